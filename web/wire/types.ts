@@ -1,0 +1,94 @@
+// The shapes every wire decoder produces. Pure data: no DOM, no React.
+// A decoder reads the bytes of one direction of one connection and returns a tree of
+// WireNodes; every node knows which bytes it came from, so the inspector can link a
+// decoded field to its bytes and back.
+
+/** Half-open byte range [start, end) in one direction's byte stream of one connection. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface WireNode {
+  /** What the node is, e.g. "request-line", "header", "chunk-size", "body". Stable, not translated. */
+  kind: string;
+  /** Short human label, e.g. "Content-Type" or "POST /api/v1/users HTTP/1.1". */
+  label: string;
+  /** Decoded value shown beside the label, if any. */
+  value?: string;
+  range: ByteRange;
+  children?: WireNode[];
+  /** Problems found while decoding this node (malformed, truncated…), in plain English codes. */
+  error?: string;
+}
+
+/** One captured piece of traffic as the tap delivered it (see server/tap/README.md). */
+export interface CaptureChunk {
+  conn: string;
+  seq: number;
+  dir: 'in' | 'out';
+  /** ms since the Unix epoch */
+  t: number;
+  /** where this chunk starts in its direction's stream */
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface CapturedConnection {
+  id: string;
+  transport: 'http/1.1' | 'h2c';
+  remote: string;
+  local: string;
+  openedAt: number;
+  closedAt?: number;
+}
+
+export type HeaderList = Array<[name: string, value: string]>;
+
+export interface HttpRequestMessage {
+  method: string;
+  /** request-target as sent, e.g. "/api/v1/users?page=2" */
+  target: string;
+  /** path part of the target */
+  path: string;
+  /** decoded query parameters, in order */
+  query: Array<[string, string]>;
+  version: string;
+  headers: HeaderList;
+  /** body after removing chunked transfer coding (not decompressed) */
+  body: Uint8Array;
+  /** the whole message: start line to end of body */
+  range: ByteRange;
+  /** where the body starts in the inbound byte stream (=== range.end when there is no body) */
+  bodyStart: number;
+  /** time of the first and last chunk that carried this message */
+  firstByteAt: number;
+  lastByteAt: number;
+  /** false while bytes are still missing */
+  complete: boolean;
+  tree: WireNode;
+}
+
+export interface HttpResponseMessage {
+  version: string;
+  status: number;
+  reason: string;
+  headers: HeaderList;
+  body: Uint8Array;
+  range: ByteRange;
+  bodyStart: number;
+  firstByteAt: number;
+  lastByteAt: number;
+  complete: boolean;
+  tree: WireNode;
+}
+
+/** A request and the response that answered it, on one connection. */
+export interface HttpExchange {
+  conn: string;
+  /** 0 for the first request on this connection, 1 for the second (keep-alive)… */
+  index: number;
+  transport: 'http/1.1' | 'h2c';
+  request: HttpRequestMessage;
+  response?: HttpResponseMessage;
+}
