@@ -1,0 +1,75 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import websocket from '@fastify/websocket';
+import { createOnePortServer, type OnePortServer, type ServerTimeouts } from './listener/one-port-server.ts';
+import { CaptureHub, type CaptureLimits } from './tap/capture-hub.ts';
+import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
+import { captureOwnerOf } from './session/session-id.ts';
+import sessionPlugin from './session/session-plugin.ts';
+import { domainPlugin } from './domain/index.ts';
+import restPlugin from './protocols/rest/index.ts';
+import webAppPlugin, { sendNotFound } from './web-app/web-app-plugin.ts';
+
+export interface AppOptions {
+  /** SQLite file of the demo domain; ':memory:' for tests. */
+  dataFile: string;
+  /** Folder of the built web app (dist/web); null serves the protocols only. */
+  webRoot?: string | null;
+  /** false: no byte tap at all (the benchmark's baseline); otherwise its limits. */
+  tap?: false | Partial<CaptureLimits>;
+  /** Per-session rate limit of the REST API; false turns it off (benchmarks). */
+  rateLimit?: { max: number; timeWindowMs: number } | false;
+  timeouts?: Partial<ServerTimeouts>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The byte tap's captures per session (null when the tap is off). */
+    captures: CaptureHub | null;
+    onePort: OnePortServer;
+  }
+}
+
+/** Builds the whole app on one port; never listens (main.ts and the tests do). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {});
+  let onePort: OnePortServer | undefined;
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Past this a client gets 413; the REST API documents its own lower limit.
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    serverFactory: (handler) => {
+      onePort = createOnePortServer({
+        handler,
+        captures: captures ?? undefined,
+        timeouts: options.timeouts,
+        onRequestArrived: captures
+          ? (req) => {
+              // The capture channel's own bytes would otherwise feed back into itself.
+              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) captures.exclude(req.socket);
+              else captures.claim(req.socket, captureOwnerOf(req.headers));
+            }
+          : undefined,
+      });
+      return onePort.http1;
+    },
+  });
+  app.decorate('captures', captures);
+  app.decorate('onePort', onePort!);
+
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(domainPlugin, { file: options.dataFile });
+  await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
+
+  if (captures) await app.register(captureChannel, { hub: captures });
+  await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
+  if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
+  else app.setNotFoundHandler(sendNotFound);
+
+  app.addHook('onReady', async () => app.onePort.installUpgradeRouting());
+  // Open HTTP/2 sessions would keep close() waiting forever: ask them to finish and go away.
+  app.addHook('preClose', async () => app.onePort.closeHttp2Sessions());
+  return app;
+}

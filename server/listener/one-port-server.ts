@@ -1,0 +1,158 @@
+import http from 'node:http';
+import http2 from 'node:http2';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
+import type { CaptureHub } from '../tap/capture-hub.ts';
+
+/** The client connection preface every HTTP/2 connection starts with (RFC 9113 §3.4). */
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+export type RequestHandler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface ServerTimeouts {
+  /** a client must finish sending request headers within this time (slowloris). @default 10_000 */
+  headersMs: number;
+  /** a whole HTTP/1.1 request must arrive within this time. @default 30_000 */
+  requestMs: number;
+  /** an idle keep-alive HTTP/1.1 connection is closed after this. @default 5_000 */
+  keepAliveMs: number;
+  /** an idle HTTP/2 session is closed after this. @default 120_000 */
+  h2IdleMs: number;
+  /** a connection must send its first bytes within this time. @default 10_000 */
+  firstBytesMs: number;
+}
+
+export const defaultTimeouts: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  h2IdleMs: 120_000,
+  firstBytesMs: 10_000,
+};
+
+export interface OnePortServer {
+  /** The HTTP/1.1 server that listens; Fastify sees it as its server. */
+  http1: http.Server;
+  /** The cleartext HTTP/2 server; never listens, connections are handed to it. */
+  http2: http2.Http2Server;
+  /** Routes WebSocket upgrades whose path starts with `prefix` before Fastify sees them. */
+  routeUpgrade(prefix: string, handler: UpgradeHandler): void;
+  /** Puts the upgrade routes in front of the upgrade listeners registered so far. */
+  installUpgradeRouting(): void;
+  /** Asks every HTTP/2 session to finish its streams and go away (GOAWAY). */
+  closeHttp2Sessions(): void;
+}
+
+export interface OnePortOptions {
+  handler: RequestHandler;
+  /** Records every connection's bytes; absent = no tap at all (benchmark baseline). */
+  captures?: CaptureHub;
+  /** Names the owner of each request's connection, before any routing. */
+  onRequestArrived?(req: http.IncomingMessage | http2.Http2ServerRequest): void;
+  timeouts?: Partial<ServerTimeouts>;
+  maxHeaderBytes?: number;
+}
+
+/**
+ * One TCP port for HTTP/1.1 and HTTP/2 with prior knowledge (h2c): each connection's first
+ * bytes are sniffed for the HTTP/2 preface, then the connection goes, through the byte tap,
+ * to the right parser.
+ */
+export function createOnePortServer(options: OnePortOptions): OnePortServer {
+  const timeouts = { ...defaultTimeouts, ...options.timeouts };
+  const handle: RequestHandler = options.onRequestArrived
+    ? (req, res) => {
+        options.onRequestArrived!(req);
+        options.handler(req, res);
+      }
+    : options.handler;
+
+  const http1 = http.createServer(
+    { maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024, requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs },
+    handle as http.RequestListener,
+  );
+  const http2Server = http2.createServer({ maxSessionMemory: 10, settings: { maxConcurrentStreams: 100 } });
+  http2Server.on('request', handle);
+  http2Server.setTimeout(timeouts.h2IdleMs);
+
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let connecting: TapSocket | null = null;
+  http2Server.on('session', (session) => {
+    sessions.add(session);
+    if (connecting) exposeTapSocket(session, connecting);
+    session.once('close', () => sessions.delete(session));
+  });
+
+  // Node's HTTP/1.1 connection handler, called for sockets that are not HTTP/2.
+  const [http1ConnectionListener] = http1.listeners('connection') as Array<(socket: Duplex) => void>;
+  http1.removeAllListeners('connection');
+  http1.on('connection', (socket: Socket) => sniff(socket));
+
+  function sniff(socket: Socket): void {
+    let seen = Buffer.alloc(0);
+    socket.setTimeout(timeouts.firstBytesMs, () => socket.destroy());
+    const onData = (chunk: Buffer): void => {
+      seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+      const compared = Math.min(seen.length, H2_PREFACE.length);
+      const looksLikeH2 = seen.subarray(0, compared).equals(H2_PREFACE.subarray(0, compared));
+      if (looksLikeH2 && seen.length < H2_PREFACE.length) return;
+      socket.off('data', onData);
+      socket.pause();
+      socket.setTimeout(0);
+      hand(socket, seen, looksLikeH2 ? 'h2c' : 'http/1.1');
+    };
+    socket.on('data', onData);
+    socket.on('error', () => socket.destroy());
+  }
+
+  function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c'): void {
+    const tapped = new TapSocket(socket);
+    options.captures?.track(tapped, transport);
+    tapped.replay(firstBytes);
+    if (transport === 'h2c') {
+      // 'session' is emitted synchronously inside this call.
+      connecting = tapped;
+      http2Server.emit('connection', tapped);
+      connecting = null;
+    } else http1ConnectionListener.call(http1, tapped);
+  }
+
+  const upgradeRoutes: Array<{ prefix: string; handler: UpgradeHandler }> = [];
+
+  return {
+    http1,
+    http2: http2Server,
+    routeUpgrade(prefix, handler) {
+      upgradeRoutes.push({ prefix, handler });
+    },
+    installUpgradeRouting() {
+      const fallbacks = http1.listeners('upgrade') as UpgradeHandler[];
+      http1.removeAllListeners('upgrade');
+      http1.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+        options.onRequestArrived?.(req);
+        const route = upgradeRoutes.find((r) => req.url?.startsWith(r.prefix));
+        if (route) return route.handler(req, socket, head);
+        if (fallbacks.length === 0) return socket.destroy();
+        for (const fallback of fallbacks) fallback.call(http1, req, socket, head);
+      });
+    },
+    closeHttp2Sessions() {
+      for (const session of sessions) session.close();
+    },
+  };
+}
+
+/**
+ * HTTP/2 wraps a JS stream in an internal socket that knows no addresses, so `request.ip`
+ * would be empty and the tap could not find the connection. The session's socket view passes
+ * property writes through to that internal socket: give it the peer's addresses (Node's
+ * net.Socket reads `_peername`/`_sockname` when its handle cannot answer) and a link to the tap.
+ */
+function exposeTapSocket(session: http2.ServerHttp2Session, tapped: TapSocket): void {
+  const inner = session.socket as unknown as Record<string | symbol, unknown>;
+  inner._peername = { address: tapped.remoteAddress, family: tapped.remoteFamily, port: tapped.remotePort };
+  inner._sockname = { address: tapped.localAddress, family: tapped.remoteFamily, port: tapped.localPort };
+  inner[tapSocketOf] = tapped;
+}

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.ts';
+
+// The only reader of process.env: everything else gets its configuration as options.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.env.PORT ?? 8080);
+// 127.0.0.1 by default; HOST=0.0.0.0 opens the server to a classroom LAN.
+const host = process.env.HOST ?? '127.0.0.1';
+const dataDir = resolve(process.env.DATA_DIR ?? join(root, 'data'));
+const webRoot = process.argv.includes('--dev') ? null : join(root, 'dist', 'web');
+const shutdownGraceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000);
+
+mkdirSync(dataDir, { recursive: true });
+const app = await buildApp({
+  dataFile: join(dataDir, 'wirelab.sqlite'),
+  webRoot,
+  tap: process.env.TAP === 'off' ? false : {},
+  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+});
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'draining in-flight requests and streams');
+  // Streams that never end (a held connection) must not keep the process alive forever.
+  const force = setTimeout(() => {
+    app.log.warn('grace period over, exiting with connections still open');
+    process.exit(1);
+  }, shutdownGraceMs);
+  force.unref();
+  await app.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await app.listen({ port, host });
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  app.log.info(`Wirelab is on http://${shown}:${port}/ (HTTP/1.1 and h2c on this one port)`);
+} catch (error) {
+  app.log.error(error);
+  process.exit(1);
+}

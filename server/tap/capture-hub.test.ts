@@ -1,0 +1,91 @@
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { CaptureHub, type CaptureMessage } from './capture-hub.ts';
+import { TapSocket } from './tap-socket.ts';
+
+const SESSION = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+/** A TapSocket over an in-memory stream standing in for the network. */
+function fakeConnection(hub: CaptureHub) {
+  const network = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }) as unknown as Socket;
+  Object.assign(network, { remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 8080 });
+  const tapped = new TapSocket(network);
+  hub.track(tapped, 'http/1.1');
+  return { network, tapped };
+}
+
+function collect(hub: CaptureHub, session = SESSION) {
+  const messages: CaptureMessage[] = [];
+  hub.subscribe(session, { deliver: (batch) => messages.push(...batch) });
+  return messages;
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+const chunks = (messages: CaptureMessage[]) =>
+  messages.flatMap((m) => (m.type === 'chunk' ? [`${m.chunk.dir}@${m.chunk.offset}:${m.chunk.data.toString()}`] : []));
+
+describe('CaptureHub', () => {
+  it('holds bytes until a request names the owner, then delivers them in order', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    network.emit('data', Buffer.from('GET / HTTP/1.1\r\n'));
+    await flush();
+    expect(chunks(seen)).toEqual([]);
+    hub.claim(tapped, SESSION);
+    tapped.write(Buffer.from('HTTP/1.1 200 OK\r\n'));
+    await flush();
+    expect(seen.some((m) => m.type === 'connection')).toBe(true);
+    expect(chunks(seen)).toEqual(['in@0:GET / HTTP/1.1\r\n', 'out@0:HTTP/1.1 200 OK\r\n']);
+  });
+
+  it('never shows one session the bytes of another', async () => {
+    const hub = new CaptureHub();
+    const mine = collect(hub, SESSION);
+    const theirs = collect(hub, 'BBBBBBBBBBBBBBBBBBBBBB');
+    const { network, tapped } = fakeConnection(hub);
+    hub.claim(tapped, SESSION);
+    network.emit('data', Buffer.from('secret'));
+    await flush();
+    expect(chunks(mine)).toEqual(['in@0:secret']);
+    expect(chunks(theirs)).toEqual([]);
+  });
+
+  it('records nothing of an anonymous connection, nor of an internal one', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const anonymous = fakeConnection(hub);
+    hub.claim(anonymous.tapped, null);
+    anonymous.network.emit('data', Buffer.from('x'));
+    const internal = fakeConnection(hub);
+    hub.exclude(internal.tapped);
+    hub.claim(internal.tapped, SESSION);
+    internal.network.emit('data', Buffer.from('y'));
+    await flush();
+    expect(chunks(seen)).toEqual([]);
+  });
+
+  it('keeps offsets counting while recording is off, so the browser sees the gap', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    hub.claim(tapped, SESSION);
+    network.emit('data', Buffer.from('aa'));
+    hub.setRecording(SESSION, false);
+    network.emit('data', Buffer.from('bbb'));
+    hub.setRecording(SESSION, true);
+    network.emit('data', Buffer.from('c'));
+    await flush();
+    expect(chunks(seen)).toEqual(['in@0:aa', 'in@5:c']);
+  });
+
+  it('bounds the ring and replays only what it kept to a late subscriber', async () => {
+    const hub = new CaptureHub({ ringBytes: 10, ringChunks: 3 });
+    const { network, tapped } = fakeConnection(hub);
+    hub.claim(tapped, SESSION);
+    for (const piece of ['1111', '2222', '3333', '4444']) network.emit('data', Buffer.from(piece));
+    const late = collect(hub);
+    expect(chunks(late)).toEqual(['in@8:3333', 'in@12:4444']);
+  });
+});

@@ -1,0 +1,322 @@
+import { findTapSocket, type TapObserver, type TapSocket } from './tap-socket.ts';
+
+export type Transport = 'http/1.1' | 'h2c';
+export type Direction = 'in' | 'out';
+
+export interface ConnectionInfo {
+  id: string;
+  transport: Transport;
+  remote: string;
+  local: string;
+  openedAt: number;
+  closedAt?: number;
+}
+
+/** One recorded chunk, as it is kept in a session's ring. */
+export interface CapturedChunk {
+  conn: string;
+  seq: number;
+  dir: Direction;
+  t: number;
+  offset: number;
+  data: Buffer;
+}
+
+/** Messages pushed to a browser over the capture channel (see README.md). */
+export type CaptureMessage =
+  | { type: 'connection'; conn: ConnectionInfo }
+  | { type: 'chunk'; chunk: CapturedChunk }
+  | { type: 'closed'; conn: string; t: number }
+  | { type: 'recording'; on: boolean }
+  | { type: 'cleared' };
+
+export interface CaptureSubscriber {
+  deliver(messages: CaptureMessage[]): void;
+}
+
+export interface CaptureLimits {
+  /** @default 4 MiB */
+  ringBytes: number;
+  /** @default 20_000 */
+  ringChunks: number;
+  /** bytes a connection may hold while it waits to learn its owner. @default 64 KiB */
+  pendingBytes: number;
+  /** sessions whose captures are kept at once; the least recently active go first. @default 1000 */
+  sessions: number;
+}
+
+export const defaultCaptureLimits: CaptureLimits = {
+  ringBytes: 4 * 1024 * 1024,
+  ringChunks: 20_000,
+  pendingBytes: 64 * 1024,
+  sessions: 1000,
+};
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+/** A session's captures: a bounded ring for replay, and the browsers watching it live. */
+class SessionCapture {
+  recording = true;
+  lastActive = now();
+  private ring: CapturedChunk[] = [];
+  private ringHead = 0;
+  private ringBytes = 0;
+  private connections = new Map<string, ConnectionInfo>();
+  private subscribers = new Set<CaptureSubscriber>();
+  private outbox: CaptureMessage[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly limits: CaptureLimits) {}
+
+  get watched(): boolean {
+    return this.subscribers.size > 0;
+  }
+
+  addConnection(info: ConnectionInfo): void {
+    this.connections.set(info.id, info);
+    this.send({ type: 'connection', conn: info });
+  }
+
+  closeConnection(info: ConnectionInfo): void {
+    this.send({ type: 'closed', conn: info.id, t: info.closedAt ?? now() });
+  }
+
+  record(chunk: CapturedChunk): void {
+    this.lastActive = chunk.t;
+    this.ring.push(chunk);
+    this.ringBytes += chunk.data.length;
+    while (
+      this.ring.length - this.ringHead > this.limits.ringChunks ||
+      (this.ringBytes > this.limits.ringBytes && this.ring.length - this.ringHead > 1)
+    ) {
+      this.ringBytes -= this.ring[this.ringHead].data.length;
+      this.ringHead++;
+    }
+    // Compact lazily so eviction stays O(1) per chunk.
+    if (this.ringHead > 4096 && this.ringHead * 2 > this.ring.length) {
+      this.ring = this.ring.slice(this.ringHead);
+      this.ringHead = 0;
+    }
+    this.send({ type: 'chunk', chunk });
+  }
+
+  setRecording(on: boolean): void {
+    this.recording = on;
+    this.send({ type: 'recording', on });
+  }
+
+  clear(): void {
+    this.ring = [];
+    this.ringHead = 0;
+    this.ringBytes = 0;
+    for (const [id, info] of this.connections) if (info.closedAt !== undefined) this.connections.delete(id);
+    this.send({ type: 'cleared' });
+  }
+
+  subscribe(subscriber: CaptureSubscriber): () => void {
+    this.flush();
+    const replay: CaptureMessage[] = [{ type: 'recording', on: this.recording }];
+    const live = this.ring.slice(this.ringHead);
+    const liveConnections = new Set(live.map((c) => c.conn));
+    for (const info of this.connections.values()) {
+      if (info.closedAt === undefined || liveConnections.has(info.id)) replay.push({ type: 'connection', conn: info });
+    }
+    for (const chunk of live) replay.push({ type: 'chunk', chunk });
+    for (const info of this.connections.values()) {
+      if (info.closedAt !== undefined && liveConnections.has(info.id)) {
+        replay.push({ type: 'closed', conn: info.id, t: info.closedAt });
+      }
+    }
+    subscriber.deliver(replay);
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  private send(message: CaptureMessage): void {
+    if (this.subscribers.size === 0) return;
+    this.outbox.push(message);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Batch what one turn of the event loop recorded into one message per browser.
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outbox.length === 0) return;
+    const batch = this.outbox;
+    this.outbox = [];
+    for (const subscriber of this.subscribers) subscriber.deliver(batch);
+  }
+}
+
+/**
+ * unknown: no request seen yet, bytes wait in `pending`;
+ * none: requests so far named no session, bytes are not kept, a later session request may claim it;
+ * internal: the capture channel itself, never recorded.
+ */
+type Owner =
+  | { kind: 'unknown' }
+  | { kind: 'none' }
+  | { kind: 'internal' }
+  | { kind: 'session'; capture: SessionCapture };
+
+/** The tap's record of one connection: its bytes go to the session that owns it. */
+class TappedConnection implements TapObserver {
+  owner: Owner = { kind: 'unknown' };
+  private pending: Array<{ dir: Direction; t: number; offset: number; data: Buffer }> = [];
+  private pendingBytes = 0;
+  private offsets = { in: 0, out: 0 };
+
+  constructor(
+    readonly info: ConnectionInfo,
+    private readonly hub: CaptureHub,
+  ) {}
+
+  inbound(chunk: Buffer): void {
+    this.take('in', chunk);
+  }
+
+  outbound(chunk: Buffer): void {
+    this.take('out', chunk);
+  }
+
+  closed(): void {
+    this.info.closedAt = now();
+    if (this.owner.kind === 'session') this.owner.capture.closeConnection(this.info);
+    this.pending = [];
+  }
+
+  claim(owner: Owner): void {
+    const current = this.owner.kind;
+    if (current === 'session' || current === 'internal') return;
+    if (current === 'none' && owner.kind === 'none') return;
+    this.owner = owner;
+    const pending = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (owner.kind !== 'session') return;
+    owner.capture.addConnection(this.info);
+    for (const piece of pending) this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
+  }
+
+  private take(dir: Direction, data: Buffer): void {
+    // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
+    const offset = this.offsets[dir];
+    this.offsets[dir] += data.length;
+    const owner = this.owner;
+    if (owner.kind === 'session') {
+      this.deliver(owner.capture, dir, now(), offset, data);
+    } else if (owner.kind === 'unknown') {
+      if (this.pendingBytes + data.length > this.hub.limits.pendingBytes) {
+        // No request has named an owner within 64 KiB: not a browser session's traffic.
+        this.owner = { kind: 'none' };
+        this.pending = [];
+        this.pendingBytes = 0;
+        return;
+      }
+      this.pending.push({ dir, t: now(), offset, data });
+      this.pendingBytes += data.length;
+    }
+  }
+
+  private deliver(capture: SessionCapture, dir: Direction, t: number, offset: number, data: Buffer): void {
+    if (!capture.recording) return;
+    capture.record({ conn: this.info.id, seq: this.hub.nextSeq(), dir, t, offset, data });
+  }
+}
+
+const connectionOf = Symbol('wirelab.tappedConnection');
+type Tapped = TapSocket & { [connectionOf]?: TappedConnection };
+
+/**
+ * Keeps each browser session's captures and hands them to that session's browsers only.
+ * One hub per app: the listener registers connections, the session layer names their owners,
+ * the capture channel subscribes.
+ */
+export class CaptureHub {
+  readonly limits: CaptureLimits;
+  private sessions = new Map<string, SessionCapture>();
+  private connectionCount = 0;
+  private seq = 0;
+
+  constructor(limits: Partial<CaptureLimits> = {}) {
+    this.limits = { ...defaultCaptureLimits, ...limits };
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Starts recording a connection; its bytes wait until a request names its owner. */
+  track(socket: TapSocket, transport: Transport): void {
+    const info: ConnectionInfo = {
+      id: `c${++this.connectionCount}`,
+      transport,
+      remote: `${socket.remoteAddress}:${socket.remotePort}`,
+      local: `${socket.localAddress}:${socket.localPort}`,
+      openedAt: now(),
+    };
+    const connection = new TappedConnection(info, this);
+    (socket as Tapped)[connectionOf] = connection;
+    socket.observer = connection;
+  }
+
+  /**
+   * Names the owner of the connection a request arrived on: a session id, or null when the
+   * request names none (then nothing is recorded until a request names a session).
+   * The first session named keeps the connection.
+   * `socket` is the request's socket as Node exposes it (for HTTP/2, a proxy of the TapSocket).
+   */
+  claim(socket: unknown, sessionId: string | null): void {
+    const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
+    if (!connection) return;
+    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId) } : { kind: 'none' });
+  }
+
+  /** The capture channel's own connection: never recorded, never shown. */
+  exclude(socket: unknown): void {
+    const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
+    if (connection) connection.claim({ kind: 'internal' });
+  }
+
+  connectionId(socket: unknown): string | undefined {
+    return (findTapSocket(socket) as Tapped | undefined)?.[connectionOf]?.info.id;
+  }
+
+  subscribe(sessionId: string, subscriber: CaptureSubscriber): () => void {
+    return this.session(sessionId).subscribe(subscriber);
+  }
+
+  setRecording(sessionId: string, on: boolean): void {
+    this.session(sessionId).setRecording(on);
+  }
+
+  isRecording(sessionId: string): boolean {
+    return this.sessions.get(sessionId)?.recording ?? true;
+  }
+
+  clear(sessionId: string): void {
+    this.sessions.get(sessionId)?.clear();
+  }
+
+  private session(sessionId: string): SessionCapture {
+    let capture = this.sessions.get(sessionId);
+    if (!capture) {
+      if (this.sessions.size >= this.limits.sessions) this.evictIdleSession();
+      capture = new SessionCapture(this.limits);
+      this.sessions.set(sessionId, capture);
+    }
+    return capture;
+  }
+
+  private evictIdleSession(): void {
+    let oldest: [string, SessionCapture] | undefined;
+    for (const entry of this.sessions) {
+      if (entry[1].watched) continue;
+      if (!oldest || entry[1].lastActive < oldest[1].lastActive) oldest = entry;
+    }
+    if (oldest) this.sessions.delete(oldest[0]);
+  }
+}

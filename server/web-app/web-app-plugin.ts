@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fp from 'fastify-plugin';
+import { newSessionId, sessionCookie, sessionFromCookie } from '../session/session-id.ts';
+
+/** Paths the browser app routes itself; the server answers them with index.html. */
+const APP_ROUTE = /^\/(?:(?:ru|en)(?:\/[^.]*)?)?$/;
+
+/**
+ * Serves the built web app (`vite build` → dist/web): hashed assets cached for good,
+ * index.html for the app's own routes, with the session cookie on a first visit.
+ */
+async function webAppPlugin(app: FastifyInstance, options: { root: string }): Promise<void> {
+  if (!existsSync(join(options.root, 'index.html'))) {
+    throw new Error(`The web app is not built: ${options.root}/index.html is missing. Run "npm run build".`);
+  }
+  await app.register(fastifyStatic, {
+    root: options.root,
+    index: false,
+    wildcard: true,
+    setHeaders(res, path) {
+      const immutable = path.includes(`${join(options.root, 'assets')}`);
+      res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+
+  const sendApp = (request: FastifyRequest, reply: FastifyReply) => {
+    if (!sessionFromCookie(request.headers)) {
+      reply.header('set-cookie', sessionCookie(newSessionId()));
+      // The connection of a cookieless first visit is not recorded; closing it makes the browser
+      // open a new one, whose every request carries the cookie and so lands in the inspector.
+      if (request.raw.httpVersionMajor === 1) reply.header('connection', 'close');
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  };
+
+  app.get('/', sendApp);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    if ((request.method === 'GET' || request.method === 'HEAD') && APP_ROUTE.test(path)) return sendApp(request, reply);
+    return sendNotFound(request, reply);
+  });
+}
+
+/** Any path nobody serves: RFC 9457 problem details, like every other error here. */
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return reply.code(404).type('application/problem+json').send({
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: `Nothing is served at ${request.url.split('?')[0]}.`,
+    instance: request.url,
+  });
+}
+
+export default fp(webAppPlugin, { name: 'wirelab-web-app' });

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../server/app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  origin: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The real app on a real loopback port (an ephemeral one), with an in-memory database. */
+export async function startServer(options: Partial<AppOptions> = {}): Promise<RunningServer> {
+  const app = await buildApp({ dataFile: ':memory:', webRoot: null, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  return {
+    app,
+    port: address.port,
+    origin: `http://127.0.0.1:${address.port}`,
+    close: () => app.close(),
+  };
+}
