@@ -19,6 +19,8 @@ export interface AppOptions {
   /** Per-session rate limit of the REST API; false turns it off (benchmarks). */
   rateLimit?: { max: number; timeWindowMs: number } | false;
   timeouts?: Partial<ServerTimeouts>;
+  /** Idle sandboxes are deleted: after idleMs, and the least recently used beyond max. */
+  sandboxRetention?: { idleMs: number; max: number; checkEveryMs: number };
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -67,6 +69,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
+
+  const retention = options.sandboxRetention ?? { idleMs: 14 * 24 * 3600_000, max: 5000, checkEveryMs: 3600_000 };
+  const pruning = setInterval(() => {
+    const deleted = app.domain.pruneSandboxes(retention);
+    if (deleted.length > 0) app.log.info({ deleted: deleted.length }, 'idle sandboxes deleted');
+  }, retention.checkEveryMs);
+  pruning.unref();
+  app.addHook('onClose', async () => clearInterval(pruning));
 
   app.addHook('onReady', async () => app.onePort.installUpgradeRouting());
   // Open HTTP/2 sessions would keep close() waiting forever: ask them to finish and go away.

@@ -70,7 +70,15 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     : options.handler;
 
   const http1 = http.createServer(
-    { maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024, requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs },
+    {
+      maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // How often Node looks for requests past their timeouts (its default, 30 s, would let a
+      // slow client hold a connection three times longer than headersMs says).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
     handle as http.RequestListener,
   );
   const http2Server = http2.createServer({ maxSessionMemory: 10, settings: { maxConcurrentStreams: 100 } });

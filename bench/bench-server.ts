@@ -1,0 +1,18 @@
+// The server under benchmark, in its own process so the load generator does not share its
+// event loop. Prints its port on stdout once listening.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../server/app.ts';
+
+const tapOff = process.argv.includes('--no-tap');
+const app = await buildApp({
+  dataFile: join(mkdtempSync(join(tmpdir(), 'wirelab-bench-')), 'bench.sqlite'),
+  webRoot: null,
+  tap: tapOff ? false : {},
+  rateLimit: false,
+});
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
