@@ -15,4 +15,5 @@ const app = await buildApp({
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
+process.on('SIGINT', () => void app.close().then(() => process.exit(0)));
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -42,6 +42,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Past this a client gets 413; the REST API documents its own lower limit.
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
+    // A 422 names every invalid field at once, not only the first one found.
+    ajv: { customOptions: { allErrors: true } },
     serverFactory: (handler) => {
       onePort = createOnePortServer({
         handler,

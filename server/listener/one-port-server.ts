@@ -8,7 +8,8 @@ import type { CaptureHub } from '../tap/capture-hub.ts';
 /** The client connection preface every HTTP/2 connection starts with (RFC 9113 §3.4). */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
-export type RequestHandler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+/** Fastify's request handler: it takes HTTP/1.1 and HTTP/2 compatibility requests alike. */
+export type RequestHandler = (req: any, res: any) => void;
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export interface ServerTimeouts {
@@ -99,7 +100,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   http1.on('connection', (socket: Socket) => sniff(socket));
 
   function sniff(socket: Socket): void {
-    let seen = Buffer.alloc(0);
+    let seen: Buffer = Buffer.alloc(0);
     socket.setTimeout(timeouts.firstBytesMs, () => socket.destroy());
     const onData = (chunk: Buffer): void => {
       seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);

@@ -1,7 +1,7 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CaptureHub, type CaptureMessage } from './capture-hub.ts';
+import { CaptureHub, FLUSH_EVERY_MS, type CaptureMessage } from './capture-hub.ts';
 import { TapSocket } from './tap-socket.ts';
 
 const SESSION = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -21,7 +21,7 @@ function collect(hub: CaptureHub, session = SESSION) {
   return messages;
 }
 
-const flush = () => new Promise((resolve) => setImmediate(resolve));
+const flush = () => new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS + 5));
 const chunks = (messages: CaptureMessage[]) =>
   messages.flatMap((m) => (m.type === 'chunk' ? [`${m.chunk.dir}@${m.chunk.offset}:${m.chunk.data.toString()}`] : []));
 

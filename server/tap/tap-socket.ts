@@ -73,7 +73,7 @@ export class TapSocket extends Duplex {
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'buffer', callback);
+    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'latin1', callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
