@@ -66,6 +66,8 @@ export interface HttpRequestMessage {
   lastByteAt: number;
   /** false while bytes are still missing */
   complete: boolean;
+  /** bytes before this message were not recorded (evicted from the ring, recording was off) */
+  afterGap?: boolean;
   tree: WireNode;
 }
 
@@ -80,7 +82,21 @@ export interface HttpResponseMessage {
   firstByteAt: number;
   lastByteAt: number;
   complete: boolean;
+  afterGap?: boolean;
   tree: WireNode;
+}
+
+/**
+ * After `101 Switching Protocols` (or a 2xx answer to CONNECT) the connection no longer speaks
+ * HTTP/1.1; the next layer's decoder (WebSocket, a tunnel…) starts at these offsets.
+ */
+export interface ProtocolUpgrade {
+  /** the `Upgrade` header of the response, lower case ("websocket"); "tunnel" for CONNECT */
+  protocol: string;
+  /** first byte of the upgraded protocol in the inbound (client → server) stream */
+  inboundOffset: number;
+  /** first byte of the upgraded protocol in the outbound (server → client) stream */
+  outboundOffset: number;
 }
 
 /** A request and the response that answered it, on one connection. */
@@ -91,4 +107,19 @@ export interface HttpExchange {
   transport: 'http/1.1' | 'h2c';
   request: HttpRequestMessage;
   response?: HttpResponseMessage;
+  /** 1xx interim responses (e.g. `100 Continue`) that came before the final one */
+  interim?: HttpResponseMessage[];
+  /** set when this exchange switched the connection to another protocol */
+  upgrade?: ProtocolUpgrade;
+}
+
+/** Everything a connection decoder found on one connection. */
+export interface DecodedConnection {
+  connection: CapturedConnection;
+  exchanges: HttpExchange[];
+  /**
+   * What the decoder could not turn into exchanges, as byte-range nodes: responses whose request
+   * was not recorded, bytes after an upgrade, a transport without a decoder yet…
+   */
+  notes: Array<{ dir: 'in' | 'out'; node: WireNode }>;
 }
