@@ -1,0 +1,432 @@
+import { useSyncExternalStore } from 'react';
+import { sessionReady } from '../app/session.ts';
+import { decodeConnection, type ConnectionStreams } from '../wire/decode-connection.ts';
+import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange } from '../wire/types.ts';
+
+export type CaptureStatus = 'connecting' | 'open' | 'closed';
+
+/** The part of a WebSocket the store uses; tests pass a fake. */
+export interface SocketLike {
+  send(data: string): void;
+  close(): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export type SocketFactory = (url: string) => SocketLike;
+
+/** An exchange with the connection it travelled on. */
+export interface InspectedExchange extends HttpExchange {
+  connection: CapturedConnection;
+}
+
+export interface ConnectionView {
+  connection: CapturedConnection;
+  /** in order on the connection (keep-alive: index 0, 1, …) */
+  exchanges: InspectedExchange[];
+  notes: DecodedConnection['notes'];
+  streams: ConnectionStreams;
+  /** recorded bytes, both directions */
+  bytes: number;
+}
+
+export interface CaptureSnapshot {
+  status: CaptureStatus;
+  recording: boolean;
+  /** changes whenever anything in the store changes */
+  version: number;
+  /** oldest first */
+  connections: ConnectionView[];
+  /** all decoded exchanges, newest (by the request's first byte) last */
+  exchanges: InspectedExchange[];
+}
+
+export interface WaitForExchange {
+  method: string;
+  /** request-target as sent ("/api/v1/users?page=2"); an absolute URL counts by its path and query */
+  target: string;
+  /** ms epoch on the server's clock (web/app/session.ts `captureTimeNow()`) */
+  after: number;
+  timeoutMs: number;
+}
+
+export interface CaptureStoreOptions {
+  url: string;
+  socketFactory: SocketFactory;
+  /** client-side bound on recorded bytes: the oldest connections go first */
+  maxBytes?: number;
+  reconnectDelayMs?: { first: number; max: number };
+}
+
+interface TrackedConnection {
+  connection: CapturedConnection;
+  chunks: CaptureChunk[];
+  seqs: Set<number>;
+  bytes: number;
+  /** requests this browser saw on the connection before a clear: later exchanges count on from there */
+  indexBase: number;
+  decoded?: { chunkCount: number; closedAt: number | undefined; view: ConnectionView };
+}
+
+interface Waiter {
+  query: WaitForExchange;
+  resolve: (exchange: HttpExchange | null) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+type ServerMessage =
+  | { type: 'hello'; session: string; recording: boolean }
+  | { type: 'connection'; conn: CapturedConnection }
+  | { type: 'chunks'; chunks: Array<Omit<CaptureChunk, 'data'> & { data: string }> }
+  | { type: 'closed'; conn: string; t: number }
+  | { type: 'recording'; on: boolean }
+  | { type: 'cleared' };
+
+const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * The browser's copy of its session's captures: connects to the capture channel, keeps the
+ * connections and their chunks (bounded), and decodes a connection only when it got new bytes.
+ * Framework-light: subscribe/getSnapshot fit React's useSyncExternalStore.
+ */
+export class CaptureStore {
+  private readonly tracked = new Map<string, TrackedConnection>();
+  private totalBytes = 0;
+  private socket: SocketLike | null = null;
+  private started = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private failures = 0;
+  private state: { status: CaptureStatus; recording: boolean } = { status: 'closed', recording: true };
+  private version = 0;
+  private snapshot: CaptureSnapshot | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly maxBytes: number;
+
+  constructor(private readonly options: CaptureStoreOptions) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  }
+
+  get status(): CaptureStatus {
+    return this.state.status;
+  }
+
+  get recording(): boolean {
+    return this.state.recording;
+  }
+
+  /** Opens the capture channel (once); reconnects with backoff until stop(). */
+  connect(): void {
+    if (this.started) return;
+    this.started = true;
+    this.open();
+  }
+
+  stop(): void {
+    this.started = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    this.update({ status: 'closed' });
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): CaptureSnapshot => {
+    if (this.snapshot?.version !== this.version) this.snapshot = this.buildSnapshot();
+    return this.snapshot;
+  };
+
+  exchanges(): InspectedExchange[] {
+    return this.getSnapshot().exchanges;
+  }
+
+  connections(): ConnectionView[] {
+    return this.getSnapshot().connections;
+  }
+
+  /** Switches recording for this browser's session; the server confirms with a `recording` message. */
+  setRecording(on: boolean): void {
+    this.send({ type: 'recording', on });
+  }
+
+  /** Drops the session's captures on the server; the server confirms with `cleared`. */
+  clear(): void {
+    this.send({ type: 'clear' });
+  }
+
+  /**
+   * Resolves with the first exchange of that method and target whose request's first byte came
+   * at or after `after`, once its response is complete; with null after `timeoutMs`.
+   */
+  waitForExchange(query: WaitForExchange): Promise<HttpExchange | null> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        query: { ...query, method: query.method.toUpperCase(), target: originForm(query.target) },
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve(null);
+        }, query.timeoutMs),
+      };
+      this.waiters.add(waiter);
+      this.settleWaiters();
+    });
+  }
+
+  /** Applies one capture-channel message (exposed for tests and replays). */
+  apply(message: ServerMessage): void {
+    switch (message.type) {
+      case 'hello':
+        // The server replays its ring after hello: it is the truth, so start from it again.
+        this.reset();
+        this.state = { ...this.state, recording: message.recording };
+        break;
+      case 'connection': {
+        const existing = this.tracked.get(message.conn.id);
+        if (existing) existing.connection = { ...existing.connection, ...message.conn };
+        else this.tracked.set(message.conn.id, { connection: message.conn, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0 });
+        break;
+      }
+      case 'chunks':
+        for (const wire of message.chunks) this.addChunk({ ...wire, data: base64ToBytes(wire.data) });
+        this.enforceLimit();
+        break;
+      case 'closed': {
+        const tracked = this.tracked.get(message.conn);
+        if (tracked) tracked.connection = { ...tracked.connection, closedAt: message.t };
+        break;
+      }
+      case 'recording':
+        this.state = { ...this.state, recording: message.on };
+        break;
+      case 'cleared':
+        this.clearChunks();
+        break;
+      default:
+        return;
+    }
+    this.changed();
+  }
+
+  private open(): void {
+    this.update({ status: 'connecting' });
+    let socket: SocketLike;
+    try {
+      socket = this.options.socketFactory(this.options.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.failures = 0;
+      this.update({ status: 'open' });
+    };
+    socket.onmessage = (event) => {
+      if (this.socket !== socket || typeof event.data !== 'string') return;
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(event.data) as ServerMessage;
+      } catch {
+        return;
+      }
+      this.apply(message);
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.update({ status: 'closed' });
+      this.scheduleReconnect();
+    };
+    socket.onerror = () => {};
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.started || this.reconnectTimer) return;
+    const { first, max } = this.options.reconnectDelayMs ?? { first: 500, max: 10_000 };
+    const delay = Math.min(max, first * 2 ** this.failures);
+    this.failures += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.started) this.open();
+    }, delay);
+  }
+
+  private send(message: unknown): void {
+    if (this.state.status === 'open') this.socket?.send(JSON.stringify(message));
+  }
+
+  private update(next: Partial<typeof this.state>): void {
+    if (next.status === this.state.status && next.recording === undefined) return;
+    this.state = { ...this.state, ...next };
+    this.changed();
+  }
+
+  private reset(): void {
+    this.tracked.clear();
+    this.totalBytes = 0;
+  }
+
+  /**
+   * Like the server: closed connections go, open ones stay (a browser keeps its keep-alive
+   * connections) without their bytes, and keep counting their requests.
+   */
+  private clearChunks(): void {
+    for (const [id, tracked] of this.tracked) {
+      if (tracked.connection.closedAt !== undefined) {
+        this.tracked.delete(id);
+        continue;
+      }
+      tracked.indexBase += this.decode(tracked).exchanges.length;
+      tracked.chunks = [];
+      tracked.bytes = 0;
+      tracked.decoded = undefined;
+    }
+    this.totalBytes = 0;
+  }
+
+  private addChunk(chunk: CaptureChunk): void {
+    let tracked = this.tracked.get(chunk.conn);
+    if (!tracked) {
+      // bytes of a connection announced before this browser connected: decode them all the same
+      const connection: CapturedConnection = { id: chunk.conn, transport: 'http/1.1', remote: '', local: '', openedAt: chunk.t };
+      tracked = { connection, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0 };
+      this.tracked.set(chunk.conn, tracked);
+    }
+    if (tracked.seqs.has(chunk.seq)) return;
+    tracked.seqs.add(chunk.seq);
+    tracked.chunks.push(chunk);
+    tracked.bytes += chunk.data.length;
+    this.totalBytes += chunk.data.length;
+  }
+
+  /** Oldest connections go first; a single huge connection loses its oldest chunks. */
+  private enforceLimit(): void {
+    for (const [id, tracked] of this.tracked) {
+      if (this.totalBytes <= this.maxBytes || this.tracked.size === 1) break;
+      this.tracked.delete(id);
+      this.totalBytes -= tracked.bytes;
+    }
+    const [only] = this.tracked.values();
+    if (this.totalBytes > this.maxBytes && only) {
+      only.chunks.sort((a, b) => a.seq - b.seq);
+      while (this.totalBytes > this.maxBytes && only.chunks.length > 1) {
+        const dropped = only.chunks.shift()!;
+        only.bytes -= dropped.data.length;
+        this.totalBytes -= dropped.data.length;
+      }
+    }
+  }
+
+  private changed(): void {
+    this.version += 1;
+    this.settleWaiters();
+    for (const listener of this.listeners) listener();
+  }
+
+  private settleWaiters(): void {
+    if (this.waiters.size === 0) return;
+    const exchanges = this.exchanges();
+    for (const waiter of this.waiters) {
+      const { method, target, after } = waiter.query;
+      const first = exchanges.find(
+        (exchange) =>
+          exchange.request.method === method && exchange.request.target === target && exchange.request.firstByteAt >= after,
+      );
+      if (!first?.response?.complete) continue;
+      clearTimeout(waiter.timer);
+      this.waiters.delete(waiter);
+      waiter.resolve(first);
+    }
+  }
+
+  private buildSnapshot(): CaptureSnapshot {
+    const connections = [...this.tracked.values()].map((tracked) => this.decode(tracked));
+    connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
+    const exchanges = connections
+      .flatMap((view) => view.exchanges)
+      .sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
+    return { ...this.state, version: this.version, connections, exchanges };
+  }
+
+  private decode(tracked: TrackedConnection): ConnectionView {
+    const { connection, chunks } = tracked;
+    const memo = tracked.decoded;
+    if (memo && memo.chunkCount === chunks.length && memo.closedAt === connection.closedAt && memo.view.connection === connection) {
+      return memo.view;
+    }
+    const decoded = decodeConnection(connection, chunks);
+    const view: ConnectionView = {
+      connection,
+      exchanges: decoded.exchanges.map((exchange) => ({ ...exchange, index: exchange.index + tracked.indexBase, connection })),
+      notes: decoded.notes,
+      streams: decoded.streams,
+      bytes: tracked.bytes,
+    };
+    tracked.decoded = { chunkCount: chunks.length, closedAt: connection.closedAt, view };
+    return view;
+  }
+}
+
+function originForm(target: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
+  const url = new URL(target);
+  return `${url.pathname}${url.search}`;
+}
+
+function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+function browserSocket(url: string): SocketLike {
+  const webSocket = new WebSocket(url);
+  const socket: SocketLike = {
+    send: (data) => webSocket.send(data),
+    close: () => webSocket.close(),
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+  };
+  webSocket.onopen = (event) => socket.onopen?.(event);
+  webSocket.onmessage = (event) => socket.onmessage?.(event);
+  webSocket.onclose = (event) => socket.onclose?.(event);
+  webSocket.onerror = (event) => socket.onerror?.(event);
+  return socket;
+}
+
+let singleton: CaptureStore | null = null;
+
+/** The page's one capture store, connected to `/_wirelab/tap` on the page's origin. */
+export function getCaptureStore(): CaptureStore {
+  if (singleton) return singleton;
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const store = new CaptureStore({
+    url: `${scheme}//${window.location.host}/_wirelab/tap`,
+    socketFactory: browserSocket,
+  });
+  singleton = store;
+  // The channel answers only a browser that has its session cookie.
+  sessionReady().then(
+    () => store.connect(),
+    () => store.connect(),
+  );
+  return store;
+}
+
+/** The captures, re-rendering on every change. */
+export function useCaptures(store: CaptureStore = getCaptureStore()): CaptureSnapshot {
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+}

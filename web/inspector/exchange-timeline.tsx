@@ -1,0 +1,153 @@
+import type { WireNode } from '../wire/types.ts';
+import type { ConnectionView, InspectedExchange } from './capture-store.ts';
+import { describeNode, sameSelection, type Selection } from './exchange-sections.ts';
+import { clientPort, formatBytes, formatClock, formatDuration } from './format.ts';
+import type { InspectorStrings } from './strings.ts';
+
+/** A connection as the timeline shows it: the exchanges and notes that passed the filter. */
+export interface TimelineConnection {
+  view: ConnectionView;
+  exchanges: InspectedExchange[];
+  notes: Array<{ index: number; dir: 'in' | 'out'; node: WireNode }>;
+}
+
+interface ExchangeTimelineProps {
+  connections: readonly TimelineConnection[];
+  selection: Selection | null;
+  /** first byte of the selected request: the other rows show their distance to it */
+  focusedAt: number | null;
+  onSelect: (selection: Selection) => void;
+  t: InspectorStrings;
+}
+
+export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, t }: ExchangeTimelineProps) {
+  return (
+    <ol className="insp-timeline">
+      {connections.map(({ view, exchanges, notes }) => {
+        const { connection } = view;
+        return (
+          <li key={connection.id} className="insp-conn" data-testid="insp-connection" data-conn={connection.id}>
+            <div className="insp-conn-head">
+              <span className="insp-conn-id">
+                {t.connection} {connection.id}
+              </span>
+              <span className="insp-badge">{connection.transport}</span>
+              {connection.remote && (
+                <span>
+                  {t.clientPort} {clientPort(connection.remote)}
+                </span>
+              )}
+              <span>
+                {t.opened} {formatClock(connection.openedAt)}
+              </span>
+              <span>
+                {connection.closedAt !== undefined
+                  ? `${t.closedAfter} ${formatDuration(connection.closedAt - connection.openedAt, t)}`
+                  : t.stillOpen}
+              </span>
+            </div>
+            <ol className="insp-exchanges">
+              {exchanges.map((exchange) => (
+                <li key={exchange.index}>
+                  <ExchangeRow
+                    exchange={exchange}
+                    selected={sameSelection(selection, { conn: connection.id, index: exchange.index })}
+                    focusedAt={focusedAt}
+                    onSelect={onSelect}
+                    t={t}
+                  />
+                </li>
+              ))}
+              {notes.map((note) => (
+                <li key={`note-${note.index}`}>
+                  <button
+                    type="button"
+                    className="insp-row insp-note-row"
+                    data-testid="insp-note"
+                    data-kind={note.node.kind}
+                    aria-pressed={sameSelection(selection, { conn: connection.id, note: note.index })}
+                    onClick={() => onSelect({ conn: connection.id, note: note.index })}
+                  >
+                    <span className={note.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out'} aria-hidden="true">
+                      {note.dir === 'in' ? '→' : '←'}
+                    </span>
+                    <span className="insp-row-main">{describeNode(note.node, t).title}</span>
+                    <span className="insp-row-size">{formatBytes(note.node.range.end - note.node.range.start, t)}</span>
+                  </button>
+                </li>
+              ))}
+            </ol>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function ExchangeRow({
+  exchange,
+  selected,
+  focusedAt,
+  onSelect,
+  t,
+}: {
+  exchange: InspectedExchange;
+  selected: boolean;
+  focusedAt: number | null;
+  onSelect: (selection: Selection) => void;
+  t: InspectorStrings;
+}) {
+  const { request, response, connection } = exchange;
+  const requestSize = request.range.end - request.range.start;
+  const responseSize = response ? response.range.end - response.range.start : 0;
+  const sinceOpen = request.firstByteAt - connection.openedAt;
+  return (
+    <button
+      type="button"
+      className="insp-row"
+      data-testid="insp-exchange"
+      data-conn={exchange.conn}
+      data-index={exchange.index}
+      aria-pressed={selected}
+      onClick={() => onSelect({ conn: exchange.conn, index: exchange.index })}
+    >
+      <span className="insp-row-index">#{exchange.index}</span>
+      <span className="insp-row-main">
+        <span className="insp-dir-in" title={t.requestArrow}>
+          → <strong>{request.method}</strong> {request.target}
+        </span>
+        <span className="insp-dir-out" title={t.responseArrow}>
+          ←{' '}
+          {response ? (
+            <strong className={`insp-status insp-status-${String(response.status).charAt(0)}`}>
+              {response.status} {response.reason}
+            </strong>
+          ) : (
+            <em>{t.noResponseYet}</em>
+          )}
+          {(!request.complete || (response && !response.complete)) && <em className="insp-incomplete"> · {t.incomplete}</em>}
+          {exchange.upgrade && (
+            <span className="insp-badge" title={t.upgradedTo(exchange.upgrade.protocol)}>
+              ⇄ {exchange.upgrade.protocol}
+            </span>
+          )}
+          {(request.afterGap || response?.afterGap) && <span className="insp-badge insp-badge-warn">{t.afterGap}</span>}
+        </span>
+      </span>
+      <span className="insp-row-time">
+        <span title={t.sinceOpen}>+{formatDuration(sinceOpen, t)}</span>
+        {focusedAt !== null && !selected && <span title={t.sinceFocused}>Δ {formatDuration(request.firstByteAt - focusedAt, t, true)}</span>}
+      </span>
+      <span className="insp-row-size">
+        <span className="insp-dir-in" title={t.requestSize}>
+          {formatBytes(requestSize, t)}
+        </span>
+        {response && (
+          <span className="insp-dir-out" title={t.responseSize}>
+            {formatBytes(responseSize, t)}
+          </span>
+        )}
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,147 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { formatBytes } from './format.ts';
+import { asciiGlyph, controlName, hexByte, layoutHexRows, rowOf, type HexRow, type HexSection } from './hex-rows.ts';
+import type { InspectorStrings } from './strings.ts';
+
+/** Fixed so only the visible rows are rendered: a 1 MB body is 65 536 rows. */
+const ROW_HEIGHT = 22;
+const OVERSCAN = 10;
+
+export interface HexHighlight {
+  section: number;
+  /** stream offsets, half-open */
+  start: number;
+  end: number;
+}
+
+interface HexViewProps {
+  sections: readonly HexSection[];
+  highlight: HexHighlight | null;
+  /** scroll so that this byte (stream offset) is visible; a new object scrolls again */
+  scrollTarget: { section: number; offset: number } | null;
+  onHoverByte: (section: number, streamOffset: number) => void;
+  onLeave: () => void;
+  t: InspectorStrings;
+}
+
+export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeave, t }: HexViewProps) {
+  const layout = useMemo(() => layoutHexRows(sections), [sections]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(400);
+  const [hoveredByte, setHoveredByte] = useState<{ section: number; offset: number } | null>(null);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    setViewport(element.clientHeight || 400);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setViewport(element.clientHeight || 400));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const element = scroller.current;
+    const section = scrollTarget ? sections[scrollTarget.section] : undefined;
+    if (!element || !scrollTarget || !section) return;
+    const top = rowOf(layout, scrollTarget.section, scrollTarget.offset - section.start) * ROW_HEIGHT;
+    if (top < element.scrollTop || top + ROW_HEIGHT > element.scrollTop + element.clientHeight) {
+      element.scrollTop = Math.max(0, top - element.clientHeight / 3);
+    }
+  }, [scrollTarget, layout, sections]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(layout.rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+
+  const byteUnder = (event: MouseEvent): { section: number; offset: number } | null => {
+    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-offset]');
+    if (!target) return null;
+    return { section: Number(target.dataset.section), offset: Number(target.dataset.offset) };
+  };
+
+  const hover = (event: MouseEvent) => {
+    const byte = byteUnder(event);
+    if (!byte || (byte.section === hoveredByte?.section && byte.offset === hoveredByte.offset)) return;
+    setHoveredByte(byte);
+    onHoverByte(byte.section, sections[byte.section].start + byte.offset);
+  };
+
+  const renderRow = (row: HexRow, rowIndex: number): ReactNode => {
+    const section = sections[row.section];
+    const dirClass = section.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out';
+    if (row.type === 'title') {
+      return (
+        <div key={`t${row.section}`} className={`insp-hex-title ${dirClass}`} style={{ height: ROW_HEIGHT }}>
+          <span aria-hidden="true">{section.dir === 'in' ? '→' : '←'}</span> {section.title} · {formatBytes(section.bytes.length, t)}
+        </div>
+      );
+    }
+    const hexCells: ReactNode[] = [];
+    const asciiCells: ReactNode[] = [];
+    for (let offset = row.from; offset < row.to; offset += 1) {
+      const byte = section.bytes[offset];
+      const streamOffset = section.start + offset;
+      const lit = highlight !== null && highlight.section === row.section && streamOffset >= highlight.start && streamOffset < highlight.end;
+      const className = `${lit ? 'insp-lit' : ''}${byte === 0x0d || byte === 0x0a ? ' insp-crlf' : ''}`;
+      hexCells.push(
+        <span
+          key={offset}
+          data-testid="insp-hex-byte"
+          data-section={row.section}
+          data-offset={offset}
+          data-highlighted={lit ? 'true' : undefined}
+          className={className}
+        >
+          {hexByte(byte)}
+        </span>,
+      );
+      const control = controlName(byte);
+      asciiCells.push(
+        <span
+          key={offset}
+          data-testid="insp-ascii-byte"
+          data-section={row.section}
+          data-offset={offset}
+          data-glyph={control}
+          className={control ? `${className} insp-ctl` : className}
+        >
+          {asciiGlyph(byte)}
+        </span>,
+      );
+    }
+    return (
+      <div key={rowIndex} className={`insp-hex-row ${dirClass}`} style={{ height: ROW_HEIGHT }}>
+        <span className="insp-hex-offset">{String(row.from).padStart(6, ' ')}</span>
+        <span className="insp-hex-bytes">{hexCells}</span>
+        <span className="insp-hex-ascii">{asciiCells}</span>
+      </div>
+    );
+  };
+
+  const hovered = hoveredByte && sections[hoveredByte.section];
+  return (
+    <div className="insp-hex-wrap">
+      <div
+        ref={scroller}
+        className="insp-hex"
+        data-testid="insp-hex"
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+        onMouseOver={hover}
+        onMouseLeave={() => {
+          setHoveredByte(null);
+          onLeave();
+        }}
+      >
+        <div style={{ height: layout.rows.length * ROW_HEIGHT, position: 'relative' }}>
+          <div style={{ position: 'absolute', top: first * ROW_HEIGHT, left: 0, right: 0 }}>
+            {layout.rows.slice(first, last).map((row, index) => renderRow(row, first + index))}
+          </div>
+        </div>
+      </div>
+      <div className="insp-hex-status" aria-live="off">
+        {hovered && hoveredByte ? t.byteTitle(hoveredByte.offset, hovered.start + hoveredByte.offset) : t.offsetHint}
+      </div>
+    </div>
+  );
+}

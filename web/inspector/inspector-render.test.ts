@@ -1,0 +1,65 @@
+import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { LangContext } from '../app/lang-context.ts';
+import { readFixture } from '../wire/fixtures/read-fixture.ts';
+import { CaptureStore } from './capture-store.ts';
+import { Inspector } from './inspector.tsx';
+
+function storeWith(...names: string[]): CaptureStore {
+  const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('no socket in this test'); } });
+  for (const name of names) {
+    const { fixture } = readFixture(name);
+    for (const conn of fixture.connections) store.apply({ type: 'connection', conn });
+    store.apply({ type: 'chunks', chunks: fixture.chunks });
+  }
+  return store;
+}
+
+const render = (store: CaptureStore, lang: 'ru' | 'en', focus?: { conn: string; index: number }) =>
+  renderToString(createElement(LangContext.Provider, { value: lang }, createElement(Inspector, { store, focus })));
+
+describe('<Inspector>', () => {
+  it('renders the timeline, the tree and the hex of the newest exchange', () => {
+    const store = storeWith('curl-get', 'curl-keep-alive');
+    const html = render(store, 'en');
+    expect(html).toContain('data-testid="inspector"');
+    const conn = store.connections()[1].connection.id;
+    expect(html).toContain(`data-testid="insp-exchange" data-conn="${conn}" data-index="1"`);
+    expect(html).toMatch(/data-testid="insp-tree-node" data-kind="request-line"/);
+    expect(html).toContain('GET /users/1 HTTP/1.1');
+    expect(html).toMatch(/data-testid="insp-hex-byte" data-section="0" data-offset="0"[^>]*>47</);
+    // the CR LF after the request line, visible in the ASCII column
+    expect(html).toContain('␍');
+    expect(html).toContain('␊');
+  });
+
+  it('follows `focus` and speaks Russian', () => {
+    const store = storeWith('curl-keep-alive');
+    const conn = store.connections()[0].connection.id;
+    const html = render(store, 'ru', { conn, index: 0 });
+    expect(html).toContain('Что прошло по проводу');
+    expect(html).toContain('GET /hello HTTP/1.1');
+    expect(html).not.toContain('GET /users/1 HTTP/1.1</span>');
+    expect(html).toContain('Строка запроса');
+  });
+
+  it('hides the app traffic by default and counts it', () => {
+    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
+    const request = 'GET /_wirelab/session HTTP/1.1\r\nHost: x\r\n\r\n';
+    store.apply({ type: 'connection', conn: { id: 'c1', transport: 'http/1.1', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1 } });
+    store.apply({ type: 'chunks', chunks: [{ conn: 'c1', seq: 1, dir: 'in', t: 2, offset: 0, data: Buffer.from(request).toString('base64') }] });
+    const html = render(store, 'en');
+    expect(html).not.toContain('data-testid="insp-exchange"');
+    expect(html).toContain('1 app requests hidden');
+  });
+
+  it('shows an h2c connection as raw bytes with an honest note', () => {
+    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
+    store.apply({ type: 'connection', conn: { id: 'c9', transport: 'h2c', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1 } });
+    store.apply({ type: 'chunks', chunks: [{ conn: 'c9', seq: 1, dir: 'in', t: 2, offset: 0, data: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n').toString('base64') }] });
+    const html = render(store, 'en');
+    expect(html).toContain('data-testid="insp-note"');
+    expect(html).toContain('h2c');
+  });
+});

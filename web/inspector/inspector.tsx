@@ -1,0 +1,119 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStrings } from '../app/lang-context.ts';
+import { isAppTraffic } from './app-traffic.ts';
+import { getCaptureStore, useCaptures, type CaptureSnapshot, type CaptureStore } from './capture-store.ts';
+import { ExchangeDetail } from './exchange-detail.tsx';
+import { exchangeSections, noteSections, type Selection } from './exchange-sections.ts';
+import { ExchangeTimeline, type TimelineConnection } from './exchange-timeline.tsx';
+import { inspectorStrings } from './strings.ts';
+import './inspector.css';
+
+export interface InspectorProps {
+  /** the exchange to show (e.g. the one a cell just ran); by default the newest that is not the app's own */
+  focus?: { conn: string; index: number };
+  /** for tests; the page's store otherwise */
+  store?: CaptureStore;
+}
+
+/** Everything that crossed the wire for this browser: timeline, decoded tree and bytes. */
+export function Inspector({ focus, store: givenStore }: InspectorProps) {
+  const t = useStrings(inspectorStrings);
+  const store = givenStore ?? getCaptureStore();
+  const snapshot = useCaptures(store);
+  const [showApp, setShowApp] = useState(false);
+  const [picked, setPicked] = useState<Selection | null>(null);
+  const timelinePane = useRef<HTMLDivElement>(null);
+
+  // A new focus from outside (a cell ran) wins over an earlier click.
+  useEffect(() => setPicked(null), [focus?.conn, focus?.index]);
+
+  const { timeline, hiddenCount } = useMemo(() => buildTimeline(snapshot, showApp), [snapshot, showApp]);
+  const newest = useMemo(() => snapshot.exchanges.findLast((exchange) => !isAppTraffic(exchange.request)), [snapshot]);
+  const selection: Selection | null = picked ?? focus ?? (newest ? { conn: newest.conn, index: newest.index } : null);
+
+  const view = selection ? snapshot.connections.find((candidate) => candidate.connection.id === selection.conn) : undefined;
+  const selectedExchange = view && selection && 'index' in selection ? view.exchanges.find((exchange) => exchange.index === selection.index) : undefined;
+  const selectedNote = view && selection && 'note' in selection ? view.notes[selection.note] : undefined;
+  const sections = useMemo(() => {
+    if (!view) return null;
+    if (selectedExchange) return exchangeSections(selectedExchange, view, t);
+    if (selectedNote) return noteSections(selectedNote, view, t);
+    return null;
+  }, [view, selectedExchange, selectedNote, t]);
+  const selectionKey = selection ? `${selection.conn}/${'index' in selection ? selection.index : `n${selection.note}`}` : 'none';
+
+  // Keep the selected row in view inside the timeline (new traffic lands at the bottom).
+  useEffect(() => {
+    const pane = timelinePane.current;
+    const row = pane?.querySelector<HTMLElement>('[aria-pressed="true"]');
+    if (!pane || !row) return;
+    const top = row.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+    if (top < pane.scrollTop || top + row.offsetHeight > pane.scrollTop + pane.clientHeight) {
+      pane.scrollTop = Math.max(0, top - pane.clientHeight + row.offsetHeight + 8);
+    }
+  }, [selectionKey, timeline]);
+
+  return (
+    <section className="insp" data-testid="inspector" aria-label={t.title}>
+      <div className="insp-toolbar">
+        <h2 className="insp-title">{t.title}</h2>
+        <span className={`insp-status-dot insp-status-${snapshot.status}`} data-testid="insp-status" data-status={snapshot.status}>
+          {t.status[snapshot.status]}
+        </span>
+        <label className="insp-switch" title={t.recordHint}>
+          <input
+            type="checkbox"
+            role="switch"
+            data-testid="insp-record"
+            checked={snapshot.recording}
+            disabled={snapshot.status !== 'open'}
+            onChange={(event) => store.setRecording(event.currentTarget.checked)}
+          />
+          <span className={snapshot.recording ? 'insp-rec-on' : ''}>{t.record}</span>
+        </label>
+        <button type="button" className="insp-button" data-testid="insp-clear" title={t.clearHint} disabled={snapshot.status !== 'open'} onClick={() => store.clear()}>
+          {t.clear}
+        </button>
+        <label className="insp-switch" title={t.showAppTrafficHint}>
+          <input type="checkbox" data-testid="insp-show-app" checked={showApp} onChange={(event) => setShowApp(event.currentTarget.checked)} />
+          <span>{t.showAppTraffic}</span>
+        </label>
+      </div>
+      {!snapshot.recording && <p className="insp-notice">{t.recordingOff}</p>}
+      <div className="insp-body">
+        <div className="insp-timeline-pane" ref={timelinePane}>
+          {timeline.length === 0 ? (
+            <p className="insp-empty">{t.empty}</p>
+          ) : (
+            <ExchangeTimeline
+              connections={timeline}
+              selection={selection}
+              focusedAt={selectedExchange?.request.firstByteAt ?? null}
+              onSelect={setPicked}
+              t={t}
+            />
+          )}
+          {hiddenCount > 0 && <p className="insp-hidden-note">{t.hiddenAppTraffic(hiddenCount)}</p>}
+        </div>
+        {sections ? <ExchangeDetail key={selectionKey} sections={sections} t={t} /> : <p className="insp-empty">{t.selectHint}</p>}
+      </div>
+    </section>
+  );
+}
+
+/** Connections as they opened (newest last), each with its visible exchanges in order, and its notes. */
+function buildTimeline(snapshot: CaptureSnapshot, showApp: boolean): { timeline: TimelineConnection[]; hiddenCount: number } {
+  let hiddenCount = 0;
+  const timeline: TimelineConnection[] = [];
+  for (const view of snapshot.connections) {
+    const exchanges = showApp ? view.exchanges : view.exchanges.filter((exchange) => !isAppTraffic(exchange.request));
+    hiddenCount += view.exchanges.length - exchanges.length;
+    const notes = view.notes
+      .map((note, index) => ({ ...note, index }))
+      .filter((note) => note.node.kind !== 'empty-line');
+    const onlyAppTraffic = view.exchanges.length > 0 && exchanges.length === 0;
+    if (onlyAppTraffic || (exchanges.length === 0 && notes.length === 0)) continue;
+    timeline.push({ view, exchanges, notes });
+  }
+  return { timeline, hiddenCount };
+}
