@@ -1,0 +1,48 @@
+import { lazy, Suspense, useEffect } from 'react';
+import lessonIndex from 'virtual:wirelab-lesson-index';
+import { LangContext, type Lang } from './lang-context.ts';
+import { parseRoute } from './routes.ts';
+import { navigate, usePathname } from './router.tsx';
+import { preferredLang, rememberLang } from './preferred-lang.ts';
+import { AppHeader } from './app-header.tsx';
+import { NotFound } from './not-found.tsx';
+import { LoadingNote } from './loading-note.tsx';
+import { LessonList } from '../lessons/lesson-list.tsx';
+
+// The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
+const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
+
+export function App() {
+  const pathname = usePathname();
+  const route = parseRoute(pathname);
+  const lang: Lang = route.kind === 'root' || route.lang === null ? preferredLang() : route.lang;
+
+  useEffect(() => {
+    if (route.kind === 'root') navigate(`/${lang}/${window.location.hash}`, { replace: true });
+  }, [route.kind, lang]);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    if (route.kind !== 'root' && route.lang) rememberLang(lang);
+  }, [lang, route.kind]);
+
+  const lesson = route.kind === 'lesson' ? lessonIndex.find((entry) => entry.slug === route.slug) : undefined;
+
+  return (
+    <LangContext.Provider value={lang}>
+      <AppHeader />
+      <main id="content" className="app-main" tabIndex={-1}>
+        {route.kind === 'list' && <LessonList lessons={lessonIndex} />}
+        {route.kind === 'lesson' &&
+          (lesson ? (
+            <Suspense fallback={<LoadingNote />}>
+              <LessonReader key={`${lesson.slug}`} entry={lesson} />
+            </Suspense>
+          ) : (
+            <NotFound />
+          ))}
+        {route.kind === 'not-found' && <NotFound />}
+      </main>
+    </LangContext.Provider>
+  );
+}

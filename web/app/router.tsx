@@ -1,0 +1,47 @@
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+// A tiny router on the History API: the app has three kinds of pages and needs nothing more.
+const NAVIGATED = 'wirelab:navigated';
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  window.addEventListener(NAVIGATED, onChange);
+  return () => {
+    window.removeEventListener('popstate', onChange);
+    window.removeEventListener(NAVIGATED, onChange);
+  };
+}
+
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  const url = new URL(to, window.location.href);
+  const samePage = url.pathname === window.location.pathname;
+  if (options.replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  window.dispatchEvent(new Event(NAVIGATED));
+  if (url.hash) scrollToHash(url.hash);
+  else if (!samePage) window.scrollTo(0, 0);
+}
+
+/** Scrolls to `#id` once the element exists (lesson text renders a moment after navigation). */
+export function scrollToHash(hash: string, attempts = 20): void {
+  const id = decodeURIComponent(hash.replace(/^#/, ''));
+  const element = id ? document.getElementById(id) : null;
+  if (element) element.scrollIntoView();
+  else if (attempts > 0) setTimeout(() => scrollToHash(hash, attempts - 1), 50);
+}
+
+export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const follow = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event);
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    event.preventDefault();
+    navigate(href);
+  };
+  return <a href={href} onClick={follow} {...rest} />;
+}

@@ -1,0 +1,174 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { HttpExchange } from '../../wire/types.ts';
+import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useSession } from '../../app/session.ts';
+import { parseHttpRequest, type HttpParseError } from './parse-http-request.ts';
+import { planFetch, type FetchBlocker } from './fetch-limits.ts';
+import { findCapturedExchange, sendRequest, type FetchedResponse } from './send-request.ts';
+import { CodeEditor } from './code-editor.tsx';
+import { ResponsePanel } from './response-panel.tsx';
+import { CopyCurlButton } from './copy-curl-button.tsx';
+import { httpEditorStrings } from './strings.ts';
+import './http-cell.css';
+
+/** What the last Run produced. */
+export type RunOutcome =
+  | { kind: 'parse-error'; error: HttpParseError }
+  | { kind: 'blocked'; blocker: FetchBlocker }
+  | { kind: 'network-error'; message: string; dropped: string[] }
+  | { kind: 'response'; response: FetchedResponse; dropped: string[]; capture: 'waiting' | 'missing' | HttpExchange };
+
+export interface EditorHandle {
+  getValue(): string;
+  setValue(value: string): void;
+}
+
+declare global {
+  interface Window {
+    /** for end-to-end tests: typing into Monaco races with its auto-closing brackets */
+    __wirelabEditors?: Map<string, EditorHandle>;
+  }
+}
+
+interface HttpCellProps {
+  cellId: string;
+  initialText: string;
+  /** called with the captured exchange of each run, to focus the inspector on it */
+  onExchange?(exchange: HttpExchange): void;
+}
+
+export function HttpCell({ cellId, initialText, onExchange }: HttpCellProps) {
+  const t = useStrings(httpEditorStrings);
+  const lang = useLang();
+  const session = useSession();
+  const [text, setText] = useState(initialText);
+  const [running, setRunning] = useState(false);
+  const [outcome, setOutcome] = useState<RunOutcome | null>(null);
+  const textRef = useRef(text);
+  textRef.current = text;
+  const runId = useRef(0);
+
+  useEffect(() => {
+    const editors = (window.__wirelabEditors ??= new Map());
+    editors.set(cellId, {
+      getValue: () => textRef.current,
+      setValue: (value: string) => {
+        textRef.current = value;
+        setText(value);
+      },
+    });
+    return () => {
+      editors.delete(cellId);
+    };
+  }, [cellId]);
+
+  const run = useCallback(async () => {
+    const id = ++runId.current;
+    const parsed = parseHttpRequest(textRef.current);
+    if (!parsed.ok) return setOutcome({ kind: 'parse-error', error: parsed.error });
+    const planned = planFetch(parsed.request, window.location.origin);
+    if (!planned.ok) return setOutcome({ kind: 'blocked', blocker: planned.blocker });
+    const { plan } = planned;
+    const dropped = plan.dropped.map((header) => header.name);
+    setRunning(true);
+    try {
+      const { response, sentAfter } = await sendRequest(plan);
+      if (id !== runId.current) return;
+      setOutcome({ kind: 'response', response, dropped, capture: 'waiting' });
+      const exchange = await findCapturedExchange(plan, sentAfter);
+      if (id !== runId.current) return;
+      setOutcome({ kind: 'response', response, dropped, capture: exchange ?? 'missing' });
+      if (exchange) onExchange?.(exchange);
+    } catch (error) {
+      if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error), dropped });
+    } finally {
+      if (id === runId.current) setRunning(false);
+    }
+  }, [onExchange]);
+
+  const describeError = useCallback(
+    (source: string) => {
+      const parsed = parseHttpRequest(source);
+      return parsed.ok || parsed.error.code === 'empty' ? null : { line: parsed.error.line, message: t.parseError(parsed.error) };
+    },
+    [t],
+  );
+
+  const parsedForCurl = parseHttpRequest(text);
+  return (
+    <section className="http-cell" data-testid="cell" data-cell-id={cellId} aria-label={t.editorLabel(cellId)} lang={lang}>
+      <div className="http-cell-editor">
+        <CodeEditor value={text} onChange={setText} onRun={run} label={t.editorLabel(cellId)} describeError={describeError} />
+      </div>
+      <div className="http-cell-toolbar">
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="cell-run"
+          onClick={run}
+          disabled={running}
+          aria-keyshortcuts="Control+Enter Meta+Enter"
+          title={t.runHint}
+        >
+          <span aria-hidden="true">▶</span> {running ? t.running : t.run}
+        </button>
+        <span className="http-cell-shortcut" aria-hidden="true">
+          {t.runHint}
+        </span>
+        <span className="toolbar-spacer" />
+        {session.status === 'loading' && <span className="http-cell-waiting">{t.waitingForSession}</span>}
+        {parsedForCurl.ok && session.status === 'ready' && (
+          <CopyCurlButton request={parsedForCurl.request} session={session.info.session} />
+        )}
+        <button type="button" className="button button-quiet" onClick={() => setText(initialText)} disabled={text === initialText} title={t.resetHint}>
+          {t.reset}
+        </button>
+      </div>
+      {outcome && <RunResult outcome={outcome} onShowExchange={onExchange} />}
+    </section>
+  );
+}
+
+function RunResult({ outcome, onShowExchange }: { outcome: RunOutcome; onShowExchange?(exchange: HttpExchange): void }) {
+  const t = useStrings(httpEditorStrings);
+  switch (outcome.kind) {
+    case 'parse-error':
+      return (
+        <p className="cell-message cell-message-error" role="alert">
+          {t.parseError(outcome.error)}
+        </p>
+      );
+    case 'blocked':
+      return (
+        <p className="cell-message cell-message-error" role="alert">
+          {t.blocker(outcome.blocker)}
+        </p>
+      );
+    case 'network-error':
+      return (
+        <>
+          <DroppedHeaders names={outcome.dropped} />
+          <p className="cell-message cell-message-error" role="alert">
+            {t.networkError(outcome.message)}
+          </p>
+        </>
+      );
+    case 'response':
+      return (
+        <>
+          <DroppedHeaders names={outcome.dropped} />
+          <ResponsePanel response={outcome.response} capture={outcome.capture} onShowExchange={onShowExchange} />
+        </>
+      );
+  }
+}
+
+function DroppedHeaders({ names }: { names: string[] }) {
+  const t = useStrings(httpEditorStrings);
+  if (names.length === 0) return null;
+  return (
+    <p className="cell-message cell-message-warning" role="note">
+      {t.dropped(names)}
+    </p>
+  );
+}

@@ -1,0 +1,99 @@
+// Loaded only through a dynamic import: Monaco is megabytes, the lesson text must not wait for it.
+import * as monaco from 'monaco-editor/editor/editor.api';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+
+self.MonacoEnvironment = {
+  // Only the base editor worker: the http language needs no language service.
+  getWorker: () => new EditorWorker(),
+};
+
+export const HTTP_LANGUAGE = 'wirelab-http';
+
+monaco.languages.register({ id: HTTP_LANGUAGE });
+monaco.languages.setLanguageConfiguration(HTTP_LANGUAGE, {
+  comments: { lineComment: '#' },
+  brackets: [
+    ['{', '}'],
+    ['[', ']'],
+  ],
+  autoClosingPairs: [
+    { open: '{', close: '}' },
+    { open: '[', close: ']' },
+    { open: '"', close: '"', notIn: ['string'] },
+  ],
+});
+monaco.languages.setMonarchTokensProvider(HTTP_LANGUAGE, {
+  defaultToken: '',
+  tokenizer: {
+    root: [
+      [/^\s*#.*$/, 'comment'],
+      [/^\s*$/, ''],
+      [
+        /^(\s*)([A-Za-z]+)(\s+)(\S+)((?:\s+HTTP\/\S+)?)(.*)$/,
+        // the state changes on the target: Monarch skips trailing groups that matched nothing
+        ['', 'keyword', '', { token: 'string.link', next: '@headers' }, 'type', 'invalid'],
+      ],
+      [/.*/, 'invalid'],
+    ],
+    headers: [
+      [/^\s*#.*$/, 'comment'],
+      [/^\s*$/, { token: '', next: '@body' }],
+      [/^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(:)(.*)$/, ['attribute.name', 'delimiter', 'attribute.value']],
+      [/.*/, 'invalid'],
+    ],
+    body: [
+      [/"(?:[^"\\]|\\.)*"(?=\s*:)/, 'string.key.json'],
+      [/"(?:[^"\\]|\\.)*"/, 'string.value.json'],
+      [/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, 'number'],
+      [/\b(?:true|false|null)\b/, 'keyword.json'],
+      [/[{}[\],:]/, 'delimiter'],
+    ],
+  },
+});
+
+// Colours match the page's tokens (web/app/app.css) so the editor sits in the cell seamlessly.
+monaco.editor.defineTheme('wirelab-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [
+    { token: 'keyword', foreground: '1f55d0', fontStyle: 'bold' },
+    { token: 'string.link', foreground: '0b6e69' },
+    { token: 'type', foreground: '6b7280' },
+    { token: 'attribute.name', foreground: '7c3aed' },
+    { token: 'attribute.value', foreground: '161a21' },
+    { token: 'delimiter', foreground: '6b7280' },
+    { token: 'comment', foreground: '6b7280', fontStyle: 'italic' },
+    { token: 'string.key.json', foreground: '9a3412' },
+    { token: 'string.value.json', foreground: '0b6e69' },
+    { token: 'number', foreground: '1d4ed8' },
+    { token: 'keyword.json', foreground: '1f55d0' },
+    { token: 'invalid', foreground: 'b42323', fontStyle: 'underline' },
+  ],
+  colors: { 'editor.background': '#ffffff', 'editorLineNumber.foreground': '#9aa3b2', 'editorGutter.background': '#ffffff' },
+});
+monaco.editor.defineTheme('wirelab-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [
+    { token: 'keyword', foreground: '7aa5ff', fontStyle: 'bold' },
+    { token: 'string.link', foreground: '5eead4' },
+    { token: 'type', foreground: '9ca3af' },
+    { token: 'attribute.name', foreground: 'c4a5ff' },
+    { token: 'attribute.value', foreground: 'e7eaf0' },
+    { token: 'delimiter', foreground: '9ca3af' },
+    { token: 'comment', foreground: '8b95a5', fontStyle: 'italic' },
+    { token: 'string.key.json', foreground: 'fdba74' },
+    { token: 'string.value.json', foreground: '5eead4' },
+    { token: 'number', foreground: '93c5fd' },
+    { token: 'keyword.json', foreground: '7aa5ff' },
+    { token: 'invalid', foreground: 'ff7b7b', fontStyle: 'underline' },
+  ],
+  colors: { 'editor.background': '#1a1f27', 'editorLineNumber.foreground': '#6b7585', 'editorGutter.background': '#1a1f27' },
+});
+
+const dark = window.matchMedia('(prefers-color-scheme: dark)');
+const applyTheme = () => monaco.editor.setTheme(dark.matches ? 'wirelab-dark' : 'wirelab-light');
+dark.addEventListener('change', applyTheme);
+applyTheme();
+
+export { monaco };

@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import type { HeaderList, HttpExchange } from '../wire/types.ts';
+import { containsJson, evaluateCheck, type Check } from './checks.ts';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const tree = { kind: 'message', label: '', range: { start: 0, end: 0 } };
+
+interface Sketch {
+  conn?: string;
+  index?: number;
+  at: number;
+  method: string;
+  target: string;
+  requestHeaders?: HeaderList;
+  requestBody?: string;
+  status?: number;
+  responseHeaders?: HeaderList;
+  responseBody?: string;
+  /** where the request starts in the inbound stream */
+  start?: number;
+}
+
+/** A hand-built exchange with consistent byte offsets, as the HTTP/1.1 decoder would report them. */
+function exchange(sketch: Sketch): HttpExchange {
+  const [path, queryString = ''] = sketch.target.split('?');
+  const requestHeaders = sketch.requestHeaders ?? [['host', 'localhost:8080']];
+  const requestHead = `${sketch.method} ${sketch.target} HTTP/1.1\r\n${requestHeaders.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
+  const requestBody = encode(sketch.requestBody ?? '');
+  const start = sketch.start ?? 0;
+  const responseHeaders = sketch.responseHeaders ?? [['content-type', 'application/json']];
+  const responseBody = encode(sketch.responseBody ?? '');
+  const responseHead = `HTTP/1.1 ${sketch.status} X\r\n${responseHeaders.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
+  return {
+    conn: sketch.conn ?? 'c1',
+    index: sketch.index ?? 0,
+    transport: 'http/1.1',
+    request: {
+      method: sketch.method,
+      target: sketch.target,
+      path,
+      query: [...new URLSearchParams(queryString)],
+      version: 'HTTP/1.1',
+      headers: requestHeaders,
+      body: requestBody,
+      range: { start, end: start + requestHead.length + requestBody.length },
+      bodyStart: start + requestHead.length,
+      firstByteAt: sketch.at,
+      lastByteAt: sketch.at,
+      complete: true,
+      tree,
+    },
+    response:
+      sketch.status === undefined
+        ? undefined
+        : {
+            version: 'HTTP/1.1',
+            status: sketch.status,
+            reason: 'X',
+            headers: responseHeaders,
+            body: responseBody,
+            range: { start: 0, end: responseHead.length + responseBody.length },
+            bodyStart: responseHead.length,
+            firstByteAt: sketch.at + 5,
+            lastByteAt: sketch.at + 5,
+            complete: true,
+            tree,
+          },
+  };
+}
+
+const createUser: Check = {
+  type: 'exchange',
+  request: { method: 'POST', path: '^/api/v1/users$' },
+  response: { status: 201 },
+};
+
+describe('exchange checks', () => {
+  it('passes when some exchange matches request and response', () => {
+    const traffic = [
+      exchange({ at: 1, method: 'GET', target: '/api/v1/users', status: 200 }),
+      exchange({ at: 2, method: 'POST', target: '/api/v1/users', status: 201 }),
+    ];
+    expect(evaluateCheck(createUser, traffic)).toMatchObject({ passed: true, exchanges: [traffic[1]] });
+  });
+
+  it('says nothing was sent when no request matches', () => {
+    const result = evaluateCheck(createUser, [exchange({ at: 1, method: 'POST', target: '/api/v1/posts', status: 201 })]);
+    expect(result).toEqual({ passed: false, miss: { kind: 'no-request', expected: createUser.request, step: undefined } });
+  });
+
+  it('names the status the newest matching request got', () => {
+    const older = exchange({ at: 1, method: 'POST', target: '/api/v1/users', status: 400 });
+    const newer = exchange({ at: 2, method: 'POST', target: '/api/v1/users', status: 422 });
+    const result = evaluateCheck(createUser, [newer, older]);
+    expect(result).toMatchObject({
+      passed: false,
+      miss: { kind: 'response-differs', exchange: newer, difference: { what: 'status', got: 422, expected: [201] } },
+    });
+  });
+
+  it('waits for a response that has not arrived', () => {
+    const result = evaluateCheck(createUser, [exchange({ at: 1, method: 'POST', target: '/api/v1/users' })]);
+    expect(result).toMatchObject({ passed: false, miss: { kind: 'response-differs', difference: { what: 'no-response' } } });
+  });
+
+  it('matches the path as a regular expression over the path without the query', () => {
+    const check: Check = { type: 'exchange', request: { method: 'GET', path: '^/api/v1/users$', query: { cursor: true } } };
+    expect(evaluateCheck(check, [exchange({ at: 1, method: 'GET', target: '/api/v1/users?limit=2', status: 200 })]).passed).toBe(false);
+    expect(evaluateCheck(check, [exchange({ at: 1, method: 'GET', target: '/api/v1/users?cursor=abc', status: 200 })]).passed).toBe(true);
+  });
+
+  it('matches query values and request headers by regular expression, header names in any case', () => {
+    const check: Check = {
+      type: 'exchange',
+      request: { query: { limit: '^[0-9]+$' }, headers: { 'if-none-match': '^"' } },
+    };
+    const withHeader = exchange({ at: 1, method: 'GET', target: '/x?limit=5', requestHeaders: [['If-None-Match', '"v1"']], status: 304 });
+    const badQuery = exchange({ at: 1, method: 'GET', target: '/x?limit=five', requestHeaders: [['If-None-Match', '"v1"']], status: 304 });
+    expect(evaluateCheck(check, [withHeader]).passed).toBe(true);
+    expect(evaluateCheck(check, [badQuery]).passed).toBe(false);
+  });
+
+  it('checks response headers and reports the one missing', () => {
+    const check: Check = { type: 'exchange', request: { method: 'GET' }, response: { status: 200, headers: { etag: true } } };
+    const result = evaluateCheck(check, [exchange({ at: 1, method: 'GET', target: '/a', status: 200 })]);
+    expect(result).toMatchObject({ passed: false, miss: { kind: 'response-differs', difference: { what: 'header', name: 'etag', got: null } } });
+  });
+
+  it('matches a subset of the JSON bodies', () => {
+    const check: Check = {
+      type: 'exchange',
+      request: { method: 'POST', bodyJson: { name: 'Ada' } },
+      response: { status: [400, 422], bodyJson: { errors: [{ field: 'email' }] } },
+    };
+    const good = exchange({
+      at: 1,
+      method: 'POST',
+      target: '/api/v1/users',
+      requestBody: '{"name":"Ada","email":"nope"}',
+      status: 422,
+      responseBody: '{"title":"Invalid","errors":[{"field":"email","message":"bad"}]}',
+    });
+    const otherField = exchange({ ...sketchOf(good), responseBody: '{"errors":[{"field":"name"}]}' });
+    expect(evaluateCheck(check, [good]).passed).toBe(true);
+    expect(evaluateCheck(check, [otherField])).toMatchObject({ passed: false, miss: { difference: { what: 'body' } } });
+  });
+});
+
+function sketchOf(e: HttpExchange): Sketch {
+  return {
+    at: e.request.firstByteAt,
+    method: e.request.method,
+    target: e.request.target,
+    requestBody: new TextDecoder().decode(e.request.body),
+    status: e.response?.status,
+  };
+}
+
+describe('sequence checks', () => {
+  const conditional: Check = {
+    type: 'sequence',
+    steps: [
+      { request: { method: 'GET', path: '^/api/v1/users/1$' }, response: { status: 200, headers: { etag: true } } },
+      { request: { method: 'GET', path: '^/api/v1/users/1$', headers: { 'if-none-match': true } }, response: { status: 304 } },
+    ],
+  };
+  const withEtag = (at: number) => exchange({ at, method: 'GET', target: '/api/v1/users/1', status: 200, responseHeaders: [['etag', '"v1"']] });
+  const revalidated = (at: number) =>
+    exchange({ at, method: 'GET', target: '/api/v1/users/1', requestHeaders: [['if-none-match', '"v1"']], status: 304 });
+
+  it('passes when the steps happened in order', () => {
+    expect(evaluateCheck(conditional, [revalidated(2), withEtag(1)]).passed).toBe(true);
+  });
+
+  it('fails when the steps happened in the wrong order, naming the missing step', () => {
+    expect(evaluateCheck(conditional, [revalidated(1), withEtag(2)])).toMatchObject({ passed: false, miss: { kind: 'no-request', step: 1 } });
+  });
+});
+
+describe('answer checks', () => {
+  const bodyOffset: Check = {
+    type: 'answer',
+    exchange: { request: { method: 'POST', path: '^/api/v1/users$' } },
+    expect: { from: 'request-body-offset' },
+  };
+  const post = (start = 0) =>
+    exchange({
+      at: 1,
+      start,
+      method: 'POST',
+      target: '/api/v1/users',
+      requestHeaders: [['content-type', 'application/json']],
+      requestBody: '{}',
+      status: 201,
+      responseHeaders: [['etag', '"abc"']],
+      responseBody: '{"errors":[{"field":"email"}],"id":7}',
+    });
+  // "POST /api/v1/users HTTP/1.1\r\n" (29) + "content-type: application/json\r\n" (32) + "\r\n" (2)
+  const expectedOffset = 29 + 32 + 2;
+
+  it('reads the body offset counting from the request line, not from the connection start', () => {
+    expect(evaluateCheck(bodyOffset, [post(500)], String(expectedOffset)).passed).toBe(true);
+    expect(evaluateCheck(bodyOffset, [post(500)], ` ${expectedOffset} `).passed).toBe(true);
+    expect(evaluateCheck(bodyOffset, [post(500)], String(expectedOffset + 500))).toMatchObject({ passed: false, miss: { kind: 'wrong-answer' } });
+  });
+
+  it('asks for an answer when none was typed, and for the request when none was sent', () => {
+    expect(evaluateCheck(bodyOffset, [post()], '')).toMatchObject({ passed: false, miss: { kind: 'no-answer' } });
+    expect(evaluateCheck(bodyOffset, [], '63')).toMatchObject({ passed: false, miss: { kind: 'no-request' } });
+  });
+
+  it('reads JSON values, headers (quotes optional) and the connection index', () => {
+    const json: Check = { type: 'answer', exchange: {}, expect: { from: 'response-json', path: 'errors.0.field' } };
+    const header: Check = { type: 'answer', exchange: {}, expect: { from: 'response-header', name: 'ETag' } };
+    const index: Check = { type: 'answer', exchange: {}, expect: { from: 'connection-index' } };
+    const missing: Check = { type: 'answer', exchange: {}, expect: { from: 'response-json', path: 'errors.3.field' } };
+    expect(evaluateCheck(json, [post()], 'email').passed).toBe(true);
+    expect(evaluateCheck(header, [post()], '"abc"').passed).toBe(true);
+    expect(evaluateCheck(header, [post()], 'abc').passed).toBe(true);
+    expect(evaluateCheck(index, [{ ...post(), index: 2 }], '2').passed).toBe(true);
+    expect(evaluateCheck(missing, [post()], 'email')).toMatchObject({ passed: false, miss: { kind: 'no-value' } });
+  });
+
+  it('uses the newest matching exchange', () => {
+    const first = { ...post(), index: 0 };
+    const second = { ...post(), index: 1, request: { ...post().request, firstByteAt: 9 } };
+    const index: Check = { type: 'answer', exchange: {}, expect: { from: 'connection-index' } };
+    expect(evaluateCheck(index, [second, first], '1').passed).toBe(true);
+    expect(evaluateCheck(index, [second, first], '0').passed).toBe(false);
+  });
+});
+
+describe('containsJson', () => {
+  it('compares objects by key, arrays by position, values exactly', () => {
+    expect(containsJson({ a: 1, b: { c: [1, 2] } }, { b: { c: [1] } })).toBe(true);
+    expect(containsJson({ a: 1 }, { a: '1' })).toBe(false);
+    expect(containsJson([1], [1, 2])).toBe(false);
+    expect(containsJson({ a: null }, { a: null })).toBe(true);
+    expect(containsJson({}, { a: undefined })).toBe(false);
+  });
+});

@@ -1,0 +1,220 @@
+import type { HeaderList, HttpExchange } from '../wire/types.ts';
+
+/** `true`: present; a string: a regular expression the value must match. */
+export type PresenceOrPattern = Record<string, true | string>;
+
+export interface RequestMatch {
+  method?: string;
+  /** regular expression over the path, without the query */
+  path?: string;
+  query?: PresenceOrPattern;
+  /** names in lower case */
+  headers?: PresenceOrPattern;
+  bodyJson?: unknown;
+}
+
+export interface ResponseMatch {
+  status?: number | number[];
+  headers?: PresenceOrPattern;
+  bodyJson?: unknown;
+}
+
+export interface ExchangeMatch {
+  request?: RequestMatch;
+  response?: ResponseMatch;
+}
+
+export type AnswerSource =
+  | { from: 'request-body-offset' }
+  | { from: 'response-body-offset' }
+  | { from: 'response-json'; path: string }
+  | { from: 'response-header'; name: string }
+  | { from: 'connection-index' };
+
+export type Check =
+  | ({ type: 'exchange' } & ExchangeMatch)
+  | { type: 'sequence'; steps: ExchangeMatch[] }
+  | { type: 'answer'; exchange: ExchangeMatch; expect: AnswerSource };
+
+/** Why a request matched but its response did not. */
+export type ResponseDifference =
+  | { what: 'no-response' }
+  | { what: 'status'; got: number; expected: number[] }
+  | { what: 'header'; name: string; got: string | null }
+  | { what: 'body' };
+
+export type CheckResult =
+  | { passed: true; exchanges: HttpExchange[] }
+  | { passed: false; miss: CheckMiss };
+
+export type CheckMiss =
+  /** nothing sent yet that looks like the request (step: which sequence step, from 0) */
+  | { kind: 'no-request'; expected: RequestMatch; step?: number }
+  /** the request was sent, the answer was not the one asked for (the newest such exchange) */
+  | { kind: 'response-differs'; exchange: HttpExchange; difference: ResponseDifference; step?: number }
+  /** an answer check before the student typed anything */
+  | { kind: 'no-answer' }
+  /** the answer differs from the value in the newest matching exchange */
+  | { kind: 'wrong-answer'; exchange: HttpExchange }
+  /** the exchange holds no such value (e.g. the JSON path does not exist) */
+  | { kind: 'no-value'; exchange: HttpExchange };
+
+/**
+ * Does the student's real traffic satisfy a check (lessons/README.md, "Checks")?
+ * `exchanges` are the ones captured since the lesson was opened, in any order.
+ */
+export function evaluateCheck(check: Check, exchanges: readonly HttpExchange[], answer?: string): CheckResult {
+  const chronological = [...exchanges].sort(byRequestTime);
+  switch (check.type) {
+    case 'exchange':
+      return evaluateSequence([check], chronological);
+    case 'sequence':
+      return evaluateSequence(check.steps, chronological, true);
+    case 'answer':
+      return evaluateAnswer(check, chronological, answer);
+  }
+}
+
+function evaluateSequence(steps: ExchangeMatch[], chronological: HttpExchange[], numbered = false): CheckResult {
+  const found: HttpExchange[] = [];
+  let from = 0;
+  for (const [step, match] of steps.entries()) {
+    const at = chronological.findIndex((exchange, index) => index >= from && matchesExchange(match, exchange));
+    if (at === -1) return { passed: false, miss: nearestMiss(match, chronological.slice(from), numbered ? step : undefined) };
+    found.push(chronological[at]);
+    from = at + 1;
+  }
+  return { passed: true, exchanges: found };
+}
+
+function evaluateAnswer(
+  check: Extract<Check, { type: 'answer' }>,
+  chronological: HttpExchange[],
+  answer: string | undefined,
+): CheckResult {
+  const newest = chronological.findLast((exchange) => matchesExchange(check.exchange, exchange));
+  if (!newest) return { passed: false, miss: nearestMiss(check.exchange, chronological) };
+  if (answer === undefined || answer.trim() === '') return { passed: false, miss: { kind: 'no-answer' } };
+  const expected = readAnswer(check.expect, newest);
+  if (expected === undefined) return { passed: false, miss: { kind: 'no-value', exchange: newest } };
+  return sameAnswer(answer, expected)
+    ? { passed: true, exchanges: [newest] }
+    : { passed: false, miss: { kind: 'wrong-answer', exchange: newest } };
+}
+
+function nearestMiss(match: ExchangeMatch, chronological: HttpExchange[], step?: number): CheckMiss {
+  const sameRequest = chronological.findLast((exchange) => matchesRequest(match.request ?? {}, exchange));
+  if (!sameRequest) return { kind: 'no-request', expected: match.request ?? {}, step };
+  return { kind: 'response-differs', exchange: sameRequest, difference: responseDifference(match.response ?? {}, sameRequest)!, step };
+}
+
+function byRequestTime(a: HttpExchange, b: HttpExchange): number {
+  return a.request.firstByteAt - b.request.firstByteAt || a.index - b.index;
+}
+
+export function matchesExchange(match: ExchangeMatch, exchange: HttpExchange): boolean {
+  return matchesRequest(match.request ?? {}, exchange) && responseDifference(match.response ?? {}, exchange) === null;
+}
+
+export function matchesRequest(match: RequestMatch, exchange: HttpExchange): boolean {
+  const { request } = exchange;
+  if (match.method !== undefined && request.method.toUpperCase() !== match.method.toUpperCase()) return false;
+  if (match.path !== undefined && !new RegExp(match.path).test(request.path)) return false;
+  if (match.query && !matchesPairs(match.query, request.query, false)) return false;
+  if (match.headers && !matchesPairs(match.headers, request.headers, true)) return false;
+  if (match.bodyJson !== undefined && !containsJson(parseJson(request.body), match.bodyJson)) return false;
+  return true;
+}
+
+/** null when the response matches; otherwise the first thing that differs. */
+export function responseDifference(match: ResponseMatch, exchange: HttpExchange): ResponseDifference | null {
+  const { response } = exchange;
+  const needsResponse = match.status !== undefined || match.headers !== undefined || match.bodyJson !== undefined;
+  if (!needsResponse) return null;
+  if (!response || !response.complete) return { what: 'no-response' };
+  if (match.status !== undefined) {
+    const expected = Array.isArray(match.status) ? match.status : [match.status];
+    if (!expected.includes(response.status)) return { what: 'status', got: response.status, expected };
+  }
+  for (const [name, rule] of Object.entries(match.headers ?? {})) {
+    const value = headerValue(response.headers, name);
+    if (!matchesRule(rule, value)) return { what: 'header', name, got: value };
+  }
+  if (match.bodyJson !== undefined && !containsJson(parseJson(response.body), match.bodyJson)) return { what: 'body' };
+  return null;
+}
+
+function matchesPairs(rules: PresenceOrPattern, pairs: Array<[string, string]>, caseInsensitiveNames: boolean): boolean {
+  return Object.entries(rules).every(([name, rule]) => {
+    const values = pairs
+      .filter(([key]) => (caseInsensitiveNames ? key.toLowerCase() === name.toLowerCase() : key === name))
+      .map(([, value]) => value);
+    return values.length > 0 && values.some((value) => matchesRule(rule, value));
+  });
+}
+
+function matchesRule(rule: true | string, value: string | null): boolean {
+  if (value === null) return false;
+  return rule === true || new RegExp(rule).test(value);
+}
+
+export function headerValue(headers: HeaderList, name: string): string | null {
+  const found = headers.find(([key]) => key.toLowerCase() === name.toLowerCase());
+  return found ? found[1] : null;
+}
+
+const NOT_JSON = Symbol('not json');
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** Does `actual` contain `expected`: objects by key, arrays element by element, the rest equal. */
+export function containsJson(actual: unknown, expected: unknown): boolean {
+  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected);
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && expected.length <= actual.length && expected.every((item, index) => containsJson(actual[index], item));
+  }
+  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+  const record = actual as Record<string, unknown>;
+  return Object.entries(expected).every(([key, value]) => key in record && containsJson(record[key], value));
+}
+
+function readAnswer(source: AnswerSource, exchange: HttpExchange): string | undefined {
+  const { request, response } = exchange;
+  switch (source.from) {
+    case 'request-body-offset':
+      return String(request.bodyStart - request.range.start);
+    case 'response-body-offset':
+      return response ? String(response.bodyStart - response.range.start) : undefined;
+    case 'connection-index':
+      return String(exchange.index);
+    case 'response-header':
+      return response ? (headerValue(response.headers, source.name) ?? undefined) : undefined;
+    case 'response-json': {
+      if (!response) return undefined;
+      let value = parseJson(response.body);
+      for (const key of source.path.split('.')) {
+        if (value === null || typeof value !== 'object' || !(key in value)) return undefined;
+        value = (value as Record<string, unknown>)[key];
+      }
+      if (value === NOT_JSON || value === undefined) return undefined;
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    }
+  }
+}
+
+/** Forgiving about what a person types around a value: spaces, quotes, number formatting. */
+function sameAnswer(typed: string, expected: string): boolean {
+  const normalize = (text: string) => text.trim().replace(/^"(.*)"$/s, '$1').trim();
+  const a = normalize(typed);
+  const b = normalize(expected);
+  if (a === b) return true;
+  const numberA = Number(a);
+  const numberB = Number(b);
+  return a !== '' && b !== '' && Number.isFinite(numberA) && numberA === numberB;
+}

@@ -1,0 +1,107 @@
+import { useEffect, useMemo, useState, type FormEvent, type MouseEvent } from 'react';
+import type { HttpExchange } from '../wire/types.ts';
+import { useStrings } from '../app/lang-context.ts';
+import { evaluateCheck, type Check } from './checks.ts';
+import { markPassed, useProgress } from './progress.ts';
+import { lessonStrings } from './strings.ts';
+
+interface ExerciseCardProps {
+  lesson: string;
+  id: string;
+  check: Check;
+  cell?: string;
+  promptHtml: string;
+  hintsHtml: string[];
+  /** traffic captured since the lesson was opened */
+  exchanges: readonly HttpExchange[];
+}
+
+export function ExerciseCard({ lesson, id, check, cell, promptHtml, hintsHtml, exchanges }: ExerciseCardProps) {
+  const t = useStrings(lessonStrings);
+  const progress = useProgress();
+  const [hintsShown, setHintsShown] = useState(0);
+  const [answer, setAnswer] = useState('');
+  const [submitted, setSubmitted] = useState<string | undefined>(undefined);
+
+  const needsAnswer = check.type === 'answer';
+  const result = useMemo(() => evaluateCheck(check, exchanges, submitted), [check, exchanges, submitted]);
+  const passedNow = result.passed && (!needsAnswer || submitted !== undefined);
+  const passedBefore = Boolean(progress[lesson]?.[id]);
+  const passed = passedNow || passedBefore;
+
+  useEffect(() => {
+    if (passedNow) markPassed(lesson, id);
+  }, [passedNow, lesson, id]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(answer);
+  };
+
+  const miss = result.passed ? null : result.miss;
+  // "nothing sent yet" is the normal state of every exercise below the one being worked on: stay quiet
+  const showMiss =
+    miss !== null &&
+    !passedNow &&
+    (miss.kind !== 'no-request' || (miss.step ?? 0) > 0 || (needsAnswer && submitted !== undefined));
+
+  return (
+    <section className={`exercise ${passed ? 'is-passed' : ''}`} data-testid="exercise" data-exercise-id={id} data-state={passed ? 'passed' : 'pending'} aria-labelledby={`exercise-${id}-title`}>
+      <header className="exercise-header">
+        <h4 id={`exercise-${id}-title`} className="exercise-label">
+          {t.exercise}
+        </h4>
+        <span className={`exercise-status ${passed ? 'is-passed' : ''}`}>{passed ? `✓ ${t.passed}` : t.notTried}</span>
+      </header>
+      <div className="prose" dangerouslySetInnerHTML={{ __html: promptHtml }} />
+      {cell && (
+        <p className="exercise-cell">
+          {t.startsFrom} <code>{cell}</code> —{' '}
+          <a href={`#cell-${cell}`} onClick={(event) => goToCell(event, cell)}>
+            {t.goToCell}
+          </a>
+        </p>
+      )}
+      {hintsHtml.slice(0, hintsShown).map((hint, index) => (
+        <div key={index} className="hint">
+          <p className="hint-label">{t.hint(index + 1)}</p>
+          <div className="prose" dangerouslySetInnerHTML={{ __html: hint }} />
+        </div>
+      ))}
+      {hintsShown < hintsHtml.length && (
+        <button type="button" className="button button-quiet" onClick={() => setHintsShown(hintsShown + 1)}>
+          {t.showHint(hintsShown + 1, hintsHtml.length)}
+        </button>
+      )}
+      {needsAnswer && (
+        <form className="exercise-answer" onSubmit={submit}>
+          <label htmlFor={`answer-${id}`}>{t.answerLabel}</label>
+          <input
+            id={`answer-${id}`}
+            data-testid="exercise-answer"
+            value={answer}
+            onChange={(event) => setAnswer(event.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <button type="submit" className="button button-primary" data-testid="exercise-submit">
+            {t.answerSubmit}
+          </button>
+        </form>
+      )}
+      <div aria-live="polite">
+        {passedNow && <p className="exercise-feedback is-passed">{t.passedMessage}</p>}
+        {!passedNow && passedBefore && !showMiss && <p className="exercise-feedback">{t.passedBefore}</p>}
+        {showMiss && <p className="exercise-feedback is-miss">{t.miss(miss)}</p>}
+      </div>
+    </section>
+  );
+}
+
+function goToCell(event: MouseEvent<HTMLAnchorElement>, cell: string) {
+  const target = document.getElementById(`cell-${cell}`);
+  if (!target) return;
+  event.preventDefault();
+  target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  target.querySelector<HTMLElement>('textarea, .monaco-editor textarea')?.focus({ preventScroll: true });
+}

@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { useStrings } from '../app/lang-context.ts';
+import { Inspector } from '../inspector/inspector.tsx';
+import { lessonStrings } from './strings.ts';
+
+const WIDTH_KEY = 'wirelab.inspectorWidth';
+const MIN_WIDTH = 360;
+const DEFAULT_WIDTH = 560;
+
+function storedWidth(): number {
+  try {
+    const value = Number(localStorage.getItem(WIDTH_KEY));
+    return Number.isFinite(value) && value >= MIN_WIDTH ? value : DEFAULT_WIDTH;
+  } catch {
+    return DEFAULT_WIDTH;
+  }
+}
+
+/** The inspector beside the text (below it on narrow screens), showing the last cell run. */
+export function InspectorDock({ focus }: { focus?: { conn: string; index: number } }) {
+  const t = useStrings(lessonStrings);
+  const [width, setWidth] = useState(storedWidth);
+  const [open, setOpen] = useState(true);
+  const drag = useRef<{ startX: number; startWidth: number } | null>(null);
+
+  useEffect(() => {
+    try {
+      localStorage.setItem(WIDTH_KEY, String(Math.round(width)));
+    } catch {
+      // the width is a comfort, not state worth an error
+    }
+  }, [width]);
+
+  // A new exchange to show opens a closed dock on a narrow screen.
+  useEffect(() => {
+    if (focus) setOpen(true);
+  }, [focus]);
+
+  const clamp = (value: number) => Math.max(MIN_WIDTH, Math.min(value, window.innerWidth * 0.7));
+  const startDrag = (event: PointerEvent<HTMLDivElement>) => {
+    drag.current = { startX: event.clientX, startWidth: width };
+    event.currentTarget.setPointerCapture(event.pointerId);
+  };
+  const moveDrag = (event: PointerEvent<HTMLDivElement>) => {
+    if (drag.current) setWidth(clamp(drag.current.startWidth + drag.current.startX - event.clientX));
+  };
+  const endDrag = () => {
+    drag.current = null;
+  };
+  const resizeWithKeys = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.shiftKey ? 80 : 20;
+    if (event.key === 'ArrowLeft') setWidth(clamp(width + step));
+    else if (event.key === 'ArrowRight') setWidth(clamp(width - step));
+    else return;
+    event.preventDefault();
+  };
+
+  return (
+    <aside className={`inspector-dock ${open ? 'is-open' : 'is-closed'}`} style={{ '--dock-width': `${width}px` } as CSSProperties} aria-label={t.inspector}>
+      <div
+        className="dock-resizer"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={t.resizeInspector}
+        aria-valuenow={Math.round(width)}
+        aria-valuemin={MIN_WIDTH}
+        tabIndex={0}
+        onPointerDown={startDrag}
+        onPointerMove={moveDrag}
+        onPointerUp={endDrag}
+        onPointerCancel={endDrag}
+        onKeyDown={resizeWithKeys}
+      />
+      <div className="dock-header">
+        <h2 className="dock-title">{t.inspector}</h2>
+        <button type="button" className="button button-quiet dock-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? t.hideInspector : t.showInspector}
+        </button>
+      </div>
+      <div className="dock-body">
+        <Inspector focus={focus} />
+      </div>
+    </aside>
+  );
+}

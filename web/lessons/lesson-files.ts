@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lang } from '../app/lang-context.ts';
+import { readLessonHeadline } from './lesson-summary.ts';
+import type { LessonIndexEntry } from './lesson-types.ts';
+import { lessonSlug } from './lesson-slug.ts';
+
+/** A lesson folder as it lies on disk (node only: the build and the format test read it). */
+export interface LessonFolder {
+  /** e.g. "02-rest" */
+  folder: string;
+  slug: string;
+  dir: string;
+  /** lesson.json's text, or null when the file is missing */
+  lessonJson: string | null;
+  markdown: Record<Lang, string | null>;
+  /** paths relative to the lesson folder, e.g. "cells/create-user.http" */
+  cellFiles: string[];
+}
+
+/** Lesson folders are named `<nn>-<slug>`; anything else under lessons/ is not a lesson. */
+const LESSON_FOLDER = /^\d+-[a-z0-9-]+$/;
+
+export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
+  if (!existsSync(lessonsRoot)) return [];
+  return readdirSync(lessonsRoot, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && LESSON_FOLDER.test(entry.name))
+    .map((entry) => entry.name)
+    .sort()
+    .map((folder) => {
+      const dir = join(lessonsRoot, folder);
+      const read = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null);
+      const cellsDir = join(dir, 'cells');
+      const cellFiles = existsSync(cellsDir)
+        ? readdirSync(cellsDir).filter((name) => name.endsWith('.http')).map((name) => `cells/${name}`)
+        : [];
+      return {
+        folder,
+        slug: lessonSlug(folder),
+        dir,
+        lessonJson: read('lesson.json'),
+        markdown: { en: read('en.md'), ru: read('ru.md') },
+        cellFiles,
+      };
+    });
+}
+
+export function buildLessonIndex(folders: LessonFolder[]): LessonIndexEntry[] {
+  return folders
+    .filter((lesson) => lesson.lessonJson !== null && lesson.markdown.en !== null && lesson.markdown.ru !== null)
+    .map((lesson) => {
+      const json = JSON.parse(lesson.lessonJson!) as { exercises?: Record<string, unknown> };
+      return {
+        slug: lesson.slug,
+        folder: lesson.folder,
+        headline: { en: readLessonHeadline(lesson.markdown.en!), ru: readLessonHeadline(lesson.markdown.ru!) },
+        exercises: Object.keys(json.exercises ?? {}),
+      };
+    });
+}

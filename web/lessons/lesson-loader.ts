@@ -1,0 +1,32 @@
+import type { Lang } from '../app/lang-context.ts';
+import type { LessonIndexEntry, LessonJson } from './lesson-types.ts';
+
+// Lazy globs: each lesson's text and cells become their own small chunks, fetched when opened.
+const lessonJsons = import.meta.glob<LessonJson>('../../lessons/*/lesson.json', { import: 'default' });
+const markdowns = import.meta.glob<string>('../../lessons/*/*.md', { query: '?raw', import: 'default' });
+const cellTexts = import.meta.glob<string>('../../lessons/*/cells/*.http', { query: '?raw', import: 'default' });
+
+export interface LoadedLesson {
+  json: LessonJson;
+  markdown: string;
+  /** cell id → its starting text */
+  cells: Record<string, string>;
+}
+
+export async function loadLesson(entry: LessonIndexEntry, lang: Lang): Promise<LoadedLesson> {
+  const base = `../../lessons/${entry.folder}`;
+  const loadJson = lessonJsons[`${base}/lesson.json`];
+  const loadMarkdown = markdowns[`${base}/${lang}.md`];
+  if (!loadJson || !loadMarkdown) throw new Error(`lessons/${entry.folder} is incomplete`);
+  const [json, markdown] = await Promise.all([loadJson(), loadMarkdown()]);
+  const cells = Object.fromEntries(
+    await Promise.all(
+      Object.entries(json.cells ?? {}).map(async ([id, cell]) => {
+        const load = cellTexts[`${base}/${cell.file}`];
+        if (!load) throw new Error(`lessons/${entry.folder}/${cell.file} is missing`);
+        return [id, await load()] as const;
+      }),
+    ),
+  );
+  return { json, markdown, cells };
+}

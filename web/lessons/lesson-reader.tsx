@@ -1,0 +1,213 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import type { HttpExchange } from '../wire/types.ts';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { navigate, scrollToHash } from '../app/router.tsx';
+import { appStrings } from '../app/strings.ts';
+import { LoadingNote } from '../app/loading-note.tsx';
+import { captureTimeNow } from '../app/session.ts';
+import { HttpCell } from '../editors/http/http-cell.tsx';
+import { useCaptures } from '../inspector/capture-store.ts';
+import { ExerciseCard } from './exercise-card.tsx';
+import { InspectorDock } from './inspector-dock.tsx';
+import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
+import type { LessonIndexEntry } from './lesson-types.ts';
+import { renderLesson, type RenderedLesson, type TocEntry } from './render-lesson.ts';
+import { lessonStrings } from './strings.ts';
+import './lessons.css';
+
+type ReaderState =
+  | { status: 'loading' }
+  | { status: 'ready'; loaded: LoadedLesson; rendered: RenderedLesson }
+  | { status: 'failed'; message: string };
+
+export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
+  const lang = useLang();
+  const t = useStrings(lessonStrings);
+  const app = useStrings(appStrings);
+  const [state, setState] = useState<ReaderState>({ status: 'loading' });
+  const [focus, setFocus] = useState<{ conn: string; index: number } | undefined>(undefined);
+  // Checks count only what the student does from here on; kept across a language switch.
+  const [openedAt] = useState(captureTimeNow);
+
+  useEffect(() => {
+    let alive = true;
+    loadLesson(entry, lang).then(
+      (loaded) => alive && setState({ status: 'ready', loaded, rendered: renderLesson(loaded.markdown) }),
+      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [entry, lang]);
+
+  const title = state.status === 'ready' ? state.rendered.title : entry.headline[lang].title;
+  useEffect(() => {
+    document.title = `${title} — ${app.appName}`;
+  }, [title, app]);
+
+  useEffect(() => {
+    if (state.status === 'ready' && window.location.hash) scrollToHash(window.location.hash);
+  }, [state.status]);
+
+  const allExchanges = useCaptures().exchanges;
+  const exchanges = useMemo(
+    () => allExchanges.filter((exchange) => exchange.request.firstByteAt >= openedAt),
+    [allExchanges, openedAt],
+  );
+
+  const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
+
+  return (
+    <div className="reader">
+      <div className="reader-text">
+        {state.status === 'loading' && <LoadingNote />}
+        {state.status === 'failed' && (
+          <p className="cell-message cell-message-error" role="alert">
+            {t.loadFailed} {state.message}
+          </p>
+        )}
+        {state.status === 'ready' && (
+          <LessonText
+            slug={entry.slug}
+            loaded={state.loaded}
+            rendered={state.rendered}
+            exchanges={exchanges}
+            onExchange={showExchange}
+          />
+        )}
+      </div>
+      <InspectorDock focus={focus} />
+    </div>
+  );
+}
+
+interface LessonTextProps {
+  slug: string;
+  loaded: LoadedLesson;
+  rendered: RenderedLesson;
+  exchanges: readonly HttpExchange[];
+  onExchange(exchange: HttpExchange): void;
+}
+
+function LessonText({ slug, loaded, rendered, exchanges, onExchange }: LessonTextProps) {
+  const t = useStrings(lessonStrings);
+  const articleRef = useRef<HTMLElement>(null);
+  const current = useCurrentHeading(articleRef, rendered.toc);
+
+  // Links between lessons stay inside the app instead of reloading the page.
+  const followLocalLinks = (event: MouseEvent<HTMLElement>) => {
+    const link = (event.target as HTMLElement).closest('a');
+    const href = link?.getAttribute('href');
+    if (!link || !href || !href.startsWith('/') || href.startsWith('//') || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(href);
+  };
+
+  return (
+    <>
+      <header className="lesson-header">
+        <h1>{rendered.title}</h1>
+        {rendered.summaryHtml && <p className="lead" dangerouslySetInnerHTML={{ __html: rendered.summaryHtml }} />}
+      </header>
+      {rendered.toc.length > 0 && (
+        <nav className="toc" aria-label={t.contents}>
+          <p className="toc-title">{t.contents}</p>
+          <ol>
+            {rendered.toc.map((entry) => (
+              <li key={entry.id} className={`toc-depth-${entry.depth} ${entry.id === current ? 'is-current' : ''}`}>
+                <a href={`#${entry.id}`} aria-current={entry.id === current ? 'location' : undefined}>
+                  {entry.text}
+                </a>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+      <article className="lesson" ref={articleRef} onClick={followLocalLinks}>
+        {rendered.problems.length > 0 && (
+          <div className="cell-message cell-message-warning" role="note">
+            <p>{t.formatProblems}</p>
+            <ul>
+              {rendered.problems.map((problem, index) => (
+                <li key={index}>
+                  {problem.line}: {problem.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {rendered.blocks.map((block, index) => {
+          switch (block.type) {
+            case 'html':
+              return <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />;
+            case 'callout':
+              return <aside key={index} className={`callout callout-${block.kind}`} dangerouslySetInnerHTML={{ __html: block.html }} />;
+            case 'cell':
+              return (
+                // keyed by id, not position: a language switch keeps the cell's text and response
+                <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
+                  {block.id in loaded.cells ? (
+                    <HttpCell cellId={block.id} initialText={loaded.cells[block.id]} onExchange={onExchange} />
+                  ) : (
+                    <p className="cell-message cell-message-error">::cell {block.id} — lesson.json has no such cell</p>
+                  )}
+                </div>
+              );
+            case 'exercise': {
+              const exercise = loaded.json.exercises?.[block.id];
+              return exercise ? (
+                <ExerciseCard
+                  key={`exercise-${block.id}`}
+                  lesson={slug}
+                  id={block.id}
+                  check={exercise.check}
+                  cell={exercise.cell}
+                  promptHtml={block.promptHtml}
+                  hintsHtml={block.hintsHtml}
+                  exchanges={exchanges}
+                />
+              ) : (
+                <p key={index} className="cell-message cell-message-error">
+                  :::exercise {block.id} — lesson.json has no such exercise
+                </p>
+              );
+            }
+          }
+        })}
+      </article>
+    </>
+  );
+}
+
+/**
+ * The heading being read: highlighted in the contents and kept in the URL's hash, so that
+ * switching the language (same ids in both) lands on the same heading.
+ */
+function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEntry[]): string | null {
+  const [current, setCurrent] = useState<string | null>(null);
+  useEffect(() => {
+    const article = articleRef.current;
+    if (!article || toc.length === 0) return;
+    const headings = toc.map((entry) => document.getElementById(entry.id)).filter((element) => element !== null);
+    const update = () => {
+      let active: string | null = null;
+      for (const heading of headings) {
+        if (heading.getBoundingClientRect().top < 120) active = heading.id;
+      }
+      setCurrent(active);
+      const hash = active ? `#${active}` : '';
+      if (window.location.hash !== hash) history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+    };
+    let frame = 0;
+    const onScroll = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(update);
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', onScroll);
+    };
+  }, [articleRef, toc]);
+  return current;
+}

@@ -1,0 +1,17 @@
+import type { Lang } from '../app/lang-context.ts';
+import type { Check } from './checks.ts';
+import type { LessonHeadline } from './lesson-summary.ts';
+
+/** One entry of the lesson list: everything it shows without loading the lesson itself. */
+export interface LessonIndexEntry {
+  slug: string;
+  folder: string;
+  headline: Record<Lang, LessonHeadline>;
+  exercises: string[];
+}
+
+/** lesson.json (see lessons/README.md) */
+export interface LessonJson {
+  cells: Record<string, { kind: string; file: string }>;
+  exercises: Record<string, { cell?: string; check: Check }>;
+}

@@ -1,0 +1,126 @@
+import type { CheckMiss, RequestMatch, ResponseDifference } from './checks.ts';
+
+const describeRequestEn = (request: RequestMatch) => [request.method ?? 'a request', request.path ? `to ${humanPath(request.path)}` : ''].join(' ').trim();
+const describeRequestRu = (request: RequestMatch) => [request.method ?? 'запрос', request.path ? `на ${humanPath(request.path)}` : ''].join(' ').trim();
+
+/** `^/api/v1/users/[0-9]+$` → `/api/v1/users/…`: what a student recognises in a path pattern. */
+function humanPath(pattern: string): string {
+  return pattern
+    .replace(/^\^/, '')
+    .replace(/\$$/, '')
+    .replace(/\\\//g, '/')
+    .replace(/\[[^\]]*\][+*]?|\([^)]*\)[+*?]?|\.[+*]|\\d[+*]?/g, '…');
+}
+
+function differenceEn(difference: ResponseDifference): string {
+  switch (difference.what) {
+    case 'no-response':
+      return 'the response has not arrived yet';
+    case 'status':
+      return `it got ${difference.got}, not ${difference.expected.join(' or ')}`;
+    case 'header':
+      return difference.got === null ? `the response has no ${difference.name} header` : `its ${difference.name} header is “${difference.got}”, not what we are after`;
+    case 'body':
+      return 'the response body is not the one we are after yet';
+  }
+}
+
+function differenceRu(difference: ResponseDifference): string {
+  switch (difference.what) {
+    case 'no-response':
+      return 'ответ ещё не пришёл';
+    case 'status':
+      return `ответ — ${difference.got}, а нужен ${difference.expected.join(' или ')}`;
+    case 'header':
+      return difference.got === null ? `в ответе нет заголовка ${difference.name}` : `заголовок ${difference.name} в ответе — «${difference.got}», а нужен другой`;
+    case 'body':
+      return 'тело ответа пока не то, что нужно';
+  }
+}
+
+export const lessonStrings = {
+  en: {
+    lessonsTitle: 'Lessons',
+    lessonsIntro: 'Each lesson sends real requests to the server next to you and shows the real bytes on the wire.',
+    noLessons: 'No lessons yet.',
+    exercisesDone: (done: number, total: number) => (total === 0 ? 'no exercises' : `${done} of ${total} exercises done`),
+    lessonNumber: (n: number) => `Lesson ${n}`,
+    contents: 'Contents',
+    loadFailed: 'This lesson could not be loaded:',
+    formatProblems: 'This lesson’s text has format problems:',
+    inspector: 'Inspector',
+    inspectorEmpty: 'Run a cell: the bytes it sent and received appear here.',
+    showInspector: 'Show the inspector',
+    hideInspector: 'Hide the inspector',
+    resizeInspector: 'Resize the inspector',
+    exercise: 'Exercise',
+    startsFrom: 'Start from the cell',
+    goToCell: 'go to the cell',
+    hint: (n: number) => `Hint ${n}`,
+    showHint: (n: number, total: number) => (total === 1 ? 'Show a hint' : `Show hint ${n} of ${total}`),
+    notTried: 'Not tried yet',
+    passed: 'Passed',
+    passedMessage: 'Well done — the server saw exactly that. ✓',
+    passedBefore: 'You solved this one earlier. Try it again anytime.',
+    answerLabel: 'Your answer',
+    answerSubmit: 'Check',
+    miss: (miss: CheckMiss) => {
+      switch (miss.kind) {
+        case 'no-request':
+          return miss.step !== undefined && miss.step > 0
+            ? `Step ${miss.step + 1}: after that, I am waiting for ${describeRequestEn(miss.expected)}.`
+            : `No ${describeRequestEn(miss.expected)} in your traffic since you opened this lesson yet.`;
+        case 'response-differs':
+          return `I see your ${miss.exchange.request.method} ${miss.exchange.request.target}, but ${differenceEn(miss.difference)}.`;
+        case 'no-answer':
+          return 'The request is there. Now type your answer and press Check.';
+        case 'wrong-answer':
+          return `Not quite: that is not what your last ${miss.exchange.request.method} ${miss.exchange.request.target} shows. Look at its bytes in the inspector again.`;
+        case 'no-value':
+          return `Your last ${miss.exchange.request.method} ${miss.exchange.request.target} does not contain that value. Try sending the request again.`;
+      }
+    },
+  },
+  ru: {
+    lessonsTitle: 'Уроки',
+    lessonsIntro: 'В каждом уроке вы отправляете настоящие запросы на сервер рядом с вами и видите настоящие байты на проводе.',
+    noLessons: 'Уроков пока нет.',
+    exercisesDone: (done: number, total: number) => (total === 0 ? 'без упражнений' : `упражнений выполнено: ${done} из ${total}`),
+    lessonNumber: (n: number) => `Урок ${n}`,
+    contents: 'Содержание',
+    loadFailed: 'Не удалось загрузить урок:',
+    formatProblems: 'В тексте урока ошибки оформления:',
+    inspector: 'Инспектор',
+    inspectorEmpty: 'Запустите ячейку — здесь появятся байты, которые она отправила и получила.',
+    showInspector: 'Показать инспектор',
+    hideInspector: 'Скрыть инспектор',
+    resizeInspector: 'Изменить ширину инспектора',
+    exercise: 'Упражнение',
+    startsFrom: 'Начните с ячейки',
+    goToCell: 'перейти к ячейке',
+    hint: (n: number) => `Подсказка ${n}`,
+    showHint: (n: number, total: number) => (total === 1 ? 'Показать подсказку' : `Показать подсказку ${n} из ${total}`),
+    notTried: 'Ещё не решено',
+    passed: 'Решено',
+    passedMessage: 'Отлично — сервер увидел именно это. ✓',
+    passedBefore: 'Вы уже решили это упражнение. Можно повторить в любой момент.',
+    answerLabel: 'Ваш ответ',
+    answerSubmit: 'Проверить',
+    miss: (miss: CheckMiss) => {
+      switch (miss.kind) {
+        case 'no-request':
+          return miss.step !== undefined && miss.step > 0
+            ? `Шаг ${miss.step + 1}: теперь жду ${describeRequestRu(miss.expected)}.`
+            : `С тех пор как вы открыли урок, ${describeRequestRu(miss.expected)} ещё не отправлялся.`;
+        case 'response-differs':
+          return `Вижу ваш ${miss.exchange.request.method} ${miss.exchange.request.target}, но ${differenceRu(miss.difference)}.`;
+        case 'no-answer':
+          return 'Запрос есть. Теперь введите ответ и нажмите «Проверить».';
+        case 'wrong-answer':
+          return `Не совсем: последний ${miss.exchange.request.method} ${miss.exchange.request.target} показывает другое. Посмотрите на его байты в инспекторе ещё раз.`;
+        case 'no-value':
+          return `В последнем ${miss.exchange.request.method} ${miss.exchange.request.target} такого значения нет. Отправьте запрос ещё раз.`;
+      }
+    },
+  },
+};

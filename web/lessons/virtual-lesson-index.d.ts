@@ -1,0 +1,6 @@
+// Generated at build time by the lesson index plugin in vite.config.ts.
+declare module 'virtual:wirelab-lesson-index' {
+  import type { LessonIndexEntry } from './lesson-types.ts';
+  const lessonIndex: LessonIndexEntry[];
+  export default lessonIndex;
+}

@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/app.tsx';
+import { bootSession } from './app/session.ts';
+import './app/app.css';
+
+// The session cookie must exist before any cell sends a request: start asking right away.
+bootSession();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
