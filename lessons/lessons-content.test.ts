@@ -1,0 +1,227 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseHttpRequest } from '../web/editors/http/parse-http-request.ts';
+import { planFetch } from '../web/editors/http/fetch-limits.ts';
+
+// The static half of the lesson checks: what can be wrong in the content itself, without a
+// server. lessons/README.md is the contract these rules come from.
+
+const LESSONS_ROOT = dirname(fileURLToPath(import.meta.url));
+const LANGUAGES = ['en', 'ru'] as const;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const ANSWER_SOURCES: Record<string, string[]> = {
+  'request-body-offset': [],
+  'response-body-offset': [],
+  'response-json': ['path'],
+  'response-header': ['name'],
+  'connection-index': [],
+};
+
+interface LessonJson {
+  cells: Record<string, { kind: string; file: string }>;
+  exercises: Record<string, { cell?: string; check: Record<string, unknown> }>;
+}
+
+const lessonDirs = readdirSync(LESSONS_ROOT, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && /^\d{2}-[a-z0-9-]+$/.test(entry.name))
+  .map((entry) => entry.name);
+
+function readLesson(dir: string): LessonJson {
+  return JSON.parse(readFileSync(join(LESSONS_ROOT, dir, 'lesson.json'), 'utf8')) as LessonJson;
+}
+
+/** Collects every problem with a check instead of stopping at the first, so one run names them all. */
+function checkProblems(check: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const onlyKeys = (where: string, value: unknown, allowed: string[]) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return problems.push(`${where} must be an object`);
+    for (const key of Object.keys(value)) if (!allowed.includes(key)) problems.push(`${where} has unknown field "${key}"`);
+  };
+  const regex = (where: string, source: unknown) => {
+    if (typeof source !== 'string') return problems.push(`${where} must be a regular expression string`);
+    try {
+      new RegExp(source);
+    } catch (error) {
+      problems.push(`${where}: ${(error as Error).message}`);
+    }
+  };
+  const presenceOrRegex = (where: string, map: unknown, lowerCaseNames: boolean) => {
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) return problems.push(`${where} must be an object`);
+    for (const [name, value] of Object.entries((map as Record<string, unknown>) ?? {})) {
+      if (lowerCaseNames && name !== name.toLowerCase()) problems.push(`${where}: header name "${name}" must be lower case`);
+      if (value !== true) regex(`${where}.${name}`, value);
+    }
+  };
+  const bodyJson = (where: string, value: unknown) => {
+    if (typeof value !== 'object' || value === null) problems.push(`${where} must be a JSON object or array`);
+  };
+  const requestMatch = (where: string, match: unknown) => {
+    onlyKeys(where, match, ['method', 'path', 'query', 'headers', 'bodyJson']);
+    const m = (match ?? {}) as Record<string, unknown>;
+    if (m.method !== undefined && !METHODS.has(m.method as string)) problems.push(`${where}.method "${String(m.method)}" is not a known method`);
+    if (m.path !== undefined) regex(`${where}.path`, m.path);
+    if (m.query !== undefined) presenceOrRegex(`${where}.query`, m.query, false);
+    if (m.headers !== undefined) presenceOrRegex(`${where}.headers`, m.headers, true);
+    if (m.bodyJson !== undefined) bodyJson(`${where}.bodyJson`, m.bodyJson);
+  };
+  const responseMatch = (where: string, match: unknown) => {
+    onlyKeys(where, match, ['status', 'headers', 'bodyJson']);
+    const m = (match ?? {}) as Record<string, unknown>;
+    if (m.status !== undefined) {
+      const statuses = [m.status].flat();
+      if (statuses.length === 0 || !statuses.every((s) => Number.isInteger(s) && (s as number) >= 100 && (s as number) <= 599)) {
+        problems.push(`${where}.status must be a status code or a list of them`);
+      }
+    }
+    if (m.headers !== undefined) presenceOrRegex(`${where}.headers`, m.headers, true);
+    if (m.bodyJson !== undefined) bodyJson(`${where}.bodyJson`, m.bodyJson);
+  };
+  const step = (where: string, value: unknown) => {
+    onlyKeys(where, value, ['request', 'response']);
+    const s = (value ?? {}) as Record<string, unknown>;
+    if (s.request === undefined) problems.push(`${where}.request is missing`);
+    else requestMatch(`${where}.request`, s.request);
+    if (s.response !== undefined) responseMatch(`${where}.response`, s.response);
+  };
+
+  switch (check.type) {
+    case 'exchange':
+      onlyKeys('check', check, ['type', 'request', 'response']);
+      step('check', { request: check.request, response: check.response });
+      break;
+    case 'sequence':
+      onlyKeys('check', check, ['type', 'steps']);
+      if (!Array.isArray(check.steps) || check.steps.length < 2) problems.push('check.steps must list at least two steps');
+      else check.steps.forEach((s, i) => step(`check.steps.${i}`, s));
+      break;
+    case 'answer': {
+      onlyKeys('check', check, ['type', 'exchange', 'expect']);
+      step('check.exchange', check.exchange);
+      const expect = (check.expect ?? {}) as Record<string, unknown>;
+      const needs = ANSWER_SOURCES[expect.from as string];
+      if (!needs) problems.push(`check.expect.from "${String(expect.from)}" is not a known answer source`);
+      else {
+        onlyKeys('check.expect', expect, ['from', ...needs]);
+        for (const field of needs) if (typeof expect[field] !== 'string' || expect[field] === '') problems.push(`check.expect.${field} is required`);
+      }
+      break;
+    }
+    default:
+      problems.push(`unknown check type "${String(check.type)}"`);
+  }
+  return problems;
+}
+
+interface Placement {
+  title: string;
+  summary: string;
+  headingIds: string[];
+  cells: string[];
+  exercises: { id: string; hints: number }[];
+}
+
+/** What a language's markdown places, in order: the parts en.md and ru.md must agree on. */
+function placementsOf(markdown: string): Placement {
+  const lines = markdown.replace(/\r\n/g, '\n').split('\n');
+  const placement: Placement = { title: '', summary: '', headingIds: [], cells: [], exercises: [] };
+  placement.title = /^# (.+)$/.exec(lines[0])?.[1] ?? '';
+  placement.summary = lines.find((line) => line.startsWith('> '))?.slice(2) ?? '';
+  let open: 'exercise' | 'callout' | null = null;
+  for (const line of lines) {
+    const heading = /^#{2,3} (.+)$/.exec(line);
+    if (heading) {
+      const id = /\{#([a-z0-9-]+)\}$/.exec(heading[1]);
+      if (!id) throw new Error(`heading without an id: ${line}`);
+      placement.headingIds.push(id[1]);
+    }
+    const cell = /^::cell ([a-z0-9-]+)$/.exec(line);
+    if (cell) placement.cells.push(cell[1]);
+    const exercise = /^:::exercise ([a-z0-9-]+)$/.exec(line);
+    if (exercise) {
+      if (open) throw new Error(`exercise ${exercise[1]} opens inside another block`);
+      open = 'exercise';
+      placement.exercises.push({ id: exercise[1], hints: 0 });
+    }
+    if (/^:::(note|pitfall|deep-dive)$/.test(line)) {
+      if (open) throw new Error(`a callout opens inside another block: ${line}`);
+      open = 'callout';
+    }
+    if (line === '::hint') {
+      if (open !== 'exercise') throw new Error('::hint outside an exercise');
+      placement.exercises[placement.exercises.length - 1].hints++;
+    }
+    if (line === ':::') {
+      if (!open) throw new Error('::: closes nothing');
+      open = null;
+    }
+  }
+  if (open) throw new Error(`an unclosed ${open} block`);
+  return placement;
+}
+
+describe.each(lessonDirs)('lesson %s', (dir) => {
+  const lesson = readLesson(dir);
+
+  it('has cells and exercises', () => {
+    expect(Object.keys(lesson.cells).length).toBeGreaterThan(0);
+    expect(Object.keys(lesson.exercises).length).toBeGreaterThan(0);
+  });
+
+  it.each(Object.entries(lesson.cells))('cell %s is an .http request to the API', (_id, cell) => {
+    expect(cell.kind).toBe('http');
+    const file = join(LESSONS_ROOT, dir, cell.file);
+    expect(existsSync(file), `${cell.file} exists`).toBe(true);
+    // The editor's own parser and fetch planner: what a student runs is what is checked here.
+    const parsed = parseHttpRequest(readFileSync(file, 'utf8'));
+    if (!parsed.ok) throw new Error(`${cell.file} does not parse: ${parsed.error.code} on line ${parsed.error.line}`);
+    const { request } = parsed;
+    expect(METHODS.has(request.method), `method ${request.method}`).toBe(true);
+    expect(request.target).toMatch(/^\/api\//);
+    const planned = planFetch(request, 'http://127.0.0.1:8080');
+    if (!planned.ok) throw new Error(`${cell.file} cannot be sent from a page: ${planned.blocker.code}`);
+    expect(planned.plan.dropped, 'headers the browser would not send').toEqual([]);
+    const contentType = request.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value ?? '';
+    if (/json/.test(contentType)) expect(() => JSON.parse(request.body ?? '')).not.toThrow();
+    if (['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method)) expect(request.body).toBeNull();
+  });
+
+  it.each(Object.entries(lesson.exercises))('exercise %s uses only known check types and fields', (_id, exercise) => {
+    expect(Object.keys(exercise).every((key) => key === 'cell' || key === 'check')).toBe(true);
+    if (exercise.cell !== undefined) expect(lesson.cells[exercise.cell], `cell ${exercise.cell}`).toBeDefined();
+    expect(checkProblems(exercise.check)).toEqual([]);
+  });
+
+  it('places the same headings, cells and exercises in both languages, each once', () => {
+    const [en, ru] = LANGUAGES.map((lang) => placementsOf(readFileSync(join(LESSONS_ROOT, dir, `${lang}.md`), 'utf8')));
+    for (const placement of [en, ru]) {
+      expect(placement.title).not.toBe('');
+      expect(placement.summary).not.toBe('');
+      expect(new Set(placement.headingIds).size).toBe(placement.headingIds.length);
+      expect([...placement.cells].sort()).toEqual(Object.keys(lesson.cells).sort());
+      expect(placement.exercises.map((e) => e.id).sort()).toEqual(Object.keys(lesson.exercises).sort());
+      for (const exercise of placement.exercises) expect(exercise.hints, `hints of ${exercise.id}`).toBeGreaterThanOrEqual(1);
+      for (const exercise of placement.exercises) expect(exercise.hints, `hints of ${exercise.id}`).toBeLessThanOrEqual(3);
+    }
+    expect(ru.headingIds).toEqual(en.headingIds);
+    expect(ru.cells).toEqual(en.cells);
+    expect(ru.exercises).toEqual(en.exercises);
+  });
+});
+
+describe('the content checker itself', () => {
+  it('rejects what the contract does not allow', () => {
+    expect(checkProblems({ type: 'exchange', request: { path: '^/api/(' }, response: { status: 200 } })).toHaveLength(1);
+    expect(checkProblems({ type: 'exchange', request: { path: '^/api/', verb: 'GET' }, response: {} })).toEqual(['check.request has unknown field "verb"']);
+    expect(checkProblems({ type: 'exchange', request: { headers: { 'If-Match': true } }, response: { status: 'ok' } })).toHaveLength(2);
+    expect(checkProblems({ type: 'answer', exchange: { request: {} }, expect: { from: 'response-json' } })).toEqual(['check.expect.path is required']);
+    expect(checkProblems({ type: 'answer', exchange: { request: {} }, expect: { from: 'status-text' } })).toHaveLength(1);
+    expect(checkProblems({ type: 'sequence', steps: [{ request: {}, response: {} }] })).toHaveLength(1);
+    expect(checkProblems({ type: 'telepathy' })).toEqual(['unknown check type "telepathy"']);
+  });
+
+  it('finds every lesson folder', () => {
+    expect(lessonDirs).toEqual(expect.arrayContaining(['01-how-a-request-travels', '02-rest']));
+  });
+});
