@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface LessonJson {
+  cells: Record<string, { kind: string; file: string }>;
+  exercises: Record<string, { cell?: string; check: { type: string; request?: { method?: string; path?: string }; response?: { status?: number | number[] } } }>;
+}
+const restLesson = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'lessons', '02-rest', 'lesson.json'), 'utf8')) as LessonJson;
+
+/** The lesson's own "create a user and get 201" exercise, whatever its id. */
+const [createExerciseId] = Object.entries(restLesson.exercises).find(
+  ([, e]) => e.check.type === 'exchange' && e.check.request?.method === 'POST' && /users/.test(e.check.request?.path ?? '') && e.check.response?.status === 201,
+)!;
+
+async function setCell(page: Page, cellId: string, text: string): Promise<void> {
+  await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has(id), cellId);
+  await page.evaluate(
+    ([id, value]) => (window as unknown as { __wirelabEditors: Map<string, { setValue(v: string): void }> }).__wirelabEditors.get(id)!.setValue(value),
+    [cellId, text] as const,
+  );
+}
+
+const createUserRequest = (email: string) =>
+  `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sofia Kovalevskaya', email })}\n`;
+
+describe.each([
+  { lang: 'en', title: /REST/ },
+  { lang: 'ru', title: /REST/ },
+])('the REST lesson in $lang', ({ lang, title }) => {
+  it('runs a cell and shows the 201 and the decoded bytes of that very request', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/${lang}/rest`);
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
+    await expect.poll(() => page.locator('h1').first().textContent()).toMatch(title);
+
+    const cell = page.locator('[data-testid="cell"]').first();
+    const cellId = (await cell.getAttribute('data-cell-id'))!;
+    const email = `sofia-${lang}-${Date.now()}@example.com`;
+    await setCell(page, cellId, createUserRequest(email));
+    await cell.locator('[data-testid="cell-run"]').click();
+
+    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/201/);
+    expect(await cell.locator('[data-testid="response-body"]').textContent()).toContain(email);
+
+    // The inspector shows the captured exchange of this POST, decoded from the real bytes.
+    const inspector = page.locator('[data-testid="inspector"]');
+    const row = inspector.locator('[data-testid="insp-exchange"]', { hasText: 'POST' }).last();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    const requestLine = inspector.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first();
+    await requestLine.waitFor();
+    expect(await requestLine.textContent()).toContain('/api/v1/users');
+    // The body bytes carry the email we sent: hovering the body highlights exactly those bytes.
+    const body = inspector.locator('[data-testid="insp-tree-node"][data-kind="body"]').first();
+    await body.hover();
+    const highlighted = inspector.locator('[data-testid="insp-hex-byte"][data-highlighted="true"]');
+    await expect.poll(() => highlighted.count()).toBeGreaterThan(email.length);
+    await page.context().close();
+  });
+});
+
+describe('exercises', () => {
+  it('passes "create a user and get 201" from the traffic the student produced', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    const exercise = page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`);
+    await exercise.waitFor();
+    expect(await exercise.getAttribute('data-state')).not.toBe('passed');
+
+    const cellId = restLesson.exercises[createExerciseId].cell ?? (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id'))!;
+    const cell = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"]`);
+    await setCell(page, cellId, createUserRequest(`ex-${Date.now()}@example.com`));
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
+
+    // Progress is kept in the browser: it survives a reload.
+    await page.reload();
+    await expect.poll(() => page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state')).toBe('passed');
+    await page.context().close();
+  });
+
+  it('does not pass it when the server answered something else', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    const cellId = (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id'))!;
+    const cell = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"]`);
+    // A POST with an invalid email gets 422, not 201.
+    await setCell(page, cellId, createUserRequest('not-an-email'));
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/422/);
+    await page.waitForTimeout(500);
+    expect(await page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state')).not.toBe('passed');
+    await page.context().close();
+  });
+});
