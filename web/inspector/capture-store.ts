@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { sessionReady } from '../app/session.ts';
 import { decodeConnection, type ConnectionStreams } from '../wire/decode-connection.ts';
-import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange } from '../wire/types.ts';
+import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
 
 export type CaptureStatus = 'connecting' | 'open' | 'closed';
 
@@ -27,6 +27,8 @@ export interface ConnectionView {
   /** in order on the connection (keep-alive: index 0, 1, …) */
   exchanges: InspectedExchange[];
   notes: DecodedConnection['notes'];
+  /** HTTP/2 frames, WebSocket frames… (DecodedConnection.messages), in byte order */
+  messages: WireMessage[];
   streams: ConnectionStreams;
   /** recorded bytes, both directions */
   bytes: number;
@@ -41,6 +43,8 @@ export interface CaptureSnapshot {
   connections: ConnectionView[];
   /** all decoded exchanges, newest (by the request's first byte) last */
   exchanges: InspectedExchange[];
+  /** all decoded messages of every connection, oldest first */
+  messages: WireMessage[];
 }
 
 export interface WaitForExchange {
@@ -355,7 +359,8 @@ export class CaptureStore {
     const exchanges = connections
       .flatMap((view) => view.exchanges)
       .sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
-    return { ...this.state, version: this.version, connections, exchanges };
+    const messages = connections.flatMap((view) => view.messages).sort((a, b) => a.at - b.at || a.index - b.index);
+    return { ...this.state, version: this.version, connections, exchanges, messages };
   }
 
   private decode(tracked: TrackedConnection): ConnectionView {
@@ -369,6 +374,7 @@ export class CaptureStore {
       connection,
       exchanges: decoded.exchanges.map((exchange) => ({ ...exchange, index: exchange.index + tracked.indexBase, connection })),
       notes: decoded.notes,
+      messages: decoded.messages ?? [],
       streams: decoded.streams,
       bytes: tracked.bytes,
     };

@@ -1,14 +1,27 @@
-import type { WireNode } from '../wire/types.ts';
+import type { WireMessage, WireNode } from '../wire/types.ts';
 import type { ConnectionView, InspectedExchange } from './capture-store.ts';
 import type { HexSection } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
 
-/** What the detail view shows: one exchange, or one note (raw bytes the decoder did not turn into an exchange). */
-export type Selection = { conn: string; index: number } | { conn: string; note: number };
+/**
+ * What the detail view shows: one exchange, one note (raw bytes the decoder did not turn into an
+ * exchange), or one message (an HTTP/2 frame, a WebSocket frame… — its `index` on the connection).
+ */
+export type Selection = { conn: string; index: number } | { conn: string; note: number } | { conn: string; message: number };
 
 export function sameSelection(a: Selection | null | undefined, b: Selection | null | undefined): boolean {
-  if (!a || !b) return false;
-  return a.conn === b.conn && ('index' in a ? 'index' in b && a.index === b.index : 'note' in b && a.note === b.note);
+  if (!a || !b || a.conn !== b.conn) return false;
+  if ('index' in a) return 'index' in b && a.index === b.index;
+  if ('note' in a) return 'note' in b && a.note === b.note;
+  return 'message' in b && a.message === b.message;
+}
+
+/** A stable key for a selection (React keys, scroll tracking). */
+export function selectionKey(selection: Selection | null): string {
+  if (!selection) return 'none';
+  if ('index' in selection) return `${selection.conn}/${selection.index}`;
+  if ('note' in selection) return `${selection.conn}/n${selection.note}`;
+  return `${selection.conn}/m${selection.message}`;
 }
 
 /** The request, any interim responses and the response, each with its bytes and decoded tree. */
@@ -31,6 +44,13 @@ export function noteSections(note: { dir: 'in' | 'out'; node: WireNode }, view: 
   const stream = note.dir === 'in' ? view.streams.in : view.streams.out;
   const title = `${t.rawSection} · ${note.dir === 'in' ? t.requestArrow : t.responseArrow}`;
   return [{ dir: note.dir, title, start: note.node.range.start, bytes: stream.slice(note.node.range), tree: note.node }];
+}
+
+/** One message's bytes and tree; the title says its layer and what it is. */
+export function messageSections(message: WireMessage, view: ConnectionView, t: InspectorStrings): HexSection[] {
+  const stream = message.dir === 'in' ? view.streams.in : view.streams.out;
+  const title = `${message.layer} · ${message.summary} · ${message.dir === 'in' ? t.requestArrow : t.responseArrow}`;
+  return [{ dir: message.dir, title, start: message.range.start, bytes: stream.slice(message.range), tree: message.tree }];
 }
 
 /** Title and value of a tree node in the reader's language; header names and decoded values stay as sent. */
@@ -57,6 +77,7 @@ export function describeNode(node: WireNode, t: InspectorStrings): { title: stri
     case 'decoder-missing':
       return { title: t.kinds[node.kind], value: t.h2cLater };
     default:
-      return { title: t.kinds[node.kind] ?? node.label };
+      // Layers added later (HTTP/2, WebSocket, protobuf…) label their nodes themselves.
+      return t.kinds[node.kind] ? { title: t.kinds[node.kind] } : { title: node.label, value: node.value };
   }
 }

@@ -1,4 +1,5 @@
-import type { WireNode } from '../wire/types.ts';
+import { useState } from 'react';
+import type { WireMessage, WireNode } from '../wire/types.ts';
 import type { ConnectionView, InspectedExchange } from './capture-store.ts';
 import { describeNode, sameSelection, type Selection } from './exchange-sections.ts';
 import { clientPort, formatBytes, formatClock, formatDuration } from './format.ts';
@@ -9,7 +10,12 @@ export interface TimelineConnection {
   view: ConnectionView;
   exchanges: InspectedExchange[];
   notes: Array<{ index: number; dir: 'in' | 'out'; node: WireNode }>;
+  /** HTTP/2 frames, WebSocket frames… in byte order */
+  messages: readonly WireMessage[];
 }
+
+/** Rows of messages shown at first per connection: a chatty WebSocket has thousands (the newest win). */
+const MESSAGE_ROWS = 200;
 
 interface ExchangeTimelineProps {
   connections: readonly TimelineConnection[];
@@ -23,7 +29,7 @@ interface ExchangeTimelineProps {
 export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, t }: ExchangeTimelineProps) {
   return (
     <ol className="insp-timeline">
-      {connections.map(({ view, exchanges, notes }) => {
+      {connections.map(({ view, exchanges, notes, messages }) => {
         const { connection } = view;
         return (
           <li key={connection.id} className="insp-conn" data-testid="insp-connection" data-conn={connection.id}>
@@ -58,6 +64,11 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                   />
                 </li>
               ))}
+              {messages.length > 0 && (
+                <li>
+                  <MessageList messages={messages} connection={view.connection} selection={selection} onSelect={onSelect} t={t} />
+                </li>
+              )}
               {notes.map((note) => (
                 <li key={`note-${note.index}`}>
                   <button
@@ -81,6 +92,60 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
         );
       })}
     </ol>
+  );
+}
+
+function MessageList({
+  messages,
+  connection,
+  selection,
+  onSelect,
+  t,
+}: {
+  messages: readonly WireMessage[];
+  connection: TimelineConnection['view']['connection'];
+  selection: Selection | null;
+  onSelect: (selection: Selection) => void;
+  t: InspectorStrings;
+}) {
+  const [shown, setShown] = useState(MESSAGE_ROWS);
+  const hidden = Math.max(0, messages.length - shown);
+  return (
+    <div className="insp-messages" data-testid="insp-messages">
+      <div className="insp-messages-head">{t.messagesHeading(messages.length)}</div>
+      {hidden > 0 && (
+        <button type="button" className="insp-more" onClick={() => setShown((count) => count + MESSAGE_ROWS * 5)}>
+          {t.earlierMessages(hidden)}
+        </button>
+      )}
+      <ol className="insp-message-rows">
+        {messages.slice(hidden).map((message) => (
+          <li key={message.index}>
+            <button
+              type="button"
+              className="insp-row insp-message-row"
+              data-testid="insp-message"
+              data-conn={message.conn}
+              data-index={message.index}
+              data-layer={message.layer}
+              data-dir={message.dir}
+              aria-pressed={sameSelection(selection, { conn: message.conn, message: message.index })}
+              onClick={() => onSelect({ conn: message.conn, message: message.index })}
+            >
+              <span className={message.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out'} title={message.dir === 'in' ? t.requestArrow : t.responseArrow}>
+                {message.dir === 'in' ? '→' : '←'}
+              </span>
+              <span className="insp-badge">{message.layer}</span>
+              <span className="insp-row-main">{message.summary}</span>
+              <span className="insp-row-time" title={t.sinceOpen}>
+                +{formatDuration(message.at - connection.openedAt, t)}
+              </span>
+              <span className="insp-row-size">{formatBytes(message.range.end - message.range.start, t)}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }
 

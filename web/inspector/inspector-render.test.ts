@@ -63,3 +63,39 @@ describe('<Inspector>', () => {
     expect(html).toContain('h2c');
   });
 });
+
+describe('messages of other layers', () => {
+  it('lists them under their connection and shows the selected one with its bytes', async () => {
+    const { ExchangeTimeline } = await import('./exchange-timeline.tsx');
+    const { messageSections } = await import('./exchange-sections.ts');
+    const { assembleConnection } = await import('../wire/stream-assembler.ts');
+    const { inspectorStrings } = await import('./strings.ts');
+    const connection = { id: 'c4', transport: 'http/1.1' as const, remote: '127.0.0.1:5', local: '127.0.0.1:6', openedAt: 1000 };
+    const streams = assembleConnection('c4', [{ conn: 'c4', seq: 1, dir: 'in', t: 1001, offset: 0, data: new Uint8Array([0x81, 0x82, 1, 2, 3, 4, 0x69, 0x6b]) }], false);
+    const message = {
+      conn: 'c4',
+      index: 0,
+      dir: 'in' as const,
+      layer: 'test-frame',
+      summary: 'text · 2 B',
+      at: 1001,
+      range: { start: 0, end: 8 },
+      tree: { kind: 'test-frame', label: 'Frame', value: 'text', range: { start: 0, end: 8 }, children: [{ kind: 'test-opcode', label: 'Opcode', value: '1', range: { start: 0, end: 1 } }] },
+    };
+    const view = { connection, exchanges: [], notes: [], messages: [message], streams, bytes: 8 };
+    const html = renderToString(
+      createElement(ExchangeTimeline, {
+        connections: [{ view, exchanges: [], notes: [], messages: [message] }],
+        selection: { conn: 'c4', message: 0 },
+        focusedAt: null,
+        onSelect: () => undefined,
+        t: inspectorStrings.en,
+      }),
+    );
+    expect(html).toContain('data-testid="insp-message" data-conn="c4" data-index="0" data-layer="test-frame" data-dir="in" aria-pressed="true"');
+    expect(html).toContain('text · 2 B');
+    const [section] = messageSections(message, view, inspectorStrings.en);
+    expect([...section.bytes]).toEqual([0x81, 0x82, 1, 2, 3, 4, 0x69, 0x6b]);
+    expect(section.title).toBe('test-frame · text · 2 B · client → server');
+  });
+});

@@ -3,14 +3,17 @@ import { useStrings } from '../app/lang-context.ts';
 import { isAppTraffic } from './app-traffic.ts';
 import { getCaptureStore, useCaptures, type CaptureSnapshot, type CaptureStore } from './capture-store.ts';
 import { ExchangeDetail } from './exchange-detail.tsx';
-import { exchangeSections, noteSections, type Selection } from './exchange-sections.ts';
+import { exchangeSections, messageSections, noteSections, selectionKey as keyOf, type Selection } from './exchange-sections.ts';
 import { ExchangeTimeline, type TimelineConnection } from './exchange-timeline.tsx';
 import { inspectorStrings } from './strings.ts';
 import './inspector.css';
 
 export interface InspectorProps {
-  /** the exchange to show (e.g. the one a cell just ran); by default the newest that is not the app's own */
-  focus?: { conn: string; index: number };
+  /**
+   * What to show (e.g. the exchange a cell just ran, or a console's WebSocket frame); by default
+   * the newest exchange that is not the app's own.
+   */
+  focus?: Selection;
   /** for tests; the page's store otherwise */
   store?: CaptureStore;
 }
@@ -25,7 +28,8 @@ export function Inspector({ focus, store: givenStore }: InspectorProps) {
   const timelinePane = useRef<HTMLDivElement>(null);
 
   // A new focus from outside (a cell ran) wins over an earlier click.
-  useEffect(() => setPicked(null), [focus?.conn, focus?.index]);
+  const focusKey = keyOf(focus ?? null);
+  useEffect(() => setPicked(null), [focusKey]);
 
   const { timeline, hiddenCount } = useMemo(() => buildTimeline(snapshot, showApp), [snapshot, showApp]);
   const newest = useMemo(() => snapshot.exchanges.findLast((exchange) => !isAppTraffic(exchange.request)), [snapshot]);
@@ -34,13 +38,15 @@ export function Inspector({ focus, store: givenStore }: InspectorProps) {
   const view = selection ? snapshot.connections.find((candidate) => candidate.connection.id === selection.conn) : undefined;
   const selectedExchange = view && selection && 'index' in selection ? view.exchanges.find((exchange) => exchange.index === selection.index) : undefined;
   const selectedNote = view && selection && 'note' in selection ? view.notes[selection.note] : undefined;
+  const selectedMessage = view && selection && 'message' in selection ? view.messages.find((message) => message.index === selection.message) : undefined;
   const sections = useMemo(() => {
     if (!view) return null;
     if (selectedExchange) return exchangeSections(selectedExchange, view, t);
     if (selectedNote) return noteSections(selectedNote, view, t);
+    if (selectedMessage) return messageSections(selectedMessage, view, t);
     return null;
-  }, [view, selectedExchange, selectedNote, t]);
-  const selectionKey = selection ? `${selection.conn}/${'index' in selection ? selection.index : `n${selection.note}`}` : 'none';
+  }, [view, selectedExchange, selectedNote, selectedMessage, t]);
+  const selectionKey = keyOf(selection);
 
   // Keep the selected row in view inside the timeline (new traffic lands at the bottom).
   useEffect(() => {
@@ -112,8 +118,8 @@ function buildTimeline(snapshot: CaptureSnapshot, showApp: boolean): { timeline:
       .map((note, index) => ({ ...note, index }))
       .filter((note) => note.node.kind !== 'empty-line');
     const onlyAppTraffic = view.exchanges.length > 0 && exchanges.length === 0;
-    if (onlyAppTraffic || (exchanges.length === 0 && notes.length === 0)) continue;
-    timeline.push({ view, exchanges, notes });
+    if (onlyAppTraffic || (exchanges.length === 0 && notes.length === 0 && view.messages.length === 0)) continue;
+    timeline.push({ view, exchanges, notes, messages: view.messages });
   }
   return { timeline, hiddenCount };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeaderList, HttpExchange } from '../wire/types.ts';
+import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
 import { containsJson, evaluateCheck, type Check } from './checks.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -237,5 +237,51 @@ describe('containsJson', () => {
     expect(containsJson([1], [1, 2])).toBe(false);
     expect(containsJson({ a: null }, { a: null })).toBe(true);
     expect(containsJson({}, { a: undefined })).toBe(false);
+  });
+});
+
+describe('message checks', () => {
+  const frame = (index: number, at: number, dir: 'in' | 'out', fields: WireMessage['fields']): WireMessage => ({
+    conn: 'c1',
+    index,
+    dir,
+    layer: 'ws-frame',
+    summary: '',
+    at,
+    range: { start: index * 10, end: index * 10 + 10 },
+    tree,
+    fields,
+  });
+  const frames = [
+    frame(0, 10, 'in', { opcode: 'text', masked: true, length: 5 }),
+    frame(1, 20, 'out', { opcode: 'text', masked: false, length: 5 }),
+    frame(2, 30, 'in', { opcode: 'binary', masked: true, length: 3 }),
+    frame(3, 40, 'out', { opcode: 'close', closeCode: 1009 }),
+  ];
+
+  it('passes when a message of the layer has every field', () => {
+    const check: Check = { type: 'message', match: { layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary', masked: true } } };
+    const result = evaluateCheck(check, [], undefined, frames);
+    expect(result).toMatchObject({ passed: true, messages: [{ index: 2 }] });
+  });
+
+  it('does not pass on the wrong direction, layer or value', () => {
+    expect(evaluateCheck({ type: 'message', match: { layer: 'ws-frame', dir: 'out', fields: { opcode: 'binary' } } }, [], undefined, frames).passed).toBe(false);
+    expect(evaluateCheck({ type: 'message', match: { layer: 'h2-frame', fields: { opcode: 'binary' } } }, [], undefined, frames).passed).toBe(false);
+    const miss = evaluateCheck({ type: 'message', match: { layer: 'ws-frame', fields: { closeCode: 1000 } } }, [], undefined, frames);
+    expect(miss).toEqual({ passed: false, miss: { kind: 'no-message', expected: { layer: 'ws-frame', fields: { closeCode: 1000 } }, found: 0, needed: 1, step: undefined } });
+  });
+
+  it('reads /…/ as a regular expression and counts', () => {
+    expect(evaluateCheck({ type: 'message', match: { layer: 'ws-frame', fields: { opcode: '/^(text|binary)$/' } }, count: 3 }, [], undefined, frames).passed).toBe(true);
+    const short = evaluateCheck({ type: 'message', match: { layer: 'ws-frame', dir: 'in' }, count: 3 }, [], undefined, frames);
+    expect(short).toMatchObject({ passed: false, miss: { kind: 'no-message', found: 2, needed: 3 } });
+  });
+
+  it('wants a sequence in order', () => {
+    const inOrder: Check = { type: 'message-sequence', steps: [{ layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } }, { layer: 'ws-frame', fields: { closeCode: 1009 } }] };
+    expect(evaluateCheck(inOrder, [], undefined, frames).passed).toBe(true);
+    const reversed: Check = { type: 'message-sequence', steps: [{ layer: 'ws-frame', fields: { closeCode: 1009 } }, { layer: 'ws-frame', fields: { opcode: 'binary' } }] };
+    expect(evaluateCheck(reversed, [], undefined, frames)).toMatchObject({ passed: false, miss: { kind: 'no-message', step: 1 } });
   });
 });

@@ -1,4 +1,4 @@
-import type { HeaderList, HttpExchange } from '../wire/types.ts';
+import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
 
 /** `true`: present; a string: a regular expression the value must match. */
 export type PresenceOrPattern = Record<string, true | string>;
@@ -31,8 +31,21 @@ export type AnswerSource =
   | { from: 'response-header'; name: string }
   | { from: 'connection-index' };
 
+/**
+ * A decoded message (HTTP/2 frame, WebSocket frame, …) of a layer: `fields` must all match its
+ * `WireMessage.fields` — a number or boolean exactly, a string exactly or, written `/…/`, as a
+ * regular expression.
+ */
+export interface MessageMatch {
+  layer: string;
+  dir?: 'in' | 'out';
+  fields?: Record<string, string | number | boolean>;
+}
+
 export type Check =
   | ({ type: 'exchange' } & ExchangeMatch)
+  | { type: 'message'; match: MessageMatch; count?: number }
+  | { type: 'message-sequence'; steps: MessageMatch[] }
   | { type: 'sequence'; steps: ExchangeMatch[] }
   | { type: 'answer'; exchange: ExchangeMatch; expect: AnswerSource };
 
@@ -44,7 +57,7 @@ export type ResponseDifference =
   | { what: 'body' };
 
 export type CheckResult =
-  | { passed: true; exchanges: HttpExchange[] }
+  | { passed: true; exchanges: HttpExchange[]; messages?: WireMessage[] }
   | { passed: false; miss: CheckMiss };
 
 export type CheckMiss =
@@ -57,15 +70,26 @@ export type CheckMiss =
   /** the answer differs from the value in the newest matching exchange */
   | { kind: 'wrong-answer'; exchange: HttpExchange }
   /** the exchange holds no such value (e.g. the JSON path does not exist) */
-  | { kind: 'no-value'; exchange: HttpExchange };
+  | { kind: 'no-value'; exchange: HttpExchange }
+  /** fewer matching messages than asked for (step: which sequence step, from 0) */
+  | { kind: 'no-message'; expected: MessageMatch; found: number; needed: number; step?: number };
 
 /**
  * Does the student's real traffic satisfy a check (lessons/README.md, "Checks")?
  * `exchanges` are the ones captured since the lesson was opened, in any order.
  */
-export function evaluateCheck(check: Check, exchanges: readonly HttpExchange[], answer?: string): CheckResult {
+export function evaluateCheck(
+  check: Check,
+  exchanges: readonly HttpExchange[],
+  answer?: string,
+  messages: readonly WireMessage[] = [],
+): CheckResult {
   const chronological = [...exchanges].sort(byRequestTime);
   switch (check.type) {
+    case 'message':
+      return evaluateMessages([check.match], messages, check.count ?? 1);
+    case 'message-sequence':
+      return evaluateMessages(check.steps, messages, 1);
     case 'exchange':
       return evaluateSequence([check], chronological);
     case 'sequence':
@@ -73,6 +97,35 @@ export function evaluateCheck(check: Check, exchanges: readonly HttpExchange[], 
     case 'answer':
       return evaluateAnswer(check, chronological, answer);
   }
+}
+
+function evaluateMessages(steps: MessageMatch[], messages: readonly WireMessage[], count: number): CheckResult {
+  const chronological = [...messages].sort((a, b) => a.at - b.at || a.index - b.index);
+  const found: WireMessage[] = [];
+  let from = 0;
+  for (const [step, match] of steps.entries()) {
+    const matching = chronological.slice(from).filter((message) => matchesMessage(match, message));
+    const needed = steps.length > 1 ? 1 : count;
+    if (matching.length < needed) {
+      return { passed: false, miss: { kind: 'no-message', expected: match, found: matching.length, needed, step: steps.length > 1 ? step : undefined } };
+    }
+    found.push(...matching.slice(0, needed));
+    from = chronological.indexOf(matching[needed - 1]) + 1;
+  }
+  return { passed: true, exchanges: [], messages: found };
+}
+
+export function matchesMessage(match: MessageMatch, message: WireMessage): boolean {
+  if (message.layer !== match.layer) return false;
+  if (match.dir && message.dir !== match.dir) return false;
+  return Object.entries(match.fields ?? {}).every(([name, expected]) => {
+    const actual = message.fields?.[name];
+    if (actual === undefined) return false;
+    if (typeof expected === 'string' && expected.length > 1 && expected.startsWith('/') && expected.endsWith('/')) {
+      return new RegExp(expected.slice(1, -1)).test(String(actual));
+    }
+    return actual === expected;
+  });
 }
 
 function evaluateSequence(steps: ExchangeMatch[], chronological: HttpExchange[], numbered = false): CheckResult {

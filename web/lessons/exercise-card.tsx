@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent, type MouseEvent } from 'react';
-import type { HttpExchange } from '../wire/types.ts';
+import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
 import { evaluateCheck, type Check } from './checks.ts';
 import { markPassed, useProgress } from './progress.ts';
@@ -14,9 +14,11 @@ interface ExerciseCardProps {
   hintsHtml: string[];
   /** traffic captured since the lesson was opened */
   exchanges: readonly HttpExchange[];
+  /** decoded messages (HTTP/2 frames, WebSocket frames…) captured since the lesson was opened */
+  messages: readonly WireMessage[];
 }
 
-export function ExerciseCard({ lesson, id, check, cell, promptHtml, hintsHtml, exchanges }: ExerciseCardProps) {
+export function ExerciseCard({ lesson, id, check, cell, promptHtml, hintsHtml, exchanges, messages }: ExerciseCardProps) {
   const t = useStrings(lessonStrings);
   const progress = useProgress();
   const [hintsShown, setHintsShown] = useState(0);
@@ -24,7 +26,7 @@ export function ExerciseCard({ lesson, id, check, cell, promptHtml, hintsHtml, e
   const [submitted, setSubmitted] = useState<string | undefined>(undefined);
 
   const needsAnswer = check.type === 'answer';
-  const result = useMemo(() => evaluateCheck(check, exchanges, submitted), [check, exchanges, submitted]);
+  const result = useMemo(() => evaluateCheck(check, exchanges, submitted, messages), [check, exchanges, submitted, messages]);
   const passedNow = result.passed && (!needsAnswer || submitted !== undefined);
   const passedBefore = Boolean(progress[lesson]?.[id]);
   const passed = passedNow || passedBefore;
@@ -43,7 +45,7 @@ export function ExerciseCard({ lesson, id, check, cell, promptHtml, hintsHtml, e
   const showMiss =
     miss !== null &&
     !passedNow &&
-    (miss.kind !== 'no-request' || (miss.step ?? 0) > 0 || (needsAnswer && submitted !== undefined));
+    ((miss.kind !== 'no-request' && !(miss.kind === 'no-message' && miss.found === 0)) || (miss.step ?? 0) > 0 || (needsAnswer && submitted !== undefined));
 
   return (
     <section className={`exercise ${passed ? 'is-passed' : ''}`} data-testid="exercise" data-exercise-id={id} data-state={passed ? 'passed' : 'pending'} aria-labelledby={`exercise-${id}-title`}>

@@ -1,3 +1,4 @@
+import type { Selection } from '../inspector/exchange-sections.ts';
 import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import { useStrings } from '../app/lang-context.ts';
 import { Inspector } from '../inspector/inspector.tsx';
@@ -17,7 +18,7 @@ function storedWidth(): number {
 }
 
 /** The inspector beside the text (below it on narrow screens), showing the last cell run. */
-export function InspectorDock({ focus }: { focus?: { conn: string; index: number } }) {
+export function InspectorDock({ focus }: { focus?: Selection }) {
   const t = useStrings(lessonStrings);
   const [width, setWidth] = useState(storedWidth);
   const [open, setOpen] = useState(true);

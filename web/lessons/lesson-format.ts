@@ -1,9 +1,9 @@
 import type { LessonFolder } from './lesson-files.ts';
 import { headingsOf, splitLessonDirectives } from './lesson-directives.ts';
 import type { LessonJson } from './lesson-types.ts';
+import { isCellKind } from './cell-kinds.ts';
 
-const CELL_KINDS = ['http'];
-const CHECK_TYPES = ['exchange', 'sequence', 'answer'];
+const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence'];
 
 /** Everything wrong with one lesson folder (lessons/README.md), as readable sentences; [] when fine. */
 export function lessonFormatProblems(lesson: LessonFolder): string[] {
@@ -20,7 +20,7 @@ export function lessonFormatProblems(lesson: LessonFolder): string[] {
   const exercises = json.exercises ?? {};
 
   for (const [id, cell] of Object.entries(cells)) {
-    if (!CELL_KINDS.includes(cell.kind)) problems.push(`${where}/lesson.json: cell "${id}" has unknown kind "${cell.kind}"`);
+    if (!isCellKind(cell.kind)) problems.push(`${where}/lesson.json: cell "${id}" has unknown kind "${cell.kind}"`);
     if (!lesson.cellFiles.includes(cell.file)) problems.push(`${where}/lesson.json: cell "${id}" points to missing file ${cell.file}`);
   }
   for (const [id, exercise] of Object.entries(exercises)) {

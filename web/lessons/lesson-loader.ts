@@ -4,7 +4,7 @@ import type { LessonIndexEntry, LessonJson } from './lesson-types.ts';
 // Lazy globs: each lesson's text and cells become their own small chunks, fetched when opened.
 const lessonJsons = import.meta.glob<LessonJson>('../../lessons/*/lesson.json', { import: 'default' });
 const markdowns = import.meta.glob<string>('../../lessons/*/*.md', { query: '?raw', import: 'default' });
-const cellTexts = import.meta.glob<string>('../../lessons/*/cells/*.http', { query: '?raw', import: 'default' });
+const cellTexts = import.meta.glob<string>('../../lessons/*/cells/*', { query: '?raw', import: 'default' });
 
 export interface LoadedLesson {
   json: LessonJson;

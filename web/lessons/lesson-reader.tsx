@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
-import type { HttpExchange } from '../wire/types.ts';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import type { HttpExchange, WireMessage } from '../wire/types.ts';
+import type { Selection } from '../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { navigate, scrollToHash } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import { captureTimeNow } from '../app/session.ts';
-import { HttpCell } from '../editors/http/http-cell.tsx';
 import { useCaptures } from '../inspector/capture-store.ts';
+import { CELL_COMPONENTS } from './cell-registry.tsx';
+import { isCellKind } from './cell-kinds.ts';
 import { ExerciseCard } from './exercise-card.tsx';
 import { InspectorDock } from './inspector-dock.tsx';
 import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
@@ -25,7 +27,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   const t = useStrings(lessonStrings);
   const app = useStrings(appStrings);
   const [state, setState] = useState<ReaderState>({ status: 'loading' });
-  const [focus, setFocus] = useState<{ conn: string; index: number } | undefined>(undefined);
+  const [focus, setFocus] = useState<Selection | undefined>(undefined);
   // Checks count only what the student does from here on; kept across a language switch.
   const [openedAt] = useState(captureTimeNow);
 
@@ -49,7 +51,10 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     if (state.status === 'ready' && window.location.hash) scrollToHash(window.location.hash);
   }, [state.status]);
 
-  const allExchanges = useCaptures().exchanges;
+  const captures = useCaptures();
+  const allExchanges = captures.exchanges;
+  const allMessages = captures.messages;
+  const messages = useMemo(() => allMessages.filter((message) => message.at >= openedAt), [allMessages, openedAt]);
   const exchanges = useMemo(
     () => allExchanges.filter((exchange) => exchange.request.firstByteAt >= openedAt),
     [allExchanges, openedAt],
@@ -72,7 +77,9 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
             loaded={state.loaded}
             rendered={state.rendered}
             exchanges={exchanges}
+            messages={messages}
             onExchange={showExchange}
+            onInspect={setFocus}
           />
         )}
       </div>
@@ -86,10 +93,12 @@ interface LessonTextProps {
   loaded: LoadedLesson;
   rendered: RenderedLesson;
   exchanges: readonly HttpExchange[];
+  messages: readonly WireMessage[];
   onExchange(exchange: HttpExchange): void;
+  onInspect(selection: Selection): void;
 }
 
-function LessonText({ slug, loaded, rendered, exchanges, onExchange }: LessonTextProps) {
+function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, onInspect }: LessonTextProps) {
   const t = useStrings(lessonStrings);
   const articleRef = useRef<HTMLElement>(null);
   const current = useCurrentHeading(articleRef, rendered.toc);
@@ -147,7 +156,7 @@ function LessonText({ slug, loaded, rendered, exchanges, onExchange }: LessonTex
                 // keyed by id, not position: a language switch keeps the cell's text and response
                 <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
                   {block.id in loaded.cells ? (
-                    <HttpCell cellId={block.id} initialText={loaded.cells[block.id]} onExchange={onExchange} />
+                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} text={loaded.cells[block.id]} onExchange={onExchange} onInspect={onInspect} />
                   ) : (
                     <p className="cell-message cell-message-error">::cell {block.id} — lesson.json has no such cell</p>
                   )}
@@ -165,6 +174,7 @@ function LessonText({ slug, loaded, rendered, exchanges, onExchange }: LessonTex
                   promptHtml={block.promptHtml}
                   hintsHtml={block.hintsHtml}
                   exchanges={exchanges}
+                  messages={messages}
                 />
               ) : (
                 <p key={index} className="cell-message cell-message-error">
@@ -210,4 +220,14 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
     };
   }, [articleRef, toc]);
   return current;
+}
+
+function LiveCell({ kind, id, text, onExchange, onInspect }: { kind: string; id: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+  if (!isCellKind(kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
+  const Cell = CELL_COMPONENTS[kind];
+  return (
+    <Suspense fallback={<LoadingNote />}>
+      <Cell cellId={id} initialText={text} onExchange={onExchange} onInspect={onInspect} />
+    </Suspense>
+  );
 }

@@ -1,4 +1,4 @@
-import type { CheckMiss, RequestMatch, ResponseDifference } from './checks.ts';
+import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from './checks.ts';
 
 const describeRequestEn = (request: RequestMatch) => [request.method ?? 'a request', request.path ? `to ${humanPath(request.path)}` : ''].join(' ').trim();
 const describeRequestRu = (request: RequestMatch) => [request.method ?? 'запрос', request.path ? `на ${humanPath(request.path)}` : ''].join(' ').trim();
@@ -78,6 +78,12 @@ export const lessonStrings = {
           return `Not quite: that is not what your last ${miss.exchange.request.method} ${miss.exchange.request.target} shows. Look at its bytes in the inspector again.`;
         case 'no-value':
           return `Your last ${miss.exchange.request.method} ${miss.exchange.request.target} does not contain that value. Try sending the request again.`;
+        case 'no-message':
+          return miss.step !== undefined && miss.step > 0
+            ? `Step ${miss.step + 1}: after that, I am waiting for ${describeMessage(miss.expected)}.`
+            : miss.found > 0
+              ? `${miss.found} of ${miss.needed} so far: ${describeMessage(miss.expected)}.`
+              : `No ${describeMessage(miss.expected)} in your traffic since you opened this lesson yet.`;
       }
     },
   },
@@ -120,7 +126,20 @@ export const lessonStrings = {
           return `Не совсем: последний ${miss.exchange.request.method} ${miss.exchange.request.target} показывает другое. Посмотрите на его байты в инспекторе ещё раз.`;
         case 'no-value':
           return `В последнем ${miss.exchange.request.method} ${miss.exchange.request.target} такого значения нет. Отправьте запрос ещё раз.`;
+        case 'no-message':
+          return miss.step !== undefined && miss.step > 0
+            ? `Шаг ${miss.step + 1}: теперь жду ${describeMessage(miss.expected)}.`
+            : miss.found > 0
+              ? `Пока ${miss.found} из ${miss.needed}: ${describeMessage(miss.expected)}.`
+              : `С тех пор как вы открыли урок, ${describeMessage(miss.expected)} в вашем трафике ещё не было.`;
       }
     },
   },
 };
+
+/** The same words in both languages: layer names and field values are protocol terms. */
+function describeMessage(match: MessageMatch): string {
+  const arrow = match.dir === 'in' ? ' →' : match.dir === 'out' ? ' ←' : '';
+  const fields = Object.entries(match.fields ?? {}).map(([name, value]) => `${name}=${String(value)}`);
+  return `${match.layer}${arrow}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+}

@@ -113,10 +113,40 @@ export interface HttpExchange {
   upgrade?: ProtocolUpgrade;
 }
 
+/**
+ * One unit of a layer that is not an HTTP/1.1 request/response: an HTTP/2 frame, a WebSocket
+ * frame, an SSE event, a gRPC message… The inspector lists them per connection in byte order;
+ * a layer on top (gRPC over HTTP/2, graphql-ws over WebSocket) decodes inside `tree`.
+ */
+export interface WireMessage {
+  conn: string;
+  /** position among this connection's messages, from 0, in the order their first byte crossed */
+  index: number;
+  dir: 'in' | 'out';
+  /** stable, not translated: 'h2-frame', 'ws-frame', 'engineio-packet', 'sse-event', … */
+  layer: string;
+  /** one line for the timeline, e.g. "HEADERS stream 1 · END_HEADERS" or "text · 42 B" */
+  summary: string;
+  /** ms epoch when its first byte crossed */
+  at: number;
+  /** the bytes of this message in its direction's stream */
+  range: ByteRange;
+  tree: WireNode;
+  /** what it belongs with, for grouping and filtering: "stream 3", the exchange index of an upgrade… */
+  group?: string;
+  /**
+   * Flat facts about it that exercises can check (lessons/README.md, "message" checks), e.g.
+   * `{ opcode: 'binary', fin: true, masked: true }` or `{ type: 'HEADERS', stream: 1 }`.
+   */
+  fields?: Record<string, string | number | boolean>;
+}
+
 /** Everything a connection decoder found on one connection. */
 export interface DecodedConnection {
   connection: CapturedConnection;
   exchanges: HttpExchange[];
+  /** units of the layers below or beside HTTP/1.1 exchanges (HTTP/2 frames, WebSocket frames…) */
+  messages?: WireMessage[];
   /**
    * What the decoder could not turn into exchanges, as byte-range nodes: responses whose request
    * was not recorded, bytes after an upgrade, a transport without a decoder yet…

@@ -1,6 +1,7 @@
 import type { ByteStream } from '../stream-assembler.ts';
 import type { CapturedConnection, DecodedConnection, HttpExchange, HttpRequestMessage, HttpResponseMessage, WireNode } from '../types.ts';
 import { Http1MessageReader, type ParsedMessage, type SkippedBytes } from './http1-message-reader.ts';
+import { chunkedOffsets, contiguousOffsets, decodePayload, payloadLayerFor, type PayloadContext } from '../payload-layers.ts';
 
 /** Every request in an inbound stream. Does not know about upgrades: use decodeHttp1Connection for a whole connection. */
 export function decodeHttp1Requests(inbound: ByteStream): HttpRequestMessage[] {
@@ -72,6 +73,7 @@ export function inspectHttp1Connection(
     }
     exchange.response = response;
     unanswered.shift();
+    decodeBodyLayers(response, { carrier: 'http-response-body', path: exchange.request.path, requestHeaders: exchange.request.headers });
     if (message.framing === 'upgrade' || message.framing === 'tunnel') {
       exchange.upgrade = {
         protocol: message.framing === 'tunnel' ? 'tunnel' : (headerValue(response.headers, 'upgrade') ?? '').toLowerCase(),
@@ -86,6 +88,7 @@ export function inspectHttp1Connection(
   if (!upgraded) {
     while (requests.peek()) readRequest();
   }
+  for (const exchange of exchanges) decodeBodyLayers(exchange.request, { carrier: 'http-request-body', path: exchange.request.path });
 
   for (const skipped of requests.skipped) notes.push({ dir: 'in', node: skippedNode(skipped) });
   for (const skipped of responses.skipped) notes.push({ dir: 'out', node: skippedNode(skipped) });
@@ -107,6 +110,24 @@ export function inspectHttp1Connection(
     }
   }
   return { exchanges, notes };
+}
+
+/**
+ * Hands the body to the layer that reads its content (web/wire/payload-layers.ts) and hangs
+ * what it found under the body node.
+ */
+function decodeBodyLayers(
+  message: HttpRequestMessage | HttpResponseMessage,
+  context: Pick<PayloadContext, 'carrier' | 'path' | 'requestHeaders'>,
+): void {
+  const bodyNode = message.tree.children?.find((child) => child.kind === 'body');
+  if (!bodyNode || message.body.length === 0) return;
+  const full: PayloadContext = { ...context, contentType: headerValue(message.headers, 'content-type')?.toLowerCase(), headers: message.headers, complete: message.complete };
+  if (!payloadLayerFor(full)) return;
+  const chunkData = (bodyNode.children ?? []).flatMap((chunk) => chunk.children?.filter((part) => part.kind === 'chunk-data').map((part) => part.range) ?? []);
+  const offsets = chunkData.length > 0 ? chunkedOffsets(chunkData) : contiguousOffsets(bodyNode.range.start);
+  const decoded = decodePayload(message.body, offsets, full);
+  if (decoded.length > 0) bodyNode.children = [...(bodyNode.children ?? []), ...decoded];
 }
 
 function skippedNode(skipped: SkippedBytes): WireNode {

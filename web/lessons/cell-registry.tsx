@@ -1,0 +1,20 @@
+import { lazy, type ComponentType } from 'react';
+import type { HttpExchange } from '../wire/types.ts';
+import type { Selection } from '../inspector/exchange-sections.ts';
+import type { CellKind } from './cell-kinds.ts';
+
+/** What every live cell gets from the lesson reader. */
+export interface CellProps {
+  cellId: string;
+  /** the cell's starting text (its file under lessons/<lesson>/cells/) */
+  initialText: string;
+  /** an HTTP exchange this cell produced, to focus the inspector on it */
+  onExchange?(exchange: HttpExchange): void;
+  /** show anything in the inspector: a connection's WebSocket frame `{ conn, message }`, an exchange `{ conn, index }` */
+  onInspect?(selection: Selection): void;
+}
+
+// Each editor is its own chunk: a lesson pulls only the editors it uses.
+export const CELL_COMPONENTS: Record<CellKind, ComponentType<CellProps>> = {
+  http: lazy(() => import('../editors/http/http-cell.tsx').then((m) => ({ default: m.HttpCell }))),
+};

@@ -1,0 +1,84 @@
+import type { HeaderList, WireNode } from './types.ts';
+
+/** Where a payload travelled and what its carrier said about it. */
+export interface PayloadContext {
+  carrier: 'http-request-body' | 'http-response-body' | 'ws-message' | 'h2-data';
+  /** the carrier's Content-Type, lower case, parameters kept ("application/json; charset=utf-8") */
+  contentType?: string;
+  /** the request's path (also for its response): "/wirelab.users.v1.UserService/GetUser" */
+  path?: string;
+  /** the WebSocket subprotocol the server chose ("graphql-transport-ws") */
+  subprotocol?: string;
+  /** headers of the message that carried the payload (for a response: the response's) */
+  headers?: HeaderList;
+  /** headers of the request (for a response: the request that it answers) */
+  requestHeaders?: HeaderList;
+  /** false while the payload may still grow (a streaming body, an unfinished message) */
+  complete: boolean;
+}
+
+/** Offset, in the direction's byte stream, of the payload's byte `index` (chunked bodies are not contiguous). */
+export type PayloadOffsets = (index: number) => number;
+
+/**
+ * A decoder for what travels inside a body or message: gRPC envelopes, protobuf, GraphQL over
+ * HTTP, graphql-ws, Engine.IO, SSE… It returns nodes whose ranges are stream offsets
+ * (use `rangeOf`), so the inspector links them to the bytes like any other node.
+ */
+export interface PayloadLayer {
+  /** stable name, e.g. "grpc-web", "graphql-http" */
+  name: string;
+  accepts(context: PayloadContext): boolean;
+  decode(payload: Uint8Array, offsets: PayloadOffsets, context: PayloadContext): WireNode[];
+}
+
+// Layers register here, most specific first; the first that accepts a payload decodes it.
+const layers: PayloadLayer[] = [];
+
+/** For tests and for layers defined outside this file; a layer registered twice stays once. */
+export function registerPayloadLayer(layer: PayloadLayer): void {
+  if (!layers.some((known) => known.name === layer.name)) layers.push(layer);
+}
+
+export function payloadLayerFor(context: PayloadContext): PayloadLayer | undefined {
+  return layers.find((layer) => layer.accepts(context));
+}
+
+/** The stream range of payload bytes [start, end). */
+export function rangeOf(offsets: PayloadOffsets, start: number, end: number): { start: number; end: number } {
+  if (end <= start) return { start: offsets(start), end: offsets(start) };
+  return { start: offsets(start), end: offsets(end - 1) + 1 };
+}
+
+/**
+ * Decodes a payload with the layer that accepts it; a layer that throws becomes one node with
+ * the error, so a decoder bug never hides the bytes.
+ */
+export function decodePayload(payload: Uint8Array, offsets: PayloadOffsets, context: PayloadContext): WireNode[] {
+  const layer = payloadLayerFor(context);
+  if (!layer || payload.length === 0) return [];
+  try {
+    return layer.decode(payload, offsets, context);
+  } catch (error) {
+    return [{ kind: 'layer-failed', label: layer.name, value: String((error as Error)?.message ?? error), range: rangeOf(offsets, 0, payload.length), error: 'decoder-failed' }];
+  }
+}
+
+/** Offsets of a body whose bytes are contiguous from `start`. */
+export function contiguousOffsets(start: number): PayloadOffsets {
+  return (index) => start + index;
+}
+
+/** Offsets of a chunked body: its `chunk-data` nodes, in order, hold the payload's bytes. */
+export function chunkedOffsets(chunkData: ReadonlyArray<{ start: number; end: number }>): PayloadOffsets {
+  return (index) => {
+    let rest = index;
+    for (const range of chunkData) {
+      const length = range.end - range.start;
+      if (rest < length) return range.start + rest;
+      rest -= length;
+    }
+    const last = chunkData[chunkData.length - 1];
+    return last ? last.end + rest : rest;
+  };
+}
