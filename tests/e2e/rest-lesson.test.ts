@@ -105,7 +105,8 @@ describe('exercises', () => {
     await setCell(page, cellId, createUserRequest('not-an-email'));
     await cell.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/422/);
-    await page.waitForTimeout(500);
+    // The checks read the same captured traffic as the inspector: once the 422 is decoded there, the exercise has seen it.
+    await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '422' }).last().waitFor({ timeout: 10_000 });
     expect(await page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state')).not.toBe('passed');
     await page.context().close();
   });
