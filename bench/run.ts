@@ -29,13 +29,19 @@ async function newSession(origin: string): Promise<string> {
   return /wirelab_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1];
 }
 
-/** A browser's capture channel that reads (and discards) everything, as a real inspector would. */
-async function watchCaptures(origin: string, session: string): Promise<{ bytes: () => number; close: () => void }> {
-  const socket = new WebSocket(`${origin.replace('http', 'ws')}/_wirelab/tap`, { headers: { cookie: `wirelab_session=${session}` } });
-  let received = 0;
-  socket.on('message', (data: Buffer) => (received += data.length));
-  await once(socket, 'open');
-  return { bytes: () => received, close: () => socket.close() };
+/** A browser watching its captures, in a process of its own (bench/capture-watcher.ts). */
+async function watchCaptures(origin: string, session: string): Promise<{ bytes: () => Promise<number>; close: () => void }> {
+  const script = fileURLToPath(new URL('./capture-watcher.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, origin, session], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await once(child, 'message');
+  return {
+    bytes: async () => {
+      child.send({ type: 'report' });
+      const [reply] = (await once(child, 'message')) as [{ bytes: number }];
+      return reply.bytes;
+    },
+    close: () => child.send({ type: 'close' }),
+  };
 }
 
 async function load(origin: string, session: string | null): Promise<Sample> {
@@ -86,7 +92,7 @@ try {
       `${name.padEnd(36)} ${s.rps.toFixed(0).padStart(7)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${(s.rps / baseline.rps).toFixed(3).padStart(22)}  ${(s.rps / offSummary.rps).toFixed(3).padStart(16)}`,
     );
   }
-  console.log(`\ncapture bytes pushed to the watching browser: ${(watcher.bytes() / 1e6).toFixed(1)} MB`);
+  console.log(`\ncapture bytes pushed to the watching browser: ${((await watcher.bytes()) / 1e6).toFixed(1)} MB`);
   watcher.close();
   off.close();
 } finally {
