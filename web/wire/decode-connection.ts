@@ -1,6 +1,14 @@
 import { inspectHttp1Connection } from './http1/decode-http1.ts';
+import { collectExchangeMessages, numberMessages } from './message-marks.ts';
+import { decodeWebSocketConnection } from './websocket/decode-websocket.ts';
+import { engineIoLayer } from './engine-io/decode-engine-io.ts';
+import { registerPayloadLayer } from './payload-layers.ts';
 import { assembleConnection, type ByteStream } from './stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection } from './types.ts';
+
+// Payload layers register where decoding starts (not in payload-layers.ts: a layer imports
+// helpers from there, and the import cycle would leave the layer undefined at registration).
+registerPayloadLayer(engineIoLayer);
 
 /** Both directions of a connection, assembled. */
 export interface ConnectionStreams {
@@ -11,10 +19,22 @@ export interface ConnectionStreams {
 /** Turns the bytes of one connection into exchanges; one per transport the tap reports. */
 export type ConnectionDecoder = (connection: CapturedConnection, streams: ConnectionStreams) => DecodedConnection;
 
-const decodeHttp1: ConnectionDecoder = (connection, streams) => ({
-  connection,
-  ...inspectHttp1Connection(streams.in, streams.out, connection.transport),
-});
+const decodeHttp1: ConnectionDecoder = (connection, streams) => {
+  const { exchanges, notes } = inspectHttp1Connection(streams.in, streams.out, connection.transport);
+  // Units that payload layers marked inside bodies: Engine.IO polling packets, SSE events.
+  const messages = collectExchangeMessages(exchanges, streams);
+  const upgraded = exchanges.find((exchange) => exchange.upgrade?.protocol === 'websocket');
+  if (!upgraded) return { connection, exchanges, notes, ...(messages.length > 0 ? { messages: numberMessages(messages) } : {}) };
+  // After a 101 to "websocket" the WebSocket decoder reads the rest of both directions.
+  const websocket = decodeWebSocketConnection(upgraded, streams);
+  messages.push(...websocket.messages);
+  return {
+    connection,
+    exchanges,
+    notes: [...notes.filter((note) => note.node.kind !== 'upgraded'), ...websocket.notes],
+    messages: numberMessages(messages),
+  };
+};
 
 /** HTTP/2 frames are not decoded yet: say so over the bytes instead of guessing. */
 const notDecodedYet: ConnectionDecoder = (connection, streams) => ({

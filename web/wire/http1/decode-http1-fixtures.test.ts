@@ -170,15 +170,18 @@ describe('HTTP/1.1 decoder on captured traffic', () => {
   });
 
   it('101 Switching Protocols: decoding stops and the upgrade offsets are exposed', () => {
-    const { exchanges, notes, inbound, outText } = decodeFixture('curl-upgrade');
+    const { exchanges, notes, messages, inbound, outText } = decodeFixture('curl-upgrade');
     expect(exchanges).toHaveLength(1);
     const [exchange] = exchanges;
     expect(exchange.response?.status).toBe(101);
     const headEnd = outText.indexOf('\r\n\r\n') + 4;
     expect(exchange.upgrade).toEqual({ protocol: 'websocket', inboundOffset: inbound.length, outboundOffset: headEnd });
-    // the WebSocket frame after the 101: 0x81 (FIN + text), length 5, "hello"
-    const upgraded = notes.find((note) => note.dir === 'out' && note.node.kind === 'upgraded')!;
-    expect(upgraded.node.range).toEqual({ start: headEnd, end: outText.length });
+    // the WebSocket frame after the 101: 0x81 (FIN + text), length 5, "hello" — the WebSocket
+    // decoder (web/wire/websocket) reads it, so it is a message rather than an "upgraded" note
+    expect(notes.filter((note) => note.node.kind === 'upgraded')).toEqual([]);
+    expect(messages?.every((message) => message.layer === 'ws-frame' && message.dir === 'out')).toBe(true);
+    expect(messages?.[0].range.start).toBe(headEnd);
+    expect(messages?.[messages.length - 1].range.end).toBe(outText.length);
     expect(outText.charCodeAt(headEnd)).toBe(0x81);
   });
 
