@@ -7,6 +7,7 @@ import { captureOwnerOf } from './session/session-id.ts';
 import sessionPlugin from './session/session-plugin.ts';
 import { domainPlugin } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
+import grpcPlugin from './protocols/grpc/index.ts';
 import webAppPlugin, { sendNotFound } from './web-app/web-app-plugin.ts';
 
 export interface AppOptions {
@@ -69,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   if (captures) await app.register(captureChannel, { hub: captures });
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
+  await app.register(grpcPlugin);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

@@ -1,0 +1,195 @@
+import { Code, ConnectError, createContextKey, type Interceptor, type StreamResponse } from '@connectrpc/connect';
+import type { FastifyBaseLogger } from 'fastify';
+import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
+import type { CallLog } from './call-log.ts';
+import { connectErrorOf } from './connect-error-of.ts';
+import { protocolOverrideKey, sandboxKey } from './context.ts';
+
+/** The protocol of a request, from its Content-Type (interceptors are not told otherwise). */
+export function protocolOf(contentType: string | null): 'grpc' | 'grpc-web' | 'connect' {
+  if (contentType?.startsWith('application/grpc-web')) return 'grpc-web';
+  if (contentType?.startsWith('application/grpc')) return 'grpc';
+  return 'connect';
+}
+
+/** The deadline a client asked for, from `grpc-timeout` (gRPC, gRPC-Web) or `connect-timeout-ms`. */
+export function requestedDeadlineMs(header: Headers): number | null {
+  const connect = header.get('connect-timeout-ms');
+  if (connect && /^\d{1,10}$/.test(connect)) return Number(connect);
+  const grpc = /^(\d{1,8})([HMSmun])$/.exec(header.get('grpc-timeout') ?? '');
+  if (!grpc) return null;
+  const unitMs = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 }[grpc[2] as 'H'];
+  return Number(grpc[1]) * unitMs;
+}
+
+/** A client's cancel this close to its deadline (or later) is its deadline timer firing. */
+export const DEADLINE_RACE_MS = 50;
+
+/**
+ * Logging: records every call (procedure, protocol, status, duration, messages each way,
+ * deadline, and whether the client cancelled) in the call log that LabService.RecentCalls reads,
+ * and adds the trailer `x-wirelab-duration-ms`. Cheap: a few counters per call, no copying.
+ */
+export function loggingInterceptor(callLog: CallLog, log: FastifyBaseLogger): Interceptor {
+  return (next) => async (req) => {
+    const started = performance.now();
+    const deadlineMs = requestedDeadlineMs(req.header);
+    let deadlineReached = false;
+    const startedAt = Date.now();
+    const sandbox = req.contextValues.get(sandboxKey);
+    let received = 0;
+    let sent = 0;
+    let finished = false;
+    let cancelledByClient = false;
+    req.signal.addEventListener(
+      'abort',
+      () => {
+        const reason = req.signal.reason;
+        // The deadline aborts the signal too; so does the end of every call (after `finished`).
+        if (finished || (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded)) return;
+        // A client cancels by itself when its deadline passes, and that reset can beat the
+        // server's own timer: that is the deadline, not a cancellation.
+        const remaining = deadlineMs === null ? Infinity : deadlineMs - (performance.now() - started);
+        if (remaining > DEADLINE_RACE_MS) cancelledByClient = true;
+        else deadlineReached = true;
+      },
+      { once: true },
+    );
+    const record = (error: unknown): void => {
+      finished = true;
+      const status = error === undefined ? null : ConnectError.from(error);
+      const durationMs = performance.now() - started;
+      const code = deadlineReached && status ? Code.DeadlineExceeded : cancelledByClient && status ? Code.Canceled : (status?.code ?? 0);
+      callLog.add(sandbox, {
+        procedure: `/${req.service.typeName}/${req.method.name}`,
+        protocol: req.contextValues.get(protocolOverrideKey) ?? protocolOf(req.header.get('content-type')),
+        code,
+        message: status?.rawMessage ?? '',
+        startedAt,
+        durationMs,
+        received,
+        sent,
+        cancelledByClient,
+        deadlineMs,
+      });
+      log.debug({ procedure: req.method.name, sandbox, code, durationMs }, 'grpc call');
+    };
+
+    if (req.stream) {
+      const input = req.message;
+      req = {
+        ...req,
+        message: (async function* countReceived() {
+          for await (const message of input) {
+            received += 1;
+            yield message;
+          }
+        })(),
+      };
+    } else received = 1;
+
+    let res;
+    try {
+      res = await next(req);
+    } catch (error) {
+      record(error);
+      throw error;
+    }
+    if (!res.stream) {
+      sent = 1;
+      record(undefined);
+      res.trailer.set('x-wirelab-duration-ms', (performance.now() - started).toFixed(1));
+      return res;
+    }
+    const output = res.message;
+    const trailer = res.trailer;
+    return {
+      ...res,
+      message: (async function* countSent() {
+        let error: unknown;
+        try {
+          for await (const message of output) {
+            sent += 1;
+            yield message;
+          }
+        } catch (e) {
+          error = e;
+          throw e;
+        } finally {
+          // A consumer that stops early (the client went away) ends here without an error.
+          const stoppedEarly = finished
+            ? undefined
+            : deadlineReached
+              ? new ConnectError('the deadline passed', Code.DeadlineExceeded)
+              : cancelledByClient
+                ? new ConnectError('cancelled', Code.Canceled)
+                : undefined;
+          record(error ?? stoppedEarly);
+          trailer.set('x-wirelab-duration-ms', (performance.now() - started).toFixed(1));
+        }
+      })(),
+    } as StreamResponse;
+  };
+}
+
+/** Domain errors (not found, validation, conflict) as gRPC statuses with rich details. */
+export const domainErrorsInterceptor: Interceptor = (next) => async (req) => {
+  let res;
+  try {
+    res = await next(req);
+  } catch (error) {
+    throw connectErrorOf(error);
+  }
+  if (!res.stream) return res;
+  const output = res.message;
+  return {
+    ...res,
+    message: (async function* mapErrors() {
+      try {
+        yield* output;
+      } catch (error) {
+        throw connectErrorOf(error);
+      }
+    })(),
+  } as StreamResponse;
+};
+
+export interface Principal {
+  subject: string;
+  rights: string[];
+}
+
+/** Who the auth interceptor let in (for the handler). */
+export const principalKey = createContextKey<Principal | null>(null, { description: 'authenticated caller' });
+
+/**
+ * The demo tokens (README.md, "Demo tokens"). Printed in the lessons: they protect nothing
+ * but a demonstration.
+ */
+export const DEMO_TOKENS: Record<string, Principal> = {
+  'wirelab-student': { subject: 'student', rights: [] },
+  'wirelab-teacher': { subject: 'teacher', rights: ['stats'] },
+};
+
+/**
+ * Auth: `LabService.ServerStats` needs `authorization: Bearer <token>` with the `stats` right.
+ * No token or an unknown one: UNAUTHENTICATED (who are you?); a known token without the right:
+ * PERMISSION_DENIED (I know you, but no).
+ */
+export const authInterceptor: Interceptor = (next) => async (req) => {
+  if (req.method !== LabService.method.serverStats) return next(req);
+  const match = /^Bearer\s+(\S+)$/i.exec(req.header.get('authorization') ?? '');
+  const principal = match ? DEMO_TOKENS[match[1]] : undefined;
+  if (!principal) {
+    throw new ConnectError(
+      match ? 'unknown token' : 'send the metadata "authorization: Bearer <token>"',
+      Code.Unauthenticated,
+      { 'www-authenticate': 'Bearer realm="wirelab"' },
+    );
+  }
+  if (!principal.rights.includes('stats')) {
+    throw new ConnectError(`"${principal.subject}" may not read server stats (needs the "stats" right)`, Code.PermissionDenied);
+  }
+  req.contextValues.set(principalKey, principal);
+  return next(req);
+};

@@ -1,0 +1,275 @@
+import { fromJson, toJson, type DescMethod, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
+import { Code, ConnectError, type Interceptor, type Transport } from '@connectrpc/connect';
+import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { SESSION_COOKIE } from '../../../session/session-id.ts';
+import { AsyncQueue } from '../async-queue.ts';
+import { CODE_NAMES } from '../lab-service.ts';
+import { ProtocolError, type ClientMessage } from './runner-protocol.ts';
+
+export interface RunnerLimits {
+  /** open calls per channel. @default 8 */
+  maxCalls: number;
+  /** one control message from the browser, in bytes. @default 256 KiB */
+  maxMessageBytes: number;
+  /** a channel with no open call and no message for this long is closed (4408). @default 10 minutes */
+  idleTimeoutMs: number;
+  /** the longest deadline a call may ask for. @default 5 minutes */
+  maxTimeoutMs: number;
+  /** runner channels open at once per browser session (1013 past it). @default 4 */
+  maxChannelsPerSession: number;
+}
+
+interface Call {
+  id: string;
+  method: DescMethod;
+  input: AsyncQueue<Message>;
+  abort: AbortController;
+  sentCount: number;
+  requestClosed: boolean;
+}
+
+type Send = (message: Record<string, unknown>) => void;
+
+/** Response headers (or trailers) as a plain object; repeated values joined with ", ". */
+function headerObject(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
+
+/** "wirelab.users.v1.UserService/Chat" (or with a leading "/") → the method, if served. */
+export function findMethod(registry: Registry, path: string): DescMethod | undefined {
+  const match = /^\/?([A-Za-z_][\w.]*)\/([A-Za-z_]\w*)$/.exec(path);
+  if (!match) return undefined;
+  return registry.getService(match[1])?.methods.find((m) => m.name === match[2]);
+}
+
+/**
+ * One runner channel (one browser WebSocket): a real gRPC client (connect-node's gRPC transport)
+ * on ONE h2c connection to this server's own port, every request carrying the browser's session
+ * cookie. Calls are driven step by step by control messages; everything that happens is sent
+ * back as it happens.
+ */
+export class RunnerSession {
+  private readonly calls = new Map<string, Call>();
+  private readonly sessionManager: Http2SessionManager;
+  private readonly transport: Transport;
+  private closed = false;
+
+  constructor(
+    private readonly options: {
+      session: string;
+      /** origin of this server's listening port: http://127.0.0.1:8080 */
+      target: string;
+      registry: Registry;
+      limits: RunnerLimits;
+      send: Send;
+    },
+  ) {
+    // One connection for the channel's lifetime; it is opened at the first call.
+    this.sessionManager = new Http2SessionManager(options.target, { idleConnectionTimeoutMs: options.limits.idleTimeoutMs });
+    const announce: Interceptor = (next) => async (req) => {
+      // The request is handed to the HTTP/2 session now: its HEADERS frame goes out.
+      const call = req.contextValues.get(callIdKey);
+      if (call) options.send({ type: 'started', call, t: Date.now() });
+      return next(req);
+    };
+    this.transport = createGrpcTransport({
+      // No httpVersion option: connect-node's gRPC transport always speaks HTTP/2.
+      baseUrl: options.target,
+      sessionManager: this.sessionManager,
+      interceptors: [announce],
+      readMaxBytes: 4 * 1024 * 1024,
+      jsonOptions: { registry: options.registry },
+    });
+  }
+
+  get openCalls(): number {
+    return this.calls.size;
+  }
+
+  handle(message: ClientMessage): void {
+    if (this.closed) return;
+    if (message.type === 'start') return this.start(message);
+    const call = this.calls.get(message.call);
+    if (!call) {
+      throw new ProtocolError('unknown-call', { en: `No open call "${message.call}".`, ru: `Нет открытого вызова «${message.call}».` }, message.call);
+    }
+    if (message.type === 'cancel') {
+      call.abort.abort(new ConnectError('cancelled by the runner', Code.Canceled));
+      return;
+    }
+    if (call.requestClosed) {
+      throw new ProtocolError(
+        'call-ended',
+        { en: `Call "${call.id}" has already half-closed: nothing more can be sent.`, ru: `Вызов «${call.id}» уже закрыл свою сторону: отправить больше ничего нельзя.` },
+        call.id,
+      );
+    }
+    if (message.type === 'send') this.enqueue(call, message.message);
+    else this.closeRequest(call);
+  }
+
+  /** Cancels every call and closes the h2c connection (the WebSocket closed). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const call of this.calls.values()) call.abort.abort(new ConnectError('the runner channel closed', Code.Canceled));
+    this.calls.clear();
+    this.sessionManager.abort();
+  }
+
+  private start(message: Extract<ClientMessage, { type: 'start' }>): void {
+    const { call: id } = message;
+    if (this.calls.has(id)) {
+      throw new ProtocolError('duplicate-call', { en: `Call "${id}" is already open.`, ru: `Вызов «${id}» уже открыт.` }, id);
+    }
+    if (this.calls.size >= this.options.limits.maxCalls) {
+      throw new ProtocolError(
+        'too-many-calls',
+        { en: `At most ${this.options.limits.maxCalls} calls may be open at once.`, ru: `Одновременно можно держать открытыми не больше ${this.options.limits.maxCalls} вызовов.` },
+        id,
+      );
+    }
+    const method = findMethod(this.options.registry, message.method);
+    if (!method) {
+      throw new ProtocolError(
+        'unknown-method',
+        { en: `This server has no method "${message.method}".`, ru: `На этом сервере нет метода «${message.method}».` },
+        id,
+      );
+    }
+    // Every initial message must fit the input type before anything goes on the wire.
+    const initial = message.messages.map((json) => this.parse(id, method, json));
+    const call: Call = { id, method, input: new AsyncQueue(), abort: new AbortController(), sentCount: 0, requestClosed: false };
+    this.calls.set(id, call);
+    for (const m of initial) call.input.push(m);
+    if (message.end) call.requestClosed = true;
+    void this.run(call, message.metadata, message.timeoutMs, message.end);
+  }
+
+  private parse(id: string, method: DescMethod, json: unknown): Message {
+    try {
+      return fromJson(method.input, json as JsonValue, { registry: this.options.registry });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ProtocolError(
+        'bad-request-message',
+        {
+          en: `The message does not fit ${method.input.typeName}: ${reason}`,
+          ru: `Сообщение не подходит к типу ${method.input.typeName}: ${reason}`,
+        },
+        id,
+      );
+    }
+  }
+
+  private enqueue(call: Call, json: unknown): void {
+    call.input.push(this.parse(call.id, call.method, json));
+  }
+
+  private closeRequest(call: Call): void {
+    call.requestClosed = true;
+    call.input.end();
+  }
+
+  private async run(call: Call, metadata: Record<string, string>, timeoutMs: number | undefined, endNow: boolean): Promise<void> {
+    const { send } = this.options;
+    const started = performance.now();
+    const input = call.input;
+    if (endNow) input.end();
+    const outgoing = (async function* announceSent() {
+      for await (const message of input) {
+        send({ type: 'sent', call: call.id, index: call.sentCount, t: Date.now() });
+        call.sentCount += 1;
+        yield message;
+      }
+      send({ type: 'ended', call: call.id, t: Date.now() });
+    })();
+    const header = new Headers(metadata);
+    // The browser's session: the call works in its sandbox, and the tap gives this
+    // connection's bytes to that session's inspector.
+    header.set('cookie', `${SESSION_COOKIE}=${this.options.session}`);
+    let responseTrailer: Headers | undefined;
+    try {
+      const response = await this.transport.stream(
+        call.method as never,
+        call.abort.signal,
+        timeoutMs,
+        header,
+        outgoing,
+        contextWithCall(call.id),
+      );
+      send({ type: 'headers', call: call.id, headers: headerObject(response.header), t: Date.now() });
+      let index = 0;
+      for await (const message of response.message) {
+        send({
+          type: 'message',
+          call: call.id,
+          index: index++,
+          message: toJson(call.method.output, message as Message, { registry: this.options.registry }),
+          t: Date.now(),
+        });
+      }
+      responseTrailer = response.trailer;
+      this.finish(call, { code: 0, message: '', details: [], trailers: headerObject(responseTrailer) }, started);
+    } catch (error) {
+      const connectError = ConnectError.from(error);
+      this.finish(
+        call,
+        {
+          code: connectError.code,
+          message: connectError.rawMessage,
+          details: connectError.details.map((d) => this.detailJson(d)),
+          trailers: headerObject(connectError.metadata),
+        },
+        started,
+      );
+    }
+  }
+
+  private detailJson(detail: ConnectError['details'][number]): Record<string, unknown> {
+    if ('desc' in detail) return { type: detail.desc.typeName, value: toJson(detail.desc, detail.value as never, { registry: this.options.registry }) };
+    const desc = this.options.registry.getMessage(detail.type);
+    if (desc) {
+      try {
+        return { type: detail.type, value: toJson(desc, fromBinaryOf(desc, detail.value), { registry: this.options.registry }) };
+      } catch {
+        // fall through: show the bytes
+      }
+    }
+    return { type: detail.type, base64: Buffer.from(detail.value).toString('base64') };
+  }
+
+  private finish(call: Call, status: { code: number; message: string; details: unknown[]; trailers: Record<string, string> }, started: number): void {
+    if (!this.calls.has(call.id)) return;
+    this.calls.delete(call.id);
+    call.input.end();
+    this.options.send({
+      type: 'status',
+      call: call.id,
+      code: status.code,
+      name: CODE_NAMES[status.code] ?? 'UNKNOWN',
+      message: status.message,
+      details: status.details,
+      trailers: status.trailers,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      t: Date.now(),
+    });
+  }
+}
+
+import { createContextKey, createContextValues } from '@connectrpc/connect';
+import { fromBinary, type DescMessage } from '@bufbuild/protobuf';
+
+const callIdKey = createContextKey<string | null>(null, { description: 'runner call id' });
+
+function contextWithCall(id: string) {
+  return createContextValues().set(callIdKey, id);
+}
+
+function fromBinaryOf(desc: DescMessage, bytes: Uint8Array): Message {
+  return fromBinary(desc, bytes);
+}

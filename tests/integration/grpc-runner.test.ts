@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { CaptureClient, newSession } from './capture-client.ts';
+import { startServer, type RunningServer } from './start-server.ts';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer({ tap: {} });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+type Message = Record<string, any>;
+
+/** The browser's side of the runner channel, for tests. */
+class RunnerClient {
+  readonly messages: Message[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (raw) => {
+      this.messages.push(JSON.parse(String(raw)));
+      this.notify();
+    });
+    socket.on('close', (code, reason) => {
+      this.closed = { code, reason: String(reason) };
+      this.notify();
+    });
+  }
+
+  static async open(session: string | null): Promise<RunnerClient> {
+    const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/_wirelab/grpc-runner`, {
+      headers: session ? { cookie: `wirelab_session=${session}` } : {},
+    });
+    const client = new RunnerClient(socket);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    return client;
+  }
+
+  private notify(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  of(call: string): Message[] {
+    return this.messages.filter((m) => m.call === call);
+  }
+
+  /** Waits for the first message matching, checking again at every message that arrives. */
+  async next(match: (m: Message) => boolean, timeoutMs = 5000): Promise<Message> {
+    const deadline = setTimeout(() => this.notify(), timeoutMs);
+    const started = Date.now();
+    try {
+      for (;;) {
+        const found = this.messages.find(match);
+        if (found) return found;
+        if (this.closed) throw new Error(`channel closed (${this.closed.code}) before the message came`);
+        if (Date.now() - started >= timeoutMs) throw new Error(`no such message in ${timeoutMs} ms: ${JSON.stringify(this.messages.slice(-5))}`);
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  async closedWith(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    await this.next(() => false, timeoutMs).catch(() => undefined);
+    if (!this.closed) throw new Error('the channel stayed open');
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await new Promise((resolve) => {
+      this.socket.once('close', resolve);
+      this.socket.close();
+    });
+  }
+}
+
+describe('the gRPC runner channel', () => {
+  it('refuses a channel without a session cookie (1008)', async () => {
+    const runner = await RunnerClient.open(null);
+    expect((await runner.closedWith()).code).toBe(1008);
+  });
+
+  it('says hello with the limits and every served method', async () => {
+    const runner = await RunnerClient.open(await newSession(server.origin));
+    const hello = await runner.next((m) => m.type === 'hello');
+    expect(hello.limits).toMatchObject({ maxCalls: 8, maxMessageBytes: 256 * 1024 });
+    const users = hello.services.find((s: Message) => s.name === 'wirelab.users.v1.UserService');
+    expect(users.methods).toContainEqual(
+      expect.objectContaining({ name: 'Chat', path: 'wirelab.users.v1.UserService/Chat', kind: 'bidi_streaming', input: 'wirelab.users.v1.ChatRequest' }),
+    );
+    await runner.close();
+  });
+
+  it('runs a unary call in the session sandbox: started, sent, ended, headers, message, status', async () => {
+    const session = await newSession(server.origin);
+    const runner = await RunnerClient.open(session);
+    runner.send({ type: 'start', call: 'u1', method: 'wirelab.users.v1.UserService/CreateUser', messages: [{ name: 'Runner', email: 'runner@example.com' }], end: true });
+    const status = await runner.next((m) => m.call === 'u1' && m.type === 'status');
+    expect(status).toMatchObject({ code: 0, name: 'OK' });
+    expect(status.trailers['x-wirelab-duration-ms']).toMatch(/^\d/);
+    expect(runner.of('u1').map((m) => m.type)).toEqual(['started', 'sent', 'ended', 'headers', 'message', 'status']);
+    const created = runner.of('u1').find((m) => m.type === 'message')!.message.user;
+    expect(runner.of('u1').find((m) => m.type === 'headers')!.headers['content-type']).toMatch(/^application\/grpc/);
+
+    // The call ran in the browser session's own sandbox: REST with the same cookie sees the user.
+    const rest = await fetch(`${server.origin}/api/v1/users/${created.id}`, { headers: { cookie: `wirelab_session=${session}` } });
+    expect((await rest.json()).email).toBe('runner@example.com');
+    await runner.close();
+  });
+
+  it('drives a bidi Chat step by step, and reports a NOT_FOUND status with its details', async () => {
+    const runner = await RunnerClient.open(await newSession(server.origin));
+    runner.send({ type: 'start', call: 'chat', method: '/wirelab.users.v1.UserService/Chat' });
+    await runner.next((m) => m.call === 'chat' && m.type === 'message' && m.index === 0);
+    runner.send({ type: 'send', call: 'chat', message: { userId: 1, text: 'hi' } });
+    const said = await runner.next((m) => m.call === 'chat' && m.type === 'message' && m.index === 1);
+    expect(said.message.said).toMatchObject({ userId: 1, userName: 'Ada Lovelace', text: 'hi' });
+    runner.send({ type: 'end', call: 'chat' });
+    expect(await runner.next((m) => m.call === 'chat' && m.type === 'status')).toMatchObject({ name: 'OK' });
+
+    runner.send({ type: 'start', call: 'nf', method: 'wirelab.users.v1.UserService/GetUser', messages: [{ id: 4242 }], end: true });
+    const notFound = await runner.next((m) => m.call === 'nf' && m.type === 'status');
+    expect(notFound).toMatchObject({ code: 5, name: 'NOT_FOUND' });
+    expect(notFound.details[0]).toMatchObject({ type: 'google.rpc.ErrorInfo', value: { reason: 'USER_NOT_FOUND' } });
+    await runner.close();
+  });
+
+  it('cancels a call (CANCELLED) and honours a deadline (DEADLINE_EXCEEDED)', async () => {
+    const runner = await RunnerClient.open(await newSession(server.origin));
+    runner.send({ type: 'start', call: 't', method: 'wirelab.lab.v1.LabService/Ticks', messages: [{ count: 100, intervalMs: 100 }], end: true });
+    await runner.next((m) => m.call === 't' && m.type === 'message');
+    runner.send({ type: 'cancel', call: 't' });
+    expect(await runner.next((m) => m.call === 't' && m.type === 'status')).toMatchObject({ name: 'CANCELLED' });
+
+    runner.send({ type: 'start', call: 's', method: 'wirelab.lab.v1.LabService/Slow', timeoutMs: 200, messages: [{ millis: 5000 }], end: true });
+    expect(await runner.next((m) => m.call === 's' && m.type === 'status')).toMatchObject({ name: 'DEADLINE_EXCEEDED' });
+    await runner.close();
+  });
+
+  it('answers mistakes with bilingual errors and keeps the channel open', async () => {
+    const runner = await RunnerClient.open(await newSession(server.origin));
+    runner.send('not json');
+    const badJson = await runner.next((m) => m.type === 'error' && m.reason === 'bad-json');
+    expect(badJson.message.ru).toMatch(/JSON/);
+    runner.send({ type: 'start', call: 'x', method: 'no.Such/Method' });
+    expect((await runner.next((m) => m.call === 'x' && m.type === 'error')).reason).toBe('unknown-method');
+    runner.send({ type: 'start', call: 'y', method: 'wirelab.lab.v1.LabService/Echo', metadata: { cookie: 'x' } });
+    expect((await runner.next((m) => m.call === 'y' && m.type === 'error')).reason).toBe('reserved-header');
+    runner.send({ type: 'start', call: 'z', method: 'wirelab.lab.v1.LabService/Echo', messages: [{ nope: 1 }] });
+    expect((await runner.next((m) => m.call === 'z' && m.type === 'error')).reason).toBe('bad-request-message');
+    runner.send({ type: 'send', call: 'ghost', message: {} });
+    expect((await runner.next((m) => m.call === 'ghost' && m.type === 'error')).reason).toBe('unknown-call');
+
+    runner.send({ type: 'start', call: 'ok', method: 'wirelab.lab.v1.LabService/Echo', messages: [{ message: 'still open' }], end: true });
+    const echoed = await runner.next((m) => m.call === 'ok' && m.type === 'message');
+    expect(echoed.message.message).toBe('still open');
+    expect(echoed.message.httpVersion).toBe('HTTP/2');
+    await runner.close();
+  });
+
+  it('allows 4 channels per session; a fifth is closed with 1013', async () => {
+    const session = await newSession(server.origin);
+    const channels = [];
+    for (let i = 0; i < 4; i++) {
+      const channel = await RunnerClient.open(session);
+      await channel.next((m) => m.type === 'hello');
+      channels.push(channel);
+    }
+    const fifth = await RunnerClient.open(session);
+    expect((await fifth.closedWith()).code).toBe(1013);
+    await channels[0].close();
+    // A closed channel frees its place (once the server has seen the close: until then, 1013).
+    let again = await RunnerClient.open(session);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      await again.next((m) => m.type === 'hello').catch(() => undefined);
+      if (!again.closed) break;
+      expect(again.closed.code).toBe(1013);
+      again = await RunnerClient.open(session);
+    }
+    expect(again.messages[0]?.type).toBe('hello');
+    await Promise.all([...channels.slice(1), again].map((c) => c.close()));
+  });
+
+  it('closes with 1009 on a control message over 256 KiB', async () => {
+    const runner = await RunnerClient.open(await newSession(server.origin));
+    runner.send({ type: 'send', call: 'big', message: { text: 'x'.repeat(300 * 1024) } });
+    expect((await runner.closedWith()).code).toBe(1009);
+  });
+
+  it("gives the runner's h2c connection to the session: the inspector sees the client's HTTP/2 frames", async () => {
+    const session = await newSession(server.origin);
+    const capture = await CaptureClient.open(server.origin, session);
+    const runner = await RunnerClient.open(session);
+    const marker = `runner-marker-${Math.random().toString(36).slice(2)}`;
+    runner.send({ type: 'start', call: 'e', method: 'wirelab.lab.v1.LabService/Echo', messages: [{ message: marker }], end: true });
+    await runner.next((m) => m.call === 'e' && m.type === 'status');
+    await capture.waitFor(() => capture.connections().some((c) => c.transport === 'h2c' && capture.bytes(c.id, 'in').includes(marker)));
+    const conn = capture.connections().find((c) => c.transport === 'h2c' && capture.bytes(c.id, 'in').includes(marker))!;
+    expect(capture.bytes(conn.id, 'in').subarray(0, 24).toString('latin1')).toBe('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+    await runner.close();
+    await capture.close();
+  });
+});
