@@ -71,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (captures) await app.register(captureChannel, { hub: captures });
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   await app.register(grpcPlugin);
+  await app.register(import('./protocols/graphql/index.ts'));
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

@@ -1,7 +1,8 @@
 import { openDatabase, type Db } from './database.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { EventBus } from './event-bus.ts';
-import { listAfterCursor, listPage, type ListQuery } from './listing.ts';
+import { countStatements } from './statement-counter.ts';
+import { checkLimit, listAfterCursor, listPage, type ListQuery } from './listing.ts';
 import { SEED_COMMENTS, SEED_POSTS, SEED_USERS } from './seed.ts';
 import {
   POST_SORT_FIELDS,
@@ -44,6 +45,8 @@ export interface UserService {
   list(sandboxId: string, request?: PageRequest<UserSortField, UserFilter>): Page<User>;
   listByCursor(sandboxId: string, request?: CursorRequest<UserSortField, UserFilter>): CursorPage<User>;
   get(sandboxId: string, id: number): User;
+  /** Batch read: the users with these ids (missing ids are left out), in id order; one SQL statement. */
+  getMany(sandboxId: string, ids: readonly number[]): User[];
   /** input: see UserCreation; anything else is a ValidationError */
   create(sandboxId: string, input: unknown): User;
   /** input: see UserReplacement (every writable field) */
@@ -58,6 +61,10 @@ export interface PostService {
   list(sandboxId: string, request?: PageRequest<PostSortField, PostFilter>): Page<Post>;
   listByCursor(sandboxId: string, request?: CursorRequest<PostSortField, PostFilter>): CursorPage<Post>;
   get(sandboxId: string, id: number): Post;
+  /** Batch read: the posts with these ids (missing ids are left out), in id order; one SQL statement. */
+  getMany(sandboxId: string, ids: readonly number[]): Post[];
+  /** Batch read: the first `limitPerAuthor` posts (oldest first) of each author; one SQL statement. */
+  listByAuthors(sandboxId: string, authorIds: readonly number[], limitPerAuthor: number): Post[];
   create(sandboxId: string, input: unknown): Post;
   replace(sandboxId: string, id: number, input: unknown): Post;
   patch(sandboxId: string, id: number, input: unknown): Post;
@@ -69,6 +76,8 @@ export interface CommentService {
   /** every comment of the post, oldest first; NotFoundError when the post does not exist */
   listByPost(sandboxId: string, postId: number): Comment[];
   get(sandboxId: string, id: number): Comment;
+  /** Batch read: the first `limitPerPost` comments (oldest first) of each post; one SQL statement. */
+  listByPosts(sandboxId: string, postIds: readonly number[], limitPerPost: number): Comment[];
   create(sandboxId: string, postId: number, input: unknown): Comment;
 }
 
@@ -77,6 +86,11 @@ export interface Domain {
   posts: PostService;
   comments: CommentService;
   events: EventBus;
+  /**
+   * SQL statements executed on users, posts and comments since the domain opened (sandbox
+   * bookkeeping is not counted). Synchronous: the difference around one call is that call's cost.
+   */
+  readonly statementsRun: number;
   /** Creates and seeds the sandbox on first use, records its use; cheap after the first call. */
   ensureSandbox(sandboxId: string): void;
   /** Deletes everything in the sandbox and seeds it again (emits `sandbox.reset`). */
@@ -171,6 +185,7 @@ function postQuery(db: Db, sandboxId: string, request: PageRequest<PostSortField
 
 export function createDomain(options: DomainOptions): Domain {
   const db = openDatabase(options.file);
+  const statementCounter = countStatements(db);
   const now = options.now ?? (() => new Date());
   const events = new EventBus();
   /** sandbox id → when its last use was last written to the database */
@@ -212,6 +227,19 @@ export function createDomain(options: DomainOptions): Domain {
     deletePost: db.prepare('DELETE FROM posts WHERE sandbox_id = ? AND id = ?'),
     getComment: db.prepare('SELECT * FROM comments WHERE sandbox_id = ? AND id = ?'),
     commentsOfPost: db.prepare('SELECT * FROM comments WHERE sandbox_id = ? AND post_id = ? ORDER BY id'),
+    // The id lists travel as one JSON array parameter, so any number of ids is one statement.
+    postsByIds: db.prepare('SELECT * FROM posts WHERE sandbox_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id'),
+    usersByIds: db.prepare('SELECT * FROM users WHERE sandbox_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id'),
+    postsByAuthors: db.prepare(
+      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY author_id ORDER BY id) AS wl_rank
+       FROM posts WHERE sandbox_id = ? AND author_id IN (SELECT value FROM json_each(?)))
+       WHERE wl_rank <= ? ORDER BY author_id, id`,
+    ),
+    commentsByPosts: db.prepare(
+      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY id) AS wl_rank
+       FROM comments WHERE sandbox_id = ? AND post_id IN (SELECT value FROM json_each(?)))
+       WHERE wl_rank <= ? ORDER BY post_id, id`,
+    ),
     insertComment: db.prepare(
       `INSERT INTO comments (sandbox_id, id, post_id, author_id, content, created_at)
        VALUES (@sandbox_id, @id, @post_id, @author_id, @content, @created_at)`,
@@ -245,8 +273,10 @@ export function createDomain(options: DomainOptions): Domain {
     const written = knownSandboxes.get(sandboxId);
     if (written !== undefined && time - written < LAST_USE_RESOLUTION_MS) return;
     checkSandboxId(sandboxId);
-    if (statements.sandboxExists.get(sandboxId)) statements.touchSandbox.run(time, sandboxId);
-    else seed(sandboxId);
+    statementCounter.uncounted(() => {
+      if (statements.sandboxExists.get(sandboxId)) statements.touchSandbox.run(time, sandboxId);
+      else seed(sandboxId);
+    });
     knownSandboxes.set(sandboxId, time);
   }
 
@@ -339,6 +369,10 @@ export function createDomain(options: DomainOptions): Domain {
       ensureSandbox(sandboxId);
       return findUser(sandboxId, id);
     },
+    getMany(sandboxId, ids) {
+      ensureSandbox(sandboxId);
+      return (statements.usersByIds.all(sandboxId, JSON.stringify(ids)) as UserRow[]).map(userOf);
+    },
     create: inSandbox((sandboxId: string, input: unknown) => {
       validateUserCreation(input);
       checkEmailFree(sandboxId, input.email, null);
@@ -426,6 +460,15 @@ export function createDomain(options: DomainOptions): Domain {
       ensureSandbox(sandboxId);
       return findPost(sandboxId, id);
     },
+    getMany(sandboxId, ids) {
+      ensureSandbox(sandboxId);
+      return (statements.postsByIds.all(sandboxId, JSON.stringify(ids)) as PostRow[]).map(postOf);
+    },
+    listByAuthors(sandboxId, authorIds, limitPerAuthor) {
+      ensureSandbox(sandboxId);
+      const limit = checkLimit(limitPerAuthor);
+      return (statements.postsByAuthors.all(sandboxId, JSON.stringify(authorIds), limit) as PostRow[]).map(postOf);
+    },
     create: inSandbox((sandboxId: string, input: unknown) => {
       validatePostReplacement(input);
       checkAuthorExists(sandboxId, input.author_id);
@@ -465,6 +508,11 @@ export function createDomain(options: DomainOptions): Domain {
       if (!row) throw new NotFoundError('comment', id);
       return commentOf(row);
     },
+    listByPosts(sandboxId, postIds, limitPerPost) {
+      ensureSandbox(sandboxId);
+      const limit = checkLimit(limitPerPost);
+      return (statements.commentsByPosts.all(sandboxId, JSON.stringify(postIds), limit) as CommentRow[]).map(commentOf);
+    },
     create: inSandbox((sandboxId: string, postId: number, input: unknown) => {
       findPost(sandboxId, postId);
       validateCommentCreation(input);
@@ -482,6 +530,9 @@ export function createDomain(options: DomainOptions): Domain {
     posts,
     comments,
     events,
+    get statementsRun() {
+      return statementCounter.count;
+    },
     ensureSandbox,
     resetSandbox(sandboxId) {
       resetSandbox(sandboxId);
