@@ -72,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   await app.register(grpcPlugin);
   await app.register(import('./protocols/graphql/index.ts'));
+  await app.register(import('./protocols/socket-io/index.ts'));
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

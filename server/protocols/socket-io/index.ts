@@ -1,0 +1,122 @@
+import type { IncomingMessage } from 'node:http';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
+import { Server } from 'socket.io';
+import type { DomainEvent } from '../../domain/index.ts';
+import { ConnectionQuota, quotaKeyOf } from './connection-quota.ts';
+import {
+  CONNECT_TIMEOUT_MS,
+  DEFAULT_SOCKET_IO_LIMITS,
+  PING_INTERVAL_MS,
+  PING_TIMEOUT_MS,
+  SOCKET_IO_PATH,
+  UPGRADE_TIMEOUT_MS,
+  type SocketIoLimits,
+} from './limits.ts';
+import { messages } from './messages.ts';
+import { sandboxRoomKey, setUpAdmin, setUpChat, type WirelabIo } from './namespaces.ts';
+
+export { DEFAULT_SOCKET_IO_LIMITS, SOCKET_IO_PATH, type SocketIoLimits };
+
+export interface SocketIoPluginOptions {
+  limits?: Partial<SocketIoLimits>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Socket.IO server (tests look at its sockets and rooms). */
+    socketIo: WirelabIo;
+  }
+}
+
+const quotaRelease = Symbol('wirelab.socketIoQuotaRelease');
+const quotaTaken = Symbol('wirelab.socketIoQuotaTaken');
+/** A handshake request as Engine.IO passes it (`res` for polling), with its place in the quota. */
+type QuotaRequest = IncomingMessage & { res?: NodeJS.EventEmitter; [quotaRelease]?: () => void; [quotaTaken]?: boolean };
+
+/** `user.created` → `user:created`: Socket.IO event names here use a colon, like `chat:join`. */
+export function socketIoEventName(type: DomainEvent['type']): string {
+  return type.replace('.', ':');
+}
+
+/**
+ * Socket.IO on the one port, without a listener of its own: Engine.IO's polling requests come
+ * through a Fastify route, its WebSocket upgrades through the one-port server's upgrade routes
+ * (in front of @fastify/websocket, which would answer them 404 and leave clients on polling).
+ */
+async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptions): Promise<void> {
+  const limits: SocketIoLimits = { ...DEFAULT_SOCKET_IO_LIMITS, ...options.limits };
+  const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
+
+  const engine = new EngineServer({
+    pingInterval: PING_INTERVAL_MS,
+    pingTimeout: PING_TIMEOUT_MS,
+    upgradeTimeout: UPGRADE_TIMEOUT_MS,
+    maxHttpBufferSize: limits.maxHttpBufferSize,
+    transports: ['polling', 'websocket'],
+    // Uncompressed, so that the inspector shows the packets as they are.
+    httpCompression: false,
+    perMessageDeflate: false,
+    allowEIO3: false,
+    allowRequest: (req, callback) => {
+      const key = quotaKeyOf(req);
+      if (quota.allows(key)) {
+        // Counted from this moment, so that handshakes arriving together cannot all pass.
+        const handshake = req as QuotaRequest;
+        const release = quota.opened(key);
+        handshake[quotaRelease] = release;
+        // A handshake that never becomes a session (refused later, a bad WebSocket key) gives its
+        // place back when its response or connection closes; a session took it over by then.
+        const settled = handshake.res ?? handshake.socket;
+        settled?.once('close', () => {
+          if (!handshake[quotaTaken]) release();
+        });
+        return callback(null, true);
+      }
+      const text = messages.tooManyConnections(limits.maxConnectionsPerSession);
+      // Engine.IO puts this one string in its error body; both languages go in it.
+      callback(`${text.en} / ${text.ru}`, false);
+    },
+  });
+  engine.on('connection', (socket: EngineSocket) => {
+    const handshake = socket.request as QuotaRequest;
+    const release = handshake[quotaRelease];
+    if (release === undefined) return;
+    handshake[quotaTaken] = true;
+    socket.once('close', release);
+  });
+
+  const io: WirelabIo = new Server({ serveClient: false, connectTimeout: CONNECT_TIMEOUT_MS });
+  io.bind(engine);
+  const chat = setUpChat(io, limits);
+  setUpAdmin(io, limits);
+  app.decorate('socketIo', io);
+
+  const unsubscribe = app.domain.events.subscribe((event) => {
+    chat.to(sandboxRoomKey(event.sandboxId)).emit(socketIoEventName(event.type), { id: event.id, type: event.type, at: event.at, data: event.data });
+  });
+
+  app.onePort.routeUpgrade(SOCKET_IO_PATH, (req, socket, head) => engine.handleUpgrade(req, socket, head));
+
+  // Engine.IO reads the body of its POSTs itself: hand the raw request over before Fastify parses it.
+  app.route({
+    method: ['GET', 'POST'],
+    url: SOCKET_IO_PATH,
+    exposeHeadRoute: false,
+    onRequest: (request, reply, done) => {
+      reply.hijack();
+      engine.handleRequest(request.raw as IncomingMessage, reply.raw);
+      done();
+    },
+    handler: async () => undefined,
+  });
+
+  // Before the listener closes: held polls and open WebSockets would keep close() waiting.
+  app.addHook('preClose', async () => {
+    unsubscribe();
+    await io.close();
+  });
+}
+
+export default fp(socketIoPlugin, { name: 'wirelab-socket-io', dependencies: ['wirelab-domain', 'wirelab-session'] });

@@ -1,0 +1,247 @@
+import type { DefaultEventsMap, ExtendedError, Namespace, Server, Socket } from 'socket.io';
+import { sandboxOf } from '../../session/session-id.ts';
+import { EventRate } from './event-rate.ts';
+import { RATE_LIMIT_NOTICE_INTERVAL_MS, type SocketIoLimits } from './limits.ts';
+import { errorData, messages, type Bilingual, type SocketIoErrorCode, type SocketIoErrorData } from './messages.ts';
+import { chatMessageFrom, nameFromAuth, roomFrom, typingFrom } from './payloads.ts';
+
+/** What the server keeps about each socket. */
+export interface SocketData {
+  name: string;
+  sandboxId: string;
+  rate: EventRate;
+  /** Rooms (as the client names them) where this socket last said it is typing. */
+  typingIn: Set<string>;
+}
+
+export type WirelabIo = Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+type WirelabNamespace = Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+type WirelabSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+type Ack = (...reply: unknown[]) => void;
+
+export const CHAT_NAMESPACE = '/';
+export const ADMIN_NAMESPACE = '/admin';
+/** Refusals that came without an ack callback arrive as this event. */
+export const ERROR_EVENT = 'wirelab:error';
+
+export const CHAT_EVENTS = ['chat:join', 'chat:leave', 'chat:message', 'chat:typing'] as const;
+export const ADMIN_EVENTS = ['admin:rooms'] as const;
+
+/**
+ * Rooms are server-side labels, so students in different sandboxes who all join "lobby" must get
+ * different labels: the sandbox id (no ":" in it, see session-id.ts) goes first.
+ */
+export function chatRoomKey(sandboxId: string, room: string): string {
+  return `chat:${sandboxId}:${room}`;
+}
+
+/** Every socket of a sandbox is in this room of its namespace: domain events and presence go there. */
+export function sandboxRoomKey(sandboxId: string): string {
+  return `sandbox:${sandboxId}`;
+}
+
+function chatRoomsOf(socket: WirelabSocket): string[] {
+  const prefix = chatRoomKey(socket.data.sandboxId, '');
+  return [...socket.rooms].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+
+/** Splits the ack callback (always the last argument when the client asked for one) from the arguments. */
+function splitAck(args: unknown[]): { args: unknown[]; ack: Ack | null } {
+  const last = args.at(-1);
+  return typeof last === 'function' ? { args: args.slice(0, -1), ack: last as Ack } : { args, ack: null };
+}
+
+/** A refusal goes back the way the client can see it: in the ack when it asked for one, else as an event. */
+function refuse(socket: WirelabSocket, ack: Ack | null, event: string, code: SocketIoErrorCode, text: Bilingual): void {
+  const error: SocketIoErrorData = errorData(code, text, event);
+  if (ack) ack({ ok: false, error });
+  else socket.emit(ERROR_EVENT, error);
+}
+
+/** Namespace middleware: refuses a CONNECT without a name with CONNECT_ERROR, else fills in socket.data. */
+function requireName(limits: SocketIoLimits) {
+  return (socket: WirelabSocket, next: (err?: ExtendedError) => void): void => {
+    const name = nameFromAuth(socket.handshake.auth, limits);
+    if (name === null) {
+      const text = messages.nameRequired(limits.maxNameLength);
+      const error: ExtendedError = new Error(text.en);
+      error.data = errorData('NAME_REQUIRED', text);
+      return next(error);
+    }
+    socket.data = {
+      name,
+      sandboxId: sandboxOf(socket.request.headers),
+      rate: new EventRate(limits.maxEventsPerSecond, RATE_LIMIT_NOTICE_INTERVAL_MS),
+      typingIn: new Set(),
+    };
+    next();
+  };
+}
+
+/** Per-socket middleware of incoming events: the rate limit, then unknown event names. */
+function guardEvents(socket: WirelabSocket, known: readonly string[], limits: SocketIoLimits): void {
+  // Socket.IO closes the whole connection on a packet it cannot decode; the notice goes out first
+  // (Engine.IO flushes what is queued before it closes the transport).
+  socket.on('error', () => socket.emit(ERROR_EVENT, errorData('BAD_PACKET', messages.badPacket())));
+  socket.use(([event, ...rest], next) => {
+    const { ack } = splitAck(rest);
+    if (!socket.data.rate.take()) {
+      // An ack is a reply to one event and cannot multiply; a bare notice is rationed.
+      if (ack) ack({ ok: false, error: errorData('RATE_LIMITED', messages.rateLimited(limits.maxEventsPerSecond), event) });
+      else if (socket.data.rate.shouldNotify()) socket.emit(ERROR_EVENT, errorData('RATE_LIMITED', messages.rateLimited(limits.maxEventsPerSecond), event));
+      return;
+    }
+    if (!known.includes(event)) return refuse(socket, ack, event, 'UNKNOWN_EVENT', messages.unknownEvent(String(event), known));
+    next();
+  });
+}
+
+export interface PresenceNotice {
+  room: string;
+  name: string;
+  action: 'join' | 'leave';
+  members: number;
+}
+
+/**
+ * The chat namespace `/`: rooms, messages, the typing indicator; and the sandbox's domain events
+ * (see index.ts), since every socket here is in its sandbox's room.
+ */
+export function setUpChat(io: WirelabIo, limits: SocketIoLimits): WirelabNamespace {
+  const chat = io.of(CHAT_NAMESPACE);
+  const admin = io.of(ADMIN_NAMESPACE);
+  chat.use(requireName(limits));
+
+  function membersOf(key: string): number {
+    return chat.adapter.rooms.get(key)?.size ?? 0;
+  }
+
+  function announce(socket: WirelabSocket, room: string, action: PresenceNotice['action']): void {
+    const key = chatRoomKey(socket.data.sandboxId, room);
+    const notice: PresenceNotice = { room, name: socket.data.name, action, members: membersOf(key) };
+    socket.to(key).emit('chat:presence', notice);
+    admin.to(sandboxRoomKey(socket.data.sandboxId)).emit('admin:presence', notice);
+  }
+
+  function stopTyping(socket: WirelabSocket, room: string): void {
+    if (!socket.data.typingIn.delete(room)) return;
+    socket.to(chatRoomKey(socket.data.sandboxId, room)).emit('chat:typing', { room, name: socket.data.name, typing: false });
+  }
+
+  chat.on('connection', (socket) => {
+    socket.join(sandboxRoomKey(socket.data.sandboxId));
+    guardEvents(socket, CHAT_EVENTS, limits);
+
+    socket.on('chat:join', (...raw: unknown[]) => {
+      const { args, ack } = splitAck(raw);
+      const room = roomFrom(args[0], limits);
+      if (room === null) return refuse(socket, ack, 'chat:join', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
+      const key = chatRoomKey(socket.data.sandboxId, room);
+      if (!socket.rooms.has(key)) {
+        if (chatRoomsOf(socket).length >= limits.maxRoomsPerSocket) {
+          return refuse(socket, ack, 'chat:join', 'TOO_MANY_ROOMS', messages.tooManyRooms(limits.maxRoomsPerSocket));
+        }
+        socket.join(key);
+        announce(socket, room, 'join');
+      }
+      ack?.({ ok: true, room });
+    });
+
+    socket.on('chat:leave', (...raw: unknown[]) => {
+      const { args, ack } = splitAck(raw);
+      const room = roomFrom(args[0], limits);
+      if (room === null) return refuse(socket, ack, 'chat:leave', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
+      const key = chatRoomKey(socket.data.sandboxId, room);
+      if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:leave', 'NOT_IN_ROOM', messages.notInRoom(room));
+      stopTyping(socket, room);
+      socket.leave(key);
+      announce(socket, room, 'leave');
+      ack?.({ ok: true, room });
+    });
+
+    socket.on('chat:message', (...raw: unknown[]) => {
+      const { args, ack } = splitAck(raw);
+      const parsed = chatMessageFrom(args[0], limits);
+      if (!parsed.ok) {
+        return parsed.problem === 'room'
+          ? refuse(socket, ack, 'chat:message', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength))
+          : refuse(socket, ack, 'chat:message', 'BAD_MESSAGE', messages.badMessage(limits.maxMessageLength));
+      }
+      const { room, text } = parsed.value;
+      const key = chatRoomKey(socket.data.sandboxId, room);
+      if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:message', 'NOT_IN_ROOM', messages.notInRoom(room));
+      stopTyping(socket, room);
+      // To everybody in the room, the sender included: the sender sees its message come back as the others do.
+      chat.to(key).emit('chat:message', { room, name: socket.data.name, text, at: new Date().toISOString() });
+      ack?.({ ok: true, room });
+    });
+
+    socket.on('chat:typing', (...raw: unknown[]) => {
+      const { args, ack } = splitAck(raw);
+      const parsed = typingFrom(args[0], limits);
+      if (!parsed.ok) {
+        return parsed.problem === 'room'
+          ? refuse(socket, ack, 'chat:typing', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength))
+          : refuse(socket, ack, 'chat:typing', 'BAD_PAYLOAD', messages.badTyping());
+      }
+      const { room, typing } = parsed.value;
+      const key = chatRoomKey(socket.data.sandboxId, room);
+      if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:typing', 'NOT_IN_ROOM', messages.notInRoom(room));
+      if (typing) {
+        socket.data.typingIn.add(room);
+        // Volatile: a typing notice that cannot be sent right now is stale by the time it could be.
+        socket.volatile.to(key).emit('chat:typing', { room, name: socket.data.name, typing: true });
+      } else stopTyping(socket, room);
+      ack?.({ ok: true, room });
+    });
+
+    socket.on('disconnecting', () => {
+      for (const room of chatRoomsOf(socket)) {
+        stopTyping(socket, room);
+        const key = chatRoomKey(socket.data.sandboxId, room);
+        const notice: PresenceNotice = { room, name: socket.data.name, action: 'leave', members: membersOf(key) - 1 };
+        socket.to(key).emit('chat:presence', notice);
+        admin.to(sandboxRoomKey(socket.data.sandboxId)).emit('admin:presence', notice);
+      }
+    });
+  });
+  return chat;
+}
+
+export interface RoomListing {
+  room: string;
+  members: string[];
+}
+
+/**
+ * The second namespace `/admin`: on the same connection, with its own middleware (a name again:
+ * every namespace checks its CONNECT by itself). It watches the chat rooms of the socket's sandbox.
+ */
+export function setUpAdmin(io: WirelabIo, limits: SocketIoLimits): WirelabNamespace {
+  const admin = io.of(ADMIN_NAMESPACE);
+  const chat = io.of(CHAT_NAMESPACE);
+  admin.use(requireName(limits));
+
+  function roomsOf(sandboxId: string): RoomListing[] {
+    const prefix = chatRoomKey(sandboxId, '');
+    const listing: RoomListing[] = [];
+    for (const [key, ids] of chat.adapter.rooms) {
+      if (!key.startsWith(prefix)) continue;
+      const members = [...ids].map((id) => chat.sockets.get(id)?.data.name).filter((name): name is string => name !== undefined);
+      listing.push({ room: key.slice(prefix.length), members: members.sort() });
+    }
+    return listing.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
+  }
+
+  admin.on('connection', (socket) => {
+    socket.join(sandboxRoomKey(socket.data.sandboxId));
+    guardEvents(socket, ADMIN_EVENTS, limits);
+    socket.on('admin:rooms', (...raw: unknown[]) => {
+      const { ack } = splitAck(raw);
+      const reply = { ok: true, rooms: roomsOf(socket.data.sandboxId) };
+      if (ack) ack(reply);
+      else socket.emit('admin:rooms', reply);
+    });
+  });
+  return admin;
+}
