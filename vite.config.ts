@@ -40,8 +40,15 @@ export default defineConfig({
   },
   server: {
     proxy: {
+      // `npm run dev` serves the app from Vite; every protocol still lives on the one server port.
       '/api': SERVER,
       '/_wirelab': { target: SERVER, ws: true },
+      '/socket.io': { target: SERVER, ws: true },
+      '/ws/': { target: SERVER, ws: true },
+      '/graphql': { target: SERVER, ws: true },
+      '/v1/': SERVER,
+      // gRPC-Web and Connect calls: /<package>.<Service>/<Method>
+      '^/(wirelab|grpc)\\.[\\w.]+/\\w+': SERVER,
     },
   },
 });
