@@ -86,6 +86,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onReady', async () => app.onePort.installUpgradeRouting());
   // Open HTTP/2 sessions would keep close() waiting forever: ask them to finish and go away.
-  app.addHook('preClose', async () => app.onePort.closeHttp2Sessions());
+  app.addHook('preClose', async () => {
+    app.onePort.closeHttp2Sessions();
+    app.onePort.closeUnsniffedConnections();
+  });
   return app;
 }

@@ -44,6 +44,8 @@ export interface OnePortServer {
   installUpgradeRouting(): void;
   /** Asks every HTTP/2 session to finish its streams and go away (GOAWAY). */
   closeHttp2Sessions(): void;
+  /** Closes connections that have not sent a byte yet: no request can be lost on them. */
+  closeUnsniffedConnections(): void;
 }
 
 export interface OnePortOptions {
@@ -99,8 +101,15 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   http1.removeAllListeners('connection');
   http1.on('connection', (socket: Socket) => sniff(socket));
 
+  // Connections whose protocol is not known yet. Neither Node's HTTP/1.1 server nor the HTTP/2
+  // server has seen them, so neither closes them on shutdown; a client that opened a spare
+  // connection (fetch does, after an aborted stream) would hold close() for firstBytesMs.
+  const sniffing = new Set<Socket>();
+
   function sniff(socket: Socket): void {
     let seen: Buffer = Buffer.alloc(0);
+    sniffing.add(socket);
+    socket.once('close', () => sniffing.delete(socket));
     socket.setTimeout(timeouts.firstBytesMs, () => socket.destroy());
     const onData = (chunk: Buffer): void => {
       seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
@@ -108,6 +117,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       const looksLikeH2 = seen.subarray(0, compared).equals(H2_PREFACE.subarray(0, compared));
       if (looksLikeH2 && seen.length < H2_PREFACE.length) return;
       socket.off('data', onData);
+      sniffing.delete(socket);
       socket.pause();
       socket.setTimeout(0);
       hand(socket, seen, looksLikeH2 ? 'h2c' : 'http/1.1');
@@ -149,6 +159,10 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     },
     closeHttp2Sessions() {
       for (const session of sessions) session.close();
+    },
+    closeUnsniffedConnections() {
+      for (const socket of sniffing) socket.destroy();
+      sniffing.clear();
     },
   };
 }

@@ -40,6 +40,22 @@ describe('CaptureHub', () => {
     expect(chunks(seen)).toEqual(['in@0:GET / HTTP/1.1\r\n', 'out@0:HTTP/1.1 200 OK\r\n']);
   });
 
+  it('keeps the bytes as they crossed, even when a reader rewrites the Buffer in place', async () => {
+    // `ws` unmasks a client's frame inside the Buffer the socket delivered.
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    const early = Buffer.from('masked-1');
+    network.emit('data', early);
+    early.write('UNMASKED');
+    hub.claim(tapped, SESSION);
+    const late = Buffer.from('masked-2');
+    network.emit('data', late);
+    late.write('UNMASKED');
+    await flush();
+    expect(chunks(seen)).toEqual(['in@0:masked-1', 'in@8:masked-2']);
+  });
+
   it('never shows one session the bytes of another', async () => {
     const hub = new CaptureHub();
     const mine = collect(hub, SESSION);

@@ -205,6 +205,7 @@ class TappedConnection implements TapObserver {
     for (const piece of pending) this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
   }
 
+  // Pending and delivered bytes are copies (see deliver): readers may rewrite the Buffer in place.
   private take(dir: Direction, data: Buffer): void {
     // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
     const offset = this.offsets[dir];
@@ -220,14 +221,17 @@ class TappedConnection implements TapObserver {
         this.pendingBytes = 0;
         return;
       }
-      this.pending.push({ dir, t: now(), offset, data });
+      this.pending.push({ dir, t: now(), offset, data: Buffer.from(data) });
       this.pendingBytes += data.length;
     }
   }
 
   private deliver(capture: SessionCapture, dir: Direction, t: number, offset: number, data: Buffer): void {
     if (!capture.recording) return;
-    capture.record({ conn: this.info.id, seq: this.hub.nextSeq(), dir, t, offset, data });
+    // A copy: the reader of this Buffer may change it in place after us — `ws` unmasks a
+    // client's frame in the very Buffer the socket delivered — and the capture must keep the
+    // bytes as they crossed the wire.
+    capture.record({ conn: this.info.id, seq: this.hub.nextSeq(), dir, t, offset, data: Buffer.from(data) });
   }
 }
 

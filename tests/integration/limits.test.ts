@@ -54,3 +54,17 @@ describe('limits that protect the server', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
   });
 });
+
+describe('shutdown', () => {
+  it('does not wait for a connection that has not sent its first byte', async () => {
+    // A silent connection would otherwise hold close() for the whole first-bytes timeout (an
+    // hour here: past the test's own timeout, so a regression fails instead of passing late).
+    const own = await startServer({ timeouts: { firstBytesMs: 3600_000 } });
+    const silent = net.connect(own.port, '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const closedByServer = new Promise((resolve) => silent.once('close', resolve));
+    await own.close();
+    await closedByServer;
+    expect(silent.destroyed).toBe(true);
+  });
+});
