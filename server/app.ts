@@ -73,6 +73,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(grpcPlugin);
   await app.register(import('./protocols/graphql/index.ts'));
   await app.register(import('./protocols/socket-io/index.ts'));
+  await app.register(import('./protocols/websocket/index.ts'));
+  await app.register(import('./protocols/sse/index.ts'));
+  await app.register(import('./protocols/long-polling/index.ts'));
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

@@ -1,0 +1,166 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { DomainEvent } from '../../domain/index.ts';
+import { accepts, messages, sendProblem, single, unknownParameters } from '../sse/http-answers.ts';
+import { planReplay, type ReplayPlan } from '../sse/replay.ts';
+import { ConnectionQuota, quotaKey } from '../websocket/connection-quota.ts';
+import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HELD_PER_SESSION, MAX_HOLD_S, POLL_PATH, SHUTDOWN_RETRY_AFTER_S } from './limits.ts';
+
+export { POLL_PATH } from './limits.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Polls being held right now (all sandboxes): what a status page, or a test, may watch. */
+    heldPolls(): number;
+  }
+}
+
+const QUERY = ['since', 'timeout'] as const;
+const CURSOR = /^\d{1,15}$/;
+
+/** The body of a 200: the events after `since`, and the cursor to send as the next `since`. */
+export interface PollAnswer {
+  events: Array<Pick<DomainEvent, 'id' | 'type' | 'at' | 'data'>>;
+  cursor: number;
+  /** how long the server held this request before answering */
+  held_ms: number;
+  /** more events are waiting: the next poll gets them at once */
+  more: boolean;
+  /** present when events may have been lost (the cursor is older than the buffer, or from before a restart) */
+  gap?: ReplayPlan['gap'];
+}
+
+function heldSince(startedAt: number): number {
+  return Math.round(performance.now() - startedAt);
+}
+
+/**
+ * Long polling at /api/v1/poll?since=<cursor>&timeout=<s> (README.md beside this file): answers
+ * at once when the sandbox has events after `since`, otherwise holds the request until one
+ * happens (200) or the hold time runs out (204). Outside the REST plugin, like SSE.
+ */
+async function longPollingPlugin(app: FastifyInstance): Promise<void> {
+  const quota = new ConnectionQuota(MAX_HELD_PER_SESSION);
+  // held polls → how to answer them when the server shuts down
+  const held = new Set<() => void>();
+  let closing = false;
+  app.decorate('heldPolls', () => held.size);
+
+  app.route({
+    method: 'GET',
+    url: POLL_PATH,
+    exposeHeadRoute: false,
+    handler: (request, reply) => {
+      if (closing) {
+        return sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) });
+      }
+      const accept = request.headers.accept;
+      if (!accepts(accept, ['*/*', 'application/*', 'application/json'])) {
+        return sendProblem(request, reply, 406, 'not-acceptable', 'Not Acceptable', messages.notAcceptable('application/json', accept ?? ''));
+      }
+      const unknown = unknownParameters(request.query, QUERY);
+      if (unknown.length > 0) return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', messages.unknownParameter(unknown, QUERY));
+      const sinceRaw = single(request.query, 'since');
+      if (typeof sinceRaw !== 'string' || !CURSOR.test(sinceRaw)) {
+        return sendProblem(request, reply, 400, 'bad-cursor', 'Bad Request', {
+          en: `since must be a cursor: 0 for everything the server still keeps, then the "cursor" of each answer. Got "${sinceRaw ?? ''}".`,
+          ru: `since — это курсор: 0, чтобы получить всё, что сервер ещё хранит, а дальше — «cursor» из каждого ответа. Получено «${sinceRaw ?? ''}».`,
+        });
+      }
+      const timeoutRaw = single(request.query, 'timeout');
+      let holdS = DEFAULT_HOLD_S;
+      if (timeoutRaw !== undefined) {
+        holdS = typeof timeoutRaw === 'string' && /^\d{1,3}$/.test(timeoutRaw) ? Number(timeoutRaw) : NaN;
+        if (!(holdS >= 0 && holdS <= MAX_HOLD_S)) {
+          const text = messages.wholeNumber('timeout', String(timeoutRaw), 0, MAX_HOLD_S, { en: 'seconds', ru: 'секунд' });
+          return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', text);
+        }
+      }
+      const since = Number(sinceRaw);
+      const sandboxId = request.sandboxId;
+      const startedAt = performance.now();
+
+      const timing = (reply: FastifyReply): FastifyReply =>
+        reply.header('cache-control', 'no-store').header('server-timing', `hold;dur=${heldSince(startedAt)};desc="held by the server"`);
+
+      /** Answers with what is after `since` if there is anything to say; false: keep waiting. */
+      const answerIfAny = (): boolean => {
+        const plan = planReplay(app.domain.events, since, sandboxId);
+        if (plan.events.length === 0 && !plan.gap) return false;
+        const events = plan.events.slice(0, MAX_EVENTS_PER_ANSWER);
+        const body: PollAnswer = {
+          events: events.map(({ id, type, at, data }) => ({ id, type, at, data })),
+          // After a gap with nothing to replay, "now" is where to go on from.
+          cursor: events.at(-1)?.id ?? Math.max(since, app.domain.events.lastId),
+          held_ms: heldSince(startedAt),
+          more: plan.events.length > events.length,
+          ...(plan.gap ? { gap: plan.gap } : {}),
+        };
+        timing(reply).code(200).type('application/json').send(body);
+        return true;
+      };
+
+      if (answerIfAny()) return reply;
+      if (holdS === 0) return timing(reply).code(204).send();
+
+      const release = quota.take(quotaKey(request.sessionId, sandboxId, request.ip));
+      if (!release) {
+        const text = messages.tooMany({ en: 'waiting polls', ru: 'ожидающих запросов' }, MAX_HELD_PER_SESSION);
+        return sendProblem(request, reply, 429, 'too-many-polls', 'Too Many Requests', text, { 'retry-after': '1' });
+      }
+
+      let finished = false;
+      let pending: NodeJS.Immediate | null = null;
+      const finish = (): void => {
+        finished = true;
+        clearTimeout(timer);
+        if (pending) clearImmediate(pending);
+        unsubscribe();
+        release();
+        held.delete(onShutdown);
+      };
+      const onShutdown = (): void => {
+        if (finished) return;
+        finish();
+        sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) });
+      };
+      // Answer on the next turn, not inside the emitter: changes made together (one request's) go in one answer.
+      const unsubscribe = app.domain.events.subscribe(
+        () => {
+          pending ??= setImmediate(() => {
+            pending = null;
+            if (finished) return;
+            if (answerIfAny()) finish();
+          });
+        },
+        { sandboxId },
+      );
+      const timer = setTimeout(() => {
+        if (finished) return;
+        finish();
+        timing(reply).code(204).send();
+      }, holdS * 1000);
+      held.add(onShutdown);
+      // The client gave up (a dropped poll): stop waiting for it.
+      reply.raw.once('close', () => {
+        if (!finished) finish();
+      });
+      return reply;
+    },
+  });
+
+  app.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
+    url: POLL_PATH,
+    handler: (request, reply) =>
+      sendProblem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', messages.methodNotAllowed(POLL_PATH, request.method), { allow: 'GET' }),
+  });
+
+  // Held polls would keep close() waiting: each gets a 503 with Retry-After at once.
+  app.addHook('preClose', async () => {
+    closing = true;
+    for (const answer of [...held]) answer();
+  });
+}
+
+export default fp(longPollingPlugin, { name: 'wirelab-long-polling', dependencies: ['wirelab-domain', 'wirelab-session'] });

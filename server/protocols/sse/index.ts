@@ -1,0 +1,179 @@
+import type { ServerResponse } from 'node:http';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { DomainEvent } from '../../domain/index.ts';
+import { ConnectionQuota, quotaKey } from '../websocket/connection-quota.ts';
+import { formatComment, formatEvent, formatRetry } from './event-stream-format.ts';
+import { accepts, messages, sendProblem, single, unknownParameters } from './http-answers.ts';
+import {
+  DEFAULT_HEARTBEAT_S,
+  EVENTS_PATH,
+  GAP_EVENT,
+  MAX_BUFFERED_BYTES,
+  MAX_HEARTBEAT_S,
+  MAX_STREAMS_PER_SESSION,
+  MIN_HEARTBEAT_S,
+  RETRY_MS,
+  SHUTDOWN_EVENT,
+  SHUTDOWN_RETRY_MS,
+} from './limits.ts';
+import { planReplay } from './replay.ts';
+
+export { EVENTS_PATH } from './limits.ts';
+
+const QUERY = ['heartbeat', 'lastEventId'] as const;
+const EVENT_ID = /^\d{1,15}$/;
+
+/**
+ * One open text/event-stream response. Writes go straight to the response (HTTP/1.1 chunked or
+ * an HTTP/2 stream); while the client is not reading, what waits is counted, and past
+ * MAX_BUFFERED_BYTES the stream is ended: the client resumes with Last-Event-ID.
+ */
+class EventStream {
+  private waiting = 0;
+  private readonly heartbeat: NodeJS.Timeout;
+  ended = false;
+
+  constructor(
+    private readonly response: ServerResponse,
+    heartbeatMs: number,
+  ) {
+    // A comment after each quiet period, not on a fixed clock: a busy stream needs none.
+    this.heartbeat = setTimeout(() => {
+      this.write(formatComment('keep-alive'));
+    }, heartbeatMs);
+    response.on('drain', () => {
+      this.waiting = 0;
+    });
+  }
+
+  write(text: string): void {
+    if (this.ended) return;
+    this.heartbeat.refresh();
+    if (this.waiting > 0) {
+      this.waiting += Buffer.byteLength(text);
+      if (this.waiting > MAX_BUFFERED_BYTES) return this.end();
+    }
+    if (!this.response.write(text)) this.waiting += Buffer.byteLength(text);
+  }
+
+  sendEvent(event: DomainEvent): void {
+    this.write(formatEvent({ id: event.id, event: event.type, data: JSON.stringify(event.data) }));
+  }
+
+  end(last?: string): void {
+    if (this.ended) return;
+    if (last !== undefined) this.write(last);
+    this.ended = true;
+    clearTimeout(this.heartbeat);
+    this.response.end();
+  }
+
+  stop(): void {
+    this.ended = true;
+    clearTimeout(this.heartbeat);
+  }
+}
+
+/**
+ * Server-Sent Events at /api/v1/events (README.md beside this file): the session's sandbox's
+ * domain events as named events with the bus's ids, resumable with Last-Event-ID. Registered
+ * outside the REST plugin, so its rate limit and hooks never touch a long-lived stream.
+ */
+async function ssePlugin(app: FastifyInstance): Promise<void> {
+  const quota = new ConnectionQuota(MAX_STREAMS_PER_SESSION);
+  const open = new Set<EventStream>();
+  let closing = false;
+
+  app.route({
+    method: 'GET',
+    url: EVENTS_PATH,
+    // A HEAD would be held open with nothing to say.
+    exposeHeadRoute: false,
+    handler: (request, reply) => {
+      if (closing) return sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), { 'retry-after': '5' });
+      const accept = request.headers.accept;
+      if (!accepts(accept, ['*/*', 'text/*', 'text/event-stream'])) {
+        return sendProblem(request, reply, 406, 'not-acceptable', 'Not Acceptable', messages.notAcceptable('text/event-stream', accept ?? ''));
+      }
+      const unknown = unknownParameters(request.query, QUERY);
+      if (unknown.length > 0) return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', messages.unknownParameter(unknown, QUERY));
+
+      const heartbeatRaw = single(request.query, 'heartbeat');
+      let heartbeatS = DEFAULT_HEARTBEAT_S;
+      if (heartbeatRaw !== undefined) {
+        heartbeatS = heartbeatRaw !== null && /^\d{1,3}$/.test(heartbeatRaw) ? Number(heartbeatRaw) : NaN;
+        if (!(heartbeatS >= MIN_HEARTBEAT_S && heartbeatS <= MAX_HEARTBEAT_S)) {
+          const text = messages.wholeNumber('heartbeat', String(heartbeatRaw), MIN_HEARTBEAT_S, MAX_HEARTBEAT_S, { en: 'seconds', ru: 'секунд' });
+          return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', text);
+        }
+      }
+
+      // EventSource sends the header on its own reconnects; the query is for a first connect by hand.
+      const header = request.headers['last-event-id'];
+      const fromQuery = single(request.query, 'lastEventId');
+      const resumeRaw = typeof header === 'string' && header.trim() !== '' ? header.trim() : fromQuery === undefined || fromQuery === '' ? undefined : fromQuery;
+      if (resumeRaw !== undefined && (resumeRaw === null || !EVENT_ID.test(resumeRaw))) {
+        return sendProblem(request, reply, 400, 'bad-last-event-id', 'Bad Request', messages.badEventId(String(resumeRaw)));
+      }
+
+      const release = quota.take(quotaKey(request.sessionId, request.sandboxId, request.ip));
+      if (!release) {
+        const text = messages.tooMany({ en: 'event streams', ru: 'потоков событий' }, MAX_STREAMS_PER_SESSION);
+        return sendProblem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text, { 'retry-after': String(RETRY_MS / 1000) });
+      }
+
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        // Every proxy and cache on the way must pass each event on at once, not store the response.
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      });
+      const stream = new EventStream(response, heartbeatS * 1000);
+      open.add(stream);
+
+      // Synchronously from here to the writes: no event can slip between the replay and the live feed.
+      const unsubscribe = app.domain.events.subscribe((event) => stream.sendEvent(event), { sandboxId: request.sandboxId });
+      response.once('close', () => {
+        stream.stop();
+        unsubscribe();
+        release();
+        open.delete(stream);
+      });
+
+      stream.write(formatRetry(RETRY_MS));
+      if (resumeRaw !== undefined) {
+        const plan = planReplay(app.domain.events, Number(resumeRaw), request.sandboxId);
+        if (plan.gap) stream.write(formatEvent({ event: GAP_EVENT, data: JSON.stringify(plan.gap) }));
+        for (const event of plan.events) stream.sendEvent(event);
+      }
+    },
+  });
+
+  app.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
+    url: EVENTS_PATH,
+    handler: (request, reply) =>
+      sendProblem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', messages.methodNotAllowed(EVENTS_PATH, request.method), { allow: 'GET' }),
+  });
+
+  // Open streams would keep close() waiting: a last event says why, and asks for a later retry.
+  app.addHook('preClose', async () => {
+    closing = true;
+    const last = formatEvent({
+      event: SHUTDOWN_EVENT,
+      retry: SHUTDOWN_RETRY_MS,
+      data: JSON.stringify({
+        message: {
+          en: `The server is shutting down; the browser reconnects in ${SHUTDOWN_RETRY_MS / 1000} s and resumes with Last-Event-ID.`,
+          ru: `Сервер выключается; браузер переподключится через ${SHUTDOWN_RETRY_MS / 1000} с и продолжит с Last-Event-ID.`,
+        },
+      }),
+    });
+    for (const stream of open) stream.end(last);
+  });
+}
+
+export default fp(ssePlugin, { name: 'wirelab-sse', dependencies: ['wirelab-domain', 'wirelab-session'] });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../domain/index.ts';
+import { planReplay } from './replay.ts';
+
+function busWith(count: number, keep: number, sandboxOf: (i: number) => string = () => 'a'): { bus: EventBus; ids: number[] } {
+  const bus = new EventBus(keep);
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) ids.push(bus.emit('user.created', sandboxOf(i), { id: i }).id);
+  return { bus, ids };
+}
+
+describe('planReplay', () => {
+  it('replays the sandbox’s events after the id, and nothing else', () => {
+    const { bus, ids } = busWith(6, 10, (i) => (i % 2 === 0 ? 'a' : 'b'));
+    const plan = planReplay(bus, ids[1], 'a', 10);
+    expect(plan.gap).toBeNull();
+    expect(plan.events.map((e) => e.id)).toEqual([ids[2], ids[4]]);
+    expect(planReplay(bus, ids[5], 'a', 10).events).toEqual([]);
+  });
+
+  it('sees no gap while nothing has been dropped, even from id 0', () => {
+    const { bus, ids } = busWith(3, 10);
+    expect(planReplay(bus, 0, 'a', 10)).toEqual({ events: bus.since(0, 'a'), gap: null });
+    expect(ids).toHaveLength(3);
+  });
+
+  it('reports a gap when events after the id have left a full buffer', () => {
+    const { bus, ids } = busWith(8, 5);
+    // kept: ids[3..7]; ids[2] was dropped, so a client at ids[1] missed it.
+    const tooOld = planReplay(bus, ids[1], 'a', 5);
+    expect(tooOld.gap).toMatchObject({ reason: 'too-old', after: ids[1], oldestKept: ids[3] });
+    expect(tooOld.gap!.message.ru).toMatch(/уже не хранятся/);
+    expect(tooOld.events.map((e) => e.id)).toEqual(ids.slice(3));
+    // A client at ids[2] has seen everything that was dropped.
+    expect(planReplay(bus, ids[2], 'a', 5).gap).toBeNull();
+  });
+
+  it('reports an id this server never issued (a restart) and replays all it keeps', () => {
+    const { bus, ids } = busWith(2, 5);
+    const plan = planReplay(bus, ids[1] + 1000, 'a', 5);
+    expect(plan.gap).toMatchObject({ reason: 'unknown-id' });
+    expect(plan.events.map((e) => e.id)).toEqual(ids);
+  });
+});

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import type { RawData, WebSocket } from 'ws';
+import { MessageRate, type ChatMember, type ChatRooms } from './chat-room.ts';
+import type { ChatKnobs } from './endpoint-query.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { CHAT_SUBPROTOCOL, CLOSE, MAX_CHAT_MESSAGES_PER_SECOND, MAX_CHAT_TEXT_CHARS, type WebSocketLimits } from './limits.ts';
+import { closeReason, messages } from './messages.ts';
+import { bytesOf, sendGuarded } from './send-guarded.ts';
+
+/** A flooding client hears that it is dropped at most this often. */
+const RATE_NOTICE_INTERVAL_MS = 1_000;
+
+/**
+ * /ws/chat, subprotocol wirelab.chat.v1 (README.md): the client sends chat lines as text frames;
+ * the server sends JSON text frames: welcome, joined, left, message, event (a change in the
+ * sandbox, from any protocol) and error. One room per sandbox.
+ */
+export function serveChat(socket: WebSocket, knobs: ChatKnobs, room: string, rooms: ChatRooms, limits: WebSocketLimits): void {
+  const member: ChatMember = { name: knobs.name ?? `guest-${randomBytes(2).toString('hex')}`, socket };
+  const send = (message: Record<string, unknown>): void => {
+    sendGuarded(socket, JSON.stringify(message), limits.maxBufferedBytes);
+  };
+  if (!rooms.join(room, member)) {
+    socket.close(CLOSE.tryAgainLater, closeReason(messages.roomFull(limits.maxChatMembers)));
+    return;
+  }
+  const heartbeat = new Heartbeat(socket, knobs.pingMs, () => undefined);
+  heartbeat.start();
+  const rate = new MessageRate(MAX_CHAT_MESSAGES_PER_SECOND);
+  let lastRateNotice = -Infinity;
+
+  send({ type: 'welcome', protocol: CHAT_SUBPROTOCOL, room, you: member.name, members: rooms.names(room) });
+  rooms.broadcast(room, { type: 'joined', name: member.name, members: rooms.names(room).length }, member);
+
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      // The subprotocol defines text frames only: 1003 is "I cannot accept this kind of data".
+      socket.close(CLOSE.unsupportedData, closeReason(messages.binaryInChat()));
+      return;
+    }
+    if (!rate.take()) {
+      const now = performance.now();
+      if (now - lastRateNotice >= RATE_NOTICE_INTERVAL_MS) {
+        lastRateNotice = now;
+        send({ type: 'error', code: 'rate-limited', message: messages.chatRateLimited(MAX_CHAT_MESSAGES_PER_SECOND) });
+      }
+      return;
+    }
+    const text = bytesOf(data).toString('utf8');
+    if (text.trim().length === 0 || [...text].length > MAX_CHAT_TEXT_CHARS) {
+      send({ type: 'error', code: 'bad-message', message: messages.badChatText(MAX_CHAT_TEXT_CHARS) });
+      return;
+    }
+    rooms.broadcast(room, { type: 'message', from: member.name, text, at: new Date().toISOString() });
+  });
+
+  socket.on('close', () => {
+    heartbeat.stop();
+    rooms.leave(room, member);
+    rooms.broadcast(room, { type: 'left', name: member.name, members: rooms.names(room).length });
+  });
+}

@@ -1,0 +1,72 @@
+import type { WebSocket } from 'ws';
+
+/** Requested pings whose pongs are still awaited; more are forgotten, oldest first. */
+const MAX_PINGS_AWAITED = 16;
+
+/**
+ * The server's keep-alive for one connection: a ping every `intervalMs` (payload `ping <n>`).
+ * A peer that has not answered the previous ping by the next tick is gone (a lid shut, a
+ * tunnel): there is nobody to send a close frame to, so the connection is cut.
+ */
+export class Heartbeat {
+  private timer: NodeJS.Timeout | null = null;
+  private unanswered = false;
+  private sent = 0;
+  // payload (hex) → when it was sent, for pings a client asked for: their pongs are reported back.
+  private readonly requested = new Map<string, number>();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private intervalMs: number,
+    private readonly onRequestedPong: (payload: Buffer, roundTripMs: number) => void,
+  ) {
+    socket.on('pong', (payload: Buffer) => this.pongArrived(payload));
+  }
+
+  get interval(): number {
+    return this.intervalMs;
+  }
+
+  start(): void {
+    this.stop();
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+  }
+
+  changeInterval(ms: number): void {
+    this.intervalMs = ms;
+    this.start();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** A ping the client asked for; its pong is reported through `onRequestedPong`. */
+  pingNow(payload: Buffer): void {
+    if (this.requested.size >= MAX_PINGS_AWAITED) this.requested.delete(this.requested.keys().next().value!);
+    this.requested.set(payload.toString('hex'), performance.now());
+    this.socket.ping(payload);
+  }
+
+  private tick(): void {
+    if (this.socket.readyState !== this.socket.OPEN) return this.stop();
+    if (this.unanswered) {
+      this.stop();
+      this.socket.terminate();
+      return;
+    }
+    this.unanswered = true;
+    this.socket.ping(Buffer.from(`ping ${++this.sent}`));
+  }
+
+  private pongArrived(payload: Buffer): void {
+    // Any pong proves the peer is alive, an unsolicited one too (RFC 6455 §5.5.3 allows it).
+    this.unanswered = false;
+    const key = payload.toString('hex');
+    const sentAt = this.requested.get(key);
+    if (sentAt === undefined) return;
+    this.requested.delete(key);
+    this.onRequestedPong(payload, Math.round((performance.now() - sentAt) * 100) / 100);
+  }
+}

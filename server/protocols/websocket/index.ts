@@ -1,0 +1,144 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { captureOwnerOf, sandboxOf } from '../../session/session-id.ts';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../rest/problem.ts';
+import { serveChat } from './chat-endpoint.ts';
+import { ChatRooms } from './chat-room.ts';
+import { ConnectionQuota, quotaKey } from './connection-quota.ts';
+import { serveEcho } from './echo-endpoint.ts';
+import { readChatQuery, readEchoQuery } from './endpoint-query.ts';
+import {
+  CHAT_PATH,
+  CHAT_SUBPROTOCOL,
+  CLOSE,
+  DEFAULT_WEBSOCKET_LIMITS,
+  ECHO_PATH,
+  SHUTDOWN_CLOSE_WAIT_MS,
+  WEBSOCKET_PATH_PREFIX,
+  type WebSocketLimits,
+} from './limits.ts';
+import { closeReason, messages, type Bilingual } from './messages.ts';
+
+export { CHAT_PATH, CHAT_SUBPROTOCOL, DEFAULT_WEBSOCKET_LIMITS, ECHO_PATH } from './limits.ts';
+
+export interface WebSocketPluginOptions {
+  limits?: Partial<WebSocketLimits>;
+}
+
+const ENDPOINTS = [ECHO_PATH, CHAT_PATH];
+
+/** An upgrade refused before any WebSocket exists: a plain HTTP answer, then the connection ends. */
+function refuseUpgrade(socket: Duplex, status: number, text: Bilingual, path: string): void {
+  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}websocket-refused`, title: STATUS_CODES[status], status, detail: text.en, instance: path, localized: text });
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** After the 101 the only way to say no is a close frame; the full text goes first, as a message. */
+function closeWithError(socket: WebSocket, message: Record<string, unknown>, code: number, reason: Bilingual): void {
+  socket.send(JSON.stringify(message));
+  socket.close(code, closeReason(reason));
+}
+
+/**
+ * The raw WebSocket endpoints /ws/echo and /ws/chat (README.md beside this file), on their own
+ * `ws` server with their own message limit: their upgrades are routed here by the one-port
+ * listener before Fastify's shared WebSocket server sees them.
+ */
+async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOptions): Promise<void> {
+  const limits: WebSocketLimits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
+  const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
+  const rooms = new ChatRooms(limits.maxChatMembers, limits.maxBufferedBytes);
+  let closing = false;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // ws answers a longer message (all fragments together) with close 1009 by itself.
+    maxPayload: limits.maxMessageBytes,
+    // Compressed frames would hide the payload the lesson wants the student to read.
+    perMessageDeflate: false,
+    clientTracking: true,
+    handleProtocols: (offered: Set<string>, request: IncomingMessage) =>
+      request.url?.split('?')[0] === CHAT_PATH && offered.has(CHAT_SUBPROTOCOL) ? CHAT_SUBPROTOCOL : false,
+  });
+
+  const accept = (socket: WebSocket, req: IncomingMessage, url: URL): void => {
+    // ws reports protocol violations (1002, 1007, 1009…) here after it has closed the connection itself.
+    socket.on('error', () => undefined);
+    const sandbox = sandboxOf(req.headers);
+    const release = quota.take(quotaKey(captureOwnerOf(req.headers), sandbox, req.socket.remoteAddress));
+    if (!release) {
+      socket.close(CLOSE.tryAgainLater, closeReason(messages.tooManyConnections(limits.maxConnectionsPerSession)));
+      return;
+    }
+    socket.once('close', release);
+
+    if (url.pathname === ECHO_PATH) {
+      const read = readEchoQuery(url.searchParams);
+      if (!read.ok) return closeWithError(socket, { wirelab: 'error', code: 'bad-query', message: read.message }, CLOSE.policyViolation, messages.badQuery());
+      return serveEcho(socket, read.knobs, limits);
+    }
+    if (socket.protocol !== CHAT_SUBPROTOCOL) {
+      const text = messages.subprotocolRequired(CHAT_SUBPROTOCOL);
+      return closeWithError(socket, { type: 'error', code: 'subprotocol-required', message: text }, CLOSE.policyViolation, text);
+    }
+    const read = readChatQuery(url.searchParams);
+    if (!read.ok) return closeWithError(socket, { type: 'error', code: 'bad-query', message: read.message }, CLOSE.policyViolation, messages.badQuery());
+    serveChat(socket, read.knobs, sandbox, rooms, limits);
+  };
+
+  app.onePort.routeUpgrade(WEBSOCKET_PATH_PREFIX, (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!ENDPOINTS.includes(url.pathname)) return refuseUpgrade(socket, 404, messages.notFound(url.pathname, ENDPOINTS), url.pathname);
+    if (closing) return refuseUpgrade(socket, 503, messages.shuttingDown(), url.pathname);
+    // ws answers a handshake it cannot accept (no key, wrong version…) with 400 itself.
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, url));
+  });
+
+  // A plain GET (or any HTTP/2 request: RFC 8441 is not offered) cannot become a WebSocket.
+  for (const path of ENDPOINTS) {
+    app.get(path, (request, reply) => {
+      const text = messages.upgradeRequired(path);
+      if (request.raw.httpVersionMajor < 2) reply.header('upgrade', 'websocket').header('connection', 'Upgrade');
+      reply.code(426).type(PROBLEM_MEDIA_TYPE);
+      return reply.send(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}upgrade-required`, title: 'Upgrade Required', status: 426, detail: text.en, instance: request.url, localized: text }));
+    });
+  }
+
+  // Every change of a sandbox, whichever protocol made it, reaches that sandbox's chat room.
+  const unsubscribe = app.domain.events.subscribe((event) => {
+    rooms.broadcast(event.sandboxId, { type: 'event', id: event.id, event: event.type, at: event.at, data: event.data });
+  });
+
+  // Open connections would keep close() waiting: say goodbye with 1001, cut whoever does not answer.
+  app.addHook('preClose', async () => {
+    closing = true;
+    unsubscribe();
+    const reason = closeReason(messages.shuttingDown());
+    await Promise.all(
+      [...wss.clients].map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState === socket.CLOSED) return resolve();
+            const cut = setTimeout(() => {
+              socket.terminate();
+              resolve();
+            }, SHUTDOWN_CLOSE_WAIT_MS);
+            socket.once('close', () => {
+              clearTimeout(cut);
+              resolve();
+            });
+            socket.close(CLOSE.goingAway, reason);
+          }),
+      ),
+    );
+    wss.close();
+  });
+}
+
+export default fp(websocketPlugin, { name: 'wirelab-websocket', dependencies: ['wirelab-domain', 'wirelab-session'] });
