@@ -17,3 +17,9 @@ const address = app.server.address();
 process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
 process.on('SIGINT', () => void app.close().then(() => process.exit(0)));
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+// bench/websocket-idle.ts asks for the heap after a full collection (run with --expose-gc).
+process.on('message', (message: { type?: string }) => {
+  if (message.type !== 'memory' || !process.send) return;
+  (globalThis as { gc?: () => void }).gc?.();
+  process.send({ type: 'memory', usage: process.memoryUsage() });
+});

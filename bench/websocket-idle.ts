@@ -1,0 +1,87 @@
+// npm run bench (idle WebSocket part): how many idle raw WebSocket connections one server process
+// holds per GiB of memory. Opens N connections to /ws/echo (each its own browser session, as in a
+// classroom), lets them sit through the server's pings, and compares the server's memory after a
+// full garbage collection with the same server before them. Once without the byte tap and once
+// with it recording every connection, so the tap's share is visible as a ratio.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const CONNECTIONS = Number(process.env.BENCH_IDLE_WS ?? 5000);
+/** Clients connecting at once: a burst of thousands would measure the accept queue instead. */
+const CONNECT_BATCH = 100;
+/** Long enough for every connection to get a ping and answer it (the server pings every 10 s). */
+const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 12_000);
+const GIB = 1024 ** 3;
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+async function startServer(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { child, port: Number(line.toString().trim()) };
+}
+
+async function memoryOf(child: ChildProcess): Promise<Memory> {
+  child.send({ type: 'memory' });
+  for (;;) {
+    const [message] = (await once(child, 'message')) as [{ type: string; usage: Memory }];
+    if (message.type === 'memory') return message.usage;
+  }
+}
+
+function connect(port: number): Promise<WebSocket> {
+  const session = randomBytes(16).toString('base64url');
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/echo`, { headers: { cookie: `wirelab_session=${session}` } });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+async function measure(label: string, args: string[]): Promise<{ label: string; perConnection: number; perGiB: number }> {
+  const { child, port } = await startServer(args);
+  const sockets: WebSocket[] = [];
+  try {
+    // Warm the code paths (routes, the WebSocket server, the tap) before the baseline.
+    const warm = await connect(port);
+    warm.close();
+    await once(warm, 'close');
+    const before = await memoryOf(child);
+    for (let first = 0; first < CONNECTIONS; first += CONNECT_BATCH) {
+      const batch = Array.from({ length: Math.min(CONNECT_BATCH, CONNECTIONS - first) }, () => connect(port));
+      sockets.push(...(await Promise.all(batch)));
+    }
+    await delay(SETTLE_MS);
+    const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
+    if (open !== CONNECTIONS) throw new Error(`${label}: ${CONNECTIONS - open} connections closed while idle`);
+    const after = await memoryOf(child);
+    const perConnection = (after.rss - before.rss) / CONNECTIONS;
+    const heap = (after.heapUsed + after.external - before.heapUsed - before.external) / CONNECTIONS;
+    console.log(
+      `  ${label}: ${(perConnection / 1024).toFixed(1)} KiB RSS per connection (${(heap / 1024).toFixed(1)} KiB heap + external)` +
+        ` → ${Math.floor(GIB / perConnection).toLocaleString('en')} idle connections per GiB`,
+    );
+    return { label, perConnection, perGiB: GIB / perConnection };
+  } finally {
+    for (const socket of sockets) socket.terminate();
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+console.log(`Idle raw WebSockets: ${CONNECTIONS} connections to /ws/echo, one session each, ${SETTLE_MS / 1000} s idle`);
+const withoutTap = await measure('no tap', ['--no-tap']);
+const withTap = await measure('tap recording', []);
+console.log(`  connections per GiB with the tap recording: ${(withTap.perGiB / withoutTap.perGiB).toFixed(2)} of the no-tap figure`);
