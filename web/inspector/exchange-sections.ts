@@ -49,7 +49,7 @@ export function noteSections(note: { dir: 'in' | 'out'; node: WireNode }, view: 
 /** One message's bytes and tree; the title says its layer and what it is. */
 export function messageSections(message: WireMessage, view: ConnectionView, t: InspectorStrings): HexSection[] {
   const stream = message.dir === 'in' ? view.streams.in : view.streams.out;
-  const title = `${message.layer} · ${message.summary} · ${message.dir === 'in' ? t.requestArrow : t.responseArrow}`;
+  const title = `${message.layer} · ${t.wireSummary(message) ?? message.summary} · ${message.dir === 'in' ? t.requestArrow : t.responseArrow}`;
   return [{ dir: message.dir, title, start: message.range.start, bytes: stream.slice(message.range), tree: message.tree }];
 }
 
@@ -76,8 +76,12 @@ export function describeNode(node: WireNode, t: InspectorStrings): { title: stri
       return { title: t.kinds[node.kind], value: node.value };
     case 'decoder-missing':
       return { title: t.kinds[node.kind], value: t.h2cLater };
-    default:
-      // Layers added later (HTTP/2, WebSocket, protobuf…) label their nodes themselves.
-      return t.kinds[node.kind] ? { title: t.kinds[node.kind] } : { title: node.label, value: node.value };
+    default: {
+      // Layers added later (HTTP/2, WebSocket, protobuf…) label their nodes themselves, in English
+      // and, through web/wire/node-text.ts, in Russian.
+      if (t.kinds[node.kind]) return { title: t.kinds[node.kind] };
+      const own = t.wireText(node);
+      return own ? { title: own.label, value: own.value ?? node.value } : { title: node.label, value: node.value };
+    }
   }
 }

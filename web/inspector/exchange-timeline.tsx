@@ -136,7 +136,7 @@ function MessageList({
                 {message.dir === 'in' ? '→' : '←'}
               </span>
               <span className="insp-badge">{message.layer}</span>
-              <span className="insp-row-main">{message.summary}</span>
+              <span className="insp-row-main">{t.wireSummary(message) ?? message.summary}</span>
               <span className="insp-row-time" title={t.sinceOpen}>
                 +{formatDuration(message.at - connection.openedAt, t)}
               </span>

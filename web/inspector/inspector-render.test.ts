@@ -54,12 +54,12 @@ describe('<Inspector>', () => {
     expect(html).toContain('1 app requests hidden');
   });
 
-  it('shows an h2c connection as raw bytes with an honest note', () => {
+  it('lists an h2c connection\'s HTTP/2 units (here the client preface) as messages', () => {
     const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
     store.apply({ type: 'connection', conn: { id: 'c9', transport: 'h2c', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1 } });
     store.apply({ type: 'chunks', chunks: [{ conn: 'c9', seq: 1, dir: 'in', t: 2, offset: 0, data: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n').toString('base64') }] });
     const html = render(store, 'en');
-    expect(html).toContain('data-testid="insp-note"');
+    expect(html).toContain('data-layer="h2-preface"');
     expect(html).toContain('h2c');
   });
 });

@@ -1,3 +1,6 @@
+import { russianSummaryOf, russianTextOf, wireErrorText, type NodeText } from '../wire/node-text.ts';
+import type { WireMessage, WireNode } from '../wire/types.ts';
+
 const en = {
   title: 'What crossed the wire',
   record: 'Record',
@@ -68,6 +71,10 @@ const en = {
     upgraded: 'After the protocol switch',
     'decoder-missing': 'Not decoded yet',
   } as Record<string, string>,
+  /** A decoder node's own text in this language (web/wire/node-text.ts); undefined = its English label and value. */
+  wireText: (_node: WireNode): NodeText | undefined => undefined,
+  wireError: (code: string): string | undefined => wireErrorText(code, 'en'),
+  wireSummary: (_message: WireMessage): string | undefined => undefined,
   errors: {
     incomplete: 'not all bytes have arrived',
     'bare-lf': 'line ends with LF only, without CR',
@@ -164,6 +171,9 @@ const ru: InspectorStrings = {
     upgraded: 'После смены протокола',
     'decoder-missing': 'Пока не разобрано',
   },
+  wireText: russianTextOf,
+  wireError: (code: string): string | undefined => wireErrorText(code, 'ru'),
+  wireSummary: russianSummaryOf,
   errors: {
     incomplete: 'пришли ещё не все байты',
     'bare-lf': 'строка заканчивается одним LF, без CR',

@@ -85,7 +85,7 @@ function TreeNode({ node, section, path, sectionStart, depth, expanded, hoveredK
         <span className="insp-node-range" title={`${node.range.start - sectionStart}…${node.range.end - sectionStart}`}>
           @{node.range.start - sectionStart} · {formatBytes(size, t)}
         </span>
-        {node.error && <span className="insp-node-error">{t.errors[node.error] ?? node.error}</span>}
+        {node.error && <span className="insp-node-error">{t.errors[node.error] ?? t.wireError(node.error) ?? node.error}</span>}
       </div>
       {open && (
         <div role="group">

@@ -2,6 +2,11 @@ import { inspectHttp1Connection } from './http1/decode-http1.ts';
 import { collectExchangeMessages, numberMessages } from './message-marks.ts';
 import { decodeWebSocketConnection } from './websocket/decode-websocket.ts';
 import { engineIoLayer } from './engine-io/decode-engine-io.ts';
+import { GRPC_PAYLOAD_LAYERS } from './grpc/grpc-layers.ts';
+import { decodeHttp2Connection } from './http2/decode-http2.ts';
+import { sseLayer } from './sse/decode-sse.ts';
+import { graphqlHttpLayer, graphqlQueryStringMessages } from './graphql/decode-graphql-http.ts';
+import { graphqlWsLayer } from './graphql/decode-graphql-ws.ts';
 import { registerPayloadLayer } from './payload-layers.ts';
 import { assembleConnection, type ByteStream } from './stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection } from './types.ts';
@@ -9,6 +14,10 @@ import type { CaptureChunk, CapturedConnection, DecodedConnection } from './type
 // Payload layers register where decoding starts (not in payload-layers.ts: a layer imports
 // helpers from there, and the import cycle would leave the layer undefined at registration).
 registerPayloadLayer(engineIoLayer);
+for (const layer of GRPC_PAYLOAD_LAYERS) registerPayloadLayer(layer);
+registerPayloadLayer(sseLayer);
+registerPayloadLayer(graphqlWsLayer);
+registerPayloadLayer(graphqlHttpLayer);
 
 /** Both directions of a connection, assembled. */
 export interface ConnectionStreams {
@@ -23,6 +32,8 @@ const decodeHttp1: ConnectionDecoder = (connection, streams) => {
   const { exchanges, notes } = inspectHttp1Connection(streams.in, streams.out, connection.transport);
   // Units that payload layers marked inside bodies: Engine.IO polling packets, SSE events.
   const messages = collectExchangeMessages(exchanges, streams);
+  // GET /graphql?query=… carries its operation in the request target, where no payload layer looks.
+  messages.push(...graphqlQueryStringMessages(exchanges, streams));
   const upgraded = exchanges.find((exchange) => exchange.upgrade?.protocol === 'websocket');
   if (!upgraded) return { connection, exchanges, notes, ...(messages.length > 0 ? { messages: numberMessages(messages) } : {}) };
   // After a 101 to "websocket" the WebSocket decoder reads the rest of both directions.
@@ -59,7 +70,7 @@ const notDecodedYet: ConnectionDecoder = (connection, streams) => ({
  */
 const decoders: Record<CapturedConnection['transport'], ConnectionDecoder> = {
   'http/1.1': decodeHttp1,
-  h2c: notDecodedYet,
+  h2c: decodeHttp2Connection,
 };
 
 export function decoderFor(transport: CapturedConnection['transport']): ConnectionDecoder {

@@ -144,11 +144,11 @@ describe('decodeConnection', () => {
     openedAt: 0,
   });
 
-  it('says honestly that h2c is not decoded yet', () => {
+  it('hands h2c connections to the HTTP/2 decoder (web/wire/http2)', () => {
     const decoded = decodeConnection(connection('h2c'), [chunk('in', 0, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 1)]);
     expect(decoded.exchanges).toEqual([]);
-    expect(decoded.notes).toHaveLength(1);
-    expect(decoded.notes[0]).toMatchObject({ dir: 'in', node: { kind: 'decoder-missing', range: { start: 0, end: 24 } } });
+    expect(decoded.notes).toEqual([]);
+    expect(decoded.messages).toMatchObject([{ dir: 'in', layer: 'h2-preface', range: { start: 0, end: 24 } }]);
   });
 
   it('reports a response whose request was evicted', () => {

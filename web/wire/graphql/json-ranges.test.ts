@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { entryOf, JsonSyntaxError, MAX_JSON_DEPTH, parseJsonWithRanges, plainJson } from './json-ranges.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('parseJsonWithRanges', () => {
+  it('reads the same value as JSON.parse, with the byte range of every value', () => {
+    const text = '{ "query": "{ user { name } }", "variables": {"id": 1, "on": true, "x": null}, "list": [1.5e2, "a"] }';
+    const node = parseJsonWithRanges(bytes(text));
+    expect(plainJson(node)).toEqual(JSON.parse(text));
+    const variables = entryOf(node, 'variables')!;
+    expect(text.slice(variables.value.start, variables.value.end)).toBe('{"id": 1, "on": true, "x": null}');
+    expect(text.slice(variables.key.start, variables.key.end)).toBe('"variables"');
+  });
+
+  it('maps each character of a string to the bytes that wrote it: escapes and UTF-8', () => {
+    // "\n" is two bytes for one character; "я" two bytes; "😀" four bytes for two UTF-16 units
+    const text = '{"q":"a\\nя😀\\u0041"}';
+    const encoded = bytes(text);
+    const q = entryOf(parseJsonWithRanges(encoded), 'q')!.value;
+    if (q.type !== 'string') throw new Error('not a string');
+    expect(q.value).toBe('a\nя😀A');
+    const start = text.indexOf('"a') + 1;
+    // a, \n, я (2 bytes), 😀 (2 units sharing 4 bytes), \u0041 (6 bytes), then the closing quote
+    expect(q.charStarts).toEqual([start, start + 1, start + 3, start + 5, start + 5, start + 9, start + 15]);
+    expect(encoded[q.charStarts[q.value.length]]).toBe(0x22);
+  });
+
+  it('says where the JSON breaks', () => {
+    expect(() => parseJsonWithRanges(bytes('{"a": [1, 2}'))).toThrow(JsonSyntaxError);
+    try {
+      parseJsonWithRanges(bytes('{"a": tru}'));
+    } catch (error) {
+      expect((error as JsonSyntaxError).at).toBe(6);
+    }
+    expect(() => parseJsonWithRanges(bytes('{"a": 1} x'))).toThrow(/after the JSON value/);
+    expect(() => parseJsonWithRanges(bytes('"abc'))).toThrow(/unterminated/);
+  });
+
+  it('refuses nesting deeper than the limit instead of overflowing the stack', () => {
+    const deep = '['.repeat(MAX_JSON_DEPTH + 2) + ']'.repeat(MAX_JSON_DEPTH + 2);
+    expect(() => parseJsonWithRanges(bytes(deep))).toThrow(/nested deeper/);
+    const fine = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(plainJson(parseJsonWithRanges(bytes(fine)))).toEqual(JSON.parse(fine));
+  });
+});

@@ -1,0 +1,211 @@
+// A JSON reader that remembers where every value came from. GraphQL travels as JSON (a body, a
+// WebSocket message), and the inspector links each decoded part to its bytes: for that it needs
+// the byte range of every value, and for strings (a GraphQL document inside "query") the byte
+// of each character, since escapes (\n, \") and UTF-8 make characters and bytes differ.
+
+export type JsonNode =
+  | { type: 'object'; start: number; end: number; entries: JsonEntry[] }
+  | { type: 'array'; start: number; end: number; items: JsonNode[] }
+  | JsonString
+  | { type: 'number'; start: number; end: number; value: number }
+  | { type: 'boolean'; start: number; end: number; value: boolean }
+  | { type: 'null'; start: number; end: number };
+
+export interface JsonString {
+  type: 'string';
+  /** from the opening quote to after the closing quote */
+  start: number;
+  end: number;
+  value: string;
+  /**
+   * For each UTF-16 unit of `value`, the index (in the parsed bytes) of the first byte that
+   * produced it; one more entry at the end: the closing quote.
+   */
+  charStarts: number[];
+}
+
+export interface JsonEntry {
+  key: JsonString;
+  value: JsonNode;
+}
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Nesting deeper than this is refused instead of exhausting the stack on a hostile body. */
+export const MAX_JSON_DEPTH = 128;
+
+/** Parses JSON from UTF-8 bytes; throws JsonSyntaxError with the byte index of the problem. */
+export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
+  let at = 0;
+
+  const fail = (message: string): never => {
+    throw new JsonSyntaxError(message, at);
+  };
+  const skipSpace = () => {
+    while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x0a || bytes[at] === 0x0d || bytes[at] === 0x09)) at += 1;
+  };
+  // A UTF-8 byte-order mark is not JSON, but some clients send it; skip rather than fail.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) at = 3;
+
+  const readValue = (depth: number): JsonNode => {
+    if (depth > MAX_JSON_DEPTH) fail(`nested deeper than ${MAX_JSON_DEPTH}`);
+    skipSpace();
+    const start = at;
+    const byte = bytes[at];
+    if (byte === 0x7b /* { */) {
+      at += 1;
+      const entries: JsonEntry[] = [];
+      skipSpace();
+      if (bytes[at] === 0x7d) {
+        at += 1;
+        return { type: 'object', start, end: at, entries };
+      }
+      for (;;) {
+        skipSpace();
+        if (bytes[at] !== 0x22) fail('expected a "key"');
+        const key = readString();
+        skipSpace();
+        if (bytes[at] !== 0x3a) fail('expected ":"');
+        at += 1;
+        const value = readValue(depth + 1);
+        entries.push({ key, value });
+        skipSpace();
+        if (bytes[at] === 0x2c) {
+          at += 1;
+          continue;
+        }
+        if (bytes[at] === 0x7d) {
+          at += 1;
+          return { type: 'object', start, end: at, entries };
+        }
+        fail('expected "," or "}"');
+      }
+    }
+    if (byte === 0x5b /* [ */) {
+      at += 1;
+      const items: JsonNode[] = [];
+      skipSpace();
+      if (bytes[at] === 0x5d) {
+        at += 1;
+        return { type: 'array', start, end: at, items };
+      }
+      for (;;) {
+        items.push(readValue(depth + 1));
+        skipSpace();
+        if (bytes[at] === 0x2c) {
+          at += 1;
+          continue;
+        }
+        if (bytes[at] === 0x5d) {
+          at += 1;
+          return { type: 'array', start, end: at, items };
+        }
+        fail('expected "," or "]"');
+      }
+    }
+    if (byte === 0x22) return readString();
+    if (matchWord('true')) return { type: 'boolean', start, end: at, value: true };
+    if (matchWord('false')) return { type: 'boolean', start, end: at, value: false };
+    if (matchWord('null')) return { type: 'null', start, end: at };
+    const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(asciiFrom(start, 64));
+    if (number) {
+      at += number[0].length;
+      return { type: 'number', start, end: at, value: Number(number[0]) };
+    }
+    return fail(at >= bytes.length ? 'unexpected end' : 'unexpected character');
+  };
+
+  const matchWord = (word: string): boolean => {
+    for (let index = 0; index < word.length; index += 1) if (bytes[at + index] !== word.charCodeAt(index)) return false;
+    at += word.length;
+    return true;
+  };
+
+  const asciiFrom = (start: number, length: number): string => {
+    let text = '';
+    for (let index = start; index < Math.min(bytes.length, start + length); index += 1) text += String.fromCharCode(bytes[index]);
+    return text;
+  };
+
+  const readString = (): JsonString => {
+    const start = at;
+    at += 1;
+    const units: number[] = [];
+    const charStarts: number[] = [];
+    for (;;) {
+      if (at >= bytes.length) fail('unterminated string');
+      const byte = bytes[at];
+      if (byte === 0x22) break;
+      if (byte < 0x20) fail('control character in a string');
+      if (byte === 0x5c /* \ */) {
+        const escapeStart = at;
+        const code = bytes[at + 1];
+        const simple: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
+        if (code !== undefined && code in simple) {
+          units.push(simple[code]);
+          charStarts.push(escapeStart);
+          at += 2;
+          continue;
+        }
+        if (code === 0x75 /* u */) {
+          const hex = asciiFrom(at + 2, 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
+          units.push(parseInt(hex, 16));
+          charStarts.push(escapeStart);
+          at += 6;
+          continue;
+        }
+        fail('bad escape');
+      }
+      // One UTF-8 sequence: its code point becomes one or two UTF-16 units.
+      const size = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+      let codePoint = size === 1 ? byte : byte & (0xff >> (size + 1));
+      for (let index = 1; index < size; index += 1) codePoint = (codePoint << 6) | ((bytes[at + index] ?? 0) & 0x3f);
+      if (codePoint >= 0x10000) {
+        const offset = codePoint - 0x10000;
+        units.push(0xd800 + (offset >> 10), 0xdc00 + (offset & 0x3ff));
+        charStarts.push(at, at);
+      } else {
+        units.push(codePoint);
+        charStarts.push(at);
+      }
+      at += size;
+    }
+    charStarts.push(at);
+    at += 1;
+    let value = '';
+    for (let index = 0; index < units.length; index += 4096) value += String.fromCharCode(...units.slice(index, index + 4096));
+    return { type: 'string', start, end: at, value, charStarts };
+  };
+
+  const value = readValue(0);
+  skipSpace();
+  if (at < bytes.length) fail('unexpected data after the JSON value');
+  return value;
+}
+
+/** The plain JavaScript value of a node. */
+export function plainJson(node: JsonNode): unknown {
+  switch (node.type) {
+    case 'object':
+      return Object.fromEntries(node.entries.map((entry) => [entry.key.value, plainJson(entry.value)]));
+    case 'array':
+      return node.items.map(plainJson);
+    case 'null':
+      return null;
+    default:
+      return node.value;
+  }
+}
+
+/** The value under `key` of an object node. */
+export function entryOf(node: JsonNode | undefined, key: string): JsonEntry | undefined {
+  return node?.type === 'object' ? node.entries.find((entry) => entry.key.value === key) : undefined;
+}

@@ -1,0 +1,889 @@
+import { collectMarkedMessages, numberMessages } from '../message-marks.ts';
+import { decodePayload, type PayloadContext, type PayloadOffsets } from '../payload-layers.ts';
+import type { ByteStream, StreamSegment } from '../stream-assembler.ts';
+import type { ByteRange, CapturedConnection, DecodedConnection, HeaderList, HttpExchange, HttpRequestMessage, HttpResponseMessage, WireMessage, WireNode } from '../types.ts';
+import { grpcStatusNode } from '../grpc/grpc-status.ts';
+import { ru, ruSummary, russianSummaryOf } from '../node-text.ts';
+import {
+  CLIENT_PREFACE,
+  FRAME_FLAGS,
+  FRAME_HEADER_BYTES,
+  errorCodeName,
+  errorCodeNode,
+  flagNames,
+  frameHeaderNode,
+  frameTypeName,
+  hexOf,
+  readFrameHeader,
+  readUint31,
+  readUint32,
+  settingName,
+  settingNode,
+  type FrameHeader,
+} from './frames.ts';
+import { HpackDecoder, type HpackField } from './hpack.ts';
+
+// The HTTP/2 connection decoder: the client preface, every frame of both directions as a
+// WireMessage (layer 'h2-frame', grouped by stream), header blocks through one HPACK decoder per
+// direction, and each client stream as an HttpExchange whose DATA goes through payload layers
+// (gRPC, JSON…). See web/wire/README.md, "HTTP/2".
+
+/** After a gap, how far into the next recorded bytes we look for a frame boundary. */
+export const H2_RESYNC_SCAN_BYTES = 64 * 1024;
+/** A boundary found after a gap counts when this many plausible frames follow it back to back. */
+export const H2_RESYNC_CHAIN_FRAMES = 3;
+
+type Dir = 'in' | 'out';
+
+interface Frame {
+  dir: Dir;
+  header: FrameHeader;
+  start: number;
+  end: number;
+  payload: Uint8Array;
+  complete: boolean;
+  message: WireMessage;
+}
+
+interface HeaderBlock {
+  dir: Dir;
+  streamId: number;
+  fields: HpackField[];
+  headers: HeaderList;
+  endStream: boolean;
+  frames: Frame[];
+  /** the block could not be read (after a gap, a broken block) */
+  error?: string;
+}
+
+interface DataPiece {
+  frame: Frame;
+  range: ByteRange;
+  bytes: Uint8Array;
+}
+
+interface StreamState {
+  id: number;
+  request?: HeaderBlock;
+  response?: HeaderBlock;
+  interim: HeaderBlock[];
+  trailers: { in?: HeaderBlock; out?: HeaderBlock };
+  data: { in: DataPiece[]; out: DataPiece[] };
+  frames: { in: Frame[]; out: Frame[] };
+  ended: { in: boolean; out: boolean };
+  resetCode?: number;
+  pushed: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeHttp2Connection(connection: CapturedConnection, streams: { in: ByteStream; out: ByteStream }): DecodedConnection {
+  const state = new Map<number, StreamState>();
+  const streamOf = (id: number): StreamState => {
+    let found = state.get(id);
+    if (!found) {
+      found = { id, interim: [], trailers: {}, data: { in: [], out: [] }, frames: { in: [], out: [] }, ended: { in: false, out: false }, pushed: false };
+      state.set(id, found);
+    }
+    return found;
+  };
+  const messages: WireMessage[] = [];
+  const notes: DecodedConnection['notes'] = [];
+  for (const dir of ['in', 'out'] as const) {
+    const read = readDirection(connection.id, streams[dir], dir);
+    messages.push(...read.messages);
+    for (const node of read.notes) notes.push({ dir, node });
+    for (const frame of read.frames) {
+      if (frame.header.streamId === 0) continue;
+      const stream = streamOf(frame.header.streamId);
+      stream.frames[dir].push(frame);
+      if (!frame.complete) continue;
+      if (frame.header.type === 0x0) {
+        const range = dataRange(frame);
+        stream.data[dir].push({ frame, range, bytes: frame.payload.subarray(range.start - frame.start - FRAME_HEADER_BYTES, range.end - frame.start - FRAME_HEADER_BYTES) });
+        if (frame.header.flags & 0x1) stream.ended[dir] = true;
+      } else if (frame.header.type === 0x3) {
+        stream.resetCode = readUint32(frame.payload, 0);
+        stream.ended.in = true;
+        stream.ended.out = true;
+      }
+    }
+    for (const block of read.blocks) {
+      const promised = block.frames[0].header.type === 0x5 ? readUint31(block.frames[0].payload, padLengthOf(block.frames[0])) : undefined;
+      if (promised !== undefined) {
+        const pushedStream = streamOf(promised);
+        pushedStream.pushed = true;
+        pushedStream.request = { ...block, dir: 'in', streamId: promised };
+        pushedStream.ended.in = true;
+        continue;
+      }
+      const stream = streamOf(block.streamId);
+      if (block.endStream) stream.ended[dir] = true;
+      if (dir === 'in') {
+        if (!stream.request) stream.request = block;
+        else stream.trailers.in = block;
+      } else {
+        const status = Number(headerValue(block.headers, ':status'));
+        if (!stream.response && status >= 100 && status < 200) stream.interim.push(block);
+        else if (!stream.response) stream.response = block;
+        else stream.trailers.out = block;
+      }
+      // gRPC status in trailers (or a trailers-only response): highlighted on the frame itself
+      if (dir === 'out') {
+        const statusNode = grpcStatusNode(block.fields, 'grpc', headerValue(state.get(block.streamId)?.request?.headers ?? [], ':path'));
+        if (statusNode) {
+          block.frames[0].message.tree.children!.push(statusNode);
+          messages.push(...collectMarkedMessages(statusNode, connection.id, 'out', streams.out).map((message) => ({ ...message, group: `stream ${block.streamId}` })));
+        }
+      }
+    }
+  }
+
+  const exchanges: HttpExchange[] = [];
+  // in the order the requests began (a pushed stream when its PUSH_PROMISE came)
+  const started = (stream: StreamState): number => timeOrLast(stream.request!.frames[0].message.at);
+  for (const stream of [...state.values()].filter((candidate) => candidate.request).sort((a, b) => started(a) - started(b) || a.id - b.id)) {
+    const exchange = buildExchange(connection, stream, streams, exchanges.length);
+    exchanges.push(exchange.exchange);
+    messages.push(...exchange.messages);
+  }
+  return { connection, exchanges, notes, messages: numberMessages(messages) };
+}
+
+function timeOrLast(at: number): number {
+  return Number.isNaN(at) ? Number.MAX_VALUE : at;
+}
+
+// ---- one direction: preface, frames, header blocks ----------------------------------------
+
+interface DirectionResult {
+  frames: Frame[];
+  blocks: HeaderBlock[];
+  messages: WireMessage[];
+  notes: WireNode[];
+}
+
+function readDirection(conn: string, stream: ByteStream, dir: Dir): DirectionResult {
+  const result: DirectionResult = { frames: [], blocks: [], messages: [], notes: [] };
+  const hpack = new HpackDecoder();
+  let pending: { streamId: number; frames: Frame[]; fragments: Array<{ range: ByteRange; bytes: Uint8Array; node: WireNode }>; endStream: boolean } | null = null;
+
+  const finishBlock = (complete: boolean): void => {
+    if (!pending) return;
+    const block = pending;
+    pending = null;
+    const headerBlock: HeaderBlock = { dir, streamId: block.streamId, fields: [], headers: [], endStream: block.endStream, frames: block.frames };
+    if (!complete) {
+      // the rest of the block was not recorded: HPACK state after it is unknown
+      hpack.loseHistory();
+      headerBlock.error = 'header-block-incomplete';
+      block.frames[0].message.tree.error ??= 'header-block-incomplete';
+      result.blocks.push(headerBlock);
+      return;
+    }
+    const bytes = concat(block.fragments.map((fragment) => fragment.bytes));
+    const decoded = hpack.decodeBlock(bytes, piecewiseOffsets(block.fragments.map((fragment) => fragment.range)));
+    // each representation hangs under the fragment that holds its first byte
+    for (const node of decoded.nodes) {
+      const owner = block.fragments.find((fragment) => node.range.start >= fragment.range.start && node.range.start < fragment.range.end) ?? block.fragments[block.fragments.length - 1];
+      (owner.node.children ??= []).push(node);
+      // a representation may go on in the next fragments: say so there, over its bytes in them
+      for (const fragment of block.fragments) {
+        if (fragment === owner || fragment.range.start >= node.range.end || fragment.range.end <= node.range.start) continue;
+        const continued: WireNode = {
+          kind: 'hpack-continued',
+          label: `${node.label} (continued from the previous frame)`,
+          ...(node.value !== undefined ? { value: node.value } : {}),
+          range: { start: Math.max(fragment.range.start, node.range.start), end: Math.min(fragment.range.end, node.range.end) },
+        };
+        (fragment.node.children ??= []).push(ru(continued, `${node.label} (продолжение из предыдущего кадра)`));
+      }
+    }
+    headerBlock.fields = decoded.fields;
+    headerBlock.headers = decoded.fields.map((field) => [field.name, field.value]);
+    if (decoded.error) {
+      headerBlock.error = decoded.error;
+      block.frames[0].message.tree.error ??= decoded.error;
+    }
+    const first = block.frames[0].message;
+    Object.assign(first.fields!, headerFacts(headerBlock.headers), { headerCount: headerBlock.headers.length });
+    const described = describeBlock(headerBlock.headers);
+    first.summary = `${first.summary}${described.en}`;
+    ruSummary(first.tree, `${russianSummaryOf(first) ?? ''}${described.ru}`);
+    result.blocks.push(headerBlock);
+  };
+
+  for (const [index, segment] of stream.segments.entries()) {
+    let position = 0;
+    const bytes = segment.bytes;
+    if (segment.gapBefore) {
+      finishBlock(false);
+      hpack.loseHistory();
+      const boundary = findFrameBoundary(bytes, isLastSegment(stream, index) && !stream.ended);
+      const skippedEnd = boundary ?? bytes.length;
+      if (skippedEnd > 0) {
+        const skipped: WireNode = {
+          kind: 'skipped',
+          label: boundary === undefined ? 'Bytes after a gap in the recording: no frame boundary found' : 'Bytes after a gap in the recording, before the next frame boundary',
+          value: `${skippedEnd} bytes`,
+          range: { start: segment.start, end: segment.start + skippedEnd },
+          error: 'after-gap',
+        };
+        result.notes.push(
+          ru(skipped, boundary === undefined ? 'Байты после пропуска в записи: граница кадра не найдена' : 'Байты после пропуска в записи, до следующей границы кадра', `${skippedEnd} байт`),
+        );
+      }
+      if (boundary === undefined) continue;
+      position = boundary;
+    } else if (dir === 'in' && segment.start === 0) {
+      const preface = readPreface(conn, stream, segment);
+      if (preface.message) result.messages.push(preface.message);
+      if (preface.note) result.notes.push(preface.note);
+      if (preface.length === undefined) continue;
+      position = preface.length;
+    }
+    while (position < bytes.length) {
+      const start = segment.start + position;
+      if (position + FRAME_HEADER_BYTES > bytes.length) {
+        result.notes.push(incompleteNote(stream, index, start, segment.start + bytes.length));
+        break;
+      }
+      const header = readFrameHeader(bytes, position);
+      const available = Math.min(header.length, bytes.length - position - FRAME_HEADER_BYTES);
+      const payload = bytes.subarray(position + FRAME_HEADER_BYTES, position + FRAME_HEADER_BYTES + available);
+      const frame = buildFrame(conn, stream, dir, header, start, payload);
+      result.frames.push(frame);
+      result.messages.push(frame.message);
+      if (!frame.complete) {
+        const stillArriving = isLastSegment(stream, index) && !stream.ended;
+        frame.message.tree.error = stillArriving ? 'incomplete' : 'truncated';
+        frame.message.summary += stillArriving ? ` · incomplete: ${available} of ${header.length} bytes so far` : ` · cut short: ${available} of ${header.length} bytes recorded`;
+        ruSummary(frame.message.tree, `${russianSummaryOf(frame.message) ?? ''}${stillArriving ? ` · не полностью: пока ${available} из ${header.length} байт` : ` · оборван: записано ${available} из ${header.length} байт`}`);
+        if (pending) finishBlock(false);
+        break;
+      }
+      // header blocks: HEADERS or PUSH_PROMISE, then CONTINUATION until END_HEADERS
+      const type = header.type;
+      if (type === 0x1 || type === 0x5 || type === 0x9) {
+        const fragment = fragmentOf(frame);
+        if (type === 0x9) {
+          if (!pending || pending.streamId !== header.streamId) {
+            frame.message.tree.error = 'unexpected-continuation';
+          } else {
+            pending.frames.push(frame);
+            pending.fragments.push(fragment);
+          }
+        } else {
+          if (pending) {
+            pending.frames[0].message.tree.error ??= 'expected-continuation';
+            finishBlock(false);
+          }
+          pending = { streamId: header.streamId, frames: [frame], fragments: [fragment], endStream: type === 0x1 && (header.flags & 0x1) !== 0 };
+        }
+        if (pending && (header.flags & 0x4) !== 0) finishBlock(true);
+      } else if (pending) {
+        frame.message.tree.error ??= 'expected-continuation';
+        pending.frames[0].message.tree.error ??= 'expected-continuation';
+        finishBlock(false);
+      }
+      position += FRAME_HEADER_BYTES + header.length;
+    }
+  }
+  if (pending) finishBlock(false);
+  return result;
+}
+
+function isLastSegment(stream: ByteStream, index: number): boolean {
+  return index === stream.segments.length - 1;
+}
+
+function incompleteNote(stream: ByteStream, index: number, start: number, end: number): WireNode {
+  const stillArriving = isLastSegment(stream, index) && !stream.ended;
+  return ru(
+    {
+      kind: 'h2-incomplete',
+      label: stillArriving ? 'Frame still arriving' : 'Frame cut short',
+      value: `${end - start} of the 9 bytes of a frame header`,
+      range: { start, end },
+      error: stillArriving ? 'incomplete' : 'truncated',
+    },
+    stillArriving ? 'Кадр ещё приходит' : 'Кадр оборван',
+    `${end - start} из 9 байт заголовка кадра`,
+  );
+}
+
+function readPreface(conn: string, stream: ByteStream, segment: StreamSegment): { message?: WireMessage; note?: WireNode; length?: number } {
+  const available = Math.min(segment.bytes.length, CLIENT_PREFACE.length);
+  for (let index = 0; index < available; index += 1) {
+    if (segment.bytes[index] !== CLIENT_PREFACE[index]) {
+      return {
+        note: ru(
+          { kind: 'h2-no-preface', label: 'Not the HTTP/2 client preface', value: hexOf(segment.bytes.subarray(0, 24)), range: { start: 0, end: segment.bytes.length }, error: 'missing-preface' },
+          'Это не преамбула клиента HTTP/2',
+        ),
+      };
+    }
+  }
+  const complete = available === CLIENT_PREFACE.length;
+  const range = { start: 0, end: available };
+  const magic: WireNode = {
+    kind: 'h2-preface-magic',
+    label: '24 fixed bytes: an HTTP/1.1 server would reject them as a bad request, so only HTTP/2 servers go on',
+    value: 'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n',
+    range,
+  };
+  const tree: WireNode = ru(
+    {
+      kind: 'h2-preface',
+      label: 'Client connection preface',
+      value: 'PRI * HTTP/2.0␍␊␍␊SM␍␊␍␊',
+      range,
+      children: [ru(magic, '24 неизменных байта: сервер HTTP/1.1 отверг бы их как плохой запрос, поэтому дальше пойдёт только сервер HTTP/2')],
+      ...(complete ? {} : { error: 'incomplete' }),
+    },
+    'Преамбула соединения от клиента',
+  );
+  ruSummary(tree, 'преамбула соединения PRI * HTTP/2.0');
+  return {
+    message: { conn, index: 0, dir: 'in', layer: 'h2-preface', summary: 'connection preface PRI * HTTP/2.0', at: stream.timeAt(0), range, tree, group: 'connection', fields: { complete } },
+    ...(complete ? { length: CLIENT_PREFACE.length } : {}),
+  };
+}
+
+/** The first offset from which plausible frames follow each other (see H2_RESYNC_*). */
+function findFrameBoundary(bytes: Uint8Array, mayEndMidFrame: boolean): number | undefined {
+  const limit = Math.min(bytes.length, H2_RESYNC_SCAN_BYTES);
+  for (let start = 0; start < limit; start += 1) {
+    let position = start;
+    let count = 0;
+    while (position + FRAME_HEADER_BYTES <= bytes.length && count < H2_RESYNC_CHAIN_FRAMES) {
+      const header = readFrameHeader(bytes, position);
+      if (!plausibleFrame(header)) break;
+      count += 1;
+      position += FRAME_HEADER_BYTES + header.length;
+    }
+    if (count >= H2_RESYNC_CHAIN_FRAMES) return start;
+    // fewer frames, but they end exactly where the recording does
+    if (count > 0 && (position === bytes.length || (mayEndMidFrame && position > bytes.length))) return start;
+  }
+  return undefined;
+}
+
+const FRAMES_ON_CONNECTION = new Set([0x4, 0x6, 0x7]);
+
+function plausibleFrame(header: FrameHeader): boolean {
+  if (header.type > 0x9 || header.reserved) return false;
+  const defined = (FRAME_FLAGS[header.type] ?? []).reduce((all, [bit]) => all | bit, 0);
+  if ((header.flags & ~defined) !== 0) return false;
+  if (FRAMES_ON_CONNECTION.has(header.type) !== (header.streamId === 0) && header.type !== 0x8) return false;
+  const fixed: Record<number, number> = { 0x2: 5, 0x3: 4, 0x6: 8, 0x8: 4 };
+  if (fixed[header.type] !== undefined && header.length !== fixed[header.type]) return false;
+  if (header.type === 0x4 && header.length % 6 !== 0) return false;
+  return header.length <= 16_777_215;
+}
+
+// ---- one frame -------------------------------------------------------------------------------
+
+function buildFrame(conn: string, stream: ByteStream, dir: Dir, header: FrameHeader, start: number, payload: Uint8Array): Frame {
+  const complete = payload.length === header.length;
+  const end = start + FRAME_HEADER_BYTES + payload.length;
+  const typeName = frameTypeName(header.type);
+  const flags = flagNames(header.type, header.flags);
+  const fields: Record<string, string | number | boolean> = {
+    type: typeName,
+    streamId: header.streamId,
+    length: header.length,
+    flags: flags.join('|'),
+    complete,
+  };
+  for (const [bit, name] of FRAME_FLAGS[header.type] ?? []) fields[camelFlag(name)] = (header.flags & bit) !== 0;
+  const children: WireNode[] = [frameHeaderNode(header, start)];
+  const tree: WireNode = ru({ kind: 'h2-frame', label: `${typeName} frame`, range: { start, end }, children }, `Кадр ${typeName}`);
+  const summaryParts = new Summary();
+  summaryParts.add(typeName);
+  if (header.streamId !== 0 || !FRAMES_ON_CONNECTION.has(header.type)) summaryParts.add(`stream ${header.streamId}`, `поток ${header.streamId}`);
+  const errors: string[] = [];
+  if (complete) describePayload(header, payload, start + FRAME_HEADER_BYTES, children, fields, summaryParts, errors);
+  if (flags.length > 0 && header.type !== 0x4 && header.type !== 0x6) summaryParts.add(flags.join(' '));
+  // the first problem names the frame; every one is also on the node it concerns
+  if (errors.length > 0) tree.error = errors[0];
+  tree.value = `${header.length} B payload${flags.length > 0 ? ` · ${flags.join(' | ')}` : ''}`;
+  ru(tree, `Кадр ${typeName}`, `полезная нагрузка ${header.length} Б${flags.length > 0 ? ` · ${flags.join(' | ')}` : ''}`);
+  const message: WireMessage = {
+    conn,
+    index: 0,
+    dir,
+    layer: 'h2-frame',
+    summary: summaryParts.en.join(' · '),
+    at: stream.timeAt(start),
+    range: { start, end },
+    tree,
+    group: header.streamId === 0 ? 'connection' : `stream ${header.streamId}`,
+    fields,
+  };
+  ruSummary(tree, summaryParts.ru.join(' · '));
+  return { dir, header, start, end, payload, complete, message };
+}
+
+/** A frame's one-line summary, built in both languages at once. */
+class Summary {
+  readonly en: string[] = [];
+  readonly ru: string[] = [];
+  add(en: string, ru = en): void {
+    this.en.push(en);
+    this.ru.push(ru);
+  }
+}
+
+function camelFlag(name: string): string {
+  return name.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function padLengthOf(frame: Frame): number {
+  return frame.header.flags & 0x8 ? 1 : 0;
+}
+
+/** Where the frame's data (DATA) or header block fragment lies, without padding and priority. */
+function contentRange(header: FrameHeader, payload: Uint8Array, payloadStart: number): { start: number; end: number; pad: number } {
+  let start = 0;
+  let pad = 0;
+  if (header.flags & 0x8 && (header.type === 0x0 || header.type === 0x1 || header.type === 0x5)) {
+    pad = payload[0] ?? 0;
+    start = 1;
+  }
+  if (header.type === 0x1 && header.flags & 0x20) start += 5;
+  if (header.type === 0x5) start += 4;
+  const end = Math.max(start, payload.length - pad);
+  return { start: payloadStart + Math.min(start, payload.length), end: payloadStart + end, pad };
+}
+
+function dataRange(frame: Frame): ByteRange {
+  const { start, end } = contentRange(frame.header, frame.payload, frame.start + FRAME_HEADER_BYTES);
+  return { start, end };
+}
+
+function fragmentOf(frame: Frame): { range: ByteRange; bytes: Uint8Array; node: WireNode } {
+  const range = dataRange(frame);
+  const node = frame.message.tree.children!.find((child) => child.kind === 'hpack-block')!;
+  const base = frame.start + FRAME_HEADER_BYTES;
+  return { range, bytes: frame.payload.subarray(range.start - base, range.end - base), node };
+}
+
+function describePayload(
+  header: FrameHeader,
+  payload: Uint8Array,
+  payloadStart: number,
+  children: WireNode[],
+  fields: Record<string, string | number | boolean>,
+  summary: Summary,
+  errors: string[],
+): void {
+  const at = (offset: number) => payloadStart + offset;
+  const length = payload.length;
+  const needs = (bytes: number): boolean => {
+    if (length >= bytes) return true;
+    errors.push('frame-size-error');
+    children.push(ru({ kind: 'h2-payload', label: 'Payload too short for this frame type', value: hexOf(payload), range: { start: at(0), end: at(length) }, error: 'frame-size-error' }, 'Полезная нагрузка слишком коротка для кадра этого типа'));
+    return false;
+  };
+  const type = header.type;
+  const onConnection = FRAMES_ON_CONNECTION.has(type);
+  if (onConnection && header.streamId !== 0) errors.push('must-be-on-stream-0');
+  if (!onConnection && type !== 0x8 && type <= 0x9 && header.streamId === 0) errors.push('must-not-be-on-stream-0');
+
+  if (type === 0x0 || type === 0x1 || type === 0x5 || type === 0x9) {
+    const content = contentRange(header, payload, payloadStart);
+    let offset = 0;
+    if (header.flags & 0x8 && type !== 0x9) {
+      if (!needs(1)) return;
+      children.push(ru({ kind: 'h2-pad-length', label: 'Pad length (8 bits)', value: `${content.pad} bytes of padding at the end`, range: { start: at(0), end: at(1) } }, 'Длина заполнения (8 бит)', `${content.pad} байт заполнения в конце`));
+      fields.padLength = content.pad;
+      offset = 1;
+      if (content.pad > length - 1) errors.push('padding-too-long');
+    }
+    if (type === 0x1 && header.flags & 0x20) {
+      if (!needs(offset + 5)) return;
+      children.push(priorityNode(payload, offset, at(offset), fields));
+      offset += 5;
+    }
+    if (type === 0x5) {
+      if (!needs(offset + 4)) return;
+      const promised = readUint31(payload, offset);
+      fields.promisedStreamId = promised;
+      summary.add(`promises stream ${promised}`, `обещает поток ${promised}`);
+      children.push(
+        ru(
+          { kind: 'h2-promised-stream', label: 'R bit + promised stream identifier', value: `stream ${promised}: the server will answer this request without being asked`, range: { start: at(offset), end: at(offset + 4) } },
+          'Бит R + идентификатор обещанного потока',
+          `поток ${promised}: сервер ответит на этот запрос, хотя его никто не отправлял`,
+        ),
+      );
+    }
+    const contentLength = content.end - content.start;
+    if (type === 0x0) {
+      const data = payload.subarray(content.start - payloadStart, content.end - payloadStart);
+      fields.dataLength = contentLength;
+      summary.add(`${contentLength} B`, `${contentLength} Б`);
+      children.push(ru({ kind: 'h2-data', label: 'Data', value: preview(data), range: { start: content.start, end: content.end } }, 'Данные'));
+    } else {
+      children.push(
+        ru({ kind: 'hpack-block', label: 'Header block fragment (HPACK)', value: `${contentLength} bytes`, range: { start: content.start, end: content.end }, children: [] }, 'Фрагмент блока заголовков (HPACK)', `${contentLength} байт`),
+      );
+    }
+    if (content.pad > 0 && content.pad <= length - 1) {
+      children.push(ru({ kind: 'h2-padding', label: 'Padding', value: `${content.pad} bytes (zeros, they hide the real length)`, range: { start: content.end, end: at(length) } }, 'Заполнение', `${content.pad} байт (нули, скрывают настоящую длину)`));
+    }
+    return;
+  }
+  switch (type) {
+    case 0x2:
+      if (header.length !== 5) errors.push('frame-size-error');
+      if (needs(5)) children.push(priorityNode(payload, 0, at(0), fields));
+      summary.add(`depends on ${fields.dependency}, weight ${fields.weight}`, `зависит от ${fields.dependency}, вес ${fields.weight}`);
+      return;
+    case 0x3: {
+      if (header.length !== 4) errors.push('frame-size-error');
+      if (!needs(4)) return;
+      const code = readUint32(payload, 0);
+      fields.errorCode = errorCodeName(code);
+      summary.add(errorCodeName(code));
+      children.push(errorCodeNode(code, at(0)));
+      return;
+    }
+    case 0x4: {
+      if (header.flags & 0x1) {
+        summary.add('ACK');
+        if (length !== 0) errors.push('frame-size-error');
+        return;
+      }
+      if (length % 6 !== 0) errors.push('frame-size-error');
+      const described: string[] = [];
+      for (let offset = 0; offset + 6 <= length; offset += 6) {
+        const identifier = (payload[offset] << 8) | payload[offset + 1];
+        const value = readUint32(payload, offset + 2);
+        fields[`SETTINGS_${settingName(identifier)}`] = value;
+        described.push(`${settingName(identifier)}=${value}`);
+        children.push(settingNode(identifier, value, at(offset)));
+      }
+      fields.settingsCount = described.length;
+      summary.add(described.length > 0 ? described.join(', ') : 'no parameters (defaults)', described.length > 0 ? described.join(', ') : 'без параметров (значения по умолчанию)');
+      return;
+    }
+    case 0x6: {
+      if (length !== 8) errors.push('frame-size-error');
+      const data = payload.subarray(0, 8);
+      fields.opaqueData = hexOf(data);
+      if (header.flags & 0x1) summary.add('ACK');
+      summary.add(hexOf(data));
+      const shown = `${hexOf(data)}${printable(data) ? ` "${latin1(data)}"` : ''}`;
+      children.push(
+        ru(
+          { kind: 'h2-ping-data', label: 'Opaque data (8 bytes)', value: `${shown}${header.flags & 0x1 ? ' — echoed back by the ACK' : ' — the ACK must echo it'}`, range: { start: at(0), end: at(length) } },
+          'Непрозрачные данные (8 байт)',
+          `${shown}${header.flags & 0x1 ? ' — возвращены в ответе ACK' : ' — ответ ACK должен их повторить'}`,
+        ),
+      );
+      return;
+    }
+    case 0x7: {
+      if (!needs(8)) return;
+      const lastStream = readUint31(payload, 0);
+      const code = readUint32(payload, 4);
+      fields.lastStreamId = lastStream;
+      fields.errorCode = errorCodeName(code);
+      summary.add(`last stream ${lastStream}`, `последний поток ${lastStream}`);
+      summary.add(errorCodeName(code));
+      children.push(
+        ru(
+          { kind: 'h2-last-stream', label: 'R bit + last stream identifier', value: `${lastStream}: streams above it were not processed and may be retried elsewhere`, range: { start: at(0), end: at(4) } },
+          'Бит R + идентификатор последнего потока',
+          `${lastStream}: потоки с бо́льшими номерами не обрабатывались, их можно повторить в другом соединении`,
+        ),
+      );
+      children.push(errorCodeNode(code, at(4)));
+      if (length > 8) {
+        const debug = payload.subarray(8);
+        fields.debugData = textOrHex(debug);
+        children.push(ru({ kind: 'h2-debug-data', label: 'Additional debug data', value: textOrHex(debug), range: { start: at(8), end: at(length) } }, 'Дополнительные отладочные данные'));
+      }
+      return;
+    }
+    case 0x8: {
+      if (header.length !== 4) errors.push('frame-size-error');
+      if (!needs(4)) return;
+      const increment = readUint31(payload, 0);
+      fields.increment = increment;
+      summary.add(`+${increment}`);
+      if (increment === 0) errors.push('zero-increment');
+      const where = header.streamId === 0 ? ['on the whole connection', 'по всему соединению'] : [`on stream ${header.streamId}`, `в потоке ${header.streamId}`];
+      children.push(
+        ru(
+          { kind: 'h2-window-increment', label: 'R bit + window size increment (31 bits)', value: `${increment} more bytes may be sent ${where[0]}`, range: { start: at(0), end: at(4) } },
+          'Бит R + прирост окна (31 бит)',
+          `можно отправить ещё ${increment} байт ${where[1]}`,
+        ),
+      );
+      return;
+    }
+    default:
+      if (length > 0) {
+        children.push(
+          ru(
+            { kind: 'h2-payload', label: `Payload of a ${frameTypeName(type)} frame (not decoded; unknown types must be ignored)`, value: hexOf(payload), range: { start: at(0), end: at(length) } },
+            `Полезная нагрузка кадра ${frameTypeName(type)} (не разбирается: кадры неизвестных типов положено пропускать)`,
+          ),
+        );
+      }
+  }
+}
+
+function priorityNode(payload: Uint8Array, offset: number, start: number, fields: Record<string, string | number | boolean>): WireNode {
+  const exclusive = (payload[offset] & 0x80) !== 0;
+  const dependency = readUint31(payload, offset);
+  const weight = payload[offset + 4] + 1;
+  fields.exclusive = exclusive;
+  fields.dependency = dependency;
+  fields.weight = weight;
+  return ru(
+    {
+      kind: 'h2-priority',
+      label: 'Priority (deprecated by RFC 9113)',
+      value: `depends on stream ${dependency}${exclusive ? ' exclusively' : ''}, weight ${weight}`,
+      range: { start, end: start + 5 },
+      children: [
+        ru({ kind: 'h2-stream-dependency', label: 'E bit + stream dependency (1 + 31 bits)', value: `E=${exclusive ? 1 : 0}, stream ${dependency}`, range: { start, end: start + 4 } }, 'Бит E + зависимость от потока (1 + 31 бит)', `E=${exclusive ? 1 : 0}, поток ${dependency}`),
+        ru({ kind: 'h2-weight', label: 'Weight (8 bits, value + 1)', value: String(weight), range: { start: start + 4, end: start + 5 } }, 'Вес (8 бит, значение + 1)'),
+      ],
+    },
+    'Приоритет (устарел в RFC 9113)',
+    `зависит от потока ${dependency}${exclusive ? ' исключительно' : ''}, вес ${weight}`,
+  );
+}
+
+// ---- streams as exchanges --------------------------------------------------------------------
+
+function buildExchange(
+  connection: CapturedConnection,
+  stream: StreamState,
+  streams: { in: ByteStream; out: ByteStream },
+  index: number,
+): { exchange: HttpExchange; messages: WireMessage[] } {
+  const request = stream.request!;
+  const requestHeaders = request.headers;
+  const target = headerValue(requestHeaders, ':path') ?? '';
+  const { path, query } = splitTarget(target);
+  const messages: WireMessage[] = [];
+  const group = `stream ${stream.id}`;
+
+  const bodyOf = (dir: Dir, headers: HeaderList, context: Pick<PayloadContext, 'carrier' | 'path' | 'requestHeaders'>, complete: boolean) => {
+    const pieces = stream.data[dir];
+    const bytes = concat(pieces.map((piece) => piece.bytes));
+    const ranges = pieces.map((piece) => piece.range);
+    const range = ranges.length > 0 ? { start: ranges[0].start, end: ranges[ranges.length - 1].end } : undefined;
+    const children: WireNode[] = pieces.map((piece) =>
+      ru({ kind: 'h2-data', label: `DATA frame payload (${piece.bytes.length} B)`, value: preview(piece.bytes), range: piece.range }, `Полезная нагрузка кадра DATA (${piece.bytes.length} Б)`),
+    );
+    const full: PayloadContext = { ...context, headers, complete };
+    const contentType = headerValue(headers, 'content-type')?.toLowerCase();
+    if (contentType !== undefined) full.contentType = contentType;
+    const layered = decodePayload(bytes, piecewiseOffsets(ranges), full);
+    children.push(...layered);
+    for (const node of layered) {
+      for (const found of collectMarkedMessages(node, connection.id, dir, streams[dir])) messages.push({ ...found, group });
+    }
+    return { bytes, node: range ? ({ kind: 'body', label: `body · ${bytes.length} bytes in ${pieces.length} DATA frame${pieces.length === 1 ? '' : 's'}`, range, children } satisfies WireNode) : undefined };
+  };
+
+  const requestBody = bodyOf('in', requestHeaders, { carrier: 'h2-data', path }, stream.ended.in);
+  const requestMessage: HttpRequestMessage = {
+    method: headerValue(requestHeaders, ':method') ?? '',
+    target,
+    path,
+    query,
+    version: 'HTTP/2',
+    headers: withTrailers(requestHeaders, stream.trailers.in),
+    body: requestBody.bytes,
+    ...messageExtent(stream, 'in', request, requestBody.node, streams.in),
+    complete: stream.ended.in,
+    tree: messageTree('h2-request', `${headerValue(requestHeaders, ':method') ?? '?'} ${target} · stream ${stream.id}${stream.pushed ? ' (pushed)' : ''}`, request, stream.trailers.in, requestBody.node),
+  };
+  if (request.error) requestMessage.tree.error = request.error;
+  if (stream.frames.in.length === 0 && stream.pushed) requestMessage.tree.label += ' — promised by the server';
+  const exchange: HttpExchange = { conn: connection.id, index, transport: 'h2c', request: requestMessage };
+  const response = stream.response;
+  if (response) {
+    const responseBody = bodyOf('out', response.headers, { carrier: 'h2-data', path, requestHeaders }, stream.ended.out);
+    const status = Number(headerValue(response.headers, ':status') ?? 0);
+    const responseMessage: HttpResponseMessage = {
+      version: 'HTTP/2',
+      status,
+      reason: '',
+      headers: withTrailers(response.headers, stream.trailers.out),
+      body: responseBody.bytes,
+      ...messageExtent(stream, 'out', response, responseBody.node, streams.out),
+      complete: stream.ended.out,
+      tree: messageTree('h2-response', `${status} · stream ${stream.id}`, response, stream.trailers.out, responseBody.node),
+    };
+    if (response.error) responseMessage.tree.error = response.error;
+    exchange.response = responseMessage;
+  }
+  if (stream.interim.length > 0) {
+    exchange.interim = stream.interim.map((block) => ({
+      version: 'HTTP/2',
+      status: Number(headerValue(block.headers, ':status') ?? 0),
+      reason: '',
+      headers: block.headers,
+      body: new Uint8Array(0),
+      ...messageExtent(stream, 'out', block, undefined, streams.out, block.frames),
+      complete: true,
+      tree: messageTree('h2-response', `${headerValue(block.headers, ':status')} (interim) · stream ${stream.id}`, block, undefined, undefined),
+    }));
+  }
+  if (stream.resetCode !== undefined) {
+    const reset = ru({ kind: 'h2-reset', label: 'Stream reset (RST_STREAM)', value: errorCodeName(stream.resetCode), range: exchange.response?.range ?? requestMessage.range }, 'Поток сброшен (RST_STREAM)');
+    (exchange.response?.tree ?? requestMessage.tree).children!.push(reset);
+  }
+  return { exchange, messages };
+}
+
+function messageExtent(
+  stream: StreamState,
+  dir: Dir,
+  block: HeaderBlock,
+  body: WireNode | undefined,
+  byteStream: ByteStream,
+  only?: Frame[],
+): Pick<HttpRequestMessage, 'range' | 'bodyStart' | 'firstByteAt' | 'lastByteAt'> {
+  const frames = only ?? (stream.frames[dir].length > 0 ? stream.frames[dir] : block.frames);
+  const first = block.frames[0];
+  const last = frames.reduce((latest, frame) => (frame.end > latest.end ? frame : latest), first);
+  const range = { start: Math.min(first.start, frames[0]?.start ?? first.start), end: last.end };
+  return { range, bodyStart: body?.range.start ?? range.end, firstByteAt: byteStream.timeAt(range.start), lastByteAt: byteStream.timeAt(range.end - 1) };
+}
+
+function messageTree(kind: string, label: string, block: HeaderBlock, trailers: HeaderBlock | undefined, body: WireNode | undefined): WireNode {
+  const headerNodes = (source: HeaderBlock): WireNode[] =>
+    source.fields.map((field) => ({ kind: 'header', label: field.name, value: field.value, range: field.range }));
+  const start = block.frames[0].start;
+  const ends = [block.frames[block.frames.length - 1].end, body?.range.end ?? 0, trailers?.frames[trailers.frames.length - 1].end ?? 0];
+  const children: WireNode[] = [{ kind: 'headers', label: `headers (HPACK, ${block.fields.length} fields)`, range: { start, end: block.frames[block.frames.length - 1].end }, children: headerNodes(block) }];
+  if (body) children.push(body);
+  if (trailers) {
+    children.push({ kind: 'trailers', label: `trailers (${trailers.fields.length} fields)`, range: { start: trailers.frames[0].start, end: trailers.frames[trailers.frames.length - 1].end }, children: headerNodes(trailers) });
+  }
+  return ru({ kind, label, range: { start, end: Math.max(...ends) }, children }, label.replace(' · stream ', ' · поток ').replace(' (interim)', ' (промежуточный)').replace(' (pushed)', ' (push)'));
+}
+
+function withTrailers(headers: HeaderList, trailers: HeaderBlock | undefined): HeaderList {
+  return trailers ? [...headers, ...trailers.headers] : headers;
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+/**
+ * Offsets of a payload spread over many frames (a stream's DATA, a header block's fragments):
+ * a binary search over where each piece starts. A long gRPC stream has tens of thousands of DATA
+ * frames, and the layers ask for an offset per decoded byte, so a linear walk would be quadratic.
+ */
+function piecewiseOffsets(all: readonly ByteRange[]): PayloadOffsets {
+  // an empty piece (a DATA frame that only carries END_STREAM) holds no byte
+  const ranges = all.filter((range) => range.end > range.start);
+  const starts: number[] = [];
+  let total = 0;
+  for (const range of ranges) {
+    starts.push(total);
+    total += range.end - range.start;
+  }
+  return (index) => {
+    if (ranges.length === 0) return (all[0]?.start ?? 0) + index;
+    if (index >= total) return ranges[ranges.length - 1].end + (index - total);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle] <= index) low = middle;
+      else high = middle - 1;
+    }
+    return ranges[low].start + (index - starts[low]);
+  };
+}
+
+/** Facts of a header block that lessons check: the pseudo-headers, the content type, gRPC status. */
+function headerFacts(headers: HeaderList): Record<string, string | number | boolean> {
+  const facts: Record<string, string | number | boolean> = {};
+  const method = headerValue(headers, ':method');
+  const path = headerValue(headers, ':path');
+  const status = headerValue(headers, ':status');
+  const contentType = headerValue(headers, 'content-type');
+  const grpcStatus = headerValue(headers, 'grpc-status');
+  if (method !== undefined) facts.method = method;
+  if (path !== undefined) facts.path = path;
+  if (status !== undefined) facts.status = Number(status);
+  if (contentType !== undefined) facts.contentType = contentType;
+  if (grpcStatus !== undefined) facts.grpcStatus = Number(grpcStatus);
+  if (method === undefined && status === undefined && headers.length > 0) facts.trailers = true;
+  return facts;
+}
+
+function describeBlock(headers: HeaderList): { en: string; ru: string } {
+  const method = headerValue(headers, ':method');
+  const status = headerValue(headers, ':status');
+  const grpcStatus = headerValue(headers, 'grpc-status');
+  const same = (text: string) => ({ en: text, ru: text });
+  if (method) return same(` · ${method} ${headerValue(headers, ':path') ?? ''}`);
+  if (status) return same(` · ${status}${grpcStatus !== undefined ? ` grpc-status ${grpcStatus}` : ''}`);
+  if (grpcStatus !== undefined) return { en: ` · trailers grpc-status ${grpcStatus}`, ru: ` · трейлеры grpc-status ${grpcStatus}` };
+  return headers.length > 0 ? { en: ' · trailers', ru: ' · трейлеры' } : same('');
+}
+
+function headerValue(headers: HeaderList, name: string): string | undefined {
+  return headers.find(([key]) => key === name)?.[1];
+}
+
+function splitTarget(target: string): { path: string; query: Array<[string, string]> } {
+  const mark = target.indexOf('?');
+  if (mark === -1) return { path: target, query: [] };
+  const query: Array<[string, string]> = [];
+  for (const [key, value] of new URLSearchParams(target.slice(mark + 1))) query.push([key, value]);
+  return { path: target.slice(0, mark), query };
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+function printable(bytes: Uint8Array): boolean {
+  return bytes.every((byte) => byte >= 0x20 && byte < 0x7f);
+}
+
+function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
+}
+
+function textOrHex(bytes: Uint8Array): string {
+  // binary payloads (protobuf) are the common case: spot a control byte before asking the
+  // strict decoder, whose exception would cost far more than the scan
+  for (const byte of bytes) if (byte < 0x09 || (byte > 0x0d && byte < 0x20)) return hexOf(bytes);
+  try {
+    const text = utf8.decode(bytes);
+    if (!/[\u0000-\u0008\u000e-\u001f]/.test(text)) return text;
+  } catch {
+    // not UTF-8: show the bytes
+  }
+  return hexOf(bytes);
+}
+
+const PREVIEW_CHARS = 120;
+
+function preview(bytes: Uint8Array): string {
+  const shown = textOrHex(bytes.subarray(0, PREVIEW_CHARS * 2));
+  return shown.length > PREVIEW_CHARS ? `${shown.slice(0, PREVIEW_CHARS)}…` : shown;
+}
+
