@@ -4,6 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseHttpRequest } from '../web/editors/http/parse-http-request.ts';
 import { planFetch } from '../web/editors/http/fetch-limits.ts';
+import { CELL_FILE_FORMATS, isCellKind } from '../web/lessons/cell-kinds.ts';
+import { parseWebSocketCell } from '../web/editors/websocket/ws-cell-config.ts';
+import { parseSocketIoCell } from '../web/editors/socketio/sio-cell-config.ts';
+import { parseSseCell } from '../web/editors/sse/sse-cell-config.ts';
+import { parseLongPollCell } from '../web/editors/longpoll/poll-cell-config.ts';
 
 // The static half of the lesson checks: what can be wrong in the content itself, without a
 // server. lessons/README.md is the contract these rules come from.
@@ -17,6 +22,20 @@ const ANSWER_SOURCES: Record<string, string[]> = {
   'response-json': ['path'],
   'response-header': ['name'],
   'connection-index': [],
+};
+
+/** The consoles of the realtime lessons, whose cell files are JSON (lessons/README.md, "Cell files"). */
+const REALTIME_CONSOLE_KINDS = ['websocket', 'socketio', 'sse', 'longpoll'];
+
+/**
+ * The `fields` each layer's decoder really emits (web/wire/<layer>/): a message check naming
+ * another field could never pass. Layers not listed here are checked by their own lessons.
+ */
+const MESSAGE_FIELDS: Record<string, string[]> = {
+  'ws-frame': ['opcode', 'fin', 'masked', 'length', 'lengthBits', 'rsv1', 'closeCode', 'closeReason', 'error'],
+  'engineio-packet': ['type', 'transport', 'probe', 'binary', 'sid', 'pingInterval', 'pingTimeout', 'maxPayload', 'upgrades', 'error'],
+  'socketio-packet': ['type', 'namespace', 'event', 'ackId', 'attachments', 'sid', 'message', 'error'],
+  'sse-event': ['event', 'id', 'retry', 'hasRetry', 'comment', 'dataLines', 'dispatched', 'complete'],
 };
 
 interface LessonJson {
@@ -86,7 +105,32 @@ function checkProblems(check: Record<string, unknown>): string[] {
     if (s.response !== undefined) responseMatch(`${where}.response`, s.response);
   };
 
+  const messageMatch = (where: string, match: unknown) => {
+    onlyKeys(where, match, ['layer', 'dir', 'fields']);
+    const m = (match ?? {}) as Record<string, unknown>;
+    if (typeof m.layer !== 'string' || m.layer === '') return problems.push(`${where}.layer is required`);
+    if (m.dir !== undefined && m.dir !== 'in' && m.dir !== 'out') problems.push(`${where}.dir must be "in" or "out"`);
+    if (m.fields === undefined) return;
+    if (typeof m.fields !== 'object' || m.fields === null || Array.isArray(m.fields)) return problems.push(`${where}.fields must be an object`);
+    const known = MESSAGE_FIELDS[m.layer];
+    for (const [name, value] of Object.entries(m.fields)) {
+      if (known && !known.includes(name)) problems.push(`${where}.fields.${name}: layer ${m.layer} has no such field (it has ${known.join(', ')})`);
+      if (!['string', 'number', 'boolean'].includes(typeof value)) problems.push(`${where}.fields.${name} must be a string, number or boolean`);
+      if (typeof value === 'string' && value.length > 1 && value.startsWith('/') && value.endsWith('/')) regex(`${where}.fields.${name}`, value.slice(1, -1));
+    }
+  };
+
   switch (check.type) {
+    case 'message':
+      onlyKeys('check', check, ['type', 'match', 'count']);
+      messageMatch('check.match', check.match);
+      if (check.count !== undefined && !(Number.isInteger(check.count) && (check.count as number) >= 1)) problems.push('check.count must be a whole number from 1');
+      break;
+    case 'message-sequence':
+      onlyKeys('check', check, ['type', 'steps']);
+      if (!Array.isArray(check.steps) || check.steps.length < 2) problems.push('check.steps must list at least two steps');
+      else check.steps.forEach((s, i) => messageMatch(`check.steps.${i}`, s));
+      break;
     case 'exchange':
       onlyKeys('check', check, ['type', 'request', 'response']);
       step('check', { request: check.request, response: check.response });
@@ -169,8 +213,14 @@ describe.each(lessonDirs)('lesson %s', (dir) => {
     expect(Object.keys(lesson.exercises).length).toBeGreaterThan(0);
   });
 
-  it.each(Object.entries(lesson.cells))('cell %s is an .http request to the API', (_id, cell) => {
-    expect(cell.kind).toBe('http');
+  const httpCells = Object.entries(lesson.cells).filter(([, cell]) => cell.kind === 'http');
+  const otherCells = Object.entries(lesson.cells).filter(([, cell]) => REALTIME_CONSOLE_KINDS.includes(cell.kind));
+
+  it('uses only known cell kinds', () => {
+    for (const cell of Object.values(lesson.cells)) expect(isCellKind(cell.kind), `kind ${cell.kind}`).toBe(true);
+  });
+
+  for (const [id, cell] of httpCells) it(`http cell ${id} is a request to the API`, () => {
     const file = join(LESSONS_ROOT, dir, cell.file);
     expect(existsSync(file), `${cell.file} exists`).toBe(true);
     // The editor's own parser and fetch planner: what a student runs is what is checked here.
@@ -178,13 +228,29 @@ describe.each(lessonDirs)('lesson %s', (dir) => {
     if (!parsed.ok) throw new Error(`${cell.file} does not parse: ${parsed.error.code} on line ${parsed.error.line}`);
     const { request } = parsed;
     expect(METHODS.has(request.method), `method ${request.method}`).toBe(true);
-    expect(request.target).toMatch(/^\/api\//);
+    // the REST API, gRPC's REST transcoding (/v1/…), or a Connect call (/package.Service/Method)
+    expect(request.target).toMatch(/^\/(api\/|v1\/|[a-z_][\w.]*\.[A-Z]\w*\/[A-Z]\w*$)/);
     const planned = planFetch(request, 'http://127.0.0.1:8080');
     if (!planned.ok) throw new Error(`${cell.file} cannot be sent from a page: ${planned.blocker.code}`);
     expect(planned.plan.dropped, 'headers the browser would not send').toEqual([]);
     const contentType = request.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value ?? '';
     if (/json/.test(contentType)) expect(() => JSON.parse(request.body ?? '')).not.toThrow();
     if (['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method)) expect(request.body).toBeNull();
+  });
+
+  for (const [id, cell] of otherCells) it(`console cell ${id} has a well-formed file for its kind`, () => {
+    expect(isCellKind(cell.kind), `kind ${cell.kind}`).toBe(true);
+    const format = CELL_FILE_FORMATS[cell.kind as keyof typeof CELL_FILE_FORMATS];
+    expect(format, `kind ${cell.kind} has a cell file format`).toBeDefined();
+    expect(cell.file.endsWith(format!.suffix), `${cell.file} ends with ${format!.suffix}`).toBe(true);
+    const file = join(LESSONS_ROOT, dir, cell.file);
+    expect(existsSync(file), `${cell.file} exists`).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    expect(format!.problems(text)).toEqual([]);
+    // Where each console connects: the endpoints the realtime servers serve.
+    const url = cellEndpoint(cell.kind, text);
+    const endpoint = { websocket: /^\/(ws\/|socket\.io\/)/, socketio: /^\/$|^\/[a-z]/, sse: /^\/api\/v1\/events$/, longpoll: /^\/api\/v1\/poll$/ }[cell.kind];
+    expect(url).toMatch(endpoint!);
   });
 
   it.each(Object.entries(lesson.exercises))('exercise %s uses only known check types and fields', (_id, exercise) => {
@@ -210,6 +276,20 @@ describe.each(lessonDirs)('lesson %s', (dir) => {
   });
 });
 
+/** The URL (or, for Socket.IO, the namespace) a console cell connects to. */
+function cellEndpoint(kind: string, text: string): string {
+  const parsed =
+    kind === 'websocket'
+      ? parseWebSocketCell(text)
+      : kind === 'socketio'
+        ? parseSocketIoCell(text)
+        : kind === 'sse'
+          ? parseSseCell(text)
+          : parseLongPollCell(text);
+  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  return 'namespace' in parsed.config ? parsed.config.namespace : parsed.config.url;
+}
+
 describe('the content checker itself', () => {
   it('rejects what the contract does not allow', () => {
     expect(checkProblems({ type: 'exchange', request: { path: '^/api/(' }, response: { status: 200 } })).toHaveLength(1);
@@ -219,6 +299,19 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'answer', exchange: { request: {} }, expect: { from: 'status-text' } })).toHaveLength(1);
     expect(checkProblems({ type: 'sequence', steps: [{ request: {}, response: {} }] })).toHaveLength(1);
     expect(checkProblems({ type: 'telepathy' })).toEqual(['unknown check type "telepathy"']);
+    expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } } })).toEqual([]);
+    expect(checkProblems({ type: 'message', match: { layer: 'sse-event', fields: { eventType: 'user.created' } } })).toHaveLength(1);
+    expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'up' } })).toEqual(['check.match.dir must be "in" or "out"']);
+    expect(checkProblems({ type: 'message-sequence', steps: [{ layer: 'socketio-packet', fields: { ackId: '/^(\\d+$/' } }, { layer: 'socketio-packet' }] })).toHaveLength(1);
+  });
+
+  it('rejects malformed console cell files with a clear reason', () => {
+    expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "/ws/echo", "presets": [{ "hex": "0g" }] }')).toEqual(['presets.0.hex "0g" is not bytes in hex (not-hex)']);
+    expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "ws://elsewhere/" }')[0]).toMatch(/must start with a single "\/"/);
+    expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "/ws/echo", ')[0]).toMatch(/^not valid JSON/);
+    expect(CELL_FILE_FORMATS.socketio!.problems('{ "namespace": "admin", "transports": ["smoke"], "presets": [{ "event": "connect" }] }')).toHaveLength(3);
+    expect(CELL_FILE_FORMATS.sse!.problems('{ "url": "/api/v1/events", "retry": 1 }')).toHaveLength(1);
+    expect(CELL_FILE_FORMATS.longpoll!.problems('{ "url": "/api/v1/poll?since=0" }')[0]).toMatch(/must have no query/);
   });
 
   it('finds every lesson folder', () => {

@@ -16,6 +16,8 @@ export interface LessonFolder {
   markdown: Record<Lang, string | null>;
   /** paths relative to the lesson folder, e.g. "cells/create-user.http" */
   cellFiles: string[];
+  /** each cell file's text, by its path in `cellFiles` (the format check reads JSON cells) */
+  cellTexts?: Record<string, string>;
 }
 
 /** Lesson folders are named `<nn>-<slug>`; anything else under lessons/ is not a lesson. */
@@ -32,7 +34,7 @@ export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
       const read = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null);
       const cellsDir = join(dir, 'cells');
       const cellFiles = existsSync(cellsDir)
-        ? readdirSync(cellsDir).filter((name) => name.endsWith('.http')).map((name) => `cells/${name}`)
+        ? readdirSync(cellsDir, { withFileTypes: true }).filter((file) => file.isFile()).map((file) => `cells/${file.name}`)
         : [];
       return {
         folder,
@@ -41,6 +43,7 @@ export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
         lessonJson: read('lesson.json'),
         markdown: { en: read('en.md'), ru: read('ru.md') },
         cellFiles,
+        cellTexts: Object.fromEntries(cellFiles.map((file) => [file, readFileSync(join(dir, file), 'utf8')])),
       };
     });
 }

@@ -1,7 +1,7 @@
 import type { LessonFolder } from './lesson-files.ts';
 import { headingsOf, splitLessonDirectives } from './lesson-directives.ts';
 import type { LessonJson } from './lesson-types.ts';
-import { isCellKind } from './cell-kinds.ts';
+import { CELL_FILE_FORMATS, isCellKind } from './cell-kinds.ts';
 
 const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence'];
 
@@ -22,6 +22,10 @@ export function lessonFormatProblems(lesson: LessonFolder): string[] {
   for (const [id, cell] of Object.entries(cells)) {
     if (!isCellKind(cell.kind)) problems.push(`${where}/lesson.json: cell "${id}" has unknown kind "${cell.kind}"`);
     if (!lesson.cellFiles.includes(cell.file)) problems.push(`${where}/lesson.json: cell "${id}" points to missing file ${cell.file}`);
+    const format = isCellKind(cell.kind) ? CELL_FILE_FORMATS[cell.kind] : undefined;
+    if (format && !cell.file.endsWith(format.suffix)) problems.push(`${where}/lesson.json: cell "${id}" of kind ${cell.kind} must be a ${format.suffix} file, not ${cell.file}`);
+    const text = lesson.cellTexts?.[cell.file];
+    if (format && text !== undefined) for (const problem of format.problems(text)) problems.push(`${where}/${cell.file}: ${problem}`);
   }
   for (const [id, exercise] of Object.entries(exercises)) {
     if (exercise.cell !== undefined && !(exercise.cell in cells)) {

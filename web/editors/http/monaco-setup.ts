@@ -1,5 +1,9 @@
 // Loaded only through a dynamic import: Monaco is megabytes, the lesson text must not wait for it.
 import * as monaco from 'monaco-editor/editor/editor.api';
+// editor.api is the bare editor; the suggestion list and the hover box (used by the GraphQL
+// cells) are contributions that must be loaded before the first editor starts Monaco's services.
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+import 'monaco-editor/editor/contrib/hover/browser/hoverContribution';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 
 self.MonacoEnvironment = {

@@ -1,0 +1,265 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+// A failed test leaves its page open; close every context so the next test starts alone.
+afterEach(async () => {
+  for (const context of browser?.contexts() ?? []) await context.close();
+});
+
+const LIVE = { timeout: 15_000 };
+
+function cell(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
+}
+
+function inspectorNode(page: Page, kind: string, text?: string): Locator {
+  const nodes = page.locator(`[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="${kind}"]`);
+  return (text ? nodes.filter({ hasText: text }) : nodes).first();
+}
+
+function editorText(page: Page, cellId: string): Promise<string> {
+  return page.evaluate((id) => (window as unknown as { __wirelabEditors: Map<string, { getValue(): string }> }).__wirelabEditors.get(id)!.getValue(), cellId);
+}
+
+async function setCellText(page: Page, cellId: string, text: string): Promise<void> {
+  await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has(id), cellId);
+  await page.evaluate(
+    ([id, value]) => (window as unknown as { __wirelabEditors: Map<string, { setValue(v: string): void }> }).__wirelabEditors.get(id)!.setValue(value),
+    [cellId, text] as const,
+  );
+}
+
+describe('the GraphQL lesson', () => {
+  it('completes a field from the schema, runs the query, and decodes it in the inspector', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/graphql`);
+    const first = cell(page, 'first-query');
+    const editor = first.locator('[data-testid="graphql-editor-ready"]');
+    await editor.waitFor(LIVE);
+
+    // The schema explorer lists what introspection returned: the schema is loaded.
+    await first.locator('[data-testid="graphql-docs"]').click();
+    await first.locator('[data-testid="graphql-docs-type"]', { hasText: 'Query' }).first().click();
+    await expect.poll(() => first.locator('[data-testid="graphql-docs-field"][data-field="user"]').textContent(), LIVE).toContain('user(id: ID!): User');
+
+    // Type the start of a field and take the completion the language service offers.
+    await setCellText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    em');
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+Space');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'email' }).first();
+    await suggestion.waitFor(LIVE);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editorText(page, 'first-query')).toMatch(/^\s*email$/m);
+    // Close any list that opened again, so Enter makes a new line.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('}');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('}');
+    // The document is complete now: the squiggle of the unfinished one goes away.
+    await expect.poll(() => first.locator('.squiggly-error').count(), LIVE).toBe(0);
+
+    await first.locator('[data-testid="cell-run"]').click();
+    const data = first.locator('[data-testid="graphql-data"]');
+    await expect.poll(() => data.textContent(), LIVE).toContain('ada@example.com');
+    expect(await first.locator('[data-testid="graphql-source"]').textContent()).toMatch(/Sent: POST \/graphql/);
+    expect(await first.locator('[data-testid="graphql-extensions"]').textContent()).toMatch(/storageQueries/);
+
+    // The inspector holds the captured request: the GraphQL document inside the JSON body, down to the field.
+    const request = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'user{name email' }).last();
+    await request.waitFor(LIVE);
+    await request.click();
+    for (const kind of ['graphql-query', 'graphql-document', 'graphql-operation']) await inspectorNode(page, kind).click();
+    await inspectorNode(page, 'graphql-field', 'user(id: 1)').click();
+    const email = inspectorNode(page, 'graphql-field', 'email');
+    await email.hover();
+    const lit = page.locator('[data-testid="inspector"] [data-testid="insp-hex-byte"][data-highlighted="true"]');
+    await expect.poll(() => lit.count(), LIVE).toBe('email'.length);
+
+    // Only name and email were asked for: the exercise sees it in the same captured traffic.
+    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="name-and-email"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('answers a repeated cache-first query from urql’s cache without a request', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/graphql`);
+    const cached = cell(page, 'cached-user');
+    await cached.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('network');
+    await cached.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('cache');
+    // A mutation that returns a User makes urql drop every cached result holding a User.
+    const rename = cell(page, 'rename-user');
+    await rename.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => rename.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('Grace B. Hopper');
+    await cached.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cached.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('Grace B. Hopper');
+    expect(await cached.locator('[data-testid="graphql-result"]').getAttribute('data-source')).toBe('network');
+    await cached.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('cache');
+    await cached.locator('[data-testid="graphql-policy"]').selectOption('network-only');
+    await cached.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('network');
+    await page.context().close();
+  });
+
+  it('receives a post created over REST on a GraphQL subscription (in Russian)', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/graphql`);
+    const subscription = cell(page, 'post-added');
+    await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    expect(await subscription.locator('[data-testid="cell-run"]').textContent()).toContain('Подписаться');
+
+    // The server says when the subscription is live: only then is the event created.
+    const started = once(server.app.graphqlSubscriptions, 'started');
+    await subscription.locator('[data-testid="cell-run"]').click();
+    await started;
+    expect(await subscription.locator('[data-testid="graphql-subscription"]').getAttribute('data-status')).toBe('active');
+
+    const rest = cell(page, 'create-post-rest');
+    await rest.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => rest.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    const event = subscription.locator('[data-testid="graphql-event"]').first();
+    await expect.poll(() => event.textContent(), LIVE).toContain('Hello from REST');
+
+    // The same event as the server sent it: a graphql-ws "next" message inside a WebSocket frame.
+    const next = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-ws"][data-dir="out"]', { hasText: 'next' }).last();
+    await next.waitFor(LIVE);
+    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="receive-post"]').getAttribute('data-state'), LIVE).toBe('passed');
+
+    const ended = once(server.app.graphqlSubscriptions, 'ended');
+    await subscription.locator('[data-testid="cell-stop"]').click();
+    await ended;
+    expect(await subscription.locator('[data-testid="graphql-subscription"]').getAttribute('data-status')).toBe('ended');
+    await page.context().close();
+  });
+
+  it('shows N+1 in the cost report, then batching brings it down to 2 (exercises checked on that traffic)', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/graphql`);
+    const users = cell(page, 'users-with-posts');
+    const extensions = users.locator('[data-testid="graphql-extensions"]');
+    expect(await users.locator('[data-testid="graphql-batching"]').isChecked()).toBe(false);
+    await users.locator('[data-testid="graphql-policy"]').selectOption('network-only');
+    await users.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*false/);
+    const naive = Number(/storageQueries\s*(\d+)/.exec((await extensions.textContent())!)![1]);
+    expect(naive).toBeGreaterThan(2);
+
+    // The answer exercise compares the typed number with the captured response.
+    const count = page.locator('[data-testid="exercise"][data-exercise-id="count-n-plus-one"]');
+    await count.locator('[data-testid="exercise-answer"]').fill(String(naive));
+    await count.locator('[data-testid="exercise-answer"]').press('Enter');
+    await expect.poll(() => count.getAttribute('data-state'), LIVE).toBe('passed');
+
+    await users.locator('[data-testid="graphql-batching"]').check();
+    await users.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*true/);
+    expect(await extensions.textContent()).toMatch(/storageQueries\s*2(?!\d)/);
+    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('a query that is too deep is refused with the error in the page’s language', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/graphql`);
+    const deep = cell(page, 'too-deep');
+    await deep.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    const text = await editorText(page, 'too-deep');
+    // one more author { posts { … } } pair inside the innermost posts
+    await setCellText(page, 'too-deep', text.replace('title', 'author { posts(first: 1) { title } }'));
+    await deep.locator('[data-testid="cell-run"]').click();
+    const error = deep.locator('[data-testid="graphql-error"]').first();
+    await expect.poll(() => error.getAttribute('data-code'), LIVE).toBe('QUERY_TOO_DEEP');
+    // The server's Russian text (extensions.localized.ru) first, its English message beside it.
+    const message = (await error.locator('.graphql-error-message').textContent())!;
+    expect(message).toMatch(/[а-яё]/i);
+    expect(message).toContain('9');
+    expect(await error.locator('.graphql-error-original').textContent()).toMatch(/nested 9 levels/);
+    expect(await deep.locator('[data-testid="graphql-status"]').textContent()).toBe('400');
+    const exercise = page.locator('[data-testid="exercise"][data-exercise-id="too-deep"]');
+    await exercise.locator('[data-testid="exercise-answer"]').fill('9');
+    await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
+    await expect.poll(() => exercise.getAttribute('data-state'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('GET puts the query in the URL and the second run is revalidated with a 304', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/graphql`);
+    const cached = cell(page, 'cached-user');
+    await cached.locator('[data-testid="graphql-method"]').selectOption('GET');
+    await cached.locator('[data-testid="graphql-policy"]').selectOption('network-only');
+    await cached.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cached.locator('[data-testid="graphql-source"]').textContent(), LIVE).toMatch(/Sent: GET \/graphql\?query=/);
+    await cached.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cached.locator('[data-testid="graphql-revalidated"]').textContent(), LIVE).toMatch(/answered 304, the page got 200/);
+    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="etag-304"]').getAttribute('data-state'), LIVE).toBe('passed');
+    // The operation in the query string is decoded too.
+    await page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'GET · query CachedUser' }).last().waitFor(LIVE);
+    await page.context().close();
+  });
+
+  it('subscribes with the legacy graphql-ws subprotocol too', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/graphql`);
+    const subscription = cell(page, 'post-added');
+    await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    await subscription.locator('[data-testid="graphql-protocol"]').selectOption('graphql-ws');
+    const started = once(server.app.graphqlSubscriptions, 'started');
+    await subscription.locator('[data-testid="cell-run"]').click();
+    await started;
+    const mutation = cell(page, 'create-post');
+    await mutation.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => mutation.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('createPost');
+    await expect.poll(() => subscription.locator('[data-testid="graphql-event"]').first().textContent(), LIVE).toContain('Hello from GraphQL');
+    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="legacy-protocol"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="create-post"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await subscription.locator('[data-testid="cell-stop"]').click();
+    await page.context().close();
+  });
+
+  it('hover shows a field’s description; the operation picker sends only the chosen operation and its fragment', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/graphql`);
+    const fragments = cell(page, 'fragments');
+    const editor = fragments.locator('[data-testid="graphql-editor-ready"]').first();
+    await editor.waitFor(LIVE);
+    await fragments.locator('[data-testid="graphql-docs"]').click();
+    await fragments.locator('[data-testid="graphql-docs-type"]').first().waitFor(LIVE);
+
+    // A field whose schema has a description: the hover box shows it.
+    await setCellText(page, 'fragments', '{ user(id: 1) { version } }');
+    await expect.poll(() => editor.locator('.view-line span', { hasText: 'version' }).count(), LIVE).toBeGreaterThan(0);
+    await editor.locator('.view-line span', { hasText: 'version' }).last().hover();
+    await expect.poll(async () => (await page.locator('.monaco-hover-content').allTextContents()).join(' '), LIVE).toContain('Bumped on every change');
+
+    await setCellText(page, 'fragments', readFileSync(new URL('../../lessons/10-graphql/cells/fragments.graphql', import.meta.url), 'utf8'));
+    await fragments.locator('[data-testid="graphql-operation"]').selectOption({ label: 'query PostWithAuthor' });
+    await fragments.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => fragments.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('"author"');
+    const sent = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'PostWithAuthor' }).last();
+    await sent.waitFor(LIVE);
+    expect(await sent.textContent()).not.toContain('TwoUsers');
+    await page.context().close();
+  });
+});

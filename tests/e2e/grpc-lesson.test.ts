@@ -1,0 +1,111 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+
+// The gRPC lesson in real Chromium against the real server: calls over Connect and gRPC-Web from
+// the page, a server stream cancelled mid-way, a deadline, and the exercises that read the bytes.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const LIVE = { timeout: 15_000 };
+
+function cell(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
+}
+
+function exerciseState(page: Page, id: string): Promise<string | null> {
+  return page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`).getAttribute('data-state');
+}
+
+async function run(page: Page, id: string): Promise<Locator> {
+  const target = cell(page, id);
+  await target.locator('[data-testid="cell-run"]').click();
+  return target;
+}
+
+describe('the gRPC lesson', () => {
+  it('calls GetUser over Connect JSON and over gRPC-Web, and the gRPC-Web message is decoded from the bytes', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/grpc`);
+
+    const connect = await run(page, 'get-user');
+    await expect.poll(() => connect.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    expect(await connect.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Ada Lovelace');
+
+    const grpcWeb = await run(page, 'get-user-grpc-web');
+    await expect.poll(() => grpcWeb.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    expect(await grpcWeb.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Alan Turing');
+    await expect.poll(() => exerciseState(page, 'grpc-web-message'), LIVE).toBe('passed');
+
+    // The response's length-prefixed message, decoded from the captured bytes of that very call.
+    await grpcWeb.locator('[data-testid="grpc-show-bytes"]').click();
+    const response = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-message"][data-dir="out"]');
+    await expect.poll(() => response.first().textContent(), LIVE).toMatch(/GetUserResponse/);
+    await response.first().click();
+    const tree = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]');
+    await expect.poll(() => tree.allTextContents(), LIVE).toEqual(expect.arrayContaining([expect.stringMatching(/GetUserResponse/)]));
+    await page.context().close();
+  });
+
+  it('streams ticks live, cancels them, and the server recorded the cancellation', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/grpc`);
+    const ticks = await run(page, 'ticks');
+    await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(2);
+    await ticks.locator('[data-testid="grpc-cancel"]').click();
+    await expect.poll(() => ticks.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/CANCELED|CANCELLED/);
+    const received = await ticks.locator('[data-testid="grpc-message"]').count();
+    expect(received).toBeLessThan(30);
+
+    const recent = await run(page, 'recent-calls');
+    await expect.poll(() => recent.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => exerciseState(page, 'cancel-stream'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('hits a deadline and, in Russian, reads NOT_FOUND with its details', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/grpc`);
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+
+    const slow = await run(page, 'slow');
+    await expect.poll(() => slow.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/DEADLINE_EXCEEDED/);
+    await expect.poll(() => exerciseState(page, 'hit-deadline'), LIVE).toBe('passed');
+
+    const missing = await run(page, 'missing-user');
+    await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+    expect(await missing.locator('[data-testid="grpc-details"]').textContent()).toMatch(/ErrorInfo/);
+    await page.context().close();
+  });
+
+  it('drives a bidirectional Chat through the server-side runner, step by step, over native gRPC', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/grpc`);
+    const chat = cell(page, 'chat');
+    // fetch cannot stream a request body, so the page says so and offers the runner instead.
+    await expect.poll(() => chat.locator('[data-testid="grpc-runner-note"]').isVisible(), LIVE).toBe(true);
+    await chat.locator('[data-testid="grpc-start"]').click();
+    await expect.poll(() => chat.locator('[data-testid="grpc-send"]').isEnabled(), LIVE).toBe(true);
+    await chat.locator('[data-testid="grpc-send"]').click();
+    await chat.locator('[data-testid="grpc-send"]').click();
+    await expect.poll(() => chat.locator('[data-testid="grpc-event-sent"]').count(), LIVE).toBe(2);
+    await chat.locator('[data-testid="grpc-half-close"]').click();
+    await expect.poll(() => chat.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    expect(await chat.locator('[data-testid="grpc-message"]').count()).toBeGreaterThanOrEqual(1);
+    // The runner's own h2c connection belongs to this session: its request messages are in the capture.
+    await expect.poll(() => exerciseState(page, 'bidi-chat'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,256 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+
+// The four realtime consoles in real Chromium against the real server: each one connects, shows
+// live messages, and links a logged message to its decoded bytes in the inspector.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const LIVE = { timeout: 15_000 };
+
+function cell(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
+}
+
+/** The inspector's selected message row, once a log link put it there. */
+function selectedMessage(page: Page): Locator {
+  return page.locator('[data-testid="inspector"] [data-testid="insp-message"][aria-pressed="true"]');
+}
+
+/** The lesson's exercise card: it checks the traffic the console really produced. */
+function exerciseState(page: Page, id: string): Promise<string | null> {
+  return page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`).getAttribute('data-state');
+}
+
+function treeNode(page: Page, kind: string): Locator {
+  return page.locator(`[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="${kind}"]`).first();
+}
+
+async function setHttpCell(page: Page, cellId: string, text: string): Promise<void> {
+  await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has(id), cellId);
+  await page.evaluate(
+    ([id, value]) => (window as unknown as { __wirelabEditors: Map<string, { setValue(v: string): void }> }).__wirelabEditors.get(id)!.setValue(value),
+    [cellId, text] as const,
+  );
+}
+
+async function createUser(page: Page, cellId: string, email: string): Promise<void> {
+  await setHttpCell(page, cellId, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email })}\n`);
+  await cell(page, cellId).locator('[data-testid="cell-run"]').click();
+  await expect.poll(() => cell(page, cellId).locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+}
+
+describe('the WebSocket console', () => {
+  it('connects, echoes a text and a binary message, and shows the masked client frame in the inspector', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/websockets`);
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+
+    await echo.locator('[data-testid="ws-message"]').fill('hello');
+    await echo.locator('[data-testid="ws-send"]').click();
+    const received = echo.locator('[data-testid="rt-log-entry"][data-kind="received"]');
+    await expect.poll(() => received.first().textContent(), LIVE).toContain('hello');
+
+    // The preset "01 02 ff" goes out as a binary frame and comes back as one.
+    await echo.locator('[data-testid="ws-preset"]', { hasText: 'hex 01 02 ff' }).click();
+    await expect.poll(() => received.nth(1).textContent(), LIVE).toContain('01 02 ff');
+    await expect.poll(() => exerciseState(page, 'send-binary'), LIVE).toBe('passed');
+
+    // The sent "hello" links to its frame: client to server, masked, opcode 0x1.
+    await echo.locator('[data-testid="rt-log-entry"][data-kind="sent"]').first().locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('ws-frame');
+    expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
+    expect(await selectedMessage(page).textContent()).toMatch(/text · 5 B · masked/);
+    // Byte 0 is 1000 0001: FIN set, opcode 0x1 (text); opened, it names the opcode.
+    const firstByte = treeNode(page, 'ws-header-byte');
+    await expect.poll(() => firstByte.textContent()).toContain('1000 0001');
+    await firstByte.click();
+    await expect.poll(() => treeNode(page, 'ws-opcode').textContent()).toContain('0x1 text');
+    await expect.poll(() => treeNode(page, 'ws-masking-key').isVisible()).toBe(true);
+
+    // Closing with a code the page may send: both close frames, the code in the log.
+    await echo.locator('[data-testid="ws-close-code"]').fill('4000');
+    await echo.locator('[data-testid="ws-close-reason"]').fill('done');
+    await echo.locator('[data-testid="ws-close"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('4000');
+    await page.context().close();
+  });
+
+  it('offers a subprotocol and shows the one the server chose', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/websockets`);
+    const chat = cell(page, 'chat');
+    expect(await chat.locator('[data-testid="ws-subprotocols"]').inputValue()).toBe('wirelab.chat.v1');
+    await chat.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => chat.locator('[data-testid="rt-log-entry"][data-event="open"]').textContent(), LIVE).toContain('subprotocol wirelab.chat.v1');
+    await expect.poll(() => exerciseState(page, 'negotiate-subprotocol'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('refuses a close code a page may not send, and says why', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/websockets`);
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await echo.locator('[data-testid="ws-close-code"]').fill('1009');
+    await echo.locator('[data-testid="ws-close"]').click();
+    await expect.poll(() => echo.getByRole('alert').textContent()).toMatch(/1009.*1000 и 3000–4999/);
+    expect(await echo.locator('[data-testid="ws-state"]').getAttribute('data-state')).toBe('OPEN');
+
+    // Отключиться: a close frame without a code, the server answers in kind, the page is told 1005.
+    await echo.locator('[data-testid="ws-disconnect"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('1005');
+    await expect.poll(() => exerciseState(page, 'client-close'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
+
+describe('the Socket.IO console', () => {
+  it('connects over polling, upgrades to websocket, and an emit with an ack gets its reply', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/socket-io`);
+    const lobby = cell(page, 'lobby');
+    await lobby.locator('[data-testid="sio-connect"]').click();
+    await expect.poll(() => lobby.locator('[data-testid="sio-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await expect.poll(() => lobby.locator('[data-testid="sio-transport"]').getAttribute('data-transport'), LIVE).toBe('websocket');
+
+    // The Engine.IO open packet, decoded from the first polling response.
+    await lobby.locator('[data-testid="rt-log-entry"][data-event="open"] [data-testid="rt-log-link"]').first().click();
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('engineio-packet');
+    expect(await selectedMessage(page).textContent()).toMatch(/open · sid /);
+
+    await lobby.locator('[data-testid="sio-preset"]', { hasText: 'chat:join' }).click();
+    const ack = lobby.locator('[data-testid="rt-log-entry"][data-event="ack"]');
+    await ack.waitFor(LIVE);
+    await ack.locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('socketio-packet');
+    expect(await selectedMessage(page).getAttribute('data-dir')).toBe('out');
+    // Both need the client's masked WebSocket frames exactly as they crossed the wire.
+    await expect.poll(() => exerciseState(page, 'get-ack'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseState(page, 'find-probe'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('connects over websocket only, without polling first', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/socket-io`);
+    const direct = cell(page, 'websocket-only');
+    await direct.locator('[data-testid="sio-connect"]').click();
+    await expect.poll(() => direct.locator('[data-testid="sio-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    expect(await direct.locator('[data-testid="sio-transport"]').getAttribute('data-transport')).toBe('websocket');
+    await expect.poll(() => exerciseState(page, 'skip-polling'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('shows the server’s refusal when auth is missing', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/socket-io`);
+    const anonymous = cell(page, 'anonymous');
+    await anonymous.locator('[data-testid="sio-connect"]').click();
+    await anonymous.locator('[data-testid="rt-log-entry"][data-event="connect_error"]').waitFor(LIVE);
+    expect(await anonymous.locator('[data-testid="sio-state"]').getAttribute('data-state')).toBe('closed');
+    await page.context().close();
+  });
+});
+
+describe('the SSE console', () => {
+  it('receives the user.created event of a REST change and shows the decoded event', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/server-sent-events`);
+    const events = cell(page, 'events');
+    await events.locator('[data-testid="sse-connect"]').click();
+    await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+
+    await createUser(page, 'create-user', `grace-${Date.now()}@example.com`);
+    const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
+    await created.waitFor(LIVE);
+    expect(await created.textContent()).toContain('Grace Hopper');
+
+    await created.locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('sse-event');
+    expect(await selectedMessage(page).textContent()).toMatch(/user\.created · id \d+/);
+    const eventField = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="sse-field"]', { hasText: 'user.created' });
+    await eventField.first().waitFor(LIVE);
+    await page.context().close();
+  });
+
+  it('shows every line with the fetch client, the heartbeat comment included', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/server-sent-events`);
+    const events = cell(page, 'events');
+    await events.locator('[data-testid="sse-client"]').selectOption('fetch');
+    await events.locator('[data-testid="sse-url"]').fill('/api/v1/events?heartbeat=1');
+    await events.locator('[data-testid="sse-connect"]').click();
+    const comment = events.locator('[data-testid="rt-log-entry"][data-event="comment"]');
+    await comment.first().waitFor(LIVE);
+    expect(await comment.first().textContent()).toContain(': keep-alive');
+    expect(await events.locator('[data-testid="rt-log-entry"]', { hasText: 'retry: 3000' }).count()).toBe(1);
+    await expect.poll(() => exerciseState(page, 'heartbeat-comment'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('resumes with Last-Event-ID and gets the event it missed', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/server-sent-events`);
+    const events = cell(page, 'events');
+    await events.locator('[data-testid="sse-connect"]').click();
+    await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await createUser(page, 'create-user', `first-${Date.now()}@example.com`);
+    await events.locator('[data-testid="rt-log-entry"][data-event="user.created"]').first().waitFor(LIVE);
+
+    await events.locator('[data-testid="sse-disconnect"]').click();
+    const missed = `missed-${Date.now()}@example.com`;
+    await createUser(page, 'create-user', missed);
+    await events.locator('[data-testid="sse-resume"]').click();
+    const replayed = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]', { hasText: missed });
+    await replayed.waitFor(LIVE);
+    await expect.poll(() => exerciseState(page, 'resume'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
+
+describe('the long polling console', () => {
+  it('holds a poll until a REST change answers it, and shows the hold on the wire', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/long-polling`);
+    const poll = cell(page, 'poll');
+    // A short hold, so that an empty answer comes soon too.
+    await poll.locator('[data-testid="poll-hold"]').fill('2');
+    await poll.locator('[data-testid="poll-start"]').click();
+    await poll.locator('[data-testid="poll-row"][data-status="204"]').first().waitFor(LIVE);
+    await expect.poll(() => exerciseState(page, 'wait-out'), LIVE).toBe('passed');
+    // Wait until a poll is being held, then answer it with a change.
+    const waiting = poll.locator('[data-testid="poll-row"][data-outcome="waiting"]');
+    await waiting.first().waitFor(LIVE);
+
+    await createUser(page, 'create-user', `dorothy-${Date.now()}@example.com`);
+    const answered = poll.locator('[data-testid="poll-row"][data-status="200"]', { hasText: 'user.created' });
+    await answered.first().waitFor(LIVE);
+    await expect.poll(() => answered.first().locator('[data-testid="poll-held"]').textContent(), LIVE).toMatch(/^\d+ ms$/);
+    await expect.poll(() => exerciseState(page, 'held-then-answered'), LIVE).toBe('passed');
+
+    await answered.first().locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]').textContent(), LIVE).toContain('/api/v1/poll');
+    await poll.locator('[data-testid="poll-stop"]').click();
+    await expect.poll(() => poll.locator('[data-testid="poll-state"]').getAttribute('data-state'), LIVE).toBe('idle');
+    await page.context().close();
+  });
+});

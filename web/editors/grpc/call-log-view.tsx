@@ -1,0 +1,108 @@
+import { useLang, useStrings } from '../../app/lang-context.ts';
+import type { CallEvent, CallLog, HeaderPairs } from './call-log.ts';
+import { detailHeadline } from './grpc-status.ts';
+import { grpcEditorStrings } from './strings.ts';
+
+/** A call as it happened: headers, each message the moment it arrived, then trailers and status. */
+export function CallLogView({ log }: { log: CallLog }) {
+  const t = useStrings(grpcEditorStrings);
+  return (
+    <div className="grpc-call-log" data-testid="grpc-call-log" aria-live="polite" data-done={log.done ? 'true' : 'false'}>
+      {log.droppedMessages > 0 && <p className="cell-message">{t.droppedMessages(log.droppedMessages)}</p>}
+      <ol className="grpc-events">
+        {log.events.map((event, index) => (
+          <li key={index} className={`grpc-event grpc-event-${event.kind}`} data-testid={`grpc-event-${event.kind}`}>
+            <span className="grpc-event-time">
+              +{event.at} {t.ms}
+            </span>
+            <EventBody event={event} />
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function EventBody({ event }: { event: CallEvent }) {
+  const t = useStrings(grpcEditorStrings);
+  const lang = useLang();
+  switch (event.kind) {
+    case 'started':
+      return <span>{t.started}</span>;
+    case 'ended':
+      return <span>{t.ended}</span>;
+    case 'sent':
+      return (
+        <div>
+          <strong>{t.sent(event.index)}</strong>
+          {event.message !== undefined && <pre>{JSON.stringify(event.message, null, 2)}</pre>}
+        </div>
+      );
+    case 'headers':
+      return <Headers title={t.headers} pairs={event.headers} />;
+    case 'message':
+      return (
+        <div data-testid="grpc-message">
+          <strong>{t.message(event.index)}</strong>
+          <pre>{JSON.stringify(event.message, null, 2)}</pre>
+        </div>
+      );
+    case 'status': {
+      const { status } = event;
+      return (
+        <div>
+          <p className="grpc-status-line">
+            {t.status}:{' '}
+            <code className={status.code === 0 ? 'grpc-status grpc-status-ok' : 'grpc-status grpc-status-error'} data-testid="grpc-status">
+              {status.code} {status.name}
+            </code>
+            {status.message && <span className="grpc-status-message"> — {status.message}</span>}
+          </p>
+          {status.details.length > 0 && (
+            <div className="grpc-details" data-testid="grpc-details">
+              <strong>{t.details}</strong>
+              <ul>
+                {status.details.map((detail, index) => (
+                  <li key={index}>
+                    <details>
+                      <summary>{detailHeadline(detail)}</summary>
+                      <pre>{'json' in detail ? JSON.stringify(detail.json, null, 2) : detail.base64}</pre>
+                    </details>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <Headers title={t.trailers} pairs={event.trailers} />
+        </div>
+      );
+    }
+    case 'error':
+      return (
+        <p className="cell-message cell-message-error" role="alert">
+          {typeof event.text === 'string' ? event.text : event.text[lang]}
+        </p>
+      );
+  }
+}
+
+function Headers({ title, pairs }: { title: string; pairs: HeaderPairs }) {
+  const t = useStrings(grpcEditorStrings);
+  return (
+    <div className="grpc-headers">
+      <strong>{title}</strong>
+      {pairs.length === 0 ? (
+        <span className="grpc-none"> {t.noHeaders}</span>
+      ) : (
+        <dl>
+          {pairs.map(([name, value], index) => (
+            <div key={index} className="grpc-header-row">
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,162 @@
+import type { JsonValue } from '@bufbuild/protobuf';
+import { grpcCodeName, type CallStatus, type StatusDetail } from './grpc-status.ts';
+
+export type HeaderPairs = Array<[string, string]>;
+export type BilingualText = { en: string; ru: string };
+
+/**
+ * Everything one call showed, in arrival order: what the cell renders, the same for a call made
+ * with fetch (Connect, gRPC-Web) and one made by the server's runner (client and bidi streaming).
+ * `at` is milliseconds since the call started, on the clock that saw the event.
+ */
+export type CallEvent =
+  | { kind: 'started'; at: number }
+  | { kind: 'sent'; index: number; message?: JsonValue; at: number }
+  | { kind: 'ended'; at: number }
+  | { kind: 'headers'; headers: HeaderPairs; at: number }
+  | { kind: 'message'; index: number; message: JsonValue; at: number }
+  | { kind: 'status'; status: CallStatus; trailers: HeaderPairs; at: number }
+  | { kind: 'error'; text: BilingualText | string; at: number };
+
+export interface CallLog {
+  events: CallEvent[];
+  /** true once the status (or an error that ends the call) arrived */
+  done: boolean;
+  /** messages dropped from the front of `events` past `MAX_LOGGED_MESSAGES` */
+  droppedMessages: number;
+}
+
+/** A server stream may send up to 1 000 messages (ListUsers, Ticks); the cell keeps the newest 500. */
+export const MAX_LOGGED_MESSAGES = 500;
+
+export function emptyLog(): CallLog {
+  return { events: [], done: false, droppedMessages: 0 };
+}
+
+export function appendEvent(log: CallLog, event: CallEvent): CallLog {
+  let events = [...log.events, event];
+  let droppedMessages = log.droppedMessages;
+  const messageCount = events.filter((entry) => entry.kind === 'message').length;
+  if (messageCount > MAX_LOGGED_MESSAGES) {
+    const first = events.findIndex((entry) => entry.kind === 'message');
+    events = [...events.slice(0, first), ...events.slice(first + 1)];
+    droppedMessages += 1;
+  }
+  const done = log.done || event.kind === 'status' || event.kind === 'error';
+  return { events, done, droppedMessages };
+}
+
+export function statusOf(log: CallLog): CallStatus | null {
+  const event = log.events.find((entry) => entry.kind === 'status');
+  return event?.kind === 'status' ? event.status : null;
+}
+
+/** Headers in a stable order for display: `Headers` iterates lower-case names, sorted. */
+export function headerPairs(headers: Headers): HeaderPairs {
+  return [...headers.entries()];
+}
+
+// ---- the runner (server/protocols/grpc/README.md, "The runner") ----
+
+export interface RunnerMethod {
+  name: string;
+  path: string;
+  kind: 'unary' | 'server_streaming' | 'client_streaming' | 'bidi_streaming';
+  input: string;
+  output: string;
+}
+
+export type RunnerServerMessage =
+  | { type: 'hello'; session: string; limits: { maxCalls: number; maxMessageBytes: number; idleTimeoutMs: number; maxTimeoutMs: number } }
+  | { type: 'started'; call: string; t: number }
+  | { type: 'sent'; call: string; index: number; t: number }
+  | { type: 'ended'; call: string; t: number }
+  | { type: 'headers'; call: string; headers: Record<string, string>; t: number }
+  | { type: 'message'; call: string; index: number; message: JsonValue; t: number }
+  | {
+      type: 'status';
+      call: string;
+      code: number;
+      name: string;
+      message: string;
+      details: Array<{ type: string; value?: JsonValue; base64?: string }>;
+      trailers: Record<string, string>;
+      durationMs: number;
+      t: number;
+    }
+  | { type: 'error'; call?: string; reason: string; message: BilingualText };
+
+/** A runner message read defensively: null when it is not one the cell understands. */
+export function parseRunnerMessage(raw: string): RunnerServerMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case 'hello':
+      return typeof message.session === 'string' && typeof message.limits === 'object' ? (message as unknown as RunnerServerMessage) : null;
+    case 'started':
+    case 'ended':
+    case 'sent':
+    case 'headers':
+    case 'message':
+    case 'status':
+      return typeof message.call === 'string' && typeof message.t === 'number' ? (message as unknown as RunnerServerMessage) : null;
+    case 'error':
+      return typeof message.reason === 'string' && typeof message.message === 'object' && message.message !== null
+        ? (message as unknown as RunnerServerMessage)
+        : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * One runner message applied to the log of its call. `startedAt` is the server time of the call's
+ * `started` event (null before it), so every later event shows "ms since start" on the server's clock.
+ * `sentMessages` are the request messages the browser handed over, by index, to show beside `sent`.
+ */
+export function applyRunnerMessage(
+  log: CallLog,
+  message: RunnerServerMessage,
+  startedAt: number | null,
+  sentMessages: readonly JsonValue[] = [],
+): { log: CallLog; startedAt: number | null } {
+  if (message.type === 'hello') return { log, startedAt };
+  if (message.type === 'error') {
+    // An error about one message (a request that does not fit the input type, a send after the
+    // end) leaves the call running; one before the call started ends it (README: no status follows).
+    const endsCall = startedAt === null;
+    const event: CallEvent = { kind: 'error', text: message.message, at: 0 };
+    const events = [...log.events, event];
+    return { log: { ...log, events, done: log.done || endsCall }, startedAt };
+  }
+  const zero = startedAt ?? message.t;
+  const at = Math.max(0, message.t - zero);
+  switch (message.type) {
+    case 'started':
+      return { log: appendEvent(log, { kind: 'started', at: 0 }), startedAt: message.t };
+    case 'sent': {
+      const sent = sentMessages[message.index];
+      const event: CallEvent = sent === undefined ? { kind: 'sent', index: message.index, at } : { kind: 'sent', index: message.index, message: sent, at };
+      return { log: appendEvent(log, event), startedAt: zero };
+    }
+    case 'ended':
+      return { log: appendEvent(log, { kind: 'ended', at }), startedAt: zero };
+    case 'headers':
+      return { log: appendEvent(log, { kind: 'headers', headers: Object.entries(message.headers), at }), startedAt: zero };
+    case 'message':
+      return { log: appendEvent(log, { kind: 'message', index: message.index, message: message.message, at }), startedAt: zero };
+    case 'status': {
+      const details: StatusDetail[] = message.details.map((detail) =>
+        detail.value !== undefined ? { type: detail.type, json: detail.value } : { type: detail.type, base64: detail.base64 ?? '' },
+      );
+      const status: CallStatus = { code: message.code, name: message.name || grpcCodeName(message.code), message: message.message, details };
+      return { log: appendEvent(log, { kind: 'status', status, trailers: Object.entries(message.trailers), at }), startedAt: zero };
+    }
+  }
+}

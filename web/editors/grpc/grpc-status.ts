@@ -1,0 +1,95 @@
+import { fromBinary, toJson, type JsonValue, type Registry } from '@bufbuild/protobuf';
+
+/** Canonical gRPC status code names, by number (https://grpc.io/docs/guides/status-codes/). */
+export const GRPC_CODE_NAMES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+] as const;
+
+export function grpcCodeName(code: number): string {
+  return GRPC_CODE_NAMES[code] ?? `CODE_${code}`;
+}
+
+/** One `google.rpc.Status` detail: decoded to protobuf JSON when its type is known, else its bytes. */
+export type StatusDetail = { type: string; json: JsonValue } | { type: string; base64: string };
+
+export interface CallStatus {
+  code: number;
+  name: string;
+  message: string;
+  details: StatusDetail[];
+}
+
+/** The detail shapes a ConnectError carries: received (type + bytes) or built locally (desc + value). */
+type ErrorDetail = { type: string; value: Uint8Array } | { desc: { typeName: string }; value: unknown };
+
+/** What ConnectError tells about a failed call, with every detail decoded that the registry knows. */
+export function statusOfError(error: { code: number; rawMessage: string; details: ErrorDetail[] }, registry: Registry): CallStatus {
+  return {
+    code: error.code,
+    name: grpcCodeName(error.code),
+    message: error.rawMessage,
+    details: error.details.map((detail) => decodeDetail(detail, registry)),
+  };
+}
+
+export function decodeDetail(detail: ErrorDetail, registry: Registry): StatusDetail {
+  if ('desc' in detail) return { type: detail.desc.typeName, json: detail.value as JsonValue };
+  const desc = registry.getMessage(detail.type);
+  if (desc) {
+    try {
+      return { type: detail.type, json: toJson(desc, fromBinary(desc, detail.value), { registry }) };
+    } catch {
+      // bytes that do not parse as the named type: show them as they are
+    }
+  }
+  return { type: detail.type, base64: toBase64(detail.value) };
+}
+
+export const OK_STATUS: CallStatus = { code: 0, name: 'OK', message: '', details: [] };
+
+function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return btoa(text);
+}
+
+/**
+ * The lines a status box shows for a detail, e.g. `ErrorInfo: reason USER_NOT_FOUND`: the reason
+ * or violation a learner should read first, before the full JSON.
+ */
+export function detailHeadline(detail: StatusDetail): string {
+  const shortType = detail.type.replace(/^google\.rpc\./, '');
+  if (!('json' in detail) || detail.json === null || typeof detail.json !== 'object' || Array.isArray(detail.json)) return shortType;
+  const json = detail.json as Record<string, JsonValue>;
+  switch (detail.type) {
+    case 'google.rpc.ErrorInfo':
+      return `${shortType}: ${String(json.reason ?? '')}${json.domain ? ` @ ${String(json.domain)}` : ''}`;
+    case 'google.rpc.BadRequest': {
+      const violations = Array.isArray(json.fieldViolations) ? json.fieldViolations : [];
+      const fields = violations.map((violation) => String((violation as Record<string, JsonValue>).field ?? '?'));
+      return `${shortType}: ${fields.join(', ')}`;
+    }
+    case 'google.rpc.RetryInfo':
+      return `${shortType}: ${String(json.retryDelay ?? '')}`;
+    case 'google.rpc.ResourceInfo':
+      return `${shortType}: ${String(json.resourceType ?? '')} ${String(json.resourceName ?? '')}`.trimEnd();
+    default:
+      return shortType;
+  }
+}

@@ -1,0 +1,123 @@
+import { create, fromJson, toJson, type DescMethod, type DescMethodStreaming, type DescMethodUnary, type JsonValue, type Registry } from '@bufbuild/protobuf';
+import { Code, ConnectError, type Transport } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
+import type { GrpcProtocol } from './grpc-cell-config.ts';
+import { headerPairs, type CallEvent } from './call-log.ts';
+import { OK_STATUS, statusOfError } from './grpc-status.ts';
+
+export function transportFor(protocol: GrpcProtocol, registry: Registry, baseUrl: string): Transport {
+  // The page's own origin: the session cookie goes along by itself (same origin), so the call
+  // runs in the student's sandbox and its bytes land in their inspector.
+  const jsonOptions = { registry };
+  switch (protocol) {
+    case 'connect-json':
+      return createConnectTransport({ baseUrl, useBinaryFormat: false, jsonOptions });
+    case 'connect-binary':
+      return createConnectTransport({ baseUrl, useBinaryFormat: true, jsonOptions });
+    case 'grpc-web':
+      return createGrpcWebTransport({ baseUrl, useBinaryFormat: true, jsonOptions });
+  }
+}
+
+export interface RunCallOptions {
+  method: DescMethod;
+  protocol: GrpcProtocol;
+  registry: Registry;
+  baseUrl: string;
+  request: JsonValue;
+  metadata: Record<string, string>;
+  timeoutMs?: number;
+  signal: AbortSignal;
+  /** every event as it happens: headers, each message of a server stream, then the status */
+  onEvent(event: CallEvent): void;
+  now?(): number;
+}
+
+/**
+ * A unary or server-streaming call over Connect or gRPC-Web with fetch. Never throws: a failure
+ * (bad request JSON, a non-OK status, an abort) ends in a `status` or `error` event.
+ */
+export async function runBrowserCall(options: RunCallOptions): Promise<void> {
+  const { method, registry, signal, onEvent } = options;
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const at = () => Math.round((now() - started) * 10) / 10;
+  let input;
+  try {
+    input = fromJson(method.input, options.request, { registry });
+  } catch (error) {
+    onEvent({ kind: 'error', text: requestJsonProblem(error), at: 0 });
+    return;
+  }
+  const transport = transportFor(options.protocol, registry, options.baseUrl);
+  const header = new Headers(options.metadata);
+  const deadline = clientDeadline(options.protocol, options.timeoutMs, header, signal);
+  onEvent({ kind: 'started', at: 0 });
+  try {
+    if (method.methodKind === 'unary') {
+      const response = await transport.unary(method as DescMethodUnary, deadline.signal, undefined, header, input);
+      onEvent({ kind: 'headers', headers: headerPairs(response.header), at: at() });
+      onEvent({ kind: 'message', index: 0, message: toJson(method.output, response.message, { registry }), at: at() });
+      onEvent({ kind: 'status', status: OK_STATUS, trailers: headerPairs(response.trailer), at: at() });
+    } else if (method.methodKind === 'server_streaming') {
+      const response = await transport.stream(method as DescMethodStreaming, deadline.signal, undefined, header, oneMessage(create(method.input, input)));
+      onEvent({ kind: 'headers', headers: headerPairs(response.header), at: at() });
+      let index = 0;
+      for await (const message of response.message) {
+        onEvent({ kind: 'message', index: index++, message: toJson(method.output, message, { registry }), at: at() });
+      }
+      onEvent({ kind: 'status', status: OK_STATUS, trailers: headerPairs(response.trailer), at: at() });
+    } else {
+      onEvent({ kind: 'error', text: { en: 'This method streams requests: use the runner.', ru: 'Этот метод принимает поток запросов: нужен раннер.' }, at: 0 });
+    }
+  } catch (error) {
+    const connectError = ConnectError.from(error);
+    // ConnectError's metadata holds the response headers and trailers together.
+    onEvent({ kind: 'status', status: statusOfError(connectError, registry), trailers: headerPairs(connectError.metadata), at: at() });
+  } finally {
+    deadline.clear();
+  }
+}
+
+/**
+ * How long after the deadline the client gives up by itself. A real client stops waiting at the
+ * deadline; here the server's own DEADLINE_EXCEEDED answer should reach the wire (and the
+ * inspector, and the exercise checks) first, so the page waits this much longer.
+ */
+export const CLIENT_DEADLINE_GRACE_MS = 1000;
+
+/**
+ * The deadline goes out as the protocol's header (`connect-timeout-ms: 500`, `grpc-timeout: 500m`),
+ * set here rather than by the transport, whose own timer would race the server's answer.
+ */
+export function clientDeadline(protocol: GrpcProtocol, timeoutMs: number | undefined, header: Headers, signal: AbortSignal): { signal: AbortSignal; clear(): void } {
+  if (timeoutMs === undefined) return { signal, clear: () => undefined };
+  if (protocol === 'grpc-web') header.set('grpc-timeout', `${timeoutMs}m`);
+  else header.set('connect-timeout-ms', String(timeoutMs));
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new ConnectError(`no answer ${CLIENT_DEADLINE_GRACE_MS} ms after the deadline`, Code.DeadlineExceeded)),
+    timeoutMs + CLIENT_DEADLINE_GRACE_MS,
+  );
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+async function* oneMessage<T>(message: T): AsyncIterable<T> {
+  yield message;
+}
+
+function requestJsonProblem(error: unknown): { en: string; ru: string } {
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    en: `The request JSON does not fit the input message: ${detail}`,
+    ru: `JSON запроса не подходит к входному сообщению: ${detail}`,
+  };
+}

@@ -1,0 +1,62 @@
+import { parseRunnerMessage, type RunnerServerMessage } from './call-log.ts';
+
+export const RUNNER_PATH = '/_wirelab/grpc-runner';
+
+export type RunnerCommand =
+  | { type: 'start'; call: string; method: string; metadata: Record<string, string>; timeoutMs?: number; messages: unknown[]; end: boolean }
+  | { type: 'send'; call: string; message: unknown }
+  | { type: 'end'; call: string }
+  | { type: 'cancel'; call: string };
+
+export function runnerUrl(location: { protocol: string; host: string }): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${RUNNER_PATH}`;
+}
+
+/**
+ * One WebSocket to the server's gRPC runner, opened on the first command. The server keeps one
+ * h2c connection per runner channel, so all of a cell's calls are streams of that one connection.
+ */
+export class RunnerChannel {
+  private socket: WebSocket | null = null;
+  private opened: Promise<WebSocket> | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly onMessage: (message: RunnerServerMessage) => void,
+    private readonly onClose: (code: number) => void,
+  ) {}
+
+  async send(command: RunnerCommand): Promise<void> {
+    const socket = await this.open();
+    socket.send(JSON.stringify(command));
+  }
+
+  close(): void {
+    this.socket?.close(1000);
+    this.socket = null;
+    this.opened = null;
+  }
+
+  private open(): Promise<WebSocket> {
+    if (this.opened && this.socket?.readyState === WebSocket.OPEN) return this.opened;
+    this.opened = new Promise((resolve, reject) => {
+      const socket = new WebSocket(this.url);
+      this.socket = socket;
+      socket.addEventListener('open', () => resolve(socket), { once: true });
+      socket.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        const message = parseRunnerMessage(event.data);
+        if (message) this.onMessage(message);
+      });
+      socket.addEventListener('close', (event) => {
+        if (this.socket === socket) {
+          this.socket = null;
+          this.opened = null;
+        }
+        reject(new Error(`runner channel closed (${event.code})`));
+        this.onClose(event.code);
+      });
+    });
+    return this.opened;
+  }
+}

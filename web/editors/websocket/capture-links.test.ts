@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureSnapshot, InspectedExchange } from '../../inspector/capture-store.ts';
+import { claimNextExchange, findExchange, waitForCapture, type CaptureSource } from './capture-links.ts';
+
+/** A capture source whose snapshot the test changes by hand, telling subscribers like the store does. */
+function fakeSource(): CaptureSource & { set(exchanges: InspectedExchange[]): void } {
+  const listeners = new Set<() => void>();
+  let snapshot = { status: 'open', recording: true, version: 0, connections: [], exchanges: [], messages: [] } as CaptureSnapshot;
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    set(exchanges) {
+      snapshot = { ...snapshot, version: snapshot.version + 1, exchanges };
+      for (const listener of listeners) listener();
+    },
+  };
+}
+
+function exchange(conn: string, index: number, target: string, at: number, status?: number): InspectedExchange {
+  return {
+    conn,
+    index,
+    transport: 'http/1.1',
+    request: { method: 'GET', target, firstByteAt: at } as InspectedExchange['request'],
+    ...(status !== undefined ? { response: { status } as NonNullable<InspectedExchange['response']> } : {}),
+    connection: { id: conn, transport: 'http/1.1', remote: '', local: '', openedAt: at },
+  };
+}
+
+describe('finding a console’s own exchange in the captures', () => {
+  it('waits until the exchange arrives, then resolves with it', async () => {
+    const source = fakeSource();
+    const found = claimNextExchange(source, { method: 'GET', target: '/api/v1/events', after: 100, accept: (candidate) => candidate.response !== undefined }, 1000);
+    source.set([exchange('c1', 0, '/api/v1/events', 150)]);
+    source.set([exchange('c1', 0, '/api/v1/events', 150, 200)]);
+    expect((await found)?.conn).toBe('c1');
+  });
+
+  it('skips exchanges sent before the console acted and those another console claimed', async () => {
+    const source = fakeSource();
+    source.set([exchange('c1', 0, '/ws/echo', 50, 101), exchange('c2', 0, '/ws/echo', 120, 101), exchange('c3', 0, '/ws/echo', 130, 101)]);
+    const first = await claimNextExchange(source, { method: 'GET', target: '/ws/echo', after: 100 }, 1000);
+    const second = await claimNextExchange(source, { method: 'GET', target: '/ws/echo', after: 100 }, 1000);
+    expect([first?.conn, second?.conn]).toEqual(['c2', 'c3']);
+    expect(findExchange(source.getSnapshot(), { method: 'GET', target: '/ws/echo', after: 100 })).toBeUndefined();
+  });
+
+  it('gives up with null after the timeout or when aborted', async () => {
+    const source = fakeSource();
+    expect(await waitForCapture(source, () => undefined, 20)).toBeNull();
+    const controller = new AbortController();
+    const waiting = waitForCapture(source, () => undefined, 60_000, controller.signal);
+    controller.abort();
+    expect(await waiting).toBeNull();
+  });
+});

@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useStrings } from '../../app/lang-context.ts';
+import type { Selection } from '../../inspector/exchange-sections.ts';
+import { consoleLogStrings } from './strings.ts';
+
+/** Entries a console's log keeps; older ones are dropped (a long session must not grow the page without bound). */
+export const MAX_LOG_ENTRIES = 500;
+
+export interface LogEntry {
+  id: number;
+  /** ms epoch (the browser's clock) */
+  at: number;
+  kind: 'sent' | 'received' | 'info' | 'error';
+  /** short tag before the text: "text", "binary", "event", "ack", "poll"… */
+  badge?: string;
+  text: string;
+  /** a second line: a JSON payload, field values */
+  detail?: string;
+  /** finds what to show in the inspector for this entry (null: not captured) */
+  inspect?: () => Promise<Selection | null>;
+  inspectLabel?: string;
+  /** any extra attributes for tests: data-* */
+  data?: Record<string, string>;
+}
+
+export type NewLogEntry = Omit<LogEntry, 'id' | 'at'>;
+
+/** A bounded log: `add` returns the entry's id so a console can update it later. */
+export function useConsoleLog() {
+  const [entries, setEntries] = useState<LogEntry[]>([]);
+  const [trimmed, setTrimmed] = useState(0);
+  const nextId = useRef(1);
+  const add = useCallback((entry: NewLogEntry): number => {
+    const id = nextId.current++;
+    setEntries((current) => {
+      const next = [...current, { ...entry, id, at: Date.now() }];
+      if (next.length <= MAX_LOG_ENTRIES) return next;
+      setTrimmed((count) => count + next.length - MAX_LOG_ENTRIES);
+      return next.slice(next.length - MAX_LOG_ENTRIES);
+    });
+    return id;
+  }, []);
+  const update = useCallback((id: number, change: Partial<NewLogEntry>) => {
+    setEntries((current) => current.map((entry) => (entry.id === id ? { ...entry, ...change } : entry)));
+  }, []);
+  const clear = useCallback(() => {
+    setEntries([]);
+    setTrimmed(0);
+  }, []);
+  return { entries, trimmed, add, update, clear };
+}
+
+export function ConsoleLog({ entries, trimmed, onClear, onInspect }: { entries: LogEntry[]; trimmed: number; onClear(): void; onInspect?: ((selection: Selection) => void) | undefined }) {
+  const t = useStrings(consoleLogStrings);
+  const listRef = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  // Follow the newest entry unless the reader scrolled up to read an older one.
+  const onScroll = () => {
+    const list = listRef.current;
+    if (list) stick.current = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+  };
+  const lastId = entries[entries.length - 1]?.id;
+  useEffect(() => {
+    const list = listRef.current;
+    if (list && stick.current) list.scrollTop = list.scrollHeight;
+  }, [lastId]);
+  const first = entries[0]?.at;
+  return (
+    <section className="rt-log" aria-label={t.log} data-testid="rt-log">
+      <header className="rt-log-header">
+        <span className="rt-log-title">{t.log}</span>
+        <span className="toolbar-spacer" />
+        <button type="button" className="button button-quiet rt-small" onClick={onClear} disabled={entries.length === 0}>
+          {t.clear}
+        </button>
+      </header>
+      {trimmed > 0 && <p className="rt-log-note">{t.trimmed(trimmed)}</p>}
+      {entries.length === 0 ? (
+        <p className="rt-log-empty">{t.empty}</p>
+      ) : (
+        <ol className="rt-log-list" ref={listRef} onScroll={onScroll} aria-live="polite">
+          {entries.map((entry) => (
+            <li key={entry.id} className={`rt-log-entry rt-${entry.kind}`} data-testid="rt-log-entry" data-kind={entry.kind} {...dataAttributes(entry.data)}>
+              <span className="rt-log-time">{t.sinceStart(((entry.at - (first ?? entry.at)) / 1000).toFixed(3))}</span>
+              <span className="rt-log-arrow" aria-label={entry.kind === 'sent' ? t.sent : entry.kind === 'received' ? t.received : undefined}>
+                {entry.kind === 'sent' ? '→' : entry.kind === 'received' ? '←' : entry.kind === 'error' ? '!' : '·'}
+              </span>
+              {entry.badge && <span className="rt-log-badge">{entry.badge}</span>}
+              <span className="rt-log-text">{entry.text}</span>
+              {entry.inspect && onInspect && <InspectButton inspect={entry.inspect} label={entry.inspectLabel ?? t.showFrame} onInspect={onInspect} />}
+              {entry.detail !== undefined && <pre className="rt-log-detail">{entry.detail}</pre>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function dataAttributes(data: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(data ?? {}).map(([name, value]) => [`data-${name}`, value]));
+}
+
+function InspectButton({ inspect, label, onInspect }: { inspect: () => Promise<Selection | null>; label: string; onInspect(selection: Selection): void }) {
+  const t = useStrings(consoleLogStrings);
+  const [state, setState] = useState<'idle' | 'looking' | 'missing'>('idle');
+  const click = async () => {
+    setState('looking');
+    const selection = await inspect();
+    if (selection) {
+      setState('idle');
+      onInspect(selection);
+    } else setState('missing');
+  };
+  return (
+    <button
+      type="button"
+      className="link-button rt-log-link"
+      data-testid="rt-log-link"
+      onClick={click}
+      disabled={state === 'looking'}
+      title={state === 'missing' ? t.frameNotFoundHint : t.showFrameHint}
+    >
+      {state === 'looking' ? t.lookingForFrame : state === 'missing' ? t.frameNotFound : label}
+    </button>
+  );
+}
+
+/** Shown instead of a console when its cell file does not parse (the format test should have caught it). */
+export function BadCellConfig({ problems }: { problems: string[] }) {
+  const t = useStrings(consoleLogStrings);
+  return (
+    <div className="cell-message cell-message-error" role="alert">
+      <p>{t.badConfig}</p>
+      <ul>
+        {problems.map((problem, index) => (
+          <li key={index}>{problem}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
