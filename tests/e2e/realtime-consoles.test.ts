@@ -92,6 +92,18 @@ describe('the WebSocket console', () => {
     await page.context().close();
   });
 
+  it('asks the echo server to drop the connection: no close frame, the browser reports 1006', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/websockets`);
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await echo.locator('[data-testid="ws-drop"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('1006');
+    await page.context().close();
+  });
+
   it('offers a subprotocol and shows the one the server chose', async () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/en/websockets`);

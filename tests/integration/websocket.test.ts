@@ -108,7 +108,7 @@ class RawClient {
   private upgraded = false;
   head = '';
 
-  constructor(private readonly socket: net.Socket) {
+  constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.parse();
@@ -283,6 +283,17 @@ describe('/ws/echo', () => {
     const other = await opened('/ws/echo');
     other.socket.send(JSON.stringify({ wirelab: 'close', code: 1009 }));
     expect((await other.closed).code).toBe(1009);
+  });
+
+  it('drops the TCP connection without a close frame when asked: the client sees 1006', async () => {
+    const raw = await RawClient.connect('/ws/echo');
+    raw.send(0x1, Buffer.from('{"wirelab":"drop"}'));
+    await new Promise((resolve) => raw.socket.once('close', resolve));
+    expect(raw.received.some((frame) => frame.opcode === 0x8)).toBe(false);
+
+    const client = await opened('/ws/echo');
+    client.socket.send(JSON.stringify({ wirelab: 'drop' }));
+    expect((await client.closed).code).toBe(1006);
   });
 
   it('answers bad control messages with an error in both languages and keeps the connection', async () => {

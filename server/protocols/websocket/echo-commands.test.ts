@@ -13,6 +13,8 @@ describe('readEchoMessage', () => {
     expect(readEchoMessage(' { "wirelab" : "ping" }')).toEqual({ kind: 'command', command: { command: 'ping', payload: Buffer.from('wirelab') } });
     expect(readEchoMessage('{"wirelab":"ping-interval","ms":2500}')).toEqual({ kind: 'command', command: { command: 'ping-interval', ms: 2500 } });
     expect(readEchoMessage('{"wirelab":"close"}')).toEqual({ kind: 'command', command: { command: 'close', code: 1000, reason: '' } });
+    expect(readEchoMessage('{"wirelab":"drop"}')).toEqual({ kind: 'command', command: { command: 'drop' } });
+    expect(readEchoMessage('{"wirelab":"drop","code":1000}')).toMatchObject({ kind: 'error', code: 'bad-field' });
     expect(readEchoMessage('{"wirelab":"fragment","hex":"01 02 03","frames":3,"pingBetween":true}')).toEqual({
       kind: 'command',
       command: { command: 'fragment', payload: Buffer.from([1, 2, 3]), binary: true, frames: 3, pingBetween: true },

@@ -7,9 +7,10 @@ export type EchoCommand =
   | { command: 'fragment'; payload: Buffer; binary: boolean; frames: number; pingBetween: boolean }
   | { command: 'ping'; payload: Buffer }
   | { command: 'ping-interval'; ms: number }
-  | { command: 'close'; code: number; reason: string };
+  | { command: 'close'; code: number; reason: string }
+  | { command: 'drop' };
 
-export const ECHO_COMMANDS = ['help', 'fragment', 'ping', 'ping-interval', 'close'] as const;
+export const ECHO_COMMANDS = ['help', 'fragment', 'ping', 'ping-interval', 'close', 'drop'] as const;
 
 export type EchoMessage = { kind: 'echo' } | { kind: 'command'; command: EchoCommand } | { kind: 'error'; code: EchoErrorCode; message: Bilingual };
 export type EchoErrorCode = 'bad-json' | 'unknown-command' | 'bad-field';
@@ -80,6 +81,9 @@ function commandOf(record: Record<string, unknown>): EchoCommand {
       }
       return { command: 'close', code, reason };
     }
+    case 'drop':
+      onlyFields(record, []);
+      return { command: 'drop' };
     default:
       throw new CommandError('unknown-command', messages.unknownCommand(String(name), ECHO_COMMANDS));
   }

@@ -48,6 +48,7 @@ export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocket
             '{"wirelab":"ping","payload":"are you there?"}',
             `{"wirelab":"ping-interval","ms":${MIN_PING_INTERVAL_MS}}`,
             '{"wirelab":"close","code":4000,"reason":"bye"}',
+            '{"wirelab":"drop"}',
           ],
           query: ['?ping=<ms>', '?fragments=<n>'],
           limits: {
@@ -65,6 +66,9 @@ export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocket
         return reply({ wirelab: 'ping-interval', ms: command.ms });
       case 'close':
         return socket.close(command.code, command.reason);
+      case 'drop':
+        // The TCP connection ends without a close frame: what a lost network looks like (1006).
+        return socket.terminate();
     }
   };
 

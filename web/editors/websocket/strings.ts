@@ -60,7 +60,9 @@ export const websocketConsoleStrings = {
     closeWithCode: 'Close with code',
     closeCodeHint: 'Empty: a close frame without a code. A page may send 1000 or 3000–4999.',
     dropUnavailable:
-      'A page cannot cut a TCP connection without a close frame, and this endpoint has no command to drop it from the server side. Closing the tab or losing the network is what produces 1006.',
+      'A page cannot cut a TCP connection without a close frame, and only /ws/echo can be asked to cut it from the server side. Closing the tab or losing the network is what produces 1006.',
+    drop: 'Drop connection',
+    dropHint: 'Asks /ws/echo to cut the TCP connection without a close frame ({"wirelab":"drop"}): the browser reports 1006, as after a lost network.',
     hexError: (error: HexError) =>
       error.code === 'not-hex'
         ? `“${error.char}” is not a hex digit: write bytes as pairs such as 01 02 ff`
@@ -112,7 +114,9 @@ export const websocketConsoleStrings = {
     closeWithCode: 'Закрыть с кодом',
     closeCodeHint: 'Пусто — close-фрейм без кода. Страница может отправить 1000 или 3000–4999.',
     dropUnavailable:
-      'Страница не может оборвать TCP-соединение без close-фрейма, а у этого адреса нет команды, чтобы сервер оборвал его сам. Код 1006 получается, когда закрывают вкладку или пропадает сеть.',
+      'Страница не может сама оборвать TCP-соединение без close-фрейма, а попросить об этом сервер можно только на /ws/echo. Код 1006 получается, когда закрывают вкладку или пропадает сеть.',
+    drop: 'Оборвать соединение',
+    dropHint: 'Просит /ws/echo оборвать TCP-соединение без close-фрейма ({"wirelab":"drop"}): браузер сообщит код 1006, как при пропавшей сети.',
     hexError: (error: HexError) =>
       error.code === 'not-hex'
         ? `«${error.char}» — не шестнадцатеричная цифра: пишите байты парами, например 01 02 ff`

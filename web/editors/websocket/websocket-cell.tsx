@@ -28,6 +28,8 @@ interface Connection {
 type Outgoing = { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array };
 
 const textPreviewChars = 200;
+/** The control message of /ws/echo that cuts the TCP connection from the server side (server/protocols/websocket/README.md). */
+const DROP_COMMAND = '{"wirelab":"drop"}';
 
 export function WebSocketCell({ cellId, initialText, onExchange, onInspect }: CellProps) {
   const parsed = useMemo(() => parseWebSocketCell(initialText), [initialText]);
@@ -179,6 +181,8 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
   };
 
   const open = state === 'OPEN';
+  // Only the echo endpoint obeys control messages; elsewhere the text would just be sent.
+  const canAskServerToDrop = /^\/ws\/echo(?:[?#]|$)/.test(url.trim());
   const busy = state === 'CONNECTING' || state === 'OPEN' || state === 'CLOSING';
   const typedBytes = mode === 'text' ? utf8Length(message) : null;
   return (
@@ -276,7 +280,13 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
             {t.closeError(closeError)}
           </p>
         )}
-        <p className="rt-note">{t.dropUnavailable}</p>
+        {canAskServerToDrop ? (
+          <button type="button" className="button" onClick={() => send({ kind: 'text', text: DROP_COMMAND })} disabled={!open} title={t.dropHint} data-testid="ws-drop">
+            {t.drop}
+          </button>
+        ) : (
+          <p className="rt-note">{t.dropUnavailable}</p>
+        )}
       </div>
 
       <ConsoleLog entries={log.entries} trimmed={log.trimmed} onClear={log.clear} onInspect={onInspect} />
