@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 
 // Clients nobody here wrote: Debian's python3-grpcio (gRPC C-core), buf curl (connect-go, with
-// server reflection) and curl. .ci/run installs python3-grpcio and curl; buf is a dev dependency.
+// server reflection), nghttp (nghttp2) and curl. .ci/run installs python3-grpcio, nghttp2-client and
+// curl; buf is a dev dependency.
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 const BUF = fileURLToPath(new URL('../../node_modules/.bin/buf', import.meta.url));
@@ -37,7 +41,7 @@ async function bufCurl(args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe('python3-grpcio (gRPC C-core) as the client', () => {
-  it('health, hand-encoded calls, reflection-built messages, rich errors and a deadline', async () => {
+  it('health, hand-encoded calls, all four kinds of calls with reflection-built messages, rich errors and a deadline', async () => {
     const box = sandbox('python');
     const { stdout } = await run(PYTHON, [INTEROP_SCRIPT, `127.0.0.1:${server.port}`, box], { timeout: 60_000 });
     const observed = JSON.parse(stdout);
@@ -62,6 +66,18 @@ describe('python3-grpcio (gRPC C-core) as the client', () => {
       [1, 1],
       [2, 2],
       [3, 3],
+    ]);
+
+    // Client streaming: each user succeeded or failed on its own; bidi: both lines came back.
+    expect(observed.client_stream).toEqual({
+      created: 2,
+      failed: 1,
+      outcomes: ['user', 'user', 'error'],
+      emails: ['stream-one@example.com', 'stream-two@example.com'],
+    });
+    expect(observed.bidi).toEqual([
+      ['Ada Lovelace', 'hello from python'],
+      ['Alan Turing', 'and back'],
     ]);
 
     expect(observed.not_found.code).toBe('NOT_FOUND');
@@ -124,5 +140,27 @@ describe('curl speaks Connect: plain HTTP/1.1 and JSON', () => {
     const [body, status] = missing.stdout.split('\n');
     expect(status).toBe('404 1.1');
     expect(JSON.parse(body)).toMatchObject({ code: 'not_found', message: 'user 9999 does not exist' });
+  });
+});
+
+describe('nghttp (nghttp2) as a raw HTTP/2 client', () => {
+  it('a gRPC call by hand over h2c: the frames, the length-prefixed message and the trailers', async () => {
+    // GetUserRequest{id: 1} is 08 01; the gRPC envelope puts a compressed flag and a 4-byte length before it.
+    const dir = await mkdtemp(join(tmpdir(), 'wirelab-nghttp-'));
+    const body = join(dir, 'get-user.bin');
+    await writeFile(body, Buffer.from([0x00, 0x00, 0x00, 0x00, 0x02, 0x08, 0x01]));
+    const { stdout } = await run(
+      'nghttp',
+      ['-v', '-H', 'content-type: application/grpc', '-H', 'te: trailers', '-d', body, `${server.origin}/wirelab.users.v1.UserService/GetUser`],
+      { timeout: 30_000, encoding: 'latin1' },
+    );
+    expect(stdout).toMatch(/send DATA frame <length=7, flags=0x01/);
+    expect(stdout).toMatch(/recv \(stream_id=\d+\) :status: 200/);
+    expect(stdout).toMatch(/recv \(stream_id=\d+\) content-type: application\/grpc/);
+    expect(stdout).toMatch(/recv DATA frame/);
+    expect(stdout).toContain('Ada Lovelace');
+    // Trailers: a second HEADERS frame with END_STREAM (flags 0x05) carrying grpc-status 0.
+    expect(stdout).toMatch(/recv \(stream_id=\d+\) grpc-status: 0/);
+    expect(stdout).toMatch(/recv HEADERS frame <length=\d+, flags=0x05/);
   });
 });

@@ -157,6 +157,10 @@ GetUserRequest = message_class("wirelab.users.v1.GetUserRequest")
 GetUserResponse = message_class("wirelab.users.v1.GetUserResponse")
 ListUsersRequest = message_class("wirelab.users.v1.ListUsersRequest")
 ListUsersResponse = message_class("wirelab.users.v1.ListUsersResponse")
+CreateUsersRequest = message_class("wirelab.users.v1.CreateUsersRequest")
+CreateUsersResponse = message_class("wirelab.users.v1.CreateUsersResponse")
+ChatRequest = message_class("wirelab.users.v1.ChatRequest")
+ChatResponse = message_class("wirelab.users.v1.ChatResponse")
 Status = message_class("google.rpc.Status")
 ErrorInfo = message_class("google.rpc.ErrorInfo")
 BadRequest = message_class("google.rpc.BadRequest")
@@ -195,6 +199,42 @@ check(fetched.email == "python@example.com", "the created user can be fetched in
 
 streamed = [(m.position, m.user.id) for m in list_users(ListUsersRequest(max_users=3), timeout=10, metadata=METADATA)]
 observed["streamed"] = streamed
+
+# --- client streaming: three users in, half-close, one answer with an outcome per user ---
+create_users = channel.stream_unary(
+    "/wirelab.users.v1.UserService/CreateUsers",
+    request_serializer=lambda m: m.SerializeToString(),
+    response_deserializer=CreateUsersResponse.FromString,
+)
+
+
+def users_to_create():
+    yield CreateUsersRequest(user=CreateUserRequest(name="Stream One", email="stream-one@example.com"))
+    yield CreateUsersRequest(user=CreateUserRequest(name="Stream Two", email="stream-two@example.com"))
+    yield CreateUsersRequest(user=CreateUserRequest(name="Bad Email", email="not-an-email"))
+
+
+batch = create_users(users_to_create(), timeout=10, metadata=METADATA)
+observed["client_stream"] = {
+    "created": batch.created,
+    "failed": batch.failed,
+    "outcomes": [r.WhichOneof("outcome") for r in batch.results],
+    "emails": [r.user.email for r in batch.results if r.WhichOneof("outcome") == "user"],
+}
+
+# --- bidirectional streaming: say two things, read both back, half-close ---
+chat = channel.stream_stream(
+    "/wirelab.users.v1.UserService/Chat",
+    request_serializer=lambda m: m.SerializeToString(),
+    response_deserializer=ChatResponse.FromString,
+)
+said = []
+for response in chat(iter([ChatRequest(user_id=1, text="hello from python"), ChatRequest(user_id=2, text="and back")]), timeout=10, metadata=METADATA):
+    if response.WhichOneof("event") == "said":
+        said.append([response.said.user_name, response.said.text])
+    if len(said) == 2:
+        break
+observed["bidi"] = said
 
 
 def rich_error(error):
