@@ -68,6 +68,9 @@ function MonacoHost({ module, value, onChange, onRun, label, language, jsonProbl
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
+  // The text the editor itself last reported: a `value` equal to it is our own echo coming back
+  // through React, and writing it into the editor would undo keys typed in the meantime.
+  const reported = useRef(value);
 
   useEffect(() => {
     const { monaco } = module;
@@ -114,7 +117,8 @@ function MonacoHost({ module, value, onChange, onRun, label, language, jsonProbl
     const subscriptions = [
       editor.onDidContentSizeChange(fitHeight),
       editor.onDidChangeModelContent(() => {
-        latest.current.onChange(editor.getValue());
+        reported.current = editor.getValue();
+        latest.current.onChange(reported.current);
         validate();
       }),
     ];
@@ -134,7 +138,9 @@ function MonacoHost({ module, value, onChange, onRun, label, language, jsonProbl
 
   useEffect(() => {
     const editor = editorRef.current;
-    if (editor && editor.getValue() !== value) editor.setValue(value);
+    if (!editor || value === reported.current) return;
+    reported.current = value;
+    if (editor.getValue() !== value) editor.setValue(value);
   }, [value]);
 
   useEffect(() => {

@@ -132,7 +132,7 @@ describe('status and details', () => {
     expect(grpcCodeName(1)).toBe('CANCELLED');
     expect(grpcCodeName(4)).toBe('DEADLINE_EXCEEDED');
     expect(grpcCodeName(16)).toBe('UNAUTHENTICATED');
-    expect(grpcCodeName(42)).toBe('CODE_42');
+    expect(grpcCodeName(42)).toBe('UNKNOWN_CODE_42');
   });
 
   it('decodes received google.rpc details, and keeps unknown ones as base64', () => {

@@ -1,29 +1,8 @@
 import { fromBinary, toJson, type JsonValue, type Registry } from '@bufbuild/protobuf';
+// One table of gRPC code names for the inspector and the editor.
+import { grpcCodeName } from '../../wire/grpc/grpc-status.ts';
 
-/** Canonical gRPC status code names, by number (https://grpc.io/docs/guides/status-codes/). */
-export const GRPC_CODE_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-] as const;
-
-export function grpcCodeName(code: number): string {
-  return GRPC_CODE_NAMES[code] ?? `CODE_${code}`;
-}
+export { grpcCodeName };
 
 /** One `google.rpc.Status` detail: decoded to protobuf JSON when its type is known, else its bytes. */
 export type StatusDetail = { type: string; json: JsonValue } | { type: string; base64: string };

@@ -69,6 +69,9 @@ function MonacoJson({ module, modelId, value, onChange, onRun, label, schema, te
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
+  // The text the editor itself last reported: a `value` equal to it is our own echo coming back
+  // through React, and writing it into the editor would undo keys typed in the meantime.
+  const reported = useRef(value);
   const uri = `inmemory://wirelab/grpc/${encodeURIComponent(modelId)}.json`;
 
   useEffect(() => {
@@ -108,7 +111,13 @@ function MonacoJson({ module, modelId, value, onChange, onRun, label, schema, te
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
       run: () => latest.current.onRun(),
     });
-    const subscriptions = [editor.onDidContentSizeChange(fitHeight), editor.onDidChangeModelContent(() => latest.current.onChange(editor.getValue()))];
+    const subscriptions = [
+      editor.onDidContentSizeChange(fitHeight),
+      editor.onDidChangeModelContent(() => {
+        reported.current = editor.getValue();
+        latest.current.onChange(reported.current);
+      }),
+    ];
     fitHeight();
     return () => {
       for (const subscription of subscriptions) subscription.dispose();
@@ -126,7 +135,9 @@ function MonacoJson({ module, modelId, value, onChange, onRun, label, schema, te
 
   useEffect(() => {
     const editor = editorRef.current;
-    if (editor && editor.getValue() !== value) editor.setValue(value);
+    if (!editor || value === reported.current) return;
+    reported.current = value;
+    if (editor.getValue() !== value) editor.setValue(value);
   }, [value]);
 
   return <div ref={hostRef} className="code-monaco" data-testid={testId} data-language="json" />;

@@ -93,6 +93,9 @@ function MonacoHost({ module, value, onChange, onRun, label, describeError, focu
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun, describeError });
   latest.current = { onChange, onRun, describeError };
+  // The text the editor itself last reported: a `value` equal to it is our own echo coming back
+  // through React, and writing it into the editor would undo keys typed in the meantime.
+  const reported = useRef(value);
 
   useEffect(() => {
     const { monaco, HTTP_LANGUAGE } = module;
@@ -156,7 +159,8 @@ function MonacoHost({ module, value, onChange, onRun, label, describeError, focu
     const subscriptions = [
       editor.onDidContentSizeChange(fitHeight),
       editor.onDidChangeModelContent(() => {
-        latest.current.onChange(editor.getValue());
+        reported.current = editor.getValue();
+        latest.current.onChange(reported.current);
         showProblems();
       }),
     ];
@@ -177,7 +181,9 @@ function MonacoHost({ module, value, onChange, onRun, label, describeError, focu
 
   useEffect(() => {
     const editor = editorRef.current;
-    if (editor && editor.getValue() !== value) editor.setValue(value);
+    if (!editor || value === reported.current) return;
+    reported.current = value;
+    if (editor.getValue() !== value) editor.setValue(value);
   }, [value]);
 
   return <div ref={hostRef} className="code-monaco" data-testid="cell-editor-ready" />;
