@@ -6,7 +6,8 @@ import { parseSseCell } from '../editors/sse/sse-cell-config.ts';
 import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
 import { graphqlCellProblems } from '../editors/graphql/cell-problems.ts';
 import { parseGrpcCell } from '../editors/grpc/grpc-cell-config.ts';
-export const CELL_KINDS = ['http', 'websocket', 'socketio', 'sse', 'longpoll', 'graphql', 'grpc'] as const;
+import { parseProtobufCell } from '../editors/protobuf-workbench/workbench-cell-config.ts';
+export const CELL_KINDS = ['http', 'websocket', 'socketio', 'sse', 'longpoll', 'graphql', 'grpc', 'protobuf'] as const;
 
 export type CellKind = (typeof CELL_KINDS)[number];
 
@@ -25,6 +26,7 @@ export const CELL_FILE_FORMATS: Partial<Record<CellKind, { suffix: string; probl
   longpoll: { suffix: '.poll.json', problems: (text) => problemsOf(parseLongPollCell(text)) },
   graphql: { suffix: '.graphql', problems: graphqlCellProblems },
   grpc: { suffix: '.grpc.json', problems: (text) => problemsOf(parseGrpcCell(text)) },
+  protobuf: { suffix: '.pb.json', problems: (text) => problemsOf(parseProtobufCell(text)) },
 };
 
 function problemsOf(parsed: { ok: true } | { ok: false; problems: string[] }): string[] {

@@ -23,4 +23,5 @@ export const CELL_COMPONENTS: Record<CellKind, ComponentType<CellProps>> = {
   longpoll: lazy(() => import('../editors/longpoll/longpoll-cell.tsx').then((m) => ({ default: m.LongPollCell }))),
   graphql: lazy(() => import('../editors/graphql/graphql-cell.tsx').then((m) => ({ default: m.GraphqlCell }))),
   grpc: lazy(() => import('../editors/grpc/grpc-cell.tsx').then((m) => ({ default: m.GrpcCell }))),
+  protobuf: lazy(() => import('../editors/protobuf-workbench/protobuf-workbench-cell.tsx').then((m) => ({ default: m.ProtobufWorkbenchCell }))),
 };
