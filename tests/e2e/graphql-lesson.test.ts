@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, editorText, inspectorNode, LIVE, setEditorText } from './lesson-page.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -22,29 +23,6 @@ afterEach(async () => {
   for (const context of browser?.contexts() ?? []) await context.close();
 });
 
-const LIVE = { timeout: 15_000 };
-
-function cell(page: Page, id: string): Locator {
-  return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
-}
-
-function inspectorNode(page: Page, kind: string, text?: string): Locator {
-  const nodes = page.locator(`[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="${kind}"]`);
-  return (text ? nodes.filter({ hasText: text }) : nodes).first();
-}
-
-function editorText(page: Page, cellId: string): Promise<string> {
-  return page.evaluate((id) => (window as unknown as { __wirelabEditors: Map<string, { getValue(): string }> }).__wirelabEditors.get(id)!.getValue(), cellId);
-}
-
-async function setCellText(page: Page, cellId: string, text: string): Promise<void> {
-  await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has(id), cellId);
-  await page.evaluate(
-    ([id, value]) => (window as unknown as { __wirelabEditors: Map<string, { setValue(v: string): void }> }).__wirelabEditors.get(id)!.setValue(value),
-    [cellId, text] as const,
-  );
-}
-
 describe('the GraphQL lesson', () => {
   it('completes a field from the schema, runs the query, and decodes it in the inspector', async () => {
     const page = await openPage(browser);
@@ -59,7 +37,7 @@ describe('the GraphQL lesson', () => {
     await expect.poll(() => first.locator('[data-testid="graphql-docs-field"][data-field="user"]').textContent(), LIVE).toContain('user(id: ID!): User');
 
     // Type the start of a field and take the completion the language service offers.
-    await setCellText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    em');
+    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    em');
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Control+Space');
@@ -186,7 +164,7 @@ describe('the GraphQL lesson', () => {
     await deep.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     const text = await editorText(page, 'too-deep');
     // one more author { posts { … } } pair inside the innermost posts
-    await setCellText(page, 'too-deep', text.replace('title', 'author { posts(first: 1) { title } }'));
+    await setEditorText(page, 'too-deep', text.replace('title', 'author { posts(first: 1) { title } }'));
     await deep.locator('[data-testid="cell-run"]').click();
     const error = deep.locator('[data-testid="graphql-error"]').first();
     await expect.poll(() => error.getAttribute('data-code'), LIVE).toBe('QUERY_TOO_DEEP');
@@ -248,12 +226,12 @@ describe('the GraphQL lesson', () => {
     await fragments.locator('[data-testid="graphql-docs-type"]').first().waitFor(LIVE);
 
     // A field whose schema has a description: the hover box shows it.
-    await setCellText(page, 'fragments', '{ user(id: 1) { version } }');
+    await setEditorText(page, 'fragments', '{ user(id: 1) { version } }');
     await expect.poll(() => editor.locator('.view-line span', { hasText: 'version' }).count(), LIVE).toBeGreaterThan(0);
     await editor.locator('.view-line span', { hasText: 'version' }).last().hover();
     await expect.poll(async () => (await page.locator('.monaco-hover-content').allTextContents()).join(' '), LIVE).toContain('Bumped on every change');
 
-    await setCellText(page, 'fragments', readFileSync(new URL('../../lessons/10-graphql/cells/fragments.graphql', import.meta.url), 'utf8'));
+    await setEditorText(page, 'fragments', readFileSync(new URL('../../lessons/10-graphql/cells/fragments.graphql', import.meta.url), 'utf8'));
     await fragments.locator('[data-testid="graphql-operation"]').selectOption({ label: 'query PostWithAuthor' });
     await fragments.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => fragments.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('"author"');

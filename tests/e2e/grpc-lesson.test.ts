@@ -2,6 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, exerciseState, LIVE } from './lesson-page.ts';
 
 // The gRPC lesson in real Chromium against the real server: calls over Connect and gRPC-Web from
 // the page, a server stream cancelled mid-way, a deadline, and the exercises that read the bytes.
@@ -18,16 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-const LIVE = { timeout: 15_000 };
-
-function cell(page: Page, id: string): Locator {
-  return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
-}
-
-function exerciseState(page: Page, id: string): Promise<string | null> {
-  return page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`).getAttribute('data-state');
-}
 
 async function run(page: Page, id: string): Promise<Locator> {
   const target = cell(page, id);

@@ -1,7 +1,8 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, exerciseState, inspectorNode, LIVE, selectedMessage, setEditorText } from './lesson-page.ts';
 
 // The four realtime consoles in real Chromium against the real server: each one connects, shows
 // live messages, and links a logged message to its decoded bytes in the inspector.
@@ -19,36 +20,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const LIVE = { timeout: 15_000 };
-
-function cell(page: Page, id: string): Locator {
-  return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
-}
-
-/** The inspector's selected message row, once a log link put it there. */
-function selectedMessage(page: Page): Locator {
-  return page.locator('[data-testid="inspector"] [data-testid="insp-message"][aria-pressed="true"]');
-}
-
-/** The lesson's exercise card: it checks the traffic the console really produced. */
-function exerciseState(page: Page, id: string): Promise<string | null> {
-  return page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`).getAttribute('data-state');
-}
-
-function treeNode(page: Page, kind: string): Locator {
-  return page.locator(`[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="${kind}"]`).first();
-}
-
-async function setHttpCell(page: Page, cellId: string, text: string): Promise<void> {
-  await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has(id), cellId);
-  await page.evaluate(
-    ([id, value]) => (window as unknown as { __wirelabEditors: Map<string, { setValue(v: string): void }> }).__wirelabEditors.get(id)!.setValue(value),
-    [cellId, text] as const,
-  );
-}
-
 async function createUser(page: Page, cellId: string, email: string): Promise<void> {
-  await setHttpCell(page, cellId, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email })}\n`);
+  await setEditorText(page, cellId, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email })}\n`);
   await cell(page, cellId).locator('[data-testid="cell-run"]').click();
   await expect.poll(() => cell(page, cellId).locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
 }
@@ -77,11 +50,11 @@ describe('the WebSocket console', () => {
     expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
     expect(await selectedMessage(page).textContent()).toMatch(/text · 5 B · masked/);
     // Byte 0 is 1000 0001: FIN set, opcode 0x1 (text); opened, it names the opcode.
-    const firstByte = treeNode(page, 'ws-header-byte');
+    const firstByte = inspectorNode(page, 'ws-header-byte');
     await expect.poll(() => firstByte.textContent()).toContain('1000 0001');
     await firstByte.click();
-    await expect.poll(() => treeNode(page, 'ws-opcode').textContent()).toContain('0x1 text');
-    await expect.poll(() => treeNode(page, 'ws-masking-key').isVisible()).toBe(true);
+    await expect.poll(() => inspectorNode(page, 'ws-opcode').textContent()).toContain('0x1 text');
+    await expect.poll(() => inspectorNode(page, 'ws-masking-key').isVisible()).toBe(true);
 
     // Closing with a code the page may send: both close frames, the code in the log.
     await echo.locator('[data-testid="ws-close-code"]').fill('4000');

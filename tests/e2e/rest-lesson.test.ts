@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { setEditorText } from './lesson-page.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -29,14 +30,6 @@ const [createExerciseId] = Object.entries(restLesson.exercises).find(
   ([, e]) => e.check.type === 'exchange' && e.check.request?.method === 'POST' && /users/.test(e.check.request?.path ?? '') && e.check.response?.status === 201,
 )!;
 
-async function setCell(page: Page, cellId: string, text: string): Promise<void> {
-  await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has(id), cellId);
-  await page.evaluate(
-    ([id, value]) => (window as unknown as { __wirelabEditors: Map<string, { setValue(v: string): void }> }).__wirelabEditors.get(id)!.setValue(value),
-    [cellId, text] as const,
-  );
-}
-
 const createUserRequest = (email: string) =>
   `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sofia Kovalevskaya', email })}\n`;
 
@@ -53,7 +46,7 @@ describe.each([
     const cell = page.locator('[data-testid="cell"]').first();
     const cellId = (await cell.getAttribute('data-cell-id'))!;
     const email = `sofia-${lang}-${Date.now()}@example.com`;
-    await setCell(page, cellId, createUserRequest(email));
+    await setEditorText(page, cellId, createUserRequest(email));
     await cell.locator('[data-testid="cell-run"]').click();
 
     await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/201/);
@@ -86,7 +79,7 @@ describe('exercises', () => {
 
     const cellId = restLesson.exercises[createExerciseId].cell ?? (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id'))!;
     const cell = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"]`);
-    await setCell(page, cellId, createUserRequest(`ex-${Date.now()}@example.com`));
+    await setEditorText(page, cellId, createUserRequest(`ex-${Date.now()}@example.com`));
     await cell.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
 
@@ -102,7 +95,7 @@ describe('exercises', () => {
     const cellId = (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id'))!;
     const cell = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"]`);
     // A POST with an invalid email gets 422, not 201.
-    await setCell(page, cellId, createUserRequest('not-an-email'));
+    await setEditorText(page, cellId, createUserRequest('not-an-email'));
     await cell.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/422/);
     // The checks read the same captured traffic as the inspector: once the 422 is decoded there, the exercise has seen it.
