@@ -1,10 +1,8 @@
 // npm run bench (second part): the same read over GraphQL with batching on and off and over
 // REST, in one run against one server process (no byte tap: this compares protocols, not the
 // tap). Figures are ratios against REST measured in the same run, never absolute promises.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startBenchServer } from './bench-process.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -71,13 +69,6 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-async function startServer(): Promise<{ child: ChildProcess; origin: string }> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--no-tap'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, origin: `http://127.0.0.1:${line.toString().trim()}` };
-}
-
 async function load(origin: string, configuration: Configuration): Promise<Sample> {
   const result = await autocannon({ url: origin, connections: CONNECTIONS, duration: DURATION_S, requests: configuration.requests });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`bench: ${configuration.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -99,7 +90,7 @@ function median(samples: Sample[]): Sample {
   return { readsPerSecond: mid(samples.map((s) => s.readsPerSecond)), p50: mid(samples.map((s) => s.p50)), p99: mid(samples.map((s) => s.p99)) };
 }
 
-const server = await startServer();
+const server = await startBenchServer();
 try {
   for (const scenario of SCENARIOS) {
     for (const configuration of scenario.configurations) await load(server.origin, { ...configuration }); // warm-up

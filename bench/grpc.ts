@@ -2,12 +2,10 @@
 // binary protobuf, and as the equivalent REST route, in one run against one server process (no
 // byte tap: this compares protocols, not the tap). Figures are ratios against REST measured in
 // the same run. Connect unary is plain HTTP/1.1 POST, so autocannon can load all three alike.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { toBinary, create } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../proto/gen/wirelab/users/v1/users_pb.ts';
+import { startBenchServer } from './bench-process.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -40,13 +38,6 @@ const CONFIGURATIONS: Configuration[] = [
   },
 ];
 
-async function startServer(): Promise<{ child: ChildProcess; origin: string }> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--no-tap'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, origin: `http://127.0.0.1:${line.toString().trim()}` };
-}
-
 async function load(origin: string, configuration: Configuration): Promise<Sample> {
   const { name, ...request } = configuration;
   const result = await autocannon({ url: origin, connections: CONNECTIONS, duration: DURATION_S, requests: [request] });
@@ -70,7 +61,7 @@ function median(samples: Sample[]): Sample {
   return { rps: mid(samples.map((s) => s.rps)), p50: mid(samples.map((s) => s.p50)), p99: mid(samples.map((s) => s.p99)) };
 }
 
-const server = await startServer();
+const server = await startBenchServer();
 try {
   for (const configuration of CONFIGURATIONS) await load(server.origin, configuration); // warm-up
   const runs = new Map<Configuration, Sample[]>(CONFIGURATIONS.map((c) => [c, []]));

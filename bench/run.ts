@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { WebSocket } from 'ws';
+import { startBenchServer } from './bench-process.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -15,13 +16,6 @@ interface Sample {
   rps: number;
   p50: number;
   p99: number;
-}
-
-async function startServer(args: string[]): Promise<{ child: ChildProcess; origin: string }> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, origin: `http://127.0.0.1:${line.toString().trim()}` };
 }
 
 async function newSession(origin: string): Promise<string> {
@@ -60,8 +54,8 @@ function summary(samples: Sample[]): Sample {
   return { rps: median(samples.map((s) => s.rps)), p50: median(samples.map((s) => s.p50)), p99: median(samples.map((s) => s.p99)) };
 }
 
-const tapped = await startServer([]);
-const untapped = await startServer(['--no-tap']);
+const tapped = await startBenchServer({ tap: true });
+const untapped = await startBenchServer();
 try {
   const recordingSession = await newSession(tapped.origin);
   const quietSession = await newSession(tapped.origin);

@@ -5,11 +5,10 @@
 // All clients live in this one process, so one clock times the emit and every arrival; the
 // figures include this process handling 500 sockets in turn, which is what a fan-out costs a
 // single machine end to end.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
+import { startBenchServer, percentile } from './bench-process.ts';
 
 const CLIENTS = Number(process.env.BENCH_SIO_CLIENTS ?? 500);
 const BROADCASTS = Number(process.env.BENCH_SIO_BROADCASTS ?? 100);
@@ -17,17 +16,6 @@ const BROADCASTS = Number(process.env.BENCH_SIO_BROADCASTS ?? 100);
 const CONNECT_BATCH = 50;
 const ROOM = 'bench';
 const DELIVERY_TIMEOUT_MS = 30_000;
-
-async function startServer(): Promise<{ child: ChildProcess; origin: string }> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--no-tap'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, origin: `http://127.0.0.1:${line.toString().trim()}` };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 /**
  * One client: a browser session of its own (the connection quota counts per session) in the one
@@ -52,7 +40,7 @@ async function connectClient(origin: string, index: number): Promise<Socket> {
 }
 
 async function main(): Promise<void> {
-  const { child, origin } = await startServer();
+  const { child, origin } = await startBenchServer();
   const clients: Socket[] = [];
   try {
     for (let first = 0; first < CLIENTS; first += CONNECT_BATCH) {

@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { startBenchServer } from './bench-process.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_IDLE_WS ?? 5000);
 /** Clients connecting at once: a burst of thousands would measure the accept queue instead. */
@@ -22,15 +22,6 @@ interface Memory {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
-}
-
-async function startServer(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, port: Number(line.toString().trim()) };
 }
 
 async function memoryOf(child: ChildProcess): Promise<Memory> {
@@ -50,8 +41,8 @@ function connect(port: number): Promise<WebSocket> {
   });
 }
 
-async function measure(label: string, args: string[]): Promise<{ label: string; perConnection: number; perGiB: number }> {
-  const { child, port } = await startServer(args);
+async function measure(label: string, tap: boolean): Promise<{ label: string; perConnection: number; perGiB: number }> {
+  const { child, port } = await startBenchServer({ tap, memoryProbe: true });
   const sockets: WebSocket[] = [];
   try {
     // Warm the code paths (routes, the WebSocket server, the tap) before the baseline.
@@ -82,6 +73,6 @@ async function measure(label: string, args: string[]): Promise<{ label: string; 
 }
 
 console.log(`Idle raw WebSockets: ${CONNECTIONS} connections to /ws/echo, one session each, ${SETTLE_MS / 1000} s idle`);
-const withoutTap = await measure('no tap', ['--no-tap']);
-const withTap = await measure('tap recording', []);
+const withoutTap = await measure('no tap', false);
+const withTap = await measure('tap recording', true);
 console.log(`  connections per GiB with the tap recording: ${(withTap.perGiB / withoutTap.perGiB).toFixed(2)} of the no-tap figure`);

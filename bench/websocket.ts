@@ -5,28 +5,16 @@
 //
 // All clients live in this one process, so one clock times the send and every arrival; the
 // figures include this process parsing 500 JSON frames in turn.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { startBenchServer, percentile } from './bench-process.ts';
 
 const CLIENTS = Number(process.env.BENCH_WS_CLIENTS ?? 500);
 const BROADCASTS = Number(process.env.BENCH_WS_BROADCASTS ?? 100);
 /** Clients connecting at once: 500 handshakes in one burst would measure the accept queue instead. */
 const CONNECT_BATCH = 50;
 const DELIVERY_TIMEOUT_MS = 30_000;
-
-async function startServer(): Promise<{ child: ChildProcess; port: number }> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--no-tap'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, port: Number(line.toString().trim()) };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 interface ChatClient {
   socket: WebSocket;
@@ -57,7 +45,7 @@ async function connectClient(port: number, index: number): Promise<ChatClient> {
 }
 
 async function main(): Promise<void> {
-  const { child, port } = await startServer();
+  const { child, port } = await startBenchServer();
   const clients: ChatClient[] = [];
   try {
     for (let first = 0; first < CLIENTS; first += CONNECT_BATCH) {

@@ -1,0 +1,33 @@
+// What every benchmark shares: the server under load in a process of its own (so the load
+// generator never shares its event loop), and the percentile of a sorted sample.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchServer {
+  child: ChildProcess;
+  port: number;
+  origin: string;
+}
+
+export interface BenchServerOptions {
+  /** false: no byte tap at all (the baseline); true: the tap as students run it. @default false */
+  tap?: boolean;
+  /** an IPC channel and --expose-gc, for bench/websocket-idle.ts's memory probe. @default false */
+  memoryProbe?: boolean;
+}
+
+/** Starts bench/bench-server.ts and waits for the port it prints once listening. */
+export async function startBenchServer({ tap = false, memoryProbe = false }: BenchServerOptions = {}): Promise<BenchServer> {
+  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
+  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap'])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', ...(memoryProbe ? (['ipc'] as const) : [])] });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const port = Number(line.toString().trim());
+  return { child, port, origin: `http://127.0.0.1:${port}` };
+}
+
+/** The p-th percentile (nearest rank) of an ascending sample. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
