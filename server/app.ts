@@ -8,6 +8,11 @@ import sessionPlugin from './session/session-plugin.ts';
 import { domainPlugin } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
 import grpcPlugin from './protocols/grpc/index.ts';
+import graphqlPlugin from './protocols/graphql/index.ts';
+import socketIoPlugin from './protocols/socket-io/index.ts';
+import websocketPlugin from './protocols/websocket/index.ts';
+import ssePlugin from './protocols/sse/index.ts';
+import longPollingPlugin from './protocols/long-polling/index.ts';
 import webAppPlugin, { sendNotFound } from './web-app/web-app-plugin.ts';
 
 export interface AppOptions {
@@ -71,11 +76,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (captures) await app.register(captureChannel, { hub: captures });
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   await app.register(grpcPlugin);
-  await app.register(import('./protocols/graphql/index.ts'));
-  await app.register(import('./protocols/socket-io/index.ts'));
-  await app.register(import('./protocols/websocket/index.ts'));
-  await app.register(import('./protocols/sse/index.ts'));
-  await app.register(import('./protocols/long-polling/index.ts'));
+  await app.register(graphqlPlugin);
+  await app.register(socketIoPlugin);
+  await app.register(websocketPlugin);
+  await app.register(ssePlugin);
+  await app.register(longPollingPlugin);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 
