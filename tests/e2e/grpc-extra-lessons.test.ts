@@ -1,0 +1,102 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
+
+// The lessons "gRPC in the browser" and "A REST gateway over gRPC" in real Chromium against the
+// real server: every exercise is made to pass by the traffic the page really produced.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function run(page: Page, id: string): Promise<Locator> {
+  const target = cell(page, id);
+  await target.locator('[data-testid="cell-run"]').click();
+  return target;
+}
+
+async function answer(page: Page, id: string, value: string): Promise<void> {
+  const exercise = page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`);
+  await exercise.locator('[data-testid="exercise-answer"]').fill(value);
+  await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
+}
+
+describe('gRPC in the browser', () => {
+  it('passes every exercise from real Connect and gRPC-Web calls', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/grpc-in-the-browser`);
+
+    const missing = await run(page, 'missing-user-grpc-web');
+    await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+    await expect.poll(() => exerciseState(page, 'grpc-web-trailers'), LIVE).toBe('passed');
+
+    await setEditorText(page, 'connect-by-hand', 'POST /wirelab.users.v1.UserService/GetUser\nContent-Type: application/json\n\n{ "id": 3 }\n');
+    const byHand = await run(page, 'connect-by-hand');
+    await expect.poll(() => byHand.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => exerciseState(page, 'connect-by-hand'), LIVE).toBe('passed');
+
+    const duplicate = await run(page, 'duplicate-email');
+    await expect.poll(() => duplicate.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/409/);
+    await answer(page, 'connect-error-code', 'not_found');
+    expect(await exerciseState(page, 'connect-error-code')).not.toBe('passed');
+    await answer(page, 'connect-error-code', 'already_exists');
+    await expect.poll(() => exerciseState(page, 'connect-error-code'), LIVE).toBe('passed');
+
+    const binary = await run(page, 'get-user-connect-binary');
+    await expect.poll(() => binary.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => exerciseState(page, 'binary-without-envelope'), LIVE).toBe('passed');
+
+    const stream = await run(page, 'list-users-stream');
+    await expect.poll(() => stream.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => exerciseState(page, 'end-of-stream'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
+
+describe('A REST gateway over gRPC', () => {
+  it('passes every exercise, in Russian, from real gateway and Connect calls', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/rest-gateway`);
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+
+    // The cell as it is asks for user 1: not yet the exercise.
+    const first = await run(page, 'gateway-get-user');
+    await expect.poll(() => first.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    expect(await exerciseState(page, 'gateway-get')).not.toBe('passed');
+    await setEditorText(page, 'gateway-get-user', 'GET /v1/users/2\n');
+    await run(page, 'gateway-get-user');
+    await expect.poll(() => exerciseState(page, 'gateway-get'), LIVE).toBe('passed');
+
+    const created = await run(page, 'gateway-create-user');
+    await expect.poll(() => created.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    const found = await run(page, 'grpc-find-by-email');
+    await expect.poll(() => found.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => exerciseState(page, 'create-then-find'), LIVE).toBe('passed');
+
+    const missing = await run(page, 'gateway-missing');
+    await expect.poll(() => missing.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/404/);
+    await answer(page, 'not-found-code', '5');
+    await expect.poll(() => exerciseState(page, 'not-found-code'), LIVE).toBe('passed');
+
+    const bad = await run(page, 'gateway-bad-query');
+    await expect.poll(() => bad.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/400/);
+    await expect.poll(() => exerciseState(page, 'bad-query'), LIVE).toBe('passed');
+
+    await setEditorText(page, 'gateway-list-users', 'GET /v1/users?max_users=3&filter.status=USER_STATUS_INACTIVE\n');
+    const stream = await run(page, 'gateway-list-users');
+    await expect.poll(() => stream.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => exerciseState(page, 'stream-ndjson'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
