@@ -66,6 +66,28 @@ describe('the gRPC lesson', () => {
     await page.context().close();
   });
 
+  it.each([
+    { protocol: 'connect-binary', layer: 'connect' },
+    { protocol: 'grpc-web', layer: 'grpc-web' },
+  ])('streams ticks over $protocol too, each message decoded from the captured body', async ({ protocol, layer }) => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/grpc`);
+    const ticks = cell(page, 'ticks');
+    await ticks.locator('[data-testid="grpc-protocol"]').selectOption(protocol);
+    await ticks.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(3);
+    await ticks.locator('[data-testid="grpc-cancel"]').click();
+    await expect.poll(() => ticks.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/CANCELED|CANCELLED/);
+    // The streamed messages, found by the inspector in the captured response body of that call.
+    const streamed = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-message"][data-dir="out"]');
+    await expect.poll(() => streamed.count(), LIVE).toBeGreaterThanOrEqual(3);
+    await streamed.first().click();
+    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]').allTextContents(), LIVE).toEqual(
+      expect.arrayContaining([expect.stringMatching(layer === 'grpc-web' ? /gRPC-Web message/ : /Connect message/)]),
+    );
+    await page.context().close();
+  });
+
   it('hits a deadline and, in Russian, reads NOT_FOUND with its details', async () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/ru/grpc`);
