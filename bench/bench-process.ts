@@ -15,12 +15,14 @@ export interface BenchServerOptions {
   tap?: boolean;
   /** an IPC channel and --expose-gc, for bench/websocket-idle.ts's memory probe. @default false */
   memoryProbe?: boolean;
+  /** serve the built web app (dist/web) too. @default false */
+  web?: boolean;
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
-export async function startBenchServer({ tap = false, memoryProbe = false }: BenchServerOptions = {}): Promise<BenchServer> {
+export async function startBenchServer({ tap = false, memoryProbe = false, web = false }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap'])];
+  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap']), ...(web ? ['--web'] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', ...(memoryProbe ? (['ipc'] as const) : [])] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const port = Number(line.toString().trim());

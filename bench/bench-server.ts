@@ -8,7 +8,8 @@ import { buildApp } from '../server/app.ts';
 const tapOff = process.argv.includes('--no-tap');
 const app = await buildApp({
   dataFile: join(mkdtempSync(join(tmpdir(), 'wirelab-bench-')), 'bench.sqlite'),
-  webRoot: null,
+  // bench/inspector-stream.ts drives the built app in Chromium; the others need no web app.
+  webRoot: process.argv.includes('--web') ? join(import.meta.dirname, '..', 'dist', 'web') : null,
   tap: tapOff ? false : {},
   rateLimit: false,
 });

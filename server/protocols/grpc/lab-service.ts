@@ -18,8 +18,8 @@ import { sleep } from './async-queue.ts';
 export const LAB_LIMITS = {
   /** LabService.Slow. @default 60_000 */
   maxSlowMs: 60_000,
-  /** LabService.Ticks. @default 1000 */
-  maxTicks: 1000,
+  /** LabService.Ticks: enough for the inspector's 10 000-message benchmark. @default 10_000 */
+  maxTicks: 10_000,
   /** LabService.Ticks. @default 5000 */
   maxTickIntervalMs: 5000,
   /** LabService.Flaky. @default 10 */
