@@ -1,8 +1,6 @@
-/** A message of this server in both of Wirelab's languages; `en` is the GraphQL `message`. */
-export interface Bilingual {
-  en: string;
-  ru: string;
-}
+import type { Bilingual } from '../shared/bilingual.ts';
+
+export type { Bilingual };
 
 export function bilingual(en: string, ru: string): Bilingual {
   return { en, ru };

@@ -2,9 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { API_BODY_LIMIT } from './limits.ts';
 import { ConflictError, InvalidCursorError, NotFoundError, ValidationError, type FieldError } from '../../domain/index.ts';
 
-export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
-/** Identifies the kind of problem (RFC 9457 `type`); a name, never fetched. */
-export const PROBLEM_TYPE_BASE = 'https://wirelab.dev/problems/';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../shared/problem.ts';
+
+export { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE };
 
 /** An RFC 9457 problem details object as this API sends it. */
 export interface Problem {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import { Server } from 'socket.io';
 import type { DomainEvent } from '../../domain/index.ts';
-import { ConnectionQuota, quotaKeyOf } from './connection-quota.ts';
+import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
 import {
   CONNECT_TIMEOUT_MS,
   DEFAULT_SOCKET_IO_LIMITS,
@@ -60,11 +60,10 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
     perMessageDeflate: false,
     allowEIO3: false,
     allowRequest: (req, callback) => {
-      const key = quotaKeyOf(req);
-      if (quota.allows(key)) {
-        // Counted from this moment, so that handshakes arriving together cannot all pass.
+      // Counted from this moment, so that handshakes arriving together cannot all pass.
+      const release = quota.take(quotaKeyOf(req));
+      if (release) {
         const handshake = req as QuotaRequest;
-        const release = quota.opened(key);
         handshake[quotaRelease] = release;
         // A handshake that never becomes a session (refused later, a bad WebSocket key) gives its
         // place back when its response or connection closes; a session took it over by then.

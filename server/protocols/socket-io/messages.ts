@@ -1,8 +1,6 @@
-/** A message of this server in both of Wirelab's languages; `en` also goes into `message` fields. */
-export interface Bilingual {
-  en: string;
-  ru: string;
-}
+import type { Bilingual } from '../shared/bilingual.ts';
+
+export type { Bilingual };
 
 /** What the server sends when it refuses something: a stable code, English `message`, both languages in `localized`. */
 export interface SocketIoErrorData {

@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { DomainEvent } from '../../domain/index.ts';
-import { ConnectionQuota, quotaKey } from '../websocket/connection-quota.ts';
+import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { formatComment, formatEvent, formatRetry } from './event-stream-format.ts';
-import { accepts, messages, sendProblem, single, unknownParameters } from './http-answers.ts';
+import { accepts, messages, sendProblem, single, unknownParameters } from '../shared/http-answers.ts';
 import {
   DEFAULT_HEARTBEAT_S,
   EVENTS_PATH,
@@ -17,7 +17,7 @@ import {
   SHUTDOWN_EVENT,
   SHUTDOWN_RETRY_MS,
 } from './limits.ts';
-import { planReplay } from './replay.ts';
+import { planReplay } from '../shared/event-replay.ts';
 
 export { EVENTS_PATH } from './limits.ts';
 

@@ -3,11 +3,11 @@ import type { Duplex } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { captureOwnerOf, sandboxOf } from '../../session/session-id.ts';
-import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../rest/problem.ts';
+import { sandboxOf } from '../../session/session-id.ts';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../shared/problem.ts';
 import { serveChat } from './chat-endpoint.ts';
 import { ChatRooms } from './chat-room.ts';
-import { ConnectionQuota, quotaKey } from './connection-quota.ts';
+import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
 import { serveEcho } from './echo-endpoint.ts';
 import { readChatQuery, readEchoQuery } from './endpoint-query.ts';
 import {
@@ -71,7 +71,7 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
     // ws reports protocol violations (1002, 1007, 1009…) here after it has closed the connection itself.
     socket.on('error', () => undefined);
     const sandbox = sandboxOf(req.headers);
-    const release = quota.take(quotaKey(captureOwnerOf(req.headers), sandbox, req.socket.remoteAddress));
+    const release = quota.take(quotaKeyOf(req));
     if (!release) {
       socket.close(CLOSE.tryAgainLater, closeReason(messages.tooManyConnections(limits.maxConnectionsPerSession)));
       return;

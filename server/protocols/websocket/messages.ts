@@ -1,10 +1,8 @@
 import { MAX_CLOSE_REASON_BYTES } from './limits.ts';
 
-/** A text of this server in both of Wirelab's languages. */
-export interface Bilingual {
-  en: string;
-  ru: string;
-}
+import type { Bilingual } from '../shared/bilingual.ts';
+
+export type { Bilingual };
 
 /**
  * A close frame's reason in both languages when that fits in the frame's 123 bytes, otherwise

@@ -1,6 +1,9 @@
+import type { IncomingMessage } from 'node:http';
+import { captureOwnerOf, sandboxOf } from '../../session/session-id.ts';
+
 /**
  * Open connections per key (a browser session, or a sandbox and an address): the raw WebSocket
- * endpoints, SSE streams and held polls each keep one.
+ * endpoints, SSE streams, held polls and Engine.IO sessions each keep one.
  */
 export class ConnectionQuota {
   private readonly open = new Map<string, number>();
@@ -30,7 +33,15 @@ export class ConnectionQuota {
   }
 }
 
-/** Who a connection counts against: its session, else its sandbox together with its address. */
+/**
+ * Who a connection counts against: its session, else its sandbox together with its address, so
+ * scripts in `shared` on different machines do not share one quota.
+ */
 export function quotaKey(sessionId: string | null, sandboxId: string, address: string | undefined): string {
   return sessionId ?? `${sandboxId}@${address ?? '?'}`;
+}
+
+/** `quotaKey` of a raw request (an upgrade, or an Engine.IO handshake before Fastify sees it). */
+export function quotaKeyOf(req: IncomingMessage): string {
+  return quotaKey(captureOwnerOf(req.headers), sandboxOf(req.headers), req.socket?.remoteAddress);
 }

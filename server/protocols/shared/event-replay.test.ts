@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../domain/index.ts';
-import { planReplay } from './replay.ts';
+import { planReplay } from './event-replay.ts';
 
 function busWith(count: number, keep: number, sandboxOf: (i: number) => string = () => 'a'): { bus: EventBus; ids: number[] } {
   const bus = new EventBus(keep);
