@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { subscribeSchema } from './schema-store.ts';
 
 type LanguageModule = typeof import('./graphql-language.ts');
@@ -27,7 +28,6 @@ interface GraphqlCodeEditorProps {
   testId?: string;
 }
 
-const LINE_HEIGHT = 22;
 
 /** A text area at once (already usable), replaced by Monaco when it has loaded. */
 export function GraphqlCodeEditor(props: GraphqlCodeEditorProps) {
@@ -68,80 +68,46 @@ function MonacoHost({ module, value, onChange, onRun, label, language, jsonProbl
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
-  // The text the editor itself last reported: a `value` equal to it is our own echo coming back
-  // through React, and writing it into the editor would undo keys typed in the meantime.
-  const reported = useRef(value);
+  const noteReported = useExternalValue(editorRef, value);
 
   useEffect(() => {
     const { monaco } = module;
     const host = hostRef.current!;
     const editor = monaco.editor.create(host, {
+      ...codeEditorOptions(label),
       value,
       language: language === 'graphql' ? module.GRAPHQL_LANGUAGE : module.JSON_LANGUAGE,
-      ariaLabel: label,
-      automaticLayout: true,
-      minimap: { enabled: false },
-      scrollBeyondLastLine: false,
-      scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10 },
-      fontSize: 15,
-      lineHeight: LINE_HEIGHT,
-      fontFamily: 'ui-monospace, "Cascadia Code", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
-      lineNumbersMinChars: 3,
-      tabSize: 2,
-      renderLineHighlightOnlyWhenFocus: true,
-      overviewRulerLanes: 0,
-      hideCursorInOverviewRuler: true,
-      fixedOverflowWidgets: true,
-      padding: { top: 8, bottom: 8 },
-      contextmenu: false,
-      stickyScroll: { enabled: false },
       quickSuggestions: language === 'graphql' ? { other: true, comments: false, strings: false } : false,
       suggestOnTriggerCharacters: language === 'graphql',
       hover: { enabled: 'on', delay: 300 },
     });
     editorRef.current = editor;
-    const fitHeight = () => {
-      const height = Math.max(minLines * LINE_HEIGHT + 16, Math.min(editor.getContentHeight(), maxLines * LINE_HEIGHT + 16));
-      host.style.height = `${height}px`;
-    };
     const validate = () => {
       const model = editor.getModel();
       if (model && language === 'graphql') module.validateModel(model);
     };
-    editor.addAction({
-      id: 'wirelab.run',
-      label: 'Run',
-      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
-      run: () => latest.current.onRun(),
-    });
-    const subscriptions = [
-      editor.onDidContentSizeChange(fitHeight),
-      editor.onDidChangeModelContent(() => {
-        reported.current = editor.getValue();
-        latest.current.onChange(reported.current);
+    const wiring = wireCodeEditor(monaco, editor, host, {
+      minLines,
+      maxLines,
+      onRun: () => latest.current.onRun(),
+      onText: (text) => {
+        noteReported(text);
+        latest.current.onChange(text);
         validate();
-      }),
-    ];
+      },
+    });
     // The schema arrives after the editor: validate again against it.
     const unsubscribe = subscribeSchema(validate);
-    fitHeight();
     validate();
     return () => {
       unsubscribe();
-      for (const subscription of subscriptions) subscription.dispose();
+      wiring.dispose();
       editor.getModel()?.dispose();
       editor.dispose();
       editorRef.current = null;
     };
     // created once per mount; later text arrives through the effect below
   }, [module]);
-
-  useEffect(() => {
-    const editor = editorRef.current;
-    if (!editor || value === reported.current) return;
-    reported.current = value;
-    if (editor.getValue() !== value) editor.setValue(value);
-  }, [value]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import type { JsonSchema } from './request-json-schema.ts';
 
 type LanguageModule = typeof import('./json-language.ts');
@@ -25,7 +26,6 @@ interface JsonEditorProps {
   testId: string;
 }
 
-const LINE_HEIGHT = 22;
 const MIN_LINES = 3;
 const MAX_LINES = 18;
 
@@ -69,9 +69,7 @@ function MonacoJson({ module, modelId, value, onChange, onRun, label, schema, te
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
-  // The text the editor itself last reported: a `value` equal to it is our own echo coming back
-  // through React, and writing it into the editor would undo keys typed in the meantime.
-  const reported = useRef(value);
+  const noteReported = useExternalValue(editorRef, value);
   const uri = `inmemory://wirelab/grpc/${encodeURIComponent(modelId)}.json`;
 
   useEffect(() => {
@@ -79,48 +77,23 @@ function MonacoJson({ module, modelId, value, onChange, onRun, label, schema, te
     const host = hostRef.current!;
     const model = monaco.editor.createModel(value, module.JSON_LANGUAGE_ID, monaco.Uri.parse(uri));
     const editor = monaco.editor.create(host, {
+      ...codeEditorOptions(label),
       model,
-      ariaLabel: label,
-      automaticLayout: true,
-      minimap: { enabled: false },
-      scrollBeyondLastLine: false,
-      scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10 },
-      fontSize: 15,
-      lineHeight: LINE_HEIGHT,
-      fontFamily: 'ui-monospace, "Cascadia Code", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
-      lineNumbersMinChars: 3,
-      tabSize: 2,
-      renderLineHighlightOnlyWhenFocus: true,
-      overviewRulerLanes: 0,
-      hideCursorInOverviewRuler: true,
-      fixedOverflowWidgets: true,
-      padding: { top: 8, bottom: 8 },
-      contextmenu: false,
-      stickyScroll: { enabled: false },
       quickSuggestions: { other: true, comments: false, strings: true },
       hover: { enabled: 'on', delay: 300 },
     });
     editorRef.current = editor;
-    const fitHeight = () => {
-      const height = Math.max(MIN_LINES * LINE_HEIGHT + 16, Math.min(editor.getContentHeight(), MAX_LINES * LINE_HEIGHT + 16));
-      host.style.height = `${height}px`;
-    };
-    editor.addAction({
-      id: 'wirelab.run',
-      label: 'Run',
-      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
-      run: () => latest.current.onRun(),
+    const wiring = wireCodeEditor(monaco, editor, host, {
+      minLines: MIN_LINES,
+      maxLines: MAX_LINES,
+      onRun: () => latest.current.onRun(),
+      onText: (text) => {
+        noteReported(text);
+        latest.current.onChange(text);
+      },
     });
-    const subscriptions = [
-      editor.onDidContentSizeChange(fitHeight),
-      editor.onDidChangeModelContent(() => {
-        reported.current = editor.getValue();
-        latest.current.onChange(reported.current);
-      }),
-    ];
-    fitHeight();
     return () => {
-      for (const subscription of subscriptions) subscription.dispose();
+      wiring.dispose();
       module.setModelSchema(uri, null);
       editor.dispose();
       model.dispose();
@@ -132,13 +105,6 @@ function MonacoJson({ module, modelId, value, onChange, onRun, label, schema, te
   useEffect(() => {
     module.setModelSchema(uri, schema);
   }, [module, uri, schema]);
-
-  useEffect(() => {
-    const editor = editorRef.current;
-    if (!editor || value === reported.current) return;
-    reported.current = value;
-    if (editor.getValue() !== value) editor.setValue(value);
-  }, [value]);
 
   return <div ref={hostRef} className="code-monaco" data-testid={testId} data-language="json" />;
 }

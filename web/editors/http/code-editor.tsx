@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 
 type MonacoModule = typeof import('./monaco-setup.ts');
 let monacoLoading: Promise<MonacoModule | null> | null = null;
@@ -22,7 +23,6 @@ interface CodeEditorProps {
   describeError(text: string): { line: number; message: string } | null;
 }
 
-const LINE_HEIGHT = 22;
 const MAX_LINES = 24;
 
 /**
@@ -93,41 +93,19 @@ function MonacoHost({ module, value, onChange, onRun, label, describeError, focu
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun, describeError });
   latest.current = { onChange, onRun, describeError };
-  // The text the editor itself last reported: a `value` equal to it is our own echo coming back
-  // through React, and writing it into the editor would undo keys typed in the meantime.
-  const reported = useRef(value);
+  const noteReported = useExternalValue(editorRef, value);
 
   useEffect(() => {
     const { monaco, HTTP_LANGUAGE } = module;
     const host = hostRef.current!;
     const editor = monaco.editor.create(host, {
+      ...codeEditorOptions(label),
       value,
       language: HTTP_LANGUAGE,
-      ariaLabel: label,
-      automaticLayout: true,
-      minimap: { enabled: false },
-      scrollBeyondLastLine: false,
-      scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10 },
-      fontSize: 15,
-      lineHeight: LINE_HEIGHT,
-      fontFamily: 'ui-monospace, "Cascadia Code", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
-      lineNumbersMinChars: 3,
       wordWrap: 'on',
-      tabSize: 2,
-      renderLineHighlightOnlyWhenFocus: true,
-      overviewRulerLanes: 0,
-      hideCursorInOverviewRuler: true,
-      fixedOverflowWidgets: true,
-      padding: { top: 8, bottom: 8 },
-      contextmenu: false,
-      stickyScroll: { enabled: false },
     });
     editorRef.current = editor;
 
-    const fitHeight = () => {
-      const height = Math.min(editor.getContentHeight(), MAX_LINES * LINE_HEIGHT + 16);
-      host.style.height = `${height}px`;
-    };
     const showProblems = () => {
       const model = editor.getModel();
       if (!model) return;
@@ -150,41 +128,29 @@ function MonacoHost({ module, value, onChange, onRun, label, describeError, focu
       );
     };
 
-    editor.addAction({
-      id: 'wirelab.run',
-      label: 'Run',
-      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
-      run: () => latest.current.onRun(),
-    });
-    const subscriptions = [
-      editor.onDidContentSizeChange(fitHeight),
-      editor.onDidChangeModelContent(() => {
-        reported.current = editor.getValue();
-        latest.current.onChange(reported.current);
+    const wiring = wireCodeEditor(monaco, editor, host, {
+      minLines: 0,
+      maxLines: MAX_LINES,
+      onRun: () => latest.current.onRun(),
+      onText: (text) => {
+        noteReported(text);
+        latest.current.onChange(text);
         showProblems();
-      }),
-    ];
-    fitHeight();
+      },
+    });
     showProblems();
     if (focusAt) {
       editor.focus();
       editor.setPosition(editor.getModel()!.getPositionAt(focusAt.offset));
     }
     return () => {
-      for (const subscription of subscriptions) subscription.dispose();
+      wiring.dispose();
       editor.getModel()?.dispose();
       editor.dispose();
       editorRef.current = null;
     };
     // created once per mount; later text arrives through the effect below
   }, [module]);
-
-  useEffect(() => {
-    const editor = editorRef.current;
-    if (!editor || value === reported.current) return;
-    reported.current = value;
-    if (editor.getValue() !== value) editor.setValue(value);
-  }, [value]);
 
   return <div ref={hostRef} className="code-monaco" data-testid="cell-editor-ready" />;
 }

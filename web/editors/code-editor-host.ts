@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useRef, type RefObject } from 'react';
+import type * as Monaco from 'monaco-editor/editor/editor.api';
+
+// What every Monaco cell editor (http, graphql, the gRPC/workbench JSON) does the same way: the
+// look, Ctrl+Enter to run, a height that follows the text, and text that flows both ways.
+// Type-only import of Monaco: each editor passes the namespace its lazy chunk loaded.
+
+export const CODE_LINE_HEIGHT = 22;
+
+/** The options every cell editor shares; each adds its value, language and its own extras. */
+export function codeEditorOptions(label: string): Monaco.editor.IStandaloneEditorConstructionOptions {
+  return {
+    ariaLabel: label,
+    automaticLayout: true,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10 },
+    fontSize: 15,
+    lineHeight: CODE_LINE_HEIGHT,
+    fontFamily: 'ui-monospace, "Cascadia Code", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
+    lineNumbersMinChars: 3,
+    tabSize: 2,
+    renderLineHighlightOnlyWhenFocus: true,
+    overviewRulerLanes: 0,
+    hideCursorInOverviewRuler: true,
+    fixedOverflowWidgets: true,
+    padding: { top: 8, bottom: 8 },
+    contextmenu: false,
+    stickyScroll: { enabled: false },
+  };
+}
+
+export interface CodeEditorWiring {
+  /** the height follows the content between these many lines (0: no minimum) */
+  minLines: number;
+  maxLines: number;
+  onRun(): void;
+  /** every text the editor itself produces (typing, paste, undo) */
+  onText(text: string): void;
+}
+
+/** Ctrl/Cmd+Enter runs, the host's height follows the text, edits are reported; dispose to undo. */
+export function wireCodeEditor(
+  monaco: typeof Monaco,
+  editor: Monaco.editor.IStandaloneCodeEditor,
+  host: HTMLElement,
+  wiring: CodeEditorWiring,
+): Monaco.IDisposable {
+  const padding = 16;
+  const fitHeight = (): void => {
+    const height = Math.max(wiring.minLines * CODE_LINE_HEIGHT + padding, Math.min(editor.getContentHeight(), wiring.maxLines * CODE_LINE_HEIGHT + padding));
+    host.style.height = `${height}px`;
+  };
+  const action = editor.addAction({
+    id: 'wirelab.run',
+    label: 'Run',
+    keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+    run: () => wiring.onRun(),
+  });
+  const subscriptions = [editor.onDidContentSizeChange(fitHeight), editor.onDidChangeModelContent(() => wiring.onText(editor.getValue()))];
+  fitHeight();
+  return {
+    dispose() {
+      action.dispose();
+      for (const subscription of subscriptions) subscription.dispose();
+    },
+  };
+}
+
+/**
+ * Puts `value` into the editor when it changed outside it (a reset, a preset). Returns the
+ * function to call with every text the editor reports: a `value` equal to it is the editor's own
+ * echo coming back through React, and writing it back would undo keys typed in the meantime.
+ */
+export function useExternalValue(editorRef: RefObject<Monaco.editor.IStandaloneCodeEditor | null>, value: string): (text: string) => void {
+  const reported = useRef(value);
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor || value === reported.current) return;
+    reported.current = value;
+    if (editor.getValue() !== value) editor.setValue(value);
+  }, [editorRef, value]);
+  return useCallback((text: string) => {
+    reported.current = text;
+  }, []);
+}
