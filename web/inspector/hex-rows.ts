@@ -17,23 +17,48 @@ export type HexRow =
   | { type: 'bytes'; section: number; from: number; to: number };
 
 export interface HexLayout {
-  rows: HexRow[];
+  rowCount: number;
   /** index of each section's title row */
   sectionRows: number[];
+  sections: readonly HexSection[];
 }
 
-/** One title row per section, then 16 bytes a row; offsets inside a section count from 0. */
+/**
+ * One title row per section, then 16 bytes a row; offsets inside a section count from 0.
+ * Rows are computed when asked for (rowAt): a streaming body of 1 MB is 65 536 rows, and the
+ * layout is redone whenever more of it arrives.
+ */
 export function layoutHexRows(sections: readonly HexSection[]): HexLayout {
-  const rows: HexRow[] = [];
   const sectionRows: number[] = [];
-  sections.forEach((section, index) => {
-    sectionRows.push(rows.length);
-    rows.push({ type: 'title', section: index });
-    for (let from = 0; from < section.bytes.length; from += BYTES_PER_ROW) {
-      rows.push({ type: 'bytes', section: index, from, to: Math.min(section.bytes.length, from + BYTES_PER_ROW) });
-    }
-  });
-  return { rows, sectionRows };
+  let rowCount = 0;
+  for (const section of sections) {
+    sectionRows.push(rowCount);
+    rowCount += 1 + Math.ceil(section.bytes.length / BYTES_PER_ROW);
+  }
+  return { rowCount, sectionRows, sections };
+}
+
+/** The row at `index` (0 ≤ index < rowCount). */
+export function rowAt(layout: HexLayout, index: number): HexRow {
+  const { sectionRows } = layout;
+  let low = 0;
+  let high = sectionRows.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (sectionRows[middle] <= index) low = middle;
+    else high = middle - 1;
+  }
+  const inSection = index - sectionRows[low];
+  if (inSection === 0) return { type: 'title', section: low };
+  const from = (inSection - 1) * BYTES_PER_ROW;
+  return { type: 'bytes', section: low, from, to: Math.min(layout.sections[low].bytes.length, from + BYTES_PER_ROW) };
+}
+
+/** Rows `first` (inclusive) to `last` (exclusive). */
+export function rowsBetween(layout: HexLayout, first: number, last: number): HexRow[] {
+  const rows: HexRow[] = [];
+  for (let index = Math.max(0, first); index < Math.min(last, layout.rowCount); index += 1) rows.push(rowAt(layout, index));
+  return rows;
 }
 
 /** The row that shows byte `offset` (counted from the section's first byte). */

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { formatBytes } from './format.ts';
-import { asciiGlyph, controlName, hexByte, layoutHexRows, rowOf, type HexRow, type HexSection } from './hex-rows.ts';
+import { asciiGlyph, controlName, hexByte, layoutHexRows, rowOf, rowsBetween, type HexRow, type HexSection } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
 
 /** Fixed so only the visible rows are rendered: a 1 MB body is 65 536 rows. */
@@ -34,8 +34,12 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    setViewport(element.clientHeight || 400);
-    if (typeof ResizeObserver === 'undefined') return;
+    // Reading the height now would force a layout of the whole page; the observer reports it
+    // after the next layout anyway (and its first report comes unasked).
+    if (typeof ResizeObserver === 'undefined') {
+      setViewport(element.clientHeight || 400);
+      return;
+    }
     const observer = new ResizeObserver(() => setViewport(element.clientHeight || 400));
     observer.observe(element);
     return () => observer.disconnect();
@@ -52,7 +56,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
   }, [scrollTarget, layout, sections]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(layout.rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const last = Math.min(layout.rowCount, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
 
   const byteUnder = (event: MouseEvent): { section: number; offset: number } | null => {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-offset]');
@@ -133,9 +137,9 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
           onLeave();
         }}
       >
-        <div style={{ height: layout.rows.length * ROW_HEIGHT, position: 'relative' }}>
+        <div style={{ height: layout.rowCount * ROW_HEIGHT, position: 'relative' }}>
           <div style={{ position: 'absolute', top: first * ROW_HEIGHT, left: 0, right: 0 }}>
-            {layout.rows.slice(first, last).map((row, index) => renderRow(row, first + index))}
+            {rowsBetween(layout, first, last).map((row, index) => renderRow(row, first + index))}
           </div>
         </div>
       </div>

@@ -73,4 +73,18 @@ describe('payload layers under HTTP/1.1 bodies', () => {
     const offsets = chunkedOffsets([{ start: 10, end: 12 }, { start: 20, end: 21 }]);
     expect([0, 1, 2, 3].map(offsets)).toEqual([10, 11, 20, 21]);
   });
+
+  it('maps every payload byte to its chunk, skipping empty chunks', () => {
+    const pieces = [
+      { start: 5, end: 5 },
+      { start: 10, end: 13 },
+      { start: 13, end: 13 },
+      { start: 30, end: 31 },
+      { start: 40, end: 44 },
+    ];
+    const offsets = chunkedOffsets(pieces);
+    expect(Array.from({ length: 10 }, (_, index) => offsets(index))).toEqual([10, 11, 12, 30, 40, 41, 42, 43, 44, 45]);
+    expect(chunkedOffsets([{ start: 7, end: 7 }])(2)).toBe(9);
+    expect(chunkedOffsets([])(2)).toBe(2);
+  });
 });

@@ -1,3 +1,4 @@
+import type { DecodeMemo } from './decode-memo.ts';
 import type { HeaderList, WireNode } from './types.ts';
 
 /** Where a payload travelled and what its carrier said about it. */
@@ -15,6 +16,8 @@ export interface PayloadContext {
   requestHeaders?: HeaderList;
   /** false while the payload may still grow (a streaming body, an unfinished message) */
   complete: boolean;
+  /** units decoded last time (web/wire/decode-memo.ts); a layer may reuse what was complete */
+  memo?: DecodeMemo;
 }
 
 /** Offset, in the direction's byte stream, of the payload's byte `index` (chunked bodies are not contiguous). */
@@ -69,16 +72,30 @@ export function contiguousOffsets(start: number): PayloadOffsets {
   return (index) => start + index;
 }
 
-/** Offsets of a chunked body: its `chunk-data` nodes, in order, hold the payload's bytes. */
+/**
+ * Offsets of a payload spread over pieces, in order: a chunked body's `chunk-data`, a stream's
+ * HTTP/2 DATA frames or a header block's fragments, a WebSocket message's frames. A binary search
+ * over where each piece starts: a 10 000-message stream has as many pieces, and every decoded
+ * node asks for its offsets, so a linear walk would be quadratic.
+ */
 export function chunkedOffsets(chunkData: ReadonlyArray<{ start: number; end: number }>): PayloadOffsets {
+  const pieces = chunkData.filter((range) => range.end > range.start);
+  const payloadStarts: number[] = [];
+  let total = 0;
+  for (const range of pieces) {
+    payloadStarts.push(total);
+    total += range.end - range.start;
+  }
   return (index) => {
-    let rest = index;
-    for (const range of chunkData) {
-      const length = range.end - range.start;
-      if (rest < length) return range.start + rest;
-      rest -= length;
+    if (pieces.length === 0) return (chunkData.at(-1)?.end ?? 0) + index;
+    if (index >= total) return pieces[pieces.length - 1].end + (index - total);
+    let low = 0;
+    let high = pieces.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (payloadStarts[middle] <= index) low = middle;
+      else high = middle - 1;
     }
-    const last = chunkData[chunkData.length - 1];
-    return last ? last.end + rest : rest;
+    return pieces[low].start + (index - payloadStarts[low]);
   };
 }

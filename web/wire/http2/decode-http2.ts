@@ -1,5 +1,5 @@
 import { collectMarkedMessages, numberMessages } from '../message-marks.ts';
-import { decodePayload, type PayloadContext, type PayloadOffsets } from '../payload-layers.ts';
+import { chunkedOffsets, decodePayload, type PayloadContext } from '../payload-layers.ts';
 import type { ByteStream, StreamSegment } from '../stream-assembler.ts';
 import type { ByteRange, CapturedConnection, DecodedConnection, HeaderList, HttpExchange, HttpRequestMessage, HttpResponseMessage, WireMessage, WireNode } from '../types.ts';
 import { grpcStatusNode } from '../grpc/grpc-status.ts';
@@ -182,7 +182,7 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir): DirectionRes
       return;
     }
     const bytes = concat(block.fragments.map((fragment) => fragment.bytes));
-    const decoded = hpack.decodeBlock(bytes, piecewiseOffsets(block.fragments.map((fragment) => fragment.range)));
+    const decoded = hpack.decodeBlock(bytes, chunkedOffsets(block.fragments.map((fragment) => fragment.range)));
     // each representation hangs under the fragment that holds its first byte
     for (const node of decoded.nodes) {
       const owner = block.fragments.find((fragment) => node.range.start >= fragment.range.start && node.range.start < fragment.range.end) ?? block.fragments[block.fragments.length - 1];
@@ -686,7 +686,7 @@ function buildExchange(
     const full: PayloadContext = { ...context, headers, complete };
     const contentType = headerValue(headers, 'content-type')?.toLowerCase();
     if (contentType !== undefined) full.contentType = contentType;
-    const layered = decodePayload(bytes, piecewiseOffsets(ranges), full);
+    const layered = decodePayload(bytes, chunkedOffsets(ranges), full);
     children.push(...layered);
     for (const node of layered) {
       for (const found of collectMarkedMessages(node, connection.id, dir, streams[dir])) messages.push({ ...found, group });
@@ -779,34 +779,6 @@ function withTrailers(headers: HeaderList, trailers: HeaderBlock | undefined): H
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-/**
- * Offsets of a payload spread over many frames (a stream's DATA, a header block's fragments):
- * a binary search over where each piece starts. A long gRPC stream has tens of thousands of DATA
- * frames, and the layers ask for an offset per decoded byte, so a linear walk would be quadratic.
- */
-function piecewiseOffsets(all: readonly ByteRange[]): PayloadOffsets {
-  // an empty piece (a DATA frame that only carries END_STREAM) holds no byte
-  const ranges = all.filter((range) => range.end > range.start);
-  const starts: number[] = [];
-  let total = 0;
-  for (const range of ranges) {
-    starts.push(total);
-    total += range.end - range.start;
-  }
-  return (index) => {
-    if (ranges.length === 0) return (all[0]?.start ?? 0) + index;
-    if (index >= total) return ranges[ranges.length - 1].end + (index - total);
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle] <= index) low = middle;
-      else high = middle - 1;
-    }
-    return ranges[low].start + (index - starts[low]);
-  };
-}
 
 /** Facts of a header block that lessons check: the pseudo-headers, the content type, gRPC status. */
 function headerFacts(headers: HeaderList): Record<string, string | number | boolean> {

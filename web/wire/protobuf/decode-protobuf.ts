@@ -497,7 +497,10 @@ function mostlyPrintable(text: string): boolean {
   return text.length > 0 && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 export function hex(bytes: Uint8Array, max = 48): string {
-  const shown = Array.from(bytes.subarray(0, max), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  let shown = '';
+  for (let index = 0; index < Math.min(max, bytes.length); index += 1) shown += index === 0 ? HEX_BYTES[bytes[index]] : ` ${HEX_BYTES[bytes[index]]}`;
   return bytes.length > max ? `${shown} … (${bytes.length} bytes)` : shown;
 }
