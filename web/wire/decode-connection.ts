@@ -7,6 +7,7 @@ import { decodeHttp2Connection } from './http2/decode-http2.ts';
 import { sseLayer } from './sse/decode-sse.ts';
 import { graphqlHttpLayer, graphqlQueryStringMessages } from './graphql/decode-graphql-http.ts';
 import { graphqlWsLayer } from './graphql/decode-graphql-ws.ts';
+import type { DecodeMemo } from './decode-memo.ts';
 import { registerPayloadLayer } from './payload-layers.ts';
 import { assembleConnection, type ByteStream } from './stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection } from './types.ts';
@@ -25,13 +26,16 @@ export interface ConnectionStreams {
   out: ByteStream;
 }
 
-/** Turns the bytes of one connection into exchanges; one per transport the tap reports. */
-export type ConnectionDecoder = (connection: CapturedConnection, streams: ConnectionStreams) => DecodedConnection;
+/**
+ * Turns the bytes of one connection into exchanges; one per transport the tap reports. `memo`
+ * carries what the previous decode of the same connection found complete.
+ */
+export type ConnectionDecoder = (connection: CapturedConnection, streams: ConnectionStreams, memo?: DecodeMemo) => DecodedConnection;
 
-const decodeHttp1: ConnectionDecoder = (connection, streams) => {
-  const { exchanges, notes } = inspectHttp1Connection(streams.in, streams.out, connection.transport);
+const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
+  const { exchanges, notes } = inspectHttp1Connection(streams.in, streams.out, connection.transport, memo);
   // Units that payload layers marked inside bodies: Engine.IO polling packets, SSE events.
-  const messages = collectExchangeMessages(exchanges, streams);
+  const messages = collectExchangeMessages(exchanges, streams, memo);
   // GET /graphql?query=… carries its operation in the request target, where no payload layer looks.
   messages.push(...graphqlQueryStringMessages(exchanges, streams));
   const upgraded = exchanges.find((exchange) => exchange.upgrade?.protocol === 'websocket');
@@ -77,11 +81,17 @@ export function decoderFor(transport: CapturedConnection['transport']): Connecti
   return decoders[transport] ?? notDecodedYet;
 }
 
-/** Assembles and decodes one connection's chunks (a closed connection ends its streams). */
+/**
+ * Assembles and decodes one connection's chunks (a closed connection ends its streams). Pass the
+ * same memo every time the connection is decoded again with more bytes: only the new ones cost.
+ */
 export function decodeConnection(
   connection: CapturedConnection,
   chunks: readonly CaptureChunk[],
+  memo?: DecodeMemo,
 ): DecodedConnection & { streams: ConnectionStreams } {
-  const streams = assembleConnection(connection.id, chunks, connection.closedAt !== undefined);
-  return { ...decoderFor(connection.transport)(connection, streams), streams };
+  const streams = assembleConnection(connection.id, chunks, connection.closedAt !== undefined, memo);
+  const decoded = decoderFor(connection.transport)(connection, streams, memo);
+  memo?.nextGeneration();
+  return { ...decoded, streams };
 }

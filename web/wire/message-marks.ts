@@ -1,3 +1,4 @@
+import type { DecodeMemo } from './decode-memo.ts';
 import type { ByteStream } from './stream-assembler.ts';
 import type { HttpExchange, WireMessage, WireNode } from './types.ts';
 
@@ -80,8 +81,10 @@ function timeKey(at: number): number {
  * The marked nodes under the bodies of a connection's exchanges (request bodies are inbound,
  * responses outbound): Engine.IO packets of polling, SSE events of a streaming response.
  */
-export function collectExchangeMessages(exchanges: readonly HttpExchange[], streams: { in: ByteStream; out: ByteStream }): WireMessage[] {
+export function collectExchangeMessages(exchanges: readonly HttpExchange[], streams: { in: ByteStream; out: ByteStream }, memo?: DecodeMemo): WireMessage[] {
   const found: WireMessage[] = [];
+  // A node the memo handed out again (a complete chunk or envelope) holds the same messages.
+  const known = memo?.table<WireNode, WireMessage[]>('exchange-messages');
   for (const exchange of exchanges) {
     const group = `exchange ${exchange.index}`;
     for (const [message, dir] of [
@@ -91,7 +94,12 @@ export function collectExchangeMessages(exchanges: readonly HttpExchange[], stre
       const body = message?.tree.children?.find((child) => child.kind === 'body');
       if (!body?.children) continue;
       for (const child of body.children) {
-        for (const found1 of collectMarkedMessages(child, exchange.conn, dir, streams[dir])) found.push({ group, ...found1 });
+        let messages = known?.get(child);
+        if (!messages) {
+          messages = collectMarkedMessages(child, exchange.conn, dir, streams[dir]).map((message) => ({ group, ...message }));
+          known?.set(child, messages);
+        }
+        for (const message of messages) found.push(message);
       }
     }
   }

@@ -112,6 +112,10 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
   const firstDetailed = countEnvelopes(payload) - GRPC_DETAILED_MESSAGES_PER_BODY;
   let position = 0;
   let index = 0;
+  // A complete envelope decodes the same every time (web/wire/decode-memo.ts): a long stream is
+  // decoded again whenever it grows, and only its new envelopes should cost.
+  const memoName = `grpc-envelope:${protocol}:${direction}`;
+  const memos = context.memo && { detailed: context.memo.table<number, KnownEnvelope>(`${memoName}:detailed`), brief: context.memo.table<number, KnownEnvelope>(memoName) };
   while (position < payload.length) {
     if (position + ENVELOPE_HEADER_BYTES > payload.length) {
       nodes.push(incomplete(payload, offsets, position, context));
@@ -121,6 +125,16 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
     const length = ((payload[position + 1] << 24) >>> 0) + (payload[position + 2] << 16) + (payload[position + 3] << 8) + payload[position + 4];
     const bodyStart = position + ENVELOPE_HEADER_BYTES;
     const available = Math.min(length, payload.length - bodyStart);
+    const isTrailers = (protocol === 'grpc-web' && (flags & 0x80) !== 0) || (protocol === 'connect' && (flags & 0x02) !== 0);
+    const memo = available === length ? (index >= firstDetailed ? memos?.detailed : memos?.brief) : undefined;
+    const envelopeIndex = index;
+    const known = memo?.get(offsets(position));
+    if (known && known.index === envelopeIndex) {
+      nodes.push(known.node);
+      if (!isTrailers) index += 1;
+      position = bodyStart + length;
+      continue;
+    }
     const body = payload.subarray(bodyStart, bodyStart + available);
     const complete = available === length;
     const header: WireNode[] = [
@@ -128,7 +142,6 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
       ru({ kind: 'grpc-length', label: 'Length (4 bytes, big-endian)', value: `${length} bytes`, range: rangeOf(offsets, position + 1, bodyStart) }, 'Длина (4 байта, big-endian)', bytesRu(length)),
     ];
     const end = bodyStart + available;
-    const isTrailers = (protocol === 'grpc-web' && (flags & 0x80) !== 0) || (protocol === 'connect' && (flags & 0x02) !== 0);
     if (isTrailers) {
       const node = protocol === 'grpc-web' ? grpcWebTrailers(body, offsets, bodyStart, header, context.path) : connectEndStream(body, offsets, bodyStart, header, context.path);
       node.range = rangeOf(offsets, position, end);
@@ -165,9 +178,16 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
       index += 1;
     }
     if (!complete) break;
+    memo?.set(offsets(position), { index: envelopeIndex, node: nodes[nodes.length - 1] });
     position = end;
   }
   return nodes;
+}
+
+/** A complete envelope as the last decode left it; `index` is its message number then. */
+interface KnownEnvelope {
+  index: number;
+  node: WireNode;
 }
 
 /** How many envelopes (messages and trailers) a body holds, by their lengths alone. */

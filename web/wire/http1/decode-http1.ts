@@ -1,6 +1,7 @@
 import type { ByteStream } from '../stream-assembler.ts';
 import type { CapturedConnection, DecodedConnection, HttpExchange, HttpRequestMessage, HttpResponseMessage, WireNode } from '../types.ts';
 import { Http1MessageReader, type ParsedMessage, type SkippedBytes } from './http1-message-reader.ts';
+import type { DecodeMemo } from '../decode-memo.ts';
 import { chunkedOffsets, contiguousOffsets, decodePayload, payloadLayerFor, type PayloadContext } from '../payload-layers.ts';
 
 /** Every request in an inbound stream. Does not know about upgrades: use decodeHttp1Connection for a whole connection. */
@@ -41,9 +42,10 @@ export function inspectHttp1Connection(
   inbound: ByteStream,
   outbound: ByteStream,
   transport: CapturedConnection['transport'] = 'http/1.1',
+  memo?: DecodeMemo,
 ): Pick<DecodedConnection, 'exchanges' | 'notes'> {
-  const requests = new Http1MessageReader(inbound, 'request');
-  const responses = new Http1MessageReader(outbound, 'response');
+  const requests = new Http1MessageReader(inbound, 'request', memo);
+  const responses = new Http1MessageReader(outbound, 'response', memo);
   const exchanges: HttpExchange[] = [];
   const unanswered: HttpExchange[] = [];
   const notes: DecodedConnection['notes'] = [];
@@ -73,7 +75,7 @@ export function inspectHttp1Connection(
     }
     exchange.response = response;
     unanswered.shift();
-    decodeBodyLayers(response, { carrier: 'http-response-body', path: exchange.request.path, requestHeaders: exchange.request.headers });
+    decodeBodyLayers(response, { carrier: 'http-response-body', path: exchange.request.path, requestHeaders: exchange.request.headers, memo });
     if (message.framing === 'upgrade' || message.framing === 'tunnel') {
       exchange.upgrade = {
         protocol: message.framing === 'tunnel' ? 'tunnel' : (headerValue(response.headers, 'upgrade') ?? '').toLowerCase(),
@@ -88,7 +90,7 @@ export function inspectHttp1Connection(
   if (!upgraded) {
     while (requests.peek()) readRequest();
   }
-  for (const exchange of exchanges) decodeBodyLayers(exchange.request, { carrier: 'http-request-body', path: exchange.request.path });
+  for (const exchange of exchanges) decodeBodyLayers(exchange.request, { carrier: 'http-request-body', path: exchange.request.path, memo });
 
   for (const skipped of requests.skipped) notes.push({ dir: 'in', node: skippedNode(skipped) });
   for (const skipped of responses.skipped) notes.push({ dir: 'out', node: skippedNode(skipped) });
@@ -118,7 +120,7 @@ export function inspectHttp1Connection(
  */
 function decodeBodyLayers(
   message: HttpRequestMessage | HttpResponseMessage,
-  context: Pick<PayloadContext, 'carrier' | 'path' | 'requestHeaders'>,
+  context: Pick<PayloadContext, 'carrier' | 'path' | 'requestHeaders' | 'memo'>,
 ): void {
   const bodyNode = message.tree.children?.find((child) => child.kind === 'body');
   if (!bodyNode || message.body.length === 0) return;

@@ -1,3 +1,4 @@
+import type { DecodeMemo } from '../decode-memo.ts';
 import type { ByteStream, StreamSegment } from '../stream-assembler.ts';
 import type { ByteRange, HeaderList, WireNode } from '../types.ts';
 
@@ -65,6 +66,7 @@ export class Http1MessageReader {
   constructor(
     readonly stream: ByteStream,
     readonly kind: MessageKind,
+    private readonly memo?: DecodeMemo,
   ) {
     const first = stream.segments[0];
     this.position = first ? first.start : 0;
@@ -112,6 +114,7 @@ export class Http1MessageReader {
       requestMethod,
       streamEnded: this.stream.ended && isLastSegment,
       stream: this.stream,
+      memo: this.memo,
     });
     const segmentEnd = segment.start + segment.bytes.length;
     this.position = message.complete && !message.malformed ? message.range.end : segmentEnd;
@@ -138,6 +141,7 @@ interface ParseOptions {
   requestMethod?: string;
   streamEnded: boolean;
   stream: ByteStream;
+  memo?: DecodeMemo;
 }
 
 /** Reads lines of a segment, tracking absolute offsets. */
@@ -271,7 +275,7 @@ function parseMessage(segment: StreamSegment, start: MessageStart, kind: Message
     }
     if (codings[codings.length - 1] === 'chunked') {
       message.framing = 'chunked';
-      return readChunkedBody(cursor, base, bytes, message, children, finish, malformed);
+      return readChunkedBody(cursor, base, bytes, message, children, finish, malformed, options);
     }
     if (kind === 'request') {
       const node = headerNodes.get('transfer-encoding')?.[0] ?? headersNode;
@@ -480,6 +484,7 @@ function readChunkedBody(
   children: WireNode[],
   finish: Finish,
   malformed: Malformed,
+  { memo, stream }: ParseOptions,
 ): ParsedMessage {
   const bodyLocal = cursor.at;
   const chunks: WireNode[] = [];
@@ -487,6 +492,7 @@ function readChunkedBody(
   children.push(bodyNode);
   const data: Uint8Array[] = [];
   let decodedLength = 0;
+  const completeChunks = memo?.table<number, CompleteChunk>(`h1-chunk:${stream.dir}`);
 
   const settle = (endLocal: number, complete: boolean): ParsedMessage => {
     bodyNode.range.end = base + endLocal;
@@ -498,6 +504,14 @@ function readChunkedBody(
 
   for (;;) {
     const lineStart = cursor.at;
+    const known = completeChunks?.get(base + lineStart);
+    if (known && known.end <= base + bytes.length) {
+      chunks.push(known.node);
+      data.push(bytes.subarray(known.data.start - base, known.data.end - base));
+      decodedLength += known.data.end - known.data.start;
+      cursor.at = known.end - base;
+      continue;
+    }
     const line = cursor.nextLine();
     if (!line) {
       if (bytes.length > lineStart) {
@@ -568,7 +582,17 @@ function readChunkedBody(
     chunk.children!.push({ kind: 'crlf', label: 'CRLF', range: { start: base + cursor.at, end: base + cursor.at + 2 } });
     cursor.at += 2;
     chunk.range.end = base + cursor.at;
+    completeChunks?.set(base + lineStart, { node: chunk, data: { start: base + dataLocal, end: base + dataLocal + size }, end: chunk.range.end } satisfies CompleteChunk);
   }
+}
+
+/** A chunk read to its CRLF: the same bytes decode the same way next time. */
+interface CompleteChunk {
+  node: WireNode;
+  /** its data, stream offsets */
+  data: { start: number; end: number };
+  /** stream offset after its CRLF */
+  end: number;
 }
 
 function joinBytes(parts: Uint8Array[], length: number): Uint8Array {
