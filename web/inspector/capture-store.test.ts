@@ -112,6 +112,8 @@ describe('CaptureStore', () => {
     await Promise.resolve();
     expect(settled).not.toHaveBeenCalled();
     socket().deliver(chunksMessage([{ ...secondOut, seq: secondOut.seq + 100, offset: secondOut.offset + 40, data: bytes.subarray(40).toString('base64') }]));
+    // listeners and waiters hear of new bytes at most every 100 ms
+    await vi.advanceTimersByTimeAsync(100);
     const exchange = await waiting;
     expect(exchange?.index).toBe(1);
     expect(exchange?.response?.status).toBe(200);
@@ -130,6 +132,24 @@ describe('CaptureStore', () => {
     const late = store.waitForExchange({ method: 'GET', target: '/hello', after: chunks[0].t + 1, timeoutMs: 1000 });
     vi.advanceTimersByTime(1000);
     await expect(late).resolves.toBeNull();
+  });
+
+  it('tells listeners of a burst of captures once at once and once when it settles, with the newest snapshot', () => {
+    const { store, socket, openWithHello } = setup();
+    openWithHello();
+    const { connection, chunks } = fixtureMessages('curl-keep-alive');
+    const heard: number[] = [];
+    store.subscribe(() => heard.push(store.getSnapshot().exchanges.length));
+    vi.advanceTimersByTime(1000);
+    heard.length = 0;
+    socket().deliver({ type: 'connection', conn: connection });
+    for (const chunk of chunks) socket().deliver(chunksMessage([chunk]));
+    expect(heard).toEqual([0]);
+    expect(store.getSnapshot().exchanges).toHaveLength(2);
+    vi.advanceTimersByTime(100);
+    expect(heard).toEqual([0, 2]);
+    vi.advanceTimersByTime(1000);
+    expect(heard).toEqual([0, 2]);
   });
 
   it('sends recording and clear, and applies the confirmations', () => {
@@ -200,6 +220,38 @@ describe('CaptureStore', () => {
     expect(store.exchanges()).toHaveLength(1);
     store.stop();
     expect(socket().closed).toBe(true);
+  });
+
+  it('decodes a burst a slice at a time between tasks, and tells listeners when it caught up', () => {
+    const { store, socket, openWithHello } = setup();
+    openWithHello();
+    vi.advanceTimersByTime(1000);
+    const connection = { id: 'c9', transport: 'http/1.1', remote: '127.0.0.1:5000', local: '127.0.0.1:8080', openedAt: 1000 };
+    const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const events = Array.from({ length: 2000 }, (_, index) => {
+      const event = `data: ${'x'.repeat(90)} ${index}\n\n`;
+      return `${event.length.toString(16)}\r\n${event}\r\n`;
+    });
+    const out = [head, ...events].map((text) => Buffer.from(text));
+    const request = Buffer.from('GET /sse HTTP/1.1\r\nHost: x\r\n\r\n');
+    let offset = 0;
+    const wire = [{ conn: 'c9', seq: 1, dir: 'in', t: 1001, offset: 0, data: request.toString('base64') }];
+    for (const [index, bytes] of out.entries()) {
+      wire.push({ conn: 'c9', seq: index + 2, dir: 'out', t: 1002 + index, offset, data: bytes.toString('base64') });
+      offset += bytes.length;
+    }
+    expect(offset).toBeGreaterThan(200 * 1024);
+    const heard: number[] = [];
+    store.subscribe(() => heard.push(store.getSnapshot().messages.length));
+    socket().deliver({ type: 'connection', conn: connection });
+    socket().deliver(chunksMessage(wire as FixtureChunk[]));
+    const first = store.getSnapshot().messages.length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(2000);
+    vi.runAllTimers();
+    expect(store.getSnapshot().messages).toHaveLength(2000);
+    expect(heard.at(-1)).toBe(2000);
+    expect(store.getSnapshot().exchanges[0].response?.headers).toContainEqual(['Content-Type', 'text/event-stream']);
   });
 
   it('drops the oldest connections past its byte limit', () => {

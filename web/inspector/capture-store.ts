@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { sessionReady } from '../app/session.ts';
 import { decodeConnection, type ConnectionStreams } from '../wire/decode-connection.ts';
+import { DecodeMemo } from '../wire/decode-memo.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
 
 export type CaptureStatus = 'connecting' | 'open' | 'closed';
@@ -71,6 +72,8 @@ interface TrackedConnection {
   bytes: number;
   /** requests this browser saw on the connection before a clear: later exchanges count on from there */
   indexBase: number;
+  /** what the previous decode found complete: a growing stream is decoded again at the cost of its new bytes */
+  memo: DecodeMemo;
   decoded?: { chunkCount: number; closedAt: number | undefined; view: ConnectionView };
 }
 
@@ -91,6 +94,20 @@ type ServerMessage =
 const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
 /**
+ * Listeners hear of new captures at most this often, and never more often than the last decode
+ * took times three: a stream of thousands of messages then costs a few decodes a second, and
+ * the page stays responsive between them.
+ */
+const MIN_NOTIFY_GAP_MS = 100;
+const DECODE_SHARE = 3;
+/** New bytes of a connection one decode takes on; the rest waits for the next turn. */
+const DECODE_SLICE_BYTES = 32 * 1024;
+/** Catching up, decoding stops for the page's turn after this long… */
+const CATCH_UP_SLICE_MS = 30;
+/** …and listeners see how far it got this often. */
+const CATCH_UP_PROGRESS_MS = 500;
+
+/**
  * The browser's copy of its session's captures: connects to the capture channel, keeps the
  * connections and their chunks (bounded), and decodes a connection only when it got new bytes.
  * Framework-light: subscribe/getSnapshot fit React's useSyncExternalStore.
@@ -108,6 +125,12 @@ export class CaptureStore {
   private readonly listeners = new Set<() => void>();
   private readonly waiters = new Set<Waiter>();
   private readonly maxBytes: number;
+  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastNotifiedAt = Number.NEGATIVE_INFINITY;
+  private lastBuildMs = 0;
+  /** the latest snapshot left bytes undecoded (DECODE_SLICE_BYTES) */
+  private behind = false;
+  private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: CaptureStoreOptions) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -132,6 +155,10 @@ export class CaptureStore {
     this.started = false;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = null;
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = null;
     const socket = this.socket;
     this.socket = null;
     socket?.close();
@@ -196,7 +223,7 @@ export class CaptureStore {
       case 'connection': {
         const existing = this.tracked.get(message.conn.id);
         if (existing) existing.connection = { ...existing.connection, ...message.conn };
-        else this.tracked.set(message.conn.id, { connection: message.conn, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0 });
+        else this.tracked.set(message.conn.id, { connection: message.conn, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() });
         break;
       }
       case 'chunks':
@@ -290,10 +317,13 @@ export class CaptureStore {
         this.tracked.delete(id);
         continue;
       }
-      tracked.indexBase += this.decode(tracked).exchanges.length;
+      let view = this.decode(tracked);
+      while ((tracked.decoded?.chunkCount ?? 0) < tracked.chunks.length) view = this.decode(tracked);
+      tracked.indexBase += view.exchanges.length;
       tracked.chunks = [];
       tracked.bytes = 0;
       tracked.decoded = undefined;
+      tracked.memo = new DecodeMemo();
     }
     this.totalBytes = 0;
   }
@@ -303,7 +333,7 @@ export class CaptureStore {
     if (!tracked) {
       // bytes of a connection announced before this browser connected: decode them all the same
       const connection: CapturedConnection = { id: chunk.conn, transport: 'http/1.1', remote: '', local: '', openedAt: chunk.t };
-      tracked = { connection, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0 };
+      tracked = { connection, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() };
       this.tracked.set(chunk.conn, tracked);
     }
     if (tracked.seqs.has(chunk.seq)) return;
@@ -331,8 +361,49 @@ export class CaptureStore {
     }
   }
 
+  /** The snapshot is new at once (getSnapshot decodes on demand); listeners hear of it throttled. */
   private changed(): void {
     this.version += 1;
+    if (this.notifyTimer) return;
+    const gap = Math.max(MIN_NOTIFY_GAP_MS, this.lastBuildMs * DECODE_SHARE);
+    const wait = this.lastNotifiedAt + gap - Date.now();
+    if (wait <= 0) {
+      this.notify();
+      return;
+    }
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      this.notify();
+    }, wait);
+  }
+
+  /**
+   * Decodes what the last snapshot left behind, a slice per task between the page's own work,
+   * and tells listeners once it caught up (or every CATCH_UP_PROGRESS_MS, to show progress):
+   * rendering after every slice would cost the page more than the decoding.
+   */
+  private scheduleCatchUp(): void {
+    if (this.catchUpTimer) return;
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = null;
+      const started = performance.now();
+      let behind = false;
+      for (const tracked of this.tracked.values()) {
+        if ((tracked.decoded?.chunkCount ?? 0) >= tracked.chunks.length) continue;
+        if (performance.now() - started > CATCH_UP_SLICE_MS) {
+          behind = true;
+          break;
+        }
+        this.decode(tracked);
+        behind ||= (tracked.decoded?.chunkCount ?? 0) < tracked.chunks.length;
+      }
+      if (!behind || Date.now() - this.lastNotifiedAt >= CATCH_UP_PROGRESS_MS) this.changed();
+      else this.scheduleCatchUp();
+    }, 0);
+  }
+
+  private notify(): void {
+    this.lastNotifiedAt = Date.now();
     this.settleWaiters();
     for (const listener of this.listeners) listener();
   }
@@ -354,7 +425,21 @@ export class CaptureStore {
   }
 
   private buildSnapshot(): CaptureSnapshot {
-    const connections = [...this.tracked.values()].map((tracked) => this.decode(tracked));
+    const started = performance.now();
+    this.behind = false;
+    const snapshot = this.decodeAll();
+    this.lastBuildMs = performance.now() - started;
+    if (this.behind) this.scheduleCatchUp();
+    return snapshot;
+  }
+
+  private decodeAll(): CaptureSnapshot {
+    // While catching up, a snapshot shows how far the catch-up got instead of decoding a slice of
+    // its own in the same task as the render that asked for it.
+    const catchingUp = this.catchUpTimer !== null;
+    const connections = [...this.tracked.values()].map((tracked) =>
+      catchingUp && tracked.decoded && tracked.decoded.chunkCount < tracked.chunks.length ? tracked.decoded.view : this.decode(tracked),
+    );
     connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
     const exchanges = connections
       .flatMap((view) => view.exchanges)
@@ -365,11 +450,22 @@ export class CaptureStore {
 
   private decode(tracked: TrackedConnection): ConnectionView {
     const { connection, chunks } = tracked;
-    const memo = tracked.decoded;
-    if (memo && memo.chunkCount === chunks.length && memo.closedAt === connection.closedAt && memo.view.connection === connection) {
-      return memo.view;
+    const last = tracked.decoded;
+    if (last && last.chunkCount === chunks.length && last.closedAt === connection.closedAt && last.view.connection === connection) {
+      return last.view;
     }
-    const decoded = decodeConnection(connection, chunks);
+    // A burst (a stream's thousands of messages in one push) is decoded a slice at a time, so no
+    // single decode blocks the page; scheduleCatchUp() comes back for the rest.
+    let count = Math.min(last?.chunkCount ?? 0, chunks.length);
+    let newBytes = 0;
+    while (count < chunks.length && (newBytes === 0 || newBytes + chunks[count].data.length <= DECODE_SLICE_BYTES)) {
+      newBytes += chunks[count].data.length;
+      count += 1;
+    }
+    const whole = count === chunks.length;
+    if (!whole) this.behind = true;
+    // Part of a closed connection's bytes are not its end: decode them as still open.
+    const decoded = decodeConnection(whole ? connection : { ...connection, closedAt: undefined }, whole ? chunks : chunks.slice(0, count), tracked.memo);
     const view: ConnectionView = {
       connection,
       exchanges: decoded.exchanges.map((exchange) => ({ ...exchange, index: exchange.index + tracked.indexBase, connection })),
@@ -378,7 +474,7 @@ export class CaptureStore {
       streams: decoded.streams,
       bytes: tracked.bytes,
     };
-    tracked.decoded = { chunkCount: chunks.length, closedAt: connection.closedAt, view };
+    tracked.decoded = { chunkCount: count, closedAt: connection.closedAt, view };
     return view;
   }
 }

@@ -15,7 +15,7 @@ export interface TimelineConnection {
 }
 
 /** Rows of messages shown at first per connection: a chatty WebSocket has thousands (the newest win). */
-const MESSAGE_ROWS = 200;
+const MESSAGE_ROWS = 100;
 
 interface ExchangeTimelineProps {
   connections: readonly TimelineConnection[];

@@ -48,15 +48,28 @@ export function Inspector({ focus, store: givenStore }: InspectorProps) {
   }, [view, selectedExchange, selectedNote, selectedMessage, t]);
   const selectionKey = keyOf(selection);
 
-  // Keep the selected row in view inside the timeline (new traffic lands at the bottom).
+  // Keep the selected row in view inside the timeline (new traffic lands at the bottom): once per
+  // selection, as soon as its row is there — measuring on every capture would lay out the page.
+  // Measured in the next frame, whose layout is due anyway, not in this task as a second one.
+  const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
+    if (scrolledTo.current === selectionKey) return;
     const pane = timelinePane.current;
     const row = pane?.querySelector<HTMLElement>('[aria-pressed="true"]');
     if (!pane || !row) return;
-    const top = row.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
-    if (top < pane.scrollTop || top + row.offsetHeight > pane.scrollTop + pane.clientHeight) {
-      pane.scrollTop = Math.max(0, top - pane.clientHeight + row.offsetHeight + 8);
-    }
+    scrolledTo.current = selectionKey;
+    let measured = false;
+    const frame = requestAnimationFrame(() => {
+      measured = true;
+      const top = row.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+      if (top < pane.scrollTop || top + row.offsetHeight > pane.scrollTop + pane.clientHeight) {
+        pane.scrollTop = Math.max(0, top - pane.clientHeight + row.offsetHeight + 8);
+      }
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (!measured) scrolledTo.current = null;
+    };
   }, [selectionKey, timeline]);
 
   return (

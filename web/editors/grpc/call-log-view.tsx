@@ -1,3 +1,4 @@
+import { memo, useLayoutEffect, useRef } from 'react';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import type { CallEvent, CallLog, HeaderPairs } from './call-log.ts';
 import { detailHeadline } from './grpc-status.ts';
@@ -6,22 +7,58 @@ import { grpcEditorStrings } from './strings.ts';
 /** A call as it happened: headers, each message the moment it arrived, then trailers and status. */
 export function CallLogView({ log }: { log: CallLog }) {
   const t = useStrings(grpcEditorStrings);
+  const list = useRef<HTMLOListElement>(null);
+  const following = useRef(true);
+  // The list scrolls on its own; it follows new events while the reader is at its end.
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (element && following.current) element.scrollTop = element.scrollHeight;
+  }, [log]);
   return (
     <div className="grpc-call-log" data-testid="grpc-call-log" aria-live="polite" data-done={log.done ? 'true' : 'false'}>
       {log.droppedMessages > 0 && <p className="cell-message">{t.droppedMessages(log.droppedMessages)}</p>}
-      <ol className="grpc-events">
-        {log.events.map((event, index) => (
-          <li key={index} className={`grpc-event grpc-event-${event.kind}`} data-testid={`grpc-event-${event.kind}`}>
-            <span className="grpc-event-time">
-              +{event.at} {t.ms}
-            </span>
-            <EventBody event={event} />
-          </li>
+      <ol
+        className="grpc-events"
+        ref={list}
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          following.current = element.scrollTop + element.clientHeight >= element.scrollHeight - 24;
+        }}
+      >
+        {eventKeys(log.events).map(([key, event]) => (
+          <EventRow key={key} event={event} />
         ))}
       </ol>
     </div>
   );
 }
+
+/**
+ * Keys that stay with their event when the oldest messages are dropped: a message by its number,
+ * anything else by how many of its kind came before (those are never dropped).
+ */
+function eventKeys(events: readonly CallEvent[]): Array<[string, CallEvent]> {
+  const seen = new Map<string, number>();
+  return events.map((event) => {
+    if (event.kind === 'message' || event.kind === 'sent') return [`${event.kind}-${event.index}`, event];
+    const count = seen.get(event.kind) ?? 0;
+    seen.set(event.kind, count + 1);
+    return [`${event.kind}-${count}`, event];
+  });
+}
+
+/** Events never change once logged: a stream of thousands re-renders only its new rows. */
+const EventRow = memo(function EventRow({ event }: { event: CallEvent }) {
+  const t = useStrings(grpcEditorStrings);
+  return (
+    <li className={`grpc-event grpc-event-${event.kind}`} data-testid={`grpc-event-${event.kind}`}>
+      <span className="grpc-event-time">
+        +{event.at} {t.ms}
+      </span>
+      <EventBody event={event} />
+    </li>
+  );
+});
 
 function EventBody({ event }: { event: CallEvent }) {
   const t = useStrings(grpcEditorStrings);

@@ -24,26 +24,28 @@ export interface CallLog {
   done: boolean;
   /** messages dropped from the front of `events` past `MAX_LOGGED_MESSAGES` */
   droppedMessages: number;
+  /** how many of `events` are messages (counted as they come: a stream appends thousands) */
+  messageCount: number;
 }
 
-/** A server stream may send up to 1 000 messages (ListUsers, Ticks); the cell keeps the newest 500. */
+/** A server stream may send up to 10 000 messages (Ticks); the cell keeps the newest 500. */
 export const MAX_LOGGED_MESSAGES = 500;
 
 export function emptyLog(): CallLog {
-  return { events: [], done: false, droppedMessages: 0 };
+  return { events: [], done: false, droppedMessages: 0, messageCount: 0 };
 }
 
 export function appendEvent(log: CallLog, event: CallEvent): CallLog {
-  let events = [...log.events, event];
-  let droppedMessages = log.droppedMessages;
-  const messageCount = events.filter((entry) => entry.kind === 'message').length;
+  const events = [...log.events, event];
+  let { droppedMessages, messageCount } = log;
+  if (event.kind === 'message') messageCount += 1;
   if (messageCount > MAX_LOGGED_MESSAGES) {
-    const first = events.findIndex((entry) => entry.kind === 'message');
-    events = [...events.slice(0, first), ...events.slice(first + 1)];
+    events.splice(events.findIndex((entry) => entry.kind === 'message'), 1);
+    messageCount -= 1;
     droppedMessages += 1;
   }
   const done = log.done || event.kind === 'status' || event.kind === 'error';
-  return { events, done, droppedMessages };
+  return { events, done, droppedMessages, messageCount };
 }
 
 export function statusOf(log: CallLog): CallStatus | null {

@@ -19,6 +19,9 @@ export function transportFor(protocol: GrpcProtocol, registry: Registry, baseUrl
   }
 }
 
+/** Longest stretch of handling streamed messages before the page gets a turn. */
+const YIELD_EVERY_MS = 30;
+
 export interface RunCallOptions {
   method: DescMethod;
   protocol: GrpcProtocol;
@@ -63,8 +66,15 @@ export async function runBrowserCall(options: RunCallOptions): Promise<void> {
       const response = await transport.stream(method as DescMethodStreaming, deadline.signal, undefined, header, oneMessage(create(method.input, input)));
       onEvent({ kind: 'headers', headers: headerPairs(response.header), at: at() });
       let index = 0;
+      let slice = performance.now();
       for await (const message of response.message) {
         onEvent({ kind: 'message', index: index++, message: toJson(method.output, message, { registry }), at: at() });
+        // One network read can hold thousands of messages, and the iterator hands them all out
+        // in microtasks: give the page (rendering, the inspector) a turn now and then.
+        if (performance.now() - slice > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          slice = performance.now();
+        }
       }
       onEvent({ kind: 'status', status: OK_STATUS, trailers: headerPairs(response.trailer), at: at() });
     } else {
