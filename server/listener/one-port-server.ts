@@ -151,6 +151,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       http1.removeAllListeners('upgrade');
       http1.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
         options.onRequestArrived?.(req);
+        options.captures?.upgraded(socket);
         const route = upgradeRoutes.find((r) => req.url?.startsWith(r.prefix));
         if (route) return route.handler(req, socket, head);
         if (fallbacks.length === 0) return socket.destroy();

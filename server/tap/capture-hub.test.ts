@@ -40,20 +40,35 @@ describe('CaptureHub', () => {
     expect(chunks(seen)).toEqual(['in@0:GET / HTTP/1.1\r\n', 'out@0:HTTP/1.1 200 OK\r\n']);
   });
 
-  it('keeps the bytes as they crossed, even when a reader rewrites the Buffer in place', async () => {
-    // `ws` unmasks a client's frame inside the Buffer the socket delivered.
+  it('keeps a WebSocket’s bytes as they crossed, though its reader unmasks them in place', async () => {
+    // `ws` unmasks a client's frame inside the Buffer the socket delivered: the listener tells
+    // the hub of the upgrade before `ws` reads the bytes that came with the upgrade request.
     const hub = new CaptureHub();
     const seen = collect(hub);
     const { network, tapped } = fakeConnection(hub);
-    const early = Buffer.from('masked-1');
-    network.emit('data', early);
-    early.write('UNMASKED');
+    const request = Buffer.from('GET-upgrade+masked-1');
+    network.emit('data', request);
+    hub.upgraded(tapped);
+    request.write('UNMASKED', 12);
     hub.claim(tapped, SESSION);
     const late = Buffer.from('masked-2');
     network.emit('data', late);
     late.write('UNMASKED');
     await flush();
-    expect(chunks(seen)).toEqual(['in@0:masked-1', 'in@8:masked-2']);
+    expect(chunks(seen)).toEqual(['in@0:GET-upgrade+masked-1', 'in@20:masked-2']);
+  });
+
+  it('keeps the first frames that came with the upgrade request on a claimed connection too', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    hub.claim(tapped, SESSION);
+    const request = Buffer.from('GET-upgrade+masked-1');
+    network.emit('data', request);
+    hub.upgraded(tapped);
+    request.write('UNMASKED', 12);
+    await flush();
+    expect(chunks(seen)).toEqual(['in@0:GET-upgrade+masked-1']);
   });
 
   it('never shows one session the bytes of another', async () => {

@@ -1,3 +1,4 @@
+import { ChunkRing } from './chunk-ring.ts';
 import { findTapSocket, type TapObserver, type TapSocket } from './tap-socket.ts';
 
 export type Transport = 'http/1.1' | 'h2c';
@@ -61,15 +62,15 @@ const now = (): number => performance.timeOrigin + performance.now();
 class SessionCapture {
   recording = true;
   lastActive = now();
-  private ring: CapturedChunk[] = [];
-  private ringHead = 0;
-  private ringBytes = 0;
+  private readonly ring: ChunkRing;
   private connections = new Map<string, ConnectionInfo>();
   private subscribers = new Set<CaptureSubscriber>();
   private outbox: CaptureMessage[] = [];
   private flushScheduled = false;
 
-  constructor(private readonly limits: CaptureLimits) {}
+  constructor(limits: CaptureLimits) {
+    this.ring = new ChunkRing(limits);
+  }
 
   get watched(): boolean {
     return this.subscribers.size > 0;
@@ -87,19 +88,6 @@ class SessionCapture {
   record(chunk: CapturedChunk): void {
     this.lastActive = chunk.t;
     this.ring.push(chunk);
-    this.ringBytes += chunk.data.length;
-    while (
-      this.ring.length - this.ringHead > this.limits.ringChunks ||
-      (this.ringBytes > this.limits.ringBytes && this.ring.length - this.ringHead > 1)
-    ) {
-      this.ringBytes -= this.ring[this.ringHead].data.length;
-      this.ringHead++;
-    }
-    // Compact lazily so eviction stays O(1) per chunk.
-    if (this.ringHead > 4096 && this.ringHead * 2 > this.ring.length) {
-      this.ring = this.ring.slice(this.ringHead);
-      this.ringHead = 0;
-    }
     this.send({ type: 'chunk', chunk });
   }
 
@@ -109,9 +97,7 @@ class SessionCapture {
   }
 
   clear(): void {
-    this.ring = [];
-    this.ringHead = 0;
-    this.ringBytes = 0;
+    this.ring.clear();
     for (const [id, info] of this.connections) if (info.closedAt !== undefined) this.connections.delete(id);
     this.send({ type: 'cleared' });
   }
@@ -119,7 +105,7 @@ class SessionCapture {
   subscribe(subscriber: CaptureSubscriber): () => void {
     this.flush();
     const replay: CaptureMessage[] = [{ type: 'recording', on: this.recording }];
-    const live = this.ring.slice(this.ringHead);
+    const live = this.ring.toArray();
     const liveConnections = new Set(live.map((c) => c.conn));
     for (const info of this.connections.values()) {
       if (info.closedAt === undefined || liveConnections.has(info.id)) replay.push({ type: 'connection', conn: info });
@@ -172,11 +158,28 @@ class TappedConnection implements TapObserver {
   private pending: Array<{ dir: Direction; t: number; offset: number; data: Buffer }> = [];
   private pendingBytes = 0;
   private offsets = { in: 0, out: 0 };
+  /** what kept the last inbound bytes (a ring chunk or a pending piece), while they may still need a copy */
+  private lastInbound: { data: Buffer } | null = null;
+  /**
+   * Whether the Buffers this connection reads and writes must be copied to be kept as they
+   * crossed: see keep().
+   */
+  private copies: Record<Direction, boolean>;
 
   constructor(
     readonly info: ConnectionInfo,
     private readonly hub: CaptureHub,
-  ) {}
+  ) {
+    this.copies = { in: false, out: info.transport === 'h2c' };
+  }
+
+  /** The connection now carries WebSocket frames: their reader unmasks them in place. */
+  upgraded(): void {
+    this.copies.in = true;
+    // The upgrade request's chunk may already hold the first frames, and the reader gets them
+    // as a view of the very Buffer recorded.
+    if (this.lastInbound) this.lastInbound.data = Buffer.from(this.lastInbound.data);
+  }
 
   inbound(chunk: Buffer): void {
     this.take('in', chunk);
@@ -205,14 +208,25 @@ class TappedConnection implements TapObserver {
     for (const piece of pending) this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
   }
 
-  // Pending and delivered bytes are copies (see deliver): readers may rewrite the Buffer in place.
+  /**
+   * The Buffer to keep for bytes that crossed. Copying every chunk costs the tap ~5 % of
+   * throughput, so only what can change after us is copied: a WebSocket's inbound frames (`ws`
+   * unmasks a client's frame in the very Buffer the socket delivered) and what the HTTP/2
+   * session writes (its buffers are not ours to keep). Node's HTTP/1.1 parser and writer neither
+   * rewrite nor reuse theirs.
+   */
+  private keep(dir: Direction, data: Buffer): Buffer {
+    return this.copies[dir] ? Buffer.from(data) : data;
+  }
+
   private take(dir: Direction, data: Buffer): void {
     // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
     const offset = this.offsets[dir];
     this.offsets[dir] += data.length;
     const owner = this.owner;
+    if (dir === 'in') this.lastInbound = null;
     if (owner.kind === 'session') {
-      this.deliver(owner.capture, dir, now(), offset, data);
+      this.deliver(owner.capture, dir, now(), offset, this.keep(dir, data));
     } else if (owner.kind === 'unknown') {
       if (this.pendingBytes + data.length > this.hub.limits.pendingBytes) {
         // No request has named an owner within 64 KiB: not a browser session's traffic.
@@ -221,17 +235,19 @@ class TappedConnection implements TapObserver {
         this.pendingBytes = 0;
         return;
       }
-      this.pending.push({ dir, t: now(), offset, data: Buffer.from(data) });
+      const piece = { dir, t: now(), offset, data: this.keep(dir, data) };
+      this.pending.push(piece);
       this.pendingBytes += data.length;
+      if (dir === 'in') this.lastInbound = piece;
     }
   }
 
+  /** `data` is kept as is: take() and claim() hand over what keep() returned. */
   private deliver(capture: SessionCapture, dir: Direction, t: number, offset: number, data: Buffer): void {
     if (!capture.recording) return;
-    // A copy: the reader of this Buffer may change it in place after us — `ws` unmasks a
-    // client's frame in the very Buffer the socket delivered — and the capture must keep the
-    // bytes as they crossed the wire.
-    capture.record({ conn: this.info.id, seq: this.hub.nextSeq(), dir, t, offset, data: Buffer.from(data) });
+    const chunk: CapturedChunk = { conn: this.info.id, seq: this.hub.nextSeq(), dir, t, offset, data };
+    capture.record(chunk);
+    if (dir === 'in') this.lastInbound = chunk;
   }
 }
 
@@ -281,6 +297,11 @@ export class CaptureHub {
     const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
     if (!connection) return;
     connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId) } : { kind: 'none' });
+  }
+
+  /** The connection switched to WebSocket (a 101 is on its way): see TappedConnection.upgraded. */
+  upgraded(socket: unknown): void {
+    (findTapSocket(socket) as Tapped | undefined)?.[connectionOf]?.upgraded();
   }
 
   /** The capture channel's own connection: never recorded, never shown. */

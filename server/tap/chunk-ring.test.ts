@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { CapturedChunk } from './capture-hub.ts';
+import { ChunkRing } from './chunk-ring.ts';
+
+let seq = 0;
+const chunk = (text: string, offset = 0, dir: 'in' | 'out' = 'in', conn = 'c1'): CapturedChunk => ({ conn, seq: ++seq, dir, t: 1000 + seq / 4, offset, data: Buffer.from(text) });
+const shown = (ring: ChunkRing) => ring.toArray().map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`);
+
+describe('ChunkRing', () => {
+  it('keeps the newest chunks within its byte and chunk limits, oldest first', () => {
+    const ring = new ChunkRing({ ringBytes: 10, ringChunks: 3 });
+    for (const [index, piece] of ['1111', '2222', '3333', '4444'].entries()) ring.push(chunk(piece, index * 4));
+    expect(shown(ring)).toEqual(['c1/in@8:3333', 'c1/in@12:4444']);
+    ring.push(chunk('5', 16, 'out', 'c2'));
+    ring.push(chunk('6', 17, 'out', 'c2'));
+    expect(shown(ring)).toEqual(['c1/in@12:4444', 'c2/out@16:5', 'c2/out@17:6']);
+  });
+
+  it('keeps the tail of a chunk larger than the whole ring, its offset moved on', () => {
+    const ring = new ChunkRing({ ringBytes: 4, ringChunks: 10 });
+    ring.push(chunk('ab'));
+    ring.push(chunk('0123456789', 2));
+    expect(shown(ring)).toEqual(['c1/in@8:6789']);
+  });
+
+  it('gives each chunk back whole across the wrap, with its seq and time, and forgets all on clear', () => {
+    const ring = new ChunkRing({ ringBytes: 9, ringChunks: 100 });
+    ring.push(chunk('abc'));
+    ring.push(chunk('defgh', 3));
+    ring.push(chunk('ijkl', 8)); // wraps: 'abc' goes
+    const [first, second] = ring.toArray();
+    expect(second.data.toString()).toBe('ijkl');
+    expect(first.data.toString()).toBe('defgh');
+    expect(second.seq - first.seq).toBe(1);
+    expect(second.t).toBe(1000 + second.seq / 4);
+    ring.clear();
+    expect(ring.toArray()).toEqual([]);
+    ring.push(chunk('again'));
+    expect(shown(ring)).toEqual(['c1/in@0:again']);
+  });
+
+  it('behaves like a plain bounded list under any mix of sizes', () => {
+    const limits = { ringBytes: 300, ringChunks: 40 };
+    const ring = new ChunkRing(limits);
+    const model: CapturedChunk[] = [];
+    let random = 7;
+    const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31);
+    for (let step = 0; step < 3000; step += 1) {
+      const length = next() % 90;
+      const piece = chunk(String.fromCharCode(97 + (step % 26)).repeat(length), step * 100, step % 3 === 0 ? 'out' : 'in');
+      ring.push(piece);
+      model.push(piece);
+      while (model.length > limits.ringChunks || model.reduce((sum, c) => sum + c.data.length, 0) > limits.ringBytes) model.shift();
+      if (step % 97 === 0) expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
+    }
+    expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
+  });
+
+  it('holds little for a session that records little', () => {
+    const ring = new ChunkRing({ ringBytes: 4 * 1024 * 1024, ringChunks: 20_000 });
+    ring.push(chunk('GET / HTTP/1.1\r\n\r\n'));
+    expect((ring as unknown as { bytes: Buffer }).bytes.length).toBeLessThanOrEqual(64 * 1024);
+  });
+});

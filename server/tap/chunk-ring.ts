@@ -1,0 +1,132 @@
+import type { CapturedChunk, Direction } from './capture-hub.ts';
+
+/** Where the ring starts: it doubles up to its limits as a session records more. */
+const INITIAL_BYTES = 64 * 1024;
+const INITIAL_CHUNKS = 256;
+
+/**
+ * A session's recent chunks, oldest first, bounded in bytes and in chunks. The bytes live in one
+ * buffer and the rest in typed arrays: a ring of 20 000 chunk objects, each with its own Buffer,
+ * kept the garbage collector busy promoting and sweeping them, which cost more than everything
+ * else recording does (`npm run bench`). Storage grows by doubling, so a session that records
+ * little holds little.
+ */
+export class ChunkRing {
+  private bytes = Buffer.alloc(0);
+  /** where the next chunk's bytes go */
+  private writeAt = 0;
+  private usedBytes = 0;
+  private head = 0;
+  private count = 0;
+  private starts = new Uint32Array(0);
+  private lengths = new Uint32Array(0);
+  private seqs = new Float64Array(0);
+  private times = new Float64Array(0);
+  private offsets = new Float64Array(0);
+  private dirs = new Uint8Array(0);
+  private conns: string[] = [];
+
+  constructor(private readonly limits: { ringBytes: number; ringChunks: number }) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Keeps a copy of the chunk's bytes, dropping the oldest chunks to make room. A chunk larger
+   * than the whole ring keeps its last bytes: its offset moves on, and a reader sees a gap.
+   */
+  push(chunk: CapturedChunk): void {
+    const { ringBytes, ringChunks } = this.limits;
+    let { data, offset } = chunk;
+    if (data.length > ringBytes) {
+      offset += data.length - ringBytes;
+      data = data.subarray(data.length - ringBytes);
+    }
+    while (this.count > 0 && (this.count >= ringChunks || this.usedBytes + data.length > ringBytes)) this.dropOldest();
+    this.reserve(data.length);
+    const slot = (this.head + this.count) % this.starts.length;
+    this.starts[slot] = this.writeAt;
+    this.lengths[slot] = data.length;
+    this.seqs[slot] = chunk.seq;
+    this.times[slot] = chunk.t;
+    this.offsets[slot] = offset;
+    this.dirs[slot] = chunk.dir === 'in' ? 0 : 1;
+    this.conns[slot] = chunk.conn;
+    const first = Math.min(data.length, this.bytes.length - this.writeAt);
+    data.copy(this.bytes, this.writeAt, 0, first);
+    if (first < data.length) data.copy(this.bytes, 0, first);
+    this.writeAt = (this.writeAt + data.length) % this.bytes.length;
+    this.usedBytes += data.length;
+    this.count += 1;
+  }
+
+  /** Every chunk kept, oldest first, each with its own copy of the bytes. */
+  toArray(): CapturedChunk[] {
+    const chunks: CapturedChunk[] = [];
+    for (let index = 0; index < this.count; index += 1) {
+      const slot = (this.head + index) % this.starts.length;
+      chunks.push({
+        conn: this.conns[slot],
+        seq: this.seqs[slot],
+        dir: (this.dirs[slot] === 0 ? 'in' : 'out') as Direction,
+        t: this.times[slot],
+        offset: this.offsets[slot],
+        data: this.copyOut(this.starts[slot], this.lengths[slot]),
+      });
+    }
+    return chunks;
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.count = 0;
+    this.usedBytes = 0;
+    this.writeAt = 0;
+    this.conns.fill('');
+  }
+
+  private dropOldest(): void {
+    const slot = this.head;
+    this.usedBytes -= this.lengths[slot];
+    this.conns[slot] = '';
+    this.head = (this.head + 1) % this.starts.length;
+    this.count -= 1;
+    if (this.count === 0) {
+      this.head = 0;
+      this.writeAt = 0;
+    }
+  }
+
+  private copyOut(start: number, length: number): Buffer {
+    const out = Buffer.allocUnsafe(length);
+    const first = Math.min(length, this.bytes.length - start);
+    this.bytes.copy(out, 0, start, start + first);
+    if (first < length) this.bytes.copy(out, first, 0, length - first);
+    return out;
+  }
+
+  /** Makes room for one more chunk of `length` bytes, growing (and straightening) the storage. */
+  private reserve(length: number): void {
+    const { ringBytes, ringChunks } = this.limits;
+    const needBytes = this.usedBytes + length > this.bytes.length;
+    const needSlots = this.count + 1 > this.starts.length;
+    if (!needBytes && !needSlots) return;
+    const kept = this.toArray();
+    const byteCapacity = needBytes ? Math.min(ringBytes, Math.max(INITIAL_BYTES, this.bytes.length * 2, this.usedBytes + length)) : this.bytes.length;
+    const slotCapacity = needSlots ? Math.min(ringChunks, Math.max(INITIAL_CHUNKS, this.starts.length * 2)) : this.starts.length;
+    this.bytes = Buffer.allocUnsafe(byteCapacity);
+    this.starts = new Uint32Array(slotCapacity);
+    this.lengths = new Uint32Array(slotCapacity);
+    this.seqs = new Float64Array(slotCapacity);
+    this.times = new Float64Array(slotCapacity);
+    this.offsets = new Float64Array(slotCapacity);
+    this.dirs = new Uint8Array(slotCapacity);
+    this.conns = new Array<string>(slotCapacity).fill('');
+    this.head = 0;
+    this.count = 0;
+    this.usedBytes = 0;
+    this.writeAt = 0;
+    for (const chunk of kept) this.push(chunk);
+  }
+}
