@@ -1,32 +1,54 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
-import type { CaptureHub, CaptureMessage } from './capture-hub.ts';
+import type { CaptureHub, CaptureMessage, CapturedChunk } from './capture-hub.ts';
 
 export const CAPTURE_CHANNEL_PATH = '/_wirelab/tap';
 
 /** A browser that cannot keep up is dropped past this; it reconnects and gets the ring replayed. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-type WireMessage =
-  | { type: 'chunks'; chunks: Array<{ conn: string; seq: number; dir: string; t: number; offset: number; data: string }> }
-  | Exclude<CaptureMessage, { type: 'chunk' }>;
+type WireMessage = Exclude<CaptureMessage, { type: 'chunk' }> | { type: 'chunks'; frame: Buffer };
 
-/** Turns a batch of hub messages into capture-channel messages, consecutive chunks grouped. */
+/**
+ * Turns a batch of hub messages into capture-channel messages: consecutive chunks become one
+ * binary frame (README.md, "Chunks"), the rest stay JSON.
+ */
 export function toWireMessages(batch: CaptureMessage[]): WireMessage[] {
   const out: WireMessage[] = [];
+  let run: CapturedChunk[] = [];
+  const endRun = (): void => {
+    if (run.length > 0) out.push({ type: 'chunks', frame: chunkFrame(run) });
+    run = [];
+  };
   for (const message of batch) {
-    if (message.type !== 'chunk') {
-      out.push(message);
+    if (message.type === 'chunk') {
+      run.push(message.chunk);
       continue;
     }
-    const { data, ...rest } = message.chunk;
-    const chunk = { ...rest, data: data.toString('base64') };
-    const last = out[out.length - 1];
-    if (last?.type === 'chunks') last.chunks.push(chunk);
-    else out.push({ type: 'chunks', chunks: [chunk] });
+    endRun();
+    out.push(message);
   }
+  endRun();
   return out;
+}
+
+/** A 4-byte header length, the JSON header, then the chunks' bytes (web/inspector/capture-frame.ts reads it). */
+export function chunkFrame(chunks: readonly CapturedChunk[]): Buffer {
+  const header = Buffer.from(
+    JSON.stringify({ type: 'chunks', chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })) }),
+  );
+  let dataBytes = 0;
+  for (const chunk of chunks) dataBytes += chunk.data.length;
+  const frame = Buffer.allocUnsafe(4 + header.length + dataBytes);
+  frame.writeUInt32BE(header.length, 0);
+  header.copy(frame, 4);
+  let at = 4 + header.length;
+  for (const chunk of chunks) {
+    chunk.data.copy(frame, at);
+    at += chunk.data.length;
+  }
+  return frame;
 }
 
 /**
@@ -57,7 +79,10 @@ export async function captureChannel(app: FastifyInstance, options: { hub: Captu
           socket.close(1013, 'capture backlog too large, reconnect');
           return;
         }
-        for (const message of toWireMessages(batch)) send(message);
+        for (const message of toWireMessages(batch)) {
+          if (message.type !== 'chunks') send(message);
+          else if (socket.readyState === socket.OPEN) socket.send(message.frame, { binary: true });
+        }
       },
     });
     socket.on('close', unsubscribe);

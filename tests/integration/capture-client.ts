@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { decodeChunkFrame } from '../../web/inspector/capture-frame.ts';
 
 export interface WireChunk {
   conn: string;
@@ -13,7 +14,7 @@ export interface WireChunk {
 export class CaptureClient {
   readonly messages: Array<Record<string, unknown>> = [];
   private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (raw) => this.messages.push(JSON.parse(String(raw))));
+    socket.on('message', (raw: Buffer, isBinary) => this.messages.push(isBinary ? chunksMessage(raw) : JSON.parse(String(raw))));
   }
 
   static async open(origin: string, session: string): Promise<CaptureClient> {
@@ -65,6 +66,12 @@ export class CaptureClient {
       this.socket.close();
     });
   }
+}
+
+/** A binary chunks frame as the JSON message tests read: data in base64. */
+function chunksMessage(frame: Buffer): Record<string, unknown> {
+  const chunks = decodeChunkFrame(frame).map((chunk) => ({ ...chunk, data: Buffer.from(chunk.data).toString('base64') }));
+  return { type: 'chunks', chunks };
 }
 
 /** Asks the server for a fresh browser session, as the app does on boot. */

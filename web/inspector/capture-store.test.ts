@@ -254,6 +254,22 @@ describe('CaptureStore', () => {
     expect(store.getSnapshot().exchanges[0].response?.headers).toContainEqual(['Content-Type', 'text/event-stream']);
   });
 
+  it('reads chunks from the channel’s binary frames', () => {
+    const { store, socket, openWithHello } = setup();
+    openWithHello();
+    const { connection, chunks } = fixtureMessages('curl-get');
+    socket().deliver({ type: 'connection', conn: connection });
+    const bytes = chunks.map((chunk) => Buffer.from(chunk.data, 'base64'));
+    const header = Buffer.from(JSON.stringify({ type: 'chunks', chunks: chunks.map(({ data: _data, ...rest }, index) => ({ ...rest, length: bytes[index].length })) }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(header.length);
+    const frame = Buffer.concat([length, header, ...bytes]);
+    socket().onmessage?.({ data: frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.length) });
+    expect(store.exchanges()).toHaveLength(1);
+    expect(store.exchanges()[0].request.target).toBe('/hello');
+    expect(store.exchanges()[0].response?.complete).toBe(true);
+  });
+
   it('drops the oldest connections past its byte limit', () => {
     const { store, socket, openWithHello } = setup(700);
     openWithHello();

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { sessionReady } from '../app/session.ts';
 import { decodeConnection, type ConnectionStreams } from '../wire/decode-connection.ts';
 import { DecodeMemo } from '../wire/decode-memo.ts';
+import { decodeChunkFrame } from './capture-frame.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
 
 export type CaptureStatus = 'connecting' | 'open' | 'closed';
@@ -227,9 +228,9 @@ export class CaptureStore {
         break;
       }
       case 'chunks':
-        for (const wire of message.chunks) this.addChunk({ ...wire, data: base64ToBytes(wire.data) });
-        this.enforceLimit();
-        break;
+        // the JSON form (base64 data): replays and tests; the channel itself sends binary frames
+        this.applyChunks(message.chunks.map((wire) => ({ ...wire, data: base64ToBytes(wire.data) })));
+        return;
       case 'closed': {
         const tracked = this.tracked.get(message.conn);
         if (tracked) tracked.connection = { ...tracked.connection, closedAt: message.t };
@@ -244,6 +245,13 @@ export class CaptureStore {
       default:
         return;
     }
+    this.changed();
+  }
+
+  /** Applies the chunks of one binary capture message (capture-frame.ts). */
+  applyChunks(chunks: readonly CaptureChunk[]): void {
+    for (const chunk of chunks) this.addChunk(chunk);
+    this.enforceLimit();
     this.changed();
   }
 
@@ -263,7 +271,18 @@ export class CaptureStore {
       this.update({ status: 'open' });
     };
     socket.onmessage = (event) => {
-      if (this.socket !== socket || typeof event.data !== 'string') return;
+      if (this.socket !== socket) return;
+      if (event.data instanceof ArrayBuffer) {
+        let chunks: CaptureChunk[];
+        try {
+          chunks = decodeChunkFrame(new Uint8Array(event.data));
+        } catch {
+          return;
+        }
+        this.applyChunks(chunks);
+        return;
+      }
+      if (typeof event.data !== 'string') return;
       let message: ServerMessage;
       try {
         message = JSON.parse(event.data) as ServerMessage;
@@ -494,6 +513,7 @@ function base64ToBytes(base64: string): Uint8Array {
 
 function browserSocket(url: string): SocketLike {
   const webSocket = new WebSocket(url);
+  webSocket.binaryType = 'arraybuffer';
   const socket: SocketLike = {
     send: (data) => webSocket.send(data),
     close: () => webSocket.close(),

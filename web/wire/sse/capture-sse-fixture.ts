@@ -12,6 +12,7 @@ import { WebSocket } from 'ws';
 import { buildApp } from '../../../server/app.ts';
 import type { CapturedConnection } from '../types.ts';
 import type { CaptureFixture, FixtureChunk } from '../fixtures/read-fixture.ts';
+import { decodeChunkFrame } from '../../inspector/capture-frame.ts';
 
 const CURL = '/usr/bin/curl';
 const WAIT_MS = 10_000;
@@ -29,7 +30,11 @@ if (!cookie) throw new Error('no session cookie');
 const connections = new Map<string, CapturedConnection>();
 const chunks: FixtureChunk[] = [];
 const tap = new WebSocket(`${origin.replace('http', 'ws')}/_wirelab/tap`, { headers: { cookie } });
-tap.on('message', (raw) => {
+tap.on('message', (raw: Buffer, isBinary) => {
+  if (isBinary) {
+    chunks.push(...decodeChunkFrame(raw).map((chunk) => ({ ...chunk, data: Buffer.from(chunk.data).toString('base64') })));
+    return;
+  }
   const message = JSON.parse(String(raw)) as { type: string; conn?: CapturedConnection | string; chunks?: FixtureChunk[]; t?: number };
   if (message.type === 'connection') connections.set((message.conn as CapturedConnection).id, message.conn as CapturedConnection);
   if (message.type === 'chunks') chunks.push(...message.chunks!);
