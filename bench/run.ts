@@ -1,11 +1,13 @@
-// npm run bench: the same REST route with the byte tap recording vs not recording, in one run.
+// npm run bench: the same REST route without the byte tap, with it but not recording, recording
+// with nobody watching, and recording with a browser watching — interleaved, in one run.
 // Figures are ratios against a baseline measured in the same run, never absolute promises.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { WebSocket } from 'ws';
-import { startBenchServer } from './bench-process.ts';
+import { startBenchServer, type BenchServer } from './bench-process.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -16,6 +18,8 @@ interface Sample {
   rps: number;
   p50: number;
   p99: number;
+  /** the server process's CPU time per request: what the tap adds, whatever else the machine does */
+  cpuUsPerRequest: number;
 }
 
 async function newSession(origin: string): Promise<string> {
@@ -38,7 +42,16 @@ async function watchCaptures(origin: string, session: string): Promise<{ bytes: 
   };
 }
 
-async function load(origin: string, session: string | null): Promise<Sample> {
+/** CPU time (user + system) a process has used so far, in ms (Linux: /proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // fields[0] is the state (field 3 of stat(5)): utime is field 14, stime field 15
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function load(server: BenchServer, session: string | null): Promise<Sample> {
+  const origin = server.origin;
+  const cpuBefore = cpuMs(server.child.pid!);
   const result = await autocannon({
     url: `${origin}${PATH}`,
     connections: CONNECTIONS,
@@ -46,12 +59,21 @@ async function load(origin: string, session: string | null): Promise<Sample> {
     headers: session ? { cookie: `wirelab_session=${session}` } : {},
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`bench: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const cpuUsPerRequest = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerRequest };
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
 function summary(samples: Sample[]): Sample {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { rps: median(samples.map((s) => s.rps)), p50: median(samples.map((s) => s.p50)), p99: median(samples.map((s) => s.p99)) };
+  return {
+    rps: median(samples.map((s) => s.rps)),
+    p50: median(samples.map((s) => s.p50)),
+    p99: median(samples.map((s) => s.p99)),
+    cpuUsPerRequest: median(samples.map((s) => s.cpuUsPerRequest)),
+  };
 }
 
 const tapped = await startBenchServer({ tap: true });
@@ -59,31 +81,39 @@ const untapped = await startBenchServer();
 try {
   const recordingSession = await newSession(tapped.origin);
   const quietSession = await newSession(tapped.origin);
-  const quietWs = await newSession(tapped.origin);
+  const unwatchedSession = await newSession(tapped.origin);
   const watcher = await watchCaptures(tapped.origin, recordingSession);
-  const quietWatcher = await watchCaptures(tapped.origin, quietWs);
-  quietWatcher.close();
   // Switch recording off for the quiet session through its own capture channel.
   const off = new WebSocket(`${tapped.origin.replace('http', 'ws')}/_wirelab/tap`, { headers: { cookie: `wirelab_session=${quietSession}` } });
   await once(off, 'open');
   off.send(JSON.stringify({ type: 'recording', on: false }));
 
-  await load(tapped.origin, recordingSession); // warm-up: JIT, SQLite page cache
-  const runs: Record<string, Sample[]> = { 'no tap (baseline)': [], 'tap, recording off': [], 'tap, recording + browser watching': [] };
+  // warm-up: JIT, each session's sandbox, SQLite page cache
+  for (const session of [recordingSession, quietSession, unwatchedSession]) await load(tapped, session);
+  await load(untapped, recordingSession);
+  const runs: Record<string, Sample[]> = {
+    'no tap (baseline)': [],
+    'tap, recording off': [],
+    'tap, recording, nobody watching': [],
+    'tap, recording + browser watching': [],
+  };
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved so drift (thermal, other load) hits every configuration alike.
-    runs['no tap (baseline)'].push(await load(untapped.origin, recordingSession));
-    runs['tap, recording off'].push(await load(tapped.origin, quietSession));
-    runs['tap, recording + browser watching'].push(await load(tapped.origin, recordingSession));
+    runs['no tap (baseline)'].push(await load(untapped, recordingSession));
+    runs['tap, recording off'].push(await load(tapped, quietSession));
+    runs['tap, recording, nobody watching'].push(await load(tapped, unwatchedSession));
+    runs['tap, recording + browser watching'].push(await load(tapped, recordingSession));
   }
-  const baseline = summary(runs['no tap (baseline)']);
-  const offSummary = summary(runs['tap, recording off']);
-  console.log(`\nGET ${PATH}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians\n`);
-  console.log('configuration                        req/s     p50 ms  p99 ms  throughput vs baseline  vs recording off');
+  // Ratios are paired: each round's figure against the baseline of the same round, then the
+  // median — a shared machine drifts between rounds more than the tap costs.
+  const pairedRatio = (samples: Sample[], against: Sample[]) => median(samples.map((sample, round) => sample.rps / against[round].rps));
+  console.log(`\nGET ${PATH}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians (ratios: median of each round's ratio)\n`);
+  const cpuRatio = (samples: Sample[]) => median(samples.map((sample, round) => runs['no tap (baseline)'][round].cpuUsPerRequest / sample.cpuUsPerRequest));
+  console.log('configuration                        req/s     p50 ms  p99 ms  throughput vs baseline  vs recording off  server CPU µs/req  requests per CPU-second vs baseline');
   for (const [name, samples] of Object.entries(runs)) {
     const s = summary(samples);
     console.log(
-      `${name.padEnd(36)} ${s.rps.toFixed(0).padStart(7)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${(s.rps / baseline.rps).toFixed(3).padStart(22)}  ${(s.rps / offSummary.rps).toFixed(3).padStart(16)}`,
+      `${name.padEnd(36)} ${s.rps.toFixed(0).padStart(7)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${pairedRatio(samples, runs['no tap (baseline)']).toFixed(3).padStart(22)}  ${pairedRatio(samples, runs['tap, recording off']).toFixed(3).padStart(16)}  ${s.cpuUsPerRequest.toFixed(0).padStart(17)}  ${cpuRatio(samples).toFixed(3).padStart(35)}`,
     );
   }
   console.log(`\ncapture bytes pushed to the watching browser: ${((await watcher.bytes()) / 1e6).toFixed(1)} MB`);

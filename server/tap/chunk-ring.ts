@@ -1,8 +1,9 @@
 import type { CapturedChunk, Direction } from './capture-hub.ts';
 
 /** Where the ring starts: it doubles up to its limits as a session records more. */
-const INITIAL_BYTES = 64 * 1024;
-const INITIAL_CHUNKS = 256;
+const INITIAL_BYTES = 256;
+const INITIAL_CHUNKS = 4;
+const FIELDS = 6;
 
 /**
  * A session's recent chunks, oldest first, bounded in bytes and in chunks. The bytes live in one
@@ -18,12 +19,9 @@ export class ChunkRing {
   private usedBytes = 0;
   private head = 0;
   private count = 0;
-  private starts = new Uint32Array(0);
-  private lengths = new Uint32Array(0);
-  private seqs = new Float64Array(0);
-  private times = new Float64Array(0);
-  private offsets = new Float64Array(0);
-  private dirs = new Uint8Array(0);
+  /** per slot, FIELDS numbers: where its bytes start, length, seq, t, offset, direction (0 in, 1 out) */
+  private meta = new Float64Array(0);
+  private slots = 0;
   private conns: string[] = [];
 
   constructor(private readonly limits: { ringBytes: number; ringChunks: number }) {}
@@ -45,13 +43,14 @@ export class ChunkRing {
     }
     while (this.count > 0 && (this.count >= ringChunks || this.usedBytes + data.length > ringBytes)) this.dropOldest();
     this.reserve(data.length);
-    const slot = (this.head + this.count) % this.starts.length;
-    this.starts[slot] = this.writeAt;
-    this.lengths[slot] = data.length;
-    this.seqs[slot] = chunk.seq;
-    this.times[slot] = chunk.t;
-    this.offsets[slot] = offset;
-    this.dirs[slot] = chunk.dir === 'in' ? 0 : 1;
+    const slot = (this.head + this.count) % this.slots;
+    const at = slot * FIELDS;
+    this.meta[at] = this.writeAt;
+    this.meta[at + 1] = data.length;
+    this.meta[at + 2] = chunk.seq;
+    this.meta[at + 3] = chunk.t;
+    this.meta[at + 4] = offset;
+    this.meta[at + 5] = chunk.dir === 'in' ? 0 : 1;
     this.conns[slot] = chunk.conn;
     const first = Math.min(data.length, this.bytes.length - this.writeAt);
     data.copy(this.bytes, this.writeAt, 0, first);
@@ -65,14 +64,15 @@ export class ChunkRing {
   toArray(): CapturedChunk[] {
     const chunks: CapturedChunk[] = [];
     for (let index = 0; index < this.count; index += 1) {
-      const slot = (this.head + index) % this.starts.length;
+      const slot = (this.head + index) % this.slots;
+      const at = slot * FIELDS;
       chunks.push({
         conn: this.conns[slot],
-        seq: this.seqs[slot],
-        dir: (this.dirs[slot] === 0 ? 'in' : 'out') as Direction,
-        t: this.times[slot],
-        offset: this.offsets[slot],
-        data: this.copyOut(this.starts[slot], this.lengths[slot]),
+        seq: this.meta[at + 2],
+        dir: (this.meta[at + 5] === 0 ? 'in' : 'out') as Direction,
+        t: this.meta[at + 3],
+        offset: this.meta[at + 4],
+        data: this.copyOut(this.meta[at], this.meta[at + 1]),
       });
     }
     return chunks;
@@ -88,9 +88,9 @@ export class ChunkRing {
 
   private dropOldest(): void {
     const slot = this.head;
-    this.usedBytes -= this.lengths[slot];
+    this.usedBytes -= this.meta[slot * FIELDS + 1];
     this.conns[slot] = '';
-    this.head = (this.head + 1) % this.starts.length;
+    this.head = (this.head + 1) % this.slots;
     this.count -= 1;
     if (this.count === 0) {
       this.head = 0;
@@ -110,18 +110,14 @@ export class ChunkRing {
   private reserve(length: number): void {
     const { ringBytes, ringChunks } = this.limits;
     const needBytes = this.usedBytes + length > this.bytes.length;
-    const needSlots = this.count + 1 > this.starts.length;
+    const needSlots = this.count + 1 > this.slots;
     if (!needBytes && !needSlots) return;
     const kept = this.toArray();
     const byteCapacity = needBytes ? Math.min(ringBytes, Math.max(INITIAL_BYTES, this.bytes.length * 2, this.usedBytes + length)) : this.bytes.length;
-    const slotCapacity = needSlots ? Math.min(ringChunks, Math.max(INITIAL_CHUNKS, this.starts.length * 2)) : this.starts.length;
+    const slotCapacity = needSlots ? Math.min(ringChunks, Math.max(INITIAL_CHUNKS, this.slots * 2)) : this.slots;
     this.bytes = Buffer.allocUnsafe(byteCapacity);
-    this.starts = new Uint32Array(slotCapacity);
-    this.lengths = new Uint32Array(slotCapacity);
-    this.seqs = new Float64Array(slotCapacity);
-    this.times = new Float64Array(slotCapacity);
-    this.offsets = new Float64Array(slotCapacity);
-    this.dirs = new Uint8Array(slotCapacity);
+    this.meta = new Float64Array(slotCapacity * FIELDS);
+    this.slots = slotCapacity;
     this.conns = new Array<string>(slotCapacity).fill('');
     this.head = 0;
     this.count = 0;
