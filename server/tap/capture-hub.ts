@@ -209,11 +209,11 @@ class TappedConnection implements TapObserver {
   }
 
   /**
-   * The Buffer to keep for bytes that crossed. Copying every chunk costs the tap ~5 % of
-   * throughput, so only what can change after us is copied: a WebSocket's inbound frames (`ws`
-   * unmasks a client's frame in the very Buffer the socket delivered) and what the HTTP/2
-   * session writes (its buffers are not ours to keep). Node's HTTP/1.1 parser and writer neither
-   * rewrite nor reuse theirs.
+   * The Buffer to hold on to until the bytes are pushed to a browser or claimed (the ring keeps
+   * a copy of its own). Only what can change after us is copied, as a copy per chunk is a cost on
+   * every request: a WebSocket's inbound frames (`ws` unmasks a client's frame in the very Buffer
+   * the socket delivered) and what the HTTP/2 session writes (its buffers are not ours to keep).
+   * Node's HTTP/1.1 parser and writer neither rewrite nor reuse theirs.
    */
   private keep(dir: Direction, data: Buffer): Buffer {
     return this.copies[dir] ? Buffer.from(data) : data;

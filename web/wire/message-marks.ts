@@ -84,7 +84,7 @@ function timeKey(at: number): number {
 export function collectExchangeMessages(exchanges: readonly HttpExchange[], streams: { in: ByteStream; out: ByteStream }, memo?: DecodeMemo): WireMessage[] {
   const found: WireMessage[] = [];
   // A node the memo handed out again (a complete chunk or envelope) holds the same messages.
-  const known = memo?.table<WireNode, WireMessage[]>('exchange-messages');
+  const known = memo?.table<WireNode, { group: string; messages: WireMessage[] }>('exchange-messages');
   for (const exchange of exchanges) {
     const group = `exchange ${exchange.index}`;
     for (const [message, dir] of [
@@ -94,10 +94,11 @@ export function collectExchangeMessages(exchanges: readonly HttpExchange[], stre
       const body = message?.tree.children?.find((child) => child.kind === 'body');
       if (!body?.children) continue;
       for (const child of body.children) {
-        let messages = known?.get(child);
+        const remembered = known?.get(child);
+        let messages = remembered?.group === group ? remembered.messages : undefined;
         if (!messages) {
           messages = collectMarkedMessages(child, exchange.conn, dir, streams[dir]).map((message) => ({ group, ...message }));
-          known?.set(child, messages);
+          known?.set(child, { group, messages });
         }
         for (const message of messages) found.push(message);
       }
