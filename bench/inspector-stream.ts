@@ -15,8 +15,9 @@ const WAIT = { timeout: 120_000 };
 
 if (!existsSync(join(WEB_ROOT, 'index.html'))) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
 
-const server = await startBenchServer({ tap: true, web: true });
+// The browser first: if Chromium is missing, this fails before a server process would keep us alive.
 const browser = await launchBrowser();
+const server = await startBenchServer({ tap: true, web: true });
 try {
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await page.addInitScript(() => {
