@@ -33,7 +33,7 @@ export function toWireMessages(batch: CaptureMessage[]): WireMessage[] {
   return out;
 }
 
-/** A 4-byte header length, the JSON header, then the chunks' bytes (web/inspector/capture-frame.ts reads it). */
+/** A 4-byte header length, the JSON header, then the chunks' bytes (web/wire/capture-frame.ts reads it). */
 export function chunkFrame(chunks: readonly CapturedChunk[]): Buffer {
   const header = Buffer.from(
     JSON.stringify({ type: 'chunks', chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })) }),

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { decodeChunkFrame } from '../../web/inspector/capture-frame.ts';
+import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
 
 export interface WireChunk {
   conn: string;

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { sessionReady } from '../app/session.ts';
 import { decodeConnection, type ConnectionStreams } from '../wire/decode-connection.ts';
 import { DecodeMemo } from '../wire/decode-memo.ts';
-import { decodeChunkFrame } from './capture-frame.ts';
+import { decodeChunkFrame } from '../wire/capture-frame.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
 
 export type CaptureStatus = 'connecting' | 'open' | 'closed';
@@ -129,8 +129,6 @@ export class CaptureStore {
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
   private lastNotifiedAt = Number.NEGATIVE_INFINITY;
   private lastBuildMs = 0;
-  /** the latest snapshot left bytes undecoded (DECODE_SLICE_BYTES) */
-  private behind = false;
   private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: CaptureStoreOptions) {
@@ -248,7 +246,7 @@ export class CaptureStore {
     this.changed();
   }
 
-  /** Applies the chunks of one binary capture message (capture-frame.ts). */
+  /** Applies the chunks of one binary capture message (web/wire/capture-frame.ts). */
   applyChunks(chunks: readonly CaptureChunk[]): void {
     for (const chunk of chunks) this.addChunk(chunk);
     this.enforceLimit();
@@ -337,7 +335,7 @@ export class CaptureStore {
         continue;
       }
       let view = this.decode(tracked);
-      while ((tracked.decoded?.chunkCount ?? 0) < tracked.chunks.length) view = this.decode(tracked);
+      while (isBehind(tracked)) view = this.decode(tracked);
       tracked.indexBase += view.exchanges.length;
       tracked.chunks = [];
       tracked.bytes = 0;
@@ -406,16 +404,11 @@ export class CaptureStore {
     this.catchUpTimer = setTimeout(() => {
       this.catchUpTimer = null;
       const started = performance.now();
-      let behind = false;
       for (const tracked of this.tracked.values()) {
-        if ((tracked.decoded?.chunkCount ?? 0) >= tracked.chunks.length) continue;
-        if (performance.now() - started > CATCH_UP_SLICE_MS) {
-          behind = true;
-          break;
-        }
-        this.decode(tracked);
-        behind ||= (tracked.decoded?.chunkCount ?? 0) < tracked.chunks.length;
+        if (performance.now() - started > CATCH_UP_SLICE_MS) break;
+        if (isBehind(tracked)) this.decode(tracked);
       }
+      const behind = [...this.tracked.values()].some(isBehind);
       if (!behind || Date.now() - this.lastNotifiedAt >= CATCH_UP_PROGRESS_MS) this.changed();
       else this.scheduleCatchUp();
     }, 0);
@@ -445,10 +438,9 @@ export class CaptureStore {
 
   private buildSnapshot(): CaptureSnapshot {
     const started = performance.now();
-    this.behind = false;
     const snapshot = this.decodeAll();
     this.lastBuildMs = performance.now() - started;
-    if (this.behind) this.scheduleCatchUp();
+    if ([...this.tracked.values()].some(isBehind)) this.scheduleCatchUp();
     return snapshot;
   }
 
@@ -457,7 +449,7 @@ export class CaptureStore {
     // its own in the same task as the render that asked for it.
     const catchingUp = this.catchUpTimer !== null;
     const connections = [...this.tracked.values()].map((tracked) =>
-      catchingUp && tracked.decoded && tracked.decoded.chunkCount < tracked.chunks.length ? tracked.decoded.view : this.decode(tracked),
+      catchingUp && tracked.decoded && isBehind(tracked) ? tracked.decoded.view : this.decode(tracked),
     );
     connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
     const exchanges = connections
@@ -482,7 +474,6 @@ export class CaptureStore {
       count += 1;
     }
     const whole = count === chunks.length;
-    if (!whole) this.behind = true;
     // Part of a closed connection's bytes are not its end: decode them as still open.
     const decoded = decodeConnection(whole ? connection : { ...connection, closedAt: undefined }, whole ? chunks : chunks.slice(0, count), tracked.memo);
     const view: ConnectionView = {
@@ -496,6 +487,11 @@ export class CaptureStore {
     tracked.decoded = { chunkCount: count, closedAt: connection.closedAt, view };
     return view;
   }
+}
+
+/** Its chunks go past what the latest decode took on (DECODE_SLICE_BYTES). */
+function isBehind(tracked: TrackedConnection): boolean {
+  return (tracked.decoded?.chunkCount ?? 0) < tracked.chunks.length;
 }
 
 function originForm(target: string): string {

@@ -1,3 +1,4 @@
+import { lastIndexAtOrBelow } from '../wire/sorted-search.ts';
 import type { WireNode } from '../wire/types.ts';
 
 export const BYTES_PER_ROW = 16;
@@ -41,13 +42,7 @@ export function layoutHexRows(sections: readonly HexSection[]): HexLayout {
 /** The row at `index` (0 ≤ index < rowCount). */
 export function rowAt(layout: HexLayout, index: number): HexRow {
   const { sectionRows } = layout;
-  let low = 0;
-  let high = sectionRows.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (sectionRows[middle] <= index) low = middle;
-    else high = middle - 1;
-  }
+  const low = lastIndexAtOrBelow(sectionRows.length, index, (at) => sectionRows[at]);
   const inSection = index - sectionRows[low];
   if (inSection === 0) return { type: 'title', section: low };
   const from = (inSection - 1) * BYTES_PER_ROW;

@@ -1,3 +1,4 @@
+import { lastIndexAtOrBelow } from './sorted-search.ts';
 import type { DecodeMemo } from './decode-memo.ts';
 import type { HeaderList, WireNode } from './types.ts';
 
@@ -89,13 +90,7 @@ export function chunkedOffsets(chunkData: ReadonlyArray<{ start: number; end: nu
   return (index) => {
     if (pieces.length === 0) return (chunkData.at(-1)?.end ?? 0) + index;
     if (index >= total) return pieces[pieces.length - 1].end + (index - total);
-    let low = 0;
-    let high = pieces.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (payloadStarts[middle] <= index) low = middle;
-      else high = middle - 1;
-    }
-    return pieces[low].start + (index - payloadStarts[low]);
+    const piece = lastIndexAtOrBelow(pieces.length, index, (at) => payloadStarts[at]);
+    return pieces[piece].start + (index - payloadStarts[piece]);
   };
 }

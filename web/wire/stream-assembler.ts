@@ -1,3 +1,4 @@
+import { lastIndexAtOrBelow } from './sorted-search.ts';
 import type { DecodeMemo } from './decode-memo.ts';
 import type { ByteRange, CaptureChunk } from './types.ts';
 
@@ -46,14 +47,7 @@ export class ByteStream {
     const segment = this.segmentAt(offset);
     if (!segment) return Number.NaN;
     const { marks } = segment;
-    let low = 0;
-    let high = marks.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (marks[middle].offset <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return marks[low].t;
+    return marks[lastIndexAtOrBelow(marks.length, offset, (at) => marks[at].offset)].t;
   }
 
   /** The recorded bytes of `range`; a range that crosses a hole yields only what precedes the hole. */

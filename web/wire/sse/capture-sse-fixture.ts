@@ -12,7 +12,7 @@ import { WebSocket } from 'ws';
 import { buildApp } from '../../../server/app.ts';
 import type { CapturedConnection } from '../types.ts';
 import type { CaptureFixture, FixtureChunk } from '../fixtures/read-fixture.ts';
-import { decodeChunkFrame } from '../../inspector/capture-frame.ts';
+import { decodeChunkFrame } from '../capture-frame.ts';
 
 const CURL = '/usr/bin/curl';
 const WAIT_MS = 10_000;

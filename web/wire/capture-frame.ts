@@ -1,4 +1,4 @@
-import type { CaptureChunk } from '../wire/types.ts';
+import type { CaptureChunk } from './types.ts';
 
 /**
  * The capture channel's binary message (server/tap/README.md, "Chunks"): a 4-byte big-endian
