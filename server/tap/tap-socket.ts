@@ -33,6 +33,11 @@ const noObserver: TapObserver = { inbound() {}, outbound() {}, closed() {} };
 export class TapSocket extends Duplex {
   readonly socket: Socket;
   observer: TapObserver = noObserver;
+  /**
+   * Decides when the parser learns that the client has finished sending (see
+   * one-port-server.ts: an HTTP/2 session waits for its streams to finish first).
+   */
+  holdEndOfInput: (release: () => void) => void = (release) => release();
   private waitingForDrain: (() => void) | null = null;
 
   constructor(socket: Socket) {
@@ -42,7 +47,7 @@ export class TapSocket extends Duplex {
       this.observer.inbound(chunk);
       if (!this.push(chunk)) socket.pause();
     });
-    socket.on('end', () => this.push(null));
+    socket.on('end', () => this.holdEndOfInput(() => this.push(null)));
     socket.on('drain', () => {
       const resume = this.waitingForDrain;
       this.waitingForDrain = null;
