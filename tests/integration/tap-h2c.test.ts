@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import http2 from 'node:http2';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlCommand } from '../../web/editors/http/curl-command.ts';
@@ -28,7 +29,58 @@ function decoded(capture: CaptureClient, id: string) {
   return decodeConnection(closed ? { ...connection, closedAt: closed.t as number } : connection, chunks);
 }
 
+/** An h2c POST of `body` on a fresh connection, as a session's sandbox request; resolves with the status. */
+function h2Upload(origin: string, session: string, path: string, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const client = http2.connect(origin);
+    client.on('error', reject);
+    const stream = client.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json', 'x-wirelab-sandbox': session });
+    let status = 0;
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.on('error', reject);
+    stream.resume();
+    stream.on('close', () => {
+      client.close();
+      resolve(status);
+    });
+    stream.end(body);
+  });
+}
+
+const H2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
+
 describe('the tap over h2c', () => {
+  it('records an h2c connection that uploads more than 64 KiB before its request is parsed from its first byte', async () => {
+    const session = await newSession(server.origin);
+    const capture = await CaptureClient.open(server.origin, session);
+    const uploads = 5;
+    const body = Buffer.from(JSON.stringify({ name: 'x'.repeat(200 * 1024), email: 'big@example.com' }));
+    for (let upload = 0; upload < uploads; upload++) {
+      // Past the REST API's own body limit: the answer is a 413, but the request had to be read first.
+      expect(await h2Upload(server.origin, session, '/api/v1/users', body)).toBe(413);
+    }
+    const closed = (id: string) => capture.messages.some((m) => m.type === 'closed' && m.conn === id);
+    await capture.waitFor(() => capture.connections().filter((c) => c.transport === 'h2c' && closed(c.id)).length === uploads);
+    const outcomes = capture
+      .connections()
+      .filter((c) => c.transport === 'h2c')
+      .map((c) => {
+        const inbound = capture.bytes(c.id, 'in');
+        const firstOffset = Math.min(...capture.chunks().filter((chunk) => chunk.conn === c.id && chunk.dir === 'in').map((chunk) => chunk.offset));
+        const { messages } = decoded(capture, c.id);
+        const headers = (messages ?? []).find((m) => m.dir === 'in' && m.fields?.type === 'HEADERS');
+        return [
+          `from byte ${firstOffset}`,
+          `preface=${inbound.subarray(0, H2_PREFACE.length).toString('latin1') === H2_PREFACE}`,
+          `HEADERS ${headers?.fields?.method} ${headers?.fields?.path} on stream ${headers?.fields?.streamId}`,
+          `unrecorded=${JSON.stringify((c as { unrecorded?: unknown }).unrecorded)}`,
+        ].join(', ');
+      });
+    expect(outcomes).toEqual(Array(uploads).fill('from byte 0, preface=true, HEADERS POST /api/v1/users on stream 1, unrecorded=undefined'));
+    await capture.close();
+  });
+
+
   it('records the final DATA with END_STREAM of every exchange curl --http2-prior-knowledge makes', async () => {
     // Lesson 1's HTTP/2 step: "copy as curl", then add --http2-prior-knowledge. curl 7.88 closes the
     // connection as soon as it has content-length bytes of body, which raced the session's last frame.
