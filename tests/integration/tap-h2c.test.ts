@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import http2 from 'node:http2';
+import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlCommand } from '../../web/editors/http/curl-command.ts';
@@ -110,4 +111,52 @@ describe('the tap over h2c', () => {
     expect(outcomes).toEqual(Array(attempts).fill('1 exchange 200 complete=true END_STREAM=true'));
     await capture.close();
   });
+
+  it('marks a connection not recorded from its start when its first 64 KiB name no session, and records it from the request that does', async () => {
+    const session = await newSession(server.origin);
+    const capture = await CaptureClient.open(server.origin, session);
+    // 70 KiB of WINDOW_UPDATEs before any request: nothing in the head names an owner.
+    const windowUpdates = Array.from({ length: 5500 }, () => h2Frame(0x8, 0, 0, Buffer.from([0, 0, 0, 1])));
+    const headers = h2Frame(0x1, 0x5, 1, hpackLiterals([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/api/v1/users?limit=1'], ['x-wirelab-sandbox', session]]));
+    const socket = net.connect(server.port, '127.0.0.1');
+    // answered when the empty DATA frame with END_STREAM on stream 1 has arrived
+    const endOfResponse = h2Frame(0x0, 0x1, 1, Buffer.alloc(0));
+    const answered = new Promise<void>((resolve, reject) => {
+      let received = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        received = Buffer.concat([received, chunk]);
+        if (received.includes(endOfResponse)) resolve();
+      });
+      socket.on('error', reject);
+    });
+    socket.write(Buffer.concat([Buffer.from(H2_PREFACE, 'latin1'), h2Frame(0x4, 0, 0, Buffer.alloc(0)), ...windowUpdates]));
+    socket.write(headers);
+    await answered;
+    socket.end();
+    await capture.waitFor(() => capture.connections().some((c) => c.transport === 'h2c'));
+    const connection = capture.connections().find((c) => c.transport === 'h2c') as { id: string; unrecorded?: { in: number; out: number; reason: string } };
+    expect(connection.unrecorded?.reason).toBe('pending-limit');
+    expect(connection.unrecorded?.in).toBeGreaterThanOrEqual(64 * 1024);
+    // the recording starts with the chunk that holds the HEADERS naming the session
+    await capture.waitFor(() => capture.chunks().some((chunk) => chunk.conn === connection.id && chunk.dir === 'out'));
+    const recorded = capture.chunks().filter((chunk) => chunk.conn === connection.id && chunk.dir === 'in');
+    expect(recorded[0].offset).toBe(connection.unrecorded?.in);
+    expect(capture.bytes(connection.id, 'in').includes(Buffer.from(session))).toBe(true);
+    await capture.close();
+  });
 });
+
+/** One HTTP/2 frame (RFC 9113 §4.1). */
+function h2Frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(9);
+  header.writeUIntBE(payload.length, 0, 3);
+  header[3] = type;
+  header[4] = flags;
+  header.writeUInt32BE(stream, 5);
+  return Buffer.concat([header, payload]);
+}
+
+/** A header block of literals without indexing, no Huffman (RFC 7541 §6.2.2); every string under 127 bytes. */
+function hpackLiterals(fields: Array<[string, string]>): Buffer {
+  return Buffer.concat(fields.flatMap(([name, value]) => [Buffer.from([0x00, name.length]), Buffer.from(name), Buffer.from([value.length]), Buffer.from(value)]));
+}
