@@ -272,8 +272,9 @@ class TappedConnection implements TapObserver {
       // one read) until the parser has worked through what it has: a client that uploads more
       // than the limit before its first request is parsed is still recorded from its first byte.
       if (this.pendingBytes >= this.hub.limits.pendingBytes) this.socket.holdInput();
-    } else if (owner.kind === 'none' && dir === 'in') {
+    } else if (owner.kind === 'none' && dir === 'in' && !this.copies.in) {
       // This chunk may carry the request that names a session: keep it until the next one.
+      // (Not after a WebSocket upgrade: no request follows, and keeping would cost a copy.)
       const piece = { dir, t: now(), offset, data: this.keep(dir, data) };
       this.pending = [piece];
       this.lastInbound = piece;
