@@ -146,6 +146,42 @@ describe('the tap over h2c', () => {
   });
 });
 
+describe('the tap over HTTP/1.1', () => {
+  it('records a keep-alive connection from the request that names a session, and says what came before', async () => {
+    const session = await newSession(server.origin);
+    const capture = await CaptureClient.open(server.origin, session);
+    const anonymous = 'GET /api/v1/users?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n';
+    const named = `GET /api/v1/users?limit=2 HTTP/1.1\r\nHost: x\r\nx-wirelab-sandbox: ${session}\r\n\r\n`;
+    const socket = net.connect(server.port, '127.0.0.1');
+    let received = '';
+    const responses = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if ((received.match(/HTTP\/1\.1 200/g) ?? []).length >= count && received.trimEnd().endsWith('}')) {
+            socket.off('data', onData);
+            resolve();
+          }
+        };
+        const onData = (chunk: Buffer) => {
+          received += chunk.toString('latin1');
+          check();
+        };
+        socket.on('data', onData);
+      });
+    socket.write(anonymous);
+    await responses(1);
+    const firstAnswerBytes = Buffer.byteLength(received, 'latin1');
+    socket.write(named);
+    await responses(2);
+    socket.end();
+    await capture.waitFor(() => capture.connections().some((c) => c.transport === 'http/1.1' && capture.bytes(c.id, 'out').length > 0));
+    const connection = capture.connections().find((c) => c.transport === 'http/1.1') as { id: string; unrecorded?: unknown };
+    expect(connection.unrecorded).toEqual({ in: Buffer.byteLength(anonymous), out: firstAnswerBytes, reason: 'no-session' });
+    expect(capture.bytes(connection.id, 'in').toString('latin1')).toBe(named);
+    await capture.close();
+  });
+});
+
 /** One HTTP/2 frame (RFC 9113 §4.1). */
 function h2Frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
   const header = Buffer.alloc(9);
