@@ -92,7 +92,10 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   let connecting: TapSocket | null = null;
   http2Server.on('session', (session) => {
     sessions.add(session);
-    if (connecting) exposeTapSocket(session, connecting);
+    if (connecting) {
+      exposeTapSocket(session, connecting);
+      finishStreamsBeforeEndOfInput(session, connecting);
+    }
     session.once('close', () => sessions.delete(session));
   });
 
@@ -165,6 +168,39 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       for (const socket of sniffing) socket.destroy();
       sniffing.clear();
     },
+  };
+}
+
+/**
+ * A client may close its side as soon as it has the body it expected (curl stops at
+ * content-length, before END_STREAM). An HTTP/2 session that sees the end of input tears itself
+ * down at once, dropping the frames it was about to write: over a JS stream the final DATA with
+ * END_STREAM and the GOAWAY come a few event-loop turns after the body, so the exchange would end
+ * on the wire (and in the capture) without END_STREAM. The session learns of the end of input
+ * only once its open streams have finished (or been reset); the idle timeout still bounds it.
+ */
+function finishStreamsBeforeEndOfInput(session: http2.ServerHttp2Session, tapped: TapSocket): void {
+  let openStreams = 0;
+  let release: (() => void) | null = null;
+  session.on('stream', (stream) => {
+    openStreams += 1;
+    stream.once('close', () => {
+      openStreams -= 1;
+      if (openStreams === 0 && release) {
+        const endInput = release;
+        release = null;
+        endInput();
+      }
+    });
+  });
+  session.once('close', () => {
+    const endInput = release;
+    release = null;
+    endInput?.();
+  });
+  tapped.holdEndOfInput = (endInput) => {
+    if (openStreams === 0 || session.destroyed) endInput();
+    else release = endInput;
   };
 }
 

@@ -119,4 +119,54 @@ describe('CaptureHub', () => {
     const late = collect(hub);
     expect(chunks(late)).toEqual(['in@8:3333', 'in@12:4444']);
   });
+
+  it('stops reading the network while the head of a connection waits for its owner, and records it from byte 0', async () => {
+    const hub = new CaptureHub({ pendingBytes: 8 });
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    tapped.on('data', () => {}); // the parser, reading everything it is given
+    network.emit('data', Buffer.from('head-of-it'));
+    expect(network.isPaused()).toBe(true);
+    hub.claim(tapped, SESSION);
+    expect(network.isPaused()).toBe(false);
+    network.emit('data', Buffer.from('rest'));
+    await flush();
+    const announced = seen.find((m) => m.type === 'connection');
+    expect(announced?.type === 'connection' && announced.conn.unrecorded).toBeUndefined();
+    expect(chunks(seen)).toEqual(['in@0:head-of-it', 'in@10:rest']);
+  });
+
+  it('marks a connection not recorded from its start when its parser read the whole head and named no owner', async () => {
+    const hub = new CaptureHub({ pendingBytes: 8 });
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    tapped.on('data', () => {});
+    network.emit('data', Buffer.from('0123456789'));
+    // the parser has read it all and announced no request: the head is given up, the network read again
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(network.isPaused()).toBe(false);
+    network.emit('data', Buffer.from('GET /named'));
+    hub.claim(tapped, SESSION);
+    await flush();
+    const announced = seen.find((m) => m.type === 'connection');
+    expect(announced?.type === 'connection' && announced.conn.unrecorded).toEqual({ in: 10, out: 0, reason: 'pending-limit' });
+    expect(chunks(seen)).toEqual(['in@10:GET /named']);
+  });
+
+  it('says how much of a connection came before the request that named a session, and why it is missing', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    network.emit('data', Buffer.from('GET /anonymous'));
+    hub.claim(tapped, null);
+    tapped.write(Buffer.from('HTTP/1.1 200'));
+    network.emit('data', Buffer.from('GET /named'));
+    hub.claim(tapped, SESSION);
+    tapped.write(Buffer.from('HTTP/1.1 204'));
+    await flush();
+    const announced = seen.find((m) => m.type === 'connection');
+    expect(announced?.type === 'connection' && announced.conn.unrecorded).toEqual({ in: 14, out: 12, reason: 'no-session' });
+    expect(chunks(seen)).toEqual(['in@14:GET /named', 'out@12:HTTP/1.1 204']);
+  });
 });

@@ -4,6 +4,15 @@ import { findTapSocket, type TapObserver, type TapSocket } from './tap-socket.ts
 export type Transport = 'http/1.1' | 'h2c';
 export type Direction = 'in' | 'out';
 
+/**
+ * Why the first bytes of a connection were not recorded:
+ * no-session: the requests before them named no session (curl without the header, a first page
+ *   load before the session cookie);
+ * pending-limit: the parser read the first `pendingBytes` of the connection without finding a
+ *   request that names its owner.
+ */
+export type UnrecordedReason = 'no-session' | 'pending-limit';
+
 export interface ConnectionInfo {
   id: string;
   transport: Transport;
@@ -11,6 +20,8 @@ export interface ConnectionInfo {
   local: string;
   openedAt: number;
   closedAt?: number;
+  /** set when the connection is not recorded from its first byte: the first `in`/`out` bytes are missing */
+  unrecorded?: { in: number; out: number; reason: UnrecordedReason };
 }
 
 /** One recorded chunk, as it is kept in a session's ring. */
@@ -143,12 +154,14 @@ class SessionCapture {
 
 /**
  * unknown: no request seen yet, bytes wait in `pending`;
- * none: requests so far named no session, bytes are not kept, a later session request may claim it;
+ * none: requests so far named no session (or none was found in time, see `reason`), bytes are not
+ *   kept (but the last inbound chunk, which may hold the next request), a later session request may
+ *   claim it;
  * internal: the capture channel itself, never recorded.
  */
 type Owner =
   | { kind: 'unknown' }
-  | { kind: 'none' }
+  | { kind: 'none'; reason: UnrecordedReason }
   | { kind: 'internal' }
   | { kind: 'session'; capture: SessionCapture };
 
@@ -169,6 +182,7 @@ class TappedConnection implements TapObserver {
   constructor(
     readonly info: ConnectionInfo,
     private readonly hub: CaptureHub,
+    private readonly socket: TapSocket,
   ) {
     this.copies = { in: false, out: info.transport === 'h2c' };
   }
@@ -196,16 +210,37 @@ class TappedConnection implements TapObserver {
   }
 
   claim(owner: Owner): void {
-    const current = this.owner.kind;
-    if (current === 'session' || current === 'internal') return;
-    if (current === 'none' && owner.kind === 'none') return;
+    const current = this.owner;
+    this.socket.releaseInput();
+    if (current.kind === 'session' || current.kind === 'internal') return;
+    if (current.kind === 'none' && owner.kind === 'none') return;
     this.owner = owner;
     const pending = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
     if (owner.kind !== 'session') return;
+    if (current.kind === 'none') {
+      // Recorded from here on: say how much came before, and why it was not kept.
+      this.info.unrecorded = { in: pending[0]?.offset ?? this.offsets.in, out: this.offsets.out, reason: current.reason };
+    }
     owner.capture.addConnection(this.info);
     for (const piece of pending) this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
+  }
+
+  /**
+   * Input is held because the head of the connection filled the pending buffer: the parser has
+   * read all of it and named no owner, so none will be found in the head. Give up on recording
+   * the head (honestly: a later claim says so) and let the bytes flow again.
+   */
+  parserCaughtUp(): void {
+    if (this.owner.kind === 'unknown') this.dropPending('pending-limit');
+    this.socket.releaseInput();
+  }
+
+  private dropPending(reason: UnrecordedReason): void {
+    this.owner = { kind: 'none', reason };
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   /**
@@ -228,17 +263,21 @@ class TappedConnection implements TapObserver {
     if (owner.kind === 'session') {
       this.deliver(owner.capture, dir, now(), offset, this.keep(dir, data));
     } else if (owner.kind === 'unknown') {
-      if (this.pendingBytes + data.length > this.hub.limits.pendingBytes) {
-        // No request has named an owner within 64 KiB: not a browser session's traffic.
-        this.owner = { kind: 'none' };
-        this.pending = [];
-        this.pendingBytes = 0;
-        return;
-      }
       const piece = { dir, t: now(), offset, data: this.keep(dir, data) };
       this.pending.push(piece);
       this.pendingBytes += data.length;
       if (dir === 'in') this.lastInbound = piece;
+      // The head of the connection is kept until its owner is known. Past the limit the network
+      // is not read (the chunk just taken is the last, so the buffer holds at most the limit plus
+      // one read) until the parser has worked through what it has: a client that uploads more
+      // than the limit before its first request is parsed is still recorded from its first byte.
+      if (this.pendingBytes >= this.hub.limits.pendingBytes) this.socket.holdInput();
+    } else if (owner.kind === 'none' && dir === 'in' && !this.copies.in) {
+      // This chunk may carry the request that names a session: keep it until the next one.
+      // (Not after a WebSocket upgrade: no request follows, and keeping would cost a copy.)
+      const piece = { dir, t: now(), offset, data: this.keep(dir, data) };
+      this.pending = [piece];
+      this.lastInbound = piece;
     }
   }
 
@@ -282,7 +321,7 @@ export class CaptureHub {
       local: `${socket.localAddress}:${socket.localPort}`,
       openedAt: now(),
     };
-    const connection = new TappedConnection(info, this);
+    const connection = new TappedConnection(info, this, socket);
     (socket as Tapped)[connectionOf] = connection;
     socket.observer = connection;
   }
@@ -296,7 +335,7 @@ export class CaptureHub {
   claim(socket: unknown, sessionId: string | null): void {
     const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
     if (!connection) return;
-    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId) } : { kind: 'none' });
+    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId) } : { kind: 'none', reason: 'no-session' });
   }
 
   /** The connection switched to WebSocket (a 101 is on its way): see TappedConnection.upgraded. */

@@ -6,6 +6,8 @@ export interface TapObserver {
   inbound(chunk: Buffer): void;
   outbound(chunk: Buffer): void;
   closed(): void;
+  /** the parser has taken every byte pushed so far while input is held (see TapSocket.holdInput) */
+  parserCaughtUp?(): void;
 }
 
 /**
@@ -20,6 +22,9 @@ export function findTapSocket(socket: unknown): TapSocket | undefined {
   return (socket as { [tapSocketOf]?: TapSocket } | undefined)?.[tapSocketOf];
 }
 
+/** event-loop turns a held connection waits for its parser to read what it was given */
+const PARSER_TURNS = 64;
+
 const noObserver: TapObserver = { inbound() {}, outbound() {}, closed() {} };
 
 /**
@@ -33,16 +38,22 @@ const noObserver: TapObserver = { inbound() {}, outbound() {}, closed() {} };
 export class TapSocket extends Duplex {
   readonly socket: Socket;
   observer: TapObserver = noObserver;
+  /**
+   * Decides when the parser learns that the client has finished sending (see
+   * one-port-server.ts: an HTTP/2 session waits for its streams to finish first).
+   */
+  holdEndOfInput: (release: () => void) => void = (release) => release();
   private waitingForDrain: (() => void) | null = null;
+  private inputHeld = false;
 
   constructor(socket: Socket) {
     super({ allowHalfOpen: true });
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
       this.observer.inbound(chunk);
-      if (!this.push(chunk)) socket.pause();
+      if (!this.push(chunk) || this.inputHeld) socket.pause();
     });
-    socket.on('end', () => this.push(null));
+    socket.on('end', () => this.holdEndOfInput(() => this.push(null)));
     socket.on('drain', () => {
       const resume = this.waitingForDrain;
       this.waitingForDrain = null;
@@ -62,8 +73,34 @@ export class TapSocket extends Duplex {
     this.push(chunk);
   }
 
+  /**
+   * Stops reading the network until releaseInput(), while the parser goes on with what it has:
+   * the observer waits for the parser to name who owns the bytes it holds.
+   */
+  holdInput(): void {
+    this.inputHeld = true;
+    this.socket.pause();
+  }
+
+  releaseInput(): void {
+    if (!this.inputHeld) return;
+    this.inputHeld = false;
+    if (!this.destroyed) this.socket.resume();
+  }
+
   override _read(): void {
-    this.socket.resume();
+    if (this.inputHeld) setImmediate(() => this.whenParserCaughtUp(PARSER_TURNS));
+    else this.socket.resume();
+  }
+
+  /**
+   * Called a turn after the parser asked for more: what it read has been parsed and its
+   * requests announced by then. Bytes it has not read yet are waited for the same way.
+   */
+  private whenParserCaughtUp(turnsLeft: number): void {
+    if (!this.inputHeld || this.destroyed) return;
+    if (this.readableLength > 0 && turnsLeft > 0) setImmediate(() => this.whenParserCaughtUp(turnsLeft - 1));
+    else this.observer.parserCaughtUp?.();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

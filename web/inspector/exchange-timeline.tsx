@@ -51,6 +51,15 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                   ? `${t.closedAfter} ${formatDuration(connection.closedAt - connection.openedAt, t)}`
                   : t.stillOpen}
               </span>
+              {connection.unrecorded && (
+                <span className="insp-badge insp-badge-warn" data-testid="insp-not-recorded">
+                  {t.notRecorded(
+                    connection.unrecorded.reason,
+                    formatBytes(connection.unrecorded.in, t),
+                    formatBytes(connection.unrecorded.out, t),
+                  )}
+                </span>
+              )}
             </div>
             <ol className="insp-exchanges">
               {exchanges.map((exchange) => (

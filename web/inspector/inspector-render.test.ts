@@ -98,4 +98,16 @@ describe('messages of other layers', () => {
     expect([...section.bytes]).toEqual([0x81, 0x82, 1, 2, 3, 4, 0x69, 0x6b]);
     expect(section.title).toBe('test-frame · text · 2 B · client → server');
   });
+
+  it('says a connection was not recorded from its start, and why, in both languages', () => {
+    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
+    const unrecorded = { in: 2048, out: 300, reason: 'no-session' };
+    store.apply({ type: 'connection', conn: { id: 'c4', transport: 'http/1.1', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1, unrecorded } });
+    const request = 'GET /api/v1/users HTTP/1.1\r\nHost: x\r\n\r\n';
+    store.apply({ type: 'chunks', chunks: [{ conn: 'c4', seq: 1, dir: 'in', t: 2, offset: 2048, data: Buffer.from(request).toString('base64') }] });
+    const english = render(store, 'en');
+    expect(english).toContain('data-testid="insp-not-recorded"');
+    expect(english).toContain('not recorded: the requests before named no session (the first 2.0 KB client → server, 300 B server → client)');
+    expect(render(store, 'ru')).toContain('не записано: предыдущие запросы не указывали сессию (первые 2.0 КБ от клиента к серверу, 300 Б от сервера к клиенту)');
+  });
 });

@@ -38,6 +38,14 @@ const en = {
   messagesHeading: (count: number) => (count === 1 ? '1 frame or message' : `${count} frames and messages`),
   earlierMessages: (count: number) => `Show ${count} earlier`,
   afterGap: 'bytes before this were not recorded',
+  notRecorded: (reason: string, clientBytes: string, serverBytes: string) =>
+    `not recorded: ${
+      reason === 'no-session'
+        ? 'the requests before named no session'
+        : reason === 'pending-limit'
+          ? 'its first 64 KB named no session'
+          : reason
+    } (the first ${clientBytes} client → server, ${serverBytes} server → client)`,
   upgradedTo: (protocol: string) => `switched to ${protocol}: the next layer's decoder will read these bytes`,
   h2cLater: 'HTTP/2 (h2c): the HTTP/2 decoder arrives in a later lesson; these are the raw bytes.',
   byteTitle: (offset: number, streamOffset: number) => `byte ${offset} of the message (${streamOffset} on the connection)`,
@@ -138,6 +146,14 @@ const ru: InspectorStrings = {
   messagesHeading: (count: number) => `Кадры и сообщения: ${count}`,
   earlierMessages: (count: number) => `Показать более ранние: ${count}`,
   afterGap: 'байты до этого места не записаны',
+  notRecorded: (reason: string, clientBytes: string, serverBytes: string) =>
+    `не записано: ${
+      reason === 'no-session'
+        ? 'предыдущие запросы не указывали сессию'
+        : reason === 'pending-limit'
+          ? 'в первых 64 КБ не нашлось запроса с сессией'
+          : reason
+    } (первые ${clientBytes} от клиента к серверу, ${serverBytes} от сервера к клиенту)`,
   upgradedTo: (protocol: string) => `переключено на ${protocol}: эти байты прочитает декодер следующего уровня`,
   h2cLater: 'HTTP/2 (h2c): декодер HTTP/2 появится в одном из следующих уроков, пока показываем сырые байты.',
   byteTitle: (offset: number, streamOffset: number) => `байт ${offset} сообщения (${streamOffset} в соединении)`,

@@ -41,6 +41,8 @@ export interface CapturedConnection {
   local: string;
   openedAt: number;
   closedAt?: number;
+  /** the tap recorded it from later than its first byte: how many bytes came before, and why (server/tap/README.md) */
+  unrecorded?: { in: number; out: number; reason: string };
 }
 
 export type HeaderList = Array<[name: string, value: string]>;

@@ -60,6 +60,16 @@ export function headerPairs(headers: Headers): HeaderPairs {
 
 // ---- the runner (server/protocols/grpc/README.md, "The runner") ----
 
+/**
+ * A failed call's status carries the response headers and the HTTP/2 trailers merged (ConnectError's
+ * metadata): what the call's `headers` event already showed is not a trailer.
+ */
+function trailersApartFromHeaders(trailers: Record<string, string>, log: CallLog): HeaderPairs {
+  const headersEvent = log.events.findLast((event) => event.kind === 'headers');
+  const headers = new Map(headersEvent?.kind === 'headers' ? headersEvent.headers : []);
+  return Object.entries(trailers).filter(([name, value]) => headers.get(name) !== value);
+}
+
 export interface RunnerMethod {
   name: string;
   path: string;
@@ -158,7 +168,7 @@ export function applyRunnerMessage(
         detail.value !== undefined ? { type: detail.type, json: detail.value } : { type: detail.type, base64: detail.base64 ?? '' },
       );
       const status: CallStatus = { code: message.code, name: message.name || grpcCodeName(message.code), message: message.message, details };
-      return { log: appendEvent(log, { kind: 'status', status, trailers: Object.entries(message.trailers), at }), startedAt: zero };
+      return { log: appendEvent(log, { kind: 'status', status, trailers: trailersApartFromHeaders(message.trailers, log), at }), startedAt: zero };
     }
   }
 }

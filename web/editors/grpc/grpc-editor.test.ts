@@ -200,6 +200,21 @@ describe('call log and the runner', () => {
     ]);
   });
 
+  it('shows as trailers of a failed runner call only what did not come as its response headers', () => {
+    let log = emptyLog();
+    let startedAt: number | null = null;
+    const failed: RunnerServerMessage[] = [
+      messages[0],
+      { type: 'headers', call: 'c1', headers: { 'content-type': 'application/grpc+proto', date: 'Mon, 23 Nov 2026 14:00:00 GMT' }, t: t0 + 5 },
+      {
+        ...(messages[5] as Extract<RunnerServerMessage, { type: 'status' }>),
+        trailers: { 'content-type': 'application/grpc+proto', date: 'Mon, 23 Nov 2026 14:00:00 GMT', 'grpc-status': '1', 'x-wirelab-duration-ms': '12' },
+      },
+    ];
+    for (const message of failed) ({ log, startedAt } = applyRunnerMessage(log, message, startedAt));
+    expect(log.events.at(-1)).toMatchObject({ kind: 'status', trailers: [['grpc-status', '1'], ['x-wirelab-duration-ms', '12']] });
+  });
+
   it('ends a call on an error before it started, not on an error about one message', () => {
     const error: RunnerServerMessage = { type: 'error', call: 'c1', reason: 'unknown-method', message: { en: 'no such method', ru: 'нет такого метода' } };
     expect(applyRunnerMessage(emptyLog(), error, null).log.done).toBe(true);

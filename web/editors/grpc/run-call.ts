@@ -2,21 +2,33 @@ import { create, fromJson, toJson, type DescMethod, type DescMethodStreaming, ty
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
-import { headerPairs, type CallEvent } from './call-log.ts';
+import { headerPairs, type CallEvent, type HeaderPairs } from './call-log.ts';
 import { OK_STATUS, statusOfError } from './grpc-status.ts';
 
-export function transportFor(protocol: GrpcProtocol, registry: Registry, baseUrl: string): Transport {
+export function transportFor(protocol: GrpcProtocol, registry: Registry, baseUrl: string, fetch: typeof globalThis.fetch = globalThis.fetch): Transport {
   // The page's own origin: the session cookie goes along by itself (same origin), so the call
   // runs in the student's sandbox and its bytes land in their inspector.
   const jsonOptions = { registry };
   switch (protocol) {
     case 'connect-json':
-      return createConnectTransport({ baseUrl, useBinaryFormat: false, jsonOptions });
+      return createConnectTransport({ baseUrl, useBinaryFormat: false, jsonOptions, fetch });
     case 'connect-binary':
-      return createConnectTransport({ baseUrl, useBinaryFormat: true, jsonOptions });
+      return createConnectTransport({ baseUrl, useBinaryFormat: true, jsonOptions, fetch });
     case 'grpc-web':
-      return createGrpcWebTransport({ baseUrl, useBinaryFormat: true, jsonOptions });
+      return createGrpcWebTransport({ baseUrl, useBinaryFormat: true, jsonOptions, fetch });
   }
+}
+
+/**
+ * The trailers of a failed call. ConnectError's metadata holds the HTTP response headers and the
+ * trailers together; only what did not come as a response header is a trailer: gRPC-Web's trailers
+ * frame inside the body, Connect streaming's end-of-stream metadata, Connect unary's `trailer-`
+ * headers (the transport strips the prefix). A Connect unary error has no other trailers: its
+ * status is the JSON body.
+ */
+export function trailersOfError(metadata: Headers, responseHeaders: Headers | undefined): HeaderPairs {
+  if (!responseHeaders) return headerPairs(metadata);
+  return headerPairs(metadata).filter(([name, value]) => responseHeaders.get(name) !== value);
 }
 
 /** Longest stretch of handling streamed messages before the page gets a turn. */
@@ -34,6 +46,8 @@ export interface RunCallOptions {
   /** every event as it happens: headers, each message of a server stream, then the status */
   onEvent(event: CallEvent): void;
   now?(): number;
+  /** @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
 }
 
 /**
@@ -52,10 +66,20 @@ export async function runBrowserCall(options: RunCallOptions): Promise<void> {
     onEvent({ kind: 'error', text: requestJsonProblem(error), at: 0 });
     return;
   }
-  const transport = transportFor(options.protocol, registry, options.baseUrl);
+  // The HTTP response as fetch gave it: on an error the transport hands over only its headers
+  // and trailers merged, and the log shows them apart.
+  let httpResponse: Response | undefined;
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const fetchKeepingResponse: typeof globalThis.fetch = async (input, init) => {
+    const response = await baseFetch(input, init);
+    httpResponse = response;
+    return response;
+  };
+  const transport = transportFor(options.protocol, registry, options.baseUrl, fetchKeepingResponse);
   const header = new Headers(options.metadata);
   const deadline = clientDeadline(options.protocol, options.timeoutMs, header, signal);
   onEvent({ kind: 'started', at: 0 });
+  let sawHeaders = false;
   try {
     if (method.methodKind === 'unary') {
       const response = await transport.unary(method as DescMethodUnary, deadline.signal, undefined, header, input);
@@ -65,6 +89,7 @@ export async function runBrowserCall(options: RunCallOptions): Promise<void> {
     } else if (method.methodKind === 'server_streaming') {
       const response = await transport.stream(method as DescMethodStreaming, deadline.signal, undefined, header, oneMessage(create(method.input, input)));
       onEvent({ kind: 'headers', headers: headerPairs(response.header), at: at() });
+      sawHeaders = true;
       let index = 0;
       let slice = performance.now();
       for await (const message of response.message) {
@@ -82,8 +107,10 @@ export async function runBrowserCall(options: RunCallOptions): Promise<void> {
     }
   } catch (error) {
     const connectError = ConnectError.from(error);
-    // ConnectError's metadata holds the response headers and trailers together.
-    onEvent({ kind: 'status', status: statusOfError(connectError, registry), trailers: headerPairs(connectError.metadata), at: at() });
+    const responseHeaders = httpResponse?.headers;
+    const headersShown = method.methodKind === 'server_streaming' && sawHeaders;
+    if (responseHeaders && !headersShown) onEvent({ kind: 'headers', headers: headerPairs(responseHeaders), at: at() });
+    onEvent({ kind: 'status', status: statusOfError(connectError, registry), trailers: trailersOfError(connectError.metadata, responseHeaders), at: at() });
   } finally {
     deadline.clear();
   }
