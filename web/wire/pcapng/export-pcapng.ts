@@ -12,7 +12,7 @@ export interface ExportedConnection {
  * Captured connections as one pcapng file, every connection a TCP stream, their packets merged
  * in time order (a stable sort: within one millisecond a connection keeps its own order).
  */
-export function capturesToPcapng(connections: readonly ExportedConnection[]): Uint8Array {
+export function capturesToPcapng(connections: readonly ExportedConnection[]): Uint8Array<ArrayBuffer> {
   const packets: PcapPacket[] = connections.flatMap(({ connection, streams }) => connectionPackets(connection, streams));
   packets.sort((a, b) => a.at - b.at);
   return writePcapng(packets);

@@ -114,7 +114,7 @@ function enhancedPacket(packet: PcapPacket): Uint8Array {
 }
 
 /** A whole pcapng file: the packets in the order given (callers sort them by time). */
-export function writePcapng(packets: readonly PcapPacket[], options: PcapngOptions = {}): Uint8Array {
+export function writePcapng(packets: readonly PcapPacket[], options: PcapngOptions = {}): Uint8Array<ArrayBuffer> {
   const blocks = [sectionHeader(options.application ?? 'Wirelab'), interfaceDescription(options.interfaceName ?? 'wirelab-tap')];
   for (const packet of packets) blocks.push(enhancedPacket(packet));
   const file = new Uint8Array(blocks.reduce((total, part) => total + part.length, 0));
