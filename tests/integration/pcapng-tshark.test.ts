@@ -70,6 +70,8 @@ async function sessionTraffic(session: string): Promise<void> {
   const cookie = `Cookie: wirelab_session=${session}`;
   // Two requests on one kept-alive connection, the second a POST with a body.
   await run('curl', ['-s', '-H', cookie, '-o', '/dev/null', `${origin}/api/v1/users?page=1&limit=2`, '--next', '-s', '-H', cookie, '-H', 'content-type: application/json', '-d', '{"name":"Pcap Tester","email":"pcap@example.org"}', '-o', '/dev/null', `${origin}/api/v1/users`]);
+  // Node's http2 client, not curl: curl 7.88 fails to reuse an h2c connection for a second URL
+  // ("Error in the HTTP2 framing layer", against a bare Node http2 server too).
   await h2Requests(origin, session, ['/api/v1/users/1', '/api/v1/users?limit=1']);
 
   const lab = createClient(LabService, createGrpcTransport({ baseUrl: origin }));
@@ -269,5 +271,5 @@ describe('exported pcapng in tshark', () => {
     const requests = holedPackets.flatMap((packet) => collect(packet.layers.http, 'http.request.method').map((method) => `${method} ${collect(packet.layers.http, 'http.request.uri')[0]}`));
     expect(requests).toEqual(holed.exchanges.map((exchange) => `${exchange.request.method} ${exchange.request.target}`));
     expect(requests).toEqual(['POST /api/v1/users']);
-  });
+  }, 60_000);
 });
