@@ -273,3 +273,35 @@ describe('exported pcapng in tshark', () => {
     expect(requests).toEqual(['POST /api/v1/users']);
   }, 60_000);
 });
+
+describe('pcapng segments in tshark', () => {
+  it('reassembles a chunk split into 65 495-byte segments, over IPv6, with good checksums', async () => {
+    // A server write larger than one TCP segment arrives as one chunk: the writer splits it.
+    const body = Buffer.alloc(150_000, 'w');
+    const request = Buffer.from('GET /big HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n');
+    const response = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
+    const at = Date.now();
+    const connection: CapturedConnection = { id: 'c1', transport: 'http/1.1', remote: '::1:50123', local: '::1:8080', openedAt: at, closedAt: at + 9 };
+    const chunks: CaptureChunk[] = [
+      { conn: 'c1', seq: 1, dir: 'in', t: at + 1, offset: 0, data: request },
+      { conn: 'c1', seq: 2, dir: 'out', t: at + 2.5, offset: 0, data: response },
+    ];
+    const { streams, exchanges } = decodeConnection(connection, chunks);
+    const file = join(workDir, 'big.pcapng');
+    writeFileSync(file, capturesToPcapng([{ connection, streams }]));
+
+    const { stdout } = await run(TSHARK, [
+      '-r', file, '-o', 'tcp.check_checksum:TRUE',
+      '-T', 'fields', '-e', 'ipv6.src', '-e', 'tcp.len', '-e', 'tcp.checksum.status', '-e', 'http.response.code', '-e', 'http.content_length', '-e', 'tcp.analysis.flags',
+    ]);
+    const rows = stdout.trim().split('\n').map((line) => line.split('\t'));
+    expect(rows.every(([source]) => source === '::1')).toBe(true);
+    expect(rows.every((row) => row[2] === '1')).toBe(true);
+    expect(rows.map((row) => row[5]).filter(Boolean)).toEqual([]);
+    const lengths = rows.map((row) => Number(row[1])).filter((length) => length > 0);
+    expect(Math.max(...lengths)).toBe(65_495);
+    expect(lengths.reduce((total, length) => total + length, 0)).toBe(request.length + response.length);
+    const answered = rows.filter((row) => row[3]);
+    expect(answered.map((row) => [Number(row[3]), Number(row[4])])).toEqual([[exchanges[0].response!.status, exchanges[0].response!.body.length]]);
+  }, 60_000);
+});
