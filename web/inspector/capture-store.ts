@@ -3,6 +3,8 @@ import { sessionReady } from '../app/session.ts';
 import { decodeConnection, type ConnectionStreams } from '../wire/decode-connection.ts';
 import { DecodeMemo } from '../wire/decode-memo.ts';
 import { decodeChunkFrame } from '../wire/capture-frame.ts';
+import { capturesToPcapng } from '../wire/pcapng/export-pcapng.ts';
+import { assembleConnection } from '../wire/stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
 
 export type CaptureStatus = 'connecting' | 'open' | 'closed';
@@ -457,6 +459,18 @@ export class CaptureStore {
       .sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
     const messages = connections.flatMap((view) => view.messages).sort((a, b) => a.at - b.at || a.index - b.index);
     return { ...this.state, version: this.version, connections, exchanges, messages };
+  }
+
+  /**
+   * The recorded bytes of these connections (every one when none is named) as a pcapng file for
+   * Wireshark (web/wire/pcapng). Assembled from all chunks, not the latest decode, which may not
+   * have taken on a burst's newest bytes yet.
+   */
+  toPcapng(connIds?: readonly string[]): Uint8Array<ArrayBuffer> {
+    const chosen = connIds ? connIds.flatMap((id) => this.tracked.get(id) ?? []) : [...this.tracked.values()];
+    return capturesToPcapng(
+      chosen.map(({ connection, chunks }) => ({ connection, streams: assembleConnection(connection.id, chunks, connection.closedAt !== undefined) })),
+    );
   }
 
   private decode(tracked: TrackedConnection): ConnectionView {

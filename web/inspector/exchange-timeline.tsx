@@ -23,10 +23,12 @@ interface ExchangeTimelineProps {
   /** first byte of the selected request: the other rows show their distance to it */
   focusedAt: number | null;
   onSelect: (selection: Selection) => void;
+  /** saves one connection as a pcapng file */
+  onExport?: (connId: string) => void;
   t: InspectorStrings;
 }
 
-export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, t }: ExchangeTimelineProps) {
+export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, onExport, t }: ExchangeTimelineProps) {
   return (
     <ol className="insp-timeline">
       {connections.map(({ view, exchanges, notes, messages }) => {
@@ -59,6 +61,18 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                     formatBytes(connection.unrecorded.out, t),
                   )}
                 </span>
+              )}
+              {onExport && (
+                <button
+                  type="button"
+                  className="insp-button insp-conn-export"
+                  data-testid="insp-export-conn"
+                  title={t.exportOneConnectionHint(connection.id)}
+                  aria-label={t.exportOneConnectionHint(connection.id)}
+                  onClick={() => onExport(connection.id)}
+                >
+                  {t.exportOneConnection}
+                </button>
               )}
             </div>
             <ol className="insp-exchanges">

@@ -6,6 +6,8 @@ import { ExchangeDetail } from './exchange-detail.tsx';
 import { exchangeSections, messageSections, noteSections, selectionKey as keyOf, type Selection } from './exchange-sections.ts';
 import { ExchangeTimeline, type TimelineConnection } from './exchange-timeline.tsx';
 import { inspectorStrings } from './strings.ts';
+import { downloadBytes } from './download-file.ts';
+import { pcapngFileName } from '../wire/pcapng/export-pcapng.ts';
 import './inspector.css';
 
 export interface InspectorProps {
@@ -93,6 +95,26 @@ export function Inspector({ focus, store: givenStore }: InspectorProps) {
         <button type="button" className="insp-button" data-testid="insp-clear" title={t.clearHint} disabled={snapshot.status !== 'open'} onClick={() => store.clear()}>
           {t.clear}
         </button>
+        <button
+          type="button"
+          className="insp-button"
+          data-testid="insp-export-session"
+          title={t.exportSessionHint}
+          disabled={snapshot.connections.length === 0}
+          onClick={() => exportPcapng(store)}
+        >
+          {t.exportSession}
+        </button>
+        <button
+          type="button"
+          className="insp-button"
+          data-testid="insp-export-selected"
+          title={t.exportConnectionHint}
+          disabled={!view}
+          onClick={() => view && exportPcapng(store, view.connection.id)}
+        >
+          {t.exportConnection}
+        </button>
         <label className="insp-switch" title={t.showAppTrafficHint}>
           <input type="checkbox" data-testid="insp-show-app" checked={showApp} onChange={(event) => setShowApp(event.currentTarget.checked)} />
           <span>{t.showAppTraffic}</span>
@@ -109,6 +131,7 @@ export function Inspector({ focus, store: givenStore }: InspectorProps) {
               selection={selection}
               focusedAt={selectedExchange?.request.firstByteAt ?? null}
               onSelect={setPicked}
+              onExport={(connId) => exportPcapng(store, connId)}
               t={t}
             />
           )}
@@ -118,6 +141,12 @@ export function Inspector({ focus, store: givenStore }: InspectorProps) {
       </div>
     </section>
   );
+}
+
+/** Downloads one connection (or, without one, the whole session) as a pcapng file for Wireshark. */
+function exportPcapng(store: CaptureStore, connId?: string): void {
+  const bytes = store.toPcapng(connId === undefined ? undefined : [connId]);
+  downloadBytes(bytes, pcapngFileName(connId === undefined ? 'session' : `connection-${connId}`, Date.now()), 'application/x-pcapng');
 }
 
 /** Connections as they opened (newest last), each with its visible exchanges in order, and its notes. */
