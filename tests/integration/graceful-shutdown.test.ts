@@ -109,6 +109,7 @@ describe('a sandbox\'s graceful shutdown (LifecycleService)', () => {
     const late = await runner.next((m) => m.call === 'late' && m.type === 'status');
     expect(late).toMatchObject({ name: 'UNAVAILABLE' });
     expect(late.details[0]).toMatchObject({ type: 'google.rpc.RetryInfo' });
+    expect(late.details[1]).toMatchObject({ type: 'google.rpc.LocalizedMessage', value: { locale: 'ru-RU', message: expect.stringMatching(/^сервер завершает работу/) } });
 
     // The tap recorded the GOAWAY on the student's connection: last-stream-id 1, the Chat.
     await capture.waitFor(() => capture.connections().some((c) => c.transport === 'h2c' && h2Frames(capture.bytes(c.id, 'out')).some((f) => f.type === 7)));

@@ -2,7 +2,7 @@ import type http2 from 'node:http2';
 import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
-import { RetryInfoSchema } from '../../../proto/gen/google/rpc/error_details_pb.ts';
+import { LocalizedMessageSchema, RetryInfoSchema } from '../../../proto/gen/google/rpc/error_details_pb.ts';
 import { Health, HealthCheckResponse_ServingStatus as Status } from '../../../proto/gen/grpc/health/v1/health_pb.ts';
 import { ServerReflection as ReflectionV1 } from '../../../proto/gen/grpc/reflection/v1/reflection_pb.ts';
 import { ServerReflection as ReflectionV1alpha } from '../../../proto/gen/grpc/reflection/v1alpha/reflection_pb.ts';
@@ -151,13 +151,20 @@ export class SandboxLifecycle implements HealthView {
   }
 }
 
+/** The status message in Russian, the standard way: a google.rpc.LocalizedMessage detail. */
+function russian(message: string) {
+  return { desc: LocalizedMessageSchema, value: create(LocalizedMessageSchema, { locale: 'ru-RU', message }) };
+}
+
 /** While a sandbox's server is down, its new calls get UNAVAILABLE with RetryInfo (when it is back). */
 export function shutdownInterceptor(lifecycle: SandboxLifecycle): Interceptor {
   return (next) => async (req) => {
     const downForMs = lifecycle.downFor(req.contextValues.get(sandboxKey));
     if (downForMs > 0 && !ANSWERED_WHILE_DOWN.has(req.service.typeName)) {
-      throw new ConnectError(`the server is shutting down (this sandbox's, for the lesson); it is back in ${Math.ceil(downForMs / 1000)} s`, Code.Unavailable, undefined, [
+      const seconds = Math.ceil(downForMs / 1000);
+      throw new ConnectError(`the server is shutting down (this sandbox's, for the lesson); it is back in ${seconds} s`, Code.Unavailable, undefined, [
         { desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationFromMs(Math.ceil(downForMs)) }) },
+        russian(`сервер завершает работу (сервер вашей песочницы, для урока); он вернётся через ${seconds} с`),
       ]);
     }
     return next(req);
@@ -167,7 +174,9 @@ export function shutdownInterceptor(lifecycle: SandboxLifecycle): Interceptor {
 /** The shared sandbox serves every client without a session: nobody may stop it for the others. */
 function ownSandbox(sandbox: string): string {
   if (sandbox !== SHARED_SANDBOX) return sandbox;
-  throw new ConnectError('not in the shared sandbox, which serves every client without a session: use your own (the wirelab_session cookie or x-wirelab-sandbox)', Code.FailedPrecondition);
+  throw new ConnectError('not in the shared sandbox, which serves every client without a session: use your own (the wirelab_session cookie or x-wirelab-sandbox)', Code.FailedPrecondition, undefined, [
+    russian('в общей песочнице нельзя: ею пользуются все клиенты без сессии; работайте в своей (cookie wirelab_session или заголовок x-wirelab-sandbox)'),
+  ]);
 }
 
 /** wirelab.lab.v1.LifecycleService over the sandboxes' lifecycle. */
