@@ -19,6 +19,7 @@ const lesson = JSON.parse(readFileSync(join(folder, 'lesson.json'), 'utf8')) as 
 const LAYER_FIELDS: Record<string, string[]> = {
   'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
   'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
+  'h2-frame': ['type', 'streamId', 'length', 'flags', 'complete', 'endStream', 'endHeaders', 'errorCode', 'lastStreamId', 'method', 'path', 'status', 'grpcStatus'],
 };
 
 describe('lesson 04-grpc', () => {
@@ -34,13 +35,13 @@ describe('lesson 04-grpc', () => {
     });
   }
 
-  it('shows all four kinds of calls, two of them through the runner', () => {
+  it('shows all four kinds of calls, three of them through the runner (the graceful shutdown\'s chat too)', () => {
     const kinds = grpcCells.map(([, cell]) => {
       const parsed = parseGrpcCell(readFileSync(join(folder, cell.file), 'utf8'));
       return parsed.ok ? findMethod(parsed.config.method) : undefined;
     });
     expect(new Set(kinds.map((method) => method?.methodKind))).toEqual(new Set(['unary', 'server_streaming', 'client_streaming', 'bidi_streaming']));
-    expect(kinds.filter((method) => method && !browserCanCall(method))).toHaveLength(2);
+    expect(kinds.filter((method) => method && !browserCanCall(method))).toHaveLength(3);
   });
 
   it('message checks name only fields the gRPC layers emit', () => {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceDirectives } from './source-excerpt.ts';
 import type { Lang } from '../app/lang-context.ts';
 import { readLessonHeadline } from './lesson-summary.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
@@ -18,6 +19,8 @@ export interface LessonFolder {
   cellFiles: string[];
   /** each cell file's text, by its path in `cellFiles` (the format check reads JSON cells) */
   cellTexts?: Record<string, string>;
+  /** the repository files its `::source` lines quote, by path from the repository root (absent: missing) */
+  sourceTexts?: Record<string, string>;
 }
 
 /** Lesson folders are named `<nn>-<slug>`; anything else under lessons/ is not a lesson. */
@@ -32,6 +35,9 @@ export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
     .map((folder) => {
       const dir = join(lessonsRoot, folder);
       const read = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null);
+      const markdown = { en: read('en.md'), ru: read('ru.md') };
+      const quoted = new Set([markdown.en, markdown.ru].flatMap((text) => (text ? sourceDirectives(text).map((directive) => directive.path) : [])));
+      const repositoryFile = (path: string) => join(lessonsRoot, '..', path);
       const cellsDir = join(dir, 'cells');
       const cellFiles = existsSync(cellsDir)
         ? readdirSync(cellsDir, { withFileTypes: true }).filter((file) => file.isFile()).map((file) => `cells/${file.name}`)
@@ -41,9 +47,10 @@ export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
         slug: lessonSlug(folder),
         dir,
         lessonJson: read('lesson.json'),
-        markdown: { en: read('en.md'), ru: read('ru.md') },
+        markdown,
         cellFiles,
         cellTexts: Object.fromEntries(cellFiles.map((file) => [file, readFileSync(join(dir, file), 'utf8')])),
+        sourceTexts: Object.fromEntries([...quoted].filter((path) => existsSync(repositoryFile(path))).map((path) => [path, readFileSync(repositoryFile(path), 'utf8')])),
       };
     });
 }

@@ -2,6 +2,7 @@ import type { LessonFolder } from './lesson-files.ts';
 import { headingsOf, splitLessonDirectives } from './lesson-directives.ts';
 import type { LessonJson } from './lesson-types.ts';
 import { CELL_FILE_FORMATS, isCellKind } from './cell-kinds.ts';
+import { expandSources } from './source-excerpt.ts';
 
 const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence'];
 
@@ -35,12 +36,14 @@ export function lessonFormatProblems(lesson: LessonFolder): string[] {
   }
 
   const structures = (['en', 'ru'] as const).map((lang) => {
-    const markdown = lesson.markdown[lang];
     const file = `${where}/${lang}.md`;
-    if (markdown === null) {
+    if (lesson.markdown[lang] === null) {
       problems.push(`${file} is missing`);
       return null;
     }
+    const expanded = expandSources(lesson.markdown[lang], (path) => lesson.sourceTexts?.[path]);
+    for (const problem of expanded.problems) problems.push(`${file}:${problem.line}: ${problem.message}`);
+    const markdown = expanded.markdown;
     const split = splitLessonDirectives(markdown);
     for (const problem of split.problems) problems.push(`${file}:${problem.line}: ${problem.message}`);
     const headings = headingsOf(markdown).filter((heading) => heading.depth >= 2);

@@ -1,6 +1,7 @@
 import { EventEmitter, on } from 'node:events';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { Health, HealthCheckResponse_ServingStatus as Status } from '../../../proto/gen/grpc/health/v1/health_pb.ts';
+import { sandboxKey } from './context.ts';
 
 /**
  * The serving status of the server ("") and of each service, as grpc.health.v1 reports it.
@@ -30,6 +31,12 @@ export class HealthStatuses {
     this.changes.emit('change', service, status);
   }
 
+  /** Calls the listener on every change; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.changes.on('change', listener);
+    return () => this.changes.off('change', listener);
+  }
+
   setAll(status: Status): void {
     for (const service of this.statuses.keys()) this.set(service, status);
   }
@@ -52,19 +59,26 @@ export class HealthStatuses {
   }
 }
 
-/** grpc.health.v1.Health over the statuses. */
-export function healthService(statuses: HealthStatuses): ServiceImpl<typeof Health> {
+/** The statuses as one sandbox sees them (sandbox-lifecycle.ts: a student's own drain). */
+export interface HealthView {
+  get(sandbox: string, service: string): Status | undefined;
+  all(sandbox: string): ReadonlyMap<string, Status>;
+  watch(sandbox: string, service: string, signal: AbortSignal): AsyncGenerator<Status>;
+}
+
+/** grpc.health.v1.Health over the statuses, as the caller's sandbox sees them. */
+export function healthService(statuses: HealthView): ServiceImpl<typeof Health> {
   return {
-    check(request) {
-      const status = statuses.get(request.service);
+    check(request, ctx) {
+      const status = statuses.get(ctx.values.get(sandboxKey), request.service);
       if (status === undefined) throw new ConnectError(`unknown service "${request.service}"`, Code.NotFound);
       return { status };
     },
-    list() {
-      return { statuses: Object.fromEntries([...statuses.all()].map(([name, status]) => [name, { status }])) };
+    list(_request, ctx) {
+      return { statuses: Object.fromEntries([...statuses.all(ctx.values.get(sandboxKey))].map(([name, status]) => [name, { status }])) };
     },
     async *watch(request, ctx) {
-      for await (const status of statuses.watch(request.service, ctx.signal)) yield { status };
+      for await (const status of statuses.watch(ctx.values.get(sandboxKey), request.service, ctx.signal)) yield { status };
       // A watch only ends when the call is aborted: end it with that reason (the server's
       // shutdown is UNAVAILABLE), never with OK, or a client would take it for a normal end.
       ctx.signal.throwIfAborted();

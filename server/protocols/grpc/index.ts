@@ -14,6 +14,8 @@ import { httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
 import { authInterceptor, domainErrorsInterceptor, loggingInterceptor } from './interceptors.ts';
 import { labService } from './lab-service.ts';
+import { LifecycleService } from '../../../proto/gen/wirelab/lab/v1/lifecycle_pb.ts';
+import { lifecycleService, SandboxLifecycle, shutdownInterceptor } from './sandbox-lifecycle.ts';
 import { reflectionV1, reflectionV1alpha, type ReflectionSource } from './reflection-service.ts';
 import { filesByName, registry, SERVED_SERVICES } from './registry.ts';
 import { RUNNER_LIMITS, runnerChannel, type RunnerLimits } from './runner/runner-channel.ts';
@@ -41,6 +43,8 @@ export interface GrpcState {
   health: HealthStatuses;
   /** what the logging interceptor recorded */
   callLog: CallLog;
+  /** each sandbox's own graceful shutdown and serving statuses */
+  lifecycle: SandboxLifecycle;
 }
 
 declare module 'fastify' {
@@ -89,7 +93,8 @@ function releaseUnreadRequest(request: FastifyRequest, _reply: FastifyReply, don
 async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Promise<void> {
   const health = new HealthStatuses(SERVED_SERVICES.map((s) => s.typeName));
   const callLog = new CallLog();
-  app.decorate('grpc', { health, callLog });
+  const lifecycle = new SandboxLifecycle(health);
+  app.decorate('grpc', { health, callLog, lifecycle });
 
   const source: ReflectionSource = { services: SERVED_SERVICES.map((s) => s.typeName), files: filesByName, registry };
   const services = {
@@ -98,15 +103,18 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   };
 
   // Outermost first: logging sees the final status, domain errors are mapped before it.
-  const interceptors = [loggingInterceptor(callLog, app.log), authInterceptor, domainErrorsInterceptor];
-  const contextValues = (request: FastifyRequest) =>
-    createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion);
+  const interceptors = [loggingInterceptor(callLog, app.log), shutdownInterceptor(lifecycle), authInterceptor, domainErrorsInterceptor];
+  const contextValues = (request: FastifyRequest) => {
+    lifecycle.track(request.sandboxId, request.raw);
+    return createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion);
+  };
 
   const connectOptions: Parameters<typeof fastifyConnectPlugin>[1] = {
     routes(router) {
       router.service(UserService, services.users);
       router.service(LabService, services.lab);
-      router.service(Health, healthService(health));
+      router.service(LifecycleService, lifecycleService(lifecycle));
+      router.service(Health, healthService(lifecycle));
       router.service(ReflectionV1, reflectionV1(source));
       router.service(ReflectionV1alpha, reflectionV1alpha(source));
     },

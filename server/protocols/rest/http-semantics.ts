@@ -59,7 +59,8 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   return reply.send(body);
 }
 
-const JSON_RANGES = new Set(['*/*', 'application/*', 'application/json', 'application/problem+json']);
+// The vendor types are JSON too: /users/:id picks its version by them (user-header-version-routes.ts).
+const JSON_RANGES = new Set(['*/*', 'application/*', 'application/json', 'application/problem+json', 'application/vnd.wirelab.v1+json', 'application/vnd.wirelab.v2+json']);
 
 /** Does the Accept header allow a JSON answer? No header means anything goes. */
 export function acceptsJson(accept: string | undefined): boolean {

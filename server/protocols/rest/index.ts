@@ -9,6 +9,7 @@ import { RouteTable } from './route-table.ts';
 import { sharedSchemas } from './schemas.ts';
 import { userRoutes } from './user-routes.ts';
 import { userV2Routes } from './user-v2-routes.ts';
+import { userHeaderVersionRoutes } from './user-header-version-routes.ts';
 
 export { API_BODY_LIMIT, DEFAULT_RATE_LIMIT };
 
@@ -54,6 +55,7 @@ async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Pro
       tags: [
         { name: 'users', description: 'Users, version 1: snake_case fields' },
         { name: 'users v2', description: 'The same users, version 2: an envelope, camelCase, the name split in two' },
+        { name: 'users (version in a header)', description: 'The same users at /users/:id: the version chosen by Accept (application/vnd.wirelab.v2+json) or Api-Version' },
         { name: 'posts', description: 'Posts written by users' },
         { name: 'comments', description: 'Comments on posts' },
       ],
@@ -130,6 +132,7 @@ async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Pro
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   userRoutes(app, prefix);
   userV2Routes(app, prefix);
+  userHeaderVersionRoutes(app, prefix);
   postRoutes(app, prefix);
 }
 

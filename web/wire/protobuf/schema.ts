@@ -5,6 +5,7 @@ import { file_grpc_health_v1_health } from '../../../proto/gen/grpc/health/v1/he
 import { file_grpc_reflection_v1_reflection } from '../../../proto/gen/grpc/reflection/v1/reflection_pb.ts';
 import { file_grpc_reflection_v1alpha_reflection } from '../../../proto/gen/grpc/reflection/v1alpha/reflection_pb.ts';
 import { file_wirelab_lab_v1_lab } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
+import { file_wirelab_lab_v1_lifecycle } from '../../../proto/gen/wirelab/lab/v1/lifecycle_pb.ts';
 import { file_wirelab_users_v1_users } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 
 // The one place where the inspector learns Wirelab's protobuf schemas. Everything the protobuf
@@ -15,6 +16,7 @@ import { file_wirelab_users_v1_users } from '../../../proto/gen/wirelab/users/v1
 const FILES: DescFile[] = [
   file_wirelab_users_v1_users,
   file_wirelab_lab_v1_lab,
+  file_wirelab_lab_v1_lifecycle,
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,

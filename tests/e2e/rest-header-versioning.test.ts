@@ -1,0 +1,49 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, editorText, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
+
+// Lesson 02's header versioning in real Chromium: the student switches the version of
+// /api/users/1 by header, and the exercises read the Content-Type, Api-Version and Vary the
+// server really sent.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('lesson 02: the version in a header', () => {
+  it('Api-Version, then a vendor type in Accept; the Vary question checks the typed answer', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    const target = cell(page, 'user-by-header');
+    await target.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => target.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    expect(await target.locator('[data-testid="response-body"]').textContent()).toContain('"first"');
+    // Run alone (Api-Version: 2) is not the vendor type the exercise asks for.
+    expect(await exerciseState(page, 'version-by-accept')).not.toBe('passed');
+
+    const text = await editorText(page, 'user-by-header');
+    await setEditorText(page, 'user-by-header', text.replace('Accept: application/json', 'Accept: application/vnd.wirelab.v2+json').replace(/\nApi-Version: 2/, ''));
+    await target.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => exerciseState(page, 'version-by-accept'), LIVE).toBe('passed');
+
+    const exercise = page.locator('[data-testid="exercise"][data-exercise-id="vary-answer"]');
+    await exercise.locator('[data-testid="exercise-answer"]').fill('Accept');
+    await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
+    await expect.poll(() => exerciseState(page, 'vary-answer'), LIVE).not.toBe('passed');
+    await exercise.locator('[data-testid="exercise-answer"]').fill('Accept, Api-Version');
+    await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
+    await expect.poll(() => exerciseState(page, 'vary-answer'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
