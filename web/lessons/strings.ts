@@ -64,7 +64,7 @@ export const lessonStrings = {
     passedBefore: 'You solved this one earlier. Try it again anytime.',
     answerLabel: 'Your answer',
     answerSubmit: 'Check',
-    runOnly: 'Nothing to change in this one: run the cell as it is, then study what came back.',
+    runOnly: 'Nothing to change in this one: use the cell as it is (run or connect it), then study what comes back.',
     miss: (miss: CheckMiss) => {
       switch (miss.kind) {
         case 'no-request':
@@ -115,7 +115,7 @@ export const lessonStrings = {
     passedBefore: 'Вы уже решили это упражнение. Можно повторить в любой момент.',
     answerLabel: 'Ваш ответ',
     answerSubmit: 'Проверить',
-    runOnly: 'Здесь ничего менять не нужно: запустите ячейку как есть и разберите, что пришло в ответ.',
+    runOnly: 'Здесь ничего менять не нужно: запустите или подключите ячейку как есть и разберите, что придёт в ответ.',
     miss: (miss: CheckMiss) => {
       switch (miss.kind) {
         case 'no-request':
