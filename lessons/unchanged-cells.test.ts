@@ -7,11 +7,13 @@ import { buildApp } from '../server/app.ts';
 import { parseHttpRequest } from '../web/editors/http/parse-http-request.ts';
 import { parseGrpcCell } from '../web/editors/grpc/grpc-cell-config.ts';
 import { findMethod } from '../web/editors/grpc/method-catalog.ts';
+import { parseCellText, parseHeaderLines, parseVariables } from '../web/editors/graphql/cell-format.ts';
+import { operationSource, outlineDocument, pickOperation } from '../web/editors/graphql/operations.ts';
 import { checkNeedsAnswer, evaluateCheck, type Check } from '../web/lessons/checks.ts';
 import type { LessonJson } from '../web/lessons/lesson-types.ts';
 import type { HeaderList, HttpExchange } from '../web/wire/types.ts';
 
-// "Press Run and nothing else": a student who runs every HTTP and Connect JSON cell of a lesson
+// "Press Run and nothing else": a student who runs every HTTP, Connect JSON and GraphQL cell of a lesson
 // as it stands, once each in the lesson's order, and then the exercise's own cell twice more,
 // on fresh data. Whatever exercise that passes asks for no change at all, so lesson.json must
 // say so (`runOnly`), and the card tells the student (lessons/README.md, "Exercises"). The
@@ -32,6 +34,8 @@ interface CellRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** a cache-first GraphQL query: pressing Run again on the same text is answered from the cache */
+  cachedAfterFirst?: boolean;
 }
 
 /** What pressing Run on the unchanged cell sends, or null for cells this test cannot send. */
@@ -51,6 +55,20 @@ function cellRequest(dir: string, cell: { kind: string; file: string }): CellReq
     const headers: Record<string, string> = { 'content-type': 'application/json', 'connect-protocol-version': '1', ...config.metadata };
     if (config.timeoutMs !== undefined) headers['connect-timeout-ms'] = String(config.timeoutMs);
     return { method: 'POST', url: `/${config.method}`, headers, body: JSON.stringify(config.request) };
+  }
+  if (cell.kind === 'graphql') {
+    // the editor's defaults: POST, cache-first, the first operation of the document
+    const source = parseCellText(text);
+    const outline = outlineDocument(source.document);
+    const variables = parseVariables(source.variables);
+    const extraHeaders = parseHeaderLines(source.headers);
+    if (!outline.ok || !variables.ok || !extraHeaders.ok) return null;
+    const index = pickOperation(outline.operations, null);
+    const operation = outline.operations[index];
+    if (!operation || operation.type === 'subscription') return null;
+    const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...Object.fromEntries(extraHeaders.headers.map(([name, value]) => [name.toLowerCase(), value])) };
+    const body = JSON.stringify({ query: operationSource(source.document, outline.document, index), variables: variables.value, ...(operation.name ? { operationName: operation.name } : {}) });
+    return { method: 'POST', url: '/graphql', headers, body, cachedAfterFirst: operation.type === 'query' };
   }
   return null;
 }
@@ -111,9 +129,11 @@ async function runUnchanged(dir: string, lesson: LessonJson, exerciseId: string,
   const sandbox = `unchanged-${dir.slice(0, 2)}-${exerciseId}`.slice(0, 64);
   const exchanges: HttpExchange[] = [];
   const order = [...Object.keys(lesson.cells), cellId, cellId];
+  const pressed = new Set<string>();
   for (const [index, id] of order.entries()) {
     const request = cellRequest(dir, lesson.cells[id]);
-    if (request) exchanges.push(await press(request, sandbox, `c${index}`, 0));
+    if (request && !(request.cachedAfterFirst && pressed.has(id))) exchanges.push(await press(request, sandbox, `c${index}`, 0));
+    pressed.add(id);
   }
   return exchanges;
 }
