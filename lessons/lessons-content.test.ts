@@ -36,6 +36,8 @@ const MESSAGE_FIELDS: Record<string, string[]> = {
   'engineio-packet': ['type', 'transport', 'probe', 'binary', 'sid', 'pingInterval', 'pingTimeout', 'maxPayload', 'upgrades', 'error'],
   'socketio-packet': ['type', 'namespace', 'event', 'ackId', 'attachments', 'sid', 'message', 'error'],
   'sse-event': ['event', 'id', 'retry', 'hasRetry', 'comment', 'dataLines', 'dispatched', 'complete'],
+  'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
+  'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
 };
 
 interface LessonJson {
