@@ -36,6 +36,8 @@ const MESSAGE_FIELDS: Record<string, string[]> = {
   'engineio-packet': ['type', 'transport', 'probe', 'binary', 'sid', 'pingInterval', 'pingTimeout', 'maxPayload', 'upgrades', 'error'],
   'socketio-packet': ['type', 'namespace', 'event', 'ackId', 'attachments', 'sid', 'message', 'error'],
   'sse-event': ['event', 'id', 'retry', 'hasRetry', 'comment', 'dataLines', 'dispatched', 'complete'],
+  'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
+  'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
 };
 
 interface LessonJson {
@@ -139,6 +141,15 @@ function checkProblems(check: Record<string, unknown>): string[] {
       onlyKeys('check', check, ['type', 'steps']);
       if (!Array.isArray(check.steps) || check.steps.length < 2) problems.push('check.steps must list at least two steps');
       else check.steps.forEach((s, i) => step(`check.steps.${i}`, s));
+      break;
+    case 'message-answer':
+      onlyKeys('check', check, ['type', 'match', 'field']);
+      messageMatch('check.match', check.match);
+      if (typeof check.field !== 'string' || check.field === '') problems.push('check.field is required');
+      else {
+        const known = MESSAGE_FIELDS[(check.match as { layer?: string } | undefined)?.layer ?? ''];
+        if (known && !known.includes(check.field)) problems.push(`check.field: that layer has no field "${check.field}"`);
+      }
       break;
     case 'answer': {
       onlyKeys('check', check, ['type', 'exchange', 'expect']);
@@ -254,7 +265,8 @@ describe.each(lessonDirs)('lesson %s', (dir) => {
   });
 
   it.each(Object.entries(lesson.exercises))('exercise %s uses only known check types and fields', (_id, exercise) => {
-    expect(Object.keys(exercise).every((key) => key === 'cell' || key === 'check')).toBe(true);
+    expect(Object.keys(exercise).filter((key) => !['cell', 'check', 'runOnly'].includes(key)), 'unknown exercise fields').toEqual([]);
+    if ('runOnly' in exercise) expect((exercise as { runOnly?: unknown }).runOnly, 'runOnly is true or absent').toBe(true);
     if (exercise.cell !== undefined) expect(lesson.cells[exercise.cell], `cell ${exercise.cell}`).toBeDefined();
     expect(checkProblems(exercise.check)).toEqual([]);
   });
@@ -299,6 +311,9 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'answer', exchange: { request: {} }, expect: { from: 'status-text' } })).toHaveLength(1);
     expect(checkProblems({ type: 'sequence', steps: [{ request: {}, response: {} }] })).toHaveLength(1);
     expect(checkProblems({ type: 'telepathy' })).toEqual(['unknown check type "telepathy"']);
+    expect(checkProblems({ type: 'message-answer', match: { layer: 'grpc-message' }, field: 'length' })).toEqual([]);
+    expect(checkProblems({ type: 'message-answer', match: { layer: 'ws-frame' }, field: 'size' })).toHaveLength(1);
+    expect(checkProblems({ type: 'message-answer', match: { layer: 'ws-frame' } })).toEqual(['check.field is required']);
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } } })).toEqual([]);
     expect(checkProblems({ type: 'message', match: { layer: 'sse-event', fields: { eventType: 'user.created' } } })).toHaveLength(1);
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'up' } })).toEqual(['check.match.dir must be "in" or "out"']);

@@ -157,6 +157,32 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
+  it('"down to two" needs network-only, as its hint says: cache-first answers the second run from the cache', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/graphql`);
+    const users = cell(page, 'users-with-posts');
+    const extensions = users.locator('[data-testid="graphql-extensions"]');
+    // the browser's own record of what it sent: the query's requests, not the schema's introspection
+    let sent = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql') && (request.postData() ?? '').includes('UsersWithPosts')) sent += 1;
+    });
+    await users.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*false/);
+    expect(sent).toBe(1);
+
+    // batching on, policy still cache-first: the same query and variables are answered from the cache
+    await users.locator('[data-testid="graphql-batching"]').check();
+    await users.locator('[data-testid="cell-run"]').click();
+    await users.locator('[data-testid="graphql-policy"]').selectOption('network-only');
+    await users.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*true/);
+    // the network-only run's answer is in, so a request of the cache-first run would have been sent before it
+    expect(sent).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
   it('a query that is too deep is refused with the error in the page’s language', async () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/ru/graphql`);

@@ -55,6 +55,12 @@ describe('gRPC in the browser', () => {
 
     const binary = await run(page, 'get-user-connect-binary');
     await expect.poll(() => binary.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    // The question is the length of the request message: GetUserRequest { id: 2 } is field 1 as a
+    // varint, 08 02. Running the call is not the answer; a wrong length is refused.
+    expect(await exerciseState(page, 'binary-without-envelope')).not.toBe('passed');
+    await answer(page, 'binary-without-envelope', '7');
+    expect(await exerciseState(page, 'binary-without-envelope')).not.toBe('passed');
+    await answer(page, 'binary-without-envelope', '2');
     await expect.poll(() => exerciseState(page, 'binary-without-envelope'), LIVE).toBe('passed');
 
     const stream = await run(page, 'list-users-stream');
@@ -92,6 +98,9 @@ describe('A REST gateway over gRPC', () => {
     const bad = await run(page, 'gateway-bad-query');
     await expect.poll(() => bad.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/400/);
     await expect.poll(() => exerciseState(page, 'bad-query'), LIVE).toBe('passed');
+    // pressing Run was the whole step, and the card said so, in Russian
+    expect(await page.locator('[data-exercise-id="bad-query"] [data-testid="exercise-run-only"]').textContent()).toMatch(/ничего менять не нужно/);
+    expect(await page.locator('[data-exercise-id="not-found-code"] [data-testid="exercise-run-only"]').count()).toBe(0);
 
     await setEditorText(page, 'gateway-list-users', 'GET /v1/users?max_users=3&filter.status=USER_STATUS_INACTIVE\n');
     const stream = await run(page, 'gateway-list-users');

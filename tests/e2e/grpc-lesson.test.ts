@@ -38,7 +38,25 @@ describe('the gRPC lesson', () => {
     const grpcWeb = await run(page, 'get-user-grpc-web');
     await expect.poll(() => grpcWeb.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
     expect(await grpcWeb.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Alan Turing');
+    // The question is the length the response's prefix announces: whatever the server really
+    // sent for user 2, as a plain Connect binary call of the same method shows (no envelope there:
+    // the body is the message).
+    const sameMessage = await fetch(`${server.origin}/wirelab.users.v1.UserService/GetUser`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/proto' },
+      body: new Uint8Array([0x08, 0x02]),
+    });
+    const length = (await sameMessage.arrayBuffer()).byteLength;
+    expect(length).toBeGreaterThan(10);
+    const exercise = page.locator('[data-testid="exercise"][data-exercise-id="grpc-web-message"]');
+    expect(await exerciseState(page, 'grpc-web-message')).not.toBe('passed');
+    await exercise.locator('[data-testid="exercise-answer"]').fill(String(length + 5));
+    await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
+    expect(await exerciseState(page, 'grpc-web-message')).not.toBe('passed');
+    await exercise.locator('[data-testid="exercise-answer"]').fill(String(length));
+    await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
     await expect.poll(() => exerciseState(page, 'grpc-web-message'), LIVE).toBe('passed');
+    expect(await page.locator('[data-exercise-id="retry-until-success"] [data-testid="exercise-run-only"]').textContent()).toMatch(/Nothing to change/);
 
     // The response's length-prefixed message, decoded from the captured bytes of that very call.
     await grpcWeb.locator('[data-testid="grpc-show-bytes"]').click();

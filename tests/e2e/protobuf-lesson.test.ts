@@ -111,6 +111,35 @@ describe('exercises of the lesson', () => {
     await page.context().close();
   });
 
+  it('"enum by name" is not passed by Run alone: the JSON name is typed and compared with the captured answer', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/protocol-buffers`);
+    const exercise = page.locator('[data-testid="exercise"][data-exercise-id="enum-by-name"]');
+    await exercise.waitFor({ timeout: 15_000 });
+    const cell = page.locator('[data-testid="cell"][data-cell-id="create-reviewer"]');
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cell.locator('[data-testid="grpc-status"]').textContent(), { timeout: 15_000 }).toMatch(/^0 OK/);
+    expect(await exercise.getAttribute('data-state')).not.toBe('passed');
+
+    // the hints: switch the cell to Connect JSON and use another email (the first run created Frances)
+    await cell.locator('[data-testid="grpc-protocol"]').selectOption('connect-json');
+    await page.waitForFunction(() => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has('create-reviewer'));
+    await page.evaluate(() => {
+      const editor = (window as unknown as { __wirelabEditors: Map<string, { getValue(): string; setValue(value: string): void }> }).__wirelabEditors.get('create-reviewer')!;
+      editor.setValue(editor.getValue().replace('frances@example.com', 'frances.allen@example.com'));
+    });
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cell.locator('[data-testid="grpc-message"]').last().textContent(), { timeout: 15_000 }).toContain('frances.allen@example.com');
+    const field = exercise.locator('[data-testid="exercise-answer"]');
+    await field.fill('1');
+    await field.press('Enter');
+    expect(await exercise.getAttribute('data-state')).not.toBe('passed');
+    await field.fill('USER_STATUS_ACTIVE');
+    await field.press('Enter');
+    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
+    await page.context().close();
+  });
+
   it('passes "binary on the wire" when the gRPC cell calls GetUser over Connect binary', async () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/en/protocol-buffers`);

@@ -104,3 +104,27 @@ describe('exercises', () => {
     await page.context().close();
   });
 });
+
+describe('the 304 exercise', () => {
+  it('is not passed by the unchanged cell; the ETag its hint says to copy makes it pass', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    const exercise = page.locator('[data-testid="exercise"][data-exercise-id="get-304"]');
+    const cell = page.locator('[data-testid="cell"][data-cell-id="conditional-get"]');
+    await cell.locator('[data-testid="cell-run"]').click();
+    // the placeholder tag matches nothing: 200 with the user's current ETag
+    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/200/);
+    const etag = (await cell.locator('.header-row', { has: page.locator('dt', { hasText: /^etag$/i }) }).locator('dd').textContent())!;
+    expect(etag).toMatch(/^"u4-v\d+-/);
+    await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '200' }).last().waitFor({ timeout: 10_000 });
+    expect(await exercise.getAttribute('data-state')).not.toBe('passed');
+
+    const text = await page.evaluate(() => (window as unknown as { __wirelabEditors: Map<string, { getValue(): string }> }).__wirelabEditors.get('conditional-get')!.getValue());
+    expect(text).toContain('"paste-the-etag-here"');
+    await setEditorText(page, 'conditional-get', text.replace('"paste-the-etag-here"', etag));
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/304/);
+    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
+    await page.context().close();
+  });
+});

@@ -217,7 +217,7 @@ describe('answer checks', () => {
     expect(evaluateCheck(json, [post()], 'email').passed).toBe(true);
     expect(evaluateCheck(header, [post()], '"abc"').passed).toBe(true);
     expect(evaluateCheck(header, [post()], 'abc').passed).toBe(true);
-    expect(evaluateCheck(index, [{ ...post(), index: 2 }], '2').passed).toBe(true);
+    expect(evaluateCheck(index, [{ ...post(), index: 0 }], '0').passed).toBe(true);
     expect(evaluateCheck(missing, [post()], 'email')).toMatchObject({ passed: false, miss: { kind: 'no-value' } });
   });
 
@@ -227,6 +227,48 @@ describe('answer checks', () => {
     const index: Check = { type: 'answer', exchange: {}, expect: { from: 'connection-index' } };
     expect(evaluateCheck(index, [second, first], '1').passed).toBe(true);
     expect(evaluateCheck(index, [second, first], '0').passed).toBe(false);
+  });
+});
+
+describe('connection-index answers count the requests the student sees', () => {
+  const check: Check = { type: 'answer', exchange: { request: { method: 'GET', path: '^/api/v1/users/\\d+$' } }, expect: { from: 'connection-index' } };
+  // lesson 1's keep-alive exercise: the page's own requests (the session, the capture channel)
+  // rode the same connection; the timeline hides them and the hint says to count what is shown
+  const keptAlive = [
+    exchange({ conn: 'k', index: 0, at: 1, method: 'GET', target: '/_wirelab/session', status: 200 }),
+    exchange({ conn: 'k', index: 1, at: 2, method: 'GET', target: '/api/v1/users/1', status: 200 }),
+    exchange({ conn: 'k', index: 2, at: 3, method: 'GET', target: '/assets/index.js', status: 200 }),
+    exchange({ conn: 'k', index: 3, at: 4, method: 'GET', target: '/api/v1/users/1', status: 200 }),
+    exchange({ conn: 'other', index: 0, at: 5, method: 'GET', target: '/api/v1/users/2', status: 200 }),
+    exchange({ conn: 'k', index: 4, at: 6, method: 'GET', target: '/api/v1/users/1', status: 200 }),
+  ];
+
+  it('leaves out the app traffic the timeline hides and other connections', () => {
+    expect(evaluateCheck(check, keptAlive, '2').passed).toBe(true);
+    expect(evaluateCheck(check, keptAlive, '4')).toMatchObject({ passed: false, miss: { kind: 'wrong-answer' } });
+  });
+});
+
+describe('message-answer checks read the answer from a decoded message', () => {
+  const message = (index: number, at: number, fields: WireMessage['fields']): WireMessage => ({
+    conn: 'g', index, dir: 'out', layer: 'grpc-message', summary: '', at, range: { start: 0, end: 0 }, tree, fields,
+  });
+  const check: Check = { type: 'message-answer', match: { layer: 'grpc-message', fields: { protocol: 'grpc-web', dir: 'response' } }, field: 'length' };
+  const messages = [
+    message(0, 10, { protocol: 'grpc-web', dir: 'response', length: 61 }),
+    message(1, 20, { protocol: 'grpc-web', dir: 'request', length: 2 }),
+    message(2, 30, { protocol: 'grpc-web', dir: 'response', length: 64 }),
+  ];
+
+  it('takes the newest matching message, not a fixed number', () => {
+    expect(evaluateCheck(check, [], '64', messages)).toMatchObject({ passed: true, messages: [{ index: 2 }] });
+    expect(evaluateCheck(check, [], '61', messages)).toMatchObject({ passed: false, miss: { kind: 'wrong-message-answer' } });
+    expect(evaluateCheck(check, [], '61', messages.slice(0, 2)).passed).toBe(true);
+  });
+
+  it('wants the message first, then the answer', () => {
+    expect(evaluateCheck(check, [], '64', [])).toMatchObject({ passed: false, miss: { kind: 'no-message', found: 0 } });
+    expect(evaluateCheck(check, [], ' ', messages)).toMatchObject({ passed: false, miss: { kind: 'no-answer' } });
   });
 });
 

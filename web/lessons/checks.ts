@@ -1,4 +1,5 @@
 import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
+import { isAppTraffic } from '../inspector/app-traffic.ts';
 
 /** `true`: present; a string: a regular expression the value must match. */
 export type PresenceOrPattern = Record<string, true | string>;
@@ -47,7 +48,9 @@ export type Check =
   | { type: 'message'; match: MessageMatch; count?: number }
   | { type: 'message-sequence'; steps: MessageMatch[] }
   | { type: 'sequence'; steps: ExchangeMatch[] }
-  | { type: 'answer'; exchange: ExchangeMatch; expect: AnswerSource };
+  | { type: 'answer'; exchange: ExchangeMatch; expect: AnswerSource }
+  /** the student types an answer; it must equal `field` of the newest decoded message matching `match` */
+  | { type: 'message-answer'; match: MessageMatch; field: string };
 
 /** Why a request matched but its response did not. */
 export type ResponseDifference =
@@ -71,6 +74,8 @@ export type CheckMiss =
   | { kind: 'wrong-answer'; exchange: HttpExchange }
   /** the exchange holds no such value (e.g. the JSON path does not exist) */
   | { kind: 'no-value'; exchange: HttpExchange }
+  /** the answer differs from the field of the newest matching message */
+  | { kind: 'wrong-message-answer'; message: WireMessage }
   /** fewer matching messages than asked for (step: which sequence step, from 0) */
   | { kind: 'no-message'; expected: MessageMatch; found: number; needed: number; step?: number };
 
@@ -96,7 +101,25 @@ export function evaluateCheck(
       return evaluateSequence(check.steps, chronological, true);
     case 'answer':
       return evaluateAnswer(check, chronological, answer);
+    case 'message-answer':
+      return evaluateMessageAnswer(check, messages, answer);
   }
+}
+
+/** Does a check ask the student to type an answer (the card shows an answer field)? */
+export function checkNeedsAnswer(check: Check): boolean {
+  return check.type === 'answer' || check.type === 'message-answer';
+}
+
+function evaluateMessageAnswer(check: Extract<Check, { type: 'message-answer' }>, messages: readonly WireMessage[], answer: string | undefined): CheckResult {
+  const newest = [...messages]
+    .sort((a, b) => a.at - b.at || a.index - b.index)
+    .findLast((message) => matchesMessage(check.match, message) && message.fields?.[check.field] !== undefined);
+  if (!newest) return { passed: false, miss: { kind: 'no-message', expected: check.match, found: 0, needed: 1 } };
+  if (answer === undefined || answer.trim() === '') return { passed: false, miss: { kind: 'no-answer' } };
+  return sameAnswer(answer, String(newest.fields![check.field]))
+    ? { passed: true, exchanges: [], messages: [newest] }
+    : { passed: false, miss: { kind: 'wrong-message-answer', message: newest } };
 }
 
 function evaluateMessages(steps: MessageMatch[], messages: readonly WireMessage[], count: number): CheckResult {
@@ -148,7 +171,7 @@ function evaluateAnswer(
   const newest = chronological.findLast((exchange) => matchesExchange(check.exchange, exchange));
   if (!newest) return { passed: false, miss: nearestMiss(check.exchange, chronological) };
   if (answer === undefined || answer.trim() === '') return { passed: false, miss: { kind: 'no-answer' } };
-  const expected = readAnswer(check.expect, newest);
+  const expected = readAnswer(check.expect, newest, chronological);
   if (expected === undefined) return { passed: false, miss: { kind: 'no-value', exchange: newest } };
   return sameAnswer(answer, expected)
     ? { passed: true, exchanges: [newest] }
@@ -237,7 +260,7 @@ export function containsJson(actual: unknown, expected: unknown): boolean {
   return Object.entries(expected).every(([key, value]) => key in record && containsJson(record[key], value));
 }
 
-function readAnswer(source: AnswerSource, exchange: HttpExchange): string | undefined {
+function readAnswer(source: AnswerSource, exchange: HttpExchange, chronological: readonly HttpExchange[]): string | undefined {
   const { request, response } = exchange;
   switch (source.from) {
     case 'request-body-offset':
@@ -245,7 +268,11 @@ function readAnswer(source: AnswerSource, exchange: HttpExchange): string | unde
     case 'response-body-offset':
       return response ? String(response.bodyStart - response.range.start) : undefined;
     case 'connection-index':
-      return String(exchange.index);
+      // the page's own requests (the capture channel, the session…) may share the connection, but
+      // the timeline hides them and the student counts what they see: their own requests
+      return String(
+        chronological.filter((earlier) => earlier.conn === exchange.conn && earlier.index < exchange.index && !isAppTraffic(earlier.request)).length,
+      );
     case 'response-header':
       return response ? (headerValue(response.headers, source.name) ?? undefined) : undefined;
     case 'response-json': {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent, type MouseEvent } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
-import { evaluateCheck, type Check } from './checks.ts';
+import { checkNeedsAnswer, evaluateCheck, type Check } from './checks.ts';
 import { markPassed, useProgress } from './progress.ts';
 import { lessonStrings } from './strings.ts';
 
@@ -10,6 +10,8 @@ interface ExerciseCardProps {
   id: string;
   check: Check;
   cell?: string;
+  /** pressing Run on the unchanged cell is the whole step (lesson.json `runOnly`): the card says so */
+  runOnly?: boolean;
   promptHtml: string;
   hintsHtml: string[];
   /** traffic captured since the lesson was opened */
@@ -18,14 +20,14 @@ interface ExerciseCardProps {
   messages: readonly WireMessage[];
 }
 
-export function ExerciseCard({ lesson, id, check, cell, promptHtml, hintsHtml, exchanges, messages }: ExerciseCardProps) {
+export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages }: ExerciseCardProps) {
   const t = useStrings(lessonStrings);
   const progress = useProgress();
   const [hintsShown, setHintsShown] = useState(0);
   const [answer, setAnswer] = useState('');
   const [submitted, setSubmitted] = useState<string | undefined>(undefined);
 
-  const needsAnswer = check.type === 'answer';
+  const needsAnswer = checkNeedsAnswer(check);
   const result = useMemo(() => evaluateCheck(check, exchanges, submitted, messages), [check, exchanges, submitted, messages]);
   const passedNow = result.passed && (!needsAnswer || submitted !== undefined);
   const passedBefore = Boolean(progress[lesson]?.[id]);
@@ -56,6 +58,11 @@ export function ExerciseCard({ lesson, id, check, cell, promptHtml, hintsHtml, e
         <span className={`exercise-status ${passed ? 'is-passed' : ''}`}>{passed ? `✓ ${t.passed}` : t.notTried}</span>
       </header>
       <div className="prose" dangerouslySetInnerHTML={{ __html: promptHtml }} />
+      {runOnly && (
+        <p className="exercise-run-only" data-testid="exercise-run-only">
+          {t.runOnly}
+        </p>
+      )}
       {cell && (
         <p className="exercise-cell">
           {t.startsFrom} <code>{cell}</code> —{' '}

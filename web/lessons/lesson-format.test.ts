@@ -38,6 +38,19 @@ describe('the format check finds', () => {
     expect(lessonFormatProblems(folder(good, good))).toEqual([]);
   });
 
+  it('runOnly on an exercise that asks for an answer, and a runOnly that is not true', () => {
+    const withExercise = (exercise: unknown) =>
+      JSON.stringify({ cells: { 'create-user': { kind: 'http', file: 'cells/create-user.http' } }, exercises: { 'get-201': exercise } });
+    const answer = { type: 'message-answer', match: { layer: 'grpc-message' }, field: 'length' };
+    expect(lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: true, check: answer }) }))).toEqual([
+      '02-rest/lesson.json: exercise "get-201" asks for an answer, so it is more than running the cell: drop runOnly',
+    ]);
+    expect(lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: 'yes', check: { type: 'exchange' } }) }))).toEqual([
+      '02-rest/lesson.json: exercise "get-201": runOnly is true or absent',
+    ]);
+    expect(lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: true, check: { type: 'exchange' } }) }))).toEqual([]);
+  });
+
   it('different heading ids', () => {
     const problems = lessonFormatProblems(folder(good, good.replace('{#more}', '{#further}')));
     expect(problems.join('\n')).toMatch(/differ in heading ids/);

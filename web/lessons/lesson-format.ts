@@ -4,7 +4,7 @@ import type { LessonJson } from './lesson-types.ts';
 import { CELL_FILE_FORMATS, isCellKind } from './cell-kinds.ts';
 import { expandSources } from './source-excerpt.ts';
 
-const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence'];
+const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence', 'message-answer'];
 
 /** Everything wrong with one lesson folder (lessons/README.md), as readable sentences; [] when fine. */
 export function lessonFormatProblems(lesson: LessonFolder): string[] {
@@ -33,6 +33,10 @@ export function lessonFormatProblems(lesson: LessonFolder): string[] {
       problems.push(`${where}/lesson.json: exercise "${id}" starts from unknown cell "${exercise.cell}"`);
     }
     if (!CHECK_TYPES.includes(exercise.check?.type)) problems.push(`${where}/lesson.json: exercise "${id}" has no valid check`);
+    if (exercise.runOnly !== undefined && exercise.runOnly !== true) problems.push(`${where}/lesson.json: exercise "${id}": runOnly is true or absent`);
+    if (exercise.runOnly && exercise.check && CHECK_TYPES.includes(exercise.check.type) && ['answer', 'message-answer'].includes(exercise.check.type)) {
+      problems.push(`${where}/lesson.json: exercise "${id}" asks for an answer, so it is more than running the cell: drop runOnly`);
+    }
   }
 
   const structures = (['en', 'ru'] as const).map((lang) => {

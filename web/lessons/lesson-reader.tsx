@@ -171,6 +171,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, o
                   id={block.id}
                   check={exercise.check}
                   cell={exercise.cell}
+                  runOnly={exercise.runOnly}
                   promptHtml={block.promptHtml}
                   hintsHtml={block.hintsHtml}
                   exchanges={exchanges}

@@ -13,5 +13,12 @@ export interface LessonIndexEntry {
 /** lesson.json (see lessons/README.md) */
 export interface LessonJson {
   cells: Record<string, { kind: string; file: string }>;
-  exercises: Record<string, { cell?: string; check: Check }>;
+  exercises: Record<string, LessonExercise>;
+}
+
+export interface LessonExercise {
+  cell?: string;
+  check: Check;
+  /** pressing Run on the unchanged starting cell is the whole step; the card says so */
+  runOnly?: boolean;
 }

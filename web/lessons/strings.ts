@@ -64,6 +64,7 @@ export const lessonStrings = {
     passedBefore: 'You solved this one earlier. Try it again anytime.',
     answerLabel: 'Your answer',
     answerSubmit: 'Check',
+    runOnly: 'Nothing to change in this one: use the cell as it is (run or connect it), then study what comes back.',
     miss: (miss: CheckMiss) => {
       switch (miss.kind) {
         case 'no-request':
@@ -78,6 +79,8 @@ export const lessonStrings = {
           return `Not quite: that is not what your last ${miss.exchange.request.method} ${miss.exchange.request.target} shows. Look at its bytes in the inspector again.`;
         case 'no-value':
           return `Your last ${miss.exchange.request.method} ${miss.exchange.request.target} does not contain that value. Try sending the request again.`;
+        case 'wrong-message-answer':
+          return `Not quite: your last ${miss.message.layer} shows something else. Look at it in the inspector again.`;
         case 'no-message':
           return miss.step !== undefined && miss.step > 0
             ? `Step ${miss.step + 1}: after that, I am waiting for ${describeMessage(miss.expected)}.`
@@ -112,6 +115,7 @@ export const lessonStrings = {
     passedBefore: 'Вы уже решили это упражнение. Можно повторить в любой момент.',
     answerLabel: 'Ваш ответ',
     answerSubmit: 'Проверить',
+    runOnly: 'Здесь ничего менять не нужно: запустите или подключите ячейку как есть и разберите, что придёт в ответ.',
     miss: (miss: CheckMiss) => {
       switch (miss.kind) {
         case 'no-request':
@@ -126,6 +130,8 @@ export const lessonStrings = {
           return `Не совсем: последний ${miss.exchange.request.method} ${miss.exchange.request.target} показывает другое. Посмотрите на его байты в инспекторе ещё раз.`;
         case 'no-value':
           return `В последнем ${miss.exchange.request.method} ${miss.exchange.request.target} такого значения нет. Отправьте запрос ещё раз.`;
+        case 'wrong-message-answer':
+          return `Не совсем: последнее сообщение ${miss.message.layer} показывает другое. Посмотрите на него в инспекторе ещё раз.`;
         case 'no-message':
           return miss.step !== undefined && miss.step > 0
             ? `Шаг ${miss.step + 1}: теперь жду ${describeMessage(miss.expected)}.`
