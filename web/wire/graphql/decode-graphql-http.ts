@@ -110,9 +110,21 @@ export function utf8WithStarts(bytes: number[], sources: number[]): { text: stri
   let index = 0;
   while (index < bytes.length) {
     const byte = bytes[index];
-    const size = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    let size = byte < 0x80 ? 1 : byte >= 0xf8 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
     let codePoint = size === 1 ? (byte < 0x80 ? byte : 0xfffd) : byte & (0xff >> (size + 1));
-    for (let next = 1; next < size; next += 1) codePoint = (codePoint << 6) | ((bytes[index + next] ?? 0) & 0x3f);
+    for (let next = 1; next < size; next += 1) {
+      const continuation = bytes[index + next];
+      // a sequence cut short or broken: its lead byte alone becomes U+FFFD, the next byte starts anew
+      if (continuation === undefined || (continuation & 0xc0) !== 0x80) {
+        codePoint = 0xfffd;
+        size = 1;
+        break;
+      }
+      codePoint = (codePoint << 6) | (continuation & 0x3f);
+    }
+    // above U+10FFFF, a surrogate or an overlong form: not a character (percent-encoding can spell any byte)
+    const shortest = size === 2 ? 0x80 : size === 3 ? 0x800 : size === 4 ? 0x10000 : 0;
+    if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint < shortest) codePoint = 0xfffd;
     const character = String.fromCodePoint(codePoint);
     text += character;
     for (let unit = 0; unit < character.length; unit += 1) charStarts.push(sources[index]);
