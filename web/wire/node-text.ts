@@ -45,6 +45,7 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'reserved-bit-set': { en: 'the reserved bit must be 0', ru: 'зарезервированный бит должен быть 0' },
   'unexpected-continuation': { en: 'CONTINUATION without an unfinished header block before it', ru: 'CONTINUATION без незаконченного блока заголовков перед ним' },
   'expected-continuation': { en: 'a header block must be continued by CONTINUATION frames only', ru: 'блок заголовков могут продолжать только кадры CONTINUATION' },
+  'frame-too-large': { en: 'the frame is longer than the receiver allows (SETTINGS_MAX_FRAME_SIZE, 16 384 bytes unless raised)', ru: 'кадр длиннее, чем разрешил получатель (SETTINGS_MAX_FRAME_SIZE, 16 384 байта, если не увеличен)' },
   'push-promise-from-client': { en: 'only a server may send PUSH_PROMISE: from a client it is a protocol error', ru: 'PUSH_PROMISE может отправлять только сервер: от клиента это ошибка протокола' },
   'table-size-above-limit': { en: 'the dynamic table size update is above the limit the decoder announced (SETTINGS_HEADER_TABLE_SIZE)', ru: 'новый размер динамической таблицы больше предела, объявленного декодером (SETTINGS_HEADER_TABLE_SIZE)' },
   'header-block-incomplete': { en: 'the header block was not recorded to its end', ru: 'блок заголовков записан не до конца' },

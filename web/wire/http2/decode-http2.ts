@@ -90,7 +90,7 @@ export function decodeHttp2Connection(connection: CapturedConnection, streams: {
   const messages: WireMessage[] = [];
   const notes: DecodedConnection['notes'] = [];
   for (const dir of ['in', 'out'] as const) {
-    const read = readDirection(connection.id, streams[dir], dir, announcedTableSizes(streams[dir === 'in' ? 'out' : 'in'], dir === 'in' ? 'out' : 'in'));
+    const read = readDirection(connection.id, streams[dir], dir, announcedSettings(streams[dir === 'in' ? 'out' : 'in'], dir === 'in' ? 'out' : 'in'));
     messages.push(...read.messages);
     for (const node of read.notes) notes.push({ dir, node });
     for (const frame of read.frames) {
@@ -165,53 +165,61 @@ interface DirectionResult {
   notes: WireNode[];
 }
 
-/** SETTINGS_HEADER_TABLE_SIZE of each SETTINGS frame a direction sent, in order (undefined: not in that frame). */
-interface AnnouncedTableSizes {
-  sizes: Array<number | undefined>;
+/** The limits each SETTINGS frame a direction sent announced, in order (absent: not in that frame). */
+interface AnnouncedSettings {
+  settings: Array<{ headerTableSize?: number; maxFrameSize?: number }>;
   /** false when a gap or a cut frame may hide later SETTINGS frames */
   complete: boolean;
 }
 
 /** The peer's SETTINGS frames, read frame header by frame header up to the first gap. */
-function announcedTableSizes(stream: ByteStream, dir: Dir): AnnouncedTableSizes {
-  const sizes: Array<number | undefined> = [];
+function announcedSettings(stream: ByteStream, dir: Dir): AnnouncedSettings {
+  const settings: AnnouncedSettings['settings'] = [];
   for (const segment of stream.segments) {
-    if (segment.gapBefore) return { sizes, complete: false };
+    if (segment.gapBefore) return { settings, complete: false };
     const bytes = segment.bytes;
     let position = 0;
     if (dir === 'in' && segment.start === 0) {
-      if (bytes.length < CLIENT_PREFACE.length || CLIENT_PREFACE.some((byte, index) => bytes[index] !== byte)) return { sizes, complete: false };
+      if (bytes.length < CLIENT_PREFACE.length || CLIENT_PREFACE.some((byte, index) => bytes[index] !== byte)) return { settings, complete: false };
       position = CLIENT_PREFACE.length;
     }
     while (position + FRAME_HEADER_BYTES <= bytes.length) {
       const header = readFrameHeader(bytes, position);
       const payloadStart = position + FRAME_HEADER_BYTES;
-      if (payloadStart + header.length > bytes.length) return { sizes, complete: false };
+      if (payloadStart + header.length > bytes.length) return { settings, complete: false };
       if (header.type === 0x4 && header.streamId === 0 && (header.flags & 0x1) === 0) {
-        let size: number | undefined;
+        const announced: AnnouncedSettings['settings'][number] = {};
         for (let at = payloadStart; at + 6 <= payloadStart + header.length; at += 6) {
-          if (((bytes[at] << 8) | bytes[at + 1]) === 0x1) size = readUint32(bytes, at + 2);
+          const identifier = (bytes[at] << 8) | bytes[at + 1];
+          if (identifier === 0x1) announced.headerTableSize = readUint32(bytes, at + 2);
+          if (identifier === 0x5) announced.maxFrameSize = readUint32(bytes, at + 2);
         }
-        sizes.push(size);
+        settings.push(announced);
       }
       position = payloadStart + header.length;
     }
-    if (position < bytes.length) return { sizes, complete: false };
+    if (position < bytes.length) return { settings, complete: false };
   }
-  return { sizes, complete: true };
+  return { settings, complete: true };
 }
 
-function readDirection(conn: string, stream: ByteStream, dir: Dir, peerTableSizes: AnnouncedTableSizes): DirectionResult {
+function readDirection(conn: string, stream: ByteStream, dir: Dir, peer: AnnouncedSettings): DirectionResult {
   const result: DirectionResult = { frames: [], blocks: [], messages: [], notes: [] };
   const hpack = new HpackDecoder();
-  // RFC 7541 §4.2 / RFC 9113 §6.5.3: a peer's table size applies once this side acknowledged its SETTINGS
+  // RFC 7541 §4.2 / RFC 9113 §6.5.3: a peer's limits apply once this side acknowledged its SETTINGS
+  // (the largest frame this side may send: RFC 9113 §4.2, 16 384 until the peer allows more)
+  let maxFrameSize = H2_DEFAULT_MAX_FRAME_SIZE;
   let acknowledged = 0;
   const acknowledge = (): void => {
     acknowledged += 1;
-    if (acknowledged <= peerTableSizes.sizes.length) {
-      const size = peerTableSizes.sizes[acknowledged - 1];
-      if (size !== undefined) hpack.tableSizeLimit = size;
-    } else if (!peerTableSizes.complete) hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
+    if (acknowledged <= peer.settings.length) {
+      const announced = peer.settings[acknowledged - 1];
+      if (announced.headerTableSize !== undefined) hpack.tableSizeLimit = announced.headerTableSize;
+      if (announced.maxFrameSize !== undefined) maxFrameSize = Math.max(announced.maxFrameSize, H2_DEFAULT_MAX_FRAME_SIZE);
+    } else if (!peer.complete) {
+      hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
+      maxFrameSize = Number.POSITIVE_INFINITY;
+    }
   };
   let pending: { streamId: number; frames: Frame[]; fragments: Array<{ range: ByteRange; bytes: Uint8Array; node: WireNode }>; endStream: boolean } | null = null;
 
@@ -268,6 +276,7 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir, peerTableSize
       hpack.loseHistory();
       // the ACKs in the gap are unknown, so is the table size limit from now on
       hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
+      maxFrameSize = Number.POSITIVE_INFINITY;
       acknowledged = Number.POSITIVE_INFINITY;
       const boundary = findFrameBoundary(bytes, isLastSegment(stream, index) && !stream.ended);
       const skippedEnd = boundary ?? bytes.length;
@@ -303,17 +312,19 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir, peerTableSize
       const payload = bytes.subarray(position + FRAME_HEADER_BYTES, position + FRAME_HEADER_BYTES + available);
       const frame = buildFrame(conn, stream, dir, header, start, payload);
       if (header.type === 0x5 && dir === 'in') markClientPush(frame);
+      const tooLarge = header.length > maxFrameSize;
       if (frame.complete && header.type === 0x4 && header.streamId === 0 && (header.flags & 0x1) !== 0) acknowledge();
       result.frames.push(frame);
       result.messages.push(frame.message);
       if (!frame.complete) {
         const stillArriving = isLastSegment(stream, index) && !stream.ended;
-        frame.message.tree.error = stillArriving ? 'incomplete' : 'truncated';
+        frame.message.tree.error = tooLarge ? 'frame-too-large' : stillArriving ? 'incomplete' : 'truncated';
         frame.message.summary += stillArriving ? ` · incomplete: ${available} of ${header.length} bytes so far` : ` · cut short: ${available} of ${header.length} bytes recorded`;
         ruSummary(frame.message.tree, `${russianSummaryOf(frame.message) ?? ''}${stillArriving ? ` · не полностью: пока ${available} из ${header.length} байт` : ` · оборван: записано ${available} из ${header.length} байт`}`);
         if (pending) finishBlock(false);
         break;
       }
+      if (tooLarge) markTooLarge(frame, maxFrameSize);
       // header blocks: HEADERS or PUSH_PROMISE, then CONTINUATION until END_HEADERS
       const type = header.type;
       if ((type === 0x1 || type === 0x5 || type === 0x9) && !fragmentOf(frame)) {
@@ -348,6 +359,17 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir, peerTableSize
   }
   if (pending) finishBlock(false);
   return result;
+}
+
+/** The largest frame payload before the receiver's SETTINGS_MAX_FRAME_SIZE allows more (RFC 9113 §4.2). */
+export const H2_DEFAULT_MAX_FRAME_SIZE = 16_384;
+
+/** RFC 9113 §4.2: a frame longer than the receiver's SETTINGS_MAX_FRAME_SIZE is a FRAME_SIZE_ERROR. */
+function markTooLarge(frame: Frame, limit: number): void {
+  const { tree } = frame.message;
+  tree.error = 'frame-too-large';
+  frame.message.summary += ` · longer than the ${limit} bytes the receiver allows (SETTINGS_MAX_FRAME_SIZE)`;
+  ruSummary(tree, `${russianSummaryOf(frame.message) ?? ''} · длиннее разрешённых получателем ${limit} байт (SETTINGS_MAX_FRAME_SIZE)`);
 }
 
 /** RFC 9113 §8.4: only a server pushes; a PUSH_PROMISE from the client is a connection error of type PROTOCOL_ERROR. */

@@ -131,6 +131,38 @@ describe('HTTP/2: values no parser produces', () => {
   });
 });
 
+describe('HTTP/2: SETTINGS_MAX_FRAME_SIZE (RFC 9113 §4.2)', () => {
+  const maxFrameSize = (size: number) => frame(0x4, 0, 0, [0, 5, (size >>> 24) & 0xff, (size >> 16) & 0xff, (size >> 8) & 0xff, size & 0xff]);
+  const ACK = frame(0x4, 0x1, 0, []);
+  const data = (stream: number, length: number) => frame(0x0, 0, stream, new Array<number>(length).fill(0x61));
+
+  it('a frame over 16 384 bytes is a frame size error until the receiver allows more and the sender acknowledged it', () => {
+    const decoded = decodeChunks(
+      { dir: 'in', bytes: [...frame(0x1, 0x4, 1, GET_BLOCK), ...data(1, 16_384), ...data(1, 16_385)] },
+      { dir: 'out', bytes: maxFrameSize(20_000) },
+      { dir: 'in', bytes: [...ACK, ...data(1, 20_000), ...data(1, 20_001)] },
+    );
+    const sizes = frames(decoded.messages, 'in').filter((message) => message.fields?.type === 'DATA').map((message) => [message.fields?.length, message.tree.error]);
+    expect(sizes).toEqual([
+      [16_384, undefined],
+      [16_385, 'frame-too-large'],
+      [20_000, undefined],
+      [20_001, 'frame-too-large'],
+    ]);
+  });
+
+  it('seeded lengths around the limit: exactly those above it are errors', () => {
+    const random = new SeededRandom(42);
+    for (let trial = 0; trial < 40; trial += 1) {
+      const allowed = 16_384 + random.int(8192);
+      const length = allowed - 64 + random.int(128);
+      const decoded = decodeChunks({ dir: 'out', bytes: maxFrameSize(allowed) }, { dir: 'in', bytes: [...ACK, ...frame(0x1, 0x4, 1, GET_BLOCK), ...data(1, length)] });
+      const error = frames(decoded.messages, 'in').find((message) => message.fields?.type === 'DATA')!.tree.error;
+      expect(error, `${length} of ${allowed}`).toBe(length > allowed ? 'frame-too-large' : undefined);
+    }
+  });
+});
+
 describe('properties against the RFCs’ limits (seeded)', () => {
   it('HPACK integers (RFC 7541 §5.1) of any prefix decode to their value as table size updates, and the limit holds exactly', () => {
     const random = new SeededRandom(7541);
