@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFixture, type FixtureChunk } from '../wire/fixtures/read-fixture.ts';
+import { decodeConnection } from '../wire/decode-connection.ts';
+import { wireErrorText } from '../wire/node-text.ts';
 import { CaptureStore, type SocketLike } from './capture-store.ts';
 
 class FakeSocket implements SocketLike {
@@ -22,7 +24,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup(maxBytes?: number) {
+function setup(maxBytes?: number, decode?: typeof decodeConnection) {
   const sockets: FakeSocket[] = [];
   const store = new CaptureStore({
     url: 'ws://example.test/_wirelab/tap',
@@ -33,6 +35,7 @@ function setup(maxBytes?: number) {
     },
     maxBytes,
     reconnectDelayMs: { first: 500, max: 4000 },
+    decode,
   });
   store.connect();
   const socket = () => sockets[sockets.length - 1];
@@ -92,6 +95,37 @@ describe('CaptureStore', () => {
     expect(byId(after, second.connection.id).bytes).toBe(249);
     // the snapshot is stable between changes, as useSyncExternalStore requires
     expect(store.getSnapshot()).toBe(store.getSnapshot());
+  });
+
+  it('a connection whose decoding throws shows its bytes and the error; the other connections decode as before', () => {
+    const broken = fixtureMessages('curl-get');
+    const healthy = fixtureMessages('curl-keep-alive');
+    const failing: typeof decodeConnection = (connection, chunks, memo) => {
+      if (connection.id === broken.connection.id) throw new RangeError('Invalid code point 1114112');
+      return decodeConnection(connection, chunks, memo);
+    };
+    const { store, socket, openWithHello } = setup(undefined, failing);
+    openWithHello();
+    socket().deliver({ type: 'connection', conn: broken.connection });
+    socket().deliver({ type: 'connection', conn: healthy.connection });
+    socket().deliver(chunksMessage(broken.chunks));
+    socket().deliver(chunksMessage(healthy.chunks));
+    const views = store.connections();
+    const brokenView = views.find((view) => view.connection.id === broken.connection.id)!;
+    const healthyView = views.find((view) => view.connection.id === healthy.connection.id)!;
+    expect(healthyView.exchanges.map((exchange) => exchange.request.target)).toEqual(['/hello', '/users/1']);
+    expect(brokenView.exchanges).toEqual([]);
+    // the bytes are all there, with the error over each direction
+    const inbound = Buffer.concat(broken.chunks.filter((chunk) => chunk.dir === 'in').map((chunk) => Buffer.from(chunk.data, 'base64')));
+    expect(brokenView.streams.in.end).toBe(inbound.length);
+    expect(Buffer.from(brokenView.streams.in.slice({ start: 0, end: inbound.length }))).toEqual(inbound);
+    expect(brokenView.notes.map((note) => [note.dir, note.node.kind, note.node.error, note.node.value])).toEqual([
+      ['in', 'decode-failed', 'connection-decode-failed', 'Invalid code point 1114112'],
+      ['out', 'decode-failed', 'connection-decode-failed', 'Invalid code point 1114112'],
+    ]);
+    expect(brokenView.notes[0].node.range).toEqual({ start: 0, end: inbound.length });
+    expect(wireErrorText('connection-decode-failed', 'ru')).toMatch(/не удалось/);
+    expect(store.exchanges().map((exchange) => exchange.request.target)).toEqual(['/hello', '/users/1']);
   });
 
   it('waitForExchange resolves with that very request once its response is complete', async () => {

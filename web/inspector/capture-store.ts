@@ -4,6 +4,7 @@ import { decodeConnection, type ConnectionStreams } from '../wire/decode-connect
 import { DecodeMemo } from '../wire/decode-memo.ts';
 import { decodeChunkFrame } from '../wire/capture-frame.ts';
 import { capturesToPcapng } from '../wire/pcapng/export-pcapng.ts';
+import { ru } from '../wire/node-text.ts';
 import { assembleConnection } from '../wire/stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
 
@@ -66,6 +67,8 @@ export interface CaptureStoreOptions {
   /** client-side bound on recorded bytes: the oldest connections go first */
   maxBytes?: number;
   reconnectDelayMs?: { first: number; max: number };
+  /** the connection decoder (tests inject one that fails) */
+  decode?: typeof decodeConnection;
 }
 
 interface TrackedConnection {
@@ -489,7 +492,7 @@ export class CaptureStore {
     }
     const whole = count === chunks.length;
     // Part of a closed connection's bytes are not its end: decode them as still open.
-    const decoded = decodeConnection(whole ? connection : { ...connection, closedAt: undefined }, whole ? chunks : chunks.slice(0, count), tracked.memo);
+    const decoded = this.decodeGuarded(tracked, whole ? connection : { ...connection, closedAt: undefined }, whole ? chunks : chunks.slice(0, count));
     const view: ConnectionView = {
       connection,
       exchanges: decoded.exchanges.map((exchange) => ({ ...exchange, index: exchange.index + tracked.indexBase, connection })),
@@ -500,6 +503,37 @@ export class CaptureStore {
     };
     tracked.decoded = { chunkCount: count, closedAt: connection.closedAt, view };
     return view;
+  }
+
+  /**
+   * A decoder bug on one connection's bytes must not stop the others from decoding: that
+   * connection shows its bytes raw, with the error over them.
+   */
+  private decodeGuarded(tracked: TrackedConnection, connection: CapturedConnection, chunks: readonly CaptureChunk[]): ReturnType<typeof decodeConnection> {
+    try {
+      return (this.options.decode ?? decodeConnection)(connection, chunks, tracked.memo);
+    } catch (error) {
+      // what the memo kept may be half-updated: the next decode starts afresh
+      tracked.memo = new DecodeMemo();
+      const streams = assembleConnection(connection.id, chunks, connection.closedAt !== undefined);
+      const reason = String((error as Error)?.message ?? error);
+      const notes = (['in', 'out'] as const)
+        .filter((dir) => streams[dir].end > 0)
+        .map((dir) => ({
+          dir,
+          node: ru(
+            {
+              kind: 'decode-failed',
+              label: 'Decoding this connection failed: its bytes are shown raw',
+              value: reason,
+              range: { start: streams[dir].segments[0]?.start ?? 0, end: streams[dir].end },
+              error: 'connection-decode-failed',
+            },
+            'Разобрать это соединение не удалось: его байты показаны как есть',
+          ),
+        }));
+      return { connection, exchanges: [], notes, streams };
+    }
   }
 }
 

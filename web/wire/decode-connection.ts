@@ -10,7 +10,7 @@ import { graphqlWsLayer } from './graphql/decode-graphql-ws.ts';
 import type { DecodeMemo } from './decode-memo.ts';
 import { registerPayloadLayer } from './payload-layers.ts';
 import { assembleConnection, type ByteStream } from './stream-assembler.ts';
-import type { CaptureChunk, CapturedConnection, DecodedConnection } from './types.ts';
+import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange } from './types.ts';
 
 // Payload layers register where decoding starts (not in payload-layers.ts: a layer imports
 // helpers from there, and the import cycle would leave the layer undefined at registration).
@@ -68,13 +68,28 @@ const notDecodedYet: ConnectionDecoder = (connection, streams) => ({
     })),
 });
 
+/** HTTP/2 frames and their exchanges; GET /graphql?query=… carries its operation in :path, where no payload layer looks. */
+const decodeH2c: ConnectionDecoder = (connection, streams) => {
+  const decoded = decodeHttp2Connection(connection, streams);
+  const headersAt = new Map<number, number>();
+  for (const message of decoded.messages ?? []) {
+    if (message.layer === 'h2-frame' && message.dir === 'in' && message.fields?.type === 'HEADERS') headersAt.set(message.range.start, Number(message.fields.streamId));
+  }
+  const groupOf = (exchange: HttpExchange) => {
+    const stream = headersAt.get(exchange.request.range.start);
+    return stream === undefined ? undefined : `stream ${stream}`;
+  };
+  const found = graphqlQueryStringMessages(decoded.exchanges, streams, groupOf);
+  return found.length === 0 ? decoded : { ...decoded, messages: numberMessages([...(decoded.messages ?? []), ...found]) };
+};
+
 /**
  * Which decoder reads a connection. New layers register here: HTTP/2 frames for 'h2c', and the
  * WebSocket decoder takes over an HTTP/1.1 exchange's `upgrade` offsets.
  */
 const decoders: Record<CapturedConnection['transport'], ConnectionDecoder> = {
   'http/1.1': decodeHttp1,
-  h2c: decodeHttp2Connection,
+  h2c: decodeH2c,
 };
 
 export function decoderFor(transport: CapturedConnection['transport']): ConnectionDecoder {

@@ -235,7 +235,7 @@ export const engineIoLayer: PayloadLayer = {
   accepts(context: PayloadContext): boolean {
     if (!isEngineIoPath(context.path)) return false;
     if (context.carrier === 'ws-message') return true;
-    if (context.carrier !== 'http-request-body' && context.carrier !== 'http-response-body') return false;
+    if (context.carrier !== 'http-request-body' && context.carrier !== 'http-response-body' && context.carrier !== 'h2-data') return false;
     return context.contentType === undefined || /^(text\/plain|application\/octet-stream)\b/.test(context.contentType);
   },
   decode(payload, offsets, context): WireNode[] {

@@ -6,6 +6,7 @@ import type { WireNode } from '../types.ts';
 import { decodeGraphqlDocument } from './graphql-document.ts';
 import { graphqlHttpLayer, queryParametersWithRanges } from './decode-graphql-http.ts';
 import { graphqlWsLayer } from './decode-graphql-ws.ts';
+import { decodeConnection } from '../decode-connection.ts';
 
 // Cases the real fixtures do not cover: broken input never throws, it becomes a node with an error.
 
@@ -141,5 +142,24 @@ describe('Russian text of the nodes', () => {
     for (const kind of worded) expect(kinds).toContain(kind);
     for (const node of nodes) expect(russianTextOf(node), `${node.kind} ${node.label}`).toBeDefined();
     expect(russianTextOf(all(ws).find((node) => node.kind === 'graphql-ws-type')!)?.label).toMatch(/очередной результат/);
+  });
+});
+
+describe('GraphQL query strings with bytes that are not UTF-8', () => {
+  it('a percent-encoded code point above U+10FFFF, a surrogate, an overlong form and a cut sequence become U+FFFD instead of throwing', () => {
+    for (const escaped of ['%F4%90%80%80', '%ED%A0%80', '%C0%AF', '%E2%82', '%F8%88%80%80%80']) {
+      const [parameter] = queryParametersWithRanges(`/graphql?query=${escaped}x`, 0);
+      expect(parameter.value, escaped).toMatch(/^\uFFFD+x$/);
+      expect(parameter.charStarts).toHaveLength(parameter.value.length + 1);
+    }
+    expect(queryParametersWithRanges('/graphql?query=%E2%82%AC', 0)[0].value).toBe('€');
+  });
+
+  it('GET /graphql?query=%F4%90%80%80 over HTTP/1.1 decodes to a GraphQL syntax error node', () => {
+    const decoded = decodeConnection({ id: 'g', transport: 'http/1.1', remote: 'a', local: 'b', openedAt: 0 }, [
+      { conn: 'g', seq: 1, dir: 'in', t: 1, offset: 0, data: bytes('GET /graphql?query=%F4%90%80%80 HTTP/1.1\r\nHost: x\r\n\r\n') },
+    ]);
+    expect(decoded.exchanges[0].request.target).toBe('/graphql?query=%F4%90%80%80');
+    expect(decoded.messages?.some((message) => message.layer === 'graphql-http')).toBe(true);
   });
 });

@@ -110,9 +110,21 @@ export function utf8WithStarts(bytes: number[], sources: number[]): { text: stri
   let index = 0;
   while (index < bytes.length) {
     const byte = bytes[index];
-    const size = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    let size = byte < 0x80 ? 1 : byte >= 0xf8 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
     let codePoint = size === 1 ? (byte < 0x80 ? byte : 0xfffd) : byte & (0xff >> (size + 1));
-    for (let next = 1; next < size; next += 1) codePoint = (codePoint << 6) | ((bytes[index + next] ?? 0) & 0x3f);
+    for (let next = 1; next < size; next += 1) {
+      const continuation = bytes[index + next];
+      // a sequence cut short or broken: its lead byte alone becomes U+FFFD, the next byte starts anew
+      if (continuation === undefined || (continuation & 0xc0) !== 0x80) {
+        codePoint = 0xfffd;
+        size = 1;
+        break;
+      }
+      codePoint = (codePoint << 6) | (continuation & 0x3f);
+    }
+    // above U+10FFFF, a surrogate or an overlong form: not a character (percent-encoding can spell any byte)
+    const shortest = size === 2 ? 0x80 : size === 3 ? 0x800 : size === 4 ? 0x10000 : 0;
+    if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint < shortest) codePoint = 0xfffd;
     const character = String.fromCodePoint(codePoint);
     text += character;
     for (let unit = 0; unit < character.length; unit += 1) charStarts.push(sources[index]);
@@ -174,18 +186,23 @@ export function queryParametersWithRanges(target: string, targetStart: number): 
  * payload layer sees it. This hangs a 'graphql-http' node under the request-target node of each
  * such exchange and returns it as WireMessages (the connection decoder merges them).
  */
-export function graphqlQueryStringMessages(exchanges: readonly HttpExchange[], streams: { in: ByteStream }): WireMessage[] {
+export function graphqlQueryStringMessages(exchanges: readonly HttpExchange[], streams: { in: ByteStream }, groupOf?: (exchange: HttpExchange) => string | undefined): WireMessage[] {
   const found: WireMessage[] = [];
   for (const exchange of exchanges) {
     const { request } = exchange;
     if (request.method !== 'GET' || !isGraphqlPath(request.path)) continue;
-    const targetNode = request.tree.children?.find((child) => child.kind === 'request-line')?.children?.find((child) => child.kind === 'request-target');
+    // HTTP/1.1: the request line's target, character by character. HTTP/2: the :path field, whose
+    // bytes are HPACK (often Huffman-coded), so every part of it points at the whole field.
+    const requestTarget = request.tree.children?.find((child) => child.kind === 'request-line')?.children?.find((child) => child.kind === 'request-target');
+    const pathField = requestTarget ? undefined : request.tree.children?.find((child) => child.kind === 'headers')?.children?.find((child) => child.kind === 'header' && child.label === ':path');
+    const targetNode = requestTarget ?? pathField;
     if (!targetNode) continue;
-    const parameters = queryParametersWithRanges(request.target, targetNode.range.start);
+    const whole = pathField ? { start: pathField.range.start, end: pathField.range.end } : undefined;
+    const parameters = queryParametersWithRanges(request.target, targetNode.range.start).map((parameter) => (whole ? { ...parameter, range: whole } : parameter));
     const query = parameters.find((parameter) => parameter.name === 'query');
     if (!query) continue;
     const operationName = parameters.find((parameter) => parameter.name === 'operationName')?.value || undefined;
-    const document = decodeGraphqlDocument(query.value, (startChar, endChar) => ({ start: query.charStarts[startChar], end: Math.max(query.charStarts[startChar], query.charStarts[endChar]) }), operationName);
+    const document = decodeGraphqlDocument(query.value, (startChar, endChar) => whole ?? { start: query.charStarts[startChar], end: Math.max(query.charStarts[startChar], query.charStarts[endChar]) }, operationName);
     const children: WireNode[] = [ru({ kind: 'graphql-query', label: 'query=: the GraphQL document, percent-encoded', range: query.range, children: [document.node] }, 'query=: документ GraphQL в процентной кодировке')];
     for (const name of ['operationName', 'variables', 'extensions']) {
       const parameter = parameters.find((candidate) => candidate.name === name);
@@ -212,14 +229,15 @@ export function graphqlQueryStringMessages(exchanges: readonly HttpExchange[], s
         kind: 'graphql-request',
         label: `GraphQL ${document.facts.operationType ?? 'operation'} in the query string`,
         value: document.facts.selection ? clip(document.facts.selection, 80) : '',
-        range: { start: targetNode.range.start + request.target.indexOf('?') + 1, end: targetNode.range.end },
+        range: whole ?? { start: targetNode.range.start + request.target.indexOf('?') + 1, end: targetNode.range.end },
         children,
       },
       `GraphQL ${document.facts.operationType ?? 'операция'} в строке запроса`,
     );
     markMessage(node, { layer: GRAPHQL_HTTP_LAYER, summary: `GET · ${summaryOf('request', facts, node)}`, fields: facts });
     targetNode.children = [...(targetNode.children ?? []).filter((child) => child.kind !== 'graphql-request'), node];
-    for (const message of collectMarkedMessages(node, exchange.conn, 'in', streams.in)) found.push({ ...message, group: `exchange ${exchange.index}` });
+    const group = groupOf?.(exchange) ?? `exchange ${exchange.index}`;
+    for (const message of collectMarkedMessages(node, exchange.conn, 'in', streams.in)) found.push({ ...message, group });
   }
   return found;
 }

@@ -90,7 +90,7 @@ export function decodeHttp2Connection(connection: CapturedConnection, streams: {
   const messages: WireMessage[] = [];
   const notes: DecodedConnection['notes'] = [];
   for (const dir of ['in', 'out'] as const) {
-    const read = readDirection(connection.id, streams[dir], dir);
+    const read = readDirection(connection.id, streams[dir], dir, announcedSettings(streams[dir === 'in' ? 'out' : 'in'], dir === 'in' ? 'out' : 'in'));
     messages.push(...read.messages);
     for (const node of read.notes) notes.push({ dir, node });
     for (const frame of read.frames) {
@@ -98,7 +98,7 @@ export function decodeHttp2Connection(connection: CapturedConnection, streams: {
       const stream = streamOf(frame.header.streamId);
       stream.frames[dir].push(frame);
       if (!frame.complete) continue;
-      if (frame.header.type === 0x0) {
+      if (frame.header.type === 0x0 && frame.message.tree.error !== 'frame-size-error') {
         const range = dataRange(frame);
         stream.data[dir].push({ frame, range, bytes: frame.payload.subarray(range.start - frame.start - FRAME_HEADER_BYTES, range.end - frame.start - FRAME_HEADER_BYTES) });
         if (frame.header.flags & 0x1) stream.ended[dir] = true;
@@ -109,6 +109,8 @@ export function decodeHttp2Connection(connection: CapturedConnection, streams: {
       }
     }
     for (const block of read.blocks) {
+      // a client cannot push (RFC 9113 §8.4): its PUSH_PROMISE is a protocol error, not a request
+      if (block.frames[0].header.type === 0x5 && dir === 'in') continue;
       const promised = block.frames[0].header.type === 0x5 ? readUint31(block.frames[0].payload, padLengthOf(block.frames[0])) : undefined;
       if (promised !== undefined) {
         const pushedStream = streamOf(promised);
@@ -163,9 +165,62 @@ interface DirectionResult {
   notes: WireNode[];
 }
 
-function readDirection(conn: string, stream: ByteStream, dir: Dir): DirectionResult {
+/** The limits each SETTINGS frame a direction sent announced, in order (absent: not in that frame). */
+interface AnnouncedSettings {
+  settings: Array<{ headerTableSize?: number; maxFrameSize?: number }>;
+  /** false when a gap or a cut frame may hide later SETTINGS frames */
+  complete: boolean;
+}
+
+/** The peer's SETTINGS frames, read frame header by frame header up to the first gap. */
+function announcedSettings(stream: ByteStream, dir: Dir): AnnouncedSettings {
+  const settings: AnnouncedSettings['settings'] = [];
+  for (const segment of stream.segments) {
+    if (segment.gapBefore) return { settings, complete: false };
+    const bytes = segment.bytes;
+    let position = 0;
+    if (dir === 'in' && segment.start === 0) {
+      if (bytes.length < CLIENT_PREFACE.length || CLIENT_PREFACE.some((byte, index) => bytes[index] !== byte)) return { settings, complete: false };
+      position = CLIENT_PREFACE.length;
+    }
+    while (position + FRAME_HEADER_BYTES <= bytes.length) {
+      const header = readFrameHeader(bytes, position);
+      const payloadStart = position + FRAME_HEADER_BYTES;
+      if (payloadStart + header.length > bytes.length) return { settings, complete: false };
+      if (header.type === 0x4 && header.streamId === 0 && (header.flags & 0x1) === 0) {
+        const announced: AnnouncedSettings['settings'][number] = {};
+        for (let at = payloadStart; at + 6 <= payloadStart + header.length; at += 6) {
+          const identifier = (bytes[at] << 8) | bytes[at + 1];
+          if (identifier === 0x1) announced.headerTableSize = readUint32(bytes, at + 2);
+          if (identifier === 0x5) announced.maxFrameSize = readUint32(bytes, at + 2);
+        }
+        settings.push(announced);
+      }
+      position = payloadStart + header.length;
+    }
+    if (position < bytes.length) return { settings, complete: false };
+  }
+  return { settings, complete: true };
+}
+
+function readDirection(conn: string, stream: ByteStream, dir: Dir, peer: AnnouncedSettings): DirectionResult {
   const result: DirectionResult = { frames: [], blocks: [], messages: [], notes: [] };
   const hpack = new HpackDecoder();
+  // RFC 7541 §4.2 / RFC 9113 §6.5.3: a peer's limits apply once this side acknowledged its SETTINGS
+  // (the largest frame this side may send: RFC 9113 §4.2, 16 384 until the peer allows more)
+  let maxFrameSize = H2_DEFAULT_MAX_FRAME_SIZE;
+  let acknowledged = 0;
+  const acknowledge = (): void => {
+    acknowledged += 1;
+    if (acknowledged <= peer.settings.length) {
+      const announced = peer.settings[acknowledged - 1];
+      if (announced.headerTableSize !== undefined) hpack.tableSizeLimit = announced.headerTableSize;
+      if (announced.maxFrameSize !== undefined) maxFrameSize = Math.max(announced.maxFrameSize, H2_DEFAULT_MAX_FRAME_SIZE);
+    } else if (!peer.complete) {
+      hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
+      maxFrameSize = Number.POSITIVE_INFINITY;
+    }
+  };
   let pending: { streamId: number; frames: Frame[]; fragments: Array<{ range: ByteRange; bytes: Uint8Array; node: WireNode }>; endStream: boolean } | null = null;
 
   const finishBlock = (complete: boolean): void => {
@@ -219,6 +274,10 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir): DirectionRes
     if (segment.gapBefore) {
       finishBlock(false);
       hpack.loseHistory();
+      // the ACKs in the gap are unknown, so is the table size limit from now on
+      hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
+      maxFrameSize = Number.POSITIVE_INFINITY;
+      acknowledged = Number.POSITIVE_INFINITY;
       const boundary = findFrameBoundary(bytes, isLastSegment(stream, index) && !stream.ended);
       const skippedEnd = boundary ?? bytes.length;
       if (skippedEnd > 0) {
@@ -252,20 +311,29 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir): DirectionRes
       const available = Math.min(header.length, bytes.length - position - FRAME_HEADER_BYTES);
       const payload = bytes.subarray(position + FRAME_HEADER_BYTES, position + FRAME_HEADER_BYTES + available);
       const frame = buildFrame(conn, stream, dir, header, start, payload);
+      if (header.type === 0x5 && dir === 'in') markClientPush(frame);
+      const tooLarge = header.length > maxFrameSize;
+      if (frame.complete && header.type === 0x4 && header.streamId === 0 && (header.flags & 0x1) !== 0) acknowledge();
       result.frames.push(frame);
       result.messages.push(frame.message);
       if (!frame.complete) {
         const stillArriving = isLastSegment(stream, index) && !stream.ended;
-        frame.message.tree.error = stillArriving ? 'incomplete' : 'truncated';
+        frame.message.tree.error = tooLarge ? 'frame-too-large' : stillArriving ? 'incomplete' : 'truncated';
         frame.message.summary += stillArriving ? ` · incomplete: ${available} of ${header.length} bytes so far` : ` · cut short: ${available} of ${header.length} bytes recorded`;
         ruSummary(frame.message.tree, `${russianSummaryOf(frame.message) ?? ''}${stillArriving ? ` · не полностью: пока ${available} из ${header.length} байт` : ` · оборван: записано ${available} из ${header.length} байт`}`);
         if (pending) finishBlock(false);
         break;
       }
+      if (tooLarge) markTooLarge(frame, maxFrameSize);
       // header blocks: HEADERS or PUSH_PROMISE, then CONTINUATION until END_HEADERS
       const type = header.type;
-      if (type === 0x1 || type === 0x5 || type === 0x9) {
-        const fragment = fragmentOf(frame);
+      if ((type === 0x1 || type === 0x5 || type === 0x9) && !fragmentOf(frame)) {
+        // too short to hold its fixed fields (a frame size error, a connection error): no block
+        // fragment to decode, and the encoder's table can no longer be followed
+        if (pending) finishBlock(false);
+        hpack.loseHistory();
+      } else if (type === 0x1 || type === 0x5 || type === 0x9) {
+        const fragment = fragmentOf(frame)!;
         if (type === 0x9) {
           if (!pending || pending.streamId !== header.streamId) {
             frame.message.tree.error = 'unexpected-continuation';
@@ -291,6 +359,31 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir): DirectionRes
   }
   if (pending) finishBlock(false);
   return result;
+}
+
+/** The largest frame payload before the receiver's SETTINGS_MAX_FRAME_SIZE allows more (RFC 9113 §4.2). */
+export const H2_DEFAULT_MAX_FRAME_SIZE = 16_384;
+
+/** RFC 9113 §4.2: a frame longer than the receiver's SETTINGS_MAX_FRAME_SIZE is a FRAME_SIZE_ERROR. */
+function markTooLarge(frame: Frame, limit: number): void {
+  const { tree } = frame.message;
+  tree.error = 'frame-too-large';
+  frame.message.summary += ` · longer than the ${limit} bytes the receiver allows (SETTINGS_MAX_FRAME_SIZE)`;
+  ruSummary(tree, `${russianSummaryOf(frame.message) ?? ''} · длиннее разрешённых получателем ${limit} байт (SETTINGS_MAX_FRAME_SIZE)`);
+}
+
+/** RFC 9113 §8.4: only a server pushes; a PUSH_PROMISE from the client is a connection error of type PROTOCOL_ERROR. */
+function markClientPush(frame: Frame): void {
+  const { tree } = frame.message;
+  tree.error = 'push-promise-from-client';
+  frame.message.summary += ' · sent by the client: a protocol error (only a server may push)';
+  ruSummary(tree, `${russianSummaryOf(frame.message) ?? ''} · отправлен клиентом: ошибка протокола (обещать потоки может только сервер)`);
+  const promised = tree.children?.find((child) => child.kind === 'h2-promised-stream');
+  if (promised) {
+    promised.error = 'push-promise-from-client';
+    ru(promised, 'Бит R + идентификатор обещанного потока', 'клиент не может обещать потоки: это ошибка протокола PROTOCOL_ERROR');
+    promised.value = 'a client cannot promise streams: this is a PROTOCOL_ERROR';
+  }
 }
 
 function isLastSegment(stream: ByteStream, index: number): boolean {
@@ -453,8 +546,10 @@ function contentRange(header: FrameHeader, payload: Uint8Array, payloadStart: nu
   }
   if (header.type === 0x1 && header.flags & 0x20) start += 5;
   if (header.type === 0x5) start += 4;
-  const end = Math.max(start, payload.length - pad);
-  return { start: payloadStart + Math.min(start, payload.length), end: payloadStart + end, pad };
+  // a payload too short for its fixed fields has no content (not one that ends past the frame)
+  const contentStart = Math.min(start, payload.length);
+  const end = Math.max(contentStart, payload.length - pad);
+  return { start: payloadStart + contentStart, end: payloadStart + end, pad };
 }
 
 function dataRange(frame: Frame): ByteRange {
@@ -462,9 +557,10 @@ function dataRange(frame: Frame): ByteRange {
   return { start, end };
 }
 
-function fragmentOf(frame: Frame): { range: ByteRange; bytes: Uint8Array; node: WireNode } {
+function fragmentOf(frame: Frame): { range: ByteRange; bytes: Uint8Array; node: WireNode } | undefined {
   const range = dataRange(frame);
-  const node = frame.message.tree.children!.find((child) => child.kind === 'hpack-block')!;
+  const node = frame.message.tree.children?.find((child) => child.kind === 'hpack-block');
+  if (!node) return undefined;
   const base = frame.start + FRAME_HEADER_BYTES;
   return { range, bytes: frame.payload.subarray(range.start - base, range.end - base), node };
 }

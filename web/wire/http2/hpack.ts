@@ -94,6 +94,12 @@ export class HpackDecoder {
    * added before are unknown, so a reference past the entries seen since is unreadable.
    */
   private historyLost = false;
+  /**
+   * The largest table size an update may set (RFC 7541 §4.2): the decoder's last
+   * SETTINGS_HEADER_TABLE_SIZE that the encoder acknowledged (4096 before any). Infinity when the
+   * recording does not tell (a gap hid a SETTINGS frame or its ACK).
+   */
+  tableSizeLimit = HPACK_DEFAULT_TABLE_SIZE;
 
   /** The recording has a hole: earlier dynamic-table entries are unknown from now on. */
   loseHistory(): void {
@@ -157,6 +163,14 @@ export class HpackDecoder {
       if ((first & 0xe0) === 0x20) {
         const size = reader.integer(5);
         if (size === undefined) return fail('truncated-integer', start, 'Table size update: the size is cut short', 'Изменение размера таблицы: размер оборван');
+        if (size > this.tableSizeLimit) {
+          return fail(
+            'table-size-above-limit',
+            start,
+            `Table size update to ${size} bytes: above the ${this.tableSizeLimit} bytes the decoder allowed (SETTINGS_HEADER_TABLE_SIZE), a decoding error`,
+            `Изменение размера таблицы до ${bytesRu(size)}: больше разрешённых декодером ${bytesRu(this.tableSizeLimit)} (SETTINGS_HEADER_TABLE_SIZE), ошибка декодирования`,
+          );
+        }
         const node = ru(
           { kind: 'hpack-table-size-update', label: '001····· dynamic table size update', value: `${size} bytes`, range: rangeOf(offsets, start, reader.position) },
           '001····· изменение размера динамической таблицы',

@@ -11,6 +11,8 @@ import { messageByName } from './schema.ts';
 
 /** Nested messages deeper than this are shown as bytes (a hostile message could nest forever). */
 export const PROTOBUF_MAX_DEPTH = 32;
+/** The largest field number: a tag is a 32-bit varint, 3 bits of it the wire type (protoc refuses larger ones). */
+export const PROTOBUF_MAX_FIELD_NUMBER = 536_870_911;
 /** Nodes in one decoded message; past it the rest is one "not shown" node (a 4 MiB message has ~1M fields). */
 export const PROTOBUF_MAX_NODES = 5000;
 
@@ -53,7 +55,7 @@ export function parsesCleanly(bytes: Uint8Array): boolean {
   let position = 0;
   while (position < bytes.length) {
     const tag = readVarint(bytes, position, bytes.length);
-    if (!tag || tag.value === 0n || tag.value >> 3n > 536_870_911n) return false;
+    if (!tag || tag.value === 0n || tag.value >> 3n > BigInt(PROTOBUF_MAX_FIELD_NUMBER)) return false;
     position = tag.end;
     const wireType = Number(tag.value & 7n);
     if (wireType === 0) {
@@ -78,7 +80,8 @@ function readVarint(bytes: Uint8Array, start: number, end: number): Varint | und
     const at = start + index;
     if (at >= end) return undefined;
     value |= BigInt(bytes[at] & 0x7f) << BigInt(7 * index);
-    if ((bytes[at] & 0x80) === 0) return { value, end: at + 1 };
+    // a 10th byte may carry bits above 2^64: protoc (like every parser) keeps the value modulo 2^64
+    if ((bytes[at] & 0x80) === 0) return { value: BigInt.asUintN(64, value), end: at + 1 };
   }
   return undefined;
 }
@@ -117,6 +120,20 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
     position = tag.end;
     if (fieldNumber === 0) {
       nodes.push(errorNode(context, fieldStart, end, 'invalid-field-number', 'Field number 0 does not exist: these bytes are not a protobuf message', 'Поля с номером 0 не бывает: эти байты не сообщение protobuf', [tagNode]));
+      break;
+    }
+    if (fieldNumber > PROTOBUF_MAX_FIELD_NUMBER) {
+      nodes.push(
+        errorNode(
+          context,
+          fieldStart,
+          end,
+          'invalid-field-number',
+          `Field number ${fieldNumber} is above 536 870 911 (2^29 − 1), the largest there is: protoc refuses these bytes`,
+          `Номер поля ${fieldNumber} больше 536 870 911 (2^29 − 1), самого большого допустимого: protoc такие байты не примет`,
+          [tagNode],
+        ),
+      );
       break;
     }
     const name = field ? `${fieldNumber} ${field.name}` : `${fieldNumber}`;
@@ -212,11 +229,18 @@ function varintNode(context: Context, kind: string, label: string, start: number
     const index = at - start;
     const label = `0x${byte.toString(16).padStart(2, '0')} = ${byte >> 7}·${bits}`;
     const part = `${7 * index}–${7 * index + 6}: ${byte & 0x7f}${index > 0 ? ` × 2^${7 * index}` : ''}`;
+    // the 10th byte's bits above bit 63 fall outside 64 bits: dropped, as protoc drops them
+    const dropped = index === 9 && (byte & 0x7e) !== 0;
     children.push(
       ru(
-        { kind: 'pb-varint-byte', label, value: `${byte & 0x80 ? 'more bytes follow' : 'last byte'}; bits ${part}`, range: rangeOf(context.offsets, at, at + 1) },
+        {
+          kind: 'pb-varint-byte',
+          label,
+          value: `${byte & 0x80 ? 'more bytes follow' : 'last byte'}; bits ${part}${dropped ? '; only bit 63 counts, the bits above 2^64 are dropped' : ''}`,
+          range: rangeOf(context.offsets, at, at + 1),
+        },
         label,
-        `${byte & 0x80 ? 'дальше есть байты' : 'последний байт'}; биты ${part}`,
+        `${byte & 0x80 ? 'дальше есть байты' : 'последний байт'}; биты ${part}${dropped ? '; учитывается только бит 63, биты выше 2^64 отбрасываются' : ''}`,
       ),
     );
   }

@@ -201,7 +201,9 @@ function clip(text: string, chars: number): string {
 export const sseLayer: PayloadLayer = {
   name: 'sse',
   accepts(context: PayloadContext): boolean {
-    return context.carrier === 'http-response-body' && context.contentType !== undefined && /^text\/event-stream\b/.test(context.contentType);
+    // HTTP/2 DATA says nothing about its direction; only a response's context names its request's headers
+    const response = context.carrier === 'http-response-body' || (context.carrier === 'h2-data' && context.requestHeaders !== undefined);
+    return response && context.contentType !== undefined && /^text\/event-stream\b/.test(context.contentType);
   },
   decode(payload, offsets): WireNode[] {
     return decodeSseStream(payload, offsets).nodes;
