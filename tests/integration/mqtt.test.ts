@@ -262,7 +262,13 @@ describe('a server restart', () => {
       await pub.publishAsync('orders/1', 'before the restart', { qos: 1 });
       await pub.publishAsync('config', 'retained', { qos: 1, retain: true });
       await pub.endAsync();
+      // Clients still connected must not hold the shutdown: the broker closes them, then its LevelDB
+      // (which the next server could not open while this one held its lock).
+      const stayingTcp = await mqtt.connectAsync(`mqtt://127.0.0.1:${running.port}`, { reconnectPeriod: 0 });
+      const stayingWs = await mqtt.connectAsync(`ws://127.0.0.1:${running.port}/mqtt`, { reconnectPeriod: 0 });
+      const cut = Promise.all([stayingTcp, stayingWs].map((c) => new Promise((resolve) => c.once('close', resolve))));
       await running.close();
+      await cut;
 
       running = await startServer({ mqtt: { dataDir: dir } });
       try {
