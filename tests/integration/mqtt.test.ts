@@ -248,6 +248,30 @@ describe('limits and bad input', () => {
   });
 });
 
+describe('protocol versions and keep-alive', () => {
+  it('refuses MQTT 5 with CONNACK 1, takes MQTT 3.1 with ids of up to 23 characters', async () => {
+    expect(await refusedWith(tcp, { protocolVersion: 5 })).toBe(1);
+    expect(await refusedWith(tcp, { protocolVersion: 3, protocolId: 'MQIsdp', clientId: 'x'.repeat(23) })).toBe(0);
+    expect(await refusedWith(tcp, { protocolVersion: 3, protocolId: 'MQIsdp', clientId: 'x'.repeat(24) })).toBe(2);
+  });
+
+  it('disconnects a client silent past 1.5 times its keep-alive, and publishes its will', async () => {
+    const box = sandbox('keepalive');
+    const sub = await Subscriber.connect(tcp, { username: `sandbox:${box}` });
+    await sub.client.subscribeAsync('status/#', { qos: 1 });
+    // A hand-made CONNECT with keep-alive 1 s and a will; then the client says nothing more.
+    const socket = net.connect(server.port, '127.0.0.1');
+    socket.write(connectPacket({ clientId: 'silent', keepAliveSeconds: 1, will: ['status/silent', 'timed out'], username: `sandbox:${box}` }));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    socket.resume(); // reads the CONNACK, so the end of the stream is seen
+    const [will] = await sub.waitForCount(1);
+    expect([will!.topic, will!.payload]).toEqual(['status/silent', 'timed out']);
+    await closed;
+    await sub.end();
+  });
+});
+
 describe('a server restart', () => {
   it('keeps persistent sessions, their queued messages and retained messages (LevelDB in DATA_DIR/mqtt)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wirelab-mqtt-restart-'));
@@ -266,7 +290,7 @@ describe('a server restart', () => {
       // (which the next server could not open while this one held its lock).
       const stayingTcp = await mqtt.connectAsync(`mqtt://127.0.0.1:${running.port}`, { reconnectPeriod: 0 });
       const stayingWs = await mqtt.connectAsync(`ws://127.0.0.1:${running.port}/mqtt`, { reconnectPeriod: 0 });
-      const cut = Promise.all([stayingTcp, stayingWs].map((c) => new Promise((resolve) => c.once('close', resolve))));
+      const cut = Promise.all([stayingTcp, stayingWs].map((c) => new Promise<void>((resolve) => c.once('close', () => resolve()))));
       await running.close();
       await cut;
 
@@ -288,6 +312,20 @@ describe('a server restart', () => {
     }
   });
 });
+
+/** An MQTT 3.1.1 CONNECT with a clean session, a QoS 1 will and a user name. */
+function connectPacket(options: { clientId: string; keepAliveSeconds: number; will: [string, string]; username: string }): Buffer {
+  const string = (text: string): Buffer => {
+    const bytes = Buffer.from(text);
+    return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
+  };
+  // user name (0x80), will QoS 1 (0x08), will (0x04), clean session (0x02)
+  const variable = Buffer.concat([string('MQTT'), Buffer.from([0x04, 0x8e, 0x00, options.keepAliveSeconds])]);
+  const payload = Buffer.concat([string(options.clientId), string(options.will[0]), string(options.will[1]), string(options.username)]);
+  const body = Buffer.concat([variable, payload]);
+  if (body.length > 127) throw new Error('connectPacket: one length byte only');
+  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
+}
 
 /** The granted QoS of each topic of one SUBACK (mqtt.js rejects a SUBACK with a failure in it). */
 async function granted(client: mqtt.MqttClient, topics: Record<string, { qos: 0 | 1 | 2 }>): Promise<number[]> {

@@ -53,13 +53,14 @@ interface Connection {
   /** the browser session the connection counts against, if any */
   session: string | null;
   refusal: number | null;
-  /** CONNECT had an empty client id: allowed only with a clean session (MQTT 3.1.1 §3.1.3.1) */
-  emptyClientId: boolean;
+  /** length of the client id as the client sent it (0: allowed only with a clean session, §3.1.3.1) */
+  clientIdLength: number;
   granted: Set<string>;
   release?: () => void;
 }
 
 const connections = new WeakMap<Client, Connection>();
+const MQTT31_MAX_CLIENT_ID = 23;
 
 /**
  * The sandbox of a CONNECT: the user name `sandbox:<id>`, else (over WebSocket) the upgrade
@@ -94,16 +95,19 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     queueLimit: limits.maxPacketsBeforeConnack,
     maxInflightInbound: limits.maxInflightInbound,
     connectTimeout: limits.connectTimeoutMs,
-    // Client ids carry their sandbox (`<sandbox>/<id>`): MQTT 3.1's 23 characters are counted without it.
-    maxClientsIdLength: 23 + 65,
+    // Client ids carry their sandbox (`<sandbox>/<id>`): authenticate() counts MQTT 3.1's 23 characters without it.
+    maxClientsIdLength: Number.MAX_SAFE_INTEGER,
 
     authenticate(client, _username, _password, done) {
       const connection = connections.get(client);
       if (!connection || connection.sandbox === null || connection.refusal !== null) {
         return done(refusal(connection?.refusal ?? CONNACK.badUsernameOrPassword, 'bad sandbox user name'), false);
       }
-      if (connection.emptyClientId && !client.clean) {
+      if (connection.clientIdLength === 0 && !client.clean) {
         return done(refusal(CONNACK.identifierRejected, 'a persistent session needs a client id'), false);
+      }
+      if (client.version === 3 && connection.clientIdLength > MQTT31_MAX_CLIENT_ID) {
+        return done(refusal(CONNACK.identifierRejected, 'MQTT 3.1 allows client ids of 23 characters'), false);
       }
       if (!connection.release) {
         const release = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress));
@@ -171,7 +175,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
         connection.sandbox = chosen?.sandbox ?? SHARED_SANDBOX;
         connection.session = chosen?.session ?? null;
         connection.refusal = chosen ? null : CONNACK.badUsernameOrPassword;
-        connection.emptyClientId = !packet.clientId;
+        connection.clientIdLength = packet.clientId?.length ?? 0;
         if (connection.tcp) app.captures?.claim(connection.tcp, connection.session);
       }
       if (connection.sandbox !== null) namespaceInbound(packet, connection.sandbox);
@@ -179,7 +183,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   }
 
   app.onePort.routeMqtt((socket) => {
-    serve(socket, { tcp: socket, remoteAddress: socket.remoteAddress, sandbox: null, session: null, refusal: null, emptyClientId: false, granted: new Set() });
+    serve(socket, { tcp: socket, remoteAddress: socket.remoteAddress, sandbox: null, session: null, refusal: null, clientIdLength: 0, granted: new Set() });
   });
 
   const wss = new WebSocketServer({
@@ -202,7 +206,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
       ws.on('error', () => undefined);
       const stream = createWebSocketStream(ws);
       stream.on('error', () => undefined);
-      serve(stream, { req, remoteAddress: req.socket.remoteAddress, sandbox: null, session: null, refusal: null, emptyClientId: false, granted: new Set() });
+      serve(stream, { req, remoteAddress: req.socket.remoteAddress, sandbox: null, session: null, refusal: null, clientIdLength: 0, granted: new Set() });
     });
   });
 
