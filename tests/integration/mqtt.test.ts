@@ -68,6 +68,20 @@ describe.each([
     await sub.end();
   });
 
+  it('stops delivering a topic after UNSUBSCRIBE', async () => {
+    const box = sandbox('unsub');
+    const sub = await Subscriber.connect(url(), { username: `sandbox:${box}` });
+    await sub.client.subscribeAsync(['left/#', 'kept/#'], { qos: 1 });
+    await sub.client.unsubscribeAsync('left/#');
+    const pub = await mqtt.connectAsync(url(), { username: `sandbox:${box}`, reconnectPeriod: 0 });
+    await pub.publishAsync('left/x', 'not for you any more', { qos: 1 });
+    await pub.publishAsync('kept/x', 'still yours', { qos: 1 });
+    await sub.waitForCount(1);
+    expect(sub.received.map((m) => m.payload)).toEqual(['still yours']);
+    await pub.endAsync();
+    await sub.end();
+  });
+
   it('gives a new subscriber the retained message', async () => {
     const box = sandbox('retained');
     const pub = await mqtt.connectAsync(url(), { username: `sandbox:${box}`, reconnectPeriod: 0 });
