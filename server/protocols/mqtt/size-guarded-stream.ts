@@ -4,9 +4,14 @@ import { MqttPacketSizeGuard, type SizeVerdict } from './packet-size-guard.ts';
 /**
  * Passes a connection's bytes to the broker while its packet size guard agrees; a packet that
  * declares too much ends the connection (MQTT 3.1.1 has no other way to refuse a packet).
+ *
+ * The other way, it joins what the broker writes in one tick into one write: aedes writes a
+ * packet in pieces (fixed header, length, topic, payload), and over WebSocket each write would
+ * be a binary message of its own — a PUBLISH in four messages on the wire and in the inspector.
  */
 export class SizeGuardedStream extends Duplex {
   private waitingForDrain: (() => void) | null = null;
+  private corked = false;
 
   constructor(
     readonly inner: Duplex,
@@ -14,6 +19,18 @@ export class SizeGuardedStream extends Duplex {
     onRefused: (verdict: Exclude<SizeVerdict, 'ok'>) => void,
   ) {
     super({ allowHalfOpen: false });
+    const write = this.write.bind(this) as (...args: unknown[]) => boolean;
+    this.write = ((...args: unknown[]) => {
+      if (!this.corked) {
+        this.corked = true;
+        this.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          this.uncork();
+        });
+      }
+      return write(...args);
+    }) as Duplex['write'];
     const guard = new MqttPacketSizeGuard(maxPacketBytes);
     inner.on('data', (chunk: Buffer) => {
       const verdict = guard.feed(chunk);
@@ -38,6 +55,10 @@ export class SizeGuardedStream extends Duplex {
 
   override _read(): void {
     this.inner.resume();
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'binary', callback);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
