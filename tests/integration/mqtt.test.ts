@@ -6,6 +6,8 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
+import { decodeConnection } from '../../web/wire/decode-connection.ts';
+import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
 import { refusedWith, sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
 
 // The embedded broker against a real listening server, with mqtt.js over plain TCP on the
@@ -187,6 +189,45 @@ describe('sandboxes', () => {
   });
 });
 
+describe('the inspector', () => {
+  it.each([
+    ['plain TCP', 'mqtt', (session: string) => ({ url: tcp, options: { username: `sandbox:${session}` } })],
+    ['WebSocket', 'http/1.1', (session: string) => ({ url: ws, options: { wsOptions: { headers: { cookie: `wirelab_session=${session}` } } } })],
+  ] as const)('decodes the captured MQTT packets over %s, QoS 2 handshake included', async (_name, transport, connectTo) => {
+    const session = await newSession(server.origin);
+    const capture = await CaptureClient.open(server.origin, session);
+    const { url, options } = connectTo(session);
+    const client = await mqtt.connectAsync(url, { ...options, clientId: 'inspected', reconnectPeriod: 0 });
+    await client.subscribeAsync('orders/#', { qos: 2 });
+    const received = new Promise((resolve) => client.once('message', resolve));
+    await client.publishAsync('orders/7', 'exactly once', { qos: 2 });
+    await received;
+    await client.endAsync();
+    await capture.waitFor(() => capture.messages.some((m) => m.type === 'closed'));
+    const messages = decodedMessages(capture, transport).filter((m) => m.layer === 'mqtt-packet');
+    const types = (dir: 'in' | 'out'): unknown[] => messages.filter((m) => m.dir === dir).map((m) => m.fields?.type);
+    // Its PUBLISH and the broker's copy of it each take QoS 2's four steps, interleaved.
+    expect(types('in')[0]).toBe('CONNECT');
+    expect(types('in').slice().sort()).toEqual(['CONNECT', 'DISCONNECT', 'PUBCOMP', 'PUBLISH', 'PUBREC', 'PUBREL', 'SUBSCRIBE']);
+    expect(types('out').slice().sort()).toEqual(['CONNACK', 'PUBCOMP', 'PUBLISH', 'PUBREC', 'PUBREL', 'SUBACK']);
+    // (The broker numbers its own copy independently: keep the client's direction of each step.)
+    const steps = ['in PUBLISH', 'out PUBREC', 'in PUBREL', 'out PUBCOMP'];
+    const handshake = (id: unknown): unknown[] =>
+      messages
+        .filter((m) => m.fields?.packetId === id && m.group === `packet ${id}`)
+        .map((m) => `${m.dir} ${m.fields?.type}`)
+        .filter((step) => steps.includes(step));
+    const sent = messages.find((m) => m.dir === 'in' && m.fields?.type === 'PUBLISH')!;
+    expect(handshake(sent.fields!.packetId)).toEqual(['in PUBLISH', 'out PUBREC', 'in PUBREL', 'out PUBCOMP']);
+    const connect = messages.find((m) => m.fields?.type === 'CONNECT')!;
+    // The client's own bytes: its id as it sent it, not the broker's namespaced one.
+    expect(connect.fields).toMatchObject({ clientId: 'inspected', cleanSession: true });
+    const published = messages.find((m) => m.dir === 'out' && m.fields?.type === 'PUBLISH')!;
+    expect(published.fields).toMatchObject({ topic: 'orders/7', payload: 'exactly once', qos: 2 });
+    await capture.close();
+  });
+});
+
 describe('limits and bad input', () => {
   let limited: RunningServer;
   let url: string;
@@ -326,6 +367,22 @@ describe('a server restart', () => {
     }
   });
 });
+
+/** Every WireMessage of the captured connections of one transport, decoded as the inspector does. */
+function decodedMessages(capture: CaptureClient, transport: string): WireMessage[] {
+  const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
+  const connections = capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection);
+  return connections
+    .filter((connection) => connection.transport === transport)
+    .flatMap((connection) => {
+      const chunks = capture
+        .chunks()
+        .filter((chunk) => chunk.conn === connection.id)
+        .map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
+      const closedAt = closed.get(connection.id);
+      return decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, chunks).messages ?? [];
+    });
+}
 
 /** An MQTT 3.1.1 CONNECT with a clean session, a QoS 1 will and a user name. */
 function connectPacket(options: { clientId: string; keepAliveSeconds: number; will: [string, string]; username: string }): Buffer {

@@ -1,6 +1,6 @@
 import { markMessage } from '../message-marks.ts';
 import { ru } from '../node-text.ts';
-import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
+import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 
 // MQTT 3.1.1 (OASIS, 2014) and 3.1 control packets, byte by byte: the fixed header (type in the
@@ -374,14 +374,3 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): { nodes: W
   if (has(0x40)) nodes.push(reader.lengthPrefixed('password', 'password', 'пароль', true).node);
   return { nodes, summary: `${version} · ${clientId.text ? `client ${clientId.text}` : 'no client id'} · clean ${has(0x02) ? 1 : 0} · keep-alive ${keepAlive.value ?? '?'} s` };
 }
-
-/** MQTT over WebSocket (subprotocol `mqtt`): each binary message carries whole or partial packets. */
-export const mqttWsLayer: PayloadLayer = {
-  name: 'mqtt-ws',
-  accepts(context: PayloadContext): boolean {
-    return context.carrier === 'ws-message' && (context.subprotocol === 'mqtt' || context.subprotocol === 'mqttv3.1' || context.path === '/mqtt');
-  },
-  decode(payload, offsets, context): WireNode[] {
-    return decodeMqttPackets(payload, offsets, context.complete).nodes;
-  },
-};
