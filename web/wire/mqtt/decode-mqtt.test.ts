@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messageMarkOf } from '../message-marks.ts';
+import { wireErrorText } from '../node-text.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeMqttPackets } from './decode-mqtt.ts';
@@ -96,6 +97,34 @@ describe('decodeMqttPackets', () => {
     // a topic length past the packet's end
     expect(find(decode(Buffer.from([0x30, 0x03, 0x00, 0x09, 0x61])).nodes[0]!, 'topic')!.error).toBe('length-past-end');
     expect(find(decode(Buffer.from([0xc0, 0x01, 0x00])).nodes[0]!, 'unexpected-bytes')!.error).toBe('mqtt-trailing-bytes');
+  });
+
+  it('names every error it gives in English and Russian', () => {
+    const codes = new Set<string>();
+    const collect = (node: WireNode): void => {
+      if (node.error) codes.add(node.error);
+      node.children?.forEach(collect);
+    };
+    const samples = [
+      [0x60, 0x02, 0x00, 0x01],
+      [0x30, 0xff, 0xff, 0xff, 0xff, 0x01],
+      [0x00, 0x00],
+      [0x36, 0x03, 0x00, 0x01, 0x61],
+      [0x30, 0x03, 0x00, 0x09, 0x61],
+      [0xc0, 0x01, 0x00],
+      [0x82, 0x02, 0x00, 0x01],
+      [0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 0x61, 0x03],
+      [0x10, 0x0c, 0x00, 0x04, ...Buffer.from('MQTT'), 0x04, 0x79, 0x00, 0x3c, 0x00, 0x00],
+      [0x30, 0x03, 0x00, 0x01, 0xff],
+    ];
+    for (const sample of samples) decode(Buffer.from(sample)).nodes.forEach(collect);
+    decode(publishQos2.subarray(0, 10), false).nodes.forEach(collect);
+    decode(publishQos2.subarray(0, 10), true).nodes.forEach(collect);
+    expect(codes.size).toBeGreaterThanOrEqual(10);
+    for (const code of codes) {
+      expect(wireErrorText(code, 'en'), code).toBeDefined();
+      expect(wireErrorText(code, 'ru'), code).toBeDefined();
+    }
   });
 
   it('never throws, on every prefix of real traffic and on noise', () => {
