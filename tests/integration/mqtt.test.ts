@@ -259,6 +259,10 @@ describe('limits and bad input', () => {
     expect(await granted(client, { a: { qos: 1 }, b: { qos: 1 }, c: { qos: 1 } })).toEqual([1, 1, 128]);
     // Subscribing again to a topic it has is not one more.
     expect(await granted(client, { a: { qos: 0 } })).toEqual([0]);
+    // A filter given up frees its place.
+    await client.unsubscribeAsync('b');
+    expect(await granted(client, { c: { qos: 1 } })).toEqual([1]);
+    expect(await granted(client, { d: { qos: 1 } })).toEqual([128]);
     const reserved = await mqtt.connectAsync(url, { username: `sandbox:${sandbox('sys')}`, reconnectPeriod: 0 });
     expect(await granted(reserved, { '$SYS/#': { qos: 0 } })).toEqual([128]);
     await Promise.all([client.endAsync(), reserved.endAsync()]);

@@ -154,9 +154,14 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   broker.on('connectionError', (_client, error) => app.log.debug({ err: error.message }, 'MQTT connection error'));
   // aedes' own in-memory store when no folder is given: the limit wraps whichever is in use.
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
-  limitQueuedMessages(store, limits.maxQueuedPerSession, (clientId) =>
-    app.log.warn({ clientId, max: limits.maxQueuedPerSession }, 'persistent MQTT session full: message dropped for it'),
-  );
+  // Once per session until its client comes back: a full queue would otherwise log every message.
+  const fullSessions = new Set<string>();
+  limitQueuedMessages(store, limits.maxQueuedPerSession, (clientId) => {
+    if (fullSessions.has(clientId)) return;
+    fullSessions.add(clientId);
+    app.log.warn({ clientId, max: limits.maxQueuedPerSession }, 'persistent MQTT session full: newer messages are dropped for it');
+  });
+  broker.on('client', (client) => fullSessions.delete(client.id));
   app.decorate('mqttBroker', broker);
 
   /** Hands a connection to the broker, namespacing what its packets name once CONNECT picks a sandbox. */
@@ -179,6 +184,9 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
         if (connection.tcp) app.captures?.claim(connection.tcp, connection.session);
       }
       if (connection.sandbox !== null) namespaceInbound(packet, connection.sandbox);
+      if (packet.cmd === 'unsubscribe') {
+        for (const topic of (packet as { unsubscriptions: string[] }).unsubscriptions) connection.granted.delete(topic);
+      }
     });
   }
 
