@@ -265,6 +265,10 @@ describe('limits and bad input', () => {
     expect(await granted(client, { d: { qos: 1 } })).toEqual([128]);
     const reserved = await mqtt.connectAsync(url, { username: `sandbox:${sandbox('sys')}`, reconnectPeriod: 0 });
     expect(await granted(reserved, { '$SYS/#': { qos: 0 } })).toEqual([128]);
+    // MQTT 3.1.1 cannot refuse a PUBLISH in a reply: the connection ends.
+    const closed = new Promise<void>((resolve) => reserved.once('close', () => resolve()));
+    reserved.publish('$SYS/broker/fake', 'no', { qos: 0 });
+    await closed;
     await Promise.all([client.endAsync(), reserved.endAsync()]);
   });
 
