@@ -13,6 +13,7 @@ import socketIoPlugin from './protocols/socket-io/index.ts';
 import websocketPlugin from './protocols/websocket/index.ts';
 import ssePlugin from './protocols/sse/index.ts';
 import longPollingPlugin from './protocols/long-polling/index.ts';
+import mqttPlugin, { type MqttPluginOptions } from './protocols/mqtt/index.ts';
 import webAppPlugin, { sendNotFound } from './web-app/web-app-plugin.ts';
 
 export interface AppOptions {
@@ -28,6 +29,8 @@ export interface AppOptions {
   /** Idle sandboxes are deleted: after idleMs, and the least recently used beyond max. */
   sandboxRetention?: { idleMs: number; max: number; checkEveryMs: number };
   logger?: FastifyServerOptions['logger'];
+  /** The MQTT broker: its LevelDB folder (absent: kept in memory) and limits. */
+  mqtt?: MqttPluginOptions;
 }
 
 declare module 'fastify' {
@@ -81,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(websocketPlugin);
   await app.register(ssePlugin);
   await app.register(longPollingPlugin);
+  await app.register(mqttPlugin, options.mqtt ?? {});
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

@@ -17,6 +17,8 @@ const app = await buildApp({
   dataFile: join(dataDir, 'wirelab.sqlite'),
   webRoot,
   tap: process.env.TAP === 'off' ? false : {},
+  // The broker's sessions, queued and retained messages survive a restart, beside the database.
+  mqtt: { dataDir: join(dataDir, 'mqtt') },
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
 });
 
@@ -40,7 +42,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   await app.listen({ port, host });
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  app.log.info(`Wirelab is on http://${shown}:${port}/ (HTTP/1.1 and h2c on this one port)`);
+  app.log.info(`Wirelab is on http://${shown}:${port}/ (HTTP/1.1, h2c and MQTT on this one port)`);
 } catch (error) {
   app.log.error(error);
   process.exit(1);

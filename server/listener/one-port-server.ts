@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
+import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
 
 /** The client connection preface every HTTP/2 connection starts with (RFC 9113 §3.4). */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -11,6 +12,8 @@ const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 /** Fastify's request handler: it takes HTTP/1.1 and HTTP/2 compatibility requests alike. */
 export type RequestHandler = (req: any, res: any) => void;
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+/** Takes a connection that opened with an MQTT CONNECT (its bytes replayed, through the tap). */
+export type MqttConnectionHandler = (socket: TapSocket) => void;
 
 export interface ServerTimeouts {
   /** a client must finish sending request headers within this time (slowloris). @default 10_000 */
@@ -40,6 +43,8 @@ export interface OnePortServer {
   http2: http2.Http2Server;
   /** Routes WebSocket upgrades whose path starts with `prefix` before Fastify sees them. */
   routeUpgrade(prefix: string, handler: UpgradeHandler): void;
+  /** Connections that start with an MQTT CONNECT go here (without a handler they are HTTP/1.1's). */
+  routeMqtt(handler: MqttConnectionHandler): void;
   /** Puts the upgrade routes in front of the upgrade listeners registered so far. */
   installUpgradeRouting(): void;
   /** Asks every HTTP/2 session to finish its streams and go away (GOAWAY). */
@@ -119,21 +124,24 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       const compared = Math.min(seen.length, H2_PREFACE.length);
       const looksLikeH2 = seen.subarray(0, compared).equals(H2_PREFACE.subarray(0, compared));
       if (looksLikeH2 && seen.length < H2_PREFACE.length) return;
+      const mqtt = !looksLikeH2 && mqttHandler ? sniffMqttConnect(seen) : 'not-mqtt';
+      if (mqtt === 'need-more') return;
       socket.off('data', onData);
       sniffing.delete(socket);
       socket.pause();
       socket.setTimeout(0);
-      hand(socket, seen, looksLikeH2 ? 'h2c' : 'http/1.1');
+      hand(socket, seen, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1');
     };
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
   }
 
-  function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c'): void {
+  function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c' | 'mqtt'): void {
     const tapped = new TapSocket(socket);
     options.captures?.track(tapped, transport);
     tapped.replay(firstBytes);
-    if (transport === 'h2c') {
+    if (transport === 'mqtt') mqttHandler!(tapped);
+    else if (transport === 'h2c') {
       // 'session' is emitted synchronously inside this call.
       connecting = tapped;
       http2Server.emit('connection', tapped);
@@ -142,12 +150,16 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   }
 
   const upgradeRoutes: Array<{ prefix: string; handler: UpgradeHandler }> = [];
+  let mqttHandler: MqttConnectionHandler | null = null;
 
   return {
     http1,
     http2: http2Server,
     routeUpgrade(prefix, handler) {
       upgradeRoutes.push({ prefix, handler });
+    },
+    routeMqtt(handler) {
+      mqttHandler = handler;
     },
     installUpgradeRouting() {
       const fallbacks = http1.listeners('upgrade') as UpgradeHandler[];

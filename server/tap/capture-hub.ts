@@ -1,7 +1,7 @@
 import { ChunkRing } from './chunk-ring.ts';
 import { findTapSocket, type TapObserver, type TapSocket } from './tap-socket.ts';
 
-export type Transport = 'http/1.1' | 'h2c';
+export type Transport = 'http/1.1' | 'h2c' | 'mqtt';
 export type Direction = 'in' | 'out';
 
 /**

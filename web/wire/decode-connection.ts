@@ -7,6 +7,7 @@ import { decodeHttp2Connection } from './http2/decode-http2.ts';
 import { sseLayer } from './sse/decode-sse.ts';
 import { graphqlHttpLayer, graphqlQueryStringMessages } from './graphql/decode-graphql-http.ts';
 import { graphqlWsLayer } from './graphql/decode-graphql-ws.ts';
+import { decodeMqttConnection, decodeMqttOverWebSocket, isMqttSubprotocol } from './mqtt/decode-mqtt-connection.ts';
 import type { DecodeMemo } from './decode-memo.ts';
 import { registerPayloadLayer } from './payload-layers.ts';
 import { assembleConnection, type ByteStream } from './stream-assembler.ts';
@@ -33,7 +34,8 @@ export interface ConnectionStreams {
 export type ConnectionDecoder = (connection: CapturedConnection, streams: ConnectionStreams, memo?: DecodeMemo) => DecodedConnection;
 
 const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
-  const { exchanges, notes } = inspectHttp1Connection(streams.in, streams.out, connection.transport, memo);
+  // Registered for 'http/1.1' only: MQTT over TCP has its own decoder below.
+  const { exchanges, notes } = inspectHttp1Connection(streams.in, streams.out, connection.transport === 'h2c' ? 'h2c' : 'http/1.1', memo);
   // Units that payload layers marked inside bodies: Engine.IO polling packets, SSE events.
   const messages = collectExchangeMessages(exchanges, streams, memo);
   // GET /graphql?query=… carries its operation in the request target, where no payload layer looks.
@@ -43,6 +45,8 @@ const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
   // After a 101 to "websocket" the WebSocket decoder reads the rest of both directions.
   const websocket = decodeWebSocketConnection(upgraded, streams);
   messages.push(...websocket.messages);
+  // MQTT packets need not line up with WebSocket messages: read across them, not per message.
+  if (isMqttSubprotocol(websocket.handshake.subprotocol)) messages.push(...decodeMqttOverWebSocket(connection.id, websocket, streams));
   return {
     connection,
     exchanges,
@@ -90,6 +94,7 @@ const decodeH2c: ConnectionDecoder = (connection, streams) => {
 const decoders: Record<CapturedConnection['transport'], ConnectionDecoder> = {
   'http/1.1': decodeHttp1,
   h2c: decodeH2c,
+  mqtt: decodeMqttConnection,
 };
 
 export function decoderFor(transport: CapturedConnection['transport']): ConnectionDecoder {

@@ -36,7 +36,7 @@ export interface CaptureChunk {
 
 export interface CapturedConnection {
   id: string;
-  transport: 'http/1.1' | 'h2c';
+  transport: 'http/1.1' | 'h2c' | 'mqtt';
   remote: string;
   local: string;
   openedAt: number;

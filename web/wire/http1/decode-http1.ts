@@ -41,7 +41,7 @@ export function decodeHttp1Connection(inbound: ByteStream, outbound: ByteStream)
 export function inspectHttp1Connection(
   inbound: ByteStream,
   outbound: ByteStream,
-  transport: CapturedConnection['transport'] = 'http/1.1',
+  transport: HttpExchange['transport'] = 'http/1.1',
   memo?: DecodeMemo,
 ): Pick<DecodedConnection, 'exchanges' | 'notes'> {
   const requests = new Http1MessageReader(inbound, 'request', memo);

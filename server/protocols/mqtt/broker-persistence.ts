@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+import { Level } from 'level';
+import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js';
+
+/** The part of aedes' persistence API this plugin wraps or calls itself. */
+export interface BrokerPersistence {
+  outgoingEnqueueCombi(subs: Array<{ clientId: string }>, packet: unknown): Promise<unknown>;
+  outgoingStream(client: { id: string }): Readable;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The broker's durable store: LevelDB in `dir` (subscriptions of persistent sessions, their
+ * queued QoS 1/2 messages, retained messages, wills, QoS 2 messages awaiting PUBREL).
+ */
+export function levelPersistence(dir: string): BrokerPersistence {
+  return new AsyncLevelPersistence(new Level<string, Buffer>(dir)) as unknown as BrokerPersistence;
+}
+
+/**
+ * Bounds the messages kept for each persistent session: a message for a session that already
+ * holds `max` is not stored for it (the newest are dropped, as mosquitto's max_queued_messages).
+ * Concurrent publishes may each see room, so a queue can pass `max` by those few.
+ */
+export function limitQueuedMessages(persistence: BrokerPersistence, max: number, onDropped: (clientId: string) => void): void {
+  const enqueue = persistence.outgoingEnqueueCombi.bind(persistence);
+  persistence.outgoingEnqueueCombi = async (subs, packet) => {
+    if (!subs || subs.length === 0) return enqueue(subs, packet);
+    const counts = await Promise.all(subs.map((sub) => countQueued(persistence, sub.clientId, max)));
+    const kept = subs.filter((sub, i) => {
+      if (counts[i]! < max) return true;
+      onDropped(sub.clientId);
+      return false;
+    });
+    return enqueue(kept, packet);
+  };
+}
+
+async function countQueued(persistence: BrokerPersistence, clientId: string, max: number): Promise<number> {
+  let count = 0;
+  for await (const _packet of persistence.outgoingStream({ id: clientId })) {
+    if (++count >= max) break;
+  }
+  return count;
+}

@@ -1,0 +1,48 @@
+/**
+ * Follows the packet boundaries of an MQTT byte stream (fixed header, remaining length, body)
+ * without parsing bodies, so a packet that declares more than the limit is refused as soon as
+ * its length is read, before any of its body is buffered.
+ */
+export type SizeVerdict = 'ok' | 'too-large' | 'malformed';
+
+export class MqttPacketSizeGuard {
+  private phase: 'type' | 'length' | 'body' = 'type';
+  private length = 0;
+  private lengthBytes = 0;
+  private bodyLeft = 0;
+  private verdict: SizeVerdict = 'ok';
+
+  /** `maxRemainingBytes`: the largest remaining length (everything after the fixed header) allowed. */
+  constructor(readonly maxRemainingBytes: number) {}
+
+  feed(chunk: Uint8Array): SizeVerdict {
+    let i = 0;
+    while (i < chunk.length && this.verdict === 'ok') {
+      if (this.phase === 'type') {
+        i++;
+        this.phase = 'length';
+        this.length = 0;
+        this.lengthBytes = 0;
+      } else if (this.phase === 'length') {
+        const byte = chunk[i++]!;
+        this.length += (byte & 0x7f) * 2 ** (7 * this.lengthBytes++);
+        if (byte & 0x80) {
+          if (this.lengthBytes === 4) this.verdict = 'malformed';
+          continue;
+        }
+        if (this.length > this.maxRemainingBytes) this.verdict = 'too-large';
+        else if (this.length === 0) this.phase = 'type';
+        else {
+          this.phase = 'body';
+          this.bodyLeft = this.length;
+        }
+      } else {
+        const taken = Math.min(this.bodyLeft, chunk.length - i);
+        i += taken;
+        this.bodyLeft -= taken;
+        if (this.bodyLeft === 0) this.phase = 'type';
+      }
+    }
+    return this.verdict;
+  }
+}

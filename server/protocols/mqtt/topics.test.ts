@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import {
+  domainEventTopic,
+  isReservedBrokerTopic,
+  namespaceInbound,
+  toBrokerClientId,
+  toBrokerTopic,
+  toClientTopic,
+  topicMatches,
+} from './topics.ts';
+
+describe('sandbox namespaces', () => {
+  it('maps a client topic into its sandbox and back', () => {
+    expect(toBrokerTopic('shared', 'chat/x')).toBe('$sandbox/shared/chat/x');
+    expect(toClientTopic('shared', '$sandbox/shared/chat/x')).toBe('chat/x');
+    expect(toBrokerTopic('a', '#')).toBe('$sandbox/a/#');
+  });
+
+  it("never gives a client another sandbox's topic, and strips only once", () => {
+    expect(toClientTopic('a', '$sandbox/b/chat/x')).toBeUndefined();
+    expect(toClientTopic('a', '$sandbox/ab/chat/x')).toBeUndefined();
+    expect(toClientTopic('a', '$SYS/broker/heartbeat')).toBeUndefined();
+    // A packet stored after it was stripped (an offline session's message being resent).
+    expect(toClientTopic('a', 'chat/x')).toBe('chat/x');
+  });
+
+  it('leaves an empty topic empty, so the broker refuses it as MQTT says', () => {
+    expect(toBrokerTopic('a', '')).toBe('');
+    expect(toBrokerClientId('a', '')).toBe('');
+    expect(toBrokerClientId('a', 'worker')).toBe('a/worker');
+  });
+
+  it('reserves $ topics for the broker', () => {
+    expect(isReservedBrokerTopic('a', '$sandbox/a/$SYS/x')).toBe(true);
+    expect(isReservedBrokerTopic('a', '$sandbox/b/x')).toBe(true);
+    expect(isReservedBrokerTopic('a', '$sandbox/a/x')).toBe(false);
+  });
+
+  it('rewrites every topic and the client id of inbound packets', () => {
+    const connect = { cmd: 'connect', clientId: 'w', will: { topic: 'status/w' } };
+    namespaceInbound(connect, 's1');
+    expect(connect).toEqual({ cmd: 'connect', clientId: 's1/w', will: { topic: '$sandbox/s1/status/w' } });
+    const publish = { cmd: 'publish', topic: 'a/b' };
+    namespaceInbound(publish, 's1');
+    expect(publish.topic).toBe('$sandbox/s1/a/b');
+    const subscribe = { cmd: 'subscribe', subscriptions: [{ topic: '#' }, { topic: 'a/+' }] };
+    namespaceInbound(subscribe, 's1');
+    expect(subscribe.subscriptions.map((s) => s.topic)).toEqual(['$sandbox/s1/#', '$sandbox/s1/a/+']);
+    const unsubscribe = { cmd: 'unsubscribe', unsubscriptions: ['#'] };
+    namespaceInbound(unsubscribe, 's1');
+    expect(unsubscribe.unsubscriptions).toEqual(['$sandbox/s1/#']);
+    const ping = { cmd: 'pingreq' };
+    namespaceInbound(ping, 's1');
+    expect(ping).toEqual({ cmd: 'pingreq' });
+  });
+
+  it('matches topic filters as MQTT does', () => {
+    expect(topicMatches('a/#', 'a')).toBe(true);
+    expect(topicMatches('a/#', 'a/b/c')).toBe(true);
+    expect(topicMatches('a/+', 'a/b')).toBe(true);
+    expect(topicMatches('a/+', 'a/b/c')).toBe(false);
+    expect(topicMatches('a/+/c', 'a/b/c')).toBe(true);
+    expect(topicMatches('a/b', 'a/b')).toBe(true);
+    expect(topicMatches('a/b', 'a/b/c')).toBe(false);
+    expect(topicMatches('a/b/c', 'a/b')).toBe(false);
+    expect(topicMatches('+', '')).toBe(true);
+  });
+
+  it('names domain events as topics', () => {
+    expect(domainEventTopic('user.created')).toBe('events/user/created');
+    expect(domainEventTopic('sandbox.reset')).toBe('events/sandbox/reset');
+  });
+});

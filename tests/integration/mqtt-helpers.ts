@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+export const WAIT_MS = 5_000;
+
+export function sandbox(label: string): string {
+  return `${label}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface Received {
+  topic: string;
+  payload: string;
+  qos: number;
+  retain: boolean;
+}
+
+/** An mqtt.js client that keeps every message it receives, so a test can wait for them. */
+export class Subscriber {
+  readonly received: Received[] = [];
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly client: MqttClient) {
+    client.on('message', (topic, payload, packet) => {
+      this.received.push({ topic, payload: payload.toString(), qos: packet.qos, retain: packet.retain });
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  static async connect(url: string, options: IClientOptions = {}): Promise<Subscriber> {
+    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: WAIT_MS, ...options });
+    return new Subscriber(client);
+  }
+
+  /** Waits until `count` messages arrived; returns them all. */
+  async waitForCount(count: number): Promise<Received[]> {
+    const deadline = Date.now() + WAIT_MS;
+    while (this.received.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} messages, got ${JSON.stringify(this.received)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.received;
+  }
+
+  async end(): Promise<void> {
+    await this.client.endAsync();
+  }
+}
+
+/** Connects, expecting the broker to refuse: the CONNACK return code it sent. */
+export async function refusedWith(url: string, options: IClientOptions): Promise<number | undefined> {
+  try {
+    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: WAIT_MS, ...options });
+    await client.endAsync(true);
+    return 0;
+  } catch (error) {
+    return (error as { code?: number }).code;
+  }
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { messageMarkOf } from '../message-marks.ts';
+import { wireErrorText } from '../node-text.ts';
+import { contiguousOffsets } from '../payload-layers.ts';
+import type { WireNode } from '../types.ts';
+import { decodeMqttPackets } from './decode-mqtt.ts';
+
+const str = (text: string): number[] => {
+  const bytes = [...Buffer.from(text)];
+  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
+};
+
+// CONNECT as mosquitto_sub -c -i worker -u sandbox:a -k 60 sends it (3.1.1, user name, clean session off).
+const connectBody = [...str('MQTT'), 0x04, 0x80, 0x00, 0x3c, ...str('worker'), ...str('sandbox:a')];
+const connect = Buffer.from([0x10, connectBody.length, ...connectBody]);
+const connack = Buffer.from([0x20, 0x02, 0x01, 0x00]);
+const publishBody = [...str('orders/1'), 0x00, 0x07, ...Buffer.from('{"n":1}')];
+const publishQos2 = Buffer.from([0x34, publishBody.length, ...publishBody]);
+const pubrec = Buffer.from([0x50, 0x02, 0x00, 0x07]);
+const pubrel = Buffer.from([0x62, 0x02, 0x00, 0x07]);
+const pubcomp = Buffer.from([0x70, 0x02, 0x00, 0x07]);
+const subscribe = Buffer.from([0x82, 2 + 2 + 8 + 1 + 2 + 1 + 1, 0x00, 0x01, ...str('orders/#'), 0x01, ...str('#'), 0x02]);
+const suback = Buffer.from([0x90, 0x04, 0x00, 0x01, 0x01, 0x80]);
+const pingreq = Buffer.from([0xc0, 0x00]);
+
+function find(node: WireNode, kind: string): WireNode | undefined {
+  if (node.kind === kind) return node;
+  for (const child of node.children ?? []) {
+    const found = find(child, kind);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function decode(bytes: Uint8Array, complete = true) {
+  return decodeMqttPackets(bytes, contiguousOffsets(100), complete);
+}
+
+describe('decodeMqttPackets', () => {
+  it('reads CONNECT with its flags bit by bit', () => {
+    const [packet] = decode(connect).nodes;
+    expect(packet!.label).toBe('CONNECT');
+    expect(packet!.range).toEqual({ start: 100, end: 100 + connect.length });
+    const flags = find(packet!, 'connect-flags')!;
+    expect(flags.children!.map((c) => [c.kind, c.value])).toEqual([
+      ['user-name-flag', '1... .... = present'],
+      ['password-flag', '.0.. .... = absent'],
+      ['will-retain', '..0. .... = no'],
+      ['will-qos', '...0 0... = 0'],
+      ['will-flag', '.... .0.. = absent'],
+      ['clean-session', '.... ..0. = no: keep the session'],
+      ['reserved', '.... ...0 = 0'],
+    ]);
+    expect(messageMarkOf(packet!)!.fields).toMatchObject({ type: 'CONNECT', protocol: 'MQTT', level: 4, cleanSession: false, keepAlive: 60, clientId: 'worker', userName: 'sandbox:a' });
+  });
+
+  it('reads the remaining length byte by byte', () => {
+    const payload = Buffer.alloc(200, 0x61);
+    const body = [...str('t'), ...payload];
+    // 203 = 0xCB 0x01: 75 + 1 × 128
+    const packet = Buffer.from([0x30, 0xcb, 0x01, ...body]);
+    const [node] = decode(packet).nodes;
+    const length = find(node!, 'remaining-length')!;
+    expect(length.value).toBe('203 B');
+    expect(length.children!.map((c) => [c.value, c.range])).toEqual([
+      ['11001011: more follows, 75 × 128^0', { start: 101, end: 102 }],
+      ['00000001: last, 1 × 128^1', { start: 102, end: 103 }],
+    ]);
+    expect(messageMarkOf(node!)!.fields).toMatchObject({ type: 'PUBLISH', qos: 0, topic: 't', payloadBytes: 200 });
+  });
+
+  it("reads QoS 2's four packets, grouped by their packet id", () => {
+    const { nodes } = decode(Buffer.concat([publishQos2, pubrec, pubrel, pubcomp]));
+    expect(nodes.map((n) => messageMarkOf(n)!.summary)).toEqual(['PUBLISH · orders/1 · QoS 2 · id 7 · 7 B', 'PUBREC · id 7', 'PUBREL · id 7', 'PUBCOMP · id 7']);
+    expect(new Set(nodes.map((n) => messageMarkOf(n)!.group))).toEqual(new Set(['packet 7']));
+    expect(find(nodes[0]!, 'payload')!.value).toBe('{"n":1}');
+    expect(find(nodes[0]!, 'qos')!.value).toBe('.... .10. = 2');
+  });
+
+  it('reads CONNACK, SUBSCRIBE, SUBACK with a failure, PINGREQ', () => {
+    const { nodes } = decode(Buffer.concat([connack, subscribe, suback, pingreq]));
+    expect(nodes.map((n) => messageMarkOf(n)!.summary)).toEqual([
+      'CONNACK · 0 accepted',
+      'SUBSCRIBE · id 1 · orders/#, #',
+      'SUBACK · id 1 · QoS 1, failure',
+      'PINGREQ',
+    ]);
+    expect(messageMarkOf(nodes[0]!)!.fields.sessionPresent).toBe(true);
+  });
+
+  it('says what is wrong instead of throwing', () => {
+    expect(find(decode(Buffer.from([0x60, 0x02, 0x00, 0x01])).nodes[0]!, 'flags')!.error).toBe('mqtt-bad-flags');
+    expect(decode(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])).nodes[0]!.error).toBe('mqtt-malformed-length');
+    expect(decode(Buffer.from([0x00, 0x00])).nodes[0]!.children![0]!.children![0]!.error).toBe('mqtt-reserved-type');
+    expect(decode(publishQos2.subarray(0, 10), false).nodes[0]!.error).toBe('incomplete');
+    expect(decode(publishQos2.subarray(0, 10), true).nodes[0]!.error).toBe('truncated');
+    // a topic length past the packet's end
+    expect(find(decode(Buffer.from([0x30, 0x03, 0x00, 0x09, 0x61])).nodes[0]!, 'topic')!.error).toBe('length-past-end');
+    expect(find(decode(Buffer.from([0xc0, 0x01, 0x00])).nodes[0]!, 'unexpected-bytes')!.error).toBe('mqtt-trailing-bytes');
+  });
+
+  it('names every error it gives in English and Russian', () => {
+    const codes = new Set<string>();
+    const collect = (node: WireNode): void => {
+      if (node.error) codes.add(node.error);
+      node.children?.forEach(collect);
+    };
+    const samples = [
+      [0x60, 0x02, 0x00, 0x01],
+      [0x30, 0xff, 0xff, 0xff, 0xff, 0x01],
+      [0x00, 0x00],
+      [0x36, 0x03, 0x00, 0x01, 0x61],
+      [0x30, 0x03, 0x00, 0x09, 0x61],
+      [0xc0, 0x01, 0x00],
+      [0x82, 0x02, 0x00, 0x01],
+      [0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 0x61, 0x03],
+      [0x10, 0x0c, 0x00, 0x04, ...Buffer.from('MQTT'), 0x04, 0x79, 0x00, 0x3c, 0x00, 0x00],
+      [0x30, 0x03, 0x00, 0x01, 0xff],
+    ];
+    for (const sample of samples) decode(Buffer.from(sample)).nodes.forEach(collect);
+    decode(publishQos2.subarray(0, 10), false).nodes.forEach(collect);
+    decode(publishQos2.subarray(0, 10), true).nodes.forEach(collect);
+    expect(codes.size).toBeGreaterThanOrEqual(10);
+    for (const code of codes) {
+      expect(wireErrorText(code, 'en'), code).toBeDefined();
+      expect(wireErrorText(code, 'ru'), code).toBeDefined();
+    }
+  });
+
+  it('never throws, on every prefix of real traffic and on noise', () => {
+    const stream = Buffer.concat([connect, connack, subscribe, suback, publishQos2, pubrec, pubrel, pubcomp, pingreq]);
+    for (let n = 0; n <= stream.length; n++) {
+      for (const complete of [true, false]) expect(() => decode(stream.subarray(0, n), complete)).not.toThrow();
+    }
+    let seed = 7;
+    for (let round = 0; round < 3000; round++) {
+      const bytes = new Uint8Array(1 + (round % 40));
+      for (let i = 0; i < bytes.length; i++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        bytes[i] = seed & 0xff;
+      }
+      expect(() => decode(bytes)).not.toThrow();
+    }
+  });
+});
