@@ -14,6 +14,7 @@ import websocketPlugin from './protocols/websocket/index.ts';
 import ssePlugin from './protocols/sse/index.ts';
 import longPollingPlugin from './protocols/long-polling/index.ts';
 import webAppPlugin, { sendNotFound } from './web-app/web-app-plugin.ts';
+import securityHeaders from './web-app/security-headers.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -28,6 +29,8 @@ export interface AppOptions {
   /** Idle sandboxes are deleted: after idleMs, and the least recently used beyond max. */
   sandboxRetention?: { idleMs: number; max: number; checkEveryMs: number };
   logger?: FastifyServerOptions['logger'];
+  /** Who may frame the app (CSP frame-ancestors source list); default 'none'. */
+  frameAncestors?: string;
 }
 
 declare module 'fastify' {
@@ -69,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('captures', captures);
   app.decorate('onePort', onePort!);
 
+  await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });

@@ -18,6 +18,8 @@ const app = await buildApp({
   webRoot,
   tap: process.env.TAP === 'off' ? false : {},
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  // A course site that embeds Wirelab in an iframe: FRAME_ANCESTORS="https://course.example.edu".
+  frameAncestors: process.env.FRAME_ANCESTORS,
 });
 
 let closing = false;
