@@ -15,8 +15,9 @@ export interface SecurityHeadersOptions {
  * - script-src 'self': no eval or new Function anywhere in the bundle, Monaco's workers included;
  * - worker-src 'self': Monaco's editor and JSON workers are our own hashed files, started with
  *   `new Worker(url)` by getWorker, so Monaco never needs its blob: bootstrap;
- * - style-src 'unsafe-inline': Monaco writes its theme, token colours and decorations into
- *   `<style>` elements it creates at run time, with no nonce hook; scripts stay strict;
+ * - style-src 'unsafe-inline': Monaco creates `<style>` elements at run time (theme, token colours)
+ *   and renders its lines with `style` attributes; both are blocked without it and the editor does
+ *   not lay out. Monaco sets no nonce, and attributes cannot carry one. Scripts stay strict;
  * - connect-src 'self': CSP 3's 'self' also matches ws:/wss: to the same host and port.
  */
 export function contentSecurityPolicy(frameAncestors: string): string {
@@ -67,7 +68,7 @@ async function securityHeaders(app: FastifyInstance, options: SecurityHeadersOpt
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     // The page names this release's hashed assets: revalidate it each time. @fastify/static would
     // say `public, max-age=0`, which lets a shared cache keep a page that sets a student's cookie.
-    reply.header('cache-control', reply.hasHeader('set-cookie') ? 'no-cache, private' : 'no-cache');
+    reply.header('cache-control', reply.hasHeader('set-cookie') ? 'private, no-cache' : 'no-cache');
     return payload;
   });
 }
