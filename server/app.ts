@@ -15,6 +15,7 @@ import ssePlugin from './protocols/sse/index.ts';
 import longPollingPlugin from './protocols/long-polling/index.ts';
 import mqttPlugin, { type MqttPluginOptions } from './protocols/mqtt/index.ts';
 import webAppPlugin, { sendNotFound } from './web-app/web-app-plugin.ts';
+import securityHeaders from './web-app/security-headers.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -31,6 +32,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The MQTT broker: its LevelDB folder (absent: kept in memory) and limits. */
   mqtt?: MqttPluginOptions;
+  /** Who may frame the app (CSP frame-ancestors source list); default 'none'. */
+  frameAncestors?: string;
 }
 
 declare module 'fastify' {
@@ -72,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('captures', captures);
   app.decorate('onePort', onePort!);
 
+  await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });

@@ -20,6 +20,8 @@ const app = await buildApp({
   // The broker's sessions, queued and retained messages survive a restart, beside the database.
   mqtt: { dataDir: join(dataDir, 'mqtt') },
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  // A course site that embeds Wirelab in an iframe: FRAME_ANCESTORS="https://course.example.edu".
+  frameAncestors: process.env.FRAME_ANCESTORS,
 });
 
 let closing = false;

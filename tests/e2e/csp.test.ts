@@ -1,0 +1,183 @@
+import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, editorText, LIVE, selectedMessage, setEditorText } from './lesson-page.ts';
+
+// The app under its own Content-Security-Policy in real Chromium: every kind of cell runs, Monaco's
+// editors and workers work, and the browser reports no violation. The policy must really be on the
+// page (else "no violation" proves nothing), and a forbidden eval must be caught by the same watch.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Watched {
+  page: Page;
+  /** Violations the page's document reported, and console lines (page or worker) naming the policy. */
+  violations(): Promise<string[]>;
+}
+
+async function watchedPage(): Promise<Watched> {
+  const page = await openPage(browser);
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => {
+      seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} ${event.sample}`.trim());
+    });
+  });
+  const consoleLines: string[] = [];
+  const onConsole = (message: ConsoleMessage) => {
+    if (/Content.Security.Policy/i.test(message.text())) consoleLines.push(message.text());
+  };
+  page.on('console', onConsole);
+  page.on('worker', (worker) => worker.on('console', onConsole));
+  return {
+    page,
+    violations: async () => [
+      ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)),
+      ...consoleLines,
+    ],
+  };
+}
+
+async function open(page: Page, path: string): Promise<void> {
+  const response = await page.goto(`${server.origin}${path}`);
+  // Without the policy on the page, "no violation" below would be true of any page.
+  expect(response!.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+}
+
+async function run(page: Page, id: string): Promise<Locator> {
+  const target = cell(page, id);
+  await target.locator('[data-testid="cell-run"]').click();
+  return target;
+}
+
+describe('the app under its Content-Security-Policy', () => {
+  it('the watch sees a violation: an injected inline script is refused and reported', async () => {
+    const { page, violations } = await watchedPage();
+    await open(page, '/en/rest');
+    // What a stored XSS would do; the page's script-src 'self' must stop it.
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__injectedRan = true;';
+      document.head.append(script);
+      return (window as unknown as { __injectedRan?: boolean }).__injectedRan === true;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(violations, LIVE).toEqual(expect.arrayContaining([expect.stringMatching(/^script-src-elem blocked inline/)]));
+    await page.context().close();
+  });
+
+  it('gRPC: typing into Monaco changes the request, the call runs, the JSON worker starts, the inspector decodes it', async () => {
+    const { page, violations } = await watchedPage();
+    await open(page, '/en/grpc');
+    const getUser = cell(page, 'get-user');
+    const editor = getUser.locator('.monaco-editor');
+    await editor.waitFor(LIVE);
+    // Real keystrokes in the editor: id 1 becomes id 2.
+    await editor.locator('.view-line', { hasText: '"id"' }).click();
+    await getUser.locator('.monaco-editor.focused').waitFor(LIVE);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('2');
+    await expect.poll(() => editorText(page, 'get-user')).toMatch(/"id":\s*2\b/);
+
+    await run(page, 'get-user');
+    await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    expect(await getUser.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Alan Turing');
+    // Monaco's workers are our own files, started under worker-src 'self'.
+    await expect.poll(() => page.workers().map((worker) => worker.url()).join(' '), LIVE).toMatch(/\/assets\/json\.worker-[\w-]+\.js/);
+
+    const grpcWeb = await run(page, 'get-user-grpc-web');
+    await expect.poll(() => grpcWeb.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await grpcWeb.locator('[data-testid="grpc-show-bytes"]').click();
+    const response = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-message"][data-dir="out"]');
+    await expect.poll(() => response.first().textContent(), LIVE).toMatch(/GetUserResponse/);
+    await response.first().click();
+    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]').count(), LIVE).toBeGreaterThan(0);
+
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+
+  it('GraphQL: the editor and its schema load, a query runs', async () => {
+    const { page, violations } = await watchedPage();
+    await open(page, '/en/graphql');
+    const first = cell(page, 'first-query');
+    await first.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    await run(page, 'first-query');
+    await expect.poll(() => first.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('Ada Lovelace');
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+
+  it('REST and SSE: a POST from the HTTP editor reaches the open event stream, and the inspector shows the event', async () => {
+    const { page, violations } = await watchedPage();
+    await open(page, '/en/server-sent-events');
+    const events = cell(page, 'events');
+    await events.locator('[data-testid="sse-connect"]').click();
+    await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+
+    await setEditorText(page, 'create-user', `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email: `grace-${Date.now()}@example.com` })}\n`);
+    await run(page, 'create-user');
+    await expect.poll(() => cell(page, 'create-user').locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
+    await created.waitFor(LIVE);
+    await created.locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('sse-event');
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+
+  it('WebSocket and Socket.IO: connect-src \'self\' lets ws: to the same host through', async () => {
+    const { page, violations } = await watchedPage();
+    await open(page, '/en/websockets');
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await echo.locator('[data-testid="ws-message"]').fill('hello');
+    await echo.locator('[data-testid="ws-send"]').click();
+    await expect.poll(() => echo.locator('[data-testid="rt-log-entry"][data-kind="received"]').first().textContent(), LIVE).toContain('hello');
+    await echo.locator('[data-testid="rt-log-entry"][data-kind="sent"]').first().locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('ws-frame');
+    expect(await violations()).toEqual([]);
+
+    await open(page, '/en/socket-io');
+    const lobby = cell(page, 'lobby');
+    await lobby.locator('[data-testid="sio-connect"]').click();
+    await expect.poll(() => lobby.locator('[data-testid="sio-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await expect.poll(() => lobby.locator('[data-testid="sio-transport"]').getAttribute('data-transport'), LIVE).toBe('websocket');
+    await lobby.locator('[data-testid="sio-preset"]', { hasText: 'chat:join' }).click();
+    await lobby.locator('[data-testid="rt-log-entry"][data-event="ack"]').waitFor(LIVE);
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the protobuf workbench: an edit in its Monaco editor re-encodes the bytes', async () => {
+    const { page, violations } = await watchedPage();
+    await open(page, '/ru/protocol-buffers');
+    const workbench = page.locator('[data-testid="cell"][data-kind="protobuf"][data-cell-id="varint-150"]');
+    const editor = workbench.locator('[data-testid="pbw-json"] .monaco-editor');
+    await editor.waitFor(LIVE);
+    await expect.poll(() => workbench.locator('[data-testid="pbw-hex"]').inputValue(), LIVE).toBe('08 96 01');
+    await editor.locator('.view-line', { hasText: '150' }).click();
+    await workbench.locator('[data-testid="pbw-json"] .monaco-editor.focused').waitFor(LIVE);
+    await page.keyboard.press('End');
+    for (let index = 0; index < 3; index += 1) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.insertText('300');
+    await expect.poll(() => workbench.locator('[data-testid="pbw-hex"]').inputValue(), LIVE).toBe('08 ac 02');
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+});
