@@ -46,3 +46,31 @@ export class BadFrameLog {
     this.pending.clear();
   }
 }
+
+/** Errors `ws` raises for a client's malformed frame (bad opcode, RSV bits, UTF-8, size…). */
+function isBadFrameError(error: Error): boolean {
+  return String((error as { code?: unknown }).code ?? '').startsWith('WS_ERR_');
+}
+
+/**
+ * @fastify/websocket's errorHandler: by default it logs every socket error at error level with
+ * its stack, so a client could flood the log with malformed frames. A malformed frame is the
+ * client's error: a BadFrameLog line (per endpoint path); a connection the client tore down is
+ * not worth a line; anything else (a handler that threw) stays an error with its stack.
+ */
+export function websocketErrorHandler(log: FastifyBaseLogger) {
+  const byPath = new Map<string, BadFrameLog>();
+  const reporters = new WeakMap<object, (reason: string) => void>();
+  return (error: Error, socket: { terminate(): void }, request: { url: string; ip: string; log: FastifyBaseLogger }): void => {
+    const code = (error as { code?: unknown }).code;
+    if (isBadFrameError(error)) {
+      const path = request.url.split('?')[0];
+      let badFrames = byPath.get(path);
+      if (!badFrames) byPath.set(path, (badFrames = new BadFrameLog(log, path)));
+      let report = reporters.get(socket);
+      if (!report) reporters.set(socket, (report = badFrames.connection(request.ip)));
+      report(`${String(code)}: ${error.message}`);
+    } else if (code !== 'ECONNRESET' && code !== 'EPIPE') request.log.error({ err: error }, 'WebSocket handler failed');
+    socket.terminate();
+  };
+}
