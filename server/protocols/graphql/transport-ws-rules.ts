@@ -101,7 +101,8 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
 
   if (legacy) return;
   socket.send = ((data: unknown, ...rest: unknown[]) => {
-    if (typeof data === 'string') {
+    // Events ({"type":"next",…}) are most of the traffic: only the rarer messages are parsed.
+    if (typeof data === 'string' && !data.startsWith('{"type":"next"')) {
       let message: unknown;
       try {
         message = JSON.parse(data);
