@@ -115,6 +115,9 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
         if (message.type === 'connection_error') {
           onBadFrame(`${CLOSE.forbidden} Forbidden`);
           socket.close(CLOSE.forbidden, 'Forbidden');
+          // mercurius waits for the send callback before it cleans up the connection
+          const callback = rest.at(-1);
+          if (typeof callback === 'function') callback();
           return;
         }
       }
