@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import websocket from '@fastify/websocket';
+import websocketEndpoints from './listener/websocket-endpoints.ts';
+import { websocketErrorHandler } from './listener/bad-frame-log.ts';
 import { createOnePortServer, type OnePortServer, type ServerTimeouts } from './listener/one-port-server.ts';
 import { CaptureHub, type CaptureLimits } from './tap/capture-hub.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
@@ -76,7 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('onePort', onePort!);
 
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
+  await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
 

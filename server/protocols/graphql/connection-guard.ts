@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
+import type { BadFrameLog } from '../../listener/bad-frame-log.ts';
+import { enforceTransportRules } from './transport-ws-rules.ts';
 
 export interface ConnectionGuardLimits {
   /** live GraphQL WebSocket connections on this server */
@@ -22,10 +24,11 @@ export class GraphqlConnections extends EventEmitter<{ opened: []; closed: [] }>
 /**
  * What mercurius does not do for its WebSocket connections: a cap on how many are live, and a
  * deadline for connection_init (graphql-ws' own server allows 3 s), so that idle sockets that
- * never speak GraphQL cannot pile up. Watches the shared `ws` server for connections on `path`;
+ * never speak GraphQL cannot pile up; and the graphql-transport-ws rules in front of mercurius
+ * (`transport-ws-rules.ts`), their violations logged by `badFrames`. Watches the shared `ws` server for connections on `path`;
  * @fastify/websocket announces each one before mercurius takes it over.
  */
-export function guardConnections(server: WebSocketServer, path: string, limits: ConnectionGuardLimits): GraphqlConnections {
+export function guardConnections(server: WebSocketServer, path: string, limits: ConnectionGuardLimits, badFrames: BadFrameLog): GraphqlConnections {
   const connections = new GraphqlConnections();
   server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     if ((request.url ?? '').split('?')[0] !== path) return;
@@ -34,6 +37,7 @@ export function guardConnections(server: WebSocketServer, path: string, limits: 
       return;
     }
     connections.live += 1;
+    enforceTransportRules(socket, badFrames.connection(request.socket.remoteAddress));
     const deadline = setTimeout(() => socket.close(INIT_TIMEOUT_CLOSE, 'Connection initialisation timeout'), limits.connectionInitTimeoutMs);
     deadline.unref();
     const watchForInit = (data: unknown, isBinary: boolean): void => {

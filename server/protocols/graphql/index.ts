@@ -8,6 +8,7 @@ import type { DefinitionNode, FormattedExecutionResult, GraphQLError, GraphQLFie
 import { graphql } from './graphql-runtime.ts';
 import { isSandboxId, SANDBOX_HEADER } from '../../session/session-id.ts';
 import { RequestMeter, type WirelabContext } from './context.ts';
+import { BadFrameLog } from '../../listener/bad-frame-log.ts';
 import { guardConnections, type GraphqlConnections } from './connection-guard.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
@@ -293,7 +294,7 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
 async function graphqlPlugin(app: FastifyInstance): Promise<void> {
   const tracker = new SubscriptionTracker();
   app.decorate('graphqlSubscriptions', tracker);
-  app.decorate('graphqlConnections', guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS));
+  app.decorate('graphqlConnections', guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS, new BadFrameLog(app.log, GRAPHQL_PATH)));
   await app.register(graphqlRoutes, { tracker });
 }
 

@@ -12,13 +12,14 @@ import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CallLog } from './call-log.ts';
 import { httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
-import { authInterceptor, domainErrorsInterceptor, loggingInterceptor } from './interceptors.ts';
+import { authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
 import { labService } from './lab-service.ts';
 import { LifecycleService } from '../../../proto/gen/wirelab/lab/v1/lifecycle_pb.ts';
 import { lifecycleService, SandboxLifecycle, shutdownInterceptor } from './sandbox-lifecycle.ts';
 import { reflectionV1, reflectionV1alpha, type ReflectionSource } from './reflection-service.ts';
 import { filesByName, registry, SERVED_SERVICES } from './registry.ts';
 import { RUNNER_LIMITS, runnerChannel, type RunnerLimits } from './runner/runner-channel.ts';
+import { answerUnparsableRequests } from './unparsable-request.ts';
 import { transcodingRoutes } from './transcoding/transcoding-routes.ts';
 import { userService } from './user-service.ts';
 
@@ -103,7 +104,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   };
 
   // Outermost first: logging sees the final status, domain errors are mapped before it.
-  const interceptors = [loggingInterceptor(callLog, app.log), shutdownInterceptor(lifecycle), authInterceptor, domainErrorsInterceptor];
+  const interceptors = [loggingInterceptor(callLog, app.log), expiredDeadlineInterceptor, shutdownInterceptor(lifecycle), authInterceptor, domainErrorsInterceptor];
   const contextValues = (request: FastifyRequest) => {
     lifecycle.track(request.sandboxId, request.raw);
     return createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion);
@@ -117,6 +118,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
       router.service(Health, healthService(lifecycle));
       router.service(ReflectionV1, reflectionV1(source));
       router.service(ReflectionV1alpha, reflectionV1alpha(source));
+      router.handlers.splice(0, router.handlers.length, ...router.handlers.map(answerUnparsableRequests));
     },
     interceptors,
     contextValues,

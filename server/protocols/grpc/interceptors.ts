@@ -26,6 +26,19 @@ export function requestedDeadlineMs(header: Headers): number | null {
 export const DEADLINE_RACE_MS = 50;
 
 /**
+ * A deadline under 1 ms (`grpc-timeout: 0m`, `1u`, `1n`, `connect-timeout-ms: 0`) has passed
+ * before the call could start: DEADLINE_EXCEEDED without running the handler, as gRPC servers
+ * answer (connect-es only starts a timer, which a quick handler beats).
+ */
+export const expiredDeadlineInterceptor: Interceptor = (next) => async (req) => {
+  const deadlineMs = requestedDeadlineMs(req.header);
+  if (deadlineMs !== null && deadlineMs < 1) {
+    throw new ConnectError(`the deadline (${deadlineMs} ms) had passed when the call arrived`, Code.DeadlineExceeded);
+  }
+  return next(req);
+};
+
+/**
  * Logging: records every call (procedure, protocol, status, duration, messages each way,
  * deadline, and whether the client cancelled) in the call log that LabService.RecentCalls reads,
  * and adds the trailer `x-wirelab-duration-ms`. Cheap: a few counters per call, no copying.

@@ -1,0 +1,127 @@
+import type { WebSocket } from 'ws';
+
+/** graphql-transport-ws close codes (graphql-ws' PROTOCOL.md). */
+export const CLOSE = {
+  badRequest: 4400,
+  unauthorized: 4401,
+  forbidden: 4403,
+  subscriberExists: 4409,
+  tooManyInitialisationRequests: 4429,
+} as const;
+
+export const TRANSPORT_WS = 'graphql-transport-ws';
+export const LEGACY_WS = 'graphql-ws';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Mercurius' server speaks graphql-transport-ws loosely: a subscribe before connection_init
+ * closes 1005, a second connection_init is acknowledged, duplicate ids are accepted, frames that
+ * are not a JSON object get an `error` message (or throw inside it: a JSON `null`). This sits in
+ * front of it on each socket: every incoming frame is checked against the protocol first, and a
+ * violation closes the socket with the protocol's code before mercurius sees the frame. Frames
+ * that pass are handed on unchanged. Mercurius' `connection_error` (a refused connection_init;
+ * no such message exists in graphql-transport-ws) becomes close 4403 Forbidden.
+ *
+ * For the legacy `graphql-ws` subprotocol only a frame that is JSON but no object is stopped
+ * here (answered as mercurius answers non-JSON), so that nothing throws inside mercurius.
+ *
+ * `onBadFrame` is told the reason of every refused frame (for the log).
+ */
+export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: string) => void): void {
+  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+  const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
+  const legacy = socket.protocol === LEGACY_WS;
+  if (!legacy && socket.protocol !== TRANSPORT_WS) return;
+  let initialised = false;
+  const subscriptions = new Set<string>();
+
+  const refuse = (code: number, reason: string): false => {
+    onBadFrame(`${code} ${reason}`);
+    if (socket.readyState === socket.OPEN) socket.close(code, reason);
+    return false;
+  };
+
+  /** true: hand the frame on to mercurius. */
+  const check = (data: unknown, isBinary: boolean): boolean => {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (legacy) {
+      let message: unknown;
+      try {
+        message = JSON.parse(String(data));
+      } catch {
+        return true; // mercurius answers "Message must be a JSON string"
+      }
+      if (isRecord(message)) return true;
+      onBadFrame('not a JSON object');
+      send(JSON.stringify({ type: 'error', id: null, payload: [{ message: 'Message must be a JSON object' }] }));
+      return false;
+    }
+    if (isBinary) return refuse(CLOSE.badRequest, 'Binary frames are not allowed');
+    let message: unknown;
+    try {
+      message = JSON.parse(String(data));
+    } catch {
+      return refuse(CLOSE.badRequest, 'Invalid message received: not JSON');
+    }
+    if (!isRecord(message) || typeof message.type !== 'string') return refuse(CLOSE.badRequest, 'Invalid message received');
+    const { type, id, payload } = message;
+    switch (type) {
+      case 'connection_init':
+        if (payload !== undefined && payload !== null && !isRecord(payload)) return refuse(CLOSE.badRequest, 'Invalid message received: payload');
+        if (initialised) return refuse(CLOSE.tooManyInitialisationRequests, 'Too many initialisation requests');
+        initialised = true;
+        return true;
+      case 'ping':
+      case 'pong':
+        return payload === undefined || payload === null || isRecord(payload) ? true : refuse(CLOSE.badRequest, 'Invalid message received: payload');
+      case 'subscribe':
+        if (typeof id !== 'string' || id === '' || !isRecord(payload) || typeof payload.query !== 'string') {
+          return refuse(CLOSE.badRequest, 'Invalid message received: subscribe');
+        }
+        if (!initialised) return refuse(CLOSE.unauthorized, 'Unauthorized');
+        if (subscriptions.has(id)) return refuse(CLOSE.subscriberExists, `Subscriber for ${id} already exists`);
+        subscriptions.add(id);
+        return true;
+      case 'complete':
+        if (typeof id !== 'string' || id === '') return refuse(CLOSE.badRequest, 'Invalid message received: complete');
+        subscriptions.delete(id);
+        return true;
+      default:
+        return refuse(CLOSE.badRequest, `Unexpected message of type ${type} received`);
+    }
+  };
+
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'message' && !check(args[0], args[1] === true)) return false;
+    return emit(event, ...args);
+  }) as typeof socket.emit;
+
+  if (legacy) return;
+  socket.send = ((data: unknown, ...rest: unknown[]) => {
+    // Events ({"type":"next",…}) are most of the traffic: only the rarer messages are parsed.
+    if (typeof data === 'string' && !data.startsWith('{"type":"next"')) {
+      let message: unknown;
+      try {
+        message = JSON.parse(data);
+      } catch {
+        message = undefined;
+      }
+      if (isRecord(message)) {
+        // The server ended this subscription: its id may be used again.
+        if ((message.type === 'complete' || message.type === 'error') && typeof message.id === 'string') subscriptions.delete(message.id);
+        if (message.type === 'connection_error') {
+          onBadFrame(`${CLOSE.forbidden} Forbidden`);
+          socket.close(CLOSE.forbidden, 'Forbidden');
+          // mercurius waits for the send callback before it cleans up the connection
+          const callback = rest.at(-1);
+          if (typeof callback === 'function') callback();
+          return;
+        }
+      }
+    }
+    send(data, ...rest);
+  }) as typeof socket.send;
+}
