@@ -63,6 +63,10 @@ function send(path: string, method: string, headers: Headers, body: Uint8Array |
 /** What the exercises ask the student to change in a cell before running it. */
 const STUDENT_EDITS: Record<string, (text: string) => string> = {
   'get-user-by-email': (text) => text.replace('ada@example.com', 'grace@example.com'),
+  // enum-by-name: switch the cell to Connect JSON and create the user under another email
+  'create-reviewer': (text) => text.replace('connect-binary', 'connect-json').replace('frances@example.com', 'fran.allen@example.com'),
+  // generated-enum-json: the JSON name of the enum value, not the TypeScript one
+  'ban-user': (text) => text.replace('"BANNED"', '"USER_STATUS_BANNED"'),
 };
 
 /** Sends a cell's request as its editor would: `.http` as written, `.grpc.json` as connect-web does for unary calls. */
@@ -115,6 +119,8 @@ function answerFor(exerciseId: string, sent: Sent[]): string | undefined {
   const binary = sent.find((call) => call.cellId === 'get-user-binary');
   const json = sent.find((call) => call.cellId === 'get-user-json');
   if (exerciseId === 'binary-size') return binary?.headers.get('content-length') ?? undefined;
+  const reviewer = sent.find((call) => call.cellId === 'create-reviewer');
+  if (exerciseId === 'enum-by-name' && reviewer) return (JSON.parse(new TextDecoder().decode(reviewer.body)) as { user: { status: string } }).user.status;
   if (exerciseId === 'timestamp-json' && json) return (JSON.parse(new TextDecoder().decode(json.body)) as { user: { createdAt: string } }).user.createdAt;
   return undefined;
 }

@@ -34,7 +34,7 @@ describe('decoding a growing capture with a DecodeMemo', () => {
         }
         expect(comparable(decodeConnection(connection, pieces, memo))).toBe(comparable(decodeConnection(connection, pieces)));
       }
-    });
+    }, 60_000); // a hang guard: it decodes every prefix twice, slow on a loaded 2-core machine
   }
 
   it('hands out the same nodes again for what was complete', () => {
