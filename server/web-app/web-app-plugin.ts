@@ -9,6 +9,19 @@ import { newSessionId, sessionCookie, sessionFromCookie } from '../session/sessi
 const APP_ROUTE = /^\/(?:(?:ru|en)(?:\/[^.]*)?)?$/;
 
 /**
+ * Says, on the wire, that the tap recorded this response's head only (see server/tap/README.md):
+ * a student reading the connection in the inspector sees why the body is missing.
+ */
+export const RECORDED_HEADER = 'x-wirelab-recorded';
+
+/** A request for the app itself (a built file or a page of the app), not one a student made. */
+export function isAppFileRequest(method: string | undefined, url: string | undefined): boolean {
+  if ((method !== 'GET' && method !== 'HEAD') || !url) return false;
+  const path = url.split('?')[0];
+  return path.startsWith('/assets/') || path === '/favicon.ico' || APP_ROUTE.test(path);
+}
+
+/**
  * Serves the built web app (`vite build` → dist/web): hashed assets cached for good,
  * index.html for the app's own routes, with the session cookie on a first visit.
  */
