@@ -16,7 +16,7 @@ import websocketPlugin from './protocols/websocket/index.ts';
 import ssePlugin from './protocols/sse/index.ts';
 import longPollingPlugin from './protocols/long-polling/index.ts';
 import mqttPlugin, { type MqttPluginOptions } from './protocols/mqtt/index.ts';
-import webAppPlugin, { sendNotFound } from './web-app/web-app-plugin.ts';
+import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from './web-app/web-app-plugin.ts';
 import securityHeaders from './web-app/security-headers.ts';
 
 export interface AppOptions {
@@ -64,10 +64,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         captures: captures ?? undefined,
         timeouts: options.timeouts,
         onRequestArrived: captures
-          ? (req) => {
+          ? (req, res) => {
               // The capture channel's own bytes would otherwise feed back into itself.
-              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) captures.exclude(req.socket);
-              else captures.claim(req.socket, captureOwnerOf(req.headers));
+              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket);
+              captures.claim(req.socket, captureOwnerOf(req.headers));
+              // The app's own files: their bodies would crowd the student's captures out of the ring.
+              if (res && options.webRoot && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
+                res.setHeader(RECORDED_HEADER, 'head-only');
+              }
             }
           : undefined,
       });

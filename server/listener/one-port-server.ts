@@ -58,7 +58,7 @@ export interface OnePortOptions {
   /** Records every connection's bytes; absent = no tap at all (benchmark baseline). */
   captures?: CaptureHub;
   /** Names the owner of each request's connection, before any routing. */
-  onRequestArrived?(req: http.IncomingMessage | http2.Http2ServerRequest): void;
+  onRequestArrived?(req: http.IncomingMessage | http2.Http2ServerRequest, res?: http.ServerResponse | http2.Http2ServerResponse): void;
   timeouts?: Partial<ServerTimeouts>;
   maxHeaderBytes?: number;
 }
@@ -72,7 +72,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
   const handle: RequestHandler = options.onRequestArrived
     ? (req, res) => {
-        options.onRequestArrived!(req);
+        options.onRequestArrived!(req, res);
         options.handler(req, res);
       }
     : options.handler;

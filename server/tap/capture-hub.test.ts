@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +39,38 @@ describe('CaptureHub', () => {
     await flush();
     expect(seen.some((m) => m.type === 'connection')).toBe(true);
     expect(chunks(seen)).toEqual(['in@0:GET / HTTP/1.1\r\n', 'out@0:HTTP/1.1 200 OK\r\n']);
+  });
+
+  it('records a head-only response up to its empty line, even split across writes, then the next response whole', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    network.emit('data', Buffer.from('GET /assets/a.js HTTP/1.1\r\n\r\n'));
+    hub.claim(tapped, SESSION);
+    const response = new EventEmitter();
+    expect(hub.recordHeadOnly(tapped, response)).toBe(true);
+    tapped.write(Buffer.from('HTTP/1.1 200 OK\r\nA: b\r'));
+    tapped.write(Buffer.from('\n\r\nBODY-1'));
+    tapped.write(Buffer.from('BODY-2'));
+    response.emit('finish');
+    response.emit('close');
+    network.emit('data', Buffer.from('GET /api HTTP/1.1\r\n\r\n'));
+    hub.claim(tapped, SESSION);
+    tapped.write(Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'));
+    await flush();
+    expect(chunks(seen)).toEqual([
+      'in@0:GET /assets/a.js HTTP/1.1\r\n\r\n',
+      'out@0:HTTP/1.1 200 OK\r\nA: b\r',
+      'out@22:\n\r\n',
+      'in@29:GET /api HTTP/1.1\r\n\r\n',
+      'out@37:HTTP/1.1 204 No Content\r\n\r\n',
+    ]);
+  });
+
+  it('keeps h2c and unowned connections whole (no head-only recording there)', () => {
+    const hub = new CaptureHub();
+    const { tapped } = fakeConnection(hub);
+    expect(hub.recordHeadOnly(tapped, new EventEmitter())).toBe(false);
   });
 
   it('keeps a WebSocket’s bytes as they crossed, though its reader unmasks them in place', async () => {

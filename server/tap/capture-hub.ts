@@ -165,6 +165,9 @@ type Owner =
   | { kind: 'internal' }
   | { kind: 'session'; capture: SessionCapture };
 
+/** How much of the response being written is recorded: see TappedConnection.headOnly. */
+type ResponseRecording = { mode: 'all' } | { mode: 'head'; headEndMatched: number } | { mode: 'body' };
+
 /** The tap's record of one connection: its bytes go to the session that owns it. */
 class TappedConnection implements TapObserver {
   owner: Owner = { kind: 'unknown' };
@@ -178,6 +181,13 @@ class TappedConnection implements TapObserver {
    * crossed: see keep().
    */
   private copies: Record<Direction, boolean>;
+  /**
+   * The response being written is recorded up to the end of its head only (see
+   * CaptureHub.recordHeadOnly): `head` while its head is written (`headEndMatched` counts the
+   * bytes of "\r\n\r\n" seen so far), `body` while its body is skipped.
+   */
+  private responseRecording: ResponseRecording = { mode: 'all' };
+  private headDone: (body: { mode: 'body' }) => void = () => {};
 
   constructor(
     readonly info: ConnectionInfo,
@@ -201,6 +211,18 @@ class TappedConnection implements TapObserver {
 
   outbound(chunk: Buffer): void {
     this.take('out', chunk);
+  }
+
+  /** From now until `finished`, the response's body is not recorded (its head is). */
+  headOnly(): () => void {
+    const state: typeof this.responseRecording = { mode: 'head', headEndMatched: 0 };
+    this.responseRecording = state;
+    let body: ResponseRecording | null = null;
+    this.headDone = (next) => (body = next);
+    // Ends this response's skipping only (a later response may have started its own).
+    return () => {
+      if (this.responseRecording === state || this.responseRecording === body) this.responseRecording = { mode: 'all' };
+    };
   }
 
   closed(): void {
@@ -261,7 +283,8 @@ class TappedConnection implements TapObserver {
     const owner = this.owner;
     if (dir === 'in') this.lastInbound = null;
     if (owner.kind === 'session') {
-      this.deliver(owner.capture, dir, now(), offset, this.keep(dir, data));
+      const kept = dir === 'out' ? this.outboundToRecord(data) : data;
+      if (kept.length > 0) this.deliver(owner.capture, dir, now(), offset, this.keep(dir, kept));
     } else if (owner.kind === 'unknown') {
       const piece = { dir, t: now(), offset, data: this.keep(dir, data) };
       this.pending.push(piece);
@@ -279,6 +302,31 @@ class TappedConnection implements TapObserver {
       this.pending = [piece];
       this.lastInbound = piece;
     }
+  }
+
+  /**
+   * The part of an outbound chunk to record: all of it, or, for a response recorded head only,
+   * up to the empty line that ends its head. The skipped body still counts in the offsets, so a
+   * decoder sees a gap where it was and reads the next response from its start line.
+   */
+  private outboundToRecord(data: Buffer): Buffer {
+    const state = this.responseRecording;
+    if (state.mode === 'all') return data;
+    if (state.mode === 'body') return data.subarray(0, 0);
+    const terminator = [13, 10, 13, 10];
+    let matched = state.headEndMatched;
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] === terminator[matched]) matched++;
+      else matched = data[i] === 13 ? 1 : 0;
+      if (matched === 4) {
+        const body = { mode: 'body' as const };
+        this.responseRecording = body;
+        this.headDone(body);
+        return data.subarray(0, i + 1);
+      }
+    }
+    state.headEndMatched = matched;
+    return data;
   }
 
   /** `data` is kept as is: take() and claim() hand over what keep() returned. */
@@ -341,6 +389,21 @@ export class CaptureHub {
   /** The connection switched to WebSocket (a 101 is on its way): see TappedConnection.upgraded. */
   upgraded(socket: unknown): void {
     (findTapSocket(socket) as Tapped | undefined)?.[connectionOf]?.upgraded();
+  }
+
+  /**
+   * The response to the request just arrived on this connection (an HTTP/1.1 one) is recorded up
+   * to the end of its head: the app's own files (bundles, fonts, index.html) would otherwise fill
+   * a session's ring on every page load and evict what the student captured before. Returns
+   * whether it applies (h2c connections, whose HPACK state needs every frame, are kept whole).
+   */
+  recordHeadOnly(socket: unknown, response: { once(event: 'finish' | 'close', listener: () => void): unknown }): boolean {
+    const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
+    if (!connection || connection.info.transport !== 'http/1.1' || connection.owner.kind !== 'session') return false;
+    const finished = connection.headOnly();
+    response.once('finish', finished);
+    response.once('close', finished);
+    return true;
   }
 
   /** The capture channel's own connection: never recorded, never shown. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
@@ -9,6 +9,19 @@ import { newSessionId, sessionCookie, sessionFromCookie } from '../session/sessi
 const APP_ROUTE = /^\/(?:(?:ru|en)(?:\/[^.]*)?)?$/;
 
 /**
+ * Says, on the wire, that the tap recorded this response's head only (see server/tap/README.md):
+ * a student reading the connection in the inspector sees why the body is missing.
+ */
+export const RECORDED_HEADER = 'x-wirelab-recorded';
+
+/** A request for the app itself (a built file or a page of the app), not one a student made. */
+export function isAppFileRequest(method: string | undefined, url: string | undefined): boolean {
+  if ((method !== 'GET' && method !== 'HEAD') || !url) return false;
+  const path = url.split('?')[0];
+  return path.startsWith('/assets/') || path === '/favicon.ico' || APP_ROUTE.test(path);
+}
+
+/**
  * Serves the built web app (`vite build` → dist/web): hashed assets cached for good,
  * index.html for the app's own routes, with the session cookie on a first visit.
  */
@@ -16,13 +29,22 @@ async function webAppPlugin(app: FastifyInstance, options: { root: string }): Pr
   if (!existsSync(join(options.root, 'index.html'))) {
     throw new Error(`The web app is not built: ${options.root}/index.html is missing. Run "npm run build".`);
   }
+  const assetsDir = join(options.root, 'assets') + sep;
   await app.register(fastifyStatic, {
     root: options.root,
     index: false,
     wildcard: true,
+    // `vite build` writes .br and .gz beside each compressible file (vite.config.ts): sent as they
+    // are to a browser that accepts them, with Content-Encoding; the file itself otherwise.
+    preCompressed: true,
+    // send's own `Cache-Control: public, max-age=0` would override ours (set in setHeaders).
+    cacheControl: false,
     setHeaders(res, path) {
-      const immutable = path.includes(`${join(options.root, 'assets')}`);
-      res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      // Hashed names change with their content: kept for good. Anything else is revalidated
+      // (ETag → 304) on every use.
+      const hashed = path.startsWith(assetsDir);
+      res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('vary', 'Accept-Encoding');
     },
   });
 
