@@ -47,9 +47,12 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     document.title = `${title} — ${app.appName}`;
   }, [title, app]);
 
+  // Each newly loaded text (a language switch included) goes back to the heading in the hash: the
+  // same heading sits at another height in the other language.
+  const loadedText = state.status === 'ready' ? state.rendered : null;
   useEffect(() => {
-    if (state.status === 'ready' && window.location.hash) scrollToHash(window.location.hash);
-  }, [state.status]);
+    if (loadedText && window.location.hash) scrollToHash(window.location.hash);
+  }, [loadedText]);
 
   const captures = useCaptures();
   const allExchanges = captures.exchanges;
@@ -198,11 +201,14 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
   useEffect(() => {
     const article = articleRef.current;
     if (!article || toc.length === 0) return;
-    const headings = toc.map((entry) => document.getElementById(entry.id)).filter((element) => element !== null);
     const update = () => {
+      // Looked up on every scroll: a language switch replaces the text before this effect re-runs,
+      // and a kept reference to a replaced (detached) heading measures top 0, so the last heading
+      // (#interview) used to become current. Ids are the same in both languages.
       let active: string | null = null;
-      for (const heading of headings) {
-        if (heading.getBoundingClientRect().top < 120) active = heading.id;
+      for (const entry of toc) {
+        const heading = document.getElementById(entry.id);
+        if (heading && heading.getBoundingClientRect().top < 120) active = heading.id;
       }
       setCurrent(active);
       const hash = active ? `#${active}` : '';

@@ -1,0 +1,133 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, LIVE } from './lesson-page.ts';
+
+// The small things that make a page hard to use every day: a keyboard that cannot leave an
+// editor, a language switch that loses the place, an inspector that hides the Run button.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Whether the focused element sits inside a Monaco editor. */
+function focusInEditor(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null && document.activeElement?.closest('.monaco-editor') !== undefined);
+}
+
+async function focusFirstEditor(page: Page): Promise<void> {
+  const editor = page.locator('[data-testid="cell-editor-ready"] .monaco-editor').first();
+  await editor.waitFor(LIVE);
+  await editor.click();
+  await expect.poll(() => focusInEditor(page)).toBe(true);
+}
+
+describe('the keyboard can leave a code editor', () => {
+  it('Esc, then Tab or Shift+Tab, moves the focus out; a plain Tab still indents', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    await focusFirstEditor(page);
+    await expect.poll(() => page.locator('[data-testid="editor-keys-hint"]').first().isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="editor-keys-hint"]').first().textContent()).toMatch(/Esc, then Tab/);
+
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('cell-run');
+
+    await focusFirstEditor(page);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusInEditor(page)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
+    await page.context().close();
+  });
+
+  it('Ctrl+M makes Tab move focus until pressed again, and the hint says so in Russian too', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/rest`);
+    await focusFirstEditor(page);
+    const hint = page.locator('[data-testid="editor-keys-hint"]').first();
+    expect(await hint.textContent()).toMatch(/Esc, затем Tab/);
+    await page.keyboard.press('Control+KeyM');
+    await expect.poll(() => hint.textContent()).toMatch(/Сейчас Tab переводит фокус/);
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(false);
+
+    await focusFirstEditor(page);
+    await page.keyboard.press('Control+KeyM');
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe('switching the language', () => {
+  it('keeps the heading being read in the URL, so a reload lands there', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    await page.locator('#resources').waitFor();
+    await page.locator('.monaco-editor').first().waitFor(LIVE);
+    await page.evaluate(() => document.getElementById('resources')!.scrollIntoView());
+    await expect.poll(() => new URL(page.url()).hash).toBe('#resources');
+
+    await page.locator('[data-testid="lang-switch"]').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+    await expect.poll(() => page.locator('h1').first().textContent()).not.toMatch(/^REST: /);
+    // settles: the scroll that follows the new text must not move the hash to another heading
+    await expect.poll(() => page.evaluate(() => Math.abs(document.getElementById('resources')!.getBoundingClientRect().top) < 150)).toBe(true);
+    await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+    expect(new URL(page.url()).pathname).toBe('/ru/rest');
+    expect(new URL(page.url()).hash).toBe('#resources');
+
+    await page.reload();
+    await page.locator('#resources').waitFor();
+    await expect.poll(() => page.evaluate(() => Math.abs(document.getElementById('resources')!.getBoundingClientRect().top) < 150)).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe('a narrow window (800 px)', () => {
+  it('leaves the Run button clickable: the empty inspector does not cover it', async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/en/rest`);
+    const run = cell(page, 'list-users').locator('[data-testid="cell-run"]');
+    await run.waitFor();
+    // the bottom of the window, where a reader scrolling down meets the Run bar first
+    await run.evaluate((button) => button.scrollIntoView({ block: 'end' }));
+    const hit = await run.evaluate((button) => {
+      const box = button.getBoundingClientRect();
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return top !== null && button.contains(top);
+    });
+    expect(hit).toBe(true);
+    await run.click({ timeout: 5000 });
+    await expect.poll(() => cell(page, 'list-users').locator('[data-testid="response-status"]').count(), LIVE).toBeGreaterThan(0);
+
+    // now the inspector has something to show: it opens, and a focused Run button stays above it
+    await expect.poll(() => page.locator('.inspector-dock').getAttribute('class')).toMatch(/is-open/);
+    await run.evaluate((button) => button.scrollIntoView({ block: 'end' }));
+    expect(
+      await run.evaluate((button) => {
+        const box = button.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return top !== null && button.contains(top);
+      }),
+    ).toBe(true);
+    await context.close();
+  });
+});
