@@ -60,7 +60,7 @@ export const lessonStrings = {
     showHint: (n: number, total: number) => (total === 1 ? 'Show a hint' : `Show hint ${n} of ${total}`),
     notTried: 'Not tried yet',
     passed: 'Passed',
-    passedMessage: 'Well done — the server saw exactly that. ✓',
+    passedMessage: 'Well done — checked against your real traffic. ✓',
     passedBefore: 'You solved this one earlier. Try it again anytime.',
     answerLabel: 'Your answer',
     answerSubmit: 'Check',
@@ -80,10 +80,10 @@ export const lessonStrings = {
           return `Your last ${miss.exchange.request.method} ${miss.exchange.request.target} does not contain that value. Try sending the request again.`;
         case 'no-message':
           return miss.step !== undefined && miss.step > 0
-            ? `Step ${miss.step + 1}: after that, I am waiting for ${describeMessage(miss.expected)}.`
+            ? `Step ${miss.step + 1}: now I am waiting for ${describeMessageEn(miss.expected)}.`
             : miss.found > 0
-              ? `${miss.found} of ${miss.needed} so far: ${describeMessage(miss.expected)}.`
-              : `No ${describeMessage(miss.expected)} in your traffic since you opened this lesson yet.`;
+              ? `${miss.found} of ${miss.needed} so far: ${describeMessageEn(miss.expected)}.`
+              : `Nothing like ${describeMessageEn(miss.expected)} in your traffic since you opened this lesson yet.`;
       }
     },
   },
@@ -108,7 +108,7 @@ export const lessonStrings = {
     showHint: (n: number, total: number) => (total === 1 ? 'Показать подсказку' : `Показать подсказку ${n} из ${total}`),
     notTried: 'Ещё не решено',
     passed: 'Решено',
-    passedMessage: 'Отлично — сервер увидел именно это. ✓',
+    passedMessage: 'Отлично — проверено по вашему настоящему трафику. ✓',
     passedBefore: 'Вы уже решили это упражнение. Можно повторить в любой момент.',
     answerLabel: 'Ваш ответ',
     answerSubmit: 'Проверить',
@@ -128,18 +128,53 @@ export const lessonStrings = {
           return `В последнем ${miss.exchange.request.method} ${miss.exchange.request.target} такого значения нет. Отправьте запрос ещё раз.`;
         case 'no-message':
           return miss.step !== undefined && miss.step > 0
-            ? `Шаг ${miss.step + 1}: теперь жду ${describeMessage(miss.expected)}.`
+            ? `Шаг ${miss.step + 1}: теперь ожидается ${describeMessageRu(miss.expected)}.`
             : miss.found > 0
-              ? `Пока ${miss.found} из ${miss.needed}: ${describeMessage(miss.expected)}.`
-              : `С тех пор как вы открыли урок, ${describeMessage(miss.expected)} в вашем трафике ещё не было.`;
+              ? `Пока ${miss.found} из ${miss.needed}: ${describeMessageRu(miss.expected)}.`
+              : `С тех пор как вы открыли урок, в вашем трафике такого ещё не было: ${describeMessageRu(miss.expected)}.`;
       }
     },
   },
 };
 
-/** The same words in both languages: layer names and field values are protocol terms. */
-function describeMessage(match: MessageMatch): string {
-  const arrow = match.dir === 'in' ? ' →' : match.dir === 'out' ? ' ←' : '';
-  const fields = Object.entries(match.fields ?? {}).map(([name, value]) => `${name}=${String(value)}`);
-  return `${match.layer}${arrow}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+// A check's message pattern as a sentence, not as notation ("ws-frame ← (opcode=close)"): the
+// layer as a noun, the direction in words; field names and values stay protocol terms.
+const LAYER_NOUNS: Record<string, { en: string; ru: string }> = {
+  'ws-frame': { en: 'a WebSocket frame', ru: 'кадр WebSocket' },
+  'engineio-packet': { en: 'an Engine.IO packet', ru: 'пакет Engine.IO' },
+  'socketio-packet': { en: 'a Socket.IO packet', ru: 'пакет Socket.IO' },
+  'sse-event': { en: 'an SSE event', ru: 'событие SSE' },
+  'grpc-message': { en: 'a gRPC message', ru: 'сообщение gRPC' },
+  'grpc-status': { en: 'a gRPC status', ru: 'статус gRPC' },
+  'graphql-http': { en: 'a GraphQL exchange over HTTP', ru: 'обмен GraphQL по HTTP' },
+  'graphql-ws': { en: 'a GraphQL message over WebSocket', ru: 'сообщение GraphQL по WebSocket' },
+};
+
+/** `/^(next|data)$/` → `next or data`; another pattern is shown as the pattern it is. */
+function humanValue(value: string | number | boolean, or: string): string {
+  const text = String(value);
+  const alternatives = /^\/\^\(([\w.:|-]+)\)\$\/$/.exec(text);
+  if (alternatives) return alternatives[1].split('|').join(` ${or} `);
+  return text;
 }
+
+function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
+  const fields = { ...(match.fields ?? {}) };
+  let noun = LAYER_NOUNS[match.layer]?.[lang] ?? match.layer;
+  // the frame's or packet's type is its name: "a close frame", «кадр close» (as the lessons say)
+  if (match.layer === 'ws-frame' && typeof fields.opcode === 'string') {
+    noun = lang === 'ru' ? `кадр ${fields.opcode}` : `a ${fields.opcode} frame`;
+    delete fields.opcode;
+  } else if ((match.layer === 'engineio-packet' || match.layer === 'socketio-packet') && typeof fields.type === 'string') {
+    const library = match.layer === 'engineio-packet' ? 'Engine.IO' : 'Socket.IO';
+    noun = lang === 'ru' ? `пакет ${library} ${fields.type}` : `a ${library} ${fields.type} packet`;
+    delete fields.type;
+  }
+  const direction = match.dir === 'in' ? (lang === 'ru' ? ' от клиента' : ' from the client') : match.dir === 'out' ? (lang === 'ru' ? ' от сервера' : ' from the server') : '';
+  const or = lang === 'ru' ? 'или' : 'or';
+  const details = Object.entries(fields).map(([name, value]) => `${name}: ${humanValue(value, or)}`);
+  return `${noun}${direction}${details.length ? ` (${details.join(', ')})` : ''}`;
+}
+
+const describeMessageEn = (match: MessageMatch) => describeMessageIn(match, 'en');
+const describeMessageRu = (match: MessageMatch) => describeMessageIn(match, 'ru');

@@ -1,3 +1,4 @@
+import { describeJsonError } from '../json-error.ts';
 export const graphqlEditorStrings = {
   en: {
     editorLabel: (cellId: string) => `GraphQL operation “${cellId}”`,
@@ -32,7 +33,7 @@ export const graphqlEditorStrings = {
     retry: 'Try again',
     syntaxError: (line: number, column: number, message: string) => `Line ${line}, column ${column}: ${message}`,
     noOperation: 'The document has no operation to run: write query, mutation or subscription.',
-    variablesError: (message: string) => (message === 'not-an-object' ? 'Variables must be a JSON object: { "name": value }' : `Variables are not valid JSON: ${message}`),
+    variablesError: (message: string) => (message === 'not-an-object' ? 'Variables must be a JSON object: { "name": value }' : `Variables are not valid JSON: ${describeJsonError(message, 'en')}`),
     headerError: (line: number, text: string) => `Headers, line ${line}: “${text}” is not “Name: value”`,
     fromCache: 'From urql’s cache: no request was sent. The inspector shows nothing new.',
     fromNetwork: (method: string, target: string) => `Sent: ${method} ${target}`,
@@ -108,7 +109,7 @@ export const graphqlEditorStrings = {
     retry: 'Попробовать ещё раз',
     syntaxError: (line: number, column: number, message: string) => `Строка ${line}, столбец ${column}: ${message}`,
     noOperation: 'В документе нет операции: напишите query, mutation или subscription.',
-    variablesError: (message: string) => (message === 'not-an-object' ? 'Переменные должны быть JSON-объектом: { "имя": значение }' : `Переменные — некорректный JSON: ${message}`),
+    variablesError: (message: string) => (message === 'not-an-object' ? 'Переменные должны быть JSON-объектом: { "имя": значение }' : `Переменные — некорректный JSON: ${describeJsonError(message, 'ru')}`),
     headerError: (line: number, text: string) => `Заголовки, строка ${line}: «${text}» — не «Имя: значение»`,
     fromCache: 'Ответ из кэша urql: запрос не отправлялся, в инспекторе ничего нового не появится.',
     fromNetwork: (method: string, target: string) => `Отправлено: ${method} ${target}`,

@@ -112,7 +112,12 @@ export function GrpcCell({ cellId, initialText, onExchange }: CellProps) {
 
   const run = useCallback(async () => {
     const prepared = prepare();
-    if (!prepared.ok) return setProblem(prepared.problem);
+    if (!prepared.ok) {
+      // the previous call's log and capture note would read as this attempt's outcome
+      setLog(null);
+      setExchange(null);
+      return setProblem(prepared.problem);
+    }
     if (!browserCanCall(prepared.method)) return;
     setProblem(null);
     abortRef.current?.abort();
@@ -140,9 +145,11 @@ export function GrpcCell({ cellId, initialText, onExchange }: CellProps) {
       signal: abort.signal,
       onEvent,
     };
-    await runBrowserCall(prepared.timeoutMs === undefined ? options : { ...options, timeoutMs: prepared.timeoutMs });
+    const outcome = await runBrowserCall(prepared.timeoutMs === undefined ? options : { ...options, timeoutMs: prepared.timeoutMs });
     if (id !== runId.current) return;
     setRunning(false);
+    // a request that never left the browser has no bytes to find: "not captured" would be false
+    if (!outcome.reachedServer) return;
     const captured = await getCaptureStore().waitForExchange({
       method: 'POST',
       target: `/${methodPath(prepared.method)}`,

@@ -1,3 +1,5 @@
+import type { MetadataProblem } from './grpc-cell-config.ts';
+import { describeJsonError } from '../json-error.ts';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
 
 type MethodKind = 'unary' | 'server_streaming' | 'client_streaming' | 'bidi_streaming';
@@ -12,14 +14,18 @@ export const grpcEditorStrings = {
     kinds: { unary: 'unary', server_streaming: 'server streaming', client_streaming: 'client streaming', bidi_streaming: 'bidirectional streaming' } satisfies Record<MethodKind, string>,
     unknownMethod: (method: string) => `The method ${method} is not in the schema.`,
     metadata: 'Metadata (one “name: value” per line)',
-    metadataProblem: (line: number, problem: 'syntax' | 'name') =>
-      problem === 'syntax' ? `Metadata line ${line}: write it as “name: value”.` : `Metadata line ${line}: not a valid header name.`,
+    metadataProblem: (line: number, problem: MetadataProblem) =>
+      problem === 'syntax'
+        ? `Metadata line ${line}: write it as “name: value”.`
+        : problem === 'name'
+          ? `Metadata line ${line}: not a valid header name.`
+          : `Metadata line ${line}: a text value may hold only printable ASCII characters; other bytes go base64-encoded under a name ending in “-bin”.`,
     deadline: 'Deadline, ms',
     deadlineHint: 'Empty: no deadline. Sent as grpc-timeout (gRPC, gRPC-Web) or connect-timeout-ms (Connect).',
     deadlineProblem: (max: number) => `The deadline must be a whole number of milliseconds from 1 to ${max}.`,
     request: 'Request (protobuf JSON)',
     messageToSend: 'Next message to send (protobuf JSON)',
-    jsonProblem: (message: string) => `The request is not valid JSON: ${message}`,
+    jsonProblem: (message: string) => `The request is not valid JSON: ${describeJsonError(message, 'en')}`,
     run: 'Run',
     runHint: 'Ctrl+Enter or ⌘+Enter',
     running: 'Calling…',
@@ -55,14 +61,18 @@ export const grpcEditorStrings = {
     kinds: { unary: 'унарный', server_streaming: 'серверный поток', client_streaming: 'клиентский поток', bidi_streaming: 'двунаправленный поток' } satisfies Record<MethodKind, string>,
     unknownMethod: (method: string) => `Метода ${method} нет в схеме.`,
     metadata: 'Метаданные (по одной строке «имя: значение»)',
-    metadataProblem: (line: number, problem: 'syntax' | 'name') =>
-      problem === 'syntax' ? `Метаданные, строка ${line}: пишите в виде «имя: значение».` : `Метаданные, строка ${line}: недопустимое имя заголовка.`,
+    metadataProblem: (line: number, problem: MetadataProblem) =>
+      problem === 'syntax'
+        ? `Метаданные, строка ${line}: пишите в виде «имя: значение».`
+        : problem === 'name'
+          ? `Метаданные, строка ${line}: недопустимое имя заголовка.`
+          : `Метаданные, строка ${line}: текстовое значение может содержать только печатные символы ASCII; другие байты передают в base64 под именем с окончанием «-bin».`,
     deadline: 'Дедлайн, мс',
     deadlineHint: 'Пусто — без дедлайна. Уходит как grpc-timeout (gRPC, gRPC-Web) или connect-timeout-ms (Connect).',
     deadlineProblem: (max: number) => `Дедлайн — целое число миллисекунд от 1 до ${max}.`,
     request: 'Запрос (protobuf JSON)',
     messageToSend: 'Следующее сообщение (protobuf JSON)',
-    jsonProblem: (message: string) => `Запрос — не корректный JSON: ${message}`,
+    jsonProblem: (message: string) => `Запрос — некорректный JSON: ${describeJsonError(message, 'ru')}`,
     run: 'Выполнить',
     runHint: 'Ctrl+Enter или ⌘+Enter',
     running: 'Вызываем…',
