@@ -131,3 +131,25 @@ describe('a narrow window (800 px)', () => {
     await context.close();
   });
 });
+
+describe('a console after a language switch', () => {
+  it('shows its earlier lines in the new language, with no English left in the Russian text', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/websockets`);
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await echo.locator('[data-testid="ws-close"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    const lines = echo.locator('[data-testid="rt-log-entry"] .rt-log-text');
+    expect(await lines.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Connecting to /), expect.stringMatching(/^Closed: code 1005/)]));
+
+    await page.locator('[data-testid="lang-switch"]').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+    await expect.poll(() => lines.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Подключаемся к /), expect.stringMatching(/^Закрыто: код 1005/)]));
+    const russian = (await lines.allTextContents()).join('\n');
+    for (const english of ['Connecting', 'Connection open', 'Closing', 'Closed', 'no code was received', 'close frame', 'close-фрейм']) expect(russian).not.toContain(english);
+    expect(await echo.locator('[data-testid="rt-log-link"]').allTextContents()).not.toContain('close frame');
+    await page.context().close();
+  });
+});
