@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { cell, editorText, LIVE, setEditorText } from './lesson-page.ts';
 
 // The small things that make a page hard to use every day: a keyboard that cannot leave an
 // editor, a language switch that loses the place, an inspector that hides the Run button.
@@ -150,6 +150,38 @@ describe('a console after a language switch', () => {
     const russian = (await lines.allTextContents()).join('\n');
     for (const english of ['Connecting', 'Connection open', 'Closing', 'Closed', 'no code was received', 'close frame', 'close-фрейм']) expect(russian).not.toContain(english);
     expect(await echo.locator('[data-testid="rt-log-link"]').allTextContents()).not.toContain('close frame');
+    await page.context().close();
+  });
+});
+
+describe('edited cells', () => {
+  it('keep their text across a reload until Reset puts back the original', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    await setEditorText(page, 'get-user', 'GET /api/v1/users/2\nAccept: application/json\n');
+    await page.reload();
+    await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
+    await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
+    // the same lesson in the other language shows the same edit (cells are language-neutral)
+    await page.goto(`${server.origin}/ru/rest`);
+    await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
+
+    await cell(page, 'get-user').locator('button', { hasText: 'Сбросить' }).click();
+    const reset = await editorText(page, 'get-user');
+    expect(reset).not.toContain('/users/2');
+    await page.reload();
+    await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
+    await expect.poll(() => editorText(page, 'get-user')).toBe(reset);
+    await page.context().close();
+  });
+
+  it('keep a gRPC cell\'s request and metadata across a reload', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/grpc`);
+    const getUser = cell(page, 'get-user');
+    await getUser.locator('[data-testid="grpc-metadata"]').fill('x-note: kept');
+    await page.reload();
+    await expect.poll(() => cell(page, 'get-user').locator('[data-testid="grpc-metadata"]').inputValue()).toBe('x-note: kept');
     await page.context().close();
   });
 });

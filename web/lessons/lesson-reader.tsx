@@ -159,7 +159,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, o
                 // keyed by id, not position: a language switch keeps the cell's text and response
                 <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
                   {block.id in loaded.cells ? (
-                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} text={loaded.cells[block.id]} onExchange={onExchange} onInspect={onInspect} />
+                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} saveKey={`${slug}/${block.id}`} text={loaded.cells[block.id]} onExchange={onExchange} onInspect={onInspect} />
                   ) : (
                     <p className="cell-message cell-message-error">::cell {block.id} — lesson.json has no such cell</p>
                   )}
@@ -228,12 +228,12 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
   return current;
 }
 
-function LiveCell({ kind, id, text, onExchange, onInspect }: { kind: string; id: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
   if (!isCellKind(kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
   const Cell = CELL_COMPONENTS[kind];
   return (
     <Suspense fallback={<LoadingNote />}>
-      <Cell cellId={id} initialText={text} onExchange={onExchange} onInspect={onInspect} />
+      <Cell cellId={id} initialText={text} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />
     </Suspense>
   );
 }

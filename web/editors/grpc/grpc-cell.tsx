@@ -15,6 +15,7 @@ import { RunnerChannel, runnerUrl } from './runner-channel.ts';
 import { JsonEditor } from './json-editor.tsx';
 import { CallLogView } from './call-log-view.tsx';
 import { grpcEditorStrings } from './strings.ts';
+import { useSavedCellState } from '../saved-cell-state.ts';
 import '../http/http-cell.css';
 import './grpc-cell.css';
 
@@ -53,11 +54,11 @@ type Prepared =
   | { ok: true; method: DescMethod; request: JsonValue; metadata: Record<string, string>; timeoutMs?: number }
   | { ok: false; problem: string };
 
-export function GrpcCell({ cellId, initialText, onExchange }: CellProps) {
+export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
   const t = useStrings(grpcEditorStrings);
   const lang = useLang();
   const start = useMemo(() => initialInputs(initialText), [initialText]);
-  const [inputs, setInputs] = useState<Inputs>(start.inputs);
+  const [inputs, setInputs] = useSavedCellState<Inputs>(saveKey, start.inputs);
   const [log, setLog] = useState<CallLog | null>(null);
   const [running, setRunning] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);

@@ -31,7 +31,7 @@ export const grpcEditorStrings = {
     running: 'Calling…',
     cancel: 'Cancel',
     reset: 'Reset',
-    resetHint: 'Put back the original method, metadata and request of this cell',
+    resetHint: 'Put back the original method, metadata and request of this cell (your edits are kept in this browser, across reloads, until then)',
     runnerNote:
       'A browser cannot make this call: fetch sends the whole request body before it reads the answer, so a page can stream responses but not requests (and cannot speak native gRPC at all). Here the page drives a real gRPC client inside the server over a WebSocket; that client calls the server over HTTP/2, and its frames appear in your inspector.',
     start: 'Start the call',
@@ -78,7 +78,7 @@ export const grpcEditorStrings = {
     running: 'Вызываем…',
     cancel: 'Отменить',
     reset: 'Сбросить',
-    resetHint: 'Вернуть исходные метод, метаданные и запрос этой ячейки',
+    resetHint: 'Вернуть исходные метод, метаданные и запрос этой ячейки (до тех пор ваши правки хранятся в этом браузере и переживают перезагрузку)',
     runnerNote:
       'Из браузера такой вызов не сделать: fetch отправляет тело запроса целиком и только потом читает ответ, поэтому страница может получать поток ответов, но не отправлять поток запросов (а на «родном» gRPC браузер не говорит вовсе). Здесь страница по WebSocket управляет настоящим gRPC-клиентом внутри сервера; этот клиент обращается к серверу по HTTP/2, и его фреймы видны в вашем инспекторе.',
     start: 'Начать вызов',
