@@ -185,3 +185,24 @@ describe('edited cells', () => {
     await page.context().close();
   });
 });
+
+describe('the end of a lesson', () => {
+  it('links to the previous and the next lesson, in the page\'s language', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    const pager = page.locator('[data-testid="lesson-pager"]');
+    await pager.waitFor();
+    expect(await pager.locator('[data-testid="lesson-previous"]').getAttribute('href')).toBe('/en/how-a-request-travels');
+    expect(await pager.locator('[data-testid="lesson-next"]').textContent()).toMatch(/^Next: lesson 3 →/);
+    await pager.locator('[data-testid="lesson-next"]').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/en/protocol-buffers');
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+
+    await page.goto(`${server.origin}/ru/rest-gateway`);
+    await page.locator('[data-testid="lesson-pager"]').waitFor();
+    expect(await page.locator('[data-testid="lesson-previous"]').textContent()).toMatch(/^← Урок 10/);
+    expect(await page.locator('[data-testid="lesson-all"]').textContent()).toMatch(/Это был последний урок/);
+    expect(await page.locator('[data-testid="lesson-all"]').getAttribute('href')).toBe('/ru/');
+    await page.context().close();
+  });
+});

@@ -11,6 +11,7 @@ import { CELL_COMPONENTS } from './cell-registry.tsx';
 import { isCellKind } from './cell-kinds.ts';
 import { ExerciseCard } from './exercise-card.tsx';
 import { InspectorDock } from './inspector-dock.tsx';
+import { LessonPager } from './lesson-pager.tsx';
 import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
 import { renderLesson, type RenderedLesson, type TocEntry } from './render-lesson.ts';
@@ -188,6 +189,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, o
           }
         })}
       </article>
+      <LessonPager slug={slug} />
     </>
   );
 }
