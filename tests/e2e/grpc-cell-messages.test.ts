@@ -49,4 +49,31 @@ describe('the gRPC cell', () => {
     expect(text).not.toMatch(/aborted/);
     await page.context().close();
   });
+
+  it('says the server\'s English status message in Russian beside it', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/grpc`);
+    const missing = cell(page, 'missing-user');
+    await missing.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+    expect(await missing.locator('[data-testid="grpc-status-in-lang"]').textContent()).toMatch(/^ \(пользователь \d+ не существует\)$/);
+    await page.context().close();
+  });
+});
+
+describe('a problem+json answer', () => {
+  it('is summed up in Russian beside the real body: detail and every field error', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/rest`);
+    const invalid = cell(page, 'invalid-user');
+    await invalid.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => invalid.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/422/);
+    const lines = await invalid.locator('[data-testid="problem-in-lang"] li').allTextContents();
+    expect(lines[0]).toBe('некоторые поля заполнены неверно: см. errors');
+    expect(lines.length).toBeGreaterThan(1);
+    // ajv's English stays only in the body (the real bytes), not in the Russian summary
+    for (const line of lines) expect(line).not.toMatch(/\bmust\b|does not exist/);
+    expect(await invalid.locator('[data-testid="response-body"]').textContent()).toMatch(/must/);
+    await page.context().close();
+  });
 });
