@@ -126,7 +126,7 @@ export const lessonStrings = {
       switch (miss.kind) {
         case 'no-request':
           return miss.step !== undefined && miss.step > 0
-            ? `Шаг ${miss.step + 1}: теперь жду ${describeRequestRu(miss.expected)}.`
+            ? `Шаг ${miss.step + 1}: теперь ожидается ${describeRequestRu(miss.expected)}.`
             : `С тех пор как вы открыли урок, ${describeRequestRu(miss.expected)} ещё не отправлялся.`;
         case 'response-differs':
           return `Вижу ваш ${miss.exchange.request.method} ${miss.exchange.request.target}, но ${differenceRu(miss.difference)}.`;
