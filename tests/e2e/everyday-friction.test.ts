@@ -206,3 +206,24 @@ describe('the end of a lesson', () => {
     await page.context().close();
   });
 });
+
+describe('select boxes', () => {
+  it('show their chosen option whole, in Russian too', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/graphql`);
+    const policy = page.locator('[data-testid="graphql-policy"]').first();
+    await policy.waitFor(LIVE);
+    const fits = await page.evaluate(() =>
+      [...document.querySelectorAll('select')].map((select) => {
+        const context = document.createElement('canvas').getContext('2d')!;
+        context.font = getComputedStyle(select).font;
+        const text = select.options[select.selectedIndex]?.text ?? '';
+        // the text, plus room for the drop-down arrow and the padding (Chromium sizes a select to its widest option plus about 21 px)
+        return { id: select.getAttribute("data-testid"), text, need: Math.round(context.measureText(text).width), width: select.clientWidth, fits: context.measureText(text).width + 20 <= select.clientWidth };
+      }),
+    );
+    expect(fits.length).toBeGreaterThan(0);
+    expect(fits.filter((select) => !select.fits)).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -93,7 +93,7 @@ export const graphqlEditorStrings = {
     headers: 'Заголовки',
     headersHint: 'По одному «Имя: значение» на строку; уходят с каждым запросом этой ячейки',
     policy: 'Кэш urql',
-    policyCacheFirst: 'cache-first: отвечать из кэша, если там есть ответ',
+    policyCacheFirst: 'cache-first: ответ из кэша, если он там есть',
     policyNetworkOnly: 'network-only: всегда отправлять запрос',
     method: 'Метод HTTP',
     methodGetHint: 'При GET операция уходит в URL; мутации всегда отправляются через POST',
