@@ -1,3 +1,4 @@
+import { browserErrorIn } from '../browser-error.ts';
 import { describeJsonError } from '../json-error.ts';
 export const graphqlEditorStrings = {
   en: {
@@ -44,7 +45,7 @@ export const graphqlEditorStrings = {
     errors: (count: number) => `errors (${count})`,
     extensions: 'extensions',
     rawBody: 'Response body as received',
-    networkError: (message: string) => `The request did not reach the server: ${message}`,
+    networkError: (message: string) => `The request did not reach the server: ${browserErrorIn(message, 'en')}`,
     showBytes: 'Show the bytes in the inspector',
     notCaptured: 'The bytes of this request were not captured (is recording switched off?).',
     revalidated: (wire: number, page: number) =>
@@ -120,7 +121,7 @@ export const graphqlEditorStrings = {
     errors: (count: number) => `errors (${count})`,
     extensions: 'extensions',
     rawBody: 'Тело ответа в том виде, как оно пришло',
-    networkError: (message: string) => `Запрос не дошёл до сервера: ${message}`,
+    networkError: (message: string) => `Запрос не дошёл до сервера: ${browserErrorIn(message, 'ru')}`,
     showBytes: 'Показать байты в инспекторе',
     notCaptured: 'Байты этого запроса не захвачены (может быть, запись выключена?).',
     revalidated: (wire: number, page: number) =>
