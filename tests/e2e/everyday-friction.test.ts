@@ -159,6 +159,8 @@ describe('edited cells', () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/en/rest`);
     await setEditorText(page, 'get-user', 'GET /api/v1/users/2\nAccept: application/json\n');
+    // saved once React has rendered the edit (a frame later): a reload in the same instant may come first
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toContain('/users/2');
     await page.reload();
     await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
     await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
@@ -167,8 +169,9 @@ describe('edited cells', () => {
     await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
 
     await cell(page, 'get-user').locator('button', { hasText: 'Сбросить' }).click();
+    await expect.poll(() => editorText(page, 'get-user')).not.toContain('/users/2');
     const reset = await editorText(page, 'get-user');
-    expect(reset).not.toContain('/users/2');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toBeNull();
     await page.reload();
     await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
     await expect.poll(() => editorText(page, 'get-user')).toBe(reset);
@@ -180,6 +183,7 @@ describe('edited cells', () => {
     await page.goto(`${server.origin}/en/grpc`);
     const getUser = cell(page, 'get-user');
     await getUser.locator('[data-testid="grpc-metadata"]').fill('x-note: kept');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.grpc/get-user'))).toContain('x-note: kept');
     await page.reload();
     await expect.poll(() => cell(page, 'get-user').locator('[data-testid="grpc-metadata"]').inputValue()).toBe('x-note: kept');
     await page.context().close();
