@@ -36,3 +36,23 @@ export function describeJsonError(message: string, lang: Lang, text?: string): s
   if (!where) return what;
   return lang === 'ru' ? `строка ${where.line}, столбец ${where.column}: ${what}` : `line ${where.line}, column ${where.column}: ${what}`;
 }
+
+/**
+ * protobuf-es's complaint about JSON for a message ("cannot decode field X.id from JSON: expected
+ * number (uint32), got \"abc\"") said in `lang`; the type and field names stay as they are.
+ */
+export function describeProtobufJsonError(message: string, lang: Lang, outerType?: string): string {
+  const decode = /^cannot decode (message|field) (\S+) from JSON:? (.*)$/s.exec(message);
+  if (!decode) return lang === 'en' ? message : describeJsonError(message, lang);
+  const [, what, name, rest] = decode;
+  const subject = lang === 'ru' ? `${what === 'field' ? 'поле' : 'сообщение'} ${name}` : `${what} ${name}`;
+  const unknownKey = /^key "(.+)" is unknown$/.exec(rest);
+  const expected = /^expected (.+?), got (.+)$/.exec(rest);
+  let reason: string;
+  if (unknownKey) reason = lang === 'ru' ? `в нём нет поля «${unknownKey[1]}»` : `it has no field "${unknownKey[1]}"`;
+  else if (expected) reason = lang === 'ru' ? `ожидалось ${expected[1]}, а пришло ${expected[2]}` : `expected ${expected[1]}, got ${expected[2]}`;
+  else if (/JSON|position|token|Unexpected|Expected/.test(rest)) reason = describeJsonError(rest, lang);
+  else reason = lang === 'ru' ? `неподходящее значение ${rest}` : `an unfit value ${rest}`;
+  // the sentence around it already names the message: say only the reason
+  return what === 'message' && name === outerType ? reason : `${subject}: ${reason}`;
+}

@@ -1,3 +1,4 @@
+import { describeProtobufJsonError } from '../json-error.ts';
 import { create, fromJson, toJson, type DescMethod, type DescMethodStreaming, type DescMethodUnary, type JsonValue, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
@@ -54,7 +55,7 @@ export async function runBrowserCall(options: RunCallOptions): Promise<CallOutco
   try {
     input = fromJson(method.input, options.request, { registry });
   } catch (error) {
-    onEvent({ kind: 'error', text: requestJsonProblem(error), at: 0 });
+    onEvent({ kind: 'error', text: requestJsonProblem(error, method), at: 0 });
     return { reachedServer: false };
   }
   const transport = transportFor(options.protocol, registry, options.baseUrl);
@@ -174,10 +175,10 @@ async function* oneMessage<T>(message: T): AsyncIterable<T> {
   yield message;
 }
 
-function requestJsonProblem(error: unknown): { en: string; ru: string } {
+function requestJsonProblem(error: unknown, method: DescMethod): { en: string; ru: string } {
   const detail = error instanceof Error ? error.message : String(error);
   return {
-    en: `The request JSON does not fit the input message: ${detail}`,
-    ru: `JSON запроса не соответствует входному сообщению метода: ${detail}`,
+    en: `The request JSON does not fit the input message: ${describeProtobufJsonError(detail, 'en', method.input.typeName)}`,
+    ru: `JSON запроса не соответствует входному сообщению метода: ${describeProtobufJsonError(detail, 'ru', method.input.typeName)}`,
   };
 }
