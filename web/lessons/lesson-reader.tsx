@@ -1,8 +1,8 @@
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../app/lang-context.ts';
-import { navigate, scrollToHash } from '../app/router.tsx';
+import { navigate, scrollToHash, takeRequestedHash } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import { captureTimeNow } from '../app/session.ts';
@@ -51,8 +51,14 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   // Each newly loaded text (a language switch included) goes back to the heading in the hash: the
   // same heading sits at another height in the other language.
   const loadedText = state.status === 'ready' ? state.rendered : null;
-  useEffect(() => {
-    if (loadedText && window.location.hash) scrollToHash(window.location.hash);
+  // The heading asked for by the navigation (a language switch) wins over the URL's hash, which
+  // the old text's scrolling may have moved while the new text was loading.
+  useLayoutEffect(() => {
+    if (!loadedText) return;
+    const hash = takeRequestedHash() ?? window.location.hash;
+    if (!hash) return;
+    if (window.location.hash !== hash) history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+    scrollToHash(hash);
   }, [loadedText]);
 
   const captures = useCaptures();
