@@ -58,7 +58,7 @@ describe('the protobuf workbench', () => {
     expect(await cell.locator('[data-testid="pbw-sizes"]').getAttribute('data-binary-size')).toBe('11');
     // JSON that is not this type: a bilingual error, and the bytes stay those of the last good value
     await editLineEnd(page, cell, 'int32Value', 0, ', "nickname": 1');
-    await expect.poll(() => cell.locator('[data-testid="pbw-json-error"]').textContent()).toContain('"nickname" is unknown');
+    await expect.poll(() => cell.locator('[data-testid="pbw-json-error"]').textContent()).toContain('has no field "nickname"');
     expect(await cell.locator('[data-testid="pbw-hex"]').inputValue()).toBe('08 ff ff ff ff ff ff ff ff ff 01');
 
     // bytes → decode: a varint whose last byte still has its continuation bit

@@ -16,8 +16,19 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
+/** The hash the last in-app navigation asked for (a language switch's heading), until a page takes it. */
+let requestedHash: string | null = null;
+
+/** The heading a navigation asked for, once: later scrolling may have moved the URL's hash since. */
+export function takeRequestedHash(): string | null {
+  const hash = requestedHash;
+  requestedHash = null;
+  return hash;
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   const url = new URL(to, window.location.href);
+  requestedHash = url.hash || null;
   const samePage = url.pathname === window.location.pathname;
   if (options.replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);

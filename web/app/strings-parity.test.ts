@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -42,4 +42,40 @@ describe('UI strings exist in Russian and English alike', () => {
       }
     });
   }
+});
+
+/** Every source file under a folder (tests excluded: they quote the wrong forms on purpose). */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'fixtures' || entry.name === 'gen' ? [] : sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+describe('Russian UI text is written as a native teacher would', () => {
+  // Forms seen in the UI and ruled out: a misspelling, calques, and a term the lessons say otherwise.
+  const ruledOut: Array<[RegExp, string]> = [
+    [/не корректн/i, '«некорректный» is one word'],
+    [/close-фрейм/i, 'the lessons say «кадр close»'],
+    [/не чисто[:)]/i, 'a calque of "not clean"'],
+    [/не подходит к входному/i, 'a calque: «не соответствует входному сообщению»'],
+    [/теперь жду/i, 'machine notation in a sentence'],
+  ];
+  const files = [...sourceFiles(WEB), ...sourceFiles(join(WEB, '..', 'server'))];
+
+  it('finds the sources', () => {
+    expect(files.length).toBeGreaterThan(50);
+  });
+
+  it('uses none of the ruled-out forms in web/ or server/', () => {
+    const found: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const [pattern, why] of ruledOut) {
+        if (pattern.test(text)) found.push(`${relative(join(WEB, '..'), file)}: ${pattern.source} (${why})`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
 });

@@ -1,9 +1,31 @@
-import { useCallback, useEffect, useRef, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useSyncExternalStore, type RefObject } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 
 // What every Monaco cell editor (http, graphql, the gRPC/workbench JSON) does the same way: the
-// look, Ctrl+Enter to run, a height that follows the text, and text that flows both ways.
-// Type-only import of Monaco: each editor passes the namespace its lazy chunk loaded.
+// look, Ctrl+Enter to run, a height that follows the text, text that flows both ways, and a way
+// out for the keyboard. Type-only import of Monaco: each editor passes the namespace its lazy
+// chunk loaded.
+
+// An editor must not trap the keyboard (WCAG 2.1.2). Tab still indents, as students expect of a
+// code editor, but Esc makes the next Tab or Shift+Tab leave it (as in CodeMirror), and Ctrl+M
+// makes Tab move focus in every editor until pressed again (VS Code's "tab focus mode").
+let tabMovesFocus = false;
+const tabModeListeners = new Set<() => void>();
+
+export function toggleTabMovesFocus(): void {
+  tabMovesFocus = !tabMovesFocus;
+  for (const listener of tabModeListeners) listener();
+}
+
+function onTabModeChange(listener: () => void): () => void {
+  tabModeListeners.add(listener);
+  return () => tabModeListeners.delete(listener);
+}
+
+/** Whether Tab moves focus in every editor (Ctrl+M), for the keyboard hint beside each one. */
+export function useTabMovesFocus(): boolean {
+  return useSyncExternalStore(onTabModeChange, () => tabMovesFocus);
+}
 
 export const CODE_LINE_HEIGHT = 22;
 
@@ -57,11 +79,38 @@ export function wireCodeEditor(
     keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
     run: () => wiring.onRun(),
   });
-  const subscriptions = [editor.onDidContentSizeChange(fitHeight), editor.onDidChangeModelContent(() => wiring.onText(editor.getValue()))];
+  // Esc arms a one-time exit: the next Tab/Shift+Tab leaves; any other key (but a bare modifier) disarms it.
+  let escaped = false;
+  const applyTabMode = (): void => editor.updateOptions({ tabFocusMode: tabMovesFocus || escaped });
+  const modifiers = new Set([monaco.KeyCode.Shift, monaco.KeyCode.Ctrl, monaco.KeyCode.Alt, monaco.KeyCode.Meta]);
+  const toggleAction = editor.addAction({
+    id: 'wirelab.toggleTabMovesFocus',
+    label: 'Tab moves focus',
+    keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM],
+    run: () => toggleTabMovesFocus(),
+  });
+  const subscriptions = [
+    editor.onDidContentSizeChange(fitHeight),
+    editor.onDidChangeModelContent(() => wiring.onText(editor.getValue())),
+    editor.onKeyDown((event) => {
+      if (event.keyCode === monaco.KeyCode.Escape) escaped = true;
+      else if (event.keyCode !== monaco.KeyCode.Tab && !modifiers.has(event.keyCode)) escaped = false;
+      else return;
+      applyTabMode();
+    }),
+    editor.onDidBlurEditorText(() => {
+      escaped = false;
+      applyTabMode();
+    }),
+  ];
+  const stopWatchingTabMode = onTabModeChange(applyTabMode);
+  applyTabMode();
   fitHeight();
   return {
     dispose() {
       action.dispose();
+      toggleAction.dispose();
+      stopWatchingTabMode();
       for (const subscription of subscriptions) subscription.dispose();
     },
   };

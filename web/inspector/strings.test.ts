@@ -19,4 +19,12 @@ describe('inspector strings', () => {
     expect(values(inspectorStrings.ru).filter((value) => value === '')).toEqual([]);
     expect(values(inspectorStrings.en).filter((value) => value === '')).toEqual([]);
   });
+
+  it('points to the list where it is: above the details, never beside them', () => {
+    // .insp-body stacks the timeline over the details at every width
+    expect(inspectorStrings.en.selectHint).toMatch(/above/);
+    expect(inspectorStrings.ru.selectHint).toMatch(/выше/);
+    expect(inspectorStrings.en.selectHint).not.toMatch(/left/);
+    expect(inspectorStrings.ru.selectHint).not.toMatch(/слева/);
+  });
 });

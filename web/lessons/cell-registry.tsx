@@ -8,6 +8,8 @@ export interface CellProps {
   cellId: string;
   /** the cell's starting text (its file under lessons/<lesson>/cells/) */
   initialText: string;
+  /** where the student's edits are kept across reloads: `<lesson>/<cell>` */
+  saveKey?: string;
   /** an HTTP exchange this cell produced, to focus the inspector on it */
   onExchange?(exchange: HttpExchange): void;
   /** show anything in the inspector: a connection's WebSocket frame `{ conn, message }`, an exchange `{ conn, index }` */

@@ -7,6 +7,8 @@ import { lessonStrings } from './strings.ts';
 const WIDTH_KEY = 'wirelab.inspectorWidth';
 const MIN_WIDTH = 360;
 const DEFAULT_WIDTH = 560;
+/** Where the dock leaves the side for the bottom (the same width as in lessons.css). */
+const NARROW = '(max-width: 1100px)';
 
 function storedWidth(): number {
   try {
@@ -21,7 +23,9 @@ function storedWidth(): number {
 export function InspectorDock({ focus }: { focus?: Selection }) {
   const t = useStrings(lessonStrings);
   const [width, setWidth] = useState(storedWidth);
-  const [open, setOpen] = useState(true);
+  // On a narrow screen the dock covers the lower part of the text: it waits, folded, until a
+  // cell gives it something to show, so an empty inspector never hides a cell's Run bar.
+  const [open, setOpen] = useState(() => !window.matchMedia(NARROW).matches);
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
 
   useEffect(() => {

@@ -1,8 +1,8 @@
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../app/lang-context.ts';
-import { navigate, scrollToHash } from '../app/router.tsx';
+import { navigate, scrollToHash, takeRequestedHash } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import { captureTimeNow } from '../app/session.ts';
@@ -11,6 +11,7 @@ import { CELL_COMPONENTS } from './cell-registry.tsx';
 import { isCellKind } from './cell-kinds.ts';
 import { ExerciseCard } from './exercise-card.tsx';
 import { InspectorDock } from './inspector-dock.tsx';
+import { LessonPager } from './lesson-pager.tsx';
 import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
 import { renderLesson, type RenderedLesson, type TocEntry } from './render-lesson.ts';
@@ -47,9 +48,18 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     document.title = `${title} — ${app.appName}`;
   }, [title, app]);
 
-  useEffect(() => {
-    if (state.status === 'ready' && window.location.hash) scrollToHash(window.location.hash);
-  }, [state.status]);
+  // Each newly loaded text (a language switch included) goes back to the heading in the hash: the
+  // same heading sits at another height in the other language.
+  const loadedText = state.status === 'ready' ? state.rendered : null;
+  // The heading asked for by the navigation (a language switch) wins over the URL's hash, which
+  // the old text's scrolling may have moved while the new text was loading.
+  useLayoutEffect(() => {
+    if (!loadedText) return;
+    const hash = takeRequestedHash() ?? window.location.hash;
+    if (!hash) return;
+    if (window.location.hash !== hash) history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+    scrollToHash(hash);
+  }, [loadedText]);
 
   const captures = useCaptures();
   const allExchanges = captures.exchanges;
@@ -156,7 +166,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, o
                 // keyed by id, not position: a language switch keeps the cell's text and response
                 <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
                   {block.id in loaded.cells ? (
-                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} text={loaded.cells[block.id]} onExchange={onExchange} onInspect={onInspect} />
+                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} saveKey={`${slug}/${block.id}`} text={loaded.cells[block.id]} onExchange={onExchange} onInspect={onInspect} />
                   ) : (
                     <p className="cell-message cell-message-error">::cell {block.id} — lesson.json has no such cell</p>
                   )}
@@ -186,6 +196,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, o
           }
         })}
       </article>
+      <LessonPager slug={slug} />
     </>
   );
 }
@@ -199,11 +210,14 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
   useEffect(() => {
     const article = articleRef.current;
     if (!article || toc.length === 0) return;
-    const headings = toc.map((entry) => document.getElementById(entry.id)).filter((element) => element !== null);
     const update = () => {
+      // Looked up on every scroll: a language switch replaces the text before this effect re-runs,
+      // and a kept reference to a replaced (detached) heading measures top 0, so the last heading
+      // (#interview) used to become current. Ids are the same in both languages.
       let active: string | null = null;
-      for (const heading of headings) {
-        if (heading.getBoundingClientRect().top < 120) active = heading.id;
+      for (const entry of toc) {
+        const heading = document.getElementById(entry.id);
+        if (heading && heading.getBoundingClientRect().top < 120) active = heading.id;
       }
       setCurrent(active);
       const hash = active ? `#${active}` : '';
@@ -223,12 +237,12 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
   return current;
 }
 
-function LiveCell({ kind, id, text, onExchange, onInspect }: { kind: string; id: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
   if (!isCellKind(kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
   const Cell = CELL_COMPONENTS[kind];
   return (
     <Suspense fallback={<LoadingNote />}>
-      <Cell cellId={id} initialText={text} onExchange={onExchange} onInspect={onInspect} />
+      <Cell cellId={id} initialText={text} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />
     </Suspense>
   );
 }

@@ -45,6 +45,11 @@ export const lessonStrings = {
     noLessons: 'No lessons yet.',
     exercisesDone: (done: number, total: number) => (total === 0 ? 'no exercises' : `${done} of ${total} exercises done`),
     lessonNumber: (n: number) => `Lesson ${n}`,
+    pagerLabel: 'Previous and next lesson',
+    previousLesson: (n: number) => `Lesson ${n}`,
+    nextLesson: (n: number) => `Next: lesson ${n}`,
+    courseDone: 'That was the last lesson',
+    allLessons: 'All lessons',
     contents: 'Contents',
     loadFailed: 'This lesson could not be loaded:',
     formatProblems: 'This lesson’s text has format problems:',
@@ -60,7 +65,7 @@ export const lessonStrings = {
     showHint: (n: number, total: number) => (total === 1 ? 'Show a hint' : `Show hint ${n} of ${total}`),
     notTried: 'Not tried yet',
     passed: 'Passed',
-    passedMessage: 'Well done — the server saw exactly that. ✓',
+    passedMessage: 'Well done — checked against your real traffic. ✓',
     passedBefore: 'You solved this one earlier. Try it again anytime.',
     answerLabel: 'Your answer',
     answerSubmit: 'Check',
@@ -83,10 +88,10 @@ export const lessonStrings = {
           return `Not quite: your last ${miss.message.layer} shows something else. Look at it in the inspector again.`;
         case 'no-message':
           return miss.step !== undefined && miss.step > 0
-            ? `Step ${miss.step + 1}: after that, I am waiting for ${describeMessage(miss.expected)}.`
+            ? `Step ${miss.step + 1}: now I am waiting for ${describeMessageEn(miss.expected)}.`
             : miss.found > 0
-              ? `${miss.found} of ${miss.needed} so far: ${describeMessage(miss.expected)}.`
-              : `No ${describeMessage(miss.expected)} in your traffic since you opened this lesson yet.`;
+              ? `${miss.found} of ${miss.needed} so far: ${describeMessageEn(miss.expected)}.`
+              : `Nothing like ${describeMessageEn(miss.expected)} in your traffic since you opened this lesson yet.`;
       }
     },
   },
@@ -96,6 +101,11 @@ export const lessonStrings = {
     noLessons: 'Уроков пока нет.',
     exercisesDone: (done: number, total: number) => (total === 0 ? 'без упражнений' : `упражнений выполнено: ${done} из ${total}`),
     lessonNumber: (n: number) => `Урок ${n}`,
+    pagerLabel: 'Предыдущий и следующий урок',
+    previousLesson: (n: number) => `Урок ${n}`,
+    nextLesson: (n: number) => `Дальше: урок ${n}`,
+    courseDone: 'Это был последний урок',
+    allLessons: 'Все уроки',
     contents: 'Содержание',
     loadFailed: 'Не удалось загрузить урок:',
     formatProblems: 'В тексте урока ошибки оформления:',
@@ -111,7 +121,7 @@ export const lessonStrings = {
     showHint: (n: number, total: number) => (total === 1 ? 'Показать подсказку' : `Показать подсказку ${n} из ${total}`),
     notTried: 'Ещё не решено',
     passed: 'Решено',
-    passedMessage: 'Отлично — сервер увидел именно это. ✓',
+    passedMessage: 'Отлично — проверено по вашему настоящему трафику. ✓',
     passedBefore: 'Вы уже решили это упражнение. Можно повторить в любой момент.',
     answerLabel: 'Ваш ответ',
     answerSubmit: 'Проверить',
@@ -120,7 +130,7 @@ export const lessonStrings = {
       switch (miss.kind) {
         case 'no-request':
           return miss.step !== undefined && miss.step > 0
-            ? `Шаг ${miss.step + 1}: теперь жду ${describeRequestRu(miss.expected)}.`
+            ? `Шаг ${miss.step + 1}: теперь ожидается ${describeRequestRu(miss.expected)}.`
             : `С тех пор как вы открыли урок, ${describeRequestRu(miss.expected)} ещё не отправлялся.`;
         case 'response-differs':
           return `Вижу ваш ${miss.exchange.request.method} ${miss.exchange.request.target}, но ${differenceRu(miss.difference)}.`;
@@ -134,18 +144,53 @@ export const lessonStrings = {
           return `Не совсем: последнее сообщение ${miss.message.layer} показывает другое. Посмотрите на него в инспекторе ещё раз.`;
         case 'no-message':
           return miss.step !== undefined && miss.step > 0
-            ? `Шаг ${miss.step + 1}: теперь жду ${describeMessage(miss.expected)}.`
+            ? `Шаг ${miss.step + 1}: теперь ожидается ${describeMessageRu(miss.expected)}.`
             : miss.found > 0
-              ? `Пока ${miss.found} из ${miss.needed}: ${describeMessage(miss.expected)}.`
-              : `С тех пор как вы открыли урок, ${describeMessage(miss.expected)} в вашем трафике ещё не было.`;
+              ? `Пока ${miss.found} из ${miss.needed}: ${describeMessageRu(miss.expected)}.`
+              : `С тех пор как вы открыли урок, в вашем трафике такого ещё не было: ${describeMessageRu(miss.expected)}.`;
       }
     },
   },
 };
 
-/** The same words in both languages: layer names and field values are protocol terms. */
-function describeMessage(match: MessageMatch): string {
-  const arrow = match.dir === 'in' ? ' →' : match.dir === 'out' ? ' ←' : '';
-  const fields = Object.entries(match.fields ?? {}).map(([name, value]) => `${name}=${String(value)}`);
-  return `${match.layer}${arrow}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+// A check's message pattern as a sentence, not as notation ("ws-frame ← (opcode=close)"): the
+// layer as a noun, the direction in words; field names and values stay protocol terms.
+const LAYER_NOUNS: Record<string, { en: string; ru: string }> = {
+  'ws-frame': { en: 'a WebSocket frame', ru: 'кадр WebSocket' },
+  'engineio-packet': { en: 'an Engine.IO packet', ru: 'пакет Engine.IO' },
+  'socketio-packet': { en: 'a Socket.IO packet', ru: 'пакет Socket.IO' },
+  'sse-event': { en: 'an SSE event', ru: 'событие SSE' },
+  'grpc-message': { en: 'a gRPC message', ru: 'сообщение gRPC' },
+  'grpc-status': { en: 'a gRPC status', ru: 'статус gRPC' },
+  'graphql-http': { en: 'a GraphQL exchange over HTTP', ru: 'обмен GraphQL по HTTP' },
+  'graphql-ws': { en: 'a GraphQL message over WebSocket', ru: 'сообщение GraphQL по WebSocket' },
+};
+
+/** `/^(next|data)$/` → `next or data`; another pattern is shown as the pattern it is. */
+function humanValue(value: string | number | boolean, or: string): string {
+  const text = String(value);
+  const alternatives = /^\/\^\(([\w.:|-]+)\)\$\/$/.exec(text);
+  if (alternatives) return alternatives[1].split('|').join(` ${or} `);
+  return text;
 }
+
+function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
+  const fields = { ...(match.fields ?? {}) };
+  let noun = LAYER_NOUNS[match.layer]?.[lang] ?? match.layer;
+  // the frame's or packet's type is its name: "a close frame", «кадр close» (as the lessons say)
+  if (match.layer === 'ws-frame' && typeof fields.opcode === 'string') {
+    noun = lang === 'ru' ? `кадр ${fields.opcode}` : `a ${fields.opcode} frame`;
+    delete fields.opcode;
+  } else if ((match.layer === 'engineio-packet' || match.layer === 'socketio-packet') && typeof fields.type === 'string') {
+    const library = match.layer === 'engineio-packet' ? 'Engine.IO' : 'Socket.IO';
+    noun = lang === 'ru' ? `пакет ${library} ${fields.type}` : `a ${library} ${fields.type} packet`;
+    delete fields.type;
+  }
+  const direction = match.dir === 'in' ? (lang === 'ru' ? ' от клиента' : ' from the client') : match.dir === 'out' ? (lang === 'ru' ? ' от сервера' : ' from the server') : '';
+  const or = lang === 'ru' ? 'или' : 'or';
+  const details = Object.entries(fields).map(([name, value]) => `${name}: ${humanValue(value, or)}`);
+  return `${noun}${direction}${details.length ? ` (${details.join(', ')})` : ''}`;
+}
+
+const describeMessageEn = (match: MessageMatch) => describeMessageIn(match, 'en');
+const describeMessageRu = (match: MessageMatch) => describeMessageIn(match, 'ru');

@@ -47,7 +47,7 @@ export const messages = {
   // The echo endpoint's control messages.
   badCommandJson: (problem: string): Bilingual => ({
     en: `This looks like a control message ({"wirelab": …}), but it is not valid JSON: ${problem}. Send {"wirelab":"help"} for the list of commands.`,
-    ru: `Это похоже на управляющее сообщение ({"wirelab": …}), но это не корректный JSON: ${problem}. Список команд — {"wirelab":"help"}.`,
+    ru: `Это похоже на управляющее сообщение ({"wirelab": …}), но это некорректный JSON: ${problem}. Список команд — {"wirelab":"help"}.`,
   }),
   unknownCommand: (command: string, known: readonly string[]): Bilingual => ({
     en: `Unknown command "${command}". Commands: ${known.join(', ')}.`,

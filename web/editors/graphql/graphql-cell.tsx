@@ -16,11 +16,13 @@ import { ResultPanel } from './result-panel.tsx';
 import { SubscriptionPanel, type SubscriptionEvent } from './subscription-panel.tsx';
 import { DocsExplorer } from './docs-explorer.tsx';
 import { graphqlEditorStrings } from './strings.ts';
+import { useSavedCellState } from '../saved-cell-state.ts';
 import './graphql-cell.css';
 
 interface GraphqlCellProps {
   cellId: string;
   initialText: string;
+  saveKey?: string;
   onExchange?(exchange: HttpExchange): void;
   onInspect?(selection: Selection): void;
 }
@@ -36,11 +38,11 @@ export interface SubscriptionState {
   events: SubscriptionEvent[];
 }
 
-export function GraphqlCell({ cellId, initialText, onExchange, onInspect }: GraphqlCellProps) {
+export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspect }: GraphqlCellProps) {
   const t = useStrings(graphqlEditorStrings);
   const lang = useLang();
   const initial = useMemo(() => parseCellText(initialText), [initialText]);
-  const [source, setSource] = useState<GraphqlCellSource>(initial);
+  const [source, setSource] = useSavedCellState<GraphqlCellSource>(saveKey, initial);
   const [wantedOperation, setWantedOperation] = useState<string | number | null>(null);
   const [policy, setPolicy] = useState<RequestPolicy>('cache-first');
   const [method, setMethod] = useState<HttpMethodChoice>('POST');

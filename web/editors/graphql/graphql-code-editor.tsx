@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
+import { EditorKeysHint } from '../editor-keys-hint.tsx';
 import { subscribeSchema } from './schema-store.ts';
 
 type LanguageModule = typeof import('./graphql-language.ts');
@@ -122,5 +123,10 @@ function MonacoHost({ module, value, onChange, onRun, label, language, jsonProbl
     );
   }, [jsonProblem, module, language]);
 
-  return <div ref={hostRef} className="code-monaco" data-testid={testId ?? 'graphql-editor-ready'} data-language={language} />;
+  return (
+    <>
+      <div ref={hostRef} className="code-monaco" data-testid={testId ?? 'graphql-editor-ready'} data-language={language} />
+      <EditorKeysHint />
+    </>
+  );
 }

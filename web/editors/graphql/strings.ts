@@ -1,3 +1,5 @@
+import { browserErrorIn } from '../browser-error.ts';
+import { describeJsonError } from '../json-error.ts';
 export const graphqlEditorStrings = {
   en: {
     editorLabel: (cellId: string) => `GraphQL operation “${cellId}”`,
@@ -9,7 +11,7 @@ export const graphqlEditorStrings = {
     running: 'Sending…',
     runHint: 'Ctrl+Enter or ⌘+Enter',
     reset: 'Reset',
-    resetHint: 'Put back the original text of this cell',
+    resetHint: 'Put back the original text of this cell (your edits are kept in this browser, across reloads, until then)',
     operation: 'Operation',
     anonymous: '(anonymous)',
     variables: 'Variables',
@@ -32,7 +34,7 @@ export const graphqlEditorStrings = {
     retry: 'Try again',
     syntaxError: (line: number, column: number, message: string) => `Line ${line}, column ${column}: ${message}`,
     noOperation: 'The document has no operation to run: write query, mutation or subscription.',
-    variablesError: (message: string) => (message === 'not-an-object' ? 'Variables must be a JSON object: { "name": value }' : `Variables are not valid JSON: ${message}`),
+    variablesError: (message: string) => (message === 'not-an-object' ? 'Variables must be a JSON object: { "name": value }' : `Variables are not valid JSON: ${describeJsonError(message, 'en')}`),
     headerError: (line: number, text: string) => `Headers, line ${line}: “${text}” is not “Name: value”`,
     fromCache: 'From urql’s cache: no request was sent. The inspector shows nothing new.',
     fromNetwork: (method: string, target: string) => `Sent: ${method} ${target}`,
@@ -43,7 +45,7 @@ export const graphqlEditorStrings = {
     errors: (count: number) => `errors (${count})`,
     extensions: 'extensions',
     rawBody: 'Response body as received',
-    networkError: (message: string) => `The request did not reach the server: ${message}`,
+    networkError: (message: string) => `The request did not reach the server: ${browserErrorIn(message, 'en')}`,
     showBytes: 'Show the bytes in the inspector',
     notCaptured: 'The bytes of this request were not captured (is recording switched off?).',
     revalidated: (wire: number, page: number) =>
@@ -85,14 +87,14 @@ export const graphqlEditorStrings = {
     running: 'Отправляем…',
     runHint: 'Ctrl+Enter или ⌘+Enter',
     reset: 'Сбросить',
-    resetHint: 'Вернуть исходный текст этой ячейки',
+    resetHint: 'Вернуть исходный текст этой ячейки (до тех пор ваши правки хранятся в этом браузере и переживают перезагрузку)',
     operation: 'Операция',
     anonymous: '(без имени)',
     variables: 'Переменные',
     headers: 'Заголовки',
     headersHint: 'По одному «Имя: значение» на строку; уходят с каждым запросом этой ячейки',
     policy: 'Кэш urql',
-    policyCacheFirst: 'cache-first: отвечать из кэша, если там есть ответ',
+    policyCacheFirst: 'cache-first: ответ из кэша, если он там есть',
     policyNetworkOnly: 'network-only: всегда отправлять запрос',
     method: 'Метод HTTP',
     methodGetHint: 'При GET операция уходит в URL; мутации всегда отправляются через POST',
@@ -108,7 +110,7 @@ export const graphqlEditorStrings = {
     retry: 'Попробовать ещё раз',
     syntaxError: (line: number, column: number, message: string) => `Строка ${line}, столбец ${column}: ${message}`,
     noOperation: 'В документе нет операции: напишите query, mutation или subscription.',
-    variablesError: (message: string) => (message === 'not-an-object' ? 'Переменные должны быть JSON-объектом: { "имя": значение }' : `Переменные — некорректный JSON: ${message}`),
+    variablesError: (message: string) => (message === 'not-an-object' ? 'Переменные должны быть JSON-объектом: { "имя": значение }' : `Переменные — некорректный JSON: ${describeJsonError(message, 'ru')}`),
     headerError: (line: number, text: string) => `Заголовки, строка ${line}: «${text}» — не «Имя: значение»`,
     fromCache: 'Ответ из кэша urql: запрос не отправлялся, в инспекторе ничего нового не появится.',
     fromNetwork: (method: string, target: string) => `Отправлено: ${method} ${target}`,
@@ -119,7 +121,7 @@ export const graphqlEditorStrings = {
     errors: (count: number) => `errors (${count})`,
     extensions: 'extensions',
     rawBody: 'Тело ответа в том виде, как оно пришло',
-    networkError: (message: string) => `Запрос не дошёл до сервера: ${message}`,
+    networkError: (message: string) => `Запрос не дошёл до сервера: ${browserErrorIn(message, 'ru')}`,
     showBytes: 'Показать байты в инспекторе',
     notCaptured: 'Байты этого запроса не захвачены (может быть, запись выключена?).',
     revalidated: (wire: number, page: number) =>

@@ -3,6 +3,7 @@ import { useLang, useStrings } from '../../app/lang-context.ts';
 import type { CallEvent, CallLog, HeaderPairs } from './call-log.ts';
 import { detailHeadline } from './grpc-status.ts';
 import { grpcEditorStrings } from './strings.ts';
+import { serverTextIn } from '../server-text.ts';
 
 /** A call as it happened: headers, each message the moment it arrived, then trailers and status. */
 export function CallLogView({ log }: { log: CallLog }) {
@@ -93,7 +94,13 @@ function EventBody({ event }: { event: CallEvent }) {
             <code className={status.code === 0 ? 'grpc-status grpc-status-ok' : 'grpc-status grpc-status-error'} data-testid="grpc-status">
               {status.code} {status.name}
             </code>
-            {status.message && <span className="grpc-status-message"> — {status.message}</span>}
+            {status.message && (
+              <span className="grpc-status-message">
+                {' '}
+                — {status.message}
+                {serverTextIn(status.message, lang) && <span data-testid="grpc-status-in-lang"> ({serverTextIn(status.message, lang)})</span>}
+              </span>
+            )}
           </p>
           {status.details.length > 0 && (
             <div className="grpc-details" data-testid="grpc-details">

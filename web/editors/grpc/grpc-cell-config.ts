@@ -23,6 +23,10 @@ const KNOWN_KEYS = new Set(['method', 'protocol', 'request', 'metadata', 'timeou
 const METHOD_PATH = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*\/[A-Za-z_]\w*$/;
 /** An HTTP field name (RFC 9110 token), lower case as gRPC metadata must be. */
 const METADATA_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+/** a text metadata value: printable ASCII (binary values travel base64-encoded in `-bin` keys) */
+const METADATA_VALUE = /^[\x20-\x7e]*$/;
+
+export type MetadataProblem = 'syntax' | 'name' | 'value';
 
 export type GrpcCellParse = { ok: true; config: GrpcCellConfig } | { ok: false; problems: string[] };
 
@@ -81,7 +85,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Metadata typed in the cell's metadata box: one `name: value` per line, `#` lines ignored.
  * Returns the problems by line, so the box can say what is wrong.
  */
-export function parseMetadataLines(text: string): { ok: true; metadata: Record<string, string> } | { ok: false; line: number; problem: 'syntax' | 'name' } {
+export function parseMetadataLines(text: string): { ok: true; metadata: Record<string, string> } | { ok: false; line: number; problem: MetadataProblem } {
   const metadata: Record<string, string> = {};
   const lines = text.split('\n');
   for (const [index, raw] of lines.entries()) {
@@ -91,7 +95,10 @@ export function parseMetadataLines(text: string): { ok: true; metadata: Record<s
     if (colon <= 0) return { ok: false, line: index + 1, problem: 'syntax' };
     const name = line.slice(0, colon).trim().toLowerCase();
     if (!METADATA_NAME.test(name)) return { ok: false, line: index + 1, problem: 'name' };
-    metadata[name] = line.slice(colon + 1).trim();
+    const value = line.slice(colon + 1).trim();
+    // gRPC's ASCII-Value (PROTOCOL-HTTP2.md); fetch would refuse some of the rest with a bare TypeError
+    if (!METADATA_VALUE.test(value)) return { ok: false, line: index + 1, problem: 'value' };
+    metadata[name] = value;
   }
   return { ok: true, metadata };
 }

@@ -15,6 +15,7 @@ import { RunnerChannel, runnerUrl } from './runner-channel.ts';
 import { JsonEditor } from './json-editor.tsx';
 import { CallLogView } from './call-log-view.tsx';
 import { grpcEditorStrings } from './strings.ts';
+import { useSavedCellState } from '../saved-cell-state.ts';
 import '../http/http-cell.css';
 import './grpc-cell.css';
 
@@ -53,11 +54,11 @@ type Prepared =
   | { ok: true; method: DescMethod; request: JsonValue; metadata: Record<string, string>; timeoutMs?: number }
   | { ok: false; problem: string };
 
-export function GrpcCell({ cellId, initialText, onExchange }: CellProps) {
+export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
   const t = useStrings(grpcEditorStrings);
   const lang = useLang();
   const start = useMemo(() => initialInputs(initialText), [initialText]);
-  const [inputs, setInputs] = useState<Inputs>(start.inputs);
+  const [inputs, setInputs] = useSavedCellState<Inputs>(saveKey, start.inputs);
   const [log, setLog] = useState<CallLog | null>(null);
   const [running, setRunning] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -112,7 +113,12 @@ export function GrpcCell({ cellId, initialText, onExchange }: CellProps) {
 
   const run = useCallback(async () => {
     const prepared = prepare();
-    if (!prepared.ok) return setProblem(prepared.problem);
+    if (!prepared.ok) {
+      // the previous call's log and capture note would read as this attempt's outcome
+      setLog(null);
+      setExchange(null);
+      return setProblem(prepared.problem);
+    }
     if (!browserCanCall(prepared.method)) return;
     setProblem(null);
     abortRef.current?.abort();
@@ -140,9 +146,11 @@ export function GrpcCell({ cellId, initialText, onExchange }: CellProps) {
       signal: abort.signal,
       onEvent,
     };
-    await runBrowserCall(prepared.timeoutMs === undefined ? options : { ...options, timeoutMs: prepared.timeoutMs });
+    const outcome = await runBrowserCall(prepared.timeoutMs === undefined ? options : { ...options, timeoutMs: prepared.timeoutMs });
     if (id !== runId.current) return;
     setRunning(false);
+    // a request that never left the browser has no bytes to find: "not captured" would be false
+    if (!outcome.reachedServer) return;
     const captured = await getCaptureStore().waitForExchange({
       method: 'POST',
       target: `/${methodPath(prepared.method)}`,

@@ -51,6 +51,8 @@ describe('gRPC cell file', () => {
     });
     expect(parseMetadataLines('x: 1\nno colon')).toEqual({ ok: false, line: 2, problem: 'syntax' });
     expect(parseMetadataLines('bad name: 1')).toEqual({ ok: false, line: 1, problem: 'name' });
+    // gRPC text values are printable ASCII; fetch would throw a bare TypeError on some of the rest
+    expect(parseMetadataLines('x-ok: 1\nx-student: Ада')).toEqual({ ok: false, line: 2, problem: 'value' });
     expect(metadataToLines({ a: '1', 'x-b': 'two words' })).toBe('a: 1\nx-b: two words');
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
+import { EditorKeysHint } from '../editor-keys-hint.tsx';
 import type { JsonSchema } from './request-json-schema.ts';
 
 type LanguageModule = typeof import('./json-language.ts');
@@ -106,5 +107,10 @@ function MonacoJson({ module, modelId, value, onChange, onRun, label, schema, te
     module.setModelSchema(uri, schema);
   }, [module, uri, schema]);
 
-  return <div ref={hostRef} className="code-monaco" data-testid={testId} data-language="json" />;
+  return (
+    <>
+      <div ref={hostRef} className="code-monaco" data-testid={testId} data-language="json" />
+      <EditorKeysHint />
+    </>
+  );
 }

@@ -1,3 +1,4 @@
+import { describeProtobufJsonError } from '../json-error.ts';
 import { create, fromJson, toJson, type DescMethod, type DescMethodStreaming, type DescMethodUnary, type JsonValue, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
@@ -50,11 +51,16 @@ export interface RunCallOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** Whether the call's request left the browser (only then can the tap have captured it). */
+export interface CallOutcome {
+  reachedServer: boolean;
+}
+
 /**
  * A unary or server-streaming call over Connect or gRPC-Web with fetch. Never throws: a failure
  * (bad request JSON, a non-OK status, an abort) ends in a `status` or `error` event.
  */
-export async function runBrowserCall(options: RunCallOptions): Promise<void> {
+export async function runBrowserCall(options: RunCallOptions): Promise<CallOutcome> {
   const { method, registry, signal, onEvent } = options;
   const now = options.now ?? (() => performance.now());
   const started = now();
@@ -63,8 +69,8 @@ export async function runBrowserCall(options: RunCallOptions): Promise<void> {
   try {
     input = fromJson(method.input, options.request, { registry });
   } catch (error) {
-    onEvent({ kind: 'error', text: requestJsonProblem(error), at: 0 });
-    return;
+    onEvent({ kind: 'error', text: requestJsonProblem(error, method), at: 0 });
+    return { reachedServer: false };
   }
   // The HTTP response as fetch gave it: on an error the transport hands over only its headers
   // and trailers merged, and the log shows them apart.
@@ -76,18 +82,27 @@ export async function runBrowserCall(options: RunCallOptions): Promise<void> {
     return response;
   };
   const transport = transportFor(options.protocol, registry, options.baseUrl, fetchKeepingResponse);
-  const header = new Headers(options.metadata);
+  let header: Headers;
+  try {
+    header = new Headers(options.metadata);
+  } catch {
+    onEvent({ kind: 'error', text: METADATA_REFUSED, at: 0 });
+    return { reachedServer: false };
+  }
+  let answered = false;
   const deadline = clientDeadline(options.protocol, options.timeoutMs, header, signal);
   onEvent({ kind: 'started', at: 0 });
   let sawHeaders = false;
   try {
     if (method.methodKind === 'unary') {
       const response = await transport.unary(method as DescMethodUnary, deadline.signal, undefined, header, input);
+      answered = true;
       onEvent({ kind: 'headers', headers: headerPairs(response.header), at: at() });
       onEvent({ kind: 'message', index: 0, message: toJson(method.output, response.message, { registry }), at: at() });
       onEvent({ kind: 'status', status: OK_STATUS, trailers: headerPairs(response.trailer), at: at() });
     } else if (method.methodKind === 'server_streaming') {
       const response = await transport.stream(method as DescMethodStreaming, deadline.signal, undefined, header, oneMessage(create(method.input, input)));
+      answered = true;
       onEvent({ kind: 'headers', headers: headerPairs(response.header), at: at() });
       sawHeaders = true;
       let index = 0;
@@ -104,16 +119,53 @@ export async function runBrowserCall(options: RunCallOptions): Promise<void> {
       onEvent({ kind: 'status', status: OK_STATUS, trailers: headerPairs(response.trailer), at: at() });
     } else {
       onEvent({ kind: 'error', text: { en: 'This method streams requests: use the runner.', ru: 'Этот метод принимает поток запросов: нужен раннер.' }, at: 0 });
+      return { reachedServer: false };
     }
+    return { reachedServer: true };
   } catch (error) {
     const connectError = ConnectError.from(error);
     const responseHeaders = httpResponse?.headers;
+    const trailers = trailersOfError(connectError.metadata, responseHeaders);
+    // The page's own Cancel: the browser's abort reason ("signal is aborted without reason") is
+    // no status a server sent, so the log says what happened in the reader's language.
+    if (signal.aborted) {
+      onEvent({ kind: 'error', text: answered ? CANCELLED_STREAM : CANCELLED_CALL, at: at() });
+      onEvent({ kind: 'status', status: { ...statusOfError(connectError, registry), message: '' }, trailers, at: at() });
+      return { reachedServer: answered };
+    }
+    // fetch itself failed (no answer at all): nothing came back to show as a status
+    if (!answered && httpResponse === undefined && isNetworkFailure(connectError)) {
+      onEvent({ kind: 'error', text: NETWORK_FAILURE, at: at() });
+      return { reachedServer: false };
+    }
     const headersShown = method.methodKind === 'server_streaming' && sawHeaders;
     if (responseHeaders && !headersShown) onEvent({ kind: 'headers', headers: headerPairs(responseHeaders), at: at() });
-    onEvent({ kind: 'status', status: statusOfError(connectError, registry), trailers: trailersOfError(connectError.metadata, responseHeaders), at: at() });
+    onEvent({ kind: 'status', status: statusOfError(connectError, registry), trailers, at: at() });
+    return { reachedServer: true };
   } finally {
     deadline.clear();
   }
+}
+
+const METADATA_REFUSED = {
+  en: 'The browser refused this metadata: a header value may hold only printable ASCII characters.',
+  ru: 'Браузер не принял эти метаданные: значение заголовка может содержать только печатные символы ASCII.',
+};
+const CANCELLED_CALL = {
+  en: 'You cancelled the call before the server answered.',
+  ru: 'Вы отменили вызов до ответа сервера.',
+};
+const CANCELLED_STREAM = {
+  en: 'You cancelled the call: the browser stopped reading the stream and closed the request.',
+  ru: 'Вы отменили вызов: браузер перестал читать поток и закрыл запрос.',
+};
+const NETWORK_FAILURE = {
+  en: 'The request did not reach the server (the network or the browser stopped it), so there is no status to show.',
+  ru: 'Запрос не дошёл до сервера (его остановила сеть или браузер), поэтому статуса нет.',
+};
+
+function isNetworkFailure(error: ConnectError): boolean {
+  return error.cause instanceof TypeError || /Failed to fetch|NetworkError|Load failed/.test(error.rawMessage);
 }
 
 /**
@@ -151,10 +203,10 @@ async function* oneMessage<T>(message: T): AsyncIterable<T> {
   yield message;
 }
 
-function requestJsonProblem(error: unknown): { en: string; ru: string } {
+function requestJsonProblem(error: unknown, method: DescMethod): { en: string; ru: string } {
   const detail = error instanceof Error ? error.message : String(error);
   return {
-    en: `The request JSON does not fit the input message: ${detail}`,
-    ru: `JSON запроса не подходит к входному сообщению: ${detail}`,
+    en: `The request JSON does not fit the input message: ${describeProtobufJsonError(detail, 'en', method.input.typeName)}`,
+    ru: `JSON запроса не соответствует входному сообщению метода: ${describeProtobufJsonError(detail, 'ru', method.input.typeName)}`,
   };
 }

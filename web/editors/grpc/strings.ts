@@ -1,3 +1,5 @@
+import type { MetadataProblem } from './grpc-cell-config.ts';
+import { describeJsonError } from '../json-error.ts';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
 
 type MethodKind = 'unary' | 'server_streaming' | 'client_streaming' | 'bidi_streaming';
@@ -12,20 +14,24 @@ export const grpcEditorStrings = {
     kinds: { unary: 'unary', server_streaming: 'server streaming', client_streaming: 'client streaming', bidi_streaming: 'bidirectional streaming' } satisfies Record<MethodKind, string>,
     unknownMethod: (method: string) => `The method ${method} is not in the schema.`,
     metadata: 'Metadata (one “name: value” per line)',
-    metadataProblem: (line: number, problem: 'syntax' | 'name') =>
-      problem === 'syntax' ? `Metadata line ${line}: write it as “name: value”.` : `Metadata line ${line}: not a valid header name.`,
+    metadataProblem: (line: number, problem: MetadataProblem) =>
+      problem === 'syntax'
+        ? `Metadata line ${line}: write it as “name: value”.`
+        : problem === 'name'
+          ? `Metadata line ${line}: not a valid header name.`
+          : `Metadata line ${line}: a text value may hold only printable ASCII characters; other bytes go base64-encoded under a name ending in “-bin”.`,
     deadline: 'Deadline, ms',
     deadlineHint: 'Empty: no deadline. Sent as grpc-timeout (gRPC, gRPC-Web) or connect-timeout-ms (Connect).',
     deadlineProblem: (max: number) => `The deadline must be a whole number of milliseconds from 1 to ${max}.`,
     request: 'Request (protobuf JSON)',
     messageToSend: 'Next message to send (protobuf JSON)',
-    jsonProblem: (message: string) => `The request is not valid JSON: ${message}`,
+    jsonProblem: (message: string) => `The request is not valid JSON: ${describeJsonError(message, 'en')}`,
     run: 'Run',
     runHint: 'Ctrl+Enter or ⌘+Enter',
     running: 'Calling…',
     cancel: 'Cancel',
     reset: 'Reset',
-    resetHint: 'Put back the original method, metadata and request of this cell',
+    resetHint: 'Put back the original method, metadata and request of this cell (your edits are kept in this browser, across reloads, until then)',
     runnerNote:
       'A browser cannot make this call: fetch sends the whole request body before it reads the answer, so a page can stream responses but not requests (and cannot speak native gRPC at all). Here the page drives a real gRPC client inside the server over a WebSocket; that client calls the server over HTTP/2, and its frames appear in your inspector.',
     start: 'Start the call',
@@ -55,20 +61,24 @@ export const grpcEditorStrings = {
     kinds: { unary: 'унарный', server_streaming: 'серверный поток', client_streaming: 'клиентский поток', bidi_streaming: 'двунаправленный поток' } satisfies Record<MethodKind, string>,
     unknownMethod: (method: string) => `Метода ${method} нет в схеме.`,
     metadata: 'Метаданные (по одной строке «имя: значение»)',
-    metadataProblem: (line: number, problem: 'syntax' | 'name') =>
-      problem === 'syntax' ? `Метаданные, строка ${line}: пишите в виде «имя: значение».` : `Метаданные, строка ${line}: недопустимое имя заголовка.`,
+    metadataProblem: (line: number, problem: MetadataProblem) =>
+      problem === 'syntax'
+        ? `Метаданные, строка ${line}: пишите в виде «имя: значение».`
+        : problem === 'name'
+          ? `Метаданные, строка ${line}: недопустимое имя заголовка.`
+          : `Метаданные, строка ${line}: текстовое значение может содержать только печатные символы ASCII; другие байты передают в base64 под именем с окончанием «-bin».`,
     deadline: 'Дедлайн, мс',
     deadlineHint: 'Пусто — без дедлайна. Уходит как grpc-timeout (gRPC, gRPC-Web) или connect-timeout-ms (Connect).',
     deadlineProblem: (max: number) => `Дедлайн — целое число миллисекунд от 1 до ${max}.`,
     request: 'Запрос (protobuf JSON)',
     messageToSend: 'Следующее сообщение (protobuf JSON)',
-    jsonProblem: (message: string) => `Запрос — не корректный JSON: ${message}`,
+    jsonProblem: (message: string) => `Запрос — некорректный JSON: ${describeJsonError(message, 'ru')}`,
     run: 'Выполнить',
     runHint: 'Ctrl+Enter или ⌘+Enter',
     running: 'Вызываем…',
     cancel: 'Отменить',
     reset: 'Сбросить',
-    resetHint: 'Вернуть исходные метод, метаданные и запрос этой ячейки',
+    resetHint: 'Вернуть исходные метод, метаданные и запрос этой ячейки (до тех пор ваши правки хранятся в этом браузере и переживают перезагрузку)',
     runnerNote:
       'Из браузера такой вызов не сделать: fetch отправляет тело запроса целиком и только потом читает ответ, поэтому страница может получать поток ответов, но не отправлять поток запросов (а на «родном» gRPC браузер не говорит вовсе). Здесь страница по WebSocket управляет настоящим gRPC-клиентом внутри сервера; этот клиент обращается к серверу по HTTP/2, и его фреймы видны в вашем инспекторе.',
     start: 'Начать вызов',

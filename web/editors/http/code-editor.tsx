@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
+import { EditorKeysHint } from '../editor-keys-hint.tsx';
 
 type MonacoModule = typeof import('./monaco-setup.ts');
 let monacoLoading: Promise<MonacoModule | null> | null = null;
@@ -152,5 +153,10 @@ function MonacoHost({ module, value, onChange, onRun, label, describeError, focu
     // created once per mount; later text arrives through the effect below
   }, [module]);
 
-  return <div ref={hostRef} className="code-monaco" data-testid="cell-editor-ready" />;
+  return (
+    <>
+      <div ref={hostRef} className="code-monaco" data-testid="cell-editor-ready" />
+      <EditorKeysHint />
+    </>
+  );
 }

@@ -9,6 +9,7 @@ import { CodeEditor } from './code-editor.tsx';
 import { ResponsePanel } from './response-panel.tsx';
 import { CopyCurlButton } from './copy-curl-button.tsx';
 import { httpEditorStrings } from './strings.ts';
+import { useSavedCellState } from '../saved-cell-state.ts';
 import './http-cell.css';
 
 /** What the last Run produced. */
@@ -33,15 +34,16 @@ declare global {
 interface HttpCellProps {
   cellId: string;
   initialText: string;
+  saveKey?: string;
   /** called with the captured exchange of each run, to focus the inspector on it */
   onExchange?(exchange: HttpExchange): void;
 }
 
-export function HttpCell({ cellId, initialText, onExchange }: HttpCellProps) {
+export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellProps) {
   const t = useStrings(httpEditorStrings);
   const lang = useLang();
   const session = useSession();
-  const [text, setText] = useState(initialText);
+  const [text, setText] = useSavedCellState(saveKey, initialText);
   const [running, setRunning] = useState(false);
   const [outcome, setOutcome] = useState<RunOutcome | null>(null);
   const textRef = useRef(text);

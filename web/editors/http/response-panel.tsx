@@ -4,6 +4,7 @@ import { formatBody, formatBytes } from './format-body.ts';
 import type { FetchedResponse } from './send-request.ts';
 import { standardReason } from './status-text.ts';
 import { httpEditorStrings } from './strings.ts';
+import { problemTextIn } from '../server-text.ts';
 
 interface ResponsePanelProps {
   response: FetchedResponse;
@@ -23,6 +24,7 @@ export function ResponsePanel({ response, capture, onShowExchange }: ResponsePan
   const body = formatBody(contentType, response.body);
   const statusClass = status === 0 ? 'status-unknown' : `status-${Math.floor(status / 100)}xx`;
   const wireBytes = captured ? captured.range.end - captured.range.start : null;
+  const problemInLang = body.problem && body.kind === 'json' ? problemTextIn(body.text, lang) : [];
 
   return (
     <section className={`response-panel ${body.problem ? 'is-problem' : ''}`} aria-label={t.response} aria-live="polite">
@@ -64,6 +66,13 @@ export function ResponsePanel({ response, capture, onShowExchange }: ResponsePan
         </dl>
       </details>
       {body.problem && <p className="problem-label">{t.problem}</p>}
+      {problemInLang.length > 0 && (
+        <ul className="problem-in-lang" data-testid="problem-in-lang">
+          {problemInLang.map((line, index) => (
+            <li key={index}>{line}</li>
+          ))}
+        </ul>
+      )}
       <pre className={`response-body body-${body.kind}`} data-testid="response-body" tabIndex={0} aria-label={t.body}>
         {body.kind === 'empty' ? <span className="muted">{t.noBody}</span> : body.text}
       </pre>

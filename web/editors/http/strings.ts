@@ -1,3 +1,4 @@
+import { browserErrorIn } from '../browser-error.ts';
 import type { HttpParseError } from './parse-http-request.ts';
 import type { FetchBlocker } from './fetch-limits.ts';
 
@@ -7,7 +8,7 @@ export const httpEditorStrings = {
     runHint: 'Ctrl+Enter or ⌘+Enter',
     running: 'Sending…',
     reset: 'Reset',
-    resetHint: 'Put back the original text of this cell',
+    resetHint: 'Put back the original text of this cell (your edits are kept in this browser, across reloads, until then)',
     editorLabel: (cellId: string) => `HTTP request “${cellId}”`,
     waitingForSession: 'Connecting to the server…',
     parseError: (error: HttpParseError) => `Line ${error.line}: ${describeParseErrorEn(error)}`,
@@ -16,7 +17,7 @@ export const httpEditorStrings = {
       `The browser sets ${names.join(', ')} itself and does not let a page send ${names.length > 1 ? 'them' : 'it'}, so ${
         names.length > 1 ? 'these lines were' : 'this line was'
       } not sent. The inspector shows what really went out; “Copy as curl” sends the request exactly as typed.`,
-    networkError: (message: string) => `The request did not reach the server: ${message}`,
+    networkError: (message: string) => `The request did not reach the server: ${browserErrorIn(message, 'en')}`,
     response: 'Response',
     status: 'Status',
     time: 'time',
@@ -44,7 +45,7 @@ export const httpEditorStrings = {
     runHint: 'Ctrl+Enter или ⌘+Enter',
     running: 'Отправляем…',
     reset: 'Сбросить',
-    resetHint: 'Вернуть исходный текст этой ячейки',
+    resetHint: 'Вернуть исходный текст этой ячейки (до тех пор ваши правки хранятся в этом браузере и переживают перезагрузку)',
     editorLabel: (cellId: string) => `HTTP-запрос «${cellId}»`,
     waitingForSession: 'Подключаемся к серверу…',
     parseError: (error: HttpParseError) => `Строка ${error.line}: ${describeParseErrorRu(error)}`,
@@ -53,7 +54,7 @@ export const httpEditorStrings = {
       `${names.length > 1 ? 'Заголовки' : 'Заголовок'} ${names.join(', ')} браузер выставляет сам и не даёт странице ${names.length > 1 ? 'их' : 'его'} задавать, поэтому ${
         names.length > 1 ? 'эти строки не отправлены' : 'эта строка не отправлена'
       }. Что ушло на самом деле, видно в инспекторе; «Скопировать как curl» отправит запрос ровно в том виде, как он написан.`,
-    networkError: (message: string) => `Запрос не дошёл до сервера: ${message}`,
+    networkError: (message: string) => `Запрос не дошёл до сервера: ${browserErrorIn(message, 'ru')}`,
     response: 'Ответ',
     status: 'Статус',
     time: 'время',

@@ -1,3 +1,4 @@
+import { browserErrorIn } from '../browser-error.ts';
 export const longPollConsoleStrings = {
   en: {
     consoleLabel: (cellId: string) => `Long polling console “${cellId}”`,
@@ -29,7 +30,7 @@ export const longPollConsoleStrings = {
     timeoutAnswer: 'nothing new (hold time over)',
     dropped: 'dropped by this page',
     stopped: 'stopped',
-    failed: (message: string) => `failed: ${message}`,
+    failed: (message: string) => `failed: ${browserErrorIn(message, 'en')}`,
     errorAnswer: (status: number, detail: string) => `${status}: ${detail} — the loop stops`,
     showExchange: 'show',
     showExchangeHint: 'Show this poll’s request and response in the inspector',
@@ -66,7 +67,7 @@ export const longPollConsoleStrings = {
     timeoutAnswer: 'ничего нового (время ожидания вышло)',
     dropped: 'оборван страницей',
     stopped: 'остановлен',
-    failed: (message: string) => `ошибка: ${message}`,
+    failed: (message: string) => `ошибка: ${browserErrorIn(message, 'ru')}`,
     errorAnswer: (status: number, detail: string) => `${status}: ${detail} — цикл остановлен`,
     showExchange: 'показать',
     showExchangeHint: 'Показать запрос и ответ этого опроса в инспекторе',

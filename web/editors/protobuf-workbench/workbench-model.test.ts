@@ -38,7 +38,7 @@ describe('encodeJson', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.en).toContain('nickname');
-    expect(result.error.ru).toContain('не подходит');
+    expect(result.error.ru).toBe('Этот JSON не соответствует wirelab.users.v1.User: в нём нет поля «nickname»');
   });
 });
 

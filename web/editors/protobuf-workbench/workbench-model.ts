@@ -1,3 +1,4 @@
+import { describeProtobufJsonError } from '../json-error.ts';
 import { fromBinary, fromJsonString, toBinary, toJsonString, type DescMessage, type Registry } from '@bufbuild/protobuf';
 import { decodeProtobuf } from '../../wire/protobuf/decode-protobuf.ts';
 import { schemaRegistry } from '../../wire/protobuf/schema.ts';
@@ -52,8 +53,8 @@ export function encodeJson(schema: DescMessage, jsonText: string): EncodeResult 
     return {
       ok: false,
       error: {
-        en: `This JSON is not a ${schema.typeName}: ${detail}`,
-        ru: `Этот JSON не подходит под ${schema.typeName}: ${detail}`,
+        en: `This JSON is not a ${schema.typeName}: ${describeProtobufJsonError(detail, 'en', schema.typeName)}`,
+        ru: `Этот JSON не соответствует ${schema.typeName}: ${describeProtobufJsonError(detail, 'ru', schema.typeName)}`,
       },
     };
   }

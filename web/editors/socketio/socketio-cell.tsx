@@ -1,18 +1,22 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import type { CellProps } from '../../lessons/cell-registry.tsx';
 import type { WireMessage } from '../../wire/types.ts';
 import { CAPTURE_WAIT_MS, waitForCapture } from '../websocket/capture-links.ts';
-import { BadCellConfig, ConsoleLog, useConsoleLog } from '../websocket/console-log.tsx';
+import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../websocket/console-log.tsx';
 import '../websocket/realtime-console.css';
 import { parseAuthInput, parseEmitInput, type EmitInputError } from './emit-input.ts';
 import { sessionMessages } from './session-messages.ts';
 import { parseSocketIoCell, SOCKET_IO_TRANSPORTS, type SocketIoCellConfig, type SocketIoPreset, type SocketIoTransport } from './sio-cell-config.ts';
 import { socketIoConsoleStrings } from './strings.ts';
+
+type ConsoleStrings = (typeof socketIoConsoleStrings)['en'];
+/** A console line written in both languages, shown in the current one. */
+const say = (render: (t: ConsoleStrings, lang: Lang) => string) => inBothLanguages<ConsoleStrings>(socketIoConsoleStrings, render);
 
 /** How long an emit with an ack waits for the server's reply before the console reports a timeout. */
 export const ACK_TIMEOUT_MS = 10_000;
@@ -51,10 +55,6 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
   const socketRef = useRef<Socket | null>(null);
   const sidRef = useRef<string | undefined>(undefined);
   const counters = useRef(new Map<string, PacketCounter>());
-  const tRef = useRef(t);
-  tRef.current = t;
-  const langRef = useRef(lang);
-  langRef.current = lang;
 
   useEffect(
     () => () => {
@@ -99,7 +99,7 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
     socketRef.current = socket;
     setState('connecting');
     setTransport(null);
-    log.add({ kind: 'info', text: t.connecting(namespace, transports) });
+    log.add({ kind: 'info', text: say((t) => t.connecting(namespace, transports)) });
     const manager = socket.io;
     // Remembered at 'open': the engine forgets its id as soon as it closes, before connect_error fires.
     let currentSid: string | undefined;
@@ -115,29 +115,29 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
       log.add({
         kind: 'info',
         badge: 'engine.io',
-        text: tRef.current.engineOpen(engineSid, engine.transport.name),
-        inspectLabel: tRef.current.showOpen,
+        text: say((t) => t.engineOpen(engineSid, engine.transport.name)),
+        inspectLabel: say((t) => t.showOpen),
         inspect: packetLink(engineSid, (message) => message.layer === 'engineio-packet' && message.fields?.type === 'open', 0),
         data: { event: 'open', transport: engine.transport.name },
       });
-      engine.on('upgrading', (next) => log.add({ kind: 'info', badge: 'engine.io', text: tRef.current.upgrading(next.name) }));
+      engine.on('upgrading', (next) => log.add({ kind: 'info', badge: 'engine.io', text: say((t) => t.upgrading(next.name)) }));
       engine.on('upgrade', (next) => {
         setTransport(next.name);
         log.add({
           kind: 'info',
           badge: 'engine.io',
-          text: tRef.current.upgraded(next.name),
+          text: say((t) => t.upgraded(next.name)),
           inspect: packetLink(engineSid, (message) => message.layer === 'engineio-packet' && message.dir === 'in' && message.fields?.type === 'upgrade', 0),
           data: { event: 'upgrade', transport: next.name },
         });
       });
-      engine.on('upgradeError', (error) => log.add({ kind: 'error', badge: 'engine.io', text: tRef.current.upgradeFailed(error.message) }));
+      engine.on('upgradeError', (error) => log.add({ kind: 'error', badge: 'engine.io', text: say((t) => t.upgradeFailed(error.message)) }));
     });
     manager.on('reconnect_attempt', (attempt) => {
       setState('reconnecting');
-      log.add({ kind: 'info', text: tRef.current.reconnectAttempt(attempt) });
+      log.add({ kind: 'info', text: say((t) => t.reconnectAttempt(attempt)) });
     });
-    manager.on('reconnect', (attempt) => log.add({ kind: 'info', text: tRef.current.reconnected(attempt), data: { event: 'reconnect' } }));
+    manager.on('reconnect', (attempt) => log.add({ kind: 'info', text: say((t) => t.reconnected(attempt)), data: { event: 'reconnect' } }));
 
     socket.on('connect', () => {
       setState('connected');
@@ -145,7 +145,7 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
       log.add({
         kind: 'info',
         badge: 'socket.io',
-        text: tRef.current.connected(socket.id ?? '?'),
+        text: say((t) => t.connected(socket.id ?? '?')),
         inspect: packetLink(engineSid, isSocketIo('CONNECT', 'out'), counterOf(engineSid).next('CONNECT out')),
         data: { event: 'connect' },
       });
@@ -156,7 +156,7 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
       log.add({
         kind: 'error',
         badge: 'socket.io',
-        text: tRef.current.connectError(localizedMessage(error, langRef.current), socket.active),
+        text: say((t, lang) => t.connectError(localizedMessage(error, lang), socket.active)),
         inspect: packetLink(engineSid, isSocketIo('CONNECT_ERROR', 'out'), counterOf(engineSid).next('CONNECT_ERROR out')),
         data: { event: 'connect_error' },
       });
@@ -167,7 +167,7 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
       }
     });
     socket.on('disconnect', (reason) => {
-      log.add({ kind: socket.active ? 'error' : 'info', badge: 'socket.io', text: tRef.current.disconnected(reason, socket.active), data: { event: 'disconnect', reason } });
+      log.add({ kind: socket.active ? 'error' : 'info', badge: 'socket.io', text: say((t) => t.disconnected(reason, socket.active)), data: { event: 'disconnect', reason } });
       setTransport(null);
       if (!socket.active) {
         setState('closed');
@@ -196,18 +196,18 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
     log.add({
       kind: 'sent',
       badge: 'emit',
-      text: t.emitted(eventName, ack),
+      text: say((t) => t.emitted(eventName, ack)),
       detail: JSON.stringify(args),
       inspect: packetLink(engineSid, isSocketIo('EVENT', 'in', eventName), counter.next(`EVENT in ${eventName}`)),
       data: { event: eventName },
     });
     if (!ack) return socket.emit(eventName, ...args);
     socket.timeout(ACK_TIMEOUT_MS).emit(eventName, ...args, (error: Error | null, ...reply: unknown[]) => {
-      if (error) return log.add({ kind: 'error', badge: 'ack', text: tRef.current.ackTimeout(eventName, ACK_TIMEOUT_MS) });
+      if (error) return log.add({ kind: 'error', badge: 'ack', text: say((t) => t.ackTimeout(eventName, ACK_TIMEOUT_MS)) });
       log.add({
         kind: 'received',
         badge: 'ack',
-        text: tRef.current.ackReply(eventName),
+        text: say((t) => t.ackReply(eventName)),
         detail: JSON.stringify(reply),
         inspect: packetLink(engineSid, isSocketIo('ACK', 'out'), counter.next('ACK out')),
         data: { event: 'ack', for: eventName },
@@ -235,7 +235,7 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
   const drop = () => {
     const engine = socketRef.current?.io.engine;
     if (!engine) return;
-    log.add({ kind: 'info', text: t.dropped });
+    log.add({ kind: 'info', text: say((t) => t.dropped) });
     // Closing the engine, not the socket: Socket.IO takes it for a lost transport and reconnects.
     engine.close();
   };

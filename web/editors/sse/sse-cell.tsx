@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore, type InspectedExchange } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
@@ -7,11 +7,15 @@ import type { CellProps } from '../../lessons/cell-registry.tsx';
 import type { SseEvent } from '../../wire/sse/decode-sse.ts';
 import type { WireMessage } from '../../wire/types.ts';
 import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture } from '../websocket/capture-links.ts';
-import { BadCellConfig, ConsoleLog, useConsoleLog } from '../websocket/console-log.tsx';
+import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../websocket/console-log.tsx';
 import '../websocket/realtime-console.css';
 import { parseSseCell, type SseCellConfig } from './sse-cell-config.ts';
 import { SseStreamReader } from './sse-reader.ts';
 import { sseConsoleStrings } from './strings.ts';
+
+type SseStrings = (typeof sseConsoleStrings)['en'];
+/** A console line written in both languages, shown in the current one. */
+const say = (render: (t: SseStrings, lang: Lang) => string) => inBothLanguages<SseStrings>(sseConsoleStrings, render);
 
 /**
  * Event types EventSource is told to listen for: a page receives a named event only through
@@ -61,8 +65,6 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
   const source = useRef<EventSource | null>(null);
   const reading = useRef<AbortController | null>(null);
   const generation = useRef(0);
-  const tRef = useRef(t);
-  tRef.current = t;
 
   const stopAll = () => {
     generation.current += 1;
@@ -117,7 +119,7 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
     await sessionReady();
     if (run !== generation.current) return;
     const path = target();
-    log.add({ kind: 'info', text: t.opening(path, null, 'EventSource') });
+    log.add({ kind: 'info', text: say((t) => t.opening(path, null, 'EventSource')) });
     setState('connecting');
     const eventSource = new EventSource(path);
     source.current = eventSource;
@@ -125,18 +127,18 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
     eventSource.onopen = () => {
       if (run !== generation.current) return;
       setState('connected');
-      log.add({ kind: 'info', text: tRef.current.openedEventSource, inspectLabel: 'GET', inspect: exchangeLink(stream), data: { event: 'open' } });
+      log.add({ kind: 'info', text: say((t) => t.openedEventSource), inspectLabel: 'GET', inspect: exchangeLink(stream), data: { event: 'open' } });
     };
     eventSource.onerror = () => {
       if (run !== generation.current) return;
       if (eventSource.readyState === EventSource.CLOSED) {
         setState('closed');
-        log.add({ kind: 'error', text: tRef.current.gaveUp });
+        log.add({ kind: 'error', text: say((t) => t.gaveUp) });
         return;
       }
       // CONNECTING again: the browser is about to send the GET once more, with Last-Event-ID.
       setState('reconnecting');
-      log.add({ kind: 'error', text: tRef.current.lost(lastIdRef.current ?? ''), data: { event: 'lost' } });
+      log.add({ kind: 'error', text: say((t) => t.lost(lastIdRef.current ?? '')), data: { event: 'lost' } });
       stream = watchStream(path, (exchange) => onExchange?.(exchange));
     };
     const onEvent = (event: MessageEvent<string>) => {
@@ -169,7 +171,7 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
     await sessionReady();
     if (run !== generation.current) return;
     const path = target();
-    log.add({ kind: 'info', text: t.opening(path, resumeFrom, 'fetch') });
+    log.add({ kind: 'info', text: say((t) => t.opening(path, resumeFrom, 'fetch')) });
     setState('connecting');
     const stream = watchStream(path, (exchange) => onExchange?.(exchange));
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
@@ -180,12 +182,12 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
       if (run !== generation.current) return;
       if (response.status !== 200 || !/^text\/event-stream/i.test(contentType) || !response.body) {
         setState('closed');
-        log.add({ kind: 'error', text: tRef.current.notEventStream(response.status, contentType), inspectLabel: 'GET', inspect: exchangeLink(stream) });
+        log.add({ kind: 'error', text: say((t) => t.notEventStream(response.status, contentType)), inspectLabel: 'GET', inspect: exchangeLink(stream) });
         void response.body?.cancel();
         return;
       }
       setState('connected');
-      log.add({ kind: 'info', text: tRef.current.opened(response.status, contentType), inspectLabel: 'GET', inspect: exchangeLink(stream), data: { event: 'open' } });
+      log.add({ kind: 'info', text: say((t) => t.opened(response.status, contentType)), inspectLabel: 'GET', inspect: exchangeLink(stream), data: { event: 'open' } });
       const reader = new SseStreamReader();
       const body = response.body.getReader();
       for (;;) {
@@ -195,11 +197,11 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
         for (const event of reader.push(value)) showBlock(stream, event);
       }
       setState('closed');
-      log.add({ kind: 'info', text: tRef.current.ended, data: { event: 'ended' } });
+      log.add({ kind: 'info', text: say((t) => t.ended), data: { event: 'ended' } });
     } catch (error) {
       if (run !== generation.current || controller.signal.aborted) return;
       setState('closed');
-      log.add({ kind: 'error', text: tRef.current.failed(error instanceof Error ? error.message : String(error)) });
+      log.add({ kind: 'error', text: say((t) => t.failed(error instanceof Error ? error.message : String(error))) });
     }
   };
 
@@ -209,18 +211,21 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
     if (event.id !== undefined) rememberId(event.id);
     const onlyComments = event.comments.length > 0 && event.dataLines.length === 0 && event.id === undefined && !event.hasRetry && event.type === undefined;
     if (onlyComments) {
-      log.add({ kind: 'received', badge: tRef.current.comment, text: `: ${event.comments.join(' · ')}`, inspect, data: { event: 'comment' } });
+      log.add({ kind: 'received', badge: say((t) => t.comment), text: `: ${event.comments.join(' · ')}`, inspect, data: { event: 'comment' } });
       return;
     }
-    const facts: string[] = [];
-    if (event.id !== undefined) facts.push(`id ${event.id}`);
-    if (event.retry !== undefined) facts.push(tRef.current.retryField(event.retry));
-    if (event.comments.length > 0) facts.push(`: ${event.comments.join(' · ')}`);
-    if (!event.dispatched && event.id !== undefined && event.retry === undefined) facts.push(tRef.current.idOnly(event.id));
+    const facts = (t: SseStrings): string => {
+      const parts: string[] = [];
+      if (event.id !== undefined) parts.push(`id ${event.id}`);
+      if (event.retry !== undefined) parts.push(t.retryField(event.retry));
+      if (event.comments.length > 0) parts.push(`: ${event.comments.join(' · ')}`);
+      if (!event.dispatched && event.id !== undefined && event.retry === undefined) parts.push(t.idOnly(event.id));
+      return parts.join(' · ');
+    };
     log.add({
       kind: 'received',
       badge: event.dispatched ? (event.type ?? 'message') : event.hasRetry ? 'retry' : 'id',
-      text: facts.join(' · '),
+      text: say(facts),
       ...(event.data !== undefined ? { detail: event.data } : {}),
       inspect,
       data: { event: event.type ?? '', id: event.id ?? '' },
@@ -232,7 +237,7 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
   const disconnect = () => {
     stopAll();
     setState('closed');
-    log.add({ kind: 'info', text: t.closedByPage, data: { event: 'closed' } });
+    log.add({ kind: 'info', text: say((t) => t.closedByPage), data: { event: 'closed' } });
   };
 
   // A page cannot make EventSource send an id it chose, so resuming on purpose needs fetch.

@@ -1,3 +1,4 @@
+import { browserErrorIn } from '../browser-error.ts';
 export const sseConsoleStrings = {
   en: {
     consoleLabel: (cellId: string) => `Server-Sent Events console “${cellId}”`,
@@ -24,7 +25,7 @@ export const sseConsoleStrings = {
     gaveUp: 'EventSource gave up: the answer was not a 200 text/event-stream, so it will not reconnect',
     ended: 'The server ended the response',
     notEventStream: (status: number, contentType: string) => `The answer is ${status} ${contentType || '(no Content-Type)'}, not a 200 text/event-stream`,
-    failed: (message: string) => `The request failed: ${message}`,
+    failed: (message: string) => `The request failed: ${browserErrorIn(message, 'en')}`,
     closedByPage: 'Closed by this page',
     comment: 'comment',
     retryField: (ms: number) => `retry: ${ms} ms (the reconnection delay from now on)`,
@@ -57,7 +58,7 @@ export const sseConsoleStrings = {
     gaveUp: 'EventSource сдался: ответ — не 200 text/event-stream, переподключаться он не будет',
     ended: 'Сервер завершил ответ',
     notEventStream: (status: number, contentType: string) => `Ответ — ${status} ${contentType || '(без Content-Type)'}, а не 200 text/event-stream`,
-    failed: (message: string) => `Запрос не удался: ${message}`,
+    failed: (message: string) => `Запрос не удался: ${browserErrorIn(message, 'ru')}`,
     closedByPage: 'Закрыто страницей',
     comment: 'комментарий',
     retryField: (ms: number) => `retry: ${ms} мс (пауза перед переподключением отныне)`,

@@ -1,7 +1,23 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import { consoleLogStrings } from './strings.ts';
+
+/**
+ * A console line in both languages: written once, when the event happens, and shown in the
+ * language of the moment (a line kept in one language would stay English after a switch).
+ * A plain string is protocol text, the same in both (an event name, a payload).
+ */
+export type ConsoleText = string | Readonly<Record<Lang, string>>;
+
+/** A line from a strings dictionary, rendered in both languages at once. */
+export function inBothLanguages<T>(dict: { en: T; ru: T }, render: (t: T, lang: Lang) => string): Record<Lang, string> {
+  return { en: render(dict.en, 'en'), ru: render(dict.ru, 'ru') };
+}
+
+export function textIn(text: ConsoleText, lang: Lang): string {
+  return typeof text === 'string' ? text : text[lang];
+}
 
 /** Entries a console's log keeps; older ones are dropped (a long session must not grow the page without bound). */
 export const MAX_LOG_ENTRIES = 500;
@@ -12,13 +28,13 @@ export interface LogEntry {
   at: number;
   kind: 'sent' | 'received' | 'info' | 'error';
   /** short tag before the text: "text", "binary", "event", "ack", "poll"… */
-  badge?: string;
-  text: string;
+  badge?: ConsoleText;
+  text: ConsoleText;
   /** a second line: a JSON payload, field values */
   detail?: string;
   /** finds what to show in the inspector for this entry (null: not captured) */
   inspect?: () => Promise<Selection | null>;
-  inspectLabel?: string;
+  inspectLabel?: ConsoleText;
   /** any extra attributes for tests: data-* */
   data?: Record<string, string>;
 }
@@ -52,6 +68,7 @@ export function useConsoleLog() {
 
 export function ConsoleLog({ entries, trimmed, onClear, onInspect }: { entries: LogEntry[]; trimmed: number; onClear(): void; onInspect?: ((selection: Selection) => void) | undefined }) {
   const t = useStrings(consoleLogStrings);
+  const lang = useLang();
   const listRef = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
   // Follow the newest entry unless the reader scrolled up to read an older one.
@@ -85,9 +102,9 @@ export function ConsoleLog({ entries, trimmed, onClear, onInspect }: { entries: 
               <span className="rt-log-arrow" aria-label={entry.kind === 'sent' ? t.sent : entry.kind === 'received' ? t.received : undefined}>
                 {entry.kind === 'sent' ? '→' : entry.kind === 'received' ? '←' : entry.kind === 'error' ? '!' : '·'}
               </span>
-              {entry.badge && <span className="rt-log-badge">{entry.badge}</span>}
-              <span className="rt-log-text">{entry.text}</span>
-              {entry.inspect && onInspect && <InspectButton inspect={entry.inspect} label={entry.inspectLabel ?? t.showFrame} onInspect={onInspect} />}
+              {entry.badge && <span className="rt-log-badge">{textIn(entry.badge, lang)}</span>}
+              <span className="rt-log-text">{textIn(entry.text, lang)}</span>
+              {entry.inspect && onInspect && <InspectButton inspect={entry.inspect} label={entry.inspectLabel ? textIn(entry.inspectLabel, lang) : t.showFrame} onInspect={onInspect} />}
               {entry.detail !== undefined && <pre className="rt-log-detail">{entry.detail}</pre>}
             </li>
           ))}

@@ -112,11 +112,11 @@ export const websocketConsoleStrings = {
     closeCode: 'Код',
     closeReason: 'Причина',
     closeWithCode: 'Закрыть с кодом',
-    closeCodeHint: 'Пусто — close-фрейм без кода. Страница может отправить 1000 или 3000–4999.',
+    closeCodeHint: 'Пусто — кадр close без кода. Страница может отправить 1000 или 3000–4999.',
     dropUnavailable:
-      'Страница не может сама оборвать TCP-соединение без close-фрейма, а попросить об этом сервер можно только на /ws/echo. Код 1006 получается, когда закрывают вкладку или пропадает сеть.',
+      'Страница не может сама оборвать TCP-соединение без кадра close, а попросить об этом сервер можно только на /ws/echo. Код 1006 получается, когда закрывают вкладку или пропадает сеть.',
     drop: 'Оборвать соединение',
-    dropHint: 'Просит /ws/echo оборвать TCP-соединение без close-фрейма ({"wirelab":"drop"}): браузер сообщит код 1006, как при пропавшей сети.',
+    dropHint: 'Просит /ws/echo оборвать TCP-соединение без кадра close ({"wirelab":"drop"}): браузер сообщит код 1006, как при пропавшей сети.',
     hexError: (error: HexError) =>
       error.code === 'not-hex'
         ? `«${error.char}» — не шестнадцатеричная цифра: пишите байты парами, например 01 02 ff`
@@ -129,20 +129,20 @@ export const websocketConsoleStrings = {
         : error.code === 'code-not-allowed'
           ? `Страница не может отправить ${error.value}: только 1000 и 3000–4999. Остальные коды — для серверов и самого браузера.`
           : error.code === 'reason-without-code'
-            ? 'Причине нужен код: в close-фрейме причина идёт после двухбайтового кода.'
-            : `Причина занимает ${error.bytes} байт в UTF-8, а в close-фрейме помещается 123.`,
+            ? 'Причине нужен код: в кадре close причина идёт после двухбайтового кода.'
+            : `Причина занимает ${error.bytes} байт в UTF-8, а в кадре close помещается 123.`,
     notOpen: 'Сначала подключитесь.',
     openedWith: (protocol: string, extensions: string) =>
       `Соединение открыто${protocol ? `, подпротокол ${protocol}` : ', без подпротокола'}${extensions ? `, расширения ${extensions}` : ''}`,
     connecting: (url: string, protocols: string[]) => `Подключаемся к ${url}${protocols.length > 0 ? `, предлагаем ${protocols.join(', ')}` : ''}…`,
     closedLine: (code: number, reason: string, clean: boolean) =>
-      `Закрыто: код ${code}${reason ? `, причина «${reason}»` : ''}${clean ? '' : ' (не чисто: без обмена close-фреймами)'} — ${closeMeaningRu(code)}`,
+      `Закрыто: код ${code}${reason ? `, причина «${reason}»` : ''}${clean ? '' : ' (соединение оборвалось без обмена кадрами close)'} — ${closeMeaningRu(code)}`,
     closing: (code?: number, reason?: string) => `Закрываем${code !== undefined ? ` с кодом ${code}` : ' без кода'}${reason ? `, причина «${reason}»` : ''}…`,
     failed: 'Соединение не установилось (браузер не сообщает почему: посмотрите рукопожатие в инспекторе).',
     textMessage: 'текст',
     binaryMessage: 'двоичное',
     showHandshake: 'рукопожатие',
-    closeFrame: 'close-фрейм',
+    closeFrame: 'кадр close',
   },
 };
 
@@ -170,7 +170,7 @@ function closeMeaningRu(code: number): string {
     1002: 'ошибка протокола',
     1003: 'неподдерживаемые данные',
     1005: 'код не получен (на проводе не бывает)',
-    1006: 'закрыто аварийно, без close-фрейма (на проводе не бывает)',
+    1006: 'закрыто аварийно, без кадра close (на проводе не бывает)',
     1007: 'недопустимые данные',
     1008: 'нарушение политики',
     1009: 'сообщение слишком большое',

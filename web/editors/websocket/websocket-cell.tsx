@@ -1,14 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import type { CellProps } from '../../lessons/cell-registry.tsx';
 import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, controlFrames, dataFrames, waitForCapture } from './capture-links.ts';
 import { parseCloseRequest, type CloseError } from './close-request.ts';
-import { BadCellConfig, ConsoleLog, useConsoleLog, type NewLogEntry } from './console-log.tsx';
+import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog, type NewLogEntry } from './console-log.tsx';
 import { formatHex, parseHex, type HexError } from './hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
+
+type ConsoleStrings = (typeof websocketConsoleStrings)['en'];
+/** A console line written in both languages, shown in the current one. */
+const say = (render: (t: ConsoleStrings, lang: Lang) => string) => inBothLanguages<ConsoleStrings>(websocketConsoleStrings, render);
 import { parseWebSocketCell, SUBPROTOCOL_TOKEN, webSocketUrl, type WebSocketCellConfig, type WebSocketPreset } from './ws-cell-config.ts';
 import './realtime-console.css';
 
@@ -52,8 +56,6 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
   const [closeReason, setCloseReason] = useState('');
   const [closeError, setCloseError] = useState<CloseError | null>(null);
   const current = useRef<Connection | null>(null);
-  const tRef = useRef(t);
-  tRef.current = t;
 
   useEffect(() => () => current.current?.socket.close(), []);
 
@@ -92,7 +94,7 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
     current.current = connection;
     setState('CONNECTING');
     setChosen(null);
-    log.add({ kind: 'info', text: tRef.current.connecting(target, protocolList) });
+    log.add({ kind: 'info', text: say((t) => t.connecting(target, protocolList)) });
     const isCurrent = () => current.current === connection;
     socket.onopen = () => {
       if (!isCurrent()) return;
@@ -100,8 +102,8 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
       setChosen(socket.protocol);
       log.add({
         kind: 'info',
-        text: tRef.current.openedWith(socket.protocol, socket.extensions),
-        inspectLabel: tRef.current.showHandshake,
+        text: say((t) => t.openedWith(socket.protocol, socket.extensions)),
+        inspectLabel: say((t) => t.showHandshake),
         inspect: async () => {
           const exchange = await handshake;
           return exchange ? { conn: exchange.conn, index: exchange.index } : null;
@@ -116,22 +118,23 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
     socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
       if (!isCurrent()) return;
       const ordinal = connection.received++;
+      const data = event.data;
       const entry: NewLogEntry =
-        typeof event.data === 'string'
-          ? { kind: 'received', badge: tRef.current.textMessage, text: clip(event.data), data: { type: 'text' } }
-          : { kind: 'received', badge: tRef.current.binaryMessage, text: `${formatHex(new Uint8Array(event.data))} (${tRef.current.size(event.data.byteLength)})`, data: { type: 'binary' } };
+        typeof data === 'string'
+          ? { kind: 'received', badge: say((t) => t.textMessage), text: clip(data), data: { type: 'text' } }
+          : { kind: 'received', badge: say((t) => t.binaryMessage), text: say((t) => `${formatHex(new Uint8Array(data))} (${t.size(data.byteLength)})`), data: { type: 'binary' } };
       log.add({ ...entry, inspect: frameLink(connection, 'out', (view) => dataFrames(view, 'out')[ordinal]) });
     };
     socket.onerror = () => {
-      if (isCurrent() && socket.readyState !== WebSocket.OPEN) log.add({ kind: 'error', text: tRef.current.failed });
+      if (isCurrent() && socket.readyState !== WebSocket.OPEN) log.add({ kind: 'error', text: say((t) => t.failed) });
     };
     socket.onclose = (event) => {
       if (!isCurrent()) return;
       setState('CLOSED');
       log.add({
         kind: event.wasClean ? 'info' : 'error',
-        text: tRef.current.closedLine(event.code, event.reason, event.wasClean),
-        inspectLabel: tRef.current.closeFrame,
+        text: say((t) => t.closedLine(event.code, event.reason, event.wasClean)),
+        inspectLabel: say((t) => t.closeFrame),
         // the server's close frame: its answer to ours, or its own decision (1009, 1001…)
         inspect: frameLink(connection, 'out', (view) => controlFrames(view, 'out', 'close')[0] ?? controlFrames(view, 'in', 'close')[0]),
         data: { event: 'close', code: String(event.code) },
@@ -147,10 +150,10 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
     const inspect = frameLink(connection, 'in', (view) => dataFrames(view, 'in')[ordinal]);
     if (outgoing.kind === 'text') {
       connection.socket.send(outgoing.text);
-      log.add({ kind: 'sent', badge: t.textMessage, text: `${clip(outgoing.text)} (${t.size(utf8Length(outgoing.text))})`, inspect, data: { type: 'text' } });
+      log.add({ kind: 'sent', badge: say((t) => t.textMessage), text: say((t) => `${clip(outgoing.text)} (${t.size(utf8Length(outgoing.text))})`), inspect, data: { type: 'text' } });
     } else {
       connection.socket.send(outgoing.bytes);
-      log.add({ kind: 'sent', badge: t.binaryMessage, text: `${formatHex(outgoing.bytes)} (${t.size(outgoing.bytes.length)})`, inspect, data: { type: 'binary' } });
+      log.add({ kind: 'sent', badge: say((t) => t.binaryMessage), text: say((t) => `${formatHex(outgoing.bytes)} (${t.size(outgoing.bytes.length)})`), inspect, data: { type: 'binary' } });
     }
   };
 
@@ -177,7 +180,7 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
     connection.closeSent = true;
     connection.socket.close(request.code, request.reason);
     setState('CLOSING');
-    log.add({ kind: 'sent', badge: 'close', text: t.closing(request.code, request.reason), inspect: frameLink(connection, 'in', (view) => controlFrames(view, 'in', 'close')[0]), data: { type: 'close' } });
+    log.add({ kind: 'sent', badge: 'close', text: say((t) => t.closing(request.code, request.reason)), inspect: frameLink(connection, 'in', (view) => controlFrames(view, 'in', 'close')[0]), data: { type: 'close' } });
   };
 
   const open = state === 'OPEN';

@@ -390,7 +390,7 @@ function lengthDelimitedValue(context: Context, start: number, end: number, fiel
     if (scalar === ScalarType.STRING) {
       const text = safeText(value);
       return text === undefined
-        ? leaf({ kind: 'pb-string', label: 'string (not valid UTF-8!)', value: hex(value), range, error: 'invalid-utf8' }, 'строка (но не корректный UTF-8!)', hex(value), hex(value), 'invalid-utf8')
+        ? leaf({ kind: 'pb-string', label: 'string (not valid UTF-8!)', value: hex(value), range, error: 'invalid-utf8' }, 'строка (но некорректный UTF-8!)', hex(value), hex(value), 'invalid-utf8')
         : leaf({ kind: 'pb-string', label: 'string (UTF-8)', value: JSON.stringify(text), range }, 'строка (UTF-8)', JSON.stringify(text));
     }
     if (scalar === ScalarType.BYTES) return leaf({ kind: 'pb-bytes', label: 'bytes', value: hex(value), range }, 'байты', size.text, size.textRu);

@@ -1,0 +1,238 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, editorText, LIVE, setEditorText } from './lesson-page.ts';
+
+// The small things that make a page hard to use every day: a keyboard that cannot leave an
+// editor, a language switch that loses the place, an inspector that hides the Run button.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Whether the focused element sits inside a Monaco editor. */
+function focusInEditor(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null && document.activeElement?.closest('.monaco-editor') !== undefined);
+}
+
+async function focusFirstEditor(page: Page): Promise<void> {
+  const editor = page.locator('[data-testid="cell-editor-ready"] .monaco-editor').first();
+  await editor.waitFor(LIVE);
+  await editor.click();
+  await expect.poll(() => focusInEditor(page)).toBe(true);
+}
+
+describe('the keyboard can leave a code editor', () => {
+  it('Esc, then Tab or Shift+Tab, moves the focus out; a plain Tab still indents', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    await focusFirstEditor(page);
+    await expect.poll(() => page.locator('[data-testid="editor-keys-hint"]').first().isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="editor-keys-hint"]').first().textContent()).toMatch(/Esc, then Tab/);
+
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('cell-run');
+
+    await focusFirstEditor(page);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusInEditor(page)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
+    await page.context().close();
+  });
+
+  it('Ctrl+M makes Tab move focus until pressed again, and the hint says so in Russian too', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/rest`);
+    await focusFirstEditor(page);
+    const hint = page.locator('[data-testid="editor-keys-hint"]').first();
+    expect(await hint.textContent()).toMatch(/Esc, затем Tab/);
+    await page.keyboard.press('Control+KeyM');
+    await expect.poll(() => hint.textContent()).toMatch(/Сейчас Tab переводит фокус/);
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(false);
+
+    await focusFirstEditor(page);
+    await page.keyboard.press('Control+KeyM');
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe('switching the language', () => {
+  it('keeps the heading being read in the URL, so a reload lands there', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    await page.locator('#resources').waitFor();
+    await page.locator('.monaco-editor').first().waitFor(LIVE);
+    await page.evaluate(() => document.getElementById('resources')!.scrollIntoView());
+    await expect.poll(() => new URL(page.url()).hash).toBe('#resources');
+
+    await page.locator('[data-testid="lang-switch"]').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+    await expect.poll(() => page.locator('h2#resources').textContent(), LIVE).toMatch(/[а-яё]/i);
+    // settles: the hash names the heading in view (the one being read), never the page's last one
+    // (#interview) as it did when the old text's detached headings were measured
+    await expect
+      .poll(() => page.evaluate(() => location.hash !== '' && Math.abs(document.querySelector(location.hash)!.getBoundingClientRect().top) < 200), LIVE)
+      .toBe(true);
+    await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+    expect(new URL(page.url()).pathname).toBe('/ru/rest');
+    const hash = new URL(page.url()).hash;
+    expect(hash).not.toBe('#interview');
+    expect(['#principles', '#resources']).toContain(hash);
+
+    await page.reload();
+    await page.locator(hash).waitFor();
+    await expect.poll(() => page.evaluate((id) => Math.abs(document.querySelector(id)!.getBoundingClientRect().top) < 150, hash), LIVE).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe('a narrow window (800 px)', () => {
+  it('leaves the Run button clickable: the empty inspector does not cover it', async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/en/rest`);
+    const run = cell(page, 'list-users').locator('[data-testid="cell-run"]');
+    await run.waitFor();
+    // the bottom of the window, where a reader scrolling down meets the Run bar first
+    await run.evaluate((button) => button.scrollIntoView({ block: 'end' }));
+    const hit = await run.evaluate((button) => {
+      const box = button.getBoundingClientRect();
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return top !== null && button.contains(top);
+    });
+    expect(hit).toBe(true);
+    await run.click({ timeout: 5000 });
+    await expect.poll(() => cell(page, 'list-users').locator('[data-testid="response-status"]').count(), LIVE).toBeGreaterThan(0);
+
+    // now the inspector has something to show: it opens, and a focused Run button stays above it
+    await expect.poll(() => page.locator('.inspector-dock').getAttribute('class')).toMatch(/is-open/);
+    await run.evaluate((button) => button.scrollIntoView({ block: 'end' }));
+    expect(
+      await run.evaluate((button) => {
+        const box = button.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return top !== null && button.contains(top);
+      }),
+    ).toBe(true);
+    await context.close();
+  });
+});
+
+describe('a console after a language switch', () => {
+  it('shows its earlier lines in the new language, with no English left in the Russian text', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/websockets`);
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await echo.locator('[data-testid="ws-close"]').click();
+    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    const lines = echo.locator('[data-testid="rt-log-entry"] .rt-log-text');
+    expect(await lines.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Connecting to /), expect.stringMatching(/^Closed: code 1005/)]));
+
+    await page.locator('[data-testid="lang-switch"]').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+    await expect.poll(() => lines.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Подключаемся к /), expect.stringMatching(/^Закрыто: код 1005/)]));
+    const russian = (await lines.allTextContents()).join('\n');
+    for (const english of ['Connecting', 'Connection open', 'Closing', 'Closed', 'no code was received', 'close frame', 'close-фрейм']) expect(russian).not.toContain(english);
+    expect(await echo.locator('[data-testid="rt-log-link"]').allTextContents()).not.toContain('close frame');
+    await page.context().close();
+  });
+});
+
+describe('edited cells', () => {
+  it('keep their text across a reload until Reset puts back the original', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    await setEditorText(page, 'get-user', 'GET /api/v1/users/2\nAccept: application/json\n');
+    // saved once React has rendered the edit (a frame later): a reload in the same instant may come first
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toContain('/users/2');
+    await page.reload();
+    await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
+    await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
+    // the same lesson in the other language shows the same edit (cells are language-neutral)
+    await page.goto(`${server.origin}/ru/rest`);
+    await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
+
+    await cell(page, 'get-user').locator('button', { hasText: 'Сбросить' }).click();
+    await expect.poll(() => editorText(page, 'get-user')).not.toContain('/users/2');
+    const reset = await editorText(page, 'get-user');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toBeNull();
+    await page.reload();
+    await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
+    await expect.poll(() => editorText(page, 'get-user')).toBe(reset);
+    await page.context().close();
+  });
+
+  it('keep a gRPC cell\'s request and metadata across a reload', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/grpc`);
+    const getUser = cell(page, 'get-user');
+    await getUser.locator('[data-testid="grpc-metadata"]').fill('x-note: kept');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.grpc/get-user'))).toContain('x-note: kept');
+    await page.reload();
+    await expect.poll(() => cell(page, 'get-user').locator('[data-testid="grpc-metadata"]').inputValue()).toBe('x-note: kept');
+    await page.context().close();
+  });
+});
+
+describe('the end of a lesson', () => {
+  it('links to the previous and the next lesson, in the page\'s language', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/en/rest`);
+    const pager = page.locator('[data-testid="lesson-pager"]');
+    await pager.waitFor();
+    expect(await pager.locator('[data-testid="lesson-previous"]').getAttribute('href')).toBe('/en/how-a-request-travels');
+    expect(await pager.locator('[data-testid="lesson-next"]').textContent()).toMatch(/^Next: lesson 3 →/);
+    await pager.locator('[data-testid="lesson-next"]').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/en/protocol-buffers');
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+
+    await page.goto(`${server.origin}/ru/rest-gateway`);
+    await page.locator('[data-testid="lesson-pager"]').waitFor();
+    expect(await page.locator('[data-testid="lesson-previous"]').textContent()).toMatch(/^← Урок 10/);
+    expect(await page.locator('[data-testid="lesson-all"]').textContent()).toMatch(/Это был последний урок/);
+    expect(await page.locator('[data-testid="lesson-all"]').getAttribute('href')).toBe('/ru/');
+    await page.context().close();
+  });
+});
+
+describe('select boxes', () => {
+  it('show their chosen option whole, in Russian too', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/graphql`);
+    const policy = page.locator('[data-testid="graphql-policy"]').first();
+    await policy.waitFor(LIVE);
+    const fits = await page.evaluate(() =>
+      [...document.querySelectorAll('select')].map((select) => {
+        const context = document.createElement('canvas').getContext('2d')!;
+        context.font = getComputedStyle(select).font;
+        const text = select.options[select.selectedIndex]?.text ?? '';
+        // the text, plus room for the drop-down arrow and the padding (Chromium sizes a select to its widest option plus about 21 px)
+        return { id: select.getAttribute("data-testid"), text, need: Math.round(context.measureText(text).width), width: select.clientWidth, fits: context.measureText(text).width + 20 <= select.clientWidth };
+      }),
+    );
+    expect(fits.length).toBeGreaterThan(0);
+    expect(fits.filter((select) => !select.fits)).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,79 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { cell, LIVE } from './lesson-page.ts';
+
+// What the gRPC cell says when a call does not go as planned: in the reader's language, and only
+// what is true of this attempt.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ webRoot: WEB_ROOT });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the gRPC cell', () => {
+  it('a metadata error clears the previous call and never claims that nothing was captured', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/grpc`);
+    const getUser = cell(page, 'get-user');
+    await getUser.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+
+    await getUser.locator('[data-testid="grpc-metadata"]').fill('x-student: Ада');
+    await getUser.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => getUser.locator('[data-testid="grpc-problem"]').textContent()).toMatch(/строка 1: текстовое значение может содержать только печатные символы ASCII/);
+    expect(await getUser.locator('[data-testid="grpc-status"]').count()).toBe(0);
+    expect(await getUser.textContent()).not.toMatch(/не записаны/);
+    await page.context().close();
+  });
+
+  it('cancelling a stream says so in Russian, not "signal is aborted without reason"', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/grpc`);
+    const ticks = cell(page, 'ticks');
+    await ticks.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(1);
+    await ticks.locator('[data-testid="grpc-cancel"]').click();
+    await expect.poll(() => ticks.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/CANCELL?ED/);
+    const text = await ticks.textContent();
+    expect(text).toMatch(/Вы отменили вызов: браузер перестал читать поток/);
+    expect(text).not.toMatch(/aborted/);
+    await page.context().close();
+  });
+
+  it('says the server\'s English status message in Russian beside it', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/grpc`);
+    const missing = cell(page, 'missing-user');
+    await missing.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+    expect(await missing.locator('[data-testid="grpc-status-in-lang"]').textContent()).toMatch(/^ \(пользователь \d+ не существует\)$/);
+    await page.context().close();
+  });
+});
+
+describe('a problem+json answer', () => {
+  it('is summed up in Russian beside the real body: detail and every field error', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.origin}/ru/rest`);
+    const invalid = cell(page, 'invalid-user');
+    await invalid.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => invalid.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/422/);
+    const lines = await invalid.locator('[data-testid="problem-in-lang"] li').allTextContents();
+    expect(lines[0]).toBe('некоторые поля заполнены неверно: см. errors');
+    expect(lines.length).toBeGreaterThan(1);
+    // ajv's English stays only in the body (the real bytes), not in the Russian summary
+    for (const line of lines) expect(line).not.toMatch(/\bmust\b|does not exist/);
+    expect(await invalid.locator('[data-testid="response-body"]').textContent()).toMatch(/must/);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,43 @@
+import { useEffect, useState, type Dispatch, type SetStateAction } from 'react';
+
+// A student's edits to a cell survive a reload: kept in localStorage per lesson and cell, next to
+// the lesson's original, so that a lesson whose cell changed since starts again from the new text
+// instead of an edit of the old one. The cell's Reset (back to the original) drops the copy.
+
+const PREFIX = 'wirelab.cell.';
+
+interface Saved {
+  /** the original as it was when the edit was saved (JSON) */
+  original: string;
+  value: unknown;
+}
+
+export function readSavedCell<T>(saveKey: string | undefined, original: T): T | undefined {
+  if (!saveKey) return undefined;
+  try {
+    const raw = localStorage.getItem(PREFIX + saveKey);
+    if (!raw) return undefined;
+    const saved = JSON.parse(raw) as Saved;
+    return saved.original === JSON.stringify(original) ? (saved.value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeSavedCell<T>(saveKey: string | undefined, original: T, value: T): void {
+  if (!saveKey) return;
+  try {
+    const originalJson = JSON.stringify(original);
+    if (JSON.stringify(value) === originalJson) localStorage.removeItem(PREFIX + saveKey);
+    else localStorage.setItem(PREFIX + saveKey, JSON.stringify({ original: originalJson, value } satisfies Saved));
+  } catch {
+    // storage full or switched off: the edit still lives in the page until it is closed
+  }
+}
+
+/** `useState` for a cell's editable content that a reload does not lose (no `saveKey`: plain state). */
+export function useSavedCellState<T>(saveKey: string | undefined, original: T): [T, Dispatch<SetStateAction<T>>] {
+  const [value, setValue] = useState<T>(() => readSavedCell(saveKey, original) ?? original);
+  useEffect(() => writeSavedCell(saveKey, original, value), [saveKey, original, value]);
+  return [value, setValue];
+}

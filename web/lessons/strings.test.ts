@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckMiss } from './checks.ts';
+import { lessonStrings } from './strings.ts';
+
+describe('exercise feedback', () => {
+  const closeFromServer: CheckMiss = { kind: 'no-message', expected: { layer: 'ws-frame', dir: 'out', fields: { opcode: 'close' } }, found: 0, needed: 1, step: 1 };
+
+  it('names the awaited message in words, as the lessons do, not in check notation', () => {
+    expect(lessonStrings.ru.miss(closeFromServer)).toBe('Шаг 2: теперь ожидается кадр close от сервера.');
+    expect(lessonStrings.en.miss(closeFromServer)).toBe('Step 2: now I am waiting for a close frame from the server.');
+    for (const lang of ['ru', 'en'] as const) expect(lessonStrings[lang].miss(closeFromServer)).not.toMatch(/ws-frame|[←→]|opcode=/);
+  });
+
+  it('turns a pattern of alternatives into words and keeps other fields as protocol terms', () => {
+    const miss: CheckMiss = { kind: 'no-message', expected: { layer: 'graphql-ws', dir: 'out', fields: { type: '/^(next|data)$/', data: true } }, found: 0, needed: 1 };
+    expect(lessonStrings.ru.miss(miss)).toBe('С тех пор как вы открыли урок, в вашем трафике такого ещё не было: сообщение GraphQL по WebSocket от сервера (type: next или data, data: true).');
+  });
+
+  it('does not claim the server saw an answer typed into the page', () => {
+    expect(lessonStrings.en.passedMessage).not.toMatch(/server saw/);
+    expect(lessonStrings.ru.passedMessage).not.toMatch(/сервер увидел/);
+  });
+});
