@@ -25,6 +25,10 @@ describe('readEchoMessage', () => {
   it('explains broken control messages in both languages', () => {
     const broken = readEchoMessage('{"wirelab":"close",');
     expect(broken).toMatchObject({ kind: 'error', code: 'bad-json' });
+    // JSON.parse's English explanation stays out of the Russian sentence; where it stopped stays in
+    const russian = broken.kind === 'error' ? broken.message.ru : '';
+    expect(russian).toMatch(/^[^A-Za-z]*\{"wirelab": …\}[^A-Za-z]*некорректный JSON \(разбор остановился на символе 20\)/);
+    expect(russian).not.toMatch(/Unexpected|Expected|position/);
     const cases: Array<[string, string, RegExp]> = [
       ['{"wirelab":"jump"}', 'unknown-command', /Неизвестная команда «jump»/],
       ['{"wirelab":"close","code":1006}', 'bad-field', /Код 1006 нельзя отправить/],

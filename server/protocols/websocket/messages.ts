@@ -45,10 +45,15 @@ export const messages = {
     ru: `Неизвестный параметр запроса «${name}». Этот адрес понимает: ${known.join(', ')}.`,
   }),
   // The echo endpoint's control messages.
-  badCommandJson: (problem: string): Bilingual => ({
-    en: `This looks like a control message ({"wirelab": …}), but it is not valid JSON: ${problem}. Send {"wirelab":"help"} for the list of commands.`,
-    ru: `Это похоже на управляющее сообщение ({"wirelab": …}), но это некорректный JSON: ${problem}. Список команд — {"wirelab":"help"}.`,
-  }),
+  // JSON.parse explains itself in English only: the Russian text keeps just where it stopped.
+  badCommandJson: (problem: string): Bilingual => {
+    const position = /at position (\d+)/.exec(problem)?.[1];
+    const where = position === undefined ? '' : ` (разбор остановился на символе ${Number(position) + 1})`;
+    return {
+      en: `This looks like a control message ({"wirelab": …}), but it is not valid JSON: ${problem}. Send {"wirelab":"help"} for the list of commands.`,
+      ru: `Это похоже на управляющее сообщение ({"wirelab": …}), но это некорректный JSON${where}. Список команд — {"wirelab":"help"}.`,
+    };
+  },
   unknownCommand: (command: string, known: readonly string[]): Bilingual => ({
     en: `Unknown command "${command}". Commands: ${known.join(', ')}.`,
     ru: `Неизвестная команда «${command}». Команды: ${known.join(', ')}.`,
