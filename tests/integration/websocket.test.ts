@@ -302,7 +302,7 @@ describe('/ws/echo', () => {
     const badJson = await client.json(0);
     expect(badJson).toMatchObject({ wirelab: 'error', code: 'bad-json' });
     expect(badJson.message.en).toMatch(/not valid JSON/);
-    expect(badJson.message.ru).toMatch(/не корректный JSON/);
+    expect(badJson.message.ru).toMatch(/некорректный JSON/);
 
     client.socket.send(JSON.stringify({ wirelab: 'close', code: 1005 }));
     const badCode = await client.json(1);
