@@ -33,7 +33,7 @@ interface Seed {
 const wireDir = join(import.meta.dirname, '..');
 const fixtureFiles = [
   ...readdirSync(join(wireDir, 'fixtures')).filter((file) => file.endsWith('.json')).map((file) => join(wireDir, 'fixtures', file)),
-  ...['graphql', 'sse', 'engine-io', 'http2'].flatMap((layer) => {
+  ...['graphql', 'sse', 'engine-io', 'http2', 'mqtt'].flatMap((layer) => {
     try {
       return readdirSync(join(wireDir, layer, 'fixtures')).filter((file) => file.endsWith('.json')).map((file) => join(wireDir, layer, 'fixtures', file));
     } catch {
@@ -194,8 +194,8 @@ describe('fuzzing every decoder from the captured fixtures (seeded)', { timeout:
     for (const seed of seeds) {
       for (const message of decodeConnection({ ...seed.connection, closedAt: 1 }, chunksOf(seed, seed.in, seed.out)).messages ?? []) layers.add(message.layer);
     }
-    for (const layer of ['h2-frame', 'grpc-message', 'grpc-status', 'ws-frame', 'sse-event', 'engineio-packet', 'socketio-packet', 'graphql-http', 'graphql-ws']) expect([...layers], layer).toContain(layer);
-    for (const transport of ['http/1.1', 'h2c']) expect(seeds.some((seed) => seed.connection.transport === transport)).toBe(true);
+    for (const layer of ['h2-frame', 'grpc-message', 'grpc-status', 'ws-frame', 'sse-event', 'engineio-packet', 'socketio-packet', 'graphql-http', 'graphql-ws', 'mqtt-packet']) expect([...layers], layer).toContain(layer);
+    for (const transport of ['http/1.1', 'h2c', 'mqtt']) expect(seeds.some((seed) => seed.connection.transport === transport)).toBe(true);
     for (const carrier of ['http-request-body', 'http-response-body', 'h2-data']) expect(payloadSeeds.some((seed) => seed.context.carrier === carrier)).toBe(true);
   });
 
