@@ -1,3 +1,4 @@
+import { buildSchema, GraphQLError, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { problemTextIn, serverTextIn } from './server-text.ts';
 
@@ -25,5 +26,36 @@ describe('server texts in the reader\'s language', () => {
 
   it('prefers the server\'s own translation (localized) when it sent one', () => {
     expect(problemTextIn(JSON.stringify({ detail: 'Too many', localized: { en: 'Too many', ru: 'Слишком много' } }), 'ru')).toEqual(['Слишком много']);
+  });
+
+  it('says graphql-js\'s own parse and validation errors in Russian (messages from the library itself)', () => {
+    const schema = buildSchema('type User { id: ID! name: String! posts: [Post!]! } type Post { title: String! } type Query { user(id: ID!): User users: [User!]! }');
+    const messageOf = (document: string): string => {
+      try {
+        return validate(schema, parse(document))[0]?.message ?? 'valid';
+      } catch (error) {
+        return (error as GraphQLError).message;
+      }
+    };
+    const documents = [
+      '{ user(id: 1) { nme } }',
+      '{ user(id: 1) }',
+      '{ user(id: 1) { id { x } } }',
+      '{ user(id: 1, limit: 2) { id } }',
+      '{ user { id } }',
+      '{ user(id: 1) { id ',
+      '{ user(id: 1) { id } } }',
+      '{ user(id: "1) { id } }',
+      'query Q($id: ID!, $unused: Int) { user(id: $id) { id } }',
+      'query Q($id: Uzer) { users { id } }',
+    ];
+    for (const document of documents) {
+      const message = messageOf(document);
+      const russian = serverTextIn(message, 'ru');
+      expect(russian, `${document} → ${message}`).not.toBeNull();
+      // names in quotes stay as the schema has them; no English sentence is left
+      expect(russian!.replace(/"[^"]*"/g, ''), message).not.toMatch(/\b(Expected|found|Cannot|Unknown|must|Did you mean|argument|Syntax|Variable|Unexpected|Unterminated)\b/);
+    }
+    expect(serverTextIn(messageOf('{ user(id: 1) { nme } }'), 'ru')).toBe('В типе "User" нет поля "nme". Может быть, имелось в виду "name"?');
   });
 });

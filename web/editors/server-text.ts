@@ -1,7 +1,8 @@
 import type { Lang } from '../app/lang-context.ts';
 
 // Some answers of the server carry English text only: the domain's "user 999 does not exist",
-// ajv's "must NOT have fewer than 1 characters" in a 422, a gRPC status message. The bytes stay as
+// ajv's "must NOT have fewer than 1 characters" in a 422, a gRPC status message, graphql-js's
+// parse and validation errors. The bytes stay as
 // they are (they are what crossed the wire); the page adds what they say in the reader's language.
 
 const ENTITY_RU: Record<string, string> = { user: 'пользователь', post: 'пост', comment: 'комментарий' };
@@ -24,7 +25,24 @@ const PHRASES: Array<{ pattern: RegExp; ru(match: RegExpExecArray): string }> = 
   { pattern: /^must NOT have additional properties$/, ru: () => 'лишние свойства не допускаются' },
   { pattern: /^must be equal to one of the allowed values$/, ru: () => 'должно быть одним из допустимых значений' },
   { pattern: /^Some fields are invalid: see errors\.$/, ru: () => 'некоторые поля заполнены неверно: см. errors' },
+  // graphql-js (validation and parsing) says these in English only
+  { pattern: /^Syntax Error: Expected (.+), found (.+)\.$/, ru: (m) => `Синтаксическая ошибка: ожидалось ${gqlToken(m[1])}, а встретилось ${gqlToken(m[2])}.` },
+  { pattern: /^Syntax Error: Unexpected (.+)\.$/, ru: (m) => `Синтаксическая ошибка: неожиданный ${gqlToken(m[1])}.` },
+  { pattern: /^Syntax Error: Unterminated string\.$/, ru: () => 'Синтаксическая ошибка: строка не закрыта кавычкой.' },
+  { pattern: /^Cannot query field "(.+)" on type "(.+)"\.(?: Did you mean (.+)\?)?$/, ru: (m) => `В типе "${m[2]}" нет поля "${m[1]}".${m[3] ? ` Может быть, имелось в виду ${m[3].replace(/ or /g, ' или ')}?` : ''}` },
+  { pattern: /^Field "(.+)" of type "(.+)" must have a selection of subfields\. Did you mean "(.+)"\?$/, ru: (m) => `Поле "${m[1]}" типа "${m[2]}" — объект: перечислите его поля, например "${m[3]}".` },
+  { pattern: /^Field "(.+)" must not have a selection since type "(.+)" has no subfields\.$/, ru: (m) => `У поля "${m[1]}" тип "${m[2]}" без вложенных полей: фигурные скобки после него не нужны.` },
+  { pattern: /^Unknown argument "(.+)" on field "(.+)"\.$/, ru: (m) => `У поля "${m[2]}" нет аргумента "${m[1]}".` },
+  { pattern: /^Field "(.+)" argument "(.+)" of type "(.+)" is required, but it was not provided\.$/, ru: (m) => `У поля "${m[1]}" обязательный аргумент "${m[2]}" типа "${m[3]}", а он не передан.` },
+  { pattern: /^Variable "(.+)" of required type "(.+)" was not provided\.$/, ru: (m) => `Не передана обязательная переменная "${m[1]}" типа "${m[2]}".` },
+  { pattern: /^Variable "(.+)" is never used(?: in operation "(.+)")?\.$/, ru: (m) => `Переменная "${m[1]}" объявлена, но нигде не используется${m[2] ? ` в операции "${m[2]}"` : ''}.` },
+  { pattern: /^Unknown type "(.+)"\.(?: Did you mean (.+)\?)?$/, ru: (m) => `Неизвестный тип "${m[1]}".${m[2] ? ` Может быть, имелось в виду ${m[2].replace(/ or /g, ' или ')}?` : ''}` },
 ];
+
+/** graphql-js names tokens in English: the few words among them said in Russian, the rest (names, punctuation) kept. */
+function gqlToken(token: string): string {
+  return token.replace(/^Name\b/, 'имя').replace(/^<EOF>$/, 'конец документа').replace(/^Int\b/, 'целое число').replace(/^String\b/, 'строка');
+}
 
 function characters(n: number): string {
   const last = n % 10;

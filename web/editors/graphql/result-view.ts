@@ -1,5 +1,6 @@
 // What the response panel shows, worked out from the raw response body (what crossed the wire)
 // or, for a cache hit, from urql's cached result. Pure: tested without a browser.
+import { serverTextIn } from '../server-text.ts';
 
 export interface ErrorView {
   /** in the page's language when the server sent a translation (extensions.localized) */
@@ -54,7 +55,9 @@ function errorView(error: unknown, lang: 'ru' | 'en'): ErrorView {
   const original = typeof record.message === 'string' ? record.message : JSON.stringify(error);
   const extensions = (record.extensions ?? {}) as Record<string, unknown>;
   const localized = extensions.localized as Record<string, unknown> | undefined;
-  const translated = localized && typeof localized[lang] === 'string' ? (localized[lang] as string) : undefined;
+  const sentTranslation = localized && typeof localized[lang] === 'string' ? (localized[lang] as string) : undefined;
+  // no translation sent (graphql-js's own parse and validation errors): the page's glossary
+  const translated = sentTranslation ?? serverTextIn(original, lang) ?? undefined;
   const location = Array.isArray(record.locations) ? (record.locations[0] as { line?: number; column?: number } | undefined) : undefined;
   return {
     message: translated ?? original,
