@@ -1,30 +1,18 @@
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 describe('the app shell', () => {
   it('shows the lesson text while Monaco is still on its way', async () => {
-    const page = await openPage(browser);
+    const page = await openPage(lab.browser);
     const held: Route[] = [];
     // Monaco's chunk is held back until the text has been read: the text must not wait for it.
     await page.route(/\/assets\/monaco-setup-[^/]+\.js$/, (route) => {
       held.push(route);
     });
-    await page.goto(`${server.origin}/en/rest`);
+    await page.goto(`${lab.server.origin}/en/rest`);
     await expect.poll(() => page.locator('h1').first().textContent()).toMatch(/REST/);
     await expect.poll(() => page.locator('.prose').count()).toBeGreaterThan(3);
     await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
@@ -36,21 +24,21 @@ describe('the app shell', () => {
   });
 
   it('switches the language in the URL and remembers it', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     await page.locator('[data-testid="lang-switch"]').click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/ru/rest');
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
 
-    await page.goto(`${server.origin}/`);
+    await page.goto(`${lab.server.origin}/`);
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/ru\//);
     await page.context().close();
   });
 
   it('resets my data to the starting set, and nobody else\'s', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     await page.locator('[data-testid="reset-data"]').waitFor();
     const created = await page.evaluate(async () => {
       const response = await fetch('/api/v1/users', {
@@ -64,8 +52,8 @@ describe('the app shell', () => {
     const statusOf = () => page.evaluate(async (url) => (await fetch(url!)).status, created.location);
     expect(await statusOf()).toBe(200);
     // Another browser (another session) sees the seed, not this user.
-    const other = await openPage(browser);
-    await other.goto(`${server.origin}/en/`);
+    const other = await openPage(lab.browser);
+    await other.goto(`${lab.server.origin}/en/`);
     await other.locator('[data-testid="reset-data"]').waitFor();
     expect(await other.evaluate(async (url) => (await fetch(url!)).status, created.location)).toBe(404);
 

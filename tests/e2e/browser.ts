@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
 
 /** Debian's Chromium; playwright's own browser download cannot work offline. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,4 +38,38 @@ export async function openPage(browser: Browser): Promise<Page> {
     throw error;
   });
   return page;
+}
+
+/** What a test file shares: the server with the built app, and one Chromium. */
+export interface AppAndBrowser {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the server with the built app and Chromium before the file's tests and closes both
+ * after them. Read `lab.server` and `lab.browser` inside tests: they exist once beforeAll ran.
+ */
+export function useAppAndBrowser(): AppAndBrowser {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    server = await startServer({ webRoot: WEB_ROOT });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the server starts in beforeAll');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium starts in beforeAll');
+      return browser;
+    },
+  };
 }

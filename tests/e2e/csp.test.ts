@@ -1,25 +1,13 @@
-import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import type { ConsoleMessage, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, editorText, LIVE, selectedMessage, setEditorText } from './lesson-page.ts';
 
 // The app under its own Content-Security-Policy in real Chromium: every kind of cell runs, Monaco's
 // editors and workers work, and the browser reports no violation. The policy must really be on the
 // page (else "no violation" proves nothing), and a forbidden eval must be caught by the same watch.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 interface Watched {
   page: Page;
@@ -28,7 +16,7 @@ interface Watched {
 }
 
 async function watchedPage(): Promise<Watched> {
-  const page = await openPage(browser);
+  const page = await openPage(lab.browser);
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
@@ -52,7 +40,7 @@ async function watchedPage(): Promise<Watched> {
 }
 
 async function open(page: Page, path: string): Promise<void> {
-  const response = await page.goto(`${server.origin}${path}`);
+  const response = await page.goto(`${lab.server.origin}${path}`);
   // Without the policy on the page, "no violation" below would be true of any page.
   expect(response!.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
 }

@@ -1,24 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, editorText, LIVE, setEditorText } from './lesson-page.ts';
 
 // The small things that make a page hard to use every day: a keyboard that cannot leave an
 // editor, a language switch that loses the place, an inspector that hides the Run button.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 /** Whether the focused element sits inside a Monaco editor. */
 function focusInEditor(page: Page): Promise<boolean> {
@@ -34,8 +22,8 @@ async function focusFirstEditor(page: Page): Promise<void> {
 
 describe('the keyboard can leave a code editor', () => {
   it('Esc, then Tab or Shift+Tab, moves the focus out; a plain Tab still indents', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     await focusFirstEditor(page);
     await expect.poll(() => page.locator('[data-testid="editor-keys-hint"]').first().isVisible()).toBe(true);
     expect(await page.locator('[data-testid="editor-keys-hint"]').first().textContent()).toMatch(/Esc, then Tab/);
@@ -57,8 +45,8 @@ describe('the keyboard can leave a code editor', () => {
   });
 
   it('Ctrl+M makes Tab move focus until pressed again, and the hint says so in Russian too', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/rest`);
     await focusFirstEditor(page);
     const hint = page.locator('[data-testid="editor-keys-hint"]').first();
     expect(await hint.textContent()).toMatch(/Esc, затем Tab/);
@@ -77,8 +65,8 @@ describe('the keyboard can leave a code editor', () => {
 
 describe('switching the language', () => {
   it('keeps the heading being read in the URL, so a reload lands there', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     await page.locator('#resources').waitFor();
     await page.locator('.monaco-editor').first().waitFor(LIVE);
     await page.evaluate(() => document.getElementById('resources')!.scrollIntoView());
@@ -107,9 +95,9 @@ describe('switching the language', () => {
 
 describe('a narrow window (800 px)', () => {
   it('leaves the Run button clickable: the empty inspector does not cover it', async () => {
-    const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
+    const context = await lab.browser.newContext({ viewport: { width: 800, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${server.origin}/en/rest`);
+    await page.goto(`${lab.server.origin}/en/rest`);
     const run = cell(page, 'list-users').locator('[data-testid="cell-run"]');
     await run.waitFor();
     // the bottom of the window, where a reader scrolling down meets the Run bar first
@@ -139,8 +127,8 @@ describe('a narrow window (800 px)', () => {
 
 describe('a console after a language switch', () => {
   it('shows its earlier lines in the new language, with no English left in the Russian text', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/websockets`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/websockets`);
     const echo = cell(page, 'echo');
     await echo.locator('[data-testid="ws-connect"]').click();
     await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
@@ -161,8 +149,8 @@ describe('a console after a language switch', () => {
 
 describe('edited cells', () => {
   it('keep their text across a reload until Reset puts back the original', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     await setEditorText(page, 'get-user', 'GET /api/v1/users/2\nAccept: application/json\n');
     // saved once React has rendered the edit (a frame later): a reload in the same instant may come first
     await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toContain('/users/2');
@@ -170,7 +158,7 @@ describe('edited cells', () => {
     await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
     await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
     // the same lesson in the other language shows the same edit (cells are language-neutral)
-    await page.goto(`${server.origin}/ru/rest`);
+    await page.goto(`${lab.server.origin}/ru/rest`);
     await expect.poll(() => editorText(page, 'get-user')).toBe('GET /api/v1/users/2\nAccept: application/json\n');
 
     await cell(page, 'get-user').locator('button', { hasText: 'Сбросить' }).click();
@@ -184,8 +172,8 @@ describe('edited cells', () => {
   });
 
   it('keep a gRPC cell\'s request and metadata across a reload', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc`);
     const getUser = cell(page, 'get-user');
     await getUser.locator('[data-testid="grpc-metadata"]').fill('x-note: kept');
     await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.grpc/get-user'))).toContain('x-note: kept');
@@ -197,8 +185,8 @@ describe('edited cells', () => {
 
 describe('the end of a lesson', () => {
   it('links to the previous and the next lesson, in the page\'s language', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     const pager = page.locator('[data-testid="lesson-pager"]');
     await pager.waitFor();
     expect(await pager.locator('[data-testid="lesson-previous"]').getAttribute('href')).toBe('/en/how-a-request-travels');
@@ -207,7 +195,7 @@ describe('the end of a lesson', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/en/protocol-buffers');
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
 
-    await page.goto(`${server.origin}/ru/rest-gateway`);
+    await page.goto(`${lab.server.origin}/ru/rest-gateway`);
     await page.locator('[data-testid="lesson-pager"]').waitFor();
     expect(await page.locator('[data-testid="lesson-previous"]').textContent()).toMatch(/^← Урок 10/);
     expect(await page.locator('[data-testid="lesson-all"]').textContent()).toMatch(/Это был последний урок/);
@@ -218,8 +206,8 @@ describe('the end of a lesson', () => {
 
 describe('select boxes', () => {
   it('show their chosen option whole, in Russian too', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/graphql`);
     const policy = page.locator('[data-testid="graphql-policy"]').first();
     await policy.waitFor(LIVE);
     const fits = await page.evaluate(() =>

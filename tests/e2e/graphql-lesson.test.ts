@@ -1,32 +1,19 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, editorText, inspectorNode, LIVE, setEditorText } from './lesson-page.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 // A failed test leaves its page open; close every context so the next test starts alone.
 afterEach(async () => {
-  for (const context of browser?.contexts() ?? []) await context.close();
+  for (const context of lab.browser.contexts()) await context.close();
 });
 
 describe('the GraphQL lesson', () => {
   it('completes a field from the schema, runs the query, and decodes it in the inspector', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/graphql`);
     const first = cell(page, 'first-query');
     const editor = first.locator('[data-testid="graphql-editor-ready"]');
     await editor.waitFor(LIVE);
@@ -78,8 +65,8 @@ describe('the GraphQL lesson', () => {
   });
 
   it('answers a repeated cache-first query from urql’s cache without a request', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/graphql`);
     const cached = cell(page, 'cached-user');
     await cached.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('network');
@@ -101,14 +88,14 @@ describe('the GraphQL lesson', () => {
   });
 
   it('receives a post created over REST on a GraphQL subscription (in Russian)', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/graphql`);
     const subscription = cell(page, 'post-added');
     await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     expect(await subscription.locator('[data-testid="cell-run"]').textContent()).toContain('Подписаться');
 
     // The server says when the subscription is live: only then is the event created.
-    const started = once(server.app.graphqlSubscriptions, 'started');
+    const started = once(lab.server.app.graphqlSubscriptions, 'started');
     await subscription.locator('[data-testid="cell-run"]').click();
     await started;
     expect(await subscription.locator('[data-testid="graphql-subscription"]').getAttribute('data-status')).toBe('active');
@@ -124,7 +111,7 @@ describe('the GraphQL lesson', () => {
     await next.waitFor(LIVE);
     await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="receive-post"]').getAttribute('data-state'), LIVE).toBe('passed');
 
-    const ended = once(server.app.graphqlSubscriptions, 'ended');
+    const ended = once(lab.server.app.graphqlSubscriptions, 'ended');
     await subscription.locator('[data-testid="cell-stop"]').click();
     await ended;
     expect(await subscription.locator('[data-testid="graphql-subscription"]').getAttribute('data-status')).toBe('ended');
@@ -132,8 +119,8 @@ describe('the GraphQL lesson', () => {
   });
 
   it('shows N+1 in the cost report, then batching brings it down to 2 (exercises checked on that traffic)', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/graphql`);
     const users = cell(page, 'users-with-posts');
     const extensions = users.locator('[data-testid="graphql-extensions"]');
     expect(await users.locator('[data-testid="graphql-batching"]').isChecked()).toBe(false);
@@ -158,8 +145,8 @@ describe('the GraphQL lesson', () => {
   });
 
   it('"down to two" needs network-only, as its hint says: cache-first answers the second run from the cache', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/graphql`);
     const users = cell(page, 'users-with-posts');
     const extensions = users.locator('[data-testid="graphql-extensions"]');
     // the browser's own record of what it sent: the query's requests, not the schema's introspection
@@ -184,8 +171,8 @@ describe('the GraphQL lesson', () => {
   });
 
   it('a query that is too deep is refused with the error in the page’s language', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/graphql`);
     const deep = cell(page, 'too-deep');
     await deep.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     const text = await editorText(page, 'too-deep');
@@ -208,8 +195,8 @@ describe('the GraphQL lesson', () => {
   });
 
   it('GET puts the query in the URL and the second run is revalidated with a 304', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/graphql`);
     const cached = cell(page, 'cached-user');
     await cached.locator('[data-testid="graphql-method"]').selectOption('GET');
     await cached.locator('[data-testid="graphql-policy"]').selectOption('network-only');
@@ -224,12 +211,12 @@ describe('the GraphQL lesson', () => {
   });
 
   it('subscribes with the legacy graphql-ws subprotocol too', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/graphql`);
     const subscription = cell(page, 'post-added');
     await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     await subscription.locator('[data-testid="graphql-protocol"]').selectOption('graphql-ws');
-    const started = once(server.app.graphqlSubscriptions, 'started');
+    const started = once(lab.server.app.graphqlSubscriptions, 'started');
     await subscription.locator('[data-testid="cell-run"]').click();
     await started;
     const mutation = cell(page, 'create-post');
@@ -243,8 +230,8 @@ describe('the GraphQL lesson', () => {
   });
 
   it('hover shows a field’s description; the operation picker sends only the chosen operation and its fragment', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/graphql`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/graphql`);
     const fragments = cell(page, 'fragments');
     const editor = fragments.locator('[data-testid="graphql-editor-ready"]').first();
     await editor.waitFor(LIVE);

@@ -1,29 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, LIVE } from './lesson-page.ts';
 
 // What the gRPC cell says when a call does not go as planned: in the reader's language, and only
 // what is true of this attempt.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 describe('the gRPC cell', () => {
   it('a metadata error clears the previous call and never claims that nothing was captured', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/grpc`);
     const getUser = cell(page, 'get-user');
     await getUser.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
@@ -37,8 +24,8 @@ describe('the gRPC cell', () => {
   });
 
   it('cancelling a stream says so in Russian, not "signal is aborted without reason"', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/grpc`);
     const ticks = cell(page, 'ticks');
     await ticks.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(1);
@@ -51,8 +38,8 @@ describe('the gRPC cell', () => {
   });
 
   it('says the server\'s English status message in Russian beside it', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/grpc`);
     const missing = cell(page, 'missing-user');
     await missing.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
@@ -63,8 +50,8 @@ describe('the gRPC cell', () => {
 
 describe('a problem+json answer', () => {
   it('is summed up in Russian beside the real body: detail and every field error', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/rest`);
     const invalid = cell(page, 'invalid-user');
     await invalid.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => invalid.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/422/);

@@ -1,24 +1,12 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
 
 // The lessons "gRPC in the browser" and "A REST gateway over gRPC" in real Chromium against the
 // real server: every exercise is made to pass by the traffic the page really produced.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 async function run(page: Page, id: string): Promise<Locator> {
   const target = cell(page, id);
@@ -34,8 +22,8 @@ async function answer(page: Page, id: string, value: string): Promise<void> {
 
 describe('gRPC in the browser', () => {
   it('passes every exercise from real Connect and gRPC-Web calls', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc-in-the-browser`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc-in-the-browser`);
 
     const missing = await run(page, 'missing-user-grpc-web');
     await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
@@ -72,8 +60,8 @@ describe('gRPC in the browser', () => {
 
 describe('A REST gateway over gRPC', () => {
   it('passes every exercise, in Russian, from real gateway and Connect calls', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/rest-gateway`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/rest-gateway`);
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
 
     // The cell as it is asks for user 1: not yet the exercise.

@@ -1,30 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, editorText, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
 
 // Lesson 04's health Watch and graceful shutdown in real Chromium: the student flips a service's
 // status and sees the Watch stream's messages, then shuts their sandbox's server down with a chat
 // open, and the exercises find the GOAWAY, the chat's OK and the next call's UNAVAILABLE in the bytes.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 describe('lesson 04: health Watch and graceful shutdown', () => {
   it('the watch stream shows each switch of the serving status', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc`);
     const watch = cell(page, 'health-watch');
     await watch.locator('[data-testid="cell-run"]').click();
     const messages = watch.locator('[data-testid="grpc-message"]');
@@ -47,8 +34,8 @@ describe('lesson 04: health Watch and graceful shutdown', () => {
   });
 
   it('a graceful shutdown: NOT_SERVING, GOAWAY, the open chat finishes with OK, the next call is UNAVAILABLE', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc`);
     const watch = cell(page, 'health-watch');
     await watch.locator('[data-testid="cell-run"]').click();
     const statuses = watch.locator('[data-testid="grpc-message"]');

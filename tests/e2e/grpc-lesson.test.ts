@@ -1,24 +1,12 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, exerciseState, LIVE } from './lesson-page.ts';
 
 // The gRPC lesson in real Chromium against the real server: calls over Connect and gRPC-Web from
 // the page, a server stream cancelled mid-way, a deadline, and the exercises that read the bytes.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 async function run(page: Page, id: string): Promise<Locator> {
   const target = cell(page, id);
@@ -28,8 +16,8 @@ async function run(page: Page, id: string): Promise<Locator> {
 
 describe('the gRPC lesson', () => {
   it('calls GetUser over Connect JSON and over gRPC-Web, and the gRPC-Web message is decoded from the bytes', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc`);
 
     const connect = await run(page, 'get-user');
     await expect.poll(() => connect.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
@@ -41,7 +29,7 @@ describe('the gRPC lesson', () => {
     // The question is the length the response's prefix announces: whatever the server really
     // sent for user 2, as a plain Connect binary call of the same method shows (no envelope there:
     // the body is the message).
-    const sameMessage = await fetch(`${server.origin}/wirelab.users.v1.UserService/GetUser`, {
+    const sameMessage = await fetch(`${lab.server.origin}/wirelab.users.v1.UserService/GetUser`, {
       method: 'POST',
       headers: { 'content-type': 'application/proto' },
       body: new Uint8Array([0x08, 0x02]),
@@ -69,8 +57,8 @@ describe('the gRPC lesson', () => {
   });
 
   it('streams ticks live, cancels them, and the server recorded the cancellation', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc`);
     const ticks = await run(page, 'ticks');
     await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(2);
     await ticks.locator('[data-testid="grpc-cancel"]').click();
@@ -88,8 +76,8 @@ describe('the gRPC lesson', () => {
     { protocol: 'connect-binary', layer: 'connect' },
     { protocol: 'grpc-web', layer: 'grpc-web' },
   ])('streams ticks over $protocol too, each message decoded from the captured body', async ({ protocol, layer }) => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc`);
     const ticks = cell(page, 'ticks');
     await ticks.locator('[data-testid="grpc-protocol"]').selectOption(protocol);
     await ticks.locator('[data-testid="cell-run"]').click();
@@ -107,8 +95,8 @@ describe('the gRPC lesson', () => {
   });
 
   it('hits a deadline and, in Russian, reads NOT_FOUND with its details', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/grpc`);
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
 
     const slow = await run(page, 'slow');
@@ -122,8 +110,8 @@ describe('the gRPC lesson', () => {
   });
 
   it('drives a bidirectional Chat through the server-side runner, step by step, over native gRPC', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/grpc`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/grpc`);
     const chat = cell(page, 'chat');
     // fetch cannot stream a request body, so the page says so and offers the runner instead.
     await expect.poll(() => chat.locator('[data-testid="grpc-runner-note"]').isVisible(), LIVE).toBe(true);

@@ -1,30 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, exerciseState, LIVE } from './lesson-page.ts';
 
 // Lesson 1's keep-alive question, answered the way its hint says: count the rows above your last
 // request in the same connection group of the timeline. The page's own requests may share that
 // connection; the timeline hides them and the answer must not count them.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 describe('the keep-alive exercise', () => {
   it('accepts the count of visible rows above the last request of its connection', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/how-a-request-travels`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/how-a-request-travels`);
     const getAda = cell(page, 'get-ada');
     const rows = page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '/api/v1/users/1' });
     for (let run = 1; run <= 3; run += 1) {

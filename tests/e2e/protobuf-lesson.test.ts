@@ -1,23 +1,11 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 
 // The Protocol Buffers lesson in Chromium: the workbench encodes JSON and decodes hex with the
 // real library and the inspector's decoder, and an exercise passes from a real Connect call.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 function workbench(page: Page, cellId: string): Locator {
   return page.locator(`[data-testid="cell"][data-kind="protobuf"][data-cell-id="${cellId}"]`);
@@ -41,8 +29,8 @@ async function editLineEnd(page: Page, cell: Locator, token: string, deleteCount
 
 describe('the protobuf workbench', () => {
   it('shows 150 in field 1 as 08 96 01, follows edited JSON, and names broken bytes in English', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/protocol-buffers`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
     const cell = workbench(page, 'varint-150');
     await cell.waitFor({ timeout: 15_000 });
 
@@ -79,8 +67,8 @@ describe('the protobuf workbench', () => {
   });
 
   it('speaks Russian on the Russian page and compares with the JSON size', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/protocol-buffers`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/protocol-buffers`);
     const cell = workbench(page, 'user');
     await cell.waitFor({ timeout: 15_000 });
     const sizes = cell.locator('[data-testid="pbw-sizes"]');
@@ -98,8 +86,8 @@ describe('the protobuf workbench', () => {
 
 describe('exercises of the lesson', () => {
   it('passes "oneof twice" from the 400 the server really sent', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/protocol-buffers`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="oneof-twice"]');
     await exercise.waitFor({ timeout: 15_000 });
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
@@ -112,8 +100,8 @@ describe('exercises of the lesson', () => {
   });
 
   it('"enum by name" is not passed by Run alone: the JSON name is typed and compared with the captured answer', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/protocol-buffers`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="enum-by-name"]');
     await exercise.waitFor({ timeout: 15_000 });
     const cell = page.locator('[data-testid="cell"][data-cell-id="create-reviewer"]');
@@ -141,8 +129,8 @@ describe('exercises of the lesson', () => {
   });
 
   it('passes "binary on the wire" when the gRPC cell calls GetUser over Connect binary', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/protocol-buffers`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="binary-on-the-wire"]');
     await exercise.waitFor({ timeout: 15_000 });
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');

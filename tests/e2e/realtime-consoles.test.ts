@@ -1,24 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, exerciseState, inspectorNode, LIVE, selectedMessage, setEditorText } from './lesson-page.ts';
 
 // The four realtime consoles in real Chromium against the real server: each one connects, shows
 // live messages, and links a logged message to its decoded bytes in the inspector.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 async function createUser(page: Page, cellId: string, email: string): Promise<void> {
   await setEditorText(page, cellId, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email })}\n`);
@@ -28,8 +16,8 @@ async function createUser(page: Page, cellId: string, email: string): Promise<vo
 
 describe('the WebSocket console', () => {
   it('connects, echoes a text and a binary message, and shows the masked client frame in the inspector', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/websockets`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/websockets`);
     const echo = cell(page, 'echo');
     await echo.locator('[data-testid="ws-connect"]').click();
     await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
@@ -66,8 +54,8 @@ describe('the WebSocket console', () => {
   });
 
   it('asks the echo server to drop the connection: no close frame, the browser reports 1006', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/websockets`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/websockets`);
     const echo = cell(page, 'echo');
     await echo.locator('[data-testid="ws-connect"]').click();
     await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
@@ -78,8 +66,8 @@ describe('the WebSocket console', () => {
   });
 
   it('offers a subprotocol and shows the one the server chose', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/websockets`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/websockets`);
     const chat = cell(page, 'chat');
     expect(await chat.locator('[data-testid="ws-subprotocols"]').inputValue()).toBe('wirelab.chat.v1');
     await chat.locator('[data-testid="ws-connect"]').click();
@@ -89,8 +77,8 @@ describe('the WebSocket console', () => {
   });
 
   it('refuses a close code a page may not send, and says why', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/websockets`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/websockets`);
     const echo = cell(page, 'echo');
     await echo.locator('[data-testid="ws-connect"]').click();
     await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
@@ -110,8 +98,8 @@ describe('the WebSocket console', () => {
 
 describe('the Socket.IO console', () => {
   it('connects over polling, upgrades to websocket, and an emit with an ack gets its reply', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/socket-io`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/socket-io`);
     const lobby = cell(page, 'lobby');
     await lobby.locator('[data-testid="sio-connect"]').click();
     await expect.poll(() => lobby.locator('[data-testid="sio-state"]').getAttribute('data-state'), LIVE).toBe('connected');
@@ -135,8 +123,8 @@ describe('the Socket.IO console', () => {
   });
 
   it('connects over websocket only, without polling first', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/socket-io`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/socket-io`);
     const direct = cell(page, 'websocket-only');
     await direct.locator('[data-testid="sio-connect"]').click();
     await expect.poll(() => direct.locator('[data-testid="sio-state"]').getAttribute('data-state'), LIVE).toBe('connected');
@@ -146,8 +134,8 @@ describe('the Socket.IO console', () => {
   });
 
   it('shows the server’s refusal when auth is missing', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/socket-io`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/socket-io`);
     const anonymous = cell(page, 'anonymous');
     await anonymous.locator('[data-testid="sio-connect"]').click();
     await anonymous.locator('[data-testid="rt-log-entry"][data-event="connect_error"]').waitFor(LIVE);
@@ -158,8 +146,8 @@ describe('the Socket.IO console', () => {
 
 describe('the SSE console', () => {
   it('receives the user.created event of a REST change and shows the decoded event', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/server-sent-events`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/server-sent-events`);
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
     await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
@@ -178,8 +166,8 @@ describe('the SSE console', () => {
   });
 
   it('shows every line with the fetch client, the heartbeat comment included', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/server-sent-events`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/server-sent-events`);
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-client"]').selectOption('fetch');
     await events.locator('[data-testid="sse-url"]').fill('/api/v1/events?heartbeat=1');
@@ -193,8 +181,8 @@ describe('the SSE console', () => {
   });
 
   it('resumes with Last-Event-ID and gets the event it missed', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/server-sent-events`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/server-sent-events`);
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
     await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
@@ -214,8 +202,8 @@ describe('the SSE console', () => {
 
 describe('the long polling console', () => {
   it('holds a poll until a REST change answers it, and shows the hold on the wire', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/long-polling`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/long-polling`);
     const poll = cell(page, 'poll');
     // A short hold, so that an empty answer comes soon too.
     await poll.locator('[data-testid="poll-hold"]').fill('2');

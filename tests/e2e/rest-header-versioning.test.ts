@@ -1,30 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, editorText, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
 
 // Lesson 02's header versioning in real Chromium: the student switches the version of
 // /api/users/1 by header, and the exercises read the Content-Type, Api-Version and Vary the
 // server really sent.
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 describe('lesson 02: the version in a header', () => {
   it('Api-Version, then a vendor type in Accept; the Vary question checks the typed answer', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     const target = cell(page, 'user-by-header');
     await target.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => target.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);

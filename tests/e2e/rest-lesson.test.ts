@@ -1,23 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
 import { setEditorText } from './lesson-page.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useAppAndBrowser();
 
 interface LessonJson {
   cells: Record<string, { kind: string; file: string }>;
@@ -38,8 +25,8 @@ describe.each([
   { lang: 'ru', title: /REST/ },
 ])('the REST lesson in $lang', ({ lang, title }) => {
   it('runs a cell and shows the 201 and the decoded bytes of that very request', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/${lang}/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/rest`);
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
     await expect.poll(() => page.locator('h1').first().textContent()).toMatch(title);
 
@@ -71,8 +58,8 @@ describe.each([
 
 describe('exercises', () => {
   it('passes "create a user and get 201" from the traffic the student produced', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     const exercise = page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`);
     await exercise.waitFor();
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
@@ -90,8 +77,8 @@ describe('exercises', () => {
   });
 
   it('does not pass it when the server answered something else', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     const cellId = (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id'))!;
     const cell = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"]`);
     // A POST with an invalid email gets 422, not 201.
@@ -107,8 +94,8 @@ describe('exercises', () => {
 
 describe('the 304 exercise', () => {
   it('is not passed by the unchanged cell; the ETag its hint says to copy makes it pass', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="get-304"]');
     const cell = page.locator('[data-testid="cell"][data-cell-id="conditional-get"]');
     await cell.locator('[data-testid="cell-run"]').click();
