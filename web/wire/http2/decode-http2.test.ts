@@ -3,6 +3,7 @@ import { decodeConnection } from '../decode-connection.ts';
 import { readFixture } from '../fixtures/read-fixture.ts';
 import type { CaptureChunk, CapturedConnection, WireMessage, WireNode } from '../types.ts';
 import { CLIENT_PREFACE } from './frames.ts';
+import { frame, handBuiltConnection } from './build-frames.test-helper.ts';
 
 function decodeFixture(name: string, transform?: (chunks: CaptureChunk[]) => CaptureChunk[]) {
   const { fixture, chunks } = readFixture(name);
@@ -214,19 +215,7 @@ describe('HTTP/2 on real captures', () => {
 });
 
 describe('HTTP/2 frames built by hand', () => {
-  const frame = (type: number, flags: number, stream: number, payload: number[]): number[] => [
-    (payload.length >> 16) & 0xff,
-    (payload.length >> 8) & 0xff,
-    payload.length & 0xff,
-    type,
-    flags,
-    (stream >>> 24) & 0x7f,
-    (stream >> 16) & 0xff,
-    (stream >> 8) & 0xff,
-    stream & 0xff,
-    ...payload,
-  ];
-  const connection: CapturedConnection = { id: 'h', transport: 'h2c', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 0 };
+  const connection = handBuiltConnection;
   const decodeBytes = (inbound: number[], outbound: number[] = []) =>
     decodeConnection(connection, [
       { conn: 'h', seq: 1, dir: 'in', t: 1, offset: 0, data: Uint8Array.from([...CLIENT_PREFACE, ...inbound]) },

@@ -2,23 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeConnection } from '../decode-connection.ts';
 import { SeededRandom } from '../fuzz/seeded-random.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
-import type { CaptureChunk, CapturedConnection, WireMessage, WireNode } from '../types.ts';
+import type { CaptureChunk, WireMessage, WireNode } from '../types.ts';
+import { frame, handBuiltConnection } from './build-frames.test-helper.ts';
 import { CLIENT_PREFACE } from './frames.ts';
 import { HPACK_DEFAULT_TABLE_SIZE, HpackDecoder } from './hpack.ts';
 
-const frame = (type: number, flags: number, stream: number, payload: number[]) => [
-  (payload.length >> 16) & 0xff,
-  (payload.length >> 8) & 0xff,
-  payload.length & 0xff,
-  type,
-  flags,
-  (stream >>> 24) & 0x7f,
-  (stream >> 16) & 0xff,
-  (stream >> 8) & 0xff,
-  stream & 0xff,
-  ...payload,
-];
-const connection: CapturedConnection = { id: 'h', transport: 'h2c', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 0 };
+const connection = handBuiltConnection;
 /** Each argument is one chunk; `in` chunks follow the preface. Chunks alternate directions in time as given. */
 function decodeChunks(...parts: Array<{ dir: 'in' | 'out'; bytes: number[] }>) {
   const offsets = { in: 0, out: 0 };
