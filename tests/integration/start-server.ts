@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.ts';
 
@@ -20,4 +21,16 @@ export async function startServer(options: Partial<AppOptions> = {}): Promise<Ru
     origin: `http://127.0.0.1:${address.port}`,
     close: () => app.close(),
   };
+}
+
+/** The server's log lines (pino JSON, `level` and up) as they are written: pass `logger` to startServer. */
+export function collectLogLines(level = 'warn'): { lines: Array<Record<string, unknown>>; logger: AppOptions['logger'] } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, logger: { level, stream } };
 }

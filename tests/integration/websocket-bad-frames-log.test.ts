@@ -1,21 +1,14 @@
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSession } from './capture-client.ts';
-import { startServer, type RunningServer } from './start-server.ts';
+import { collectLogLines, startServer, type RunningServer } from './start-server.ts';
 
 /** Every line the server logs (pino JSON, level warn and up). */
-const logLines: Array<Record<string, unknown>> = [];
-const logStream = new Writable({
-  write(chunk, _encoding, done) {
-    for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-    done();
-  },
-});
+const { lines: logLines, logger } = collectLogLines('warn');
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer({ logger: { level: 'warn', stream: logStream } });
+  server = await startServer({ logger });
 });
 afterAll(async () => {
   await server?.close();
