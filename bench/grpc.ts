@@ -2,10 +2,18 @@
 // binary protobuf, and as the equivalent REST route, in one run against one server process (no
 // byte tap: this compares protocols, not the tap). Figures are ratios against REST measured in
 // the same run. Connect unary is plain HTTP/1.1 POST, so autocannon can load all three alike.
+// Native gRPC needs HTTP/2: h2load (Debian's nghttp2-client) loads it over h2c beside the same
+// REST read over h2c, so both sides of that ratio share one load generator and one transport.
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { toBinary, create } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../proto/gen/wirelab/users/v1/users_pb.ts';
 import { startBenchServer } from './bench-process.ts';
+import { spreadOf, targetLine } from './targets.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -61,6 +69,28 @@ function median(samples: Sample[]): Sample {
   return { rps: mid(samples.map((s) => s.rps)), p50: mid(samples.map((s) => s.p50)), p99: mid(samples.map((s) => s.p99)) };
 }
 
+/** A gRPC message on the wire: the 5-byte envelope (not compressed, length) and the protobuf. */
+function grpcEnvelope(message: Uint8Array): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(message.byteLength, 1);
+  return Buffer.concat([header, message]);
+}
+
+/** h2load over h2c for DURATION_S: requests per second, or null when h2load is not installed. */
+async function h2load(url: string, options: { data?: string; headers?: string[] } = {}): Promise<number | null> {
+  const args = ['-c', String(CONNECTIONS), '-m', '1', '-D', String(DURATION_S), ...(options.data ? ['-d', options.data] : []), ...(options.headers ?? []).flatMap((h) => ['-H', h]), url];
+  try {
+    const { stdout } = await promisify(execFile)('h2load', args, { timeout: (DURATION_S + 30) * 1000 });
+    const failed = /(\d+) failed, (\d+) errored/.exec(stdout);
+    const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
+    if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0)) throw new Error(`bench: h2load ${url}: ${stdout}`);
+    return Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(stdout)![1]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 const server = await startBenchServer();
 try {
   for (const configuration of CONFIGURATIONS) await load(server.origin, configuration); // warm-up
@@ -69,16 +99,43 @@ try {
     // Interleaved so drift (thermal, other load) hits every configuration alike.
     for (const configuration of CONFIGURATIONS) runs.get(configuration)!.push(await load(server.origin, configuration));
   }
-  const rest = median(runs.get(CONFIGURATIONS[0])!);
+  const restRuns = runs.get(CONFIGURATIONS[0])!;
+  const pairedRatios = (samples: Sample[]) => samples.map((sample, round) => sample.rps / restRuns[round].rps);
   console.log(`\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians\n`);
-  console.log('configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST');
+  console.log('configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)');
   for (const configuration of CONFIGURATIONS) {
     const s = median(runs.get(configuration)!);
     const bytes = await responseBytes(server.origin, configuration);
     console.log(
-      `${configuration.name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${(s.rps / rest.rps).toFixed(3).padStart(13)}`,
+      `${configuration.name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${spreadOf(pairedRatios(runs.get(configuration)!)).median.toFixed(3).padStart(13)}`,
     );
   }
+
+  // Native gRPC over h2c, beside REST over h2c: same transport, same load generator.
+  const body = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-grpc-')), 'get-user.grpc');
+  writeFileSync(body, grpcEnvelope(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
+  const h2Ratios: number[] = [];
+  const h2Rest: number[] = [];
+  const h2Grpc: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const rest = await h2load(`${server.origin}/api/v1/users/1`);
+    const grpc = await h2load(`${server.origin}${GET_USER}`, { data: body, headers: ['content-type: application/grpc', 'te: trailers'] });
+    if (rest === null || grpc === null) break;
+    h2Rest.push(rest);
+    h2Grpc.push(grpc);
+    h2Ratios.push(grpc / rest);
+  }
+  if (h2Ratios.length === 0) console.log('\nh2c: h2load not found (Debian package nghttp2-client): native gRPC not measured');
+  else {
+    console.log(`\nover h2c (h2load, ${CONNECTIONS} connections, one stream each, ${h2Ratios.length} rounds × ${DURATION_S} s)`);
+    console.log(`REST: GET /api/v1/users/1 over h2c   ${spreadOf(h2Rest).median.toFixed(0).padStart(6)} req/s`);
+    console.log(`native gRPC GetUser over h2c        ${spreadOf(h2Grpc).median.toFixed(0).padStart(6)} req/s  ${spreadOf(h2Ratios).median.toFixed(3)} of REST over h2c (paired)`);
+  }
+
+  console.log('\ntargets (requests per second against the same read over REST, paired per round):');
+  console.log(targetLine('Connect unary, JSON', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[1])!)), { atLeast: 0.6 }));
+  console.log(targetLine('Connect unary, binary protobuf', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[2])!)), { atLeast: 0.6 }));
+  if (h2Ratios.length > 0) console.log(targetLine('native gRPC over h2c (vs REST over h2c)', spreadOf(h2Ratios), { atLeast: 0.6 }));
 } finally {
   server.child.kill('SIGTERM');
 }

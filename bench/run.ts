@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { WebSocket } from 'ws';
 import { startBenchServer, type BenchServer } from './bench-process.ts';
+import { spreadOf, targetLine } from './targets.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -116,6 +117,11 @@ try {
       `${name.padEnd(36)} ${s.rps.toFixed(0).padStart(7)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${pairedRatio(samples, runs['no tap (baseline)']).toFixed(3).padStart(22)}  ${pairedRatio(samples, runs['tap, recording off']).toFixed(3).padStart(16)}  ${s.cpuUsPerRequest.toFixed(0).padStart(17)}  ${cpuRatio(samples).toFixed(3).padStart(35)}`,
     );
   }
+  // Issue targets: the tap nearly free while not recording, affordable while a browser watches.
+  const pairedRatios = (samples: Sample[]) => samples.map((sample, round) => sample.rps / runs['no tap (baseline)'][round].rps);
+  console.log('\ntargets (throughput against no tap, paired per round):');
+  console.log(targetLine('tap, recording off', spreadOf(pairedRatios(runs['tap, recording off'])), { atLeast: 0.97 }));
+  console.log(targetLine('tap, recording + browser watching', spreadOf(pairedRatios(runs['tap, recording + browser watching'])), { atLeast: 0.88 }));
   console.log(`\ncapture bytes pushed to the watching browser: ${((await watcher.bytes()) / 1e6).toFixed(1)} MB`);
   watcher.close();
   off.close();

@@ -1,0 +1,24 @@
+// Every benchmark states its targets beside its figures, so a run says by itself what it met.
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Median and range of a sample (the range is what says whether a ratio holds from round to round). */
+export function spreadOf(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+/**
+ * One line: the figure, its range when there is one, the target and whether it is met.
+ * `atLeast` targets are floors (a ratio of throughput), `atMost` ceilings (bytes, latency).
+ */
+export function targetLine(name: string, figure: number | Spread, target: { atLeast: number } | { atMost: number }, format: (n: number) => string = (n) => n.toFixed(3)): string {
+  const value = typeof figure === 'number' ? figure : figure.median;
+  const range = typeof figure === 'number' ? '' : ` (rounds: ${format(figure.min)}–${format(figure.max)})`;
+  const [sign, bound, met] = 'atLeast' in target ? ['≥', target.atLeast, value >= target.atLeast] : ['≤', target.atMost, value <= target.atMost];
+  return `  ${name}: ${format(value)}${range}, target ${sign} ${format(bound)}: ${met ? 'met' : 'NOT MET'}`;
+}
