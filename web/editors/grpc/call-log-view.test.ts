@@ -46,7 +46,12 @@ describe('<CallLogView> and a Trailers-Only answer', () => {
   });
 
   it('keeps the plain titles for an answer in two frames', () => {
-    const html = render(logOf([trailersOnly[0], { ...trailersOnly[1], trailersOnly: undefined }, { ...(trailersOnly[2] as Extract<RunnerServerMessage, { type: 'status' }>), trailersOnly: undefined }]), 'en');
+    const twoFrames: RunnerServerMessage[] = [
+      trailersOnly[0],
+      { type: 'headers', call: 'c1', headers: { 'content-type': 'application/grpc' }, t: t0 + 3 },
+      { ...(trailersOnly[2] as Extract<RunnerServerMessage, { type: 'status' }>), trailersOnly: undefined },
+    ];
+    const html = render(logOf(twoFrames), 'en');
     expect(html).not.toContain('Trailers-Only');
     expect(html).toContain('Response headers');
   });

@@ -121,7 +121,7 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
             <option value={NO_SCHEMA}>{t.noSchema}</option>
           </select>
         </label>
-        <button type="button" className="button button-quiet" onClick={reset} data-testid="pbw-reset">
+        <button type="button" className="button button-quiet" onClick={reset} title={t.resetHint} data-testid="pbw-reset">
           {t.reset}
         </button>
       </div>
