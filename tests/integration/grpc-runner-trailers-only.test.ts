@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../server/protocols/grpc/registry.ts';
@@ -42,13 +44,13 @@ afterAll(() => {
 const limits = { maxCalls: 8, maxMessageBytes: 256 * 1024, idleTimeoutMs: 60_000, maxTimeoutMs: 60_000, maxChannelsPerSession: 4 };
 
 /** Every message the runner sends the page for one call, until its status. */
-async function runnerMessages(method: string, messages: unknown[]): Promise<RunnerServerMessage[]> {
+async function runnerMessages(method: string, messages: unknown[], to = target): Promise<RunnerServerMessage[]> {
   const sent: RunnerServerMessage[] = [];
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
   const runner = new RunnerSession({
     session: 'trailers-only',
-    target,
+    target: to,
     registry,
     limits,
     send: (message) => {
@@ -82,5 +84,23 @@ describe('the gRPC runner and a Trailers-Only answer (gRPC C-core)', () => {
     expect(shownHeaders).toMatchObject({ trailersOnly: true, headers: [['content-type', expect.stringMatching(/^application\/grpc/)]] });
     expect(shownStatus?.kind === 'status' && shownStatus.trailersOnly).toBe(true);
     expect(shownStatus?.kind === 'status' ? shownStatus.trailers.map(([name]) => name) : []).not.toContain('content-type');
+  });
+
+  it('reports an answer that is no gRPC one (HTTP 404) as response headers, with no trailers', async () => {
+    // an HTTP/2 server that knows no gRPC: every request gets a plain 404
+    const plain: Http2Server = createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not here');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const sent = await runnerMessages('wirelab.users.v1.UserService/GetUser', [{ id: 1 }], `http://127.0.0.1:${(plain.address() as AddressInfo).port}`);
+      expect(sent.find((message) => message.type === 'headers')).toMatchObject({ headers: { 'content-type': 'text/plain' } });
+      const status = sent.find((message) => message.type === 'status');
+      expect(status).toMatchObject({ name: 'UNIMPLEMENTED', trailers: {} });
+      expect(status).not.toHaveProperty('trailersOnly');
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
   });
 });
