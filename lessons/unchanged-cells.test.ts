@@ -22,7 +22,8 @@ import type { HeaderList, HttpExchange } from '../web/wire/types.ts';
 // The requests go through the real app (app.inject, a fresh sandbox per exercise) and the
 // checks are the ones the page runs; only the exchange is assembled from the reply instead of
 // decoded from captured bytes. Message checks (frames, decoded gRPC messages) need the
-// browser's traffic and are left to the e2e tests; answer checks cannot pass without an answer.
+// browser's traffic: tests/e2e/unchanged-consoles.test.ts does the same for the realtime consoles
+// in Chromium; answer checks cannot pass without an answer.
 
 const LESSONS_ROOT = dirname(fileURLToPath(import.meta.url));
 const lessonDirs = readdirSync(LESSONS_ROOT, { withFileTypes: true })

@@ -1,4 +1,4 @@
-import { useEffect, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useEffect, useMemo, useState, type Dispatch, type SetStateAction } from 'react';
 
 // A student's edits to a cell survive a reload: kept in localStorage per lesson and cell, next to
 // the lesson's original, so that a lesson whose cell changed since starts again from the new text
@@ -40,4 +40,24 @@ export function useSavedCellState<T>(saveKey: string | undefined, original: T): 
   const [value, setValue] = useState<T>(() => readSavedCell(saveKey, original) ?? original);
   useEffect(() => writeSavedCell(saveKey, original, value), [saveKey, original, value]);
   return [value, setValue];
+}
+
+/** A cell's draft: several fields the student edits, kept as one saved value. */
+export interface SavedDraft<T extends object> {
+  draft: T;
+  /** change some fields */
+  edit(patch: Partial<T>): void;
+  /** back to the lesson's text (the saved copy is dropped) */
+  reset(): void;
+  /** the draft differs from the lesson's text */
+  changed: boolean;
+}
+
+/** `useSavedCellState` for a draft of several fields (a console's URL, message, options…). */
+export function useSavedDraft<T extends object>(saveKey: string | undefined, original: T): SavedDraft<T> {
+  const [draft, setDraft] = useSavedCellState<T>(saveKey, original);
+  const edit = useCallback((patch: Partial<T>) => setDraft((current) => ({ ...current, ...patch })), [setDraft]);
+  const reset = useCallback(() => setDraft(original), [setDraft, original]);
+  const changed = useMemo(() => JSON.stringify(draft) !== JSON.stringify(original), [draft, original]);
+  return { draft, edit, reset, changed };
 }

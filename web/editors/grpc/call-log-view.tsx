@@ -77,7 +77,7 @@ function EventBody({ event }: { event: CallEvent }) {
         </div>
       );
     case 'headers':
-      return <Headers title={t.headers} pairs={event.headers} />;
+      return <Headers title={event.trailersOnly ? t.trailersOnlyHeaders : t.headers} pairs={event.headers} testId={event.trailersOnly ? 'grpc-trailers-only-headers' : undefined} />;
     case 'message':
       return (
         <div data-testid="grpc-message">
@@ -117,7 +117,12 @@ function EventBody({ event }: { event: CallEvent }) {
               </ul>
             </div>
           )}
-          <Headers title={t.trailers} pairs={event.trailers} />
+          <Headers title={event.trailersOnly ? t.trailersOnlyTrailers : t.trailers} pairs={event.trailers} testId="grpc-trailers" />
+          {event.trailersOnly && (
+            <p className="cell-message" data-testid="grpc-trailers-only-note">
+              {t.trailersOnlyNote}
+            </p>
+          )}
         </div>
       );
     }
@@ -130,10 +135,10 @@ function EventBody({ event }: { event: CallEvent }) {
   }
 }
 
-function Headers({ title, pairs }: { title: string; pairs: HeaderPairs }) {
+function Headers({ title, pairs, testId }: { title: string; pairs: HeaderPairs; testId?: string }) {
   const t = useStrings(grpcEditorStrings);
   return (
-    <div className="grpc-headers">
+    <div className="grpc-headers" data-testid={testId}>
       <strong>{title}</strong>
       {pairs.length === 0 ? (
         <span className="grpc-none"> {t.noHeaders}</span>

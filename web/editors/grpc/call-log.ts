@@ -13,9 +13,9 @@ export type CallEvent =
   | { kind: 'started'; at: number }
   | { kind: 'sent'; index: number; message?: JsonValue; at: number }
   | { kind: 'ended'; at: number }
-  | { kind: 'headers'; headers: HeaderPairs; at: number }
+  | { kind: 'headers'; headers: HeaderPairs; at: number; trailersOnly?: boolean }
   | { kind: 'message'; index: number; message: JsonValue; at: number }
-  | { kind: 'status'; status: CallStatus; trailers: HeaderPairs; at: number }
+  | { kind: 'status'; status: CallStatus; trailers: HeaderPairs; at: number; trailersOnly?: boolean }
   | { kind: 'error'; text: BilingualText | string; at: number };
 
 export interface CallLog {
@@ -83,7 +83,8 @@ export type RunnerServerMessage =
   | { type: 'started'; call: string; t: number }
   | { type: 'sent'; call: string; index: number; t: number }
   | { type: 'ended'; call: string; t: number }
-  | { type: 'headers'; call: string; headers: Record<string, string>; t: number }
+  /** `trailersOnly`: the headers and the status came in one HEADERS frame (a Trailers-Only answer) */
+  | { type: 'headers'; call: string; headers: Record<string, string>; trailersOnly?: boolean; t: number }
   | { type: 'message'; call: string; index: number; message: JsonValue; t: number }
   | {
       type: 'status';
@@ -93,6 +94,7 @@ export type RunnerServerMessage =
       message: string;
       details: Array<{ type: string; value?: JsonValue; base64?: string }>;
       trailers: Record<string, string>;
+      trailersOnly?: boolean;
       durationMs: number;
       t: number;
     }
@@ -160,7 +162,10 @@ export function applyRunnerMessage(
     case 'ended':
       return { log: appendEvent(log, { kind: 'ended', at }), startedAt: zero };
     case 'headers':
-      return { log: appendEvent(log, { kind: 'headers', headers: Object.entries(message.headers), at }), startedAt: zero };
+      return {
+        log: appendEvent(log, { kind: 'headers', headers: Object.entries(message.headers), at, ...(message.trailersOnly === true ? { trailersOnly: true } : {}) }),
+        startedAt: zero,
+      };
     case 'message':
       return { log: appendEvent(log, { kind: 'message', index: message.index, message: message.message, at }), startedAt: zero };
     case 'status': {
@@ -168,7 +173,8 @@ export function applyRunnerMessage(
         detail.value !== undefined ? { type: detail.type, json: detail.value } : { type: detail.type, base64: detail.base64 ?? '' },
       );
       const status: CallStatus = { code: message.code, name: message.name || grpcCodeName(message.code), message: message.message, details };
-      return { log: appendEvent(log, { kind: 'status', status, trailers: trailersApartFromHeaders(message.trailers, log), at }), startedAt: zero };
+      const trailers = trailersApartFromHeaders(message.trailers, log);
+      return { log: appendEvent(log, { kind: 'status', status, trailers, at, ...(message.trailersOnly === true ? { trailersOnly: true } : {}) }), startedAt: zero };
     }
   }
 }

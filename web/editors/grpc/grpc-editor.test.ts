@@ -217,6 +217,30 @@ describe('call log and the runner', () => {
     expect(log.events.at(-1)).toMatchObject({ kind: 'status', trailers: [['grpc-status', '1'], ['x-wirelab-duration-ms', '12']] });
   });
 
+  it('labels a Trailers-Only answer as one frame: content-type among the headers, never among the trailers', () => {
+    let log = emptyLog();
+    let startedAt: number | null = null;
+    const trailersOnly: RunnerServerMessage[] = [
+      messages[0],
+      { type: 'headers', call: 'c1', headers: { 'content-type': 'application/grpc' }, trailersOnly: true, t: t0 + 5 },
+      { ...(messages[5] as Extract<RunnerServerMessage, { type: 'status' }>), code: 12, name: 'UNIMPLEMENTED', trailers: { 'grpc-status': '12', 'grpc-message': 'Method not found!' }, trailersOnly: true },
+    ];
+    for (const message of trailersOnly) ({ log, startedAt } = applyRunnerMessage(log, message, startedAt));
+    expect(log.events[1]).toEqual({ kind: 'headers', headers: [['content-type', 'application/grpc']], at: 5, trailersOnly: true });
+    expect(log.events[2]).toMatchObject({ kind: 'status', trailersOnly: true, trailers: [['grpc-status', '12'], ['grpc-message', 'Method not found!']] });
+    // an ordinary answer stays unmarked
+    expect(applyRunnerMessage(emptyLog(), messages[2], t0).log.events[0]).not.toHaveProperty('trailersOnly');
+  });
+
+  it('explains Trailers-Only in both languages', () => {
+    for (const lang of ['en', 'ru'] as const) {
+      expect(grpcEditorStrings[lang].trailersOnlyNote).toMatch(/Trailers-Only/);
+      expect(grpcEditorStrings[lang].trailersOnlyNote).toMatch(/HEADERS/);
+      expect(grpcEditorStrings[lang].trailersOnlyNote).toMatch(/content-type/);
+    }
+    expect(grpcEditorStrings.ru.trailersOnlyNote).toMatch(/кадр/);
+  });
+
   it('ends a call on an error before it started, not on an error about one message', () => {
     const error: RunnerServerMessage = { type: 'error', call: 'c1', reason: 'unknown-method', message: { en: 'no such method', ru: 'нет такого метода' } };
     expect(applyRunnerMessage(emptyLog(), error, null).log.done).toBe(true);

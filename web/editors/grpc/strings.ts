@@ -40,6 +40,10 @@ export const grpcEditorStrings = {
     runnerClosed: (code: number) => `The runner channel closed (code ${code}).`,
     headers: 'Response headers',
     trailers: 'Trailers',
+    trailersOnlyHeaders: 'Response headers (Trailers-Only: in the same HEADERS frame as the trailers)',
+    trailersOnlyTrailers: 'Trailers (Trailers-Only: in the same HEADERS frame as the response headers)',
+    trailersOnlyNote:
+      'Trailers-Only: the call failed before any message, so the server answered with a single HEADERS frame that also ends the stream (END_STREAM). That frame carries both parts: the response headers (:status, content-type) and the trailers (grpc-status, grpc-message…). A call that sends messages gets two frames: headers first, trailers last.',
     noHeaders: 'none',
     message: (index: number) => `Message #${index + 1}`,
     sent: (index: number) => `Sent message #${index + 1}`,
@@ -87,6 +91,10 @@ export const grpcEditorStrings = {
     runnerClosed: (code: number) => `Канал раннера закрыт (код ${code}).`,
     headers: 'Заголовки ответа',
     trailers: 'Трейлеры',
+    trailersOnlyHeaders: 'Заголовки ответа (Trailers-Only: в том же кадре HEADERS, что и трейлеры)',
+    trailersOnlyTrailers: 'Трейлеры (Trailers-Only: в том же кадре HEADERS, что и заголовки ответа)',
+    trailersOnlyNote:
+      'Trailers-Only: вызов завершился ошибкой до первого сообщения, поэтому сервер ответил одним кадром HEADERS, который сразу закрывает поток (END_STREAM). В этом кадре обе части ответа: заголовки (:status, content-type) и трейлеры (grpc-status, grpc-message…). Если сообщения были, кадров два: сначала заголовки, в конце трейлеры.',
     noHeaders: 'нет',
     message: (index: number) => `Сообщение №${index + 1}`,
     sent: (index: number) => `Отправлено сообщение №${index + 1}`,

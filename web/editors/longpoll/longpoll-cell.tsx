@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore, type InspectedExchange } from '../../inspector/capture-store.ts';
@@ -6,7 +8,7 @@ import type { CellProps } from '../../lessons/cell-registry.tsx';
 import { claimNextExchange } from '../websocket/capture-links.ts';
 import { BadCellConfig } from '../websocket/console-log.tsx';
 import '../websocket/realtime-console.css';
-import { parseLongPollCell, type LongPollCellConfig } from './poll-cell-config.ts';
+import { longPollDraftOf, parseLongPollCell, type LongPollCellConfig } from './poll-cell-config.ts';
 import { pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
 import { longPollConsoleStrings } from './strings.ts';
 
@@ -29,18 +31,30 @@ interface Poll {
   exchange?: InspectedExchange | null;
 }
 
-export function LongPollCell({ cellId, initialText, onExchange, onInspect }: CellProps) {
+export function LongPollCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
   const parsed = useMemo(() => parseLongPollCell(initialText), [initialText]);
   if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <LongPollConsole cellId={cellId} config={parsed.config} onExchange={onExchange} onInspect={onInspect} />;
+  return <LongPollConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }
 
-function LongPollConsole({ cellId, config, onExchange }: { cellId: string; config: LongPollCellConfig } & Pick<CellProps, 'onExchange' | 'onInspect'>) {
+function LongPollConsole({ cellId, config, saveKey, onExchange }: { cellId: string; config: LongPollCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
   const t = useStrings(longPollConsoleStrings);
   const lang = useLang();
-  const [url, setUrl] = useState(config.url);
-  const [since, setSince] = useState('0');
-  const [hold, setHold] = useState('');
+  const original = useMemo(() => longPollDraftOf(config), [config]);
+  const { draft, edit, reset, changed } = useSavedDraft(saveKey, original);
+  const { url, hold } = draft;
+  const setUrl = (value: string) => edit({ url: value });
+  const setHold = (value: string) => edit({ hold: value });
+  // the field shows the loop's cursor as it moves on; only what the student types is saved
+  const [since, setSince] = useState(draft.since);
+  const typeSince = (value: string) => {
+    setSince(value);
+    edit({ since: value });
+  };
+  const resetDraft = () => {
+    reset();
+    setSince(original.since);
+  };
   const [running, setRunning] = useState(false);
   const [polls, setPolls] = useState<Poll[]>([]);
   const [trimmed, setTrimmed] = useState(0);
@@ -136,7 +150,7 @@ function LongPollConsole({ cellId, config, onExchange }: { cellId: string; confi
         </label>
         <label className="rt-field" title={t.sinceHint}>
           {t.since}
-          <input className="rt-input rt-input-narrow" value={since} onChange={(event) => setSince(event.target.value)} disabled={running} data-testid="poll-since" spellCheck={false} />
+          <input className="rt-input rt-input-narrow" value={since} onChange={(event) => typeSince(event.target.value)} disabled={running} data-testid="poll-since" spellCheck={false} />
         </label>
         <label className="rt-field" title={t.holdHint}>
           {t.hold}
@@ -157,6 +171,8 @@ function LongPollConsole({ cellId, config, onExchange }: { cellId: string; confi
         <span className="rt-state" data-testid="poll-state" data-state={running ? 'running' : 'idle'}>
           {t.state[running ? 'running' : 'idle']}
         </span>
+        <span className="toolbar-spacer" />
+        <ResetDraftButton changed={changed || since !== original.since} onReset={resetDraft} disabled={running} />
       </div>
       {trimmed > 0 && <p className="rt-log-note">{t.trimmed(trimmed)}</p>}
       <div className="rt-table-wrap">

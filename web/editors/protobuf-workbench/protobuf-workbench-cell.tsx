@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useSavedDraft } from '../saved-cell-state.ts';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import type { CellProps } from '../../lessons/cell-registry.tsx';
@@ -8,7 +9,7 @@ import { JsonEditor } from '../grpc/json-editor.tsx';
 import { requestJsonSchema } from '../grpc/request-json-schema.ts';
 import { TEACHING_PACKAGE } from './teaching-schema.ts';
 import { parseProtobufCell } from './workbench-cell-config.ts';
-import { byteSegments, decodeBytes, encodeJson, formatHex, parseHex, workbenchMessages, type Bilingual, type ByteSegment } from './workbench-model.ts';
+import { byteSegments, decodeBytes, encodeJson, formatHex, parseHex, workbenchDraftOf, workbenchMessages, workbenchViewOf, type Bilingual, type ByteSegment, type WorkbenchDraft } from './workbench-model.ts';
 import { workbenchStrings } from './strings.ts';
 import './protobuf-workbench.css';
 
@@ -20,7 +21,7 @@ interface Shown {
   jsonSize: number | null;
 }
 
-export function ProtobufWorkbenchCell({ cellId, initialText }: CellProps) {
+export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProps) {
   const lang = useLang();
   const t = useStrings(workbenchStrings);
   const types = useMemo(() => workbenchMessages(), []);
@@ -30,15 +31,19 @@ export function ProtobufWorkbenchCell({ cellId, initialText }: CellProps) {
     return { typeName: config.message, json: JSON.stringify(config.value, null, 2) };
   }, [initialText]);
 
-  const [typeName, setTypeName] = useState(start.typeName);
-  const schema = types.find((type) => type.typeName === typeName);
-  const [jsonText, setJsonText] = useState(start.json);
-  // the cell's starting value, encoded once: later encodings come from the student's edits
-  const [firstEncoding] = useState(() => (schema ? encodeJson(schema, start.json) : null));
-  const [hexText, setHexText] = useState(firstEncoding?.ok ? formatHex(firstEncoding.bytes) : '');
-  const [shown, setShown] = useState<Shown>({ bytes: firstEncoding?.ok ? firstEncoding.bytes : new Uint8Array(), jsonSize: firstEncoding?.ok ? firstEncoding.jsonSize : null });
-  const [jsonError, setJsonError] = useState<Bilingual | null>(firstEncoding && !firstEncoding.ok ? firstEncoding.error : null);
-  const [hexError, setHexError] = useState<Bilingual | null>(null);
+  const typeOf = (name: string) => types.find((type) => type.typeName === name);
+  // the cell's starting value and its encoding: the student's edits are kept across reloads
+  const original = useMemo<WorkbenchDraft>(() => workbenchDraftOf(typeOf(start.typeName), start.typeName, start.json), [start]);
+  const { draft, edit, reset: resetDraft } = useSavedDraft(saveKey, original);
+  const { typeName, jsonText, hexText } = draft;
+  const setTypeName = (name: string) => edit({ typeName: name });
+  const setJsonText = (text: string) => edit({ jsonText: text });
+  const setHexText = (text: string) => edit({ hexText: text });
+  const schema = typeOf(typeName);
+  const [firstView] = useState(() => workbenchViewOf(schema, draft));
+  const [shown, setShown] = useState<Shown>({ bytes: firstView.bytes, jsonSize: firstView.jsonSize });
+  const [jsonError, setJsonError] = useState<Bilingual | null>(firstView.jsonError);
+  const [hexError, setHexError] = useState<Bilingual | null>(firstView.hexError);
   const [lit, setLit] = useState<{ start: number; end: number } | null>(null);
 
   const jsonSchema = useMemo(() => (schema ? requestJsonSchema(schema) : null), [schema]);
@@ -91,9 +96,12 @@ export function ProtobufWorkbenchCell({ cellId, initialText }: CellProps) {
   };
 
   const reset = () => {
-    setTypeName(start.typeName);
+    resetDraft();
     setLit(null);
-    encodeFrom(types.find((type) => type.typeName === start.typeName), start.json);
+    const view = workbenchViewOf(typeOf(original.typeName), original);
+    setShown({ bytes: view.bytes, jsonSize: view.jsonSize });
+    setJsonError(view.jsonError);
+    setHexError(view.hexError);
   };
 
   const teaching = types.filter((type) => type.typeName.startsWith(`${TEACHING_PACKAGE}.`));
@@ -113,7 +121,7 @@ export function ProtobufWorkbenchCell({ cellId, initialText }: CellProps) {
             <option value={NO_SCHEMA}>{t.noSchema}</option>
           </select>
         </label>
-        <button type="button" className="button button-quiet" onClick={reset} data-testid="pbw-reset">
+        <button type="button" className="button button-quiet" onClick={reset} title={t.resetHint} data-testid="pbw-reset">
           {t.reset}
         </button>
       </div>

@@ -181,3 +181,39 @@ function join(parent: Bilingual, label: Bilingual): Bilingual {
 function captionOf(label: string, value: string | undefined): string {
   return value === undefined || value === '' ? label : `${label}: ${value}`;
 }
+
+/** What the student edits in the workbench, kept across reloads (web/editors/saved-cell-state.ts). */
+export interface WorkbenchDraft {
+  typeName: string;
+  jsonText: string;
+  hexText: string;
+}
+
+/** The workbench as a lesson's cell starts it: its value, and that value's encoding. */
+export function workbenchDraftOf(schema: DescMessage | undefined, typeName: string, jsonText: string): WorkbenchDraft {
+  const encoded = schema ? encodeJson(schema, jsonText) : null;
+  return { typeName, jsonText, hexText: encoded?.ok ? formatHex(encoded.bytes) : '' };
+}
+
+/** What the workbench shows for a draft: the bytes of its hex field (else of its JSON), and what is wrong with either. */
+export interface WorkbenchView {
+  bytes: Uint8Array;
+  jsonSize: number | null;
+  jsonError: Bilingual | null;
+  hexError: Bilingual | null;
+}
+
+/**
+ * The view a draft comes back to after a reload. The hex field always holds the bytes shown (an
+ * edit of valid JSON rewrites it; an edit of the hex rewrites the JSON when the bytes decode), so
+ * the bytes are read from it, and from the JSON only while the hex field does not parse.
+ */
+export function workbenchViewOf(schema: DescMessage | undefined, draft: WorkbenchDraft): WorkbenchView {
+  const encoded = schema ? encodeJson(schema, draft.jsonText) : null;
+  const jsonError = encoded && !encoded.ok ? encoded.error : null;
+  const hex = parseHex(draft.hexText);
+  if (!hex.ok) return { bytes: encoded?.ok ? encoded.bytes : new Uint8Array(), jsonSize: encoded?.ok ? encoded.jsonSize : null, jsonError, hexError: hex.error };
+  // the bytes read as the schema's message: the JSON field holds that message (it was rewritten from them)
+  const readable = encoded?.ok === true && decodeBytes(schema, hex.bytes).json !== undefined;
+  return { bytes: hex.bytes, jsonSize: readable && encoded?.ok ? encoded.jsonSize : null, jsonError, hexError: null };
+}

@@ -33,6 +33,28 @@ export function eventNameProblem(value: unknown): string | null {
   return null;
 }
 
+/** What the student edits in the console, kept across reloads; the lesson's cell gives its start. */
+export interface SocketIoDraft {
+  namespace: string;
+  authText: string;
+  transports: SocketIoTransport[];
+  event: string;
+  argsText: string;
+  withAck: boolean;
+}
+
+export function socketIoDraftOf(config: SocketIoCellConfig): SocketIoDraft {
+  const first = config.presets[0];
+  return {
+    namespace: config.namespace,
+    authText: JSON.stringify(config.auth),
+    transports: config.transports,
+    event: first?.event ?? '',
+    argsText: first ? JSON.stringify(first.args) : '[]',
+    withAck: first?.ack ?? false,
+  };
+}
+
 export function parseSocketIoCell(text: string): CellConfigParse<SocketIoCellConfig> {
   const parsed = parseCellJson(text);
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };

@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { useSavedDraft } from '../saved-cell-state.ts';
 import { io, type Socket } from 'socket.io-client';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { sessionReady } from '../../app/session.ts';
@@ -11,7 +13,7 @@ import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../we
 import '../websocket/realtime-console.css';
 import { parseAuthInput, parseEmitInput, type EmitInputError } from './emit-input.ts';
 import { sessionMessages } from './session-messages.ts';
-import { parseSocketIoCell, SOCKET_IO_TRANSPORTS, type SocketIoCellConfig, type SocketIoPreset, type SocketIoTransport } from './sio-cell-config.ts';
+import { parseSocketIoCell, SOCKET_IO_TRANSPORTS, socketIoDraftOf, type SocketIoCellConfig, type SocketIoPreset, type SocketIoTransport } from './sio-cell-config.ts';
 import { socketIoConsoleStrings } from './strings.ts';
 
 type ConsoleStrings = (typeof socketIoConsoleStrings)['en'];
@@ -33,24 +35,26 @@ class PacketCounter {
   }
 }
 
-export function SocketIoCell({ cellId, initialText, onExchange, onInspect }: CellProps) {
+export function SocketIoCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
   const parsed = useMemo(() => parseSocketIoCell(initialText), [initialText]);
   if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <SocketIoConsole cellId={cellId} config={parsed.config} onExchange={onExchange} onInspect={onInspect} />;
+  return <SocketIoConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }
 
-function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config: SocketIoCellConfig } & Pick<CellProps, 'onExchange' | 'onInspect'>) {
+function SocketIoConsole({ cellId, config, saveKey, onInspect }: { cellId: string; config: SocketIoCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
   const t = useStrings(socketIoConsoleStrings);
   const lang = useLang();
   const log = useConsoleLog();
-  const [namespace, setNamespace] = useState(config.namespace);
-  const [authText, setAuthText] = useState(JSON.stringify(config.auth));
-  const [transports, setTransports] = useState<SocketIoTransport[]>(config.transports);
+  const original = useMemo(() => socketIoDraftOf(config), [config]);
+  const { draft, edit, reset, changed } = useSavedDraft(saveKey, original);
+  const { namespace, authText, transports, event, argsText, withAck } = draft;
+  const setNamespace = (value: string) => edit({ namespace: value });
+  const setAuthText = (value: string) => edit({ authText: value });
+  const setEvent = (value: string) => edit({ event: value });
+  const setArgsText = (value: string) => edit({ argsText: value });
+  const setWithAck = (value: boolean) => edit({ withAck: value });
   const [state, setState] = useState<ConsoleState>('idle');
   const [transport, setTransport] = useState<string | null>(null);
-  const [event, setEvent] = useState(config.presets[0]?.event ?? '');
-  const [argsText, setArgsText] = useState(config.presets[0] ? JSON.stringify(config.presets[0].args) : '[]');
-  const [withAck, setWithAck] = useState(config.presets[0]?.ack ?? false);
   const [formError, setFormError] = useState<string | null>(null);
   const socketRef = useRef<Socket | null>(null);
   const sidRef = useRef<string | undefined>(undefined);
@@ -222,9 +226,7 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
   };
 
   const emitPreset = (preset: SocketIoPreset) => {
-    setEvent(preset.event);
-    setArgsText(JSON.stringify(preset.args));
-    setWithAck(preset.ack);
+    edit({ event: preset.event, argsText: JSON.stringify(preset.args), withAck: preset.ack });
     emit(preset.event, preset.args, preset.ack);
   };
 
@@ -240,8 +242,7 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
     engine.close();
   };
 
-  const toggleTransport = (name: SocketIoTransport) =>
-    setTransports((current) => (current.includes(name) ? current.filter((other) => other !== name) : [...current, name]));
+  const toggleTransport = (name: SocketIoTransport) => edit({ transports: transports.includes(name) ? transports.filter((other) => other !== name) : [...transports, name] });
 
   const live = state === 'connecting' || state === 'connected' || state === 'reconnecting';
   const connected = state === 'connected';
@@ -280,6 +281,8 @@ function SocketIoConsole({ cellId, config, onInspect }: { cellId: string; config
             {t.transport(transport)}
           </span>
         )}
+        <span className="toolbar-spacer" />
+        <ResetDraftButton changed={changed} onReset={reset} disabled={live} />
       </div>
       <div className="rt-row">
         <label className="rt-field rt-input-wide" title={t.authHint}>

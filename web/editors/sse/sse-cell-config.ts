@@ -6,6 +6,16 @@ export interface SseCellConfig {
   url: string;
 }
 
+/** What the student edits in the console, kept across reloads; the lesson's cell gives its start. */
+export interface SseDraft {
+  url: string;
+  client: 'eventsource' | 'fetch';
+}
+
+export function sseDraftOf(config: SseCellConfig): SseDraft {
+  return { url: config.url, client: 'eventsource' };
+}
+
 export function parseSseCell(text: string): CellConfigParse<SseCellConfig> {
   return parseUrlOnlyCell(text);
 }

@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore, type InspectedExchange } from '../../inspector/capture-store.ts';
@@ -9,7 +11,7 @@ import type { WireMessage } from '../../wire/types.ts';
 import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture } from '../websocket/capture-links.ts';
 import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../websocket/console-log.tsx';
 import '../websocket/realtime-console.css';
-import { parseSseCell, type SseCellConfig } from './sse-cell-config.ts';
+import { parseSseCell, sseDraftOf, type SseCellConfig, type SseDraft } from './sse-cell-config.ts';
 import { SseStreamReader } from './sse-reader.ts';
 import { sseConsoleStrings } from './strings.ts';
 
@@ -38,7 +40,7 @@ export const EVENT_SOURCE_TYPES = [
 ] as const;
 
 type StreamState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
-type Client = 'eventsource' | 'fetch';
+type Client = SseDraft['client'];
 
 /** One GET of the stream: where its captured exchange is, and how many events it has shown. */
 interface Stream {
@@ -47,18 +49,21 @@ interface Stream {
   seen: number;
 }
 
-export function SseCell({ cellId, initialText, onExchange, onInspect }: CellProps) {
+export function SseCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
   const parsed = useMemo(() => parseSseCell(initialText), [initialText]);
   if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <SseConsole cellId={cellId} config={parsed.config} onExchange={onExchange} onInspect={onInspect} />;
+  return <SseConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }
 
-function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string; config: SseCellConfig } & Pick<CellProps, 'onExchange' | 'onInspect'>) {
+function SseConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellId: string; config: SseCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
   const t = useStrings(sseConsoleStrings);
   const lang = useLang();
   const log = useConsoleLog();
-  const [url, setUrl] = useState(config.url);
-  const [client, setClient] = useState<Client>('eventsource');
+  const original = useMemo(() => sseDraftOf(config), [config]);
+  const { draft, edit, reset, changed } = useSavedDraft(saveKey, original);
+  const { url, client } = draft;
+  const setUrl = (value: string) => edit({ url: value });
+  const setClient = (value: Client) => edit({ client: value });
   const [state, setState] = useState<StreamState>('idle');
   const [lastId, setLastId] = useState<string | null>(null);
   const lastIdRef = useRef<string | null>(null);
@@ -279,6 +284,8 @@ function SseConsole({ cellId, config, onExchange, onInspect }: { cellId: string;
         <span className="rt-field" data-testid="sse-last-id">
           {lastId !== null ? t.lastId(lastId) : t.noLastId}
         </span>
+        <span className="toolbar-spacer" />
+        <ResetDraftButton changed={changed} onReset={reset} disabled={live} />
       </div>
       <div className="rt-row">
         <button type="button" className="button" onClick={resume} disabled={live || lastId === null} title={t.reconnectHint} data-testid="sse-resume">

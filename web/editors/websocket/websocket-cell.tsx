@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
@@ -13,7 +15,7 @@ import { websocketConsoleStrings } from './strings.ts';
 type ConsoleStrings = (typeof websocketConsoleStrings)['en'];
 /** A console line written in both languages, shown in the current one. */
 const say = (render: (t: ConsoleStrings, lang: Lang) => string) => inBothLanguages<ConsoleStrings>(websocketConsoleStrings, render);
-import { parseWebSocketCell, SUBPROTOCOL_TOKEN, webSocketUrl, type WebSocketCellConfig, type WebSocketPreset } from './ws-cell-config.ts';
+import { parseWebSocketCell, SUBPROTOCOL_TOKEN, webSocketDraftOf, webSocketUrl, type WebSocketCellConfig, type WebSocketPreset } from './ws-cell-config.ts';
 import './realtime-console.css';
 
 type ConsoleState = 'IDLE' | 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
@@ -35,25 +37,28 @@ const textPreviewChars = 200;
 /** The control message of /ws/echo that cuts the TCP connection from the server side (server/protocols/websocket/README.md). */
 const DROP_COMMAND = '{"wirelab":"drop"}';
 
-export function WebSocketCell({ cellId, initialText, onExchange, onInspect }: CellProps) {
+export function WebSocketCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
   const parsed = useMemo(() => parseWebSocketCell(initialText), [initialText]);
   if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <WebSocketConsole cellId={cellId} config={parsed.config} onExchange={onExchange} onInspect={onInspect} />;
+  return <WebSocketConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }
 
-function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: string; config: WebSocketCellConfig } & Pick<CellProps, 'onExchange' | 'onInspect'>) {
+function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellId: string; config: WebSocketCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
   const t = useStrings(websocketConsoleStrings);
   const lang = useLang();
   const log = useConsoleLog();
-  const [url, setUrl] = useState(config.url);
-  const [protocols, setProtocols] = useState(config.subprotocols.join(', '));
+  const original = useMemo(() => webSocketDraftOf(config), [config]);
+  const { draft, edit, reset, changed } = useSavedDraft(saveKey, original);
+  const { url, protocols, message, mode, closeCode, closeReason } = draft;
+  const setUrl = (value: string) => edit({ url: value });
+  const setProtocols = (value: string) => edit({ protocols: value });
+  const setMessage = (value: string) => edit({ message: value });
+  const setMode = (value: 'text' | 'hex') => edit({ mode: value });
+  const setCloseCode = (value: string) => edit({ closeCode: value });
+  const setCloseReason = (value: string) => edit({ closeReason: value });
   const [state, setState] = useState<ConsoleState>('IDLE');
   const [chosen, setChosen] = useState<string | null>(null);
-  const [message, setMessage] = useState('');
-  const [mode, setMode] = useState<'text' | 'hex'>('text');
   const [sendError, setSendError] = useState<HexError | 'not-open' | null>(null);
-  const [closeCode, setCloseCode] = useState('');
-  const [closeReason, setCloseReason] = useState('');
   const [closeError, setCloseError] = useState<CloseError | null>(null);
   const current = useRef<Connection | null>(null);
 
@@ -212,6 +217,8 @@ function WebSocketConsole({ cellId, config, onExchange, onInspect }: { cellId: s
           {t.state[state]}
         </span>
         {open && <span className="rt-note-inline">{chosen ? t.chosenSubprotocol(chosen) : t.noSubprotocol}</span>}
+        <span className="toolbar-spacer" />
+        <ResetDraftButton changed={changed} onReset={reset} disabled={busy} />
       </div>
 
       <div className="rt-row">

@@ -64,3 +64,17 @@ export function webSocketUrl(path: string, pageOrigin: string): string {
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
 }
+
+/** What the student edits in the console: kept across reloads (`useSavedDraft`); the lesson's cell gives its start. */
+export interface WebSocketDraft {
+  url: string;
+  protocols: string;
+  message: string;
+  mode: 'text' | 'hex';
+  closeCode: string;
+  closeReason: string;
+}
+
+export function webSocketDraftOf(config: WebSocketCellConfig): WebSocketDraft {
+  return { url: config.url, protocols: config.subprotocols.join(', '), message: '', mode: 'text', closeCode: '', closeReason: '' };
+}

@@ -39,6 +39,24 @@ function headerObject(headers: Headers): Record<string, string> {
   return out;
 }
 
+/**
+ * Response headers that carry a grpc-status: the server answered Trailers-Only (gRPC over HTTP/2,
+ * "Responses": `Trailers-Only → HTTP-Status Content-Type Trailers`), one HEADERS frame with
+ * END_STREAM. By that grammar its Content-Type is the response header and every other field a
+ * trailer. connect-es throws for an error status before handing over any headers, so there the
+ * block is the error's metadata. Null when no grpc-status came with the headers.
+ */
+export function trailersOnlyBlock(metadata: Headers): { headers: Record<string, string>; trailers: Record<string, string> } | null {
+  if (!metadata.has('grpc-status')) return null;
+  const headers: Record<string, string> = {};
+  const trailers: Record<string, string> = {};
+  metadata.forEach((value, name) => {
+    if (name === 'content-type') headers[name] = value;
+    else trailers[name] = value;
+  });
+  return { headers, trailers };
+}
+
 /** "wirelab.users.v1.UserService/Chat" (or with a leading "/") → the method, if served. */
 export function findMethod(registry: Registry, path: string): DescMethod | undefined {
   const match = /^\/?([A-Za-z_][\w.]*)\/([A-Za-z_]\w*)$/.exec(path);
@@ -193,6 +211,7 @@ export class RunnerSession {
     // connection's bytes to that session's inspector.
     header.set('cookie', `${SESSION_COOKIE}=${this.options.session}`);
     let responseTrailer: Headers | undefined;
+    let headersArrived = false;
     try {
       const response = await this.transport.stream(
         call.method as never,
@@ -202,7 +221,11 @@ export class RunnerSession {
         outgoing,
         contextWithCall(call.id),
       );
-      send({ type: 'headers', call: call.id, headers: headerObject(response.header), t: Date.now() });
+      headersArrived = true;
+      // A grpc-status among the headers: a Trailers-Only answer that connect-es let through (OK).
+      const okTrailersOnly = trailersOnlyBlock(response.header);
+      if (okTrailersOnly) send({ type: 'headers', call: call.id, headers: okTrailersOnly.headers, trailersOnly: true, t: Date.now() });
+      else send({ type: 'headers', call: call.id, headers: headerObject(response.header), t: Date.now() });
       let index = 0;
       for await (const message of response.message) {
         send({
@@ -214,19 +237,26 @@ export class RunnerSession {
         });
       }
       responseTrailer = response.trailer;
-      this.finish(call, { code: 0, message: '', details: [], trailers: headerObject(responseTrailer) }, started);
+      if (okTrailersOnly) this.finish(call, { code: 0, message: '', details: [], trailers: okTrailersOnly.trailers, trailersOnly: true }, started);
+      else this.finish(call, { code: 0, message: '', details: [], trailers: headerObject(responseTrailer) }, started);
     } catch (error) {
       const connectError = ConnectError.from(error);
-      this.finish(
-        call,
-        {
-          code: connectError.code,
-          message: connectError.rawMessage,
-          details: connectError.details.map((d) => this.detailJson(d)),
-          trailers: headerObject(connectError.metadata),
-        },
-        started,
-      );
+      const status = {
+        code: connectError.code,
+        message: connectError.rawMessage,
+        details: connectError.details.map((d) => this.detailJson(d)),
+        trailers: headerObject(connectError.metadata),
+      };
+      const block = headersArrived ? null : trailersOnlyBlock(connectError.metadata);
+      if (block) {
+        // One HEADERS frame carried both parts; the page gets each under its own name.
+        send({ type: 'headers', call: call.id, headers: block.headers, trailersOnly: true, t: Date.now() });
+        this.finish(call, { ...status, trailers: block.trailers, trailersOnly: true }, started);
+      } else if (!headersArrived && [...connectError.metadata.keys()].length > 0) {
+        // An answer that was no gRPC one (an HTTP error status): what came were its headers.
+        send({ type: 'headers', call: call.id, headers: status.trailers, t: Date.now() });
+        this.finish(call, { ...status, trailers: {} }, started);
+      } else this.finish(call, status, started);
     }
   }
 
@@ -243,7 +273,11 @@ export class RunnerSession {
     return { type: detail.type, base64: Buffer.from(detail.value).toString('base64') };
   }
 
-  private finish(call: Call, status: { code: number; message: string; details: unknown[]; trailers: Record<string, string> }, started: number): void {
+  private finish(
+    call: Call,
+    status: { code: number; message: string; details: unknown[]; trailers: Record<string, string>; trailersOnly?: boolean },
+    started: number,
+  ): void {
     if (!this.calls.has(call.id)) return;
     this.calls.delete(call.id);
     call.input.end();
@@ -255,6 +289,7 @@ export class RunnerSession {
       message: status.message,
       details: status.details,
       trailers: status.trailers,
+      ...(status.trailersOnly ? { trailersOnly: true } : {}),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       t: Date.now(),
     });
