@@ -113,7 +113,7 @@ describe('the AsyncAPI document served at /api/asyncapi.json', () => {
     const socketIoEvents: Array<{ event: string; payload: unknown }> = [];
     const socket: Socket = socketIo(server.origin, { transports: ['websocket'], auth: { name: 'ada' }, extraHeaders: { 'x-wirelab-sandbox': sandbox }, reconnection: false });
     socket.onAny((event: string, payload: unknown) => socketIoEvents.push({ event, payload }));
-    await new Promise((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+    await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
 
     try {
       const headers = { 'content-type': 'application/json', 'x-wirelab-sandbox': sandbox };
