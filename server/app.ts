@@ -16,6 +16,7 @@ import websocketPlugin from './protocols/websocket/index.ts';
 import ssePlugin from './protocols/sse/index.ts';
 import longPollingPlugin from './protocols/long-polling/index.ts';
 import mqttPlugin, { type MqttPluginOptions } from './protocols/mqtt/index.ts';
+import asyncApiPlugin from './asyncapi/index.ts';
 import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from './web-app/web-app-plugin.ts';
 import securityHeaders from './web-app/security-headers.ts';
 
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ssePlugin);
   await app.register(longPollingPlugin);
   await app.register(mqttPlugin, options.mqtt ?? {});
+  await app.register(asyncApiPlugin);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

@@ -1,14 +1,18 @@
 import type { Comment, Post, User } from './types.ts';
 
-export type DomainEventType =
-  | 'user.created'
-  | 'user.updated'
-  | 'user.deleted'
-  | 'post.created'
-  | 'post.updated'
-  | 'post.deleted'
-  | 'comment.created'
-  | 'sandbox.reset';
+/** Every kind of change the domain announces (the AsyncAPI document lists its channels from this). */
+export const DOMAIN_EVENT_TYPES = [
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'post.created',
+  'post.updated',
+  'post.deleted',
+  'comment.created',
+  'sandbox.reset',
+] as const;
+
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 export interface DomainEvent {
   /** Monotonic across the whole process, so a replay can resume after any id it saw. */

@@ -4,7 +4,7 @@ export { domainPlugin } from './domain-plugin.ts';
 export type { DomainPluginOptions } from './domain-plugin.ts';
 export { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError } from './errors.ts';
 export type { FieldError } from './errors.ts';
-export { EventBus, RECENT_EVENTS_KEPT } from './event-bus.ts';
+export { DOMAIN_EVENT_TYPES, EventBus, RECENT_EVENTS_KEPT } from './event-bus.ts';
 export type { DomainEvent, DomainEventListener, DomainEventType, SubscribeOptions } from './event-bus.ts';
 export { SEED_COMMENTS, SEED_POSTS, SEED_USERS } from './seed.ts';
 export * from './types.ts';
