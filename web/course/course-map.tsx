@@ -5,7 +5,7 @@ import { appStrings } from '../app/strings.ts';
 import type { LessonIndexEntry } from '../lessons/lesson-types.ts';
 import { useProgress } from '../lessons/progress.ts';
 import { QUIZ_QUESTIONS } from './quiz-data.ts';
-import { courseProgress } from './course-progress.ts';
+import { allQuizQuestionIds, courseProgress } from './course-progress.ts';
 import { courseStrings } from './strings.ts';
 import './course.css';
 
@@ -18,7 +18,7 @@ export function CourseMap({ lessons }: { lessons: readonly LessonIndexEntry[] })
   const t = useStrings(courseStrings);
   const app = useStrings(appStrings);
   const progress = useProgress();
-  const summary = courseProgress(lessons, progress, QUIZ_QUESTIONS.map((question) => question.id));
+  const summary = courseProgress(lessons, progress, allQuizQuestionIds(QUIZ_QUESTIONS.map((question) => question.id), lessons));
 
   useEffect(() => {
     document.title = `${t.mapTitle} — ${app.appName}`;

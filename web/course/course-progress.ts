@@ -1,6 +1,6 @@
 import type { LessonIndexEntry } from '../lessons/lesson-types.ts';
 import type { Progress } from '../lessons/progress.ts';
-import { QUIZ_PROGRESS_KEY } from './quiz-progress-key.ts';
+import { QUIZ_PROGRESS_KEY, lessonQuestionId } from './quiz-progress-key.ts';
 
 export interface LessonProgress {
   lesson: LessonIndexEntry;
@@ -32,4 +32,9 @@ export function courseProgress(lessons: readonly LessonIndexEntry[], progress: P
     total: perLesson.reduce((sum, entry) => sum + entry.total, 0),
     quiz: { done: quizQuestionIds.filter((id) => progress[QUIZ_PROGRESS_KEY]?.[id]).length, total: quizQuestionIds.length },
   };
+}
+
+/** Every question of the quiz: its own, then each lesson's interview questions. */
+export function allQuizQuestionIds(ownIds: readonly string[], lessons: readonly LessonIndexEntry[]): string[] {
+  return [...ownIds, ...lessons.flatMap((lesson) => Array.from({ length: lesson.interviewQuestions }, (_, index) => lessonQuestionId(lesson.slug, index + 1)))];
 }
