@@ -18,6 +18,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
   it('maps every lesson with its exercises, counts one the student solves, and links the lessons in order', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/${lang}/`);
+    expect(await page.locator('[data-testid="lesson-list-course-map"]').getAttribute('href')).toBe(`/${lang}/course`);
     await page.locator('[data-testid="header-course-map"]').click();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/${lang}/course`);
     const stops = page.locator('[data-testid="course-lesson"]');
