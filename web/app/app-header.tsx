@@ -28,6 +28,9 @@ export function AppHeader() {
       </Link>
       <nav className="header-nav">
         <Link href={`/${lang}/`}>{t.lessons}</Link>
+        <Link href={`/${lang}/course`} data-testid="header-course-map">
+          {t.courseMap}
+        </Link>
       </nav>
       <div className="header-tools">
         <SessionIndicator />

@@ -11,6 +11,10 @@ import { LessonList } from '../lessons/lesson-list.tsx';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
+// The course's own pages (web/course/): the quiz brings editors and the inspector, the matrix its tables.
+const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
+const MatrixPage = lazy(() => import('../course/matrix-page.tsx').then((module) => ({ default: module.MatrixPage })));
+const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => ({ default: module.QuizPage })));
 
 export function App() {
   const pathname = usePathname();
@@ -41,6 +45,13 @@ export function App() {
           ) : (
             <NotFound />
           ))}
+        {route.kind === 'course' && (
+          <Suspense fallback={<LoadingNote />}>
+            {route.page === 'course' && <CourseMap lessons={lessonIndex} />}
+            {route.page === 'matrix' && <MatrixPage />}
+            {route.page === 'quiz' && <QuizPage />}
+          </Suspense>
+        )}
         {route.kind === 'not-found' && <NotFound />}
       </main>
     </LangContext.Provider>

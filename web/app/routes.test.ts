@@ -13,6 +13,9 @@ describe('parseRoute', () => {
     ['/en/rest/extra', { kind: 'not-found', lang: 'en' }],
     ['/en/REST', { kind: 'not-found', lang: 'en' }],
     ['/de/rest', { kind: 'not-found', lang: null }],
+    ['/ru/course', { kind: 'course', lang: 'ru', page: 'course' }],
+    ['/en/matrix/', { kind: 'course', lang: 'en', page: 'matrix' }],
+    ['/en/quiz', { kind: 'course', lang: 'en', page: 'quiz' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -24,6 +27,7 @@ describe('pathInLang', () => {
     expect(pathInLang('/ru/', 'en')).toBe('/en/');
     expect(pathInLang('/ru/no/such/page', 'en')).toBe('/en/no/such/page');
     expect(pathInLang('/', 'ru')).toBe('/ru/');
+    expect(pathInLang('/en/quiz', 'ru')).toBe('/ru/quiz');
   });
 });
 

@@ -4,6 +4,7 @@ export type Route =
   | { kind: 'root' }
   | { kind: 'list'; lang: Lang }
   | { kind: 'lesson'; lang: Lang; slug: string }
+  | { kind: 'course'; lang: Lang; page: CoursePage }
   | { kind: 'not-found'; lang: Lang | null };
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
@@ -13,6 +14,7 @@ export function parseRoute(pathname: string): Route {
   const lang = isLang(parts[0]) ? parts[0] : null;
   if (!lang) return { kind: 'not-found', lang: null };
   if (parts.length === 1) return { kind: 'list', lang };
+  if (parts.length === 2 && isCoursePage(parts[1])) return { kind: 'course', lang, page: parts[1] };
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -25,6 +27,15 @@ export function isLang(value: string | undefined): value is Lang {
 export function pathInLang(pathname: string, lang: Lang): string {
   const route = parseRoute(pathname);
   if (route.kind === 'lesson') return `/${lang}/${route.slug}`;
+  if (route.kind === 'course') return `/${lang}/${route.page}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
+}
+
+/** The course's own pages beside the lessons (web/course/): the map, the decision matrix, the quiz. */
+export const COURSE_PAGES = ['course', 'matrix', 'quiz'] as const;
+export type CoursePage = (typeof COURSE_PAGES)[number];
+
+function isCoursePage(value: string): value is CoursePage {
+  return (COURSE_PAGES as readonly string[]).includes(value);
 }

@@ -18,10 +18,12 @@ export interface InspectorProps {
   focus?: Selection;
   /** for tests; the page's store otherwise */
   store?: CaptureStore;
+  /** told what the inspector shows whenever that changes (the quiz's "find it in the bytes") */
+  onSelectionChange?(selection: Selection | null): void;
 }
 
 /** Everything that crossed the wire for this browser: timeline, decoded tree and bytes. */
-export function Inspector({ focus, store: givenStore }: InspectorProps) {
+export function Inspector({ focus, store: givenStore, onSelectionChange }: InspectorProps) {
   const t = useStrings(inspectorStrings);
   const store = givenStore ?? getCaptureStore();
   const snapshot = useCaptures(store);
@@ -49,6 +51,12 @@ export function Inspector({ focus, store: givenStore }: InspectorProps) {
     return null;
   }, [view, selectedExchange, selectedNote, selectedMessage, t]);
   const selectionKey = keyOf(selection);
+  const reportSelection = useRef(onSelectionChange);
+  reportSelection.current = onSelectionChange;
+  useEffect(() => {
+    reportSelection.current?.(selection);
+    // keyed by the selection's identity: a new snapshot with the same selection is no change
+  }, [selectionKey]);
 
   // Keep the selected row in view inside the timeline (new traffic lands at the bottom): once per
   // selection, as soon as its row is there — measuring on every capture would lay out the page.

@@ -20,7 +20,7 @@ function storedWidth(): number {
 }
 
 /** The inspector beside the text (below it on narrow screens), showing the last cell run. */
-export function InspectorDock({ focus }: { focus?: Selection }) {
+export function InspectorDock({ focus, onSelectionChange }: { focus?: Selection; onSelectionChange?(selection: Selection | null): void }) {
   const t = useStrings(lessonStrings);
   const [width, setWidth] = useState(storedWidth);
   // On a narrow screen the dock covers the lower part of the text: it waits, folded, until a
@@ -83,7 +83,7 @@ export function InspectorDock({ focus }: { focus?: Selection }) {
         </button>
       </div>
       <div className="dock-body">
-        <Inspector focus={focus} />
+        <Inspector focus={focus} onSelectionChange={onSelectionChange} />
       </div>
     </aside>
   );

@@ -5,6 +5,7 @@ import type { Lang } from '../app/lang-context.ts';
 import { readLessonHeadline } from './lesson-summary.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
 import { lessonSlug } from './lesson-slug.ts';
+import { lessonInterviewQuestions } from '../course/lesson-interview.ts';
 
 /** A lesson folder as it lies on disk (node only: the build and the format test read it). */
 export interface LessonFolder {
@@ -65,6 +66,7 @@ export function buildLessonIndex(folders: LessonFolder[]): LessonIndexEntry[] {
         folder: lesson.folder,
         headline: { en: readLessonHeadline(lesson.markdown.en!), ru: readLessonHeadline(lesson.markdown.ru!) },
         exercises: Object.keys(json.exercises ?? {}),
+        interviewQuestions: lessonInterviewQuestions(lesson.markdown.en!).length,
       };
     });
 }

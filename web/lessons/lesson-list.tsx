@@ -22,6 +22,12 @@ export function LessonList({ lessons }: { lessons: LessonIndexEntry[] }) {
       <header className="lesson-list-header">
         <h1>{t.lessonsTitle}</h1>
         <p className="lead">{t.lessonsIntro}</p>
+        {/* the header's links fold away on a narrow screen: the map stays one tap away here */}
+        <p>
+          <Link href={`/${lang}/course`} data-testid="lesson-list-course-map">
+            {app.courseMap} →
+          </Link>
+        </p>
       </header>
       {lessons.length === 0 && <p>{t.noLessons}</p>}
       <ol className="lesson-list">

@@ -27,7 +27,7 @@ export function LessonPager({ slug }: { slug: string }) {
           <span className="lesson-pager-title">{next.headline[lang].title}</span>
         </Link>
       ) : (
-        <Link className="lesson-pager-link is-next" href={`/${lang}/`} data-testid="lesson-all">
+        <Link className="lesson-pager-link is-next" href={`/${lang}/course`} data-testid="lesson-all">
           <span className="lesson-pager-direction">{t.courseDone}</span>
           <span className="lesson-pager-title">{t.allLessons} →</span>
         </Link>

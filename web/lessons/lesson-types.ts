@@ -8,6 +8,8 @@ export interface LessonIndexEntry {
   folder: string;
   headline: Record<Lang, LessonHeadline>;
   exercises: string[];
+  /** how many questions its "Interview questions" section asks (the quiz takes them; web/course/lesson-interview.ts) */
+  interviewQuestions: number;
 }
 
 /** lesson.json (see lessons/README.md) */

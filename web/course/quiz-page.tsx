@@ -1,0 +1,380 @@
+import { Suspense, useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import lessonIndex from 'virtual:wirelab-lesson-index';
+import type { Lang } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { Link } from '../app/router.tsx';
+import { appStrings } from '../app/strings.ts';
+import { LoadingNote } from '../app/loading-note.tsx';
+import type { Selection } from '../inspector/exchange-sections.ts';
+import { useCaptures, type CaptureSnapshot } from '../inspector/capture-store.ts';
+import { CELL_COMPONENTS } from '../lessons/cell-registry.tsx';
+import { InspectorDock } from '../lessons/inspector-dock.tsx';
+import { markPassed, useProgress } from '../lessons/progress.ts';
+import type { HttpExchange } from '../wire/types.ts';
+import { lessonInterviewQuestions, type LessonInterviewQuestion } from './lesson-interview.ts';
+import { proofHref, type Proof } from './matrix-data.ts';
+import { QUIZ_LEVELS, QUIZ_QUESTIONS, type QuizQuestion, type QuizQuestionText, type QuizText } from './quiz-data.ts';
+import { QUIZ_PROGRESS_KEY, lessonQuestionId } from './quiz-progress-key.ts';
+import { choiceIsRight, openAnswerIsAttempt, orderIsRight, pointedAtTarget, scrambledOrder, type PointedAt } from './quiz-scoring.ts';
+import { quizTextEn } from './quiz-text.en.ts';
+import { quizTextRu } from './quiz-text.ru.ts';
+import { courseStrings } from './strings.ts';
+import '../lessons/lessons.css';
+import './course.css';
+
+const QUIZ_TEXT: Record<Lang, QuizText> = { en: quizTextEn, ru: quizTextRu };
+
+// The lessons' texts, fetched only when the quiz opens (each its own small chunk, as in the reader).
+const lessonMarkdowns = import.meta.glob<string>('../../lessons/*/*.md', { query: '?raw', import: 'default' });
+
+interface LessonQuestions {
+  slug: string;
+  title: string;
+  questions: LessonInterviewQuestion[];
+}
+
+async function loadLessonQuestions(lang: Lang): Promise<LessonQuestions[]> {
+  const withQuestions = lessonIndex.filter((entry) => entry.interviewQuestions > 0);
+  return Promise.all(
+    withQuestions.map(async (entry) => {
+      const load = lessonMarkdowns[`../../lessons/${entry.folder}/${lang}.md`];
+      const markdown = load ? await load() : '';
+      return { slug: entry.slug, title: entry.headline[lang].title, questions: lessonInterviewQuestions(markdown) };
+    }),
+  );
+}
+
+/** Resolves what the inspector shows to the message or exchange the student points at. */
+function resolveSelection(snapshot: CaptureSnapshot, selection: Selection | null): PointedAt {
+  if (!selection) return null;
+  const view = snapshot.connections.find((candidate) => candidate.connection.id === selection.conn);
+  if (!view) return null;
+  if ('index' in selection) {
+    const exchange = view.exchanges.find((candidate) => candidate.index === selection.index);
+    return exchange ? { exchange } : null;
+  }
+  if ('message' in selection) {
+    const message = view.messages.find((candidate) => candidate.index === selection.message);
+    return message ? { message } : null;
+  }
+  return null;
+}
+
+export function QuizPage() {
+  const lang = useLang();
+  const t = useStrings(courseStrings);
+  const app = useStrings(appStrings);
+  const [focus, setFocus] = useState<Selection | undefined>(undefined);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [lessonQuestions, setLessonQuestions] = useState<LessonQuestions[] | null>(null);
+  const snapshot = useCaptures();
+  const pointed = useMemo(() => resolveSelection(snapshot, selection), [snapshot, selection]);
+  const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
+
+  useEffect(() => {
+    document.title = `${t.quizTitle} — ${app.appName}`;
+  }, [t, app]);
+
+  useEffect(() => {
+    let alive = true;
+    setLessonQuestions(null);
+    loadLessonQuestions(lang).then((loaded) => alive && setLessonQuestions(loaded));
+    return () => {
+      alive = false;
+    };
+  }, [lang]);
+
+  const text = QUIZ_TEXT[lang];
+  return (
+    <div className="reader">
+      <div className="course-quiz" data-testid="quiz-page">
+        <header className="lesson-header">
+          <h1>{t.quizTitle}</h1>
+          <p className="lead">{t.quizIntro}</p>
+        </header>
+        {QUIZ_LEVELS.map((level) => (
+          <section key={level} className="quiz-level" aria-labelledby={`quiz-${level}`}>
+            <h2 id={`quiz-${level}`}>{t.levels[level]}</h2>
+            {QUIZ_QUESTIONS.filter((question) => question.level === level).map((question) => (
+              <QuestionCard key={question.id} question={question} text={text[question.id]} pointed={pointed} onExchange={showExchange} onInspect={setFocus} />
+            ))}
+          </section>
+        ))}
+        <section className="quiz-level" aria-labelledby="quiz-lessons">
+          <h2 id="quiz-lessons">{t.fromLessons}</h2>
+          {lessonQuestions === null && <LoadingNote />}
+          {lessonQuestions?.map((lesson) => (
+            <section key={lesson.slug} className="quiz-lesson">
+              <h3>{lesson.title}</h3>
+              {lesson.questions.map((question, index) => (
+                <OpenCard
+                  key={index}
+                  id={lessonQuestionId(lesson.slug, index + 1)}
+                  prompt={question.question}
+                  answer={question.answer}
+                  teach={{ lesson: lesson.slug, section: question.section }}
+                  markdown
+                />
+              ))}
+            </section>
+          ))}
+        </section>
+      </div>
+      <InspectorDock focus={focus} onSelectionChange={setSelection} />
+    </div>
+  );
+}
+
+interface QuestionCardProps {
+  question: QuizQuestion;
+  text: QuizQuestionText;
+  pointed: PointedAt;
+  onExchange(exchange: HttpExchange): void;
+  onInspect(selection: Selection): void;
+}
+
+function QuestionCard({ question, text, pointed, onExchange, onInspect }: QuestionCardProps) {
+  switch (question.kind) {
+    case 'choice':
+      return <ChoiceCard question={question} text={text} />;
+    case 'order':
+      return <OrderCard question={question} text={text} />;
+    case 'bytes':
+      return <BytesCard question={question} text={text} pointed={pointed} onExchange={onExchange} onInspect={onInspect} />;
+    case 'open':
+      return <OpenCard id={question.id} prompt={text.prompt} answer={text.answer} teach={question.teach} />;
+  }
+}
+
+/** The frame of every question: its state (answered or not, kept in the progress store) and its link to the lesson. */
+function Card({ id, kind, teach, children, prompt }: { id: string; kind: string; teach: Proof; prompt: string; children: ReactNode }) {
+  const t = useStrings(courseStrings);
+  const progress = useProgress();
+  const answered = Boolean(progress[QUIZ_PROGRESS_KEY]?.[id]);
+  return (
+    <article className={`quiz-question ${answered ? 'is-answered' : ''}`} data-testid="quiz-question" data-question-id={id} data-kind={kind} data-state={answered ? 'answered' : 'pending'}>
+      <header className="quiz-question-header">
+        <p className="quiz-prompt">{prompt}</p>
+        <span className={`exercise-status ${answered ? 'is-passed' : ''}`}>{answered ? `✓ ${t.answered}` : t.notAnswered}</span>
+      </header>
+      {children}
+      <TeachLink proof={teach} />
+    </article>
+  );
+}
+
+function TeachLink({ proof }: { proof: Proof }) {
+  const lang = useLang();
+  const t = useStrings(courseStrings);
+  const href = proofHref(proof, lang);
+  return (
+    <p className="quiz-teach">
+      {t.teachesIt}:{' '}
+      {'lab' in proof ? (
+        <a href={href} data-testid="quiz-teach-link">{href}</a>
+      ) : (
+        <Link href={href} data-testid="quiz-teach-link">
+          {lessonIndex.find((entry) => entry.slug === proof.lesson)?.headline[lang].title ?? proof.lesson} → #{proof.section}
+        </Link>
+      )}
+    </p>
+  );
+}
+
+function Verdict({ right }: { right: boolean | null }) {
+  const t = useStrings(courseStrings);
+  if (right === null) return null;
+  return (
+    <p className={`cell-message ${right ? 'quiz-right' : 'cell-message-warning'}`} role="status" data-testid="quiz-verdict" data-right={right}>
+      {right ? t.right : t.wrong}
+    </p>
+  );
+}
+
+function ChoiceCard({ question, text }: { question: Extract<QuizQuestion, { kind: 'choice' }>; text: QuizQuestionText }) {
+  const t = useStrings(courseStrings);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [right, setRight] = useState<boolean | null>(null);
+  const several = question.correct.length > 1;
+  const check = (event: FormEvent) => {
+    event.preventDefault();
+    const isRight = choiceIsRight(question, picked);
+    setRight(isRight);
+    if (isRight) markPassed(QUIZ_PROGRESS_KEY, question.id);
+  };
+  return (
+    <Card id={question.id} kind="choice" teach={question.teach} prompt={text.prompt}>
+      <form onSubmit={check}>
+        <fieldset className="quiz-options">
+          <legend className="visually-hidden">{text.prompt}</legend>
+          {question.options.map((option) => (
+            <label key={option} className="choose-option">
+              <input
+                type={several ? 'checkbox' : 'radio'}
+                name={`quiz-${question.id}`}
+                value={option}
+                data-option={option}
+                checked={picked.includes(option)}
+                onChange={(event) => {
+                  setRight(null);
+                  setPicked(several ? (event.currentTarget.checked ? [...picked, option] : picked.filter((item) => item !== option)) : [option]);
+                }}
+              />
+              {text.options?.[option]}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" className="button" data-testid="quiz-check" disabled={picked.length === 0}>
+          {t.check}
+        </button>
+      </form>
+      <Verdict right={right} />
+      {right && <p className="quiz-explain">{text.answer}</p>}
+    </Card>
+  );
+}
+
+function OrderCard({ question, text }: { question: Extract<QuizQuestion, { kind: 'order' }>; text: QuizQuestionText }) {
+  const t = useStrings(courseStrings);
+  const [order, setOrder] = useState(() => scrambledOrder(question.items));
+  const [right, setRight] = useState<boolean | null>(null);
+  const move = (index: number, by: -1 | 1) => {
+    const next = [...order];
+    [next[index], next[index + by]] = [next[index + by], next[index]];
+    setOrder(next);
+    setRight(null);
+  };
+  const check = () => {
+    const isRight = orderIsRight(question, order);
+    setRight(isRight);
+    if (isRight) markPassed(QUIZ_PROGRESS_KEY, question.id);
+  };
+  return (
+    <Card id={question.id} kind="order" teach={question.teach} prompt={text.prompt}>
+      <ol className="quiz-order">
+        {order.map((item, index) => (
+          <li key={item} data-item={item}>
+            <span>{text.items?.[item]}</span>
+            <span className="quiz-order-buttons">
+              <button type="button" className="button button-quiet" aria-label={`${t.moveUp}: ${text.items?.[item]}`} disabled={index === 0} onClick={() => move(index, -1)}>
+                ↑
+              </button>
+              <button type="button" className="button button-quiet" aria-label={`${t.moveDown}: ${text.items?.[item]}`} disabled={index === order.length - 1} onClick={() => move(index, 1)}>
+                ↓
+              </button>
+            </span>
+          </li>
+        ))}
+      </ol>
+      <button type="button" className="button" data-testid="quiz-check" onClick={check}>
+        {t.check}
+      </button>
+      <Verdict right={right} />
+      {right && <p className="quiz-explain">{text.answer}</p>}
+    </Card>
+  );
+}
+
+function BytesCard({ question, text, pointed, onExchange, onInspect }: { question: Extract<QuizQuestion, { kind: 'bytes' }> } & Omit<QuestionCardProps, 'question'>) {
+  const t = useStrings(courseStrings);
+  const [right, setRight] = useState<boolean | null>(null);
+  const Cell = CELL_COMPONENTS[question.cell.kind];
+  const summary = !pointed ? null : 'message' in pointed ? pointed.message.summary : `${pointed.exchange.request.method} ${pointed.exchange.request.target}${pointed.exchange.response ? ` → ${pointed.exchange.response.status}` : ''}`;
+  const answer = () => {
+    const isRight = pointedAtTarget(question.target, pointed);
+    setRight(isRight);
+    if (isRight) markPassed(QUIZ_PROGRESS_KEY, question.id);
+  };
+  return (
+    <Card id={question.id} kind="bytes" teach={question.teach} prompt={text.prompt}>
+      <div className="cell-slot">
+        <Suspense fallback={<LoadingNote />}>
+          <Cell cellId={`quiz-${question.id}`} initialText={question.cell.text} onExchange={onExchange} onInspect={onInspect} />
+        </Suspense>
+      </div>
+      <p className="quiz-pointed" data-testid="quiz-pointed">
+        {summary ? (
+          <>
+            {t.selected} <code>{summary}</code>
+          </>
+        ) : (
+          t.nothingSelected
+        )}{' '}
+        <span className="quiz-hint">{t.bytesHint}</span>
+      </p>
+      <button type="button" className="button" data-testid="quiz-this-one" disabled={!pointed} onClick={answer}>
+        {t.thisOne}
+      </button>
+      {right === false && (
+        <p className="cell-message cell-message-warning" role="status" data-testid="quiz-verdict" data-right="false">
+          {t.notThisOne}
+        </p>
+      )}
+      {right && (
+        <>
+          <Verdict right />
+          <p className="quiz-explain">{text.answer}</p>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function OpenCard({ id, prompt, answer, teach, markdown = false }: { id: string; prompt: string; answer: string | null; teach: Proof; markdown?: boolean }) {
+  const t = useStrings(courseStrings);
+  const progress = useProgress();
+  const [draft, setDraft] = useState('');
+  const [shown, setShown] = useState(false);
+  const [tooShort, setTooShort] = useState(false);
+  const attemptedBefore = Boolean(progress[QUIZ_PROGRESS_KEY]?.[id]);
+  const reveal = (event: FormEvent) => {
+    event.preventDefault();
+    if (!openAnswerIsAttempt(draft) && !attemptedBefore) {
+      setTooShort(true);
+      return;
+    }
+    setTooShort(false);
+    setShown(true);
+    markPassed(QUIZ_PROGRESS_KEY, id);
+  };
+  return (
+    <Card id={id} kind="open" teach={teach} prompt={markdown ? plainInline(prompt) : prompt}>
+      <form onSubmit={reveal}>
+        <label className="quiz-open">
+          <span>{t.yourAnswer}</span>
+          <textarea rows={3} value={draft} data-testid="quiz-open-answer" onChange={(event) => setDraft(event.currentTarget.value)} />
+        </label>
+        <button type="submit" className="button" data-testid="quiz-reveal">
+          {t.showModel}
+        </button>
+      </form>
+      {tooShort && (
+        <p className="cell-message cell-message-warning" role="alert">
+          {t.attemptFirst}
+        </p>
+      )}
+      {shown && (
+        <div className="quiz-model" data-testid="quiz-model">
+          <p className="quiz-model-title">{t.modelAnswer}</p>
+          {answer === null ? <p>{t.noModelAnswer}</p> : markdown ? <p dangerouslySetInnerHTML={{ __html: inlineMarkdown(answer) }} /> : <p>{answer}</p>}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+}
+
+/** The lessons' answers use only inline markdown: code, bold, italics (escaped first, so nothing else gets through). */
+function inlineMarkdown(text: string): string {
+  return escapeHtml(text)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+    .replace(/\*(.+?)\*/g, '<em>$1</em>');
+}
+
+function plainInline(text: string): string {
+  return text.replace(/`([^`]+)`/g, '$1').replace(/\*\*?(.+?)\*\*?/g, '$1');
+}
