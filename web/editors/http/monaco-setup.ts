@@ -4,6 +4,12 @@ import * as monaco from 'monaco-editor/editor/editor.api';
 // cells) are contributions that must be loaded before the first editor starts Monaco's services.
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/editor/contrib/hover/browser/hoverContribution';
+// The JSON language support (grpc/json-language.ts) arrives later in a chunk of its own and brings
+// editor contributions whose services Monaco can only register before its first editor starts:
+// without these, every editor created after it failed ("depends on UNKNOWN service ICodeLensCache").
+import 'monaco-editor/editor/contrib/codelens/browser/codeLensCache';
+import 'monaco-editor/editor/contrib/documentSymbols/browser/outlineModel';
+import 'monaco-editor/editor/common/services/treeViewsDndService';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 
 self.MonacoEnvironment = {
