@@ -9,6 +9,7 @@ import { isSandboxId, isSessionId, sandboxOf, captureOwnerOf, SHARED_SANDBOX } f
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
+import { registerPipelineLab, type PipelineLimits } from './pipeline/index.ts';
 import {
   CONNACK,
   DEFAULT_MQTT_LIMITS,
@@ -33,6 +34,8 @@ export interface MqttPluginOptions {
   /** LevelDB folder of the broker (sessions, queued and retained messages); absent: in memory. */
   dataDir?: string;
   limits?: Partial<MqttLimits>;
+  /** the "order → notification" lab's limits (pipeline/README.md) */
+  pipeline?: Partial<PipelineLimits>;
 }
 
 declare module 'fastify' {
@@ -156,10 +159,13 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
   // Once per session until its client comes back: a full queue would otherwise log every message.
   const fullSessions = new Set<string>();
-  limitQueuedMessages(store, limits.maxQueuedPerSession, (clientId) => {
+  const pipeline = await registerPipelineLab(app, { broker, store, limits: options.pipeline });
+  const maxQueuedFor = (clientId: string) => pipeline.maxQueuedFor(clientId) ?? limits.maxQueuedPerSession;
+  limitQueuedMessages(store, maxQueuedFor, (clientId) => {
+    pipeline.dropped(clientId);
     if (fullSessions.has(clientId)) return;
     fullSessions.add(clientId);
-    app.log.warn({ clientId, max: limits.maxQueuedPerSession }, 'persistent MQTT session full: newer messages are dropped for it');
+    app.log.warn({ clientId, max: maxQueuedFor(clientId) }, 'persistent MQTT session full: newer messages are dropped for it');
   });
   broker.on('client', (client) => fullSessions.delete(client.id));
   app.decorate('mqttBroker', broker);
