@@ -24,6 +24,8 @@ interface Notification {
   retained: boolean;
   partition?: number;
   backlog: number;
+  handledBy: string[];
+  members?: number;
 }
 
 /** One sandbox's view of the lab: its REST routes, a publisher and a subscriber to the notifications. */
@@ -158,6 +160,12 @@ describe('fan-out and competing consumers', () => {
     await lab.notifications.waitForCount(6);
     expect(orderNumbers(lab.notificationsFrom('notifier'))).toEqual([1, 2, 3]);
     expect(orderNumbers(lab.notificationsFrom('audit'))).toEqual([1, 2, 3]);
+    // Whichever of the two finished an order second names both.
+    const all = lab.notificationsFrom();
+    for (const order of [1, 2, 3]) {
+      const handlers = all.filter((n) => typeof n.order === 'object' && n.order.order === order).map((n) => n.handledBy);
+      expect(handlers.map((list) => list.length).sort()).toEqual([1, 2]);
+    }
     await lab.close();
   });
 
@@ -177,6 +185,9 @@ describe('fan-out and competing consumers', () => {
     expect(w1.every((n) => n.partition === 0 || n.partition === 2)).toBe(true);
     expect(w2.every((n) => n.partition === 1)).toBe(true);
     expect(w2.length).toBe(2);
+    // No other member handled any of them (the notifier, a subscriber of its own, did too), and the group had two members at work.
+    expect([...w1, ...w2].every((n) => n.handledBy.filter((name) => name.startsWith('w')).length === 1 && n.members === 2)).toBe(true);
+    expect(lab.notificationsFrom('notifier')).toHaveLength(6);
 
     await lab.consumer('w2', { running: false });
     await lab.until(async () => {

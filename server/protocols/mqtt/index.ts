@@ -9,7 +9,7 @@ import { isSandboxId, isSessionId, sandboxOf, captureOwnerOf, SHARED_SANDBOX } f
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
-import { registerPipelineLab, type PipelineLimits } from './pipeline/index.ts';
+import { registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
 import {
   CONNACK,
   DEFAULT_MQTT_LIMITS,
@@ -93,6 +93,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
   const persistence: BrokerPersistence | undefined = options.dataDir ? levelPersistence(options.dataDir) : undefined;
 
+  // The lab needs the broker and its store, the broker's hooks need the lab: bound once both exist.
+  let pipeline: PipelineHooks = { maxQueuedFor: () => undefined, dropped: () => undefined, accepted: () => undefined };
   const broker = await Aedes.createBroker({
     persistence,
     queueLimit: limits.maxPacketsBeforeConnack,
@@ -128,6 +130,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
       if (!connection?.sandbox || isReservedBrokerTopic(connection.sandbox, packet.topic)) {
         return done(new Error(`topics starting with $ are reserved: ${packet.topic}`));
       }
+      // Here the topic still names its sandbox: aedes rewrites the packet in place when it forwards it.
+      pipeline.accepted(connection.sandbox, toClientTopic(connection.sandbox, packet.topic) ?? packet.topic, packet.payload as Buffer);
       done(null);
     },
 
@@ -159,7 +163,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
   // Once per session until its client comes back: a full queue would otherwise log every message.
   const fullSessions = new Set<string>();
-  const pipeline = await registerPipelineLab(app, { broker, store, limits: options.pipeline });
+  pipeline = await registerPipelineLab(app, { broker, store, limits: options.pipeline });
   const maxQueuedFor = (clientId: string) => pipeline.maxQueuedFor(clientId) ?? limits.maxQueuedPerSession;
   limitQueuedMessages(store, maxQueuedFor, (clientId) => {
     pipeline.dropped(clientId);

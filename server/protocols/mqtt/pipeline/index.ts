@@ -5,7 +5,7 @@ import { ConnectionQuota, quotaKey } from '../../shared/connection-quota.ts';
 import { sendProblem } from '../../shared/http-answers.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import type { BrokerPersistence } from '../broker-persistence.ts';
-import { toBrokerClientId, toClientTopic, SANDBOX_TOPIC_ROOT } from '../topics.ts';
+import { toBrokerClientId } from '../topics.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
 import { CONSUMER_NAME, DEFAULT_PIPELINE_LIMITS, LAB_CLIENT_PREFIX, NOTIFIER, PIPELINE_PATH, RETRY_AFTER_S, type PipelineLimits } from './limits.ts';
 import { pipelineMessages as text } from './messages.ts';
@@ -25,6 +25,8 @@ export interface PipelineHooks {
   maxQueuedFor(brokerClientId: string): number | undefined;
   /** the broker did not store a message for a session whose queue was full */
   dropped(brokerClientId: string): void;
+  /** a client's PUBLISH was authorized: an order for a sandbox's lab, if it is one (topic as the client sent it) */
+  accepted(sandbox: string, topic: string, payload: Buffer): void;
 }
 
 const CONSUMER_KEYS = ['role', 'running', 'delayMs'];
@@ -92,17 +94,6 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
     }
   }, Math.min(limits.idleMs, 60_000));
   sweep.unref();
-
-  // Every order the broker accepts in a sandbox with a lab: what the lab's consumers will be told about it.
-  const ordersRoot = `${SANDBOX_TOPIC_ROOT}/`;
-  options.broker.on('publish', (packet) => {
-    if (!packet.topic.startsWith(ordersRoot)) return;
-    const sandbox = packet.topic.slice(ordersRoot.length).split('/', 1)[0]!;
-    const lab = labs.get(sandbox);
-    const topic = toClientTopic(sandbox, packet.topic);
-    if (!lab || topic === undefined || !topic.startsWith('orders/')) return;
-    lab.orderPublished(topic, Buffer.from(packet.payload).toString());
-  });
 
   const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Bilingual, headers?: Record<string, string>) =>
     sendProblem(request, reply, status, slug, title, message, headers);
@@ -215,6 +206,9 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
 
   return {
     maxQueuedFor: (brokerClientId) => (labClientId(brokerClientId) !== null ? limits.maxBacklog : undefined),
+    accepted: (sandbox, topic, payload) => {
+      if (topic.startsWith('orders/')) labs.get(sandbox)?.orderPublished(topic, payload.toString());
+    },
     dropped: (brokerClientId) => {
       const sandbox = brokerClientId.split('/', 1)[0]!;
       const clientId = labClientId(brokerClientId);

@@ -1,7 +1,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { assignPartitions } from './partition-assignment.ts';
-import { PublishLog } from './publish-log.ts';
+import { PublishLog, type PublishedOrder } from './publish-log.ts';
 import { GROUP_NAME, LAB_CLIENT_PREFIX, NOTIFICATIONS_PREFIX, NOTIFIER, ORDERS_FILTER, PARTITIONS, type PipelineLimits } from './limits.ts';
 
 export type ConsumerRole = 'subscriber' | 'member';
@@ -70,6 +70,10 @@ export interface Notification {
   queuedMs: number | null;
   /** messages still waiting for this consumer (its partition, for a member) after this one */
   backlog: number;
+  /** every consumer that has finished this very order so far, this one last: two or more is fan-out */
+  handledBy: string[];
+  /** for a group member: the group's running members when it finished the order */
+  members?: number;
 }
 
 /** A lab consumer's MQTT client: closed and replaced on each start, so old callbacks can tell. */
@@ -218,7 +222,7 @@ export class PipelineLab {
     const done = await notifier.sleep();
     if (!done) return null;
     notifier.processed += 1;
-    const notification: Notification = { order, by: NOTIFIER, via: 'rest', whileDown: false, redelivered: false, dup: false, retained: false, queuedMs: null, backlog: 0 };
+    const notification: Notification = { order, by: NOTIFIER, via: 'rest', whileDown: false, redelivered: false, dup: false, retained: false, queuedMs: null, backlog: 0, handledBy: [NOTIFIER] };
     this.notify(notifier.connection, NOTIFIER, notification);
     this.changed();
     return { notification, waitedMs: Date.now() - started };
@@ -229,7 +233,7 @@ export class PipelineLab {
     const down = new Set<string>();
     for (const consumer of this.consumers.values()) if (consumer.role === 'subscriber' && !consumer.running) down.add(consumer.name);
     for (const partition of this.partitions ?? []) if (!partition.owner) down.add(`partition:${partition.partition}`);
-    this.published.record(topic, payload, { at: Date.now(), down });
+    this.published.record(topic, payload, { at: Date.now(), down, handledBy: [] });
     this.changed();
   }
 
@@ -345,6 +349,7 @@ export class PipelineLab {
             retained: packet.retain,
             queuedMs: seen ? Date.now() - seen.at : null,
             backlog,
+            handledBy: handled(seen, consumer.name),
           });
           return true;
         })
@@ -434,6 +439,8 @@ export class PipelineLab {
             retained: packet.retain,
             queuedMs: seen ? Date.now() - seen.at : null,
             backlog,
+            handledBy: handled(seen, owner.name),
+            members: [...this.consumers.values()].filter((consumer) => consumer.role === 'member' && consumer.running).length,
           });
           return true;
         })
@@ -526,6 +533,13 @@ export class PipelineLab {
       client.once('error', finish);
     });
   }
+}
+
+/** Notes that `name` finished the order; who has so far (just `name` for an order the lab never saw published). */
+function handled(seen: PublishedOrder | undefined, name: string): string[] {
+  if (!seen) return [name];
+  if (!seen.handledBy.includes(name)) seen.handledBy.push(name);
+  return [...seen.handledBy];
 }
 
 /** How the lab recognises one message across deliveries. */

@@ -3,6 +3,8 @@ export interface PublishedOrder {
   at: number;
   /** consumers (and `partition:<n>` of the group) that were down then: the order waits for them */
   down: ReadonlySet<string>;
+  /** consumers that finished this order so far, in the order they did */
+  handledBy: string[];
 }
 
 /**
