@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import mqtt, { type MqttClient } from 'mqtt';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
@@ -10,7 +9,8 @@ import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../we
 import '../websocket/realtime-console.css';
 import './pipeline.css';
 import { parsePipelineCell, type PipelineCellConfig } from './pipeline-cell-config.ts';
-import { orderLabel, parseNotification, problemText, type LabView, type NotificationView } from './lab-state.ts';
+import { orderLabel, problemText, type LabView, type NotificationView } from './lab-state.ts';
+import { joinLab, pageMark, type BrokerStatus, type LabStatus } from './lab-connection.ts';
 import { pipelineStrings } from './strings.ts';
 
 type Strings = (typeof pipelineStrings)['en'];
@@ -18,8 +18,7 @@ const say = (render: (t: Strings, lang: Lang) => string) => inBothLanguages<Stri
 
 const LAB_PATH = '/api/v1/pipeline';
 const NOTIFICATIONS_KEPT = 40;
-/** Orders of this page: numbered from 1, with a page mark so two tabs never publish the same payload. */
-const pageMark = Math.random().toString(36).slice(2, 8);
+/** Orders of this page, numbered from 1 across its cells. */
 let lastOrder = 0;
 
 export function PipelineCell({ cellId, initialText, onExchange, onInspect }: CellProps) {
@@ -37,55 +36,29 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
   const lang = useLang();
   const log = useConsoleLog();
   const [lab, setLab] = useState<LabView | null>(null);
-  const [labState, setLabState] = useState<'connecting' | 'live' | 'lost'>('connecting');
-  const [brokerState, setBrokerState] = useState<'connecting' | 'connected' | 'closed'>('connecting');
+  const [labState, setLabState] = useState<LabStatus>('connecting');
+  const [brokerState, setBrokerState] = useState<BrokerStatus>('connecting');
   const [notifications, setNotifications] = useState<Delivered[]>([]);
   const [retain, setRetain] = useState(false);
   const [newName, setNewName] = useState('');
   const [delays, setDelays] = useState<Record<string, string>>({});
-  const client = useRef<MqttClient | null>(null);
+  const labConnection = useRef<ReturnType<typeof joinLab> | null>(null);
   const nextKey = useRef(1);
   const show = new Set(config.panels);
 
   useEffect(() => {
-    let source: EventSource | null = null;
-    let stopped = false;
-    void sessionReady().then(() => {
-      if (stopped) return;
-      source = new EventSource(`${LAB_PATH}/events`);
-      source.addEventListener('state', (event) => {
-        setLab(JSON.parse((event as MessageEvent<string>).data) as LabView);
-        setLabState('live');
-      });
-      source.onerror = () => setLabState('lost');
-
-      const origin = new URL(window.location.href);
-      const broker = mqtt.connect(`${origin.protocol === 'https:' ? 'wss' : 'ws'}://${origin.host}/mqtt`, {
-        clientId: `page-${pageMark}-${cellId}`.slice(0, 64),
-        clean: true,
-        protocolVersion: 4,
-        keepalive: 30,
-        reconnectPeriod: 3000,
-      });
-      client.current = broker;
-      broker.on('connect', () => {
-        setBrokerState('connected');
-        broker.subscribe('notifications/#', { qos: 1 });
-      });
-      broker.on('close', () => setBrokerState('closed'));
-      broker.on('message', (_topic, payload) => {
-        const notification = parseNotification(payload.toString());
-        if (!notification) return;
-        setNotifications((current) => [{ ...notification, key: nextKey.current++ }, ...current].slice(0, NOTIFICATIONS_KEPT));
-      });
+    const connection = joinLab({
+      state: setLab,
+      labStatus: setLabState,
+      brokerStatus: setBrokerState,
+      notification: (notification) => setNotifications((current) => [{ ...notification, key: nextKey.current++ }, ...current].slice(0, NOTIFICATIONS_KEPT)),
     });
+    labConnection.current = connection;
     return () => {
-      stopped = true;
-      source?.close();
-      client.current?.end(true);
-      client.current = null;
+      connection.leave();
+      labConnection.current = null;
     };
-  }, [cellId]);
+  }, []);
 
   /** Finds the captured exchange of a request the page is about to send. */
   const watch = (method: string, target: string) => {
@@ -128,7 +101,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
   };
 
   const publish = (count: number, topicOf: (order: number) => string = (order) => `orders/${order % 3}`, retained = retain) => {
-    const broker = client.current;
+    const broker = labConnection.current?.broker();
     if (!broker?.connected) {
       log.add({ kind: 'error', text: say((t) => t.notConnected) });
       return;
