@@ -62,6 +62,65 @@ describe.each(['en', 'ru'] as const)('the pipeline lab (%s)', (lang) => {
   });
 });
 
+describe('the other exercises, on the traffic the page really produced', () => {
+  it('a slowed direct call, a backlog that drains, fan-out, and a retained order for a late subscriber', async () => {
+    const page = await openPage(lab.browser);
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+    const twoWays = await openLesson(page, 'en');
+    const notifier = consumerRow(twoWays, 'notifier');
+
+    // Slowed to 600 ms: the direct call waits, and the answer is the server's waitedMs.
+    await notifier.locator('[data-testid="pipeline-delay"]').fill('600');
+    await notifier.locator('[data-testid="pipeline-delay-apply"]').click();
+    await expect.poll(() => notifier.locator('[data-testid="pipeline-delay"]').inputValue(), LIVE).toBe('600');
+    await twoWays.locator('[data-testid="pipeline-call"]').click();
+    const ok = twoWays.locator('[data-testid="rt-log-entry"][data-event="rest-ok"]');
+    await expect.poll(() => ok.count(), LIVE).toBe(1);
+    const waited = page.locator('[data-testid="exercise"][data-exercise-id="direct-call-waits"]');
+    await waited.locator('[data-testid="exercise-answer"]').fill('1');
+    await waited.locator('[data-testid="exercise-answer"]').press('Enter');
+    expect(await exerciseState(page, 'direct-call-waits')).not.toBe('passed');
+    const answer = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/pipeline/notifications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"order":0}' });
+      return ((await response.json()) as { waitedMs: number }).waitedMs;
+    });
+    expect(answer).toBeGreaterThanOrEqual(600);
+    await waited.locator('[data-testid="exercise-answer"]').fill(String(answer));
+    await waited.locator('[data-testid="exercise-answer"]').press('Enter');
+    await expect.poll(() => exerciseState(page, 'direct-call-waits'), LIVE).toBe('passed');
+
+    // Five at once to a slowed worker: its notifications count the backlog down to zero.
+    await twoWays.locator('[data-testid="pipeline-publish-many"]').click();
+    await expect.poll(async () => Number(await notifier.getAttribute('data-backlog')), LIVE).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => notifier.getAttribute('data-backlog'), { timeout: 30_000 }).toBe('0');
+    await expect.poll(() => exerciseState(page, 'backlog-drains'), LIVE).toBe('passed');
+
+    // A second subscriber: the same order handled by both.
+    const consumers = cell(page, 'consumers');
+    await consumers.locator('[data-testid="pipeline-new-name"]').fill('audit');
+    await consumers.locator('[data-testid="pipeline-add-subscriber"]').click();
+    await expect.poll(() => consumerRow(consumers, 'audit').getAttribute('data-running'), LIVE).toBe('true');
+    expect(await exerciseState(page, 'fan-out')).not.toBe('passed');
+    await consumers.locator('[data-testid="pipeline-publish"]').click();
+    await expect.poll(() => exerciseState(page, 'fan-out'), { timeout: 30_000 }).toBe('passed');
+
+    // Retained, then a late subscriber: the broker hands it the order with RETAIN set.
+    const retention = cell(page, 'retention');
+    await retention.locator('[data-testid="pipeline-publish-retained"]').click();
+    await expect.poll(() => retention.locator('[data-testid="rt-log-entry"][data-event="puback"]').count(), LIVE).toBe(1);
+    expect(await exerciseState(page, 'late-subscriber')).not.toBe('passed');
+    await retention.locator('[data-testid="pipeline-add-late"]').click();
+    await expect.poll(() => exerciseState(page, 'late-subscriber'), LIVE).toBe('passed');
+
+    expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('the consumer group', () => {
   it('two members share the orders, each to one member', async () => {
     const page = await openPage(lab.browser);

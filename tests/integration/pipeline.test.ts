@@ -227,6 +227,8 @@ describe('retention', () => {
     await lab.consumer('late', { role: 'subscriber' });
     await lab.until(() => lab.notificationsFrom('late').length === 1);
     expect(lab.notificationsFrom('late')[0]).toMatchObject({ order: { order: 2 }, retained: true });
+    // A subscriber that was already there got both live, with RETAIN clear (MQTT 3.1.1 §3.3.1.3).
+    expect(lab.notificationsFrom('notifier').map((n) => n.retained)).toEqual([false, false]);
     await lab.publisher.publishAsync('orders/latest', '', { qos: 1, retain: true });
     await lab.close();
   });
@@ -305,6 +307,16 @@ describe('limits and bad input', () => {
       text += new TextDecoder().decode(value);
     }
     expect(text).toMatch(/^event: state\ndata: \{/);
+    // Restarted, the worker drains its backlog; the last state the stream tells is read after the broker cleared it.
+    await lab.consumer('notifier', { running: true });
+    let last = '';
+    while (!/"notifier":\{[^}]*"processed":1,"backlog":0/.test(last)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+      last = text.slice(text.lastIndexOf('event: state'));
+    }
+    expect(last).toMatch(/"backlog":0/);
     controller.abort();
     await lab.close();
   });

@@ -60,6 +60,8 @@ function open(): Shared {
       protocolVersion: 4,
       keepalive: 30,
       reconnectPeriod: 3000,
+      // mqtt.js' default keep-alive timer runs in a Worker made from a blob: URL, which the app's CSP (worker-src 'self') refuses.
+      timerVariant: 'native',
     });
     state.broker = broker;
     const setBroker = (status: BrokerStatus) => {

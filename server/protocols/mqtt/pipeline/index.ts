@@ -5,7 +5,7 @@ import { ConnectionQuota, quotaKey } from '../../shared/connection-quota.ts';
 import { sendProblem } from '../../shared/http-answers.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import type { BrokerPersistence } from '../broker-persistence.ts';
-import { toBrokerClientId } from '../topics.ts';
+import { SANDBOX_TOPIC_ROOT, toBrokerClientId } from '../topics.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
 import { CONSUMER_NAME, DEFAULT_PIPELINE_LIMITS, LAB_CLIENT_PREFIX, NOTIFIER, PIPELINE_PATH, RETRY_AFTER_S, type PipelineLimits } from './limits.ts';
 import { pipelineMessages as text } from './messages.ts';
@@ -94,6 +94,19 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
     }
   }, Math.min(limits.idleMs, 60_000));
   sweep.unref();
+
+  // A lab's state is read from the broker's store: read it again once the store has changed — an
+  // order stored for the sandbox's sessions (`publish` comes after aedes enqueued it), a message
+  // a lab consumer acknowledged (`ack` comes after aedes cleared it).
+  const sandboxRoot = `${SANDBOX_TOPIC_ROOT}/`;
+  options.broker.on('publish', (packet) => {
+    if (!packet.topic.startsWith(sandboxRoot)) return;
+    labs.get(packet.topic.slice(sandboxRoot.length).split('/', 1)[0]!)?.changed();
+  });
+  options.broker.on('ack', (_packet, client) => {
+    const id = client?.id;
+    if (id && labClientId(id) !== null) labs.get(id.split('/', 1)[0]!)?.changed();
+  });
 
   const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Bilingual, headers?: Record<string, string>) =>
     sendProblem(request, reply, status, slug, title, message, headers);

@@ -329,7 +329,7 @@ export class PipelineLab {
           const seen = this.published.find(packet.topic, packet.payload.toString());
           const key = messageKey(packet);
           const again = consumer.unfinished.has(key);
-          consumer.unfinished.add(key);
+          remember(consumer.unfinished, key);
           consumer.busy = true;
           this.changed();
           const finished = await sleep();
@@ -417,7 +417,7 @@ export class PipelineLab {
           const seen = this.published.find(packet.topic, packet.payload.toString());
           const key = messageKey(packet);
           const again = partition.unfinished.has(key);
-          partition.unfinished.add(key);
+          remember(partition.unfinished, key);
           owner.busy = true;
           this.changed();
           const finished = await sleep(partition.revoke);
@@ -540,6 +540,14 @@ function handled(seen: PublishedOrder | undefined, name: string): string[] {
   if (!seen) return [name];
   if (!seen.handledBy.includes(name)) seen.handledBy.push(name);
   return [...seen.handledBy];
+}
+
+/** Orders begun and not finished that a consumer remembers; past it the oldest are forgotten (a removed session's never come back). */
+const MAX_UNFINISHED = 1000;
+
+function remember(unfinished: Set<string>, key: string): void {
+  unfinished.add(key);
+  if (unfinished.size > MAX_UNFINISHED) unfinished.delete(unfinished.values().next().value as string);
 }
 
 /** How the lab recognises one message across deliveries. */
