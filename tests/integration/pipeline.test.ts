@@ -291,6 +291,31 @@ describe('limits and bad input', () => {
     await lab.close();
   });
 
+  it('a sandbox reset puts the lab back to its start: only the notifier, running, with nothing waiting', async () => {
+    const lab = await new Lab().open();
+    // A subscriber's session holds its subscription from its first connection on.
+    await lab.consumer('audit', { role: 'subscriber' });
+    await lab.until(async () => (await lab.state()).consumers.audit?.connected === true);
+    await lab.consumer('audit', { running: false });
+    await lab.consumer('w1', { role: 'member', running: false });
+    await lab.consumer('notifier', { running: false, delayMs: 500 });
+    await lab.publish('orders/0', 1);
+    await lab.until(async () => (await lab.state()).consumers.audit?.backlog === 1);
+    server.app.domain.resetSandbox(lab.id);
+    await lab.until(async () => {
+      const state = await lab.state();
+      return Object.keys(state.consumers).join() === 'notifier' && state.group === null && state.consumers.notifier.connected;
+    });
+    const state = await lab.state();
+    expect(state.consumers.notifier).toMatchObject({ running: true, delayMs: 0, backlog: 0, processed: 0 });
+    // The erased sessions are gone from the broker: a new audit starts with an empty queue.
+    await lab.consumer('audit', { role: 'subscriber' });
+    await lab.until(async () => (await lab.state()).consumers.audit?.connected === true);
+    expect((await lab.state()).consumers.audit?.backlog).toBe(0);
+    expect(lab.notificationsFrom()).toEqual([]);
+    await lab.close();
+  });
+
   it('streams the lab state as Server-Sent Events', async () => {
     const lab = await new Lab().open();
     const controller = new AbortController();

@@ -75,7 +75,7 @@ export const pipelineStrings = {
     bytes: 'request',
   },
   ru: {
-    cellLabel: (cellId: string) => `Лаборатория «заказ → уведомление» «${cellId}»`,
+    cellLabel: (cellId: string) => `Лаборатория «заказ → уведомление», ячейка «${cellId}»`,
     title: 'Заказ → уведомление',
     broker: 'Подключение к брокеру (MQTT поверх WebSocket)',
     brokerState: { connecting: 'подключается', connected: 'подключено', closed: 'не подключено' } as Record<string, string>,

@@ -210,8 +210,16 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
     }
   });
 
+  // "Reset my data" resets the sandbox's lab too.
+  const unsubscribe = app.domain.events.subscribe((event) => {
+    if (event.type !== 'sandbox.reset') return;
+    const lab = labs.get(event.sandboxId);
+    lab?.reset().catch((error: unknown) => app.log.warn({ err: error, sandbox: event.sandboxId }, 'pipeline lab not reset'));
+  });
+
   app.addHook('preClose', async () => {
     closing = true;
+    unsubscribe();
     clearInterval(sweep);
     for (const lab of labs.values()) lab.close();
     labs.clear();

@@ -213,6 +213,23 @@ export class PipelineLab {
     this.changed();
   }
 
+  /**
+   * Back to the start ("reset my data"): every consumer but the notifier removed with its session,
+   * the group's partitions erased, the notifier running without delay on a fresh session.
+   */
+  async reset(): Promise<void> {
+    for (const name of [...this.consumers.keys()]) if (name !== NOTIFIER) await this.remove(name);
+    for (const partition of this.partitions ?? []) await this.eraseSession(partition.clientId);
+    this.partitions = null;
+    const notifier = this.consumers.get(NOTIFIER)!;
+    this.stop(notifier);
+    await this.eraseSession(notifier.clientId!);
+    Object.assign(notifier, { delayMs: 0, processed: 0, dropped: 0, error: null });
+    notifier.unfinished.clear();
+    if (!this.closed) this.start(notifier);
+    this.changed();
+  }
+
   /** The direct call: the notifier does the work now, while the caller waits. null: it is not running. */
   async callNotifier(order: unknown): Promise<{ notification: Notification; waitedMs: number } | null> {
     const notifier = this.consumers.get(NOTIFIER)!;
