@@ -201,6 +201,14 @@ describe('fan-out and competing consumers', () => {
     await lab.close();
   });
 
+  it('the broker has no MQTT 5 shared subscriptions: $share/<group>/<filter> is refused (SUBACK 0x80), so the lab builds the group itself', async () => {
+    const lab = await new Lab().open();
+    // mqtt.js turns the failure return code into an error carrying the SUBACK.
+    const refused = await lab.publisher.subscribeAsync('$share/workers/orders/#', { qos: 1 }).catch((error: { packet?: { granted?: number[] } }) => error);
+    expect((refused as { packet?: { granted?: number[] } }).packet?.granted).toEqual([128]);
+    await lab.close();
+  });
+
   it('a group with no running member keeps its orders; they flow when a member comes back', async () => {
     const lab = await new Lab().open();
     await lab.consumer('w1', { role: 'member' });
