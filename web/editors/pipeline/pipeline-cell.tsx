@@ -206,86 +206,90 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
 
       <div className="pipeline-section">
         <h4>{t.consumers}</h4>
-        <table className="pipeline-consumers">
-          <thead>
-            <tr>
-              <th>{t.name}</th>
-              <th>{t.role}</th>
-              <th>{t.state}</th>
-              <th>{t.delay}</th>
-              <th>{t.processed}</th>
-              <th title={t.backlogTitle(maxBacklog)}>{t.backlog}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {consumers.map(([name, consumer]) => (
-              <tr
-                key={name}
-                data-testid="pipeline-consumer"
-                data-name={name}
-                data-running={String(consumer.running)}
-                data-backlog={String(consumer.backlog)}
-                data-processed={String(consumer.processed)}
-              >
-                <td>
-                  <code>{name}</code>
-                </td>
-                <td>
-                  {t.roleName[consumer.role]}
-                  {consumer.partitions && <div className="pipeline-small">{consumer.partitions.length > 0 ? t.partitions(consumer.partitions.join(', ')) : t.noPartitions}</div>}
-                </td>
-                <td>
-                  <span className="rt-state" data-state={consumer.running ? 'running' : 'CLOSING'}>
-                    {consumer.running ? (consumer.busy ? t.busy : t.running) : t.stopped}
-                  </span>
-                  {consumer.error && <div className="pipeline-small pipeline-error">{consumer.error[lang]}</div>}
-                </td>
-                <td>
-                  <input
-                    className="rt-input rt-input-narrow"
-                    inputMode="numeric"
-                    value={delays[name] ?? String(consumer.delayMs)}
-                    onChange={(event) => setDelays((current) => ({ ...current, [name]: event.target.value }))}
-                    aria-label={`${t.delay}: ${name}`}
-                    data-testid="pipeline-delay"
-                  />
-                  <button
-                    type="button"
-                    className="button button-quiet rt-small"
-                    onClick={() => {
-                      const value = delays[name];
-                      if (value === undefined) return;
-                      void changeConsumer(name, 'PUT', { delayMs: Number(value) });
-                      setDelays(({ [name]: _applied, ...rest }) => rest);
-                    }}
-                    data-testid="pipeline-delay-apply"
-                  >
-                    {t.apply}
-                  </button>
-                </td>
-                <td>{consumer.processed}</td>
-                <td>
-                  <div className="pipeline-backlog" title={t.backlogTitle(maxBacklog)}>
-                    <div className="pipeline-backlog-bar" style={{ width: `${Math.min(100, (consumer.backlog / maxBacklog) * 100)}%` }} />
-                    <span data-testid="pipeline-backlog">{consumer.backlog}</span>
-                  </div>
-                  {consumer.dropped > 0 && <div className="pipeline-small pipeline-error">{t.dropped(consumer.dropped)}</div>}
-                </td>
-                <td className="pipeline-actions">
-                  <button type="button" className="button rt-small" onClick={() => void changeConsumer(name, 'PUT', { running: !consumer.running })} data-testid="pipeline-toggle">
-                    {consumer.running ? t.stop : t.start}
-                  </button>
-                  {name !== 'notifier' && (
-                    <button type="button" className="button button-quiet rt-small" onClick={() => void changeConsumer(name, 'DELETE')} data-testid="pipeline-remove">
-                      {t.remove}
-                    </button>
-                  )}
-                </td>
+        <div className="pipeline-table-scroll">
+          <table className="pipeline-consumers">
+            <thead>
+              <tr>
+                <th>{t.name}</th>
+                <th>{t.role}</th>
+                <th>{t.state}</th>
+                <th>{t.delay}</th>
+                <th>{t.processed}</th>
+                <th title={t.backlogTitle(maxBacklog)}>{t.backlog}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {consumers.map(([name, consumer]) => (
+                <tr
+                  key={name}
+                  data-testid="pipeline-consumer"
+                  data-name={name}
+                  data-running={String(consumer.running)}
+                  data-backlog={String(consumer.backlog)}
+                  data-processed={String(consumer.processed)}
+                >
+                  <td>
+                    <code>{name}</code>
+                  </td>
+                  <td>
+                    {t.roleName[consumer.role]}
+                    {consumer.partitions && <div className="pipeline-small">{consumer.partitions.length > 0 ? t.partitions(consumer.partitions.join(', ')) : t.noPartitions}</div>}
+                  </td>
+                  <td>
+                    <span className="rt-state" data-state={consumer.running ? 'running' : 'CLOSING'}>
+                      {consumer.running ? (consumer.busy ? t.busy : t.running) : t.stopped}
+                    </span>
+                    {consumer.error && <div className="pipeline-small pipeline-error">{consumer.error[lang]}</div>}
+                  </td>
+                  <td>
+                    <input
+                      className="rt-input rt-input-narrow"
+                      inputMode="numeric"
+                      value={delays[name] ?? String(consumer.delayMs)}
+                      onChange={(event) => setDelays((current) => ({ ...current, [name]: event.target.value }))}
+                      aria-label={`${t.delay}: ${name}`}
+                      data-testid="pipeline-delay"
+                    />
+                    <button
+                      type="button"
+                      className="button button-quiet rt-small"
+                      onClick={() => {
+                        const value = delays[name];
+                        if (value === undefined) return;
+                        void changeConsumer(name, 'PUT', { delayMs: Number(value) });
+                        setDelays(({ [name]: _applied, ...rest }) => rest);
+                      }}
+                      data-testid="pipeline-delay-apply"
+                    >
+                      {t.apply}
+                    </button>
+                  </td>
+                  <td>{consumer.processed}</td>
+                  <td>
+                    <div className="pipeline-backlog" title={t.backlogTitle(maxBacklog)}>
+                      <div className="pipeline-backlog-bar" style={{ width: `${Math.min(100, (consumer.backlog / maxBacklog) * 100)}%` }} />
+                      <span data-testid="pipeline-backlog">{consumer.backlog}</span>
+                    </div>
+                    {consumer.dropped > 0 && <div className="pipeline-small pipeline-error">{t.dropped(consumer.dropped)}</div>}
+                  </td>
+                  <td>
+                    <div className="pipeline-actions">
+                      <button type="button" className="button rt-small" onClick={() => void changeConsumer(name, 'PUT', { running: !consumer.running })} data-testid="pipeline-toggle">
+                        {consumer.running ? t.stop : t.start}
+                      </button>
+                      {name !== 'notifier' && (
+                        <button type="button" className="button button-quiet rt-small" onClick={() => void changeConsumer(name, 'DELETE')} data-testid="pipeline-remove">
+                          {t.remove}
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {(show.has('fanout') || show.has('group')) && (
           <div className="rt-row pipeline-plain-row">
             <input className="rt-input" value={newName} onChange={(event) => setNewName(event.target.value)} placeholder="audit" aria-label={t.nameLabel} data-testid="pipeline-new-name" spellCheck={false} />
