@@ -299,6 +299,19 @@ describe('limits and bad input', () => {
     await lab.close();
   });
 
+  it('turns away consumer changes past the budget with 429 and Retry-After', async () => {
+    const lab = await new Lab().open();
+    for (let i = 0; i < 30; i++) expect((await lab.request('PUT', '/consumers/notifier', { delayMs: i })).status).toBe(200);
+    const refused = await lab.request('PUT', '/consumers/notifier', { delayMs: 0 });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await lab.request('DELETE', '/consumers/nobody')).status).toBe(429);
+    // Reading the lab is not a change.
+    expect((await lab.request('GET', '')).status).toBe(200);
+    await lab.close();
+  });
+
   it('a sandbox reset puts the lab back to its start: only the notifier, running, with nothing waiting', async () => {
     const lab = await new Lab().open();
     // A subscriber's session holds its subscription from its first connection on.

@@ -9,6 +9,7 @@ import { SANDBOX_TOPIC_ROOT, toBrokerClientId } from '../topics.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
 import { CONSUMER_NAME, DEFAULT_PIPELINE_LIMITS, LAB_CLIENT_PREFIX, NOTIFIER, PIPELINE_PATH, RETRY_AFTER_S, type PipelineLimits } from './limits.ts';
 import { pipelineMessages as text } from './messages.ts';
+import { ChangeBudget } from './change-budget.ts';
 
 export { DEFAULT_PIPELINE_LIMITS, PIPELINE_PATH, type PipelineLimits } from './limits.ts';
 
@@ -41,6 +42,12 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
   const limits: PipelineLimits = { ...DEFAULT_PIPELINE_LIMITS, ...options.limits };
   const labs = new Map<string, PipelineLab>();
   const streams = new ConnectionQuota(limits.maxStreamsPerSession);
+  const changes = new ChangeBudget(limits.maxChanges.count, limits.maxChanges.windowMs);
+  const overBudget = (request: FastifyRequest, reply: FastifyReply): FastifyReply | null => {
+    const wait = changes.take(quotaKey(request.sessionId, request.sandboxId, request.ip));
+    if (wait === null) return null;
+    return problem(request, reply, 429, 'too-many-changes', 'Too Many Requests', text.tooManyChanges(limits.maxChanges.count, limits.maxChanges.windowMs / 1000), { 'retry-after': String(wait) });
+  };
   let closing = false;
 
   const target = (): { host: string; port: number } | null => {
@@ -141,6 +148,8 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
       if (delayMs !== undefined && !(Number.isInteger(delayMs) && (delayMs as number) >= 0 && (delayMs as number) <= limits.maxDelayMs)) {
         return problem(request, reply, 422, 'delay-out-of-range', 'Unprocessable Content', text.badDelay(JSON.stringify(delayMs), limits.maxDelayMs));
       }
+      const refused = overBudget(request, reply);
+      if (refused) return refused;
       const lab = labOf(request.sandboxId);
       const existing = lab.roleOf(name);
       const role = (fields.role as ConsumerRole | undefined) ?? existing ?? 'subscriber';
@@ -156,6 +165,8 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
 
     scope.delete<{ Params: { name: string } }>(`${PIPELINE_PATH}/consumers/:name`, async (request, reply) => {
       const { name } = request.params;
+      const refused = overBudget(request, reply);
+      if (refused) return refused;
       const lab = labOf(request.sandboxId);
       if (name === NOTIFIER) return problem(request, reply, 409, 'notifier-stays', 'Conflict', text.notifierStays());
       if (!lab.has(name)) return problem(request, reply, 404, 'no-such-consumer', 'Not Found', text.noSuchConsumer(name));

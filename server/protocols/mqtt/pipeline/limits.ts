@@ -12,6 +12,8 @@ export interface PipelineLimits {
   idleMs: number;
   /** event streams of the lab per session (else per sandbox and address). @default 4 */
   maxStreamsPerSession: number;
+  /** consumer changes (PUT, DELETE) per session (else per sandbox and address) in each window: each one opens or closes MQTT connections. @default 30 per 10 s */
+  maxChanges: { count: number; windowMs: number };
 }
 
 export const DEFAULT_PIPELINE_LIMITS: PipelineLimits = {
@@ -23,6 +25,7 @@ export const DEFAULT_PIPELINE_LIMITS: PipelineLimits = {
   maxOpenLabs: 200,
   idleMs: 30 * 60_000,
   maxStreamsPerSession: 4,
+  maxChanges: { count: 30, windowMs: 10_000 },
 };
 
 /** Where the lab's routes live. */

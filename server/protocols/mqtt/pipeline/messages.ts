@@ -49,6 +49,10 @@ export const pipelineMessages = {
     en: `At most ${max} lab event streams at once per session: close one first.`,
     ru: `Не больше ${max} потоков событий лаборатории одновременно на сессию: сначала закройте один.`,
   }),
+  tooManyChanges: (count: number, seconds: number): Bilingual => ({
+    en: `At most ${count} consumer changes per ${seconds} s: each one opens or closes MQTT connections. Try again after Retry-After.`,
+    ru: `Не больше ${count} изменений потребителей за ${seconds} с: каждое открывает или закрывает MQTT-соединения. Повторите после Retry-After.`,
+  }),
   methodNotAllowed: (path: string, method: string): Bilingual => ({ en: `${path} answers GET only, not ${method}.`, ru: `${path} отвечает только на GET, а не на ${method}.` }),
   unreadableBody: (reason: string): Bilingual => ({ en: `The request body could not be read: ${reason}`, ru: `Не удалось прочитать тело запроса: ${reason}` }),
   notListening: (): Bilingual => ({
