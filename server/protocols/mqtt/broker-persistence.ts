@@ -19,16 +19,17 @@ export function levelPersistence(dir: string): BrokerPersistence {
 
 /**
  * Bounds the messages kept for each persistent session: a message for a session that already
- * holds `max` is not stored for it (the newest are dropped, as mosquitto's max_queued_messages).
+ * holds `max` (a number, or one per broker client id) is not stored for it (the newest are dropped, as mosquitto's max_queued_messages).
  * Concurrent publishes may each see room, so a queue can pass `max` by those few.
  */
-export function limitQueuedMessages(persistence: BrokerPersistence, max: number, onDropped: (clientId: string) => void): void {
+export function limitQueuedMessages(persistence: BrokerPersistence, max: number | ((clientId: string) => number), onDropped: (clientId: string) => void): void {
   const enqueue = persistence.outgoingEnqueueCombi.bind(persistence);
+  const maxOf = typeof max === 'number' ? () => max : max;
   persistence.outgoingEnqueueCombi = async (subs, packet) => {
     if (!subs || subs.length === 0) return enqueue(subs, packet);
-    const counts = await Promise.all(subs.map((sub) => countQueued(persistence, sub.clientId, max)));
+    const counts = await Promise.all(subs.map((sub) => countQueued(persistence, sub.clientId, maxOf(sub.clientId))));
     const kept = subs.filter((sub, i) => {
-      if (counts[i]! < max) return true;
+      if (counts[i]! < maxOf(sub.clientId)) return true;
       onDropped(sub.clientId);
       return false;
     });

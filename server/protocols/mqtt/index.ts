@@ -9,6 +9,7 @@ import { isSandboxId, isSessionId, sandboxOf, captureOwnerOf, SHARED_SANDBOX } f
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
+import { registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
 import {
   CONNACK,
   DEFAULT_MQTT_LIMITS,
@@ -33,6 +34,8 @@ export interface MqttPluginOptions {
   /** LevelDB folder of the broker (sessions, queued and retained messages); absent: in memory. */
   dataDir?: string;
   limits?: Partial<MqttLimits>;
+  /** the "order → notification" lab's limits (pipeline/README.md) */
+  pipeline?: Partial<PipelineLimits>;
 }
 
 declare module 'fastify' {
@@ -90,6 +93,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
   const persistence: BrokerPersistence | undefined = options.dataDir ? levelPersistence(options.dataDir) : undefined;
 
+  // The lab needs the broker and its store, the broker's hooks need the lab: bound once both exist.
+  let pipeline: PipelineHooks = { maxQueuedFor: () => undefined, dropped: () => undefined, accepted: () => undefined };
   const broker = await Aedes.createBroker({
     persistence,
     queueLimit: limits.maxPacketsBeforeConnack,
@@ -125,6 +130,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
       if (!connection?.sandbox || isReservedBrokerTopic(connection.sandbox, packet.topic)) {
         return done(new Error(`topics starting with $ are reserved: ${packet.topic}`));
       }
+      // Here the topic still names its sandbox: aedes rewrites the packet in place when it forwards it.
+      pipeline.accepted(connection.sandbox, toClientTopic(connection.sandbox, packet.topic) ?? packet.topic, packet.payload as Buffer);
       done(null);
     },
 
@@ -156,10 +163,13 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
   // Once per session until its client comes back: a full queue would otherwise log every message.
   const fullSessions = new Set<string>();
-  limitQueuedMessages(store, limits.maxQueuedPerSession, (clientId) => {
+  pipeline = await registerPipelineLab(app, { broker, store, limits: options.pipeline });
+  const maxQueuedFor = (clientId: string) => pipeline.maxQueuedFor(clientId) ?? limits.maxQueuedPerSession;
+  limitQueuedMessages(store, maxQueuedFor, (clientId) => {
+    pipeline.dropped(clientId);
     if (fullSessions.has(clientId)) return;
     fullSessions.add(clientId);
-    app.log.warn({ clientId, max: limits.maxQueuedPerSession }, 'persistent MQTT session full: newer messages are dropped for it');
+    app.log.warn({ clientId, max: maxQueuedFor(clientId) }, 'persistent MQTT session full: newer messages are dropped for it');
   });
   broker.on('client', (client) => fullSessions.delete(client.id));
   app.decorate('mqttBroker', broker);

@@ -1,0 +1,143 @@
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
+import { cell, exerciseState, LIVE } from './lesson-page.ts';
+
+// The pipeline lab of lesson 13 in real Chromium, in both languages: the worker stopped, the
+// direct call failing with 503, orders published to the broker meanwhile, the worker restarted
+// and its backlog drained — and the exercises passing on the captured REST and MQTT traffic.
+
+const lab = useAppAndBrowser();
+
+function consumerRow(scope: Locator, name: string): Locator {
+  return scope.locator(`[data-testid="pipeline-consumer"][data-name="${name}"]`);
+}
+
+async function openLesson(page: Page, lang: 'en' | 'ru'): Promise<Locator> {
+  await page.goto(`${lab.server.origin}/${lang}/message-queues`);
+  const twoWays = cell(page, 'two-ways');
+  await expect.poll(() => twoWays.locator('[data-testid="pipeline-lab-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+  await expect.poll(() => twoWays.locator('[data-testid="pipeline-broker-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+  await expect.poll(() => consumerRow(twoWays, 'notifier').getAttribute('data-running'), LIVE).toBe('true');
+  return twoWays;
+}
+
+const TEXTS = {
+  en: { heading: 'Message queues vs direct calls', call: 'Call the worker', failed: /503 after \d+ ms, Retry-After: 5 s: The notification worker is stopped/ },
+  ru: { heading: 'Очереди сообщений и прямые вызовы', call: 'Вызвать сервис', failed: /503 через \d+ мс, Retry-After: 5 с: Сервис уведомлений остановлен/ },
+} as const;
+
+describe.each(['en', 'ru'] as const)('the pipeline lab (%s)', (lang) => {
+  it('stop the worker: the REST call fails with 503; publish meanwhile; restart: the backlog drains and nothing is lost', async () => {
+    const page = await openPage(lab.browser);
+    const twoWays = await openLesson(page, lang);
+    expect(await page.locator('h1').first().textContent()).toContain(TEXTS[lang].heading);
+    const notifier = consumerRow(twoWays, 'notifier');
+
+    await notifier.locator('[data-testid="pipeline-toggle"]').click();
+    await expect.poll(() => notifier.getAttribute('data-running'), LIVE).toBe('false');
+
+    const call = twoWays.locator('[data-testid="pipeline-call"]');
+    expect(await call.textContent()).toBe(TEXTS[lang].call);
+    await call.click();
+    const failed = twoWays.locator('[data-testid="rt-log-entry"][data-event="rest-failed"]');
+    await expect.poll(() => failed.first().getAttribute('data-status'), LIVE).toBe('503');
+    expect(await failed.first().textContent()).toMatch(TEXTS[lang].failed);
+    await expect.poll(() => exerciseState(page, 'direct-call-503'), LIVE).toBe('passed');
+
+    // Three orders while the worker is down: each acknowledged by the broker at once, each waiting.
+    const publish = twoWays.locator('[data-testid="pipeline-publish"]');
+    for (let i = 0; i < 3; i++) await publish.click();
+    await expect.poll(() => twoWays.locator('[data-testid="rt-log-entry"][data-event="puback"]').count(), LIVE).toBe(3);
+    await expect.poll(() => notifier.getAttribute('data-backlog'), LIVE).toBe('3');
+    expect(await exerciseState(page, 'nothing-lost')).not.toBe('passed');
+
+    await notifier.locator('[data-testid="pipeline-toggle"]').click();
+    await expect.poll(() => notifier.getAttribute('data-backlog'), LIVE).toBe('0');
+    await expect.poll(() => notifier.getAttribute('data-processed'), LIVE).toBe('3');
+    await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(3);
+    // Checked on the worker's own PUBLISH packets, captured on its TCP connection to the broker.
+    await expect.poll(() => exerciseState(page, 'nothing-lost'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
+
+describe('the other exercises, on the traffic the page really produced', () => {
+  it('a slowed direct call, a backlog that drains, fan-out, and a retained order for a late subscriber', async () => {
+    const page = await openPage(lab.browser);
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+    const twoWays = await openLesson(page, 'en');
+    const notifier = consumerRow(twoWays, 'notifier');
+
+    // Slowed to 600 ms: the direct call waits, and the answer is the server's waitedMs.
+    await notifier.locator('[data-testid="pipeline-delay"]').fill('600');
+    await notifier.locator('[data-testid="pipeline-delay-apply"]').click();
+    await expect.poll(() => notifier.locator('[data-testid="pipeline-delay"]').inputValue(), LIVE).toBe('600');
+    await twoWays.locator('[data-testid="pipeline-call"]').click();
+    const ok = twoWays.locator('[data-testid="rt-log-entry"][data-event="rest-ok"]');
+    await expect.poll(() => ok.count(), LIVE).toBe(1);
+    const waited = page.locator('[data-testid="exercise"][data-exercise-id="direct-call-waits"]');
+    await waited.locator('[data-testid="exercise-answer"]').fill('1');
+    await waited.locator('[data-testid="exercise-answer"]').press('Enter');
+    expect(await exerciseState(page, 'direct-call-waits')).not.toBe('passed');
+    const answer = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/pipeline/notifications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"order":0}' });
+      return ((await response.json()) as { waitedMs: number }).waitedMs;
+    });
+    expect(answer).toBeGreaterThanOrEqual(600);
+    await waited.locator('[data-testid="exercise-answer"]').fill(String(answer));
+    await waited.locator('[data-testid="exercise-answer"]').press('Enter');
+    await expect.poll(() => exerciseState(page, 'direct-call-waits'), LIVE).toBe('passed');
+
+    // Five at once to a slowed worker: its notifications count the backlog down to zero.
+    await twoWays.locator('[data-testid="pipeline-publish-many"]').click();
+    await expect.poll(async () => Number(await notifier.getAttribute('data-backlog')), LIVE).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => notifier.getAttribute('data-backlog'), { timeout: 30_000 }).toBe('0');
+    await expect.poll(() => exerciseState(page, 'backlog-drains'), LIVE).toBe('passed');
+
+    // A second subscriber: the same order handled by both.
+    const consumers = cell(page, 'consumers');
+    await consumers.locator('[data-testid="pipeline-new-name"]').fill('audit');
+    await consumers.locator('[data-testid="pipeline-add-subscriber"]').click();
+    await expect.poll(() => consumerRow(consumers, 'audit').getAttribute('data-running'), LIVE).toBe('true');
+    expect(await exerciseState(page, 'fan-out')).not.toBe('passed');
+    await consumers.locator('[data-testid="pipeline-publish"]').click();
+    await expect.poll(() => exerciseState(page, 'fan-out'), { timeout: 30_000 }).toBe('passed');
+
+    // Retained, then a late subscriber: the broker hands it the order with RETAIN set.
+    const retention = cell(page, 'retention');
+    await retention.locator('[data-testid="pipeline-publish-retained"]').click();
+    await expect.poll(() => retention.locator('[data-testid="rt-log-entry"][data-event="puback"]').count(), LIVE).toBe(1);
+    expect(await exerciseState(page, 'late-subscriber')).not.toBe('passed');
+    await retention.locator('[data-testid="pipeline-add-late"]').click();
+    await expect.poll(() => exerciseState(page, 'late-subscriber'), LIVE).toBe('passed');
+
+    expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('the consumer group', () => {
+  it('two members share the orders, each to one member', async () => {
+    const page = await openPage(lab.browser);
+    await openLesson(page, 'en');
+    const consumers = cell(page, 'consumers');
+    for (const name of ['w1', 'w2']) {
+      await consumers.locator('[data-testid="pipeline-new-name"]').fill(name);
+      await consumers.locator('[data-testid="pipeline-add-member"]').click();
+      await expect.poll(() => consumerRow(consumers, name).getAttribute('data-running'), LIVE).toBe('true');
+    }
+    await expect.poll(() => consumers.locator('[data-testid="pipeline-partition"][data-owner="w2"]').count(), LIVE).toBe(1);
+    await consumers.locator('[data-testid="pipeline-publish-many"]').click();
+    await expect.poll(() => exerciseState(page, 'competing-consumers'), LIVE).toBe('passed');
+    const handledByW1 = Number(await consumerRow(consumers, 'w1').getAttribute('data-processed'));
+    const handledByW2 = Number(await consumerRow(consumers, 'w2').getAttribute('data-processed'));
+    expect(handledByW1 + handledByW2).toBe(5);
+    expect(handledByW2).toBeGreaterThan(0);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { orderLabel, parseNotification, problemText } from './lab-state.ts';
+
+describe('parseNotification', () => {
+  it('reads a consumer’s notification and ignores anything else on the topic', () => {
+    const payload = JSON.stringify({ order: { order: 3 }, by: 'w1', via: 'broker', partition: 0, whileDown: true, redelivered: false, retained: false, queuedMs: 12, backlog: 2 });
+    expect(parseNotification(payload)).toMatchObject({ by: 'w1', via: 'broker', partition: 0, whileDown: true, queuedMs: 12, backlog: 2 });
+    expect(parseNotification('hello')).toBeNull();
+    expect(parseNotification('{"order":1}')).toBeNull();
+    expect(parseNotification('null')).toBeNull();
+  });
+});
+
+describe('problemText and orderLabel', () => {
+  it('prefer the reader’s language, then the detail', () => {
+    expect(problemText({ detail: 'down', localized: { en: 'down', ru: 'остановлен' } }, 'ru')).toBe('остановлен');
+    expect(problemText({ detail: 'down' }, 'ru')).toBe('down');
+    expect(problemText('oops', 'en')).toBe('');
+  });
+
+  it('names an order by its number, else its text', () => {
+    expect(orderLabel({ order: 7, page: 'x' })).toBe('7');
+    expect(orderLabel('plain')).toBe('plain');
+    expect(orderLabel([1])).toBe('[1]');
+  });
+});

@@ -1,0 +1,71 @@
+// The lab's JSON as the server sends it (server/protocols/mqtt/pipeline/README.md): the state
+// from GET /api/v1/pipeline and its event stream, and the notifications on notifications/<name>.
+
+export interface ConsumerView {
+  role: 'subscriber' | 'member';
+  clientId: string | null;
+  running: boolean;
+  connected: boolean;
+  busy: boolean;
+  delayMs: number;
+  processed: number;
+  backlog: number;
+  dropped: number;
+  partitions?: number[];
+  error: { en: string; ru: string } | null;
+}
+
+export interface LabView {
+  sandbox: string;
+  consumers: Record<string, ConsumerView>;
+  group: { name: string; partitions: Array<{ partition: number; topic: string; owner: string | null; reading: boolean; backlog: number }>; backlog: number } | null;
+  limits: { maxConsumers: number; maxDelayMs: number; maxBacklog: number; partitions: number };
+}
+
+export interface NotificationView {
+  order: unknown;
+  by: string;
+  via: 'broker' | 'rest';
+  topic?: string;
+  partition?: number;
+  whileDown: boolean;
+  redelivered: boolean;
+  retained: boolean;
+  queuedMs: number | null;
+  backlog: number;
+}
+
+/** A problem+json answer's text in the reader's language, else its detail or title. */
+export function problemText(body: unknown, lang: 'en' | 'ru'): string {
+  if (typeof body !== 'object' || body === null) return '';
+  const problem = body as { localized?: { en?: string; ru?: string }; detail?: string; title?: string };
+  return problem.localized?.[lang] ?? problem.detail ?? problem.title ?? '';
+}
+
+/** A notification read from its MQTT payload; null for anything else on the topic. */
+export function parseNotification(payload: string): NotificationView | null {
+  try {
+    const value = JSON.parse(payload) as Partial<NotificationView>;
+    if (typeof value !== 'object' || value === null || typeof value.by !== 'string') return null;
+    return {
+      order: value.order,
+      by: value.by,
+      via: value.via === 'rest' ? 'rest' : 'broker',
+      topic: typeof value.topic === 'string' ? value.topic : undefined,
+      partition: typeof value.partition === 'number' ? value.partition : undefined,
+      whileDown: value.whileDown === true,
+      redelivered: value.redelivered === true,
+      retained: value.retained === true,
+      queuedMs: typeof value.queuedMs === 'number' ? value.queuedMs : null,
+      backlog: typeof value.backlog === 'number' ? value.backlog : 0,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The order number a notification names (`{ order: 7 }` as published by the lab's cell), else its text. */
+export function orderLabel(order: unknown): string {
+  if (typeof order === 'object' && order !== null && 'order' in order) return String((order as { order: unknown }).order);
+  return typeof order === 'string' ? order : JSON.stringify(order);
+}
