@@ -1,5 +1,6 @@
 import { DOMAIN_EVENT_TYPES, type DomainEventType } from '../domain/index.ts';
 import { domainEventTopic } from '../protocols/mqtt/topics.ts';
+import { GROUP_NAME, NOTIFICATIONS_PREFIX, PARTITIONS } from '../protocols/mqtt/pipeline/limits.ts';
 import { commentSchema, postSchema, userSchema } from '../protocols/rest/schemas.ts';
 import { CHAT_EVENTS, ERROR_EVENT } from '../protocols/socket-io/namespaces.ts';
 import { DEFAULT_SOCKET_IO_LIMITS, SOCKET_IO_PATH } from '../protocols/socket-io/limits.ts';
@@ -9,7 +10,8 @@ import { CHAT_PATH, CHAT_SUBPROTOCOL, MAX_CHAT_TEXT_CHARS } from '../protocols/w
 import { CHAT_QUERY } from '../protocols/websocket/endpoint-query.ts';
 
 /**
- * The AsyncAPI 3.0 document of Wirelab's event-driven side: the domain events on MQTT, SSE, the
+ * The AsyncAPI 3.0 document of Wirelab's event-driven side, from the server's point of view (an
+ * operation's `send` is the server sending): the domain events on MQTT, SSE, the
  * raw WebSocket chat and Socket.IO, and the chat messages of the last two. Built from the same
  * constants the protocols use (event types, topics, paths, event names, schemas), so adding an
  * event type or renaming a path changes the document too; tests/integration/asyncapi.test.ts
@@ -86,12 +88,65 @@ export function asyncApiDocument(host: string): Json {
       servers: [ref('#/servers/mqtt'), ref('#/servers/mqttOverWebSocket')],
       messages: { [pascal(type)]: ref(`#/components/messages/${key}`) },
     };
-    operations[`receive${pascal(type)}OverMqtt`] = {
-      action: 'receive',
+    operations[`send${pascal(type)}OverMqtt`] = {
+      action: 'send',
       channel: ref(`#/channels/${key}`),
       bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } },
     };
   }
+
+  // The pipeline lab of lesson 13: orders published by the page, taken by the sandbox's consumers,
+  // each of which publishes a notification per order it finished.
+  const partitions = Array.from({ length: PARTITIONS }, (_, i) => String(i));
+  messages.pipelineOrder = {
+    name: 'order',
+    title: 'An order (any payload; the lab page sends {"order": n, "page": "…"})',
+    contentType: 'application/json',
+    payload: {},
+  };
+  messages.pipelineNotification = {
+    name: 'notification',
+    title: 'A consumer finished an order',
+    contentType: 'application/json',
+    payload: {
+      type: 'object',
+      required: ['order', 'by', 'via', 'whileDown', 'redelivered', 'dup', 'retained', 'queuedMs', 'backlog', 'handledBy'],
+      properties: {
+        order: {},
+        by: { type: 'string', description: 'the consumer that finished it' },
+        via: { enum: ['broker', 'rest'] },
+        topic: { type: 'string' },
+        group: { type: 'string' },
+        partition: { type: 'integer', minimum: 0, maximum: PARTITIONS - 1 },
+        whileDown: { type: 'boolean', description: 'published while this consumer (or its partition) was down' },
+        redelivered: { type: 'boolean', description: 'the broker sent it again: begun before and never acknowledged' },
+        dup: { type: 'boolean', description: 'the DUP flag of the delivery as the broker set it' },
+        retained: { type: 'boolean', description: 'a retained message, delivered to a new subscription' },
+        queuedMs: { type: ['number', 'null'] },
+        backlog: { type: 'integer', minimum: 0, description: 'messages still waiting for this consumer after this one' },
+        handledBy: { type: 'array', items: { type: 'string' }, description: 'every consumer that finished this order so far: two or more is fan-out' },
+        members: { type: 'integer', description: 'for a group member: the running members of the group' },
+      },
+    },
+  };
+  channels.pipelineOrders = {
+    address: 'orders/{partition}',
+    title: 'Orders of the pipeline lab (MQTT topic)',
+    description: `Publish at QoS 1. Every running subscriber of orders/# in the sandbox gets each order (fan-out); the consumer group "${GROUP_NAME}" shares the partitions ${partitions.join(', ')} (each owned by one member, competing consumers); a retained order reaches late subscribers.`,
+    parameters: { partition: { description: `${partitions.join(', ')}: the group's partitions; any other name (the lab page uses "latest" for its retained order) reaches the subscribers only`, examples: [...partitions, 'latest'] } },
+    servers: [ref('#/servers/mqtt'), ref('#/servers/mqttOverWebSocket')],
+    messages: { Order: ref('#/components/messages/pipelineOrder') },
+  };
+  channels.pipelineNotifications = {
+    address: `${NOTIFICATIONS_PREFIX}{consumer}`,
+    title: 'Notifications of the pipeline lab (MQTT topic)',
+    description: 'One per order a lab consumer finished, on the topic of that consumer.',
+    parameters: { consumer: { description: 'the consumer\'s name: notifier, a subscriber or a member of the group' } },
+    servers: [ref('#/servers/mqtt'), ref('#/servers/mqttOverWebSocket')],
+    messages: { Notification: ref('#/components/messages/pipelineNotification') },
+  };
+  operations.receivePipelineOrders = { action: 'receive', channel: ref('#/channels/pipelineOrders'), bindings: { mqtt: { qos: 1, bindingVersion: '0.2.0' } } };
+  operations.sendPipelineNotifications = { action: 'send', channel: ref('#/channels/pipelineNotifications'), bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } } };
 
   // SSE: one stream, each domain event a named event (`event:` = type, `id:` = event id, `data:` = entity).
   const sseMessages: Json = {};
@@ -123,7 +178,7 @@ export function asyncApiDocument(host: string): Json {
     servers: [ref('#/servers/http')],
     messages: sseMessages,
   };
-  operations.receiveServerSentEvents = { action: 'receive', channel: ref('#/channels/serverSentEvents') };
+  operations.sendServerSentEvents = { action: 'send', channel: ref('#/channels/serverSentEvents') };
 
   // The raw WebSocket chat (subprotocol wirelab.chat.v1): text frames.
   messages.chatText = { name: 'text', title: 'A chat line (client → server)', contentType: 'text/plain', payload: { type: 'string', minLength: 1, maxLength: MAX_CHAT_TEXT_CHARS } };
@@ -184,9 +239,9 @@ export function asyncApiDocument(host: string): Json {
       },
     },
   };
-  operations.sendChatLine = { action: 'send', channel: ref('#/channels/webSocketChat'), messages: [ref('#/channels/webSocketChat/messages/text')] };
-  operations.receiveChat = {
-    action: 'receive',
+  operations.receiveChatLine = { action: 'receive', channel: ref('#/channels/webSocketChat'), messages: [ref('#/channels/webSocketChat/messages/text')] };
+  operations.sendChat = {
+    action: 'send',
     channel: ref('#/channels/webSocketChat'),
     messages: ['welcome', 'joined', 'left', 'message', 'error', 'event'].map((name) => ref(`#/channels/webSocketChat/messages/${name}`)),
   };
@@ -200,13 +255,13 @@ export function asyncApiDocument(host: string): Json {
     'chat:typing': { type: 'object', required: ['room', 'typing'], properties: { room, typing: { type: 'boolean' } } },
   };
   const socketIoMessages: Json = {};
-  const sent: Json[] = [];
-  const received: Json[] = [];
+  const fromClients: Json[] = [];
+  const toClients: Json[] = [];
   for (const [event, payload] of Object.entries(socketIoClientEvents)) {
     const key = `socketIo${pascal(event)}Sent`;
     messages[key] = { name: event, title: `${event} (client → server)`, contentType: 'application/json', payload };
     socketIoMessages[key] = ref(`#/components/messages/${key}`);
-    sent.push(ref(`#/channels/socketIoChat/messages/${key}`));
+    fromClients.push(ref(`#/channels/socketIoChat/messages/${key}`));
   }
   const socketIoServerEvents: Record<string, Json> = {
     'chat:message': { type: 'object', required: ['room', 'name', 'text', 'at'], properties: { room: { type: 'string' }, name: { type: 'string' }, text: { type: 'string' }, at: AT } },
@@ -233,7 +288,7 @@ export function asyncApiDocument(host: string): Json {
     const key = `socketIo${pascal(event)}Received`;
     messages[key] = { name: event, title: `${event} (server → client)`, contentType: 'application/json', payload };
     socketIoMessages[key] = ref(`#/components/messages/${key}`);
-    received.push(ref(`#/channels/socketIoChat/messages/${key}`));
+    toClients.push(ref(`#/channels/socketIoChat/messages/${key}`));
   }
   channels.socketIoChat = {
     address: SOCKET_IO_PATH,
@@ -242,8 +297,8 @@ export function asyncApiDocument(host: string): Json {
     servers: [ref('#/servers/webSocket')],
     messages: socketIoMessages,
   };
-  operations.sendOverSocketIo = { action: 'send', channel: ref('#/channels/socketIoChat'), messages: sent };
-  operations.receiveOverSocketIo = { action: 'receive', channel: ref('#/channels/socketIoChat'), messages: received };
+  operations.receiveOverSocketIo = { action: 'receive', channel: ref('#/channels/socketIoChat'), messages: fromClients };
+  operations.sendOverSocketIo = { action: 'send', channel: ref('#/channels/socketIoChat'), messages: toClients };
 
   return {
     asyncapi: '3.0.0',
@@ -251,7 +306,7 @@ export function asyncApiDocument(host: string): Json {
       title: 'Wirelab: events and messages',
       version: '1.0.0',
       description:
-        'What Wirelab sends without being asked: every change of the shared demo domain (users, posts, comments) as an event on MQTT, Server-Sent Events, the WebSocket chat and Socket.IO, and the chat messages of the last two. The request/response side is described by the OpenAPI document at /api/openapi.json.',
+        'What Wirelab sends without being asked: every change of the shared demo domain (users, posts, comments) as an event on MQTT, Server-Sent Events, the WebSocket chat and Socket.IO, and the chat messages of the last two. The operations are the server’s own: `send` is what Wirelab sends to its clients, `receive` what it takes from them. The request/response side is described by the OpenAPI document at /api/openapi.json.',
     },
     defaultContentType: 'application/json',
     servers: {

@@ -154,6 +154,33 @@ describe('the AsyncAPI document served at /api/asyncapi.json', () => {
     }
   }, 60_000);
 
+  it('describes the pipeline lab: an order on orders/{partition} comes back as a notification on notifications/{consumer}', async () => {
+    const sandbox = newSandbox('asyncapi-pipeline');
+    const url = `mqtt://127.0.0.1:${server.port}`;
+    const notifications = await Subscriber.connect(url, { username: `sandbox:${sandbox}` });
+    const publisher = await Subscriber.connect(url, { username: `sandbox:${sandbox}` });
+    try {
+      await notifications.client.subscribeAsync('notifications/#', { qos: 1 });
+      // Reading the lab's state wakes it; the built-in notifier then connects to the broker.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const state = (await (await fetch(`${server.origin}/api/v1/pipeline`, { headers: { 'x-wirelab-sandbox': sandbox } })).json()) as { consumers: Record<string, { connected: boolean }> };
+        if (state.consumers.notifier?.connected) break;
+        if (Date.now() > deadline) throw new Error('the lab\'s notifier never connected');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const orders = document.channels().all().find((c) => c.address() === 'orders/{partition}')!;
+      expect(orders.parameters().all().map((p) => p.id())).toEqual(['partition']);
+      await publisher.client.publishAsync('orders/1', JSON.stringify({ order: 1 }), { qos: 1 });
+      const [notification] = await notifications.waitForCount(1);
+      expect(notification.topic).toBe('notifications/notifier');
+      expectValid(payloadSchema('notifications/{consumer}', 'notification'), JSON.parse(notification.payload), 'pipeline notification');
+    } finally {
+      await notifications.client.endAsync();
+      await publisher.client.endAsync();
+    }
+  }, 60_000);
+
   it('would catch a payload that drifted from the document', () => {
     // The same check as above refuses a user without its documented fields.
     const schema = payloadSchema('/api/v1/events', 'user.created');
