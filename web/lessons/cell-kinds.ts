@@ -7,7 +7,8 @@ import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
 import { graphqlCellProblems } from '../editors/graphql/cell-problems.ts';
 import { parseGrpcCell } from '../editors/grpc/grpc-cell-config.ts';
 import { parseProtobufCell } from '../editors/protobuf-workbench/workbench-cell-config.ts';
-export const CELL_KINDS = ['http', 'websocket', 'socketio', 'sse', 'longpoll', 'graphql', 'grpc', 'protobuf'] as const;
+import { parseMqttCell } from '../editors/mqtt/mqtt-cell-config.ts';
+export const CELL_KINDS = ['http', 'websocket', 'socketio', 'sse', 'longpoll', 'graphql', 'grpc', 'protobuf', 'mqtt'] as const;
 
 export type CellKind = (typeof CELL_KINDS)[number];
 
@@ -27,6 +28,7 @@ export const CELL_FILE_FORMATS: Partial<Record<CellKind, { suffix: string; probl
   graphql: { suffix: '.graphql', problems: graphqlCellProblems },
   grpc: { suffix: '.grpc.json', problems: (text) => problemsOf(parseGrpcCell(text)) },
   protobuf: { suffix: '.pb.json', problems: (text) => problemsOf(parseProtobufCell(text)) },
+  mqtt: { suffix: '.mqtt.json', problems: (text) => problemsOf(parseMqttCell(text)) },
 };
 
 function problemsOf(parsed: { ok: true } | { ok: false; problems: string[] }): string[] {
