@@ -92,6 +92,42 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
     await page.context().close();
   });
 
+  it('keeps a persistent session’s messages while it is offline, and delivers a domain event to a wildcard subscription', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/mqtt`);
+    const worker = cell(page, 'worker');
+    await connect(worker);
+    await subscribe(worker, 'orders/#');
+    await worker.locator('[data-testid="mqtt-disconnect"]').click();
+    await expect.poll(() => worker.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    expect(await worker.locator('[data-testid="rt-log-entry"][data-packet="DISCONNECT"]').count()).toBe(1);
+
+    // published while the worker is away, from another console
+    const dashboard = cell(page, 'dashboard');
+    await connect(dashboard);
+    await dashboard.locator('[data-testid="mqtt-topic"]').fill('orders/42');
+    await dashboard.locator('[data-testid="mqtt-publish-qos"]').selectOption('1');
+    await dashboard.locator('[data-testid="mqtt-publish"]').click();
+    await expect.poll(() => dashboard.locator('[data-testid="rt-log-entry"][data-packet="PUBACK"]').count(), LIVE).toBe(1);
+
+    await connect(worker);
+    await expect.poll(() => received(worker, 'orders/42').count(), LIVE).toBe(1);
+    expect(await received(worker, 'orders/42').textContent()).toContain('{ "celsius": 21.5 }');
+    expect(await worker.locator('[data-testid="rt-log-entry"][data-packet="CONNACK"]').last().textContent()).toContain('session present 1');
+    await expect.poll(() => exerciseState(page, 'offline-session'), LIVE).toBe('passed');
+
+    // a user created over REST reaches an MQTT subscription with a wildcard
+    const events = cell(page, 'events');
+    await connect(events);
+    await subscribe(events, 'events/user/+');
+    await cell(page, 'create-user').locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => cell(page, 'create-user').locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    await expect.poll(() => received(events, 'events/user/created').count(), LIVE).toBe(1);
+    expect(await received(events, 'events/user/created').textContent()).toContain('mira.broker@example.com');
+    await expect.poll(() => exerciseState(page, 'domain-event-by-wildcard'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
   it('refuses bad input with a clear message, in the page’s language, and keeps a draft across a reload', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/${lang}/mqtt`);

@@ -250,6 +250,7 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
     setSubscribeError(null);
     log.add({ kind: 'info', text: say((t) => t.subscribing(filter, form.subscribeQos)) });
     connection.client.subscribe(filter, { qos: form.subscribeQos }, (error, granted) => {
+      if (error) log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
       if (error || !granted) return;
       for (const grant of granted) {
         if (grant.qos === 128) log.add({ kind: 'error', text: say((t) => t.subscribeRefused(grant.topic)) });
