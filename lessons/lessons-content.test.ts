@@ -38,7 +38,7 @@ const MESSAGE_FIELDS: Record<string, string[]> = {
   'sse-event': ['event', 'id', 'retry', 'hasRetry', 'comment', 'dataLines', 'dispatched', 'complete'],
   'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
   'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
-  'mqtt-packet': ['type', 'remainingLength', 'protocol', 'level', 'cleanSession', 'will', 'keepAlive', 'clientId', 'willTopic', 'userName', 'sessionPresent', 'returnCode', 'qos', 'retain', 'dup', 'topic', 'packetId', 'payloadBytes', 'payload', 'topics', 'granted'],
+  'mqtt-packet': ['type', 'remainingLength', 'protocol', 'level', 'cleanSession', 'will', 'keepAlive', 'clientId', 'willTopic', 'willMessage', 'userName', 'sessionPresent', 'returnCode', 'qos', 'retain', 'dup', 'topic', 'packetId', 'payloadBytes', 'payload', 'topics', 'granted'],
 };
 
 interface LessonJson {
@@ -109,7 +109,7 @@ function checkProblems(check: Record<string, unknown>): string[] {
   };
 
   const messageMatch = (where: string, match: unknown, earlierSteps?: Array<Record<string, unknown>>) => {
-    onlyKeys(where, match, earlierSteps ? ['layer', 'dir', 'fields', 'sameAs', 'sameConnectionAs'] : ['layer', 'dir', 'fields']);
+    onlyKeys(where, match, earlierSteps ? ['layer', 'dir', 'fields', 'sameAs', 'sameConnectionAs', ...(earlierSteps.length > 0 ? ['without'] : [])] : ['layer', 'dir', 'fields']);
     const m = (match ?? {}) as Record<string, unknown>;
     // a reference to an earlier step of the sequence: "<step>.<field>", the step before this one
     const earlierStep = (at: string, step: unknown): Record<string, unknown> | undefined => {
@@ -133,6 +133,11 @@ function checkProblems(check: Record<string, unknown>): string[] {
           if (knownHere && !knownHere.includes(name)) problems.push(`${where}.sameAs.${name}: layer ${String(m.layer)} has no such field`);
           if (knownThere && !knownThere.includes(parts[2])) problems.push(`${where}.sameAs.${name}: step ${parts[1]}'s layer has no field "${parts[2]}"`);
         }
+    }
+    // excluded messages between the previous step and this one: patterns that may refer to the same earlier steps
+    if (earlierSteps && earlierSteps.length > 0 && m.without !== undefined) {
+      if (!Array.isArray(m.without) || m.without.length === 0) problems.push(`${where}.without must list message patterns`);
+      else m.without.forEach((excluded, i) => messageMatch(`${where}.without.${i}`, excluded, earlierSteps));
     }
     if (typeof m.layer !== 'string' || m.layer === '') return problems.push(`${where}.layer is required`);
     if (m.dir !== undefined && m.dir !== 'in' && m.dir !== 'out') problems.push(`${where}.dir must be "in" or "out"`);
@@ -348,6 +353,9 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: '0.packetNumber' } }] })).toHaveLength(1);
     expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: 'packetId' } }] })).toHaveLength(1);
     expect(checkProblems({ type: 'message', match: { ...publish, sameConnectionAs: 0 } })).toEqual(['check.match has unknown field "sameConnectionAs"']);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameAs: { topic: '0.topic' } }] }] })).toEqual([]);
+    expect(checkProblems({ type: 'message-sequence', steps: [{ ...publish, without: [publish] }, publish] })).toEqual(['check.steps.0 has unknown field "without"']);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameConnectionAs: 3 }] }] })).toEqual(['check.steps.1.without.0.sameConnectionAs must name an earlier step (0–0)']);
   });
 
   it('rejects malformed console cell files with a clear reason', () => {

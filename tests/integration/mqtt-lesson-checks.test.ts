@@ -112,7 +112,7 @@ describe('lesson 12-mqtt: exercises checked against real MQTT traffic', () => {
     expect(passes('retained-for-newcomer', late)).toBe(true);
   });
 
-  it('will-fires: passes when the connection is dropped, not after a clean DISCONNECT', async () => {
+  it('will-fires: passes when the connection is dropped, not after a clean DISCONNECT nor for the will’s words published by hand', async () => {
     const will = { topic: 'status/sensor-7', payload: Buffer.from('offline'), qos: 1 as const, retain: false };
     const polite = await capturedPackets(async (lab) => {
       const watcher = await lab.connect({ clientId: 'watcher' });
@@ -125,11 +125,25 @@ describe('lesson 12-mqtt: exercises checked against real MQTT traffic', () => {
       await marker;
     });
     expect(passes('will-fires', polite)).toBe(false);
+    const byHand = await capturedPackets(async (lab) => {
+      const watcher = await lab.connect({ clientId: 'watcher' });
+      await watcher.subscribeAsync('status/#', { qos: 1 });
+      const sensor = await lab.connect({ clientId: 'sensor-7', will });
+      const copied = nextMessage(watcher, 'status/sensor-7');
+      // what the will would say, published by the sensor itself: not a will
+      await sensor.publishAsync('status/sensor-7', 'offline', { qos: 1 });
+      await copied;
+    });
+    expect(passes('will-fires', byHand)).toBe(false);
     const dropped = await capturedPackets(async (lab) => {
       const watcher = await lab.connect({ clientId: 'watcher' });
       await watcher.subscribeAsync('status/#', { qos: 1 });
       const sensor = await lab.connect({ clientId: 'sensor-7', will });
-      const fired = nextMessage(watcher, 'status/sensor-7');
+      // "online" by hand first, as the lesson's pattern does: the will after it still counts
+      const online = nextMessage(watcher, 'status/sensor-7');
+      await sensor.publishAsync('status/sensor-7', 'online', { qos: 1 });
+      expect((await online).payload).toBe('online');
+      const fired = new Promise<{ payload: string }>((resolve) => watcher.on('message', (topic, payload) => payload.toString() === 'offline' && resolve({ payload: payload.toString() })));
       sensor.end(true);
       expect((await fired).payload).toBe('offline');
     });

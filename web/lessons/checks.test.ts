@@ -398,4 +398,28 @@ describe('message sequences that refer to earlier steps (sameAs, sameConnectionA
     const noWill = packet('c', 'in', { type: 'CONNECT', will: true });
     expect(evaluateCheck(willFired, [], undefined, [noWill, packet('b', 'out', { type: 'PUBLISH', topic: 'status/a' })]).passed).toBe(false);
   });
+
+  it('refuses a step when an excluded message lies between it and the step before (without)', () => {
+    const willFired: Check = {
+      type: 'message-sequence',
+      steps: [
+        { layer: 'mqtt-packet', dir: 'in', fields: { type: 'CONNECT', will: true } },
+        {
+          layer: 'mqtt-packet',
+          dir: 'out',
+          fields: { type: 'PUBLISH' },
+          sameAs: { topic: '0.willTopic', payload: '0.willMessage' },
+          without: [{ layer: 'mqtt-packet', dir: 'in', fields: { type: 'PUBLISH' }, sameAs: { topic: '0.willTopic', payload: '0.willMessage' } }],
+        },
+      ],
+    };
+    const connect = packet('a', 'in', { type: 'CONNECT', will: true, willTopic: 'status/a', willMessage: 'offline' });
+    // published by hand: the same topic and payload, but a client sent it
+    const byHand = [connect, packet('b', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' }), packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' })];
+    expect(evaluateCheck(willFired, [], undefined, byHand)).toMatchObject({ passed: false, miss: { kind: 'no-message', step: 1 } });
+    // another payload by hand ("online") does not hide the will that came afterwards
+    const online = [packet('a', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'online' }), packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'online' })];
+    const will = packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' });
+    expect(evaluateCheck(willFired, [], undefined, [connect, ...online, will]).passed).toBe(true);
+  });
 });

@@ -49,6 +49,12 @@ export interface MessageMatch {
   sameAs?: Record<string, string>;
   /** Only in a `message-sequence`: on the connection of the message an earlier step matched. */
   sameConnectionAs?: number;
+  /**
+   * Only in a `message-sequence`, from the second step: no message matching any of these may lie
+   * between the previous step's message and this one (they may use `sameAs` and
+   * `sameConnectionAs` too) — e.g. a will's PUBLISH that no client published by hand.
+   */
+  without?: MessageMatch[];
 }
 
 export type Check =
@@ -152,6 +158,7 @@ function evaluateMessages(steps: MessageMatch[], messages: readonly WireMessage[
       budget--;
       const message = chronological[at];
       if (!matchesMessage(steps[step], message) || !matchesEarlier(steps[step], message, chosen)) continue;
+      if (step > 0 && crossesExcluded(steps[step].without, chronological.slice(from, at), chosen)) continue;
       chosen.push(message);
       if (search(step + 1, at + 1)) return true;
       chosen.pop();
@@ -162,6 +169,12 @@ function evaluateMessages(steps: MessageMatch[], messages: readonly WireMessage[
   const expected = steps[deepest.step];
   const found = chronological.slice(deepest.from).filter((message) => matchesMessage(expected, message)).length;
   return { passed: false, miss: { kind: 'no-message', expected, found, needed: 1, step: deepest.step } };
+}
+
+/** Does any message between two steps match one of a step's `without` patterns? */
+function crossesExcluded(without: MessageMatch[] | undefined, between: readonly WireMessage[], earlier: readonly WireMessage[]): boolean {
+  if (!without || without.length === 0) return false;
+  return between.some((message) => without.some((match) => matchesMessage(match, message) && matchesEarlier(match, message, earlier)));
 }
 
 /** Does a message agree with what earlier steps matched (`sameAs`, `sameConnectionAs`)? */

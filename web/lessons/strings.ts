@@ -199,6 +199,7 @@ function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
     details.push(lang === 'ru' ? `${name}: как ${field} в шаге ${step + 1}` : `${name}: the ${field} of step ${step + 1}`);
   }
   if (match.sameConnectionAs !== undefined) details.push(lang === 'ru' ? `в соединении шага ${match.sameConnectionAs + 1}` : `on the connection of step ${match.sameConnectionAs + 1}`);
+  for (const excluded of match.without ?? []) details.push(lang === 'ru' ? `и перед ним не было: ${describeMessageIn(excluded, lang)}` : `with no ${describeMessageIn(excluded, lang).replace(/^an? /, '')} before it`);
   return `${noun}${direction}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 
