@@ -80,7 +80,11 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
 
     // the will: the sensor connects with one, a second console listens on status/#, the sensor drops
     const sensor = cell(page, 'sensor');
+    // a one-second keep-alive: the idle client pings, the broker answers
+    await sensor.locator('[data-testid="mqtt-keep-alive"]').fill('1');
     await connect(sensor);
+    await expect.poll(() => sensor.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="PINGREQ"]').count(), LIVE).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => sensor.locator('[data-testid="rt-log-entry"][data-kind="received"][data-packet="PINGRESP"]').count(), LIVE).toBeGreaterThanOrEqual(1);
     await subscribe(thermostat, 'status/#');
     await sensor.locator('[data-testid="mqtt-drop"]').click();
     await expect.poll(() => sensor.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');

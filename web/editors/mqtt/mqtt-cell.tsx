@@ -175,6 +175,9 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
       // the console shows every attempt itself: no silent reconnects behind the student's back
       reconnectPeriod: 0,
       connectTimeout: 10_000,
+      // mqtt.js would run its keep-alive timer in a worker made from a blob: URL, which the
+      // page's Content-Security-Policy (worker-src) refuses; the page's own timers do the job
+      timerVariant: 'native',
       ...(form.clientId.trim() !== '' ? { clientId: form.clientId.trim() } : {}),
       ...(form.willOn ? { will: { topic: form.willTopic, payload: form.willPayload, qos: form.willQos, retain: form.willRetain } } : {}),
     };
