@@ -35,6 +35,9 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
     await page.goto(`${lab.server.origin}/${lang}/mqtt`);
     const dashboard = cell(page, 'dashboard');
     await connect(dashboard);
+    // the CONNECT row links to the decoded CONNECT: its flags byte, clean session on
+    await dashboard.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="CONNECT"] [data-testid="rt-log-link"]').click();
+    await expect.poll(() => selectedMessage(page).textContent(), LIVE).toMatch(/CONNECT · MQTT 3\.1\.1 · client dashboard · clean 1/);
     await subscribe(dashboard, 'sensors/+/temp');
     // the starting publication: JSON on sensors/kitchen/temp at QoS 2
     await dashboard.locator('[data-testid="mqtt-publish"]').click();

@@ -106,9 +106,9 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
 
   const set = <K extends keyof MqttForm>(key: K) => (value: MqttForm[K]) => setForm((previous) => ({ ...previous, [key]: value }));
 
-  // mqtt.js does not report packets in the order it writes them (a PUBREC may be reported before
-  // the PUBLISH written earlier), so a logged packet is found by what it is, not by its position:
-  // the k-th packet of its direction, type and packet id.
+  // A logged packet is found by what it is, not by its position among all packets: the k-th
+  // packet of its direction, type and packet id. One packet the log did not see (mqtt.js wrote
+  // CONNECT before the listeners existed, until manualConnect) would shift every position after it.
   const packetLink = (connection: Connection, dir: 'in' | 'out', packet: ParsedPacket) => {
     const type = packetType(packet);
     const key = `${dir}/${type}/${packet.messageId ?? ''}`;
@@ -178,6 +178,8 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
       // mqtt.js would run its keep-alive timer in a worker made from a blob: URL, which the
       // page's Content-Security-Policy (worker-src) refuses; the page's own timers do the job
       timerVariant: 'native',
+      // listeners first, then connect: mqtt.js writes CONNECT as soon as it connects, and the log wants it
+      manualConnect: true,
       ...(form.clientId.trim() !== '' ? { clientId: form.clientId.trim() } : {}),
       ...(form.willOn ? { will: { topic: form.willTopic, payload: form.willPayload, qos: form.willQos, retain: form.willRetain } } : {}),
     };
@@ -229,6 +231,7 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
       client.removeAllListeners('packetsend');
       client.removeAllListeners('packetreceive');
     });
+    client.connect();
   };
 
   const connected = (): Connection | null => {
