@@ -153,7 +153,9 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
       });
       return;
     }
-    log.add({ kind: dir === 'in' ? 'sent' : 'received', badge: type, text: summarizePacket(packet), inspect, inspectLabel: say((t) => t.packet), data });
+    // the badge names the type; the text says the rest of the summary
+    const details = summarizePacket(packet).slice(type.length).replace(/^ · /, '');
+    log.add({ kind: dir === 'in' ? 'sent' : 'received', badge: type, text: details, inspect, inspectLabel: say((t) => t.packet), data });
   };
 
   const connect = async () => {
