@@ -38,6 +38,7 @@ const MESSAGE_FIELDS: Record<string, string[]> = {
   'sse-event': ['event', 'id', 'retry', 'hasRetry', 'comment', 'dataLines', 'dispatched', 'complete'],
   'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
   'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
+  'mqtt-packet': ['type', 'remainingLength', 'protocol', 'level', 'cleanSession', 'will', 'keepAlive', 'clientId', 'willTopic', 'willMessage', 'userName', 'sessionPresent', 'returnCode', 'qos', 'retain', 'dup', 'topic', 'packetId', 'payloadBytes', 'payload', 'topics', 'granted'],
 };
 
 interface LessonJson {
@@ -107,9 +108,37 @@ function checkProblems(check: Record<string, unknown>): string[] {
     if (s.response !== undefined) responseMatch(`${where}.response`, s.response);
   };
 
-  const messageMatch = (where: string, match: unknown) => {
-    onlyKeys(where, match, ['layer', 'dir', 'fields']);
+  const messageMatch = (where: string, match: unknown, earlierSteps?: Array<Record<string, unknown>>) => {
+    onlyKeys(where, match, earlierSteps ? ['layer', 'dir', 'fields', 'sameAs', 'sameConnectionAs', ...(earlierSteps.length > 0 ? ['without'] : [])] : ['layer', 'dir', 'fields']);
     const m = (match ?? {}) as Record<string, unknown>;
+    // a reference to an earlier step of the sequence: "<step>.<field>", the step before this one
+    const earlierStep = (at: string, step: unknown): Record<string, unknown> | undefined => {
+      if (Number.isInteger(step) && (step as number) >= 0 && (step as number) < earlierSteps!.length) return earlierSteps![step as number];
+      problems.push(`${at} must name an earlier step (0–${earlierSteps!.length - 1})`);
+      return undefined;
+    };
+    if (earlierSteps && m.sameConnectionAs !== undefined) earlierStep(`${where}.sameConnectionAs`, m.sameConnectionAs);
+    if (earlierSteps && m.sameAs !== undefined) {
+      if (typeof m.sameAs !== 'object' || m.sameAs === null || Array.isArray(m.sameAs)) problems.push(`${where}.sameAs must be an object`);
+      else
+        for (const [name, reference] of Object.entries(m.sameAs)) {
+          const parts = typeof reference === 'string' ? /^(\d+)\.(\w+)$/.exec(reference) : null;
+          if (!parts) {
+            problems.push(`${where}.sameAs.${name} must be "<step>.<field>"`);
+            continue;
+          }
+          const step = earlierStep(`${where}.sameAs.${name}`, Number(parts[1]));
+          const knownHere = MESSAGE_FIELDS[m.layer as string];
+          const knownThere = step && MESSAGE_FIELDS[step.layer as string];
+          if (knownHere && !knownHere.includes(name)) problems.push(`${where}.sameAs.${name}: layer ${String(m.layer)} has no such field`);
+          if (knownThere && !knownThere.includes(parts[2])) problems.push(`${where}.sameAs.${name}: step ${parts[1]}'s layer has no field "${parts[2]}"`);
+        }
+    }
+    // excluded messages between the previous step and this one: patterns that may refer to the same earlier steps
+    if (earlierSteps && earlierSteps.length > 0 && m.without !== undefined) {
+      if (!Array.isArray(m.without) || m.without.length === 0) problems.push(`${where}.without must list message patterns`);
+      else m.without.forEach((excluded, i) => messageMatch(`${where}.without.${i}`, excluded, earlierSteps));
+    }
     if (typeof m.layer !== 'string' || m.layer === '') return problems.push(`${where}.layer is required`);
     if (m.dir !== undefined && m.dir !== 'in' && m.dir !== 'out') problems.push(`${where}.dir must be "in" or "out"`);
     if (m.fields === undefined) return;
@@ -131,7 +160,7 @@ function checkProblems(check: Record<string, unknown>): string[] {
     case 'message-sequence':
       onlyKeys('check', check, ['type', 'steps']);
       if (!Array.isArray(check.steps) || check.steps.length < 2) problems.push('check.steps must list at least two steps');
-      else check.steps.forEach((s, i) => messageMatch(`check.steps.${i}`, s));
+      else check.steps.forEach((s, i) => messageMatch(`check.steps.${i}`, s, (check.steps as Array<Record<string, unknown>>).slice(0, i)));
       break;
     case 'exchange':
       onlyKeys('check', check, ['type', 'request', 'response']);
@@ -318,6 +347,15 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'message', match: { layer: 'sse-event', fields: { eventType: 'user.created' } } })).toHaveLength(1);
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'up' } })).toEqual(['check.match.dir must be "in" or "out"']);
     expect(checkProblems({ type: 'message-sequence', steps: [{ layer: 'socketio-packet', fields: { ackId: '/^(\\d+$/' } }, { layer: 'socketio-packet' }] })).toHaveLength(1);
+    const publish = { layer: 'mqtt-packet', fields: { type: 'PUBLISH' } };
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 }] })).toEqual([]);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameConnectionAs: 1 }] })).toEqual(['check.steps.1.sameConnectionAs must name an earlier step (0–0)']);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: '0.packetNumber' } }] })).toHaveLength(1);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: 'packetId' } }] })).toHaveLength(1);
+    expect(checkProblems({ type: 'message', match: { ...publish, sameConnectionAs: 0 } })).toEqual(['check.match has unknown field "sameConnectionAs"']);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameAs: { topic: '0.topic' } }] }] })).toEqual([]);
+    expect(checkProblems({ type: 'message-sequence', steps: [{ ...publish, without: [publish] }, publish] })).toEqual(['check.steps.0 has unknown field "without"']);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameConnectionAs: 3 }] }] })).toEqual(['check.steps.1.without.0.sameConnectionAs must name an earlier step (0–0)']);
   });
 
   it('rejects malformed console cell files with a clear reason', () => {

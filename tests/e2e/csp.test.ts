@@ -152,6 +152,18 @@ describe('the app under its Content-Security-Policy', () => {
     await page.context().close();
   });
 
+  it('MQTT: mqtt.js, bundled, connects to /mqtt under the policy and publishes at QoS 2', async () => {
+    const { page, violations } = await watchedPage();
+    await open(page, '/en/mqtt');
+    const dashboard = cell(page, 'dashboard');
+    await dashboard.locator('[data-testid="mqtt-connect"]').click();
+    await expect.poll(() => dashboard.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await dashboard.locator('[data-testid="mqtt-publish"]').click();
+    await expect.poll(() => dashboard.locator('[data-testid="rt-log-entry"][data-packet="PUBCOMP"]').count(), LIVE).toBe(1);
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+
   it('the protobuf workbench: an edit in its Monaco editor re-encodes the bytes', async () => {
     const { page, violations } = await watchedPage();
     await open(page, '/ru/protocol-buffers');

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { decodeConnection } from '../../web/wire/decode-connection.ts';
+import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
+import type { CaptureClient } from './capture-client.ts';
 
 export const WAIT_MS = 5_000;
 
@@ -62,4 +65,20 @@ export async function refusedWith(url: string, options: IClientOptions): Promise
   } catch (error) {
     return (error as { code?: number }).code;
   }
+}
+
+/** Every WireMessage of the captured connections (of one transport, if given), decoded as the inspector does. */
+export function decodedMessages(capture: CaptureClient, transport?: string): WireMessage[] {
+  const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
+  const connections = capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection);
+  return connections
+    .filter((connection) => transport === undefined || connection.transport === transport)
+    .flatMap((connection) => {
+      const chunks = capture
+        .chunks()
+        .filter((chunk) => chunk.conn === connection.id)
+        .map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
+      const closedAt = closed.get(connection.id);
+      return decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, chunks).messages ?? [];
+    });
 }

@@ -6,9 +6,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
-import { refusedWith, sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
+import { decodedMessages, refusedWith, sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
 
 // The embedded broker against a real listening server, with mqtt.js over plain TCP on the
 // shared port and over WebSocket at /mqtt.
@@ -375,22 +373,6 @@ describe('a server restart', () => {
     }
   });
 });
-
-/** Every WireMessage of the captured connections of one transport, decoded as the inspector does. */
-function decodedMessages(capture: CaptureClient, transport: string): WireMessage[] {
-  const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
-  const connections = capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection);
-  return connections
-    .filter((connection) => connection.transport === transport)
-    .flatMap((connection) => {
-      const chunks = capture
-        .chunks()
-        .filter((chunk) => chunk.conn === connection.id)
-        .map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
-      const closedAt = closed.get(connection.id);
-      return decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, chunks).messages ?? [];
-    });
-}
 
 /** An MQTT 3.1.1 CONNECT with a clean session, a QoS 1 will and a user name. */
 function connectPacket(options: { clientId: string; keepAliveSeconds: number; will: [string, string]; username: string }): Buffer {

@@ -7,8 +7,9 @@ import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
 import { graphqlCellProblems } from '../editors/graphql/cell-problems.ts';
 import { parseGrpcCell } from '../editors/grpc/grpc-cell-config.ts';
 import { parseProtobufCell } from '../editors/protobuf-workbench/workbench-cell-config.ts';
+import { parseMqttCell } from '../editors/mqtt/mqtt-cell-config.ts';
 import { parsePipelineCell } from '../editors/pipeline/pipeline-cell-config.ts';
-export const CELL_KINDS = ['http', 'websocket', 'socketio', 'sse', 'longpoll', 'graphql', 'grpc', 'protobuf', 'pipeline'] as const;
+export const CELL_KINDS = ['http', 'websocket', 'socketio', 'sse', 'longpoll', 'graphql', 'grpc', 'protobuf', 'mqtt', 'pipeline'] as const;
 
 export type CellKind = (typeof CELL_KINDS)[number];
 
@@ -28,6 +29,7 @@ export const CELL_FILE_FORMATS: Partial<Record<CellKind, { suffix: string; probl
   graphql: { suffix: '.graphql', problems: graphqlCellProblems },
   grpc: { suffix: '.grpc.json', problems: (text) => problemsOf(parseGrpcCell(text)) },
   protobuf: { suffix: '.pb.json', problems: (text) => problemsOf(parseProtobufCell(text)) },
+  mqtt: { suffix: '.mqtt.json', problems: (text) => problemsOf(parseMqttCell(text)) },
   pipeline: { suffix: '.pipeline.json', problems: (text) => problemsOf(parsePipelineCell(text)) },
 };
 

@@ -26,5 +26,6 @@ export const CELL_COMPONENTS: Record<CellKind, ComponentType<CellProps>> = {
   graphql: lazy(() => import('../editors/graphql/graphql-cell.tsx').then((m) => ({ default: m.GraphqlCell }))),
   grpc: lazy(() => import('../editors/grpc/grpc-cell.tsx').then((m) => ({ default: m.GrpcCell }))),
   protobuf: lazy(() => import('../editors/protobuf-workbench/protobuf-workbench-cell.tsx').then((m) => ({ default: m.ProtobufWorkbenchCell }))),
+  mqtt: lazy(() => import('../editors/mqtt/mqtt-cell.tsx').then((m) => ({ default: m.MqttCell }))),
   pipeline: lazy(() => import('../editors/pipeline/pipeline-cell.tsx').then((m) => ({ default: m.PipelineCell }))),
 };

@@ -327,3 +327,99 @@ describe('message checks', () => {
     expect(evaluateCheck(reversed, [], undefined, frames)).toMatchObject({ passed: false, miss: { kind: 'no-message', step: 1 } });
   });
 });
+
+describe('message sequences that refer to earlier steps (sameAs, sameConnectionAs)', () => {
+  let at = 0;
+  const packet = (conn: string, dir: 'in' | 'out', fields: WireMessage['fields']): WireMessage => ({
+    conn,
+    index: at,
+    dir,
+    layer: 'mqtt-packet',
+    summary: '',
+    at: ++at,
+    range: { start: 0, end: 1 },
+    tree,
+    fields,
+  });
+  const qos2Handshake: Check = {
+    type: 'message-sequence',
+    steps: [
+      { layer: 'mqtt-packet', dir: 'in', fields: { type: 'PUBLISH', qos: 2 } },
+      { layer: 'mqtt-packet', dir: 'out', fields: { type: 'PUBREC' }, sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 },
+      { layer: 'mqtt-packet', dir: 'in', fields: { type: 'PUBREL' }, sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 },
+      { layer: 'mqtt-packet', dir: 'out', fields: { type: 'PUBCOMP' }, sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 },
+    ],
+  };
+
+  it('passes on the four packets of one QoS 2 PUBLISH, even when an earlier PUBLISH was never completed', () => {
+    const traffic = [
+      packet('a', 'in', { type: 'PUBLISH', qos: 2, packetId: 1 }),
+      packet('a', 'out', { type: 'PUBREC', packetId: 1 }),
+      // the client went away before PUBREL: id 1 never completes
+      packet('b', 'in', { type: 'PUBLISH', qos: 2, packetId: 7 }),
+      packet('b', 'out', { type: 'PUBREC', packetId: 7 }),
+      packet('b', 'in', { type: 'PUBREL', packetId: 7 }),
+      packet('b', 'out', { type: 'PUBCOMP', packetId: 7 }),
+    ];
+    const result = evaluateCheck(qos2Handshake, [], undefined, traffic);
+    expect(result.passed).toBe(true);
+    expect(result.passed && result.messages?.map((message) => message.fields?.packetId)).toEqual([7, 7, 7, 7]);
+  });
+
+  it('fails when the acknowledgements belong to another packet id or another connection', () => {
+    const otherId = [
+      packet('a', 'in', { type: 'PUBLISH', qos: 2, packetId: 1 }),
+      packet('a', 'out', { type: 'PUBREC', packetId: 2 }),
+      packet('a', 'in', { type: 'PUBREL', packetId: 2 }),
+      packet('a', 'out', { type: 'PUBCOMP', packetId: 2 }),
+    ];
+    expect(evaluateCheck(qos2Handshake, [], undefined, otherId)).toMatchObject({ passed: false, miss: { kind: 'no-message', step: 1, found: 1 } });
+    const otherConnection = [
+      packet('a', 'in', { type: 'PUBLISH', qos: 2, packetId: 1 }),
+      packet('b', 'out', { type: 'PUBREC', packetId: 1 }),
+      packet('b', 'in', { type: 'PUBREL', packetId: 1 }),
+      packet('b', 'out', { type: 'PUBCOMP', packetId: 1 }),
+    ];
+    expect(evaluateCheck(qos2Handshake, [], undefined, otherConnection)).toMatchObject({ passed: false, miss: { step: 1 } });
+  });
+
+  it('compares a field with a differently named field of an earlier step (the will topic)', () => {
+    const willFired: Check = {
+      type: 'message-sequence',
+      steps: [
+        { layer: 'mqtt-packet', dir: 'in', fields: { type: 'CONNECT', will: true } },
+        { layer: 'mqtt-packet', dir: 'out', fields: { type: 'PUBLISH' }, sameAs: { topic: '0.willTopic' } },
+      ],
+    };
+    const connect = packet('a', 'in', { type: 'CONNECT', will: true, willTopic: 'status/a' });
+    expect(evaluateCheck(willFired, [], undefined, [connect, packet('b', 'out', { type: 'PUBLISH', topic: 'status/b' })]).passed).toBe(false);
+    expect(evaluateCheck(willFired, [], undefined, [connect, packet('b', 'out', { type: 'PUBLISH', topic: 'status/a' })]).passed).toBe(true);
+    // a step cannot refer to a field the earlier message lacks
+    const noWill = packet('c', 'in', { type: 'CONNECT', will: true });
+    expect(evaluateCheck(willFired, [], undefined, [noWill, packet('b', 'out', { type: 'PUBLISH', topic: 'status/a' })]).passed).toBe(false);
+  });
+
+  it('refuses a step when an excluded message lies between it and the step before (without)', () => {
+    const willFired: Check = {
+      type: 'message-sequence',
+      steps: [
+        { layer: 'mqtt-packet', dir: 'in', fields: { type: 'CONNECT', will: true } },
+        {
+          layer: 'mqtt-packet',
+          dir: 'out',
+          fields: { type: 'PUBLISH' },
+          sameAs: { topic: '0.willTopic', payload: '0.willMessage' },
+          without: [{ layer: 'mqtt-packet', dir: 'in', fields: { type: 'PUBLISH' }, sameAs: { topic: '0.willTopic', payload: '0.willMessage' } }],
+        },
+      ],
+    };
+    const connect = packet('a', 'in', { type: 'CONNECT', will: true, willTopic: 'status/a', willMessage: 'offline' });
+    // published by hand: the same topic and payload, but a client sent it
+    const byHand = [connect, packet('b', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' }), packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' })];
+    expect(evaluateCheck(willFired, [], undefined, byHand)).toMatchObject({ passed: false, miss: { kind: 'no-message', step: 1 } });
+    // another payload by hand ("online") does not hide the will that came afterwards
+    const online = [packet('a', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'online' }), packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'online' })];
+    const will = packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' });
+    expect(evaluateCheck(willFired, [], undefined, [connect, ...online, will]).passed).toBe(true);
+  });
+});

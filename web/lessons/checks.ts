@@ -41,6 +41,20 @@ export interface MessageMatch {
   layer: string;
   dir?: 'in' | 'out';
   fields?: Record<string, string | number | boolean>;
+  /**
+   * Only in a `message-sequence`: fields that must equal a field of the message an earlier step
+   * matched, written `"<step>.<field>"` — `{ "packetId": "0.packetId" }` (the acknowledgement of
+   * that very PUBLISH), `{ "topic": "0.willTopic" }` (a message on the topic a CONNECT named).
+   */
+  sameAs?: Record<string, string>;
+  /** Only in a `message-sequence`: on the connection of the message an earlier step matched. */
+  sameConnectionAs?: number;
+  /**
+   * Only in a `message-sequence`, from the second step: no message matching any of these may lie
+   * between the previous step's message and this one (they may use `sameAs` and
+   * `sameConnectionAs` too) — e.g. a will's PUBLISH that no client published by hand.
+   */
+  without?: MessageMatch[];
 }
 
 export type Check =
@@ -122,20 +136,61 @@ function evaluateMessageAnswer(check: Extract<Check, { type: 'message-answer' }>
     : { passed: false, miss: { kind: 'wrong-message-answer', message: newest } };
 }
 
+/** Candidate messages a sequence tries before it gives up (a pathological capture must not hang the page). */
+const SEQUENCE_SEARCH_BUDGET = 200_000;
+
 function evaluateMessages(steps: MessageMatch[], messages: readonly WireMessage[], count: number): CheckResult {
   const chronological = [...messages].sort((a, b) => a.at - b.at || a.index - b.index);
-  const found: WireMessage[] = [];
-  let from = 0;
-  for (const [step, match] of steps.entries()) {
-    const matching = chronological.slice(from).filter((message) => matchesMessage(match, message));
-    const needed = steps.length > 1 ? 1 : count;
-    if (matching.length < needed) {
-      return { passed: false, miss: { kind: 'no-message', expected: match, found: matching.length, needed, step: steps.length > 1 ? step : undefined } };
-    }
-    found.push(...matching.slice(0, needed));
-    from = chronological.indexOf(matching[needed - 1]) + 1;
+  if (steps.length === 1) {
+    const matching = chronological.filter((message) => matchesMessage(steps[0], message));
+    if (matching.length < count) return { passed: false, miss: { kind: 'no-message', expected: steps[0], found: matching.length, needed: count, step: undefined } };
+    return { passed: true, exchanges: [], messages: matching.slice(0, count) };
   }
-  return { passed: true, exchanges: [], messages: found };
+  // Steps may refer to what earlier steps matched (sameAs, sameConnectionAs), so the earliest
+  // message for a step is not always the right one: a depth-first search, earliest first.
+  const chosen: WireMessage[] = [];
+  let deepest = { step: 0, from: 0 };
+  let budget = SEQUENCE_SEARCH_BUDGET;
+  const search = (step: number, from: number): boolean => {
+    if (step === steps.length) return true;
+    if (step > deepest.step || (step === deepest.step && from < deepest.from)) deepest = { step, from };
+    for (let at = from; at < chronological.length && budget > 0; at++) {
+      budget--;
+      const message = chronological[at];
+      if (!matchesMessage(steps[step], message) || !matchesEarlier(steps[step], message, chosen)) continue;
+      if (step > 0 && crossesExcluded(steps[step].without, chronological.slice(from, at), chosen)) continue;
+      chosen.push(message);
+      if (search(step + 1, at + 1)) return true;
+      chosen.pop();
+    }
+    return false;
+  };
+  if (search(0, 0)) return { passed: true, exchanges: [], messages: [...chosen] };
+  const expected = steps[deepest.step];
+  const found = chronological.slice(deepest.from).filter((message) => matchesMessage(expected, message)).length;
+  return { passed: false, miss: { kind: 'no-message', expected, found, needed: 1, step: deepest.step } };
+}
+
+/** Does any message between two steps match one of a step's `without` patterns? */
+function crossesExcluded(without: MessageMatch[] | undefined, between: readonly WireMessage[], earlier: readonly WireMessage[]): boolean {
+  if (!without || without.length === 0) return false;
+  return between.some((message) => without.some((match) => matchesMessage(match, message) && matchesEarlier(match, message, earlier)));
+}
+
+/** Does a message agree with what earlier steps matched (`sameAs`, `sameConnectionAs`)? */
+function matchesEarlier(match: MessageMatch, message: WireMessage, earlier: readonly WireMessage[]): boolean {
+  if (match.sameConnectionAs !== undefined && earlier[match.sameConnectionAs]?.conn !== message.conn) return false;
+  return Object.entries(match.sameAs ?? {}).every(([name, reference]) => {
+    const [step, field] = splitReference(reference);
+    const value = earlier[step]?.fields?.[field];
+    return value !== undefined && message.fields?.[name] === value;
+  });
+}
+
+/** `"0.willTopic"` → `[0, "willTopic"]`. */
+export function splitReference(reference: string): [number, string] {
+  const dot = reference.indexOf('.');
+  return [Number(reference.slice(0, dot)), reference.slice(dot + 1)];
 }
 
 export function matchesMessage(match: MessageMatch, message: WireMessage): boolean {

@@ -16,6 +16,30 @@ describe('exercise feedback', () => {
     expect(lessonStrings.ru.miss(miss)).toBe('С тех пор как вы открыли урок, в вашем трафике такого ещё не было: сообщение GraphQL по WebSocket от сервера (type: next или data, data: true).');
   });
 
+  it('names an MQTT packet by its type and says which earlier step it must agree with', () => {
+    const miss: CheckMiss = {
+      kind: 'no-message',
+      expected: { layer: 'mqtt-packet', dir: 'out', fields: { type: 'PUBREC' }, sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 },
+      found: 0,
+      needed: 1,
+      step: 1,
+    };
+    expect(lessonStrings.en.miss(miss)).toBe('Step 2: now I am waiting for a PUBREC packet from the server (packetId: the packetId of step 1, on the connection of step 1).');
+    expect(lessonStrings.ru.miss(miss)).toBe('Шаг 2: теперь ожидается пакет PUBREC от сервера (packetId: как packetId в шаге 1, в соединении шага 1).');
+  });
+
+  it('says which message must not come between two steps', () => {
+    const miss: CheckMiss = {
+      kind: 'no-message',
+      expected: { layer: 'mqtt-packet', dir: 'out', fields: { type: 'PUBLISH' }, sameAs: { topic: '0.willTopic' }, without: [{ layer: 'mqtt-packet', dir: 'in', fields: { type: 'PUBLISH' } }] },
+      found: 0,
+      needed: 1,
+      step: 1,
+    };
+    expect(lessonStrings.en.miss(miss)).toBe('Step 2: now I am waiting for a PUBLISH packet from the server (topic: the willTopic of step 1, with no PUBLISH packet from the client before it).');
+    expect(lessonStrings.ru.miss(miss)).toBe('Шаг 2: теперь ожидается пакет PUBLISH от сервера (topic: как willTopic в шаге 1, и перед ним не было: пакет PUBLISH от клиента).');
+  });
+
   it('does not claim the server saw an answer typed into the page', () => {
     expect(lessonStrings.en.passedMessage).not.toMatch(/server saw/);
     expect(lessonStrings.ru.passedMessage).not.toMatch(/сервер увидел/);

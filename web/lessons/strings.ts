@@ -1,4 +1,4 @@
-import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from './checks.ts';
+import { splitReference, type CheckMiss, type MessageMatch, type RequestMatch, type ResponseDifference } from './checks.ts';
 
 const describeRequestEn = (request: RequestMatch) => [request.method ?? 'a request', request.path ? `to ${humanPath(request.path)}` : ''].join(' ').trim();
 const describeRequestRu = (request: RequestMatch) => [request.method ?? 'запрос', request.path ? `на ${humanPath(request.path)}` : ''].join(' ').trim();
@@ -164,6 +164,7 @@ const LAYER_NOUNS: Record<string, { en: string; ru: string }> = {
   'grpc-status': { en: 'a gRPC status', ru: 'статус gRPC' },
   'graphql-http': { en: 'a GraphQL exchange over HTTP', ru: 'обмен GraphQL по HTTP' },
   'graphql-ws': { en: 'a GraphQL message over WebSocket', ru: 'сообщение GraphQL по WebSocket' },
+  'mqtt-packet': { en: 'an MQTT packet', ru: 'пакет MQTT' },
 };
 
 /** `/^(next|data)$/` → `next or data`; another pattern is shown as the pattern it is. */
@@ -181,6 +182,9 @@ function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
   if (match.layer === 'ws-frame' && typeof fields.opcode === 'string') {
     noun = lang === 'ru' ? `кадр ${fields.opcode}` : `a ${fields.opcode} frame`;
     delete fields.opcode;
+  } else if (match.layer === 'mqtt-packet' && typeof fields.type === 'string') {
+    noun = lang === 'ru' ? `пакет ${fields.type}` : `a ${fields.type} packet`;
+    delete fields.type;
   } else if ((match.layer === 'engineio-packet' || match.layer === 'socketio-packet') && typeof fields.type === 'string') {
     const library = match.layer === 'engineio-packet' ? 'Engine.IO' : 'Socket.IO';
     noun = lang === 'ru' ? `пакет ${library} ${fields.type}` : `a ${library} ${fields.type} packet`;
@@ -189,6 +193,13 @@ function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
   const direction = match.dir === 'in' ? (lang === 'ru' ? ' от клиента' : ' from the client') : match.dir === 'out' ? (lang === 'ru' ? ' от сервера' : ' from the server') : '';
   const or = lang === 'ru' ? 'или' : 'or';
   const details = Object.entries(fields).map(([name, value]) => `${name}: ${humanValue(value, or)}`);
+  // references to earlier steps, counted from 1 as the miss line counts steps
+  for (const [name, reference] of Object.entries(match.sameAs ?? {})) {
+    const [step, field] = splitReference(reference);
+    details.push(lang === 'ru' ? `${name}: как ${field} в шаге ${step + 1}` : `${name}: the ${field} of step ${step + 1}`);
+  }
+  if (match.sameConnectionAs !== undefined) details.push(lang === 'ru' ? `в соединении шага ${match.sameConnectionAs + 1}` : `on the connection of step ${match.sameConnectionAs + 1}`);
+  for (const excluded of match.without ?? []) details.push(lang === 'ru' ? `и перед ним не было: ${describeMessageIn(excluded, lang)}` : `with no ${describeMessageIn(excluded, lang).replace(/^an? /, '')} before it`);
   return `${noun}${direction}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 

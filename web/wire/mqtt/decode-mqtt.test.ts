@@ -54,6 +54,17 @@ describe('decodeMqttPackets', () => {
     expect(messageMarkOf(packet!)!.fields).toMatchObject({ type: 'CONNECT', protocol: 'MQTT', level: 4, cleanSession: false, keepAlive: 60, clientId: 'worker', userName: 'sandbox:a' });
   });
 
+  it('gives the will topic and, when it is UTF-8, the will message as fields', () => {
+    const withWill = (message: number[]) => {
+      const body = [...str('MQTT'), 0x04, 0x0e, 0x00, 0x0a, ...str('sensor-7'), ...str('status/sensor-7'), message.length >> 8, message.length & 0xff, ...message];
+      return messageMarkOf(decode(Buffer.from([0x10, body.length, ...body])).nodes[0]!)!.fields;
+    };
+    expect(withWill([...Buffer.from('offline')])).toMatchObject({ will: true, willTopic: 'status/sensor-7', willMessage: 'offline' });
+    const binary = withWill([0xff, 0xfe]);
+    expect(binary).toMatchObject({ will: true, willTopic: 'status/sensor-7' });
+    expect(binary).not.toHaveProperty('willMessage');
+  });
+
   it('reads the remaining length byte by byte', () => {
     const payload = Buffer.alloc(200, 0x61);
     const body = [...str('t'), ...payload];

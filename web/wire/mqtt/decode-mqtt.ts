@@ -364,7 +364,17 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): { nodes: W
     const topic = reader.lengthPrefixed('will-topic', 'will topic', 'тема завещания');
     nodes.push(topic.node);
     if (topic.text !== undefined) fields.willTopic = topic.text;
-    nodes.push(reader.lengthPrefixed('will-message', 'will message', 'текст завещания', true).node);
+    const messageStart = reader.at;
+    const message = reader.lengthPrefixed('will-message', 'will message', 'текст завещания', true);
+    nodes.push(message.node);
+    // the will's payload as text, when it is UTF-8: a check can then recognise the will's PUBLISH
+    if (!message.node.error) {
+      try {
+        fields.willMessage = utf8.decode(reader.bytes.subarray(messageStart + 2, reader.at));
+      } catch {
+        // bytes that are not UTF-8: no text field, the node still shows them
+      }
+    }
   }
   if (has(0x80)) {
     const user = reader.lengthPrefixed('user-name', 'user name', 'имя пользователя');
