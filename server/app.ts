@@ -82,8 +82,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         onRequestArrived: captures
           ? (req, res) => {
               // The capture channel's own bytes would otherwise feed back into itself.
-              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket);
-              captures.claim(req.socket, captureOwnerOf(req.headers));
+              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket, req);
+              captures.claim(req.socket, captureOwnerOf(req.headers), req, res);
               // The app's own files: their bodies would crowd the student's captures out of the ring.
               if (res && options.webRoot && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
                 res.setHeader(RECORDED_HEADER, 'head-only');

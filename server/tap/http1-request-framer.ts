@@ -40,6 +40,27 @@ const startOfHead = (): Phase => ({ kind: 'head', text: '' });
 export class Http1RequestFramer {
   private request = 0;
   private phase: Phase = startOfHead();
+  /** the request lines (method and target) of requests framed and not yet matched */
+  private readonly requestLines = new Map<number, string>();
+
+  /** The request the next inbound byte belongs to. */
+  get currentRequest(): number {
+    return this.request;
+  }
+
+  /**
+   * The first request from `from` on whose request line is `line` ("GET /path"), or null; the
+   * lines up to it (or up to `from`) are forgotten.
+   */
+  findRequest(line: string, from: number): number | null {
+    for (let request = from; request <= this.request; request++) {
+      if (this.requestLines.get(request) !== line) continue;
+      for (const known of this.requestLines.keys()) if (known <= request) this.requestLines.delete(known);
+      return request;
+    }
+    for (const known of this.requestLines.keys()) if (known <= from) this.requestLines.delete(known);
+    return null;
+  }
 
   /** Cuts a chunk of inbound bytes into pieces, each of one request. */
   push(chunk: Uint8Array): FramedPiece[] {
@@ -108,7 +129,8 @@ export class Http1RequestFramer {
 
   private afterHead(head: string): Phase {
     const lines = head.split(/\r?\n/);
-    const method = lines[0].split(' ')[0];
+    const [method, target] = lines[0].split(' ');
+    this.requestLines.set(this.request, `${method} ${target}`);
     const headers = new Map<string, string[]>();
     for (const line of lines.slice(1)) {
       const colon = line.indexOf(':');

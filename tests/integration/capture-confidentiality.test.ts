@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { decodeConnection } from '../../web/wire/decode-connection.ts';
+import type { CapturedConnection } from '../../web/wire/types.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -227,5 +229,104 @@ describe('the curl token of "copy as curl"', () => {
     const problem = await response.json();
     expect(problem.localized.en).toMatch(/copy the command/);
     expect(problem.localized.ru).toMatch(/скопируйте команду/);
+  });
+});
+
+describe('two sessions on one connection (a proxy reusing its upstream connection)', () => {
+  /** A raw TCP connection: send bytes, wait until the answer holds a text. */
+  async function rawConnection() {
+    const net = await import('node:net');
+    const socket = net.connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    return {
+      async exchange(bytes: string, responses: number) {
+        const before = (received.match(/HTTP\/1\.1 \d{3}/g) ?? []).length;
+        socket.write(bytes);
+        const deadline = Date.now() + 5000;
+        while ((received.match(/HTTP\/1\.1 \d{3}/g) ?? []).length < before + responses || !/\r\n\r\n[\s\S]*\}$/.test(received)) {
+          if (Date.now() > deadline) throw new Error(`no answer: ${received}`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      },
+      close: () => socket.end(),
+    };
+  }
+  const get = (path: string, session: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${session}\r\n\r\n`;
+  const text = (capture: CaptureClient, conn: string, dir: 'in' | 'out') => capture.bytes(conn, dir).toString('latin1');
+
+  it('HTTP/1.1 keep-alive: each session sees only its own exchanges, the other’s cookie never', async () => {
+    const [alice, bob] = [await newSession(server.origin), await newSession(server.origin)];
+    const [aliceCapture, bobCapture] = [await CaptureClient.open(server.origin, alice), await CaptureClient.open(server.origin, bob)];
+    const connection = await rawConnection();
+    await connection.exchange(get('/api/v1/users/1?alice-1', alice), 1);
+    await connection.exchange(get('/api/v1/users/2?bob-1', bob), 1);
+    // pipelined: both requests in one TCP write
+    await connection.exchange(get('/api/v1/users/3?alice-2', alice) + get('/api/v1/users/4?bob-2', bob), 2);
+    await aliceCapture.waitFor(() => aliceCapture.chunks().filter((c) => c.dir === 'out').length >= 2);
+    await bobCapture.waitFor(() => bobCapture.chunks().filter((c) => c.dir === 'out').length >= 2);
+    connection.close();
+
+    const aliceConn = aliceCapture.connections().find((c) => text(aliceCapture, c.id, 'in').includes('alice-1'))!;
+    const bobConn = bobCapture.connections().find((c) => text(bobCapture, c.id, 'in').includes('bob-1'))!;
+    expect(aliceConn.id).toBe(bobConn.id);
+    const aliceIn = text(aliceCapture, aliceConn.id, 'in');
+    const aliceOut = text(aliceCapture, aliceConn.id, 'out');
+    const bobIn = text(bobCapture, bobConn.id, 'in');
+    const bobOut = text(bobCapture, bobConn.id, 'out');
+    expect(aliceIn).toBe(get('/api/v1/users/1?alice-1', alice) + get('/api/v1/users/3?alice-2', alice));
+    expect(bobIn).toBe(get('/api/v1/users/2?bob-1', bob) + get('/api/v1/users/4?bob-2', bob));
+    expect(aliceIn).not.toContain(bob);
+    expect(bobIn).not.toContain(alice);
+    // each session gets the responses to its own requests: users 1 and 3, users 2 and 4
+    expect([...aliceOut.matchAll(/"id":(\d+)/g)].map((m) => m[1])).toEqual(['1', '3']);
+    expect([...bobOut.matchAll(/"id":(\d+)/g)].map((m) => m[1])).toEqual(['2', '4']);
+    // and each is told the connection is shared
+    const described = (capture: CaptureClient, id: string) =>
+      capture.messages.filter((m) => m.type === 'connection' && (m.conn as { id: string }).id === id).map((m) => m.conn as { shared?: boolean; unrecorded?: { reason: string } });
+    expect(described(aliceCapture, aliceConn.id).at(-1)?.shared).toBe(true);
+    expect(described(bobCapture, bobConn.id)[0]).toMatchObject({ shared: true, unrecorded: { reason: 'shared' } });
+    await aliceCapture.close();
+    await bobCapture.close();
+  });
+
+  it('h2c: the first session never sees the second session’s request, and the connection is marked shared', async () => {
+    const http2 = await import('node:http2');
+    const [alice, bob] = [await newSession(server.origin), await newSession(server.origin)];
+    const [aliceCapture, bobCapture] = [await CaptureClient.open(server.origin, alice), await CaptureClient.open(server.origin, bob)];
+    const client = http2.connect(server.origin);
+    const request = (path: string, session: string) =>
+      new Promise<string>((resolve, reject) => {
+        const stream = client.request({ ':path': path, cookie: `wirelab_session=${session}` });
+        let body = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (d) => (body += d));
+        stream.on('end', () => resolve(body));
+        stream.on('error', reject);
+      });
+    expect(await request('/api/v1/users/1', alice)).toContain('"id":1');
+    expect(await request('/api/v1/users/2', bob)).toContain('"id":2');
+    expect(await request('/api/v1/users/3', alice)).toContain('"id":3');
+    client.close();
+    await aliceCapture.waitFor(() => aliceCapture.messages.some((m) => m.type === 'connection' && (m.conn as { shared?: boolean }).shared === true));
+    await bobCapture.waitFor(() => bobCapture.messages.some((m) => m.type === 'connection' && (m.conn as { shared?: boolean }).shared === true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // HPACK sends the cookies Huffman-coded: read the requests as the inspector decodes them
+    const requestPaths = (capture: CaptureClient) =>
+      [...new Map(capture.connections().map((c) => [c.id, c])).values()].flatMap((c) => {
+        const chunks = capture
+          .chunks()
+          .filter((chunk) => chunk.conn === c.id)
+          .map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
+        const { messages } = decodeConnection(c as unknown as CapturedConnection, chunks);
+        return (messages ?? []).filter((m) => m.dir === 'in' && m.fields?.type === 'HEADERS').map((m) => String(m.fields?.path));
+      });
+    // Alice's first request is recorded; from Bob's on, the connection is no one's
+    expect(requestPaths(aliceCapture)).toEqual(['/api/v1/users/1']);
+    expect(requestPaths(bobCapture)).toEqual([]);
+    expect(bobCapture.chunks()).toEqual([]);
+    await aliceCapture.close();
+    await bobCapture.close();
   });
 });
