@@ -315,7 +315,7 @@ class TappedConnection implements TapObserver {
     if (current.kind === 'none') this.missingReason = current.reason;
     const pending = this.takePending(() => true);
     if (owner.kind !== 'session') return;
-    this.viewerOf(owner.capture, pending[0]?.offset ?? this.offsets.in, this.offsets.out);
+    this.viewerOf(owner.capture, ...this.startOf(pending));
     for (const piece of pending) {
       // h2c: the chunk may hold another session's HEADERS too, announced a moment later.
       if (this.info.transport === 'h2c' && piece.dir === 'in') this.holdInFlight(piece);
@@ -340,12 +340,15 @@ class TappedConnection implements TapObserver {
     if (!this.firstSession && owner.kind === 'session') this.firstSession = owner.capture;
     else if (this.firstSession && !this.shared && owner.kind !== 'internal' && (owner.kind !== 'session' || owner.capture !== this.firstSession)) this.markShared();
     const waiting = this.takePending((piece) => piece.request <= index);
-    if (owner.kind === 'session') {
-      const first = waiting.find((piece) => piece.request === index);
-      this.viewerOf(owner.capture, first && first.dir === 'in' ? first.offset : this.offsets.in, this.offsets.out);
-    }
+    if (owner.kind === 'session') this.viewerOf(owner.capture, ...this.startOf(waiting.filter((piece) => piece.request === index)));
     // Bytes of requests Node never announced (skipped above) are recorded for nobody.
     for (const piece of waiting) if (piece.request === index) this.record(owner, piece.dir, piece.t, piece.offset, piece.data);
+  }
+
+  /** Where a session's view starts: the first of these waiting bytes, else what comes next. */
+  private startOf(pieces: Piece[]): [fromIn: number, fromOut: number] {
+    const first = (dir: Direction) => pieces.find((piece) => piece.dir === dir)?.offset ?? this.offsets[dir];
+    return [first('in'), first('out')];
   }
 
   /** The connection carries other sessions' requests too: every session shown it is told so. */
