@@ -57,7 +57,12 @@ describe('a page of another origin on the same host', () => {
     const attacker = await page.context().newPage();
     await attacker.goto(`${elsewhereOrigin}/?${lab.server.origin}`);
     await expect.poll(() => attacker.evaluate(() => (window as unknown as { results: Record<string, unknown> }).results.session), { timeout: 10_000 }).toBeTruthy();
-    await expect.poll(() => attacker.evaluate(() => (window as unknown as { results: { tap: { closed: number | null } } }).results.tap.closed), { timeout: 10_000 }).not.toBeNull();
+    // settled: refused (closed), or (without the Origin check) reading the student's captures
+    const tapSettled = () => attacker.evaluate(() => {
+      const tap = (window as unknown as { results: { tap: { closed: number | null; messages: string[] } } }).results.tap;
+      return tap.closed !== null || tap.messages.length > 0;
+    });
+    await expect.poll(tapSettled, { timeout: 10_000 }).toBe(true);
     await expect.poll(() => attacker.evaluate(() => (window as unknown as { results: { sse: string } }).results.sse), { timeout: 10_000 }).not.toBe('pending');
     const results = await attacker.evaluate(() => (window as unknown as { results: Record<string, unknown> }).results);
     expect(results.tap).toEqual({ opened: false, messages: [], closed: 1006 });
