@@ -88,3 +88,20 @@ describe('a page of another origin on the same host', () => {
     await page.context().close();
   });
 });
+
+describe('copy as curl', () => {
+  it('hands out a curl token of the session, never the session id', async () => {
+    const context = await lab.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: lab.server.origin });
+    const page = await context.newPage();
+    await page.goto(`${lab.server.origin}/en/rest`);
+    await page.locator('[data-testid="copy-curl"]').first().click();
+    await expect.poll(() => page.locator('[data-testid="copy-curl"]').first().textContent()).toMatch(/Copied/);
+    const command = await page.evaluate(() => navigator.clipboard.readText());
+    const session = (await context.cookies(lab.server.origin)).find((c) => c.name === 'wirelab_session')?.value;
+    expect(session).toBeTruthy();
+    expect(command).toMatch(/x-wirelab-sandbox: curl\.[A-Za-z0-9_-]{64}'/);
+    expect(command).not.toContain(session!);
+    await context.close();
+  });
+});
