@@ -231,6 +231,29 @@ describe('CaptureHub', () => {
     expect(described(bob)).toEqual([{ unrecorded: { in: a.length, out: 18, reason: 'shared' }, shared: true }]);
   });
 
+  it('gives the "100 Continue" Node writes before announcing a request to that request’s session', async () => {
+    const hub = new CaptureHub();
+    const alice = collect(hub, SESSION);
+    const bob = collect(hub, 'BBBBBBBBBBBBBBBBBBBBBB');
+    const { network, tapped } = fakeConnection(hub);
+    const writingTo = (response: object | null) => Object.assign(tapped, { _httpMessage: response });
+    const aliceResponse = {};
+    network.emit('data', Buffer.from('GET /a HTTP/1.1\r\n\r\n'));
+    hub.claim(tapped, SESSION, { method: 'GET', url: '/a' }, aliceResponse);
+    writingTo(aliceResponse);
+    tapped.write(Buffer.from('HTTP/1.1 204 alice\r\n\r\n'));
+    writingTo(null);
+    const bobResponse = {};
+    network.emit('data', Buffer.from('POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n'));
+    writingTo(bobResponse);
+    tapped.write(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
+    hub.claim(tapped, 'BBBBBBBBBBBBBBBBBBBBBB', { method: 'POST', url: '/b' }, bobResponse);
+    network.emit('data', Buffer.from('hi'));
+    await flush();
+    expect(chunks(alice).filter((c) => c.startsWith('out'))).toEqual(['out@0:HTTP/1.1 204 alice\r\n\r\n']);
+    expect(chunks(bob).filter((c) => c.startsWith('out'))).toEqual(['out@22:HTTP/1.1 100 Continue\r\n\r\n']);
+  });
+
   it('records nothing of a request Node answered without announcing it, and keeps the next one with its own session', async () => {
     const hub = new CaptureHub();
     const alice = collect(hub, SESSION);

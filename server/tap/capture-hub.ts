@@ -452,9 +452,14 @@ class TappedConnection implements TapObserver {
     const t = now();
     if (dir === 'out') {
       const writing = (this.socket as unknown as WithResponse)._httpMessage;
-      const owner = (writing && this.responseOwners.get(writing)) || (this.exchangeCount > 0 ? this.owner : undefined);
+      let owner = writing ? this.responseOwners.get(writing) : undefined;
+      // A response not claimed yet, while a framed request waits for its owner, is one Node writes
+      // to before announcing that request (the interim "100 Continue"): it waits for the same owner.
+      // Any other (the response @fastify/websocket makes for an upgrade, Node's own 400) goes to
+      // the owner of the latest request.
+      if (!owner && !(writing && framer.lastRequestSeen >= this.exchangeCount)) owner = this.exchangeCount > 0 ? this.owner : undefined;
       if (owner) this.record(owner, dir, t, offset, data);
-      else this.hold({ dir, t, offset, data: this.keep(dir, data), request: 0 });
+      else this.hold({ dir, t, offset, data: this.keep(dir, data), request: this.exchangeCount });
       return;
     }
     let at = 0;

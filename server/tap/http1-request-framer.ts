@@ -48,6 +48,12 @@ export class Http1RequestFramer {
     return this.request;
   }
 
+  /** The last request of which any byte has arrived (-1: none yet). */
+  get lastRequestSeen(): number {
+    const fresh = this.phase.kind === 'head' && this.phase.text === '';
+    return fresh ? this.request - 1 : this.request;
+  }
+
   /**
    * The first request from `from` on whose request line is `line` ("GET /path"), or null; the
    * lines up to it (or up to `from`) are forgotten.
