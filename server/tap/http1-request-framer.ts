@@ -69,7 +69,7 @@ export class Http1RequestFramer {
   }
 
   /** Cuts a chunk of inbound bytes into pieces, each of one request. */
-  push(chunk: Uint8Array): FramedPiece[] {
+  push(chunk: Buffer): FramedPiece[] {
     const pieces: FramedPiece[] = [];
     let at = 0;
     while (at < chunk.length) {
@@ -84,7 +84,7 @@ export class Http1RequestFramer {
   }
 
   /** Reads what the current phase takes from chunk[at…]; returns how many bytes. */
-  private step(chunk: Uint8Array, at: number): number {
+  private step(chunk: Buffer, at: number): number {
     const phase = this.phase;
     switch (phase.kind) {
       case 'tunnel':
@@ -115,22 +115,34 @@ export class Http1RequestFramer {
     }
   }
 
-  private readHead(phase: Extract<Phase, { kind: 'head' }>, chunk: Uint8Array, at: number): number {
+  private readHead(phase: Extract<Phase, { kind: 'head' }>, chunk: Buffer, at: number): number {
     const before = phase.text.length;
-    const taken = Math.min(chunk.length - at, HEAD_LIMIT + 4 - before);
-    phase.text += latin1(chunk, at, at + taken);
-    // Empty lines before a request line are skipped by Node's parser: they belong to the request.
-    const lead = /^(?:\r?\n)*/.exec(phase.text)![0].length;
-    const blankLine = /\n\r?\n/g;
-    blankLine.lastIndex = Math.max(lead, before - 2);
-    const found = lead < phase.text.length ? blankLine.exec(phase.text) : null;
-    if (found) {
-      const end = found.index + found[0].length;
-      this.phase = this.afterHead(phase.text.slice(lead, end));
-      return end - before;
+    const limit = Math.min(chunk.length, at + Math.max(0, HEAD_LIMIT + 4 - before));
+    // Only up to the next possible end of the head is turned into text: a chunk that holds a
+    // head and 64 KiB of body converts the head only.
+    for (let from = at; from < limit; ) {
+      const bareLf = chunk.indexOf('\n\n', from);
+      const crLf = chunk.indexOf('\n\r\n', from);
+      let upTo = limit;
+      if (bareLf !== -1) upTo = Math.min(upTo, bareLf + 2);
+      if (crLf !== -1) upTo = Math.min(upTo, crLf + 3);
+      const textStart = phase.text.length;
+      phase.text += latin1(chunk, from, upTo);
+      from = upTo;
+      // Empty lines before a request line are skipped by Node's parser: they belong to the request.
+      const lead = /^(?:\r?\n)*/.exec(phase.text)![0].length;
+      if (lead === phase.text.length) continue;
+      const blankLine = /\n\r?\n/g;
+      blankLine.lastIndex = Math.max(lead, textStart - 2);
+      const found = blankLine.exec(phase.text);
+      if (found) {
+        const end = found.index + found[0].length;
+        this.phase = this.afterHead(phase.text.slice(lead, end));
+        return end - before;
+      }
     }
     if (phase.text.length > HEAD_LIMIT) this.phase = { kind: 'lost' };
-    return taken;
+    return limit - at;
   }
 
   private afterHead(head: string): Phase {
