@@ -3,9 +3,10 @@ import websocket from '@fastify/websocket';
 import websocketEndpoints from './listener/websocket-endpoints.ts';
 import { websocketErrorHandler } from './listener/bad-frame-log.ts';
 import { createOnePortServer, type OnePortServer, type ServerTimeouts } from './listener/one-port-server.ts';
+import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-origin.ts';
 import { CaptureHub, type CaptureLimits } from './tap/capture-hub.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
-import { captureOwnerOf } from './session/session-id.ts';
+import { captureOwnerOf, useSessionSecret } from './session/session-id.ts';
 import sessionPlugin from './session/session-plugin.ts';
 import { domainPlugin } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
@@ -37,6 +38,13 @@ export interface AppOptions {
   mqtt?: MqttPluginOptions;
   /** Who may frame the app (CSP frame-ancestors source list); default 'none'. */
   frameAncestors?: string;
+  /**
+   * Origins besides the server's own whose pages may use it (WebSockets included): a reverse
+   * proxy's public origin. See server/listener/same-origin.ts.
+   */
+  allowedOrigins?: readonly string[];
+  /** Signs session ids and seals curl tokens (session-id.ts); absent: a random one per process. */
+  sessionSecret?: Buffer;
 }
 
 declare module 'fastify' {
@@ -50,6 +58,8 @@ declare module 'fastify' {
 /** Builds the whole app on one port; never listens (main.ts and the tests do). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {});
+  if (options.sessionSecret) useSessionSecret(options.sessionSecret);
+  const allowedOrigins = options.allowedOrigins ?? [];
   let onePort: OnePortServer | undefined;
 
   const app = Fastify({
@@ -64,11 +74,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         handler,
         captures: captures ?? undefined,
         timeouts: options.timeouts,
+        // Every WebSocket endpoint (ours, Socket.IO's, GraphQL's, MQTT's, the capture channel)
+        // is behind this one check: a foreign page's handshake carries the student's cookie.
+        admitUpgrade: {
+          admits: (req) => isAllowedOrigin(req, allowedOrigins),
+          refuse: (req, socket) => refuseUpgrade(socket, String(req.headers.origin)),
+        },
         onRequestArrived: captures
           ? (req, res) => {
               // The capture channel's own bytes would otherwise feed back into itself.
-              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket);
-              captures.claim(req.socket, captureOwnerOf(req.headers));
+              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket, req);
+              captures.claim(req.socket, captureOwnerOf(req.headers), req, res);
               // The app's own files: their bodies would crowd the student's captures out of the ring.
               if (res && options.webRoot && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
                 res.setHeader(RECORDED_HEADER, 'head-only');
@@ -83,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('onePort', onePort!);
 
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
+  await app.register(sameOrigin, { allowedOrigins });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(domainPlugin, { file: options.dataFile });

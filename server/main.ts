@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
+import { parseAllowedOrigins } from './listener/same-origin.ts';
+import { loadSessionSecret } from './session/session-secret.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +24,9 @@ const app = await buildApp({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
   // A course site that embeds Wirelab in an iframe: FRAME_ANCESTORS="https://course.example.edu".
   frameAncestors: process.env.FRAME_ANCESTORS,
+  // Behind a reverse proxy that serves Wirelab under another origin: ALLOWED_ORIGINS="https://wirelab.example.edu".
+  allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
+  sessionSecret: loadSessionSecret(dataDir),
 });
 
 let closing = false;

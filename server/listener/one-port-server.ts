@@ -61,6 +61,8 @@ export interface OnePortOptions {
   onRequestArrived?(req: http.IncomingMessage | http2.Http2ServerRequest, res?: http.ServerResponse | http2.Http2ServerResponse): void;
   timeouts?: Partial<ServerTimeouts>;
   maxHeaderBytes?: number;
+  /** May this WebSocket upgrade go ahead? A refused one gets `refuse`'s answer, before any handshake. */
+  admitUpgrade?: { admits(req: http.IncomingMessage): boolean; refuse(req: http.IncomingMessage, socket: Duplex): void };
 }
 
 /**
@@ -166,6 +168,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       http1.removeAllListeners('upgrade');
       http1.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
         options.onRequestArrived?.(req);
+        if (options.admitUpgrade && !options.admitUpgrade.admits(req)) return options.admitUpgrade.refuse(req, socket);
         options.captures?.upgraded(socket);
         const route = upgradeRoutes.find((r) => req.url?.startsWith(r.prefix));
         if (route) return route.handler(req, socket, head);

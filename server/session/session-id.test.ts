@@ -1,5 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { captureOwnerOf, isSessionId, newSessionId, sandboxOf, sessionCookie } from './session-id.ts';
+import {
+  captureOwnerOf,
+  CURL_TOKEN_TTL_MS,
+  hasUnusableCurlToken,
+  isSessionId,
+  newCurlToken,
+  newSessionId,
+  sandboxOf,
+  sessionCookie,
+  sessionFromCookie,
+  sessionOfCurlToken,
+} from './session-id.ts';
 
 describe('session ids', () => {
   it('makes ids that it recognises, different each time', () => {
@@ -7,6 +19,19 @@ describe('session ids', () => {
     const b = newSessionId();
     expect(isSessionId(a)).toBe(true);
     expect(a).not.toBe(b);
+  });
+
+  it('refuses ids it did not issue: random ones, and issued ones with a changed character', () => {
+    const forged = randomBytes(33).toString('base64url').slice(0, 44);
+    expect(isSessionId(forged)).toBe(false);
+    expect(sessionFromCookie({ cookie: `wirelab_session=${forged}` })).toBeNull();
+    expect(captureOwnerOf({ cookie: `wirelab_session=${forged}` })).toBeNull();
+    expect(captureOwnerOf({ 'x-wirelab-sandbox': forged })).toBeNull();
+    const issued = newSessionId();
+    const tampered = issued.slice(0, 5) + (issued[5] === 'A' ? 'B' : 'A') + issued.slice(6);
+    expect(isSessionId(tampered)).toBe(false);
+    // the same 22 random characters with a tag of another id
+    expect(isSessionId(issued.slice(0, 22) + newSessionId().slice(22))).toBe(false);
   });
 
   it('picks the sandbox: header, then cookie, then shared', () => {
@@ -23,5 +48,36 @@ describe('session ids', () => {
     expect(captureOwnerOf({ 'x-wirelab-sandbox': id })).toBe(id);
     expect(captureOwnerOf({ 'x-wirelab-sandbox': 'class-a' })).toBeNull();
     expect(captureOwnerOf({ cookie: 'wirelab_session=short' })).toBeNull();
+  });
+});
+
+describe('curl tokens', () => {
+  it('stand for their session in the sandbox header without containing its id', () => {
+    const id = newSessionId();
+    const { token, expiresAt } = newCurlToken(id);
+    expect(token).not.toContain(id.slice(0, 22));
+    expect(expiresAt).toBeGreaterThan(Date.now() + CURL_TOKEN_TTL_MS - 2000);
+    expect(sandboxOf({ 'x-wirelab-sandbox': token })).toBe(id);
+    expect(captureOwnerOf({ 'x-wirelab-sandbox': token })).toBe(id);
+    expect(hasUnusableCurlToken({ 'x-wirelab-sandbox': token })).toBe(false);
+  });
+
+  it('are no session ids: a cookie holding one names no session', () => {
+    const { token } = newCurlToken(newSessionId());
+    expect(sessionFromCookie({ cookie: `wirelab_session=${token}` })).toBeNull();
+    expect(sessionFromCookie({ cookie: `wirelab_session=${token.slice('curl.'.length)}` })).toBeNull();
+  });
+
+  it('stop working when they expire, or when a byte is changed', () => {
+    const id = newSessionId();
+    const issuedAt = Date.now();
+    const { token } = newCurlToken(id, issuedAt);
+    expect(sessionOfCurlToken(token, issuedAt + CURL_TOKEN_TTL_MS - 1000)).toBe(id);
+    expect(sessionOfCurlToken(token, issuedAt + CURL_TOKEN_TTL_MS + 1000)).toBeNull();
+    const tampered = token.slice(0, 20) + (token[20] === 'A' ? 'B' : 'A') + token.slice(21);
+    expect(sessionOfCurlToken(tampered)).toBeNull();
+    expect(hasUnusableCurlToken({ 'x-wirelab-sandbox': tampered })).toBe(true);
+    // an unusable token names no sandbox: the session plugin answers 401 rather than work in `shared`
+    expect(captureOwnerOf({ 'x-wirelab-sandbox': tampered })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { captureOwnerOf, newSessionId, sandboxOf, sessionCookie, sessionFromCookie } from './session-id.ts';
+import { captureOwnerOf, hasUnusableCurlToken, newCurlToken, newSessionId, sandboxOf, SANDBOX_HEADER, sessionCookie, sessionFromCookie } from './session-id.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +23,21 @@ export interface SessionPluginOptions {
 async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions): Promise<void> {
   app.decorateRequest('sandboxId', '');
   app.decorateRequest('sessionId', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (hasUnusableCurlToken(request.headers)) {
+      // Not the shared sandbox instead: the student's curl would quietly work on other data.
+      return reply.code(401).header('cache-control', 'no-store').type('application/problem+json').send({
+        type: 'https://wirelab.dev/problems/curl-token-expired',
+        title: 'Curl token expired or unknown',
+        status: 401,
+        detail: `The ${SANDBOX_HEADER} token has expired or was not made by this server: copy the command from the page again.`,
+        instance: request.url,
+        localized: {
+          en: `The ${SANDBOX_HEADER} token has expired or was not made by this server: copy the command from the page again.`,
+          ru: `Токен в ${SANDBOX_HEADER} просрочен или выдан не этим сервером: скопируйте команду со страницы ещё раз.`,
+        },
+      });
+    }
     request.sandboxId = sandboxOf(request.headers);
     request.sessionId = captureOwnerOf(request.headers);
   });
@@ -35,7 +49,9 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
       reply.header('set-cookie', sessionCookie(session));
     }
     reply.header('cache-control', 'no-store');
-    return { session, sandbox: session, recording: options.isRecording(session) };
+    // "Copy as curl" hands out this token, never the session id (session-id.ts, newCurlToken).
+    const curl = newCurlToken(session);
+    return { session, sandbox: session, recording: options.isRecording(session), curlToken: curl.token, curlTokenExpiresAt: curl.expiresAt };
   });
 
   app.post('/_wirelab/session/reset', async (request, reply) => {

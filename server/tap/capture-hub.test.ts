@@ -191,15 +191,105 @@ describe('CaptureHub', () => {
     const hub = new CaptureHub();
     const seen = collect(hub);
     const { network, tapped } = fakeConnection(hub);
-    network.emit('data', Buffer.from('GET /anonymous'));
+    const anonymous = 'GET /anonymous HTTP/1.1\r\n\r\n';
+    network.emit('data', Buffer.from(anonymous));
     hub.claim(tapped, null);
     tapped.write(Buffer.from('HTTP/1.1 200'));
-    network.emit('data', Buffer.from('GET /named'));
+    network.emit('data', Buffer.from('GET /named HTTP/1.1\r\n\r\n'));
     hub.claim(tapped, SESSION);
     tapped.write(Buffer.from('HTTP/1.1 204'));
     await flush();
-    const announced = seen.find((m) => m.type === 'connection');
-    expect(announced?.type === 'connection' && announced.conn.unrecorded).toEqual({ in: 14, out: 12, reason: 'no-session' });
-    expect(chunks(seen)).toEqual(['in@14:GET /named', 'out@12:HTTP/1.1 204']);
+    const announced = seen.filter((m) => m.type === 'connection');
+    expect(announced.map((m) => m.type === 'connection' && m.conn.unrecorded)).toEqual([{ in: anonymous.length, out: 12, reason: 'no-session' }]);
+    // a start with no session is no shared connection
+    expect(announced.map((m) => m.type === 'connection' && m.conn.shared)).toEqual([undefined]);
+    expect(chunks(seen)).toEqual([`in@${anonymous.length}:GET /named HTTP/1.1\r\n\r\n`, 'out@12:HTTP/1.1 204']);
+  });
+
+  it('gives each exchange of a keep-alive connection to the session of its own request, and says the connection is shared', async () => {
+    const hub = new CaptureHub();
+    const alice = collect(hub, SESSION);
+    const bob = collect(hub, 'BBBBBBBBBBBBBBBBBBBBBB');
+    const { network, tapped } = fakeConnection(hub);
+    const request = (who: string, body: string) => `POST /${who} HTTP/1.1\r\nCookie: ${who}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    // Alice's request, then Bob's head in the same chunk as the end of Alice's body, Bob's body later
+    const a = request('alice', 'A-body');
+    const b = request('bob', 'B-body');
+    network.emit('data', Buffer.from(a.slice(0, 20)));
+    hub.claim(tapped, SESSION, { method: 'POST', url: '/alice' });
+    network.emit('data', Buffer.from(a.slice(20) + b.slice(0, -3)));
+    tapped.write(Buffer.from('HTTP/1.1 200 alice'));
+    hub.claim(tapped, 'BBBBBBBBBBBBBBBBBBBBBB', { method: 'POST', url: '/bob' });
+    network.emit('data', Buffer.from(b.slice(-3)));
+    tapped.write(Buffer.from('HTTP/1.1 200 bob'));
+    await flush();
+    expect(chunks(alice)).toEqual([`in@0:${a.slice(0, 20)}`, `in@20:${a.slice(20)}`, 'out@0:HTTP/1.1 200 alice']);
+    expect(chunks(bob)).toEqual([`in@${a.length}:${b.slice(0, -3)}`, `in@${a.length + b.length - 3}:${b.slice(-3)}`, 'out@18:HTTP/1.1 200 bob']);
+    const described = (messages: CaptureMessage[]) => messages.flatMap((m) => (m.type === 'connection' ? [{ unrecorded: m.conn.unrecorded, shared: m.conn.shared }] : []));
+    // Alice is told when the connection becomes shared; Bob learns it at once, with the bytes before his.
+    expect(described(alice)).toEqual([{ unrecorded: undefined, shared: undefined }, { unrecorded: undefined, shared: true }]);
+    expect(described(bob)).toEqual([{ unrecorded: { in: a.length, out: 18, reason: 'shared' }, shared: true }]);
+  });
+
+  it('gives the "100 Continue" Node writes before announcing a request to that request’s session', async () => {
+    const hub = new CaptureHub();
+    const alice = collect(hub, SESSION);
+    const bob = collect(hub, 'BBBBBBBBBBBBBBBBBBBBBB');
+    const { network, tapped } = fakeConnection(hub);
+    const writingTo = (response: object | null) => Object.assign(tapped, { _httpMessage: response });
+    const aliceResponse = {};
+    network.emit('data', Buffer.from('GET /a HTTP/1.1\r\n\r\n'));
+    hub.claim(tapped, SESSION, { method: 'GET', url: '/a' }, aliceResponse);
+    writingTo(aliceResponse);
+    tapped.write(Buffer.from('HTTP/1.1 204 alice\r\n\r\n'));
+    writingTo(null);
+    const bobResponse = {};
+    network.emit('data', Buffer.from('POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n'));
+    writingTo(bobResponse);
+    tapped.write(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
+    hub.claim(tapped, 'BBBBBBBBBBBBBBBBBBBBBB', { method: 'POST', url: '/b' }, bobResponse);
+    network.emit('data', Buffer.from('hi'));
+    await flush();
+    expect(chunks(alice).filter((c) => c.startsWith('out'))).toEqual(['out@0:HTTP/1.1 204 alice\r\n\r\n']);
+    expect(chunks(bob).filter((c) => c.startsWith('out'))).toEqual(['out@22:HTTP/1.1 100 Continue\r\n\r\n']);
+  });
+
+  it('records nothing of a request Node answered without announcing it, and keeps the next one with its own session', async () => {
+    const hub = new CaptureHub();
+    const alice = collect(hub, SESSION);
+    const bob = collect(hub, 'BBBBBBBBBBBBBBBBBBBBBB');
+    const { network, tapped } = fakeConnection(hub);
+    network.emit('data', Buffer.from('GET /a HTTP/1.1\r\n\r\n'));
+    hub.claim(tapped, SESSION, { method: 'GET', url: '/a' });
+    // a request Node refuses itself (417), then Bob's
+    network.emit('data', Buffer.from('GET /expect HTTP/1.1\r\nExpect: x\r\n\r\nGET /b HTTP/1.1\r\n\r\n'));
+    hub.claim(tapped, 'BBBBBBBBBBBBBBBBBBBBBB', { method: 'GET', url: '/b' });
+    await flush();
+    expect(chunks(alice)).toEqual(['in@0:GET /a HTTP/1.1\r\n\r\n']);
+    expect(chunks(bob)).toEqual(['in@54:GET /b HTTP/1.1\r\n\r\n']);
+  });
+
+  it('h2c: stops recording when a second session’s request arrives, and never shows the first session the chunk that carried it', async () => {
+    const hub = new CaptureHub();
+    const alice = collect(hub, SESSION);
+    const bob = collect(hub, 'BBBBBBBBBBBBBBBBBBBBBB');
+    const network = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }) as unknown as Socket;
+    Object.assign(network, { remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 8080 });
+    const tapped = new TapSocket(network);
+    hub.track(tapped, 'h2c');
+    network.emit('data', Buffer.from('alice-headers'));
+    hub.claim(tapped, SESSION);
+    await new Promise((resolve) => setImmediate(resolve));
+    network.emit('data', Buffer.from('bob-headers'));
+    // the HTTP/2 session announces Bob's stream a moment after the chunk arrived
+    process.nextTick(() => hub.claim(tapped, 'BBBBBBBBBBBBBBBBBBBBBB'));
+    await flush();
+    tapped.write(Buffer.from('any-frame'));
+    await flush();
+    expect(chunks(alice)).toEqual(['in@0:alice-headers']);
+    expect(chunks(bob)).toEqual([]);
+    const shared = (messages: CaptureMessage[]) => messages.some((m) => m.type === 'connection' && m.conn.shared === true);
+    expect(shared(alice)).toBe(true);
+    expect(shared(bob)).toBe(true);
   });
 });

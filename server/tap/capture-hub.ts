@@ -1,4 +1,5 @@
 import { ChunkRing } from './chunk-ring.ts';
+import { Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
 import { findTapSocket, type TapObserver, type TapSocket } from './tap-socket.ts';
 
 export type Transport = 'http/1.1' | 'h2c' | 'mqtt';
@@ -9,9 +10,10 @@ export type Direction = 'in' | 'out';
  * no-session: the requests before them named no session (curl without the header, a first page
  *   load before the session cookie);
  * pending-limit: the parser read the first `pendingBytes` of the connection without finding a
- *   request that names its owner.
+ *   request that names its owner;
+ * shared: they belonged to requests of other sessions on the same connection.
  */
-export type UnrecordedReason = 'no-session' | 'pending-limit';
+export type UnrecordedReason = 'no-session' | 'pending-limit' | 'shared';
 
 export interface ConnectionInfo {
   id: string;
@@ -22,6 +24,12 @@ export interface ConnectionInfo {
   closedAt?: number;
   /** set when the connection is not recorded from its first byte: the first `in`/`out` bytes are missing */
   unrecorded?: { in: number; out: number; reason: UnrecordedReason };
+  /**
+   * The connection also carries other sessions' requests (a proxy that reuses its connections):
+   * over HTTP/1.1 their exchanges are gaps here; over h2c, whose frames cannot be split between
+   * sessions, nothing is recorded after the second session's first request.
+   */
+  shared?: boolean;
 }
 
 /** One recorded chunk, as it is kept in a session's ring. */
@@ -157,22 +165,66 @@ class SessionCapture {
  * none: requests so far named no session (or none was found in time, see `reason`), bytes are not
  *   kept (but the last inbound chunk, which may hold the next request), a later session request may
  *   claim it;
- * internal: the capture channel itself, never recorded.
+ * internal: the capture channel itself, never recorded;
+ * shared (h2c): requests of two sessions on one connection, whose frames (one HPACK state, streams
+ *   interleaved) cannot be split between them: nothing more is recorded for anyone.
  */
 type Owner =
   | { kind: 'unknown' }
   | { kind: 'none'; reason: UnrecordedReason }
   | { kind: 'internal' }
-  | { kind: 'session'; capture: SessionCapture };
+  | { kind: 'session'; capture: SessionCapture }
+  | { kind: 'shared' };
+
+/** Bytes waiting for their owner; `request`: the HTTP/1.1 request they belong to (framed connections). */
+interface Piece {
+  dir: Direction;
+  t: number;
+  offset: number;
+  data: Buffer;
+  request: number;
+}
 
 /** How much of the response being written is recorded: see TappedConnection.headOnly. */
 type ResponseRecording = { mode: 'all' } | { mode: 'head'; headEndMatched: number } | { mode: 'body' };
 
-/** The tap's record of one connection: its bytes go to the session that owns it. */
+/** The socket property where Node's HTTP/1.1 server keeps the response writing to it. */
+type WithResponse = { _httpMessage?: object | null };
+
+/**
+ * The tap's record of one connection.
+ * HTTP/1.1: each exchange goes to the session of its own request. The requests are framed in the
+ * inbound bytes (http1-request-framer.ts) and the n-th one is given the owner Node's parser
+ * names for its n-th request; a response goes to the owner of the request it answers. A
+ * connection that carries two sessions' requests (a proxy reusing its upstream connections) so
+ * shows each session its own exchanges only, the others as gaps, and says it is shared.
+ * h2c and MQTT: the first session named owns the whole connection; on h2c a second session's
+ * request stops the recording (see Owner `shared`), and its HEADERS never reach the first owner:
+ * inbound bytes wait a turn of the event loop, until the session has announced their streams.
+ */
 class TappedConnection implements TapObserver {
+  /**
+   * h2c and MQTT: the owner of the connection. HTTP/1.1: the owner of the latest request, who also
+   * gets bytes of no request (Node's own 400 or 408, everything after a WebSocket upgrade).
+   */
   owner: Owner = { kind: 'unknown' };
-  private pending: Array<{ dir: Direction; t: number; offset: number; data: Buffer }> = [];
+  private readonly framer: Http1RequestFramer | null;
+  /** HTTP/1.1: the owner of each request still being read, by its place on the connection */
+  private readonly exchanges = new Map<number, Owner>();
+  /** HTTP/1.1: requests claimed so far (the next claim is this one, unless Node skipped one) */
+  private exchangeCount = 0;
+  /** HTTP/1.1: the session of the first request that named one */
+  private firstSession: SessionCapture | null = null;
+  private readonly responseOwners = new WeakMap<object, Owner>();
+  /** the sessions shown this connection, each with the description it was given */
+  private readonly viewers = new Map<SessionCapture, ConnectionInfo>();
+  private pending: Piece[] = [];
   private pendingBytes = 0;
+  /** why the bytes before a session's first exchange are missing, unless another session had them */
+  private missingReason: UnrecordedReason = 'no-session';
+  private shared = false;
+  /** h2c: inbound chunks of the owner that wait until the session has announced their requests */
+  private inFlight: Piece[] = [];
   private offsets = { in: 0, out: 0 };
   /** what kept the last inbound bytes (a ring chunk or a pending piece), while they may still need a copy */
   private lastInbound: { data: Buffer } | null = null;
@@ -195,6 +247,7 @@ class TappedConnection implements TapObserver {
     private readonly socket: TapSocket,
   ) {
     this.copies = { in: false, out: info.transport === 'h2c' };
+    this.framer = info.transport === 'http/1.1' ? new Http1RequestFramer() : null;
   }
 
   /** The connection now carries WebSocket frames: their reader unmasks them in place. */
@@ -225,28 +278,110 @@ class TappedConnection implements TapObserver {
     };
   }
 
-  closed(): void {
-    this.info.closedAt = now();
-    if (this.owner.kind === 'session') this.owner.capture.closeConnection(this.info);
-    this.pending = [];
+  /** The owner of the exchange this response belongs to (HTTP/1.1), else of the connection. */
+  ownerOfResponse(response: object): Owner {
+    return this.responseOwners.get(response) ?? this.owner;
   }
 
-  claim(owner: Owner): void {
-    const current = this.owner;
+  closed(): void {
+    this.info.closedAt = now();
+    for (const [capture, info] of this.viewers) {
+      info.closedAt = this.info.closedAt;
+      capture.closeConnection(info);
+    }
+    this.pending = [];
+    this.inFlight = [];
+  }
+
+  /**
+   * A request arrived and names its owner. `request` (its method and target as Node parsed them)
+   * checks that it is the request the framer found next; `response` is what answers it.
+   */
+  claim(owner: Owner, request?: { method?: string; url?: string }, response?: object): void {
     this.socket.releaseInput();
-    if (current.kind === 'session' || current.kind === 'internal') return;
+    if (this.framer) return this.claimExchange(this.framer, owner, request, response);
+    const current = this.owner;
+    if (current.kind === 'internal') return;
+    if (current.kind === 'shared') {
+      if (owner.kind === 'session') this.viewerOf(owner.capture, this.offsets.in, this.offsets.out);
+      return;
+    }
+    if (current.kind === 'session') {
+      if (owner.kind === 'session' && owner.capture !== current.capture && this.info.transport === 'h2c') this.refuseToSplit(owner.capture);
+      return;
+    }
     if (current.kind === 'none' && owner.kind === 'none') return;
     this.owner = owner;
-    const pending = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (current.kind === 'none') this.missingReason = current.reason;
+    const pending = this.takePending(() => true);
     if (owner.kind !== 'session') return;
-    if (current.kind === 'none') {
-      // Recorded from here on: say how much came before, and why it was not kept.
-      this.info.unrecorded = { in: pending[0]?.offset ?? this.offsets.in, out: this.offsets.out, reason: current.reason };
+    this.viewerOf(owner.capture, ...this.startOf(pending));
+    for (const piece of pending) {
+      // h2c: the chunk may hold another session's HEADERS too, announced a moment later.
+      if (this.info.transport === 'h2c' && piece.dir === 'in') this.holdInFlight(piece);
+      else this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
     }
-    owner.capture.addConnection(this.info);
-    for (const piece of pending) this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
+  }
+
+  private claimExchange(framer: Http1RequestFramer, owner: Owner, request?: { method?: string; url?: string }, response?: object): void {
+    let index = this.exchangeCount;
+    // Node answers a few requests itself without announcing them (417 to an unknown Expect):
+    // match the request line, so that one of those cannot shift later requests onto the wrong owner.
+    if (request?.method && request.url !== undefined) index = framer.findRequest(`${request.method} ${request.url}`, index) ?? index;
+    this.exchangeCount = index + 1;
+    this.exchanges.set(index, owner);
+    if (response) this.responseOwners.set(response, owner);
+    const previous = this.owner;
+    this.owner = owner;
+    if (previous.kind === 'none') this.missingReason = previous.reason;
+    // A start with no session, then a session, is not "shared": that connection is recorded from
+    // a later byte, as it always was (a first visit before the cookie). Anything else after the
+    // first session's request is.
+    if (!this.firstSession && owner.kind === 'session') this.firstSession = owner.capture;
+    else if (this.firstSession && !this.shared && owner.kind !== 'internal' && (owner.kind !== 'session' || owner.capture !== this.firstSession)) this.markShared();
+    const waiting = this.takePending((piece) => piece.request <= index);
+    if (owner.kind === 'session') this.viewerOf(owner.capture, ...this.startOf(waiting.filter((piece) => piece.request === index)));
+    // Bytes of requests Node never announced (skipped above) are recorded for nobody.
+    for (const piece of waiting) if (piece.request === index) this.record(owner, piece.dir, piece.t, piece.offset, piece.data);
+  }
+
+  /** Where a session's view starts: the first of these waiting bytes, else what comes next. */
+  private startOf(pieces: Piece[]): [fromIn: number, fromOut: number] {
+    const first = (dir: Direction) => pieces.find((piece) => piece.dir === dir)?.offset ?? this.offsets[dir];
+    return [first('in'), first('out')];
+  }
+
+  /** The connection carries other sessions' requests too: every session shown it is told so. */
+  private markShared(): void {
+    this.shared = true;
+    for (const [capture, info] of this.viewers) {
+      // a new description: the one sent before may still wait in a batch for the browser
+      const updated = { ...info, shared: true };
+      this.viewers.set(capture, updated);
+      capture.addConnection(updated);
+    }
+  }
+
+  /** h2c: a second session's request; its frames cannot be told from the first session's. */
+  private refuseToSplit(newcomer: SessionCapture): void {
+    this.owner = { kind: 'shared' };
+    this.inFlight = [];
+    this.markShared();
+    this.viewerOf(newcomer, this.offsets.in, this.offsets.out);
+  }
+
+  /** The description of this connection a session gets, made (and sent) the first time. */
+  private viewerOf(capture: SessionCapture, fromIn: number, fromOut: number): ConnectionInfo {
+    const known = this.viewers.get(capture);
+    if (known) return known;
+    const info: ConnectionInfo = { ...this.info };
+    delete info.unrecorded;
+    const reason = this.shared || this.viewers.size > 0 ? 'shared' : this.missingReason;
+    if (fromIn > 0 || fromOut > 0) info.unrecorded = { in: fromIn, out: fromOut, reason };
+    if (this.shared) info.shared = true;
+    this.viewers.set(capture, info);
+    capture.addConnection(info);
+    return info;
   }
 
   /**
@@ -255,7 +390,12 @@ class TappedConnection implements TapObserver {
    * the head (honestly: a later claim says so) and let the bytes flow again.
    */
   parserCaughtUp(): void {
-    if (this.owner.kind === 'unknown') this.dropPending('pending-limit');
+    if (this.framer) {
+      if (this.pending.length > 0) {
+        this.takePending(() => true);
+        this.missingReason = 'pending-limit';
+      }
+    } else if (this.owner.kind === 'unknown') this.dropPending('pending-limit');
     this.socket.releaseInput();
   }
 
@@ -263,6 +403,14 @@ class TappedConnection implements TapObserver {
     this.owner = { kind: 'none', reason };
     this.pending = [];
     this.pendingBytes = 0;
+  }
+
+  private takePending(which: (piece: Piece) => boolean): Piece[] {
+    const taken = this.pending.filter(which);
+    this.pending = this.pending.filter((piece) => !which(piece));
+    this.pendingBytes = 0;
+    for (const piece of this.pending) this.pendingBytes += piece.data.length;
+    return taken;
   }
 
   /**
@@ -280,28 +428,92 @@ class TappedConnection implements TapObserver {
     // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
     const offset = this.offsets[dir];
     this.offsets[dir] += data.length;
-    const owner = this.owner;
     if (dir === 'in') this.lastInbound = null;
+    if (this.framer) return this.takeFramed(this.framer, dir, offset, data);
+    const owner = this.owner;
     if (owner.kind === 'session') {
       const kept = dir === 'out' ? this.outboundToRecord(data) : data;
-      if (kept.length > 0) this.deliver(owner.capture, dir, now(), offset, this.keep(dir, kept));
+      if (kept.length === 0) return;
+      if (dir === 'in' && this.info.transport === 'h2c') this.holdInFlight({ dir, t: now(), offset, data: this.keep(dir, kept), request: 0 });
+      else this.deliver(owner.capture, dir, now(), offset, this.keep(dir, kept));
     } else if (owner.kind === 'unknown') {
-      const piece = { dir, t: now(), offset, data: this.keep(dir, data) };
-      this.pending.push(piece);
-      this.pendingBytes += data.length;
-      if (dir === 'in') this.lastInbound = piece;
-      // The head of the connection is kept until its owner is known. Past the limit the network
-      // is not read (the chunk just taken is the last, so the buffer holds at most the limit plus
-      // one read) until the parser has worked through what it has: a client that uploads more
-      // than the limit before its first request is parsed is still recorded from its first byte.
-      if (this.pendingBytes >= this.hub.limits.pendingBytes) this.socket.holdInput();
+      this.hold({ dir, t: now(), offset, data: this.keep(dir, data), request: 0 });
     } else if (owner.kind === 'none' && dir === 'in' && !this.copies.in) {
       // This chunk may carry the request that names a session: keep it until the next one.
       // (Not after a WebSocket upgrade: no request follows, and keeping would cost a copy.)
-      const piece = { dir, t: now(), offset, data: this.keep(dir, data) };
+      const piece = { dir, t: now(), offset, data: this.keep(dir, data), request: 0 };
       this.pending = [piece];
       this.lastInbound = piece;
     }
+  }
+
+  /** HTTP/1.1: inbound bytes cut by request, outbound bytes by the response being written. */
+  private takeFramed(framer: Http1RequestFramer, dir: Direction, offset: number, data: Buffer): void {
+    const t = now();
+    if (dir === 'out') {
+      const writing = (this.socket as unknown as WithResponse)._httpMessage;
+      let owner = writing ? this.responseOwners.get(writing) : undefined;
+      // A response not claimed yet, while a framed request waits for its owner, is one Node writes
+      // to before announcing that request (the interim "100 Continue"): it waits for the same owner.
+      // Any other (the response @fastify/websocket makes for an upgrade, Node's own 400) goes to
+      // the owner of the latest request.
+      if (!owner && !(writing && framer.lastRequestSeen >= this.exchangeCount)) owner = this.exchangeCount > 0 ? this.owner : undefined;
+      if (owner) this.record(owner, dir, t, offset, data);
+      else this.hold({ dir, t, offset, data: this.keep(dir, data), request: this.exchangeCount });
+      return;
+    }
+    let at = 0;
+    for (const piece of framer.push(data)) {
+      const bytes = data.subarray(at, at + piece.length);
+      const pieceOffset = offset + at;
+      at += piece.length;
+      if (piece.request === UNFRAMED) {
+        // Bytes the framer lost track of: shown only where no other session can own them.
+        if (this.exchangeCount > 0 && !this.shared) this.record(this.owner, dir, t, pieceOffset, bytes);
+        continue;
+      }
+      const owner = this.exchanges.get(piece.request);
+      if (owner) this.record(owner, dir, t, pieceOffset, bytes);
+      else if (piece.request >= this.exchangeCount) this.hold({ dir, t, offset: pieceOffset, data: this.keep(dir, bytes), request: piece.request });
+    }
+    // Requests the framer has left behind get no more bytes: their owners can go.
+    for (const request of this.exchanges.keys()) if (request < framer.currentRequest) this.exchanges.delete(request);
+  }
+
+  /** Bytes whose owner is known: to the session's ring, or nowhere. */
+  private record(owner: Owner, dir: Direction, t: number, offset: number, data: Buffer): void {
+    if (owner.kind !== 'session') return;
+    const kept = dir === 'out' ? this.outboundToRecord(data) : data;
+    if (kept.length === 0) return;
+    this.viewerOf(owner.capture, dir === 'in' ? offset : this.offsets.in, dir === 'out' ? offset : this.offsets.out);
+    this.deliver(owner.capture, dir, t, offset, this.keep(dir, kept));
+  }
+
+  /**
+   * Bytes waiting for their owner. Past the limit the network is not read (the chunk just taken
+   * is the last, so the buffer holds at most the limit plus one read) until the parser has worked
+   * through what it has: a client that uploads more than the limit before its first request is
+   * parsed is still recorded from its first byte.
+   */
+  private hold(piece: Piece): void {
+    this.pending.push(piece);
+    this.pendingBytes += piece.data.length;
+    if (piece.dir === 'in') this.lastInbound = piece;
+    if (this.pendingBytes >= this.hub.limits.pendingBytes) this.socket.holdInput();
+  }
+
+  private holdInFlight(piece: Piece): void {
+    this.inFlight.push(piece);
+    if (this.inFlight.length === 1) setImmediate(() => this.landInFlight());
+  }
+
+  /** h2c: the requests of the held chunks are announced by now; still one owner, they are its. */
+  private landInFlight(): void {
+    const pieces = this.inFlight;
+    this.inFlight = [];
+    const owner = this.owner;
+    if (owner.kind !== 'session') return;
+    for (const piece of pieces) this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
   }
 
   /**
@@ -375,15 +587,16 @@ export class CaptureHub {
   }
 
   /**
-   * Names the owner of the connection a request arrived on: a session id, or null when the
-   * request names none (then nothing is recorded until a request names a session).
-   * The first session named keeps the connection.
+   * Names the owner of a request: a session id, or null when the request names none (its bytes
+   * are not recorded). On HTTP/1.1 the owner is the request's exchange's (`request`, its method
+   * and target, checks which request it is; `response` answers it); on h2c and MQTT the first
+   * session named keeps the connection.
    * `socket` is the request's socket as Node exposes it (for HTTP/2, a proxy of the TapSocket).
    */
-  claim(socket: unknown, sessionId: string | null): void {
+  claim(socket: unknown, sessionId: string | null, request?: { method?: string; url?: string }, response?: object): void {
     const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
     if (!connection) return;
-    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId) } : { kind: 'none', reason: 'no-session' });
+    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId) } : { kind: 'none', reason: 'no-session' }, request, response);
   }
 
   /** The connection switched to WebSocket (a 101 is on its way): see TappedConnection.upgraded. */
@@ -399,7 +612,7 @@ export class CaptureHub {
    */
   recordHeadOnly(socket: unknown, response: { once(event: 'finish' | 'close', listener: () => void): unknown }): boolean {
     const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
-    if (!connection || connection.info.transport !== 'http/1.1' || connection.owner.kind !== 'session') return false;
+    if (!connection || connection.info.transport !== 'http/1.1' || connection.ownerOfResponse(response).kind !== 'session') return false;
     const finished = connection.headOnly();
     response.once('finish', finished);
     response.once('close', finished);
@@ -407,9 +620,9 @@ export class CaptureHub {
   }
 
   /** The capture channel's own connection: never recorded, never shown. */
-  exclude(socket: unknown): void {
+  exclude(socket: unknown, request?: { method?: string; url?: string }): void {
     const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
-    if (connection) connection.claim({ kind: 'internal' });
+    if (connection) connection.claim({ kind: 'internal' }, request);
   }
 
   connectionId(socket: unknown): string | undefined {

@@ -6,6 +6,10 @@ export interface SessionInfo {
   session: string;
   sandbox: string;
   recording: boolean;
+  /** For "copy as curl": works in this sandbox and inspector, but is not the session id; expires. */
+  curlToken: string;
+  /** ms since the epoch */
+  curlTokenExpiresAt: number;
 }
 
 export type SessionState =
@@ -61,6 +65,19 @@ async function fetchSession(): Promise<SessionInfo> {
  */
 export function captureTimeNow(): number {
   return clockOffset === 0 ? Date.now() : Date.now() + clockOffset - 1000;
+}
+
+/**
+ * A curl token good for a while yet: the one of the session, or a fresh one when it is about to
+ * expire (a page left open since the morning).
+ */
+export async function freshCurlToken(): Promise<string> {
+  const info = await sessionReady();
+  if (info.curlTokenExpiresAt - Date.now() > 10 * 60_000) return info.curlToken;
+  const renewed = await fetchSession();
+  setState({ status: 'ready', info: renewed });
+  ready = Promise.resolve(renewed);
+  return renewed.curlToken;
 }
 
 export async function resetSandbox(): Promise<void> {

@@ -62,6 +62,11 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                   )}
                 </span>
               )}
+              {connection.shared && (
+                <span className="insp-badge insp-badge-warn" data-testid="insp-shared-connection" title={t.sharedConnectionHint}>
+                  {t.sharedConnection}
+                </span>
+              )}
               {onExport && (
                 <button
                   type="button"

@@ -44,13 +44,18 @@ const en = {
   messagesHeading: (count: number) => (count === 1 ? '1 frame or message' : `${count} frames and messages`),
   earlierMessages: (count: number) => `Show ${count} earlier`,
   afterGap: 'bytes before this were not recorded',
+  sharedConnection: 'shared: this connection also carried other sessions’ requests (a proxy reusing it); only yours are shown',
+  sharedConnectionHint:
+    'Over HTTP/1.1 the other sessions’ exchanges are gaps here. Over h2c the frames of several sessions cannot be told apart, so recording stopped at the first request of another session.',
   notRecorded: (reason: string, clientBytes: string, serverBytes: string) =>
     `not recorded: ${
       reason === 'no-session'
         ? 'the requests before named no session'
         : reason === 'pending-limit'
           ? 'its first 64 KB named no session'
-          : reason
+          : reason === 'shared'
+            ? 'they belong to other sessions’ requests'
+            : reason
     } (the first ${clientBytes} client → server, ${serverBytes} server → client)`,
   upgradedTo: (protocol: string) => `switched to ${protocol}: the next layer's decoder will read these bytes`,
   h2cLater: 'HTTP/2 (h2c): the HTTP/2 decoder arrives in a later lesson; these are the raw bytes.',
@@ -158,13 +163,18 @@ const ru: InspectorStrings = {
   messagesHeading: (count: number) => `Кадры и сообщения: ${count}`,
   earlierMessages: (count: number) => `Показать более ранние: ${count}`,
   afterGap: 'байты до этого места не записаны',
+  sharedConnection: 'общее: по этому соединению шли и запросы других сессий (его переиспользует прокси); показаны только ваши',
+  sharedConnectionHint:
+    'В HTTP/1.1 обмены других сессий здесь видны как пропуски. В h2c кадры разных сессий не разделить, поэтому запись остановлена на первом запросе другой сессии.',
   notRecorded: (reason: string, clientBytes: string, serverBytes: string) =>
     `не записано: ${
       reason === 'no-session'
         ? 'предыдущие запросы не указывали сессию'
         : reason === 'pending-limit'
           ? 'в первых 64 КБ не нашлось запроса с сессией'
-          : reason
+          : reason === 'shared'
+            ? 'это запросы других сессий'
+            : reason
     } (первые ${clientBytes} от клиента к серверу, ${serverBytes} от сервера к клиенту)`,
   upgradedTo: (protocol: string) => `переключено на ${protocol}: эти байты прочитает декодер следующего уровня`,
   h2cLater: 'HTTP/2 (h2c): декодер HTTP/2 появится в одном из следующих уроков, пока показываем сырые байты.',

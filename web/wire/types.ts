@@ -43,6 +43,8 @@ export interface CapturedConnection {
   closedAt?: number;
   /** the tap recorded it from later than its first byte: how many bytes came before, and why (server/tap/README.md) */
   unrecorded?: { in: number; out: number; reason: string };
+  /** the connection also carried other sessions' requests, which are not shown (server/tap/README.md) */
+  shared?: boolean;
 }
 
 export type HeaderList = Array<[name: string, value: string]>;

@@ -240,7 +240,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
           <input type="checkbox" data-testid="graphql-batching" checked={batchingOn} onChange={(event) => update({ headers: withBatching(source.headers, event.target.checked) })} /> {t.batching}
         </label>
         <span className="toolbar-spacer" />
-        {curlRequest && session.status === 'ready' && <CopyCurlButton request={curlRequest} session={session.info.session} />}
+        {curlRequest && session.status === 'ready' && <CopyCurlButton request={curlRequest} />}
         <button type="button" className="button button-quiet" data-testid="graphql-docs" aria-pressed={docsOpen} onClick={() => setDocsOpen((open) => !open)} title={t.docsHint}>
           {t.docs}
         </button>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStrings } from '../../app/lang-context.ts';
+import { freshCurlToken } from '../../app/session.ts';
 import { curlCommand } from './curl-command.ts';
 import type { HttpRequestText } from './parse-http-request.ts';
 import { httpEditorStrings } from './strings.ts';
@@ -29,7 +30,7 @@ async function copyText(text: string): Promise<boolean> {
   return copied;
 }
 
-export function CopyCurlButton({ request, session }: { request: HttpRequestText; session: string }) {
+export function CopyCurlButton({ request }: { request: HttpRequestText }) {
   const t = useStrings(httpEditorStrings);
   const [state, setState] = useState<'idle' | 'copied' | { manual: string }>('idle');
 
@@ -40,7 +41,7 @@ export function CopyCurlButton({ request, session }: { request: HttpRequestText;
   }, [state]);
 
   const copy = async () => {
-    const command = curlCommand(request, window.location.origin, session);
+    const command = curlCommand(request, window.location.origin, await freshCurlToken());
     setState((await copyText(command)) ? 'copied' : { manual: command });
   };
 

@@ -7,17 +7,18 @@ export function shellQuote(text: string): string {
 
 /**
  * The typed request as a curl command against this server, in the same sandbox as the browser:
- * `x-wirelab-sandbox` names the session, so curl's changes and bytes show up here.
+ * `x-wirelab-sandbox` carries the session's curl token (never the session id: whoever holds the
+ * id could read the student's captures), so curl's changes and bytes show up here.
  * Every typed header goes along, including those the browser refuses to send.
  */
-export function curlCommand(request: HttpRequestText, origin: string, session: string): string {
+export function curlCommand(request: HttpRequestText, origin: string, curlToken: string): string {
   const url = new URL(request.target, origin);
   const absolute = url.origin === new URL(origin).origin ? url.href : new URL(url.pathname + url.search, origin).href;
   // curl -X HEAD waits for a body that never comes; -I sends HEAD and expects none
   const method = request.method.toUpperCase() === 'HEAD' ? ['-I'] : ['-i', '-X', request.method];
   const parts = ['curl', ...method, shellQuote(absolute)];
   for (const header of request.headers) parts.push('-H', shellQuote(`${header.name}: ${header.value}`));
-  parts.push('-H', shellQuote(`x-wirelab-sandbox: ${session}`));
+  parts.push('-H', shellQuote(`x-wirelab-sandbox: ${curlToken}`));
   if (request.body !== null) parts.push('--data-raw', shellQuote(request.body));
   return parts.join(' ');
 }

@@ -120,7 +120,7 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
         <span className="toolbar-spacer" />
         {session.status === 'loading' && <span className="http-cell-waiting">{t.waitingForSession}</span>}
         {parsedForCurl.ok && session.status === 'ready' && (
-          <CopyCurlButton request={parsedForCurl.request} session={session.info.session} />
+          <CopyCurlButton request={parsedForCurl.request} />
         )}
         <button type="button" className="button button-quiet" onClick={() => setText(initialText)} disabled={text === initialText} title={t.resetHint}>
           {t.reset}

@@ -35,7 +35,7 @@ export const httpEditorStrings = {
     captured: 'Show the bytes in the inspector',
     copyCurl: 'Copy as curl',
     copyCurlHint:
-      'A curl command for a terminal. It carries the header x-wirelab-sandbox with your session id, so curl works on the same data as this page and its bytes appear in your inspector.',
+      'A curl command for a terminal. Its header x-wirelab-sandbox carries a token of your session, valid for 8 hours: curl works on the same data as this page and its bytes appear in your inspector, but the token cannot open your inspector or read what you captured.',
     copied: 'Copied',
     copyFailed: 'Could not copy: select the command below and copy it by hand.',
     ms: 'ms',
@@ -72,7 +72,7 @@ export const httpEditorStrings = {
     captured: 'Показать байты в инспекторе',
     copyCurl: 'Скопировать как curl',
     copyCurlHint:
-      'Команда curl для терминала. В ней есть заголовок x-wirelab-sandbox с идентификатором вашей сессии: curl работает с теми же данными, что и эта страница, а его байты появляются в вашем инспекторе.',
+      'Команда curl для терминала. В её заголовке x-wirelab-sandbox — токен вашей сессии, он действует 8 часов: curl работает с теми же данными, что и эта страница, а его байты появляются в вашем инспекторе, но открыть ваш инспектор или прочитать захваченное этим токеном нельзя.',
     copied: 'Скопировано',
     copyFailed: 'Скопировать не удалось: выделите команду ниже и скопируйте её вручную.',
     ms: 'мс',

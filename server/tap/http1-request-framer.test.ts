@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
+
+/** Feeds the chunks and returns, per request, the bytes the framer gave it. */
+function frame(chunks: string[]): Map<number, string> {
+  const framer = new Http1RequestFramer();
+  const requests = new Map<number, string>();
+  for (const text of chunks) {
+    const chunk = Buffer.from(text, 'latin1');
+    let at = 0;
+    for (const piece of framer.push(chunk)) {
+      requests.set(piece.request, (requests.get(piece.request) ?? '') + chunk.subarray(at, at + piece.length).toString('latin1'));
+      at += piece.length;
+    }
+    expect(at).toBe(chunk.length);
+  }
+  return requests;
+}
+
+const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+const post = (body: string) => `POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+const chunked = (parts: string[], trailer = '') =>
+  `POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${parts.map((p) => `${p.length.toString(16)}\r\n${p}\r\n`).join('')}0\r\n${trailer}\r\n`;
+
+describe('Http1RequestFramer', () => {
+  it('cuts pipelined requests at their ends: no body, a Content-Length body, a chunked body with trailers', () => {
+    const requests = [get('/a', 'Cookie: wirelab_session=A\r\n'), post('{"x":1}'), chunked(['hello', ' world'], 'X-Trailer: 1\r\n'), get('/d')];
+    const framed = frame([requests.join('')]);
+    expect([...framed.values()]).toEqual(requests);
+  });
+
+  it('finds the same ends whatever the chunk boundaries, down to one byte at a time', () => {
+    const requests = [post('a'.repeat(300)), get('/b', 'Cookie: wirelab_session=B\r\n'), chunked(['x'.repeat(40)]), get('/d')];
+    const all = requests.join('');
+    for (const size of [1, 2, 3, 7, 64, 500]) {
+      const chunks: string[] = [];
+      for (let i = 0; i < all.length; i += size) chunks.push(all.slice(i, i + size));
+      expect([...frame(chunks).values()]).toEqual(requests);
+    }
+  });
+
+  it('gives empty lines before a request line to that request, and accepts bare LF', () => {
+    const framed = frame([`${get('/a')}\r\n\r\nGET /b HTTP/1.1\nHost: x\n\n`]);
+    expect(framed.get(0)).toBe(get('/a'));
+    expect(framed.get(1)).toBe('\r\n\r\nGET /b HTTP/1.1\nHost: x\n\n');
+  });
+
+  it('gives everything after a WebSocket upgrade request to it', () => {
+    const upgrade = get('/ws/echo', 'Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n');
+    const framed = frame([get('/a') + upgrade + '\x81\x85frame', 'GET /not-a-request HTTP/1.1\r\n\r\n']);
+    expect(framed.get(0)).toBe(get('/a'));
+    expect(framed.get(1)).toBe(`${upgrade}\x81\x85frameGET /not-a-request HTTP/1.1\r\n\r\n`);
+  });
+
+  it('gives up, for good, on what it cannot frame: a chunk size that is no number, an endless head', () => {
+    const bad = 'POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nxx\r\n';
+    const framed = frame([get('/a') + bad, get('/after')]);
+    expect(framed.get(0)).toBe(get('/a'));
+    expect(framed.get(1)).toBe('POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n');
+    expect(framed.get(UNFRAMED)).toBe(`xx\r\n${get('/after')}`);
+    const endless = frame(['GET / HTTP/1.1\r\n', `X: ${'y'.repeat(70_000)}`]);
+    expect(endless.has(UNFRAMED)).toBe(true);
+  });
+});
