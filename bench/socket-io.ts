@@ -6,8 +6,8 @@
 // figures include this process handling 500 sockets in turn, which is what a fan-out costs a
 // single machine end to end.
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { newSession } from './chat-clients.ts';
 import { startBenchServer, percentile } from './bench-process.ts';
 
 const CLIENTS = Number(process.env.BENCH_SIO_CLIENTS ?? 500);
@@ -22,7 +22,7 @@ const DELIVERY_TIMEOUT_MS = 30_000;
  * sandbox `bench` that all share (the header picks the sandbox), so the room is common to all.
  */
 async function connectClient(origin: string, index: number): Promise<Socket> {
-  const session = randomBytes(16).toString('base64url');
+  const session = await newSession(Number(new URL(origin).port));
   const socket = io(origin, {
     forceNew: true,
     transports: ['websocket'],

@@ -5,9 +5,9 @@
 // with it recording every connection, so the tap's share is visible as a ratio.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { newSession } from './chat-clients.ts';
 import { startBenchServer } from './bench-process.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_IDLE_WS ?? 5000);
@@ -32,8 +32,8 @@ async function memoryOf(child: ChildProcess): Promise<Memory> {
   }
 }
 
-function connect(port: number): Promise<WebSocket> {
-  const session = randomBytes(16).toString('base64url');
+async function connect(port: number): Promise<WebSocket> {
+  const session = await newSession(port);
   const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/echo`, { headers: { cookie: `wirelab_session=${session}` } });
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve(socket));
