@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
+import { startupUrls } from './classroom/startup-urls.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +24,8 @@ const app = await buildApp({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
   // A course site that embeds Wirelab in an iframe: FRAME_ANCESTORS="https://course.example.edu".
   frameAncestors: process.env.FRAME_ANCESTORS,
+  // The classroom's teacher key; without it the database keeps one of its own (kept across restarts).
+  classroom: { teacherKey: process.env.TEACHER_KEY || undefined },
 });
 
 let closing = false;
@@ -43,8 +47,11 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
   await app.listen({ port, host });
-  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  app.log.info(`Wirelab is on http://${shown}:${port}/ (HTTP/1.1, h2c and MQTT on this one port)`);
+  const urls = startupUrls({ host, port, teacherKey: app.classroom.teacherKey, interfaces: networkInterfaces() });
+  app.log.info(`Wirelab is on ${urls.local} (HTTP/1.1, h2c and MQTT on this one port)`);
+  for (const lan of urls.lan) app.log.info(`students on this network: ${lan}`);
+  // Printed to the terminal only: whoever has this link can run the classes.
+  process.stdout.write(`\nTeacher (keep this link to yourself): ${urls.teacher}\n\n`);
 } catch (error) {
   app.log.error(error);
   process.exit(1);

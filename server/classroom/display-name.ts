@@ -7,14 +7,19 @@ export const MAX_DISPLAY_NAME = 40;
  * Names are shown with textContent only; this keeps them readable, not safe.
  */
 export function cleanDisplayName(input: unknown): string | null {
-  if (typeof input !== 'string' || input.length > 400) return null;
+  return cleanText(input, MAX_DISPLAY_NAME);
+}
+
+/** Any short text a person names something with (a name, a class title): see cleanDisplayName. */
+export function cleanText(input: unknown, maxLength: number): string | null {
+  if (typeof input !== 'string' || input.length > maxLength * 10) return null;
   const cleaned = input
     .normalize('NFC')
     .replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu, '')
     .replace(/\s+/gu, ' ')
     .trim();
   const length = [...cleaned].length;
-  return length >= 1 && length <= MAX_DISPLAY_NAME ? cleaned : null;
+  return length >= 1 && length <= maxLength ? cleaned : null;
 }
 
 /** Two names are the same name when they differ only in case ("Анна" and "анна"). */
