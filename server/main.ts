@@ -51,7 +51,7 @@ try {
   app.log.info(`Wirelab is on ${urls.local} (HTTP/1.1, h2c and MQTT on this one port)`);
   for (const lan of urls.lan) app.log.info(`students on this network: ${lan}`);
   // Printed to the terminal only: whoever has this link can run the classes.
-  process.stdout.write(`\nTeacher (keep this link to yourself): ${urls.teacher}\n\n`);
+  process.stdout.write(`\nTeacher (keep this link to yourself) / Преподаватель (ссылку никому не давайте):\n  ${urls.teacher.en}\n  ${urls.teacher.ru}\n\n`);
 } catch (error) {
   app.log.error(error);
   process.exit(1);

@@ -11,6 +11,8 @@ export interface BoardResult {
 export interface BoardMember {
   id: number;
   name: string;
+  /** the teacher reads it out to a student who forgot it (README.md, "Claiming a name") */
+  rejoinCode: string;
   joinedMs: number;
   lastActiveMs: number;
   /** has a class channel open now */

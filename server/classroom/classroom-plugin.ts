@@ -158,6 +158,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         return {
           id: member.id,
           name: member.name,
+          rejoinCode: member.rejoinCode,
           joinedMs: member.joinedMs,
           lastActiveMs: member.lastActiveMs,
           online: own.length > 0,

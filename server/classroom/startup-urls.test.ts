@@ -15,14 +15,14 @@ describe('startupUrls', () => {
     expect(urls).toEqual({
       local: 'http://localhost:8080/',
       lan: ['http://192.168.1.20:8080/'],
-      teacher: 'http://192.168.1.20:8080/class/teach#key=K',
+      teacher: { ru: 'http://192.168.1.20:8080/ru/class/teach#key=K', en: 'http://192.168.1.20:8080/en/class/teach#key=K' },
     });
   });
 
   it('keeps to the local address when only that one listens', () => {
     const urls = startupUrls({ host: '127.0.0.1', port: 9000, teacherKey: 'K', interfaces: structuredClone(interfaces) as never });
     expect(urls.lan).toEqual([]);
-    expect(urls.teacher).toBe('http://127.0.0.1:9000/class/teach#key=K');
+    expect(urls.teacher.en).toBe('http://127.0.0.1:9000/en/class/teach#key=K');
   });
 
   it('leaves loopback and IPv6 link-local addresses out', () => {

@@ -15,8 +15,8 @@ export interface StartupUrls {
   local: string;
   /** empty unless the server listens on every address (HOST=0.0.0.0) */
   lan: string[];
-  /** opens the teacher's page with the key: a secret, printed in the terminal only */
-  teacher: string;
+  /** open the teacher's page (Russian, English) with the key: a secret, printed in the terminal only */
+  teacher: { ru: string; en: string };
 }
 
 /** What `npm start` prints for a class: where students go and the teacher's link. */
@@ -26,6 +26,7 @@ export function startupUrls(options: { host: string; port: number; teacherKey: s
   const local = `http://${localHost}:${options.port}/`;
   const lan = everyAddress ? lanAddresses(options.interfaces).map((address) => `http://${address}:${options.port}/`) : [];
   // The key travels in the fragment: browsers never send it, so it is in no request or log line.
-  const teacher = `${lan[0] ?? local}class/teach#key=${options.teacherKey}`;
+  const base = lan[0] ?? local;
+  const teacher = { ru: `${base}ru/class/teach#key=${options.teacherKey}`, en: `${base}en/class/teach#key=${options.teacherKey}` };
   return { local, lan, teacher };
 }

@@ -8,9 +8,12 @@ import { AppHeader } from './app-header.tsx';
 import { NotFound } from './not-found.tsx';
 import { LoadingNote } from './loading-note.tsx';
 import { LessonList } from '../lessons/lesson-list.tsx';
+import { ClassBar } from '../classroom/class-bar.tsx';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
+const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
+const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
 
 export function App() {
   const pathname = usePathname();
@@ -31,6 +34,7 @@ export function App() {
   return (
     <LangContext.Provider value={lang}>
       <AppHeader />
+      <ClassBar />
       <main id="content" className="app-main" tabIndex={-1}>
         {route.kind === 'list' && <LessonList lessons={lessonIndex} />}
         {route.kind === 'lesson' &&
@@ -41,6 +45,9 @@ export function App() {
           ) : (
             <NotFound />
           ))}
+        {route.kind === 'class' && (
+          <Suspense fallback={<LoadingNote />}>{route.page === 'join' ? <JoinPage /> : <TeacherPage />}</Suspense>
+        )}
         {route.kind === 'not-found' && <NotFound />}
       </main>
     </LangContext.Provider>

@@ -13,6 +13,9 @@ describe('parseRoute', () => {
     ['/en/rest/extra', { kind: 'not-found', lang: 'en' }],
     ['/en/REST', { kind: 'not-found', lang: 'en' }],
     ['/de/rest', { kind: 'not-found', lang: null }],
+    ['/ru/class', { kind: 'class', lang: 'ru', page: 'join' }],
+    ['/en/class/teach', { kind: 'class', lang: 'en', page: 'teach' }],
+    ['/en/class/other', { kind: 'not-found', lang: 'en' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -24,6 +27,7 @@ describe('pathInLang', () => {
     expect(pathInLang('/ru/', 'en')).toBe('/en/');
     expect(pathInLang('/ru/no/such/page', 'en')).toBe('/en/no/such/page');
     expect(pathInLang('/', 'ru')).toBe('/ru/');
+    expect(pathInLang('/en/class/teach', 'ru')).toBe('/ru/class/teach');
   });
 });
 

@@ -4,6 +4,7 @@ export type Route =
   | { kind: 'root' }
   | { kind: 'list'; lang: Lang }
   | { kind: 'lesson'; lang: Lang; slug: string }
+  | { kind: 'class'; lang: Lang; page: 'join' | 'teach' }
   | { kind: 'not-found'; lang: Lang | null };
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
@@ -13,6 +14,11 @@ export function parseRoute(pathname: string): Route {
   const lang = isLang(parts[0]) ? parts[0] : null;
   if (!lang) return { kind: 'not-found', lang: null };
   if (parts.length === 1) return { kind: 'list', lang };
+  // the classroom: `/en/class` (students join), `/en/class/teach` (the teacher's page)
+  if (parts[1] === 'class' && parts.length <= 3) {
+    if (parts.length === 2) return { kind: 'class', lang, page: 'join' };
+    if (parts[2] === 'teach') return { kind: 'class', lang, page: 'teach' };
+  }
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -25,6 +31,7 @@ export function isLang(value: string | undefined): value is Lang {
 export function pathInLang(pathname: string, lang: Lang): string {
   const route = parseRoute(pathname);
   if (route.kind === 'lesson') return `/${lang}/${route.slug}`;
+  if (route.kind === 'class') return `/${lang}/class${route.page === 'teach' ? '/teach' : ''}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
 }
