@@ -4,6 +4,7 @@ import { useStrings } from '../app/lang-context.ts';
 import { checkNeedsAnswer, evaluateCheck, type Check } from './checks.ts';
 import { markPassed, useProgress } from './progress.ts';
 import { emitExerciseEvent } from './exercise-events.ts';
+import { missIdentity } from './miss-identity.ts';
 import { lessonStrings } from './strings.ts';
 
 interface ExerciseCardProps {
@@ -51,7 +52,7 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
     ((miss.kind !== 'no-request' && !(miss.kind === 'no-message' && miss.found === 0)) || (miss.step ?? 0) > 0 || (needsAnswer && submitted !== undefined));
 
   // A miss the student sees is an attempt (the teacher's board counts them): once per new miss.
-  const shownMiss = showMiss && miss ? `${exchanges.length}/${messages.length}/${submitted ?? ''}` : null;
+  const shownMiss = showMiss && miss ? missIdentity(miss, submitted) : null;
   useEffect(() => {
     if (shownMiss !== null) emitExerciseEvent({ lesson, exercise: id, passed: false });
   }, [shownMiss, lesson, id]);
