@@ -28,6 +28,9 @@ export function AppHeader() {
       </Link>
       <nav className="header-nav">
         <Link href={`/${lang}/`}>{t.lessons}</Link>
+        <Link href={`/${lang}/class`} data-testid="nav-class">
+          {t.classroom}
+        </Link>
       </nav>
       <div className="header-tools">
         <SessionIndicator />
