@@ -110,6 +110,8 @@ describe('a class: a teacher and three students in their own browsers', () => {
     await setEditorText(ben, (await benCell.getAttribute('data-cell-id'))!, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Ben', email: `ben-${Date.now()}@example.com` })}\n`);
     await benCell.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => exerciseState(ben, createExerciseId), LIVE).toBe('passed');
+    const benLesson = desk.locator('[data-testid="board-row"][data-name="Ben <b>Okafor</b>"] [data-testid="board-lesson-result"][data-lesson="rest"]');
+    await expect.poll(() => benLesson.getAttribute('data-done'), LIVE).toBe('1');
     await desk.getByTestId('board-lesson').selectOption('rest');
     const benResult = desk.locator(`[data-testid="board-row"][data-name="Ben <b>Okafor</b>"] [data-testid="board-result"][data-exercise="rest/${createExerciseId}"]`);
     await expect.poll(() => benResult.getAttribute('data-state'), LIVE).toBe('passed');

@@ -26,6 +26,9 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
   const rows = useMemo(() => boardRows(board, { lesson, sort, anonymous, anonymousName: t.student, serverNow }), [board, lesson, sort, anonymous, t, serverNow]);
   const lessons = lessonIndex.filter((entry) => entry.exercises.length > 0);
   const columns: string[] = lesson === null ? [] : (lessons.find((entry) => entry.slug === lesson)?.exercises ?? []);
+  // All lessons: one column per lesson somebody has tried, its exercises done out of all.
+  const tried = new Set(board.members.flatMap((member) => member.results.map((result) => result.lesson)));
+  const lessonColumns = lesson === null ? lessons.filter((entry) => tried.has(entry.slug)) : [];
 
   return (
     <section className="class-board" data-testid="class-board" aria-label={`${t.board} ${formatCode(board.code)}`}>
@@ -75,6 +78,13 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
                     <code>{exercise}</code>
                   </th>
                 ))}
+                {lessonColumns.map((entry) => (
+                  <th key={entry.slug} scope="col">
+                    <button type="button" className="link-button" onClick={() => setLesson(entry.slug)}>
+                      {entry.headline[lang].title}
+                    </button>
+                  </th>
+                ))}
                 {showRejoin && !anonymous && <th scope="col">{t.rejoinCode}</th>}
               </tr>
             </thead>
@@ -91,6 +101,9 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
                   {columns.map((exercise) => (
                     <ResultCell key={exercise} result={row.results.get(resultKey(lesson!, exercise))} id={`${lesson}/${exercise}`} />
                   ))}
+                  {lessonColumns.map((entry) => (
+                    <LessonCell key={entry.slug} results={row.member.results.filter((result) => result.lesson === entry.slug)} total={entry.exercises.length} id={entry.slug} />
+                  ))}
                   {showRejoin && !anonymous && (
                     <td>
                       <code>{formatCode(row.member.rejoinCode)}</code>
@@ -103,6 +116,19 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
         </div>
       )}
     </section>
+  );
+}
+
+function LessonCell({ results, total, id }: { results: BoardResult[]; total: number; id: string }) {
+  const t = useStrings(classroomStrings);
+  const done = results.filter((result) => result.passedMs !== null).length;
+  const misses = results.filter((result) => result.passedMs === null).reduce((sum, result) => sum + result.attempts, 0);
+  const state = done === total && total > 0 ? 'passed' : misses > 0 ? 'failing' : 'none';
+  return (
+    <td className={`class-result is-${state}`} data-testid="board-lesson-result" data-lesson={id} data-done={done} title={t.lessonCell(done, total, misses)}>
+      {done}/{total}
+      {misses > 0 && <span className="class-misses"> ✗{misses}</span>}
+    </td>
   );
 }
 

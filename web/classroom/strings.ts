@@ -95,6 +95,7 @@ export const classroomStrings = {
     passedCell: (attempts: number) => `done (${attempts} ${attempts === 1 ? 'try' : 'tries'})`,
     failingCell: (attempts: number) => `trying: ${attempts} ${attempts === 1 ? 'miss' : 'misses'}`,
     notTriedCell: 'not tried',
+    lessonCell: (done: number, total: number, misses: number) => `${done} of ${total} done${misses > 0 ? `, ${misses} ${misses === 1 ? 'miss' : 'misses'} on the rest` : ''}`,
     idleFor: (minutes: number) => (minutes < 1 ? 'active' : `${minutes} min`),
     nobodyYet: 'Nobody has joined yet.',
     showRejoin: 'Show rejoin codes',
@@ -179,6 +180,8 @@ export const classroomStrings = {
     passedCell: (attempts: number) => `решено (${attempts} ${russianPlural(attempts, 'попытка', 'попытки', 'попыток')})`,
     failingCell: (attempts: number) => `пока не выходит: ${attempts} ${russianPlural(attempts, 'промах', 'промаха', 'промахов')}`,
     notTriedCell: 'не начато',
+    lessonCell: (done: number, total: number, misses: number) =>
+      `решено ${done} из ${total}${misses > 0 ? `, на остальных ${misses} ${russianPlural(misses, 'промах', 'промаха', 'промахов')}` : ''}`,
     idleFor: (minutes: number) => (minutes < 1 ? 'активен' : `${minutes} мин`),
     nobodyYet: 'Пока никто не вошёл.',
     showRejoin: 'Показать коды возврата',
