@@ -148,28 +148,30 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     const info = store.classByCode(code);
     if (!info) return null;
     const room = live.get(code);
-    const channels = [...(room?.students ?? [])];
+    const online = new Map<number, { following: boolean }>();
+    for (const channel of room?.students ?? []) {
+      const seen = online.get(channel.memberId);
+      online.set(channel.memberId, { following: (seen?.following ?? false) || channel.following });
+    }
+    const results = store.resultsOfClass(code);
     return {
       code,
       title: info.title,
       now: Date.now(),
-      members: store.members(code).map((member) => {
-        const own = channels.filter((channel) => channel.memberId === member.id);
-        return {
-          id: member.id,
-          name: member.name,
-          rejoinCode: member.rejoinCode,
-          joinedMs: member.joinedMs,
-          lastActiveMs: member.lastActiveMs,
-          online: own.length > 0,
-          following: own.some((channel) => channel.following),
-          results: store.results(member.id),
-        };
-      }),
+      members: store.members(code).map((member) => ({
+        id: member.id,
+        name: member.name,
+        rejoinCode: member.rejoinCode,
+        joinedMs: member.joinedMs,
+        lastActiveMs: member.lastActiveMs,
+        online: online.has(member.id),
+        following: online.get(member.id)?.following ?? false,
+        results: results.get(member.id) ?? [],
+      })),
     };
   };
 
-  const classSummaries = (): ClassSummary[] => store.classes().map((info) => ({ ...info, members: store.members(info.code).length }));
+  const classSummaries = (): ClassSummary[] => store.classes().map((info) => ({ ...info, members: store.memberCount(info.code) }));
 
   const boardChanged = (code: string): void => {
     const room = live.get(code);

@@ -38,8 +38,8 @@ CREATE TABLE IF NOT EXISTS classroom_results (
 `;
 
 export const REJOIN_CODE_LENGTH = 6;
-/** @default 200 members per class */
-export const MAX_MEMBERS = 200;
+/** A lecture hall of hundreds fits. @default 1000 members per class */
+export const MAX_MEMBERS = 1000;
 /** @default 100 classes on one server */
 export const MAX_CLASSES = 100;
 /** Exercises one member may have results for: bounds what one student can write. @default 500 */
@@ -202,6 +202,26 @@ export class ClassroomStore {
       }
       return { ok: true, result: toResult(read()!), changed: true };
     })();
+  }
+
+  /** Every member's results in one query (the board is built often while a class works). */
+  resultsOfClass(code: string): Map<number, ExerciseResult[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT r.member_id, r.lesson, r.exercise, r.attempts, r.passed_ms, r.last_ms FROM classroom_results r JOIN classroom_members m ON m.id = r.member_id WHERE m.class_code = ? ORDER BY r.member_id, r.lesson, r.exercise',
+      )
+      .all(code) as Array<{ member_id: number; lesson: string; exercise: string; attempts: number; passed_ms: number | null; last_ms: number }>;
+    const byMember = new Map<number, ExerciseResult[]>();
+    for (const row of rows) {
+      let list = byMember.get(row.member_id);
+      if (!list) byMember.set(row.member_id, (list = []));
+      list.push({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms });
+    }
+    return byMember;
+  }
+
+  memberCount(code: string): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM classroom_members WHERE class_code = ?').get(code) as { n: number }).n;
   }
 
   results(memberId: number): ExerciseResult[] {
