@@ -137,20 +137,26 @@ try {
     runLast.push(Math.max(...followers.map((follower) => follower.frames.get(marker)! - sentAt)));
   }
 
-  // Progress reports from every student, 50 at a time, with the board open.
-  let reports = 0;
-  const until = performance.now() + REPORT_SECONDS * 1000;
-  const startedAt = performance.now();
-  await Promise.all(
-    Array.from({ length: 50 }, async (_, lane) => {
-      for (let index = lane; performance.now() < until; index += 50) {
-        const token = tokens[index % tokens.length];
-        await postJson(`${origin}/_wirelab/class/progress`, { lesson: 'rest', exercise: `e${index % 40}`, passed: index % 3 === 0 }, { 'x-wirelab-member': token });
-        reports += 1;
-      }
-    }),
+  // Progress reports from every student, 50 at a time, with the board open; and, as the
+  // baseline of this run on this machine, the REST read with the same 50 lanes.
+  const perSecond = async (once: (index: number) => Promise<unknown>): Promise<number> => {
+    let done = 0;
+    const startedAt = performance.now();
+    const until = startedAt + REPORT_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, lane) => {
+        for (let index = lane; performance.now() < until; index += 50) {
+          await once(index);
+          done += 1;
+        }
+      }),
+    );
+    return done / ((performance.now() - startedAt) / 1000);
+  };
+  const restRate = await perSecond(async () => (await fetch(`${origin}/api/v1/users/1`)).text());
+  const reportRate = await perSecond((index) =>
+    postJson(`${origin}/_wirelab/class/progress`, { lesson: 'rest', exercise: `e${index % 40}`, passed: index % 3 === 0 }, { 'x-wirelab-member': tokens[index % tokens.length] }),
   );
-  const reportSeconds = (performance.now() - startedAt) / 1000;
 
   const perFollower = (after.rss - before.rss) / FOLLOWERS;
   const heapPerFollower = (after.heapUsed + after.external - before.heapUsed - before.external) / FOLLOWERS;
@@ -158,7 +164,9 @@ try {
   console.log(`  teacher navigation → last follower: ${summary(navigationLast)}; every follower: ${summary(navigationEach)}`);
   console.log(`  teacher cell run (GET /api/v1/users/1, relayed bytes) → last follower: ${summary(runLast)}`);
   console.log(`  memory per follower: ${(perFollower / 1024).toFixed(1)} KiB RSS (${(heapPerFollower / 1024).toFixed(1)} KiB heap + external)`);
-  console.log(`  progress reports absorbed with the board open: ${Math.round(reports / reportSeconds)} per second (${boards} board pushes to the teacher)`);
+  console.log(
+    `  progress reports absorbed with the board open: ${Math.round(reportRate)} per second, ${(reportRate / restRate).toFixed(2)} of GET /api/v1/users/1's ${Math.round(restRate)} per second in this run (${boards} board pushes to the teacher)`,
+  );
   teacher.close();
 } finally {
   for (const follower of followers) follower.socket.terminate();

@@ -40,8 +40,13 @@ declare module 'fastify' {
 const MAX_CHANNEL_MESSAGE = 4096;
 /** A channel that has not said who it is by then is closed (4408). */
 const HELLO_TIMEOUT_MS = 10_000;
-/** The board goes to the teacher at most this often while students work. */
+/**
+ * The board goes to the teacher at most this often while students work, and never more often
+ * than its last build took times BOARD_BUILD_SHARE: a hall of hundreds with thousands of
+ * results must not spend the server on rebuilding the board.
+ */
 const BOARD_PUSH_GAP_MS = 200;
+const BOARD_BUILD_SHARE = 10;
 /** Bytes waiting for a follower that does not read: past this it is closed (1013) and reconnects. */
 const MAX_FOLLOWER_BACKLOG = 4 * 1024 * 1024;
 const LESSON = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -67,6 +72,8 @@ interface LiveClass {
   navigation: Navigation | null;
   relay: TeacherRelay | null;
   boardTimer: ReturnType<typeof setTimeout> | null;
+  /** how long the last board push took to build and serialise */
+  boardBuildMs: number;
 }
 
 type ErrorCode =
@@ -135,7 +142,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const liveClass = (code: string): LiveClass => {
     let room = live.get(code);
     if (!room) {
-      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, boardTimer: null };
+      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, boardTimer: null, boardBuildMs: 0 };
       live.set(code, room);
     }
     return room;
@@ -178,11 +185,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (!room || room.boardWatchers.size === 0 || room.boardTimer) return;
     room.boardTimer = setTimeout(() => {
       room.boardTimer = null;
+      const started = performance.now();
       const snapshot = board(code);
       if (!snapshot) return;
       const text = JSON.stringify({ type: 'board', board: snapshot });
+      room.boardBuildMs = performance.now() - started;
       for (const socket of room.boardWatchers) if (socket.readyState === socket.OPEN) socket.send(text);
-    }, BOARD_PUSH_GAP_MS);
+    }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
   };
 
   const sendRelayed = (socket: WebSocket, messages: RelayedMessage[]): void => {
