@@ -44,6 +44,9 @@ export function ClassBar() {
     <div className={`class-bar ${student.following ? 'is-following' : ''}`} data-testid="class-bar" data-following={student.following} role="status">
       <strong>{t.barClass(formatCode(membership.code))}</strong>
       <span className="class-bar-name">{membership.name}</span>
+      <span className="muted" title={t.rejoinCodeIs}>
+        {t.rejoinCode}: <code data-testid="class-bar-rejoin-code">{formatCode(membership.rejoinCode)}</code>
+      </span>
       <span className={`class-dot ${student.channel === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
       <span data-testid="class-follow-state">{student.following ? t.following : t.notFollowing}</span>
       {student.channel !== 'open' && <span className="muted">{t.channelDown}</span>}
