@@ -20,6 +20,7 @@ import mqttPlugin, { type MqttPluginOptions } from './protocols/mqtt/index.ts';
 import asyncApiPlugin from './asyncapi/index.ts';
 import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from './web-app/web-app-plugin.ts';
 import securityHeaders from './web-app/security-headers.ts';
+import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/classroom-plugin.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -45,6 +46,8 @@ export interface AppOptions {
   allowedOrigins?: readonly string[];
   /** Signs session ids and seals curl tokens (session-id.ts); absent: a random one per process. */
   sessionSecret?: Buffer;
+  /** The classroom: the teacher key (TEACHER_KEY) and per-address limits; its tables live in dataFile. */
+  classroom?: Omit<ClassroomOptions, 'file'>;
 }
 
 declare module 'fastify' {
@@ -84,6 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           ? (req, res) => {
               // The capture channel's own bytes would otherwise feed back into itself.
               if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket, req);
+              // The class channel carries the teacher's traffic to followers: recorded, it would be relayed again.
+              if (req.url?.startsWith(CLASS_CHANNEL_PATH)) return captures.exclude(req.socket, req);
               captures.claim(req.socket, captureOwnerOf(req.headers), req, res);
               // The app's own files: their bodies would crowd the student's captures out of the ring.
               if (res && options.webRoot && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
@@ -115,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(longPollingPlugin);
   await app.register(mqttPlugin, options.mqtt ?? {});
   await app.register(asyncApiPlugin);
+  await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

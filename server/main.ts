@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { parseAllowedOrigins } from './listener/same-origin.ts';
 import { loadSessionSecret } from './session/session-secret.ts';
+import { startupUrls } from './classroom/startup-urls.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +29,8 @@ const app = await buildApp({
   // Behind a reverse proxy that serves Wirelab under another origin: ALLOWED_ORIGINS="https://wirelab.example.edu".
   allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
   sessionSecret: loadSessionSecret(dataDir),
+  // The classroom's teacher key; without it the database keeps one of its own (kept across restarts).
+  classroom: { teacherKey: process.env.TEACHER_KEY || undefined },
 });
 
 let closing = false;
@@ -48,8 +52,11 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
   await app.listen({ port, host });
-  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  app.log.info(`Wirelab is on http://${shown}:${port}/ (HTTP/1.1, h2c and MQTT on this one port)`);
+  const urls = startupUrls({ host, port, teacherKey: app.classroom.teacherKey, interfaces: networkInterfaces() });
+  app.log.info(`Wirelab is on ${urls.local} (HTTP/1.1, h2c and MQTT on this one port)`);
+  for (const lan of urls.lan) app.log.info(`students on this network: ${lan}`);
+  // Printed to the terminal only: whoever has this link can run the classes.
+  process.stdout.write(`\nTeacher (keep this link to yourself) / Преподаватель (ссылку никому не давайте):\n  ${urls.teacher.en}\n  ${urls.teacher.ru}\n\n`);
 } catch (error) {
   app.log.error(error);
   process.exit(1);

@@ -31,6 +31,9 @@ export function AppHeader() {
         <Link href={`/${lang}/course`} data-testid="header-course-map">
           {t.courseMap}
         </Link>
+        <Link href={`/${lang}/class`} data-testid="nav-class">
+          {t.classroom}
+        </Link>
       </nav>
       <div className="header-tools">
         <SessionIndicator />

@@ -8,6 +8,7 @@ import { AppHeader } from './app-header.tsx';
 import { NotFound } from './not-found.tsx';
 import { LoadingNote } from './loading-note.tsx';
 import { LessonList } from '../lessons/lesson-list.tsx';
+import { ClassBar } from '../classroom/class-bar.tsx';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
@@ -15,6 +16,8 @@ const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((mod
 const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
 const MatrixPage = lazy(() => import('../course/matrix-page.tsx').then((module) => ({ default: module.MatrixPage })));
 const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => ({ default: module.QuizPage })));
+const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
+const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
 
 export function App() {
   const pathname = usePathname();
@@ -35,6 +38,7 @@ export function App() {
   return (
     <LangContext.Provider value={lang}>
       <AppHeader />
+      <ClassBar />
       <main id="content" className="app-main" tabIndex={-1}>
         {route.kind === 'list' && <LessonList lessons={lessonIndex} />}
         {route.kind === 'lesson' &&
@@ -51,6 +55,9 @@ export function App() {
             {route.page === 'matrix' && <MatrixPage />}
             {route.page === 'quiz' && <QuizPage />}
           </Suspense>
+        )}
+        {route.kind === 'class' && (
+          <Suspense fallback={<LoadingNote />}>{route.page === 'join' ? <JoinPage /> : <TeacherPage />}</Suspense>
         )}
         {route.kind === 'not-found' && <NotFound />}
       </main>

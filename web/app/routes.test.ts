@@ -16,6 +16,9 @@ describe('parseRoute', () => {
     ['/ru/course', { kind: 'course', lang: 'ru', page: 'course' }],
     ['/en/matrix/', { kind: 'course', lang: 'en', page: 'matrix' }],
     ['/en/quiz', { kind: 'course', lang: 'en', page: 'quiz' }],
+    ['/ru/class', { kind: 'class', lang: 'ru', page: 'join' }],
+    ['/en/class/teach', { kind: 'class', lang: 'en', page: 'teach' }],
+    ['/en/class/other', { kind: 'not-found', lang: 'en' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -28,6 +31,7 @@ describe('pathInLang', () => {
     expect(pathInLang('/ru/no/such/page', 'en')).toBe('/en/no/such/page');
     expect(pathInLang('/', 'ru')).toBe('/ru/');
     expect(pathInLang('/en/quiz', 'ru')).toBe('/ru/quiz');
+    expect(pathInLang('/en/class/teach', 'ru')).toBe('/ru/class/teach');
   });
 });
 

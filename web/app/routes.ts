@@ -5,6 +5,7 @@ export type Route =
   | { kind: 'list'; lang: Lang }
   | { kind: 'lesson'; lang: Lang; slug: string }
   | { kind: 'course'; lang: Lang; page: CoursePage }
+  | { kind: 'class'; lang: Lang; page: 'join' | 'teach' }
   | { kind: 'not-found'; lang: Lang | null };
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
@@ -15,6 +16,11 @@ export function parseRoute(pathname: string): Route {
   if (!lang) return { kind: 'not-found', lang: null };
   if (parts.length === 1) return { kind: 'list', lang };
   if (parts.length === 2 && isCoursePage(parts[1])) return { kind: 'course', lang, page: parts[1] };
+  // the classroom: `/en/class` (students join), `/en/class/teach` (the teacher's page)
+  if (parts[1] === 'class' && parts.length <= 3) {
+    if (parts.length === 2) return { kind: 'class', lang, page: 'join' };
+    if (parts[2] === 'teach') return { kind: 'class', lang, page: 'teach' };
+  }
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -28,6 +34,7 @@ export function pathInLang(pathname: string, lang: Lang): string {
   const route = parseRoute(pathname);
   if (route.kind === 'lesson') return `/${lang}/${route.slug}`;
   if (route.kind === 'course') return `/${lang}/${route.page}`;
+  if (route.kind === 'class') return `/${lang}/class${route.page === 'teach' ? '/teach' : ''}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
 }

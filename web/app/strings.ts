@@ -25,6 +25,7 @@ export const appStrings = {
     notFoundText: 'This page does not exist. Maybe the link is old, or there is a typo in the address.',
     backToLessons: 'Back to the lessons',
     loading: 'Loading…',
+    classroom: 'Class',
   },
   ru: {
     appName: 'Wirelab',
@@ -52,5 +53,6 @@ export const appStrings = {
     notFoundText: 'Такой страницы нет. Возможно, ссылка устарела или в адресе опечатка.',
     backToLessons: 'К списку уроков',
     loading: 'Загрузка…',
+    classroom: 'Класс',
   },
 };

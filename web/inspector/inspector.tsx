@@ -20,10 +20,12 @@ export interface InspectorProps {
   store?: CaptureStore;
   /** told what the inspector shows whenever that changes (the quiz's "find it in the bytes") */
   onSelectionChange?(selection: Selection | null): void;
+  /** someone else's captures (the teacher's, in class): no recording switch, no clearing */
+  readOnly?: boolean;
 }
 
 /** Everything that crossed the wire for this browser: timeline, decoded tree and bytes. */
-export function Inspector({ focus, store: givenStore, onSelectionChange }: InspectorProps) {
+export function Inspector({ focus, store: givenStore, onSelectionChange, readOnly = false }: InspectorProps) {
   const t = useStrings(inspectorStrings);
   const store = givenStore ?? getCaptureStore();
   const snapshot = useCaptures(store);
@@ -89,20 +91,24 @@ export function Inspector({ focus, store: givenStore, onSelectionChange }: Inspe
         <span className={`insp-status-dot insp-status-${snapshot.status}`} data-testid="insp-status" data-status={snapshot.status}>
           {t.status[snapshot.status]}
         </span>
-        <label className="insp-switch" title={t.recordHint}>
-          <input
-            type="checkbox"
-            role="switch"
-            data-testid="insp-record"
-            checked={snapshot.recording}
-            disabled={snapshot.status !== 'open'}
-            onChange={(event) => store.setRecording(event.currentTarget.checked)}
-          />
-          <span className={snapshot.recording ? 'insp-rec-on' : ''}>{t.record}</span>
-        </label>
-        <button type="button" className="insp-button" data-testid="insp-clear" title={t.clearHint} disabled={snapshot.status !== 'open'} onClick={() => store.clear()}>
-          {t.clear}
-        </button>
+        {!readOnly && (
+          <label className="insp-switch" title={t.recordHint}>
+            <input
+              type="checkbox"
+              role="switch"
+              data-testid="insp-record"
+              checked={snapshot.recording}
+              disabled={snapshot.status !== 'open'}
+              onChange={(event) => store.setRecording(event.currentTarget.checked)}
+            />
+            <span className={snapshot.recording ? 'insp-rec-on' : ''}>{t.record}</span>
+          </label>
+        )}
+        {!readOnly && (
+          <button type="button" className="insp-button" data-testid="insp-clear" title={t.clearHint} disabled={snapshot.status !== 'open'} onClick={() => store.clear()}>
+            {t.clear}
+          </button>
+        )}
         <button
           type="button"
           className="insp-button"

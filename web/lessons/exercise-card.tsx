@@ -3,6 +3,8 @@ import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
 import { checkNeedsAnswer, evaluateCheck, type Check } from './checks.ts';
 import { markPassed, useProgress } from './progress.ts';
+import { emitExerciseEvent } from './exercise-events.ts';
+import { missIdentity } from './miss-identity.ts';
 import { lessonStrings } from './strings.ts';
 
 interface ExerciseCardProps {
@@ -48,6 +50,12 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
     miss !== null &&
     !passedNow &&
     ((miss.kind !== 'no-request' && !(miss.kind === 'no-message' && miss.found === 0)) || (miss.step ?? 0) > 0 || (needsAnswer && submitted !== undefined));
+
+  // A miss the student sees is an attempt (the teacher's board counts them): once per new miss.
+  const shownMiss = showMiss && miss ? missIdentity(miss, submitted) : null;
+  useEffect(() => {
+    if (shownMiss !== null) emitExerciseEvent({ lesson, exercise: id, passed: false });
+  }, [shownMiss, lesson, id]);
 
   return (
     <section className={`exercise ${passed ? 'is-passed' : ''}`} data-testid="exercise" data-exercise-id={id} data-state={passed ? 'passed' : 'pending'} aria-labelledby={`exercise-${id}-title`}>

@@ -1,7 +1,7 @@
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import { useStrings } from '../app/lang-context.ts';
-import { Inspector } from '../inspector/inspector.tsx';
+import { ClassAwareInspector } from '../classroom/class-inspector.tsx';
 import { lessonStrings } from './strings.ts';
 
 const WIDTH_KEY = 'wirelab.inspectorWidth';
@@ -83,7 +83,7 @@ export function InspectorDock({ focus, onSelectionChange }: { focus?: Selection;
         </button>
       </div>
       <div className="dock-body">
-        <Inspector focus={focus} onSelectionChange={onSelectionChange} />
+        <ClassAwareInspector focus={focus} onSelectionChange={onSelectionChange} />
       </div>
     </aside>
   );

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { emitExerciseEvent } from './exercise-events.ts';
 
 const STORAGE_KEY = 'wirelab.progress.v1';
 
@@ -28,9 +29,11 @@ function read(): Progress {
   return cached.value;
 }
 
-export function markPassed(lesson: string, exercise: string): void {
+/** `announce: false`: progress brought back from elsewhere (the class's server), not a new pass. */
+export function markPassed(lesson: string, exercise: string, options: { announce?: boolean } = {}): void {
   const progress = read();
   if (progress[lesson]?.[exercise]) return;
+  if (options.announce !== false) emitExerciseEvent({ lesson, exercise, passed: true });
   const next: Progress = { ...progress, [lesson]: { ...progress[lesson], [exercise]: { passedAt: Date.now() } } };
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
@@ -38,6 +41,11 @@ export function markPassed(lesson: string, exercise: string): void {
     cached = { raw: cached.raw, value: next };
   }
   for (const listener of listeners) listener();
+}
+
+/** What this browser has passed (the classroom sends it along when a student joins). */
+export function readProgress(): Progress {
+  return read();
 }
 
 export function useProgress(): Progress {

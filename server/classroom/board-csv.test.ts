@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { boardToCsv, csvCell } from './board-csv.ts';
+
+describe('boardToCsv', () => {
+  it('writes one row per tried exercise and one for a student who tried none', () => {
+    const csv = boardToCsv({
+      code: 'K7FM3Q',
+      title: 'A',
+      now: 0,
+      members: [
+        { id: 1, name: 'Анна, 2 группа', rejoinCode: 'AAAAAA', joinedMs: 0, lastActiveMs: 60_000, online: true, following: true, results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }] },
+        { id: 2, name: '=HYPERLINK("x")', rejoinCode: 'AAAAAA', joinedMs: 1000, lastActiveMs: 1000, online: false, following: false, results: [] },
+      ],
+    });
+    expect(csv.split('\r\n')).toEqual([
+      'name,lesson,exercise,passed,attempts,passed_at,last_attempt_at,joined_at,last_active_at',
+      '"Анна, 2 группа",01-rest,get-user,yes,2,1970-01-01T00:00:30.000Z,1970-01-01T00:00:30.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:01:00.000Z',
+      `"'=HYPERLINK(""x"")",,,,,,,1970-01-01T00:00:01.000Z,1970-01-01T00:00:01.000Z`,
+      '',
+    ]);
+  });
+
+  it('quotes what needs quoting and defuses formulas', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a "b"')).toBe('"a ""b"""');
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+  });
+});

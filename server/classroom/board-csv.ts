@@ -1,0 +1,31 @@
+import type { Board } from './board-types.ts';
+
+export const BOARD_CSV_COLUMNS = ['name', 'lesson', 'exercise', 'passed', 'attempts', 'passed_at', 'last_attempt_at', 'joined_at', 'last_active_at'] as const;
+
+const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());
+
+/**
+ * One row per student and exercise they tried (a student who tried none: one row with empty
+ * lesson and exercise), RFC 4180 with CRLF. A cell a spreadsheet would take for a formula
+ * (`=`, `+`, `-`, `@` first) gets a `'` in front: a name is text, never a formula.
+ */
+export function boardToCsv(board: Board): string {
+  const lines = [BOARD_CSV_COLUMNS.join(',')];
+  for (const member of board.members) {
+    const common = [iso(member.joinedMs), iso(member.lastActiveMs)];
+    if (member.results.length === 0) lines.push(row([member.name, '', '', '', '', '', '', ...common]));
+    for (const result of member.results) {
+      lines.push(row([member.name, result.lesson, result.exercise, result.passedMs === null ? 'no' : 'yes', String(result.attempts), iso(result.passedMs), iso(result.lastMs), ...common]));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function row(cells: string[]): string {
+  return cells.map(csvCell).join(',');
+}
+
+export function csvCell(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

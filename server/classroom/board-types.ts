@@ -1,0 +1,37 @@
+// Shared by the server (board.ts, the class channel) and the teacher's page (web/classroom).
+
+export interface BoardResult {
+  lesson: string;
+  exercise: string;
+  attempts: number;
+  passedMs: number | null;
+  lastMs: number;
+}
+
+export interface BoardMember {
+  id: number;
+  name: string;
+  /** the teacher reads it out to a student who forgot it (README.md, "Claiming a name") */
+  rejoinCode: string;
+  joinedMs: number;
+  lastActiveMs: number;
+  /** has a class channel open now */
+  online: boolean;
+  following: boolean;
+  results: BoardResult[];
+}
+
+export interface Board {
+  code: string;
+  title: string;
+  /** the server's clock when the board was made: idle times count from it */
+  now: number;
+  members: BoardMember[];
+}
+
+export interface ClassSummary {
+  code: string;
+  title: string;
+  createdMs: number;
+  members: number;
+}

@@ -1,0 +1,471 @@
+import { timingSafeEqual } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { sessionFromCookie } from '../session/session-id.ts';
+import { AddressBudget } from './address-budget.ts';
+import { boardToCsv } from './board-csv.ts';
+import type { Board, ClassSummary } from './board-types.ts';
+import { normalizeClassCode } from './class-code.ts';
+import { ClassroomStore, type MemberInfo } from './classroom-store.ts';
+import { cleanDisplayName, cleanText } from './display-name.ts';
+import { lanAddresses } from './startup-urls.ts';
+import { TeacherRelay, type RelayedMessage } from './teacher-relay.ts';
+
+export const CLASS_PATH = '/_wirelab/class';
+export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
+export const TEACHER_KEY_HEADER = 'x-wirelab-teacher-key';
+export const MEMBER_HEADER = 'x-wirelab-member';
+
+export interface ClassroomOptions {
+  /** SQLite file (the domain's; ':memory:' for tests) */
+  file: string;
+  /** TEACHER_KEY; otherwise the database keeps one of its own */
+  teacherKey?: string;
+  /** joins per client address. @default 20 a minute */
+  joinLimit?: { max: number; windowMs: number };
+  /** progress reports per client address. @default 240 a minute */
+  progressLimit?: { max: number; windowMs: number };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    classroom: { teacherKey: string };
+  }
+}
+
+/** A channel message larger than this closes the channel (1009). */
+const MAX_CHANNEL_MESSAGE = 4096;
+/** A channel that has not said who it is by then is closed (4408). */
+const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * The board goes to the teacher at most this often while students work, and never more often
+ * than its last build took times BOARD_BUILD_SHARE: a hall of hundreds with thousands of
+ * results must not spend the server on rebuilding the board.
+ */
+const BOARD_PUSH_GAP_MS = 200;
+const BOARD_BUILD_SHARE = 10;
+/** Bytes waiting for a follower that does not read: past this it is closed (1013) and reconnects. */
+const MAX_FOLLOWER_BACKLOG = 4 * 1024 * 1024;
+const LESSON = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const EXERCISE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const SECTION = /^[^\u0000-\u001f]{0,200}$/;
+const TITLE_MAX = 80;
+
+interface Navigation {
+  lesson: string | null;
+  section: string;
+}
+
+interface StudentChannel {
+  socket: WebSocket;
+  memberId: number;
+  following: boolean;
+}
+
+/** A class's live side: who is connected, where the teacher is, the teacher's traffic. */
+interface LiveClass {
+  students: Set<StudentChannel>;
+  boardWatchers: Set<WebSocket>;
+  navigation: Navigation | null;
+  relay: TeacherRelay | null;
+  boardTimer: ReturnType<typeof setTimeout> | null;
+  /** how long the last board push took to build and serialise */
+  boardBuildMs: number;
+}
+
+type ErrorCode =
+  | 'BAD_CODE'
+  | 'BAD_NAME'
+  | 'BAD_RESULT'
+  | 'BAD_TITLE'
+  | 'NO_SUCH_CLASS'
+  | 'NAME_TAKEN'
+  | 'CLASS_FULL'
+  | 'TOO_MANY_CLASSES'
+  | 'TOO_MANY_RESULTS'
+  | 'NOT_A_MEMBER'
+  | 'TEACHER_KEY_REQUIRED'
+  | 'RATE_LIMITED'
+  | 'CROSS_ORIGIN';
+
+/** The messages of every error, in both languages (the page shows its own strings by code). */
+const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
+  BAD_CODE: { en: 'A class code is six letters and digits, e.g. K7F-M3Q', ru: 'Код класса — шесть букв и цифр, например K7F-M3Q' },
+  BAD_NAME: { en: 'A name is 1 to 40 characters', ru: 'Имя — от 1 до 40 символов' },
+  BAD_RESULT: { en: 'A result names a lesson, an exercise and passed: true or false', ru: 'Результат называет урок, упражнение и passed: true или false' },
+  BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
+  NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
+  NAME_TAKEN: { en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code', ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата' },
+  CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },
+  TOO_MANY_CLASSES: { en: 'This server has as many classes as it keeps', ru: 'На этом сервере уже предельное число классов' },
+  TOO_MANY_RESULTS: { en: 'Too many exercises reported', ru: 'Слишком много упражнений в отчёте' },
+  NOT_A_MEMBER: { en: 'Join the class first', ru: 'Сначала войдите в класс' },
+  TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
+  RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
+  CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
+};
+
+function sendError(reply: FastifyReply, status: number, error: ErrorCode): FastifyReply {
+  return reply.code(status).send({ error, message: ERROR_TEXT[error].en, messageRu: ERROR_TEXT[error].ru });
+}
+
+function sameSecret(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The classroom (README.md): classes with a code, students who join by code and name, their
+ * exercise results, the teacher's board, and the class channel over which followers get the
+ * teacher's navigation and traffic.
+ */
+async function classroom(app: FastifyInstance, options: ClassroomOptions): Promise<void> {
+  const store = new ClassroomStore(options.file);
+  const teacherKey = store.teacherKey(options.teacherKey);
+  const joinBudget = new AddressBudget(options.joinLimit ?? { max: 20, windowMs: 60_000 });
+  const progressBudget = new AddressBudget(options.progressLimit ?? { max: 240, windowMs: 60_000 });
+  const live = new Map<string, LiveClass>();
+  app.decorate('classroom', { teacherKey });
+  app.addHook('onClose', async () => {
+    for (const room of live.values()) {
+      room.relay?.stop();
+      if (room.boardTimer) clearTimeout(room.boardTimer);
+    }
+    store.close();
+  });
+
+  const liveClass = (code: string): LiveClass => {
+    let room = live.get(code);
+    if (!room) {
+      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, boardTimer: null, boardBuildMs: 0 };
+      live.set(code, room);
+    }
+    return room;
+  };
+
+  const isTeacher = (request: FastifyRequest): boolean => sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER]);
+  const memberOf = (request: FastifyRequest): MemberInfo | null => store.memberByToken(request.headers[MEMBER_HEADER]);
+
+  const board = (code: string): Board | null => {
+    const info = store.classByCode(code);
+    if (!info) return null;
+    const room = live.get(code);
+    const online = new Map<number, { following: boolean }>();
+    for (const channel of room?.students ?? []) {
+      const seen = online.get(channel.memberId);
+      online.set(channel.memberId, { following: (seen?.following ?? false) || channel.following });
+    }
+    const results = store.resultsOfClass(code);
+    return {
+      code,
+      title: info.title,
+      now: Date.now(),
+      members: store.members(code).map((member) => ({
+        id: member.id,
+        name: member.name,
+        rejoinCode: member.rejoinCode,
+        joinedMs: member.joinedMs,
+        lastActiveMs: member.lastActiveMs,
+        online: online.has(member.id),
+        following: online.get(member.id)?.following ?? false,
+        results: results.get(member.id) ?? [],
+      })),
+    };
+  };
+
+  const classSummaries = (): ClassSummary[] => store.classes().map((info) => ({ ...info, members: store.memberCount(info.code) }));
+
+  const boardChanged = (code: string): void => {
+    const room = live.get(code);
+    if (!room || room.boardWatchers.size === 0 || room.boardTimer) return;
+    room.boardTimer = setTimeout(() => {
+      room.boardTimer = null;
+      const started = performance.now();
+      const snapshot = board(code);
+      if (!snapshot) return;
+      const text = JSON.stringify({ type: 'board', board: snapshot });
+      room.boardBuildMs = performance.now() - started;
+      for (const socket of room.boardWatchers) if (socket.readyState === socket.OPEN) socket.send(text);
+    }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
+  };
+
+  const sendRelayed = (socket: WebSocket, messages: RelayedMessage[]): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_FOLLOWER_BACKLOG) {
+      socket.close(1013, 'teacher traffic backlog too large, reconnect');
+      return;
+    }
+    for (const message of messages) {
+      if (message.type === 'chunks') socket.send(message.frame, { binary: true });
+      else socket.send(JSON.stringify({ type: 'teacher-wire', message }));
+    }
+  };
+
+  const relayOf = (room: LiveClass): TeacherRelay | null => {
+    if (room.relay || !app.captures) return room.relay;
+    room.relay = new TeacherRelay(app.captures, (messages) => {
+      for (const channel of room.students) if (channel.following) sendRelayed(channel.socket, messages);
+    });
+    return room.relay;
+  };
+
+  const sendJson = (socket: WebSocket, message: unknown): void => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+
+  const clientAddress = (request: FastifyRequest): string => request.socket.remoteAddress ?? request.ip;
+
+  // ---- students over HTTP -------------------------------------------------------------------
+
+  app.post(`${CLASS_PATH}/join`, async (request, reply) => {
+    const budget = joinBudget.take(clientAddress(request));
+    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterSeconds)), 429, 'RATE_LIMITED');
+    const body = (request.body ?? {}) as { code?: unknown; name?: unknown; rejoinCode?: unknown };
+    const code = normalizeClassCode(body.code);
+    if (!code) return sendError(reply, 400, 'BAD_CODE');
+    const name = cleanDisplayName(body.name);
+    if (!name) return sendError(reply, 400, 'BAD_NAME');
+    const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
+    const outcome = store.join(code, name, rejoinCode || null);
+    if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
+    boardChanged(code);
+    const info = store.classByCode(code)!;
+    return {
+      code,
+      title: info.title,
+      name: outcome.member.name,
+      memberToken: outcome.token,
+      rejoinCode: outcome.member.rejoinCode,
+      rejoined: outcome.rejoined,
+      results: store.results(outcome.member.id),
+    };
+  });
+
+  app.get(`${CLASS_PATH}/me`, async (request, reply) => {
+    const member = memberOf(request);
+    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
+    const info = store.classByCode(member.classCode)!;
+    return { code: member.classCode, title: info.title, name: member.name, rejoinCode: member.rejoinCode, results: store.results(member.id) };
+  });
+
+  app.post(`${CLASS_PATH}/progress`, async (request, reply) => {
+    const budget = progressBudget.take(clientAddress(request));
+    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterSeconds)), 429, 'RATE_LIMITED');
+    const member = memberOf(request);
+    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
+    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown };
+    if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean') {
+      return sendError(reply, 400, 'BAD_RESULT');
+    }
+    const outcome = store.recordResult(member.id, body.lesson, body.exercise, body.passed);
+    if (!outcome.ok) return sendError(reply, 403, outcome.error);
+    boardChanged(member.classCode);
+    return { result: outcome.result };
+  });
+
+  // ---- the teacher over HTTP (scripts, gradebooks; the page uses the channel) --------------
+
+  const teacherOnly = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isTeacher(request)) return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
+  };
+
+  app.get(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async () => ({ classes: classSummaries() }));
+
+  app.post(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async (request, reply) => {
+    const title = cleanTitle((request.body as { title?: unknown } | undefined)?.title);
+    if (title === null) return sendError(reply, 400, 'BAD_TITLE');
+    const created = store.createClass(title);
+    if (!created) return sendError(reply, 403, 'TOO_MANY_CLASSES');
+    return reply.code(201).send(created);
+  });
+
+  const classFromParams = (request: FastifyRequest, reply: FastifyReply): string | null => {
+    const code = normalizeClassCode((request.params as { code: string }).code);
+    if (code && store.classByCode(code)) return code;
+    sendError(reply, 404, 'NO_SUCH_CLASS');
+    return null;
+  };
+
+  app.get(`${CLASS_PATH}/classes/:code/board`, { preHandler: teacherOnly }, async (request, reply) => {
+    const code = classFromParams(request, reply);
+    return code ? board(code) : reply;
+  });
+
+  app.get(`${CLASS_PATH}/classes/:code/export.csv`, { preHandler: teacherOnly }, async (request, reply) => {
+    const code = classFromParams(request, reply);
+    if (!code) return reply;
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="wirelab-class-${code}.csv"`)
+      .send(boardToCsv(board(code)!));
+  });
+
+  app.get(`${CLASS_PATH}/classes/:code/export.json`, { preHandler: teacherOnly }, async (request, reply) => {
+    const code = classFromParams(request, reply);
+    if (!code) return reply;
+    return reply.header('content-disposition', `attachment; filename="wirelab-class-${code}.json"`).send(board(code));
+  });
+
+  // ---- the class channel --------------------------------------------------------------------
+
+  app.get(
+    CLASS_CHANNEL_PATH,
+    {
+      websocket: true,
+      // Before the handshake: a page of another origin gets a plain 403, no WebSocket at all.
+      preValidation: async (request, reply) => {
+        if (!app.isAllowedOrigin(request)) return sendError(reply.header('connection', 'close'), 403, 'CROSS_ORIGIN');
+      },
+    },
+    (socket: WebSocket, request) => {
+      const session = sessionFromCookie(request.headers);
+      let role: { kind: 'none' } | { kind: 'teacher'; watching: string | null; leading: string | null } | { kind: 'student'; channel: StudentChannel; code: string } = { kind: 'none' };
+      const helloTimer = setTimeout(() => socket.close(4408, 'no hello'), HELLO_TIMEOUT_MS);
+
+      const followerStart = (code: string): void => {
+        const room = liveClass(code);
+        if (room.navigation) sendJson(socket, { type: 'navigate', ...room.navigation });
+        if (room.relay) sendRelayed(socket, room.relay.replay());
+      };
+
+      const onMessage = (message: Record<string, unknown>): void => {
+        if (role.kind === 'none') {
+          if (message.type !== 'hello') return;
+          clearTimeout(helloTimer);
+          if (message.role === 'teacher') {
+            if (!sameSecret(teacherKey, message.key)) {
+              socket.close(4403, 'teacher key required');
+              return;
+            }
+            role = { kind: 'teacher', watching: null, leading: null };
+            const port = (app.server.address() as { port?: number } | null)?.port;
+            sendJson(socket, {
+              type: 'teacher-ready',
+              classes: classSummaries(),
+              lanOrigins: port ? lanAddresses(networkInterfaces()).map((address) => `http://${address}:${port}`) : [],
+            });
+            return;
+          }
+          if (message.role === 'student') {
+            const member = store.memberByToken(message.token);
+            if (!member) {
+              socket.close(4401, 'not a member');
+              return;
+            }
+            const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false };
+            role = { kind: 'student', channel, code: member.classCode };
+            liveClass(member.classCode).students.add(channel);
+            store.touch(member.id);
+            const info = store.classByCode(member.classCode)!;
+            sendJson(socket, { type: 'joined', code: member.classCode, title: info.title, name: member.name, following: channel.following });
+            if (channel.following) followerStart(member.classCode);
+            boardChanged(member.classCode);
+            return;
+          }
+          socket.close(1008, 'hello names a role: teacher or student');
+          return;
+        }
+
+        if (role.kind === 'student') {
+          const { channel, code } = role;
+          if (message.type === 'follow' && typeof message.on === 'boolean') {
+            const was = channel.following;
+            channel.following = message.on;
+            if (message.on && !was) followerStart(code);
+            boardChanged(code);
+          } else if (message.type === 'active') {
+            store.touch(channel.memberId);
+            boardChanged(code);
+          }
+          return;
+        }
+
+        // the teacher
+        const teacher = role;
+        const code = normalizeClassCode(message.code);
+        switch (message.type) {
+          case 'create-class': {
+            const title = cleanTitle(message.title);
+            if (title === null) return sendJson(socket, { type: 'error', error: 'BAD_TITLE' });
+            const created = store.createClass(title);
+            if (!created) return sendJson(socket, { type: 'error', error: 'TOO_MANY_CLASSES' });
+            sendJson(socket, { type: 'class-created', class: created });
+            sendJson(socket, { type: 'classes', classes: classSummaries() });
+            return;
+          }
+          case 'watch': {
+            if (!code || !store.classByCode(code)) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
+            if (teacher.watching) live.get(teacher.watching)?.boardWatchers.delete(socket);
+            teacher.watching = code;
+            liveClass(code).boardWatchers.add(socket);
+            sendJson(socket, { type: 'board', board: board(code) });
+            return;
+          }
+          case 'lead': {
+            if (!code || !store.classByCode(code)) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
+            teacher.leading = code;
+            const room = liveClass(code);
+            if (session) relayOf(room)?.lead(session);
+            sendJson(socket, { type: 'leading', code, relaying: Boolean(session && app.captures) });
+            return;
+          }
+          case 'navigate': {
+            if (!teacher.leading) return;
+            const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON.test(message.lesson) ? message.lesson : undefined;
+            const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
+            if (lesson === undefined) return;
+            const room = liveClass(teacher.leading);
+            room.navigation = { lesson, section };
+            const text = JSON.stringify({ type: 'navigate', lesson, section });
+            for (const channel of room.students) if (channel.following && channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
+            return;
+          }
+          case 'export': {
+            if (!code || !store.classByCode(code)) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
+            const snapshot = board(code)!;
+            sendJson(socket, { type: 'export', code, format: message.format === 'json' ? 'json' : 'csv', text: message.format === 'json' ? JSON.stringify(snapshot, null, 2) : boardToCsv(snapshot) });
+            return;
+          }
+          default:
+            return;
+        }
+      };
+
+      socket.on('message', (raw, isBinary) => {
+        const size = Array.isArray(raw) ? raw.reduce((sum, part) => sum + part.length, 0) : (raw as Buffer | ArrayBuffer).byteLength;
+        if (isBinary || size > MAX_CHANNEL_MESSAGE) {
+          socket.close(1009, 'class channel messages are short JSON texts');
+          return;
+        }
+        let message: unknown;
+        try {
+          message = JSON.parse(String(raw));
+        } catch {
+          socket.close(1007, 'class channel messages are JSON');
+          return;
+        }
+        if (message && typeof message === 'object' && !Array.isArray(message)) onMessage(message as Record<string, unknown>);
+      });
+
+      socket.on('close', () => {
+        clearTimeout(helloTimer);
+        if (role.kind === 'student') {
+          live.get(role.code)?.students.delete(role.channel);
+          boardChanged(role.code);
+        } else if (role.kind === 'teacher' && role.watching) {
+          live.get(role.watching)?.boardWatchers.delete(socket);
+        }
+      });
+    },
+  );
+}
+
+function cleanTitle(input: unknown): string | null {
+  return cleanText(input, TITLE_MAX);
+}
+
+export default fp(classroom, { name: 'wirelab-classroom', dependencies: ['@fastify/websocket'] });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { SecretBlanker, SecretHeaderMask } from './secret-header-mask.ts';
+
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+const bytes = (value: string) => Buffer.from(value, 'latin1');
+
+describe('SecretHeaderMask', () => {
+  const request =
+    'GET /api/v1/users/1 HTTP/1.1\r\nHost: 10.0.0.2:8080\r\nCookie: wirelab_session=abcdefghijklmnopqrstuv\r\nAccept: */*\r\n\r\n';
+
+  it('blanks the cookie value byte for byte and keeps everything else', () => {
+    const masked = text(new SecretHeaderMask().apply(bytes(request)));
+    expect(masked.length).toBe(request.length);
+    expect(masked).not.toContain('abcdefghijklmnopqrstuv');
+    expect(masked).toContain(`Cookie: ${'*'.repeat('wirelab_session=abcdefghijklmnopqrstuv'.length)}\r\n`);
+    expect(masked).toContain('GET /api/v1/users/1 HTTP/1.1\r\nHost: 10.0.0.2:8080\r\n');
+    expect(masked).toContain('Accept: */*\r\n');
+  });
+
+  it('blanks a value split across chunks, whatever the case of the name', () => {
+    const mask = new SecretHeaderMask();
+    const whole = request.replace('Cookie', 'cOOKie') + 'GET / HTTP/1.1\r\nX-Wirelab-Sandbox: secretsandbox\r\n\r\n';
+    const pieces = [whole.slice(0, 40), whole.slice(40, 57), whole.slice(57, 70), whole.slice(70)];
+    const masked = pieces.map((piece) => text(mask.apply(bytes(piece)))).join('');
+    expect(masked.length).toBe(whole.length);
+    expect(masked).not.toMatch(/abcdefghij|secretsandbox/);
+    expect(masked).toContain('X-Wirelab-Sandbox: *************\r\n');
+  });
+
+  it('returns the very same bytes when there is nothing to blank', () => {
+    const plain = bytes('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi');
+    expect(new SecretHeaderMask().apply(plain)).toBe(plain);
+  });
+});
+
+describe('SecretBlanker', () => {
+  const session = 'abcdefghijklmnopqrstuv';
+
+  it('blanks the secret wherever it is, keeping the length', () => {
+    const body = `{"session":"${session}","sandbox":"${session}","recording":true}`;
+    const masked = text(new SecretBlanker(session).apply(bytes(body)));
+    expect(masked).toBe(body.replaceAll(session, '*'.repeat(22)));
+  });
+
+  it('blanks the part of a split secret that is in the later chunk', () => {
+    const blanker = new SecretBlanker(session);
+    const first = text(blanker.apply(bytes(`id=${session.slice(0, 5)}`)));
+    const second = text(blanker.apply(bytes(`${session.slice(5)}; next`)));
+    expect(first).toBe('id=abcde');
+    expect(second).toBe(`${'*'.repeat(17)}; next`);
+  });
+});

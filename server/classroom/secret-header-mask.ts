@@ -1,0 +1,87 @@
+/** Headers whose values would hand the teacher's session (or key) to a follower. */
+const SECRET_HEADERS = new Set(['cookie', 'x-wirelab-sandbox', 'x-wirelab-teacher-key', 'x-wirelab-member', 'authorization']);
+const STAR = 0x2a;
+const CR = 0x0d;
+const LF = 0x0a;
+const COLON = 0x3a;
+/** a header name longer than this is no header we blank */
+const MAX_NAME = 32;
+
+/**
+ * Blanks the values of the teacher's secret request headers (`Cookie`, `x-wirelab-sandbox`…)
+ * in an HTTP/1.1 connection's client → server bytes, byte for byte with `*`: lengths and
+ * offsets stay those of the captured bytes, so the follower's decoders read the very frames
+ * the teacher's connection carried, without the session id that would let a student act as the
+ * teacher. Streaming: a header split over two chunks is still blanked.
+ * Any line that starts with such a name is blanked, in a body too; a false positive hides a
+ * few bytes of the teacher's body, never shows a secret.
+ */
+export class SecretHeaderMask {
+  private atLineStart = true;
+  private name = '';
+  private inName = false;
+  private blanking = false;
+
+  apply(data: Uint8Array): Uint8Array {
+    let out: Uint8Array | null = null;
+    for (let index = 0; index < data.length; index += 1) {
+      const byte = data[index];
+      if (byte === LF) {
+        this.atLineStart = true;
+        this.blanking = false;
+        this.inName = false;
+        continue;
+      }
+      if (this.blanking) {
+        if (byte !== CR && byte !== 0x20) {
+          out ??= Uint8Array.from(data);
+          out[index] = STAR;
+        }
+        continue;
+      }
+      if (this.atLineStart) {
+        this.atLineStart = false;
+        this.inName = true;
+        this.name = '';
+      }
+      if (!this.inName) continue;
+      if (byte === COLON) {
+        this.inName = false;
+        this.blanking = SECRET_HEADERS.has(this.name.toLowerCase());
+      } else if (byte === CR || this.name.length >= MAX_NAME) {
+        this.inName = false;
+      } else {
+        this.name += String.fromCharCode(byte);
+      }
+    }
+    return out ?? data;
+  }
+}
+
+/**
+ * Blanks every occurrence of one secret (the teacher's session id) in a stream of chunks, also
+ * where it shows up outside a header: the JSON of `GET /_wirelab/session`, a copied curl line.
+ * An occurrence split between two chunks is blanked in the later chunk; the earlier one has
+ * already gone (at most secret.length − 1 bytes of it).
+ */
+export class SecretBlanker {
+  private carry = Buffer.alloc(0);
+  private readonly secret: Buffer;
+
+  constructor(secret: string) {
+    this.secret = Buffer.from(secret, 'latin1');
+  }
+
+  apply(data: Uint8Array): Uint8Array {
+    const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const joined = this.carry.length > 0 ? Buffer.concat([this.carry, input]) : input;
+    const shift = joined.length - input.length;
+    let out: Buffer | null = null;
+    for (let at = joined.indexOf(this.secret); at !== -1; at = joined.indexOf(this.secret, at + 1)) {
+      out ??= Buffer.from(input);
+      out.fill(STAR, Math.max(0, at - shift), at - shift + this.secret.length);
+    }
+    this.carry = Buffer.from(joined.subarray(Math.max(0, joined.length - (this.secret.length - 1))));
+    return out ?? data;
+  }
+}

@@ -1,0 +1,146 @@
+import type { CaptureHub, CaptureMessage, CapturedChunk, ConnectionInfo } from '../tap/capture-hub.ts';
+import { chunkFrame } from '../tap/capture-channel.ts';
+import { SecretBlanker, SecretHeaderMask } from './secret-header-mask.ts';
+
+/** What a follower receives of the teacher's wire: JSON messages, and chunk frames as binary. */
+export type RelayedMessage =
+  | { type: 'reset' }
+  | { type: 'connection'; conn: ConnectionInfo }
+  | { type: 'closed'; conn: string; t: number }
+  | { type: 'chunks'; frame: Buffer };
+
+export interface RelayListener {
+  (messages: RelayedMessage[]): void;
+}
+
+/** Bytes of the teacher's traffic kept for a follower who joins or comes back. @default 2 MiB */
+export const RELAY_REPLAY_BYTES = 2 * 1024 * 1024;
+
+interface RelayedConnection {
+  info: ConnectionInfo;
+  masks: Record<'in' | 'out', { headers: SecretHeaderMask; session: SecretBlanker }>;
+  announced: boolean;
+}
+
+/**
+ * The teacher's captured traffic on its way to the followers: the hub's own chunks of the
+ * teacher's browser session (the bytes the teacher's connections really carried), from the
+ * moment the teacher started leading, HTTP/1.1 connections only, with the secret headers and
+ * every occurrence of the teacher's session id blanked (secret-header-mask.ts). One subscription to the hub per class however many follow;
+ * what a follower joining late needs is kept here, bounded.
+ * h2c and MQTT connections are not relayed: their headers are compressed (HPACK) or carry the
+ * session in a user name, where blanking would mean rebuilding.
+ */
+export class TeacherRelay {
+  private connections = new Map<string, RelayedConnection>();
+  private kept: CapturedChunk[] = [];
+  private keptBytes = 0;
+  private unsubscribe: (() => void) | null = null;
+  private startedAt = 0;
+  session: string | null = null;
+
+  constructor(
+    private readonly hub: CaptureHub,
+    private readonly listener: RelayListener,
+    private readonly replayBytes = RELAY_REPLAY_BYTES,
+  ) {}
+
+  /** Relays this session's traffic from now on (a new teacher session starts afresh). */
+  lead(session: string, now = performance.timeOrigin + performance.now()): void {
+    if (this.session === session && this.unsubscribe) return;
+    this.stop();
+    if (this.session !== session) {
+      this.connections.clear();
+      this.kept = [];
+      this.keptBytes = 0;
+      this.listener([{ type: 'reset' }]);
+      this.startedAt = now;
+    }
+    this.session = session;
+    this.unsubscribe = this.hub.subscribe(session, { deliver: (batch) => this.deliver(batch) });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Everything a new follower needs to see the teacher's traffic so far. */
+  replay(): RelayedMessage[] {
+    const out: RelayedMessage[] = [{ type: 'reset' }];
+    const withChunks = new Set(this.kept.map((chunk) => chunk.conn));
+    for (const connection of this.connections.values()) {
+      if (withChunks.has(connection.info.id)) out.push({ type: 'connection', conn: connection.info });
+    }
+    if (this.kept.length > 0) out.push({ type: 'chunks', frame: chunkFrame(this.kept) });
+    for (const connection of this.connections.values()) {
+      if (withChunks.has(connection.info.id) && connection.info.closedAt !== undefined) out.push({ type: 'closed', conn: connection.info.id, t: connection.info.closedAt });
+    }
+    return out;
+  }
+
+  private deliver(batch: CaptureMessage[]): void {
+    const out: RelayedMessage[] = [];
+    let run: CapturedChunk[] = [];
+    const endRun = () => {
+      if (run.length > 0) out.push({ type: 'chunks', frame: chunkFrame(run) });
+      run = [];
+    };
+    for (const message of batch) {
+      switch (message.type) {
+        case 'connection': {
+          const known = this.connections.get(message.conn.id);
+          if (known) known.info = { ...known.info, ...message.conn };
+          else if (message.conn.transport === 'http/1.1') {
+            this.connections.set(message.conn.id, { info: { ...message.conn }, masks: { in: this.newMask(), out: this.newMask() }, announced: false });
+          }
+          break;
+        }
+        case 'chunk': {
+          const { chunk } = message;
+          const connection = this.connections.get(chunk.conn);
+          if (!connection || chunk.t < this.startedAt) break;
+          if (!connection.announced) {
+            connection.announced = true;
+            endRun();
+            out.push({ type: 'connection', conn: connection.info });
+          }
+          const mask = connection.masks[chunk.dir];
+          const data = Buffer.from(mask.session.apply(mask.headers.apply(chunk.data)));
+          const relayed: CapturedChunk = { ...chunk, data };
+          run.push(relayed);
+          this.keep(relayed);
+          break;
+        }
+        case 'closed': {
+          const connection = this.connections.get(message.conn);
+          if (!connection) break;
+          connection.info = { ...connection.info, closedAt: message.t };
+          if (connection.announced) {
+            endRun();
+            out.push({ type: 'closed', conn: message.conn, t: message.t });
+          }
+          break;
+        }
+        default:
+          // recording switches and clears are the teacher's own business
+          break;
+      }
+    }
+    endRun();
+    if (out.length > 0) this.listener(out);
+  }
+
+  private newMask(): { headers: SecretHeaderMask; session: SecretBlanker } {
+    return { headers: new SecretHeaderMask(), session: new SecretBlanker(this.session ?? '') };
+  }
+
+  private keep(chunk: CapturedChunk): void {
+    this.kept.push(chunk);
+    this.keptBytes += chunk.data.length;
+    while (this.keptBytes > this.replayBytes && this.kept.length > 1) {
+      const dropped = this.kept.shift()!;
+      this.keptBytes -= dropped.data.length;
+    }
+  }
+}

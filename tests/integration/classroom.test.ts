@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startServer, type RunningServer } from './start-server.ts';
+
+const KEY = 'test-teacher-key';
+const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
+const json = { 'content-type': 'application/json' };
+
+async function post(origin: string, path: string, body: unknown, headers: Record<string, string> = json): Promise<Response> {
+  return fetch(`${origin}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+/** A class channel client; messages as they come. */
+function openChannel(origin: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket; messages: Array<Record<string, unknown>>; binary: Buffer[]; next(type: string): Promise<Record<string, unknown>> }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${origin.replace('http', 'ws')}/_wirelab/class/channel`, { headers });
+    const messages: Array<Record<string, unknown>> = [];
+    const binaryFrames: Buffer[] = [];
+    const waiting: Array<{ type: string; resolve(message: Record<string, unknown>): void }> = [];
+    socket.on('message', (raw, binary) => {
+      if (binary) {
+        binaryFrames.push(raw as Buffer);
+        return;
+      }
+      const message = JSON.parse(String(raw)) as Record<string, unknown>;
+      messages.push(message);
+      for (const waiter of waiting.filter((w) => w.type === message.type)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    });
+    socket.on('open', () =>
+      resolve({
+        socket,
+        messages,
+        binary: binaryFrames,
+        next: (type) => new Promise((done) => waiting.push({ type, resolve: done })),
+      }),
+    );
+    socket.on('unexpected-response', (_request, response) => reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode })));
+    socket.on('error', reject);
+  });
+}
+
+describe('classroom', () => {
+  let dir: string;
+  let server: RunningServer;
+  const start = () =>
+    startServer({ dataFile: join(dir, 'wirelab.sqlite'), classroom: { teacherKey: KEY, joinLimit: { max: 8, windowMs: 60_000 }, progressLimit: { max: 30, windowMs: 60_000 } } });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirelab-classroom-'));
+    server = await start();
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let code = '';
+  let anna: { memberToken: string; rejoinCode: string } = { memberToken: '', rejoinCode: '' };
+
+  it('refuses teacher actions without the teacher key (403)', async () => {
+    expect((await post(server.origin, '/_wirelab/class/classes', { title: 'X' })).status).toBe(403);
+    expect((await post(server.origin, '/_wirelab/class/classes', { title: 'X' }, { ...json, 'x-wirelab-teacher-key': 'wrong' })).status).toBe(403);
+    const list = await fetch(`${server.origin}/_wirelab/class/classes`);
+    expect(list.status).toBe(403);
+    expect(await list.json()).toMatchObject({ error: 'TEACHER_KEY_REQUIRED', messageRu: 'Для этого нужен ключ преподавателя' });
+  });
+
+  it('creates a class and lets students join by code and name', async () => {
+    const created = await post(server.origin, '/_wirelab/class/classes', { title: 'Семинар 3' }, teacher);
+    expect(created.status).toBe(201);
+    ({ code } = (await created.json()) as { code: string });
+    expect(code).toMatch(/^[34679ACDEFGHJKMNPQRTWXY]{6}$/);
+
+    const joined = await post(server.origin, '/_wirelab/class/join', { code: `${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`, name: ' Анна <b>Ершова</b> ' });
+    expect(joined.status).toBe(200);
+    const body = (await joined.json()) as typeof anna & { name: string; title: string; rejoined: boolean };
+    expect(body).toMatchObject({ name: 'Анна <b>Ершова</b>', title: 'Семинар 3', rejoined: false });
+    anna = body;
+
+    expect((await post(server.origin, '/_wirelab/class/join', { code: 'AAAAAA', name: 'Bob' })).status).toBe(404);
+    expect((await post(server.origin, '/_wirelab/class/join', { code: '0OO-III', name: 'Bob' })).status).toBe(400);
+    expect((await post(server.origin, '/_wirelab/class/join', { code, name: 'x'.repeat(41) })).status).toBe(400);
+  });
+
+  it('does not let another student take a name without its rejoin code', async () => {
+    const taken = await post(server.origin, '/_wirelab/class/join', { code, name: 'анна <b>ершова</b>' });
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toMatchObject({ error: 'NAME_TAKEN' });
+  });
+
+  it('records progress with attempts and shows it on the board and in the CSV', async () => {
+    const report = (passed: boolean, token = anna.memberToken) =>
+      post(server.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: 'create-201', passed }, { ...json, 'x-wirelab-member': token });
+    expect((await report(false)).status).toBe(200);
+    const passed = await report(true);
+    expect(await passed.json()).toMatchObject({ result: { attempts: 2, passedMs: expect.any(Number) } });
+    expect((await report(true, 'not-a-token')).status).toBe(401);
+    expect((await post(server.origin, '/_wirelab/class/progress', { lesson: '<script>', exercise: 'x', passed: true }, { ...json, 'x-wirelab-member': anna.memberToken })).status).toBe(400);
+
+    const board = (await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json()) as {
+      members: Array<{ name: string; results: Array<{ exercise: string; attempts: number }> }>;
+    };
+    expect(board.members).toHaveLength(1);
+    expect(board.members[0]).toMatchObject({ name: 'Анна <b>Ершова</b>', results: [{ exercise: 'create-201', attempts: 2 }] });
+
+    const csv = await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('name,lesson,exercise,passed,attempts,passed_at,last_attempt_at,joined_at,last_active_at');
+    expect(lines[1]).toMatch(/^Анна <b>Ершова<\/b>,rest,create-201,yes,2,/);
+    expect((await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`)).status).toBe(403);
+  });
+
+  it('refuses a cross-origin class channel before the handshake, and a student cannot act as the teacher', async () => {
+    await expect(openChannel(server.origin, { origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
+    const student = await openChannel(server.origin, { origin: server.origin });
+    const closed = new Promise<number>((resolve) => student.socket.on('close', (closeCode) => resolve(closeCode)));
+    student.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: anna.memberToken }));
+    expect(await closed).toBe(4403);
+  });
+
+  it('pushes the teacher navigation to followers and the board to the teacher, live', async () => {
+    const lead = await openChannel(server.origin);
+    lead.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    await lead.next('teacher-ready');
+    lead.socket.send(JSON.stringify({ type: 'watch', code }));
+    const first = await lead.next('board');
+    expect((first.board as { members: Array<{ online: boolean }> }).members[0].online).toBe(false);
+
+    const student = await openChannel(server.origin);
+    const boardAfterJoin = lead.next('board');
+    student.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    expect(await student.next('joined')).toMatchObject({ code, following: true });
+    // a student's channel carries no board: other students' names and results stay with the teacher
+    student.socket.send(JSON.stringify({ type: 'watch', code }));
+    student.socket.send(JSON.stringify({ type: 'export', code, format: 'csv' }));
+    expect(((await boardAfterJoin).board as { members: Array<{ online: boolean; following: boolean }> }).members[0]).toMatchObject({ online: true, following: true });
+
+    lead.socket.send(JSON.stringify({ type: 'lead', code }));
+    await lead.next('leading');
+    lead.socket.send(JSON.stringify({ type: 'navigate', lesson: 'rest', section: 'status-codes' }));
+    expect(await student.next('navigate')).toMatchObject({ lesson: 'rest', section: 'status-codes' });
+
+    student.socket.send(JSON.stringify({ type: 'follow', on: false }));
+    expect(((await lead.next('board')).board as { members: Array<{ following: boolean }> }).members[0].following).toBe(false);
+    lead.socket.send(JSON.stringify({ type: 'navigate', lesson: 'graphql', section: '' }));
+    student.socket.send(JSON.stringify({ type: 'follow', on: true }));
+    // coming back to following brings the teacher's current place
+    expect(await student.next('navigate')).toMatchObject({ lesson: 'graphql' });
+
+    lead.socket.send(JSON.stringify({ type: 'export', code, format: 'csv' }));
+    const exported = await lead.next('export');
+    const httpCsv = await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text();
+    expect(exported.text).toBe(httpCsv);
+    expect(student.messages.map((message) => message.type).filter((type) => type === 'board' || type === 'export')).toEqual([]);
+    lead.socket.close();
+    student.socket.close();
+  });
+
+  it("relays the teacher's captured bytes to followers only, with the teacher's session blanked", async () => {
+    const sessionResponse = await fetch(`${server.origin}/_wirelab/session`);
+    const cookie = sessionResponse.headers.get('set-cookie')!.split(';')[0];
+    const teacherSession = cookie.split('=')[1];
+    const lead = await openChannel(server.origin, { cookie });
+    lead.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    await lead.next('teacher-ready');
+    const follower = await openChannel(server.origin);
+    follower.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    await follower.next('joined');
+    const bob = (await (await post(server.origin, '/_wirelab/class/join', { code, name: 'Bob' })).json()) as { memberToken: string };
+    const leaver = await openChannel(server.origin);
+    leaver.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: bob.memberToken, following: false }));
+    await leaver.next('joined');
+    lead.socket.send(JSON.stringify({ type: 'lead', code }));
+    expect(await lead.next('leading')).toMatchObject({ relaying: true });
+
+    const connectionAnnounced = follower.next('teacher-wire');
+    const response = await fetch(`${server.origin}/api/v1/users/2`, { headers: { cookie } });
+    const sent = await response.text();
+    expect(await connectionAnnounced).toMatchObject({ message: { type: 'connection', conn: { transport: 'http/1.1' } } });
+    await expect.poll(() => Buffer.concat(follower.binary).toString('latin1')).toContain(sent);
+    const relayed = Buffer.concat(follower.binary).toString('latin1');
+    expect(relayed).toContain('GET /api/v1/users/2 HTTP/1.1');
+    expect(relayed).not.toContain(teacherSession);
+    expect(relayed).toMatch(/cookie: \*{38}\r\n/i);
+    // a student who does not follow gets none of it
+    expect(leaver.binary).toHaveLength(0);
+    for (const channel of [lead, follower, leaver]) channel.socket.close();
+  });
+
+  it('limits joins per client address, whatever the cookies', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 7; index += 1) statuses.push((await post(server.origin, '/_wirelab/class/join', { code, name: `Student ${index}` }, { ...json, cookie: `c=${index}` })).status);
+    const refused = await post(server.origin, '/_wirelab/class/join', { code, name: 'One more' });
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('limits progress reports per client address', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 30; index += 1) {
+      const response = await post(server.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: `e${index}`, passed: false }, { ...json, 'x-wirelab-member': anna.memberToken });
+      statuses.push(response.status);
+    }
+    expect(statuses).toContain(429);
+  });
+
+  it('keeps the class, its members and progress across a restart; a rejoin continues where the student was', async () => {
+    await server.close();
+    server = await start();
+    const list = (await (await fetch(`${server.origin}/_wirelab/class/classes`, { headers: teacher })).json()) as { classes: Array<{ code: string; title: string }> };
+    expect(list.classes.map((c) => c.code)).toContain(code);
+    const me = await fetch(`${server.origin}/_wirelab/class/me`, { headers: { 'x-wirelab-member': anna.memberToken } });
+    expect(me.status).toBe(200);
+    const rejoin = await post(server.origin, '/_wirelab/class/join', { code, name: 'Анна <b>Ершова</b>', rejoinCode: anna.rejoinCode });
+    expect(rejoin.status).toBe(200);
+    expect(await rejoin.json()).toMatchObject({ rejoined: true, results: expect.arrayContaining([expect.objectContaining({ lesson: 'rest', exercise: 'create-201', attempts: 2 })]) });
+  });
+});

@@ -1,0 +1,145 @@
+import { useEffect, useMemo, useState } from 'react';
+import lessonIndex from 'virtual:wirelab-lesson-index';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import type { Board, BoardResult } from './class-protocol.ts';
+import { boardRows, resultKey, type BoardSort } from './board-rows.ts';
+import { formatCode } from './class-protocol.ts';
+import { classroomStrings } from './strings.ts';
+
+/** The teacher's live board: who is here, who follows, and every exercise's state per student. */
+export function BoardView({ board, receivedAt }: { board: Board; receivedAt: number }) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  const [lesson, setLesson] = useState<string | null>(null);
+  const [sort, setSort] = useState<BoardSort>('joined');
+  const [anonymous, setAnonymous] = useState(false);
+  const [showRejoin, setShowRejoin] = useState(false);
+  const [, tick] = useState(0);
+
+  // idle times move on between board updates
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const serverNow = board.now + (Date.now() - receivedAt);
+  const rows = useMemo(() => boardRows(board, { lesson, sort, anonymous, anonymousName: t.student, serverNow }), [board, lesson, sort, anonymous, t, serverNow]);
+  const lessons = lessonIndex.filter((entry) => entry.exercises.length > 0);
+  const columns: string[] = lesson === null ? [] : (lessons.find((entry) => entry.slug === lesson)?.exercises ?? []);
+  // All lessons: one column per lesson somebody has tried, its exercises done out of all.
+  const tried = new Set(board.members.flatMap((member) => member.results.map((result) => result.lesson)));
+  const lessonColumns = lesson === null ? lessons.filter((entry) => tried.has(entry.slug)) : [];
+
+  return (
+    <section className="class-board" data-testid="class-board" aria-label={`${t.board} ${formatCode(board.code)}`}>
+      <div className="class-board-tools">
+        <label>
+          {t.filterLesson}{' '}
+          <select data-testid="board-lesson" value={lesson ?? ''} onChange={(event) => setLesson(event.target.value || null)}>
+            <option value="">{t.allLessons}</option>
+            {lessons.map((entry) => (
+              <option key={entry.slug} value={entry.slug}>
+                {entry.headline[lang].title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.sortBy}{' '}
+          <select data-testid="board-sort" value={sort} onChange={(event) => setSort(event.target.value as BoardSort)}>
+            <option value="joined">{t.sortJoined}</option>
+            <option value="name">{t.sortName}</option>
+            <option value="done">{t.sortDone}</option>
+            <option value="idle">{t.sortIdle}</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" data-testid="board-anonymous" checked={anonymous} onChange={(event) => setAnonymous(event.target.checked)} /> {t.anonymous}
+        </label>
+        {!anonymous && (
+          <label>
+            <input type="checkbox" checked={showRejoin} onChange={(event) => setShowRejoin(event.target.checked)} /> {t.showRejoin}
+          </label>
+        )}
+      </div>
+      {rows.length === 0 ? (
+        <p className="muted">{t.nobodyYet}</p>
+      ) : (
+        <div className="class-board-scroll">
+          <table className="class-board-table">
+            <thead>
+              <tr>
+                <th scope="col">{t.colName}</th>
+                <th scope="col">{t.colState}</th>
+                <th scope="col">{t.colDone}</th>
+                <th scope="col">{t.colIdle}</th>
+                {columns.map((exercise) => (
+                  <th key={exercise} scope="col" className="class-board-exercise">
+                    <code>{exercise}</code>
+                  </th>
+                ))}
+                {lessonColumns.map((entry) => (
+                  <th key={entry.slug} scope="col">
+                    <button type="button" className="link-button" onClick={() => setLesson(entry.slug)}>
+                      {entry.headline[lang].title}
+                    </button>
+                  </th>
+                ))}
+                {showRejoin && !anonymous && <th scope="col">{t.rejoinCode}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.member.id} data-testid="board-row" data-name={anonymous ? undefined : row.member.name} data-done={row.done}>
+                  <th scope="row">{row.shownName}</th>
+                  <td>
+                    <span className={`class-dot ${row.member.online ? 'is-on' : ''}`} aria-hidden="true" /> {row.member.online ? t.online : t.offline}
+                    {row.member.online && <span className="muted"> · {row.member.following ? t.followingShort : t.notFollowingShort}</span>}
+                  </td>
+                  <td data-testid="board-done">{row.done}</td>
+                  <td className={row.idleMinutes >= 5 ? 'class-idle' : ''}>{t.idleFor(row.idleMinutes)}</td>
+                  {columns.map((exercise) => (
+                    <ResultCell key={exercise} result={row.results.get(resultKey(lesson!, exercise))} id={`${lesson}/${exercise}`} />
+                  ))}
+                  {lessonColumns.map((entry) => (
+                    <LessonCell key={entry.slug} results={row.member.results.filter((result) => result.lesson === entry.slug)} total={entry.exercises.length} id={entry.slug} />
+                  ))}
+                  {showRejoin && !anonymous && (
+                    <td>
+                      <code>{formatCode(row.member.rejoinCode)}</code>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function LessonCell({ results, total, id }: { results: BoardResult[]; total: number; id: string }) {
+  const t = useStrings(classroomStrings);
+  const done = results.filter((result) => result.passedMs !== null).length;
+  const misses = results.filter((result) => result.passedMs === null).reduce((sum, result) => sum + result.attempts, 0);
+  const state = done === total && total > 0 ? 'passed' : misses > 0 ? 'failing' : 'none';
+  return (
+    <td className={`class-result is-${state}`} data-testid="board-lesson-result" data-lesson={id} data-done={done} title={t.lessonCell(done, total, misses)}>
+      {done}/{total}
+      {misses > 0 && <span className="class-misses"> ✗{misses}</span>}
+    </td>
+  );
+}
+
+function ResultCell({ result, id }: { result: BoardResult | undefined; id: string }) {
+  const t = useStrings(classroomStrings);
+  const state = !result ? 'none' : result.passedMs !== null ? 'passed' : 'failing';
+  const text = !result ? t.notTriedCell : result.passedMs !== null ? t.passedCell(result.attempts) : t.failingCell(result.attempts);
+  return (
+    <td className={`class-result is-${state}`} data-testid="board-result" data-exercise={id} data-state={state} title={text}>
+      <span aria-hidden="true">{state === 'passed' ? '✓' : state === 'failing' ? `✗${result!.attempts}` : '·'}</span>
+      <span className="visually-hidden">{text}</span>
+    </td>
+  );
+}

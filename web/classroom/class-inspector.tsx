@@ -1,0 +1,57 @@
+import { useEffect, useRef, useState } from 'react';
+import { useStrings } from '../app/lang-context.ts';
+import { isAppTraffic } from '../inspector/app-traffic.ts';
+import { useCaptures } from '../inspector/capture-store.ts';
+import type { Selection } from '../inspector/exchange-sections.ts';
+import { Inspector } from '../inspector/inspector.tsx';
+import { useStudentClass } from './student-class.ts';
+import { teacherCaptures } from './teacher-captures.ts';
+import { classroomStrings } from './strings.ts';
+import './classroom.css';
+
+/**
+ * The inspector of the lesson dock, in class: the student's own captures, and — once the teacher
+ * ran something — the teacher's, decoded by the same inspector, read-only and marked as the
+ * teacher's. A new teacher run brings the teacher's view forward while following; the student's
+ * own run brings their own back.
+ */
+export function ClassAwareInspector({ focus, onSelectionChange }: { focus?: Selection; onSelectionChange?(selection: Selection | null): void }) {
+  const t = useStrings(classroomStrings);
+  const student = useStudentClass();
+  const teacher = useCaptures(teacherCaptures);
+  const [showTeacher, setShowTeacher] = useState(false);
+  const teacherRuns = teacher.exchanges.filter((exchange) => !isAppTraffic(exchange.request)).length + teacher.messages.length;
+  const seenRuns = useRef(teacherRuns);
+
+  useEffect(() => {
+    if (teacherRuns > seenRuns.current && student.following) setShowTeacher(true);
+    seenRuns.current = teacherRuns;
+  }, [teacherRuns, student.following]);
+  useEffect(() => {
+    if (focus) setShowTeacher(false);
+  }, [focus]);
+
+  const available = Boolean(student.membership) && (student.teacherTraffic || teacher.connections.length > 0);
+  if (!available) return <Inspector focus={focus} onSelectionChange={onSelectionChange} />;
+  const teacherShown = showTeacher;
+  return (
+    <>
+      <div className="wire-switch" role="group">
+        <button type="button" className={`button button-quiet ${teacherShown ? '' : 'is-current'}`} aria-pressed={!teacherShown} data-testid="wire-mine" onClick={() => setShowTeacher(false)}>
+          {t.myWire}
+        </button>
+        <button type="button" className={`button button-quiet ${teacherShown ? 'is-current' : ''}`} aria-pressed={teacherShown} data-testid="wire-teacher" onClick={() => setShowTeacher(true)}>
+          {t.teacherWire}
+        </button>
+      </div>
+      {teacherShown ? (
+        <div className="teacher-wire" data-testid="teacher-wire">
+          <p className="teacher-wire-note">{t.teacherWireNote}</p>
+          <Inspector store={teacherCaptures} readOnly />
+        </div>
+      ) : (
+        <Inspector focus={focus} onSelectionChange={onSelectionChange} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { classroomStrings, russianPlural } from './strings.ts';
+
+describe('classroom strings', () => {
+  it('have the same keys and error codes in both languages', () => {
+    expect(Object.keys(classroomStrings.ru).sort()).toEqual(Object.keys(classroomStrings.en).sort());
+    expect(Object.keys(classroomStrings.ru.errors).sort()).toEqual(Object.keys(classroomStrings.en.errors).sort());
+  });
+
+  it('count in Russian as people do', () => {
+    expect([1, 2, 5, 11, 21, 22, 25, 112].map((n) => russianPlural(n, 'попытка', 'попытки', 'попыток'))).toEqual([
+      'попытка',
+      'попытки',
+      'попыток',
+      'попыток',
+      'попытка',
+      'попытки',
+      'попыток',
+      'попыток',
+    ]);
+    expect(classroomStrings.ru.members(3)).toBe('3 студента');
+  });
+});

@@ -1,0 +1,291 @@
+import { useSyncExternalStore } from 'react';
+import { navigate } from '../app/router.tsx';
+import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.ts';
+import { markPassed, readProgress } from '../lessons/progress.ts';
+import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
+import type { ClassErrorCode } from './strings.ts';
+
+const MEMBERSHIP_KEY = 'wirelab.class.member.v1';
+const FOLLOW_KEY = 'wirelab.class.following';
+/** The board's idle time comes from these; one per this long at most. */
+const ACTIVE_EVERY_MS = 20_000;
+
+/** Kept in this browser (localStorage): who the student is in which class. */
+export interface Membership {
+  code: string;
+  title: string;
+  name: string;
+  /** shown to the student: with the name it claims the name again on another computer */
+  rejoinCode: string;
+  /** sent with progress reports and the channel's hello; a new join elsewhere replaces it */
+  memberToken: string;
+}
+
+export interface StudentState {
+  membership: Membership | null;
+  following: boolean;
+  channel: 'closed' | 'connecting' | 'open';
+  /** the teacher's traffic has arrived since joining */
+  teacherTraffic: boolean;
+}
+
+export type JoinResult = { ok: true; membership: Membership } | { ok: false; error: ClassErrorCode };
+
+let state: StudentState = { membership: readMembership(), following: readFollowing(), channel: 'closed', teacherTraffic: false };
+const listeners = new Set<() => void>();
+let socket: WebSocket | null = null;
+let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+let failures = 0;
+let lastActiveSent = 0;
+let pendingReports: ExerciseEvent[] = [];
+
+function setState(next: Partial<StudentState>): void {
+  state = { ...state, ...next };
+  for (const listener of listeners) listener();
+}
+
+function readMembership(): Membership | null {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(MEMBERSHIP_KEY) ?? 'null') as Membership | null;
+    return parsed && typeof parsed.memberToken === 'string' && typeof parsed.code === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function readFollowing(): boolean {
+  try {
+    return localStorage.getItem(FOLLOW_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function saveMembership(membership: Membership | null): void {
+  try {
+    if (membership) localStorage.setItem(MEMBERSHIP_KEY, JSON.stringify(membership));
+    else localStorage.removeItem(MEMBERSHIP_KEY);
+  } catch {
+    // private mode: the membership lasts as long as the page
+  }
+}
+
+// ---- the teacher's traffic ------------------------------------------------------------------
+
+/**
+ * Where the teacher-wire part of the class channel goes: teacher-captures.ts, loaded with the
+ * first of it (the decoders stay out of the pages that never need them). Until then it waits.
+ */
+type WireData = string | ArrayBuffer;
+let teacherWireSink: ((data: WireData) => void) | null = null;
+let waitingWire: WireData[] = [];
+let sinkLoading = false;
+
+export function setTeacherWireSink(sink: (data: WireData) => void): void {
+  teacherWireSink = sink;
+  const waiting = waitingWire;
+  waitingWire = [];
+  for (const data of waiting) sink(data);
+}
+
+function toTeacherWire(data: WireData): void {
+  if (teacherWireSink) return teacherWireSink(data);
+  waitingWire.push(data);
+  if (!sinkLoading) {
+    sinkLoading = true;
+    void import('./teacher-captures.ts');
+  }
+}
+
+// ---- joining --------------------------------------------------------------------------------
+
+export async function joinClass(code: string, name: string, rejoinCode: string): Promise<JoinResult> {
+  let response: Response;
+  try {
+    response = await fetch('/_wirelab/class/join', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, name, rejoinCode: rejoinCode || undefined }),
+      credentials: 'same-origin',
+    });
+  } catch {
+    return { ok: false, error: 'NETWORK' };
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<Membership> & { error?: ClassErrorCode; results?: BoardResult[] };
+  if (!response.ok) return { ok: false, error: body.error ?? 'NETWORK' };
+  const membership: Membership = { code: body.code!, title: body.title!, name: body.name!, rejoinCode: body.rejoinCode!, memberToken: body.memberToken! };
+  saveMembership(membership);
+  setState({ membership, following: true, teacherTraffic: false });
+  saveFollowing(true);
+  continueWhereLeft(body.results ?? []);
+  openChannel();
+  return { ok: true, membership };
+}
+
+/**
+ * The server's results come back into this browser (a student on a new computer continues where
+ * they were); what this browser passed before joining goes to the server.
+ */
+function continueWhereLeft(results: BoardResult[]): void {
+  const onServer = new Set(results.filter((result) => result.passedMs !== null).map((result) => `${result.lesson}/${result.exercise}`));
+  for (const result of results) if (result.passedMs !== null) markPassed(result.lesson, result.exercise, { announce: false });
+  const local = readProgress();
+  for (const [lesson, exercises] of Object.entries(local)) {
+    for (const exercise of Object.keys(exercises)) if (!onServer.has(`${lesson}/${exercise}`)) pendingReports.push({ lesson, exercise, passed: true });
+  }
+  void flushReports();
+}
+
+export function leaveClass(): void {
+  saveMembership(null);
+  closeChannel();
+  setState({ membership: null, teacherTraffic: false });
+}
+
+function saveFollowing(on: boolean): void {
+  try {
+    localStorage.setItem(FOLLOW_KEY, on ? 'on' : 'off');
+  } catch {
+    // the default (following) is fine
+  }
+}
+
+export function setFollowing(on: boolean): void {
+  saveFollowing(on);
+  setState({ following: on });
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'follow', on }));
+}
+
+// ---- progress ---------------------------------------------------------------------------------
+
+onExerciseEvent((event) => {
+  if (!state.membership) return;
+  pendingReports.push(event);
+  void flushReports();
+});
+
+let flushing = false;
+async function flushReports(): Promise<void> {
+  if (flushing || !state.membership) return;
+  flushing = true;
+  try {
+    while (pendingReports.length > 0 && state.membership) {
+      const [event] = pendingReports;
+      let response: Response;
+      try {
+        response = await fetch('/_wirelab/class/progress', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-wirelab-member': state.membership.memberToken },
+          body: JSON.stringify(event),
+          credentials: 'same-origin',
+        });
+      } catch {
+        return; // offline: kept, sent when the channel is back
+      }
+      if (response.status === 429) return;
+      if (response.status === 401) {
+        leaveClass();
+        return;
+      }
+      pendingReports.shift();
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+// ---- the class channel ------------------------------------------------------------------------
+
+function follow(navigation: Navigation): void {
+  if (!state.following) return;
+  const lang = pageLang();
+  const path = navigation.lesson ? `/${lang}/${navigation.lesson}` : `/${lang}/`;
+  const hash = navigation.section ? `#${navigation.section}` : '';
+  if (window.location.pathname === path && window.location.hash === hash) return;
+  navigate(`${path}${hash}`);
+}
+
+function openChannel(): void {
+  const membership = state.membership;
+  if (!membership || socket) return;
+  setState({ channel: 'connecting' });
+  const ws = new WebSocket(channelUrl());
+  ws.binaryType = 'arraybuffer';
+  socket = ws;
+  ws.onopen = () => {
+    failures = 0;
+    ws.send(JSON.stringify({ type: 'hello', role: 'student', token: membership.memberToken, following: state.following }));
+  };
+  ws.onmessage = (event) => {
+    if (event.data instanceof ArrayBuffer) {
+      if (!state.teacherTraffic) setState({ teacherTraffic: true });
+      toTeacherWire(event.data);
+      return;
+    }
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(String(event.data)) as ServerMessage;
+    } catch {
+      return;
+    }
+    if (message.type === 'joined') {
+      setState({ channel: 'open' });
+      void flushReports();
+    } else if (message.type === 'navigate') follow(message);
+    else if (message.type === 'teacher-wire') {
+      if (message.message.type !== 'reset' && !state.teacherTraffic) setState({ teacherTraffic: true });
+      toTeacherWire(JSON.stringify(message.message));
+    }
+  };
+  ws.onclose = (event) => {
+    if (socket !== ws) return;
+    socket = null;
+    setState({ channel: 'closed' });
+    // 4401: this name was claimed again elsewhere (a rejoin), this browser is out
+    if (event.code === 4401) {
+      leaveClass();
+      return;
+    }
+    const delay = Math.min(10_000, 500 * 2 ** failures);
+    failures += 1;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = null;
+      openChannel();
+    }, delay);
+  };
+}
+
+function closeChannel(): void {
+  if (reconnectTimer) clearTimeout(reconnectTimer);
+  reconnectTimer = null;
+  const ws = socket;
+  socket = null;
+  ws?.close();
+}
+
+function noteActivity(): void {
+  const now = Date.now();
+  if (now - lastActiveSent < ACTIVE_EVERY_MS || socket?.readyState !== WebSocket.OPEN) return;
+  lastActiveSent = now;
+  socket.send(JSON.stringify({ type: 'active' }));
+}
+
+let started = false;
+/** Reconnects a student who joined before (this browser keeps the membership). */
+export function startStudentClass(): void {
+  if (started) return;
+  started = true;
+  window.addEventListener('pointerdown', noteActivity, { passive: true });
+  window.addEventListener('keydown', noteActivity, { passive: true });
+  if (state.membership) openChannel();
+}
+
+export function useStudentClass(): StudentState {
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => state,
+  );
+}

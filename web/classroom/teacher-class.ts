@@ -1,0 +1,276 @@
+import { useSyncExternalStore } from 'react';
+import { parseRoute } from '../app/routes.ts';
+import { channelUrl, type Board, type ClassSummary, type Navigation, type ServerMessage } from './class-protocol.ts';
+import type { ClassErrorCode } from './strings.ts';
+
+const KEY_STORAGE = 'wirelab.class.teacherKey';
+const LEADING_STORAGE = 'wirelab.class.leading';
+/** How often a leading tab looks where the teacher is (the reader moves the hash while scrolling). */
+const WATCH_EVERY_MS = 250;
+
+/**
+ * The teacher key: taken from the link's fragment (`#key=…`, never sent in a request) into this
+ * browser's storage, and the fragment dropped from the address bar so it does not end up on
+ * the projector.
+ */
+export function takeTeacherKey(): string | null {
+  const match = /(?:^#|&)key=([A-Za-z0-9_-]{8,200})/.exec(window.location.hash);
+  if (match) {
+    try {
+      localStorage.setItem(KEY_STORAGE, match[1]);
+    } catch {
+      // kept for this page only
+    }
+    history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+    return match[1];
+  }
+  try {
+    return localStorage.getItem(KEY_STORAGE);
+  } catch {
+    return null;
+  }
+}
+
+export function forgetTeacherKey(): void {
+  try {
+    localStorage.removeItem(KEY_STORAGE);
+  } catch {
+    // nothing kept
+  }
+}
+
+export interface TeacherState {
+  status: 'connecting' | 'ready' | 'refused' | 'closed';
+  classes: ClassSummary[];
+  lanOrigins: string[];
+  board: Board | null;
+  error: ClassErrorCode | null;
+  /** the class just created (the page opens it) */
+  created: string | null;
+}
+
+/** The teacher's page's channel: classes, the board of the class it watches, exports. */
+export class TeacherChannel {
+  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], board: null, error: null, created: null };
+  private socket: WebSocket | null = null;
+  private listeners = new Set<() => void>();
+  private watching: string | null = null;
+  private exports = new Map<string, (text: string) => void>();
+  private stopped = false;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly key: string) {}
+
+  start(): void {
+    this.stopped = false;
+    const ws = new WebSocket(channelUrl());
+    this.socket = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', role: 'teacher', key: this.key }));
+    ws.onmessage = (event) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      switch (message.type) {
+        case 'teacher-ready':
+          this.set({ status: 'ready', classes: message.classes, lanOrigins: message.lanOrigins });
+          if (this.watching) this.send({ type: 'watch', code: this.watching });
+          break;
+        case 'classes':
+          this.set({ classes: message.classes });
+          break;
+        case 'class-created':
+          this.set({ created: message.class.code, error: null });
+          break;
+        case 'board':
+          if (message.board.code === this.watching) this.set({ board: message.board });
+          break;
+        case 'export':
+          this.exports.get(`${message.code}/${message.format}`)?.(message.text);
+          this.exports.delete(`${message.code}/${message.format}`);
+          break;
+        case 'error':
+          this.set({ error: message.error });
+          break;
+        default:
+          break;
+      }
+    };
+    ws.onclose = (event) => {
+      if (this.socket !== ws) return;
+      this.socket = null;
+      if (event.code === 4403) {
+        this.set({ status: 'refused' });
+        return;
+      }
+      this.set({ status: 'closed' });
+      if (!this.stopped) this.retry = setTimeout(() => this.start(), 1000);
+    };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    const ws = this.socket;
+    this.socket = null;
+    ws?.close();
+  }
+
+  createClass(title: string): void {
+    this.send({ type: 'create-class', title });
+  }
+
+  watch(code: string | null): void {
+    this.watching = code;
+    this.set({ board: null });
+    if (code) this.send({ type: 'watch', code });
+  }
+
+  export(code: string, format: 'csv' | 'json'): Promise<string> {
+    return new Promise((resolve) => {
+      this.exports.set(`${code}/${format}`, resolve);
+      this.send({ type: 'export', code, format });
+    });
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): TeacherState => this.state;
+
+  private send(message: unknown): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private set(next: Partial<TeacherState>): void {
+    this.state = { ...this.state, ...next };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export function useTeacherChannel(channel: TeacherChannel): TeacherState {
+  return useSyncExternalStore(channel.subscribe, channel.getState);
+}
+
+// ---- leading: the teacher's lesson tabs push where they are --------------------------------
+
+export function leadingClass(): string | null {
+  try {
+    return localStorage.getItem(LEADING_STORAGE);
+  } catch {
+    return null;
+  }
+}
+
+/** Where the teacher is, as followers get it: the lesson and heading, never the language. */
+export function navigationOf(pathname: string, hash: string): Navigation | null {
+  const route = parseRoute(pathname);
+  if (route.kind === 'lesson') return { lesson: route.slug, section: decodeURIComponent(hash.replace(/^#/, '')) };
+  if (route.kind === 'list') return { lesson: null, section: '' };
+  return null; // the board, the join page: the teacher's own business
+}
+
+type LeadListener = () => void;
+let leadState: { code: string | null; status: 'off' | 'connecting' | 'open' } = { code: leadingClass(), status: 'off' };
+const leadListeners = new Set<LeadListener>();
+let leadSocket: WebSocket | null = null;
+let leadTimer: ReturnType<typeof setInterval> | null = null;
+
+function setLead(next: Partial<typeof leadState>): void {
+  leadState = { ...leadState, ...next };
+  for (const listener of leadListeners) listener();
+}
+
+/** This tab leads the class: it tells the server its place (and its traffic goes to followers). */
+export function startLeading(code: string): void {
+  try {
+    localStorage.setItem(LEADING_STORAGE, code);
+  } catch {
+    // this tab only
+  }
+  setLead({ code });
+  connectLead();
+}
+
+export function stopLeading(): void {
+  try {
+    localStorage.removeItem(LEADING_STORAGE);
+  } catch {
+    // nothing kept
+  }
+  setLead({ code: null, status: 'off' });
+  if (leadTimer) clearInterval(leadTimer);
+  leadTimer = null;
+  const ws = leadSocket;
+  leadSocket = null;
+  ws?.close();
+}
+
+function connectLead(): void {
+  const key = takeTeacherKeyQuietly();
+  const code = leadState.code;
+  if (!key || !code || leadSocket) return;
+  setLead({ status: 'connecting' });
+  const ws = new WebSocket(channelUrl());
+  leadSocket = ws;
+  let last = '';
+  ws.onopen = () => {
+    ws.send(JSON.stringify({ type: 'hello', role: 'teacher', key }));
+    ws.send(JSON.stringify({ type: 'lead', code }));
+  };
+  ws.onmessage = (event) => {
+    const message = JSON.parse(String(event.data)) as ServerMessage;
+    if (message.type !== 'leading') return;
+    setLead({ status: 'open' });
+    last = '';
+    if (leadTimer) clearInterval(leadTimer);
+    const tell = () => {
+      const navigation = navigationOf(window.location.pathname, window.location.hash);
+      const text = navigation ? JSON.stringify({ type: 'navigate', ...navigation }) : '';
+      if (!text || text === last || ws.readyState !== WebSocket.OPEN) return;
+      last = text;
+      ws.send(text);
+    };
+    tell();
+    leadTimer = setInterval(tell, WATCH_EVERY_MS);
+  };
+  ws.onclose = (event) => {
+    if (leadSocket !== ws) return;
+    leadSocket = null;
+    if (leadTimer) clearInterval(leadTimer);
+    leadTimer = null;
+    if (event.code === 4403) {
+      stopLeading();
+      return;
+    }
+    setLead({ status: 'connecting' });
+    setTimeout(connectLead, 1000);
+  };
+}
+
+function takeTeacherKeyQuietly(): string | null {
+  try {
+    return localStorage.getItem(KEY_STORAGE);
+  } catch {
+    return null;
+  }
+}
+
+/** A tab opened while the teacher leads a class leads it too (the latest navigation wins). */
+export function startLeadingIfAsked(): void {
+  if (leadState.code) connectLead();
+}
+
+export function useLeading(): typeof leadState {
+  return useSyncExternalStore(
+    (listener) => {
+      leadListeners.add(listener);
+      return () => leadListeners.delete(listener);
+    },
+    () => leadState,
+  );
+}

@@ -1,0 +1,157 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { navigate } from '../app/router.tsx';
+import { appStrings } from '../app/strings.ts';
+import { downloadBytes } from '../inspector/download-file.ts';
+import { BoardView } from './board-view.tsx';
+import { formatCode } from './class-protocol.ts';
+import { QrCode } from './qr-code.tsx';
+import { forgetTeacherKey, startLeading, takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
+import { classroomStrings } from './strings.ts';
+import './classroom.css';
+
+/** `/en/class/teach#key=…`: the teacher's classes, a class's code, join link and QR code, and its board. */
+export function TeacherPage() {
+  const t = useStrings(classroomStrings);
+  const app = useStrings(appStrings);
+  const [key] = useState(takeTeacherKey);
+
+  useEffect(() => {
+    document.title = `${t.teacherTitle} — ${app.appName}`;
+  }, [t, app]);
+
+  if (!key) {
+    return (
+      <div className="class-page">
+        <h1>{t.teacherTitle}</h1>
+        <p className="cell-message cell-message-warning" data-testid="class-no-key">
+          {t.noKey}
+        </p>
+      </div>
+    );
+  }
+  return <TeacherDesk teacherKey={key} />;
+}
+
+function TeacherDesk({ teacherKey }: { teacherKey: string }) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  const channel = useMemo(() => new TeacherChannel(teacherKey), [teacherKey]);
+  const state = useTeacherChannel(channel);
+  const [selected, setSelected] = useState<string | null>(() => new URLSearchParams(window.location.search).get('class'));
+  const [title, setTitle] = useState('');
+  const [boardAt, setBoardAt] = useState(() => Date.now());
+
+  useEffect(() => {
+    channel.start();
+    return () => channel.stop();
+  }, [channel]);
+  useEffect(() => channel.watch(selected), [channel, selected]);
+  useEffect(() => setBoardAt(Date.now()), [state.board]);
+  useEffect(() => {
+    if (state.created) setSelected(state.created);
+  }, [state.created]);
+  useEffect(() => {
+    if (state.status === 'refused') forgetTeacherKey();
+  }, [state.status]);
+
+  const create = (event: FormEvent) => {
+    event.preventDefault();
+    channel.createClass(title);
+    setTitle('');
+  };
+
+  const exportAs = async (format: 'csv' | 'json') => {
+    if (!selected) return;
+    const text = await channel.export(selected, format);
+    downloadBytes(new TextEncoder().encode(text), `wirelab-class-${selected}.${format}`, format === 'csv' ? 'text/csv' : 'application/json');
+  };
+
+  const lead = () => {
+    if (!selected) return;
+    startLeading(selected);
+    navigate(`/${lang}/`);
+  };
+
+  if (state.status === 'refused') {
+    return (
+      <div className="class-page">
+        <h1>{t.teacherTitle}</h1>
+        <p className="cell-message cell-message-error" role="alert" data-testid="class-key-refused">
+          {t.keyRefused}
+        </p>
+      </div>
+    );
+  }
+
+  const selectedClass = state.classes.find((candidate) => candidate.code === selected);
+  // A page opened on localhost shows the LAN address: students cannot open this machine's localhost.
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(window.location.hostname);
+  const origins = local && state.lanOrigins.length > 0 ? state.lanOrigins : [window.location.origin];
+  const joinUrl = selected ? `${origins[0]}/${lang}/class?code=${selected}` : '';
+
+  return (
+    <div className="class-page class-page-wide" data-testid="class-teacher" data-status={state.status}>
+      <h1>{t.teacherTitle}</h1>
+      {state.status !== 'ready' && <p className="muted">{t.connecting}</p>}
+      <div className="class-desk">
+        <aside className="class-list">
+          <h2>{t.classes}</h2>
+          {state.classes.length === 0 && <p className="muted">{t.noClasses}</p>}
+          <ul>
+            {state.classes.map((entry) => (
+              <li key={entry.code}>
+                <button type="button" className={`link-button ${entry.code === selected ? 'is-current' : ''}`} data-testid="class-open" data-code={entry.code} onClick={() => setSelected(entry.code)}>
+                  {entry.title} · <code>{formatCode(entry.code)}</code>
+                </button>{' '}
+                <span className="muted">{t.members(entry.members)}</span>
+              </li>
+            ))}
+          </ul>
+          <form className="class-form" onSubmit={create}>
+            <label htmlFor="class-title">{t.newClassTitle}</label>
+            <input id="class-title" data-testid="class-title-input" value={title} placeholder={t.newClassPlaceholder} onChange={(e) => setTitle(e.target.value)} maxLength={80} required />
+            <button type="submit" className="button button-primary" data-testid="class-create" disabled={state.status !== 'ready'}>
+              {t.createClass}
+            </button>
+            {state.error && <p className="cell-message cell-message-error">{t.errors[state.error]}</p>}
+          </form>
+        </aside>
+        {selected && (
+          <div className="class-detail">
+            <h2>{selectedClass?.title ?? formatCode(selected)}</h2>
+            <div className="class-join-card">
+              <div>
+                <p className="class-join-label">
+                  {t.joinAt} <strong className="class-join-url" data-testid="class-join-url">{origins[0]}</strong> {t.andEnter}
+                </p>
+                <p className="class-code-big" data-testid="class-code" data-code={selected}>
+                  {formatCode(selected)}
+                </p>
+                <p className="class-join-link">
+                  <a href={joinUrl}>{joinUrl}</a>
+                </p>
+                {origins.length > 1 && <p className="muted">{origins.slice(1).join(' · ')}</p>}
+                {local && <p className="muted">{t.lanHint}</p>}
+              </div>
+              <QrCode text={joinUrl} label={joinUrl} />
+            </div>
+            <p className="class-actions">
+              <button type="button" className="button button-primary" data-testid="class-lead" onClick={lead} title={t.leadHint}>
+                {t.leadClass}
+              </button>
+              <button type="button" className="button" data-testid="class-export-csv" onClick={() => void exportAs('csv')}>
+                {t.exportCsv}
+              </button>
+              <button type="button" className="button" data-testid="class-export-json" onClick={() => void exportAs('json')}>
+                {t.exportJson}
+              </button>
+            </p>
+            <p className="muted">{t.leadHint}</p>
+            {state.board && <BoardView board={state.board} receivedAt={boardAt} />}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
