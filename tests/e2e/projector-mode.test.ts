@@ -128,12 +128,16 @@ describe.each([
         viewport: window.innerWidth,
         sideways: hex.scrollWidth - hex.clientWidth,
         hexFont: parseFloat(getComputedStyle(hex).fontSize),
+        // the rows are virtualised by a height JavaScript knows: the CSS line height must be it
+        rowHeights: [...hex.querySelectorAll('.insp-hex-row')].map((row) => row.getBoundingClientRect().height),
+        lineHeight: parseFloat(getComputedStyle(hex).lineHeight),
       };
     });
     expect(fit.asciiBytes).toBeGreaterThanOrEqual(16);
     expect(fit.firstRow).toBe(16);
     expect(fit.firstRowInView).toBe(true);
     expect(fit.hexFont).toBeGreaterThanOrEqual(20);
+    expect(new Set(fit.rowHeights)).toEqual(new Set([fit.lineHeight]));
     expect(fit.sideways).toBeLessThanOrEqual(0);
     expect(fit.asciiRight).toBeLessThanOrEqual(fit.visibleRight + 0.5);
     expect(fit.asciiLeft).toBeGreaterThanOrEqual(fit.hexLeft);
@@ -188,6 +192,15 @@ describe('the presenter keys and the editors', () => {
     expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.monaco-editor')))).toBe(false);
     await page.keyboard.press('i');
     await expect.poll(() => page.locator('[data-testid="inspector-dock"]').getAttribute('class')).toContain('is-closed');
+
+    // R runs the cell that has the focus (here the section's third), not the section's first
+    const createUser = cell(page, 'create-user');
+    await createUser.locator('[data-testid="cell-run"]').focus();
+    await page.keyboard.press('r');
+    await expect.poll(() => createUser.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    expect(await cell(page, 'get-ada').locator('[data-testid="response-status"]').count()).toBe(0);
+    // a new exchange to show brings the hidden inspector back
+    await expect.poll(() => page.locator('[data-testid="inspector-dock"]').getAttribute('class')).toContain('is-open');
     await page.context().close();
   });
 
