@@ -45,6 +45,52 @@ function headingAtTop(page: Page): Promise<{ id: string | null; offset: number; 
   });
 }
 
+// The hex view's rows, ASCII column included, lie inside the dock and the hex box: nothing
+// clipped, nothing to scroll sideways. The first full row is checked where it is seen.
+async function expectWholeHexRows(page: Page): Promise<void> {
+  const inspector = page.locator('[data-testid="inspector"]');
+  await inspector.locator('[data-testid="insp-hex"]').scrollIntoViewIfNeeded();
+  const fit = await page.evaluate(() => {
+    const dock = document.querySelector('[data-testid="inspector-dock"]')!.getBoundingClientRect();
+    const dockBody = document.querySelector('[data-testid="inspector-dock"] .dock-body')!.getBoundingClientRect();
+    const hex = document.querySelector<HTMLElement>('[data-testid="insp-hex"]')!;
+    const box = hex.getBoundingClientRect();
+    const visibleRight = box.left + hex.clientLeft + hex.clientWidth;
+    const ascii = [...hex.querySelectorAll('[data-testid="insp-ascii-byte"]')].map((byte) => byte.getBoundingClientRect());
+    const firstRow = [...hex.querySelectorAll<HTMLElement>('[data-testid="insp-ascii-byte"][data-section="0"]')]
+      .filter((byte) => Number(byte.dataset.offset) < 16)
+      .map((byte) => byte.getBoundingClientRect());
+    return {
+      firstRow: firstRow.length,
+      firstRowInView: firstRow.every(
+        (rect) => rect.left >= dockBody.left && rect.right <= Math.min(dockBody.right, visibleRight) && rect.top >= Math.max(dockBody.top, box.top) && rect.bottom <= Math.min(dockBody.bottom, box.top + hex.clientTop + hex.clientHeight, window.innerHeight),
+      ),
+      asciiBytes: ascii.length,
+      asciiRight: Math.max(...ascii.map((rect) => rect.right)),
+      asciiLeft: Math.min(...ascii.map((rect) => rect.left)),
+      visibleRight,
+      hexLeft: box.left,
+      dockLeft: dock.left,
+      dockRight: dock.right,
+      viewport: window.innerWidth,
+      sideways: hex.scrollWidth - hex.clientWidth,
+      // the rows are virtualised by a height JavaScript knows: the CSS line height must be it
+      rowHeights: [...hex.querySelectorAll('.insp-hex-row')].map((row) => row.getBoundingClientRect().height),
+      lineHeight: parseFloat(getComputedStyle(hex).lineHeight),
+    };
+  });
+  expect(fit.asciiBytes).toBeGreaterThanOrEqual(16);
+  expect(fit.firstRow).toBe(16);
+  expect(fit.firstRowInView).toBe(true);
+  expect(new Set(fit.rowHeights)).toEqual(new Set([fit.lineHeight]));
+  expect(fit.sideways).toBeLessThanOrEqual(0);
+  expect(fit.asciiRight).toBeLessThanOrEqual(fit.visibleRight + 0.5);
+  expect(fit.asciiLeft).toBeGreaterThanOrEqual(fit.hexLeft);
+  expect(fit.hexLeft).toBeGreaterThanOrEqual(fit.dockLeft);
+  expect(fit.visibleRight).toBeLessThanOrEqual(fit.dockRight);
+  expect(fit.dockRight).toBeLessThanOrEqual(fit.viewport);
+}
+
 async function sectionIds(page: Page): Promise<string[]> {
   return page.locator('article.lesson h2[id]').evaluateAll((headings) => headings.map((heading) => heading.id));
 }
@@ -100,50 +146,8 @@ describe.each([
     await inspector.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/1' }).first().waitFor(LIVE);
     await inspector.locator('[data-testid="insp-ascii-byte"]').nth(15).waitFor(LIVE);
 
-    // The hex view's rows, ASCII column included, lie inside the dock and the hex box: nothing
-    // clipped, nothing to scroll sideways. The first full row is checked where it is seen.
-    await inspector.locator('[data-testid="insp-hex"]').scrollIntoViewIfNeeded();
-    const fit = await page.evaluate(() => {
-      const dock = document.querySelector('[data-testid="inspector-dock"]')!.getBoundingClientRect();
-      const dockBody = document.querySelector('[data-testid="inspector-dock"] .dock-body')!.getBoundingClientRect();
-      const hex = document.querySelector<HTMLElement>('[data-testid="insp-hex"]')!;
-      const box = hex.getBoundingClientRect();
-      const visibleRight = box.left + hex.clientLeft + hex.clientWidth;
-      const ascii = [...hex.querySelectorAll('[data-testid="insp-ascii-byte"]')].map((byte) => byte.getBoundingClientRect());
-      const firstRow = [...hex.querySelectorAll<HTMLElement>('[data-testid="insp-ascii-byte"][data-section="0"]')]
-        .filter((byte) => Number(byte.dataset.offset) < 16)
-        .map((byte) => byte.getBoundingClientRect());
-      return {
-        firstRow: firstRow.length,
-        firstRowInView: firstRow.every(
-          (rect) => rect.left >= dockBody.left && rect.right <= Math.min(dockBody.right, visibleRight) && rect.top >= Math.max(dockBody.top, box.top) && rect.bottom <= Math.min(dockBody.bottom, box.top + hex.clientTop + hex.clientHeight, window.innerHeight),
-        ),
-        asciiBytes: ascii.length,
-        asciiRight: Math.max(...ascii.map((rect) => rect.right)),
-        asciiLeft: Math.min(...ascii.map((rect) => rect.left)),
-        visibleRight,
-        hexLeft: box.left,
-        dockLeft: dock.left,
-        dockRight: dock.right,
-        viewport: window.innerWidth,
-        sideways: hex.scrollWidth - hex.clientWidth,
-        hexFont: parseFloat(getComputedStyle(hex).fontSize),
-        // the rows are virtualised by a height JavaScript knows: the CSS line height must be it
-        rowHeights: [...hex.querySelectorAll('.insp-hex-row')].map((row) => row.getBoundingClientRect().height),
-        lineHeight: parseFloat(getComputedStyle(hex).lineHeight),
-      };
-    });
-    expect(fit.asciiBytes).toBeGreaterThanOrEqual(16);
-    expect(fit.firstRow).toBe(16);
-    expect(fit.firstRowInView).toBe(true);
-    expect(fit.hexFont).toBeGreaterThanOrEqual(20);
-    expect(new Set(fit.rowHeights)).toEqual(new Set([fit.lineHeight]));
-    expect(fit.sideways).toBeLessThanOrEqual(0);
-    expect(fit.asciiRight).toBeLessThanOrEqual(fit.visibleRight + 0.5);
-    expect(fit.asciiLeft).toBeGreaterThanOrEqual(fit.hexLeft);
-    expect(fit.hexLeft).toBeGreaterThanOrEqual(fit.dockLeft);
-    expect(fit.visibleRight).toBeLessThanOrEqual(fit.dockRight);
-    expect(fit.dockRight).toBeLessThanOrEqual(fit.viewport);
+    await expectWholeHexRows(page);
+    expect(await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('[data-testid="insp-hex"]')!).fontSize))).toBeGreaterThanOrEqual(20);
     if (lang === 'en') await page.screenshot({ path: SCREENSHOT });
 
     // I hides the inspector and shows it again.
@@ -163,6 +167,19 @@ describe.each([
     await page.keyboard.press('Escape');
     await expect.poll(() => help.isVisible()).toBe(false);
     await page.context().close();
+  });
+});
+
+describe('projector mode on a 1366×768 projector', () => {
+  it('makes the hex type smaller rather than cut the ASCII column off', async () => {
+    const context = await lab.browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${lab.server.origin}/en/${LESSON}?projector=1#request-bytes`);
+    await cell(page, 'get-ada').locator('[data-testid="cell-run"]').click();
+    const inspector = page.locator('[data-testid="inspector"]');
+    await inspector.locator('[data-testid="insp-ascii-byte"]').nth(15).waitFor(LIVE);
+    await expectWholeHexRows(page);
+    await context.close();
   });
 });
 
