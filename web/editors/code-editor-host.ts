@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useSyncExternalStore, type RefObject } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { PROJECTOR_SIZES, isProjectorMode, onProjectorModeChange } from '../app/projector-setting.ts';
 
 // What every Monaco cell editor (http, graphql, the gRPC/workbench JSON) does the same way: the
 // look, Ctrl+Enter to run, a height that follows the text, text that flows both ways, and a way
@@ -29,6 +30,11 @@ export function useTabMovesFocus(): boolean {
 
 export const CODE_LINE_HEIGHT = 22;
 
+/** Monaco's type size: the usual one, or the projector's (which follows the mode as it changes). */
+function codeTypeSize(): { fontSize: number; lineHeight: number } {
+  return isProjectorMode() ? { fontSize: PROJECTOR_SIZES.codeFontSize, lineHeight: PROJECTOR_SIZES.codeLineHeight } : { fontSize: 15, lineHeight: CODE_LINE_HEIGHT };
+}
+
 /** The options every cell editor shares; each adds its value, language and its own extras. */
 export function codeEditorOptions(label: string): Monaco.editor.IStandaloneEditorConstructionOptions {
   return {
@@ -37,8 +43,7 @@ export function codeEditorOptions(label: string): Monaco.editor.IStandaloneEdito
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
     scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10 },
-    fontSize: 15,
-    lineHeight: CODE_LINE_HEIGHT,
+    ...codeTypeSize(),
     fontFamily: 'ui-monospace, "Cascadia Code", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
     lineNumbersMinChars: 3,
     tabSize: 2,
@@ -70,7 +75,8 @@ export function wireCodeEditor(
 ): Monaco.IDisposable {
   const padding = 16;
   const fitHeight = (): void => {
-    const height = Math.max(wiring.minLines * CODE_LINE_HEIGHT + padding, Math.min(editor.getContentHeight(), wiring.maxLines * CODE_LINE_HEIGHT + padding));
+    const { lineHeight } = codeTypeSize();
+    const height = Math.max(wiring.minLines * lineHeight + padding, Math.min(editor.getContentHeight(), wiring.maxLines * lineHeight + padding));
     host.style.height = `${height}px`;
   };
   const action = editor.addAction({
@@ -104,6 +110,8 @@ export function wireCodeEditor(
     }),
   ];
   const stopWatchingTabMode = onTabModeChange(applyTabMode);
+  // the content height changes with the type size, and fitHeight follows it
+  const stopWatchingProjector = onProjectorModeChange(() => editor.updateOptions(codeTypeSize()));
   applyTabMode();
   fitHeight();
   return {
@@ -111,6 +119,7 @@ export function wireCodeEditor(
       action.dispose();
       toggleAction.dispose();
       stopWatchingTabMode();
+      stopWatchingProjector();
       for (const subscription of subscriptions) subscription.dispose();
     },
   };

@@ -2,9 +2,10 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent,
 import { formatBytes } from './format.ts';
 import { asciiGlyph, controlName, hexByte, layoutHexRows, rowOf, rowsBetween, type HexRow, type HexSection } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
+import { PROJECTOR_SIZES, useProjectorMode } from '../app/projector-setting.ts';
 
-/** Fixed so only the visible rows are rendered: a 1 MB body is 65 536 rows. */
-const ROW_HEIGHT = 22;
+/** Fixed so only the visible rows are rendered: a 1 MB body is 65 536 rows (taller in projector mode). */
+const NORMAL_ROW_HEIGHT = 22;
 const OVERSCAN = 10;
 
 export interface HexHighlight {
@@ -26,6 +27,7 @@ interface HexViewProps {
 
 export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeave, t }: HexViewProps) {
   const layout = useMemo(() => layoutHexRows(sections), [sections]);
+  const rowHeight = useProjectorMode() ? PROJECTOR_SIZES.hexRowHeight : NORMAL_ROW_HEIGHT;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
@@ -49,14 +51,14 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
     const element = scroller.current;
     const section = scrollTarget ? sections[scrollTarget.section] : undefined;
     if (!element || !scrollTarget || !section) return;
-    const top = rowOf(layout, scrollTarget.section, scrollTarget.offset - section.start) * ROW_HEIGHT;
-    if (top < element.scrollTop || top + ROW_HEIGHT > element.scrollTop + element.clientHeight) {
+    const top = rowOf(layout, scrollTarget.section, scrollTarget.offset - section.start) * rowHeight;
+    if (top < element.scrollTop || top + rowHeight > element.scrollTop + element.clientHeight) {
       element.scrollTop = Math.max(0, top - element.clientHeight / 3);
     }
-  }, [scrollTarget, layout, sections]);
+  }, [scrollTarget, layout, sections, rowHeight]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(layout.rowCount, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
+  const last = Math.min(layout.rowCount, Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
 
   const byteUnder = (event: MouseEvent): { section: number; offset: number } | null => {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-offset]');
@@ -76,7 +78,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
     const dirClass = section.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out';
     if (row.type === 'title') {
       return (
-        <div key={`t${row.section}`} className={`insp-hex-title ${dirClass}`} style={{ height: ROW_HEIGHT }}>
+        <div key={`t${row.section}`} className={`insp-hex-title ${dirClass}`} style={{ height: rowHeight }}>
           <span aria-hidden="true">{section.dir === 'in' ? '→' : '←'}</span> {section.title} · {formatBytes(section.bytes.length, t)}
         </div>
       );
@@ -115,7 +117,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
       );
     }
     return (
-      <div key={rowIndex} className={`insp-hex-row ${dirClass}`} style={{ height: ROW_HEIGHT }}>
+      <div key={rowIndex} className={`insp-hex-row ${dirClass}`} style={{ height: rowHeight }}>
         <span className="insp-hex-offset">{String(row.from).padStart(6, ' ')}</span>
         <span className="insp-hex-bytes">{hexCells}</span>
         <span className="insp-hex-ascii">{asciiCells}</span>
@@ -137,8 +139,8 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
           onLeave();
         }}
       >
-        <div style={{ height: layout.rowCount * ROW_HEIGHT, position: 'relative' }}>
-          <div style={{ position: 'absolute', top: first * ROW_HEIGHT, left: 0, right: 0 }}>
+        <div style={{ height: layout.rowCount * rowHeight, position: 'relative' }}>
+          <div style={{ position: 'absolute', top: first * rowHeight, left: 0, right: 0 }}>
             {rowsBetween(layout, first, last).map((row, index) => renderRow(row, first + index))}
           </div>
         </div>

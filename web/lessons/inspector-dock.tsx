@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, ty
 import { useStrings } from '../app/lang-context.ts';
 import { ClassAwareInspector } from '../classroom/class-inspector.tsx';
 import { lessonStrings } from './strings.ts';
+import { TOGGLE_INSPECTOR_EVENT } from './projector/presenter-keys.ts';
 
 const WIDTH_KEY = 'wirelab.inspectorWidth';
 const MIN_WIDTH = 360;
@@ -36,6 +37,13 @@ export function InspectorDock({ focus, onSelectionChange }: { focus?: Selection;
     }
   }, [width]);
 
+  // The presenter's key (I) shows and hides it, on any screen.
+  useEffect(() => {
+    const toggle = () => setOpen((wasOpen) => !wasOpen);
+    window.addEventListener(TOGGLE_INSPECTOR_EVENT, toggle);
+    return () => window.removeEventListener(TOGGLE_INSPECTOR_EVENT, toggle);
+  }, []);
+
   // A new exchange to show opens a closed dock on a narrow screen.
   useEffect(() => {
     if (focus) setOpen(true);
@@ -61,7 +69,7 @@ export function InspectorDock({ focus, onSelectionChange }: { focus?: Selection;
   };
 
   return (
-    <aside className={`inspector-dock ${open ? 'is-open' : 'is-closed'}`} style={{ '--dock-width': `${width}px` } as CSSProperties} aria-label={t.inspector}>
+    <aside className={`inspector-dock ${open ? 'is-open' : 'is-closed'}`} data-testid="inspector-dock" style={{ '--dock-width': `${width}px` } as CSSProperties} aria-label={t.inspector}>
       <div
         className="dock-resizer"
         role="separator"

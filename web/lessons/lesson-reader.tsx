@@ -16,6 +16,7 @@ import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
 import { renderLesson, type RenderedLesson, type TocEntry } from './render-lesson.ts';
 import { lessonStrings } from './strings.ts';
+import { PresenterControls } from './projector/projector-mode.tsx';
 import './lessons.css';
 
 type ReaderState =
@@ -94,6 +95,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
         )}
       </div>
       <InspectorDock focus={focus} />
+      <PresenterControls />
     </div>
   );
 }
