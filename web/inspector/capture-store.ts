@@ -195,6 +195,11 @@ export class CaptureStore {
     return this.tracked.get(conn)?.chunks ?? [];
   }
 
+  /** Every connection is decoded to its last chunk (a burst may take a few background slices). */
+  caughtUp(): boolean {
+    return ![...this.tracked.values()].some(isBehind);
+  }
+
   /** Switches recording for this browser's session; the server confirms with a `recording` message. */
   setRecording(on: boolean): void {
     this.send({ type: 'recording', on });
