@@ -28,6 +28,9 @@ export function AppHeader() {
       </Link>
       <nav className="header-nav">
         <Link href={`/${lang}/`}>{t.lessons}</Link>
+        <Link href={`/${lang}/compare`} data-testid="nav-compare">
+          {t.compareLab}
+        </Link>
       </nav>
       <div className="header-tools">
         <SessionIndicator />

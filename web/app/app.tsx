@@ -10,6 +10,7 @@ import { LoadingNote } from './loading-note.tsx';
 import { LessonList } from '../lessons/lesson-list.tsx';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
+const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
 const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
 
 export function App() {
@@ -41,6 +42,11 @@ export function App() {
           ) : (
             <NotFound />
           ))}
+        {route.kind === 'compare' && (
+          <Suspense fallback={<LoadingNote />}>
+            <CompareLab />
+          </Suspense>
+        )}
         {route.kind === 'not-found' && <NotFound />}
       </main>
     </LangContext.Provider>

@@ -13,6 +13,8 @@ describe('parseRoute', () => {
     ['/en/rest/extra', { kind: 'not-found', lang: 'en' }],
     ['/en/REST', { kind: 'not-found', lang: 'en' }],
     ['/de/rest', { kind: 'not-found', lang: null }],
+    ['/en/compare', { kind: 'compare', lang: 'en' }],
+    ['/ru/compare/', { kind: 'compare', lang: 'ru' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -24,6 +26,7 @@ describe('pathInLang', () => {
     expect(pathInLang('/ru/', 'en')).toBe('/en/');
     expect(pathInLang('/ru/no/such/page', 'en')).toBe('/en/no/such/page');
     expect(pathInLang('/', 'ru')).toBe('/ru/');
+    expect(pathInLang('/en/compare', 'ru')).toBe('/ru/compare');
   });
 });
 

@@ -4,7 +4,11 @@ export type Route =
   | { kind: 'root' }
   | { kind: 'list'; lang: Lang }
   | { kind: 'lesson'; lang: Lang; slug: string }
+  | { kind: 'compare'; lang: Lang }
   | { kind: 'not-found'; lang: Lang | null };
+
+/** The comparison lab's page: `/en/compare`, `/ru/compare` (web/compare). */
+export const COMPARE_SLUG = 'compare';
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
 export function parseRoute(pathname: string): Route {
@@ -13,6 +17,7 @@ export function parseRoute(pathname: string): Route {
   const lang = isLang(parts[0]) ? parts[0] : null;
   if (!lang) return { kind: 'not-found', lang: null };
   if (parts.length === 1) return { kind: 'list', lang };
+  if (parts.length === 2 && parts[1] === COMPARE_SLUG) return { kind: 'compare', lang };
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -25,6 +30,7 @@ export function isLang(value: string | undefined): value is Lang {
 export function pathInLang(pathname: string, lang: Lang): string {
   const route = parseRoute(pathname);
   if (route.kind === 'lesson') return `/${lang}/${route.slug}`;
+  if (route.kind === 'compare') return `/${lang}/${COMPARE_SLUG}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
 }
