@@ -171,7 +171,7 @@ export function subscribe(protocol: EventsProtocol, runner: () => RunnerClient):
       return { ready, received: seen.read, close: () => socket.close(1000) };
     }
     case 'socket-io': {
-      const socket = io('/', { reconnection: false });
+      const socket = io('/', { reconnection: false, auth: { name: 'lab' } });
       socket.on('user:created', () => seen.bump());
       const ready = new Promise<void>((resolve, reject) => {
         // Socket.IO starts with HTTP long polling and upgrades to a WebSocket: the run waits for
