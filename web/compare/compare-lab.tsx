@@ -46,6 +46,7 @@ export function CompareLab() {
   const [progress, setProgress] = useState<RunProgress | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [seeded, setSeeded] = useState(0);
   const [focus, setFocus] = useState<{ conn: string; index: number } | undefined>(undefined);
 
   useEffect(() => {
@@ -71,6 +72,7 @@ export function CompareLab() {
         settings,
         (result) => setResults((current) => [...current.filter((row) => !sameRow(row, result)), result]),
         setProgress,
+        setSeeded,
       );
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
@@ -214,6 +216,11 @@ export function CompareLab() {
             {t.downloadCsv}
           </button>
         </div>
+        {seeded > 0 && (
+          <p className="compare-note" data-testid="compare-seeded">
+            {t.seeded(seeded)}
+          </p>
+        )}
         {error && (
           <p className="compare-error" role="alert">
             {error}

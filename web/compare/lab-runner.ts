@@ -60,6 +60,36 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, what: stri
   }
 }
 
+/**
+ * A connection a protocol opened for itself (a WebSocket, an EventSource's stream, the runner's
+ * h2c) sends its last bytes when it is closed — a close frame, a GOAWAY — a moment after the
+ * protocol is done. The lab waits for them, then leaves those connections out of every later
+ * measure, so that no protocol is charged for another's goodbye.
+ */
+async function retire(store: CaptureStore, conns: Iterable<string>, retired: Set<string>): Promise<void> {
+  const ids = new Set(conns);
+  const deadline = Date.now() + 3000;
+  const owned = () =>
+    store
+      .connections()
+      .filter((view) => ids.has(view.connection.id))
+      .filter((view) => view.connection.transport !== 'http/1.1' || view.exchanges.some((exchange) => exchange.upgrade || isStream(exchange.response?.headers)));
+  while (Date.now() < deadline && owned().some((view) => view.connection.closedAt === undefined)) await sleep(50);
+  for (const view of owned()) retired.add(view.connection.id);
+}
+
+function isStream(headers: ReadonlyArray<[string, string]> | undefined): boolean {
+  return (headers ?? []).some(([name, value]) => name.toLowerCase() === 'content-type' && value.startsWith('text/event-stream'));
+}
+
+/** The h2c connections the store knows that carried a request to this path after `after`. */
+function connsCarrying(store: CaptureStore, path: string, after: number): string[] {
+  return store
+    .connections()
+    .filter((view) => view.exchanges.some((exchange) => exchange.request.path === path && exchange.request.firstByteAt >= after))
+    .map((view) => view.connection.id);
+}
+
 /** The lower median: always one real run's number, never an average of two. */
 function lowerMedian(values: readonly number[]): number {
   if (values.length === 0) return 0;
@@ -130,10 +160,11 @@ export interface RunProgress {
 }
 
 /** Runs the request job (read, list, create) over one protocol: warm-up if asked, then measured runs. */
-async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol, settings: LabSettings): Promise<ProtocolResult> {
+async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol, settings: LabSettings, retired: Set<string>): Promise<ProtocolResult> {
   const job: RequestJob = settings.job === 'list' ? { kind: 'list', size: settings.size } : settings.job === 'create' ? { kind: 'create' } : { kind: 'read' };
   let runner: RunnerClient | null = null;
   const currentRunner = () => (runner ??= new RunnerClient());
+  const used = new Set<string>();
   try {
     if (settings.warm) await performRequestJob(protocol, job, currentRunner);
     const runs: MeasuredRun[] = [];
@@ -142,13 +173,15 @@ async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol
         // cold: a new runner channel is a new h2c connection, as a new gRPC client would open
         (runner as RunnerClient).close();
         runner = null;
+        await retire(store, used, retired);
       }
       const before = await fence(store);
       const answer = await performRequestJob(protocol, job, currentRunner);
       const after = await fence(store);
       const window = { from: before.end, to: after.start };
       const all = await captures(store);
-      const measure = measureRun(all, window);
+      const measure = measureRun(all, window, retired);
+      for (const conn of measure.conns) used.add(conn);
       const run: MeasuredRun = { measure, items: answer.items, sqlStatements: answer.sqlStatements };
       runs.push(run);
       if (repetition === 0) run.gzipDown = await gzipSize(bodiesDown(all, measure.conns, window));
@@ -159,6 +192,7 @@ async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol
     return failed(protocol, settings, error);
   } finally {
     (runner as RunnerClient | null)?.close();
+    await retire(store, used, retired);
   }
 }
 
@@ -168,8 +202,9 @@ async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol
  * created through the gRPC runner on a connection of its own, opened before the run and left out
  * of the measure: the trigger must not be counted as the subscriber's cost.
  */
-async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, settings: LabSettings): Promise<ProtocolResult> {
+async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, settings: LabSettings, retired: Set<string>): Promise<ProtocolResult> {
   const trigger = new RunnerClient();
+  const used = new Set<string>();
   const chat: { runner: RunnerClient | null } = { runner: null };
   try {
     const warmAt = captureTimeNow();
@@ -177,6 +212,7 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
     const warmExchange = await store.waitForExchange({ method: 'POST', target: '/wirelab.users.v1.UserService/GetUser', after: warmAt, timeoutMs: FENCE_TIMEOUT_MS });
     if (!warmExchange) throw new Error('the trigger connection was not captured');
     const triggerConn = warmExchange.conn;
+    used.add(triggerConn);
 
     const runs: MeasuredRun[] = [];
     for (let repetition = 0; repetition < settings.repetitions; repetition += 1) {
@@ -195,7 +231,7 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
         const window = { from: before.end, to: delivered.start };
         const idleWindow = { from: delivered.end, to: idleEnd.start };
         const all = await captures(store);
-        const exclude = new Set([triggerConn]);
+        const exclude = new Set([...retired, triggerConn]);
         const measure = measureRun(all, window, exclude);
         // a long poll may move to a fresh keep-alive connection while idle: it is still the subscriber's
         const idleConns = measureRun(all, idleWindow, exclude).conns;
@@ -207,10 +243,12 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
           .map((exchange) => exchange.request.lastByteAt);
         const events = measureEvents(subscriberConns, triggerTimes, idleWindow);
         runs.push({ measure, events, items: subscriber.received() });
+        for (const capture of subscriberConns) used.add(capture.connection.id);
       } finally {
         subscriber.close();
         chat.runner?.close();
         chat.runner = null;
+        await retire(store, used, retired);
       }
     }
     return summarize(protocol, settings, runs);
@@ -218,16 +256,54 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
     return failed(protocol, settings, error);
   } finally {
     trigger.close();
+    await retire(store, used, retired);
+  }
+}
+
+/**
+ * The list job asks for up to 100 users and the demo data has 13: the missing ones are created
+ * first (one gRPC client stream through the runner), before any fence, so they are no part of a
+ * measure. Returns how many were added.
+ */
+export async function ensureUsers(count: number): Promise<number> {
+  const page = (await (await fetch('/api/v1/users?limit=1', { cache: 'no-store' })).json()) as { total?: number };
+  const missing = count - (page.total ?? 0);
+  if (missing <= 0) return 0;
+  const runner = new RunnerClient();
+  try {
+    const stamp = Date.now().toString(36);
+    const users = Array.from({ length: missing }, (_, index) => ({ user: { name: `Lab User ${index + 1}`, email: `lab-${stamp}-${index}@example.com` } }));
+    const result = await runner.stream('wirelab.users.v1.UserService/CreateUsers', users);
+    if (result.code !== 0) throw new Error(`CreateUsers: ${result.name} ${result.message}`);
+    return missing;
+  } finally {
+    runner.close();
   }
 }
 
 /** Runs the settings' job over each chosen protocol in turn; results arrive one protocol at a time. */
-export async function runLab(store: CaptureStore, settings: LabSettings, onResult: (result: ProtocolResult) => void, onProgress: (progress: RunProgress) => void): Promise<void> {
+export async function runLab(
+  store: CaptureStore,
+  settings: LabSettings,
+  onResult: (result: ProtocolResult) => void,
+  onProgress: (progress: RunProgress) => void,
+  onSeeded: (added: number) => void = () => {},
+): Promise<void> {
+  const retired = new Set<string>();
+  if (settings.job === 'list') {
+    const since = captureTimeNow();
+    const added = await ensureUsers(settings.size);
+    if (added > 0) {
+      onSeeded(added);
+      await fence(store);
+      await retire(store, connsCarrying(store, '/wirelab.users.v1.UserService/CreateUsers', since), retired);
+    }
+  }
   const protocols = settings.protocols;
   for (const [index, protocol] of protocols.entries()) {
     onProgress({ protocol, step: index + 1, steps: protocols.length });
     const isEvents = (EVENTS_PROTOCOLS as readonly string[]).includes(protocol);
-    const result = isEvents ? await runEventsProtocol(store, protocol as EventsProtocol, settings) : await runRequestProtocol(store, protocol as RequestProtocol, settings);
+    const result = isEvents ? await runEventsProtocol(store, protocol as EventsProtocol, settings, retired) : await runRequestProtocol(store, protocol as RequestProtocol, settings, retired);
     onResult(result);
   }
 }

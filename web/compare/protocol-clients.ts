@@ -23,6 +23,13 @@ export interface JobAnswer {
 
 export class JobNotPossible extends Error {}
 
+/**
+ * Every run moves the data: the browser's HTTP cache would turn a repeated GET into a `304 Not
+ * Modified` revalidation (REST and GraphQL GET send ETags), and the lab would compare a cache hit
+ * with a transfer.
+ */
+const NO_STORE: RequestInit = { cache: 'no-store' };
+
 const origin = () => window.location.origin;
 const wsOrigin = () => origin().replace(/^http/, 'ws');
 
@@ -40,8 +47,8 @@ const USER_FIELDS = 'id name email status roles metadata { key value } phone cre
 async function graphql(query: string, over: 'POST' | 'GET'): Promise<JobAnswer & { data: Record<string, unknown> }> {
   const response =
     over === 'POST'
-      ? await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
-      : await fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json' } });
+      ? await fetch('/graphql', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
+      : await fetch(`/graphql?query=${encodeURIComponent(query)}`, { cache: 'no-store', headers: { accept: 'application/json' } });
   const body = (await json(response)) as { data?: Record<string, unknown>; errors?: Array<{ message: string }>; extensions?: { wirelab?: { storageQueries?: number } } };
   if (body.errors?.length) throw new Error(body.errors[0].message);
   return { data: body.data ?? {}, items: 0, sqlStatements: body.extensions?.wirelab?.storageQueries };
@@ -61,15 +68,15 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
   switch (protocol) {
     case 'rest': {
       if (job.kind === 'read') {
-        await json(await fetch('/api/v1/users/1'));
-        const posts = (await json(await fetch('/api/v1/users/1/posts'))) as { items: unknown[] };
+        await json(await fetch('/api/v1/users/1', NO_STORE));
+        const posts = (await json(await fetch('/api/v1/users/1/posts', NO_STORE))) as { items: unknown[] };
         return { items: 1 + posts.items.length };
       }
       if (job.kind === 'list') {
-        const page = (await json(await fetch(`/api/v1/users?limit=${job.size}`))) as { items: unknown[] };
+        const page = (await json(await fetch(`/api/v1/users?limit=${job.size}`, NO_STORE))) as { items: unknown[] };
         return { items: page.items.length };
       }
-      await json(await fetch('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }) }));
+      await json(await fetch('/api/v1/users', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }) }));
       return { items: 1 };
     }
     case 'graphql-post':
@@ -117,16 +124,16 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
     }
     case 'rest-gateway': {
       if (job.kind === 'read') {
-        await json(await fetch('/v1/users/1'));
+        await json(await fetch('/v1/users/1', NO_STORE));
         return { items: 1 };
       }
       if (job.kind === 'list') {
-        const response = await fetch(`/v1/users?maxUsers=${job.size}`);
+        const response = await fetch(`/v1/users?maxUsers=${job.size}`, NO_STORE);
         if (!response.ok) throw new Error(`/v1/users → ${response.status}`);
         const lines = (await response.text()).split('\n').filter((line) => line.includes('"result"'));
         return { items: lines.length };
       }
-      await json(await fetch('/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }) }));
+      await json(await fetch('/v1/users', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }) }));
       return { items: 1 };
     }
   }
@@ -192,10 +199,10 @@ export function subscribe(protocol: EventsProtocol, runner: () => RunnerClient):
       void (async () => {
         // since=0 answers at once with what the server keeps: the cursor to wait from.
         try {
-          let cursor = ((await json(await fetch('/api/v1/poll?since=0', { signal: controller.signal }))) as { cursor: number }).cursor;
+          let cursor = ((await json(await fetch('/api/v1/poll?since=0', { ...NO_STORE, signal: controller.signal }))) as { cursor: number }).cursor;
           let first = true;
           while (!controller.signal.aborted) {
-            const pending = fetch(`/api/v1/poll?since=${cursor}`, { signal: controller.signal });
+            const pending = fetch(`/api/v1/poll?since=${cursor}`, { ...NO_STORE, signal: controller.signal });
             if (first) resolveReady();
             first = false;
             const response = await pending;

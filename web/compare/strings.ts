@@ -70,6 +70,7 @@ export const compareStrings = {
     running: 'Running…',
     progress: (name: string, step: number, steps: number) => `${name}: ${step} of ${steps}`,
     downloadCsv: 'Download CSV',
+    seeded: (count: number) => `Your sandbox had fewer users than the list asks for: the lab created ${count} more first (not measured).`,
     noResults: 'Press "Run": the lab runs the job over every protocol you picked and fills the table.',
     charts: {
       bytes: 'Bytes on the wire (up + down)',
@@ -137,6 +138,7 @@ export const compareStrings = {
     running: 'Идёт прогон…',
     progress: (name: string, step: number, steps: number) => `${name}: ${step} из ${steps}`,
     downloadCsv: 'Скачать CSV',
+    seeded: (count: number) => `В вашей песочнице меньше пользователей, чем просит список: лаборатория сначала создала ещё ${count} (в замер это не входит).`,
     noResults: 'Нажмите «Запустить»: лаборатория выполнит задачу по каждому выбранному протоколу и заполнит таблицу.',
     charts: {
       bytes: 'Байты в проводе (туда + обратно)',
