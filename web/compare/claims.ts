@@ -77,7 +77,7 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
 
   // 2. gRPC is faster
   {
-    const job: JobKind | undefined = (['list', 'read', 'create'] as const).find((kind) => find('grpc-native', kind) && find('rest', kind));
+    const job: JobKind | undefined = (['create', 'list', 'read'] as const).find((kind) => find('grpc-native', kind) && find('rest', kind));
     let measured: string | null = null;
     if (job) {
       const grpc = find('grpc-native', job)!;
@@ -95,9 +95,25 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
           : ru
             ? 'Здесь gRPC медленнее: утверждение не подтвердилось.'
             : 'Here gRPC is slower: the claim does not hold.';
+      const others = (['connect-binary', 'grpc-web'] as const)
+        .flatMap((protocol) => {
+          const other = find(protocol, job);
+          return other?.total ? [`${protocol} ${other.total.median} ${ru ? 'мс' : 'ms'}`] : [];
+        })
+        .join(', ');
+      const streamed =
+        job === 'list'
+          ? ru
+            ? ' В этой задаче семейство gRPC передаёт поток (сообщение на пользователя), а REST — один документ.'
+            : ' In this job the gRPC family streams (a message per user) while REST sends one document.'
+          : job === 'read'
+            ? ru
+              ? ' В этой задаче REST делает два запроса (пользователь и посты), а gRPC один (только пользователь).'
+              : ' In this job REST makes two requests (the user, the posts), gRPC one (the user only).'
+            : '';
       measured = ru
-        ? `Задача «${job}», ${grpc.size} польз.: gRPC — ${grpc.total?.median ?? '—'} мс (${grpc.total?.min}–${grpc.total?.max}), REST — ${rest.total?.median ?? '—'} мс (${rest.total?.min}–${rest.total?.max}), по часам перехватчика на сервере. ${verdict} По сети loopback задержки нет: скорость здесь — это сериализация и обработка, а не провод.`
-        : `Job "${job}", ${grpc.size} user(s): gRPC ${grpc.total?.median ?? '—'} ms (${grpc.total?.min}–${grpc.total?.max}), REST ${rest.total?.median ?? '—'} ms (${rest.total?.min}–${rest.total?.max}), by the tap's clock on the server. ${verdict} Loopback has no network delay: speed here is serialization and handling, not the wire.`;
+        ? `Задача «${job}», ${grpc.size} польз.: gRPC — ${grpc.total?.median ?? '—'} мс (${grpc.total?.min}–${grpc.total?.max}), REST — ${rest.total?.median ?? '—'} мс (${rest.total?.min}–${rest.total?.max})${others ? `; из браузера: ${others}` : ''}, по часам перехватчика на сервере. ${verdict}${streamed} Клиент нативного gRPC здесь — раннер внутри того же процесса, что и сервер (каждое сообщение он ещё и пересказывает странице в JSON), так что он делит с сервером один процессор; по сети loopback задержки нет: скорость здесь — это сериализация и обработка, а не провод.`
+        : `Job "${job}", ${grpc.size} user(s): gRPC ${grpc.total?.median ?? '—'} ms (${grpc.total?.min}–${grpc.total?.max}), REST ${rest.total?.median ?? '—'} ms (${rest.total?.min}–${rest.total?.max})${others ? `; from the browser: ${others}` : ''}, by the tap's clock on the server. ${verdict}${streamed} The native gRPC client here is the runner inside the server's own process (it also retells every message to the page as JSON), so it shares one CPU with the server; loopback has no network delay: speed here is serialization and handling, not the wire.`;
     }
     verdicts.push({ id: 'grpc-faster', claim: ru ? '«gRPC быстрее»' : '"gRPC is faster"', needs: 'list', measured });
   }
