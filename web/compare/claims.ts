@@ -20,6 +20,11 @@ function finder(results: readonly ProtocolResult[]): Find {
     [...results].reverse().find((row) => row.protocol === protocol && row.job === job && !row.failure && row.runs.length > 0 && (size === undefined || row.size === size));
 }
 
+const JOB_NAMES: Record<Lang, Record<JobKind, string>> = {
+  en: { read: 'read a user with posts', list: 'list users', create: 'create a user', events: 'events' },
+  ru: { read: 'пользователь с постами', list: 'список пользователей', create: 'создать пользователя', events: 'события' },
+};
+
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 100));
 const bytes = (row: ProtocolResult) => row.bytesUp + row.bytesDown;
 
@@ -112,8 +117,8 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
               : ' In this job REST makes two requests (the user, the posts), gRPC one (the user only).'
             : '';
       measured = ru
-        ? `Задача «${job}», ${grpc.size} польз.: gRPC — ${grpc.total?.median ?? '—'} мс (${grpc.total?.min}–${grpc.total?.max}), REST — ${rest.total?.median ?? '—'} мс (${rest.total?.min}–${rest.total?.max})${others ? `; из браузера: ${others}` : ''}, по часам перехватчика на сервере. ${verdict}${streamed} Клиент нативного gRPC здесь — раннер внутри того же процесса, что и сервер (каждое сообщение он ещё и пересказывает странице в JSON), так что он делит с сервером один процессор; по сети loopback задержки нет: скорость здесь — это сериализация и обработка, а не провод.`
-        : `Job "${job}", ${grpc.size} user(s): gRPC ${grpc.total?.median ?? '—'} ms (${grpc.total?.min}–${grpc.total?.max}), REST ${rest.total?.median ?? '—'} ms (${rest.total?.min}–${rest.total?.max})${others ? `; from the browser: ${others}` : ''}, by the tap's clock on the server. ${verdict}${streamed} The native gRPC client here is the runner inside the server's own process (it also retells every message to the page as JSON), so it shares one CPU with the server; loopback has no network delay: speed here is serialization and handling, not the wire.`;
+        ? `Задача «${JOB_NAMES.ru[job]}»${job === 'list' ? `, ${grpc.size} польз.` : ''}: gRPC — ${grpc.total?.median ?? '—'} мс (${grpc.total?.min}–${grpc.total?.max}), REST — ${rest.total?.median ?? '—'} мс (${rest.total?.min}–${rest.total?.max})${others ? `; из браузера: ${others}` : ''}, по часам перехватчика на сервере. ${verdict}${streamed} Клиент нативного gRPC здесь — раннер внутри того же процесса, что и сервер (каждое сообщение он ещё и пересказывает странице в JSON), так что он делит с сервером один процессор; по сети loopback задержки нет: скорость здесь — это сериализация и обработка, а не провод.`
+        : `Job "${JOB_NAMES.en[job]}"${job === 'list' ? `, ${grpc.size} user(s)` : ''}: gRPC ${grpc.total?.median ?? '—'} ms (${grpc.total?.min}–${grpc.total?.max}), REST ${rest.total?.median ?? '—'} ms (${rest.total?.min}–${rest.total?.max})${others ? `; from the browser: ${others}` : ''}, by the tap's clock on the server. ${verdict}${streamed} The native gRPC client here is the runner inside the server's own process (it also retells every message to the page as JSON), so it shares one CPU with the server; loopback has no network delay: speed here is serialization and handling, not the wire.`;
     }
     verdicts.push({ id: 'grpc-faster', claim: ru ? '«gRPC быстрее»' : '"gRPC is faster"', needs: 'list', measured });
   }
