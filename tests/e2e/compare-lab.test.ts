@@ -12,6 +12,7 @@ const lab = useAppAndBrowser();
 
 const READ_PROTOCOLS = ['rest', 'graphql-post', 'graphql-get', 'connect-json', 'connect-binary', 'grpc-web', 'grpc-native', 'rest-gateway'];
 const EVENTS_PROTOCOLS = ['sse', 'websocket', 'socket-io', 'long-polling', 'graphql-sub', 'grpc-stream', 'mqtt'];
+const BURST_PROTOCOLS = ['ws-burst', 'sio-burst', 'grpc-client-stream', 'http-one-by-one'];
 /** a whole job over every protocol takes a while: the idle window, the events, the fences */
 const JOB_DONE = { timeout: 150_000, interval: 500 };
 
@@ -30,13 +31,14 @@ async function sessionOf(page: Page): Promise<string> {
   return session;
 }
 
-async function runJob(page: Page, job: 'read' | 'events', protocols: string[]): Promise<void> {
+async function runJob(page: Page, job: 'read' | 'events' | 'burst', protocols: string[]): Promise<void> {
   await page.locator(`[data-testid="compare-job"][value="${job}"]`).check();
   await page.locator('[data-testid="compare-reps"]').selectOption('1');
   if (job === 'events') {
     await page.locator('[data-testid="compare-events"]').selectOption('3');
     await page.locator('[data-testid="compare-idle"]').selectOption('2');
   }
+  if (job === 'burst') await page.locator('[data-testid="compare-messages"]').selectOption('5');
   await page.locator('[data-testid="compare-run"]').click();
   await expect
     .poll(async () => (await page.locator('[data-testid="compare-run"]').isEnabled()) && (await page.locator('[data-testid="compare-row"]').count()), JOB_DONE)
@@ -123,6 +125,20 @@ describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
     const trips = async (protocol: string) => Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
     expect(await trips('long-polling')).toBeGreaterThanOrEqual(3);
     expect(await trips('sse')).toBe(1);
+    await page.context().close();
+  }, 240_000);
+});
+
+describe('the comparison lab, burst job', () => {
+  it('sends 5 messages over each protocol; HTTP one by one makes 5 round trips, the WebSocket one upgrade', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/compare`);
+    await runJob(page, 'burst', BURST_PROTOCOLS);
+    await expectBytesFromCaptures(page, BURST_PROTOCOLS);
+    const trips = async (protocol: string) => Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
+    expect(await trips('http-one-by-one')).toBe(5);
+    expect(await trips('ws-burst')).toBe(1);
+    expect(await trips('grpc-client-stream')).toBe(1);
     await page.context().close();
   }, 240_000);
 });

@@ -72,4 +72,11 @@ describe('claimVerdicts', () => {
     expect(text).toContain('Cheapest: sse, not WebSocket');
     expect(text).toContain('Long polling costs more');
   });
+
+  it('adds the client burst to the WebSocket claim: bytes from the client per message', () => {
+    const rows = [row('ws-burst', 'burst', { bytesUp: 900 }, 10), row('http-one-by-one', 'burst', { bytesUp: 7000 }, 10)];
+    expect(find(claimVerdicts(rows, 'en'), 'websocket-cheaper').measured).toContain('WebSocket 90 client bytes per message (handshake included), HTTP one request per message 700.');
+    const dearer = [row('ws-burst', 'burst', { bytesUp: 900 }, 1), row('http-one-by-one', 'burst', { bytesUp: 700 }, 1)];
+    expect(find(claimVerdicts(dearer, 'ru'), 'websocket-cheaper').measured).toContain('здесь WebSocket не дешевле');
+  });
 });

@@ -21,8 +21,8 @@ function finder(results: readonly ProtocolResult[]): Find {
 }
 
 const JOB_NAMES: Record<Lang, Record<JobKind, string>> = {
-  en: { read: 'read a user with posts', list: 'list users', create: 'create a user', events: 'events' },
-  ru: { read: 'пользователь с постами', list: 'список пользователей', create: 'создать пользователя', events: 'события' },
+  en: { read: 'read a user with posts', list: 'list users', create: 'create a user', events: 'events', burst: 'a burst of messages' },
+  ru: { read: 'пользователь с постами', list: 'список пользователей', create: 'создать пользователя', events: 'события', burst: 'пачка сообщений' },
 };
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 100));
@@ -205,6 +205,16 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
       measured = ru
         ? `Байт от сервера на событие, вместе с открытием соединения: ${list}. Дешевле всех — ${cheapest.protocol}${wsIsCheapest ? ': утверждение подтвердилось' : ', а не WebSocket: утверждение верно не для всех'}. Кадр WebSocket стоит 2–4 байта сверх данных, но открытие (рукопожатие HTTP) платится один раз.${pollCostlier ? ' Long polling дороже: заголовки запроса и ответа на каждое событие.' : ''}`
         : `Server bytes per event, connection setup included: ${list}. Cheapest: ${cheapest.protocol}${wsIsCheapest ? ': the claim holds' : ', not WebSocket: the claim does not hold against all of them'}. A WebSocket frame costs 2–4 bytes beyond its data, but the setup (the HTTP handshake) is paid once.${pollCostlier ? ' Long polling costs more: request and response headers for every event.' : ''}`;
+    }
+    const burstWs = find('ws-burst', 'burst');
+    const burstHttp = find('http-one-by-one', 'burst');
+    if (burstWs && burstHttp) {
+      const upPer = (row: ProtocolResult) => Math.round(row.bytesUp / Math.max(1, row.runs[0].items));
+      const cheaper = upPer(burstWs) < upPer(burstHttp);
+      const burst = ru
+        ? ` Пачка из ${burstWs.runs[0].items} сообщений от клиента: WebSocket — ${upPer(burstWs)} байт от клиента на сообщение (с рукопожатием), HTTP по запросу на сообщение — ${upPer(burstHttp)}${cheaper ? '' : ': здесь WebSocket не дешевле — рукопожатие не окупилось на такой короткой пачке'}.`
+        : ` A burst of ${burstWs.runs[0].items} messages from the client: WebSocket ${upPer(burstWs)} client bytes per message (handshake included), HTTP one request per message ${upPer(burstHttp)}${cheaper ? '' : ': here WebSocket is not cheaper — the handshake did not pay off over so short a burst'}.`;
+      measured = (measured ?? '') + burst;
     }
     verdicts.push({ id: 'websocket-cheaper', claim: ru ? '«WebSocket дешевле на сообщение»' : '"WebSockets are cheaper per message"', needs: 'events', measured });
   }

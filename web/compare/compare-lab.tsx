@@ -8,16 +8,17 @@ import { downloadBytes } from '../inspector/download-file.ts';
 import { BarChart, type Bar } from './bar-chart.tsx';
 import { claimVerdicts } from './claims.ts';
 import { runLab, type RunProgress } from './lab-runner.ts';
-import { EVENTS_PROTOCOLS, LIST_SIZES, REQUEST_PROTOCOLS, type JobKind, type LabSettings, type ListSize, type Protocol, type ProtocolResult } from './lab-types.ts';
+import { BURST_PROTOCOLS, EVENTS_PROTOCOLS, LIST_SIZES, REQUEST_PROTOCOLS, type JobKind, type LabSettings, type ListSize, type Protocol, type ProtocolResult } from './lab-types.ts';
 import type { Spread } from './measure.ts';
 import { resultsToCsv } from './results-csv.ts';
 import { compareStrings, protocolNames } from './strings.ts';
 import './compare-lab.css';
 
-const JOBS: JobKind[] = ['read', 'list', 'create', 'events'];
+const JOBS: JobKind[] = ['read', 'list', 'create', 'events', 'burst'];
 
 function protocolsFor(job: JobKind): readonly Protocol[] {
-  return job === 'events' ? EVENTS_PROTOCOLS : REQUEST_PROTOCOLS;
+  if (job === 'events') return EVENTS_PROTOCOLS;
+  return job === 'burst' ? BURST_PROTOCOLS : REQUEST_PROTOCOLS;
 }
 
 const sameRow = (a: ProtocolResult, b: ProtocolResult) => a.protocol === b.protocol && a.job === b.job && (a.job !== 'list' || a.size === b.size);
@@ -143,12 +144,24 @@ export function CompareLab() {
               ))}
             </select>
           </label>
-          {!isEvents && (
+          {!isEvents && settings.job !== 'burst' && (
             <label>
               {t.connection}{' '}
               <select data-testid="compare-warm" value={settings.warm ? 'warm' : 'cold'} onChange={(event) => change({ warm: event.target.value === 'warm' })} disabled={running}>
                 <option value="warm">{t.warm}</option>
                 <option value="cold">{t.cold}</option>
+              </select>
+            </label>
+          )}
+          {settings.job === 'burst' && (
+            <label>
+              {t.messages}{' '}
+              <select data-testid="compare-messages" value={settings.events} onChange={(event) => change({ events: Number(event.target.value) })} disabled={running}>
+                {[1, 3, 5, 10].map((count) => (
+                  <option key={count} value={count}>
+                    {count}
+                  </option>
+                ))}
               </select>
             </label>
           )}
@@ -236,6 +249,9 @@ export function CompareLab() {
             <BarChart title={t.charts.bytes} measure="bytes" bars={bars((row) => row.bytesUp + row.bytesDown, (row) => row.bytesUp + row.bytesDown - row.payloadUp - row.payloadDown)} />
             {!isEvents && <BarChart title={t.charts.roundTrips} measure="round-trips" bars={bars((row) => row.roundTrips)} />}
             {!isEvents && <BarChart title={t.charts.total} measure="total" bars={bars((row) => row.total?.median ?? null, undefined, (row) => spreadText(row.total))} />}
+            {settings.job === 'burst' && (
+              <BarChart title={t.charts.perMessage} measure="per-message" bars={bars((row) => Math.round((row.bytesUp + row.bytesDown) / Math.max(1, row.runs[0]?.items ?? 1)))} />
+            )}
             {isEvents && <BarChart title={t.charts.latency} measure="latency" bars={bars((row) => row.latency?.median ?? null, undefined, (row) => spreadText(row.latency))} />}
             {isEvents && <BarChart title={t.charts.idle} measure="idle" bars={bars((row) => row.idleBytesPerMinute)} />}
           </div>

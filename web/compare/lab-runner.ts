@@ -6,9 +6,9 @@
 import type { CaptureStore } from '../inspector/capture-store.ts';
 import { captureTimeNow } from '../app/session.ts';
 import { measureEvents, measureRun, spreadOf, type ConnectionCapture, type RunWindow } from './measure.ts';
-import { JobNotPossible, performRequestJob, subscribe } from './protocol-clients.ts';
+import { JobNotPossible, performBurst, performRequestJob, subscribe } from './protocol-clients.ts';
 import { RunnerClient } from './runner-client.ts';
-import type { EventsProtocol, LabSettings, MeasuredRun, Protocol, ProtocolResult, RequestJob, RequestProtocol } from './lab-types.ts';
+import type { BurstProtocol, EventsProtocol, LabSettings, MeasuredRun, Protocol, ProtocolResult, RequestJob, RequestProtocol } from './lab-types.ts';
 import { EVENTS_PROTOCOLS } from './lab-types.ts';
 
 const FENCE_TIMEOUT_MS = 10_000;
@@ -160,13 +160,15 @@ export interface RunProgress {
 }
 
 /** Runs the request job (read, list, create) over one protocol: warm-up if asked, then measured runs. */
-async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol, settings: LabSettings, retired: Set<string>): Promise<ProtocolResult> {
+async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol | BurstProtocol, settings: LabSettings, retired: Set<string>): Promise<ProtocolResult> {
   const job: RequestJob = settings.job === 'list' ? { kind: 'list', size: settings.size } : settings.job === 'create' ? { kind: 'create' } : { kind: 'read' };
   let runner: RunnerClient | null = null;
   const currentRunner = () => (runner ??= new RunnerClient());
+  const performJob = (getRunner: () => RunnerClient) =>
+    settings.job === 'burst' ? performBurst(protocol as BurstProtocol, settings.events, getRunner) : performRequestJob(protocol as RequestProtocol, job, getRunner);
   const used = new Set<string>();
   try {
-    if (settings.warm) await performRequestJob(protocol, job, currentRunner);
+    if (settings.warm) await performJob(currentRunner);
     const runs: MeasuredRun[] = [];
     for (let repetition = 0; repetition < settings.repetitions; repetition += 1) {
       if (!settings.warm && runner) {
@@ -176,7 +178,7 @@ async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol
         await retire(store, used, retired);
       }
       const before = await fence(store);
-      const answer = await performRequestJob(protocol, job, currentRunner);
+      const answer = await performJob(currentRunner);
       const after = await fence(store);
       const window = { from: before.end, to: after.start };
       const all = await captures(store);
@@ -303,7 +305,7 @@ export async function runLab(
   for (const [index, protocol] of protocols.entries()) {
     onProgress({ protocol, step: index + 1, steps: protocols.length });
     const isEvents = (EVENTS_PROTOCOLS as readonly string[]).includes(protocol);
-    const result = isEvents ? await runEventsProtocol(store, protocol as EventsProtocol, settings, retired) : await runRequestProtocol(store, protocol as RequestProtocol, settings, retired);
+    const result = isEvents ? await runEventsProtocol(store, protocol as EventsProtocol, settings, retired) : await runRequestProtocol(store, protocol as RequestProtocol | BurstProtocol, settings, retired);
     onResult(result);
   }
 }

@@ -6,14 +6,17 @@ export type RequestProtocol = (typeof REQUEST_PROTOCOLS)[number];
 export const EVENTS_PROTOCOLS = ['sse', 'websocket', 'socket-io', 'long-polling', 'graphql-sub', 'grpc-stream', 'mqtt'] as const;
 export type EventsProtocol = (typeof EVENTS_PROTOCOLS)[number];
 
-export type Protocol = RequestProtocol | EventsProtocol;
+export const BURST_PROTOCOLS = ['ws-burst', 'sio-burst', 'grpc-client-stream', 'http-one-by-one'] as const;
+export type BurstProtocol = (typeof BURST_PROTOCOLS)[number];
+
+export type Protocol = RequestProtocol | EventsProtocol | BurstProtocol;
 
 export const LIST_SIZES = [1, 10, 100] as const;
 export type ListSize = (typeof LIST_SIZES)[number];
 
 export type RequestJob = { kind: 'read' } | { kind: 'list'; size: ListSize } | { kind: 'create' };
 
-export type JobKind = RequestJob['kind'] | 'events';
+export type JobKind = RequestJob['kind'] | 'events' | 'burst';
 
 /** What the student set before pressing "run". */
 export interface LabSettings {
@@ -23,7 +26,7 @@ export interface LabSettings {
   repetitions: number;
   /** warm: one unmeasured run first, so the measured ones reuse its connections */
   warm: boolean;
-  /** events job: how many events, and how long to watch an idle connection */
+  /** events job: how many events (burst job: how many messages), and how long to watch an idle connection */
   events: number;
   idleSeconds: number;
   protocols: Protocol[];

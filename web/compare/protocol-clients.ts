@@ -9,7 +9,7 @@ import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
 import { UserService } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { RunnerClient } from './runner-client.ts';
-import type { EventsProtocol, RequestJob, RequestProtocol } from './lab-types.ts';
+import type { BurstProtocol, EventsProtocol, RequestJob, RequestProtocol } from './lab-types.ts';
 
 const USER_SERVICE = 'wirelab.users.v1.UserService';
 
@@ -261,6 +261,63 @@ export function subscribe(protocol: EventsProtocol, runner: () => RunnerClient):
         client.on('error', (error) => reject(error));
       });
       return { ready, received: seen.read, close: () => void client.end(true) };
+    }
+  }
+}
+
+/**
+ * Sends `count` small messages from the client and waits until the server has taken every one:
+ * chat lines over a WebSocket (each comes back to the sender too), Socket.IO chat messages with
+ * an ack each, a gRPC client stream (CreateUsers: one message per user, one answer at the end),
+ * or one HTTP request per message (LabService/Echo over Connect's JSON, a plain POST).
+ */
+export async function performBurst(protocol: BurstProtocol, count: number, runner: () => RunnerClient): Promise<JobAnswer> {
+  const texts = Array.from({ length: count }, (_, index) => `msg ${index + 1}`);
+  switch (protocol) {
+    case 'ws-burst': {
+      const socket = new WebSocket(`${wsOrigin()}/ws/chat?name=lab-burst`, 'wirelab.chat.v1');
+      try {
+        let echoed = 0;
+        await new Promise<void>((resolve, reject) => {
+          socket.addEventListener('message', (event) => {
+            const message = JSON.parse(String(event.data)) as { type: string; from?: string };
+            if (message.type === 'welcome') for (const text of texts) socket.send(text);
+            if (message.type === 'message' && message.from === 'lab-burst' && (echoed += 1) === count) resolve();
+            if (message.type === 'error') reject(new Error(JSON.stringify(message)));
+          });
+          socket.addEventListener('close', () => reject(new Error('WebSocket closed')), { once: true });
+        });
+        return { items: echoed };
+      } finally {
+        socket.close(1000);
+      }
+    }
+    case 'sio-burst': {
+      const socket = io('/', { reconnection: false, auth: { name: 'lab-burst' } });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', (error) => reject(error));
+        });
+        await socket.timeout(10_000).emitWithAck('chat:join', 'lab');
+        const acks = await Promise.all(texts.map((text) => socket.timeout(10_000).emitWithAck('chat:message', { room: 'lab', text })));
+        return { items: acks.filter((ack: { ok?: boolean }) => ack?.ok).length };
+      } finally {
+        socket.close();
+      }
+    }
+    case 'grpc-client-stream': {
+      const stamp = Date.now().toString(36);
+      const users = texts.map((text, index) => ({ user: { name: text, email: `lab-burst-${stamp}-${index}@example.com` } }));
+      const result = await runner().stream(`${USER_SERVICE}/CreateUsers`, users);
+      if (result.code !== 0) throw new Error(`${result.name}: ${result.message}`);
+      return { items: count };
+    }
+    case 'http-one-by-one': {
+      for (const text of texts) {
+        await json(await fetch('/wirelab.lab.v1.LabService/Echo', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: text }) }));
+      }
+      return { items: count };
     }
   }
 }

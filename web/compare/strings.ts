@@ -18,6 +18,10 @@ const protocolNamesEn: ProtocolNames = {
   'graphql-sub': 'GraphQL subscription',
   'grpc-stream': 'gRPC stream (runner)',
   mqtt: 'MQTT over WebSocket',
+  'ws-burst': 'WebSocket (chat lines)',
+  'sio-burst': 'Socket.IO (acked messages)',
+  'grpc-client-stream': 'gRPC client stream (runner)',
+  'http-one-by-one': 'HTTP, one request each',
 };
 
 const protocolNamesRu: ProtocolNames = {
@@ -29,6 +33,10 @@ const protocolNamesRu: ProtocolNames = {
   'graphql-sub': 'GraphQL-подписка',
   'grpc-stream': 'Поток gRPC (раннер)',
   mqtt: 'MQTT поверх WebSocket',
+  'ws-burst': 'WebSocket (строки чата)',
+  'sio-burst': 'Socket.IO (сообщения с подтверждением)',
+  'grpc-client-stream': 'Клиентский поток gRPC (раннер)',
+  'http-one-by-one': 'HTTP, по запросу на сообщение',
 };
 
 type JobNames = Record<JobKind, string>;
@@ -45,6 +53,7 @@ export const compareStrings = {
       list: 'List users',
       create: 'Create a user',
       events: 'Receive the next N events as they happen',
+      burst: 'Send a burst of N small messages',
     } satisfies JobNames,
     jobNotes: {
       read: 'REST needs two requests (the user, then the posts); GraphQL asks for both in one. The gRPC API has no posts: Connect, gRPC-Web, gRPC and the gateway read the user only.',
@@ -52,6 +61,8 @@ export const compareStrings = {
       create: 'A new user each run (an event for every subscriber of your sandbox). GraphQL over GET cannot: mutations are POST only.',
       events:
         'The lab subscribes, then creates users one by one through the gRPC runner on a connection of its own (left out of the measure) and waits for each event to arrive. Then it watches the idle connection.',
+      burst:
+        'N short texts from the client, as fast as the protocol takes them: chat lines over a new WebSocket (each comes back to the sender), Socket.IO chat messages with an ack each, one gRPC client stream (CreateUsers: a user per message, one answer at the end), or one HTTP POST per message (LabService/Echo). Each run opens its own socket, so the handshake is part of the cost; the chat limits allow at most 10 lines per second.',
     } satisfies JobNames,
     size: 'Users',
     repetitions: 'Runs per protocol',
@@ -63,6 +74,7 @@ export const compareStrings = {
     httpVersionNote:
       'HTTP/1.1 or HTTP/2? The browser picks, not the page: over plain http:// it always speaks HTTP/1.1 (browsers do HTTP/2 only over TLS). Only the gRPC runner (a client inside the server) and tools like curl --http2-prior-knowledge speak h2c here — that is why native gRPC is the one HTTP/2 row.',
     events: 'Events',
+    messages: 'Messages',
     idle: 'Idle window',
     seconds: 's',
     protocols: 'Protocols',
@@ -79,6 +91,7 @@ export const compareStrings = {
       total: 'Total time, median (ms)',
       latency: 'Latency per event, median (ms)',
       idle: 'Idle cost (bytes per minute)',
+      perMessage: 'Bytes per message, both ways, setup included',
     },
     columns: {
       protocol: 'Protocol',
@@ -113,6 +126,7 @@ export const compareStrings = {
       list: 'Получить список пользователей',
       create: 'Создать пользователя',
       events: 'Получить следующие N событий по мере их появления',
+      burst: 'Отправить пачку из N коротких сообщений',
     } satisfies JobNames,
     jobNotes: {
       read: 'REST нужно два запроса (пользователь, потом его посты); GraphQL просит и то и другое одним. В gRPC API постов нет: Connect, gRPC-Web, gRPC и шлюз читают только пользователя.',
@@ -120,6 +134,8 @@ export const compareStrings = {
       create: 'Каждый прогон создаёт нового пользователя (событие для всех подписчиков вашей песочницы). GraphQL через GET не может: мутации — только POST.',
       events:
         'Лаборатория подписывается, затем по одному создаёт пользователей через раннер gRPC на отдельном соединении (оно в замер не входит) и ждёт, пока придёт каждое событие. Потом наблюдает за простаивающим соединением.',
+      burst:
+        'N коротких текстов от клиента — так быстро, как их принимает протокол: строки чата по новому WebSocket (каждая возвращается отправителю), сообщения чата Socket.IO с подтверждением каждого, один клиентский поток gRPC (CreateUsers: по пользователю на сообщение, один ответ в конце) или по POST-запросу HTTP на сообщение (LabService/Echo). Каждый прогон открывает свой сокет, так что рукопожатие входит в цену; ограничения чата — не больше 10 строк в секунду.',
     } satisfies JobNames,
     size: 'Пользователей',
     repetitions: 'Прогонов на протокол',
@@ -131,6 +147,7 @@ export const compareStrings = {
     httpVersionNote:
       'HTTP/1.1 или HTTP/2? Выбирает браузер, а не страница: по обычному http:// он всегда говорит на HTTP/1.1 (HTTP/2 браузеры ведут только поверх TLS). На h2c здесь говорят только раннер gRPC (клиент внутри сервера) и инструменты вроде curl --http2-prior-knowledge — поэтому единственная строка с HTTP/2 — нативный gRPC.',
     events: 'Событий',
+    messages: 'Сообщений',
     idle: 'Окно простоя',
     seconds: 'с',
     protocols: 'Протоколы',
@@ -147,6 +164,7 @@ export const compareStrings = {
       total: 'Общее время, медиана (мс)',
       latency: 'Задержка события, медиана (мс)',
       idle: 'Цена простоя (байт в минуту)',
+      perMessage: 'Байт на сообщение в обе стороны, вместе с открытием соединения',
     },
     columns: {
       protocol: 'Протокол',
