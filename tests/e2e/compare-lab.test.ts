@@ -142,3 +142,22 @@ describe('the comparison lab, burst job', () => {
     await page.context().close();
   }, 240_000);
 });
+
+describe('the comparison lab without recording', () => {
+  it('says in Russian that the marker request was not captured, instead of showing made-up numbers', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/compare`);
+    const record = page.locator('[data-testid="insp-record"]');
+    await expect.poll(() => record.isEnabled(), LIVE).toBe(true);
+    await record.click();
+    // the server confirms: the switch shows what the server says
+    await expect.poll(() => record.isChecked(), LIVE).toBe(false);
+    for (const protocol of READ_PROTOCOLS.filter((name) => name !== 'rest')) await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
+    await page.locator('[data-testid="compare-reps"]').selectOption('1');
+    await page.locator('[data-testid="compare-run"]').click();
+    const row = page.locator('[data-testid="compare-row"][data-protocol="rest"]');
+    await expect.poll(() => row.getAttribute('data-failed'), { timeout: 30_000 }).toBe('true');
+    expect(await row.locator('[data-testid="compare-failure"]').textContent()).toContain('включена ли запись');
+    await page.context().close();
+  }, 60_000);
+});

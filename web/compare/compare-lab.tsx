@@ -7,6 +7,7 @@ import { getCaptureStore } from '../inspector/capture-store.ts';
 import { downloadBytes } from '../inspector/download-file.ts';
 import { BarChart, type Bar } from './bar-chart.tsx';
 import { claimVerdicts } from './claims.ts';
+import { describeFailure } from './lab-error.ts';
 import { runLab, type RunProgress } from './lab-runner.ts';
 import { BURST_PROTOCOLS, EVENTS_PROTOCOLS, LIST_SIZES, REQUEST_PROTOCOLS, type JobKind, type LabSettings, type ListSize, type Protocol, type ProtocolResult } from './lab-types.ts';
 import type { Spread } from './measure.ts';
@@ -46,7 +47,7 @@ export function CompareLab() {
   const [results, setResults] = useState<ProtocolResult[]>([]);
   const [progress, setProgress] = useState<RunProgress | null>(null);
   const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ en: string; ru: string } | null>(null);
   const [seeded, setSeeded] = useState(0);
   const [focus, setFocus] = useState<{ conn: string; index: number } | undefined>(undefined);
 
@@ -76,7 +77,7 @@ export function CompareLab() {
         setSeeded,
       );
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(describeFailure(failure));
     } finally {
       setRunning(false);
       setProgress(null);
@@ -235,8 +236,8 @@ export function CompareLab() {
           </p>
         )}
         {error && (
-          <p className="compare-error" role="alert">
-            {error}
+          <p className="compare-error" role="alert" data-testid="compare-error">
+            {error[lang]}
           </p>
         )}
       </form>

@@ -6,7 +6,8 @@
 import type { CaptureStore } from '../inspector/capture-store.ts';
 import { captureTimeNow } from '../app/session.ts';
 import { measureEvents, measureRun, spreadOf, type ConnectionCapture, type RunWindow } from './measure.ts';
-import { JobNotPossible, performBurst, performRequestJob, subscribe } from './protocol-clients.ts';
+import { describeFailure, LabError } from './lab-error.ts';
+import { performBurst, performRequestJob, subscribe } from './protocol-clients.ts';
 import { RunnerClient } from './runner-client.ts';
 import type { BurstProtocol, EventsProtocol, LabSettings, MeasuredRun, Protocol, ProtocolResult, RequestJob, RequestProtocol } from './lab-types.ts';
 import { EVENTS_PROTOCOLS } from './lab-types.ts';
@@ -30,7 +31,12 @@ async function fence(store: CaptureStore): Promise<Fence> {
   const response = await fetch(target, { cache: 'no-store', credentials: 'same-origin' });
   await response.arrayBuffer();
   const exchange = await store.waitForExchange({ method: 'GET', target, after, timeoutMs: FENCE_TIMEOUT_MS });
-  if (!exchange?.response) throw new Error('the capture channel did not deliver the fence: is recording on?');
+  if (!exchange?.response) {
+    throw new LabError(
+      'The capture channel did not deliver the lab’s marker request: is recording on (the inspector’s "record" switch)?',
+      'Канал перехвата не доставил служебный запрос-метку лаборатории: включена ли запись (переключатель «запись» в инспекторе)?',
+    );
+  }
   return { start: exchange.request.firstByteAt, end: exchange.response.lastByteAt };
 }
 
@@ -52,10 +58,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: { en: string; ru: string }): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new LabError(`Timed out waiting for ${what.en}`, `Не дождались: ${what.ru}`);
     await sleep(10);
   }
 }
@@ -145,12 +151,7 @@ export function summarize(protocol: Protocol, settings: LabSettings, runs: Measu
 }
 
 function failed(protocol: Protocol, settings: LabSettings, error: unknown): ProtocolResult {
-  const base = summarize(protocol, settings, []);
-  if (error instanceof JobNotPossible) {
-    return { ...base, failure: { en: error.message, ru: 'GraphQL через GET выполняет только запросы на чтение: мутация отправляется POST-запросом' } };
-  }
-  const text = error instanceof Error ? error.message : String(error);
-  return { ...base, failure: { en: `failed: ${text}`, ru: `не получилось: ${text}` } };
+  return { ...summarize(protocol, settings, []), failure: describeFailure(error) };
 }
 
 export interface RunProgress {
@@ -212,7 +213,7 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
     const warmAt = captureTimeNow();
     await trigger.call('wirelab.users.v1.UserService/GetUser', { id: 1 });
     const warmExchange = await store.waitForExchange({ method: 'POST', target: '/wirelab.users.v1.UserService/GetUser', after: warmAt, timeoutMs: FENCE_TIMEOUT_MS });
-    if (!warmExchange) throw new Error('the trigger connection was not captured');
+    if (!warmExchange) throw new LabError('The connection that creates the users was not captured.', 'Соединение, которое создаёт пользователей, не попало в перехват.');
     const triggerConn = warmExchange.conn;
     used.add(triggerConn);
 
@@ -221,11 +222,11 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
       const before = await fence(store);
       const subscriber = subscribe(protocol, () => (chat.runner ??= new RunnerClient()));
       try {
-        await Promise.race([subscriber.ready, sleep(EVENT_TIMEOUT_MS).then(() => Promise.reject(new Error('the subscription did not start')))]);
+        await Promise.race([subscriber.ready, sleep(EVENT_TIMEOUT_MS).then(() => Promise.reject(new LabError('The subscription did not start.', 'Подписка не началась.')))]);
         for (let index = 0; index < settings.events; index += 1) {
           const result = await trigger.call('wirelab.users.v1.UserService/CreateUser', { name: `Lab Event ${index + 1}`, email: `lab-event-${Date.now().toString(36)}-${index}@example.com` });
           if (result.code !== 0) throw new Error(`CreateUser: ${result.name}`);
-          await waitUntil(() => subscriber.received() > index, EVENT_TIMEOUT_MS, `event ${index + 1}`);
+          await waitUntil(() => subscriber.received() > index, EVENT_TIMEOUT_MS, { en: `event ${index + 1}`, ru: `событие ${index + 1}` });
         }
         const delivered = await fence(store);
         await sleep(settings.idleSeconds * 1000);

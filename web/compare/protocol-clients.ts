@@ -8,6 +8,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
 import { UserService } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { JobNotPossible } from './lab-error.ts';
 import { RunnerClient } from './runner-client.ts';
 import type { BurstProtocol, EventsProtocol, RequestJob, RequestProtocol } from './lab-types.ts';
 
@@ -21,7 +22,6 @@ export interface JobAnswer {
   sqlStatements?: number;
 }
 
-export class JobNotPossible extends Error {}
 
 /**
  * Every run moves the data: the browser's HTTP cache would turn a repeated GET into a `304 Not
@@ -91,7 +91,9 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
         const answer = await graphql(`{ users(first: ${job.size}) { nodes { ${USER_FIELDS} } } }`, over);
         return { items: (answer.data.users as { nodes: unknown[] }).nodes.length, sqlStatements: answer.sqlStatements };
       }
-      if (over === 'GET') throw new JobNotPossible('GraphQL over GET runs queries only: a mutation must be a POST');
+      if (over === 'GET') {
+        throw new JobNotPossible('GraphQL over GET runs queries only: a mutation must be a POST', 'GraphQL через GET выполняет только запросы на чтение: мутация отправляется POST-запросом');
+      }
       const answer = await graphql(`mutation { createUser(input: { name: "Lab User", email: "${uniqueEmail()}" }) { ${USER_FIELDS} } }`, over);
       return { items: 1, sqlStatements: answer.sqlStatements };
     }

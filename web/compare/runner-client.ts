@@ -1,6 +1,7 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import { RunnerChannel, runnerUrl } from '../editors/grpc/runner-channel.ts';
 import type { RunnerServerMessage } from '../editors/grpc/call-log.ts';
+import { LabError } from './lab-error.ts';
 
 export interface RunnerCallResult {
   messages: JsonValue[];
@@ -29,7 +30,7 @@ export class RunnerClient {
     this.channel = new RunnerChannel(
       runnerUrl(window.location),
       (message) => this.onMessage(message),
-      (code) => this.failAll(new Error(`gRPC runner channel closed (${code})`)),
+      (code) => this.failAll(new LabError(`the gRPC runner's channel closed (${code})`, `канал раннера gRPC закрылся (${code})`)),
     );
   }
 
@@ -87,7 +88,7 @@ export class RunnerClient {
       this.calls.delete(message.call);
       call.resolve({ messages: call.messages, code: message.code, name: message.name, message: message.message });
     } else if (message.type === 'error') {
-      this.fail(message.call, new Error(message.message.en));
+      this.fail(message.call, new LabError(message.message.en, message.message.ru));
     }
   }
 
