@@ -34,6 +34,9 @@ export function AppHeader() {
         <Link href={`/${lang}/class`} data-testid="nav-class">
           {t.classroom}
         </Link>
+        <Link href={`/${lang}/compare`} data-testid="nav-compare">
+          {t.compareLab}
+        </Link>
       </nav>
       <div className="header-tools">
         <SessionIndicator />

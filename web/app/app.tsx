@@ -11,6 +11,7 @@ import { LessonList } from '../lessons/lesson-list.tsx';
 import { ClassBar } from '../classroom/class-bar.tsx';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
+const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
 const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
 // The course's own pages (web/course/): the quiz brings editors and the inspector, the matrix its tables.
 const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
@@ -58,6 +59,11 @@ export function App() {
         )}
         {route.kind === 'class' && (
           <Suspense fallback={<LoadingNote />}>{route.page === 'join' ? <JoinPage /> : <TeacherPage />}</Suspense>
+        )}
+        {route.kind === 'compare' && (
+          <Suspense fallback={<LoadingNote />}>
+            <CompareLab />
+          </Suspense>
         )}
         {route.kind === 'not-found' && <NotFound />}
       </main>

@@ -19,6 +19,8 @@ describe('parseRoute', () => {
     ['/ru/class', { kind: 'class', lang: 'ru', page: 'join' }],
     ['/en/class/teach', { kind: 'class', lang: 'en', page: 'teach' }],
     ['/en/class/other', { kind: 'not-found', lang: 'en' }],
+    ['/en/compare', { kind: 'compare', lang: 'en' }],
+    ['/ru/compare/', { kind: 'compare', lang: 'ru' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -32,6 +34,7 @@ describe('pathInLang', () => {
     expect(pathInLang('/', 'ru')).toBe('/ru/');
     expect(pathInLang('/en/quiz', 'ru')).toBe('/ru/quiz');
     expect(pathInLang('/en/class/teach', 'ru')).toBe('/ru/class/teach');
+    expect(pathInLang('/en/compare', 'ru')).toBe('/ru/compare');
   });
 });
 

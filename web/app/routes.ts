@@ -6,7 +6,11 @@ export type Route =
   | { kind: 'lesson'; lang: Lang; slug: string }
   | { kind: 'course'; lang: Lang; page: CoursePage }
   | { kind: 'class'; lang: Lang; page: 'join' | 'teach' }
+  | { kind: 'compare'; lang: Lang }
   | { kind: 'not-found'; lang: Lang | null };
+
+/** The comparison lab's page: `/en/compare`, `/ru/compare` (web/compare). */
+export const COMPARE_SLUG = 'compare';
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
 export function parseRoute(pathname: string): Route {
@@ -21,6 +25,7 @@ export function parseRoute(pathname: string): Route {
     if (parts.length === 2) return { kind: 'class', lang, page: 'join' };
     if (parts[2] === 'teach') return { kind: 'class', lang, page: 'teach' };
   }
+  if (parts.length === 2 && parts[1] === COMPARE_SLUG) return { kind: 'compare', lang };
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -35,6 +40,7 @@ export function pathInLang(pathname: string, lang: Lang): string {
   if (route.kind === 'lesson') return `/${lang}/${route.slug}`;
   if (route.kind === 'course') return `/${lang}/${route.page}`;
   if (route.kind === 'class') return `/${lang}/class${route.page === 'teach' ? '/teach' : ''}`;
+  if (route.kind === 'compare') return `/${lang}/${COMPARE_SLUG}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
 }

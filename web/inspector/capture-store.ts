@@ -187,6 +187,19 @@ export class CaptureStore {
     return this.getSnapshot().connections;
   }
 
+  /**
+   * The chunks the store holds for one connection, as the tap recorded them (arrival order):
+   * what byte counts are summed from (web/compare measures runs with it).
+   */
+  chunksOf(conn: string): readonly CaptureChunk[] {
+    return this.tracked.get(conn)?.chunks ?? [];
+  }
+
+  /** Every connection is decoded to its last chunk (a burst may take a few background slices). */
+  caughtUp(): boolean {
+    return ![...this.tracked.values()].some(isBehind);
+  }
+
   /** Switches recording for this browser's session; the server confirms with a `recording` message. */
   setRecording(on: boolean): void {
     this.send({ type: 'recording', on });

@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CaptureClient } from '../integration/capture-client.ts';
+import { openPage, useAppAndBrowser } from './browser.ts';
+import { LIVE } from './lesson-page.ts';
+
+// The comparison lab in real Chromium against the real server, in both languages: it runs the
+// read job and the events job over every protocol, and every byte count it shows is checked
+// against the capture channel read here independently (the tap's own chunks, not the page's).
+
+const lab = useAppAndBrowser();
+
+const READ_PROTOCOLS = ['rest', 'graphql-post', 'graphql-get', 'connect-json', 'connect-binary', 'grpc-web', 'grpc-native', 'rest-gateway'];
+const EVENTS_PROTOCOLS = ['sse', 'websocket', 'socket-io', 'long-polling', 'graphql-sub', 'grpc-stream', 'mqtt'];
+const BURST_PROTOCOLS = ['ws-burst', 'sio-burst', 'grpc-client-stream', 'http-one-by-one'];
+/** a whole job over every protocol takes a while: the idle window, the events, the fences */
+const JOB_DONE = { timeout: 150_000, interval: 500 };
+
+interface RunData {
+  from: number;
+  to: number;
+  conns: string[];
+  up: number;
+  down: number;
+}
+
+async function sessionOf(page: Page): Promise<string> {
+  const cookies = await page.context().cookies();
+  const session = cookies.find((cookie) => cookie.name === 'wirelab_session')?.value;
+  if (!session) throw new Error('no session cookie');
+  return session;
+}
+
+async function runJob(page: Page, job: 'read' | 'events' | 'burst', protocols: string[]): Promise<void> {
+  await page.locator(`[data-testid="compare-job"][value="${job}"]`).check();
+  await page.locator('[data-testid="compare-reps"]').selectOption('1');
+  if (job === 'events') {
+    await page.locator('[data-testid="compare-events"]').selectOption('3');
+    await page.locator('[data-testid="compare-idle"]').selectOption('2');
+  }
+  if (job === 'burst') await page.locator('[data-testid="compare-messages"]').selectOption('5');
+  await page.locator('[data-testid="compare-run"]').click();
+  await expect
+    .poll(async () => (await page.locator('[data-testid="compare-run"]').isEnabled()) && (await page.locator('[data-testid="compare-row"]').count()), JOB_DONE)
+    .toBe(protocols.length);
+}
+
+/** The first number of a cell: "1234 = 1000 + 234" → 1234. */
+function leadingNumber(text: string | null): number {
+  return Number(/^\s*(\d+)/.exec(text ?? '')?.[1] ?? Number.NaN);
+}
+
+/**
+ * Every row's shown byte counts against the capture channel: each run's up and down bytes are the
+ * sum of the chunks the tap recorded on that run's connections inside its window.
+ */
+async function expectBytesFromCaptures(page: Page, protocols: string[]): Promise<void> {
+  const capture = await CaptureClient.open(lab.server.origin, await sessionOf(page));
+  try {
+    const rows = page.locator('[data-testid="compare-row"]');
+    for (const protocol of protocols) {
+      const row = rows.and(page.locator(`[data-protocol="${protocol}"]`));
+      expect(await row.getAttribute('data-failed'), `${protocol}: ${await row.textContent()}`).toBe('false');
+      const runs = JSON.parse((await row.getAttribute('data-runs')) ?? '[]') as RunData[];
+      expect(runs.length).toBe(1);
+      const [run] = runs;
+      expect(run.conns.length, protocol).toBeGreaterThan(0);
+      // The ring is replayed on connect; wait until it holds the end of the window.
+      await capture.waitFor(() => capture.chunks().some((chunk) => chunk.t >= run.to));
+      const inWindow = capture.chunks().filter((chunk) => run.conns.includes(chunk.conn) && chunk.t > run.from && chunk.t < run.to);
+      const sum = (dir: 'in' | 'out') => inWindow.filter((chunk) => chunk.dir === dir).reduce((total, chunk) => total + Buffer.from(chunk.data, 'base64').length, 0);
+      expect(sum('in'), `${protocol} bytes up`).toBe(run.up);
+      expect(sum('out'), `${protocol} bytes down`).toBe(run.down);
+      expect(run.up, protocol).toBeGreaterThan(0);
+      expect(run.down, protocol).toBeGreaterThan(0);
+      expect(leadingNumber(await row.locator('[data-testid="compare-up"]').textContent()), `${protocol} shown up`).toBe(run.up);
+      expect(leadingNumber(await row.locator('[data-testid="compare-down"]').textContent()), `${protocol} shown down`).toBe(run.down);
+    }
+  } finally {
+    await capture.close();
+  }
+}
+
+describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
+  it('runs the read job over every protocol and shows byte counts equal to the captured bytes', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/compare`);
+    await expect.poll(() => page.locator('[data-testid="compare-lab"] h1').textContent(), LIVE).toBe(lang === 'en' ? 'Comparison lab' : 'Лаборатория сравнения');
+    await runJob(page, 'read', READ_PROTOCOLS);
+    await expectBytesFromCaptures(page, READ_PROTOCOLS);
+
+    // REST reads the user and then the posts: two round trips; GraphQL one, and its SQL count.
+    const roundTrips = (protocol: string) => page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent();
+    expect(await roundTrips('rest')).toBe('2');
+    expect(await roundTrips('graphql-post')).toBe('1');
+    // Native gRPC is the one row on HTTP/2 (h2c through the runner); the browser's rows HTTP/1.1.
+    expect(await page.locator('[data-testid="compare-row"][data-protocol="grpc-native"]').textContent()).toContain('HTTP/2');
+    expect(await page.locator('[data-testid="compare-row"][data-protocol="rest"]').textContent()).toContain('HTTP/1.1');
+    // One bar per protocol in the bytes chart, each bar's value the row's up + down.
+    expect(await page.locator('[data-testid="compare-chart"][data-measure="bytes"] [data-testid="compare-bar"]').count()).toBe(READ_PROTOCOLS.length);
+    // The GraphQL claim is measured now, in the page's language.
+    await expect.poll(() => page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]').getAttribute('data-measured')).toBe('true');
+    expect(await page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"] dd').textContent()).toMatch(lang === 'en' ? /SQL statement/ : /SQL-запрос/);
+
+    // A row opens its exchange in the inspector.
+    const restRun = JSON.parse((await page.locator('[data-testid="compare-row"][data-protocol="rest"]').getAttribute('data-runs')) ?? '[]') as RunData[];
+    await page.locator('[data-testid="compare-row"][data-protocol="rest"]').click();
+    const selected = page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]');
+    await expect.poll(() => selected.getAttribute('data-conn'), LIVE).toBe(restRun[0].conns[0]);
+    expect(await selected.textContent()).toContain('/api/v1/users/1');
+    await page.context().close();
+  }, 240_000);
+
+  it('runs the events job over every protocol: latency, idle cost and byte counts from the captures', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/compare`);
+    await runJob(page, 'events', EVENTS_PROTOCOLS);
+    await expectBytesFromCaptures(page, EVENTS_PROTOCOLS);
+    for (const protocol of EVENTS_PROTOCOLS) {
+      const row = page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"]`);
+      expect(await row.locator('[data-testid="compare-latency"]').textContent(), protocol).toMatch(/^\d/);
+      expect(await row.locator('[data-testid="compare-idle-cost"]').textContent(), protocol).toMatch(/^\d+$/);
+    }
+    // Long polling: at least one request per event (3 events), SSE one response for all of them.
+    const trips = async (protocol: string) => Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
+    expect(await trips('long-polling')).toBeGreaterThanOrEqual(3);
+    expect(await trips('sse')).toBe(1);
+    await page.context().close();
+  }, 240_000);
+});
+
+describe('the comparison lab, burst job', () => {
+  it('sends 5 messages over each protocol; HTTP one by one makes 5 round trips, the WebSocket one upgrade', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/compare`);
+    await runJob(page, 'burst', BURST_PROTOCOLS);
+    await expectBytesFromCaptures(page, BURST_PROTOCOLS);
+    const trips = async (protocol: string) => Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
+    expect(await trips('http-one-by-one')).toBe(5);
+    expect(await trips('ws-burst')).toBe(1);
+    expect(await trips('grpc-client-stream')).toBe(1);
+    await page.context().close();
+  }, 240_000);
+});
+
+describe('the comparison lab without recording', () => {
+  it('says in Russian that the marker request was not captured, instead of showing made-up numbers', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/compare`);
+    const record = page.locator('[data-testid="insp-record"]');
+    await expect.poll(() => record.isEnabled(), LIVE).toBe(true);
+    await record.click();
+    // the server confirms: the switch shows what the server says
+    await expect.poll(() => record.isChecked(), LIVE).toBe(false);
+    for (const protocol of READ_PROTOCOLS.filter((name) => name !== 'rest')) await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
+    await page.locator('[data-testid="compare-reps"]').selectOption('1');
+    await page.locator('[data-testid="compare-run"]').click();
+    const row = page.locator('[data-testid="compare-row"][data-protocol="rest"]');
+    await expect.poll(() => row.getAttribute('data-failed'), { timeout: 30_000 }).toBe('true');
+    expect(await row.locator('[data-testid="compare-failure"]').textContent()).toContain('включена ли запись');
+    await page.context().close();
+  }, 60_000);
+});

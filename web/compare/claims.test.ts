@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { claimVerdicts } from './claims.ts';
+import type { JobKind, Protocol, ProtocolResult } from './lab-types.ts';
+import type { RunMeasure } from './measure.ts';
+
+const measure: RunMeasure = {
+  window: { from: 0, to: 1 }, conns: ['c1'], opened: 0, bytesUp: 0, bytesDown: 0, payloadUp: 0, payloadDown: 0,
+  roundTrips: 1, versions: ['HTTP/1.1'], ttfbMs: 1, totalMs: 1, focus: null,
+};
+
+function row(protocol: Protocol, job: JobKind, values: Partial<ProtocolResult>, items = 1, sqlStatements?: number): ProtocolResult {
+  return {
+    protocol, job, size: 1, runs: [{ measure, items, sqlStatements }], bytesUp: 0, bytesDown: 0, payloadUp: 0, payloadDown: 0,
+    opened: 0, roundTrips: 1, versions: ['HTTP/1.1'], ttfb: null, total: null, latency: null, idleBytesPerMinute: null, ...values,
+  };
+}
+
+const find = (verdicts: ReturnType<typeof claimVerdicts>, id: string) => verdicts.find((verdict) => verdict.id === id)!;
+
+describe('claimVerdicts', () => {
+  it('says "not measured" for every claim until the rows exist, in both languages', () => {
+    for (const lang of ['en', 'ru'] as const) {
+      const verdicts = claimVerdicts([], lang);
+      expect(verdicts.map((verdict) => verdict.id)).toEqual(['protobuf-smaller', 'grpc-faster', 'rest-cant-stream', 'graphql-round-trips', 'long-polling-requests', 'websocket-cheaper']);
+      expect(verdicts.every((verdict) => verdict.measured === null)).toBe(true);
+    }
+  });
+
+  it('puts the measured sizes into the protobuf claim, and says when headers swallow the difference', () => {
+    const rows = [
+      row('connect-binary', 'list', { size: 1, payloadDown: 152, bytesUp: 712, bytesDown: 374, gzipPayloadDown: 164 }),
+      row('connect-json', 'list', { size: 1, payloadDown: 340, bytesUp: 724, bytesDown: 562, gzipPayloadDown: 265 }),
+    ];
+    const text = find(claimVerdicts(rows, 'en'), 'protobuf-smaller').measured!;
+    expect(text).toContain('152 bytes in protobuf vs 340 in JSON (45%)');
+    expect(text).toContain('1086 vs 1286 bytes (84%)');
+    expect(text).toContain('headers nearly swallow');
+    expect(find(claimVerdicts(rows, 'ru'), 'protobuf-smaller').measured).toContain('152 байт в protobuf против 340 в JSON');
+  });
+
+  it('calls "gRPC is faster" wrong when gRPC was slower, and undecided when the ranges overlap', () => {
+    const slower = [
+      row('grpc-native', 'list', { total: { median: 300, min: 250, max: 600, count: 3 } }),
+      row('rest', 'list', { total: { median: 8, min: 2, max: 40, count: 3 } }),
+    ];
+    expect(find(claimVerdicts(slower, 'en'), 'grpc-faster').measured).toContain('the claim does not hold');
+    const overlapping = [
+      row('grpc-native', 'list', { total: { median: 5, min: 2, max: 9, count: 3 } }),
+      row('rest', 'list', { total: { median: 6, min: 3, max: 12, count: 3 } }),
+    ];
+    expect(find(claimVerdicts(overlapping, 'en'), 'grpc-faster').measured).toContain('neither is faster');
+  });
+
+  it('counts long polling requests against events, and GraphQL round trips with its SQL statements', () => {
+    const rows = [
+      row('long-polling', 'events', { roundTrips: 5, bytesDown: 2000, idleBytesPerMinute: 900 }, 3),
+      row('rest', 'read', { roundTrips: 2 }),
+      row('graphql-post', 'read', { roundTrips: 1 }, 4, 2),
+    ];
+    expect(find(claimVerdicts(rows, 'en'), 'long-polling-requests').measured).toMatch(/^3 events cost 5 HTTP requests.*True/);
+    expect(find(claimVerdicts(rows, 'en'), 'graphql-round-trips').measured).toContain('ran 2 SQL statement(s)');
+  });
+
+  it('names the cheapest protocol per event, even when it is not WebSocket', () => {
+    const rows = [
+      row('websocket', 'events', { bytesDown: 900 }, 3),
+      row('sse', 'events', { bytesDown: 600 }, 3),
+      row('long-polling', 'events', { bytesDown: 3000 }, 3),
+    ];
+    const text = find(claimVerdicts(rows, 'en'), 'websocket-cheaper').measured!;
+    expect(text).toContain('websocket: 300, sse: 200, long-polling: 1000');
+    expect(text).toContain('Cheapest: sse, not WebSocket');
+    expect(text).toContain('Long polling costs more');
+  });
+
+  it('adds the client burst to the WebSocket claim: bytes from the client per message', () => {
+    const rows = [row('ws-burst', 'burst', { bytesUp: 900 }, 10), row('http-one-by-one', 'burst', { bytesUp: 7000 }, 10)];
+    expect(find(claimVerdicts(rows, 'en'), 'websocket-cheaper').measured).toContain('WebSocket 90 client bytes per message (handshake included), HTTP one request per message 700.');
+    const dearer = [row('ws-burst', 'burst', { bytesUp: 900 }, 1), row('http-one-by-one', 'burst', { bytesUp: 700 }, 1)];
+    expect(find(claimVerdicts(dearer, 'ru'), 'websocket-cheaper').measured).toContain('здесь WebSocket не дешевле');
+  });
+});

@@ -1,0 +1,357 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { appStrings } from '../app/strings.ts';
+import { sessionReady } from '../app/session.ts';
+import { Inspector } from '../inspector/inspector.tsx';
+import { getCaptureStore } from '../inspector/capture-store.ts';
+import { downloadBytes } from '../inspector/download-file.ts';
+import { BarChart, type Bar } from './bar-chart.tsx';
+import { claimVerdicts } from './claims.ts';
+import { describeFailure } from './lab-error.ts';
+import { runLab, type RunProgress } from './lab-runner.ts';
+import { BURST_PROTOCOLS, EVENTS_PROTOCOLS, LIST_SIZES, REQUEST_PROTOCOLS, type JobKind, type LabSettings, type ListSize, type Protocol, type ProtocolResult } from './lab-types.ts';
+import type { Spread } from './measure.ts';
+import { resultsToCsv } from './results-csv.ts';
+import { compareStrings, protocolNames } from './strings.ts';
+import './compare-lab.css';
+
+const JOBS: JobKind[] = ['read', 'list', 'create', 'events', 'burst'];
+
+function protocolsFor(job: JobKind): readonly Protocol[] {
+  if (job === 'events') return EVENTS_PROTOCOLS;
+  return job === 'burst' ? BURST_PROTOCOLS : REQUEST_PROTOCOLS;
+}
+
+const sameRow = (a: ProtocolResult, b: ProtocolResult) => a.protocol === b.protocol && a.job === b.job && (a.job !== 'list' || a.size === b.size);
+
+function spreadText(spread: Spread | null): string {
+  if (!spread) return '—';
+  return spread.count > 1 ? `${spread.median} (${spread.min}–${spread.max})` : String(spread.median);
+}
+
+/** `/en/compare`: one job over every protocol, measured from the captured bytes. */
+export function CompareLab() {
+  const t = useStrings(compareStrings);
+  const app = useStrings(appStrings);
+  const lang = useLang();
+  const names = protocolNames[lang];
+  const [settings, setSettings] = useState<LabSettings>({
+    job: 'read',
+    size: 1,
+    repetitions: 3,
+    warm: true,
+    events: 3,
+    idleSeconds: 30,
+    protocols: [...REQUEST_PROTOCOLS],
+  });
+  const [results, setResults] = useState<ProtocolResult[]>([]);
+  const [progress, setProgress] = useState<RunProgress | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<{ en: string; ru: string } | null>(null);
+  const [seeded, setSeeded] = useState(0);
+  const [focus, setFocus] = useState<{ conn: string; index: number } | undefined>(undefined);
+
+  useEffect(() => {
+    document.title = `${t.title} — ${app.appName}`;
+  }, [t, app]);
+  useEffect(() => {
+    getCaptureStore();
+  }, []);
+
+  const change = (next: Partial<LabSettings>) => setSettings((current) => ({ ...current, ...next }));
+  const chooseJob = (job: JobKind) => change({ job, protocols: [...protocolsFor(job)] });
+  const toggle = (protocol: Protocol, on: boolean) =>
+    change({ protocols: protocolsFor(settings.job).filter((candidate) => (candidate === protocol ? on : settings.protocols.includes(candidate))) });
+
+  const run = async () => {
+    setRunning(true);
+    setError(null);
+    try {
+      await sessionReady();
+      const store = getCaptureStore();
+      await runLab(
+        store,
+        settings,
+        (result) => setResults((current) => [...current.filter((row) => !sameRow(row, result)), result]),
+        setProgress,
+        setSeeded,
+      );
+    } catch (failure) {
+      setError(describeFailure(failure));
+    } finally {
+      setRunning(false);
+      setProgress(null);
+    }
+  };
+
+  const shown = useMemo(
+    () => results.filter((row) => row.job === settings.job && (settings.job !== 'list' || row.size === settings.size)),
+    [results, settings.job, settings.size],
+  );
+  const measured = shown.filter((row) => !row.failure);
+  const claims = useMemo(() => claimVerdicts(results, lang), [results, lang]);
+
+  const bars = (value: (row: ProtocolResult) => number | null, part?: (row: ProtocolResult) => number, text?: (row: ProtocolResult) => string): Bar[] =>
+    measured.flatMap((row) => {
+      const v = value(row);
+      return v === null ? [] : [{ key: row.protocol, label: names[row.protocol], value: v, part: part?.(row), text: text?.(row) }];
+    });
+
+  const isEvents = settings.job === 'events';
+
+  return (
+    <section className="compare-lab" data-testid="compare-lab">
+      <h1>{t.title}</h1>
+      <p className="compare-intro">{t.intro}</p>
+
+      <form
+        className="compare-knobs"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!running) void run();
+        }}
+      >
+        <fieldset>
+          <legend>{t.job}</legend>
+          {JOBS.map((job) => (
+            <label key={job}>
+              <input type="radio" name="job" value={job} data-testid="compare-job" checked={settings.job === job} onChange={() => chooseJob(job)} disabled={running} />
+              {t.jobs[job]}
+            </label>
+          ))}
+          <p className="compare-note">{t.jobNotes[settings.job]}</p>
+        </fieldset>
+
+        <fieldset className="compare-knob-row">
+          {settings.job === 'list' && (
+            <label>
+              {t.size}{' '}
+              <select data-testid="compare-size" value={settings.size} onChange={(event) => change({ size: Number(event.target.value) as ListSize })} disabled={running}>
+                {LIST_SIZES.map((size) => (
+                  <option key={size} value={size}>
+                    {size}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label>
+            {t.repetitions}{' '}
+            <select data-testid="compare-reps" value={settings.repetitions} onChange={(event) => change({ repetitions: Number(event.target.value) })} disabled={running}>
+              {[1, 3, 5, 9].map((count) => (
+                <option key={count} value={count}>
+                  {count}
+                </option>
+              ))}
+            </select>
+          </label>
+          {!isEvents && settings.job !== 'burst' && (
+            <label>
+              {t.connection}{' '}
+              <select data-testid="compare-warm" value={settings.warm ? 'warm' : 'cold'} onChange={(event) => change({ warm: event.target.value === 'warm' })} disabled={running}>
+                <option value="warm">{t.warm}</option>
+                <option value="cold">{t.cold}</option>
+              </select>
+            </label>
+          )}
+          {settings.job === 'burst' && (
+            <label>
+              {t.messages}{' '}
+              <select data-testid="compare-messages" value={settings.events} onChange={(event) => change({ events: Number(event.target.value) })} disabled={running}>
+                {[1, 3, 5, 10].map((count) => (
+                  <option key={count} value={count}>
+                    {count}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {isEvents && (
+            <>
+              <label>
+                {t.events}{' '}
+                <select data-testid="compare-events" value={settings.events} onChange={(event) => change({ events: Number(event.target.value) })} disabled={running}>
+                  {[1, 3, 5, 10].map((count) => (
+                    <option key={count} value={count}>
+                      {count}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t.idle}{' '}
+                <select data-testid="compare-idle" value={settings.idleSeconds} onChange={(event) => change({ idleSeconds: Number(event.target.value) })} disabled={running}>
+                  {[2, 10, 30, 60].map((seconds) => (
+                    <option key={seconds} value={seconds}>
+                      {seconds} {t.seconds}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
+        </fieldset>
+
+        <fieldset className="compare-protocols">
+          <legend>{t.protocols}</legend>
+          {protocolsFor(settings.job).map((protocol) => (
+            <label key={protocol}>
+              <input
+                type="checkbox"
+                data-testid="compare-protocol"
+                data-protocol={protocol}
+                checked={settings.protocols.includes(protocol)}
+                onChange={(event) => toggle(protocol, event.target.checked)}
+                disabled={running}
+              />
+              {names[protocol]}
+            </label>
+          ))}
+        </fieldset>
+        <p className="compare-note">{isEvents ? null : t.coldNote}</p>
+        <p className="compare-note">{t.httpVersionNote}</p>
+
+        <div className="compare-actions">
+          <button type="submit" className="button button-primary" data-testid="compare-run" disabled={running || settings.protocols.length === 0}>
+            {running ? t.running : t.run}
+          </button>
+          {progress && (
+            <span data-testid="compare-progress" role="status">
+              {t.progress(names[progress.protocol], progress.step, progress.steps)}
+            </span>
+          )}
+          <button
+            type="button"
+            className="button"
+            data-testid="compare-csv"
+            disabled={results.length === 0}
+            onClick={() => downloadBytes(new TextEncoder().encode(resultsToCsv(results)) as Uint8Array<ArrayBuffer>, `wirelab-compare-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`, 'text/csv')}
+          >
+            {t.downloadCsv}
+          </button>
+        </div>
+        {seeded > 0 && (
+          <p className="compare-note" data-testid="compare-seeded">
+            {t.seeded(seeded)}
+          </p>
+        )}
+        {error && (
+          <p className="compare-error" role="alert" data-testid="compare-error">
+            {error[lang]}
+          </p>
+        )}
+      </form>
+
+      {shown.length === 0 ? (
+        <p className="compare-note">{t.noResults}</p>
+      ) : (
+        <>
+          <div className="compare-charts">
+            <BarChart title={t.charts.bytes} measure="bytes" bars={bars((row) => row.bytesUp + row.bytesDown, (row) => row.bytesUp + row.bytesDown - row.payloadUp - row.payloadDown)} />
+            {!isEvents && <BarChart title={t.charts.roundTrips} measure="round-trips" bars={bars((row) => row.roundTrips)} />}
+            {!isEvents && <BarChart title={t.charts.total} measure="total" bars={bars((row) => row.total?.median ?? null, undefined, (row) => spreadText(row.total))} />}
+            {settings.job === 'burst' && (
+              <BarChart title={t.charts.perMessage} measure="per-message" bars={bars((row) => Math.round((row.bytesUp + row.bytesDown) / Math.max(1, row.runs[0]?.items ?? 1)))} />
+            )}
+            {isEvents && <BarChart title={t.charts.latency} measure="latency" bars={bars((row) => row.latency?.median ?? null, undefined, (row) => spreadText(row.latency))} />}
+            {isEvents && <BarChart title={t.charts.idle} measure="idle" bars={bars((row) => row.idleBytesPerMinute)} />}
+          </div>
+          <p className="compare-note">{t.inspectorHint}</p>
+          <div className="compare-table-wrap">
+            <table className="compare-table" data-testid="compare-table">
+              <thead>
+                <tr>
+                  <th>{t.columns.protocol}</th>
+                  <th>{t.columns.wire}</th>
+                  <th>{t.columns.up}</th>
+                  <th>{t.columns.down}</th>
+                  <th>{t.columns.opened}</th>
+                  <th>{t.columns.roundTrips}</th>
+                  {!isEvents && <th>{t.columns.ttfb}</th>}
+                  <th>{t.columns.total}</th>
+                  {isEvents && <th>{t.columns.latency}</th>}
+                  {isEvents && <th>{t.columns.idle}</th>}
+                  <th>{t.columns.items}</th>
+                  {!isEvents && <th>{t.columns.sql}</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((row) => {
+                  const focusOf = row.runs.find((each) => each.measure.focus)?.measure.focus ?? undefined;
+                  const runsData = row.runs.map((each) => ({
+                    from: each.measure.window.from,
+                    to: each.measure.window.to,
+                    conns: each.measure.conns,
+                    up: each.measure.bytesUp,
+                    down: each.measure.bytesDown,
+                  }));
+                  return (
+                    <tr
+                      key={`${row.protocol}-${row.job}-${row.size}`}
+                      data-testid="compare-row"
+                      data-protocol={row.protocol}
+                      data-job={row.job}
+                      data-failed={row.failure ? 'true' : 'false'}
+                      data-runs={JSON.stringify(runsData)}
+                      className={focusOf && focus && focus.conn === focusOf.conn && focus.index === focusOf.index ? 'compare-row-selected' : undefined}
+                      onClick={() => focusOf && setFocus(focusOf)}
+                      title={focusOf ? t.openInInspector : undefined}
+                    >
+                      <th scope="row">{names[row.protocol]}</th>
+                      {row.failure ? (
+                        <td colSpan={isEvents ? 8 : 8} className="compare-failure" data-testid="compare-failure">
+                          {row.failure[lang]}
+                        </td>
+                      ) : (
+                        <>
+                          <td>{row.versions.join(', ')}</td>
+                          <td data-testid="compare-up">
+                            {row.bytesUp} = {row.bytesUp - row.payloadUp} + {row.payloadUp}
+                          </td>
+                          <td data-testid="compare-down">
+                            {row.bytesDown} = {row.bytesDown - row.payloadDown} + {row.payloadDown}
+                          </td>
+                          <td>{row.opened}</td>
+                          <td data-testid="compare-round-trips">{row.roundTrips}</td>
+                          {!isEvents && <td>{spreadText(row.ttfb)}</td>}
+                          <td data-testid="compare-total">{spreadText(row.total)}</td>
+                          {isEvents && <td data-testid="compare-latency">{spreadText(row.latency)}</td>}
+                          {isEvents && <td data-testid="compare-idle-cost">{row.idleBytesPerMinute ?? '—'}</td>}
+                          <td>{row.runs[0]?.items ?? '—'}</td>
+                          {!isEvents && <td>{row.runs[0]?.sqlStatements ?? '—'}</td>}
+                        </>
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+
+      <section className="compare-claims" aria-labelledby="compare-claims-title">
+        <h2 id="compare-claims-title">{t.claimsTitle}</h2>
+        <dl>
+          {claims.map((claim) => (
+            <div key={claim.id} data-testid="compare-claim" data-claim={claim.id} data-measured={claim.measured ? 'true' : 'false'}>
+              <dt>{claim.claim}</dt>
+              <dd>
+                {claim.measured ?? (
+                  <>
+                    {t.claimNotRun} {t.claimRunHint(t.jobs[claim.needs])}
+                  </>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section className="compare-inspector" aria-label={t.inspectorTitle}>
+        <h2>{t.inspectorTitle}</h2>
+        <Inspector focus={focus} />
+      </section>
+    </section>
+  );
+}
