@@ -4,6 +4,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../server/app.ts';
+import { DEFAULT_CLIENT_LIMITS, type PartialClientLimits } from '../server/limits/client-limits.ts';
+
+/**
+ * The throughput benchmarks load the server from one loopback address on purpose; only
+ * bench/soak.ts (`--budgets`) runs with the per-address budgets a classroom gets.
+ */
+function unbounded(): PartialClientLimits {
+  const huge = 1_000_000_000;
+  return {
+    connections: Object.fromEntries(Object.keys(DEFAULT_CLIENT_LIMITS.connections).map((kind) => [kind, { perAddress: huge, server: huge }])),
+    rates: Object.fromEntries(Object.keys(DEFAULT_CLIENT_LIMITS.rates).map((kind) => [kind, { perAddress: huge }])),
+  };
+}
 
 const tapOff = process.argv.includes('--no-tap');
 const app = await buildApp({
@@ -11,7 +24,8 @@ const app = await buildApp({
   // bench/inspector-stream.ts drives the built app in Chromium; the others need no web app.
   webRoot: process.argv.includes('--web') ? join(import.meta.dirname, '..', 'dist', 'web') : null,
   tap: tapOff ? false : {},
-  rateLimit: false,
+  rateLimit: process.argv.includes('--budgets') ? undefined : false,
+  clientLimits: process.argv.includes('--budgets') ? undefined : unbounded(),
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

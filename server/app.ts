@@ -7,6 +7,8 @@ import { CaptureHub, type CaptureLimits } from './tap/capture-hub.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
 import { captureOwnerOf } from './session/session-id.ts';
 import sessionPlugin from './session/session-plugin.ts';
+import limitsPlugin from './limits/limits-plugin.ts';
+import type { PartialClientLimits } from './limits/client-limits.ts';
 import { domainPlugin } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
 import grpcPlugin from './protocols/grpc/index.ts';
@@ -36,6 +38,8 @@ export interface AppOptions {
   mqtt?: MqttPluginOptions;
   /** Who may frame the app (CSP frame-ancestors source list); default 'none'. */
   frameAncestors?: string;
+  /** Budgets per client address and per server (server/limits/); absent: the defaults. */
+  clientLimits?: PartialClientLimits;
 }
 
 declare module 'fastify' {
@@ -84,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   await app.register(websocketEndpoints, { notFound: sendNotFound });
+  await app.register(limitsPlugin, { limits: options.clientLimits });
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
+import { clientLimitsFromEnv } from './limits/client-limits.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +23,8 @@ const app = await buildApp({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
   // A course site that embeds Wirelab in an iframe: FRAME_ANCESTORS="https://course.example.edu".
   frameAncestors: process.env.FRAME_ANCESTORS,
+  // LIMIT_<KIND>_PER_ADDRESS and LIMIT_<KIND>_SERVER (server/limits/README.md).
+  clientLimits: clientLimitsFromEnv(process.env),
 });
 
 let closing = false;

@@ -10,6 +10,7 @@ import { isSandboxId, SANDBOX_HEADER } from '../../session/session-id.ts';
 import { RequestMeter, type WirelabContext } from './context.ts';
 import { BadFrameLog } from '../../listener/bad-frame-log.ts';
 import { guardConnections, type GraphqlConnections } from './connection-guard.ts';
+import { rateRefusalText } from '../../limits/messages.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
 import { batchingRequested, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, responseMediaType, sendRequestError } from './http.ts';
@@ -145,6 +146,12 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
       );
     }
     request.graphqlMediaType = mediaType;
+    const rate = app.clientBudget.takeRequest('graphql', request.ip);
+    if (!rate.ok) {
+      const text = rateRefusalText({ en: 'GraphQL requests', ru: 'GraphQL-запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
+      reply.header('retry-after', String(rate.retryAfterS));
+      return sendRequestError(reply, 429, 'RATE_LIMITED', text, { retryAfter: rate.retryAfterS });
+    }
     app.domain.ensureSandbox(request.sandboxId);
   });
 
@@ -294,8 +301,8 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
 async function graphqlPlugin(app: FastifyInstance): Promise<void> {
   const tracker = new SubscriptionTracker();
   app.decorate('graphqlSubscriptions', tracker);
-  app.decorate('graphqlConnections', guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS, new BadFrameLog(app.log, GRAPHQL_PATH)));
+  app.decorate('graphqlConnections', guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS, new BadFrameLog(app.log, GRAPHQL_PATH), app.clientBudget));
   await app.register(graphqlRoutes, { tracker });
 }
 
-export default fp(graphqlPlugin, { name: 'wirelab-graphql', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(graphqlPlugin, { name: 'wirelab-graphql', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

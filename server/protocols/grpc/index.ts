@@ -10,9 +10,9 @@ import { ServerReflection as ReflectionV1alpha } from '../../../proto/gen/grpc/r
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CallLog } from './call-log.ts';
-import { httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
+import { clientAddressKey, httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
-import { authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
+import { addressRateInterceptor, authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
 import { labService } from './lab-service.ts';
 import { LifecycleService } from '../../../proto/gen/wirelab/lab/v1/lifecycle_pb.ts';
 import { lifecycleService, SandboxLifecycle, shutdownInterceptor } from './sandbox-lifecycle.ts';
@@ -104,10 +104,17 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   };
 
   // Outermost first: logging sees the final status, domain errors are mapped before it.
-  const interceptors = [loggingInterceptor(callLog, app.log), expiredDeadlineInterceptor, shutdownInterceptor(lifecycle), authInterceptor, domainErrorsInterceptor];
+  const interceptors = [
+    loggingInterceptor(callLog, app.log),
+    expiredDeadlineInterceptor,
+    addressRateInterceptor(app.clientBudget),
+    shutdownInterceptor(lifecycle),
+    authInterceptor,
+    domainErrorsInterceptor,
+  ];
   const contextValues = (request: FastifyRequest) => {
     lifecycle.track(request.sandboxId, request.raw);
-    return createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion);
+    return createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion).set(clientAddressKey, request.ip);
   };
 
   const connectOptions: Parameters<typeof fastifyConnectPlugin>[1] = {
@@ -145,4 +152,4 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   app.addHook('preClose', async () => health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING));
 }
 
-export default fp(grpcPlugin, { name: 'wirelab-grpc', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(grpcPlugin, { name: 'wirelab-grpc', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

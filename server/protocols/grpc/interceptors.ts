@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import type { CallLog } from './call-log.ts';
 import { connectErrorOf } from './connect-error-of.ts';
-import { protocolOverrideKey, sandboxKey } from './context.ts';
+import { clientAddressKey, protocolOverrideKey, sandboxKey } from './context.ts';
+import type { AddressBudget } from '../../limits/address-budget.ts';
 
 /** The protocol of a request, from its Content-Type (interceptors are not told otherwise). */
 export function protocolOf(contentType: string | null): 'grpc' | 'grpc-web' | 'connect' {
@@ -37,6 +38,24 @@ export const expiredDeadlineInterceptor: Interceptor = (next) => async (req) => 
   }
   return next(req);
 };
+
+/**
+ * The calls one client address may start per window (server/limits/): past it RESOURCE_EXHAUSTED
+ * (HTTP 429 in Connect) before the handler runs, whatever cookie or sandbox each call names.
+ */
+export function addressRateInterceptor(budget: AddressBudget): Interceptor {
+  return (next) => async (req) => {
+    const rate = budget.takeRequest('grpc', req.contextValues.get(clientAddressKey));
+    if (!rate.ok) {
+      throw new ConnectError(
+        `too many calls from your network address: at most ${rate.max} per ${rate.windowMs / 1000} s, retry in ${rate.retryAfterS} s`,
+        Code.ResourceExhausted,
+        { 'retry-after': String(rate.retryAfterS) },
+      );
+    }
+    return next(req);
+  };
+}
 
 /**
  * Logging: records every call (procedure, protocol, status, duration, messages each way,

@@ -87,7 +87,7 @@ function refusal(returnCode: number, message: string): AuthenticateError {
  */
 async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Promise<void> {
   const limits: MqttLimits = { ...DEFAULT_MQTT_LIMITS, ...options.limits };
-  const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
+  const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'mqtt' });
   const persistence: BrokerPersistence | undefined = options.dataDir ? levelPersistence(options.dataDir) : undefined;
 
   const broker = await Aedes.createBroker({
@@ -110,8 +110,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
         return done(refusal(CONNACK.identifierRejected, 'MQTT 3.1 allows client ids of 23 characters'), false);
       }
       if (!connection.release) {
-        const release = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress));
-        if (!release) return done(refusal(CONNACK.serverUnavailable, 'too many MQTT connections for this session'), false);
+        const { release, refused } = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress), connection.remoteAddress);
+        if (refused) return done(refusal(CONNACK.serverUnavailable, `too many MQTT connections for this ${refused.scope === 'server' ? 'server' : refused.scope}`), false);
         connection.release = release;
         client.conn.once('close', release);
       }
@@ -261,4 +261,4 @@ function grantedQos(client: Client, brokerTopic: string, qos: AedesPublishPacket
   return (granted < 0 ? qos : Math.min(qos, granted)) as AedesPublishPacket['qos'];
 }
 
-export default fp(mqttPlugin, { name: 'wirelab-mqtt', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(mqttPlugin, { name: 'wirelab-mqtt', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

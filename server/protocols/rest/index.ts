@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
 import { acceptsJson } from './http-semantics.ts';
+import { rateRefusalText } from '../../limits/messages.ts';
 import { API_BODY_LIMIT, DEFAULT_RATE_LIMIT, PATCH_MEDIA_TYPES } from './limits.ts';
 import { HttpProblem, PROBLEM_TYPE_BASE, problemOf, sendProblem } from './problem.ts';
 import { postRoutes } from './post-routes.ts';
@@ -88,6 +89,12 @@ async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Pro
   app.addHook('onRequest', async (request) => {
     if (!acceptsJson(request.headers.accept)) {
       throw new HttpProblem(406, 'not-acceptable', 'Not Acceptable', `This API answers application/json only; Accept was ${request.headers.accept}.`);
+    }
+    // Beside the per-session limit: a client that picks a fresh cookie for each request meets this one.
+    const rate = app.clientBudget.takeRequest('rest', request.ip);
+    if (!rate.ok) {
+      const { en } = rateRefusalText({ en: 'requests', ru: 'запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
+      throw new HttpProblem(429, 'too-many-requests', 'Too Many Requests', en, { 'retry-after': String(rate.retryAfterS) });
     }
     app.domain.ensureSandbox(request.sandboxId);
     if (!request.is404 && BODY_METHODS.has(request.method)) checkBodyType(request.method, request.headers['content-type']);

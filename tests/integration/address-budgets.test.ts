@@ -1,0 +1,190 @@
+// Budgets per client address: a client that picks a fresh cookie (or sandbox) for every request
+// or connection still meets its address's budget, and another address is still served.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import mqtt from 'mqtt';
+import { randomBytes } from 'node:crypto';
+import { startServer, type RunningServer } from './start-server.ts';
+
+/** Linux routes all of 127.0.0.0/8 to loopback: a second client address without a second machine. */
+const OTHER_ADDRESS = '127.0.0.2';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer({
+    // The per-session REST limit is far away: only the address budget can refuse here.
+    rateLimit: { max: 10_000, timeWindowMs: 10_000 },
+    clientLimits: {
+      connections: {
+        sse: { perAddress: 3 },
+        longPoll: { perAddress: 2 },
+        engineIo: { perAddress: 2 },
+        websocket: { perAddress: 2 },
+        graphqlWs: { perAddress: 2 },
+        mqtt: { perAddress: 2 },
+      },
+      rates: { rest: { perAddress: 5 }, graphql: { perAddress: 4 }, grpc: { perAddress: 3 } },
+    },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function freshCookie(): string {
+  return `wirelab_session=${randomBytes(16).toString('base64url')}`;
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+  response: IncomingMessage;
+}
+
+/** One HTTP/1.1 request from a chosen local address; `hold` resolves at the head and leaves the body open. */
+function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string; from?: string; hold?: boolean } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers, localAddress: options.from, agent: false },
+      (response) => {
+        if (options.hold && response.statusCode === 200) return resolve({ status: 200, headers: response.headers, body: '', response });
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body, response }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function closeCodeOf(socket: WebSocket): Promise<number> {
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+}
+
+describe('budgets per client address', () => {
+  it('SSE: fresh cookies from one address get 429 past its budget; another address is served', async () => {
+    const held: Answer[] = [];
+    for (let i = 0; i < 3; i++) {
+      const stream = await send('/api/v1/events', { headers: { cookie: freshCookie() }, hold: true });
+      expect(stream.status).toBe(200);
+      held.push(stream);
+    }
+    const refused = await send('/api/v1/events', { headers: { cookie: freshCookie() } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.headers['retry-after']).toBeDefined();
+    const problem = JSON.parse(refused.body);
+    expect(problem.localized.en).toContain('network address');
+    expect(problem.localized.ru).toContain('сетевого адреса');
+
+    const other = await send('/api/v1/events', { headers: { cookie: freshCookie() }, from: OTHER_ADDRESS, hold: true });
+    expect(other.status).toBe(200);
+    for (const stream of [...held, other]) stream.response.destroy();
+    await expect.poll(() => server.app.clientBudget.openCount('sse')).toBe(0);
+  });
+
+  it('long polling: held polls past the address budget get 429', async () => {
+    const polls = [0, 1].map(() => send('/api/v1/poll?since=0&timeout=2', { headers: { cookie: freshCookie() } }));
+    await expect.poll(() => server.app.clientBudget.openCount('longPoll', '127.0.0.1')).toBe(2);
+    const refused = await send('/api/v1/poll?since=0&timeout=2', { headers: { cookie: freshCookie() } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect((await Promise.all(polls)).map((p) => p.status)).toEqual([204, 204]);
+  });
+
+  it('Engine.IO: handshakes past the address budget are refused, whatever the cookie', async () => {
+    const handshake = (from?: string) => send('/socket.io/?EIO=4&transport=polling', { headers: { cookie: freshCookie() }, from });
+    expect((await handshake()).status).toBe(200);
+    expect((await handshake()).status).toBe(200);
+    const refused = await handshake();
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('network address');
+    expect((await handshake(OTHER_ADDRESS)).status).toBe(200);
+  });
+
+  it('raw WebSockets: the third /ws/echo from one address is closed with 1013', async () => {
+    const open = async () => {
+      const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws/echo`, { headers: { cookie: freshCookie() } });
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      return socket;
+    };
+    const first = await open();
+    const second = await open();
+    const third = await open();
+    expect(await closeCodeOf(third)).toBe(1013);
+    const other = new WebSocket(`ws://127.0.0.1:${server.port}/ws/echo`, { headers: { cookie: freshCookie() }, localAddress: OTHER_ADDRESS });
+    await new Promise((resolve, reject) => other.once('open', resolve).once('error', reject));
+    other.send('hello');
+    expect(String((await new Promise((resolve) => other.once('message', resolve))) as Buffer)).toBe('hello');
+    for (const socket of [first, second, other]) socket.close();
+  });
+
+  it('GraphQL over WebSocket: one address cannot take every server-wide slot (1013 past its budget)', async () => {
+    const open = (localAddress?: string) =>
+      new WebSocket(`ws://127.0.0.1:${server.port}/graphql`, 'graphql-transport-ws', { headers: { cookie: freshCookie() }, localAddress });
+    const mine = [open(), open()];
+    await Promise.all(mine.map((socket) => new Promise((resolve) => socket.once('open', resolve))));
+    await expect.poll(() => server.app.clientBudget.openCount('graphqlWs', '127.0.0.1')).toBe(2);
+    expect(await closeCodeOf(open())).toBe(1013);
+    const other = open(OTHER_ADDRESS);
+    await new Promise((resolve) => other.once('open', resolve));
+    other.send(JSON.stringify({ type: 'connection_init' }));
+    const ack = await new Promise<string>((resolve) => other.once('message', (data) => resolve(String(data))));
+    expect(JSON.parse(ack).type).toBe('connection_ack');
+    for (const socket of [...mine, other]) socket.close();
+  });
+
+  it('MQTT: connections past the address budget get CONNACK 3, whatever the sandbox', async () => {
+    const connect = (id: string) => mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`, { reconnectPeriod: 0, username: `sandbox:budget-${id}`, clientId: `c-${id}` });
+    const clients = [await connect('a'), await connect('b')];
+    const refused = await connect('c').then(
+      (client) => (client.end(true), null),
+      (error: { code?: number }) => error.code,
+    );
+    expect(refused).toBe(3);
+    await Promise.all(clients.map((client) => client.endAsync()));
+  });
+
+  it('REST: requests past the address budget get 429 + Retry-After even with a fresh cookie each', async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await send('/api/v1/users/1', { headers: { cookie: freshCookie() } })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const refused = await send('/api/v1/users/1', { headers: { cookie: freshCookie() } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await send('/api/v1/users/1', { headers: { cookie: freshCookie() }, from: OTHER_ADDRESS })).status).toBe(200);
+  });
+
+  it('GraphQL over HTTP: requests past the address budget get 429 with RATE_LIMITED', async () => {
+    const query = (from?: string) =>
+      send('/graphql', { method: 'POST', headers: { cookie: freshCookie(), 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: 1) { name } }' }), from });
+    for (let i = 0; i < 4; i++) expect((await query()).status).toBe(200);
+    const refused = await query();
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await query(OTHER_ADDRESS)).status).toBe(200);
+  });
+
+  it('gRPC (Connect): calls past the address budget get resource_exhausted (429)', async () => {
+    const call = (from?: string) =>
+      send('/wirelab.users.v1.UserService/GetUser', {
+        method: 'POST',
+        headers: { cookie: freshCookie(), 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1 }),
+        from,
+      });
+    for (let i = 0; i < 3; i++) expect((await call()).status).toBe(200);
+    const refused = await call();
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body).code).toBe('resource_exhausted');
+    expect((await call(OTHER_ADDRESS)).status).toBe(200);
+  });
+});
