@@ -27,3 +27,11 @@ export function rateRefusalText(what: Bilingual, max: number, windowMs: number, 
 export function quotaRefusalText(what: Bilingual, refusal: { scope: 'session' | SlotRefusal['scope']; max: number }, ofSession: Bilingual): Bilingual {
   return refusal.scope === 'session' ? ofSession : slotRefusalText(what, { scope: refusal.scope, max: refusal.max });
 }
+
+/** A request that would create one sandbox too many from this address. */
+export function sandboxRefusalText(max: number, windowMs: number, retryAfterS: number): Bilingual {
+  return {
+    en: `Too many new sandboxes from your network address: at most ${max} per ${windowMs / 1000} s. Retry in ${retryAfterS} s, or keep one session (cookie) or X-Wirelab-Sandbox for your requests.`,
+    ru: `С вашего сетевого адреса создано слишком много новых песочниц: не больше ${max} за ${windowMs / 1000} с. Повторите через ${retryAfterS} с или отправляйте запросы с одной сессией (cookie) или одним X-Wirelab-Sandbox.`,
+  };
+}

@@ -10,7 +10,8 @@ import { isSandboxId, SANDBOX_HEADER } from '../../session/session-id.ts';
 import { RequestMeter, type WirelabContext } from './context.ts';
 import { BadFrameLog } from '../../listener/bad-frame-log.ts';
 import { guardConnections, type GraphqlConnections } from './connection-guard.ts';
-import { rateRefusalText } from '../../limits/messages.ts';
+import { rateRefusalText, sandboxRefusalText } from '../../limits/messages.ts';
+import { admitSandbox } from '../../limits/sandbox-admission.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
 import { batchingRequested, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, responseMediaType, sendRequestError } from './http.ts';
@@ -151,6 +152,12 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
       const text = rateRefusalText({ en: 'GraphQL requests', ru: 'GraphQL-запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
       reply.header('retry-after', String(rate.retryAfterS));
       return sendRequestError(reply, 429, 'RATE_LIMITED', text, { retryAfter: rate.retryAfterS });
+    }
+    const sandbox = admitSandbox(app.clientBudget, app.domain, request.sandboxId, request.ip);
+    if (!sandbox.ok) {
+      reply.header('retry-after', String(sandbox.retryAfterS));
+      const text = sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS);
+      return sendRequestError(reply, 429, 'TOO_MANY_SANDBOXES', text, { retryAfter: sandbox.retryAfterS });
     }
     app.domain.ensureSandbox(request.sandboxId);
   });

@@ -107,7 +107,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   const interceptors = [
     loggingInterceptor(callLog, app.log),
     expiredDeadlineInterceptor,
-    addressRateInterceptor(app.clientBudget),
+    addressRateInterceptor(app.clientBudget, app.domain),
     shutdownInterceptor(lifecycle),
     authInterceptor,
     domainErrorsInterceptor,

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
 import { acceptsJson } from './http-semantics.ts';
-import { rateRefusalText } from '../../limits/messages.ts';
+import { rateRefusalText, sandboxRefusalText } from '../../limits/messages.ts';
+import { admitSandbox } from '../../limits/sandbox-admission.ts';
 import { API_BODY_LIMIT, DEFAULT_RATE_LIMIT, PATCH_MEDIA_TYPES } from './limits.ts';
 import { HttpProblem, PROBLEM_TYPE_BASE, problemOf, sendProblem } from './problem.ts';
 import { postRoutes } from './post-routes.ts';
@@ -95,6 +96,11 @@ async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Pro
     if (!rate.ok) {
       const { en } = rateRefusalText({ en: 'requests', ru: 'запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
       throw new HttpProblem(429, 'too-many-requests', 'Too Many Requests', en, { 'retry-after': String(rate.retryAfterS) });
+    }
+    const sandbox = admitSandbox(app.clientBudget, app.domain, request.sandboxId, request.ip);
+    if (!sandbox.ok) {
+      const { en } = sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS);
+      throw new HttpProblem(429, 'too-many-sandboxes', 'Too Many Requests', en, { 'retry-after': String(sandbox.retryAfterS) });
     }
     app.domain.ensureSandbox(request.sandboxId);
     if (!request.is404 && BODY_METHODS.has(request.method)) checkBodyType(request.method, request.headers['content-type']);
