@@ -19,11 +19,13 @@ function unbounded(): PartialClientLimits {
 }
 
 const tapOff = process.argv.includes('--no-tap');
+const tapMemoryMb = Number(process.argv.find((arg) => arg.startsWith('--tap-memory-mb='))?.split('=')[1] ?? 0);
 const app = await buildApp({
   dataFile: join(mkdtempSync(join(tmpdir(), 'wirelab-bench-')), 'bench.sqlite'),
   // bench/inspector-stream.ts drives the built app in Chromium; the others need no web app.
   webRoot: process.argv.includes('--web') ? join(import.meta.dirname, '..', 'dist', 'web') : null,
-  tap: tapOff ? false : {},
+  // bench/soak.ts bounds the capture budget (TAP_MEMORY_MB in production) so a 60 s run reaches it.
+  tap: tapOff ? false : tapMemoryMb ? { totalBytes: tapMemoryMb * 1024 * 1024 } : {},
   rateLimit: process.argv.includes('--budgets') ? undefined : false,
   clientLimits: process.argv.includes('--budgets') ? undefined : unbounded(),
 });
@@ -33,8 +35,9 @@ process.stdout.write(`${typeof address === 'object' && address ? address.port : 
 process.on('SIGINT', () => void app.close().then(() => process.exit(0)));
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 // bench/websocket-idle.ts asks for the heap after a full collection (run with --expose-gc).
+// bench/soak.ts samples the RSS as it is ('rss', no collection) while the abuser runs.
 process.on('message', (message: { type?: string }) => {
-  if (message.type !== 'memory' || !process.send) return;
-  (globalThis as { gc?: () => void }).gc?.();
-  process.send({ type: 'memory', usage: process.memoryUsage() });
+  if ((message.type !== 'memory' && message.type !== 'rss') || !process.send) return;
+  if (message.type === 'memory') (globalThis as { gc?: () => void }).gc?.();
+  process.send({ type: message.type, usage: process.memoryUsage() });
 });
