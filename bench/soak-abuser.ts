@@ -52,18 +52,22 @@ const oneMegabyte = JSON.stringify({ message: 'x'.repeat(1024 * 1024 - 32) });
 const floodSandbox = `flood-${randomBytes(4).toString('hex')}`;
 let flooded = 0;
 
+/** BENCH_SOAK_PATTERNS=echo,rest… runs only some patterns (to see what each costs the students). */
+const only = process.env.BENCH_SOAK_PATTERNS?.split(',');
+const wanted = (key: string) => !only || only.includes(key);
+
 const patterns = [
-  loop('rest GET, fresh cookie', () => send('/api/v1/users/1', { headers: { cookie: freshCookie() } })),
-  loop('1 MB Connect echo, fresh cookie', () =>
+  wanted('rest') && loop('rest GET, fresh cookie', () => send('/api/v1/users/1', { headers: { cookie: freshCookie() } })),
+  wanted('echo') && loop('1 MB Connect echo, fresh cookie', () =>
     send('/wirelab.lab.v1.LabService/Echo', { method: 'POST', headers: { cookie: freshCookie(), 'content-type': 'application/json' }, body: oneMegabyte }),
   ),
-  loop('new sandbox', () => send('/api/v1/posts?limit=1', { headers: { 'x-wirelab-sandbox': `abuse-${randomBytes(6).toString('hex')}` } })),
-  loop('GraphQL create flood in one sandbox', () => {
+  wanted('sandboxes') && loop('new sandbox', () => send('/api/v1/posts?limit=1', { headers: { 'x-wirelab-sandbox': `abuse-${randomBytes(6).toString('hex')}` } })),
+  wanted('flood') && loop('GraphQL create flood in one sandbox', () => {
     flooded += 1;
     const query = `mutation { createUser(input: { name: "Flood ${flooded}", email: "flood${flooded}@example.com" }) { id } }`;
     return send('/graphql', { method: 'POST', headers: { 'x-wirelab-sandbox': floodSandbox, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   }),
-  loop('Engine.IO handshake, fresh cookie', () => send('/socket.io/?EIO=4&transport=polling', { headers: { cookie: freshCookie() } })),
+  wanted('engine-io') && loop('Engine.IO handshake, fresh cookie', () => send('/socket.io/?EIO=4&transport=polling', { headers: { cookie: freshCookie() } })),
 ];
 
 /** Opens connections of one kind until HOLD_TARGET are open or refusals come back; holds them to the end. */
@@ -113,7 +117,11 @@ function openGraphqlWs(): Promise<{ close(): void } | null> {
   });
 }
 
-await Promise.all([...patterns, hold('SSE stream, fresh cookie', openSse), hold('GraphQL WebSocket, fresh cookie', openGraphqlWs)]);
+await Promise.all([
+  ...patterns,
+  wanted('sse') && hold('SSE stream, fresh cookie', openSse),
+  wanted('graphql-ws') && hold('GraphQL WebSocket, fresh cookie', openGraphqlWs),
+]);
 agent.destroy();
 process.stdout.write(`${JSON.stringify(counts)}\n`);
 process.exit(0);

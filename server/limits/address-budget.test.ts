@@ -18,6 +18,19 @@ describe('AddressBudget.takeRequest', () => {
   });
 });
 
+describe('AddressBudget.takeRequest with a cost', () => {
+  it('spends bytes, not requests, and lets a cost above the bucket through only when it is full', () => {
+    let now = 0;
+    const budget = new AddressBudget(withClientLimits({ rates: { grpcBytes: { perAddress: 1000, windowMs: 10_000 } } }), () => now);
+    expect(budget.takeRequest('grpcBytes', '10.0.0.7', 600).ok).toBe(true);
+    expect(budget.takeRequest('grpcBytes', '10.0.0.7', 600)).toEqual({ ok: false, retryAfterS: 2, max: 1000, windowMs: 10_000 });
+    expect(budget.takeRequest('grpcBytes', '10.0.0.7', 400).ok).toBe(true);
+    now = 10_000;
+    expect(budget.takeRequest('grpcBytes', '10.0.0.7', 5000).ok).toBe(true);
+    expect(budget.takeRequest('grpcBytes', '10.0.0.7', 1).ok).toBe(false);
+  });
+});
+
 describe('AddressBudget.takeSlot', () => {
   it('refuses past the address budget, then past the server budget, and counts each release once', () => {
     const budget = new AddressBudget(withClientLimits({ connections: { graphqlWs: { perAddress: 2, server: 3 } } }));

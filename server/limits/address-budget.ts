@@ -74,10 +74,11 @@ export class AddressBudget {
   }
 
   /**
-   * Spends one request of `kind` from the address's token bucket: `perAddress` tokens, refilled
-   * evenly over `windowMs`. Refused: how long until the next token (`Retry-After`, whole seconds).
+   * Spends `cost` (one request, or its bytes) of `kind` from the address's token bucket:
+   * `perAddress` tokens, refilled evenly over `windowMs`. Refused: how long until there are
+   * enough (`Retry-After`, whole seconds). A cost above the whole bucket costs the whole bucket.
    */
-  takeRequest(kind: RateKind, address: string | undefined): RequestAdmission {
+  takeRequest(kind: RateKind, address: string | undefined, cost = 1): RequestAdmission {
     const { perAddress: max, windowMs } = this.limits.rates[kind];
     const who = clientAddress(address);
     let buckets = this.buckets.get(kind);
@@ -87,11 +88,12 @@ export class AddressBudget {
     const bucket = buckets.get(who) ?? { tokens: max, at: now };
     bucket.tokens = Math.min(max, bucket.tokens + (now - bucket.at) * refillPerMs);
     bucket.at = now;
-    if (bucket.tokens < 1) {
+    const price = Math.min(cost, max);
+    if (bucket.tokens < price) {
       buckets.set(who, bucket);
-      return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000)), max, windowMs };
+      return { ok: false, retryAfterS: Math.max(1, Math.ceil((price - bucket.tokens) / refillPerMs / 1000)), max, windowMs };
     }
-    bucket.tokens -= 1;
+    bucket.tokens -= price;
     buckets.set(who, bucket);
     if (buckets.size > SWEEP_AT) this.sweep(buckets, max, refillPerMs, now);
     return { ok: true };

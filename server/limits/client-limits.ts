@@ -13,7 +13,7 @@
 export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt';
 
 /** Kinds of request counted per address in a sliding budget (a token bucket). */
-export type RateKind = 'rest' | 'graphql' | 'grpc' | 'sandboxes';
+export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'sandboxes';
 
 export interface SlotLimit {
   /** open at once from one client address */
@@ -51,6 +51,9 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     rest: { perAddress: 1000, windowMs: 10_000 },
     graphql: { perAddress: 1000, windowMs: 10_000 },
     grpc: { perAddress: 1000, windowMs: 10_000 },
+    // Bytes of gRPC/Connect request bodies (1 MiB each at most): a lesson's messages are a few
+    // hundred bytes, so 40 students send well under this; a client echoing 1 MB bodies gets 1.6 a second.
+    grpcBytes: { perAddress: 16 * 1024 * 1024, windowMs: 10_000 },
     // A sandbox is a browser's first visit: the whole class arriving at once, twice over, per minute.
     sandboxes: { perAddress: 80, windowMs: 60_000 },
   },

@@ -188,3 +188,48 @@ describe('budgets per client address', () => {
     expect((await call(OTHER_ADDRESS)).status).toBe(200);
   });
 });
+
+describe('gRPC request bytes per client address', () => {
+  let own: RunningServer;
+  beforeAll(async () => {
+    own = await startServer({ clientLimits: { rates: { grpcBytes: { perAddress: 300_000 } } } });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+
+  it('big Connect bodies past the address byte budget get resource_exhausted (429) with Retry-After; small calls elsewhere pass', async () => {
+    const echo = (message: string, from?: string) =>
+      new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
+        const body = JSON.stringify({ message });
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: own.port,
+            method: 'POST',
+            path: '/wirelab.lab.v1.LabService/Echo',
+            localAddress: from,
+            agent: false,
+            headers: { cookie: freshCookie(), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (text += chunk));
+            response.on('end', () => resolve({ status: response.statusCode!, body: text, retryAfter: response.headers['retry-after'] as string | undefined }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const big = 'x'.repeat(120_000);
+    expect((await echo(big)).status).toBe(200);
+    expect((await echo(big)).status).toBe(200);
+    const refused = await echo(big);
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'resource_exhausted' });
+    expect(JSON.parse(refused.body).message).toContain('request bytes');
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect((await echo(big, OTHER_ADDRESS)).status).toBe(200);
+  });
+});
