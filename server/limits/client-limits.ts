@@ -13,7 +13,7 @@
 export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt';
 
 /** Kinds of request counted per address in a sliding budget (a token bucket). */
-export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'sandboxes';
+export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sandboxes';
 
 export interface SlotLimit {
   /** open at once from one client address */
@@ -54,6 +54,10 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // Bytes of gRPC/Connect request bodies (1 MiB each at most): a lesson's messages are a few
     // hundred bytes, so 40 students send well under this; a client echoing 1 MB bodies gets 1.6 a second.
     grpcBytes: { perAddress: 16 * 1024 * 1024, windowMs: 10_000 },
+    // Changes to the data (REST POST/PUT/PATCH/DELETE, each GraphQL mutation field, gRPC
+    // Create/Update/Delete): a student changes something every few seconds at most; a class of
+    // 40 all clicking Create at once fits twice over.
+    writes: { perAddress: 200, windowMs: 10_000 },
     // A sandbox is a browser's first visit: the whole class arriving at once, twice over, per minute.
     sandboxes: { perAddress: 80, windowMs: 60_000 },
   },

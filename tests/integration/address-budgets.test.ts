@@ -233,3 +233,56 @@ describe('gRPC request bytes per client address', () => {
     expect((await echo(big, OTHER_ADDRESS)).status).toBe(200);
   });
 });
+
+describe('changes per client address', () => {
+  let own: RunningServer;
+  beforeAll(async () => {
+    own = await startServer({ rateLimit: false, clientLimits: { rates: { writes: { perAddress: 4 } } } });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+
+  const post = (path: string, body: unknown, from?: string) =>
+    new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
+      const text = JSON.stringify(body);
+      const req = httpRequest(
+        { host: '127.0.0.1', port: own.port, method: 'POST', path, localAddress: from, agent: false, headers: { 'x-wirelab-sandbox': 'writes', 'content-type': 'application/json' } },
+        (response) => {
+          let answer = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (answer += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, body: answer, retryAfter: response.headers['retry-after'] as string | undefined }));
+        },
+      );
+      req.on('error', reject);
+      req.end(text);
+    });
+  const email = () => `w-${randomBytes(4).toString('hex')}@example.com`;
+  const createUsers = (count: number, from?: string) =>
+    post(
+      '/graphql',
+      { query: `mutation { ${Array.from({ length: count }, (_, i) => `u${i}: createUser(input: { name: "W", email: "${email()}" }) { id }`).join(' ')} }` },
+      from,
+    );
+
+  it('count every mutation field, REST write and gRPC Create/Update/Delete; past the budget each protocol refuses', async () => {
+    // Reads are not changes.
+    expect((await post('/graphql', { query: '{ user(id: 1) { name } }' })).status).toBe(200);
+    expect((await createUsers(3)).status).toBe(200);
+    // One change left, two asked for in one document: refused whole.
+    const graphql = await createUsers(2);
+    expect(graphql.status).toBe(429);
+    expect(JSON.parse(graphql.body).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(graphql.retryAfter).toBeDefined();
+    expect((await post('/api/v1/users', { name: 'R', email: email() })).status).toBe(201);
+    const rest = await post('/api/v1/users', { name: 'R', email: email() });
+    expect(rest.status).toBe(429);
+    expect(rest.retryAfter).toBeDefined();
+    const grpc = await post('/wirelab.users.v1.UserService/CreateUser', { name: 'G', email: email() });
+    expect(grpc.status).toBe(429);
+    expect(JSON.parse(grpc.body).code).toBe('resource_exhausted');
+    expect((await post('/wirelab.users.v1.UserService/GetUser', { id: 1 })).status).toBe(200);
+    expect((await createUsers(2, OTHER_ADDRESS)).status).toBe(200);
+  });
+});

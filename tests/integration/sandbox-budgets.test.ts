@@ -27,7 +27,7 @@ function send(server: RunningServer, path: string, options: { method?: string; h
 describe('a flood of writes in one sandbox while another resumes', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ rateLimit: false, clientLimits: { rates: { rest: { perAddress: 100_000 }, graphql: { perAddress: 100_000 } } } });
+    server = await startServer({ rateLimit: false, clientLimits: { rates: { rest: { perAddress: 100_000 }, graphql: { perAddress: 100_000 }, writes: { perAddress: 100_000 } } } });
   });
   afterAll(async () => {
     await server.close();

@@ -12,6 +12,7 @@ import { BadFrameLog } from '../../listener/bad-frame-log.ts';
 import { guardConnections, type GraphqlConnections } from './connection-guard.ts';
 import { rateRefusalText, sandboxRefusalText } from '../../limits/messages.ts';
 import { admitSandbox } from '../../limits/sandbox-admission.ts';
+import { mutationFieldCount } from './write-count.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
 import { batchingRequested, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, responseMediaType, sendRequestError } from './http.ts';
@@ -180,6 +181,15 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
     const operations: unknown[] = request.method === 'GET' ? [request.query] : Array.isArray(body) ? body : [body];
     const missing = operations.some((op) => typeof (op as { query?: unknown } | null)?.query !== 'string' || (op as { query: string }).query.trim() === '');
     if (!missing && request.method === 'GET') return checkGetOperation(request, reply);
+    const writes = missing ? 0 : mutationFieldCount(operations);
+    if (writes > 0) {
+      const rate = app.clientBudget.takeRequest('writes', request.ip, writes);
+      if (!rate.ok) {
+        const text = rateRefusalText({ en: 'changes (mutation fields)', ru: 'изменений (полей мутаций)' }, rate.max, rate.windowMs, rate.retryAfterS);
+        reply.header('retry-after', String(rate.retryAfterS));
+        return sendRequestError(reply, 429, 'RATE_LIMITED', text, { retryAfter: rate.retryAfterS });
+      }
+    }
     if (missing) {
       return sendRequestError(
         reply,

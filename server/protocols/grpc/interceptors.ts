@@ -46,6 +46,9 @@ export const expiredDeadlineInterceptor: Interceptor = (next) => async (req) => 
  * The calls one client address may start per window (server/limits/): past it RESOURCE_EXHAUSTED
  * (HTTP 429 in Connect) before the handler runs, whatever cookie or sandbox each call names.
  */
+/** UserService's methods that change the data (CreateUsers, a stream, counts once per call). */
+const WRITE_METHOD = /^(Create|Update|Delete)/;
+
 export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxExists(sandboxId: string): boolean }): Interceptor {
   return (next) => async (req) => {
     const address = req.contextValues.get(clientAddressKey);
@@ -71,6 +74,16 @@ export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxE
     }
     // Only the services that read and write the domain would create the call's sandbox.
     if (req.service.typeName === UserService.typeName) {
+      if (WRITE_METHOD.test(req.method.name)) {
+        const writes = budget.takeRequest('writes', address);
+        if (!writes.ok) {
+          throw new ConnectError(
+            `too many changes from your network address: at most ${writes.max} per ${writes.windowMs / 1000} s, retry in ${writes.retryAfterS} s`,
+            Code.ResourceExhausted,
+            { 'retry-after': String(writes.retryAfterS) },
+          );
+        }
+      }
       const sandbox = admitSandbox(budget, domain, req.contextValues.get(sandboxKey), address);
       if (!sandbox.ok) {
         throw new ConnectError(sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS).en, Code.ResourceExhausted, {

@@ -22,6 +22,8 @@ export interface RestPluginOptions {
 
 const JSON_BODY_TYPES = ['application/json'];
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Requests that change the data: they also spend the address's `writes` budget (server/limits/). */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A body's Content-Type must be JSON: Fastify would otherwise also accept text/plain. */
 function checkBodyType(method: string, contentType: string | undefined): void {
@@ -96,6 +98,13 @@ async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Pro
     if (!rate.ok) {
       const { en } = rateRefusalText({ en: 'requests', ru: 'запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
       throw new HttpProblem(429, 'too-many-requests', 'Too Many Requests', en, { 'retry-after': String(rate.retryAfterS) });
+    }
+    if (WRITE_METHODS.has(request.method)) {
+      const writes = app.clientBudget.takeRequest('writes', request.ip);
+      if (!writes.ok) {
+        const { en } = rateRefusalText({ en: 'changes (POST, PUT, PATCH, DELETE)', ru: 'изменений' }, writes.max, writes.windowMs, writes.retryAfterS);
+        throw new HttpProblem(429, 'too-many-requests', 'Too Many Requests', en, { 'retry-after': String(writes.retryAfterS) });
+      }
     }
     const sandbox = admitSandbox(app.clientBudget, app.domain, request.sandboxId, request.ip);
     if (!sandbox.ok) {
