@@ -39,5 +39,5 @@ process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 process.on('message', (message: { type?: string }) => {
   if ((message.type !== 'memory' && message.type !== 'rss') || !process.send) return;
   if (message.type === 'memory') (globalThis as { gc?: () => void }).gc?.();
-  process.send({ type: message.type, usage: process.memoryUsage() });
+  process.send({ type: message.type, usage: process.memoryUsage(), cpu: process.cpuUsage() });
 });

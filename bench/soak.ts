@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { request as httpRequest, Agent } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism, loadavg } from 'node:os';
 import { percentile, startBenchServer } from './bench-process.ts';
 
 const STUDENTS = Number(process.env.BENCH_SOAK_STUDENTS ?? 40);
@@ -28,13 +29,15 @@ const MiB = 1024 * 1024;
 interface Usage {
   rss: number;
   heapUsed: number;
+  /** the server's CPU time so far, user + system, in seconds */
+  cpuS: number;
 }
 
 async function memoryOf(child: ChildProcess, type: 'memory' | 'rss'): Promise<Usage> {
   child.send({ type });
   for (;;) {
-    const [message] = (await once(child, 'message')) as [{ type: string; usage: Usage }];
-    if (message.type === type) return message.usage;
+    const [message] = (await once(child, 'message')) as [{ type: string; usage: Usage; cpu: { user: number; system: number } }];
+    if (message.type === type) return { ...message.usage, cpuS: (message.cpu.user + message.cpu.system) / 1e6 };
   }
 }
 
@@ -126,6 +129,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, BASELINE_S * 1000));
   const baseline = summary(`${STUDENTS} students alone`, phase);
   const afterBaseline = await memoryOf(child, 'memory');
+  const baselineStartedCpu = start.cpuS;
 
   phase = newPhase();
   const abuser = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./soak-abuser.ts', import.meta.url)), String(port), String(ABUSE_S)], {
@@ -139,6 +143,7 @@ try {
   }, 1000);
   await once(abuser, 'exit');
   clearInterval(sampler);
+  const afterAbuse = await memoryOf(child, 'rss');
   const abused = summary(`${STUDENTS} students beside the abuser`, phase);
   running = false;
   await Promise.all(students);
@@ -153,6 +158,9 @@ try {
   console.log(`students' latency beside the abuser / alone: p50 ×${p50Ratio.toFixed(2)}, p99 ×${p99Ratio.toFixed(2)} (bound: p99 ×${MAX_P99_RATIO})`);
   console.log(
     `server RSS: ${(start.rss / MiB).toFixed(0)} MiB at start, ${(afterBaseline.rss / MiB).toFixed(0)} after the baseline, peak ${(peakRss / MiB).toFixed(0)} while abused, ${(end.rss / MiB).toFixed(0)} after (bound: start + ${TAP_MEMORY_MB} + ${RSS_SLACK_MB} MiB)`,
+  );
+  console.log(
+    `server CPU: ${(((afterBaseline.cpuS - baselineStartedCpu) / BASELINE_S) * 100).toFixed(0)} % of a core with the students alone, ${(((afterAbuse.cpuS - afterBaseline.cpuS) / ABUSE_S) * 100).toFixed(0)} % beside the abuser (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`,
   );
   const counts = JSON.parse(abuserOutput.trim() || '{}') as Record<string, { accepted: number; refused: number; failed: number }>;
   console.table(Object.entries(counts).map(([pattern, c]) => ({ pattern, ...c })));
