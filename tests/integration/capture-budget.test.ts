@@ -15,7 +15,8 @@ const ABUSER_ADDRESS = '127.0.0.1';
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ tap: { totalBytes: TOTAL, ringBytes: 1 * MiB } });
+  // The byte budget per address would stop the abuser first: here only the capture budget holds.
+  server = await startServer({ tap: { totalBytes: TOTAL, ringBytes: 1 * MiB }, clientLimits: { rates: { grpcBytes: { perAddress: 1024 * MiB } } } });
 });
 
 afterAll(async () => {
