@@ -231,6 +231,32 @@ describe('gRPC request bytes per client address', () => {
     expect(JSON.parse(refused.body).message).toContain('request bytes');
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect((await echo(big, OTHER_ADDRESS)).status).toBe(200);
+
+    // gRPC-Web: a trailers-only answer with grpc-status 8, the body never read.
+    const json = Buffer.from(JSON.stringify({ message: big }));
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), json]);
+    framed.writeUInt32BE(json.length, 1);
+    const grpcWeb = await new Promise<{ status: number; headers: IncomingMessage['headers'] }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: own.port,
+          method: 'POST',
+          path: '/wirelab.lab.v1.LabService/Echo',
+          agent: false,
+          headers: { 'content-type': 'application/grpc-web+json', 'x-grpc-web': '1', 'content-length': framed.length },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end(framed);
+    });
+    expect(grpcWeb.status).toBe(200);
+    expect(grpcWeb.headers['grpc-status']).toBe('8');
+    expect(decodeURIComponent(String(grpcWeb.headers['grpc-message']))).toContain('request bytes');
   });
 });
 

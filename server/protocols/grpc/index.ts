@@ -10,6 +10,7 @@ import { ServerReflection as ReflectionV1alpha } from '../../../proto/gen/grpc/r
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CallLog } from './call-log.ts';
+import { budgetRequestBytes } from './body-budget.ts';
 import { clientAddressKey, httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
 import { addressRateInterceptor, authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
@@ -125,7 +126,8 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
       router.service(Health, healthService(lifecycle));
       router.service(ReflectionV1, reflectionV1(source));
       router.service(ReflectionV1alpha, reflectionV1alpha(source));
-      router.handlers.splice(0, router.handlers.length, ...router.handlers.map(answerUnparsableRequests));
+      const budgeted = budgetRequestBytes(app.clientBudget);
+      router.handlers.splice(0, router.handlers.length, ...router.handlers.map((handler) => answerUnparsableRequests(budgeted(handler))));
     },
     interceptors,
     contextValues,

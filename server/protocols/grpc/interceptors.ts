@@ -60,18 +60,6 @@ export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxE
         { 'retry-after': String(rate.retryAfterS) },
       );
     }
-    // A body's declared length (Connect and gRPC-Web unary calls; gRPC streams declare none).
-    const bytes = Number(req.header.get('content-length') ?? 0);
-    if (bytes > 0) {
-      const volume = budget.takeRequest('grpcBytes', address, bytes);
-      if (!volume.ok) {
-        throw new ConnectError(
-          `too many request bytes from your network address: at most ${volume.max / 1024 / 1024} MiB per ${volume.windowMs / 1000} s, retry in ${volume.retryAfterS} s`,
-          Code.ResourceExhausted,
-          { 'retry-after': String(volume.retryAfterS) },
-        );
-      }
-    }
     // Only the services that read and write the domain would create the call's sandbox.
     if (req.service.typeName === UserService.typeName) {
       if (WRITE_METHOD.test(req.method.name)) {
