@@ -247,6 +247,19 @@ describe('CaptureHub: the global capture budget', () => {
     expect(offsets[0]).toBeGreaterThan(0);
   });
 
+  it('a forgotten session’s connections, still open, record nothing more and hold nothing', () => {
+    const hub = new CaptureHub({ sessionsPerAddress: 2 });
+    const first = fakeConnection(hub, '10.0.0.66');
+    hub.claim(first.tapped, sessionId(1));
+    first.network.emit('data', Buffer.alloc(KiB, 0x61));
+    record(hub, sessionId(2), '10.0.0.66', KiB);
+    record(hub, sessionId(3), '10.0.0.66', KiB); // forgets session 1, the least recently active
+    const held = hub.heldBytes();
+    for (let i = 0; i < 64; i++) first.network.emit('data', Buffer.alloc(KiB, 0x62));
+    expect(hub.heldBytes()).toBe(held);
+    expect(hub.sessionCount('10.0.0.66')).toBe(2);
+  });
+
   it('a client opening sessions past its share evicts its own, never another address’s', () => {
     const hub = new CaptureHub({ sessions: 10, sessionsPerAddress: 4 });
     record(hub, sessionId(0), '10.0.0.2', KiB);

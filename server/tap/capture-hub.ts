@@ -98,6 +98,7 @@ class SessionCapture {
   lastActive = now();
   /** the client address its recorded connections came from ('?' until one is claimed) */
   address = '?';
+  private retired = false;
   private readonly ring: ChunkRing;
   private connections = new Map<string, ConnectionInfo>();
   private subscribers = new Set<CaptureSubscriber>();
@@ -121,6 +122,15 @@ class SessionCapture {
     this.budget.held(this, -freed);
   }
 
+  /**
+   * The hub forgot this session to make room: its storage goes, and connections it still owns
+   * record nothing more (they would otherwise fill a ring nobody can see, outside every budget).
+   */
+  retire(): void {
+    this.retired = true;
+    while (this.ring.heldBytes > 0) this.shrink();
+  }
+
   get watched(): boolean {
     return this.subscribers.size > 0;
   }
@@ -135,6 +145,7 @@ class SessionCapture {
   }
 
   record(chunk: CapturedChunk): void {
+    if (this.retired) return;
     this.lastActive = chunk.t;
     const before = this.ring.heldBytes;
     this.ring.push(chunk);
@@ -561,7 +572,7 @@ export class CaptureHub implements CaptureBudget {
       if (!oldest || entry[1].lastActive < oldest[1].lastActive) oldest = entry;
     }
     if (!oldest) return;
-    this.held(oldest[1], -oldest[1].heldBytes);
+    oldest[1].retire();
     this.sessions.delete(oldest[0]);
   }
 }
