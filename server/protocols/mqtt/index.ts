@@ -111,7 +111,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
       }
       if (!connection.release) {
         const { release, refused } = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress), connection.remoteAddress);
-        if (refused) return done(refusal(CONNACK.serverUnavailable, `too many MQTT connections for this ${refused.scope === 'server' ? 'server' : refused.scope}`), false);
+        if (refused) return done(refusal(CONNACK.serverUnavailable, `too many MQTT connections for this ${refused.scope}`), false);
         connection.release = release;
         client.conn.once('close', release);
       }
