@@ -17,12 +17,16 @@ export interface BenchServerOptions {
   memoryProbe?: boolean;
   /** serve the built web app (dist/web) too. @default false */
   web?: boolean;
+  /** the rate limits and per-address budgets a classroom gets (bench/soak.ts); else unbounded. @default false */
+  budgets?: boolean;
+  /** the tap's total capture budget in MiB (absent: the server's default). */
+  tapMemoryMb?: number;
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
-export async function startBenchServer({ tap = false, memoryProbe = false, web = false }: BenchServerOptions = {}): Promise<BenchServer> {
+export async function startBenchServer({ tap = false, memoryProbe = false, web = false, budgets = false, tapMemoryMb }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap']), ...(web ? ['--web'] : [])];
+  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap']), ...(web ? ['--web'] : []), ...(budgets ? ['--budgets'] : []), ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', ...(memoryProbe ? (['ipc'] as const) : [])] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const port = Number(line.toString().trim());

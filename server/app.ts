@@ -8,7 +8,9 @@ import { CaptureHub, type CaptureLimits } from './tap/capture-hub.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
 import { captureOwnerOf, useSessionSecret } from './session/session-id.ts';
 import sessionPlugin from './session/session-plugin.ts';
-import { domainPlugin } from './domain/index.ts';
+import limitsPlugin from './limits/limits-plugin.ts';
+import type { PartialClientLimits } from './limits/client-limits.ts';
+import { domainPlugin, type SandboxRetention } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
 import grpcPlugin from './protocols/grpc/index.ts';
 import graphqlPlugin from './protocols/graphql/index.ts';
@@ -32,8 +34,8 @@ export interface AppOptions {
   /** Per-session rate limit of the REST API; false turns it off (benchmarks). */
   rateLimit?: { max: number; timeWindowMs: number } | false;
   timeouts?: Partial<ServerTimeouts>;
-  /** Idle sandboxes are deleted: after idleMs, and the least recently used beyond max. */
-  sandboxRetention?: { idleMs: number; max: number; checkEveryMs: number };
+  /** Idle sandboxes are deleted (README, "Sandboxes and sessions"); see Domain.pruneSandboxes. */
+  sandboxRetention?: SandboxRetention & { checkEveryMs: number };
   logger?: FastifyServerOptions['logger'];
   /** The MQTT broker: its LevelDB folder (absent: kept in memory) and limits. */
   mqtt?: MqttPluginOptions;
@@ -48,7 +50,22 @@ export interface AppOptions {
   sessionSecret?: Buffer;
   /** The classroom: the teacher key (TEACHER_KEY) and per-address limits; its tables live in dataFile. */
   classroom?: Omit<ClassroomOptions, 'file'>;
+  /** Budgets per client address and per server (server/limits/); absent: the defaults. */
+  clientLimits?: PartialClientLimits;
 }
+
+/**
+ * A student's sandbox lives a week without use; one never used after its first minute (a script's
+ * fresh cookie, a visitor who left) six hours; beyond 5 000 those go first. Checked every 10
+ * minutes, so the database stays near 5 000 sandboxes (≈ 65 MB) even while a client creates its
+ * 80 a minute.
+ */
+export const DEFAULT_SANDBOX_RETENTION: SandboxRetention & { checkEveryMs: number } = {
+  idleMs: 7 * 24 * 3600_000,
+  oneShotIdleMs: 6 * 3600_000,
+  max: 5000,
+  checkEveryMs: 10 * 60_000,
+};
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -107,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sameOrigin, { allowedOrigins });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   await app.register(websocketEndpoints, { notFound: sendNotFound });
+  await app.register(limitsPlugin, { limits: options.clientLimits });
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
 
@@ -124,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 
-  const retention = options.sandboxRetention ?? { idleMs: 14 * 24 * 3600_000, max: 5000, checkEveryMs: 3600_000 };
+  const retention = options.sandboxRetention ?? DEFAULT_SANDBOX_RETENTION;
   const pruning = setInterval(() => {
     const deleted = app.domain.pruneSandboxes(retention);
     if (deleted.length > 0) app.log.info({ deleted: deleted.length }, 'idle sandboxes deleted');

@@ -6,6 +6,7 @@ import { buildApp } from './app.ts';
 import { parseAllowedOrigins } from './listener/same-origin.ts';
 import { loadSessionSecret } from './session/session-secret.ts';
 import { startupUrls } from './classroom/startup-urls.ts';
+import { clientLimitsFromEnv } from './limits/client-limits.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,11 +17,17 @@ const dataDir = resolve(process.env.DATA_DIR ?? join(root, 'data'));
 const webRoot = process.argv.includes('--dev') ? null : join(root, 'dist', 'web');
 const shutdownGraceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000);
 
+function megabytes(variable: string, raw: string): number {
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) throw new Error(`${variable} must be a whole number of MiB ≥ 1, not "${raw}"`);
+  return Number(raw) * 1024 * 1024;
+}
+
 mkdirSync(dataDir, { recursive: true });
 const app = await buildApp({
   dataFile: join(dataDir, 'wirelab.sqlite'),
   webRoot,
-  tap: process.env.TAP === 'off' ? false : {},
+  // TAP_MEMORY_MB: the heap every session's capture ring may hold together (server/tap/README.md).
+  tap: process.env.TAP === 'off' ? false : process.env.TAP_MEMORY_MB ? { totalBytes: megabytes('TAP_MEMORY_MB', process.env.TAP_MEMORY_MB) } : {},
   // The broker's sessions, queued and retained messages survive a restart, beside the database.
   mqtt: { dataDir: join(dataDir, 'mqtt') },
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
@@ -31,6 +38,8 @@ const app = await buildApp({
   sessionSecret: loadSessionSecret(dataDir),
   // The classroom's teacher key; without it the database keeps one of its own (kept across restarts).
   classroom: { teacherKey: process.env.TEACHER_KEY || undefined },
+  // LIMIT_<KIND>_PER_ADDRESS and LIMIT_<KIND>_SERVER (server/limits/README.md).
+  clientLimits: clientLimitsFromEnv(process.env),
 });
 
 let closing = false;

@@ -4,7 +4,6 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
-import { AddressBudget } from './address-budget.ts';
 import { boardToCsv } from './board-csv.ts';
 import type { Board, ClassSummary } from './board-types.ts';
 import { normalizeClassCode } from './class-code.ts';
@@ -23,10 +22,6 @@ export interface ClassroomOptions {
   file: string;
   /** TEACHER_KEY; otherwise the database keeps one of its own */
   teacherKey?: string;
-  /** joins per client address. @default 20 a minute */
-  joinLimit?: { max: number; windowMs: number };
-  /** progress reports per client address. @default 240 a minute */
-  progressLimit?: { max: number; windowMs: number };
 }
 
 declare module 'fastify' {
@@ -126,8 +121,6 @@ function sameSecret(expected: string, given: unknown): boolean {
 async function classroom(app: FastifyInstance, options: ClassroomOptions): Promise<void> {
   const store = new ClassroomStore(options.file);
   const teacherKey = store.teacherKey(options.teacherKey);
-  const joinBudget = new AddressBudget(options.joinLimit ?? { max: 20, windowMs: 60_000 });
-  const progressBudget = new AddressBudget(options.progressLimit ?? { max: 240, windowMs: 60_000 });
   const live = new Map<string, LiveClass>();
   app.decorate('classroom', { teacherKey });
   app.addHook('onClose', async () => {
@@ -222,8 +215,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   // ---- students over HTTP -------------------------------------------------------------------
 
   app.post(`${CLASS_PATH}/join`, async (request, reply) => {
-    const budget = joinBudget.take(clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterSeconds)), 429, 'RATE_LIMITED');
+    // Per client address (server/limits/: classJoins), not per cookie.
+    const budget = app.clientBudget.takeRequest('classJoins', clientAddress(request));
+    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
     const body = (request.body ?? {}) as { code?: unknown; name?: unknown; rejoinCode?: unknown };
     const code = normalizeClassCode(body.code);
     if (!code) return sendError(reply, 400, 'BAD_CODE');
@@ -253,8 +247,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   });
 
   app.post(`${CLASS_PATH}/progress`, async (request, reply) => {
-    const budget = progressBudget.take(clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterSeconds)), 429, 'RATE_LIMITED');
+    const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
+    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
     const member = memberOf(request);
     if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
     const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown };

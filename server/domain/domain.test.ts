@@ -260,6 +260,27 @@ describe('sandboxes and events', () => {
     expect(d.users.get('shared', 1).name).toBe('Ada Lovelace');
   });
 
+  it('prunes sandboxes never used after their first minute sooner, and beyond the maximum before a student’s', () => {
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const d = fresh(() => new Date(clock));
+    d.ensureSandbox('student');
+    clock += 5 * 60_000;
+    d.users.get('student', 1); // used again after its first minute
+    for (let i = 0; i < 5; i++) {
+      clock += 60_000;
+      d.ensureSandbox(`script-${i}`);
+    }
+    expect(d.sandboxExists('script-0')).toBe(true);
+    expect(d.sandboxExists('never-made')).toBe(false);
+    // Beyond a maximum of 3: the one-shot sandboxes go first, newest or not.
+    expect(d.pruneSandboxes({ idleMs: 7 * 24 * 3_600_000, max: 3 }).sort()).toEqual(['script-0', 'script-1', 'script-2']);
+    clock += 2 * 3_600_000;
+    // Idle for 2 h: the one-shot ones go after 1 h, the student's sandbox stays.
+    expect(d.pruneSandboxes({ idleMs: 7 * 24 * 3_600_000, oneShotIdleMs: 3_600_000, max: 100 }).sort()).toEqual(['script-3', 'script-4']);
+    expect(d.sandboxExists('student')).toBe(true);
+    expect(d.sandboxExists('script-3')).toBe(false);
+  });
+
   it('rejects an invalid sandbox id', () => {
     const d = fresh();
     expect(() => d.ensureSandbox('../etc')).toThrow(ValidationError);

@@ -33,6 +33,18 @@ export const SHARED_SANDBOX = 'shared';
 export const SANDBOX_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** How stale a sandbox's recorded last use may get: recording every request would be a write per read. */
 const LAST_USE_RESOLUTION_MS = 60_000;
+/**
+ * SQL: a sandbox never used after its first minute (its last use is recorded at most once a
+ * minute): what a script with a fresh cookie per request leaves behind, or a visitor who left.
+ */
+const ONE_SHOT = `(last_used_ms - (julianday(created_at) - 2440587.5) * 86400000 < ${LAST_USE_RESOLUTION_MS})`;
+
+export interface SandboxRetention {
+  idleMs: number;
+  /** a sandbox never used after its first minute goes after this much idleness @default idleMs */
+  oneShotIdleMs?: number;
+  max: number;
+}
 
 export interface DomainOptions {
   /** SQLite file; ':memory:' for a throwaway database */
@@ -95,8 +107,14 @@ export interface Domain {
   ensureSandbox(sandboxId: string): void;
   /** Deletes everything in the sandbox and seeds it again (emits `sandbox.reset`). */
   resetSandbox(sandboxId: string): void;
-  /** Deletes sandboxes idle for longer than idleMs, then the least recently used beyond max; never `shared`. Returns the deleted ids. */
-  pruneSandboxes(limits: { idleMs: number; max: number }): string[];
+  /** Would `ensureSandbox` find it (true), or create it (false)? Cheap for known ids. */
+  sandboxExists(sandboxId: string): boolean;
+  /**
+   * Deletes sandboxes idle for longer than idleMs, those never used after their first minute and
+   * idle for oneShotIdleMs, then beyond max those least worth keeping (never used again first,
+   * then the least recently used); never `shared`. Returns the deleted ids.
+   */
+  pruneSandboxes(limits: SandboxRetention): string[];
   close(): void;
 }
 
@@ -245,9 +263,11 @@ export function createDomain(options: DomainOptions): Domain {
        VALUES (@sandbox_id, @id, @post_id, @author_id, @content, @created_at)`,
     ),
     idleSandboxes: db.prepare(`SELECT id FROM sandboxes WHERE id != '${SHARED_SANDBOX}' AND last_used_ms < ?`).pluck(),
+    // Sandboxes kept first: those used again after their first minute (a student's), then the most recently used.
     sandboxesBeyond: db
-      .prepare(`SELECT id FROM sandboxes WHERE id != '${SHARED_SANDBOX}' ORDER BY last_used_ms DESC, id LIMIT -1 OFFSET ?`)
+      .prepare(`SELECT id FROM sandboxes WHERE id != '${SHARED_SANDBOX}' ORDER BY ${ONE_SHOT} ASC, last_used_ms DESC, id LIMIT -1 OFFSET ?`)
       .pluck(),
+    idleOneShotSandboxes: db.prepare(`SELECT id FROM sandboxes WHERE id != '${SHARED_SANDBOX}' AND ${ONE_SHOT} AND last_used_ms < ?`).pluck(),
   };
 
   const seed = db.transaction((sandboxId: string) => {
@@ -291,14 +311,26 @@ export function createDomain(options: DomainOptions): Domain {
     knownSandboxes.set(sandboxId, now().getTime());
   }
 
-  function pruneSandboxes(limits: { idleMs: number; max: number }): string[] {
+  function sandboxExists(sandboxId: string): boolean {
+    if (knownSandboxes.has(sandboxId)) return true;
+    // An invalid id is refused by ensureSandbox itself; it creates nothing.
+    if (!SANDBOX_ID.test(sandboxId)) return true;
+    return statementCounter.uncounted(() => Boolean(statements.sandboxExists.get(sandboxId)));
+  }
+
+  function pruneSandboxes(limits: SandboxRetention): string[] {
     const doomed = db.transaction(() => {
-      const ids = new Set<string>(statements.idleSandboxes.all(now().getTime() - limits.idleMs) as string[]);
+      const time = now().getTime();
+      const ids = new Set<string>(statements.idleSandboxes.all(time - limits.idleMs) as string[]);
+      for (const id of statements.idleOneShotSandboxes.all(time - (limits.oneShotIdleMs ?? limits.idleMs)) as string[]) ids.add(id);
       for (const id of statements.sandboxesBeyond.all(Math.max(0, limits.max)) as string[]) ids.add(id);
       for (const id of ids) statements.deleteSandbox.run(id);
       return [...ids];
     })();
-    for (const id of doomed) knownSandboxes.delete(id);
+    for (const id of doomed) {
+      knownSandboxes.delete(id);
+      events.forget(id);
+    }
     return doomed;
   }
 
@@ -534,6 +566,7 @@ export function createDomain(options: DomainOptions): Domain {
       return statementCounter.count;
     },
     ensureSandbox,
+    sandboxExists,
     resetSandbox(sandboxId) {
       resetSandbox(sandboxId);
       events.emit('sandbox.reset', sandboxId, { id: sandboxId });

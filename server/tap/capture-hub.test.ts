@@ -8,9 +8,9 @@ import { TapSocket } from './tap-socket.ts';
 const SESSION = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** A TapSocket over an in-memory stream standing in for the network. */
-function fakeConnection(hub: CaptureHub) {
+function fakeConnection(hub: CaptureHub, remoteAddress = '127.0.0.1') {
   const network = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }) as unknown as Socket;
-  Object.assign(network, { remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 8080 });
+  Object.assign(network, { remoteAddress, remotePort: 5000, localAddress: '127.0.0.1', localPort: 8080 });
   const tapped = new TapSocket(network);
   hub.track(tapped, 'http/1.1');
   return { network, tapped };
@@ -291,5 +291,74 @@ describe('CaptureHub', () => {
     const shared = (messages: CaptureMessage[]) => messages.some((m) => m.type === 'connection' && m.conn.shared === true);
     expect(shared(alice)).toBe(true);
     expect(shared(bob)).toBe(true);
+  });
+});
+
+describe('CaptureHub: the global capture budget', () => {
+  const KiB = 1024;
+  const sessionId = (n: number) => `S${String(n).padStart(21, '0')}`;
+  /** One connection of `session` from `address` records `bytes` inbound in chunks of 1 KiB. */
+  function record(hub: CaptureHub, session: string, address: string, bytes: number): void {
+    const { network, tapped } = fakeConnection(hub, address);
+    hub.claim(tapped, session);
+    for (let sent = 0; sent < bytes; sent += KiB) network.emit('data', Buffer.alloc(KiB, 0x61));
+  }
+
+  it('keeps the rings of all sessions within the total, taking from the address holding the most', async () => {
+    const hub = new CaptureHub({ totalBytes: 256 * KiB, ringBytes: 64 * KiB });
+    const student = sessionId(0);
+    const seen = collect(hub, student);
+    record(hub, student, '10.0.0.2', 16 * KiB);
+    const studentHeld = hub.heldBytes('10.0.0.2');
+    expect(studentHeld).toBeGreaterThanOrEqual(16 * KiB);
+    // One client, a hundred fresh sessions, each filling its ring.
+    for (let n = 1; n <= 100; n++) record(hub, sessionId(n), '10.0.0.66', 64 * KiB);
+    expect(hub.heldBytes()).toBeLessThanOrEqual(256 * KiB);
+    expect(hub.heldBytes('10.0.0.2')).toBe(studentHeld);
+    // The student's captures are all still there to replay.
+    await flush();
+    const replay: CaptureMessage[] = [];
+    hub.subscribe(student, { deliver: (batch) => replay.push(...batch) });
+    expect(replay.filter((m) => m.type === 'chunk')).toHaveLength(16);
+    expect(chunks(seen)).toHaveLength(16);
+  });
+
+  it('halves a session that is alone over the budget: its own oldest chunks go first', () => {
+    const hub = new CaptureHub({ totalBytes: 32 * KiB, ringBytes: 64 * KiB });
+    const session = sessionId(1);
+    record(hub, session, '10.0.0.9', 60 * KiB);
+    expect(hub.heldBytes()).toBeLessThanOrEqual(32 * KiB);
+    const replay: CaptureMessage[] = [];
+    hub.subscribe(session, { deliver: (batch) => replay.push(...batch) });
+    const offsets = replay.flatMap((m) => (m.type === 'chunk' ? [m.chunk.offset] : []));
+    expect(offsets.length).toBeGreaterThan(0);
+    // The newest chunk is kept; what went were the oldest.
+    expect(offsets.at(-1)).toBe(59 * KiB);
+    expect(offsets[0]).toBeGreaterThan(0);
+  });
+
+  it('a forgotten session’s connections, still open, record nothing more and hold nothing', () => {
+    const hub = new CaptureHub({ sessionsPerAddress: 2 });
+    const first = fakeConnection(hub, '10.0.0.66');
+    hub.claim(first.tapped, sessionId(1));
+    first.network.emit('data', Buffer.alloc(KiB, 0x61));
+    record(hub, sessionId(2), '10.0.0.66', KiB);
+    record(hub, sessionId(3), '10.0.0.66', KiB); // forgets session 1, the least recently active
+    const held = hub.heldBytes();
+    for (let i = 0; i < 64; i++) first.network.emit('data', Buffer.alloc(KiB, 0x62));
+    expect(hub.heldBytes()).toBe(held);
+    expect(hub.sessionCount('10.0.0.66')).toBe(2);
+  });
+
+  it('a client opening sessions past its share evicts its own, never another address’s', () => {
+    const hub = new CaptureHub({ sessions: 10, sessionsPerAddress: 4 });
+    record(hub, sessionId(0), '10.0.0.2', KiB);
+    for (let n = 1; n <= 30; n++) record(hub, sessionId(n), '10.0.0.66', KiB);
+    expect(hub.sessionCount('10.0.0.66')).toBe(4);
+    expect(hub.sessionCount('10.0.0.2')).toBe(1);
+    // Many addresses at once fill the server-wide count: the address with the most sessions gives way.
+    for (let n = 31; n <= 36; n++) record(hub, sessionId(n), `10.0.1.${n}`, KiB);
+    expect(hub.sessionCount()).toBeLessThanOrEqual(10);
+    expect(hub.sessionCount('10.0.0.2')).toBe(1);
   });
 });

@@ -1,5 +1,7 @@
+import { totalmem } from 'node:os';
 import { ChunkRing } from './chunk-ring.ts';
 import { Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
+import { clientAddress } from '../limits/address-budget.ts';
 import { findTapSocket, type TapObserver, type TapSocket } from './tap-socket.ts';
 
 export type Transport = 'http/1.1' | 'h2c' | 'mqtt';
@@ -61,8 +63,21 @@ export interface CaptureLimits {
   ringChunks: number;
   /** bytes a connection may hold while it waits to learn its owner. @default 64 KiB */
   pendingBytes: number;
-  /** sessions whose captures are kept at once; the least recently active go first. @default 1000 */
+  /** sessions whose captures are kept at once; past it the address with the most loses its least recently active. @default 1000 */
   sessions: number;
+  /** sessions one client address may have captures of; past it that address's least recently active goes. @default 200 */
+  sessionsPerAddress: number;
+  /**
+   * Heap the rings of every session may hold together. Past it, the client address holding the
+   * most loses first: its least recently active session's ring is halved, oldest chunks dropped.
+   * @default captureBudgetFor(os.totalmem())
+   */
+  totalBytes: number;
+}
+
+/** A sixteenth of the machine's memory, between 64 MiB and 1 GiB (a laptop of 8 GiB: 512 MiB). */
+export function captureBudgetFor(machineBytes: number): number {
+  return Math.min(1024 * 1024 * 1024, Math.max(64 * 1024 * 1024, Math.floor(machineBytes / 16)));
 }
 
 export const defaultCaptureLimits: CaptureLimits = {
@@ -70,7 +85,15 @@ export const defaultCaptureLimits: CaptureLimits = {
   ringChunks: 20_000,
   pendingBytes: 64 * 1024,
   sessions: 1000,
+  // 40 students behind one NAT address, with a few private windows each.
+  sessionsPerAddress: 200,
+  totalBytes: captureBudgetFor(totalmem()),
 };
+
+/** Where the heap the rings hold is counted (CaptureHub): told of every change. */
+interface CaptureBudget {
+  held(capture: SessionCapture, delta: number): void;
+}
 
 /** How long captures wait to be batched before they are pushed to a browser. */
 export const FLUSH_EVERY_MS = 15;
@@ -81,14 +104,39 @@ const now = (): number => performance.timeOrigin + performance.now();
 class SessionCapture {
   recording = true;
   lastActive = now();
+  /** the client address its recorded connections came from ('?' until one is claimed) */
+  address = '?';
+  private retired = false;
   private readonly ring: ChunkRing;
   private connections = new Map<string, ConnectionInfo>();
   private subscribers = new Set<CaptureSubscriber>();
   private outbox: CaptureMessage[] = [];
   private flushScheduled = false;
 
-  constructor(limits: CaptureLimits) {
+  constructor(
+    limits: CaptureLimits,
+    private readonly budget: CaptureBudget,
+  ) {
     this.ring = new ChunkRing(limits);
+  }
+
+  get heldBytes(): number {
+    return this.ring.heldBytes;
+  }
+
+  /** Gives back heap to the global budget: halves the ring, its oldest chunks go first. */
+  shrink(): void {
+    const freed = this.ring.shrink();
+    this.budget.held(this, -freed);
+  }
+
+  /**
+   * The hub forgot this session to make room: its storage goes, and connections it still owns
+   * record nothing more (they would otherwise fill a ring nobody can see, outside every budget).
+   */
+  retire(): void {
+    this.retired = true;
+    while (this.ring.heldBytes > 0) this.shrink();
   }
 
   get watched(): boolean {
@@ -105,9 +153,13 @@ class SessionCapture {
   }
 
   record(chunk: CapturedChunk): void {
+    if (this.retired) return;
     this.lastActive = chunk.t;
+    const before = this.ring.heldBytes;
     this.ring.push(chunk);
     this.send({ type: 'chunk', chunk });
+    const grown = this.ring.heldBytes - before;
+    if (grown !== 0) this.budget.held(this, grown);
   }
 
   setRecording(on: boolean): void {
@@ -558,9 +610,12 @@ type Tapped = TapSocket & { [connectionOf]?: TappedConnection };
  * One hub per app: the listener registers connections, the session layer names their owners,
  * the capture channel subscribes.
  */
-export class CaptureHub {
+export class CaptureHub implements CaptureBudget {
   readonly limits: CaptureLimits;
   private sessions = new Map<string, SessionCapture>();
+  /** heap held by every ring, and by the rings of each client address */
+  private heldTotal = 0;
+  private heldByAddress = new Map<string, number>();
   private connectionCount = 0;
   private seq = 0;
 
@@ -596,7 +651,8 @@ export class CaptureHub {
   claim(socket: unknown, sessionId: string | null, request?: { method?: string; url?: string }, response?: object): void {
     const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
     if (!connection) return;
-    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId) } : { kind: 'none', reason: 'no-session' }, request, response);
+    const address = clientAddressOf(connection.info.remote);
+    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId, address) } : { kind: 'none', reason: 'no-session' }, request, response);
   }
 
   /** The connection switched to WebSocket (a 101 is on its way): see TappedConnection.upgraded. */
@@ -645,22 +701,96 @@ export class CaptureHub {
     this.sessions.get(sessionId)?.clear();
   }
 
-  private session(sessionId: string): SessionCapture {
+  /** Heap held by the rings of every session (or of one client address's sessions). */
+  heldBytes(address?: string): number {
+    return address === undefined ? this.heldTotal : (this.heldByAddress.get(address) ?? 0);
+  }
+
+  /** Sessions with captures kept (of one client address, or all). */
+  sessionCount(address?: string): number {
+    if (address === undefined) return this.sessions.size;
+    let count = 0;
+    for (const capture of this.sessions.values()) if (capture.address === address) count += 1;
+    return count;
+  }
+
+  /** CaptureBudget: a ring grew or shrank; past the total, memory is taken back at once. */
+  held(capture: SessionCapture, delta: number): void {
+    this.heldTotal += delta;
+    const left = (this.heldByAddress.get(capture.address) ?? 0) + delta;
+    if (left > 0) this.heldByAddress.set(capture.address, left);
+    else this.heldByAddress.delete(capture.address);
+    if (delta > 0 && this.heldTotal > this.limits.totalBytes) this.reclaim();
+  }
+
+  /**
+   * Takes heap back until the rings fit the total: always from the client address holding the
+   * most, its least recently active session first. So a client filling many sessions loses its
+   * own oldest chunks, and another address's captures are touched only once every address is
+   * down to the same share.
+   */
+  private reclaim(): void {
+    while (this.heldTotal > this.limits.totalBytes) {
+      let hog: string | undefined;
+      let most = 0;
+      for (const [address, bytes] of this.heldByAddress) {
+        if (bytes > most) [hog, most] = [address, bytes];
+      }
+      if (hog === undefined) return;
+      let victim: SessionCapture | undefined;
+      for (const capture of this.sessions.values()) {
+        if (capture.address === hog && capture.heldBytes > 0 && (!victim || capture.lastActive < victim.lastActive)) victim = capture;
+      }
+      if (!victim) return;
+      victim.shrink();
+    }
+  }
+
+  private session(sessionId: string, address?: string): SessionCapture {
     let capture = this.sessions.get(sessionId);
     if (!capture) {
+      if (address !== undefined && this.sessionCount(address) >= this.limits.sessionsPerAddress) this.evictIdleSession(address);
       if (this.sessions.size >= this.limits.sessions) this.evictIdleSession();
-      capture = new SessionCapture(this.limits);
+      capture = new SessionCapture(this.limits, this);
       this.sessions.set(sessionId, capture);
     }
+    if (address !== undefined && capture.address !== address && capture.address === '?') this.moveTo(capture, address);
     return capture;
   }
 
-  private evictIdleSession(): void {
+  /** A session first seen on the capture channel gets its address from its first recorded connection. */
+  private moveTo(capture: SessionCapture, address: string): void {
+    const bytes = capture.heldBytes;
+    this.held(capture, -bytes);
+    capture.address = address;
+    this.held(capture, bytes);
+  }
+
+  /**
+   * Makes room for a new session: the least recently active unwatched session of `address`, or,
+   * server-wide, of the address with the most sessions — a client opening a thousand sessions
+   * evicts its own, never a student's.
+   */
+  private evictIdleSession(address?: string): void {
+    let from = address;
+    if (from === undefined) {
+      const counts = new Map<string, number>();
+      for (const capture of this.sessions.values()) if (!capture.watched) counts.set(capture.address, (counts.get(capture.address) ?? 0) + 1);
+      let most = 0;
+      for (const [candidate, count] of counts) if (count > most) [from, most] = [candidate, count];
+    }
     let oldest: [string, SessionCapture] | undefined;
     for (const entry of this.sessions) {
-      if (entry[1].watched) continue;
+      if (entry[1].watched || entry[1].address !== from) continue;
       if (!oldest || entry[1].lastActive < oldest[1].lastActive) oldest = entry;
     }
-    if (oldest) this.sessions.delete(oldest[0]);
+    if (!oldest) return;
+    oldest[1].retire();
+    this.sessions.delete(oldest[0]);
   }
+}
+
+/** `10.0.0.7:52114` → `10.0.0.7`; `::ffff:10.0.0.7:52114` → `10.0.0.7` (one client either way). */
+function clientAddressOf(remote: string): string {
+  return clientAddress(remote.slice(0, remote.lastIndexOf(':')));
 }

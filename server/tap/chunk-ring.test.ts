@@ -61,4 +61,18 @@ describe('ChunkRing', () => {
     ring.push(chunk('GET / HTTP/1.1\r\n\r\n'));
     expect((ring as unknown as { bytes: Buffer }).bytes.length).toBeLessThanOrEqual(1024);
   });
+
+  it('shrinks to half its storage, dropping the oldest chunks, and at its smallest releases it all', () => {
+    const ring = new ChunkRing({ ringBytes: 4096, ringChunks: 100 });
+    for (let i = 0; i < 16; i++) ring.push(chunk('x'.repeat(256), i * 256));
+    expect(ring.heldBytes).toBeGreaterThanOrEqual(4096);
+    const before = ring.heldBytes;
+    expect(ring.shrink()).toBeGreaterThan(0);
+    expect(ring.heldBytes).toBeLessThan(before);
+    expect(ring.toArray().map((c) => c.offset)).toEqual([8, 9, 10, 11, 12, 13, 14, 15].map((i) => i * 256));
+    while (ring.heldBytes > 0) ring.shrink();
+    expect(ring.size).toBe(0);
+    ring.push(chunk('again', 0));
+    expect(shown(ring)).toEqual(['c1/in@0:again']);
+  });
 });

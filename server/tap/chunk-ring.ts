@@ -78,6 +78,37 @@ export class ChunkRing {
     return chunks;
   }
 
+  /** What the ring's storage holds on the heap, used or not: what it costs the server's memory. */
+  get heldBytes(): number {
+    return this.bytes.length + this.meta.byteLength;
+  }
+
+  /**
+   * Halves the storage, dropping the oldest chunks that no longer fit (the global capture budget
+   * takes memory back this way); storage at its smallest is released altogether. Returns the
+   * bytes of heap given back.
+   */
+  shrink(): number {
+    const before = this.heldBytes;
+    if (this.bytes.length <= INITIAL_BYTES) {
+      this.bytes = Buffer.alloc(0);
+      this.meta = new Float64Array(0);
+      this.slots = 0;
+      this.conns = [];
+      this.head = 0;
+      this.count = 0;
+      this.usedBytes = 0;
+      this.writeAt = 0;
+      return before;
+    }
+    const byteCapacity = Math.max(INITIAL_BYTES, Math.floor(this.bytes.length / 2));
+    while (this.count > 0 && this.usedBytes > byteCapacity) this.dropOldest();
+    let slotCapacity = this.slots;
+    while (slotCapacity > INITIAL_CHUNKS && this.count <= slotCapacity / 2) slotCapacity /= 2;
+    this.rebuild(byteCapacity, slotCapacity);
+    return before - this.heldBytes;
+  }
+
   clear(): void {
     this.head = 0;
     this.count = 0;
@@ -112,9 +143,14 @@ export class ChunkRing {
     const needBytes = this.usedBytes + length > this.bytes.length;
     const needSlots = this.count + 1 > this.slots;
     if (!needBytes && !needSlots) return;
-    const kept = this.toArray();
     const byteCapacity = needBytes ? Math.min(ringBytes, Math.max(INITIAL_BYTES, this.bytes.length * 2, this.usedBytes + length)) : this.bytes.length;
     const slotCapacity = needSlots ? Math.min(ringChunks, Math.max(INITIAL_CHUNKS, this.slots * 2)) : this.slots;
+    this.rebuild(byteCapacity, slotCapacity);
+  }
+
+  /** New storage of these capacities holding the chunks kept now, straightened. */
+  private rebuild(byteCapacity: number, slotCapacity: number): void {
+    const kept = this.toArray();
     this.bytes = Buffer.allocUnsafe(byteCapacity);
     this.meta = new Float64Array(slotCapacity * FIELDS);
     this.slots = slotCapacity;

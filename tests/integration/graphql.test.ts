@@ -14,7 +14,8 @@ import { startServer, type RunningServer } from './start-server.ts';
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ rateLimit: { max: 10_000, timeWindowMs: 10_000 } });
+  // The connection-limit test fills every server-wide slot from this one address.
+  server = await startServer({ rateLimit: { max: 10_000, timeWindowMs: 10_000 }, clientLimits: { connections: { graphqlWs: { perAddress: 1000 } } } });
 });
 afterAll(async () => {
   await server?.close();

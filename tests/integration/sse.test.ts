@@ -290,8 +290,15 @@ describe('the replay buffer', () => {
       const first = await createUser(box, 'Oldest', own.origin);
       const seen = own.app.domain.events.lastId;
       expect(first.id).toBeGreaterThan(0);
-      // Fill the server's buffer (every sandbox together) past its size.
+      // Another sandbox's burst past the buffer's size leaves this sandbox's buffer alone.
       for (let i = 0; i < RECENT_EVENTS_KEPT; i++) own.app.domain.users.create('elsewhere', { name: `Filler ${i}`, email: `filler${i}@example.com` });
+      const untouched = await openStream(box, { origin: own.origin, headers: { 'last-event-id': String(seen - 1) } });
+      const oldest = await untouched.reader.nextEvent(1);
+      expect(oldest.block.event).toBe('user.created');
+      expect(JSON.parse(oldest.block.data!).id).toBe(first.id);
+      untouched.close();
+      // The sandbox's own burst does push its oldest event out.
+      for (let i = 0; i < RECENT_EVENTS_KEPT; i++) own.app.domain.users.create(box, { name: `Own ${i}`, email: `own${i}@example.com` });
       const kept = await createUser(box, 'Kept', own.origin);
 
       const stream = await openStream(box, { origin: own.origin, headers: { 'last-event-id': String(seen - 1) } });
@@ -299,7 +306,8 @@ describe('the replay buffer', () => {
       expect(gap.block.event).toBe('stream.gap');
       expect(JSON.parse(gap.block.data!)).toMatchObject({ reason: 'too-old', after: seen - 1 });
       const replayed = await stream.reader.nextEvent(gap.index + 1);
-      expect(JSON.parse(replayed.block.data!).id).toBe(kept.id);
+      // The oldest kept is the sandbox's own event number (1 + RECENT_EVENTS_KEPT + 1) - RECENT_EVENTS_KEPT.
+      expect(JSON.parse(replayed.block.data!).id).toBe(kept.id - RECENT_EVENTS_KEPT + 1);
       stream.close();
 
       // A client that saw the newest event misses nothing.

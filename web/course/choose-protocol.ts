@@ -18,7 +18,7 @@ export type Answers = { [Q in QuestionId]: (typeof QUESTIONS)[Q][number] };
 
 /** Each reason a recommendation can give, and where the course shows it on real traffic. */
 export const REASONS = {
-  'queue-survives': { lesson: 'choosing-a-protocol', section: 'queues' },
+  'queue-survives': { lesson: 'message-queues', section: 'durability' },
   'queue-edge': { lesson: 'choosing-a-protocol', section: 'queues' },
   'queue-public': { lesson: 'server-sent-events', section: 'reconnect' },
   'request-response': { lesson: 'rest', section: 'methods' },
@@ -34,7 +34,7 @@ export const REASONS = {
   'frequent-cheap': { lab: 'compare' },
   'server-stream': { lesson: 'grpc', section: 'call-kinds' },
   'bidi-stream': { lesson: 'grpc', section: 'call-kinds' },
-  'mqtt-mobile': { lesson: 'choosing-a-protocol', section: 'queues' },
+  'mqtt-mobile': { lesson: 'mqtt', section: 'sessions' },
 } satisfies Record<string, Proof>;
 
 export type ReasonId = keyof typeof REASONS;

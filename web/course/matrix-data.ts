@@ -30,7 +30,6 @@ const at = (lesson: string, section: string): Proof => ({ lesson, section });
 const LAB: Proof = { lab: 'compare' };
 const cell = (verdict: Verdict, proof: Proof): MatrixCell => ({ verdict, proof });
 
-const CLOSING = 'choosing-a-protocol';
 
 export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
   crud: {
@@ -40,7 +39,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('no', at('websockets', 'decision')),
     sse: cell('no', at('server-sent-events', 'decision')),
     'long-polling': cell('no', at('long-polling', 'decision')),
-    queue: cell('poor', at(CLOSING, 'queues')),
+    queue: cell('poor', at('message-queues', 'when-rest')),
   },
   chat: {
     rest: cell('poor', at('long-polling', 'short-polling')),
@@ -49,7 +48,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('best', at('websockets', 'frames')),
     sse: cell('poor', at('server-sent-events', 'decision')),
     'long-polling': cell('possible', at('long-polling', 'cost')),
-    queue: cell('good', at(CLOSING, 'queues')),
+    queue: cell('good', at('mqtt', 'topics')),
   },
   'live-updates': {
     rest: cell('poor', at('long-polling', 'short-polling')),
@@ -58,7 +57,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('best', at('websockets', 'decision')),
     sse: cell('best', at('server-sent-events', 'reconnect')),
     'long-polling': cell('good', LAB),
-    queue: cell('good', at(CLOSING, 'queues')),
+    queue: cell('good', at('mqtt', 'domain-events')),
   },
   mobile: {
     rest: cell('good', at('rest', 'fetching')),
@@ -67,7 +66,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('possible', at('websockets', 'ping-pong')),
     sse: cell('possible', at('server-sent-events', 'reconnect')),
     'long-polling': cell('poor', at('long-polling', 'cost')),
-    queue: cell('good', at(CLOSING, 'queues')),
+    queue: cell('good', at('mqtt', 'sessions')),
   },
   microservices: {
     rest: cell('good', at('rest', 'pros-cons')),
@@ -76,7 +75,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('poor', at('websockets', 'scaling')),
     sse: cell('no', at('server-sent-events', 'decision')),
     'long-polling': cell('no', at('long-polling', 'decision')),
-    queue: cell('best', at(CLOSING, 'queues')),
+    queue: cell('best', at('message-queues', 'notification-architecture')),
   },
   'public-api': {
     rest: cell('best', at('rest', 'ideal-for')),
@@ -85,7 +84,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('poor', at('websockets', 'subprotocols')),
     sse: cell('possible', at('server-sent-events', 'how-it-works')),
     'long-polling': cell('possible', at('long-polling', 'still-used')),
-    queue: cell('poor', at(CLOSING, 'queues')),
+    queue: cell('poor', at('message-queues', 'when-rest')),
   },
   'file-upload': {
     rest: cell('good', at('how-a-request-travels', 'body')),
@@ -94,7 +93,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('possible', at('websockets', 'fragmentation')),
     sse: cell('no', at('server-sent-events', 'decision')),
     'long-polling': cell('no', at('long-polling', 'decision')),
-    queue: cell('poor', at(CLOSING, 'queues')),
+    queue: cell('poor', at('message-queues', 'when-rest')),
   },
   gaming: {
     rest: cell('no', LAB),
@@ -103,7 +102,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('best', at('websockets', 'lengths')),
     sse: cell('no', at('server-sent-events', 'decision')),
     'long-polling': cell('no', at('long-polling', 'cost')),
-    queue: cell('possible', at(CLOSING, 'queues')),
+    queue: cell('possible', at('mqtt', 'qos')),
   },
   'durable-events': {
     rest: cell('poor', at('rest', 'idempotency')),
@@ -112,7 +111,7 @@ export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
     websocket: cell('no', at('websockets', 'close')),
     sse: cell('possible', at('server-sent-events', 'reconnect')),
     'long-polling': cell('possible', at('long-polling', 'cursor')),
-    queue: cell('best', at(CLOSING, 'queues')),
+    queue: cell('best', at('message-queues', 'durability')),
   },
 };
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { BadFrameLog } from '../../listener/bad-frame-log.ts';
+import type { AddressBudget } from '../../limits/address-budget.ts';
 import { enforceTransportRules } from './transport-ws-rules.ts';
 
 export interface ConnectionGuardLimits {
@@ -28,12 +29,24 @@ export class GraphqlConnections extends EventEmitter<{ opened: []; closed: [] }>
  * (`transport-ws-rules.ts`), their violations logged by `badFrames`. Watches the shared `ws` server for connections on `path`;
  * @fastify/websocket announces each one before mercurius takes it over.
  */
-export function guardConnections(server: WebSocketServer, path: string, limits: ConnectionGuardLimits, badFrames: BadFrameLog): GraphqlConnections {
+export function guardConnections(
+  server: WebSocketServer,
+  path: string,
+  limits: ConnectionGuardLimits,
+  badFrames: BadFrameLog,
+  budget: AddressBudget,
+): GraphqlConnections {
   const connections = new GraphqlConnections();
   server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     if ((request.url ?? '').split('?')[0] !== path) return;
     if (connections.live >= limits.maxConnections) {
       socket.close(TRY_AGAIN_LATER_CLOSE, `at most ${limits.maxConnections} GraphQL WebSocket connections`);
+      return;
+    }
+    // One address (one NAT, or one script with fresh cookies) must leave slots for the others.
+    const slot = budget.takeSlot('graphqlWs', request.socket.remoteAddress);
+    if (slot.refused) {
+      socket.close(TRY_AGAIN_LATER_CLOSE, `at most ${slot.refused.max} GraphQL WebSocket connections ${slot.refused.scope === 'address' ? 'per address' : 'on the server'}`);
       return;
     }
     connections.live += 1;
@@ -55,6 +68,7 @@ export function guardConnections(server: WebSocketServer, path: string, limits: 
     socket.on('message', watchForInit);
     socket.once('close', () => {
       clearTimeout(deadline);
+      slot.release();
       connections.live -= 1;
       connections.emit('closed');
     });

@@ -10,6 +10,9 @@ import { isSandboxId, SANDBOX_HEADER } from '../../session/session-id.ts';
 import { RequestMeter, type WirelabContext } from './context.ts';
 import { BadFrameLog } from '../../listener/bad-frame-log.ts';
 import { guardConnections, type GraphqlConnections } from './connection-guard.ts';
+import { rateRefusalText, sandboxRefusalText } from '../../limits/messages.ts';
+import { admitSandbox } from '../../limits/sandbox-admission.ts';
+import { mutationFieldCount } from './write-count.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
 import { batchingRequested, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, responseMediaType, sendRequestError } from './http.ts';
@@ -145,6 +148,18 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
       );
     }
     request.graphqlMediaType = mediaType;
+    const rate = app.clientBudget.takeRequest('graphql', request.ip);
+    if (!rate.ok) {
+      const text = rateRefusalText({ en: 'GraphQL requests', ru: 'GraphQL-запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
+      reply.header('retry-after', String(rate.retryAfterS));
+      return sendRequestError(reply, 429, 'RATE_LIMITED', text, { retryAfter: rate.retryAfterS });
+    }
+    const sandbox = admitSandbox(app.clientBudget, app.domain, request.sandboxId, request.ip);
+    if (!sandbox.ok) {
+      reply.header('retry-after', String(sandbox.retryAfterS));
+      const text = sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS);
+      return sendRequestError(reply, 429, 'TOO_MANY_SANDBOXES', text, { retryAfter: sandbox.retryAfterS });
+    }
     app.domain.ensureSandbox(request.sandboxId);
   });
 
@@ -166,6 +181,15 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
     const operations: unknown[] = request.method === 'GET' ? [request.query] : Array.isArray(body) ? body : [body];
     const missing = operations.some((op) => typeof (op as { query?: unknown } | null)?.query !== 'string' || (op as { query: string }).query.trim() === '');
     if (!missing && request.method === 'GET') return checkGetOperation(request, reply);
+    const writes = missing ? 0 : mutationFieldCount(operations);
+    if (writes > 0) {
+      const rate = app.clientBudget.takeRequest('writes', request.ip, writes);
+      if (!rate.ok) {
+        const text = rateRefusalText({ en: 'changes (mutation fields)', ru: 'изменений (полей мутаций)' }, rate.max, rate.windowMs, rate.retryAfterS);
+        reply.header('retry-after', String(rate.retryAfterS));
+        return sendRequestError(reply, 429, 'RATE_LIMITED', text, { retryAfter: rate.retryAfterS });
+      }
+    }
     if (missing) {
       return sendRequestError(
         reply,
@@ -294,8 +318,8 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
 async function graphqlPlugin(app: FastifyInstance): Promise<void> {
   const tracker = new SubscriptionTracker();
   app.decorate('graphqlSubscriptions', tracker);
-  app.decorate('graphqlConnections', guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS, new BadFrameLog(app.log, GRAPHQL_PATH)));
+  app.decorate('graphqlConnections', guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS, new BadFrameLog(app.log, GRAPHQL_PATH), app.clientBudget));
   await app.register(graphqlRoutes, { tracker });
 }
 
-export default fp(graphqlPlugin, { name: 'wirelab-graphql', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(graphqlPlugin, { name: 'wirelab-graphql', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

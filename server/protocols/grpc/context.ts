@@ -9,3 +9,6 @@ export const httpVersionKey = createContextKey<string>('', { description: 'HTTP 
 
 /** Set for calls that did not arrive as gRPC, gRPC-Web or Connect (REST transcoding: "http-json"). */
 export const protocolOverrideKey = createContextKey<string | null>(null, { description: 'protocol of a transcoded call' });
+
+/** The client's network address (its per-address budgets, server/limits/). */
+export const clientAddressKey = createContextKey<string | undefined>(undefined, { description: 'client address of the call' });

@@ -10,9 +10,10 @@ import { ServerReflection as ReflectionV1alpha } from '../../../proto/gen/grpc/r
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CallLog } from './call-log.ts';
-import { httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
+import { budgetRequestBytes } from './body-budget.ts';
+import { clientAddressKey, httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
-import { authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
+import { addressRateInterceptor, authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
 import { labService } from './lab-service.ts';
 import { LifecycleService } from '../../../proto/gen/wirelab/lab/v1/lifecycle_pb.ts';
 import { lifecycleService, SandboxLifecycle, shutdownInterceptor } from './sandbox-lifecycle.ts';
@@ -104,10 +105,17 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   };
 
   // Outermost first: logging sees the final status, domain errors are mapped before it.
-  const interceptors = [loggingInterceptor(callLog, app.log), expiredDeadlineInterceptor, shutdownInterceptor(lifecycle), authInterceptor, domainErrorsInterceptor];
+  const interceptors = [
+    loggingInterceptor(callLog, app.log),
+    expiredDeadlineInterceptor,
+    addressRateInterceptor(app.clientBudget, app.domain),
+    shutdownInterceptor(lifecycle),
+    authInterceptor,
+    domainErrorsInterceptor,
+  ];
   const contextValues = (request: FastifyRequest) => {
     lifecycle.track(request.sandboxId, request.raw);
-    return createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion);
+    return createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion).set(clientAddressKey, request.ip);
   };
 
   const connectOptions: Parameters<typeof fastifyConnectPlugin>[1] = {
@@ -118,7 +126,8 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
       router.service(Health, healthService(lifecycle));
       router.service(ReflectionV1, reflectionV1(source));
       router.service(ReflectionV1alpha, reflectionV1alpha(source));
-      router.handlers.splice(0, router.handlers.length, ...router.handlers.map(answerUnparsableRequests));
+      const budgeted = budgetRequestBytes(app.clientBudget);
+      router.handlers.splice(0, router.handlers.length, ...router.handlers.map((handler) => answerUnparsableRequests(budgeted(handler))));
     },
     interceptors,
     contextValues,
@@ -145,4 +154,4 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   app.addHook('preClose', async () => health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING));
 }
 
-export default fp(grpcPlugin, { name: 'wirelab-grpc', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(grpcPlugin, { name: 'wirelab-grpc', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

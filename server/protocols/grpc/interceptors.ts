@@ -1,9 +1,13 @@
 import { Code, ConnectError, createContextKey, type Interceptor, type StreamResponse } from '@connectrpc/connect';
 import type { FastifyBaseLogger } from 'fastify';
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
+import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import type { CallLog } from './call-log.ts';
 import { connectErrorOf } from './connect-error-of.ts';
-import { protocolOverrideKey, sandboxKey } from './context.ts';
+import { clientAddressKey, protocolOverrideKey, sandboxKey } from './context.ts';
+import type { AddressBudget } from '../../limits/address-budget.ts';
+import { sandboxRefusalText } from '../../limits/messages.ts';
+import { admitSandbox } from '../../limits/sandbox-admission.ts';
 
 /** The protocol of a request, from its Content-Type (interceptors are not told otherwise). */
 export function protocolOf(contentType: string | null): 'grpc' | 'grpc-web' | 'connect' {
@@ -37,6 +41,47 @@ export const expiredDeadlineInterceptor: Interceptor = (next) => async (req) => 
   }
   return next(req);
 };
+
+/**
+ * The calls one client address may start per window (server/limits/): past it RESOURCE_EXHAUSTED
+ * (HTTP 429 in Connect) before the handler runs, whatever cookie or sandbox each call names.
+ */
+/** UserService's methods that change the data (CreateUsers, a stream, counts once per call). */
+const WRITE_METHOD = /^(Create|Update|Delete)/;
+
+export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxExists(sandboxId: string): boolean }): Interceptor {
+  return (next) => async (req) => {
+    const address = req.contextValues.get(clientAddressKey);
+    const rate = budget.takeRequest('grpc', address);
+    if (!rate.ok) {
+      throw new ConnectError(
+        `too many calls from your network address: at most ${rate.max} per ${rate.windowMs / 1000} s, retry in ${rate.retryAfterS} s`,
+        Code.ResourceExhausted,
+        { 'retry-after': String(rate.retryAfterS) },
+      );
+    }
+    // Only the services that read and write the domain would create the call's sandbox.
+    if (req.service.typeName === UserService.typeName) {
+      if (WRITE_METHOD.test(req.method.name)) {
+        const writes = budget.takeRequest('writes', address);
+        if (!writes.ok) {
+          throw new ConnectError(
+            `too many changes from your network address: at most ${writes.max} per ${writes.windowMs / 1000} s, retry in ${writes.retryAfterS} s`,
+            Code.ResourceExhausted,
+            { 'retry-after': String(writes.retryAfterS) },
+          );
+        }
+      }
+      const sandbox = admitSandbox(budget, domain, req.contextValues.get(sandboxKey), address);
+      if (!sandbox.ok) {
+        throw new ConnectError(sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS).en, Code.ResourceExhausted, {
+          'retry-after': String(sandbox.retryAfterS),
+        });
+      }
+    }
+    return next(req);
+  };
+}
 
 /**
  * Logging: records every call (procedure, protocol, status, duration, messages each way,

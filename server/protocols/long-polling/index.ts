@@ -4,6 +4,7 @@ import type { DomainEvent } from '../../domain/index.ts';
 import { accepts, messages, sendProblem, single, unknownParameters } from '../shared/http-answers.ts';
 import { planReplay, type ReplayPlan } from '../shared/event-replay.ts';
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
+import { quotaRefusalText } from '../../limits/messages.ts';
 import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HELD_PER_SESSION, MAX_HOLD_S, POLL_PATH, SHUTDOWN_RETRY_AFTER_S } from './limits.ts';
 
 export { POLL_PATH } from './limits.ts';
@@ -40,7 +41,7 @@ function heldSince(startedAt: number): number {
  * happens (200) or the hold time runs out (204). Outside the REST plugin, like SSE.
  */
 async function longPollingPlugin(app: FastifyInstance): Promise<void> {
-  const quota = new ConnectionQuota(MAX_HELD_PER_SESSION);
+  const quota = new ConnectionQuota(MAX_HELD_PER_SESSION, { budget: app.clientBudget, kind: 'longPoll' });
   // held polls → how to answer them when the server shuts down
   const held = new Set<() => void>();
   let closing = false;
@@ -103,9 +104,10 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
       if (answerIfAny()) return reply;
       if (holdS === 0) return timing(reply).code(204).send();
 
-      const release = quota.take(quotaKey(request.sessionId, sandboxId, request.ip));
-      if (!release) {
-        const text = messages.tooMany({ en: 'waiting polls', ru: 'ожидающих запросов' }, MAX_HELD_PER_SESSION);
+      const admission = quota.take(quotaKey(request.sessionId, sandboxId, request.ip), request.ip);
+      if (admission.refused) {
+        const what = { en: 'waiting polls', ru: 'ожидающих запросов' };
+        const text = quotaRefusalText(what, admission.refused, messages.tooMany(what, MAX_HELD_PER_SESSION));
         return sendProblem(request, reply, 429, 'too-many-polls', 'Too Many Requests', text, { 'retry-after': '1' });
       }
 
@@ -116,7 +118,7 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
         clearTimeout(timer);
         if (pending) clearImmediate(pending);
         unsubscribe();
-        release();
+        admission.release();
         held.delete(onShutdown);
       };
       const onShutdown = (): void => {
@@ -163,4 +165,4 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
   });
 }
 
-export default fp(longPollingPlugin, { name: 'wirelab-long-polling', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(longPollingPlugin, { name: 'wirelab-long-polling', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

@@ -90,7 +90,7 @@ function refusal(returnCode: number, message: string): AuthenticateError {
  */
 async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Promise<void> {
   const limits: MqttLimits = { ...DEFAULT_MQTT_LIMITS, ...options.limits };
-  const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
+  const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'mqtt' });
   const persistence: BrokerPersistence | undefined = options.dataDir ? levelPersistence(options.dataDir) : undefined;
 
   // The lab needs the broker and its store, the broker's hooks need the lab: bound once both exist.
@@ -115,8 +115,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
         return done(refusal(CONNACK.identifierRejected, 'MQTT 3.1 allows client ids of 23 characters'), false);
       }
       if (!connection.release) {
-        const release = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress));
-        if (!release) return done(refusal(CONNACK.serverUnavailable, 'too many MQTT connections for this session'), false);
+        const { release, refused } = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress), connection.remoteAddress);
+        if (refused) return done(refusal(CONNACK.serverUnavailable, `too many MQTT connections for this ${refused.scope}`), false);
         connection.release = release;
         client.conn.once('close', release);
       }
@@ -271,4 +271,4 @@ function grantedQos(client: Client, brokerTopic: string, qos: AedesPublishPacket
   return (granted < 0 ? qos : Math.min(qos, granted)) as AedesPublishPacket['qos'];
 }
 
-export default fp(mqttPlugin, { name: 'wirelab-mqtt', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(mqttPlugin, { name: 'wirelab-mqtt', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

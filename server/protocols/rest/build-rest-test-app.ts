@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { domainPlugin } from '../../domain/index.ts';
+import limitsPlugin from '../../limits/limits-plugin.ts';
 import restPlugin, { type RestPluginOptions } from './index.ts';
 
 /**
@@ -8,6 +9,7 @@ import restPlugin, { type RestPluginOptions } from './index.ts';
  */
 export async function buildRestTestApp(options: RestPluginOptions = { rateLimit: false }): Promise<FastifyInstance> {
   const app = Fastify();
+  await app.register(limitsPlugin);
   await app.register(domainPlugin, { file: ':memory:' });
   app.decorateRequest('sandboxId', '');
   app.decorateRequest('sessionId', null);

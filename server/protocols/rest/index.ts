@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
 import { acceptsJson } from './http-semantics.ts';
+import { rateRefusalText, sandboxRefusalText } from '../../limits/messages.ts';
+import { admitSandbox } from '../../limits/sandbox-admission.ts';
 import { API_BODY_LIMIT, DEFAULT_RATE_LIMIT, PATCH_MEDIA_TYPES } from './limits.ts';
 import { HttpProblem, PROBLEM_TYPE_BASE, problemOf, sendProblem } from './problem.ts';
 import { postRoutes } from './post-routes.ts';
@@ -20,6 +22,8 @@ export interface RestPluginOptions {
 
 const JSON_BODY_TYPES = ['application/json'];
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Requests that change the data: they also spend the address's `writes` budget (server/limits/). */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A body's Content-Type must be JSON: Fastify would otherwise also accept text/plain. */
 function checkBodyType(method: string, contentType: string | undefined): void {
@@ -88,6 +92,24 @@ async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Pro
   app.addHook('onRequest', async (request) => {
     if (!acceptsJson(request.headers.accept)) {
       throw new HttpProblem(406, 'not-acceptable', 'Not Acceptable', `This API answers application/json only; Accept was ${request.headers.accept}.`);
+    }
+    // Beside the per-session limit: a client that picks a fresh cookie for each request meets this one.
+    const rate = app.clientBudget.takeRequest('rest', request.ip);
+    if (!rate.ok) {
+      const { en } = rateRefusalText({ en: 'requests', ru: 'запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
+      throw new HttpProblem(429, 'too-many-requests', 'Too Many Requests', en, { 'retry-after': String(rate.retryAfterS) });
+    }
+    if (WRITE_METHODS.has(request.method)) {
+      const writes = app.clientBudget.takeRequest('writes', request.ip);
+      if (!writes.ok) {
+        const { en } = rateRefusalText({ en: 'changes (POST, PUT, PATCH, DELETE)', ru: 'изменений' }, writes.max, writes.windowMs, writes.retryAfterS);
+        throw new HttpProblem(429, 'too-many-requests', 'Too Many Requests', en, { 'retry-after': String(writes.retryAfterS) });
+      }
+    }
+    const sandbox = admitSandbox(app.clientBudget, app.domain, request.sandboxId, request.ip);
+    if (!sandbox.ok) {
+      const { en } = sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS);
+      throw new HttpProblem(429, 'too-many-sandboxes', 'Too Many Requests', en, { 'retry-after': String(sandbox.retryAfterS) });
     }
     app.domain.ensureSandbox(request.sandboxId);
     if (!request.is404 && BODY_METHODS.has(request.method)) checkBodyType(request.method, request.headers['content-type']);

@@ -41,4 +41,26 @@ describe('planReplay', () => {
     expect(plan.gap).toMatchObject({ reason: 'unknown-id' });
     expect(plan.events.map((e) => e.id)).toEqual(ids);
   });
+
+  it('never reports a gap forced by another sandbox’s burst: each sandbox keeps its own buffer', () => {
+    const bus = new EventBus(5);
+    const mine = bus.emit('user.created', 'quiet', { id: 1 });
+    for (let i = 0; i < 50; i++) bus.emit('user.created', 'busy', { id: i });
+    const plan = planReplay(bus, mine.id - 1, 'quiet', 5);
+    expect(plan.gap).toBeNull();
+    expect(plan.events.map((e) => e.id)).toEqual([mine.id]);
+    // The busy sandbox itself lost its oldest, and is told so.
+    expect(planReplay(bus, mine.id, 'busy', 5).gap).toMatchObject({ reason: 'too-old' });
+  });
+
+  it('past the total, the sandbox keeping the most gives up its oldest, not a quiet one', () => {
+    const bus = new EventBus({ perSandbox: 100, total: 30 });
+    const quiet = [1, 2, 3].map((i) => bus.emit('user.created', 'quiet', { id: i }).id);
+    for (let i = 0; i < 200; i++) bus.emit('user.created', 'busy', { id: i });
+    expect(bus.keptCount).toBe(30);
+    expect(bus.since(0, 'quiet').map((e) => e.id)).toEqual(quiet);
+    expect(planReplay(bus, quiet[0] - 1, 'quiet', 100).gap).toBeNull();
+    bus.forget('busy');
+    expect(bus.keptCount).toBe(3);
+  });
 });

@@ -4,7 +4,7 @@ export interface ReplayGap {
   /** too-old: events after the client's id have left the buffer; unknown-id: we never issued that id (a restart) */
   reason: 'too-old' | 'unknown-id';
   after: number;
-  /** the oldest event still kept, of any sandbox (null: none) */
+  /** the oldest event of the sandbox still kept (null: none) */
   oldestKept: number | null;
   message: { en: string; ru: string };
 }
@@ -17,21 +17,26 @@ export interface ReplayPlan {
 
 /**
  * What a client that saw everything up to `afterId` is owed: the sandbox's events after it from
- * the bus's buffer, and whether some may be missing. The buffer is the whole server's last
- * RECENT_EVENTS_KEPT events (every sandbox together), so "may be missing" is decided from the
- * server's oldest kept id: a loss is never hidden, though an evicted event may have belonged to
- * another sandbox. Ids are the bus's, unique and increasing, so `> afterId` is exactly "not seen".
+ * the sandbox's own replay buffer, and whether some may be missing. Each sandbox keeps its last
+ * RECENT_EVENTS_KEPT events and knows the newest one it dropped, so a gap is reported exactly when
+ * one of this sandbox's events after `afterId` is gone — never because another sandbox was busy.
+ * Ids are the bus's, unique and increasing, so `> afterId` is exactly "not seen".
  */
-export function planReplay(bus: Pick<EventBus, 'since' | 'lastId'>, afterId: number, sandboxId: string, kept: number = RECENT_EVENTS_KEPT): ReplayPlan {
-  const buffer = bus.since(0);
-  const oldestKept = buffer[0]?.id ?? null;
+export function planReplay(
+  bus: Pick<EventBus, 'since' | 'lastId' | 'droppedThrough'>,
+  afterId: number,
+  sandboxId: string,
+  kept: number = RECENT_EVENTS_KEPT,
+): ReplayPlan {
+  const events = bus.since(afterId, sandboxId);
   if (afterId > bus.lastId) {
+    const all = bus.since(0, sandboxId);
     return {
-      events: buffer.filter((event) => event.sandboxId === sandboxId),
+      events: all,
       gap: {
         reason: 'unknown-id',
         after: afterId,
-        oldestKept,
+        oldestKept: all[0]?.id ?? null,
         message: {
           en: `This server never issued event ${afterId}: it has restarted since, and changes may be missing. Reload the data over REST.`,
           ru: `Событие ${afterId} этот сервер не выдавал: с тех пор он перезапускался, и часть изменений могла потеряться. Загрузите данные заново через REST.`,
@@ -39,9 +44,9 @@ export function planReplay(bus: Pick<EventBus, 'since' | 'lastId'>, afterId: num
       },
     };
   }
-  const events = bus.since(afterId, sandboxId);
-  // The buffer has been full, so older events were dropped; the one right after afterId among them?
-  if (buffer.length >= kept && oldestKept !== null && afterId < oldestKept - 1) {
+  // The sandbox's newest dropped event is one the client had not seen.
+  if (afterId < bus.droppedThrough(sandboxId)) {
+    const oldestKept = bus.since(0, sandboxId)[0]?.id ?? null;
     return {
       events,
       gap: {
@@ -49,8 +54,8 @@ export function planReplay(bus: Pick<EventBus, 'since' | 'lastId'>, afterId: num
         after: afterId,
         oldestKept,
         message: {
-          en: `Events after ${afterId} are no longer kept (the server keeps its last ${kept}, the oldest is ${oldestKept}): changes may be missing. Reload the data over REST.`,
-          ru: `События после ${afterId} уже не хранятся (сервер помнит последние ${kept}, самое старое — ${oldestKept}): часть изменений могла потеряться. Загрузите данные заново через REST.`,
+          en: `Events after ${afterId} are no longer kept (the server keeps the last ${kept} of each sandbox, the oldest is ${oldestKept}): changes may be missing. Reload the data over REST.`,
+          ru: `События после ${afterId} уже не хранятся (сервер помнит последние ${kept} событий каждой песочницы, самое старое — ${oldestKept}): часть изменений могла потеряться. Загрузите данные заново через REST.`,
         },
       },
     };

@@ -5,6 +5,7 @@ import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import { Server } from 'socket.io';
 import type { DomainEvent } from '../../domain/index.ts';
 import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
+import { quotaRefusalText } from '../../limits/messages.ts';
 import {
   CONNECT_TIMEOUT_MS,
   DEFAULT_SOCKET_IO_LIMITS,
@@ -47,7 +48,7 @@ export function socketIoEventName(type: DomainEvent['type']): string {
  */
 async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptions): Promise<void> {
   const limits: SocketIoLimits = { ...DEFAULT_SOCKET_IO_LIMITS, ...options.limits };
-  const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
+  const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'engineIo' });
 
   const engine = new EngineServer({
     pingInterval: PING_INTERVAL_MS,
@@ -61,7 +62,8 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
     allowEIO3: false,
     allowRequest: (req, callback) => {
       // Counted from this moment, so that handshakes arriving together cannot all pass.
-      const release = quota.take(quotaKeyOf(req));
+      const admission = quota.take(quotaKeyOf(req), req.socket?.remoteAddress);
+      const release = admission.release;
       if (release) {
         const handshake = req as QuotaRequest;
         handshake[quotaRelease] = release;
@@ -73,7 +75,8 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
         });
         return callback(null, true);
       }
-      const text = messages.tooManyConnections(limits.maxConnectionsPerSession);
+      const what = { en: 'Socket.IO connections', ru: 'подключений Socket.IO' };
+      const text = quotaRefusalText(what, admission.refused!, messages.tooManyConnections(limits.maxConnectionsPerSession));
       // Engine.IO puts this one string in its error body; both languages go in it.
       callback(`${text.en} / ${text.ru}`, false);
     },
@@ -118,4 +121,4 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
   });
 }
 
-export default fp(socketIoPlugin, { name: 'wirelab-socket-io', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(socketIoPlugin, { name: 'wirelab-socket-io', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

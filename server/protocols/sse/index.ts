@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { DomainEvent } from '../../domain/index.ts';
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
+import { quotaRefusalText } from '../../limits/messages.ts';
 import { formatComment, formatEvent, formatRetry } from './event-stream-format.ts';
 import { accepts, messages, sendProblem, single, unknownParameters } from '../shared/http-answers.ts';
 import {
@@ -81,7 +82,7 @@ class EventStream {
  * outside the REST plugin, so its rate limit and hooks never touch a long-lived stream.
  */
 async function ssePlugin(app: FastifyInstance): Promise<void> {
-  const quota = new ConnectionQuota(MAX_STREAMS_PER_SESSION);
+  const quota = new ConnectionQuota(MAX_STREAMS_PER_SESSION, { budget: app.clientBudget, kind: 'sse' });
   const open = new Set<EventStream>();
   let closing = false;
 
@@ -117,9 +118,10 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
         return sendProblem(request, reply, 400, 'bad-last-event-id', 'Bad Request', messages.badEventId(String(resumeRaw)));
       }
 
-      const release = quota.take(quotaKey(request.sessionId, request.sandboxId, request.ip));
-      if (!release) {
-        const text = messages.tooMany({ en: 'event streams', ru: 'потоков событий' }, MAX_STREAMS_PER_SESSION);
+      const admission = quota.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
+      if (admission.refused) {
+        const what = { en: 'event streams', ru: 'потоков событий' };
+        const text = quotaRefusalText(what, admission.refused, messages.tooMany(what, MAX_STREAMS_PER_SESSION));
         return sendProblem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text, { 'retry-after': String(RETRY_MS / 1000) });
       }
 
@@ -139,7 +141,7 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
       response.once('close', () => {
         stream.stop();
         unsubscribe();
-        release();
+        admission.release();
         open.delete(stream);
       });
 
@@ -176,4 +178,4 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
   });
 }
 
-export default fp(ssePlugin, { name: 'wirelab-sse', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(ssePlugin, { name: 'wirelab-sse', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

@@ -8,6 +8,7 @@ import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../shared/problem.ts';
 import { serveChat } from './chat-endpoint.ts';
 import { ChatRooms } from './chat-room.ts';
 import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
+import { quotaRefusalText } from '../../limits/messages.ts';
 import { serveEcho } from './echo-endpoint.ts';
 import { readChatQuery, readEchoQuery } from './endpoint-query.ts';
 import {
@@ -52,7 +53,7 @@ function closeWithError(socket: WebSocket, message: Record<string, unknown>, cod
  */
 async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOptions): Promise<void> {
   const limits: WebSocketLimits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
-  const quota = new ConnectionQuota(limits.maxConnectionsPerSession);
+  const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'websocket' });
   const rooms = new ChatRooms(limits.maxChatMembers, limits.maxBufferedBytes);
   let closing = false;
 
@@ -71,12 +72,13 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
     // ws reports protocol violations (1002, 1007, 1009…) here after it has closed the connection itself.
     socket.on('error', () => undefined);
     const sandbox = sandboxOf(req.headers);
-    const release = quota.take(quotaKeyOf(req));
-    if (!release) {
-      socket.close(CLOSE.tryAgainLater, closeReason(messages.tooManyConnections(limits.maxConnectionsPerSession)));
+    const admission = quota.take(quotaKeyOf(req), req.socket.remoteAddress);
+    if (admission.refused) {
+      const text = quotaRefusalText({ en: 'WebSockets', ru: 'WebSocket' }, admission.refused, messages.tooManyConnections(limits.maxConnectionsPerSession));
+      socket.close(CLOSE.tryAgainLater, closeReason(text));
       return;
     }
-    socket.once('close', release);
+    socket.once('close', admission.release);
 
     if (url.pathname === ECHO_PATH) {
       const read = readEchoQuery(url.searchParams);
@@ -141,4 +143,4 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
   });
 }
 
-export default fp(websocketPlugin, { name: 'wirelab-websocket', dependencies: ['wirelab-domain', 'wirelab-session'] });
+export default fp(websocketPlugin, { name: 'wirelab-websocket', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

@@ -67,6 +67,12 @@ export async function runnerChannel(app: FastifyInstance, options: { limits: Run
       socket.close(RUNNER_CLOSE.tooManyChannels, `at most ${limits.maxChannelsPerSession} runner channels per session`);
       return;
     }
+    const slot = app.clientBudget.takeSlot('grpcRunner', request.ip);
+    if (slot.refused) {
+      const where = slot.refused.scope === 'address' ? 'per address' : 'on the server';
+      socket.close(RUNNER_CLOSE.tooManyChannels, `at most ${slot.refused.max} runner channels ${where}`);
+      return;
+    }
     channelsOf.set(session, open + 1);
 
     let idleTimer: NodeJS.Timeout | undefined;
@@ -117,6 +123,7 @@ export async function runnerChannel(app: FastifyInstance, options: { limits: Run
     socket.on('close', () => {
       clearTimeout(idleTimer);
       runner.close();
+      slot.release();
       const left = (channelsOf.get(session) ?? 1) - 1;
       if (left > 0) channelsOf.set(session, left);
       else channelsOf.delete(session);

@@ -41,7 +41,8 @@ const NOTIFICATION_KEYS = ['order', 'text'];
 export async function registerPipelineLab(app: FastifyInstance, options: PipelineOptions): Promise<PipelineHooks> {
   const limits: PipelineLimits = { ...DEFAULT_PIPELINE_LIMITS, ...options.limits };
   const labs = new Map<string, PipelineLab>();
-  const streams = new ConnectionQuota(limits.maxStreamsPerSession);
+  // The lab's event streams are SSE streams: they count in the address's SSE budget too.
+  const streams = new ConnectionQuota(limits.maxStreamsPerSession, { budget: app.clientBudget, kind: 'sse' });
   const changes = new ChangeBudget(limits.maxChanges.count, limits.maxChanges.windowMs);
   const overBudget = (request: FastifyRequest, reply: FastifyReply): FastifyReply | null => {
     const wait = changes.take(quotaKey(request.sessionId, request.sandboxId, request.ip));
@@ -196,8 +197,8 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
 
     // The lab's state whenever it changes: consumers, backlogs growing and draining.
     scope.get(`${PIPELINE_PATH}/events`, async (request, reply) => {
-      const release = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip));
-      if (!release) return problem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text.tooManyStreams(limits.maxStreamsPerSession), { 'retry-after': String(RETRY_AFTER_S) });
+      const admission = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
+      if (admission.refused) return problem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text.tooManyStreams(limits.maxStreamsPerSession), { 'retry-after': String(RETRY_AFTER_S) });
       const lab = labOf(request.sandboxId);
       reply.hijack();
       const response = reply.raw;
@@ -211,7 +212,7 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
       response.once('close', () => {
         clearInterval(heartbeat);
         unwatch();
-        release();
+        admission.release();
       });
       send(await lab.state());
     });

@@ -1,0 +1,114 @@
+/**
+ * Budgets that hold per client address, not per cookie (a client chooses its cookie, not its
+ * address). Every number is documented in README.md beside this file and in the repo README's
+ * limits table; main.ts reads overrides from the environment (`clientLimitsFromEnv`).
+ *
+ * How the defaults were chosen: a classroom of 40 students may reach the server through one NAT
+ * address, so a per-address cap is 40 students × what one student's lesson page plausibly holds
+ * (a few tabs), and it stays well below the server-wide cap, so one address never takes every
+ * slot from the others.
+ */
+
+/** Kinds of long-lived connection counted per address and on the whole server. */
+export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt';
+
+/** Kinds of request counted per address in a sliding budget (a token bucket). */
+export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sandboxes' | 'classJoins' | 'classProgress';
+
+export interface SlotLimit {
+  /** open at once from one client address */
+  perAddress: number;
+  /** open at once on the whole server */
+  server: number;
+}
+
+export interface RateLimit {
+  /** requests from one address per window (also the burst) */
+  perAddress: number;
+  windowMs: number;
+}
+
+export interface ClientLimits {
+  connections: Record<ConnectionKind, SlotLimit>;
+  rates: Record<RateKind, RateLimit>;
+}
+
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
+  connections: {
+    // Per session: 6 streams, 6 held polls, 20 Engine.IO sessions, 20 /ws/* sockets, 4 runner
+    // channels, 20 MQTT connections. A student's page holds one or two of each; 4 per student fits 40.
+    sse: { perAddress: 160, server: 1000 },
+    longPoll: { perAddress: 160, server: 1000 },
+    engineIo: { perAddress: 160, server: 2000 },
+    websocket: { perAddress: 160, server: 2000 },
+    // The server-wide 256 is GraphQL's own cap (server/protocols/graphql/limits.ts): 2 per student.
+    graphqlWs: { perAddress: 80, server: 256 },
+    grpcRunner: { perAddress: 80, server: 256 },
+    mqtt: { perAddress: 160, server: 2000 },
+  },
+  rates: {
+    // A student clicking Run sends a request every few seconds; 25 per 10 s each for 40 of them.
+    rest: { perAddress: 1000, windowMs: 10_000 },
+    graphql: { perAddress: 1000, windowMs: 10_000 },
+    grpc: { perAddress: 1000, windowMs: 10_000 },
+    // Bytes of gRPC/Connect request bodies (1 MiB each at most): a lesson's messages are a few
+    // hundred bytes, so 40 students send well under this; a client echoing 1 MB bodies gets 1.6 a second.
+    grpcBytes: { perAddress: 16 * 1024 * 1024, windowMs: 10_000 },
+    // Changes to the data (REST POST/PUT/PATCH/DELETE, each GraphQL mutation field, gRPC
+    // Create/Update/Delete): a student changes something every few seconds at most; a class of
+    // 40 all clicking Create at once fits twice over.
+    writes: { perAddress: 200, windowMs: 10_000 },
+    // A sandbox is a browser's first visit: the whole class arriving at once, twice over, per minute.
+    sandboxes: { perAddress: 80, windowMs: 60_000 },
+    // The classroom (server/classroom/): a class joining at once, with a few retries each; a
+    // student reports a pass or a shown miss every few seconds at the very most.
+    classJoins: { perAddress: 20, windowMs: 60_000 },
+    classProgress: { perAddress: 240, windowMs: 60_000 },
+  },
+};
+
+/** The environment variable of every number, e.g. `LIMIT_SSE_PER_ADDRESS`, `LIMIT_REST_PER_ADDRESS`. */
+export function limitVariable(kind: ConnectionKind | RateKind, scope: 'perAddress' | 'server'): string {
+  const name = kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+  return `LIMIT_${name}_${scope === 'perAddress' ? 'PER_ADDRESS' : 'SERVER'}`;
+}
+
+/**
+ * The defaults with every `LIMIT_…` variable of `env` applied. A value that is not a whole
+ * number ≥ 1 is an error: a typo must not silently switch a budget off.
+ */
+export function clientLimitsFromEnv(env: Record<string, string | undefined>): ClientLimits {
+  const read = (variable: string, fallback: number): number => {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw new Error(`${variable} must be a whole number ≥ 1, not "${raw}"`);
+    return Number(raw);
+  };
+  const connections = {} as ClientLimits['connections'];
+  for (const [kind, limit] of Object.entries(DEFAULT_CLIENT_LIMITS.connections) as [ConnectionKind, SlotLimit][]) {
+    connections[kind] = { perAddress: read(limitVariable(kind, 'perAddress'), limit.perAddress), server: read(limitVariable(kind, 'server'), limit.server) };
+  }
+  const rates = {} as ClientLimits['rates'];
+  for (const [kind, limit] of Object.entries(DEFAULT_CLIENT_LIMITS.rates) as [RateKind, RateLimit][]) {
+    rates[kind] = { perAddress: read(limitVariable(kind, 'perAddress'), limit.perAddress), windowMs: limit.windowMs };
+  }
+  return { connections, rates };
+}
+
+/** Deep-merges partial overrides (tests, benchmarks) into the defaults. */
+export function withClientLimits(overrides: PartialClientLimits = {}): ClientLimits {
+  const connections = { ...DEFAULT_CLIENT_LIMITS.connections };
+  for (const [kind, limit] of Object.entries(overrides.connections ?? {}) as [ConnectionKind, Partial<SlotLimit>][]) {
+    connections[kind] = { ...connections[kind], ...limit };
+  }
+  const rates = { ...DEFAULT_CLIENT_LIMITS.rates };
+  for (const [kind, limit] of Object.entries(overrides.rates ?? {}) as [RateKind, Partial<RateLimit>][]) {
+    rates[kind] = { ...rates[kind], ...limit };
+  }
+  return { connections, rates };
+}
+
+export interface PartialClientLimits {
+  connections?: Partial<Record<ConnectionKind, Partial<SlotLimit>>>;
+  rates?: Partial<Record<RateKind, Partial<RateLimit>>>;
+}

@@ -1,0 +1,58 @@
+import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/connect/protocol';
+import type { AddressBudget } from '../../limits/address-budget.ts';
+import { clientAddressKey } from './context.ts';
+import { protocolOf } from './interceptors.ts';
+
+const RESOURCE_EXHAUSTED = '8';
+const CONNECT_END_STREAM_FLAG = 0x02;
+
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
+
+/** RESOURCE_EXHAUSTED in the shape of the request's protocol, written before its body is read. */
+export function resourceExhausted(contentType: string, message: string, retryAfterS: number): UniversalServerResponse {
+  const header = new Headers({ 'retry-after': String(retryAfterS) });
+  if (protocolOf(contentType) !== 'connect') {
+    // gRPC and gRPC-Web: a trailers-only response, the status in the headers.
+    header.set('content-type', contentType);
+    header.set('grpc-status', RESOURCE_EXHAUSTED);
+    header.set('grpc-message', encodeURIComponent(message));
+    return { status: 200, header };
+  }
+  const error = { code: 'resource_exhausted', message };
+  if (contentType.startsWith('application/connect+')) {
+    const data = new TextEncoder().encode(JSON.stringify({ error }));
+    const envelope = new Uint8Array(5 + data.byteLength);
+    envelope[0] = CONNECT_END_STREAM_FLAG;
+    new DataView(envelope.buffer).setUint32(1, data.byteLength);
+    envelope.set(data, 5);
+    header.set('content-type', contentType);
+    return { status: 200, header, body: once(envelope) };
+  }
+  header.set('content-type', 'application/json');
+  return { status: 429, header, body: once(new TextEncoder().encode(JSON.stringify(error))) };
+}
+
+/**
+ * Spends a call's declared body length (`content-length`; gRPC streams over h2c declare none)
+ * from its client address's `grpcBytes` budget (server/limits/), and refuses it past the budget
+ * before a byte of the body is read or parsed: a client sending 1 MB echoes must not cost the
+ * server a parse for each refusal.
+ */
+export function budgetRequestBytes(budget: AddressBudget): (handler: UniversalHandler) => UniversalHandler {
+  return (handler) => {
+    const wrapped = async (req: Parameters<UniversalHandler>[0]): Promise<UniversalServerResponse> => {
+      const bytes = Number(req.header.get('content-length') ?? 0);
+      if (bytes > 0) {
+        const volume = budget.takeRequest('grpcBytes', req.contextValues?.get(clientAddressKey), bytes);
+        if (!volume.ok) {
+          const message = `too many request bytes from your network address: at most ${volume.max / 1024 / 1024} MiB per ${volume.windowMs / 1000} s, retry in ${volume.retryAfterS} s`;
+          return resourceExhausted(req.header.get('content-type') ?? '', message, volume.retryAfterS);
+        }
+      }
+      return handler(req);
+    };
+    return Object.assign(wrapped, handler);
+  };
+}
