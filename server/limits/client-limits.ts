@@ -13,7 +13,7 @@
 export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt';
 
 /** Kinds of request counted per address in a sliding budget (a token bucket). */
-export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sandboxes' | 'classJoins' | 'classProgress';
+export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sessions' | 'sandboxes' | 'classJoins' | 'classProgress';
 
 export interface SlotLimit {
   /** open at once from one client address */
@@ -58,6 +58,9 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // Create/Update/Delete): a student changes something every few seconds at most; a class of
     // 40 all clicking Create at once fits twice over.
     writes: { perAddress: 200, windowMs: 10_000 },
+    // A session is a browser's first visit (its cookie): a class arriving, each student with a
+    // few browsers, fits several times over; a script minting ids by the thousand does not.
+    sessions: { perAddress: 200, windowMs: 60_000 },
     // A sandbox is a browser's first visit: the whole class arriving at once, twice over, per minute.
     sandboxes: { perAddress: 80, windowMs: 60_000 },
     // The classroom (server/classroom/): a class joining at once, with a few retries each; a

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { sendProblem } from '../protocols/shared/http-answers.ts';
 import type { FastifyInstance } from 'fastify';
 import { captureOwnerOf, hasUnusableCurlToken, newCurlToken, newSessionId, sandboxOf, SANDBOX_HEADER, sessionCookie, sessionFromCookie } from './session-id.ts';
 
@@ -45,6 +46,14 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
   app.get('/_wirelab/session', async (request, reply) => {
     let session = sessionFromCookie(request.headers);
     if (!session) {
+      // New sessions per client address (server/limits/: sessions), not per cookie.
+      const budget = app.clientBudget.takeRequest('sessions', request.socket.remoteAddress ?? request.ip);
+      if (!budget.ok) {
+        return sendProblem(request, reply, 429, 'too-many-sessions', 'Too Many Requests', {
+          en: `Too many new browser sessions from this address: at most ${budget.max} a minute. Try again in ${budget.retryAfterS} s (keep the cookie you were given).`,
+          ru: `Слишком много новых сессий браузера с этого адреса: не больше ${budget.max} в минуту. Повторите через ${budget.retryAfterS} с (и сохраните выданный cookie).`,
+        }, { 'retry-after': String(budget.retryAfterS) });
+      }
       session = newSessionId();
       reply.header('set-cookie', sessionCookie(session));
     }

@@ -49,7 +49,9 @@ async function webAppPlugin(app: FastifyInstance, options: { root: string }): Pr
   });
 
   const sendApp = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!sessionFromCookie(request.headers)) {
+    // Past the address's budget of new sessions the page is still served, without a cookie: its
+    // own request for a session then gets the 429 and says so.
+    if (!sessionFromCookie(request.headers) && app.clientBudget.takeRequest('sessions', request.socket.remoteAddress ?? request.ip).ok) {
       reply.header('set-cookie', sessionCookie(newSessionId()));
       // The connection of a cookieless first visit is not recorded; closing it makes the browser
       // open a new one, whose every request carries the cookie and so lands in the inspector.
