@@ -32,13 +32,10 @@ describe('the GraphQL lesson', () => {
     await suggestion.waitFor(LIVE);
     await page.keyboard.press('Enter');
     await expect.poll(() => editorText(page, 'first-query')).toMatch(/^\s*email$/m);
-    // Close any list that opened again, so Enter makes a new line.
+    // Close the document. Set, not typed: Monaco's EditContext in headless Chromium drops keys
+    // sent in a quick run on a loaded machine, and the typing is not what this test is about.
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('}');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('}');
+    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    email\n  }\n}');
     // The document is complete now: the squiggle of the unfinished one goes away.
     await expect.poll(() => first.locator('.squiggly-error').count(), LIVE).toBe(0);
 
