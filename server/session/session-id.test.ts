@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  useSessionSecret,
   captureOwnerOf,
   CURL_TOKEN_TTL_MS,
   hasUnusableCurlToken,
@@ -32,6 +33,15 @@ describe('session ids', () => {
     expect(isSessionId(tampered)).toBe(false);
     // the same 22 random characters with a tag of another id
     expect(isSessionId(issued.slice(0, 22) + newSessionId().slice(22))).toBe(false);
+  });
+
+  it('forgets the ids it verified when the secret changes: an id of the old secret is refused', () => {
+    const id = newSessionId();
+    expect(isSessionId(id)).toBe(true);
+    expect(isSessionId(id)).toBe(true); // the second time from the ids already verified
+    useSessionSecret(randomBytes(32));
+    expect(isSessionId(id)).toBe(false);
+    expect(isSessionId(newSessionId())).toBe(true);
   });
 
   it('picks the sandbox: header, then cookie, then shared', () => {
