@@ -35,3 +35,19 @@ export interface ClassSummary {
   createdMs: number;
   members: number;
 }
+
+/** Error codes the classroom's server answers with (the page shows its own text for each). */
+export type ClassServerErrorCode =
+  | 'BAD_CODE'
+  | 'BAD_NAME'
+  | 'BAD_RESULT'
+  | 'BAD_TITLE'
+  | 'NO_SUCH_CLASS'
+  | 'NAME_TAKEN'
+  | 'CLASS_FULL'
+  | 'TOO_MANY_CLASSES'
+  | 'TOO_MANY_RESULTS'
+  | 'NOT_A_MEMBER'
+  | 'TEACHER_KEY_REQUIRED'
+  | 'RATE_LIMITED'
+  | 'CROSS_ORIGIN';

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
 import { boardToCsv } from './board-csv.ts';
-import type { Board, ClassSummary } from './board-types.ts';
+import type { Board, ClassServerErrorCode, ClassSummary } from './board-types.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { ClassroomStore, type MemberInfo } from './classroom-store.ts';
 import { cleanDisplayName, cleanText } from './display-name.ts';
@@ -70,20 +70,7 @@ interface LiveClass {
   boardBuildMs: number;
 }
 
-type ErrorCode =
-  | 'BAD_CODE'
-  | 'BAD_NAME'
-  | 'BAD_RESULT'
-  | 'BAD_TITLE'
-  | 'NO_SUCH_CLASS'
-  | 'NAME_TAKEN'
-  | 'CLASS_FULL'
-  | 'TOO_MANY_CLASSES'
-  | 'TOO_MANY_RESULTS'
-  | 'NOT_A_MEMBER'
-  | 'TEACHER_KEY_REQUIRED'
-  | 'RATE_LIMITED'
-  | 'CROSS_ORIGIN';
+type ErrorCode = ClassServerErrorCode;
 
 /** The messages of every error, in both languages (the page shows its own strings by code). */
 const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {

@@ -1,19 +1,6 @@
-/** Error codes the classroom's server answers with (server/classroom/classroom-plugin.ts). */
-export type ClassErrorCode =
-  | 'BAD_CODE'
-  | 'BAD_NAME'
-  | 'BAD_RESULT'
-  | 'BAD_TITLE'
-  | 'NO_SUCH_CLASS'
-  | 'NAME_TAKEN'
-  | 'CLASS_FULL'
-  | 'TOO_MANY_CLASSES'
-  | 'TOO_MANY_RESULTS'
-  | 'NOT_A_MEMBER'
-  | 'TEACHER_KEY_REQUIRED'
-  | 'RATE_LIMITED'
-  | 'CROSS_ORIGIN'
-  | 'NETWORK';
+import type { ClassServerErrorCode } from '../../server/classroom/board-types.ts';
+/** What the page may have to explain: the server's error codes, and a network failure. */
+export type ClassErrorCode = ClassServerErrorCode | 'NETWORK';
 
 export const classroomStrings = {
   en: {

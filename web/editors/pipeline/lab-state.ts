@@ -1,39 +1,13 @@
 // The lab's JSON as the server sends it (server/protocols/mqtt/pipeline/README.md): the state
 // from GET /api/v1/pipeline and its event stream, and the notifications on notifications/<name>.
 
-export interface ConsumerView {
-  role: 'subscriber' | 'member';
-  clientId: string | null;
-  running: boolean;
-  connected: boolean;
-  busy: boolean;
-  delayMs: number;
-  processed: number;
-  backlog: number;
-  dropped: number;
-  partitions?: number[];
-  error: { en: string; ru: string } | null;
-}
+import type { ConsumerState, LabState, Notification } from '../../../server/protocols/mqtt/pipeline/pipeline-lab.ts';
 
-export interface LabView {
-  sandbox: string;
-  consumers: Record<string, ConsumerView>;
-  group: { name: string; partitions: Array<{ partition: number; topic: string; owner: string | null; reading: boolean; backlog: number }>; backlog: number } | null;
-  limits: { maxConsumers: number; maxDelayMs: number; maxBacklog: number; partitions: number };
-}
-
-export interface NotificationView {
-  order: unknown;
-  by: string;
-  via: 'broker' | 'rest';
-  topic?: string;
-  partition?: number;
-  whileDown: boolean;
-  redelivered: boolean;
-  retained: boolean;
-  queuedMs: number | null;
-  backlog: number;
-}
+// The same types the server builds its answers with (type-only: no server code reaches the page).
+export type ConsumerView = ConsumerState;
+export type LabView = LabState;
+/** What the cell reads of a notification (parseNotification keeps only these). */
+export type NotificationView = Pick<Notification, 'order' | 'by' | 'via' | 'topic' | 'partition' | 'whileDown' | 'redelivered' | 'retained' | 'queuedMs' | 'backlog'>;
 
 /** A problem+json answer's text in the reader's language, else its detail or title. */
 export function problemText(body: unknown, lang: 'en' | 'ru'): string {
