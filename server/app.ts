@@ -23,6 +23,7 @@ import asyncApiPlugin from './asyncapi/index.ts';
 import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from './web-app/web-app-plugin.ts';
 import securityHeaders from './web-app/security-headers.ts';
 import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/classroom-plugin.ts';
+import type { ScaleOptions } from './scale/scale-options.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -52,6 +53,8 @@ export interface AppOptions {
   classroom?: Omit<ClassroomOptions, 'file'>;
   /** Budgets per client address and per server (server/limits/); absent: the defaults. */
   clientLimits?: PartialClientLimits;
+  /** Several instances behind a load balancer, sharing a Redis (REDIS_URL); absent: one process. */
+  scale?: ScaleOptions;
 }
 
 /**

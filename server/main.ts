@@ -40,6 +40,8 @@ const app = await buildApp({
   classroom: { teacherKey: process.env.TEACHER_KEY || undefined },
   // LIMIT_<KIND>_PER_ADDRESS and LIMIT_<KIND>_SERVER (server/limits/README.md).
   clientLimits: clientLimitsFromEnv(process.env),
+  // Past one process (README, "Scaling out"): every instance of a deployment is given the same Redis.
+  scale: process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL, keyPrefix: process.env.REDIS_KEY_PREFIX || undefined } : undefined,
 });
 
 let closing = false;

@@ -30,6 +30,12 @@ export type DomainEventListener = (event: DomainEvent) => void;
 export interface SubscribeOptions {
   /** Only events of this sandbox; absent: every sandbox. */
   sandboxId?: string;
+  /**
+   * Only events made by this process, not those other instances relayed through Redis: for a
+   * mirror into something already shared between instances (the MQTT broker on Redis), which
+   * would otherwise get every event once per instance.
+   */
+  localOnly?: boolean;
 }
 
 /** Events kept for replay per sandbox: one sandbox's burst never pushes another's events out. */
