@@ -24,6 +24,7 @@ import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from '.
 import securityHeaders from './web-app/security-headers.ts';
 import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/classroom-plugin.ts';
 import type { ScaleOptions } from './scale/scale-options.ts';
+import scalePlugin from './scale/scale-plugin.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -128,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(limitsPlugin, { limits: options.clientLimits });
+  await app.register(scalePlugin, { scale: options.scale });
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
 
