@@ -7,6 +7,8 @@ export interface BrokerPersistence {
   outgoingEnqueueCombi(subs: Array<{ clientId: string }>, packet: unknown): Promise<unknown>;
   outgoingStream(client: { id: string }): Readable;
   destroy(): Promise<void>;
+  /** A session's queue length without reading it, where the store can (Redis); absent: counted by reading. */
+  countQueued?(clientId: string, max: number): Promise<number>;
 }
 
 /**
@@ -27,7 +29,7 @@ export function limitQueuedMessages(persistence: BrokerPersistence, max: number 
   const maxOf = typeof max === 'number' ? () => max : max;
   persistence.outgoingEnqueueCombi = async (subs, packet) => {
     if (!subs || subs.length === 0) return enqueue(subs, packet);
-    const counts = await Promise.all(subs.map((sub) => countQueued(persistence, sub.clientId, maxOf(sub.clientId))));
+    const counts = await Promise.all(subs.map((sub) => queuedCount(persistence, sub.clientId, maxOf(sub.clientId))));
     const kept = subs.filter((sub, i) => {
       if (counts[i]! < maxOf(sub.clientId)) return true;
       onDropped(sub.clientId);
@@ -37,7 +39,9 @@ export function limitQueuedMessages(persistence: BrokerPersistence, max: number 
   };
 }
 
-async function countQueued(persistence: BrokerPersistence, clientId: string, max: number): Promise<number> {
+/** Messages queued for a session (or sent and not yet acknowledged), counted up to `max`. */
+export async function queuedCount(persistence: BrokerPersistence, clientId: string, max: number): Promise<number> {
+  if (persistence.countQueued) return persistence.countQueued(clientId, max);
   let count = 0;
   for await (const _packet of persistence.outgoingStream({ id: clientId })) {
     if (++count >= max) break;

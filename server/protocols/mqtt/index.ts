@@ -9,7 +9,8 @@ import { isSandboxId, isSessionId, sandboxOf, captureOwnerOf, SHARED_SANDBOX } f
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
-import { registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
+import { sharedBrokerParts } from './broker-on-redis.ts';
+import { DEFAULT_PIPELINE_LIMITS, registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
 import {
   CONNACK,
   DEFAULT_MQTT_LIMITS,
@@ -31,7 +32,7 @@ import {
 export { DEFAULT_MQTT_LIMITS, MQTT_WEBSOCKET_PATH } from './limits.ts';
 
 export interface MqttPluginOptions {
-  /** LevelDB folder of the broker (sessions, queued and retained messages); absent: in memory. */
+  /** LevelDB folder of the broker (sessions, queued and retained messages); absent: in memory. Unused with `app.scale` (Redis keeps them). */
   dataDir?: string;
   limits?: Partial<MqttLimits>;
   /** the "order → notification" lab's limits (pipeline/README.md) */
@@ -91,12 +92,22 @@ function refusal(returnCode: number, message: string): AuthenticateError {
 async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Promise<void> {
   const limits: MqttLimits = { ...DEFAULT_MQTT_LIMITS, ...options.limits };
   const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'mqtt' });
-  const persistence: BrokerPersistence | undefined = options.dataDir ? levelPersistence(options.dataDir) : undefined;
+  const pipelineLimits: PipelineLimits = { ...DEFAULT_PIPELINE_LIMITS, ...options.pipeline };
+  // Several instances: messages routed and sessions kept in Redis, so they are the same on every instance.
+  const shared = app.scale
+    ? sharedBrokerParts(app.scale, {
+        // Whatever a session may hold (a lab consumer's cap, the few concurrent publishes that pass a cap) is handed back whole.
+        maxSessionDelivery: Math.max(limits.maxQueuedPerSession, pipelineLimits.maxBacklog) + 50,
+      })
+    : null;
+  const level = !shared && options.dataDir ? levelPersistence(options.dataDir) : undefined;
+  const persistence: BrokerPersistence | undefined = shared?.persistence ?? level;
 
   // The lab needs the broker and its store, the broker's hooks need the lab: bound once both exist.
   let pipeline: PipelineHooks = { maxQueuedFor: () => undefined, dropped: () => undefined, accepted: () => undefined };
   const broker = await Aedes.createBroker({
     persistence,
+    ...(shared ? { mq: shared.mq } : {}),
     queueLimit: limits.maxPacketsBeforeConnack,
     maxInflightInbound: limits.maxInflightInbound,
     connectTimeout: limits.connectTimeoutMs,
@@ -163,7 +174,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
   // Once per session until its client comes back: a full queue would otherwise log every message.
   const fullSessions = new Set<string>();
-  pipeline = await registerPipelineLab(app, { broker, store, limits: options.pipeline });
+  pipeline = await registerPipelineLab(app, { broker, store, limits: pipelineLimits });
   const maxQueuedFor = (clientId: string) => pipeline.maxQueuedFor(clientId) ?? limits.maxQueuedPerSession;
   limitQueuedMessages(store, maxQueuedFor, (clientId) => {
     pipeline.dropped(clientId);
@@ -228,7 +239,9 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     });
   });
 
-  // Every change of a sandbox, whichever protocol made it, is published in that sandbox.
+  // Every change of a sandbox, whichever protocol made it, is published in that sandbox. Only by
+  // the instance where it was made: the broker is shared through Redis, so an instance that
+  // published the events other instances relay would publish each of them once per instance.
   const unsubscribe = app.domain.events.subscribe((event) => {
     broker.publish(
       {
@@ -243,7 +256,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
         if (error) app.log.warn({ err: error }, 'domain event not published to MQTT');
       },
     );
-  });
+  }, { localOnly: true });
 
   app.addHook('preClose', async () => {
     closing = true;
@@ -251,9 +264,11 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     for (const ws of wss.clients) ws.terminate();
     wss.close();
+    // While app.scale's connections are still open (they close in onClose).
+    await shared?.persistence.destroy().catch((error: unknown) => app.log.debug({ err: error }, 'MQTT store on Redis: close failed'));
   });
   app.addHook('onClose', async () => {
-    await persistence?.destroy();
+    await level?.destroy();
   });
 }
 

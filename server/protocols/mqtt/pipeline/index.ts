@@ -4,7 +4,7 @@ import type { Aedes } from 'aedes';
 import { ConnectionQuota, quotaKey } from '../../shared/connection-quota.ts';
 import { sendProblem } from '../../shared/http-answers.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
-import type { BrokerPersistence } from '../broker-persistence.ts';
+import { queuedCount, type BrokerPersistence } from '../broker-persistence.ts';
 import { SANDBOX_TOPIC_ROOT, toBrokerClientId } from '../topics.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
 import { CONSUMER_NAME, DEFAULT_PIPELINE_LIMITS, LAB_CLIENT_PREFIX, NOTIFIER, PIPELINE_PATH, RETRY_AFTER_S, type PipelineLimits } from './limits.ts';
@@ -58,14 +58,9 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
     return { host, port: address.port };
   };
 
-  const countBacklog = async (sandbox: string, clientId: string): Promise<number> => {
-    let count = 0;
-    // A little past the cap: a queue that concurrent publishes pushed over it still counts right.
-    for await (const _packet of options.store.outgoingStream({ id: toBrokerClientId(sandbox, clientId) })) {
-      if (++count >= limits.maxBacklog + 50) break;
-    }
-    return count;
-  };
+  // A little past the cap: a queue that concurrent publishes pushed over it still counts right.
+  const countBacklog = (sandbox: string, clientId: string): Promise<number> =>
+    queuedCount(options.store, toBrokerClientId(sandbox, clientId), limits.maxBacklog + 50);
 
   function labOf(sandbox: string): PipelineLab {
     let lab = labs.get(sandbox);
