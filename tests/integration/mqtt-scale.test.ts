@@ -109,7 +109,7 @@ describe('MQTT on two instances sharing Redis', () => {
     const doomed = await startInstance();
     const first = await mqtt.connectAsync(url(doomed), { username: `sandbox:${box}`, clientId: 'worker', clean: false, reconnectPeriod: 0 });
     await first.subscribeAsync('jobs/#', { qos: 1 });
-    const gone = new Promise((resolve) => first.once('close', resolve));
+    const gone = new Promise<void>((resolve) => first.once('close', () => resolve()));
     await doomed.close();
     await gone;
     first.end(true);
