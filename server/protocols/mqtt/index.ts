@@ -10,6 +10,7 @@ import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
 import { sharedBrokerParts } from './broker-on-redis.ts';
+import { ConnackGate, type GatedClient } from './connack-gate.ts';
 import { DEFAULT_PIPELINE_LIMITS, registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
 import {
   CONNACK,
@@ -183,6 +184,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     app.log.warn({ clientId, max: maxQueuedFor(clientId) }, 'persistent MQTT session full: newer messages are dropped for it');
   });
   broker.on('client', (client) => fullSessions.delete(client.id));
+  const connackGate = new ConnackGate();
+  broker.on('clientReady', (client) => connackGate.opened(client as unknown as GatedClient));
   app.decorate('mqttBroker', broker);
 
   /** Hands a connection to the broker, namespacing what its packets name once CONNECT picks a sandbox. */
@@ -193,6 +196,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     guarded.on('error', () => undefined);
     const client = broker.handle(guarded, connection.req);
     connections.set(client, connection);
+    connackGate.guard(client as unknown as GatedClient);
+    guarded.once('close', () => connackGate.dropped(client as unknown as GatedClient));
     // Before aedes' own listener: the packet is rewritten before the broker reads any of it.
     const parser = (client as unknown as { _parser: import('node:events').EventEmitter })._parser;
     parser.prependListener('packet', (packet: InboundPacket & { username?: string; clientId?: string }) => {
