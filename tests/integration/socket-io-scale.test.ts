@@ -163,4 +163,16 @@ describe('Socket.IO on two instances sharing Redis', () => {
       expect(names.sort()).toEqual(['Ada', 'Bob', 'Cyd']);
     }
   });
+
+  it('answers a poll for a session another instance opened with 400 (polling needs a pinned instance)', async () => {
+    const opened = await fetch(`${a.origin}/socket.io/?EIO=4&transport=polling`);
+    const handshake = await opened.text();
+    const { sid } = JSON.parse(handshake.slice(1)) as { sid: string };
+    const elsewhere = await fetch(`${b.origin}/socket.io/?EIO=4&transport=polling&sid=${sid}`);
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.json()).toEqual({ code: 1, message: 'Session ID unknown' });
+    // Closed on its own instance, so it gives its place in the connection quota back.
+    const close = await fetch(`${a.origin}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: '1' });
+    expect(close.status).toBe(200);
+  });
 });
