@@ -95,12 +95,14 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'mqtt' });
   const pipelineLimits: PipelineLimits = { ...DEFAULT_PIPELINE_LIMITS, ...options.pipeline };
   // Several instances: messages routed and sessions kept in Redis, so they are the same on every instance.
-  const shared = app.scale
-    ? sharedBrokerParts(app.scale, {
+  const { scale } = app;
+  const shared = scale
+    ? sharedBrokerParts(scale, {
         // Whatever a session may hold (a lab consumer's cap, the few concurrent publishes that pass a cap) is handed back whole.
         maxSessionDelivery: Math.max(limits.maxQueuedPerSession, pipelineLimits.maxBacklog) + 50,
       })
     : null;
+  if (scale) app.log.info({ keys: scale.key('mqtt:') }, 'MQTT broker: messages routed and sessions kept in Redis (no LevelDB folder)');
   const level = !shared && options.dataDir ? levelPersistence(options.dataDir) : undefined;
   const persistence: BrokerPersistence | undefined = shared?.persistence ?? level;
 
