@@ -271,8 +271,10 @@ describe('MQTT on two instances sharing Redis', () => {
 
     expect((await lab('PUT', '/consumers/notifier', { running: true })).status).toBe(200);
     await notifications.waitForCount(LAB_BACKLOG_CAP);
-    const orders = notifications.received.map((m) => (JSON.parse(m.payload) as { order: { order: number }; whileDown: boolean }).order.order);
-    expect(orders.sort()).toEqual([1, 2, 3, 4]);
+    const delivered = notifications.received.map((m) => JSON.parse(m.payload) as { order: { order: number }; whileDown: boolean; via: string });
+    expect(delivered.map((n) => n.order.order).sort()).toEqual([1, 2, 3, 4]);
+    // The lab on A heard of the orders B took, and knew its worker was down for them.
+    expect(delivered.every((n) => n.whileDown && n.via === 'broker')).toBe(true);
     await until(async () => (await notifier()).backlog === 0);
     await Promise.all([pub.endAsync(), notifications.end()]);
   });

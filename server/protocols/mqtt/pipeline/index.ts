@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Aedes } from 'aedes';
+import type { Aedes, AedesPublishPacket } from 'aedes';
 import { ConnectionQuota, quotaKey } from '../../shared/connection-quota.ts';
 import { sendProblem } from '../../shared/http-answers.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
@@ -110,6 +110,19 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
     const id = client?.id;
     if (id && labClientId(id) !== null) labs.get(id.split('/', 1)[0]!)?.changed();
   });
+  // With several instances an order may be PUBLISHed through another one (a tool's TCP connection
+  // is not pinned by the cookie): the broker's bus, shared through Redis, brings it here too, after
+  // that instance stored it. This instance's own orders were noted when they were authorized.
+  const ordersOfEverySandbox = `${SANDBOX_TOPIC_ROOT}/+/orders/#`;
+  const orderFromElsewhere = (packet: AedesPublishPacket & { brokerId?: string }, done: () => void): void => {
+    if (packet.brokerId !== options.broker.id) {
+      const [sandbox, ...topic] = packet.topic.slice(sandboxRoot.length).split('/');
+      const payload = packet.payload;
+      labs.get(sandbox!)?.orderPublished(topic.join('/'), Buffer.isBuffer(payload) ? payload.toString() : String(payload));
+    }
+    done();
+  };
+  options.broker.subscribe(ordersOfEverySandbox, orderFromElsewhere, () => undefined);
 
   const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Bilingual, headers?: Record<string, string>) =>
     sendProblem(request, reply, status, slug, title, message, headers);
@@ -227,6 +240,7 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
   app.addHook('preClose', async () => {
     closing = true;
     unsubscribe();
+    options.broker.unsubscribe(ordersOfEverySandbox, orderFromElsewhere, () => undefined);
     clearInterval(sweep);
     for (const lab of labs.values()) lab.close();
     labs.clear();
