@@ -91,7 +91,7 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
 
   const io: WirelabIo = new Server({ serveClient: false, connectTimeout: CONNECT_TIMEOUT_MS });
   io.bind(engine);
-  const chat = setUpChat(io, limits);
+  const chat = setUpChat(io, limits, app.domain.chat);
   setUpAdmin(io, limits);
   app.decorate('socketIo', io);
 
