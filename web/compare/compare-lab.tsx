@@ -364,7 +364,7 @@ export function CompareLab() {
                           {isEvents && <td data-testid="compare-latency">{spreadText(row.latency)}</td>}
                           {isEvents && <td data-testid="compare-idle-cost">{row.idleBytesPerMinute ?? '—'}</td>}
                           <td>{row.runs[0]?.items ?? '—'}</td>
-                          {!isEvents && <td>{row.runs[0]?.sqlStatements ?? '—'}</td>}
+                          {!isEvents && <td data-testid="compare-sql">{row.runs[0]?.sqlStatements ?? '—'}</td>}
                         </>
                       )}
                     </tr>
