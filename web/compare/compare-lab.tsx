@@ -93,9 +93,12 @@ export function CompareLab() {
 
   const shown = useMemo(
     () =>
-      results.filter(
-        (row) => row.job === settings.job && (settings.job !== 'list' || row.size === settings.size) && (settings.job !== 'by-id' || row.byIdCount === settings.byIdCount),
-      ),
+      results
+        .filter(
+          (row) => row.job === settings.job && (settings.job !== 'list' || row.size === settings.size) && (settings.job !== 'by-id' || row.byIdCount === settings.byIdCount),
+        )
+        // in the knobs' order, a GraphQL row without batching just above the same with it
+        .sort((a, b) => protocolsFor(a.job).indexOf(a.protocol) - protocolsFor(b.job).indexOf(b.protocol) || Number(a.graphqlBatching ?? 0) - Number(b.graphqlBatching ?? 0)),
     [results, settings.job, settings.size, settings.byIdCount],
   );
   const measured = shown.filter((row) => !row.failure);
