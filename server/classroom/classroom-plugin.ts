@@ -67,7 +67,10 @@ interface LiveClass {
   relay: TeacherRelay | null;
   /** what a follower who comes now is given of the teacher's traffic (relayed here or from another instance) */
   replay: RelayReplay;
+  /** set from a change until the push it causes has been sent */
   boardTimer: ReturnType<typeof setTimeout> | null;
+  /** a change came while the board was being built (from the store, over the network): build again after */
+  boardStale: boolean;
   /** how long the last board push took to build and serialise */
   boardBuildMs: number;
 }
@@ -132,7 +135,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const liveClass = (code: string): LiveClass => {
     let room = live.get(code);
     if (!room) {
-      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, replay: new RelayReplay(), boardTimer: null, boardBuildMs: 0 };
+      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, replay: new RelayReplay(), boardTimer: null, boardStale: false, boardBuildMs: 0 };
       live.set(code, room);
     }
     return room;
@@ -221,8 +224,14 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   /** The board of a class changed on this instance or another: push it to this instance's watchers soon. */
   function boardChanged(code: string): void {
     const room = live.get(code);
-    if (!room || room.boardWatchers.size === 0 || room.boardTimer) return;
+    if (!room || room.boardWatchers.size === 0) return;
+    if (room.boardTimer) {
+      room.boardStale = true;
+      return;
+    }
     room.boardTimer = setTimeout(() => {
+      // what changed until now is in this build
+      room.boardStale = false;
       const started = performance.now();
       board(code)
         .then((snapshot) => {
@@ -233,7 +242,10 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         })
         .catch((error: unknown) => app.log.warn({ err: error, code }, 'classroom: the board could not be built'))
         // Changes during the build wait for the next push, not a second build alongside.
-        .finally(() => (room.boardTimer = null));
+        .finally(() => {
+          room.boardTimer = null;
+          if (room.boardStale) boardChanged(code);
+        });
     }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
   }
 
