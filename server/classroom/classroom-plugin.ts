@@ -8,7 +8,7 @@ import { boardToCsv } from './board-csv.ts';
 import type { Board, ClassServerErrorCode, ClassSummary } from './board-types.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { chunkFrame } from '../tap/capture-channel.ts';
-import { ClassroomFanout, type Navigation, type Presence } from './classroom-fanout.ts';
+import { ClassroomFanout, type FanoutHandlers, type Navigation, type Presence } from './classroom-fanout.ts';
 import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
 import { cleanDisplayName, cleanText } from './display-name.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
@@ -152,33 +152,34 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     for (const channel of room.students) if (channel.following) sendFrames(channel.socket, frames);
   };
 
-  const fanout = app.scale && redis
-    ? new ClassroomFanout(app.scale, redis, {
-        boardChanged: (code) => boardChanged(code),
-        navigate: (code, navigation) => {
-          const room = live.get(code);
-          if (!room) return;
-          room.navigation = navigation;
-          const text = JSON.stringify({ type: 'navigate', ...navigation });
-          sendToFollowers(room, [{ text }]);
-        },
-        relayed: (code, messages) => {
-          // Rooms are made for relays that come from elsewhere too: a follower who opens a
-          // channel here later gets the replay.
-          const room = liveClass(code);
-          if (messages.some((message) => message.type === 'reset') && room.relay) {
-            // the teacher leads from another instance now
-            room.relay.stop();
-            room.relay = null;
-          }
-          room.replay.apply(messages);
-          sendToFollowers(room, followerFrames(messages));
-        },
-      }, app.log)
-    : null;
-  if (fanout) await fanout.start();
+  /** What the other instances tell this one (with app.scale). */
+  const fromOtherInstances: FanoutHandlers = {
+    boardChanged: (code) => boardChanged(code),
+    navigate: (code, navigation) => {
+      const room = live.get(code);
+      if (!room) return;
+      room.navigation = navigation;
+      sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
+    },
+    relayed: (code, messages) => {
+      // A room is made for a relay from elsewhere too: a follower who opens a channel here
+      // later gets the replay.
+      const room = liveClass(code);
+      if (room.relay && messages.some((message) => message.type === 'reset')) {
+        // the teacher leads from another instance now
+        room.relay.stop();
+        room.relay = null;
+      }
+      room.replay.apply(messages);
+      sendToFollowers(room, followerFrames(messages));
+    },
+  };
+  const fanout = app.scale && redis ? new ClassroomFanout(app.scale, redis, fromOtherInstances, app.log) : null;
+  await fanout?.start();
 
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     await fanout?.stop();
   });
   app.addHook('onClose', async () => {
@@ -224,7 +225,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   /** The board of a class changed on this instance or another: push it to this instance's watchers soon. */
   function boardChanged(code: string): void {
     const room = live.get(code);
-    if (!room || room.boardWatchers.size === 0) return;
+    if (!room || room.boardWatchers.size === 0 || closing) return;
     if (room.boardTimer) {
       room.boardStale = true;
       return;
