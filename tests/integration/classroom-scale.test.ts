@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
 import { openChannel, post } from './classroom-client.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -128,6 +129,37 @@ describe('a class split across two instances', () => {
     await expect.poll(() => memberOn(lead, 'Анна')?.online).toBe(false);
     borisOnA.socket.close();
     await expect.poll(() => memberOn(watcherOnB, 'Борис')?.online).toBe(false);
+  });
+
+  it("drops an instance's students from the board when it closes, and an instance's presence once its deadline has passed", async () => {
+    const lead = await teacherChannel(a.origin);
+    lead.socket.send(JSON.stringify({ type: 'watch', code }));
+    const annaId = ((await lead.next('board')).board as { members: Array<{ id: number; name: string }> }).members.find((member) => member.name === 'Анна')!.id;
+
+    const c = await startServer({ scale: { redisUrl: redis.url, keyPrefix: 'classroom-scale-test:', instanceId: 'c' }, classroom: { teacherKey: KEY } });
+    try {
+      await student(c.origin, anna.memberToken, true);
+      await expect.poll(() => memberOn(lead, 'Анна')).toMatchObject({ online: true, following: true });
+    } finally {
+      await c.close();
+    }
+    // C said goodbye on closing: A's board is pushed without Anna
+    await expect.poll(() => memberOn(lead, 'Анна')?.online).toBe(false);
+
+    // An instance that died cannot say goodbye: its entry counts until its deadline only.
+    const observer = new Redis(redis.url);
+    try {
+      const presenceKey = `classroom-scale-test:classroom:presence:${code}`;
+      const boardOnA = async () => (await (await fetch(`${a.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json()) as BoardMessage;
+      await observer.hset(presenceKey, 'dead', JSON.stringify({ until: Date.now() + 60_000, members: [[annaId, false]] }));
+      expect((await boardOnA()).members.find((member) => member.name === 'Анна')).toMatchObject({ online: true, following: false });
+      await observer.hset(presenceKey, 'dead', JSON.stringify({ until: Date.now() - 1, members: [[annaId, false]] }));
+      expect((await boardOnA()).members.find((member) => member.name === 'Анна')).toMatchObject({ online: false });
+      // and the late entry is removed
+      await expect.poll(() => observer.hexists(presenceKey, 'dead')).toBe(0);
+    } finally {
+      await observer.quit();
+    }
   });
 
   it("gives a follower on B the teacher's navigation and relayed traffic from A, blanked, and the replay to one who comes later", async () => {
