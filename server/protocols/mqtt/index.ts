@@ -21,6 +21,7 @@ import {
   type MqttLimits,
 } from './limits.ts';
 import {
+  chatTopic,
   domainEventTopic,
   isReservedBrokerTopic,
   namespaceInbound,
@@ -88,7 +89,7 @@ function refusal(returnCode: number, message: string): AuthenticateError {
 /**
  * An embedded MQTT 3.1.1 broker (aedes) on the one port: plain TCP (the listener recognises a
  * CONNECT) and WebSocket at /mqtt. Each sandbox has its own topics and client ids; every domain
- * event is published in its sandbox under `events/…`.
+ * event is published in its sandbox under `events/…`, every chat message under `chat/<via>/<room>`.
  */
 async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Promise<void> {
   const limits: MqttLimits = { ...DEFAULT_MQTT_LIMITS, ...options.limits };
@@ -264,10 +265,31 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
       },
     );
   }, { localOnly: true });
+  // And every chat message, whichever chat carried it, as the domain events are published. Only
+  // this process's (localOnly): the broker may be shared with other instances, which mirror their own.
+  const unsubscribeChat = app.domain.chat.subscribe(
+    (message) => {
+      broker.publish(
+        {
+          cmd: 'publish',
+          topic: toBrokerTopic(message.sandboxId, chatTopic(message.via, message.room)),
+          payload: Buffer.from(JSON.stringify(message)),
+          qos: 1,
+          retain: false,
+          dup: false,
+        },
+        (error) => {
+          if (error) app.log.warn({ err: error }, 'chat message not published to MQTT');
+        },
+      );
+    },
+    { localOnly: true },
+  );
 
   app.addHook('preClose', async () => {
     closing = true;
     unsubscribe();
+    unsubscribeChat();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     for (const ws of wss.clients) ws.terminate();
     wss.close();

@@ -103,7 +103,7 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
   const pendingNotices: PendingNotices = new Set();
   const chat = io.of(CHAT_NAMESPACE);
   const census = new RoomCensus(chat, app.scale !== null, ROOM_QUERY_TIMEOUT_MS);
-  setUpChat(io, limits, census, pendingNotices);
+  setUpChat(io, limits, app.domain.chat, census, pendingNotices);
   setUpAdmin(io, limits, census);
   app.decorate('socketIo', io);
 

@@ -1,4 +1,5 @@
 import type { ExtendedError } from 'socket.io';
+import type { ChatBus } from '../../domain/index.ts';
 import { sandboxOf } from '../../session/session-id.ts';
 import { EventRate } from './event-rate.ts';
 import { RATE_LIMIT_NOTICE_INTERVAL_MS, type SocketIoLimits } from './limits.ts';
@@ -100,10 +101,11 @@ export type PendingNotices = Set<Promise<void>>;
 
 /**
  * The chat namespace `/`: rooms, messages, the typing indicator; and the sandbox's domain events
- * (see index.ts), since every socket here is in its sandbox's room. `census` counts a room's
- * members on every instance (README.md, "Several instances").
+ * (see index.ts), since every socket here is in its sandbox's room. Every accepted message also
+ * goes to the domain's chat bus (the MQTT broker mirrors it). `census` counts a room's members on
+ * every instance (README.md, "Several instances").
  */
-export function setUpChat(io: WirelabIo, limits: SocketIoLimits, census: RoomCensus, pending: PendingNotices): WirelabNamespace {
+export function setUpChat(io: WirelabIo, limits: SocketIoLimits, chatBus: ChatBus, census: RoomCensus, pending: PendingNotices): WirelabNamespace {
   const chat = io.of(CHAT_NAMESPACE);
   const admin = io.of(ADMIN_NAMESPACE);
   chat.use(requireName(limits));
@@ -176,7 +178,9 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits, census: RoomCen
       if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:message', 'NOT_IN_ROOM', messages.notInRoom(room));
       stopTyping(socket, room);
       // To everybody in the room, the sender included: the sender sees its message come back as the others do.
-      chat.to(key).emit('chat:message', { room, name: socket.data.name, text, at: new Date().toISOString() });
+      const at = new Date().toISOString();
+      chat.to(key).emit('chat:message', { room, name: socket.data.name, text, at });
+      chatBus.publish({ sandboxId: socket.data.sandboxId, room, name: socket.data.name, text, at, via: 'socket.io' });
       ack?.({ ok: true, room });
     });
 
