@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import { DOMAIN_EVENT_TYPES, type DomainEvent, type EventBus, type EventRelay, type UnnumberedEvent } from '../domain/index.ts';
 import type { ScaleContext } from './scale-plugin.ts';
 
@@ -105,6 +105,13 @@ export class RedisEventRelay implements EventRelay {
     publisher.defineCommand('wirelabPublishEvent', { numberOfKeys: 2, lua: PUBLISH_EVENT_SCRIPT });
   }
 
+  /**
+   * The publisher's options: commands are never kept by ioredis across a reconnection (it would
+   * send them the moment the publisher is back, maybe before our subscription is, and we would
+   * miss our own events); the relay keeps them itself and sends them once both are back.
+   */
+  static readonly PUBLISHER_OPTIONS = { enableOfflineQueue: false, autoResendUnfulfilledCommands: false } as const;
+
   /** Subscribes, learns the newest id issued so far, and takes over numbering from the bus. */
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
@@ -112,14 +119,33 @@ export class RedisEventRelay implements EventRelay {
     });
     this.subscriber.on('close', () => {
       this.subscribed = false;
+      this.noteUnreachableIfWaiting();
     });
+    this.publisher.on('close', () => this.noteUnreachableIfWaiting());
     // ioredis subscribes again by itself after a reconnection; this tells us when it is done.
     this.subscriber.on('ready', () => void this.subscribe().catch(() => {}));
     await this.subscribe();
+    await this.publisherReady();
     // Subscribed first: an event numbered after this GET is certainly heard.
     this.joinedAfter = Number((await this.publisher.get(this.counterKey)) ?? 0);
     this.newestHeard = Math.max(this.newestHeard, this.joinedAfter);
     this.bus.relayThrough(this, this.joinedAfter);
+  }
+
+  private async publisherReady(): Promise<void> {
+    if (this.publisher.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const ready = (): void => {
+        this.publisher.off('end', ended);
+        resolve();
+      };
+      const ended = (): void => {
+        this.publisher.off('ready', ready);
+        reject(new Error('the Redis connection for domain events ended before it was ready'));
+      };
+      this.publisher.once('ready', ready);
+      this.publisher.once('end', ended);
+    });
   }
 
   /** Events made after this are not sent; those still waiting are logged as lost. */
@@ -144,6 +170,10 @@ export class RedisEventRelay implements EventRelay {
     }
     if ((this.publisher.status !== 'ready' || !this.subscribed) && this.unreachableSince === null) this.noteUnreachable();
     void this.flush();
+  }
+
+  private noteUnreachableIfWaiting(): void {
+    if (this.waiting.length > 0 && this.unreachableSince === null && !this.closed) this.noteUnreachable();
   }
 
   private noteUnreachable(): void {
@@ -190,12 +220,17 @@ export class RedisEventRelay implements EventRelay {
           this.noteReachable();
           continue;
         }
-        if (this.unreachableSince === null) this.noteUnreachable();
-        if (this.publisher.status === 'end' || this.closed) return;
-        if (this.publisher.status === 'ready') {
+        if (failure instanceof ReplyError) {
           // Redis answered and refused: resending the same event would fail the same way.
           const refused = this.waiting.shift();
           this.log.error({ err: failure, event: refused?.json.slice(0, 200) }, 'Redis refused a domain event: dropped');
+          continue;
+        }
+        if (this.unreachableSince === null) this.noteUnreachable();
+        if (this.publisher.status === 'end' || this.closed) return;
+        if (this.publisher.status === 'ready') {
+          // Back already (the failure was the old connection's): a breath, never a busy loop.
+          await new Promise((resolve) => setTimeout(resolve, 50));
           continue;
         }
         await new Promise<void>((resolve) => {
@@ -259,7 +294,8 @@ async function eventRelayPlugin(app: FastifyInstance): Promise<void> {
     app.decorate('eventRelay', null);
     return;
   }
-  const relay = new RedisEventRelay(app.domain.events, scale.connection('events-pub'), scale.connection('events-sub'), scale, app.log);
+  const publisher = scale.connection('events-pub', RedisEventRelay.PUBLISHER_OPTIONS);
+  const relay = new RedisEventRelay(app.domain.events, publisher, scale.connection('events-sub'), scale, app.log);
   app.decorate('eventRelay', relay);
   await relay.start();
   app.addHook('onClose', async () => relay.stop());
