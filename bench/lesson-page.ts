@@ -1,8 +1,9 @@
 // How light a lesson page is (issue 15, "a light lesson page"), in headless Chromium on loopback,
 // every round in a fresh browser context (a cold HTTP cache):
-//   - JS before the first cell: every script requested before the first cell appeared, gzip
-//     size (the build's .gz beside each file: deterministic) and as transferred (what Chromium
-//     received, brotli when offered);
+//   - JS before the first cell: every script requested before the first cell's code appeared (its
+//     placeholder, or the cell itself if its chunk came first), gzip
+//     size (the build's .gz beside each file) and as transferred (what Chromium received, brotli
+//     when offered);
 //   - lesson text visible: the first paragraph of the lesson is in the page;
 //   - first editor usable: Monaco has replaced the first cell's text area (the script scrolls that
 //     cell into view as soon as it exists, as a reader going straight to it would);
@@ -56,7 +57,7 @@ const INSTRUMENT = `(() => {
   const look = () => {
     const now = performance.now();
     if (marks.text < 0 && document.querySelector('article.lesson .prose p, main h1')) marks.text = now;
-    const cell = document.querySelector('.cell-slot [data-testid="cell"]');
+    const cell = document.querySelector('.cell-slot [data-testid="cell"], .cell-slot [data-testid="cell-placeholder"]');
     if (marks.cell < 0 && cell) {
       marks.cell = now;
       cell.scrollIntoView({ block: 'center' });
