@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -5,6 +6,8 @@ import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { buildLessonIndex, readLessonFolders } from './web/lessons/lesson-files.ts';
+import { renderLesson } from './web/lessons/render-lesson.ts';
+import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
 const SERVER = 'http://localhost:8080';
@@ -28,6 +31,33 @@ function lessonIndexPlugin(): Plugin {
         for (const name of ['lesson.json', 'en.md', 'ru.md']) this.addWatchFile(join(lesson.dir, name));
       }
       return `export default ${JSON.stringify(buildLessonIndex(folders))};`;
+    },
+  };
+}
+
+/**
+ * `lessons/<lesson>/<lang>.md?rendered`: the lesson's text rendered at build time (its `::source`
+ * excerpts cut from the repository's files, then renderLesson, as the format check does), so a
+ * lesson page fetches its HTML blocks and no markdown parser before its text can show.
+ */
+function renderedLessonPlugin(): Plugin {
+  return {
+    name: 'wirelab-rendered-lesson',
+    enforce: 'pre',
+    async load(id) {
+      const [file, query] = id.split('?');
+      if (query !== 'rendered' || !file.endsWith('.md')) return undefined;
+      this.addWatchFile(file);
+      const raw = await readFile(file, 'utf8');
+      const sources = new Map<string, string | undefined>();
+      for (const { path } of sourceDirectives(raw)) {
+        const source = join(import.meta.dirname, path);
+        this.addWatchFile(source);
+        // a missing file is a lesson-format error (lesson-format.ts); here it just shows nothing
+        sources.set(path, existsSync(source) ? await readFile(source, 'utf8') : undefined);
+      }
+      const { markdown } = expandSources(raw, (path) => sources.get(path));
+      return `export default ${JSON.stringify(renderLesson(markdown))};`;
     },
   };
 }
@@ -78,7 +108,7 @@ function precompressPlugin(): Plugin {
 
 export default defineConfig({
   root: 'web',
-  plugins: [react(), lessonIndexPlugin(), precompressPlugin()],
+  plugins: [react(), lessonIndexPlugin(), renderedLessonPlugin(), precompressPlugin()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

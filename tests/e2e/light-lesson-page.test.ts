@@ -16,11 +16,12 @@ const DECODERS_A_REST_LESSON_NEVER_NEEDS = [/^decode-http2-/, /^grpc-layers-/, /
 const MONACO = [/^monaco-setup-/, /^editor\.worker-/, /^jsonMode-/];
 
 /**
- * The scripts the page may fetch before its first cell shows its code. The budget of issue 15 is
- * 100 kB; what stands in its way today is React itself (about 67 kB gzip of react-dom) beside the
- * markdown renderer and the lesson's own text (bench/lesson-page.ts prints the figure).
+ * The scripts the page may fetch before its first cell shows its code: 107 kB when this was
+ * written. Issue 15's target is 100 kB; what stands in its way is React itself (about 67 kB gzip
+ * of react and react-dom) beside the app shell and the lesson's own text (bench/lesson-page.ts
+ * prints the figure against the target). This guard keeps what was won.
  */
-const JS_BEFORE_FIRST_CELL_GZIP = 135 * 1024;
+const JS_BEFORE_FIRST_CELL_GZIP = 110 * 1024;
 
 /** Before the page's scripts: when the first cell (its placeholder or itself) appeared, on the page's clock. */
 const MARK_FIRST_CELL = `(() => {
@@ -73,7 +74,7 @@ describe('a REST lesson page is light', () => {
     const bytes = beforeFirstCell.reduce((sum, path) => sum + gzipSize(path), 0);
     expect(bytes, beforeFirstCell.join(' ')).toBeLessThanOrEqual(JS_BEFORE_FIRST_CELL_GZIP);
     // the cells' editors and the inspector come after the text
-    expect(beforeFirstCell.filter((path) => /\/(http-cell|capture-store|inspector)-/.test(path))).toEqual([]);
+    expect(beforeFirstCell.filter((path) => /\/(?:http-cell|capture-store|inspector)-[\w-]{8}\.js$/.test(path))).toEqual([]);
 
     // Into view: Monaco arrives, takes real keystrokes, and the cell runs.
     const getUser = cell(page, 'get-user');

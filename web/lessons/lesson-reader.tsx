@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../app/lang-context.ts';
@@ -15,9 +15,12 @@ import { InspectorDock } from './inspector-dock.tsx';
 import { LessonPager } from './lesson-pager.tsx';
 import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
-import { renderLesson, type RenderedLesson, type TocEntry } from './render-lesson.ts';
+import type { RenderedLesson, TocEntry } from './render-lesson.ts';
 import { lessonStrings } from './strings.ts';
-import { PresenterControls } from './projector/projector-mode.tsx';
+import { useProjectorAttribute } from './projector/projector-attribute.ts';
+
+// The presenter's controls (toggle, key legend, keys) come after the text; its size comes at once.
+const PresenterControls = lazy(() => import('./projector/projector-mode.tsx').then((module) => ({ default: module.PresenterControls })));
 import './lessons.css';
 
 type ReaderState =
@@ -37,7 +40,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   useEffect(() => {
     let alive = true;
     loadLesson(entry, lang).then(
-      (loaded) => alive && setState({ status: 'ready', loaded, rendered: renderLesson(loaded.markdown) }),
+      (loaded) => alive && setState({ status: 'ready', loaded, rendered: loaded.rendered }),
       (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
@@ -63,6 +66,8 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     scrollToHash(hash);
   }, [loadedText]);
 
+  useProjectorAttribute();
+  const pageShown = usePageShown();
   const captures = useCapturesLater(state.status !== 'loading');
   useEffect(() => {
     if (state.status === 'loading') return;
@@ -102,7 +107,11 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
         )}
       </div>
       <InspectorDock focus={focus} afterText={state.status !== 'loading'} />
-      <PresenterControls />
+      {pageShown && (
+        <Suspense fallback={null}>
+          <PresenterControls />
+        </Suspense>
+      )}
     </div>
   );
 }
