@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect, useRef, useState, type CSSProperties, type K
 import { useStrings } from '../app/lang-context.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
-import { TOGGLE_INSPECTOR_EVENT } from './projector/presenter-keys.ts';
+import { TOGGLE_INSPECTOR_EVENT } from './projector/toggle-inspector-event.ts';
 
 // The inspector is not on the way to the lesson's text: it is fetched once the text is on screen.
 const ClassAwareInspector = lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector })));
