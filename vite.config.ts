@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { buildLessonIndex, readLessonFolders } from './web/lessons/lesson-files.ts';
+import { renderLesson } from './web/lessons/render-lesson.ts';
+import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
 const SERVER = 'http://localhost:8080';
@@ -28,6 +31,44 @@ function lessonIndexPlugin(): Plugin {
         for (const name of ['lesson.json', 'en.md', 'ru.md']) this.addWatchFile(join(lesson.dir, name));
       }
       return `export default ${JSON.stringify(buildLessonIndex(folders))};`;
+    },
+  };
+}
+
+/**
+ * `lessons/<lesson>/<lang>.md?lesson-page`: everything a lesson page shows, in one module — its
+ * lesson.json, its cells' starting texts, and its text rendered at build time (the `::source`
+ * excerpts cut from the repository's files, then renderLesson, as the format check does). The
+ * page fetches no markdown parser and makes one request for the lesson, not one per cell.
+ */
+function lessonPagePlugin(): Plugin {
+  return {
+    name: 'wirelab-lesson-page',
+    enforce: 'pre',
+    async load(id) {
+      const [file, query] = id.split('?');
+      if (query !== 'lesson-page' || !file.endsWith('.md')) return undefined;
+      const folder = dirname(file);
+      const jsonFile = join(folder, 'lesson.json');
+      for (const watched of [file, jsonFile]) this.addWatchFile(watched);
+      const json = JSON.parse(await readFile(jsonFile, 'utf8')) as { cells?: Record<string, { file: string }> };
+      const cells: Record<string, string> = {};
+      for (const [cellId, cell] of Object.entries(json.cells ?? {})) {
+        const cellFile = join(folder, cell.file);
+        if (!existsSync(cellFile)) this.error(`lessons/${relative(LESSONS_ROOT, folder)}/${cell.file} is missing`);
+        this.addWatchFile(cellFile);
+        cells[cellId] = await readFile(cellFile, 'utf8');
+      }
+      const raw = await readFile(file, 'utf8');
+      const sources = new Map<string, string | undefined>();
+      for (const { path } of sourceDirectives(raw)) {
+        const source = join(import.meta.dirname, path);
+        this.addWatchFile(source);
+        // a missing file is a lesson-format error (lesson-format.ts); here it just shows nothing
+        sources.set(path, existsSync(source) ? await readFile(source, 'utf8') : undefined);
+      }
+      const { markdown } = expandSources(raw, (path) => sources.get(path));
+      return `export default ${JSON.stringify({ json, rendered: renderLesson(markdown), cells })};`;
     },
   };
 }
@@ -78,12 +119,15 @@ function precompressPlugin(): Plugin {
 
 export default defineConfig({
   root: 'web',
-  plugins: [react(), lessonIndexPlugin(), precompressPlugin()],
+  plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), precompressPlugin()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
     // Monaco's chunk is large by nature and loads lazily; the warning would only be noise.
     chunkSizeWarningLimit: 4096,
+    // The polyfill only adds preloading to browsers without <link rel="modulepreload"> (they load
+    // the same modules without it); it is half a kilobyte on the way to every page's text.
+    modulePreload: { polyfill: false },
   },
   server: {
     proxy: {

@@ -15,6 +15,8 @@ describe('the app shell', () => {
     await page.goto(`${lab.server.origin}/en/rest`);
     await expect.poll(() => page.locator('h1').first().textContent()).toMatch(/REST/);
     await expect.poll(() => page.locator('.prose').count()).toBeGreaterThan(3);
+    // Monaco is asked for once a cell nears the viewport (light-lesson-page.test.ts: not before)
+    await page.locator('.cell-slot [data-testid="cell"]').first().scrollIntoViewIfNeeded();
     await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await page.locator('.monaco-editor').count()).toBe(0);
 

@@ -48,6 +48,7 @@ describe('a page of another origin on the same host', () => {
   it('cannot read a student’s capture channel, session or streams, while the student’s own page can', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/rest`);
+    await page.locator('.cell-slot [data-testid="cell"]').first().scrollIntoViewIfNeeded({ timeout: 20_000 });
     await page.locator('.monaco-editor').first().waitFor({ timeout: 20_000 });
     const cookies = await page.context().cookies(lab.server.origin);
     const session = cookies.find((c) => c.name === 'wirelab_session')?.value;

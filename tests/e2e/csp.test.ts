@@ -71,6 +71,7 @@ describe('the app under its Content-Security-Policy', () => {
     const { page, violations } = await watchedPage();
     await open(page, '/en/grpc');
     const getUser = cell(page, 'get-user');
+    await getUser.scrollIntoViewIfNeeded();
     const editor = getUser.locator('.monaco-editor');
     await editor.waitFor(LIVE);
     // Real keystrokes in the editor: id 1 becomes id 2.
@@ -103,6 +104,7 @@ describe('the app under its Content-Security-Policy', () => {
     const { page, violations } = await watchedPage();
     await open(page, '/en/graphql');
     const first = cell(page, 'first-query');
+    await first.scrollIntoViewIfNeeded();
     await first.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     await run(page, 'first-query');
     await expect.poll(() => first.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('Ada Lovelace');
@@ -168,6 +170,7 @@ describe('the app under its Content-Security-Policy', () => {
     const { page, violations } = await watchedPage();
     await open(page, '/ru/protocol-buffers');
     const workbench = page.locator('[data-testid="cell"][data-kind="protobuf"][data-cell-id="varint-150"]');
+    await workbench.scrollIntoViewIfNeeded();
     const editor = workbench.locator('[data-testid="pbw-json"] .monaco-editor');
     await editor.waitFor(LIVE);
     await expect.poll(() => workbench.locator('[data-testid="pbw-hex"]').inputValue(), LIVE).toBe('08 96 01');

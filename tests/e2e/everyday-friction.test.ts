@@ -16,6 +16,8 @@ function focusInEditor(page: Page): Promise<boolean> {
 }
 
 async function focusFirstEditor(page: Page): Promise<void> {
+  // Monaco loads once a cell nears the viewport: bring the first one into view
+  await page.locator('.cell-slot [data-testid="cell"]').first().scrollIntoViewIfNeeded();
   const editor = page.locator('[data-testid="cell-editor-ready"] .monaco-editor').first();
   await editor.waitFor(LIVE);
   await editor.click();
@@ -70,7 +72,8 @@ describe('switching the language', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/rest`);
     await page.locator('#resources').waitFor();
-    await page.locator('.monaco-editor').first().waitFor(LIVE);
+    // the cells are in place (their editors wait for the viewport)
+    await page.locator('.cell-slot [data-testid="cell"]').first().waitFor(LIVE);
     await page.evaluate(() => document.getElementById('resources')!.scrollIntoView());
     await expect.poll(() => new URL(page.url()).hash).toBe('#resources');
 

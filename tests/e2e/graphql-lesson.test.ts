@@ -15,6 +15,7 @@ describe('the GraphQL lesson', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const first = cell(page, 'first-query');
+    await first.scrollIntoViewIfNeeded();
     const editor = first.locator('[data-testid="graphql-editor-ready"]');
     await editor.waitFor(LIVE);
 
@@ -88,6 +89,7 @@ describe('the GraphQL lesson', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/graphql`);
     const subscription = cell(page, 'post-added');
+    await subscription.scrollIntoViewIfNeeded();
     await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     expect(await subscription.locator('[data-testid="cell-run"]').textContent()).toContain('Подписаться');
 
@@ -171,6 +173,7 @@ describe('the GraphQL lesson', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/graphql`);
     const deep = cell(page, 'too-deep');
+    await deep.scrollIntoViewIfNeeded();
     await deep.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     const text = await editorText(page, 'too-deep');
     // one more author { posts { … } } pair inside the innermost posts
@@ -211,6 +214,7 @@ describe('the GraphQL lesson', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const subscription = cell(page, 'post-added');
+    await subscription.scrollIntoViewIfNeeded();
     await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     await subscription.locator('[data-testid="graphql-protocol"]').selectOption('graphql-ws');
     const started = once(lab.server.app.graphqlSubscriptions, 'started');
@@ -230,6 +234,7 @@ describe('the GraphQL lesson', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const fragments = cell(page, 'fragments');
+    await fragments.scrollIntoViewIfNeeded();
     const editor = fragments.locator('[data-testid="graphql-editor-ready"]').first();
     await editor.waitFor(LIVE);
     await fragments.locator('[data-testid="graphql-docs"]').click();

@@ -187,6 +187,7 @@ describe('the presenter keys and the editors', () => {
   it('types a bare letter into Monaco instead of acting on it; Esc then Tab still leaves the editor, and the keys work again', async () => {
     const page = await openAt1920(`/en/${LESSON}?projector=1`);
     await expect.poll(() => page.locator('html').getAttribute('data-projector')).toBe('');
+    await cell(page, 'get-ada').scrollIntoViewIfNeeded();
     const editor = cell(page, 'get-ada').locator('.monaco-editor').first();
     await editor.waitFor(LIVE);
     await editor.locator('.view-lines').click();

@@ -17,6 +17,7 @@ async function stripBytes(cell: Locator): Promise<string[]> {
 
 /** Selects the last `deleteCount` characters of the line holding `token` in the workbench's Monaco editor and types over them. */
 async function editLineEnd(page: Page, cell: Locator, token: string, deleteCount: number, text: string): Promise<void> {
+  await cell.scrollIntoViewIfNeeded();
   const editor = cell.locator('[data-testid="pbw-json"] .monaco-editor');
   await editor.waitFor({ timeout: 15_000 });
   await editor.locator('.view-line', { hasText: token }).click();

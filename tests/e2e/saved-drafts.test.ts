@@ -92,6 +92,7 @@ describe('the protobuf workbench', () => {
     let workbench = cell(page, 'varint-150');
     await workbench.waitFor({ timeout: 15_000 });
     // JSON → bytes: 150 becomes 300 in the JSON editor (Monaco), the hex follows
+    await workbench.scrollIntoViewIfNeeded();
     const editor = workbench.locator('[data-testid="pbw-json"] .monaco-editor');
     await editor.waitFor({ timeout: 15_000 });
     await editor.locator('.view-line', { hasText: '150' }).click();

@@ -8,7 +8,7 @@ import { AppHeader } from './app-header.tsx';
 import { NotFound } from './not-found.tsx';
 import { LoadingNote } from './loading-note.tsx';
 import { LessonList } from '../lessons/lesson-list.tsx';
-import { ClassBar } from '../classroom/class-bar.tsx';
+import { markPageShown, usePageShown } from './page-shown.ts';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
@@ -17,6 +17,8 @@ const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((mod
 const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
 const MatrixPage = lazy(() => import('../course/matrix-page.tsx').then((module) => ({ default: module.MatrixPage })));
 const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => ({ default: module.QuizPage })));
+// The class bar waits until the page's content is on screen (page-shown.ts).
+const ClassBar = lazy(() => import('../classroom/class-bar.tsx').then((module) => ({ default: module.ClassBar })));
 const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
 const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
 
@@ -35,11 +37,23 @@ export function App() {
   }, [lang, route.kind]);
 
   const lesson = route.kind === 'lesson' ? lessonIndex.find((entry) => entry.slug === route.slug) : undefined;
+  const pageShown = usePageShown();
+  // A lesson says itself when its text is shown (lesson-reader.tsx); other pages are shown at once.
+  const readingLesson = route.kind === 'lesson' && lesson !== undefined;
+  useEffect(() => {
+    if (readingLesson) return;
+    const timer = setTimeout(markPageShown, 0);
+    return () => clearTimeout(timer);
+  }, [readingLesson]);
 
   return (
     <LangContext.Provider value={lang}>
       <AppHeader />
-      <ClassBar />
+      {pageShown && (
+        <Suspense fallback={null}>
+          <ClassBar />
+        </Suspense>
+      )}
       <main id="content" className="app-main" tabIndex={-1}>
         {route.kind === 'list' && <LessonList lessons={lessonIndex} />}
         {route.kind === 'lesson' &&

@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { sessionReady } from '../app/session.ts';
-import { decodeConnection, type ConnectionStreams } from '../wire/decode-connection.ts';
+import { decodeConnection, type ConnectionStreams } from '../wire/connection-decoders.ts';
+import { layersLoading, onLayerSettled } from '../wire/lazy-layer.ts';
 import { DecodeMemo } from '../wire/decode-memo.ts';
 import { decodeChunkFrame } from '../wire/capture-frame.ts';
 import { capturesToPcapng } from '../wire/pcapng/export-pcapng.ts';
@@ -138,6 +139,9 @@ export class CaptureStore {
 
   constructor(private readonly options: CaptureStoreOptions) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    // A decoder layer arrived (web/wire/lazy-layer.ts): what was decoded without it showed a
+    // placeholder, and the memo may hold units decoded that way, so every connection starts over.
+    onLayerSettled(() => this.redecodeAll());
   }
 
   get status(): CaptureStatus {
@@ -195,9 +199,9 @@ export class CaptureStore {
     return this.tracked.get(conn)?.chunks ?? [];
   }
 
-  /** Every connection is decoded to its last chunk (a burst may take a few background slices). */
+  /** Every connection is decoded to its last chunk (a burst may take a few background slices), with every layer it needs. */
   caughtUp(): boolean {
-    return ![...this.tracked.values()].some(isBehind);
+    return !layersLoading() && ![...this.tracked.values()].some(isBehind);
   }
 
   /** Switches recording for this browser's session; the server confirms with a `recording` message. */
@@ -334,6 +338,16 @@ export class CaptureStore {
   private update(next: Partial<typeof this.state>): void {
     if (next.status === this.state.status && next.recording === undefined) return;
     this.state = { ...this.state, ...next };
+    this.changed();
+  }
+
+  private redecodeAll(): void {
+    for (const tracked of this.tracked.values()) {
+      tracked.decoded = undefined;
+      tracked.memo = new DecodeMemo();
+    }
+    // decoded again between the page's tasks, as a burst is (even with no listener to ask)
+    this.scheduleCatchUp();
     this.changed();
   }
 

@@ -1,7 +1,8 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LangContext } from '../app/lang-context.ts';
+import { loadAllLayers } from '../wire/connection-decoders.ts';
 import { readFixture } from '../wire/fixtures/read-fixture.ts';
 import { CaptureStore } from './capture-store.ts';
 import { Inspector } from './inspector.tsx';
@@ -20,6 +21,10 @@ const render = (store: CaptureStore, lang: 'ru' | 'en', focus?: { conn: string; 
   renderToString(createElement(LangContext.Provider, { value: lang }, createElement(Inspector, { store, focus })));
 
 describe('<Inspector>', () => {
+  // The page downloads each decoder layer when a connection first needs it (capture-store.test.ts
+  // covers that); rendering once, as these tests do, needs them here already.
+  beforeAll(loadAllLayers);
+
   it('renders the timeline, the tree and the hex of the newest exchange', () => {
     const store = storeWith('curl-get', 'curl-keep-alive');
     const html = render(store, 'en');

@@ -1,5 +1,8 @@
 import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
 import { isAppTraffic } from '../inspector/app-traffic.ts';
+import { checkNeedsAnswer, splitReference } from './check-reading.ts';
+
+export { checkNeedsAnswer, splitReference };
 
 /** `true`: present; a string: a regular expression the value must match. */
 export type PresenceOrPattern = Record<string, true | string>;
@@ -120,10 +123,6 @@ export function evaluateCheck(
   }
 }
 
-/** Does a check ask the student to type an answer (the card shows an answer field)? */
-export function checkNeedsAnswer(check: Check): boolean {
-  return check.type === 'answer' || check.type === 'message-answer';
-}
 
 function evaluateMessageAnswer(check: Extract<Check, { type: 'message-answer' }>, messages: readonly WireMessage[], answer: string | undefined): CheckResult {
   const newest = [...messages]
@@ -187,11 +186,6 @@ function matchesEarlier(match: MessageMatch, message: WireMessage, earlier: read
   });
 }
 
-/** `"0.willTopic"` → `[0, "willTopic"]`. */
-export function splitReference(reference: string): [number, string] {
-  const dot = reference.indexOf('.');
-  return [Number(reference.slice(0, dot)), reference.slice(dot + 1)];
-}
 
 export function matchesMessage(match: MessageMatch, message: WireMessage): boolean {
   if (message.layer !== match.layer) return false;

@@ -1,11 +1,38 @@
 import { useEffect, useMemo, useState, type FormEvent, type MouseEvent } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
-import { checkNeedsAnswer, evaluateCheck, type Check } from './checks.ts';
+import type { Check } from './checks.ts';
+import { checkNeedsAnswer } from './check-reading.ts';
+import { usePageShown } from '../app/page-shown.ts';
 import { markPassed, useProgress } from './progress.ts';
 import { emitExerciseEvent } from './exercise-events.ts';
-import { missIdentity } from './miss-identity.ts';
 import { lessonStrings } from './strings.ts';
+
+type ChecksModule = typeof import('./exercise-evaluation.ts');
+let checksModule: ChecksModule | null = null;
+let checksLoading: Promise<ChecksModule | null> | null = null;
+
+/**
+ * The checks' evaluator (exercise-evaluation.ts), fetched once the lesson's text is on screen (nothing to check before
+ * the capture store has the traffic anyway); null until it arrived.
+ */
+function useChecks(): ChecksModule | null {
+  const pageShown = usePageShown();
+  const [loaded, setLoaded] = useState(checksModule);
+  useEffect(() => {
+    if (!pageShown || loaded) return;
+    let alive = true;
+    checksLoading ??= import('./exercise-evaluation.ts').then(
+      (module) => (checksModule = module),
+      () => (checksLoading = null),
+    );
+    void checksLoading.then((module) => alive && module && setLoaded(module));
+    return () => {
+      alive = false;
+    };
+  }, [pageShown, loaded]);
+  return loaded;
+}
 
 interface ExerciseCardProps {
   lesson: string;
@@ -30,8 +57,9 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
   const [submitted, setSubmitted] = useState<string | undefined>(undefined);
 
   const needsAnswer = checkNeedsAnswer(check);
-  const result = useMemo(() => evaluateCheck(check, exchanges, submitted, messages), [check, exchanges, submitted, messages]);
-  const passedNow = result.passed && (!needsAnswer || submitted !== undefined);
+  const checks = useChecks();
+  const result = useMemo(() => checks?.evaluateCheck(check, exchanges, submitted, messages) ?? null, [checks, check, exchanges, submitted, messages]);
+  const passedNow = result !== null && result.passed && (!needsAnswer || submitted !== undefined);
   const passedBefore = Boolean(progress[lesson]?.[id]);
   const passed = passedNow || passedBefore;
 
@@ -44,7 +72,7 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
     setSubmitted(answer);
   };
 
-  const miss = result.passed ? null : result.miss;
+  const miss = result === null || result.passed ? null : result.miss;
   // "nothing sent yet" is the normal state of every exercise below the one being worked on: stay quiet
   const showMiss =
     miss !== null &&
@@ -52,7 +80,7 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
     ((miss.kind !== 'no-request' && !(miss.kind === 'no-message' && miss.found === 0)) || (miss.step ?? 0) > 0 || (needsAnswer && submitted !== undefined));
 
   // A miss the student sees is an attempt (the teacher's board counts them): once per new miss.
-  const shownMiss = showMiss && miss ? missIdentity(miss, submitted) : null;
+  const shownMiss = showMiss && miss && checks ? checks.missIdentity(miss, submitted) : null;
   useEffect(() => {
     if (shownMiss !== null) emitExerciseEvent({ lesson, exercise: id, passed: false });
   }, [shownMiss, lesson, id]);

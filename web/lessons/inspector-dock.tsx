@@ -1,9 +1,12 @@
 import type { Selection } from '../inspector/exchange-sections.ts';
-import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import { useStrings } from '../app/lang-context.ts';
-import { ClassAwareInspector } from '../classroom/class-inspector.tsx';
+import { LoadingNote } from '../app/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
-import { TOGGLE_INSPECTOR_EVENT } from './projector/presenter-keys.ts';
+import { TOGGLE_INSPECTOR_EVENT } from './projector/toggle-inspector-event.ts';
+
+// The inspector is not on the way to the lesson's text: it is fetched once the text is on screen.
+const ClassAwareInspector = lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector })));
 
 const WIDTH_KEY = 'wirelab.inspectorWidth';
 const MIN_WIDTH = 360;
@@ -20,9 +23,19 @@ function storedWidth(): number {
   }
 }
 
-/** The inspector beside the text (below it on narrow screens), showing the last cell run. */
-export function InspectorDock({ focus, onSelectionChange }: { focus?: Selection; onSelectionChange?(selection: Selection | null): void }) {
+/**
+ * The inspector beside the text (below it on narrow screens), showing the last cell run.
+ * `afterText`: the page's text is on screen, and the inspector may load (default: at once).
+ */
+export function InspectorDock({ focus, onSelectionChange, afterText = true }: { focus?: Selection; onSelectionChange?(selection: Selection | null): void; afterText?: boolean }) {
   const t = useStrings(lessonStrings);
+  const [loadInspector, setLoadInspector] = useState(false);
+  useEffect(() => {
+    if (!afterText) return;
+    // a task of its own after the text's: the text paints first
+    const timer = setTimeout(() => setLoadInspector(true), 0);
+    return () => clearTimeout(timer);
+  }, [afterText]);
   const [width, setWidth] = useState(storedWidth);
   // On a narrow screen the dock covers the lower part of the text: it waits, folded, until a
   // cell gives it something to show, so an empty inspector never hides a cell's Run bar.
@@ -91,7 +104,13 @@ export function InspectorDock({ focus, onSelectionChange }: { focus?: Selection;
         </button>
       </div>
       <div className="dock-body">
-        <ClassAwareInspector focus={focus} onSelectionChange={onSelectionChange} />
+        {loadInspector ? (
+          <Suspense fallback={<LoadingNote />}>
+            <ClassAwareInspector focus={focus} onSelectionChange={onSelectionChange} />
+          </Suspense>
+        ) : (
+          <LoadingNote />
+        )}
       </div>
     </aside>
   );

@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../app/lang-context.ts';
@@ -6,17 +6,21 @@ import { navigate, scrollToHash, takeRequestedHash } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import { captureTimeNow } from '../app/session.ts';
-import { useCaptures } from '../inspector/capture-store.ts';
+import { markPageShown, usePageShown } from '../app/page-shown.ts';
+import { useCapturesLater } from '../inspector/use-captures-later.ts';
 import { CELL_COMPONENTS } from './cell-registry.tsx';
-import { isCellKind } from './cell-kinds.ts';
+import type { CellKind } from './cell-kinds.ts';
 import { ExerciseCard } from './exercise-card.tsx';
 import { InspectorDock } from './inspector-dock.tsx';
 import { LessonPager } from './lesson-pager.tsx';
 import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
-import { renderLesson, type RenderedLesson, type TocEntry } from './render-lesson.ts';
+import type { RenderedLesson, TocEntry } from './render-lesson.ts';
 import { lessonStrings } from './strings.ts';
-import { PresenterControls } from './projector/projector-mode.tsx';
+import { useProjectorAttribute } from './projector/projector-attribute.ts';
+
+// The presenter's controls (toggle, key legend, keys) come after the text; its size comes at once.
+const PresenterControls = lazy(() => import('./projector/projector-mode.tsx').then((module) => ({ default: module.PresenterControls })));
 import './lessons.css';
 
 type ReaderState =
@@ -36,7 +40,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   useEffect(() => {
     let alive = true;
     loadLesson(entry, lang).then(
-      (loaded) => alive && setState({ status: 'ready', loaded, rendered: renderLesson(loaded.markdown) }),
+      (loaded) => alive && setState({ status: 'ready', loaded, rendered: loaded.rendered }),
       (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
@@ -62,7 +66,15 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     scrollToHash(hash);
   }, [loadedText]);
 
-  const captures = useCaptures();
+  useProjectorAttribute();
+  const pageShown = usePageShown();
+  const captures = useCapturesLater(state.status !== 'loading');
+  useEffect(() => {
+    if (state.status === 'loading') return;
+    // a task of its own after the text's: the text paints first
+    const timer = setTimeout(markPageShown, 0);
+    return () => clearTimeout(timer);
+  }, [state.status]);
   const allExchanges = captures.exchanges;
   const allMessages = captures.messages;
   const messages = useMemo(() => allMessages.filter((message) => message.at >= openedAt), [allMessages, openedAt]);
@@ -94,8 +106,12 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
           />
         )}
       </div>
-      <InspectorDock focus={focus} />
-      <PresenterControls />
+      <InspectorDock focus={focus} afterText={state.status !== 'loading'} />
+      {pageShown && (
+        <Suspense fallback={null}>
+          <PresenterControls />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -239,11 +255,27 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
   return current;
 }
 
-function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
-  if (!isCellKind(kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
-  const Cell = CELL_COMPONENTS[kind];
+/**
+ * The cell's code as plain text while its editor's chunk arrives: readable with the lesson text,
+ * about as tall as the cell will be, so the page does not jump when the cell takes its place.
+ */
+function CellPlaceholder({ text }: { text: string }) {
   return (
-    <Suspense fallback={<LoadingNote />}>
+    <div className="cell-placeholder" data-testid="cell-placeholder">
+      <pre>{text}</pre>
+    </div>
+  );
+}
+
+function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+  const pageShown = usePageShown();
+  // CELL_COMPONENTS, not cell-kinds.ts: that one brings every console's cell-file parser along
+  if (!Object.hasOwn(CELL_COMPONENTS, kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
+  const Cell = CELL_COMPONENTS[kind as CellKind];
+  // The editors' chunks are fetched once the text (with every cell's code) is on screen.
+  if (!pageShown) return <CellPlaceholder text={text} />;
+  return (
+    <Suspense fallback={<CellPlaceholder text={text} />}>
       <Cell cellId={id} initialText={text} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />
     </Suspense>
   );

@@ -1,4 +1,5 @@
-import { splitReference, type CheckMiss, type MessageMatch, type RequestMatch, type ResponseDifference } from './checks.ts';
+import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from './checks.ts';
+import { splitReference } from './check-reading.ts';
 
 const describeRequestEn = (request: RequestMatch) => [request.method ?? 'a request', request.path ? `to ${humanPath(request.path)}` : ''].join(' ').trim();
 const describeRequestRu = (request: RequestMatch) => [request.method ?? 'запрос', request.path ? `на ${humanPath(request.path)}` : ''].join(' ').trim();

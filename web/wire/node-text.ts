@@ -68,6 +68,7 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'invalid-json': { en: 'not valid JSON', ru: 'это не JSON' },
   'connection-decode-failed': { en: 'decoding this connection failed: its bytes are shown raw', ru: 'разобрать это соединение не удалось: его байты показаны как есть' },
   'decoder-failed': { en: 'the decoder failed on these bytes', ru: 'декодер не справился с этими байтами' },
+  'decoder-unavailable': { en: 'the decoder for these bytes could not be downloaded: reload the page to try again', ru: 'декодер для этих байтов не удалось загрузить: обновите страницу, чтобы попробовать снова' },
   // GraphQL layers (web/wire/graphql)
   'graphql-syntax-error': { en: 'not valid GraphQL syntax', ru: 'синтаксическая ошибка GraphQL' },
   'missing-query': { en: 'the request has no "query"', ru: 'в запросе нет поля "query"' },

@@ -1,6 +1,7 @@
 import { lastIndexAtOrBelow } from './sorted-search.ts';
 import type { DecodeMemo } from './decode-memo.ts';
 import type { HeaderList, WireNode } from './types.ts';
+import type { LazyLayer } from './lazy-layer.ts';
 
 /** Where a payload travelled and what its carrier said about it. */
 export interface PayloadContext {
@@ -36,16 +37,47 @@ export interface PayloadLayer {
   decode(payload: Uint8Array, offsets: PayloadOffsets, context: PayloadContext): WireNode[];
 }
 
+/**
+ * Layers that are downloaded when a payload first needs them (lazy-layer.ts). `mayAccept` is
+ * cheap and says yes to every payload one of the layers would accept (it may say yes to more:
+ * once loaded, the layers' own `accepts` decide, in their order).
+ */
+export interface DeferredPayloadLayers {
+  name: string;
+  mayAccept(context: PayloadContext): boolean;
+  source: LazyLayer<readonly PayloadLayer[]>;
+}
+
 // Layers register here, most specific first; the first that accepts a payload decodes it.
-const layers: PayloadLayer[] = [];
+const layers: Array<PayloadLayer | DeferredPayloadLayers> = [];
 
 /** For tests and for layers defined outside this file; a layer registered twice stays once. */
-export function registerPayloadLayer(layer: PayloadLayer): void {
+export function registerPayloadLayer(layer: PayloadLayer | DeferredPayloadLayers): void {
   if (!layers.some((known) => known.name === layer.name)) layers.push(layer);
 }
 
 export function payloadLayerFor(context: PayloadContext): PayloadLayer | undefined {
-  return layers.find((layer) => layer.accepts(context));
+  for (const entry of layers) {
+    if (!('source' in entry)) {
+      if (entry.accepts(context)) return entry;
+      continue;
+    }
+    if (!entry.mayAccept(context)) continue;
+    const loaded = entry.source.get();
+    if (!loaded) return placeholderLayer(entry);
+    const layer = loaded.find((candidate) => candidate.accepts(context));
+    if (layer) return layer;
+  }
+  return undefined;
+}
+
+/** Stands in for layers still on their way (or that failed to load): one node over the payload. */
+function placeholderLayer(entry: DeferredPayloadLayers): PayloadLayer {
+  return {
+    name: entry.name,
+    accepts: () => true,
+    decode: (payload, offsets) => [entry.source.placeholder(rangeOf(offsets, 0, payload.length))],
+  };
 }
 
 /** The stream range of payload bytes [start, end). */

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { EditorKeysHint } from '../editor-keys-hint.tsx';
+import { useNearViewport } from '../use-near-viewport.ts';
 import { subscribeSchema } from './schema-store.ts';
 
 type LanguageModule = typeof import('./graphql-language.ts');
@@ -33,7 +34,10 @@ interface GraphqlCodeEditorProps {
 /** A text area at once (already usable), replaced by Monaco when it has loaded. */
 export function GraphqlCodeEditor(props: GraphqlCodeEditorProps) {
   const [module, setModule] = useState<LanguageModule | null>(null);
+  // Monaco loads once the editor nears the viewport (use-near-viewport.ts); the text area works meanwhile.
+  const [watchViewport, near] = useNearViewport<HTMLTextAreaElement>();
   useEffect(() => {
+    if (!near) return;
     let alive = true;
     void loadLanguage().then((loaded) => {
       if (alive && loaded) setModule(loaded);
@@ -41,7 +45,7 @@ export function GraphqlCodeEditor(props: GraphqlCodeEditorProps) {
     return () => {
       alive = false;
     };
-  }, []);
+  }, [near]);
   if (module) return <MonacoHost {...props} module={module} />;
   const runOnCtrlEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -51,6 +55,7 @@ export function GraphqlCodeEditor(props: GraphqlCodeEditorProps) {
   };
   return (
     <textarea
+      ref={watchViewport}
       className="code-textarea"
       aria-label={props.label}
       spellCheck={false}

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { EditorKeysHint } from '../editor-keys-hint.tsx';
+import { useNearViewport } from '../use-near-viewport.ts';
 
 type MonacoModule = typeof import('./monaco-setup.ts');
 let monacoLoading: Promise<MonacoModule | null> | null = null;
@@ -27,15 +28,25 @@ interface CodeEditorProps {
 const MAX_LINES = 24;
 
 /**
- * A plain monospace text area at once (it already runs), replaced by Monaco when it arrives.
- * The text lives with the caller; both editors show it and report every change.
+ * A plain monospace text area at once (it already runs), replaced by Monaco when it arrives:
+ * Monaco loads once the cell nears the viewport (use-near-viewport.ts), so a lesson's text never
+ * waits for it. The text lives with the caller; both editors show it and report every change.
  */
 export function CodeEditor({ value, onChange, onRun, label, describeError }: CodeEditorProps) {
   const [monaco, setMonaco] = useState<MonacoModule | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const caretRef = useRef<{ offset: number } | null>(null);
+  const [watchViewport, near] = useNearViewport<HTMLTextAreaElement>();
+  const textareaRefs = useCallback(
+    (element: HTMLTextAreaElement | null) => {
+      textareaRef.current = element;
+      watchViewport(element);
+    },
+    [watchViewport],
+  );
 
   useEffect(() => {
+    if (!near) return;
     let alive = true;
     void loadMonaco().then((module) => {
       if (!alive || !module) return;
@@ -46,7 +57,7 @@ export function CodeEditor({ value, onChange, onRun, label, describeError }: Cod
     return () => {
       alive = false;
     };
-  }, []);
+  }, [near]);
 
   if (monaco) {
     return (
@@ -70,14 +81,15 @@ export function CodeEditor({ value, onChange, onRun, label, describeError }: Cod
   };
   return (
     <textarea
-      ref={textareaRef}
+      ref={textareaRefs}
       className="code-textarea"
       aria-label={label}
       spellCheck={false}
       autoCapitalize="off"
       autoCorrect="off"
       value={value}
-      rows={Math.min(MAX_LINES, Math.max(3, value.split('\n').length))}
+      // as tall as Monaco will be (.code-monaco's min-height is two lines), so nothing jumps when it takes over
+      rows={Math.min(MAX_LINES, Math.max(2, value.split('\n').length))}
       onChange={(event) => onChange(event.target.value)}
       onKeyDown={runOnCtrlEnter}
     />

@@ -98,5 +98,4 @@ export function isTypingTarget(element: { tagName: string; isContentEditable?: b
   return Boolean(element.closest?.('.monaco-editor'));
 }
 
-/** The event the presenter flow sends the inspector dock (no shared state between the two). */
-export const TOGGLE_INSPECTOR_EVENT = 'wirelab:toggle-inspector';
+export { TOGGLE_INSPECTOR_EVENT } from './toggle-inspector-event.ts';

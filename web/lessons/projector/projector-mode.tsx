@@ -84,22 +84,14 @@ function runButton(slot: HTMLElement): HTMLButtonElement | null {
 /**
  * The presenter's controls on a lesson page: the projector-mode toggle, the key legend and the
  * "?" help, and the keyboard flow itself. Projector mode marks <html data-projector> while a
- * lesson is open (projector.css does the rest; the editors and the hex view read the setting).
+ * lesson is open (projector-attribute.ts; projector.css does the rest; the editors and the hex
+ * view read the setting).
  */
 export function PresenterControls() {
   const t = useStrings(projectorStrings);
   const projector = useProjectorMode();
   const helpRef = useRef<HTMLDialogElement>(null);
   const [announcement, setAnnouncement] = useState('');
-
-  useEffect(() => {
-    const root = document.documentElement;
-    if (projector) root.dataset.projector = '';
-    else delete root.dataset.projector;
-    return () => {
-      delete root.dataset.projector;
-    };
-  }, [projector]);
 
   const toggleProjector = useCallback(() => {
     // the text reflows at the other size: the section being shown stays at the top

@@ -1,4 +1,5 @@
 import { markMessage } from '../message-marks.ts';
+import { isEngineIoPath } from '../payload-kinds.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeSocketIoPacket, type SocketIoPacket } from './decode-socket-io.ts';
@@ -221,10 +222,8 @@ function charToByteOffsets(text: string, byteAt: (byteIndex: number) => number, 
   return (charIndex) => (charIndex >= text.length ? endOffset : byteAt(byteIndexOfChar[charIndex]));
 }
 
-/** Whether a body or message on this path is Engine.IO: Socket.IO's default path. */
-export function isEngineIoPath(path: string | undefined): boolean {
-  return path !== undefined && /^\/socket\.io\/?$/.test(path);
-}
+// Whether a body or message on this path is Engine.IO (Socket.IO's default path): in payload-kinds.ts for the lazy layer catalog.
+export { isEngineIoPath };
 
 /**
  * The Engine.IO layer for web/wire/payload-layers.ts: polling bodies (text/plain; the "ok" a

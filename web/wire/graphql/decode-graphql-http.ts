@@ -1,4 +1,5 @@
 import { collectMarkedMessages, markMessage } from '../message-marks.ts';
+import { isGraphqlPath } from '../payload-kinds.ts';
 import { pluralRu, ru, ruSummary, russianTextOf } from '../node-text.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import type { ByteStream } from '../stream-assembler.ts';
@@ -15,9 +16,7 @@ import { JsonSyntaxError, parseJsonWithRanges, type JsonNode } from './json-rang
 export const GRAPHQL_HTTP_LAYER = 'graphql-http';
 
 /** Whether a request path is a GraphQL endpoint: ours is /graphql. */
-export function isGraphqlPath(path: string | undefined): boolean {
-  return path !== undefined && /^\/graphql\/?$/.test(path);
-}
+export { isGraphqlPath };
 
 const JSONISH = /^(application\/(json|graphql-response\+json|graphql)|text\/plain)\b/;
 

@@ -1,4 +1,5 @@
 import { markMessage } from '../message-marks.ts';
+import { GRAPHQL_WS_SUBPROTOCOLS } from '../payload-kinds.ts';
 import { ru, ruSummary } from '../node-text.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
@@ -13,7 +14,7 @@ import { entryOf, JsonSyntaxError, parseJsonWithRanges, type JsonNode } from './
 //     connection_ack, connection_error, ka, start, data, error, complete, stop, connection_terminate.
 
 export const GRAPHQL_WS_LAYER = 'graphql-ws';
-export const GRAPHQL_WS_SUBPROTOCOLS = ['graphql-transport-ws', 'graphql-ws'] as const;
+export { GRAPHQL_WS_SUBPROTOCOLS };
 
 const MEANING: Record<string, Record<string, string>> = {
   'graphql-transport-ws': {

@@ -6,10 +6,8 @@ import type { CapturedConnection, DecodedConnection, WireMessage, WireNode } fro
 import type { WebSocketConnectionResult } from '../websocket/decode-websocket.ts';
 import { decodeMqttPackets } from './decode-mqtt.ts';
 
-/** The WebSocket subprotocols of MQTT (3.1.1 §6; `mqttv3.1` is 3.1's). */
-export function isMqttSubprotocol(subprotocol: string | undefined): boolean {
-  return subprotocol === 'mqtt' || subprotocol === 'mqttv3.1';
-}
+// The WebSocket subprotocols of MQTT (3.1.1 §6; `mqttv3.1` is 3.1's), kept where the lazy layer catalog reads them too.
+export { isMqttSubprotocol } from '../payload-kinds.ts';
 
 /**
  * MQTT over WebSocket: the binary messages of each direction form one byte stream, read packet

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+// Not decode-connection.ts: that one installs every layer at once. This file sees the page's way.
+import { connectionLayers, payloadLayerSources } from '../wire/connection-decoders.ts';
+import { readFixture } from '../wire/fixtures/read-fixture.ts';
+import type { WireNode } from '../wire/types.ts';
+import { CaptureStore } from './capture-store.ts';
+
+function storeWith(name: string): CaptureStore {
+  const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('no socket in this test'); } });
+  const { fixture } = readFixture(name);
+  for (const conn of fixture.connections) store.apply({ type: 'connection', conn });
+  store.apply({ type: 'chunks', chunks: fixture.chunks });
+  return store;
+}
+
+/** Resolves once the store caught up: every layer its connections asked for has arrived and was used. */
+async function settled(store: CaptureStore): Promise<void> {
+  // each turn reads the snapshot, as the inspector does when the store notifies it
+  for (let attempt = 0; attempt < 200 && (store.getSnapshot(), !store.caughtUp()); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(store.caughtUp()).toBe(true);
+}
+
+function kinds(nodes: readonly WireNode[]): string[] {
+  return nodes.flatMap((node) => [node.kind, ...kinds(node.children ?? [])]);
+}
+
+describe('decoder layers download when a connection needs them', () => {
+  it('an HTTP/1.1 REST exchange shows a loading note, then its exchange, and never asks for HTTP/2, protobuf or GraphQL', async () => {
+    const store = storeWith('curl-post-json');
+    const first = store.getSnapshot();
+    expect(first.exchanges).toEqual([]);
+    expect(first.connections[0].notes.map((note) => note.node.kind)).toContain('decoder-loading');
+    await settled(store);
+    const exchanges = store.exchanges();
+    expect(exchanges.length).toBeGreaterThan(0);
+    expect(exchanges[0].request.method).toBe('POST');
+    expect(store.connections()[0].notes.map((note) => note.node.kind)).not.toContain('decoder-loading');
+    expect(connectionLayers.http1.ready).toBe(true);
+    expect(connectionLayers.http2.ready || connectionLayers.http2.loadingNow).toBe(false);
+    expect(payloadLayerSources.grpc.ready || payloadLayerSources.grpc.loadingNow).toBe(false);
+    expect(payloadLayerSources.graphqlHttp.ready || payloadLayerSources.graphqlHttp.loadingNow).toBe(false);
+    expect(connectionLayers.graphqlQueryString.ready || connectionLayers.graphqlQueryString.loadingNow).toBe(false);
+  });
+
+  it('a gRPC call over h2c brings HTTP/2 and then the protobuf layer, and decodes as with every layer at once', async () => {
+    const store = storeWith('grpc-unary');
+    await settled(store);
+    expect(connectionLayers.http2.ready).toBe(true);
+    expect(payloadLayerSources.grpc.ready).toBe(true);
+    const [exchange] = store.exchanges();
+    const responseKinds = kinds(exchange.response?.tree.children ?? []);
+    expect(responseKinds).not.toContain('decoder-loading');
+    expect(responseKinds.some((kind) => kind.startsWith('grpc') || kind.startsWith('protobuf'))).toBe(true);
+    // the same tree as the eager decoder gives (decode-connection.ts installs every layer)
+    const { decodeConnection } = await import('../wire/decode-connection.ts');
+    const { fixture, chunks } = readFixture('grpc-unary');
+    const eager = decodeConnection(fixture.connections[0], chunks);
+    expect(JSON.stringify(store.connections()[0].exchanges.map((e) => e.response?.tree))).toBe(JSON.stringify(eager.exchanges.map((e) => e.response?.tree)));
+  });
+});

@@ -1,0 +1,15 @@
+import type { Check } from './checks.ts';
+
+// What an exercise card and its strings read off a check without evaluating it: apart from
+// checks.ts, which the card loads after the lesson's text is on screen.
+
+/** Does a check ask the student to type an answer (the card shows an answer field)? */
+export function checkNeedsAnswer(check: Check): boolean {
+  return check.type === 'answer' || check.type === 'message-answer';
+}
+
+/** `"0.willTopic"` → `[0, "willTopic"]`. */
+export function splitReference(reference: string): [number, string] {
+  const dot = reference.indexOf('.');
+  return [Number(reference.slice(0, dot)), reference.slice(dot + 1)];
+}
