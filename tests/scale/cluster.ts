@@ -36,6 +36,8 @@ export interface LoadBalancer {
   serverStatus(): Promise<Map<string, string>>;
   /** How many connections (sessions) a backend has taken since HAProxy started: which one a client went through. */
   backendSessions(backend: string): Promise<number>;
+  /** Server → connections open to it now (scur) in one backend: where a TCP client (MQTT) landed. */
+  openConnections(backend: string): Promise<Map<string, number>>;
   /** Waits until HAProxy holds `server` in every backend at `status`. */
   waitForStatus(server: string, status: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
 }
@@ -240,11 +242,19 @@ async function startHaproxy(workDir: string, instances: Instance[]): Promise<{ l
       if (!row) throw new Error(`haproxy has no backend ${backend}`);
       return Number(row('stot'));
     };
+    const openConnections = async (backend: string) => {
+      const open = new Map<string, number>();
+      for (const row of await stats()) {
+        if (row('pxname') === backend && row('svname') !== 'FRONTEND' && row('svname') !== 'BACKEND') open.set(row('svname'), Number(row('scur')));
+      }
+      return open;
+    };
     const lb: LoadBalancer = {
       port,
       origin: `http://127.0.0.1:${port}`,
       serverStatus,
       backendSessions,
+      openConnections,
       async waitForStatus(server, status, timeoutMs = 15_000) {
         let last = new Map<string, string>();
         await waitFor(`haproxy to see ${server} ${status}`, async () => {
@@ -314,6 +324,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     origin: '',
     serverStatus: () => Promise.reject(new Error('no load balancer in this cluster')),
     backendSessions: () => Promise.reject(new Error('no load balancer in this cluster')),
+    openConnections: () => Promise.reject(new Error('no load balancer in this cluster')),
     waitForStatus: () => Promise.reject(new Error('no load balancer in this cluster')),
   };
   return { redis, instances, lb, keyPrefix, sessionSecretFile, stop };
