@@ -164,3 +164,37 @@ describe('every transport passes through the one port of the load balancer', () 
   });
 
 });
+
+describe('without the pinning (what the template prevents)', () => {
+  it('loses a student\'s data and Socket.IO\'s polling session when wirelab_http balances round-robin', async () => {
+    const unpinned = await cluster.extraLoadBalancer((config) =>
+      config.replace(/^ *http-request set-var\(txn\.pin\).*\n/gm, '').replace(/^ *balance hash var\(txn\.pin\)$/m, '    balance roundrobin'),
+    );
+    const session = await fetch(`${unpinned.origin}/_wirelab/session`);
+    const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index++) {
+      const created = await fetch(`${unpinned.origin}/api/v1/users`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Lost', email: `${randomBytes(4).toString('hex')}@example.edu` }),
+      });
+      const read = await fetch(new URL(created.headers.get('location')!, unpinned.origin), { headers: { cookie } });
+      statuses.push(read.status);
+    }
+    // Round-robin: every read goes to the other instance than the write before it.
+    expect(statuses).toEqual([404, 404, 404, 404]);
+
+    const socket: Socket = io(unpinned.origin, { transports: ['polling'], extraHeaders: { cookie }, auth: { name: 'Eve' }, reconnection: false, timeout: 10_000 });
+    try {
+      const error = await new Promise<Error>((resolve) => {
+        socket.once('connect_error', resolve);
+        socket.once('connect', () => resolve(new Error('connected')));
+      });
+      // The handshake went to one instance, the next poll to the other, which never heard of the session.
+      expect(error.message).not.toBe('connected');
+    } finally {
+      socket.disconnect();
+    }
+  });
+});

@@ -48,6 +48,11 @@ export interface Cluster {
   readonly lb: LoadBalancer;
   readonly keyPrefix: string;
   readonly sessionSecretFile: string;
+  /**
+   * Another HAProxy in front of the same instances, its config edited first (a broken one, to
+   * show what the template's lines prevent); stopped with the cluster.
+   */
+  extraLoadBalancer(edit: (config: string) => string): Promise<LoadBalancer>;
   stop(): Promise<void>;
 }
 
@@ -200,12 +205,13 @@ function haproxyCommand(socketPath: string, command: string): Promise<string> {
   });
 }
 
-async function startHaproxy(workDir: string, instances: Instance[]): Promise<{ lb: LoadBalancer; child: ChildProcess; exited: Promise<void> }> {
-  const statsSocket = join(workDir, 'haproxy.sock');
+async function startHaproxy(workDir: string, instances: Instance[], edit: (config: string) => string = (config) => config): Promise<{ lb: LoadBalancer; child: ChildProcess; exited: Promise<void> }> {
+  const name = `haproxy-${randomBytes(3).toString('hex')}`;
+  const statsSocket = join(workDir, `${name}.sock`);
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const configFile = join(workDir, 'haproxy.cfg');
-    writeFileSync(configFile, renderHaproxyConfig(readFileSync(HAPROXY_CONFIG, 'utf8'), port, instances, statsSocket));
+    const configFile = join(workDir, `${name}.cfg`);
+    writeFileSync(configFile, renderHaproxyConfig(edit(readFileSync(HAPROXY_CONFIG, 'utf8')), port, instances, statsSocket));
     // -db: foreground, no daemon; -W is not wanted (one process, killed by the test).
     const child = spawn(HAPROXY, ['-db', '-f', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     const tracked = track(child);
@@ -282,13 +288,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const redis = options.redis ?? (await startRedisServer());
   const instances: Instance[] = [];
   let haproxy: Awaited<ReturnType<typeof startHaproxy>> | undefined;
+  const extraHaproxies: Array<Awaited<ReturnType<typeof startHaproxy>>> = [];
   const keyPrefix = `wl-${randomBytes(3).toString('hex')}:`;
   const sessionSecretFile = join(workDir, 'session-secret');
   writeFileSync(sessionSecretFile, randomBytes(32), { mode: 0o600 });
   const stop = async () => {
-    if (haproxy) {
-      haproxy.child.kill('SIGKILL');
-      await haproxy.exited;
+    for (const running of [haproxy, ...extraHaproxies]) {
+      if (!running) continue;
+      running.child.kill('SIGKILL');
+      await running.exited;
     }
     await Promise.all(instances.map((instance) => instance.kill()));
     if (ownRedis) await redis.stop();
@@ -327,5 +335,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     openConnections: () => Promise.reject(new Error('no load balancer in this cluster')),
     waitForStatus: () => Promise.reject(new Error('no load balancer in this cluster')),
   };
-  return { redis, instances, lb, keyPrefix, sessionSecretFile, stop };
+  const extraLoadBalancer = async (edit: (config: string) => string) => {
+    const running = await startHaproxy(workDir, instances, edit);
+    extraHaproxies.push(running);
+    return running.lb;
+  };
+  return { redis, instances, lb, keyPrefix, sessionSecretFile, extraLoadBalancer, stop };
 }
