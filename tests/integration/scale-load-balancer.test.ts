@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
+import mqtt from 'mqtt';
 import { startCluster, type Cluster } from '../scale/cluster.ts';
 
 // Two Wirelab instances on one Redis behind Debian's HAProxy running deploy/haproxy/haproxy.cfg,
@@ -154,6 +156,19 @@ describe('every transport passes through the one port of the load balancer', () 
     expect(await cluster.lb.backendSessions('wirelab_mqtt')).toBe(before + 2);
   });
 
+  it('passes MQTT over WebSocket (/mqtt) in the HTTP backend, pinned by the cookie', async () => {
+    const { cookie } = await newSession();
+    const client = await mqtt.connectAsync(`ws://127.0.0.1:${cluster.lb.port}/mqtt`, { wsOptions: { headers: { cookie } }, reconnectPeriod: 0, connectTimeout: 10_000 });
+    try {
+      const received = new Promise<string>((resolve) => client.on('message', (topic, payload) => resolve(`${topic} ${payload}`)));
+      await client.subscribeAsync('lab/ws', { qos: 1 });
+      await client.publishAsync('lab/ws', 'over a websocket', { qos: 1 });
+      expect(await received).toBe('lab/ws over a websocket');
+    } finally {
+      await client.endAsync();
+    }
+  });
+
   it('passes h2c with prior knowledge through as bytes (curl --http2-prior-knowledge)', async () => {
     const before = await cluster.lb.backendSessions('wirelab_h2c');
     const { stdout } = await run('curl', ['-sS', '-i', '--max-time', '10', '--http2-prior-knowledge', `${cluster.lb.origin}/api/v1/users?limit=1`], { timeout: 20_000 });
@@ -163,6 +178,25 @@ describe('every transport passes through the one port of the load balancer', () 
     expect(await cluster.lb.backendSessions('wirelab_h2c')).toBe(before + 1);
   });
 
+
+  it('carries gRPC over h2c with its trailers: Debian\'s python3-grpcio through the load balancer', async () => {
+    const before = await cluster.lb.backendSessions('wirelab_h2c');
+    const script = fileURLToPath(new URL('./interop/grpc_interop.py', import.meta.url));
+    const { stdout } = await run('/usr/bin/python3', [script, `127.0.0.1:${cluster.lb.port}`, `lb-grpc-${randomBytes(4).toString('hex')}`], { timeout: 60_000 });
+    const observed = JSON.parse(stdout);
+    expect(observed.failed).toBeUndefined();
+    expect(observed.health_overall).toBe(1);
+    expect(observed.raw_get_user).toEqual({ id: 1, name: 'Ada Lovelace', email: 'ada@example.com' });
+    // A server stream's end, a status with its details and a deadline: all in HTTP/2 trailers.
+    expect(observed.streamed).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(observed.not_found.status.details[0]).toMatchObject({ type: 'google.rpc.ErrorInfo', reason: 'USER_NOT_FOUND' });
+    expect(observed.deadline).toBe('DEADLINE_EXCEEDED');
+    expect(await cluster.lb.backendSessions('wirelab_h2c')).toBeGreaterThan(before);
+  }, 90_000);
 });
 
 describe('without the pinning (what the template prevents)', () => {
