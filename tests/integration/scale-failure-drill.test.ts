@@ -210,4 +210,37 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
       await client.endAsync(true);
     }
   }, 120_000);
+
+  it('a planned restart (SIGTERM): the stream is told, and resumes on the other instance', async () => {
+    for (const instance of cluster.instances) {
+      if (instance.process.exitCode !== null || instance.process.signalCode !== null) await instance.restart();
+      await cluster.lb.waitForStatus(instance.id, 'UP');
+    }
+    const session = await fetch(`${cluster.lb.origin}/_wirelab/session`);
+    const student = { cookie: session.headers.get('set-cookie')!.split(';')[0]! };
+    const stream = await EventStreamReader.open(cluster.lb.origin, student);
+    const leaving = instanceById(stream.instance);
+    try {
+      const before = await createThroughLb(student, 'Before restart');
+      await stream.waitFor(before.name, (event) => event.data.includes(before.name));
+      const lastSeenId = stream.domainEvents().at(-1)!.id;
+      await leaving.kill('SIGTERM');
+      // The last event says why, and asks for a longer wait before the reconnect.
+      const shutdown = await stream.waitFor('server.shutdown', (event) => event.event === 'server.shutdown');
+      expect(JSON.parse(shutdown.data).message.en).toMatch(/shutting down/);
+      await eventually('the stream to end', () => (stream.ended ? true : undefined));
+
+      const during = await createThroughLb(student, 'During restart');
+      const resumed = await EventStreamReader.open(cluster.lb.origin, { ...student, 'last-event-id': lastSeenId });
+      try {
+        expect(resumed.instance).toBe(otherThan(leaving.id).id);
+        await resumed.waitFor(during.name, (event) => event.data.includes(during.name));
+        expect(resumed.domainEvents().map((event) => event.data.name)).toEqual([during.name]);
+      } finally {
+        resumed.close();
+      }
+    } finally {
+      stream.close();
+    }
+  }, 120_000);
 });
