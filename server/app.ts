@@ -25,7 +25,7 @@ import securityHeaders from './web-app/security-headers.ts';
 import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/classroom-plugin.ts';
 import type { ScaleOptions } from './scale/scale-options.ts';
 import scalePlugin from './scale/scale-plugin.ts';
-import instanceHeader from './scale/instance-header.ts';
+import loadBalancerHooks from './scale/load-balancer-hooks.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -131,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(limitsPlugin, { limits: options.clientLimits });
   await app.register(scalePlugin, { scale: options.scale });
-  await app.register(instanceHeader);
+  await app.register(loadBalancerHooks);
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
 

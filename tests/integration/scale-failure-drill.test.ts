@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { startCluster, TEACHER_KEY, type Cluster, type Instance } from '../scale/cluster.ts';
-import { createUser, eventually, EventStreamReader, WAIT_MS } from '../scale/clients.ts';
+import { createUser, eventually, EventStreamReader, httpRequest, newSession, WAIT_MS } from '../scale/clients.ts';
 
 // The failure drill (README, "Scaling out": what a student sees when an instance dies): two
 // instances on one Redis behind HAProxy (deploy/haproxy/haproxy.cfg); the instance a student's
@@ -44,15 +44,12 @@ function longPoller(headers: Record<string, string>) {
   const loop = (async () => {
     while (running) {
       try {
-        const response = await fetch(`${cluster.lb.origin}/api/v1/poll?since=${cursor}&timeout=10`, { headers, signal: controller.signal });
+        const response = await httpRequest(`${cluster.lb.origin}/api/v1/poll?since=${cursor}&timeout=10`, { headers, signal: controller.signal });
         if (response.status === 200) {
-          const body = (await response.json()) as { events: typeof events; cursor: number };
+          const body = response.json<{ events: typeof events; cursor: number }>();
           events.push(...body.events);
           cursor = body.cursor;
-        } else {
-          await response.arrayBuffer();
-          if (response.status !== 204) failures.push(`HTTP ${response.status}`);
-        }
+        } else if (response.status !== 204) failures.push(`HTTP ${response.status}`);
       } catch (error) {
         if (!running) break;
         failures.push((error as Error).message);
@@ -76,8 +73,7 @@ function longPoller(headers: Record<string, string>) {
 describe('an instance dies mid-stream (SIGKILL)', () => {
   it('SSE, long polling, Socket.IO and the class board carry on through the other instance', async () => {
     // A student: one browser session, pinned by its cookie.
-    const session = await fetch(`${cluster.lb.origin}/_wirelab/session`);
-    const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+    const { cookie } = await newSession(cluster.lb.origin);
     const student = { cookie };
 
     const stream = await EventStreamReader.open(cluster.lb.origin, student);
@@ -96,13 +92,13 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
     socket.on('user:created', (event: { data: { name: string } }) => socketEvents.push(event.data.name));
 
     // The student is in a class and has passed an exercise (stored through the doomed instance).
-    const created = await fetch(`${cluster.lb.origin}/_wirelab/class/classes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wirelab-teacher-key': TEACHER_KEY }, body: JSON.stringify({ title: 'Drill' }) });
-    const { code } = (await created.json()) as { code: string };
-    const joined = await fetch(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', headers: { 'content-type': 'application/json', ...student }, body: JSON.stringify({ code, name: 'Ada' }) });
-    const { memberToken } = (await joined.json()) as { memberToken: string };
-    const report = await fetch(`${cluster.lb.origin}/_wirelab/class/progress`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wirelab-member': memberToken, ...student }, body: JSON.stringify({ lesson: 'rest', exercise: 'create-201', passed: true }) });
+    const created = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes`, { method: 'POST', headers: { 'x-wirelab-teacher-key': TEACHER_KEY }, body: { title: 'Drill' } });
+    const { code } = created.json<{ code: string }>();
+    const joined = await httpRequest(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', headers: student, body: { code, name: 'Ada' } });
+    const { memberToken } = joined.json<{ memberToken: string }>();
+    const report = await httpRequest(`${cluster.lb.origin}/_wirelab/class/progress`, { method: 'POST', headers: { 'x-wirelab-member': memberToken, ...student }, body: { lesson: 'rest', exercise: 'create-201', passed: true } });
     expect(report.status).toBe(200);
-    expect(report.headers.get('x-wirelab-instance')).toBe(doomed.id);
+    expect(report.instance).toBe(doomed.id);
 
     try {
       await eventually('Socket.IO to connect', () => (socketConnects === 1 ? true : undefined));
@@ -216,8 +212,7 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
       if (instance.process.exitCode !== null || instance.process.signalCode !== null) await instance.restart();
       await cluster.lb.waitForStatus(instance.id, 'UP');
     }
-    const session = await fetch(`${cluster.lb.origin}/_wirelab/session`);
-    const student = { cookie: session.headers.get('set-cookie')!.split(';')[0]! };
+    const student = { cookie: (await newSession(cluster.lb.origin)).cookie };
     const stream = await EventStreamReader.open(cluster.lb.origin, student);
     const leaving = instanceById(stream.instance);
     try {

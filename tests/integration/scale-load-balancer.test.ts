@@ -7,6 +7,10 @@ import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import mqtt from 'mqtt';
 import { startCluster, type Cluster } from '../scale/cluster.ts';
+import { httpRequest, newSession as newSessionThrough } from '../scale/clients.ts';
+import { CaptureClient } from './capture-client.ts';
+import { connect } from 'node:net';
+import { Agent } from 'node:http';
 
 // Two Wirelab instances on one Redis behind Debian's HAProxy running deploy/haproxy/haproxy.cfg,
 // all started here on loopback (.ci/run installs redis-server and haproxy): what the load
@@ -23,13 +27,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function newSession(): Promise<{ cookie: string; issuedBy: string }> {
-  const response = await fetch(`${cluster.lb.origin}/_wirelab/session`);
-  expect(response.status).toBe(200);
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-  expect(cookie).toMatch(/^wirelab_session=/);
-  return { cookie, issuedBy: response.headers.get(INSTANCE)! };
-}
+const newSession = () => newSessionThrough(cluster.lb.origin);
 
 describe('HAProxy pins the wirelab_session cookie', () => {
   it('sends every request of one cookie to one instance, and different cookies to both', async () => {
@@ -38,9 +36,10 @@ describe('HAProxy pins the wirelab_session cookie', () => {
       const { cookie } = await newSession();
       const instances = new Set<string>();
       for (let request = 0; request < 4; request++) {
-        const response = await fetch(`${cluster.lb.origin}/api/v1/users/1`, { headers: { cookie } });
+        // Each on a connection of its own: HAProxy pins every one by its cookie.
+        const response = await httpRequest(`${cluster.lb.origin}/api/v1/users/1`, { headers: { cookie } });
         expect(response.status).toBe(200);
-        instances.add(response.headers.get(INSTANCE)!);
+        instances.add(response.instance);
       }
       expect([...instances]).toHaveLength(1);
       landedOn.set(cookie, [...instances][0]!);
@@ -53,33 +52,79 @@ describe('HAProxy pins the wirelab_session cookie', () => {
     for (let index = 0; index < 6; index++) {
       const { cookie } = await newSession();
       const name = `Pinned ${randomBytes(3).toString('hex')}`;
-      const created = await fetch(`${cluster.lb.origin}/api/v1/users`, {
+      const created = await httpRequest(`${cluster.lb.origin}/api/v1/users`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
-        body: JSON.stringify({ name, email: `${randomBytes(4).toString('hex')}@example.edu` }),
+        headers: { cookie },
+        body: { name, email: `${randomBytes(4).toString('hex')}@example.edu` },
       });
       expect(created.status).toBe(201);
-      const location = created.headers.get('location')!;
       // Sandboxes are per instance (SQLite in its DATA_DIR): a request sent to the other one would get 404.
-      const read = await fetch(new URL(location, cluster.lb.origin), { headers: { cookie } });
+      const read = await httpRequest(new URL(String(created.headers.location), cluster.lb.origin), { headers: { cookie } });
       expect(read.status).toBe(200);
-      expect(((await read.json()) as { name: string }).name).toBe(name);
+      expect(read.json<{ name: string }>().name).toBe(name);
+    }
+  });
+
+  it('moves a keep-alive browser to its cookie\'s instance once it has the cookie', async () => {
+    // One connection, kept alive, as a browser's: its first request has no cookie, so HAProxy
+    // pinned it by address; the instance closes it when it hands out the cookie.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const issued = await httpRequest(`${cluster.lb.origin}/_wirelab/session`, { agent });
+        expect(issued.headers.connection).toBe('close');
+        const cookie = String(issued.headers['set-cookie']![0]).split(';')[0]!;
+        const pinnedTo = (await httpRequest(`${cluster.lb.origin}/api/v1/users/1`, { headers: { cookie } })).instance;
+        // Only a session issued by one instance and pinned to the other tells anything.
+        if (pinnedTo === issued.instance) continue;
+        const next = await httpRequest(`${cluster.lb.origin}/api/v1/users/1`, { headers: { cookie }, agent });
+        expect(next.instance).toBe(pinnedTo);
+        return;
+      }
+      throw new Error('20 sessions all issued by the instance their cookie is pinned to');
+    } finally {
+      agent.destroy();
     }
   });
 
   it('pins a client without a cookie (curl, scripts) by its address', async () => {
     const seen = new Set<string>();
-    for (let request = 0; request < 8; request++) seen.add((await fetch(`${cluster.lb.origin}/api/v1/users/1`)).headers.get(INSTANCE)!);
+    for (let request = 0; request < 8; request++) seen.add((await httpRequest(`${cluster.lb.origin}/api/v1/users/1`)).instance);
     expect(seen.size).toBe(1);
   });
 
   it('lets every instance accept a cookie any of them issued (one SESSION_SECRET_FILE)', async () => {
     const { cookie } = await newSession();
     for (const instance of cluster.instances) {
-      const response = await fetch(`${instance.origin}/_wirelab/session`, { headers: { cookie } });
+      const response = await httpRequest(`${instance.origin}/_wirelab/session`, { headers: { cookie } });
       // No new cookie: the session is recognised, not replaced.
-      expect(response.headers.get('set-cookie')).toBeNull();
-      expect(`wirelab_session=${((await response.json()) as { session: string }).session}`).toBe(cookie);
+      expect(response.headers['set-cookie']).toBeUndefined();
+      expect(`wirelab_session=${response.json<{ session: string }>().session}`).toBe(cookie);
+    }
+  });
+});
+
+describe('HAProxy passes the bytes through untouched', () => {
+  it('records in the student\'s inspector the request exactly as the client wrote it', async () => {
+    const { session } = await newSession();
+    const capture = await CaptureClient.open(cluster.lb.origin, session);
+    try {
+      // Header names in the client's own case and order: an HTTP-mode HAProxy would lower-case them.
+      const written = `GET /api/v1/users/1 HTTP/1.1\r\nHost: 127.0.0.1:${cluster.lb.port}\r\nX-Lesson-Header: Kept As Written\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(cluster.lb.port, '127.0.0.1', () => socket.end(written));
+        let text = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (chunk: string) => (text += chunk));
+        socket.once('close', () => resolve(text));
+        socket.once('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      await capture.waitFor(() => capture.connections().some((conn) => capture.bytes(conn.id, 'in').toString('latin1').includes('X-Lesson-Header')), 10_000);
+      const conn = capture.connections().find((candidate) => capture.bytes(candidate.id, 'in').toString('latin1').includes('X-Lesson-Header'))!;
+      expect(capture.bytes(conn.id, 'in').toString('latin1')).toBe(written);
+    } finally {
+      await capture.close();
     }
   });
 });
@@ -202,18 +247,18 @@ describe('every transport passes through the one port of the load balancer', () 
 describe('without the pinning (what the template prevents)', () => {
   it('loses a student\'s data and Socket.IO\'s polling session when wirelab_http balances round-robin', async () => {
     const unpinned = await cluster.extraLoadBalancer((config) =>
-      config.replace(/^ *http-request set-var\(txn\.pin\).*\n/gm, '').replace(/^ *balance hash var\(txn\.pin\)$/m, '    balance roundrobin'),
+      config.replace(/^ *tcp-request content set-var\(txn\.pin\).*\n/gm, '').replace(/^ *balance hash var\(txn\.pin\)$/m, '    balance roundrobin'),
     );
-    const session = await fetch(`${unpinned.origin}/_wirelab/session`);
-    const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+    const { cookie } = await newSessionThrough(unpinned.origin);
     const statuses: number[] = [];
+    // A browser's requests go out on several connections: each here on its own.
     for (let index = 0; index < 4; index++) {
-      const created = await fetch(`${unpinned.origin}/api/v1/users`, {
+      const created = await httpRequest(`${unpinned.origin}/api/v1/users`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Lost', email: `${randomBytes(4).toString('hex')}@example.edu` }),
+        headers: { cookie },
+        body: { name: 'Lost', email: `${randomBytes(4).toString('hex')}@example.edu` },
       });
-      const read = await fetch(new URL(created.headers.get('location')!, unpinned.origin), { headers: { cookie } });
+      const read = await httpRequest(new URL(String(created.headers.location), unpinned.origin), { headers: { cookie } });
       statuses.push(read.status);
     }
     // Round-robin: every read goes to the other instance than the write before it.

@@ -1,4 +1,4 @@
-import { request, type IncomingMessage } from 'node:http';
+import { request, type Agent, type IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 
@@ -87,16 +87,62 @@ export class EventStreamReader {
   }
 }
 
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+  /** x-wirelab-instance: who answered */
+  instance: string;
+  json<T = unknown>(): T;
+}
+
+/**
+ * One HTTP/1.1 request on a connection of its own. HAProxy pins a connection by its first
+ * request (deploy/haproxy/haproxy.cfg), so a pooled connection (fetch's) would carry a request
+ * of one session to the instance another session's first request chose; a browser's
+ * connections all carry its cookie, which a fresh connection per request models.
+ */
+export function httpRequest(url: string | URL, options: { method?: string; headers?: Record<string, string>; body?: unknown; agent?: Agent; signal?: AbortSignal } = {}): Promise<HttpAnswer> {
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false, signal: options.signal }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.once('end', () =>
+        resolve({
+          status: response.statusCode!,
+          headers: response.headers,
+          body: text,
+          instance: String(response.headers['x-wirelab-instance'] ?? ''),
+          json: <T>() => JSON.parse(text) as T,
+        }),
+      );
+      response.once('error', reject);
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+/** A new browser session through `origin`: its cookie (`wirelab_session=…`) and who issued it. */
+export async function newSession(origin: string): Promise<{ cookie: string; session: string; issuedBy: string }> {
+  const answer = await httpRequest(new URL('/_wirelab/session', origin));
+  if (answer.status !== 200) throw new Error(`/_wirelab/session answered ${answer.status}`);
+  const cookie = String(answer.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+  return { cookie, session: cookie.slice('wirelab_session='.length), issuedBy: answer.instance };
+}
+
 /** Creates a user over REST; its unique name is how each client recognises the event. */
 export async function createUser(origin: string, headers: Record<string, string>, label: string): Promise<{ name: string; instance: string; status: number }> {
   const name = `${label} ${randomBytes(3).toString('hex')}`;
-  const response = await fetch(new URL('/api/v1/users', origin), {
+  const answer = await httpRequest(new URL('/api/v1/users', origin), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ name, email: `${randomBytes(5).toString('hex')}@example.edu` }),
+    headers,
+    body: { name, email: `${randomBytes(5).toString('hex')}@example.edu` },
   });
-  await response.arrayBuffer();
-  return { name, instance: response.headers.get('x-wirelab-instance') ?? '', status: response.status };
+  return { name, instance: answer.instance, status: answer.status };
 }
 
 /** A WebSocket whose JSON messages are kept, so a test can wait for one. */
