@@ -321,7 +321,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         },
       });
     }
-    instances.push(...(await Promise.all(configs.map((config) => startInstance(config)))));
+    // The port was free a moment ago; another test may have taken it since: try another.
+    const startOnAFreePort = async (config: InstanceConfig): Promise<Instance> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await startInstance(config);
+        } catch (error) {
+          if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+          config.port = await freePort();
+        }
+      }
+    };
+    instances.push(...(await Promise.all(configs.map(startOnAFreePort))));
     if (options.loadBalancer !== false) haproxy = await startHaproxy(workDir, instances);
   } catch (error) {
     await stop();
