@@ -1,6 +1,6 @@
 import { Parser } from '@asyncapi/parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DOMAIN_EVENT_TYPES } from '../domain/index.ts';
+import { CHAT_VIAS, DOMAIN_EVENT_TYPES } from '../domain/index.ts';
 import { CHAT_EVENTS } from '../protocols/socket-io/namespaces.ts';
 import { asyncApiDocument } from './asyncapi-document.ts';
 
@@ -33,6 +33,15 @@ describe('the AsyncAPI document', () => {
     const socketIo = document!.channels().all().find((channel) => channel.address() === '/socket.io/')!;
     const names = socketIo.messages().all().map((m) => m.name());
     expect(names).toEqual(expect.arrayContaining([...CHAT_EVENTS, ...DOMAIN_EVENT_TYPES.map((type) => type.replace('.', ':'))]));
+  });
+
+  it('has the MQTT chat topic, with the chats that publish to it as its `via`', () => {
+    const chat = parsed.document!.channels().all().find((channel) => channel.address() === 'chat/{via}/{room}');
+    expect(chat).toBeDefined();
+    expect(chat!.parameters().all().map((p) => p.id())).toEqual(['via', 'room']);
+    expect(chat!.parameters().get('via')!.schema()!.enum()).toEqual([...CHAT_VIAS]);
+    expect(chat!.messages().all().map((m) => m.name())).toEqual(['chat.message']);
+    expect(chat!.servers().all().map((s) => s.protocol())).toEqual(['mqtt', 'ws']);
   });
 
   it('names the host it is given in every server', () => {

@@ -1,5 +1,5 @@
-import { DOMAIN_EVENT_TYPES, type DomainEventType } from '../domain/index.ts';
-import { domainEventTopic } from '../protocols/mqtt/topics.ts';
+import { CHAT_VIAS, DOMAIN_EVENT_TYPES, type DomainEventType } from '../domain/index.ts';
+import { chatTopic, domainEventTopic } from '../protocols/mqtt/topics.ts';
 import { GROUP_NAME, NOTIFICATIONS_PREFIX, PARTITIONS } from '../protocols/mqtt/pipeline/limits.ts';
 import { commentSchema, postSchema, userSchema } from '../protocols/rest/schemas.ts';
 import { CHAT_EVENTS, ERROR_EVENT } from '../protocols/socket-io/namespaces.ts';
@@ -12,7 +12,7 @@ import { CHAT_QUERY } from '../protocols/websocket/endpoint-query.ts';
 /**
  * The AsyncAPI 3.0 document of Wirelab's event-driven side, from the server's point of view (an
  * operation's `send` is the server sending): the domain events on MQTT, SSE, the
- * raw WebSocket chat and Socket.IO, and the chat messages of the last two. Built from the same
+ * raw WebSocket chat and Socket.IO, and the chat messages of the last two (there and on MQTT). Built from the same
  * constants the protocols use (event types, topics, paths, event names, schemas), so adding an
  * event type or renaming a path changes the document too; tests/integration/asyncapi.test.ts
  * checks that what the server really sends matches it.
@@ -94,6 +94,45 @@ export function asyncApiDocument(host: string): Json {
       bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } },
     };
   }
+
+  // MQTT: the chat messages of the WebSocket chat and of Socket.IO, one topic per chat and room.
+  messages.mqttChatMessage = {
+    name: 'chat.message',
+    title: 'A chat message on MQTT',
+    contentType: 'application/json',
+    payload: {
+      type: 'object',
+      required: ['sandboxId', 'room', 'name', 'text', 'at', 'via'],
+      properties: {
+        sandboxId: { type: 'string' },
+        room: { type: 'string', description: 'the room as the chat names it (the WebSocket chat has one room per sandbox, named by its id)' },
+        name: { type: 'string', description: 'the sender' },
+        text: { type: 'string' },
+        at: AT,
+        via: { enum: [...CHAT_VIAS] },
+      },
+    },
+  };
+  channels.mqttChat = {
+    address: chatTopic('{via}', '{room}'),
+    title: 'Chat messages (MQTT topic)',
+    description:
+      'Published (QoS 1, not retained) for every message the WebSocket chat or Socket.IO\'s chat:message accepted in the subscriber\'s sandbox; subscribe to chat/# for all of them. The chats\' clients see nothing different.',
+    parameters: {
+      via: { enum: [...CHAT_VIAS], description: 'the chat that carried it' },
+      room: {
+        description: `the room as one topic level: the WebSocket chat's room is the sandbox id; a Socket.IO room keeps its name, with %, +, #, / and control characters percent-encoded (UTF-8), so a name can add no level or wildcard`,
+        examples: ['lobby', 'лобби', 'shared'],
+      },
+    },
+    servers: [ref('#/servers/mqtt'), ref('#/servers/mqttOverWebSocket')],
+    messages: { ChatMessage: ref('#/components/messages/mqttChatMessage') },
+  };
+  operations.sendChatOverMqtt = {
+    action: 'send',
+    channel: ref('#/channels/mqttChat'),
+    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } },
+  };
 
   // The pipeline lab of lesson 13: orders published by the page, taken by the sandbox's consumers,
   // each of which publishes a notification per order it finished.
@@ -306,7 +345,7 @@ export function asyncApiDocument(host: string): Json {
       title: 'Wirelab: events and messages',
       version: '1.0.0',
       description:
-        'What Wirelab sends without being asked: every change of the shared demo domain (users, posts, comments) as an event on MQTT, Server-Sent Events, the WebSocket chat and Socket.IO, and the chat messages of the last two. The operations are the server’s own: `send` is what Wirelab sends to its clients, `receive` what it takes from them. The request/response side is described by the OpenAPI document at /api/openapi.json.',
+        'What Wirelab sends without being asked: every change of the shared demo domain (users, posts, comments) as an event on MQTT, Server-Sent Events, the WebSocket chat and Socket.IO, and the chat messages of the last two (on MQTT too). The operations are the server’s own: `send` is what Wirelab sends to its clients, `receive` what it takes from them. The request/response side is described by the OpenAPI document at /api/openapi.json.',
     },
     defaultContentType: 'application/json',
     servers: {

@@ -7,10 +7,14 @@ import { sessionFromCookie } from '../session/session-id.ts';
 import { boardToCsv } from './board-csv.ts';
 import type { Board, ClassServerErrorCode, ClassSummary } from './board-types.ts';
 import { normalizeClassCode } from './class-code.ts';
-import { ClassroomStore, type MemberInfo } from './classroom-store.ts';
+import { chunkFrame } from '../tap/capture-channel.ts';
+import { ClassroomFanout, type FanoutHandlers, type Navigation, type Presence } from './classroom-fanout.ts';
+import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
 import { cleanDisplayName, cleanText } from './display-name.ts';
+import { RedisClassroomStore } from './redis-classroom-store.ts';
+import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { lanAddresses } from './startup-urls.ts';
-import { TeacherRelay, type RelayedMessage } from './teacher-relay.ts';
+import { RelayReplay, TeacherRelay, type RelayedMessage } from './teacher-relay.ts';
 
 export const CLASS_PATH = '/_wirelab/class';
 export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
@@ -18,7 +22,7 @@ export const TEACHER_KEY_HEADER = 'x-wirelab-teacher-key';
 export const MEMBER_HEADER = 'x-wirelab-member';
 
 export interface ClassroomOptions {
-  /** SQLite file (the domain's; ':memory:' for tests) */
+  /** SQLite file (the domain's; ':memory:' for tests); with app.scale the classes are in Redis instead */
   file: string;
   /** TEACHER_KEY; otherwise the database keeps one of its own */
   teacherKey?: string;
@@ -48,24 +52,25 @@ const EXERCISE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const SECTION = /^[^\u0000-\u001f]{0,200}$/;
 const TITLE_MAX = 80;
 
-interface Navigation {
-  lesson: string | null;
-  section: string;
-}
-
 interface StudentChannel {
   socket: WebSocket;
   memberId: number;
   following: boolean;
 }
 
-/** A class's live side: who is connected, where the teacher is, the teacher's traffic. */
+/** A class's live side on this instance: who is connected here, where the teacher is, the teacher's traffic. */
 interface LiveClass {
   students: Set<StudentChannel>;
   boardWatchers: Set<WebSocket>;
   navigation: Navigation | null;
+  /** the teacher's traffic, when the teacher leads from this instance */
   relay: TeacherRelay | null;
+  /** what a follower who comes now is given of the teacher's traffic (relayed here or from another instance) */
+  replay: RelayReplay;
+  /** set from a change until the push it causes has been sent */
   boardTimer: ReturnType<typeof setTimeout> | null;
+  /** a change came while the board was being built (from the store, over the network): build again after */
+  boardStale: boolean;
   /** how long the last board push took to build and serialise */
   boardBuildMs: number;
 }
@@ -100,95 +105,181 @@ function sameSecret(expected: string, given: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The relayed messages as WebSocket frames, built once however many followers get them. */
+type FollowerFrame = { binary: Buffer } | { text: string };
+
+function followerFrames(messages: readonly RelayedMessage[]): FollowerFrame[] {
+  const frames: FollowerFrame[] = [];
+  for (const message of messages) {
+    if (message.type === 'chunks') frames.push({ binary: chunkFrame(message.chunks) });
+    else if (message.type !== 'connection-update') frames.push({ text: JSON.stringify({ type: 'teacher-wire', message }) });
+  }
+  return frames;
+}
+
 /**
  * The classroom (README.md): classes with a code, students who join by code and name, their
  * exercise results, the teacher's board, and the class channel over which followers get the
- * teacher's navigation and traffic.
+ * teacher's navigation and traffic. With `app.scale` the classes live in Redis and the live side
+ * (presence, board changes, navigation, the teacher's traffic) reaches every instance
+ * (README.md, "Several instances").
  */
 async function classroom(app: FastifyInstance, options: ClassroomOptions): Promise<void> {
-  const store = new ClassroomStore(options.file);
-  const teacherKey = store.teacherKey(options.teacherKey);
+  // The store's connection also carries the fan-out's writes and events, in order with the store's own.
+  const redis = app.scale?.connection('classroom') ?? null;
+  const store: ClassroomStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : new SqliteClassroomStore(options.file);
+  const teacherKey = await store.teacherKey(options.teacherKey);
   const live = new Map<string, LiveClass>();
   app.decorate('classroom', { teacherKey });
-  app.addHook('onClose', async () => {
-    for (const room of live.values()) {
-      room.relay?.stop();
-      if (room.boardTimer) clearTimeout(room.boardTimer);
-    }
-    store.close();
-  });
 
   const liveClass = (code: string): LiveClass => {
     let room = live.get(code);
     if (!room) {
-      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, boardTimer: null, boardBuildMs: 0 };
+      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, replay: new RelayReplay(), boardTimer: null, boardStale: false, boardBuildMs: 0 };
       live.set(code, room);
     }
     return room;
   };
 
-  const isTeacher = (request: FastifyRequest): boolean => sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER]);
-  const memberOf = (request: FastifyRequest): MemberInfo | null => store.memberByToken(request.headers[MEMBER_HEADER]);
+  /** This instance's students of a class with a channel open: member id → following (any of their channels). */
+  const localPresence = (code: string): Presence => {
+    const presence: Presence = new Map();
+    for (const channel of live.get(code)?.students ?? []) presence.set(channel.memberId, (presence.get(channel.memberId) ?? false) || channel.following);
+    return presence;
+  };
 
-  const board = (code: string): Board | null => {
-    const info = store.classByCode(code);
-    if (!info) return null;
-    const room = live.get(code);
-    const online = new Map<number, { following: boolean }>();
-    for (const channel of room?.students ?? []) {
-      const seen = online.get(channel.memberId);
-      online.set(channel.memberId, { following: (seen?.following ?? false) || channel.following });
+  const sendToFollowers = (room: LiveClass, frames: readonly FollowerFrame[]): void => {
+    for (const channel of room.students) if (channel.following) sendFrames(channel.socket, frames);
+  };
+
+  /** What the other instances tell this one (with app.scale). */
+  const fromOtherInstances: FanoutHandlers = {
+    boardChanged: (code) => boardChanged(code),
+    navigate: (code, navigation) => {
+      const room = live.get(code);
+      if (!room) return;
+      room.navigation = navigation;
+      sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
+    },
+    relayed: (code, messages) => {
+      // A room is made for a relay from elsewhere too: a follower who opens a channel here
+      // later gets the replay.
+      const room = liveClass(code);
+      if (room.relay && messages.some((message) => message.type === 'reset')) {
+        // the teacher leads from another instance now
+        room.relay.stop();
+        room.relay = null;
+      }
+      room.replay.apply(messages);
+      sendToFollowers(room, followerFrames(messages));
+    },
+  };
+  const fanout = app.scale && redis ? new ClassroomFanout(app.scale, redis, fromOtherInstances, app.log) : null;
+  await fanout?.start();
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    await fanout?.stop();
+  });
+  app.addHook('onClose', async () => {
+    for (const room of live.values()) {
+      room.relay?.stop();
+      if (room.boardTimer) clearTimeout(room.boardTimer);
     }
-    const results = store.resultsOfClass(code);
+    await store.close();
+  });
+
+  const isTeacher = (request: FastifyRequest): boolean => sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER]);
+  const memberOf = async (request: FastifyRequest): Promise<MemberInfo | null> => store.memberByToken(request.headers[MEMBER_HEADER]);
+
+  const board = async (code: string): Promise<Board | null> => {
+    const info = await store.classByCode(code);
+    if (!info) return null;
+    const [members, results, others] = await Promise.all([store.members(code), store.resultsOfClass(code), fanout?.othersPresence(code)]);
+    const online = localPresence(code);
+    for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
     return {
       code,
       title: info.title,
       now: Date.now(),
-      members: store.members(code).map((member) => ({
+      members: members.map((member) => ({
         id: member.id,
         name: member.name,
         rejoinCode: member.rejoinCode,
         joinedMs: member.joinedMs,
         lastActiveMs: member.lastActiveMs,
         online: online.has(member.id),
-        following: online.get(member.id)?.following ?? false,
+        following: online.get(member.id) ?? false,
         results: results.get(member.id) ?? [],
       })),
     };
   };
 
-  const classSummaries = (): ClassSummary[] => store.classes().map((info) => ({ ...info, members: store.memberCount(info.code) }));
-
-  const boardChanged = (code: string): void => {
-    const room = live.get(code);
-    if (!room || room.boardWatchers.size === 0 || room.boardTimer) return;
-    room.boardTimer = setTimeout(() => {
-      room.boardTimer = null;
-      const started = performance.now();
-      const snapshot = board(code);
-      if (!snapshot) return;
-      const text = JSON.stringify({ type: 'board', board: snapshot });
-      room.boardBuildMs = performance.now() - started;
-      for (const socket of room.boardWatchers) if (socket.readyState === socket.OPEN) socket.send(text);
-    }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
+  const classSummaries = async (): Promise<ClassSummary[]> => {
+    const classes = await store.classes();
+    const counts = await Promise.all(classes.map((info) => store.memberCount(info.code)));
+    return classes.map((info, index) => ({ ...info, members: counts[index] }));
   };
 
-  const sendRelayed = (socket: WebSocket, messages: RelayedMessage[]): void => {
+  /** The board of a class changed on this instance or another: push it to this instance's watchers soon. */
+  function boardChanged(code: string): void {
+    const room = live.get(code);
+    if (!room || room.boardWatchers.size === 0 || closing) return;
+    if (room.boardTimer) {
+      room.boardStale = true;
+      return;
+    }
+    room.boardTimer = setTimeout(() => {
+      // what changed until now is in this build
+      room.boardStale = false;
+      const started = performance.now();
+      board(code)
+        .then((snapshot) => {
+          if (!snapshot) return;
+          const text = JSON.stringify({ type: 'board', board: snapshot });
+          room.boardBuildMs = performance.now() - started;
+          for (const socket of room.boardWatchers) if (socket.readyState === socket.OPEN) socket.send(text);
+        })
+        .catch((error: unknown) => app.log.warn({ err: error, code }, 'classroom: the board could not be built'))
+        // Changes during the build wait for the next push, not a second build alongside.
+        .finally(() => {
+          room.boardTimer = null;
+          if (room.boardStale) boardChanged(code);
+        });
+    }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
+  }
+
+  /** A stored change (join, result, activity): this instance's board watchers and the other instances'. */
+  const classChanged = (code: string): void => {
+    boardChanged(code);
+    fanout?.boardChanged(code);
+  };
+
+  /** This instance's students of a class came, went, or switched following. */
+  const presenceChanged = (code: string): void => {
+    boardChanged(code);
+    fanout?.presenceChanged(code, localPresence(code));
+  };
+
+  function sendFrames(socket: WebSocket, frames: readonly FollowerFrame[]): void {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_FOLLOWER_BACKLOG) {
       socket.close(1013, 'teacher traffic backlog too large, reconnect');
       return;
     }
-    for (const message of messages) {
-      if (message.type === 'chunks') socket.send(message.frame, { binary: true });
-      else socket.send(JSON.stringify({ type: 'teacher-wire', message }));
+    for (const frame of frames) {
+      if ('binary' in frame) socket.send(frame.binary, { binary: true });
+      else socket.send(frame.text);
     }
-  };
+  }
 
-  const relayOf = (room: LiveClass): TeacherRelay | null => {
+  const relayOf = (code: string, room: LiveClass): TeacherRelay | null => {
     if (room.relay || !app.captures) return room.relay;
     room.relay = new TeacherRelay(app.captures, (messages) => {
-      for (const channel of room.students) if (channel.following) sendRelayed(channel.socket, messages);
+      room.replay.apply(messages);
+      sendToFollowers(room, followerFrames(messages));
+      fanout?.relayed(code, messages);
     });
     return room.relay;
   };
@@ -211,40 +302,40 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     const name = cleanDisplayName(body.name);
     if (!name) return sendError(reply, 400, 'BAD_NAME');
     const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
-    const outcome = store.join(code, name, rejoinCode || null);
+    const outcome = await store.join(code, name, rejoinCode || null);
     if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
-    boardChanged(code);
-    const info = store.classByCode(code)!;
+    classChanged(code);
+    const [info, results] = await Promise.all([store.classByCode(code), store.results(outcome.member.id)]);
     return {
       code,
-      title: info.title,
+      title: info!.title,
       name: outcome.member.name,
       memberToken: outcome.token,
       rejoinCode: outcome.member.rejoinCode,
       rejoined: outcome.rejoined,
-      results: store.results(outcome.member.id),
+      results,
     };
   });
 
   app.get(`${CLASS_PATH}/me`, async (request, reply) => {
-    const member = memberOf(request);
+    const member = await memberOf(request);
     if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
-    const info = store.classByCode(member.classCode)!;
-    return { code: member.classCode, title: info.title, name: member.name, rejoinCode: member.rejoinCode, results: store.results(member.id) };
+    const [info, results] = await Promise.all([store.classByCode(member.classCode), store.results(member.id)]);
+    return { code: member.classCode, title: info!.title, name: member.name, rejoinCode: member.rejoinCode, results };
   });
 
   app.post(`${CLASS_PATH}/progress`, async (request, reply) => {
     const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
     if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
-    const member = memberOf(request);
+    const member = await memberOf(request);
     if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
     const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown };
     if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean') {
       return sendError(reply, 400, 'BAD_RESULT');
     }
-    const outcome = store.recordResult(member.id, body.lesson, body.exercise, body.passed);
+    const outcome = await store.recordResult(member.id, body.lesson, body.exercise, body.passed);
     if (!outcome.ok) return sendError(reply, 403, outcome.error);
-    boardChanged(member.classCode);
+    classChanged(member.classCode);
     return { result: outcome.result };
   });
 
@@ -254,41 +345,42 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (!isTeacher(request)) return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
   };
 
-  app.get(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async () => ({ classes: classSummaries() }));
+  app.get(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async () => ({ classes: await classSummaries() }));
 
   app.post(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async (request, reply) => {
     const title = cleanTitle((request.body as { title?: unknown } | undefined)?.title);
     if (title === null) return sendError(reply, 400, 'BAD_TITLE');
-    const created = store.createClass(title);
+    const created = await store.createClass(title);
     if (!created) return sendError(reply, 403, 'TOO_MANY_CLASSES');
     return reply.code(201).send(created);
   });
 
-  const classFromParams = (request: FastifyRequest, reply: FastifyReply): string | null => {
+  /** The class's board, or null after answering 404. */
+  const boardFromParams = async (request: FastifyRequest, reply: FastifyReply): Promise<Board | null> => {
     const code = normalizeClassCode((request.params as { code: string }).code);
-    if (code && store.classByCode(code)) return code;
-    sendError(reply, 404, 'NO_SUCH_CLASS');
-    return null;
+    const snapshot = code ? await board(code) : null;
+    if (!snapshot) sendError(reply, 404, 'NO_SUCH_CLASS');
+    return snapshot;
   };
 
   app.get(`${CLASS_PATH}/classes/:code/board`, { preHandler: teacherOnly }, async (request, reply) => {
-    const code = classFromParams(request, reply);
-    return code ? board(code) : reply;
+    const snapshot = await boardFromParams(request, reply);
+    return snapshot ?? reply;
   });
 
   app.get(`${CLASS_PATH}/classes/:code/export.csv`, { preHandler: teacherOnly }, async (request, reply) => {
-    const code = classFromParams(request, reply);
-    if (!code) return reply;
+    const snapshot = await boardFromParams(request, reply);
+    if (!snapshot) return reply;
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="wirelab-class-${code}.csv"`)
-      .send(boardToCsv(board(code)!));
+      .header('content-disposition', `attachment; filename="wirelab-class-${snapshot.code}.csv"`)
+      .send(boardToCsv(snapshot));
   });
 
   app.get(`${CLASS_PATH}/classes/:code/export.json`, { preHandler: teacherOnly }, async (request, reply) => {
-    const code = classFromParams(request, reply);
-    if (!code) return reply;
-    return reply.header('content-disposition', `attachment; filename="wirelab-class-${code}.json"`).send(board(code));
+    const snapshot = await boardFromParams(request, reply);
+    if (!snapshot) return reply;
+    return reply.header('content-disposition', `attachment; filename="wirelab-class-${snapshot.code}.json"`).send(snapshot);
   });
 
   // ---- the class channel --------------------------------------------------------------------
@@ -305,15 +397,22 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     (socket: WebSocket, request) => {
       const session = sessionFromCookie(request.headers);
       let role: { kind: 'none' } | { kind: 'teacher'; watching: string | null; leading: string | null } | { kind: 'student'; channel: StudentChannel; code: string } = { kind: 'none' };
+      let closed = false;
       const helloTimer = setTimeout(() => socket.close(4408, 'no hello'), HELLO_TIMEOUT_MS);
 
-      const followerStart = (code: string): void => {
+      const followerStart = async (code: string): Promise<void> => {
         const room = liveClass(code);
+        // With several instances the teacher's place is also in Redis: this instance may have
+        // started after it was set. One that came live during the read is newer.
+        if (fanout && !room.navigation) {
+          const stored = await fanout.navigation(code);
+          room.navigation ??= stored;
+        }
         if (room.navigation) sendJson(socket, { type: 'navigate', ...room.navigation });
-        if (room.relay) sendRelayed(socket, room.relay.replay());
+        if (room.replay.started) sendFrames(socket, followerFrames(room.replay.replay()));
       };
 
-      const onMessage = (message: Record<string, unknown>): void => {
+      const onMessage = async (message: Record<string, unknown>): Promise<void> => {
         if (role.kind === 'none') {
           if (message.type !== 'hello') return;
           clearTimeout(helloTimer);
@@ -326,25 +425,25 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             const port = (app.server.address() as { port?: number } | null)?.port;
             sendJson(socket, {
               type: 'teacher-ready',
-              classes: classSummaries(),
+              classes: await classSummaries(),
               lanOrigins: port ? lanAddresses(networkInterfaces()).map((address) => `http://${address}:${port}`) : [],
             });
             return;
           }
           if (message.role === 'student') {
-            const member = store.memberByToken(message.token);
+            const member = await store.memberByToken(message.token);
             if (!member) {
               socket.close(4401, 'not a member');
               return;
             }
+            const [info] = await Promise.all([store.classByCode(member.classCode), store.touch(member.id)]);
+            if (closed) return;
             const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false };
             role = { kind: 'student', channel, code: member.classCode };
             liveClass(member.classCode).students.add(channel);
-            store.touch(member.id);
-            const info = store.classByCode(member.classCode)!;
-            sendJson(socket, { type: 'joined', code: member.classCode, title: info.title, name: member.name, following: channel.following });
-            if (channel.following) followerStart(member.classCode);
-            boardChanged(member.classCode);
+            sendJson(socket, { type: 'joined', code: member.classCode, title: info!.title, name: member.name, following: channel.following });
+            presenceChanged(member.classCode);
+            if (channel.following) await followerStart(member.classCode);
             return;
           }
           socket.close(1008, 'hello names a role: teacher or student');
@@ -356,11 +455,11 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           if (message.type === 'follow' && typeof message.on === 'boolean') {
             const was = channel.following;
             channel.following = message.on;
-            if (message.on && !was) followerStart(code);
-            boardChanged(code);
+            presenceChanged(code);
+            if (message.on && !was) await followerStart(code);
           } else if (message.type === 'active') {
-            store.touch(channel.memberId);
-            boardChanged(code);
+            await store.touch(channel.memberId);
+            classChanged(code);
           }
           return;
         }
@@ -372,25 +471,26 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           case 'create-class': {
             const title = cleanTitle(message.title);
             if (title === null) return sendJson(socket, { type: 'error', error: 'BAD_TITLE' });
-            const created = store.createClass(title);
+            const created = await store.createClass(title);
             if (!created) return sendJson(socket, { type: 'error', error: 'TOO_MANY_CLASSES' });
             sendJson(socket, { type: 'class-created', class: created });
-            sendJson(socket, { type: 'classes', classes: classSummaries() });
+            sendJson(socket, { type: 'classes', classes: await classSummaries() });
             return;
           }
           case 'watch': {
-            if (!code || !store.classByCode(code)) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
+            const snapshot = code ? await board(code) : null;
+            if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
             if (teacher.watching) live.get(teacher.watching)?.boardWatchers.delete(socket);
             teacher.watching = code;
-            liveClass(code).boardWatchers.add(socket);
-            sendJson(socket, { type: 'board', board: board(code) });
+            if (!closed) liveClass(code).boardWatchers.add(socket);
+            sendJson(socket, { type: 'board', board: snapshot });
             return;
           }
           case 'lead': {
-            if (!code || !store.classByCode(code)) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
+            if (!code || !(await store.classByCode(code))) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
             teacher.leading = code;
             const room = liveClass(code);
-            if (session) relayOf(room)?.lead(session);
+            if (session) relayOf(code, room)?.lead(session);
             sendJson(socket, { type: 'leading', code, relaying: Boolean(session && app.captures) });
             return;
           }
@@ -401,13 +501,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             if (lesson === undefined) return;
             const room = liveClass(teacher.leading);
             room.navigation = { lesson, section };
-            const text = JSON.stringify({ type: 'navigate', lesson, section });
-            for (const channel of room.students) if (channel.following && channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
+            sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', lesson, section }) }]);
+            await fanout?.navigated(teacher.leading, room.navigation);
             return;
           }
           case 'export': {
-            if (!code || !store.classByCode(code)) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
-            const snapshot = board(code)!;
+            const snapshot = code ? await board(code) : null;
+            if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
             sendJson(socket, { type: 'export', code, format: message.format === 'json' ? 'json' : 'csv', text: message.format === 'json' ? JSON.stringify(snapshot, null, 2) : boardToCsv(snapshot) });
             return;
           }
@@ -416,6 +516,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         }
       };
 
+      // One message at a time, in order: a store read must not let a later message overtake it
+      // (a follow switch before its hello is answered).
+      let queue = Promise.resolve();
       socket.on('message', (raw, isBinary) => {
         const size = Array.isArray(raw) ? raw.reduce((sum, part) => sum + part.length, 0) : (raw as Buffer | ArrayBuffer).byteLength;
         if (isBinary || size > MAX_CHANNEL_MESSAGE) {
@@ -429,14 +532,21 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           socket.close(1007, 'class channel messages are JSON');
           return;
         }
-        if (message && typeof message === 'object' && !Array.isArray(message)) onMessage(message as Record<string, unknown>);
+        if (!message || typeof message !== 'object' || Array.isArray(message)) return;
+        queue = queue
+          .then(() => onMessage(message as Record<string, unknown>))
+          .catch((error: unknown) => {
+            app.log.warn({ err: error }, 'classroom: a class channel message failed');
+            socket.close(1011, 'server error');
+          });
       });
 
       socket.on('close', () => {
+        closed = true;
         clearTimeout(helloTimer);
         if (role.kind === 'student') {
           live.get(role.code)?.students.delete(role.channel);
-          boardChanged(role.code);
+          presenceChanged(role.code);
         } else if (role.kind === 'teacher' && role.watching) {
           live.get(role.watching)?.boardWatchers.delete(socket);
         }

@@ -1,46 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { newClassCode } from './class-code.ts';
-import { displayNameKey } from './display-name.ts';
+import { createHash } from 'node:crypto';
 
-// The classroom's own tables, beside the demo domain's in the same SQLite file (its own
-// connection): classes, their members and each member's exercise results outlive a restart.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS classroom_settings (
-  name TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS classroom_classes (
-  code TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  created_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS classroom_members (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  class_code TEXT NOT NULL REFERENCES classroom_classes(code) ON DELETE CASCADE,
-  name TEXT NOT NULL,
-  name_key TEXT NOT NULL,
-  rejoin_code TEXT NOT NULL,
-  token_hash TEXT NOT NULL UNIQUE,
-  joined_ms INTEGER NOT NULL,
-  last_active_ms INTEGER NOT NULL,
-  UNIQUE (class_code, name_key)
-);
-CREATE TABLE IF NOT EXISTS classroom_results (
-  member_id INTEGER NOT NULL REFERENCES classroom_members(id) ON DELETE CASCADE,
-  lesson TEXT NOT NULL,
-  exercise TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  passed_ms INTEGER,
-  last_ms INTEGER NOT NULL,
-  PRIMARY KEY (member_id, lesson, exercise)
-);
-`;
+// What the classroom keeps, whichever store keeps it: SQLite for one process
+// (sqlite-classroom-store.ts), Redis when several instances share the classes
+// (redis-classroom-store.ts). The plugin picks one at start (README.md, "Several instances").
 
 export const REJOIN_CODE_LENGTH = 6;
 /** A lecture hall of hundreds fits. @default 1000 members per class */
 export const MAX_MEMBERS = 1000;
-/** @default 100 classes on one server */
+/** @default 100 classes on one server (on one deployment when the instances share Redis) */
 export const MAX_CLASSES = 100;
 /** Exercises one member may have results for: bounds what one student can write. @default 500 */
 export const MAX_RESULTS_PER_MEMBER = 500;
@@ -74,171 +41,33 @@ export type JoinOutcome =
 
 export type ResultOutcome = { ok: true; result: ExerciseResult; changed: boolean } | { ok: false; error: 'TOO_MANY_RESULTS' };
 
-interface MemberRow {
-  id: number;
-  class_code: string;
-  name: string;
-  rejoin_code: string;
-  joined_ms: number;
-  last_active_ms: number;
+/** SQLite answers at once, Redis over the network: the plugin awaits either. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * Classes, members and their results. Both stores follow the same rules (README.md, "Claiming a
+ * name"): the first join with a name claims it, joining again with it needs the rejoin code, each
+ * join issues a new member token (only its SHA-256 is kept), attempts count until the first pass.
+ */
+export interface ClassroomStore {
+  /** The given key (TEACHER_KEY), else the one the store keeps, made on first use. */
+  teacherKey(given?: string): Awaitable<string>;
+  /** null: there are MAX_CLASSES already */
+  createClass(title: string, now?: number): Awaitable<ClassInfo | null>;
+  /** by creation time, then code */
+  classes(): Awaitable<ClassInfo[]>;
+  classByCode(code: string): Awaitable<ClassInfo | null>;
+  join(code: string, name: string, rejoinCode: string | null, now?: number): Awaitable<JoinOutcome>;
+  memberByToken(token: unknown): Awaitable<MemberInfo | null>;
+  /** by join time, then id */
+  members(code: string): Awaitable<MemberInfo[]>;
+  memberCount(code: string): Awaitable<number>;
+  touch(memberId: number, now?: number): Awaitable<void>;
+  recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now?: number): Awaitable<ResultOutcome>;
+  /** by lesson, then exercise */
+  results(memberId: number): Awaitable<ExerciseResult[]>;
+  resultsOfClass(code: string): Awaitable<Map<number, ExerciseResult[]>>;
+  close(): Awaitable<void>;
 }
 
-const memberOf = (row: MemberRow): MemberInfo => ({
-  id: row.id,
-  classCode: row.class_code,
-  name: row.name,
-  rejoinCode: row.rejoin_code,
-  joinedMs: row.joined_ms,
-  lastActiveMs: row.last_active_ms,
-});
-
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-/** Classes, members and results in SQLite (see README.md for how a name is claimed). */
-export class ClassroomStore {
-  private readonly db: Database.Database;
-
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  /** The given key (TEACHER_KEY), else the one this database keeps, made on first use. */
-  teacherKey(given?: string): string {
-    if (given) return given;
-    const row = this.db.prepare(`SELECT value FROM classroom_settings WHERE name = 'teacher_key'`).get() as { value: string } | undefined;
-    if (row) return row.value;
-    const key = randomBytes(18).toString('base64url');
-    this.db.prepare(`INSERT INTO classroom_settings (name, value) VALUES ('teacher_key', ?)`).run(key);
-    return key;
-  }
-
-  createClass(title: string, now = Date.now()): ClassInfo | null {
-    const count = (this.db.prepare('SELECT count(*) AS n FROM classroom_classes').get() as { n: number }).n;
-    if (count >= MAX_CLASSES) return null;
-    for (;;) {
-      const code = newClassCode();
-      const inserted = this.db.prepare('INSERT OR IGNORE INTO classroom_classes (code, title, created_ms) VALUES (?, ?, ?)').run(code, title, now);
-      if (inserted.changes === 1) return { code, title, createdMs: now };
-    }
-  }
-
-  classes(): ClassInfo[] {
-    const rows = this.db.prepare('SELECT code, title, created_ms FROM classroom_classes ORDER BY created_ms, code').all() as Array<{ code: string; title: string; created_ms: number }>;
-    return rows.map((row) => ({ code: row.code, title: row.title, createdMs: row.created_ms }));
-  }
-
-  classByCode(code: string): ClassInfo | null {
-    const row = this.db.prepare('SELECT code, title, created_ms FROM classroom_classes WHERE code = ?').get(code) as { code: string; title: string; created_ms: number } | undefined;
-    return row ? { code: row.code, title: row.title, createdMs: row.created_ms } : null;
-  }
-
-  /**
-   * A name is claimed by the first student who joins with it: they get a rejoin code. Joining
-   * again with that name (another browser, cookies gone) needs the rejoin code; without it the
-   * name is taken. Every join issues a new member token: the previous browser's stops working.
-   */
-  join(code: string, name: string, rejoinCode: string | null, now = Date.now()): JoinOutcome {
-    if (!this.classByCode(code)) return { ok: false, error: 'NO_SUCH_CLASS' };
-    const token = randomBytes(24).toString('base64url');
-    const existing = this.db.prepare('SELECT * FROM classroom_members WHERE class_code = ? AND name_key = ?').get(code, displayNameKey(name)) as MemberRow | undefined;
-    if (existing) {
-      if (!rejoinCode || !sameText(existing.rejoin_code, rejoinCode.toUpperCase())) return { ok: false, error: 'NAME_TAKEN' };
-      this.db.prepare('UPDATE classroom_members SET token_hash = ?, last_active_ms = ? WHERE id = ?').run(hashToken(token), now, existing.id);
-      return { ok: true, member: memberOf({ ...existing, last_active_ms: now }), token, rejoined: true };
-    }
-    const count = (this.db.prepare('SELECT count(*) AS n FROM classroom_members WHERE class_code = ?').get(code) as { n: number }).n;
-    if (count >= MAX_MEMBERS) return { ok: false, error: 'CLASS_FULL' };
-    const newRejoinCode = newClassCode(REJOIN_CODE_LENGTH);
-    const inserted = this.db
-      .prepare('INSERT INTO classroom_members (class_code, name, name_key, rejoin_code, token_hash, joined_ms, last_active_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(code, name, displayNameKey(name), newRejoinCode, hashToken(token), now, now);
-    const member: MemberInfo = { id: Number(inserted.lastInsertRowid), classCode: code, name, rejoinCode: newRejoinCode, joinedMs: now, lastActiveMs: now };
-    return { ok: true, member, token, rejoined: false };
-  }
-
-  memberByToken(token: unknown): MemberInfo | null {
-    if (typeof token !== 'string' || token.length > 100) return null;
-    const row = this.db.prepare('SELECT * FROM classroom_members WHERE token_hash = ?').get(hashToken(token)) as MemberRow | undefined;
-    return row ? memberOf(row) : null;
-  }
-
-  members(code: string): MemberInfo[] {
-    return (this.db.prepare('SELECT * FROM classroom_members WHERE class_code = ? ORDER BY joined_ms, id').all(code) as MemberRow[]).map(memberOf);
-  }
-
-  touch(memberId: number, now = Date.now()): void {
-    this.db.prepare('UPDATE classroom_members SET last_active_ms = ? WHERE id = ?').run(now, memberId);
-  }
-
-  /**
-   * One check result: a miss counts an attempt; a pass counts one too and keeps the first pass's
-   * time. Once passed, later misses are not counted (the student is exploring, not failing).
-   */
-  recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now()): ResultOutcome {
-    const read = () =>
-      this.db.prepare('SELECT lesson, exercise, attempts, passed_ms, last_ms FROM classroom_results WHERE member_id = ? AND lesson = ? AND exercise = ?').get(memberId, lesson, exercise) as
-        | { lesson: string; exercise: string; attempts: number; passed_ms: number | null; last_ms: number }
-        | undefined;
-    const toResult = (row: NonNullable<ReturnType<typeof read>>): ExerciseResult => ({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms });
-    return this.db.transaction((): ResultOutcome => {
-      this.touch(memberId, now);
-      const before = read();
-      if (before?.passed_ms != null) return { ok: true, result: toResult(before), changed: false };
-      if (!before) {
-        const count = (this.db.prepare('SELECT count(*) AS n FROM classroom_results WHERE member_id = ?').get(memberId) as { n: number }).n;
-        if (count >= MAX_RESULTS_PER_MEMBER) return { ok: false, error: 'TOO_MANY_RESULTS' };
-        this.db.prepare('INSERT INTO classroom_results (member_id, lesson, exercise, attempts, passed_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?)').run(memberId, lesson, exercise, passed ? now : null, now);
-      } else {
-        this.db.prepare('UPDATE classroom_results SET attempts = attempts + 1, passed_ms = ?, last_ms = ? WHERE member_id = ? AND lesson = ? AND exercise = ?').run(passed ? now : null, now, memberId, lesson, exercise);
-      }
-      return { ok: true, result: toResult(read()!), changed: true };
-    })();
-  }
-
-  /** Every member's results in one query (the board is built often while a class works). */
-  resultsOfClass(code: string): Map<number, ExerciseResult[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT r.member_id, r.lesson, r.exercise, r.attempts, r.passed_ms, r.last_ms FROM classroom_results r JOIN classroom_members m ON m.id = r.member_id WHERE m.class_code = ? ORDER BY r.member_id, r.lesson, r.exercise',
-      )
-      .all(code) as Array<{ member_id: number; lesson: string; exercise: string; attempts: number; passed_ms: number | null; last_ms: number }>;
-    const byMember = new Map<number, ExerciseResult[]>();
-    for (const row of rows) {
-      let list = byMember.get(row.member_id);
-      if (!list) byMember.set(row.member_id, (list = []));
-      list.push({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms });
-    }
-    return byMember;
-  }
-
-  memberCount(code: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM classroom_members WHERE class_code = ?').get(code) as { n: number }).n;
-  }
-
-  results(memberId: number): ExerciseResult[] {
-    const rows = this.db.prepare('SELECT lesson, exercise, attempts, passed_ms, last_ms FROM classroom_results WHERE member_id = ? ORDER BY lesson, exercise').all(memberId) as Array<{
-      lesson: string;
-      exercise: string;
-      attempts: number;
-      passed_ms: number | null;
-      last_ms: number;
-    }>;
-    return rows.map((row) => ({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms }));
-  }
-}
-
-function sameText(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');

@@ -1,13 +1,17 @@
 import type { CaptureHub, CaptureMessage, CapturedChunk, ConnectionInfo } from '../tap/capture-hub.ts';
-import { chunkFrame } from '../tap/capture-channel.ts';
 import { SecretBlanker, SecretHeaderMask } from './secret-header-mask.ts';
 
-/** What a follower receives of the teacher's wire: JSON messages, and chunk frames as binary. */
+/**
+ * What a follower receives of the teacher's wire: JSON messages, and chunks as binary frames
+ * (built once per batch by whoever sends them). `connection-update` is never sent to a
+ * follower: it keeps what a late follower's replay says about a connection already announced.
+ */
 export type RelayedMessage =
   | { type: 'reset' }
   | { type: 'connection'; conn: ConnectionInfo }
+  | { type: 'connection-update'; conn: ConnectionInfo }
   | { type: 'closed'; conn: string; t: number }
-  | { type: 'chunks'; frame: Buffer };
+  | { type: 'chunks'; chunks: CapturedChunk[] };
 
 export interface RelayListener {
   (messages: RelayedMessage[]): void;
@@ -15,6 +19,69 @@ export interface RelayListener {
 
 /** Bytes of the teacher's traffic kept for a follower who joins or comes back. @default 2 MiB */
 export const RELAY_REPLAY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * What a follower who joins late gets: the connections announced and the last `replayBytes` of
+ * chunks. Fed with the relay's messages wherever they are delivered, so every instance that has
+ * followers of a class keeps one (README.md, "Several instances").
+ */
+export class RelayReplay {
+  private connections = new Map<string, ConnectionInfo>();
+  private kept: CapturedChunk[] = [];
+  private keptBytes = 0;
+  /** a relay has started (a reset came): only then is there anything to replay */
+  started = false;
+
+  constructor(private readonly replayBytes = RELAY_REPLAY_BYTES) {}
+
+  apply(messages: readonly RelayedMessage[]): void {
+    for (const message of messages) {
+      switch (message.type) {
+        case 'reset':
+          this.started = true;
+          this.connections.clear();
+          this.kept = [];
+          this.keptBytes = 0;
+          break;
+        case 'connection':
+        case 'connection-update':
+          this.connections.set(message.conn.id, message.conn);
+          break;
+        case 'closed': {
+          const info = this.connections.get(message.conn);
+          if (info) this.connections.set(message.conn, { ...info, closedAt: message.t });
+          break;
+        }
+        case 'chunks':
+          for (const chunk of message.chunks) this.keep(chunk);
+          break;
+      }
+    }
+  }
+
+  /** Everything a new follower needs to see the teacher's traffic so far. */
+  replay(): RelayedMessage[] {
+    const out: RelayedMessage[] = [{ type: 'reset' }];
+    const withChunks = new Set(this.kept.map((chunk) => chunk.conn));
+    for (const info of this.connections.values()) {
+      if (withChunks.has(info.id)) out.push({ type: 'connection', conn: info });
+    }
+    if (this.kept.length > 0) out.push({ type: 'chunks', chunks: this.kept.slice() });
+    for (const info of this.connections.values()) {
+      if (withChunks.has(info.id) && info.closedAt !== undefined) out.push({ type: 'closed', conn: info.id, t: info.closedAt });
+    }
+    return out;
+  }
+
+  private keep(chunk: CapturedChunk): void {
+    this.kept.push(chunk);
+    this.keptBytes += chunk.data.length;
+    while (this.keptBytes > this.replayBytes && this.kept.length > 1) {
+      const dropped = this.kept.shift()!;
+      this.keptBytes -= dropped.data.length;
+    }
+  }
+}
 
 interface RelayedConnection {
   info: ConnectionInfo;
@@ -27,14 +94,12 @@ interface RelayedConnection {
  * teacher's browser session (the bytes the teacher's connections really carried), from the
  * moment the teacher started leading, HTTP/1.1 connections only, with the secret headers and
  * every occurrence of the teacher's session id blanked (secret-header-mask.ts). One subscription to the hub per class however many follow;
- * what a follower joining late needs is kept here, bounded.
+ * what a follower joining late needs is kept by a RelayReplay wherever the messages are delivered.
  * h2c and MQTT connections are not relayed: their headers are compressed (HPACK) or carry the
  * session in a user name, where blanking would mean rebuilding.
  */
 export class TeacherRelay {
   private connections = new Map<string, RelayedConnection>();
-  private kept: CapturedChunk[] = [];
-  private keptBytes = 0;
   private unsubscribe: (() => void) | null = null;
   private startedAt = 0;
   session: string | null = null;
@@ -42,7 +107,6 @@ export class TeacherRelay {
   constructor(
     private readonly hub: CaptureHub,
     private readonly listener: RelayListener,
-    private readonly replayBytes = RELAY_REPLAY_BYTES,
   ) {}
 
   /** Relays this session's traffic from now on (a new teacher session starts afresh). */
@@ -51,8 +115,6 @@ export class TeacherRelay {
     this.stop();
     if (this.session !== session) {
       this.connections.clear();
-      this.kept = [];
-      this.keptBytes = 0;
       this.listener([{ type: 'reset' }]);
       this.startedAt = now;
     }
@@ -65,33 +127,24 @@ export class TeacherRelay {
     this.unsubscribe = null;
   }
 
-  /** Everything a new follower needs to see the teacher's traffic so far. */
-  replay(): RelayedMessage[] {
-    const out: RelayedMessage[] = [{ type: 'reset' }];
-    const withChunks = new Set(this.kept.map((chunk) => chunk.conn));
-    for (const connection of this.connections.values()) {
-      if (withChunks.has(connection.info.id)) out.push({ type: 'connection', conn: connection.info });
-    }
-    if (this.kept.length > 0) out.push({ type: 'chunks', frame: chunkFrame(this.kept) });
-    for (const connection of this.connections.values()) {
-      if (withChunks.has(connection.info.id) && connection.info.closedAt !== undefined) out.push({ type: 'closed', conn: connection.info.id, t: connection.info.closedAt });
-    }
-    return out;
-  }
-
   private deliver(batch: CaptureMessage[]): void {
     const out: RelayedMessage[] = [];
     let run: CapturedChunk[] = [];
     const endRun = () => {
-      if (run.length > 0) out.push({ type: 'chunks', frame: chunkFrame(run) });
+      if (run.length > 0) out.push({ type: 'chunks', chunks: run });
       run = [];
     };
     for (const message of batch) {
       switch (message.type) {
         case 'connection': {
           const known = this.connections.get(message.conn.id);
-          if (known) known.info = { ...known.info, ...message.conn };
-          else if (message.conn.transport === 'http/1.1') {
+          if (known) {
+            known.info = { ...known.info, ...message.conn };
+            if (known.announced) {
+              endRun();
+              out.push({ type: 'connection-update', conn: known.info });
+            }
+          } else if (message.conn.transport === 'http/1.1') {
             this.connections.set(message.conn.id, { info: { ...message.conn }, masks: { in: this.newMask(), out: this.newMask() }, announced: false });
           }
           break;
@@ -109,7 +162,6 @@ export class TeacherRelay {
           const data = Buffer.from(mask.session.apply(mask.headers.apply(chunk.data)));
           const relayed: CapturedChunk = { ...chunk, data };
           run.push(relayed);
-          this.keep(relayed);
           break;
         }
         case 'closed': {
@@ -133,14 +185,5 @@ export class TeacherRelay {
 
   private newMask(): { headers: SecretHeaderMask; session: SecretBlanker } {
     return { headers: new SecretHeaderMask(), session: new SecretBlanker(this.session ?? '') };
-  }
-
-  private keep(chunk: CapturedChunk): void {
-    this.kept.push(chunk);
-    this.keptBytes += chunk.data.length;
-    while (this.keptBytes > this.replayBytes && this.kept.length > 1) {
-      const dropped = this.kept.shift()!;
-      this.keptBytes -= dropped.data.length;
-    }
   }
 }

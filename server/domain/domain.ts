@@ -1,5 +1,6 @@
 import { openDatabase, type Db } from './database.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { ChatBus } from './chat-bus.ts';
 import { EventBus } from './event-bus.ts';
 import { countStatements } from './statement-counter.ts';
 import { checkLimit, listAfterCursor, listPage, type ListQuery } from './listing.ts';
@@ -98,6 +99,8 @@ export interface Domain {
   posts: PostService;
   comments: CommentService;
   events: EventBus;
+  /** The chats' messages (WebSocket and Socket.IO), for mirrors such as the MQTT broker. */
+  chat: ChatBus;
   /**
    * SQL statements executed on users, posts and comments since the domain opened (sandbox
    * bookkeeping is not counted). Synchronous: the difference around one call is that call's cost.
@@ -562,6 +565,7 @@ export function createDomain(options: DomainOptions): Domain {
     posts,
     comments,
     events,
+    chat: new ChatBus(),
     get statementsRun() {
       return statementCounter.count;
     },

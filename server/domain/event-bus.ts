@@ -1,18 +1,7 @@
+import type { DomainEventType } from './event-types.ts';
 import type { Comment, Post, User } from './types.ts';
 
-/** Every kind of change the domain announces (the AsyncAPI document lists its channels from this). */
-export const DOMAIN_EVENT_TYPES = [
-  'user.created',
-  'user.updated',
-  'user.deleted',
-  'post.created',
-  'post.updated',
-  'post.deleted',
-  'comment.created',
-  'sandbox.reset',
-] as const;
-
-export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
+export { DOMAIN_EVENT_TYPES, type DomainEventType } from './event-types.ts';
 
 export interface DomainEvent {
   /** Monotonic across the whole process, so a replay can resume after any id it saw. */

@@ -1,3 +1,5 @@
+export { CHAT_VIAS, ChatBus } from './chat-bus.ts';
+export type { ChatMessage, ChatMessageListener, ChatVia } from './chat-bus.ts';
 export { createDomain, SANDBOX_ID, SHARED_SANDBOX } from './domain.ts';
 export type { CommentService, Domain, DomainOptions, PostService, SandboxRetention, UserService } from './domain.ts';
 export { domainPlugin } from './domain-plugin.ts';

@@ -38,4 +38,18 @@ describe('app.scale', () => {
       await observer.quit();
     }
   });
+
+  it('puts a key prefix before every key of a connection that asks for one', async () => {
+    const server = await startServer({ scale: { redisUrl: redis.url, keyPrefix: 't2:', instanceId: 'b' } });
+    const observer = new Redis(redis.url);
+    try {
+      const scale = server.app.scale!;
+      await scale.connection('store', { keyPrefix: scale.key('lib:') }).set('counter', '1');
+      expect(await observer.get('t2:lib:counter')).toBe('1');
+      expect(await observer.exists('counter')).toBe(0);
+    } finally {
+      await server.close();
+      await observer.quit();
+    }
+  });
 });

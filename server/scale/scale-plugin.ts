@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { ScaleOptions } from './scale-options.ts';
 
 /** What every part that shares work between instances is given (null on `app.scale`: one process). */
@@ -14,8 +14,9 @@ export interface ScaleContext {
   /**
    * A connection of its own, closed with the app. A connection in subscriber mode can do nothing
    * else, so each part that subscribes asks for its own; `role` names it in Redis' CLIENT LIST.
+   * `keyPrefix`: for a library that names its keys itself (ioredis puts it before every key).
    */
-  connection(role: string): Redis;
+  connection(role: string, options?: Pick<RedisOptions, 'keyPrefix'>): Redis;
 }
 
 declare module 'fastify' {
@@ -34,8 +35,8 @@ async function scalePlugin(app: FastifyInstance, options: { scale?: ScaleOptions
   const keyPrefix = options.scale.keyPrefix ?? 'wirelab:';
   const instanceId = options.scale.instanceId ?? `i-${randomBytes(4).toString('hex')}`;
   const connections = new Set<Redis>();
-  const connection = (role: string): Redis => {
-    const redis = new Redis(redisUrl, { connectionName: `wirelab:${instanceId}:${role}` });
+  const connection = (role: string, options: Pick<RedisOptions, 'keyPrefix'> = {}): Redis => {
+    const redis = new Redis(redisUrl, { ...options, connectionName: `wirelab:${instanceId}:${role}` });
     // ioredis reconnects by itself; an 'error' with no listener would end the process instead.
     redis.on('error', (error) => app.log.warn({ err: error, role }, 'redis connection error'));
     connections.add(redis);

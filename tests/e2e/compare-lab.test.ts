@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CaptureClient } from '../integration/capture-client.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -54,12 +55,11 @@ function leadingNumber(text: string | null): number {
  * Every row's shown byte counts against the capture channel: each run's up and down bytes are the
  * sum of the chunks the tap recorded on that run's connections inside its window.
  */
-async function expectBytesFromCaptures(page: Page, protocols: string[]): Promise<void> {
+async function expectBytesFromCaptures(page: Page, protocols: string[], rowOf: (protocol: string) => Locator = (protocol) => page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"]`)): Promise<void> {
   const capture = await CaptureClient.open(lab.server.origin, await sessionOf(page));
   try {
-    const rows = page.locator('[data-testid="compare-row"]');
     for (const protocol of protocols) {
-      const row = rows.and(page.locator(`[data-protocol="${protocol}"]`));
+      const row = rowOf(protocol);
       expect(await row.getAttribute('data-failed'), `${protocol}: ${await row.textContent()}`).toBe('false');
       const runs = JSON.parse((await row.getAttribute('data-runs')) ?? '[]') as RunData[];
       expect(runs.length).toBe(1);
@@ -139,6 +139,66 @@ describe('the comparison lab, burst job', () => {
     expect(await trips('http-one-by-one')).toBe(5);
     expect(await trips('ws-burst')).toBe(1);
     expect(await trips('grpc-client-stream')).toBe(1);
+    await page.context().close();
+  }, 240_000);
+});
+
+describe.each(['en', 'ru'] as const)('the comparison lab, GraphQL batching (%s)', (lang) => {
+  it('reads 3 users one operation each: GraphQL POST makes 3 round trips without batching and 1 with it, both rows from the captures', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/compare`);
+    await page.locator('[data-testid="compare-job"][value="by-id"]').check();
+    await page.locator('[data-testid="compare-by-id-count"]').selectOption('3');
+    await page.locator('[data-testid="compare-reps"]').selectOption('1');
+    const chosen = ['rest', 'graphql-post', 'graphql-get'];
+    for (const protocol of READ_PROTOCOLS.filter((name) => !chosen.includes(name))) await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
+    const rows = page.locator('[data-testid="compare-row"]');
+    const runWith = async (batching: 'off' | 'on', rowsAfter: number) => {
+      await page.locator('[data-testid="compare-graphql-batching"]').selectOption(batching);
+      await page.locator('[data-testid="compare-run"]').click();
+      await expect.poll(async () => (await page.locator('[data-testid="compare-run"]').isEnabled()) && (await rows.count()), JOB_DONE).toBe(rowsAfter);
+    };
+    const graphqlRow = (protocol: string, batching: 'off' | 'on') => page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"][data-batching="${batching}"]`);
+    const cell = (row: Locator, testId: string) => row.locator(`[data-testid="${testId}"]`).textContent();
+
+    await runWith('off', 3);
+    await expectBytesFromCaptures(page, chosen, (protocol) => (protocol === 'rest' ? page.locator('[data-testid="compare-row"][data-protocol="rest"]') : graphqlRow(protocol, 'off')));
+    expect(await cell(page.locator('[data-testid="compare-row"][data-protocol="rest"]'), 'compare-round-trips')).toBe('6');
+    expect(await cell(graphqlRow('graphql-post', 'off'), 'compare-round-trips')).toBe('3');
+    expect(await cell(graphqlRow('graphql-get', 'off'), 'compare-round-trips')).toBe('3');
+    const sqlOneByOne = Number(await cell(graphqlRow('graphql-post', 'off'), 'compare-sql'));
+
+    // Batching on: the rows without it stay, new ones join them (REST's is replaced).
+    await runWith('on', 5);
+    await expectBytesFromCaptures(page, ['graphql-post'], () => graphqlRow('graphql-post', 'on'));
+    const batched = graphqlRow('graphql-post', 'on');
+    expect(await cell(batched, 'compare-round-trips')).toBe('1');
+    expect(await cell(batched, 'compare-batching')).toBe(lang === 'en' ? 'with batching' : 'с пакетной отправкой');
+    expect(await cell(graphqlRow('graphql-post', 'off'), 'compare-batching')).toBe(lang === 'en' ? 'without batching' : 'без пакетной отправки');
+    // One request carried all three operations: fewer bytes up than three requests.
+    const runsOf = async (row: Locator) => JSON.parse((await row.getAttribute('data-runs')) ?? '[]') as RunData[];
+    expect((await runsOf(batched))[0].up).toBeLessThan((await runsOf(graphqlRow('graphql-post', 'off')))[0].up);
+    // The batch's own SQL count (the response header), not the sum of single answers: the shared loader read all posts at once.
+    const sqlBatched = Number(await cell(batched, 'compare-sql'));
+    expect(sqlOneByOne).toBe(6);
+    expect(sqlBatched).toBe(4);
+    // GraphQL GET cannot batch: its row says why, in the page's language.
+    const getRow = graphqlRow('graphql-get', 'on');
+    expect(await getRow.getAttribute('data-failed')).toBe('true');
+    expect(await cell(getRow, 'compare-failure')).toContain(lang === 'en' ? 'a GET carries one operation' : 'GET несёт в адресе одну операцию');
+
+    const claim = page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]');
+    await expect.poll(() => claim.getAttribute('data-measured')).toBe('true');
+    expect(await claim.locator('dd').textContent()).toContain(
+      lang === 'en' ? 'Batching, 3 user(s) one operation each: one by one 3 round trip(s)' : 'Пакетная отправка, 3 польз. по операции на каждого: по одному — 3 обмен(а)',
+    );
+
+    // The CSV says which row had batching on.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="compare-csv"]').click()]);
+    const csv = (await readFile((await download.path())!, 'utf8')).split('\r\n');
+    expect(csv[0]).toContain('job,users,protocol,graphql_batching,');
+    expect(csv.filter((line) => line.startsWith('by-id,3,graphql-post,on,HTTP/1.1,1,'))).toHaveLength(1);
+    expect(csv.filter((line) => line.startsWith('by-id,3,graphql-post,off,HTTP/1.1,1,'))).toHaveLength(1);
     await page.context().close();
   }, 240_000);
 });

@@ -1,6 +1,7 @@
 // The served AsyncAPI document against what the server really sends: one user created, updated
-// and deleted over REST, received over MQTT (TCP), SSE, the WebSocket chat and Socket.IO, and
-// every message checked against the payload schema the document gives for it.
+// and deleted over REST, received over MQTT (TCP), SSE, the WebSocket chat and Socket.IO; chat
+// messages mirrored to MQTT; and every message checked against the payload schema the document
+// gives for it.
 import { Parser, type AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -150,6 +151,41 @@ describe('the AsyncAPI document served at /api/asyncapi.json', () => {
       socket.close();
       chat.close();
       sse.close();
+      await mqtt.client.endAsync();
+    }
+  }, 60_000);
+
+  it('describes what MQTT carries when the WebSocket chat and Socket.IO accept a chat message', async () => {
+    const sandbox = newSandbox('asyncapi-chat');
+    const channel = document.channels().all().find((c) => c.address()?.startsWith('chat/'));
+    expect(channel, 'the MQTT chat channel').toBeDefined();
+    const address = channel!.address()!;
+    // The address with its parameters as a pattern, each parameter one topic level.
+    const pattern = new RegExp(`^${address.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
+    const vias = channel!.parameters().get('via')!.schema()!.enum();
+
+    const mqtt = await Subscriber.connect(`mqtt://127.0.0.1:${server.port}`, { username: `sandbox:${sandbox}` });
+    await mqtt.client.subscribeAsync(address.replace(/\{[^}]+\}/g, '+'), { qos: 1 });
+    const chat = new WebSocket(`ws://${host}/ws/chat?name=ada`, 'wirelab.chat.v1', { headers: { 'x-wirelab-sandbox': sandbox } });
+    await new Promise((resolve, reject) => chat.once('open', resolve).once('error', reject));
+    const socket: Socket = socketIo(server.origin, { transports: ['websocket'], auth: { name: 'grace' }, extraHeaders: { 'x-wirelab-sandbox': sandbox }, reconnection: false });
+    await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
+    try {
+      chat.send('over the WebSocket chat');
+      expect(await socket.timeout(5_000).emitWithAck('chat:join', 'lobby')).toEqual({ ok: true, room: 'lobby' });
+      expect(await socket.timeout(5_000).emitWithAck('chat:message', { room: 'lobby', text: 'over Socket.IO' })).toEqual({ ok: true, room: 'lobby' });
+      const received = await mqtt.waitForCount(2);
+      for (const message of received) {
+        const [, via, room] = pattern.exec(message.topic) ?? [];
+        expect(vias, `${message.topic} matches ${address}`).toContain(via);
+        const payload = JSON.parse(message.payload) as { via: string; room: string };
+        expect([payload.via, payload.room]).toEqual([via, room]);
+        expectValid(payloadSchema(address, 'chat.message'), payload, `MQTT ${message.topic}`);
+      }
+      expect(received.map((m) => m.topic)).toEqual([`chat/websocket/${sandbox}`, 'chat/socket.io/lobby']);
+    } finally {
+      socket.close();
+      chat.close();
       await mqtt.client.endAsync();
     }
   }, 60_000);

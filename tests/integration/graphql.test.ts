@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPHQL_LIMITS } from '../../server/protocols/graphql/index.ts';
+import { GRAPHQL_LIMITS, STORAGE_QUERIES_HEADER } from '../../server/protocols/graphql/index.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 // GraphQL at /graphql over real sockets: HTTP/1.1 and h2c on the same port, GET and POST,
@@ -414,6 +414,43 @@ describe('limits', () => {
     await expectOthersServed();
   });
 
+  it('a batch reports the SQL statements of all its operations together, in a header', async () => {
+    const userWithPosts = (id: number) => ({ query: `{ user(id: ${id}) { name posts { title } } }` });
+    const oneByOne = await Promise.all([1, 2, 3].map((id) => post(userWithPosts(id))));
+    const batch = await post([1, 2, 3].map(userWithPosts));
+    expect(batch.status).toBe(200);
+    const results = batch.body as unknown as Array<{ data: unknown; extensions?: unknown }>;
+    expect(results.map((result) => result.data)).toEqual(oneByOne.map((answer) => answer.body.data));
+    // The operations share one meter: none reports its own, the response the whole batch's.
+    expect(results.every((result) => result.extensions === undefined)).toBe(true);
+    const separately = oneByOne.reduce((sum, answer) => sum + answer.body.extensions!.wirelab!.storageQueries, 0);
+    // One by one: a user and their posts, two statements each. Batched: the three users, and
+    // then one posts statement for all three authors, since the shared loader collects them.
+    expect(separately).toBe(6);
+    expect(Number(batch.headers.get(STORAGE_QUERIES_HEADER))).toBe(4);
+    // A single operation keeps its report in extensions and gets no header.
+    expect(oneByOne[0].headers.get(STORAGE_QUERIES_HEADER)).toBeNull();
+  });
+
+  it('every operation of a batch is held to the limits on its own: one too complex, the others run', async () => {
+    const batch = await post([
+      { query: '{ user(id: 1) { name } }' },
+      { query: '{ users(first: 100) { nodes { posts(first: 100) { title } } } }' },
+      { query: '{ user(id: 2) { name } }' },
+    ]);
+    expect(batch.status).toBe(200);
+    const [first, tooComplex, third] = batch.body as unknown as GraphqlAnswer['body'][];
+    expect(first.data).toEqual({ user: { name: 'Ada Lovelace' } });
+    expect(third.data).toEqual({ user: { name: 'Alan Turing' } });
+    expect(tooComplex).not.toHaveProperty('data');
+    expect(tooComplex.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: GRAPHQL_LIMITS.maxCost });
+    const empty = await post([]);
+    expect(empty.status).toBe(400);
+    expect(codesOf(empty)).toEqual(['BATCH_TOO_LARGE']);
+    expect(empty.body.errors![0].extensions).toMatchObject({ limit: GRAPHQL_LIMITS.maxBatchSize, size: 0 });
+    expect(empty.body.errors![0].extensions.localized.ru).toMatch(/пакет/);
+  });
+
   it('a body over the limit gets 413', async () => {
     const answer = await post({ query: `{ user(id: 1) { name } } # ${'x'.repeat(GRAPHQL_LIMITS.bodyBytes)}` });
     expect(answer.status).toBe(413);
@@ -423,6 +460,30 @@ describe('limits', () => {
 });
 
 // ---- subscriptions
+
+describe('a batch against the rate limit', () => {
+  let small: RunningServer;
+  beforeAll(async () => {
+    small = await startServer({ clientLimits: { rates: { graphql: { perAddress: 4, windowMs: 600_000 } } } });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('counts as many GraphQL requests as it has operations', async () => {
+    const send = (operations: number) =>
+      fetch(`${small.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(Array.from({ length: operations }, () => ({ query: '{ user(id: 1) { name } }' }))),
+      });
+    expect((await send(3)).status).toBe(200);
+    // 3 of 4 spent: a batch of two is one request too many, though it is one HTTP request.
+    const refused = await send(2);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as GraphqlAnswer['body']).errors![0].extensions.code).toBe('RATE_LIMITED');
+  });
+});
 
 const wsUrl = () => `${server.origin.replace('http', 'ws')}/graphql`;
 

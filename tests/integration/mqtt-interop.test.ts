@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from './start-server.ts';
 import { sandbox } from './mqtt-helpers.ts';
 import { toBrokerTopic } from '../../server/protocols/mqtt/topics.ts';
@@ -102,6 +103,23 @@ describe('mosquitto_pub and mosquitto_sub on the shared port', () => {
     expect(response.status).toBe(201);
     const [line] = await sub.lines;
     expect(line).toMatch(/^events\/user\/created \{.*"type":"user.created".*"sandboxId":"shared"/);
+  });
+
+  it('see a line of the WebSocket chat on chat/websocket/<sandbox>', async () => {
+    const box = sandbox('mosq-chat');
+    const sub = mosquittoSub(box, 'chat/#', ['-q', '1', '-C', '1']);
+    await sub.ready;
+    const chat = new WebSocket(`ws://127.0.0.1:${server.port}/ws/chat?name=mosquitto`, 'wirelab.chat.v1', { headers: { 'x-wirelab-sandbox': box } });
+    try {
+      await new Promise((resolve, reject) => chat.once('open', resolve).once('error', reject));
+      chat.send('a chat line for the broker');
+      const [line] = await sub.lines;
+      const space = line!.indexOf(' ');
+      expect(line!.slice(0, space)).toBe(`chat/websocket/${box}`);
+      expect(JSON.parse(line!.slice(space + 1))).toMatchObject({ sandboxId: box, room: box, name: 'mosquitto', text: 'a chat line for the broker', via: 'websocket' });
+    } finally {
+      chat.close();
+    }
   });
 });
 

@@ -61,6 +61,28 @@ describe('claimVerdicts', () => {
     expect(find(claimVerdicts(rows, 'en'), 'graphql-round-trips').measured).toContain('ran 2 SQL statement(s)');
   });
 
+  it('says what GraphQL batching changed in the by-id job: round trips and bytes, and the SQL statements measured', () => {
+    const byId = (batching: boolean, values: Partial<ProtocolResult>, sql: number) =>
+      row('graphql-post', 'by-id', { byIdCount: 3, graphqlBatching: batching, ...values }, 9, sql);
+    const off = byId(false, { roundTrips: 3, bytesUp: 1500, bytesDown: 4500 }, 6);
+    const on = byId(true, { roundTrips: 1, bytesUp: 700, bytesDown: 3600 }, 4);
+    const read = [row('rest', 'read', { roundTrips: 2 }), row('graphql-post', 'read', { roundTrips: 1 }, 4, 2)];
+    const en = find(claimVerdicts([...read, off, on], 'en'), 'graphql-round-trips').measured!;
+    expect(en).toContain('Batching, 3 user(s) one operation each: one by one 3 round trip(s), 6000 bytes; in one POST 1 round trip(s), 4300 bytes (less by the headers of the extra requests).');
+    expect(en).toContain('ran 6 SQL statement(s) one by one and 4 batched: fewer, because a batch’s operations share one loader');
+    expect(en).toContain('not the server’s work');
+    const ru = find(claimVerdicts([...read, off, on], 'ru'), 'graphql-round-trips').measured!;
+    expect(ru).toContain('по одному — 3 обмен(а), 6000 байт; одним POST — 1 обмен, 4300 байт');
+    expect(ru).toContain('SQL-запросов сервер выполнил 6 по одному и 4 пакетом: меньше');
+    // The same work when the batch merged nothing; measured on its own, without the read job.
+    const same = find(claimVerdicts([off, byId(true, { roundTrips: 1 }, 6)], 'en'), 'graphql-round-trips').measured!;
+    expect(same).toContain('6 SQL statement(s) one by one and 6 batched: the same.');
+    // Rows of another size are not compared; without both, the read job's verdict says what to run.
+    const otherSize = byId(true, { byIdCount: 5, roundTrips: 1 }, 6);
+    expect(find(claimVerdicts([...read, off, otherSize], 'en'), 'graphql-round-trips').measured).toContain('run the job "users with posts, one operation each" with GraphQL batching off, then on');
+    expect(find(claimVerdicts([on], 'en'), 'graphql-round-trips').measured).toBeNull();
+  });
+
   it('names the cheapest protocol per event, even when it is not WebSocket', () => {
     const rows = [
       row('websocket', 'events', { bytesDown: 900 }, 3),

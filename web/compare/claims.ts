@@ -21,8 +21,8 @@ function finder(results: readonly ProtocolResult[]): Find {
 }
 
 const JOB_NAMES: Record<Lang, Record<JobKind, string>> = {
-  en: { read: 'read a user with posts', list: 'list users', create: 'create a user', events: 'events', burst: 'a burst of messages' },
-  ru: { read: 'пользователь с постами', list: 'список пользователей', create: 'создать пользователя', events: 'события', burst: 'пачка сообщений' },
+  en: { read: 'read a user with posts', 'by-id': 'users with posts, one operation each', list: 'list users', create: 'create a user', events: 'events', burst: 'a burst of messages' },
+  ru: { read: 'пользователь с постами', 'by-id': 'пользователи с постами, по операции на каждого', list: 'список пользователей', create: 'создать пользователя', events: 'события', burst: 'пачка сообщений' },
 };
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 100));
@@ -32,6 +32,37 @@ const bytes = (row: ProtocolResult) => row.bytesUp + row.bytesDown;
 function overlap(a: ProtocolResult, b: ProtocolResult): boolean {
   if (!a.total || !b.total) return true;
   return a.total.min <= b.total.max && b.total.min <= a.total.max;
+}
+
+/**
+ * What GraphQL batching changed in the by-id job: the latest GraphQL POST row with the knob on,
+ * against the latest with it off for the same number of users. null until both were run.
+ */
+function batchingVerdict(results: readonly ProtocolResult[], ru: boolean): string | null {
+  const latest = (batching: boolean, count?: number) =>
+    [...results]
+      .reverse()
+      .find(
+        (row) =>
+          row.protocol === 'graphql-post' && row.job === 'by-id' && row.graphqlBatching === batching && !row.failure && row.runs.length > 0 && (count === undefined || row.byIdCount === count),
+      );
+  const on = latest(true);
+  const off = on && latest(false, on.byIdCount);
+  if (!on || !off) return null;
+  const users = on.byIdCount ?? 0;
+  const fewerBytes = bytes(on) < bytes(off);
+  const offSql = off.runs[0].sqlStatements;
+  const onSql = on.runs[0].sqlStatements;
+  let sql = '';
+  if (offSql !== undefined && onSql !== undefined) {
+    const merged = onSql < offSql;
+    sql = ru
+      ? ` SQL-запросов сервер выполнил ${offSql} по одному и ${onSql} пакетом${merged ? ': меньше, потому что операции пакета делят один загрузчик (DataLoader), и тот объединил чтение их постов; резолверы всё равно отработали для каждой операции' : onSql === offSql ? ': столько же' : ''}.`
+      : ` The server ran ${offSql} SQL statement(s) one by one and ${onSql} batched${merged ? ': fewer, because a batch’s operations share one loader (DataLoader), which merged their posts reads; the resolvers still ran for every operation' : onSql === offSql ? ': the same' : ''}.`;
+  }
+  return ru
+    ? `Пакетная отправка, ${users} польз. по операции на каждого: по одному — ${off.roundTrips} обмен(а), ${bytes(off)} байт; одним POST — ${on.roundTrips} ${on.roundTrips === 1 ? 'обмен' : 'обмен(а)'}, ${bytes(on)} байт${fewerBytes ? ' (меньше на заголовки лишних запросов)' : ''}.${sql} Пакет экономит обмены, а не работу сервера: каждую операцию он разбирает, проверяет и выполняет, и ответ ждёт самую медленную.`
+    : `Batching, ${users} user(s) one operation each: one by one ${off.roundTrips} round trip(s), ${bytes(off)} bytes; in one POST ${on.roundTrips} round trip(s), ${bytes(on)} bytes${fewerBytes ? ' (less by the headers of the extra requests)' : ''}.${sql} A batch saves round trips, not the server’s work: every operation is still parsed, validated and run, and the answer waits for the slowest.`;
 }
 
 export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): ClaimVerdict[] {
@@ -169,6 +200,12 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
         ? `Пользователь с постами: REST — ${rest.roundTrips} обмена, ${bytes(rest)} байт; GraphQL — ${graphql.roundTrips} обмен, ${bytes(graphql)} байт.${sql !== undefined ? ` Цена для сервера: резолверы GraphQL выполнили ${sql} SQL-запрос(а) (отчёт в extensions.wirelab ответа).` : ''} Верно для вложенных данных; на одном ресурсе выигрыша нет, а кеш HTTP по URL GraphQL-POST теряет.`
         : `User with posts: REST ${rest.roundTrips} round trips, ${bytes(rest)} bytes; GraphQL ${graphql.roundTrips} round trip, ${bytes(graphql)} bytes.${sql !== undefined ? ` What it costs the server: GraphQL's resolvers ran ${sql} SQL statement(s) (reported in the answer's extensions.wirelab).` : ''} True for nested data; on a single resource there is nothing to save, and a GraphQL POST loses HTTP caching by URL.`;
     }
+    const batching = batchingVerdict(results, ru);
+    const batchingHint = ru
+      ? 'Что даёт пакетная отправка, покажет задача «пользователи с постами, по операции на каждого», запущенная с выключенной и с включённой пакетной отправкой GraphQL.'
+      : 'What batching changes: run the job "users with posts, one operation each" with GraphQL batching off, then on.';
+    if (measured) measured = `${measured} ${batching ?? batchingHint}`;
+    else measured = batching;
     verdicts.push({ id: 'graphql-round-trips', claim: ru ? '«GraphQL экономит обмены»' : '"GraphQL saves round trips"', needs: 'read', measured });
   }
 

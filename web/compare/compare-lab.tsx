@@ -8,21 +8,26 @@ import { downloadBytes } from '../inspector/download-file.ts';
 import { BarChart, type Bar } from './bar-chart.tsx';
 import { claimVerdicts } from './claims.ts';
 import { describeFailure } from './lab-error.ts';
-import { runLab, type RunProgress } from './lab-runner.ts';
-import { BURST_PROTOCOLS, EVENTS_PROTOCOLS, LIST_SIZES, REQUEST_PROTOCOLS, type JobKind, type LabSettings, type ListSize, type Protocol, type ProtocolResult } from './lab-types.ts';
+import { batchingApplies, runLab, type RunProgress } from './lab-runner.ts';
+import { BURST_PROTOCOLS, BY_ID_COUNTS, EVENTS_PROTOCOLS, LIST_SIZES, REQUEST_PROTOCOLS, type JobKind, type LabSettings, type ListSize, type Protocol, type ProtocolResult } from './lab-types.ts';
 import type { Spread } from './measure.ts';
 import { resultsToCsv } from './results-csv.ts';
 import { compareStrings, protocolNames } from './strings.ts';
 import './compare-lab.css';
 
-const JOBS: JobKind[] = ['read', 'list', 'create', 'events', 'burst'];
+const JOBS: JobKind[] = ['read', 'by-id', 'list', 'create', 'events', 'burst'];
 
 function protocolsFor(job: JobKind): readonly Protocol[] {
   if (job === 'events') return EVENTS_PROTOCOLS;
   return job === 'burst' ? BURST_PROTOCOLS : REQUEST_PROTOCOLS;
 }
 
-const sameRow = (a: ProtocolResult, b: ProtocolResult) => a.protocol === b.protocol && a.job === b.job && (a.job !== 'list' || a.size === b.size);
+// Rows with the GraphQL batching knob off and on stay side by side: comparing them is the point.
+const sameRow = (a: ProtocolResult, b: ProtocolResult) =>
+  a.protocol === b.protocol && a.job === b.job && (a.job !== 'list' || a.size === b.size) && a.byIdCount === b.byIdCount && a.graphqlBatching === b.graphqlBatching;
+
+/** A row's protocol, and for the by-id job's GraphQL rows the batching knob as it was. */
+const rowKey = (row: ProtocolResult) => (row.graphqlBatching === undefined ? row.protocol : `${row.protocol}:batching-${row.graphqlBatching ? 'on' : 'off'}`);
 
 function spreadText(spread: Spread | null): string {
   if (!spread) return '—';
@@ -43,6 +48,8 @@ export function CompareLab() {
     events: 3,
     idleSeconds: 30,
     protocols: [...REQUEST_PROTOCOLS],
+    byIdCount: 3,
+    graphqlBatching: false,
   });
   const [results, setResults] = useState<ProtocolResult[]>([]);
   const [progress, setProgress] = useState<RunProgress | null>(null);
@@ -85,16 +92,23 @@ export function CompareLab() {
   };
 
   const shown = useMemo(
-    () => results.filter((row) => row.job === settings.job && (settings.job !== 'list' || row.size === settings.size)),
-    [results, settings.job, settings.size],
+    () =>
+      results
+        .filter(
+          (row) => row.job === settings.job && (settings.job !== 'list' || row.size === settings.size) && (settings.job !== 'by-id' || row.byIdCount === settings.byIdCount),
+        )
+        // in the knobs' order, a GraphQL row without batching just above the same with it
+        .sort((a, b) => protocolsFor(a.job).indexOf(a.protocol) - protocolsFor(b.job).indexOf(b.protocol) || Number(a.graphqlBatching ?? 0) - Number(b.graphqlBatching ?? 0)),
+    [results, settings.job, settings.size, settings.byIdCount],
   );
   const measured = shown.filter((row) => !row.failure);
   const claims = useMemo(() => claimVerdicts(results, lang), [results, lang]);
 
+  const labelOf = (row: ProtocolResult) => (row.graphqlBatching === undefined ? names[row.protocol] : `${names[row.protocol]}, ${row.graphqlBatching ? t.batchingOn : t.batchingOff}`);
   const bars = (value: (row: ProtocolResult) => number | null, part?: (row: ProtocolResult) => number, text?: (row: ProtocolResult) => string): Bar[] =>
     measured.flatMap((row) => {
       const v = value(row);
-      return v === null ? [] : [{ key: row.protocol, label: names[row.protocol], value: v, part: part?.(row), text: text?.(row) }];
+      return v === null ? [] : [{ key: rowKey(row), label: labelOf(row), value: v, part: part?.(row), text: text?.(row) }];
     });
 
   const isEvents = settings.job === 'events';
@@ -145,6 +159,32 @@ export function CompareLab() {
               ))}
             </select>
           </label>
+          {settings.job === 'by-id' && (
+            <>
+              <label>
+                {t.size}{' '}
+                <select data-testid="compare-by-id-count" value={settings.byIdCount} onChange={(event) => change({ byIdCount: Number(event.target.value) })} disabled={running}>
+                  {BY_ID_COUNTS.map((count) => (
+                    <option key={count} value={count}>
+                      {count}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t.graphqlBatching}{' '}
+                <select
+                  data-testid="compare-graphql-batching"
+                  value={settings.graphqlBatching ? 'on' : 'off'}
+                  onChange={(event) => change({ graphqlBatching: event.target.value === 'on' })}
+                  disabled={running}
+                >
+                  <option value="off">{t.batchingOffOption}</option>
+                  <option value="on">{t.batchingOnOption}</option>
+                </select>
+              </label>
+            </>
+          )}
           {!isEvents && settings.job !== 'burst' && (
             <label>
               {t.connection}{' '}
@@ -208,6 +248,7 @@ export function CompareLab() {
             </label>
           ))}
         </fieldset>
+        {settings.job === 'by-id' && <p className="compare-note">{t.batchingNote}</p>}
         <p className="compare-note">{isEvents ? null : t.coldNote}</p>
         <p className="compare-note">{t.httpVersionNote}</p>
 
@@ -287,9 +328,10 @@ export function CompareLab() {
                   }));
                   return (
                     <tr
-                      key={`${row.protocol}-${row.job}-${row.size}`}
+                      key={`${rowKey(row)}-${row.job}-${row.size}-${row.byIdCount ?? ''}`}
                       data-testid="compare-row"
                       data-protocol={row.protocol}
+                      data-batching={row.graphqlBatching === undefined ? undefined : row.graphqlBatching ? 'on' : 'off'}
                       data-job={row.job}
                       data-failed={row.failure ? 'true' : 'false'}
                       data-runs={JSON.stringify(runsData)}
@@ -297,7 +339,14 @@ export function CompareLab() {
                       onClick={() => focusOf && setFocus(focusOf)}
                       title={focusOf ? t.openInInspector : undefined}
                     >
-                      <th scope="row">{names[row.protocol]}</th>
+                      <th scope="row">
+                        {names[row.protocol]}
+                        {row.graphqlBatching !== undefined && (
+                          <span className="compare-batching" data-testid="compare-batching">
+                            {row.graphqlBatching ? t.batchingOn : t.batchingOff}
+                          </span>
+                        )}
+                      </th>
                       {row.failure ? (
                         <td colSpan={isEvents ? 8 : 8} className="compare-failure" data-testid="compare-failure">
                           {row.failure[lang]}
@@ -318,7 +367,7 @@ export function CompareLab() {
                           {isEvents && <td data-testid="compare-latency">{spreadText(row.latency)}</td>}
                           {isEvents && <td data-testid="compare-idle-cost">{row.idleBytesPerMinute ?? '—'}</td>}
                           <td>{row.runs[0]?.items ?? '—'}</td>
-                          {!isEvents && <td>{row.runs[0]?.sqlStatements ?? '—'}</td>}
+                          {!isEvents && <td data-testid="compare-sql">{row.runs[0]?.sqlStatements ?? '—'}</td>}
                         </>
                       )}
                     </tr>

@@ -127,6 +127,24 @@ function bodiesDown(all: readonly ConnectionCapture[], conns: readonly string[],
   return joined;
 }
 
+function requestJobOf(settings: LabSettings): RequestJob {
+  switch (settings.job) {
+    case 'list':
+      return { kind: 'list', size: settings.size };
+    case 'create':
+      return { kind: 'create' };
+    case 'by-id':
+      return { kind: 'by-id', count: settings.byIdCount, graphqlBatching: settings.graphqlBatching };
+    default:
+      return { kind: 'read' };
+  }
+}
+
+/** The GraphQL rows of the by-id job are the ones the batching knob changes. */
+export function batchingApplies(protocol: Protocol, job: LabSettings['job']): boolean {
+  return job === 'by-id' && (protocol === 'graphql-post' || protocol === 'graphql-get');
+}
+
 export function summarize(protocol: Protocol, settings: LabSettings, runs: MeasuredRun[]): ProtocolResult {
   const measures = runs.map((run) => run.measure);
   const latencies = runs.flatMap((run) => run.events?.latenciesMs ?? []);
@@ -135,6 +153,8 @@ export function summarize(protocol: Protocol, settings: LabSettings, runs: Measu
     protocol,
     job: settings.job,
     size: settings.size,
+    ...(settings.job === 'by-id' ? { byIdCount: settings.byIdCount } : {}),
+    ...(batchingApplies(protocol, settings.job) ? { graphqlBatching: settings.graphqlBatching } : {}),
     runs,
     bytesUp: lowerMedian(measures.map((m) => m.bytesUp)),
     bytesDown: lowerMedian(measures.map((m) => m.bytesDown)),
@@ -162,7 +182,7 @@ export interface RunProgress {
 
 /** Runs the request job (read, list, create) over one protocol: warm-up if asked, then measured runs. */
 async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol | BurstProtocol, settings: LabSettings, retired: Set<string>): Promise<ProtocolResult> {
-  const job: RequestJob = settings.job === 'list' ? { kind: 'list', size: settings.size } : settings.job === 'create' ? { kind: 'create' } : { kind: 'read' };
+  const job = requestJobOf(settings);
   let runner: RunnerClient | null = null;
   const currentRunner = () => (runner ??= new RunnerClient());
   const performJob = (getRunner: () => RunnerClient) =>

@@ -14,7 +14,15 @@ export type Protocol = RequestProtocol | EventsProtocol | BurstProtocol;
 export const LIST_SIZES = [1, 10, 100] as const;
 export type ListSize = (typeof LIST_SIZES)[number];
 
-export type RequestJob = { kind: 'read' } | { kind: 'list'; size: ListSize } | { kind: 'create' };
+/** by-id job: how many users, each read with its own operation (a GraphQL batch holds at most 10) */
+export const BY_ID_COUNTS = [1, 3, 5, 10] as const;
+
+export type RequestJob =
+  | { kind: 'read' }
+  | { kind: 'list'; size: ListSize }
+  | { kind: 'create' }
+  /** users 1..count, each with their posts, one after the other; GraphQL POST may batch them */
+  | { kind: 'by-id'; count: number; graphqlBatching: boolean };
 
 export type JobKind = RequestJob['kind'] | 'events' | 'burst';
 
@@ -30,6 +38,10 @@ export interface LabSettings {
   events: number;
   idleSeconds: number;
   protocols: Protocol[];
+  /** by-id job: how many users (BY_ID_COUNTS) */
+  byIdCount: number;
+  /** by-id job: GraphQL sends its operations as one batched POST (a JSON array) instead of one request each */
+  graphqlBatching: boolean;
 }
 
 /** One measured run of one protocol. */
@@ -48,6 +60,10 @@ export interface ProtocolResult {
   protocol: Protocol;
   job: JobKind;
   size: ListSize;
+  /** by-id job: how many users were read */
+  byIdCount?: number;
+  /** by-id job, GraphQL rows: the batching knob as it was for this row */
+  graphqlBatching?: boolean;
   runs: MeasuredRun[];
   /** why this protocol cannot do this job, or what went wrong (English and Russian) */
   failure?: { en: string; ru: string };

@@ -8,6 +8,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
 import { UserService } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { batchRequestBody, parseBatchAnswer, STORAGE_QUERIES_HEADER, type GraphqlOperation } from './graphql-batch.ts';
 import { JobNotPossible } from './lab-error.ts';
 import { RunnerClient } from './runner-client.ts';
 import type { BurstProtocol, EventsProtocol, RequestJob, RequestProtocol } from './lab-types.ts';
@@ -54,6 +55,58 @@ async function graphql(query: string, over: 'POST' | 'GET'): Promise<JobAnswer &
   return { data: body.data ?? {}, items: 0, sqlStatements: body.extensions?.wirelab?.storageQueries };
 }
 
+/** Several operations in one POST: a JSON array in, a JSON array of results out (graphql-batch.ts). */
+async function graphqlBatch(operations: readonly GraphqlOperation[]): Promise<{ data: Array<Record<string, unknown>>; sqlStatements?: number }> {
+  const response = await fetch('/graphql', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: batchRequestBody(operations) });
+  // A refused batch is one error object with a 4xx: its message says why, so read it before the status.
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok && !Array.isArray(body)) throw new Error(`/graphql → ${response.status}${body ? `: ${JSON.stringify(body).slice(0, 200)}` : ''}`);
+  return parseBatchAnswer(body, operations.length, response.headers.get(STORAGE_QUERIES_HEADER));
+}
+
+/** The read job's query: one user with their posts. */
+const userWithPosts = (id: number) => `{ user(id: ${id}) { ${USER_FIELDS} posts { id title content createdAt updatedAt version } } }`;
+
+const idsUpTo = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
+
+/** Users and posts an answer of `userWithPosts` held. */
+function itemsOfUser(data: Record<string, unknown>): number {
+  const user = data.user as { posts: unknown[] } | null;
+  return user ? 1 + user.posts.length : 0;
+}
+
+/** Adds up what the parts report; undefined as soon as one part reports nothing. */
+function sumReported(values: ReadonlyArray<number | undefined>): number | undefined {
+  return values.some((value) => value === undefined) ? undefined : values.reduce<number>((sum, value) => sum + (value as number), 0);
+}
+
+/**
+ * The by-id job: users 1..count, each with their posts, each its own operation — as a page whose
+ * parts each ask for their own user would. One after the other, except GraphQL POST with the
+ * batching knob on: then all of them go in one POST.
+ */
+async function performByIdJob(protocol: RequestProtocol, job: Extract<RequestJob, { kind: 'by-id' }>, runner: () => RunnerClient): Promise<JobAnswer> {
+  const ids = idsUpTo(job.count);
+  if (protocol === 'graphql-post' && job.graphqlBatching) {
+    const answer = await graphqlBatch(ids.map((id) => ({ query: userWithPosts(id) })));
+    return { items: answer.data.reduce((sum, data) => sum + itemsOfUser(data), 0), sqlStatements: answer.sqlStatements };
+  }
+  if (protocol === 'graphql-get' && job.graphqlBatching) {
+    throw new JobNotPossible(
+      'A batch is a JSON array in a POST body; a GET carries one operation in its URL. Batching off, GraphQL GET sends one request per user.',
+      'Пакет — это JSON-массив в теле POST-запроса, а GET несёт в адресе одну операцию. С выключенной пакетной отправкой GraphQL GET шлёт по запросу на пользователя.',
+    );
+  }
+  let items = 0;
+  const reported: Array<number | undefined> = [];
+  for (const id of ids) {
+    const answer = await performRequestJob(protocol, { kind: 'read' }, runner, id);
+    items += answer.items;
+    reported.push(answer.sqlStatements);
+  }
+  return { items, sqlStatements: sumReported(reported) };
+}
+
 function connectClient(protocol: 'connect-json' | 'connect-binary' | 'grpc-web') {
   const baseUrl = origin();
   const transport =
@@ -63,13 +116,14 @@ function connectClient(protocol: 'connect-json' | 'connect-binary' | 'grpc-web')
   return createClient(UserService, transport);
 }
 
-/** Does the job once over the protocol. The runner is the caller's: cold runs give a new one. */
-export async function performRequestJob(protocol: RequestProtocol, job: RequestJob, runner: () => RunnerClient): Promise<JobAnswer> {
+/** Does the job once over the protocol. The runner is the caller's: cold runs give a new one. `userId`: the read job's user. */
+export async function performRequestJob(protocol: RequestProtocol, job: RequestJob, runner: () => RunnerClient, userId = 1): Promise<JobAnswer> {
+  if (job.kind === 'by-id') return performByIdJob(protocol, job, runner);
   switch (protocol) {
     case 'rest': {
       if (job.kind === 'read') {
-        await json(await fetch('/api/v1/users/1', NO_STORE));
-        const posts = (await json(await fetch('/api/v1/users/1/posts', NO_STORE))) as { items: unknown[] };
+        await json(await fetch(`/api/v1/users/${userId}`, NO_STORE));
+        const posts = (await json(await fetch(`/api/v1/users/${userId}/posts`, NO_STORE))) as { items: unknown[] };
         return { items: 1 + posts.items.length };
       }
       if (job.kind === 'list') {
@@ -83,9 +137,8 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
     case 'graphql-get': {
       const over = protocol === 'graphql-post' ? 'POST' : 'GET';
       if (job.kind === 'read') {
-        const answer = await graphql(`{ user(id: 1) { ${USER_FIELDS} posts { id title content createdAt updatedAt version } } }`, over);
-        const user = answer.data.user as { posts: unknown[] } | null;
-        return { items: user ? 1 + user.posts.length : 0, sqlStatements: answer.sqlStatements };
+        const answer = await graphql(userWithPosts(userId), over);
+        return { items: itemsOfUser(answer.data), sqlStatements: answer.sqlStatements };
       }
       if (job.kind === 'list') {
         const answer = await graphql(`{ users(first: ${job.size}) { nodes { ${USER_FIELDS} } } }`, over);
@@ -102,7 +155,7 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
     case 'grpc-web': {
       const client = connectClient(protocol);
       if (job.kind === 'read') {
-        await client.getUser({ key: { case: 'id', value: 1 } });
+        await client.getUser({ key: { case: 'id', value: userId } });
         return { items: 1 };
       }
       if (job.kind === 'list') {
@@ -116,7 +169,7 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
     case 'grpc-native': {
       const call =
         job.kind === 'read'
-          ? runner().call(`${USER_SERVICE}/GetUser`, { id: 1 })
+          ? runner().call(`${USER_SERVICE}/GetUser`, { id: userId })
           : job.kind === 'list'
             ? runner().call(`${USER_SERVICE}/ListUsers`, { maxUsers: job.size })
             : runner().call(`${USER_SERVICE}/CreateUser`, { name: 'Lab User', email: uniqueEmail() });
@@ -126,7 +179,7 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
     }
     case 'rest-gateway': {
       if (job.kind === 'read') {
-        await json(await fetch('/v1/users/1', NO_STORE));
+        await json(await fetch(`/v1/users/${userId}`, NO_STORE));
         return { items: 1 };
       }
       if (job.kind === 'list') {

@@ -50,6 +50,7 @@ export const compareStrings = {
     job: 'Job',
     jobs: {
       read: 'Read one user with their posts',
+      'by-id': 'Read N users with their posts, one operation each',
       list: 'List users',
       create: 'Create a user',
       events: 'Receive the next N events as they happen',
@@ -57,6 +58,8 @@ export const compareStrings = {
     } satisfies JobNames,
     jobNotes: {
       read: 'REST needs two requests (the user, then the posts); GraphQL asks for both in one. The gRPC API has no posts: Connect, gRPC-Web, gRPC and the gateway read the user only.',
+      'by-id':
+        'Users 1…N, each with their posts, one after the other — as a page whose parts each ask for their own user. REST needs two requests per user, GraphQL one operation per user, the gRPC family one call per user (the user only, as in the read job). The GraphQL batching knob changes the GraphQL rows only.',
       list: 'REST and GraphQL answer one JSON document; Connect, gRPC-Web and gRPC stream one message per user (ListUsers), the gateway one JSON line per user.',
       create: 'A new user each run (an event for every subscriber of your sandbox). GraphQL over GET cannot: mutations are POST only.',
       events:
@@ -65,6 +68,13 @@ export const compareStrings = {
         'N short texts from the client, as fast as the protocol takes them: chat lines over a new WebSocket (each comes back to the sender), Socket.IO chat messages with an ack each, one gRPC client stream (CreateUsers: a user per message, one answer at the end), or one HTTP POST per message (LabService/Echo). Each run opens its own socket, so the handshake is part of the cost; the chat limits allow at most 10 lines per second.',
     } satisfies JobNames,
     size: 'Users',
+    graphqlBatching: 'GraphQL batching',
+    batchingOffOption: 'off: one request per operation',
+    batchingOnOption: 'on: all operations in one POST',
+    batchingOn: 'with batching',
+    batchingOff: 'without batching',
+    batchingNote:
+      'GraphQL batching: the client puts several operations into one POST as a JSON array, and the server answers with an array of results in the same order (at most 10 operations in a batch, each held to the query limits on its own). It saves round trips and the headers of every extra request, not the server’s work: every operation is still parsed, validated and run — the SQL column shows what the database did. Not to be confused with lesson 10’s batched loading (DataLoader), which merges the database reads inside one request. GraphQL over GET cannot batch: a URL carries one operation.',
     repetitions: 'Runs per protocol',
     connection: 'Connection',
     warm: 'warm (one unmeasured run first)',
@@ -123,6 +133,7 @@ export const compareStrings = {
     job: 'Задача',
     jobs: {
       read: 'Прочитать пользователя с его постами',
+      'by-id': 'Прочитать N пользователей с их постами — каждого отдельной операцией',
       list: 'Получить список пользователей',
       create: 'Создать пользователя',
       events: 'Получить следующие N событий по мере их появления',
@@ -130,6 +141,8 @@ export const compareStrings = {
     } satisfies JobNames,
     jobNotes: {
       read: 'REST нужно два запроса (пользователь, потом его посты); GraphQL просит и то и другое одним. В gRPC API постов нет: Connect, gRPC-Web, gRPC и шлюз читают только пользователя.',
+      'by-id':
+        'Пользователи 1…N, каждый со своими постами, один за другим — как на странице, где каждая часть сама запрашивает своего пользователя. REST нужно по два запроса на пользователя, GraphQL — по операции на пользователя, семейству gRPC — по вызову на пользователя (только сам пользователь, как в задаче чтения). Переключатель пакетной отправки GraphQL меняет только строки GraphQL.',
       list: 'REST и GraphQL отвечают одним JSON-документом; Connect, gRPC-Web и gRPC передают поток — по сообщению на пользователя (ListUsers), шлюз — по строке JSON на пользователя.',
       create: 'Каждый прогон создаёт нового пользователя (событие для всех подписчиков вашей песочницы). GraphQL через GET не может: мутации — только POST.',
       events:
@@ -138,6 +151,13 @@ export const compareStrings = {
         'N коротких текстов от клиента — так быстро, как их принимает протокол: строки чата по новому WebSocket (каждая возвращается отправителю), сообщения чата Socket.IO с подтверждением каждого, один клиентский поток gRPC (CreateUsers: по пользователю на сообщение, один ответ в конце) или по POST-запросу HTTP на сообщение (LabService/Echo). Каждый прогон открывает свой сокет, так что рукопожатие входит в цену; ограничения чата — не больше 10 строк в секунду.',
     } satisfies JobNames,
     size: 'Пользователей',
+    graphqlBatching: 'Пакетная отправка GraphQL',
+    batchingOffOption: 'выключена: по запросу на операцию',
+    batchingOnOption: 'включена: все операции одним POST',
+    batchingOn: 'с пакетной отправкой',
+    batchingOff: 'без пакетной отправки',
+    batchingNote:
+      'Пакетная отправка GraphQL (batching): клиент кладёт несколько операций в один POST-запрос JSON-массивом, а сервер отвечает массивом результатов в том же порядке (в пакете не больше 10 операций, и ограничения на запросы действуют для каждой по отдельности). Она экономит обмены и заголовки лишних запросов, но не работу сервера: каждую операцию он всё так же разбирает, проверяет и выполняет — что сделала база, видно в столбце SQL. Не путайте с пакетной загрузкой из урока 10 (DataLoader): та на сервере объединяет обращения к базе внутри одного запроса. GraphQL через GET пакетом не отправить: в адресе помещается одна операция.',
     repetitions: 'Прогонов на протокол',
     connection: 'Соединение',
     warm: 'тёплое (сначала один прогон без замера)',

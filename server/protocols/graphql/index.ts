@@ -16,12 +16,12 @@ import { mutationFieldCount } from './write-count.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
 import { batchingRequested, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, responseMediaType, sendRequestError } from './http.ts';
-import { BATCHING_HEADER, FIRST_MAX, GRAPHQL_LIMITS } from './limits.ts';
+import { BATCHING_HEADER, FIRST_MAX, GRAPHQL_LIMITS, STORAGE_QUERIES_HEADER } from './limits.ts';
 import { bilingual } from './messages.ts';
 import { checkFirst, RELATIONS, rootResolvers, subscriptionResolvers, type Relation } from './resolvers.ts';
 import { SCHEMA } from './schema.ts';
 
-export { BATCHING_HEADER, GRAPHQL_LIMITS };
+export { BATCHING_HEADER, GRAPHQL_LIMITS, STORAGE_QUERIES_HEADER };
 export const GRAPHQL_PATH = '/graphql';
 
 /** Live subscriptions (tests wait for 'started' instead of sleeping; lessons may show the count). */
@@ -56,8 +56,13 @@ const VALIDATION_RULES = [
   aliasLimitRule({ maxAliases: GRAPHQL_LIMITS.maxAliases }),
 ];
 
+/** The meter of each HTTP request's context: a batch's operations share it, and onSend reports its total. */
+const metersOfRequests = new WeakMap<FastifyRequest, RequestMeter>();
+
 function contextOf(app: FastifyInstance, request: FastifyRequest): Pick<WirelabContext, 'domain' | 'sandboxId' | 'batching' | 'meter'> {
-  return { domain: app.domain, sandboxId: request.sandboxId, batching: batchingRequested(request.headers[BATCHING_HEADER]), meter: new RequestMeter(app.domain) };
+  const meter = new RequestMeter(app.domain);
+  metersOfRequests.set(request, meter);
+  return { domain: app.domain, sandboxId: request.sandboxId, batching: batchingRequested(request.headers[BATCHING_HEADER]), meter };
 }
 
 function costReport(ctx: Partial<WirelabContext>) {
@@ -178,6 +183,15 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
         { limit: GRAPHQL_LIMITS.maxBatchSize, size: body.length },
       );
     }
+    if (Array.isArray(body) && body.length > 1) {
+      // A batch is as many GraphQL requests as it has operations: batching saves round trips, not budget.
+      const rate = app.clientBudget.takeRequest('graphql', request.ip, body.length - 1);
+      if (!rate.ok) {
+        const text = rateRefusalText({ en: 'GraphQL requests', ru: 'GraphQL-запросов' }, rate.max, rate.windowMs, rate.retryAfterS);
+        reply.header('retry-after', String(rate.retryAfterS));
+        return sendRequestError(reply, 429, 'RATE_LIMITED', text, { retryAfter: rate.retryAfterS });
+      }
+    }
     const operations: unknown[] = request.method === 'GET' ? [request.query] : Array.isArray(body) ? body : [body];
     const missing = operations.some((op) => typeof (op as { query?: unknown } | null)?.query !== 'string' || (op as { query: string }).query.trim() === '');
     if (!missing && request.method === 'GET') return checkGetOperation(request, reply);
@@ -211,6 +225,8 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
     if (request.graphqlMediaType === GRAPHQL_RESPONSE_TYPE && contentType.startsWith('application/json')) {
       reply.header('content-type', `${GRAPHQL_RESPONSE_TYPE}; charset=utf-8`);
     }
+    const meter = metersOfRequests.get(request);
+    if (meter && request.method === 'POST' && Array.isArray(request.body)) reply.header(STORAGE_QUERIES_HEADER, String(meter.storageQueries));
     // Queries over GET are cacheable: a strong ETag of the answer, revalidated on every use.
     if (request.method === 'GET' && reply.statusCode === 200 && typeof payload === 'string') {
       const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 22)}"`;

@@ -33,3 +33,9 @@ export const FIRST_MAX = 100;
 
 /** Switches batched loading off for one request (README.md, "N+1"). */
 export const BATCHING_HEADER = 'x-wirelab-batching';
+
+/**
+ * The SQL statements a whole batched POST ran (every operation's together), on its response:
+ * the operations share one set of loaders, so their statements cannot be split among them.
+ */
+export const STORAGE_QUERIES_HEADER = 'x-wirelab-storage-queries';

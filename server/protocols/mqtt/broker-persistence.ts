@@ -7,6 +7,8 @@ export interface BrokerPersistence {
   outgoingEnqueueCombi(subs: Array<{ clientId: string }>, packet: unknown): Promise<unknown>;
   outgoingStream(client: { id: string }): Readable;
   destroy(): Promise<void>;
+  /** A session's queue length without reading it, where the store can (Redis); absent: counted by reading. */
+  countQueued?(clientId: string, max: number): Promise<number>;
 }
 
 /**
@@ -20,14 +22,18 @@ export function levelPersistence(dir: string): BrokerPersistence {
 /**
  * Bounds the messages kept for each persistent session: a message for a session that already
  * holds `max` (a number, or one per broker client id) is not stored for it (the newest are dropped, as mosquitto's max_queued_messages).
- * Concurrent publishes may each see room, so a queue can pass `max` by those few.
+ * A session's messages are counted and stored one after the other in this process: aedes acknowledges
+ * a QoS 1 PUBLISH before it stores it, so a client's next PUBLISH is stored while the last one still
+ * is, and on Redis each takes a few round trips. Instances sharing a store count apart, so
+ * publishes through several of them at once may pass `max` by those few.
  */
 export function limitQueuedMessages(persistence: BrokerPersistence, max: number | ((clientId: string) => number), onDropped: (clientId: string) => void): void {
   const enqueue = persistence.outgoingEnqueueCombi.bind(persistence);
   const maxOf = typeof max === 'number' ? () => max : max;
-  persistence.outgoingEnqueueCombi = async (subs, packet) => {
-    if (!subs || subs.length === 0) return enqueue(subs, packet);
-    const counts = await Promise.all(subs.map((sub) => countQueued(persistence, sub.clientId, maxOf(sub.clientId))));
+  /** The last enqueue of each session still under way. */
+  const tails = new Map<string, Promise<unknown>>();
+  const bounded = async (subs: Array<{ clientId: string }>, packet: unknown) => {
+    const counts = await Promise.all(subs.map((sub) => queuedCount(persistence, sub.clientId, maxOf(sub.clientId))));
     const kept = subs.filter((sub, i) => {
       if (counts[i]! < maxOf(sub.clientId)) return true;
       onDropped(sub.clientId);
@@ -35,9 +41,23 @@ export function limitQueuedMessages(persistence: BrokerPersistence, max: number 
     });
     return enqueue(kept, packet);
   };
+  persistence.outgoingEnqueueCombi = (subs, packet) => {
+    if (!subs || subs.length === 0) return enqueue(subs, packet);
+    const ids = subs.map((sub) => sub.clientId);
+    const before = ids.map((id) => tails.get(id)).filter((tail) => tail !== undefined);
+    const run = Promise.allSettled(before).then(() => bounded(subs, packet));
+    for (const id of ids) tails.set(id, run);
+    const forget = () => {
+      for (const id of ids) if (tails.get(id) === run) tails.delete(id);
+    };
+    run.then(forget, forget);
+    return run;
+  };
 }
 
-async function countQueued(persistence: BrokerPersistence, clientId: string, max: number): Promise<number> {
+/** Messages queued for a session (or sent and not yet acknowledged), counted up to `max`. */
+export async function queuedCount(persistence: BrokerPersistence, clientId: string, max: number): Promise<number> {
+  if (persistence.countQueued) return persistence.countQueued(clientId, max);
   let count = 0;
   for await (const _packet of persistence.outgoingStream({ id: clientId })) {
     if (++count >= max) break;

@@ -9,7 +9,9 @@ import { isSandboxId, isSessionId, sandboxOf, captureOwnerOf, SHARED_SANDBOX } f
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
-import { registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
+import { sharedBrokerParts } from './broker-on-redis.ts';
+import { ConnackGate, type GatedClient } from './connack-gate.ts';
+import { DEFAULT_PIPELINE_LIMITS, registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
 import {
   CONNACK,
   DEFAULT_MQTT_LIMITS,
@@ -19,6 +21,7 @@ import {
   type MqttLimits,
 } from './limits.ts';
 import {
+  chatTopic,
   domainEventTopic,
   isReservedBrokerTopic,
   namespaceInbound,
@@ -31,7 +34,7 @@ import {
 export { DEFAULT_MQTT_LIMITS, MQTT_WEBSOCKET_PATH } from './limits.ts';
 
 export interface MqttPluginOptions {
-  /** LevelDB folder of the broker (sessions, queued and retained messages); absent: in memory. */
+  /** LevelDB folder of the broker (sessions, queued and retained messages); absent: in memory. Unused with `app.scale` (Redis keeps them). */
   dataDir?: string;
   limits?: Partial<MqttLimits>;
   /** the "order → notification" lab's limits (pipeline/README.md) */
@@ -86,17 +89,29 @@ function refusal(returnCode: number, message: string): AuthenticateError {
 /**
  * An embedded MQTT 3.1.1 broker (aedes) on the one port: plain TCP (the listener recognises a
  * CONNECT) and WebSocket at /mqtt. Each sandbox has its own topics and client ids; every domain
- * event is published in its sandbox under `events/…`.
+ * event is published in its sandbox under `events/…`, every chat message under `chat/<via>/<room>`.
  */
 async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Promise<void> {
   const limits: MqttLimits = { ...DEFAULT_MQTT_LIMITS, ...options.limits };
   const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'mqtt' });
-  const persistence: BrokerPersistence | undefined = options.dataDir ? levelPersistence(options.dataDir) : undefined;
+  const pipelineLimits: PipelineLimits = { ...DEFAULT_PIPELINE_LIMITS, ...options.pipeline };
+  // Several instances: messages routed and sessions kept in Redis, so they are the same on every instance.
+  const { scale } = app;
+  const shared = scale
+    ? sharedBrokerParts(scale, {
+        // Whatever a session may hold (a lab consumer's cap, the few concurrent publishes that pass a cap) is handed back whole.
+        maxSessionDelivery: Math.max(limits.maxQueuedPerSession, pipelineLimits.maxBacklog) + 50,
+      })
+    : null;
+  if (scale) app.log.info({ keys: scale.key('mqtt:') }, 'MQTT broker: messages routed and sessions kept in Redis (no LevelDB folder)');
+  const level = !shared && options.dataDir ? levelPersistence(options.dataDir) : undefined;
+  const persistence: BrokerPersistence | undefined = shared?.persistence ?? level;
 
   // The lab needs the broker and its store, the broker's hooks need the lab: bound once both exist.
   let pipeline: PipelineHooks = { maxQueuedFor: () => undefined, dropped: () => undefined, accepted: () => undefined };
   const broker = await Aedes.createBroker({
     persistence,
+    ...(shared ? { mq: shared.mq } : {}),
     queueLimit: limits.maxPacketsBeforeConnack,
     maxInflightInbound: limits.maxInflightInbound,
     connectTimeout: limits.connectTimeoutMs,
@@ -163,7 +178,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
   // Once per session until its client comes back: a full queue would otherwise log every message.
   const fullSessions = new Set<string>();
-  pipeline = await registerPipelineLab(app, { broker, store, limits: options.pipeline });
+  pipeline = await registerPipelineLab(app, { broker, store, limits: pipelineLimits });
   const maxQueuedFor = (clientId: string) => pipeline.maxQueuedFor(clientId) ?? limits.maxQueuedPerSession;
   limitQueuedMessages(store, maxQueuedFor, (clientId) => {
     pipeline.dropped(clientId);
@@ -172,6 +187,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     app.log.warn({ clientId, max: maxQueuedFor(clientId) }, 'persistent MQTT session full: newer messages are dropped for it');
   });
   broker.on('client', (client) => fullSessions.delete(client.id));
+  const connackGate = new ConnackGate();
+  broker.on('clientReady', (client) => connackGate.opened(client as unknown as GatedClient));
   app.decorate('mqttBroker', broker);
 
   /** Hands a connection to the broker, namespacing what its packets name once CONNECT picks a sandbox. */
@@ -182,6 +199,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     guarded.on('error', () => undefined);
     const client = broker.handle(guarded, connection.req);
     connections.set(client, connection);
+    connackGate.guard(client as unknown as GatedClient);
+    guarded.once('close', () => connackGate.dropped(client as unknown as GatedClient));
     // Before aedes' own listener: the packet is rewritten before the broker reads any of it.
     const parser = (client as unknown as { _parser: import('node:events').EventEmitter })._parser;
     parser.prependListener('packet', (packet: InboundPacket & { username?: string; clientId?: string }) => {
@@ -228,7 +247,9 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     });
   });
 
-  // Every change of a sandbox, whichever protocol made it, is published in that sandbox.
+  // Every change of a sandbox, whichever protocol made it, is published in that sandbox. Only by
+  // the instance where it was made: the broker is shared through Redis, so an instance that
+  // published the events other instances relay would publish each of them once per instance.
   const unsubscribe = app.domain.events.subscribe((event) => {
     broker.publish(
       {
@@ -243,17 +264,40 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
         if (error) app.log.warn({ err: error }, 'domain event not published to MQTT');
       },
     );
-  });
+  }, { localOnly: true });
+  // And every chat message, whichever chat carried it, as the domain events are published. Only
+  // this process's (localOnly): the broker may be shared with other instances, which mirror their own.
+  const unsubscribeChat = app.domain.chat.subscribe(
+    (message) => {
+      broker.publish(
+        {
+          cmd: 'publish',
+          topic: toBrokerTopic(message.sandboxId, chatTopic(message.via, message.room)),
+          payload: Buffer.from(JSON.stringify(message)),
+          qos: 1,
+          retain: false,
+          dup: false,
+        },
+        (error) => {
+          if (error) app.log.warn({ err: error }, 'chat message not published to MQTT');
+        },
+      );
+    },
+    { localOnly: true },
+  );
 
   app.addHook('preClose', async () => {
     closing = true;
     unsubscribe();
+    unsubscribeChat();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     for (const ws of wss.clients) ws.terminate();
     wss.close();
+    // While app.scale's connections are still open (they close in onClose).
+    await shared?.persistence.destroy().catch((error: unknown) => app.log.debug({ err: error }, 'MQTT store on Redis: close failed'));
   });
   app.addHook('onClose', async () => {
-    await persistence?.destroy();
+    await level?.destroy();
   });
 }
 

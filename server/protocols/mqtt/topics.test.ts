@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  chatTopic,
   domainEventTopic,
   isReservedBrokerTopic,
   namespaceInbound,
   toBrokerClientId,
   toBrokerTopic,
   toClientTopic,
+  topicLevelOf,
   topicMatches,
 } from './topics.ts';
 
@@ -69,5 +71,37 @@ describe('sandbox namespaces', () => {
   it('names domain events as topics', () => {
     expect(domainEventTopic('user.created')).toBe('events/user/created');
     expect(domainEventTopic('sandbox.reset')).toBe('events/sandbox/reset');
+  });
+
+  it('names chat messages as topics, one level per room, readable in any script', () => {
+    expect(chatTopic('socket.io', 'lobby')).toBe('chat/socket.io/lobby');
+    expect(chatTopic('websocket', 'shared')).toBe('chat/websocket/shared');
+    expect(chatTopic('socket.io', 'лобби 2')).toBe('chat/socket.io/лобби 2');
+  });
+
+  it('keeps a room name from adding levels or wildcards to a chat topic', () => {
+    const hostile = ['a/b', '+', '#', 'x/#', '../events/user/created', 'a\u0000b', '100%', '$SYS'];
+    const topics = hostile.map((room) => chatTopic('socket.io', room));
+    for (const topic of topics) {
+      const levels = topic.split('/');
+      expect(levels, topic).toHaveLength(3);
+      expect(levels.slice(0, 2)).toEqual(['chat', 'socket.io']);
+      expect(topic, topic).not.toMatch(/[+#\u0000]/);
+      // Exactly the room's own topic: no other room's subscription, and no domain-event filter, matches it.
+      expect(topicMatches('events/#', topic)).toBe(false);
+      expect(topicMatches('chat/socket.io/+', topic)).toBe(true);
+    }
+    expect(topics).toEqual([
+      'chat/socket.io/a%2Fb',
+      'chat/socket.io/%2B',
+      'chat/socket.io/%23',
+      'chat/socket.io/x%2F%23',
+      'chat/socket.io/..%2Fevents%2Fuser%2Fcreated',
+      'chat/socket.io/a%00b',
+      'chat/socket.io/100%25',
+      'chat/socket.io/$SYS',
+    ]);
+    // Two different names never share a topic: `%` is encoded too.
+    expect(topicLevelOf('a/b')).not.toBe(topicLevelOf('a%2Fb'));
   });
 });

@@ -95,3 +95,22 @@ export function topicMatches(filter: string, topic: string): boolean {
 export function domainEventTopic(type: string): string {
   return `events/${type.split('.').join('/')}`;
 }
+
+/** Characters a topic level cannot carry as they are: wildcards, the level separator, NUL and other controls, and `%` itself. */
+const UNSAFE_IN_TOPIC_LEVEL = /[%+#/\p{Cc}]/gu;
+
+/**
+ * A name (a chat room) as one topic level: `+`, `#`, `/`, `%` and control characters are
+ * percent-encoded (UTF-8), everything else stays readable (`лобби` stays `лобби`). So a name can
+ * neither add levels nor make a published topic a filter, and two names never share a level.
+ */
+export function topicLevelOf(name: string): string {
+  return name.replace(UNSAFE_IN_TOPIC_LEVEL, (character) =>
+    [...Buffer.from(character, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
+/** The topic of a chat message in its sandbox: `chat/socket.io/lobby`, `chat/websocket/<sandbox id>`. */
+export function chatTopic(via: string, room: string): string {
+  return `chat/${topicLevelOf(via)}/${topicLevelOf(room)}`;
+}

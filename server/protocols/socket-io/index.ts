@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { DomainEvent } from '../../domain/index.ts';
 import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
@@ -11,12 +12,14 @@ import {
   DEFAULT_SOCKET_IO_LIMITS,
   PING_INTERVAL_MS,
   PING_TIMEOUT_MS,
+  ROOM_QUERY_TIMEOUT_MS,
   SOCKET_IO_PATH,
   UPGRADE_TIMEOUT_MS,
   type SocketIoLimits,
 } from './limits.ts';
 import { messages } from './messages.ts';
-import { sandboxRoomKey, setUpAdmin, setUpChat, type WirelabIo } from './namespaces.ts';
+import { CHAT_NAMESPACE, sandboxRoomKey, setUpAdmin, setUpChat, type PendingNotices, type WirelabIo } from './namespaces.ts';
+import { RoomCensus } from './room-census.ts';
 
 export { DEFAULT_SOCKET_IO_LIMITS, SOCKET_IO_PATH, type SocketIoLimits };
 
@@ -90,14 +93,29 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
   });
 
   const io: WirelabIo = new Server({ serveClient: false, connectTimeout: CONNECT_TIMEOUT_MS });
+  if (app.scale) {
+    // Several instances: every namespace's rooms and broadcasts go through Redis (README.md,
+    // "Several instances"), on channels under the deployment's prefix.
+    const { scale } = app;
+    io.adapter(createAdapter(scale.connection('socket-io-pub'), scale.connection('socket-io-sub'), { key: scale.key('socket.io'), requestsTimeout: ROOM_QUERY_TIMEOUT_MS }));
+  }
   io.bind(engine);
-  const chat = setUpChat(io, limits);
-  setUpAdmin(io, limits);
+  const pendingNotices: PendingNotices = new Set();
+  const chat = io.of(CHAT_NAMESPACE);
+  const census = new RoomCensus(chat, app.scale !== null, ROOM_QUERY_TIMEOUT_MS);
+  setUpChat(io, limits, app.domain.chat, census, pendingNotices);
+  setUpAdmin(io, limits, census);
   app.decorate('socketIo', io);
 
-  const unsubscribe = app.domain.events.subscribe((event) => {
-    chat.to(sandboxRoomKey(event.sandboxId)).emit(socketIoEventName(event.type), { id: event.id, type: event.type, at: event.at, data: event.data });
-  });
+  // Only the events made here, to every socket of the sandbox on every instance through the
+  // adapter: the events other instances relay over the bus are sent by the instance that made
+  // them, so a socket gets each event once.
+  const unsubscribe = app.domain.events.subscribe(
+    (event) => {
+      chat.to(sandboxRoomKey(event.sandboxId)).emit(socketIoEventName(event.type), { id: event.id, type: event.type, at: event.at, data: event.data });
+    },
+    { localOnly: true },
+  );
 
   app.onePort.routeUpgrade(SOCKET_IO_PATH, (req, socket, head) => engine.handleUpgrade(req, socket, head));
 
@@ -117,6 +135,9 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
   // Before the listener closes: held polls and open WebSockets would keep close() waiting.
   app.addHook('preClose', async () => {
     unsubscribe();
+    // Sockets leaving now are announced to the other instances' members before the adapter closes.
+    chat.local.disconnectSockets(true);
+    await Promise.all(pendingNotices);
     await io.close();
   });
 }

@@ -38,5 +38,10 @@ export const PING_TIMEOUT_MS = 20_000;
 export const UPGRADE_TIMEOUT_MS = 10_000;
 /** An Engine.IO session that never sends CONNECT (a raw WebSocket client typing slowly) is closed after this. */
 export const CONNECT_TIMEOUT_MS = 45_000;
+/**
+ * With several instances: how long a room's member count or listing waits for the other
+ * instances (the Redis adapter's `requestsTimeout`); one that has not answered by then is left out.
+ */
+export const ROOM_QUERY_TIMEOUT_MS = 2_000;
 /** A flooding socket hears about it at most this often, so the warnings cannot become a flood themselves. */
 export const RATE_LIMIT_NOTICE_INTERVAL_MS = 1_000;

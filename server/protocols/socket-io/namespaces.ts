@@ -1,22 +1,15 @@
-import type { DefaultEventsMap, ExtendedError, Namespace, Server, Socket } from 'socket.io';
+import type { ExtendedError } from 'socket.io';
+import type { ChatBus } from '../../domain/index.ts';
 import { sandboxOf } from '../../session/session-id.ts';
 import { EventRate } from './event-rate.ts';
 import { RATE_LIMIT_NOTICE_INTERVAL_MS, type SocketIoLimits } from './limits.ts';
 import { errorData, messages, type Bilingual, type SocketIoErrorCode, type SocketIoErrorData } from './messages.ts';
 import { chatMessageFrom, nameFromAuth, roomFrom, typingFrom } from './payloads.ts';
+import type { RoomCensus } from './room-census.ts';
+import type { SocketData, WirelabIo, WirelabNamespace, WirelabSocket } from './socket-data.ts';
 
-/** What the server keeps about each socket. */
-export interface SocketData {
-  name: string;
-  sandboxId: string;
-  rate: EventRate;
-  /** Rooms (as the client names them) where this socket last said it is typing. */
-  typingIn: Set<string>;
-}
-
-export type WirelabIo = Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
-type WirelabNamespace = Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
-type WirelabSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+export type { SocketData, WirelabIo } from './socket-data.ts';
+export type { RoomListing } from './room-census.ts';
 type Ack = (...reply: unknown[]) => void;
 
 export const CHAT_NAMESPACE = '/';
@@ -103,24 +96,36 @@ export interface PresenceNotice {
   members: number;
 }
 
+/** Presence notices still counting members on other instances (shutdown waits for them). */
+export type PendingNotices = Set<Promise<void>>;
+
 /**
  * The chat namespace `/`: rooms, messages, the typing indicator; and the sandbox's domain events
- * (see index.ts), since every socket here is in its sandbox's room.
+ * (see index.ts), since every socket here is in its sandbox's room. Every accepted message also
+ * goes to the domain's chat bus (the MQTT broker mirrors it). `census` counts a room's members on
+ * every instance (README.md, "Several instances").
  */
-export function setUpChat(io: WirelabIo, limits: SocketIoLimits): WirelabNamespace {
+export function setUpChat(io: WirelabIo, limits: SocketIoLimits, chatBus: ChatBus, census: RoomCensus, pending: PendingNotices): WirelabNamespace {
   const chat = io.of(CHAT_NAMESPACE);
   const admin = io.of(ADMIN_NAMESPACE);
   chat.use(requireName(limits));
 
-  function membersOf(key: string): number {
-    return chat.adapter.rooms.get(key)?.size ?? 0;
-  }
-
-  function announce(socket: WirelabSocket, room: string, action: PresenceNotice['action']): void {
-    const key = chatRoomKey(socket.data.sandboxId, room);
-    const notice: PresenceNotice = { room, name: socket.data.name, action, members: membersOf(key) };
-    socket.to(key).emit('chat:presence', notice);
-    admin.to(sandboxRoomKey(socket.data.sandboxId)).emit('admin:presence', notice);
+  /**
+   * Tells the room's other members, and the sandbox's `/admin`, that `name` joined or left. The
+   * count is taken here (this process's part at once, so a join or leave just done is in it) and
+   * on the other instances (a Redis round trip).
+   */
+  function announce(socket: WirelabSocket, room: string, action: PresenceNotice['action']): Promise<void> {
+    const { sandboxId, name } = socket.data;
+    const key = chatRoomKey(sandboxId, room);
+    const here = census.localSize(key);
+    const sent = census.remoteSize(key).then((elsewhere) => {
+      const notice: PresenceNotice = { room, name, action, members: here + elsewhere };
+      chat.to(key).except(socket.id).emit('chat:presence', notice);
+      admin.to(sandboxRoomKey(sandboxId)).emit('admin:presence', notice);
+    });
+    pending.add(sent);
+    return sent.finally(() => pending.delete(sent));
   }
 
   function stopTyping(socket: WirelabSocket, room: string): void {
@@ -132,7 +137,7 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits): WirelabNamespa
     socket.join(sandboxRoomKey(socket.data.sandboxId));
     guardEvents(socket, CHAT_EVENTS, limits);
 
-    socket.on('chat:join', (...raw: unknown[]) => {
+    socket.on('chat:join', async (...raw: unknown[]) => {
       const { args, ack } = splitAck(raw);
       const room = roomFrom(args[0], limits);
       if (room === null) return refuse(socket, ack, 'chat:join', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
@@ -142,12 +147,13 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits): WirelabNamespa
           return refuse(socket, ack, 'chat:join', 'TOO_MANY_ROOMS', messages.tooManyRooms(limits.maxRoomsPerSocket));
         }
         socket.join(key);
-        announce(socket, room, 'join');
+        // The ack after the notice: a client that waits for it knows the others heard of it first.
+        await announce(socket, room, 'join');
       }
       ack?.({ ok: true, room });
     });
 
-    socket.on('chat:leave', (...raw: unknown[]) => {
+    socket.on('chat:leave', async (...raw: unknown[]) => {
       const { args, ack } = splitAck(raw);
       const room = roomFrom(args[0], limits);
       if (room === null) return refuse(socket, ack, 'chat:leave', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
@@ -155,7 +161,7 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits): WirelabNamespa
       if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:leave', 'NOT_IN_ROOM', messages.notInRoom(room));
       stopTyping(socket, room);
       socket.leave(key);
-      announce(socket, room, 'leave');
+      await announce(socket, room, 'leave');
       ack?.({ ok: true, room });
     });
 
@@ -172,7 +178,9 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits): WirelabNamespa
       if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:message', 'NOT_IN_ROOM', messages.notInRoom(room));
       stopTyping(socket, room);
       // To everybody in the room, the sender included: the sender sees its message come back as the others do.
-      chat.to(key).emit('chat:message', { room, name: socket.data.name, text, at: new Date().toISOString() });
+      const at = new Date().toISOString();
+      chat.to(key).emit('chat:message', { room, name: socket.data.name, text, at });
+      chatBus.publish({ sandboxId: socket.data.sandboxId, room, name: socket.data.name, text, at, via: 'socket.io' });
       ack?.({ ok: true, room });
     });
 
@@ -198,47 +206,30 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits): WirelabNamespa
     socket.on('disconnecting', () => {
       for (const room of chatRoomsOf(socket)) {
         stopTyping(socket, room);
-        const key = chatRoomKey(socket.data.sandboxId, room);
-        const notice: PresenceNotice = { room, name: socket.data.name, action: 'leave', members: membersOf(key) - 1 };
-        socket.to(key).emit('chat:presence', notice);
-        admin.to(sandboxRoomKey(socket.data.sandboxId)).emit('admin:presence', notice);
+        // Still in its rooms while disconnecting: it leaves first, so the count is without it.
+        socket.leave(chatRoomKey(socket.data.sandboxId, room));
+        void announce(socket, room, 'leave');
       }
     });
   });
   return chat;
 }
 
-export interface RoomListing {
-  room: string;
-  members: string[];
-}
-
 /**
  * The second namespace `/admin`: on the same connection, with its own middleware (a name again:
  * every namespace checks its CONNECT by itself). It watches the chat rooms of the socket's sandbox.
  */
-export function setUpAdmin(io: WirelabIo, limits: SocketIoLimits): WirelabNamespace {
+export function setUpAdmin(io: WirelabIo, limits: SocketIoLimits, census: RoomCensus): WirelabNamespace {
   const admin = io.of(ADMIN_NAMESPACE);
-  const chat = io.of(CHAT_NAMESPACE);
   admin.use(requireName(limits));
-
-  function roomsOf(sandboxId: string): RoomListing[] {
-    const prefix = chatRoomKey(sandboxId, '');
-    const listing: RoomListing[] = [];
-    for (const [key, ids] of chat.adapter.rooms) {
-      if (!key.startsWith(prefix)) continue;
-      const members = [...ids].map((id) => chat.sockets.get(id)?.data.name).filter((name): name is string => name !== undefined);
-      listing.push({ room: key.slice(prefix.length), members: members.sort() });
-    }
-    return listing.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
-  }
 
   admin.on('connection', (socket) => {
     socket.join(sandboxRoomKey(socket.data.sandboxId));
     guardEvents(socket, ADMIN_EVENTS, limits);
-    socket.on('admin:rooms', (...raw: unknown[]) => {
+    socket.on('admin:rooms', async (...raw: unknown[]) => {
       const { ack } = splitAck(raw);
-      const reply = { ok: true, rooms: roomsOf(socket.data.sandboxId) };
+      // Every instance's sockets: a teacher's view of the class, wherever each student landed.
+      const reply = { ok: true, rooms: await census.listing(chatRoomKey(socket.data.sandboxId, '')) };
       if (ack) ack(reply);
       else socket.emit('admin:rooms', reply);
     });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
+import type { ChatBus } from '../../domain/index.ts';
 import { MessageRate, type ChatMember, type ChatRooms } from './chat-room.ts';
 import type { ChatKnobs } from './endpoint-query.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -13,9 +14,11 @@ const RATE_NOTICE_INTERVAL_MS = 1_000;
 /**
  * /ws/chat, subprotocol wirelab.chat.v1 (README.md): the client sends chat lines as text frames;
  * the server sends JSON text frames: welcome, joined, left, message, event (a change in the
- * sandbox, from any protocol) and error. One room per sandbox.
+ * sandbox, from any protocol) and error. One room per sandbox, named by the sandbox id. Every
+ * accepted line also goes to the domain's chat bus (the MQTT broker mirrors it).
  */
-export function serveChat(socket: WebSocket, knobs: ChatKnobs, room: string, rooms: ChatRooms, limits: WebSocketLimits): void {
+export function serveChat(socket: WebSocket, knobs: ChatKnobs, sandbox: string, rooms: ChatRooms, limits: WebSocketLimits, chatBus: ChatBus): void {
+  const room = sandbox;
   const member: ChatMember = { name: knobs.name ?? `guest-${randomBytes(2).toString('hex')}`, socket };
   const send = (message: Record<string, unknown>): void => {
     sendGuarded(socket, JSON.stringify(message), limits.maxBufferedBytes);
@@ -51,7 +54,9 @@ export function serveChat(socket: WebSocket, knobs: ChatKnobs, room: string, roo
       send({ type: 'error', code: 'bad-message', message: messages.badChatText(MAX_CHAT_TEXT_CHARS) });
       return;
     }
-    rooms.broadcast(room, { type: 'message', from: member.name, text, at: new Date().toISOString() });
+    const at = new Date().toISOString();
+    rooms.broadcast(room, { type: 'message', from: member.name, text, at });
+    chatBus.publish({ sandboxId: sandbox, room, name: member.name, text, at, via: 'websocket' });
   });
 
   socket.on('close', () => {

@@ -91,7 +91,7 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
     }
     const read = readChatQuery(url.searchParams);
     if (!read.ok) return closeWithError(socket, { type: 'error', code: 'bad-query', message: read.message }, CLOSE.policyViolation, messages.badQuery());
-    serveChat(socket, read.knobs, sandbox, rooms, limits);
+    serveChat(socket, read.knobs, sandbox, rooms, limits, app.domain.chat);
   };
 
   app.onePort.routeUpgrade(WEBSOCKET_PATH_PREFIX, (req, socket, head) => {

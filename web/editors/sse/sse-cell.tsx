@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { DOMAIN_EVENT_TYPES } from '../../../server/domain/event-types.ts';
+import { GAP_EVENT, SHUTDOWN_EVENT } from '../../../server/protocols/sse/limits.ts';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
@@ -22,22 +24,10 @@ const say = (render: (t: SseStrings, lang: Lang) => string) => inBothLanguages<S
 /**
  * Event types EventSource is told to listen for: a page receives a named event only through
  * addEventListener(type), so the console listens for every type the server publishes (the
- * domain's, server/domain/README.md "Events", and the stream's own, server/protocols/sse) and
- * "message", the type of an event without `event:`.
+ * domain's and the stream's own, taken from the server's constant-only modules) and "message",
+ * the type of an event without `event:`.
  */
-export const EVENT_SOURCE_TYPES = [
-  'message',
-  'user.created',
-  'user.updated',
-  'user.deleted',
-  'post.created',
-  'post.updated',
-  'post.deleted',
-  'comment.created',
-  'sandbox.reset',
-  'stream.gap',
-  'server.shutdown',
-] as const;
+export const EVENT_SOURCE_TYPES = ['message', ...DOMAIN_EVENT_TYPES, GAP_EVENT, SHUTDOWN_EVENT] as const;
 
 type StreamState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 type Client = SseDraft['client'];

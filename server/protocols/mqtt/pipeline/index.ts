@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Aedes } from 'aedes';
+import type { Aedes, AedesPublishPacket } from 'aedes';
 import { ConnectionQuota, quotaKey } from '../../shared/connection-quota.ts';
 import { sendProblem } from '../../shared/http-answers.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
-import type { BrokerPersistence } from '../broker-persistence.ts';
+import { queuedCount, type BrokerPersistence } from '../broker-persistence.ts';
 import { SANDBOX_TOPIC_ROOT, toBrokerClientId } from '../topics.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
 import { CONSUMER_NAME, DEFAULT_PIPELINE_LIMITS, LAB_CLIENT_PREFIX, NOTIFIER, PIPELINE_PATH, RETRY_AFTER_S, type PipelineLimits } from './limits.ts';
@@ -58,14 +58,9 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
     return { host, port: address.port };
   };
 
-  const countBacklog = async (sandbox: string, clientId: string): Promise<number> => {
-    let count = 0;
-    // A little past the cap: a queue that concurrent publishes pushed over it still counts right.
-    for await (const _packet of options.store.outgoingStream({ id: toBrokerClientId(sandbox, clientId) })) {
-      if (++count >= limits.maxBacklog + 50) break;
-    }
-    return count;
-  };
+  // A little past the cap: a queue that concurrent publishes pushed over it still counts right.
+  const countBacklog = (sandbox: string, clientId: string): Promise<number> =>
+    queuedCount(options.store, toBrokerClientId(sandbox, clientId), limits.maxBacklog + 50);
 
   function labOf(sandbox: string): PipelineLab {
     let lab = labs.get(sandbox);
@@ -115,6 +110,19 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
     const id = client?.id;
     if (id && labClientId(id) !== null) labs.get(id.split('/', 1)[0]!)?.changed();
   });
+  // With several instances an order may be PUBLISHed through another one (a tool's TCP connection
+  // is not pinned by the cookie): the broker's bus, shared through Redis, brings it here too, after
+  // that instance stored it. This instance's own orders were noted when they were authorized.
+  const ordersOfEverySandbox = `${SANDBOX_TOPIC_ROOT}/+/orders/#`;
+  const orderFromElsewhere = (packet: AedesPublishPacket & { brokerId?: string }, done: () => void): void => {
+    if (packet.brokerId !== options.broker.id) {
+      const [sandbox, ...topic] = packet.topic.slice(sandboxRoot.length).split('/');
+      const payload = packet.payload;
+      labs.get(sandbox!)?.orderPublished(topic.join('/'), Buffer.isBuffer(payload) ? payload.toString() : String(payload));
+    }
+    done();
+  };
+  options.broker.subscribe(ordersOfEverySandbox, orderFromElsewhere, () => undefined);
 
   const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Bilingual, headers?: Record<string, string>) =>
     sendProblem(request, reply, status, slug, title, message, headers);
@@ -232,6 +240,7 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
   app.addHook('preClose', async () => {
     closing = true;
     unsubscribe();
+    options.broker.unsubscribe(ordersOfEverySandbox, orderFromElsewhere, () => undefined);
     clearInterval(sweep);
     for (const lab of labs.values()) lab.close();
     labs.clear();

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClassroomStore } from './classroom-store.ts';
+import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 
-const stores: ClassroomStore[] = [];
+const stores: SqliteClassroomStore[] = [];
 const open = (file = ':memory:') => {
-  const store = new ClassroomStore(file);
+  const store = new SqliteClassroomStore(file);
   stores.push(store);
   return store;
 };
@@ -14,7 +14,7 @@ afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
-describe('ClassroomStore', () => {
+describe('SqliteClassroomStore', () => {
   it('keeps one teacher key per database unless one is given', () => {
     const store = open();
     const key = store.teacherKey();

@@ -1,0 +1,255 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { newClassCode } from './class-code.ts';
+import {
+  hashToken,
+  MAX_CLASSES,
+  MAX_MEMBERS,
+  MAX_RESULTS_PER_MEMBER,
+  REJOIN_CODE_LENGTH,
+  type ClassInfo,
+  type ClassroomStore,
+  type ExerciseResult,
+  type JoinOutcome,
+  type MemberInfo,
+  type ResultOutcome,
+} from './classroom-store.ts';
+import { displayNameKey } from './display-name.ts';
+
+// Keys, all under the prefix (app.scale.key('classroom:')):
+//   settings:teacher-key        string
+//   classes                     sorted set: code, scored by creation time (ties: by code)
+//   class:<code>                hash: title, createdMs
+//   class:<code>:names          hash: name key (display-name.ts) → member id; its length is the member count
+//   member-seq                  counter: member ids
+//   member:<id>                 hash: classCode, name, rejoinCode, tokenHash, joinedMs, lastActiveMs
+//   token:<sha256 of token>     string: member id
+//   results:<id>                hash: JSON [lesson, exercise] → "attempts passedMs|- lastMs"
+// Every check-then-write that two instances may run at once (the class limit, a name's claim
+// and the class size, the results limit and the first pass) is one Lua script: Redis runs a
+// script alone, so two joins with the same name on two instances cannot both claim it.
+// The scripts build member and token keys from the prefix, so they need one Redis (not Cluster).
+
+const CREATE_CLASS = `
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+redis.call('HSET', KEYS[2], 'title', ARGV[2], 'createdMs', ARGV[3])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1
+`;
+
+// KEYS: class, class names, member-seq. ARGV: prefix, code, name, name key, rejoin code given
+// ('' for none), new token hash, new rejoin code, now, max members.
+const JOIN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NO_SUCH_CLASS'} end
+local prefix = ARGV[1]
+local id = redis.call('HGET', KEYS[2], ARGV[4])
+if id then
+  local member = prefix .. 'member:' .. id
+  if ARGV[5] == '' or redis.call('HGET', member, 'rejoinCode') ~= ARGV[5] then return {'NAME_TAKEN'} end
+  local old = redis.call('HGET', member, 'tokenHash')
+  if old then redis.call('DEL', prefix .. 'token:' .. old) end
+  redis.call('HSET', member, 'tokenHash', ARGV[6], 'lastActiveMs', ARGV[8])
+  redis.call('SET', prefix .. 'token:' .. ARGV[6], id)
+  return {'REJOINED', id, redis.call('HGET', member, 'name'), redis.call('HGET', member, 'rejoinCode'), redis.call('HGET', member, 'joinedMs')}
+end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[9]) then return {'CLASS_FULL'} end
+id = tostring(redis.call('INCR', KEYS[3]))
+redis.call('HSET', prefix .. 'member:' .. id, 'classCode', ARGV[2], 'name', ARGV[3], 'rejoinCode', ARGV[7], 'tokenHash', ARGV[6], 'joinedMs', ARGV[8], 'lastActiveMs', ARGV[8])
+redis.call('HSET', KEYS[2], ARGV[4], id)
+redis.call('SET', prefix .. 'token:' .. ARGV[6], id)
+return {'JOINED', id}
+`;
+
+// KEYS: member, results. ARGV: field, passed ('1'/'0'), now, max results.
+// Returns {changed (1/0), value} or {-1} past the limit.
+const RECORD_RESULT = `
+redis.call('HSET', KEYS[1], 'lastActiveMs', ARGV[3])
+local passedMs = '-'
+if ARGV[2] == '1' then passedMs = ARGV[3] end
+local before = redis.call('HGET', KEYS[2], ARGV[1])
+if before then
+  local attempts, passed = string.match(before, '^(%d+) (%S+) ')
+  if passed ~= '-' then return {0, before} end
+  local value = tostring(tonumber(attempts) + 1) .. ' ' .. passedMs .. ' ' .. ARGV[3]
+  redis.call('HSET', KEYS[2], ARGV[1], value)
+  return {1, value}
+end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return {-1} end
+local value = '1 ' .. passedMs .. ' ' .. ARGV[3]
+redis.call('HSET', KEYS[2], ARGV[1], value)
+return {1, value}
+`;
+
+type Scripted = Redis & {
+  wirelabCreateClass(classes: string, klass: string, code: string, title: string, now: number, max: number): Promise<number>;
+  wirelabJoin(klass: string, names: string, seq: string, ...args: Array<string | number>): Promise<string[]>;
+  wirelabRecordResult(member: string, results: string, field: string, passed: string, now: number, max: number): Promise<[number, string?]>;
+};
+
+/** The replies of a pipeline; the first command that failed fails the whole read. */
+async function replies<T>(pipeline: ReturnType<Redis['pipeline']>): Promise<T[]> {
+  return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+    if (error) throw error;
+    return reply as T;
+  });
+}
+
+const resultOf = (field: string, value: string): ExerciseResult => {
+  const [lesson, exercise] = JSON.parse(field) as [string, string];
+  const [attempts, passedMs, lastMs] = value.split(' ');
+  return { lesson, exercise, attempts: Number(attempts), passedMs: passedMs === '-' ? null : Number(passedMs), lastMs: Number(lastMs) };
+};
+
+const byLessonThenExercise = (a: ExerciseResult, b: ExerciseResult): number =>
+  a.lesson < b.lesson ? -1 : a.lesson > b.lesson ? 1 : a.exercise < b.exercise ? -1 : a.exercise > b.exercise ? 1 : 0;
+
+const memberOf = (id: number, hash: Record<string, string>): MemberInfo | null =>
+  hash.classCode === undefined
+    ? null
+    : { id, classCode: hash.classCode, name: hash.name, rejoinCode: hash.rejoinCode, joinedMs: Number(hash.joinedMs), lastActiveMs: Number(hash.lastActiveMs) };
+
+/**
+ * Classes, members and results in the Redis every instance shares, so a class created on one
+ * instance is joined on another and its board is the same everywhere. Durable as far as the
+ * Redis is (README.md, "Several instances": appendonly).
+ */
+export class RedisClassroomStore implements ClassroomStore {
+  private readonly redis: Scripted;
+
+  /** `redis`: a connection of the app's (app.scale.connection), closed with the app; `prefix` ends the key names' common part. */
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    redis.defineCommand('wirelabCreateClass', { numberOfKeys: 2, lua: CREATE_CLASS });
+    redis.defineCommand('wirelabJoin', { numberOfKeys: 3, lua: JOIN });
+    redis.defineCommand('wirelabRecordResult', { numberOfKeys: 2, lua: RECORD_RESULT });
+    this.redis = redis as Scripted;
+  }
+
+  private key(name: string): string {
+    return this.prefix + name;
+  }
+
+  /** The connection is the app's: it closes with the app (server/scale/). */
+  close(): void {}
+
+  async teacherKey(given?: string): Promise<string> {
+    if (given) return given;
+    // The first instance to start makes the key; the others read it.
+    await this.redis.set(this.key('settings:teacher-key'), randomBytes(18).toString('base64url'), 'NX');
+    return (await this.redis.get(this.key('settings:teacher-key')))!;
+  }
+
+  async createClass(title: string, now = Date.now()): Promise<ClassInfo | null> {
+    for (;;) {
+      const code = newClassCode();
+      const outcome = await this.redis.wirelabCreateClass(this.key('classes'), this.key(`class:${code}`), code, title, now, MAX_CLASSES);
+      if (outcome === 0) return null;
+      if (outcome === 1) return { code, title, createdMs: now };
+    }
+  }
+
+  async classes(): Promise<ClassInfo[]> {
+    const codes = await this.redis.zrange(this.key('classes'), 0, -1);
+    const pipeline = this.redis.pipeline();
+    for (const code of codes) pipeline.hgetall(this.key(`class:${code}`));
+    const hashes = await replies<Record<string, string>>(pipeline);
+    return codes.flatMap((code, index) => {
+      const hash = hashes[index];
+      return hash.title === undefined ? [] : [{ code, title: hash.title, createdMs: Number(hash.createdMs) }];
+    });
+  }
+
+  async classByCode(code: string): Promise<ClassInfo | null> {
+    const hash = await this.redis.hgetall(this.key(`class:${code}`));
+    return hash.title === undefined ? null : { code, title: hash.title, createdMs: Number(hash.createdMs) };
+  }
+
+  async join(code: string, name: string, rejoinCode: string | null, now = Date.now()): Promise<JoinOutcome> {
+    const token = randomBytes(24).toString('base64url');
+    const newRejoinCode = newClassCode(REJOIN_CODE_LENGTH);
+    // The rejoin code is compared inside the script (not in constant time: over a network and
+    // behind the per-address join budget its timing tells nothing usable).
+    const reply = await this.redis.wirelabJoin(
+      this.key(`class:${code}`),
+      this.key(`class:${code}:names`),
+      this.key('member-seq'),
+      this.prefix,
+      code,
+      name,
+      displayNameKey(name),
+      rejoinCode ? rejoinCode.toUpperCase() : '',
+      hashToken(token),
+      newRejoinCode,
+      now,
+      MAX_MEMBERS,
+    );
+    const [status, id] = reply;
+    if (status === 'NO_SUCH_CLASS' || status === 'NAME_TAKEN' || status === 'CLASS_FULL') return { ok: false, error: status };
+    if (status === 'REJOINED') {
+      const [, , memberName, memberRejoinCode, joinedMs] = reply;
+      return { ok: true, member: { id: Number(id), classCode: code, name: memberName, rejoinCode: memberRejoinCode, joinedMs: Number(joinedMs), lastActiveMs: now }, token, rejoined: true };
+    }
+    return { ok: true, member: { id: Number(id), classCode: code, name, rejoinCode: newRejoinCode, joinedMs: now, lastActiveMs: now }, token, rejoined: false };
+  }
+
+  async memberByToken(token: unknown): Promise<MemberInfo | null> {
+    if (typeof token !== 'string' || token.length > 100) return null;
+    const id = await this.redis.get(this.key(`token:${hashToken(token)}`));
+    if (id === null) return null;
+    return memberOf(Number(id), await this.redis.hgetall(this.key(`member:${id}`)));
+  }
+
+  private async memberIds(code: string): Promise<number[]> {
+    return (await this.redis.hvals(this.key(`class:${code}:names`))).map(Number);
+  }
+
+  async members(code: string): Promise<MemberInfo[]> {
+    const ids = await this.memberIds(code);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.key(`member:${id}`));
+    const hashes = await replies<Record<string, string>>(pipeline);
+    return ids
+      .flatMap((id, index) => memberOf(id, hashes[index]) ?? [])
+      .sort((a, b) => a.joinedMs - b.joinedMs || a.id - b.id);
+  }
+
+  async memberCount(code: string): Promise<number> {
+    return this.redis.hlen(this.key(`class:${code}:names`));
+  }
+
+  async touch(memberId: number, now = Date.now()): Promise<void> {
+    await this.redis.hset(this.key(`member:${memberId}`), 'lastActiveMs', now);
+  }
+
+  async recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now()): Promise<ResultOutcome> {
+    const field = JSON.stringify([lesson, exercise]);
+    const [changed, value] = await this.redis.wirelabRecordResult(this.key(`member:${memberId}`), this.key(`results:${memberId}`), field, passed ? '1' : '0', now, MAX_RESULTS_PER_MEMBER);
+    if (changed === -1) return { ok: false, error: 'TOO_MANY_RESULTS' };
+    return { ok: true, result: resultOf(field, value!), changed: changed === 1 };
+  }
+
+  async results(memberId: number): Promise<ExerciseResult[]> {
+    const hash = await this.redis.hgetall(this.key(`results:${memberId}`));
+    return Object.entries(hash)
+      .map(([field, value]) => resultOf(field, value))
+      .sort(byLessonThenExercise);
+  }
+
+  async resultsOfClass(code: string): Promise<Map<number, ExerciseResult[]>> {
+    const ids = await this.memberIds(code);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.key(`results:${id}`));
+    const hashes = await replies<Record<string, string>>(pipeline);
+    const byMember = new Map<number, ExerciseResult[]>();
+    ids.forEach((id, index) => {
+      const list = Object.entries(hashes[index])
+        .map(([field, value]) => resultOf(field, value))
+        .sort(byLessonThenExercise);
+      if (list.length > 0) byMember.set(id, list);
+    });
+    return byMember;
+  }
+}

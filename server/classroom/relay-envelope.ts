@@ -1,0 +1,63 @@
+import type { CapturedChunk } from '../tap/capture-hub.ts';
+import type { RelayedMessage } from './teacher-relay.ts';
+
+/**
+ * The teacher's relayed traffic on its way to the other instances (one Redis message per batch):
+ * a 4-byte header length, a JSON header (who sent it, the class, the messages with each chunk's
+ * place but not its bytes), then the chunks' bytes in order. The bytes are already blanked
+ * (teacher-relay.ts) before they leave the teacher's instance.
+ */
+export interface RelayEnvelope {
+  from: string;
+  code: string;
+  messages: RelayedMessage[];
+}
+
+type HeaderMessage = Exclude<RelayedMessage, { type: 'chunks' }> | { type: 'chunks'; chunks: Array<Omit<CapturedChunk, 'data'> & { length: number }> };
+
+export function encodeRelayEnvelope(envelope: RelayEnvelope): Buffer {
+  const data: Buffer[] = [];
+  const messages: HeaderMessage[] = envelope.messages.map((message) => {
+    if (message.type !== 'chunks') return message;
+    return {
+      type: 'chunks',
+      chunks: message.chunks.map(({ data: bytes, ...place }) => {
+        data.push(bytes);
+        return { ...place, length: bytes.length };
+      }),
+    };
+  });
+  const header = Buffer.from(JSON.stringify({ from: envelope.from, code: envelope.code, messages }));
+  const length = Buffer.allocUnsafe(4);
+  length.writeUInt32BE(header.length, 0);
+  return Buffer.concat([length, header, ...data]);
+}
+
+/** null for anything that is not an envelope this code wrote (a foreign publisher on the channel). */
+export function decodeRelayEnvelope(bytes: Buffer): RelayEnvelope | null {
+  try {
+    if (bytes.length < 4) return null;
+    const headerLength = bytes.readUInt32BE(0);
+    if (4 + headerLength > bytes.length) return null;
+    const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as { from?: unknown; code?: unknown; messages?: unknown };
+    if (typeof header.from !== 'string' || typeof header.code !== 'string' || !Array.isArray(header.messages)) return null;
+    let at = 4 + headerLength;
+    const messages: RelayedMessage[] = [];
+    for (const message of header.messages as HeaderMessage[]) {
+      if (message?.type !== 'chunks') {
+        messages.push(message);
+        continue;
+      }
+      const chunks: CapturedChunk[] = [];
+      for (const { length, ...place } of message.chunks) {
+        if (!Number.isInteger(length) || length < 0 || at + length > bytes.length) return null;
+        chunks.push({ ...place, data: Buffer.from(bytes.subarray(at, at + length)) });
+        at += length;
+      }
+      messages.push({ type: 'chunks', chunks });
+    }
+    return at === bytes.length ? { from: header.from, code: header.code, messages } : null;
+  } catch {
+    return null;
+  }
+}

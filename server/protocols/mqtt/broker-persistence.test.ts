@@ -1,0 +1,52 @@
+import { Readable } from 'node:stream';
+import { setImmediate as tick } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { limitQueuedMessages, type BrokerPersistence } from './broker-persistence.ts';
+
+/** A store whose writes take a few turns of the event loop, as a network store's do. */
+function slowStore(): BrokerPersistence & { queues: Map<string, unknown[]> } {
+  const queues = new Map<string, unknown[]>();
+  return {
+    queues,
+    async outgoingEnqueueCombi(subs, packet) {
+      await tick();
+      await tick();
+      for (const { clientId } of subs) queues.set(clientId, [...(queues.get(clientId) ?? []), packet]);
+    },
+    outgoingStream: (client) => Readable.from(queues.get(client.id) ?? []),
+    destroy: async () => undefined,
+  };
+}
+
+describe('limitQueuedMessages', () => {
+  it('keeps a session to its bound even when its messages come all at once', async () => {
+    const store = slowStore();
+    const dropped: string[] = [];
+    limitQueuedMessages(store, 3, (clientId) => dropped.push(clientId));
+    await Promise.all([1, 2, 3, 4, 5].map((n) => store.outgoingEnqueueCombi([{ clientId: 'worker' }], n)));
+    expect(store.queues.get('worker')).toEqual([1, 2, 3]);
+    expect(dropped).toEqual(['worker', 'worker']);
+  });
+
+  it('bounds each session by its own count when one message goes to several', async () => {
+    const store = slowStore();
+    store.queues.set('full', ['old', 'old']);
+    limitQueuedMessages(store, (clientId) => (clientId === 'full' ? 2 : 10), () => undefined);
+    await Promise.all([store.outgoingEnqueueCombi([{ clientId: 'full' }, { clientId: 'free' }], 'a'), store.outgoingEnqueueCombi([{ clientId: 'free' }], 'b')]);
+    expect(store.queues.get('full')).toEqual(['old', 'old']);
+    expect(store.queues.get('free')).toEqual(['a', 'b']);
+  });
+
+  it('uses the store’s own count where it has one', async () => {
+    const store = slowStore();
+    const asked: Array<[string, number]> = [];
+    store.countQueued = async (clientId, max) => {
+      asked.push([clientId, max]);
+      return 7;
+    };
+    limitQueuedMessages(store, 7, () => undefined);
+    await store.outgoingEnqueueCombi([{ clientId: 'worker' }], 'x');
+    expect(asked).toEqual([['worker', 7]]);
+    expect(store.queues.get('worker')).toBeUndefined();
+  });
+});

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
+import { openChannel, post } from './classroom-client.ts';
+import { startRedisServer, type RunningRedis } from './redis-server.ts';
+import { startServer, type RunningServer } from './start-server.ts';
+
+// One class split across two instances on one Redis behaves as one class (README, "Scaling out";
+// server/classroom/README.md, "Several instances").
+
+// Two apps, a Redis and the test on two shared cores: give pushes time (a wait, not a speed check).
+vi.setConfig({ expect: { poll: { timeout: 5000 } } });
+
+const KEY = 'scale-teacher-key';
+const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
+const json = { 'content-type': 'application/json' };
+
+type Channel = Awaited<ReturnType<typeof openChannel>>;
+interface BoardMessage {
+  members: Array<{ name: string; online: boolean; following: boolean; results: Array<{ exercise: string; attempts: number; passedMs: number | null }> }>;
+}
+
+/** The last board pushed on a teacher's channel. */
+const lastBoard = (channel: Channel): BoardMessage | undefined => channel.messages.filter((message) => message.type === 'board').at(-1)?.board as BoardMessage | undefined;
+const memberOn = (channel: Channel, name: string) => lastBoard(channel)?.members.find((member) => member.name === name);
+
+describe('a class split across two instances', () => {
+  let redis: RunningRedis;
+  let a: RunningServer;
+  let b: RunningServer;
+  const channels: Channel[] = [];
+  const open = async (origin: string, headers: Record<string, string> = {}) => {
+    const channel = await openChannel(origin, headers);
+    channels.push(channel);
+    return channel;
+  };
+  const join = async (origin: string, code: string, name: string) => {
+    const response = await post(origin, '/_wirelab/class/join', { code, name });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { memberToken: string; rejoinCode: string };
+  };
+  const student = async (origin: string, token: string, following = true) => {
+    const channel = await open(origin);
+    channel.socket.send(JSON.stringify({ type: 'hello', role: 'student', token, following }));
+    await channel.next('joined');
+    return channel;
+  };
+  const teacherChannel = async (origin: string, headers: Record<string, string> = {}) => {
+    const channel = await open(origin, headers);
+    channel.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    await channel.next('teacher-ready');
+    return channel;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'classroom-scale-test:', instanceId });
+    a = await startServer({ scale: scale('a'), classroom: { teacherKey: KEY } });
+    b = await startServer({ scale: scale('b'), classroom: { teacherKey: KEY } });
+  });
+  afterAll(async () => {
+    for (const channel of channels) channel.socket.terminate();
+    await a?.close();
+    await b?.close();
+    await redis?.stop();
+  });
+
+  let code = '';
+  let anna = { memberToken: '', rejoinCode: '' };
+  let boris = { memberToken: '', rejoinCode: '' };
+
+  it('lets a class made on A be joined on B, with one set of names', async () => {
+    const created = await post(a.origin, '/_wirelab/class/classes', { title: 'Поток 2' }, teacher);
+    expect(created.status).toBe(201);
+    ({ code } = (await created.json()) as { code: string });
+    const listedOnB = (await (await fetch(`${b.origin}/_wirelab/class/classes`, { headers: teacher })).json()) as { classes: Array<{ code: string; title: string }> };
+    expect(listedOnB.classes).toEqual([expect.objectContaining({ code, title: 'Поток 2', members: 0 })]);
+
+    anna = await join(b.origin, code, 'Анна');
+    // the name is taken on A too; the member token from B works on A
+    expect((await post(a.origin, '/_wirelab/class/join', { code, name: 'анна' })).status).toBe(409);
+    const me = await fetch(`${a.origin}/_wirelab/class/me`, { headers: { 'x-wirelab-member': anna.memberToken } });
+    expect(await me.json()).toMatchObject({ code, name: 'Анна', title: 'Поток 2' });
+    boris = await join(a.origin, code, 'Борис');
+  });
+
+  it("shows progress reported on B on A's live board, and both instances' students in the CSV", async () => {
+    const lead = await teacherChannel(a.origin);
+    lead.socket.send(JSON.stringify({ type: 'watch', code }));
+    await lead.next('board');
+
+    const report = (origin: string, token: string, exercise: string, passed: boolean) =>
+      post(origin, '/_wirelab/class/progress', { lesson: 'rest', exercise, passed }, { ...json, 'x-wirelab-member': token });
+    expect((await report(b.origin, anna.memberToken, 'create-201', false)).status).toBe(200);
+    expect((await report(b.origin, anna.memberToken, 'create-201', true)).status).toBe(200);
+    // pushed to the teacher on A, not fetched: the report on B reached A through Redis
+    await expect.poll(() => memberOn(lead, 'Анна')?.results).toEqual([expect.objectContaining({ exercise: 'create-201', attempts: 2, passedMs: expect.any(Number) })]);
+    expect((await report(a.origin, boris.memberToken, 'get-user', true)).status).toBe(200);
+    await expect.poll(() => memberOn(lead, 'Борис')?.results).toEqual([expect.objectContaining({ exercise: 'get-user', attempts: 1 })]);
+
+    const csvOf = async (origin: string) => (await (await fetch(`${origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text()).trim().split('\r\n');
+    const lines = await csvOf(a.origin);
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^Анна,rest,create-201,yes,2,/);
+    expect(lines[2]).toMatch(/^Борис,rest,get-user,yes,1,/);
+    expect(await csvOf(b.origin)).toEqual(lines);
+  });
+
+  it('counts students online on either instance, following or not, and forgets those who leave', async () => {
+    const lead = await teacherChannel(a.origin);
+    lead.socket.send(JSON.stringify({ type: 'watch', code }));
+    await lead.next('board');
+    const annaOnB = await student(b.origin, anna.memberToken, true);
+    const borisOnA = await student(a.origin, boris.memberToken, false);
+    await expect.poll(() => memberOn(lead, 'Анна')).toMatchObject({ online: true, following: true });
+    await expect.poll(() => memberOn(lead, 'Борис')).toMatchObject({ online: true, following: false });
+
+    // the same presence on B's board
+    const watcherOnB = await teacherChannel(b.origin);
+    watcherOnB.socket.send(JSON.stringify({ type: 'watch', code }));
+    const boardOnB = (await watcherOnB.next('board')).board as BoardMessage;
+    expect(boardOnB.members.map(({ name, online, following }) => ({ name, online, following }))).toEqual([
+      { name: 'Анна', online: true, following: true },
+      { name: 'Борис', online: true, following: false },
+    ]);
+
+    annaOnB.socket.send(JSON.stringify({ type: 'follow', on: false }));
+    await expect.poll(() => memberOn(lead, 'Анна')).toMatchObject({ online: true, following: false });
+    annaOnB.socket.close();
+    await expect.poll(() => memberOn(lead, 'Анна')?.online).toBe(false);
+    borisOnA.socket.close();
+    await expect.poll(() => memberOn(watcherOnB, 'Борис')?.online).toBe(false);
+  });
+
+  it("drops an instance's students from the board when it closes, and an instance's presence once its deadline has passed", async () => {
+    const lead = await teacherChannel(a.origin);
+    lead.socket.send(JSON.stringify({ type: 'watch', code }));
+    const annaId = ((await lead.next('board')).board as { members: Array<{ id: number; name: string }> }).members.find((member) => member.name === 'Анна')!.id;
+
+    const c = await startServer({ scale: { redisUrl: redis.url, keyPrefix: 'classroom-scale-test:', instanceId: 'c' }, classroom: { teacherKey: KEY } });
+    try {
+      await student(c.origin, anna.memberToken, true);
+      await expect.poll(() => memberOn(lead, 'Анна')).toMatchObject({ online: true, following: true });
+    } finally {
+      await c.close();
+    }
+    // C said goodbye on closing: A's board is pushed without Anna
+    await expect.poll(() => memberOn(lead, 'Анна')?.online).toBe(false);
+
+    // An instance that died cannot say goodbye: its entry counts until its deadline only.
+    const observer = new Redis(redis.url);
+    try {
+      const presenceKey = `classroom-scale-test:classroom:presence:${code}`;
+      const boardOnA = async () => (await (await fetch(`${a.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json()) as BoardMessage;
+      await observer.hset(presenceKey, 'dead', JSON.stringify({ until: Date.now() + 60_000, members: [[annaId, false]] }));
+      expect((await boardOnA()).members.find((member) => member.name === 'Анна')).toMatchObject({ online: true, following: false });
+      await observer.hset(presenceKey, 'dead', JSON.stringify({ until: Date.now() - 1, members: [[annaId, false]] }));
+      expect((await boardOnA()).members.find((member) => member.name === 'Анна')).toMatchObject({ online: false });
+      // and the late entry is removed
+      await expect.poll(() => observer.hexists(presenceKey, 'dead')).toBe(0);
+    } finally {
+      await observer.quit();
+    }
+  });
+
+  it("gives a follower on B the teacher's navigation and relayed traffic from A, blanked, and the replay to one who comes later", async () => {
+    const cookie = (await fetch(`${a.origin}/_wirelab/session`)).headers.get('set-cookie')!.split(';')[0];
+    const teacherSession = cookie.split('=')[1];
+    const lead = await teacherChannel(a.origin, { cookie });
+    const followerOnB = await student(b.origin, anna.memberToken, true);
+    const notFollowingOnB = await student(b.origin, boris.memberToken, false);
+
+    lead.socket.send(JSON.stringify({ type: 'lead', code }));
+    expect(await lead.next('leading')).toMatchObject({ relaying: true });
+    lead.socket.send(JSON.stringify({ type: 'navigate', lesson: 'rest', section: 'status-codes' }));
+    expect(await followerOnB.next('navigate')).toMatchObject({ lesson: 'rest', section: 'status-codes' });
+
+    const announced = followerOnB.next('teacher-wire');
+    const sent = await (await fetch(`${a.origin}/api/v1/users/2`, { headers: { cookie } })).text();
+    expect(await announced).toMatchObject({ message: { type: 'connection', conn: { transport: 'http/1.1' } } });
+    await expect.poll(() => Buffer.concat(followerOnB.binary).toString('latin1')).toContain(sent);
+    const relayed = Buffer.concat(followerOnB.binary).toString('latin1');
+    expect(relayed).toContain('GET /api/v1/users/2 HTTP/1.1');
+    expect(relayed).not.toContain(teacherSession);
+    expect(relayed).toMatch(new RegExp(`cookie: \\*{${cookie.length}}\r\n`, 'i'));
+    expect(notFollowingOnB.binary).toHaveLength(0);
+
+    // a follower who opens a channel on B now gets the teacher's place and the traffic so far
+    const late = await open(b.origin);
+    late.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken, following: true }));
+    expect(await late.next('navigate')).toMatchObject({ lesson: 'rest', section: 'status-codes' });
+    await expect.poll(() => Buffer.concat(late.binary).toString('latin1')).toContain(sent);
+    expect(late.messages.find((message) => message.type === 'teacher-wire')).toMatchObject({ message: { type: 'reset' } });
+
+    // an instance started after the teacher navigated reads the teacher's place from Redis
+    const c = await startServer({ scale: { redisUrl: redis.url, keyPrefix: 'classroom-scale-test:', instanceId: 'c' }, classroom: { teacherKey: KEY } });
+    try {
+      const onC = await open(c.origin);
+      onC.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken, following: true }));
+      expect(await onC.next('navigate')).toMatchObject({ lesson: 'rest', section: 'status-codes' });
+      onC.socket.close();
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('shares one teacher key made on first start when TEACHER_KEY is not set', async () => {
+    const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'classroom-scale-key-test:', instanceId });
+    const c = await startServer({ scale: scale('c') });
+    const d = await startServer({ scale: scale('d') });
+    try {
+      expect(c.app.classroom.teacherKey).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      expect(d.app.classroom.teacherKey).toBe(c.app.classroom.teacherKey);
+    } finally {
+      await c.close();
+      await d.close();
+    }
+  });
+});
