@@ -26,6 +26,7 @@ import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './cl
 import type { ScaleOptions } from './scale/scale-options.ts';
 import scalePlugin from './scale/scale-plugin.ts';
 import loadBalancerHooks from './scale/load-balancer-hooks.ts';
+import eventRelayPlugin from './scale/event-relay.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -133,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(scalePlugin, { scale: options.scale });
   await app.register(loadBalancerHooks);
   await app.register(domainPlugin, { file: options.dataFile });
+  await app.register(eventRelayPlugin);
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
 
   if (captures) await app.register(captureChannel, { hub: captures });

@@ -4,7 +4,10 @@ import type { Comment, Post, User } from './types.ts';
 export { DOMAIN_EVENT_TYPES, type DomainEventType } from './event-types.ts';
 
 export interface DomainEvent {
-  /** Monotonic across the whole process, so a replay can resume after any id it saw. */
+  /**
+   * Monotonic across the whole process (across every instance when the bus is relayed), so a
+   * replay can resume after any id it saw.
+   */
   id: number;
   type: DomainEventType;
   sandboxId: string;
@@ -15,6 +18,18 @@ export interface DomainEvent {
 }
 
 export type DomainEventListener = (event: DomainEvent) => void;
+
+/** An event as made, before whoever numbers the events of the deployment gave it its id. */
+export type UnnumberedEvent = Omit<DomainEvent, 'id'>;
+
+/**
+ * What numbers and spreads the events of a bus shared by several instances (server/scale/
+ * event-relay.ts, on Redis). `send` takes an event made here; the relay hands every event of the
+ * deployment, this instance's included, back to `EventBus.deliver` in id order.
+ */
+export interface EventRelay {
+  send(event: UnnumberedEvent): void;
+}
 
 export interface SubscribeOptions {
   /** Only events of this sandbox; absent: every sandbox. */
@@ -51,12 +66,20 @@ interface SandboxEvents {
 // Shared by every bus of the process: two domains in one process (tests) never reuse an id.
 let lastEventId = 0;
 
-/** The one in-process event bus: every change of the domain goes through `emit`. */
+/**
+ * The domain's event bus: every change of the domain goes through `emit`. Alone (one process)
+ * it numbers events itself and delivers them at once. Relayed (`relayThrough`, several instances
+ * on Redis) it hands them to the relay, which numbers them for the whole deployment and brings
+ * every instance's events back through `deliver`.
+ */
 export class EventBus {
-  private readonly listeners = new Set<{ listener: DomainEventListener; sandboxId?: string }>();
+  private readonly listeners = new Set<{ listener: DomainEventListener; sandboxId?: string; localOnly: boolean }>();
   private readonly recent = new Map<string, SandboxEvents>();
   private keptTotal = 0;
   private newestId = 0;
+  /** Events up to this id never reached this bus (it joined later, or the relay lost some). */
+  private missedThroughId = 0;
+  private relay: EventRelay | null = null;
   private readonly limits: ReplayBufferLimits;
 
   /** `keep`: events kept per sandbox (a number), or both limits. */
@@ -66,7 +89,7 @@ export class EventBus {
   }
 
   subscribe(listener: DomainEventListener, options: SubscribeOptions = {}): () => void {
-    const entry = { listener, sandboxId: options.sandboxId };
+    const entry = { listener, sandboxId: options.sandboxId, localOnly: options.localOnly === true };
     this.listeners.add(entry);
     return () => {
       this.listeners.delete(entry);
@@ -89,7 +112,15 @@ export class EventBus {
     return this.recent.get(sandboxId)?.droppedThrough ?? 0;
   }
 
-  /** The id of the newest event emitted so far (0 before the first). */
+  /**
+   * Events up to this id never reached this bus, whatever their sandbox (0: none): relayed, it
+   * joined the deployment after them, or the relay lost some while Redis was unreachable.
+   */
+  get missedThrough(): number {
+    return this.missedThroughId;
+  }
+
+  /** The id of the newest event emitted (relayed: received) so far (0 before the first). */
   get lastId(): number {
     return this.newestId;
   }
@@ -107,12 +138,55 @@ export class EventBus {
     this.recent.delete(sandboxId);
   }
 
-  emit(type: DomainEventType, sandboxId: string, data: DomainEvent['data']): DomainEvent {
-    const event: DomainEvent = { id: ++lastEventId, type, sandboxId, at: new Date().toISOString(), data };
+  /**
+   * Announces a change. Alone: numbers the event, delivers it to every listener before returning,
+   * and returns it. Relayed: hands it to the relay and returns null; the event reaches the
+   * listeners (with its id) when the relay brings it back, as every instance's events do.
+   * The domain uses nothing of the returned event.
+   */
+  emit(type: DomainEventType, sandboxId: string, data: DomainEvent['data']): DomainEvent | null {
+    const at = new Date().toISOString();
+    if (this.relay) {
+      this.relay.send({ type, sandboxId, at, data });
+      return null;
+    }
+    const event: DomainEvent = { id: ++lastEventId, type, sandboxId, at, data };
+    this.fanOut(event, true);
+    return event;
+  }
+
+  /**
+   * From now on events are numbered and spread by `relay`. `newestId`: the newest id the
+   * deployment had issued when this bus joined it; events up to it never reach this bus.
+   */
+  relayThrough(relay: EventRelay, newestId: number): void {
+    this.relay = relay;
+    this.newestId = Math.max(this.newestId, newestId);
+    this.missed(newestId);
+  }
+
+  /**
+   * An event the relay numbered (made here when `madeHere`, else on another instance): kept for
+   * replay and given to the listeners (localOnly ones only when made here). Ids must come in
+   * increasing order; an older one is refused (returns false).
+   */
+  deliver(event: DomainEvent, madeHere: boolean): boolean {
+    if (event.id <= this.newestId) return false;
+    this.fanOut(event, madeHere);
+    return true;
+  }
+
+  /** Events up to `throughId` never reached this bus (see `missedThrough`). */
+  missed(throughId: number): void {
+    this.missedThroughId = Math.max(this.missedThroughId, throughId);
+  }
+
+  private fanOut(event: DomainEvent, madeHere: boolean): void {
     this.newestId = event.id;
     this.keep(event);
-    for (const { listener, sandboxId: only } of [...this.listeners]) {
-      if (only !== undefined && only !== sandboxId) continue;
+    for (const { listener, sandboxId: only, localOnly } of [...this.listeners]) {
+      if (only !== undefined && only !== event.sandboxId) continue;
+      if (localOnly && !madeHere) continue;
       try {
         listener(event);
       } catch (error) {
@@ -120,7 +194,6 @@ export class EventBus {
         process.emitWarning(`domain event listener failed: ${String(error)}`, 'WirelabEventListenerWarning');
       }
     }
-    return event;
   }
 
   private keep(event: DomainEvent): void {

@@ -7,7 +7,7 @@ export type { DomainPluginOptions } from './domain-plugin.ts';
 export { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError } from './errors.ts';
 export type { FieldError } from './errors.ts';
 export { DOMAIN_EVENT_TYPES, EventBus, RECENT_EVENTS_KEPT, RECENT_EVENTS_KEPT_TOTAL } from './event-bus.ts';
-export type { DomainEvent, DomainEventListener, DomainEventType, ReplayBufferLimits, SubscribeOptions } from './event-bus.ts';
+export type { DomainEvent, DomainEventListener, DomainEventType, EventRelay, ReplayBufferLimits, SubscribeOptions, UnnumberedEvent } from './event-bus.ts';
 export { SEED_COMMENTS, SEED_POSTS, SEED_USERS } from './seed.ts';
 export * from './types.ts';
 export { COMMENT_RULES, POST_RULES, USER_RULES } from './validation.ts';

@@ -14,9 +14,10 @@ export interface ScaleContext {
   /**
    * A connection of its own, closed with the app. A connection in subscriber mode can do nothing
    * else, so each part that subscribes asks for its own; `role` names it in Redis' CLIENT LIST.
-   * `keyPrefix`: for a library that names its keys itself (ioredis puts it before every key).
+   * `options`: ioredis' own: `keyPrefix` for a library that names its keys itself (ioredis puts
+   * it before every key), others for a part that needs other behaviour while Redis is unreachable.
    */
-  connection(role: string, options?: Pick<RedisOptions, 'keyPrefix'>): Redis;
+  connection(role: string, options?: RedisOptions): Redis;
 }
 
 declare module 'fastify' {
@@ -35,8 +36,8 @@ async function scalePlugin(app: FastifyInstance, options: { scale?: ScaleOptions
   const keyPrefix = options.scale.keyPrefix ?? 'wirelab:';
   const instanceId = options.scale.instanceId ?? `i-${randomBytes(4).toString('hex')}`;
   const connections = new Set<Redis>();
-  const connection = (role: string, options: Pick<RedisOptions, 'keyPrefix'> = {}): Redis => {
-    const redis = new Redis(redisUrl, { ...options, connectionName: `wirelab:${instanceId}:${role}` });
+  const connection = (role: string, redisOptions: RedisOptions = {}): Redis => {
+    const redis = new Redis(redisUrl, { ...redisOptions, connectionName: `wirelab:${instanceId}:${role}` });
     // ioredis reconnects by itself; an 'error' with no listener would end the process instead.
     redis.on('error', (error) => app.log.warn({ err: error, role }, 'redis connection error'));
     connections.add(redis);

@@ -21,11 +21,12 @@ export async function freePort(): Promise<number> {
 
 /**
  * Debian's redis-server on a loopback port of its own, nothing saved to disk; `.ci/run` installs
- * the package, so a test that needs it never skips.
+ * the package, so a test that needs it never skips. `port`: a given one (a Redis that comes back
+ * where the previous one was stopped, empty).
  */
-export async function startRedisServer(): Promise<RunningRedis> {
+export async function startRedisServer(options: { port?: number } = {}): Promise<RunningRedis> {
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -50,7 +51,7 @@ export async function startRedisServer(): Promise<RunningRedis> {
     child.kill('SIGKILL');
     await exited;
     // The port was taken between freePort() and redis-server's bind: try another.
-    if (attempt < 3 && output.includes('Address already in use')) continue;
+    if (attempt < 3 && options.port === undefined && output.includes('Address already in use')) continue;
     throw new Error(`redis-server did not start:\n${output}`);
   }
 }

@@ -1,8 +1,12 @@
 import { RECENT_EVENTS_KEPT, type DomainEvent, type EventBus } from '../../domain/index.ts';
 
 export interface ReplayGap {
-  /** too-old: events after the client's id have left the buffer; unknown-id: we never issued that id (a restart) */
-  reason: 'too-old' | 'unknown-id';
+  /**
+   * too-old: events after the client's id have left the buffer; unknown-id: we never issued that
+   * id (a restart); not-received: several instances on Redis, and this one never received some
+   * events after the client's id (it started later, or lost its link to Redis for a while).
+   */
+  reason: 'too-old' | 'unknown-id' | 'not-received';
   after: number;
   /** the oldest event of the sandbox still kept (null: none) */
   oldestKept: number | null;
@@ -23,7 +27,7 @@ export interface ReplayPlan {
  * Ids are the bus's, unique and increasing, so `> afterId` is exactly "not seen".
  */
 export function planReplay(
-  bus: Pick<EventBus, 'since' | 'lastId' | 'droppedThrough'>,
+  bus: Pick<EventBus, 'since' | 'lastId' | 'droppedThrough' | 'missedThrough'>,
   afterId: number,
   sandboxId: string,
   kept: number = RECENT_EVENTS_KEPT,
@@ -56,6 +60,22 @@ export function planReplay(
         message: {
           en: `Events after ${afterId} are no longer kept (the server keeps the last ${kept} of each sandbox, the oldest is ${oldestKept}): changes may be missing. Reload the data over REST.`,
           ru: `События после ${afterId} уже не хранятся (сервер помнит последние ${kept} событий каждой песочницы, самое старое — ${oldestKept}): часть изменений могла потеряться. Загрузите данные заново через REST.`,
+        },
+      },
+    };
+  }
+  // 0 claims nothing seen: "everything still kept" cannot have missed what the instance never had.
+  if (afterId > 0 && afterId < bus.missedThrough) {
+    const missedThrough = bus.missedThrough;
+    return {
+      events,
+      gap: {
+        reason: 'not-received',
+        after: afterId,
+        oldestKept: bus.since(0, sandboxId)[0]?.id ?? null,
+        message: {
+          en: `This server instance never received some events between ${afterId} and ${missedThrough} (it started later, or lost its link to the others for a while): changes may be missing. Reload the data over REST.`,
+          ru: `Этот экземпляр сервера не получил часть событий между ${afterId} и ${missedThrough} (он запущен позже или какое-то время был отрезан от остальных): часть изменений могла потеряться. Загрузите данные заново через REST.`,
         },
       },
     };

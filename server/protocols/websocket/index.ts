@@ -7,6 +7,7 @@ import { sandboxOf } from '../../session/session-id.ts';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../shared/problem.ts';
 import { serveChat } from './chat-endpoint.ts';
 import { ChatRooms } from './chat-room.ts';
+import { relayChatRooms } from '../../scale/chat-relay.ts';
 import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import { serveEcho } from './echo-endpoint.ts';
@@ -55,6 +56,8 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
   const limits: WebSocketLimits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
   const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'websocket' });
   const rooms = new ChatRooms(limits.maxChatMembers, limits.maxBufferedBytes);
+  // Several instances: a room's members may be on several of them (server/scale/README.md).
+  if (app.scale) await relayChatRooms(app.scale, rooms, app.log);
   let closing = false;
 
   const wss = new WebSocketServer({
@@ -114,7 +117,8 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
 
   // Every change of a sandbox, whichever protocol made it, reaches that sandbox's chat room.
   const unsubscribe = app.domain.events.subscribe((event) => {
-    rooms.broadcast(event.sandboxId, { type: 'event', id: event.id, event: event.type, at: event.at, data: event.data });
+    // Every instance hears every domain event itself: relayed, each would arrive twice.
+    rooms.broadcastHere(event.sandboxId, { type: 'event', id: event.id, event: event.type, at: event.at, data: event.data });
   });
 
   // Open connections would keep close() waiting: say goodbye with 1001, cut whoever does not answer.
