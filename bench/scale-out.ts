@@ -6,7 +6,8 @@
 //                   the event is made through A and reaches B's clients through Redis.
 // Prints the delivery latency (from sending the POST to each client reading the event) p50/p99,
 // for the scaled set-up also per instance, the cost Redis adds per event (difference of the
-// medians), and the CPU Redis itself spent per event (INFO cpu). Loopback only, bounded rounds.
+// medians), the same for a single client (the hop alone), and the CPU Redis itself spent per
+// event (INFO cpu). Loopback only, bounded rounds.
 //
 // The clients all live in this process, so one clock times the send and every arrival; the
 // figures include this process parsing 1 000 streams' chunks in turn.
@@ -22,6 +23,8 @@ const CLIENTS = Number(process.env.BENCH_SCALE_CLIENTS ?? 1000);
 const BLOCKS = Number(process.env.BENCH_SCALE_BLOCKS ?? 4);
 const EVENTS_PER_BLOCK = Number(process.env.BENCH_SCALE_EVENTS ?? 10);
 const CONNECT_BATCH = 50;
+/** Events to a single client per set-up: the Redis hop without 1 000 deliveries around it. */
+const LONE_EVENTS = 30;
 /**
  * A sandbox takes at most 6 streams per client address (server/protocols/sse/limits.ts): the
  * clients spread over loopback addresses 127.0.1.x, 5 streams each, as a lecture hall's
@@ -30,6 +33,7 @@ const CONNECT_BATCH = 50;
 const STREAMS_PER_ADDRESS = 5;
 const clientAddress = (index: number): string => `127.0.${1 + Math.floor(index / STREAMS_PER_ADDRESS / 250)}.${1 + (Math.floor(index / STREAMS_PER_ADDRESS) % 250)}`;
 const SANDBOX = 'bench-scale-out';
+const LONE_SANDBOX = 'bench-scale-out-one';
 const ROUND_TIMEOUT_MS = 30_000;
 
 interface Stream {
@@ -39,9 +43,9 @@ interface Stream {
   expect(text: string, arrived: () => void): void;
 }
 
-function openStream(server: BenchServer, instance: string, index: number): Promise<Stream> {
+function openStream(server: BenchServer, instance: string, index: number, sandbox: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const options = { host: '127.0.0.1', port: server.port, path: '/api/v1/events', headers: { 'x-wirelab-sandbox': SANDBOX }, agent: false, localAddress: clientAddress(index) };
+    const options = { host: '127.0.0.1', port: server.port, path: '/api/v1/events', headers: { 'x-wirelab-sandbox': sandbox }, agent: false, localAddress: clientAddress(index) };
     const req = request(options, (response) => {
       if (response.statusCode !== 200) return reject(new Error(`event stream answered ${response.statusCode}`));
       response.setEncoding('utf8');
@@ -64,17 +68,17 @@ function openStream(server: BenchServer, instance: string, index: number): Promi
   });
 }
 
-async function openStreams(server: BenchServer, instance: string, count: number): Promise<Stream[]> {
+async function openStreams(server: BenchServer, instance: string, count: number, sandbox = SANDBOX): Promise<Stream[]> {
   const streams: Stream[] = [];
   for (let first = 0; first < count; first += CONNECT_BATCH) {
-    streams.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - first) }, (_, offset) => openStream(server, instance, first + offset)))));
+    streams.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - first) }, (_, offset) => openStream(server, instance, first + offset, sandbox)))));
   }
   return streams;
 }
 
-function createUser(server: BenchServer, name: string): void {
+function createUser(server: BenchServer, name: string, sandbox: string): void {
   const body = JSON.stringify({ name, email: `${name}@bench.example` });
-  const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/v1/users', headers: { 'x-wirelab-sandbox': SANDBOX, 'content-type': 'application/json' }, agent: false }, (response) => {
+  const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/v1/users', headers: { 'x-wirelab-sandbox': sandbox, 'content-type': 'application/json' }, agent: false }, (response) => {
     if (response.statusCode !== 201) console.error(`  POST /api/v1/users answered ${response.statusCode}`);
     response.resume();
   });
@@ -83,7 +87,7 @@ function createUser(server: BenchServer, name: string): void {
 }
 
 /** One event through `sender`, timed to its arrival at every stream: ms per delivery, by instance. */
-async function broadcast(sender: BenchServer, streams: Stream[], round: number): Promise<Map<string, number[]>> {
+async function broadcast(sender: BenchServer, streams: Stream[], round: number, sandbox = SANDBOX): Promise<Map<string, number[]>> {
   const name = `r${round}x${Math.random().toString(36).slice(2, 10)}`;
   const byInstance = new Map<string, number[]>();
   let arrivedCount = 0;
@@ -103,7 +107,7 @@ async function broadcast(sender: BenchServer, streams: Stream[], round: number):
     }
   });
   sentAt = performance.now();
-  createUser(sender, name);
+  createUser(sender, name, sandbox);
   await all;
   return byInstance;
 }
@@ -173,6 +177,19 @@ async function main(): Promise<void> {
       const figures = describe(deliveries);
       console.log(`    on ${instance}: p50 ${ms(figures.p50)}, p99 ${ms(figures.p99)}`);
     }
+    // The hop alone: one client on the single server, one on B, no fan-out around it.
+    const loneSingle = await openStreams(single, 'one process', 1, LONE_SANDBOX);
+    const loneRemote = await openStreams(b!, 'B (through Redis)', 1, LONE_SANDBOX);
+    streams.push(...loneSingle, ...loneRemote);
+    const lone = { one: [] as number[], remote: [] as number[] };
+    for (let event = 0; event < LONE_EVENTS; event++) {
+      lone.one.push(...(await broadcast(single, loneSingle, round++, LONE_SANDBOX)).get('one process')!);
+      lone.remote.push(...(await broadcast(a!, loneRemote, round++, LONE_SANDBOX)).get('B (through Redis)')!);
+    }
+    const loneOne = describe(lone.one);
+    const loneRemoteFigures = describe(lone.remote);
+    console.log(`  one client, ${LONE_EVENTS} events each: one process p50 ${ms(loneOne.p50)}; made on A, read on B p50 ${ms(loneRemoteFigures.p50)}: the hop through Redis ${ms(loneRemoteFigures.p50 - loneOne.p50)}`);
+
     const events = BLOCKS * EVENTS_PER_BLOCK;
     const added = medianPerBlock.scaled.map((value, index) => value - medianPerBlock.one[index]!);
     console.log(`  Redis adds per event (difference of medians): ${ms(both.p50 - one.p50)}; per block: ${added.map(ms).join(', ')}`);
