@@ -15,7 +15,8 @@ export interface ScaleContext {
    * A connection of its own, closed with the app. A connection in subscriber mode can do nothing
    * else, so each part that subscribes asks for its own; `role` names it in Redis' CLIENT LIST.
    * `options`: ioredis' own: `keyPrefix` for a library that names its keys itself (ioredis puts
-   * it before every key), others for a part that needs other behaviour while Redis is unreachable.
+   * it before every key), the offline queue for a part that must behave otherwise while Redis is
+   * unreachable.
    */
   connection(role: string, options?: RedisOptions): Redis;
 }
