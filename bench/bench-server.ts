@@ -19,7 +19,9 @@ function unbounded(): PartialClientLimits {
 }
 
 const tapOff = process.argv.includes('--no-tap');
-const tapMemoryMb = Number(process.argv.find((arg) => arg.startsWith('--tap-memory-mb='))?.split('=')[1] ?? 0);
+const argument = (name: string): string | undefined => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const tapMemoryMb = Number(argument('tap-memory-mb') ?? 0);
+const redisUrl = argument('redis-url');
 const app = await buildApp({
   dataFile: join(mkdtempSync(join(tmpdir(), 'wirelab-bench-')), 'bench.sqlite'),
   // bench/inspector-stream.ts drives the built app in Chromium; the others need no web app.
@@ -30,6 +32,8 @@ const app = await buildApp({
   tap: tapOff ? false : tapMemoryMb ? { totalBytes: tapMemoryMb * 1024 * 1024 } : {},
   rateLimit: process.argv.includes('--budgets') ? undefined : false,
   clientLimits: process.argv.includes('--budgets') ? undefined : unbounded(),
+  // bench/scale-out.ts: one of two instances on one Redis.
+  scale: redisUrl ? { redisUrl, keyPrefix: argument('redis-key-prefix'), instanceId: argument('instance-id') } : undefined,
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

@@ -25,6 +25,7 @@ import securityHeaders from './web-app/security-headers.ts';
 import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/classroom-plugin.ts';
 import type { ScaleOptions } from './scale/scale-options.ts';
 import scalePlugin from './scale/scale-plugin.ts';
+import loadBalancerHooks from './scale/load-balancer-hooks.ts';
 import eventRelayPlugin from './scale/event-relay.ts';
 
 export interface AppOptions {
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(limitsPlugin, { limits: options.clientLimits });
   await app.register(scalePlugin, { scale: options.scale });
+  await app.register(loadBalancerHooks);
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(eventRelayPlugin);
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });

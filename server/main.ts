@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { parseAllowedOrigins } from './listener/same-origin.ts';
-import { loadSessionSecret } from './session/session-secret.ts';
+import { loadSessionSecret, loadSharedSessionSecret } from './session/session-secret.ts';
 import { startupUrls } from './classroom/startup-urls.ts';
 import { clientLimitsFromEnv } from './limits/client-limits.ts';
 
@@ -35,13 +35,16 @@ const app = await buildApp({
   frameAncestors: process.env.FRAME_ANCESTORS,
   // Behind a reverse proxy that serves Wirelab under another origin: ALLOWED_ORIGINS="https://wirelab.example.edu".
   allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
-  sessionSecret: loadSessionSecret(dataDir),
+  // Several instances of one deployment (README, "Scaling out") sign with one secret: SESSION_SECRET_FILE.
+  sessionSecret: process.env.SESSION_SECRET_FILE ? loadSharedSessionSecret(process.env.SESSION_SECRET_FILE) : loadSessionSecret(dataDir),
   // The classroom's teacher key; without it the database keeps one of its own (kept across restarts).
   classroom: { teacherKey: process.env.TEACHER_KEY || undefined },
   // LIMIT_<KIND>_PER_ADDRESS and LIMIT_<KIND>_SERVER (server/limits/README.md).
   clientLimits: clientLimitsFromEnv(process.env),
   // Past one process (README, "Scaling out"): every instance of a deployment is given the same Redis.
-  scale: process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL, keyPrefix: process.env.REDIS_KEY_PREFIX || undefined } : undefined,
+  scale: process.env.REDIS_URL
+    ? { redisUrl: process.env.REDIS_URL, keyPrefix: process.env.REDIS_KEY_PREFIX || undefined, instanceId: process.env.INSTANCE_ID || undefined }
+    : undefined,
 });
 
 let closing = false;
