@@ -270,6 +270,8 @@ class TappedConnection implements TapObserver {
   private readonly framer: Http1RequestFramer | null;
   /** HTTP/1.1: the owner of each request still being read, by its place on the connection */
   private readonly exchanges = new Map<number, Owner>();
+  /** HTTP/1.1: every request below this one has left `exchanges` */
+  private exchangesFrom = 0;
   /** HTTP/1.1: requests claimed so far (the next claim is this one, unless Node skipped one) */
   private exchangeCount = 0;
   /** HTTP/1.1: the session of the first request that named one */
@@ -389,7 +391,8 @@ class TappedConnection implements TapObserver {
     // match the request line, so that one of those cannot shift later requests onto the wrong owner.
     if (request?.method && request.url !== undefined) index = framer.findRequest(`${request.method} ${request.url}`, index) ?? index;
     this.exchangeCount = index + 1;
-    this.exchanges.set(index, owner);
+    // A request the framer has left behind (a GET is read whole before Node announces it) gets no more bytes.
+    if (index >= framer.currentRequest) this.exchanges.set(index, owner);
     if (response) this.responseOwners.set(response, owner);
     const previous = this.owner;
     this.owner = owner;
@@ -560,7 +563,7 @@ class TappedConnection implements TapObserver {
       else if (piece.request >= this.exchangeCount) this.hold({ dir, t, offset: pieceOffset, data: this.keep(dir, bytes), request: piece.request });
     }
     // Requests the framer has left behind get no more bytes: their owners can go.
-    for (const request of this.exchanges.keys()) if (request < framer.currentRequest) this.exchanges.delete(request);
+    while (this.exchangesFrom < framer.currentRequest) this.exchanges.delete(this.exchangesFrom++);
   }
 
   /** Bytes whose owner is known: to the session's ring, or nowhere. */

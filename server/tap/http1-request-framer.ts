@@ -76,8 +76,8 @@ const startOfHead = (): Head => ({
 export class Http1RequestFramer {
   private request = 0;
   private phase: Phase = startOfHead();
-  /** the request lines (method and target) of requests framed and not yet matched */
-  private readonly requestLines = new Map<number, string>();
+  /** the request lines (method and target) of requests framed and not yet matched, oldest first */
+  private readonly requestLines: Array<{ request: number; line: string }> = [];
 
   /** The request the next inbound byte belongs to. */
   get currentRequest(): number {
@@ -95,12 +95,16 @@ export class Http1RequestFramer {
    * lines up to it (or up to `from`) are forgotten.
    */
   findRequest(line: string, from: number): number | null {
-    for (let request = from; request <= this.request; request++) {
-      if (this.requestLines.get(request) !== line) continue;
-      for (const known of this.requestLines.keys()) if (known <= request) this.requestLines.delete(known);
-      return request;
+    const lines = this.requestLines;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].request < from || lines[i].line !== line) continue;
+      const found = lines[i].request;
+      lines.splice(0, i + 1);
+      return found;
     }
-    for (const known of this.requestLines.keys()) if (known <= from) this.requestLines.delete(known);
+    let forgotten = 0;
+    while (forgotten < lines.length && lines[forgotten].request <= from) forgotten += 1;
+    lines.splice(0, forgotten);
     return null;
   }
 
@@ -195,7 +199,7 @@ export class Http1RequestFramer {
 
   private afterHead(head: Head): Phase {
     const line = head.requestLine!;
-    this.requestLines.set(this.request, line);
+    this.requestLines.push({ request: this.request, line });
     const connect = line.startsWith('CONNECT') && (line.length === 7 || line[7] === ' ');
     if (connect || (head.upgrade && head.connectionUpgrade)) return { kind: 'tunnel' };
     if (head.chunked) return { kind: 'chunk-size', line: '' };
