@@ -144,6 +144,28 @@ describe('CaptureHub', () => {
     expect(chunks(seen)).toEqual(['in@0:aa', 'in@5:c']);
   });
 
+  it('frames a keep-alive connection while recording is off: switched on, the next request is recorded from its start line', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    hub.setRecording(SESSION, false);
+    // A body that looks like a request, cut across reads: only framing tells it from the next one.
+    const body = 'GET /not-a-request HTTP/1.1\r\n\r\n';
+    network.emit('data', Buffer.from(`POST /a HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`));
+    hub.claim(tapped, SESSION, { method: 'POST', url: '/a' });
+    network.emit('data', Buffer.from(body.slice(10)));
+    tapped.write(Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'));
+    hub.setRecording(SESSION, true);
+    const next = 'GET /b HTTP/1.1\r\nHost: x\r\n\r\n';
+    network.emit('data', Buffer.from(next));
+    hub.claim(tapped, SESSION, { method: 'GET', url: '/b' });
+    await flush();
+    const offset = 'POST /a HTTP/1.1\r\nContent-Length: 31\r\n\r\n'.length + body.length;
+    expect(chunks(seen)).toEqual([`in@${offset}:${next}`]);
+    const connection = seen.find((m) => m.type === 'connection');
+    expect(connection?.type === 'connection' && connection.conn.shared).toBeFalsy();
+  });
+
   it('bounds the ring and replays only what it kept to a late subscriber', async () => {
     const hub = new CaptureHub({ ringBytes: 10, ringChunks: 3 });
     const { network, tapped } = fakeConnection(hub);

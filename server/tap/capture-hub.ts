@@ -103,6 +103,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 /** A session's captures: a bounded ring for replay, and the browsers watching it live. */
 class SessionCapture {
   recording = true;
+  /** this session as the owner of a request (one object, not one per request) */
+  readonly asOwner: Owner = { kind: 'session', capture: this };
   lastActive = now();
   /** the client address its recorded connections came from ('?' until one is claimed) */
   address = '?';
@@ -228,6 +230,9 @@ type Owner =
   | { kind: 'session'; capture: SessionCapture }
   | { kind: 'shared' };
 
+/** The owner of every request that names no session. */
+const NO_SESSION: Owner = { kind: 'none', reason: 'no-session' };
+
 /** Bytes waiting for their owner; `request`: the HTTP/1.1 request they belong to (framed connections). */
 interface Piece {
   dir: Direction;
@@ -260,9 +265,13 @@ class TappedConnection implements TapObserver {
    * gets bytes of no request (Node's own 400 or 408, everything after a WebSocket upgrade).
    */
   owner: Owner = { kind: 'unknown' };
+  /** the client address it came from, as the budgets count it */
+  readonly address: string;
   private readonly framer: Http1RequestFramer | null;
   /** HTTP/1.1: the owner of each request still being read, by its place on the connection */
   private readonly exchanges = new Map<number, Owner>();
+  /** HTTP/1.1: every request below this one has left `exchanges` */
+  private exchangesFrom = 0;
   /** HTTP/1.1: requests claimed so far (the next claim is this one, unless Node skipped one) */
   private exchangeCount = 0;
   /** HTTP/1.1: the session of the first request that named one */
@@ -298,6 +307,7 @@ class TappedConnection implements TapObserver {
     private readonly hub: CaptureHub,
     private readonly socket: TapSocket,
   ) {
+    this.address = clientAddressOf(info.remote);
     this.copies = { in: false, out: info.transport === 'h2c' };
     this.framer = info.transport === 'http/1.1' ? new Http1RequestFramer() : null;
   }
@@ -365,7 +375,7 @@ class TappedConnection implements TapObserver {
     if (current.kind === 'none' && owner.kind === 'none') return;
     this.owner = owner;
     if (current.kind === 'none') this.missingReason = current.reason;
-    const pending = this.takePending(() => true);
+    const pending = this.takePending(Infinity);
     if (owner.kind !== 'session') return;
     this.viewerOf(owner.capture, ...this.startOf(pending));
     for (const piece of pending) {
@@ -381,7 +391,8 @@ class TappedConnection implements TapObserver {
     // match the request line, so that one of those cannot shift later requests onto the wrong owner.
     if (request?.method && request.url !== undefined) index = framer.findRequest(`${request.method} ${request.url}`, index) ?? index;
     this.exchangeCount = index + 1;
-    this.exchanges.set(index, owner);
+    // A request the framer has left behind (a GET is read whole before Node announces it) gets no more bytes.
+    if (index >= framer.currentRequest) this.exchanges.set(index, owner);
     if (response) this.responseOwners.set(response, owner);
     const previous = this.owner;
     this.owner = owner;
@@ -391,16 +402,24 @@ class TappedConnection implements TapObserver {
     // first session's request is.
     if (!this.firstSession && owner.kind === 'session') this.firstSession = owner.capture;
     else if (this.firstSession && !this.shared && owner.kind !== 'internal' && (owner.kind !== 'session' || owner.capture !== this.firstSession)) this.markShared();
-    const waiting = this.takePending((piece) => piece.request <= index);
-    if (owner.kind === 'session') this.viewerOf(owner.capture, ...this.startOf(waiting.filter((piece) => piece.request === index)));
+    const waiting = this.takePending(index);
+    if (owner.kind === 'session') {
+      const own = waiting.every((piece) => piece.request === index) ? waiting : waiting.filter((piece) => piece.request === index);
+      this.viewerOf(owner.capture, ...this.startOf(own));
+    }
     // Bytes of requests Node never announced (skipped above) are recorded for nobody.
     for (const piece of waiting) if (piece.request === index) this.record(owner, piece.dir, piece.t, piece.offset, piece.data);
   }
 
   /** Where a session's view starts: the first of these waiting bytes, else what comes next. */
   private startOf(pieces: Piece[]): [fromIn: number, fromOut: number] {
-    const first = (dir: Direction) => pieces.find((piece) => piece.dir === dir)?.offset ?? this.offsets[dir];
-    return [first('in'), first('out')];
+    let fromIn = -1;
+    let fromOut = -1;
+    for (const piece of pieces) {
+      if (piece.dir === 'in' && fromIn === -1) fromIn = piece.offset;
+      else if (piece.dir === 'out' && fromOut === -1) fromOut = piece.offset;
+    }
+    return [fromIn === -1 ? this.offsets.in : fromIn, fromOut === -1 ? this.offsets.out : fromOut];
   }
 
   /** The connection carries other sessions' requests too: every session shown it is told so. */
@@ -444,7 +463,7 @@ class TappedConnection implements TapObserver {
   parserCaughtUp(): void {
     if (this.framer) {
       if (this.pending.length > 0) {
-        this.takePending(() => true);
+        this.takePending(Infinity);
         this.missingReason = 'pending-limit';
       }
     } else if (this.owner.kind === 'unknown') this.dropPending('pending-limit');
@@ -457,11 +476,26 @@ class TappedConnection implements TapObserver {
     this.pendingBytes = 0;
   }
 
-  private takePending(which: (piece: Piece) => boolean): Piece[] {
-    const taken = this.pending.filter(which);
-    this.pending = this.pending.filter((piece) => !which(piece));
+  /** The waiting pieces of requests up to `request` (all of them: Infinity), taken out of the buffer. */
+  private takePending(request: number): Piece[] {
+    const pending = this.pending;
+    let kept = 0;
+    for (const piece of pending) if (piece.request > request) kept += 1;
+    if (kept === 0) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      return pending;
+    }
+    const taken: Piece[] = [];
+    this.pending = [];
     this.pendingBytes = 0;
-    for (const piece of this.pending) this.pendingBytes += piece.data.length;
+    for (const piece of pending) {
+      if (piece.request <= request) taken.push(piece);
+      else {
+        this.pending.push(piece);
+        this.pendingBytes += piece.data.length;
+      }
+    }
     return taken;
   }
 
@@ -529,7 +563,7 @@ class TappedConnection implements TapObserver {
       else if (piece.request >= this.exchangeCount) this.hold({ dir, t, offset: pieceOffset, data: this.keep(dir, bytes), request: piece.request });
     }
     // Requests the framer has left behind get no more bytes: their owners can go.
-    for (const request of this.exchanges.keys()) if (request < framer.currentRequest) this.exchanges.delete(request);
+    while (this.exchangesFrom < framer.currentRequest) this.exchanges.delete(this.exchangesFrom++);
   }
 
   /** Bytes whose owner is known: to the session's ring, or nowhere. */
@@ -651,8 +685,7 @@ export class CaptureHub implements CaptureBudget {
   claim(socket: unknown, sessionId: string | null, request?: { method?: string; url?: string }, response?: object): void {
     const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
     if (!connection) return;
-    const address = clientAddressOf(connection.info.remote);
-    connection.claim(sessionId ? { kind: 'session', capture: this.session(sessionId, address) } : { kind: 'none', reason: 'no-session' }, request, response);
+    connection.claim(sessionId ? this.session(sessionId, connection.address).asOwner : NO_SESSION, request, response);
   }
 
   /** The connection switched to WebSocket (a 101 is on its way): see TappedConnection.upgraded. */

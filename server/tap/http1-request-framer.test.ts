@@ -52,6 +52,23 @@ describe('Http1RequestFramer', () => {
     expect(framed.get(1)).toBe(`${upgrade}\x81\x85frameGET /not-a-request HTTP/1.1\r\n\r\n`);
   });
 
+  it('reads the headers that end a request whatever their case and spacing, and only those', () => {
+    const body = 'x'.repeat(12);
+    const requests = [
+      `POST /a HTTP/1.1\r\ncontent-LENGTH:   12  \r\nX-Content-Length: 99\r\n\r\n${body}`,
+      `POST /b HTTP/1.1\r\nTRANSFER-encoding: gzip\r\nTransfer-Encoding:  Chunked \r\n\r\n3\r\nabc\r\n0\r\n\r\n`,
+      // "Connection: upgrade" without an Upgrade header is no upgrade: the next request is framed.
+      get('/c', 'Connection: Upgrade\r\n'),
+      get('/d', 'connection: close, UPGRADE\r\nupgrade: websocket\r\n') + 'frames',
+    ];
+    const all = requests.join('');
+    for (const size of [1, 5, all.length]) {
+      const chunks: string[] = [];
+      for (let i = 0; i < all.length; i += size) chunks.push(all.slice(i, i + size));
+      expect([...frame(chunks).values()]).toEqual(requests);
+    }
+  });
+
   it('gives up, for good, on what it cannot frame: a chunk size that is no number, an endless head', () => {
     const bad = 'POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nxx\r\n';
     const framed = frame([get('/a') + bad, get('/after')]);

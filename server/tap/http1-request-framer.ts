@@ -24,8 +24,29 @@ export interface FramedPiece {
   request: number;
 }
 
+/**
+ * The head being read, line by line as its bytes arrive: only the request line and the four
+ * headers that decide where the request ends are turned into text (this runs for every request
+ * of every tapped connection, recorded or not).
+ */
+interface Head {
+  kind: 'head';
+  /** bytes of this head so far, empty lines before its request line included */
+  bytes: number;
+  /** the start of a line whose end has not arrived yet (copies: rare, and bounded by HEAD_LIMIT) */
+  partial: Buffer[];
+  /** "METHOD target", as Node announces the request (null until the request line has come) */
+  requestLine: string | null;
+  /** the first Content-Length value */
+  contentLength: string | null;
+  /** the last transfer coding named is chunked */
+  chunked: boolean;
+  upgrade: boolean;
+  connectionUpgrade: boolean;
+}
+
 type Phase =
-  | { kind: 'head'; text: string }
+  | Head
   | { kind: 'body'; left: number }
   | { kind: 'chunk-size'; line: string }
   | { kind: 'chunk-data'; left: number }
@@ -35,13 +56,28 @@ type Phase =
   | { kind: 'tunnel' }
   | { kind: 'lost' };
 
-const startOfHead = (): Phase => ({ kind: 'head', text: '' });
+const LF = 10;
+const CR = 13;
+const COLON = 58;
+const SPACE = 32;
+const TAB = 9;
+
+const startOfHead = (): Head => ({
+  kind: 'head',
+  bytes: 0,
+  partial: [],
+  requestLine: null,
+  contentLength: null,
+  chunked: false,
+  upgrade: false,
+  connectionUpgrade: false,
+});
 
 export class Http1RequestFramer {
   private request = 0;
   private phase: Phase = startOfHead();
-  /** the request lines (method and target) of requests framed and not yet matched */
-  private readonly requestLines = new Map<number, string>();
+  /** the request lines (method and target) of requests framed and not yet matched, oldest first */
+  private readonly requestLines: Array<{ request: number; line: string }> = [];
 
   /** The request the next inbound byte belongs to. */
   get currentRequest(): number {
@@ -50,7 +86,7 @@ export class Http1RequestFramer {
 
   /** The last request of which any byte has arrived (-1: none yet). */
   get lastRequestSeen(): number {
-    const fresh = this.phase.kind === 'head' && this.phase.text === '';
+    const fresh = this.phase.kind === 'head' && this.phase.bytes === 0;
     return fresh ? this.request - 1 : this.request;
   }
 
@@ -59,12 +95,16 @@ export class Http1RequestFramer {
    * lines up to it (or up to `from`) are forgotten.
    */
   findRequest(line: string, from: number): number | null {
-    for (let request = from; request <= this.request; request++) {
-      if (this.requestLines.get(request) !== line) continue;
-      for (const known of this.requestLines.keys()) if (known <= request) this.requestLines.delete(known);
-      return request;
+    const lines = this.requestLines;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].request < from || lines[i].line !== line) continue;
+      const found = lines[i].request;
+      lines.splice(0, i + 1);
+      return found;
     }
-    for (const known of this.requestLines.keys()) if (known <= from) this.requestLines.delete(known);
+    let forgotten = 0;
+    while (forgotten < lines.length && lines[forgotten].request <= from) forgotten += 1;
+    lines.splice(0, forgotten);
     return null;
   }
 
@@ -115,53 +155,56 @@ export class Http1RequestFramer {
     }
   }
 
-  private readHead(phase: Extract<Phase, { kind: 'head' }>, chunk: Buffer, at: number): number {
-    const before = phase.text.length;
-    const limit = Math.min(chunk.length, at + Math.max(0, HEAD_LIMIT + 4 - before));
-    // Only up to the next possible end of the head is turned into text: a chunk that holds a
-    // head and 64 KiB of body converts the head only.
-    for (let from = at; from < limit; ) {
-      const bareLf = chunk.indexOf('\n\n', from);
-      const crLf = chunk.indexOf('\n\r\n', from);
-      let upTo = limit;
-      if (bareLf !== -1) upTo = Math.min(upTo, bareLf + 2);
-      if (crLf !== -1) upTo = Math.min(upTo, crLf + 3);
-      const textStart = phase.text.length;
-      phase.text += latin1(chunk, from, upTo);
-      from = upTo;
-      // Empty lines before a request line are skipped by Node's parser: they belong to the request.
-      const lead = /^(?:\r?\n)*/.exec(phase.text)![0].length;
-      if (lead === phase.text.length) continue;
-      const blankLine = /\n\r?\n/g;
-      blankLine.lastIndex = Math.max(lead, textStart - 2);
-      const found = blankLine.exec(phase.text);
-      if (found) {
-        const end = found.index + found[0].length;
-        this.phase = this.afterHead(phase.text.slice(lead, end));
-        return end - before;
+  /**
+   * Reads whole lines of the head up to the empty line that ends it. Only the head is read: a
+   * chunk that holds a head and 64 KiB of body stops at the head's end.
+   */
+  private readHead(head: Head, chunk: Buffer, at: number): number {
+    // A head past the limit is given up on where the limit falls (no head Node accepts is that long).
+    const window = Math.min(chunk.length, at + Math.max(0, HEAD_LIMIT + 4 - head.bytes));
+    let from = at;
+    while (from < window) {
+      const newline = chunk.indexOf(LF, from);
+      if (newline === -1 || newline >= window) {
+        head.partial.push(Buffer.from(chunk.subarray(from, window)));
+        head.bytes += window - from;
+        if (head.bytes > HEAD_LIMIT) this.phase = { kind: 'lost' };
+        return window - at;
       }
+      head.bytes += newline + 1 - from;
+      let line = chunk;
+      let start = from;
+      let end = newline;
+      if (head.partial.length > 0) {
+        head.partial.push(chunk.subarray(from, newline));
+        line = Buffer.concat(head.partial);
+        head.partial = [];
+        start = 0;
+        end = line.length;
+      }
+      from = newline + 1;
+      if (end > start && line[end - 1] === CR) end -= 1;
+      if (end === start) {
+        // Empty lines before a request line are skipped by Node's parser: they belong to the request.
+        if (head.requestLine === null) continue;
+        this.phase = this.afterHead(head);
+        return from - at;
+      }
+      if (head.requestLine === null) head.requestLine = requestLineOf(line, start, end);
+      else readHeaderLine(head, line, start, end);
     }
-    if (phase.text.length > HEAD_LIMIT) this.phase = { kind: 'lost' };
-    return limit - at;
+    if (head.bytes > HEAD_LIMIT) this.phase = { kind: 'lost' };
+    return from - at;
   }
 
-  private afterHead(head: string): Phase {
-    const lines = head.split(/\r?\n/);
-    const [method, target] = lines[0].split(' ');
-    this.requestLines.set(this.request, `${method} ${target}`);
-    const headers = new Map<string, string[]>();
-    for (const line of lines.slice(1)) {
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
-    }
-    const connection = (headers.get('connection') ?? []).join(',').toLowerCase();
-    if (method === 'CONNECT' || (headers.has('upgrade') && /(?:^|,)\s*upgrade\s*(?:,|$)/.test(connection))) return { kind: 'tunnel' };
-    const codings = (headers.get('transfer-encoding') ?? []).join(',').toLowerCase().split(',').map((c) => c.trim());
-    if (codings.length > 0 && codings[codings.length - 1] === 'chunked') return { kind: 'chunk-size', line: '' };
-    const length = headers.get('content-length')?.[0];
-    if (length === undefined) return this.nextRequest();
+  private afterHead(head: Head): Phase {
+    const line = head.requestLine!;
+    this.requestLines.push({ request: this.request, line });
+    const connect = line.startsWith('CONNECT') && (line.length === 7 || line[7] === ' ');
+    if (connect || (head.upgrade && head.connectionUpgrade)) return { kind: 'tunnel' };
+    if (head.chunked) return { kind: 'chunk-size', line: '' };
+    const length = head.contentLength;
+    if (length === null) return this.nextRequest();
     if (!/^\d{1,15}$/.test(length)) return { kind: 'lost' };
     return Number(length) === 0 ? this.nextRequest() : { kind: 'body', left: Number(length) };
   }
@@ -188,6 +231,41 @@ export class Http1RequestFramer {
   private nextRequest(): Phase {
     this.request += 1;
     return startOfHead();
+  }
+}
+
+/** "METHOD target" of a request line ("GET /x HTTP/1.1" → "GET /x"), as Node's request names them. */
+function requestLineOf(line: Buffer, start: number, end: number): string {
+  const afterMethod = line.indexOf(SPACE, start);
+  // No target: a line Node refuses; it matches no request Node announces.
+  if (afterMethod === -1 || afterMethod >= end) return `${latin1(line, start, end)} undefined`;
+  const afterTarget = line.indexOf(SPACE, afterMethod + 1);
+  return latin1(line, start, afterTarget === -1 || afterTarget >= end ? end : afterTarget);
+}
+
+/**
+ * Notes what a header line says about where its request ends. Names Node accepts are tokens (no
+ * spaces inside), so only the lengths of the four names that matter are turned into text.
+ */
+function readHeaderLine(head: Head, line: Buffer, start: number, end: number): void {
+  const colon = line.indexOf(COLON, start);
+  if (colon === -1 || colon >= end || colon === start) return;
+  let nameStart = start;
+  let nameEnd = colon;
+  while (nameStart < nameEnd && (line[nameStart] === SPACE || line[nameStart] === TAB)) nameStart += 1;
+  while (nameEnd > nameStart && (line[nameEnd - 1] === SPACE || line[nameEnd - 1] === TAB)) nameEnd -= 1;
+  const length = nameEnd - nameStart;
+  if (length !== 7 && length !== 10 && length !== 14 && length !== 17) return;
+  const name = latin1(line, nameStart, nameEnd).toLowerCase();
+  if (name === 'upgrade') head.upgrade = true;
+  else if (name === 'connection') {
+    for (const option of latin1(line, colon + 1, end).toLowerCase().split(',')) if (option.trim() === 'upgrade') head.connectionUpgrade = true;
+  } else if (name === 'content-length') {
+    head.contentLength ??= latin1(line, colon + 1, end).trim();
+  } else if (name === 'transfer-encoding') {
+    // The codings of every Transfer-Encoding line, in order: the last one decides.
+    const codings = latin1(line, colon + 1, end);
+    head.chunked = codings.slice(codings.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked';
   }
 }
 
