@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { buildLessonIndex, readLessonFolders } from './web/lessons/lesson-files.ts';
+import { buildLessonIndex, buildLessonSummaries, readLessonFolders } from './web/lessons/lesson-files.ts';
 import { renderLesson } from './web/lessons/render-lesson.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 
@@ -13,24 +13,29 @@ const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
 const SERVER = 'http://localhost:8080';
 
 /**
- * `virtual:wirelab-lesson-index`: titles, summaries and exercise ids of every lesson, so the
- * lesson list shows both languages without loading any lesson's text.
+ * `virtual:wirelab-lesson-index`: titles and exercise ids of every lesson, so the app knows every
+ * lesson in both languages without loading any lesson's text; `virtual:wirelab-lesson-summaries`:
+ * their summaries, apart, because only the lesson list and the course map show them and a lesson
+ * page must not carry them (a third of the index's bytes).
  */
 function lessonIndexPlugin(): Plugin {
-  const publicId = 'virtual:wirelab-lesson-index';
-  const resolvedId = `\0${publicId}`;
+  const builders: Record<string, (folders: ReturnType<typeof readLessonFolders>) => unknown> = {
+    'virtual:wirelab-lesson-index': buildLessonIndex,
+    'virtual:wirelab-lesson-summaries': buildLessonSummaries,
+  };
   return {
     name: 'wirelab-lesson-index',
     resolveId(id) {
-      return id === publicId ? resolvedId : undefined;
+      return id in builders ? `\0${id}` : undefined;
     },
     load(id) {
-      if (id !== resolvedId) return undefined;
+      const build = id.startsWith('\0') ? builders[id.slice(1)] : undefined;
+      if (!build) return undefined;
       const folders = readLessonFolders(LESSONS_ROOT);
       for (const lesson of folders) {
         for (const name of ['lesson.json', 'en.md', 'ru.md']) this.addWatchFile(join(lesson.dir, name));
       }
-      return `export default ${JSON.stringify(buildLessonIndex(folders))};`;
+      return `export default ${JSON.stringify(build(folders))};`;
     },
   };
 }

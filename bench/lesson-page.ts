@@ -26,7 +26,7 @@ const LESSONS = [
 const REFERENCE = { name: 'reference: the 404 page', path: '/en/no-such-page' };
 
 const TARGETS = {
-  jsBeforeFirstCell: { atMost: 100 * 1024 },
+  jsBeforeFirstCell: { atMost: 100_000 },
   textVisibleMs: { atMost: 600 },
   editorUsableMs: { atMost: 1200 },
   longestTaskMs: { atMost: 200 },
@@ -103,7 +103,8 @@ async function loadOnce(browser: Browser, origin: string, path: string, waitFor:
   }
 }
 
-const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+// kB as Vite and Chromium count them (1 000 bytes), as issue 15 counted its figures
+const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 const ms = (value: number) => `${Math.round(value)} ms`;
 const ratio = (value: number) => value.toFixed(2);
 const range = (spread: Spread, format: (n: number) => string) => `${format(spread.median)} (rounds: ${format(spread.min)}–${format(spread.max)})`;

@@ -7,10 +7,11 @@ import { preferredLang, rememberLang } from './preferred-lang.ts';
 import { AppHeader } from './app-header.tsx';
 import { NotFound } from './not-found.tsx';
 import { LoadingNote } from './loading-note.tsx';
-import { LessonList } from '../lessons/lesson-list.tsx';
 import { markPageShown, usePageShown } from './page-shown.ts';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
+// The list brings the lessons' summaries, which a lesson page does without.
+const LessonList = lazy(() => import('../lessons/lesson-list.tsx').then((module) => ({ default: module.LessonList })));
 const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
 const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
 // The course's own pages (web/course/): the quiz brings editors and the inspector, the matrix its tables.
@@ -55,7 +56,11 @@ export function App() {
         </Suspense>
       )}
       <main id="content" className="app-main" tabIndex={-1}>
-        {route.kind === 'list' && <LessonList lessons={lessonIndex} />}
+        {route.kind === 'list' && (
+          <Suspense fallback={<LoadingNote />}>
+            <LessonList lessons={lessonIndex} />
+          </Suspense>
+        )}
         {route.kind === 'lesson' &&
           (lesson ? (
             <Suspense fallback={<LoadingNote />}>

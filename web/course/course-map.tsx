@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import lessonSummaries from 'virtual:wirelab-lesson-summaries';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { Link } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
@@ -49,7 +50,7 @@ export function CourseMap({ lessons }: { lessons: readonly LessonIndexEntry[] })
             <Link href={`/${lang}/${lesson.slug}`} className="course-stop-title">
               {lesson.headline[lang].title}
             </Link>
-            <span className="course-stop-summary">{lesson.headline[lang].summary}</span>
+            <span className="course-stop-summary">{lessonSummaries[lesson.slug]?.[lang]}</span>
             <span className="course-stop-progress">
               <span className="progress-bar" aria-hidden="true">
                 <span style={{ width: total ? `${(100 * done) / total}%` : 0 }} />

@@ -5,7 +5,7 @@ import { allQuizQuestionIds, courseProgress } from './course-progress.ts';
 const lesson = (slug: string, exercises: string[], interviewQuestions = 0): LessonIndexEntry => ({
   slug,
   folder: `01-${slug}`,
-  headline: { en: { title: slug, summary: '' }, ru: { title: slug, summary: '' } },
+  headline: { en: { title: slug }, ru: { title: slug } },
   exercises,
   interviewQuestions,
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sourceDirectives } from './source-excerpt.ts';
 import type { Lang } from '../app/lang-context.ts';
 import { readLessonHeadline } from './lesson-summary.ts';
-import type { LessonIndexEntry } from './lesson-types.ts';
+import type { LessonIndexEntry, LessonSummaries } from './lesson-types.ts';
 import { lessonSlug } from './lesson-slug.ts';
 import { lessonInterviewQuestions } from '../course/lesson-interview.ts';
 
@@ -64,9 +64,19 @@ export function buildLessonIndex(folders: LessonFolder[]): LessonIndexEntry[] {
       return {
         slug: lesson.slug,
         folder: lesson.folder,
-        headline: { en: readLessonHeadline(lesson.markdown.en!), ru: readLessonHeadline(lesson.markdown.ru!) },
+        headline: { en: { title: readLessonHeadline(lesson.markdown.en!).title }, ru: { title: readLessonHeadline(lesson.markdown.ru!).title } },
         exercises: Object.keys(json.exercises ?? {}),
         interviewQuestions: lessonInterviewQuestions(lesson.markdown.en!).length,
       };
     });
+}
+
+/** The summaries the index leaves out: a lesson page loads titles only (issue 15, a light lesson page). */
+export function buildLessonSummaries(folders: LessonFolder[]): LessonSummaries {
+  const summaries: LessonSummaries = {};
+  for (const lesson of folders) {
+    if (lesson.lessonJson === null || lesson.markdown.en === null || lesson.markdown.ru === null) continue;
+    summaries[lesson.slug] = { en: readLessonHeadline(lesson.markdown.en).summary, ru: readLessonHeadline(lesson.markdown.ru).summary };
+  }
+  return summaries;
 }

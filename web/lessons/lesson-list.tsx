@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import lessonSummaries from 'virtual:wirelab-lesson-summaries';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { Link } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
@@ -40,7 +41,7 @@ export function LessonList({ lessons }: { lessons: LessonIndexEntry[] }) {
               <Link href={`/${lang}/${lesson.slug}`} className="lesson-card-link">
                 <span className="lesson-number">{t.lessonNumber(index + 1)}</span>
                 <span className="lesson-title">{lesson.headline[lang].title}</span>
-                <span className="lesson-summary">{lesson.headline[lang].summary}</span>
+                <span className="lesson-summary">{lessonSummaries[lesson.slug]?.[lang]}</span>
                 <span className="lesson-progress">
                   <span className="progress-bar" aria-hidden="true">
                     <span style={{ width: total ? `${(100 * done) / total}%` : 0 }} />

@@ -6,11 +6,15 @@ import type { LessonHeadline } from './lesson-summary.ts';
 export interface LessonIndexEntry {
   slug: string;
   folder: string;
-  headline: Record<Lang, LessonHeadline>;
+  /** titles only: the summaries are a module of their own (`virtual:wirelab-lesson-summaries`), which only the list and the course map load */
+  headline: Record<Lang, Pick<LessonHeadline, 'title'>>;
   exercises: string[];
   /** how many questions its "Interview questions" section asks (the quiz takes them; web/course/lesson-interview.ts) */
   interviewQuestions: number;
 }
+
+/** Each lesson's summary (the `> ` paragraph under its title) by slug and language. */
+export type LessonSummaries = Record<string, Record<Lang, string>>;
 
 /** lesson.json (see lessons/README.md) */
 export interface LessonJson {

@@ -4,3 +4,9 @@ declare module 'virtual:wirelab-lesson-index' {
   const lessonIndex: LessonIndexEntry[];
   export default lessonIndex;
 }
+
+declare module 'virtual:wirelab-lesson-summaries' {
+  import type { LessonSummaries } from './lesson-types.ts';
+  const lessonSummaries: LessonSummaries;
+  export default lessonSummaries;
+}
