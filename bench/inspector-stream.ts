@@ -30,6 +30,9 @@ try {
   await page.goto(`${server.origin}/en/grpc`);
   const ticks = page.locator('[data-testid="cell"][data-cell-id="ticks"]');
   const editor = ticks.locator('[data-testid="grpc-request-editor"]');
+  // A cell's Monaco loads only when the cell nears the viewport (issue 15, the light lesson page).
+  await ticks.waitFor(WAIT);
+  await ticks.scrollIntoViewIfNeeded();
   await editor.waitFor(WAIT);
   await editor.click();
   await page.keyboard.press('Control+A');
