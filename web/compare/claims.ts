@@ -61,8 +61,8 @@ function batchingVerdict(results: readonly ProtocolResult[], ru: boolean): strin
       : ` The server ran ${offSql} SQL statement(s) one by one and ${onSql} batched${merged ? ': fewer, because a batch’s operations share one loader (DataLoader), which merged their posts reads; the resolvers still ran for every operation' : onSql === offSql ? ': the same' : ''}.`;
   }
   return ru
-    ? `Пакетная отправка, ${users} польз. по операции на каждого: по одному — ${off.roundTrips} обмен(а), ${bytes(off)} байт; одним POST — ${on.roundTrips} ${on.roundTrips === 1 ? 'обмен' : 'обмен(а)'}, ${bytes(on)} байт${fewerBytes ? ' (меньше на заголовки лишних запросов)' : ''}.${sql} Пакет экономит обмены, а не работу сервера: каждую операцию он разбирает, проверяет и выполняет, и ответ ждёт самую медленную.`
-    : `Batching, ${users} user(s) one operation each: one by one ${off.roundTrips} round trip(s), ${bytes(off)} bytes; in one POST ${on.roundTrips} round trip(s), ${bytes(on)} bytes${fewerBytes ? ' (less by the headers of the extra requests)' : ''}.${sql} A batch saves round trips, not the server’s work: every operation is still parsed, validated and run, and the answer waits for the slowest.`;
+    ? `Пакетная отправка, ${users} польз. по операции на каждого: по одному — ${off.roundTrips} обмен(а), ${bytes(off)} байт; одним POST — ${on.roundTrips} ${on.roundTrips === 1 ? 'обмен' : 'обмен(а)'}, ${bytes(on)} байт${fewerBytes ? ' (меньше на заголовки лишних запросов)' : ''}.${sql} Пакет экономит обмены, а не работу сервера над каждой операцией: каждую он разбирает, проверяет и выполняет, и ответ ждёт самую медленную.`
+    : `Batching, ${users} user(s) one operation each: one by one ${off.roundTrips} round trip(s), ${bytes(off)} bytes; in one POST ${on.roundTrips} round trip(s), ${bytes(on)} bytes${fewerBytes ? ' (less by the headers of the extra requests)' : ''}.${sql} A batch saves round trips, not the server’s work on each operation: every operation is still parsed, validated and run, and the answer waits for the slowest.`;
 }
 
 export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): ClaimVerdict[] {

@@ -74,7 +74,7 @@ export const compareStrings = {
     batchingOn: 'with batching',
     batchingOff: 'without batching',
     batchingNote:
-      'GraphQL batching: the client puts several operations into one POST as a JSON array, and the server answers with an array of results in the same order (at most 10 operations in a batch, each held to the query limits on its own). It saves round trips and the headers of every extra request, not the server’s work: every operation is still parsed, validated and run — the SQL column shows what the database did. Not to be confused with lesson 10’s batched loading (DataLoader), which merges the database reads inside one request. GraphQL over GET cannot batch: a URL carries one operation.',
+      'GraphQL batching: the client puts several operations into one POST as a JSON array, and the server answers with an array of results in the same order (at most 10 operations in a batch, each held to the query limits on its own). It saves round trips and the headers of every extra request, not the server’s work on each operation: every operation is still parsed, validated and run. Only the database reads may shrink: the operations of one batch share one loader (lesson 10’s batched loading, DataLoader), which can merge their reads — the SQL column shows what the database did. GraphQL over GET cannot batch: a URL carries one operation.',
     repetitions: 'Runs per protocol',
     connection: 'Connection',
     warm: 'warm (one unmeasured run first)',
@@ -157,7 +157,7 @@ export const compareStrings = {
     batchingOn: 'с пакетной отправкой',
     batchingOff: 'без пакетной отправки',
     batchingNote:
-      'Пакетная отправка GraphQL (batching): клиент кладёт несколько операций в один POST-запрос JSON-массивом, а сервер отвечает массивом результатов в том же порядке (в пакете не больше 10 операций, и ограничения на запросы действуют для каждой по отдельности). Она экономит обмены и заголовки лишних запросов, но не работу сервера: каждую операцию он всё так же разбирает, проверяет и выполняет — что сделала база, видно в столбце SQL. Не путайте с пакетной загрузкой из урока 10 (DataLoader): та на сервере объединяет обращения к базе внутри одного запроса. GraphQL через GET пакетом не отправить: в адресе помещается одна операция.',
+      'Пакетная отправка GraphQL (batching): клиент кладёт несколько операций в один POST-запрос JSON-массивом, а сервер отвечает массивом результатов в том же порядке (в пакете не больше 10 операций, и ограничения на запросы действуют для каждой по отдельности). Она экономит обмены и заголовки лишних запросов, но не работу сервера над каждой операцией: каждую он всё так же разбирает, проверяет и выполняет. Меньше может стать только обращений к базе: операции одного пакета делят один загрузчик (пакетная загрузка из урока 10, DataLoader), и он может объединить их чтения — что сделала база, видно в столбце SQL. GraphQL через GET пакетом не отправить: в адресе помещается одна операция.',
     repetitions: 'Прогонов на протокол',
     connection: 'Соединение',
     warm: 'тёплое (сначала один прогон без замера)',
