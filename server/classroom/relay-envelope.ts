@@ -1,4 +1,4 @@
-import type { CapturedChunk } from '../tap/capture-hub.ts';
+import type { CapturedChunk } from '../tap/capture-types.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
 
 /**

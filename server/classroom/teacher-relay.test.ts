@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CapturedChunk, ConnectionInfo } from '../tap/capture-hub.ts';
+import type { CapturedChunk, ConnectionInfo } from '../tap/capture-types.ts';
 import { RelayReplay } from './teacher-relay.ts';
 
 const conn = (id: string): ConnectionInfo => ({ id, transport: 'http/1.1', remote: '127.0.0.1:5000', local: '127.0.0.1:8080', openedAt: 1 });

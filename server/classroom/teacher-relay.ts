@@ -1,4 +1,5 @@
-import type { CaptureHub, CaptureMessage, CapturedChunk, ConnectionInfo } from '../tap/capture-hub.ts';
+import type { CaptureHub } from '../tap/capture-hub.ts';
+import type { CaptureMessage, CapturedChunk, ConnectionInfo } from '../tap/capture-types.ts';
 import { SecretBlanker, SecretHeaderMask } from './secret-header-mask.ts';
 
 /**

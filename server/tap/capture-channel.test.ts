@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
 import { chunkFrame, toWireMessages } from './capture-channel.ts';
-import type { CapturedChunk } from './capture-hub.ts';
+import type { CapturedChunk } from './capture-types.ts';
 
 const chunk = (seq: number, dir: 'in' | 'out', offset: number, text: string): CapturedChunk => ({
   conn: 'c3',

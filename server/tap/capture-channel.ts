@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
-import type { CaptureHub, CaptureMessage, CapturedChunk } from './capture-hub.ts';
+import type { CaptureHub } from './capture-hub.ts';
+import type { CaptureMessage, CapturedChunk } from './capture-types.ts';
 
 export const CAPTURE_CHANNEL_PATH = '/_wirelab/tap';
 

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CaptureHub, FLUSH_EVERY_MS, type CaptureMessage } from './capture-hub.ts';
+import { CaptureHub, FLUSH_EVERY_MS } from './capture-hub.ts';
+import type { CaptureMessage } from './capture-types.ts';
 import { TapSocket } from './tap-socket.ts';
 
 const SESSION = 'AAAAAAAAAAAAAAAAAAAAAA';

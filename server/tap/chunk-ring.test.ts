@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CapturedChunk } from './capture-hub.ts';
+import type { CapturedChunk } from './capture-types.ts';
 import { ChunkRing } from './chunk-ring.ts';
 
 let seq = 0;

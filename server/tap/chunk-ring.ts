@@ -1,4 +1,4 @@
-import type { CapturedChunk, Direction } from './capture-hub.ts';
+import type { CapturedChunk, Direction } from './capture-types.ts';
 
 /** Where the ring starts: it doubles up to its limits as a session records more. */
 const INITIAL_BYTES = 256;

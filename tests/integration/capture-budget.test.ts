@@ -4,7 +4,7 @@
 import { request as httpRequest } from 'node:http';
 import { newSessionId } from '../../server/session/session-id.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaptureMessage } from '../../server/tap/capture-hub.ts';
+import type { CaptureMessage } from '../../server/tap/capture-types.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 const MiB = 1024 * 1024;

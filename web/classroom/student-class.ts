@@ -4,6 +4,7 @@ import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.
 import { markPassed, readProgress } from '../lessons/progress.ts';
 import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
+import { deliverTeacherWire, type TeacherWireData } from './teacher-wire-sink.ts';
 
 const MEMBERSHIP_KEY = 'wirelab.class.member.v1';
 const FOLLOW_KEY = 'wirelab.class.following';
@@ -72,27 +73,17 @@ function saveMembership(membership: Membership | null): void {
 
 // ---- the teacher's traffic ------------------------------------------------------------------
 
+let teacherCapturesLoading = false;
+
 /**
- * Where the teacher-wire part of the class channel goes: teacher-captures.ts, loaded with the
- * first of it (the decoders stay out of the pages that never need them). Until then it waits.
+ * The teacher-wire part of the class channel goes to teacher-captures.ts, loaded with the first
+ * of it (the decoders stay out of the pages that never need them); until then it waits in
+ * teacher-wire-sink.ts.
  */
-type WireData = string | ArrayBuffer;
-let teacherWireSink: ((data: WireData) => void) | null = null;
-let waitingWire: WireData[] = [];
-let sinkLoading = false;
-
-export function setTeacherWireSink(sink: (data: WireData) => void): void {
-  teacherWireSink = sink;
-  const waiting = waitingWire;
-  waitingWire = [];
-  for (const data of waiting) sink(data);
-}
-
-function toTeacherWire(data: WireData): void {
-  if (teacherWireSink) return teacherWireSink(data);
-  waitingWire.push(data);
-  if (!sinkLoading) {
-    sinkLoading = true;
+function toTeacherWire(data: TeacherWireData): void {
+  const kept = deliverTeacherWire(data);
+  if (kept && !teacherCapturesLoading) {
+    teacherCapturesLoading = true;
     void import('./teacher-captures.ts');
   }
 }

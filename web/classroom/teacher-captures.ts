@@ -1,5 +1,5 @@
 import { CaptureStore, type SocketLike } from '../inspector/capture-store.ts';
-import { setTeacherWireSink } from './student-class.ts';
+import { setTeacherWireSink } from './teacher-wire-sink.ts';
 
 /** The part of the class channel that plays the capture channel for the teacher's store. */
 const teacherSocket: SocketLike = { send: () => {}, close: () => {}, onopen: null, onmessage: null, onclose: null, onerror: null };

@@ -2,7 +2,7 @@ import { createElement, type ComponentType } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LangContext } from '../app/lang-context.ts';
-import type { CellProps } from '../lessons/cell-registry.tsx';
+import type { CellProps } from '../lessons/cell-props.ts';
 import { LongPollCell } from './longpoll/longpoll-cell.tsx';
 import { longPollDraftOf, parseLongPollCell } from './longpoll/poll-cell-config.ts';
 import { ProtobufWorkbenchCell } from './protobuf-workbench/protobuf-workbench-cell.tsx';

@@ -1,4 +1,4 @@
-import type { Check } from './checks.ts';
+import type { Check } from './check-types.ts';
 
 // What an exercise card and its strings read off a check without evaluating it: apart from
 // checks.ts, which the card loads after the lesson's text is on screen.

@@ -1,100 +1,10 @@
 import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
 import { isAppTraffic } from '../inspector/app-traffic.ts';
 import { checkNeedsAnswer, splitReference } from './check-reading.ts';
+import type { AnswerSource, Check, CheckMiss, CheckResult, ExchangeMatch, MessageMatch, PresenceOrPattern, RequestMatch, ResponseDifference, ResponseMatch } from './check-types.ts';
 
 export { checkNeedsAnswer, splitReference };
-
-/** `true`: present; a string: a regular expression the value must match. */
-export type PresenceOrPattern = Record<string, true | string>;
-
-export interface RequestMatch {
-  method?: string;
-  /** regular expression over the path, without the query */
-  path?: string;
-  query?: PresenceOrPattern;
-  /** names in lower case */
-  headers?: PresenceOrPattern;
-  bodyJson?: unknown;
-}
-
-export interface ResponseMatch {
-  status?: number | number[];
-  headers?: PresenceOrPattern;
-  bodyJson?: unknown;
-}
-
-export interface ExchangeMatch {
-  request?: RequestMatch;
-  response?: ResponseMatch;
-}
-
-export type AnswerSource =
-  | { from: 'request-body-offset' }
-  | { from: 'response-body-offset' }
-  | { from: 'response-json'; path: string }
-  | { from: 'response-header'; name: string }
-  | { from: 'connection-index' };
-
-/**
- * A decoded message (HTTP/2 frame, WebSocket frame, …) of a layer: `fields` must all match its
- * `WireMessage.fields` — a number or boolean exactly, a string exactly or, written `/…/`, as a
- * regular expression.
- */
-export interface MessageMatch {
-  layer: string;
-  dir?: 'in' | 'out';
-  fields?: Record<string, string | number | boolean>;
-  /**
-   * Only in a `message-sequence`: fields that must equal a field of the message an earlier step
-   * matched, written `"<step>.<field>"` — `{ "packetId": "0.packetId" }` (the acknowledgement of
-   * that very PUBLISH), `{ "topic": "0.willTopic" }` (a message on the topic a CONNECT named).
-   */
-  sameAs?: Record<string, string>;
-  /** Only in a `message-sequence`: on the connection of the message an earlier step matched. */
-  sameConnectionAs?: number;
-  /**
-   * Only in a `message-sequence`, from the second step: no message matching any of these may lie
-   * between the previous step's message and this one (they may use `sameAs` and
-   * `sameConnectionAs` too) — e.g. a will's PUBLISH that no client published by hand.
-   */
-  without?: MessageMatch[];
-}
-
-export type Check =
-  | ({ type: 'exchange' } & ExchangeMatch)
-  | { type: 'message'; match: MessageMatch; count?: number }
-  | { type: 'message-sequence'; steps: MessageMatch[] }
-  | { type: 'sequence'; steps: ExchangeMatch[] }
-  | { type: 'answer'; exchange: ExchangeMatch; expect: AnswerSource }
-  /** the student types an answer; it must equal `field` of the newest decoded message matching `match` */
-  | { type: 'message-answer'; match: MessageMatch; field: string };
-
-/** Why a request matched but its response did not. */
-export type ResponseDifference =
-  | { what: 'no-response' }
-  | { what: 'status'; got: number; expected: number[] }
-  | { what: 'header'; name: string; got: string | null }
-  | { what: 'body' };
-
-export type CheckResult =
-  | { passed: true; exchanges: HttpExchange[]; messages?: WireMessage[] }
-  | { passed: false; miss: CheckMiss };
-
-export type CheckMiss =
-  /** nothing sent yet that looks like the request (step: which sequence step, from 0) */
-  | { kind: 'no-request'; expected: RequestMatch; step?: number }
-  /** the request was sent, the answer was not the one asked for (the newest such exchange) */
-  | { kind: 'response-differs'; exchange: HttpExchange; difference: ResponseDifference; step?: number }
-  /** an answer check before the student typed anything */
-  | { kind: 'no-answer' }
-  /** the answer differs from the value in the newest matching exchange */
-  | { kind: 'wrong-answer'; exchange: HttpExchange }
-  /** the exchange holds no such value (e.g. the JSON path does not exist) */
-  | { kind: 'no-value'; exchange: HttpExchange }
-  /** the answer differs from the field of the newest matching message */
-  | { kind: 'wrong-message-answer'; message: WireMessage }
-  /** fewer matching messages than asked for (step: which sequence step, from 0) */
-  | { kind: 'no-message'; expected: MessageMatch; found: number; needed: number; step?: number };
+export type { AnswerSource, Check, CheckMiss, CheckResult, ExchangeMatch, MessageMatch, PresenceOrPattern, RequestMatch, ResponseDifference, ResponseMatch };
 
 /**
  * Does the student's real traffic satisfy a check (lessons/README.md, "Checks")?

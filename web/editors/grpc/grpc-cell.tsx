@@ -4,7 +4,7 @@ import type { HttpExchange } from '../../wire/types.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
-import type { CellProps } from '../../lessons/cell-registry.tsx';
+import type { CellProps } from '../../lessons/cell-props.ts';
 import type { EditorHandle } from '../http/http-cell.tsx';
 import { GRPC_MAX_TIMEOUT_MS, GRPC_PROTOCOLS, metadataToLines, parseGrpcCell, parseMetadataLines, type GrpcCellConfig, type GrpcProtocol } from './grpc-cell-config.ts';
 import { allServices, browserCanCall, findMethod, grpcRegistry, methodPath } from './method-catalog.ts';

@@ -4,7 +4,7 @@ import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore, type InspectedExchange } from '../../inspector/capture-store.ts';
-import type { CellProps } from '../../lessons/cell-registry.tsx';
+import type { CellProps } from '../../lessons/cell-props.ts';
 import { claimNextExchange } from '../websocket/capture-links.ts';
 import { BadCellConfig } from '../websocket/console-log.tsx';
 import '../websocket/realtime-console.css';

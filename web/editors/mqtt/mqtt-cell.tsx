@@ -5,7 +5,7 @@ import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import type { CellProps } from '../../lessons/cell-registry.tsx';
+import type { CellProps } from '../../lessons/cell-props.ts';
 import { CONNACK_CODES } from '../../wire/mqtt/decode-mqtt.ts';
 import { describeJsonError } from '../json-error.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
-import type { CellProps } from '../../lessons/cell-registry.tsx';
+import type { CellProps } from '../../lessons/cell-props.ts';
 import { russianTextOf } from '../../wire/node-text.ts';
 import type { WireNode } from '../../wire/types.ts';
 import { JsonEditor } from '../grpc/json-editor.tsx';

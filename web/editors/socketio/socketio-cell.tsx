@@ -6,7 +6,7 @@ import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import type { CellProps } from '../../lessons/cell-registry.tsx';
+import type { CellProps } from '../../lessons/cell-props.ts';
 import type { WireMessage } from '../../wire/types.ts';
 import { CAPTURE_WAIT_MS, waitForCapture } from '../websocket/capture-links.ts';
 import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../websocket/console-log.tsx';

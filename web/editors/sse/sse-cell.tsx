@@ -7,7 +7,7 @@ import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore, type InspectedExchange } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import type { CellProps } from '../../lessons/cell-registry.tsx';
+import type { CellProps } from '../../lessons/cell-props.ts';
 import type { SseEvent } from '../../wire/sse/decode-sse.ts';
 import type { WireMessage } from '../../wire/types.ts';
 import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture } from '../websocket/capture-links.ts';

@@ -5,7 +5,7 @@ import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import type { CellProps } from '../../lessons/cell-registry.tsx';
+import type { CellProps } from '../../lessons/cell-props.ts';
 import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, controlFrames, dataFrames, waitForCapture } from './capture-links.ts';
 import { parseCloseRequest, type CloseError } from './close-request.ts';
 import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog, type NewLogEntry } from './console-log.tsx';
