@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
 import { createContextKey } from '@connectrpc/connect';
 import { SHARED_SANDBOX } from '../../session/session-id.ts';
 
@@ -12,3 +14,25 @@ export const protocolOverrideKey = createContextKey<string | null>(null, { descr
 
 /** The client's network address (its per-address budgets, server/limits/). */
 export const clientAddressKey = createContextKey<string | undefined>(undefined, { description: 'client address of the call' });
+
+/** Whether, and when (performance.now()), the client went away before the call's response was complete. */
+export interface ClientPresence {
+  readonly goneAt: number | null;
+}
+
+/** The call's client presence; calls that arrive without a response to watch (in-memory transports) never see it go. */
+export const clientPresenceKey = createContextKey<ClientPresence>({ goneAt: null }, { description: 'whether the client went away' });
+
+/**
+ * Watches the call's response: closed before the server ended it means the client went away (a
+ * reset stream, a closed connection). Not `writableFinished`: node's HTTP/2 compatibility layer
+ * emits 'finish' on a reset stream too. The logging interceptor reads this rather than listening to the
+ * call's AbortSignal, which would make every call create and abort one.
+ */
+export function watchClient(response: ServerResponse | Http2ServerResponse): ClientPresence {
+  const presence = { goneAt: null as number | null };
+  response.once('close', () => {
+    if (!response.writableEnded) presence.goneAt = performance.now();
+  });
+  return presence;
+}

@@ -4,7 +4,7 @@ import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import type { CallLog } from './call-log.ts';
 import { connectErrorOf } from './connect-error-of.ts';
-import { clientAddressKey, protocolOverrideKey, sandboxKey } from './context.ts';
+import { clientAddressKey, clientPresenceKey, protocolOverrideKey, sandboxKey } from './context.ts';
 import type { AddressBudget } from '../../limits/address-budget.ts';
 import { sandboxRefusalText } from '../../limits/messages.ts';
 import { admitSandbox } from '../../limits/sandbox-admission.ts';
@@ -99,21 +99,18 @@ export function loggingInterceptor(callLog: CallLog, log: FastifyBaseLogger): In
     let sent = 0;
     let finished = false;
     let cancelledByClient = false;
-    req.signal.addEventListener(
-      'abort',
-      () => {
-        const reason = req.signal.reason;
-        // The deadline aborts the signal too; so does the end of every call (after `finished`).
-        if (finished || (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded)) return;
-        // A client cancels by itself when its deadline passes, and that reset can beat the
-        // server's own timer: that is the deadline, not a cancellation.
-        const remaining = deadlineMs === null ? Infinity : deadlineMs - (performance.now() - started);
-        if (remaining > DEADLINE_RACE_MS) cancelledByClient = true;
-        else deadlineReached = true;
-      },
-      { once: true },
-    );
+    const presence = req.contextValues.get(clientPresenceKey);
+    // Not a listener on req.signal: that would make every call create and abort its signal.
+    const noticeClientGone = (): void => {
+      if (finished || presence.goneAt === null || cancelledByClient || deadlineReached) return;
+      // A client cancels by itself when its deadline passes, and that reset can beat the
+      // server's own timer: that is the deadline, not a cancellation.
+      const remaining = deadlineMs === null ? Infinity : deadlineMs - (presence.goneAt - started);
+      if (remaining > DEADLINE_RACE_MS) cancelledByClient = true;
+      else deadlineReached = true;
+    };
     const record = (error: unknown): void => {
+      noticeClientGone();
       finished = true;
       const status = error === undefined ? null : ConnectError.from(error);
       const durationMs = performance.now() - started;
@@ -175,6 +172,7 @@ export function loggingInterceptor(callLog: CallLog, log: FastifyBaseLogger): In
           throw e;
         } finally {
           // A consumer that stops early (the client went away) ends here without an error.
+          noticeClientGone();
           const stoppedEarly = finished
             ? undefined
             : deadlineReached

@@ -1,0 +1,314 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { create, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { Code, ConnectError, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
+import { compressionNegotiate, createMethodSerializationLookup, type validateUniversalHandlerOptions } from '@connectrpc/connect/protocol';
+import {
+  codeToHttpStatus,
+  contentTypeUnaryJson,
+  contentTypeUnaryProto,
+  errorToJsonBytes,
+  headerUnaryAcceptEncoding,
+  parseContentType,
+  parseTimeout,
+  trailerMux,
+} from '@connectrpc/connect/protocol-connect';
+import { isClientFault } from './unparsable-request.ts';
+
+export type ConnectHandlerOptions = ReturnType<typeof validateUniversalHandlerOptions>;
+export type UnaryImplSpec = Extract<MethodImplSpec, { kind: 'unary' }>;
+type AnyUnaryRequest = UnaryRequest<DescMessage, DescMessage>;
+type AnyUnaryResponse = UnaryResponse<DescMessage, DescMessage>;
+
+/**
+ * Why a call's signal aborts when nobody gave a reason: the end of the call. One instance for
+ * every call: `AbortController.abort()` would construct a DOMException per call, which costs
+ * about as much as the rest of the abort.
+ */
+const CALL_ENDED = new DOMException('This operation was aborted', 'AbortError');
+
+/**
+ * The HandlerContext of one unary Connect call, whose AbortSignal exists only once somebody
+ * asks for it (an interceptor, a handler such as `Slow` that waits on it). A call nobody
+ * listens to — most unary calls — then costs no AbortController, no listeners linked to the
+ * client's and the shutdown's signals, and no abort event at its end. What the signal reports
+ * is what connect-es's `createHandlerContext` reports: aborted by the deadline
+ * (DEADLINE_EXCEEDED), by the client going away, by the server's shutdown, and at the end of
+ * the call; asked for after one of those, it is already aborted with that reason.
+ */
+export class LazySignalContext implements HandlerContext {
+  readonly protocolName = 'connect';
+  readonly responseHeader: Headers;
+  readonly responseTrailer = new Headers();
+  readonly timeoutMs: () => number | undefined;
+  private controller: AbortController | undefined;
+  private abortReason: { reason: unknown } | undefined;
+  private readonly deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly method: UnaryImplSpec['method'],
+    readonly requestMethod: string,
+    readonly url: string,
+    readonly requestHeader: Headers,
+    readonly values: ContextValues,
+    private readonly shutdownSignal: AbortSignal | undefined,
+    responseContentType: string,
+    timeoutMs: number | undefined,
+  ) {
+    this.responseHeader = new Headers({ 'content-type': responseContentType });
+    if (timeoutMs === undefined) this.timeoutMs = () => undefined;
+    else {
+      const deadline = Date.now() + timeoutMs;
+      this.timeoutMs = () => deadline - Date.now();
+      const expire = (): void => this.abort(new ConnectError('the operation timed out', Code.DeadlineExceeded));
+      if (timeoutMs <= 0) expire();
+      else this.deadlineTimer = setTimeout(expire, timeoutMs);
+    }
+  }
+
+  get service(): UnaryImplSpec['method']['parent'] {
+    return this.method.parent;
+  }
+
+  /** Whether the signal exists (somebody asked for it). */
+  get signalCreated(): boolean {
+    return this.controller !== undefined;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = new AbortController();
+    this.controller = controller;
+    const shutdown = this.shutdownSignal;
+    if (this.abortReason) controller.abort(this.abortReason.reason);
+    else if (shutdown?.aborted) this.abort(shutdown.reason);
+    else if (shutdown) {
+      const onShutdown = (): void => this.abort(shutdown.reason);
+      shutdown.addEventListener('abort', onShutdown, { once: true });
+      controller.signal.addEventListener('abort', () => shutdown.removeEventListener('abort', onShutdown), { once: true });
+    }
+    return controller.signal;
+  }
+
+  /** Aborts the call's signal (the first reason wins); without a reason: the call ended. */
+  abort(reason?: unknown): void {
+    if (this.abortReason) return;
+    this.abortReason = { reason: reason ?? CALL_ENDED };
+    clearTimeout(this.deadlineTimer);
+    this.controller?.abort(this.abortReason.reason);
+  }
+}
+
+/**
+ * connect-es's `invokeUnaryImplementation`, with the signal kept lazy: that function copies
+ * `context.signal` into the request and spreads the context for the handler, which would create
+ * the signal of every call. Interceptors and the handler see the same objects otherwise.
+ */
+export async function invokeUnary(spec: UnaryImplSpec, context: LazySignalContext, input: MessageShape<DescMessage>, interceptors: Interceptor[]): Promise<MessageShape<DescMessage>> {
+  const handler = spec.impl as (message: unknown, ctx: HandlerContext) => unknown;
+  const innermost = async (req: AnyUnaryRequest): Promise<AnyUnaryResponse> => {
+    const handlerContext: HandlerContext = {
+      method: context.method,
+      service: req.service,
+      requestMethod: context.requestMethod,
+      protocolName: context.protocolName,
+      url: context.url,
+      timeoutMs: context.timeoutMs,
+      requestHeader: req.header,
+      responseHeader: context.responseHeader,
+      responseTrailer: context.responseTrailer,
+      values: req.contextValues,
+      get signal() {
+        return req.signal;
+      },
+    };
+    return {
+      stream: false,
+      // A handler may return an init object of the output type (connect-es's normalize).
+      message: create(spec.method.output, (await handler(req.message, handlerContext)) as never),
+      method: spec.method as never,
+      service: spec.method.parent,
+      header: context.responseHeader,
+      trailer: context.responseTrailer,
+    };
+  };
+  const next = interceptors.reduceRight<(req: AnyUnaryRequest) => Promise<AnyUnaryResponse>>((n, interceptor) => interceptor(n as never) as never, innermost);
+  const { message, header, trailer } = await next({
+    stream: false,
+    message: input,
+    method: spec.method as never,
+    service: spec.method.parent,
+    requestMethod: context.requestMethod,
+    url: context.url,
+    header: context.requestHeader,
+    contextValues: context.values,
+    get signal() {
+      return context.signal;
+    },
+  });
+  copyHeaders(header, context.responseHeader);
+  copyHeaders(trailer, context.responseTrailer);
+  return message;
+}
+
+function copyHeaders(from: Headers, to: Headers): void {
+  if (from === to) return;
+  for (const key of [...to.keys()]) to.delete(key);
+  from.forEach((value, key) => to.set(key, value));
+}
+
+/** The request's metadata as Headers (connect-node's nodeHeaderToWebHeader, for HTTP/1.1). */
+function headersOf(raw: IncomingMessage): Headers {
+  const header = new Headers();
+  for (const [name, value] of Object.entries(raw.headers)) {
+    if (value === undefined) continue;
+    if (typeof value === 'string') header.append(name, value);
+    else for (const v of value) header.append(name, v);
+  }
+  return header;
+}
+
+/** The call's headers for node's writeHead (connect-node's webHeaderToNodeHeaders): set-cookie may repeat. */
+function nodeHeadersOf(header: Headers): OutgoingHttpHeaders {
+  const out: Record<string, string | string[]> = {};
+  header.forEach((value, key) => {
+    const existing = out[key];
+    out[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  });
+  return out;
+}
+
+/** The request body, whose length the caller checked; null if the client went away first. */
+function readBody(raw: IncomingMessage, length: number): Promise<Uint8Array | null> {
+  if (length === 0) return Promise.resolve(new Uint8Array(0));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer): void => void chunks.push(chunk);
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    };
+    const onGone = (): void => {
+      done();
+      resolve(null);
+    };
+    const done = (): void => {
+      raw.off('data', onData);
+      raw.off('end', onEnd);
+      raw.off('error', onGone);
+      raw.off('close', onGone);
+    };
+    raw.on('data', onData);
+    raw.on('end', onEnd);
+    raw.on('error', onGone);
+    raw.on('close', onGone);
+  });
+}
+
+/**
+ * The request's Connect content type, if the fast path can answer it: a unary POST over
+ * HTTP/1.1 with a declared length within the limit and an uncompressed body. Everything else
+ * (GET, compressed requests, chunked bodies, HTTP/2, streaming, wrong content types, bodies over
+ * the limit) goes through connect-es, which answers it and its errors in full.
+ */
+export function unaryConnectTypeOf(raw: IncomingMessage, readMaxBytes: number): { binary: boolean; length: number } | null {
+  if (raw.method !== 'POST' || raw.httpVersionMajor !== 1) return null;
+  const { headers } = raw;
+  const declared = headers['content-length'];
+  if (declared === undefined || headers['transfer-encoding'] !== undefined) return null;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity') return null;
+  const length = Number(declared);
+  if (!(length <= readMaxBytes)) return null;
+  const type = parseContentType(headers['content-type'] ?? null);
+  if (!type || type.stream) return null;
+  return { binary: type.binary, length };
+}
+
+export interface UnaryConnectCall {
+  raw: IncomingMessage;
+  response: ServerResponse;
+  /** what unaryConnectTypeOf found */
+  type: { binary: boolean; length: number };
+  values: ContextValues;
+  /** headers the framework already put on the reply (Fastify's hooks), sent before the call's own */
+  frameworkHeaders: Record<string, string | number | string[] | undefined>;
+}
+
+/**
+ * Answers unary Connect calls of one method as connect-es's Connect handler does
+ * (`protocol-connect/handler-factory.ts`, `createUnaryHandler`, POST), reusing its pieces —
+ * content types, timeout parsing, compression negotiation, serialization with the read/write
+ * limits, error JSON, HTTP status of codes, `trailer-` headers — without its per-call machinery:
+ * no AbortSignal unless somebody asks for it, no async iterables for a body of one message, no
+ * WHATWG Headers conversions beyond the call's own metadata, one write.
+ */
+export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryConnectCall) => Promise<void> {
+  const serialization = createMethodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+  return async ({ raw, response, type, values, frameworkHeaders }) => {
+    const header = headersOf(raw);
+    const timeout = parseTimeout(header.get('connect-timeout-ms'), options.maxTimeoutMs);
+    const host = raw.headers.host ?? 'localhost';
+    const context = new LazySignalContext(
+      spec.method,
+      'POST',
+      `http://${host}${raw.url ?? ''}`,
+      header,
+      values,
+      options.shutdownSignal,
+      type.binary ? contentTypeUnaryProto : contentTypeUnaryJson,
+      timeout.timeoutMs,
+    );
+    const onClose = (): void => {
+      if (!response.writableEnded) context.abort(new ConnectError('the client went away', Code.Canceled));
+    };
+    response.once('close', onClose);
+    const compression = compressionNegotiate(options.acceptCompression, null, header.get(headerUnaryAcceptEncoding), headerUnaryAcceptEncoding);
+    let status = 200;
+    let body: Uint8Array;
+    try {
+      if (timeout.error) throw timeout.error;
+      const bytes = await readBody(raw, type.length);
+      if (bytes === null) {
+        context.abort(new ConnectError('the client went away', Code.Canceled));
+        return;
+      }
+      const input = parseInput(serialization, type.binary, bytes);
+      const output = await invokeUnary(spec, context, input, options.interceptors);
+      body = serialization.getO(type.binary).serialize(output);
+    } catch (e) {
+      context.abort(e);
+      const error = e instanceof ConnectError ? e : new ConnectError('internal error', Code.Internal, undefined, undefined, e);
+      status = codeToHttpStatus(error.code);
+      context.responseHeader.set('content-type', contentTypeUnaryJson);
+      error.metadata.forEach((value, key) => context.responseHeader.set(key, value));
+      body = errorToJsonBytes(error, options.jsonOptions);
+    } finally {
+      context.abort();
+    }
+    if (compression.response && body.byteLength >= options.compressMinBytes) {
+      body = await compression.response.compress(body);
+      context.responseHeader.set('content-encoding', compression.response.name);
+    }
+    // As connect-fastify: the reply's headers first, the call's own win.
+    const out: OutgoingHttpHeaders = { ...frameworkHeaders, ...nodeHeadersOf(trailerMux(context.responseHeader, context.responseTrailer)) };
+    out['content-length'] = body.byteLength;
+    response.off('close', onClose);
+    if (response.destroyed) return;
+    response.writeHead(status, out);
+    response.end(body);
+  };
+}
+
+/**
+ * The request message. A body that does not decode is the client's error: INVALID_ARGUMENT
+ * (connect-es says INTERNAL for undecodable binary; see unparsable-request.ts).
+ */
+function parseInput(serialization: ReturnType<typeof createMethodSerializationLookup>, binary: boolean, bytes: Uint8Array): MessageShape<DescMessage> {
+  try {
+    return serialization.getI(binary).parse(bytes) as MessageShape<DescMessage>;
+  } catch (e) {
+    const error = ConnectError.from(e);
+    if (error.code === Code.Internal && isClientFault(error.rawMessage)) throw new ConnectError(error.rawMessage, Code.InvalidArgument, error.metadata, undefined, error.cause);
+    throw error;
+  }
+}
