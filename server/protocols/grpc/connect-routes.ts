@@ -19,6 +19,13 @@ export interface ConnectRoutesOptions extends ConnectRouterOptions {
   /** on shutdown, calls still open this long after `preClose` are aborted with shutdownError */
   shutdownTimeoutMs?: number;
   shutdownError?: unknown;
+  /** counts the calls the fast path answered (tests check that it does) */
+  stats?: ConnectRoutesStats;
+}
+
+export interface ConnectRoutesStats {
+  /** unary Connect calls answered by the fast path (unary-connect-call.ts) */
+  unaryFastPath: number;
 }
 
 /**
@@ -69,6 +76,7 @@ export async function connectRoutes(app: FastifyInstance, options: ConnectRoutes
         if (fast && type) {
           const refusal = options.refuseUnary?.(type.length, request.headers['content-type'] ?? '', values);
           const call: UnaryConnectCall = { raw: request.raw, response: reply.raw, type, values, frameworkHeaders: reply.getHeaders() };
+          if (options.stats) options.stats.unaryFastPath += 1;
           if (!refusal) return await fast(call);
           copyReplyHeaders(reply);
           return await universalResponseToNodeResponse(refusal, reply.raw);

@@ -10,7 +10,7 @@ import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CallLog } from './call-log.ts';
 import { budgetRequestBytes, requestBytesRefusal } from './body-budget.ts';
-import { connectRoutes, type ConnectRoutesOptions } from './connect-routes.ts';
+import { connectRoutes, type ConnectRoutesOptions, type ConnectRoutesStats } from './connect-routes.ts';
 import { clientAddressKey, clientPresenceKey, httpVersionKey, protocolOverrideKey, sandboxKey, watchClient } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
 import { addressRateInterceptor, authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
@@ -47,6 +47,8 @@ export interface GrpcState {
   callLog: CallLog;
   /** each sandbox's own graceful shutdown and serving statuses */
   lifecycle: SandboxLifecycle;
+  /** how the Connect routes answered */
+  routes: ConnectRoutesStats;
 }
 
 declare module 'fastify' {
@@ -96,7 +98,8 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   const health = new HealthStatuses(SERVED_SERVICES.map((s) => s.typeName));
   const callLog = new CallLog();
   const lifecycle = new SandboxLifecycle(health);
-  app.decorate('grpc', { health, callLog, lifecycle });
+  const routes: ConnectRoutesStats = { unaryFastPath: 0 };
+  app.decorate('grpc', { health, callLog, lifecycle, routes });
 
   const source: ReflectionSource = { services: SERVED_SERVICES.map((s) => s.typeName), files: filesByName, registry };
   const services = {
@@ -141,6 +144,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
     maxTimeoutMs: GRPC_LIMITS.maxTimeoutMs,
     shutdownTimeoutMs: GRPC_LIMITS.shutdownTimeoutMs,
     shutdownError: new ConnectError('the server is shutting down', Code.Unavailable),
+    stats: routes,
   };
   await app.register(async (scope) => {
     scope.addHook('onRequest', releaseUnreadRequest);
