@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { create, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { Code, ConnectError, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
+import { Code, ConnectError, createContextKey, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
 import { compressionNegotiate, createMethodSerializationLookup, type validateUniversalHandlerOptions } from '@connectrpc/connect/protocol';
 import {
   codeToHttpStatus,
@@ -10,7 +10,6 @@ import {
   headerUnaryAcceptEncoding,
   parseContentType,
   parseTimeout,
-  trailerMux,
 } from '@connectrpc/connect/protocol-connect';
 import { isClientFault } from './unparsable-request.ts';
 
@@ -98,14 +97,20 @@ export class LazySignalContext implements HandlerContext {
   }
 }
 
+/** The call's own context, for the innermost step of a chain built once per method. */
+const callContextKey = createContextKey<LazySignalContext | null>(null, { description: 'the unary Connect call of the fast path' });
+
 /**
  * connect-es's `invokeUnaryImplementation`, with the signal kept lazy: that function copies
  * `context.signal` into the request and spreads the context for the handler, which would create
- * the signal of every call. Interceptors and the handler see the same objects otherwise.
+ * the signal of every call. Interceptors and the handler see the same objects otherwise. The
+ * interceptor chain is built once per method, not per call: the handler finds its call's
+ * context in the context values.
  */
-export async function invokeUnary(spec: UnaryImplSpec, context: LazySignalContext, input: MessageShape<DescMessage>, interceptors: Interceptor[]): Promise<MessageShape<DescMessage>> {
+export function unaryInvoker(spec: UnaryImplSpec, interceptors: Interceptor[]): (context: LazySignalContext, input: MessageShape<DescMessage>) => Promise<MessageShape<DescMessage>> {
   const handler = spec.impl as (message: unknown, ctx: HandlerContext) => unknown;
   const innermost = async (req: AnyUnaryRequest): Promise<AnyUnaryResponse> => {
+    const context = req.contextValues.get(callContextKey)!;
     const handlerContext: HandlerContext = {
       method: context.method,
       service: req.service,
@@ -131,23 +136,26 @@ export async function invokeUnary(spec: UnaryImplSpec, context: LazySignalContex
       trailer: context.responseTrailer,
     };
   };
-  const next = interceptors.reduceRight<(req: AnyUnaryRequest) => Promise<AnyUnaryResponse>>((n, interceptor) => interceptor(n as never) as never, innermost);
-  const { message, header, trailer } = await next({
-    stream: false,
-    message: input,
-    method: spec.method as never,
-    service: spec.method.parent,
-    requestMethod: context.requestMethod,
-    url: context.url,
-    header: context.requestHeader,
-    contextValues: context.values,
-    get signal() {
-      return context.signal;
-    },
-  });
-  copyHeaders(header, context.responseHeader);
-  copyHeaders(trailer, context.responseTrailer);
-  return message;
+  const chain = interceptors.reduceRight<(req: AnyUnaryRequest) => Promise<AnyUnaryResponse>>((n, interceptor) => interceptor(n as never) as never, innermost);
+  return async (context, input) => {
+    context.values.set(callContextKey, context);
+    const { message, header, trailer } = await chain({
+      stream: false,
+      message: input,
+      method: spec.method as never,
+      service: spec.method.parent,
+      requestMethod: context.requestMethod,
+      url: context.url,
+      header: context.requestHeader,
+      contextValues: context.values,
+      get signal() {
+        return context.signal;
+      },
+    });
+    copyHeaders(header, context.responseHeader);
+    copyHeaders(trailer, context.responseTrailer);
+    return message;
+  };
 }
 
 function copyHeaders(from: Headers, to: Headers): void {
@@ -167,14 +175,17 @@ function headersOf(raw: IncomingMessage): Headers {
   return header;
 }
 
-/** The call's headers for node's writeHead (connect-node's webHeaderToNodeHeaders): set-cookie may repeat. */
-function nodeHeadersOf(header: Headers): OutgoingHttpHeaders {
-  const out: Record<string, string | string[]> = {};
+/**
+ * The call's headers and trailers for node's writeHead, trailers as `trailer-` headers
+ * (connect-es's trailerMux and connect-node's webHeaderToNodeHeaders in one pass; set-cookie may
+ * repeat).
+ */
+function addNodeHeaders(out: OutgoingHttpHeaders, header: Headers, prefix: string): void {
   header.forEach((value, key) => {
-    const existing = out[key];
-    out[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    const name = prefix + key;
+    const existing = out[name];
+    out[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [String(existing)]), value];
   });
-  return out;
 }
 
 /** The request body, whose length the caller checked; null if the client went away first. */
@@ -244,6 +255,7 @@ export interface UnaryConnectCall {
  */
 export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryConnectCall) => Promise<void> {
   const serialization = createMethodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+  const invoke = unaryInvoker(spec, options.interceptors);
   return async ({ raw, response, type, values, frameworkHeaders }) => {
     const header = headersOf(raw);
     const timeout = parseTimeout(header.get('connect-timeout-ms'), options.maxTimeoutMs);
@@ -273,7 +285,7 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
         return;
       }
       const input = parseInput(serialization, type.binary, bytes);
-      const output = await invokeUnary(spec, context, input, options.interceptors);
+      const output = await invoke(context, input);
       body = serialization.getO(type.binary).serialize(output);
     } catch (e) {
       context.abort(e);
@@ -290,8 +302,10 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
       context.responseHeader.set('content-encoding', compression.response.name);
     }
     // As connect-fastify: the reply's headers first, the call's own win.
-    const out: OutgoingHttpHeaders = { ...frameworkHeaders, ...nodeHeadersOf(trailerMux(context.responseHeader, context.responseTrailer)) };
-    out['content-length'] = body.byteLength;
+    const own: OutgoingHttpHeaders = {};
+    addNodeHeaders(own, context.responseHeader, '');
+    addNodeHeaders(own, context.responseTrailer, 'trailer-');
+    const out: OutgoingHttpHeaders = { ...frameworkHeaders, ...own, 'content-length': body.byteLength };
     response.off('close', onClose);
     if (response.destroyed) return;
     response.writeHead(status, out);
