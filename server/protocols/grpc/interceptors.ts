@@ -34,27 +34,28 @@ export const DEADLINE_RACE_MS = 50;
  * before the call could start: DEADLINE_EXCEEDED without running the handler, as gRPC servers
  * answer (connect-es only starts a timer, which a quick handler beats).
  */
-export const expiredDeadlineInterceptor: Interceptor = (next) => async (req) => {
+export const expiredDeadlineInterceptor: Interceptor = (next) => (req) => {
   const deadlineMs = requestedDeadlineMs(req.header);
   if (deadlineMs !== null && deadlineMs < 1) {
-    throw new ConnectError(`the deadline (${deadlineMs} ms) had passed when the call arrived`, Code.DeadlineExceeded);
+    return Promise.reject(new ConnectError(`the deadline (${deadlineMs} ms) had passed when the call arrived`, Code.DeadlineExceeded));
   }
+  // Not an async function: a call that passes costs no promise of its own here.
   return next(req);
 };
+
+/** UserService's methods that change the data (CreateUsers, a stream, counts once per call). */
+const WRITE_METHOD = /^(Create|Update|Delete)/;
 
 /**
  * The calls one client address may start per window (server/limits/): past it RESOURCE_EXHAUSTED
  * (HTTP 429 in Connect) before the handler runs, whatever cookie or sandbox each call names.
  */
-/** UserService's methods that change the data (CreateUsers, a stream, counts once per call). */
-const WRITE_METHOD = /^(Create|Update|Delete)/;
-
 export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxExists(sandboxId: string): boolean }): Interceptor {
-  return (next) => async (req) => {
+  const refusalOf = (req: Parameters<ReturnType<Interceptor>>[0]): ConnectError | null => {
     const address = req.contextValues.get(clientAddressKey);
     const rate = budget.takeRequest('grpc', address);
     if (!rate.ok) {
-      throw new ConnectError(
+      return new ConnectError(
         `too many calls from your network address: at most ${rate.max} per ${rate.windowMs / 1000} s, retry in ${rate.retryAfterS} s`,
         Code.ResourceExhausted,
         { 'retry-after': String(rate.retryAfterS) },
@@ -65,7 +66,7 @@ export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxE
       if (WRITE_METHOD.test(req.method.name)) {
         const writes = budget.takeRequest('writes', address);
         if (!writes.ok) {
-          throw new ConnectError(
+          return new ConnectError(
             `too many changes from your network address: at most ${writes.max} per ${writes.windowMs / 1000} s, retry in ${writes.retryAfterS} s`,
             Code.ResourceExhausted,
             { 'retry-after': String(writes.retryAfterS) },
@@ -74,12 +75,17 @@ export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxE
       }
       const sandbox = admitSandbox(budget, domain, req.contextValues.get(sandboxKey), address);
       if (!sandbox.ok) {
-        throw new ConnectError(sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS).en, Code.ResourceExhausted, {
+        return new ConnectError(sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS).en, Code.ResourceExhausted, {
           'retry-after': String(sandbox.retryAfterS),
         });
       }
     }
-    return next(req);
+    return null;
+  };
+  // Not an async function: a call that passes costs no promise of its own here.
+  return (next) => (req) => {
+    const refusal = refusalOf(req);
+    return refusal ? Promise.reject(refusal) : next(req);
   };
 }
 
@@ -232,8 +238,9 @@ export const DEMO_TOKENS: Record<string, Principal> = {
  * No token or an unknown one: UNAUTHENTICATED (who are you?); a known token without the right:
  * PERMISSION_DENIED (I know you, but no).
  */
-export const authInterceptor: Interceptor = (next) => async (req) => {
-  if (req.method !== LabService.method.serverStats) return next(req);
+export const authInterceptor: Interceptor = (next) => (req) => (req.method === LabService.method.serverStats ? authenticated(req, next) : next(req));
+
+async function authenticated(req: Parameters<ReturnType<Interceptor>>[0], next: Parameters<Interceptor>[0]): ReturnType<ReturnType<Interceptor>> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.header.get('authorization') ?? '');
   const principal = match ? DEMO_TOKENS[match[1]] : undefined;
   if (!principal) {
@@ -248,4 +255,4 @@ export const authInterceptor: Interceptor = (next) => async (req) => {
   }
   req.contextValues.set(principalKey, principal);
   return next(req);
-};
+}

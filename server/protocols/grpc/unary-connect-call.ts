@@ -189,8 +189,14 @@ function addNodeHeaders(out: OutgoingHttpHeaders, header: Headers, prefix: strin
 }
 
 /** The request body, whose length the caller checked; null if the client went away first. */
-function readBody(raw: IncomingMessage, length: number): Promise<Uint8Array | null> {
-  if (length === 0) return Promise.resolve(new Uint8Array(0));
+function readBody(raw: IncomingMessage, length: number): Uint8Array | null | Promise<Uint8Array | null> {
+  if (length === 0) return new Uint8Array(0);
+  // A small body has usually arrived with the headers: node's parser has buffered all of it.
+  if (raw.complete && raw.readableLength === length) {
+    const body = raw.read() as Buffer | null;
+    if (body !== null && body.byteLength === length) return body;
+    if (body !== null) raw.unshift(body);
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const onData = (chunk: Buffer): void => void chunks.push(chunk);
