@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { create, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { Code, ConnectError, createContextKey, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
 import { compressionNegotiate, createMethodSerializationLookup, type validateUniversalHandlerOptions } from '@connectrpc/connect/protocol';
@@ -164,15 +164,100 @@ function copyHeaders(from: Headers, to: Headers): void {
   from.forEach((value, key) => to.set(key, value));
 }
 
-/** The request's metadata as Headers (connect-node's nodeHeaderToWebHeader, for HTTP/1.1). */
-function headersOf(raw: IncomingMessage): Headers {
-  const header = new Headers();
-  for (const [name, value] of Object.entries(raw.headers)) {
-    if (value === undefined) continue;
-    if (typeof value === 'string') header.append(name, value);
-    else for (const v of value) header.append(name, v);
+/** An HTTP header name (RFC 9110 token): what Headers accepts. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * The request's metadata as WHATWG Headers, as connect-node's `nodeHeaderToWebHeader` builds
+ * them, but filled only when a caller needs more than `get` and `has`: most calls only ask for
+ * a header or two (content type, deadline), and filling undici's Headers validates and copies
+ * every header of the request. Until then, both answer from node's header object, whose names
+ * are lower case and whose repeated values node has joined, exactly as the filled Headers would.
+ */
+export class NodeRequestHeaders extends Headers {
+  #pending: IncomingHttpHeaders | null;
+
+  constructor(node: IncomingHttpHeaders) {
+    super();
+    this.#pending = node;
   }
-  return header;
+
+  #fill(): void {
+    const node = this.#pending;
+    if (node === null) return;
+    this.#pending = null;
+    for (const [name, value] of Object.entries(node)) {
+      if (value === undefined) continue;
+      if (typeof value === 'string') super.append(name, value);
+      else for (const v of value) super.append(name, v);
+    }
+  }
+
+  #lookup(name: string): string | string[] | undefined {
+    return this.#pending![name.toLowerCase()];
+  }
+
+  override get(name: string): string | null {
+    if (this.#pending === null || !HEADER_NAME.test(name)) {
+      this.#fill();
+      return super.get(name);
+    }
+    const value = this.#lookup(name);
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  override has(name: string): boolean {
+    if (this.#pending === null || !HEADER_NAME.test(name)) {
+      this.#fill();
+      return super.has(name);
+    }
+    return this.#lookup(name) !== undefined;
+  }
+
+  override set(name: string, value: string): void {
+    this.#fill();
+    super.set(name, value);
+  }
+
+  override append(name: string, value: string): void {
+    this.#fill();
+    super.append(name, value);
+  }
+
+  override delete(name: string): void {
+    this.#fill();
+    super.delete(name);
+  }
+
+  override getSetCookie(): string[] {
+    this.#fill();
+    return super.getSetCookie();
+  }
+
+  override forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    this.#fill();
+    super.forEach(callback, thisArg);
+  }
+
+  override entries(): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super.entries();
+  }
+
+  override keys(): HeadersIterator<string> {
+    this.#fill();
+    return super.keys();
+  }
+
+  override values(): HeadersIterator<string> {
+    this.#fill();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super[Symbol.iterator]();
+  }
 }
 
 /**
@@ -263,7 +348,7 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
   const serialization = createMethodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
   const invoke = unaryInvoker(spec, options.interceptors);
   return async ({ raw, response, type, values, frameworkHeaders }) => {
-    const header = headersOf(raw);
+    const header = new NodeRequestHeaders(raw.headers);
     const timeout = parseTimeout(header.get('connect-timeout-ms'), options.maxTimeoutMs);
     const host = raw.headers.host ?? 'localhost';
     const context = new LazySignalContext(
