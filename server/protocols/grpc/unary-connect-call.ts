@@ -11,6 +11,7 @@ import {
   parseContentType,
   parseTimeout,
 } from '@connectrpc/connect/protocol-connect';
+import { clientPresenceKey } from './context.ts';
 import { isClientFault } from './unparsable-request.ts';
 
 export type ConnectHandlerOptions = ReturnType<typeof validateUniversalHandlerOptions>;
@@ -53,7 +54,8 @@ export class LazySignalContext implements HandlerContext {
     responseContentType: string,
     timeoutMs: number | undefined,
   ) {
-    this.responseHeader = new Headers({ 'content-type': responseContentType });
+    this.responseHeader = new Headers();
+    this.responseHeader.set('content-type', responseContentType);
     if (timeoutMs === undefined) this.timeoutMs = () => undefined;
     else {
       const deadline = Date.now() + timeoutMs;
@@ -326,6 +328,9 @@ export function unaryConnectTypeOf(raw: IncomingMessage, readMaxBytes: number): 
   return { binary: type.binary, length };
 }
 
+/** What compressionNegotiate answers a request that accepts no compression and sends none. */
+const NO_COMPRESSION = { request: null, response: null } as const;
+
 export interface UnaryConnectCall {
   raw: IncomingMessage;
   response: ServerResponse;
@@ -361,11 +366,16 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
       type.binary ? contentTypeUnaryProto : contentTypeUnaryJson,
       timeout.timeoutMs,
     );
+    const clientGone = (): void => context.abort(new ConnectError('the client went away', Code.Canceled));
+    // One listener per call: the presence our routes already watch, else one of our own.
+    const presence = values.get(clientPresenceKey);
     const onClose = (): void => {
-      if (!response.writableEnded) context.abort(new ConnectError('the client went away', Code.Canceled));
+      if (!response.writableEnded) clientGone();
     };
-    response.once('close', onClose);
-    const compression = compressionNegotiate(options.acceptCompression, null, header.get(headerUnaryAcceptEncoding), headerUnaryAcceptEncoding);
+    if (presence.watched) presence.onGone = clientGone;
+    else response.once('close', onClose);
+    const accepted = header.get(headerUnaryAcceptEncoding);
+    const compression = accepted === null ? NO_COMPRESSION : compressionNegotiate(options.acceptCompression, null, accepted, headerUnaryAcceptEncoding);
     let status = 200;
     let body: Uint8Array;
     try {
@@ -397,7 +407,8 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
     addNodeHeaders(own, context.responseHeader, '');
     addNodeHeaders(own, context.responseTrailer, 'trailer-');
     const out: OutgoingHttpHeaders = { ...frameworkHeaders, ...own, 'content-length': body.byteLength };
-    response.off('close', onClose);
+    if (presence.watched) presence.onGone = null;
+    else response.off('close', onClose);
     if (response.destroyed) return;
     response.writeHead(status, out);
     response.end(body);
