@@ -70,11 +70,6 @@ export class LazySignalContext implements HandlerContext {
     return this.method.parent;
   }
 
-  /** Whether the signal exists (somebody asked for it). */
-  get signalCreated(): boolean {
-    return this.controller !== undefined;
-  }
-
   get signal(): AbortSignal {
     if (this.controller) return this.controller.signal;
     const controller = new AbortController();
