@@ -4,15 +4,19 @@
 // the same run. Connect unary is plain HTTP/1.1 POST, so autocannon can load all three alike.
 // Native gRPC needs HTTP/2: h2load (Debian's nghttp2-client) loads it over h2c beside the same
 // REST read over h2c, so both sides of that ratio share one load generator and one transport.
+// Beside requests per second, the server's CPU time per request (user + system, from the server
+// process itself): on a machine other work loads, that figure moves much less than req/s, and
+// it says what the protocol costs the server rather than what the load generator could send.
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { toBinary, create } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../proto/gen/wirelab/users/v1/users_pb.ts';
-import { startBenchServer } from './bench-process.ts';
+import { startBenchServer, type BenchServer } from './bench-process.ts';
 import { spreadOf, targetLine } from './targets.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
@@ -32,6 +36,8 @@ interface Sample {
   rps: number;
   p50: number;
   p99: number;
+  /** the server's CPU time per request, µs */
+  cpuUs: number;
 }
 
 const CONFIGURATIONS: Configuration[] = [
@@ -46,11 +52,20 @@ const CONFIGURATIONS: Configuration[] = [
   },
 ];
 
-async function load(origin: string, configuration: Configuration): Promise<Sample> {
+/** The server process's CPU time so far (user + system), µs. */
+async function serverCpuUs(server: BenchServer): Promise<number> {
+  server.child.send({ type: 'rss' });
+  const [message] = (await once(server.child, 'message')) as [{ cpu: NodeJS.CpuUsage }];
+  return message.cpu.user + message.cpu.system;
+}
+
+async function load(server: BenchServer, configuration: Configuration): Promise<Sample> {
   const { name, ...request } = configuration;
-  const result = await autocannon({ url: origin, connections: CONNECTIONS, duration: DURATION_S, requests: [request] });
+  const cpuBefore = await serverCpuUs(server);
+  const result = await autocannon({ url: server.origin, connections: CONNECTIONS, duration: DURATION_S, requests: [request] });
+  const cpuUs = ((await serverCpuUs(server)) - cpuBefore) / result.requests.total;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`bench: ${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
 }
 
 /** The response body's size: what each protocol puts on the wire for the same user. */
@@ -66,7 +81,7 @@ async function responseBytes(origin: string, configuration: Configuration): Prom
 
 function median(samples: Sample[]): Sample {
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { rps: mid(samples.map((s) => s.rps)), p50: mid(samples.map((s) => s.p50)), p99: mid(samples.map((s) => s.p99)) };
+  return { rps: mid(samples.map((s) => s.rps)), p50: mid(samples.map((s) => s.p50)), p99: mid(samples.map((s) => s.p99)), cpuUs: mid(samples.map((s) => s.cpuUs)) };
 }
 
 /** A gRPC message on the wire: the 5-byte envelope (not compressed, length) and the protobuf. */
@@ -77,37 +92,49 @@ function grpcEnvelope(message: Uint8Array): Buffer {
 }
 
 /** h2load over h2c for DURATION_S: requests per second, or null when h2load is not installed. */
-async function h2load(url: string, options: { data?: string; headers?: string[] } = {}): Promise<number | null> {
+async function h2load(url: string, options: { data?: string; headers?: string[] } = {}): Promise<{ rps: number; requests: number } | null> {
   const args = ['-c', String(CONNECTIONS), '-m', '1', '-D', String(DURATION_S), ...(options.data ? ['-d', options.data] : []), ...(options.headers ?? []).flatMap((h) => ['-H', h]), url];
   try {
     const { stdout } = await promisify(execFile)('h2load', args, { timeout: (DURATION_S + 30) * 1000 });
     const failed = /(\d+) failed, (\d+) errored/.exec(stdout);
     const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
     if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0)) throw new Error(`bench: h2load ${url}: ${stdout}`);
-    return Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(stdout)![1]);
+    return { rps: Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(stdout)![1]), requests: Number(/requests: \d+ total, \d+ started, (\d+) done/.exec(stdout)![1]) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
 }
 
-const server = await startBenchServer();
+/** h2load's figure and the server's CPU time per request. */
+async function h2loadSample(server: BenchServer, url: string, options?: { data?: string; headers?: string[] }): Promise<{ rps: number; cpuUs: number } | null> {
+  const cpuBefore = await serverCpuUs(server);
+  const result = await h2load(url, options);
+  if (result === null) return null;
+  return { rps: result.rps, cpuUs: ((await serverCpuUs(server)) - cpuBefore) / result.requests };
+}
+
+// memoryProbe: the IPC channel the server answers its CPU time on.
+const server = await startBenchServer({ memoryProbe: true });
+console.log(`load before the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min; ${cpus().length} cores)`);
 try {
-  for (const configuration of CONFIGURATIONS) await load(server.origin, configuration); // warm-up
+  for (const configuration of CONFIGURATIONS) await load(server, configuration); // warm-up
   const runs = new Map<Configuration, Sample[]>(CONFIGURATIONS.map((c) => [c, []]));
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved so drift (thermal, other load) hits every configuration alike.
-    for (const configuration of CONFIGURATIONS) runs.get(configuration)!.push(await load(server.origin, configuration));
+    for (const configuration of CONFIGURATIONS) runs.get(configuration)!.push(await load(server, configuration));
   }
   const restRuns = runs.get(CONFIGURATIONS[0])!;
   const pairedRatios = (samples: Sample[]) => samples.map((sample, round) => sample.rps / restRuns[round].rps);
   console.log(`\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians\n`);
-  console.log('configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)');
+  const restCpu = median(restRuns).cpuUs;
+  console.log('configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)  server CPU µs/req  REST\'s CPU / its CPU');
   for (const configuration of CONFIGURATIONS) {
     const s = median(runs.get(configuration)!);
     const bytes = await responseBytes(server.origin, configuration);
+    const ratios = spreadOf(pairedRatios(runs.get(configuration)!));
     console.log(
-      `${configuration.name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${spreadOf(pairedRatios(runs.get(configuration)!)).median.toFixed(3).padStart(13)}`,
+      `${configuration.name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${ratios.median.toFixed(3).padStart(6)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  ${s.cpuUs.toFixed(0).padStart(17)}  ${(restCpu / s.cpuUs).toFixed(3).padStart(20)}`,
     );
   }
 
@@ -117,25 +144,33 @@ try {
   const h2Ratios: number[] = [];
   const h2Rest: number[] = [];
   const h2Grpc: number[] = [];
+  const h2RestCpu: number[] = [];
+  const h2GrpcCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const rest = await h2load(`${server.origin}/api/v1/users/1`);
-    const grpc = await h2load(`${server.origin}${GET_USER}`, { data: body, headers: ['content-type: application/grpc', 'te: trailers'] });
+    const rest = await h2loadSample(server, `${server.origin}/api/v1/users/1`);
+    const grpc = await h2loadSample(server, `${server.origin}${GET_USER}`, { data: body, headers: ['content-type: application/grpc', 'te: trailers'] });
     if (rest === null || grpc === null) break;
-    h2Rest.push(rest);
-    h2Grpc.push(grpc);
-    h2Ratios.push(grpc / rest);
+    h2Rest.push(rest.rps);
+    h2Grpc.push(grpc.rps);
+    h2RestCpu.push(rest.cpuUs);
+    h2GrpcCpu.push(grpc.cpuUs);
+    h2Ratios.push(grpc.rps / rest.rps);
   }
   if (h2Ratios.length === 0) console.log('\nh2c: h2load not found (Debian package nghttp2-client): native gRPC not measured');
   else {
     console.log(`\nover h2c (h2load, ${CONNECTIONS} connections, one stream each, ${h2Ratios.length} rounds × ${DURATION_S} s)`);
-    console.log(`REST: GET /api/v1/users/1 over h2c   ${spreadOf(h2Rest).median.toFixed(0).padStart(6)} req/s`);
-    console.log(`native gRPC GetUser over h2c        ${spreadOf(h2Grpc).median.toFixed(0).padStart(6)} req/s  ${spreadOf(h2Ratios).median.toFixed(3)} of REST over h2c (paired)`);
+    const ratios = spreadOf(h2Ratios);
+    console.log(`REST: GET /api/v1/users/1 over h2c   ${spreadOf(h2Rest).median.toFixed(0).padStart(6)} req/s  server CPU ${spreadOf(h2RestCpu).median.toFixed(0)} µs/req`);
+    console.log(
+      `native gRPC GetUser over h2c        ${spreadOf(h2Grpc).median.toFixed(0).padStart(6)} req/s  server CPU ${spreadOf(h2GrpcCpu).median.toFixed(0)} µs/req  ${ratios.median.toFixed(3)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)}) of REST over h2c (paired)`,
+    );
   }
 
   console.log('\ntargets (requests per second against the same read over REST, paired per round):');
   console.log(targetLine('Connect unary, JSON', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[1])!)), { atLeast: 0.6 }));
   console.log(targetLine('Connect unary, binary protobuf', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[2])!)), { atLeast: 0.6 }));
   if (h2Ratios.length > 0) console.log(targetLine('native gRPC over h2c (vs REST over h2c)', spreadOf(h2Ratios), { atLeast: 0.6 }));
+  console.log(`load after the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   server.child.kill('SIGTERM');
 }

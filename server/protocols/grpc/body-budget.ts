@@ -1,3 +1,4 @@
+import type { ContextValues } from '@connectrpc/connect';
 import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/connect/protocol';
 import type { AddressBudget } from '../../limits/address-budget.ts';
 import { clientAddressKey } from './context.ts';
@@ -35,24 +36,30 @@ export function resourceExhausted(contentType: string, message: string, retryAft
 }
 
 /**
+ * Spends a call's declared body length from its client address's `grpcBytes` budget
+ * (server/limits/); past the budget, the refusal to answer instead of the call.
+ */
+export function requestBytesRefusal(budget: AddressBudget): (bytes: number, contentType: string, values: ContextValues | undefined) => UniversalServerResponse | null {
+  return (bytes, contentType, values) => {
+    if (!(bytes > 0)) return null;
+    const volume = budget.takeRequest('grpcBytes', values?.get(clientAddressKey), bytes);
+    if (volume.ok) return null;
+    const message = `too many request bytes from your network address: at most ${volume.max / 1024 / 1024} MiB per ${volume.windowMs / 1000} s, retry in ${volume.retryAfterS} s`;
+    return resourceExhausted(contentType, message, volume.retryAfterS);
+  };
+}
+
+/**
  * Spends a call's declared body length (`content-length`; gRPC streams over h2c declare none)
  * from its client address's `grpcBytes` budget (server/limits/), and refuses it past the budget
  * before a byte of the body is read or parsed: a client sending 1 MB echoes must not cost the
  * server a parse for each refusal.
  */
 export function budgetRequestBytes(budget: AddressBudget): (handler: UniversalHandler) => UniversalHandler {
+  const refusal = requestBytesRefusal(budget);
   return (handler) => {
-    const wrapped = async (req: Parameters<UniversalHandler>[0]): Promise<UniversalServerResponse> => {
-      const bytes = Number(req.header.get('content-length') ?? 0);
-      if (bytes > 0) {
-        const volume = budget.takeRequest('grpcBytes', req.contextValues?.get(clientAddressKey), bytes);
-        if (!volume.ok) {
-          const message = `too many request bytes from your network address: at most ${volume.max / 1024 / 1024} MiB per ${volume.windowMs / 1000} s, retry in ${volume.retryAfterS} s`;
-          return resourceExhausted(req.header.get('content-type') ?? '', message, volume.retryAfterS);
-        }
-      }
-      return handler(req);
-    };
+    const wrapped = async (req: Parameters<UniversalHandler>[0]): Promise<UniversalServerResponse> =>
+      refusal(Number(req.header.get('content-length') ?? 0), req.header.get('content-type') ?? '', req.contextValues) ?? handler(req);
     return Object.assign(wrapped, handler);
   };
 }

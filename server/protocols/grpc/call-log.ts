@@ -19,6 +19,8 @@ export interface LoggedCall {
  */
 export class CallLog {
   private readonly bySandbox = new Map<string, LoggedCall[]>();
+  /** the sandbox last moved to the end of bySandbox */
+  private newest: string | null = null;
   /** every call since the server started */
   served = 0;
 
@@ -30,9 +32,14 @@ export class CallLog {
   add(sandbox: string, call: LoggedCall): void {
     this.served += 1;
     let calls = this.bySandbox.get(sandbox);
-    if (calls) this.bySandbox.delete(sandbox);
-    else calls = [];
-    this.bySandbox.set(sandbox, calls);
+    // The map's order is recency: move the sandbox to the end, unless it is there already.
+    if (sandbox !== this.newest || !calls) {
+      if (calls) this.bySandbox.delete(sandbox);
+      else calls = [];
+      this.bySandbox.set(sandbox, calls);
+      this.newest = sandbox;
+    }
+    calls = calls!;
     calls.unshift(call);
     if (calls.length > this.perSandbox) calls.pop();
     if (this.bySandbox.size > this.sandboxes) this.bySandbox.delete(this.bySandbox.keys().next().value!);

@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Code, ConnectError, createContextValues } from '@connectrpc/connect';
-import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import http2 from 'node:http2';
 import { HealthCheckResponse_ServingStatus } from '../../../proto/gen/grpc/health/v1/health_pb.ts';
 import { Health } from '../../../proto/gen/grpc/health/v1/health_pb.ts';
@@ -10,8 +9,9 @@ import { ServerReflection as ReflectionV1alpha } from '../../../proto/gen/grpc/r
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CallLog } from './call-log.ts';
-import { budgetRequestBytes } from './body-budget.ts';
-import { clientAddressKey, httpVersionKey, protocolOverrideKey, sandboxKey } from './context.ts';
+import { budgetRequestBytes, requestBytesRefusal } from './body-budget.ts';
+import { connectRoutes, type ConnectRoutesOptions, type ConnectRoutesStats } from './connect-routes.ts';
+import { clientAddressKey, clientPresenceKey, httpVersionKey, protocolOverrideKey, sandboxKey, watchClient } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
 import { addressRateInterceptor, authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
 import { labService } from './lab-service.ts';
@@ -47,6 +47,8 @@ export interface GrpcState {
   callLog: CallLog;
   /** each sandbox's own graceful shutdown and serving statuses */
   lifecycle: SandboxLifecycle;
+  /** how the Connect routes answered */
+  routes: ConnectRoutesStats;
 }
 
 declare module 'fastify' {
@@ -96,7 +98,8 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   const health = new HealthStatuses(SERVED_SERVICES.map((s) => s.typeName));
   const callLog = new CallLog();
   const lifecycle = new SandboxLifecycle(health);
-  app.decorate('grpc', { health, callLog, lifecycle });
+  const routes: ConnectRoutesStats = { unaryFastPath: 0 };
+  app.decorate('grpc', { health, callLog, lifecycle, routes });
 
   const source: ReflectionSource = { services: SERVED_SERVICES.map((s) => s.typeName), files: filesByName, registry };
   const services = {
@@ -113,22 +116,27 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
     authInterceptor,
     domainErrorsInterceptor,
   ];
-  const contextValues = (request: FastifyRequest) => {
+  const contextValues = (request: FastifyRequest, reply: FastifyReply) => {
     lifecycle.track(request.sandboxId, request.raw);
-    return createContextValues().set(sandboxKey, request.sandboxId).set(httpVersionKey, request.raw.httpVersion).set(clientAddressKey, request.ip);
+    return createContextValues()
+      .set(sandboxKey, request.sandboxId)
+      .set(httpVersionKey, request.raw.httpVersion)
+      .set(clientAddressKey, request.ip)
+      .set(clientPresenceKey, watchClient(reply.raw));
   };
 
-  const connectOptions: Parameters<typeof fastifyConnectPlugin>[1] = {
-    routes(router) {
-      router.service(UserService, services.users);
-      router.service(LabService, services.lab);
-      router.service(LifecycleService, lifecycleService(lifecycle));
-      router.service(Health, healthService(lifecycle));
-      router.service(ReflectionV1, reflectionV1(source));
-      router.service(ReflectionV1alpha, reflectionV1alpha(source));
-      const budgeted = budgetRequestBytes(app.clientBudget);
-      router.handlers.splice(0, router.handlers.length, ...router.handlers.map((handler) => answerUnparsableRequests(budgeted(handler))));
-    },
+  const budgeted = budgetRequestBytes(app.clientBudget);
+  const connectOptions: ConnectRoutesOptions = {
+    services: [
+      { service: UserService, implementation: services.users },
+      { service: LabService, implementation: services.lab },
+      { service: LifecycleService, implementation: lifecycleService(lifecycle) },
+      { service: Health, implementation: healthService(lifecycle) },
+      { service: ReflectionV1, implementation: reflectionV1(source) },
+      { service: ReflectionV1alpha, implementation: reflectionV1alpha(source) },
+    ] as ConnectRoutesOptions['services'],
+    wrapHandler: (handler) => answerUnparsableRequests(budgeted(handler)),
+    refuseUnary: requestBytesRefusal(app.clientBudget),
     interceptors,
     contextValues,
     readMaxBytes: GRPC_LIMITS.readMaxBytes,
@@ -136,16 +144,17 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
     maxTimeoutMs: GRPC_LIMITS.maxTimeoutMs,
     shutdownTimeoutMs: GRPC_LIMITS.shutdownTimeoutMs,
     shutdownError: new ConnectError('the server is shutting down', Code.Unavailable),
+    stats: routes,
   };
   await app.register(async (scope) => {
     scope.addHook('onRequest', releaseUnreadRequest);
-    await scope.register(fastifyConnectPlugin, connectOptions);
+    await scope.register(connectRoutes, connectOptions);
   });
 
   await app.register(transcodingRoutes, {
     services: [{ service: UserService, implementation: services.users }],
     interceptors,
-    contextValues: (request) => contextValues(request).set(protocolOverrideKey, 'http-json'),
+    contextValues: (request, reply) => contextValues(request, reply).set(protocolOverrideKey, 'http-json'),
     registry,
   });
   await app.register(runnerChannel, { limits: { ...RUNNER_LIMITS, ...options.runner } });

@@ -4,7 +4,7 @@ import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import type { CallLog } from './call-log.ts';
 import { connectErrorOf } from './connect-error-of.ts';
-import { clientAddressKey, protocolOverrideKey, sandboxKey } from './context.ts';
+import { clientAddressKey, clientPresenceKey, protocolOverrideKey, sandboxKey } from './context.ts';
 import type { AddressBudget } from '../../limits/address-budget.ts';
 import { sandboxRefusalText } from '../../limits/messages.ts';
 import { admitSandbox } from '../../limits/sandbox-admission.ts';
@@ -34,27 +34,28 @@ export const DEADLINE_RACE_MS = 50;
  * before the call could start: DEADLINE_EXCEEDED without running the handler, as gRPC servers
  * answer (connect-es only starts a timer, which a quick handler beats).
  */
-export const expiredDeadlineInterceptor: Interceptor = (next) => async (req) => {
+export const expiredDeadlineInterceptor: Interceptor = (next) => (req) => {
   const deadlineMs = requestedDeadlineMs(req.header);
   if (deadlineMs !== null && deadlineMs < 1) {
-    throw new ConnectError(`the deadline (${deadlineMs} ms) had passed when the call arrived`, Code.DeadlineExceeded);
+    return Promise.reject(new ConnectError(`the deadline (${deadlineMs} ms) had passed when the call arrived`, Code.DeadlineExceeded));
   }
+  // Not an async function: a call that passes costs no promise of its own here.
   return next(req);
 };
+
+/** UserService's methods that change the data (CreateUsers, a stream, counts once per call). */
+const WRITE_METHOD = /^(Create|Update|Delete)/;
 
 /**
  * The calls one client address may start per window (server/limits/): past it RESOURCE_EXHAUSTED
  * (HTTP 429 in Connect) before the handler runs, whatever cookie or sandbox each call names.
  */
-/** UserService's methods that change the data (CreateUsers, a stream, counts once per call). */
-const WRITE_METHOD = /^(Create|Update|Delete)/;
-
 export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxExists(sandboxId: string): boolean }): Interceptor {
-  return (next) => async (req) => {
+  const refusalOf = (req: Parameters<ReturnType<Interceptor>>[0]): ConnectError | null => {
     const address = req.contextValues.get(clientAddressKey);
     const rate = budget.takeRequest('grpc', address);
     if (!rate.ok) {
-      throw new ConnectError(
+      return new ConnectError(
         `too many calls from your network address: at most ${rate.max} per ${rate.windowMs / 1000} s, retry in ${rate.retryAfterS} s`,
         Code.ResourceExhausted,
         { 'retry-after': String(rate.retryAfterS) },
@@ -65,7 +66,7 @@ export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxE
       if (WRITE_METHOD.test(req.method.name)) {
         const writes = budget.takeRequest('writes', address);
         if (!writes.ok) {
-          throw new ConnectError(
+          return new ConnectError(
             `too many changes from your network address: at most ${writes.max} per ${writes.windowMs / 1000} s, retry in ${writes.retryAfterS} s`,
             Code.ResourceExhausted,
             { 'retry-after': String(writes.retryAfterS) },
@@ -74,12 +75,17 @@ export function addressRateInterceptor(budget: AddressBudget, domain: { sandboxE
       }
       const sandbox = admitSandbox(budget, domain, req.contextValues.get(sandboxKey), address);
       if (!sandbox.ok) {
-        throw new ConnectError(sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS).en, Code.ResourceExhausted, {
+        return new ConnectError(sandboxRefusalText(sandbox.max, sandbox.windowMs, sandbox.retryAfterS).en, Code.ResourceExhausted, {
           'retry-after': String(sandbox.retryAfterS),
         });
       }
     }
-    return next(req);
+    return null;
+  };
+  // Not an async function: a call that passes costs no promise of its own here.
+  return (next) => (req) => {
+    const refusal = refusalOf(req);
+    return refusal ? Promise.reject(refusal) : next(req);
   };
 }
 
@@ -99,21 +105,18 @@ export function loggingInterceptor(callLog: CallLog, log: FastifyBaseLogger): In
     let sent = 0;
     let finished = false;
     let cancelledByClient = false;
-    req.signal.addEventListener(
-      'abort',
-      () => {
-        const reason = req.signal.reason;
-        // The deadline aborts the signal too; so does the end of every call (after `finished`).
-        if (finished || (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded)) return;
-        // A client cancels by itself when its deadline passes, and that reset can beat the
-        // server's own timer: that is the deadline, not a cancellation.
-        const remaining = deadlineMs === null ? Infinity : deadlineMs - (performance.now() - started);
-        if (remaining > DEADLINE_RACE_MS) cancelledByClient = true;
-        else deadlineReached = true;
-      },
-      { once: true },
-    );
+    const presence = req.contextValues.get(clientPresenceKey);
+    // Not a listener on req.signal: that would make every call create and abort its signal.
+    const noticeClientGone = (): void => {
+      if (finished || presence.goneAt === null || cancelledByClient || deadlineReached) return;
+      // A client cancels by itself when its deadline passes, and that reset can beat the
+      // server's own timer: that is the deadline, not a cancellation.
+      const remaining = deadlineMs === null ? Infinity : deadlineMs - (presence.goneAt - started);
+      if (remaining > DEADLINE_RACE_MS) cancelledByClient = true;
+      else deadlineReached = true;
+    };
     const record = (error: unknown): void => {
+      noticeClientGone();
       finished = true;
       const status = error === undefined ? null : ConnectError.from(error);
       const durationMs = performance.now() - started;
@@ -175,6 +178,7 @@ export function loggingInterceptor(callLog: CallLog, log: FastifyBaseLogger): In
           throw e;
         } finally {
           // A consumer that stops early (the client went away) ends here without an error.
+          noticeClientGone();
           const stoppedEarly = finished
             ? undefined
             : deadlineReached
@@ -234,8 +238,9 @@ export const DEMO_TOKENS: Record<string, Principal> = {
  * No token or an unknown one: UNAUTHENTICATED (who are you?); a known token without the right:
  * PERMISSION_DENIED (I know you, but no).
  */
-export const authInterceptor: Interceptor = (next) => async (req) => {
-  if (req.method !== LabService.method.serverStats) return next(req);
+export const authInterceptor: Interceptor = (next) => (req) => (req.method === LabService.method.serverStats ? authenticated(req, next) : next(req));
+
+async function authenticated(req: Parameters<ReturnType<Interceptor>>[0], next: Parameters<Interceptor>[0]): ReturnType<ReturnType<Interceptor>> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.header.get('authorization') ?? '');
   const principal = match ? DEMO_TOKENS[match[1]] : undefined;
   if (!principal) {
@@ -250,4 +255,4 @@ export const authInterceptor: Interceptor = (next) => async (req) => {
   }
   req.contextValues.set(principalKey, principal);
   return next(req);
-};
+}

@@ -158,14 +158,15 @@ function russian(message: string) {
 
 /** While a sandbox's server is down, its new calls get UNAVAILABLE with RetryInfo (when it is back). */
 export function shutdownInterceptor(lifecycle: SandboxLifecycle): Interceptor {
-  return (next) => async (req) => {
+  // Not an async function: a call that passes costs no promise of its own here.
+  return (next) => (req) => {
     const downForMs = lifecycle.downFor(req.contextValues.get(sandboxKey));
     if (downForMs > 0 && !ANSWERED_WHILE_DOWN.has(req.service.typeName)) {
       const seconds = Math.ceil(downForMs / 1000);
-      throw new ConnectError(`the server is shutting down (this sandbox's, for the lesson); it is back in ${seconds} s`, Code.Unavailable, undefined, [
+      return Promise.reject(new ConnectError(`the server is shutting down (this sandbox's, for the lesson); it is back in ${seconds} s`, Code.Unavailable, undefined, [
         { desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationFromMs(Math.ceil(downForMs)) }) },
         russian(`сервер завершает работу (сервер вашей песочницы, для урока); он вернётся через ${seconds} с`),
-      ]);
+      ]));
     }
     return next(req);
   };

@@ -78,11 +78,28 @@ function fixFinalEnvelope(chunk: Uint8Array): Uint8Array {
   return chunk;
 }
 
-async function* withFixedEnd(body: AsyncIterable<Uint8Array>, trailer: Headers | undefined): AsyncIterable<Uint8Array> {
-  // Each envelope is its own chunk (connect-es joins envelopes one by one): messages pass at once.
-  for await (const chunk of body) yield fixFinalEnvelope(chunk);
-  // Native gRPC: the trailers are filled while the body ends and written after it.
-  fixGrpcStatus(trailer);
+/**
+ * The body, each envelope passed on at once (connect-es joins envelopes one by one) and the last
+ * one corrected; the trailers corrected once the body has ended (native gRPC fills them while the
+ * body ends and writes them after it). A plain iterator, not an async generator: this wraps every
+ * streaming and gRPC response, and a generator costs a few promises per chunk.
+ */
+function withFixedEnd(body: AsyncIterable<Uint8Array>, trailer: Headers | undefined): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = body[Symbol.asyncIterator]();
+      const fixed = (result: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> => {
+        if (result.done) fixGrpcStatus(trailer);
+        else result = { done: false, value: fixFinalEnvelope(result.value) };
+        return result;
+      };
+      return {
+        next: () => it.next().then(fixed),
+        return: (value?: unknown) => (it.return ? it.return(value) : Promise.resolve({ done: true as const, value: undefined })),
+        throw: (error?: unknown) => (it.throw ? it.throw(error) : Promise.reject(error)),
+      };
+    },
+  };
 }
 
 async function fixUnaryConnect(res: UniversalServerResponse): Promise<UniversalServerResponse> {
@@ -109,8 +126,10 @@ export function answerUnparsableRequests(handler: UniversalHandler): UniversalHa
     fixGrpcStatus(res.header);
     if (!res.body || !(Symbol.asyncIterator in Object(res.body))) return res;
     const contentType = res.header?.get('content-type') ?? '';
-    const unaryConnectError = res.status === 500 && contentType.startsWith('application/json') && !res.header?.get('content-encoding');
-    if (unaryConnectError) return fixUnaryConnect(res);
+    const unaryConnect = contentType.startsWith('application/json') || contentType.startsWith('application/proto');
+    if (unaryConnect && res.status === 500 && !res.header?.get('content-encoding')) return fixUnaryConnect(res);
+    // Any other unary Connect answer is one message or an error, no envelopes: nothing to correct.
+    if (unaryConnect) return res;
     return { ...res, body: withFixedEnd(res.body as AsyncIterable<Uint8Array>, res.trailer) };
   };
   return Object.assign(wrapped, handler);

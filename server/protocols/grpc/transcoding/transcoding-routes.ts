@@ -49,7 +49,7 @@ export interface TranscodingOptions {
   /** the same interceptors the gRPC routes run */
   interceptors: Interceptor[];
   /** the same context values the gRPC routes get (sandbox, HTTP version…) */
-  contextValues(request: FastifyRequest): ContextValues;
+  contextValues(request: FastifyRequest, reply: FastifyReply): ContextValues;
   /** decodes the google.rpc details of errors into JSON */
   registry: Registry;
 }
@@ -153,7 +153,7 @@ export async function transcodingRoutes(app: FastifyInstance, options: Transcodi
           const message = error instanceof Error ? error.message : String(error);
           throw new ConnectError(message, Code.InvalidArgument);
         }
-        const ctx = contextFor(binding, request, reply, options.contextValues(request));
+        const ctx = contextFor(binding, request, reply, options.contextValues(request, reply));
 
         if (spec.kind === 'unary') {
           try {

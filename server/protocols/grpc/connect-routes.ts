@@ -1,0 +1,100 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DescService } from '@bufbuild/protobuf';
+import { Code, ConnectError, createConnectRouter, createServiceImplSpec, type ConnectRouter, type ConnectRouterOptions, type ContextValues, type ServiceImpl } from '@connectrpc/connect';
+import { createLinkedAbortController, validateUniversalHandlerOptions, type UniversalHandler, type UniversalServerResponse } from '@connectrpc/connect/protocol';
+import * as protoConnect from '@connectrpc/connect/protocol-connect';
+import * as protoGrpc from '@connectrpc/connect/protocol-grpc';
+import * as protoGrpcWeb from '@connectrpc/connect/protocol-grpc-web';
+import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
+import { unaryConnectMethod, unaryConnectTypeOf, type UnaryConnectCall, type UnaryImplSpec } from './unary-connect-call.ts';
+
+export interface ConnectRoutesOptions extends ConnectRouterOptions {
+  /** the services and their implementations */
+  services: Array<{ service: DescService; implementation: ServiceImpl<DescService> }>;
+  /** wraps every connect-es handler (our corrections and budgets) */
+  wrapHandler?: (handler: UniversalHandler) => UniversalHandler;
+  /** the fast path's budget check before the body is read (what wrapHandler checks for connect-es): an answer refuses the call */
+  refuseUnary?: (contentLength: number, contentType: string, values: ContextValues) => UniversalServerResponse | null;
+  contextValues: (request: FastifyRequest, reply: FastifyReply) => ContextValues;
+  /** on shutdown, calls still open this long after `preClose` are aborted with shutdownError */
+  shutdownTimeoutMs?: number;
+  shutdownError?: unknown;
+  /** counts the calls the fast path answered (tests check that it does) */
+  stats?: ConnectRoutesStats;
+}
+
+export interface ConnectRoutesStats {
+  /** unary Connect calls answered by the fast path (unary-connect-call.ts) */
+  unaryFastPath: number;
+}
+
+/**
+ * Connect, gRPC and gRPC-Web routes on Fastify: what `@connectrpc/connect-fastify`'s plugin
+ * does (the same router, handlers, content-type parsers and graceful shutdown), plus a fast path
+ * for the commonest call — a unary Connect POST over HTTP/1.1 (`unary-connect-call.ts`) — which
+ * connect-es would answer with a per-call machinery costing more than the call itself (README,
+ * "What a Connect call costs"). Every other request goes through connect-es unchanged.
+ */
+export async function connectRoutes(app: FastifyInstance, options: ConnectRoutesOptions): Promise<void> {
+  const opts: ConnectRouterOptions = { acceptCompression: [compressionGzip, compressionBrotli], ...options };
+  if (options.shutdownTimeoutMs !== undefined) {
+    const shutdownController = createLinkedAbortController(opts.shutdownSignal);
+    opts.shutdownSignal = shutdownController.signal;
+    app.addHook('preClose', (done) => {
+      setTimeout(() => shutdownController.abort(options.shutdownError), options.shutdownTimeoutMs);
+      done();
+    });
+  }
+  const router: ConnectRouter = createConnectRouter(opts);
+  const unarySpecs = new Map<unknown, UnaryImplSpec>();
+  for (const { service, implementation } of options.services) {
+    router.service(service, implementation);
+    for (const spec of Object.values(createServiceImplSpec(service, implementation).methods)) {
+      if (spec.kind === 'unary') unarySpecs.set(spec.method, spec);
+    }
+  }
+  const handlerOptions = validateUniversalHandlerOptions(opts);
+
+  // Fastify must not read or parse a body that connect-es (or the fast path) reads itself.
+  const noop = (_request: unknown, _payload: unknown, done: (error: null, body?: undefined) => void): void => done(null, undefined);
+  app.addContentTypeParser(
+    [protoConnect.contentTypeUnaryJson, protoConnect.contentTypeStreamJson, protoGrpcWeb.contentTypeProto, protoGrpcWeb.contentTypeJson, protoGrpc.contentTypeProto, protoGrpc.contentTypeJson],
+    noop,
+  );
+  app.addContentTypeParser(protoGrpc.contentTypeRegExp, noop);
+  app.addContentTypeParser(protoGrpcWeb.contentTypeRegExp, noop);
+  app.addContentTypeParser(protoConnect.contentTypeRegExp, noop);
+
+  for (const handler of router.handlers) {
+    const wrapped = options.wrapHandler ? options.wrapHandler(handler) : handler;
+    const spec = unarySpecs.get(handler.method);
+    const fast = spec ? unaryConnectMethod(spec, handlerOptions) : null;
+    app.all(handler.requestPath, async (request, reply) => {
+      const values = options.contextValues(request, reply);
+      try {
+        const type = fast ? unaryConnectTypeOf(request.raw, handlerOptions.readMaxBytes) : null;
+        if (fast && type) {
+          const refusal = options.refuseUnary?.(type.length, request.headers['content-type'] ?? '', values);
+          const call: UnaryConnectCall = { raw: request.raw, response: reply.raw, type, values, frameworkHeaders: reply.getHeaders() };
+          if (options.stats) options.stats.unaryFastPath += 1;
+          if (!refusal) return await fast(call);
+          copyReplyHeaders(reply);
+          return await universalResponseToNodeResponse(refusal, reply.raw);
+        }
+        const response = await wrapped(universalRequestFromNodeRequest(request.raw, reply.raw, undefined, values));
+        // Fastify keeps the reply's headers until reply.send, which this route never calls.
+        copyReplyHeaders(reply);
+        await universalResponseToNodeResponse(response, reply.raw);
+      } catch (e) {
+        if (ConnectError.from(e).code === Code.Aborted) return;
+        request.log.error({ err: e }, `handler for rpc ${handler.method.name} of ${handler.service.typeName} failed`);
+      }
+    });
+  }
+}
+
+function copyReplyHeaders(reply: FastifyReply): void {
+  for (const [key, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) reply.raw.setHeader(key, value);
+  }
+}

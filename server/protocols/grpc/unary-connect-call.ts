@@ -1,0 +1,425 @@
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { create, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { Code, ConnectError, createContextKey, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
+import { compressionNegotiate, createMethodSerializationLookup, type validateUniversalHandlerOptions } from '@connectrpc/connect/protocol';
+import {
+  codeToHttpStatus,
+  contentTypeUnaryJson,
+  contentTypeUnaryProto,
+  errorToJsonBytes,
+  headerUnaryAcceptEncoding,
+  parseContentType,
+  parseTimeout,
+} from '@connectrpc/connect/protocol-connect';
+import { clientPresenceKey } from './context.ts';
+import { isClientFault } from './unparsable-request.ts';
+
+export type ConnectHandlerOptions = ReturnType<typeof validateUniversalHandlerOptions>;
+export type UnaryImplSpec = Extract<MethodImplSpec, { kind: 'unary' }>;
+type AnyUnaryRequest = UnaryRequest<DescMessage, DescMessage>;
+type AnyUnaryResponse = UnaryResponse<DescMessage, DescMessage>;
+
+/**
+ * Why a call's signal aborts when nobody gave a reason: the end of the call. One instance for
+ * every call: `AbortController.abort()` would construct a DOMException per call, which costs
+ * about as much as the rest of the abort.
+ */
+const CALL_ENDED = new DOMException('This operation was aborted', 'AbortError');
+
+/**
+ * The HandlerContext of one unary Connect call, whose AbortSignal exists only once somebody
+ * asks for it (an interceptor, a handler such as `Slow` that waits on it). A call nobody
+ * listens to — most unary calls — then costs no AbortController, no listeners linked to the
+ * client's and the shutdown's signals, and no abort event at its end. What the signal reports
+ * is what connect-es's `createHandlerContext` reports: aborted by the deadline
+ * (DEADLINE_EXCEEDED), by the client going away, by the server's shutdown, and at the end of
+ * the call; asked for after one of those, it is already aborted with that reason.
+ */
+export class LazySignalContext implements HandlerContext {
+  readonly protocolName = 'connect';
+  readonly responseHeader: Headers;
+  readonly responseTrailer = new Headers();
+  readonly timeoutMs: () => number | undefined;
+  private controller: AbortController | undefined;
+  private abortReason: { reason: unknown } | undefined;
+  private readonly deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly method: UnaryImplSpec['method'],
+    readonly requestMethod: string,
+    readonly url: string,
+    readonly requestHeader: Headers,
+    readonly values: ContextValues,
+    private readonly shutdownSignal: AbortSignal | undefined,
+    responseContentType: string,
+    timeoutMs: number | undefined,
+  ) {
+    this.responseHeader = new Headers();
+    this.responseHeader.set('content-type', responseContentType);
+    if (timeoutMs === undefined) this.timeoutMs = () => undefined;
+    else {
+      const deadline = Date.now() + timeoutMs;
+      this.timeoutMs = () => deadline - Date.now();
+      const expire = (): void => this.abort(new ConnectError('the operation timed out', Code.DeadlineExceeded));
+      if (timeoutMs <= 0) expire();
+      else this.deadlineTimer = setTimeout(expire, timeoutMs);
+    }
+  }
+
+  get service(): UnaryImplSpec['method']['parent'] {
+    return this.method.parent;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = new AbortController();
+    this.controller = controller;
+    const shutdown = this.shutdownSignal;
+    if (this.abortReason) controller.abort(this.abortReason.reason);
+    else if (shutdown?.aborted) this.abort(shutdown.reason);
+    else if (shutdown) {
+      const onShutdown = (): void => this.abort(shutdown.reason);
+      shutdown.addEventListener('abort', onShutdown, { once: true });
+      controller.signal.addEventListener('abort', () => shutdown.removeEventListener('abort', onShutdown), { once: true });
+    }
+    return controller.signal;
+  }
+
+  /** Aborts the call's signal (the first reason wins); without a reason: the call ended. */
+  abort(reason?: unknown): void {
+    if (this.abortReason) return;
+    this.abortReason = { reason: reason ?? CALL_ENDED };
+    clearTimeout(this.deadlineTimer);
+    this.controller?.abort(this.abortReason.reason);
+  }
+}
+
+/** The call's own context, for the innermost step of a chain built once per method. */
+const callContextKey = createContextKey<LazySignalContext | null>(null, { description: 'the unary Connect call of the fast path' });
+
+/**
+ * connect-es's `invokeUnaryImplementation`, with the signal kept lazy: that function copies
+ * `context.signal` into the request and spreads the context for the handler, which would create
+ * the signal of every call. Interceptors and the handler see the same objects otherwise. The
+ * interceptor chain is built once per method, not per call: the handler finds its call's
+ * context in the context values.
+ */
+export function unaryInvoker(spec: UnaryImplSpec, interceptors: Interceptor[]): (context: LazySignalContext, input: MessageShape<DescMessage>) => Promise<MessageShape<DescMessage>> {
+  const handler = spec.impl as (message: unknown, ctx: HandlerContext) => unknown;
+  const innermost = async (req: AnyUnaryRequest): Promise<AnyUnaryResponse> => {
+    const context = req.contextValues.get(callContextKey)!;
+    const handlerContext: HandlerContext = {
+      method: context.method,
+      service: req.service,
+      requestMethod: context.requestMethod,
+      protocolName: context.protocolName,
+      url: context.url,
+      timeoutMs: context.timeoutMs,
+      requestHeader: req.header,
+      responseHeader: context.responseHeader,
+      responseTrailer: context.responseTrailer,
+      values: req.contextValues,
+      get signal() {
+        return req.signal;
+      },
+    };
+    return {
+      stream: false,
+      // A handler may return an init object of the output type (connect-es's normalize).
+      message: create(spec.method.output, (await handler(req.message, handlerContext)) as never),
+      method: spec.method as never,
+      service: spec.method.parent,
+      header: context.responseHeader,
+      trailer: context.responseTrailer,
+    };
+  };
+  const chain = interceptors.reduceRight<(req: AnyUnaryRequest) => Promise<AnyUnaryResponse>>((n, interceptor) => interceptor(n as never) as never, innermost);
+  return async (context, input) => {
+    context.values.set(callContextKey, context);
+    const { message, header, trailer } = await chain({
+      stream: false,
+      message: input,
+      method: spec.method as never,
+      service: spec.method.parent,
+      requestMethod: context.requestMethod,
+      url: context.url,
+      header: context.requestHeader,
+      contextValues: context.values,
+      get signal() {
+        return context.signal;
+      },
+    });
+    copyHeaders(header, context.responseHeader);
+    copyHeaders(trailer, context.responseTrailer);
+    return message;
+  };
+}
+
+function copyHeaders(from: Headers, to: Headers): void {
+  if (from === to) return;
+  for (const key of [...to.keys()]) to.delete(key);
+  from.forEach((value, key) => to.set(key, value));
+}
+
+/** An HTTP header name (RFC 9110 token): what Headers accepts. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * The request's metadata as WHATWG Headers, as connect-node's `nodeHeaderToWebHeader` builds
+ * them, but filled only when a caller needs more than `get` and `has`: most calls only ask for
+ * a header or two (content type, deadline), and filling undici's Headers validates and copies
+ * every header of the request. Until then, both answer from node's header object, whose names
+ * are lower case and whose repeated values node has joined, exactly as the filled Headers would.
+ */
+export class NodeRequestHeaders extends Headers {
+  #pending: IncomingHttpHeaders | null;
+
+  constructor(node: IncomingHttpHeaders) {
+    super();
+    this.#pending = node;
+  }
+
+  #fill(): void {
+    const node = this.#pending;
+    if (node === null) return;
+    this.#pending = null;
+    for (const [name, value] of Object.entries(node)) {
+      if (value === undefined) continue;
+      if (typeof value === 'string') super.append(name, value);
+      else for (const v of value) super.append(name, v);
+    }
+  }
+
+  #lookup(name: string): string | string[] | undefined {
+    return this.#pending![name.toLowerCase()];
+  }
+
+  override get(name: string): string | null {
+    if (this.#pending === null || !HEADER_NAME.test(name)) {
+      this.#fill();
+      return super.get(name);
+    }
+    const value = this.#lookup(name);
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  override has(name: string): boolean {
+    if (this.#pending === null || !HEADER_NAME.test(name)) {
+      this.#fill();
+      return super.has(name);
+    }
+    return this.#lookup(name) !== undefined;
+  }
+
+  override set(name: string, value: string): void {
+    this.#fill();
+    super.set(name, value);
+  }
+
+  override append(name: string, value: string): void {
+    this.#fill();
+    super.append(name, value);
+  }
+
+  override delete(name: string): void {
+    this.#fill();
+    super.delete(name);
+  }
+
+  override getSetCookie(): string[] {
+    this.#fill();
+    return super.getSetCookie();
+  }
+
+  override forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    this.#fill();
+    super.forEach(callback, thisArg);
+  }
+
+  override entries(): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super.entries();
+  }
+
+  override keys(): HeadersIterator<string> {
+    this.#fill();
+    return super.keys();
+  }
+
+  override values(): HeadersIterator<string> {
+    this.#fill();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super[Symbol.iterator]();
+  }
+}
+
+/**
+ * The call's headers and trailers for node's writeHead, trailers as `trailer-` headers
+ * (connect-es's trailerMux and connect-node's webHeaderToNodeHeaders in one pass; set-cookie may
+ * repeat).
+ */
+function addNodeHeaders(out: OutgoingHttpHeaders, header: Headers, prefix: string): void {
+  header.forEach((value, key) => {
+    const name = prefix + key;
+    const existing = out[name];
+    out[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [String(existing)]), value];
+  });
+}
+
+/** The request body, whose length the caller checked; null if the client went away first. */
+function readBody(raw: IncomingMessage, length: number): Uint8Array | null | Promise<Uint8Array | null> {
+  if (length === 0) return new Uint8Array(0);
+  // A small body has usually arrived with the headers: node's parser has buffered all of it.
+  if (raw.complete && raw.readableLength === length) {
+    const body = raw.read() as Buffer | null;
+    if (body !== null && body.byteLength === length) return body;
+    if (body !== null) raw.unshift(body);
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer): void => void chunks.push(chunk);
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    };
+    const onGone = (): void => {
+      done();
+      resolve(null);
+    };
+    const done = (): void => {
+      raw.off('data', onData);
+      raw.off('end', onEnd);
+      raw.off('error', onGone);
+      raw.off('close', onGone);
+    };
+    raw.on('data', onData);
+    raw.on('end', onEnd);
+    raw.on('error', onGone);
+    raw.on('close', onGone);
+  });
+}
+
+/**
+ * The request's Connect content type, if the fast path can answer it: a unary POST over
+ * HTTP/1.1 with a declared length within the limit and an uncompressed body. Everything else
+ * (GET, compressed requests, chunked bodies, HTTP/2, streaming, wrong content types, bodies over
+ * the limit) goes through connect-es, which answers it and its errors in full.
+ */
+export function unaryConnectTypeOf(raw: IncomingMessage, readMaxBytes: number): { binary: boolean; length: number } | null {
+  if (raw.method !== 'POST' || raw.httpVersionMajor !== 1) return null;
+  const { headers } = raw;
+  const declared = headers['content-length'];
+  if (declared === undefined || headers['transfer-encoding'] !== undefined) return null;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity') return null;
+  const length = Number(declared);
+  if (!(length <= readMaxBytes)) return null;
+  const type = parseContentType(headers['content-type'] ?? null);
+  if (!type || type.stream) return null;
+  return { binary: type.binary, length };
+}
+
+/** What compressionNegotiate answers a request that accepts no compression and sends none. */
+const NO_COMPRESSION = { request: null, response: null } as const;
+
+export interface UnaryConnectCall {
+  raw: IncomingMessage;
+  response: ServerResponse;
+  /** what unaryConnectTypeOf found */
+  type: { binary: boolean; length: number };
+  values: ContextValues;
+  /** headers the framework already put on the reply (Fastify's hooks), sent before the call's own */
+  frameworkHeaders: Record<string, string | number | string[] | undefined>;
+}
+
+/**
+ * Answers unary Connect calls of one method as connect-es's Connect handler does
+ * (`protocol-connect/handler-factory.ts`, `createUnaryHandler`, POST), reusing its pieces —
+ * content types, timeout parsing, compression negotiation, serialization with the read/write
+ * limits, error JSON, HTTP status of codes, `trailer-` headers — without its per-call machinery:
+ * no AbortSignal unless somebody asks for it, no async iterables for a body of one message, no
+ * WHATWG Headers conversions beyond the call's own metadata, one write.
+ */
+export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryConnectCall) => Promise<void> {
+  const serialization = createMethodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+  const invoke = unaryInvoker(spec, options.interceptors);
+  return async ({ raw, response, type, values, frameworkHeaders }) => {
+    const header = new NodeRequestHeaders(raw.headers);
+    const timeout = parseTimeout(header.get('connect-timeout-ms'), options.maxTimeoutMs);
+    const host = raw.headers.host ?? 'localhost';
+    const context = new LazySignalContext(
+      spec.method,
+      'POST',
+      `http://${host}${raw.url ?? ''}`,
+      header,
+      values,
+      options.shutdownSignal,
+      type.binary ? contentTypeUnaryProto : contentTypeUnaryJson,
+      timeout.timeoutMs,
+    );
+    const clientGone = (): void => context.abort(new ConnectError('the client went away', Code.Canceled));
+    // One listener per call: the presence our routes already watch, else one of our own.
+    const presence = values.get(clientPresenceKey);
+    const onClose = (): void => {
+      if (!response.writableEnded) clientGone();
+    };
+    if (presence.watched) presence.onGone = clientGone;
+    else response.once('close', onClose);
+    const accepted = header.get(headerUnaryAcceptEncoding);
+    const compression = accepted === null ? NO_COMPRESSION : compressionNegotiate(options.acceptCompression, null, accepted, headerUnaryAcceptEncoding);
+    let status = 200;
+    let body: Uint8Array;
+    try {
+      if (timeout.error) throw timeout.error;
+      const bytes = await readBody(raw, type.length);
+      if (bytes === null) {
+        context.abort(new ConnectError('the client went away', Code.Canceled));
+        return;
+      }
+      const input = parseInput(serialization, type.binary, bytes);
+      const output = await invoke(context, input);
+      body = serialization.getO(type.binary).serialize(output);
+    } catch (e) {
+      context.abort(e);
+      const error = e instanceof ConnectError ? e : new ConnectError('internal error', Code.Internal, undefined, undefined, e);
+      status = codeToHttpStatus(error.code);
+      context.responseHeader.set('content-type', contentTypeUnaryJson);
+      error.metadata.forEach((value, key) => context.responseHeader.set(key, value));
+      body = errorToJsonBytes(error, options.jsonOptions);
+    } finally {
+      context.abort();
+    }
+    if (compression.response && body.byteLength >= options.compressMinBytes) {
+      body = await compression.response.compress(body);
+      context.responseHeader.set('content-encoding', compression.response.name);
+    }
+    // As connect-fastify: the reply's headers first, the call's own win.
+    const own: OutgoingHttpHeaders = {};
+    addNodeHeaders(own, context.responseHeader, '');
+    addNodeHeaders(own, context.responseTrailer, 'trailer-');
+    const out: OutgoingHttpHeaders = { ...frameworkHeaders, ...own, 'content-length': body.byteLength };
+    if (presence.watched) presence.onGone = null;
+    else response.off('close', onClose);
+    if (response.destroyed) return;
+    response.writeHead(status, out);
+    response.end(body);
+  };
+}
+
+/**
+ * The request message. A body that does not decode is the client's error: INVALID_ARGUMENT
+ * (connect-es says INTERNAL for undecodable binary; see unparsable-request.ts).
+ */
+function parseInput(serialization: ReturnType<typeof createMethodSerializationLookup>, binary: boolean, bytes: Uint8Array): MessageShape<DescMessage> {
+  try {
+    return serialization.getI(binary).parse(bytes) as MessageShape<DescMessage>;
+  } catch (e) {
+    const error = ConnectError.from(e);
+    if (error.code === Code.Internal && isClientFault(error.rawMessage)) throw new ConnectError(error.rawMessage, Code.InvalidArgument, error.metadata, undefined, error.cause);
+    throw error;
+  }
+}

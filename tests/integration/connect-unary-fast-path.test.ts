@@ -1,0 +1,163 @@
+// The fast path for unary Connect calls (server/protocols/grpc/unary-connect-call.ts) answers a
+// POST with a declared Content-Length; connect-es answers everything else, a chunked body among
+// them. The same call sent both ways must get the same answer, byte for byte (but for the
+// measured duration), and the fast path must keep connect-es's semantics: the handler's
+// AbortSignal fires when the client goes away, deadlines, graceful shutdown.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBinary, create } from '@bufbuild/protobuf';
+import { GetUserRequestSchema } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { startServer, type RunningServer } from './start-server.ts';
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One HTTP/1.1 POST: with Content-Length (the fast path) or chunked (connect-es). */
+function post(port: number, path: string, body: Buffer | string, headers: Record<string, string>, framing: 'length' | 'chunked', signal?: AbortSignal): Promise<Answer> {
+  const bytes = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path,
+        agent: false,
+        signal,
+        headers: { ...headers, ...(framing === 'length' ? { 'content-length': String(bytes.byteLength) } : { 'transfer-encoding': 'chunked' }) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
+const GET_USER = '/wirelab.users.v1.UserService/GetUser';
+const ECHO = '/wirelab.lab.v1.LabService/Echo';
+const SLOW = '/wirelab.lab.v1.LabService/Slow';
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** What may differ between two answers to the same call: the date, the measured duration, the request's framing as Echo saw it. */
+function comparable(answer: Answer): { status: number; headers: Record<string, unknown>; body: string } {
+  const { date: _date, ...headers } = answer.headers;
+  if (headers['trailer-x-wirelab-duration-ms'] !== undefined) headers['trailer-x-wirelab-duration-ms'] = '<ms>';
+  let body = (headers['content-encoding'] === 'gzip' ? gunzipSync(answer.body) : answer.body).toString('base64');
+  if (headers['content-encoding'] === 'gzip') headers['content-length'] = '<compressed>';
+  if (String(headers['content-type']).startsWith('application/json')) {
+    const json = JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
+    if (json.requestMetadata) {
+      delete json.requestMetadata['content-length'];
+      delete json.requestMetadata['transfer-encoding'];
+    }
+    body = JSON.stringify(json);
+    headers['content-length'] = '<json>';
+  }
+  return { status: answer.status, headers, body };
+}
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('unary Connect with a Content-Length: the fast path answers as connect-es does', () => {
+  const binaryGetUser = Buffer.from(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } })));
+  const cases: Array<[string, string, Buffer | string, Record<string, string>]> = [
+    ['GetUser, JSON', GET_USER, JSON.stringify({ id: 1 }), JSON_TYPE],
+    ['GetUser, JSON with a charset', GET_USER, JSON.stringify({ id: 1 }), { 'content-type': 'application/json; charset=utf-8' }],
+    ['GetUser, binary', GET_USER, binaryGetUser, { 'content-type': 'application/proto' }],
+    ['NOT_FOUND with rich details', GET_USER, JSON.stringify({ id: 987654 }), JSON_TYPE],
+    ['malformed JSON', GET_USER, '{"id":', JSON_TYPE],
+    ['undecodable binary (INVALID_ARGUMENT, not INTERNAL)', GET_USER, Buffer.from([0xff, 0xff, 0xff, 0x07]), { 'content-type': 'application/proto' }],
+    ['an empty binary body', GET_USER, Buffer.alloc(0), { 'content-type': 'application/proto' }],
+    ['metadata echoed as headers and trailers', ECHO, JSON.stringify({ message: 'hi' }), { ...JSON_TYPE, 'x-echo-lang': 'ru', 'x-echo-bin': 'AAEC' }],
+    ['a compressed answer (Accept-Encoding: gzip, over 1 KiB)', ECHO, JSON.stringify({ message: 'x'.repeat(3000) }), { ...JSON_TYPE, 'accept-encoding': 'gzip' }],
+    ['a small answer stays uncompressed', ECHO, JSON.stringify({ message: 'x' }), { ...JSON_TYPE, 'accept-encoding': 'gzip' }],
+    ['UNAUTHENTICATED with its www-authenticate header', '/wirelab.lab.v1.LabService/ServerStats', '{}', JSON_TYPE],
+    ['a malformed connect-timeout-ms', GET_USER, JSON.stringify({ id: 1 }), { ...JSON_TYPE, 'connect-timeout-ms': 'soon' }],
+    ['a deadline over the server limit', GET_USER, JSON.stringify({ id: 1 }), { ...JSON_TYPE, 'connect-timeout-ms': '9999999' }],
+    ['an expired deadline (connect-timeout-ms: 0)', GET_USER, JSON.stringify({ id: 1 }), { ...JSON_TYPE, 'connect-timeout-ms': '0' }],
+    ['DEADLINE_EXCEEDED when the handler outlives the deadline', SLOW, JSON.stringify({ millis: 1500 }), { ...JSON_TYPE, 'connect-timeout-ms': '150' }],
+  ];
+  for (const [name, path, body, headers] of cases) {
+    it(name, async () => {
+      const before = server.app.grpc.routes.unaryFastPath;
+      const fast = await post(server.port, path, body, headers, 'length');
+      expect(server.app.grpc.routes.unaryFastPath).toBe(before + 1);
+      const full = await post(server.port, path, body, headers, 'chunked');
+      expect(server.app.grpc.routes.unaryFastPath).toBe(before + 1);
+      expect(comparable(fast)).toEqual(comparable(full));
+    });
+  }
+
+  it('the deadline case really ran into the deadline, and the compressed case really was compressed', async () => {
+    const late = await post(server.port, SLOW, JSON.stringify({ millis: 1500 }), { ...JSON_TYPE, 'connect-timeout-ms': '150' }, 'length');
+    expect(late.status).toBe(504);
+    expect(JSON.parse(late.body.toString()).code).toBe('deadline_exceeded');
+    const big = await post(server.port, ECHO, JSON.stringify({ message: 'x'.repeat(3000) }), { ...JSON_TYPE, 'accept-encoding': 'gzip' }, 'length');
+    expect(big.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(big.body).toString()).message).toBe('x'.repeat(3000));
+  });
+
+  it('what the fast path does not take goes to connect-es: GET, compressed requests, streaming types', async () => {
+    const before = server.app.grpc.routes.unaryFastPath;
+    const get = await fetch(`${server.origin}${GET_USER}?encoding=json&message=${encodeURIComponent(JSON.stringify({ id: 1 }))}`);
+    expect(get.status).toBe(200);
+    const compressed = await post(server.port, GET_USER, JSON.stringify({ id: 1 }), { ...JSON_TYPE, 'content-encoding': 'gzip' }, 'length');
+    expect(compressed.status).toBe(400); // not gzip at all: connect-es's answer
+    const stream = await post(server.port, GET_USER, JSON.stringify({ id: 1 }), { 'content-type': 'application/connect+json' }, 'length');
+    expect(stream.status).toBe(415);
+    expect(server.app.grpc.routes.unaryFastPath).toBe(before);
+  });
+});
+
+describe('the fast path keeps the call semantics', () => {
+  async function recentSlow(sandbox: string): Promise<{ cancelledByClient?: boolean; durationMs?: number; code?: string } | undefined> {
+    const answer = await post(server.port, '/wirelab.lab.v1.LabService/RecentCalls', '{}', { ...JSON_TYPE, 'x-wirelab-sandbox': sandbox }, 'length');
+    const { calls = [] } = JSON.parse(answer.body.toString()) as { calls?: Array<{ procedure: string; cancelledByClient?: boolean; durationMs?: number; code?: string }> };
+    return calls.find((c) => c.procedure.endsWith('/Slow'));
+  }
+
+  it("a client that goes away aborts the handler's signal: Slow stops and is recorded as cancelled", async () => {
+    const sandbox = `fast-cancel-${process.pid}`;
+    const abort = new AbortController();
+    const before = server.app.grpc.routes.unaryFastPath;
+    const call = post(server.port, SLOW, JSON.stringify({ millis: 20_000 }), { ...JSON_TYPE, 'x-wirelab-sandbox': sandbox }, 'length', abort.signal).catch((e: Error) => e);
+    // The call has started once the fast path took it.
+    while (server.app.grpc.routes.unaryFastPath === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    abort.abort();
+    expect(await call).toBeInstanceOf(Error);
+    let slow = await recentSlow(sandbox);
+    for (let i = 0; !slow && i < 250; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      slow = await recentSlow(sandbox);
+    }
+    // Recorded long before the 20 s it asked for: the handler's signal stopped it.
+    expect(slow).toMatchObject({ cancelledByClient: true, code: 'CANCELLED' });
+  });
+
+  it('graceful shutdown: a unary call still running shutdownTimeoutMs after close() ends UNAVAILABLE', async () => {
+    const own = await startServer();
+    const before = own.app.grpc.routes.unaryFastPath;
+    const call = post(own.port, SLOW, JSON.stringify({ millis: 30_000 }), JSON_TYPE, 'length');
+    while (own.app.grpc.routes.unaryFastPath === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    const closed = own.close();
+    const answer = await call;
+    await closed;
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body.toString())).toMatchObject({ code: 'unavailable', message: 'the server is shutting down' });
+  });
+});
