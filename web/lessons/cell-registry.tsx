@@ -29,3 +29,22 @@ export const CELL_COMPONENTS: Record<CellKind, ComponentType<CellProps>> = {
   mqtt: lazy(() => import('../editors/mqtt/mqtt-cell.tsx').then((m) => ({ default: m.MqttCell }))),
   pipeline: lazy(() => import('../editors/pipeline/pipeline-cell.tsx').then((m) => ({ default: m.PipelineCell }))),
 };
+
+/**
+ * The Monaco each kind's editors take (web/editors/monaco-loaders.ts), for the cell's placeholder
+ * to start as the cell nears the viewport: beside the cell's own chunk, not after it. The same
+ * module URLs as the editors' imports, so the browser fetches and runs each once.
+ */
+export const CELL_MONACO: Partial<Record<CellKind, () => Promise<unknown>>> = {
+  http: () => import('../editors/http/monaco-setup.ts'),
+  grpc: () => import('../editors/grpc/json-language.ts'),
+  protobuf: () => import('../editors/grpc/json-language.ts'),
+  graphql: () => import('../editors/graphql/graphql-language.ts'),
+};
+
+/**
+ * How near the viewport a placeholder starts its Monaco: the editors' own margin
+ * (MONACO_PRELOAD_MARGIN, use-near-viewport.ts; cell-registry.test.ts holds them equal). A copy,
+ * not an import: importing it would add the editors' shared chunk to the scripts before the text.
+ */
+export const CELL_MONACO_MARGIN = '50% 0px';
