@@ -1,30 +1,19 @@
-// The Monaco modules the cell editors load lazily, one download each for the whole page, and
-// kept once arrived. A cell's placeholder may have started the same import already
+// The Monaco modules the cell editors load lazily, one download each for the whole page. A cell's
+// placeholder may have started the same import already
 // (web/lessons/cell-registry.tsx, CELL_MONACO): the browser fetches a module once.
 
 type HttpMonaco = typeof import('./http/monaco-setup.ts');
 type JsonMonaco = typeof import('./grpc/json-language.ts');
 type GraphqlMonaco = typeof import('./graphql/graphql-language.ts');
 
-/** A loader: one import for the page; a failure (null) leaves the editors on their plain text areas. */
-export interface MonacoLoader<T> {
-  (): Promise<T | null>;
-  /** the module once it has arrived (an editor mounting after that skips its text area) */
-  loaded(): T | null;
-}
-
-function loaderOf<T>(load: () => Promise<T>, whatStaysPlain: string): MonacoLoader<T> {
+/** One import for the page; a failure (null) leaves the editors on their plain text areas. */
+function loaderOf<T>(load: () => Promise<T>, whatStaysPlain: string): () => Promise<T | null> {
   let promise: Promise<T | null> | null = null;
-  let module: T | null = null;
-  const loader = () =>
-    (promise ??= load().then(
-      (arrived) => (module = arrived),
-      (error: unknown) => {
-        console.warn(`Monaco could not load; ${whatStaysPlain} stay plain text areas.`, error);
-        return null;
-      },
-    ));
-  return Object.assign(loader, { loaded: () => module });
+  return () =>
+    (promise ??= load().catch((error: unknown) => {
+      console.warn(`Monaco could not load; ${whatStaysPlain} stay plain text areas.`, error);
+      return null;
+    }));
 }
 
 /** Monaco with the cells' HTTP language: the http cells. */
