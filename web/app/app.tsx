@@ -7,7 +7,7 @@ import { preferredLang, rememberLang } from './preferred-lang.ts';
 import { AppHeader } from './app-header.tsx';
 import { NotFound } from './not-found.tsx';
 import { LoadingNote } from './loading-note.tsx';
-import { markPageShown, usePageShown } from './page-shown.ts';
+import { markPageShown, usePageSettled } from './page-shown.ts';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 // The list brings the lessons' summaries, which a lesson page does without.
@@ -18,7 +18,7 @@ const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((mod
 const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
 const MatrixPage = lazy(() => import('../course/matrix-page.tsx').then((module) => ({ default: module.MatrixPage })));
 const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => ({ default: module.QuizPage })));
-// The class bar waits until the page's content is on screen (page-shown.ts).
+// The class bar waits until the page's content is on screen and its first editor up (page-shown.ts).
 const ClassBar = lazy(() => import('../classroom/class-bar.tsx').then((module) => ({ default: module.ClassBar })));
 const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
 const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
@@ -38,7 +38,7 @@ export function App() {
   }, [lang, route.kind]);
 
   const lesson = route.kind === 'lesson' ? lessonIndex.find((entry) => entry.slug === route.slug) : undefined;
-  const pageShown = usePageShown();
+  const pageSettled = usePageSettled();
   // A lesson says itself when its text is shown (lesson-reader.tsx); other pages are shown at once.
   const readingLesson = route.kind === 'lesson' && lesson !== undefined;
   useEffect(() => {
@@ -50,7 +50,7 @@ export function App() {
   return (
     <LangContext.Provider value={lang}>
       <AppHeader />
-      {pageShown && (
+      {pageSettled && (
         <Suspense fallback={null}>
           <ClassBar />
         </Suspense>
