@@ -8,7 +8,8 @@ import { LoadingNote } from '../app/loading-note.tsx';
 import { captureTimeNow } from '../app/session.ts';
 import { expectEditor, markEditorSettled, markPageShown, usePageSettled, usePageShown } from '../app/page-shown.ts';
 import { useCapturesLater } from '../inspector/use-captures-later.ts';
-import { CELL_COMPONENTS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
+import { useChunk } from '../app/use-chunk.ts';
+import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
 import type { CellKind } from './cell-kinds.ts';
 import { ExerciseCard } from './exercise-card.tsx';
 import { InspectorDock } from './inspector-dock.tsx';
@@ -301,16 +302,16 @@ function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | nul
 }
 
 function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+  // CELL_LOADERS, not cell-kinds.ts: that one brings every console's cell-file parser along
+  if (!Object.hasOwn(CELL_LOADERS, kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
+  return <KnownCell kind={kind as CellKind} id={id} saveKey={saveKey} text={text} onExchange={onExchange} onInspect={onInspect} />;
+}
+
+function KnownCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: CellKind; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+  // The editors' chunks are fetched once the text (with every cell's code) is on screen, and the
+  // cell takes its placeholder's place as soon as its chunk is in (use-chunk.ts: no Suspense).
   const pageShown = usePageShown();
-  // CELL_COMPONENTS, not cell-kinds.ts: that one brings every console's cell-file parser along
-  if (!Object.hasOwn(CELL_COMPONENTS, kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
-  const cellKind = kind as CellKind;
-  const Cell = CELL_COMPONENTS[cellKind];
-  // The editors' chunks are fetched once the text (with every cell's code) is on screen.
-  if (!pageShown) return <CellPlaceholder kind={cellKind} text={text} />;
-  return (
-    <Suspense fallback={<CellPlaceholder kind={cellKind} text={text} />}>
-      <Cell cellId={id} initialText={text} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />
-    </Suspense>
-  );
+  const Cell = useChunk(CELL_LOADERS[kind], pageShown);
+  if (!Cell) return <CellPlaceholder kind={kind} text={text} />;
+  return <Cell cellId={id} initialText={text} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }
