@@ -5,8 +5,10 @@
 //     size (the build's .gz beside each file) and as transferred (what Chromium received, brotli
 //     when offered);
 //   - lesson text visible: the first paragraph of the lesson is in the page;
-//   - first editor usable: Monaco has replaced the first cell's text area (the script scrolls that
-//     cell into view as soon as it exists, as a reader going straight to it would);
+//   - first editor usable: Monaco has replaced the first cell's text area and shows its text (a
+//     rendered line with text in it: Monaco takes keys from its creation, but a reader needs to see
+//     what they type into); the script scrolls that cell into view as soon as it exists, as a
+//     reader going straight to it would;
 //   - the longest main-thread task from navigation until then ('longtask' PerformanceObserver).
 // Times are from navigation start (performance.now() in the page). A reference page (the app's
 // 404: the app shell alone) is loaded in the same rounds, so the times read as ratios too.
@@ -62,9 +64,9 @@ const INSTRUMENT = `(() => {
       marks.cell = now;
       cell.scrollIntoView({ block: 'center' });
     }
-    if (marks.editor < 0 && document.querySelector('.cell-slot .monaco-editor')) marks.editor = now;
+    if (marks.editor < 0 && document.querySelector('.cell-slot .monaco-editor .view-line')?.textContent?.trim()) marks.editor = now;
   };
-  new MutationObserver(look).observe(document, { childList: true, subtree: true });
+  new MutationObserver(look).observe(document, { childList: true, subtree: true, characterData: true });
 })();`;
 
 function gzipSizeOf(pathname: string): number {

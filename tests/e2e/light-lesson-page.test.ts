@@ -98,3 +98,51 @@ describe('a REST lesson page is light', () => {
     await page.context().close();
   });
 });
+
+describe('a cell coming into view', () => {
+  it('starts its Monaco before its own chunk has arrived, and the inspector waits until the editor is up', async () => {
+    const page = await openPage(lab.browser);
+    const requested: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/assets/')) requested.push(path.slice('/assets/'.length));
+    });
+    // Both held at the server's door until released: the http cell's chunk and Monaco's.
+    let releaseCell!: () => void;
+    let releaseMonaco!: () => void;
+    const cellReleased = new Promise<void>((resolve) => (releaseCell = resolve));
+    const monacoReleased = new Promise<void>((resolve) => (releaseMonaco = resolve));
+    await page.route(/\/assets\/http-cell-[\w-]{8}\.js$/, async (route) => {
+      await cellReleased;
+      await route.continue();
+    });
+    await page.route(/\/assets\/monaco-setup-[\w-]{8}\.js$/, async (route) => {
+      await monacoReleased;
+      await route.continue();
+    });
+    // what waits for the first editor (web/app/page-shown.ts): the inspector (the dock's frame
+    // comes with the text), the class bar, the presenter's controls, the exercises' evaluator
+    const AFTER_THE_EDITOR = /^(?:class-inspector|inspector|class-bar|projector-mode|exercise-evaluation)-[\w-]{8}\.js$/;
+    try {
+      // a reader following a link to the first cell: it is in view as the text appears
+      await page.goto(`${lab.server.origin}/en/rest#cell-get-user`);
+      await page.locator('.cell-slot [data-testid="cell-placeholder"]').first().waitFor(LIVE);
+      await expect.poll(() => requested.some((file) => /^http-cell-/.test(file)), LIVE).toBe(true);
+      // the cell's chunk is held, so this is still its placeholder, and it has started Monaco
+      await expect.poll(() => requested.some((file) => /^monaco-setup-[\w-]{8}\.js$/.test(file)), LIVE).toBe(true);
+      expect(await page.locator('.cell-slot [data-testid="cell"]').count()).toBe(0);
+      // the page is shown, and its cell in view expects an editor: the rest waits for it
+      expect(requested.filter((file) => AFTER_THE_EDITOR.test(file))).toEqual([]);
+
+      releaseCell();
+      releaseMonaco();
+      await page.locator('.cell-slot .monaco-editor').first().waitFor(LIVE);
+      await expect.poll(() => requested.some((file) => /^inspector-[\w-]{8}\.js$/.test(file)), LIVE).toBe(true);
+      await page.locator('[data-testid="inspector"]').waitFor(LIVE);
+    } finally {
+      releaseCell();
+      releaseMonaco();
+      await page.context().close();
+    }
+  });
+});

@@ -7,18 +7,21 @@ import { preferredLang, rememberLang } from './preferred-lang.ts';
 import { AppHeader } from './app-header.tsx';
 import { NotFound } from './not-found.tsx';
 import { LoadingNote } from './loading-note.tsx';
-import { markPageShown, usePageShown } from './page-shown.ts';
+import { markPageShown, usePageSettled } from './page-shown.ts';
+import { useChunk } from './use-chunk.ts';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 // The list brings the lessons' summaries, which a lesson page does without.
 const LessonList = lazy(() => import('../lessons/lesson-list.tsx').then((module) => ({ default: module.LessonList })));
 const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
-const LessonReader = lazy(() => import('../lessons/lesson-reader.tsx').then((module) => ({ default: module.LessonReader })));
+// The lesson reader without Suspense (use-chunk.ts): its text shows as soon as it is in, not up to
+// 300 ms later.
+const loadLessonReader = () => import('../lessons/lesson-reader.tsx').then((module) => module.LessonReader);
 // The course's own pages (web/course/): the quiz brings editors and the inspector, the matrix its tables.
 const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
 const MatrixPage = lazy(() => import('../course/matrix-page.tsx').then((module) => ({ default: module.MatrixPage })));
 const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => ({ default: module.QuizPage })));
-// The class bar waits until the page's content is on screen (page-shown.ts).
+// The class bar waits until the page's content is on screen and its first editor up (page-shown.ts).
 const ClassBar = lazy(() => import('../classroom/class-bar.tsx').then((module) => ({ default: module.ClassBar })));
 const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
 const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
@@ -38,7 +41,7 @@ export function App() {
   }, [lang, route.kind]);
 
   const lesson = route.kind === 'lesson' ? lessonIndex.find((entry) => entry.slug === route.slug) : undefined;
-  const pageShown = usePageShown();
+  const pageSettled = usePageSettled();
   // A lesson says itself when its text is shown (lesson-reader.tsx); other pages are shown at once.
   const readingLesson = route.kind === 'lesson' && lesson !== undefined;
   useEffect(() => {
@@ -50,7 +53,7 @@ export function App() {
   return (
     <LangContext.Provider value={lang}>
       <AppHeader />
-      {pageShown && (
+      {pageSettled && (
         <Suspense fallback={null}>
           <ClassBar />
         </Suspense>
@@ -63,9 +66,7 @@ export function App() {
         )}
         {route.kind === 'lesson' &&
           (lesson ? (
-            <Suspense fallback={<LoadingNote />}>
-              <LessonReader key={`${lesson.slug}`} entry={lesson} />
-            </Suspense>
+            <LessonRoute key={`${lesson.slug}`} entry={lesson} />
           ) : (
             <NotFound />
           ))}
@@ -88,4 +89,9 @@ export function App() {
       </main>
     </LangContext.Provider>
   );
+}
+
+function LessonRoute({ entry }: { entry: (typeof lessonIndex)[number] }) {
+  const LessonReader = useChunk(loadLessonReader);
+  return LessonReader ? <LessonReader entry={entry} /> : <LoadingNote />;
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useSyncExternalStore, type RefObject } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { markEditorSettled } from '../app/page-shown.ts';
 import { PROJECTOR_SIZES, isProjectorMode, onProjectorModeChange } from '../app/projector-setting.ts';
 
 // What every Monaco cell editor (http, graphql, the gRPC/workbench JSON) does the same way: the
@@ -114,6 +115,8 @@ export function wireCodeEditor(
   const stopWatchingProjector = onProjectorModeChange(() => editor.updateOptions(codeTypeSize()));
   applyTabMode();
   fitHeight();
+  // the page's first editor is up: what waited for it (page-shown.ts) may load now
+  markEditorSettled();
   return {
     dispose() {
       action.dispose();

@@ -3,15 +3,40 @@ import type { CellKind } from './cell-kinds.ts';
 import type { CellProps } from './cell-props.ts';
 
 // Each editor is its own chunk: a lesson pulls only the editors it uses.
-export const CELL_COMPONENTS: Record<CellKind, ComponentType<CellProps>> = {
-  http: lazy(() => import('../editors/http/http-cell.tsx').then((m) => ({ default: m.HttpCell }))),
-  websocket: lazy(() => import('../editors/websocket/websocket-cell.tsx').then((m) => ({ default: m.WebSocketCell }))),
-  socketio: lazy(() => import('../editors/socketio/socketio-cell.tsx').then((m) => ({ default: m.SocketIoCell }))),
-  sse: lazy(() => import('../editors/sse/sse-cell.tsx').then((m) => ({ default: m.SseCell }))),
-  longpoll: lazy(() => import('../editors/longpoll/longpoll-cell.tsx').then((m) => ({ default: m.LongPollCell }))),
-  graphql: lazy(() => import('../editors/graphql/graphql-cell.tsx').then((m) => ({ default: m.GraphqlCell }))),
-  grpc: lazy(() => import('../editors/grpc/grpc-cell.tsx').then((m) => ({ default: m.GrpcCell }))),
-  protobuf: lazy(() => import('../editors/protobuf-workbench/protobuf-workbench-cell.tsx').then((m) => ({ default: m.ProtobufWorkbenchCell }))),
-  mqtt: lazy(() => import('../editors/mqtt/mqtt-cell.tsx').then((m) => ({ default: m.MqttCell }))),
-  pipeline: lazy(() => import('../editors/pipeline/pipeline-cell.tsx').then((m) => ({ default: m.PipelineCell }))),
+export const CELL_LOADERS: Record<CellKind, () => Promise<ComponentType<CellProps>>> = {
+  http: () => import('../editors/http/http-cell.tsx').then((m) => m.HttpCell),
+  websocket: () => import('../editors/websocket/websocket-cell.tsx').then((m) => m.WebSocketCell),
+  socketio: () => import('../editors/socketio/socketio-cell.tsx').then((m) => m.SocketIoCell),
+  sse: () => import('../editors/sse/sse-cell.tsx').then((m) => m.SseCell),
+  longpoll: () => import('../editors/longpoll/longpoll-cell.tsx').then((m) => m.LongPollCell),
+  graphql: () => import('../editors/graphql/graphql-cell.tsx').then((m) => m.GraphqlCell),
+  grpc: () => import('../editors/grpc/grpc-cell.tsx').then((m) => m.GrpcCell),
+  protobuf: () => import('../editors/protobuf-workbench/protobuf-workbench-cell.tsx').then((m) => m.ProtobufWorkbenchCell),
+  mqtt: () => import('../editors/mqtt/mqtt-cell.tsx').then((m) => m.MqttCell),
+  pipeline: () => import('../editors/pipeline/pipeline-cell.tsx').then((m) => m.PipelineCell),
 };
+
+/** The same editors as React.lazy components, for pages that render them under Suspense (the quiz). */
+export const CELL_COMPONENTS = {} as Record<CellKind, ComponentType<CellProps>>;
+for (const kind of Object.keys(CELL_LOADERS) as CellKind[]) {
+  CELL_COMPONENTS[kind] = lazy(() => CELL_LOADERS[kind]().then((component) => ({ default: component })));
+}
+
+/**
+ * The Monaco each kind's editors take (web/editors/monaco-loaders.ts), for the cell's placeholder
+ * to start as the cell nears the viewport: beside the cell's own chunk, not after it. The same
+ * module URLs as the editors' imports, so the browser fetches and runs each once.
+ */
+export const CELL_MONACO: Partial<Record<CellKind, () => Promise<unknown>>> = {
+  http: () => import('../editors/http/monaco-setup.ts'),
+  grpc: () => import('../editors/grpc/json-language.ts'),
+  protobuf: () => import('../editors/grpc/json-language.ts'),
+  graphql: () => import('../editors/graphql/graphql-language.ts'),
+};
+
+/**
+ * How near the viewport a placeholder starts its Monaco: the editors' own margin
+ * (MONACO_PRELOAD_MARGIN, use-near-viewport.ts; cell-registry.test.ts holds them equal). A copy,
+ * not an import: importing it would add the editors' shared chunk to the scripts before the text.
+ */
+export const CELL_MONACO_MARGIN = '50% 0px';

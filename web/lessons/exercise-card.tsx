@@ -3,7 +3,7 @@ import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
 import type { Check } from './checks.ts';
 import { checkNeedsAnswer } from './check-reading.ts';
-import { usePageShown } from '../app/page-shown.ts';
+import { usePageSettled } from '../app/page-shown.ts';
 import { markPassed, useProgress } from './progress.ts';
 import { emitExerciseEvent } from './exercise-events.ts';
 import { lessonStrings } from './strings.ts';
@@ -17,10 +17,10 @@ let checksLoading: Promise<ChecksModule | null> | null = null;
  * the capture store has the traffic anyway); null until it arrived.
  */
 function useChecks(): ChecksModule | null {
-  const pageShown = usePageShown();
+  const pageSettled = usePageSettled();
   const [loaded, setLoaded] = useState(checksModule);
   useEffect(() => {
-    if (!pageShown || loaded) return;
+    if (!pageSettled || loaded) return;
     let alive = true;
     checksLoading ??= import('./exercise-evaluation.ts').then(
       (module) => (checksModule = module),
@@ -30,7 +30,7 @@ function useChecks(): ChecksModule | null {
     return () => {
       alive = false;
     };
-  }, [pageShown, loaded]);
+  }, [pageSettled, loaded]);
   return loaded;
 }
 

@@ -25,7 +25,8 @@ function storedWidth(): number {
 
 /**
  * The inspector beside the text (below it on narrow screens), showing the last cell run.
- * `afterText`: the page's text is on screen, and the inspector may load (default: at once).
+ * `afterText`: the inspector may load now — a lesson's text is on screen and its first editor near
+ * the viewport, if any, is up (web/app/page-shown.ts); default: at once.
  */
 export function InspectorDock({ focus, onSelectionChange, afterText = true }: { focus?: Selection; onSelectionChange?(selection: Selection | null): void; afterText?: boolean }) {
   const t = useStrings(lessonStrings);

@@ -6,9 +6,10 @@ import { navigate, scrollToHash, takeRequestedHash } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import { captureTimeNow } from '../app/session.ts';
-import { markPageShown, usePageShown } from '../app/page-shown.ts';
+import { expectEditor, markEditorSettled, markPageShown, usePageSettled, usePageShown } from '../app/page-shown.ts';
 import { useCapturesLater } from '../inspector/use-captures-later.ts';
-import { CELL_COMPONENTS } from './cell-registry.tsx';
+import { useChunk } from '../app/use-chunk.ts';
+import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
 import type { CellKind } from './cell-kinds.ts';
 import { ExerciseCard } from './exercise-card.tsx';
 import { InspectorDock } from './inspector-dock.tsx';
@@ -67,8 +68,9 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   }, [loadedText]);
 
   useProjectorAttribute();
-  const pageShown = usePageShown();
-  const captures = useCapturesLater(state.status !== 'loading');
+  // the capture store, the inspector and the presenter's controls wait for the first editor too
+  const pageSettled = usePageSettled();
+  const captures = useCapturesLater(pageSettled);
   useEffect(() => {
     if (state.status === 'loading') return;
     // a task of its own after the text's: the text paints first
@@ -106,8 +108,8 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
           />
         )}
       </div>
-      <InspectorDock focus={focus} afterText={state.status !== 'loading'} />
-      {pageShown && (
+      <InspectorDock focus={focus} afterText={pageSettled} />
+      {pageSettled && (
         <Suspense fallback={null}>
           <PresenterControls />
         </Suspense>
@@ -259,24 +261,57 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
  * The cell's code as plain text while its editor's chunk arrives: readable with the lesson text,
  * about as tall as the cell will be, so the page does not jump when the cell takes its place.
  */
-function CellPlaceholder({ text }: { text: string }) {
+function CellPlaceholder({ kind, text }: { kind: CellKind; text: string }) {
+  const startMonaco = useStartMonacoNearViewport(kind);
   return (
-    <div className="cell-placeholder" data-testid="cell-placeholder">
+    <div ref={startMonaco} className="cell-placeholder" data-testid="cell-placeholder">
       <pre>{text}</pre>
     </div>
   );
 }
 
-function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
-  const pageShown = usePageShown();
-  // CELL_COMPONENTS, not cell-kinds.ts: that one brings every console's cell-file parser along
-  if (!Object.hasOwn(CELL_COMPONENTS, kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
-  const Cell = CELL_COMPONENTS[kind as CellKind];
-  // The editors' chunks are fetched once the text (with every cell's code) is on screen.
-  if (!pageShown) return <CellPlaceholder text={text} />;
-  return (
-    <Suspense fallback={<CellPlaceholder text={text} />}>
-      <Cell cellId={id} initialText={text} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />
-    </Suspense>
+/**
+ * Monaco is a cell's longest wait: its import starts as soon as the placeholder comes within the
+ * editors' margin of the viewport (straight from the observer, no render in between), while the
+ * cell's own chunk is still on its way; and the rest of the page waits for that editor
+ * (page-shown.ts, "settled").
+ */
+function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | null) => void {
+  const observer = useRef<IntersectionObserver | null>(null);
+  return useCallback(
+    (element: HTMLElement | null) => {
+      observer.current?.disconnect();
+      observer.current = null;
+      const start = CELL_MONACO[kind];
+      if (!element || !start || typeof IntersectionObserver === 'undefined') return;
+      const watching = new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((entry) => entry.isIntersecting)) return;
+          watching.disconnect();
+          expectEditor();
+          // a failed import is the editor's to report; the rest of the page need not wait for it
+          start().catch(markEditorSettled);
+        },
+        { rootMargin: CELL_MONACO_MARGIN },
+      );
+      watching.observe(element);
+      observer.current = watching;
+    },
+    [kind],
   );
+}
+
+function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+  // CELL_LOADERS, not cell-kinds.ts: that one brings every console's cell-file parser along
+  if (!Object.hasOwn(CELL_LOADERS, kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
+  return <KnownCell kind={kind as CellKind} id={id} saveKey={saveKey} text={text} onExchange={onExchange} onInspect={onInspect} />;
+}
+
+function KnownCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: CellKind; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+  // The editors' chunks are fetched once the text (with every cell's code) is on screen, and the
+  // cell takes its placeholder's place as soon as its chunk is in (use-chunk.ts: no Suspense).
+  const pageShown = usePageShown();
+  const Cell = useChunk(CELL_LOADERS[kind], pageShown);
+  if (!Cell) return <CellPlaceholder kind={kind} text={text} />;
+  return <Cell cellId={id} initialText={text} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }

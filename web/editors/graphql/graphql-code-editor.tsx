@@ -2,20 +2,11 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { EditorKeysHint } from '../editor-keys-hint.tsx';
+import { loadGraphqlMonaco } from '../monaco-loaders.ts';
 import { useNearViewport } from '../use-near-viewport.ts';
 import { subscribeSchema } from './schema-store.ts';
 
 type LanguageModule = typeof import('./graphql-language.ts');
-let loading: Promise<LanguageModule | null> | null = null;
-
-/** Monaco and the GraphQL language: one download for all cells; on failure cells stay text areas. */
-function loadLanguage(): Promise<LanguageModule | null> {
-  loading ??= import('./graphql-language.ts').catch((error: unknown) => {
-    console.warn('Monaco could not load; the GraphQL cells stay plain text areas.', error);
-    return null;
-  });
-  return loading;
-}
 
 interface GraphqlCodeEditorProps {
   value: string;
@@ -39,7 +30,7 @@ export function GraphqlCodeEditor(props: GraphqlCodeEditorProps) {
   useEffect(() => {
     if (!near) return;
     let alive = true;
-    void loadLanguage().then((loaded) => {
+    void loadGraphqlMonaco().then((loaded) => {
       if (alive && loaded) setModule(loaded);
     });
     return () => {

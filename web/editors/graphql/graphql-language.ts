@@ -2,6 +2,7 @@
 // the schema-aware completion, hover and validation of graphql-language-service.
 import { getAutocompleteSuggestions, getDiagnostics, getHoverInformation } from 'graphql-language-service';
 import { monaco } from '../http/monaco-setup.ts';
+import '../monaco-suggest-hover.ts';
 import { completionData, hoverMarkdown, lspPosition, markerData } from './language-bridge.ts';
 import { currentSchema } from './schema-store.ts';
 

@@ -2,20 +2,11 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { EditorKeysHint } from '../editor-keys-hint.tsx';
+import { loadJsonMonaco } from '../monaco-loaders.ts';
 import { useNearViewport } from '../use-near-viewport.ts';
 import type { JsonSchema } from './request-json-schema.ts';
 
 type LanguageModule = typeof import('./json-language.ts');
-let loading: Promise<LanguageModule | null> | null = null;
-
-/** Monaco and its JSON language: one download for all cells; on failure cells stay text areas. */
-function loadLanguage(): Promise<LanguageModule | null> {
-  loading ??= import('./json-language.ts').catch((error: unknown) => {
-    console.warn('Monaco could not load; the gRPC cells stay plain text areas.', error);
-    return null;
-  });
-  return loading;
-}
 
 interface JsonEditorProps {
   /** unique per editor on the page: the schema is tied to this model */
@@ -39,7 +30,7 @@ export function JsonEditor(props: JsonEditorProps) {
   useEffect(() => {
     if (!near) return;
     let alive = true;
-    void loadLanguage().then((loaded) => {
+    void loadJsonMonaco().then((loaded) => {
       if (alive && loaded) setModule(loaded);
     });
     return () => {

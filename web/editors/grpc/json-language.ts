@@ -1,5 +1,6 @@
 // Loaded only through a dynamic import (with Monaco): the JSON language service and its worker.
 import { monaco } from '../http/monaco-setup.ts';
+import '../monaco-suggest-hover.ts';
 import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
 import type { JsonSchema } from './request-json-schema.ts';

@@ -2,19 +2,10 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { EditorKeysHint } from '../editor-keys-hint.tsx';
+import { loadHttpMonaco } from '../monaco-loaders.ts';
 import { useNearViewport } from '../use-near-viewport.ts';
 
 type MonacoModule = typeof import('./monaco-setup.ts');
-let monacoLoading: Promise<MonacoModule | null> | null = null;
-
-/** One download for all cells; a failure (null) leaves every cell on its plain text area. */
-function loadMonaco(): Promise<MonacoModule | null> {
-  monacoLoading ??= import('./monaco-setup.ts').catch((error: unknown) => {
-    console.warn('Monaco could not load; the cells stay plain text areas.', error);
-    return null;
-  });
-  return monacoLoading;
-}
 
 interface CodeEditorProps {
   value: string;
@@ -48,7 +39,7 @@ export function CodeEditor({ value, onChange, onRun, label, describeError }: Cod
   useEffect(() => {
     if (!near) return;
     let alive = true;
-    void loadMonaco().then((module) => {
+    void loadHttpMonaco().then((module) => {
       if (!alive || !module) return;
       const textarea = textareaRef.current;
       caretRef.current = textarea && document.activeElement === textarea ? { offset: textarea.selectionStart } : null;

@@ -1,12 +1,21 @@
 // Loaded only through a dynamic import: Monaco is megabytes, the lesson text must not wait for it.
 import * as monaco from 'monaco-editor/editor/editor.api';
-// editor.api is the bare editor; the suggestion list and the hover box (used by the GraphQL
-// cells) are contributions that must be loaded before the first editor starts Monaco's services.
-import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
-import 'monaco-editor/editor/contrib/hover/browser/hoverContribution';
-// The JSON language support (grpc/json-language.ts) arrives later in a chunk of its own and brings
-// editor contributions whose services Monaco can only register before its first editor starts:
-// without these, every editor created after it failed ("depends on UNKNOWN service ICodeLensCache").
+// editor.api is the bare editor, all an http cell needs. The suggestion list and the hover box
+// (the GraphQL and JSON editors) come later (monaco-suggest-hover.ts), and so do the JSON
+// language's contributions (grpc/json-language.ts). Contributions may arrive late — an editor
+// created afterwards has them — but the services they depend on cannot: Monaco adds services only
+// when its first editor starts ("depends on UNKNOWN service ICodeLensCache" in every later editor
+// otherwise). So the modules that register those services come here, without the contributions
+// (which are most of the bytes: this chunk is the first editor's wait).
+// For suggest (contrib/suggest/browser/suggestController):
+import 'monaco-editor/editor/contrib/suggest/browser/suggestMemory';
+// for the hover (contrib/hover/browser/hoverContribution):
+import 'monaco-editor/platform/actionWidget/browser/actionWidget';
+import 'monaco-editor/editor/contrib/gotoSymbol/browser/symbolNavigation';
+import 'monaco-editor/editor/contrib/peekView/browser/peekView';
+import 'monaco-editor/editor/contrib/gotoError/browser/markerNavigationService';
+import 'monaco-editor/editor/contrib/inlayHints/browser/inlayHintsController';
+// for the JSON language's (every editor contribution: monaco-editor's internal/common/workers):
 import 'monaco-editor/editor/contrib/codelens/browser/codeLensCache';
 import 'monaco-editor/editor/contrib/documentSymbols/browser/outlineModel';
 import 'monaco-editor/editor/common/services/treeViewsDndService';

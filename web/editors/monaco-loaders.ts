@@ -1,0 +1,25 @@
+// The Monaco modules the cell editors load lazily, one download each for the whole page. A cell's
+// placeholder may have started the same import already
+// (web/lessons/cell-registry.tsx, CELL_MONACO): the browser fetches a module once.
+
+type HttpMonaco = typeof import('./http/monaco-setup.ts');
+type JsonMonaco = typeof import('./grpc/json-language.ts');
+type GraphqlMonaco = typeof import('./graphql/graphql-language.ts');
+
+/** One import for the page; a failure (null) leaves the editors on their plain text areas. */
+function loaderOf<T>(load: () => Promise<T>, whatStaysPlain: string): () => Promise<T | null> {
+  let promise: Promise<T | null> | null = null;
+  return () =>
+    (promise ??= load().catch((error: unknown) => {
+      console.warn(`Monaco could not load; ${whatStaysPlain} stay plain text areas.`, error);
+      return null;
+    }));
+}
+
+/** Monaco with the cells' HTTP language: the http cells. */
+export const loadHttpMonaco = loaderOf<HttpMonaco>(() => import('./http/monaco-setup.ts'), 'the cells');
+/** Monaco with the JSON language service and its worker: the gRPC cells and the protobuf workbench. */
+export const loadJsonMonaco = loaderOf<JsonMonaco>(() => import('./grpc/json-language.ts'), 'the gRPC cells');
+/** Monaco with the GraphQL language: the GraphQL cells. */
+export const loadGraphqlMonaco = loaderOf<GraphqlMonaco>(() => import('./graphql/graphql-language.ts'), 'the GraphQL cells');
+
