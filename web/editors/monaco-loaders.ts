@@ -23,3 +23,29 @@ export const loadJsonMonaco = loaderOf<JsonMonaco>(() => import('./grpc/json-lan
 /** Monaco with the GraphQL language: the GraphQL cells. */
 export const loadGraphqlMonaco = loaderOf<GraphqlMonaco>(() => import('./graphql/graphql-language.ts'), 'the GraphQL cells');
 
+
+let nextTurn: Promise<void> = Promise.resolve();
+
+/** After the next frame has been drawn (or 200 ms, in a hidden tab that draws none). */
+function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 200);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }, 0),
+    );
+  });
+}
+
+/**
+ * Editors start one at a time, a frame apart: editors that come near the view together (a gRPC
+ * cell's message editor and the http cell below it) were otherwise all created in one task of
+ * 200 ms, and the first was drawn only after the last. The first editor starts at once.
+ */
+export function editorTurn(): Promise<void> {
+  const turn = nextTurn;
+  nextTurn = turn.then(afterNextFrame);
+  return turn;
+}

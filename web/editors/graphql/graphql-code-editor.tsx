@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { EditorKeysHint } from '../editor-keys-hint.tsx';
-import { loadGraphqlMonaco } from '../monaco-loaders.ts';
+import { editorTurn, loadGraphqlMonaco } from '../monaco-loaders.ts';
 import { useNearViewport } from '../use-near-viewport.ts';
 import { subscribeSchema } from './schema-store.ts';
 
@@ -30,8 +30,10 @@ export function GraphqlCodeEditor(props: GraphqlCodeEditorProps) {
   useEffect(() => {
     if (!near) return;
     let alive = true;
-    void loadGraphqlMonaco().then((loaded) => {
-      if (alive && loaded) setModule(loaded);
+    void loadGraphqlMonaco().then(async (loaded) => {
+      if (!alive || !loaded) return;
+      await editorTurn();
+      if (alive) setModule(loaded);
     });
     return () => {
       alive = false;

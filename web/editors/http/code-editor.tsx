@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { codeEditorOptions, useExternalValue, wireCodeEditor } from '../code-editor-host.ts';
 import { EditorKeysHint } from '../editor-keys-hint.tsx';
-import { loadHttpMonaco } from '../monaco-loaders.ts';
+import { editorTurn, loadHttpMonaco } from '../monaco-loaders.ts';
 import { useNearViewport } from '../use-near-viewport.ts';
 
 type MonacoModule = typeof import('./monaco-setup.ts');
@@ -39,8 +39,10 @@ export function CodeEditor({ value, onChange, onRun, label, describeError }: Cod
   useEffect(() => {
     if (!near) return;
     let alive = true;
-    void loadHttpMonaco().then((module) => {
+    void loadHttpMonaco().then(async (module) => {
       if (!alive || !module) return;
+      await editorTurn();
+      if (!alive) return;
       const textarea = textareaRef.current;
       caretRef.current = textarea && document.activeElement === textarea ? { offset: textarea.selectionStart } : null;
       setMonaco(module);
