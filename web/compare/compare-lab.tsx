@@ -17,6 +17,22 @@ import './compare-lab.css';
 
 const JOBS: JobKind[] = ['read', 'by-id', 'list', 'create', 'events', 'burst'];
 
+/** One of the lab's knobs: a labelled choice among a few numbers. */
+function NumberSelect({ label, testId, value, options, onChange, disabled, unit }: { label: string; testId: string; value: number; options: readonly number[]; onChange(value: number): void; disabled: boolean; unit?: string }) {
+  return (
+    <label>
+      {label}{' '}
+      <select data-testid={testId} value={value} onChange={(event) => onChange(Number(event.target.value))} disabled={disabled}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {unit ? `${option} ${unit}` : option}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function protocolsFor(job: JobKind): readonly Protocol[] {
   if (job === 'events') return EVENTS_PROTOCOLS;
   return job === 'burst' ? BURST_PROTOCOLS : REQUEST_PROTOCOLS;
@@ -138,39 +154,12 @@ export function CompareLab() {
 
         <fieldset className="compare-knob-row">
           {settings.job === 'list' && (
-            <label>
-              {t.size}{' '}
-              <select data-testid="compare-size" value={settings.size} onChange={(event) => change({ size: Number(event.target.value) as ListSize })} disabled={running}>
-                {LIST_SIZES.map((size) => (
-                  <option key={size} value={size}>
-                    {size}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <NumberSelect label={t.size} testId="compare-size" value={settings.size} options={LIST_SIZES} onChange={(value) => change({ size: value as ListSize })} disabled={running} />
           )}
-          <label>
-            {t.repetitions}{' '}
-            <select data-testid="compare-reps" value={settings.repetitions} onChange={(event) => change({ repetitions: Number(event.target.value) })} disabled={running}>
-              {[1, 3, 5, 9].map((count) => (
-                <option key={count} value={count}>
-                  {count}
-                </option>
-              ))}
-            </select>
-          </label>
+          <NumberSelect label={t.repetitions} testId="compare-reps" value={settings.repetitions} options={[1, 3, 5, 9]} onChange={(value) => change({ repetitions: value })} disabled={running} />
           {settings.job === 'by-id' && (
             <>
-              <label>
-                {t.size}{' '}
-                <select data-testid="compare-by-id-count" value={settings.byIdCount} onChange={(event) => change({ byIdCount: Number(event.target.value) })} disabled={running}>
-                  {BY_ID_COUNTS.map((count) => (
-                    <option key={count} value={count}>
-                      {count}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <NumberSelect label={t.size} testId="compare-by-id-count" value={settings.byIdCount} options={BY_ID_COUNTS} onChange={(value) => change({ byIdCount: value })} disabled={running} />
               <label>
                 {t.graphqlBatching}{' '}
                 <select
@@ -195,39 +184,12 @@ export function CompareLab() {
             </label>
           )}
           {settings.job === 'burst' && (
-            <label>
-              {t.messages}{' '}
-              <select data-testid="compare-messages" value={settings.events} onChange={(event) => change({ events: Number(event.target.value) })} disabled={running}>
-                {[1, 3, 5, 10].map((count) => (
-                  <option key={count} value={count}>
-                    {count}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <NumberSelect label={t.messages} testId="compare-messages" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
           )}
           {isEvents && (
             <>
-              <label>
-                {t.events}{' '}
-                <select data-testid="compare-events" value={settings.events} onChange={(event) => change({ events: Number(event.target.value) })} disabled={running}>
-                  {[1, 3, 5, 10].map((count) => (
-                    <option key={count} value={count}>
-                      {count}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                {t.idle}{' '}
-                <select data-testid="compare-idle" value={settings.idleSeconds} onChange={(event) => change({ idleSeconds: Number(event.target.value) })} disabled={running}>
-                  {[2, 10, 30, 60].map((seconds) => (
-                    <option key={seconds} value={seconds}>
-                      {seconds} {t.seconds}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <NumberSelect label={t.events} testId="compare-events" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
+              <NumberSelect label={t.idle} testId="compare-idle" value={settings.idleSeconds} options={[2, 10, 30, 60]} onChange={(value) => change({ idleSeconds: value })} disabled={running} unit={t.seconds} />
             </>
           )}
         </fieldset>

@@ -377,7 +377,7 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
       if (timeout.error) throw timeout.error;
       const bytes = await readBody(raw, type.length);
       if (bytes === null) {
-        context.abort(new ConnectError('the client went away', Code.Canceled));
+        clientGone();
         return;
       }
       const input = parseInput(serialization, type.binary, bytes);
