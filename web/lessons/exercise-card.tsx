@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useState, type FormEvent, type MouseEvent } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
 import type { Check } from './checks.ts';
@@ -63,7 +63,9 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
   const passedBefore = Boolean(progress[lesson]?.[id]);
   const passed = passedNow || passedBefore;
 
-  useEffect(() => {
+  // In the commit that shows "passed", not a task later: a student who closes the tab (or reloads)
+  // the moment the card turns green keeps the pass.
+  useLayoutEffect(() => {
     if (passedNow) markPassed(lesson, id);
   }, [passedNow, lesson, id]);
 
