@@ -121,6 +121,8 @@ describe('unary native gRPC with one uncompressed envelope: the fast path answer
     const ok = await grpcCall(server.origin, GET_USER, envelope(binaryGetUser(1)), PROTO);
     expect(ok.trailers['grpc-status']).toBe('0');
     expect(ok.messages).toHaveLength(1);
+    // Fastify's own headers (security-headers) come before the call's, as on connect-es's path.
+    expect(ok.headers['x-content-type-options']).toBe('nosniff');
     const missing = await grpcCall(server.origin, GET_USER, envelope(binaryGetUser(987654)), PROTO);
     expect(missing.trailers['grpc-status']).toBe('5');
     expect(missing.trailers['grpc-status-details-bin']).toBeTruthy();
