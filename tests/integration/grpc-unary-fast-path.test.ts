@@ -158,6 +158,35 @@ describe('bodies the fast path reads but does not answer are replayed to connect
   }
 });
 
+describe('the per-address byte budget on the gRPC fast path', () => {
+  let own: RunningServer;
+  beforeAll(async () => {
+    own = await startServer({ clientLimits: { rates: { grpcBytes: { perAddress: 300_000 } } } });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+
+  it('a declared length is spent once, replayed or not; past the budget the call is refused RESOURCE_EXHAUSTED before it runs', async () => {
+    const echo = (body: Buffer) => grpcCall(own.origin, ECHO, body, { ...JSON_TYPE, 'content-length': String(body.byteLength) });
+    const big = envelope(Buffer.from(JSON.stringify({ message: 'x'.repeat(120_000) })));
+    const before = { ...own.app.grpc.routes };
+    // Two envelopes (240 kB): replayed to connect-es, which must not spend the same bytes again.
+    const twice = await echo(Buffer.concat([big, big]));
+    expect(own.app.grpc.routes.unaryGrpcReplayed).toBe(before.unaryGrpcReplayed + 1);
+    expect(twice.trailers['grpc-status']).toBe('12');
+    // 240 kB + 40 kB: within 300 kB.
+    const small = await echo(envelope(Buffer.from(JSON.stringify({ message: 'x'.repeat(40_000) }))));
+    expect(small.trailers['grpc-status']).toBe('0');
+    expect(own.app.grpc.routes.unaryGrpcFastPath).toBe(before.unaryGrpcFastPath + 1);
+    const refused = await echo(big);
+    expect(refused.headers['grpc-status']).toBe('8');
+    expect(decodeURIComponent(String(refused.headers['grpc-message']))).toContain('request bytes');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(own.app.grpc.routes.unaryGrpcFastPath).toBe(before.unaryGrpcFastPath + 1);
+  });
+});
+
 describe('the gRPC fast path keeps the call semantics', () => {
   async function recentSlow(sandbox: string): Promise<{ cancelledByClient?: boolean; code?: string } | undefined> {
     const answer = await fetch(`${server.origin}/wirelab.lab.v1.LabService/RecentCalls`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wirelab-sandbox': sandbox }, body: '{}' });
