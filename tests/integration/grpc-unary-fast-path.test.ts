@@ -138,6 +138,32 @@ describe('unary native gRPC with one uncompressed envelope: the fast path answer
   });
 });
 
+describe('a body that arrives in pieces', () => {
+  it('one envelope sent in several DATA frames, without a length, some time apart: the fast path waits for all of it', async () => {
+    const body = envelope(Buffer.from(JSON.stringify({ message: 'y'.repeat(40_000) })));
+    const before = { ...server.app.grpc.routes };
+    const session = http2.connect(server.origin);
+    try {
+      const answer = await new Promise<{ status: string; message: string }>((resolve, reject) => {
+        const stream = session.request({ ':method': 'POST', ':path': ECHO, te: 'trailers', ...JSON_TYPE });
+        const chunks: Buffer[] = [];
+        let status = '';
+        stream.on('trailers', (h) => (status = String(h['grpc-status'])));
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('error', reject);
+        stream.on('close', () => resolve({ status, message: JSON.parse(envelopesOf(Buffer.concat(chunks))[0].data.toString()).message }));
+        stream.write(body.subarray(0, 3));
+        setTimeout(() => stream.write(body.subarray(3, 20_000)), 30);
+        setTimeout(() => stream.end(body.subarray(20_000)), 60);
+      });
+      expect(answer).toEqual({ status: '0', message: 'y'.repeat(40_000) });
+      expect(server.app.grpc.routes.unaryGrpcFastPath).toBe(before.unaryGrpcFastPath + 1);
+    } finally {
+      session.close();
+    }
+  });
+});
+
 describe('bodies the fast path reads but does not answer are replayed to connect-es', () => {
   const cases: Array<[string, Buffer, string, RegExp]> = [
     ['a compressed envelope without grpc-encoding (INVALID_ARGUMENT, not INTERNAL)', envelope(gzipSync(binaryGetUser(1)), 1), '3', /compressed envelope/],
