@@ -36,10 +36,11 @@ export interface ConnectRoutesStats {
 
 /**
  * Connect, gRPC and gRPC-Web routes on Fastify: what `@connectrpc/connect-fastify`'s plugin
- * does (the same router, handlers, content-type parsers and graceful shutdown), plus a fast path
- * for the commonest call — a unary Connect POST over HTTP/1.1 (`unary-connect-call.ts`) — which
- * connect-es would answer with a per-call machinery costing more than the call itself (README,
- * "What a Connect call costs"). Every other request goes through connect-es unchanged.
+ * does (the same router, handlers, content-type parsers and graceful shutdown), plus fast paths
+ * for the commonest calls — a unary Connect POST over HTTP/1.1 (`unary-connect-call.ts`) and a
+ * unary native gRPC call over HTTP/2 (`unary-grpc-call.ts`) — which connect-es would answer with
+ * a per-call machinery costing more than the call itself (README, "What a Connect call costs").
+ * Every other request goes through connect-es unchanged.
  */
 export async function connectRoutes(app: FastifyInstance, options: ConnectRoutesOptions): Promise<void> {
   const opts: ConnectRouterOptions = { acceptCompression: [compressionGzip, compressionBrotli], ...options };
