@@ -1,7 +1,7 @@
 import type { ContextValues } from '@connectrpc/connect';
 import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/connect/protocol';
 import type { AddressBudget } from '../../limits/address-budget.ts';
-import { clientAddressKey } from './context.ts';
+import { clientAddressKey, requestBytesSpentKey } from './context.ts';
 import { protocolOf } from './interceptors.ts';
 
 const RESOURCE_EXHAUSTED = '8';
@@ -59,7 +59,7 @@ export function budgetRequestBytes(budget: AddressBudget): (handler: UniversalHa
   const refusal = requestBytesRefusal(budget);
   return (handler) => {
     const wrapped = async (req: Parameters<UniversalHandler>[0]): Promise<UniversalServerResponse> =>
-      refusal(Number(req.header.get('content-length') ?? 0), req.header.get('content-type') ?? '', req.contextValues) ?? handler(req);
+      (req.contextValues?.get(requestBytesSpentKey) ? null : refusal(Number(req.header.get('content-length') ?? 0), req.header.get('content-type') ?? '', req.contextValues)) ?? handler(req);
     return Object.assign(wrapped, handler);
   };
 }

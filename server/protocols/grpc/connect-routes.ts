@@ -6,6 +6,8 @@ import * as protoConnect from '@connectrpc/connect/protocol-connect';
 import * as protoGrpc from '@connectrpc/connect/protocol-grpc';
 import * as protoGrpcWeb from '@connectrpc/connect/protocol-grpc-web';
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
+import { requestBytesSpentKey } from './context.ts';
+import { unaryGrpcMethod, unaryGrpcTypeOf, type UnaryGrpcCall } from './unary-grpc-call.ts';
 import { unaryConnectMethod, unaryConnectTypeOf, type UnaryConnectCall, type UnaryImplSpec } from './unary-connect-call.ts';
 
 export interface ConnectRoutesOptions extends ConnectRouterOptions {
@@ -26,14 +28,19 @@ export interface ConnectRoutesOptions extends ConnectRouterOptions {
 export interface ConnectRoutesStats {
   /** unary Connect calls answered by the fast path (unary-connect-call.ts) */
   unaryFastPath: number;
+  /** unary native gRPC calls answered by the fast path (unary-grpc-call.ts) */
+  unaryGrpcFastPath: number;
+  /** unary native gRPC calls the fast path read and handed to connect-es (not one uncompressed envelope) */
+  unaryGrpcReplayed: number;
 }
 
 /**
  * Connect, gRPC and gRPC-Web routes on Fastify: what `@connectrpc/connect-fastify`'s plugin
- * does (the same router, handlers, content-type parsers and graceful shutdown), plus a fast path
- * for the commonest call — a unary Connect POST over HTTP/1.1 (`unary-connect-call.ts`) — which
- * connect-es would answer with a per-call machinery costing more than the call itself (README,
- * "What a Connect call costs"). Every other request goes through connect-es unchanged.
+ * does (the same router, handlers, content-type parsers and graceful shutdown), plus fast paths
+ * for the commonest calls — a unary Connect POST over HTTP/1.1 (`unary-connect-call.ts`) and a
+ * unary native gRPC call over HTTP/2 (`unary-grpc-call.ts`) — which connect-es would answer with
+ * a per-call machinery costing more than the call itself (README, "What a Connect call costs").
+ * Every other request goes through connect-es unchanged.
  */
 export async function connectRoutes(app: FastifyInstance, options: ConnectRoutesOptions): Promise<void> {
   const opts: ConnectRouterOptions = { acceptCompression: [compressionGzip, compressionBrotli], ...options };
@@ -69,6 +76,7 @@ export async function connectRoutes(app: FastifyInstance, options: ConnectRoutes
     const wrapped = options.wrapHandler ? options.wrapHandler(handler) : handler;
     const spec = unarySpecs.get(handler.method);
     const fast = spec ? unaryConnectMethod(spec, handlerOptions) : null;
+    const fastGrpc = spec ? unaryGrpcMethod(spec, handlerOptions) : null;
     app.all(handler.requestPath, async (request, reply) => {
       const values = options.contextValues(request, reply);
       try {
@@ -80,6 +88,33 @@ export async function connectRoutes(app: FastifyInstance, options: ConnectRoutes
           if (!refusal) return await fast(call);
           copyReplyHeaders(reply);
           return await universalResponseToNodeResponse(refusal, reply.raw);
+        }
+        const grpcType = fastGrpc ? unaryGrpcTypeOf(request.raw) : null;
+        if (fastGrpc && grpcType) {
+          // The budget counts what the slow path counts (a declared length, which gRPC clients rarely send), once.
+          const refusal = options.refuseUnary?.(Number(request.headers['content-length'] ?? 0), request.headers['content-type'] ?? '', values);
+          values.set(requestBytesSpentKey, true);
+          if (refusal) {
+            copyReplyHeaders(reply);
+            return await universalResponseToNodeResponse(refusal, reply.raw);
+          }
+          const call: UnaryGrpcCall = {
+            raw: request.raw,
+            response: reply.raw,
+            type: grpcType,
+            values,
+            frameworkHeaders: reply.getHeaders(),
+            taken: () => {
+              if (options.stats) options.stats.unaryGrpcFastPath += 1;
+            },
+            replay: async (body) => {
+              if (options.stats) options.stats.unaryGrpcReplayed += 1;
+              const response = await wrapped({ ...universalRequestFromNodeRequest(request.raw, reply.raw, undefined, values), body });
+              copyReplyHeaders(reply);
+              await universalResponseToNodeResponse(response, reply.raw);
+            },
+          };
+          return await fastGrpc(call);
         }
         const response = await wrapped(universalRequestFromNodeRequest(request.raw, reply.raw, undefined, values));
         // Fastify keeps the reply's headers until reply.send, which this route never calls.

@@ -44,3 +44,6 @@ export function watchClient(response: ServerResponse | Http2ServerResponse): Cli
   });
   return presence;
 }
+
+/** Set once the call's request bytes were spent from its address's budget (the gRPC fast path, before it hands a call to connect-es). */
+export const requestBytesSpentKey = createContextKey<boolean>(false, { description: 'request bytes already budgeted' });

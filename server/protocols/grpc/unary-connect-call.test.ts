@@ -8,7 +8,8 @@ import { LazySignalContext, NodeRequestHeaders } from './unary-connect-call.ts';
 function filled(node: IncomingHttpHeaders): Headers {
   const header = new Headers();
   for (const [name, value] of Object.entries(node)) {
-    if (value === undefined) continue;
+    // HTTP/2 pseudo-headers are stripped (connect-node's nodeHeaderToWebHeader).
+    if (value === undefined || name.startsWith(':')) continue;
     for (const v of Array.isArray(value) ? value : [value]) header.append(name, v);
   }
   return header;
@@ -31,6 +32,14 @@ describe('NodeRequestHeaders', () => {
       expect(lazy.get(name)).toBe(full.get(name));
       expect(lazy.has(name)).toBe(full.has(name));
     }
+  });
+
+  it("an HTTP/2 request's pseudo-headers are no metadata: iterating skips them (the gRPC fast path's Echo)", () => {
+    const h2: IncomingHttpHeaders = { ':method': 'POST', ':path': '/wirelab.lab.v1.LabService/Echo', ':authority': '127.0.0.1:8080', ':scheme': 'http', ...NODE };
+    const full = filled(h2);
+    expect([...new NodeRequestHeaders(h2)]).toEqual([...full]);
+    expect([...new NodeRequestHeaders(h2)].some(([name]) => name.startsWith(':'))).toBe(false);
+    expect(new NodeRequestHeaders(h2).get('content-type')).toBe('application/json');
   });
 
   it('throws for a name that is no header name, as Headers does', () => {

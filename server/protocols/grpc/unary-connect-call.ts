@@ -36,7 +36,6 @@ const CALL_ENDED = new DOMException('This operation was aborted', 'AbortError');
  * the call; asked for after one of those, it is already aborted with that reason.
  */
 export class LazySignalContext implements HandlerContext {
-  readonly protocolName = 'connect';
   readonly responseHeader: Headers;
   readonly responseTrailer = new Headers();
   readonly timeoutMs: () => number | undefined;
@@ -53,6 +52,7 @@ export class LazySignalContext implements HandlerContext {
     private readonly shutdownSignal: AbortSignal | undefined,
     responseContentType: string,
     timeoutMs: number | undefined,
+    readonly protocolName: 'connect' | 'grpc' = 'connect',
   ) {
     this.responseHeader = new Headers();
     this.responseHeader.set('content-type', responseContentType);
@@ -184,7 +184,8 @@ export class NodeRequestHeaders extends Headers {
     if (node === null) return;
     this.#pending = null;
     for (const [name, value] of Object.entries(node)) {
-      if (value === undefined) continue;
+      // HTTP/2's pseudo-headers (:path, :method…) are not metadata (connect-node strips them too).
+      if (value === undefined || name.startsWith(':')) continue;
       if (typeof value === 'string') super.append(name, value);
       else for (const v of value) super.append(name, v);
     }
@@ -262,7 +263,7 @@ export class NodeRequestHeaders extends Headers {
  * (connect-es's trailerMux and connect-node's webHeaderToNodeHeaders in one pass; set-cookie may
  * repeat).
  */
-function addNodeHeaders(out: OutgoingHttpHeaders, header: Headers, prefix: string): void {
+export function addNodeHeaders(out: OutgoingHttpHeaders, header: Headers, prefix: string): void {
   header.forEach((value, key) => {
     const name = prefix + key;
     const existing = out[name];
@@ -414,7 +415,7 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
  * The request message. A body that does not decode is the client's error: INVALID_ARGUMENT
  * (connect-es says INTERNAL for undecodable binary; see unparsable-request.ts).
  */
-function parseInput(serialization: ReturnType<typeof createMethodSerializationLookup>, binary: boolean, bytes: Uint8Array): MessageShape<DescMessage> {
+export function parseInput(serialization: ReturnType<typeof createMethodSerializationLookup>, binary: boolean, bytes: Uint8Array): MessageShape<DescMessage> {
   try {
     return serialization.getI(binary).parse(bytes) as MessageShape<DescMessage>;
   } catch (e) {
