@@ -22,8 +22,18 @@ describe('the keep-alive exercise', () => {
     const conn = (await last.getAttribute('data-conn'))!;
     const lastIndex = Number(await last.getAttribute('data-index'));
     const group = page.locator(`[data-testid="inspector"] [data-testid="insp-connection"][data-conn="${conn}"] [data-testid="insp-exchange"]`);
-    const indexes = (await group.evaluateAll((buttons) => buttons.map((button) => Number(button.getAttribute('data-index')))));
-    const visibleBefore = indexes.filter((index) => index < lastIndex).length;
+    const readIndexes = () => group.evaluateAll((buttons) => buttons.map((button) => Number(button.getAttribute('data-index'))).join(','));
+    // The timeline draws rows as their captures are decoded: count once it has stopped changing, as a student would.
+    let indexes = await readIndexes();
+    await expect
+      .poll(async () => {
+        const next = await readIndexes();
+        const settled = next === indexes;
+        indexes = next;
+        return settled;
+      }, { ...LIVE, interval: 500 })
+      .toBe(true);
+    const visibleBefore = indexes.split(',').map(Number).filter((index) => index < lastIndex).length;
 
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="count-connection-requests"]');
     const field = exercise.locator('[data-testid="exercise-answer"]');
