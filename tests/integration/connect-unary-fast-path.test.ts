@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBinary, create } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { recordedSlowCall } from './recent-calls.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 interface Answer {
@@ -124,12 +125,6 @@ describe('unary Connect with a Content-Length: the fast path answers as connect-
 });
 
 describe('the fast path keeps the call semantics', () => {
-  async function recentSlow(sandbox: string): Promise<{ cancelledByClient?: boolean; durationMs?: number; code?: string } | undefined> {
-    const answer = await post(server.port, '/wirelab.lab.v1.LabService/RecentCalls', '{}', { ...JSON_TYPE, 'x-wirelab-sandbox': sandbox }, 'length');
-    const { calls = [] } = JSON.parse(answer.body.toString()) as { calls?: Array<{ procedure: string; cancelledByClient?: boolean; durationMs?: number; code?: string }> };
-    return calls.find((c) => c.procedure.endsWith('/Slow'));
-  }
-
   it("a client that goes away aborts the handler's signal: Slow stops and is recorded as cancelled", async () => {
     const sandbox = `fast-cancel-${process.pid}`;
     const abort = new AbortController();
@@ -140,11 +135,7 @@ describe('the fast path keeps the call semantics', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     abort.abort();
     expect(await call).toBeInstanceOf(Error);
-    let slow = await recentSlow(sandbox);
-    for (let i = 0; !slow && i < 250; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      slow = await recentSlow(sandbox);
-    }
+    const slow = await recordedSlowCall(server.origin, sandbox);
     // Recorded long before the 20 s it asked for: the handler's signal stopped it.
     expect(slow).toMatchObject({ cancelledByClient: true, code: 'CANCELLED' });
   });

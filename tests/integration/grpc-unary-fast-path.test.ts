@@ -9,6 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { recordedSlowCall } from './recent-calls.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 interface GrpcAnswer {
@@ -214,12 +215,6 @@ describe('the per-address byte budget on the gRPC fast path', () => {
 });
 
 describe('the gRPC fast path keeps the call semantics', () => {
-  async function recentSlow(sandbox: string): Promise<{ cancelledByClient?: boolean; code?: string } | undefined> {
-    const answer = await fetch(`${server.origin}/wirelab.lab.v1.LabService/RecentCalls`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wirelab-sandbox': sandbox }, body: '{}' });
-    const { calls = [] } = (await answer.json()) as { calls?: Array<{ procedure: string; cancelledByClient?: boolean; code?: string }> };
-    return calls.find((c) => c.procedure.endsWith('/Slow'));
-  }
-
   it("a client that resets the stream aborts the handler's signal: Slow stops and is recorded as cancelled", async () => {
     const sandbox = `grpc-fast-cancel-${process.pid}`;
     const before = server.app.grpc.routes.unaryGrpcFastPath;
@@ -229,11 +224,7 @@ describe('the gRPC fast path keeps the call semantics', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     cancel();
     await call;
-    let slow = await recentSlow(sandbox);
-    for (let i = 0; !slow && i < 250; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      slow = await recentSlow(sandbox);
-    }
+    const slow = await recordedSlowCall(server.origin, sandbox);
     // Recorded long before the 20 s it asked for: the handler's signal stopped it.
     expect(slow).toMatchObject({ cancelledByClient: true, code: 'CANCELLED' });
   });

@@ -12,6 +12,7 @@ import {
   parseTimeout,
 } from '@connectrpc/connect/protocol-connect';
 import { clientPresenceKey } from './context.ts';
+import { joinChunks, readBoundedBody } from './request-body.ts';
 import { isClientFault } from './unparsable-request.ts';
 
 export type ConnectHandlerOptions = ReturnType<typeof validateUniversalHandlerOptions>;
@@ -83,6 +84,30 @@ export class LazySignalContext implements HandlerContext {
       controller.signal.addEventListener('abort', () => shutdown.removeEventListener('abort', onShutdown), { once: true });
     }
     return controller.signal;
+  }
+
+  /** The client went away before the answer: the call's signal aborts CANCELED. */
+  clientWentAway(): void {
+    this.abort(new ConnectError('the client went away', Code.Canceled));
+  }
+
+  /**
+   * Aborts the call when its client goes away before the answer is written, with one listener per
+   * call: the presence our routes already watch, else one of its own on the response. Returns the
+   * release, for when the answer is about to be written.
+   */
+  abortWhenClientGoes(response: ServerResponse): () => void {
+    const presence = this.values.get(clientPresenceKey);
+    const gone = (): void => this.clientWentAway();
+    if (presence.watched) {
+      presence.onGone = gone;
+      return () => void (presence.onGone = null);
+    }
+    const onClose = (): void => {
+      if (!response.writableEnded) gone();
+    };
+    response.once('close', onClose);
+    return () => void response.off('close', onClose);
   }
 
   /** Aborts the call's signal (the first reason wins); without a reason: the call ended. */
@@ -280,28 +305,7 @@ function readBody(raw: IncomingMessage, length: number): Uint8Array | null | Pro
     if (body !== null && body.byteLength === length) return body;
     if (body !== null) raw.unshift(body);
   }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer): void => void chunks.push(chunk);
-    const onEnd = (): void => {
-      done();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    };
-    const onGone = (): void => {
-      done();
-      resolve(null);
-    };
-    const done = (): void => {
-      raw.off('data', onData);
-      raw.off('end', onEnd);
-      raw.off('error', onGone);
-      raw.off('close', onGone);
-    };
-    raw.on('data', onData);
-    raw.on('end', onEnd);
-    raw.on('error', onGone);
-    raw.on('close', onGone);
-  });
+  return readBoundedBody(raw, length).then((read) => (read?.complete ? joinChunks(read.chunks) : null));
 }
 
 /**
@@ -362,14 +366,7 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
       type.binary ? contentTypeUnaryProto : contentTypeUnaryJson,
       timeout.timeoutMs,
     );
-    const clientGone = (): void => context.abort(new ConnectError('the client went away', Code.Canceled));
-    // One listener per call: the presence our routes already watch, else one of our own.
-    const presence = values.get(clientPresenceKey);
-    const onClose = (): void => {
-      if (!response.writableEnded) clientGone();
-    };
-    if (presence.watched) presence.onGone = clientGone;
-    else response.once('close', onClose);
+    const unwatchClient = context.abortWhenClientGoes(response);
     const accepted = header.get(headerUnaryAcceptEncoding);
     const compression = accepted === null ? NO_COMPRESSION : compressionNegotiate(options.acceptCompression, null, accepted, headerUnaryAcceptEncoding);
     let status = 200;
@@ -378,7 +375,7 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
       if (timeout.error) throw timeout.error;
       const bytes = await readBody(raw, type.length);
       if (bytes === null) {
-        clientGone();
+        context.clientWentAway();
         return;
       }
       const input = parseInput(serialization, type.binary, bytes);
@@ -403,8 +400,7 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
     addNodeHeaders(own, context.responseHeader, '');
     addNodeHeaders(own, context.responseTrailer, 'trailer-');
     const out: OutgoingHttpHeaders = { ...frameworkHeaders, ...own, 'content-length': body.byteLength };
-    if (presence.watched) presence.onGone = null;
-    else response.off('close', onClose);
+    unwatchClient();
     if (response.destroyed) return;
     response.writeHead(status, out);
     response.end(body);

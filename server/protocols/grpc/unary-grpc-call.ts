@@ -13,7 +13,7 @@ import {
   parseTimeout,
   setTrailerStatus,
 } from '@connectrpc/connect/protocol-grpc';
-import { clientPresenceKey } from './context.ts';
+import { joinChunks, readBoundedBody } from './request-body.ts';
 import { addNodeHeaders, LazySignalContext, NodeRequestHeaders, parseInput, unaryInvoker, type ConnectHandlerOptions, type UnaryImplSpec } from './unary-connect-call.ts';
 
 const ENVELOPE_HEADER_BYTES = 5;
@@ -46,41 +46,6 @@ export interface UnaryGrpcCall {
   taken: () => void;
 }
 
-/** The request body while it stays within `maxBytes`: all of it, or the chunks read so far when it grows past; null if the client went away. */
-function readBoundedBody(raw: IncomingMessage, maxBytes: number): Promise<{ chunks: Buffer[]; complete: boolean } | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      length += chunk.byteLength;
-      if (length <= maxBytes) return;
-      // The rest is connect-es's to read (and to refuse): stop the flow until it asks.
-      raw.pause();
-      done();
-      resolve({ chunks, complete: false });
-    };
-    const onEnd = (): void => {
-      done();
-      resolve({ chunks, complete: true });
-    };
-    const onGone = (): void => {
-      done();
-      resolve(null);
-    };
-    const done = (): void => {
-      raw.off('data', onData);
-      raw.off('end', onEnd);
-      raw.off('error', onGone);
-      raw.off('close', onGone);
-    };
-    raw.on('data', onData);
-    raw.on('end', onEnd);
-    raw.on('error', onGone);
-    raw.on('close', onGone);
-  });
-}
-
 async function* replayed(chunks: Buffer[], rest: AsyncIterable<Buffer> | null): AsyncIterable<Uint8Array> {
   yield* chunks;
   if (rest) yield* rest;
@@ -111,7 +76,7 @@ export function unaryGrpcMethod(spec: UnaryImplSpec, options: ConnectHandlerOpti
     const read = await readBoundedBody(raw, options.readMaxBytes + ENVELOPE_HEADER_BYTES);
     // Nobody left to answer: connect-es would see its request signal abort and write nothing.
     if (read === null) return;
-    const body = read.complete ? (read.chunks.length === 1 ? read.chunks[0] : Buffer.concat(read.chunks)) : null;
+    const body = read.complete ? joinChunks(read.chunks) : null;
     const message = body === null ? null : singleEnvelope(body);
     if (message === null) {
       await replay(replayed(read.chunks, read.complete ? null : raw));
@@ -133,13 +98,7 @@ export function unaryGrpcMethod(spec: UnaryImplSpec, options: ConnectHandlerOpti
       'grpc',
     );
     context.responseTrailer.set(headerGrpcStatus, grpcStatusOk);
-    const clientGone = (): void => context.abort(new ConnectError('the client went away', Code.Canceled));
-    const presence = values.get(clientPresenceKey);
-    const onClose = (): void => {
-      if (!response.writableEnded) clientGone();
-    };
-    if (presence.watched) presence.onGone = clientGone;
-    else response.once('close', onClose);
+    const unwatchClient = context.abortWhenClientGoes(response);
     const compression = compressionNegotiate(options.acceptCompression, header.get(headerEncoding), header.get(headerAcceptEncoding), headerAcceptEncoding);
     if (compression.response) context.responseHeader.set(headerEncoding, compression.response.name);
     let out: Uint8Array | null = null;
@@ -155,8 +114,7 @@ export function unaryGrpcMethod(spec: UnaryImplSpec, options: ConnectHandlerOpti
     } finally {
       context.abort();
     }
-    if (presence.watched) presence.onGone = null;
-    else response.off('close', onClose);
+    unwatchClient();
     if (response.destroyed) return;
     // As connect-node's universalResponseToNodeResponse: the reply's headers first, the call's own win; the status in trailers.
     const own: OutgoingHttpHeaders = {};
