@@ -22,8 +22,9 @@ const students = [
   { name: 'Chen Li', lang: 'en' },
 ] as const;
 
-async function joinAs(browser: Browser, origin: string, code: string, student: (typeof students)[number]): Promise<Page> {
+async function joinAs(browser: Browser, origin: string, code: string, student: (typeof students)[number], prepare?: (page: Page) => Promise<void>): Promise<Page> {
   const page = await openPage(browser);
+  await prepare?.(page);
   await page.goto(`${origin}/${student.lang}/class?code=${code}`);
   await page.getByTestId('class-name-input').fill(student.name);
   await page.getByTestId('class-join').click();
@@ -54,8 +55,23 @@ describe('a class: a teacher and three students in their own browsers', () => {
     expect(await desk.locator('.class-join-link a').textContent()).toContain(`/ru/class?code=${code}`);
 
     // Three students join in their own browsers, in their own languages.
+    // The last student's page is slow: its inspector arrives only once the teacher's run below has
+    // reached it (a loaded laptop in a class); the run must still come forward when it does.
+    let runReachedSlowPage!: () => void;
+    const runOnSlowPage = new Promise<void>((resolve) => (runReachedSlowPage = resolve));
+    const slowPage = async (page: Page) => {
+      page.on('websocket', (socket) =>
+        socket.on('framereceived', ({ payload }) => {
+          if (typeof payload !== 'string' && payload.includes('GET /api/v1/users/3 ')) runReachedSlowPage();
+        }),
+      );
+      await page.route(/\/assets\/class-inspector-[^/]*\.js$/, async (route) => {
+        await runOnSlowPage;
+        await route.continue();
+      });
+    };
     const pages: Page[] = [];
-    for (const student of students) pages.push(await joinAs(lab.browser, origin, code, student));
+    for (const [index, student] of students.entries()) pages.push(await joinAs(lab.browser, origin, code, student, index === 2 ? slowPage : undefined));
     expect(await pages[0].getByTestId('class-follow-state').textContent()).toBe('Вы следуете за преподавателем');
     expect(await pages[1].getByTestId('class-follow-state').textContent()).toBe('Following the teacher');
 
@@ -90,6 +106,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     await setEditorText(teacher, firstCellId, 'GET /api/v1/users/3\n');
     await firstCell.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => firstCell.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await runOnSlowPage;
     for (const page of pages) {
       const wire = page.getByTestId('teacher-wire');
       await wire.waitFor(LIVE);

@@ -1,13 +1,20 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStrings } from '../app/lang-context.ts';
-import { isAppTraffic } from '../inspector/app-traffic.ts';
 import { useCaptures } from '../inspector/capture-store.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { Inspector } from '../inspector/inspector.tsx';
+import { latestTeacherRun } from './latest-teacher-run.ts';
 import { useStudentClass } from './student-class.ts';
 import { teacherCaptures } from './teacher-captures.ts';
 import { classroomStrings } from './strings.ts';
 import './classroom.css';
+
+/**
+ * The teacher's run this page last brought forward (or saw while not following). It outlives the
+ * component: the dock mounts the inspector once the page has settled, and a run that reached the
+ * page before that must still come forward when it mounts.
+ */
+let runBroughtForward: string | null = null;
 
 /**
  * The inspector of the lesson dock, in class: the student's own captures, and — once the teacher
@@ -20,13 +27,13 @@ export function ClassAwareInspector({ focus, onSelectionChange }: { focus?: Sele
   const student = useStudentClass();
   const teacher = useCaptures(teacherCaptures);
   const [showTeacher, setShowTeacher] = useState(false);
-  const teacherRuns = teacher.exchanges.filter((exchange) => !isAppTraffic(exchange.request)).length + teacher.messages.length;
-  const seenRuns = useRef(teacherRuns);
+  const latestRun = latestTeacherRun(teacher);
 
   useEffect(() => {
-    if (teacherRuns > seenRuns.current && student.following) setShowTeacher(true);
-    seenRuns.current = teacherRuns;
-  }, [teacherRuns, student.following]);
+    if (latestRun === runBroughtForward) return;
+    runBroughtForward = latestRun;
+    if (latestRun !== null && student.following) setShowTeacher(true);
+  }, [latestRun, student.following]);
   useEffect(() => {
     if (focus) setShowTeacher(false);
   }, [focus]);
