@@ -242,6 +242,32 @@ describe('retention', () => {
   });
 });
 
+describe('when the broker’s store cannot be asked', () => {
+  it('a consumer still finishes its order and notifies, without a backlog figure, and the server goes on', async () => {
+    const lab = await new Lab().open();
+    await lab.consumer('notifier', { delayMs: 300 });
+    await lab.publish('orders/new', 5);
+    await lab.until(async () => (await lab.state()).consumers.notifier.busy);
+    // What a scaled lab meets when its Redis goes away (or closes at shutdown) while a consumer works.
+    const store = (server.app.mqttBroker as unknown as { persistence: { countQueued?: (clientId: string, max: number) => Promise<number> } }).persistence;
+    const countQueued = store.countQueued;
+    store.countQueued = () => Promise.reject(new Error('Connection is closed.'));
+    try {
+      await lab.notifications.waitForCount(1);
+    } finally {
+      if (countQueued) store.countQueued = countQueued;
+      else delete store.countQueued;
+    }
+    const [notification] = lab.notificationsFrom('notifier');
+    expect(notification).toMatchObject({ order: { order: 5 }, by: 'notifier', via: 'broker' });
+    // unknown is not zero: the lesson's "backlog drains" check must not pass on it
+    expect(notification).not.toHaveProperty('backlog');
+    // finished, so acknowledged: nothing is left for the notifier
+    await lab.until(async () => (await lab.state()).consumers.notifier.backlog === 0);
+    await lab.close();
+  });
+});
+
 describe('limits and bad input', () => {
   it('keeps at most maxBacklog messages for a stopped consumer and counts the rest as dropped', async () => {
     const lab = await new Lab().open();

@@ -9,6 +9,10 @@ describe('parseNotification', () => {
     expect(parseNotification('{"order":1}')).toBeNull();
     expect(parseNotification('null')).toBeNull();
   });
+
+  it('leaves the backlog unknown when the server could not count it (never a zero it did not see)', () => {
+    expect(parseNotification(JSON.stringify({ order: { order: 5 }, by: 'w1', via: 'broker' }))?.backlog).toBeUndefined();
+  });
 });
 
 describe('problemText and orderLabel', () => {

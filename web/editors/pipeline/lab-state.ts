@@ -31,7 +31,7 @@ export function parseNotification(payload: string): NotificationView | null {
       redelivered: value.redelivered === true,
       retained: value.retained === true,
       queuedMs: typeof value.queuedMs === 'number' ? value.queuedMs : null,
-      backlog: typeof value.backlog === 'number' ? value.backlog : 0,
+      backlog: typeof value.backlog === 'number' ? value.backlog : undefined,
     };
   } catch {
     return null;

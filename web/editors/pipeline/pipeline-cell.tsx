@@ -367,6 +367,6 @@ function facts(t: Strings, notification: NotificationView): string[] {
   if (notification.whileDown) list.push(t.facts.whileDown);
   if (notification.redelivered) list.push(t.facts.redelivered);
   if (notification.retained) list.push(t.facts.retained);
-  if (notification.via === 'broker') list.push(t.facts.left(notification.backlog));
+  if (notification.via === 'broker' && notification.backlog !== undefined) list.push(t.facts.left(notification.backlog));
   return list;
 }

@@ -68,8 +68,8 @@ export interface Notification {
   retained: boolean;
   /** from the broker accepting the order to this consumer finishing it; null if the lab did not see it published */
   queuedMs: number | null;
-  /** messages still waiting for this consumer (its partition, for a member) after this one */
-  backlog: number;
+  /** messages still waiting for this consumer (its partition, for a member) after this one; absent when the broker's store could not be asked (its Redis unreachable) */
+  backlog?: number;
   /** every consumer that has finished this very order so far, this one last: two or more is fan-out */
   handledBy: string[];
   /** for a group member: the group's running members when it finished the order */
@@ -321,6 +321,22 @@ export class PipelineLab {
     this.listeners.clear();
   }
 
+  /** What is still queued for a client after the message in hand; undefined when the broker's store cannot say (its Redis is unreachable). */
+  private async backlogAfter(clientId: string): Promise<number | undefined> {
+    try {
+      return Math.max(0, (await this.host.countBacklog(clientId)) - 1);
+    } catch (error) {
+      this.host.warn('pipeline backlog could not be counted', { clientId, err: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  }
+
+  /** A consumer's work that failed is not acknowledged (the broker keeps the message), and the server goes on. */
+  private workFailed(name: string, error: unknown): void {
+    this.host.warn('pipeline consumer work failed', { consumer: name, err: error instanceof Error ? error.message : String(error) });
+    this.changed();
+  }
+
   /** Tells the watchers soon; changes in one burst are told once. */
   changed(): void {
     if (this.closed || this.pending || this.listeners.size === 0) return;
@@ -354,7 +370,7 @@ export class PipelineLab {
           if (!finished || !connection.open) return false;
           consumer.unfinished.delete(key);
           consumer.processed += 1;
-          const backlog = Math.max(0, (await this.host.countBacklog(consumer.clientId!)) - 1);
+          const backlog = await this.backlogAfter(consumer.clientId!);
           this.notify(connection, consumer.name, {
             order: orderOf(packet),
             by: consumer.name,
@@ -370,11 +386,14 @@ export class PipelineLab {
           });
           return true;
         })
-        .then((finished) => {
-          // Unfinished work is never acknowledged: the broker keeps the message for the next start.
-          if (finished && connection.open) done();
-          this.changed();
-        });
+        .then(
+          (finished) => {
+            // Unfinished work is never acknowledged: the broker keeps the message for the next start.
+            if (finished && connection.open) done();
+            this.changed();
+          },
+          (error: unknown) => this.workFailed(consumer.name, error),
+        );
     }, (error) => {
       consumer.error = error;
       consumer.running = false;
@@ -442,7 +461,7 @@ export class PipelineLab {
           if (!finished || !connection.open) return false;
           partition.unfinished.delete(key);
           owner.processed += 1;
-          const backlog = Math.max(0, (await this.host.countBacklog(partition.clientId)) - 1);
+          const backlog = await this.backlogAfter(partition.clientId);
           this.notify(connection, owner.name, {
             order: orderOf(packet),
             by: owner.name,
@@ -461,10 +480,13 @@ export class PipelineLab {
           });
           return true;
         })
-        .then((finished) => {
-          if (finished && connection.open) done();
-          this.changed();
-        });
+        .then(
+          (finished) => {
+            if (finished && connection.open) done();
+            this.changed();
+          },
+          (error: unknown) => this.workFailed(owner.name, error),
+        );
     }, (error) => {
       const owner = this.consumers.get(ownerName);
       if (owner) owner.error = error;
