@@ -331,9 +331,20 @@ export class PipelineLab {
     }
   }
 
-  /** A consumer's work that failed is not acknowledged (the broker keeps the message), and the server goes on. */
-  private workFailed(name: string, error: unknown): void {
-    this.host.warn('pipeline consumer work failed', { consumer: name, err: error instanceof Error ? error.message : String(error) });
+  /**
+   * A consumer whose work failed stops, as a crashed worker would: its order is not acknowledged
+   * (mqtt.js would read nothing more until it is), so the broker gives it again on the next start.
+   */
+  private workFailed(consumer: Consumer, connection: Connection, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.host.warn('pipeline consumer work failed', { consumer: consumer.name, err: reason });
+    // stopped or restarted meanwhile: the order is already back with the broker
+    if (this.closed || !connection.open) return;
+    this.stop(consumer);
+    consumer.error = {
+      en: `The consumer failed while handling an order and stopped (${reason}). Start it again: the broker still holds the order.`,
+      ru: `Потребитель сбился при обработке заказа и остановлен (${reason}). Запустите его снова: заказ всё ещё у брокера.`,
+    };
     this.changed();
   }
 
@@ -392,7 +403,7 @@ export class PipelineLab {
             if (finished && connection.open) done();
             this.changed();
           },
-          (error: unknown) => this.workFailed(consumer.name, error),
+          (error: unknown) => this.workFailed(consumer, connection, error),
         );
     }, (error) => {
       consumer.error = error;
@@ -485,7 +496,7 @@ export class PipelineLab {
             if (finished && connection.open) done();
             this.changed();
           },
-          (error: unknown) => this.workFailed(owner.name, error),
+          (error: unknown) => this.workFailed(owner, connection, error),
         );
     }, (error) => {
       const owner = this.consumers.get(ownerName);
