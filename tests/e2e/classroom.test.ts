@@ -106,7 +106,11 @@ describe('a class: a teacher and three students in their own browsers', () => {
     await setEditorText(teacher, firstCellId, 'GET /api/v1/users/3\n');
     await firstCell.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => firstCell.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
-    await runOnSlowPage;
+    let giveUp: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      runOnSlowPage,
+      new Promise((_, reject) => (giveUp = setTimeout(() => reject(new Error('the teacher’s bytes never reached the slow follower’s class channel')), LIVE.timeout))),
+    ]).finally(() => clearTimeout(giveUp));
     for (const page of pages) {
       const wire = page.getByTestId('teacher-wire');
       await wire.waitFor(LIVE);
