@@ -58,8 +58,11 @@ export function requestBytesRefusal(budget: AddressBudget): (bytes: number, cont
 export function budgetRequestBytes(budget: AddressBudget): (handler: UniversalHandler) => UniversalHandler {
   const refusal = requestBytesRefusal(budget);
   return (handler) => {
-    const wrapped = async (req: Parameters<UniversalHandler>[0]): Promise<UniversalServerResponse> =>
-      (req.contextValues?.get(requestBytesSpentKey) ? null : refusal(Number(req.header.get('content-length') ?? 0), req.header.get('content-type') ?? '', req.contextValues)) ?? handler(req);
+    const wrapped = async (req: Parameters<UniversalHandler>[0]): Promise<UniversalServerResponse> => {
+      // the gRPC fast path spent them already before it handed the call over
+      if (req.contextValues?.get(requestBytesSpentKey)) return handler(req);
+      return refusal(Number(req.header.get('content-length') ?? 0), req.header.get('content-type') ?? '', req.contextValues) ?? handler(req);
+    };
     return Object.assign(wrapped, handler);
   };
 }

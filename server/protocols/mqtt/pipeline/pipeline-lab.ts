@@ -342,8 +342,8 @@ export class PipelineLab {
     if (this.closed || !connection.open) return;
     this.stop(consumer);
     consumer.error = {
-      en: `The consumer failed while handling an order and stopped (${reason}). Start it again: the broker still holds the order.`,
-      ru: `Потребитель сбился при обработке заказа и остановлен (${reason}). Запустите его снова: заказ всё ещё у брокера.`,
+      en: `Handling an order failed (${reason}), and the consumer stopped. Start it again: the broker still holds the order.`,
+      ru: `Обработка заказа завершилась ошибкой (${reason}), и потребитель остановлен. Запустите его снова: заказ по-прежнему у брокера.`,
     };
     this.changed();
   }
