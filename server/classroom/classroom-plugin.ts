@@ -280,7 +280,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       room.replay.apply(messages);
       sendToFollowers(room, followerFrames(messages));
       fanout?.relayed(code, messages);
-    });
+    }, [teacherKey]);
     return room.relay;
   };
 

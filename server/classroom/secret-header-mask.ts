@@ -1,5 +1,5 @@
 /** Headers whose values would hand the teacher's session (or key) to a follower. */
-const SECRET_HEADERS = new Set(['cookie', 'x-wirelab-sandbox', 'x-wirelab-teacher-key', 'x-wirelab-member', 'authorization']);
+const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'x-wirelab-sandbox', 'x-wirelab-teacher-key', 'x-wirelab-member', 'authorization', 'proxy-authorization']);
 const STAR = 0x2a;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -54,34 +54,6 @@ export class SecretHeaderMask {
         this.name += String.fromCharCode(byte);
       }
     }
-    return out ?? data;
-  }
-}
-
-/**
- * Blanks every occurrence of one secret (the teacher's session id) in a stream of chunks, also
- * where it shows up outside a header: the JSON of `GET /_wirelab/session`, a copied curl line.
- * An occurrence split between two chunks is blanked in the later chunk; the earlier one has
- * already gone (at most secret.length − 1 bytes of it).
- */
-export class SecretBlanker {
-  private carry = Buffer.alloc(0);
-  private readonly secret: Buffer;
-
-  constructor(secret: string) {
-    this.secret = Buffer.from(secret, 'latin1');
-  }
-
-  apply(data: Uint8Array): Uint8Array {
-    const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const joined = this.carry.length > 0 ? Buffer.concat([this.carry, input]) : input;
-    const shift = joined.length - input.length;
-    let out: Buffer | null = null;
-    for (let at = joined.indexOf(this.secret); at !== -1; at = joined.indexOf(this.secret, at + 1)) {
-      out ??= Buffer.from(input);
-      out.fill(STAR, Math.max(0, at - shift), at - shift + this.secret.length);
-    }
-    this.carry = Buffer.from(joined.subarray(Math.max(0, joined.length - (this.secret.length - 1))));
     return out ?? data;
   }
 }

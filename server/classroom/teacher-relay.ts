@@ -1,6 +1,7 @@
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import type { CaptureMessage, CapturedChunk, ConnectionInfo } from '../tap/capture-types.ts';
-import { SecretBlanker, SecretHeaderMask } from './secret-header-mask.ts';
+import { RelayStreamFilter } from './relay-stream-filter.ts';
+import { SecretBook } from './secret-scanner.ts';
 
 /**
  * What a follower receives of the teacher's wire: JSON messages, and chunks as binary frames
@@ -86,15 +87,15 @@ export class RelayReplay {
 
 interface RelayedConnection {
   info: ConnectionInfo;
-  masks: Record<'in' | 'out', { headers: SecretHeaderMask; session: SecretBlanker }>;
+  filters: Record<'in' | 'out', RelayStreamFilter>;
   announced: boolean;
 }
 
 /**
  * The teacher's captured traffic on its way to the followers: the hub's own chunks of the
  * teacher's browser session (the bytes the teacher's connections really carried), from the
- * moment the teacher started leading, HTTP/1.1 connections only, with the secret headers and
- * every occurrence of the teacher's session id blanked (secret-header-mask.ts). One subscription to the hub per class however many follow;
+ * moment the teacher started leading, HTTP/1.1 connections only, with every secret of the
+ * teacher's session blanked (relay-stream-filter.ts). One subscription to the hub per class however many follow;
  * what a follower joining late needs is kept by a RelayReplay wherever the messages are delivered.
  * h2c and MQTT connections are not relayed: their headers are compressed (HPACK) or carry the
  * session in a user name, where blanking would mean rebuilding.
@@ -103,11 +104,15 @@ export class TeacherRelay {
   private connections = new Map<string, RelayedConnection>();
   private unsubscribe: (() => void) | null = null;
   private startedAt = 0;
+  /** what every connection of this teacher's session blanks; learns secrets on the way */
+  private book = new SecretBook([]);
   session: string | null = null;
 
   constructor(
     private readonly hub: CaptureHub,
     private readonly listener: RelayListener,
+    /** secrets besides the teacher's session id that must never reach a follower (the teacher key) */
+    private readonly secrets: readonly string[] = [],
   ) {}
 
   /** Relays this session's traffic from now on (a new teacher session starts afresh). */
@@ -116,6 +121,7 @@ export class TeacherRelay {
     this.stop();
     if (this.session !== session) {
       this.connections.clear();
+      this.book = new SecretBook([session, ...this.secrets]);
       this.listener([{ type: 'reset' }]);
       this.startedAt = now;
     }
@@ -146,7 +152,7 @@ export class TeacherRelay {
               out.push({ type: 'connection-update', conn: known.info });
             }
           } else if (message.conn.transport === 'http/1.1') {
-            this.connections.set(message.conn.id, { info: { ...message.conn }, masks: { in: this.newMask(), out: this.newMask() }, announced: false });
+            this.connections.set(message.conn.id, { info: { ...message.conn }, filters: this.newFilters(), announced: false });
           }
           break;
         }
@@ -159,8 +165,8 @@ export class TeacherRelay {
             endRun();
             out.push({ type: 'connection', conn: connection.info });
           }
-          const mask = connection.masks[chunk.dir];
-          const data = Buffer.from(mask.session.apply(mask.headers.apply(chunk.data)));
+          const filtered = connection.filters[chunk.dir].apply(chunk.data);
+          const data = filtered === chunk.data ? chunk.data : Buffer.from(filtered.buffer, filtered.byteOffset, filtered.byteLength);
           const relayed: CapturedChunk = { ...chunk, data };
           run.push(relayed);
           break;
@@ -184,7 +190,7 @@ export class TeacherRelay {
     if (out.length > 0) this.listener(out);
   }
 
-  private newMask(): { headers: SecretHeaderMask; session: SecretBlanker } {
-    return { headers: new SecretHeaderMask(), session: new SecretBlanker(this.session ?? '') };
+  private newFilters(): Record<'in' | 'out', RelayStreamFilter> {
+    return { in: new RelayStreamFilter('in', this.book), out: new RelayStreamFilter('out', this.book) };
   }
 }

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { newCurlToken, newSessionId } from '../session/session-id.ts';
+import { SecretBook, SecretScanner, spellingsOf } from './secret-scanner.ts';
+
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+const bytes = (value: string) => Buffer.from(value, 'latin1');
+
+/** The stream cut at every point into two chunks, each run through a fresh scanner. */
+function everySplit(whole: string, secrets: string[]): string[] {
+  const outputs: string[] = [];
+  for (let at = 0; at <= whole.length; at += 1) {
+    const scanner = new SecretScanner(new SecretBook(secrets));
+    outputs.push(text(scanner.apply(bytes(whole.slice(0, at)))) + text(scanner.apply(bytes(whole.slice(at)))));
+  }
+  return outputs;
+}
+
+describe('SecretScanner', () => {
+  const session = newSessionId();
+  const curl = newCurlToken(session).token;
+
+  it('blanks the session id, any curl token and every secret JSON member of GET /_wirelab/session, keeping the length', () => {
+    const body = JSON.stringify({ session, sandbox: session, recording: true, curlToken: curl, curlTokenExpiresAt: 1 });
+    const out = text(new SecretScanner(new SecretBook([session])).apply(bytes(body)));
+    expect(out).toHaveLength(body.length);
+    expect(out).not.toContain(session);
+    expect(out).not.toContain(curl.slice(5));
+    expect(out).toContain('"recording":true');
+    expect(out).toContain('"curlTokenExpiresAt":1');
+  });
+
+  it("blanks a curl token of another session and a class member's token, which it was not told of", () => {
+    const other = newCurlToken(newSessionId()).token;
+    const member = randomBytes(24).toString('base64url');
+    const body = `{"memberToken": "${member}", "rejoinCode":"ABC123"} x-wirelab-sandbox: ${other}`;
+    const out = text(new SecretScanner(new SecretBook([])).apply(bytes(body)));
+    expect(out).not.toContain(member);
+    expect(out).not.toContain('ABC123');
+    expect(out).not.toContain(other.slice(5));
+  });
+
+  it('finds a secret however the stream is cut into chunks', () => {
+    const member = randomBytes(24).toString('base64url');
+    const whole = `HTTP/1.1 200 OK\r\n\r\n{"session":"${session}","curlToken":"${curl}","memberToken":"${member}"} id=${session};`;
+    for (const out of everySplit(whole, [session])) {
+      expect(out).toHaveLength(whole.length);
+      for (const secret of [session, curl.slice(5), member]) {
+        // no run of the secret longer than the few characters a cut may leave before it is known
+        for (let from = 0; from + 6 <= secret.length; from += 1) expect(out).not.toContain(secret.slice(from, from + 6) + secret.slice(from + 6, from + 7));
+      }
+    }
+  });
+
+  it('finds an exact secret inside base64 and base64url text at every alignment', () => {
+    for (const lead of ['', 'a', 'ab', 'abc']) {
+      const encoded = Buffer.from(`user:${lead}${session}:tail`).toString('base64');
+      const out = text(new SecretScanner(new SecretBook([session])).apply(bytes(`Authorization: Basic ${encoded}`)));
+      const decoded = Buffer.from(out.slice('Authorization: Basic '.length).replaceAll('*', 'A'), 'base64').toString('latin1');
+      expect(decoded).not.toContain(session.slice(4, 40));
+      const url = Buffer.from(`${lead}${session}`).toString('base64url');
+      expect(text(new SecretScanner(new SecretBook([session])).apply(bytes(url)))).not.toContain(url.slice(4, 40));
+    }
+    expect(spellingsOf(session).length).toBeGreaterThan(3);
+  });
+
+  it('returns the very same bytes when there is nothing to blank', () => {
+    const plain = bytes('{"id":1,"name":"Ada","email":"ada@example.com"}');
+    expect(new SecretScanner(new SecretBook([session])).apply(plain)).toBe(plain);
+  });
+});
