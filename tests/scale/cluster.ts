@@ -159,17 +159,12 @@ async function startInstance(config: InstanceConfig): Promise<Instance> {
 /**
  * deploy/haproxy/haproxy.cfg as the tests run it: the front end on a loopback port, one `server`
  * line per instance in each backend (the template's first one rewritten, the others dropped), no
- * syslog, a smaller maxconn, and a stats socket to read the servers' state. Everything else is the admin's file.
+ * syslog, and a stats socket to read the servers' state. Everything else is the admin's file.
  */
 export function renderHaproxyConfig(template: string, bindPort: number, instances: Array<{ id: string; port: number }>, statsSocket: string): string {
   const lines: string[] = [];
   for (const line of template.split('\n')) {
     if (/^\s*log \/dev\/log/.test(line)) continue;
-    // HAProxy asks for 2 descriptors per connection: an unprivileged test may not raise its limit that far.
-    if (/^\s*maxconn \d+\s*$/.test(line)) {
-      lines.push(line.replace(/\d+/, '2000'));
-      continue;
-    }
     if (/^global\s*$/.test(line)) {
       lines.push(line, `    stats socket ${statsSocket} mode 600 level admin`);
       continue;
