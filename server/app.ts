@@ -51,6 +51,8 @@ export interface AppOptions {
    * proxy's public origin. See server/listener/same-origin.ts.
    */
   allowedOrigins?: readonly string[];
+  /** load balancers whose connections open with a PROXY protocol header naming the client (`PROXY_PROTOCOL_FROM`) */
+  proxyProtocolFrom?: ReadonlySet<string>;
   /** Signs session ids and seals curl tokens (session-id.ts); absent: a random one per process. */
   sessionSecret?: Buffer;
   /** The classroom: the teacher key (TEACHER_KEY) and per-address limits; its tables live in dataFile. */
@@ -101,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         handler,
         captures: captures ?? undefined,
         timeouts: options.timeouts,
+        proxyProtocolFrom: options.proxyProtocolFrom,
         // Every WebSocket endpoint (ours, Socket.IO's, GraphQL's, MQTT's, the capture channel)
         // is behind this one check: a foreign page's handshake carries the student's cookie.
         admitUpgrade: {

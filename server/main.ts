@@ -7,6 +7,7 @@ import { parseAllowedOrigins } from './listener/same-origin.ts';
 import { loadSessionSecret, loadSharedSessionSecret } from './session/session-secret.ts';
 import { startupUrls } from './classroom/startup-urls.ts';
 import { clientLimitsFromEnv } from './limits/client-limits.ts';
+import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +36,8 @@ const app = await buildApp({
   frameAncestors: process.env.FRAME_ANCESTORS,
   // Behind a reverse proxy that serves Wirelab under another origin: ALLOWED_ORIGINS="https://wirelab.example.edu".
   allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
+  // Behind HAProxy with `send-proxy`: PROXY_PROTOCOL_FROM="10.0.0.5" (README, "Scaling out").
+  proxyProtocolFrom: parseProxyProtocolFrom(process.env.PROXY_PROTOCOL_FROM),
   // Several instances of one deployment (README, "Scaling out") sign with one secret: SESSION_SECRET_FILE.
   sessionSecret: process.env.SESSION_SECRET_FILE ? loadSharedSessionSecret(process.env.SESSION_SECRET_FILE) : loadSessionSecret(dataDir),
   // The classroom's teacher key; without it the database keeps one of its own (kept across restarts).

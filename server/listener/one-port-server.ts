@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
+import { plainAddress, readProxyHeader, type ProxiedClient } from './proxy-header.ts';
 
 /** The client connection preface every HTTP/2 connection starts with (RFC 9113 §3.4). */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -61,6 +62,11 @@ export interface OnePortOptions {
   onRequestArrived?(req: http.IncomingMessage | http2.Http2ServerRequest, res?: http.ServerResponse | http2.Http2ServerResponse): void;
   timeouts?: Partial<ServerTimeouts>;
   maxHeaderBytes?: number;
+  /**
+   * Load balancers whose connections may open with a PROXY protocol header naming the client
+   * (`PROXY_PROTOCOL_FROM`); from any other address such a header is the client's own bytes.
+   */
+  proxyProtocolFrom?: ReadonlySet<string>;
   /** May this WebSocket upgrade go ahead? A refused one gets `refuse`'s answer, before any handshake. */
   admitUpgrade?: { admits(req: http.IncomingMessage): boolean; refuse(req: http.IncomingMessage, socket: Duplex): void };
 }
@@ -118,11 +124,26 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
 
   function sniff(socket: Socket): void {
     let seen: Buffer = Buffer.alloc(0);
+    // may the first bytes still be a trusted balancer's PROXY header?
+    let proxyHeaderPossible = Boolean(options.proxyProtocolFrom?.has(plainAddress(socket.remoteAddress ?? '')));
+    let client: ProxiedClient | null = null;
     sniffing.add(socket);
     socket.once('close', () => sniffing.delete(socket));
     socket.setTimeout(timeouts.firstBytesMs, () => socket.destroy());
     const onData = (chunk: Buffer): void => {
       seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+      if (proxyHeaderPossible) {
+        const header = readProxyHeader(seen);
+        if (header.kind === 'need-more') return;
+        if (header.kind === 'invalid') return void socket.destroy();
+        proxyHeaderPossible = false;
+        if (header.kind === 'header') {
+          client = header.client;
+          // the header is the balancer's, not the student's: it never reaches the tap
+          seen = seen.subarray(header.length);
+          if (seen.length === 0) return;
+        }
+      }
       const compared = Math.min(seen.length, H2_PREFACE.length);
       const looksLikeH2 = seen.subarray(0, compared).equals(H2_PREFACE.subarray(0, compared));
       if (looksLikeH2 && seen.length < H2_PREFACE.length) return;
@@ -132,14 +153,14 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       sniffing.delete(socket);
       socket.pause();
       socket.setTimeout(0);
-      hand(socket, seen, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1');
+      hand(socket, seen, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1', client);
     };
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
   }
 
-  function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c' | 'mqtt'): void {
-    const tapped = new TapSocket(socket);
+  function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c' | 'mqtt', client: ProxiedClient | null): void {
+    const tapped = new TapSocket(socket, client);
     options.captures?.track(tapped, transport);
     tapped.replay(firstBytes);
     if (transport === 'mqtt') mqttHandler!(tapped);

@@ -46,7 +46,14 @@ export class TapSocket extends Duplex {
   private waitingForDrain: (() => void) | null = null;
   private inputHeld = false;
 
-  constructor(socket: Socket) {
+  /**
+   * @param client the client a trusted load balancer named in a PROXY protocol header
+   *   (server/listener/proxy-header.ts): the addresses below are then the client's, not the balancer's
+   */
+  constructor(
+    socket: Socket,
+    private readonly client: { address: string; port: number; family: string } | null = null,
+  ) {
     super({ allowHalfOpen: true });
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
@@ -123,13 +130,13 @@ export class TapSocket extends Duplex {
   }
 
   get remoteAddress(): string | undefined {
-    return this.socket.remoteAddress;
+    return this.client?.address ?? this.socket.remoteAddress;
   }
   get remotePort(): number | undefined {
-    return this.socket.remotePort;
+    return this.client?.port ?? this.socket.remotePort;
   }
   get remoteFamily(): string | undefined {
-    return this.socket.remoteFamily;
+    return this.client?.family ?? this.socket.remoteFamily;
   }
   get localAddress(): string | undefined {
     return this.socket.localAddress;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import mqtt from 'mqtt';
-import { startCluster, type Cluster } from '../scale/cluster.ts';
+import { startCluster, TEACHER_KEY, type Cluster } from '../scale/cluster.ts';
 import { httpRequest, newSession as newSessionThrough } from '../scale/clients.ts';
 import { CaptureClient } from './capture-client.ts';
 import { connect } from 'node:net';
@@ -275,5 +275,23 @@ describe('without the pinning (what the template prevents)', () => {
     } finally {
       socket.disconnect();
     }
+  });
+});
+
+describe("HAProxy passes each student's address (PROXY protocol)", () => {
+  it('lets 21 students at 21 addresses join in one minute, where one address gets 429 past 20', async () => {
+    const created = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes`, { method: 'POST', headers: { 'x-wirelab-teacher-key': TEACHER_KEY }, body: { title: 'Behind HAProxy' } });
+    expect(created.status).toBe(201);
+    const { code } = created.json<{ code: string }>();
+    // loopback is all of 127.0.0.0/8: each student connects from an address of their own
+    const join = (from: string, name: string) => httpRequest(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', body: { code, name }, localAddress: from });
+    const students = Array.from({ length: 21 }, (_, index) => `127.0.${index + 10}.2`);
+    const statuses = [];
+    for (const [index, from] of students.entries()) statuses.push((await join(from, `Student ${index}`)).status);
+    expect(statuses).toEqual(students.map(() => 200));
+    const oneAddress = [];
+    for (let index = 0; index < 21; index++) oneAddress.push((await join('127.0.99.2', `Same ${index}`)).status);
+    expect(oneAddress.slice(0, 20)).toEqual(Array(20).fill(200));
+    expect(oneAddress[20]).toBe(429);
   });
 });

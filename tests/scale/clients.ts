@@ -102,11 +102,11 @@ export interface HttpAnswer {
  * of one session to the instance another session's first request chose; a browser's
  * connections all carry its cookie, which a fresh connection per request models.
  */
-export function httpRequest(url: string | URL, options: { method?: string; headers?: Record<string, string>; body?: unknown; agent?: Agent; signal?: AbortSignal } = {}): Promise<HttpAnswer> {
+export function httpRequest(url: string | URL, options: { method?: string; headers?: Record<string, string>; body?: unknown; agent?: Agent; signal?: AbortSignal; localAddress?: string } = {}): Promise<HttpAnswer> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false, signal: options.signal }, (response) => {
+    const req = request(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false, signal: options.signal, localAddress: options.localAddress }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));

@@ -310,6 +310,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           REDIS_KEY_PREFIX: keyPrefix,
           SESSION_SECRET_FILE: sessionSecretFile,
           TEACHER_KEY,
+          // HAProxy's `send-proxy` (deploy/haproxy/haproxy.cfg) names each client; tests that reach an instance directly send no header
+          PROXY_PROTOCOL_FROM: '127.0.0.1',
           LOG_LEVEL: 'warn',
           SHUTDOWN_GRACE_MS: '2000',
           ...options.env,
