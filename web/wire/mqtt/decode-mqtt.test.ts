@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeConnection } from '../decode-connection.ts';
+import { decodeChunk, type CaptureFixture } from '../fixtures/read-fixture.ts';
 import { messageMarkOf } from '../message-marks.ts';
 import { wireErrorText } from '../node-text.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
@@ -160,6 +164,25 @@ describe('decodeMqttPackets', () => {
       node.children?.forEach(collect);
     };
     decode(Buffer.concat([connect, connack, subscribe, suback, publishQos2, pubrec, pubrel, pubcomp, pingreq])).nodes.forEach(collect);
+    expect(errors).toEqual([]);
+  });
+
+  it('flags nothing in real traffic: mosquitto_sub, mosquitto_pub and mqtt.js as the tap recorded them', () => {
+    const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'mqtt-session.json'), 'utf8')) as CaptureFixture;
+    const errors: string[] = [];
+    const collect = (node: WireNode): void => {
+      if (node.error) errors.push(`${node.kind}: ${node.error}`);
+      node.children?.forEach(collect);
+    };
+    let packets = 0;
+    for (const connection of fixture.connections) {
+      const chunks = fixture.chunks.filter((chunk) => chunk.conn === connection.id).map(decodeChunk);
+      for (const message of decodeConnection(connection, chunks).messages ?? []) {
+        if (message.layer === 'mqtt-packet') packets++;
+        collect(message.tree);
+      }
+    }
+    expect(packets).toBeGreaterThan(10);
     expect(errors).toEqual([]);
   });
 
