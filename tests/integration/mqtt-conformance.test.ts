@@ -1,5 +1,6 @@
 import net from 'node:net';
 import mqtt from 'mqtt';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 import { sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
@@ -117,6 +118,17 @@ describe('CONNECT that MQTT 3.1.1 refuses', () => {
     const { before } = await exchange(connect({ level: 7 }));
     expect(before).toEqual([0x20, 0x02, 0x00, 0x01]);
     await othersStillServed();
+  });
+
+  it('answers protocol level 7 with CONNACK 1 over WebSocket too, then closes', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/mqtt`, 'mqtt');
+    const received: number[] = [];
+    ws.on('message', (data: Buffer) => received.push(...data));
+    ws.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    ws.once('open', () => ws.send(connect({ level: 7 })));
+    await closed;
+    expect(received).toEqual([0x20, 0x02, 0x00, 0x01]);
   });
 
   it('closes a CONNECT with a password and no user name, without CONNACK (MQTT-3.1.2-22)', async () => {
