@@ -1,4 +1,5 @@
 import type { WireNode } from './types.ts';
+import { MQTT_ERROR_TEXT } from './mqtt/mqtt-error-text.ts';
 
 // Decoders write a node's `label` and `value` in English (stable, what tests and lesson checks
 // read). A decoder may also give a node its Russian text here; the inspector shows it to readers
@@ -77,15 +78,8 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'missing-type': { en: 'the message has no "type"', ru: 'у сообщения нет поля "type"' },
   'binary-message': { en: 'this subprotocol allows text messages only', ru: 'этот подпротокол допускает только текстовые сообщения' },
   'not-executable': { en: 'type definitions cannot be executed', ru: 'определения типов нельзя выполнить' },
-  // MQTT (web/wire/mqtt)
-  'mqtt-reserved-type': { en: 'packet types 0 and 15 are reserved in MQTT 3.1.1', ru: 'типы пакетов 0 и 15 в MQTT 3.1.1 зарезервированы' },
-  'mqtt-bad-flags': { en: 'these flags are not the ones MQTT requires for this packet type', ru: 'флаги не те, что MQTT требует для этого типа пакета' },
-  'mqtt-bad-qos': { en: 'QoS must be 0, 1 or 2', ru: 'QoS может быть только 0, 1 или 2' },
-  'mqtt-qos-3': { en: 'QoS 3 does not exist', ru: 'QoS 3 не существует' },
-  'mqtt-malformed-length': { en: 'the remaining length takes at most 4 bytes', ru: 'оставшаяся длина занимает не больше 4 байт' },
-  'mqtt-trailing-bytes': { en: 'bytes left in the packet after its last field', ru: 'в пакете остались байты после последнего поля' },
-  'mqtt-no-topics': { en: 'SUBSCRIBE and UNSUBSCRIBE need at least one topic filter', ru: 'SUBSCRIBE и UNSUBSCRIBE требуют хотя бы один фильтр тем' },
-  'mqtt-password-without-user': { en: 'a password needs a user name in MQTT 3.1.1', ru: 'в MQTT 3.1.1 пароль передают только вместе с именем пользователя' },
+  // MQTT (web/wire/mqtt), each naming its clause of the specification
+  ...MQTT_ERROR_TEXT,
 };
 
 /** A decoder error code in the reader's language; undefined for codes of other decoders. */

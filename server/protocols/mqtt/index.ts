@@ -193,8 +193,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
 
   /** Hands a connection to the broker, namespacing what its packets name once CONNECT picks a sandbox. */
   function serve(stream: Duplex, connection: Connection): void {
-    const guarded = new SizeGuardedStream(stream, limits.maxPacketBytes, (verdict) =>
-      app.log.debug({ verdict, max: limits.maxPacketBytes }, 'MQTT packet refused: connection closed'),
+    const guarded = new SizeGuardedStream(stream, limits.maxPacketBytes, (refusal) =>
+      app.log.debug(typeof refusal === 'string' ? { verdict: refusal, max: limits.maxPacketBytes } : refusal, 'MQTT packet refused: connection closed'),
     );
     guarded.on('error', () => undefined);
     const client = broker.handle(guarded, connection.req);

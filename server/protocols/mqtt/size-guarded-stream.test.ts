@@ -31,16 +31,35 @@ describe('SizeGuardedStream', () => {
   it('passes inbound packets up to the limit and ends the connection at a larger one', async () => {
     const transport = new FakeTransport();
     const refused: string[] = [];
-    const stream = new SizeGuardedStream(transport, 4, (verdict) => refused.push(verdict));
+    const stream = new SizeGuardedStream(transport, 14, (verdict) => refused.push(verdict as string));
     const read: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => read.push(chunk));
-    transport.push(Buffer.from([0xc0, 0x00]));
+    // CONNECT (MQTT 3.1.1, clean session, keep-alive 60, empty client id: 12 bytes), PINGREQ
+    const connect = Buffer.from([0x10, 0x0c, 0x00, 0x04, ...Buffer.from('MQTT'), 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00]);
+    transport.push(Buffer.concat([connect, Buffer.from([0xc0, 0x00])]));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(Buffer.concat(read)).toEqual(Buffer.from([0xc0, 0x00]));
-    transport.push(Buffer.from([0x30, 0x05]));
+    expect(Buffer.concat(read)).toEqual(Buffer.concat([connect, Buffer.from([0xc0, 0x00])]));
+    transport.push(Buffer.from([0x30, 0x0f]));
     await new Promise((resolve) => setImmediate(resolve));
     expect(refused).toEqual(['too-large']);
     expect(stream.destroyed).toBe(true);
+    expect(transport.destroyed).toBe(true);
+  });
+});
+
+describe('SizeGuardedStream and the rules of MQTT 3.1.1', () => {
+  it('answers an unsupported protocol level with CONNACK 1 before closing, and hands the broker nothing', async () => {
+    const transport = new FakeTransport();
+    const refused: unknown[] = [];
+    const stream = new SizeGuardedStream(transport, 1024, (refusal) => refused.push(refusal));
+    const read: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => read.push(chunk));
+    const body = [0x00, 0x04, ...Buffer.from('MQTT'), 0x07, 0x02, 0x00, 0x3c, 0x00, 0x00];
+    transport.push(Buffer.from([0x10, body.length, ...body]));
+    await new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    expect(transport.writes).toEqual([Buffer.from([0x20, 0x02, 0x00, 0x01])]);
+    expect(read).toEqual([]);
+    expect(refused).toMatchObject([{ clause: 'MQTT-3.1.2-2', connack: 1 }]);
     expect(transport.destroyed).toBe(true);
   });
 });

@@ -1,9 +1,15 @@
 import { Duplex } from 'node:stream';
 import { MqttPacketSizeGuard, type SizeVerdict } from './packet-size-guard.ts';
+import { ClientPacketGate } from './client-packet-gate.ts';
+import type { Violation } from './client-packet-rules.ts';
+
+export type Refusal = Exclude<SizeVerdict, 'ok'> | Violation;
 
 /**
  * Passes a connection's bytes to the broker while its packet size guard agrees; a packet that
- * declares too much ends the connection (MQTT 3.1.1 has no other way to refuse a packet).
+ * declares too much ends the connection (MQTT 3.1.1 has no other way to refuse a packet). Then
+ * each whole packet goes through the client packet gate: one that breaks a rule of MQTT 3.1.1
+ * ends the connection before the broker reads it, after a CONNACK when the rule names one.
  *
  * The other way, it joins what the broker writes in one tick into one write: aedes writes a
  * packet in pieces (fixed header, length, topic, payload), and over WebSocket each write would
@@ -16,7 +22,7 @@ export class SizeGuardedStream extends Duplex {
   constructor(
     readonly inner: Duplex,
     maxPacketBytes: number,
-    onRefused: (verdict: Exclude<SizeVerdict, 'ok'>) => void,
+    onRefused: (refusal: Refusal) => void,
   ) {
     super({ allowHalfOpen: false });
     const write = this.write.bind(this) as (...args: unknown[]) => boolean;
@@ -32,6 +38,7 @@ export class SizeGuardedStream extends Duplex {
       return write(...args);
     }) as Duplex['write'];
     const guard = new MqttPacketSizeGuard(maxPacketBytes);
+    const gate = new ClientPacketGate();
     inner.on('data', (chunk: Buffer) => {
       const verdict = guard.feed(chunk);
       if (verdict !== 'ok') {
@@ -39,7 +46,15 @@ export class SizeGuardedStream extends Duplex {
         this.destroy();
         return;
       }
-      if (!this.push(chunk)) inner.pause();
+      const { passed, violation } = gate.feed(chunk);
+      for (const packet of passed) if (!this.push(packet)) inner.pause();
+      if (violation) {
+        onRefused(violation);
+        if (violation.connack === undefined) this.destroy();
+        // The broker never saw this CONNECT: the CONNACK is written here, and the connection
+        // closes once it has left (destroying it at once could drop it).
+        else inner.end(Buffer.from([0x20, 0x02, 0x00, violation.connack]), () => this.destroy());
+      }
     });
     inner.on('end', () => this.push(null));
     inner.on('drain', () => {

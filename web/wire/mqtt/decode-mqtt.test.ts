@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeConnection } from '../decode-connection.ts';
+import { decodeChunk, type CaptureFixture } from '../fixtures/read-fixture.ts';
 import { messageMarkOf } from '../message-marks.ts';
 import { wireErrorText } from '../node-text.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeMqttPackets } from './decode-mqtt.ts';
+import { MQTT_ERROR_TEXT } from './mqtt-error-text.ts';
 
 const str = (text: string): number[] => {
   const bytes = [...Buffer.from(text)];
@@ -110,7 +115,78 @@ describe('decodeMqttPackets', () => {
     expect(find(decode(Buffer.from([0xc0, 0x01, 0x00])).nodes[0]!, 'unexpected-bytes')!.error).toBe('mqtt-trailing-bytes');
   });
 
-  it('names every error it gives in English and Russian', () => {
+  it('flags every violation of MQTT 3.1.1 as an error node naming its clause', () => {
+    const connectWith = (name: string, level: number, flags: number, rest: number[]) => Buffer.from([0x10, 6 + name.length + rest.length, ...str(name), level, flags, 0x00, 0x3c, ...rest]);
+    const errorOf = (bytes: Buffer | number[], kind: string) => find(decode(Buffer.from(bytes)).nodes[0]!, kind)?.error;
+    const text = (code: string | undefined) => (code ? wireErrorText(code, 'en') : undefined);
+    // CONNECT
+    expect(errorOf(connectWith('MQTX', 4, 0x02, str('id')), 'protocol-name')).toBe('mqtt-protocol-name');
+    expect(text(errorOf(connectWith('MQTX', 4, 0x02, str('id')), 'protocol-name'))).toContain('MQTT-3.1.2-1');
+    expect(errorOf(connectWith('MQTT', 7, 0x02, str('id')), 'protocol-level')).toBe('mqtt-protocol-level');
+    expect(text('mqtt-protocol-level')).toContain('MQTT-3.1.2-2');
+    expect(errorOf(connectWith('MQTT', 4, 0x00, str('')), 'client-id')).toBe('mqtt-empty-client-id');
+    expect(errorOf(connectWith('MQTT', 4, 0x02, str('')), 'client-id')).toBeUndefined();
+    expect(errorOf(connectWith('MQTT', 4, 0x42, [...str('id'), ...str('pw')]), 'password-flag')).toBe('mqtt-password-without-user');
+    expect(errorOf(connectWith('MQTT', 4, 0x1e, [...str('id'), ...str('t'), ...str('m')]), 'will-qos')).toBe('mqtt-will-qos-3');
+    expect(errorOf(connectWith('MQTT', 4, 0x0a, str('id')), 'will-qos')).toBe('mqtt-will-qos-without-will');
+    expect(errorOf(connectWith('MQTT', 4, 0x22, str('id')), 'will-retain')).toBe('mqtt-will-retain-without-will');
+    expect(errorOf(connectWith('MQTT', 4, 0x03, str('id')), 'reserved')).toBe('mqtt-connect-reserved');
+    expect(errorOf(connectWith('MQTT', 4, 0x06, [...str('id'), ...str('a/#'), ...str('m')]), 'will-topic')).toBe('mqtt-topic-wildcard');
+    expect(errorOf(connectWith('MQTT', 4, 0x02, [0x00, 0x02, 0xff, 0xfe]), 'client-id')).toBe('mqtt-invalid-utf8');
+    expect(errorOf(connectWith('MQTT', 4, 0x02, [0x00, 0x02, 0x61, 0x00]), 'client-id')).toBe('mqtt-null-character');
+    // CONNACK
+    expect(errorOf([0x20, 0x02, 0x00, 0x09], 'return-code')).toBe('mqtt-connack-code');
+    expect(errorOf([0x20, 0x02, 0x02, 0x00], 'connack-flags')).toBe('mqtt-connack-flags');
+    // PUBLISH
+    expect(errorOf([0x30, 0x05, ...str('a/#')], 'topic')).toBe('mqtt-topic-wildcard');
+    expect(errorOf([0x30, 0x05, ...str('a/+')], 'topic')).toBe('mqtt-topic-wildcard');
+    expect(errorOf([0x30, 0x02, ...str('')], 'topic')).toBe('mqtt-empty-topic');
+    expect(errorOf([0x30, 0x04, ...[0x00, 0x02, 0xff, 0xfe]], 'topic')).toBe('mqtt-invalid-utf8');
+    expect(errorOf([0x38, 0x03, ...str('a')], 'dup')).toBe('mqtt-dup-on-qos-0');
+    expect(errorOf([0x3a, 0x05, ...str('a'), 0x00, 0x01], 'dup')).toBeUndefined();
+    expect(errorOf([0x36, 0x05, ...str('a'), 0x00, 0x01], 'qos')).toBe('mqtt-qos-3');
+    expect(errorOf([0x32, 0x05, ...str('a'), 0x00, 0x00], 'packet-id')).toBe('mqtt-packet-id-zero');
+    // SUBSCRIBE, SUBACK, UNSUBSCRIBE
+    expect(errorOf([0x82, 0x0a, 0x00, 0x01, ...str('a/#/b'), 0x00], 'topic-filter')).toBe('mqtt-filter-multi-level');
+    expect(errorOf([0x82, 0x07, 0x00, 0x01, ...str('a+'), 0x00], 'topic-filter')).toBe('mqtt-filter-single-level');
+    expect(errorOf([0xa2, 0x04, 0x00, 0x01, ...str('')], 'topic-filter')).toBe('mqtt-empty-topic');
+    expect(errorOf([0x82, 0x06, 0x00, 0x01, ...str('a'), 0x03], 'requested-qos')).toBe('mqtt-requested-qos');
+    expect(errorOf([0x82, 0x06, 0x00, 0x00, ...str('a'), 0x00], 'packet-id')).toBe('mqtt-packet-id-zero');
+    expect(errorOf([0xa2, 0x02, 0x00, 0x01], 'no-topics')).toBe('mqtt-no-topics');
+    expect(errorOf([0x90, 0x02, 0x00, 0x01], 'no-return-codes')).toBe('mqtt-no-return-codes');
+    expect(errorOf([0x90, 0x03, 0x00, 0x01, 0x03], 'granted-qos')).toBe('mqtt-suback-code');
+    // reserved bits of a fixed header
+    expect(errorOf([0xa0, 0x05, 0x00, 0x01, ...str('a')], 'flags')).toBe('mqtt-bad-flags');
+    // what real clients send stays clean: no error anywhere
+    const errors: string[] = [];
+    const collect = (node: WireNode): void => {
+      if (node.error) errors.push(node.error);
+      node.children?.forEach(collect);
+    };
+    decode(Buffer.concat([connect, connack, subscribe, suback, publishQos2, pubrec, pubrel, pubcomp, pingreq])).nodes.forEach(collect);
+    expect(errors).toEqual([]);
+  });
+
+  it('flags nothing in real traffic: mosquitto_sub, mosquitto_pub and mqtt.js as the tap recorded them', () => {
+    const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'mqtt-session.json'), 'utf8')) as CaptureFixture;
+    const errors: string[] = [];
+    const collect = (node: WireNode): void => {
+      if (node.error) errors.push(`${node.kind}: ${node.error}`);
+      node.children?.forEach(collect);
+    };
+    let packets = 0;
+    for (const connection of fixture.connections) {
+      const chunks = fixture.chunks.filter((chunk) => chunk.conn === connection.id).map(decodeChunk);
+      for (const message of decodeConnection(connection, chunks).messages ?? []) {
+        if (message.layer === 'mqtt-packet') packets++;
+        collect(message.tree);
+      }
+    }
+    expect(packets).toBeGreaterThan(10);
+    expect(errors).toEqual([]);
+  });
+
+  it('names every error it gives in English and Russian, with the clause', () => {
     const codes = new Set<string>();
     const collect = (node: WireNode): void => {
       if (node.error) codes.add(node.error);
@@ -135,6 +211,10 @@ describe('decodeMqttPackets', () => {
     for (const code of codes) {
       expect(wireErrorText(code, 'en'), code).toBeDefined();
       expect(wireErrorText(code, 'ru'), code).toBeDefined();
+    }
+    for (const [code, text] of Object.entries(MQTT_ERROR_TEXT)) {
+      expect(text.en, code).toMatch(/\((MQTT-\d|§)/);
+      expect(text.ru, code).toMatch(/\((MQTT-\d|§)/);
     }
   });
 

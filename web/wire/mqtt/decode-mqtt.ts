@@ -2,6 +2,7 @@ import { markMessage } from '../message-marks.ts';
 import { ru } from '../node-text.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
+import { stringError, topicFilterError, topicNameError } from './mqtt-rules.ts';
 
 // MQTT 3.1.1 (OASIS, 2014) and 3.1 control packets, byte by byte: the fixed header (type in the
 // high 4 bits, flags in the low 4), the remaining length (1–4 bytes, 7 bits each, the high bit
@@ -42,7 +43,8 @@ export interface MqttPacketFields extends Record<string, string | number | boole
   remainingLength: number;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string (MQTT-1.5.3-3), not stripped
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const bits = (byte: number): string => byte.toString(2).padStart(8, '0');
 
 /** Reads fields of one packet's body; every read past the end gives an error node instead. */
@@ -79,8 +81,11 @@ class BodyReader {
     return { node, value };
   }
 
-  /** A 2-byte length, then that many bytes: a UTF-8 string (or binary data when `binary`). */
-  lengthPrefixed(kind: string, label: string, russian: string, binary = false): { node: WireNode; text?: string } {
+  /**
+   * A 2-byte length, then that many bytes: a UTF-8 string (or binary data when `binary`).
+   * `rule` says what else the string breaks (mqtt-rules.ts); by default, a string's own rules.
+   */
+  lengthPrefixed(kind: string, label: string, russian: string, binary = false, rule: (text: string) => string | undefined = stringError): { node: WireNode; text?: string } {
     const start = this.at;
     if (this.left < 2) return { node: ru(this.short(kind, label), russian) };
     const length = (this.bytes[this.at]! << 8) | this.bytes[this.at + 1]!;
@@ -97,8 +102,9 @@ class BodyReader {
     if (!binary) {
       try {
         text = utf8.decode(data);
+        error = rule(text);
       } catch {
-        error = 'invalid-utf8';
+        error = 'mqtt-invalid-utf8';
       }
     }
     const value = binary ? `${length} B` : (text ?? hex(data));
@@ -155,7 +161,7 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const flagNodes: WireNode[] =
     type === 3
       ? [
-          bit('dup', 'DUP', 'DUP (повтор)', `.... ${bits(first)[4]}... = ${(flags >> 3) & 1 ? 'resent' : 'first attempt'}`, byteRange),
+          bit('dup', 'DUP', 'DUP (повтор)', `.... ${bits(first)[4]}... = ${(flags >> 3) & 1 ? 'resent' : 'first attempt'}`, byteRange, flags & 0x08 && ((flags >> 1) & 3) === 0 ? 'mqtt-dup-on-qos-0' : undefined),
           bit('qos', 'QoS', 'QoS', `.... .${bits(first).slice(5, 7)}. = ${(flags >> 1) & 3}`, byteRange, ((flags >> 1) & 3) === 3 ? 'mqtt-qos-3' : undefined),
           bit('retain', 'RETAIN', 'RETAIN (сохранить)', `.... ...${bits(first)[7]} = ${flags & 1 ? 'yes' : 'no'}`, byteRange),
         ]
@@ -217,113 +223,153 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   return { node, end };
 }
 
-function decodeBody(type: number, flags: number, reader: BodyReader, fields: MqttPacketFields): { nodes: WireNode[]; summary: string } {
+type DecodedBody = { nodes: WireNode[]; summary: string };
+
+function decodeBody(type: number, flags: number, reader: BodyReader, fields: MqttPacketFields): DecodedBody {
   switch (type) {
     case 1:
       return decodeConnect(reader, fields);
-    case 2: {
-      const nodes: WireNode[] = [];
-      const ack = reader.byte();
-      if (ack === undefined) return { nodes: [reader.short('connack-flags', 'acknowledge flags')], summary: '' };
-      fields.sessionPresent = (ack & 1) === 1;
-      nodes.push(ru({ kind: 'connack-flags', label: 'session present', value: `${bits(ack)} = ${ack & 1 ? 'yes' : 'no'}`, range: reader.range(reader.at, reader.at + 1), ...(ack & 0xfe ? { error: 'mqtt-bad-flags' } : {}) }, 'сессия уже есть'));
-      reader.at++;
-      const code = reader.byte();
-      if (code === undefined) return { nodes: [...nodes, reader.short('return-code', 'return code')], summary: '' };
-      fields.returnCode = code;
-      const meaning = CONNACK_CODES[code] ?? { en: 'reserved', ru: 'зарезервирован' };
-      nodes.push(ru({ kind: 'return-code', label: 'return code', value: `${code} ${meaning.en}`, range: reader.range(reader.at, reader.at + 1) }, 'код ответа', `${code} ${meaning.ru}`));
-      reader.at++;
-      return { nodes, summary: `${code} ${meaning.en}` };
-    }
-    case 3: {
-      const qos = (flags >> 1) & 3;
-      fields.qos = qos;
-      fields.retain = (flags & 1) === 1;
-      fields.dup = (flags & 8) === 8;
-      const topic = reader.lengthPrefixed('topic', 'topic', 'тема');
-      const nodes = [topic.node];
-      if (topic.text !== undefined) fields.topic = topic.text;
-      let id = '';
-      if (qos > 0) {
-        const packetId = reader.uint16('packet-id', 'packet id', 'идентификатор пакета');
-        nodes.push(packetId.node);
-        if (packetId.value !== undefined) {
-          fields.packetId = packetId.value;
-          id = ` · id ${packetId.value}`;
-        }
-      }
-      const payload = reader.range(reader.at, reader.end);
-      const data = reader.bytes.subarray(reader.at, reader.end);
-      let text: string | undefined;
-      try {
-        text = utf8.decode(data);
-      } catch {
-        text = undefined;
-      }
-      fields.payloadBytes = data.length;
-      if (text !== undefined) fields.payload = text;
-      nodes.push(ru({ kind: 'payload', label: 'payload', value: text ?? hex(data), range: payload }, 'полезная нагрузка'));
-      reader.at = reader.end;
-      return { nodes, summary: `${topic.text ?? '?'} · QoS ${qos}${id}${fields.retain ? ' · retain' : ''} · ${data.length} B` };
-    }
+    case 2:
+      return decodeConnack(reader, fields);
+    case 3:
+      return decodePublish(flags, reader, fields);
     case 4:
     case 5:
     case 6:
     case 7:
     case 11: {
-      const packetId = reader.uint16('packet-id', 'packet id', 'идентификатор пакета');
-      if (packetId.value !== undefined) fields.packetId = packetId.value;
+      const packetId = packetIdOf(reader, fields);
       return { nodes: [packetId.node], summary: packetId.value !== undefined ? `id ${packetId.value}` : '' };
     }
     case 8:
-    case 10: {
-      const packetId = reader.uint16('packet-id', 'packet id', 'идентификатор пакета');
-      if (packetId.value !== undefined) fields.packetId = packetId.value;
-      const nodes = [packetId.node];
-      const filters: string[] = [];
-      while (reader.left > 0) {
-        const filter = reader.lengthPrefixed('topic-filter', 'topic filter', 'фильтр тем');
-        if (type === 10) {
-          nodes.push(filter.node);
-        } else {
-          const requested = reader.byte();
-          const children = [...(filter.node.children ?? [])];
-          if (requested === undefined) children.push(reader.short('requested-qos', 'requested QoS'));
-          else {
-            children.push(ru({ kind: 'requested-qos', label: 'requested QoS', value: String(requested & 3), range: reader.range(reader.at, reader.at + 1), ...(requested > 2 ? { error: 'mqtt-bad-qos' } : {}) }, 'запрошенный QoS'));
-            reader.at++;
-          }
-          nodes.push({ ...filter.node, range: { start: filter.node.range.start, end: children.at(-1)!.range.end }, children, value: `${filter.text ?? '?'} · QoS ${requested ?? '?'}` });
-        }
-        filters.push(filter.text ?? '?');
-      }
-      fields.topics = filters.join(' ');
-      const error = filters.length === 0 ? [{ kind: 'no-topics', label: 'no topic filter', range: reader.range(reader.at, reader.at), error: 'mqtt-no-topics' }] : [];
-      return { nodes: [...nodes, ...error], summary: `id ${packetId.value ?? '?'} · ${filters.join(', ')}` };
-    }
-    case 9: {
-      const packetId = reader.uint16('packet-id', 'packet id', 'идентификатор пакета');
-      if (packetId.value !== undefined) fields.packetId = packetId.value;
-      const nodes = [packetId.node];
-      const granted: string[] = [];
-      while (reader.left > 0) {
-        const code = reader.byte()!;
-        const meaning = code === 0x80 ? 'failure' : code <= 2 ? `QoS ${code}` : 'reserved';
-        granted.push(meaning);
-        nodes.push(ru({ kind: 'granted-qos', label: 'granted', value: `0x${code.toString(16).padStart(2, '0')} ${meaning}`, range: reader.range(reader.at, reader.at + 1), ...(code > 2 && code !== 0x80 ? { error: 'mqtt-bad-qos' } : {}) }, 'выдано', `0x${code.toString(16).padStart(2, '0')} ${code === 0x80 ? 'отказ' : meaning}`));
-        reader.at++;
-      }
-      fields.granted = granted.join(' ');
-      return { nodes, summary: `id ${packetId.value ?? '?'} · ${granted.join(', ')}` };
-    }
+    case 10:
+      return decodeSubscription(type, reader, fields);
+    case 9:
+      return decodeSuback(reader, fields);
     default:
       // PINGREQ, PINGRESP, DISCONNECT have no body; what a reserved type carries is left as bytes.
       return { nodes: [], summary: '' };
   }
 }
 
-function decodeConnect(reader: BodyReader, fields: MqttPacketFields): { nodes: WireNode[]; summary: string } {
+/** A packet id, flagged when it is 0 (MQTT-2.3.1-1), and kept in `fields` to group an exchange. */
+function packetIdOf(reader: BodyReader, fields: MqttPacketFields): { node: WireNode; value?: number } {
+  const packetId = reader.uint16('packet-id', 'packet id', 'идентификатор пакета');
+  if (packetId.value !== undefined) fields.packetId = packetId.value;
+  if (packetId.value === 0) packetId.node.error = 'mqtt-packet-id-zero';
+  return packetId;
+}
+
+function decodeConnack(reader: BodyReader, fields: MqttPacketFields): DecodedBody {
+  const nodes: WireNode[] = [];
+  const ack = reader.byte();
+  if (ack === undefined) return { nodes: [reader.short('connack-flags', 'acknowledge flags')], summary: '' };
+  fields.sessionPresent = (ack & 1) === 1;
+  nodes.push(ru({ kind: 'connack-flags', label: 'session present', value: `${bits(ack)} = ${ack & 1 ? 'yes' : 'no'}`, range: reader.range(reader.at, reader.at + 1), ...(ack & 0xfe ? { error: 'mqtt-connack-flags' } : {}) }, 'сессия уже есть'));
+  reader.at++;
+  const code = reader.byte();
+  if (code === undefined) return { nodes: [...nodes, reader.short('return-code', 'return code')], summary: '' };
+  fields.returnCode = code;
+  const meaning = CONNACK_CODES[code] ?? { en: 'reserved', ru: 'зарезервирован' };
+  nodes.push(ru({ kind: 'return-code', label: 'return code', value: `${code} ${meaning.en}`, range: reader.range(reader.at, reader.at + 1), ...(CONNACK_CODES[code] ? {} : { error: 'mqtt-connack-code' }) }, 'код ответа', `${code} ${meaning.ru}`));
+  reader.at++;
+  return { nodes, summary: `${code} ${meaning.en}` };
+}
+
+function decodePublish(flags: number, reader: BodyReader, fields: MqttPacketFields): DecodedBody {
+  const qos = (flags >> 1) & 3;
+  fields.qos = qos;
+  fields.retain = (flags & 1) === 1;
+  fields.dup = (flags & 8) === 8;
+  const topic = reader.lengthPrefixed('topic', 'topic', 'тема', false, topicNameError);
+  const nodes = [topic.node];
+  if (topic.text !== undefined) fields.topic = topic.text;
+  let id = '';
+  if (qos > 0) {
+    const packetId = packetIdOf(reader, fields);
+    nodes.push(packetId.node);
+    if (packetId.value !== undefined) id = ` · id ${packetId.value}`;
+  }
+  const payload = reader.range(reader.at, reader.end);
+  const data = reader.bytes.subarray(reader.at, reader.end);
+  let text: string | undefined;
+  try {
+    text = utf8.decode(data);
+  } catch {
+    text = undefined;
+  }
+  fields.payloadBytes = data.length;
+  if (text !== undefined) fields.payload = text;
+  nodes.push(ru({ kind: 'payload', label: 'payload', value: text ?? hex(data), range: payload }, 'полезная нагрузка'));
+  reader.at = reader.end;
+  return { nodes, summary: `${topic.text ?? '?'} · QoS ${qos}${id}${fields.retain ? ' · retain' : ''} · ${data.length} B` };
+}
+
+function decodeSubscription(type: 8 | 10, reader: BodyReader, fields: MqttPacketFields): DecodedBody {
+  const packetId = packetIdOf(reader, fields);
+  const nodes = [packetId.node];
+  const filters: string[] = [];
+  while (reader.left > 0) {
+    const filter = reader.lengthPrefixed('topic-filter', 'topic filter', 'фильтр тем', false, topicFilterError);
+    if (type === 10) {
+      nodes.push(filter.node);
+    } else {
+      const requested = reader.byte();
+      const children = [...(filter.node.children ?? [])];
+      if (requested === undefined) children.push(reader.short('requested-qos', 'requested QoS'));
+      else {
+        children.push(ru({ kind: 'requested-qos', label: 'requested QoS', value: String(requested & 3), range: reader.range(reader.at, reader.at + 1), ...(requested > 2 ? { error: 'mqtt-requested-qos' } : {}) }, 'запрошенный QoS'));
+        reader.at++;
+      }
+      nodes.push({ ...filter.node, range: { start: filter.node.range.start, end: children.at(-1)!.range.end }, children, value: `${filter.text ?? '?'} · QoS ${requested ?? '?'}` });
+    }
+    filters.push(filter.text ?? '?');
+  }
+  fields.topics = filters.join(' ');
+  const error = filters.length === 0 ? [ru({ kind: 'no-topics', label: 'no topic filter', range: reader.range(reader.at, reader.at), error: 'mqtt-no-topics' }, 'нет фильтра тем')] : [];
+  return { nodes: [...nodes, ...error], summary: `id ${packetId.value ?? '?'} · ${filters.join(', ')}` };
+}
+
+function decodeSuback(reader: BodyReader, fields: MqttPacketFields): DecodedBody {
+  const packetId = packetIdOf(reader, fields);
+  const nodes = [packetId.node];
+  const granted: string[] = [];
+  while (reader.left > 0) {
+    const code = reader.byte()!;
+    const meaning = code === 0x80 ? 'failure' : code <= 2 ? `QoS ${code}` : 'reserved';
+    const russian = code === 0x80 ? 'отказ' : code <= 2 ? meaning : 'зарезервирован';
+    granted.push(meaning);
+    nodes.push(ru({ kind: 'granted-qos', label: 'granted', value: `0x${code.toString(16).padStart(2, '0')} ${meaning}`, range: reader.range(reader.at, reader.at + 1), ...(code > 2 && code !== 0x80 ? { error: 'mqtt-suback-code' } : {}) }, 'выдано', `0x${code.toString(16).padStart(2, '0')} ${russian}`));
+    reader.at++;
+  }
+  if (granted.length === 0 && packetId.value !== undefined) {
+    nodes.push(ru({ kind: 'no-return-codes', label: 'no return code', range: reader.range(reader.at, reader.at), error: 'mqtt-no-return-codes' }, 'нет кода ответа'));
+  }
+  fields.granted = granted.join(' ');
+  return { nodes, summary: `id ${packetId.value ?? '?'} · ${granted.join(', ')}` };
+}
+
+/** The connect flags byte bit by bit, each bit flagged where it breaks a rule of §3.1.2. */
+function connectFlagNodes(flags: number, range: WireNode['range']): WireNode[] {
+  const b = bits(flags);
+  const has = (mask: number): boolean => (flags & mask) !== 0;
+  const willQos = (flags >> 3) & 3;
+  const willQosError = willQos === 3 ? 'mqtt-will-qos-3' : willQos > 0 && !has(0x04) ? 'mqtt-will-qos-without-will' : undefined;
+  return [
+    bit('user-name-flag', 'user name', 'имя пользователя', `${b[0]}... .... = ${has(0x80) ? 'present' : 'absent'}`, range),
+    bit('password-flag', 'password', 'пароль', `.${b[1]}.. .... = ${has(0x40) ? 'present' : 'absent'}`, range, has(0x40) && !has(0x80) ? 'mqtt-password-without-user' : undefined),
+    bit('will-retain', 'will retain', 'сохранять завещание', `..${b[2]}. .... = ${has(0x20) ? 'yes' : 'no'}`, range, has(0x20) && !has(0x04) ? 'mqtt-will-retain-without-will' : undefined),
+    bit('will-qos', 'will QoS', 'QoS завещания', `...${b[3]} ${b[4]}... = ${willQos}`, range, willQosError),
+    bit('will-flag', 'will', 'завещание (last will)', `.... .${b[5]}.. = ${has(0x04) ? 'present' : 'absent'}`, range),
+    bit('clean-session', 'clean session', 'чистая сессия', `.... ..${b[6]}. = ${has(0x02) ? 'yes: start afresh' : 'no: keep the session'}`, range),
+    bit('reserved', 'reserved', 'зарезервирован', `.... ...${b[7]} = ${flags & 1}`, range, has(0x01) ? 'mqtt-connect-reserved' : undefined),
+  ];
+}
+
+/** The levels this broker speaks (MQTT-3.1.2-2): another gets CONNACK 1. */
+const VERSION_OF_LEVEL: Readonly<Record<number, string>> = { 4: 'MQTT 3.1.1', 3: 'MQTT 3.1' };
+
+function decodeConnect(reader: BodyReader, fields: MqttPacketFields): DecodedBody {
   const nodes: WireNode[] = [];
   const protocol = reader.lengthPrefixed('protocol-name', 'protocol name', 'имя протокола');
   nodes.push(protocol.node);
@@ -331,51 +377,30 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): { nodes: W
   const level = reader.byte();
   if (level === undefined) return { nodes: [...nodes, reader.short('protocol-level', 'protocol level')], summary: '' };
   fields.level = level;
-  const version = level === 4 ? 'MQTT 3.1.1' : level === 3 ? 'MQTT 3.1' : level === 5 ? 'MQTT 5' : 'unknown';
-  nodes.push(ru({ kind: 'protocol-level', label: 'protocol level', value: `${level} (${version})`, range: reader.range(reader.at, reader.at + 1) }, 'версия протокола'));
+  const known = VERSION_OF_LEVEL[level];
+  // 3.1.1 (and 5) say "MQTT", 3.1 said "MQIsdp" (some 3.1 clients send "MQTT"); at another level, either.
+  const names = level === 3 ? ['MQIsdp', 'MQTT'] : level === 4 || level === 5 ? ['MQTT'] : ['MQTT', 'MQIsdp'];
+  if (protocol.text !== undefined && !protocol.node.error && !names.includes(protocol.text)) protocol.node.error = 'mqtt-protocol-name';
+  const version = known ?? (level === 5 ? 'MQTT 5' : 'unknown');
+  nodes.push(ru({ kind: 'protocol-level', label: 'protocol level', value: `${level} (${version})`, range: reader.range(reader.at, reader.at + 1), ...(known ? {} : { error: 'mqtt-protocol-level' }) }, 'версия протокола'));
   reader.at++;
   const flags = reader.byte();
   if (flags === undefined) return { nodes: [...nodes, reader.short('connect-flags', 'connect flags')], summary: '' };
   const flagsRange = reader.range(reader.at, reader.at + 1);
-  const b = bits(flags);
   const has = (mask: number): boolean => (flags & mask) !== 0;
-  const willQos = (flags >> 3) & 3;
   fields.cleanSession = has(0x02);
   fields.will = has(0x04);
   fields.keepAlive = -1;
-  const flagChildren = [
-    bit('user-name-flag', 'user name', 'имя пользователя', `${b[0]}... .... = ${has(0x80) ? 'present' : 'absent'}`, flagsRange),
-    bit('password-flag', 'password', 'пароль', `.${b[1]}.. .... = ${has(0x40) ? 'present' : 'absent'}`, flagsRange, has(0x40) && !has(0x80) ? 'mqtt-password-without-user' : undefined),
-    bit('will-retain', 'will retain', 'сохранять завещание', `..${b[2]}. .... = ${has(0x20) ? 'yes' : 'no'}`, flagsRange, has(0x20) && !has(0x04) ? 'mqtt-bad-flags' : undefined),
-    bit('will-qos', 'will QoS', 'QoS завещания', `...${b[3]} ${b[4]}... = ${willQos}`, flagsRange, willQos === 3 || (willQos > 0 && !has(0x04)) ? 'mqtt-bad-qos' : undefined),
-    bit('will-flag', 'will', 'завещание (last will)', `.... .${b[5]}.. = ${has(0x04) ? 'present' : 'absent'}`, flagsRange),
-    bit('clean-session', 'clean session', 'чистая сессия', `.... ..${b[6]}. = ${has(0x02) ? 'yes: start afresh' : 'no: keep the session'}`, flagsRange),
-    bit('reserved', 'reserved', 'зарезервирован', `.... ...${b[7]} = ${flags & 1}`, flagsRange, has(0x01) ? 'reserved-bit-set' : undefined),
-  ];
-  nodes.push(ru({ kind: 'connect-flags', label: 'connect flags', value: `0x${flags.toString(16).padStart(2, '0')}`, range: flagsRange, children: flagChildren }, 'флаги подключения'));
+  nodes.push(ru({ kind: 'connect-flags', label: 'connect flags', value: `0x${flags.toString(16).padStart(2, '0')}`, range: flagsRange, children: connectFlagNodes(flags, flagsRange) }, 'флаги подключения'));
   reader.at++;
   const keepAlive = reader.uint16('keep-alive', 'keep-alive (s)', 'keep-alive (с)');
   nodes.push(keepAlive.node);
   if (keepAlive.value !== undefined) fields.keepAlive = keepAlive.value;
   const clientId = reader.lengthPrefixed('client-id', 'client id', 'идентификатор клиента');
+  if (clientId.text === '' && !has(0x02)) clientId.node.error = 'mqtt-empty-client-id';
   nodes.push(clientId.node);
   if (clientId.text !== undefined) fields.clientId = clientId.text;
-  if (has(0x04)) {
-    const topic = reader.lengthPrefixed('will-topic', 'will topic', 'тема завещания');
-    nodes.push(topic.node);
-    if (topic.text !== undefined) fields.willTopic = topic.text;
-    const messageStart = reader.at;
-    const message = reader.lengthPrefixed('will-message', 'will message', 'текст завещания', true);
-    nodes.push(message.node);
-    // the will's payload as text, when it is UTF-8: a check can then recognise the will's PUBLISH
-    if (!message.node.error) {
-      try {
-        fields.willMessage = utf8.decode(reader.bytes.subarray(messageStart + 2, reader.at));
-      } catch {
-        // bytes that are not UTF-8: no text field, the node still shows them
-      }
-    }
-  }
+  if (has(0x04)) nodes.push(...decodeWill(reader, fields));
   if (has(0x80)) {
     const user = reader.lengthPrefixed('user-name', 'user name', 'имя пользователя');
     nodes.push(user.node);
@@ -383,4 +408,20 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): { nodes: W
   }
   if (has(0x40)) nodes.push(reader.lengthPrefixed('password', 'password', 'пароль', true).node);
   return { nodes, summary: `${version} · ${clientId.text ? `client ${clientId.text}` : 'no client id'} · clean ${has(0x02) ? 1 : 0} · keep-alive ${keepAlive.value ?? '?'} s` };
+}
+
+function decodeWill(reader: BodyReader, fields: MqttPacketFields): WireNode[] {
+  const topic = reader.lengthPrefixed('will-topic', 'will topic', 'тема завещания', false, topicNameError);
+  if (topic.text !== undefined) fields.willTopic = topic.text;
+  const messageStart = reader.at;
+  const message = reader.lengthPrefixed('will-message', 'will message', 'текст завещания', true);
+  // the will's payload as text, when it is UTF-8: a check can then recognise the will's PUBLISH
+  if (!message.node.error) {
+    try {
+      fields.willMessage = utf8.decode(reader.bytes.subarray(messageStart + 2, reader.at));
+    } catch {
+      // bytes that are not UTF-8: no text field, the node still shows them
+    }
+  }
+  return [topic.node, message.node];
 }

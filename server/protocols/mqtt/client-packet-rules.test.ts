@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { clientPacketViolation, topicFilterViolation } from './client-packet-rules.ts';
+import { ClientPacketGate } from './client-packet-gate.ts';
+
+const str = (value: string | number[]): number[] => {
+  const bytes = typeof value === 'string' ? [...Buffer.from(value)] : value;
+  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
+};
+const connectBody = (level = 4, flags = 0x02, rest: number[] = str('id')): Uint8Array => Uint8Array.from([...str('MQTT'), level, flags, 0x00, 0x3c, ...rest]);
+const clauseOf = (first: number, body: number[] | Uint8Array, connected = true): string | undefined =>
+  clientPacketViolation(first, Uint8Array.from(body), { connected })?.clause;
+
+describe('clientPacketViolation', () => {
+  it('takes what real clients send', () => {
+    expect(clauseOf(0x10, connectBody(), false)).toBeUndefined();
+    expect(clauseOf(0x10, connectBody(4, 0xc2 | 0x2c, [...str('id'), ...str('status/id'), ...str('gone'), ...str('user'), ...str('pw')]), false)).toBeUndefined();
+    expect(clauseOf(0x32, [...str('orders/1'), 0x00, 0x01, 0x61])).toBeUndefined();
+    expect(clauseOf(0x82, [0x00, 0x01, ...str('orders/#'), 0x01, ...str('+/x/+'), 0x02, ...str('#'), 0x00])).toBeUndefined();
+    expect(clauseOf(0xa2, [0x00, 0x01, ...str('orders/#')])).toBeUndefined();
+    expect(clauseOf(0x62, [0x00, 0x01])).toBeUndefined();
+    expect(clauseOf(0xc0, [])).toBeUndefined();
+  });
+
+  it('names the clause of each CONNECT it refuses, and CONNACK 1 only for the protocol level', () => {
+    expect(clientPacketViolation(0x10, connectBody(7), { connected: false })).toMatchObject({ clause: 'MQTT-3.1.2-2', connack: 1 });
+    expect(clauseOf(0x10, [...str('MQTX'), 4, 2, 0, 60, ...str('id')], false)).toBe('MQTT-3.1.2-1');
+    expect(clauseOf(0x10, connectBody(4, 0x03), false)).toBe('MQTT-3.1.2-3');
+    expect(clauseOf(0x10, connectBody(4, 0x42), false)).toBe('MQTT-3.1.2-22');
+    expect(clauseOf(0x10, connectBody(4, 0x1e, [...str('id'), ...str('t'), ...str('m')]), false)).toBe('MQTT-3.1.2-14');
+    expect(clauseOf(0x10, connectBody(4, 0x0a), false)).toBe('MQTT-3.1.2-13');
+    expect(clauseOf(0x10, connectBody(4, 0x22), false)).toBe('MQTT-3.1.2-15');
+    expect(clauseOf(0x10, connectBody(4, 0x02, str([0xff, 0xfe])), false)).toBe('MQTT-1.5.3-1');
+    expect(clauseOf(0x10, connectBody(4, 0x02, str([0xed, 0xa0, 0x80])), false)).toBe('MQTT-1.5.3-1');
+    expect(clauseOf(0x10, connectBody(4, 0x02, str([0x61, 0x00])), false)).toBe('MQTT-1.5.3-2');
+    expect(clauseOf(0x10, connectBody(4, 0x06, [...str('id'), ...str('a/+'), ...str('m')]), false)).toBe('MQTT-3.3.2-2');
+    expect(clauseOf(0x10, connectBody(4, 0x02, [...str('id'), 0x00]), false)).toBe('MQTT-4.8.0-1');
+    expect(clauseOf(0x10, connectBody(), true)).toBe('MQTT-3.1.0-2');
+    expect(clauseOf(0xc0, [], false)).toBe('MQTT-3.1.0-1');
+  });
+
+  it('names the clause of each later packet it refuses', () => {
+    expect(clauseOf(0x32, [...str('a'), 0x00, 0x00])).toBe('MQTT-2.3.1-1');
+    expect(clauseOf(0x36, [...str('a'), 0x00, 0x01])).toBe('MQTT-3.3.1-4');
+    expect(clauseOf(0x38, [...str('a')])).toBe('MQTT-3.3.1-2');
+    expect(clauseOf(0x30, [...str('a/#')])).toBe('MQTT-3.3.2-2');
+    expect(clauseOf(0x30, [...str('')])).toBe('MQTT-4.7.3-1');
+    expect(clauseOf(0x30, [...str([0xff, 0xfe])])).toBe('MQTT-1.5.3-1');
+    expect(clauseOf(0xa2, [0x00, 0x01])).toBe('MQTT-3.10.3-2');
+    expect(clauseOf(0x82, [0x00, 0x01])).toBe('MQTT-3.8.3-3');
+    expect(clauseOf(0x82, [0x00, 0x01, ...str('a'), 0x04])).toBe('MQTT-3.8.3-4');
+    expect(clauseOf(0x80, [0x00, 0x01, ...str('a'), 0x00])).toBe('MQTT-2.2.2-2');
+    expect(clauseOf(0x20, [0x00, 0x00])).toBe('MQTT-2.2.2-2');
+    expect(clauseOf(0x40, [0x00])).toBe('MQTT-4.8.0-1');
+  });
+
+  it('knows where wildcards may stand in a filter', () => {
+    for (const good of ['#', '+', 'a/#', '+/+', 'a/+/b', '/', 'a//b', '$SYS/#']) expect(topicFilterViolation(Buffer.from(good)), good).toBeNull();
+    expect(topicFilterViolation(Buffer.from('a/#/b'))?.clause).toBe('MQTT-4.7.1-2');
+    expect(topicFilterViolation(Buffer.from('a#'))?.clause).toBe('MQTT-4.7.1-2');
+    expect(topicFilterViolation(Buffer.from('a+'))?.clause).toBe('MQTT-4.7.1-3');
+    expect(topicFilterViolation(Buffer.from('a/b+/c'))?.clause).toBe('MQTT-4.7.1-3');
+  });
+});
+
+describe('ClientPacketGate', () => {
+  it('passes whole packets however the bytes are cut, and nothing from the first bad one on', () => {
+    const connect = Buffer.from([0x10, connectBody().length, ...connectBody()]);
+    const ping = Buffer.from([0xc0, 0x00]);
+    const bad = Buffer.from([0x32, 5, ...str('a'), 0x00, 0x00]);
+    const stream = Buffer.concat([connect, ping, bad, ping]);
+    const gate = new ClientPacketGate();
+    const passed: Buffer[] = [];
+    const clauses: string[] = [];
+    for (const byte of stream) {
+      const result = gate.feed(Buffer.from([byte]));
+      passed.push(...result.passed);
+      if (result.violation) clauses.push(result.violation.clause);
+    }
+    expect(passed).toEqual([connect, ping]);
+    expect(clauses).toEqual(['MQTT-2.3.1-1']);
+  });
+});
