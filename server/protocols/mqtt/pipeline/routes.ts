@@ -50,31 +50,7 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
   const isLab = (value: PipelineLab | FastifyReply): value is PipelineLab => value instanceof PipelineLab;
 
   await app.register(async (scope) => {
-    scope.setValidatorCompiler(strictValidatorCompiler);
-    // JSON nested past MAX_BODY_DEPTH is refused before it is parsed: nothing downstream walks a deep value.
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-      const json = body as string;
-      if (tooDeep(json)) return done(Object.assign(new Error('too deep'), { statusCode: 422, tooDeep: true }), undefined);
-      try {
-        done(null, JSON.parse(json));
-      } catch (error) {
-        done(Object.assign(error as Error, { statusCode: 400 }), undefined);
-      }
-    });
-
-    scope.setErrorHandler((error: Error & { statusCode?: number; validation?: ErrorObject[]; tooDeep?: boolean }, request, reply) => {
-      if (error.tooDeep) return problem(request, reply, 422, 'too-deep', 'Unprocessable Content', text.tooDeep(MAX_BODY_DEPTH));
-      if (error.validation) {
-        const known = request.url.endsWith('/notifications') ? NOTIFICATION_KEYS : CONSUMER_KEYS;
-        const found = bodyProblem(error.validation, request.body, known, limits.maxDelayMs);
-        return problem(request, reply, 422, found.slug, 'Unprocessable Content', found.message);
-      }
-      if (error.statusCode === 413) return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.bodyTooLarge(app.initialConfig.bodyLimit ?? 1_048_576));
-      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-      if (status === 500) request.log.error({ err: error }, 'pipeline lab failed');
-      return problem(request, reply, status, status === 500 ? 'internal' : 'bad-request', status === 500 ? 'Internal Server Error' : 'Bad Request', status === 500 ? text.internal() : text.unreadableBody(error.message));
-    });
+    checkedBodies(scope, limits.maxDelayMs);
 
     scope.addHook('onRequest', async (request, reply) => {
       const available = context.available();
@@ -170,5 +146,38 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
     for (const path of [PIPELINE_PATH, `${PIPELINE_PATH}/events`]) {
       scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: path, handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(path, request.method), { allow: 'GET' }) });
     }
+  });
+}
+
+/**
+ * Bodies are checked before a handler sees them: JSON nested past MAX_BODY_DEPTH is refused before
+ * it is parsed (nothing downstream walks a deep value), the route schemas check exact types, and
+ * every failure is a problem+json in both languages.
+ */
+function checkedBodies(scope: FastifyInstance, maxDelayMs: number): void {
+  scope.setValidatorCompiler(strictValidatorCompiler);
+  // JSON nested past MAX_BODY_DEPTH is refused before it is parsed: nothing downstream walks a deep value.
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const json = body as string;
+    if (tooDeep(json)) return done(Object.assign(new Error('too deep'), { statusCode: 422, tooDeep: true }), undefined);
+    try {
+      done(null, JSON.parse(json));
+    } catch (error) {
+      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+    }
+  });
+
+  scope.setErrorHandler((error: Error & { statusCode?: number; validation?: ErrorObject[]; tooDeep?: boolean }, request, reply) => {
+    if (error.tooDeep) return problem(request, reply, 422, 'too-deep', 'Unprocessable Content', text.tooDeep(MAX_BODY_DEPTH));
+    if (error.validation) {
+      const known = request.routeOptions.url?.endsWith('/notifications') ? NOTIFICATION_KEYS : CONSUMER_KEYS;
+      const found = bodyProblem(error.validation, request.body, known, maxDelayMs);
+      return problem(request, reply, 422, found.slug, 'Unprocessable Content', found.message);
+    }
+    if (error.statusCode === 413) return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.bodyTooLarge(scope.initialConfig.bodyLimit ?? 1_048_576));
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'pipeline lab failed');
+    return problem(request, reply, status, status === 500 ? 'internal' : 'bad-request', status === 500 ? 'Internal Server Error' : 'Bad Request', status === 500 ? text.internal() : text.unreadableBody(error.message));
   });
 }
