@@ -6,6 +6,10 @@ export const pipelineMessages = {
     en: `The notification worker is stopped: nobody can take this call now (answered after ${waitedMs} ms). Start it and try again — or publish the order to the broker, which keeps it for the worker.`,
     ru: `Сервис уведомлений остановлен: принять вызов сейчас некому (ответ через ${waitedMs} мс). Запустите его и повторите — или опубликуйте заказ в брокер, он сохранит его для сервиса.`,
   }),
+  workerReconnecting: (): Bilingual => ({
+    en: 'The notification worker lost its connection to the broker and is reconnecting by itself: it could not push the notification now. Try again in a few seconds — or publish the order to the broker, which keeps it for the worker.',
+    ru: 'Сервис уведомлений потерял соединение с брокером и подключается сам: отправить уведомление сейчас он не может. Повторите через несколько секунд — или опубликуйте заказ в брокер, он сохранит его для сервиса.',
+  }),
   badName: (name: string): Bilingual => ({
     en: `A consumer’s name is 1–20 characters: a lower-case letter, then letters, digits or “-”; not “${name}”.`,
     ru: `Имя потребителя — от 1 до 20 символов: строчная латинская буква, затем буквы, цифры или «-»; «${name}» не подходит.`,

@@ -162,11 +162,13 @@ export class PipelineLab {
 
   /**
    * The direct call: the notifier does the work now, while the caller waits. null: it is not
-   * running. The caller has checked that the notification fits the broker's packet limit.
+   * running; 'reconnecting': it lost its connection to the broker and waits to try again. The caller has checked that the notification fits the broker's packet limit.
    */
-  async callNotifier(order: unknown): Promise<{ notification: Notification; waitedMs: number } | null> {
+  async callNotifier(order: unknown): Promise<{ notification: Notification; waitedMs: number } | null | 'reconnecting'> {
     const notifier = this.consumers.get(NOTIFIER)!;
     if (!notifier.running) return null;
+    // Between a lost connection and the next attempt it could do the job but not push its notification.
+    if (!notifier.link?.current?.open) return 'reconnecting';
     const started = Date.now();
     // A direct call runs beside the queue's work, as another request thread of the service would.
     const done = await notifier.sleep();

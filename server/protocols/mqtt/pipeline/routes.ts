@@ -110,6 +110,9 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
       if (!isLab(lab)) return lab;
       const started = Date.now();
       const result = await lab.callNotifier(request.body);
+      if (result === 'reconnecting') {
+        return problem(request, reply, 503, 'worker-reconnecting', 'Service Unavailable', text.workerReconnecting(), { 'retry-after': String(RETRY_AFTER_S) });
+      }
       if (!result) {
         return problem(request, reply, 503, 'worker-down', 'Service Unavailable', text.workerDown(Date.now() - started), { 'retry-after': String(RETRY_AFTER_S) });
       }
