@@ -10,7 +10,7 @@
  */
 
 /** Kinds of long-lived connection counted per address and on the whole server. */
-export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt';
+export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt' | 'pipelineLab';
 
 /** Kinds of request counted per address in a sliding budget (a token bucket). */
 export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sessions' | 'sandboxes' | 'classJoins' | 'classProgress';
@@ -45,6 +45,10 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     graphqlWs: { perAddress: 80, server: 256 },
     grpcRunner: { perAddress: 80, server: 256 },
     mqtt: { perAddress: 160, server: 2000 },
+    // Awake pipeline labs (lesson 13), each holding up to nine MQTT connections of its own: one
+    // per student's sandbox, two browsers each for 40 students; the server's 200 is the lab's
+    // maxOpenLabs (past it the least recently used lab sleeps instead of a refusal).
+    pipelineLab: { perAddress: 80, server: 200 },
   },
   rates: {
     // A student clicking Run sends a request every few seconds; 25 per 10 s each for 40 of them.

@@ -1,3 +1,4 @@
+import mqtt from 'mqtt';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -58,6 +59,27 @@ describe.each(['en', 'ru'] as const)('the pipeline lab (%s)', (lang) => {
     await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(3);
     // Checked on the worker's own PUBLISH packets, captured on its TCP connection to the broker.
     await expect.poll(() => exerciseState(page, 'nothing-lost'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
+
+describe.each(['en', 'ru'] as const)('a notifier that lost its connection (%s)', (lang) => {
+  it('comes back by itself, and the page says so', async () => {
+    const page = await openPage(lab.browser);
+    const twoWays = await openLesson(page, lang);
+    const session = (await page.context().cookies(lab.server.origin)).find((cookie) => cookie.name === 'wirelab_session')?.value;
+    expect(session).toBeTruthy();
+    const notifier = consumerRow(twoWays, 'notifier');
+    // Another client takes the notifier's session over: the broker disconnects the notifier (MQTT 3.1.1 §3.1.4).
+    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${lab.server.port}`, { username: `sandbox:${session}`, clientId: 'pipeline/notifier', clean: false, reconnectPeriod: 0 });
+    await intruder.endAsync(true);
+    const notice = notifier.locator('[data-testid="pipeline-notice"]');
+    await expect.poll(() => notice.count(), LIVE).toBe(1);
+    expect(await notice.textContent()).toMatch(lang === 'en' ? /^Reconnected by itself after losing its connection/ : /^Переподключился сам после потери соединения/);
+    await expect.poll(() => notifier.getAttribute('data-running'), LIVE).toBe('true');
+    // And it works: an order published now is handled and notified.
+    await twoWays.locator('[data-testid="pipeline-publish"]').click();
+    await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(1);
     await page.context().close();
   });
 });

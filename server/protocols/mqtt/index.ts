@@ -108,7 +108,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const persistence: BrokerPersistence | undefined = shared?.persistence ?? level;
 
   // The lab needs the broker and its store, the broker's hooks need the lab: bound once both exist.
-  let pipeline: PipelineHooks = { maxQueuedFor: () => undefined, dropped: () => undefined, accepted: () => undefined };
+  let pipeline: PipelineHooks = { maxQueuedFor: () => undefined, dropped: () => undefined, accepted: () => undefined, ownConnection: () => false };
   const broker = await Aedes.createBroker({
     persistence,
     ...(shared ? { mq: shared.mq } : {}),
@@ -118,7 +118,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     // Client ids carry their sandbox (`<sandbox>/<id>`): authenticate() counts MQTT 3.1's 23 characters without it.
     maxClientsIdLength: Number.MAX_SAFE_INTEGER,
 
-    authenticate(client, _username, _password, done) {
+    authenticate(client, _username, password, done) {
       const connection = connections.get(client);
       if (!connection || connection.sandbox === null || connection.refusal !== null) {
         return done(refusal(connection?.refusal ?? CONNACK.badUsernameOrPassword, 'bad sandbox user name'), false);
@@ -129,7 +129,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
       if (client.version === 3 && connection.clientIdLength > MQTT31_MAX_CLIENT_ID) {
         return done(refusal(CONNACK.identifierRejected, 'MQTT 3.1 allows client ids of 23 characters'), false);
       }
-      if (!connection.release) {
+      // The pipeline lab's own consumers (a one-time token) are budgeted as labs per address, not as MQTT connections.
+      if (!connection.release && !pipeline.ownConnection(client.id, password)) {
         const { release, refused } = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress), connection.remoteAddress);
         if (refused) return done(refusal(CONNACK.serverUnavailable, `too many MQTT connections for this ${refused.scope}`), false);
         connection.release = release;
@@ -178,7 +179,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
   // Once per session until its client comes back: a full queue would otherwise log every message.
   const fullSessions = new Set<string>();
-  pipeline = await registerPipelineLab(app, { broker, store, limits: pipelineLimits });
+  pipeline = await registerPipelineLab(app, { broker, store, limits: pipelineLimits, maxPacketBytes: limits.maxPacketBytes });
   const maxQueuedFor = (clientId: string) => pipeline.maxQueuedFor(clientId) ?? limits.maxQueuedPerSession;
   limitQueuedMessages(store, maxQueuedFor, (clientId) => {
     pipeline.dropped(clientId);

@@ -241,6 +241,8 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
                       {consumer.running ? (consumer.busy ? t.busy : t.running) : t.stopped}
                     </span>
                     {consumer.error && <div className="pipeline-small pipeline-error">{consumer.error[lang]}</div>}
+                    {/* what the lab did by itself: reconnected or restarted the consumer (bilingual, from the server) */}
+                    {consumer.notice && <div className="pipeline-small pipeline-notice" role="status" data-testid="pipeline-notice">{consumer.notice[lang]}</div>}
                   </td>
                   <td>
                     <input

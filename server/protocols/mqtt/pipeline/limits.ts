@@ -8,6 +8,8 @@ export interface PipelineLimits {
   maxBacklog: number;
   /** labs with open MQTT connections at once, all sandboxes; past it the least recently used lab is put to sleep. @default 200 */
   maxOpenLabs: number;
+  /** an address at its lab budget (server/limits/, `pipelineLab`) puts its own least recently used lab to sleep when nobody watched or used it this long; else 429. @default 60 s */
+  reclaimIdleMs: number;
   /** a lab nobody asked anything for this long is put to sleep (its consumers disconnect; their sessions stay in the broker). @default 30 min */
   idleMs: number;
   /** event streams of the lab per session (else per sandbox and address). @default 4 */
@@ -23,10 +25,15 @@ export const DEFAULT_PIPELINE_LIMITS: PipelineLimits = {
   // A slowed worker's queue grows visibly; a loop publishing forever cannot fill the disk.
   maxBacklog: 200,
   maxOpenLabs: 200,
+  // A page holds the lab's event stream while it is open: a minute without it or a request is a closed page.
+  reclaimIdleMs: 60_000,
   idleMs: 30 * 60_000,
   maxStreamsPerSession: 4,
   maxChanges: { count: 30, windowMs: 10_000 },
 };
+
+/** How deep a request body may nest: the lab's bodies are flat objects, so anything deeper is refused before it is parsed. */
+export const MAX_BODY_DEPTH = 8;
 
 /** Where the lab's routes live. */
 export const PIPELINE_PATH = '/api/v1/pipeline';
