@@ -119,6 +119,8 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
 
   app.onePort.routeUpgrade(SOCKET_IO_PATH, (req, socket, head) => engine.handleUpgrade(req, socket, head));
 
+  // Engine.IO's README documents `clients` (open sessions by id); its typings mark it protected.
+  const openSessions = (engine as unknown as { clients: Record<string, unknown> }).clients;
   // Engine.IO reads the body of its POSTs itself: hand the raw request over before Fastify parses it.
   // Every method comes here, so a wrong one gets Engine.IO's own 400, not the app's 404.
   app.route({
@@ -128,7 +130,7 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
     onRequest: (request, reply, done) => {
       reply.hijack();
       const sid = (request.query as Record<string, unknown>).sid;
-      if (request.method !== 'GET' && request.method !== 'POST' && typeof sid === 'string' && Object.hasOwn(engine.clients, sid)) {
+      if (request.method !== 'GET' && request.method !== 'POST' && typeof sid === 'string' && Object.hasOwn(openSessions, sid)) {
         // Engine.IO's polling transport would answer 500 to another method on an open session:
         // the client's mistake, Engine.IO's "Bad request" (code 3), as its handshake answers one.
         reply.raw.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 3, message: 'Bad request' }));
