@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import { Server } from 'socket.io';
+import { handshakeRefusal, refuseUpgrade } from '../shared/websocket-handshake.ts';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { DomainEvent } from '../../domain/index.ts';
 import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
@@ -117,7 +118,12 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
     { localOnly: true },
   );
 
-  app.onePort.routeUpgrade(SOCKET_IO_PATH, (req, socket, head) => engine.handleUpgrade(req, socket, head));
+  app.onePort.routeUpgrade(SOCKET_IO_PATH, (req, socket, head) => {
+    // RFC 6455's version and method rules, which Engine.IO's ws (it accepts version 8) does not keep.
+    const refusal = handshakeRefusal(req);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.text, SOCKET_IO_PATH, refusal.headers);
+    engine.handleUpgrade(req, socket, head);
+  });
 
   // Engine.IO's README documents `clients` (open sessions by id); its typings mark it protected.
   const openSessions = (engine as unknown as { clients: Record<string, unknown> }).clients;

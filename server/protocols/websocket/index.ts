@@ -1,5 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,7 +11,7 @@ import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import { serveEcho } from './echo-endpoint.ts';
 import { readChatQuery, readEchoQuery } from './endpoint-query.ts';
-import { handshakeRefusal } from './handshake-check.ts';
+import { handshakeRefusal, refuseUpgrade } from '../shared/websocket-handshake.ts';
 import {
   CHAT_PATH,
   CHAT_SUBPROTOCOL,
@@ -32,18 +31,6 @@ export interface WebSocketPluginOptions {
 }
 
 const ENDPOINTS = [ECHO_PATH, CHAT_PATH];
-
-/** An upgrade refused before any WebSocket exists: a plain HTTP answer, then the connection ends. */
-function refuseUpgrade(socket: Duplex, status: number, text: Bilingual, path: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}websocket-refused`, title: STATUS_CODES[status], status, detail: text.en, instance: path, localized: text });
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  // A refusal that names Upgrade must list it in Connection too (RFC 9110 §7.8).
-  const connection = 'Upgrade' in headers ? 'Upgrade, close' : 'close';
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${extra}Content-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ${connection}\r\n\r\n${body}`,
-  );
-}
 
 /** After the 101 the only way to say no is a close frame; the full text goes first, as a message. */
 function closeWithError(socket: WebSocket, message: Record<string, unknown>, code: number, reason: Bilingual): void {

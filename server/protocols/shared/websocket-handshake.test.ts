@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handshakeRefusal } from './handshake-check.ts';
+import { handshakeRefusal } from './websocket-handshake.ts';
 
 describe('handshakeRefusal', () => {
   it('lets a GET with version 13 through, and a missing version to ws (malformed: its 400)', () => {

@@ -1,5 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-import type { Bilingual } from './messages.ts';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Bilingual } from './bilingual.ts';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from './problem.ts';
 
 /** The WebSocket protocol version this server speaks (RFC 6455 §4.1: 13; the drafts' 8 is not). */
 export const WEBSOCKET_VERSION = '13';
@@ -47,4 +49,20 @@ export function handshakeRefusal(req: Pick<IncomingMessage, 'method' | 'headers'
     };
   }
   return null;
+}
+
+/**
+ * An upgrade refused before any WebSocket exists: a plain HTTP/1.1 answer (problem+json, `detail`
+ * in English, `localized` in both languages), then the connection ends. For upgrades handed over
+ * as a raw socket (the one-port server's upgrade routes), where no Fastify reply exists.
+ */
+export function refuseUpgrade(socket: Duplex, status: number, text: Bilingual, path: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}websocket-refused`, title: STATUS_CODES[status], status, detail: text.en, instance: path, localized: text });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  // A refusal that names Upgrade must list it in Connection too (RFC 9110 §7.8).
+  const connection = 'Upgrade' in headers ? 'Upgrade, close' : 'close';
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${extra}Content-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ${connection}\r\n\r\n${body}`,
+  );
 }
