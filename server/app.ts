@@ -13,6 +13,7 @@ import limitsPlugin from './limits/limits-plugin.ts';
 import type { PartialClientLimits } from './limits/client-limits.ts';
 import { domainPlugin, type SandboxRetention } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
+import openApiPlugin from './protocols/rest/openapi.ts';
 import grpcPlugin from './protocols/grpc/index.ts';
 import graphqlPlugin from './protocols/graphql/index.ts';
 import socketIoPlugin from './protocols/socket-io/index.ts';
@@ -141,6 +142,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRelayPlugin);
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
 
+  // Before every route plugin: the OpenAPI document sees the routes of all of them.
+  await app.register(openApiPlugin);
   if (captures) await app.register(captureChannel, { hub: captures });
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   await app.register(grpcPlugin);

@@ -66,3 +66,26 @@ describe('python3-socketio as the client', () => {
     }
   });
 });
+
+describe('curl: a method Engine.IO does not take', () => {
+  /** curl's status line and body, one request. */
+  async function curl(method: string, query: string): Promise<{ status: string; body: unknown }> {
+    const { stdout } = await run('curl', ['-s', '-X', method, '-d', 'x', '-w', '\n%{http_code} %{content_type}', `${server.origin}/socket.io/?EIO=4&transport=polling${query}`]);
+    const [body, status] = stdout.split('\n');
+    return { status, body: JSON.parse(body) };
+  }
+
+  it('gets Engine.IO\'s own 400, whatever the method, with or without a session', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      expect(await curl(method, '')).toEqual({ status: '400 application/json', body: { code: 2, message: 'Bad handshake method' } });
+    }
+    // An open session: Engine.IO's polling transport would say 500; a client's mistake is 400.
+    const { stdout } = await run('curl', ['-s', `${server.origin}/socket.io/?EIO=4&transport=polling`]);
+    const sid = (JSON.parse(stdout.slice(1)) as { sid: string }).sid;
+    expect(await curl('PUT', `&sid=${sid}`)).toEqual({ status: '400 application/json', body: { code: 3, message: 'Bad request' } });
+    expect(await curl('PUT', '&sid=no-such-session')).toEqual({ status: '400 application/json', body: { code: 1, message: 'Session ID unknown' } });
+    // The session is still there for its own client.
+    const { stdout: poll } = await run('curl', ['-s', '-w', '\n%{http_code}', '-X', 'POST', '-d', '1', `${server.origin}/socket.io/?EIO=4&transport=polling&sid=${sid}`]);
+    expect(poll.split('\n')).toEqual(['ok', '200']);
+  });
+});

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import net from 'node:net';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -46,5 +48,40 @@ describe('an upgrade on a path with no WebSocket endpoint', () => {
   it('the WebSocket endpoints still switch protocols', async () => {
     expect(await upgrade('/graphql', 'graphql-transport-ws')).toMatch(/^HTTP\/1\.1 101 /);
     expect(await upgrade('/ws/echo')).toMatch(/^HTTP\/1\.1 101 /);
+  });
+});
+
+describe('handshakes RFC 6455 refuses, on every WebSocket endpoint (curl, an outside client)', () => {
+  const run = promisify(execFile);
+  /** curl's status line and the headers asked for, of an upgrade with this version and method. */
+  async function curlUpgrade(path: string, version: string, method = 'GET'): Promise<{ status: string; allow?: string; version?: string; body: string }> {
+    const { stdout } = await run('curl', [
+      '-s', '-i', '--max-time', '10', '-X', method,
+      '-H', 'Connection: Upgrade', '-H', 'Upgrade: websocket', '-H', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      '-H', 'Sec-WebSocket-Protocol: graphql-transport-ws', '-H', `Sec-WebSocket-Version: ${version}`,
+      `${server.origin}${path}`,
+    ]);
+    const [head, body = ''] = stdout.split('\r\n\r\n');
+    const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1]?.trim();
+    return { status: head.split('\r\n')[0], allow: header('allow'), version: header('sec-websocket-version'), body };
+  }
+
+  it('Sec-WebSocket-Version 8: 426 naming 13 on /graphql, the capture channel and Socket.IO (each accepted it with 101)', async () => {
+    for (const path of ['/graphql', '/_wirelab/tap', '/socket.io/?EIO=4&transport=websocket']) {
+      const answer = await curlUpgrade(path, '8');
+      expect({ path, status: answer.status, version: answer.version }).toEqual({ path, status: 'HTTP/1.1 426 Upgrade Required', version: '13' });
+      expect(JSON.parse(answer.body).localized.ru).toContain('версии 13');
+    }
+  });
+
+  it('a POST upgrade to /graphql: 405 with Allow: GET (it was 404, as if nothing were there)', async () => {
+    const answer = await curlUpgrade('/graphql', '13', 'POST');
+    expect(answer.status).toBe('HTTP/1.1 405 Method Not Allowed');
+    expect(answer.allow).toBe('GET');
+  });
+
+  it('a path without any WebSocket endpoint stays 404, whatever the version or method', async () => {
+    expect((await curlUpgrade('/api/v1/users', '8')).status).toBe('HTTP/1.1 404 Not Found');
+    expect((await curlUpgrade('/api/v1/users', '13', 'POST')).status).toBe('HTTP/1.1 404 Not Found');
   });
 });

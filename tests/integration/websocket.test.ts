@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEBSOCKET_LIMITS } from '../../server/protocols/websocket/index.ts';
@@ -518,6 +520,53 @@ describe('other requests to /ws/…', () => {
     } finally {
       session.close();
     }
+  });
+});
+
+describe('handshakes RFC 6455 refuses (curl, an outside client)', () => {
+  const run = promisify(execFile);
+  const HANDSHAKE = ['-H', 'Upgrade: websocket', '-H', 'Connection: Upgrade', '-H', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+  /** curl's response head (status line and headers, lower-cased names) and the problem it carried. */
+  async function curl(args: string[]): Promise<{ status: string; headers: Record<string, string>; problem: { status: number; localized: { en: string; ru: string } } }> {
+    const { stdout } = await run('curl', ['-s', '-i', '--max-time', '10', ...HANDSHAKE, ...args]);
+    const [head, body] = stdout.split('\r\n\r\n');
+    const [status, ...lines] = head.split('\r\n');
+    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    return { status, headers, problem: JSON.parse(body) };
+  }
+
+  it('a Sec-WebSocket-Version other than 13: 426 naming 13 (§4.2.2, §4.4), no WebSocket', async () => {
+    for (const version of ['8', '12', '14']) {
+      const answer = await curl(['-H', `Sec-WebSocket-Version: ${version}`, `${server.origin}/ws/echo`]);
+      expect(answer.status).toBe('HTTP/1.1 426 Upgrade Required');
+      expect(answer.headers['sec-websocket-version']).toBe('13');
+      expect(answer.headers.upgrade).toBe('websocket');
+      expect(answer.headers.connection).toBe('Upgrade, close');
+      expect(answer.problem.status).toBe(426);
+      expect(answer.problem.localized.ru).toContain(`указано ${version}`);
+    }
+  });
+
+  it('a handshake that is not a GET: 405 with Allow: GET (§4.2.1), no WebSocket', async () => {
+    const answer = await curl(['-X', 'POST', '-H', 'Sec-WebSocket-Version: 13', `${server.origin}/ws/chat`]);
+    expect(answer.status).toBe('HTTP/1.1 405 Method Not Allowed');
+    expect(answer.headers.allow).toBe('GET');
+    expect(answer.problem.localized.en).toMatch(/is a GET request .* not POST/);
+  });
+
+  it('the 426 to a plain GET honours Connection: close: it says close and the server ends the connection', async () => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    const ended = new Promise((resolve) => socket.once('end', resolve));
+    socket.write('GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    await ended;
+    socket.destroy();
+    expect(received).toMatch(/^HTTP\/1\.1 426 /);
+    expect(received).toMatch(/\r\nconnection: Upgrade, close\r\n/i);
+    // Without Connection: close the connection stays open for the next request, as ever.
+    const kept = await fetch(`${server.origin}/ws/echo`);
+    expect(kept.headers.get('connection')).toBe('Upgrade');
   });
 });
 

@@ -15,7 +15,7 @@ import { admitSandbox } from '../../limits/sandbox-admission.ts';
 import { mutationFieldCount } from './write-count.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
-import { batchingRequested, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, responseMediaType, sendRequestError } from './http.ts';
+import { batchingRequested, getParameterProblem, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, postParameterProblem, responseMediaType, sendRequestError } from './http.ts';
 import { BATCHING_HEADER, FIRST_MAX, GRAPHQL_LIMITS, STORAGE_QUERIES_HEADER } from './limits.ts';
 import { bilingual } from './messages.ts';
 import { checkFirst, RELATIONS, rootResolvers, subscriptionResolvers, type Relation } from './resolvers.ts';
@@ -166,6 +166,24 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
       return sendRequestError(reply, 429, 'TOO_MANY_SANDBOXES', text, { retryAfter: sandbox.retryAfterS });
     }
     app.domain.ensureSandbox(request.sandboxId);
+  });
+
+  // Before the route's schema, whose type coercion would accept `{"query": 0}` as "0", and
+  // after which `"extensions": null` (absent, says the spec) would fail.
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.ws) return;
+    let problem: ReturnType<typeof postParameterProblem> = null;
+    if (request.method === 'GET') problem = getParameterProblem(request.query as Record<string, unknown>);
+    else if (request.method === 'POST' && request.body !== undefined) {
+      const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
+      for (const operation of operations) {
+        problem = postParameterProblem(operation);
+        if (problem) break;
+        const fields = operation as Record<string, unknown>;
+        if (fields.extensions === null) delete fields.extensions;
+      }
+    }
+    if (problem) return sendRequestError(reply, 400, 'BAD_REQUEST', problem);
   });
 
   app.addHook('preHandler', async (request, reply) => {

@@ -21,6 +21,7 @@ import { reflectionV1, reflectionV1alpha, type ReflectionSource } from './reflec
 import { filesByName, registry, SERVED_SERVICES } from './registry.ts';
 import { RUNNER_LIMITS, runnerChannel, type RunnerLimits } from './runner/runner-channel.ts';
 import { answerUnparsableRequests } from './unparsable-request.ts';
+import { answerUnknownMethod } from './unknown-method.ts';
 import { transcodingRoutes } from './transcoding/transcoding-routes.ts';
 import { userService } from './user-service.ts';
 
@@ -156,6 +157,10 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
     interceptors,
     contextValues: (request, reply) => contextValues(request, reply).set(protocolOverrideKey, 'http-json'),
     registry,
+  });
+  // A call to a method nobody serves is answered UNIMPLEMENTED in its protocol's shape, not by the app's 404.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404 && answerUnknownMethod(request, reply, SERVED_SERVICES)) return reply;
   });
   await app.register(runnerChannel, { limits: { ...RUNNER_LIMITS, ...options.runner } });
 

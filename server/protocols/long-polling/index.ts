@@ -154,6 +154,8 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
     url: POLL_PATH,
+    // Only 405s: no operation of the OpenAPI document.
+    schema: { hide: true },
     handler: (request, reply) =>
       sendProblem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', messages.methodNotAllowed(POLL_PATH, request.method), { allow: 'GET' }),
   });

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { domainPlugin } from '../../domain/index.ts';
 import limitsPlugin from '../../limits/limits-plugin.ts';
 import restPlugin, { type RestPluginOptions } from './index.ts';
+import openApiPlugin from './openapi.ts';
 
 /**
  * The REST plugin in a minimal app for unit tests: the sandbox comes from the
@@ -18,6 +19,7 @@ export async function buildRestTestApp(options: RestPluginOptions = { rateLimit:
     request.sandboxId = typeof header === 'string' ? header : 'shared';
     request.sessionId = null;
   });
+  await app.register(openApiPlugin);
   await app.register(restPlugin, { prefix: '/api', ...options });
   await app.ready();
   return app;

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
 import { acceptsJson } from './http-semantics.ts';
 import { rateRefusalText, sandboxRefusalText } from '../../limits/messages.ts';
@@ -8,7 +7,6 @@ import { API_BODY_LIMIT, DEFAULT_RATE_LIMIT, PATCH_MEDIA_TYPES } from './limits.
 import { HttpProblem, PROBLEM_TYPE_BASE, problemOf, sendProblem } from './problem.ts';
 import { postRoutes } from './post-routes.ts';
 import { RouteTable } from './route-table.ts';
-import { sharedSchemas } from './schemas.ts';
 import { userRoutes } from './user-routes.ts';
 import { userV2Routes } from './user-v2-routes.ts';
 import { userHeaderVersionRoutes } from './user-header-version-routes.ts';
@@ -41,32 +39,11 @@ function checkBodyType(method: string, contentType: string | undefined): void {
 
 /**
  * The REST API (see README.md beside this file). Encapsulated: its error handler, 404/405
- * handler, rate limit and JSON-only rules stay inside its prefix.
+ * handler, rate limit and JSON-only rules stay inside its prefix. Needs `openapi.ts` registered
+ * on the root first (the shared schemas and the OpenAPI document it serves).
  */
 async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Promise<void> {
   const prefix = app.prefix;
-  for (const schema of sharedSchemas) app.addSchema(schema);
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Wirelab demo API',
-        version: '1.0.0',
-        description:
-          'The REST API of the Wirelab playground: users, posts and comments in your own sandbox. Every error is application/problem+json (RFC 9457). Send `X-Wirelab-Sandbox: <id>` to work in a sandbox of your choice; without a session you share the sandbox `shared` with everyone.',
-      },
-      tags: [
-        { name: 'users', description: 'Users, version 1: snake_case fields' },
-        { name: 'users v2', description: 'The same users, version 2: an envelope, camelCase, the name split in two' },
-        { name: 'users (version in a header)', description: 'The same users at /users/:id: the version chosen by Accept (application/vnd.wirelab.v2+json) or Api-Version' },
-        { name: 'posts', description: 'Posts written by users' },
-        { name: 'comments', description: 'Comments on posts' },
-      ],
-    },
-    // Shared schemas keep their names (User, Post, Problem…) in components.schemas.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
 
   if (options.rateLimit !== false) {
     const { max, timeWindowMs } = options.rateLimit ?? DEFAULT_RATE_LIMIT;

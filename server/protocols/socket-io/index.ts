@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import { Server } from 'socket.io';
+import { handshakeRefusal, refuseUpgrade } from '../shared/websocket-handshake.ts';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { DomainEvent } from '../../domain/index.ts';
 import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
@@ -117,16 +118,29 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
     { localOnly: true },
   );
 
-  app.onePort.routeUpgrade(SOCKET_IO_PATH, (req, socket, head) => engine.handleUpgrade(req, socket, head));
+  app.onePort.routeUpgrade(SOCKET_IO_PATH, (req, socket, head) => {
+    // RFC 6455's version and method rules, which Engine.IO's ws (it accepts version 8) does not keep.
+    const refusal = handshakeRefusal(req);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.text, SOCKET_IO_PATH, refusal.headers);
+    engine.handleUpgrade(req, socket, head);
+  });
 
+  // Engine.IO's README documents `clients` (open sessions by id); its typings mark it protected.
+  const openSessions = (engine as unknown as { clients: Record<string, unknown> }).clients;
   // Engine.IO reads the body of its POSTs itself: hand the raw request over before Fastify parses it.
+  // Every method comes here, so a wrong one gets Engine.IO's own 400, not the app's 404.
   app.route({
-    method: ['GET', 'POST'],
+    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
     url: SOCKET_IO_PATH,
     exposeHeadRoute: false,
     onRequest: (request, reply, done) => {
       reply.hijack();
-      engine.handleRequest(request.raw as IncomingMessage, reply.raw);
+      const sid = (request.query as Record<string, unknown>).sid;
+      if (request.method !== 'GET' && request.method !== 'POST' && typeof sid === 'string' && Object.hasOwn(openSessions, sid)) {
+        // Engine.IO's polling transport would answer 500 to another method on an open session:
+        // the client's mistake, Engine.IO's "Bad request" (code 3), as its handshake answers one.
+        reply.raw.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 3, message: 'Bad request' }));
+      } else engine.handleRequest(request.raw as IncomingMessage, reply.raw);
       done();
     },
     handler: async () => undefined,

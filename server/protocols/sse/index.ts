@@ -157,6 +157,8 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
     url: EVENTS_PATH,
+    // Only 405s: no operation of the OpenAPI document.
+    schema: { hide: true },
     handler: (request, reply) =>
       sendProblem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', messages.methodNotAllowed(EVENTS_PATH, request.method), { allow: 'GET' }),
   });

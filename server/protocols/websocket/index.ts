@@ -1,5 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +11,7 @@ import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import { serveEcho } from './echo-endpoint.ts';
 import { readChatQuery, readEchoQuery } from './endpoint-query.ts';
+import { handshakeRefusal, refuseUpgrade } from '../shared/websocket-handshake.ts';
 import {
   CHAT_PATH,
   CHAT_SUBPROTOCOL,
@@ -31,15 +31,6 @@ export interface WebSocketPluginOptions {
 }
 
 const ENDPOINTS = [ECHO_PATH, CHAT_PATH];
-
-/** An upgrade refused before any WebSocket exists: a plain HTTP answer, then the connection ends. */
-function refuseUpgrade(socket: Duplex, status: number, text: Bilingual, path: string): void {
-  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}websocket-refused`, title: STATUS_CODES[status], status, detail: text.en, instance: path, localized: text });
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
 
 /** After the 101 the only way to say no is a close frame; the full text goes first, as a message. */
 function closeWithError(socket: WebSocket, message: Record<string, unknown>, code: number, reason: Bilingual): void {
@@ -101,7 +92,9 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!ENDPOINTS.includes(url.pathname)) return refuseUpgrade(socket, 404, messages.notFound(url.pathname, ENDPOINTS), url.pathname);
     if (closing) return refuseUpgrade(socket, 503, messages.shuttingDown(), url.pathname);
-    // ws answers a handshake it cannot accept (no key, wrong version…) with 400 itself.
+    const refusal = handshakeRefusal(req);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.text, url.pathname, refusal.headers);
+    // ws answers any other handshake it cannot accept (no key, no version…) with 400 itself.
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, url));
   });
 
@@ -109,7 +102,9 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
   for (const path of ENDPOINTS) {
     app.get(path, (request, reply) => {
       const text = messages.upgradeRequired(path);
-      if (request.raw.httpVersionMajor < 2) reply.header('upgrade', 'websocket').header('connection', 'Upgrade');
+      // Connection must name Upgrade (RFC 9110 §7.8), and close too when the client asked for it:
+      // a Connection header set here would otherwise keep the connection open (Node's rule).
+      if (request.raw.httpVersionMajor < 2) reply.header('upgrade', 'websocket').header('connection', reply.raw.shouldKeepAlive ? 'Upgrade' : 'Upgrade, close');
       reply.code(426).type(PROBLEM_MEDIA_TYPE);
       return reply.send(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}upgrade-required`, title: 'Upgrade Required', status: 426, detail: text.en, instance: request.url, localized: text }));
     });

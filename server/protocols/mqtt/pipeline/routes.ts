@@ -147,7 +147,7 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
     });
 
     for (const path of [PIPELINE_PATH, `${PIPELINE_PATH}/events`]) {
-      scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: path, handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(path, request.method), { allow: 'GET' }) });
+      scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: path, schema: { hide: true }, handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(path, request.method), { allow: 'GET' }) });
     }
   });
 }
