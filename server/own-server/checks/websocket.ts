@@ -28,12 +28,17 @@ function closeCode(frame: Frame | null): number | null {
   return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
 }
 
+function shown(frame: Frame | null): string {
+  if (!frame) return '';
+  return frame.opcode === OPCODE.text ? JSON.stringify(frame.payload.toString('utf8')) : hex(frame.payload);
+}
+
 function echoed(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
   const kind = opcode === OPCODE.text ? 'text' : 'binary';
   return [
     [frame !== null, { en: 'the connection ended without an answer', ru: 'соединение закрылось без ответа' }],
     [frame?.opcode === opcode, { en: `the answer is not a ${kind} message`, ru: `ответ — не ${kind === 'text' ? 'текстовое' : 'двоичное'} сообщение` }],
-    [frame !== null && frame.payload.equals(payload), { en: `the payload differs: ${hex(frame?.payload ?? Buffer.alloc(0))}`, ru: `содержимое другое: ${hex(frame?.payload ?? Buffer.alloc(0))}` }],
+    [frame !== null && frame.payload.equals(payload), { en: `the payload differs: ${shown(frame)}`, ru: `содержимое другое: ${shown(frame)}` }],
   ];
 }
 
