@@ -36,7 +36,9 @@ export class EventStreamReader {
       host: context.target.host,
       port: context.target.port,
       headers: { accept: 'text/event-stream', ...headers },
-      agent: false,
+      // no `agent`: with one (even `agent: false`, which makes a fresh Agent) node:http would open
+      // its own connection and never call createConnection, bypassing the guard
+      agent: undefined,
       createConnection: () => openGuardedSocket(context.target, context, this.transcript),
     });
     outgoing.once('error', () => this.finish());

@@ -44,7 +44,9 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
       host: context.target.host,
       port: context.target.port,
       headers,
-      agent: false,
+      // no `agent`: with one (even `agent: false`, which makes a fresh Agent) node:http would open
+      // its own connection and never call createConnection, bypassing the guard
+      agent: undefined,
       createConnection: () => openGuardedSocket(context.target, context, transcript),
     });
     outgoing.once('error', reject);
