@@ -38,9 +38,9 @@ export interface CheckResult {
   difference?: Localized;
 }
 
-export type CheckedProtocol = 'rest' | 'websocket' | 'sse';
+export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc';
 
-export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = ['rest', 'websocket', 'sse'];
+export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = ['rest', 'websocket', 'sse', 'grpc'];
 
 export interface CheckReport {
   protocol: CheckedProtocol;

@@ -72,9 +72,9 @@ function refusedSocket(error: Error): Socket {
 
 /**
  * A TCP connection to `target`, or a socket that fails with an OwnServerRefusal. Synchronous, so
- * it can serve as `createConnection` for node:http, ws and node:http2.
+ * it can serve as `createConnection` for node:http and node:http2.
  */
-export function openGuardedSocket(target: Target, context: ConnectionContext, transcript?: Transcript): Socket {
+export function openGuardedSocket(target: Target, context: ConnectionContext, transcript?: Transcript, readsInJs = true): Socket {
   const { guard, budget } = context;
   const limits = context.limits ?? OWN_SERVER_LIMITS;
   const host = target.host.replace(/^\[(.*)\]$/, '$1');
@@ -100,6 +100,9 @@ export function openGuardedSocket(target: Target, context: ConnectionContext, tr
     const refusal = socket.remoteAddress ? guard.refusalFor(socket.remoteAddress) : refusals.notResolved(host);
     if (refusal) socket.destroy(refusal);
   });
+  // node:http2 reads the socket natively: a JS 'data' listener would steal its bytes, so an h2
+  // caller counts what it receives itself (grpc-client.ts).
+  if (!readsInJs) return socket;
   let received = 0;
   socket.on('data', (chunk: Buffer) => {
     received += chunk.length;

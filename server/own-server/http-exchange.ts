@@ -9,7 +9,7 @@ export interface HttpRequestSpec {
   method: string;
   path: string;
   headers?: Record<string, string>;
-  /** An object goes as JSON (`Content-Type: application/json` unless given); a string as it is. */
+  /** An object goes as JSON (`Content-Type: application/json` unless given); a string or bytes as they are. */
   body?: unknown;
 }
 
@@ -17,6 +17,7 @@ export interface HttpAnswer {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  bytes: Buffer;
   /** The request's bytes as they went out. */
   sent: string;
   /** The answer's bytes as they came in. */
@@ -26,8 +27,8 @@ export interface HttpAnswer {
 function encodeBody(spec: HttpRequestSpec): { body?: Buffer; headers: Record<string, string> } {
   const headers: Record<string, string> = { accept: 'application/json', connection: 'close', ...spec.headers };
   if (spec.body === undefined) return { headers };
-  const isText = typeof spec.body === 'string';
-  const body = Buffer.from(isText ? (spec.body as string) : JSON.stringify(spec.body));
+  const body =
+    typeof spec.body === 'string' ? Buffer.from(spec.body) : spec.body instanceof Uint8Array ? Buffer.from(spec.body) : Buffer.from(JSON.stringify(spec.body));
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   headers['content-length'] = String(body.length);
   return { body, headers };
@@ -59,6 +60,7 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
           status: response.statusCode ?? 0,
           headers: response.headers,
           text: Buffer.concat(chunks).toString('utf8'),
+          bytes: Buffer.concat(chunks),
           sent: printable(transcript.sentBytes()),
           got: printable(transcript.receivedBytes()),
         }),

@@ -9,12 +9,14 @@ import { OWN_SERVER_LIMITS } from './limits.ts';
 import { restSuite } from './checks/rest.ts';
 import { websocketSuite } from './checks/websocket.ts';
 import { sseSuite } from './checks/sse.ts';
+import { grpcSuite } from './checks/grpc.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
   rest: (context) => runSuite(restSuite, context),
   websocket: (context) => runSuite(websocketSuite, context),
   sse: (context) => runSuite(sseSuite, context),
+  grpc: (context) => runSuite(grpcSuite, context),
 };
 
 

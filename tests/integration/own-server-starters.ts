@@ -17,8 +17,8 @@ export interface RunningStarter {
   stop(): Promise<void>;
 }
 
-export async function startPythonStarter(script: string, fault = ''): Promise<RunningStarter> {
-  const child = spawn(PYTHON, [`${STARTERS}${script}`, '--port', '0', '--fault', fault], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startPythonStarter(script: string, fault = '', env: Record<string, string> = {}): Promise<RunningStarter> {
+  const child = spawn(PYTHON, [`${STARTERS}${script}`, '--port', '0', '--fault', fault], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
@@ -45,5 +45,9 @@ export function checkAsLoopbackStudent(protocol: CheckedProtocol, port: number):
 }
 
 export function failingIds(report: CheckReport): string[] {
-  return report.results.filter((result) => result.outcome !== 'pass').map((result) => result.id).sort();
+  return idsWith(report, 'fail');
+}
+
+export function idsWith(report: CheckReport, outcome: CheckReport['results'][number]['outcome']): string[] {
+  return report.results.filter((result) => result.outcome === outcome).map((result) => result.id).sort();
 }
