@@ -125,6 +125,17 @@ describe('guarded connections', () => {
     expect(normaliseAddress((await peer) ?? '')).toBe('127.0.0.1');
   });
 
+  it('checks the system resolver\'s answers too: localhost, and loopback written as a number', async () => {
+    // getaddrinfo reads "2130706433" and "0x7f.1" as 127.0.0.1: not IP literals to net.isIP, so they
+    // go through the lookup hook, and the guard sees the address they resolve to
+    expect(await outcome(openGuardedSocket({ host: 'localhost', port }, loopbackStudent()))).toBe('data:hello');
+    expect(await outcome(openGuardedSocket({ host: '2130706433', port }, loopbackStudent()))).toBe('data:hello');
+    const lanStudent = { guard: createAddressGuard({ studentAddress: '192.168.1.5', enabled: true }), budget: new ConnectionBudget() };
+    expect(await outcome(openGuardedSocket({ host: '2130706433', port }, lanStudent))).toBe('refused:not-your-address');
+    expect(await outcome(openGuardedSocket({ host: '0x7f.1', port }, lanStudent))).toBe('refused:not-your-address');
+    expect(await outcome(openGuardedSocket({ host: 'localhost', port }, lanStudent))).toBe('refused:not-your-address');
+  });
+
   it('refuses an IP literal of another machine and the mapped form of one', async () => {
     expect(await outcome(openGuardedSocket({ host: '192.0.2.1', port }, loopbackStudent()))).toBe('refused:not-your-address');
     expect(await outcome(openGuardedSocket({ host: '[::ffff:192.0.2.1]', port }, loopbackStudent()))).toBe('refused:not-your-address');
