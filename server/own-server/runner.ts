@@ -2,7 +2,7 @@
 // guard, or nothing listening: the report says so and no check runs), then every check in order,
 // each within its time limit, a thrown error counted as that check's failure.
 import type { CheckedProtocol, CheckReport, CheckResult, Localized } from '../../contracts/own-server/check-result.ts';
-import { OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
+import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
 import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
 import { ConnectionBudget, openGuardedSocket, parseTarget, type Target } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
@@ -91,4 +91,37 @@ async function runSuite<State>(suite: CheckSuite<State>, context: SuiteContext):
     await suite.cleanUp?.(context, state).catch(() => undefined);
   }
   return results;
+}
+
+export type OwnServerChecker = (protocol: CheckedProtocol, target: string, studentAddress: string) => Promise<CheckReport>;
+
+/**
+ * What a route for the web page will call with the request's address (`request.ip`): one guard per
+ * student built from that address, one connection budget for the whole process, and one suite at
+ * a time per student (a second one is refused, in both languages, rather than sharing the budget).
+ */
+export function createOwnServerChecker(options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver } = {}): OwnServerChecker {
+  const budget = options.budget ?? new ConnectionBudget();
+  const running = new Set<string>();
+  return async (protocol, target, studentAddress) => {
+    const guard = createAddressGuard({ studentAddress, enabled: options.enabled });
+    if (running.has(guard.studentAddress)) {
+      return {
+        protocol,
+        target,
+        reachable: false,
+        refusal: {
+          en: 'A check of your server is already running; wait for it to finish.',
+          ru: 'Проверка вашего сервера уже идёт; дождитесь её окончания.',
+        },
+        results: [],
+      };
+    }
+    running.add(guard.studentAddress);
+    try {
+      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver });
+    } finally {
+      running.delete(guard.studentAddress);
+    }
+  };
 }

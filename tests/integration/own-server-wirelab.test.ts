@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKED_PROTOCOLS } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard } from '../../server/own-server/address-guard.ts';
-import { runChecks } from '../../server/own-server/runner.ts';
+import { createOwnServerChecker, runChecks } from '../../server/own-server/runner.ts';
 import { checkAsLoopbackStudent } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -65,6 +65,19 @@ describe('the guard, before any check', () => {
     });
     expect(report.reachable).toBe(true);
     expect(report.results.every((result) => result.outcome === 'pass')).toBe(true);
+  });
+
+  it('runs one suite at a time per student, and students apart from each other', async () => {
+    const check = createOwnServerChecker({ enabled: true });
+    const target = `127.0.0.1:${server.port}`;
+    const first = check('sse', target, '::ffff:127.0.0.1');
+    const second = await check('rest', target, '127.0.0.1');
+    expect(second.reachable).toBe(false);
+    expect(second.refusal?.ru).toMatch(/уже идёт/);
+    const lanStudent = await check('rest', target, '192.168.1.5');
+    expect(lanStudent.refusal?.en).toMatch(/only your own machine/);
+    expect((await first).results.every((result) => result.outcome === 'pass')).toBe(true);
+    expect((await check('websocket', target, '127.0.0.1')).reachable).toBe(true);
   });
 
   it('refuses everything with OWN_SERVERS=off', async () => {
