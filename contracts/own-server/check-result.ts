@@ -1,0 +1,86 @@
+// What one "check my server" run reports, the same for the command line, the server's runner and
+// the web page that will show it. Pure TypeScript: no Node, no DOM, so both sides import it.
+
+/** Every sentence a student reads, in both languages. */
+export interface Localized {
+  en: string;
+  ru: string;
+}
+
+/**
+ * `pass` and `fail` are verdicts on something the server offers; `not-offered` is for what the
+ * server does not offer at all (a 404 on gRPC-Web, no reflection service): never counted as a pass.
+ */
+export type CheckOutcome = 'pass' | 'fail' | 'not-offered';
+
+export const CHECK_OUTCOMES: readonly CheckOutcome[] = ['pass', 'fail', 'not-offered'];
+
+/** The reason a check expects what it expects: the clause of the spec, and its meaning in plain words. */
+export interface SpecReason {
+  /** The clause, as people cite it: `RFC 9110 §15.3.2`, `RFC 6455 §5.5.2`, `HTML §9.2.6`. */
+  clause: string;
+  text: Localized;
+}
+
+export interface CheckResult {
+  /** Stable id within the protocol, e.g. `create-201-location`; a page may key on it. */
+  id: string;
+  name: Localized;
+  outcome: CheckOutcome;
+  /** What the check sent, as it went out (a request line and headers, frames in hex…). */
+  sent: string;
+  /** What the check expected back, in both languages. */
+  expected: Localized;
+  why: SpecReason;
+  /** What came back, as received (status line, headers, frames), or what went wrong. */
+  got: string;
+  /** For `fail` and `not-offered`: what differed from the expectation, in both languages. */
+  difference?: Localized;
+}
+
+export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc';
+
+export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = ['rest', 'websocket', 'sse', 'grpc'];
+
+export interface CheckReport {
+  protocol: CheckedProtocol;
+  /** `host:port` as the student gave it. */
+  target: string;
+  /**
+   * `reachable: false` when no check could run: the address was refused by the guard or
+   * nothing answered there (`refusal` says which, in both languages).
+   */
+  reachable: boolean;
+  refusal?: Localized;
+  results: CheckResult[];
+}
+
+export interface CheckCounts {
+  passed: number;
+  failed: number;
+  notOffered: number;
+}
+
+export function countOutcomes(results: readonly CheckResult[]): CheckCounts {
+  const counts: CheckCounts = { passed: 0, failed: 0, notOffered: 0 };
+  for (const result of results) {
+    if (result.outcome === 'pass') counts.passed += 1;
+    else if (result.outcome === 'fail') counts.failed += 1;
+    else counts.notOffered += 1;
+  }
+  return counts;
+}
+
+/**
+ * `3 passed, 1 failed` — always in that form first (scripts read it), then `, 2 not offered`
+ * only when some check found nothing to check.
+ */
+export function summaryLine(counts: CheckCounts): string {
+  const base = `${counts.passed} passed, ${counts.failed} failed`;
+  return counts.notOffered > 0 ? `${base}, ${counts.notOffered} not offered` : base;
+}
+
+export function summaryLineRu(counts: CheckCounts): string {
+  const base = `пройдено: ${counts.passed}, не пройдено: ${counts.failed}`;
+  return counts.notOffered > 0 ? `${base}, не предлагается: ${counts.notOffered}` : base;
+}

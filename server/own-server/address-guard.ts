@@ -1,0 +1,139 @@
+// Safe by construction: Wirelab connects out only to the machine the student's own browser
+// connects from (loopback when they work alone on the server's machine), never to any other
+// machine. The check is made on the RESOLVED address of every connection — a name is resolved
+// inside net.connect's `lookup` hook and only the addresses that pass are handed on, so a DNS
+// answer that changes between two lookups (rebinding) cannot slip another machine through.
+import { isIP, type LookupFunction } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { Localized } from '../../contracts/own-server/check-result.ts';
+
+export type RefusalCode = 'own-servers-off' | 'not-your-address' | 'unspecified-address' | 'not-resolved' | 'too-many-connections';
+
+/** A connection Wirelab will not open; the message in both languages, for the student. */
+export class OwnServerRefusal extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    readonly localized: Localized,
+  ) {
+    super(localized.en);
+    this.name = 'OwnServerRefusal';
+  }
+}
+
+/** `OWN_SERVERS=off` turns "check my server" off: every outbound connection is refused. */
+export function ownServersEnabled(environment: NodeJS.ProcessEnv = process.env): boolean {
+  return (environment.OWN_SERVERS ?? 'on').trim().toLowerCase() !== 'off';
+}
+
+/**
+ * One spelling per address: IPv6 in its canonical short form, an IPv4-mapped IPv6 address
+ * (`::ffff:127.0.0.1`, `::ffff:7f00:1`) as the IPv4 address it maps, brackets and zone dropped.
+ * Returns null for anything that is not an IP address.
+ */
+export function normaliseAddress(raw: string): string | null {
+  const address = raw.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const version = isIP(address);
+  if (version === 4) return address;
+  if (version !== 6) return null;
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return canonical;
+  const high = parseInt(mapped[1], 16);
+  const low = parseInt(mapped[2], 16);
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
+
+export function isLoopback(normalised: string): boolean {
+  return normalised === '::1' || /^127\./.test(normalised);
+}
+
+function isUnspecified(normalised: string): boolean {
+  return normalised === '0.0.0.0' || normalised === '::';
+}
+
+export interface AddressGuard {
+  readonly enabled: boolean;
+  /** The student's address as their browser connects from (normalised). */
+  readonly studentAddress: string;
+  /** null when a connection to this resolved address is allowed, else why not. */
+  refusalFor(resolvedAddress: string): OwnServerRefusal | null;
+}
+
+export function createAddressGuard(options: { studentAddress: string; enabled?: boolean }): AddressGuard {
+  const studentAddress = normaliseAddress(options.studentAddress);
+  if (studentAddress === null) throw new Error(`not an IP address: ${options.studentAddress}`);
+  const enabled = options.enabled ?? ownServersEnabled();
+  return {
+    enabled,
+    studentAddress,
+    refusalFor(resolvedAddress) {
+      if (!enabled) return refusals.off();
+      const target = normaliseAddress(resolvedAddress);
+      if (target === null) return refusals.notResolved(resolvedAddress);
+      if (isUnspecified(target)) return refusals.unspecified(target);
+      const allowed = isLoopback(studentAddress) ? isLoopback(target) : target === studentAddress;
+      return allowed ? null : refusals.notYours(target, studentAddress);
+    },
+  };
+}
+
+export const refusals = {
+  off: () =>
+    new OwnServerRefusal('own-servers-off', {
+      en: 'Checking your own server is turned off on this Wirelab (OWN_SERVERS=off).',
+      ru: 'Проверка своего сервера на этом Wirelab выключена (OWN_SERVERS=off).',
+    }),
+  notResolved: (name: string) =>
+    new OwnServerRefusal('not-resolved', {
+      en: `"${name}" did not resolve to an address Wirelab may connect to.`,
+      ru: `Имя «${name}» не дало адреса, к которому Wirelab может подключиться.`,
+    }),
+  unspecified: (target: string) =>
+    new OwnServerRefusal('unspecified-address', {
+      en: `${target} is "any address", not a machine: give your server's address, e.g. 127.0.0.1.`,
+      ru: `${target} — это «любой адрес», а не машина: укажите адрес своего сервера, например 127.0.0.1.`,
+    }),
+  notYours: (target: string, student: string) =>
+    new OwnServerRefusal('not-your-address', {
+      en: `Wirelab checks only your own machine: ${target} is not the address your browser connects from (${student}).`,
+      ru: `Wirelab проверяет только вашу собственную машину: ${target} — не тот адрес, с которого подключается ваш браузер (${student}).`,
+    }),
+  tooMany: (limit: number) =>
+    new OwnServerRefusal('too-many-connections', {
+      en: `At most ${limit} connections to your server at once; wait for the running check to finish.`,
+      ru: `Не больше ${limit} соединений с вашим сервером одновременно; дождитесь конца идущей проверки.`,
+    }),
+};
+
+/** What resolves names: node's `dns.lookup` (getaddrinfo, /etc/hosts included), or a test's own. */
+export type Resolver = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
+
+export const systemResolver: Resolver = (hostname, callback) =>
+  dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => callback(error, addresses ?? []));
+
+type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for net.connect: resolves the name with `resolver`, keeps only the addresses the
+ * guard allows, and refuses when none is left. Answers both forms net.connect asks for (one
+ * address, or all of them when it tries families in turn).
+ */
+export function guardedLookup(guard: AddressGuard, resolver: Resolver = systemResolver): LookupFunction {
+  return (hostname, options, callback: LookupCallback): void => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    resolver(hostname, (error, addresses) => {
+      if (error) return callback(error, []);
+      const allowed: LookupAddress[] = [];
+      let firstRefusal: OwnServerRefusal | null = null;
+      for (const candidate of addresses) {
+        if (family && family !== candidate.family) continue;
+        const refusal = guard.refusalFor(candidate.address);
+        if (refusal) firstRefusal ??= refusal;
+        else allowed.push(candidate);
+      }
+      if (allowed.length === 0) return callback(firstRefusal ?? refusals.notResolved(hostname), []);
+      if (options.all) return callback(null, allowed);
+      callback(null, allowed[0].address, allowed[0].family);
+    });
+  };
+}

@@ -1,0 +1,86 @@
+// What a check is, and the few helpers every protocol's suite writes its checks with.
+import type { CheckOutcome, Localized, SpecReason } from '../../contracts/own-server/check-result.ts';
+import type { ConnectionContext, Target } from './connection.ts';
+import { OWN_SERVER_LIMITS } from './limits.ts';
+
+/** What a check saw: its verdict, the bytes it sent and got, and for a failure what differed. */
+export interface Observation {
+  outcome: CheckOutcome;
+  sent: string;
+  got: string;
+  difference?: Localized;
+}
+
+export interface SuiteContext extends ConnectionContext {
+  target: Target;
+  /** Aborted when the suite runs out of time; a check's waits end with it. */
+  signal: AbortSignal;
+}
+
+export interface CheckDefinition<State> {
+  id: string;
+  name: Localized;
+  expected: Localized;
+  why: SpecReason;
+  run(context: SuiteContext, state: State): Promise<Observation>;
+}
+
+export interface CheckSuite<State> {
+  /** Makes what the checks share (e.g. the users a REST suite created), before the first check. */
+  prepare(context: SuiteContext): Promise<State>;
+  checks: ReadonlyArray<CheckDefinition<State>>;
+  /** Leaves the student's server as it was where it can (deletes what the suite created). */
+  cleanUp?(context: SuiteContext, state: State): Promise<void>;
+}
+
+export function defineSuite<State>(suite: CheckSuite<State>): CheckSuite<State> {
+  return suite;
+}
+
+export const passed = (sent: string, got: string): Observation => ({ outcome: 'pass', sent, got });
+
+export const failed = (sent: string, got: string, difference: Localized): Observation => ({ outcome: 'fail', sent, got, difference });
+
+export const notOffered = (sent: string, got: string, difference: Localized): Observation => ({
+  outcome: 'not-offered',
+  sent,
+  got,
+  difference,
+});
+
+/** One verdict from a list of expectations: the first unmet one is the difference. */
+export function verdict(sent: string, got: string, expectations: Array<[boolean, Localized]>): Observation {
+  const unmet = expectations.find(([met]) => !met);
+  return unmet ? failed(sent, got, unmet[1]) : passed(sent, got);
+}
+
+/** Bytes as a student reads them: UTF-8 text as text, anything else as \xNN; cut to the report's size. */
+export function printable(bytes: Buffer | string, limit: number = OWN_SERVER_LIMITS.transcriptChars): string {
+  const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
+  const text = decoded.includes('\uFFFD')
+    ? [...buffer].map((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0a ? String.fromCharCode(byte) : escapeByte(byte)).join('')
+    : decoded.replace(/\r\n/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (char) => escapeByte(char.charCodeAt(0)));
+  return text.length > limit ? `${text.slice(0, limit)}… (${buffer.length} B)` : text;
+}
+
+function escapeByte(byte: number): string {
+  return `\\x${byte.toString(16).padStart(2, '0')}`;
+}
+
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+}
+
+/** Waits for `promise`, failing after `ms` or when the suite's signal aborts. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
+    const onAbort = () => reject(new Error(`the suite ran out of time: ${what}`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}

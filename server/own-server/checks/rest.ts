@@ -1,0 +1,381 @@
+// "Check my server" for REST: the users resource as Wirelab's own `/api/v1/users` serves it
+// (server/protocols/rest/README.md). Each check names the HTTP rule it holds the server to.
+import { randomBytes } from 'node:crypto';
+import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
+
+const USERS = '/api/v1/users';
+const ACCEPT = { accept: 'application/json, application/problem+json' };
+
+interface CreatedUser {
+  id: number | null;
+  path: string | null;
+  email: string;
+  answer: HttpAnswer | null;
+  error?: string;
+}
+
+interface RestState {
+  first: CreatedUser;
+  second: CreatedUser;
+}
+
+function newUser(tag: string): { name: string; email: string } {
+  const suffix = randomBytes(4).toString('hex');
+  return { name: `Wirelab check ${tag}`, email: `wirelab-check-${tag}-${suffix}@example.com` };
+}
+
+function userPath(answer: HttpAnswer, id: number | null): string | null {
+  const location = answer.headers.location;
+  if (typeof location === 'string' && location) return new URL(location, 'http://student.invalid').pathname;
+  return id === null ? null : `${USERS}/${id}`;
+}
+
+async function createUser(context: SuiteContext, tag: string): Promise<CreatedUser> {
+  const body = newUser(tag);
+  try {
+    const answer = await httpExchange(context, { method: 'POST', path: USERS, headers: ACCEPT, body });
+    const parsed = parseJson(answer.text) as { id?: unknown } | undefined;
+    const id = typeof parsed?.id === 'number' ? parsed.id : null;
+    return { id, path: userPath(answer, id), email: body.email, answer };
+  } catch (error) {
+    return { id: null, path: null, email: body.email, answer: null, error: (error as Error).message };
+  }
+}
+
+const noUser = (user: CreatedUser) =>
+  failed('', user.error ?? user.answer?.got ?? '', {
+    en: 'No user to check this on: creating one with POST /api/v1/users did not give an id (see the first check).',
+    ru: 'Не на ком проверить: создание пользователя через POST /api/v1/users не дало id (см. первую проверку).',
+  });
+
+function isProblem(answer: HttpAnswer, status: number): boolean {
+  const body = parseJson(answer.text) as { status?: unknown; title?: unknown } | undefined;
+  return mediaType(answer.headers) === 'application/problem+json' && body?.status === status && typeof body?.title === 'string';
+}
+
+function statusIs(answer: HttpAnswer, status: number): [boolean, { en: string; ru: string }] {
+  return [answer.status === status, { en: `status ${answer.status}, not ${status}`, ru: `статус ${answer.status}, а не ${status}` }];
+}
+
+function problemIs(answer: HttpAnswer, status: number): [boolean, { en: string; ru: string }] {
+  return [
+    isProblem(answer, status),
+    {
+      en: `the body is not application/problem+json with "status": ${status} and a "title" (Content-Type: ${mediaType(answer.headers) || 'none'})`,
+      ru: `тело — не application/problem+json с "status": ${status} и "title" (Content-Type: ${mediaType(answer.headers) || 'нет'})`,
+    },
+  ];
+}
+
+async function exchange(context: SuiteContext, spec: HttpRequestSpec, judge: (answer: HttpAnswer) => Array<[boolean, { en: string; ru: string }]>) {
+  const answer = await httpExchange(context, { ...spec, headers: { ...ACCEPT, ...spec.headers } });
+  return verdict(answer.sent, answer.got, judge(answer));
+}
+
+function fullUser(user: CreatedUser, name: string) {
+  return { name, email: user.email, status: 'active', roles: ['reader'], metadata: {}, phone: null };
+}
+
+async function currentEtag(context: SuiteContext, path: string): Promise<string | null> {
+  const answer = await httpExchange(context, { method: 'GET', path, headers: ACCEPT });
+  const etag = answer.headers.etag;
+  return typeof etag === 'string' && etag ? etag : null;
+}
+
+const createChecks: CheckDefinition<RestState>[] = [
+  {
+    id: 'create-201-location',
+    name: { en: 'POST creates: 201 with Location', ru: 'POST создаёт: 201 и Location' },
+    expected: { en: '201 Created, a Location header, the new user as JSON with its id', ru: '201 Created, заголовок Location, новый пользователь в JSON с его id' },
+    why: {
+      clause: 'RFC 9110 §15.3.2, §10.2.2',
+      text: {
+        en: '201 says a new resource now exists; Location tells the client where it lives, so it need not guess the URL.',
+        ru: '201 сообщает, что появился новый ресурс; Location говорит клиенту, где он находится, чтобы не угадывать URL.',
+      },
+    },
+    async run(_context, { first }) {
+      const answer = first.answer;
+      if (!answer) return noUser(first);
+      return verdict(answer.sent, answer.got, [
+        statusIs(answer, 201),
+        [typeof answer.headers.location === 'string', { en: 'no Location header', ru: 'нет заголовка Location' }],
+        [first.id !== null, { en: 'the body has no numeric "id"', ru: 'в теле нет числового "id"' }],
+      ]);
+    },
+  },
+  {
+    id: 'get-200-json',
+    name: { en: 'GET reads the created user', ru: 'GET читает созданного пользователя' },
+    expected: { en: '200 with application/json, the same email', ru: '200, application/json, тот же email' },
+    why: {
+      clause: 'RFC 9110 §9.3.1',
+      text: { en: 'GET returns the current representation of the resource at the URL Location gave.', ru: 'GET возвращает текущее представление ресурса по адресу из Location.' },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      return exchange(context, { method: 'GET', path: first.path }, (answer) => [
+        statusIs(answer, 200),
+        [mediaType(answer.headers) === 'application/json', { en: `Content-Type is ${mediaType(answer.headers) || 'missing'}`, ru: `Content-Type: ${mediaType(answer.headers) || 'нет'}` }],
+        [(parseJson(answer.text) as { email?: unknown } | undefined)?.email === first.email, { en: 'the email differs from the one created', ru: 'email не совпадает с созданным' }],
+      ]);
+    },
+  },
+  {
+    id: 'etag-on-get',
+    name: { en: 'GET carries an ETag', ru: 'GET отдаёт ETag' },
+    expected: { en: 'an ETag header: a quoted tag, "…" or W/"…"', ru: 'заголовок ETag: тег в кавычках, "…" или W/"…"' },
+    why: {
+      clause: 'RFC 9110 §8.8.3',
+      text: {
+        en: 'An ETag names this version of the representation; clients revalidate and update safely with it.',
+        ru: 'ETag называет эту версию представления; с ним клиент перепроверяет кэш и безопасно обновляет.',
+      },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      return exchange(context, { method: 'GET', path: first.path }, (answer) => [
+        statusIs(answer, 200),
+        [/^(W\/)?"[^"]*"$/.test(String(answer.headers.etag ?? '')), { en: `ETag is ${answer.headers.etag ?? 'missing'}`, ru: `ETag: ${answer.headers.etag ?? 'нет'}` }],
+      ]);
+    },
+  },
+  {
+    id: 'if-none-match-304',
+    name: { en: 'If-None-Match with the current ETag: 304', ru: 'If-None-Match с текущим ETag: 304' },
+    expected: { en: '304 Not Modified without a body', ru: '304 Not Modified без тела' },
+    why: {
+      clause: 'RFC 9110 §13.1.2, §15.4.5',
+      text: {
+        en: 'The client already has this version: the server says so in a few bytes instead of sending it again.',
+        ru: 'У клиента уже есть эта версия: сервер сообщает это парой байт, а не шлёт её снова.',
+      },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      const etag = await currentEtag(context, first.path);
+      if (!etag) return failed(`GET ${first.path}`, '', { en: 'GET gave no ETag to send back', ru: 'GET не дал ETag, который можно отправить' });
+      return exchange(context, { method: 'GET', path: first.path, headers: { 'if-none-match': etag } }, (answer) => [
+        statusIs(answer, 304),
+        [answer.text.length === 0, { en: 'a 304 came with a body', ru: '304 пришёл с телом' }],
+      ]);
+    },
+  },
+];
+
+const errorChecks: CheckDefinition<RestState>[] = [
+  {
+    id: 'not-found-problem',
+    name: { en: 'Unknown user: 404 problem+json', ru: 'Несуществующий пользователь: 404 problem+json' },
+    expected: { en: '404 with application/problem+json: "status": 404 and a "title"', ru: '404 с application/problem+json: "status": 404 и "title"' },
+    why: {
+      clause: 'RFC 9110 §15.5.5; RFC 9457 §3',
+      text: {
+        en: 'Errors in one machine-readable shape: a client reads type, title and status without parsing prose.',
+        ru: 'Ошибки в одном машиночитаемом виде: клиент читает type, title и status, не разбирая текст.',
+      },
+    },
+    run: (context) => exchange(context, { method: 'GET', path: `${USERS}/2147483000` }, (answer) => [statusIs(answer, 404), problemIs(answer, 404)]),
+  },
+  {
+    id: 'validation-422-problem',
+    name: { en: 'Invalid fields: 422 problem+json', ru: 'Неверные поля: 422 problem+json' },
+    expected: { en: '422 with application/problem+json', ru: '422 с application/problem+json' },
+    why: {
+      clause: 'RFC 9110 §15.5.21; RFC 9457 §3',
+      text: {
+        en: 'The JSON is well formed but its content is wrong (an empty name, an email without @): 422, not 400 or 500.',
+        ru: 'JSON синтаксически верен, но содержимое неверно (пустое имя, email без @): 422, а не 400 или 500.',
+      },
+    },
+    run: (context) =>
+      exchange(context, { method: 'POST', path: USERS, body: { name: '', email: 'not-an-email' } }, (answer) => [statusIs(answer, 422), problemIs(answer, 422)]),
+  },
+  {
+    id: 'malformed-json-400',
+    name: { en: 'Broken JSON: 400 problem+json', ru: 'Сломанный JSON: 400 problem+json' },
+    expected: { en: '400 with application/problem+json', ru: '400 с application/problem+json' },
+    why: {
+      clause: 'RFC 9110 §15.5.1; RFC 9457 §3',
+      text: { en: 'A body that cannot be parsed is the client\'s error: 400, never 500.', ru: 'Тело, которое нельзя разобрать, — ошибка клиента: 400, а не 500.' },
+    },
+    run: (context) =>
+      exchange(context, { method: 'POST', path: USERS, headers: { 'content-type': 'application/json' }, body: '{"name": "half' }, (answer) => [
+        statusIs(answer, 400),
+        problemIs(answer, 400),
+      ]),
+  },
+  {
+    id: 'unsupported-media-type-415',
+    name: { en: 'Body not JSON: 415', ru: 'Тело не в JSON: 415' },
+    expected: { en: '415 Unsupported Media Type', ru: '415 Unsupported Media Type' },
+    why: {
+      clause: 'RFC 9110 §15.5.16',
+      text: { en: 'The server refuses a body in a format it does not accept, and says so with 415.', ru: 'Сервер отказывается от тела в формате, который не принимает, и говорит это кодом 415.' },
+    },
+    run: (context) =>
+      exchange(context, { method: 'POST', path: USERS, headers: { 'content-type': 'text/plain' }, body: 'name=Ada' }, (answer) => [statusIs(answer, 415)]),
+  },
+  {
+    id: 'duplicate-409',
+    name: { en: 'The same email twice: 409', ru: 'Тот же email дважды: 409' },
+    expected: { en: '409 Conflict', ru: '409 Conflict' },
+    why: {
+      clause: 'RFC 9110 §15.5.10',
+      text: { en: 'The request conflicts with the resource\'s current state (the email is taken).', ru: 'Запрос противоречит текущему состоянию ресурса (email уже занят).' },
+    },
+    async run(context, { first }) {
+      if (first.id === null) return noUser(first);
+      return exchange(context, { method: 'POST', path: USERS, body: { name: 'Duplicate', email: first.email } }, (answer) => [statusIs(answer, 409)]);
+    },
+  },
+  {
+    id: 'method-not-allowed-405',
+    name: { en: 'DELETE on the collection: 405 with Allow', ru: 'DELETE на коллекцию: 405 и Allow' },
+    expected: { en: '405 and an Allow header listing the methods the path has', ru: '405 и заголовок Allow со списком методов этого пути' },
+    why: {
+      clause: 'RFC 9110 §15.5.6',
+      text: { en: 'A 405 MUST carry Allow, so the client learns what it may do here.', ru: 'Ответ 405 ОБЯЗАН нести Allow, чтобы клиент узнал, что здесь можно.' },
+    },
+    run: (context) =>
+      exchange(context, { method: 'DELETE', path: USERS }, (answer) => [
+        statusIs(answer, 405),
+        [typeof answer.headers.allow === 'string' && answer.headers.allow.length > 0, { en: 'no Allow header', ru: 'нет заголовка Allow' }],
+      ]),
+  },
+];
+
+const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
+  {
+    id: 'pagination-limit-link',
+    name: { en: 'Paging: limit=1 gives one item and a next link', ru: 'Постраничность: limit=1 даёт один элемент и ссылку next' },
+    expected: { en: '200, "items" with exactly 1 user, a Link header with rel="next"', ru: '200, в "items" ровно 1 пользователь, заголовок Link с rel="next"' },
+    why: {
+      clause: 'RFC 8288 §3',
+      text: {
+        en: 'A long list comes in pages; Link rel="next" tells the client the next page\'s URL instead of making it build one.',
+        ru: 'Длинный список отдаётся страницами; Link rel="next" даёт клиенту адрес следующей страницы, чтобы не собирать его самому.',
+      },
+    },
+    run: (context) =>
+      exchange(context, { method: 'GET', path: `${USERS}?page=1&limit=1` }, (answer) => {
+        const items = (parseJson(answer.text) as { items?: unknown } | undefined)?.items;
+        return [
+          statusIs(answer, 200),
+          [Array.isArray(items) && items.length === 1, { en: '"items" is not a list of exactly one user', ru: '"items" — не список ровно из одного пользователя' }],
+          [/rel="?next"?/.test(String(answer.headers.link ?? '')), { en: `no Link rel="next" (Link: ${answer.headers.link ?? 'none'})`, ru: `нет Link rel="next" (Link: ${answer.headers.link ?? 'нет'})` }],
+        ];
+      }),
+  },
+  {
+    id: 'put-idempotent',
+    name: { en: 'PUT twice: the same result', ru: 'PUT дважды: тот же результат' },
+    expected: { en: '200 both times, and the same user afterwards', ru: '200 оба раза и тот же пользователь после' },
+    why: {
+      clause: 'RFC 9110 §9.3.4, §9.2.2',
+      text: {
+        en: 'PUT replaces the whole resource, so repeating it (a retry after a lost answer) changes nothing more.',
+        ru: 'PUT заменяет ресурс целиком, поэтому повтор (после потерянного ответа) ничего больше не меняет.',
+      },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      const spec = { method: 'PUT', path: first.path, headers: ACCEPT, body: fullUser(first, 'Wirelab check replaced') };
+      const once = await httpExchange(context, spec);
+      const twice = await httpExchange(context, spec);
+      const pick = (text: string) => {
+        const user = parseJson(text) as Record<string, unknown> | undefined;
+        return JSON.stringify([user?.id, user?.name, user?.email, user?.status]);
+      };
+      return verdict(`${once.sent}\n\n${twice.sent}`, `${once.got}\n\n${twice.got}`, [
+        statusIs(once, 200),
+        statusIs(twice, 200),
+        [pick(once.text) === pick(twice.text) && pick(twice.text).includes('replaced'), { en: 'the second PUT left a different user', ru: 'второй PUT оставил другого пользователя' }],
+      ]);
+    },
+  },
+  {
+    id: 'if-match-stale-412',
+    name: { en: 'If-Match with an old ETag: 412', ru: 'If-Match со старым ETag: 412' },
+    expected: { en: '412 Precondition Failed, the user unchanged', ru: '412 Precondition Failed, пользователь не изменён' },
+    why: {
+      clause: 'RFC 9110 §13.1.1, §15.5.13',
+      text: {
+        en: 'Someone changed the user since this client read it: refusing the write prevents a lost update.',
+        ru: 'Пользователя изменили после того, как клиент его прочитал: отказ в записи спасает от потерянного обновления.',
+      },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      return exchange(context, { method: 'PUT', path: first.path, headers: { 'if-match': '"wirelab-stale-etag"' }, body: fullUser(first, 'Should not be saved') }, (answer) => [
+        statusIs(answer, 412),
+      ]);
+    },
+  },
+  {
+    id: 'if-match-current-200',
+    name: { en: 'If-Match with the current ETag: the write goes through', ru: 'If-Match с текущим ETag: запись проходит' },
+    expected: { en: '200', ru: '200' },
+    why: {
+      clause: 'RFC 9110 §13.1.1',
+      text: { en: 'The tag matches the current version, so the condition holds and the PUT is applied.', ru: 'Тег совпадает с текущей версией, условие выполнено, PUT применяется.' },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      const etag = await currentEtag(context, first.path);
+      if (!etag) return failed(`GET ${first.path}`, '', { en: 'GET gave no ETag to send back', ru: 'GET не дал ETag, который можно отправить' });
+      return exchange(context, { method: 'PUT', path: first.path, headers: { 'if-match': etag }, body: fullUser(first, 'Wirelab check matched') }, (answer) => [statusIs(answer, 200)]);
+    },
+  },
+];
+
+const deleteChecks: CheckDefinition<RestState>[] = [
+  {
+    id: 'delete-204-then-404',
+    name: { en: 'DELETE: 204, then GET is 404', ru: 'DELETE: 204, затем GET — 404' },
+    expected: { en: '204 No Content; the user is gone afterwards (404)', ru: '204 No Content; после этого пользователя нет (404)' },
+    why: {
+      clause: 'RFC 9110 §9.3.5, §15.3.5',
+      text: { en: 'DELETE removes the resource; there is nothing to send back, so 204.', ru: 'DELETE удаляет ресурс; отправлять нечего, поэтому 204.' },
+    },
+    async run(context, { second }) {
+      if (!second.path) return noUser(second);
+      const removal = await httpExchange(context, { method: 'DELETE', path: second.path, headers: ACCEPT });
+      const after = await httpExchange(context, { method: 'GET', path: second.path, headers: ACCEPT });
+      return verdict(`${removal.sent}\n\n${after.sent}`, `${removal.got}\n\n${after.got}`, [statusIs(removal, 204), statusIs(after, 404)]);
+    },
+  },
+  {
+    id: 'delete-idempotent',
+    name: { en: 'DELETE again: nothing breaks', ru: 'Повторный DELETE: ничего не ломается' },
+    expected: { en: '404 (or 204): the user stays deleted, no 5xx', ru: '404 (или 204): пользователь остаётся удалённым, никаких 5xx' },
+    why: {
+      clause: 'RFC 9110 §9.2.2',
+      text: {
+        en: 'DELETE is idempotent: a repeat leaves the same state. The answer may differ (404), the effect may not.',
+        ru: 'DELETE идемпотентен: повтор оставляет то же состояние. Ответ может отличаться (404), результат — нет.',
+      },
+    },
+    async run(context, { second }) {
+      if (!second.path) return noUser(second);
+      return exchange(context, { method: 'DELETE', path: second.path }, (answer) => [
+        [answer.status === 404 || answer.status === 204, { en: `status ${answer.status}, not 404 or 204`, ru: `статус ${answer.status}, а не 404 или 204` }],
+      ]);
+    },
+  },
+];
+
+export const restSuite = defineSuite<RestState>({
+  async prepare(context) {
+    const first = await createUser(context, 'a');
+    const second = await createUser(context, 'b');
+    return { first, second };
+  },
+  checks: [...createChecks, ...errorChecks, ...pagingAndUpdateChecks, ...deleteChecks],
+  async cleanUp(context, { first, second }) {
+    for (const user of [first, second]) {
+      if (user.path) await httpExchange(context, { method: 'DELETE', path: user.path, headers: ACCEPT }).catch(() => undefined);
+    }
+  },
+});

@@ -1,0 +1,161 @@
+// "Check my server" for Server-Sent Events: the users' events at /api/v1/events, as Wirelab's own
+// (server/protocols/sse/README.md). Events are made by creating users with POST /api/v1/users on
+// the same server, so the stream has something to carry.
+import { randomBytes } from 'node:crypto';
+import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { EventStreamReader, type StreamEvent } from '../event-stream-client.ts';
+import { httpExchange, mediaType, parseJson } from '../http-exchange.ts';
+
+const EVENTS = '/api/v1/events?heartbeat=1';
+const USERS = '/api/v1/users';
+
+interface CreatedThroughRest {
+  email: string;
+  path: string | null;
+  event: StreamEvent | null;
+}
+
+interface SseState {
+  stream: EventStreamReader;
+  first: CreatedThroughRest;
+  second: CreatedThroughRest;
+  sawHeartbeat: boolean;
+}
+
+function carries(event: StreamEvent, email: string): boolean {
+  return (parseJson(event.data) as { email?: unknown } | undefined)?.email === email;
+}
+
+async function createAndAwait(context: SuiteContext, stream: EventStreamReader, tag: string): Promise<CreatedThroughRest> {
+  const email = `wirelab-sse-${tag}-${randomBytes(4).toString('hex')}@example.com`;
+  let path: string | null = null;
+  try {
+    const answer = await httpExchange(context, { method: 'POST', path: USERS, body: { name: `Wirelab SSE ${tag}`, email } });
+    const location = answer.headers.location;
+    const id = (parseJson(answer.text) as { id?: unknown } | undefined)?.id;
+    path = typeof location === 'string' ? new URL(location, 'http://student.invalid').pathname : typeof id === 'number' ? `${USERS}/${id}` : null;
+  } catch {
+    return { email, path, event: null };
+  }
+  await stream.until(() => stream.events.some((event) => carries(event, email)), `the event of ${email}`);
+  return { email, path, event: stream.events.find((event) => carries(event, email)) ?? null };
+}
+
+const streamChecks: CheckDefinition<SseState>[] = [
+  {
+    id: 'stream-content-type',
+    name: { en: 'The stream is text/event-stream', ru: 'Поток — text/event-stream' },
+    expected: { en: '200 with Content-Type: text/event-stream', ru: '200 и Content-Type: text/event-stream' },
+    why: {
+      clause: 'HTML §9.2.3',
+      text: {
+        en: 'EventSource reads only a 200 answer of type text/event-stream; anything else fails the connection for good.',
+        ru: 'EventSource читает только ответ 200 с типом text/event-stream; всё другое обрывает соединение насовсем.',
+      },
+    },
+    async run(_context, { stream }) {
+      return verdict(stream.sentText(), stream.got(), [
+        [stream.status === 200, { en: `status ${stream.status}, not 200`, ru: `статус ${stream.status}, а не 200` }],
+        [mediaType(stream.headers) === 'text/event-stream', { en: `Content-Type is ${mediaType(stream.headers) || 'missing'}`, ru: `Content-Type: ${mediaType(stream.headers) || 'нет'}` }],
+      ]);
+    },
+  },
+  {
+    id: 'retry-field',
+    name: { en: 'The stream sets the reconnection time with retry:', ru: 'Поток задаёт время переподключения через retry:' },
+    expected: { en: 'a line "retry: <milliseconds>"', ru: 'строка "retry: <миллисекунды>"' },
+    why: {
+      clause: 'HTML §9.2.6 (retry)',
+      text: {
+        en: 'retry: tells the browser how long to wait before reconnecting, so a restart is not met by every client at once.',
+        ru: 'retry: говорит браузеру, сколько ждать перед переподключением, чтобы после перезапуска не ринулись все клиенты сразу.',
+      },
+    },
+    async run(_context, { stream }) {
+      return verdict(stream.sentText(), stream.got(), [
+        [stream.retries.some((value) => /^\d+$/.test(value)), { en: 'no "retry:" line with a number of milliseconds', ru: 'нет строки "retry:" с числом миллисекунд' }],
+      ]);
+    },
+  },
+  {
+    id: 'event-with-id',
+    name: { en: 'A change arrives as an event with an id', ru: 'Изменение приходит событием с id' },
+    expected: { en: 'after POST /api/v1/users: an event with id:, event: user.created and the user as JSON in data:', ru: 'после POST /api/v1/users: событие с id:, event: user.created и пользователем в JSON в data:' },
+    why: {
+      clause: 'HTML §9.2.6 (id, event, data)',
+      text: {
+        en: 'The id is what the browser sends back as Last-Event-ID when it reconnects; without ids nothing can be resumed.',
+        ru: 'id — то, что браузер пришлёт обратно в Last-Event-ID при переподключении; без id ничего не возобновить.',
+      },
+    },
+    async run(_context, { stream, first }) {
+      return verdict(stream.sentText(), stream.got(), [
+        [first.event !== null, { en: 'no event carrying the created user arrived', ru: 'событие с созданным пользователем не пришло' }],
+        [Boolean(first.event?.id), { en: 'the event has no id:', ru: 'у события нет id:' }],
+        [first.event?.event === 'user.created', { en: `event: is ${first.event?.event ?? 'missing'}, not user.created`, ru: `event: ${first.event?.event ?? 'нет'}, а не user.created` }],
+      ]);
+    },
+  },
+  {
+    id: 'heartbeat-comment',
+    name: { en: 'A quiet stream sends heartbeats', ru: 'Тихий поток шлёт сердцебиения' },
+    expected: { en: 'with ?heartbeat=1: a comment line (": …") within a few seconds of silence', ru: 'с ?heartbeat=1: строка-комментарий (": …") после нескольких секунд тишины' },
+    why: {
+      clause: 'HTML §9.2.7',
+      text: {
+        en: 'A comment every so often keeps proxies from closing an idle connection, and the client sees the server is alive.',
+        ru: 'Периодический комментарий не даёт прокси закрыть простаивающее соединение, и клиент видит, что сервер жив.',
+      },
+    },
+    async run(_context, { stream, sawHeartbeat }) {
+      return verdict(stream.sentText(), stream.got(), [[sawHeartbeat, { en: 'no comment line came while the stream was quiet', ru: 'пока поток молчал, строки-комментария не было' }]]);
+    },
+  },
+];
+
+const resumeCheck: CheckDefinition<SseState> = {
+  id: 'resume-last-event-id',
+  name: { en: 'Resuming with Last-Event-ID replays what was missed', ru: 'Возобновление с Last-Event-ID досылает пропущенное' },
+  expected: { en: 'a new stream with Last-Event-ID of the first event replays the second event, not the first', ru: 'новый поток с Last-Event-ID первого события досылает второе событие, но не первое' },
+  why: {
+    clause: 'HTML §9.2.4 (Last-Event-ID)',
+    text: {
+      en: 'After a dropped connection the browser reconnects with the last id it saw; the server sends only what came after it.',
+      ru: 'После обрыва браузер переподключается с последним увиденным id; сервер шлёт только то, что было после него.',
+    },
+  },
+  async run(context, { first, second }) {
+    if (!first.event?.id || !second.event?.id) {
+      return failed('', '', { en: 'no two events with ids to resume between (see the checks above)', ru: 'нет двух событий с id, между которыми возобновлять (см. проверки выше)' });
+    }
+    const resumed = new EventStreamReader(context, '/api/v1/events', { 'last-event-id': first.event.id });
+    try {
+      await resumed.until(() => resumed.events.some((event) => carries(event, second.email)), 'the replayed event');
+      return verdict(resumed.sentText(), resumed.got(), [
+        [resumed.events.some((event) => carries(event, second.email)), { en: 'the second event was not replayed', ru: 'второе событие не было дослано' }],
+        [!resumed.events.some((event) => carries(event, first.email)), { en: 'the first event came again, though the client had it', ru: 'первое событие пришло снова, хотя у клиента оно было' }],
+      ]);
+    } finally {
+      resumed.stop();
+    }
+  },
+};
+
+export const sseSuite = defineSuite<SseState>({
+  async prepare(context) {
+    const stream = new EventStreamReader(context, EVENTS);
+    await stream.until(() => stream.status !== 0, 'the stream\'s answer');
+    const first = await createAndAwait(context, stream, 'a');
+    const second = await createAndAwait(context, stream, 'b');
+    const commentsBefore = stream.comments.length;
+    const sawHeartbeat = await stream.until(() => stream.comments.length > commentsBefore, 'a heartbeat');
+    stream.stop();
+    return { stream, first, second, sawHeartbeat };
+  },
+  checks: [...streamChecks, resumeCheck],
+  async cleanUp(context, { first, second }) {
+    for (const user of [first, second]) {
+      if (user.path) await httpExchange(context, { method: 'DELETE', path: user.path }).catch(() => undefined);
+    }
+  },
+});

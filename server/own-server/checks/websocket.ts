@@ -1,0 +1,255 @@
+// "Check my server" for WebSockets: an echo endpoint at /ws/echo, as Wirelab's own
+// (server/protocols/websocket/README.md). Every check opens its own connection, so one broken
+// answer cannot spoil the next check.
+import { defineSuite, failed, hex, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
+import type { Localized } from '../../../contracts/own-server/check-result.ts';
+
+const ECHO_PATH = '/ws/echo';
+
+type Expectation = [boolean, Localized];
+
+/** Opens /ws/echo, lets `exchange` talk, and judges the frames; the log of both ways is the report. */
+async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket) => Promise<Expectation[]>): Promise<Observation> {
+  const handshake = await openWebSocket(context, ECHO_PATH);
+  const socket = handshake.connection;
+  if (!socket) {
+    return failed(handshake.sent, handshake.got, { en: `the handshake answered ${handshake.status}, not 101`, ru: `рукопожатие ответило ${handshake.status}, а не 101` });
+  }
+  try {
+    const expectations = await exchange(socket);
+    return verdict(`${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`, `${handshake.got}\n\n${socket.log.join('\n')}`, expectations);
+  } finally {
+    socket.close();
+  }
+}
+
+function closeCode(frame: Frame | null): number | null {
+  return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
+}
+
+function shown(frame: Frame | null): string {
+  if (!frame) return '';
+  return frame.opcode === OPCODE.text ? JSON.stringify(frame.payload.toString('utf8')) : hex(frame.payload);
+}
+
+function echoed(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
+  const kind = opcode === OPCODE.text ? 'text' : 'binary';
+  return [
+    [frame !== null, { en: 'the connection ended without an answer', ru: 'соединение закрылось без ответа' }],
+    [frame?.opcode === opcode, { en: `the answer is not a ${kind} message`, ru: `ответ — не ${kind === 'text' ? 'текстовое' : 'двоичное'} сообщение` }],
+    [frame !== null && frame.payload.equals(payload), { en: `the payload differs: ${shown(frame)}`, ru: `содержимое другое: ${shown(frame)}` }],
+  ];
+}
+
+function closedWith(frame: Frame | null, code: number): Expectation {
+  const got = closeCode(frame);
+  return [
+    got === code,
+    {
+      en: got === null ? `no close frame with a code came back (expected ${code})` : `close code ${got}, not ${code}`,
+      ru: got === null ? `закрывающий кадр с кодом не пришёл (ожидался ${code})` : `код закрытия ${got}, а не ${code}`,
+    },
+  ];
+}
+
+const handshakeAndEcho: CheckDefinition<null>[] = [
+  {
+    id: 'handshake-101',
+    name: { en: 'Opening handshake: 101 and the right Sec-WebSocket-Accept', ru: 'Рукопожатие: 101 и верный Sec-WebSocket-Accept' },
+    expected: { en: '101 Switching Protocols, Upgrade: websocket, Sec-WebSocket-Accept = base64(SHA-1(key + GUID))', ru: '101 Switching Protocols, Upgrade: websocket, Sec-WebSocket-Accept = base64(SHA-1(ключ + GUID))' },
+    why: {
+      clause: 'RFC 6455 §4.2.2',
+      text: {
+        en: 'The accept value proves the server read this very handshake as WebSocket, not a cache or a plain HTTP server.',
+        ru: 'Значение Accept доказывает, что сервер понял именно это рукопожатие как WebSocket, а не кэш или обычный HTTP-сервер.',
+      },
+    },
+    async run(context) {
+      const handshake = await openWebSocket(context, ECHO_PATH);
+      handshake.connection?.close();
+      return verdict(handshake.sent, handshake.got, [
+        [handshake.status === 101, { en: `status ${handshake.status}, not 101`, ru: `статус ${handshake.status}, а не 101` }],
+        [handshake.headers.get('upgrade')?.toLowerCase() === 'websocket', { en: 'no Upgrade: websocket', ru: 'нет Upgrade: websocket' }],
+        [handshake.acceptIsRight, { en: 'Sec-WebSocket-Accept is missing or wrong', ru: 'Sec-WebSocket-Accept отсутствует или неверен' }],
+      ]);
+    },
+  },
+  {
+    id: 'text-echo',
+    name: { en: 'A text message comes back', ru: 'Текстовое сообщение возвращается' },
+    expected: { en: 'the same text, as a text message', ru: 'тот же текст, текстовым сообщением' },
+    why: {
+      clause: 'RFC 6455 §5.6',
+      text: { en: 'A text frame carries UTF-8; an echo returns it unchanged, Cyrillic included.', ru: 'Текстовый кадр несёт UTF-8; эхо возвращает его без изменений, кириллицу тоже.' },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        const payload = Buffer.from('привет, Wirelab');
+        socket.send({ opcode: OPCODE.text, payload });
+        return echoed(await socket.nextMessage(), OPCODE.text, payload);
+      }),
+  },
+  {
+    id: 'binary-echo',
+    name: { en: 'A binary message comes back as binary', ru: 'Двоичное сообщение возвращается двоичным' },
+    expected: { en: 'the same bytes, as a binary message', ru: 'те же байты, двоичным сообщением' },
+    why: {
+      clause: 'RFC 6455 §5.6',
+      text: { en: 'Binary frames carry any bytes, not text: the opcode says which, and must survive the echo.', ru: 'Двоичные кадры несут любые байты, не текст: это говорит опкод, и эхо должно его сохранить.' },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        const payload = Buffer.from([0x00, 0x01, 0xfe, 0xff, 0x80]);
+        socket.send({ opcode: OPCODE.binary, payload });
+        return echoed(await socket.nextMessage(), OPCODE.binary, payload);
+      }),
+  },
+  {
+    id: 'ping-pong',
+    name: { en: 'Ping is answered by a pong with the same payload', ru: 'На ping приходит pong с тем же содержимым' },
+    expected: { en: 'a pong frame carrying "wirelab-check"', ru: 'кадр pong с "wirelab-check"' },
+    why: {
+      clause: 'RFC 6455 §5.5.2, §5.5.3',
+      text: {
+        en: 'A ping MUST be answered by a pong with the same application data: that is how either side sees the other is alive.',
+        ru: 'На ping ОБЯЗАН прийти pong с теми же данными: так каждая сторона видит, что другая жива.',
+      },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        socket.send({ opcode: OPCODE.ping, payload: Buffer.from('wirelab-check') });
+        const frame = await socket.next();
+        return [
+          [frame?.opcode === OPCODE.pong, { en: 'the answer is not a pong', ru: 'ответ — не pong' }],
+          [frame?.payload.toString() === 'wirelab-check', { en: 'the pong carries other data', ru: 'pong несёт другие данные' }],
+        ];
+      }),
+  },
+];
+
+const fragmentsAndClose: CheckDefinition<null>[] = [
+  {
+    id: 'fragmented-echo',
+    name: { en: 'A message in three fragments comes back whole', ru: 'Сообщение из трёх фрагментов возвращается целым' },
+    expected: { en: 'one text message "frag-ment-ed" (in any number of frames)', ru: 'одно текстовое сообщение "frag-ment-ed" (в любом числе кадров)' },
+    why: {
+      clause: 'RFC 6455 §5.4',
+      text: {
+        en: 'A message may be cut into frames (text, then continuation frames, FIN on the last); the receiver joins them.',
+        ru: 'Сообщение можно разрезать на кадры (text, затем continuation, FIN у последнего); получатель их склеивает.',
+      },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        socket.send({ fin: false, opcode: OPCODE.text, payload: Buffer.from('frag-') });
+        socket.send({ fin: false, opcode: OPCODE.continuation, payload: Buffer.from('ment-') });
+        socket.send({ fin: true, opcode: OPCODE.continuation, payload: Buffer.from('ed') });
+        return echoed(await socket.nextMessage(), OPCODE.text, Buffer.from('frag-ment-ed'));
+      }),
+  },
+  {
+    id: 'ping-between-fragments',
+    name: { en: 'A ping between two fragments', ru: 'Ping между двумя фрагментами' },
+    expected: { en: 'a pong at once, then the whole message "ab"', ru: 'сразу pong, затем сообщение "ab" целиком' },
+    why: {
+      clause: 'RFC 6455 §5.4, §5.5',
+      text: {
+        en: 'Control frames MAY come in the middle of a fragmented message, and the endpoint MUST handle them there.',
+        ru: 'Управляющие кадры МОГУТ прийти посреди фрагментированного сообщения, и сторона ОБЯЗАНА обработать их там.',
+      },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        socket.send({ fin: false, opcode: OPCODE.text, payload: Buffer.from('a') });
+        socket.send({ opcode: OPCODE.ping, payload: Buffer.from('between') });
+        socket.send({ fin: true, opcode: OPCODE.continuation, payload: Buffer.from('b') });
+        const pong = await socket.next();
+        return [
+          [pong?.opcode === OPCODE.pong && pong.payload.toString() === 'between', { en: 'no pong "between" came first', ru: 'первым не пришёл pong "between"' }],
+          ...echoed(await socket.nextMessage(), OPCODE.text, Buffer.from('ab')),
+        ];
+      }),
+  },
+  {
+    id: 'close-handshake',
+    name: { en: 'Closing handshake: 1000 answered with 1000', ru: 'Закрытие: на 1000 отвечают 1000' },
+    expected: { en: 'a close frame with code 1000, then the server closes TCP', ru: 'закрывающий кадр с кодом 1000, затем сервер закрывает TCP' },
+    why: {
+      clause: 'RFC 6455 §5.5.1, §7.4.1',
+      text: {
+        en: 'The side that receives a close frame answers with one (usually echoing the code); then the server closes the TCP connection first.',
+        ru: 'Получив закрывающий кадр, сторона отвечает своим (обычно с тем же кодом); затем сервер первым закрывает TCP.',
+      },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        const payload = Buffer.alloc(5);
+        payload.writeUInt16BE(1000, 0);
+        payload.write('bye', 2);
+        socket.send({ opcode: OPCODE.close, payload });
+        const frame = await socket.next();
+        await socket.closed();
+        return [closedWith(frame, 1000), [socket.ended, { en: 'the server kept TCP open', ru: 'сервер не закрыл TCP' }]];
+      }),
+  },
+];
+
+const protocolErrors: CheckDefinition<null>[] = [
+  {
+    id: 'invalid-utf8-1007',
+    name: { en: 'Invalid UTF-8 in a text frame: close 1007', ru: 'Неверный UTF-8 в текстовом кадре: закрытие 1007' },
+    expected: { en: 'a close frame with code 1007, no echo', ru: 'закрывающий кадр с кодом 1007, без эха' },
+    why: {
+      clause: 'RFC 6455 §8.1, §7.4.1',
+      text: {
+        en: 'A text message must be valid UTF-8; one that is not MUST fail the connection, with 1007 (inconsistent data).',
+        ru: 'Текстовое сообщение обязано быть верным UTF-8; иначе соединение ОБЯЗАНО быть разорвано с кодом 1007 (несогласованные данные).',
+      },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        socket.send({ opcode: OPCODE.text, payload: Buffer.from([0x68, 0x69, 0xc3, 0x28]) });
+        return [closedWith(await socket.next(), 1007)];
+      }),
+  },
+  {
+    id: 'unmasked-frame-1002',
+    name: { en: 'An unmasked client frame: close 1002', ru: 'Кадр клиента без маски: закрытие 1002' },
+    expected: { en: 'a close frame with code 1002 (protocol error)', ru: 'закрывающий кадр с кодом 1002 (ошибка протокола)' },
+    why: {
+      clause: 'RFC 6455 §5.1, §7.4.1',
+      text: {
+        en: 'Every client frame MUST be masked (so caches cannot be poisoned); a server MUST close on an unmasked one.',
+        ru: 'Каждый кадр клиента ОБЯЗАН быть замаскирован (чтобы нельзя было отравить кэш); сервер ОБЯЗАН закрыть соединение на немаскированном.',
+      },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        socket.send({ opcode: OPCODE.text, payload: Buffer.from('no mask'), masked: false });
+        return [closedWith(await socket.next(), 1002)];
+      }),
+  },
+  {
+    id: 'reserved-opcode-1002',
+    name: { en: 'A reserved opcode: close 1002', ru: 'Зарезервированный опкод: закрытие 1002' },
+    expected: { en: 'a close frame with code 1002', ru: 'закрывающий кадр с кодом 1002' },
+    why: {
+      clause: 'RFC 6455 §5.2',
+      text: {
+        en: 'Opcodes 0x3–0x7 are reserved: a receiver that does not know one MUST fail the connection.',
+        ru: 'Опкоды 0x3–0x7 зарезервированы: получатель, не знающий такой опкод, ОБЯЗАН разорвать соединение.',
+      },
+    },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        socket.send({ opcode: 0x3, payload: Buffer.from('?') });
+        return [closedWith(await socket.next(), 1002)];
+      }),
+  },
+];
+
+export const websocketSuite = defineSuite<null>({
+  prepare: async () => null,
+  checks: [...handshakeAndEcho, ...fragmentsAndClose, ...protocolErrors],
+});

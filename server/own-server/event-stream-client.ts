@@ -1,0 +1,113 @@
+// Reads a text/event-stream over a guarded connection as it arrives, field by field (HTML
+// Living Standard §9.2.6), keeping comments and `retry:` lines, which EventSource hides.
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { printable, withTimeout, type SuiteContext } from './check-kit.ts';
+import { openGuardedSocket, Transcript } from './connection.ts';
+import { OWN_SERVER_LIMITS } from './limits.ts';
+
+export interface StreamEvent {
+  id: string | null;
+  event: string;
+  data: string;
+}
+
+export class EventStreamReader {
+  status = 0;
+  headers: IncomingHttpHeaders = {};
+  readonly events: StreamEvent[] = [];
+  readonly comments: string[] = [];
+  readonly retries: string[] = [];
+  readonly transcript = new Transcript();
+  ended = false;
+  private partial = '';
+  private fields: { id: string | null; event: string; data: string[] } = { id: null, event: 'message', data: [] };
+  private waiters: Array<() => void> = [];
+  private readonly close: () => void;
+  readonly sentText: () => string;
+
+  constructor(
+    private readonly context: SuiteContext,
+    path: string,
+    headers: Record<string, string> = {},
+  ) {
+    const outgoing = request({
+      method: 'GET',
+      path,
+      host: context.target.host,
+      port: context.target.port,
+      headers: { accept: 'text/event-stream', ...headers },
+      // no `agent`: with one (even `agent: false`, which makes a fresh Agent) node:http would open
+      // its own connection and never call createConnection, bypassing the guard
+      agent: undefined,
+      createConnection: () => openGuardedSocket(context.target, context, this.transcript),
+    });
+    outgoing.once('error', () => this.finish());
+    outgoing.once('response', (response) => {
+      this.status = response.statusCode ?? 0;
+      this.headers = response.headers;
+      response.setEncoding('utf8');
+      response.on('data', (text: string) => this.take(text));
+      response.once('end', () => this.finish());
+      response.once('error', () => this.finish());
+      this.wake();
+    });
+    outgoing.end();
+    this.close = () => outgoing.destroy();
+    this.sentText = () => printable(this.transcript.sentBytes());
+  }
+
+  got(): string {
+    return printable(this.transcript.receivedBytes());
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  private take(text: string): void {
+    const lines = (this.partial + text).split(/\r\n|\r|\n/);
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+    this.wake();
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      if (this.fields.data.length > 0) this.events.push({ id: this.fields.id, event: this.fields.event, data: this.fields.data.join('\n') });
+      this.fields = { id: null, event: 'message', data: [] };
+      return;
+    }
+    if (line.startsWith(':')) return void this.comments.push(line.slice(1).trim());
+    const colon = line.indexOf(':');
+    const name = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (name === 'id') this.fields.id = value;
+    else if (name === 'event') this.fields.event = value;
+    else if (name === 'data') this.fields.data.push(value);
+    else if (name === 'retry') this.retries.push(value);
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Waits until `condition` holds or the stream ends; false when it ended (or timed out) without it. */
+  async until(condition: () => boolean, what: string): Promise<boolean> {
+    const wait = new Promise<boolean>((resolve) => {
+      const attempt = () => {
+        if (condition()) return resolve(true);
+        if (this.ended) return resolve(false);
+        this.waiters.push(attempt);
+      };
+      attempt();
+    });
+    return withTimeout(wait, OWN_SERVER_LIMITS.checkTimeoutMs, this.context.signal, what).catch(() => false);
+  }
+
+  stop(): void {
+    this.close();
+  }
+}

@@ -1,0 +1,126 @@
+// One gRPC call over h2c (HTTP/2 with prior knowledge, what gRPC clients speak without TLS),
+// through a guarded socket. Written by hand rather than with a gRPC library because a check must
+// do what a library forbids: send a deadline and NOT enforce it itself, so that only the server
+// can answer DEADLINE_EXCEEDED; call a method no .proto declares. The report shows the HTTP/2
+// frames decoded (headers by name, messages as their length-prefixed bytes).
+import { connect, type ClientHttp2Session, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
+import { hex, withTimeout, type SuiteContext } from './check-kit.ts';
+import { openGuardedSocket } from './connection.ts';
+import { OWN_SERVER_LIMITS } from './limits.ts';
+
+export interface GrpcAnswer {
+  httpStatus: number;
+  contentType: string;
+  messages: Uint8Array[];
+  /**
+   * grpc-status from the trailers, or from the headers of a trailers-only answer; without one, the
+   * code a gRPC client derives from the HTTP status (`statusFromHttp`); null when there is neither.
+   */
+  status: number | null;
+  /** True when `status` was derived from the HTTP status, not sent as grpc-status. */
+  statusFromHttp: boolean;
+  statusMessage: string;
+  sent: string;
+  got: string;
+}
+
+/** The gRPC message framing: a compressed flag, a 4-byte big-endian length, the message. */
+export function frameMessage(message: Uint8Array): Buffer {
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  return frame;
+}
+
+export function unframeMessages(body: Buffer): Uint8Array[] {
+  const messages: Uint8Array[] = [];
+  let offset = 0;
+  while (body.length - offset >= 5) {
+    const length = body.readUInt32BE(offset + 1);
+    if (body.length < offset + 5 + length) break;
+    messages.push(body.subarray(offset + 5, offset + 5 + length));
+    offset += 5 + length;
+  }
+  return messages;
+}
+
+function headerLines(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): string[] {
+  return Object.entries(headers).map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`);
+}
+
+function openSession(context: SuiteContext): ClientHttp2Session {
+  const host = context.target.host.includes(':') ? `[${context.target.host}]` : context.target.host;
+  return connect(`http://${host}:${context.target.port}`, { createConnection: () => openGuardedSocket(context.target, context, undefined, false) });
+}
+
+/**
+ * gRPC's "HTTP to gRPC Status Code Mapping" (PROTOCOL-HTTP2.md): what a client reports when an
+ * answer carries no grpc-status at all, e.g. an HTTP 404 for a method the server does not know.
+ */
+export function grpcStatusFromHttp(httpStatus: number): number | null {
+  const mapping: Record<number, number> = { 400: 13, 401: 16, 403: 7, 404: 12, 429: 14, 502: 14, 503: 14, 504: 14 };
+  if (httpStatus === 0 || httpStatus === 200) return null;
+  return mapping[httpStatus] ?? 2;
+}
+
+export interface GrpcCallSpec {
+  path: string;
+  /** Already-encoded protobuf messages; all are sent, then the request ends. */
+  messages: Uint8Array[];
+  /** `grpc-timeout` as sent (e.g. `300m`); never enforced here. */
+  timeout?: string;
+}
+
+export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<GrpcAnswer> {
+  const session = openSession(context);
+  const requestHeaders: Record<string, string> = {
+    ':method': 'POST',
+    ':path': spec.path,
+    'content-type': 'application/grpc+proto',
+    te: 'trailers',
+    ...(spec.timeout ? { 'grpc-timeout': spec.timeout } : {}),
+  };
+  const body = Buffer.concat(spec.messages.map(frameMessage));
+  const sent = [`→ HEADERS`, ...Object.entries(requestHeaders).map(([name, value]) => `  ${name}: ${value}`), `→ DATA ${hex(body)} (END_STREAM)`].join('\n');
+  const call = new Promise<GrpcAnswer>((resolve, reject) => {
+    session.once('error', reject);
+    const stream = session.request(requestHeaders);
+    const log: string[] = [];
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let headers: IncomingHttpHeaders & IncomingHttpStatusHeader = {};
+    let trailers: IncomingHttpHeaders = {};
+    stream.once('response', (answer) => {
+      headers = answer;
+      log.push('← HEADERS', ...headerLines(answer).map((line) => `  ${line}`));
+    });
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > OWN_SERVER_LIMITS.bytesReceivedPerConnection) stream.close();
+      chunks.push(chunk);
+      log.push(`← DATA ${hex(chunk)}`);
+    });
+    stream.once('trailers', (answer) => {
+      trailers = answer;
+      log.push('← TRAILERS', ...headerLines(answer).map((line) => `  ${line}`));
+    });
+    stream.once('error', reject);
+    stream.once('close', () => {
+      const statusText = trailers['grpc-status'] ?? headers['grpc-status'];
+      const messageText = trailers['grpc-message'] ?? headers['grpc-message'];
+      const httpStatus = Number(headers[':status'] ?? 0);
+      resolve({
+        httpStatus,
+        contentType: String(headers['content-type'] ?? ''),
+        messages: unframeMessages(Buffer.concat(chunks)),
+        status: statusText === undefined ? grpcStatusFromHttp(httpStatus) : Number(statusText),
+        statusFromHttp: statusText === undefined && grpcStatusFromHttp(httpStatus) !== null,
+        statusMessage: messageText === undefined ? '' : decodeURIComponent(String(messageText)),
+        sent,
+        got: log.join('\n'),
+      });
+    });
+    stream.end(body);
+  });
+  return withTimeout(call, OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, spec.path).finally(() => session.destroy());
+}

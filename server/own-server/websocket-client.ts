@@ -1,0 +1,208 @@
+// A small WebSocket client written for checking, not for use: it must send what a library never
+// would (an unmasked frame, a reserved opcode, invalid UTF-8 in a text frame) and report every
+// frame as it came. Handshake by hand over a guarded socket, frames by RFC 6455 §5.2.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { hex, printable, withTimeout, type SuiteContext } from './check-kit.ts';
+import { openGuardedSocket } from './connection.ts';
+import { OWN_SERVER_LIMITS } from './limits.ts';
+
+export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
+
+export interface Frame {
+  fin: boolean;
+  opcode: number;
+  payload: Buffer;
+}
+
+export function encodeFrame(frame: { fin?: boolean; opcode: number; payload?: Buffer; masked?: boolean }): Buffer {
+  const payload = frame.payload ?? Buffer.alloc(0);
+  const masked = frame.masked ?? true;
+  const head = [((frame.fin ?? true) ? 0x80 : 0) | frame.opcode];
+  let length: Buffer;
+  if (payload.length < 126) length = Buffer.from([payload.length]);
+  else if (payload.length < 65_536) length = Buffer.from([126, payload.length >> 8, payload.length & 0xff]);
+  else throw new Error('frames over 64 KiB are not needed by any check');
+  length[0] |= masked ? 0x80 : 0;
+  if (!masked) return Buffer.concat([Buffer.from(head), length, payload]);
+  const key = randomBytes(4);
+  const body = Buffer.from(payload.map((byte, index) => byte ^ key[index % 4]));
+  return Buffer.concat([Buffer.from(head), length, key, body]);
+}
+
+/** Splits `buffer` into whole frames; the rest waits for more bytes. Server frames are unmasked. */
+export function decodeFrames(buffer: Buffer): { frames: Frame[]; rest: Buffer } {
+  const frames: Frame[] = [];
+  let offset = 0;
+  while (buffer.length - offset >= 2) {
+    const first = buffer[offset];
+    const second = buffer[offset + 1];
+    let length = second & 0x7f;
+    let cursor = offset + 2;
+    if (length === 126) {
+      if (buffer.length < cursor + 2) break;
+      length = buffer.readUInt16BE(cursor);
+      cursor += 2;
+    } else if (length === 127) {
+      if (buffer.length < cursor + 8) break;
+      length = Number(buffer.readBigUInt64BE(cursor));
+      cursor += 8;
+    }
+    const maskKey = second & 0x80 ? buffer.subarray(cursor, cursor + 4) : null;
+    if (maskKey) cursor += 4;
+    if (buffer.length < cursor + length) break;
+    const raw = buffer.subarray(cursor, cursor + length);
+    const payload = maskKey ? Buffer.from(raw.map((byte, index) => byte ^ maskKey[index % 4])) : Buffer.from(raw);
+    frames.push({ fin: (first & 0x80) !== 0, opcode: first & 0x0f, payload });
+    offset = cursor + length;
+  }
+  return { frames, rest: buffer.subarray(offset) };
+}
+
+export function describeFrame(frame: Frame): string {
+  const names: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+  const name = names[frame.opcode] ?? `opcode 0x${frame.opcode.toString(16)}`;
+  let body = frame.opcode === OPCODE.text ? JSON.stringify(frame.payload.toString('utf8')) : hex(frame.payload);
+  if (frame.opcode === OPCODE.close && frame.payload.length >= 2) {
+    body = `code ${frame.payload.readUInt16BE(0)}${frame.payload.length > 2 ? ` reason ${JSON.stringify(frame.payload.subarray(2).toString('utf8'))}` : ''}`;
+  }
+  return `${name}${frame.fin ? '' : ' (FIN=0)'}: ${body}`;
+}
+
+/** An open connection after a handshake: frames in, frames out, a log of both for the report. */
+export class CheckedWebSocket {
+  readonly log: string[] = [];
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly queue: Frame[] = [];
+  private waiters: Array<() => void> = [];
+  ended = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly signal: AbortSignal,
+    leftover: Buffer,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.take(chunk));
+    socket.once('close', () => {
+      this.ended = true;
+      this.log.push('← TCP closed');
+      this.wake();
+    });
+    if (leftover.length) this.take(leftover);
+  }
+
+  private take(chunk: Buffer): void {
+    const { frames, rest } = decodeFrames(Buffer.concat([this.pending, chunk]));
+    this.pending = rest;
+    for (const frame of frames) {
+      this.log.push(`← ${describeFrame(frame)}`);
+      // A ping from the server (its keep-alive) is answered as any client would, and not queued.
+      if (frame.opcode === OPCODE.ping) this.send({ opcode: OPCODE.pong, payload: frame.payload }, true);
+      else this.queue.push(frame);
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  send(frame: Parameters<typeof encodeFrame>[0], quiet = false): void {
+    if (!quiet) this.log.push(`→ ${describeFrame({ fin: frame.fin ?? true, opcode: frame.opcode, payload: frame.payload ?? Buffer.alloc(0) })}${frame.masked === false ? ' (unmasked)' : ''}`);
+    if (!this.socket.destroyed) this.socket.write(encodeFrame(frame));
+  }
+
+  /** The next frame that is not a server ping, or null when the connection ended first. */
+  next(): Promise<Frame | null> {
+    const wait = new Promise<Frame | null>((resolve) => {
+      const attempt = () => {
+        const frame = this.queue.shift();
+        if (frame) return resolve(frame);
+        if (this.ended) return resolve(null);
+        this.waiters.push(attempt);
+      };
+      attempt();
+    });
+    return withTimeout(wait, OWN_SERVER_LIMITS.checkTimeoutMs, this.signal, 'the next WebSocket frame');
+  }
+
+  /** A whole message: its first frame's opcode and every fragment's payload joined (§5.4). */
+  async nextMessage(): Promise<Frame | null> {
+    const first = await this.next();
+    if (!first || first.fin || first.opcode >= 0x8) return first;
+    const parts = [first.payload];
+    for (;;) {
+      const frame = await this.next();
+      if (!frame) return null;
+      if (frame.opcode >= 0x8) return frame;
+      parts.push(frame.payload);
+      if (frame.fin) return { fin: true, opcode: first.opcode, payload: Buffer.concat(parts) };
+    }
+  }
+
+  /** Resolves when TCP closes (or the check's time runs out). */
+  closed(): Promise<void> {
+    return this.next().then((frame) => (frame ? this.closed() : undefined));
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+export interface Handshake {
+  status: number;
+  headers: Map<string, string>;
+  sent: string;
+  got: string;
+  acceptIsRight: boolean;
+  connection: CheckedWebSocket | null;
+}
+
+function readHead(socket: Socket): Promise<{ head: string; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      socket.off('data', onData);
+      resolve({ head: buffer.subarray(0, end).toString('latin1'), rest: buffer.subarray(end + 4) });
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error('the connection closed before the handshake answer')));
+  });
+}
+
+/** The opening handshake of RFC 6455 §4.1 to `path`; a connection when the answer is 101. */
+export async function openWebSocket(context: SuiteContext, path: string): Promise<Handshake> {
+  const socket = openGuardedSocket(context.target, context);
+  const key = randomBytes(16).toString('base64');
+  const host = context.target.host.includes(':') ? `[${context.target.host}]` : context.target.host;
+  const request = [`GET ${path} HTTP/1.1`, `Host: ${host}:${context.target.port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 13', '', ''].join('\r\n');
+  socket.write(request);
+  let answer: { head: string; rest: Buffer };
+  try {
+    answer = await withTimeout(readHead(socket), OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, `the handshake answer of ${path}`);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  const [statusLine, ...headerLines] = answer.head.split('\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
+  const headers = new Map(headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const expectedAccept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  const connection = status === 101 ? new CheckedWebSocket(socket, context.signal, answer.rest) : null;
+  if (!connection) socket.destroy();
+  return {
+    status,
+    headers,
+    sent: printable(request),
+    got: printable(answer.head),
+    acceptIsRight: headers.get('sec-websocket-accept') === expectedAccept,
+    connection,
+  };
+}

@@ -1,0 +1,34 @@
+// The Python gRPC starter (grpcio, stubs from Debian's protoc and grpc_python_plugin) passes every
+// gRPC check and is reported "not offered" — never passed — for gRPC-Web, Connect and reflection,
+// which it does not speak; each deliberate fault fails exactly the check that should catch it.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds, idsWith, startPythonStarter, STARTERS } from './own-server-starters.ts';
+
+const stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
+beforeAll(async () => {
+  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+});
+afterAll(() => rmSync(stubs, { recursive: true, force: true }));
+
+describe('starters/python/grpc_server.py', () => {
+  it.each([
+    ['', []],
+    ['no-health', ['health-serving']],
+    ['unknown-status', ['not-found-status']],
+  ])('with fault "%s" fails exactly %j', async (fault, expected) => {
+    const starter = await startPythonStarter('grpc_server.py', fault, { GRPC_STUBS: stubs });
+    try {
+      const report = await checkAsLoopbackStudent('grpc', starter.port);
+      expect(report.results).toHaveLength(10);
+      expect(failingIds(report)).toEqual(expected);
+      expect(idsWith(report, 'not-offered')).toEqual(['connect-offered', 'grpc-web-offered', 'reflection-offered']);
+    } finally {
+      await starter.stop();
+    }
+  });
+});

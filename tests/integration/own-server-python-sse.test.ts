@@ -1,0 +1,21 @@
+// The Python SSE starter passes every check; each deliberate fault fails exactly the checks that
+// should catch it.
+import { describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds, startPythonStarter } from './own-server-starters.ts';
+
+describe('starters/python/sse_server.py', () => {
+  it.each([
+    ['', []],
+    ['no-retry', ['retry-field']],
+    ['no-resume', ['resume-last-event-id']],
+  ])('with fault "%s" fails exactly %j', async (fault, expected) => {
+    const starter = await startPythonStarter('sse_server.py', fault);
+    try {
+      const report = await checkAsLoopbackStudent('sse', starter.port);
+      expect(report.results).toHaveLength(5);
+      expect(failingIds(report)).toEqual(expected);
+    } finally {
+      await starter.stop();
+    }
+  });
+});

@@ -1,0 +1,21 @@
+// The Python WebSocket starter (the websockets library) passes every check; each deliberate fault
+// fails exactly the checks that should catch it.
+import { describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds, startPythonStarter } from './own-server-starters.ts';
+
+describe('starters/python/websocket_server.py', () => {
+  it.each([
+    ['', []],
+    ['uppercase', ['fragmented-echo', 'ping-between-fragments', 'text-echo']],
+    ['binary-as-text', ['binary-echo']],
+  ])('with fault "%s" fails exactly %j', async (fault, expected) => {
+    const starter = await startPythonStarter('websocket_server.py', fault);
+    try {
+      const report = await checkAsLoopbackStudent('websocket', starter.port);
+      expect(report.results).toHaveLength(10);
+      expect(failingIds(report)).toEqual(expected);
+    } finally {
+      await starter.stop();
+    }
+  });
+});

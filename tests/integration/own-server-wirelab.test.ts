@@ -1,0 +1,89 @@
+// Wirelab's own server passes every "check my server" check: the suites hold student servers to
+// the contract this server implements. And the guard refuses what it must, before any check runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKED_PROTOCOLS } from '../../contracts/own-server/check-result.ts';
+import { createAddressGuard } from '../../server/own-server/address-guard.ts';
+import { createOwnServerChecker, runChecks } from '../../server/own-server/runner.ts';
+import { checkAsLoopbackStudent } from './own-server-starters.ts';
+import { startServer, type RunningServer } from './start-server.ts';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+describe('Wirelab checked as if it were a student\'s server', () => {
+  it.each(CHECKED_PROTOCOLS)('passes every %s check', async (protocol) => {
+    const report = await checkAsLoopbackStudent(protocol, server.port);
+    expect(report.reachable).toBe(true);
+    expect(report.results.length).toBeGreaterThanOrEqual(5);
+    expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en, result.got])).toEqual([]);
+    for (const result of report.results) {
+      // every check says what it sent and what came back, and why, in both languages
+      expect(result.sent.length, result.id).toBeGreaterThan(0);
+      expect(result.got.length, result.id).toBeGreaterThan(0);
+      expect(result.name.ru && result.expected.ru && result.why.text.ru, result.id).toMatch(/[а-яё]/i);
+      expect(result.why.clause, result.id).toMatch(/^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect)/);
+    }
+  });
+
+  it('sends what it says it sent: the REST create check reports the real request bytes', async () => {
+    const report = await checkAsLoopbackStudent('rest', server.port);
+    const create = report.results.find((result) => result.id === 'create-201-location')!;
+    expect(create.sent).toMatch(/^POST \/api\/v1\/users HTTP\/1\.1\n/);
+    expect(create.got).toMatch(/^HTTP\/1\.1 201 Created\n/);
+    expect(create.got).toMatch(/\nlocation: \/api\/v1\/users\/\d+\n/i);
+  });
+});
+
+describe('the guard, before any check', () => {
+  it('refuses a student on the LAN who aims at the server\'s own loopback, in both languages', async () => {
+    const guard = createAddressGuard({ studentAddress: '192.168.1.5', enabled: true });
+    const report = await runChecks('rest', `127.0.0.1:${server.port}`, { guard });
+    expect(report.reachable).toBe(false);
+    expect(report.results).toEqual([]);
+    expect(report.refusal?.en).toMatch(/only your own machine/);
+    expect(report.refusal?.ru).toMatch(/только вашу собственную машину/);
+  });
+
+  it('refuses a name that resolves elsewhere, through an injected resolver', async () => {
+    const guard = createAddressGuard({ studentAddress: '127.0.0.1', enabled: true });
+    const report = await runChecks('websocket', `my-server.example:${server.port}`, {
+      guard,
+      resolver: (_name, callback) => callback(null, [{ address: '203.0.113.9', family: 4 }]),
+    });
+    expect(report.reachable).toBe(false);
+    expect(report.refusal?.en).toMatch(/203\.0\.113\.9 is not the address/);
+  });
+
+  it('reaches localhost by name', async () => {
+    const guard = createAddressGuard({ studentAddress: '::1', enabled: true });
+    const report = await runChecks('sse', `localhost:${server.port}`, {
+      guard,
+      resolver: (_name, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]),
+    });
+    expect(report.reachable).toBe(true);
+    expect(report.results.every((result) => result.outcome === 'pass')).toBe(true);
+  });
+
+  it('runs one suite at a time per student, and students apart from each other', async () => {
+    const check = createOwnServerChecker({ enabled: true });
+    const target = `127.0.0.1:${server.port}`;
+    const first = check('sse', target, '::ffff:127.0.0.1');
+    const second = await check('rest', target, '127.0.0.1');
+    expect(second.reachable).toBe(false);
+    expect(second.refusal?.ru).toMatch(/уже идёт/);
+    const lanStudent = await check('rest', target, '192.168.1.5');
+    expect(lanStudent.refusal?.en).toMatch(/only your own machine/);
+    expect((await first).results.every((result) => result.outcome === 'pass')).toBe(true);
+    expect((await check('websocket', target, '127.0.0.1')).reachable).toBe(true);
+  });
+
+  it('refuses everything with OWN_SERVERS=off', async () => {
+    const guard = createAddressGuard({ studentAddress: '127.0.0.1', enabled: false });
+    const report = await runChecks('rest', `127.0.0.1:${server.port}`, { guard });
+    expect(report.reachable).toBe(false);
+    expect(report.refusal?.ru).toMatch(/OWN_SERVERS=off/);
+  });
+});
