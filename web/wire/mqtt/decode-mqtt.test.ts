@@ -232,5 +232,6 @@ describe('decodeMqttPackets', () => {
       }
       expect(() => decode(bytes)).not.toThrow();
     }
-  });
+    // thousands of decodes: CPU-bound, so a loaded machine needs more than vitest's 5 s default
+  }, 30_000);
 });
