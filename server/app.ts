@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import websocketEndpoints from './listener/websocket-endpoints.ts';
 import { websocketErrorHandler } from './listener/bad-frame-log.ts';
@@ -127,6 +128,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('captures', captures);
   app.decorate('onePort', onePort!);
 
+  // Parses request.cookies and writes reply.setCookie; before every plugin that reads or sets the
+  // session cookie, and before loadBalancerHooks' onSend, which looks for the Set-Cookie it writes.
+  await app.register(cookie);
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
   await app.register(sameOrigin, { allowedOrigins });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
