@@ -1,4 +1,5 @@
-import { bytesRu, pluralRu, ru } from '../node-text.ts';
+import { bytesRu, ru } from '../node-text.ts';
+import { countRu } from '../../text/russian-plural.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeHuffman } from './huffman.ts';
@@ -280,7 +281,7 @@ export class HpackDecoder {
         range: rangeOf(offsets, start, dataStart),
       },
       huffmanCoded ? `H=1 код Хаффмана, ${bytesRu(length)}` : `H=0 байты как есть, ${bytesRu(length)}`,
-      huffmanCoded ? `${bytesRu(length)} → ${pluralRu(octets.length, 'символ', 'символа', 'символов')}` : `${length}`,
+      huffmanCoded ? `${bytesRu(length)} → ${countRu(octets.length, 'символ', 'символа', 'символов')}` : `${length}`,
     );
     const dataNode = ru(
       { kind: huffmanCoded ? 'hpack-huffman' : 'hpack-raw', label: huffmanCoded ? 'Huffman code' : 'octets', value: text, range: rangeOf(offsets, dataStart, reader.position) },
