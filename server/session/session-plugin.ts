@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { sendProblem } from '../protocols/shared/http-answers.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   captureOwnerOf,
   hasUnusableCurlToken,
@@ -21,6 +21,25 @@ declare module 'fastify' {
     /** The browser session (cookie) or the session a tool named; null for anonymous clients. */
     sessionId: string | null;
   }
+}
+
+/** gRPC and gRPC-Web calls (the latter's -text too) read a status, not a problem document. */
+const GRPC_CONTENT_TYPE = /^application\/grpc(?:-web(?:-text)?)?(?:[+;]|$)/i;
+const GRPC_INVALID_ARGUMENT = 3;
+
+/**
+ * A gRPC "Trailers-Only" answer: HTTP 200 whose headers carry the status (gRPC over HTTP/2,
+ * "Responses"; gRPC-Web reads it the same way), so the client reports INVALID_ARGUMENT and this
+ * message, not the INTERNAL that an HTTP 400 would map to.
+ */
+function refuseGrpcCall(reply: FastifyReply, code: number, message: string): FastifyReply {
+  const contentType = String(reply.request.headers['content-type'] ?? 'application/grpc');
+  return reply
+    .code(200)
+    .header('content-type', contentType.split(';')[0])
+    .header('grpc-status', String(code))
+    .header('grpc-message', encodeURIComponent(message))
+    .send();
 }
 
 export interface SessionPluginOptions {
@@ -54,10 +73,12 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
     if (malformed !== null) {
       // Not the shared sandbox instead: a typo would quietly read and write everyone's data.
       const shown = malformed.length > 80 ? `${malformed.slice(0, 80)}…` : malformed;
-      return sendProblem(request, reply, 400, 'bad-sandbox-header', 'Bad Request', {
+      const text = {
         en: `${SANDBOX_HEADER} must be a sandbox name of 1 to 64 letters, digits, "-" or "_" (or a curl token copied from the page), not "${shown}".`,
         ru: `В ${SANDBOX_HEADER} должно быть имя песочницы: от 1 до 64 латинских букв, цифр, «-» или «_» (или токен curl, скопированный со страницы), а не «${shown}».`,
-      });
+      };
+      if (GRPC_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) return refuseGrpcCall(reply, GRPC_INVALID_ARGUMENT, text.en);
+      return sendProblem(request, reply, 400, 'bad-sandbox-header', 'Bad Request', text);
     }
     request.sandboxId = sandboxOf(request.headers);
     request.sessionId = captureOwnerOf(request.headers);

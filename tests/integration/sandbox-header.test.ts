@@ -1,5 +1,6 @@
 // The x-wirelab-sandbox header names a sandbox or nothing: a malformed one is refused with a 400,
 // never quietly turned into the shared sandbox that every client without a session works in.
+import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -40,5 +41,40 @@ describe('a malformed sandbox header', () => {
     expect((await fetch(`${server.origin}/api/v1/users`, { headers: { 'x-wirelab-sandbox': '../etc' } })).status).toBe(400);
     expect((await fetch(`${server.origin}/api/v1/users`, { headers: { 'x-wirelab-sandbox': 'class-a' } })).status).toBe(200);
     expect((await fetch(`${server.origin}/api/v1/users`)).status).toBe(200);
+  });
+});
+
+describe('a malformed sandbox header on a gRPC call', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ rateLimit: false });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('ends the call with INVALID_ARGUMENT and the reason, as gRPC clients read it', async () => {
+    const session = http2.connect(server.origin);
+    try {
+      const answer = await new Promise<{ status: number; grpcStatus: string; message: string }>((resolve, reject) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': '/wirelab.users.v1.UserService/GetUser',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          'x-wirelab-sandbox': '../etc',
+        });
+        stream.on('response', (headers) =>
+          resolve({ status: Number(headers[':status']), grpcStatus: String(headers['grpc-status']), message: decodeURIComponent(String(headers['grpc-message'])) }),
+        );
+        stream.on('error', reject);
+        stream.resume();
+        stream.end(Buffer.from([0, 0, 0, 0, 2, 8, 1]));
+      });
+      expect(answer).toMatchObject({ status: 200, grpcStatus: '3' });
+      expect(answer.message).toContain('x-wirelab-sandbox must be a sandbox name');
+    } finally {
+      session.close();
+    }
   });
 });
