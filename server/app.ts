@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import websocketEndpoints from './listener/websocket-endpoints.ts';
 import { websocketErrorHandler } from './listener/bad-frame-log.ts';
@@ -26,6 +27,7 @@ import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from '.
 import securityHeaders from './web-app/security-headers.ts';
 import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/classroom-plugin.ts';
 import type { ScaleOptions } from './scale/scale-options.ts';
+import { ErrorsOnlyRequestLogs } from './logging/request-log-controller.ts';
 import scalePlugin from './scale/scale-plugin.ts';
 import loadBalancerHooks from './scale/load-balancer-hooks.ts';
 import eventRelayPlugin from './scale/event-relay.ts';
@@ -43,6 +45,8 @@ export interface AppOptions {
   /** Idle sandboxes are deleted (README, "Sandboxes and sessions"); see Domain.pruneSandboxes. */
   sandboxRetention?: SandboxRetention & { checkEveryMs: number };
   logger?: FastifyServerOptions['logger'];
+  /** Fastify's lines for every request (LOG_REQUESTS); off: only failed requests. Default on. */
+  requestLogging?: boolean;
   /** The MQTT broker: its LevelDB folder (absent: kept in memory) and limits. */
   mqtt?: MqttPluginOptions;
   /** Who may frame the app (CSP frame-ancestors source list); default 'none'. */
@@ -94,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: options.requestLogging === false ? new ErrorsOnlyRequestLogs() : undefined,
     // Past this a client gets 413; the REST API documents its own lower limit.
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
@@ -131,6 +136,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('captures', captures);
   app.decorate('onePort', onePort!);
 
+  // Parses request.cookies and writes reply.setCookie; before every plugin that reads or sets the
+  // session cookie, and before loadBalancerHooks' onSend, which looks for the Set-Cookie it writes.
+  await app.register(cookie);
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
   await app.register(sameOrigin, { allowedOrigins });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });

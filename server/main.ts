@@ -8,6 +8,7 @@ import { loadSessionSecret, loadSharedSessionSecret } from './session/session-se
 import { startupUrls } from './classroom/startup-urls.ts';
 import { clientLimitsFromEnv } from './limits/client-limits.ts';
 import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
+import { loggerOptions, logSettingsFrom } from './logging/log-setup.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +18,8 @@ const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = resolve(process.env.DATA_DIR ?? join(root, 'data'));
 const webRoot = process.argv.includes('--dev') ? null : join(root, 'dist', 'web');
 const shutdownGraceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000);
+// LOG_FORMAT, LOG_REQUESTS, LOG_LEVEL: readable lines on a terminal, JSON lines elsewhere (server/logging/).
+const logSettings = logSettingsFrom(process.env, process.stdout.isTTY === true);
 
 function megabytes(variable: string, raw: string): number {
   if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) throw new Error(`${variable} must be a whole number of MiB ≥ 1, not "${raw}"`);
@@ -31,7 +34,8 @@ const app = await buildApp({
   tap: process.env.TAP === 'off' ? false : process.env.TAP_MEMORY_MB ? { totalBytes: megabytes('TAP_MEMORY_MB', process.env.TAP_MEMORY_MB) } : {},
   // The broker's sessions, queued and retained messages survive a restart, beside the database.
   mqtt: { dataDir: join(dataDir, 'mqtt') },
-  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  logger: loggerOptions(logSettings, process.stdout, process.env),
+  requestLogging: logSettings.requests,
   // A course site that embeds Wirelab in an iframe: FRAME_ANCESTORS="https://course.example.edu".
   frameAncestors: process.env.FRAME_ANCESTORS,
   // Behind a reverse proxy that serves Wirelab under another origin: ALLOWED_ORIGINS="https://wirelab.example.edu".
@@ -72,8 +76,9 @@ try {
   const urls = startupUrls({ host, port, teacherKey: app.classroom.teacherKey, interfaces: networkInterfaces() });
   app.log.info(`Wirelab is on ${urls.local} (HTTP/1.1, h2c and MQTT on this one port)`);
   for (const lan of urls.lan) app.log.info(`students on this network: ${lan}`);
-  // Printed to the terminal only: whoever has this link can run the classes.
-  process.stdout.write(`\nTeacher (keep this link to yourself) / Преподаватель (ссылку никому не давайте):\n  ${urls.teacher.en}\n  ${urls.teacher.ru}\n\n`);
+  // Printed, never logged: whoever has this link can run the classes. With JSON logs on stdout it
+  // goes to stderr, so that stdout stays one JSON record a line.
+  (logSettings.format === 'json' ? process.stderr : process.stdout).write(`\nTeacher (keep this link to yourself) / Преподаватель (ссылку никому не давайте):\n  ${urls.teacher.en}\n  ${urls.teacher.ru}\n\n`);
 } catch (error) {
   app.log.error(error);
   process.exit(1);

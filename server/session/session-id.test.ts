@@ -6,10 +6,12 @@ import {
   CURL_TOKEN_TTL_MS,
   hasUnusableCurlToken,
   isSessionId,
+  malformedSandboxHeader,
   newCurlToken,
   newSessionId,
   sandboxOf,
-  sessionCookie,
+  SESSION_COOKIE,
+  sessionOfCookies,
   sessionFromCookie,
   sessionOfCurlToken,
 } from './session-id.ts';
@@ -49,12 +51,32 @@ describe('session ids', () => {
     expect(sandboxOf({})).toBe('shared');
     expect(sandboxOf({ cookie: `other=1; wirelab_session=${id}` })).toBe(id);
     expect(sandboxOf({ cookie: `wirelab_session=${id}`, 'x-wirelab-sandbox': 'class-a' })).toBe('class-a');
+    // the session plugin refuses such a request with a 400 before it gets this far
     expect(sandboxOf({ 'x-wirelab-sandbox': 'bad id!' })).toBe('shared');
+  });
+
+  it('tells a malformed sandbox header from a usable one, or from a curl token of the right shape', () => {
+    expect(malformedSandboxHeader({})).toBeNull();
+    expect(malformedSandboxHeader({ 'x-wirelab-sandbox': 'class-a' })).toBeNull();
+    expect(malformedSandboxHeader({ 'x-wirelab-sandbox': newCurlToken(newSessionId()).token })).toBeNull();
+    expect(malformedSandboxHeader({ 'x-wirelab-sandbox': '../etc' })).toBe('../etc');
+    expect(malformedSandboxHeader({ 'x-wirelab-sandbox': '' })).toBe('');
+    expect(malformedSandboxHeader({ 'x-wirelab-sandbox': 'a, b' })).toBe('a, b');
+  });
+
+  it('reads the session cookie among others, in any order (the @fastify/cookie parser)', () => {
+    const id = newSessionId();
+    expect(sessionFromCookie({ cookie: `a=1; ${SESSION_COOKIE}=${id}; b=2` })).toBe(id);
+    expect(sessionFromCookie({ cookie: `${SESSION_COOKIE}=${id};other=${id}` })).toBe(id);
+    expect(sessionFromCookie({ cookie: `x${SESSION_COOKIE}=${id}` })).toBeNull();
+    expect(sessionOfCookies({ [SESSION_COOKIE]: id })).toBe(id);
+    expect(sessionOfCookies({ [SESSION_COOKIE]: `${id}x` })).toBeNull();
+    expect(sessionOfCookies(null)).toBeNull();
   });
 
   it('gives captures to the cookie session, or to a session named by the header', () => {
     const id = newSessionId();
-    expect(captureOwnerOf({ cookie: sessionCookie(id).split(';')[0] })).toBe(id);
+    expect(captureOwnerOf({ cookie: `${SESSION_COOKIE}=${id}` })).toBe(id);
     expect(captureOwnerOf({ 'x-wirelab-sandbox': id })).toBe(id);
     expect(captureOwnerOf({ 'x-wirelab-sandbox': 'class-a' })).toBeNull();
     expect(captureOwnerOf({ cookie: 'wirelab_session=short' })).toBeNull();

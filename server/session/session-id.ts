@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
 
 export const SESSION_COOKIE = 'wirelab_session';
 /** Lets a tool (curl, a gRPC client, a script) work in a chosen sandbox. */
@@ -17,7 +18,6 @@ const TAG_BYTES = 16;
 /** 16 random bytes, then 16 bytes of their HMAC under the server's secret; base64url, 22 + 22 characters. */
 const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{44}$/;
 const SANDBOX_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const SESSION_COOKIE_VALUE = /(?:^|;\s*)wirelab_session=([A-Za-z0-9_-]{44})(?:;|$)/;
 const CURL_TOKEN_SHAPE = /^curl\.[A-Za-z0-9_-]{64}$/;
 
 interface Keys {
@@ -79,12 +79,19 @@ export function isSandboxId(value: string): boolean {
   return SANDBOX_ID.test(value);
 }
 
-/** The session of the request's cookie: null when there is none, or one this server never issued. */
+/** The session among a request's cookies (as @fastify/cookie parsed them): null when absent or not issued here. */
+export function sessionOfCookies(cookies: Readonly<Record<string, string | undefined>> | null | undefined): string | null {
+  const value = cookies?.[SESSION_COOKIE];
+  return value !== undefined && isSessionId(value) ? value : null;
+}
+
+/**
+ * The session of a request's Cookie header, for the requests that never reach a Fastify route
+ * (the byte tap, WebSocket upgrades): read with the same parser as `request.cookies`.
+ */
 export function sessionFromCookie(headers: IncomingHttpHeaders): string | null {
-  const cookie = headers.cookie;
-  if (!cookie) return null;
-  const value = SESSION_COOKIE_VALUE.exec(cookie)?.[1];
-  return value && isSessionId(value) ? value : null;
+  const header = headers.cookie;
+  return header ? sessionOfCookies(fastifyCookie.parse(header)) : null;
 }
 
 /**
@@ -149,6 +156,17 @@ export function hasUnusableCurlToken(headers: IncomingHttpHeaders): boolean {
 }
 
 /**
+ * The sandbox header's value when it names no sandbox at all (`../etc`, `bad id!`, two headers
+ * joined by a comma): neither a sandbox name nor a curl token's shape. Null when absent or usable.
+ */
+export function malformedSandboxHeader(headers: IncomingHttpHeaders): string | null {
+  const value = headers[SANDBOX_HEADER];
+  if (value === undefined) return null;
+  const text = Array.isArray(value) ? value.join(', ') : value;
+  return isSandboxId(text) || looksLikeCurlToken(text) ? null : text;
+}
+
+/**
  * Whose captures a request's connection carries: the browser session of its cookie, or the
  * session a tool names with the sandbox header — by a curl token, or by the id itself (so a
  * student's curl shows up in their inspector). Only ids the server issued count.
@@ -162,7 +180,11 @@ export function sandboxOf(headers: IncomingHttpHeaders): string {
   return sandboxHeader(headers)?.sandbox ?? sessionFromCookie(headers) ?? SHARED_SANDBOX;
 }
 
-export function sessionCookie(sessionId: string): string {
+/** How the session cookie is set (`reply.setCookie(SESSION_COOKIE, id, SESSION_COOKIE_OPTIONS)`). */
+export const SESSION_COOKIE_OPTIONS: CookieSerializeOptions = {
+  path: '/',
+  httpOnly: true,
+  sameSite: 'lax',
   // A year: a student's sandbox and progress outlive a browser restart.
-  return `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000`;
-}
+  maxAge: 31_536_000,
+};

@@ -1,7 +1,18 @@
 import fp from 'fastify-plugin';
 import { sendProblem } from '../protocols/shared/http-answers.ts';
-import type { FastifyInstance } from 'fastify';
-import { captureOwnerOf, hasUnusableCurlToken, newCurlToken, newSessionId, sandboxOf, SANDBOX_HEADER, sessionCookie, sessionFromCookie } from './session-id.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  captureOwnerOf,
+  hasUnusableCurlToken,
+  malformedSandboxHeader,
+  newCurlToken,
+  newSessionId,
+  sandboxOf,
+  SANDBOX_HEADER,
+  SESSION_COOKIE,
+  SESSION_COOKIE_OPTIONS,
+  sessionOfCookies,
+} from './session-id.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,6 +21,25 @@ declare module 'fastify' {
     /** The browser session (cookie) or the session a tool named; null for anonymous clients. */
     sessionId: string | null;
   }
+}
+
+/** gRPC and gRPC-Web calls (the latter's -text too) read a status, not a problem document. */
+const GRPC_CONTENT_TYPE = /^application\/grpc(?:-web(?:-text)?)?(?:[+;]|$)/i;
+const GRPC_INVALID_ARGUMENT = 3;
+
+/**
+ * A gRPC "Trailers-Only" answer: HTTP 200 whose headers carry the status (gRPC over HTTP/2,
+ * "Responses"; gRPC-Web reads it the same way), so the client reports INVALID_ARGUMENT and this
+ * message, not the INTERNAL that an HTTP 400 would map to.
+ */
+function refuseGrpcCall(reply: FastifyReply, code: number, message: string): FastifyReply {
+  const contentType = String(reply.request.headers['content-type'] ?? 'application/grpc');
+  return reply
+    .code(200)
+    .header('content-type', contentType.split(';')[0])
+    .header('grpc-status', String(code))
+    .header('grpc-message', encodeURIComponent(message))
+    .send();
 }
 
 export interface SessionPluginOptions {
@@ -39,12 +69,23 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
         },
       });
     }
+    const malformed = malformedSandboxHeader(request.headers);
+    if (malformed !== null) {
+      // Not the shared sandbox instead: a typo would quietly read and write everyone's data.
+      const shown = malformed.length > 80 ? `${malformed.slice(0, 80)}…` : malformed;
+      const text = {
+        en: `${SANDBOX_HEADER} must be a sandbox name of 1 to 64 letters, digits, "-" or "_" (or a curl token copied from the page), not "${shown}".`,
+        ru: `В ${SANDBOX_HEADER} должно быть имя песочницы: от 1 до 64 латинских букв, цифр, «-» или «_» (или токен curl, скопированный со страницы), а не «${shown}».`,
+      };
+      if (GRPC_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) return refuseGrpcCall(reply, GRPC_INVALID_ARGUMENT, text.en);
+      return sendProblem(request, reply, 400, 'bad-sandbox-header', 'Bad Request', text);
+    }
     request.sandboxId = sandboxOf(request.headers);
     request.sessionId = captureOwnerOf(request.headers);
   });
 
   app.get('/_wirelab/session', async (request, reply) => {
-    let session = sessionFromCookie(request.headers);
+    let session = sessionOfCookies(request.cookies);
     if (!session) {
       // New sessions per client address (server/limits/: sessions), not per cookie.
       const budget = app.clientBudget.takeRequest('sessions', request.socket.remoteAddress ?? request.ip);
@@ -55,7 +96,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
         }, { 'retry-after': String(budget.retryAfterS) });
       }
       session = newSessionId();
-      reply.header('set-cookie', sessionCookie(session));
+      reply.setCookie(SESSION_COOKIE, session, SESSION_COOKIE_OPTIONS);
     }
     reply.header('cache-control', 'no-store');
     // "Copy as curl" hands out this token, never the session id (session-id.ts, newCurlToken).
@@ -64,7 +105,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
   });
 
   app.post('/_wirelab/session/reset', async (request, reply) => {
-    const session = sessionFromCookie(request.headers);
+    const session = sessionOfCookies(request.cookies);
     if (!session) {
       return reply.code(400).type('application/problem+json').send({
         type: 'https://wirelab.dev/problems/no-session',
@@ -78,4 +119,5 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
   });
 }
 
-export default fp(sessionPlugin, { name: 'wirelab-session', dependencies: ['wirelab-domain'] });
+// @fastify/cookie (registered in app.ts) parses request.cookies and writes reply.setCookie.
+export default fp(sessionPlugin, { name: 'wirelab-session', dependencies: ['wirelab-domain', '@fastify/cookie'] });

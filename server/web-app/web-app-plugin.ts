@@ -3,7 +3,7 @@ import { join, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
-import { newSessionId, sessionCookie, sessionFromCookie } from '../session/session-id.ts';
+import { newSessionId, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionOfCookies } from '../session/session-id.ts';
 
 /** Paths the browser app routes itself; the server answers them with index.html. */
 const APP_ROUTE = /^\/(?:(?:ru|en)(?:\/[^.]*)?)?$/;
@@ -51,8 +51,8 @@ async function webAppPlugin(app: FastifyInstance, options: { root: string }): Pr
   const sendApp = (request: FastifyRequest, reply: FastifyReply) => {
     // Past the address's budget of new sessions the page is still served, without a cookie: its
     // own request for a session then gets the 429 and says so.
-    if (!sessionFromCookie(request.headers) && app.clientBudget.takeRequest('sessions', request.socket.remoteAddress ?? request.ip).ok) {
-      reply.header('set-cookie', sessionCookie(newSessionId()));
+    if (!sessionOfCookies(request.cookies) && app.clientBudget.takeRequest('sessions', request.socket.remoteAddress ?? request.ip).ok) {
+      reply.setCookie(SESSION_COOKIE, newSessionId(), SESSION_COOKIE_OPTIONS);
       // The connection of a cookieless first visit is not recorded; closing it makes the browser
       // open a new one, whose every request carries the cookie and so lands in the inspector.
       if (request.raw.httpVersionMajor === 1) reply.header('connection', 'close');

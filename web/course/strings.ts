@@ -1,14 +1,6 @@
-const countEn = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+import { russianPlural } from '../text/russian-plural.ts';
 
-/** Russian plural forms: 1 урок, 2 урока, 5 уроков. */
-function pluralRu(n: number, one: string, few: string, many: string): string {
-  const tens = n % 100;
-  const units = n % 10;
-  if (tens >= 11 && tens <= 14) return many;
-  if (units === 1) return one;
-  if (units >= 2 && units <= 4) return few;
-  return many;
-}
+const countEn = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const courseStrings = {
   en: {
@@ -62,7 +54,7 @@ export const courseStrings = {
     courseMap: 'Карта курса',
     mapTitle: 'Карта курса',
     mapIntro: 'Уроки по порядку, с упражнениями, которые вы решили в этом браузере, и страницы, которыми курс заканчивается.',
-    mapTotal: (done: number, total: number) => `Во всём курсе решено ${done} из ${total} ${pluralRu(total, 'упражнения', 'упражнений', 'упражнений')}`,
+    mapTotal: (done: number, total: number) => `Во всём курсе решено ${done} из ${total} ${russianPlural(total, 'упражнения', 'упражнений', 'упражнений')}`,
     exercisesDone: (done: number, total: number) => (total === 0 ? 'упражнений нет' : `Выполнено ${done} из ${total}`),
     afterLessons: 'После уроков',
     matrixTitle: 'Матрица выбора',

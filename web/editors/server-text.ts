@@ -1,4 +1,5 @@
 import type { Lang } from '../app/lang-context.ts';
+import { russianPlural } from '../text/russian-plural.ts';
 
 // Some answers of the server carry English text only: the domain's "user 999 does not exist",
 // ajv's "must NOT have fewer than 1 characters" in a 422, a gRPC status message, graphql-js's
@@ -44,11 +45,9 @@ function gqlToken(token: string): string {
   return token.replace(/^Name\b/, 'имя').replace(/^<EOF>$/, 'конец документа').replace(/^Int\b/, 'целое число').replace(/^String\b/, 'строка');
 }
 
+/** «не короче 1 символа», «не короче 2 символов»: the genitive after a number, singular only for 1, 21… */
 function characters(n: number): string {
-  const last = n % 10;
-  const lastTwo = n % 100;
-  if (last === 1 && lastTwo !== 11) return 'символа';
-  return 'символов';
+  return russianPlural(n, 'символа', 'символов', 'символов');
 }
 
 /** One English server phrase (or several joined by "; ", each maybe "field: phrase") said in `lang`; null when nothing is known to translate. */

@@ -8,6 +8,7 @@ import { capturesToPcapng } from '../wire/pcapng/export-pcapng.ts';
 import { ru } from '../wire/node-text.ts';
 import { assembleConnection } from '../wire/stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
+import { base64Decode } from '@bufbuild/protobuf/wire';
 
 export type CaptureStatus = 'connecting' | 'open' | 'closed';
 
@@ -249,7 +250,7 @@ export class CaptureStore {
       }
       case 'chunks':
         // the JSON form (base64 data): replays and tests; the channel itself sends binary frames
-        this.applyChunks(message.chunks.map((wire) => ({ ...wire, data: base64ToBytes(wire.data) })));
+        this.applyChunks(message.chunks.map((wire) => ({ ...wire, data: base64Decode(wire.data) })));
         return;
       case 'closed': {
         const tracked = this.tracked.get(message.conn);
@@ -575,12 +576,6 @@ function originForm(target: string): string {
   return `${url.pathname}${url.search}`;
 }
 
-function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-  return bytes;
-}
 
 function browserSocket(url: string): SocketLike {
   const webSocket = new WebSocket(url);

@@ -1,4 +1,5 @@
 import type { WireNode } from './types.ts';
+import { countRu } from '../text/russian-plural.ts';
 import { MQTT_ERROR_TEXT } from './mqtt/mqtt-error-text.ts';
 
 // Decoders write a node's `label` and `value` in English (stable, what tests and lesson checks
@@ -91,15 +92,7 @@ export function wireErrorText(code: string, lang: 'en' | 'ru'): string | undefin
   return undefined;
 }
 
-/** Russian plural form for `count`: pluralRu(1, 'байт', 'байта', 'байт') → "1 байт", 2 → "2 байта", 5 → "5 байт". */
-export function pluralRu(count: number, one: string, few: string, many: string): string {
-  const tens = Math.abs(count) % 100;
-  const units = tens % 10;
-  const word = tens > 10 && tens < 20 ? many : units === 1 ? one : units >= 2 && units <= 4 ? few : many;
-  return `${count} ${word}`;
-}
-
-export const bytesRu = (count: number): string => pluralRu(count, 'байт', 'байта', 'байт');
+export const bytesRu = (count: number): string => countRu(count, 'байт', 'байта', 'байт');
 
 /** Replaces a node's value in both languages (when the value became data: a type name, a date). */
 export function setValue(node: WireNode, value: string): void {

@@ -1,6 +1,7 @@
 import { fromBinary, toJson, type JsonValue, type Registry } from '@bufbuild/protobuf';
 // One table of gRPC code names for the inspector and the editor.
 import { grpcCodeName } from '../../wire/grpc/grpc-status.ts';
+import { base64Encode } from '@bufbuild/protobuf/wire';
 
 export { grpcCodeName };
 
@@ -37,16 +38,11 @@ export function decodeDetail(detail: ErrorDetail, registry: Registry): StatusDet
       // bytes that do not parse as the named type: show them as they are
     }
   }
-  return { type: detail.type, base64: toBase64(detail.value) };
+  return { type: detail.type, base64: base64Encode(detail.value) };
 }
 
 export const OK_STATUS: CallStatus = { code: 0, name: 'OK', message: '', details: [] };
 
-function toBase64(bytes: Uint8Array): string {
-  let text = '';
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text);
-}
 
 /**
  * The lines a status box shows for a detail, e.g. `ErrorInfo: reason USER_NOT_FOUND`: the reason

@@ -1,3 +1,5 @@
+import { countRu } from '../../text/russian-plural.ts';
+
 export const workbenchStrings = {
   en: {
     cellLabel: (cellId: string) => `Protobuf workbench “${cellId}”`,
@@ -42,8 +44,8 @@ export const workbenchStrings = {
     hexHint: 'Меняйте hex — разбор ниже обновится, а если байты читаются, то и JSON.',
     reset: 'Начать заново',
     resetHint: 'Вернуть исходные тип сообщения и значение этой ячейки (до тех пор ваши правки хранятся в этом браузере и переживают перезагрузку)',
-    binarySize: (bytes: number) => `двоичный вид: ${bytes} ${plural(bytes, 'байт', 'байта', 'байт')}`,
-    jsonSize: (bytes: number) => `компактный JSON: ${bytes} ${plural(bytes, 'байт', 'байта', 'байт')}`,
+    binarySize: (bytes: number) => `двоичный вид: ${countRu(bytes, 'байт', 'байта', 'байт')}`,
+    jsonSize: (bytes: number) => `компактный JSON: ${countRu(bytes, 'байт', 'байта', 'байт')}`,
     ratio: (percent: number) => `двоичный вид — ${percent}% от JSON`,
     emptyMessage: 'Ноль байт: все поля равны значениям по умолчанию, а их proto3 не передаёт.',
     stripLabel: 'Байты по смыслу',
@@ -61,11 +63,3 @@ export const workbenchStrings = {
   },
 };
 
-function plural(count: number, one: string, few: string, many: string): string {
-  const tens = count % 100;
-  const units = count % 10;
-  if (tens >= 11 && tens <= 14) return many;
-  if (units === 1) return one;
-  if (units >= 2 && units <= 4) return few;
-  return many;
-}

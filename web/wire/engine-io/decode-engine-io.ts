@@ -3,6 +3,7 @@ import { isEngineIoPath } from '../payload-kinds.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeSocketIoPacket, type SocketIoPacket } from './decode-socket-io.ts';
+import { decodeBase64 } from '../base64.ts';
 
 // Engine.IO v4 (the transport under Socket.IO): a packet is a type digit and its data.
 //   polling: an HTTP body holds packets separated by the record separator 0x1E; a binary packet
@@ -115,7 +116,7 @@ function decodeBase64Packet(bytes: Uint8Array, start: number, offsets: PayloadOf
   const node: WireNode = { kind: 'engineio-packet', label: 'Engine.IO binary message (b + base64)', range: rangeOf(offsets, start, start + bytes.length), children: [] };
   const packet: EngineIoPacket = { type: 'message', transport: 'polling', binary: true, probe: false, node };
   node.children!.push({ kind: 'eio-binary-marker', label: '"b": binary packet, base64 follows', value: 'b', range: rangeOf(offsets, start, start + 1) });
-  const decoded = fromBase64(text);
+  const decoded = decodeBase64(text);
   if (!decoded) {
     packet.error = 'invalid-base64';
     node.error = packet.error;
@@ -244,18 +245,6 @@ export const engineIoLayer: PayloadLayer = {
     return decodeEngineIoPayload(payload, offsets).map((packet) => packet.node);
   },
 };
-
-function fromBase64(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) return null;
-  try {
-    const binary = atob(text);
-    const out = new Uint8Array(binary.length);
-    for (let index = 0; index < binary.length; index += 1) out[index] = binary.charCodeAt(index);
-    return out;
-  } catch {
-    return null;
-  }
-}
 
 function hexPreview(bytes: Uint8Array): string {
   const shown = Array.from(bytes.subarray(0, 24), (byte) => byte.toString(16).padStart(2, '0')).join(' ');

@@ -1,6 +1,7 @@
 import { collectMarkedMessages, markMessage } from '../message-marks.ts';
 import { isGraphqlPath } from '../payload-kinds.ts';
-import { pluralRu, ru, ruSummary, russianTextOf } from '../node-text.ts';
+import { ru, ruSummary, russianTextOf } from '../node-text.ts';
+import { countRu } from '../../text/russian-plural.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import type { ByteStream } from '../stream-assembler.ts';
 import type { HttpExchange, WireMessage, WireNode } from '../types.ts';
@@ -61,7 +62,7 @@ export const graphqlHttpLayer: PayloadLayer = {
       return [
         ru(
           { kind: 'graphql-batch', label: `GraphQL batch of ${count} ${direction === 'request' ? 'operations' : 'results'}`, range: rangeOf(offsets, json.start, json.end), children: nodes },
-          `пакет GraphQL: ${direction === 'request' ? pluralRu(count, 'операция', 'операции', 'операций') : pluralRu(count, 'результат', 'результата', 'результатов')}`,
+          `пакет GraphQL: ${direction === 'request' ? countRu(count, 'операция', 'операции', 'операций') : countRu(count, 'результат', 'результата', 'результатов')}`,
         ),
       ];
     }

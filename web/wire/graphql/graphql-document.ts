@@ -1,5 +1,6 @@
 import { GraphQLError, Kind, parse, print, type ASTNode, type DefinitionNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { pluralRu, ru } from '../node-text.ts';
+import { ru } from '../node-text.ts';
+import { countRu } from '../../text/russian-plural.ts';
 import type { WireNode } from '../types.ts';
 
 // A GraphQL document (the text of "query") as WireNodes: operations, fragments, variables and
@@ -39,7 +40,7 @@ export function decodeGraphqlDocument(
       node: ru(
         { kind: 'graphql-document', label: 'GraphQL document', value: `${text.length} characters: too long to show as a tree`, range: whole },
         'документ GraphQL',
-        `${pluralRu(text.length, 'символ', 'символа', 'символов')}: слишком длинный, чтобы показывать деревом`,
+        `${countRu(text.length, 'символ', 'символа', 'символов')}: слишком длинный, чтобы показывать деревом`,
       ),
       facts: { operations: 0 },
     };

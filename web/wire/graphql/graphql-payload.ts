@@ -1,4 +1,5 @@
-import { pluralRu, ru, russianTextOf } from '../node-text.ts';
+import { ru, russianTextOf } from '../node-text.ts';
+import { countRu } from '../../text/russian-plural.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeGraphqlDocument, type OperationFacts } from './graphql-document.ts';
@@ -34,7 +35,7 @@ export function jsonTree(node: JsonNode, label: string, offsets: PayloadOffsets,
   if (node.type === 'object' || node.type === 'array') {
     const size = node.type === 'object' ? node.entries.length : node.items.length;
     const value = node.type === 'object' ? `{…} ${size} ${size === 1 ? 'key' : 'keys'}` : `[…] ${size} ${size === 1 ? 'item' : 'items'}`;
-    const valueRu = node.type === 'object' ? `{…} ${pluralRu(size, 'ключ', 'ключа', 'ключей')}` : `[…] ${pluralRu(size, 'элемент', 'элемента', 'элементов')}`;
+    const valueRu = node.type === 'object' ? `{…} ${countRu(size, 'ключ', 'ключа', 'ключей')}` : `[…] ${countRu(size, 'элемент', 'элемента', 'элементов')}`;
     if (budget.left <= 0) return ru({ kind: 'json-value', label, value, range }, label, valueRu);
     const children =
       node.type === 'object'

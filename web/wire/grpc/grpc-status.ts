@@ -3,6 +3,7 @@ import { bytesRu, ru } from '../node-text.ts';
 import type { ByteRange, WireNode } from '../types.ts';
 import { decodeProtobuf } from '../protobuf/decode-protobuf.ts';
 import { messageByName } from '../protobuf/schema.ts';
+import { decodeBase64 } from '../base64.ts';
 
 // The end of every gRPC call: grpc-status (a code), grpc-message (percent-encoded text) and
 // grpc-status-details-bin (a google.rpc.Status in base64). Native gRPC sends them as HTTP/2
@@ -129,13 +130,5 @@ function collectAnyTypes(node: WireNode): string[] {
 
 /** Standard or URL-safe base64, padded or not (gRPC sends -bin values unpadded). */
 export function fromBase64(text: string): Uint8Array | undefined {
-  const normal = text.trim().replace(/-/g, '+').replace(/_/g, '/');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normal)) return undefined;
-  const padded = normal.padEnd(normal.length + ((4 - (normal.length % 4)) % 4), '=');
-  try {
-    const binary = atob(padded);
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
+  return decodeBase64(text.trim(), 'standard-or-url') ?? undefined;
 }

@@ -1,8 +1,9 @@
-import staticTable from 'hpack.js/lib/hpack/static-table.js';
-import { bytesRu, pluralRu, ru } from '../node-text.ts';
+import { bytesRu, ru } from '../node-text.ts';
+import { countRu } from '../../text/russian-plural.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeHuffman } from './huffman.ts';
+import { STATIC_TABLE } from './rfc7541-tables.ts';
 
 // HPACK (RFC 7541): how HTTP/2 compresses header blocks. Each direction of a connection has one
 // decoder whose dynamic table lives as long as the connection, so a header block can only be
@@ -13,7 +14,7 @@ import { decodeHuffman } from './huffman.ts';
 export const HPACK_DEFAULT_TABLE_SIZE = 4096;
 /** An entry's size is its name and value length plus this overhead (RFC 7541 §4.1). */
 const ENTRY_OVERHEAD = 32;
-const STATIC_ENTRIES = staticTable.table.length;
+const STATIC_ENTRIES = STATIC_TABLE.length;
 
 export type HpackRepresentation =
   | 'indexed'
@@ -235,8 +236,9 @@ export class HpackDecoder {
   private lookup(index: number): { name: string; value: string; nameLength: number } | { error: string; label: string; labelRu: string } {
     if (index === 0) return { error: 'index-zero', label: 'Index 0 is not a table entry', labelRu: 'Индекса 0 в таблице нет' };
     if (index <= STATIC_ENTRIES) {
-      const entry = staticTable.table[index - 1];
-      return { name: entry.name, value: entry.value, nameLength: entry.nameSize };
+      const [name, value] = STATIC_TABLE[index - 1];
+      // the static table's names are ASCII: a character is an octet
+      return { name, value, nameLength: name.length };
     }
     const entry = this.dynamic[index - STATIC_ENTRIES - 1];
     if (entry) return { name: entry.name, value: entry.value, nameLength: entry.nameLength };
@@ -279,7 +281,7 @@ export class HpackDecoder {
         range: rangeOf(offsets, start, dataStart),
       },
       huffmanCoded ? `H=1 код Хаффмана, ${bytesRu(length)}` : `H=0 байты как есть, ${bytesRu(length)}`,
-      huffmanCoded ? `${bytesRu(length)} → ${pluralRu(octets.length, 'символ', 'символа', 'символов')}` : `${length}`,
+      huffmanCoded ? `${bytesRu(length)} → ${countRu(octets.length, 'символ', 'символа', 'символов')}` : `${length}`,
     );
     const dataNode = ru(
       { kind: huffmanCoded ? 'hpack-huffman' : 'hpack-raw', label: huffmanCoded ? 'Huffman code' : 'octets', value: text, range: rangeOf(offsets, dataStart, reader.position) },

@@ -1,13 +1,14 @@
-import huffman from 'hpack.js/lib/hpack/huffman.js';
+import { HUFFMAN_CODE } from './rfc7541-tables.ts';
 
-// HPACK's static Huffman code (RFC 7541 Appendix B), as a binary trie built once from hpack.js's
-// table of codes. Each trie node is two slots (bit 0, bit 1): a positive number is the next
-// node, a negative one is a leaf holding -(symbol + 1), 0 is a code that does not exist.
+// HPACK's static Huffman code (RFC 7541 Appendix B), as a binary trie built once from the RFC's
+// table of codes (rfc7541-tables.ts). Each trie node is two slots (bit 0, bit 1): a positive
+// number is the next node, a negative one is a leaf holding -(symbol + 1), 0 is a code that does
+// not exist.
 
 const EOS = 256;
 const trie: number[] = [0, 0];
 
-for (const [symbol, [bits, code]] of huffman.encode.entries()) {
+for (const [symbol, [code, bits]] of HUFFMAN_CODE.entries()) {
   let node = 0;
   for (let bit = bits - 1; bit >= 0; bit -= 1) {
     const slot = node + ((code >>> bit) & 1);

@@ -1,5 +1,6 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
-import { bytesRu, pluralRu, ru, setValue } from '../node-text.ts';
+import { bytesRu, ru, setValue } from '../node-text.ts';
+import { countRu } from '../../text/russian-plural.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { messageByName } from './schema.ts';
@@ -446,7 +447,7 @@ function packed(context: Context, start: number, end: number, field: DescField):
   const textRu = `[${valuesRu.join(', ')}]`;
   const node = ru(
     { kind: 'pb-packed', label: `packed: ${values.length} elements in one field`, value: text, range: rangeOf(context.offsets, start, end), children, ...(error ? { error } : {}) },
-    `упаковано: ${pluralRu(values.length, 'элемент', 'элемента', 'элементов')} в одном поле`,
+    `упаковано: ${countRu(values.length, 'элемент', 'элемента', 'элементов')} в одном поле`,
     textRu,
   );
   return { node, text, textRu, ...(error ? { error } : {}) };
