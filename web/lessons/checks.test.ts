@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
 import { containsJson, evaluateCheck, type Check } from './checks.ts';
-import { exchange, sketchTree as tree } from './exchange-sketch.ts';
+import { exchange, sketchTree as tree, type Sketch } from './exchange-sketch.ts';
 
 const createUser: Check = {
   type: 'exchange',
