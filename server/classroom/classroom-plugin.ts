@@ -5,7 +5,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
 import { boardToCsv } from './board-csv.ts';
-import type { Board, ClassServerErrorCode, ClassSummary } from './board-types.ts';
+import type { Board, ClassSummary } from './board-types.ts';
+import { sendError } from './class-errors.ts';
+import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { chunkFrame } from '../tap/capture-channel.ts';
 import { ClassroomFanout, type FanoutHandlers, type Navigation, type Presence } from './classroom-fanout.ts';
@@ -26,6 +28,8 @@ export interface ClassroomOptions {
   file: string;
   /** TEACHER_KEY; otherwise the database keeps one of its own */
   teacherKey?: string;
+  /** where the lessons are whose exercises results may name (lessons/ of this checkout) */
+  lessonsDir?: string;
 }
 
 declare module 'fastify' {
@@ -75,29 +79,6 @@ interface LiveClass {
   boardBuildMs: number;
 }
 
-type ErrorCode = ClassServerErrorCode;
-
-/** The messages of every error, in both languages (the page shows its own strings by code). */
-const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
-  BAD_CODE: { en: 'A class code is six letters and digits, e.g. K7F-M3Q', ru: 'Код класса — шесть букв и цифр, например K7F-M3Q' },
-  BAD_NAME: { en: 'A name is 1 to 40 characters', ru: 'Имя — от 1 до 40 символов' },
-  BAD_RESULT: { en: 'A result names a lesson, an exercise and passed: true or false', ru: 'Результат называет урок, упражнение и passed: true или false' },
-  BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
-  NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
-  NAME_TAKEN: { en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code', ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата' },
-  CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },
-  TOO_MANY_CLASSES: { en: 'This server has as many classes as it keeps', ru: 'На этом сервере уже предельное число классов' },
-  TOO_MANY_RESULTS: { en: 'Too many exercises reported', ru: 'Слишком много упражнений в отчёте' },
-  NOT_A_MEMBER: { en: 'Join the class first', ru: 'Сначала войдите в класс' },
-  TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
-  RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
-  CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
-};
-
-function sendError(reply: FastifyReply, status: number, error: ErrorCode): FastifyReply {
-  return reply.code(status).send({ error, message: ERROR_TEXT[error].en, messageRu: ERROR_TEXT[error].ru });
-}
-
 function sameSecret(expected: string, given: unknown): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(expected);
@@ -130,6 +111,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const store: ClassroomStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : new SqliteClassroomStore(options.file);
   const teacherKey = await store.teacherKey(options.teacherKey);
   const live = new Map<string, LiveClass>();
+  const lessons = LessonCatalog.read(options.lessonsDir ?? DEFAULT_LESSONS_DIR);
   app.decorate('classroom', { teacherKey });
 
   const liveClass = (code: string): LiveClass => {
@@ -333,6 +315,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean') {
       return sendError(reply, 400, 'BAD_RESULT');
     }
+    if (!lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
     const outcome = await store.recordResult(member.id, body.lesson, body.exercise, body.passed);
     if (!outcome.ok) return sendError(reply, 403, outcome.error);
     classChanged(member.classCode);

@@ -94,14 +94,14 @@ describe('a class split across two instances', () => {
     expect((await report(b.origin, anna.memberToken, 'create-201', true)).status).toBe(200);
     // pushed to the teacher on A, not fetched: the report on B reached A through Redis
     await expect.poll(() => memberOn(lead, 'Анна')?.results).toEqual([expect.objectContaining({ exercise: 'create-201', attempts: 2, passedMs: expect.any(Number) })]);
-    expect((await report(a.origin, boris.memberToken, 'get-user', true)).status).toBe(200);
-    await expect.poll(() => memberOn(lead, 'Борис')?.results).toEqual([expect.objectContaining({ exercise: 'get-user', attempts: 1 })]);
+    expect((await report(a.origin, boris.memberToken, 'get-405', true)).status).toBe(200);
+    await expect.poll(() => memberOn(lead, 'Борис')?.results).toEqual([expect.objectContaining({ exercise: 'get-405', attempts: 1 })]);
 
     const csvOf = async (origin: string) => (await (await fetch(`${origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text()).trim().split('\r\n');
     const lines = await csvOf(a.origin);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^Анна,rest,create-201,yes,2,/);
-    expect(lines[2]).toMatch(/^Борис,rest,get-user,yes,1,/);
+    expect(lines[2]).toMatch(/^Борис,rest,get-405,yes,1,/);
     expect(await csvOf(b.origin)).toEqual(lines);
   });
 

@@ -66,6 +66,17 @@ describe('classroom', () => {
     expect(await passed.json()).toMatchObject({ result: { attempts: 2, passedMs: expect.any(Number) } });
     expect((await report(true, 'not-a-token')).status).toBe(401);
     expect((await post(server.origin, '/_wirelab/class/progress', { lesson: '<script>', exercise: 'x', passed: true }, { ...json, 'x-wirelab-member': anna.memberToken })).status).toBe(400);
+    // a lesson or an exercise the course does not have: refused, never a column on the board
+    for (const [lesson, exercise] of [['nope', 'create-201'], ['rest', 'nope'], ['graphql', 'create-201']]) {
+      const refused = await post(server.origin, '/_wirelab/class/progress', { lesson, exercise, passed: false }, { ...json, 'x-wirelab-member': anna.memberToken });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({
+        status: 400,
+        error: 'NO_SUCH_EXERCISE',
+        localized: { en: 'There is no such exercise in the lessons of this server', ru: 'В уроках этого сервера нет такого упражнения' },
+      });
+    }
 
     const board = (await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json()) as {
       members: Array<{ name: string; results: Array<{ exercise: string; attempts: number }> }>;
