@@ -10,7 +10,7 @@ import { sendError } from './class-errors.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { chunkFrame } from '../tap/capture-channel.ts';
-import { ClassroomFanout, type FanoutHandlers, type Navigation, type Presence } from './classroom-fanout.ts';
+import { ClassroomFanout, type FanoutHandlers, type MemberOutReason, type Navigation, type Presence } from './classroom-fanout.ts';
 import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
 import { cleanDisplayName, cleanText } from './display-name.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
@@ -37,6 +37,16 @@ declare module 'fastify' {
     classroom: { teacherKey: string };
   }
 }
+
+/**
+ * Close codes a student's channel ends with when the member is out: the name joined again from
+ * another browser (this one's token no longer works), or the teacher removed them. The page says
+ * which, in its language (web/classroom/strings.ts).
+ */
+export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
+  rejoined: { code: 4409, reason: 'joined again from another browser' },
+  removed: { code: 4410, reason: 'removed from the class by the teacher' },
+};
 
 /** A channel message larger than this closes the channel (1009). */
 const MAX_CHANNEL_MESSAGE = 4096;
@@ -111,6 +121,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const store: ClassroomStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : new SqliteClassroomStore(options.file);
   const teacherKey = await store.teacherKey(options.teacherKey);
   const live = new Map<string, LiveClass>();
+  /** the teachers' channels on this instance: their class lists follow joins */
+  const teacherSockets = new Set<WebSocket>();
   const lessons = LessonCatalog.read(options.lessonsDir ?? DEFAULT_LESSONS_DIR);
   app.decorate('classroom', { teacherKey });
 
@@ -130,6 +142,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     return presence;
   };
 
+  /** A member's channels on this instance close at once, saying why (MEMBER_OUT_CLOSE). */
+  function closeMemberChannels(code: string, memberId: number, reason: MemberOutReason): void {
+    for (const channel of live.get(code)?.students ?? []) {
+      if (channel.memberId === memberId) channel.socket.close(MEMBER_OUT_CLOSE[reason].code, MEMBER_OUT_CLOSE[reason].reason);
+    }
+  }
+
   const sendToFollowers = (room: LiveClass, frames: readonly FollowerFrame[]): void => {
     for (const channel of room.students) if (channel.following) sendFrames(channel.socket, frames);
   };
@@ -143,6 +162,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       room.navigation = navigation;
       sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
     },
+    memberOut: (code, memberId, reason) => closeMemberChannels(code, memberId, reason),
     relayed: (code, messages) => {
       // A room is made for a relay from elsewhere too: a follower who opens a channel here
       // later gets the replay.
@@ -232,6 +252,17 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
   }
 
+  /** A class was made or joined: the teachers' lists on this instance show the new counts. */
+  const classListChanged = async (): Promise<void> => {
+    if (teacherSockets.size === 0) return;
+    try {
+      const text = JSON.stringify({ type: 'classes', classes: await classSummaries() });
+      for (const socket of teacherSockets) if (socket.readyState === socket.OPEN) socket.send(text);
+    } catch (error) {
+      app.log.warn({ err: error }, 'classroom: the class list could not be sent');
+    }
+  };
+
   /** A stored change (join, result, activity): this instance's board watchers and the other instances'. */
   const classChanged = (code: string): void => {
     boardChanged(code);
@@ -286,7 +317,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
     const outcome = await store.join(code, name, rejoinCode || null);
     if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
+    if (outcome.rejoined) {
+      // the previous browser's token stopped working: its channel closes now, not at its next reconnect
+      closeMemberChannels(code, outcome.member.id, 'rejoined');
+      fanout?.memberOut(code, outcome.member.id, 'rejoined');
+    }
     classChanged(code);
+    void classListChanged();
     const [info, results] = await Promise.all([store.classByCode(code), store.results(outcome.member.id)]);
     return {
       code,
@@ -405,6 +442,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
               return;
             }
             role = { kind: 'teacher', watching: null, leading: null };
+            if (!closed) teacherSockets.add(socket);
             const port = (app.server.address() as { port?: number } | null)?.port;
             sendJson(socket, {
               type: 'teacher-ready',
@@ -530,8 +568,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         if (role.kind === 'student') {
           live.get(role.code)?.students.delete(role.channel);
           presenceChanged(role.code);
-        } else if (role.kind === 'teacher' && role.watching) {
-          live.get(role.watching)?.boardWatchers.delete(socket);
+        } else if (role.kind === 'teacher') {
+          teacherSockets.delete(socket);
+          if (role.watching) live.get(role.watching)?.boardWatchers.delete(socket);
         }
       });
     },
