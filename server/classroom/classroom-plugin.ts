@@ -519,7 +519,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             if (!teacher.leading) return;
             const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON.test(message.lesson) ? message.lesson : undefined;
             const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
-            if (lesson === undefined) return;
+            // a page that is no lesson (a 404) is the teacher's own business: followers stay where they are
+            if (lesson === undefined || (lesson !== null && !lessons.hasLesson(lesson))) return;
             const room = liveClass(teacher.leading);
             room.navigation = { lesson, section };
             sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', lesson, section }) }]);

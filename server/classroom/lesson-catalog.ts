@@ -29,6 +29,10 @@ export class LessonCatalog {
     return new LessonCatalog(exercises);
   }
 
+  hasLesson(lesson: string): boolean {
+    return this.exercises.has(lesson);
+  }
+
   has(lesson: string, exercise: string): boolean {
     return this.exercises.get(lesson)?.has(exercise) ?? false;
   }

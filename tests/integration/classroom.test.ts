@@ -122,8 +122,11 @@ describe('classroom', () => {
 
     lead.socket.send(JSON.stringify({ type: 'lead', code }));
     await lead.next('leading');
+    // a page that is no lesson (the teacher mistyped an address: "not found") is not followed
+    lead.socket.send(JSON.stringify({ type: 'navigate', lesson: 'nope', section: '' }));
     lead.socket.send(JSON.stringify({ type: 'navigate', lesson: 'rest', section: 'status-codes' }));
     expect(await student.next('navigate')).toMatchObject({ lesson: 'rest', section: 'status-codes' });
+    expect(student.messages.filter((message) => message.type === 'navigate').map((message) => message.lesson)).toEqual(['rest']);
 
     student.socket.send(JSON.stringify({ type: 'follow', on: false }));
     expect(((await lead.next('board')).board as { members: Array<{ following: boolean }> }).members[0].following).toBe(false);
