@@ -96,7 +96,7 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
               {rows.map((row) => (
                 <tr key={row.member.id} data-testid="board-row" data-name={anonymous ? undefined : row.member.name} data-done={row.done}>
                   <th scope="row">{row.shownName}</th>
-                  <td data-testid="board-presence" data-presence={row.presence}>
+                  <td className="class-board-presence" data-testid="board-presence" data-presence={row.presence}>
                     <span className={`class-dot is-${row.presence}`} aria-hidden="true" /> {t.presence[row.presence]}
                     {row.presence !== 'offline' && <span className="muted"> · {row.member.following ? t.followingShort : t.notFollowingShort}</span>}
                   </td>
