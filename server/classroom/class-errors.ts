@@ -1,8 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../protocols/shared/problem.ts';
 import type { ClassServerErrorCode } from './board-types.ts';
+import type { MemberOutReason } from './classroom-fanout.ts';
 
-// The classroom's refusals over HTTP, in both languages (the page shows its own text by code).
+// The classroom's refusals: over HTTP in both languages (the page shows its own text by code),
+// and the close codes that put a student's channel out of the class.
 
 type ErrorCode = ClassServerErrorCode;
 
@@ -46,3 +48,12 @@ export function sendError(reply: FastifyReply, status: number, error: ErrorCode)
     });
 }
 
+/**
+ * Close codes a student's channel ends with when the member is out: the name joined again from
+ * another browser (this one's token no longer works), or the teacher removed them. The page says
+ * which, in its language (web/classroom/strings.ts).
+ */
+export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
+  rejoined: { code: 4409, reason: 'joined again from another browser' },
+  removed: { code: 4410, reason: 'removed from the class by the teacher' },
+};

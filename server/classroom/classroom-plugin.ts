@@ -6,17 +6,17 @@ import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
 import { boardToCsv } from './board-csv.ts';
 import type { Board, ClassSummary } from './board-types.ts';
-import { sendError } from './class-errors.ts';
+import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
+import { followerFrames, type FollowerFrame } from './follower-frames.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
-import { chunkFrame } from '../tap/capture-channel.ts';
 import { ClassroomFanout, type FanoutHandlers, type MemberOutReason, type Navigation, type Presence } from './classroom-fanout.ts';
 import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
 import { cleanDisplayName, cleanText } from './display-name.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { lanAddresses } from './startup-urls.ts';
-import { RelayReplay, TeacherRelay, type RelayedMessage } from './teacher-relay.ts';
+import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
 
 export const CLASS_PATH = '/_wirelab/class';
 export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
@@ -37,16 +37,6 @@ declare module 'fastify' {
     classroom: { teacherKey: string };
   }
 }
-
-/**
- * Close codes a student's channel ends with when the member is out: the name joined again from
- * another browser (this one's token no longer works), or the teacher removed them. The page says
- * which, in its language (web/classroom/strings.ts).
- */
-export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
-  rejoined: { code: 4409, reason: 'joined again from another browser' },
-  removed: { code: 4410, reason: 'removed from the class by the teacher' },
-};
 
 /** A channel message larger than this closes the channel (1009). */
 const MAX_CHANNEL_MESSAGE = 4096;
@@ -94,18 +84,6 @@ function sameSecret(expected: string, given: unknown): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The relayed messages as WebSocket frames, built once however many followers get them. */
-type FollowerFrame = { binary: Buffer } | { text: string };
-
-function followerFrames(messages: readonly RelayedMessage[]): FollowerFrame[] {
-  const frames: FollowerFrame[] = [];
-  for (const message of messages) {
-    if (message.type === 'chunks') frames.push({ binary: chunkFrame(message.chunks) });
-    else if (message.type !== 'connection-update') frames.push({ text: JSON.stringify({ type: 'teacher-wire', message }) });
-  }
-  return frames;
 }
 
 /**

@@ -34,7 +34,7 @@ export interface StudentState {
 
 /** The server closed this browser's class channel: the name joined from another browser, or the teacher removed the student. */
 export type LeftBecause = 'rejoined' | 'removed';
-/** The class channel's close codes for those (server/classroom/classroom-plugin.ts, MEMBER_OUT_CLOSE). */
+/** The class channel's close codes for those (server/classroom/class-errors.ts, MEMBER_OUT_CLOSE). */
 const LEFT_BECAUSE: Record<number, LeftBecause> = { 4409: 'rejoined', 4410: 'removed' };
 
 export type JoinResult = { ok: true; membership: Membership } | { ok: false; error: ClassErrorCode };
