@@ -203,6 +203,15 @@ describe('a class split across two instances', () => {
     }
   });
 
+  it('closes the old browser’s channel on B at once when the name rejoins on A', async () => {
+    const dana = await join(b.origin, code, 'Дана');
+    const oldBrowser = await student(b.origin, dana.memberToken);
+    const closed = new Promise<number>((resolve) => oldBrowser.socket.on('close', (closeCode) => resolve(closeCode)));
+    const again = await post(a.origin, '/_wirelab/class/join', { code, name: 'дана', rejoinCode: dana.rejoinCode });
+    expect(again.status).toBe(200);
+    expect(await closed).toBe(4409);
+  });
+
   it('shares one teacher key made on first start when TEACHER_KEY is not set', async () => {
     const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'classroom-scale-key-test:', instanceId });
     const c = await startServer({ scale: scale('c') });
