@@ -6,6 +6,7 @@ import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { buildLessonIndex, buildLessonSummaries, readLessonFolders } from './web/lessons/lesson-files.ts';
+import { buildExerciseTitles } from './web/lessons/exercise-titles.ts';
 import { renderLesson } from './web/lessons/render-lesson.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 
@@ -16,12 +17,14 @@ const SERVER = 'http://localhost:8080';
  * `virtual:wirelab-lesson-index`: titles and exercise ids of every lesson, so the app knows every
  * lesson in both languages without loading any lesson's text; `virtual:wirelab-lesson-summaries`:
  * their summaries, apart, because only the lesson list and the course map show them and a lesson
- * page must not carry them (a third of the index's bytes).
+ * page must not carry them (a third of the index's bytes); `virtual:wirelab-exercise-titles`: each
+ * exercise's short title in both languages, for the teacher's board only.
  */
 function lessonIndexPlugin(): Plugin {
   const builders: Record<string, (folders: ReturnType<typeof readLessonFolders>) => unknown> = {
     'virtual:wirelab-lesson-index': buildLessonIndex,
     'virtual:wirelab-lesson-summaries': buildLessonSummaries,
+    'virtual:wirelab-exercise-titles': buildExerciseTitles,
   };
   return {
     name: 'wirelab-lesson-index',

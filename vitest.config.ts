@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'lessons/**/*.test.ts', 'proto/**/*.test.ts', 'tests/architecture/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'shared/**/*.test.ts', 'lessons/**/*.test.ts', 'proto/**/*.test.ts', 'tests/architecture/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,3 +1,4 @@
+import { CSV_BOM, csvCell } from '../../shared/csv-cell.ts';
 import type { Board } from './board-types.ts';
 
 export const BOARD_CSV_COLUMNS = ['name', 'lesson', 'exercise', 'passed', 'attempts', 'passed_at', 'last_attempt_at', 'joined_at', 'last_active_at'] as const;
@@ -6,8 +7,8 @@ const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toIS
 
 /**
  * One row per student and exercise they tried (a student who tried none: one row with empty
- * lesson and exercise), RFC 4180 with CRLF. A cell a spreadsheet would take for a formula
- * (`=`, `+`, `-`, `@` first) gets a `'` in front: a name is text, never a formula.
+ * lesson and exercise), RFC 4180 with CRLF, after a UTF-8 byte order mark (Excel reads the names
+ * as UTF-8 only with it). Cells are quoted by shared/csv-cell.ts (formulas defused).
  */
 export function boardToCsv(board: Board): string {
   const lines = [BOARD_CSV_COLUMNS.join(',')];
@@ -18,14 +19,9 @@ export function boardToCsv(board: Board): string {
       lines.push(row([member.name, result.lesson, result.exercise, result.passedMs === null ? 'no' : 'yes', String(result.attempts), iso(result.passedMs), iso(result.lastMs), ...common]));
     }
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
 }
 
 function row(cells: string[]): string {
   return cells.map(csvCell).join(',');
-}
-
-export function csvCell(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

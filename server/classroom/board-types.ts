@@ -41,6 +41,7 @@ export type ClassServerErrorCode =
   | 'BAD_CODE'
   | 'BAD_NAME'
   | 'BAD_RESULT'
+  | 'NO_SUCH_EXERCISE'
   | 'BAD_TITLE'
   | 'NO_SUCH_CLASS'
   | 'NAME_TAKEN'

@@ -18,7 +18,11 @@ export interface FanoutHandlers {
   boardChanged(code: string): void;
   navigate(code: string, navigation: Navigation): void;
   relayed(code: string, messages: RelayedMessage[]): void;
+  /** a member's channels must close on every instance: the name joined again elsewhere, or the teacher removed them */
+  memberOut(code: string, memberId: number, reason: MemberOutReason): void;
 }
+
+export type MemberOutReason = 'rejoined' | 'removed';
 
 /**
  * An instance's presence entry lives this long unless refreshed: the students of an instance that
@@ -109,13 +113,19 @@ export class ClassroomFanout {
       if (envelope && envelope.from !== this.scale.instanceId) this.handlers.relayed(envelope.code, envelope.messages);
       return;
     }
-    const event = JSON.parse(message.toString('utf8')) as { from?: string; type?: string; code?: string; navigation?: Navigation };
+    const event = JSON.parse(message.toString('utf8')) as { from?: string; type?: string; code?: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason };
     if (event.from === this.scale.instanceId || typeof event.code !== 'string') return;
     if (event.type === 'board') this.handlers.boardChanged(event.code);
     else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
+    else if (event.type === 'member-out' && typeof event.memberId === 'number' && (event.reason === 'rejoined' || event.reason === 'removed')) this.handlers.memberOut(event.code, event.memberId, event.reason);
   }
 
-  private async publishEvent(event: { type: string; code: string; navigation?: Navigation }): Promise<void> {
+  /** A member's channels on the other instances close (this instance closes its own). */
+  memberOut(code: string, memberId: number, reason: MemberOutReason): void {
+    if (!this.stopped) this.background(this.publishEvent({ type: 'member-out', code, memberId, reason }));
+  }
+
+  private async publishEvent(event: { type: string; code: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason }): Promise<void> {
     await this.redis.publish(this.eventsChannel, JSON.stringify({ from: this.scale.instanceId, ...event }));
   }
 

@@ -5,16 +5,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
 import { boardToCsv } from './board-csv.ts';
-import type { Board, ClassServerErrorCode, ClassSummary } from './board-types.ts';
+import type { Board, ClassSummary } from './board-types.ts';
+import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
+import { followerFrames, type FollowerFrame } from './follower-frames.ts';
+import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
-import { chunkFrame } from '../tap/capture-channel.ts';
-import { ClassroomFanout, type FanoutHandlers, type Navigation, type Presence } from './classroom-fanout.ts';
+import { ClassroomFanout, type FanoutHandlers, type MemberOutReason, type Navigation, type Presence } from './classroom-fanout.ts';
 import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
 import { cleanDisplayName, cleanText } from './display-name.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { lanAddresses } from './startup-urls.ts';
-import { RelayReplay, TeacherRelay, type RelayedMessage } from './teacher-relay.ts';
+import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
 
 export const CLASS_PATH = '/_wirelab/class';
 export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
@@ -26,6 +28,8 @@ export interface ClassroomOptions {
   file: string;
   /** TEACHER_KEY; otherwise the database keeps one of its own */
   teacherKey?: string;
+  /** where the lessons are whose exercises results may name (lessons/ of this checkout) */
+  lessonsDir?: string;
 }
 
 declare module 'fastify' {
@@ -75,46 +79,11 @@ interface LiveClass {
   boardBuildMs: number;
 }
 
-type ErrorCode = ClassServerErrorCode;
-
-/** The messages of every error, in both languages (the page shows its own strings by code). */
-const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
-  BAD_CODE: { en: 'A class code is six letters and digits, e.g. K7F-M3Q', ru: 'Код класса — шесть букв и цифр, например K7F-M3Q' },
-  BAD_NAME: { en: 'A name is 1 to 40 characters', ru: 'Имя — от 1 до 40 символов' },
-  BAD_RESULT: { en: 'A result names a lesson, an exercise and passed: true or false', ru: 'Результат называет урок, упражнение и passed: true или false' },
-  BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
-  NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
-  NAME_TAKEN: { en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code', ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата' },
-  CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },
-  TOO_MANY_CLASSES: { en: 'This server has as many classes as it keeps', ru: 'На этом сервере уже предельное число классов' },
-  TOO_MANY_RESULTS: { en: 'Too many exercises reported', ru: 'Слишком много упражнений в отчёте' },
-  NOT_A_MEMBER: { en: 'Join the class first', ru: 'Сначала войдите в класс' },
-  TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
-  RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
-  CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
-};
-
-function sendError(reply: FastifyReply, status: number, error: ErrorCode): FastifyReply {
-  return reply.code(status).send({ error, message: ERROR_TEXT[error].en, messageRu: ERROR_TEXT[error].ru });
-}
-
 function sameSecret(expected: string, given: unknown): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The relayed messages as WebSocket frames, built once however many followers get them. */
-type FollowerFrame = { binary: Buffer } | { text: string };
-
-function followerFrames(messages: readonly RelayedMessage[]): FollowerFrame[] {
-  const frames: FollowerFrame[] = [];
-  for (const message of messages) {
-    if (message.type === 'chunks') frames.push({ binary: chunkFrame(message.chunks) });
-    else if (message.type !== 'connection-update') frames.push({ text: JSON.stringify({ type: 'teacher-wire', message }) });
-  }
-  return frames;
 }
 
 /**
@@ -130,6 +99,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const store: ClassroomStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : new SqliteClassroomStore(options.file);
   const teacherKey = await store.teacherKey(options.teacherKey);
   const live = new Map<string, LiveClass>();
+  /** the teachers' channels on this instance: their class lists follow joins */
+  const teacherSockets = new Set<WebSocket>();
+  const lessons = LessonCatalog.read(options.lessonsDir ?? DEFAULT_LESSONS_DIR);
   app.decorate('classroom', { teacherKey });
 
   const liveClass = (code: string): LiveClass => {
@@ -148,6 +120,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     return presence;
   };
 
+  /** A member's channels on this instance close at once, saying why (MEMBER_OUT_CLOSE). */
+  function closeMemberChannels(code: string, memberId: number, reason: MemberOutReason): void {
+    for (const channel of live.get(code)?.students ?? []) {
+      if (channel.memberId === memberId) channel.socket.close(MEMBER_OUT_CLOSE[reason].code, MEMBER_OUT_CLOSE[reason].reason);
+    }
+  }
+
   const sendToFollowers = (room: LiveClass, frames: readonly FollowerFrame[]): void => {
     for (const channel of room.students) if (channel.following) sendFrames(channel.socket, frames);
   };
@@ -161,6 +140,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       room.navigation = navigation;
       sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
     },
+    memberOut: (code, memberId, reason) => closeMemberChannels(code, memberId, reason),
     relayed: (code, messages) => {
       // A room is made for a relay from elsewhere too: a follower who opens a channel here
       // later gets the replay.
@@ -250,6 +230,17 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
   }
 
+  /** A class was made or joined: the teachers' lists on this instance show the new counts. */
+  const classListChanged = async (): Promise<void> => {
+    if (teacherSockets.size === 0) return;
+    try {
+      const text = JSON.stringify({ type: 'classes', classes: await classSummaries() });
+      for (const socket of teacherSockets) if (socket.readyState === socket.OPEN) socket.send(text);
+    } catch (error) {
+      app.log.warn({ err: error }, 'classroom: the class list could not be sent');
+    }
+  };
+
   /** A stored change (join, result, activity): this instance's board watchers and the other instances'. */
   const classChanged = (code: string): void => {
     boardChanged(code);
@@ -304,7 +295,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
     const outcome = await store.join(code, name, rejoinCode || null);
     if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
+    if (outcome.rejoined) {
+      // the previous browser's token stopped working: its channel closes now, not at its next reconnect
+      closeMemberChannels(code, outcome.member.id, 'rejoined');
+      fanout?.memberOut(code, outcome.member.id, 'rejoined');
+    }
     classChanged(code);
+    void classListChanged();
     const [info, results] = await Promise.all([store.classByCode(code), store.results(outcome.member.id)]);
     return {
       code,
@@ -333,6 +330,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean') {
       return sendError(reply, 400, 'BAD_RESULT');
     }
+    if (!lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
     const outcome = await store.recordResult(member.id, body.lesson, body.exercise, body.passed);
     if (!outcome.ok) return sendError(reply, 403, outcome.error);
     classChanged(member.classCode);
@@ -422,6 +420,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
               return;
             }
             role = { kind: 'teacher', watching: null, leading: null };
+            if (!closed) teacherSockets.add(socket);
             const port = (app.server.address() as { port?: number } | null)?.port;
             sendJson(socket, {
               type: 'teacher-ready',
@@ -498,7 +497,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             if (!teacher.leading) return;
             const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON.test(message.lesson) ? message.lesson : undefined;
             const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
-            if (lesson === undefined) return;
+            // a page that is no lesson (a 404) is the teacher's own business: followers stay where they are
+            if (lesson === undefined || (lesson !== null && !lessons.hasLesson(lesson))) return;
             const room = liveClass(teacher.leading);
             room.navigation = { lesson, section };
             sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', lesson, section }) }]);
@@ -547,8 +547,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         if (role.kind === 'student') {
           live.get(role.code)?.students.delete(role.channel);
           presenceChanged(role.code);
-        } else if (role.kind === 'teacher' && role.watching) {
-          live.get(role.watching)?.boardWatchers.delete(socket);
+        } else if (role.kind === 'teacher') {
+          teacherSockets.delete(socket);
+          if (role.watching) live.get(role.watching)?.boardWatchers.delete(socket);
         }
       });
     },

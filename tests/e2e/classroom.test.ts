@@ -147,17 +147,15 @@ describe('a class: a teacher and three students in their own browsers', () => {
     const essentials = (csv: string) => csv.trim().split('\r\n').map((line) => line.split(',').slice(0, 5).join(','));
     expect(essentials(exported)).toEqual(essentials(fromServer));
     expect(essentials(exported)).toContain(`Ben <b>Okafor</b>,rest,${createExerciseId},yes,1`);
-    // One request is one attempt at the exercises whose cards showed it as a miss: the page's own
-    // requests since (progress reports among them) do not count it again.
-    const misses = essentials(exported).filter((row) => row.split(',')[3] === 'no');
-    expect(misses.length).toBeGreaterThan(0);
-    for (const row of misses) expect(row.split(',')[4]).toBe('1');
+    // One correct request is a pass of its exercise and nothing else: no miss on the other
+    // exercises its request also matches (classroom-board.test.ts walks that in detail).
+    expect(essentials(exported).filter((row) => row.startsWith('Ben') && row.split(',')[3] === 'no')).toEqual([]);
 
     // The anonymised view hides every name.
     await desk.getByTestId('board-anonymous').check();
     const boardText = (await desk.getByTestId('class-board').textContent())!;
     for (const student of students) expect(boardText).not.toContain(student.name);
-    expect(boardText).toContain('Студент 1');
+    expect(boardText).toMatch(/Студент \d{4}/);
 
     // One click to stop following: the teacher moves on without that student.
     const chen = pages[2];

@@ -94,14 +94,14 @@ describe('a class split across two instances', () => {
     expect((await report(b.origin, anna.memberToken, 'create-201', true)).status).toBe(200);
     // pushed to the teacher on A, not fetched: the report on B reached A through Redis
     await expect.poll(() => memberOn(lead, 'Анна')?.results).toEqual([expect.objectContaining({ exercise: 'create-201', attempts: 2, passedMs: expect.any(Number) })]);
-    expect((await report(a.origin, boris.memberToken, 'get-user', true)).status).toBe(200);
-    await expect.poll(() => memberOn(lead, 'Борис')?.results).toEqual([expect.objectContaining({ exercise: 'get-user', attempts: 1 })]);
+    expect((await report(a.origin, boris.memberToken, 'get-405', true)).status).toBe(200);
+    await expect.poll(() => memberOn(lead, 'Борис')?.results).toEqual([expect.objectContaining({ exercise: 'get-405', attempts: 1 })]);
 
     const csvOf = async (origin: string) => (await (await fetch(`${origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text()).trim().split('\r\n');
     const lines = await csvOf(a.origin);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^Анна,rest,create-201,yes,2,/);
-    expect(lines[2]).toMatch(/^Борис,rest,get-user,yes,1,/);
+    expect(lines[2]).toMatch(/^Борис,rest,get-405,yes,1,/);
     expect(await csvOf(b.origin)).toEqual(lines);
   });
 
@@ -201,6 +201,15 @@ describe('a class split across two instances', () => {
     } finally {
       await c.close();
     }
+  });
+
+  it('closes the old browser’s channel on B at once when the name rejoins on A', async () => {
+    const dana = await join(b.origin, code, 'Дана');
+    const oldBrowser = await student(b.origin, dana.memberToken);
+    const closed = new Promise<number>((resolve) => oldBrowser.socket.on('close', (closeCode) => resolve(closeCode)));
+    const again = await post(a.origin, '/_wirelab/class/join', { code, name: 'дана', rejoinCode: dana.rejoinCode });
+    expect(again.status).toBe(200);
+    expect(await closed).toBe(4409);
   });
 
   it('shares one teacher key made on first start when TEACHER_KEY is not set', async () => {

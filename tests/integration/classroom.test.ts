@@ -13,7 +13,7 @@ describe('classroom', () => {
   let dir: string;
   let server: RunningServer;
   const start = () =>
-    startServer({ dataFile: join(dir, 'wirelab.sqlite'), classroom: { teacherKey: KEY }, clientLimits: { rates: { classJoins: { perAddress: 8 }, classProgress: { perAddress: 30 } } } });
+    startServer({ dataFile: join(dir, 'wirelab.sqlite'), classroom: { teacherKey: KEY }, clientLimits: { rates: { classJoins: { perAddress: 12 }, classProgress: { perAddress: 30 } } } });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wirelab-classroom-'));
@@ -66,6 +66,17 @@ describe('classroom', () => {
     expect(await passed.json()).toMatchObject({ result: { attempts: 2, passedMs: expect.any(Number) } });
     expect((await report(true, 'not-a-token')).status).toBe(401);
     expect((await post(server.origin, '/_wirelab/class/progress', { lesson: '<script>', exercise: 'x', passed: true }, { ...json, 'x-wirelab-member': anna.memberToken })).status).toBe(400);
+    // a lesson or an exercise the course does not have: refused, never a column on the board
+    for (const [lesson, exercise] of [['nope', 'create-201'], ['rest', 'nope'], ['graphql', 'create-201']]) {
+      const refused = await post(server.origin, '/_wirelab/class/progress', { lesson, exercise, passed: false }, { ...json, 'x-wirelab-member': anna.memberToken });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({
+        status: 400,
+        error: 'NO_SUCH_EXERCISE',
+        localized: { en: 'There is no such exercise in the lessons of this server', ru: 'В уроках этого сервера нет такого упражнения' },
+      });
+    }
 
     const board = (await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json()) as {
       members: Array<{ name: string; results: Array<{ exercise: string; attempts: number }> }>;
@@ -75,7 +86,10 @@ describe('classroom', () => {
 
     const csv = await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher });
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    const lines = (await csv.text()).trim().split('\r\n');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    // the UTF-8 byte order mark first (fetch's text() would drop it): Excel then reads the names as UTF-8
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
     expect(lines[0]).toBe('name,lesson,exercise,passed,attempts,passed_at,last_attempt_at,joined_at,last_active_at');
     expect(lines[1]).toMatch(/^Анна <b>Ершова<\/b>,rest,create-201,yes,2,/);
     expect((await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`)).status).toBe(403);
@@ -108,8 +122,11 @@ describe('classroom', () => {
 
     lead.socket.send(JSON.stringify({ type: 'lead', code }));
     await lead.next('leading');
+    // a page that is no lesson (the teacher mistyped an address: "not found") is not followed
+    lead.socket.send(JSON.stringify({ type: 'navigate', lesson: 'nope', section: '' }));
     lead.socket.send(JSON.stringify({ type: 'navigate', lesson: 'rest', section: 'status-codes' }));
     expect(await student.next('navigate')).toMatchObject({ lesson: 'rest', section: 'status-codes' });
+    expect(student.messages.filter((message) => message.type === 'navigate').map((message) => message.lesson)).toEqual(['rest']);
 
     student.socket.send(JSON.stringify({ type: 'follow', on: false }));
     expect(((await lead.next('board')).board as { members: Array<{ following: boolean }> }).members[0].following).toBe(false);
@@ -120,7 +137,8 @@ describe('classroom', () => {
 
     lead.socket.send(JSON.stringify({ type: 'export', code, format: 'csv' }));
     const exported = await lead.next('export');
-    const httpCsv = await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text();
+    // as bytes: fetch's text() would drop the byte order mark both carry
+    const httpCsv = Buffer.from(await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).arrayBuffer()).toString('utf8');
     expect(exported.text).toBe(httpCsv);
     expect(student.messages.map((message) => message.type).filter((type) => type === 'board' || type === 'export')).toEqual([]);
     lead.socket.close();
@@ -159,9 +177,35 @@ describe('classroom', () => {
     for (const channel of [lead, follower, leaver]) channel.socket.close();
   });
 
+  it('closes the previous browser’s channel at once when the name joins again elsewhere, saying why', async () => {
+    const before = await post(server.origin, '/_wirelab/class/join', { code, name: 'Dora' });
+    const dora = (await before.json()) as { memberToken: string; rejoinCode: string };
+    const oldBrowser = await openChannel(server.origin);
+    oldBrowser.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: dora.memberToken }));
+    await oldBrowser.next('joined');
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => oldBrowser.socket.on('close', (closeCode, reason) => resolve({ code: closeCode, reason: String(reason) })));
+    const again = await post(server.origin, '/_wirelab/class/join', { code, name: 'dora', rejoinCode: dora.rejoinCode });
+    expect(await again.json()).toMatchObject({ rejoined: true });
+    // before: the old channel stayed open (following, counted online) until it reconnected
+    expect(await closed).toEqual({ code: 4409, reason: 'joined again from another browser' });
+  });
+
+  it('keeps the teachers’ class lists counting students as they join', async () => {
+    const desk = await openChannel(server.origin);
+    desk.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    const ready = await desk.next('teacher-ready');
+    const countOf = (classes: unknown) => (classes as Array<{ code: string; members: number }>).find((entry) => entry.code === code)!.members;
+    const before = countOf(ready.classes);
+    const listAfterJoin = desk.next('classes');
+    expect((await post(server.origin, '/_wirelab/class/join', { code, name: 'Eve' })).status).toBe(200);
+    // before: the list kept the count of when the page opened ("0 students" with four joined)
+    expect(countOf((await listAfterJoin).classes)).toBe(before + 1);
+    desk.socket.close();
+  });
+
   it('limits joins per client address, whatever the cookies', async () => {
     const statuses: number[] = [];
-    for (let index = 0; index < 7; index += 1) statuses.push((await post(server.origin, '/_wirelab/class/join', { code, name: `Student ${index}` }, { ...json, cookie: `c=${index}` })).status);
+    for (let index = 0; index < 11; index += 1) statuses.push((await post(server.origin, '/_wirelab/class/join', { code, name: `Student ${index}` }, { ...json, cookie: `c=${index}` })).status);
     const refused = await post(server.origin, '/_wirelab/class/join', { code, name: 'One more' });
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
     expect(refused.status).toBe(429);

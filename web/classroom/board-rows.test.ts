@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Board } from './class-protocol.ts';
-import { boardRows } from './board-rows.ts';
+import { anonymousNumbers, boardRows } from './board-rows.ts';
 
 const board: Board = {
   code: 'K7FM3Q',
@@ -34,9 +34,30 @@ describe('boardRows', () => {
     expect(boardRows(board, { ...options, sort: 'idle' }).map((row) => row.shownName)).toEqual(['Anna', 'Zoe']);
   });
 
-  it('hides names by joining order, stable under sorting', () => {
-    const rows = boardRows(board, { ...options, anonymous: true, sort: 'done' });
-    expect(rows.map((row) => row.shownName)).toEqual(['Student 2', 'Student 1']);
-    expect(rows.some((row) => row.shownName.includes('Anna'))).toBe(false);
+  it('hides names behind numbers that neither the joining order nor any sort gives away, and keeps them', () => {
+    const joined = boardRows(board, { ...options, anonymous: true, sort: 'joined' });
+    const names = new Map(joined.map((row) => [row.member.id, row.shownName]));
+    // the old numbering was the joining order: Student 1, Student 2
+    expect(joined.map((row) => row.shownName)).not.toEqual(['Student 1', 'Student 2']);
+    for (const sort of ['name', 'done', 'idle'] as const) {
+      for (const row of boardRows(board, { ...options, anonymous: true, sort })) expect(row.shownName).toBe(names.get(row.member.id));
+    }
+    expect(joined.some((row) => /Anna|Zoe/.test(row.shownName))).toBe(false);
+    // a newcomer changes nobody's number; the numbers of a full class are all different
+    const many = Array.from({ length: 1000 }, (_, index) => ({ id: index + 1 }));
+    const before = anonymousNumbers('K7FM3Q', many.slice(0, 999));
+    const after = anonymousNumbers('K7FM3Q', many);
+    for (const [id, number] of before) expect(after.get(id)).toBe(number);
+    expect(new Set(after.values()).size).toBe(1000);
+  });
+
+  it('tells online, idle and offline apart (an offline student is never shown as active)', () => {
+    const rows = boardRows({ ...board, members: [...board.members, { ...board.members[0], id: 3, name: 'Olga', online: false, lastActiveMs: board.now }] }, options);
+    expect(rows.map((row) => [row.shownName, row.presence])).toEqual([
+      ['Zoe', 'online'],
+      ['Olga', 'offline'],
+      ['Anna', 'offline'],
+    ]);
+    expect(boardRows({ ...board, members: [{ ...board.members[0], lastActiveMs: 0 }] }, options)[0].presence).toBe('idle');
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
+import exerciseTitles from 'virtual:wirelab-exercise-titles';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import type { Board, BoardResult } from './class-protocol.ts';
 import { boardRows, resultKey, type BoardSort } from './board-rows.ts';
@@ -73,14 +74,17 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
                 <th scope="col">{t.colState}</th>
                 <th scope="col">{t.colDone}</th>
                 <th scope="col">{t.colIdle}</th>
-                {columns.map((exercise) => (
-                  <th key={exercise} scope="col" className="class-board-exercise">
-                    <code>{exercise}</code>
-                  </th>
-                ))}
+                {columns.map((exercise) => {
+                  const title = exerciseTitles[lesson!]?.[lang][exercise] ?? exercise;
+                  return (
+                    <th key={exercise} scope="col" className="class-board-column" data-testid="board-exercise-column" data-exercise={exercise} title={title}>
+                      <span className="class-board-column-label">{title}</span>
+                    </th>
+                  );
+                })}
                 {lessonColumns.map((entry) => (
-                  <th key={entry.slug} scope="col">
-                    <button type="button" className="link-button" onClick={() => setLesson(entry.slug)}>
+                  <th key={entry.slug} scope="col" className="class-board-column" title={entry.headline[lang].title}>
+                    <button type="button" className="link-button class-board-column-label" onClick={() => setLesson(entry.slug)}>
                       {entry.headline[lang].title}
                     </button>
                   </th>
@@ -92,12 +96,12 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
               {rows.map((row) => (
                 <tr key={row.member.id} data-testid="board-row" data-name={anonymous ? undefined : row.member.name} data-done={row.done}>
                   <th scope="row">{row.shownName}</th>
-                  <td>
-                    <span className={`class-dot ${row.member.online ? 'is-on' : ''}`} aria-hidden="true" /> {row.member.online ? t.online : t.offline}
-                    {row.member.online && <span className="muted"> · {row.member.following ? t.followingShort : t.notFollowingShort}</span>}
+                  <td className="class-board-presence" data-testid="board-presence" data-presence={row.presence}>
+                    <span className={`class-dot is-${row.presence}`} aria-hidden="true" /> {t.presence[row.presence]}
+                    {row.presence !== 'offline' && <span className="muted"> · {row.member.following ? t.followingShort : t.notFollowingShort}</span>}
                   </td>
                   <td data-testid="board-done">{row.done}</td>
-                  <td className={row.idleMinutes >= 5 ? 'class-idle' : ''}>{t.idleFor(row.idleMinutes)}</td>
+                  <td className={row.presence === 'idle' ? 'class-idle' : ''}>{row.presence === 'offline' ? '—' : t.idleFor(row.idleMinutes)}</td>
                   {columns.map((exercise) => (
                     <ResultCell key={exercise} result={row.results.get(resultKey(lesson!, exercise))} id={`${lesson}/${exercise}`} />
                   ))}

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { Link } from '../app/router.tsx';
 import { formatCode } from './class-protocol.ts';
-import { startStudentClass, setFollowing, useStudentClass } from './student-class.ts';
+import { dismissLeftNotice, startStudentClass, setFollowing, useStudentClass } from './student-class.ts';
 import { startLeadingIfAsked, stopLeading, useLeading } from './teacher-class.ts';
 import { classroomStrings } from './strings.ts';
 import './classroom.css';
@@ -39,6 +39,20 @@ export function ClassBar() {
   }
 
   const membership = student.membership;
+  if (!membership && student.leftBecause) {
+    return (
+      <div className="class-bar is-left" data-testid="class-left" data-because={student.leftBecause} role="alert">
+        <span>{t.leftBecause[student.leftBecause]}</span>
+        <span className="toolbar-spacer" />
+        <Link className="button button-quiet" href={`/${lang}/class`}>
+          {t.classLink}
+        </Link>
+        <button type="button" className="button button-quiet" onClick={dismissLeftNotice}>
+          {t.dismiss}
+        </button>
+      </div>
+    );
+  }
   if (!membership) return null;
   return (
     <div className={`class-bar ${student.following ? 'is-following' : ''}`} data-testid="class-bar" data-following={student.following} role="status">

@@ -46,7 +46,7 @@ export function JoinPage() {
             <Link className="button button-primary" href={`/${lang}/`}>
               {t.toLessons}
             </Link>
-            <button type="button" className="button button-quiet" onClick={leaveClass}>
+            <button type="button" className="button button-quiet" onClick={() => leaveClass()}>
               {t.leaveClass}
             </button>
           </p>

@@ -28,11 +28,18 @@ export interface StudentState {
   channel: 'closed' | 'connecting' | 'open';
   /** the teacher's traffic has arrived since joining */
   teacherTraffic: boolean;
+  /** why this browser is no longer in the class, shown until the student dismisses it or joins again */
+  leftBecause: LeftBecause | null;
 }
+
+/** The server closed this browser's class channel: the name joined from another browser, or the teacher removed the student. */
+export type LeftBecause = 'rejoined' | 'removed';
+/** The class channel's close codes for those (server/classroom/class-errors.ts, MEMBER_OUT_CLOSE). */
+const LEFT_BECAUSE: Record<number, LeftBecause> = { 4409: 'rejoined', 4410: 'removed' };
 
 export type JoinResult = { ok: true; membership: Membership } | { ok: false; error: ClassErrorCode };
 
-let state: StudentState = { membership: readMembership(), following: readFollowing(), channel: 'closed', teacherTraffic: false };
+let state: StudentState = { membership: readMembership(), following: readFollowing(), channel: 'closed', teacherTraffic: false, leftBecause: null };
 const listeners = new Set<() => void>();
 let socket: WebSocket | null = null;
 let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -106,7 +113,7 @@ export async function joinClass(code: string, name: string, rejoinCode: string):
   if (!response.ok) return { ok: false, error: body.error ?? 'NETWORK' };
   const membership: Membership = { code: body.code!, title: body.title!, name: body.name!, rejoinCode: body.rejoinCode!, memberToken: body.memberToken! };
   saveMembership(membership);
-  setState({ membership, following: true, teacherTraffic: false });
+  setState({ membership, following: true, teacherTraffic: false, leftBecause: null });
   saveFollowing(true);
   continueWhereLeft(body.results ?? []);
   openChannel();
@@ -127,10 +134,14 @@ function continueWhereLeft(results: BoardResult[]): void {
   void flushReports();
 }
 
-export function leaveClass(): void {
+export function leaveClass(because: LeftBecause | null = null): void {
   saveMembership(null);
   closeChannel();
-  setState({ membership: null, teacherTraffic: false });
+  setState({ membership: null, teacherTraffic: false, leftBecause: because });
+}
+
+export function dismissLeftNotice(): void {
+  setState({ leftBecause: null });
 }
 
 function saveFollowing(on: boolean): void {
@@ -232,9 +243,10 @@ function openChannel(): void {
     if (socket !== ws) return;
     socket = null;
     setState({ channel: 'closed' });
-    // 4401: this name was claimed again elsewhere (a rejoin), this browser is out
-    if (event.code === 4401) {
-      leaveClass();
+    // 4409 / 4410: this name joined again from another browser, or the teacher removed the
+    // student: out at once, saying why. 4401: the token stopped working while this page was away.
+    if (event.code in LEFT_BECAUSE || event.code === 4401) {
+      leaveClass(LEFT_BECAUSE[event.code] ?? null);
       return;
     }
     const delay = Math.min(10_000, 500 * 2 ** failures);

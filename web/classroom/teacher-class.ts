@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import lessonIndex from 'virtual:wirelab-lesson-index';
 import { parseRoute } from '../app/routes.ts';
 import { channelUrl, type Board, type ClassSummary, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
@@ -169,7 +170,8 @@ export function leadingClass(): string | null {
 /** Where the teacher is, as followers get it: the lesson and heading, never the language. */
 export function navigationOf(pathname: string, hash: string): Navigation | null {
   const route = parseRoute(pathname);
-  if (route.kind === 'lesson') return { lesson: route.slug, section: decodeURIComponent(hash.replace(/^#/, '')) };
+  // an address that is no lesson shows "not found": followers stay where they are
+  if (route.kind === 'lesson') return lessonIndex.some((entry) => entry.slug === route.slug) ? { lesson: route.slug, section: decodeURIComponent(hash.replace(/^#/, '')) } : null;
   if (route.kind === 'list') return { lesson: null, section: '' };
   return null; // the board, the join page: the teacher's own business
 }

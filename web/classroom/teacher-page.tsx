@@ -104,7 +104,10 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
                 <button type="button" className={`link-button ${entry.code === selected ? 'is-current' : ''}`} data-testid="class-open" data-code={entry.code} onClick={() => setSelected(entry.code)}>
                   {entry.title} · <code>{formatCode(entry.code)}</code>
                 </button>{' '}
-                <span className="muted">{t.members(entry.members)}</span>
+                {/* the watched class counts from its live board; the others as the server last said */}
+                <span className="muted" data-testid="class-members">
+                  {t.members(entry.code === state.board?.code ? state.board.members.length : entry.members)}
+                </span>
               </li>
             ))}
           </ul>

@@ -1,3 +1,4 @@
+import { csvCell } from '../../shared/csv-cell.ts';
 import type { ProtocolResult } from './lab-types.ts';
 
 const COLUMNS = [
@@ -6,11 +7,6 @@ const COLUMNS = [
   'latency_ms_median', 'idle_bytes_per_minute', 'gzip_payload_down', 'sql_statements', 'failure',
 ] as const;
 
-function cell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /**
  * The table as CSV (RFC 4180, comma-separated, a header line): one line per protocol and job.
@@ -24,7 +20,7 @@ export function resultsToCsv(results: readonly ProtocolResult[]): string {
       row.bytesUp, row.payloadUp, row.bytesDown, row.payloadDown, row.opened, row.roundTrips,
       row.ttfb?.median, row.ttfb?.min, row.ttfb?.max, row.total?.median, row.total?.min, row.total?.max,
       row.latency?.median, row.idleBytesPerMinute, row.gzipPayloadDown, row.runs[0]?.sqlStatements, row.failure?.en,
-    ].map(cell).join(','),
+    ].map(csvCell).join(','),
   );
   return [COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
 }

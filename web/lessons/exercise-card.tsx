@@ -47,9 +47,11 @@ interface ExerciseCardProps {
   exchanges: readonly HttpExchange[];
   /** decoded messages (HTTP/2 frames, WebSocket frames…) captured since the lesson was opened */
   messages: readonly WireMessage[];
+  /** what the exercise's own cell produced of those: the only traffic a miss may come from (cell-traffic.ts) */
+  own: { exchanges: readonly HttpExchange[]; messages: readonly WireMessage[] };
 }
 
-export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages }: ExerciseCardProps) {
+export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages, own }: ExerciseCardProps) {
   const t = useStrings(lessonStrings);
   const progress = useProgress();
   const [hintsShown, setHintsShown] = useState(0);
@@ -74,7 +76,13 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
     setSubmitted(answer);
   };
 
-  const miss = result === null || result.passed ? null : result.miss;
+  // A pass may come from any of the student's traffic (a sequence can span cells); a miss only from
+  // what the student did for this exercise: its own cell's traffic, or an answer typed here.
+  const ownResult = useMemo(
+    () => (result === null || result.passed ? null : checks!.evaluateCheck(check, own.exchanges, submitted, own.messages)),
+    [checks, result, check, own, submitted],
+  );
+  const miss = ownResult === null || ownResult.passed ? null : ownResult.miss;
   // "nothing sent yet" is the normal state of every exercise below the one being worked on: stay quiet
   const showMiss =
     miss !== null &&
@@ -93,7 +101,9 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
         <h4 id={`exercise-${id}-title`} className="exercise-label">
           {t.exercise}
         </h4>
-        <span className={`exercise-status ${passed ? 'is-passed' : ''}`}>{passed ? `✓ ${t.passed}` : t.notTried}</span>
+        <span className={`exercise-status ${passed ? 'is-passed' : showMiss ? 'is-missed' : ''}`} data-testid="exercise-status">
+          {passed ? `✓ ${t.passed}` : showMiss ? t.notYet : t.notTried}
+        </span>
       </header>
       <div className="prose" dangerouslySetInnerHTML={{ __html: promptHtml }} />
       {runOnly && (

@@ -12,6 +12,7 @@ import { useChunk } from '../app/use-chunk.ts';
 import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
 import type { CellKind } from './cell-kinds.ts';
 import { ExerciseCard } from './exercise-card.tsx';
+import { trafficOfCell, withOwner, type CellOwners } from './cell-traffic.ts';
 import { InspectorDock } from './inspector-dock.tsx';
 import { LessonPager } from './lesson-pager.tsx';
 import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
@@ -86,6 +87,23 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   );
 
   const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
+  // Which cell produced which exchange: an exercise's misses come from its own cell only (cell-traffic.ts).
+  const [owners, setOwners] = useState<CellOwners>(() => new Map());
+  const cellExchangeHandlers = useRef(new Map<string, (exchange: HttpExchange) => void>());
+  const onCellExchange = useCallback(
+    (cellId: string) => {
+      let handler = cellExchangeHandlers.current.get(cellId);
+      if (!handler) {
+        handler = (exchange: HttpExchange) => {
+          setOwners((previous) => withOwner(previous, exchange, cellId));
+          showExchange(exchange);
+        };
+        cellExchangeHandlers.current.set(cellId, handler);
+      }
+      return handler;
+    },
+    [showExchange],
+  );
 
   return (
     <div className="reader">
@@ -103,7 +121,8 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
             rendered={state.rendered}
             exchanges={exchanges}
             messages={messages}
-            onExchange={showExchange}
+            owners={owners}
+            onCellExchange={onCellExchange}
             onInspect={setFocus}
           />
         )}
@@ -124,14 +143,27 @@ interface LessonTextProps {
   rendered: RenderedLesson;
   exchanges: readonly HttpExchange[];
   messages: readonly WireMessage[];
-  onExchange(exchange: HttpExchange): void;
+  owners: CellOwners;
+  /** the handler a cell reports its exchanges to (stable per cell) */
+  onCellExchange(cellId: string): (exchange: HttpExchange) => void;
   onInspect(selection: Selection): void;
 }
 
-function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, onInspect }: LessonTextProps) {
+function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCellExchange, onInspect }: LessonTextProps) {
   const t = useStrings(lessonStrings);
   const articleRef = useRef<HTMLElement>(null);
   const current = useCurrentHeading(articleRef, rendered.toc);
+  // each cell's own traffic, once per cell however many exercises start from it
+  const trafficByCell = useMemo(() => new Map<string, ReturnType<typeof trafficOfCell>>(), [owners, exchanges, messages]);
+  const ownTraffic = (cellId: string | undefined) => {
+    const key = cellId ?? '';
+    let traffic = trafficByCell.get(key);
+    if (!traffic) {
+      traffic = trafficOfCell(owners, cellId, exchanges, messages);
+      trafficByCell.set(key, traffic);
+    }
+    return traffic;
+  };
 
   // Links between lessons stay inside the app instead of reloading the page.
   const followLocalLinks = (event: MouseEvent<HTMLElement>) => {
@@ -186,7 +218,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, o
                 // keyed by id, not position: a language switch keeps the cell's text and response
                 <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
                   {block.id in loaded.cells ? (
-                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} saveKey={`${slug}/${block.id}`} text={loaded.cells[block.id]} onExchange={onExchange} onInspect={onInspect} />
+                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} saveKey={`${slug}/${block.id}`} text={loaded.cells[block.id]} onExchange={onCellExchange(block.id)} onInspect={onInspect} />
                   ) : (
                     <p className="cell-message cell-message-error">::cell {block.id} — lesson.json has no such cell</p>
                   )}
@@ -206,6 +238,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, onExchange, o
                   hintsHtml={block.hintsHtml}
                   exchanges={exchanges}
                   messages={messages}
+                  own={ownTraffic(exercise.cell)}
                 />
               ) : (
                 <p key={index} className="cell-message cell-message-error">

@@ -24,7 +24,7 @@ export function readLessonHeadline(markdown: string): LessonHeadline {
   return { title, summary: plainText(quoted.join(' ')) };
 }
 
-function plainText(markdown: string): string {
+export function plainText(markdown: string): string {
   return markdown
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__|\*|_|`)(.+?)\1/g, '$2')

@@ -10,3 +10,9 @@ declare module 'virtual:wirelab-lesson-summaries' {
   const lessonSummaries: LessonSummaries;
   export default lessonSummaries;
 }
+
+declare module 'virtual:wirelab-exercise-titles' {
+  import type { ExerciseTitles } from './exercise-titles.ts';
+  const exerciseTitles: ExerciseTitles;
+  export default exerciseTitles;
+}

@@ -1,0 +1,59 @@
+import type { FastifyReply } from 'fastify';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../protocols/shared/problem.ts';
+import type { ClassServerErrorCode } from './board-types.ts';
+import type { MemberOutReason } from './classroom-fanout.ts';
+
+// The classroom's refusals: over HTTP in both languages (the page shows its own text by code),
+// and the close codes that put a student's channel out of the class.
+
+type ErrorCode = ClassServerErrorCode;
+
+/** The messages of every error, in both languages (the page shows its own strings by code). */
+export const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
+  BAD_CODE: { en: 'A class code is six letters and digits, e.g. K7F-M3Q', ru: 'Код класса — шесть букв и цифр, например K7F-M3Q' },
+  BAD_NAME: { en: 'A name is 1 to 40 characters', ru: 'Имя — от 1 до 40 символов' },
+  BAD_RESULT: { en: 'A result names a lesson, an exercise and passed: true or false', ru: 'Результат называет урок, упражнение и passed: true или false' },
+  NO_SUCH_EXERCISE: { en: 'There is no such exercise in the lessons of this server', ru: 'В уроках этого сервера нет такого упражнения' },
+  BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
+  NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
+  NAME_TAKEN: { en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code', ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата' },
+  CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },
+  TOO_MANY_CLASSES: { en: 'This server has as many classes as it keeps', ru: 'На этом сервере уже предельное число классов' },
+  TOO_MANY_RESULTS: { en: 'Too many exercises reported', ru: 'Слишком много упражнений в отчёте' },
+  NOT_A_MEMBER: { en: 'Join the class first', ru: 'Сначала войдите в класс' },
+  TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
+  RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
+  CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
+};
+
+/**
+ * An RFC 9457 problem, as the rest of the server answers, in both languages (`localized`); `error`,
+ * `message` and `messageRu` stay for the pages and scripts that read them.
+ */
+export function sendError(reply: FastifyReply, status: number, error: ErrorCode): FastifyReply {
+  const text = ERROR_TEXT[error];
+  return reply
+    .code(status)
+    .type(PROBLEM_MEDIA_TYPE)
+    .send({
+      type: `${PROBLEM_TYPE_BASE}class-${error.toLowerCase().replace(/_/g, '-')}`,
+      title: text.en,
+      status,
+      detail: text.en,
+      instance: reply.request.url,
+      localized: text,
+      error,
+      message: text.en,
+      messageRu: text.ru,
+    });
+}
+
+/**
+ * Close codes a student's channel ends with when the member is out: the name joined again from
+ * another browser (this one's token no longer works), or the teacher removed them. The page says
+ * which, in its language (web/classroom/strings.ts).
+ */
+export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
+  rejoined: { code: 4409, reason: 'joined again from another browser' },
+  removed: { code: 4410, reason: 'removed from the class by the teacher' },
+};

@@ -1,0 +1,43 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** lessons/ beside server/: the course the pages are built from. */
+export const DEFAULT_LESSONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lessons');
+
+/** Lesson folders are `<nn>-<slug>` (lessons/README.md); the URL and the results use the slug. */
+const LESSON_FOLDER = /^(\d+)-([a-z0-9-]+)$/;
+
+/**
+ * The lessons and their exercises, read once from lessons/ when the server starts: a reported
+ * result must name a real exercise of a real lesson (a stray `lesson: "nope"` is refused, not a
+ * column on the teacher's board). Read from the same lesson.json files the pages are built from.
+ */
+export class LessonCatalog {
+  constructor(private readonly exercises: ReadonlyMap<string, ReadonlySet<string>>) {}
+
+  static read(lessonsDir: string = DEFAULT_LESSONS_DIR): LessonCatalog {
+    const exercises = new Map<string, Set<string>>();
+    if (!existsSync(lessonsDir)) return new LessonCatalog(exercises);
+    for (const entry of readdirSync(lessonsDir, { withFileTypes: true })) {
+      const folder = LESSON_FOLDER.exec(entry.name);
+      const file = join(lessonsDir, entry.name, 'lesson.json');
+      if (!entry.isDirectory() || !folder || !existsSync(file)) continue;
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { exercises?: Record<string, unknown> };
+      exercises.set(folder[2], new Set(Object.keys(json.exercises ?? {})));
+    }
+    return new LessonCatalog(exercises);
+  }
+
+  hasLesson(lesson: string): boolean {
+    return this.exercises.has(lesson);
+  }
+
+  has(lesson: string, exercise: string): boolean {
+    return this.exercises.get(lesson)?.has(exercise) ?? false;
+  }
+
+  get size(): number {
+    return this.exercises.size;
+  }
+}

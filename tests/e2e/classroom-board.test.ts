@@ -1,0 +1,144 @@
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
+import { cell, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
+
+// The board tells the teacher true facts (issue 22): a result only from what a student did for
+// that exercise, presence as it is, titles in the teacher's language, a board that fits the
+// screen; and a rejoin or a page that is no lesson do not leave students somewhere wrong.
+
+const lab = useAppAndBrowser();
+
+async function joinAs(browser: Browser, origin: string, code: string, name: string, lang: 'ru' | 'en', rejoinCode = ''): Promise<Page> {
+  const page = await openPage(browser);
+  await page.goto(`${origin}/${lang}/class?code=${code}`);
+  await page.getByTestId('class-name-input').fill(name);
+  if (rejoinCode) await page.getByTestId('class-rejoin-input').fill(rejoinCode);
+  await page.getByTestId('class-join').click();
+  await page.getByTestId('class-follow-toggle').waitFor(LIVE);
+  return page;
+}
+
+/** Every path a page's own navigation went to (pushState), to show one it never took. */
+async function recordPaths(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const paths: string[] = [];
+    (window as unknown as { __paths: string[] }).__paths = paths;
+    const push = history.pushState.bind(history);
+    history.pushState = (data, unused, url) => {
+      push(data, unused, url);
+      paths.push(location.pathname);
+    };
+  });
+}
+
+const result = (desk: Page, name: string, exercise: string) =>
+  desk.locator(`[data-testid="board-row"][data-name="${name}"] [data-testid="board-result"][data-exercise="${exercise}"]`).getAttribute('data-state');
+
+describe('the class board counts truly', () => {
+  it('records only what a student did for an exercise, shows presence, titles and fits the screen; a rejoin and a 404 leave nobody astray', async () => {
+    const { origin } = lab.server;
+    const key = lab.server.app.classroom.teacherKey;
+
+    const desk = await openPage(lab.browser);
+    await desk.goto(`${origin}/ru/class/teach#key=${key}`);
+    await expect.poll(() => desk.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
+    await desk.getByTestId('class-title-input').fill('Поток 4');
+    await desk.getByTestId('class-create').click();
+    const code = (await desk.getByTestId('class-code').getAttribute('data-code', LIVE))!;
+
+    const olga = await joinAs(lab.browser, origin, code, 'Ольга', 'ru');
+    const sam = await joinAs(lab.browser, origin, code, 'Sam', 'en');
+    await recordPaths(sam);
+    await sam.reload();
+    await sam.getByTestId('class-follow-toggle').waitFor(LIVE);
+    // the class list counts them (it said "0 студентов" until the page was reloaded)
+    await expect.poll(() => desk.locator(`[data-testid="class-members"]`).first().textContent(), LIVE).toBe('2 студента');
+    await expect.poll(() => desk.getByTestId('board-presence').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-presence'))), LIVE).toEqual(['online', 'online']);
+
+    // Sam stops following and works on the REST lesson: one correct POST /users is one pass,
+    // and no miss on the other exercises that also match a POST /users.
+    await sam.getByTestId('class-follow-toggle').click();
+    await sam.goto(`${origin}/en/rest`);
+    const create = cell(sam, 'create-user');
+    await create.waitFor(LIVE);
+    await setEditorText(sam, 'create-user', `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` })}\n`);
+    await create.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => exerciseState(sam, 'create-201'), LIVE).toBe('passed');
+    await desk.getByTestId('board-lesson').selectOption('rest');
+    await expect.poll(() => result(desk, 'Sam', 'rest/create-201'), LIVE).toBe('passed');
+    const samStates = await desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-result"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
+    expect(samStates.filter((state) => state !== 'none')).toEqual(['passed']);
+    // the student's own cards agree: every other exercise "not tried yet"
+    const samCards = await sam.getByTestId('exercise-status').allTextContents();
+    expect(samCards.filter((text) => !/Not tried yet/.test(text))).toEqual(['✓ Passed']);
+
+    // The columns are the exercises' titles in the teacher's language, and the board fits the
+    // screen at 1280 and 1920 px without scrolling sideways.
+    const heading = desk.locator('[data-testid="board-exercise-column"][data-exercise="create-201"]');
+    expect(await heading.textContent()).toMatch(/^Создайте пользователя/);
+    for (const width of [1280, 1920]) {
+      await desk.setViewportSize({ width, height: 900 });
+      expect(await desk.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+      const table = await desk.locator('.class-board-scroll').evaluate((element) => element.scrollWidth - element.clientWidth);
+      expect(table).toBe(0);
+    }
+
+    // Olga opens the GraphQL lesson: the editors' own POST /graphql (the schema) is no miss; her
+    // run of the mutation is the one result of that lesson.
+    await olga.goto(`${origin}/ru/graphql`);
+    const mutation = cell(olga, 'create-post');
+    await mutation.scrollIntoViewIfNeeded();
+    await mutation.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    await mutation.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => exerciseState(olga, 'create-post'), LIVE).toBe('passed');
+    await desk.getByTestId('board-lesson').selectOption('graphql');
+    await expect.poll(() => result(desk, 'Ольга', 'graphql/create-post'), LIVE).toBe('passed');
+    // reports arrive in order: a miss from the page's own request would be on the board by now
+    expect(await result(desk, 'Ольга', 'graphql/too-deep')).toBe('none');
+    const olgaStates = await desk.locator('[data-testid="board-row"][data-name="Ольга"] [data-testid="board-result"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
+    expect(olgaStates.filter((state) => state !== 'none')).toEqual(['passed']);
+
+    // Hidden names keep their numbers whatever the sort.
+    await desk.getByTestId('board-anonymous').check();
+    const shown = async () => (await desk.locator('[data-testid="board-row"] th').allTextContents()).sort();
+    const hidden = await shown();
+    expect(hidden.join(' ')).not.toMatch(/Ольга|Sam/);
+    for (const sort of ['name', 'done', 'idle', 'joined']) {
+      await desk.getByTestId('board-sort').selectOption(sort);
+      expect(await shown()).toEqual(hidden);
+    }
+    await desk.getByTestId('board-anonymous').uncheck();
+
+    // The teacher leads; a mistyped address (404) is not followed, the next lesson is.
+    await sam.getByTestId('class-follow-toggle').click();
+    const teacher = await desk.context().newPage();
+    await teacher.goto(`${origin}/ru/class/teach?class=${code}`);
+    await teacher.getByTestId('class-lead').click();
+    await teacher.getByTestId('class-bar-teacher').waitFor(LIVE);
+    await teacher.goto(`${origin}/ru/rest`);
+    await expect.poll(() => sam.evaluate(() => location.pathname), LIVE).toBe('/en/rest');
+    await teacher.goto(`${origin}/ru/no-such-lesson`);
+    await teacher.goto(`${origin}/ru/graphql`);
+    await expect.poll(() => sam.evaluate(() => location.pathname), LIVE).toBe('/en/graphql');
+    expect(await sam.evaluate(() => (window as unknown as { __paths: string[] }).__paths)).not.toContain('/en/no-such-lesson');
+
+    // Olga rejoins from another computer: her old browser leaves the class at once and says why.
+    const rejoinCode = (await olga.getByTestId('class-bar-rejoin-code').textContent())!;
+    const elsewhere = await joinAs(lab.browser, origin, code, 'ольга', 'ru', rejoinCode);
+    await olga.getByTestId('class-left').waitFor(LIVE);
+    expect(await olga.getByTestId('class-left').getAttribute('data-because')).toBe('rejoined');
+    expect(await olga.getByTestId('class-left').textContent()).toContain('из другого браузера');
+    expect(await olga.getByTestId('class-bar').count()).toBe(0);
+
+    // Sam closes his laptop: offline on the board, not "active".
+    await sam.context().close();
+    await desk.getByTestId('board-lesson').selectOption('');
+    const samPresence = desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-presence"]');
+    await expect.poll(() => samPresence.getAttribute('data-presence'), LIVE).toBe('offline');
+    expect(await samPresence.textContent()).toContain('не в сети');
+    expect(await desk.locator('[data-testid="board-row"][data-name="Sam"] td').nth(2).textContent()).toBe('—');
+
+    for (const page of [desk, olga, elsewhere]) await page.context().close();
+  }, 180_000);
+});
