@@ -1,4 +1,5 @@
 import { LazyLayer } from './lazy-layer.ts';
+import { markUnmasked } from './masked-bytes.ts';
 import { collectExchangeMessages, numberMessages } from './message-marks.ts';
 import { isEngineIoPath, isGraphqlPath, isMqttSubprotocol, isPackagedRpcPath, GRAPHQL_WS_SUBPROTOCOLS } from './payload-kinds.ts';
 import { registerPayloadLayer, type PayloadContext, type PayloadLayer } from './payload-layers.ts';
@@ -124,7 +125,13 @@ const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
   // MQTT packets need not line up with WebSocket messages: read across them, not per message.
   if (isMqttSubprotocol(websocket.handshake.subprotocol)) {
     const mqtt = connectionLayers.mqtt.get();
-    if (mqtt) messages.push(...mqtt.decodeMqttOverWebSocket(connection.id, websocket, streams));
+    if (mqtt) {
+      // MQTT reads the unmasked payloads of the client's frames: its nodes describe those bytes.
+      for (const message of mqtt.decodeMqttOverWebSocket(connection.id, websocket, streams)) {
+        if (websocket.masks[message.dir].length > 0) markUnmasked(message.tree);
+        messages.push(message);
+      }
+    }
     else extraNotes.push(...placeholderNotes(connectionLayers.mqtt, streams, { in: upgraded.upgrade!.inboundOffset, out: upgraded.upgrade!.outboundOffset }));
   }
   return {
@@ -132,6 +139,7 @@ const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
     exchanges,
     notes: [...notes.filter((note) => note.node.kind !== 'upgraded'), ...websocket.notes, ...extraNotes],
     messages: numberMessages(messages),
+    masks: websocket.masks,
   };
 };
 
