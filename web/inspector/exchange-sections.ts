@@ -54,7 +54,7 @@ export function noteSections(note: { dir: 'in' | 'out'; node: WireNode }, view: 
  */
 export function messageSections(message: WireMessage, view: ConnectionView, t: InspectorStrings): HexSection[] {
   const stream = message.dir === 'in' ? view.streams.in : view.streams.out;
-  const title = `${message.layer} · ${t.wireSummary(message) ?? message.summary} · ${message.dir === 'in' ? t.requestArrow : t.responseArrow}`;
+  const title = `${message.layer} · ${t.wireSummary(message) ?? message.summary} · ${message.dir === 'in' ? t.requestArrow : t.responseArrow}${message.undelivered ? ` · ${t.undelivered}` : ''}`;
   const bytes = stream.slice(message.range);
   const masks = view.masks?.[message.dir] ?? [];
   const unmasked = hasUnmaskedNodes(message.tree) ? unmaskedView(bytes, message.range.start, masks) : undefined;

@@ -45,6 +45,9 @@ const en = {
   messagesHeading: (count: number) => (count === 1 ? '1 frame or message' : `${count} frames and messages`),
   earlierMessages: (count: number) => `Show ${count} earlier`,
   afterGap: 'bytes before this were not recorded',
+  undelivered: 'not delivered',
+  undeliveredFrom: (size: string) => `${size} not delivered: written after the client had gone`,
+  undeliveredHint: 'The server wrote these bytes after the client had closed or reset the connection: they never reached it.',
   sharedConnection: 'shared: this connection also carried other sessions’ requests (a proxy reusing it); only yours are shown',
   sharedConnectionHint:
     'Over HTTP/1.1 the other sessions’ exchanges are gaps here. Over h2c the frames of several sessions cannot be told apart, so recording stopped at the first request of another session.',
@@ -165,6 +168,9 @@ const ru: InspectorStrings = {
   messagesHeading: (count: number) => `Кадры и сообщения: ${count}`,
   earlierMessages: (count: number) => `Показать более ранние: ${count}`,
   afterGap: 'байты до этого места не записаны',
+  undelivered: 'не доставлено',
+  undeliveredFrom: (size: string) => `${size} не доставлено: записано, когда клиента уже не было`,
+  undeliveredHint: 'Сервер записал эти байты после того, как клиент закрыл или сбросил соединение: до клиента они не дошли.',
   sharedConnection: 'общее: по этому соединению шли и запросы других сессий (его переиспользует прокси); показаны только ваши',
   sharedConnectionHint:
     'В HTTP/1.1 обмены других сессий здесь видны как пропуски. В h2c кадры разных сессий не разделить, поэтому запись остановлена на первом запросе другой сессии.',

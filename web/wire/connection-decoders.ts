@@ -1,5 +1,6 @@
 import { LazyLayer } from './lazy-layer.ts';
 import { markUnmasked } from './masked-bytes.ts';
+import { markUndelivered } from './undelivered.ts';
 import { collectExchangeMessages, numberMessages } from './message-marks.ts';
 import { isEngineIoPath, isGraphqlPath, isMqttSubprotocol, isPackagedRpcPath, GRAPHQL_WS_SUBPROTOCOLS } from './payload-kinds.ts';
 import { registerPayloadLayer, type PayloadContext, type PayloadLayer } from './payload-layers.ts';
@@ -209,5 +210,5 @@ export function decodeConnection(
   const streams = assembleConnection(connection.id, chunks, connection.closedAt !== undefined, memo);
   const decoded = decoderFor(connection.transport)(connection, streams, memo);
   memo?.nextGeneration();
-  return { ...decoded, streams };
+  return markUndelivered({ ...decoded, streams });
 }

@@ -67,6 +67,7 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'invalid-base64': { en: 'not valid base64', ru: 'это не base64' },
   'invalid-json': { en: 'not valid JSON', ru: 'это не JSON' },
   'connection-decode-failed': { en: 'decoding this connection failed: its bytes are shown raw', ru: 'разобрать это соединение не удалось: его байты показаны как есть' },
+  'not-delivered': { en: 'not delivered: the client was gone when these bytes were written', ru: 'не доставлено: когда эти байты записали, клиента уже не было' },
   'decoder-failed': { en: 'the decoder failed on these bytes', ru: 'декодер не справился с этими байтами' },
   'decoder-unavailable': { en: 'the decoder for these bytes could not be downloaded: reload the page to try again', ru: 'декодер для этих байтов не удалось загрузить: обновите страницу, чтобы попробовать снова' },
   // GraphQL layers (web/wire/graphql)

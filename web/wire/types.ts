@@ -57,6 +57,8 @@ export interface CapturedConnection {
   unrecorded?: { in: number; out: number; reason: string };
   /** the connection also carried other sessions' requests, which are not shown (server/tap/README.md) */
   shared?: boolean;
+  /** the server's bytes from outbound offset `from` on never reached the client (server/tap/README.md, "Not delivered") */
+  undelivered?: { from: number; reason: string };
 }
 
 export type HeaderList = Array<[name: string, value: string]>;
@@ -99,6 +101,8 @@ export interface HttpResponseMessage {
   lastByteAt: number;
   complete: boolean;
   afterGap?: boolean;
+  /** bytes of it were written after the client had gone: they never reached it (CapturedConnection.undelivered) */
+  undelivered?: true;
   tree: WireNode;
 }
 
@@ -155,6 +159,8 @@ export interface WireMessage {
    * `{ opcode: 'binary', fin: true, masked: true }` or `{ type: 'HEADERS', stream: 1 }`.
    */
   fields?: Record<string, string | number | boolean>;
+  /** written after the client had gone: it never reached it (CapturedConnection.undelivered) */
+  undelivered?: true;
 }
 
 /** Everything a connection decoder found on one connection. */
