@@ -2,7 +2,7 @@ import { LazyLayer } from './lazy-layer.ts';
 import { markUnmasked } from './masked-bytes.ts';
 import { markUndelivered } from './undelivered.ts';
 import { collectExchangeMessages, numberMessages } from './message-marks.ts';
-import { isEngineIoPath, isGraphqlPath, isMqttSubprotocol, isPackagedRpcPath, GRAPHQL_WS_SUBPROTOCOLS } from './payload-kinds.ts';
+import { isEngineIoPath, isGraphqlPath, isJsonOrFormContentType, isMqttSubprotocol, isPackagedRpcPath, GRAPHQL_WS_SUBPROTOCOLS } from './payload-kinds.ts';
 import { registerPayloadLayer, type PayloadContext, type PayloadLayer } from './payload-layers.ts';
 import type { DecodeMemo } from './decode-memo.ts';
 import { assembleConnection, type ByteStream } from './stream-assembler.ts';
@@ -35,6 +35,7 @@ export const payloadLayerSources = {
   sse: new LazyLayer<readonly PayloadLayer[]>('Server-Sent Events', 'Server-Sent Events', () => import('./sse/decode-sse.ts').then((module) => [module.sseLayer])),
   graphqlWs: new LazyLayer<readonly PayloadLayer[]>('graphql-ws', 'graphql-ws', () => import('./graphql/decode-graphql-ws.ts').then((module) => [module.graphqlWsLayer])),
   graphqlHttp: new LazyLayer<readonly PayloadLayer[]>('GraphQL', 'GraphQL', () => import('./graphql/decode-graphql-http.ts').then((module) => [module.graphqlHttpLayer])),
+  json: new LazyLayer<readonly PayloadLayer[]>('JSON and forms', 'JSON и формы', () => import('./json/json-body-layer.ts').then((module) => [module.jsonBodyLayer])),
 };
 
 // Registered where decoding starts (not in payload-layers.ts: a layer imports helpers from there).
@@ -59,6 +60,13 @@ registerPayloadLayer({
   name: 'graphql-http',
   source: payloadLayerSources.graphqlHttp,
   mayAccept: (context) => isGraphqlPath(context.path) || (context.contentType ?? '').startsWith('application/graphql-response+json'),
+});
+
+// Last: a JSON body on /graphql, a Connect call's or an Engine.IO packet's is read by its own layer above.
+registerPayloadLayer({
+  name: 'json-body',
+  source: payloadLayerSources.json,
+  mayAccept: (context) => context.carrier !== 'ws-message' && isJsonOrFormContentType(contentTypeOf(context).toLowerCase()),
 });
 
 /** Downloads every layer now (tests that render the inspector at once; a page that knows it will need them). */
