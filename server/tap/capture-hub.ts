@@ -275,6 +275,34 @@ class TappedConnection implements TapObserver {
     return this.responseOwners.get(response) ?? this.owner;
   }
 
+  /** Outbound offset when the peer sent FIN: what is written after it may never be read. */
+  private outboundAtPeerEnd: number | undefined;
+  /** Outbound offset where the latest write started (a failed write fails from there). */
+  private lastOutboundStart = 0;
+
+  peerEnded(): void {
+    this.outboundAtPeerEnd ??= this.offsets.out;
+  }
+
+  /**
+   * The peer reset the connection. A client that closed its socket answers any data that arrives
+   * after with a reset, and drops that data: what was written after its FIN was never delivered.
+   * Without a FIN before, the write that failed (EPIPE) was not delivered either.
+   */
+  peerReset(code: string): void {
+    if (this.info.undelivered) return;
+    const from = this.outboundAtPeerEnd ?? (code === 'EPIPE' ? this.lastOutboundStart : this.offsets.out);
+    if (from >= this.offsets.out) return;
+    const undelivered = { from, reason: this.outboundAtPeerEnd !== undefined ? ('peer-closed' as const) : ('peer-reset' as const) };
+    this.info.undelivered = undelivered;
+    for (const [capture, info] of this.viewers) {
+      // a new description, as for markShared: the one sent before may still wait in a batch
+      const updated = { ...info, undelivered };
+      this.viewers.set(capture, updated);
+      capture.addConnection(updated);
+    }
+  }
+
   closed(): void {
     this.info.closedAt = now();
     for (const [capture, info] of this.viewers) {
@@ -443,6 +471,7 @@ class TappedConnection implements TapObserver {
   private take(dir: Direction, data: Buffer): void {
     // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
     const offset = this.offsets[dir];
+    if (dir === 'out') this.lastOutboundStart = offset;
     this.offsets[dir] += data.length;
     if (dir === 'in') this.lastInbound = null;
     if (this.framer) return this.takeFramed(this.framer, dir, offset, data);

@@ -29,7 +29,19 @@ export interface ConnectionInfo {
    * sessions, nothing is recorded after the second session's first request.
    */
   shared?: boolean;
+  /**
+   * The bytes the server wrote from outbound offset `from` on never reached the client: it had
+   * closed (FIN) and then reset the connection (or the write failed). See README.md, "Not delivered".
+   */
+  undelivered?: { from: number; reason: UndeliveredReason };
 }
+
+/**
+ * peer-closed: written after the client's FIN, and the client then reset the connection (what a
+ * closed socket answers to data);
+ * peer-reset: written after the client had reset the connection (the write failed).
+ */
+export type UndeliveredReason = 'peer-closed' | 'peer-reset';
 
 /** One recorded chunk, as it is kept in a session's ring. */
 export interface CapturedChunk {

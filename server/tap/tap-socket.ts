@@ -8,7 +8,14 @@ export interface TapObserver {
   closed(): void;
   /** the parser has taken every byte pushed so far while input is held (see TapSocket.holdInput) */
   parserCaughtUp?(): void;
+  /** the peer sent FIN: it sends nothing more, and may have stopped reading too */
+  peerEnded?(): void;
+  /** the connection was reset (ECONNRESET) or a write failed because it was (EPIPE) */
+  peerReset?(code: string): void;
 }
+
+/** Socket errors that mean the peer is gone: what is written after them is not delivered. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * Marks an object that stands for a TapSocket (HTTP/2 hands requests a wrapper around the
@@ -60,14 +67,20 @@ export class TapSocket extends Duplex {
       this.observer.inbound(chunk);
       if (!this.push(chunk) || this.inputHeld) socket.pause();
     });
-    socket.on('end', () => this.holdEndOfInput(() => this.push(null)));
+    socket.on('end', () => {
+      this.observer.peerEnded?.();
+      this.holdEndOfInput(() => this.push(null));
+    });
     socket.on('drain', () => {
       const resume = this.waitingForDrain;
       this.waitingForDrain = null;
       resume?.();
     });
     socket.on('timeout', () => this.emit('timeout'));
-    socket.on('error', (error) => this.destroy(error));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code && RESET_CODES.has(error.code)) this.observer.peerReset?.(error.code);
+      this.destroy(error);
+    });
     socket.on('close', () => {
       this.observer.closed();
       if (!this.destroyed) this.destroy();

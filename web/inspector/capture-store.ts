@@ -37,6 +37,8 @@ export interface ConnectionView {
   /** HTTP/2 frames, WebSocket frames… (DecodedConnection.messages), in byte order */
   messages: WireMessage[];
   streams: ConnectionStreams;
+  /** masked WebSocket payloads (DecodedConnection.masks): the hex view shows them unmasked too */
+  masks?: DecodedConnection['masks'];
   /** recorded bytes, both directions */
   bytes: number;
 }
@@ -527,6 +529,7 @@ export class CaptureStore {
       notes: decoded.notes,
       messages: decoded.messages ?? [],
       streams: decoded.streams,
+      ...(decoded.masks ? { masks: decoded.masks } : {}),
       bytes: tracked.bytes,
     };
     tracked.decoded = { chunkCount: count, closedAt: connection.closedAt, view };

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HexSection } from './hex-rows.ts';
 import { HexView, type HexHighlight } from './hex-view.tsx';
 import type { InspectorStrings } from './strings.ts';
-import { ancestorKeys, deepestPathAt, nodeAt, pathKey, type NodePath } from './tree-paths.ts';
+import { ancestorKeys, deepestPathAt, nodeAt, pathKey, viewOf, type NodePath } from './tree-paths.ts';
+import type { HexBlockView } from './hex-rows.ts';
 import { WireTree } from './wire-tree.tsx';
 
 interface Hover {
@@ -22,9 +23,9 @@ export function ExchangeDetail({ sections, t }: { sections: readonly HexSection[
   const hoveredNode = hover && hoveredTree ? nodeAt(hoveredTree, hover.path) : undefined;
   const hoveredKey = hover && hoveredNode ? pathKey(hover.section, hover.path) : null;
   const highlight: HexHighlight | null =
-    hover && hoveredNode ? { section: hover.section, start: hoveredNode.range.start, end: hoveredNode.range.end } : null;
+    hover && hoveredNode ? { section: hover.section, view: viewOf(hoveredNode), start: hoveredNode.range.start, end: hoveredNode.range.end } : null;
   const scrollTarget = useMemo(
-    () => (hover?.from === 'tree' && hoveredNode ? { section: hover.section, offset: hoveredNode.range.start } : null),
+    () => (hover?.from === 'tree' && hoveredNode ? { section: hover.section, offset: hoveredNode.range.start, view: viewOf(hoveredNode) } : null),
     // a new target (and a scroll) only when the hovered node changes
     [hover?.from, hover?.section, hoveredKey],
   );
@@ -32,9 +33,9 @@ export function ExchangeDetail({ sections, t }: { sections: readonly HexSection[
   const hoverTree = useCallback((section: number, path: NodePath) => setHover({ section, path, from: 'tree' }), []);
   const leave = useCallback(() => setHover(null), []);
   const hoverByte = useCallback(
-    (section: number, streamOffset: number) => {
+    (section: number, streamOffset: number, view: HexBlockView) => {
       const tree = sections[section]?.tree;
-      const path = tree ? deepestPathAt(tree, streamOffset) : null;
+      const path = tree ? deepestPathAt(tree, streamOffset, view) : null;
       if (!path) {
         setHover(null);
         return;

@@ -1,3 +1,4 @@
+import { hasUnmaskedNodes, unmaskedView } from '../wire/masked-bytes.ts';
 import type { WireMessage, WireNode } from '../wire/types.ts';
 import type { ConnectionView, InspectedExchange } from './capture-store.ts';
 import type { HexSection } from './hex-rows.ts';
@@ -46,11 +47,18 @@ export function noteSections(note: { dir: 'in' | 'out'; node: WireNode }, view: 
   return [{ dir: note.dir, title, start: note.node.range.start, bytes: stream.slice(note.node.range), tree: note.node }];
 }
 
-/** One message's bytes and tree; the title says its layer and what it is. */
+/**
+ * One message's bytes and tree; the title says its layer and what it is. A message whose nodes
+ * describe unmasked bytes (a client's WebSocket frame, what MQTT or graphql-ws read inside it)
+ * carries those bytes too, so that each node lights the bytes it describes.
+ */
 export function messageSections(message: WireMessage, view: ConnectionView, t: InspectorStrings): HexSection[] {
   const stream = message.dir === 'in' ? view.streams.in : view.streams.out;
-  const title = `${message.layer} · ${t.wireSummary(message) ?? message.summary} · ${message.dir === 'in' ? t.requestArrow : t.responseArrow}`;
-  return [{ dir: message.dir, title, start: message.range.start, bytes: stream.slice(message.range), tree: message.tree }];
+  const title = `${message.layer} · ${t.wireSummary(message) ?? message.summary} · ${message.dir === 'in' ? t.requestArrow : t.responseArrow}${message.undelivered ? ` · ${t.undelivered}` : ''}`;
+  const bytes = stream.slice(message.range);
+  const masks = view.masks?.[message.dir] ?? [];
+  const unmasked = hasUnmaskedNodes(message.tree) ? unmaskedView(bytes, message.range.start, masks) : undefined;
+  return [{ dir: message.dir, title, start: message.range.start, bytes, ...(unmasked ? { unmasked } : {}), tree: message.tree }];
 }
 
 /** Title and value of a tree node in the reader's language; header names and decoded values stay as sent. */

@@ -62,6 +62,11 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                   )}
                 </span>
               )}
+              {connection.undelivered && (
+                <span className="insp-badge insp-badge-warn" data-testid="insp-connection-undelivered" title={t.undeliveredHint}>
+                  {t.undeliveredFrom(formatBytes((view.streams.out.end || connection.undelivered.from) - connection.undelivered.from, t))}
+                </span>
+              )}
               {connection.shared && (
                 <span className="insp-badge insp-badge-warn" data-testid="insp-shared-connection" title={t.sharedConnectionHint}>
                   {t.sharedConnection}
@@ -157,6 +162,7 @@ function MessageList({
               data-index={message.index}
               data-layer={message.layer}
               data-dir={message.dir}
+              data-undelivered={message.undelivered ? 'true' : undefined}
               aria-pressed={sameSelection(selection, { conn: message.conn, message: message.index })}
               onClick={() => onSelect({ conn: message.conn, message: message.index })}
             >
@@ -165,6 +171,11 @@ function MessageList({
               </span>
               <span className="insp-badge">{message.layer}</span>
               <span className="insp-row-main">{t.wireSummary(message) ?? message.summary}</span>
+              {message.undelivered && (
+                <span className="insp-badge insp-badge-warn" data-testid="insp-undelivered" title={t.undeliveredHint}>
+                  {t.undelivered}
+                </span>
+              )}
               <span className="insp-row-time" title={t.sinceOpen}>
                 +{formatDuration(message.at - connection.openedAt, t)}
               </span>
@@ -225,6 +236,11 @@ function ExchangeRow({
             </span>
           )}
           {(request.afterGap || response?.afterGap) && <span className="insp-badge insp-badge-warn">{t.afterGap}</span>}
+          {response?.undelivered && (
+            <span className="insp-badge insp-badge-warn" data-testid="insp-undelivered" title={t.undeliveredHint}>
+              {t.undelivered}
+            </span>
+          )}
         </span>
       </span>
       <span className="insp-row-time">

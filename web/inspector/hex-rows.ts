@@ -9,44 +9,71 @@ export interface HexSection {
   title: string;
   /** stream offset of bytes[0] */
   start: number;
+  /** the bytes as they crossed the wire */
   bytes: Uint8Array;
+  /**
+   * The same bytes with the WebSocket mask removed, when nodes of `tree` are marked `unmasked`
+   * (a client's frames): shown as a second block, where those nodes light their bytes.
+   */
+  unmasked?: Uint8Array;
   tree: WireNode;
 }
 
+/** Which of a section's blocks a byte is in: the wire's bytes, or the same range unmasked. */
+export type HexBlockView = 'wire' | 'unmasked';
+
+/** One block of rows: a section's wire bytes, or its unmasked bytes. */
+export interface HexBlock {
+  section: number;
+  view: HexBlockView;
+  bytes: Uint8Array;
+}
+
 export type HexRow =
-  | { type: 'title'; section: number }
-  | { type: 'bytes'; section: number; from: number; to: number };
+  | { type: 'title'; section: number; view: HexBlockView }
+  | { type: 'bytes'; section: number; view: HexBlockView; from: number; to: number };
 
 export interface HexLayout {
   rowCount: number;
-  /** index of each section's title row */
-  sectionRows: number[];
+  /** index of each block's title row */
+  blockRows: number[];
+  blocks: HexBlock[];
   sections: readonly HexSection[];
 }
 
+/** Each section's wire bytes, then (a client's WebSocket frames) the same bytes unmasked. */
+export function hexBlocks(sections: readonly HexSection[]): HexBlock[] {
+  return sections.flatMap((section, index): HexBlock[] => [
+    { section: index, view: 'wire', bytes: section.bytes },
+    ...(section.unmasked ? [{ section: index, view: 'unmasked' as const, bytes: section.unmasked }] : []),
+  ]);
+}
+
 /**
- * One title row per section, then 16 bytes a row; offsets inside a section count from 0.
+ * One title row per block, then 16 bytes a row; offsets inside a section count from 0.
  * Rows are computed when asked for (rowAt): a streaming body of 1 MB is 65 536 rows, and the
  * layout is redone whenever more of it arrives.
  */
 export function layoutHexRows(sections: readonly HexSection[]): HexLayout {
-  const sectionRows: number[] = [];
+  const blocks = hexBlocks(sections);
+  const blockRows: number[] = [];
   let rowCount = 0;
-  for (const section of sections) {
-    sectionRows.push(rowCount);
-    rowCount += 1 + Math.ceil(section.bytes.length / BYTES_PER_ROW);
+  for (const block of blocks) {
+    blockRows.push(rowCount);
+    rowCount += 1 + Math.ceil(block.bytes.length / BYTES_PER_ROW);
   }
-  return { rowCount, sectionRows, sections };
+  return { rowCount, blockRows, blocks, sections };
 }
 
 /** The row at `index` (0 ≤ index < rowCount). */
 export function rowAt(layout: HexLayout, index: number): HexRow {
-  const { sectionRows } = layout;
-  const low = lastIndexAtOrBelow(sectionRows.length, index, (at) => sectionRows[at]);
-  const inSection = index - sectionRows[low];
-  if (inSection === 0) return { type: 'title', section: low };
-  const from = (inSection - 1) * BYTES_PER_ROW;
-  return { type: 'bytes', section: low, from, to: Math.min(layout.sections[low].bytes.length, from + BYTES_PER_ROW) };
+  const { blockRows, blocks } = layout;
+  const low = lastIndexAtOrBelow(blockRows.length, index, (at) => blockRows[at]);
+  const { section, view, bytes } = blocks[low];
+  const inBlock = index - blockRows[low];
+  if (inBlock === 0) return { type: 'title', section, view };
+  const from = (inBlock - 1) * BYTES_PER_ROW;
+  return { type: 'bytes', section, view, from, to: Math.min(bytes.length, from + BYTES_PER_ROW) };
 }
 
 /** Rows `first` (inclusive) to `last` (exclusive). */
@@ -56,9 +83,16 @@ export function rowsBetween(layout: HexLayout, first: number, last: number): Hex
   return rows;
 }
 
-/** The row that shows byte `offset` (counted from the section's first byte). */
-export function rowOf(layout: HexLayout, section: number, offset: number): number {
-  return layout.sectionRows[section] + 1 + Math.floor(offset / BYTES_PER_ROW);
+/** The row that shows byte `offset` (counted from the section's first byte) in the section's `view` block. */
+export function rowOf(layout: HexLayout, section: number, offset: number, view: HexBlockView = 'wire'): number {
+  const block = layout.blocks.findIndex((candidate) => candidate.section === section && candidate.view === view);
+  const wire = layout.blocks.findIndex((candidate) => candidate.section === section);
+  return layout.blockRows[block === -1 ? wire : block] + 1 + Math.floor(offset / BYTES_PER_ROW);
+}
+
+/** The bytes a block shows at `offset` of `section`. */
+export function blockBytes(section: HexSection, view: HexBlockView): Uint8Array {
+  return view === 'unmasked' && section.unmasked ? section.unmasked : section.bytes;
 }
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));

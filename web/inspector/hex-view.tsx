@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { formatBytes } from './format.ts';
-import { asciiGlyph, controlName, hexByte, layoutHexRows, rowOf, rowsBetween, type HexRow, type HexSection } from './hex-rows.ts';
+import { asciiGlyph, blockBytes, controlName, hexByte, layoutHexRows, rowOf, rowsBetween, type HexBlockView, type HexRow, type HexSection } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
 import { PROJECTOR_SIZES, useProjectorMode } from '../app/projector-setting.ts';
 
@@ -10,6 +10,8 @@ const OVERSCAN = 10;
 
 export interface HexHighlight {
   section: number;
+  /** which block lights: the wire's bytes, or (a node marked `unmasked`) the same bytes unmasked */
+  view: HexBlockView;
   /** stream offsets, half-open */
   start: number;
   end: number;
@@ -19,8 +21,8 @@ interface HexViewProps {
   sections: readonly HexSection[];
   highlight: HexHighlight | null;
   /** scroll so that this byte (stream offset) is visible; a new object scrolls again */
-  scrollTarget: { section: number; offset: number } | null;
-  onHoverByte: (section: number, streamOffset: number) => void;
+  scrollTarget: { section: number; offset: number; view: HexBlockView } | null;
+  onHoverByte: (section: number, streamOffset: number, view: HexBlockView) => void;
   onLeave: () => void;
   t: InspectorStrings;
 }
@@ -31,7 +33,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
-  const [hoveredByte, setHoveredByte] = useState<{ section: number; offset: number } | null>(null);
+  const [hoveredByte, setHoveredByte] = useState<{ section: number; offset: number; view: HexBlockView } | null>(null);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -51,7 +53,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
     const element = scroller.current;
     const section = scrollTarget ? sections[scrollTarget.section] : undefined;
     if (!element || !scrollTarget || !section) return;
-    const top = rowOf(layout, scrollTarget.section, scrollTarget.offset - section.start) * rowHeight;
+    const top = rowOf(layout, scrollTarget.section, scrollTarget.offset - section.start, scrollTarget.view) * rowHeight;
     if (top < element.scrollTop || top + rowHeight > element.scrollTop + element.clientHeight) {
       element.scrollTop = Math.max(0, top - element.clientHeight / 3);
     }
@@ -60,35 +62,44 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
   const last = Math.min(layout.rowCount, Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
 
-  const byteUnder = (event: MouseEvent): { section: number; offset: number } | null => {
+  const byteUnder = (event: MouseEvent): { section: number; offset: number; view: HexBlockView } | null => {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-offset]');
     if (!target) return null;
-    return { section: Number(target.dataset.section), offset: Number(target.dataset.offset) };
+    return { section: Number(target.dataset.section), offset: Number(target.dataset.offset), view: target.dataset.view === 'unmasked' ? 'unmasked' : 'wire' };
   };
 
   const hover = (event: MouseEvent) => {
     const byte = byteUnder(event);
-    if (!byte || (byte.section === hoveredByte?.section && byte.offset === hoveredByte.offset)) return;
+    if (!byte || (byte.section === hoveredByte?.section && byte.offset === hoveredByte.offset && byte.view === hoveredByte.view)) return;
     setHoveredByte(byte);
-    onHoverByte(byte.section, sections[byte.section].start + byte.offset);
+    onHoverByte(byte.section, sections[byte.section].start + byte.offset, byte.view);
   };
 
   const renderRow = (row: HexRow, rowIndex: number): ReactNode => {
     const section = sections[row.section];
     const dirClass = section.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out';
+    const unmasked = row.view === 'unmasked';
     if (row.type === 'title') {
       return (
-        <div key={`t${row.section}`} className={`insp-hex-title ${dirClass}`} style={{ height: rowHeight }}>
-          <span aria-hidden="true">{section.dir === 'in' ? '→' : '←'}</span> {section.title} · {formatBytes(section.bytes.length, t)}
+        <div key={`t${row.section}${row.view}`} className={`insp-hex-title ${dirClass}`} style={{ height: rowHeight }}>
+          {unmasked ? (
+            <span data-testid="insp-hex-unmasked-title">{t.unmaskedBlock}</span>
+          ) : (
+            <>
+              <span aria-hidden="true">{section.dir === 'in' ? '→' : '←'}</span> {section.title} · {formatBytes(section.bytes.length, t)}
+            </>
+          )}
         </div>
       );
     }
+    const bytes = blockBytes(section, row.view);
     const hexCells: ReactNode[] = [];
     const asciiCells: ReactNode[] = [];
     for (let offset = row.from; offset < row.to; offset += 1) {
-      const byte = section.bytes[offset];
+      const byte = bytes[offset];
       const streamOffset = section.start + offset;
-      const lit = highlight !== null && highlight.section === row.section && streamOffset >= highlight.start && streamOffset < highlight.end;
+      const lit =
+        highlight !== null && highlight.section === row.section && highlight.view === row.view && streamOffset >= highlight.start && streamOffset < highlight.end;
       const className = `${lit ? 'insp-lit' : ''}${byte === 0x0d || byte === 0x0a ? ' insp-crlf' : ''}`;
       hexCells.push(
         <span
@@ -96,6 +107,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
           data-testid="insp-hex-byte"
           data-section={row.section}
           data-offset={offset}
+          data-view={unmasked ? 'unmasked' : undefined}
           data-highlighted={lit ? 'true' : undefined}
           className={className}
         >
@@ -109,6 +121,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
           data-testid="insp-ascii-byte"
           data-section={row.section}
           data-offset={offset}
+          data-view={unmasked ? 'unmasked' : undefined}
           data-glyph={control}
           className={control ? `${className} insp-ctl` : className}
         >
@@ -117,7 +130,7 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
       );
     }
     return (
-      <div key={rowIndex} className={`insp-hex-row ${dirClass}`} style={{ height: rowHeight }}>
+      <div key={rowIndex} className={`insp-hex-row ${dirClass}${unmasked ? ' insp-hex-unmasked' : ''}`} style={{ height: rowHeight }}>
         <span className="insp-hex-offset">{String(row.from).padStart(6, ' ')}</span>
         <span className="insp-hex-bytes">{hexCells}</span>
         <span className="insp-hex-ascii">{asciiCells}</span>

@@ -58,12 +58,12 @@ describe('hex rows', () => {
     const layout = layoutHexRows([section(33), section(16)]);
     expect(layout.rowCount).toBe(6);
     expect(rowsBetween(layout, 0, 99)).toEqual([
-      { type: 'title', section: 0 },
-      { type: 'bytes', section: 0, from: 0, to: 16 },
-      { type: 'bytes', section: 0, from: 16, to: 32 },
-      { type: 'bytes', section: 0, from: 32, to: 33 },
-      { type: 'title', section: 1 },
-      { type: 'bytes', section: 1, from: 0, to: 16 },
+      { type: 'title', section: 0, view: 'wire' },
+      { type: 'bytes', section: 0, view: 'wire', from: 0, to: 16 },
+      { type: 'bytes', section: 0, view: 'wire', from: 16, to: 32 },
+      { type: 'bytes', section: 0, view: 'wire', from: 32, to: 33 },
+      { type: 'title', section: 1, view: 'wire' },
+      { type: 'bytes', section: 1, view: 'wire', from: 0, to: 16 },
     ]);
     expect(rowOf(layout, 0, 32)).toBe(3);
     expect(rowOf(layout, 1, 15)).toBe(5);
@@ -73,10 +73,28 @@ describe('hex rows', () => {
     const layout = layoutHexRows([section(5), section(1024 * 1024 + 1)]);
     expect(layout.rowCount).toBe(2 + 1 + 65_537);
     expect(rowsBetween(layout, 2, 4)).toEqual([
-      { type: 'title', section: 1 },
-      { type: 'bytes', section: 1, from: 0, to: 16 },
+      { type: 'title', section: 1, view: 'wire' },
+      { type: 'bytes', section: 1, view: 'wire', from: 0, to: 16 },
     ]);
-    expect(rowAt(layout, layout.rowCount - 1)).toEqual({ type: 'bytes', section: 1, from: 1024 * 1024, to: 1024 * 1024 + 1 });
+    expect(rowAt(layout, layout.rowCount - 1)).toEqual({ type: 'bytes', section: 1, view: 'wire', from: 1024 * 1024, to: 1024 * 1024 + 1 });
+  });
+
+  it('adds a block of unmasked bytes after a section that has them, and finds rows in either block', () => {
+    const masked: HexSection = { ...section(20), unmasked: new Uint8Array(20) };
+    const layout = layoutHexRows([masked, section(3)]);
+    expect(rowsBetween(layout, 0, 99)).toEqual([
+      { type: 'title', section: 0, view: 'wire' },
+      { type: 'bytes', section: 0, view: 'wire', from: 0, to: 16 },
+      { type: 'bytes', section: 0, view: 'wire', from: 16, to: 20 },
+      { type: 'title', section: 0, view: 'unmasked' },
+      { type: 'bytes', section: 0, view: 'unmasked', from: 0, to: 16 },
+      { type: 'bytes', section: 0, view: 'unmasked', from: 16, to: 20 },
+      { type: 'title', section: 1, view: 'wire' },
+      { type: 'bytes', section: 1, view: 'wire', from: 0, to: 3 },
+    ]);
+    expect(rowOf(layout, 0, 17)).toBe(2);
+    expect(rowOf(layout, 0, 17, 'unmasked')).toBe(5);
+    expect(rowOf(layout, 1, 0, 'unmasked')).toBe(7);
   });
 
   it('shows CR and LF visibly', () => {

@@ -104,6 +104,36 @@ describe('messages of other layers', () => {
     expect(section.title).toBe('test-frame · text · 2 B · client → server');
   });
 
+  it('marks frames the server wrote after the client had gone as not delivered, in both languages', async () => {
+    const { ExchangeTimeline } = await import('./exchange-timeline.tsx');
+    const { assembleConnection } = await import('../wire/stream-assembler.ts');
+    const { inspectorStrings } = await import('./strings.ts');
+    const connection = { id: 'c5', transport: 'h2c' as const, remote: '127.0.0.1:5', local: '127.0.0.1:6', openedAt: 1000, undelivered: { from: 4, reason: 'peer-closed' } };
+    const streams = assembleConnection('c5', [{ conn: 'c5', seq: 1, dir: 'out', t: 1001, offset: 0, data: new Uint8Array(8) }], true);
+    const frame = (index: number, start: number, undelivered: boolean) => ({
+      conn: 'c5',
+      index,
+      dir: 'out' as const,
+      layer: 'test-frame',
+      summary: `frame ${index}`,
+      at: 1001,
+      range: { start, end: start + 4 },
+      tree: { kind: 'test-frame', label: 'Frame', range: { start, end: start + 4 } },
+      ...(undelivered ? { undelivered: true as const } : {}),
+    });
+    const messages = [frame(0, 0, false), frame(1, 4, true)];
+    const view = { connection, exchanges: [], notes: [], messages, streams, bytes: 8 };
+    const html = (lang: 'en' | 'ru') =>
+      renderToString(
+        createElement(ExchangeTimeline, { connections: [{ view, exchanges: [], notes: [], messages }], selection: null, focusedAt: null, onSelect: () => undefined, t: inspectorStrings[lang] }),
+      );
+    expect(html('en').match(/data-testid="insp-undelivered"/g)).toHaveLength(1);
+    expect(html('en')).toContain('>not delivered<');
+    expect(html('en')).toContain('4 B not delivered: written after the client had gone');
+    expect(html('ru')).toContain('>не доставлено<');
+    expect(html('ru')).toContain('4 Б не доставлено: записано, когда клиента уже не было');
+  });
+
   it('says a connection was not recorded from its start, and why, in both languages', () => {
     const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
     const unrecorded = { in: 2048, out: 300, reason: 'no-session' };

@@ -9,17 +9,30 @@ export function nodeAt(root: WireNode, path: NodePath): WireNode | undefined {
   return node;
 }
 
-/** The deepest node whose range holds `offset` (stream offset), or null when none does. */
-export function deepestPathAt(root: WireNode, offset: number): number[] | null {
+/**
+ * The deepest node whose range holds `offset` (stream offset), or null when none does. In the
+ * wire's bytes (`view` 'wire') nodes marked `unmasked` are passed over: they describe the
+ * unmasked bytes, where `view` 'unmasked' prefers them.
+ */
+export function deepestPathAt(root: WireNode, offset: number, view: 'wire' | 'unmasked' = 'wire'): number[] | null {
   if (!contains(root, offset)) return null;
+  if (view === 'wire' && root.unmasked) return null;
   const path: number[] = [];
   let node = root;
   for (;;) {
-    const index = node.children?.findIndex((child) => contains(child, offset)) ?? -1;
+    const children = node.children ?? [];
+    const holds = (child: WireNode) => contains(child, offset) && (view === 'unmasked' || !child.unmasked);
+    let index = view === 'unmasked' ? children.findIndex((child) => child.unmasked && holds(child)) : -1;
+    if (index === -1) index = children.findIndex(holds);
     if (index === -1) return path;
     path.push(index);
-    node = node.children![index];
+    node = children[index];
   }
+}
+
+/** Which bytes a node lights: the wire's, or (a node marked `unmasked`) the same range unmasked. */
+export function viewOf(node: WireNode): 'wire' | 'unmasked' {
+  return node.unmasked ? 'unmasked' : 'wire';
 }
 
 export function pathKey(section: number, path: NodePath): string {

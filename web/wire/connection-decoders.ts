@@ -1,6 +1,8 @@
 import { LazyLayer } from './lazy-layer.ts';
+import { markUnmasked } from './masked-bytes.ts';
+import { markUndelivered } from './undelivered.ts';
 import { collectExchangeMessages, numberMessages } from './message-marks.ts';
-import { isEngineIoPath, isGraphqlPath, isMqttSubprotocol, isPackagedRpcPath, GRAPHQL_WS_SUBPROTOCOLS } from './payload-kinds.ts';
+import { isEngineIoPath, isGraphqlPath, isJsonOrFormContentType, isMqttSubprotocol, isPackagedRpcPath, GRAPHQL_WS_SUBPROTOCOLS } from './payload-kinds.ts';
 import { registerPayloadLayer, type PayloadContext, type PayloadLayer } from './payload-layers.ts';
 import type { DecodeMemo } from './decode-memo.ts';
 import { assembleConnection, type ByteStream } from './stream-assembler.ts';
@@ -33,6 +35,7 @@ export const payloadLayerSources = {
   sse: new LazyLayer<readonly PayloadLayer[]>('Server-Sent Events', 'Server-Sent Events', () => import('./sse/decode-sse.ts').then((module) => [module.sseLayer])),
   graphqlWs: new LazyLayer<readonly PayloadLayer[]>('graphql-ws', 'graphql-ws', () => import('./graphql/decode-graphql-ws.ts').then((module) => [module.graphqlWsLayer])),
   graphqlHttp: new LazyLayer<readonly PayloadLayer[]>('GraphQL', 'GraphQL', () => import('./graphql/decode-graphql-http.ts').then((module) => [module.graphqlHttpLayer])),
+  json: new LazyLayer<readonly PayloadLayer[]>('JSON and forms', 'JSON и формы', () => import('./json/json-body-layer.ts').then((module) => [module.jsonBodyLayer])),
 };
 
 // Registered where decoding starts (not in payload-layers.ts: a layer imports helpers from there).
@@ -57,6 +60,13 @@ registerPayloadLayer({
   name: 'graphql-http',
   source: payloadLayerSources.graphqlHttp,
   mayAccept: (context) => isGraphqlPath(context.path) || (context.contentType ?? '').startsWith('application/graphql-response+json'),
+});
+
+// Last: a JSON body on /graphql, a Connect call's or an Engine.IO packet's is read by its own layer above.
+registerPayloadLayer({
+  name: 'json-body',
+  source: payloadLayerSources.json,
+  mayAccept: (context) => context.carrier !== 'ws-message' && isJsonOrFormContentType(contentTypeOf(context).toLowerCase()),
 });
 
 /** Downloads every layer now (tests that render the inspector at once; a page that knows it will need them). */
@@ -124,7 +134,13 @@ const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
   // MQTT packets need not line up with WebSocket messages: read across them, not per message.
   if (isMqttSubprotocol(websocket.handshake.subprotocol)) {
     const mqtt = connectionLayers.mqtt.get();
-    if (mqtt) messages.push(...mqtt.decodeMqttOverWebSocket(connection.id, websocket, streams));
+    if (mqtt) {
+      // MQTT reads the unmasked payloads of the client's frames: its nodes describe those bytes.
+      for (const message of mqtt.decodeMqttOverWebSocket(connection.id, websocket, streams)) {
+        if (websocket.masks[message.dir].length > 0) markUnmasked(message.tree);
+        messages.push(message);
+      }
+    }
     else extraNotes.push(...placeholderNotes(connectionLayers.mqtt, streams, { in: upgraded.upgrade!.inboundOffset, out: upgraded.upgrade!.outboundOffset }));
   }
   return {
@@ -132,6 +148,7 @@ const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
     exchanges,
     notes: [...notes.filter((note) => note.node.kind !== 'upgraded'), ...websocket.notes, ...extraNotes],
     messages: numberMessages(messages),
+    masks: websocket.masks,
   };
 };
 
@@ -201,5 +218,5 @@ export function decodeConnection(
   const streams = assembleConnection(connection.id, chunks, connection.closedAt !== undefined, memo);
   const decoded = decoderFor(connection.transport)(connection, streams, memo);
   memo?.nextGeneration();
-  return { ...decoded, streams };
+  return markUndelivered({ ...decoded, streams });
 }

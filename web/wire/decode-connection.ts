@@ -7,6 +7,7 @@ import { graphqlWsLayer } from './graphql/decode-graphql-ws.ts';
 import { engineIoLayer } from './engine-io/decode-engine-io.ts';
 import { GRPC_PAYLOAD_LAYERS } from './grpc/grpc-layers.ts';
 import { sseLayer } from './sse/decode-sse.ts';
+import { jsonBodyLayer } from './json/json-body-layer.ts';
 import { connectionLayers, payloadLayerSources } from './connection-decoders.ts';
 
 // Every decoder layer at once, already loaded: what tests, tools and the server-side checks use
@@ -22,5 +23,6 @@ payloadLayerSources.grpc.provide(GRPC_PAYLOAD_LAYERS);
 payloadLayerSources.sse.provide([sseLayer]);
 payloadLayerSources.graphqlWs.provide([graphqlWsLayer]);
 payloadLayerSources.graphqlHttp.provide([graphqlHttp.graphqlHttpLayer]);
+payloadLayerSources.json.provide([jsonBodyLayer]);
 
 export { decodeConnection, decoderFor, type ConnectionDecoder, type ConnectionStreams } from './connection-decoders.ts';

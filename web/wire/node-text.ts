@@ -69,6 +69,14 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'invalid-base64': { en: 'not valid base64', ru: 'это не base64' },
   'invalid-json': { en: 'not valid JSON', ru: 'это не JSON' },
   'connection-decode-failed': { en: 'decoding this connection failed: its bytes are shown raw', ru: 'разобрать это соединение не удалось: его байты показаны как есть' },
+  // JSON bodies (web/wire/json): the RFC 8259 section a syntax error breaks
+  'json-invalid-2': { en: 'not JSON (RFC 8259 §2: one value between optional whitespace)', ru: 'это не JSON (RFC 8259 §2: одно значение, вокруг только пробельные символы)' },
+  'json-invalid-4': { en: 'not a valid JSON object (RFC 8259 §4)', ru: 'неверный JSON-объект (RFC 8259 §4)' },
+  'json-invalid-5': { en: 'not a valid JSON array (RFC 8259 §5)', ru: 'неверный JSON-массив (RFC 8259 §5)' },
+  'json-invalid-6': { en: 'not a valid JSON number (RFC 8259 §6)', ru: 'неверное JSON-число (RFC 8259 §6)' },
+  'json-invalid-7': { en: 'not a valid JSON string (RFC 8259 §7)', ru: 'неверная JSON-строка (RFC 8259 §7)' },
+  'json-invalid-9': { en: 'nested deeper than this decoder reads (RFC 8259 §9 lets a parser limit nesting)', ru: 'вложенность глубже, чем читает этот декодер (RFC 8259 §9 разрешает парсеру её ограничить)' },
+  'not-delivered': { en: 'not delivered: the client was gone when these bytes were written', ru: 'не доставлено: когда эти байты записали, клиента уже не было' },
   'decoder-failed': { en: 'the decoder failed on these bytes', ru: 'декодер не справился с этими байтами' },
   'decoder-unavailable': { en: 'the decoder for these bytes could not be downloaded: reload the page to try again', ru: 'декодер для этих байтов не удалось загрузить: обновите страницу, чтобы попробовать снова' },
   // GraphQL layers (web/wire/graphql)

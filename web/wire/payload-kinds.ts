@@ -28,3 +28,18 @@ export function isMqttSubprotocol(subprotocol: string | undefined): boolean {
 export function isPackagedRpcPath(path: string | undefined): boolean {
   return /^\/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\/[A-Za-z_]\w*$/.test(path ?? '');
 }
+
+/** JSON bodies (RFC 8259): application/json, application/problem+json and any other `+json` type. */
+export function isJsonContentType(type: string): boolean {
+  return type === 'application/json' || /^application\/[\w.!#$&^-]+\+json$/.test(type);
+}
+
+/** Newline-delimited JSON: one JSON text per line. */
+export const NDJSON_CONTENT_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/jsonlines'] as const;
+
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+/** The bodies the JSON and form layer reads, by their media type (lower case, without parameters). */
+export function isJsonOrFormContentType(type: string): boolean {
+  return isJsonContentType(type) || (NDJSON_CONTENT_TYPES as readonly string[]).includes(type) || type === FORM_CONTENT_TYPE;
+}

@@ -20,6 +20,18 @@ export interface WireNode {
   children?: WireNode[];
   /** Problems found while decoding this node (malformed, truncated…), in plain English codes. */
   error?: string;
+  /**
+   * The node describes its range's bytes after the WebSocket mask is removed (what a client frame
+   * carries, RFC 6455 §5.3), not the masked bytes on the wire: a layer read the unmasked payload.
+   * `range` still counts in the stream, byte for byte; `DecodedConnection.masks` undoes the mask.
+   */
+  unmasked?: true;
+}
+
+/** A masked WebSocket payload: its stream range and the masking key (byte i is XORed with key[i mod 4]). */
+export interface MaskedPayload {
+  range: ByteRange;
+  key: Uint8Array;
 }
 
 /** One captured piece of traffic as the tap delivered it (see server/tap/README.md). */
@@ -45,6 +57,8 @@ export interface CapturedConnection {
   unrecorded?: { in: number; out: number; reason: string };
   /** the connection also carried other sessions' requests, which are not shown (server/tap/README.md) */
   shared?: boolean;
+  /** the server's bytes from outbound offset `from` on never reached the client (server/tap/README.md, "Not delivered") */
+  undelivered?: { from: number; reason: string };
 }
 
 export type HeaderList = Array<[name: string, value: string]>;
@@ -87,6 +101,8 @@ export interface HttpResponseMessage {
   lastByteAt: number;
   complete: boolean;
   afterGap?: boolean;
+  /** bytes of it were written after the client had gone: they never reached it (CapturedConnection.undelivered) */
+  undelivered?: true;
   tree: WireNode;
 }
 
@@ -143,6 +159,8 @@ export interface WireMessage {
    * `{ opcode: 'binary', fin: true, masked: true }` or `{ type: 'HEADERS', stream: 1 }`.
    */
   fields?: Record<string, string | number | boolean>;
+  /** written after the client had gone: it never reached it (CapturedConnection.undelivered) */
+  undelivered?: true;
 }
 
 /** Everything a connection decoder found on one connection. */
@@ -156,4 +174,6 @@ export interface DecodedConnection {
    * was not recorded, bytes after an upgrade, a transport without a decoder yet…
    */
   notes: Array<{ dir: 'in' | 'out'; node: WireNode }>;
+  /** masked WebSocket payloads per direction, in stream order: where nodes marked `unmasked` read other bytes than the wire's */
+  masks?: { in: MaskedPayload[]; out: MaskedPayload[] };
 }

@@ -7,7 +7,7 @@ import type { ByteStream } from '../stream-assembler.ts';
 import type { HttpExchange, WireMessage, WireNode } from '../types.ts';
 import { decodeGraphqlDocument } from './graphql-document.ts';
 import { clip, decodeExecutionResult, decodeGraphqlRequest, type Facts } from './graphql-payload.ts';
-import { JsonSyntaxError, parseJsonWithRanges, type JsonNode } from './json-ranges.ts';
+import { JsonSyntaxError, parseJsonWithRanges, type JsonNode } from '../json/json-ranges.ts';
 
 // GraphQL over HTTP (graphql-over-http spec): a POST body {query, variables, operationName} or a
 // batch [{…}, {…}]; a GET with the same names in the query string; the answer {data, errors,

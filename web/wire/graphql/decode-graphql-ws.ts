@@ -4,7 +4,7 @@ import { ru, ruSummary } from '../node-text.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { clip, decodeExecutionResult, decodeGraphqlRequest, jsonRange, jsonTree, type Facts } from './graphql-payload.ts';
-import { entryOf, JsonSyntaxError, parseJsonWithRanges, type JsonNode } from './json-ranges.ts';
+import { entryOf, JsonSyntaxError, parseJsonWithRanges, type JsonNode } from '../json/json-ranges.ts';
 
 // GraphQL over WebSocket: one JSON message per WebSocket text message, {type, id?, payload?}.
 // Two protocols share the idea and differ in their words:

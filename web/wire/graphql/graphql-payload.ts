@@ -1,22 +1,13 @@
 import { ru, russianTextOf } from '../node-text.ts';
-import { countRu } from '../../text/russian-plural.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeGraphqlDocument, type OperationFacts } from './graphql-document.ts';
-import { entryOf, type JsonNode, type JsonString } from './json-ranges.ts';
+import { entryOf, type JsonNode, type JsonString } from '../json/json-ranges.ts';
+import { clip, jsonRange, jsonTree, MAX_JSON_NODES } from '../json/json-tree.ts';
 
-// The two JSON shapes GraphQL sends everywhere (over HTTP and inside graphql-ws messages):
-// a request {query, variables, operationName, extensions} and an execution result
-// {data, errors, extensions}. Both become WireNodes with byte ranges, plus flat facts for checks.
-
-/** JSON values shown per payload; a 1 MB result stays readable and quick. */
-export const MAX_JSON_NODES = 400;
+export { clip, jsonRange, jsonTree, MAX_JSON_NODES };
 
 export type Facts = Record<string, string | number | boolean>;
-
-export function jsonRange(offsets: PayloadOffsets, node: { start: number; end: number }): { start: number; end: number } {
-  return rangeOf(offsets, node.start, node.end);
-}
 
 /** Character ranges of a JSON string's decoded text, as stream ranges. */
 export function stringCharRange(offsets: PayloadOffsets, string: JsonString) {
@@ -28,24 +19,10 @@ export function stringCharRange(offsets: PayloadOffsets, string: JsonString) {
   };
 }
 
-/** A JSON value as a tree of WireNodes (kind 'json-value'), at most `budget.left` nodes. */
-export function jsonTree(node: JsonNode, label: string, offsets: PayloadOffsets, budget = { left: MAX_JSON_NODES }): WireNode {
-  budget.left -= 1;
-  const range = jsonRange(offsets, node);
-  if (node.type === 'object' || node.type === 'array') {
-    const size = node.type === 'object' ? node.entries.length : node.items.length;
-    const value = node.type === 'object' ? `{…} ${size} ${size === 1 ? 'key' : 'keys'}` : `[…] ${size} ${size === 1 ? 'item' : 'items'}`;
-    const valueRu = node.type === 'object' ? `{…} ${countRu(size, 'ключ', 'ключа', 'ключей')}` : `[…] ${countRu(size, 'элемент', 'элемента', 'элементов')}`;
-    if (budget.left <= 0) return ru({ kind: 'json-value', label, value, range }, label, valueRu);
-    const children =
-      node.type === 'object'
-        ? node.entries.map((entry) => jsonTree(entry.value, entry.key.value, offsets, budget))
-        : node.items.map((item, index) => jsonTree(item, `[${index}]`, offsets, budget));
-    return ru({ kind: 'json-value', label, value, range, children }, label, valueRu);
-  }
-  const text = node.type === 'string' ? JSON.stringify(node.value) : node.type === 'null' ? 'null' : String(node.value);
-  return { kind: 'json-value', label, value: clip(text), range };
-}
+
+// The two JSON shapes GraphQL sends everywhere (over HTTP and inside graphql-ws messages):
+// a request {query, variables, operationName, extensions} and an execution result
+// {data, errors, extensions}. Both become WireNodes with byte ranges, plus flat facts for checks.
 
 /** {query, variables, operationName, extensions}: a GraphQL request (one operation of a batch). */
 export function decodeGraphqlRequest(request: JsonNode, offsets: PayloadOffsets): { node: WireNode; facts: Facts } {
@@ -198,6 +175,3 @@ function russianValue(node: WireNode): string | undefined {
   return russianTextOf(node)?.value ?? node.value;
 }
 
-export function clip(text: string, chars = 120): string {
-  return text.length > chars ? `${text.slice(0, chars)}…` : text;
-}

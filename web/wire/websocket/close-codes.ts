@@ -1,33 +1,50 @@
-// Close status codes (RFC 6455 §7.4 and the IANA "WebSocket Close Code Number Registry").
+// Close status codes (RFC 6455 §7.4 and the IANA "WebSocket Close Code Number Registry"), in
+// English (stable: tests, summaries and lesson checks read it) and in Russian (the inspector's
+// Russian interface shows it).
 
-const NAMED: Record<number, string> = {
-  1000: 'normal closure',
-  1001: 'going away',
-  1002: 'protocol error',
-  1003: 'unsupported data',
-  1005: 'no status received',
-  1006: 'abnormal closure',
-  1007: 'invalid frame payload data',
-  1008: 'policy violation',
-  1009: 'message too big',
-  1010: 'mandatory extension',
-  1011: 'internal error',
-  1012: 'service restart',
-  1013: 'try again later',
-  1014: 'bad gateway',
-  1015: 'TLS handshake',
-  3000: 'unauthorized',
-  3003: 'forbidden',
-  3008: 'timeout',
+export interface CloseCodeText {
+  en: string;
+  ru: string;
+}
+
+const NAMED: Readonly<Record<number, CloseCodeText>> = {
+  1000: { en: 'normal closure', ru: 'обычное закрытие' },
+  1001: { en: 'going away', ru: 'сторона уходит (сервер останавливается, страницу закрыли)' },
+  1002: { en: 'protocol error', ru: 'ошибка протокола' },
+  1003: { en: 'unsupported data', ru: 'данные такого типа не принимаются' },
+  1005: { en: 'no status received', ru: 'код не получен' },
+  1006: { en: 'abnormal closure', ru: 'соединение оборвалось без кадра close' },
+  1007: { en: 'invalid frame payload data', ru: 'недопустимые данные в кадре' },
+  1008: { en: 'policy violation', ru: 'нарушение правил сервера' },
+  1009: { en: 'message too big', ru: 'сообщение слишком большое' },
+  1010: { en: 'mandatory extension', ru: 'сервер не согласовал нужное расширение' },
+  1011: { en: 'internal error', ru: 'внутренняя ошибка сервера' },
+  1012: { en: 'service restart', ru: 'сервис перезапускается' },
+  1013: { en: 'try again later', ru: 'попробуйте позже' },
+  1014: { en: 'bad gateway', ru: 'ошибка шлюза' },
+  1015: { en: 'TLS handshake', ru: 'ошибка рукопожатия TLS' },
+  3000: { en: 'unauthorized', ru: 'нужна авторизация' },
+  3003: { en: 'forbidden', ru: 'доступ запрещён' },
+  3008: { en: 'timeout', ru: 'время ожидания истекло' },
 };
+
+const PRIVATE_USE: CloseCodeText = { en: 'private use (the application defines it)', ru: 'для частного использования (смысл задаёт приложение)' };
+const REGISTERED: CloseCodeText = { en: 'registered for libraries and frameworks', ru: 'регистрируется для библиотек и фреймворков' };
+const RESERVED: CloseCodeText = { en: 'reserved for the protocol', ru: 'зарезервирован для протокола' };
+const NOT_A_CODE: CloseCodeText = { en: 'not a close code', ru: 'такого кода закрытия нет' };
+
+/** A close code's name in both languages: the registered name, or the range it falls in. */
+export function closeCodeText(code: number): CloseCodeText {
+  if (NAMED[code]) return NAMED[code];
+  if (code >= 4000 && code <= 4999) return PRIVATE_USE;
+  if (code >= 3000 && code <= 3999) return REGISTERED;
+  if (code >= 1000 && code <= 2999) return RESERVED;
+  return NOT_A_CODE;
+}
 
 /** A stable English name for a close code: registered name, or the range it falls in. */
 export function closeCodeName(code: number): string {
-  if (NAMED[code]) return NAMED[code];
-  if (code >= 4000 && code <= 4999) return 'private use (the application defines it)';
-  if (code >= 3000 && code <= 3999) return 'registered for libraries and frameworks';
-  if (code >= 1000 && code <= 2999) return 'reserved for the protocol';
-  return 'not a close code';
+  return closeCodeText(code).en;
 }
 
 /**

@@ -1,8 +1,10 @@
+import { markUnmasked } from '../masked-bytes.ts';
 import { collectMarkedMessages } from '../message-marks.ts';
 import { chunkedOffsets, decodePayload, type PayloadContext } from '../payload-layers.ts';
 import type { ByteStream } from '../stream-assembler.ts';
-import type { ByteRange, DecodedConnection, HttpExchange, WireMessage, WireNode } from '../types.ts';
-import { closeCodeName, isSendableCloseCode } from './close-codes.ts';
+import type { ByteRange, DecodedConnection, HttpExchange, MaskedPayload, WireMessage, WireNode } from '../types.ts';
+import { ru, ruSummary } from '../node-text.ts';
+import { closeCodeName, closeCodeText, isSendableCloseCode } from './close-codes.ts';
 import { annotateHandshake, readWebSocketHandshake, type WebSocketHandshake } from './websocket-handshake.ts';
 
 /** RFC 6455 §5.2 opcodes; 0x3–0x7 and 0xB–0xF are reserved. */
@@ -116,13 +118,20 @@ export function readWebSocketFrames(stream: ByteStream, start: number, options: 
     if (!header || position + header.headerLength + header.length > segmentEnd) {
       const wanted = header ? header.headerLength + header.length : undefined;
       const truncated = !isLastSegment || stream.ended;
-      notes.push({
-        kind: 'ws-pending',
-        label: truncated ? 'Frame cut short' : 'Frame still arriving',
-        value: wanted !== undefined ? `${segmentEnd - position} of ${wanted} bytes` : `${segmentEnd - position} bytes of a frame header`,
-        range: { start: position, end: segmentEnd },
-        ...(truncated ? { error: isLastSegment ? 'truncated' : 'gap-in-frame' } : {}),
-      });
+      const have = segmentEnd - position;
+      notes.push(
+        ru(
+          {
+            kind: 'ws-pending',
+            label: truncated ? 'Frame cut short' : 'Frame still arriving',
+            value: wanted !== undefined ? `${have} of ${wanted} bytes` : `${have} bytes of a frame header`,
+            range: { start: position, end: segmentEnd },
+            ...(truncated ? { error: isLastSegment ? 'truncated' : 'gap-in-frame' } : {}),
+          },
+          truncated ? 'Кадр оборван' : 'Кадр ещё приходит',
+          wanted !== undefined ? `${have} Б из ${wanted}` : `${have} Б заголовка кадра`,
+        ),
+      );
       break;
     }
     const frame = buildFrame(stream, bytes, base, position, header, options);
@@ -251,61 +260,85 @@ function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, positio
     tree: { kind: 'ws-frame', label: '', range },
   };
 
+  const rsvValue = `${+rsv1} ${+rsv2} ${+rsv3}`;
   const children: WireNode[] = [
-    {
-      kind: 'ws-header-byte',
-      label: 'FIN · RSV1 · RSV2 · RSV3 · opcode',
-      value: bits(bytes[local]),
-      range: { start: position, end: position + 1 },
-      children: [
-        { kind: 'ws-fin', label: 'FIN', value: fin ? '1: the last frame of its message' : '0: more frames of this message follow', range: { start: position, end: position + 1 } },
-        {
-          kind: 'ws-rsv',
-          label: 'RSV1 RSV2 RSV3',
-          value: `${+rsv1} ${+rsv2} ${+rsv3}${rsv1 && options.deflate ? ': RSV1 = compressed (permessage-deflate)' : ''}`,
-          range: { start: position, end: position + 1 },
-        },
-        { kind: 'ws-opcode', label: 'opcode', value: `0x${opcode.toString(16)} ${name}`, range: { start: position, end: position + 1 } },
-      ],
-    },
-    {
-      kind: 'ws-header-byte',
-      label: 'MASK · payload length',
-      value: bits(bytes[local + 1]),
-      range: { start: position + 1, end: position + 2 },
-      children: [
-        {
-          kind: 'ws-mask',
-          label: 'MASK',
-          value: masked ? '1: the payload is masked (every client frame must be)' : '0: not masked (server frames never are)',
-          range: { start: position + 1, end: position + 2 },
-        },
-        {
-          kind: 'ws-length-7',
-          label: 'payload length, 7 bits',
-          value:
-            lengthBits === 7 ? `${length7}` : lengthBits === 16 ? '126: the length follows in 16 bits' : '127: the length follows in 64 bits',
-          range: { start: position + 1, end: position + 2 },
-        },
-      ],
-    },
+    ru(
+      {
+        kind: 'ws-header-byte',
+        label: 'FIN · RSV1 · RSV2 · RSV3 · opcode',
+        value: bits(bytes[local]),
+        range: { start: position, end: position + 1 },
+        children: [
+          ru(
+            { kind: 'ws-fin', label: 'FIN', value: fin ? '1: the last frame of its message' : '0: more frames of this message follow', range: { start: position, end: position + 1 } },
+            'FIN',
+            fin ? '1: последний кадр своего сообщения' : '0: дальше идут ещё кадры этого сообщения',
+          ),
+          ru(
+            {
+              kind: 'ws-rsv',
+              label: 'RSV1 RSV2 RSV3',
+              value: `${rsvValue}${rsv1 && options.deflate ? ': RSV1 = compressed (permessage-deflate)' : ''}`,
+              range: { start: position, end: position + 1 },
+            },
+            'RSV1 RSV2 RSV3',
+            `${rsvValue}${rsv1 && options.deflate ? ': RSV1 = сжато (permessage-deflate)' : ''}`,
+          ),
+          ru({ kind: 'ws-opcode', label: 'opcode', value: `0x${opcode.toString(16)} ${name}`, range: { start: position, end: position + 1 } }, 'код операции (opcode)'),
+        ],
+      },
+      'FIN · RSV1 · RSV2 · RSV3 · opcode',
+    ),
+    ru(
+      {
+        kind: 'ws-header-byte',
+        label: 'MASK · payload length',
+        value: bits(bytes[local + 1]),
+        range: { start: position + 1, end: position + 2 },
+        children: [
+          ru(
+            {
+              kind: 'ws-mask',
+              label: 'MASK',
+              value: masked ? '1: the payload is masked (every client frame must be)' : '0: not masked (server frames never are)',
+              range: { start: position + 1, end: position + 2 },
+            },
+            'MASK',
+            masked ? '1: полезная нагрузка замаскирована (так обязан делать каждый кадр клиента)' : '0: без маски (кадры сервера маскировать нельзя)',
+          ),
+          ru(
+            {
+              kind: 'ws-length-7',
+              label: 'payload length, 7 bits',
+              value:
+                lengthBits === 7 ? `${length7}` : lengthBits === 16 ? '126: the length follows in 16 bits' : '127: the length follows in 64 bits',
+              range: { start: position + 1, end: position + 2 },
+            },
+            'длина полезной нагрузки, 7 бит',
+            lengthBits === 7 ? `${length7}` : lengthBits === 16 ? '126: длина идёт дальше, в 16 битах' : '127: длина идёт дальше, в 64 битах',
+          ),
+        ],
+      },
+      'MASK · длина полезной нагрузки',
+    ),
   ];
   if (lengthBits !== 7) {
     const size = lengthBits === 16 ? 2 : 8;
-    children.push({
-      kind: 'ws-extended-length',
-      label: `extended payload length, ${lengthBits} bits`,
-      value: `${length}`,
-      range: { start: position + 2, end: position + 2 + size },
-    });
+    children.push(
+      ru(
+        { kind: 'ws-extended-length', label: `extended payload length, ${lengthBits} bits`, value: `${length}`, range: { start: position + 2, end: position + 2 + size } },
+        `расширенная длина полезной нагрузки, ${lengthBits} бит`,
+      ),
+    );
   }
   if (maskingKey) {
-    children.push({ kind: 'ws-masking-key', label: 'masking key', value: hex(maskingKey), range: { start: payloadStart - 4, end: payloadStart } });
+    children.push(ru({ kind: 'ws-masking-key', label: 'masking key', value: hex(maskingKey), range: { start: payloadStart - 4, end: payloadStart } }, 'ключ маски'));
   }
   if (length > 0) children.push(payloadNode(frame));
   frame.tree.children = children;
   frame.tree.label = `${name} frame${fin ? '' : ' (FIN=0)'}`;
   frame.tree.value = frameSummary(frame);
+  ru(frame.tree, `кадр ${name}${fin ? '' : ' (FIN=0)'}`, frameSummaryRu(frame));
   return frame;
 }
 
@@ -314,7 +347,12 @@ function payloadNode(frame: WebSocketFrame): WireNode {
   const { payloadRange, masked, payload, rawPayload, opcode } = frame;
   const children: WireNode[] = [];
   if (masked) {
-    children.push({ kind: 'ws-unmasked', label: 'unmasked (each byte XOR masking key[i mod 4])', value: preview(payload, opcode === 0x1), range: payloadRange });
+    children.push(
+      ru(
+        { kind: 'ws-unmasked', label: 'unmasked (each byte XOR masking key[i mod 4])', value: preview(payload, opcode === 0x1), range: payloadRange, unmasked: true },
+        'без маски (каждый байт XOR ключ маски[i mod 4])',
+      ),
+    );
   }
   if (opcode === 0x8) {
     if (payload.length === 1) frame.errors.push('close-payload-1-byte');
@@ -322,13 +360,21 @@ function payloadNode(frame: WebSocketFrame): WireNode {
       const code = (payload[0] << 8) | payload[1];
       frame.closeCode = code;
       if (!isSendableCloseCode(code)) frame.errors.push('invalid-close-code');
-      children.push({
-        kind: 'ws-close-code',
-        label: 'close code',
-        value: `${code} ${closeCodeName(code)}`,
-        range: { start: payloadRange.start, end: payloadRange.start + 2 },
-        ...(isSendableCloseCode(code) ? {} : { error: 'invalid-close-code' }),
-      });
+      const name = closeCodeText(code);
+      children.push(
+        ru(
+          {
+            kind: 'ws-close-code',
+            label: 'close code',
+            value: `${code} ${name.en}`,
+            range: { start: payloadRange.start, end: payloadRange.start + 2 },
+            ...(isSendableCloseCode(code) ? {} : { error: 'invalid-close-code' }),
+            ...(masked ? { unmasked: true as const } : {}),
+          },
+          'код закрытия',
+          `${code} ${name.ru}`,
+        ),
+      );
       const reasonBytes = payload.subarray(2);
       let reason: string;
       try {
@@ -339,17 +385,31 @@ function payloadNode(frame: WebSocketFrame): WireNode {
       }
       frame.closeReason = reason;
       if (reasonBytes.length > 0) {
-        children.push({ kind: 'ws-close-reason', label: 'reason (UTF-8)', value: reason, range: { start: payloadRange.start + 2, end: payloadRange.end } });
+        children.push(
+          ru(
+            {
+              kind: 'ws-close-reason',
+              label: 'reason (UTF-8)',
+              value: reason,
+              range: { start: payloadRange.start + 2, end: payloadRange.end },
+              ...(masked ? { unmasked: true as const } : {}),
+            },
+            'причина (UTF-8)',
+          ),
+        );
       }
     }
   }
-  return {
-    kind: 'ws-payload',
-    label: masked ? `payload, masked (${payload.length} B)` : `payload (${payload.length} B)`,
-    value: masked ? hexPreview(rawPayload) : preview(payload, opcode === 0x1),
-    range: payloadRange,
-    children,
-  };
+  return ru(
+    {
+      kind: 'ws-payload',
+      label: masked ? `payload, masked (${payload.length} B)` : `payload (${payload.length} B)`,
+      value: masked ? hexPreview(rawPayload) : preview(payload, opcode === 0x1),
+      range: payloadRange,
+      children,
+    },
+    masked ? `полезная нагрузка с маской (${payload.length} Б)` : `полезная нагрузка (${payload.length} Б)`,
+  );
 }
 
 function assembleMessage(options: ReadFramesOptions, type: 'text' | 'binary', frames: WebSocketFrame[], compressed: boolean): WebSocketMessage {
@@ -374,13 +434,19 @@ function assembleMessage(options: ReadFramesOptions, type: 'text' | 'binary', fr
       last.errors.push('invalid-utf8');
     }
   }
-  const node: WireNode = {
-    kind: 'ws-message',
-    label: frames.length > 1 ? `${type} message, reassembled from ${frames.length} frames (${total} B)` : `${type} message (${total} B)`,
-    value: compressed ? 'compressed (permessage-deflate): not inflated here' : text !== undefined ? clip(text) : hexPreview(payload),
-    range,
-    ...(error ? { error } : {}),
-  };
+  const value = compressed ? 'compressed (permessage-deflate): not inflated here' : text !== undefined ? clip(text) : hexPreview(payload);
+  const typeRu = type === 'text' ? 'текстовое' : 'двоичное';
+  const node: WireNode = ru(
+    {
+      kind: 'ws-message',
+      label: frames.length > 1 ? `${type} message, reassembled from ${frames.length} frames (${total} B)` : `${type} message (${total} B)`,
+      value,
+      range,
+      ...(error ? { error } : {}),
+    },
+    frames.length > 1 ? `${typeRu} сообщение, собрано из ${frames.length} кадров (${total} Б)` : `${typeRu} сообщение (${total} Б)`,
+    compressed ? 'сжато (permessage-deflate): здесь не распаковывается' : value,
+  );
   const message: WebSocketMessage = { dir: options.dir, type, frames, payload, ...(text !== undefined ? { text } : {}), compressed, node };
   if (!compressed && options.payloadContext) {
     const context: PayloadContext = {
@@ -394,7 +460,20 @@ function assembleMessage(options: ReadFramesOptions, type: 'text' | 'binary', fr
     const layered = decodePayload(payload, offsets, context);
     if (layered.length > 0) node.children = layered;
   }
+  // What the message and the layers inside read is the unmasked payload, not the wire's bytes.
+  if (frames.some((frame) => frame.masked)) markUnmasked(node);
   return message;
+}
+
+/** The frame's one line in Russian: the same facts as frameSummary. */
+function frameSummaryRu(frame: WebSocketFrame): string {
+  const parts = [frame.opcodeName];
+  if (frame.closeCode !== undefined) parts.push(`${frame.closeCode} ${closeCodeText(frame.closeCode).ru}`);
+  if (!frame.fin) parts.push('FIN=0');
+  parts.push(`${frame.length} Б`);
+  if (frame.masked) parts.push('с маской');
+  if (frame.lengthBits !== 7) parts.push(`длина в ${frame.lengthBits} битах`);
+  return parts.join(' · ');
 }
 
 function frameSummary(frame: WebSocketFrame): string {
@@ -421,8 +500,13 @@ export function frameMessage(conn: string, frame: WebSocketFrame, group?: string
   if (frame.closeReason !== undefined && frame.closeReason !== '') fields.closeReason = frame.closeReason;
   if (frame.errors.length > 0) fields.error = frame.errors.join(',');
   let summary = frame.tree.value ?? frame.opcodeName;
+  let summaryRu = frameSummaryRu(frame);
   const message = frame.tree.children?.find((child) => child.kind === 'ws-message');
-  if (message?.value && (frame.opcode === 0x1 || frame.opcode === 0x0)) summary += ` · ${clip(message.value, 60)}`;
+  if (message?.value && (frame.opcode === 0x1 || frame.opcode === 0x0)) {
+    summary += ` · ${clip(message.value, 60)}`;
+    summaryRu += ` · ${clip(message.value, 60)}`;
+  }
+  ruSummary(frame.tree, summaryRu);
   return {
     conn,
     index: 0,
@@ -444,6 +528,8 @@ export interface WebSocketConnectionResult {
   /** 'ws-frame' messages and whatever the payload layers marked inside them, not yet numbered */
   messages: WireMessage[];
   notes: DecodedConnection['notes'];
+  /** the masked payloads of each direction's frames, in stream order */
+  masks: { in: MaskedPayload[]; out: MaskedPayload[] };
 }
 
 /**
@@ -479,17 +565,25 @@ export function decodeWebSocketConnection(exchange: HttpExchange, streams: { in:
     ...inbound.notes.map((node) => ({ dir: 'in' as const, node })),
     ...outbound.notes.map((node) => ({ dir: 'out' as const, node })),
   ];
-  return { handshake, inbound, outbound, messages, notes };
+  return { handshake, inbound, outbound, messages, notes, masks: { in: masksOf(inbound.frames), out: masksOf(outbound.frames) } };
+}
+
+function masksOf(frames: readonly WebSocketFrame[]): MaskedPayload[] {
+  return frames.filter((frame) => frame.maskingKey && frame.length > 0).map((frame) => ({ range: frame.payloadRange, key: frame.maskingKey! }));
 }
 
 function gapNote(start: number, end: number): WireNode {
-  return {
-    kind: 'ws-after-gap',
-    label: 'Bytes after a gap in the recording',
-    value: `${end - start} bytes: WebSocket frames have no marker to find the next frame again, so these are not decoded`,
-    range: { start, end },
-    error: 'after-gap',
-  };
+  return ru(
+    {
+      kind: 'ws-after-gap',
+      label: 'Bytes after a gap in the recording',
+      value: `${end - start} bytes: WebSocket frames have no marker to find the next frame again, so these are not decoded`,
+      range: { start, end },
+      error: 'after-gap',
+    },
+    'Байты после пропуска в записи',
+    `${end - start} Б: у кадров WebSocket нет метки, по которой нашёлся бы следующий кадр, поэтому они не разобраны`,
+  );
 }
 
 function unmask(payload: Uint8Array, key: Uint8Array): Uint8Array {

@@ -1,5 +1,6 @@
 // A JSON reader that remembers where every value came from. GraphQL travels as JSON (a body, a
-// WebSocket message), and the inspector links each decoded part to its bytes: for that it needs
+// WebSocket message), so do REST bodies (json-body-layer.ts), and the inspector links each
+// decoded part to its bytes: for that it needs
 // the byte range of every value, and for strings (a GraphQL document inside "query") the byte
 // of each character, since escapes (\n, \") and UTF-8 make characters and bytes differ.
 
@@ -29,10 +30,17 @@ export interface JsonEntry {
   value: JsonNode;
 }
 
+/** The section of RFC 8259 a syntax error breaks: §2 grammar, §4 objects, §5 arrays, §6 numbers, §7 strings, §9 a parser's limits (nesting). */
+export type JsonClause = '§2' | '§4' | '§5' | '§6' | '§7' | '§9';
+
 export class JsonSyntaxError extends Error {
   constructor(
     message: string,
     readonly at: number,
+    /** RFC 8259's section for this error */
+    readonly clause: JsonClause = '§2',
+    /** the bytes ended before the value did: more may come, or the body was cut short */
+    readonly atEnd = false,
   ) {
     super(message);
   }
@@ -45,8 +53,8 @@ export const MAX_JSON_DEPTH = 128;
 export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
   let at = 0;
 
-  const fail = (message: string): never => {
-    throw new JsonSyntaxError(message, at);
+  const fail = (message: string, clause: JsonClause = '§2'): never => {
+    throw new JsonSyntaxError(message, at, clause, at >= bytes.length);
   };
   const skipSpace = () => {
     while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x0a || bytes[at] === 0x0d || bytes[at] === 0x09)) at += 1;
@@ -55,7 +63,7 @@ export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) at = 3;
 
   const readValue = (depth: number): JsonNode => {
-    if (depth > MAX_JSON_DEPTH) fail(`nested deeper than ${MAX_JSON_DEPTH}`);
+    if (depth > MAX_JSON_DEPTH) fail(`nested deeper than ${MAX_JSON_DEPTH}`, '§9');
     skipSpace();
     const start = at;
     const byte = bytes[at];
@@ -69,10 +77,10 @@ export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
       }
       for (;;) {
         skipSpace();
-        if (bytes[at] !== 0x22) fail('expected a "key"');
+        if (bytes[at] !== 0x22) fail('expected a "key"', '§4');
         const key = readString();
         skipSpace();
-        if (bytes[at] !== 0x3a) fail('expected ":"');
+        if (bytes[at] !== 0x3a) fail('expected ":"', '§4');
         at += 1;
         const value = readValue(depth + 1);
         entries.push({ key, value });
@@ -85,7 +93,7 @@ export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
           at += 1;
           return { type: 'object', start, end: at, entries };
         }
-        fail('expected "," or "}"');
+        fail('expected "," or "}"', '§4');
       }
     }
     if (byte === 0x5b /* [ */) {
@@ -107,7 +115,7 @@ export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
           at += 1;
           return { type: 'array', start, end: at, items };
         }
-        fail('expected "," or "]"');
+        fail('expected "," or "]"', '§5');
       }
     }
     if (byte === 0x22) return readString();
@@ -119,6 +127,7 @@ export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
       at += number[0].length;
       return { type: 'number', start, end: at, value: Number(number[0]) };
     }
+    if (byte === 0x2d || (byte >= 0x30 && byte <= 0x39)) return fail('not a valid number', '§6');
     return fail(at >= bytes.length ? 'unexpected end' : 'unexpected character');
   };
 
@@ -140,10 +149,10 @@ export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
     const units: number[] = [];
     const charStarts: number[] = [];
     for (;;) {
-      if (at >= bytes.length) fail('unterminated string');
+      if (at >= bytes.length) fail('unterminated string', '§7');
       const byte = bytes[at];
       if (byte === 0x22) break;
-      if (byte < 0x20) fail('control character in a string');
+      if (byte < 0x20) fail('control character in a string', '§7');
       if (byte === 0x5c /* \ */) {
         const escapeStart = at;
         const code = bytes[at + 1];
@@ -156,13 +165,13 @@ export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
         }
         if (code === 0x75 /* u */) {
           const hex = asciiFrom(at + 2, 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape', '§7');
           units.push(parseInt(hex, 16));
           charStarts.push(escapeStart);
           at += 6;
           continue;
         }
-        fail('bad escape');
+        fail('bad escape', '§7');
       }
       // One UTF-8 sequence: its code point becomes one or two UTF-16 units.
       const size = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
+import { cell, inspectorNode, LIVE, selectedMessage } from './lesson-page.ts';
+
+// Issue 24, in Chromium: on /mqtt, Connect, Publish, open the browser's PUBLISH in the inspector
+// and hover "fixed header". The browser masked the frame, so the wire bytes are not what MQTT
+// read: the hover must light 0x34 in the unmasked block, not the masked byte on the wire.
+
+const lab = useAppAndBrowser();
+
+describe.each(['en', 'ru'] as const)('a masked PUBLISH in the %s inspector', (lang) => {
+  it('lights the fixed header in the unmasked bytes, and shows the masked bytes too', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/mqtt`);
+    const dashboard = cell(page, 'dashboard');
+    await dashboard.locator('[data-testid="mqtt-connect"]').click();
+    await expect.poll(() => dashboard.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await dashboard.locator('[data-testid="mqtt-publish"]').click();
+    const sent = dashboard.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="PUBLISH"]').first();
+    await expect.poll(() => sent.count(), LIVE).toBe(1);
+    await sent.locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('mqtt-packet');
+    expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
+
+    const hex = page.locator('[data-testid="inspector"] [data-testid="insp-hex"]');
+    await expect.poll(() => hex.locator('[data-testid="insp-hex-unmasked-title"]').count(), LIVE).toBe(1);
+    expect(await hex.locator('[data-testid="insp-hex-unmasked-title"]').textContent()).toMatch(lang === 'ru' ? /Те же байты без маски/ : /The same bytes unmasked/);
+
+    const fixedHeader = inspectorNode(page, 'fixed-header');
+    expect(await fixedHeader.textContent()).toContain('0x3');
+    await fixedHeader.hover();
+    const lit = hex.locator('[data-testid="insp-hex-byte"][data-highlighted="true"]');
+    await expect.poll(() => lit.count(), LIVE).toBe(1);
+    expect(await lit.getAttribute('data-view')).toBe('unmasked');
+    const litText = (await lit.textContent())!;
+    expect(await fixedHeader.textContent()).toContain(`0x${litText}`);
+    expect(litText.charAt(0)).toBe('3');
+    // the same offset on the wire is the masked byte, which says nothing of a PUBLISH
+    const offset = await lit.getAttribute('data-offset');
+    const wire = hex.locator(`[data-testid="insp-hex-byte"][data-offset="${offset}"]:not([data-view])`);
+    expect(await wire.textContent()).not.toBe(litText);
+
+    // hovering the masked byte on the wire does not claim it is the fixed header
+    await wire.hover();
+    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit').count(), LIVE).toBe(0);
+    await hex.locator(`[data-testid="insp-hex-byte"][data-offset="${offset}"][data-view="unmasked"]`).hover();
+    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit').getAttribute('data-kind'), LIVE).toBe('packet-type'); // the deepest node over that byte: the fixed header's type bits
+    await page.context().close();
+  });
+});
