@@ -1,0 +1,7 @@
+import type { AsCodeResult } from './generated.ts';
+import type { AsCodeLanguage } from './languages.ts';
+import type { AsCodeTarget, GraphqlWsSpec, SocketIoSpec, SseSpec, WebSocketSpec } from './spec.ts';
+
+export function realtimeAsCode(spec: WebSocketSpec | SseSpec | SocketIoSpec | GraphqlWsSpec, language: AsCodeLanguage, _target: AsCodeTarget): AsCodeResult {
+  return { language, unsupported: { en: `Not written yet for ${spec.kind}.`, ru: `Для ${spec.kind} пока не написано.` } };
+}
