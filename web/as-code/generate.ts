@@ -2,7 +2,6 @@ import type { AsCodeResult } from './generated.ts';
 import { httpAsCurl, httpAsGo, httpAsJavaScript, httpAsPython } from './http-code.ts';
 import { grpcAsCode } from './grpc-code.ts';
 import { realtimeAsCode } from './realtime-code.ts';
-import { mqttAsCode } from './mqtt-code.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import type { AsCodeSpec, AsCodeTarget } from './spec.ts';
 
@@ -13,9 +12,7 @@ export function asCode(spec: AsCodeSpec, language: AsCodeLanguage, target: AsCod
       return { terminal: httpAsCurl, python: httpAsPython, go: httpAsGo, javascript: httpAsJavaScript }[language](spec, target);
     case 'grpc':
       return grpcAsCode(spec, language, target);
-    case 'mqtt':
-      return mqttAsCode(spec, language, target);
     default:
-      return realtimeAsCode(spec, language, target);
+      return realtimeAsCode(spec, language);
   }
 }

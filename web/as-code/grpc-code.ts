@@ -72,6 +72,8 @@ export function grpcAsBufCurl(spec: GrpcSpec, target: AsCodeTarget): GeneratedCo
   const lines = [`npx buf curl --protocol ${bufProtocol(spec)} --http2-prior-knowledge`];
   for (const [name, value] of spec.metadata) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   lines.push(`-H ${shellQuote(`${SANDBOX_HEADER}: ${target.token}`)}`);
+  // the reflection call goes on the same HTTP/2 connection: in the same sandbox, so that connection is recorded in the student's inspector
+  lines.push(`--reflect-header ${shellQuote(`${SANDBOX_HEADER}: ${target.token}`)}`);
   if (spec.timeoutMs !== undefined) lines.push(`--timeout ${spec.timeoutMs / 1000}s`);
   lines.push(`-d ${shellQuote(JSON.stringify(spec.request))}`);
   lines.push(shellQuote(`${target.origin}/${spec.method}`));
@@ -109,6 +111,7 @@ export function grpcAsPython(spec: GrpcSpec, target: AsCodeTarget): GeneratedCod
     `metadata = [(${literal(SANDBOX_HEADER)}, TOKEN)${spec.metadata.map(([name, value]) => `, (${literal(name)}, ${literal(value)})`).join('')}]`,
     `request = json_format.ParseDict(json.loads(${literal(JSON.stringify(spec.request))}), ${module}_pb2.${shortName(spec.input)}())`,
     `with grpc.insecure_channel(${literal(`${host}:${port}`)}) as channel:`,
+    '    grpc.channel_ready_future(channel).result(timeout=10)  # connected first: the deadline is the call\'s alone',
     `    stub = ${module}_pb2_grpc.${shortName(serviceOf(spec))}Stub(channel)`,
     '    try:',
     ...(receivesStream(spec)
