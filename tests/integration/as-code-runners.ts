@@ -53,7 +53,8 @@ function perProgram(stdout: string, count: number): string[] {
 
 export async function runTerminalGroup(programs: GeneratedCode[]): Promise<{ outputs: string[]; outcome: Outcome }> {
   const folder = studentFolder('terminal');
-  const script = programs.map((program) => `${program.code}\necho; echo ${MARK}`).join('\n');
+  // `npx buf` runs node_modules/.bin/buf, which is on PATH here: skip npm's own start-up for each of them
+  const script = ['npx() { "$@"; }', ...programs.map((program) => `${program.code}\necho; echo ${MARK}`)].join('\n');
   const outcome = await run('bash', ['-c', script], { cwd: folder, env: { PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}` } });
   return { outputs: perProgram(outcome.stdout, programs.length), outcome };
 }
