@@ -1,8 +1,9 @@
 import { fromBinary, fromJson, toJson, type DescMessage } from '@bufbuild/protobuf';
 import { decodeConnection } from '../../web/wire/decode-connection.ts';
+import { decodeWebSocketConnection } from '../../web/wire/websocket/decode-websocket.ts';
 import { schemaRegistry } from '../../web/wire/protobuf/schema.ts';
 import type { CapturedConnection, HttpExchange } from '../../web/wire/types.ts';
-import type { GrpcSpec, HttpSpec } from '../../web/as-code/spec.ts';
+import type { GrpcSpec, HttpSpec, WebSocketSpec } from '../../web/as-code/spec.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 
 // What the server received from the programs, read where the student would read it: the
@@ -93,5 +94,44 @@ export function grpcDifferences(exchange: HttpExchange, spec: GrpcSpec, token: s
     differences.push(`request body not decodable: ${String(error)}`);
   }
   if (JSON.stringify(messages[0]) !== JSON.stringify(expected)) differences.push(`message ${JSON.stringify(messages)}, expected ${JSON.stringify(expected)}`);
+  return differences;
+}
+
+export interface CapturedWebSocket {
+  exchange: HttpExchange;
+  /** the client's data messages, in order: text, or bytes as hex */
+  sent: Array<{ text: string } | { hex: string }>;
+}
+
+/** Every WebSocket captured so far (its upgrade request and what the client sent), in the order they opened. */
+export function capturedWebSockets(capture: CaptureClient): CapturedWebSocket[] {
+  const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
+  const connections = capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection);
+  const chunks = capture.chunks();
+  return connections
+    .flatMap((connection) => {
+      const mine = chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
+      const closedAt = closed.get(connection.id);
+      const decoded = decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, mine);
+      return decoded.exchanges
+        .filter((exchange) => exchange.upgrade?.protocol === 'websocket')
+        .map((exchange) => ({
+          exchange,
+          sent: decodeWebSocketConnection(exchange, decoded.streams).inbound.messages.map((message) =>
+            message.type === 'text' ? { text: Buffer.from(message.payload).toString('utf8') } : { hex: Buffer.from(message.payload).toString('hex') },
+          ),
+        }));
+    })
+    .sort((a, b) => a.exchange.request.firstByteAt - b.exchange.request.firstByteAt);
+}
+
+export function webSocketDifferences(socket: CapturedWebSocket, spec: WebSocketSpec, token: string): string[] {
+  const differences: string[] = [];
+  if (socket.exchange.request.target !== spec.target) differences.push(`target ${socket.exchange.request.target}, expected ${spec.target}`);
+  const offered = headerValues(socket.exchange, 'sec-websocket-protocol').join(',').split(/\s*,\s*/).filter(Boolean);
+  if (JSON.stringify(offered) !== JSON.stringify(spec.subprotocols)) differences.push(`subprotocols ${JSON.stringify(offered)}, expected ${JSON.stringify(spec.subprotocols)}`);
+  if (!headerValues(socket.exchange, 'x-wirelab-sandbox').includes(token)) differences.push('no curl token');
+  const expected = spec.messages.map((message) => ('text' in message ? { text: message.text } : { hex: message.hex.replace(/\s+/g, '').toLowerCase() }));
+  if (JSON.stringify(socket.sent.slice(0, expected.length)) !== JSON.stringify(expected)) differences.push(`sent ${JSON.stringify(socket.sent)}, expected ${JSON.stringify(expected)}`);
   return differences;
 }

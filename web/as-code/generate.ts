@@ -13,6 +13,6 @@ export function asCode(spec: AsCodeSpec, language: AsCodeLanguage, target: AsCod
     case 'grpc':
       return grpcAsCode(spec, language, target);
     default:
-      return realtimeAsCode(spec, language);
+      return realtimeAsCode(spec, language, target);
   }
 }
