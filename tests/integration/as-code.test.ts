@@ -67,6 +67,8 @@ interface Ran {
 }
 
 interface GroupResult {
+  /** the curl token the group's programs carried */
+  token: string;
   ran: Ran[];
   notOffered: Array<{ cell: string; why: string }>;
   outcome: Outcome;
@@ -85,8 +87,10 @@ async function runLanguage(origin: string, language: AsCodeLanguage, cells: Cell
     }
     const { outputs, outcome } = await RUNNERS[language](offered.map((entry) => entry.program));
     // each program waited for its answer before the next began: the capture holds them in order
-    await student.capture.waitFor(() => capturedExchanges(student.capture).filter((exchange) => exchange.request.complete).length >= offered.length, 15_000).catch(() => {});
-    return { ran: pairInOrder(offered, outputs, capturedExchanges(student.capture)), notOffered, outcome };
+    // (buf curl's reflection calls come between them: wait for each program's own exchange, else report what is there)
+    const allThere = () => pairInOrder(offered, outputs, capturedExchanges(student.capture)).every((ran) => ran.exchange?.request.complete);
+    await student.capture.waitFor(allThere, 15_000).catch(() => {});
+    return { token: student.token, ran: pairInOrder(offered, outputs, capturedExchanges(student.capture)), notOffered, outcome };
   } finally {
     await student.capture.close();
   }
@@ -120,14 +124,14 @@ function differences(ran: Ran, language: AsCodeLanguage, token: string): string[
 
 let server: RunningServer;
 const cells = lessonCells();
-const results = new Map<AsCodeLanguage, GroupResult & { token: string }>();
+const results = new Map<AsCodeLanguage, GroupResult>();
 
 beforeAll(async () => {
   server = await startServer({ rateLimit: false });
   const languages: AsCodeLanguage[] = ['terminal', 'python', 'go', 'javascript'];
   await Promise.all(
     languages.map(async (language) => {
-      results.set(language, { ...(await runLanguage(server.origin, language, cells)), token: '' });
+      results.set(language, await runLanguage(server.origin, language, cells));
     }),
   );
 }, 600_000);
@@ -143,7 +147,7 @@ describe('"As code" for the HTTP, GraphQL, Connect and gRPC cells of every lesso
       const result = results.get(language);
       if (!result) throw new Error('the group did not run');
       const failures = result.ran
-        .map((ran) => ({ cell: ran.cell.name, tool: ran.program.tool, differences: differences(ran, language, ran.exchange ? (ran.exchange.request.headers.find(([name]) => name.toLowerCase() === 'x-wirelab-sandbox')?.[1] ?? '') : ''), output: ran.output.slice(0, 160) }))
+        .map((ran) => ({ cell: ran.cell.name, tool: ran.program.tool, differences: differences(ran, language, result.token), output: ran.output.slice(0, 160) }))
         .filter((failure) => failure.differences.length > 0);
       expect(failures, `stderr: ${result.outcome.stderr.slice(0, 2000)}`).toEqual([]);
       console.log(`as-code ${language}: ${result.ran.length} cells run; not offered: ${result.notOffered.length} (${[...new Set(result.notOffered.map((entry) => entry.why))].join(' | ')})`);
