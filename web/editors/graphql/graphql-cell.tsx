@@ -6,6 +6,8 @@ import { getCaptureStore } from '../../inspector/capture-store.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { useSession } from '../../app/session.ts';
 import { CopyCurlButton } from '../http/copy-curl-button.tsx';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { httpSpecOf } from '../../as-code/cell-spec.ts';
 import { graphqlHttpRequest } from './curl-request.ts';
 import { batchingSwitchedOff, formatCellText, parseCellText, parseHeaderLines, parseVariables, withBatching, type GraphqlCellSource } from './cell-format.ts';
 import { outlineDocument, operationSource, pickOperation } from './operations.ts';
@@ -241,6 +243,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
         </label>
         <span className="toolbar-spacer" />
         {curlRequest && session.status === 'ready' && <CopyCurlButton request={curlRequest} />}
+        {!isSubscription && <AsCodeButton spec={() => (curlRequest ? httpSpecOf(curlRequest) : null)} />}
         <button type="button" className="button button-quiet" data-testid="graphql-docs" aria-pressed={docsOpen} onClick={() => setDocsOpen((open) => !open)} title={t.docsHint}>
           {t.docs}
         </button>

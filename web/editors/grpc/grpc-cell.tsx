@@ -6,6 +6,8 @@ import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import type { CellProps } from '../../lessons/cell-props.ts';
 import type { EditorHandle } from '../http/http-cell.tsx';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { grpcSpecOf } from '../../as-code/cell-spec.ts';
 import { GRPC_MAX_TIMEOUT_MS, GRPC_PROTOCOLS, metadataToLines, parseGrpcCell, parseMetadataLines, type GrpcCellConfig, type GrpcProtocol } from './grpc-cell-config.ts';
 import { allServices, browserCanCall, findMethod, grpcRegistry, methodPath } from './method-catalog.ts';
 import { requestJsonSchema } from './request-json-schema.ts';
@@ -373,6 +375,14 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
           </>
         )}
         <span className="toolbar-spacer" />
+        <AsCodeButton
+          spec={() => {
+            const prepared = prepare();
+            if (!prepared.ok) return null;
+            const { metadata, timeoutMs } = prepared;
+            return grpcSpecOf({ method: methodPath(prepared.method), protocol: inputs.protocol, request: prepared.request as Record<string, unknown>, metadata, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+          }}
+        />
         <button
           type="button"
           className="button button-quiet"

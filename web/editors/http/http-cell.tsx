@@ -8,6 +8,8 @@ import { findCapturedExchange, sendRequest, type FetchedResponse } from './send-
 import { CodeEditor } from './code-editor.tsx';
 import { ResponsePanel } from './response-panel.tsx';
 import { CopyCurlButton } from './copy-curl-button.tsx';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { httpSpecOf } from '../../as-code/cell-spec.ts';
 import { httpEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
 import './http-cell.css';
@@ -122,6 +124,12 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
         {parsedForCurl.ok && session.status === 'ready' && (
           <CopyCurlButton request={parsedForCurl.request} />
         )}
+        <AsCodeButton
+          spec={() => {
+            const parsed = parseHttpRequest(textRef.current);
+            return parsed.ok ? httpSpecOf(parsed.request) : null;
+          }}
+        />
         <button type="button" className="button button-quiet" onClick={() => setText(initialText)} disabled={text === initialText} title={t.resetHint}>
           {t.reset}
         </button>

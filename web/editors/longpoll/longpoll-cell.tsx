@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { longPollSpecOf } from '../../as-code/cell-spec.ts';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
@@ -172,6 +174,7 @@ function LongPollConsole({ cellId, config, saveKey, onExchange }: { cellId: stri
           {t.state[running ? 'running' : 'idle']}
         </span>
         <span className="toolbar-spacer" />
+        <AsCodeButton spec={() => longPollSpecOf(url, since, hold)} />
         <ResetDraftButton changed={changed || since !== original.since} onReset={resetDraft} disabled={running} />
       </div>
       {trimmed > 0 && <p className="rt-log-note">{t.trimmed(trimmed)}</p>}

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { webSocketSpecOf } from '../../as-code/cell-spec.ts';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
@@ -218,6 +220,12 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: { 
         </span>
         {open && <span className="rt-note-inline">{chosen ? t.chosenSubprotocol(chosen) : t.noSubprotocol}</span>}
         <span className="toolbar-spacer" />
+        <AsCodeButton
+          spec={() =>
+            // the message typed now, else the lesson's presets in order
+            webSocketSpecOf({ url, subprotocols: protocolList, presets: message !== '' ? [mode === 'hex' ? { hex: message } : { text: message }] : config.presets })
+          }
+        />
         <ResetDraftButton changed={changed} onReset={reset} disabled={busy} />
       </div>
 

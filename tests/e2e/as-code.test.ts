@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser } from './browser.ts';
+
+const lab = useAppAndBrowser();
+
+// "As code" beside Run, in Chromium: reached and used with the keyboard alone, in Russian and
+// English, the program carrying the session's curl token, and the language remembered when the
+// student moves to another lesson.
+
+describe('"As code" beside Run', () => {
+  it('opens from the keyboard, writes the cell with the token, and remembers the language across lessons', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/rest`);
+    const cell = page.locator('[data-testid="cell"]').first();
+    const button = cell.locator('[data-testid="as-code"]');
+    await expect.poll(() => button.isEnabled(), { timeout: 10_000 }).toBe(true);
+    expect(await button.textContent()).toContain('Как код');
+
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('dialog.as-code-dialog[open]');
+    await dialog.waitFor();
+    const code = dialog.locator('[data-testid="as-code-code"]');
+    await expect.poll(() => code.textContent()).toMatch(/^curl /);
+    expect(await code.textContent()).toMatch(/x-wirelab-sandbox: curl\.[A-Za-z0-9_-]{64}/);
+
+    // the language radio group, by keyboard: Terminal → Python
+    await dialog.locator('input[value="terminal"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => code.textContent()).toContain('import requests');
+    expect(await dialog.textContent()).toContain('Установить');
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('dialog.as-code-dialog[open]').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('as-code');
+
+    await page.goto(`${lab.server.origin}/en/graphql`);
+    const graphqlButton = page.locator('[data-testid="as-code"]').first();
+    await expect.poll(() => graphqlButton.isEnabled(), { timeout: 10_000 }).toBe(true);
+    expect(await graphqlButton.textContent()).toContain('As code');
+    await graphqlButton.click();
+    const graphqlCode = page.locator('dialog.as-code-dialog[open] [data-testid="as-code-code"]');
+    await expect.poll(() => graphqlCode.textContent()).toContain('import requests');
+    expect(await graphqlCode.textContent()).toContain('/graphql');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,123 @@
+import { parseHttpRequest, type HttpRequestText } from '../editors/http/parse-http-request.ts';
+import { parseGrpcCell, type GrpcCellConfig } from '../editors/grpc/grpc-cell-config.ts';
+import { findMethod } from '../editors/grpc/method-catalog.ts';
+import { parseCellText, parseHeaderLines, parseVariables } from '../editors/graphql/cell-format.ts';
+import { operationSource, outlineDocument, pickOperation } from '../editors/graphql/operations.ts';
+import { graphqlHttpRequest } from '../editors/graphql/curl-request.ts';
+import { parseWebSocketCell, type WebSocketCellConfig } from '../editors/websocket/ws-cell-config.ts';
+import { parseSseCell } from '../editors/sse/sse-cell-config.ts';
+import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
+import { pollTarget } from '../editors/longpoll/poll-answer.ts';
+import { parseMqttCell, type MqttCellConfig } from '../editors/mqtt/mqtt-cell-config.ts';
+import { parseSocketIoCell, type SocketIoCellConfig } from '../editors/socketio/sio-cell-config.ts';
+import type { AsCodeSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, WebSocketSpec } from './spec.ts';
+
+// A cell's text (or a console's draft) → the spec "As code" writes a program for. The cells call
+// the function of their kind with what they hold now; specOfCellFile reads a lesson's cell file,
+// for the tests that run every cell's program.
+
+/** Path and query, percent-encoded as the browser sends them. */
+export function encodedTarget(target: string): string {
+  const url = new URL(target, 'http://wirelab.invalid');
+  return url.pathname + url.search;
+}
+
+export function httpSpecOf(request: HttpRequestText): HttpSpec {
+  return {
+    kind: 'http',
+    method: request.method,
+    target: encodedTarget(request.target),
+    headers: request.headers.map((header) => [header.name, header.value]),
+    body: request.body,
+  };
+}
+
+/** The editor's defaults: POST, the chosen (else the first) operation; a subscription goes over graphql-transport-ws. */
+export function graphqlSpecOf(text: string, wantedOperation: string | number | null = null): AsCodeSpec | null {
+  const source = parseCellText(text);
+  const outline = outlineDocument(source.document);
+  const variables = parseVariables(source.variables);
+  const headers = parseHeaderLines(source.headers);
+  if (!outline.ok || !variables.ok || !headers.ok) return null;
+  const index = pickOperation(outline.operations, wantedOperation);
+  const operation = outline.operations[index];
+  if (!operation) return null;
+  const query = operationSource(source.document, outline.document, index);
+  if (operation.type === 'subscription') {
+    return { kind: 'graphql-ws', query, variables: variables.value, operationName: operation.name ?? null, events: 1 };
+  }
+  return httpSpecOf(graphqlHttpRequest(query, variables.value, headers.headers, operation.name ?? null));
+}
+
+export function grpcSpecOf(config: GrpcCellConfig): GrpcSpec | null {
+  const method = findMethod(config.method);
+  if (!method) return null;
+  return {
+    kind: 'grpc',
+    method: `${method.parent.typeName}/${method.name}`,
+    methodKind: method.methodKind,
+    protoFile: method.parent.file.name + '.proto',
+    input: method.input.typeName,
+    output: method.output.typeName,
+    protocol: config.protocol,
+    request: config.request,
+    metadata: Object.entries(config.metadata),
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+  };
+}
+
+export function webSocketSpecOf(config: Pick<WebSocketCellConfig, 'url' | 'subprotocols' | 'presets'>): WebSocketSpec {
+  return { kind: 'websocket', target: encodedTarget(config.url), subprotocols: config.subprotocols, messages: config.presets };
+}
+
+export function mqttSpecOf(config: MqttCellConfig): MqttSpec {
+  const { clientId, clean, keepAlive, will, subscribe, publish } = config;
+  return { kind: 'mqtt', clientId, clean, keepAlive, will, subscribe, publish: { topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain } };
+}
+
+export function socketIoSpecOf(config: SocketIoCellConfig): SocketIoSpec {
+  return { kind: 'socketio', namespace: config.namespace, auth: config.auth, transports: config.transports, emits: config.presets };
+}
+
+/** A long poll is one GET that the server holds: plain HTTP, with the console's cursor and hold. */
+export function longPollSpecOf(url: string, since = '0', hold = ''): HttpSpec {
+  return { kind: 'http', method: 'GET', target: encodedTarget(pollTarget(url, since.trim() || '0', hold)), headers: [['Accept', 'application/json']], body: null };
+}
+
+/** A lesson's cell file as it stands; null for a kind with nothing to send (the protobuf workbench, the pipeline lab). */
+export function specOfCellFile(kind: string, text: string): AsCodeSpec | null {
+  switch (kind) {
+    case 'http': {
+      const parsed = parseHttpRequest(text);
+      return parsed.ok ? httpSpecOf(parsed.request) : null;
+    }
+    case 'graphql':
+      return graphqlSpecOf(text);
+    case 'grpc': {
+      const parsed = parseGrpcCell(text);
+      return parsed.ok ? grpcSpecOf(parsed.config) : null;
+    }
+    case 'websocket': {
+      const parsed = parseWebSocketCell(text);
+      return parsed.ok ? webSocketSpecOf(parsed.config) : null;
+    }
+    case 'sse': {
+      const parsed = parseSseCell(text);
+      return parsed.ok ? { kind: 'sse', target: encodedTarget(parsed.config.url), events: 1 } : null;
+    }
+    case 'longpoll': {
+      const parsed = parseLongPollCell(text);
+      return parsed.ok ? longPollSpecOf(parsed.config.url) : null;
+    }
+    case 'mqtt': {
+      const parsed = parseMqttCell(text);
+      return parsed.ok ? mqttSpecOf(parsed.config) : null;
+    }
+    case 'socketio': {
+      const parsed = parseSocketIoCell(text);
+      return parsed.ok ? socketIoSpecOf(parsed.config) : null;
+    }
+    default:
+      return null;
+  }
+}
