@@ -26,9 +26,9 @@ export async function studentSession(origin: string): Promise<StudentSession> {
 /** Every HTTP exchange (HTTP/1.1 and h2c streams) captured so far, in the order their requests began. */
 export function capturedExchanges(capture: CaptureClient): HttpExchange[] {
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
-  const connections = capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection);
   const chunks = capture.chunks();
-  return connections
+  return capture
+    .connections<CapturedConnection>()
     .flatMap((connection) => {
       const mine = chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
       const closedAt = closed.get(connection.id);
@@ -106,9 +106,9 @@ export interface CapturedWebSocket {
 /** Every WebSocket captured so far (its upgrade request and what the client sent), in the order they opened. */
 export function capturedWebSockets(capture: CaptureClient): CapturedWebSocket[] {
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
-  const connections = capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection);
   const chunks = capture.chunks();
-  return connections
+  return capture
+    .connections<CapturedConnection>()
     .flatMap((connection) => {
       const mine = chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
       const closedAt = closed.get(connection.id);

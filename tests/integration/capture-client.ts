@@ -47,8 +47,14 @@ export class CaptureClient {
     return Buffer.concat(parts);
   }
 
-  connections(): Array<{ id: string; transport: string; remote: string }> {
-    return this.messages.flatMap((m) => (m.type === 'connection' ? [m.conn as { id: string; transport: string; remote: string }] : []));
+  /**
+   * Every connection announced, once each, as last announced: the hub announces a connection
+   * again when what is known of it changes (shared with another session, bytes not delivered).
+   */
+  connections<T extends { id: string } = { id: string; transport: string; remote: string }>(): T[] {
+    const latest = new Map<string, T>();
+    for (const message of this.messages) if (message.type === 'connection') latest.set((message.conn as T).id, message.conn as T);
+    return [...latest.values()];
   }
 
   async waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {

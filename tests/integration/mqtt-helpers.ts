@@ -70,7 +70,7 @@ export async function refusedWith(url: string, options: IClientOptions): Promise
 /** Every WireMessage of the captured connections (of one transport, if given), decoded as the inspector does. */
 export function decodedMessages(capture: CaptureClient, transport?: string): WireMessage[] {
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
-  const connections = capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection);
+  const connections = capture.connections<CapturedConnection>();
   return connections
     .filter((connection) => transport === undefined || connection.transport === transport)
     .flatMap((connection) => {

@@ -38,10 +38,9 @@ afterAll(async () => {
 function captured(capture: CaptureClient): Array<{ connection: CapturedConnection; chunks: CaptureChunk[] }> {
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
   const chunks: CaptureChunk[] = capture.chunks().map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
-  return capture.messages
-    .filter((m) => m.type === 'connection')
-    .map((m) => {
-      const connection = m.conn as CapturedConnection;
+  return capture
+    .connections<CapturedConnection>()
+    .map((connection) => {
       const closedAt = closed.get(connection.id);
       return { connection: closedAt === undefined ? connection : { ...connection, closedAt }, chunks: chunks.filter((chunk) => chunk.conn === connection.id) };
     });

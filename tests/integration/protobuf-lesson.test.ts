@@ -102,7 +102,7 @@ function decodedTraffic(capture: CaptureClient): { exchanges: HttpExchange[]; me
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
   const exchanges: HttpExchange[] = [];
   const messages: WireMessage[] = [];
-  for (const connection of capture.messages.filter((m) => m.type === 'connection').map((m) => m.conn as CapturedConnection)) {
+  for (const connection of capture.connections<CapturedConnection>()) {
     const closedAt = closed.get(connection.id);
     const chunks = capture
       .chunks()
