@@ -4,10 +4,14 @@
 // relay carries), to the last follower having it; the server's memory per follower; and the
 // progress reports per second the server absorbs with the teacher's board open.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { percentile, startBenchServer } from './bench-process.ts';
+
+/** The REST lesson's exercises: the server refuses results for any other (server/classroom/lesson-catalog.ts). */
+const REST_EXERCISES = Object.keys((JSON.parse(readFileSync(new URL('../lessons/02-rest/lesson.json', import.meta.url), 'utf8')) as { exercises: Record<string, unknown> }).exercises);
 
 const FOLLOWERS = Number(process.env.BENCH_CLASS_FOLLOWERS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_CLASS_ROUNDS ?? 20);
@@ -155,7 +159,7 @@ try {
   };
   const restRate = await perSecond(async () => (await fetch(`${origin}/api/v1/users/1`)).text());
   const reportRate = await perSecond((index) =>
-    postJson(`${origin}/_wirelab/class/progress`, { lesson: 'rest', exercise: `e${index % 40}`, passed: index % 3 === 0 }, { 'x-wirelab-member': tokens[index % tokens.length] }),
+    postJson(`${origin}/_wirelab/class/progress`, { lesson: 'rest', exercise: REST_EXERCISES[index % REST_EXERCISES.length], passed: index % 3 === 0 }, { 'x-wirelab-member': tokens[index % tokens.length] }),
   );
 
   const perFollower = (after.rss - before.rss) / FOLLOWERS;

@@ -142,19 +142,19 @@ describe('a class split across two instances', () => {
       expect(report.status).toBe(200);
       await boardHas((members) => members.some((member) => member.name === 'Boris' && member.results.some((result) => result.exercise === 'create-201' && result.passedMs !== null)));
       // And through A, read on B over HTTP.
-      await fetch(`${a.origin}/_wirelab/class/progress`, { method: 'POST', headers: { ...json, 'x-wirelab-member': anna }, body: JSON.stringify({ lesson: 'rest', exercise: 'get-200', passed: false }) });
+      await fetch(`${a.origin}/_wirelab/class/progress`, { method: 'POST', headers: { ...json, 'x-wirelab-member': anna }, body: JSON.stringify({ lesson: 'rest', exercise: 'get-409', passed: false }) });
       const board = await eventually('the board on B', async () => {
         const response = await fetch(`${b.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher });
         const body = (await response.json()) as { members: Array<{ name: string; results: Array<{ exercise: string; attempts: number }> }> };
-        return body.members.find((member) => member.name === 'Anna')?.results.some((result) => result.exercise === 'get-200' && result.attempts === 1) ? body : undefined;
+        return body.members.find((member) => member.name === 'Anna')?.results.some((result) => result.exercise === 'get-409' && result.attempts === 1) ? body : undefined;
       });
       expect(board.members.map((member) => member.name).sort()).toEqual(['Anna', 'Boris']);
 
       // The teacher on A leads and moves; the follower on B is taken along.
       desk.send({ type: 'lead', code });
       await desk.waitFor('leading', (message) => message.type === 'leading');
-      desk.send({ type: 'navigate', lesson: '03-rest', section: 'status-codes' });
-      await follower.waitFor('navigate on B', (message) => message.type === 'navigate' && message.lesson === '03-rest' && message.section === 'status-codes');
+      desk.send({ type: 'navigate', lesson: 'rest', section: 'status-codes' });
+      await follower.waitFor('navigate on B', (message) => message.type === 'navigate' && message.lesson === 'rest' && message.section === 'status-codes');
     } finally {
       desk.close();
       follower.close();
