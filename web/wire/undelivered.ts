@@ -1,5 +1,5 @@
 import { ru } from './node-text.ts';
-import type { ConnectionStreams } from './connection-decoders.ts';
+import type { ByteStream } from './stream-assembler.ts';
 import type { DecodedConnection, HttpExchange, WireMessage, WireNode } from './types.ts';
 
 // The tap records what the server wrote; a client that had closed its socket never read what
@@ -8,7 +8,7 @@ import type { DecodedConnection, HttpExchange, WireMessage, WireNode } from './t
 // that nothing the client never got reads as sent. Trees are not touched (a DecodeMemo shares
 // them between decodes): messages and responses are copied with the mark.
 
-export function markUndelivered<T extends DecodedConnection & { streams: ConnectionStreams }>(decoded: T): T {
+export function markUndelivered<T extends DecodedConnection & { streams: { in: ByteStream; out: ByteStream } }>(decoded: T): T {
   const undelivered = decoded.connection.undelivered;
   const end = decoded.streams.out.end;
   if (!undelivered || end <= undelivered.from) return decoded;
