@@ -5,13 +5,14 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { isSandboxId, isSessionId, sandboxOf, captureOwnerOf, SHARED_SANDBOX } from '../../session/session-id.ts';
+import { isSandboxId, isSessionId, looksLikeCurlToken, sandboxOf, captureOwnerOf, sessionOfCurlToken, SHARED_SANDBOX } from '../../session/session-id.ts';
 import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
 import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
 import { sharedBrokerParts } from './broker-on-redis.ts';
 import { ConnackGate, type GatedClient } from './connack-gate.ts';
 import { DEFAULT_PIPELINE_LIMITS, registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
+import { LAB_CLIENT_PREFIX } from './pipeline/limits.ts';
 import {
   CONNACK,
   DEFAULT_MQTT_LIMITS,
@@ -69,17 +70,28 @@ const connections = new WeakMap<Client, Connection>();
 const MQTT31_MAX_CLIENT_ID = 23;
 
 /**
- * The sandbox of a CONNECT: the user name `sandbox:<id>`, else (over WebSocket) the upgrade
- * request's header or cookie, else the shared sandbox. null: a malformed `sandbox:` user name.
+ * The sandbox of a CONNECT: the user name `sandbox:<id>` or `sandbox:<curl token>` (the token's
+ * session, as the `x-wirelab-sandbox` header over HTTP), else (over WebSocket) the upgrade
+ * request's header or cookie, else the shared sandbox. null: a malformed `sandbox:` user name, or
+ * an expired or forged token (not the shared sandbox instead: the student would quietly work on other data).
  */
 function sandboxOfConnect(username: string | undefined, req: IncomingMessage | undefined): { sandbox: string; session: string | null } | null {
   if (username?.startsWith(SANDBOX_USERNAME_PREFIX)) {
     const named = username.slice(SANDBOX_USERNAME_PREFIX.length);
+    if (looksLikeCurlToken(named)) {
+      const session = sessionOfCurlToken(named);
+      return session ? { sandbox: session, session } : null;
+    }
     if (!isSandboxId(named)) return null;
     return { sandbox: named, session: isSessionId(named) ? named : null };
   }
   if (req) return { sandbox: sandboxOf(req.headers), session: captureOwnerOf(req.headers) };
   return { sandbox: SHARED_SANDBOX, session: null };
+}
+
+/** The broker's client id `<sandbox>/pipeline/…`: one of the pipeline lab's consumers. */
+function isLabClientId(brokerClientId: string): boolean {
+  return brokerClientId.slice(brokerClientId.indexOf('/') + 1).startsWith(LAB_CLIENT_PREFIX);
 }
 
 function refusal(returnCode: number, message: string): AuthenticateError {
@@ -130,7 +142,12 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
         return done(refusal(CONNACK.identifierRejected, 'MQTT 3.1 allows client ids of 23 characters'), false);
       }
       // The pipeline lab's own consumers (a one-time token) are budgeted as labs per address, not as MQTT connections.
-      if (!connection.release && !pipeline.ownConnection(client.id, password)) {
+      const ownConnection = pipeline.ownConnection(client.id, password);
+      // Anyone else with a lab client id would take a lab consumer's session over (§3.1.4) and disconnect it.
+      if (!ownConnection && isLabClientId(client.id)) {
+        return done(refusal(CONNACK.identifierRejected, `client ids starting with ${LAB_CLIENT_PREFIX} belong to the pipeline lab`), false);
+      }
+      if (!connection.release && !ownConnection) {
         const { release, refused } = quota.take(quotaKey(connection.session, connection.sandbox, connection.remoteAddress), connection.remoteAddress);
         if (refused) return done(refusal(CONNACK.serverUnavailable, `too many MQTT connections for this ${refused.scope}`), false);
         connection.release = release;
