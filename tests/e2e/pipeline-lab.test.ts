@@ -1,4 +1,3 @@
-import mqtt from 'mqtt';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -70,9 +69,8 @@ describe.each(['en', 'ru'] as const)('a notifier that lost its connection (%s)',
     const session = (await page.context().cookies(lab.server.origin)).find((cookie) => cookie.name === 'wirelab_session')?.value;
     expect(session).toBeTruthy();
     const notifier = consumerRow(twoWays, 'notifier');
-    // Another client takes the notifier's session over: the broker disconnects the notifier (MQTT 3.1.1 §3.1.4).
-    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${lab.server.port}`, { username: `sandbox:${session}`, clientId: 'pipeline/notifier', clean: false, reconnectPeriod: 0 });
-    await intruder.endAsync(true);
+    // The notifier's connection breaks (no outside client may take its session over: CONNACK 2).
+    lab.server.app.mqttBroker.clients[`${session}/pipeline/notifier`]!.conn.destroy();
     const notice = notifier.locator('[data-testid="pipeline-notice"]');
     await expect.poll(() => notice.count(), LIVE).toBe(1);
     expect(await notice.textContent()).toMatch(lang === 'en' ? /^Reconnected by itself after losing its connection/ : /^Переподключился сам после потери соединения/);
