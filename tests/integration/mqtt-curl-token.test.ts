@@ -4,7 +4,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
-import { refusedWith, sandbox, Subscriber } from './mqtt-helpers.ts';
+import { brokerClient, refusedWith, sandbox, Subscriber } from './mqtt-helpers.ts';
 import { toBrokerTopic } from '../../server/protocols/mqtt/topics.ts';
 import { CURL_TOKEN_TTL_MS, newCurlToken } from '../../server/session/session-id.ts';
 
@@ -119,7 +119,7 @@ describe('pipeline lab client ids', () => {
       broker.on('clientReady', onClientReady);
       lab().then((response) => (response.ok ? undefined : reject(new Error(`lab answered ${response.status}`))), reject);
     });
-    const notifier = broker.clients[notifierId];
+    const notifier = brokerClient(broker, notifierId);
     expect(notifier).toBeDefined();
 
     for (const clientId of ['pipeline/notifier', 'pipeline/workers/p0']) {
@@ -128,7 +128,7 @@ describe('pipeline lab client ids', () => {
     // A password that looks like the lab's one-time token, not one it made: refused as well.
     expect(await refusedWith(tcp, { username: `sandbox:${box}`, clientId: 'pipeline/notifier', password: 'lab.AAAAAAAAAAAAAAAAAAAAAAAA' })).toBe(2);
     // The broker takes a session over while it handles CONNECT, before its CONNACK: none happened.
-    expect(broker.clients[notifierId]).toBe(notifier);
+    expect(brokerClient(broker, notifierId)).toBe(notifier);
     const state = (await (await lab()).json()) as { consumers: Record<string, { connected: boolean; notice: unknown }> };
     expect(state.consumers.notifier).toMatchObject({ connected: true, notice: null });
 

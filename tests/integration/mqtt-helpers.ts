@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Aedes } from 'aedes';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { decodeConnection } from '../../web/wire/decode-connection.ts';
 import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
@@ -81,4 +82,9 @@ export function decodedMessages(capture: CaptureClient, transport?: string): Wir
       const closedAt = closed.get(connection.id);
       return decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, chunks).messages ?? [];
     });
+}
+
+/** The broker's connected client of a broker client id (`<sandbox>/<id>`); aedes' types leave `clients` out. */
+export function brokerClient(broker: Aedes, brokerClientId: string): { id: string; conn: { destroy(): void } } | undefined {
+  return (broker as unknown as { clients: Record<string, { id: string; conn: { destroy(): void } } | undefined> }).clients[brokerClientId];
 }

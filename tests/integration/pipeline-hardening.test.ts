@@ -4,7 +4,7 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
-import { sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
+import { brokerClient, sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
 
 interface ProblemBody {
   status: number;
@@ -139,7 +139,7 @@ describe('a notifier that lost its connection', () => {
     await lab.ready();
     const url = `mqtt://127.0.0.1:${server.port}`;
     // The notifier's connection breaks (no outside client may take its session over: CONNACK 2).
-    server.app.mqttBroker.clients[`${lab.id}/pipeline/notifier`]!.conn.destroy();
+    brokerClient(server.app.mqttBroker, `${lab.id}/pipeline/notifier`)!.conn.destroy();
     await until(async () => !(await lab.notifier()).connected || (await lab.notifier()).notice !== null, 'the notifier noticed it lost its connection');
 
     await until(async () => {
