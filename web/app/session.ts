@@ -93,5 +93,7 @@ export function useSession(): SessionState {
       return () => listeners.delete(listener);
     },
     () => state,
+    // rendered to a string (the editors' unit tests): the same state, still loading
+    () => state,
   );
 }
