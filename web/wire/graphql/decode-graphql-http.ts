@@ -7,7 +7,7 @@ import type { ByteStream } from '../stream-assembler.ts';
 import type { HttpExchange, WireMessage, WireNode } from '../types.ts';
 import { decodeGraphqlDocument } from './graphql-document.ts';
 import { clip, decodeExecutionResult, decodeGraphqlRequest, type Facts } from './graphql-payload.ts';
-import { JsonSyntaxError, parseJsonWithRanges, type JsonNode } from '../json/json-ranges.ts';
+import { readJsonWithRanges, type JsonNode } from '../json/json-ranges.ts';
 
 // GraphQL over HTTP (graphql-over-http spec): a POST body {query, variables, operationName} or a
 // batch [{…}, {…}]; a GET with the same names in the query string; the answer {data, errors,
@@ -35,13 +35,11 @@ export const graphqlHttpLayer: PayloadLayer = {
     if (direction === 'request' && context.contentType?.startsWith('application/graphql')) {
       return [documentBody(payload, offsets)];
     }
-    let json: JsonNode;
-    try {
-      json = parseJsonWithRanges(payload);
-    } catch (error) {
+    const { json, error } = readJsonWithRanges(payload);
+    if (error) {
       // A body cut short by an unfinished capture is not a syntax error yet.
       if (!context.complete) return [];
-      const at = error instanceof JsonSyntaxError ? error.at : 0;
+      const at = error.at;
       return [
         ru(
           {

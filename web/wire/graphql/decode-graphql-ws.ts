@@ -4,7 +4,7 @@ import { ru, ruSummary } from '../node-text.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { clip, decodeExecutionResult, decodeGraphqlRequest, jsonRange, jsonTree, type Facts } from './graphql-payload.ts';
-import { entryOf, JsonSyntaxError, parseJsonWithRanges, type JsonNode } from '../json/json-ranges.ts';
+import { entryOf, readJsonWithRanges, type JsonNode } from '../json/json-ranges.ts';
 
 // GraphQL over WebSocket: one JSON message per WebSocket text message, {type, id?, payload?}.
 // Two protocols share the idea and differ in their words:
@@ -92,13 +92,11 @@ export function decodeGraphqlWsMessage(payload: Uint8Array, offsets: PayloadOffs
     ruSummary(node, 'двоичное сообщение (запрещено)');
     return markMessage(node, { layer: GRAPHQL_WS_LAYER, summary: 'binary message (not allowed)', fields });
   }
-  let json: JsonNode;
-  try {
-    json = parseJsonWithRanges(payload);
-  } catch (error) {
+  const { json, error } = readJsonWithRanges(payload);
+  if (error) {
     fields.type = 'invalid';
     fields.error = 'invalid-json';
-    const at = error instanceof JsonSyntaxError ? error.at : 0;
+    const at = error.at;
     const node = ru<WireNode>(
       {
         kind: 'graphql-ws-message',

@@ -2,7 +2,7 @@ import { ru, russianTextOf } from '../node-text.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import { FORM_CONTENT_TYPE, isJsonContentType, NDJSON_CONTENT_TYPES } from '../payload-kinds.ts';
 import type { WireNode } from '../types.ts';
-import { JsonSyntaxError, parseJsonWithRanges, type JsonClause, type JsonNode } from './json-ranges.ts';
+import { readJsonWithRanges, type JsonClause } from './json-ranges.ts';
 import { clip, jsonTree, MAX_JSON_NODES } from './json-tree.ts';
 
 // HTTP bodies that are JSON (application/json, application/problem+json, any +json), NDJSON
@@ -67,11 +67,8 @@ const CLAUSE_TEXT: Record<JsonClause, { en: string; ru: string }> = {
  * while more may come, else `truncated`; any other violation names its RFC 8259 clause.
  */
 function parseJsonText(bytes: Uint8Array, offsets: PayloadOffsets, complete: boolean, label: string): { tree?: WireNode; error?: WireNode } {
-  let json: JsonNode;
-  try {
-    json = parseJsonWithRanges(bytes);
-  } catch (error) {
-    const syntax = error instanceof JsonSyntaxError ? error : new JsonSyntaxError(String(error), 0);
+  const { json, error: syntax } = readJsonWithRanges(bytes);
+  if (syntax) {
     const at = Math.min(syntax.at, Math.max(0, bytes.length - 1));
     const range = rangeOf(offsets, at, Math.min(bytes.length, at + 1));
     if (syntax.atEnd) {

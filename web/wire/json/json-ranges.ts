@@ -49,8 +49,23 @@ export class JsonSyntaxError extends Error {
 /** Nesting deeper than this is refused instead of exhausting the stack on a hostile body. */
 export const MAX_JSON_DEPTH = 128;
 
-/** Parses JSON from UTF-8 bytes; throws JsonSyntaxError with the byte index of the problem. */
-export function parseJsonWithRanges(bytes: Uint8Array): JsonNode {
+/** What reading a JSON text gives: its tree, or where and why it is not JSON. */
+export type JsonRead = { json: JsonNode; error?: undefined } | { json?: undefined; error: JsonSyntaxError };
+
+/**
+ * Reads JSON from UTF-8 bytes, whatever they are: never throws (decoders answer any bytes with
+ * an error node), the problem comes back as a JsonSyntaxError with its byte index.
+ */
+export function readJsonWithRanges(bytes: Uint8Array): JsonRead {
+  try {
+    return { json: parseOrFail(bytes) };
+  } catch (error) {
+    return { error: error instanceof JsonSyntaxError ? error : new JsonSyntaxError(String(error), 0) };
+  }
+}
+
+/** The recursive descent itself: a violation unwinds it with a JsonSyntaxError (readJsonWithRanges catches it). */
+function parseOrFail(bytes: Uint8Array): JsonNode {
   let at = 0;
 
   const fail = (message: string, clause: JsonClause = '§2'): never => {
