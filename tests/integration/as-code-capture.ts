@@ -23,17 +23,21 @@ export async function studentSession(origin: string): Promise<StudentSession> {
   return { session, token: info.curlToken, capture };
 }
 
-/** Every HTTP exchange (HTTP/1.1 and h2c streams) captured so far, in the order their requests began. */
-export function capturedExchanges(capture: CaptureClient): HttpExchange[] {
+/** Every connection captured so far, decoded as the inspector decodes it. */
+function decodedConnections(capture: CaptureClient): Array<ReturnType<typeof decodeConnection>> {
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
   const chunks = capture.chunks();
-  return capture
-    .connections<CapturedConnection>()
-    .flatMap((connection) => {
-      const mine = chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
-      const closedAt = closed.get(connection.id);
-      return decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, mine).exchanges;
-    })
+  return capture.connections<CapturedConnection>().map((connection) => {
+    const mine = chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
+    const closedAt = closed.get(connection.id);
+    return decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, mine);
+  });
+}
+
+/** Every HTTP exchange (HTTP/1.1 and h2c streams) captured so far, in the order their requests began. */
+export function capturedExchanges(capture: CaptureClient): HttpExchange[] {
+  return decodedConnections(capture)
+    .flatMap((decoded) => decoded.exchanges)
     .sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.conn.localeCompare(b.conn) || a.index - b.index);
 }
 
@@ -105,23 +109,17 @@ export interface CapturedWebSocket {
 
 /** Every WebSocket captured so far (its upgrade request and what the client sent), in the order they opened. */
 export function capturedWebSockets(capture: CaptureClient): CapturedWebSocket[] {
-  const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
-  const chunks = capture.chunks();
-  return capture
-    .connections<CapturedConnection>()
-    .flatMap((connection) => {
-      const mine = chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
-      const closedAt = closed.get(connection.id);
-      const decoded = decodeConnection(closedAt === undefined ? connection : { ...connection, closedAt }, mine);
-      return decoded.exchanges
+  return decodedConnections(capture)
+    .flatMap((decoded) =>
+      decoded.exchanges
         .filter((exchange) => exchange.upgrade?.protocol === 'websocket')
         .map((exchange) => ({
           exchange,
           sent: decodeWebSocketConnection(exchange, decoded.streams).inbound.messages.map((message) =>
             message.type === 'text' ? { text: Buffer.from(message.payload).toString('utf8') } : { hex: Buffer.from(message.payload).toString('hex') },
           ),
-        }));
-    })
+        })),
+    )
     .sort((a, b) => a.exchange.request.firstByteAt - b.exchange.request.firstByteAt);
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
-import { copyText } from './copy-text.ts';
+import { copyText } from '../app/copy-text.ts';
 import { asCode } from './generate.ts';
 import { isGenerated } from './generated.ts';
 import { pythonProtocCommand, JAVASCRIPT_STUBS_COMMAND } from './grpc-code.ts';
@@ -40,7 +40,7 @@ export function AsCodePanel({ spec, token, origin }: { spec: AsCodeSpec; token: 
         {AS_CODE_LANGUAGES.map((each) => (
           <label key={each} className="as-code-language">
             <input type="radio" name="as-code-language" value={each} checked={each === language} onChange={() => chooseLanguage(each)} />
-            {LANGUAGE_NAMES[each]}
+            {each === 'terminal' ? t.terminal : LANGUAGE_NAMES[each]}
           </label>
         ))}
       </div>

@@ -6,6 +6,7 @@ export function isAsCodeLanguage(value: unknown): value is AsCodeLanguage {
   return typeof value === 'string' && (AS_CODE_LANGUAGES as readonly string[]).includes(value);
 }
 
+/** Names that are the same in both languages of the interface; the terminal's is in strings.ts. */
 export const LANGUAGE_NAMES: Record<AsCodeLanguage, string> = {
   terminal: 'Terminal',
   python: 'Python',
