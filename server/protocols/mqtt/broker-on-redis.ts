@@ -51,6 +51,28 @@ class RedisPersistence extends AsyncRedisPersistence {
 }
 
 /**
+ * aedes-persistence-redis 12 sends some commands without waiting for them (`putWill` and
+ * `delWill` send LREM and RPUSH and go on). When such a command fails — Redis unreachable for
+ * longer than ioredis retries, or the connection closing while the broker shuts down — its
+ * rejection has no handler, and Node ends the whole server for it. The named commands of this
+ * connection keep rejecting for a caller that awaits them; a rejection no caller took is
+ * settled here instead.
+ */
+export function settleStrayCommands(connection: Redis, commands: ReadonlyArray<'lrem' | 'rpush'>): Redis {
+  for (const name of commands) {
+    const command = connection[name].bind(connection) as (...args: unknown[]) => Promise<unknown>;
+    Object.defineProperty(connection, name, {
+      value: (...args: unknown[]) => {
+        const reply = command(...args);
+        reply.catch(() => undefined);
+        return reply;
+      },
+    });
+  }
+  return connection;
+}
+
+/**
  * mqemitter-redis and aedes-persistence-redis on connections of `app.scale`, every key and
  * channel under `<keyPrefix>mqtt:`. `maxSessionDelivery`: the most messages any session may have
  * queued (aedes-persistence-redis hands a returning client no more than this).
@@ -58,7 +80,7 @@ class RedisPersistence extends AsyncRedisPersistence {
 export function sharedBrokerParts(scale: ScaleContext, options: { maxSessionDelivery: number }): SharedBrokerParts {
   const prefix = scale.key('mqtt:');
   const mq = new PrefixedRedisEmitter(prefix, { subConn: scale.connection('mqtt-sub'), pubConn: scale.connection('mqtt-pub') });
-  const db = scale.connection('mqtt-store', { keyPrefix: prefix });
+  const db = settleStrayCommands(scale.connection('mqtt-store', { keyPrefix: prefix }), ['lrem', 'rpush']);
   const persistence = new RedisPersistence({
     conn: db,
     maxSessionDelivery: options.maxSessionDelivery,
