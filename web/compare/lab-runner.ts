@@ -227,15 +227,16 @@ async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol
  */
 async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, settings: LabSettings, retired: Set<string>): Promise<ProtocolResult> {
   const trigger = new RunnerClient();
+  // the subscriber's connections, retired after each repetition; the trigger's stays open to the end
   const used = new Set<string>();
+  let triggerConn: string | null = null;
   const chat: { runner: RunnerClient | null } = { runner: null };
   try {
     const warmAt = captureTimeNow();
     await trigger.call('wirelab.users.v1.UserService/GetUser', { id: 1 });
     const warmExchange = await store.waitForExchange({ method: 'POST', target: '/wirelab.users.v1.UserService/GetUser', after: warmAt, timeoutMs: FENCE_TIMEOUT_MS });
     if (!warmExchange) throw new LabError('The connection that creates the users was not captured.', 'Соединение, которое создаёт пользователей, не попало в перехват.');
-    const triggerConn = warmExchange.conn;
-    used.add(triggerConn);
+    triggerConn = warmExchange.conn;
 
     const runs: MeasuredRun[] = [];
     for (let repetition = 0; repetition < settings.repetitions; repetition += 1) {
@@ -279,6 +280,7 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
     return failed(protocol, settings, error);
   } finally {
     trigger.close();
+    if (triggerConn) used.add(triggerConn);
     await retire(store, used, retired);
   }
 }
