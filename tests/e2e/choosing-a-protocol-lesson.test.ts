@@ -7,10 +7,11 @@ const lab = useAppAndBrowser();
 // The closing lesson's exercises that need the browser: decoded gRPC-Web messages, SSE and long
 // polling together, WebSocket frames. (The REST one runs in course.test.ts; answers are read from
 // what this page captured, never typed in advance.)
-describe.each(['en', 'ru'] as const)('the lesson "Choosing a protocol" in %s', (lang) => {
+// Nothing here reads the page's text: the Russian page once (course.test.ts opens it in English).
+describe('the lesson "Choosing a protocol"', () => {
   it('checks the gRPC-Web message length, one event over SSE and long polling, and a burst of frames', async () => {
     const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/${lang}/choosing-a-protocol`);
+    await page.goto(`${lab.server.origin}/ru/choosing-a-protocol`);
     const inspector = page.locator('[data-testid="inspector"]');
 
     // gRPC-Web: the length its envelope announces, read from the inspector's decoded message.

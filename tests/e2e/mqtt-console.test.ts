@@ -29,10 +29,11 @@ async function inspectorPackets(page: Page): Promise<string[]> {
   return page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="mqtt-packet"]').allTextContents();
 }
 
-describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
+// These flows read no text of the page: each runs once, the page's language alternating.
+describe('the MQTT console', () => {
   it('connects, subscribes with a wildcard, publishes at QoS 2 and shows the four packets; the exercise passes', async () => {
     const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/${lang}/mqtt`);
+    await page.goto(`${lab.server.origin}/en/mqtt`);
     const dashboard = cell(page, 'dashboard');
     await connect(dashboard);
     // the CONNECT row links to the decoded CONNECT: its flags byte, clean session on
@@ -71,7 +72,7 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
 
   it('gives a new subscriber the retained message, and publishes the will when the connection drops', async () => {
     const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/${lang}/mqtt`);
+    await page.goto(`${lab.server.origin}/ru/mqtt`);
     // retained: publish first, subscribe afterwards
     const thermostat = cell(page, 'thermostat');
     await connect(thermostat);
@@ -101,7 +102,7 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
 
   it('keeps a persistent session’s messages while it is offline, and delivers a domain event to a wildcard subscription', async () => {
     const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/${lang}/mqtt`);
+    await page.goto(`${lab.server.origin}/en/mqtt`);
     const worker = cell(page, 'worker');
     await connect(worker);
     await subscribe(worker, 'orders/#');
@@ -134,7 +135,9 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
     await expect.poll(() => exerciseState(page, 'domain-event-by-wildcard'), LIVE).toBe('passed');
     await page.context().close();
   });
+});
 
+describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
   it('refuses bad input with a clear message, in the page’s language, and keeps a draft across a reload', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/${lang}/mqtt`);
