@@ -45,6 +45,7 @@ export type ClassServerErrorCode =
   | 'BAD_TITLE'
   | 'NO_SUCH_CLASS'
   | 'NAME_TAKEN'
+  | 'NO_SUCH_MEMBER'
   | 'CLASS_FULL'
   | 'TOO_MANY_CLASSES'
   | 'TOO_MANY_RESULTS'

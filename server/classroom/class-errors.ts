@@ -17,6 +17,7 @@ export const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
   BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
   NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
   NAME_TAKEN: { en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code', ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата' },
+  NO_SUCH_MEMBER: { en: 'There is no such student in this class', ru: 'В этом классе нет такого студента' },
   CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },
   TOO_MANY_CLASSES: { en: 'This server has as many classes as it keeps', ru: 'На этом сервере уже предельное число классов' },
   TOO_MANY_RESULTS: { en: 'Too many exercises reported', ru: 'Слишком много упражнений в отчёте' },
@@ -50,10 +51,11 @@ export function sendError(reply: FastifyReply, status: number, error: ErrorCode)
 
 /**
  * Close codes a student's channel ends with when the member is out: the name joined again from
- * another browser (this one's token no longer works), or the teacher removed them. The page says
- * which, in its language (web/classroom/strings.ts).
+ * another browser (this one's token no longer works), the teacher removed them, or the teacher
+ * deleted the class. The page says which, in its language (web/classroom/strings.ts).
  */
 export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
   rejoined: { code: 4409, reason: 'joined again from another browser' },
   removed: { code: 4410, reason: 'removed from the class by the teacher' },
+  'class-deleted': { code: 4411, reason: 'the teacher deleted the class' },
 };

@@ -22,7 +22,7 @@ export interface FanoutHandlers {
   memberOut(code: string, memberId: number, reason: MemberOutReason): void;
 }
 
-export type MemberOutReason = 'rejoined' | 'removed';
+export type MemberOutReason = 'rejoined' | 'removed' | 'class-deleted';
 
 /**
  * An instance's presence entry lives this long unless refreshed: the students of an instance that
@@ -117,7 +117,7 @@ export class ClassroomFanout {
     if (event.from === this.scale.instanceId || typeof event.code !== 'string') return;
     if (event.type === 'board') this.handlers.boardChanged(event.code);
     else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
-    else if (event.type === 'member-out' && typeof event.memberId === 'number' && (event.reason === 'rejoined' || event.reason === 'removed')) this.handlers.memberOut(event.code, event.memberId, event.reason);
+    else if (event.type === 'member-out' && typeof event.memberId === 'number' && (event.reason === 'rejoined' || event.reason === 'removed' || event.reason === 'class-deleted')) this.handlers.memberOut(event.code, event.memberId, event.reason);
   }
 
   /** A member's channels on the other instances close (this instance closes its own). */

@@ -17,6 +17,7 @@ import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { lanAddresses } from './startup-urls.ts';
 import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
+import { teacherControlRoutes, TeacherControls, type ControlOutcome } from './teacher-controls.ts';
 
 export const CLASS_PATH = '/_wirelab/class';
 export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
@@ -281,6 +282,26 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   const clientAddress = (request: FastifyRequest): string => request.socket.remoteAddress ?? request.ip;
 
+  const controls = new TeacherControls(store, {
+    memberOut: (code, memberId, reason) => {
+      closeMemberChannels(code, memberId, reason);
+      fanout?.memberOut(code, memberId, reason);
+    },
+    memberRenamed: (code, memberId, name) => {
+      for (const channel of live.get(code)?.students ?? []) if (channel.memberId === memberId) sendJson(channel.socket, { type: 'renamed', name });
+    },
+    classChanged,
+    classListChanged,
+    classDeleted: (code) => {
+      const room = live.get(code);
+      if (!room) return;
+      room.relay?.stop();
+      if (room.boardTimer) clearTimeout(room.boardTimer);
+      for (const socket of room.boardWatchers) sendJson(socket, { type: 'class-deleted', code });
+      live.delete(code);
+    },
+  });
+
   // ---- students over HTTP -------------------------------------------------------------------
 
   app.post(`${CLASS_PATH}/join`, async (request, reply) => {
@@ -360,6 +381,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (!snapshot) sendError(reply, 404, 'NO_SUCH_CLASS');
     return snapshot;
   };
+
+  teacherControlRoutes(app, CLASS_PATH, controls, teacherOnly);
 
   app.get(`${CLASS_PATH}/classes/:code/board`, { preHandler: teacherOnly }, async (request, reply) => {
     const snapshot = await boardFromParams(request, reply);
@@ -503,6 +526,19 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             room.navigation = { lesson, section };
             sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', lesson, section }) }]);
             await fanout?.navigated(teacher.leading, room.navigation);
+            return;
+          }
+          case 'rename-member':
+          case 'remove-member':
+          case 'delete-class': {
+            const outcome: ControlOutcome<unknown> =
+              message.type === 'rename-member'
+                ? await controls.rename(message.code, message.memberId, message.name)
+                : message.type === 'remove-member'
+                  ? await controls.remove(message.code, message.memberId)
+                  : await controls.deleteClass(message.code);
+            // what changed reaches this page as every watcher gets it: the board, the class list
+            if (!outcome.ok) sendJson(socket, { type: 'error', error: outcome.error });
             return;
           }
           case 'export': {

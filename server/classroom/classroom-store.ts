@@ -39,6 +39,8 @@ export type JoinOutcome =
   | { ok: true; member: MemberInfo; token: string; rejoined: boolean }
   | { ok: false; error: 'NO_SUCH_CLASS' | 'NAME_TAKEN' | 'CLASS_FULL' };
 
+export type RenameOutcome = { ok: true; member: MemberInfo } | { ok: false; error: 'NO_SUCH_MEMBER' | 'NAME_TAKEN' };
+
 export type ResultOutcome = { ok: true; result: ExerciseResult; changed: boolean } | { ok: false; error: 'TOO_MANY_RESULTS' };
 
 /** SQLite answers at once, Redis over the network: the plugin awaits either. */
@@ -67,6 +69,15 @@ export interface ClassroomStore {
   /** by lesson, then exercise */
   results(memberId: number): Awaitable<ExerciseResult[]>;
   resultsOfClass(code: string): Awaitable<Map<number, ExerciseResult[]>>;
+  /**
+   * The teacher gives a member of the class another name (a typo, a nickname on the projector);
+   * the rejoin code and results stay. The name is claimed as at a join: another member's is taken.
+   */
+  renameMember(code: string, memberId: number, name: string): Awaitable<RenameOutcome>;
+  /** The teacher removes a member: the name, its results and its token are gone. false: no such member of that class. */
+  removeMember(code: string, memberId: number): Awaitable<boolean>;
+  /** The teacher deletes a class with its members and results. null: no such class; else the ids its members had. */
+  deleteClass(code: string): Awaitable<number[] | null>;
   close(): Awaitable<void>;
 }
 

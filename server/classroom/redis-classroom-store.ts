@@ -12,6 +12,7 @@ import {
   type ExerciseResult,
   type JoinOutcome,
   type MemberInfo,
+  type RenameOutcome,
   type ResultOutcome,
 } from './classroom-store.ts';
 import { displayNameKey } from './display-name.ts';
@@ -81,7 +82,56 @@ redis.call('HSET', KEYS[2], ARGV[1], value)
 return {1, value}
 `;
 
+// Lua's `redis.call` answers a missing field with false. A member's name key is found by its id
+// in the class's names hash (at most MAX_MEMBERS fields: the scripts that look are the teacher's).
+
+// KEYS: member, class names. ARGV: code, member id, new name, new name key.
+const RENAME_MEMBER = `
+if redis.call('HGET', KEYS[1], 'classCode') ~= ARGV[1] then return 'NO_SUCH_MEMBER' end
+local holder = redis.call('HGET', KEYS[2], ARGV[4])
+if holder and holder ~= ARGV[2] then return 'NAME_TAKEN' end
+local names = redis.call('HGETALL', KEYS[2])
+for i = 1, #names, 2 do
+  if names[i + 1] == ARGV[2] then redis.call('HDEL', KEYS[2], names[i]) end
+end
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[2])
+redis.call('HSET', KEYS[1], 'name', ARGV[3])
+return 'OK'
+`;
+
+// KEYS: member, class names, results. ARGV: prefix, code, member id.
+const REMOVE_MEMBER = `
+if redis.call('HGET', KEYS[1], 'classCode') ~= ARGV[2] then return 0 end
+local token = redis.call('HGET', KEYS[1], 'tokenHash')
+if token then redis.call('DEL', ARGV[1] .. 'token:' .. token) end
+local names = redis.call('HGETALL', KEYS[2])
+for i = 1, #names, 2 do
+  if names[i + 1] == ARGV[3] then redis.call('HDEL', KEYS[2], names[i]) end
+end
+redis.call('DEL', KEYS[1], KEYS[3])
+return 1
+`;
+
+// KEYS: classes, class, class names. ARGV: prefix, code. Returns {0} for no such class, else {1, member ids...}.
+const DELETE_CLASS = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return {0} end
+local ids = redis.call('HVALS', KEYS[3])
+for _, id in ipairs(ids) do
+  local member = ARGV[1] .. 'member:' .. id
+  local token = redis.call('HGET', member, 'tokenHash')
+  if token then redis.call('DEL', ARGV[1] .. 'token:' .. token) end
+  redis.call('DEL', member, ARGV[1] .. 'results:' .. id)
+end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('ZREM', KEYS[1], ARGV[2])
+table.insert(ids, 1, 1)
+return ids
+`;
+
 type Scripted = Redis & {
+  wirelabRenameMember(member: string, names: string, code: string, id: number, name: string, nameKey: string): Promise<'OK' | 'NO_SUCH_MEMBER' | 'NAME_TAKEN'>;
+  wirelabRemoveMember(member: string, names: string, results: string, prefix: string, code: string, id: number): Promise<number>;
+  wirelabDeleteClass(classes: string, klass: string, names: string, prefix: string, code: string): Promise<Array<number | string>>;
   wirelabCreateClass(classes: string, klass: string, code: string, title: string, now: number, max: number): Promise<number>;
   wirelabJoin(klass: string, names: string, seq: string, ...args: Array<string | number>): Promise<string[]>;
   wirelabRecordResult(member: string, results: string, field: string, passed: string, now: number, max: number): Promise<[number, string?]>;
@@ -125,6 +175,9 @@ export class RedisClassroomStore implements ClassroomStore {
     redis.defineCommand('wirelabCreateClass', { numberOfKeys: 2, lua: CREATE_CLASS });
     redis.defineCommand('wirelabJoin', { numberOfKeys: 3, lua: JOIN });
     redis.defineCommand('wirelabRecordResult', { numberOfKeys: 2, lua: RECORD_RESULT });
+    redis.defineCommand('wirelabRenameMember', { numberOfKeys: 2, lua: RENAME_MEMBER });
+    redis.defineCommand('wirelabRemoveMember', { numberOfKeys: 3, lua: REMOVE_MEMBER });
+    redis.defineCommand('wirelabDeleteClass', { numberOfKeys: 3, lua: DELETE_CLASS });
     this.redis = redis as Scripted;
   }
 
@@ -218,6 +271,22 @@ export class RedisClassroomStore implements ClassroomStore {
 
   async memberCount(code: string): Promise<number> {
     return this.redis.hlen(this.key(`class:${code}:names`));
+  }
+
+  async renameMember(code: string, memberId: number, name: string): Promise<RenameOutcome> {
+    const outcome = await this.redis.wirelabRenameMember(this.key(`member:${memberId}`), this.key(`class:${code}:names`), code, memberId, name, displayNameKey(name));
+    if (outcome !== 'OK') return { ok: false, error: outcome };
+    const member = memberOf(memberId, await this.redis.hgetall(this.key(`member:${memberId}`)));
+    return member ? { ok: true, member } : { ok: false, error: 'NO_SUCH_MEMBER' };
+  }
+
+  async removeMember(code: string, memberId: number): Promise<boolean> {
+    return (await this.redis.wirelabRemoveMember(this.key(`member:${memberId}`), this.key(`class:${code}:names`), this.key(`results:${memberId}`), this.prefix, code, memberId)) === 1;
+  }
+
+  async deleteClass(code: string): Promise<number[] | null> {
+    const [found, ...ids] = await this.redis.wirelabDeleteClass(this.key('classes'), this.key(`class:${code}`), this.key(`class:${code}:names`), this.prefix, code);
+    return Number(found) === 1 ? ids.map(Number) : null;
   }
 
   async touch(memberId: number, now = Date.now()): Promise<void> {

@@ -13,6 +13,7 @@ import {
   type ExerciseResult,
   type JoinOutcome,
   type MemberInfo,
+  type RenameOutcome,
   type ResultOutcome,
 } from './classroom-store.ts';
 
@@ -192,6 +193,28 @@ export class SqliteClassroomStore implements ClassroomStore {
       list.push({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms });
     }
     return byMember;
+  }
+
+  renameMember(code: string, memberId: number, name: string): RenameOutcome {
+    const row = this.db.prepare('SELECT * FROM classroom_members WHERE id = ? AND class_code = ?').get(memberId, code) as MemberRow | undefined;
+    if (!row) return { ok: false, error: 'NO_SUCH_MEMBER' };
+    const holder = this.db.prepare('SELECT id FROM classroom_members WHERE class_code = ? AND name_key = ?').get(code, displayNameKey(name)) as { id: number } | undefined;
+    if (holder && holder.id !== memberId) return { ok: false, error: 'NAME_TAKEN' };
+    this.db.prepare('UPDATE classroom_members SET name = ?, name_key = ? WHERE id = ?').run(name, displayNameKey(name), memberId);
+    return { ok: true, member: memberOf({ ...row, name }) };
+  }
+
+  removeMember(code: string, memberId: number): boolean {
+    // the results go with it (ON DELETE CASCADE)
+    return this.db.prepare('DELETE FROM classroom_members WHERE id = ? AND class_code = ?').run(memberId, code).changes === 1;
+  }
+
+  deleteClass(code: string): number[] | null {
+    return this.db.transaction((): number[] | null => {
+      const ids = (this.db.prepare('SELECT id FROM classroom_members WHERE class_code = ?').all(code) as Array<{ id: number }>).map((row) => row.id);
+      // members and their results go with it (ON DELETE CASCADE)
+      return this.db.prepare('DELETE FROM classroom_classes WHERE code = ?').run(code).changes === 1 ? ids : null;
+    })();
   }
 
   memberCount(code: string): number {

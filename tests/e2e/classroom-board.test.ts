@@ -139,6 +139,28 @@ describe('the class board counts truly', () => {
     expect(await samPresence.textContent()).toContain('не в сети');
     expect(await desk.locator('[data-testid="board-row"][data-name="Sam"] td').nth(2).textContent()).toBe('—');
 
+    // The teacher's controls, from the keyboard-reachable buttons of a row: a rename reaches the
+    // student's bar at once; a removal asks first, then puts the student's page out, saying why.
+    const olgaRow = desk.locator('[data-testid="board-row"][data-name="Ольга"]');
+    await olgaRow.getByTestId('member-rename').click();
+    await olgaRow.getByTestId('member-rename-input').fill('Ольга П.');
+    await olgaRow.getByTestId('member-rename-input').press('Enter');
+    await expect.poll(() => elsewhere.getByTestId('class-bar-name').textContent(), LIVE).toBe('Ольга П.');
+    const renamedRow = desk.locator('[data-testid="board-row"][data-name="Ольга П."]');
+    await renamedRow.getByTestId('member-remove').click();
+    expect(await renamedRow.getByTestId('member-remove-confirm').textContent()).toContain('Удалить из класса «Ольга П.»?');
+    await renamedRow.getByTestId('member-remove-yes').click();
+    await elsewhere.getByTestId('class-left').waitFor(LIVE);
+    expect(await elsewhere.getByTestId('class-left').getAttribute('data-because')).toBe('removed');
+    await expect.poll(() => desk.getByTestId('board-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name'))), LIVE).toEqual(['Sam']);
+
+    // Deleting the class asks first, names what goes, and frees the desk.
+    await desk.getByTestId('class-delete').click();
+    expect(await desk.getByTestId('class-delete-confirm').textContent()).toContain('Удалить «Поток 4» вместе с 1 студентом');
+    await desk.getByTestId('class-delete-yes').click();
+    await desk.getByTestId('class-deleted').waitFor(LIVE);
+    expect(await desk.locator(`[data-testid="class-open"][data-code="${code}"]`).count()).toBe(0);
+
     for (const page of [desk, olga, elsewhere]) await page.context().close();
   }, 180_000);
 });

@@ -5,10 +5,14 @@ import { useLang, useStrings } from '../app/lang-context.ts';
 import type { Board, BoardResult } from './class-protocol.ts';
 import { boardRows, resultKey, type BoardSort } from './board-rows.ts';
 import { formatCode } from './class-protocol.ts';
+import { MemberActions, type MemberControls } from './member-actions.tsx';
 import { classroomStrings } from './strings.ts';
 
-/** The teacher's live board: who is here, who follows, and every exercise's state per student. */
-export function BoardView({ board, receivedAt }: { board: Board; receivedAt: number }) {
+/**
+ * The teacher's live board: who is here, who follows, and every exercise's state per student;
+ * with `controls`, each named row can be renamed or removed (never while names are hidden).
+ */
+export function BoardView({ board, receivedAt, controls }: { board: Board; receivedAt: number; controls?: MemberControls }) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
   const [lesson, setLesson] = useState<string | null>(null);
@@ -90,6 +94,11 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
                   </th>
                 ))}
                 {showRejoin && !anonymous && <th scope="col">{t.rejoinCode}</th>}
+                {controls && !anonymous && (
+                  <th scope="col">
+                    <span className="visually-hidden">{t.colActions}</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -111,6 +120,11 @@ export function BoardView({ board, receivedAt }: { board: Board; receivedAt: num
                   {showRejoin && !anonymous && (
                     <td>
                       <code>{formatCode(row.member.rejoinCode)}</code>
+                    </td>
+                  )}
+                  {controls && !anonymous && (
+                    <td className="class-member-cell">
+                      <MemberActions memberId={row.member.id} name={row.member.name} controls={controls} />
                     </td>
                   )}
                 </tr>

@@ -57,7 +57,7 @@ export function ClassBar() {
   return (
     <div className={`class-bar ${student.following ? 'is-following' : ''}`} data-testid="class-bar" data-following={student.following} role="status">
       <strong>{t.barClass(formatCode(membership.code))}</strong>
-      <span className="class-bar-name">{membership.name}</span>
+      <span className="class-bar-name" data-testid="class-bar-name">{membership.name}</span>
       <span className="muted" title={t.rejoinCodeIs}>
         {t.rejoinCode}: <code data-testid="class-bar-rejoin-code">{formatCode(membership.rejoinCode)}</code>
       </span>

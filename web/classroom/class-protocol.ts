@@ -16,6 +16,8 @@ export interface Navigation {
 
 export type ServerMessage =
   | { type: 'joined'; code: string; title: string; name: string; following: boolean }
+  | { type: 'renamed'; name: string }
+  | { type: 'class-deleted'; code: string }
   | ({ type: 'navigate' } & Navigation)
   | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
   | { type: 'teacher-ready'; classes: ClassSummary[]; lanOrigins: string[] }

@@ -32,10 +32,10 @@ export interface StudentState {
   leftBecause: LeftBecause | null;
 }
 
-/** The server closed this browser's class channel: the name joined from another browser, or the teacher removed the student. */
-export type LeftBecause = 'rejoined' | 'removed';
+/** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
+export type LeftBecause = 'rejoined' | 'removed' | 'class-deleted';
 /** The class channel's close codes for those (server/classroom/class-errors.ts, MEMBER_OUT_CLOSE). */
-const LEFT_BECAUSE: Record<number, LeftBecause> = { 4409: 'rejoined', 4410: 'removed' };
+const LEFT_BECAUSE: Record<number, LeftBecause> = { 4409: 'rejoined', 4410: 'removed', 4411: 'class-deleted' };
 
 export type JoinResult = { ok: true; membership: Membership } | { ok: false; error: ClassErrorCode };
 
@@ -230,9 +230,17 @@ function openChannel(): void {
     } catch {
       return;
     }
-    if (message.type === 'joined') {
-      setState({ channel: 'open' });
-      void flushReports();
+    if (message.type === 'joined' || message.type === 'renamed') {
+      // the teacher may have renamed the student since this browser joined
+      if (state.membership && message.name !== state.membership.name) {
+        const membership = { ...state.membership, name: message.name };
+        saveMembership(membership);
+        setState({ membership });
+      }
+      if (message.type === 'joined') {
+        setState({ channel: 'open' });
+        void flushReports();
+      }
     } else if (message.type === 'navigate') follow(message);
     else if (message.type === 'teacher-wire') {
       if (message.message.type !== 'reset' && !state.teacherTraffic) setState({ teacherTraffic: true });
@@ -243,8 +251,8 @@ function openChannel(): void {
     if (socket !== ws) return;
     socket = null;
     setState({ channel: 'closed' });
-    // 4409 / 4410: this name joined again from another browser, or the teacher removed the
-    // student: out at once, saying why. 4401: the token stopped working while this page was away.
+    // 4409 / 4410 / 4411: this name joined again from another browser, the teacher removed the
+    // student or deleted the class: out at once, saying why. 4401: the token stopped working while this page was away.
     if (event.code in LEFT_BECAUSE || event.code === 4401) {
       leaveClass(LEFT_BECAUSE[event.code] ?? null);
       return;

@@ -48,11 +48,13 @@ export interface TeacherState {
   error: ClassErrorCode | null;
   /** the class just created (the page opens it) */
   created: string | null;
+  /** the class just deleted (the page closes it and says so) */
+  deleted: string | null;
 }
 
 /** The teacher's page's channel: classes, the board of the class it watches, exports. */
 export class TeacherChannel {
-  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], board: null, error: null, created: null };
+  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], board: null, error: null, created: null, deleted: null };
   private socket: WebSocket | null = null;
   private listeners = new Set<() => void>();
   private watching: string | null = null;
@@ -86,7 +88,11 @@ export class TeacherChannel {
           this.set({ created: message.class.code, error: null });
           break;
         case 'board':
-          if (message.board.code === this.watching) this.set({ board: message.board });
+          if (message.board.code === this.watching) this.set({ board: message.board, error: null });
+          break;
+        case 'class-deleted':
+          if (message.code === this.watching) this.set({ board: null });
+          this.set({ deleted: message.code, classes: this.state.classes.filter((entry) => entry.code !== message.code) });
           break;
         case 'export':
           this.exports.get(`${message.code}/${message.format}`)?.(message.text);
@@ -127,6 +133,19 @@ export class TeacherChannel {
     this.watching = code;
     this.set({ board: null });
     if (code) this.send({ type: 'watch', code });
+  }
+
+  /** The answer comes as every watcher's: a new board, or an error. */
+  renameMember(code: string, memberId: number, name: string): void {
+    this.send({ type: 'rename-member', code, memberId, name });
+  }
+
+  removeMember(code: string, memberId: number): void {
+    this.send({ type: 'remove-member', code, memberId });
+  }
+
+  deleteClass(code: string): void {
+    this.send({ type: 'delete-class', code });
   }
 
   export(code: string, format: 'csv' | 'json'): Promise<string> {

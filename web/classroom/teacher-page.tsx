@@ -7,8 +7,11 @@ import { BoardView } from './board-view.tsx';
 import { formatCode } from './class-protocol.ts';
 import { QrCode } from './qr-code.tsx';
 import { forgetTeacherKey, startLeading, takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
-import { classroomStrings } from './strings.ts';
+import { classroomStrings, type ClassErrorCode } from './strings.ts';
 import './classroom.css';
+
+/** Refusals of a new class, shown under its form; the others (a rename, a removal) above the board. */
+const CLASS_LIST_ERRORS = new Set<ClassErrorCode>(['BAD_TITLE', 'TOO_MANY_CLASSES']);
 
 /** `/en/class/teach#key=…`: the teacher's classes, a class's code, join link and QR code, and its board. */
 export function TeacherPage() {
@@ -51,6 +54,20 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
   useEffect(() => {
     if (state.created) setSelected(state.created);
   }, [state.created]);
+  const [deletedTitle, setDeletedTitle] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  useEffect(() => {
+    if (!state.deleted) return;
+    setConfirmDelete(false);
+    setSelected((current) => (current === state.deleted ? null : current));
+  }, [state.deleted]);
+  const memberControls = useMemo(
+    () =>
+      selected
+        ? { rename: (memberId: number, name: string) => channel.renameMember(selected, memberId, name), remove: (memberId: number) => channel.removeMember(selected, memberId) }
+        : undefined,
+    [channel, selected],
+  );
   useEffect(() => {
     if (state.status === 'refused') forgetTeacherKey();
   }, [state.status]);
@@ -85,6 +102,11 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
   }
 
   const selectedClass = state.classes.find((candidate) => candidate.code === selected);
+  const deleteSelected = () => {
+    if (!selected) return;
+    setDeletedTitle(selectedClass?.title ?? formatCode(selected));
+    channel.deleteClass(selected);
+  };
   // A page opened on localhost shows the LAN address: students cannot open this machine's localhost.
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(window.location.hostname);
   const origins = local && state.lanOrigins.length > 0 ? state.lanOrigins : [window.location.origin];
@@ -97,6 +119,11 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
       <div className="class-desk">
         <aside className="class-list">
           <h2>{t.classes}</h2>
+          {deletedTitle && !selected && (
+            <p className="muted" role="status" data-testid="class-deleted">
+              {t.classDeleted(deletedTitle)}
+            </p>
+          )}
           {state.classes.length === 0 && <p className="muted">{t.noClasses}</p>}
           <ul>
             {state.classes.map((entry) => (
@@ -117,7 +144,7 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
             <button type="submit" className="button button-primary" data-testid="class-create" disabled={state.status !== 'ready'}>
               {t.createClass}
             </button>
-            {state.error && <p className="cell-message cell-message-error">{t.errors[state.error]}</p>}
+            {state.error && CLASS_LIST_ERRORS.has(state.error) && <p className="cell-message cell-message-error">{t.errors[state.error]}</p>}
           </form>
         </aside>
         {selected && (
@@ -149,9 +176,24 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
               <button type="button" className="button" data-testid="class-export-json" onClick={() => void exportAs('json')}>
                 {t.exportJson}
               </button>
+              <button type="button" className="button button-danger" data-testid="class-delete" onClick={() => setConfirmDelete(true)} aria-expanded={confirmDelete}>
+                {t.deleteClass}
+              </button>
             </p>
+            {confirmDelete && (
+              <div className="class-delete-confirm cell-message cell-message-warning" role="group" data-testid="class-delete-confirm" onKeyDown={(event) => event.key === 'Escape' && setConfirmDelete(false)}>
+                <span>{t.deleteConfirm(selectedClass?.title ?? formatCode(selected), state.board?.members.length ?? selectedClass?.members ?? 0)}</span>
+                <button type="button" className="button button-danger" data-testid="class-delete-yes" onClick={deleteSelected} autoFocus>
+                  {t.deleteYes}
+                </button>
+                <button type="button" className="button" onClick={() => setConfirmDelete(false)}>
+                  {t.cancel}
+                </button>
+              </div>
+            )}
             <p className="muted">{t.leadHint}</p>
-            {state.board && <BoardView board={state.board} receivedAt={boardAt} />}
+            {state.error && !CLASS_LIST_ERRORS.has(state.error) && <p className="cell-message cell-message-error" role="alert" data-testid="class-error">{t.errors[state.error]}</p>}
+            {state.board && <BoardView board={state.board} receivedAt={boardAt} controls={memberControls} />}
           </div>
         )}
       </div>
