@@ -24,7 +24,14 @@ interface Fence {
 
 let fenceCount = 0;
 
+const RECORDING_OFF = {
+  en: 'Recording is off (the inspector’s "record" switch): the lab measures the bytes it records, so it has nothing to show. Switch recording on and run again.',
+  ru: 'Запись выключена (переключатель «запись» в инспекторе): лаборатория измеряет записанные байты, показать ей нечего. Включите запись и запустите снова.',
+};
+
 async function fence(store: CaptureStore): Promise<Fence> {
+  // The server has confirmed recording is off: no marker can arrive, say so now rather than after the wait.
+  if (!store.recording) throw new LabError(RECORDING_OFF.en, RECORDING_OFF.ru);
   fenceCount += 1;
   const target = `/_wirelab/session?fence=${Date.now().toString(36)}-${fenceCount}`;
   const after = captureTimeNow();
