@@ -1,5 +1,5 @@
 import { CSV_BOM, csvCell } from '../../shared/csv-cell.ts';
-import type { Board } from './board-types.ts';
+import type { Board } from '../../contracts/class-channel/messages.ts';
 
 export const BOARD_CSV_COLUMNS = ['name', 'lesson', 'exercise', 'passed', 'attempts', 'passed_at', 'last_attempt_at', 'joined_at', 'last_active_at'] as const;
 

@@ -1,7 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../protocols/shared/problem.ts';
-import type { ClassServerErrorCode } from './board-types.ts';
-import type { MemberOutReason } from './classroom-fanout.ts';
+import { MEMBER_OUT_CLOSE, type ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
 
 // The classroom's refusals: over HTTP in both languages (the page shows its own text by code),
 // and the close codes that put a student's channel out of the class.
@@ -49,13 +48,5 @@ export function sendError(reply: FastifyReply, status: number, error: ErrorCode)
     });
 }
 
-/**
- * Close codes a student's channel ends with when the member is out: the name joined again from
- * another browser (this one's token no longer works), the teacher removed them, or the teacher
- * deleted the class. The page says which, in its language (web/classroom/strings.ts).
- */
-export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
-  rejoined: { code: 4409, reason: 'joined again from another browser' },
-  removed: { code: 4410, reason: 'removed from the class by the teacher' },
-  'class-deleted': { code: 4411, reason: 'the teacher deleted the class' },
-};
+/** The close codes that put a student's channel out (contracts/class-channel/PROTOCOL.md). */
+export { MEMBER_OUT_CLOSE };

@@ -2,12 +2,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ScaleContext } from '../scale/scale-plugin.ts';
 import { decodeRelayEnvelope, encodeRelayEnvelope } from './relay-envelope.ts';
+import { MEMBER_OUT_CLOSE, type MemberOutReason, type Navigation } from '../../contracts/class-channel/messages.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
 
-export interface Navigation {
-  lesson: string | null;
-  section: string;
-}
+export type { MemberOutReason, Navigation };
 
 /** Who has a class channel open on one instance: member id → following. */
 export type Presence = Map<number, boolean>;
@@ -21,8 +19,6 @@ export interface FanoutHandlers {
   /** a member's channels must close on every instance: the name joined again elsewhere, or the teacher removed them */
   memberOut(code: string, memberId: number, reason: MemberOutReason): void;
 }
-
-export type MemberOutReason = 'rejoined' | 'removed' | 'class-deleted';
 
 /**
  * An instance's presence entry lives this long unless refreshed: the students of an instance that
@@ -117,7 +113,7 @@ export class ClassroomFanout {
     if (event.from === this.scale.instanceId || typeof event.code !== 'string') return;
     if (event.type === 'board') this.handlers.boardChanged(event.code);
     else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
-    else if (event.type === 'member-out' && typeof event.memberId === 'number' && (event.reason === 'rejoined' || event.reason === 'removed' || event.reason === 'class-deleted')) this.handlers.memberOut(event.code, event.memberId, event.reason);
+    else if (event.type === 'member-out' && typeof event.memberId === 'number' && typeof event.reason === 'string' && event.reason in MEMBER_OUT_CLOSE) this.handlers.memberOut(event.code, event.memberId, event.reason);
   }
 
   /** A member's channels on the other instances close (this instance closes its own). */

@@ -5,7 +5,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
 import { boardToCsv } from './board-csv.ts';
-import type { Board, ClassSummary } from './board-types.ts';
+import {
+  CLASS_CHANNEL_PATH,
+  CLASS_CLOSE,
+  CLASS_PATH,
+  MEMBER_HEADER,
+  TEACHER_KEY_HEADER,
+  type Board,
+  type ClassSummary,
+  type ServerMessage,
+} from '../../contracts/class-channel/messages.ts';
 import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
 import { followerFrames, type FollowerFrame } from './follower-frames.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
@@ -19,10 +28,7 @@ import { lanAddresses } from './startup-urls.ts';
 import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
 import { teacherControlRoutes, TeacherControls, type ControlOutcome } from './teacher-controls.ts';
 
-export const CLASS_PATH = '/_wirelab/class';
-export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
-export const TEACHER_KEY_HEADER = 'x-wirelab-teacher-key';
-export const MEMBER_HEADER = 'x-wirelab-member';
+export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
 
 export interface ClassroomOptions {
   /** SQLite file (the domain's; ':memory:' for tests); with app.scale the classes are in Redis instead */
@@ -276,7 +282,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     return room.relay;
   };
 
-  const sendJson = (socket: WebSocket, message: unknown): void => {
+  const sendJson = (socket: WebSocket, message: ServerMessage): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
@@ -419,7 +425,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       const session = sessionFromCookie(request.headers);
       let role: { kind: 'none' } | { kind: 'teacher'; watching: string | null; leading: string | null } | { kind: 'student'; channel: StudentChannel; code: string } = { kind: 'none' };
       let closed = false;
-      const helloTimer = setTimeout(() => socket.close(4408, 'no hello'), HELLO_TIMEOUT_MS);
+      const helloTimer = setTimeout(() => socket.close(CLASS_CLOSE.noHello, 'no hello'), HELLO_TIMEOUT_MS);
 
       const followerStart = async (code: string): Promise<void> => {
         const room = liveClass(code);
@@ -439,7 +445,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           clearTimeout(helloTimer);
           if (message.role === 'teacher') {
             if (!sameSecret(teacherKey, message.key)) {
-              socket.close(4403, 'teacher key required');
+              socket.close(CLASS_CLOSE.teacherKeyRequired, 'teacher key required');
               return;
             }
             role = { kind: 'teacher', watching: null, leading: null };
@@ -455,7 +461,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           if (message.role === 'student') {
             const member = await store.memberByToken(message.token);
             if (!member) {
-              socket.close(4401, 'not a member');
+              socket.close(CLASS_CLOSE.notAMember, 'not a member');
               return;
             }
             const [info] = await Promise.all([store.classByCode(member.classCode), store.touch(member.id)]);

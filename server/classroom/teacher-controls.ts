@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ClassServerErrorCode } from './board-types.ts';
+import type { ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
 import { sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
 import type { MemberOutReason } from './classroom-fanout.ts';

@@ -1,14 +1,14 @@
 // Imports never run in circles: a type two modules share lives in a third. Type-only and
 // dynamic imports count too — a cycle of types today is a cycle of values after the next edit,
 // and a lazy chunk that imports its importer ties the two chunks together.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importsOf } from './imports.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SOURCE_DIRECTORIES = ['server', 'web', 'bench', 'lessons', 'proto', 'tests'];
+const SOURCE_DIRECTORIES = ['server', 'web', 'contracts', 'shared', 'bench', 'lessons', 'proto', 'tests'];
 const SOURCE_FILE = /\.(ts|tsx|mts)$/;
 
 function sourceFiles(directory: string): string[] {
@@ -17,16 +17,6 @@ function sourceFiles(directory: string): string[] {
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
     return SOURCE_FILE.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
-}
-
-/** The project files a module imports (static, type-only, re-exports and dynamic `import()`). */
-export function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-  return importedFiles
-    .map(({ fileName }) => fileName.split('?')[0])
-    .filter((specifier) => specifier.startsWith('.'))
-    .map((specifier) => resolve(dirname(file), specifier))
-    .filter((target) => existsSync(target) && SOURCE_FILE.test(target));
 }
 
 /** Strongly connected components of more than one module, or a module importing itself (Tarjan). */

@@ -1,32 +1,9 @@
-// The class channel's messages as the page sees them (server/classroom/classroom-plugin.ts
-// sends them; README.md there describes the channel).
-import type { Board, BoardMember, BoardResult, ClassSummary } from '../../server/classroom/board-types.ts';
-import type { ClassErrorCode } from './strings.ts';
+// The page's side of the class channel: the messages are the contract's
+// (contracts/class-channel/, PROTOCOL.md there); here what only a browser needs.
+import { CLASS_CHANNEL_PATH, type Board, type BoardMember, type BoardResult, type ClassSummary, type Navigation, type ServerMessage } from '../../contracts/class-channel/messages.ts';
 
-export type { Board, BoardMember, BoardResult, ClassSummary };
-
-export const CLASS_CHANNEL_PATH = '/_wirelab/class/channel';
-
-export interface Navigation {
-  /** a lesson's slug; null: the lesson list */
-  lesson: string | null;
-  /** a heading id of the lesson, or '' */
-  section: string;
-}
-
-export type ServerMessage =
-  | { type: 'joined'; code: string; title: string; name: string; following: boolean }
-  | { type: 'renamed'; name: string }
-  | { type: 'class-deleted'; code: string }
-  | ({ type: 'navigate' } & Navigation)
-  | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
-  | { type: 'teacher-ready'; classes: ClassSummary[]; lanOrigins: string[] }
-  | { type: 'classes'; classes: ClassSummary[] }
-  | { type: 'class-created'; class: { code: string; title: string } }
-  | { type: 'board'; board: Board }
-  | { type: 'leading'; code: string; relaying: boolean }
-  | { type: 'export'; code: string; format: 'csv' | 'json'; text: string }
-  | { type: 'error'; error: ClassErrorCode };
+export { CLASS_CHANNEL_PATH };
+export type { Board, BoardMember, BoardResult, ClassSummary, Navigation, ServerMessage };
 
 export function channelUrl(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -1,4 +1,4 @@
-import type { ClassServerErrorCode } from '../../server/classroom/board-types.ts';
+import type { ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
 /** What the page may have to explain: the server's error codes, and a network failure. */
 export type ClassErrorCode = ClassServerErrorCode | 'NETWORK';
 

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { navigate } from '../app/router.tsx';
 import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.ts';
 import { markPassed, readProgress } from '../lessons/progress.ts';
+import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
 import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
 import { deliverTeacherWire, type TeacherWireData } from './teacher-wire-sink.ts';
@@ -33,9 +34,9 @@ export interface StudentState {
 }
 
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
-export type LeftBecause = 'rejoined' | 'removed' | 'class-deleted';
-/** The class channel's close codes for those (server/classroom/class-errors.ts, MEMBER_OUT_CLOSE). */
-const LEFT_BECAUSE: Record<number, LeftBecause> = { 4409: 'rejoined', 4410: 'removed', 4411: 'class-deleted' };
+export type LeftBecause = MemberOutReason;
+/** The class channel's close codes for those (contracts/class-channel: MEMBER_OUT_CLOSE). */
+const LEFT_BECAUSE: Record<number, LeftBecause> = Object.fromEntries(Object.entries(MEMBER_OUT_CLOSE).map(([reason, close]) => [close.code, reason as LeftBecause]));
 
 export type JoinResult = { ok: true; membership: Membership } | { ok: false; error: ClassErrorCode };
 
@@ -253,7 +254,7 @@ function openChannel(): void {
     setState({ channel: 'closed' });
     // 4409 / 4410 / 4411: this name joined again from another browser, the teacher removed the
     // student or deleted the class: out at once, saying why. 4401: the token stopped working while this page was away.
-    if (event.code in LEFT_BECAUSE || event.code === 4401) {
+    if (event.code in LEFT_BECAUSE || event.code === CLASS_CLOSE.notAMember) {
       leaveClass(LEFT_BECAUSE[event.code] ?? null);
       return;
     }

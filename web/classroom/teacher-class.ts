@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import { parseRoute } from '../app/routes.ts';
+import { CLASS_CLOSE } from '../../contracts/class-channel/messages.ts';
 import { channelUrl, type Board, type ClassSummary, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
 
@@ -108,7 +109,7 @@ export class TeacherChannel {
     ws.onclose = (event) => {
       if (this.socket !== ws) return;
       this.socket = null;
-      if (event.code === 4403) {
+      if (event.code === CLASS_CLOSE.teacherKeyRequired) {
         this.set({ status: 'refused' });
         return;
       }
@@ -264,7 +265,7 @@ function connectLead(): void {
     leadSocket = null;
     if (leadTimer) clearInterval(leadTimer);
     leadTimer = null;
-    if (event.code === 4403) {
+    if (event.code === CLASS_CLOSE.teacherKeyRequired) {
       stopLeading();
       return;
     }

@@ -1,0 +1,130 @@
+// The class channel and the classroom's HTTP answers, once for both ends: the server
+// (server/classroom/) sends and reads these, the pages (web/classroom/) read and send them.
+// PROTOCOL.md beside this file says what each message does. Pure TypeScript: no Node, no DOM.
+
+export const CLASS_PATH = '/_wirelab/class';
+export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
+export const TEACHER_KEY_HEADER = 'x-wirelab-teacher-key';
+export const MEMBER_HEADER = 'x-wirelab-member';
+
+// ---- the board -------------------------------------------------------------------------------
+
+export interface BoardResult {
+  lesson: string;
+  exercise: string;
+  attempts: number;
+  passedMs: number | null;
+  lastMs: number;
+}
+
+export interface BoardMember {
+  id: number;
+  name: string;
+  /** the teacher reads it out to a student who forgot it (server/classroom/README.md, "Claiming a name") */
+  rejoinCode: string;
+  joinedMs: number;
+  lastActiveMs: number;
+  /** has a class channel open now */
+  online: boolean;
+  following: boolean;
+  results: BoardResult[];
+}
+
+export interface Board {
+  code: string;
+  title: string;
+  /** the server's clock when the board was made: idle times count from it */
+  now: number;
+  members: BoardMember[];
+}
+
+export interface ClassSummary {
+  code: string;
+  title: string;
+  createdMs: number;
+  members: number;
+}
+
+/** Where the teacher is, as followers get it: never the language (each follower keeps their own). */
+export interface Navigation {
+  /** a lesson's slug; null: the lesson list */
+  lesson: string | null;
+  /** a heading id of the lesson, or '' */
+  section: string;
+}
+
+// ---- refusals --------------------------------------------------------------------------------
+
+/** Error codes the classroom answers with, over HTTP (problem+json) and the channel (the page shows its own text for each). */
+export type ClassServerErrorCode =
+  | 'BAD_CODE'
+  | 'BAD_NAME'
+  | 'BAD_RESULT'
+  | 'NO_SUCH_EXERCISE'
+  | 'BAD_TITLE'
+  | 'NO_SUCH_CLASS'
+  | 'NAME_TAKEN'
+  | 'NO_SUCH_MEMBER'
+  | 'CLASS_FULL'
+  | 'TOO_MANY_CLASSES'
+  | 'TOO_MANY_RESULTS'
+  | 'NOT_A_MEMBER'
+  | 'TEACHER_KEY_REQUIRED'
+  | 'RATE_LIMITED'
+  | 'CROSS_ORIGIN';
+
+/** Why a student's channel was closed for good: the page says which, and leaves the class. */
+export type MemberOutReason = 'rejoined' | 'removed' | 'class-deleted';
+
+/** The class channel's own close codes (the 4000–4999 range is the application's, RFC 6455 §7.4.2). */
+export const CLASS_CLOSE = {
+  /** the member token is unknown: joined elsewhere while this page was away, or removed */
+  notAMember: 4401,
+  /** the teacher key was wrong */
+  teacherKeyRequired: 4403,
+  /** no hello within 10 s */
+  noHello: 4408,
+} as const;
+
+/** The close code and reason of each way out of the class. */
+export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
+  rejoined: { code: 4409, reason: 'joined again from another browser' },
+  removed: { code: 4410, reason: 'removed from the class by the teacher' },
+  'class-deleted': { code: 4411, reason: 'the teacher deleted the class' },
+};
+
+// ---- messages ----------------------------------------------------------------------------------
+
+/** What a page sends (JSON text, at most 4 KiB). The first is a hello. */
+export type ClientMessage =
+  | { type: 'hello'; role: 'student'; token: string; following?: boolean }
+  | { type: 'hello'; role: 'teacher'; key: string }
+  // a student
+  | { type: 'follow'; on: boolean }
+  | { type: 'active' }
+  // the teacher
+  | { type: 'create-class'; title: string }
+  | { type: 'watch'; code: string }
+  | { type: 'lead'; code: string }
+  | ({ type: 'navigate' } & Navigation)
+  | { type: 'export'; code: string; format: 'csv' | 'json' }
+  | { type: 'rename-member'; code: string; memberId: number; name: string }
+  | { type: 'remove-member'; code: string; memberId: number }
+  | { type: 'delete-class'; code: string };
+
+/** What the server sends as JSON text (the teacher's relayed bytes come as binary frames: PROTOCOL.md). */
+export type ServerMessage =
+  // to a student
+  | { type: 'joined'; code: string; title: string; name: string; following: boolean }
+  | { type: 'renamed'; name: string }
+  | ({ type: 'navigate' } & Navigation)
+  | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
+  // to the teacher
+  | { type: 'teacher-ready'; classes: ClassSummary[]; lanOrigins: string[] }
+  | { type: 'classes'; classes: ClassSummary[] }
+  | { type: 'class-created'; class: { code: string; title: string; createdMs: number } }
+  | { type: 'class-deleted'; code: string }
+  | { type: 'board'; board: Board }
+  | { type: 'leading'; code: string; relaying: boolean }
+  | { type: 'export'; code: string; format: 'csv' | 'json'; text: string }
+  | { type: 'error'; error: ClassServerErrorCode };

@@ -1,0 +1,54 @@
+// The web app and the server meet only in contracts/ (our own wire formats, each with its
+// PROTOCOL.md) and shared/ (pure helpers): a module of one side never imports a module of the
+// other, and contracts/ and shared/ import neither. Tests may cross (a server test decodes with
+// the inspector's decoders to check what the server sent).
+import { readdirSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { importsOf } from './imports.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * Crossings that are still there, each a known debt (issue 23): the pipeline lab's state and the
+ * SSE cell's limits want contracts of their own; the fixture-recording scripts belong in tests/.
+ * The list may only shrink: a new crossing fails, and so does a listed one that is gone.
+ */
+const KNOWN_CROSSINGS = [
+  'web/editors/pipeline/lab-state.ts -> server/protocols/mqtt/pipeline/pipeline-lab.ts',
+  'web/editors/sse/sse-cell.tsx -> server/domain/event-types.ts',
+  'web/editors/sse/sse-cell.tsx -> server/protocols/sse/limits.ts',
+  'web/wire/fixtures/capture-h2-fixtures.ts -> server/app.ts',
+  'web/wire/mqtt/capture-mqtt-fixture.ts -> server/app.ts',
+  'web/wire/sse/capture-sse-fixture.ts -> server/app.ts',
+];
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
+    return /\.(ts|tsx|mts)$/.test(entry.name) && !/\.(test|d)\.ts$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const FORBIDDEN: Record<string, string[]> = {
+  web: ['server/'],
+  server: ['web/'],
+  contracts: ['server/', 'web/'],
+  shared: ['server/', 'web/'],
+};
+
+describe('the boundary between the web app and the server', () => {
+  it('is crossed only through contracts/ and shared/', () => {
+    const crossings = Object.entries(FORBIDDEN).flatMap(([side, others]) =>
+      sourceFiles(join(ROOT, side)).flatMap((file) =>
+        importsOf(file)
+          .map((target) => relative(ROOT, target))
+          .filter((target) => others.some((other) => target.startsWith(other)))
+          .map((target) => `${relative(ROOT, file)} -> ${target}`),
+      ),
+    );
+    expect(crossings.sort()).toEqual([...KNOWN_CROSSINGS].sort());
+  });
+});
