@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { parseAllowedOrigins } from './listener/same-origin.ts';
 import { loadSessionSecret, loadSharedSessionSecret } from './session/session-secret.ts';
-import { startupUrls } from './classroom/startup-urls.ts';
+import { parsePublicUrl, startupUrls } from './classroom/startup-urls.ts';
 import { clientLimitsFromEnv } from './limits/client-limits.ts';
 import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
 import { loggerOptions, logSettingsFrom } from './logging/log-setup.ts';
@@ -18,6 +18,8 @@ const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = resolve(process.env.DATA_DIR ?? join(root, 'data'));
 const webRoot = process.argv.includes('--dev') ? null : join(root, 'dist', 'web');
 const shutdownGraceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000);
+// PUBLIC_URL="http://10.0.0.5:8080": the join link and QR code name it (HAProxy or a forwarded port in front).
+const publicUrl = parsePublicUrl(process.env.PUBLIC_URL);
 // LOG_FORMAT, LOG_REQUESTS, LOG_LEVEL: readable lines on a terminal, JSON lines elsewhere (server/logging/).
 const logSettings = logSettingsFrom(process.env, process.stdout.isTTY === true);
 
@@ -45,7 +47,8 @@ const app = await buildApp({
   // Several instances of one deployment (README, "Scaling out") sign with one secret: SESSION_SECRET_FILE.
   sessionSecret: process.env.SESSION_SECRET_FILE ? loadSharedSessionSecret(process.env.SESSION_SECRET_FILE) : loadSessionSecret(dataDir),
   // The classroom's teacher key; without it the database keeps one of its own (kept across restarts).
-  classroom: { teacherKey: process.env.TEACHER_KEY || undefined },
+  // PUBLIC_URL: what students type when it is not this process's address (HAProxy in front).
+  classroom: { teacherKey: process.env.TEACHER_KEY || undefined, publicUrl },
   // LIMIT_<KIND>_PER_ADDRESS and LIMIT_<KIND>_SERVER (server/limits/README.md).
   clientLimits: clientLimitsFromEnv(process.env),
   // Past one process (README, "Scaling out"): every instance of a deployment is given the same Redis.
@@ -73,7 +76,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
   await app.listen({ port, host });
-  const urls = startupUrls({ host, port, teacherKey: app.classroom.teacherKey, interfaces: networkInterfaces() });
+  const urls = startupUrls({ host, port, teacherKey: app.classroom.teacherKey, interfaces: networkInterfaces(), publicUrl });
   app.log.info(`Wirelab is on ${urls.local} (HTTP/1.1, h2c and MQTT on this one port)`);
   for (const lan of urls.lan) app.log.info(`students on this network: ${lan}`);
   // Printed, never logged: whoever has this link can run the classes. With JSON logs on stdout it

@@ -120,7 +120,12 @@ export type ServerMessage =
   | ({ type: 'navigate' } & Navigation)
   | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
   // to the teacher
-  | { type: 'teacher-ready'; classes: ClassSummary[]; lanOrigins: string[] }
+  /**
+   * `lanOrigins`: what students on the network type (PUBLIC_URL, else this machine's addresses
+   * with the port the teacher's page used; empty when the server listens on one address only);
+   * `publicOrigin`: PUBLIC_URL's origin when set, which the page then always names.
+   */
+  | { type: 'teacher-ready'; classes: ClassSummary[]; lanOrigins: string[]; publicOrigin: string | null }
   | { type: 'classes'; classes: ClassSummary[] }
   | { type: 'class-created'; class: { code: string; title: string; createdMs: number } }
   | { type: 'class-deleted'; code: string }

@@ -24,7 +24,7 @@ import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
 import { cleanDisplayName, cleanText } from './display-name.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
-import { lanAddresses } from './startup-urls.ts';
+import { joinOrigins } from './startup-urls.ts';
 import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
 import { teacherControlRoutes, TeacherControls, type ControlOutcome } from './teacher-controls.ts';
 
@@ -37,6 +37,8 @@ export interface ClassroomOptions {
   teacherKey?: string;
   /** where the lessons are whose exercises results may name (lessons/ of this checkout) */
   lessonsDir?: string;
+  /** PUBLIC_URL's origin: what the join link and QR code name (startup-urls.ts, joinOrigins) */
+  publicUrl?: string;
 }
 
 declare module 'fastify' {
@@ -450,11 +452,18 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             }
             role = { kind: 'teacher', watching: null, leading: null };
             if (!closed) teacherSockets.add(socket);
-            const port = (app.server.address() as { port?: number } | null)?.port;
+            const listening = app.server.address() as { address?: string; port?: number } | null;
             sendJson(socket, {
               type: 'teacher-ready',
               classes: await classSummaries(),
-              lanOrigins: port ? lanAddresses(networkInterfaces()).map((address) => `http://${address}:${port}`) : [],
+              lanOrigins: joinOrigins({
+                listeningHost: listening?.address ?? '',
+                listeningPort: listening?.port ?? 0,
+                hostHeader: request.headers.host,
+                publicUrl: options.publicUrl,
+                interfaces: networkInterfaces(),
+              }),
+              publicOrigin: options.publicUrl ?? null,
             });
             return;
           }

@@ -5,8 +5,8 @@ import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
 import { newSessionId, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionOfCookies } from '../session/session-id.ts';
 
-/** Paths the browser app routes itself; the server answers them with index.html. */
-const APP_ROUTE = /^\/(?:(?:ru|en)(?:\/[^.]*)?)?$/;
+/** Paths the browser app routes itself (`/class`: a class's join link, in the student's language); the server answers them with index.html. */
+const APP_ROUTE = /^\/(?:(?:ru|en)(?:\/[^.]*)?|class\/?)?$/;
 
 /**
  * Says, on the wire, that the tap recorded this response's head only (see server/tap/README.md):

@@ -30,9 +30,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (its own cookie, so its own session and sandbox) on one page. */
-export async function openPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+/** A fresh browser profile (its own cookie, so its own session and sandbox) on one page; `locale`: the browser's language (navigator.languages). */
+export async function openPage(browser: Browser, options: { locale?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: options.locale });
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     throw error;

@@ -30,10 +30,12 @@ export function App() {
   const pathname = usePathname();
   const route = parseRoute(pathname);
   const lang: Lang = route.kind === 'root' || route.lang === null ? preferredLang() : route.lang;
+  const rootTo = route.kind === 'root' ? route.to : null;
 
   useEffect(() => {
-    if (route.kind === 'root') navigate(`/${lang}/${window.location.hash}`, { replace: true });
-  }, [route.kind, lang]);
+    // the join link keeps its ?code= for the join page
+    if (rootTo !== null) navigate(`/${lang}/${rootTo}${rootTo ? window.location.search : ''}${window.location.hash}`, { replace: true });
+  }, [rootTo, lang]);
 
   useEffect(() => {
     document.documentElement.lang = lang;

@@ -5,7 +5,8 @@ import { estimateClockOffset } from './clock.ts';
 
 describe('parseRoute', () => {
   it.each([
-    ['/', { kind: 'root' }],
+    ['/', { kind: 'root', to: '' }],
+    ['/class', { kind: 'root', to: 'class' }],
     ['/en', { kind: 'list', lang: 'en' }],
     ['/ru/', { kind: 'list', lang: 'ru' }],
     ['/en/rest', { kind: 'lesson', lang: 'en', slug: 'rest' }],

@@ -1,7 +1,8 @@
 import { LANGS, type Lang } from './lang-context.ts';
 
 export type Route =
-  | { kind: 'root' }
+  /** `/`, and `/class` (the join link a class's QR code carries): each student lands in their own language */
+  | { kind: 'root'; to: '' | 'class' }
   | { kind: 'list'; lang: Lang }
   | { kind: 'lesson'; lang: Lang; slug: string }
   | { kind: 'course'; lang: Lang; page: CoursePage }
@@ -14,7 +15,8 @@ export const COMPARE_SLUG = 'compare';
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
 export function parseRoute(pathname: string): Route {
-  if (pathname === '/' || pathname === '') return { kind: 'root' };
+  if (pathname === '/' || pathname === '') return { kind: 'root', to: '' };
+  if (pathname === '/class' || pathname === '/class/') return { kind: 'root', to: 'class' };
   const parts = pathname.split('/').filter(Boolean);
   const lang = isLang(parts[0]) ? parts[0] : null;
   if (!lang) return { kind: 'not-found', lang: null };

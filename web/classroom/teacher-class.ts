@@ -45,6 +45,7 @@ export interface TeacherState {
   status: 'connecting' | 'ready' | 'refused' | 'closed';
   classes: ClassSummary[];
   lanOrigins: string[];
+  publicOrigin: string | null;
   board: Board | null;
   error: ClassErrorCode | null;
   /** the class just created (the page opens it) */
@@ -55,7 +56,7 @@ export interface TeacherState {
 
 /** The teacher's page's channel: classes, the board of the class it watches, exports. */
 export class TeacherChannel {
-  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], board: null, error: null, created: null, deleted: null };
+  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], publicOrigin: null, board: null, error: null, created: null, deleted: null };
   private socket: WebSocket | null = null;
   private listeners = new Set<() => void>();
   private watching: string | null = null;
@@ -79,7 +80,7 @@ export class TeacherChannel {
       }
       switch (message.type) {
         case 'teacher-ready':
-          this.set({ status: 'ready', classes: message.classes, lanOrigins: message.lanOrigins });
+          this.set({ status: 'ready', classes: message.classes, lanOrigins: message.lanOrigins, publicOrigin: message.publicOrigin });
           if (this.watching) this.send({ type: 'watch', code: this.watching });
           break;
         case 'classes':

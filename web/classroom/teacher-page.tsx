@@ -109,8 +109,10 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
   };
   // A page opened on localhost shows the LAN address: students cannot open this machine's localhost.
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(window.location.hostname);
-  const origins = local && state.lanOrigins.length > 0 ? state.lanOrigins : [window.location.origin];
-  const joinUrl = selected ? `${origins[0]}/${lang}/class?code=${selected}` : '';
+  // PUBLIC_URL, when the server was given one, is what students type wherever the teacher's page is open
+  const origins = state.publicOrigin ? [state.publicOrigin] : local && state.lanOrigins.length > 0 ? state.lanOrigins : [window.location.origin];
+  // no language in the link: each student's page opens in their own (the remembered one, else the browser's)
+  const joinUrl = selected ? `${origins[0]}/class?code=${selected}` : '';
 
   return (
     <div className="class-page class-page-wide" data-testid="class-teacher" data-status={state.status}>
