@@ -4,8 +4,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 
-/** Debian's Chromium; playwright's own browser download cannot work offline. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * Debian's Chromium (playwright's own browser download cannot work offline): its headless shell
+ * when installed (package chromium-headless-shell, the old headless mode playwright itself runs
+ * headless tests in), which loads a lesson page in about half the CPU time of the full browser
+ * in new headless mode — the end-to-end suite's main cost on CI's two cores; the full browser
+ * otherwise. CHROMIUM_PATH picks one.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium-headless-shell') ? '/usr/bin/chromium-headless-shell' : '/usr/bin/chromium');
 export const WEB_ROOT = join(import.meta.dirname, '..', '..', 'dist', 'web');
 
 export function assertBuilt(): void {
