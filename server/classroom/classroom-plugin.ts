@@ -27,6 +27,7 @@ import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { joinOrigins } from './startup-urls.ts';
 import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
 import { teacherControlRoutes, TeacherControls, type ControlOutcome } from './teacher-controls.ts';
+import { logClassEvent } from './class-log.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
 
@@ -308,7 +309,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       for (const socket of room.boardWatchers) sendJson(socket, { type: 'class-deleted', code });
       live.delete(code);
     },
-  });
+  }, app.log);
 
   // ---- students over HTTP -------------------------------------------------------------------
 
@@ -324,6 +325,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
     const outcome = await store.join(code, name, rejoinCode || null);
     if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
+    logClassEvent(app.log, { kind: 'joined', code, name: outcome.member.name, rejoined: outcome.rejoined });
     if (outcome.rejoined) {
       // the previous browser's token stopped working: its channel closes now, not at its next reconnect
       closeMemberChannels(code, outcome.member.id, 'rejoined');
@@ -379,6 +381,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (title === null) return sendError(reply, 400, 'BAD_TITLE');
     const created = await store.createClass(title);
     if (!created) return sendError(reply, 403, 'TOO_MANY_CLASSES');
+    logClassEvent(app.log, { kind: 'class-created', code: created.code, title: created.title });
     return reply.code(201).send(created);
   });
 
@@ -510,6 +513,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             if (title === null) return sendJson(socket, { type: 'error', error: 'BAD_TITLE' });
             const created = await store.createClass(title);
             if (!created) return sendJson(socket, { type: 'error', error: 'TOO_MANY_CLASSES' });
+            logClassEvent(app.log, { kind: 'class-created', code: created.code, title: created.title });
             sendJson(socket, { type: 'class-created', class: created });
             sendJson(socket, { type: 'classes', classes: await classSummaries() });
             return;
@@ -525,6 +529,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           }
           case 'lead': {
             if (!code || !(await store.classByCode(code))) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
+            if (teacher.leading !== code) logClassEvent(app.log, { kind: 'leading', code });
             teacher.leading = code;
             const room = liveClass(code);
             if (session) relayOf(code, room)?.lead(session);

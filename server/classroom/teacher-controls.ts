@@ -4,6 +4,8 @@ import { sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
 import type { MemberOutReason } from './classroom-fanout.ts';
 import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
+import { logClassEvent } from './class-log.ts';
+import type { FastifyBaseLogger } from 'fastify';
 import { cleanDisplayName } from './display-name.ts';
 
 // The teacher's controls over a class: rename a student, remove one, delete the class. The page
@@ -33,7 +35,12 @@ export class TeacherControls {
   constructor(
     private readonly store: ClassroomStore,
     private readonly effects: ControlEffects,
+    private readonly log: Pick<FastifyBaseLogger, 'info'>,
   ) {}
+
+  private async nameOf(code: string, memberId: number): Promise<string | null> {
+    return (await this.store.members(code)).find((member) => member.id === memberId)?.name ?? null;
+  }
 
   /** A new name for a student; their results, rejoin code and open pages stay. */
   async rename(rawCode: unknown, memberId: unknown, rawName: unknown): Promise<ControlOutcome<MemberInfo>> {
@@ -42,8 +49,10 @@ export class TeacherControls {
     if (!isMemberId(memberId)) return refused(404, 'NO_SUCH_MEMBER');
     const name = cleanDisplayName(rawName);
     if (!name) return refused(400, 'BAD_NAME');
+    const before = await this.nameOf(code, memberId);
     const outcome = await this.store.renameMember(code, memberId, name);
     if (!outcome.ok) return outcome.error === 'NAME_TAKEN' ? refused(409, 'NAME_TAKEN') : refused(404, 'NO_SUCH_MEMBER');
+    logClassEvent(this.log, { kind: 'renamed', code, from: before, name: outcome.member.name });
     this.effects.memberRenamed(code, memberId, outcome.member.name);
     this.effects.classChanged(code);
     return { ok: true, value: outcome.member };
@@ -53,7 +62,9 @@ export class TeacherControls {
   async remove(rawCode: unknown, memberId: unknown): Promise<ControlOutcome<null>> {
     const code = normalizeClassCode(rawCode);
     if (!code || !(await this.store.classByCode(code))) return refused(404, 'NO_SUCH_CLASS');
+    const name = isMemberId(memberId) ? await this.nameOf(code, memberId) : null;
     if (!isMemberId(memberId) || !(await this.store.removeMember(code, memberId))) return refused(404, 'NO_SUCH_MEMBER');
+    logClassEvent(this.log, { kind: 'removed', code, name });
     this.effects.memberOut(code, memberId, 'removed');
     this.effects.classChanged(code);
     void this.effects.classListChanged();
@@ -65,6 +76,7 @@ export class TeacherControls {
     const code = normalizeClassCode(rawCode);
     const memberIds = code ? await this.store.deleteClass(code) : null;
     if (!code || !memberIds) return refused(404, 'NO_SUCH_CLASS');
+    logClassEvent(this.log, { kind: 'class-deleted', code, members: memberIds.length });
     for (const memberId of memberIds) this.effects.memberOut(code, memberId, 'class-deleted');
     this.effects.classDeleted(code);
     void this.effects.classListChanged();
