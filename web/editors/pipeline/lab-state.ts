@@ -1,9 +1,9 @@
-// The lab's JSON as the server sends it (server/protocols/mqtt/pipeline/README.md): the state
-// from GET /api/v1/pipeline and its event stream, and the notifications on notifications/<name>.
+// The lab's JSON as the server sends it (contracts/pipeline-lab/PROTOCOL.md): the state from
+// GET /api/v1/pipeline and its event stream, and the notifications on notifications/<name>.
 
-import type { ConsumerState, LabState, Notification } from '../../../server/protocols/mqtt/pipeline/pipeline-lab.ts';
+import type { ConsumerState, LabState, Notification } from '../../../contracts/pipeline-lab/state.ts';
 
-// The same types the server builds its answers with (type-only: no server code reaches the page).
+// The contract's types, the same the server builds its answers with.
 export type ConsumerView = ConsumerState;
 export type LabView = LabState;
 /** What the cell reads of a notification (parseNotification keeps only these). */

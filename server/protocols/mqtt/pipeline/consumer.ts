@@ -3,8 +3,9 @@ import type { Bilingual } from '../../shared/bilingual.ts';
 import type { BrokerLink } from './broker-link.ts';
 import type { PublishedOrder } from './publish-log.ts';
 import { LAB_CLIENT_PREFIX } from './limits.ts';
+import type { ConsumerRole } from '../../../../contracts/pipeline-lab/state.ts';
 
-export type ConsumerRole = 'subscriber' | 'member';
+export type { ConsumerRole };
 
 /** A consumer's work: one order at a time, each taking the consumer's delay; stop cancels what waits. */
 export class Consumer {

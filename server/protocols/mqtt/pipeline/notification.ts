@@ -1,34 +1,8 @@
 import type { IPublishPacket } from 'mqtt';
 import { NOTIFICATIONS_PREFIX } from './limits.ts';
+import type { Notification } from '../../../../contracts/pipeline-lab/state.ts';
 
-/** The notification a consumer publishes on `notifications/<name>` for each order it handled. */
-export interface Notification {
-  /** the order as published (its JSON, else its text); null when it was left out because it would not fit (`orderBytes`) */
-  order: unknown;
-  /** present when the order was left out: its size in bytes, too large for the notification's one MQTT packet */
-  orderBytes?: number;
-  by: string;
-  via: 'broker' | 'rest';
-  topic?: string;
-  group?: string;
-  partition?: number;
-  /** the order was published while this consumer (or the group's partition) was down */
-  whileDown: boolean;
-  /** this consumer (or partition) began this very order before and never acknowledged it: the broker sent it again */
-  redelivered: boolean;
-  /** the DUP flag of the delivery as the broker set it (aedes 1.2.0 leaves it off on a resend after reconnect) */
-  dup: boolean;
-  /** the broker delivered a retained message (RETAIN set on delivery: only for a new subscription) */
-  retained: boolean;
-  /** from the broker accepting the order to this consumer finishing it; null if the lab did not see it published */
-  queuedMs: number | null;
-  /** messages still waiting for this consumer (its partition, for a member) after this one; absent when the broker's store could not be asked (its Redis unreachable) */
-  backlog?: number;
-  /** every consumer that has finished this very order so far, this one last: two or more is fan-out */
-  handledBy: string[];
-  /** for a group member: the group's running members when it finished the order */
-  members?: number;
-}
+export type { Notification };
 
 /**
  * The remaining length of the QoS 1 PUBLISH that carries `payload` on `topic` (MQTT 3.1.1

@@ -8,8 +8,9 @@ import { directNotification, notificationPayload, notificationTopic, orderOf, ty
 import { pipelineMessages as text } from './messages.ts';
 import { GROUP_NAME, LAB_CLIENT_PREFIX, NOTIFIER, ORDERS_FILTER, PARTITIONS, type PipelineLimits } from './limits.ts';
 
-export type { ConsumerRole } from './consumer.ts';
-export type { Notification } from './notification.ts';
+import type { ConsumerState, LabState, PartitionState } from '../../../../contracts/pipeline-lab/state.ts';
+
+export type { ConsumerRole, ConsumerState, LabState, Notification, PartitionState } from '../../../../contracts/pipeline-lab/state.ts';
 
 /** What a lab needs from the server around it. */
 export interface LabHost extends BrokerTarget {
@@ -21,41 +22,8 @@ export interface LabHost extends BrokerTarget {
   warn(message: string, details: Record<string, unknown>): void;
 }
 
-export interface ConsumerState {
-  role: ConsumerRole;
-  clientId: string | null;
-  running: boolean;
-  connected: boolean;
-  busy: boolean;
-  delayMs: number;
-  processed: number;
-  /** subscribers: the broker's messages for this consumer's session; members: the sum over the partitions they read */
-  backlog: number;
-  /** messages the broker did not store for this consumer because its backlog was full */
-  dropped: number;
-  partitions?: number[];
-  /** what is wrong now */
-  error: Bilingual | null;
-  /** what the lab did by itself: reconnected after losing the connection, restarted after a failure */
-  notice: Bilingual | null;
-}
 
-export interface PartitionState {
-  partition: number;
-  topic: string;
-  clientId: string;
-  owner: string | null;
-  /** the owner's connection holds the partition's session and its subscription */
-  reading: boolean;
-  backlog: number;
-}
 
-export interface LabState {
-  sandbox: string;
-  consumers: Record<string, ConsumerState>;
-  group: { name: string; partitions: PartitionState[]; backlog: number } | null;
-  limits: { maxConsumers: number; maxDelayMs: number; maxBacklog: number; partitions: number };
-}
 
 /** A consumer restarted after a failure waits this long at most. */
 const MAX_RESTART_MS = 30_000;
