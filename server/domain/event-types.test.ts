@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DOMAIN_EVENT_TYPES as fromBus } from './event-bus.ts';
 import { DOMAIN_EVENT_TYPES } from './event-types.ts';
 
-// The web app imports these modules by value (web/editors/sse/sse-cell.tsx): an import added to
-// them would pull server code into the browser bundle.
-const IMPORTED_BY_THE_WEB_APP = ['./event-types.ts', '../protocols/sse/limits.ts'];
+// The web app imports the event stream's contract by value (web/editors/sse/sse-cell.tsx): an
+// import added to it would pull other code into the browser bundle.
+const IMPORTED_BY_THE_WEB_APP = ['../../contracts/event-stream/events.ts'];
 
 describe('the event types the web app shares with the server', () => {
   it.each(IMPORTED_BY_THE_WEB_APP)('%s imports nothing', (path) => {

@@ -1,3 +1,4 @@
+import type { GapReason } from '../../../contracts/event-stream/events.ts';
 import { RECENT_EVENTS_KEPT, type DomainEvent, type EventBus } from '../../domain/index.ts';
 
 export interface ReplayGap {
@@ -6,7 +7,7 @@ export interface ReplayGap {
    * id (a restart); not-received: several instances on Redis, and this one never received some
    * events after the client's id (it started later, or lost its link to Redis for a while).
    */
-  reason: 'too-old' | 'unknown-id' | 'not-received';
+  reason: GapReason;
   after: number;
   /** the oldest event of the sandbox still kept (null: none) */
   oldestKept: number | null;

@@ -1,4 +1,7 @@
-export const EVENTS_PATH = '/api/v1/events';
+import { EVENTS_PATH, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contracts/event-stream/events.ts';
+
+/** The stream's path and its own event names are the contract's (contracts/event-stream/). */
+export { EVENTS_PATH, GAP_EVENT, SHUTDOWN_EVENT };
 
 /** Sent as `retry:` first on every stream: how long a browser waits before it reconnects. */
 export const RETRY_MS = 3_000;
@@ -12,6 +15,4 @@ export const MAX_HEARTBEAT_S = 60;
 export const MAX_STREAMS_PER_SESSION = 6;
 /** Bytes queued for a stream whose client does not read; past it the stream ends (it may resume). */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
-/** Named events of the stream itself, beside the domain's (README.md). */
-export const GAP_EVENT = 'stream.gap';
-export const SHUTDOWN_EVENT = 'server.shutdown';
+

@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { DOMAIN_EVENT_TYPES } from '../../../server/domain/event-types.ts';
-import { GAP_EVENT, SHUTDOWN_EVENT } from '../../../server/protocols/sse/limits.ts';
+import { DOMAIN_EVENT_TYPES, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contracts/event-stream/events.ts';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
