@@ -7,7 +7,7 @@ import { decodeConnection } from '../decode-connection.ts';
 import { decodeChunk, type CaptureFixture } from '../fixtures/read-fixture.ts';
 import type { WireMessage } from '../types.ts';
 
-// Real bytes of the Wirelab server's /api/v1/events, recorded by capture-sse-fixture.ts.
+// Real bytes of the Wirelab server's /api/v1/events, recorded by tests/fixture-recorders/capture-sse-fixture.ts.
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'sse-stream.json'), 'utf8')) as CaptureFixture;
 const chunks = fixture.chunks.map(decodeChunk);
 const decoded = fixture.connections.map((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id)));

@@ -1,5 +1,5 @@
 // Records real MQTT traffic of the Wirelab server as a decoder fixture:
-//   node --import tsx web/wire/mqtt/capture-mqtt-fixture.ts
+//   node --import tsx tests/fixture-recorders/capture-mqtt-fixture.ts
 // The whole app listens on an ephemeral port with its broker; Debian's mosquitto_sub and
 // mosquitto_pub (outside clients) speak MQTT over plain TCP with the user name naming a browser
 // session, so the byte tap records them for it: a persistent subscription with QoS 2, a retained
@@ -11,10 +11,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
-import { buildApp } from '../../../server/app.ts';
-import type { CapturedConnection } from '../types.ts';
-import type { CaptureFixture, FixtureChunk } from '../fixtures/read-fixture.ts';
-import { decodeChunkFrame } from '../capture-frame.ts';
+import { buildApp } from '../../server/app.ts';
+import type { CapturedConnection } from '../../web/wire/types.ts';
+import type { CaptureFixture, FixtureChunk } from '../../web/wire/fixtures/read-fixture.ts';
+import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
 
 const WAIT_MS = 10_000;
 
@@ -95,7 +95,7 @@ const fixture: CaptureFixture = {
   connections: [...connections.values()],
   chunks,
 };
-const dir = join(import.meta.dirname, 'fixtures');
+const dir = join(import.meta.dirname, '..', '..', 'web', 'wire', 'mqtt', 'fixtures');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'mqtt-session.json'), `${JSON.stringify(fixture, null, 1)}\n`);
 console.log(`wrote ${fixture.connections.length} connections, ${chunks.length} chunks`);

@@ -1,5 +1,5 @@
 // Records real Server-Sent Events traffic of the Wirelab server as a decoder fixture:
-//   node --import tsx web/wire/sse/capture-sse-fixture.ts
+//   node --import tsx tests/fixture-recorders/capture-sse-fixture.ts
 // The whole app listens on an ephemeral port; curl (an outside client) opens /api/v1/events with a
 // browser session's cookie, so the byte tap records the stream for that session; a REST change
 // makes an event, a quiet second makes a heartbeat comment, and a second curl resumes with
@@ -9,10 +9,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { buildApp } from '../../../server/app.ts';
-import type { CapturedConnection } from '../types.ts';
-import type { CaptureFixture, FixtureChunk } from '../fixtures/read-fixture.ts';
-import { decodeChunkFrame } from '../capture-frame.ts';
+import { buildApp } from '../../server/app.ts';
+import type { CapturedConnection } from '../../web/wire/types.ts';
+import type { CaptureFixture, FixtureChunk } from '../../web/wire/fixtures/read-fixture.ts';
+import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
 
 const CURL = '/usr/bin/curl';
 const WAIT_MS = 10_000;
@@ -103,8 +103,9 @@ const fixture: CaptureFixture = {
   connections: streamConnections,
   chunks: chunks.filter((chunk) => ids.has(chunk.conn)),
 };
-mkdirSync(join(import.meta.dirname, 'fixtures'), { recursive: true });
-writeFileSync(join(import.meta.dirname, 'fixtures', 'sse-stream.json'), `${JSON.stringify(fixture, null, 1)}\n`);
+const dir = join(import.meta.dirname, '..', '..', 'web', 'wire', 'sse', 'fixtures');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'sse-stream.json'), `${JSON.stringify(fixture, null, 1)}\n`);
 console.log(`${fixture.connections.length} connections, ${fixture.chunks.length} chunks`);
 tap.close();
 await app.close();
