@@ -1,4 +1,5 @@
 import type { ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
+import { russianPlural } from '../text/russian-plural.ts';
 /** What the page may have to explain: the server's error codes, and a network failure. */
 export type ClassErrorCode = ClassServerErrorCode | 'NETWORK';
 
@@ -216,11 +217,3 @@ export const classroomStrings = {
     dismiss: 'Закрыть',
   },
 };
-
-export function russianPlural(count: number, one: string, few: string, many: string): string {
-  const ten = count % 10;
-  const hundred = count % 100;
-  if (ten === 1 && hundred !== 11) return one;
-  if (ten >= 2 && ten <= 4 && (hundred < 12 || hundred > 14)) return few;
-  return many;
-}

@@ -1,4 +1,4 @@
-import { base64Decode } from '@bufbuild/protobuf/wire';
+import { base64Decode, base64Encode } from '@bufbuild/protobuf/wire';
 
 // base64 (RFC 4648 §4, and §5's URL-safe alphabet where a protocol allows it) read the way the
 // decoders need: the bytes by @bufbuild/protobuf's base64Decode, after a check of the text's
@@ -19,4 +19,9 @@ export function decodeBase64(text: string, alphabet: 'standard' | 'standard-or-u
   if (unpadded.length !== text.length && text.length % 4 !== 0) return null;
   if (unpadded.length % 4 === 1) return null;
   return base64Decode(unpadded);
+}
+
+/** Standard base64 with padding (RFC 4648 §4), by @bufbuild/protobuf's encoder (no btoa: it takes strings). */
+export function encodeBase64(bytes: Uint8Array): string {
+  return base64Encode(bytes, 'std');
 }

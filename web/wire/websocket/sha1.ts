@@ -65,20 +65,3 @@ export function sha1(message: Uint8Array): Uint8Array {
 function rotl(value: number, bits: number): number {
   return ((value << bits) | (value >>> (32 - bits))) >>> 0;
 }
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 with padding (no btoa: it works on strings, and Node tests run it too). */
-export function toBase64(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i];
-    const b = i + 1 < bytes.length ? bytes[i + 1] : 0;
-    const c = i + 2 < bytes.length ? bytes[i + 2] : 0;
-    const triple = (a << 16) | (b << 8) | c;
-    out += BASE64[(triple >> 18) & 63] + BASE64[(triple >> 12) & 63];
-    out += i + 1 < bytes.length ? BASE64[(triple >> 6) & 63] : '=';
-    out += i + 2 < bytes.length ? BASE64[triple & 63] : '=';
-  }
-  return out;
-}

@@ -1,12 +1,13 @@
 import type { HeaderList, HttpExchange, WireNode } from '../types.ts';
-import { sha1, toBase64 } from './sha1.ts';
+import { encodeBase64 } from '../base64.ts';
+import { sha1 } from './sha1.ts';
 
 /** The GUID every server appends to the client's key (RFC 6455 §1.3). */
 export const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 /** base64(SHA-1(key + GUID)): what the server must answer in Sec-WebSocket-Accept. */
 export function computeWebSocketAccept(key: string): string {
-  return toBase64(sha1(new TextEncoder().encode(key.trim() + WEBSOCKET_GUID)));
+  return encodeBase64(sha1(new TextEncoder().encode(key.trim() + WEBSOCKET_GUID)));
 }
 
 export interface WebSocketHandshake {
