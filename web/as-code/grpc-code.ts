@@ -7,7 +7,7 @@ import type { AsCodeTarget, GrpcSpec, HttpSpec } from './spec.ts';
 
 // One RPC. Connect unary JSON is plain HTTP (curl, net/http); otherwise the terminal uses
 // buf curl, Python grpcio with stubs made by Debian's protoc, JavaScript connect-node with stubs
-// made by protoc-gen-es. proto-files.ts says where the .proto files come from.
+// made by protoc-gen-es. The dialog's "get the protos" part (as-code-panel.tsx) says where the .proto files are.
 
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
 

@@ -21,7 +21,7 @@ export interface ConnectionCapture {
 
 /**
  * Open interval (from, to) on the tap's clock: from = the last byte of the fence before the run,
- * to = the first byte of the fence after it (compare-fence.ts).
+ * to = the first byte of the fence after it (`fence` in lab-runner.ts).
  */
 export interface RunWindow {
   from: number;
