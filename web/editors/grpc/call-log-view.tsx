@@ -1,7 +1,7 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import type { CallEvent, CallLog, HeaderPairs } from './call-log.ts';
-import { detailHeadline } from './grpc-status.ts';
+import { detailHeadline } from './call-status.ts';
 import { grpcEditorStrings } from './strings.ts';
 import { serverTextIn } from '../server-text.ts';
 

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@bufbuild/protobuf';
-import { grpcCodeName, type CallStatus, type StatusDetail } from './grpc-status.ts';
+import { grpcCodeName, type CallStatus, type StatusDetail } from './call-status.ts';
 
 export type HeaderPairs = Array<[string, string]>;
 export type BilingualText = { en: string; ru: string };

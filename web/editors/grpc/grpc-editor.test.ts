@@ -6,7 +6,7 @@ import { ErrorInfoSchema, BadRequestSchema } from '../../../proto/gen/google/rpc
 import { parseGrpcCell, parseMetadataLines, metadataToLines, GRPC_MAX_TIMEOUT_MS } from './grpc-cell-config.ts';
 import { allServices, browserCanCall, findMethod, grpcRegistry, methodPath } from './method-catalog.ts';
 import { requestJsonSchema, scalarSchema } from './request-json-schema.ts';
-import { detailHeadline, grpcCodeName, statusOfError } from './grpc-status.ts';
+import { detailHeadline, grpcCodeName, statusOfError } from './call-status.ts';
 import { appendEvent, applyRunnerMessage, emptyLog, MAX_LOGGED_MESSAGES, parseRunnerMessage, type CallLog, type RunnerServerMessage } from './call-log.ts';
 import { runnerUrl } from './runner-channel.ts';
 import { CLIENT_DEADLINE_GRACE_MS, clientDeadline } from './run-call.ts';

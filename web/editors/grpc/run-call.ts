@@ -4,7 +4,7 @@ import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
 import { headerPairs, type CallEvent, type HeaderPairs } from './call-log.ts';
-import { OK_STATUS, statusOfError } from './grpc-status.ts';
+import { OK_STATUS, statusOfError } from './call-status.ts';
 
 export function transportFor(protocol: GrpcProtocol, registry: Registry, baseUrl: string, fetch: typeof globalThis.fetch = globalThis.fetch): Transport {
   // The page's own origin: the session cookie goes along by itself (same origin), so the call
