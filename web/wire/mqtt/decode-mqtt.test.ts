@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeConnection } from '../decode-connection.ts';
 import { decodeChunk, type CaptureFixture } from '../fixtures/read-fixture.ts';
 import { messageMarkOf } from '../message-marks.ts';
-import { wireErrorText } from '../node-text.ts';
+import { russianTextOf, wireErrorText } from '../node-text.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeMqttPackets } from './decode-mqtt.ts';
@@ -42,6 +42,20 @@ function decode(bytes: Uint8Array, complete = true) {
 }
 
 describe('decodeMqttPackets', () => {
+  it('says byte counts in Russian for the Russian inspector, and leaves text from the wire as it is', () => {
+    const [packet] = decode(publishQos2).nodes;
+    const length = find(packet!, 'remaining-length')!;
+    expect(length.value).toBe(`${publishBody.length} B`);
+    expect(publishBody.length).toBe(19);
+    expect(russianTextOf(length)).toEqual({ label: 'оставшаяся длина', value: '19 байт' });
+    const [withTrailing] = decode(Buffer.from([0x40, 0x03, 0x00, 0x07, 0xff])).nodes;
+    expect(russianTextOf(find(withTrailing!, 'unexpected-bytes')!)).toEqual({ label: 'лишние байты', value: '1 байт' });
+    const [cut] = decode(Buffer.from([0x30, 0x15, 0x00]), false).nodes;
+    expect(russianTextOf(cut!)?.value).toBe('21 байт');
+    const [connectPacket] = decode(connect).nodes;
+    expect(russianTextOf(find(connectPacket!, 'client-id')!)?.value).toBeUndefined();
+  });
+
   it('reads CONNECT with its flags bit by bit', () => {
     const [packet] = decode(connect).nodes;
     expect(packet!.label).toBe('CONNECT');

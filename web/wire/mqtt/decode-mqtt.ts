@@ -1,5 +1,5 @@
 import { markMessage } from '../message-marks.ts';
-import { ru } from '../node-text.ts';
+import { bytesRu, ru } from '../node-text.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { stringError, topicFilterError, topicNameError } from './mqtt-rules.ts';
@@ -108,9 +108,11 @@ class BodyReader {
       }
     }
     const value = binary ? `${length} B` : (text ?? hex(data));
-    const dataNode = ru({ kind: 'string-data', label: binary ? 'bytes' : 'UTF-8', value, range: this.range(this.at, this.at + length) }, binary ? 'байты' : 'UTF-8');
+    // a byte count is words ("43 B"), said in the reader's language; text from the wire is data
+    const valueRu = binary ? bytesRu(length) : undefined;
+    const dataNode = ru({ kind: 'string-data', label: binary ? 'bytes' : 'UTF-8', value, range: this.range(this.at, this.at + length) }, binary ? 'байты' : 'UTF-8', valueRu);
     this.at += length;
-    const node = ru({ kind, label, value, range: this.range(start, this.at), children: [lengthNode, dataNode], ...(error ? { error } : {}) }, russian);
+    const node = ru({ kind, label, value, range: this.range(start, this.at), children: [lengthNode, dataNode], ...(error ? { error } : {}) }, russian, valueRu);
     return { node, text };
   }
 
@@ -200,11 +202,11 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
       return { node };
     }
   }
-  const lengthNode = ru({ kind: 'remaining-length', label: 'remaining length', value: `${length} B`, range: rangeOf(offsets, start + 1, at), children: lengthBytes }, 'оставшаяся длина');
+  const lengthNode = ru({ kind: 'remaining-length', label: 'remaining length', value: `${length} B`, range: rangeOf(offsets, start + 1, at), children: lengthBytes }, 'оставшаяся длина', bytesRu(length));
   const bodyStart = at;
   const end = bodyStart + length;
   if (end > bytes.length) {
-    const node = ru({ kind: 'mqtt-packet', label: name, value: `${length} B`, range: rangeOf(offsets, start, bytes.length), children: [fixedHeader, lengthNode], error: complete ? 'truncated' : 'incomplete' }, name);
+    const node = ru({ kind: 'mqtt-packet', label: name, value: `${length} B`, range: rangeOf(offsets, start, bytes.length), children: [fixedHeader, lengthNode], error: complete ? 'truncated' : 'incomplete' }, name, bytesRu(length));
     return { node };
   }
 
@@ -212,7 +214,7 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const fields: MqttPacketFields = { type: name, remainingLength: length };
   const body = decodeBody(type, flags, reader, fields);
   const children = [fixedHeader, lengthNode, ...body.nodes];
-  if (reader.left > 0) children.push(ru({ kind: 'unexpected-bytes', label: 'bytes past the fields', value: `${reader.left} B`, range: reader.range(reader.at, end), error: 'mqtt-trailing-bytes' }, 'лишние байты'));
+  if (reader.left > 0) children.push(ru({ kind: 'unexpected-bytes', label: 'bytes past the fields', value: `${reader.left} B`, range: reader.range(reader.at, end), error: 'mqtt-trailing-bytes' }, 'лишние байты', bytesRu(reader.left)));
   const node = ru({ kind: 'mqtt-packet', label: name, value: body.summary, range: rangeOf(offsets, start, end), children }, name);
   markMessage(node, {
     layer: 'mqtt-packet',
