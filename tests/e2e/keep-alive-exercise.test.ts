@@ -18,19 +18,36 @@ describe('the keep-alive exercise', () => {
       await getAda.locator('[data-testid="cell-run"]').click();
       await expect.poll(() => rows.count(), LIVE).toBeGreaterThanOrEqual(run);
     }
-    const last = rows.last();
+    // "Your last request" is the one the run put in focus (selected): the timeline groups rows by
+    // connection, so the last row on the page may be an older request on another connection.
+    const last = page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]', { hasText: '/api/v1/users/1' });
+    await last.waitFor(LIVE);
+    // the third run's exchange, once the focus has settled on it
+    let focused = '';
+    let steady = 0;
+    await expect
+      .poll(async () => {
+        const next = `${await last.getAttribute('data-conn')}:${await last.getAttribute('data-index')}`;
+        steady = next === focused ? steady + 1 : 0;
+        focused = next;
+        return steady >= 2;
+      }, { ...LIVE, interval: 300 })
+      .toBe(true);
     const conn = (await last.getAttribute('data-conn'))!;
     const lastIndex = Number(await last.getAttribute('data-index'));
     const group = page.locator(`[data-testid="inspector"] [data-testid="insp-connection"][data-conn="${conn}"] [data-testid="insp-exchange"]`);
     const readIndexes = () => group.evaluateAll((buttons) => buttons.map((button) => Number(button.getAttribute('data-index'))).join(','));
-    // The timeline draws rows as their captures are decoded: count once it has stopped changing, as a student would.
+    // The timeline draws rows as their captures are decoded: count once it has stopped changing
+    // for two seconds, as a student would (half a second once passed while a row was still to
+    // come on a loaded machine, and the count was one short).
     let indexes = await readIndexes();
+    let quietReads = 0;
     await expect
       .poll(async () => {
         const next = await readIndexes();
-        const settled = next === indexes;
+        quietReads = next === indexes ? quietReads + 1 : 0;
         indexes = next;
-        return settled;
+        return quietReads >= 4;
       }, { ...LIVE, interval: 500 })
       .toBe(true);
     const visibleBefore = indexes.split(',').map(Number).filter((index) => index < lastIndex).length;
