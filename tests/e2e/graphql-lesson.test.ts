@@ -243,8 +243,17 @@ describe('the GraphQL lesson', () => {
     // A field whose schema has a description: the hover box shows it.
     await setEditorText(page, 'fragments', '{ user(id: 1) { version } }');
     await expect.poll(() => editor.locator('.view-line span', { hasText: 'version' }).count(), LIVE).toBeGreaterThan(0);
-    await editor.locator('.view-line span', { hasText: 'version' }).last().hover();
-    await expect.poll(async () => (await page.locator('.monaco-hover-content').allTextContents()).join(' '), LIVE).toContain('Bumped on every change');
+    // Hover again on each try, as a person moves the mouse again: a hover that came while the
+    // editor's language service was still starting shows nothing, and a mouse that stays put
+    // never asks again.
+    await expect
+      .poll(async () => {
+        await page.mouse.move(0, 0);
+        await editor.locator('.view-line span', { hasText: 'version' }).last().hover();
+        await page.locator('.monaco-hover-content').first().waitFor({ timeout: 1_500 }).catch(() => undefined);
+        return (await page.locator('.monaco-hover-content').allTextContents()).join(' ');
+      }, { ...LIVE, interval: 250 })
+      .toContain('Bumped on every change');
 
     await setEditorText(page, 'fragments', readFileSync(new URL('../../lessons/10-graphql/cells/fragments.graphql', import.meta.url), 'utf8'));
     await fragments.locator('[data-testid="graphql-operation"]').selectOption({ label: 'query PostWithAuthor' });
