@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
+import { readFileSync } from 'node:fs';
+import { decodeConnection } from '../../web/wire/decode-connection.ts';
+import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
+import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
 
 let server: RunningServer;
 
@@ -212,5 +216,40 @@ describe('the gRPC runner channel', () => {
     expect(capture.bytes(conn.id, 'in').subarray(0, 24).toString('latin1')).toBe('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
     await runner.close();
     await capture.close();
+  });
+
+  it('passes the bidi-chat exercise only for two messages in one call, not for two calls of one message each', async () => {
+    const lesson = JSON.parse(readFileSync(new URL('../../lessons/04-grpc/lesson.json', import.meta.url), 'utf8')) as { exercises: Record<string, { check: Check }> };
+    const check = lesson.exercises['bidi-chat'].check;
+    const chatMessages = (capture: CaptureClient): WireMessage[] => {
+      const chunks = capture.chunks();
+      return capture
+        .connections<CapturedConnection>()
+        .flatMap((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }))).messages ?? []);
+    };
+    const chat = async (runner: RunnerClient, call: string, texts: string[]) => {
+      runner.send({ type: 'start', call, method: '/wirelab.users.v1.UserService/Chat' });
+      for (const text of texts) runner.send({ type: 'send', call, message: { userId: 1, text } });
+      runner.send({ type: 'end', call });
+      await runner.next((m) => m.call === call && m.type === 'status');
+    };
+    const requestsOf = (messages: WireMessage[]) => messages.filter((m) => m.layer === 'grpc-message' && m.fields?.dir === 'request' && m.fields?.method === '/wirelab.users.v1.UserService/Chat');
+
+    const apart = await newSession(server.origin);
+    const apartCapture = await CaptureClient.open(server.origin, apart);
+    const apartRunner = await RunnerClient.open(apart);
+    await chat(apartRunner, 'first', ['one']);
+    await chat(apartRunner, 'second', ['two']);
+    await apartCapture.waitFor(() => requestsOf(chatMessages(apartCapture)).length === 2);
+    expect(evaluateCheck(check, [], undefined, chatMessages(apartCapture)).passed).toBe(false);
+
+    const together = await newSession(server.origin);
+    const togetherCapture = await CaptureClient.open(server.origin, together);
+    const togetherRunner = await RunnerClient.open(together);
+    await chat(togetherRunner, 'both', ['one', 'two']);
+    await togetherCapture.waitFor(() => requestsOf(chatMessages(togetherCapture)).length === 2);
+    expect(evaluateCheck(check, [], undefined, chatMessages(togetherCapture)).passed).toBe(true);
+
+    await Promise.all([apartRunner.close(), togetherRunner.close(), apartCapture.close(), togetherCapture.close()]);
   });
 });

@@ -25,6 +25,7 @@ describe('decodeGraphqlDocument', () => {
     const { facts, node } = decodeGraphqlDocument(text, identity);
     expect(facts).toMatchObject({ operationType: 'query', operationName: 'Q', aliases: 2, depth: 4, operations: 1 });
     expect(facts.selection).toBe('a:user{...Card} b:user{name}');
+    expect(facts.rootFields).toBe('a:user(id: 1) b:user(id: 2)');
     const spread = all(node).find((child) => child.kind === 'graphql-fragment-spread')!;
     expect(text.slice(spread.range.start, spread.range.end)).toBe('...Card');
   });
@@ -71,7 +72,7 @@ describe('graphql-http layer', () => {
     // GraphQL names are ASCII only; string values may be anything
     const text = 'query Search { users(filter: { search: "ада" }) { nodes { name } } }';
     const [node] = graphqlHttpLayer.decode(bytes(text), offsets, { ...request, contentType: 'application/graphql' });
-    expect(messageMarkOf(node)?.fields).toMatchObject({ operationName: 'Search', selection: 'users{nodes{name}}' });
+    expect(messageMarkOf(node)?.fields).toMatchObject({ operationName: 'Search', selection: 'users{nodes{name}}', rootFields: 'users(filter: {search: "ада"})' });
     const name = all(node).find((child) => child.kind === 'graphql-field' && child.label === 'name')!;
     const encoded = bytes(text);
     expect(new TextDecoder().decode(encoded.subarray(name.range.start - base, name.range.end - base))).toBe('name');

@@ -92,6 +92,7 @@ function documentBody(payload: Uint8Array, offsets: PayloadOffsets): WireNode {
   if (document.facts.operationType) facts.operationType = document.facts.operationType;
   if (document.facts.operationName) facts.operationName = document.facts.operationName;
   if (document.facts.selection !== undefined) facts.selection = document.facts.selection;
+  if (document.facts.rootFields !== undefined) facts.rootFields = document.facts.rootFields;
   if (document.facts.depth !== undefined) facts.depth = document.facts.depth;
   if (document.facts.aliases !== undefined) facts.aliases = document.facts.aliases;
   const node = ru<WireNode>({ kind: 'graphql-request', label: 'GraphQL request (application/graphql)', range: rangeOf(offsets, 0, payload.length), children: [document.node] }, 'запрос GraphQL (application/graphql)');
@@ -219,6 +220,7 @@ export function graphqlQueryStringMessages(exchanges: readonly HttpExchange[], s
     if (document.facts.operationType) facts.operationType = document.facts.operationType;
     if (document.facts.operationName ?? operationName) facts.operationName = (document.facts.operationName ?? operationName)!;
     if (document.facts.selection !== undefined) facts.selection = document.facts.selection;
+    if (document.facts.rootFields !== undefined) facts.rootFields = document.facts.rootFields;
     if (document.facts.depth !== undefined) facts.depth = document.facts.depth;
     if (document.facts.aliases !== undefined) facts.aliases = document.facts.aliases;
     if (document.facts.syntaxError) facts.error = 'syntax-error';

@@ -12,6 +12,11 @@ export interface OperationFacts {
   operationName?: string;
   /** the selected fields without arguments, as written: "user{name email}" */
   selection?: string;
+  /**
+   * the operation's root fields with their arguments as written: "user(id: 1)", "a:user(id: 1) posts";
+   * a variable stays a variable ("user(id: $id)"): what the document asks for, not what it got
+   */
+  rootFields?: string;
   /** deepest nesting, fragments expanded, counted as the server does: a root field is 1, an inline fragment adds 1 */
   depth?: number;
   /** fields selected under another name (`first: user(id: 1)`) */
@@ -78,6 +83,7 @@ export function decodeGraphqlDocument(
     facts.operationType = chosen.operation as OperationFacts['operationType'];
     if (chosen.name) facts.operationName = chosen.name.value;
     facts.selection = selectionSignature(chosen.selectionSet);
+    facts.rootFields = rootFieldCalls(chosen.selectionSet);
     facts.depth = selectionDepth(chosen.selectionSet, fragments, new Set());
     facts.aliases = countAliases(chosen.selectionSet, fragments, new Set());
   }
@@ -169,6 +175,18 @@ export function selectionSignature(selectionSet: SelectionSetNode | undefined): 
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) return `...${selection.name.value}`;
       return `...on ${selection.typeCondition?.name.value ?? ''}{${selectionSignature(selection.selectionSet)}}`;
+    })
+    .join(' ');
+}
+
+/** The root fields as written with their arguments, compacted: `user(id: 1)`; fragments by name. */
+function rootFieldCalls(selectionSet: SelectionSetNode): string {
+  return selectionSet.selections
+    .map((selection) => {
+      if (selection.kind !== Kind.FIELD) return selection.kind === Kind.FRAGMENT_SPREAD ? `...${selection.name.value}` : '...';
+      const name = selection.alias ? `${selection.alias.value}:${selection.name.value}` : selection.name.value;
+      const args = (selection.arguments ?? []).map((argument) => `${argument.name.value}: ${print(argument.value)}`).join(', ');
+      return args ? `${name}(${args})` : name;
     })
     .join(' ');
 }

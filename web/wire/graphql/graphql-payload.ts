@@ -72,6 +72,7 @@ export function decodeGraphqlRequest(request: JsonNode, offsets: PayloadOffsets)
   if (facts.operationName) flat.operationName = facts.operationName;
   else if (name) flat.operationName = name;
   if (facts.selection !== undefined) flat.selection = facts.selection;
+  if (facts.rootFields !== undefined) flat.rootFields = facts.rootFields;
   if (facts.depth !== undefined) flat.depth = facts.depth;
   if (facts.aliases !== undefined) flat.aliases = facts.aliases;
   if (facts.syntaxError) flat.error = 'syntax-error';
