@@ -110,6 +110,8 @@ describe('a sandbox\'s graceful shutdown (LifecycleService)', () => {
     expect(late).toMatchObject({ name: 'UNAVAILABLE' });
     expect(late.details[0]).toMatchObject({ type: 'google.rpc.RetryInfo' });
     expect(late.details[1]).toMatchObject({ type: 'google.rpc.LocalizedMessage', value: { locale: 'ru-RU', message: expect.stringMatching(/^сервер завершает работу/) } });
+    // Calls of lesson 5 fail too: the status names the cell that stopped the server, so the editor can link to it.
+    expect(late.details[2]).toMatchObject({ type: 'google.rpc.ErrorInfo', value: { reason: 'SANDBOX_SHUT_DOWN', domain: 'wirelab.dev', metadata: { lesson: 'grpc', section: 'graceful-shutdown' } } });
 
     // The tap recorded the GOAWAY on the student's connection: last-stream-id 1, the Chat.
     await capture.waitFor(() => capture.connections().some((c) => c.transport === 'h2c' && h2Frames(capture.bytes(c.id, 'out')).some((f) => f.type === 7)));

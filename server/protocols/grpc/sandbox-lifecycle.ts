@@ -2,7 +2,7 @@ import type http2 from 'node:http2';
 import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
-import { LocalizedMessageSchema, RetryInfoSchema } from '../../../proto/gen/google/rpc/error_details_pb.ts';
+import { ErrorInfoSchema, LocalizedMessageSchema, RetryInfoSchema } from '../../../proto/gen/google/rpc/error_details_pb.ts';
 import { Health, HealthCheckResponse_ServingStatus as Status } from '../../../proto/gen/grpc/health/v1/health_pb.ts';
 import { ServerReflection as ReflectionV1 } from '../../../proto/gen/grpc/reflection/v1/reflection_pb.ts';
 import { ServerReflection as ReflectionV1alpha } from '../../../proto/gen/grpc/reflection/v1alpha/reflection_pb.ts';
@@ -10,6 +10,7 @@ import { LifecycleService } from '../../../proto/gen/wirelab/lab/v1/lifecycle_pb
 import { ValidationError } from '../../domain/index.ts';
 import { SHARED_SANDBOX } from '../../session/session-id.ts';
 import { sandboxKey } from './context.ts';
+import { ERROR_DOMAIN } from './connect-error-of.ts';
 import type { HealthStatuses, HealthView } from './health-service.ts';
 
 /** LifecycleService's bounds (README.md, "Limits"). */
@@ -156,6 +157,9 @@ function russian(message: string) {
   return { desc: LocalizedMessageSchema, value: create(LocalizedMessageSchema, { locale: 'ru-RU', message }) };
 }
 
+/** ErrorInfo.reason of a call refused while the sandbox's server is down (web/editors/grpc links it to the lesson). */
+export const SANDBOX_SHUT_DOWN_REASON = 'SANDBOX_SHUT_DOWN';
+
 /** While a sandbox's server is down, its new calls get UNAVAILABLE with RetryInfo (when it is back). */
 export function shutdownInterceptor(lifecycle: SandboxLifecycle): Interceptor {
   // Not an async function: a call that passes costs no promise of its own here.
@@ -163,9 +167,12 @@ export function shutdownInterceptor(lifecycle: SandboxLifecycle): Interceptor {
     const downForMs = lifecycle.downFor(req.contextValues.get(sandboxKey));
     if (downForMs > 0 && !ANSWERED_WHILE_DOWN.has(req.service.typeName)) {
       const seconds = Math.ceil(downForMs / 1000);
-      return Promise.reject(new ConnectError(`the server is shutting down (this sandbox's, for the lesson); it is back in ${seconds} s`, Code.Unavailable, undefined, [
+      // Calls of any lesson fail here, long after the student left lesson 4's cell: the message and
+      // the ErrorInfo name the cell that stopped the server, and the editor links to it.
+      return Promise.reject(new ConnectError(`the server is shutting down (this sandbox's, stopped by LifecycleService/GracefulShutdown in the gRPC lesson); it is back in ${seconds} s`, Code.Unavailable, undefined, [
         { desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationFromMs(Math.ceil(downForMs)) }) },
-        russian(`сервер завершает работу (сервер вашей песочницы, для урока); он вернётся через ${seconds} с`),
+        russian(`сервер завершает работу (сервер вашей песочницы, его остановил LifecycleService/GracefulShutdown в уроке о gRPC); он вернётся через ${seconds} с`),
+        { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: SANDBOX_SHUT_DOWN_REASON, domain: ERROR_DOMAIN, metadata: { lesson: 'grpc', section: 'graceful-shutdown' } }) },
       ]));
     }
     return next(req);

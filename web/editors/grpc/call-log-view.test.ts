@@ -56,3 +56,21 @@ describe('<CallLogView> and a Trailers-Only answer', () => {
     expect(html).toContain('Response headers');
   });
 });
+
+describe('<CallLogView> and a call refused while the student’s graceful shutdown holds the server down', () => {
+  const refused = (details: unknown[]): RunnerServerMessage[] => [
+    { type: 'started', call: 'c2', t: t0 },
+    { type: 'status', call: 'c2', code: 14, name: 'UNAVAILABLE', message: 'the server is shutting down', details, trailers: { 'grpc-status': '14' }, trailersOnly: true, durationMs: 2, t: t0 + 2 },
+  ] as RunnerServerMessage[];
+  const shutDown = { type: 'google.rpc.ErrorInfo', value: { reason: 'SANDBOX_SHUT_DOWN', domain: 'wirelab.dev', metadata: { lesson: 'grpc', section: 'graceful-shutdown' } } };
+
+  it('links to the lesson section that stopped it, in the page’s language', () => {
+    expect(render(logOf(refused([shutDown])), 'ru')).toMatch(/data-testid="grpc-shutdown-note"[\s\S]*?href="\/ru\/grpc#graceful-shutdown"/);
+    expect(render(logOf(refused([shutDown])), 'en')).toContain('href="/en/grpc#graceful-shutdown"');
+  });
+
+  it('says nothing for another UNAVAILABLE, or an ErrorInfo of another domain', () => {
+    expect(render(logOf(refused([])), 'en')).not.toContain('grpc-shutdown-note');
+    expect(render(logOf(refused([{ ...shutDown, value: { ...shutDown.value, domain: 'example.com' } }])), 'en')).not.toContain('grpc-shutdown-note');
+  });
+});

@@ -1,7 +1,7 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import type { CallEvent, CallLog, HeaderPairs } from './call-log.ts';
-import { detailHeadline } from './call-status.ts';
+import { detailHeadline, lessonSectionOf, type CallStatus } from './call-status.ts';
 import { grpcEditorStrings } from './strings.ts';
 import { serverTextIn } from '../server-text.ts';
 
@@ -117,6 +117,7 @@ function EventBody({ event }: { event: CallEvent }) {
               </ul>
             </div>
           )}
+          <ShutDownNote status={status} />
           <Headers title={event.trailersOnly ? t.trailersOnlyTrailers : t.trailers} pairs={event.trailers} testId="grpc-trailers" />
           {event.trailersOnly && (
             <p className="cell-message" data-testid="grpc-trailers-only-note">
@@ -133,6 +134,19 @@ function EventBody({ event }: { event: CallEvent }) {
         </p>
       );
   }
+}
+
+/** A call refused because the student's own graceful shutdown (lesson 4) still holds the server down. */
+function ShutDownNote({ status }: { status: CallStatus }) {
+  const t = useStrings(grpcEditorStrings);
+  const lang = useLang();
+  const target = lessonSectionOf(status);
+  if (!target) return null;
+  return (
+    <p className="cell-message" data-testid="grpc-shutdown-note">
+      {t.sandboxShutDown} <a href={`/${lang}/${target.lesson}#${target.section}`}>{t.sandboxShutDownLink}</a>
+    </p>
+  );
 }
 
 function Headers({ title, pairs, testId }: { title: string; pairs: HeaderPairs; testId?: string }) {

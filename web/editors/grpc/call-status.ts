@@ -68,3 +68,23 @@ export function detailHeadline(detail: StatusDetail): string {
       return shortType;
   }
 }
+
+/** ErrorInfo.domain of Wirelab's own details (server/protocols/grpc/connect-error-of.ts). */
+const WIRELAB_ERROR_DOMAIN = 'wirelab.dev';
+
+/**
+ * The lesson section a status points back to: a call refused because the student's graceful
+ * shutdown (lesson 4) still holds the sandbox's server down names that section in its ErrorInfo.
+ */
+export function lessonSectionOf(status: CallStatus): { lesson: string; section: string } | undefined {
+  for (const detail of status.details) {
+    if (detail.type !== 'google.rpc.ErrorInfo' || !('json' in detail) || detail.json === null || typeof detail.json !== 'object' || Array.isArray(detail.json)) continue;
+    const info = detail.json as { reason?: unknown; domain?: unknown; metadata?: Record<string, unknown> };
+    if (info.domain !== WIRELAB_ERROR_DOMAIN || info.reason !== 'SANDBOX_SHUT_DOWN') continue;
+    const lesson = info.metadata?.lesson;
+    const section = info.metadata?.section;
+    // only a plain slug and anchor become a link
+    if (typeof lesson === 'string' && typeof section === 'string' && /^[a-z0-9-]+$/.test(lesson) && /^[a-z0-9-]+$/.test(section)) return { lesson, section };
+  }
+  return undefined;
+}

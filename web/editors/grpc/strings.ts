@@ -45,6 +45,8 @@ export const grpcEditorStrings = {
     trailersOnlyNote:
       'Trailers-Only: the call failed before any message, so the server answered with a single HEADERS frame that also ends the stream (END_STREAM). That frame carries both parts: the response headers (:status, content-type) and the trailers (grpc-status, grpc-message…). A call that sends messages gets two frames: headers first, trailers last.',
     noHeaders: 'none',
+    sandboxShutDown: 'Your sandbox’s server is stopped: the graceful shutdown you started in the gRPC lesson. New calls get UNAVAILABLE until it comes back, in every lesson.',
+    sandboxShutDownLink: 'Go to “Graceful shutdown”',
     message: (index: number) => `Message #${index + 1}`,
     sent: (index: number) => `Sent message #${index + 1}`,
     started: 'Call started: request headers sent',
@@ -96,6 +98,8 @@ export const grpcEditorStrings = {
     trailersOnlyNote:
       'Trailers-Only: вызов завершился ошибкой до первого сообщения, поэтому сервер ответил одним кадром HEADERS, который сразу закрывает поток (END_STREAM). В этом кадре обе части ответа: заголовки (:status, content-type) и трейлеры (grpc-status, grpc-message…). Если сообщения были, кадров два: сначала заголовки, в конце трейлеры.',
     noHeaders: 'нет',
+    sandboxShutDown: 'Сервер вашей песочницы остановлен: это плавная остановка, которую вы запустили в уроке о gRPC. Пока он не вернётся, новые вызовы получают UNAVAILABLE — в любом уроке.',
+    sandboxShutDownLink: 'К разделу «Плавная остановка сервера»',
     message: (index: number) => `Сообщение №${index + 1}`,
     sent: (index: number) => `Отправлено сообщение №${index + 1}`,
     started: 'Вызов начат: заголовки запроса отправлены',
