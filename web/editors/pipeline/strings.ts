@@ -1,4 +1,5 @@
 import { browserErrorIn } from '../browser-error.ts';
+import { countRu } from '../../text/russian-plural.ts';
 
 /** The pipeline lab cell (pipeline-cell.tsx), in both languages. */
 export const pipelineStrings = {
@@ -57,7 +58,7 @@ export const pipelineStrings = {
       retained: 'retained message',
       queued: (ms: number) => `${ms} ms after publishing`,
       partition: (p: number) => `partition ${p}`,
-      left: (n: number) => `${n} left in its backlog`,
+      left: (n: number) => `${n} more ${n === 1 ? 'message' : 'messages'} waiting in its backlog at that moment`,
     },
     // log lines
     calling: (order: number) => `POST /api/v1/pipeline/notifications, order ${order}`,
@@ -129,7 +130,7 @@ export const pipelineStrings = {
       retained: 'сохранённое сообщение',
       queued: (ms: number) => `через ${ms} мс после публикации`,
       partition: (p: number) => `партиция ${p}`,
-      left: (n: number) => `в очереди осталось ${n}`,
+      left: (n: number) => `в тот момент в очереди было ещё ${countRu(n, 'сообщение', 'сообщения', 'сообщений')}`,
     },
     calling: (order: number) => `POST /api/v1/pipeline/notifications, заказ ${order}`,
     called: (status: number, ms: number) => `${status} Created через ${ms} мс: страница ждала, пока сервис работал`,
