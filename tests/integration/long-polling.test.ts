@@ -84,6 +84,18 @@ describe('GET /api/v1/poll', () => {
     expect(answer.status).toBe(204);
   });
 
+  it('since=now answers at once with the current cursor and no replay; the next poll gets only what came after', async () => {
+    const box = sandbox('now');
+    await createUser(box, 'Before');
+    const now = await poll(box, '?since=now');
+    expect(now.status).toBe(200);
+    expect(now.body).toMatchObject({ events: [], cursor: server.app.domain.events.lastId, more: false });
+    const waiting = poll(box, `?since=${now.body!.cursor}`);
+    await heldPolls(1);
+    const after = await createUser(box, 'After');
+    expect((await waiting).body!.events.map((e) => e.data.id)).toEqual([after.id]);
+  });
+
   it('loses and repeats nothing across polls, whatever happens between them', async () => {
     const box = sandbox('cursor');
     const created: number[] = [];

@@ -218,8 +218,8 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
       needs: 'events',
       measured: poll
         ? ru
-          ? `${poll.runs[0].items} событий стоили ${poll.roundTrips} HTTP-запросов (первый since=0, по одному после каждого события и ещё ожидающий), ${bytes(poll)} байт; простой — ${poll.idleBytesPerMinute ?? '—'} байт в минуту (повторные запросы по истечении удержания). ${poll.roundTrips >= poll.runs[0].items ? 'Верно' : 'Не подтвердилось'}; когда события идут пачкой, один ответ несёт их несколько.`
-          : `${poll.runs[0].items} events cost ${poll.roundTrips} HTTP requests (the first since=0, one after each event, and the one still held), ${bytes(poll)} bytes; idle ${poll.idleBytesPerMinute ?? '—'} bytes per minute (re-polls when the hold time ends). ${poll.roundTrips >= poll.runs[0].items ? 'True' : 'Not confirmed'}; when events come in a burst, one answer carries several.`
+          ? `${poll.runs[0].items} событий стоили ${poll.roundTrips} HTTP-запросов (первый since=now только узнаёт курсор, дальше по одному после каждого события и ещё ожидающий), ${bytes(poll)} байт; простой — ${poll.idleBytesPerMinute ?? '—'} байт в минуту (повторные запросы по истечении удержания). ${poll.roundTrips >= poll.runs[0].items ? 'Верно' : 'Не подтвердилось'}; когда события идут пачкой, один ответ несёт их несколько.`
+          : `${poll.runs[0].items} events cost ${poll.roundTrips} HTTP requests (the first, since=now, only fetches the cursor; then one after each event, and the one still held), ${bytes(poll)} bytes; idle ${poll.idleBytesPerMinute ?? '—'} bytes per minute (re-polls when the hold time ends). ${poll.roundTrips >= poll.runs[0].items ? 'True' : 'Not confirmed'}; when events come in a burst, one answer carries several.`
         : null,
     });
   }

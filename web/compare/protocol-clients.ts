@@ -252,9 +252,10 @@ export function subscribe(protocol: EventsProtocol, runner: () => RunnerClient):
         rejectReady = reject;
       });
       void (async () => {
-        // since=0 answers at once with what the server keeps: the cursor to wait from.
+        // since=now answers at once with the cursor to wait from and no events: since=0 would replay
+        // the sandbox's earlier events (kilobytes), and the run would count them as the cost of its own.
         try {
-          let cursor = ((await json(await fetch('/api/v1/poll?since=0', { ...NO_STORE, signal: controller.signal }))) as { cursor: number }).cursor;
+          let cursor = ((await json(await fetch('/api/v1/poll?since=now', { ...NO_STORE, signal: controller.signal }))) as { cursor: number }).cursor;
           let first = true;
           while (!controller.signal.aborted) {
             const pending = fetch(`/api/v1/poll?since=${cursor}`, { ...NO_STORE, signal: controller.signal });

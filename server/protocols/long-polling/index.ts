@@ -18,6 +18,8 @@ declare module 'fastify' {
 
 const QUERY = ['since', 'timeout'] as const;
 const CURSOR = /^\d{1,15}$/;
+/** `since=now`: the current cursor, without the events the server keeps. */
+const SINCE_NOW = 'now';
 
 /** The body of a 200: the events after `since`, and the cursor to send as the next `since`. */
 export interface PollAnswer {
@@ -62,10 +64,10 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
       const unknown = unknownParameters(request.query, QUERY);
       if (unknown.length > 0) return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', messages.unknownParameter(unknown, QUERY));
       const sinceRaw = single(request.query, 'since');
-      if (typeof sinceRaw !== 'string' || !CURSOR.test(sinceRaw)) {
+      if (typeof sinceRaw !== 'string' || !(CURSOR.test(sinceRaw) || sinceRaw === SINCE_NOW)) {
         return sendProblem(request, reply, 400, 'bad-cursor', 'Bad Request', {
-          en: `since must be a cursor: 0 for everything the server still keeps, then the "cursor" of each answer. Got "${sinceRaw ?? ''}".`,
-          ru: `since — это курсор: 0, чтобы получить всё, что сервер ещё хранит, а дальше — «cursor» из каждого ответа. Получено «${sinceRaw ?? ''}».`,
+          en: `since must be a cursor: 0 for everything the server still keeps, "now" for only what comes next, then the "cursor" of each answer. Got "${sinceRaw ?? ''}".`,
+          ru: `since — это курсор: 0, чтобы получить всё, что сервер ещё хранит, «now» — только то, что случится дальше, а потом — «cursor» из каждого ответа. Получено «${sinceRaw ?? ''}».`,
         });
       }
       const timeoutRaw = single(request.query, 'timeout');
@@ -77,12 +79,18 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
           return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', text);
         }
       }
-      const since = Number(sinceRaw);
       const sandboxId = request.sandboxId;
       const startedAt = performance.now();
 
       const timing = (reply: FastifyReply): FastifyReply =>
         reply.header('cache-control', 'no-store').header('server-timing', `hold;dur=${heldSince(startedAt)};desc="held by the server"`);
+
+      // "now": no replay, only the cursor to wait from, at once (a client that wants what comes next).
+      if (sinceRaw === SINCE_NOW) {
+        const body: PollAnswer = { events: [], cursor: app.domain.events.lastId, held_ms: 0, more: false };
+        return timing(reply).code(200).type('application/json').send(body);
+      }
+      const since = Number(sinceRaw);
 
       /** Answers with what is after `since` if there is anything to say; false: keep waiting. */
       const answerIfAny = (): boolean => {
