@@ -58,7 +58,10 @@ describe('claimVerdicts', () => {
       row('graphql-post', 'read', { roundTrips: 1 }, 4, 2),
     ];
     expect(find(claimVerdicts(rows, 'en'), 'long-polling-requests').measured).toMatch(/^3 events cost 5 HTTP requests.*True/);
-    expect(find(claimVerdicts(rows, 'en'), 'graphql-round-trips').measured).toContain('ran 2 SQL statement(s)');
+    expect(find(claimVerdicts(rows, 'en'), 'graphql-round-trips').measured).toContain('ran 2 SQL statements');
+    // Russian numbers agree with their nouns: 3 события, 5 запросов, 2 обмена, 1 обмен, 2 SQL-запроса
+    expect(find(claimVerdicts(rows, 'ru'), 'long-polling-requests').measured).toMatch(/^На 3 события ушло 5 HTTP-запросов/);
+    expect(find(claimVerdicts(rows, 'ru'), 'graphql-round-trips').measured).toContain('REST — 2 обмена, 0 байт; GraphQL — 1 обмен, 0 байт. Цена для сервера: резолверы GraphQL выполнили 2 SQL-запроса');
   });
 
   it('says what GraphQL batching changed in the by-id job: round trips and bytes, and the SQL statements measured', () => {
@@ -68,15 +71,15 @@ describe('claimVerdicts', () => {
     const on = byId(true, { roundTrips: 1, bytesUp: 700, bytesDown: 3600 }, 4);
     const read = [row('rest', 'read', { roundTrips: 2 }), row('graphql-post', 'read', { roundTrips: 1 }, 4, 2)];
     const en = find(claimVerdicts([...read, off, on], 'en'), 'graphql-round-trips').measured!;
-    expect(en).toContain('Batching, 3 user(s) one operation each: one by one 3 round trip(s), 6000 bytes; in one POST 1 round trip(s), 4300 bytes (less by the headers of the extra requests).');
-    expect(en).toContain('ran 6 SQL statement(s) one by one and 4 batched: fewer, because a batch’s operations share one loader');
+    expect(en).toContain('Batching, 3 users, one operation each: one by one 3 round trips, 6000 bytes; in one POST 1 round trip, 4300 bytes (less by the headers of the extra requests).');
+    expect(en).toContain('ran 6 SQL statements one by one and 4 batched: fewer, because a batch’s operations share one loader');
     expect(en).toContain('not the server’s work');
     const ru = find(claimVerdicts([...read, off, on], 'ru'), 'graphql-round-trips').measured!;
-    expect(ru).toContain('по одному — 3 обмен(а), 6000 байт; одним POST — 1 обмен, 4300 байт');
+    expect(ru).toContain('Пакетная отправка, 3 пользователя, по операции на каждого: по одному — 3 обмена, 6000 байт; одним POST — 1 обмен, 4300 байт');
     expect(ru).toContain('SQL-запросов сервер выполнил 6 по одному и 4 пакетом: меньше');
     // The same work when the batch merged nothing; measured on its own, without the read job.
     const same = find(claimVerdicts([off, byId(true, { roundTrips: 1 }, 6)], 'en'), 'graphql-round-trips').measured!;
-    expect(same).toContain('6 SQL statement(s) one by one and 6 batched: the same.');
+    expect(same).toContain('6 SQL statements one by one and 6 batched: the same.');
     // Rows of another size are not compared; without both, the read job's verdict says what to run.
     const otherSize = byId(true, { byIdCount: 5, roundTrips: 1 }, 6);
     expect(find(claimVerdicts([...read, off, otherSize], 'en'), 'graphql-round-trips').measured).toContain('run the job "users with posts, one operation each" with GraphQL batching off, then on');

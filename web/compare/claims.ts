@@ -3,6 +3,7 @@
 // numbers do.
 import type { Lang } from '../app/lang-context.ts';
 import type { JobKind, Protocol, ProtocolResult } from './lab-types.ts';
+import { countRu } from '../text/russian-plural.ts';
 
 export interface ClaimVerdict {
   id: string;
@@ -12,6 +13,13 @@ export interface ClaimVerdict {
   /** the job to run when it is not measured yet */
   needs: JobKind;
 }
+
+/** "1 round trip", "3 round trips" */
+const countEn = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+const usersRu = (count: number) => countRu(count, 'пользователь', 'пользователя', 'пользователей');
+const usersEn = (count: number) => countEn(count, 'user', 'users');
+const tripsRu = (count: number) => countRu(count, 'обмен', 'обмена', 'обменов');
+const tripsEn = (count: number) => countEn(count, 'round trip', 'round trips');
 
 type Find = (protocol: Protocol, job: JobKind, size?: number) => ProtocolResult | undefined;
 
@@ -58,11 +66,11 @@ function batchingVerdict(results: readonly ProtocolResult[], ru: boolean): strin
     const merged = onSql < offSql;
     sql = ru
       ? ` SQL-запросов сервер выполнил ${offSql} по одному и ${onSql} пакетом${merged ? ': меньше, потому что операции пакета делят один загрузчик (DataLoader), и тот объединил чтение их постов; резолверы всё равно отработали для каждой операции' : onSql === offSql ? ': столько же' : ''}.`
-      : ` The server ran ${offSql} SQL statement(s) one by one and ${onSql} batched${merged ? ': fewer, because a batch’s operations share one loader (DataLoader), which merged their posts reads; the resolvers still ran for every operation' : onSql === offSql ? ': the same' : ''}.`;
+      : ` The server ran ${countEn(offSql, 'SQL statement', 'SQL statements')} one by one and ${onSql} batched${merged ? ': fewer, because a batch’s operations share one loader (DataLoader), which merged their posts reads; the resolvers still ran for every operation' : onSql === offSql ? ': the same' : ''}.`;
   }
   return ru
-    ? `Пакетная отправка, ${users} польз. по операции на каждого: по одному — ${off.roundTrips} обмен(а), ${bytes(off)} байт; одним POST — ${on.roundTrips} ${on.roundTrips === 1 ? 'обмен' : 'обмен(а)'}, ${bytes(on)} байт${fewerBytes ? ' (меньше на заголовки лишних запросов)' : ''}.${sql} Пакет экономит обмены, а не работу сервера над каждой операцией: каждую он разбирает, проверяет и выполняет, и ответ ждёт самую медленную.`
-    : `Batching, ${users} user(s) one operation each: one by one ${off.roundTrips} round trip(s), ${bytes(off)} bytes; in one POST ${on.roundTrips} round trip(s), ${bytes(on)} bytes${fewerBytes ? ' (less by the headers of the extra requests)' : ''}.${sql} A batch saves round trips, not the server’s work on each operation: every operation is still parsed, validated and run, and the answer waits for the slowest.`;
+    ? `Пакетная отправка, ${usersRu(users)}, по операции на каждого: по одному — ${tripsRu(off.roundTrips)}, ${bytes(off)} байт; одним POST — ${tripsRu(on.roundTrips)}, ${bytes(on)} байт${fewerBytes ? ' (меньше на заголовки лишних запросов)' : ''}.${sql} Пакет экономит обмены, а не работу сервера над каждой операцией: каждую он разбирает, проверяет и выполняет, и ответ ждёт самую медленную.`
+    : `Batching, ${usersEn(users)}, one operation each: one by one ${tripsEn(off.roundTrips)}, ${bytes(off)} bytes; in one POST ${tripsEn(on.roundTrips)}, ${bytes(on)} bytes${fewerBytes ? ' (less by the headers of the extra requests)' : ''}.${sql} A batch saves round trips, not the server’s work on each operation: every operation is still parsed, validated and run, and the answer waits for the slowest.`;
 }
 
 export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): ClaimVerdict[] {
@@ -83,8 +91,8 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
             : ` Gzipped: ${binary.gzipPayloadDown} vs ${json.gzipPayloadDown} bytes (${percent(binary.gzipPayloadDown, json.gzipPayloadDown)}%).`
           : '';
       return ru
-        ? `${size} польз.: данные ответа — ${binary.payloadDown} байт в protobuf против ${json.payloadDown} в JSON (${percent(binary.payloadDown, json.payloadDown)} %); с заголовками весь обмен — ${bytes(binary)} против ${bytes(json)} байт (${percent(bytes(binary), bytes(json))} %).${gzip}`
-        : `${size} user(s): response payload ${binary.payloadDown} bytes in protobuf vs ${json.payloadDown} in JSON (${percent(binary.payloadDown, json.payloadDown)}%); with headers, the whole exchange ${bytes(binary)} vs ${bytes(json)} bytes (${percent(bytes(binary), bytes(json))}%).${gzip}`;
+        ? `${usersRu(size)}: данные ответа — ${binary.payloadDown} байт в protobuf против ${json.payloadDown} в JSON (${percent(binary.payloadDown, json.payloadDown)} %); с заголовками весь обмен — ${bytes(binary)} против ${bytes(json)} байт (${percent(bytes(binary), bytes(json))} %).${gzip}`
+        : `${usersEn(size)}: response payload ${binary.payloadDown} bytes in protobuf vs ${json.payloadDown} in JSON (${percent(binary.payloadDown, json.payloadDown)}%); with headers, the whole exchange ${bytes(binary)} vs ${bytes(json)} bytes (${percent(bytes(binary), bytes(json))}%).${gzip}`;
     });
     let conclusion = '';
     if (sizes.length > 0) {
@@ -148,8 +156,8 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
               : ' In this job REST makes two requests (the user, the posts), gRPC one (the user only).'
             : '';
       measured = ru
-        ? `Задача «${JOB_NAMES.ru[job]}»${job === 'list' ? `, ${grpc.size} польз.` : ''}: gRPC — ${grpc.total?.median ?? '—'} мс (${grpc.total?.min}–${grpc.total?.max}), REST — ${rest.total?.median ?? '—'} мс (${rest.total?.min}–${rest.total?.max})${others ? `; из браузера: ${others}` : ''}, по часам перехватчика на сервере. ${verdict}${streamed} Клиент нативного gRPC здесь — раннер внутри того же процесса, что и сервер (каждое сообщение он ещё и пересказывает странице в JSON), так что он делит с сервером один процессор; по сети loopback задержки нет: скорость здесь — это сериализация и обработка, а не провод.`
-        : `Job "${JOB_NAMES.en[job]}"${job === 'list' ? `, ${grpc.size} user(s)` : ''}: gRPC ${grpc.total?.median ?? '—'} ms (${grpc.total?.min}–${grpc.total?.max}), REST ${rest.total?.median ?? '—'} ms (${rest.total?.min}–${rest.total?.max})${others ? `; from the browser: ${others}` : ''}, by the tap's clock on the server. ${verdict}${streamed} The native gRPC client here is the runner inside the server's own process (it also retells every message to the page as JSON), so it shares one CPU with the server; loopback has no network delay: speed here is serialization and handling, not the wire.`;
+        ? `Задача «${JOB_NAMES.ru[job]}»${job === 'list' ? `, ${usersRu(grpc.size ?? 0)}` : ''}: gRPC — ${grpc.total?.median ?? '—'} мс (${grpc.total?.min}–${grpc.total?.max}), REST — ${rest.total?.median ?? '—'} мс (${rest.total?.min}–${rest.total?.max})${others ? `; из браузера: ${others}` : ''}, по часам перехватчика на сервере. ${verdict}${streamed} Клиент нативного gRPC здесь — раннер внутри того же процесса, что и сервер (каждое сообщение он ещё и пересказывает странице в JSON), так что он делит с сервером один процессор; по сети loopback задержки нет: скорость здесь — это сериализация и обработка, а не провод.`
+        : `Job "${JOB_NAMES.en[job]}"${job === 'list' ? `, ${usersEn(grpc.size ?? 0)}` : ''}: gRPC ${grpc.total?.median ?? '—'} ms (${grpc.total?.min}–${grpc.total?.max}), REST ${rest.total?.median ?? '—'} ms (${rest.total?.min}–${rest.total?.max})${others ? `; from the browser: ${others}` : ''}, by the tap's clock on the server. ${verdict}${streamed} The native gRPC client here is the runner inside the server's own process (it also retells every message to the page as JSON), so it shares one CPU with the server; loopback has no network delay: speed here is serialization and handling, not the wire.`;
     }
     verdicts.push({ id: 'grpc-faster', claim: ru ? '«gRPC быстрее»' : '"gRPC is faster"', needs: 'list', measured });
   }
@@ -162,15 +170,15 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
     if (sse) {
       parts.push(
         ru
-          ? `SSE — обычный HTTP-ответ на GET /api/v1/events — доставил ${sse.runs[0].items} событий за ${sse.roundTrips} HTTP-обмен(а).`
-          : `SSE — a plain HTTP response to GET /api/v1/events — delivered ${sse.runs[0].items} events over ${sse.roundTrips} HTTP round trip(s).`,
+          ? `SSE — обычный HTTP-ответ на GET /api/v1/events — доставил ${countRu(sse.runs[0].items, 'событие', 'события', 'событий')} за ${countRu(sse.roundTrips, 'HTTP-обмен', 'HTTP-обмена', 'HTTP-обменов')}.`
+          : `SSE — a plain HTTP response to GET /api/v1/events — delivered ${countEn(sse.runs[0].items, 'event', 'events')} over ${countEn(sse.roundTrips, 'HTTP round trip', 'HTTP round trips')}.`,
       );
     }
     if (gateway) {
       parts.push(
         ru
-          ? `REST-шлюз передал ${gateway.runs[0].items} польз. потоком строк JSON в одном ответе (${gateway.roundTrips} обмен).`
-          : `The REST gateway streamed ${gateway.runs[0].items} user(s) as JSON lines in one response (${gateway.roundTrips} round trip).`,
+          ? `REST-шлюз передал пользователей потоком строк JSON в одном ответе: ${usersRu(gateway.runs[0].items)}, ${tripsRu(gateway.roundTrips)}.`
+          : `The REST gateway streamed ${usersEn(gateway.runs[0].items)} as JSON lines in one response (${tripsEn(gateway.roundTrips)}).`,
       );
     }
     verdicts.push({
@@ -197,8 +205,8 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
     if (rest && graphql) {
       const sql = graphql.runs[0].sqlStatements;
       measured = ru
-        ? `Пользователь с постами: REST — ${rest.roundTrips} обмена, ${bytes(rest)} байт; GraphQL — ${graphql.roundTrips} обмен, ${bytes(graphql)} байт.${sql !== undefined ? ` Цена для сервера: резолверы GraphQL выполнили ${sql} SQL-запрос(а) (отчёт в extensions.wirelab ответа).` : ''} Верно для вложенных данных; на одном ресурсе выигрыша нет, а кеш HTTP по URL GraphQL-POST теряет.`
-        : `User with posts: REST ${rest.roundTrips} round trips, ${bytes(rest)} bytes; GraphQL ${graphql.roundTrips} round trip, ${bytes(graphql)} bytes.${sql !== undefined ? ` What it costs the server: GraphQL's resolvers ran ${sql} SQL statement(s) (reported in the answer's extensions.wirelab).` : ''} True for nested data; on a single resource there is nothing to save, and a GraphQL POST loses HTTP caching by URL.`;
+        ? `Пользователь с постами: REST — ${tripsRu(rest.roundTrips)}, ${bytes(rest)} байт; GraphQL — ${tripsRu(graphql.roundTrips)}, ${bytes(graphql)} байт.${sql !== undefined ? ` Цена для сервера: резолверы GraphQL выполнили ${countRu(sql, 'SQL-запрос', 'SQL-запроса', 'SQL-запросов')} (отчёт в extensions.wirelab ответа).` : ''} Верно для вложенных данных; на одном ресурсе выигрыша нет, а кеш HTTP по URL GraphQL-POST теряет.`
+        : `User with posts: REST ${tripsEn(rest.roundTrips)}, ${bytes(rest)} bytes; GraphQL ${tripsEn(graphql.roundTrips)}, ${bytes(graphql)} bytes.${sql !== undefined ? ` What it costs the server: GraphQL's resolvers ran ${countEn(sql, 'SQL statement', 'SQL statements')} (reported in the answer's extensions.wirelab).` : ''} True for nested data; on a single resource there is nothing to save, and a GraphQL POST loses HTTP caching by URL.`;
     }
     const batching = batchingVerdict(results, ru);
     const batchingHint = ru
@@ -218,8 +226,8 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
       needs: 'events',
       measured: poll
         ? ru
-          ? `${poll.runs[0].items} событий стоили ${poll.roundTrips} HTTP-запросов (первый since=now только узнаёт курсор, дальше по одному после каждого события и ещё ожидающий), ${bytes(poll)} байт; простой — ${poll.idleBytesPerMinute ?? '—'} байт в минуту (повторные запросы по истечении удержания). ${poll.roundTrips >= poll.runs[0].items ? 'Верно' : 'Не подтвердилось'}; когда события идут пачкой, один ответ несёт их несколько.`
-          : `${poll.runs[0].items} events cost ${poll.roundTrips} HTTP requests (the first, since=now, only fetches the cursor; then one after each event, and the one still held), ${bytes(poll)} bytes; idle ${poll.idleBytesPerMinute ?? '—'} bytes per minute (re-polls when the hold time ends). ${poll.roundTrips >= poll.runs[0].items ? 'True' : 'Not confirmed'}; when events come in a burst, one answer carries several.`
+          ? `На ${countRu(poll.runs[0].items, 'событие', 'события', 'событий')} ушло ${countRu(poll.roundTrips, 'HTTP-запрос', 'HTTP-запроса', 'HTTP-запросов')} (первый since=now только узнаёт курсор, дальше по одному после каждого события и ещё ожидающий), ${bytes(poll)} байт; простой — ${poll.idleBytesPerMinute ?? '—'} байт в минуту (повторные запросы по истечении удержания). ${poll.roundTrips >= poll.runs[0].items ? 'Верно' : 'Не подтвердилось'}; когда события идут пачкой, один ответ несёт их несколько.`
+          : `${countEn(poll.runs[0].items, 'event', 'events')} cost ${countEn(poll.roundTrips, 'HTTP request', 'HTTP requests')} (the first, since=now, only fetches the cursor; then one after each event, and the one still held), ${bytes(poll)} bytes; idle ${poll.idleBytesPerMinute ?? '—'} bytes per minute (re-polls when the hold time ends). ${poll.roundTrips >= poll.runs[0].items ? 'True' : 'Not confirmed'}; when events come in a burst, one answer carries several.`
         : null,
     });
   }
