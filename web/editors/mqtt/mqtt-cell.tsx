@@ -154,7 +154,7 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
       return;
     }
     // the badge names the type; the text says the rest of the summary
-    const details = summarizePacket(packet).slice(type.length).replace(/^ · /, '');
+    const details = say((_, lang) => summarizePacket(packet, lang).slice(type.length).replace(/^ · /, ''));
     log.add({ kind: dir === 'in' ? 'sent' : 'received', badge: type, text: details, inspect, inspectLabel: say((t) => t.packet), data });
   };
 

@@ -114,5 +114,10 @@ describe('packet summaries in the log', () => {
     expect(summarizePacket({ cmd: 'suback', messageId: 1, granted: [1, 128] })).toBe('SUBACK · id 1 · QoS 1, 0x80 failure');
     expect(summarizePacket({ cmd: 'connect', clientId: 'w', clean: false, keepalive: 30, will: { topic: 'status/w', qos: 1 } })).toBe('CONNECT · client w · clean 0 · keep-alive 30 s · will status/w QoS 1');
     expect(summarizePacket({ cmd: 'pingreq' })).toBe('PINGREQ');
+    // the Russian console says the same in Russian; names from the spec stay as written
+    expect(summarizePacket({ cmd: 'publish', topic: 'a/b', qos: 2, messageId: 7, retain: true, payload: new Uint8Array(3) }, 'ru')).toBe('PUBLISH · a/b · QoS 2 · id 7 · сохраняемое · 3 байта');
+    expect(summarizePacket({ cmd: 'connack', returnCode: 0, sessionPresent: false }, 'ru')).toBe('CONNACK · код ответа 0 · session present 0');
+    expect(summarizePacket({ cmd: 'connect', clientId: 'w', clean: true, keepalive: 30 }, 'ru')).toBe('CONNECT · клиент w · чистая сессия 1 · keep-alive 30 с');
+    expect(summarizePacket({ cmd: 'suback', messageId: 1, granted: [1, 128] }, 'ru')).toBe('SUBACK · id 1 · QoS 1, 0x80 отказ');
   });
 });

@@ -1,6 +1,9 @@
 // One log line for a packet mqtt.js sent or received (its parsed form, mqtt-packet's objects):
-// the packet type and the fields that tell packets of one type apart. Protocol text, the same
-// in both languages, like the inspector's summaries.
+// the packet type and the fields that tell packets of one type apart, in the reader's language
+// (the packet names, QoS and field names from the spec stay as the spec writes them), worded as
+// the inspector's summaries (web/wire/mqtt/decode-mqtt.ts).
+import type { Lang } from '../../app/lang-context.ts';
+import { countRu } from '../../text/russian-plural.ts';
 
 /** The fields of mqtt-packet's parsed packets the console reads; the rest is ignored. */
 export interface ParsedPacket {
@@ -32,19 +35,28 @@ export function payloadLength(payload: ParsedPacket['payload']): number {
   return typeof payload === 'string' ? new TextEncoder().encode(payload).length : payload.length;
 }
 
-export function summarizePacket(packet: ParsedPacket): string {
+export function summarizePacket(packet: ParsedPacket, lang: Lang = 'en'): string {
+  const ru = lang === 'ru';
   const id = packet.messageId !== undefined ? ` · id ${packet.messageId}` : '';
   switch (packet.cmd) {
-    case 'connect':
-      return `CONNECT · client ${packet.clientId || '(none)'} · clean ${packet.clean ? 1 : 0} · keep-alive ${packet.keepalive ?? '?'} s${packet.will ? ` · will ${packet.will.topic} QoS ${packet.will.qos ?? 0}${packet.will.retain ? ' retain' : ''}` : ''}`;
+    case 'connect': {
+      const will = packet.will ? ` · ${ru ? 'завещание' : 'will'} ${packet.will.topic} QoS ${packet.will.qos ?? 0}${packet.will.retain ? (ru ? ' сохраняемое' : ' retain') : ''}` : '';
+      return ru
+        ? `CONNECT · клиент ${packet.clientId || '(нет)'} · чистая сессия ${packet.clean ? 1 : 0} · keep-alive ${packet.keepalive ?? '?'} с${will}`
+        : `CONNECT · client ${packet.clientId || '(none)'} · clean ${packet.clean ? 1 : 0} · keep-alive ${packet.keepalive ?? '?'} s${will}`;
+    }
     case 'connack':
-      return `CONNACK · return code ${packet.returnCode ?? '?'} · session present ${packet.sessionPresent ? 1 : 0}`;
-    case 'publish':
-      return `PUBLISH · ${packet.topic ?? '?'} · QoS ${packet.qos ?? 0}${id}${packet.retain ? ' · retain' : ''}${packet.dup ? ' · DUP' : ''} · ${payloadLength(packet.payload)} B`;
+      return ru
+        ? `CONNACK · код ответа ${packet.returnCode ?? '?'} · session present ${packet.sessionPresent ? 1 : 0}`
+        : `CONNACK · return code ${packet.returnCode ?? '?'} · session present ${packet.sessionPresent ? 1 : 0}`;
+    case 'publish': {
+      const length = payloadLength(packet.payload);
+      return `PUBLISH · ${packet.topic ?? '?'} · QoS ${packet.qos ?? 0}${id}${packet.retain ? (ru ? ' · сохраняемое' : ' · retain') : ''}${packet.dup ? ' · DUP' : ''} · ${ru ? countRu(length, 'байт', 'байта', 'байт') : `${length} B`}`;
+    }
     case 'subscribe':
       return `SUBSCRIBE${id} · ${(packet.subscriptions ?? []).map((s) => `${s.topic} QoS ${s.qos}`).join(', ')}`;
     case 'suback':
-      return `SUBACK${id} · ${(packet.granted ?? []).map(grantedText).join(', ')}`;
+      return `SUBACK${id} · ${(packet.granted ?? []).map((code) => grantedText(code, lang)).join(', ')}`;
     case 'unsubscribe':
       return `UNSUBSCRIBE${id} · ${(packet.unsubscriptions ?? []).join(', ')}`;
     default:
@@ -53,6 +65,6 @@ export function summarizePacket(packet: ParsedPacket): string {
 }
 
 /** A SUBACK return code: the granted QoS, or 0x80 for a refused filter (§3.9.3). */
-export function grantedText(code: number): string {
-  return code === 0x80 || code === 128 ? '0x80 failure' : `QoS ${code}`;
+export function grantedText(code: number, lang: Lang = 'en'): string {
+  return code === 0x80 || code === 128 ? (lang === 'ru' ? '0x80 отказ' : '0x80 failure') : `QoS ${code}`;
 }

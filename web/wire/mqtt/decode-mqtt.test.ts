@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeConnection } from '../decode-connection.ts';
 import { decodeChunk, type CaptureFixture } from '../fixtures/read-fixture.ts';
 import { messageMarkOf } from '../message-marks.ts';
-import { russianTextOf, wireErrorText } from '../node-text.ts';
+import { russianSummaryOf, russianTextOf, wireErrorText } from '../node-text.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeMqttPackets } from './decode-mqtt.ts';
@@ -54,6 +54,21 @@ describe('decodeMqttPackets', () => {
     expect(russianTextOf(cut!)?.value).toBe('21 байт');
     const [connectPacket] = decode(connect).nodes;
     expect(russianTextOf(find(connectPacket!, 'client-id')!)?.value).toBeUndefined();
+  });
+
+  it('gives every packet a Russian one-line summary for the Russian timeline', () => {
+    const summaries = (bytes: Uint8Array) => {
+      const [node] = decode(bytes).nodes;
+      return { en: messageMarkOf(node!)?.summary, ru: russianSummaryOf({ tree: node! }), value: russianTextOf(node!)?.value };
+    };
+    expect(summaries(connect)).toMatchObject({ en: 'CONNECT · MQTT 3.1.1 · client worker · clean 0 · keep-alive 60 s', ru: 'CONNECT · MQTT 3.1.1 · клиент worker · чистая сессия 0 · keep-alive 60 с' });
+    expect(summaries(connack).ru).toMatch(/^CONNACK · 0 /);
+    expect(summaries(connack).ru).not.toBe(summaries(connack).en);
+    expect(summaries(publishQos2)).toMatchObject({ en: 'PUBLISH · orders/1 · QoS 2 · id 7 · 7 B', ru: 'PUBLISH · orders/1 · QoS 2 · id 7 · 7 байт', value: 'orders/1 · QoS 2 · id 7 · 7 байт' });
+    expect(summaries(Buffer.from([0x31, 0x05, ...str('a'), 0x41, 0x42])).ru).toBe('PUBLISH · a · QoS 0 · сохраняемое · 2 байта');
+    expect(summaries(suback)).toMatchObject({ en: 'SUBACK · id 1 · QoS 1, failure', ru: 'SUBACK · id 1 · QoS 1, отказ' });
+    expect(summaries(pubrec).ru).toBe('PUBREC · id 7');
+    expect(summaries(pingreq).ru).toBe('PINGREQ');
   });
 
   it('reads CONNECT with its flags bit by bit', () => {

@@ -1,5 +1,5 @@
 import { markMessage } from '../message-marks.ts';
-import { bytesRu, ru } from '../node-text.ts';
+import { bytesRu, ru, ruSummary } from '../node-text.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { stringError, topicFilterError, topicNameError } from './mqtt-rules.ts';
@@ -215,17 +215,21 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const body = decodeBody(type, flags, reader, fields);
   const children = [fixedHeader, lengthNode, ...body.nodes];
   if (reader.left > 0) children.push(ru({ kind: 'unexpected-bytes', label: 'bytes past the fields', value: `${reader.left} B`, range: reader.range(reader.at, end), error: 'mqtt-trailing-bytes' }, 'лишние байты', bytesRu(reader.left)));
-  const node = ru({ kind: 'mqtt-packet', label: name, value: body.summary, range: rangeOf(offsets, start, end), children }, name);
+  const node = ru({ kind: 'mqtt-packet', label: name, value: body.summary, range: rangeOf(offsets, start, end), children }, name, body.summaryRu);
   markMessage(node, {
     layer: 'mqtt-packet',
     summary: body.summary ? `${name} · ${body.summary}` : name,
     fields,
     ...(typeof fields.packetId === 'number' ? { group: `packet ${fields.packetId}` } : {}),
   });
+  ruSummary(node, body.summaryRu ? `${name} · ${body.summaryRu}` : name);
   return { node, end };
 }
 
-type DecodedBody = { nodes: WireNode[]; summary: string };
+/** A packet's body: its nodes and its one-line summary in both languages (the timeline shows the reader's). */
+type DecodedBody = { nodes: WireNode[]; summary: string; summaryRu: string };
+
+const NO_SUMMARY = { summary: '', summaryRu: '' };
 
 function decodeBody(type: number, flags: number, reader: BodyReader, fields: MqttPacketFields): DecodedBody {
   switch (type) {
@@ -241,7 +245,8 @@ function decodeBody(type: number, flags: number, reader: BodyReader, fields: Mqt
     case 7:
     case 11: {
       const packetId = packetIdOf(reader, fields);
-      return { nodes: [packetId.node], summary: packetId.value !== undefined ? `id ${packetId.value}` : '' };
+      const summary = packetId.value !== undefined ? `id ${packetId.value}` : '';
+      return { nodes: [packetId.node], summary, summaryRu: summary };
     }
     case 8:
     case 10:
@@ -250,7 +255,7 @@ function decodeBody(type: number, flags: number, reader: BodyReader, fields: Mqt
       return decodeSuback(reader, fields);
     default:
       // PINGREQ, PINGRESP, DISCONNECT have no body; what a reserved type carries is left as bytes.
-      return { nodes: [], summary: '' };
+      return { nodes: [], ...NO_SUMMARY };
   }
 }
 
@@ -265,17 +270,17 @@ function packetIdOf(reader: BodyReader, fields: MqttPacketFields): { node: WireN
 function decodeConnack(reader: BodyReader, fields: MqttPacketFields): DecodedBody {
   const nodes: WireNode[] = [];
   const ack = reader.byte();
-  if (ack === undefined) return { nodes: [reader.short('connack-flags', 'acknowledge flags')], summary: '' };
+  if (ack === undefined) return { nodes: [reader.short('connack-flags', 'acknowledge flags')], ...NO_SUMMARY };
   fields.sessionPresent = (ack & 1) === 1;
   nodes.push(ru({ kind: 'connack-flags', label: 'session present', value: `${bits(ack)} = ${ack & 1 ? 'yes' : 'no'}`, range: reader.range(reader.at, reader.at + 1), ...(ack & 0xfe ? { error: 'mqtt-connack-flags' } : {}) }, 'сессия уже есть'));
   reader.at++;
   const code = reader.byte();
-  if (code === undefined) return { nodes: [...nodes, reader.short('return-code', 'return code')], summary: '' };
+  if (code === undefined) return { nodes: [...nodes, reader.short('return-code', 'return code')], ...NO_SUMMARY };
   fields.returnCode = code;
   const meaning = CONNACK_CODES[code] ?? { en: 'reserved', ru: 'зарезервирован' };
   nodes.push(ru({ kind: 'return-code', label: 'return code', value: `${code} ${meaning.en}`, range: reader.range(reader.at, reader.at + 1), ...(CONNACK_CODES[code] ? {} : { error: 'mqtt-connack-code' }) }, 'код ответа', `${code} ${meaning.ru}`));
   reader.at++;
-  return { nodes, summary: `${code} ${meaning.en}` };
+  return { nodes, summary: `${code} ${meaning.en}`, summaryRu: `${code} ${meaning.ru}` };
 }
 
 function decodePublish(flags: number, reader: BodyReader, fields: MqttPacketFields): DecodedBody {
@@ -304,7 +309,11 @@ function decodePublish(flags: number, reader: BodyReader, fields: MqttPacketFiel
   if (text !== undefined) fields.payload = text;
   nodes.push(ru({ kind: 'payload', label: 'payload', value: text ?? hex(data), range: payload }, 'полезная нагрузка'));
   reader.at = reader.end;
-  return { nodes, summary: `${topic.text ?? '?'} · QoS ${qos}${id}${fields.retain ? ' · retain' : ''} · ${data.length} B` };
+  return {
+    nodes,
+    summary: `${topic.text ?? '?'} · QoS ${qos}${id}${fields.retain ? ' · retain' : ''} · ${data.length} B`,
+    summaryRu: `${topic.text ?? '?'} · QoS ${qos}${id}${fields.retain ? ' · сохраняемое' : ''} · ${bytesRu(data.length)}`,
+  };
 }
 
 function decodeSubscription(type: 8 | 10, reader: BodyReader, fields: MqttPacketFields): DecodedBody {
@@ -329,18 +338,21 @@ function decodeSubscription(type: 8 | 10, reader: BodyReader, fields: MqttPacket
   }
   fields.topics = filters.join(' ');
   const error = filters.length === 0 ? [ru({ kind: 'no-topics', label: 'no topic filter', range: reader.range(reader.at, reader.at), error: 'mqtt-no-topics' }, 'нет фильтра тем')] : [];
-  return { nodes: [...nodes, ...error], summary: `id ${packetId.value ?? '?'} · ${filters.join(', ')}` };
+  const summary = `id ${packetId.value ?? '?'} · ${filters.join(', ')}`;
+  return { nodes: [...nodes, ...error], summary, summaryRu: summary };
 }
 
 function decodeSuback(reader: BodyReader, fields: MqttPacketFields): DecodedBody {
   const packetId = packetIdOf(reader, fields);
   const nodes = [packetId.node];
   const granted: string[] = [];
+  const grantedRu: string[] = [];
   while (reader.left > 0) {
     const code = reader.byte()!;
     const meaning = code === 0x80 ? 'failure' : code <= 2 ? `QoS ${code}` : 'reserved';
     const russian = code === 0x80 ? 'отказ' : code <= 2 ? meaning : 'зарезервирован';
     granted.push(meaning);
+    grantedRu.push(russian);
     nodes.push(ru({ kind: 'granted-qos', label: 'granted', value: `0x${code.toString(16).padStart(2, '0')} ${meaning}`, range: reader.range(reader.at, reader.at + 1), ...(code > 2 && code !== 0x80 ? { error: 'mqtt-suback-code' } : {}) }, 'выдано', `0x${code.toString(16).padStart(2, '0')} ${russian}`));
     reader.at++;
   }
@@ -348,7 +360,7 @@ function decodeSuback(reader: BodyReader, fields: MqttPacketFields): DecodedBody
     nodes.push(ru({ kind: 'no-return-codes', label: 'no return code', range: reader.range(reader.at, reader.at), error: 'mqtt-no-return-codes' }, 'нет кода ответа'));
   }
   fields.granted = granted.join(' ');
-  return { nodes, summary: `id ${packetId.value ?? '?'} · ${granted.join(', ')}` };
+  return { nodes, summary: `id ${packetId.value ?? '?'} · ${granted.join(', ')}`, summaryRu: `id ${packetId.value ?? '?'} · ${grantedRu.join(', ')}` };
 }
 
 /** The connect flags byte bit by bit, each bit flagged where it breaks a rule of §3.1.2. */
@@ -377,7 +389,7 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): DecodedBod
   nodes.push(protocol.node);
   if (protocol.text !== undefined) fields.protocol = protocol.text;
   const level = reader.byte();
-  if (level === undefined) return { nodes: [...nodes, reader.short('protocol-level', 'protocol level')], summary: '' };
+  if (level === undefined) return { nodes: [...nodes, reader.short('protocol-level', 'protocol level')], ...NO_SUMMARY };
   fields.level = level;
   const known = VERSION_OF_LEVEL[level];
   // 3.1.1 (and 5) say "MQTT", 3.1 said "MQIsdp" (some 3.1 clients send "MQTT"); at another level, either.
@@ -387,7 +399,7 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): DecodedBod
   nodes.push(ru({ kind: 'protocol-level', label: 'protocol level', value: `${level} (${version})`, range: reader.range(reader.at, reader.at + 1), ...(known ? {} : { error: 'mqtt-protocol-level' }) }, 'версия протокола'));
   reader.at++;
   const flags = reader.byte();
-  if (flags === undefined) return { nodes: [...nodes, reader.short('connect-flags', 'connect flags')], summary: '' };
+  if (flags === undefined) return { nodes: [...nodes, reader.short('connect-flags', 'connect flags')], ...NO_SUMMARY };
   const flagsRange = reader.range(reader.at, reader.at + 1);
   const has = (mask: number): boolean => (flags & mask) !== 0;
   fields.cleanSession = has(0x02);
@@ -409,7 +421,12 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): DecodedBod
     if (user.text !== undefined) fields.userName = user.text;
   }
   if (has(0x40)) nodes.push(reader.lengthPrefixed('password', 'password', 'пароль', true).node);
-  return { nodes, summary: `${version} · ${clientId.text ? `client ${clientId.text}` : 'no client id'} · clean ${has(0x02) ? 1 : 0} · keep-alive ${keepAlive.value ?? '?'} s` };
+  const versionRu = known ?? (level === 5 ? 'MQTT 5' : 'неизвестная версия');
+  return {
+    nodes,
+    summary: `${version} · ${clientId.text ? `client ${clientId.text}` : 'no client id'} · clean ${has(0x02) ? 1 : 0} · keep-alive ${keepAlive.value ?? '?'} s`,
+    summaryRu: `${versionRu} · ${clientId.text ? `клиент ${clientId.text}` : 'без идентификатора клиента'} · чистая сессия ${has(0x02) ? 1 : 0} · keep-alive ${keepAlive.value ?? '?'} с`,
+  };
 }
 
 function decodeWill(reader: BodyReader, fields: MqttPacketFields): WireNode[] {
