@@ -2,7 +2,7 @@ import { chunkFrame } from '../tap/capture-channel.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
 
 /** The relayed messages as WebSocket frames, built once however many followers get them. */
-export type FollowerFrame = { binary: Buffer } | { text: string };
+export type FollowerFrame = { binary: Uint8Array } | { text: string };
 
 export function followerFrames(messages: readonly RelayedMessage[]): FollowerFrame[] {
   const frames: FollowerFrame[] = [];

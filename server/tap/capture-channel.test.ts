@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
+import { decodeChunkFrame } from '../../contracts/capture-channel/messages.ts';
 import { chunkFrame, toWireMessages } from './capture-channel.ts';
 import type { CapturedChunk } from './capture-types.ts';
 

@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
+import { CAPTURE_CHANNEL_PATH, CAPTURE_CLOSE, encodeChunkFrame, type CaptureClientMessage, type CaptureServerMessage } from '../../contracts/capture-channel/messages.ts';
 import type { CaptureHub } from './capture-hub.ts';
 import type { CaptureMessage, CapturedChunk } from './capture-types.ts';
 
-export const CAPTURE_CHANNEL_PATH = '/_wirelab/tap';
+export { CAPTURE_CHANNEL_PATH };
 
 /** A browser that cannot keep up is dropped past this; it reconnects and gets the ring replayed. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-type WireMessage = Exclude<CaptureMessage, { type: 'chunk' }> | { type: 'chunks'; frame: Buffer };
+type WireMessage = Exclude<CaptureMessage, { type: 'chunk' }> | { type: 'chunks'; frame: Uint8Array };
 
 /**
  * Turns a batch of hub messages into capture-channel messages: consecutive chunks become one
@@ -34,22 +35,9 @@ export function toWireMessages(batch: CaptureMessage[]): WireMessage[] {
   return out;
 }
 
-/** A 4-byte header length, the JSON header, then the chunks' bytes (web/wire/capture-frame.ts reads it). */
-export function chunkFrame(chunks: readonly CapturedChunk[]): Buffer {
-  const header = Buffer.from(
-    JSON.stringify({ type: 'chunks', chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })) }),
-  );
-  let dataBytes = 0;
-  for (const chunk of chunks) dataBytes += chunk.data.length;
-  const frame = Buffer.allocUnsafe(4 + header.length + dataBytes);
-  frame.writeUInt32BE(header.length, 0);
-  header.copy(frame, 4);
-  let at = 4 + header.length;
-  for (const chunk of chunks) {
-    chunk.data.copy(frame, at);
-    at += chunk.data.length;
-  }
-  return frame;
+/** The binary message of a run of chunks (contracts/capture-channel/messages.ts), in a Buffer `ws` sends as it is. */
+export function chunkFrame(chunks: readonly CapturedChunk[]): Uint8Array {
+  return encodeChunkFrame(chunks, (size) => Buffer.allocUnsafe(size));
 }
 
 /**
@@ -62,10 +50,10 @@ export async function captureChannel(app: FastifyInstance, options: { hub: Captu
     const session = sessionFromCookie(request.headers);
     if (!session) {
       // 1008 policy violation: captures are only ever shown to the session that made them.
-      socket.close(1008, 'no wirelab_session cookie');
+      socket.close(CAPTURE_CLOSE.noSession, 'no wirelab_session cookie');
       return;
     }
-    const send = (message: unknown): void => {
+    const send = (message: CaptureServerMessage): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
     send({
@@ -77,7 +65,7 @@ export async function captureChannel(app: FastifyInstance, options: { hub: Captu
     const unsubscribe = hub.subscribe(session, {
       deliver(batch) {
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          socket.close(1013, 'capture backlog too large, reconnect');
+          socket.close(CAPTURE_CLOSE.tooFarBehind, 'capture backlog too large, reconnect');
           return;
         }
         for (const message of toWireMessages(batch)) {
@@ -88,11 +76,11 @@ export async function captureChannel(app: FastifyInstance, options: { hub: Captu
     });
     socket.on('close', unsubscribe);
     socket.on('message', (raw) => {
-      let message: { type?: unknown; on?: unknown };
+      let message: Partial<Record<keyof CaptureClientMessage | 'on', unknown>>;
       try {
         message = JSON.parse(String(raw));
       } catch {
-        socket.close(1007, 'capture channel messages are JSON');
+        socket.close(CAPTURE_CLOSE.notJson, 'capture channel messages are JSON');
         return;
       }
       if (message.type === 'recording' && typeof message.on === 'boolean') hub.setRecording(session, message.on);

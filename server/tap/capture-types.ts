@@ -1,65 +1,17 @@
 // What the capture hub records and sends, in a module of its own so that the hub and its
 // parts (the chunk ring, the capture channel) share these types without importing each other.
 
-export type Transport = 'http/1.1' | 'h2c' | 'mqtt';
-export type Direction = 'in' | 'out';
+import type { CaptureChunk, CapturedConnection, CaptureServerMessage } from '../../contracts/capture-channel/messages.ts';
 
-/**
- * Why the first bytes of a connection were not recorded:
- * no-session: the requests before them named no session (curl without the header, a first page
- *   load before the session cookie);
- * pending-limit: the parser read the first `pendingBytes` of the connection without finding a
- *   request that names its owner;
- * shared: they belonged to requests of other sessions on the same connection.
- */
-export type UnrecordedReason = 'no-session' | 'pending-limit' | 'shared';
-
-export interface ConnectionInfo {
-  id: string;
-  transport: Transport;
-  remote: string;
-  local: string;
-  openedAt: number;
-  closedAt?: number;
-  /** set when the connection is not recorded from its first byte: the first `in`/`out` bytes are missing */
-  unrecorded?: { in: number; out: number; reason: UnrecordedReason };
-  /**
-   * The connection also carries other sessions' requests (a proxy that reuses its connections):
-   * over HTTP/1.1 their exchanges are gaps here; over h2c, whose frames cannot be split between
-   * sessions, nothing is recorded after the second session's first request.
-   */
-  shared?: boolean;
-  /**
-   * The bytes the server wrote from outbound offset `from` on never reached the client: it had
-   * closed (FIN) and then reset the connection (or the write failed). See README.md, "Not delivered".
-   */
-  undelivered?: { from: number; reason: UndeliveredReason };
-}
-
-/**
- * peer-closed: written after the client's FIN, and the client then reset the connection (what a
- * closed socket answers to data);
- * peer-reset: written after the client had reset the connection (the write failed).
- */
-export type UndeliveredReason = 'peer-closed' | 'peer-reset';
-
+// What crosses the capture channel is the contract's (contracts/capture-channel/); the hub keeps
+// its chunks' bytes as Buffers.
+export type { Direction, Transport, UndeliveredReason, UnrecordedReason } from '../../contracts/capture-channel/messages.ts';
+export type ConnectionInfo = CapturedConnection;
 /** One recorded chunk, as it is kept in a session's ring. */
-export interface CapturedChunk {
-  conn: string;
-  seq: number;
-  dir: Direction;
-  t: number;
-  offset: number;
-  data: Buffer;
-}
+export type CapturedChunk = CaptureChunk<Buffer>;
 
-/** Messages pushed to a browser over the capture channel (see README.md). */
-export type CaptureMessage =
-  | { type: 'connection'; conn: ConnectionInfo }
-  | { type: 'chunk'; chunk: CapturedChunk }
-  | { type: 'closed'; conn: string; t: number }
-  | { type: 'recording'; on: boolean }
-  | { type: 'cleared' };
+/** What the hub hands a subscriber: the channel's messages but hello, and chunks one by one (the channel frames runs of them). */
+export type CaptureMessage = Exclude<CaptureServerMessage, { type: 'hello' }> | { type: 'chunk'; chunk: CapturedChunk };
 
 export interface CaptureSubscriber {
   deliver(messages: CaptureMessage[]): void;

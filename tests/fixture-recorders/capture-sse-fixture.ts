@@ -12,7 +12,7 @@ import { WebSocket } from 'ws';
 import { buildApp } from '../../server/app.ts';
 import type { CapturedConnection } from '../../web/wire/types.ts';
 import type { CaptureFixture, FixtureChunk } from '../../web/wire/fixtures/read-fixture.ts';
-import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
+import { decodeChunkFrame } from '../../contracts/capture-channel/messages.ts';
 
 const CURL = '/usr/bin/curl';
 const WAIT_MS = 10_000;

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
+import { decodeChunkFrame } from '../../contracts/capture-channel/messages.ts';
 
 export interface WireChunk {
   conn: string;

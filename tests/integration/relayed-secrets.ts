@@ -1,5 +1,5 @@
 import * as ws from 'ws';
-import { decodeChunkFrame } from '../../web/wire/capture-frame.ts';
+import { decodeChunkFrame } from '../../contracts/capture-channel/messages.ts';
 
 /** ws's own frame parser (exported by the package, not typed by @types/ws) */
 interface FrameReceiver {

@@ -3,7 +3,7 @@ import { sessionReady } from '../app/session.ts';
 import { decodeConnection, type ConnectionStreams } from '../wire/connection-decoders.ts';
 import { layersLoading, onLayerSettled } from '../wire/lazy-layer.ts';
 import { DecodeMemo } from '../wire/decode-memo.ts';
-import { decodeChunkFrame } from '../wire/capture-frame.ts';
+import { decodeChunkFrame, type CaptureClientMessage, type CaptureServerMessage, type JsonChunksMessage } from '../../contracts/capture-channel/messages.ts';
 import { capturesToPcapng } from '../wire/pcapng/export-pcapng.ts';
 import { ru } from '../wire/node-text.ts';
 import { assembleConnection } from '../wire/stream-assembler.ts';
@@ -93,13 +93,8 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout>;
 }
 
-type ServerMessage =
-  | { type: 'hello'; session: string; recording: boolean }
-  | { type: 'connection'; conn: CapturedConnection }
-  | { type: 'chunks'; chunks: Array<Omit<CaptureChunk, 'data'> & { data: string }> }
-  | { type: 'closed'; conn: string; t: number }
-  | { type: 'recording'; on: boolean }
-  | { type: 'cleared' };
+/** What the store applies: the channel's messages, and the JSON form of chunks (replays, tests). */
+type ServerMessage = CaptureServerMessage | JsonChunksMessage;
 
 const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -271,7 +266,7 @@ export class CaptureStore {
     this.changed();
   }
 
-  /** Applies the chunks of one binary capture message (web/wire/capture-frame.ts). */
+  /** Applies the chunks of one binary capture message (contracts/capture-channel/messages.ts). */
   applyChunks(chunks: readonly CaptureChunk[]): void {
     for (const chunk of chunks) this.addChunk(chunk);
     this.enforceLimit();
@@ -334,7 +329,7 @@ export class CaptureStore {
     }, delay);
   }
 
-  private send(message: unknown): void {
+  private send(message: CaptureClientMessage): void {
     if (this.state.status === 'open') this.socket?.send(JSON.stringify(message));
   }
 

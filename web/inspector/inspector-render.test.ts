@@ -108,7 +108,7 @@ describe('messages of other layers', () => {
     const { ExchangeTimeline } = await import('./exchange-timeline.tsx');
     const { assembleConnection } = await import('../wire/stream-assembler.ts');
     const { inspectorStrings } = await import('./strings.ts');
-    const connection = { id: 'c5', transport: 'h2c' as const, remote: '127.0.0.1:5', local: '127.0.0.1:6', openedAt: 1000, undelivered: { from: 4, reason: 'peer-closed' } };
+    const connection = { id: 'c5', transport: 'h2c' as const, remote: '127.0.0.1:5', local: '127.0.0.1:6', openedAt: 1000, undelivered: { from: 4, reason: 'peer-closed' as const } };
     const streams = assembleConnection('c5', [{ conn: 'c5', seq: 1, dir: 'out', t: 1001, offset: 0, data: new Uint8Array(8) }], true);
     const frame = (index: number, start: number, undelivered: boolean) => ({
       conn: 'c5',
@@ -136,7 +136,7 @@ describe('messages of other layers', () => {
 
   it('says a connection was not recorded from its start, and why, in both languages', () => {
     const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
-    const unrecorded = { in: 2048, out: 300, reason: 'no-session' };
+    const unrecorded = { in: 2048, out: 300, reason: 'no-session' as const };
     store.apply({ type: 'connection', conn: { id: 'c4', transport: 'http/1.1', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1, unrecorded } });
     const request = 'GET /api/v1/users HTTP/1.1\r\nHost: x\r\n\r\n';
     store.apply({ type: 'chunks', chunks: [{ conn: 'c4', seq: 1, dir: 'in', t: 2, offset: 2048, data: Buffer.from(request).toString('base64') }] });

@@ -34,32 +34,9 @@ export interface MaskedPayload {
   key: Uint8Array;
 }
 
-/** One captured piece of traffic as the tap delivered it (see server/tap/README.md). */
-export interface CaptureChunk {
-  conn: string;
-  seq: number;
-  dir: 'in' | 'out';
-  /** ms since the Unix epoch */
-  t: number;
-  /** where this chunk starts in its direction's stream */
-  offset: number;
-  data: Uint8Array;
-}
-
-export interface CapturedConnection {
-  id: string;
-  transport: 'http/1.1' | 'h2c' | 'mqtt';
-  remote: string;
-  local: string;
-  openedAt: number;
-  closedAt?: number;
-  /** the tap recorded it from later than its first byte: how many bytes came before, and why (server/tap/README.md) */
-  unrecorded?: { in: number; out: number; reason: string };
-  /** the connection also carried other sessions' requests, which are not shown (server/tap/README.md) */
-  shared?: boolean;
-  /** the server's bytes from outbound offset `from` on never reached the client (server/tap/README.md, "Not delivered") */
-  undelivered?: { from: number; reason: string };
-}
+// What the tap sends is the capture channel's contract: one definition for both ends.
+import type { CapturedConnection } from '../../contracts/capture-channel/messages.ts';
+export type { CaptureChunk, CapturedConnection } from '../../contracts/capture-channel/messages.ts';
 
 export type HeaderList = Array<[name: string, value: string]>;
 

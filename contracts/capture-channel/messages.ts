@@ -1,0 +1,138 @@
+// The capture channel (`/_wirelab/tap`): what the tap (server/tap/) sends a browser about its own
+// session's connections and bytes, and what the browser (web/inspector/capture-store.ts) may ask.
+// Both ends import this file; PROTOCOL.md beside it describes the channel. Pure TypeScript: no
+// Node, no DOM.
+
+export const CAPTURE_CHANNEL_PATH = '/_wirelab/tap';
+
+export type Transport = 'http/1.1' | 'h2c' | 'mqtt';
+/** `in`: client → server; `out`: server → client. */
+export type Direction = 'in' | 'out';
+
+/**
+ * Why the first bytes of a connection were not recorded:
+ * no-session: the requests before them named no session (curl without the header, a first page
+ *   load before the session cookie);
+ * pending-limit: the parser read the first `pendingBytes` of the connection without finding a
+ *   request that names its owner;
+ * shared: they belonged to requests of other sessions on the same connection.
+ */
+export type UnrecordedReason = 'no-session' | 'pending-limit' | 'shared';
+
+/**
+ * peer-closed: written after the client's FIN, and the client then reset the connection (what a
+ * closed socket answers to data);
+ * peer-reset: written after the client had reset the connection (the write failed).
+ */
+export type UndeliveredReason = 'peer-closed' | 'peer-reset';
+
+export interface CapturedConnection {
+  id: string;
+  transport: Transport;
+  remote: string;
+  local: string;
+  /** ms since the Unix epoch, sub-millisecond precision */
+  openedAt: number;
+  closedAt?: number;
+  /** set when the connection is not recorded from its first byte: the first `in`/`out` bytes are missing */
+  unrecorded?: { in: number; out: number; reason: UnrecordedReason };
+  /**
+   * The connection also carries other sessions' requests (a proxy that reuses its connections):
+   * over HTTP/1.1 their exchanges are gaps here; over h2c, whose frames cannot be split between
+   * sessions, nothing is recorded after the second session's first request.
+   */
+  shared?: boolean;
+  /** The bytes the server wrote from outbound offset `from` on never reached the client (PROTOCOL.md, "Not delivered"). */
+  undelivered?: { from: number; reason: UndeliveredReason };
+}
+
+/** One recorded piece of traffic. The server keeps `data` as a Buffer, the browser as a view of the frame. */
+export interface CaptureChunk<Data extends Uint8Array = Uint8Array> {
+  conn: string;
+  /** increasing per session */
+  seq: number;
+  dir: Direction;
+  /** ms since the Unix epoch */
+  t: number;
+  /** where this chunk starts in its direction's stream */
+  offset: number;
+  data: Data;
+}
+
+/** What the binary frame's JSON header says of each chunk: all but its bytes, and their length. */
+export type ChunkHeader = Omit<CaptureChunk, 'data'> & { length: number };
+
+export interface ChunkFrameHeader {
+  type: 'chunks';
+  chunks: ChunkHeader[];
+}
+
+/** Server → browser, as JSON text messages (the chunks come in binary frames). */
+export type CaptureServerMessage =
+  | { type: 'hello'; session: string; recording: boolean; limits: { ringBytes: number; ringChunks: number } }
+  /** a new connection, or again for one already announced when it turned `shared` or `undelivered` */
+  | { type: 'connection'; conn: CapturedConnection }
+  | { type: 'closed'; conn: string; t: number }
+  | { type: 'recording'; on: boolean }
+  | { type: 'cleared' };
+
+/** The chunks as JSON with base64 `data`: never sent by the channel, accepted by the browser's store for replays and tests. */
+export interface JsonChunksMessage {
+  type: 'chunks';
+  chunks: Array<Omit<CaptureChunk, 'data'> & { data: string }>;
+}
+
+/** Browser → server. Anything else is ignored; text that is not JSON closes the channel with 1007. */
+export type CaptureClientMessage = { type: 'recording'; on: boolean } | { type: 'clear' };
+
+/** Close codes of the channel. */
+export const CAPTURE_CLOSE = {
+  /** no session cookie: captures are only ever shown to the session that made them */
+  noSession: 1008,
+  /** a browser message that is not JSON */
+  notJson: 1007,
+  /** the browser read too slowly and fell behind; it reconnects and gets the ring replayed */
+  tooFarBehind: 1013,
+} as const;
+
+const FRAME_LENGTH_BYTES = 4;
+
+/**
+ * The binary message that carries chunks: a 4-byte big-endian length N, N bytes of UTF-8 JSON
+ * (`ChunkFrameHeader`), then the chunks' bytes one after another, in the header's order. Raw
+ * bytes instead of base64 in JSON: the tap sends every byte a session's traffic carries, so this
+ * is where its cost is. `allocate` lets the server use `Buffer.allocUnsafe` (every byte is
+ * written below).
+ */
+export function encodeChunkFrame(chunks: readonly CaptureChunk[], allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size)): Uint8Array {
+  const header = new TextEncoder().encode(
+    JSON.stringify({ type: 'chunks', chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })) } satisfies ChunkFrameHeader),
+  );
+  let dataBytes = 0;
+  for (const chunk of chunks) dataBytes += chunk.data.length;
+  const frame = allocate(FRAME_LENGTH_BYTES + header.length + dataBytes);
+  new DataView(frame.buffer, frame.byteOffset, FRAME_LENGTH_BYTES).setUint32(0, header.length);
+  frame.set(header, FRAME_LENGTH_BYTES);
+  let at = FRAME_LENGTH_BYTES + header.length;
+  for (const chunk of chunks) {
+    frame.set(chunk.data, at);
+    at += chunk.data.length;
+  }
+  return frame;
+}
+
+/** The chunks of one binary frame; their `data` are views of `frame`, not copies. Throws on a frame that breaks the format. */
+export function decodeChunkFrame(frame: Uint8Array): CaptureChunk[] {
+  if (frame.length < FRAME_LENGTH_BYTES) throw new Error('capture frame shorter than its header length');
+  const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0);
+  if (FRAME_LENGTH_BYTES + headerLength > frame.length) throw new Error('capture frame header runs past the frame');
+  const header = JSON.parse(new TextDecoder().decode(frame.subarray(FRAME_LENGTH_BYTES, FRAME_LENGTH_BYTES + headerLength))) as ChunkFrameHeader;
+  if (header.type !== 'chunks' || !Array.isArray(header.chunks)) throw new Error('not a chunks frame');
+  let at = FRAME_LENGTH_BYTES + headerLength;
+  return header.chunks.map(({ length, ...chunk }) => {
+    if (at + length > frame.length) throw new Error('capture frame shorter than its chunks');
+    const data = frame.subarray(at, at + length);
+    at += length;
+    return { ...chunk, data };
+  });
+}
