@@ -1,5 +1,6 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import { grpcCodeName, type CallStatus, type StatusDetail } from './call-status.ts';
+import { parseRunnerMessage, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
 
 export type HeaderPairs = Array<[string, string]>;
 export type BilingualText = { en: string; ru: string };
@@ -78,56 +79,8 @@ export interface RunnerMethod {
   output: string;
 }
 
-export type RunnerServerMessage =
-  | { type: 'hello'; session: string; limits: { maxCalls: number; maxMessageBytes: number; idleTimeoutMs: number; maxTimeoutMs: number } }
-  | { type: 'started'; call: string; t: number }
-  | { type: 'sent'; call: string; index: number; t: number }
-  | { type: 'ended'; call: string; t: number }
-  /** `trailersOnly`: the headers and the status came in one HEADERS frame (a Trailers-Only answer) */
-  | { type: 'headers'; call: string; headers: Record<string, string>; trailersOnly?: boolean; t: number }
-  | { type: 'message'; call: string; index: number; message: JsonValue; t: number }
-  | {
-      type: 'status';
-      call: string;
-      code: number;
-      name: string;
-      message: string;
-      details: Array<{ type: string; value?: JsonValue; base64?: string }>;
-      trailers: Record<string, string>;
-      trailersOnly?: boolean;
-      durationMs: number;
-      t: number;
-    }
-  | { type: 'error'; call?: string; reason: string; message: BilingualText };
-
-/** A runner message read defensively: null when it is not one the cell understands. */
-export function parseRunnerMessage(raw: string): RunnerServerMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const message = value as Record<string, unknown>;
-  switch (message.type) {
-    case 'hello':
-      return typeof message.session === 'string' && typeof message.limits === 'object' ? (message as unknown as RunnerServerMessage) : null;
-    case 'started':
-    case 'ended':
-    case 'sent':
-    case 'headers':
-    case 'message':
-    case 'status':
-      return typeof message.call === 'string' && typeof message.t === 'number' ? (message as unknown as RunnerServerMessage) : null;
-    case 'error':
-      return typeof message.reason === 'string' && typeof message.message === 'object' && message.message !== null
-        ? (message as unknown as RunnerServerMessage)
-        : null;
-    default:
-      return null;
-  }
-}
+// The runner's messages are its contract's (contracts/grpc-runner/), read defensively there.
+export { parseRunnerMessage, type RunnerServerMessage };
 
 /**
  * One runner message applied to the log of its call. `startedAt` is the server time of the call's

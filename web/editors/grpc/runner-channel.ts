@@ -1,15 +1,10 @@
-import { parseRunnerMessage, type RunnerServerMessage } from './call-log.ts';
+import { parseRunnerMessage, RUNNER_CHANNEL_PATH, type RunnerClientMessage, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
 
-export const RUNNER_PATH = '/_wirelab/grpc-runner';
-
-export type RunnerCommand =
-  | { type: 'start'; call: string; method: string; metadata: Record<string, string>; timeoutMs?: number; messages: unknown[]; end: boolean }
-  | { type: 'send'; call: string; message: unknown }
-  | { type: 'end'; call: string }
-  | { type: 'cancel'; call: string };
+/** What the browser sends the runner (contracts/grpc-runner/). */
+export type RunnerCommand = RunnerClientMessage;
 
 export function runnerUrl(location: { protocol: string; host: string }): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${RUNNER_PATH}`;
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${RUNNER_CHANNEL_PATH}`;
 }
 
 /**

@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { sessionFromCookie } from '../../../session/session-id.ts';
 import { registry, SERVED_SERVICES } from '../registry.ts';
-import { parseClientMessage, ProtocolError } from './runner-protocol.ts';
+import { parseClientMessage, RUNNER_CHANNEL_PATH, RUNNER_CLOSE, RunnerProtocolError, type RunnerServerMessage } from '../../../../contracts/grpc-runner/messages.ts';
 import { RunnerSession, type RunnerLimits } from './runner-session.ts';
 
 export type { RunnerLimits } from './runner-session.ts';
 
-export const RUNNER_CHANNEL_PATH = '/_wirelab/grpc-runner';
+export { RUNNER_CHANNEL_PATH, RUNNER_CLOSE };
 
 /** README.md, "Runner limits". */
 export const RUNNER_LIMITS: RunnerLimits = {
@@ -18,9 +18,6 @@ export const RUNNER_LIMITS: RunnerLimits = {
   maxTimeoutMs: 5 * 60_000,
   maxChannelsPerSession: 4,
 };
-
-/** Close codes of the channel (README.md, "Control protocol"). */
-export const RUNNER_CLOSE = { noSession: 1008, messageTooBig: 1009, tooManyChannels: 1013, idle: 4408 } as const;
 
 /**
  * Where the runner's gRPC client connects: this server's own listening port, over loopback
@@ -84,7 +81,7 @@ export async function runnerChannel(app: FastifyInstance, options: { limits: Run
         else socket.close(RUNNER_CLOSE.idle, 'idle runner channel');
       }, limits.idleTimeoutMs);
     };
-    const send = (message: Record<string, unknown>): void => {
+    const send = (message: RunnerServerMessage): void => {
       if (socket.readyState !== socket.OPEN) return;
       socket.send(JSON.stringify(message));
       touch();
@@ -108,11 +105,11 @@ export async function runnerChannel(app: FastifyInstance, options: { limits: Run
         return;
       }
       try {
-        if (isBinary) throw new ProtocolError('bad-json', { en: 'Control messages are JSON text frames.', ru: 'Управляющие сообщения — текстовые кадры с JSON.' });
+        if (isBinary) throw new RunnerProtocolError('bad-json', { en: 'Control messages are JSON text frames.', ru: 'Управляющие сообщения — текстовые кадры с JSON.' });
         runner.handle(parseClientMessage(bytes.toString('utf8'), limits.maxTimeoutMs));
       } catch (error) {
-        if (error instanceof ProtocolError) {
-          send(error.toMessage() as unknown as Record<string, unknown>);
+        if (error instanceof RunnerProtocolError) {
+          send(error.toMessage());
           return;
         }
         request.log.error({ err: error }, 'grpc runner failed');

@@ -4,7 +4,7 @@ import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-no
 import { SESSION_COOKIE } from '../../../session/session-id.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { CODE_NAMES } from '../lab-service.ts';
-import { ProtocolError, type ClientMessage } from './runner-protocol.ts';
+import { RunnerProtocolError, type RunnerClientMessage as ClientMessage, type RunnerServerMessage, type RunnerStatusDetail } from '../../../../contracts/grpc-runner/messages.ts';
 
 export interface RunnerLimits {
   /** open calls per channel. @default 8 */
@@ -28,7 +28,7 @@ interface Call {
   requestClosed: boolean;
 }
 
-type Send = (message: Record<string, unknown>) => void;
+type Send = (message: RunnerServerMessage) => void;
 
 /** Response headers (or trailers) as a plain object; repeated values joined with ", ". */
 function headerObject(headers: Headers): Record<string, string> {
@@ -113,14 +113,14 @@ export class RunnerSession {
     if (message.type === 'start') return this.start(message);
     const call = this.calls.get(message.call);
     if (!call) {
-      throw new ProtocolError('unknown-call', { en: `No open call "${message.call}".`, ru: `Нет открытого вызова «${message.call}».` }, message.call);
+      throw new RunnerProtocolError('unknown-call', { en: `No open call "${message.call}".`, ru: `Нет открытого вызова «${message.call}».` }, message.call);
     }
     if (message.type === 'cancel') {
       call.abort.abort(new ConnectError('cancelled by the runner', Code.Canceled));
       return;
     }
     if (call.requestClosed) {
-      throw new ProtocolError(
+      throw new RunnerProtocolError(
         'call-ended',
         { en: `Call "${call.id}" has already half-closed: nothing more can be sent.`, ru: `Вызов «${call.id}» уже закрыл свою сторону: отправить больше ничего нельзя.` },
         call.id,
@@ -142,10 +142,10 @@ export class RunnerSession {
   private start(message: Extract<ClientMessage, { type: 'start' }>): void {
     const { call: id } = message;
     if (this.calls.has(id)) {
-      throw new ProtocolError('duplicate-call', { en: `Call "${id}" is already open.`, ru: `Вызов «${id}» уже открыт.` }, id);
+      throw new RunnerProtocolError('duplicate-call', { en: `Call "${id}" is already open.`, ru: `Вызов «${id}» уже открыт.` }, id);
     }
     if (this.calls.size >= this.options.limits.maxCalls) {
-      throw new ProtocolError(
+      throw new RunnerProtocolError(
         'too-many-calls',
         { en: `At most ${this.options.limits.maxCalls} calls may be open at once.`, ru: `Одновременно можно держать открытыми не больше ${this.options.limits.maxCalls} вызовов.` },
         id,
@@ -153,7 +153,7 @@ export class RunnerSession {
     }
     const method = findMethod(this.options.registry, message.method);
     if (!method) {
-      throw new ProtocolError(
+      throw new RunnerProtocolError(
         'unknown-method',
         { en: `This server has no method "${message.method}".`, ru: `На этом сервере нет метода «${message.method}».` },
         id,
@@ -173,7 +173,7 @@ export class RunnerSession {
       return fromJson(method.input, json as JsonValue, { registry: this.options.registry });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ProtocolError(
+      throw new RunnerProtocolError(
         'bad-request-message',
         {
           en: `The message does not fit ${method.input.typeName}: ${reason}`,
@@ -260,7 +260,7 @@ export class RunnerSession {
     }
   }
 
-  private detailJson(detail: ConnectError['details'][number]): Record<string, unknown> {
+  private detailJson(detail: ConnectError['details'][number]): RunnerStatusDetail {
     if ('desc' in detail) return { type: detail.desc.typeName, value: toJson(detail.desc, detail.value as never, { registry: this.options.registry }) };
     const desc = this.options.registry.getMessage(detail.type);
     if (desc) {
@@ -275,7 +275,7 @@ export class RunnerSession {
 
   private finish(
     call: Call,
-    status: { code: number; message: string; details: unknown[]; trailers: Record<string, string>; trailersOnly?: boolean },
+    status: { code: number; message: string; details: RunnerStatusDetail[]; trailers: Record<string, string>; trailersOnly?: boolean },
     started: number,
   ): void {
     if (!this.calls.has(call.id)) return;

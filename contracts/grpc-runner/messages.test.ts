@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientMessage, ProtocolError } from './runner-protocol.ts';
+import { parseClientMessage, parseRunnerMessage, RunnerProtocolError } from './messages.ts';
 
 function reasonOf(raw: string): string {
   try {
     parseClientMessage(raw, 300_000);
   } catch (error) {
-    if (error instanceof ProtocolError) return error.reason;
+    if (error instanceof RunnerProtocolError) return error.reason;
     throw error;
   }
   return 'accepted';
@@ -44,11 +44,23 @@ describe('parseClientMessage', () => {
     try {
       parseClientMessage('{"type":"start","call":"c","method":"a.B/C","metadata":{"host":"x"}}', 1);
     } catch (error) {
-      const { message } = (error as ProtocolError).toMessage();
+      const { message } = (error as RunnerProtocolError).toMessage();
       expect(message.en).toContain('host');
       expect(message.ru).toMatch(/[а-я]/);
       return;
     }
     throw new Error('accepted a reserved header');
+  });
+});
+
+describe('parseRunnerMessage (the browser reading the server)', () => {
+  it('takes the messages it knows and nothing else', () => {
+    expect(parseRunnerMessage('{"type":"started","call":"c1","t":1}')).toEqual({ type: 'started', call: 'c1', t: 1 });
+    expect(parseRunnerMessage('{"type":"error","reason":"bad-json","message":{"en":"a","ru":"б"}}')).toMatchObject({ type: 'error', reason: 'bad-json' });
+    expect(parseRunnerMessage('{"type":"started","call":"c1"}')).toBeNull();
+    expect(parseRunnerMessage('{"type":"error","reason":"x","message":"text"}')).toBeNull();
+    expect(parseRunnerMessage('{"type":"surprise","call":"c1","t":1}')).toBeNull();
+    expect(parseRunnerMessage('[1]')).toBeNull();
+    expect(parseRunnerMessage('{')).toBeNull();
   });
 });

@@ -1,7 +1,14 @@
-/**
- * The runner's control protocol (README.md beside the folder, "Control protocol"): what the
- * browser may send, checked here, and what the server sends back. One module owns the format.
- */
+// The gRPC runner's control channel (`/_wirelab/grpc-runner`): the browser drives real gRPC calls
+// that the server makes over h2c (client and bidi streaming, which fetch cannot send). Both ends
+// import this file: the server (server/protocols/grpc/runner/) parses with `parseClientMessage`,
+// the browser (web/editors/grpc/) with `parseRunnerMessage`. PROTOCOL.md beside it describes the
+// channel. Pure TypeScript: no Node, no DOM.
+import type { JsonValue } from '@bufbuild/protobuf';
+
+export const RUNNER_CHANNEL_PATH = '/_wirelab/grpc-runner';
+
+/** Close codes of the channel. */
+export const RUNNER_CLOSE = { noSession: 1008, messageTooBig: 1009, tooManyChannels: 1013, idle: 4408 } as const;
 
 export const CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -23,13 +30,14 @@ export const RESERVED_HEADERS = new Set([
 ]);
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
-export type ClientMessage =
+/** Browser → server. */
+export type RunnerClientMessage =
   | { type: 'start'; call: string; method: string; metadata: Record<string, string>; timeoutMs?: number; messages: unknown[]; end: boolean }
   | { type: 'send'; call: string; message: unknown }
   | { type: 'end'; call: string }
   | { type: 'cancel'; call: string };
 
-export type ErrorReason =
+export type RunnerErrorReason =
   | 'bad-json'
   | 'bad-message'
   | 'unknown-call'
@@ -44,13 +52,14 @@ export type ErrorReason =
 export interface RunnerError {
   type: 'error';
   call?: string;
-  reason: ErrorReason;
+  reason: RunnerErrorReason;
   message: { en: string; ru: string };
 }
 
-export class ProtocolError extends Error {
+/** A browser message the runner refuses: reported as an `error` message, the channel stays open. */
+export class RunnerProtocolError extends Error {
   constructor(
-    readonly reason: ErrorReason,
+    readonly reason: RunnerErrorReason,
     readonly text: { en: string; ru: string },
     readonly call?: string,
   ) {
@@ -66,20 +75,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function badMessage(en: string, ru: string, call?: string): ProtocolError {
-  return new ProtocolError('bad-message', { en, ru }, call);
+function badMessage(en: string, ru: string, call?: string): RunnerProtocolError {
+  return new RunnerProtocolError('bad-message', { en, ru }, call);
 }
 
-/** Parses one text frame from the browser; throws ProtocolError with the reason to report. */
-export function parseClientMessage(raw: string, maxTimeoutMs: number): ClientMessage {
+/** Parses one text frame from the browser (the server's side); throws RunnerProtocolError with the reason to report. */
+export function parseClientMessage(raw: string, maxTimeoutMs: number): RunnerClientMessage {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new ProtocolError('bad-json', { en: 'A control message must be JSON.', ru: 'Управляющее сообщение должно быть в формате JSON.' });
+    throw new RunnerProtocolError('bad-json', { en: 'A control message must be JSON.', ru: 'Управляющее сообщение должно быть в формате JSON.' });
   }
   if (!isObject(value)) {
-    throw new ProtocolError('bad-json', { en: 'A control message must be a JSON object.', ru: 'Управляющее сообщение должно быть JSON-объектом.' });
+    throw new RunnerProtocolError('bad-json', { en: 'A control message must be a JSON object.', ru: 'Управляющее сообщение должно быть JSON-объектом.' });
   }
   const call = value.call;
   if (typeof call !== 'string' || !CALL_ID.test(call)) {
@@ -102,7 +111,7 @@ export function parseClientMessage(raw: string, maxTimeoutMs: number): ClientMes
           throw badMessage(`Metadata "${rawName}" must be a valid header name with a string value.`, `Метаданные «${rawName}»: нужно допустимое имя заголовка и строковое значение.`, call);
         }
         if (RESERVED_HEADERS.has(name) || name.startsWith(':')) {
-          throw new ProtocolError(
+          throw new RunnerProtocolError(
             'reserved-header',
             { en: `The runner sets "${name}" itself.`, ru: `Заголовок «${name}» раннер выставляет сам.` },
             call,
@@ -131,5 +140,73 @@ export function parseClientMessage(raw: string, maxTimeoutMs: number): ClientMes
         '«type» должен быть «start», «send», «end» или «cancel».',
         call,
       );
+  }
+}
+
+/** A method the server serves, as the hello lists it for the browser's method picker. */
+export interface RunnerMethod {
+  name: string;
+  path: string;
+  kind: 'unary' | 'server_streaming' | 'client_streaming' | 'bidi_streaming';
+  input: string;
+  output: string;
+}
+
+export interface RunnerLimitsAnnounced {
+  maxCalls: number;
+  maxMessageBytes: number;
+  idleTimeoutMs: number;
+  maxTimeoutMs: number;
+}
+
+/** One `google.rpc.Status` detail: protobuf JSON when the runner knows the type, else its bytes. */
+export type RunnerStatusDetail = { type: string; value?: JsonValue; base64?: string };
+
+/** Server → browser. `t` is ms since the Unix epoch on the server's clock. */
+export type RunnerServerMessage =
+  | { type: 'hello'; session: string; target: string; limits: RunnerLimitsAnnounced; services: Array<{ name: string; methods: RunnerMethod[] }> }
+  | { type: 'started'; call: string; t: number }
+  | { type: 'sent'; call: string; index: number; t: number }
+  | { type: 'ended'; call: string; t: number }
+  /** `trailersOnly`: the headers and the status came in one HEADERS frame (a Trailers-Only answer) */
+  | { type: 'headers'; call: string; headers: Record<string, string>; trailersOnly?: boolean; t: number }
+  | { type: 'message'; call: string; index: number; message: JsonValue; t: number }
+  | {
+      type: 'status';
+      call: string;
+      code: number;
+      name: string;
+      message: string;
+      details: RunnerStatusDetail[];
+      trailers: Record<string, string>;
+      trailersOnly?: boolean;
+      durationMs: number;
+      t: number;
+    }
+  | RunnerError;
+
+/** A server message read defensively (the browser's side): null when it is not one the browser understands. */
+export function parseRunnerMessage(raw: string): RunnerServerMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isObject(value)) return null;
+  switch (value.type) {
+    case 'hello':
+      return typeof value.session === 'string' && isObject(value.limits) ? (value as unknown as RunnerServerMessage) : null;
+    case 'started':
+    case 'ended':
+    case 'sent':
+    case 'headers':
+    case 'message':
+    case 'status':
+      return typeof value.call === 'string' && typeof value.t === 'number' ? (value as unknown as RunnerServerMessage) : null;
+    case 'error':
+      return typeof value.reason === 'string' && isObject(value.message) ? (value as unknown as RunnerServerMessage) : null;
+    default:
+      return null;
   }
 }
