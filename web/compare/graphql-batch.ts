@@ -9,14 +9,9 @@ export interface GraphqlOperation {
   operationName?: string;
 }
 
-/** The server's limit on operations in one batch (server/protocols/graphql/limits.ts `maxBatchSize`). */
-export const MAX_BATCH_OPERATIONS = 10;
+import { MAX_BATCH_OPERATIONS, STORAGE_QUERIES_HEADER } from '../../contracts/graphql-extras/extras.ts';
 
-/**
- * The header of a batched answer that counts the SQL statements all its operations ran together
- * (server/protocols/graphql: `STORAGE_QUERIES_HEADER`); a batch's results carry none of their own.
- */
-export const STORAGE_QUERIES_HEADER = 'x-wirelab-storage-queries';
+export { MAX_BATCH_OPERATIONS, STORAGE_QUERIES_HEADER };
 
 /** The body of a batched POST: the operations as a JSON array, in order. */
 export function batchRequestBody(operations: readonly GraphqlOperation[]): string {

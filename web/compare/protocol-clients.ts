@@ -12,6 +12,7 @@ import { batchRequestBody, parseBatchAnswer, STORAGE_QUERIES_HEADER, type Graphq
 import { JobNotPossible } from './lab-error.ts';
 import { RunnerClient } from './runner-client.ts';
 import type { BurstProtocol, EventsProtocol, RequestJob, RequestProtocol } from './lab-types.ts';
+import type { WirelabCostReport } from '../../contracts/graphql-extras/extras.ts';
 
 const USER_SERVICE = 'wirelab.users.v1.UserService';
 
@@ -50,7 +51,7 @@ async function graphql(query: string, over: 'POST' | 'GET'): Promise<JobAnswer &
     over === 'POST'
       ? await fetch('/graphql', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
       : await fetch(`/graphql?query=${encodeURIComponent(query)}`, { cache: 'no-store', headers: { accept: 'application/json' } });
-  const body = (await json(response)) as { data?: Record<string, unknown>; errors?: Array<{ message: string }>; extensions?: { wirelab?: { storageQueries?: number } } };
+  const body = (await json(response)) as { data?: Record<string, unknown>; errors?: Array<{ message: string }>; extensions?: { wirelab?: Partial<WirelabCostReport> } };
   if (body.errors?.length) throw new Error(body.errors[0].message);
   return { data: body.data ?? {}, items: 0, sqlStatements: body.extensions?.wirelab?.storageQueries };
 }

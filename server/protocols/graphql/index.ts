@@ -17,6 +17,7 @@ import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
 import { batchingRequested, getParameterProblem, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, postParameterProblem, responseMediaType, sendRequestError } from './http.ts';
 import { BATCHING_HEADER, FIRST_MAX, GRAPHQL_LIMITS, STORAGE_QUERIES_HEADER } from './limits.ts';
+import type { WirelabCostReport } from '../../../contracts/graphql-extras/extras.ts';
 import { bilingual } from './messages.ts';
 import { checkFirst, RELATIONS, rootResolvers, subscriptionResolvers, type Relation } from './resolvers.ts';
 import { SCHEMA } from './schema.ts';
@@ -65,7 +66,7 @@ function contextOf(app: FastifyInstance, request: FastifyRequest): Pick<WirelabC
   return { domain: app.domain, sandboxId: request.sandboxId, batching: batchingRequested(request.headers[BATCHING_HEADER]), meter };
 }
 
-function costReport(ctx: Partial<WirelabContext>) {
+function costReport(ctx: Partial<WirelabContext>): WirelabCostReport {
   return { batching: ctx.batching ?? true, storageQueries: ctx.meter?.storageQueries ?? 0, resolverCalls: ctx.meter?.resolverCalls ?? 0 };
 }
 

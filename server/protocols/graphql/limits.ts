@@ -1,3 +1,5 @@
+import { BATCHING_HEADER, MAX_BATCH_OPERATIONS, STORAGE_QUERIES_HEADER } from '../../../contracts/graphql-extras/extras.ts';
+
 /** Every limit of /graphql (README.md beside this file, "Limits"). */
 export const GRAPHQL_LIMITS = {
   /** nesting of selections (mercurius' queryDepth); `{ users { nodes { posts { title } } } }` is 4. */
@@ -9,7 +11,7 @@ export const GRAPHQL_LIMITS = {
   /** lexical tokens in one document: parsing stops there, before any validation. */
   maxTokens: 4000,
   /** operations in one batched POST (a JSON array of requests). */
-  maxBatchSize: 10,
+  maxBatchSize: MAX_BATCH_OPERATIONS,
   /** POST body bytes. */
   bodyBytes: 64 * 1024,
   /** live GraphQL WebSocket connections on the server; one more is closed with 1013 (try again later). */
@@ -31,11 +33,5 @@ export const GRAPHQL_LIMITS = {
 /** `first:` of every list field: the domain's own page limit. */
 export const FIRST_MAX = 100;
 
-/** Switches batched loading off for one request (README.md, "N+1"). */
-export const BATCHING_HEADER = 'x-wirelab-batching';
-
-/**
- * The SQL statements a whole batched POST ran (every operation's together), on its response:
- * the operations share one set of loaders, so their statements cannot be split among them.
- */
-export const STORAGE_QUERIES_HEADER = 'x-wirelab-storage-queries';
+// The request and response headers Wirelab adds to GraphQL are a contract with the web app.
+export { BATCHING_HEADER, STORAGE_QUERIES_HEADER };

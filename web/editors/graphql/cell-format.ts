@@ -10,6 +10,7 @@
 //   x-wirelab-batching: off
 //
 // A section line starts with "#", so the whole file is still a valid GraphQL document.
+import { BATCHING_HEADER } from '../../../contracts/graphql-extras/extras.ts';
 
 export interface GraphqlCellSource {
   document: string;
@@ -74,8 +75,8 @@ export function parseHeaderLines(text: string): HeadersResult {
   return { ok: true, headers };
 }
 
-/** The header that switches the server's batched loading off for one request. */
-export const BATCHING_HEADER = 'x-wirelab-batching';
+/** The header that switches the server's batched loading off for one request (contracts/graphql-extras/). */
+export { BATCHING_HEADER };
 export const BATCHING_OFF_VALUE = 'off';
 
 export function batchingSwitchedOff(headers: ReadonlyArray<[string, string]>): boolean {
