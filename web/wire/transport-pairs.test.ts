@@ -4,7 +4,7 @@ import { readFixture } from './fixtures/read-fixture.ts';
 import type { WireMessage, WireNode } from './types.ts';
 
 // The same requests over HTTP/1.1 and over h2c, recorded from the real server
-// (fixtures/capture-transport-pairs.ts): the payload layers must see the same payloads alike.
+// (tests/fixture-recorders/capture-transport-pairs.ts): the payload layers must see the same payloads alike.
 
 function decodedConnections(name: string) {
   const { fixture, chunks } = readFixture(name);

@@ -5,7 +5,7 @@ import { decodeChunk, type CaptureFixture } from '../fixtures/read-fixture.ts';
 import { decodeConnection } from '../decode-connection.ts';
 import type { WireMessage, WireNode } from '../types.ts';
 
-// Real traffic of the real server (capture-graphql-fixtures.ts beside the fixtures): curl for
+// Real traffic of the real server (tests/fixture-recorders/capture-graphql-fixtures.ts): curl for
 // HTTP, Python's websockets for both WebSocket protocols. Expectations come from the bytes.
 
 const utf8 = new TextDecoder();
