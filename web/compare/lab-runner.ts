@@ -155,7 +155,7 @@ export function batchingApplies(protocol: Protocol, job: LabSettings['job']): bo
 export function summarize(protocol: Protocol, settings: LabSettings, runs: MeasuredRun[]): ProtocolResult {
   const measures = runs.map((run) => run.measure);
   const latencies = runs.flatMap((run) => run.events?.latenciesMs ?? []);
-  const idle = runs.flatMap((run) => (run.events ? [run.events.idleBytesPerMinute] : []));
+  const idle = runs.flatMap((run) => (run.events?.idleBytesPerMinute != null ? [run.events.idleBytesPerMinute] : []));
   return {
     protocol,
     job: settings.job,
@@ -257,15 +257,20 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
           await waitUntil(() => subscriber.received() > index, EVENT_TIMEOUT_MS, { en: `event ${index + 1}`, ru: `событие ${index + 1}` });
         }
         const delivered = await fence(store);
-        await sleep(settings.idleSeconds * 1000);
-        const idleEnd = await fence(store);
+        // Idle cost (heartbeats, pings, re-polls) is a steady state: the last run alone watches
+        // it, so the job waits one idle window per protocol, not one per run.
+        let idleWindow: RunWindow | null = null;
+        if (repetition === settings.repetitions - 1) {
+          await sleep(settings.idleSeconds * 1000);
+          const idleEnd = await fence(store);
+          idleWindow = { from: delivered.end, to: idleEnd.start };
+        }
         const window = { from: before.end, to: delivered.start };
-        const idleWindow = { from: delivered.end, to: idleEnd.start };
         const all = await captures(store);
         const exclude = new Set([...retired, triggerConn]);
         const measure = measureRun(all, window, exclude);
         // a long poll may move to a fresh keep-alive connection while idle: it is still the subscriber's
-        const idleConns = measureRun(all, idleWindow, exclude).conns;
+        const idleConns = idleWindow ? measureRun(all, idleWindow, exclude).conns : [];
         const subscriberConns = all.filter((capture) => measure.conns.includes(capture.connection.id) || idleConns.includes(capture.connection.id));
         const triggerTimes = all
           .filter((capture) => capture.connection.id === triggerConn)

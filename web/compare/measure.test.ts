@@ -105,6 +105,8 @@ describe('measureEvents', () => {
     expect(events.latenciesMs).toEqual([5, 10]);
     expect(events.idleBytes).toBe(20);
     expect(events.idleBytesPerMinute).toBe(40);
+    // a run that watched no idle window says nothing of idle cost (not 0 bytes per minute)
+    expect(measureEvents([sse], [200, 300], null)).toMatchObject({ latenciesMs: [5, 10], idleBytes: null, idleBytesPerMinute: null });
   });
 });
 
@@ -113,5 +115,16 @@ describe('spreadOf', () => {
     expect(spreadOf([3, null, 1, 2])).toEqual({ median: 2, min: 1, max: 3, count: 3 });
     expect(spreadOf([4, 1])).toEqual({ median: 2.5, min: 1, max: 4, count: 2 });
     expect(spreadOf([null])).toBeNull();
+  });
+});
+
+describe('summarize (an events row)', () => {
+  it('takes the idle cost from the runs that watched an idle window only', async () => {
+    const { summarize } = await import('./lab-runner.ts');
+    const measure = measureRun([], { from: 0, to: 1 }, new Set());
+    const run = (idle: number | null) => ({ measure, items: 3, events: { latenciesMs: [1], idleBytes: idle, idleWindow: null, idleBytesPerMinute: idle } });
+    const settings = { job: 'events', size: 10, repetitions: 3, events: 3, idleSeconds: 30 } as never;
+    expect(summarize('sse', settings, [run(null), run(null), run(120)]).idleBytesPerMinute).toBe(120);
+    expect(summarize('sse', settings, [run(null)]).idleBytesPerMinute).toBeNull();
   });
 });

@@ -152,10 +152,10 @@ export function measureRun(captures: readonly ConnectionCapture[], window: RunWi
 export interface EventsMeasure {
   /** per event: the trigger's last byte in → the first byte out to the subscriber after it */
   latenciesMs: number[];
-  /** bytes both ways on the subscriber's connections while nothing happened, per minute */
-  idleBytesPerMinute: number;
-  idleBytes: number;
-  idleWindow: RunWindow;
+  /** bytes both ways on the subscriber's connections while nothing happened, per minute; null when this run watched no idle window */
+  idleBytesPerMinute: number | null;
+  idleBytes: number | null;
+  idleWindow: RunWindow | null;
 }
 
 /**
@@ -163,7 +163,7 @@ export interface EventsMeasure {
  * fully in; an event's latency is how long until the subscriber's connections carried the next
  * byte out. The idle window has no trigger: what crosses then is heartbeats, pings, re-polls.
  */
-export function measureEvents(subscriber: readonly ConnectionCapture[], triggers: readonly number[], idle: RunWindow): EventsMeasure {
+export function measureEvents(subscriber: readonly ConnectionCapture[], triggers: readonly number[], idle: RunWindow | null): EventsMeasure {
   const outs = subscriber
     .flatMap((capture) => capture.chunks.filter((chunk) => chunk.dir === 'out').map((chunk) => chunk.t))
     .sort((a, b) => a - b);
@@ -174,6 +174,7 @@ export function measureEvents(subscriber: readonly ConnectionCapture[], triggers
     const delivered = outs.find((t) => t > trigger && t < next);
     if (delivered !== undefined) latenciesMs.push(round(delivered - trigger));
   });
+  if (!idle) return { latenciesMs, idleBytes: null, idleWindow: null, idleBytesPerMinute: null };
   const idleBytes = bytesIn(subscriber, idle, 'in') + bytesIn(subscriber, idle, 'out');
   const minutes = (idle.to - idle.from) / 60_000;
   return { latenciesMs, idleBytes, idleWindow: idle, idleBytesPerMinute: minutes > 0 ? Math.round(idleBytes / minutes) : 0 };

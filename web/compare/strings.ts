@@ -63,7 +63,7 @@ export const compareStrings = {
       list: 'REST and GraphQL answer one JSON document; Connect, gRPC-Web and gRPC stream one message per user (ListUsers), the gateway one JSON line per user.',
       create: 'A new user each run (an event for every subscriber of your sandbox). GraphQL over GET cannot: mutations are POST only.',
       events:
-        'The lab subscribes, then creates users one by one through the gRPC runner on a connection of its own (left out of the measure) and waits for each event to arrive. Then it watches the idle connection.',
+        'The lab subscribes, then creates users one by one through the gRPC runner on a connection of its own (left out of the measure) and waits for each event to arrive. After the last run it watches the idle connection for the idle window: what crosses then is the cost of keeping the subscription.',
       burst:
         'N short texts from the client, as fast as the protocol takes them: chat lines over a new WebSocket (each comes back to the sender), Socket.IO chat messages with an ack each, one gRPC client stream (CreateUsers: a user per message, one answer at the end), or one HTTP POST per message (LabService/Echo). Each run opens its own socket, so the handshake is part of the cost; the chat limits allow at most 10 lines per second.',
     } satisfies JobNames,
@@ -146,7 +146,7 @@ export const compareStrings = {
       list: 'REST и GraphQL отвечают одним JSON-документом; Connect, gRPC-Web и gRPC передают поток — по сообщению на пользователя (ListUsers), шлюз — по строке JSON на пользователя.',
       create: 'Каждый прогон создаёт нового пользователя (событие для всех подписчиков вашей песочницы). GraphQL через GET не может: мутации — только POST.',
       events:
-        'Лаборатория подписывается, затем по одному создаёт пользователей через раннер gRPC на отдельном соединении (оно в замер не входит) и ждёт, пока придёт каждое событие. Потом наблюдает за простаивающим соединением.',
+        'Лаборатория подписывается, затем по одному создаёт пользователей через раннер gRPC на отдельном соединении (оно в замер не входит) и ждёт, пока придёт каждое событие. После последнего прогона наблюдает за простаивающим соединением в течение окна простоя: всё, что пройдёт по нему тогда, — цена того, что подписка держится.',
       burst:
         'N коротких текстов от клиента — так быстро, как их принимает протокол: строки чата по новому WebSocket (каждая возвращается отправителю), сообщения чата Socket.IO с подтверждением каждого, один клиентский поток gRPC (CreateUsers: по пользователю на сообщение, один ответ в конце) или по POST-запросу HTTP на сообщение (LabService/Echo). Каждый прогон открывает свой сокет, так что рукопожатие входит в цену; ограничения чата — не больше 10 строк в секунду.',
     } satisfies JobNames,
