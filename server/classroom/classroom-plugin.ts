@@ -12,6 +12,7 @@ import {
   MEMBER_HEADER,
   TEACHER_KEY_HEADER,
   type Board,
+  type ClassStatus,
   type ClassSummary,
   type ServerMessage,
 } from '../../contracts/class-channel/messages.ts';
@@ -26,7 +27,10 @@ import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { joinOrigins } from './startup-urls.ts';
 import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
-import { teacherControlRoutes, TeacherControls, type ControlOutcome } from './teacher-controls.ts';
+import { teacherControlRoutes, TeacherControls } from './teacher-controls.ts';
+import { ClassStateControls, classStateRoutes } from './class-state-controls.ts';
+import { attemptMissOf, memberAttemptsRoute } from './member-attempts.ts';
+import { TeacherChannelActions } from './teacher-channel-actions.ts';
 import { logClassEvent } from './class-log.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
@@ -151,6 +155,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
     },
     memberOut: (code, memberId, reason) => closeMemberChannels(code, memberId, reason),
+    classStatus: (code, status) => sendStatusToStudents(code, status),
     relayed: (code, messages) => {
       // A room is made for a relay from elsewhere too: a follower who opens a channel here
       // later gets the replay.
@@ -184,8 +189,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const memberOf = async (request: FastifyRequest): Promise<MemberInfo | null> => store.memberByToken(request.headers[MEMBER_HEADER]);
 
   const board = async (code: string): Promise<Board | null> => {
-    const info = await store.classByCode(code);
-    if (!info) return null;
+    const [info, status] = await Promise.all([store.classByCode(code), store.classStatus(code)]);
+    if (!info || !status) return null;
     const [members, results, others] = await Promise.all([store.members(code), store.resultsOfClass(code), fanout?.othersPresence(code)]);
     const online = localPresence(code);
     for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
@@ -193,6 +198,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       code,
       title: info.title,
       now: Date.now(),
+      status,
       members: members.map((member) => ({
         id: member.id,
         name: member.name,
@@ -208,8 +214,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   const classSummaries = async (): Promise<ClassSummary[]> => {
     const classes = await store.classes();
-    const counts = await Promise.all(classes.map((info) => store.memberCount(info.code)));
-    return classes.map((info, index) => ({ ...info, members: counts[index] }));
+    const [counts, states] = await Promise.all([Promise.all(classes.map((info) => store.memberCount(info.code))), Promise.all(classes.map((info) => store.classStatus(info.code)))]);
+    return classes.map((info, index) => ({ ...info, members: counts[index], endedMs: states[index]?.endedMs ?? null }));
   };
 
   /** The board of a class changed on this instance or another: push it to this instance's watchers soon. */
@@ -289,6 +295,12 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  /** The class's state to its students on this instance (after their `joined`, and on every change). */
+  function sendStatusToStudents(code: string, status: ClassStatus): void {
+    const text = JSON.stringify({ type: 'class-status', status, now: Date.now() } satisfies ServerMessage);
+    for (const channel of live.get(code)?.students ?? []) if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
+  }
+
   const clientAddress = (request: FastifyRequest): string => request.socket.remoteAddress ?? request.ip;
 
   const controls = new TeacherControls(store, {
@@ -310,6 +322,15 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       live.delete(code);
     },
   }, app.log);
+  const stateControls = new ClassStateControls(store, {
+    statusChanged: (code, status) => {
+      sendStatusToStudents(code, status);
+      fanout?.classStatus(code, status);
+      classChanged(code);
+      void classListChanged();
+    },
+  }, app.log);
+  const teacherActions = new TeacherChannelActions(store, controls, stateControls);
 
   // ---- students over HTTP -------------------------------------------------------------------
 
@@ -324,6 +345,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (!name) return sendError(reply, 400, 'BAD_NAME');
     const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
     const outcome = await store.join(code, name, rejoinCode || null);
+    // CLASS_ENDED: 403 as CLASS_FULL, the class exists and refuses
     if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
     logClassEvent(app.log, { kind: 'joined', code, name: outcome.member.name, rejoined: outcome.rejoined });
     if (outcome.rejoined) {
@@ -357,12 +379,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
     const member = await memberOf(request);
     if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
-    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown };
-    if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean') {
+    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown };
+    const miss = attemptMissOf(body.miss);
+    if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean' || miss === undefined) {
       return sendError(reply, 400, 'BAD_RESULT');
     }
     if (!lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
-    const outcome = await store.recordResult(member.id, body.lesson, body.exercise, body.passed);
+    const outcome = await store.recordResult(member.id, body.lesson, body.exercise, body.passed, Date.now(), miss);
     if (!outcome.ok) return sendError(reply, 403, outcome.error);
     classChanged(member.classCode);
     return { result: outcome.result };
@@ -394,6 +417,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   };
 
   teacherControlRoutes(app, CLASS_PATH, controls, teacherOnly);
+  classStateRoutes(app, CLASS_PATH, stateControls, teacherOnly);
+  memberAttemptsRoute(app, CLASS_PATH, store, teacherOnly);
 
   app.get(`${CLASS_PATH}/classes/:code/board`, { preHandler: teacherOnly }, async (request, reply) => {
     const snapshot = await boardFromParams(request, reply);
@@ -476,12 +501,14 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
               socket.close(CLASS_CLOSE.notAMember, 'not a member');
               return;
             }
-            const [info] = await Promise.all([store.classByCode(member.classCode), store.touch(member.id)]);
+            const [info, status] = await Promise.all([store.classByCode(member.classCode), store.classStatus(member.classCode), store.touch(member.id)]);
             if (closed) return;
             const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false };
             role = { kind: 'student', channel, code: member.classCode };
             liveClass(member.classCode).students.add(channel);
             sendJson(socket, { type: 'joined', code: member.classCode, title: info!.title, name: member.name, following: channel.following });
+            // the message and timer the teacher set before this page came, and whether the class has ended
+            if (status) sendJson(socket, { type: 'class-status', status, now: Date.now() });
             presenceChanged(member.classCode);
             if (channel.following) await followerStart(member.classCode);
             return;
@@ -548,27 +575,19 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             await fanout?.navigated(teacher.leading, room.navigation);
             return;
           }
-          case 'rename-member':
-          case 'remove-member':
-          case 'delete-class': {
-            const outcome: ControlOutcome<unknown> =
-              message.type === 'rename-member'
-                ? await controls.rename(message.code, message.memberId, message.name)
-                : message.type === 'remove-member'
-                  ? await controls.remove(message.code, message.memberId)
-                  : await controls.deleteClass(message.code);
-            // what changed reaches this page as every watcher gets it: the board, the class list
-            if (!outcome.ok) sendJson(socket, { type: 'error', error: outcome.error });
-            return;
-          }
           case 'export': {
             const snapshot = code ? await board(code) : null;
             if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
             sendJson(socket, { type: 'export', code, format: message.format === 'json' ? 'json' : 'csv', text: message.format === 'json' ? JSON.stringify(snapshot, null, 2) : boardToCsv(snapshot) });
             return;
           }
-          default:
+          default: {
+            // the controls (teacher-channel-actions.ts)
+            if (!teacherActions.handles(message.type)) return;
+            const answer = await teacherActions.act(message);
+            if (answer) sendJson(socket, answer);
             return;
+          }
         }
       };
 

@@ -5,6 +5,7 @@ import { formatCode } from './class-protocol.ts';
 import { dismissLeftNotice, startStudentClass, setFollowing, useStudentClass } from './student-class.ts';
 import { startLeadingIfAsked, stopLeading, useLeading } from './teacher-class.ts';
 import { classroomStrings } from './strings.ts';
+import { StudentClassNotices } from './class-notices.tsx';
 import './classroom.css';
 
 /**
@@ -55,6 +56,7 @@ export function ClassBar() {
   }
   if (!membership) return null;
   return (
+    <>
     <div className={`class-bar ${student.following ? 'is-following' : ''}`} data-testid="class-bar" data-following={student.following} role="status">
       <strong>{t.barClass(formatCode(membership.code))}</strong>
       <span className="class-bar-name" data-testid="class-bar-name">{membership.name}</span>
@@ -72,5 +74,7 @@ export function ClassBar() {
         {t.classLink}
       </Link>
     </div>
+    <StudentClassNotices />
+    </>
   );
 }
