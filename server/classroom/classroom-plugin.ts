@@ -18,18 +18,20 @@ import {
 } from '../../contracts/class-channel/messages.ts';
 import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
 import { followerFrames, type FollowerFrame } from './follower-frames.ts';
-import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
+import { DEFAULT_LESSONS_DIR, LESSON_SLUG, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { ClassroomFanout, type FanoutHandlers, type MemberOutReason, type Navigation, type Presence } from './classroom-fanout.ts';
-import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
-import { cleanDisplayName, cleanText } from './display-name.ts';
+import type { ClassroomStore } from './classroom-store.ts';
+import { cleanClassTitle } from './display-name.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { joinOrigins } from './startup-urls.ts';
 import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
 import { teacherControlRoutes, TeacherControls } from './teacher-controls.ts';
 import { ClassStateControls, classStateRoutes } from './class-state-controls.ts';
-import { attemptMissOf, memberAttemptsRoute } from './member-attempts.ts';
+import { memberAttemptsRoute } from './member-attempts.ts';
+import { studentRoutes } from './student-routes.ts';
+import { teacherRoutes } from './teacher-routes.ts';
 import { TeacherChannelActions } from './teacher-channel-actions.ts';
 import { logClassEvent } from './class-log.ts';
 
@@ -65,10 +67,7 @@ const BOARD_PUSH_GAP_MS = 200;
 const BOARD_BUILD_SHARE = 10;
 /** Bytes waiting for a follower that does not read: past this it is closed (1013) and reconnects. */
 const MAX_FOLLOWER_BACKLOG = 4 * 1024 * 1024;
-const LESSON = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const EXERCISE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const SECTION = /^[^\u0000-\u001f]{0,200}$/;
-const TITLE_MAX = 80;
 
 interface StudentChannel {
   socket: WebSocket;
@@ -186,7 +185,6 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   });
 
   const isTeacher = (request: FastifyRequest): boolean => sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER]);
-  const memberOf = async (request: FastifyRequest): Promise<MemberInfo | null> => store.memberByToken(request.headers[MEMBER_HEADER]);
 
   const board = async (code: string): Promise<Board | null> => {
     const [info, status] = await Promise.all([store.classByCode(code), store.classStatus(code)]);
@@ -301,8 +299,6 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     for (const channel of live.get(code)?.students ?? []) if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
   }
 
-  const clientAddress = (request: FastifyRequest): string => request.socket.remoteAddress ?? request.ip;
-
   const controls = new TeacherControls(store, {
     memberOut: (code, memberId, reason) => {
       closeMemberChannels(code, memberId, reason);
@@ -332,113 +328,25 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   }, app.log);
   const teacherActions = new TeacherChannelActions(store, controls, stateControls);
 
-  // ---- students over HTTP -------------------------------------------------------------------
+  // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
-  app.post(`${CLASS_PATH}/join`, async (request, reply) => {
-    // Per client address (server/limits/: classJoins), not per cookie.
-    const budget = app.clientBudget.takeRequest('classJoins', clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
-    const body = (request.body ?? {}) as { code?: unknown; name?: unknown; rejoinCode?: unknown };
-    const code = normalizeClassCode(body.code);
-    if (!code) return sendError(reply, 400, 'BAD_CODE');
-    const name = cleanDisplayName(body.name);
-    if (!name) return sendError(reply, 400, 'BAD_NAME');
-    const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
-    const outcome = await store.join(code, name, rejoinCode || null);
-    // CLASS_ENDED: 403 as CLASS_FULL, the class exists and refuses
-    if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
-    logClassEvent(app.log, { kind: 'joined', code, name: outcome.member.name, rejoined: outcome.rejoined });
-    if (outcome.rejoined) {
-      // the previous browser's token stopped working: its channel closes now, not at its next reconnect
-      closeMemberChannels(code, outcome.member.id, 'rejoined');
-      fanout?.memberOut(code, outcome.member.id, 'rejoined');
-    }
-    classChanged(code);
-    void classListChanged();
-    const [info, results] = await Promise.all([store.classByCode(code), store.results(outcome.member.id)]);
-    return {
-      code,
-      title: info!.title,
-      name: outcome.member.name,
-      memberToken: outcome.token,
-      rejoinCode: outcome.member.rejoinCode,
-      rejoined: outcome.rejoined,
-      results,
-    };
+  studentRoutes(app, CLASS_PATH, {
+    store,
+    lessons,
+    classChanged,
+    classListChanged,
+    memberOut: (code, memberId, reason) => {
+      closeMemberChannels(code, memberId, reason);
+      fanout?.memberOut(code, memberId, reason);
+    },
   });
-
-  app.get(`${CLASS_PATH}/me`, async (request, reply) => {
-    const member = await memberOf(request);
-    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
-    const [info, results] = await Promise.all([store.classByCode(member.classCode), store.results(member.id)]);
-    return { code: member.classCode, title: info!.title, name: member.name, rejoinCode: member.rejoinCode, results };
-  });
-
-  app.post(`${CLASS_PATH}/progress`, async (request, reply) => {
-    const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
-    const member = await memberOf(request);
-    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
-    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown };
-    const miss = attemptMissOf(body.miss);
-    if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean' || miss === undefined) {
-      return sendError(reply, 400, 'BAD_RESULT');
-    }
-    if (!lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
-    const outcome = await store.recordResult(member.id, body.lesson, body.exercise, body.passed, Date.now(), miss);
-    if (!outcome.ok) return sendError(reply, 403, outcome.error);
-    classChanged(member.classCode);
-    return { result: outcome.result };
-  });
-
-  // ---- the teacher over HTTP (scripts, gradebooks; the page uses the channel) --------------
-
   const teacherOnly = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isTeacher(request)) return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
   };
-
-  app.get(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async () => ({ classes: await classSummaries() }));
-
-  app.post(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async (request, reply) => {
-    const title = cleanTitle((request.body as { title?: unknown } | undefined)?.title);
-    if (title === null) return sendError(reply, 400, 'BAD_TITLE');
-    const created = await store.createClass(title);
-    if (!created) return sendError(reply, 403, 'TOO_MANY_CLASSES');
-    logClassEvent(app.log, { kind: 'class-created', code: created.code, title: created.title });
-    return reply.code(201).send(created);
-  });
-
-  /** The class's board, or null after answering 404. */
-  const boardFromParams = async (request: FastifyRequest, reply: FastifyReply): Promise<Board | null> => {
-    const code = normalizeClassCode((request.params as { code: string }).code);
-    const snapshot = code ? await board(code) : null;
-    if (!snapshot) sendError(reply, 404, 'NO_SUCH_CLASS');
-    return snapshot;
-  };
-
+  teacherRoutes(app, CLASS_PATH, { store, board, classSummaries }, teacherOnly);
   teacherControlRoutes(app, CLASS_PATH, controls, teacherOnly);
   classStateRoutes(app, CLASS_PATH, stateControls, teacherOnly);
   memberAttemptsRoute(app, CLASS_PATH, store, teacherOnly);
-
-  app.get(`${CLASS_PATH}/classes/:code/board`, { preHandler: teacherOnly }, async (request, reply) => {
-    const snapshot = await boardFromParams(request, reply);
-    return snapshot ?? reply;
-  });
-
-  app.get(`${CLASS_PATH}/classes/:code/export.csv`, { preHandler: teacherOnly }, async (request, reply) => {
-    const snapshot = await boardFromParams(request, reply);
-    if (!snapshot) return reply;
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="wirelab-class-${snapshot.code}.csv"`)
-      .send(boardToCsv(snapshot));
-  });
-
-  app.get(`${CLASS_PATH}/classes/:code/export.json`, { preHandler: teacherOnly }, async (request, reply) => {
-    const snapshot = await boardFromParams(request, reply);
-    if (!snapshot) return reply;
-    return reply.header('content-disposition', `attachment; filename="wirelab-class-${snapshot.code}.json"`).send(snapshot);
-  });
 
   // ---- the class channel --------------------------------------------------------------------
 
@@ -536,7 +444,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         const code = normalizeClassCode(message.code);
         switch (message.type) {
           case 'create-class': {
-            const title = cleanTitle(message.title);
+            const title = cleanClassTitle(message.title);
             if (title === null) return sendJson(socket, { type: 'error', error: 'BAD_TITLE' });
             const created = await store.createClass(title);
             if (!created) return sendJson(socket, { type: 'error', error: 'TOO_MANY_CLASSES' });
@@ -565,7 +473,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           }
           case 'navigate': {
             if (!teacher.leading) return;
-            const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON.test(message.lesson) ? message.lesson : undefined;
+            const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON_SLUG.test(message.lesson) ? message.lesson : undefined;
             const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
             // a page that is no lesson (a 404) is the teacher's own business: followers stay where they are
             if (lesson === undefined || (lesson !== null && !lessons.hasLesson(lesson))) return;
@@ -629,10 +537,6 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       });
     },
   );
-}
-
-function cleanTitle(input: unknown): string | null {
-  return cleanText(input, TITLE_MAX);
 }
 
 export default fp(classroom, { name: 'wirelab-classroom', dependencies: ['@fastify/websocket'] });
