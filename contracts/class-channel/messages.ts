@@ -191,7 +191,9 @@ export type ClientMessage =
   /** text null: the message is taken down */
   | { type: 'notice'; code: string; text: string | null }
   /** minutes null: the timer stops */
-  | { type: 'timer'; code: string; minutes: number | null };
+  | { type: 'timer'; code: string; minutes: number | null }
+  /** every student online in the class gets the starting data back, as their "Reset my data" does */
+  | { type: 'reset-data'; code: string };
 
 /** What the server sends as JSON text (the teacher's relayed bytes come as binary frames: PROTOCOL.md). */
 export type ServerMessage =
@@ -200,6 +202,8 @@ export type ServerMessage =
   | { type: 'renamed'; name: string }
   /** after `joined` and whenever the teacher ends or reopens the class, sends a message or sets the timer; `now`: the server's clock */
   | { type: 'class-status'; status: ClassStatus; now: number }
+  /** the teacher reset this browser's data (its sandbox) to the starting data */
+  | { type: 'data-reset' }
   | ({ type: 'navigate' } & Navigation)
   | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
   // to the teacher

@@ -15,6 +15,7 @@ describe('the class events in the log', () => {
     expect(classEventLine({ kind: 'notice', code: 'K7FM3Q', text: 'Exercise 3' }).message).toBe("class K7F-M3Q: the teacher's message: Exercise 3");
     expect(classEventLine({ kind: 'timer', code: 'K7FM3Q', minutes: 10 }).message).toBe('class K7F-M3Q: the teacher started a 10-minute timer');
     expect(classEventLine({ kind: 'timer', code: 'K7FM3Q', minutes: null }).message).toBe('class K7F-M3Q: the teacher stopped the timer');
+    expect(classEventLine({ kind: 'data-reset', code: 'K7FM3Q', sandboxes: 3 }).message).toBe('class K7F-M3Q: the teacher reset the data of the students online (3 here)');
   });
 
   it('has a line for each of the teacher’s controls, naming the student as the board did', async () => {

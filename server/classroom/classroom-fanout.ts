@@ -20,6 +20,8 @@ export interface FanoutHandlers {
   memberOut(code: string, memberId: number, reason: MemberOutReason): void;
   /** the teacher ended or reopened the class, sent a message or set the timer: the students here get the new state */
   classStatus(code: string, status: ClassStatus): void;
+  /** the teacher reset the students' data: this instance's students of the class get theirs reset */
+  resetData(code: string): void;
 }
 
 /**
@@ -116,6 +118,7 @@ export class ClassroomFanout {
     if (event.type === 'board') this.handlers.boardChanged(event.code);
     else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
     else if (event.type === 'class-status' && event.status) this.handlers.classStatus(event.code, event.status);
+    else if (event.type === 'reset-data') this.handlers.resetData(event.code);
     else if (event.type === 'member-out' && typeof event.memberId === 'number' && typeof event.reason === 'string' && event.reason in MEMBER_OUT_CLOSE) this.handlers.memberOut(event.code, event.memberId, event.reason);
   }
 
@@ -127,6 +130,11 @@ export class ClassroomFanout {
   /** The class's new state for the students on the other instances (it is in the store already). */
   classStatus(code: string, status: ClassStatus): void {
     if (!this.stopped) this.background(this.publishEvent({ type: 'class-status', code, status }));
+  }
+
+  /** The other instances reset the data of their students of the class. */
+  resetData(code: string): void {
+    if (!this.stopped) this.background(this.publishEvent({ type: 'reset-data', code }));
   }
 
   private async publishEvent(event: { type: string; code: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason; status?: ClassStatus }): Promise<void> {

@@ -33,6 +33,7 @@ import { memberAttemptsRoute } from './member-attempts.ts';
 import { studentRoutes } from './student-routes.ts';
 import { teacherRoutes } from './teacher-routes.ts';
 import { TeacherChannelActions } from './teacher-channel-actions.ts';
+import { ClassDataReset, dataResetRoute, resetStudentsData } from './class-data-reset.ts';
 import { logClassEvent } from './class-log.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
@@ -73,6 +74,8 @@ interface StudentChannel {
   socket: WebSocket;
   memberId: number;
   following: boolean;
+  /** the browser session (= sandbox) the channel's cookie named: what "reset everyone's data" resets */
+  session: string | null;
 }
 
 /** A class's live side on this instance: who is connected here, where the teacher is, the teacher's traffic. */
@@ -155,6 +158,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     },
     memberOut: (code, memberId, reason) => closeMemberChannels(code, memberId, reason),
     classStatus: (code, status) => sendStatusToStudents(code, status),
+    resetData: (code) => void resetDataHere(code),
     relayed: (code, messages) => {
       // A room is made for a relay from elsewhere too: a follower who opens a channel here
       // later gets the replay.
@@ -326,7 +330,10 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       void classListChanged();
     },
   }, app.log);
-  const teacherActions = new TeacherChannelActions(store, controls, stateControls);
+  /** This instance's students of the class get the starting data back (class-data-reset.ts). */
+  const resetDataHere = (code: string): number => (app.hasDecorator('domain') ? resetStudentsData(live.get(code)?.students ?? [], (id) => app.domain.resetSandbox(id), app.log) : 0);
+  const dataReset = new ClassDataReset(store, { resetHere: resetDataHere, resetElsewhere: (code) => fanout?.resetData(code) }, app.log);
+  const teacherActions = new TeacherChannelActions(store, controls, stateControls, dataReset);
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
@@ -347,6 +354,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   teacherControlRoutes(app, CLASS_PATH, controls, teacherOnly);
   classStateRoutes(app, CLASS_PATH, stateControls, teacherOnly);
   memberAttemptsRoute(app, CLASS_PATH, store, teacherOnly);
+  dataResetRoute(app, CLASS_PATH, dataReset, teacherOnly);
 
   // ---- the class channel --------------------------------------------------------------------
 
@@ -411,7 +419,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             }
             const [info, status] = await Promise.all([store.classByCode(member.classCode), store.classStatus(member.classCode), store.touch(member.id)]);
             if (closed) return;
-            const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false };
+            const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false, session };
             role = { kind: 'student', channel, code: member.classCode };
             liveClass(member.classCode).students.add(channel);
             sendJson(socket, { type: 'joined', code: member.classCode, title: info!.title, name: member.name, following: channel.following });

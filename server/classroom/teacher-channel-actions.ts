@@ -1,5 +1,6 @@
 import type { MemberAttempts, ServerMessage } from '../../contracts/class-channel/messages.ts';
 import type { ClassroomStore } from './classroom-store.ts';
+import type { ClassDataReset } from './class-data-reset.ts';
 import type { ClassStateControls } from './class-state-controls.ts';
 import { memberAttempts } from './member-attempts.ts';
 import type { ControlOutcome, TeacherControls } from './teacher-controls.ts';
@@ -9,13 +10,14 @@ import type { ControlOutcome, TeacherControls } from './teacher-controls.ts';
 // What changed reaches the page as every watcher gets it (a new board, the class list); only a
 // refusal, or what was asked for (a student's attempts), is the answer to the page itself.
 
-const CONTROL_TYPES = new Set(['rename-member', 'remove-member', 'delete-class', 'member-attempts', 'end-class', 'reopen-class', 'notice', 'timer']);
+const CONTROL_TYPES = new Set(['rename-member', 'remove-member', 'delete-class', 'member-attempts', 'end-class', 'reopen-class', 'notice', 'timer', 'reset-data']);
 
 export class TeacherChannelActions {
   constructor(
     private readonly store: ClassroomStore,
     private readonly members: TeacherControls,
     private readonly state: ClassStateControls,
+    private readonly dataReset: ClassDataReset,
   ) {}
 
   handles(type: unknown): boolean {
@@ -49,6 +51,8 @@ export class TeacherChannelActions {
         return this.state.notice(code, message.text);
       case 'timer':
         return this.state.timer(code, message.minutes);
+      case 'reset-data':
+        return this.dataReset.reset(code);
       default:
         throw new Error(`not a teacher's control: ${String(message.type)}`);
     }

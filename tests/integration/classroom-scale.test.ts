@@ -242,6 +242,23 @@ describe('a class split across two instances', () => {
     expect((await post(b.origin, '/_wirelab/class/join', { code, name: 'Фёдор' })).status).toBe(200);
   });
 
+  it('resets, on B, the data of a student whose page is on B when the teacher resets from A', async () => {
+    const cookie = `wirelab_session=${((await (await fetch(`${b.origin}/_wirelab/session`)).json()) as { session: string }).session}`;
+    const users = async () => JSON.stringify(await (await fetch(`${b.origin}/api/v1/users?limit=100`, { headers: { cookie } })).json());
+    const start = await users();
+    const created = await fetch(`${b.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name: 'Mallory', email: `mallory-${Date.now()}@example.com` }) });
+    expect(created.status).toBe(201);
+    expect(await users()).not.toBe(start);
+    const gleb = await join(b.origin, code, 'Глеб');
+    const page = await open(b.origin, { cookie });
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: gleb.memberToken, following: false }));
+    await page.next('joined');
+    const told = page.next('data-reset');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/reset-data`, { method: 'POST', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(204);
+    expect(await told).toEqual({ type: 'data-reset' });
+    expect(await users()).toBe(start);
+  });
+
   it('shares one teacher key made on first start when TEACHER_KEY is not set', async () => {
     const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'classroom-scale-key-test:', instanceId });
     const c = await startServer({ scale: scale('c') });

@@ -371,3 +371,42 @@ describe('the class’s state and attempts over the class channel (the board pag
     desk.socket.close();
   });
 });
+
+describe('resetting the students’ data', () => {
+  async function session(): Promise<string> {
+    const response = await fetch(`${server.origin}/_wirelab/session`);
+    return `wirelab_session=${((await response.json()) as { session: string }).session}`;
+  }
+  const users = async (cookie: string): Promise<unknown> => (await fetch(`${server.origin}/api/v1/users?limit=100`, { headers: { cookie } })).json();
+  const createUser = (cookie: string, name: string) =>
+    fetch(`${server.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name, email: `${name.toLowerCase()}-${Date.now()}@example.com` }) });
+
+  it('gives each student online the starting data back, as their own “Reset my data” does, and tells their page; nobody else’s', async () => {
+    const code = await newClass('Demo');
+    const anna = await join(code, 'Anna');
+    const [annaCookie, bystanderCookie] = [await session(), await session()];
+    const start = JSON.stringify(await users(annaCookie));
+    expect((await createUser(annaCookie, 'Mallory')).status).toBe(201);
+    expect((await createUser(bystanderCookie, 'Trent')).status).toBe(201);
+    const bystanderBefore = JSON.stringify(await users(bystanderCookie));
+    expect(JSON.stringify(await users(annaCookie))).not.toBe(start);
+
+    // Anna's page: its channel carries her browser's cookie
+    const page = await openChannel(server.origin, { cookie: annaCookie });
+    const joined = page.next('joined');
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    await joined;
+    const told = page.next('data-reset');
+
+    const locked = await call('POST', `/classes/${code}/reset-data`, undefined, { 'x-wirelab-teacher-key': 'guess' });
+    expect(locked.status).toBe(403);
+    expect(JSON.stringify(await users(annaCookie))).not.toBe(start);
+
+    expect((await call('POST', `/classes/${code}/reset-data`)).status).toBe(204);
+    expect(await told).toEqual({ type: 'data-reset' });
+    expect(JSON.stringify(await users(annaCookie))).toBe(start);
+    expect(JSON.stringify(await users(bystanderCookie))).toBe(bystanderBefore);
+    expect((await call('POST', '/classes/AAAAAA/reset-data')).status).toBe(404);
+    page.socket.close();
+  });
+});

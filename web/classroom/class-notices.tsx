@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStrings } from '../app/lang-context.ts';
 import type { ClassTimer } from '../../contracts/class-channel/messages.ts';
-import { dismissTeacherNotice, useStudentClass } from './student-class.ts';
+import { dismissDataReset, dismissTeacherNotice, useStudentClass } from './student-class.ts';
 import { classroomStrings } from './strings.ts';
 import { timeLeftMs, timeLeftText } from './timer-text.ts';
 
@@ -14,7 +14,18 @@ export function StudentClassNotices() {
   const t = useStrings(classroomStrings);
   const student = useStudentClass();
   const status = student.classStatus;
-  if (!student.membership || !status) return null;
+  if (!student.membership) return null;
+  const dataReset =
+    student.dataResetMs !== null ? (
+      <div className="class-notice" role="status" data-testid="class-data-reset">
+        <span>{t.dataResetForStudent}</span>
+        <span className="toolbar-spacer" />
+        <button type="button" className="button button-quiet" onClick={dismissDataReset}>
+          {t.dismiss}
+        </button>
+      </div>
+    ) : null;
+  if (!status) return dataReset;
   const notice = status.notice && status.notice.sentMs !== student.dismissedNoticeMs ? status.notice : null;
   return (
     <>
@@ -33,6 +44,7 @@ export function StudentClassNotices() {
         </div>
       )}
       {status.timer && <TimerLine timer={status.timer} offset={student.serverClockOffset} />}
+      {dataReset}
     </>
   );
 }

@@ -10,6 +10,7 @@ export interface ClassStateActions {
   reopen(): void;
   notice(text: string | null): void;
   timer(minutes: number | null): void;
+  resetData(): void;
 }
 
 /**
@@ -21,6 +22,7 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
   const t = useStrings(classroomStrings);
   const lang = useLang();
   const [confirmEnd, setConfirmEnd] = useState(false);
+  const [confirmReset, setConfirmReset] = useState(false);
   const [text, setText] = useState('');
   const [minutes, setMinutes] = useState('10');
 
@@ -67,6 +69,32 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
         <p>
           <button type="button" className="button" data-testid="class-end" onClick={() => setConfirmEnd(true)}>
             {t.endClass}
+          </button>
+        </p>
+      )}
+      {confirmReset ? (
+        <div className="cell-message cell-message-warning" role="group" data-testid="class-reset-confirm" onKeyDown={(event) => event.key === 'Escape' && setConfirmReset(false)}>
+          <span>{t.resetDataConfirm}</span>{' '}
+          <button
+            type="button"
+            className="button button-danger"
+            data-testid="class-reset-yes"
+            autoFocus
+            onClick={() => {
+              actions.resetData();
+              setConfirmReset(false);
+            }}
+          >
+            {t.resetDataYes}
+          </button>
+          <button type="button" className="button" onClick={() => setConfirmReset(false)}>
+            {t.cancel}
+          </button>
+        </div>
+      ) : (
+        <p>
+          <button type="button" className="button" data-testid="class-reset-data" onClick={() => setConfirmReset(true)} title={t.resetDataHint}>
+            {t.resetDataAll}
           </button>
         </p>
       )}

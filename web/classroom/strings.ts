@@ -149,6 +149,13 @@ export const classroomStrings = {
     timerStop: 'Stop the timer',
     timerLeft: (left: string) => `Time left: ${left}`,
     timerUp: 'Time is up',
+    // resetting the students' data
+    resetDataAll: 'Reset every student’s data',
+    resetDataHint: 'Gives every student online now the starting data back (users, posts, comments…), as their own “Reset my data” does.',
+    resetDataConfirm:
+      'Reset the data of every student online in this class to the starting data? What they created, changed or deleted in the lessons is gone; their progress and results stay. Students who are offline keep theirs.',
+    resetDataYes: 'Yes, reset',
+    dataResetForStudent: 'The teacher has reset your data to the starting data, as “Reset my data” does. Your progress stays.',
   },
   ru: {
     classLink: 'Класс',
@@ -297,5 +304,12 @@ export const classroomStrings = {
     timerStop: 'Остановить таймер',
     timerLeft: (left: string) => `Осталось: ${left}`,
     timerUp: 'Время вышло',
+    // сброс данных студентов
+    resetDataAll: 'Сбросить данные всех студентов',
+    resetDataHint: 'Вернёт исходные данные (пользователей, посты, комментарии…) каждому студенту, который сейчас в сети, — как его собственная кнопка «Сбросить мои данные».',
+    resetDataConfirm:
+      'Вернуть исходные данные всем студентам этого класса, которые сейчас в сети? Всё, что они создали, изменили или удалили в уроках, пропадёт; прогресс и результаты останутся. У студентов не в сети данные не изменятся.',
+    resetDataYes: 'Да, сбросить',
+    dataResetForStudent: 'Преподаватель сбросил ваши данные к исходным — как кнопка «Сбросить мои данные». Прогресс сохранён.',
   },
 };

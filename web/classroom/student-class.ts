@@ -37,6 +37,8 @@ export interface StudentState {
   serverClockOffset: number;
   /** the message the student closed (its time): a new one shows again */
   dismissedNoticeMs: number | null;
+  /** the teacher reset this browser's data (when), shown until the student closes it */
+  dataResetMs: number | null;
 }
 
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
@@ -55,6 +57,7 @@ let state: StudentState = {
   classStatus: null,
   serverClockOffset: 0,
   dismissedNoticeMs: null,
+  dataResetMs: null,
 };
 const listeners = new Set<() => void>();
 let socket: WebSocket | null = null;
@@ -161,6 +164,10 @@ export function dismissLeftNotice(): void {
 }
 
 /** The teacher's message is closed on this page until the teacher sends another. */
+export function dismissDataReset(): void {
+  setState({ dataResetMs: null });
+}
+
 export function dismissTeacherNotice(): void {
   setState({ dismissedNoticeMs: state.classStatus?.notice?.sentMs ?? null });
 }
@@ -264,6 +271,7 @@ function openChannel(): void {
         void flushReports();
       }
     } else if (message.type === 'class-status') setState({ classStatus: message.status, serverClockOffset: message.now - Date.now() });
+    else if (message.type === 'data-reset') setState({ dataResetMs: Date.now() });
     else if (message.type === 'navigate') follow(message);
     else if (message.type === 'teacher-wire') {
       if (message.message.type !== 'reset' && !state.teacherTraffic) setState({ teacherTraffic: true });

@@ -182,6 +182,10 @@ export class TeacherChannel {
     this.send({ type: 'timer', code, minutes });
   }
 
+  resetData(code: string): void {
+    this.send({ type: 'reset-data', code });
+  }
+
   export(code: string, format: 'csv' | 'json'): Promise<string> {
     return new Promise((resolve) => {
       this.exports.set(`${code}/${format}`, resolve);

@@ -81,6 +81,7 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
             reopen: () => channel.reopenClass(selected),
             notice: (text: string | null) => channel.notice(selected, text),
             timer: (minutes: number | null) => channel.timer(selected, minutes),
+            resetData: () => channel.resetData(selected),
           }
         : undefined,
     [channel, selected],
