@@ -164,6 +164,10 @@ describe('the class board counts truly', () => {
     await expect.poll(() => elsewhere.getByTestId('class-ended-notice').textContent(), LIVE).toContain('Преподаватель завершил класс');
     await desk.getByTestId('class-reopen').click();
     await expect.poll(() => elsewhere.getByTestId('class-ended-notice').count(), LIVE).toBe(0);
+    // Resetting everyone's data asks first; the student's page says it happened, in Russian.
+    await desk.getByTestId('class-reset-data').click();
+    await desk.getByTestId('class-reset-yes').click();
+    await expect.poll(() => elsewhere.getByTestId('class-data-reset').textContent(), LIVE).toContain('Преподаватель сбросил ваши данные');
 
     // The teacher's controls, from the keyboard-reachable buttons of a row: a rename reaches the
     // student's bar at once; a removal asks first, then puts the student's page out, saying why.
