@@ -33,6 +33,7 @@ import { memberAttemptsRoute } from './member-attempts.ts';
 import { studentRoutes } from './student-routes.ts';
 import { teacherRoutes } from './teacher-routes.ts';
 import { TeacherChannelActions } from './teacher-channel-actions.ts';
+import { BoardPushes } from './board-pushes.ts';
 import { ClassDataReset, dataResetRoute, resetStudentsData } from './class-data-reset.ts';
 import { logClassEvent } from './class-log.ts';
 
@@ -59,13 +60,6 @@ declare module 'fastify' {
 const MAX_CHANNEL_MESSAGE = 4096;
 /** A channel that has not said who it is by then is closed (4408). */
 const HELLO_TIMEOUT_MS = 10_000;
-/**
- * The board goes to the teacher at most this often while students work, and never more often
- * than its last build took times BOARD_BUILD_SHARE: a hall of hundreds with thousands of
- * results must not spend the server on rebuilding the board.
- */
-const BOARD_PUSH_GAP_MS = 200;
-const BOARD_BUILD_SHARE = 10;
 /** Bytes waiting for a follower that does not read: past this it is closed (1013) and reconnects. */
 const MAX_FOLLOWER_BACKLOG = 4 * 1024 * 1024;
 const SECTION = /^[^\u0000-\u001f]{0,200}$/;
@@ -81,18 +75,11 @@ interface StudentChannel {
 /** A class's live side on this instance: who is connected here, where the teacher is, the teacher's traffic. */
 interface LiveClass {
   students: Set<StudentChannel>;
-  boardWatchers: Set<WebSocket>;
   navigation: Navigation | null;
   /** the teacher's traffic, when the teacher leads from this instance */
   relay: TeacherRelay | null;
   /** what a follower who comes now is given of the teacher's traffic (relayed here or from another instance) */
   replay: RelayReplay;
-  /** set from a change until the push it causes has been sent */
-  boardTimer: ReturnType<typeof setTimeout> | null;
-  /** a change came while the board was being built (from the store, over the network): build again after */
-  boardStale: boolean;
-  /** how long the last board push took to build and serialise */
-  boardBuildMs: number;
 }
 
 function sameSecret(expected: string, given: unknown): boolean {
@@ -123,11 +110,14 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const liveClass = (code: string): LiveClass => {
     let room = live.get(code);
     if (!room) {
-      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, replay: new RelayReplay(), boardTimer: null, boardStale: false, boardBuildMs: 0 };
+      room = { students: new Set(), navigation: null, relay: null, replay: new RelayReplay() };
       live.set(code, room);
     }
     return room;
   };
+
+  /** The live boards on this instance (board-pushes.ts), built by `board` below. */
+  const boards = new BoardPushes((code) => board(code), app.log);
 
   /** This instance's students of a class with a channel open: member id → following (any of their channels). */
   const localPresence = (code: string): Presence => {
@@ -175,16 +165,12 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const fanout = app.scale && redis ? new ClassroomFanout(app.scale, redis, fromOtherInstances, app.log) : null;
   await fanout?.start();
 
-  let closing = false;
   app.addHook('preClose', async () => {
-    closing = true;
+    boards.stop();
     await fanout?.stop();
   });
   app.addHook('onClose', async () => {
-    for (const room of live.values()) {
-      room.relay?.stop();
-      if (room.boardTimer) clearTimeout(room.boardTimer);
-    }
+    for (const room of live.values()) room.relay?.stop();
     await store.close();
   });
 
@@ -220,32 +206,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     return classes.map((info, index) => ({ ...info, members: counts[index], endedMs: states[index]?.endedMs ?? null }));
   };
 
-  /** The board of a class changed on this instance or another: push it to this instance's watchers soon. */
+  /** The board of a class changed on this instance or another: pushed to this instance's watchers soon. */
   function boardChanged(code: string): void {
-    const room = live.get(code);
-    if (!room || room.boardWatchers.size === 0 || closing) return;
-    if (room.boardTimer) {
-      room.boardStale = true;
-      return;
-    }
-    room.boardTimer = setTimeout(() => {
-      // what changed until now is in this build
-      room.boardStale = false;
-      const started = performance.now();
-      board(code)
-        .then((snapshot) => {
-          if (!snapshot) return;
-          const text = JSON.stringify({ type: 'board', board: snapshot });
-          room.boardBuildMs = performance.now() - started;
-          for (const socket of room.boardWatchers) if (socket.readyState === socket.OPEN) socket.send(text);
-        })
-        .catch((error: unknown) => app.log.warn({ err: error, code }, 'classroom: the board could not be built'))
-        // Changes during the build wait for the next push, not a second build alongside.
-        .finally(() => {
-          room.boardTimer = null;
-          if (room.boardStale) boardChanged(code);
-        });
-    }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
+    boards.changed(code);
   }
 
   /** A class was made or joined: the teachers' lists on this instance show the new counts. */
@@ -314,11 +277,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     classChanged,
     classListChanged,
     classDeleted: (code) => {
-      const room = live.get(code);
-      if (!room) return;
-      room.relay?.stop();
-      if (room.boardTimer) clearTimeout(room.boardTimer);
-      for (const socket of room.boardWatchers) sendJson(socket, { type: 'class-deleted', code });
+      boards.deleted(code);
+      live.get(code)?.relay?.stop();
       live.delete(code);
     },
   }, app.log);
@@ -464,9 +424,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           case 'watch': {
             const snapshot = code ? await board(code) : null;
             if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
-            if (teacher.watching) live.get(teacher.watching)?.boardWatchers.delete(socket);
+            if (teacher.watching) boards.unwatch(teacher.watching, socket);
             teacher.watching = code;
-            if (!closed) liveClass(code).boardWatchers.add(socket);
+            if (!closed) boards.watch(code, socket);
             sendJson(socket, { type: 'board', board: snapshot });
             return;
           }
@@ -540,7 +500,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           presenceChanged(role.code);
         } else if (role.kind === 'teacher') {
           teacherSockets.delete(socket);
-          if (role.watching) live.get(role.watching)?.boardWatchers.delete(socket);
+          if (role.watching) boards.unwatch(role.watching, socket);
         }
       });
     },
