@@ -35,6 +35,8 @@ export interface Board {
   title: string;
   /** the server's clock when the board was made: idle times count from it */
   now: number;
+  /** ended or not, the teacher's message and timer, as the students get them */
+  status: ClassStatus;
   members: BoardMember[];
 }
 
@@ -43,7 +45,76 @@ export interface ClassSummary {
   title: string;
   createdMs: number;
   members: number;
+  /** the class was ended (joins and results refused) at this time; null: open */
+  endedMs: number | null;
 }
+
+// ---- one student's attempts ------------------------------------------------------------------
+
+/** What a check said when it missed (web/lessons/check-types.ts, CheckMiss's `kind`). */
+export const MISS_KINDS = ['no-request', 'response-differs', 'no-answer', 'wrong-answer', 'no-value', 'wrong-message-answer', 'no-message'] as const;
+export type MissKind = (typeof MISS_KINDS)[number];
+/** For `response-differs`: what of the response was not the one asked for. */
+export const MISS_DIFFERENCES = ['no-response', 'status', 'header', 'body'] as const;
+export type MissDifference = (typeof MISS_DIFFERENCES)[number];
+
+/**
+ * A miss as the student's card showed it, short: the check's verdict and the request it was
+ * about — its method and path only (never a query, a header, a cookie or a body) — with the
+ * response's status.
+ */
+export interface AttemptMiss {
+  kind: MissKind;
+  /** e.g. "POST /api/v1/users": at most ATTEMPT_REQUEST_MAX characters */
+  request?: string;
+  status?: number;
+  differs?: MissDifference;
+}
+export const ATTEMPT_REQUEST_MAX = 200;
+
+/** One counted attempt at an exercise (a shown miss, or the first pass). */
+export interface Attempt {
+  lesson: string;
+  exercise: string;
+  passed: boolean;
+  ms: number;
+  /** null for a pass, and for a miss reported without its details */
+  miss: AttemptMiss | null;
+}
+
+/** A student's attempts, newest first (the last MAX_ATTEMPTS_KEPT of them). */
+export interface MemberAttempts {
+  code: string;
+  memberId: number;
+  name: string;
+  attempts: Attempt[];
+}
+/** Attempts kept per student; older ones are forgotten (the board's counts stay). */
+export const MAX_ATTEMPTS_KEPT = 200;
+
+// ---- the class's state: ended, the teacher's message, the timer -----------------------------
+
+export interface ClassNotice {
+  /** plain text, shown as text (never HTML), 1–NOTICE_MAX characters */
+  text: string;
+  sentMs: number;
+}
+
+export interface ClassTimer {
+  startedMs: number;
+  /** the server's clock: a page counts down to it from the `now` it got with it */
+  endsMs: number;
+}
+
+export interface ClassStatus {
+  /** when the teacher ended the class (joins and results refused); null: open */
+  endedMs: number | null;
+  notice: ClassNotice | null;
+  timer: ClassTimer | null;
+}
+
+export const NOTICE_MAX = 280;
+export const TIMER_MAX_MINUTES = 180;
 
 /** Where the teacher is, as followers get it: never the language (each follower keeps their own). */
 export interface Navigation {
@@ -69,6 +140,9 @@ export type ClassServerErrorCode =
   | 'TOO_MANY_CLASSES'
   | 'TOO_MANY_RESULTS'
   | 'NOT_A_MEMBER'
+  | 'CLASS_ENDED'
+  | 'BAD_NOTICE'
+  | 'BAD_TIMER'
   | 'TEACHER_KEY_REQUIRED'
   | 'RATE_LIMITED'
   | 'CROSS_ORIGIN';
@@ -110,13 +184,26 @@ export type ClientMessage =
   | { type: 'export'; code: string; format: 'csv' | 'json' }
   | { type: 'rename-member'; code: string; memberId: number; name: string }
   | { type: 'remove-member'; code: string; memberId: number }
-  | { type: 'delete-class'; code: string };
+  | { type: 'delete-class'; code: string }
+  | { type: 'member-attempts'; code: string; memberId: number }
+  | { type: 'end-class'; code: string }
+  | { type: 'reopen-class'; code: string }
+  /** text null: the message is taken down */
+  | { type: 'notice'; code: string; text: string | null }
+  /** minutes null: the timer stops */
+  | { type: 'timer'; code: string; minutes: number | null }
+  /** every student online in the class gets the starting data back, as their "Reset my data" does */
+  | { type: 'reset-data'; code: string };
 
 /** What the server sends as JSON text (the teacher's relayed bytes come as binary frames: PROTOCOL.md). */
 export type ServerMessage =
   // to a student
   | { type: 'joined'; code: string; title: string; name: string; following: boolean }
   | { type: 'renamed'; name: string }
+  /** after `joined` and whenever the teacher ends or reopens the class, sends a message or sets the timer; `now`: the server's clock */
+  | { type: 'class-status'; status: ClassStatus; now: number }
+  /** the teacher reset this browser's data (its sandbox) to the starting data */
+  | { type: 'data-reset' }
   | ({ type: 'navigate' } & Navigation)
   | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
   // to the teacher
@@ -132,4 +219,5 @@ export type ServerMessage =
   | { type: 'board'; board: Board }
   | { type: 'leading'; code: string; relaying: boolean }
   | { type: 'export'; code: string; format: 'csv' | 'json'; text: string }
+  | ({ type: 'member-attempts' } & MemberAttempts)
   | { type: 'error'; error: ClassServerErrorCode };

@@ -10,7 +10,12 @@ export type ClassEvent =
   | { kind: 'renamed'; code: string; from: string | null; name: string }
   | { kind: 'removed'; code: string; name: string | null }
   | { kind: 'class-deleted'; code: string; members: number }
-  | { kind: 'leading'; code: string };
+  | { kind: 'leading'; code: string }
+  | { kind: 'ended'; code: string }
+  | { kind: 'reopened'; code: string }
+  | { kind: 'notice'; code: string; text: string | null }
+  | { kind: 'timer'; code: string; minutes: number | null }
+  | { kind: 'data-reset'; code: string; sandboxes: number };
 
 const shown = (code: string): string => (code.length === 6 ? `${code.slice(0, 3)}-${code.slice(3)}` : code);
 
@@ -30,6 +35,16 @@ export function classEventLine(event: ClassEvent): { fields: Record<string, unkn
       return { fields: { class: klass, students: event.members }, message: `class ${klass} deleted by the teacher, with ${event.members} ${event.members === 1 ? 'student' : 'students'}` };
     case 'leading':
       return { fields: { class: klass }, message: `class ${klass}: the teacher leads` };
+    case 'ended':
+      return { fields: { class: klass }, message: `class ${klass} ended by the teacher: no more joins or results` };
+    case 'reopened':
+      return { fields: { class: klass }, message: `class ${klass} reopened by the teacher` };
+    case 'notice':
+      return { fields: { class: klass, text: event.text ?? undefined }, message: event.text === null ? `class ${klass}: the teacher took the message down` : `class ${klass}: the teacher's message: ${event.text}` };
+    case 'data-reset':
+      return { fields: { class: klass, sandboxes: event.sandboxes }, message: `class ${klass}: the teacher reset the data of the students online (${event.sandboxes} here)` };
+    case 'timer':
+      return { fields: { class: klass, minutes: event.minutes ?? undefined }, message: event.minutes === null ? `class ${klass}: the teacher stopped the timer` : `class ${klass}: the teacher started a ${event.minutes}-minute timer` };
   }
 }
 

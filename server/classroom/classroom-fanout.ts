@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ScaleContext } from '../scale/scale-plugin.ts';
 import { decodeRelayEnvelope, encodeRelayEnvelope } from './relay-envelope.ts';
-import { MEMBER_OUT_CLOSE, type MemberOutReason, type Navigation } from '../../contracts/class-channel/messages.ts';
+import { MEMBER_OUT_CLOSE, type ClassStatus, type MemberOutReason, type Navigation } from '../../contracts/class-channel/messages.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
 
 export type { MemberOutReason, Navigation };
@@ -18,6 +18,10 @@ export interface FanoutHandlers {
   relayed(code: string, messages: RelayedMessage[]): void;
   /** a member's channels must close on every instance: the name joined again elsewhere, or the teacher removed them */
   memberOut(code: string, memberId: number, reason: MemberOutReason): void;
+  /** the teacher ended or reopened the class, sent a message or set the timer: the students here get the new state */
+  classStatus(code: string, status: ClassStatus): void;
+  /** the teacher reset the students' data: this instance's students of the class get theirs reset */
+  resetData(code: string): void;
 }
 
 /**
@@ -40,7 +44,7 @@ interface PresenceEntry {
  *   they follow, and a deadline (Redis 7.0 cannot expire a hash field; readers skip and remove
  *   late ones);
  * - events (JSON, one channel): a board changed, the teacher navigated (also kept in a key for
- *   followers who come later);
+ *   followers who come later), a member's channels must close, the class's state changed;
  * - the teacher's relayed traffic (binary, one channel: relay-envelope.ts).
  * Writes and the PUBLISH that announces them go over one connection, in order: an instance that
  * hears "board changed" reads the write it announces.
@@ -109,10 +113,12 @@ export class ClassroomFanout {
       if (envelope && envelope.from !== this.scale.instanceId) this.handlers.relayed(envelope.code, envelope.messages);
       return;
     }
-    const event = JSON.parse(message.toString('utf8')) as { from?: string; type?: string; code?: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason };
+    const event = JSON.parse(message.toString('utf8')) as { from?: string; type?: string; code?: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason; status?: ClassStatus };
     if (event.from === this.scale.instanceId || typeof event.code !== 'string') return;
     if (event.type === 'board') this.handlers.boardChanged(event.code);
     else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
+    else if (event.type === 'class-status' && event.status) this.handlers.classStatus(event.code, event.status);
+    else if (event.type === 'reset-data') this.handlers.resetData(event.code);
     else if (event.type === 'member-out' && typeof event.memberId === 'number' && typeof event.reason === 'string' && event.reason in MEMBER_OUT_CLOSE) this.handlers.memberOut(event.code, event.memberId, event.reason);
   }
 
@@ -121,7 +127,17 @@ export class ClassroomFanout {
     if (!this.stopped) this.background(this.publishEvent({ type: 'member-out', code, memberId, reason }));
   }
 
-  private async publishEvent(event: { type: string; code: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason }): Promise<void> {
+  /** The class's new state for the students on the other instances (it is in the store already). */
+  classStatus(code: string, status: ClassStatus): void {
+    if (!this.stopped) this.background(this.publishEvent({ type: 'class-status', code, status }));
+  }
+
+  /** The other instances reset the data of their students of the class. */
+  resetData(code: string): void {
+    if (!this.stopped) this.background(this.publishEvent({ type: 'reset-data', code }));
+  }
+
+  private async publishEvent(event: { type: string; code: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason; status?: ClassStatus }): Promise<void> {
     await this.redis.publish(this.eventsChannel, JSON.stringify({ from: this.scale.instanceId, ...event }));
   }
 

@@ -12,21 +12,29 @@ import {
   MEMBER_HEADER,
   TEACHER_KEY_HEADER,
   type Board,
+  type ClassStatus,
   type ClassSummary,
   type ServerMessage,
 } from '../../contracts/class-channel/messages.ts';
 import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
 import { followerFrames, type FollowerFrame } from './follower-frames.ts';
-import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
+import { DEFAULT_LESSONS_DIR, LESSON_SLUG, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { ClassroomFanout, type FanoutHandlers, type MemberOutReason, type Navigation, type Presence } from './classroom-fanout.ts';
-import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
-import { cleanDisplayName, cleanText } from './display-name.ts';
+import type { ClassroomStore } from './classroom-store.ts';
+import { cleanClassTitle } from './display-name.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { joinOrigins } from './startup-urls.ts';
 import { RelayReplay, TeacherRelay } from './teacher-relay.ts';
-import { teacherControlRoutes, TeacherControls, type ControlOutcome } from './teacher-controls.ts';
+import { teacherControlRoutes, TeacherControls } from './teacher-controls.ts';
+import { ClassStateControls, classStateRoutes } from './class-state-controls.ts';
+import { memberAttemptsRoute } from './member-attempts.ts';
+import { studentRoutes } from './student-routes.ts';
+import { teacherRoutes } from './teacher-routes.ts';
+import { TeacherChannelActions } from './teacher-channel-actions.ts';
+import { BoardPushes } from './board-pushes.ts';
+import { ClassDataReset, dataResetRoute, resetStudentsData } from './class-data-reset.ts';
 import { logClassEvent } from './class-log.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
@@ -52,41 +60,26 @@ declare module 'fastify' {
 const MAX_CHANNEL_MESSAGE = 4096;
 /** A channel that has not said who it is by then is closed (4408). */
 const HELLO_TIMEOUT_MS = 10_000;
-/**
- * The board goes to the teacher at most this often while students work, and never more often
- * than its last build took times BOARD_BUILD_SHARE: a hall of hundreds with thousands of
- * results must not spend the server on rebuilding the board.
- */
-const BOARD_PUSH_GAP_MS = 200;
-const BOARD_BUILD_SHARE = 10;
 /** Bytes waiting for a follower that does not read: past this it is closed (1013) and reconnects. */
 const MAX_FOLLOWER_BACKLOG = 4 * 1024 * 1024;
-const LESSON = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const EXERCISE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const SECTION = /^[^\u0000-\u001f]{0,200}$/;
-const TITLE_MAX = 80;
 
 interface StudentChannel {
   socket: WebSocket;
   memberId: number;
   following: boolean;
+  /** the browser session (= sandbox) the channel's cookie named: what "reset everyone's data" resets */
+  session: string | null;
 }
 
 /** A class's live side on this instance: who is connected here, where the teacher is, the teacher's traffic. */
 interface LiveClass {
   students: Set<StudentChannel>;
-  boardWatchers: Set<WebSocket>;
   navigation: Navigation | null;
   /** the teacher's traffic, when the teacher leads from this instance */
   relay: TeacherRelay | null;
   /** what a follower who comes now is given of the teacher's traffic (relayed here or from another instance) */
   replay: RelayReplay;
-  /** set from a change until the push it causes has been sent */
-  boardTimer: ReturnType<typeof setTimeout> | null;
-  /** a change came while the board was being built (from the store, over the network): build again after */
-  boardStale: boolean;
-  /** how long the last board push took to build and serialise */
-  boardBuildMs: number;
 }
 
 function sameSecret(expected: string, given: unknown): boolean {
@@ -117,11 +110,14 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const liveClass = (code: string): LiveClass => {
     let room = live.get(code);
     if (!room) {
-      room = { students: new Set(), boardWatchers: new Set(), navigation: null, relay: null, replay: new RelayReplay(), boardTimer: null, boardStale: false, boardBuildMs: 0 };
+      room = { students: new Set(), navigation: null, relay: null, replay: new RelayReplay() };
       live.set(code, room);
     }
     return room;
   };
+
+  /** The live boards on this instance (board-pushes.ts), built by `board` below. */
+  const boards = new BoardPushes((code) => board(code), app.log);
 
   /** This instance's students of a class with a channel open: member id → following (any of their channels). */
   const localPresence = (code: string): Presence => {
@@ -151,6 +147,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
     },
     memberOut: (code, memberId, reason) => closeMemberChannels(code, memberId, reason),
+    classStatus: (code, status) => sendStatusToStudents(code, status),
+    resetData: (code) => void resetDataHere(code),
     relayed: (code, messages) => {
       // A room is made for a relay from elsewhere too: a follower who opens a channel here
       // later gets the replay.
@@ -167,25 +165,20 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const fanout = app.scale && redis ? new ClassroomFanout(app.scale, redis, fromOtherInstances, app.log) : null;
   await fanout?.start();
 
-  let closing = false;
   app.addHook('preClose', async () => {
-    closing = true;
+    boards.stop();
     await fanout?.stop();
   });
   app.addHook('onClose', async () => {
-    for (const room of live.values()) {
-      room.relay?.stop();
-      if (room.boardTimer) clearTimeout(room.boardTimer);
-    }
+    for (const room of live.values()) room.relay?.stop();
     await store.close();
   });
 
   const isTeacher = (request: FastifyRequest): boolean => sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER]);
-  const memberOf = async (request: FastifyRequest): Promise<MemberInfo | null> => store.memberByToken(request.headers[MEMBER_HEADER]);
 
   const board = async (code: string): Promise<Board | null> => {
-    const info = await store.classByCode(code);
-    if (!info) return null;
+    const [info, status] = await Promise.all([store.classByCode(code), store.classStatus(code)]);
+    if (!info || !status) return null;
     const [members, results, others] = await Promise.all([store.members(code), store.resultsOfClass(code), fanout?.othersPresence(code)]);
     const online = localPresence(code);
     for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
@@ -193,6 +186,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       code,
       title: info.title,
       now: Date.now(),
+      status,
       members: members.map((member) => ({
         id: member.id,
         name: member.name,
@@ -208,36 +202,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   const classSummaries = async (): Promise<ClassSummary[]> => {
     const classes = await store.classes();
-    const counts = await Promise.all(classes.map((info) => store.memberCount(info.code)));
-    return classes.map((info, index) => ({ ...info, members: counts[index] }));
+    const [counts, states] = await Promise.all([Promise.all(classes.map((info) => store.memberCount(info.code))), Promise.all(classes.map((info) => store.classStatus(info.code)))]);
+    return classes.map((info, index) => ({ ...info, members: counts[index], endedMs: states[index]?.endedMs ?? null }));
   };
 
-  /** The board of a class changed on this instance or another: push it to this instance's watchers soon. */
+  /** The board of a class changed on this instance or another: pushed to this instance's watchers soon. */
   function boardChanged(code: string): void {
-    const room = live.get(code);
-    if (!room || room.boardWatchers.size === 0 || closing) return;
-    if (room.boardTimer) {
-      room.boardStale = true;
-      return;
-    }
-    room.boardTimer = setTimeout(() => {
-      // what changed until now is in this build
-      room.boardStale = false;
-      const started = performance.now();
-      board(code)
-        .then((snapshot) => {
-          if (!snapshot) return;
-          const text = JSON.stringify({ type: 'board', board: snapshot });
-          room.boardBuildMs = performance.now() - started;
-          for (const socket of room.boardWatchers) if (socket.readyState === socket.OPEN) socket.send(text);
-        })
-        .catch((error: unknown) => app.log.warn({ err: error, code }, 'classroom: the board could not be built'))
-        // Changes during the build wait for the next push, not a second build alongside.
-        .finally(() => {
-          room.boardTimer = null;
-          if (room.boardStale) boardChanged(code);
-        });
-    }, Math.max(BOARD_PUSH_GAP_MS, room.boardBuildMs * BOARD_BUILD_SHARE));
+    boards.changed(code);
   }
 
   /** A class was made or joined: the teachers' lists on this instance show the new counts. */
@@ -289,7 +260,11 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
-  const clientAddress = (request: FastifyRequest): string => request.socket.remoteAddress ?? request.ip;
+  /** The class's state to its students on this instance (after their `joined`, and on every change). */
+  function sendStatusToStudents(code: string, status: ClassStatus): void {
+    const text = JSON.stringify({ type: 'class-status', status, now: Date.now() } satisfies ServerMessage);
+    for (const channel of live.get(code)?.students ?? []) if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
+  }
 
   const controls = new TeacherControls(store, {
     memberOut: (code, memberId, reason) => {
@@ -302,118 +277,44 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     classChanged,
     classListChanged,
     classDeleted: (code) => {
-      const room = live.get(code);
-      if (!room) return;
-      room.relay?.stop();
-      if (room.boardTimer) clearTimeout(room.boardTimer);
-      for (const socket of room.boardWatchers) sendJson(socket, { type: 'class-deleted', code });
+      boards.deleted(code);
+      live.get(code)?.relay?.stop();
       live.delete(code);
     },
   }, app.log);
+  const stateControls = new ClassStateControls(store, {
+    statusChanged: (code, status) => {
+      sendStatusToStudents(code, status);
+      fanout?.classStatus(code, status);
+      classChanged(code);
+      void classListChanged();
+    },
+  }, app.log);
+  /** This instance's students of the class get the starting data back (class-data-reset.ts). */
+  const resetDataHere = (code: string): number => (app.hasDecorator('domain') ? resetStudentsData(live.get(code)?.students ?? [], (id) => app.domain.resetSandbox(id), app.log) : 0);
+  const dataReset = new ClassDataReset(store, { resetHere: resetDataHere, resetElsewhere: (code) => fanout?.resetData(code) }, app.log);
+  const teacherActions = new TeacherChannelActions(store, controls, stateControls, dataReset);
 
-  // ---- students over HTTP -------------------------------------------------------------------
+  // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
-  app.post(`${CLASS_PATH}/join`, async (request, reply) => {
-    // Per client address (server/limits/: classJoins), not per cookie.
-    const budget = app.clientBudget.takeRequest('classJoins', clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
-    const body = (request.body ?? {}) as { code?: unknown; name?: unknown; rejoinCode?: unknown };
-    const code = normalizeClassCode(body.code);
-    if (!code) return sendError(reply, 400, 'BAD_CODE');
-    const name = cleanDisplayName(body.name);
-    if (!name) return sendError(reply, 400, 'BAD_NAME');
-    const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
-    const outcome = await store.join(code, name, rejoinCode || null);
-    if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
-    logClassEvent(app.log, { kind: 'joined', code, name: outcome.member.name, rejoined: outcome.rejoined });
-    if (outcome.rejoined) {
-      // the previous browser's token stopped working: its channel closes now, not at its next reconnect
-      closeMemberChannels(code, outcome.member.id, 'rejoined');
-      fanout?.memberOut(code, outcome.member.id, 'rejoined');
-    }
-    classChanged(code);
-    void classListChanged();
-    const [info, results] = await Promise.all([store.classByCode(code), store.results(outcome.member.id)]);
-    return {
-      code,
-      title: info!.title,
-      name: outcome.member.name,
-      memberToken: outcome.token,
-      rejoinCode: outcome.member.rejoinCode,
-      rejoined: outcome.rejoined,
-      results,
-    };
+  studentRoutes(app, CLASS_PATH, {
+    store,
+    lessons,
+    classChanged,
+    classListChanged,
+    memberOut: (code, memberId, reason) => {
+      closeMemberChannels(code, memberId, reason);
+      fanout?.memberOut(code, memberId, reason);
+    },
   });
-
-  app.get(`${CLASS_PATH}/me`, async (request, reply) => {
-    const member = await memberOf(request);
-    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
-    const [info, results] = await Promise.all([store.classByCode(member.classCode), store.results(member.id)]);
-    return { code: member.classCode, title: info!.title, name: member.name, rejoinCode: member.rejoinCode, results };
-  });
-
-  app.post(`${CLASS_PATH}/progress`, async (request, reply) => {
-    const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
-    const member = await memberOf(request);
-    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
-    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown };
-    if (typeof body.lesson !== 'string' || !LESSON.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE.test(body.exercise) || typeof body.passed !== 'boolean') {
-      return sendError(reply, 400, 'BAD_RESULT');
-    }
-    if (!lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
-    const outcome = await store.recordResult(member.id, body.lesson, body.exercise, body.passed);
-    if (!outcome.ok) return sendError(reply, 403, outcome.error);
-    classChanged(member.classCode);
-    return { result: outcome.result };
-  });
-
-  // ---- the teacher over HTTP (scripts, gradebooks; the page uses the channel) --------------
-
   const teacherOnly = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isTeacher(request)) return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
   };
-
-  app.get(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async () => ({ classes: await classSummaries() }));
-
-  app.post(`${CLASS_PATH}/classes`, { preHandler: teacherOnly }, async (request, reply) => {
-    const title = cleanTitle((request.body as { title?: unknown } | undefined)?.title);
-    if (title === null) return sendError(reply, 400, 'BAD_TITLE');
-    const created = await store.createClass(title);
-    if (!created) return sendError(reply, 403, 'TOO_MANY_CLASSES');
-    logClassEvent(app.log, { kind: 'class-created', code: created.code, title: created.title });
-    return reply.code(201).send(created);
-  });
-
-  /** The class's board, or null after answering 404. */
-  const boardFromParams = async (request: FastifyRequest, reply: FastifyReply): Promise<Board | null> => {
-    const code = normalizeClassCode((request.params as { code: string }).code);
-    const snapshot = code ? await board(code) : null;
-    if (!snapshot) sendError(reply, 404, 'NO_SUCH_CLASS');
-    return snapshot;
-  };
-
+  teacherRoutes(app, CLASS_PATH, { store, board, classSummaries }, teacherOnly);
   teacherControlRoutes(app, CLASS_PATH, controls, teacherOnly);
-
-  app.get(`${CLASS_PATH}/classes/:code/board`, { preHandler: teacherOnly }, async (request, reply) => {
-    const snapshot = await boardFromParams(request, reply);
-    return snapshot ?? reply;
-  });
-
-  app.get(`${CLASS_PATH}/classes/:code/export.csv`, { preHandler: teacherOnly }, async (request, reply) => {
-    const snapshot = await boardFromParams(request, reply);
-    if (!snapshot) return reply;
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="wirelab-class-${snapshot.code}.csv"`)
-      .send(boardToCsv(snapshot));
-  });
-
-  app.get(`${CLASS_PATH}/classes/:code/export.json`, { preHandler: teacherOnly }, async (request, reply) => {
-    const snapshot = await boardFromParams(request, reply);
-    if (!snapshot) return reply;
-    return reply.header('content-disposition', `attachment; filename="wirelab-class-${snapshot.code}.json"`).send(snapshot);
-  });
+  classStateRoutes(app, CLASS_PATH, stateControls, teacherOnly);
+  memberAttemptsRoute(app, CLASS_PATH, store, teacherOnly);
+  dataResetRoute(app, CLASS_PATH, dataReset, teacherOnly);
 
   // ---- the class channel --------------------------------------------------------------------
 
@@ -476,12 +377,14 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
               socket.close(CLASS_CLOSE.notAMember, 'not a member');
               return;
             }
-            const [info] = await Promise.all([store.classByCode(member.classCode), store.touch(member.id)]);
+            const [info, status] = await Promise.all([store.classByCode(member.classCode), store.classStatus(member.classCode), store.touch(member.id)]);
             if (closed) return;
-            const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false };
+            const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false, session };
             role = { kind: 'student', channel, code: member.classCode };
             liveClass(member.classCode).students.add(channel);
             sendJson(socket, { type: 'joined', code: member.classCode, title: info!.title, name: member.name, following: channel.following });
+            // the message and timer the teacher set before this page came, and whether the class has ended
+            if (status) sendJson(socket, { type: 'class-status', status, now: Date.now() });
             presenceChanged(member.classCode);
             if (channel.following) await followerStart(member.classCode);
             return;
@@ -509,7 +412,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         const code = normalizeClassCode(message.code);
         switch (message.type) {
           case 'create-class': {
-            const title = cleanTitle(message.title);
+            const title = cleanClassTitle(message.title);
             if (title === null) return sendJson(socket, { type: 'error', error: 'BAD_TITLE' });
             const created = await store.createClass(title);
             if (!created) return sendJson(socket, { type: 'error', error: 'TOO_MANY_CLASSES' });
@@ -521,9 +424,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           case 'watch': {
             const snapshot = code ? await board(code) : null;
             if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
-            if (teacher.watching) live.get(teacher.watching)?.boardWatchers.delete(socket);
+            if (teacher.watching) boards.unwatch(teacher.watching, socket);
             teacher.watching = code;
-            if (!closed) liveClass(code).boardWatchers.add(socket);
+            if (!closed) boards.watch(code, socket);
             sendJson(socket, { type: 'board', board: snapshot });
             return;
           }
@@ -538,7 +441,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           }
           case 'navigate': {
             if (!teacher.leading) return;
-            const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON.test(message.lesson) ? message.lesson : undefined;
+            const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON_SLUG.test(message.lesson) ? message.lesson : undefined;
             const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
             // a page that is no lesson (a 404) is the teacher's own business: followers stay where they are
             if (lesson === undefined || (lesson !== null && !lessons.hasLesson(lesson))) return;
@@ -548,27 +451,19 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             await fanout?.navigated(teacher.leading, room.navigation);
             return;
           }
-          case 'rename-member':
-          case 'remove-member':
-          case 'delete-class': {
-            const outcome: ControlOutcome<unknown> =
-              message.type === 'rename-member'
-                ? await controls.rename(message.code, message.memberId, message.name)
-                : message.type === 'remove-member'
-                  ? await controls.remove(message.code, message.memberId)
-                  : await controls.deleteClass(message.code);
-            // what changed reaches this page as every watcher gets it: the board, the class list
-            if (!outcome.ok) sendJson(socket, { type: 'error', error: outcome.error });
-            return;
-          }
           case 'export': {
             const snapshot = code ? await board(code) : null;
             if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
             sendJson(socket, { type: 'export', code, format: message.format === 'json' ? 'json' : 'csv', text: message.format === 'json' ? JSON.stringify(snapshot, null, 2) : boardToCsv(snapshot) });
             return;
           }
-          default:
+          default: {
+            // the controls (teacher-channel-actions.ts)
+            if (!teacherActions.handles(message.type)) return;
+            const answer = await teacherActions.act(message);
+            if (answer) sendJson(socket, answer);
             return;
+          }
         }
       };
 
@@ -605,15 +500,11 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           presenceChanged(role.code);
         } else if (role.kind === 'teacher') {
           teacherSockets.delete(socket);
-          if (role.watching) live.get(role.watching)?.boardWatchers.delete(socket);
+          if (role.watching) boards.unwatch(role.watching, socket);
         }
       });
     },
   );
-}
-
-function cleanTitle(input: unknown): string | null {
-  return cleanText(input, TITLE_MAX);
 }
 
 export default fp(classroom, { name: 'wirelab-classroom', dependencies: ['@fastify/websocket'] });

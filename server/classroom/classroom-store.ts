@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Attempt, AttemptMiss, ClassStatus } from '../../contracts/class-channel/messages.ts';
+
+export type { Attempt, AttemptMiss, ClassStatus };
+export { MAX_ATTEMPTS_KEPT } from '../../contracts/class-channel/messages.ts';
 
 // What the classroom keeps, whichever store keeps it: SQLite for one process
 // (sqlite-classroom-store.ts), Redis when several instances share the classes
@@ -37,11 +41,25 @@ export interface ExerciseResult {
 
 export type JoinOutcome =
   | { ok: true; member: MemberInfo; token: string; rejoined: boolean }
-  | { ok: false; error: 'NO_SUCH_CLASS' | 'NAME_TAKEN' | 'CLASS_FULL' };
+  | { ok: false; error: 'NO_SUCH_CLASS' | 'NAME_TAKEN' | 'CLASS_FULL' | 'CLASS_ENDED' };
 
 export type RenameOutcome = { ok: true; member: MemberInfo } | { ok: false; error: 'NO_SUCH_MEMBER' | 'NAME_TAKEN' };
 
-export type ResultOutcome = { ok: true; result: ExerciseResult; changed: boolean } | { ok: false; error: 'TOO_MANY_RESULTS' };
+export type ResultOutcome = { ok: true; result: ExerciseResult; changed: boolean } | { ok: false; error: 'TOO_MANY_RESULTS' | 'CLASS_ENDED' };
+
+/** What the teacher changes of a class's state; a field left out stays as it is. */
+export type ClassStatusChange = Partial<ClassStatus>;
+
+export const OPEN_CLASS_STATUS: ClassStatus = { endedMs: null, notice: null, timer: null };
+
+/** The state after a change: the fields the change names (undefined: left as it was). */
+export function applyStatusChange(before: ClassStatus, change: ClassStatusChange): ClassStatus {
+  return {
+    endedMs: change.endedMs === undefined ? before.endedMs : change.endedMs,
+    notice: change.notice === undefined ? before.notice : change.notice,
+    timer: change.timer === undefined ? before.timer : change.timer,
+  };
+}
 
 /** SQLite answers at once, Redis over the network: the plugin awaits either. */
 export type Awaitable<T> = T | Promise<T>;
@@ -65,7 +83,18 @@ export interface ClassroomStore {
   members(code: string): Awaitable<MemberInfo[]>;
   memberCount(code: string): Awaitable<number>;
   touch(memberId: number, now?: number): Awaitable<void>;
-  recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now?: number): Awaitable<ResultOutcome>;
+  /**
+   * A counted report (not after the first pass) is also kept as an attempt, with the miss's
+   * details when the page sent them; a class that has ended refuses it (CLASS_ENDED), as it
+   * refuses joins.
+   */
+  recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now?: number, miss?: AttemptMiss | null): Awaitable<ResultOutcome>;
+  /** The member's attempts, newest first: the last MAX_ATTEMPTS_KEPT. */
+  attempts(memberId: number): Awaitable<Attempt[]>;
+  /** null: no such class */
+  classStatus(code: string): Awaitable<ClassStatus | null>;
+  /** The teacher ends or reopens the class, sends or takes down a message, starts or stops the timer. null: no such class; else the new state. */
+  updateClassStatus(code: string, change: ClassStatusChange): Awaitable<ClassStatus | null>;
   /** by lesson, then exercise */
   results(memberId: number): Awaitable<ExerciseResult[]>;
   resultsOfClass(code: string): Awaitable<Map<number, ExerciseResult[]>>;

@@ -22,6 +22,14 @@ export function cleanText(input: unknown, maxLength: number): string | null {
   return length >= 1 && length <= maxLength ? cleaned : null;
 }
 
+/** @default 80 characters */
+export const MAX_CLASS_TITLE = 80;
+
+/** A class's title, cleaned as a name is (cleanText). */
+export function cleanClassTitle(input: unknown): string | null {
+  return cleanText(input, MAX_CLASS_TITLE);
+}
+
 /** Two names are the same name when they differ only in case ("Анна" and "анна"). */
 export function displayNameKey(name: string): string {
   return name.toLocaleLowerCase('ru').normalize('NFC');

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** lessons/ beside server/: the course the pages are built from. */
 export const DEFAULT_LESSONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lessons');
 
+/** What a lesson's slug and an exercise's id may look like, before the catalog is asked. */
+export const LESSON_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const EXERCISE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
 /** Lesson folders are `<nn>-<slug>` (lessons/README.md); the URL and the results use the slug. */
 const LESSON_FOLDER = /^(\d+)-([a-z0-9-]+)$/;
 

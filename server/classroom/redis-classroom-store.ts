@@ -3,12 +3,17 @@ import type { Redis } from 'ioredis';
 import { newClassCode } from './class-code.ts';
 import {
   hashToken,
+  MAX_ATTEMPTS_KEPT,
   MAX_CLASSES,
   MAX_MEMBERS,
   MAX_RESULTS_PER_MEMBER,
   REJOIN_CODE_LENGTH,
+  type Attempt,
+  type AttemptMiss,
   type ClassInfo,
   type ClassroomStore,
+  type ClassStatus,
+  type ClassStatusChange,
   type ExerciseResult,
   type JoinOutcome,
   type MemberInfo,
@@ -20,12 +25,13 @@ import { displayNameKey } from './display-name.ts';
 // Keys, all under the prefix (app.scale.key('classroom:')):
 //   settings:teacher-key        string
 //   classes                     sorted set: code, scored by creation time (ties: by code)
-//   class:<code>                hash: title, createdMs
+//   class:<code>                hash: title, createdMs; endedMs, notice, timer (JSON) when set
 //   class:<code>:names          hash: name key (display-name.ts) → member id; its length is the member count
 //   member-seq                  counter: member ids
 //   member:<id>                 hash: classCode, name, rejoinCode, tokenHash, joinedMs, lastActiveMs
 //   token:<sha256 of token>     string: member id
 //   results:<id>                hash: JSON [lesson, exercise] → "attempts passedMs|- lastMs"
+//   attempts:<id>               list: JSON Attempt, newest first, at most MAX_ATTEMPTS_KEPT
 // Every check-then-write that two instances may run at once (the class limit, a name's claim
 // and the class size, the results limit and the first pass) is one Lua script: Redis runs a
 // script alone, so two joins with the same name on two instances cannot both claim it.
@@ -43,6 +49,7 @@ return 1
 // ('' for none), new token hash, new rejoin code, now, max members.
 const JOIN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NO_SUCH_CLASS'} end
+if redis.call('HEXISTS', KEYS[1], 'endedMs') == 1 then return {'CLASS_ENDED'} end
 local prefix = ARGV[1]
 local id = redis.call('HGET', KEYS[2], ARGV[4])
 if id then
@@ -62,9 +69,12 @@ redis.call('SET', prefix .. 'token:' .. ARGV[6], id)
 return {'JOINED', id}
 `;
 
-// KEYS: member, results. ARGV: field, passed ('1'/'0'), now, max results.
-// Returns {changed (1/0), value} or {-1} past the limit.
+// KEYS: member, results, attempts. ARGV: field, passed ('1'/'0'), now, max results, prefix,
+// the attempt (JSON), max attempts kept.
+// Returns {changed (1/0), value}, {-1} past the limit, {-2} when the member's class has ended.
 const RECORD_RESULT = `
+local code = redis.call('HGET', KEYS[1], 'classCode')
+if code and redis.call('HEXISTS', ARGV[5] .. 'class:' .. code, 'endedMs') == 1 then return {-2} end
 redis.call('HSET', KEYS[1], 'lastActiveMs', ARGV[3])
 local passedMs = '-'
 if ARGV[2] == '1' then passedMs = ARGV[3] end
@@ -74,12 +84,25 @@ if before then
   if passed ~= '-' then return {0, before} end
   local value = tostring(tonumber(attempts) + 1) .. ' ' .. passedMs .. ' ' .. ARGV[3]
   redis.call('HSET', KEYS[2], ARGV[1], value)
+  redis.call('LPUSH', KEYS[3], ARGV[6])
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[7]) - 1)
   return {1, value}
 end
 if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return {-1} end
 local value = '1 ' .. passedMs .. ' ' .. ARGV[3]
 redis.call('HSET', KEYS[2], ARGV[1], value)
+redis.call('LPUSH', KEYS[3], ARGV[6])
+redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[7]) - 1)
 return {1, value}
+`;
+
+// KEYS: class. ARGV: field, value, field, value… ('' deletes the field). 0: no such class.
+const UPDATE_CLASS_STATUS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+return 1
 `;
 
 // Lua's `redis.call` answers a missing field with false. A member's name key is found by its id
@@ -108,7 +131,7 @@ local names = redis.call('HGETALL', KEYS[2])
 for i = 1, #names, 2 do
   if names[i + 1] == ARGV[3] then redis.call('HDEL', KEYS[2], names[i]) end
 end
-redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[3], ARGV[1] .. 'attempts:' .. ARGV[3])
 return 1
 `;
 
@@ -120,7 +143,7 @@ for _, id in ipairs(ids) do
   local member = ARGV[1] .. 'member:' .. id
   local token = redis.call('HGET', member, 'tokenHash')
   if token then redis.call('DEL', ARGV[1] .. 'token:' .. token) end
-  redis.call('DEL', member, ARGV[1] .. 'results:' .. id)
+  redis.call('DEL', member, ARGV[1] .. 'results:' .. id, ARGV[1] .. 'attempts:' .. id)
 end
 redis.call('DEL', KEYS[2], KEYS[3])
 redis.call('ZREM', KEYS[1], ARGV[2])
@@ -134,7 +157,8 @@ type Scripted = Redis & {
   wirelabDeleteClass(classes: string, klass: string, names: string, prefix: string, code: string): Promise<Array<number | string>>;
   wirelabCreateClass(classes: string, klass: string, code: string, title: string, now: number, max: number): Promise<number>;
   wirelabJoin(klass: string, names: string, seq: string, ...args: Array<string | number>): Promise<string[]>;
-  wirelabRecordResult(member: string, results: string, field: string, passed: string, now: number, max: number): Promise<[number, string?]>;
+  wirelabRecordResult(member: string, results: string, attempts: string, field: string, passed: string, now: number, max: number, prefix: string, attempt: string, maxAttempts: number): Promise<[number, string?]>;
+  wirelabUpdateClassStatus(klass: string, ...fieldsAndValues: string[]): Promise<number>;
 };
 
 /** The replies of a pipeline; the first command that failed fails the whole read. */
@@ -174,7 +198,8 @@ export class RedisClassroomStore implements ClassroomStore {
   ) {
     redis.defineCommand('wirelabCreateClass', { numberOfKeys: 2, lua: CREATE_CLASS });
     redis.defineCommand('wirelabJoin', { numberOfKeys: 3, lua: JOIN });
-    redis.defineCommand('wirelabRecordResult', { numberOfKeys: 2, lua: RECORD_RESULT });
+    redis.defineCommand('wirelabRecordResult', { numberOfKeys: 3, lua: RECORD_RESULT });
+    redis.defineCommand('wirelabUpdateClassStatus', { numberOfKeys: 1, lua: UPDATE_CLASS_STATUS });
     redis.defineCommand('wirelabRenameMember', { numberOfKeys: 2, lua: RENAME_MEMBER });
     redis.defineCommand('wirelabRemoveMember', { numberOfKeys: 3, lua: REMOVE_MEMBER });
     redis.defineCommand('wirelabDeleteClass', { numberOfKeys: 3, lua: DELETE_CLASS });
@@ -240,7 +265,7 @@ export class RedisClassroomStore implements ClassroomStore {
       MAX_MEMBERS,
     );
     const [status, id] = reply;
-    if (status === 'NO_SUCH_CLASS' || status === 'NAME_TAKEN' || status === 'CLASS_FULL') return { ok: false, error: status };
+    if (status === 'NO_SUCH_CLASS' || status === 'NAME_TAKEN' || status === 'CLASS_FULL' || status === 'CLASS_ENDED') return { ok: false, error: status };
     if (status === 'REJOINED') {
       const [, , memberName, memberRejoinCode, joinedMs] = reply;
       return { ok: true, member: { id: Number(id), classCode: code, name: memberName, rejoinCode: memberRejoinCode, joinedMs: Number(joinedMs), lastActiveMs: now }, token, rejoined: true };
@@ -293,11 +318,43 @@ export class RedisClassroomStore implements ClassroomStore {
     await this.redis.hset(this.key(`member:${memberId}`), 'lastActiveMs', now);
   }
 
-  async recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now()): Promise<ResultOutcome> {
+  async recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now(), miss: AttemptMiss | null = null): Promise<ResultOutcome> {
     const field = JSON.stringify([lesson, exercise]);
-    const [changed, value] = await this.redis.wirelabRecordResult(this.key(`member:${memberId}`), this.key(`results:${memberId}`), field, passed ? '1' : '0', now, MAX_RESULTS_PER_MEMBER);
+    const attempt: Attempt = { lesson, exercise, passed, ms: now, miss: passed ? null : miss };
+    const [changed, value] = await this.redis.wirelabRecordResult(
+      this.key(`member:${memberId}`),
+      this.key(`results:${memberId}`),
+      this.key(`attempts:${memberId}`),
+      field,
+      passed ? '1' : '0',
+      now,
+      MAX_RESULTS_PER_MEMBER,
+      this.prefix,
+      JSON.stringify(attempt),
+      MAX_ATTEMPTS_KEPT,
+    );
     if (changed === -1) return { ok: false, error: 'TOO_MANY_RESULTS' };
+    if (changed === -2) return { ok: false, error: 'CLASS_ENDED' };
     return { ok: true, result: resultOf(field, value!), changed: changed === 1 };
+  }
+
+  async attempts(memberId: number): Promise<Attempt[]> {
+    return (await this.redis.lrange(this.key(`attempts:${memberId}`), 0, -1)).map((text) => JSON.parse(text) as Attempt);
+  }
+
+  async classStatus(code: string): Promise<ClassStatus | null> {
+    const [title, endedMs, notice, timer] = await this.redis.hmget(this.key(`class:${code}`), 'title', 'endedMs', 'notice', 'timer');
+    if (title === null) return null;
+    return { endedMs: endedMs === null ? null : Number(endedMs), notice: notice ? (JSON.parse(notice) as ClassStatus['notice']) : null, timer: timer ? (JSON.parse(timer) as ClassStatus['timer']) : null };
+  }
+
+  async updateClassStatus(code: string, change: ClassStatusChange): Promise<ClassStatus | null> {
+    const fields: string[] = [];
+    if (change.endedMs !== undefined) fields.push('endedMs', change.endedMs === null ? '' : String(change.endedMs));
+    if (change.notice !== undefined) fields.push('notice', change.notice ? JSON.stringify(change.notice) : '');
+    if (change.timer !== undefined) fields.push('timer', change.timer ? JSON.stringify(change.timer) : '');
+    if ((await this.redis.wirelabUpdateClassStatus(this.key(`class:${code}`), ...fields)) === 0) return null;
+    return this.classStatus(code);
   }
 
   async results(memberId: number): Promise<ExerciseResult[]> {

@@ -3,13 +3,19 @@ import Database from 'better-sqlite3';
 import { newClassCode } from './class-code.ts';
 import { displayNameKey } from './display-name.ts';
 import {
+  applyStatusChange,
   hashToken,
+  MAX_ATTEMPTS_KEPT,
   MAX_CLASSES,
   MAX_MEMBERS,
   MAX_RESULTS_PER_MEMBER,
   REJOIN_CODE_LENGTH,
+  type Attempt,
+  type AttemptMiss,
   type ClassInfo,
   type ClassroomStore,
+  type ClassStatus,
+  type ClassStatusChange,
   type ExerciseResult,
   type JoinOutcome,
   type MemberInfo,
@@ -49,7 +55,25 @@ CREATE TABLE IF NOT EXISTS classroom_results (
   last_ms INTEGER NOT NULL,
   PRIMARY KEY (member_id, lesson, exercise)
 );
+CREATE TABLE IF NOT EXISTS classroom_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  member_id INTEGER NOT NULL REFERENCES classroom_members(id) ON DELETE CASCADE,
+  lesson TEXT NOT NULL,
+  exercise TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  miss TEXT
+);
+CREATE INDEX IF NOT EXISTS classroom_attempts_member ON classroom_attempts (member_id, id);
 `;
+
+/** Columns of classroom_classes added after the first release: a database made before gets them on open. */
+const CLASS_STATE_COLUMNS: ReadonlyArray<[string, string]> = [
+  ['ended_ms', 'INTEGER'],
+  // JSON of ClassNotice / ClassTimer
+  ['notice', 'TEXT'],
+  ['timer', 'TEXT'],
+];
 
 interface MemberRow {
   id: number;
@@ -80,6 +104,8 @@ export class SqliteClassroomStore implements ClassroomStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    const columns = new Set((this.db.prepare('PRAGMA table_info(classroom_classes)').all() as Array<{ name: string }>).map((column) => column.name));
+    for (const [name, type] of CLASS_STATE_COLUMNS) if (!columns.has(name)) this.db.exec(`ALTER TABLE classroom_classes ADD COLUMN ${name} ${type}`);
   }
 
   close(): void {
@@ -122,7 +148,9 @@ export class SqliteClassroomStore implements ClassroomStore {
    * name is taken. Every join issues a new member token: the previous browser's stops working.
    */
   join(code: string, name: string, rejoinCode: string | null, now = Date.now()): JoinOutcome {
-    if (!this.classByCode(code)) return { ok: false, error: 'NO_SUCH_CLASS' };
+    const status = this.classStatus(code);
+    if (!status) return { ok: false, error: 'NO_SUCH_CLASS' };
+    if (status.endedMs !== null) return { ok: false, error: 'CLASS_ENDED' };
     const token = randomBytes(24).toString('base64url');
     const existing = this.db.prepare('SELECT * FROM classroom_members WHERE class_code = ? AND name_key = ?').get(code, displayNameKey(name)) as MemberRow | undefined;
     if (existing) {
@@ -158,13 +186,15 @@ export class SqliteClassroomStore implements ClassroomStore {
    * One check result: a miss counts an attempt; a pass counts one too and keeps the first pass's
    * time. Once passed, later misses are not counted (the student is exploring, not failing).
    */
-  recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now()): ResultOutcome {
+  recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now(), miss: AttemptMiss | null = null): ResultOutcome {
     const read = () =>
       this.db.prepare('SELECT lesson, exercise, attempts, passed_ms, last_ms FROM classroom_results WHERE member_id = ? AND lesson = ? AND exercise = ?').get(memberId, lesson, exercise) as
         | { lesson: string; exercise: string; attempts: number; passed_ms: number | null; last_ms: number }
         | undefined;
     const toResult = (row: NonNullable<ReturnType<typeof read>>): ExerciseResult => ({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms });
     return this.db.transaction((): ResultOutcome => {
+      const ended = this.db.prepare('SELECT c.ended_ms FROM classroom_classes c JOIN classroom_members m ON m.class_code = c.code WHERE m.id = ?').get(memberId) as { ended_ms: number | null } | undefined;
+      if (ended?.ended_ms != null) return { ok: false, error: 'CLASS_ENDED' };
       this.touch(memberId, now);
       const before = read();
       if (before?.passed_ms != null) return { ok: true, result: toResult(before), changed: false };
@@ -175,7 +205,47 @@ export class SqliteClassroomStore implements ClassroomStore {
       } else {
         this.db.prepare('UPDATE classroom_results SET attempts = attempts + 1, passed_ms = ?, last_ms = ? WHERE member_id = ? AND lesson = ? AND exercise = ?').run(passed ? now : null, now, memberId, lesson, exercise);
       }
+      this.keepAttempt(memberId, { lesson, exercise, passed, ms: now, miss: passed ? null : miss });
       return { ok: true, result: toResult(read()!), changed: true };
+    })();
+  }
+
+  /** One more attempt in the member's log; past MAX_ATTEMPTS_KEPT the oldest goes. */
+  private keepAttempt(memberId: number, attempt: Attempt): void {
+    this.db
+      .prepare('INSERT INTO classroom_attempts (member_id, lesson, exercise, passed, at_ms, miss) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(memberId, attempt.lesson, attempt.exercise, attempt.passed ? 1 : 0, attempt.ms, attempt.miss ? JSON.stringify(attempt.miss) : null);
+    this.db
+      .prepare('DELETE FROM classroom_attempts WHERE member_id = ? AND id <= (SELECT id FROM classroom_attempts WHERE member_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)')
+      .run(memberId, memberId, MAX_ATTEMPTS_KEPT);
+  }
+
+  attempts(memberId: number): Attempt[] {
+    const rows = this.db.prepare('SELECT lesson, exercise, passed, at_ms, miss FROM classroom_attempts WHERE member_id = ? ORDER BY id DESC').all(memberId) as Array<{
+      lesson: string;
+      exercise: string;
+      passed: number;
+      at_ms: number;
+      miss: string | null;
+    }>;
+    return rows.map((row) => ({ lesson: row.lesson, exercise: row.exercise, passed: row.passed === 1, ms: row.at_ms, miss: row.miss ? (JSON.parse(row.miss) as AttemptMiss) : null }));
+  }
+
+  classStatus(code: string): ClassStatus | null {
+    const row = this.db.prepare('SELECT ended_ms, notice, timer FROM classroom_classes WHERE code = ?').get(code) as { ended_ms: number | null; notice: string | null; timer: string | null } | undefined;
+    if (!row) return null;
+    return { endedMs: row.ended_ms, notice: row.notice ? (JSON.parse(row.notice) as ClassStatus['notice']) : null, timer: row.timer ? (JSON.parse(row.timer) as ClassStatus['timer']) : null };
+  }
+
+  updateClassStatus(code: string, change: ClassStatusChange): ClassStatus | null {
+    return this.db.transaction((): ClassStatus | null => {
+      const before = this.classStatus(code);
+      if (!before) return null;
+      const after = applyStatusChange(before, change);
+      this.db
+        .prepare('UPDATE classroom_classes SET ended_ms = ?, notice = ?, timer = ? WHERE code = ?')
+        .run(after.endedMs, after.notice ? JSON.stringify(after.notice) : null, after.timer ? JSON.stringify(after.timer) : null, code);
+      return after;
     })();
   }
 

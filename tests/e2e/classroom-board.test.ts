@@ -139,6 +139,36 @@ describe('the class board counts truly', () => {
     expect(await samPresence.textContent()).toContain('не в сети');
     expect(await desk.locator('[data-testid="board-row"][data-name="Sam"] td').nth(2).textContent()).toBe('—');
 
+    // The teacher opens Sam's attempts from his name: the exercise by its Russian title, the pass, his presence.
+    await desk.locator('[data-testid="board-row"][data-name="Sam"]').getByTestId('board-member-open').click();
+    const attempts = desk.getByTestId('member-attempts');
+    await attempts.getByTestId('member-attempt').first().waitFor(LIVE);
+    expect(await attempts.getByTestId('member-attempts-exercise').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-exercise')))).toEqual(['rest/create-201']);
+    expect(await attempts.locator('h4').first().textContent()).toMatch(/^Создайте пользователя/);
+    expect(await attempts.getByTestId('member-attempt').getAttribute('data-passed')).toBe('true');
+    expect(await attempts.getByTestId('member-attempts-presence').getAttribute('data-presence')).toBe('offline');
+    await attempts.getByTestId('member-attempts-close').click();
+
+    // A message (text, never HTML) and a timer reach the Russian student's page; ending the class
+    // tells the page in its language, reopening takes that back.
+    await desk.getByTestId('class-notice-input').fill('<b>Упражнение 3</b> — сейчас');
+    await desk.getByTestId('class-notice-send').click();
+    await expect.poll(() => elsewhere.getByTestId('class-notice-text').textContent(), LIVE).toBe('<b>Упражнение 3</b> — сейчас');
+    expect(await elsewhere.locator('[data-testid="class-notice"] b').count()).toBe(0);
+    expect(await elsewhere.getByTestId('class-notice').textContent()).toContain('Сообщение преподавателя');
+    await desk.getByTestId('class-timer-minutes').fill('10');
+    await desk.getByTestId('class-timer-start').click();
+    await expect.poll(() => elsewhere.getByTestId('class-timer').textContent(), LIVE).toMatch(/^Осталось: (10:00|9:[0-5]\d)$/);
+    await desk.getByTestId('class-end').click();
+    await desk.getByTestId('class-end-yes').click();
+    await expect.poll(() => elsewhere.getByTestId('class-ended-notice').textContent(), LIVE).toContain('Преподаватель завершил класс');
+    await desk.getByTestId('class-reopen').click();
+    await expect.poll(() => elsewhere.getByTestId('class-ended-notice').count(), LIVE).toBe(0);
+    // Resetting everyone's data asks first; the student's page says it happened, in Russian.
+    await desk.getByTestId('class-reset-data').click();
+    await desk.getByTestId('class-reset-yes').click();
+    await expect.poll(() => elsewhere.getByTestId('class-data-reset').textContent(), LIVE).toContain('Преподаватель сбросил ваши данные');
+
     // The teacher's controls, from the keyboard-reachable buttons of a row: a rename reaches the
     // student's bar at once; a removal asks first, then puts the student's page out, saying why.
     const olgaRow = desk.locator('[data-testid="board-row"][data-name="Ольга"]');

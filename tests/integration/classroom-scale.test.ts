@@ -212,6 +212,53 @@ describe('a class split across two instances', () => {
     expect(await closed).toBe(4409);
   });
 
+  it('gives the teacher’s message, timer and the end of the class from A to students on B, and to one who connects to B later', async () => {
+    const ella = await join(b.origin, code, 'Элла');
+    const page = await student(b.origin, ella.memberToken, false);
+    let status = page.next('class-status');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/notice`, { method: 'PUT', headers: teacher, body: JSON.stringify({ text: 'Упражнение 3' }) })).status).toBe(200);
+    expect(await status).toMatchObject({ status: { notice: { text: 'Упражнение 3' }, timer: null, endedMs: null } });
+    status = page.next('class-status');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/timer`, { method: 'PUT', headers: teacher, body: JSON.stringify({ minutes: 5 }) })).status).toBe(200);
+    const timed = (await status) as { status: { timer: { startedMs: number; endsMs: number } } };
+    expect(timed.status.timer.endsMs - timed.status.timer.startedMs).toBe(5 * 60_000);
+
+    // a page that connects to B afterwards gets what the teacher set on A
+    const later = await open(b.origin);
+    const laterStatus = later.next('class-status');
+    later.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: ella.memberToken, following: false }));
+    expect(await laterStatus).toMatchObject({ status: { notice: { text: 'Упражнение 3' }, timer: timed.status.timer } });
+
+    status = page.next('class-status');
+    expect((await post(a.origin, `/_wirelab/class/classes/${code}/end`, {}, teacher)).status).toBe(200);
+    expect(((await status) as { status: { endedMs: number | null } }).status.endedMs).toEqual(expect.any(Number));
+    const refused = await post(b.origin, '/_wirelab/class/join', { code, name: 'Фёдор' });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toBe('CLASS_ENDED');
+    expect((await post(b.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: 'create-201', passed: true }, { ...json, 'x-wirelab-member': ella.memberToken })).status).toBe(403);
+    status = page.next('class-status');
+    expect((await post(a.origin, `/_wirelab/class/classes/${code}/reopen`, {}, teacher)).status).toBe(200);
+    expect(await status).toMatchObject({ status: { endedMs: null } });
+    expect((await post(b.origin, '/_wirelab/class/join', { code, name: 'Фёдор' })).status).toBe(200);
+  });
+
+  it('resets, on B, the data of a student whose page is on B when the teacher resets from A', async () => {
+    const cookie = `wirelab_session=${((await (await fetch(`${b.origin}/_wirelab/session`)).json()) as { session: string }).session}`;
+    const users = async () => JSON.stringify(await (await fetch(`${b.origin}/api/v1/users?limit=100`, { headers: { cookie } })).json());
+    const start = await users();
+    const created = await fetch(`${b.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name: 'Mallory', email: `mallory-${Date.now()}@example.com` }) });
+    expect(created.status).toBe(201);
+    expect(await users()).not.toBe(start);
+    const gleb = await join(b.origin, code, 'Глеб');
+    const page = await open(b.origin, { cookie });
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: gleb.memberToken, following: false }));
+    await page.next('joined');
+    const told = page.next('data-reset');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/reset-data`, { method: 'POST', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(204);
+    expect(await told).toEqual({ type: 'data-reset' });
+    expect(await users()).toBe(start);
+  });
+
   it('shares one teacher key made on first start when TEACHER_KEY is not set', async () => {
     const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'classroom-scale-key-test:', instanceId });
     const c = await startServer({ scale: scale('c') });

@@ -203,3 +203,210 @@ describe('the teacher’s controls over the class channel (the board page)', () 
     desk.socket.close();
   });
 });
+
+const progress = (token: string, body: unknown) => post(server.origin, '/_wirelab/class/progress', body, { ...json, 'x-wirelab-member': token });
+
+describe('one student’s attempts', () => {
+  it('lists each counted attempt newest first, with what a miss was about; the teacher key and the class’s own student only', async () => {
+    const code = await newClass('Attempts');
+    const anna = await join(code, 'Anna');
+    const id = await memberId(code, 'Anna');
+    const miss = { kind: 'response-differs', request: 'POST /api/v1/users', status: 400, differs: 'status' };
+    expect((await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: false, miss })).status).toBe(200);
+    expect((await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: true })).status).toBe(200);
+    // after the first pass nothing more is counted, nor kept as an attempt
+    expect((await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: false, miss })).status).toBe(200);
+
+    // a miss naming a query (where a token could be) or an unknown verdict is refused, not kept
+    for (const bad of [{ ...miss, request: 'GET /api/v1/users?token=abc' }, { kind: 'guess' }, 'no-request', { kind: 'no-request', status: 42 }]) {
+      const refused = await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: false, miss: bad });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      expect((await problemOf(refused)).error).toBe('BAD_RESULT');
+    }
+
+    const answer = await call('GET', `/classes/${code}/members/${id}/attempts`);
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { code: string; memberId: number; name: string; attempts: Array<{ passed: boolean; miss: unknown; ms: number }> };
+    expect(body).toMatchObject({ code, memberId: id, name: 'Anna' });
+    expect(body.attempts.map((attempt) => [attempt.passed, attempt.miss])).toEqual([
+      [true, null],
+      [false, miss],
+    ]);
+    expect(body.attempts[0].ms).toBeGreaterThanOrEqual(body.attempts[1].ms);
+
+    const locked = await call('GET', `/classes/${code}/members/${id}/attempts`, undefined, { 'x-wirelab-teacher-key': 'guess' });
+    expect(locked.status).toBe(403);
+    expect((await problemOf(locked)).error).toBe('TEACHER_KEY_REQUIRED');
+    const other = await newClass('Other');
+    const notHere = await call('GET', `/classes/${other}/members/${id}/attempts`);
+    expect(notHere.status).toBe(404);
+    expect(await problemOf(notHere)).toMatchObject({ error: 'NO_SUCH_MEMBER', localized: { ru: 'В этом классе нет такого студента' } });
+    expect((await call('GET', `/classes/${code}/members/nobody/attempts`)).status).toBe(404);
+  });
+});
+
+describe('ending a class, the teacher’s message and the timer over HTTP', () => {
+  it('ends a class: joins and results refused in both languages, the student’s page told, the board and CSV kept; reopening lets them in', async () => {
+    const code = await newClass('Last lesson');
+    const anna = await join(code, 'Anna');
+    await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: false });
+    const page = await studentChannel(anna.memberToken);
+    const told = page.next('class-status');
+
+    const ended = await call('POST', `/classes/${code}/end`, {});
+    expect(ended.status).toBe(200);
+    const state = (await ended.json()) as { endedMs: number };
+    expect(state).toEqual({ endedMs: expect.any(Number), notice: null, timer: null });
+    expect(await told).toMatchObject({ type: 'class-status', status: { endedMs: state.endedMs }, now: expect.any(Number) });
+    // ending again keeps the first time
+    expect(((await (await call('POST', `/classes/${code}/end`, {})).json()) as { endedMs: number }).endedMs).toBe(state.endedMs);
+
+    const refused = await post(server.origin, '/_wirelab/class/join', { code, name: 'Boris' });
+    expect(refused.status).toBe(403);
+    expect(await problemOf(refused)).toMatchObject({ error: 'CLASS_ENDED', localized: { en: expect.stringContaining('ended'), ru: expect.stringContaining('завершил') } });
+    expect((await post(server.origin, '/_wirelab/class/join', { code, name: 'Anna', rejoinCode: anna.rejoinCode })).status).toBe(403);
+    const late = await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: true });
+    expect(late.status).toBe(403);
+    expect((await problemOf(late)).error).toBe('CLASS_ENDED');
+
+    const board = (await (await call('GET', `/classes/${code}/board`)).json()) as { status: { endedMs: number }; members: Array<{ results: Array<{ attempts: number; passedMs: null }> }> };
+    expect(board.status.endedMs).toBe(state.endedMs);
+    expect(board.members[0].results).toEqual([expect.objectContaining({ attempts: 1, passedMs: null })]);
+    const csv = await call('GET', `/classes/${code}/export.csv`);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain('Anna,rest,create-201,no,1');
+    const list = (await (await call('GET', '/classes')).json()) as { classes: Array<{ code: string; endedMs: number | null }> };
+    expect(list.classes.find((entry) => entry.code === code)?.endedMs).toBe(state.endedMs);
+
+    const reopened = page.next('class-status');
+    expect((await call('POST', `/classes/${code}/reopen`, {})).status).toBe(200);
+    expect(await reopened).toMatchObject({ status: { endedMs: null } });
+    expect((await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: true })).status).toBe(200);
+    expect((await post(server.origin, '/_wirelab/class/join', { code, name: 'Boris' })).status).toBe(200);
+    expect((await call('POST', '/classes/AAAAAA/end', {})).status).toBe(404);
+    page.socket.close();
+  });
+
+  it('sends a message and a timer to every student, kept for a page that comes later; bad ones are refused', async () => {
+    const code = await newClass('Break');
+    const anna = await join(code, 'Anna');
+    const page = await studentChannel(anna.memberToken);
+
+    let told = page.next('class-status');
+    const text = '<img src=x onerror=alert(1)> Перерыв 10 минут';
+    expect((await call('PUT', `/classes/${code}/notice`, { text })).status).toBe(200);
+    expect(await told).toMatchObject({ status: { notice: { text, sentMs: expect.any(Number) } } });
+    told = page.next('class-status');
+    const timed = await call('PUT', `/classes/${code}/timer`, { minutes: 10 });
+    expect(timed.status).toBe(200);
+    const timer = ((await timed.json()) as { timer: { startedMs: number; endsMs: number } }).timer;
+    expect(timer.endsMs - timer.startedMs).toBe(10 * 60_000);
+    expect(await told).toMatchObject({ status: { notice: { text }, timer } });
+
+    // a page that connects now gets both, after its `joined`
+    const later = await openChannel(server.origin);
+    const status = later.next('class-status');
+    later.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    expect(await status).toMatchObject({ status: { notice: { text }, timer, endedMs: null } });
+    expect(later.messages.map((message) => message.type).indexOf('joined')).toBe(0);
+
+    for (const [path, body, error] of [
+      ['notice', { text: 'x'.repeat(281) }, 'BAD_NOTICE'],
+      ['notice', { text: '  \n ' }, 'BAD_NOTICE'],
+      ['notice', {}, 'BAD_NOTICE'],
+      ['timer', { minutes: 0 }, 'BAD_TIMER'],
+      ['timer', { minutes: 181 }, 'BAD_TIMER'],
+      ['timer', { minutes: 2.5 }, 'BAD_TIMER'],
+      ['timer', { minutes: '5' }, 'BAD_TIMER'],
+    ] as const) {
+      const refused = await call('PUT', `/classes/${code}/${path}`, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect((await problemOf(refused)).error).toBe(error);
+    }
+    const locked = await call('PUT', `/classes/${code}/notice`, { text: 'hi' }, { ...json, 'x-wirelab-teacher-key': 'guess' });
+    expect(locked.status).toBe(403);
+
+    told = page.next('class-status');
+    expect((await call('DELETE', `/classes/${code}/timer`)).status).toBe(200);
+    expect(await told).toMatchObject({ status: { notice: { text }, timer: null } });
+    told = page.next('class-status');
+    expect((await call('DELETE', `/classes/${code}/notice`)).status).toBe(200);
+    expect(await told).toMatchObject({ status: { notice: null, timer: null } });
+    page.socket.close();
+    later.socket.close();
+  });
+});
+
+describe('the class’s state and attempts over the class channel (the board page)', () => {
+  it('ends, sends a message and a timer from the board, which shows each; opens one student’s attempts', async () => {
+    const code = await newClass('Desk');
+    const anna = await join(code, 'Anna');
+    await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: false, miss: { kind: 'no-request' } });
+    const id = await memberId(code, 'Anna');
+    const desk = await openChannel(server.origin);
+    const ready = desk.next('teacher-ready');
+    desk.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    await ready;
+    const first = desk.next('board');
+    desk.socket.send(JSON.stringify({ type: 'watch', code }));
+    await first;
+    const lastStatus = () => (desk.messages.filter((message) => message.type === 'board').at(-1) as { board: { status: unknown } } | undefined)?.board.status;
+
+    desk.socket.send(JSON.stringify({ type: 'notice', code, text: 'Exercise 3 now' }));
+    await expect.poll(lastStatus).toMatchObject({ notice: { text: 'Exercise 3 now' } });
+    desk.socket.send(JSON.stringify({ type: 'timer', code, minutes: 3 }));
+    await expect.poll(lastStatus).toMatchObject({ timer: { endsMs: expect.any(Number) } });
+    desk.socket.send(JSON.stringify({ type: 'end-class', code }));
+    await expect.poll(lastStatus).toMatchObject({ endedMs: expect.any(Number) });
+    const refused = desk.next('error');
+    desk.socket.send(JSON.stringify({ type: 'timer', code, minutes: -1 }));
+    expect(await refused).toEqual({ type: 'error', error: 'BAD_TIMER' });
+
+    const attempts = desk.next('member-attempts');
+    desk.socket.send(JSON.stringify({ type: 'member-attempts', code, memberId: id }));
+    expect(await attempts).toMatchObject({ code, memberId: id, name: 'Anna', attempts: [{ lesson: 'rest', exercise: 'create-201', passed: false, miss: { kind: 'no-request' } }] });
+    const missing = desk.next('error');
+    desk.socket.send(JSON.stringify({ type: 'member-attempts', code, memberId: 999999 }));
+    expect(await missing).toEqual({ type: 'error', error: 'NO_SUCH_MEMBER' });
+    desk.socket.close();
+  });
+});
+
+describe('resetting the students’ data', () => {
+  async function session(): Promise<string> {
+    const response = await fetch(`${server.origin}/_wirelab/session`);
+    return `wirelab_session=${((await response.json()) as { session: string }).session}`;
+  }
+  const users = async (cookie: string): Promise<unknown> => (await fetch(`${server.origin}/api/v1/users?limit=100`, { headers: { cookie } })).json();
+  const createUser = (cookie: string, name: string) =>
+    fetch(`${server.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name, email: `${name.toLowerCase()}-${Date.now()}@example.com` }) });
+
+  it('gives each student online the starting data back, as their own “Reset my data” does, and tells their page; nobody else’s', async () => {
+    const code = await newClass('Demo');
+    const anna = await join(code, 'Anna');
+    const [annaCookie, bystanderCookie] = [await session(), await session()];
+    const start = JSON.stringify(await users(annaCookie));
+    expect((await createUser(annaCookie, 'Mallory')).status).toBe(201);
+    expect((await createUser(bystanderCookie, 'Trent')).status).toBe(201);
+    const bystanderBefore = JSON.stringify(await users(bystanderCookie));
+    expect(JSON.stringify(await users(annaCookie))).not.toBe(start);
+
+    // Anna's page: its channel carries her browser's cookie
+    const page = await openChannel(server.origin, { cookie: annaCookie });
+    const joined = page.next('joined');
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    await joined;
+    const told = page.next('data-reset');
+
+    const locked = await call('POST', `/classes/${code}/reset-data`, undefined, { 'x-wirelab-teacher-key': 'guess' });
+    expect(locked.status).toBe(403);
+    expect(JSON.stringify(await users(annaCookie))).not.toBe(start);
+
+    expect((await call('POST', `/classes/${code}/reset-data`)).status).toBe(204);
+    expect(await told).toEqual({ type: 'data-reset' });
+    expect(JSON.stringify(await users(annaCookie))).toBe(start);
+    expect(JSON.stringify(await users(bystanderCookie))).toBe(bystanderBefore);
+    expect((await call('POST', '/classes/AAAAAA/reset-data')).status).toBe(404);
+    page.socket.close();
+  });
+});

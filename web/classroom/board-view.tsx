@@ -10,9 +10,10 @@ import { classroomStrings } from './strings.ts';
 
 /**
  * The teacher's live board: who is here, who follows, and every exercise's state per student;
- * with `controls`, each named row can be renamed or removed (never while names are hidden).
+ * with `controls`, each named row can be renamed or removed, and with `onOpenMember` a name opens
+ * the student's attempts (never while names are hidden).
  */
-export function BoardView({ board, receivedAt, controls }: { board: Board; receivedAt: number; controls?: MemberControls }) {
+export function BoardView({ board, receivedAt, controls, onOpenMember }: { board: Board; receivedAt: number; controls?: MemberControls; onOpenMember?(memberId: number): void }) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
   const [lesson, setLesson] = useState<string | null>(null);
@@ -104,7 +105,16 @@ export function BoardView({ board, receivedAt, controls }: { board: Board; recei
             <tbody>
               {rows.map((row) => (
                 <tr key={row.member.id} data-testid="board-row" data-name={anonymous ? undefined : row.member.name} data-done={row.done}>
-                  <th scope="row">{row.shownName}</th>
+                  <th scope="row">
+                    {/* a hidden name opens nothing: the panel would show the real one on the projector */}
+                    {onOpenMember && !anonymous ? (
+                      <button type="button" className="link-button" data-testid="board-member-open" aria-label={t.openAttempts(row.member.name)} onClick={() => onOpenMember(row.member.id)}>
+                        {row.shownName}
+                      </button>
+                    ) : (
+                      row.shownName
+                    )}
+                  </th>
                   <td className="class-board-presence" data-testid="board-presence" data-presence={row.presence}>
                     <span className={`class-dot is-${row.presence}`} aria-hidden="true" /> {t.presence[row.presence]}
                     {row.presence !== 'offline' && <span className="muted"> · {row.member.following ? t.followingShort : t.notFollowingShort}</span>}

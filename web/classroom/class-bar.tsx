@@ -5,6 +5,7 @@ import { formatCode } from './class-protocol.ts';
 import { dismissLeftNotice, startStudentClass, setFollowing, useStudentClass } from './student-class.ts';
 import { startLeadingIfAsked, stopLeading, useLeading } from './teacher-class.ts';
 import { classroomStrings } from './strings.ts';
+import { StudentClassNotices } from './class-notices.tsx';
 import './classroom.css';
 
 /**
@@ -55,22 +56,25 @@ export function ClassBar() {
   }
   if (!membership) return null;
   return (
-    <div className={`class-bar ${student.following ? 'is-following' : ''}`} data-testid="class-bar" data-following={student.following} role="status">
-      <strong>{t.barClass(formatCode(membership.code))}</strong>
-      <span className="class-bar-name" data-testid="class-bar-name">{membership.name}</span>
-      <span className="muted" title={t.rejoinCodeIs}>
-        {t.rejoinCode}: <code data-testid="class-bar-rejoin-code">{formatCode(membership.rejoinCode)}</code>
-      </span>
-      <span className={`class-dot ${student.channel === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
-      <span data-testid="class-follow-state">{student.following ? t.following : t.notFollowing}</span>
-      {student.channel !== 'open' && <span className="muted">{t.channelDown}</span>}
-      <span className="toolbar-spacer" />
-      <button type="button" className={`button ${student.following ? 'button-quiet' : 'button-primary'}`} data-testid="class-follow-toggle" onClick={() => setFollowing(!student.following)}>
-        {student.following ? t.stopFollowing : t.follow}
-      </button>
-      <Link className="button button-quiet" href={`/${lang}/class`}>
-        {t.classLink}
-      </Link>
-    </div>
+    <>
+      <div className={`class-bar ${student.following ? 'is-following' : ''}`} data-testid="class-bar" data-following={student.following} role="status">
+        <strong>{t.barClass(formatCode(membership.code))}</strong>
+        <span className="class-bar-name" data-testid="class-bar-name">{membership.name}</span>
+        <span className="muted" title={t.rejoinCodeIs}>
+          {t.rejoinCode}: <code data-testid="class-bar-rejoin-code">{formatCode(membership.rejoinCode)}</code>
+        </span>
+        <span className={`class-dot ${student.channel === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
+        <span data-testid="class-follow-state">{student.following ? t.following : t.notFollowing}</span>
+        {student.channel !== 'open' && <span className="muted">{t.channelDown}</span>}
+        <span className="toolbar-spacer" />
+        <button type="button" className={`button ${student.following ? 'button-quiet' : 'button-primary'}`} data-testid="class-follow-toggle" onClick={() => setFollowing(!student.following)}>
+          {student.following ? t.stopFollowing : t.follow}
+        </button>
+        <Link className="button button-quiet" href={`/${lang}/class`}>
+          {t.classLink}
+        </Link>
+      </div>
+      <StudentClassNotices />
+    </>
   );
 }

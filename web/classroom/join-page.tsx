@@ -54,6 +54,7 @@ export function JoinPage() {
       ) : (
         <form className="class-form" onSubmit={submit} data-testid="class-join-form">
           <p>{t.joinIntro}</p>
+          <p className="muted" data-testid="class-attempts-notice">{t.attemptsNotice}</p>
           <label htmlFor="class-code">{t.codeLabel}</label>
           <input id="class-code" data-testid="class-code-input" className="class-code-input" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} maxLength={12} required />
           <label htmlFor="class-name">{t.nameLabel}</label>

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { navigate } from '../app/router.tsx';
 import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.ts';
 import { markPassed, readProgress } from '../lessons/progress.ts';
-import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
+import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type ClassStatus, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
 import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
 import { deliverTeacherWire, type TeacherWireData } from './teacher-wire-sink.ts';
@@ -31,6 +31,14 @@ export interface StudentState {
   teacherTraffic: boolean;
   /** why this browser is no longer in the class, shown until the student dismisses it or joins again */
   leftBecause: LeftBecause | null;
+  /** the class's state as the server last said: ended, the teacher's message, the timer */
+  classStatus: ClassStatus | null;
+  /** the server's clock minus this browser's when the state came: a timer counts down to the server's end */
+  serverClockOffset: number;
+  /** the message the student closed (its time): a new one shows again */
+  dismissedNoticeMs: number | null;
+  /** the teacher reset this browser's data (when), shown until the student closes it */
+  dataResetMs: number | null;
 }
 
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
@@ -40,7 +48,17 @@ const LEFT_BECAUSE: Record<number, LeftBecause> = Object.fromEntries(Object.entr
 
 export type JoinResult = { ok: true; membership: Membership } | { ok: false; error: ClassErrorCode };
 
-let state: StudentState = { membership: readMembership(), following: readFollowing(), channel: 'closed', teacherTraffic: false, leftBecause: null };
+let state: StudentState = {
+  membership: readMembership(),
+  following: readFollowing(),
+  channel: 'closed',
+  teacherTraffic: false,
+  leftBecause: null,
+  classStatus: null,
+  serverClockOffset: 0,
+  dismissedNoticeMs: null,
+  dataResetMs: null,
+};
 const listeners = new Set<() => void>();
 let socket: WebSocket | null = null;
 let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -138,11 +156,20 @@ function continueWhereLeft(results: BoardResult[]): void {
 export function leaveClass(because: LeftBecause | null = null): void {
   saveMembership(null);
   closeChannel();
-  setState({ membership: null, teacherTraffic: false, leftBecause: because });
+  setState({ membership: null, teacherTraffic: false, leftBecause: because, classStatus: null });
 }
 
 export function dismissLeftNotice(): void {
   setState({ leftBecause: null });
+}
+
+/** The teacher's message is closed on this page until the teacher sends another. */
+export function dismissDataReset(): void {
+  setState({ dataResetMs: null });
+}
+
+export function dismissTeacherNotice(): void {
+  setState({ dismissedNoticeMs: state.classStatus?.notice?.sentMs ?? null });
 }
 
 function saveFollowing(on: boolean): void {
@@ -190,6 +217,7 @@ async function flushReports(): Promise<void> {
         leaveClass();
         return;
       }
+      // anything else is done with, kept or not (an ended class refuses results: 403 CLASS_ENDED)
       pendingReports.shift();
     }
   } finally {
@@ -242,7 +270,9 @@ function openChannel(): void {
         setState({ channel: 'open' });
         void flushReports();
       }
-    } else if (message.type === 'navigate') follow(message);
+    } else if (message.type === 'class-status') setState({ classStatus: message.status, serverClockOffset: message.now - Date.now() });
+    else if (message.type === 'data-reset') setState({ dataResetMs: Date.now() });
+    else if (message.type === 'navigate') follow(message);
     else if (message.type === 'teacher-wire') {
       if (message.message.type !== 'reset' && !state.teacherTraffic) setState({ teacherTraffic: true });
       toTeacherWire(JSON.stringify(message.message));

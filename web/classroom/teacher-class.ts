@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import { parseRoute } from '../app/routes.ts';
-import { CLASS_CLOSE } from '../../contracts/class-channel/messages.ts';
+import { CLASS_CLOSE, type MemberAttempts } from '../../contracts/class-channel/messages.ts';
 import { channelUrl, type Board, type ClassSummary, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
 
@@ -52,11 +52,13 @@ export interface TeacherState {
   created: string | null;
   /** the class just deleted (the page closes it and says so) */
   deleted: string | null;
+  /** the attempts of the student the teacher opened, as the server last sent them */
+  attempts: MemberAttempts | null;
 }
 
 /** The teacher's page's channel: classes, the board of the class it watches, exports. */
 export class TeacherChannel {
-  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], publicOrigin: null, board: null, error: null, created: null, deleted: null };
+  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], publicOrigin: null, board: null, error: null, created: null, deleted: null, attempts: null };
   private socket: WebSocket | null = null;
   private listeners = new Set<() => void>();
   private watching: string | null = null;
@@ -96,6 +98,9 @@ export class TeacherChannel {
           if (message.code === this.watching) this.set({ board: null });
           this.set({ deleted: message.code, classes: this.state.classes.filter((entry) => entry.code !== message.code) });
           break;
+        case 'member-attempts':
+          if (message.code === this.watching) this.set({ attempts: { code: message.code, memberId: message.memberId, name: message.name, attempts: message.attempts } });
+          break;
         case 'export':
           this.exports.get(`${message.code}/${message.format}`)?.(message.text);
           this.exports.delete(`${message.code}/${message.format}`);
@@ -133,7 +138,7 @@ export class TeacherChannel {
 
   watch(code: string | null): void {
     this.watching = code;
-    this.set({ board: null });
+    this.set({ board: null, attempts: null });
     if (code) this.send({ type: 'watch', code });
   }
 
@@ -148,6 +153,37 @@ export class TeacherChannel {
 
   deleteClass(code: string): void {
     this.send({ type: 'delete-class', code });
+  }
+
+  /** One student's attempts: they come as `attempts` (again after each board change while the panel is open). */
+  memberAttempts(code: string, memberId: number): void {
+    this.send({ type: 'member-attempts', code, memberId });
+  }
+
+  closeAttempts(): void {
+    this.set({ attempts: null });
+  }
+
+  endClass(code: string): void {
+    this.send({ type: 'end-class', code });
+  }
+
+  reopenClass(code: string): void {
+    this.send({ type: 'reopen-class', code });
+  }
+
+  /** text null: the message is taken down */
+  notice(code: string, text: string | null): void {
+    this.send({ type: 'notice', code, text });
+  }
+
+  /** minutes null: the timer stops */
+  timer(code: string, minutes: number | null): void {
+    this.send({ type: 'timer', code, minutes });
+  }
+
+  resetData(code: string): void {
+    this.send({ type: 'reset-data', code });
   }
 
   export(code: string, format: 'csv' | 'json'): Promise<string> {

@@ -4,6 +4,8 @@ import { navigate } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { downloadBytes } from '../inspector/download-file.ts';
 import { BoardView } from './board-view.tsx';
+import { ClassStatePanel } from './class-state-panel.tsx';
+import { MemberAttemptsPanel } from './member-attempts-panel.tsx';
 import { formatCode } from './class-protocol.ts';
 import { QrCode } from './qr-code.tsx';
 import { forgetTeacherKey, startLeading, takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
@@ -71,6 +73,35 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
   useEffect(() => {
     if (state.status === 'refused') forgetTeacherKey();
   }, [state.status]);
+  const stateActions = useMemo(
+    () =>
+      selected
+        ? {
+            end: () => channel.endClass(selected),
+            reopen: () => channel.reopenClass(selected),
+            notice: (text: string | null) => channel.notice(selected, text),
+            timer: (minutes: number | null) => channel.timer(selected, minutes),
+            resetData: () => channel.resetData(selected),
+          }
+        : undefined,
+    [channel, selected],
+  );
+  // One student's attempts: asked again whenever their results change on the board
+  const [openMember, setOpenMember] = useState<number | null>(null);
+  const openedMember = state.board?.members.find((member) => member.id === openMember);
+  const openedResults = openedMember ? JSON.stringify(openedMember.results) : '';
+  useEffect(() => setOpenMember(null), [selected]);
+  // a student removed while their attempts are open: the panel closes
+  useEffect(() => {
+    if (openMember !== null && state.board && !openedMember) setOpenMember(null);
+  }, [openMember, state.board, openedMember]);
+  useEffect(() => {
+    if (selected && openMember !== null) channel.memberAttempts(selected, openMember);
+  }, [channel, selected, openMember, openedResults]);
+  const closeAttempts = () => {
+    setOpenMember(null);
+    channel.closeAttempts();
+  };
 
   const create = (event: FormEvent) => {
     event.preventDefault();
@@ -133,6 +164,11 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
                 <button type="button" className={`link-button ${entry.code === selected ? 'is-current' : ''}`} data-testid="class-open" data-code={entry.code} onClick={() => setSelected(entry.code)}>
                   {entry.title} · <code>{formatCode(entry.code)}</code>
                 </button>{' '}
+                {entry.endedMs !== null && (
+                  <span className="class-ended-badge" data-testid="class-ended-badge">
+                    {t.classEndedBadge}
+                  </span>
+                )}{' '}
                 {/* the watched class counts from its live board; the others as the server last said */}
                 <span className="muted" data-testid="class-members">
                   {t.members(entry.code === state.board?.code ? state.board.members.length : entry.members)}
@@ -195,7 +231,11 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
             )}
             <p className="muted">{t.leadHint}</p>
             {state.error && !CLASS_LIST_ERRORS.has(state.error) && <p className="cell-message cell-message-error" role="alert" data-testid="class-error">{t.errors[state.error]}</p>}
-            {state.board && <BoardView board={state.board} receivedAt={boardAt} controls={memberControls} />}
+            {state.board && stateActions && <ClassStatePanel status={state.board.status} serverClockOffset={state.board.now - boardAt} actions={stateActions} />}
+            {state.board && state.attempts && openMember === state.attempts.memberId && (
+              <MemberAttemptsPanel attempts={state.attempts} member={openedMember} serverNow={state.board.now + (Date.now() - boardAt)} onClose={closeAttempts} />
+            )}
+            {state.board && <BoardView board={state.board} receivedAt={boardAt} controls={memberControls} onOpenMember={setOpenMember} />}
           </div>
         )}
       </div>

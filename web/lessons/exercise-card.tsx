@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useState, type FormEvent, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import type { HttpExchange, WireMessage } from '../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
 import type { Check } from './checks.ts';
@@ -6,6 +6,7 @@ import { checkNeedsAnswer } from './check-reading.ts';
 import { usePageSettled } from '../app/page-shown.ts';
 import { markPassed, useProgress } from './progress.ts';
 import { emitExerciseEvent } from './exercise-events.ts';
+import { attemptMissOf } from './attempt-miss.ts';
 import { lessonStrings } from './strings.ts';
 
 type ChecksModule = typeof import('./exercise-evaluation.ts');
@@ -91,8 +92,10 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
 
   // A miss the student sees is an attempt (the teacher's board counts them): once per new miss.
   const shownMiss = showMiss && miss && checks ? checks.missIdentity(miss, submitted) : null;
+  const missShown = useRef(miss);
+  missShown.current = miss;
   useEffect(() => {
-    if (shownMiss !== null) emitExerciseEvent({ lesson, exercise: id, passed: false });
+    if (shownMiss !== null) emitExerciseEvent({ lesson, exercise: id, passed: false, miss: missShown.current ? attemptMissOf(missShown.current) : undefined });
   }, [shownMiss, lesson, id]);
 
   return (

@@ -1,0 +1,103 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassStatus } from '../../contracts/class-channel/messages.ts';
+import { sendError } from './class-errors.ts';
+import { normalizeClassCode } from './class-code.ts';
+import { logClassEvent } from './class-log.ts';
+import type { ClassroomStore, ClassStatusChange } from './classroom-store.ts';
+import { cleanText } from './display-name.ts';
+import type { ControlOutcome } from './teacher-controls.ts';
+
+// The class's state, which the teacher sets and every student's page shows (README.md, "Ending a
+// class, the teacher's message and the timer"): ended or open, the teacher's message, a timer.
+// Kept in the store so a student who joins or reconnects later, on any instance, gets it.
+
+/** What the classroom plugin does when the state changed: the students here and on the other instances, the boards, the class lists. */
+export interface ClassStateEffects {
+  statusChanged(code: string, status: ClassStatus): void;
+}
+
+type Refusal = { ok: false; status: 400 | 404 | 409; error: 'NO_SUCH_CLASS' | 'BAD_NOTICE' | 'BAD_TIMER' };
+const noSuchClass: Refusal = { ok: false, status: 404, error: 'NO_SUCH_CLASS' };
+
+export class ClassStateControls {
+  constructor(
+    private readonly store: ClassroomStore,
+    private readonly effects: ClassStateEffects,
+    private readonly log: Pick<FastifyBaseLogger, 'info'>,
+  ) {}
+
+  private async change(rawCode: unknown, change: ClassStatusChange): Promise<ControlOutcome<ClassStatus> & { code?: string }> {
+    const code = normalizeClassCode(rawCode);
+    const status = code ? await this.store.updateClassStatus(code, change) : null;
+    if (!code || !status) return noSuchClass;
+    this.effects.statusChanged(code, status);
+    return { ok: true, value: status, code };
+  }
+
+  /** No more joins or results; the board stays, readable and exportable. Ending an ended class keeps its first time. */
+  async end(rawCode: unknown, now = Date.now()): Promise<ControlOutcome<ClassStatus>> {
+    const code = normalizeClassCode(rawCode);
+    const before = code ? await this.store.classStatus(code) : null;
+    if (!code || !before) return noSuchClass;
+    if (before.endedMs !== null) return { ok: true, value: before };
+    const outcome = await this.change(code, { endedMs: now });
+    if (outcome.ok) logClassEvent(this.log, { kind: 'ended', code });
+    return outcome;
+  }
+
+  async reopen(rawCode: unknown): Promise<ControlOutcome<ClassStatus>> {
+    const outcome = await this.change(rawCode, { endedMs: null });
+    if (outcome.ok) logClassEvent(this.log, { kind: 'reopened', code: outcome.code! });
+    return outcome;
+  }
+
+  /** A message on every student's page until replaced or taken down (text null); text, never HTML. */
+  async notice(rawCode: unknown, rawText: unknown, now = Date.now()): Promise<ControlOutcome<ClassStatus>> {
+    let text: string | null = null;
+    if (rawText !== null) {
+      // line breaks and runs of spaces become one space: the banner is one short line
+      text = cleanText(rawText, NOTICE_MAX);
+      if (text === null) return { ok: false, status: 400, error: 'BAD_NOTICE' };
+    }
+    const outcome = await this.change(rawCode, { notice: text === null ? null : { text, sentMs: now } });
+    if (outcome.ok) logClassEvent(this.log, { kind: 'notice', code: outcome.code!, text });
+    return outcome;
+  }
+
+  /** A countdown of whole minutes from now, or none (minutes null). */
+  async timer(rawCode: unknown, minutes: unknown, now = Date.now()): Promise<ControlOutcome<ClassStatus>> {
+    if (minutes !== null && !(typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= TIMER_MAX_MINUTES)) return { ok: false, status: 400, error: 'BAD_TIMER' };
+    const outcome = await this.change(rawCode, { timer: minutes === null ? null : { startedMs: now, endsMs: now + minutes * 60_000 } });
+    if (outcome.ok) logClassEvent(this.log, { kind: 'timer', code: outcome.code!, minutes });
+    return outcome;
+  }
+}
+
+const codeParams = { type: 'object', properties: { code: { type: 'string', maxLength: 16 } }, required: ['code'] } as const;
+
+/**
+ * The state's controls over HTTP for a teacher's script, each answering `200` with the class's
+ * new state or the class's problem+json: `POST …/end`, `POST …/reopen`, `PUT …/notice {text}`,
+ * `DELETE …/notice`, `PUT …/timer {minutes}`, `DELETE …/timer`.
+ */
+export function classStateRoutes(app: FastifyInstance, classPath: string, controls: ClassStateControls, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+  const answer = (reply: FastifyReply, outcome: ControlOutcome<ClassStatus>): FastifyReply => (outcome.ok ? reply.send(outcome.value) : sendError(reply, outcome.status, outcome.error));
+  const codeOf = (request: FastifyRequest): string => (request.params as { code: string }).code;
+  const options = { preHandler: teacherOnly, attachValidation: true, schema: { params: codeParams } };
+  const path = `${classPath}/classes/:code`;
+
+  app.post(`${path}/end`, options, async (request, reply) => answer(reply, await controls.end(codeOf(request))));
+  app.post(`${path}/reopen`, options, async (request, reply) => answer(reply, await controls.reopen(codeOf(request))));
+  app.put(`${path}/notice`, options, async (request, reply) => answer(reply, await controls.notice(codeOf(request), bodyField(request, 'text'))));
+  app.delete(`${path}/notice`, options, async (request, reply) => answer(reply, await controls.notice(codeOf(request), null)));
+  app.put(`${path}/timer`, options, async (request, reply) => answer(reply, await controls.timer(codeOf(request), bodyField(request, 'minutes'))));
+  app.delete(`${path}/timer`, options, async (request, reply) => answer(reply, await controls.timer(codeOf(request), null)));
+}
+
+/** A field of a JSON body; undefined (refused by the control as a bad value) without one. */
+function bodyField(request: FastifyRequest, name: string): unknown {
+  const body = request.body;
+  const value = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
+  // `null` is how the channel takes a message down; over HTTP that is DELETE
+  return value === null ? undefined : value;
+}

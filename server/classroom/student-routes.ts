@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MEMBER_HEADER, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
+import { sendError } from './class-errors.ts';
+import { normalizeClassCode } from './class-code.ts';
+import { logClassEvent } from './class-log.ts';
+import type { ClassroomStore } from './classroom-store.ts';
+import { cleanDisplayName } from './display-name.ts';
+import { EXERCISE_ID, LESSON_SLUG, type LessonCatalog } from './lesson-catalog.ts';
+import { attemptMissOf } from './member-attempts.ts';
+
+// The students' HTTP side (contracts/class-channel/PROTOCOL.md): joining a class, reading one's
+// membership, reporting results. The class channel is in classroom-plugin.ts.
+
+export interface StudentRouteDeps {
+  store: ClassroomStore;
+  /** the lessons and exercises a result may name */
+  lessons: LessonCatalog;
+  /** a stored change: the boards here and on the other instances */
+  classChanged(code: string): void;
+  /** the teachers' class lists show the new counts */
+  classListChanged(): Promise<void>;
+  /** a member's channels close, here and on the other instances (a rejoin puts the old browser out) */
+  memberOut(code: string, memberId: number, reason: MemberOutReason): void;
+}
+
+/** Per client address (server/limits/), not per cookie: the budgets of joins and reports. */
+const clientAddress = (request: FastifyRequest): string => request.socket.remoteAddress ?? request.ip;
+
+export function studentRoutes(app: FastifyInstance, classPath: string, deps: StudentRouteDeps): void {
+  app.post(`${classPath}/join`, async (request, reply) => {
+    // Per client address (server/limits/: classJoins), not per cookie.
+    const budget = app.clientBudget.takeRequest('classJoins', clientAddress(request));
+    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
+    const body = (request.body ?? {}) as { code?: unknown; name?: unknown; rejoinCode?: unknown };
+    const code = normalizeClassCode(body.code);
+    if (!code) return sendError(reply, 400, 'BAD_CODE');
+    const name = cleanDisplayName(body.name);
+    if (!name) return sendError(reply, 400, 'BAD_NAME');
+    const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
+    const outcome = await deps.store.join(code, name, rejoinCode || null);
+    // CLASS_ENDED: 403 as CLASS_FULL, the class exists and refuses
+    if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
+    logClassEvent(app.log, { kind: 'joined', code, name: outcome.member.name, rejoined: outcome.rejoined });
+    if (outcome.rejoined) {
+      // the previous browser's token stopped working: its channel closes now, not at its next reconnect
+      deps.memberOut(code, outcome.member.id, 'rejoined');
+    }
+    deps.classChanged(code);
+    void deps.classListChanged();
+    const [info, results] = await Promise.all([deps.store.classByCode(code), deps.store.results(outcome.member.id)]);
+    return {
+      code,
+      title: info!.title,
+      name: outcome.member.name,
+      memberToken: outcome.token,
+      rejoinCode: outcome.member.rejoinCode,
+      rejoined: outcome.rejoined,
+      results,
+    };
+  });
+
+  app.get(`${classPath}/me`, async (request, reply) => {
+    const member = await deps.store.memberByToken(request.headers[MEMBER_HEADER]);
+    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
+    const [info, results] = await Promise.all([deps.store.classByCode(member.classCode), deps.store.results(member.id)]);
+    return { code: member.classCode, title: info!.title, name: member.name, rejoinCode: member.rejoinCode, results };
+  });
+
+  app.post(`${classPath}/progress`, async (request, reply) => {
+    const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
+    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
+    const member = await deps.store.memberByToken(request.headers[MEMBER_HEADER]);
+    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
+    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown };
+    const miss = attemptMissOf(body.miss);
+    if (typeof body.lesson !== 'string' || !LESSON_SLUG.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE_ID.test(body.exercise) || typeof body.passed !== 'boolean' || miss === undefined) {
+      return sendError(reply, 400, 'BAD_RESULT');
+    }
+    if (!deps.lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
+    const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, body.passed, Date.now(), miss);
+    if (!outcome.ok) return sendError(reply, 403, outcome.error);
+    deps.classChanged(member.classCode);
+    return { result: outcome.result };
+  });
+}

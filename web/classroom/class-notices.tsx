@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react';
+import { useStrings } from '../app/lang-context.ts';
+import type { ClassTimer } from '../../contracts/class-channel/messages.ts';
+import { dismissDataReset, dismissTeacherNotice, useStudentClass } from './student-class.ts';
+import { classroomStrings } from './strings.ts';
+import { timeLeftMs, timeLeftText } from './timer-text.ts';
+
+/**
+ * Under a student's class bar: the class has ended, the teacher's message (as text, never HTML;
+ * until closed or replaced) and the teacher's timer — as the server keeps them, so a page that
+ * joins or reconnects later shows the same.
+ */
+export function StudentClassNotices() {
+  const t = useStrings(classroomStrings);
+  const student = useStudentClass();
+  const status = student.classStatus;
+  if (!student.membership) return null;
+  const dataReset =
+    student.dataResetMs !== null ? (
+      <div className="class-notice" role="status" data-testid="class-data-reset">
+        <span>{t.dataResetForStudent}</span>
+        <span className="toolbar-spacer" />
+        <button type="button" className="button button-quiet" onClick={dismissDataReset}>
+          {t.dismiss}
+        </button>
+      </div>
+    ) : null;
+  if (!status) return dataReset;
+  const notice = status.notice && status.notice.sentMs !== student.dismissedNoticeMs ? status.notice : null;
+  return (
+    <>
+      {status.endedMs !== null && (
+        <div className="class-notice is-ended" role="status" data-testid="class-ended-notice">
+          {t.classEndedForStudent}
+        </div>
+      )}
+      {notice && (
+        <div className="class-notice" role="status" data-testid="class-notice">
+          <strong>{t.noticeFromTeacher}:</strong> <span data-testid="class-notice-text">{notice.text}</span>
+          <span className="toolbar-spacer" />
+          <button type="button" className="button button-quiet" data-testid="class-notice-dismiss" onClick={dismissTeacherNotice}>
+            {t.dismiss}
+          </button>
+        </div>
+      )}
+      {status.timer && <TimerLine timer={status.timer} offset={student.serverClockOffset} />}
+      {dataReset}
+    </>
+  );
+}
+
+function TimerLine({ timer, offset }: { timer: ClassTimer; offset: number }) {
+  const t = useStrings(classroomStrings);
+  const [now, setNow] = useState(Date.now);
+  const left = timeLeftMs(timer.endsMs, offset, now);
+  useEffect(() => {
+    if (left <= 0) return;
+    const tick = setTimeout(() => setNow(Date.now()), Math.min(1000, left % 1000 || 1000));
+    return () => clearTimeout(tick);
+  }, [left]);
+  return (
+    <div className={`class-notice class-timer ${left <= 0 ? 'is-up' : ''}`} role="timer" data-testid="class-timer" data-left-ms={Math.max(0, left)}>
+      {left > 0 ? t.timerLeft(timeLeftText(left)) : t.timerUp}
+    </div>
+  );
+}

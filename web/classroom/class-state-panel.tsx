@@ -1,0 +1,149 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassStatus, type ClassTimer } from '../../contracts/class-channel/messages.ts';
+import { classroomStrings } from './strings.ts';
+import { timeLeftMs, timeLeftText } from './timer-text.ts';
+
+/** What the teacher can set of a class's state (the server answers with a new board, or an error). */
+export interface ClassStateActions {
+  end(): void;
+  reopen(): void;
+  notice(text: string | null): void;
+  timer(minutes: number | null): void;
+  resetData(): void;
+}
+
+/**
+ * The class's state on the teacher's desk: end or reopen the class (ending asks first), the
+ * message every student's page shows, and the timer — each as the board last said.
+ * `serverClockOffset`: the server's clock minus this browser's, from the board.
+ */
+export function ClassStatePanel({ status, serverClockOffset, actions }: { status: ClassStatus; serverClockOffset: number; actions: ClassStateActions }) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const [confirmReset, setConfirmReset] = useState(false);
+  const [text, setText] = useState('');
+  const [minutes, setMinutes] = useState('10');
+
+  const send = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    actions.notice(text);
+    setText('');
+  };
+  const start = (event: FormEvent) => {
+    event.preventDefault();
+    actions.timer(Number(minutes));
+  };
+
+  return (
+    <div className="class-state" data-testid="class-state" data-ended={status.endedMs !== null}>
+      {status.endedMs !== null ? (
+        <p className="cell-message cell-message-warning" data-testid="class-ended">
+          {t.classEndedNote(new Date(status.endedMs).toLocaleTimeString(lang === 'ru' ? 'ru-RU' : 'en-GB', { hour: '2-digit', minute: '2-digit' }))}{' '}
+          <button type="button" className="button" data-testid="class-reopen" onClick={actions.reopen}>
+            {t.reopenClass}
+          </button>
+        </p>
+      ) : confirmEnd ? (
+        <div className="cell-message cell-message-warning" role="group" data-testid="class-end-confirm" onKeyDown={(event) => event.key === 'Escape' && setConfirmEnd(false)}>
+          <span>{t.endConfirm}</span>{' '}
+          <button
+            type="button"
+            className="button button-danger"
+            data-testid="class-end-yes"
+            autoFocus
+            onClick={() => {
+              actions.end();
+              setConfirmEnd(false);
+            }}
+          >
+            {t.endYes}
+          </button>
+          <button type="button" className="button" onClick={() => setConfirmEnd(false)}>
+            {t.cancel}
+          </button>
+        </div>
+      ) : (
+        <p>
+          <button type="button" className="button" data-testid="class-end" onClick={() => setConfirmEnd(true)}>
+            {t.endClass}
+          </button>
+        </p>
+      )}
+      {confirmReset ? (
+        <div className="cell-message cell-message-warning" role="group" data-testid="class-reset-confirm" onKeyDown={(event) => event.key === 'Escape' && setConfirmReset(false)}>
+          <span>{t.resetDataConfirm}</span>{' '}
+          <button
+            type="button"
+            className="button button-danger"
+            data-testid="class-reset-yes"
+            autoFocus
+            onClick={() => {
+              actions.resetData();
+              setConfirmReset(false);
+            }}
+          >
+            {t.resetDataYes}
+          </button>
+          <button type="button" className="button" onClick={() => setConfirmReset(false)}>
+            {t.cancel}
+          </button>
+        </div>
+      ) : (
+        <p>
+          <button type="button" className="button" data-testid="class-reset-data" onClick={() => setConfirmReset(true)} title={t.resetDataHint}>
+            {t.resetDataAll}
+          </button>
+        </p>
+      )}
+      <form className="class-inline-form" onSubmit={send}>
+        <label htmlFor="class-notice-input">{t.noticeLabel}</label>
+        <input id="class-notice-input" data-testid="class-notice-input" value={text} maxLength={NOTICE_MAX} placeholder={t.noticePlaceholder} onChange={(event) => setText(event.target.value)} />
+        <button type="submit" className="button button-primary" data-testid="class-notice-send">
+          {t.noticeSend}
+        </button>
+      </form>
+      {status.notice && (
+        <p className="class-notice-current" data-testid="class-notice-current">
+          {t.noticeShown} «<span>{status.notice.text}</span>»{' '}
+          <button type="button" className="button button-quiet" data-testid="class-notice-take-down" onClick={() => actions.notice(null)}>
+            {t.noticeTakeDown}
+          </button>
+        </p>
+      )}
+      <form className="class-inline-form" onSubmit={start}>
+        <label htmlFor="class-timer-minutes">{t.timerLabel}</label>
+        <input id="class-timer-minutes" data-testid="class-timer-minutes" type="number" min={1} max={TIMER_MAX_MINUTES} step={1} value={minutes} onChange={(event) => setMinutes(event.target.value)} required />
+        <button type="submit" className="button" data-testid="class-timer-start">
+          {t.timerStart}
+        </button>
+        {status.timer && (
+          <>
+            <TeacherTimer timer={status.timer} offset={serverClockOffset} />
+            <button type="button" className="button button-quiet" data-testid="class-timer-stop" onClick={() => actions.timer(null)}>
+              {t.timerStop}
+            </button>
+          </>
+        )}
+      </form>
+    </div>
+  );
+}
+
+function TeacherTimer({ timer, offset }: { timer: ClassTimer; offset: number }) {
+  const t = useStrings(classroomStrings);
+  const [now, setNow] = useState(Date.now);
+  const left = timeLeftMs(timer.endsMs, offset, now);
+  useEffect(() => {
+    if (left <= 0) return;
+    const tick = setTimeout(() => setNow(Date.now()), Math.min(1000, left % 1000 || 1000));
+    return () => clearTimeout(tick);
+  }, [left]);
+  return (
+    <span className="class-timer-left" role="timer" data-testid="class-timer-left">
+      {left > 0 ? t.timerLeft(timeLeftText(left)) : t.timerUp}
+    </span>
+  );
+}

@@ -1,0 +1,81 @@
+import { useEffect, useRef } from 'react';
+import lessonIndex from 'virtual:wirelab-lesson-index';
+import exerciseTitles from 'virtual:wirelab-exercise-titles';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { MAX_ATTEMPTS_KEPT, type AttemptMiss, type BoardMember, type MemberAttempts } from '../../contracts/class-channel/messages.ts';
+import { attemptGroups } from './attempt-groups.ts';
+import { presenceOf } from './board-rows.ts';
+import { classroomStrings } from './strings.ts';
+
+/**
+ * One student's attempts, opened from their name on the board: per exercise (its title in the
+ * teacher's language), each attempt's time, passed or missed, and what a miss was about — never
+ * the student's cookies or tokens (the page sends only the check's verdict and the request's
+ * method and path). The student's presence comes from the live board.
+ */
+export function MemberAttemptsPanel({ attempts, member, serverNow, onClose }: { attempts: MemberAttempts; member: BoardMember | undefined; serverNow: number; onClose(): void }) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [attempts.memberId]);
+  const groups = attemptGroups(attempts.attempts);
+  const presence = member ? presenceOf(member, Math.max(0, Math.floor((serverNow - member.lastActiveMs) / 60_000))) : 'offline';
+  const time = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+  return (
+    <section className="class-attempts" data-testid="member-attempts" data-member-id={attempts.memberId} aria-labelledby="member-attempts-title" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
+      <header className="class-attempts-header">
+        <h3 id="member-attempts-title" ref={heading} tabIndex={-1}>
+          {t.attemptsOf(member?.name ?? attempts.name)}
+        </h3>
+        <span className="class-board-presence" data-testid="member-attempts-presence" data-presence={presence}>
+          <span className={`class-dot is-${presence}`} aria-hidden="true" /> {t.presence[presence]}
+          {presence !== 'offline' && member && <span className="muted"> · {member.following ? t.followingShort : t.notFollowingShort}</span>}
+        </span>
+        <span className="toolbar-spacer" />
+        <button type="button" className="button button-quiet" data-testid="member-attempts-close" onClick={onClose}>
+          {t.dismiss}
+        </button>
+      </header>
+      {groups.length === 0 && <p className="muted">{t.noAttempts}</p>}
+      {groups.map((group) => {
+        const lesson = lessonIndex.find((entry) => entry.slug === group.lesson);
+        return (
+          <div key={`${group.lesson}/${group.exercise}`} className="class-attempts-exercise" data-testid="member-attempts-exercise" data-exercise={`${group.lesson}/${group.exercise}`}>
+            <h4>
+              {exerciseTitles[group.lesson]?.[lang][group.exercise] ?? group.exercise} <span className="muted">· {lesson?.headline[lang].title ?? group.lesson}</span>
+            </h4>
+            <ol className="class-attempts-list">
+              {group.attempts.map((attempt, index) => (
+                <li key={index} data-testid="member-attempt" data-passed={attempt.passed}>
+                  <time dateTime={new Date(attempt.ms).toISOString()}>{time.format(attempt.ms)}</time>{' '}
+                  <span className={attempt.passed ? 'class-attempt-passed' : 'class-attempt-missed'}>{attempt.passed ? `✓ ${t.attemptPassed}` : `✗ ${t.attemptMissed}`}</span>
+                  {attempt.miss && <MissDetails miss={attempt.miss} />}
+                </li>
+              ))}
+            </ol>
+          </div>
+        );
+      })}
+      {attempts.attempts.length >= MAX_ATTEMPTS_KEPT && <p className="muted">{t.attemptsKept(MAX_ATTEMPTS_KEPT)}</p>}
+    </section>
+  );
+}
+
+function MissDetails({ miss }: { miss: AttemptMiss }) {
+  const t = useStrings(classroomStrings);
+  return (
+    <span className="class-attempt-miss" data-testid="member-attempt-miss" data-kind={miss.kind}>
+      {' — '}
+      {t.missKind[miss.kind]}
+      {miss.differs && miss.kind === 'response-differs' && `: ${t.missDiffers[miss.differs]}`}
+      {miss.request && (
+        <>
+          {' · '}
+          <code>{miss.request}</code>
+        </>
+      )}
+      {miss.status !== undefined && <> → {miss.status}</>}
+    </span>
+  );
+}
