@@ -10,7 +10,10 @@ import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
 import { pollTarget } from '../editors/longpoll/poll-answer.ts';
 import { parseMqttCell, type MqttCellConfig } from '../editors/mqtt/mqtt-cell-config.ts';
 import { parseSocketIoCell, type SocketIoCellConfig } from '../editors/socketio/sio-cell-config.ts';
-import type { AsCodeSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, WebSocketSpec } from './spec.ts';
+import type { AsCodeSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, SseSpec, WebSocketSpec } from './spec.ts';
+
+/** Events a program of a stream (SSE, a GraphQL subscription) reads before it stops. */
+export const STREAM_EVENTS = 3;
 
 // A cell's text (or a console's draft) → the spec "As code" writes a program for. The cells call
 // the function of their kind with what they hold now; specOfCellFile reads a lesson's cell file,
@@ -44,7 +47,7 @@ export function graphqlSpecOf(text: string, wantedOperation: string | number | n
   if (!operation) return null;
   const query = operationSource(source.document, outline.document, index);
   if (operation.type === 'subscription') {
-    return { kind: 'graphql-ws', query, variables: variables.value, operationName: operation.name ?? null, events: 1 };
+    return { kind: 'graphql-ws', query, variables: variables.value, operationName: operation.name ?? null, events: STREAM_EVENTS };
   }
   return httpSpecOf(graphqlHttpRequest(query, variables.value, headers.headers, operation.name ?? null));
 }
@@ -72,11 +75,18 @@ export function webSocketSpecOf(config: Pick<WebSocketCellConfig, 'url' | 'subpr
 
 export function mqttSpecOf(config: MqttCellConfig): MqttSpec {
   const { clientId, clean, keepAlive, will, subscribe, publish } = config;
-  return { kind: 'mqtt', clientId, clean, keepAlive, will, subscribe, publish: { topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain } };
+  const hex = publish.format === 'hex';
+  const payload = hex ? publish.payload.replace(/\s+/g, '').toLowerCase() : publish.payload;
+  return { kind: 'mqtt', clientId, clean, keepAlive, will, subscribe, publish: { topic: publish.topic, payload, hex, qos: publish.qos, retain: publish.retain } };
 }
 
 export function socketIoSpecOf(config: SocketIoCellConfig): SocketIoSpec {
   return { kind: 'socketio', namespace: config.namespace, auth: config.auth, transports: config.transports, emits: config.presets };
+}
+
+/** The console's GET of the stream; the program reads a few events and stops. */
+export function sseSpecOf(url: string): SseSpec {
+  return { kind: 'sse', target: encodedTarget(url), events: STREAM_EVENTS };
 }
 
 /** A long poll is one GET that the server holds: plain HTTP, with the console's cursor and hold. */
@@ -103,7 +113,7 @@ export function specOfCellFile(kind: string, text: string): AsCodeSpec | null {
     }
     case 'sse': {
       const parsed = parseSseCell(text);
-      return parsed.ok ? { kind: 'sse', target: encodedTarget(parsed.config.url), events: 1 } : null;
+      return parsed.ok ? sseSpecOf(parsed.config.url) : null;
     }
     case 'longpoll': {
       const parsed = parseLongPollCell(text);
