@@ -9,8 +9,9 @@ import { parseSseCell } from '../editors/sse/sse-cell-config.ts';
 import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
 import { pollTarget } from '../editors/longpoll/poll-answer.ts';
 import { parseMqttCell, type MqttCellConfig } from '../editors/mqtt/mqtt-cell-config.ts';
-import { parseSocketIoCell, type SocketIoCellConfig } from '../editors/socketio/sio-cell-config.ts';
-import type { AsCodeSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, SseSpec, WebSocketSpec } from './spec.ts';
+import { parseSocketIoCell, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset } from '../editors/socketio/sio-cell-config.ts';
+import { parseAuthInput, parseEmitInput } from '../editors/socketio/emit-input.ts';
+import type { AsCodeSpec, GraphqlWsSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, SseSpec, WebSocketSpec } from './spec.ts';
 
 /** Events a program of a stream (SSE, a GraphQL subscription) reads before it stops. */
 export const STREAM_EVENTS = 3;
@@ -46,10 +47,13 @@ export function graphqlSpecOf(text: string, wantedOperation: string | number | n
   const operation = outline.operations[index];
   if (!operation) return null;
   const query = operationSource(source.document, outline.document, index);
-  if (operation.type === 'subscription') {
-    return { kind: 'graphql-ws', query, variables: variables.value, operationName: operation.name ?? null, events: STREAM_EVENTS };
-  }
+  if (operation.type === 'subscription') return subscriptionSpecOf(query, variables.value, operation.name);
   return httpSpecOf(graphqlHttpRequest(query, variables.value, headers.headers, operation.name ?? null));
+}
+
+/** A subscription goes over graphql-transport-ws; the program reads a few events and completes it. */
+export function subscriptionSpecOf(query: string, variables: Record<string, unknown>, operationName: string | null | undefined): GraphqlWsSpec {
+  return { kind: 'graphql-ws', query, variables, operationName: operationName ?? null, events: STREAM_EVENTS };
 }
 
 export function grpcSpecOf(config: GrpcCellConfig): GrpcSpec | null {
@@ -82,6 +86,24 @@ export function mqttSpecOf(config: MqttCellConfig): MqttSpec {
 
 export function socketIoSpecOf(config: SocketIoCellConfig): SocketIoSpec {
   return { kind: 'socketio', namespace: config.namespace, auth: config.auth, transports: config.transports, emits: config.presets };
+}
+
+/**
+ * The Socket.IO console now: its namespace, auth and transports; the emit typed in its form, or
+ * the lesson's presets in order while the form still holds the first of them (or nothing).
+ * Null when the auth or the emit does not parse (the console would refuse it too).
+ */
+export function socketIoConsoleSpecOf(draft: SocketIoDraft, presets: SocketIoPreset[]): SocketIoSpec | null {
+  const auth = parseAuthInput(draft.authText);
+  if (!auth.ok || draft.transports.length === 0) return null;
+  const connection = { namespace: draft.namespace, auth: auth.auth, transports: draft.transports };
+  if (draft.event.trim() === '') return socketIoSpecOf({ ...connection, presets });
+  const typed = parseEmitInput(draft.event, draft.argsText);
+  if (!typed.ok) return null;
+  const emit = { event: typed.event, args: typed.args, ack: draft.withAck };
+  const first = presets[0];
+  const isFirstPreset = first !== undefined && first.event === emit.event && first.ack === emit.ack && JSON.stringify(first.args) === JSON.stringify(emit.args);
+  return socketIoSpecOf({ ...connection, presets: isFirstPreset ? presets : [emit] });
 }
 
 /** The console's GET of the stream; the program reads a few events and stops. */

@@ -14,6 +14,8 @@ import type { AsCodeTarget, Localized, MqttSpec } from './spec.ts';
 export const MQTT_WAIT_SECONDS = 2;
 /** mosquitto_sub's own wait for a message (-W), in seconds: it also waits for mosquitto_pub. */
 const SUB_WAIT_SECONDS = 5;
+/** mosquitto 2.0 refuses a shorter keep-alive ("must be between 5 and 65535"), 0 included. */
+const MOSQUITTO_MIN_KEEP_ALIVE = 5;
 
 const userName = (target: AsCodeTarget) => `sandbox:${target.token}`;
 
@@ -27,6 +29,15 @@ const octal = (hex: string) => (hex.match(/../g) ?? []).map((pair) => `\\${Numbe
 export function mqttAsCode(spec: MqttSpec, language: AsCodeLanguage, target: AsCodeTarget): AsCodeResult {
   switch (language) {
     case 'terminal':
+      if (spec.keepAlive < MOSQUITTO_MIN_KEEP_ALIVE) {
+        return {
+          language,
+          unsupported: {
+            en: `mosquitto_sub takes a keep-alive of ${MOSQUITTO_MIN_KEEP_ALIVE} to 65 535 s, and the console’s is ${spec.keepAlive}: set ${MOSQUITTO_MIN_KEEP_ALIVE} or more, or use Python, Go or JavaScript.`,
+            ru: `mosquitto_sub принимает keep-alive от ${MOSQUITTO_MIN_KEEP_ALIVE} до 65 535 с, а в консоли — ${spec.keepAlive}: поставьте ${MOSQUITTO_MIN_KEEP_ALIVE} или больше либо возьмите Python, Go или JavaScript.`,
+          },
+        };
+      }
       return mqttAsMosquitto(spec, target);
     case 'python':
       return mqttAsPython(spec, target);
