@@ -13,7 +13,7 @@ import type { AsCodeTarget, Localized, MqttSpec } from './spec.ts';
 /** How long a program waits for a message on its subscription after publishing, in seconds. */
 export const MQTT_WAIT_SECONDS = 2;
 /** mosquitto_sub's own wait for a message (-W), in seconds: it also waits for mosquitto_pub. */
-const SUB_WAIT_SECONDS = 5;
+const SUB_WAIT_SECONDS = 3;
 /** mosquitto 2.0 refuses a shorter keep-alive ("must be between 5 and 65535"), 0 included. */
 const MOSQUITTO_MIN_KEEP_ALIVE = 5;
 

@@ -33,12 +33,22 @@ export function sseAsCode(spec: SseSpec, language: AsCodeLanguage, target: AsCod
 }
 
 function sseAsCurl(spec: SseSpec, url: string, target: AsCodeTarget): GeneratedCode {
+  // a shell loop, not awk: Debian's awk (mawk) reads a pipe in blocks and would hold the events back
+  const ru = target.lang === 'ru';
   const code = [
-    `# -N: print each event as it comes; awk stops after ${spec.events} events (curl ends at its next write), --max-time after ${SSE_READ_SECONDS} s`,
+    ru
+      ? `# -N: каждое событие сразу; цикл выходит после ${spec.events} событий (curl завершится при следующей записи), --max-time — через ${SSE_READ_SECONDS} с`
+      : `# -N: each event as it comes; the loop stops after ${spec.events} events (curl ends at its next write), --max-time after ${SSE_READ_SECONDS} s`,
     `curl -sN --max-time ${SSE_READ_SECONDS} ${shellQuote(url)} \\`,
     `  -H ${shellQuote('Accept: text/event-stream')} \\`,
     `  -H ${shellQuote(`${SANDBOX_HEADER}: ${target.token}`)} \\`,
-    `  | awk '{ print; fflush() } /^data:/ { data = 1 } /^$/ { if (data && ++events == ${spec.events}) exit; data = 0 }'`,
+    '  | { events=0; data=; while IFS= read -r line; do',
+    `      printf '%s\\n' "$line"`,
+    '      case $line in',
+    '        data:*) data=1 ;;',
+    `        '') [ -n "$data" ] && events=$((events + 1)); data=; [ "$events" -ge ${spec.events} ] && break ;;`,
+    '      esac',
+    '    done; }',
   ].join('\n');
   return { language: 'terminal', tool: 'curl', code, fileName: null, install: 'sudo apt install curl', run: null, notes: [quietNote(spec.events)] };
 }
