@@ -71,7 +71,10 @@ function postTicker(origin: string, token: string): () => Promise<void> {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-wirelab-sandbox': token },
         body: JSON.stringify({ author_id: 1, title: `tick ${count}`, content: 'an event for the streams' }),
-      }).then((response) => response.body?.cancel());
+      })
+        .then((response) => response.body?.cancel())
+        // a post that failed only means fewer events: the program that waited for them says so
+        .catch(() => {});
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   })();
