@@ -39,7 +39,8 @@ export function mqttDifferences(packets: WireMessage[], spec: MqttSpec, token: s
   const differences: string[] = [];
   const sent = packets.filter((packet) => packet.dir === 'in');
   const of = (type: string) => sent.filter((packet) => packet.fields?.type === type);
-  const connect = of('CONNECT')[0];
+  // the subscriber's CONNECT: in the terminal, mosquitto_pub's may come first on a loaded machine
+  const connect = of('CONNECT').find((packet) => of('SUBSCRIBE').some((subscribe) => subscribe.conn === packet.conn)) ?? of('CONNECT')[0];
   if (!connect) return ['no CONNECT'];
   const fields = connect.fields ?? {};
   const flags = Number.parseInt(findNode(connect.tree, 'connect-flags')?.value ?? '0', 16);

@@ -63,7 +63,7 @@ function socketIoAsPython(spec: SocketIoSpec, target: AsCodeTarget): GeneratedCo
     `            auth=json.loads(${literal(JSON.stringify(spec.auth))}),`,
     `            transports=[${spec.transports.map(literal).join(', ')}],`,
     '            namespaces=[NAMESPACE],',
-    '            wait_timeout=5,',
+    '            wait_timeout=10,',
     '        )',
     '    except socketio.exceptions.ConnectionError as refused:',
     '        print("refused:", refused)',
