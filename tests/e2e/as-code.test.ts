@@ -5,7 +5,7 @@ const lab = useAppAndBrowser();
 
 // "As code" beside Run, in Chromium: reached and used with the keyboard alone, in Russian and
 // English, the program carrying the session's curl token, and the language remembered when the
-// student moves to another lesson.
+// student moves to another lesson, and a console's program (MQTT: the token in the user name).
 
 describe('"As code" beside Run', () => {
   it('opens from the keyboard, writes the cell with the token, and remembers the language across lessons', async () => {
@@ -42,6 +42,17 @@ describe('"As code" beside Run', () => {
     const graphqlCode = page.locator('dialog.as-code-dialog[open] [data-testid="as-code-code"]');
     await expect.poll(() => graphqlCode.textContent()).toContain('import requests');
     expect(await graphqlCode.textContent()).toContain('/graphql');
+    await page.keyboard.press('Escape');
+
+    // a console: the MQTT one, its token in the user name, and the note saying so
+    await page.goto(`${lab.server.origin}/en/mqtt`);
+    const mqttButton = page.locator('[data-kind="mqtt"] [data-testid="as-code"]').first();
+    await expect.poll(() => mqttButton.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await mqttButton.click();
+    const mqttDialog = page.locator('dialog.as-code-dialog[open]');
+    await expect.poll(() => mqttDialog.locator('[data-testid="as-code-code"]').textContent()).toContain('import paho.mqtt.client as mqtt');
+    expect(await mqttDialog.locator('[data-testid="as-code-code"]').textContent()).toMatch(/TOKEN = "curl\.[A-Za-z0-9_-]{64}"/);
+    expect(await mqttDialog.textContent()).toContain('The user name sandbox:<token>');
     await page.context().close();
   });
 });

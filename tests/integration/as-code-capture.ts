@@ -24,7 +24,7 @@ export async function studentSession(origin: string): Promise<StudentSession> {
 }
 
 /** Every connection captured so far, decoded as the inspector decodes it. */
-function decodedConnections(capture: CaptureClient): Array<ReturnType<typeof decodeConnection>> {
+export function decodedConnections(capture: CaptureClient): Array<ReturnType<typeof decodeConnection>> {
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
   const chunks = capture.chunks();
   return capture.connections<CapturedConnection>().map((connection) => {

@@ -66,7 +66,7 @@ export function AsCodePanel({ spec, token, origin }: { spec: AsCodeSpec; token: 
               {note[lang]}
             </p>
           ))}
-          <p className="as-code-note">{t.tokenNote}</p>
+          <p className="as-code-note">{spec.kind === 'mqtt' ? t.tokenNoteMqtt : t.tokenNote}</p>
         </>
       ) : (
         <p className="as-code-note" data-testid="as-code-unsupported">

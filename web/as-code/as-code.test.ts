@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpSpecOf, longPollSpecOf, specOfCellFile } from './cell-spec.ts';
+import { httpSpecOf, longPollSpecOf, socketIoConsoleSpecOf, specOfCellFile } from './cell-spec.ts';
 import { asCode } from './generate.ts';
 import { isGenerated } from './generated.ts';
 import { languageFromStorage } from './language-choice.ts';
@@ -39,9 +39,61 @@ describe('As code', () => {
     expect(longPollSpecOf('/api/v1/poll', '12', '5').target).toBe('/api/v1/poll?since=12&timeout=5');
   });
 
-  it('a console without a proven program says why, in both languages', () => {
-    const result = asCode({ kind: 'sse', target: '/api/v1/events', events: 1 }, 'python', target);
-    expect(isGenerated(result)).toBe(false);
-    if (!isGenerated(result)) expect(result.unsupported.ru).toContain('SSE');
+  it('a language without a program says why, in both languages', () => {
+    const socketIo = specOfCellFile('socketio', '{ "namespace": "/", "transports": ["websocket"], "presets": [] }')!;
+    for (const language of ['go', 'terminal'] as const) {
+      const result = asCode(socketIo, language, target);
+      if (isGenerated(result)) throw new Error(`${language}: a Socket.IO program`);
+      expect(result.unsupported.en).toContain('Socket.IO');
+      expect(result.unsupported.ru).toContain('Socket.IO');
+    }
+    const subscription = specOfCellFile('graphql', 'subscription { postAdded { id } }')!;
+    expect(subscription.kind).toBe('graphql-ws');
+    expect(isGenerated(asCode(subscription, 'terminal', target))).toBe(false);
+  });
+
+  it('writes every console in the languages that have a client, with the token', () => {
+    const consoles = [
+      specOfCellFile('sse', '{ "url": "/api/v1/events" }')!,
+      specOfCellFile('mqtt', '{ "clientId": "c1", "publish": { "topic": "t", "payload": "0A ff", "format": "hex" } }')!,
+      specOfCellFile('graphql', 'subscription { postAdded { id } }')!,
+      specOfCellFile('socketio', '{ "namespace": "/", "transports": ["websocket"], "presets": [{ "event": "chat:join", "args": ["lobby"], "ack": true }] }')!,
+    ];
+    for (const spec of consoles) {
+      for (const language of AS_CODE_LANGUAGES) {
+        const result = asCode(spec, language, target);
+        if (!isGenerated(result)) continue;
+        expect(result.code, `${spec.kind} ${language}`).toContain('curl.TOKEN');
+        for (const note of result.notes) expect(note.ru && note.en && note.ru !== note.en).toBeTruthy();
+      }
+    }
+    // MQTT bytes given in hex: as bytes, in each language its own way
+    const mqtt = consoles[1];
+    expect(mqtt).toMatchObject({ publish: { payload: '0aff', hex: true } });
+    const code = (language: (typeof AS_CODE_LANGUAGES)[number]) => (asCode(mqtt, language, target) as { code: string }).code;
+    expect(code('terminal')).toContain("printf '\\012\\377' | mosquitto_pub");
+    expect(code('python')).toContain('bytes.fromhex("0aff")');
+    expect(code('go')).toContain('hex.DecodeString("0aff")');
+    expect(code('javascript')).toContain('Buffer.from("0aff", "hex")');
+  });
+
+  it('offers no mosquitto command for a keep-alive mosquitto refuses (under 5 s), and says why', () => {
+    const spec = specOfCellFile('mqtt', '{ "keepAlive": 0 }')!;
+    const result = asCode(spec, 'terminal', target);
+    if (isGenerated(result)) throw new Error('a mosquitto command for keep-alive 0');
+    expect(result.unsupported.ru).toContain('keep-alive');
+    expect(isGenerated(asCode(spec, 'python', target))).toBe(true);
+  });
+
+  it('writes the Socket.IO console as it stands: the emit typed, else the presets', () => {
+    const presets = [
+      { event: 'chat:join', args: ['lobby'], ack: true },
+      { event: 'chat:message', args: [{ room: 'lobby', text: 'hi' }], ack: false },
+    ];
+    const draft = { namespace: '/', authText: '{"name":"a"}', transports: ['websocket' as const], event: 'chat:join', argsText: '["lobby"]', withAck: true };
+    expect(socketIoConsoleSpecOf(draft, presets)?.emits).toEqual(presets);
+    expect(socketIoConsoleSpecOf({ ...draft, argsText: '["kitchen"]' }, presets)?.emits).toEqual([{ event: 'chat:join', args: ['kitchen'], ack: true }]);
+    expect(socketIoConsoleSpecOf({ ...draft, authText: '[1]' }, presets)).toBeNull();
+    expect(socketIoConsoleSpecOf({ ...draft, argsText: 'not json' }, presets)).toBeNull();
   });
 });

@@ -9,8 +9,12 @@ import { parseSseCell } from '../editors/sse/sse-cell-config.ts';
 import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
 import { pollTarget } from '../editors/longpoll/poll-answer.ts';
 import { parseMqttCell, type MqttCellConfig } from '../editors/mqtt/mqtt-cell-config.ts';
-import { parseSocketIoCell, type SocketIoCellConfig } from '../editors/socketio/sio-cell-config.ts';
-import type { AsCodeSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, WebSocketSpec } from './spec.ts';
+import { parseSocketIoCell, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset } from '../editors/socketio/sio-cell-config.ts';
+import { parseAuthInput, parseEmitInput } from '../editors/socketio/emit-input.ts';
+import type { AsCodeSpec, GraphqlWsSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, SseSpec, WebSocketSpec } from './spec.ts';
+
+/** Events a program of a stream (SSE, a GraphQL subscription) reads before it stops. */
+export const STREAM_EVENTS = 3;
 
 // A cell's text (or a console's draft) → the spec "As code" writes a program for. The cells call
 // the function of their kind with what they hold now; specOfCellFile reads a lesson's cell file,
@@ -43,10 +47,13 @@ export function graphqlSpecOf(text: string, wantedOperation: string | number | n
   const operation = outline.operations[index];
   if (!operation) return null;
   const query = operationSource(source.document, outline.document, index);
-  if (operation.type === 'subscription') {
-    return { kind: 'graphql-ws', query, variables: variables.value, operationName: operation.name ?? null, events: 1 };
-  }
+  if (operation.type === 'subscription') return subscriptionSpecOf(query, variables.value, operation.name);
   return httpSpecOf(graphqlHttpRequest(query, variables.value, headers.headers, operation.name ?? null));
+}
+
+/** A subscription goes over graphql-transport-ws; the program reads a few events and completes it. */
+export function subscriptionSpecOf(query: string, variables: Record<string, unknown>, operationName: string | null | undefined): GraphqlWsSpec {
+  return { kind: 'graphql-ws', query, variables, operationName: operationName ?? null, events: STREAM_EVENTS };
 }
 
 export function grpcSpecOf(config: GrpcCellConfig): GrpcSpec | null {
@@ -72,11 +79,36 @@ export function webSocketSpecOf(config: Pick<WebSocketCellConfig, 'url' | 'subpr
 
 export function mqttSpecOf(config: MqttCellConfig): MqttSpec {
   const { clientId, clean, keepAlive, will, subscribe, publish } = config;
-  return { kind: 'mqtt', clientId, clean, keepAlive, will, subscribe, publish: { topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain } };
+  const hex = publish.format === 'hex';
+  const payload = hex ? publish.payload.replace(/\s+/g, '').toLowerCase() : publish.payload;
+  return { kind: 'mqtt', clientId, clean, keepAlive, will, subscribe, publish: { topic: publish.topic, payload, hex, qos: publish.qos, retain: publish.retain } };
 }
 
 export function socketIoSpecOf(config: SocketIoCellConfig): SocketIoSpec {
   return { kind: 'socketio', namespace: config.namespace, auth: config.auth, transports: config.transports, emits: config.presets };
+}
+
+/**
+ * The Socket.IO console now: its namespace, auth and transports; the emit typed in its form, or
+ * the lesson's presets in order while the form still holds the first of them (or nothing).
+ * Null when the auth or the emit does not parse (the console would refuse it too).
+ */
+export function socketIoConsoleSpecOf(draft: SocketIoDraft, presets: SocketIoPreset[]): SocketIoSpec | null {
+  const auth = parseAuthInput(draft.authText);
+  if (!auth.ok || draft.transports.length === 0) return null;
+  const connection = { namespace: draft.namespace, auth: auth.auth, transports: draft.transports };
+  if (draft.event.trim() === '') return socketIoSpecOf({ ...connection, presets });
+  const typed = parseEmitInput(draft.event, draft.argsText);
+  if (!typed.ok) return null;
+  const emit = { event: typed.event, args: typed.args, ack: draft.withAck };
+  const first = presets[0];
+  const isFirstPreset = first !== undefined && first.event === emit.event && first.ack === emit.ack && JSON.stringify(first.args) === JSON.stringify(emit.args);
+  return socketIoSpecOf({ ...connection, presets: isFirstPreset ? presets : [emit] });
+}
+
+/** The console's GET of the stream; the program reads a few events and stops. */
+export function sseSpecOf(url: string): SseSpec {
+  return { kind: 'sse', target: encodedTarget(url), events: STREAM_EVENTS };
 }
 
 /** A long poll is one GET that the server holds: plain HTTP, with the console's cursor and hold. */
@@ -103,7 +135,7 @@ export function specOfCellFile(kind: string, text: string): AsCodeSpec | null {
     }
     case 'sse': {
       const parsed = parseSseCell(text);
-      return parsed.ok ? { kind: 'sse', target: encodedTarget(parsed.config.url), events: 1 } : null;
+      return parsed.ok ? sseSpecOf(parsed.config.url) : null;
     }
     case 'longpoll': {
       const parsed = parseLongPollCell(text);

@@ -1,23 +1,24 @@
 import type { AsCodeResult } from './generated.ts';
+import { graphqlSubscriptionAsCode } from './graphql-subscription-code.ts';
 import type { AsCodeLanguage } from './languages.ts';
+import { mqttAsCode } from './mqtt-code.ts';
+import { socketIoAsCode } from './socketio-code.ts';
 import type { AsCodeSpec, AsCodeTarget } from './spec.ts';
+import { sseAsCode } from './sse-code.ts';
 import { webSocketAsCode } from './websocket-code.ts';
 
-const NAMES: Record<string, string> = { websocket: 'WebSocket', sse: 'SSE', mqtt: 'MQTT', socketio: 'Socket.IO', 'graphql-ws': 'GraphQL subscription' };
-
-/**
- * WebSocket: websocket-code.ts. The other consoles (SSE, MQTT, Socket.IO, GraphQL subscriptions) have no program yet: a
- * program here is offered only once a test has run it (README.md of this folder), so they say so
- * instead, and their consoles show no "As code" button.
- */
+/** The consoles: one generator file per protocol; each says itself which languages have none, and why. */
 export function realtimeAsCode(spec: Exclude<AsCodeSpec, { kind: 'http' | 'grpc' }>, language: AsCodeLanguage, target: AsCodeTarget): AsCodeResult {
-  if (spec.kind === 'websocket') return webSocketAsCode(spec, language, target);
-  const name = NAMES[spec.kind] ?? spec.kind;
-  return {
-    language,
-    unsupported: {
-      en: `“As code” does not write ${name} programs yet: only those a test has run are offered (web/as-code/README.md).`,
-      ru: `Программы для ${name} «Как код» пока не пишет: предлагаются только те, что проверены запуском в тесте (web/as-code/README.md).`,
-    },
-  };
+  switch (spec.kind) {
+    case 'websocket':
+      return webSocketAsCode(spec, language, target);
+    case 'sse':
+      return sseAsCode(spec, language, target);
+    case 'mqtt':
+      return mqttAsCode(spec, language, target);
+    case 'graphql-ws':
+      return graphqlSubscriptionAsCode(spec, language, target);
+    case 'socketio':
+      return socketIoAsCode(spec, language, target);
+  }
 }

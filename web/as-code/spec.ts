@@ -60,7 +60,8 @@ export interface MqttSpec {
   keepAlive: number;
   will: { topic: string; payload: string; qos: Qos; retain: boolean } | null;
   subscribe: { filter: string; qos: Qos };
-  publish: { topic: string; payload: string; qos: Qos; retain: boolean };
+  /** hex: the payload is bytes given as hex digits (no spaces, lower case), else text sent as UTF-8 */
+  publish: { topic: string; payload: string; hex: boolean; qos: Qos; retain: boolean };
 }
 
 export interface SocketIoSpec {

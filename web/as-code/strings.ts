@@ -1,7 +1,7 @@
 export const asCodeStrings = {
   en: {
     asCode: 'As code',
-    asCodeHint: 'This cell as a program: curl, Python, Go or JavaScript. It carries your session token, so its bytes appear in your inspector.',
+    asCodeHint: 'This cell as a program: the terminal, Python, Go or JavaScript. It carries your session token, so its bytes appear in your inspector.',
     title: 'This cell as code',
     terminal: 'Terminal',
     language: 'Language',
@@ -13,6 +13,7 @@ export const asCodeStrings = {
     copyFailed: 'Could not copy: select the text and copy it by hand.',
     close: 'Close',
     tokenNote: 'The x-wirelab-sandbox header carries a token of your session (valid 8 hours): the program works on the same data as this page and its bytes appear in your inspector, but the token cannot open your inspector.',
+    tokenNoteMqtt: 'The user name sandbox:<token> carries a token of your session (valid 8 hours): the program works in the same sandbox as this page and its bytes appear in your inspector, but the token cannot open your inspector.',
     unavailable: 'Nothing to write yet: the cell has a mistake.',
     waiting: 'Connecting to the server…',
     protosTitle: 'Get the protos',
@@ -22,7 +23,7 @@ export const asCodeStrings = {
   },
   ru: {
     asCode: 'Как код',
-    asCodeHint: 'Эта ячейка в виде программы: curl, Python, Go или JavaScript. В ней токен вашей сессии, поэтому её байты появятся в вашем инспекторе.',
+    asCodeHint: 'Эта ячейка в виде программы: терминал, Python, Go или JavaScript. В ней токен вашей сессии, поэтому её байты появятся в вашем инспекторе.',
     title: 'Ячейка в виде кода',
     terminal: 'Терминал',
     language: 'Язык',
@@ -34,6 +35,7 @@ export const asCodeStrings = {
     copyFailed: 'Скопировать не удалось: выделите текст и скопируйте его вручную.',
     close: 'Закрыть',
     tokenNote: 'В заголовке x-wirelab-sandbox — токен вашей сессии (действует 8 часов): программа работает с теми же данными, что и эта страница, а её байты появляются в вашем инспекторе, но открыть ваш инспектор этим токеном нельзя.',
+    tokenNoteMqtt: 'В имени пользователя sandbox:<токен> — токен вашей сессии (действует 8 часов): программа работает в той же песочнице, что и эта страница, а её байты появляются в вашем инспекторе, но открыть ваш инспектор этим токеном нельзя.',
     unavailable: 'Писать пока нечего: в ячейке ошибка.',
     waiting: 'Подключаемся к серверу…',
     protosTitle: 'Где взять .proto',

@@ -7,7 +7,7 @@ import { useLang, useStrings } from '../../app/lang-context.ts';
 import { useSession } from '../../app/session.ts';
 import { CopyCurlButton } from '../http/copy-curl-button.tsx';
 import { AsCodeButton } from '../../as-code/as-code-button.tsx';
-import { httpSpecOf } from '../../as-code/cell-spec.ts';
+import { httpSpecOf, subscriptionSpecOf } from '../../as-code/cell-spec.ts';
 import { graphqlHttpRequest } from './curl-request.ts';
 import { batchingSwitchedOff, formatCellText, parseCellText, parseHeaderLines, parseVariables, withBatching, type GraphqlCellSource } from './cell-format.ts';
 import { outlineDocument, operationSource, pickOperation } from './operations.ts';
@@ -90,6 +90,13 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
     outline.ok && operation && !isSubscription && variables.ok && headers.ok
       ? graphqlHttpRequest(operationSource(source.document, outline.document, operationIndex), variables.value, headers.headers, operation.name)
       : null;
+
+  // a query or mutation: the HTTP request curl would send; a subscription: graphql-transport-ws
+  const asCodeSpec = () => {
+    if (curlRequest) return httpSpecOf(curlRequest);
+    if (!isSubscription || !outline.ok || !variables.ok) return null;
+    return subscriptionSpecOf(operationSource(source.document, outline.document, operationIndex), variables.value, operation.name);
+  };
 
   const stopSubscription = useCallback(() => {
     subscriptionHandle.current?.stop();
@@ -243,7 +250,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
         </label>
         <span className="toolbar-spacer" />
         {curlRequest && session.status === 'ready' && <CopyCurlButton request={curlRequest} />}
-        {!isSubscription && <AsCodeButton spec={() => (curlRequest ? httpSpecOf(curlRequest) : null)} />}
+        <AsCodeButton spec={asCodeSpec} />
         <button type="button" className="button button-quiet" data-testid="graphql-docs" aria-pressed={docsOpen} onClick={() => setDocsOpen((open) => !open)} title={t.docsHint}>
           {t.docs}
         </button>

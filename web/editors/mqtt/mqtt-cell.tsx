@@ -9,6 +9,9 @@ import type { CellProps } from '../../lessons/cell-props.ts';
 import { CONNACK_CODES } from '../../wire/mqtt/decode-mqtt.ts';
 import { describeJsonError } from '../json-error.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { mqttSpecOf } from '../../as-code/cell-spec.ts';
+import type { MqttSpec } from '../../as-code/spec.ts';
 import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture } from '../websocket/capture-links.ts';
 import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../websocket/console-log.tsx';
 import { webSocketUrl } from '../websocket/ws-cell-config.ts';
@@ -41,6 +44,23 @@ interface MqttForm {
   format: PayloadFormat;
   publishQos: Qos;
   retain: boolean;
+}
+
+/** The form as "As code" writes it; null when Connect or Publish would refuse it. */
+function specOfForm(form: MqttForm): MqttSpec | null {
+  const keepAlive = Number(form.keepAlive);
+  if (!/^\d+$/.test(form.keepAlive.trim()) || keepAlive > MAX_KEEP_ALIVE) return null;
+  if (!form.clean && form.clientId.trim() === '') return null;
+  if (!checkTopicFilter(form.filter).ok || !checkTopicName(form.topic).ok || (form.willOn && !checkTopicName(form.willTopic).ok)) return null;
+  if (!encodePayload(form.payload, form.format).ok) return null;
+  return mqttSpecOf({
+    clientId: form.clientId.trim(),
+    clean: form.clean,
+    keepAlive,
+    will: form.willOn ? { topic: form.willTopic, payload: form.willPayload, qos: form.willQos, retain: form.willRetain } : null,
+    subscribe: { filter: form.filter, qos: form.subscribeQos },
+    publish: { topic: form.topic, payload: form.payload, format: form.format, qos: form.publishQos, retain: form.retain },
+  });
 }
 
 function formOf(config: MqttCellConfig): MqttForm {
@@ -366,6 +386,7 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellI
         <span className="rt-state" data-testid="mqtt-state" data-state={state === 'CONNECTED' ? 'connected' : state}>
           {t.state[state]}
         </span>
+        <AsCodeButton spec={() => specOfForm(form)} />
         <button type="button" className="button button-quiet rt-small" onClick={() => setForm(original)} disabled={busy} title={t.resetHint} data-testid="mqtt-reset">
           {t.reset}
         </button>

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { socketIoConsoleSpecOf } from '../../as-code/cell-spec.ts';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import { io, type Socket } from 'socket.io-client';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
@@ -282,6 +284,7 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: { cellId: strin
           </span>
         )}
         <span className="toolbar-spacer" />
+        <AsCodeButton spec={() => socketIoConsoleSpecOf(draft, config.presets)} />
         <ResetDraftButton changed={changed} onReset={reset} disabled={live} />
       </div>
       <div className="rt-row">

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DOMAIN_EVENT_TYPES, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contracts/event-stream/events.ts';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { AsCodeButton } from '../../as-code/as-code-button.tsx';
+import { sseSpecOf } from '../../as-code/cell-spec.ts';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
@@ -274,6 +276,7 @@ function SseConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellId
           {lastId !== null ? t.lastId(lastId) : t.noLastId}
         </span>
         <span className="toolbar-spacer" />
+        <AsCodeButton spec={() => (url.trim() === '' ? null : sseSpecOf(url))} />
         <ResetDraftButton changed={changed} onReset={reset} disabled={live} />
       </div>
       <div className="rt-row">

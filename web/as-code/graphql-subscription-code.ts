@@ -1,0 +1,205 @@
+import type { AsCodeResult, GeneratedCode } from './generated.ts';
+import { tokenComment } from './generated.ts';
+import type { AsCodeLanguage } from './languages.ts';
+import { indentTail, literal, wsOrigin } from './quote.ts';
+import type { AsCodeTarget, GraphqlWsSpec, Localized } from './spec.ts';
+
+// One GraphQL subscription over graphql-transport-ws at /graphql: connection_init, wait for
+// connection_ack, subscribe (id "1", the cell's document, variables and operation name), print
+// each `next` until `events` came, then complete and close 1000. A minute at most: the events
+// are the sandbox's changes, and a quiet sandbox sends none.
+
+const SANDBOX_HEADER = 'x-wirelab-sandbox';
+const PATH = '/graphql';
+const SUBPROTOCOL = 'graphql-transport-ws';
+/** The longest a program waits for events, in seconds. */
+export const SUBSCRIPTION_SECONDS = 60;
+
+const quietNote = (events: number): Localized => ({
+  en: `The program stops after ${events} events or ${SUBSCRIPTION_SECONDS} s: an event is a change in your sandbox, so make one (the lesson's createPost mutation, say) while it runs.`,
+  ru: `Программа останавливается после ${events} событий или через ${SUBSCRIPTION_SECONDS} с: событие — это изменение в вашей песочнице, так что, пока она работает, сделайте его (например, мутацией createPost из урока).`,
+});
+
+function subscribeMessage(spec: GraphqlWsSpec): string {
+  const payload: Record<string, unknown> = { query: spec.query, variables: spec.variables };
+  if (spec.operationName) payload.operationName = spec.operationName;
+  return JSON.stringify({ id: '1', type: 'subscribe', payload }, null, 2);
+}
+
+export function graphqlSubscriptionAsCode(spec: GraphqlWsSpec, language: AsCodeLanguage, target: AsCodeTarget): AsCodeResult {
+  const url = wsOrigin(target.origin) + PATH;
+  switch (language) {
+    case 'python':
+      return subscriptionAsPython(spec, url, target);
+    case 'go':
+      return subscriptionAsGo(spec, url, target);
+    case 'javascript':
+      return subscriptionAsNode(spec, url, target);
+    case 'terminal':
+      return {
+        language,
+        unsupported: {
+          en: 'A subscription goes over a WebSocket, and Debian bookworm ships no WebSocket client for the terminal (websocat is not packaged, its curl has no ws://): use Python, Go or JavaScript.',
+          ru: 'Подписка идёт по WebSocket, а в Debian bookworm нет клиента WebSocket для терминала (websocat не упакован, а curl там без ws://): возьмите Python, Go или JavaScript.',
+        },
+      };
+  }
+}
+
+function subscriptionAsPython(spec: GraphqlWsSpec, url: string, target: AsCodeTarget): GeneratedCode {
+  const code = [
+    'import asyncio',
+    'import json',
+    '',
+    'import websockets',
+    '',
+    `TOKEN = ${literal(target.token)}  # ${tokenComment(target.lang)}`,
+    `EVENTS = ${spec.events}  # events to read before stopping`,
+    `SUBSCRIBE = json.loads(${literal(subscribeMessage(spec))})`,
+    '',
+    '',
+    'async def main():',
+    '    async with websockets.connect(',
+    `        ${literal(url)},`,
+    `        subprotocols=[${literal(SUBPROTOCOL)}],`,
+    `        extra_headers={${literal(SANDBOX_HEADER)}: TOKEN},`,
+    '        compression=None,',
+    '    ) as socket:',
+    '        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))',
+    '        print("<-", await socket.recv())  # connection_ack',
+    '        await socket.send(json.dumps(SUBSCRIBE))',
+    '        seen = 0',
+    '        while seen < EVENTS:',
+    '            message = json.loads(await socket.recv())',
+    '            print("<-", json.dumps(message, ensure_ascii=False))',
+    '            if message["type"] == "ping":',
+    '                await socket.send(json.dumps({"type": "pong"}))',
+    '            elif message["type"] == "next":',
+    '                seen += 1',
+    '            elif message["type"] in ("error", "complete"):',
+    '                return',
+    '        await socket.send(json.dumps({"id": "1", "type": "complete"}))',
+    '',
+    '',
+    'try:',
+    `    asyncio.run(asyncio.wait_for(main(), timeout=${SUBSCRIPTION_SECONDS}))`,
+    'except asyncio.TimeoutError:',
+    `    print("no more events in ${SUBSCRIPTION_SECONDS} s")`,
+    '',
+  ].join('\n');
+  return {
+    language: 'python',
+    tool: 'websockets (graphql-transport-ws)',
+    code,
+    fileName: 'subscription.py',
+    install: 'sudo apt install python3-websockets   # 10.x; from version 14 on, extra_headers is called additional_headers',
+    run: 'python3 subscription.py',
+    notes: [quietNote(spec.events)],
+  };
+}
+
+function subscriptionAsGo(spec: GraphqlWsSpec, url: string, target: AsCodeTarget): GeneratedCode {
+  const code = [
+    'package main',
+    '',
+    'import (',
+    '\t"encoding/json"',
+    '\t"fmt"',
+    '\t"net/http"',
+    '\t"time"',
+    '',
+    '\t"github.com/gorilla/websocket"',
+    ')',
+    '',
+    'func main() {',
+    `\ttoken := ${literal(target.token)} // ${tokenComment(target.lang)}`,
+    `\tevents := ${spec.events} // events to read before stopping`,
+    `\tdialer := websocket.Dialer{Subprotocols: []string{${literal(SUBPROTOCOL)}}}`,
+    '\theader := http.Header{}',
+    `\theader.Set(${literal(SANDBOX_HEADER)}, token)`,
+    `\tsocket, _, err := dialer.Dial(${literal(url)}, header)`,
+    '\tif err != nil {',
+    '\t\tpanic(err)',
+    '\t}',
+    '\tdefer socket.Close()',
+    `\tsocket.SetReadDeadline(time.Now().Add(${SUBSCRIPTION_SECONDS} * time.Second))`,
+    '\tsocket.WriteMessage(websocket.TextMessage, []byte(`{"type":"connection_init","payload":{}}`))',
+    '\tif _, ack, err := socket.ReadMessage(); err == nil {',
+    '\t\tfmt.Println("<-", string(ack)) // connection_ack',
+    '\t}',
+    `\tsubscribe := ${literal(subscribeMessage(spec))}`,
+    '\tsocket.WriteMessage(websocket.TextMessage, []byte(subscribe))',
+    '\tfor seen := 0; seen < events; {',
+    '\t\t_, data, err := socket.ReadMessage()',
+    '\t\tif err != nil {',
+    '\t\t\tfmt.Println("stopped:", err)',
+    '\t\t\treturn',
+    '\t\t}',
+    '\t\tfmt.Println("<-", string(data))',
+    '\t\tvar message struct{ Type string }',
+    '\t\tjson.Unmarshal(data, &message)',
+    '\t\tswitch message.Type {',
+    '\t\tcase "ping":',
+    '\t\t\tsocket.WriteMessage(websocket.TextMessage, []byte(`{"type":"pong"}`))',
+    '\t\tcase "next":',
+    '\t\t\tseen++',
+    '\t\tcase "error", "complete":',
+    '\t\t\treturn',
+    '\t\t}',
+    '\t}',
+    '\tsocket.WriteMessage(websocket.TextMessage, []byte(`{"id":"1","type":"complete"}`))',
+    '\tsocket.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))',
+    '}',
+    '',
+  ].join('\n');
+  return {
+    language: 'go',
+    tool: 'gorilla/websocket (graphql-transport-ws)',
+    code,
+    fileName: 'subscription.go',
+    install: 'sudo apt install golang golang-github-gorilla-websocket-dev   # or: go get github.com/gorilla/websocket',
+    run: 'GO111MODULE=off GOPATH=/usr/share/gocode go run subscription.go',
+    notes: [quietNote(spec.events)],
+  };
+}
+
+function subscriptionAsNode(spec: GraphqlWsSpec, url: string, target: AsCodeTarget): GeneratedCode {
+  const payload: Record<string, unknown> = { query: spec.query, variables: spec.variables };
+  if (spec.operationName) payload.operationName = spec.operationName;
+  const code = [
+    'import { createClient } from "graphql-ws";',
+    'import WebSocket from "ws";',
+    '',
+    `const TOKEN = ${literal(target.token)}; // ${tokenComment(target.lang)}`,
+    `const EVENTS = ${spec.events}; // events to read before stopping`,
+    '',
+    'const client = createClient({',
+    `  url: ${literal(url)},`,
+    '  // ws, not the global WebSocket: a browser-style WebSocket cannot send a header',
+    '  webSocketImpl: class extends WebSocket {',
+    `    constructor(address, protocols) { super(address, protocols, { headers: { ${literal(SANDBOX_HEADER)}: TOKEN }, perMessageDeflate: false }); }`,
+    '  },',
+    '  lazy: true,',
+    '  retryAttempts: 0,',
+    '});',
+    `const subscription = client.iterate(${indentTail(JSON.stringify(payload, null, 2), 0)});`,
+    `const timer = setTimeout(() => subscription.return(), ${SUBSCRIPTION_SECONDS * 1000});`,
+    'let seen = 0;',
+    'for await (const result of subscription) {',
+    '  console.log("<-", JSON.stringify(result));',
+    '  if (++seen === EVENTS) break; // break sends complete',
+    '}',
+    'clearTimeout(timer);',
+    'await client.dispose();',
+    '',
+  ].join('\n');
+  return {
+    language: 'javascript',
+    tool: 'graphql-ws + ws',
+    code,
+    fileName: 'subscription.mjs',
+    install: 'npm install graphql-ws ws',
+    run: 'node subscription.mjs',
+    notes: [quietNote(spec.events)],
+  };
+}
