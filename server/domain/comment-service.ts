@@ -1,4 +1,4 @@
-import type { CommentService } from './domain.ts';
+import type { CommentService } from './services.ts';
 import { NotFoundError } from './errors.ts';
 import { checkLimit } from './listing.ts';
 import { checkAuthorExists, commentOf, findPost, type CommentRow } from './rows.ts';

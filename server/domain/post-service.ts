@@ -1,5 +1,5 @@
 import type { Db } from './database.ts';
-import type { PostService } from './domain.ts';
+import type { PostService } from './services.ts';
 import { checkLimit, listAfterCursor, listPage, type ListQuery } from './listing.ts';
 import { checkAuthorExists, findPost, postOf, type PostRow } from './rows.ts';
 import type { ServiceContext } from './service-context.ts';

@@ -1,5 +1,5 @@
 import type { Db } from './database.ts';
-import type { UserService } from './domain.ts';
+import type { UserService } from './services.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 import { listAfterCursor, listPage, type ListQuery } from './listing.ts';
 import { findUser, userOf, type UserRow } from './rows.ts';
