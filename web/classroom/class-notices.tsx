@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
 import { useStrings } from '../app/lang-context.ts';
 import type { ClassTimer } from '../../contracts/class-channel/messages.ts';
 import { dismissDataReset, dismissTeacherNotice, useStudentClass } from './student-class.ts';
 import { classroomStrings } from './strings.ts';
-import { timeLeftMs, timeLeftText } from './timer-text.ts';
+import { timeLeftText } from './timer-text.ts';
+import { useTimeLeft } from './use-time-left.ts';
 
 /**
  * Under a student's class bar: the class has ended, the teacher's message (as text, never HTML;
@@ -51,13 +51,7 @@ export function StudentClassNotices() {
 
 function TimerLine({ timer, offset }: { timer: ClassTimer; offset: number }) {
   const t = useStrings(classroomStrings);
-  const [now, setNow] = useState(Date.now);
-  const left = timeLeftMs(timer.endsMs, offset, now);
-  useEffect(() => {
-    if (left <= 0) return;
-    const tick = setTimeout(() => setNow(Date.now()), Math.min(1000, left % 1000 || 1000));
-    return () => clearTimeout(tick);
-  }, [left]);
+  const left = useTimeLeft(timer, offset);
   return (
     <div className={`class-notice class-timer ${left <= 0 ? 'is-up' : ''}`} role="timer" data-testid="class-timer" data-left-ms={Math.max(0, left)}>
       {left > 0 ? t.timerLeft(timeLeftText(left)) : t.timerUp}

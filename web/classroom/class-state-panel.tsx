@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassStatus, type ClassTimer } from '../../contracts/class-channel/messages.ts';
 import { classroomStrings } from './strings.ts';
-import { timeLeftMs, timeLeftText } from './timer-text.ts';
+import { timeLeftText } from './timer-text.ts';
+import { useTimeLeft } from './use-time-left.ts';
 
 /** What the teacher can set of a class's state (the server answers with a new board, or an error). */
 export interface ClassStateActions {
@@ -134,13 +135,7 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
 
 function TeacherTimer({ timer, offset }: { timer: ClassTimer; offset: number }) {
   const t = useStrings(classroomStrings);
-  const [now, setNow] = useState(Date.now);
-  const left = timeLeftMs(timer.endsMs, offset, now);
-  useEffect(() => {
-    if (left <= 0) return;
-    const tick = setTimeout(() => setNow(Date.now()), Math.min(1000, left % 1000 || 1000));
-    return () => clearTimeout(tick);
-  }, [left]);
+  const left = useTimeLeft(timer, offset);
   return (
     <span className="class-timer-left" role="timer" data-testid="class-timer-left">
       {left > 0 ? t.timerLeft(timeLeftText(left)) : t.timerUp}
