@@ -1,6 +1,6 @@
 import type { JsonValue } from '@bufbuild/protobuf';
 import { grpcCodeName, type CallStatus, type StatusDetail } from './call-status.ts';
-import { parseRunnerMessage, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
+import { parseRunnerMessage, type RunnerMethod, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
 
 export type HeaderPairs = Array<[string, string]>;
 export type BilingualText = { en: string; ru: string };
@@ -71,16 +71,8 @@ function trailersApartFromHeaders(trailers: Record<string, string>, log: CallLog
   return Object.entries(trailers).filter(([name, value]) => headers.get(name) !== value);
 }
 
-export interface RunnerMethod {
-  name: string;
-  path: string;
-  kind: 'unary' | 'server_streaming' | 'client_streaming' | 'bidi_streaming';
-  input: string;
-  output: string;
-}
-
 // The runner's messages are its contract's (contracts/grpc-runner/), read defensively there.
-export { parseRunnerMessage, type RunnerServerMessage };
+export { parseRunnerMessage, type RunnerMethod, type RunnerServerMessage };
 
 /**
  * One runner message applied to the log of its call. `startedAt` is the server time of the call's
