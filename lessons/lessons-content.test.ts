@@ -6,9 +6,9 @@ import { parseHttpRequest } from '../web/editors/http/parse-http-request.ts';
 import { planFetch } from '../web/editors/http/fetch-limits.ts';
 import { CELL_FILE_FORMATS, isCellKind } from '../web/lessons/cell-kinds.ts';
 import { parseWebSocketCell } from '../web/editors/websocket/ws-cell-config.ts';
-import { parseSocketIoCell } from '../web/editors/socketio/sio-cell-config.ts';
+import { parseSocketIoCell } from '../web/editors/socket-io/sio-cell-config.ts';
 import { parseSseCell } from '../web/editors/sse/sse-cell-config.ts';
-import { parseLongPollCell } from '../web/editors/longpoll/poll-cell-config.ts';
+import { parseLongPollCell } from '../web/editors/long-polling/poll-cell-config.ts';
 
 // The static half of the lesson checks: what can be wrong in the content itself, without a
 // server. lessons/README.md is the contract these rules come from.
@@ -25,7 +25,7 @@ const ANSWER_SOURCES: Record<string, string[]> = {
 };
 
 /** The consoles of the realtime lessons, whose cell files are JSON (lessons/README.md, "Cell files"). */
-const REALTIME_CONSOLE_KINDS = ['websocket', 'socketio', 'sse', 'longpoll'];
+const REALTIME_CONSOLE_KINDS = ['websocket', 'socket-io', 'sse', 'long-polling'];
 
 /**
  * The `fields` each layer's decoder really emits (web/wire/<layer>/): a message check naming
@@ -33,8 +33,8 @@ const REALTIME_CONSOLE_KINDS = ['websocket', 'socketio', 'sse', 'longpoll'];
  */
 const MESSAGE_FIELDS: Record<string, string[]> = {
   'ws-frame': ['opcode', 'fin', 'masked', 'length', 'lengthBits', 'rsv1', 'closeCode', 'closeReason', 'error'],
-  'engineio-packet': ['type', 'transport', 'probe', 'binary', 'sid', 'pingInterval', 'pingTimeout', 'maxPayload', 'upgrades', 'error'],
-  'socketio-packet': ['type', 'namespace', 'event', 'ackId', 'attachments', 'sid', 'message', 'error'],
+  'engine-io-packet': ['type', 'transport', 'probe', 'binary', 'sid', 'pingInterval', 'pingTimeout', 'maxPayload', 'upgrades', 'error'],
+  'socket-io-packet': ['type', 'namespace', 'event', 'ackId', 'attachments', 'sid', 'message', 'error'],
   'sse-event': ['event', 'id', 'retry', 'hasRetry', 'comment', 'dataLines', 'dispatched', 'complete'],
   'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
   'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
@@ -289,7 +289,7 @@ describe.each(lessonDirs)('lesson %s', (dir) => {
     expect(format!.problems(text)).toEqual([]);
     // Where each console connects: the endpoints the realtime servers serve.
     const url = cellEndpoint(cell.kind, text);
-    const endpoint = { websocket: /^\/(ws\/|socket\.io\/)/, socketio: /^\/$|^\/[a-z]/, sse: /^\/api\/v1\/events$/, longpoll: /^\/api\/v1\/poll$/ }[cell.kind];
+    const endpoint = { websocket: /^\/(ws\/|socket\.io\/)/, 'socket-io': /^\/$|^\/[a-z]/, sse: /^\/api\/v1\/events$/, 'long-polling': /^\/api\/v1\/poll$/ }[cell.kind];
     expect(url).toMatch(endpoint!);
   });
 
@@ -322,7 +322,7 @@ function cellEndpoint(kind: string, text: string): string {
   const parsed =
     kind === 'websocket'
       ? parseWebSocketCell(text)
-      : kind === 'socketio'
+      : kind === 'socket-io'
         ? parseSocketIoCell(text)
         : kind === 'sse'
           ? parseSseCell(text)
@@ -346,7 +346,7 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } } })).toEqual([]);
     expect(checkProblems({ type: 'message', match: { layer: 'sse-event', fields: { eventType: 'user.created' } } })).toHaveLength(1);
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'up' } })).toEqual(['check.match.dir must be "in" or "out"']);
-    expect(checkProblems({ type: 'message-sequence', steps: [{ layer: 'socketio-packet', fields: { ackId: '/^(\\d+$/' } }, { layer: 'socketio-packet' }] })).toHaveLength(1);
+    expect(checkProblems({ type: 'message-sequence', steps: [{ layer: 'socket-io-packet', fields: { ackId: '/^(\\d+$/' } }, { layer: 'socket-io-packet' }] })).toHaveLength(1);
     const publish = { layer: 'mqtt-packet', fields: { type: 'PUBLISH' } };
     expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 }] })).toEqual([]);
     expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameConnectionAs: 1 }] })).toEqual(['check.steps.1.sameConnectionAs must name an earlier step (0–0)']);
@@ -362,9 +362,9 @@ describe('the content checker itself', () => {
     expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "/ws/echo", "presets": [{ "hex": "0g" }] }')).toEqual(['presets.0.hex "0g" is not bytes in hex (not-hex)']);
     expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "ws://elsewhere/" }')[0]).toMatch(/must start with a single "\/"/);
     expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "/ws/echo", ')[0]).toMatch(/^not valid JSON/);
-    expect(CELL_FILE_FORMATS.socketio!.problems('{ "namespace": "admin", "transports": ["smoke"], "presets": [{ "event": "connect" }] }')).toHaveLength(3);
+    expect(CELL_FILE_FORMATS['socket-io']!.problems('{ "namespace": "admin", "transports": ["smoke"], "presets": [{ "event": "connect" }] }')).toHaveLength(3);
     expect(CELL_FILE_FORMATS.sse!.problems('{ "url": "/api/v1/events", "retry": 1 }')).toHaveLength(1);
-    expect(CELL_FILE_FORMATS.longpoll!.problems('{ "url": "/api/v1/poll?since=0" }')[0]).toMatch(/must have no query/);
+    expect(CELL_FILE_FORMATS['long-polling']!.problems('{ "url": "/api/v1/poll?since=0" }')[0]).toMatch(/must have no query/);
   });
 
   it('finds every lesson folder', () => {

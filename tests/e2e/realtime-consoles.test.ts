@@ -107,14 +107,14 @@ describe('the Socket.IO console', () => {
 
     // The Engine.IO open packet, decoded from the first polling response.
     await lobby.locator('[data-testid="rt-log-entry"][data-event="open"] [data-testid="rt-log-link"]').first().click();
-    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('engineio-packet');
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('engine-io-packet');
     expect(await selectedMessage(page).textContent()).toMatch(/open · sid /);
 
     await lobby.locator('[data-testid="sio-preset"]', { hasText: 'chat:join' }).click();
     const ack = lobby.locator('[data-testid="rt-log-entry"][data-event="ack"]');
     await ack.waitFor(LIVE);
     await ack.locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('socketio-packet');
+    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('socket-io-packet');
     expect(await selectedMessage(page).getAttribute('data-dir')).toBe('out');
     // Both need the client's masked WebSocket frames exactly as they crossed the wire.
     await expect.poll(() => exerciseState(page, 'get-ack'), LIVE).toBe('passed');

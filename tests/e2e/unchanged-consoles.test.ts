@@ -22,7 +22,7 @@ import { cell, exerciseState } from './lesson-page.ts';
 const lab = useAppAndBrowser();
 
 const LESSONS_ROOT = join(import.meta.dirname, '..', '..', 'lessons');
-const CONSOLE_KINDS = ['websocket', 'socketio', 'sse', 'longpoll'] as const;
+const CONSOLE_KINDS = ['websocket', 'socket-io', 'sse', 'long-polling'] as const;
 type ConsoleKind = (typeof CONSOLE_KINDS)[number];
 
 interface CellUse {
@@ -66,9 +66,9 @@ function needsClientClose(check: Check): boolean {
 /** What each console offers: its connect, send and stop buttons, and the states that end connecting. */
 const BUTTONS: Record<ConsoleKind, { connect: string; state: string; settled: RegExp; send: string[]; stop: string }> = {
   websocket: { connect: 'ws-connect', state: 'ws-state', settled: /^(OPEN|CLOSED)$/, send: ['ws-send', 'ws-preset'], stop: 'ws-disconnect' },
-  socketio: { connect: 'sio-connect', state: 'sio-state', settled: /^(connected|closed|reconnecting)$/, send: ['sio-emit', 'sio-preset'], stop: 'sio-disconnect' },
+  'socket-io': { connect: 'sio-connect', state: 'sio-state', settled: /^(connected|closed|reconnecting)$/, send: ['sio-emit', 'sio-preset'], stop: 'sio-disconnect' },
   sse: { connect: 'sse-connect', state: 'sse-state', settled: /^(connected|closed|reconnecting)$/, send: [], stop: 'sse-disconnect' },
-  longpoll: { connect: 'poll-start', state: 'poll-state', settled: /^running$/, send: [], stop: 'poll-stop' },
+  'long-polling': { connect: 'poll-start', state: 'poll-state', settled: /^running$/, send: [], stop: 'poll-stop' },
 };
 
 /** Heartbeats come on timers (WebSocket ping 10 s, SSE comment 15 s, Engine.IO ping 25 s): waiting for them is part of the step. */

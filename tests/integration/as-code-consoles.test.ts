@@ -35,7 +35,7 @@ function consoleCells(): Cell[] {
     const lesson = JSON.parse(readFileSync(join(REPO_ROOT, 'lessons', dir, 'lesson.json'), 'utf8')) as LessonJson;
     return Object.entries(lesson.cells).flatMap(([id, cell]): Cell[] => {
       const spec = specOfCellFile(cell.kind, readFileSync(join(REPO_ROOT, 'lessons', dir, cell.file), 'utf8'));
-      return spec && ['sse', 'mqtt', 'graphql-ws', 'socketio'].includes(spec.kind) ? [{ name: `${dir}/${id}`, spec: spec as ConsoleSpec }] : [];
+      return spec && ['sse', 'mqtt', 'graphql-ws', 'socket-io'].includes(spec.kind) ? [{ name: `${dir}/${id}`, spec: spec as ConsoleSpec }] : [];
     });
   });
   // No lesson publishes bytes given in hex, nor a retained will: the console can, so one cell more does.
@@ -92,7 +92,7 @@ function compare(capture: CaptureClient, ran: GroupResult['ran'], token: string,
   const mqttConnections = [...new Set(messages.filter((message) => message.layer === 'mqtt-packet').map((message) => message.conn))];
   // Socket.IO: one piece per program, from each CONNECT the client sent
   const sioPieces: Array<typeof messages> = [];
-  for (const message of messages.filter((each) => each.layer === 'socketio-packet')) {
+  for (const message of messages.filter((each) => each.layer === 'socket-io-packet')) {
     if (message.dir === 'in' && message.fields?.type === 'CONNECT') sioPieces.push([]);
     sioPieces.at(-1)?.push(message);
   }
@@ -118,7 +118,7 @@ function compare(capture: CaptureClient, ran: GroupResult['ran'], token: string,
         differences = mqttDifferences(messages.filter((message) => mine.includes(message.conn) && message.layer === 'mqtt-packet'), spec, token);
         break;
       }
-      case 'socketio': {
+      case 'socket-io': {
         const piece = sioPieces.shift() ?? [];
         differences = socketIoDifferences(socketIoSent(piece), piece.some((message) => message.dir === 'out' && message.fields?.type === 'CONNECT_ERROR'), spec, language !== 'python');
         break;
@@ -170,13 +170,13 @@ describe('"As code" for the SSE, MQTT, GraphQL subscription and Socket.IO consol
     const kinds = cells.map((cell) => cell.spec.kind);
     expect(kinds.filter((kind) => kind === 'sse').length).toBeGreaterThanOrEqual(2);
     expect(kinds.filter((kind) => kind === 'mqtt').length).toBeGreaterThanOrEqual(5);
-    expect(kinds.filter((kind) => kind === 'socketio').length).toBeGreaterThanOrEqual(3);
+    expect(kinds.filter((kind) => kind === 'socket-io').length).toBeGreaterThanOrEqual(3);
     expect(kinds).toContain('graphql-ws');
   });
 
   it('says why a language has no program, in both languages', () => {
     const missing = [...results.values()].flatMap((result) => result.notOffered);
-    expect(new Set(missing.map((entry) => `${entry.cell.spec.kind}`))).toEqual(new Set(['graphql-ws', 'socketio']));
+    expect(new Set(missing.map((entry) => `${entry.cell.spec.kind}`))).toEqual(new Set(['graphql-ws', 'socket-io']));
     for (const { why } of missing) expect(why.ru.length > 40 && why.en.length > 40 && why.ru !== why.en).toBe(true);
   });
 

@@ -95,7 +95,7 @@ interface SocketIoSent {
 /** The Socket.IO packets the clients sent, oldest first, with their JSON. */
 export function socketIoSent(messages: WireMessage[]): SocketIoSent[] {
   return messages
-    .filter((message) => message.layer === 'socketio-packet' && message.dir === 'in')
+    .filter((message) => message.layer === 'socket-io-packet' && message.dir === 'in')
     .map((message) => {
       const data = findNode(message.tree, 'sio-data')?.value;
       return {

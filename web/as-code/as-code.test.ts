@@ -40,7 +40,7 @@ describe('As code', () => {
   });
 
   it('a language without a program says why, in both languages', () => {
-    const socketIo = specOfCellFile('socketio', '{ "namespace": "/", "transports": ["websocket"], "presets": [] }')!;
+    const socketIo = specOfCellFile('socket-io', '{ "namespace": "/", "transports": ["websocket"], "presets": [] }')!;
     for (const language of ['go', 'terminal'] as const) {
       const result = asCode(socketIo, language, target);
       if (isGenerated(result)) throw new Error(`${language}: a Socket.IO program`);
@@ -57,7 +57,7 @@ describe('As code', () => {
       specOfCellFile('sse', '{ "url": "/api/v1/events" }')!,
       specOfCellFile('mqtt', '{ "clientId": "c1", "publish": { "topic": "t", "payload": "0A ff", "format": "hex" } }')!,
       specOfCellFile('graphql', 'subscription { postAdded { id } }')!,
-      specOfCellFile('socketio', '{ "namespace": "/", "transports": ["websocket"], "presets": [{ "event": "chat:join", "args": ["lobby"], "ack": true }] }')!,
+      specOfCellFile('socket-io', '{ "namespace": "/", "transports": ["websocket"], "presets": [{ "event": "chat:join", "args": ["lobby"], "ack": true }] }')!,
     ];
     for (const spec of consoles) {
       for (const language of AS_CODE_LANGUAGES) {

@@ -6,11 +6,11 @@ import { operationSource, outlineDocument, pickOperation } from '../editors/grap
 import { graphqlHttpRequest } from '../editors/graphql/curl-request.ts';
 import { parseWebSocketCell, type WebSocketCellConfig } from '../editors/websocket/ws-cell-config.ts';
 import { parseSseCell } from '../editors/sse/sse-cell-config.ts';
-import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
-import { pollTarget } from '../editors/longpoll/poll-answer.ts';
+import { parseLongPollCell } from '../editors/long-polling/poll-cell-config.ts';
+import { pollTarget } from '../editors/long-polling/poll-answer.ts';
 import { parseMqttCell, type MqttCellConfig } from '../editors/mqtt/mqtt-cell-config.ts';
-import { parseSocketIoCell, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset } from '../editors/socketio/sio-cell-config.ts';
-import { parseAuthInput, parseEmitInput } from '../editors/socketio/emit-input.ts';
+import { parseSocketIoCell, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset } from '../editors/socket-io/sio-cell-config.ts';
+import { parseAuthInput, parseEmitInput } from '../editors/socket-io/emit-input.ts';
 import type { AsCodeSpec, GraphqlWsSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, SseSpec, WebSocketSpec } from './spec.ts';
 
 /** Events a program of a stream (SSE, a GraphQL subscription) reads before it stops. */
@@ -85,7 +85,7 @@ export function mqttSpecOf(config: MqttCellConfig): MqttSpec {
 }
 
 export function socketIoSpecOf(config: SocketIoCellConfig): SocketIoSpec {
-  return { kind: 'socketio', namespace: config.namespace, auth: config.auth, transports: config.transports, emits: config.presets };
+  return { kind: 'socket-io', namespace: config.namespace, auth: config.auth, transports: config.transports, emits: config.presets };
 }
 
 /**
@@ -137,7 +137,7 @@ export function specOfCellFile(kind: string, text: string): AsCodeSpec | null {
       const parsed = parseSseCell(text);
       return parsed.ok ? sseSpecOf(parsed.config.url) : null;
     }
-    case 'longpoll': {
+    case 'long-polling': {
       const parsed = parseLongPollCell(text);
       return parsed.ok ? longPollSpecOf(parsed.config.url) : null;
     }
@@ -145,7 +145,7 @@ export function specOfCellFile(kind: string, text: string): AsCodeSpec | null {
       const parsed = parseMqttCell(text);
       return parsed.ok ? mqttSpecOf(parsed.config) : null;
     }
-    case 'socketio': {
+    case 'socket-io': {
       const parsed = parseSocketIoCell(text);
       return parsed.ok ? socketIoSpecOf(parsed.config) : null;
     }

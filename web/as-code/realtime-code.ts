@@ -2,7 +2,7 @@ import type { AsCodeResult } from './generated.ts';
 import { graphqlSubscriptionAsCode } from './graphql-subscription-code.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { mqttAsCode } from './mqtt-code.ts';
-import { socketIoAsCode } from './socketio-code.ts';
+import { socketIoAsCode } from './socket-io-code.ts';
 import type { AsCodeSpec, AsCodeTarget } from './spec.ts';
 import { sseAsCode } from './sse-code.ts';
 import { webSocketAsCode } from './websocket-code.ts';
@@ -18,7 +18,7 @@ export function realtimeAsCode(spec: Exclude<AsCodeSpec, { kind: 'http' | 'grpc'
       return mqttAsCode(spec, language, target);
     case 'graphql-ws':
       return graphqlSubscriptionAsCode(spec, language, target);
-    case 'socketio':
+    case 'socket-io':
       return socketIoAsCode(spec, language, target);
   }
 }

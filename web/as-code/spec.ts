@@ -65,7 +65,7 @@ export interface MqttSpec {
 }
 
 export interface SocketIoSpec {
-  kind: 'socketio';
+  kind: 'socket-io';
   namespace: string;
   auth: Record<string, unknown>;
   transports: Array<'polling' | 'websocket'>;

@@ -1,15 +1,15 @@
 // The cell kinds a lesson.json may use (lessons/README.md). Pure data so the format check can
 // run without React; web/lessons/cell-registry.tsx maps each kind to its editor.
 import { parseWebSocketCell } from '../editors/websocket/ws-cell-config.ts';
-import { parseSocketIoCell } from '../editors/socketio/sio-cell-config.ts';
+import { parseSocketIoCell } from '../editors/socket-io/sio-cell-config.ts';
 import { parseSseCell } from '../editors/sse/sse-cell-config.ts';
-import { parseLongPollCell } from '../editors/longpoll/poll-cell-config.ts';
+import { parseLongPollCell } from '../editors/long-polling/poll-cell-config.ts';
 import { graphqlCellProblems } from '../editors/graphql/cell-problems.ts';
 import { parseGrpcCell } from '../editors/grpc/grpc-cell-config.ts';
 import { parseProtobufCell } from '../editors/protobuf-workbench/workbench-cell-config.ts';
 import { parseMqttCell } from '../editors/mqtt/mqtt-cell-config.ts';
 import { parsePipelineCell } from '../editors/pipeline/pipeline-cell-config.ts';
-export const CELL_KINDS = ['http', 'websocket', 'socketio', 'sse', 'longpoll', 'graphql', 'grpc', 'protobuf', 'mqtt', 'pipeline'] as const;
+export const CELL_KINDS = ['http', 'websocket', 'socket-io', 'sse', 'long-polling', 'graphql', 'grpc', 'protobuf', 'mqtt', 'pipeline'] as const;
 
 export type CellKind = (typeof CELL_KINDS)[number];
 
@@ -23,9 +23,9 @@ export function isCellKind(kind: string): kind is CellKind {
  */
 export const CELL_FILE_FORMATS: Partial<Record<CellKind, { suffix: string; problems(text: string): string[] }>> = {
   websocket: { suffix: '.ws.json', problems: (text) => problemsOf(parseWebSocketCell(text)) },
-  socketio: { suffix: '.sio.json', problems: (text) => problemsOf(parseSocketIoCell(text)) },
+  'socket-io': { suffix: '.sio.json', problems: (text) => problemsOf(parseSocketIoCell(text)) },
   sse: { suffix: '.sse.json', problems: (text) => problemsOf(parseSseCell(text)) },
-  longpoll: { suffix: '.poll.json', problems: (text) => problemsOf(parseLongPollCell(text)) },
+  'long-polling': { suffix: '.poll.json', problems: (text) => problemsOf(parseLongPollCell(text)) },
   graphql: { suffix: '.graphql', problems: graphqlCellProblems },
   grpc: { suffix: '.grpc.json', problems: (text) => problemsOf(parseGrpcCell(text)) },
   protobuf: { suffix: '.pb.json', problems: (text) => problemsOf(parseProtobufCell(text)) },

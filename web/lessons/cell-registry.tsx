@@ -6,9 +6,9 @@ import type { CellProps } from './cell-props.ts';
 export const CELL_LOADERS: Record<CellKind, () => Promise<ComponentType<CellProps>>> = {
   http: () => import('../editors/http/http-cell.tsx').then((m) => m.HttpCell),
   websocket: () => import('../editors/websocket/websocket-cell.tsx').then((m) => m.WebSocketCell),
-  socketio: () => import('../editors/socketio/socketio-cell.tsx').then((m) => m.SocketIoCell),
+  'socket-io': () => import('../editors/socket-io/socket-io-cell.tsx').then((m) => m.SocketIoCell),
   sse: () => import('../editors/sse/sse-cell.tsx').then((m) => m.SseCell),
-  longpoll: () => import('../editors/longpoll/longpoll-cell.tsx').then((m) => m.LongPollCell),
+  'long-polling': () => import('../editors/long-polling/long-polling-cell.tsx').then((m) => m.LongPollCell),
   graphql: () => import('../editors/graphql/graphql-cell.tsx').then((m) => m.GraphqlCell),
   grpc: () => import('../editors/grpc/grpc-cell.tsx').then((m) => m.GrpcCell),
   protobuf: () => import('../editors/protobuf-workbench/protobuf-workbench-cell.tsx').then((m) => m.ProtobufWorkbenchCell),

@@ -160,8 +160,8 @@ export const lessonStrings = {
 // layer as a noun, the direction in words; field names and values stay protocol terms.
 const LAYER_NOUNS: Record<string, { en: string; ru: string }> = {
   'ws-frame': { en: 'a WebSocket frame', ru: 'кадр WebSocket' },
-  'engineio-packet': { en: 'an Engine.IO packet', ru: 'пакет Engine.IO' },
-  'socketio-packet': { en: 'a Socket.IO packet', ru: 'пакет Socket.IO' },
+  'engine-io-packet': { en: 'an Engine.IO packet', ru: 'пакет Engine.IO' },
+  'socket-io-packet': { en: 'a Socket.IO packet', ru: 'пакет Socket.IO' },
   'sse-event': { en: 'an SSE event', ru: 'событие SSE' },
   'grpc-message': { en: 'a gRPC message', ru: 'сообщение gRPC' },
   'grpc-status': { en: 'a gRPC status', ru: 'статус gRPC' },
@@ -188,8 +188,8 @@ function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
   } else if (match.layer === 'mqtt-packet' && typeof fields.type === 'string') {
     noun = lang === 'ru' ? `пакет ${fields.type}` : `a ${fields.type} packet`;
     delete fields.type;
-  } else if ((match.layer === 'engineio-packet' || match.layer === 'socketio-packet') && typeof fields.type === 'string') {
-    const library = match.layer === 'engineio-packet' ? 'Engine.IO' : 'Socket.IO';
+  } else if ((match.layer === 'engine-io-packet' || match.layer === 'socket-io-packet') && typeof fields.type === 'string') {
+    const library = match.layer === 'engine-io-packet' ? 'Engine.IO' : 'Socket.IO';
     noun = lang === 'ru' ? `пакет ${library} ${fields.type}` : `a ${library} ${fields.type} packet`;
     delete fields.type;
   }

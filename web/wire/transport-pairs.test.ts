@@ -11,7 +11,7 @@ function decodedConnections(name: string) {
   return fixture.connections.map((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id)));
 }
 
-const PAYLOAD_LAYERS = ['sse-event', 'engineio-packet', 'socketio-packet', 'graphql-http'];
+const PAYLOAD_LAYERS = ['sse-event', 'engine-io-packet', 'socket-io-packet', 'graphql-http'];
 const http1 = decodedConnections('transport-pair-http1');
 const h2c = decodedConnections('transport-pair-h2c');
 // Engine.IO session ids differ between the two sessions: everything else must not

@@ -120,7 +120,7 @@ export interface WireMessage {
   /** position among this connection's messages, from 0, in the order their first byte crossed */
   index: number;
   dir: 'in' | 'out';
-  /** stable, not translated: 'h2-frame', 'ws-frame', 'engineio-packet', 'sse-event', … */
+  /** stable, not translated: 'h2-frame', 'ws-frame', 'engine-io-packet', 'sse-event', … */
   layer: string;
   /** one line for the timeline, e.g. "HEADERS stream 1 · END_HEADERS" or "text · 42 B" */
   summary: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSocketIoCell } from '../socketio/sio-cell-config.ts';
+import { parseSocketIoCell } from '../socket-io/sio-cell-config.ts';
 import { parseWebSocketCell, webSocketUrl } from './ws-cell-config.ts';
 
 describe('WebSocket cell files', () => {

@@ -115,17 +115,17 @@ describe('Engine.IO over WebSocket', () => {
     const decoded = decodeConnection(connection, chunks);
     const layers = decoded.messages!.filter((message) => message.layer !== 'ws-frame').map((message) => [message.dir, message.layer, message.fields]);
     expect(layers).toEqual([
-      ['in', 'engineio-packet', { type: 'ping', transport: 'websocket', probe: true }],
-      ['in', 'engineio-packet', { type: 'upgrade', transport: 'websocket', probe: false }],
-      ['in', 'engineio-packet', { type: 'message', transport: 'websocket', probe: false }],
-      ['in', 'socketio-packet', { type: 'BINARY_EVENT', namespace: '/', ackId: 0, event: 'upload', attachments: 1 }],
-      ['in', 'engineio-packet', { type: 'message', transport: 'websocket', probe: false, binary: true }],
-      ['out', 'engineio-packet', { type: 'pong', transport: 'websocket', probe: true }],
-      ['out', 'engineio-packet', { type: 'ping', transport: 'websocket', probe: false }],
+      ['in', 'engine-io-packet', { type: 'ping', transport: 'websocket', probe: true }],
+      ['in', 'engine-io-packet', { type: 'upgrade', transport: 'websocket', probe: false }],
+      ['in', 'engine-io-packet', { type: 'message', transport: 'websocket', probe: false }],
+      ['in', 'socket-io-packet', { type: 'BINARY_EVENT', namespace: '/', ackId: 0, event: 'upload', attachments: 1 }],
+      ['in', 'engine-io-packet', { type: 'message', transport: 'websocket', probe: false, binary: true }],
+      ['out', 'engine-io-packet', { type: 'pong', transport: 'websocket', probe: true }],
+      ['out', 'engine-io-packet', { type: 'ping', transport: 'websocket', probe: false }],
     ]);
     // each packet sits inside its frame's payload
     const frames = decoded.messages!.filter((message) => message.layer === 'ws-frame');
-    const probe = decoded.messages!.find((message) => message.layer === 'engineio-packet')!;
+    const probe = decoded.messages!.find((message) => message.layer === 'engine-io-packet')!;
     expect(probe.range.start).toBe(frames[0].range.start + 6);
     expect(probe.range.end).toBe(frames[0].range.end);
     // numbering follows byte order: frame, then the packets inside it

@@ -57,7 +57,7 @@ export function decodeEngineIoPayload(payload: Uint8Array, offsets: PayloadOffse
 export function decodeEngineIoWebSocketMessage(payload: Uint8Array, offsets: PayloadOffsets, binary: boolean): EngineIoPacket {
   if (!binary) return decodeTextPacket(payload, 0, offsets, 'websocket');
   const node: WireNode = {
-    kind: 'engineio-packet',
+    kind: 'engine-io-packet',
     label: 'Engine.IO binary message',
     value: `${payload.length} B: a Socket.IO attachment (a binary WebSocket message has no type digit)`,
     range: rangeOf(offsets, 0, payload.length),
@@ -71,7 +71,7 @@ export function decodeEngineIoWebSocketMessage(payload: Uint8Array, offsets: Pay
 function decodeTextPacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets, transport: 'polling' | 'websocket'): EngineIoPacket {
   const range = rangeOf(offsets, start, start + bytes.length);
   const children: WireNode[] = [];
-  const node: WireNode = { kind: 'engineio-packet', label: 'Engine.IO packet', range, children };
+  const node: WireNode = { kind: 'engine-io-packet', label: 'Engine.IO packet', range, children };
   const packet: EngineIoPacket = { transport, binary: false, probe: false, node };
   const digit = bytes.length > 0 ? bytes[0] - 0x30 : -1;
   const type = ENGINE_IO_TYPES[digit];
@@ -113,7 +113,7 @@ function decodeTextPacket(bytes: Uint8Array, start: number, offsets: PayloadOffs
 
 function decodeBase64Packet(bytes: Uint8Array, start: number, offsets: PayloadOffsets): EngineIoPacket {
   const text = utf8.decode(bytes.subarray(1));
-  const node: WireNode = { kind: 'engineio-packet', label: 'Engine.IO binary message (b + base64)', range: rangeOf(offsets, start, start + bytes.length), children: [] };
+  const node: WireNode = { kind: 'engine-io-packet', label: 'Engine.IO binary message (b + base64)', range: rangeOf(offsets, start, start + bytes.length), children: [] };
   const packet: EngineIoPacket = { type: 'message', transport: 'polling', binary: true, probe: false, node };
   node.children!.push({ kind: 'eio-binary-marker', label: '"b": binary packet, base64 follows', value: 'b', range: rangeOf(offsets, start, start + 1) });
   const decoded = decodeBase64(text);
@@ -203,7 +203,7 @@ function mark(packet: EngineIoPacket, summary: string): void {
   if (packet.open?.maxPayload !== undefined) fields.maxPayload = packet.open.maxPayload;
   if (packet.open?.upgrades) fields.upgrades = packet.open.upgrades.join(',');
   if (packet.error) fields.error = packet.error;
-  markMessage(packet.node, { layer: 'engineio-packet', summary, fields });
+  markMessage(packet.node, { layer: 'engine-io-packet', summary, fields });
 }
 
 /** Stream offsets of each character of `text` (and of its end), given the offset of each byte. */

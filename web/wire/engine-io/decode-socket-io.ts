@@ -31,7 +31,7 @@ export interface SocketIoPacket {
 export function decodeSocketIoPacket(text: string, byteOffset: (charIndex: number) => number): SocketIoPacket {
   const range = (from: number, to: number): ByteRange => ({ start: byteOffset(from), end: byteOffset(to) });
   const children: WireNode[] = [];
-  const packet: SocketIoPacket = { namespace: '/', namespaceWritten: false, node: { kind: 'socketio-packet', label: 'Socket.IO packet', range: range(0, text.length), children } };
+  const packet: SocketIoPacket = { namespace: '/', namespaceWritten: false, node: { kind: 'socket-io-packet', label: 'Socket.IO packet', range: range(0, text.length), children } };
 
   const typeDigit = text.charCodeAt(0) - 0x30;
   const type = SOCKET_IO_TYPES[typeDigit];
@@ -94,7 +94,7 @@ export function decodeSocketIoPacket(text: string, byteOffset: (charIndex: numbe
   if (packet.error) packet.node.error = packet.error;
   packet.node.label = `Socket.IO ${type}`;
   packet.node.value = socketIoSummary(packet);
-  markMessage(packet.node, { layer: 'socketio-packet', summary: packet.node.value, fields: socketIoFields(packet) });
+  markMessage(packet.node, { layer: 'socket-io-packet', summary: packet.node.value, fields: socketIoFields(packet) });
   return packet;
 }
 
@@ -141,7 +141,7 @@ export function socketIoSummary(packet: SocketIoPacket): string {
   return parts.join(' · ');
 }
 
-/** The fields documented in README.md for layer 'socketio-packet'. */
+/** The fields documented in README.md for layer 'socket-io-packet'. */
 export function socketIoFields(packet: SocketIoPacket): Record<string, string | number | boolean> {
   const fields: Record<string, string | number | boolean> = { type: packet.type ?? 'unknown', namespace: packet.namespace };
   if (packet.event !== undefined) fields.event = packet.event;

@@ -194,7 +194,7 @@ describe('fuzzing every decoder from the captured fixtures (seeded)', { timeout:
     for (const seed of seeds) {
       for (const message of decodeConnection({ ...seed.connection, closedAt: 1 }, chunksOf(seed, seed.in, seed.out)).messages ?? []) layers.add(message.layer);
     }
-    for (const layer of ['h2-frame', 'grpc-message', 'grpc-status', 'ws-frame', 'sse-event', 'engineio-packet', 'socketio-packet', 'graphql-http', 'graphql-ws', 'mqtt-packet']) expect([...layers], layer).toContain(layer);
+    for (const layer of ['h2-frame', 'grpc-message', 'grpc-status', 'ws-frame', 'sse-event', 'engine-io-packet', 'socket-io-packet', 'graphql-http', 'graphql-ws', 'mqtt-packet']) expect([...layers], layer).toContain(layer);
     for (const transport of ['http/1.1', 'h2c', 'mqtt']) expect(seeds.some((seed) => seed.connection.transport === transport)).toBe(true);
     for (const carrier of ['http-request-body', 'http-response-body', 'h2-data']) expect(payloadSeeds.some((seed) => seed.context.carrier === carrier)).toBe(true);
   });

@@ -85,7 +85,7 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: { cellId: strin
   };
 
   const isSocketIo = (type: string, dir: 'in' | 'out', eventName?: string) => (message: WireMessage) =>
-    message.layer === 'socketio-packet' && message.dir === dir && message.fields?.type === type && (eventName === undefined || message.fields?.event === eventName);
+    message.layer === 'socket-io-packet' && message.dir === dir && message.fields?.type === type && (eventName === undefined || message.fields?.event === eventName);
 
   const connect = async () => {
     if (socketRef.current) return;
@@ -123,7 +123,7 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: { cellId: strin
         badge: 'engine.io',
         text: say((t) => t.engineOpen(engineSid, engine.transport.name)),
         inspectLabel: say((t) => t.showOpen),
-        inspect: packetLink(engineSid, (message) => message.layer === 'engineio-packet' && message.fields?.type === 'open', 0),
+        inspect: packetLink(engineSid, (message) => message.layer === 'engine-io-packet' && message.fields?.type === 'open', 0),
         data: { event: 'open', transport: engine.transport.name },
       });
       engine.on('upgrading', (next) => log.add({ kind: 'info', badge: 'engine.io', text: say((t) => t.upgrading(next.name)) }));
@@ -133,7 +133,7 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: { cellId: strin
           kind: 'info',
           badge: 'engine.io',
           text: say((t) => t.upgraded(next.name)),
-          inspect: packetLink(engineSid, (message) => message.layer === 'engineio-packet' && message.dir === 'in' && message.fields?.type === 'upgrade', 0),
+          inspect: packetLink(engineSid, (message) => message.layer === 'engine-io-packet' && message.dir === 'in' && message.fields?.type === 'upgrade', 0),
           data: { event: 'upgrade', transport: next.name },
         });
       });
@@ -249,7 +249,7 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: { cellId: strin
   const live = state === 'connecting' || state === 'connected' || state === 'reconnecting';
   const connected = state === 'connected';
   return (
-    <section className="rt-console" data-testid="cell" data-cell-id={cellId} data-kind="socketio" aria-label={t.consoleLabel(cellId)} lang={lang}>
+    <section className="rt-console" data-testid="cell" data-cell-id={cellId} data-kind="socket-io" aria-label={t.consoleLabel(cellId)} lang={lang}>
       <div className="rt-row rt-toolbar">
         <label className="rt-field">
           {t.namespace}

@@ -144,7 +144,7 @@ function LongPollConsole({ cellId, config, saveKey, onExchange }: { cellId: stri
 
   const first = polls[0]?.sentAt;
   return (
-    <section className="rt-console" data-testid="cell" data-cell-id={cellId} data-kind="longpoll" aria-label={t.consoleLabel(cellId)} lang={lang}>
+    <section className="rt-console" data-testid="cell" data-cell-id={cellId} data-kind="long-polling" aria-label={t.consoleLabel(cellId)} lang={lang}>
       <div className="rt-row rt-toolbar">
         <label className="rt-field rt-input-wide">
           {t.url}

@@ -8,7 +8,7 @@ import type { WireMessage } from '../../wire/types.ts';
 
 /** The Engine.IO sid of the request or upgraded WebSocket that carried `message`, if any. */
 export function sessionOfMessage(view: ConnectionView, message: WireMessage): string | undefined {
-  if (message.layer === 'engineio-packet' && message.fields?.type === 'open' && typeof message.fields.sid === 'string') return message.fields.sid;
+  if (message.layer === 'engine-io-packet' && message.fields?.type === 'open' && typeof message.fields.sid === 'string') return message.fields.sid;
   const at = message.range.start;
   for (const exchange of view.exchanges) {
     const part = message.dir === 'in' ? exchange.request : exchange.response;

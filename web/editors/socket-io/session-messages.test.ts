@@ -31,7 +31,7 @@ function view(id: string, inPieces: Uint8Array[], outPieces: Uint8Array[]): Conn
   };
 }
 
-const socketIo = (type: string) => (message: WireMessage) => message.layer === 'socketio-packet' && message.fields?.type === type;
+const socketIo = (type: string) => (message: WireMessage) => message.layer === 'socket-io-packet' && message.fields?.type === type;
 
 describe('the packets of one Engine.IO session', () => {
   // Session S1 opens over polling on c1, upgrades on c2; session S2 polls on c1 too (keep-alive).
@@ -48,13 +48,13 @@ describe('the packets of one Engine.IO session', () => {
   );
 
   it('finds the session of a packet by the sid its request or handshake names, or the open packet itself', () => {
-    const open = polling.messages.find((message) => message.layer === 'engineio-packet' && message.fields?.type === 'open')!;
+    const open = polling.messages.find((message) => message.layer === 'engine-io-packet' && message.fields?.type === 'open')!;
     expect(sessionOfMessage(polling, open)).toBe('S1');
     const connect = polling.messages.find(socketIo('CONNECT'))!;
     expect(sessionOfMessage(polling, connect)).toBe('S1');
     const otherEvent = polling.messages.find(socketIo('EVENT'))!;
     expect(sessionOfMessage(polling, otherEvent)).toBe('S2');
-    const upgradePacket = upgraded.messages.find((message) => message.layer === 'engineio-packet' && message.fields?.type === 'upgrade')!;
+    const upgradePacket = upgraded.messages.find((message) => message.layer === 'engine-io-packet' && message.fields?.type === 'upgrade')!;
     expect(sessionOfMessage(upgraded, upgradePacket)).toBe('S1');
   });
 
@@ -63,7 +63,7 @@ describe('the packets of one Engine.IO session', () => {
     expect(events.map((message) => [message.conn, message.dir])).toEqual([['c2', 'out']]);
     expect(sessionMessages([polling, upgraded], 'S2', socketIo('EVENT')).map((message) => message.conn)).toEqual(['c1']);
     // (the made-up connections share one clock, so only the set is meaningful here, not the order)
-    const engine = sessionMessages([polling, upgraded], 'S1', (message) => message.layer === 'engineio-packet').map((message) => `${message.conn} ${message.dir} ${message.fields?.type}`);
+    const engine = sessionMessages([polling, upgraded], 'S1', (message) => message.layer === 'engine-io-packet').map((message) => `${message.conn} ${message.dir} ${message.fields?.type}`);
     expect(engine.sort()).toEqual(['c1 in message', 'c1 out open', 'c2 in ping', 'c2 in upgrade', 'c2 out message', 'c2 out pong']);
   });
 });
