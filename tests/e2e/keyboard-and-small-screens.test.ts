@@ -57,6 +57,8 @@ describe('a lesson from the keyboard', () => {
     await run.focus();
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="cell"]').first().locator('[data-testid="response-status"]').waitFor(LIVE);
+    // the focus stayed on Run (a button disabled while it ran used to drop it to the page's body)
+    expect(await run.evaluate((button) => button === document.activeElement)).toBe(true);
     await page.locator('[data-testid="inspector"] [role="treeitem"]').first().waitFor(LIVE);
 
     // Into the inspector again, and Tab until the tree: it is one tab stop, on its first node.
