@@ -108,7 +108,8 @@ export function ExchangeDetail({ sections, t }: { sections: readonly HexSection[
     const row = item?.querySelector<HTMLElement>('.insp-tree-row');
     if (!item || !row) return;
     item.focus({ preventScroll: true });
-    scrollRowIntoView(scroller, row);
+    // below the message's sticky heading, which would hide a row scrolled to the very top
+    scrollRowIntoView(scroller, row, item.closest('.insp-tree-section')?.querySelector<HTMLElement>('.insp-tree-heading')?.offsetHeight ?? 0);
   }, [tabStop, visible]);
 
   // Hovering a byte brings its node into view inside the tree (not the page).
@@ -151,10 +152,10 @@ export function ExchangeDetail({ sections, t }: { sections: readonly HexSection[
   );
 }
 
-/** Scrolls the tree (not the page) so that the row is inside it, a third from the top. */
-function scrollRowIntoView(scroller: HTMLElement, row: HTMLElement): void {
+/** Scrolls the tree (not the page) so that the row is inside it (below `coveredTop` px), a third from the top. */
+function scrollRowIntoView(scroller: HTMLElement, row: HTMLElement, coveredTop = 0): void {
   const top = row.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
-  if (top < scroller.scrollTop || top + row.offsetHeight > scroller.scrollTop + scroller.clientHeight) {
+  if (top < scroller.scrollTop + coveredTop || top + row.offsetHeight > scroller.scrollTop + scroller.clientHeight) {
     scroller.scrollTop = Math.max(0, top - scroller.clientHeight / 3);
   }
 }

@@ -5,7 +5,7 @@ import { LoadingNote } from '../app/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
 import { TOGGLE_INSPECTOR_EVENT } from './projector/toggle-inspector-event.ts';
 import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from '../app/inspector-events.ts';
-import { keepCellAboveDock } from './keep-cell-in-view.ts';
+import { keepCellAboveDock, useLastTouchedCell } from './keep-cell-in-view.ts';
 
 // The inspector is not on the way to the lesson's text: it is fetched once the text is on screen.
 const ClassAwareInspector = lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector })));
@@ -77,28 +77,16 @@ export function InspectorDock({ focus, onSelectionChange, afterText = true }: { 
     if (focusDock > 0) dock.current?.focus();
   }, [focusDock]);
 
-  // The cell the student last clicked or typed in: the one a new exchange comes from. (Not the
-  // focus: a Run button that turns into Stop while the request runs leaves it on the page's body.)
-  const lastCell = useRef<HTMLElement | null>(null);
-  useEffect(() => {
-    const remember = (event: Event) => {
-      const cell = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-testid="cell"]') : null;
-      if (cell) lastCell.current = cell;
-    };
-    document.addEventListener('pointerdown', remember, true);
-    document.addEventListener('keydown', remember, true);
-    return () => {
-      document.removeEventListener('pointerdown', remember, true);
-      document.removeEventListener('keydown', remember, true);
-    };
-  }, []);
+  const lastCell = useLastTouchedCell();
 
   // A new exchange to show opens a closed dock on a narrow screen, where it lies over the text's
-  // lower part: the cell that ran moves up above it, Run bar and response in sight.
+  // lower part: the cell that ran moves up above it, Run bar and response in sight. Once per
+  // click or key in a cell: a console's later messages do not pull the page back to it.
   useEffect(() => {
     if (!focus) return;
     setOpen(true);
     const cell = lastCell.current;
+    lastCell.current = null;
     if (!window.matchMedia(NARROW).matches || !cell?.isConnected) return;
     const frame = requestAnimationFrame(() => dock.current && keepCellAboveDock(cell, dock.current));
     return () => cancelAnimationFrame(frame);

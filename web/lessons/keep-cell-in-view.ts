@@ -1,3 +1,5 @@
+import { useEffect, useRef, type RefObject } from 'react';
+
 /** Room kept between the cell and the header above it or the dock below it, in px. */
 const GAP = 8;
 
@@ -24,4 +26,25 @@ export function scrollToKeepCell(cellBottom: number, runTop: number, headerBotto
   let delta = Math.max(0, cellBottom - (dockTop - GAP));
   if (runTop - delta < headerBottom + GAP) delta = runTop - (headerBottom + GAP);
   return Math.round(delta);
+}
+
+/**
+ * The cell the student last clicked or typed in: the one a new exchange comes from. (Not the
+ * focus: a button that turns into another while its request runs leaves it on the page's body.)
+ */
+export function useLastTouchedCell(): RefObject<HTMLElement | null> {
+  const lastCell = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const remember = (event: Event) => {
+      const cell = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-testid="cell"]') : null;
+      if (cell) lastCell.current = cell;
+    };
+    document.addEventListener('pointerdown', remember, true);
+    document.addEventListener('keydown', remember, true);
+    return () => {
+      document.removeEventListener('pointerdown', remember, true);
+      document.removeEventListener('keydown', remember, true);
+    };
+  }, []);
+  return lastCell;
 }
