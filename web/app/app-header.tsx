@@ -1,7 +1,8 @@
-import { useEffect, useState, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { useLang, useStrings } from './lang-context.ts';
-import { Link, navigate } from './router.tsx';
-import { pathInLang } from './routes.ts';
+import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from './inspector-events.ts';
+import { Link, navigate, usePathname } from './router.tsx';
+import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
 
@@ -9,6 +10,10 @@ export function AppHeader() {
   const t = useStrings(appStrings);
   const lang = useLang();
   const other = lang === 'ru' ? 'en' : 'ru';
+  const pathname = usePathname();
+  const route = parseRoute(pathname);
+  // the pages that dock an inspector beside their text (web/lessons/inspector-dock.tsx)
+  const hasInspector = route.kind === 'lesson' || (route.kind === 'course' && route.page === 'quiz');
 
   // The hash names the heading being read (the reader keeps it current), so switching keeps the place.
   const switchLanguage = (event: MouseEvent<HTMLAnchorElement>) => {
@@ -16,44 +21,113 @@ export function AppHeader() {
     event.preventDefault();
     navigate(pathInLang(window.location.pathname, other) + window.location.hash);
   };
+  // Not through the URL's hash: on a lesson the hash names the heading being read.
+  const skipToContent = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    document.getElementById('content')?.focus();
+  };
+  const skipToInspector = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    window.dispatchEvent(new Event(OPEN_INSPECTOR_EVENT));
+  };
 
   return (
     <header className="app-header">
-      <a className="skip-link" href="#content">
-        {t.skipToContent}
-      </a>
+      <div className="skip-links">
+        <a className="skip-link" href="#content" data-testid="skip-to-content" onClick={skipToContent}>
+          {hasInspector ? t.skipToLesson : t.skipToContent}
+        </a>
+        {hasInspector && (
+          <a className="skip-link" href={`#${INSPECTOR_ID}`} data-testid="skip-to-inspector" onClick={skipToInspector}>
+            {t.skipToInspector}
+          </a>
+        )}
+      </div>
       <Link className="brand" href={`/${lang}/`}>
         <span className="brand-mark" aria-hidden="true" />
         <span className="brand-name">{t.appName}</span>
       </Link>
-      <nav className="header-nav">
-        <Link href={`/${lang}/`}>{t.lessons}</Link>
-        <Link href={`/${lang}/course`} data-testid="header-course-map">
-          {t.courseMap}
-        </Link>
-        <Link href={`/${lang}/class`} data-testid="nav-class">
-          {t.classroom}
-        </Link>
-        <Link href={`/${lang}/compare`} data-testid="nav-compare">
-          {t.compareLab}
-        </Link>
-      </nav>
-      <div className="header-tools">
-        <SessionIndicator />
-        <ResetData />
-        <a
-          className="lang-switch"
-          data-testid="lang-switch"
-          href={pathInLang(window.location.pathname, other)}
-          hrefLang={other}
-          lang={other}
-          aria-label={t.switchLanguageLabel}
-          onClick={switchLanguage}
-        >
-          {t.switchLanguage}
-        </a>
-      </div>
+      <HeaderMenu pathname={pathname}>
+        <nav className="header-nav" aria-label={t.mainNavigation}>
+          <Link href={`/${lang}/`}>{t.lessons}</Link>
+          <Link href={`/${lang}/course`} data-testid="header-course-map">
+            {t.courseMap}
+          </Link>
+          <Link href={`/${lang}/class`} data-testid="nav-class">
+            {t.classroom}
+          </Link>
+          <Link href={`/${lang}/compare`} data-testid="nav-compare">
+            {t.compareLab}
+          </Link>
+        </nav>
+        <div className="header-tools">
+          <SessionIndicator />
+          <ResetData />
+        </div>
+      </HeaderMenu>
+      <a
+        className="lang-switch"
+        data-testid="lang-switch"
+        href={pathInLang(window.location.pathname, other)}
+        hrefLang={other}
+        lang={other}
+        aria-label={t.switchLanguageLabel}
+        onClick={switchLanguage}
+      >
+        {t.switchLanguage}
+      </a>
     </header>
+  );
+}
+
+/**
+ * The header's links and tools: in the header's row on a wide screen; on a narrow one (app.css,
+ * ≤ 600 px) behind a Menu button, a disclosure that closes on Esc, on a click elsewhere and when
+ * the page changes.
+ */
+function HeaderMenu({ pathname, children }: { pathname: string; children: ReactNode }) {
+  const t = useStrings(appStrings);
+  const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const closeOutside = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (!panel.current?.contains(target) && !toggle.current?.contains(target)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', closeOutside);
+    return () => document.removeEventListener('pointerdown', closeOutside);
+  }, [open]);
+
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || !open) return;
+    event.preventDefault();
+    setOpen(false);
+    toggle.current?.focus();
+  };
+
+  return (
+    <>
+      <button
+        ref={toggle}
+        type="button"
+        className="button button-quiet menu-toggle"
+        data-testid="nav-menu"
+        aria-expanded={open}
+        aria-controls="header-menu"
+        onClick={() => setOpen(!open)}
+        onKeyDown={closeOnEscape}
+      >
+        <span className="menu-icon" aria-hidden="true" />
+        {t.menu}
+      </button>
+      <div ref={panel} id="header-menu" className={`header-menu${open ? ' is-open' : ''}`} data-testid="header-menu" onKeyDown={closeOnEscape}>
+        {children}
+      </div>
+    </>
   );
 }
 
@@ -121,7 +195,12 @@ function ResetData() {
           className="popover"
           role="dialog"
           aria-label={t.resetData}
-          onKeyDown={(event) => event.key === 'Escape' && setState('idle')}
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape') return;
+            // the popover's own Esc: the menu around it stays open
+            event.preventDefault();
+            setState('idle');
+          }}
         >
           <p>{t.resetQuestion}</p>
           <div className="popover-actions">

@@ -39,6 +39,18 @@ describe('<Inspector>', () => {
     expect(html).toContain('␊');
   });
 
+  it('renders the decoded tree as a WAI-ARIA tree with one tab stop, levels and open states', () => {
+    const html = render(storeWith('curl-get'), 'en');
+    const items = html.match(/<div role="treeitem"[^>]*>/g) ?? [];
+    expect(items.length).toBeGreaterThan(3);
+    // roving tabindex: the first node is the tree's only tab stop, every other node is reached by arrows
+    expect(items.filter((item) => item.includes('tabindex="0"'))).toEqual([items[0]]);
+    expect(items.filter((item) => item.includes('tabindex="-1"')).length).toBe(items.length - 1);
+    expect(items[0]).toMatch(/aria-level="1"[^>]*aria-expanded="true"[^>]*aria-selected="true"/);
+    expect(items.some((item) => /aria-level="2"/.test(item) && !item.includes('aria-expanded'))).toBe(true);
+    expect(html).toContain('aria-live="polite" data-testid="insp-bytes-announcement"');
+  });
+
   it('follows `focus` and speaks Russian', () => {
     const store = storeWith('curl-keep-alive');
     const conn = store.connections()[0].connection.id;

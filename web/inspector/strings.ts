@@ -64,6 +64,9 @@ const en = {
   upgradedTo: (protocol: string) => `switched to ${protocol}: the next layer's decoder will read these bytes`,
   h2cLater: 'HTTP/2 (h2c): the HTTP/2 decoder arrives in a later lesson; these are the raw bytes.',
   byteTitle: (offset: number, streamOffset: number) => `byte ${offset} of the message (${streamOffset} on the connection)`,
+  /** read out when the tree's keyboard focus lights bytes: offsets in the message, `end` exclusive */
+  bytesLit: (start: number, end: number, unmasked: boolean) =>
+    `${end - start === 0 ? `no bytes, at ${start}` : end - start === 1 ? `byte ${start}` : `bytes ${start}–${end - 1}`} of the message${unmasked ? ', unmasked' : ''}`,
   units: { bytes: 'B', kilobytes: 'KB', megabytes: 'MB', ms: 'ms', s: 's' },
   kinds: {
     'http-request': 'Request',
@@ -187,6 +190,8 @@ const ru: InspectorStrings = {
   upgradedTo: (protocol: string) => `переключено на ${protocol}: эти байты прочитает декодер следующего уровня`,
   h2cLater: 'HTTP/2 (h2c): декодер HTTP/2 появится в одном из следующих уроков, пока показываем сырые байты.',
   byteTitle: (offset: number, streamOffset: number) => `байт ${offset} сообщения (${streamOffset} в соединении)`,
+  bytesLit: (start: number, end: number, unmasked: boolean) =>
+    `${end - start === 0 ? `ни одного байта, позиция ${start}` : end - start === 1 ? `байт ${start}` : `байты ${start}–${end - 1}`} сообщения${unmasked ? ', без маски' : ''}`,
   units: { bytes: 'Б', kilobytes: 'КБ', megabytes: 'МБ', ms: 'мс', s: 'с' },
   kinds: {
     'http-request': 'Запрос',

@@ -1,43 +1,57 @@
-import { useState, type Ref } from 'react';
+import type { FocusEvent, KeyboardEvent, Ref } from 'react';
 import type { WireNode } from '../wire/types.ts';
 import { describeNode } from './exchange-sections.ts';
 import { formatBytes } from './format.ts';
 import type { HexSection } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
+import { CHILD_LIMIT } from './tree-keys.ts';
 import { pathKey, type NodePath } from './tree-paths.ts';
 
-/** Children shown at first: a chunked body can have thousands of chunks. */
-const CHILD_LIMIT = 100;
+/** How the tree and its keyboard talk to the detail view (exchange-detail.tsx). */
+export interface TreeHandlers {
+  onToggle: (key: string) => void;
+  onHover: (section: number, path: NodePath) => void;
+  onShowMore: (key: string) => void;
+  /** a node took the focus; `fromKeyboard`: it shows a focus ring (:focus-visible), a click does not */
+  onItemFocus: (section: number, path: NodePath, fromKeyboard: boolean) => void;
+}
 
-interface WireTreeProps {
+interface WireTreeProps extends TreeHandlers {
   sections: readonly HexSection[];
   expanded: ReadonlySet<string>;
   hoveredKey: string | null;
-  onToggle: (key: string) => void;
-  onHover: (section: number, path: NodePath) => void;
+  /** the node the tree's one tab stop is on (roving tabindex) */
+  tabStop: string | null;
+  shown: ReadonlyMap<string, number>;
   onLeave: () => void;
+  onKeyDown: (event: KeyboardEvent<HTMLDivElement>) => void;
+  /** the focus left the tree */
+  onTreeBlur: () => void;
   scrollerRef: Ref<HTMLDivElement>;
   t: InspectorStrings;
 }
 
-export function WireTree({ sections, expanded, hoveredKey, onToggle, onHover, onLeave, scrollerRef, t }: WireTreeProps) {
+export function WireTree({ sections, expanded, hoveredKey, tabStop, shown, onLeave, onKeyDown, onTreeBlur, scrollerRef, t, ...handlers }: WireTreeProps) {
+  const blur = (event: FocusEvent<HTMLDivElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) onTreeBlur();
+  };
   return (
-    <div className="insp-tree" ref={scrollerRef} onMouseLeave={onLeave} role="tree" aria-label={t.decodedTree}>
+    <div className="insp-tree" ref={scrollerRef} onMouseLeave={onLeave} onKeyDown={onKeyDown} onBlur={blur} role="tree" aria-label={t.decodedTree}>
       {sections.map((section, index) => (
-        <div key={index} className={`insp-tree-section ${section.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out'}`}>
-          <div className="insp-tree-heading">
-            <span aria-hidden="true">{section.dir === 'in' ? '→' : '←'}</span> {section.title}
+        <div key={index} className={`insp-tree-section ${section.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out'}`} role="group" aria-label={section.title}>
+          <div className="insp-tree-heading" aria-hidden="true">
+            <span>{section.dir === 'in' ? '→' : '←'}</span> {section.title}
           </div>
           <TreeNode
             node={section.tree}
             section={index}
             path={[]}
             sectionStart={section.start}
-            depth={0}
             expanded={expanded}
             hoveredKey={hoveredKey}
-            onToggle={onToggle}
-            onHover={onHover}
+            tabStop={tabStop}
+            shown={shown}
+            handlers={handlers}
             t={t}
           />
         </div>
@@ -51,31 +65,45 @@ interface TreeNodeProps {
   section: number;
   path: NodePath;
   sectionStart: number;
-  depth: number;
   expanded: ReadonlySet<string>;
   hoveredKey: string | null;
-  onToggle: (key: string) => void;
-  onHover: (section: number, path: NodePath) => void;
+  tabStop: string | null;
+  shown: ReadonlyMap<string, number>;
+  handlers: TreeHandlers;
   t: InspectorStrings;
 }
 
-function TreeNode({ node, section, path, sectionStart, depth, expanded, hoveredKey, onToggle, onHover, t }: TreeNodeProps) {
-  const [limit, setLimit] = useState(CHILD_LIMIT);
+function TreeNode({ node, section, path, sectionStart, expanded, hoveredKey, tabStop, shown, handlers, t }: TreeNodeProps) {
   const key = pathKey(section, path);
+  const depth = path.length;
+  const limit = shown.get(key) ?? CHILD_LIMIT;
   const children = node.children ?? [];
   const open = children.length > 0 && expanded.has(key);
   const { title, value } = describeNode(node, t);
   const size = node.range.end - node.range.start;
+  const focus = (event: FocusEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
+    handlers.onItemFocus(section, path, event.currentTarget.matches(':focus-visible'));
+  };
   return (
-    <div role="treeitem" aria-expanded={children.length > 0 ? open : undefined} aria-selected={hoveredKey === key}>
+    <div
+      role="treeitem"
+      className="insp-tree-item"
+      data-tree-item={key}
+      tabIndex={tabStop === key ? 0 : -1}
+      aria-level={depth + 1}
+      aria-expanded={children.length > 0 ? open : undefined}
+      aria-selected={tabStop === key}
+      onFocus={focus}
+    >
       <div
         className={`insp-tree-row${hoveredKey === key ? ' insp-lit' : ''}${node.error ? ' insp-has-error' : ''}`}
         style={{ paddingInlineStart: `${depth * 1.1 + 0.3}rem` }}
         data-testid="insp-tree-node"
         data-kind={node.kind}
         data-key={key}
-        onMouseEnter={() => onHover(section, path)}
-        onClick={() => children.length > 0 && onToggle(key)}
+        onMouseEnter={() => handlers.onHover(section, path)}
+        onClick={() => children.length > 0 && handlers.onToggle(key)}
       >
         <span className="insp-caret" aria-hidden="true">
           {children.length > 0 ? (open ? '▾' : '▸') : ''}
@@ -96,16 +124,16 @@ function TreeNode({ node, section, path, sectionStart, depth, expanded, hoveredK
               section={section}
               path={[...path, index]}
               sectionStart={sectionStart}
-              depth={depth + 1}
               expanded={expanded}
               hoveredKey={hoveredKey}
-              onToggle={onToggle}
-              onHover={onHover}
+              tabStop={tabStop}
+              shown={shown}
+              handlers={handlers}
               t={t}
             />
           ))}
           {children.length > limit && (
-            <button type="button" className="insp-more" style={{ marginInlineStart: `${(depth + 1) * 1.1 + 0.3}rem` }} onClick={() => setLimit((shown) => shown + CHILD_LIMIT * 5)}>
+            <button type="button" className="insp-more" style={{ marginInlineStart: `${(depth + 1) * 1.1 + 0.3}rem` }} onClick={() => handlers.onShowMore(key)}>
               {t.showMore(children.length - limit)}
             </button>
           )}

@@ -1,9 +1,11 @@
 import type { Selection } from '../inspector/exchange-sections.ts';
-import { lazy, Suspense, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent, type PointerEvent } from 'react';
 import { useStrings } from '../app/lang-context.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
 import { TOGGLE_INSPECTOR_EVENT } from './projector/toggle-inspector-event.ts';
+import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from '../app/inspector-events.ts';
+import { keepCellAboveDock, useLastTouchedCell } from './keep-cell-in-view.ts';
 
 // The inspector is not on the way to the lesson's text: it is fetched once the text is on screen.
 const ClassAwareInspector = lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector })));
@@ -42,6 +44,9 @@ export function InspectorDock({ focus, onSelectionChange, afterText = true }: { 
   // cell gives it something to show, so an empty inspector never hides a cell's Run bar.
   const [open, setOpen] = useState(() => !window.matchMedia(NARROW).matches);
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
+  const dock = useRef<HTMLElement>(null);
+  // Where the focus was before it came into the dock: Esc gives it back there.
+  const cameFrom = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
     try {
@@ -58,10 +63,47 @@ export function InspectorDock({ focus, onSelectionChange, afterText = true }: { 
     return () => window.removeEventListener(TOGGLE_INSPECTOR_EVENT, toggle);
   }, []);
 
-  // A new exchange to show opens a closed dock on a narrow screen.
+  // "Skip to the inspector" (the header's skip link): open, and take the focus.
+  const [focusDock, setFocusDock] = useState(0);
   useEffect(() => {
-    if (focus) setOpen(true);
+    const openAndFocus = () => {
+      setOpen(true);
+      setFocusDock((count) => count + 1);
+    };
+    window.addEventListener(OPEN_INSPECTOR_EVENT, openAndFocus);
+    return () => window.removeEventListener(OPEN_INSPECTOR_EVENT, openAndFocus);
+  }, []);
+  useEffect(() => {
+    if (focusDock > 0) dock.current?.focus();
+  }, [focusDock]);
+
+  const lastCell = useLastTouchedCell();
+
+  // A new exchange to show opens a closed dock on a narrow screen, where it lies over the text's
+  // lower part: the cell that ran moves up above it, Run bar and response in sight. Once per
+  // click or key in a cell: a console's later messages do not pull the page back to it.
+  useEffect(() => {
+    if (!focus) return;
+    setOpen(true);
+    const cell = lastCell.current;
+    lastCell.current = null;
+    if (!window.matchMedia(NARROW).matches || !cell?.isConnected) return;
+    const frame = requestAnimationFrame(() => dock.current && keepCellAboveDock(cell, dock.current));
+    return () => cancelAnimationFrame(frame);
   }, [focus]);
+
+  const rememberWhereFrom = (event: FocusEvent<HTMLElement>) => {
+    const from = event.relatedTarget;
+    if (from instanceof HTMLElement && !event.currentTarget.contains(from)) cameFrom.current = from.closest('.skip-links') ? null : from;
+  };
+  // On a narrow screen the dock is a sheet over the text: Esc folds it and gives the focus back.
+  const closeOnEscape = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || !open || !window.matchMedia(NARROW).matches) return;
+    event.preventDefault();
+    setOpen(false);
+    const back = cameFrom.current?.isConnected ? cameFrom.current : document.getElementById('content');
+    back?.focus();
+  };
 
   const clamp = (value: number) => Math.max(MIN_WIDTH, Math.min(value, window.innerWidth * 0.7));
   const startDrag = (event: PointerEvent<HTMLDivElement>) => {
@@ -83,7 +125,17 @@ export function InspectorDock({ focus, onSelectionChange, afterText = true }: { 
   };
 
   return (
-    <aside className={`inspector-dock ${open ? 'is-open' : 'is-closed'}`} data-testid="inspector-dock" style={{ '--dock-width': `${width}px` } as CSSProperties} aria-label={t.inspector}>
+    <aside
+      ref={dock}
+      id={INSPECTOR_ID}
+      tabIndex={-1}
+      className={`inspector-dock ${open ? 'is-open' : 'is-closed'}`}
+      data-testid="inspector-dock"
+      style={{ '--dock-width': `${width}px` } as CSSProperties}
+      aria-label={t.inspector}
+      onFocus={rememberWhereFrom}
+      onKeyDown={closeOnEscape}
+    >
       <div
         className="dock-resizer"
         role="separator"

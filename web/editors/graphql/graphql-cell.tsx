@@ -201,7 +201,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
             <span aria-hidden="true">■</span> {t.stop}
           </button>
         ) : (
-          <button type="button" className="button button-primary" data-testid="cell-run" onClick={run} disabled={running} aria-keyshortcuts="Control+Enter Meta+Enter" title={t.runHint}>
+          <button type="button" className="button button-primary" data-testid="cell-run" onClick={running ? undefined : run} aria-disabled={running} aria-keyshortcuts="Control+Enter Meta+Enter" title={t.runHint}>
             <span aria-hidden="true">▶</span> {running ? t.running : isSubscription ? t.subscribe : t.run}
           </button>
         )}

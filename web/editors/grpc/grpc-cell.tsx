@@ -359,8 +359,10 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
               type="button"
               className="button button-primary"
               data-testid="cell-run"
-              onClick={run}
-              disabled={running || method === undefined}
+              // not `disabled` while it runs: a disabled button drops the keyboard's focus to the page
+              onClick={running ? undefined : run}
+              aria-disabled={running}
+              disabled={method === undefined}
               aria-keyshortcuts="Control+Enter Meta+Enter"
               title={t.runHint}
             >

@@ -109,8 +109,9 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
           type="button"
           className="button button-primary"
           data-testid="cell-run"
-          onClick={run}
-          disabled={running}
+          // not `disabled` while it runs: a disabled button drops the keyboard's focus to the page
+          onClick={running ? undefined : run}
+          aria-disabled={running}
           aria-keyshortcuts="Control+Enter Meta+Enter"
           title={t.runHint}
         >

@@ -229,14 +229,14 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
                   data-backlog={String(consumer.backlog)}
                   data-processed={String(consumer.processed)}
                 >
-                  <td>
+                  <td data-label={t.name}>
                     <code>{name}</code>
                   </td>
-                  <td>
+                  <td data-label={t.role}>
                     {t.roleName[consumer.role]}
                     {consumer.partitions && <div className="pipeline-small">{consumer.partitions.length > 0 ? t.partitions(consumer.partitions.join(', ')) : t.noPartitions}</div>}
                   </td>
-                  <td>
+                  <td data-label={t.state}>
                     <span className="rt-state" data-state={consumer.running ? 'running' : 'CLOSING'}>
                       {consumer.running ? (consumer.busy ? t.busy : t.running) : t.stopped}
                     </span>
@@ -244,7 +244,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
                     {/* what the lab did by itself: reconnected or restarted the consumer (bilingual, from the server) */}
                     {consumer.notice && <div className="pipeline-small pipeline-notice" role="status" data-testid="pipeline-notice">{consumer.notice[lang]}</div>}
                   </td>
-                  <td>
+                  <td data-label={t.delay}>
                     <input
                       className="rt-input rt-input-narrow"
                       inputMode="numeric"
@@ -267,15 +267,15 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
                       {t.apply}
                     </button>
                   </td>
-                  <td>{consumer.processed}</td>
-                  <td>
+                  <td data-label={t.processed}>{consumer.processed}</td>
+                  <td data-label={t.backlog}>
                     <div className="pipeline-backlog" title={t.backlogTitle(maxBacklog)}>
                       <div className="pipeline-backlog-bar" style={{ width: `${Math.min(100, (consumer.backlog / maxBacklog) * 100)}%` }} />
                       <span data-testid="pipeline-backlog">{consumer.backlog}</span>
                     </div>
                     {consumer.dropped > 0 && <div className="pipeline-small pipeline-error">{t.dropped(consumer.dropped)}</div>}
                   </td>
-                  <td>
+                  <td className="pipeline-actions-cell">
                     <div className="pipeline-actions">
                       <button type="button" className="button rt-small" onClick={() => void changeConsumer(name, 'PUT', { running: !consumer.running })} data-testid="pipeline-toggle">
                         {consumer.running ? t.stop : t.start}

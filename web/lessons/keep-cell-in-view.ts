@@ -1,0 +1,50 @@
+import { useEffect, useRef, type RefObject } from 'react';
+
+/** Room kept between the cell and the header above it or the dock below it, in px. */
+const GAP = 8;
+
+/**
+ * Scrolls the page so that the cell's end (its response) sits just above the inspector sheet
+ * (`dock`, fixed at the bottom of a narrow screen), without ever taking its Run bar under the
+ * header: when both do not fit, the Run bar stays in sight and the response starts below it.
+ */
+export function keepCellAboveDock(cell: HTMLElement, dock: HTMLElement): void {
+  const delta = scrollToKeepCell(
+    cell.getBoundingClientRect().bottom,
+    (cell.querySelector('[data-testid="cell-run"]') ?? cell).getBoundingClientRect().top,
+    document.querySelector('.app-header')?.getBoundingClientRect().bottom ?? 0,
+    dock.getBoundingClientRect().top,
+  );
+  if (delta !== 0) window.scrollBy({ top: delta });
+}
+
+/**
+ * How far to scroll (positive: the page moves up) so that `cellBottom` is above `dockTop` while
+ * `runTop` stays below `headerBottom` (viewport coordinates); the Run bar wins when both cannot.
+ */
+export function scrollToKeepCell(cellBottom: number, runTop: number, headerBottom: number, dockTop: number): number {
+  let delta = Math.max(0, cellBottom - (dockTop - GAP));
+  if (runTop - delta < headerBottom + GAP) delta = runTop - (headerBottom + GAP);
+  return Math.round(delta);
+}
+
+/**
+ * The cell the student last clicked or typed in: the one a new exchange comes from. (Not the
+ * focus: a button that turns into another while its request runs leaves it on the page's body.)
+ */
+export function useLastTouchedCell(): RefObject<HTMLElement | null> {
+  const lastCell = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const remember = (event: Event) => {
+      const cell = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-testid="cell"]') : null;
+      if (cell) lastCell.current = cell;
+    };
+    document.addEventListener('pointerdown', remember, true);
+    document.addEventListener('keydown', remember, true);
+    return () => {
+      document.removeEventListener('pointerdown', remember, true);
+      document.removeEventListener('keydown', remember, true);
+    };
+  }, []);
+  return lastCell;
+}
