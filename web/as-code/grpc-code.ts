@@ -11,8 +11,13 @@ import type { AsCodeTarget, GrpcSpec, HttpSpec } from './spec.ts';
 
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
 
-/** The services whose Python stubs cannot be imported: their module would be grpc.health, hidden by grpcio's own grpc package. */
-const PYTHON_UNIMPORTABLE = ['grpc.health.v1.', 'wirelab.lab.v1.LifecycleService'];
+/**
+ * Stubs whose Python module is grpc.health.v1 (health.proto, and lifecycle.proto, which imports it):
+ * grpcio's own package is also called grpc, so the program adds its stubs folder to that package's
+ * path (Debian packages no grpcio-health-checking, whose module is grpc_health.v1).
+ */
+const HEALTH_PROTO = 'grpc/health/v1/health.proto';
+const importsHealth = (protoFile: string) => protoFile === HEALTH_PROTO || protoFile === 'wirelab/lab/v1/lifecycle.proto';
 
 const shortName = (typeName: string) => typeName.slice(typeName.lastIndexOf('.') + 1);
 const serviceOf = (spec: GrpcSpec) => spec.method.slice(0, spec.method.indexOf('/'));
@@ -39,15 +44,6 @@ export function grpcAsCode(spec: GrpcSpec, language: AsCodeLanguage, target: AsC
     case 'terminal':
       return grpcAsBufCurl(spec, target);
     case 'python':
-      if (PYTHON_UNIMPORTABLE.some((prefix) => spec.method.startsWith(prefix))) {
-        return {
-          language,
-          unsupported: {
-            en: `Python stubs of ${serviceOf(spec)} would be the module grpc.health…, which grpcio's own grpc package hides: use the terminal (buf curl) or JavaScript.`,
-            ru: `Заглушки ${serviceOf(spec)} для Python оказались бы модулем grpc.health…, а его заслоняет собственный пакет grpc из grpcio: воспользуйтесь терминалом (buf curl) или JavaScript.`,
-          },
-        };
-      }
       return grpcAsPython(spec, target);
     case 'javascript':
       return grpcAsConnectNode(spec, target);
@@ -90,7 +86,8 @@ export function grpcAsBufCurl(spec: GrpcSpec, target: AsCodeTarget): GeneratedCo
 
 /** protoc for the Python stubs of one .proto, with the vendored Google files it imports. */
 export function pythonProtocCommand(protoFile: string): string {
-  return `protoc -I proto/vendor -I proto --python_out=. --grpc_python_out=. --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin proto/${protoFile} proto/vendor/google/api/*.proto proto/vendor/google/rpc/*.proto`;
+  const files = protoFile !== HEALTH_PROTO && importsHealth(protoFile) ? `proto/${protoFile} proto/${HEALTH_PROTO}` : `proto/${protoFile}`;
+  return `protoc -I proto/vendor -I proto --python_out=. --grpc_python_out=. --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin ${files} proto/vendor/google/api/*.proto proto/vendor/google/rpc/*.proto`;
 }
 
 export function grpcAsPython(spec: GrpcSpec, target: AsCodeTarget): GeneratedCode {
@@ -101,8 +98,16 @@ export function grpcAsPython(spec: GrpcSpec, target: AsCodeTarget): GeneratedCod
   const code = [
     `# Stubs, once, beside proto/: ${pythonProtocCommand(spec.protoFile)}`,
     'import json',
+    ...(importsHealth(spec.protoFile) ? ['import os'] : []),
     '',
     'import grpc',
+    ...(importsHealth(spec.protoFile)
+      ? [
+          "# the stubs of grpc.health.v1 are in ./grpc beside this file, and grpcio's own package is also named grpc:",
+          '# Python is told to look for grpc.health there too',
+          "grpc.__path__.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'grpc'))",
+        ]
+      : []),
     'from google.protobuf import json_format',
     `from ${modulePath.join('.')} import ${module}_pb2, ${module}_pb2_grpc`,
     '',
