@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -5,7 +7,7 @@ import { LIVE } from './lesson-page.ts';
 
 // Issue 24: the lesson page from the keyboard (skip links, the inspector's tree as a WAI-ARIA
 // tree whose focused node lights its bytes) and on a phone (the header's menu, nothing wider than
-// the screen, Esc folding the inspector sheet).
+// the screen, Esc folding the inspector sheet), and axe-core's rules on the pages a class uses.
 
 const lab = useAppAndBrowser();
 
@@ -190,5 +192,44 @@ describe('a phone (390 px)', () => {
     widths.push(`ru/message-queues: ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
     expect(widths.filter((line) => Number(line.split(': ')[1]) > 390)).toEqual([]);
     await page.context().close();
+  });
+});
+
+/** axe-core's source, evaluated in the page (the app's CSP forbids inline script tags, not the debugger's evaluation). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Every rule of WCAG 2.1 A and AA, and axe's best practices, that the page breaks: `rule: node, node…`. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
+}
+
+describe('axe-core on the pages a class uses', () => {
+  it('finds no WCAG 2.1 A/AA or best-practice violation: lessons with their consoles, a run in the inspector, the queue lab, the teacher', async () => {
+    // each page with what must be on screen before it is checked (lazy editors and consoles included)
+    const pages: Array<{ path: string; ready: string; run?: true }> = [
+      { path: '/en/rest', ready: '[data-testid="cell-run"]', run: true },
+      { path: '/ru/protocol-buffers', ready: '[data-testid="pbw-tree"]' },
+      { path: '/ru/mqtt', ready: '[data-testid="rt-log"]' },
+      { path: '/en/message-queues', ready: '[data-testid="cell"] table' },
+      { path: '/ru/class/teach', ready: 'main h1' },
+    ];
+    const found: string[] = [];
+    for (const { path, ready, run } of pages) {
+      const page = await openPage(lab.browser, { locale: path.startsWith('/ru') ? 'ru-RU' : 'en-US' });
+      await page.goto(`${lab.server.origin}${path}`);
+      await page.locator(ready).first().waitFor(LIVE);
+      if (run) {
+        await page.locator('[data-testid="cell-run"]').first().click();
+        await page.locator('[data-testid="inspector"] [data-testid="insp-hex"]').first().waitFor(LIVE);
+      }
+      found.push(...(await axeViolations(page)).map((violation) => `${path} ${violation}`));
+      await page.context().close();
+    }
+    expect(found).toEqual([]);
   });
 });

@@ -47,6 +47,8 @@ export function codeEditorOptions(label: string): Monaco.editor.IStandaloneEdito
     ...codeTypeSize(),
     fontFamily: 'ui-monospace, "Cascadia Code", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
     lineNumbersMinChars: 3,
+    // the number of a last empty line is drawn like the others: Monaco's dimmed one is 1.4:1 on white (WCAG 1.4.3)
+    renderFinalNewline: 'on',
     tabSize: 2,
     renderLineHighlightOnlyWhenFocus: true,
     overviewRulerLanes: 0,

@@ -145,6 +145,9 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
         ref={scroller}
         className="insp-hex"
         data-testid="insp-hex"
+        // the byte view scrolls: it takes keyboard focus so it can be scrolled without a mouse
+        tabIndex={0}
+        aria-label={t.hexView}
         onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
         onMouseOver={hover}
         onMouseLeave={() => {

@@ -99,11 +99,12 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
   }, [shownMiss, lesson, id]);
 
   return (
-    <section className={`exercise ${passed ? 'is-passed' : ''}`} data-testid="exercise" data-exercise-id={id} data-state={passed ? 'passed' : 'pending'} aria-labelledby={`exercise-${id}-title`}>
+    // a group, not a landmark: a lesson holds many exercises, all headed "Exercise"
+    <div role="group" className={`exercise ${passed ? 'is-passed' : ''}`} data-testid="exercise" data-exercise-id={id} data-state={passed ? 'passed' : 'pending'} aria-labelledby={`exercise-${id}-title`}>
       <header className="exercise-header">
-        <h4 id={`exercise-${id}-title`} className="exercise-label">
+        <h3 id={`exercise-${id}-title`} className="exercise-label">
           {t.exercise}
-        </h4>
+        </h3>
         <span className={`exercise-status ${passed ? 'is-passed' : showMiss ? 'is-missed' : ''}`} data-testid="exercise-status">
           {passed ? `✓ ${t.passed}` : showMiss ? t.notYet : t.notTried}
         </span>
@@ -154,7 +155,7 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
         {!passedNow && passedBefore && !showMiss && <p className="exercise-feedback">{t.passedBefore}</p>}
         {showMiss && <p className="exercise-feedback is-miss">{t.miss(miss)}</p>}
       </div>
-    </section>
+    </div>
   );
 }
 

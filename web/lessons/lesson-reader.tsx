@@ -212,7 +212,8 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
             case 'html':
               return <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />;
             case 'callout':
-              return <aside key={index} className={`callout callout-${block.kind}`} dangerouslySetInnerHTML={{ __html: block.html }} />;
+              // a note inside the lesson's text, not a landmark of the page (an <aside> in <main> would be one)
+              return <div key={index} role="note" className={`callout callout-${block.kind}`} dangerouslySetInnerHTML={{ __html: block.html }} />;
             case 'cell':
               return (
                 // keyed by id, not position: a language switch keeps the cell's text and response

@@ -40,12 +40,15 @@ export function renderLesson(markdown: string): RenderedLesson {
       },
     },
   });
-  // wide tables scroll inside their own box instead of widening the text column
+  // wide tables and code scroll inside their own box instead of widening the text column; a box
+  // that scrolls takes keyboard focus so it can be scrolled without a mouse (WCAG 2.1.1, axe's
+  // scrollable-region-focusable)
   const html = (text: string) =>
     marked
       .parse(text, { async: false })
-      .replace(/<table>/g, '<div class="table-scroll"><table>')
-      .replace(/<\/table>/g, '</table></div>');
+      .replace(/<table>/g, '<div class="table-scroll" tabindex="0"><table>')
+      .replace(/<\/table>/g, '</table></div>')
+      .replace(/<pre>/g, '<pre tabindex="0">');
 
   const blocks: LessonBlock[] = split.segments.map((segment) => {
     switch (segment.type) {

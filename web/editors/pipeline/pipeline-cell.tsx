@@ -176,7 +176,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
         <div className="pipeline-ways">
           {show.has('direct') && (
             <div className="pipeline-way">
-              <h4>{t.direct}</h4>
+              <h3>{t.direct}</h3>
               <p className="rt-note">{t.directHint}</p>
               <button type="button" className="button button-primary" onClick={() => void callWorker()} data-testid="pipeline-call">
                 {t.callWorker}
@@ -185,7 +185,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
           )}
           {show.has('queue') && (
             <div className="pipeline-way">
-              <h4>{t.queue}</h4>
+              <h3>{t.queue}</h3>
               <p className="rt-note">{t.queueHint}</p>
               <div className="rt-row pipeline-plain-row">
                 <button type="button" className="button button-primary" onClick={() => publish(1)} data-testid="pipeline-publish">
@@ -205,7 +205,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
       )}
 
       <div className="pipeline-section">
-        <h4>{t.consumers}</h4>
+        <h3>{t.consumers}</h3>
         <div className="pipeline-table-scroll">
           <table className="pipeline-consumers">
             <thead>
@@ -216,7 +216,9 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
                 <th>{t.delay}</th>
                 <th>{t.processed}</th>
                 <th title={t.backlogTitle(maxBacklog)}>{t.backlog}</th>
-                <th />
+                <th>
+                  <span className="visually-hidden">{t.actions}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -312,7 +314,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
 
       {show.has('group') && (
         <div className="pipeline-section">
-          <h4>{t.group(lab?.group?.name ?? 'workers', lab?.limits.partitions ?? 3)}</h4>
+          <h3>{t.group(lab?.group?.name ?? 'workers', lab?.limits.partitions ?? 3)}</h3>
           <p className="rt-note">{t.groupHint}</p>
           {lab?.group && (
             <ul className="pipeline-partitions">
@@ -328,7 +330,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
 
       {show.has('retained') && (
         <div className="pipeline-section">
-          <h4>{t.retained}</h4>
+          <h3>{t.retained}</h3>
           <p className="rt-note">{t.retainedHint}</p>
           <div className="rt-row pipeline-plain-row">
             <button type="button" className="button" onClick={() => publish(1, () => 'orders/latest', true)} data-testid="pipeline-publish-retained">
@@ -342,7 +344,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string
       )}
 
       <div className="pipeline-section">
-        <h4>{t.notifications}</h4>
+        <h3>{t.notifications}</h3>
         {notifications.length === 0 ? (
           <p className="rt-note">{t.noNotifications}</p>
         ) : (

@@ -194,14 +194,14 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
       <div className="pbw-columns">
         <div className="pbw-column">
           <div className="pbw-heading">{t.treeLabel}</div>
-          <div className="pbw-tree" role="tree" aria-label={t.treeLabel} data-testid="pbw-tree" onMouseLeave={() => setLit(null)}>
+          <div className="pbw-tree" role="tree" tabIndex={0} aria-label={t.treeLabel} data-testid="pbw-tree" onMouseLeave={() => setLit(null)}>
             <TreeRow node={decoded.tree} depth={0} lang={lang} onLight={setLit} />
           </div>
         </div>
         {schema && decoded.json !== undefined && (
           <div className="pbw-column">
             <div className="pbw-heading">{t.jsonFromBytes}</div>
-            <pre className="pbw-json-back" data-testid="pbw-json-back">
+            <pre className="pbw-json-back" data-testid="pbw-json-back" tabIndex={0}>
               {decoded.json}
             </pre>
           </div>
@@ -269,7 +269,13 @@ function TreeRow({ node, depth, lang, onLight }: { node: WireNode; depth: number
           [{node.range.start}–{node.range.end})
         </span>
       </div>
-      {node.children?.map((child, index) => <TreeRow key={index} node={child} depth={depth + 1} lang={lang} onLight={onLight} />)}
+      {node.children?.length ? (
+        <div role="group">
+          {node.children.map((child, index) => (
+            <TreeRow key={index} node={child} depth={depth + 1} lang={lang} onLight={onLight} />
+          ))}
+        </div>
+      ) : null}
     </div>
   );
 }

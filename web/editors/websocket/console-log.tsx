@@ -83,7 +83,8 @@ export function ConsoleLog({ entries, trimmed, onClear, onInspect }: { entries: 
   }, [lastId]);
   const first = entries[0]?.at;
   return (
-    <section className="rt-log" aria-label={t.log} data-testid="rt-log">
+    // a group, not a landmark: a lesson has several consoles, each with its log
+    <div role="group" className="rt-log" aria-label={t.log} data-testid="rt-log">
       <header className="rt-log-header">
         <span className="rt-log-title">{t.log}</span>
         <span className="toolbar-spacer" />
@@ -110,7 +111,7 @@ export function ConsoleLog({ entries, trimmed, onClear, onInspect }: { entries: 
           ))}
         </ol>
       )}
-    </section>
+    </div>
   );
 }
 
