@@ -193,7 +193,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab, GraphQL batching (%s)'
     const claim = page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]');
     await expect.poll(() => claim.getAttribute('data-measured')).toBe('true');
     expect(await claim.locator('dd').textContent()).toContain(
-      lang === 'en' ? 'Batching, 3 user(s) one operation each: one by one 3 round trip(s)' : 'Пакетная отправка, 3 польз. по операции на каждого: по одному — 3 обмен(а)',
+      lang === 'en' ? 'Batching, 3 users, one operation each: one by one 3 round trips' : 'Пакетная отправка, 3 пользователя, по операции на каждого: по одному — 3 обмена',
     );
 
     // The CSV says which row had batching on.
