@@ -28,8 +28,15 @@ const postTag = (post: Post) => entityTag('p', post.id, post.version, postV1(pos
 
 /** /v1/posts and their comments. */
 export function postRoutes(app: FastifyInstance, prefix: string): void {
-  const { domain } = app;
   const tags = ['posts'];
+  postCollectionRoutes(app, prefix, tags);
+  postItemRoutes(app, tags);
+  commentRoutes(app, prefix, tags);
+}
+
+/** GET (a page, filtered and sorted) and POST /v1/posts. */
+function postCollectionRoutes(app: FastifyInstance, prefix: string, tags: string[]): void {
+  const { domain } = app;
 
   app.get<{ Querystring: PostListQuery }>(
     '/v1/posts',
@@ -69,6 +76,12 @@ export function postRoutes(app: FastifyInstance, prefix: string): void {
       return sendRepresentation(request, reply, postV1(post), postTag(post));
     },
   );
+
+}
+
+/** GET, PUT, PATCH and DELETE /v1/posts/:id, with ETags and preconditions. */
+function postItemRoutes(app: FastifyInstance, tags: string[]): void {
+  const { domain } = app;
 
   app.get<{ Params: IdParams }>(
     '/v1/posts/:id',
@@ -146,6 +159,12 @@ export function postRoutes(app: FastifyInstance, prefix: string): void {
       return reply.code(204).send();
     },
   );
+
+}
+
+/** A post's comments: list, add, read one. */
+function commentRoutes(app: FastifyInstance, prefix: string, tags: string[]): void {
+  const { domain } = app;
 
   app.get<{ Params: IdParams }>(
     '/v1/posts/:id/comments',
