@@ -139,6 +139,25 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
   // Only JSON and application/graphql bodies (GraphQL over HTTP): text/plain gets 415.
   app.removeContentTypeParser('text/plain');
 
+  addHttpHooks(app);
+  app.route({
+    method: ['PUT', 'PATCH', 'DELETE'],
+    url: GRAPHQL_PATH,
+    handler: (request, reply) =>
+      sendRequestError(
+        reply.header('allow', 'GET, POST'),
+        405,
+        'METHOD_NOT_ALLOWED',
+        bilingual(`GraphQL is served over GET (queries) and POST, not ${request.method}.`, `GraphQL принимает GET (только запросы) и POST, но не ${request.method}.`),
+      ),
+  });
+
+  await registerMercurius(app, options.tracker);
+  addExecutionHooks(app);
+}
+
+/** GraphQL over HTTP around mercurius: the media types, the request's shape before its schema, the limits, the answer's bytes. */
+function addHttpHooks(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (request.ws) return;
     const mediaType = responseMediaType(request.headers.accept);
@@ -257,20 +276,11 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
     }
     return payload;
   });
+}
 
-  app.route({
-    method: ['PUT', 'PATCH', 'DELETE'],
-    url: GRAPHQL_PATH,
-    handler: (request, reply) =>
-      sendRequestError(
-        reply.header('allow', 'GET, POST'),
-        405,
-        'METHOD_NOT_ALLOWED',
-        bilingual(`GraphQL is served over GET (queries) and POST, not ${request.method}.`, `GraphQL принимает GET (только запросы) и POST, но не ${request.method}.`),
-      ),
-  });
-
-  const resolvers = { ...rootResolvers, ...subscriptionResolvers(options.tracker) };
+/** Mercurius with the schema, resolvers, loaders and limits, and Wirelab's error format and cost report. */
+async function registerMercurius(app: FastifyInstance, tracker: SubscriptionTracker): Promise<void> {
+  const resolvers = { ...rootResolvers, ...subscriptionResolvers(tracker) };
   await app.register(mercurius, {
     schema: SCHEMA,
     resolvers: resolvers as unknown as IResolvers,
@@ -316,7 +326,10 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
       },
     },
   });
+}
 
+/** Per execution: the resolvers' and statements' count, and the subscription documents checked as HTTP ones are. */
+function addExecutionHooks(app: FastifyInstance): void {
   instrumentResolvers(app.graphql.schema);
 
   app.graphql.addHook('onResolution', async (execution, context) => {
