@@ -37,6 +37,9 @@ export function AppHeader() {
         <Link href={`/${lang}/compare`} data-testid="nav-compare">
           {t.compareLab}
         </Link>
+        <Link href={`/${lang}/my-server`} data-testid="nav-my-server">
+          {t.myServer}
+        </Link>
       </nav>
       <div className="header-tools">
         <SessionIndicator />
