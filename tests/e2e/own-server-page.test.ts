@@ -1,6 +1,8 @@
 // «Мой сервер» end to end: the page aims Wirelab at the test server's own address (the student's
 // loopback), runs the REST suite through the route, shows every check passed in Russian, and opens
-// one check's transcript — the real request bytes.
+// one check's transcript — the real request bytes. Then Cancel, against a server that never
+// answers: the connections Wirelab opened to it close.
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
 
@@ -44,6 +46,29 @@ describe('«Мой сервер»', () => {
     // The address is remembered in this browser.
     await page.reload();
     await expect.poll(() => target.inputValue()).toBe(`127.0.0.1:${lab.server.port}`);
-    await page.close();
-  }, 30_000);
+
+    // Cancel: a server that accepts and never answers; the suite's connections to it close.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      // read (and drop) what arrives, so the end of the stream is seen when Wirelab closes
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      await target.fill(`127.0.0.1:${(silent.address() as { port: number }).port}`);
+      await page.locator('[data-testid="own-server-run"]').click();
+      await expect.poll(() => sockets.some((socket) => socket.bytesRead > 0), LIVE).toBe(true);
+      expect(await page.locator('[data-testid="own-server-running"]').isVisible()).toBe(true);
+      await page.locator('[data-testid="own-server-cancel"]').click();
+      await expect.poll(() => page.locator('[data-testid="own-server-cancelled"]').textContent()).toMatch(/^Отменено/);
+      await expect.poll(() => sockets.every((socket) => socket.destroyed), LIVE).toBe(true);
+      expect(await page.locator('[data-testid="own-server-run"]').isEnabled()).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await page.close();
+    }
+  }, 40_000);
 });
