@@ -27,6 +27,8 @@ describe('«Мой сервер»', () => {
 
     const summary = page.locator('[data-testid="own-server-summary"]');
     await expect.poll(() => summary.textContent(), LIVE).toMatch(/16 проверок: пройдено 16, не пройдено 0$/);
+    // the keyboard's place is the result, not the top of the page
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('own-server-result');
     const checks = page.locator('[data-testid="own-server-check"]');
     expect(await checks.evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome')))).toEqual(Array(16).fill('pass'));
     const create = page.locator('[data-testid="own-server-check"][data-id="create-201-location"]');
@@ -61,7 +63,9 @@ describe('«Мой сервер»', () => {
       await page.locator('[data-testid="own-server-run"]').click();
       await expect.poll(() => sockets.some((socket) => socket.bytesRead > 0), LIVE).toBe(true);
       expect(await page.locator('[data-testid="own-server-running"]').isVisible()).toBe(true);
-      await page.locator('[data-testid="own-server-cancel"]').click();
+      // Cancel has the focus while the check runs: Enter presses it
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('own-server-cancel');
+      await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('[data-testid="own-server-cancelled"]').textContent()).toMatch(/^Отменено/);
       await expect.poll(() => sockets.every((socket) => socket.destroyed), LIVE).toBe(true);
       expect(await page.locator('[data-testid="own-server-run"]').isEnabled()).toBe(true);

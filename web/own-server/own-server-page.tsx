@@ -23,12 +23,21 @@ export function OwnServerPage() {
   const [choice, setChoice] = useState<Choice>(rememberedChoice);
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
   const running = useRef<AbortController | null>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const result = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     document.title = `${t.title} — ${app.appName}`;
   }, [t, app]);
   // Leaving the page stops the check: its fetch is aborted, so the server closes the suite's connections.
   useEffect(() => () => running.current?.abort(), []);
+
+  // The focused Run button is disabled while a run goes on: keyboard focus moves to Cancel, then
+  // to the result, instead of falling back to the top of the page.
+  useEffect(() => {
+    if (run.kind === 'running') cancelButton.current?.focus();
+    else if (run.kind !== 'idle') result.current?.focus();
+  }, [run.kind]);
 
   const change = (next: Partial<Choice>) => {
     const updated = { ...choice, ...next };
@@ -105,14 +114,16 @@ export function OwnServerPage() {
             {t.run}
           </button>
           {isRunning && (
-            <button type="button" className="button" data-testid="own-server-cancel" onClick={() => running.current?.abort()}>
+            <button type="button" className="button" data-testid="own-server-cancel" ref={cancelButton} onClick={() => running.current?.abort()}>
               {t.cancel}
             </button>
           )}
         </div>
       </form>
 
-      <RunView run={run} />
+      <div ref={result} tabIndex={-1} className="own-server-result" data-testid="own-server-result">
+        <RunView run={run} />
+      </div>
       <Help choice={choice} />
     </div>
   );
@@ -149,7 +160,7 @@ function ReportView({ report }: { report: CheckReport }) {
   }
   return (
     <section className="own-server-report" aria-labelledby="own-server-summary">
-      <h2 id="own-server-summary" role="status" data-testid="own-server-summary" tabIndex={-1}>
+      <h2 id="own-server-summary" role="status" data-testid="own-server-summary">
         {t.protocolNames[report.protocol]} · {report.target}: {summary(report.results, lang)}
       </h2>
       <ol className="own-server-checks">
