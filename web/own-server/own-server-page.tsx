@@ -4,7 +4,7 @@ import { useLang, useStrings } from '../app/lang-context.ts';
 import { sessionReady } from '../app/session.ts';
 import { appStrings } from '../app/strings.ts';
 import { rememberChoice, rememberedChoice, type Choice } from './remembered-choice.ts';
-import { CHECKS_PATH, checkCommand, checkRows, readAnswer, starterCommand, summary, type CheckRow } from './report-view.ts';
+import { CHECKS_PATH, checkCommand, checkRows, readAnswer, starterCommand, summary, wirelabItself, type CheckRow } from './report-view.ts';
 import { ownServerStrings } from './strings.ts';
 import './own-server.css';
 
@@ -71,6 +71,7 @@ export function OwnServerPage() {
   };
 
   const isRunning = run.kind === 'running';
+  const itself = wirelabItself(window.location);
   return (
     <div className="own-server" data-testid="own-server-page">
       <h1>{t.title}</h1>
@@ -109,6 +110,14 @@ export function OwnServerPage() {
             {t.targetHint}
           </span>
         </label>
+        {itself && (
+          <p className="muted own-server-itself">
+            {t.tryWirelab}{' '}
+            <button type="button" className="link-button" data-testid="own-server-itself" disabled={isRunning} onClick={() => change({ target: itself })}>
+              {itself}
+            </button>
+          </p>
+        )}
         <div className="own-server-actions">
           <button type="submit" className="button button-primary" data-testid="own-server-run" disabled={isRunning}>
             {t.run}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome, CheckResult } from '../../contracts/own-server/check-result.ts';
-import { checkCommand, checkRows, portOf, readAnswer, starterCommand, summary } from './report-view.ts';
+import { checkCommand, checkRows, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
 
 function result(id: string, outcome: CheckOutcome, extra: Partial<CheckResult> = {}): CheckResult {
   return {
@@ -87,5 +87,15 @@ describe('commands', () => {
     expect(starterCommand('grpc', 'garbage')).toBe('starters/python/generate_grpc_stubs.sh && python3 starters/python/grpc_server.py --port 8000');
     expect(checkCommand('sse', ' 127.0.0.1:8002 ')).toBe('npm run check-server -- sse 127.0.0.1:8002');
     expect(checkCommand('websocket', '')).toBe('npm run check-server -- websocket 127.0.0.1:8000');
+  });
+});
+
+describe('wirelabItself', () => {
+  it("offers Wirelab's own address only on a loopback host, where it is the student's own machine", () => {
+    expect(wirelabItself({ hostname: '127.0.0.1', port: '8080', protocol: 'http:' })).toBe('127.0.0.1:8080');
+    expect(wirelabItself({ hostname: 'localhost', port: '', protocol: 'http:' })).toBe('localhost:80');
+    expect(wirelabItself({ hostname: '[::1]', port: '8080', protocol: 'http:' })).toBe('[::1]:8080');
+    expect(wirelabItself({ hostname: '192.168.1.10', port: '8080', protocol: 'http:' })).toBeNull();
+    expect(wirelabItself({ hostname: 'wirelab.example.edu', port: '', protocol: 'https:' })).toBeNull();
   });
 });

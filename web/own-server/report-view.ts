@@ -97,3 +97,16 @@ export function starterCommand(protocol: CheckedProtocol, target: string): strin
 export function checkCommand(protocol: CheckedProtocol, target: string): string {
   return `npm run check-server -- ${protocol} ${target.trim() || '127.0.0.1:8000'}`;
 }
+
+/**
+ * Wirelab's own address as a target, when the page is opened on the machine Wirelab runs on (a
+ * loopback host): the student's own machine, so the guard lets it through, and every check
+ * passes there — what passing looks like. null elsewhere: from a LAN, Wirelab is not the student's machine.
+ */
+export function wirelabItself(location: { hostname: string; port: string; protocol: string }): string | null {
+  const host = location.hostname.replace(/^\[(.*)\]$/, '$1');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (!loopback) return null;
+  const port = location.port || (location.protocol === 'https:' ? '443' : '80');
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
