@@ -31,6 +31,8 @@ import { ErrorsOnlyRequestLogs } from './logging/request-log-controller.ts';
 import scalePlugin from './scale/scale-plugin.ts';
 import loadBalancerHooks from './scale/load-balancer-hooks.ts';
 import eventRelayPlugin from './scale/event-relay.ts';
+import ownServerRoutes from './own-server/routes.ts';
+import { ownServersEnabled } from './own-server/address-guard.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -66,6 +68,8 @@ export interface AppOptions {
   clientLimits?: PartialClientLimits;
   /** Several instances behind a load balancer, sharing a Redis (REDIS_URL); absent: one process. */
   scale?: ScaleOptions;
+  /** "Check my server" (server/own-server): false refuses it all; absent: OWN_SERVERS from the environment. */
+  ownServers?: boolean;
 }
 
 /**
@@ -163,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mqttPlugin, options.mqtt ?? {});
   await app.register(asyncApiPlugin);
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
+  await app.register(ownServerRoutes, { enabled: options.ownServers ?? ownServersEnabled() });
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

@@ -42,6 +42,14 @@ export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc';
 
 export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = ['rest', 'websocket', 'sse', 'grpc'];
 
+/**
+ * Why no check ran: `bad-target` (not host:port), `refused` (Wirelab will not connect there: not
+ * the student's own machine, the feature off, too many connections), `no-answer` (nothing
+ * listening, or no TCP connection in time), `busy` (a suite of this student's is still running),
+ * `stopped` (whoever asked went away before the first check).
+ */
+export type UnreachableReason = 'bad-target' | 'refused' | 'no-answer' | 'busy' | 'stopped';
+
 export interface CheckReport {
   protocol: CheckedProtocol;
   /** `host:port` as the student gave it. */
@@ -52,6 +60,8 @@ export interface CheckReport {
    */
   reachable: boolean;
   refusal?: Localized;
+  /** With `reachable: false`: which kind of reason `refusal` tells. */
+  reason?: UnreachableReason;
   results: CheckResult[];
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countOutcomes, summaryLine, summaryLineRu, type CheckResult } from '../../contracts/own-server/check-result.ts';
-import { printable, verdict } from './check-kit.ts';
+import { printable, verdict, withTimeout } from './check-kit.ts';
 import { decodeFrames, encodeFrame, OPCODE } from './websocket-client.ts';
 import { frameMessage, grpcStatusFromHttp, unframeMessages } from './grpc-client.ts';
 
@@ -68,5 +68,20 @@ describe('gRPC framing', () => {
     expect(grpcStatusFromHttp(503)).toBe(14);
     expect(grpcStatusFromHttp(500)).toBe(2);
     expect(grpcStatusFromHttp(200)).toBeNull();
+  });
+});
+
+describe('withTimeout', () => {
+  it('fails at once on a signal that was already aborted (its abort event will never come again)', async () => {
+    const stopped = new AbortController();
+    stopped.abort();
+    const never = new Promise<never>(() => undefined);
+    await expect(withTimeout(never, 60_000, stopped.signal, 'an answer')).rejects.toThrow(/the check was stopped: an answer/);
+  });
+
+  it('says the suite ran out of time when its time signal fired', async () => {
+    const timedOut = AbortSignal.timeout(0);
+    await new Promise<void>((resolve) => timedOut.addEventListener('abort', () => resolve(), { once: true }));
+    await expect(withTimeout(new Promise<never>(() => undefined), 60_000, timedOut, 'a frame')).rejects.toThrow(/ran out of time: a frame/);
   });
 });

@@ -72,11 +72,22 @@ export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
 }
 
+/** Why a suite's wait ended early: its time ran out, or the page that asked is gone. */
+function abortError(signal: AbortSignal, what: string): Error {
+  const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+  return new Error(`${timedOut ? 'the suite ran out of time' : 'the check was stopped'}: ${what}`);
+}
+
 /** Waits for `promise`, failing after `ms` or when the suite's signal aborts. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // A listener added to a signal already aborted never hears it: refuse at once instead.
+    if (signal.aborted) {
+      promise.catch(() => undefined);
+      return reject(abortError(signal, what));
+    }
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
-    const onAbort = () => reject(new Error(`the suite ran out of time: ${what}`));
+    const onAbort = () => reject(abortError(signal, what));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => {
       clearTimeout(timer);

@@ -56,6 +56,19 @@ export interface ConnectionContext {
   budget: ConnectionBudget;
   resolver?: Resolver;
   limits?: Pick<typeof OWN_SERVER_LIMITS, 'bytesReceivedPerConnection' | 'connectTimeoutMs'>;
+  /**
+   * Aborted when whoever asked is gone (the page closed, its fetch aborted): every connection
+   * open under this context is destroyed at once, and none is opened after.
+   */
+  stop?: AbortSignal;
+}
+
+/** What a connection opened after the asker left fails with. */
+export class CheckStopped extends Error {
+  constructor() {
+    super('the check was stopped: the page that asked for it is gone');
+    this.name = 'CheckStopped';
+  }
 }
 
 export class ConnectionLimitError extends Error {
@@ -84,6 +97,7 @@ export function openGuardedSocket(target: Target, context: ConnectionContext, tr
   } else if (!guard.enabled) {
     return refusedSocket(refusals.off());
   }
+  if (context.stop?.aborted) return refusedSocket(new CheckStopped());
   const release = budget.take(guard.studentAddress);
   if (!release) return refusedSocket(refusals.tooMany(budget.limit));
   const socket = connect({
@@ -93,6 +107,12 @@ export function openGuardedSocket(target: Target, context: ConnectionContext, tr
     timeout: limits.connectTimeoutMs,
   });
   socket.once('close', release);
+  if (context.stop) {
+    const stop = context.stop;
+    const destroy = () => socket.destroy(new CheckStopped());
+    stop.addEventListener('abort', destroy, { once: true });
+    socket.once('close', () => stop.removeEventListener('abort', destroy));
+  }
   socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${limits.connectTimeoutMs} ms`)));
   socket.once('connect', () => {
     socket.setTimeout(0);

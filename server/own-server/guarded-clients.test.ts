@@ -2,11 +2,11 @@
 // before a suite: a DNS name that answers loopback first and another machine next (rebinding)
 // is refused on the connection that would reach the other machine.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressGuard, OwnServerRefusal, type Resolver } from './address-guard.ts';
 import type { SuiteContext } from './check-kit.ts';
-import { ConnectionBudget } from './connection.ts';
+import { CheckStopped, ConnectionBudget } from './connection.ts';
 import { EventStreamReader } from './event-stream-client.ts';
 import { httpExchange } from './http-exchange.ts';
 import { openWebSocket } from './websocket-client.ts';
@@ -14,8 +14,17 @@ import { openWebSocket } from './websocket-client.ts';
 let server: Server;
 let port: number;
 let connections = 0;
+/** Sockets of requests to /hold, which are never answered, and who waits for the next one. */
+const held: Socket[] = [];
+let heldChanged: () => void = () => {};
+const nextHeldChange = () => new Promise<void>((resolve) => (heldChanged = resolve));
 beforeAll(async () => {
-  server = createServer((_request, response) => response.end('hi'));
+  server = createServer((request, response) => {
+    if (request.url !== '/hold') return response.end('hi');
+    held.push(request.socket);
+    request.socket.once('close', () => heldChanged());
+    heldChanged();
+  });
   server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -54,5 +63,26 @@ describe('the checks\' clients', () => {
     const second = await httpExchange(student, { method: 'GET', path: '/' }).catch((error: unknown) => error);
     expect(second).toBeInstanceOf(OwnServerRefusal);
     expect((second as OwnServerRefusal).code).toBe('not-your-address');
+  });
+});
+
+describe('a stopped check (the page that asked is gone)', () => {
+  it('closes every connection it holds at once, and opens none after', async () => {
+    const stop = new AbortController();
+    const student = { ...context('127.0.0.1'), stop: stop.signal };
+    const exchange = httpExchange(student, { method: 'GET', path: '/hold' }).catch((error: unknown) => error);
+    const stream = new EventStreamReader(student, '/hold');
+    while (held.length < 2) await nextHeldChange();
+    const mine = held.slice(-2);
+
+    stop.abort();
+    expect(String(await exchange)).toMatch(/stopped/);
+    while (!mine.every((socket) => socket.destroyed)) await nextHeldChange();
+    expect(await stream.until(() => stream.status !== 0, 'an answer')).toBe(false);
+
+    const before = connections;
+    await expect(httpExchange(student, { method: 'GET', path: '/' })).rejects.toBeInstanceOf(CheckStopped);
+    await expect(openWebSocket(student, '/ws/echo')).rejects.toBeInstanceOf(CheckStopped);
+    expect(connections).toBe(before);
   });
 });

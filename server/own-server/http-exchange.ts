@@ -38,8 +38,9 @@ function encodeBody(spec: HttpRequestSpec): { body?: Buffer; headers: Record<str
 export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Promise<HttpAnswer> {
   const transcript = new Transcript();
   const { body, headers } = encodeBody(spec);
+  let outgoing: ReturnType<typeof request> | undefined;
   const exchange = new Promise<HttpAnswer>((resolve, reject) => {
-    const outgoing = request({
+    outgoing = request({
       method: spec.method,
       path: spec.path,
       host: context.target.host,
@@ -68,7 +69,12 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
     });
     outgoing.end(body);
   });
-  return withTimeout(exchange, OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, `${spec.method} ${spec.path}`);
+  return withTimeout(exchange, OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, `${spec.method} ${spec.path}`).catch((error: unknown) => {
+    // A server that never answers keeps the connection open: it would hold one of the student's
+    // connections (their budget) until the server closed it.
+    outgoing?.destroy();
+    throw error;
+  });
 }
 
 export function mediaType(headers: IncomingHttpHeaders): string {

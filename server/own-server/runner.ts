@@ -1,10 +1,10 @@
 // Runs one protocol's suite against the student's server: first a TCP probe (refused by the
 // guard, or nothing listening: the report says so and no check runs), then every check in order,
 // each within its time limit, a thrown error counted as that check's failure.
-import type { CheckedProtocol, CheckReport, CheckResult, Localized } from '../../contracts/own-server/check-result.ts';
+import type { CheckedProtocol, CheckReport, CheckResult, Localized, UnreachableReason } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
 import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
-import { ConnectionBudget, openGuardedSocket, parseTarget, type Target } from './connection.ts';
+import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type Target } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { restSuite } from './checks/rest.ts';
 import { websocketSuite } from './checks/websocket.ts';
@@ -24,9 +24,25 @@ export interface RunOptions {
   guard: AddressGuard;
   budget?: ConnectionBudget;
   resolver?: Resolver;
+  /**
+   * Aborted when whoever asked is gone (the route aborts it when the browser's request closes):
+   * every connection the suite holds is destroyed at once, no new one opens, no further check
+   * runs, and the report that still comes back is for nobody.
+   */
+  signal?: AbortSignal;
 }
 
-function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<Localized | null> {
+interface ProbeRefusal {
+  reason: UnreachableReason;
+  refusal: Localized;
+}
+
+const STOPPED: Localized = {
+  en: 'The check was stopped: the page that asked for it was closed or cancelled it.',
+  ru: 'Проверка остановлена: страница, которая её запросила, закрыта или отменила её.',
+};
+
+function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<ProbeRefusal | null> {
   return new Promise((resolve) => {
     const socket = openGuardedSocket(target, context);
     socket.once('connect', () => {
@@ -37,10 +53,14 @@ function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<L
       });
     });
     socket.once('error', (error: Error) => {
-      if (error instanceof OwnServerRefusal) return resolve(error.localized);
+      if (error instanceof OwnServerRefusal) return resolve({ reason: 'refused', refusal: error.localized });
+      if (error instanceof CheckStopped) return resolve({ reason: 'stopped', refusal: STOPPED });
       resolve({
-        en: `Nothing answered at ${target.host}:${target.port} (${error.message}). Is your server running on that port?`,
-        ru: `По адресу ${target.host}:${target.port} никто не ответил (${error.message}). Ваш сервер запущен на этом порту?`,
+        reason: 'no-answer',
+        refusal: {
+          en: `Nothing answered at ${target.host}:${target.port} (${error.message}). Is your server running on that port?`,
+          ru: `По адресу ${target.host}:${target.port} никто не ответил (${error.message}). Ваш сервер запущен на этом порту?`,
+        },
       });
     });
   });
@@ -70,30 +90,50 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
       protocol,
       target: targetText,
       reachable: false,
-      refusal: { en: `"${targetText}" is not host:port, e.g. 127.0.0.1:8000.`, ru: `«${targetText}» — не host:port, например 127.0.0.1:8000.` },
+      reason: 'bad-target',
+      refusal: badTarget(targetText),
       results: [],
     };
   }
-  const connection = { guard: options.guard, budget: options.budget ?? new ConnectionBudget(), resolver: options.resolver, target };
-  const refusal = await probe(target, connection);
-  if (refusal) return { protocol, target: targetText, reachable: false, refusal, results: [] };
-  const signal = AbortSignal.timeout(OWN_SERVER_LIMITS.suiteTimeoutMs);
+  const stop = options.signal;
+  const connection = { guard: options.guard, budget: options.budget ?? new ConnectionBudget(), resolver: options.resolver, target, stop };
+  const refused = await probe(target, connection);
+  if (refused) return { protocol, target: targetText, reachable: false, ...refused, results: [] };
+  const timeout = AbortSignal.timeout(OWN_SERVER_LIMITS.suiteTimeoutMs);
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const results = await SUITES[protocol]({ ...connection, signal });
   return { protocol, target: targetText, reachable: true, results };
+}
+
+export function badTarget(targetText: string): Localized {
+  return { en: `"${targetText}" is not host:port, e.g. 127.0.0.1:8000.`, ru: `«${targetText}» — не host:port, например 127.0.0.1:8000.` };
+}
+
+/** A check the suite never ran: its time was out, or the page that asked is gone. */
+function notRun<State>(check: CheckDefinition<State>, signal: AbortSignal): CheckResult {
+  const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+  const seconds = OWN_SERVER_LIMITS.suiteTimeoutMs / 1000;
+  const difference: Localized = timedOut
+    ? { en: `Not run: the whole suite may take ${seconds} s, and that time was up.`, ru: `Не запускалась: на весь набор проверок отведено ${seconds} с, и это время вышло.` }
+    : STOPPED;
+  return { id: check.id, name: check.name, expected: check.expected, why: check.why, outcome: 'fail', sent: '', got: '', difference };
 }
 
 async function runSuite<State>(suite: CheckSuite<State>, context: SuiteContext): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const state = await suite.prepare(context);
   try {
-    for (const check of suite.checks) results.push(await runCheck(check, context, state));
+    for (const check of suite.checks) results.push(context.signal.aborted ? notRun(check, context.signal) : await runCheck(check, context, state));
   } finally {
-    await suite.cleanUp?.(context, state).catch(() => undefined);
+    // Cleaning up after a suite that ran out of time still may (its waits have their own limits);
+    // after the page went away it may not: the stop signal refuses every new connection.
+    const cleanUpSignal = context.stop ?? new AbortController().signal;
+    await suite.cleanUp?.({ ...context, signal: cleanUpSignal }, state).catch(() => undefined);
   }
   return results;
 }
 
-export type OwnServerChecker = (protocol: CheckedProtocol, target: string, studentAddress: string) => Promise<CheckReport>;
+export type OwnServerChecker = (protocol: CheckedProtocol, target: string, studentAddress: string, signal?: AbortSignal) => Promise<CheckReport>;
 
 /**
  * What a route for the web page will call with the request's address (`request.ip`): one guard per
@@ -103,13 +143,14 @@ export type OwnServerChecker = (protocol: CheckedProtocol, target: string, stude
 export function createOwnServerChecker(options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver } = {}): OwnServerChecker {
   const budget = options.budget ?? new ConnectionBudget();
   const running = new Set<string>();
-  return async (protocol, target, studentAddress) => {
+  return async (protocol, target, studentAddress, signal) => {
     const guard = createAddressGuard({ studentAddress, enabled: options.enabled });
     if (running.has(guard.studentAddress)) {
       return {
         protocol,
         target,
         reachable: false,
+        reason: 'busy',
         refusal: {
           en: 'A check of your server is already running; wait for it to finish.',
           ru: 'Проверка вашего сервера уже идёт; дождитесь её окончания.',
@@ -119,7 +160,7 @@ export function createOwnServerChecker(options: { enabled?: boolean; budget?: Co
     }
     running.add(guard.studentAddress);
     try {
-      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver });
+      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver, signal });
     } finally {
       running.delete(guard.studentAddress);
     }

@@ -59,6 +59,9 @@ export function AppHeader() {
           <Link href={`/${lang}/compare`} data-testid="nav-compare">
             {t.compareLab}
           </Link>
+          <Link href={`/${lang}/my-server`} data-testid="nav-my-server">
+            {t.myServer}
+          </Link>
         </nav>
         <div className="header-tools">
           <SessionIndicator />
@@ -82,7 +85,7 @@ export function AppHeader() {
 
 /**
  * The header's links and tools: in the header's row on a wide screen; on a narrow one (app.css,
- * ≤ 600 px) behind a Menu button, a disclosure that closes on Esc, on a click elsewhere and when
+ * ≤ 880 px: five links do not fit beside the tools) behind a Menu button, a disclosure that closes on Esc, on a click elsewhere and when
  * the page changes.
  */
 function HeaderMenu({ pathname, children }: { pathname: string; children: ReactNode }) {

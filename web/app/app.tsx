@@ -14,6 +14,7 @@ import { useChunk } from './use-chunk.ts';
 // The list brings the lessons' summaries, which a lesson page does without.
 const LessonList = lazy(() => import('../lessons/lesson-list.tsx').then((module) => ({ default: module.LessonList })));
 const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
+const OwnServerPage = lazy(() => import('../own-server/own-server-page.tsx').then((module) => ({ default: module.OwnServerPage })));
 // The lesson reader without Suspense (use-chunk.ts): its text shows as soon as it is in, not up to
 // 300 ms later.
 const loadLessonReader = () => import('../lessons/lesson-reader.tsx').then((module) => module.LessonReader);
@@ -85,6 +86,11 @@ export function App() {
         {route.kind === 'compare' && (
           <Suspense fallback={<LoadingNote />}>
             <CompareLab />
+          </Suspense>
+        )}
+        {route.kind === 'my-server' && (
+          <Suspense fallback={<LoadingNote />}>
+            <OwnServerPage />
           </Suspense>
         )}
         {route.kind === 'not-found' && <NotFound />}

@@ -22,6 +22,9 @@ describe('parseRoute', () => {
     ['/en/class/other', { kind: 'not-found', lang: 'en' }],
     ['/en/compare', { kind: 'compare', lang: 'en' }],
     ['/ru/compare/', { kind: 'compare', lang: 'ru' }],
+    ['/en/my-server', { kind: 'my-server', lang: 'en' }],
+    ['/ru/my-server/', { kind: 'my-server', lang: 'ru' }],
+    ['/ru/my-server/extra', { kind: 'not-found', lang: 'ru' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -36,6 +39,7 @@ describe('pathInLang', () => {
     expect(pathInLang('/en/quiz', 'ru')).toBe('/ru/quiz');
     expect(pathInLang('/en/class/teach', 'ru')).toBe('/ru/class/teach');
     expect(pathInLang('/en/compare', 'ru')).toBe('/ru/compare');
+    expect(pathInLang('/ru/my-server', 'en')).toBe('/en/my-server');
   });
 });
 

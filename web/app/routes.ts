@@ -8,10 +8,14 @@ export type Route =
   | { kind: 'course'; lang: Lang; page: CoursePage }
   | { kind: 'class'; lang: Lang; page: 'join' | 'teach' }
   | { kind: 'compare'; lang: Lang }
+  | { kind: 'my-server'; lang: Lang }
   | { kind: 'not-found'; lang: Lang | null };
 
 /** The comparison lab's page: `/en/compare`, `/ru/compare` (web/compare). */
 export const COMPARE_SLUG = 'compare';
+
+/** "Check my server": `/en/my-server`, `/ru/my-server` (web/own-server). */
+export const MY_SERVER_SLUG = 'my-server';
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
 export function parseRoute(pathname: string): Route {
@@ -28,6 +32,7 @@ export function parseRoute(pathname: string): Route {
     if (parts[2] === 'teach') return { kind: 'class', lang, page: 'teach' };
   }
   if (parts.length === 2 && parts[1] === COMPARE_SLUG) return { kind: 'compare', lang };
+  if (parts.length === 2 && parts[1] === MY_SERVER_SLUG) return { kind: 'my-server', lang };
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -43,6 +48,7 @@ export function pathInLang(pathname: string, lang: Lang): string {
   if (route.kind === 'course') return `/${lang}/${route.page}`;
   if (route.kind === 'class') return `/${lang}/class${route.page === 'teach' ? '/teach' : ''}`;
   if (route.kind === 'compare') return `/${lang}/${COMPARE_SLUG}`;
+  if (route.kind === 'my-server') return `/${lang}/${MY_SERVER_SLUG}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
 }

@@ -1,0 +1,63 @@
+// What `POST /_wirelab/own-server/checks` accepts, and its refusals in both languages
+// (contracts/own-server/PROTOCOL.md, "Over HTTP").
+import { Ajv } from 'ajv';
+import type { FastifySchemaCompiler } from 'fastify';
+import { CHECKED_PROTOCOLS, type CheckedProtocol, type Localized } from '../../contracts/own-server/check-result.ts';
+
+export const OWN_SERVER_CHECKS_PATH = '/_wirelab/own-server/checks';
+
+/** `{"protocol":"rest","target":"127.0.0.1:8000"}` and a little room: a host name is at most 253 characters. */
+export const CHECK_REQUEST_BODY_LIMIT = 1024;
+
+export interface CheckRequest {
+  protocol: CheckedProtocol;
+  target: string;
+}
+
+export const checkRequestSchema = {
+  type: 'object',
+  properties: {
+    protocol: { type: 'string', enum: [...CHECKED_PROTOCOLS] },
+    target: { type: 'string', minLength: 1, maxLength: 300 },
+  },
+  required: ['protocol', 'target'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * Exact types, nothing coerced or quietly dropped (Fastify's default would remove an unknown
+ * field and run the check anyway): a page that sends something else learns it at once.
+ */
+const ajv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: true });
+
+export const strictBodies: FastifySchemaCompiler<object> = ({ schema }) => {
+  const validate = ajv.compile(schema);
+  return (data: unknown) => (validate(data) ? { value: data } : { error: Object.assign(new Error('invalid body'), { validation: validate.errors ?? [] }) });
+};
+
+export const routeMessages = {
+  sessionRequired: (): Localized => ({
+    en: 'Checking your server needs a Wirelab session: open the page “My server” in your browser (it gets the session cookie) and run the check from there.',
+    ru: 'Для проверки своего сервера нужна сессия Wirelab: откройте в браузере страницу «Мой сервер» (она получит cookie сессии) и запускайте проверку оттуда.',
+  }),
+  badBody: (detail: string): Localized => ({
+    en: `The body must be JSON {"protocol": "${CHECKED_PROTOCOLS.join('" | "')}", "target": "host:port"} and nothing else (${detail}).`,
+    ru: `Тело запроса — JSON {"protocol": "${CHECKED_PROTOCOLS.join('" | "')}", "target": "host:port"} и ничего больше (${detail}).`,
+  }),
+  notJson: (contentType: string): Localized => ({
+    en: `The body must be application/json, not "${contentType}".`,
+    ru: `Тело запроса должно быть в формате application/json, а не «${contentType}».`,
+  }),
+  tooLarge: (limit: number): Localized => ({
+    en: `The body may be at most ${limit} bytes: a protocol and a host:port.`,
+    ru: `Тело запроса — не больше ${limit} байт: протокол и host:port.`,
+  }),
+  methodNotAllowed: (method: string): Localized => ({
+    en: `${OWN_SERVER_CHECKS_PATH} answers POST only, not ${method}.`,
+    ru: `${OWN_SERVER_CHECKS_PATH} отвечает только на POST, а не на ${method}.`,
+  }),
+  internal: (): Localized => ({
+    en: 'The check broke inside Wirelab (not in your server); the server log has the details.',
+    ru: 'Проверка сломалась внутри Wirelab (а не в вашем сервере); подробности — в журнале сервера.',
+  }),
+};

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckOutcome, CheckResult } from '../../contracts/own-server/check-result.ts';
+import { checkCommand, checkRows, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
+
+function result(id: string, outcome: CheckOutcome, extra: Partial<CheckResult> = {}): CheckResult {
+  return {
+    id,
+    name: { en: `name ${id}`, ru: `имя ${id}` },
+    outcome,
+    sent: 'GET / HTTP/1.1\n',
+    expected: { en: 'a 200', ru: 'ответ 200' },
+    why: { clause: 'RFC 9110 §15.3.1', text: { en: 'because', ru: 'потому что' } },
+    got: 'HTTP/1.1 200 OK\n',
+    ...(outcome === 'pass' ? {} : { difference: { en: `differs ${id}`, ru: `отличие ${id}` } }),
+    ...extra,
+  };
+}
+
+describe('checkRows', () => {
+  it('shows each outcome as itself: a not-offered check is never a pass', () => {
+    const rows = checkRows([result('a', 'pass'), result('b', 'fail'), result('c', 'not-offered')], 'en');
+    expect(rows.map((row) => [row.id, row.outcome, row.outcomeLabel])).toEqual([
+      ['a', 'pass', 'Pass'],
+      ['b', 'fail', 'Fail'],
+      ['c', 'not-offered', 'Not offered'],
+    ]);
+    expect(rows.map((row) => row.difference)).toEqual([null, 'differs b', 'differs c']);
+  });
+
+  it("reads the reader's language, keeps the clause as cited, and says when nothing crossed", () => {
+    const [row] = checkRows([result('b', 'fail', { sent: '', got: '' })], 'ru');
+    expect(row).toMatchObject({
+      outcomeLabel: 'Не пройдена',
+      name: 'имя b',
+      expected: 'ответ 200',
+      clause: 'RFC 9110 §15.3.1',
+      reason: 'потому что',
+      difference: 'отличие b',
+      sent: '(ничего не отправлено)',
+      got: '(ничего не пришло)',
+    });
+  });
+});
+
+describe('summary', () => {
+  const many = (count: number, outcome: CheckOutcome) => Array.from({ length: count }, (_, i) => result(`${outcome}-${i}`, outcome));
+
+  it('counts in English, naming not-offered checks only when there are some', () => {
+    expect(summary(many(16, 'pass'), 'en')).toBe('16 checks: 16 passed, 0 failed');
+    expect(summary([...many(7, 'pass'), ...many(3, 'not-offered')], 'en')).toBe('10 checks: 7 passed, 0 failed, 3 not offered');
+    expect(summary(many(1, 'fail'), 'en')).toBe('1 check: 0 passed, 1 failed');
+  });
+
+  it('takes the Russian plural of «проверка»', () => {
+    expect(summary(many(1, 'pass'), 'ru')).toBe('1 проверка: пройдено 1, не пройдено 0');
+    expect(summary([...many(2, 'pass'), ...many(1, 'fail')], 'ru')).toBe('3 проверки: пройдено 2, не пройдено 1');
+    expect(summary(many(16, 'pass'), 'ru')).toBe('16 проверок: пройдено 16, не пройдено 0');
+    expect(summary([...many(20, 'pass'), ...many(1, 'not-offered')], 'ru')).toBe('21 проверка: пройдено 20, не пройдено 0, сервер не предлагает 1');
+  });
+});
+
+describe('readAnswer', () => {
+  it('takes a report, and a problem in the reader\'s language', () => {
+    const report = { protocol: 'rest', target: '127.0.0.1:8000', reachable: false, reason: 'refused', refusal: { en: 'no', ru: 'нет' }, results: [] };
+    expect(readAnswer(200, report, 'ru')).toEqual({ kind: 'report', report });
+    const problem = { status: 429, detail: 'busy', localized: { en: 'A check is already running', ru: 'Проверка уже идёт' } };
+    expect(readAnswer(429, problem, 'ru')).toEqual({ kind: 'refused', status: 429, message: 'Проверка уже идёт' });
+  });
+
+  it('says so when the answer is neither', () => {
+    expect(readAnswer(502, null, 'en')).toEqual({ kind: 'refused', status: 502, message: 'The server answered 502 with something that is not a check report.' });
+    expect(readAnswer(200, { hello: 1 }, 'ru').kind).toBe('refused');
+  });
+});
+
+describe('commands', () => {
+  it('reads the port of host:port, IPv6 in brackets too', () => {
+    expect(portOf('127.0.0.1:8000')).toBe(8000);
+    expect(portOf(' [::1]:50051 ')).toBe(50051);
+    expect(portOf('localhost')).toBeNull();
+    expect(portOf('127.0.0.1:0')).toBeNull();
+    expect(portOf('127.0.0.1:70000')).toBeNull();
+  });
+
+  it('gives the starter and the check-server command for the chosen protocol and port', () => {
+    expect(starterCommand('rest', '127.0.0.1:8123')).toBe('python3 starters/python/rest_server.py --port 8123');
+    expect(starterCommand('grpc', 'garbage')).toBe('starters/python/generate_grpc_stubs.sh && python3 starters/python/grpc_server.py --port 8000');
+    expect(checkCommand('sse', ' 127.0.0.1:8002 ')).toBe('npm run check-server -- sse 127.0.0.1:8002');
+    expect(checkCommand('websocket', '')).toBe('npm run check-server -- websocket 127.0.0.1:8000');
+  });
+});
+
+describe('wirelabItself', () => {
+  it("offers Wirelab's own address only on a loopback host, where it is the student's own machine", () => {
+    expect(wirelabItself({ hostname: '127.0.0.1', port: '8080', protocol: 'http:' })).toBe('127.0.0.1:8080');
+    expect(wirelabItself({ hostname: 'localhost', port: '', protocol: 'http:' })).toBe('localhost:80');
+    expect(wirelabItself({ hostname: '[::1]', port: '8080', protocol: 'http:' })).toBe('[::1]:8080');
+    expect(wirelabItself({ hostname: '192.168.1.10', port: '8080', protocol: 'http:' })).toBeNull();
+    expect(wirelabItself({ hostname: 'wirelab.example.edu', port: '', protocol: 'https:' })).toBeNull();
+  });
+});

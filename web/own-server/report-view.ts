@@ -1,0 +1,112 @@
+// What the page shows of a check report, in the reader's language: pure, so the rules (a
+// not-offered check is never shown as passed, the Russian plurals, a problem's own words) are
+// tested without a browser.
+import { countOutcomes, type CheckedProtocol, type CheckOutcome, type CheckReport, type CheckResult, type Localized } from '../../contracts/own-server/check-result.ts';
+import type { Lang } from '../app/lang-context.ts';
+import { countRu } from '../text/russian-plural.ts';
+import { ownServerStrings } from './strings.ts';
+
+export const CHECKS_PATH = '/_wirelab/own-server/checks';
+
+export interface CheckRow {
+  id: string;
+  outcome: CheckOutcome;
+  outcomeLabel: string;
+  name: string;
+  expected: string;
+  clause: string;
+  reason: string;
+  /** For a failure or a not-offered check: what differed; null for a pass. */
+  difference: string | null;
+  sent: string;
+  got: string;
+}
+
+export function checkRows(results: readonly CheckResult[], lang: Lang): CheckRow[] {
+  const t = ownServerStrings[lang];
+  return results.map((result) => ({
+    id: result.id,
+    outcome: result.outcome,
+    outcomeLabel: t.outcomes[result.outcome],
+    name: result.name[lang],
+    expected: result.expected[lang],
+    clause: result.why.clause,
+    reason: result.why.text[lang],
+    difference: result.outcome === 'pass' ? null : (result.difference?.[lang] ?? null),
+    sent: result.sent || t.nothingSent,
+    got: result.got || t.nothingCame,
+  }));
+}
+
+/** `19 checks: 16 passed, 0 failed, 3 not offered` / `19 проверок: пройдено 16, не пройдено 0, сервер не предлагает 3`. */
+export function summary(results: readonly CheckResult[], lang: Lang): string {
+  const counts = countOutcomes(results);
+  const total = results.length;
+  if (lang === 'ru') {
+    const base = `${countRu(total, 'проверка', 'проверки', 'проверок')}: пройдено ${counts.passed}, не пройдено ${counts.failed}`;
+    return counts.notOffered > 0 ? `${base}, сервер не предлагает ${counts.notOffered}` : base;
+  }
+  const base = `${total} ${total === 1 ? 'check' : 'checks'}: ${counts.passed} passed, ${counts.failed} failed`;
+  return counts.notOffered > 0 ? `${base}, ${counts.notOffered} not offered` : base;
+}
+
+/** What the route answered, as the page shows it. */
+export type RunOutcome = { kind: 'report'; report: CheckReport } | { kind: 'refused'; message: string; status: number };
+
+function isLocalized(value: unknown): value is Localized {
+  const candidate = value as Localized | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.en === 'string' && typeof candidate.ru === 'string';
+}
+
+function isReport(value: unknown): value is CheckReport {
+  const candidate = value as CheckReport | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.reachable === 'boolean' && Array.isArray(candidate.results);
+}
+
+/** The route's answer (status and parsed JSON, or null when it was not JSON) in the reader's language. */
+export function readAnswer(status: number, body: unknown, lang: Lang): RunOutcome {
+  if (status === 200 && isReport(body)) return { kind: 'report', report: body };
+  const problem = body as { localized?: unknown; detail?: unknown } | null;
+  if (problem && isLocalized(problem.localized)) return { kind: 'refused', status, message: problem.localized[lang] };
+  return { kind: 'refused', status, message: ownServerStrings[lang].unreadableAnswer(status) };
+}
+
+/** The port of `host:port` (IPv6 in brackets), or null. */
+export function portOf(target: string): number | null {
+  const match = /^(?:\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(target.trim());
+  const port = match ? Number(match[1]) : NaN;
+  return port >= 1 && port <= 65_535 ? port : null;
+}
+
+const STARTER_FILES: Record<CheckedProtocol, string> = {
+  rest: 'rest_server.py',
+  websocket: 'websocket_server.py',
+  sse: 'sse_server.py',
+  grpc: 'grpc_server.py',
+};
+
+/** The Python starter for `protocol`, run from the repository's folder on the field's port. */
+export function starterCommand(protocol: CheckedProtocol, target: string): string {
+  const port = portOf(target) ?? 8000;
+  const run = `python3 starters/python/${STARTER_FILES[protocol]} --port ${port}`;
+  // the gRPC stubs are made once by Debian's protoc (starters/python/README.md)
+  return protocol === 'grpc' ? `starters/python/generate_grpc_stubs.sh && ${run}` : run;
+}
+
+/** The command line that runs the same suite (server/own-server/cli.ts). */
+export function checkCommand(protocol: CheckedProtocol, target: string): string {
+  return `npm run check-server -- ${protocol} ${target.trim() || '127.0.0.1:8000'}`;
+}
+
+/**
+ * Wirelab's own address as a target, when the page is opened on the machine Wirelab runs on (a
+ * loopback host): the student's own machine, so the guard lets it through, and every check
+ * passes there — what passing looks like. null elsewhere: from a LAN, Wirelab is not the student's machine.
+ */
+export function wirelabItself(location: { hostname: string; port: string; protocol: string }): string | null {
+  const host = location.hostname.replace(/^\[(.*)\]$/, '$1');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (!loopback) return null;
+  const port = location.port || (location.protocol === 'https:' ? '443' : '80');
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -1,0 +1,95 @@
+import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
+
+type ProtocolTexts = Record<CheckedProtocol, string>;
+
+/** What each suite expects the student's server to serve (server/own-server/README.md, "The suites"). */
+const protocolPathsEn: ProtocolTexts = {
+  rest: 'the users resource at /api/v1/users (16 checks)',
+  websocket: 'an echo at /ws/echo (10 checks)',
+  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (5 checks)',
+  grpc: 'UserService from proto/ over h2c, and health (10 checks)',
+};
+
+const protocolPathsRu: ProtocolTexts = {
+  rest: 'ресурс пользователей по адресу /api/v1/users (16 проверок)',
+  websocket: 'эхо по адресу /ws/echo (10 проверок)',
+  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (5 проверок)',
+  grpc: 'UserService из proto/ поверх h2c и health (10 проверок)',
+};
+
+const protocolNames: ProtocolTexts = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC' };
+
+export const ownServerStrings = {
+  en: {
+    title: 'My server',
+    intro:
+      'You wrote a server — now check it against the same contract Wirelab’s own server keeps. Wirelab connects to your server, sends real requests and frames, and for each check tells you what it sent, what it expected and why (the clause of the spec), and what came back.',
+    allowedTitle: 'Only your own computer',
+    allowed:
+      'Wirelab connects only to the machine your browser runs on: if you work on the computer where Wirelab runs, that is 127.0.0.1 (any loopback address, or localhost); in a class, only the address your own computer connects from — never anyone else’s. The connections last while this page waits for the result: Cancel, or closing the page, stops the check and closes them.',
+    protocolLegend: 'Protocol',
+    protocolNames,
+    protocolPaths: protocolPathsEn,
+    targetLabel: 'Your server (host:port)',
+    targetHint: 'For example 127.0.0.1:8000. Remembered in this browser.',
+    tryWirelab: 'To see what passing looks like, aim at Wirelab’s own server:',
+    run: 'Run the checks',
+    cancel: 'Cancel',
+    running: 'Checking your server… (a suite takes up to a minute)',
+    cancelled: 'Cancelled: the check was stopped and its connections closed.',
+    refusedTitle: 'No check ran',
+    outcomes: { pass: 'Pass', fail: 'Fail', 'not-offered': 'Not offered' },
+    expected: 'Expected',
+    why: 'Why',
+    difference: 'What differed',
+    transcript: 'What was sent and what came back',
+    sent: 'Sent',
+    got: 'Came back',
+    nothingSent: '(nothing was sent)',
+    nothingCame: '(nothing came back)',
+    failedRequest: 'The check did not run:',
+    unreadableAnswer: (status: number) => `The server answered ${status} with something that is not a check report.`,
+    networkError: 'Wirelab’s server did not answer. Is it still running?',
+    startersTitle: 'No server yet? Start one',
+    starters:
+      'The repository has small complete servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio):',
+    cliTitle: 'The same checks in a terminal',
+    cli: 'The same suite, one line per check, with an exit code for scripts and CI:',
+  },
+  ru: {
+    title: 'Мой сервер',
+    intro:
+      'Вы написали свой сервер — проверьте, выполняет ли он тот же контракт, что и собственный сервер Wirelab. Wirelab подключается к вашему серверу, отправляет настоящие запросы и кадры и для каждой проверки показывает, что отправил, чего ожидал и почему (пункт спецификации) и что пришло в ответ.',
+    allowedTitle: 'Только ваш собственный компьютер',
+    allowed:
+      'Wirelab подключается только к той машине, на которой работает ваш браузер: если вы работаете за тем же компьютером, где запущен Wirelab, это 127.0.0.1 (любой loopback-адрес или localhost); на занятии — только адрес, с которого подключается ваш собственный компьютер, и никогда чужой. Соединения живут, пока страница ждёт результата: кнопка «Отмена» или закрытие страницы останавливает проверку и закрывает их.',
+    protocolLegend: 'Протокол',
+    protocolNames,
+    protocolPaths: protocolPathsRu,
+    targetLabel: 'Ваш сервер (host:port)',
+    targetHint: 'Например, 127.0.0.1:8000. Браузер запомнит адрес.',
+    tryWirelab: 'Чтобы увидеть, как выглядят пройденные проверки, проверьте сам сервер Wirelab:',
+    run: 'Запустить проверки',
+    cancel: 'Отмена',
+    running: 'Проверяем ваш сервер… (набор проверок занимает до минуты)',
+    cancelled: 'Отменено: проверка остановлена, её соединения закрыты.',
+    refusedTitle: 'Ни одна проверка не запускалась',
+    outcomes: { pass: 'Пройдена', fail: 'Не пройдена', 'not-offered': 'Не предлагается' },
+    expected: 'Ожидалось',
+    why: 'Почему',
+    difference: 'Что не так',
+    transcript: 'Что отправлено и что пришло в ответ',
+    sent: 'Отправлено',
+    got: 'Пришло в ответ',
+    nothingSent: '(ничего не отправлено)',
+    nothingCame: '(ничего не пришло)',
+    failedRequest: 'Проверка не запустилась:',
+    unreadableAnswer: (status: number) => `Сервер ответил ${status}, но это не отчёт о проверке.`,
+    networkError: 'Сервер Wirelab не ответил. Он всё ещё запущен?',
+    startersTitle: 'Сервера ещё нет? Запустите готовый',
+    starters:
+      'В репозитории есть небольшие готовые серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio):',
+    cliTitle: 'Те же проверки в терминале',
+    cli: 'Тот же набор проверок, по строке на проверку, с кодом выхода для скриптов и CI:',
+  },
+};
