@@ -209,7 +209,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe('axe-core on the pages a class uses', () => {
-  it('finds no WCAG 2.1 A/AA or best-practice violation: lessons with their consoles, a run in the inspector, the queue lab, the teacher', async () => {
+  it('finds no WCAG 2.1 A/AA or best-practice violation: lessons with their consoles, a run in the inspector, the queue lab, the teacher, my server', async () => {
     // each page with what must be on screen before it is checked (lazy editors and consoles included)
     const pages: Array<{ path: string; ready: string; run?: true }> = [
       { path: '/en/rest', ready: '[data-testid="cell-run"]', run: true },
@@ -217,6 +217,7 @@ describe('axe-core on the pages a class uses', () => {
       { path: '/ru/mqtt', ready: '[data-testid="rt-log"]' },
       { path: '/en/message-queues', ready: '[data-testid="cell"] table' },
       { path: '/ru/class/teach', ready: 'main h1' },
+      { path: '/ru/my-server', ready: 'main h1' },
     ];
     const found: string[] = [];
     for (const { path, ready, run } of pages) {
