@@ -10,7 +10,13 @@ const json = { 'content-type': 'application/json' };
 
 /** Runs the first cells of the lesson the page shows (those speak for the rest: the same page, session and clients). */
 async function runCells(page: Page, most: number): Promise<number> {
-  await page.locator('[data-testid="cell"]').first().waitFor(LIVE);
+  // every slot holds its cell: cells mount as their editor's code arrives, the first before the rest
+  const mounted = () =>
+    page.evaluate(() => {
+      const slots = [...document.querySelectorAll('article.lesson .cell-slot')];
+      return slots.length > 0 && slots.every((slot) => slot.querySelector('[data-testid="cell"]') !== null);
+    });
+  await expect.poll(mounted, LIVE).toBe(true);
   const buttons = page.locator('[data-testid="cell-run"]');
   const count = Math.min(most, await buttons.count());
   for (let index = 0; index < count; index += 1) {
