@@ -9,7 +9,6 @@ import {
   FRAME_FLAGS,
   FRAME_HEADER_BYTES,
   errorCodeName,
-  errorCodeNode,
   flagNames,
   frameHeaderNode,
   frameTypeName,
@@ -17,10 +16,9 @@ import {
   readFrameHeader,
   readUint31,
   readUint32,
-  settingName,
-  settingNode,
   type FrameHeader,
 } from './frames.ts';
+import { contentRange, describePayload, FRAMES_ON_CONNECTION, preview, Summary } from './frame-payload.ts';
 import { HpackDecoder, type HpackField } from './hpack.ts';
 
 // The HTTP/2 connection decoder: the client preface, every frame of both directions as a
@@ -74,8 +72,6 @@ interface StreamState {
   resetCode?: number;
   pushed: boolean;
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeHttp2Connection(connection: CapturedConnection, streams: { in: ByteStream; out: ByteStream }): DecodedConnection {
   const state = new Map<number, StreamState>();
@@ -204,56 +200,182 @@ function announcedSettings(stream: ByteStream, dir: Dir): AnnouncedSettings {
 }
 
 function readDirection(conn: string, stream: ByteStream, dir: Dir, peer: AnnouncedSettings): DirectionResult {
-  const result: DirectionResult = { frames: [], blocks: [], messages: [], notes: [] };
-  const hpack = new HpackDecoder();
+  return new DirectionReader(conn, stream, dir, peer).read();
+}
+
+type BlockFragment = { range: ByteRange; bytes: Uint8Array; node: WireNode };
+
+/** A header block being gathered: HEADERS or PUSH_PROMISE, then CONTINUATION until END_HEADERS. */
+interface PendingBlock {
+  streamId: number;
+  frames: Frame[];
+  fragments: BlockFragment[];
+  endStream: boolean;
+}
+
+/** One direction's frames in order, with the HPACK state and the limits the peer's SETTINGS set. */
+class DirectionReader {
+  private readonly result: DirectionResult = { frames: [], blocks: [], messages: [], notes: [] };
+  private readonly hpack = new HpackDecoder();
   // RFC 7541 §4.2 / RFC 9113 §6.5.3: a peer's limits apply once this side acknowledged its SETTINGS
   // (the largest frame this side may send: RFC 9113 §4.2, 16 384 until the peer allows more)
-  let maxFrameSize = H2_DEFAULT_MAX_FRAME_SIZE;
-  let acknowledged = 0;
-  const acknowledge = (): void => {
-    acknowledged += 1;
-    if (acknowledged <= peer.settings.length) {
-      const announced = peer.settings[acknowledged - 1];
-      if (announced.headerTableSize !== undefined) hpack.tableSizeLimit = announced.headerTableSize;
-      if (announced.maxFrameSize !== undefined) maxFrameSize = Math.max(announced.maxFrameSize, H2_DEFAULT_MAX_FRAME_SIZE);
-    } else if (!peer.complete) {
-      hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
-      maxFrameSize = Number.POSITIVE_INFINITY;
-    }
-  };
-  let pending: { streamId: number; frames: Frame[]; fragments: Array<{ range: ByteRange; bytes: Uint8Array; node: WireNode }>; endStream: boolean } | null = null;
+  private maxFrameSize = H2_DEFAULT_MAX_FRAME_SIZE;
+  private acknowledged = 0;
+  private pending: PendingBlock | null = null;
 
-  const finishBlock = (complete: boolean): void => {
-    if (!pending) return;
-    const block = pending;
-    pending = null;
-    const headerBlock: HeaderBlock = { dir, streamId: block.streamId, fields: [], headers: [], endStream: block.endStream, frames: block.frames };
+  constructor(
+    private readonly conn: string,
+    private readonly stream: ByteStream,
+    private readonly dir: Dir,
+    private readonly peer: AnnouncedSettings,
+  ) {}
+
+  read(): DirectionResult {
+    for (const [index, segment] of this.stream.segments.entries()) {
+      const position = this.startOf(segment, index);
+      if (position !== undefined) this.readFrames(segment, index, position);
+    }
+    if (this.pending) this.finishBlock(false);
+    return this.result;
+  }
+
+  private acknowledge(): void {
+    this.acknowledged += 1;
+    if (this.acknowledged <= this.peer.settings.length) {
+      const announced = this.peer.settings[this.acknowledged - 1];
+      if (announced.headerTableSize !== undefined) this.hpack.tableSizeLimit = announced.headerTableSize;
+      if (announced.maxFrameSize !== undefined) this.maxFrameSize = Math.max(announced.maxFrameSize, H2_DEFAULT_MAX_FRAME_SIZE);
+    } else if (!this.peer.complete) {
+      this.hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
+      this.maxFrameSize = Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /** Where the segment's first frame starts: after the preface, or after a gap at the next frame boundary (undefined: none). */
+  private startOf(segment: StreamSegment, index: number): number | undefined {
+    if (segment.gapBefore) return this.resumeAfterGap(segment, index);
+    if (this.dir !== 'in' || segment.start !== 0) return 0;
+    const preface = readPreface(this.conn, this.stream, segment);
+    if (preface.message) this.result.messages.push(preface.message);
+    if (preface.note) this.result.notes.push(preface.note);
+    return preface.length;
+  }
+
+  private resumeAfterGap(segment: StreamSegment, index: number): number | undefined {
+    const { bytes } = segment;
+    this.finishBlock(false);
+    this.hpack.loseHistory();
+    // the ACKs in the gap are unknown, so is the table size limit from now on
+    this.hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
+    this.maxFrameSize = Number.POSITIVE_INFINITY;
+    this.acknowledged = Number.POSITIVE_INFINITY;
+    const boundary = findFrameBoundary(bytes, isLastSegment(this.stream, index) && !this.stream.ended);
+    const skippedEnd = boundary ?? bytes.length;
+    if (skippedEnd > 0) {
+      const skipped: WireNode = {
+        kind: 'skipped',
+        label: boundary === undefined ? 'Bytes after a gap in the recording: no frame boundary found' : 'Bytes after a gap in the recording, before the next frame boundary',
+        value: `${skippedEnd} bytes`,
+        range: { start: segment.start, end: segment.start + skippedEnd },
+        error: 'after-gap',
+      };
+      this.result.notes.push(
+        ru(skipped, boundary === undefined ? 'Байты после пропуска в записи: граница кадра не найдена' : 'Байты после пропуска в записи, до следующей границы кадра', `${skippedEnd} байт`),
+      );
+    }
+    return boundary;
+  }
+
+  private readFrames(segment: StreamSegment, index: number, from: number): void {
+    const { bytes } = segment;
+    let position = from;
+    while (position < bytes.length) {
+      const start = segment.start + position;
+      if (position + FRAME_HEADER_BYTES > bytes.length) {
+        this.result.notes.push(incompleteNote(this.stream, index, start, segment.start + bytes.length));
+        return;
+      }
+      const header = readFrameHeader(bytes, position);
+      const available = Math.min(header.length, bytes.length - position - FRAME_HEADER_BYTES);
+      const payload = bytes.subarray(position + FRAME_HEADER_BYTES, position + FRAME_HEADER_BYTES + available);
+      const frame = buildFrame(this.conn, this.stream, this.dir, header, start, payload);
+      if (header.type === 0x5 && this.dir === 'in') markClientPush(frame);
+      const tooLarge = header.length > this.maxFrameSize;
+      if (frame.complete && header.type === 0x4 && header.streamId === 0 && (header.flags & 0x1) !== 0) this.acknowledge();
+      this.result.frames.push(frame);
+      this.result.messages.push(frame.message);
+      if (!frame.complete) {
+        this.markCut(frame, tooLarge, isLastSegment(this.stream, index) && !this.stream.ended, available);
+        return;
+      }
+      if (tooLarge) markTooLarge(frame, this.maxFrameSize);
+      this.followHeaderBlock(frame);
+      position += FRAME_HEADER_BYTES + header.length;
+    }
+  }
+
+  /** A frame whose payload the recording does not (yet) hold in full. */
+  private markCut(frame: Frame, tooLarge: boolean, stillArriving: boolean, available: number): void {
+    const { message, header } = frame;
+    message.tree.error = tooLarge ? 'frame-too-large' : stillArriving ? 'incomplete' : 'truncated';
+    message.summary += stillArriving ? ` · incomplete: ${available} of ${header.length} bytes so far` : ` · cut short: ${available} of ${header.length} bytes recorded`;
+    ruSummary(message.tree, `${russianSummaryOf(message) ?? ''}${stillArriving ? ` · не полностью: пока ${available} из ${header.length} байт` : ` · оборван: записано ${available} из ${header.length} байт`}`);
+    if (this.pending) this.finishBlock(false);
+  }
+
+  /** Header blocks: HEADERS or PUSH_PROMISE, then CONTINUATION until END_HEADERS (RFC 9113 §6.10). */
+  private followHeaderBlock(frame: Frame): void {
+    const { header } = frame;
+    const type = header.type;
+    const carriesBlock = type === 0x1 || type === 0x5 || type === 0x9;
+    if (!carriesBlock) {
+      if (!this.pending) return;
+      frame.message.tree.error ??= 'expected-continuation';
+      this.pending.frames[0].message.tree.error ??= 'expected-continuation';
+      this.finishBlock(false);
+      return;
+    }
+    const fragment = fragmentOf(frame);
+    if (!fragment) {
+      // too short to hold its fixed fields (a frame size error, a connection error): no block
+      // fragment to decode, and the encoder's table can no longer be followed
+      if (this.pending) this.finishBlock(false);
+      this.hpack.loseHistory();
+      return;
+    }
+    if (type === 0x9) {
+      if (!this.pending || this.pending.streamId !== header.streamId) {
+        frame.message.tree.error = 'unexpected-continuation';
+      } else {
+        this.pending.frames.push(frame);
+        this.pending.fragments.push(fragment);
+      }
+    } else {
+      if (this.pending) {
+        this.pending.frames[0].message.tree.error ??= 'expected-continuation';
+        this.finishBlock(false);
+      }
+      this.pending = { streamId: header.streamId, frames: [frame], fragments: [fragment], endStream: type === 0x1 && (header.flags & 0x1) !== 0 };
+    }
+    if (this.pending && (header.flags & 0x4) !== 0) this.finishBlock(true);
+  }
+
+  private finishBlock(complete: boolean): void {
+    if (!this.pending) return;
+    const block = this.pending;
+    this.pending = null;
+    const headerBlock: HeaderBlock = { dir: this.dir, streamId: block.streamId, fields: [], headers: [], endStream: block.endStream, frames: block.frames };
+    this.result.blocks.push(headerBlock);
     if (!complete) {
       // the rest of the block was not recorded: HPACK state after it is unknown
-      hpack.loseHistory();
+      this.hpack.loseHistory();
       headerBlock.error = 'header-block-incomplete';
       block.frames[0].message.tree.error ??= 'header-block-incomplete';
-      result.blocks.push(headerBlock);
       return;
     }
     const bytes = concat(block.fragments.map((fragment) => fragment.bytes));
-    const decoded = hpack.decodeBlock(bytes, chunkedOffsets(block.fragments.map((fragment) => fragment.range)));
-    // each representation hangs under the fragment that holds its first byte
-    for (const node of decoded.nodes) {
-      const owner = block.fragments.find((fragment) => node.range.start >= fragment.range.start && node.range.start < fragment.range.end) ?? block.fragments[block.fragments.length - 1];
-      (owner.node.children ??= []).push(node);
-      // a representation may go on in the next fragments: say so there, over its bytes in them
-      for (const fragment of block.fragments) {
-        if (fragment === owner || fragment.range.start >= node.range.end || fragment.range.end <= node.range.start) continue;
-        const continued: WireNode = {
-          kind: 'hpack-continued',
-          label: `${node.label} (continued from the previous frame)`,
-          ...(node.value !== undefined ? { value: node.value } : {}),
-          range: { start: Math.max(fragment.range.start, node.range.start), end: Math.min(fragment.range.end, node.range.end) },
-        };
-        (fragment.node.children ??= []).push(ru(continued, `${node.label} (продолжение из предыдущего кадра)`));
-      }
-    }
+    const decoded = this.hpack.decodeBlock(bytes, chunkedOffsets(block.fragments.map((fragment) => fragment.range)));
+    hangRepresentations(decoded.nodes, block.fragments);
     headerBlock.fields = decoded.fields;
     headerBlock.headers = decoded.fields.map((field) => [field.name, field.value]);
     if (decoded.error) {
@@ -265,100 +387,25 @@ function readDirection(conn: string, stream: ByteStream, dir: Dir, peer: Announc
     const described = describeBlock(headerBlock.headers);
     first.summary = `${first.summary}${described.en}`;
     ruSummary(first.tree, `${russianSummaryOf(first) ?? ''}${described.ru}`);
-    result.blocks.push(headerBlock);
-  };
+  }
+}
 
-  for (const [index, segment] of stream.segments.entries()) {
-    let position = 0;
-    const bytes = segment.bytes;
-    if (segment.gapBefore) {
-      finishBlock(false);
-      hpack.loseHistory();
-      // the ACKs in the gap are unknown, so is the table size limit from now on
-      hpack.tableSizeLimit = Number.POSITIVE_INFINITY;
-      maxFrameSize = Number.POSITIVE_INFINITY;
-      acknowledged = Number.POSITIVE_INFINITY;
-      const boundary = findFrameBoundary(bytes, isLastSegment(stream, index) && !stream.ended);
-      const skippedEnd = boundary ?? bytes.length;
-      if (skippedEnd > 0) {
-        const skipped: WireNode = {
-          kind: 'skipped',
-          label: boundary === undefined ? 'Bytes after a gap in the recording: no frame boundary found' : 'Bytes after a gap in the recording, before the next frame boundary',
-          value: `${skippedEnd} bytes`,
-          range: { start: segment.start, end: segment.start + skippedEnd },
-          error: 'after-gap',
-        };
-        result.notes.push(
-          ru(skipped, boundary === undefined ? 'Байты после пропуска в записи: граница кадра не найдена' : 'Байты после пропуска в записи, до следующей границы кадра', `${skippedEnd} байт`),
-        );
-      }
-      if (boundary === undefined) continue;
-      position = boundary;
-    } else if (dir === 'in' && segment.start === 0) {
-      const preface = readPreface(conn, stream, segment);
-      if (preface.message) result.messages.push(preface.message);
-      if (preface.note) result.notes.push(preface.note);
-      if (preface.length === undefined) continue;
-      position = preface.length;
-    }
-    while (position < bytes.length) {
-      const start = segment.start + position;
-      if (position + FRAME_HEADER_BYTES > bytes.length) {
-        result.notes.push(incompleteNote(stream, index, start, segment.start + bytes.length));
-        break;
-      }
-      const header = readFrameHeader(bytes, position);
-      const available = Math.min(header.length, bytes.length - position - FRAME_HEADER_BYTES);
-      const payload = bytes.subarray(position + FRAME_HEADER_BYTES, position + FRAME_HEADER_BYTES + available);
-      const frame = buildFrame(conn, stream, dir, header, start, payload);
-      if (header.type === 0x5 && dir === 'in') markClientPush(frame);
-      const tooLarge = header.length > maxFrameSize;
-      if (frame.complete && header.type === 0x4 && header.streamId === 0 && (header.flags & 0x1) !== 0) acknowledge();
-      result.frames.push(frame);
-      result.messages.push(frame.message);
-      if (!frame.complete) {
-        const stillArriving = isLastSegment(stream, index) && !stream.ended;
-        frame.message.tree.error = tooLarge ? 'frame-too-large' : stillArriving ? 'incomplete' : 'truncated';
-        frame.message.summary += stillArriving ? ` · incomplete: ${available} of ${header.length} bytes so far` : ` · cut short: ${available} of ${header.length} bytes recorded`;
-        ruSummary(frame.message.tree, `${russianSummaryOf(frame.message) ?? ''}${stillArriving ? ` · не полностью: пока ${available} из ${header.length} байт` : ` · оборван: записано ${available} из ${header.length} байт`}`);
-        if (pending) finishBlock(false);
-        break;
-      }
-      if (tooLarge) markTooLarge(frame, maxFrameSize);
-      // header blocks: HEADERS or PUSH_PROMISE, then CONTINUATION until END_HEADERS
-      const type = header.type;
-      if ((type === 0x1 || type === 0x5 || type === 0x9) && !fragmentOf(frame)) {
-        // too short to hold its fixed fields (a frame size error, a connection error): no block
-        // fragment to decode, and the encoder's table can no longer be followed
-        if (pending) finishBlock(false);
-        hpack.loseHistory();
-      } else if (type === 0x1 || type === 0x5 || type === 0x9) {
-        const fragment = fragmentOf(frame)!;
-        if (type === 0x9) {
-          if (!pending || pending.streamId !== header.streamId) {
-            frame.message.tree.error = 'unexpected-continuation';
-          } else {
-            pending.frames.push(frame);
-            pending.fragments.push(fragment);
-          }
-        } else {
-          if (pending) {
-            pending.frames[0].message.tree.error ??= 'expected-continuation';
-            finishBlock(false);
-          }
-          pending = { streamId: header.streamId, frames: [frame], fragments: [fragment], endStream: type === 0x1 && (header.flags & 0x1) !== 0 };
-        }
-        if (pending && (header.flags & 0x4) !== 0) finishBlock(true);
-      } else if (pending) {
-        frame.message.tree.error ??= 'expected-continuation';
-        pending.frames[0].message.tree.error ??= 'expected-continuation';
-        finishBlock(false);
-      }
-      position += FRAME_HEADER_BYTES + header.length;
+/** Each HPACK representation hangs under the fragment holding its first byte, and is marked continued in the fragments it runs on into. */
+function hangRepresentations(nodes: WireNode[], fragments: BlockFragment[]): void {
+  for (const node of nodes) {
+    const owner = fragments.find((fragment) => node.range.start >= fragment.range.start && node.range.start < fragment.range.end) ?? fragments[fragments.length - 1];
+    (owner.node.children ??= []).push(node);
+    for (const fragment of fragments) {
+      if (fragment === owner || fragment.range.start >= node.range.end || fragment.range.end <= node.range.start) continue;
+      const continued: WireNode = {
+        kind: 'hpack-continued',
+        label: `${node.label} (continued from the previous frame)`,
+        ...(node.value !== undefined ? { value: node.value } : {}),
+        range: { start: Math.max(fragment.range.start, node.range.start), end: Math.min(fragment.range.end, node.range.end) },
+      };
+      (fragment.node.children ??= []).push(ru(continued, `${node.label} (продолжение из предыдущего кадра)`));
     }
   }
-  if (pending) finishBlock(false);
-  return result;
 }
 
 /** The largest frame payload before the receiver's SETTINGS_MAX_FRAME_SIZE allows more (RFC 9113 §4.2). */
@@ -462,8 +509,6 @@ function findFrameBoundary(bytes: Uint8Array, mayEndMidFrame: boolean): number |
   return undefined;
 }
 
-const FRAMES_ON_CONNECTION = new Set([0x4, 0x6, 0x7]);
-
 function plausibleFrame(header: FrameHeader): boolean {
   if (header.type > 0x9 || header.reserved) return false;
   const defined = (FRAME_FLAGS[header.type] ?? []).reduce((all, [bit]) => all | bit, 0);
@@ -518,38 +563,12 @@ function buildFrame(conn: string, stream: ByteStream, dir: Dir, header: FrameHea
   return { dir, header, start, end, payload, complete, message };
 }
 
-/** A frame's one-line summary, built in both languages at once. */
-class Summary {
-  readonly en: string[] = [];
-  readonly ru: string[] = [];
-  add(en: string, ru = en): void {
-    this.en.push(en);
-    this.ru.push(ru);
-  }
-}
-
 function camelFlag(name: string): string {
   return name.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 function padLengthOf(frame: Frame): number {
   return frame.header.flags & 0x8 ? 1 : 0;
-}
-
-/** Where the frame's data (DATA) or header block fragment lies, without padding and priority. */
-function contentRange(header: FrameHeader, payload: Uint8Array, payloadStart: number): { start: number; end: number; pad: number } {
-  let start = 0;
-  let pad = 0;
-  if (header.flags & 0x8 && (header.type === 0x0 || header.type === 0x1 || header.type === 0x5)) {
-    pad = payload[0] ?? 0;
-    start = 1;
-  }
-  if (header.type === 0x1 && header.flags & 0x20) start += 5;
-  if (header.type === 0x5) start += 4;
-  // a payload too short for its fixed fields has no content (not one that ends past the frame)
-  const contentStart = Math.min(start, payload.length);
-  const end = Math.max(contentStart, payload.length - pad);
-  return { start: payloadStart + contentStart, end: payloadStart + end, pad };
 }
 
 function dataRange(frame: Frame): ByteRange {
@@ -563,197 +582,6 @@ function fragmentOf(frame: Frame): { range: ByteRange; bytes: Uint8Array; node: 
   if (!node) return undefined;
   const base = frame.start + FRAME_HEADER_BYTES;
   return { range, bytes: frame.payload.subarray(range.start - base, range.end - base), node };
-}
-
-function describePayload(
-  header: FrameHeader,
-  payload: Uint8Array,
-  payloadStart: number,
-  children: WireNode[],
-  fields: Record<string, string | number | boolean>,
-  summary: Summary,
-  errors: string[],
-): void {
-  const at = (offset: number) => payloadStart + offset;
-  const length = payload.length;
-  const needs = (bytes: number): boolean => {
-    if (length >= bytes) return true;
-    errors.push('frame-size-error');
-    children.push(ru({ kind: 'h2-payload', label: 'Payload too short for this frame type', value: hexOf(payload), range: { start: at(0), end: at(length) }, error: 'frame-size-error' }, 'Полезная нагрузка слишком коротка для кадра этого типа'));
-    return false;
-  };
-  const type = header.type;
-  const onConnection = FRAMES_ON_CONNECTION.has(type);
-  if (onConnection && header.streamId !== 0) errors.push('must-be-on-stream-0');
-  if (!onConnection && type !== 0x8 && type <= 0x9 && header.streamId === 0) errors.push('must-not-be-on-stream-0');
-
-  if (type === 0x0 || type === 0x1 || type === 0x5 || type === 0x9) {
-    const content = contentRange(header, payload, payloadStart);
-    let offset = 0;
-    if (header.flags & 0x8 && type !== 0x9) {
-      if (!needs(1)) return;
-      children.push(ru({ kind: 'h2-pad-length', label: 'Pad length (8 bits)', value: `${content.pad} bytes of padding at the end`, range: { start: at(0), end: at(1) } }, 'Длина заполнения (8 бит)', `${content.pad} байт заполнения в конце`));
-      fields.padLength = content.pad;
-      offset = 1;
-      if (content.pad > length - 1) errors.push('padding-too-long');
-    }
-    if (type === 0x1 && header.flags & 0x20) {
-      if (!needs(offset + 5)) return;
-      children.push(priorityNode(payload, offset, at(offset), fields));
-      offset += 5;
-    }
-    if (type === 0x5) {
-      if (!needs(offset + 4)) return;
-      const promised = readUint31(payload, offset);
-      fields.promisedStreamId = promised;
-      summary.add(`promises stream ${promised}`, `обещает поток ${promised}`);
-      children.push(
-        ru(
-          { kind: 'h2-promised-stream', label: 'R bit + promised stream identifier', value: `stream ${promised}: the server will answer this request without being asked`, range: { start: at(offset), end: at(offset + 4) } },
-          'Бит R + идентификатор обещанного потока',
-          `поток ${promised}: сервер ответит на этот запрос, хотя его никто не отправлял`,
-        ),
-      );
-    }
-    const contentLength = content.end - content.start;
-    if (type === 0x0) {
-      const data = payload.subarray(content.start - payloadStart, content.end - payloadStart);
-      fields.dataLength = contentLength;
-      summary.add(`${contentLength} B`, `${contentLength} Б`);
-      children.push(ru({ kind: 'h2-data', label: 'Data', value: preview(data), range: { start: content.start, end: content.end } }, 'Данные'));
-    } else {
-      children.push(
-        ru({ kind: 'hpack-block', label: 'Header block fragment (HPACK)', value: `${contentLength} bytes`, range: { start: content.start, end: content.end }, children: [] }, 'Фрагмент блока заголовков (HPACK)', `${contentLength} байт`),
-      );
-    }
-    if (content.pad > 0 && content.pad <= length - 1) {
-      children.push(ru({ kind: 'h2-padding', label: 'Padding', value: `${content.pad} bytes (zeros, they hide the real length)`, range: { start: content.end, end: at(length) } }, 'Заполнение', `${content.pad} байт (нули, скрывают настоящую длину)`));
-    }
-    return;
-  }
-  switch (type) {
-    case 0x2:
-      if (header.length !== 5) errors.push('frame-size-error');
-      if (needs(5)) children.push(priorityNode(payload, 0, at(0), fields));
-      summary.add(`depends on ${fields.dependency}, weight ${fields.weight}`, `зависит от ${fields.dependency}, вес ${fields.weight}`);
-      return;
-    case 0x3: {
-      if (header.length !== 4) errors.push('frame-size-error');
-      if (!needs(4)) return;
-      const code = readUint32(payload, 0);
-      fields.errorCode = errorCodeName(code);
-      summary.add(errorCodeName(code));
-      children.push(errorCodeNode(code, at(0)));
-      return;
-    }
-    case 0x4: {
-      if (header.flags & 0x1) {
-        summary.add('ACK');
-        if (length !== 0) errors.push('frame-size-error');
-        return;
-      }
-      if (length % 6 !== 0) errors.push('frame-size-error');
-      const described: string[] = [];
-      for (let offset = 0; offset + 6 <= length; offset += 6) {
-        const identifier = (payload[offset] << 8) | payload[offset + 1];
-        const value = readUint32(payload, offset + 2);
-        fields[`SETTINGS_${settingName(identifier)}`] = value;
-        described.push(`${settingName(identifier)}=${value}`);
-        children.push(settingNode(identifier, value, at(offset)));
-      }
-      fields.settingsCount = described.length;
-      summary.add(described.length > 0 ? described.join(', ') : 'no parameters (defaults)', described.length > 0 ? described.join(', ') : 'без параметров (значения по умолчанию)');
-      return;
-    }
-    case 0x6: {
-      if (length !== 8) errors.push('frame-size-error');
-      const data = payload.subarray(0, 8);
-      fields.opaqueData = hexOf(data);
-      if (header.flags & 0x1) summary.add('ACK');
-      summary.add(hexOf(data));
-      const shown = `${hexOf(data)}${printable(data) ? ` "${latin1(data)}"` : ''}`;
-      children.push(
-        ru(
-          { kind: 'h2-ping-data', label: 'Opaque data (8 bytes)', value: `${shown}${header.flags & 0x1 ? ' — echoed back by the ACK' : ' — the ACK must echo it'}`, range: { start: at(0), end: at(length) } },
-          'Непрозрачные данные (8 байт)',
-          `${shown}${header.flags & 0x1 ? ' — возвращены в ответе ACK' : ' — ответ ACK должен их повторить'}`,
-        ),
-      );
-      return;
-    }
-    case 0x7: {
-      if (!needs(8)) return;
-      const lastStream = readUint31(payload, 0);
-      const code = readUint32(payload, 4);
-      fields.lastStreamId = lastStream;
-      fields.errorCode = errorCodeName(code);
-      summary.add(`last stream ${lastStream}`, `последний поток ${lastStream}`);
-      summary.add(errorCodeName(code));
-      children.push(
-        ru(
-          { kind: 'h2-last-stream', label: 'R bit + last stream identifier', value: `${lastStream}: streams above it were not processed and may be retried elsewhere`, range: { start: at(0), end: at(4) } },
-          'Бит R + идентификатор последнего потока',
-          `${lastStream}: потоки с бо́льшими номерами не обрабатывались, их можно повторить в другом соединении`,
-        ),
-      );
-      children.push(errorCodeNode(code, at(4)));
-      if (length > 8) {
-        const debug = payload.subarray(8);
-        fields.debugData = textOrHex(debug);
-        children.push(ru({ kind: 'h2-debug-data', label: 'Additional debug data', value: textOrHex(debug), range: { start: at(8), end: at(length) } }, 'Дополнительные отладочные данные'));
-      }
-      return;
-    }
-    case 0x8: {
-      if (header.length !== 4) errors.push('frame-size-error');
-      if (!needs(4)) return;
-      const increment = readUint31(payload, 0);
-      fields.increment = increment;
-      summary.add(`+${increment}`);
-      if (increment === 0) errors.push('zero-increment');
-      const where = header.streamId === 0 ? ['on the whole connection', 'по всему соединению'] : [`on stream ${header.streamId}`, `в потоке ${header.streamId}`];
-      children.push(
-        ru(
-          { kind: 'h2-window-increment', label: 'R bit + window size increment (31 bits)', value: `${increment} more bytes may be sent ${where[0]}`, range: { start: at(0), end: at(4) } },
-          'Бит R + прирост окна (31 бит)',
-          `можно отправить ещё ${increment} байт ${where[1]}`,
-        ),
-      );
-      return;
-    }
-    default:
-      if (length > 0) {
-        children.push(
-          ru(
-            { kind: 'h2-payload', label: `Payload of a ${frameTypeName(type)} frame (not decoded; unknown types must be ignored)`, value: hexOf(payload), range: { start: at(0), end: at(length) } },
-            `Полезная нагрузка кадра ${frameTypeName(type)} (не разбирается: кадры неизвестных типов положено пропускать)`,
-          ),
-        );
-      }
-  }
-}
-
-function priorityNode(payload: Uint8Array, offset: number, start: number, fields: Record<string, string | number | boolean>): WireNode {
-  const exclusive = (payload[offset] & 0x80) !== 0;
-  const dependency = readUint31(payload, offset);
-  const weight = payload[offset + 4] + 1;
-  fields.exclusive = exclusive;
-  fields.dependency = dependency;
-  fields.weight = weight;
-  return ru(
-    {
-      kind: 'h2-priority',
-      label: 'Priority (deprecated by RFC 9113)',
-      value: `depends on stream ${dependency}${exclusive ? ' exclusively' : ''}, weight ${weight}`,
-      range: { start, end: start + 5 },
-      children: [
-        ru({ kind: 'h2-stream-dependency', label: 'E bit + stream dependency (1 + 31 bits)', value: `E=${exclusive ? 1 : 0}, stream ${dependency}`, range: { start, end: start + 4 } }, 'Бит E + зависимость от потока (1 + 31 бит)', `E=${exclusive ? 1 : 0}, поток ${dependency}`),
-        ru({ kind: 'h2-weight', label: 'Weight (8 bits, value + 1)', value: String(weight), range: { start: start + 4, end: start + 5 } }, 'Вес (8 бит, значение + 1)'),
-      ],
-    },
-    'Приоритет (устарел в RFC 9113)',
-    `зависит от потока ${dependency}${exclusive ? ' исключительно' : ''}, вес ${weight}`,
-  );
 }
 
 // ---- streams as exchanges --------------------------------------------------------------------
@@ -927,31 +755,4 @@ function concat(pieces: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function printable(bytes: Uint8Array): boolean {
-  return bytes.every((byte) => byte >= 0x20 && byte < 0x7f);
-}
-
-function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
-}
-
-function textOrHex(bytes: Uint8Array): string {
-  // binary payloads (protobuf) are the common case: spot a control byte before asking the
-  // strict decoder, whose exception would cost far more than the scan
-  for (const byte of bytes) if (byte < 0x09 || (byte > 0x0d && byte < 0x20)) return hexOf(bytes);
-  try {
-    const text = utf8.decode(bytes);
-    if (!/[\u0000-\u0008\u000e-\u001f]/.test(text)) return text;
-  } catch {
-    // not UTF-8: show the bytes
-  }
-  return hexOf(bytes);
-}
-
-const PREVIEW_CHARS = 120;
-
-function preview(bytes: Uint8Array): string {
-  const shown = textOrHex(bytes.subarray(0, PREVIEW_CHARS * 2));
-  return shown.length > PREVIEW_CHARS ? `${shown.slice(0, PREVIEW_CHARS)}…` : shown;
-}
 
