@@ -107,11 +107,9 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
   app.post('/_wirelab/session/reset', async (request, reply) => {
     const session = sessionOfCookies(request.cookies);
     if (!session) {
-      return reply.code(400).type('application/problem+json').send({
-        type: 'https://wirelab.dev/problems/no-session',
-        title: 'No browser session',
-        status: 400,
-        detail: 'Only a browser session can reset its own sandbox: open the app first.',
+      return sendProblem(request, reply, 400, 'no-session', 'No browser session', {
+        en: 'Only a browser session can reset its own sandbox: open the app first.',
+        ru: 'Сбросить данные может только сессия браузера, и только свои: сначала откройте приложение.',
       });
     }
     app.domain.resetSandbox(session);

@@ -1,6 +1,6 @@
 // New browser sessions per client address: a client asking for a fresh session again and again
 // meets its address's budget (429 + Retry-After, in both languages), another address is still
-// served, and a browser keeping its cookie is never counted again.
+// served, and a browser keeping its cookie is never counted again. Resetting data needs a session.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -52,5 +52,27 @@ describe('new sessions per client address', () => {
     expect((await get('/_wirelab/session', '127.0.0.1', { cookie: 'wirelab_session=AAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(429);
     // another address is served
     expect((await get('/_wirelab/session', '127.0.0.2')).status).toBe(200);
+  });
+});
+
+describe('resetting data without a browser session', () => {
+  it('is refused with a problem in both languages, and nothing is reset', async () => {
+    const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/_wirelab/session/reset', method: 'POST', agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.type).toMatch(/^application\/problem\+json/);
+    const problem = JSON.parse(answer.body) as { type: string; instance: string; localized: { en: string; ru: string } };
+    expect(problem.type).toMatch(/\/no-session$/);
+    expect(problem.instance).toBe('/_wirelab/session/reset');
+    expect(problem.localized.en).toMatch(/Only a browser session/);
+    expect(problem.localized.ru).toMatch(/Сбросить данные может только сессия браузера/);
   });
 });
