@@ -32,6 +32,8 @@ const app = await buildApp({
   tap: tapOff ? false : tapMemoryMb ? { totalBytes: tapMemoryMb * 1024 * 1024 } : {},
   rateLimit: process.argv.includes('--budgets') ? undefined : false,
   clientLimits: process.argv.includes('--budgets') ? undefined : unbounded(),
+  // bench/mqtt-vs-mosquitto.ts: 500 TCP clients of one sandbox from one address (one "session" to the broker's cap)
+  mqtt: process.argv.includes('--budgets') ? undefined : { limits: { maxConnectionsPerSession: 1_000_000_000 } },
   // bench/scale-out.ts: one of two instances on one Redis.
   scale: redisUrl ? { redisUrl, keyPrefix: argument('redis-key-prefix'), instanceId: argument('instance-id') } : undefined,
 });

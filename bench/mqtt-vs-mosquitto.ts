@@ -1,0 +1,196 @@
+// npm run bench (MQTT against mosquitto): the embedded broker beside Debian's mosquitto, the broker
+// a user would run instead, in one run, over MQTT on TCP (Debian's mosquitto has no WebSocket
+// listener), from one load generator.
+//
+// Fan-out: SUBSCRIBERS clients subscribed to one topic, one publisher; a message published and
+// waited for at every subscriber, round after round, at QoS 0 and QoS 1. Throughput: one client
+// publishes MESSAGES messages to its own subscription and counts them back (QoS 1: the broker's
+// PUBACKs pace it). The two brokers take turns in BLOCKS blocks of rounds, so a change in the
+// machine's load falls on both; the spread of the per-block ratios says whether the ratio holds.
+//
+// Wirelab runs without the byte tap (mosquitto has none) and with its per-address budgets off, as
+// in the other throughput benchmarks; its clients name the shared sandbox `bench-mqtt` as their
+// user name, so every topic is rewritten into a sandbox as it is for a student.
+// Targets (issue 25): p99 of a delivery ≤ 2 × mosquitto's, throughput ≥ 0.5 × mosquitto's.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { percentile, startBenchServer } from './bench-process.ts';
+import { fanOutRounds, type Receiver } from './fan-out.ts';
+import { spreadOf, targetLine } from './targets.ts';
+
+const SUBSCRIBERS = Number(process.env.BENCH_MQTT_SUBSCRIBERS ?? 500);
+const ROUNDS = Number(process.env.BENCH_MQTT_ROUNDS ?? 100);
+const MESSAGES = Number(process.env.BENCH_MQTT_MESSAGES ?? 5000);
+const BLOCKS = Number(process.env.BENCH_MQTT_BLOCKS ?? 4);
+const CONNECT_BATCH = 50;
+
+interface Broker {
+  name: string;
+  port: number;
+  /** the CONNECT user name: Wirelab's sandbox, nothing for mosquitto */
+  username?: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Debian's mosquitto on a loopback port of its own, anonymous, in memory, without its default caps on queues. */
+async function startMosquitto(): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const config = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-mosquitto-')), 'mosquitto.conf');
+  writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 10000', 'max_inflight_messages 0', 'log_type error', ''].join('\n'));
+  const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 1000 }).catch(() => null);
+    if (probe) {
+      await probe.endAsync();
+      return { child, port };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error('mosquitto did not start: is Debian\'s mosquitto installed? (apt-get install mosquitto)');
+}
+
+function connect(broker: Broker, clientId: string): Promise<MqttClient> {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 30_000, ...(broker.username ? { username: broker.username } : {}) });
+}
+
+async function inBatches<T>(count: number, make: (index: number) => Promise<T>): Promise<T[]> {
+  const all: T[] = [];
+  for (let first = 0; first < count; first += CONNECT_BATCH) {
+    all.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - first) }, (_, i) => make(first + i)))));
+  }
+  return all;
+}
+
+function receiverOf(client: MqttClient): Receiver {
+  let waiting: { text: string; arrived: () => void } | null = null;
+  client.on('message', (_topic, payload) => {
+    if (waiting && payload.toString() === waiting.text) {
+      const { arrived } = waiting;
+      waiting = null;
+      arrived();
+    }
+  });
+  return { expect: (text, arrived) => (waiting = { text, arrived }) };
+}
+
+interface FanOutSide {
+  broker: Broker;
+  subscribers: MqttClient[];
+  publisher: MqttClient;
+  receivers: Receiver[];
+}
+
+async function fanOutSide(broker: Broker, qos: 0 | 1): Promise<FanOutSide> {
+  const topic = `fanout/q${qos}`;
+  const subscribers = await inBatches(SUBSCRIBERS, (index) => connect(broker, `sub-q${qos}-${index}`));
+  await Promise.all(subscribers.map((client) => client.subscribeAsync(topic, { qos })));
+  const publisher = await connect(broker, `pub-q${qos}`);
+  return { broker, subscribers, publisher, receivers: subscribers.map(receiverOf) };
+}
+
+async function closeSide(side: FanOutSide): Promise<void> {
+  await Promise.all([...side.subscribers, side.publisher].map((client) => client.endAsync(true).catch(() => undefined)));
+}
+
+async function throughput(broker: Broker, qos: 0 | 1, run: number): Promise<number> {
+  const client = await connect(broker, `throughput-q${qos}-${run}`);
+  try {
+    const topic = `throughput/q${qos}/${run}`;
+    await client.subscribeAsync(topic, { qos });
+    let received = 0;
+    const all = new Promise<void>((resolve) => {
+      client.on('message', () => {
+        received += 1;
+        if (received === MESSAGES) resolve();
+      });
+    });
+    const started = performance.now();
+    for (let i = 0; i < MESSAGES; i++) client.publish(topic, `message ${i}`, { qos });
+    await all;
+    return MESSAGES / ((performance.now() - started) / 1000);
+  } finally {
+    await client.endAsync();
+  }
+}
+
+const ms = (value: number): string => `${value.toFixed(2)} ms`;
+
+async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Promise<void> {
+  const sides = [await fanOutSide(wirelab, qos), await fanOutSide(mosquitto, qos)];
+  try {
+    const deliveries: number[][] = [[], []];
+    const blockRatios: number[] = [];
+    const perBlock = Math.max(1, Math.round(ROUNDS / BLOCKS));
+    for (let block = 0; block < BLOCKS; block++) {
+      const p99: number[] = [];
+      // who goes first alternates too
+      const order = block % 2 === 0 ? [0, 1] : [1, 0];
+      for (const which of order) {
+        const side = sides[which];
+        const figures = await fanOutRounds(side.receivers, perBlock, (text) => side.publisher.publish(`fanout/q${qos}`, text, { qos }));
+        deliveries[which].push(...figures.deliveries);
+        p99[which] = percentile(figures.deliveries, 99);
+      }
+      blockRatios.push(p99[0] / p99[1]);
+    }
+    for (const [which, side] of sides.entries()) {
+      const sorted = deliveries[which].sort((a, b) => a - b);
+      console.log(`  ${side.broker.name} QoS ${qos}: every delivery (${sorted.length}): p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`);
+    }
+    const ratio = percentile(deliveries[0], 99) / percentile(deliveries[1], 99);
+    console.log(targetLine(`fan-out p99, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(blockRatios), median: ratio }, { atMost: 2 }, (n) => n.toFixed(2)));
+  } finally {
+    await Promise.all(sides.map(closeSide));
+  }
+}
+
+async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Promise<void> {
+  const rates: number[][] = [[], []];
+  const ratios: number[] = [];
+  for (let block = 0; block < BLOCKS; block++) {
+    const order = block % 2 === 0 ? [0, 1] : [1, 0];
+    const rate: number[] = [];
+    for (const which of order) rate[which] = await throughput(which === 0 ? wirelab : mosquitto, qos, block);
+    rates[0].push(rate[0]);
+    rates[1].push(rate[1]);
+    ratios.push(rate[0] / rate[1]);
+  }
+  const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
+  console.log(`  QoS ${qos}: Wirelab ${spreadOf(rates[0]).median.toFixed(0)} messages/s, mosquitto ${spreadOf(rates[1]).median.toFixed(0)} messages/s`);
+  console.log(targetLine(`throughput, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(ratios), median: total(rates[0]) / total(rates[1]) }, { atLeast: 0.5 }, (n) => n.toFixed(2)));
+}
+
+async function main(): Promise<void> {
+  const server = await startBenchServer();
+  const broker = await startMosquitto();
+  const wirelab: Broker = { name: 'Wirelab (aedes)', port: server.port, username: 'sandbox:bench-mqtt' };
+  const mosquitto: Broker = { name: "Debian's mosquitto", port: broker.port };
+  try {
+    console.log(`\nMQTT over TCP, the embedded broker beside mosquitto (${BLOCKS} alternating blocks):`);
+    console.log(`Fan-out to ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds each:`);
+    for (const qos of [0, 1] as const) await compareFanOut(wirelab, mosquitto, qos);
+    console.log(`Throughput, ${MESSAGES} messages from one client back to it:`);
+    for (const qos of [0, 1] as const) await compareThroughput(wirelab, mosquitto, qos);
+  } finally {
+    broker.child.kill('SIGTERM');
+    server.child.kill('SIGTERM');
+    await Promise.all([once(broker.child, 'exit'), once(server.child, 'exit')]);
+  }
+}
+
+await main();
