@@ -62,7 +62,6 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     connectTimeout: limits.connectTimeoutMs,
     // Client ids carry their sandbox (`<sandbox>/<id>`): authenticate() counts MQTT 3.1's 23 characters without it.
     maxClientsIdLength: Number.MAX_SAFE_INTEGER,
-
     ...brokerAccess(limits, quota, () => pipeline),
   });
   (broker as import('node:events').EventEmitter).on('error', (error: Error) => app.log.error({ err: error }, 'MQTT broker error'));
