@@ -209,6 +209,7 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
       const answer = await postGraphql(context, { query: nestedUserQuery(TOO_DEEP, made.id) });
       return judged(answer, [
         [answer.status < 500, { en: `status ${answer.status}: the server broke instead of refusing`, ru: `статус ${answer.status}: сервер сломался, а не отказал` }],
+        [answer.body?.hasData !== true, { en: `the query ran (the answer has "data"): nothing refused ${TOO_DEEP} levels`, ru: `запрос выполнился (в ответе есть "data"): ${TOO_DEEP} уровней никто не отклонил` }],
         ...errorsWithoutData(answer, false),
       ]);
     },
