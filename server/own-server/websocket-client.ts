@@ -114,10 +114,16 @@ export class CheckedWebSocket {
     if (!this.socket.destroyed) this.socket.write(encodeFrame(frame));
   }
 
-  /** The next frame that is not a server ping, or null when the connection ended first. */
-  next(): Promise<Frame | null> {
+  /**
+   * The next frame that is not a server ping, or null when the connection ended first; fails
+   * after `ms` (a check may wait less than its whole limit, e.g. for an event it will retry).
+   */
+  next(ms: number = OWN_SERVER_LIMITS.checkTimeoutMs): Promise<Frame | null> {
+    // A wait that timed out must not take the frame that comes later: the next wait gets it.
+    let abandoned = false;
     const wait = new Promise<Frame | null>((resolve) => {
       const attempt = () => {
+        if (abandoned) return;
         const frame = this.queue.shift();
         if (frame) return resolve(frame);
         if (this.ended) return resolve(null);
@@ -125,7 +131,10 @@ export class CheckedWebSocket {
       };
       attempt();
     });
-    return withTimeout(wait, OWN_SERVER_LIMITS.checkTimeoutMs, this.signal, 'the next WebSocket frame');
+    return withTimeout(wait, ms, this.signal, 'the next WebSocket frame').catch((error: unknown) => {
+      abandoned = true;
+      throw error;
+    });
   }
 
   /** A whole message: its first frame's opcode and every fragment's payload joined (§5.4). */
@@ -177,12 +186,16 @@ function readHead(socket: Socket): Promise<{ head: string; rest: Buffer }> {
   });
 }
 
-/** The opening handshake of RFC 6455 §4.1 to `path`; a connection when the answer is 101. */
-export async function openWebSocket(context: SuiteContext, path: string): Promise<Handshake> {
+/**
+ * The opening handshake of RFC 6455 §4.1 to `path`; a connection when the answer is 101.
+ * `subprotocol` goes out as Sec-WebSocket-Protocol (§4.1, §11.3.4): GraphQL's `graphql-transport-ws`.
+ */
+export async function openWebSocket(context: SuiteContext, path: string, subprotocol?: string): Promise<Handshake> {
   const socket = openGuardedSocket(context.target, context);
   const key = randomBytes(16).toString('base64');
   const host = context.target.host.includes(':') ? `[${context.target.host}]` : context.target.host;
-  const request = [`GET ${path} HTTP/1.1`, `Host: ${host}:${context.target.port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 13', '', ''].join('\r\n');
+  const offered = subprotocol ? [`Sec-WebSocket-Protocol: ${subprotocol}`] : [];
+  const request = [`GET ${path} HTTP/1.1`, `Host: ${host}:${context.target.port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 13', ...offered, '', ''].join('\r\n');
   socket.write(request);
   let answer: { head: string; rest: Buffer };
   try {

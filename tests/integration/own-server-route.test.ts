@@ -75,6 +75,15 @@ describe('the route runs a suite for the page', () => {
     expect(report.results[0].sent).toMatch(/^POST \/api\/v1\/users HTTP\/1\.1\n/);
   });
 
+  it("takes graphql as a protocol: Wirelab's own /graphql passes all 17 checks through the route", async () => {
+    const response = await postCheck({ protocol: 'graphql', target: `127.0.0.1:${server.port}` });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as CheckReport;
+    expect(report).toMatchObject({ protocol: 'graphql', reachable: true });
+    expect(report.results.length).toBe(17);
+    expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
+  });
+
   it('answers a target that is not the student\'s own machine with a refusal in both languages, and no check', async () => {
     const response = await postCheck({ protocol: 'websocket', target: '192.0.2.1:80' });
     expect(response.status).toBe(200);

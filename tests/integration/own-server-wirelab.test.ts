@@ -24,7 +24,7 @@ describe('Wirelab checked as if it were a student\'s server', () => {
       expect(result.sent.length, result.id).toBeGreaterThan(0);
       expect(result.got.length, result.id).toBeGreaterThan(0);
       expect(result.name.ru && result.expected.ru && result.why.text.ru, result.id).toMatch(/[а-яё]/i);
-      expect(result.why.clause, result.id).toMatch(/^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect)/);
+      expect(result.why.clause, result.id).toMatch(/^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect|GraphQL (spec|over HTTP)|graphql-ws|Wirelab's contract)/);
     }
   });
 
@@ -34,6 +34,30 @@ describe('Wirelab checked as if it were a student\'s server', () => {
     expect(create.sent).toMatch(/^POST \/api\/v1\/users HTTP\/1\.1\n/);
     expect(create.got).toMatch(/^HTTP\/1\.1 201 Created\n/);
     expect(create.got).toMatch(/\nlocation: \/api\/v1\/users\/\d+\n/i);
+  });
+  it('checks GraphQL over HTTP and over graphql-transport-ws, and deletes every user it made', async () => {
+    const report = await checkAsLoopbackStudent('graphql', server.port);
+    expect(report.results.map((result) => result.id)).toEqual([
+      'post-query-200', 'get-query-200', 'mutation-create-user', 'variables', 'operation-name',
+      'syntax-error-400', 'validation-error-200', 'depth-limit', 'get-mutation-405',
+      'ws-init-ack', 'ws-subscribe-next', 'ws-complete-stops', 'ws-ping-pong',
+      'ws-subscribe-before-init-4401', 'ws-second-init-4429', 'ws-invalid-message-4400', 'ws-duplicate-id-4409',
+    ]);
+    const byId = new Map(report.results.map((result) => [result.id, result]));
+    expect(byId.get('syntax-error-400')!.got).toMatch(/^HTTP\/1\.1 400 Bad Request\n[\s\S]*content-type: application\/graphql-response\+json[\s\S]*"locations"/i);
+    expect(byId.get('get-query-200')!.sent).toMatch(/^GET \/graphql\?query=/);
+    const subscribed = byId.get('ws-subscribe-next')!;
+    expect(subscribed.sent).toMatch(/Sec-WebSocket-Protocol: graphql-transport-ws/);
+    expect(subscribed.got).toMatch(/← text: "\{\\"type\\":\\"next\\",\\"id\\":\\"wirelab-next\\"/);
+    expect(subscribed.got).toContain('(over HTTP)');
+    expect(byId.get('ws-duplicate-id-4409')!.got).toMatch(/← close: code 4409/);
+    // the suite's users (wirelab-graphql-…@example.com) are gone again
+    const left = await fetch(`${server.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ users(filter: { search: "wirelab-graphql" }, first: 100) { nodes { email } } }' }),
+    }).then((response) => response.json());
+    expect(left.data.users.nodes).toEqual([]);
   });
 });
 

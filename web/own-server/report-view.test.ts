@@ -87,6 +87,8 @@ describe('commands', () => {
     expect(starterCommand('grpc', 'garbage')).toBe('starters/python/generate_grpc_stubs.sh && python3 starters/python/grpc_server.py --port 8000');
     expect(checkCommand('sse', ' 127.0.0.1:8002 ')).toBe('npm run check-server -- sse 127.0.0.1:8002');
     expect(checkCommand('websocket', '')).toBe('npm run check-server -- websocket 127.0.0.1:8000');
+    expect(starterCommand('graphql', '127.0.0.1:8004')).toBe('python3 starters/python/graphql_server.py --port 8004');
+    expect(checkCommand('graphql', '127.0.0.1:8004')).toBe('npm run check-server -- graphql 127.0.0.1:8004');
   });
 });
 

@@ -83,6 +83,7 @@ const STARTER_FILES: Record<CheckedProtocol, string> = {
   websocket: 'websocket_server.py',
   sse: 'sse_server.py',
   grpc: 'grpc_server.py',
+  graphql: 'graphql_server.py',
 };
 
 /** The Python starter for `protocol`, run from the repository's folder on the field's port. */

@@ -8,6 +8,7 @@ const protocolPathsEn: ProtocolTexts = {
   websocket: 'an echo at /ws/echo (10 checks)',
   sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (5 checks)',
   grpc: 'UserService from proto/ over h2c, and health (10 checks)',
+  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (17 checks)',
 };
 
 const protocolPathsRu: ProtocolTexts = {
@@ -15,9 +16,10 @@ const protocolPathsRu: ProtocolTexts = {
   websocket: 'эхо по адресу /ws/echo (10 проверок)',
   sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (5 проверок)',
   grpc: 'UserService из proto/ поверх h2c и health (10 проверок)',
+  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (17 проверок)',
 };
 
-const protocolNames: ProtocolTexts = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC' };
+const protocolNames: ProtocolTexts = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC', graphql: 'GraphQL' };
 
 export const ownServerStrings = {
   en: {
@@ -52,7 +54,7 @@ export const ownServerStrings = {
     networkError: 'Wirelab’s server did not answer. Is it still running?',
     startersTitle: 'No server yet? Start one',
     starters:
-      'The repository has small complete servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio):',
+      'The repository has small complete servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
     cliTitle: 'The same checks in a terminal',
     cli: 'The same suite, one line per check, with an exit code for scripts and CI:',
   },
@@ -88,7 +90,7 @@ export const ownServerStrings = {
     networkError: 'Сервер Wirelab не ответил. Он всё ещё запущен?',
     startersTitle: 'Сервера ещё нет? Запустите готовый',
     starters:
-      'В репозитории есть небольшие готовые серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio):',
+      'В репозитории есть небольшие готовые серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
     cliTitle: 'Те же проверки в терминале',
     cli: 'Тот же набор проверок, по строке на проверку, с кодом выхода для скриптов и CI:',
   },

@@ -1,0 +1,53 @@
+// The Python GraphQL starter (graphql-core 2 from Debian, aiohttp) passes every GraphQL check;
+// each deliberate fault fails exactly the check that should catch it, and a server without
+// subscriptions is reported "not offered" for them — never passed.
+import { describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds, idsWith, startPythonStarter } from './own-server-starters.ts';
+
+const SUBSCRIPTION_CHECKS = [
+  'ws-complete-stops',
+  'ws-duplicate-id-4409',
+  'ws-init-ack',
+  'ws-invalid-message-4400',
+  'ws-ping-pong',
+  'ws-second-init-4429',
+  'ws-subscribe-before-init-4401',
+  'ws-subscribe-next',
+];
+
+describe('starters/python/graphql_server.py', () => {
+  it.each([
+    ['', [], []],
+    ['no-get', ['get-query-200'], []],
+    ['json-only', ['syntax-error-400'], []],
+    ['no-depth-limit', ['depth-limit'], []],
+    ['ignore-complete', ['ws-complete-stops'], []],
+    ['duplicate-ids', ['ws-duplicate-id-4409'], []],
+    ['no-subscriptions', [], SUBSCRIPTION_CHECKS],
+  ])('with fault "%s" fails exactly %j (not offered: %j)', async (fault, failing, notOffered) => {
+    const starter = await startPythonStarter('graphql_server.py', fault);
+    try {
+      const report = await checkAsLoopbackStudent('graphql', starter.port);
+      expect(report.results).toHaveLength(17);
+      expect(failingIds(report)).toEqual(failing);
+      expect(idsWith(report, 'not-offered')).toEqual(notOffered);
+    } finally {
+      await starter.stop();
+    }
+  });
+
+  it('leaves no user behind: the suite deletes every user it created', async () => {
+    const starter = await startPythonStarter('graphql_server.py');
+    try {
+      await checkAsLoopbackStudent('graphql', starter.port);
+      const left = await fetch(`http://127.0.0.1:${starter.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ users(first: 100) { nodes { email } } }' }),
+      }).then((response) => response.json());
+      expect(left).toEqual({ data: { users: { nodes: [] } } });
+    } finally {
+      await starter.stop();
+    }
+  });
+});
