@@ -93,6 +93,30 @@ describe('graphql-transport-ws close codes', () => {
     client.socket.close();
   });
 
+  it('a complete sent right after its subscribe ends it: no event for that id afterwards, and nothing stays subscribed', async () => {
+    const client = await initialised();
+    const liveBefore = server.app.graphqlSubscriptions.live;
+    // one frame after the other, before the server could have started the subscription
+    client.send({ id: 'early', type: 'subscribe', payload: { query: SUBSCRIPTION } });
+    client.send({ id: 'early', type: 'complete' });
+    // a subscription started after it, on the same socket, still gets the event
+    client.send({ id: 'later', type: 'subscribe', payload: { query: SUBSCRIPTION } });
+    await expect.poll(() => server.app.graphqlSubscriptions.live, { timeout: 5000 }).toBeGreaterThan(liveBefore);
+    const created = await fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Early Complete', email: `early-complete-${Date.now()}@example.com` }),
+    });
+    expect(created.status).toBe(201);
+    await client.next((m) => m.id === 'later' && m.type === 'next');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(client.messages.filter((m) => m.id === 'early')).toEqual([]);
+    client.send({ id: 'later', type: 'complete' });
+    await expect.poll(() => server.app.graphqlSubscriptions.live, { timeout: 5000 }).toBe(liveBefore);
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    client.socket.close();
+  });
+
   const invalid: Array<[string, (client: Client) => void]> = [
     ['a frame that is not JSON', (c) => c.send('{not json')],
     ['a binary frame', (c) => c.socket.send(Buffer.from(JSON.stringify({ type: 'ping' })))],

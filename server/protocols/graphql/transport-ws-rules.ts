@@ -37,6 +37,12 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
   if (!legacy && socket.protocol !== TRANSPORT_WS) return;
   let initialised = false;
   const subscriptions = new Set<string>();
+  // Ids the client completed, until it subscribes with one again. Mercurius starts a subscription
+  // asynchronously: a complete that arrives while it is still starting finds nothing to stop, and
+  // the subscription then runs on. graphql-transport-ws says nothing more may be sent for such an
+  // id, so whatever mercurius sends for it is held back here, and the first event held back asks
+  // mercurius once more to stop it (by then it can). The value: that second request was made.
+  const completedByClient = new Map<string, boolean>();
 
   const refuse = (code: number, reason: string): false => {
     onBadFrame(`${code} ${reason}`);
@@ -84,10 +90,12 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
         if (!initialised) return refuse(CLOSE.unauthorized, 'Unauthorized');
         if (subscriptions.has(id)) return refuse(CLOSE.subscriberExists, `Subscriber for ${id} already exists`);
         subscriptions.add(id);
+        completedByClient.delete(id);
         return true;
       case 'complete':
         if (typeof id !== 'string' || id === '') return refuse(CLOSE.badRequest, 'Invalid message received: complete');
         subscriptions.delete(id);
+        if (!completedByClient.has(id)) completedByClient.set(id, false);
         return true;
       default:
         return refuse(CLOSE.badRequest, `Unexpected message of type ${type} received`);
@@ -101,6 +109,20 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
 
   if (legacy) return;
   socket.send = ((data: unknown, ...rest: unknown[]) => {
+    if (completedByClient.size > 0 && typeof data === 'string') {
+      const held = serverMessageFor(data, completedByClient);
+      if (held) {
+        if (held.type === 'next' && completedByClient.get(held.id) === false) {
+          completedByClient.set(held.id, true);
+          emit('message', Buffer.from(JSON.stringify({ id: held.id, type: 'complete' })), false);
+        }
+        // mercurius has let go of it: nothing more will come for this id
+        if (held.type !== 'next') completedByClient.delete(held.id);
+        const callback = rest.at(-1);
+        if (typeof callback === 'function') queueMicrotask(() => callback());
+        return;
+      }
+    }
     // Events ({"type":"next",…}) are most of the traffic: only the rarer messages are parsed.
     if (typeof data === 'string' && !data.startsWith('{"type":"next"')) {
       let message: unknown;
@@ -124,4 +146,20 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
     }
     send(data, ...rest);
   }) as typeof socket.send;
+}
+
+/**
+ * The type and id of a server message (mercurius writes `{"type":…,"id":…,…}`) when its id is one
+ * of `ids`; undefined for any other message. Reads only the start of an event.
+ */
+function serverMessageFor(data: string, ids: ReadonlyMap<string, boolean>): { type: string; id: string } | undefined {
+  const head = /^\{"type":"(next|complete|error)","id":("(?:[^"\\]|\\.)*")/.exec(data);
+  if (!head) return undefined;
+  let id: unknown;
+  try {
+    id = JSON.parse(head[2]);
+  } catch {
+    return undefined;
+  }
+  return typeof id === 'string' && ids.has(id) ? { type: head[1], id } : undefined;
 }
