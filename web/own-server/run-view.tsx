@@ -54,9 +54,12 @@ function ReportView({ report, headingLevel }: { report: CheckReport; headingLeve
   }
   return (
     <section className="own-server-report" aria-labelledby={summaryId}>
-      <Heading id={summaryId} role="status" data-testid="own-server-summary">
-        {t.protocolNames[report.protocol]} · {report.target}: {summary(report.results, lang)}
-      </Heading>
+      {/* a live region around the heading (a heading may not take the role status itself): the summary is announced when it comes */}
+      <div role="status">
+        <Heading id={summaryId} data-testid="own-server-summary">
+          {t.protocolNames[report.protocol]} · {report.target}: {summary(report.results, lang)}
+        </Heading>
+      </div>
       {report.targetIsWirelab && (
         <p className="own-server-note" data-testid="own-server-wirelab-itself">
           {t.wirelabItselfNote}
