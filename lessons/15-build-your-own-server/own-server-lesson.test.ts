@@ -63,6 +63,11 @@ describe('the exercise check of lesson 15', () => {
     expect(evaluateCheck(exerciseOf('rest'), [itself])).toMatchObject({ passed: false, miss: { kind: 'response-differs', difference: { what: 'body' } } });
   });
 
+  it.each(['rest', 'websocket', 'sse', 'grpc'] as const)('counts the %s suite passed in full, but not at Wirelab itself', (protocol) => {
+    expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5)))]).passed).toBe(true);
+    expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5), true))]).passed).toBe(false);
+  });
+
   it('does not count a report with one failure', () => {
     const oneFailed = run('rest', report('rest', [...allPass(15), 'fail']));
     expect(evaluateCheck(exerciseOf('rest'), [oneFailed]).passed).toBe(false);
