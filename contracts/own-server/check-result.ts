@@ -62,6 +62,15 @@ export interface CheckReport {
   refusal?: Localized;
   /** With `reachable: false`: which kind of reason `refusal` tells. */
   reason?: UnreachableReason;
+  /**
+   * true when the address the checks connected to is Wirelab's own listening port on this very
+   * machine: every check passes there, so it shows what passing looks like and proves nothing
+   * about the student's server (a lesson's exercise refuses it). Filled by the server from the
+   * probe connection's real peer, never from the text of `target`; false when nothing connected.
+   */
+  targetIsWirelab: boolean;
+  /** `countOutcomes(results)`: in the report itself, so a check reading the JSON needs no arithmetic. */
+  counts: CheckCounts;
   results: CheckResult[];
 }
 

@@ -9,6 +9,7 @@ import { refusals } from './address-guard.ts';
 import { parseTarget } from './connection.ts';
 import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_CHECKS_PATH, routeMessages as text, type CheckRequest } from './route-schema.ts';
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
+import { wirelabItselfTest } from './wirelab-itself.ts';
 
 export interface OwnServerRouteOptions {
   /** false: `OWN_SERVERS=off`, every request is answered 403. */
@@ -21,7 +22,8 @@ const problem = (request: FastifyRequest, reply: FastifyReply, status: number, s
   sendProblem(request, reply, status, slug, title, message, headers);
 
 export default async function ownServerRoutes(app: FastifyInstance, options: OwnServerRouteOptions): Promise<void> {
-  const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled });
+  // The listening address is read at each run: Wirelab's own port is known only once it listens.
+  const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled, isWirelab: wirelabItselfTest(() => app.server.address()) });
 
   // Refusals before the body is read: the feature off for the class, then no session.
   app.addHook('onRequest', async (request, reply) => {

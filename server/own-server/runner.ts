@@ -1,7 +1,7 @@
 // Runs one protocol's suite against the student's server: first a TCP probe (refused by the
 // guard, or nothing listening: the report says so and no check runs), then every check in order,
 // each within its time limit, a thrown error counted as that check's failure.
-import type { CheckedProtocol, CheckReport, CheckResult, Localized, UnreachableReason } from '../../contracts/own-server/check-result.ts';
+import { countOutcomes, type CheckedProtocol, type CheckReport, type CheckResult, type Localized, type UnreachableReason } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
 import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type Target } from './connection.ts';
@@ -11,6 +11,7 @@ import { websocketSuite } from './checks/websocket.ts';
 import { sseSuite } from './checks/sse.ts';
 import { grpcSuite } from './checks/grpc.ts';
 import { graphqlSuite } from './checks/graphql.ts';
+import { noWirelabHere, type Peer, type WirelabItselfTest } from './wirelab-itself.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
@@ -32,6 +33,8 @@ export interface RunOptions {
    * runs, and the report that still comes back is for nobody.
    */
   signal?: AbortSignal;
+  /** Is the peer the probe reached Wirelab's own listening port (`targetIsWirelab`)? Absent: nobody listens here. */
+  isWirelab?: WirelabItselfTest;
 }
 
 interface ProbeRefusal {
@@ -44,14 +47,23 @@ const STOPPED: Localized = {
   ru: 'Проверка остановлена: страница, которая её запросила, закрыта или отменила её.',
 };
 
-function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<ProbeRefusal | null> {
+/** The rest of a report in which no check ran: nothing was connected to, so nothing was Wirelab. */
+function noResults(): Pick<CheckReport, 'targetIsWirelab' | 'counts' | 'results'> {
+  return { targetIsWirelab: false, counts: { passed: 0, failed: 0, notOffered: 0 }, results: [] };
+}
+
+/** The peer the probe connected to, or why no check can run. */
+function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<{ peer: Peer } | ProbeRefusal> {
   return new Promise((resolve) => {
     const socket = openGuardedSocket(target, context);
     socket.once('connect', () => {
-      // The guard's own check of the peer runs on 'connect' too; let it speak first.
+      const peer = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+      // The guard's own check of the peer runs on 'connect' too; let it speak first (a refusal
+      // destroys the socket with an error, which resolves below).
       setImmediate(() => {
-        if (!socket.destroyed) socket.destroy();
-        resolve(null);
+        if (socket.destroyed) return;
+        socket.destroy();
+        resolve({ peer });
       });
     });
     socket.once('error', (error: Error) => {
@@ -94,17 +106,18 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
       reachable: false,
       reason: 'bad-target',
       refusal: badTarget(targetText),
-      results: [],
+      ...noResults(),
     };
   }
   const stop = options.signal;
   const connection = { guard: options.guard, budget: options.budget ?? new ConnectionBudget(), resolver: options.resolver, target, stop };
-  const refused = await probe(target, connection);
-  if (refused) return { protocol, target: targetText, reachable: false, ...refused, results: [] };
+  const probed = await probe(target, connection);
+  if (!('peer' in probed)) return { protocol, target: targetText, reachable: false, ...probed, ...noResults() };
+  const targetIsWirelab = (options.isWirelab ?? noWirelabHere)(probed.peer);
   const timeout = AbortSignal.timeout(OWN_SERVER_LIMITS.suiteTimeoutMs);
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const results = await SUITES[protocol]({ ...connection, signal });
-  return { protocol, target: targetText, reachable: true, results };
+  return { protocol, target: targetText, reachable: true, targetIsWirelab, counts: countOutcomes(results), results };
 }
 
 export function badTarget(targetText: string): Localized {
@@ -142,7 +155,7 @@ export type OwnServerChecker = (protocol: CheckedProtocol, target: string, stude
  * student built from that address, one connection budget for the whole process, and one suite at
  * a time per student (a second one is refused, in both languages, rather than sharing the budget).
  */
-export function createOwnServerChecker(options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver } = {}): OwnServerChecker {
+export function createOwnServerChecker(options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver; isWirelab?: WirelabItselfTest } = {}): OwnServerChecker {
   const budget = options.budget ?? new ConnectionBudget();
   const running = new Set<string>();
   return async (protocol, target, studentAddress, signal) => {
@@ -157,12 +170,12 @@ export function createOwnServerChecker(options: { enabled?: boolean; budget?: Co
           en: 'A check of your server is already running; wait for it to finish.',
           ru: 'Проверка вашего сервера уже идёт; дождитесь её окончания.',
         },
-        results: [],
+        ...noResults(),
       };
     }
     running.add(guard.studentAddress);
     try {
-      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver, signal });
+      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver, signal, isWirelab: options.isWirelab });
     } finally {
       running.delete(guard.studentAddress);
     }

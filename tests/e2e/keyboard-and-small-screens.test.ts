@@ -172,7 +172,7 @@ describe('a phone (390 px)', () => {
     // the widest pages before (issue 24): inline code (Socket.IO, 736 px), a curl command in a
     // callout (lesson 1, 707 px), a type's name in a select and a cell's code before its editor
     // (Protocol Buffers, 614 px); /ru/rest (a long word in a heading) is measured above
-    for (const path of ['en/socket-io', 'ru/socket-io', 'en/how-a-request-travels', 'ru/protocol-buffers', 'en/protocol-buffers']) {
+    for (const path of ['en/socket-io', 'ru/socket-io', 'en/how-a-request-travels', 'ru/protocol-buffers', 'en/protocol-buffers', 'ru/build-your-own-server']) {
       await page.goto(`${lab.server.origin}/${path}`);
       await page.locator('.prose').first().waitFor(LIVE);
       widths.push(`${path}: ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
@@ -211,22 +211,30 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe('axe-core on the pages a class uses', () => {
   it('finds no WCAG 2.1 A/AA or best-practice violation: lessons with their consoles, a run in the inspector, the queue lab, the teacher, my server', async () => {
     // each page with what must be on screen before it is checked (lazy editors and consoles included)
-    const pages: Array<{ path: string; ready: string; run?: true }> = [
+    const pages: Array<{ path: string; ready: string; run?: true; checkItself?: true }> = [
       { path: '/en/rest', ready: '[data-testid="cell-run"]', run: true },
       { path: '/ru/protocol-buffers', ready: '[data-testid="pbw-tree"]' },
       { path: '/ru/mqtt', ready: '[data-testid="rt-log"]' },
       { path: '/en/message-queues', ready: '[data-testid="cell"] table' },
       { path: '/ru/class/teach', ready: 'main h1' },
       { path: '/ru/my-server', ready: 'main h1' },
+      // lesson 15's cells, one with a report (Wirelab's own server: every check passes)
+      { path: '/ru/build-your-own-server', ready: '#cell-rest', checkItself: true },
     ];
     const found: string[] = [];
-    for (const { path, ready, run } of pages) {
+    for (const { path, ready, run, checkItself } of pages) {
       const page = await openPage(lab.browser, { locale: path.startsWith('/ru') ? 'ru-RU' : 'en-US' });
       await page.goto(`${lab.server.origin}${path}`);
       await page.locator(ready).first().waitFor(LIVE);
       if (run) {
         await page.locator('[data-testid="cell-run"]').first().click();
         await page.locator('[data-testid="inspector"] [data-testid="insp-hex"]').first().waitFor(LIVE);
+      }
+      if (checkItself) {
+        await page.locator(ready).scrollIntoViewIfNeeded();
+        await page.locator('[data-testid="own-server-itself"]').first().click(LIVE);
+        await page.locator('[data-testid="own-server-run"]').first().click();
+        await page.locator('[data-testid="own-server-summary"]').first().waitFor(LIVE);
       }
       found.push(...(await axeViolations(page)).map((violation) => `${path} ${violation}`));
       await page.context().close();

@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import { buildApp } from '../../server/app.ts';
+import { startPythonStarter } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 const PATH = '/_wirelab/own-server/checks';
@@ -70,6 +71,8 @@ describe('the route runs a suite for the page', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const report = (await response.json()) as CheckReport;
     expect(report).toMatchObject({ protocol: 'rest', target: `127.0.0.1:${server.port}`, reachable: true });
+    // every check passes at Wirelab's own port, and the report says where it was: no proof of a student's server
+    expect(report).toMatchObject({ targetIsWirelab: true, counts: { passed: 16, failed: 0, notOffered: 0 } });
     expect(report.results.length).toBe(16);
     expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
     expect(report.results[0].sent).toMatch(/^POST \/api\/v1\/users HTTP\/1\.1\n/);
@@ -84,11 +87,21 @@ describe('the route runs a suite for the page', () => {
     expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
   });
 
+  it("tells a student's own server from Wirelab: the complete Python REST starter passes in full, and it is not Wirelab", async () => {
+    const starter = await startPythonStarter('rest_server.py');
+    try {
+      const report = (await (await postCheck({ protocol: 'rest', target: `127.0.0.1:${starter.port}` })).json()) as CheckReport;
+      expect(report).toMatchObject({ reachable: true, targetIsWirelab: false, counts: { passed: 16, failed: 0, notOffered: 0 } });
+    } finally {
+      await starter.stop();
+    }
+  });
+
   it('answers a target that is not the student\'s own machine with a refusal in both languages, and no check', async () => {
     const response = await postCheck({ protocol: 'websocket', target: '192.0.2.1:80' });
     expect(response.status).toBe(200);
     const report = (await response.json()) as CheckReport;
-    expect(report).toMatchObject({ reachable: false, reason: 'refused', results: [] });
+    expect(report).toMatchObject({ reachable: false, reason: 'refused', targetIsWirelab: false, counts: { passed: 0, failed: 0 }, results: [] });
     expect(report.refusal?.en).toMatch(/only your own machine: 192\.0\.2\.1 is not the address/);
     expect(report.refusal?.ru).toMatch(/только вашу собственную машину: 192\.0\.2\.1/);
   });

@@ -116,7 +116,7 @@ export function longPollSpecOf(url: string, since = '0', hold = ''): HttpSpec {
   return { kind: 'http', method: 'GET', target: encodedTarget(pollTarget(url, since.trim() || '0', hold)), headers: [['Accept', 'application/json']], body: null };
 }
 
-/** A lesson's cell file as it stands; null for a kind with nothing to send (the protobuf workbench, the pipeline lab). */
+/** A lesson's cell file as it stands; null for a kind with nothing to send (the protobuf workbench, the pipeline lab, the own-server check). */
 export function specOfCellFile(kind: string, text: string): AsCodeSpec | null {
   switch (kind) {
     case 'http': {

@@ -9,7 +9,8 @@ import { parseGrpcCell } from '../editors/grpc/grpc-cell-config.ts';
 import { parseProtobufCell } from '../editors/protobuf-workbench/workbench-cell-config.ts';
 import { parseMqttCell } from '../editors/mqtt/mqtt-cell-config.ts';
 import { parsePipelineCell } from '../editors/pipeline/pipeline-cell-config.ts';
-export const CELL_KINDS = ['http', 'websocket', 'socket-io', 'sse', 'long-polling', 'graphql', 'grpc', 'protobuf', 'mqtt', 'pipeline'] as const;
+import { parseOwnServerCell } from '../editors/own-server/own-server-cell-config.ts';
+export const CELL_KINDS = ['http', 'websocket', 'socket-io', 'sse', 'long-polling', 'graphql', 'grpc', 'protobuf', 'mqtt', 'pipeline', 'own-server'] as const;
 
 export type CellKind = (typeof CELL_KINDS)[number];
 
@@ -31,6 +32,7 @@ export const CELL_FILE_FORMATS: Partial<Record<CellKind, { suffix: string; probl
   protobuf: { suffix: '.pb.json', problems: (text) => problemsOf(parseProtobufCell(text)) },
   mqtt: { suffix: '.mqtt.json', problems: (text) => problemsOf(parseMqttCell(text)) },
   pipeline: { suffix: '.pipeline.json', problems: (text) => problemsOf(parsePipelineCell(text)) },
+  'own-server': { suffix: '.own-server.json', problems: (text) => problemsOf(parseOwnServerCell(text)) },
 };
 
 function problemsOf(parsed: { ok: true } | { ok: false; problems: string[] }): string[] {

@@ -14,6 +14,7 @@ export const CELL_LOADERS: Record<CellKind, () => Promise<ComponentType<CellProp
   protobuf: () => import('../editors/protobuf-workbench/protobuf-workbench-cell.tsx').then((m) => m.ProtobufWorkbenchCell),
   mqtt: () => import('../editors/mqtt/mqtt-cell.tsx').then((m) => m.MqttCell),
   pipeline: () => import('../editors/pipeline/pipeline-cell.tsx').then((m) => m.PipelineCell),
+  'own-server': () => import('../editors/own-server/own-server-cell.tsx').then((m) => m.OwnServerCell),
 };
 
 /** The same editors as React.lazy components, for pages that render them under Suspense (the quiz). */

@@ -40,6 +40,9 @@ export const ownServerStrings = {
     running: 'Checking your server… (a suite takes up to a minute)',
     cancelled: 'Cancelled: the check was stopped and its connections closed.',
     refusedTitle: 'No check ran',
+    wirelabItselfNote:
+      'This is Wirelab’s own server: every check passes here. It shows what passing looks like, and it proves nothing about your server — a lesson’s exercise counts only your own.',
+    cellLabel: (cell: string) => `Check your server: ${cell}`,
     outcomes: { pass: 'Pass', fail: 'Fail', 'not-offered': 'Not offered' },
     expected: 'Expected',
     why: 'Why',
@@ -76,6 +79,9 @@ export const ownServerStrings = {
     running: 'Проверяем ваш сервер… (набор проверок занимает до минуты)',
     cancelled: 'Отменено: проверка остановлена, её соединения закрыты.',
     refusedTitle: 'Ни одна проверка не запускалась',
+    wirelabItselfNote:
+      'Это собственный сервер Wirelab: здесь проходят все проверки. Так выглядит успех, но о вашем сервере это ничего не говорит — упражнения урока засчитывают только ваш собственный.',
+    cellLabel: (cell: string) => `Проверка вашего сервера: ${cell}`,
     outcomes: { pass: 'Пройдена', fail: 'Не пройдена', 'not-offered': 'Не предлагается' },
     expected: 'Ожидалось',
     why: 'Почему',

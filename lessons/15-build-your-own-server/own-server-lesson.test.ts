@@ -1,0 +1,130 @@
+// Lesson 15: its exercises count a suite that passed in full against the student's own server —
+// never Wirelab itself, a report with a failure, or another protocol's suite — and the commands it
+// tells the student to type are the starters' own (starters/python/README.md).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECKED_PROTOCOLS, countOutcomes, type CheckedProtocol, type CheckOutcome, type CheckReport } from '../../contracts/own-server/check-result.ts';
+import { parseOwnServerCell } from '../../web/editors/own-server/own-server-cell-config.ts';
+import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
+import { exchange } from '../../web/lessons/exchange-sketch.ts';
+import { portOf } from '../../web/own-server/report-view.ts';
+
+const HERE = import.meta.dirname;
+const ROOT = join(HERE, '..', '..');
+const lesson = JSON.parse(readFileSync(join(HERE, 'lesson.json'), 'utf8')) as {
+  cells: Record<string, { kind: string; file: string }>;
+  exercises: Record<string, { cell: string; check: Check }>;
+};
+const prose = { en: readFileSync(join(HERE, 'en.md'), 'utf8'), ru: readFileSync(join(HERE, 'ru.md'), 'utf8') };
+const startersReadme = readFileSync(join(ROOT, 'starters', 'python', 'README.md'), 'utf8');
+
+function report(protocol: CheckedProtocol, outcomes: CheckOutcome[], targetIsWirelab = false): CheckReport {
+  const results = outcomes.map((outcome, index) => ({
+    id: `check-${index}`,
+    name: { en: 'a check', ru: 'проверка' },
+    outcome,
+    sent: 'GET / HTTP/1.1',
+    expected: { en: 'something', ru: 'что-то' },
+    why: { clause: 'RFC 9110', text: { en: 'because', ru: 'потому что' } },
+    got: 'HTTP/1.1 200 OK',
+  }));
+  return { protocol, target: '127.0.0.1:8000', reachable: true, targetIsWirelab, counts: countOutcomes(results), results };
+}
+
+/** The page's POST of a run and the route's answer, as the capture decodes them. */
+function run(asked: CheckedProtocol, answer: CheckReport | { status: number; body: unknown }, at = 1) {
+  const [status, body] = 'protocol' in answer ? [200, answer] : [answer.status, answer.body];
+  return exchange({
+    at,
+    method: 'POST',
+    target: '/_wirelab/own-server/checks',
+    requestHeaders: [['content-type', 'application/json']],
+    requestBody: JSON.stringify({ protocol: asked, target: '127.0.0.1:8000' }),
+    status,
+    responseHeaders: [['content-type', 'application/json; charset=utf-8']],
+    responseBody: JSON.stringify(body),
+  });
+}
+
+const exerciseOf = (protocol: CheckedProtocol) => lesson.exercises[`${protocol}-passes`].check;
+const allPass = (count: number): CheckOutcome[] => Array.from({ length: count }, () => 'pass');
+
+describe('the exercise check of lesson 15', () => {
+  it('counts a report in which every check passed at the student’s own server', () => {
+    expect(evaluateCheck(exerciseOf('rest'), [run('rest', report('rest', allPass(16)))]).passed).toBe(true);
+    // checks the server does not offer are no failure: the complete gRPC starter's 7 + 3
+    const grpc = report('grpc', [...allPass(7), 'not-offered', 'not-offered', 'not-offered']);
+    expect(evaluateCheck(exerciseOf('grpc'), [run('grpc', grpc)]).passed).toBe(true);
+  });
+
+  it('does not count Wirelab itself: every check passes there and proves nothing', () => {
+    const itself = run('rest', report('rest', allPass(16), true));
+    expect(evaluateCheck(exerciseOf('rest'), [itself])).toMatchObject({ passed: false, miss: { kind: 'response-differs', difference: { what: 'body' } } });
+  });
+
+  it.each(['rest', 'websocket', 'sse', 'grpc'] as const)('counts the %s suite passed in full, but not at Wirelab itself', (protocol) => {
+    expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5)))]).passed).toBe(true);
+    expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5), true))]).passed).toBe(false);
+  });
+
+  it('does not count a report with one failure', () => {
+    const oneFailed = run('rest', report('rest', [...allPass(15), 'fail']));
+    expect(evaluateCheck(exerciseOf('rest'), [oneFailed]).passed).toBe(false);
+  });
+
+  it('does not count another protocol’s suite, however well it went', () => {
+    const websocket = run('websocket', report('websocket', allPass(10)));
+    expect(evaluateCheck(exerciseOf('rest'), [websocket])).toMatchObject({ passed: false, miss: { kind: 'no-request' } });
+    expect(evaluateCheck(exerciseOf('websocket'), [websocket]).passed).toBe(true);
+  });
+
+  it('does not count a target where no check ran, nor a refused request', () => {
+    const nothingListening: CheckReport = { protocol: 'sse', target: '127.0.0.1:8002', reachable: false, reason: 'no-answer', refusal: { en: 'no', ru: 'нет' }, targetIsWirelab: false, counts: { passed: 0, failed: 0, notOffered: 0 }, results: [] };
+    expect(evaluateCheck(exerciseOf('sse'), [run('sse', nothingListening)]).passed).toBe(false);
+    expect(evaluateCheck(exerciseOf('sse'), [run('sse', { status: 429, body: { title: 'Too Many Requests' } })]).passed).toBe(false);
+  });
+
+  it('passes once a later run passes, after earlier failures', () => {
+    const traffic = [run('sse', report('sse', ['pass', 'fail', 'pass', 'pass', 'pass']), 1), run('sse', report('sse', allPass(5)), 2)];
+    expect(evaluateCheck(exerciseOf('sse'), traffic).passed).toBe(true);
+  });
+});
+
+describe('lesson 15’s cells and commands', () => {
+  const cells = Object.entries(lesson.cells).map(([id, cell]) => {
+    const parsed = parseOwnServerCell(readFileSync(join(HERE, cell.file), 'utf8'));
+    if (!parsed.ok) throw new Error(`${cell.file}: ${parsed.problems.join('; ')}`);
+    return { id, kind: cell.kind, ...parsed.config };
+  });
+
+  it('has one own-server cell per suite, each with the exercise of its own protocol', () => {
+    for (const cell of cells) {
+      expect(cell.kind).toBe('own-server');
+      expect(CHECKED_PROTOCOLS).toContain(cell.protocol);
+      expect(lesson.exercises[`${cell.protocol}-passes`].cell).toBe(cell.id);
+    }
+    expect(cells.map((cell) => cell.protocol).sort()).toEqual(['grpc', 'rest', 'sse', 'websocket']);
+    expect(Object.keys(lesson.exercises)).toHaveLength(cells.length);
+  });
+
+  it('aims each cell at the port the starter’s README runs that server on', () => {
+    const file = { rest: 'rest_server.py', websocket: 'websocket_server.py', sse: 'sse_server.py', grpc: 'grpc_server.py' } as const;
+    for (const cell of cells) {
+      const runs = new RegExp(`python3 ${file[cell.protocol as keyof typeof file]} --port (\\d+)`).exec(startersReadme);
+      expect(runs, `${cell.protocol} in starters/python/README.md`).not.toBeNull();
+      expect(portOf(cell.target)).toBe(Number(runs![1]));
+      expect(cell.target).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it.each(['en', 'ru'] as const)('shows in %s only starter commands the README has, with faults it lists', (lang) => {
+    const commands = [...prose[lang].matchAll(/(?:`|^)((?:\.\/generate_grpc_stubs\.sh && )?python3 \w+\.py --port \d+)(?: --fault ([a-z-]+))?/gm)];
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    for (const [, command, fault] of commands) {
+      expect(startersReadme, command).toContain(`\`${command}\``);
+      if (fault) expect(startersReadme, fault).toMatch(new RegExp(`\\| \`${fault}\` \\|`));
+    }
+    expect(prose[lang]).toContain('npm run check-server -- rest 127.0.0.1:8000');
+  });
+});

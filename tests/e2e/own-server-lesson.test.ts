@@ -1,0 +1,73 @@
+// Lesson 15 «Свой сервер» end to end: the lesson's own-server cell aims Wirelab at a real Python
+// starter. With a fault the checks that catch it fail and the exercise stays open; aimed at
+// Wirelab itself every check passes, the report says it is Wirelab, and the exercise still does
+// not count it; aimed at the complete REST starter every check passes and the exercise is passed.
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startPythonStarter } from '../integration/own-server-starters.ts';
+import { openPage, useAppAndBrowser } from './browser.ts';
+import { cell, exerciseState } from './lesson-page.ts';
+
+const lab = useAppAndBrowser();
+const LIVE = { timeout: 20_000 };
+
+async function runChecks(page: Page, rest: Locator, target: string): Promise<Locator> {
+  await rest.locator('[data-testid="own-server-target"]').fill(target);
+  await rest.locator('[data-testid="own-server-run"]').click();
+  const summary = rest.locator('[data-testid="own-server-summary"]');
+  await expect.poll(() => summary.textContent(), LIVE).toContain(target);
+  return summary;
+}
+
+const outcomes = (rest: Locator) => rest.locator('[data-testid="own-server-check"]').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-id'), row.getAttribute('data-outcome')]));
+
+describe('lesson 15 «Свой сервер»', () => {
+  it('checks the Python REST starter from the lesson: a fault fails its checks, Wirelab itself does not count, the complete starter passes the exercise', async () => {
+    const faulty = await startPythonStarter('rest_server.py', 'no-etag');
+    const complete = await startPythonStarter('rest_server.py');
+    const page = await openPage(lab.browser, { locale: 'ru-RU' });
+    try {
+      await page.goto(`${lab.server.origin}/ru/build-your-own-server`);
+      await expect.poll(() => page.locator('h1').first().textContent()).toContain('Свой сервер');
+      await page.locator('#cell-rest').scrollIntoViewIfNeeded();
+      const rest = cell(page, 'rest');
+      await expect.poll(() => rest.locator('[data-testid="own-server-target"]').inputValue(), LIVE).toBe('127.0.0.1:8000');
+      expect(await rest.locator('[data-testid="own-server-protocol"][value="rest"]').isChecked()).toBe(true);
+      const status = page.locator('[data-testid="exercise"][data-exercise-id="rest-passes"] [data-testid="exercise-status"]');
+
+      // The starter with its ETags off: exactly the four checks that need them fail.
+      const summary = await runChecks(page, rest, `127.0.0.1:${faulty.port}`);
+      expect(await summary.textContent()).toMatch(/16 проверок: пройдено 12, не пройдено 4$/);
+      const failed = (await outcomes(rest)).filter(([, outcome]) => outcome === 'fail').map(([id]) => id);
+      expect(failed).toEqual(['etag-on-get', 'if-none-match-304', 'if-match-stale-412', 'if-match-current-200']);
+      const etag = rest.locator('[data-testid="own-server-check"][data-id="etag-on-get"]');
+      expect(await etag.locator('[data-testid="own-server-outcome"]').textContent()).toBe('Не пройдена');
+      expect(await etag.locator('[data-testid="own-server-got"]').textContent()).toMatch(/^HTTP\/1\.1 200 OK\n/);
+      // the card heard the run (its own cell's exchange) and says "not yet"
+      await expect.poll(() => status.getAttribute('class'), LIVE).toMatch(/is-missed/);
+      expect(await exerciseState(page, 'rest-passes')).toBe('pending');
+
+      // Wirelab's own address: every check passes, the report says whose server it was, no pass.
+      await rest.locator('[data-testid="own-server-itself"]').click();
+      const itself = `127.0.0.1:${lab.server.port}`;
+      expect(await rest.locator('[data-testid="own-server-target"]').inputValue()).toBe(itself);
+      await runChecks(page, rest, itself);
+      expect(await summary.textContent()).toMatch(/пройдено 16, не пройдено 0$/);
+      expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').textContent()).toMatch(/собственный сервер Wirelab/);
+      await page.waitForTimeout(1500);
+      expect(await exerciseState(page, 'rest-passes')).toBe('pending');
+
+      // The complete starter: 16 of 16 at the student's own server, and the exercise is passed.
+      await runChecks(page, rest, `127.0.0.1:${complete.port}`);
+      expect(await summary.textContent()).toMatch(/16 проверок: пройдено 16, не пройдено 0$/);
+      expect((await outcomes(rest)).every(([, outcome]) => outcome === 'pass')).toBe(true);
+      expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);
+      await expect.poll(() => exerciseState(page, 'rest-passes'), LIVE).toBe('passed');
+      // only that suite's exercise
+      expect(await exerciseState(page, 'websocket-passes')).toBe('pending');
+    } finally {
+      await page.context().close();
+      await Promise.all([faulty.stop(), complete.stop()]);
+    }
+  }, 90_000);
+});

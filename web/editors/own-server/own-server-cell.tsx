@@ -1,0 +1,50 @@
+import { useMemo } from 'react';
+import { useLang, useStrings } from '../../app/lang-context.ts';
+import { getCaptureStore } from '../../inspector/capture-store.ts';
+import type { CellProps } from '../../lessons/cell-props.ts';
+import { CheckForm } from '../../own-server/check-form.tsx';
+import { CHECKS_PATH } from '../../own-server/report-view.ts';
+import { RunResult } from '../../own-server/run-view.tsx';
+import { ownServerStrings } from '../../own-server/strings.ts';
+import { useCheckRun } from '../../own-server/use-check-run.ts';
+import { ResetDraftButton } from '../reset-draft-button.tsx';
+import { useSavedDraft } from '../saved-cell-state.ts';
+import { BadCellConfig } from '../websocket/console-log.tsx';
+import { parseOwnServerCell, type OwnServerCellConfig } from './own-server-cell-config.ts';
+
+/** How long after the route answered its exchange may take to reach the capture (the report is a few dozen kB). */
+const CAPTURE_WAIT_MS = 5000;
+
+/**
+ * "Check my server" inside a lesson: the page `/…/my-server`'s form and report (web/own-server),
+ * started from the cell's protocol and target. The run is a real `POST /_wirelab/own-server/checks`
+ * of this session, captured like any request: the lesson's exercises read its report.
+ */
+export function OwnServerCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
+  const parsed = useMemo(() => parseOwnServerCell(initialText), [initialText]);
+  if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
+  return <OwnServerCheck cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} />;
+}
+
+function OwnServerCheck({ cellId, config, saveKey, onExchange }: { cellId: string; config: OwnServerCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange'>) {
+  const t = useStrings(ownServerStrings);
+  const lang = useLang();
+  const { draft, edit, reset, changed } = useSavedDraft(saveKey, config);
+  const checkRun = useCheckRun();
+
+  // The exchange goes to the reader, so an exercise's miss names this cell's run, not another's.
+  const run = () =>
+    void checkRun.start(draft, (sentAfter) => {
+      void getCaptureStore()
+        .waitForExchange({ method: 'POST', target: CHECKS_PATH, after: sentAfter, timeoutMs: CAPTURE_WAIT_MS })
+        .then((exchange) => exchange && onExchange?.(exchange));
+    });
+
+  return (
+    <section className="own-server-cell" data-testid="cell" data-cell-kind="own-server" data-cell-id={cellId} aria-label={t.cellLabel(cellId)} lang={lang}>
+      <CheckForm choice={draft} onChange={edit} checkRun={checkRun} onRun={run} />
+      <ResetDraftButton changed={changed} onReset={reset} disabled={checkRun.isRunning} />
+      <RunResult checkRun={checkRun} headingLevel={3} />
+    </section>
+  );
+}
