@@ -5,7 +5,8 @@ const lab = useAppAndBrowser();
 
 // "As code" beside Run, in Chromium: reached and used with the keyboard alone, in Russian and
 // English, the program carrying the session's curl token, and the language remembered when the
-// student moves to another lesson, and a console's program (MQTT: the token in the user name).
+// student moves to another lesson, a console's program (MQTT: the token in the user name), and a
+// gRPC cell in Go with the commands for its stubs.
 
 describe('"As code" beside Run', () => {
   it('opens from the keyboard, writes the cell with the token, and remembers the language across lessons', async () => {
@@ -53,6 +54,22 @@ describe('"As code" beside Run', () => {
     await expect.poll(() => mqttDialog.locator('[data-testid="as-code-code"]').textContent()).toContain('import paho.mqtt.client as mqtt');
     expect(await mqttDialog.locator('[data-testid="as-code-code"]').textContent()).toMatch(/TOKEN = "curl\.[A-Za-z0-9_-]{64}"/);
     expect(await mqttDialog.textContent()).toContain('The user name sandbox:<token>');
+    await page.keyboard.press('Escape');
+
+    // a bidi gRPC cell in Go: grpc-go with the stubs of Debian's protoc-gen-go-grpc, and how to make them
+    await page.goto(`${lab.server.origin}/ru/grpc`);
+    const chatButton = page.locator('[data-cell-id="chat"] [data-testid="as-code"]');
+    await expect.poll(() => chatButton.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await chatButton.click();
+    const chatDialog = page.locator('dialog.as-code-dialog[open]');
+    await chatDialog.locator('input[value="go"]').check();
+    const chatCode = chatDialog.locator('[data-testid="as-code-code"]');
+    await expect.poll(() => chatCode.textContent()).toContain('stream, err := client.Chat(ctx)');
+    expect(await chatCode.textContent()).toMatch(/"x-wirelab-sandbox", token/);
+    expect(await chatCode.textContent()).toMatch(/token := "curl\.[A-Za-z0-9_-]{64}"/);
+    await chatDialog.locator('.as-code-protos summary').click();
+    expect(await chatDialog.locator('.as-code-protos').textContent()).toContain('Заглушки для Go');
+    expect(await chatDialog.locator('.as-code-protos').textContent()).toContain('--go-grpc_out=gopath/src');
     await page.context().close();
   });
 });

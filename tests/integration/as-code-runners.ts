@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GeneratedCode } from '../../web/as-code/generated.ts';
 import { pythonProtocCommand } from '../../web/as-code/grpc-code.ts';
+import { GO_STUBS_COMMAND } from '../../web/as-code/grpc-go-code.ts';
 
 // Runs the programs "As code" wrote, in groups: one shell for every terminal command, one Python
 // interpreter, one Node process and one Go binary for all the programs of a language, each
@@ -117,23 +118,37 @@ export async function runJavaScriptGroup(programs: GeneratedCode[]): Promise<{ o
   return { outputs: perProgram(outcome.stdout, programs.length), outcome };
 }
 
+/** The Go stubs, made by the command the gRPC programs print, into the folder's gopath/src. */
+async function makeGoStubs(folder: string, programs: GeneratedCode[]): Promise<void> {
+  if (!programs.some((program) => program.code.includes(GO_STUBS_COMMAND))) return;
+  const outcome = await run('bash', ['-c', GO_STUBS_COMMAND], { cwd: folder });
+  if (outcome.code !== 0) throw new Error(`protoc for Go: ${outcome.stderr}`);
+}
+
 /**
- * All Go programs in one binary: each file's main becomes cellN (they declare nothing else at
+ * All Go programs in one binary, built once (one go build: the grpc-go and protobuf-go packages
+ * compile once for all of them): each file's main becomes cellN (they declare nothing else at
  * top level), and a main calls them in turn, a panic in one printed and the next one run.
- * Built offline against Debian's Go packages (GO111MODULE=off, GOPATH=/usr/share/gocode).
+ * compileOnly: programs built into the binary but never called (those of cells the test does
+ * not run), so they are at least proven to compile against the stubs.
+ * Built offline the way the programs say: GO111MODULE=off, the stubs in the folder's gopath,
+ * then Debian's Go packages (GOPATH=<folder>/gopath:/usr/share/gocode).
  */
-export async function runGoGroup(programs: GeneratedCode[]): Promise<{ outputs: string[]; outcome: Outcome }> {
-  const folder = mkdtempSync(join(tmpdir(), 'wirelab-as-code-go-'));
-  const source = join(folder, 'src', 'ascode');
+export async function runGoGroup(programs: GeneratedCode[], compileOnly: GeneratedCode[] = []): Promise<{ outputs: string[]; outcome: Outcome }> {
+  const folder = studentFolder('go');
+  await makeGoStubs(folder, [...programs, ...compileOnly]);
+  const source = join(folder, 'ascode');
   mkdirSync(source, { recursive: true });
-  programs.forEach((program, index) => {
+  [...programs, ...compileOnly].forEach((program, index) => {
     if (!/\nfunc main\(\) \{\n/.test(program.code)) throw new Error(`program ${index} has no main`);
     writeFileSync(join(source, `cell_${index}.go`), program.code.replace(/\nfunc main\(\) \{\n/, `\nfunc cell${index}() {\n`));
   });
   const calls = programs.map((_, index) => `\tguarded(cell${index})`).join('\n');
-  const main = `package main\n\nimport "fmt"\n\nfunc guarded(cell func()) {\n\tdefer func() {\n\t\tif failure := recover(); failure != nil {\n\t\t\tfmt.Println("panic:", failure)\n\t\t}\n\t\tfmt.Println()\n\t\tfmt.Println(${JSON.stringify(MARK)})\n\t}()\n\tcell()\n}\n\nfunc main() {\n${calls}\n}\n`;
+  const built = compileOnly.map((_, index) => `cell${programs.length + index}`);
+  const keep = built.length > 0 ? `\n// built, never called\nvar _ = []func(){${built.join(', ')}}\n` : '';
+  const main = `package main\n\nimport "fmt"\n\nfunc guarded(cell func()) {\n\tdefer func() {\n\t\tif failure := recover(); failure != nil {\n\t\t\tfmt.Println("panic:", failure)\n\t\t}\n\t\tfmt.Println()\n\t\tfmt.Println(${JSON.stringify(MARK)})\n\t}()\n\tcell()\n}\n${keep}\nfunc main() {\n${calls}\n}\n`;
   writeFileSync(join(source, 'main.go'), main);
-  const env = { GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOCACHE: join(tmpdir(), 'wirelab-as-code-gocache') };
+  const env = { GO111MODULE: 'off', GOPATH: `${join(folder, 'gopath')}:/usr/share/gocode`, GOCACHE: join(tmpdir(), 'wirelab-as-code-gocache') };
   const build = await run('go', ['build', '-o', join(folder, 'programs'), '.'], { cwd: source, env });
   if (build.code !== 0) throw new Error(`go build: ${build.stderr}`);
   const outcome = await run(join(folder, 'programs'), [], { cwd: folder });

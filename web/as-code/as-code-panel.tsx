@@ -4,6 +4,7 @@ import { copyText } from '../app/copy-text.ts';
 import { asCode } from './generate.ts';
 import { isGenerated } from './generated.ts';
 import { pythonProtocCommand, JAVASCRIPT_STUBS_COMMAND } from './grpc-code.ts';
+import { GO_STUBS_COMMAND } from './grpc-go-code.ts';
 import { chooseLanguage, useAsCodeLanguage } from './language-choice.ts';
 import { AS_CODE_LANGUAGES, LANGUAGE_NAMES } from './languages.ts';
 import type { AsCodeSpec } from './spec.ts';
@@ -79,6 +80,8 @@ export function AsCodePanel({ spec, token, origin }: { spec: AsCodeSpec; token: 
           <p>{t.protosText}</p>
           <p>{t.protosPython}</p>
           <pre tabIndex={0}>{pythonProtocCommand(spec.protoFile)}</pre>
+          <p>{t.protosGo}</p>
+          <pre tabIndex={0}>{GO_STUBS_COMMAND}</pre>
           <p>{t.protosJavaScript}</p>
           <pre tabIndex={0}>{JAVASCRIPT_STUBS_COMMAND}</pre>
         </details>

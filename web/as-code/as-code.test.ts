@@ -1,9 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpSpecOf, longPollSpecOf, socketIoConsoleSpecOf, specOfCellFile } from './cell-spec.ts';
 import { asCode } from './generate.ts';
 import { isGenerated } from './generated.ts';
 import { languageFromStorage } from './language-choice.ts';
 import { AS_CODE_LANGUAGES } from './languages.ts';
+import { GO_STUB_PROTOS, GO_STUBS_COMMAND, goCamelCase, goPackageName } from './grpc-go-code.ts';
 
 const target = { origin: 'http://192.168.1.5:8080', token: 'curl.TOKEN' };
 
@@ -95,5 +98,50 @@ describe('As code', () => {
     expect(socketIoConsoleSpecOf({ ...draft, argsText: '["kitchen"]' }, presets)?.emits).toEqual([{ event: 'chat:join', args: ['kitchen'], ack: true }]);
     expect(socketIoConsoleSpecOf({ ...draft, authText: '[1]' }, presets)).toBeNull();
     expect(socketIoConsoleSpecOf({ ...draft, argsText: 'not json' }, presets)).toBeNull();
+  });
+
+  it('writes every kind of RPC for grpc-go: the message, metadata, deadline and token; Connect unary JSON stays plain net/http', () => {
+    const cell = (method: string, extra = '') => specOfCellFile('grpc', `{ "method": "${method}", "protocol": "grpc-web", "request": { "id": 7 }${extra} }`)!;
+    const go = (method: string, extra = '') => {
+      const result = asCode(cell(method, extra), 'go', target);
+      if (!isGenerated(result)) throw new Error(`${method}: no Go program`);
+      return result;
+    };
+    const unary = go('wirelab.users.v1.UserService/GetUser', ', "metadata": { "x-request-id": "r1" }, "timeoutMs": 500');
+    expect(unary.tool).toBe('grpc-go');
+    expect(unary.code).toContain('request := &usersv1.GetUserRequest{}');
+    expect(unary.code).toContain('protojson.Unmarshal([]byte("{\\"id\\":7}"), request)');
+    expect(unary.code).toContain('metadata.AppendToOutgoingContext(context.Background(), "x-wirelab-sandbox", token, "x-request-id", "r1")');
+    expect(unary.code).toContain('context.WithTimeout(ctx, 500*time.Millisecond)');
+    expect(unary.code).toContain('token := "curl.TOKEN"');
+    expect(unary.code).toContain('grpc.DialContext(dialing, "192.168.1.5:8080", grpc.WithInsecure(), grpc.WithBlock())');
+    expect(unary.code).toContain('client.GetUser(ctx, request)');
+    expect(unary.code).toContain(GO_STUBS_COMMAND);
+    expect(unary.notes[0].en).toContain('gRPC-Web');
+    expect(unary.notes[0].ru).toContain('gRPC-Web');
+    expect(go('wirelab.lab.v1.LabService/Ticks').code).toMatch(/stream, err := client\.Ticks\(ctx, request\)[\s\S]*stream\.Recv\(\)/);
+    expect(go('wirelab.users.v1.UserService/CreateUsers').code).toMatch(/client\.CreateUsers\(ctx\)[\s\S]*stream\.Send\(request\)[\s\S]*stream\.CloseAndRecv\(\)/);
+    expect(go('wirelab.users.v1.UserService/Chat').code).toMatch(/client\.Chat\(ctx\)[\s\S]*stream\.Send\(request\)[\s\S]*stream\.CloseSend\(\)[\s\S]*stream\.Recv\(\)/);
+    expect(go('grpc.health.v1.Health/Check').code).toContain('client := healthv1.NewHealthClient(connection)');
+    expect(go('wirelab.lab.v1.LifecycleService/SetServingStatus').code).toContain('labv1 "wirelabpb/wirelab/lab/v1"');
+    const connectJson = asCode(specOfCellFile('grpc', '{ "method": "wirelab.users.v1.UserService/GetUser", "request": { "id": 1 } }')!, 'go', target);
+    expect(isGenerated(connectJson) && connectJson.tool).toBe('net/http (Connect)');
+  });
+
+  it('names Go identifiers as protoc-gen-go does', () => {
+    expect(goCamelCase('GetUserRequest')).toBe('GetUserRequest');
+    expect(goCamelCase('ListUsersRequest.Filter')).toBe('ListUsersRequest_Filter');
+    expect(goCamelCase('foo_bar')).toBe('FooBar');
+    expect(goCamelCase('_x')).toBe('XX');
+    expect(goCamelCase('v1_2')).toBe('V1_2');
+    expect(goPackageName('grpc/reflection/v1alpha/reflection.proto')).toBe('reflectionv1alpha');
+  });
+
+  it('makes Go stubs of every .proto file with a service in proto/', () => {
+    const root = join(import.meta.dirname, '../../proto');
+    const walk = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? (['vendor', 'gen'].includes(entry.name) && folder === root ? [] : walk(join(folder, entry.name))) : [join(folder, entry.name)]));
+    const withService = walk(root).filter((file) => file.endsWith('.proto') && /^service /m.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file)).sort();
+    expect([...GO_STUB_PROTOS].sort()).toEqual(withService);
   });
 });

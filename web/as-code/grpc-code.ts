@@ -1,12 +1,14 @@
 import type { AsCodeResult, GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
+import { grpcAsGo } from './grpc-go-code.ts';
 import { httpAsCurl, httpAsGo } from './http-code.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { hostPort, literal, shellQuote } from './quote.ts';
 import type { AsCodeTarget, GrpcSpec, HttpSpec } from './spec.ts';
 
 // One RPC. Connect unary JSON is plain HTTP (curl, net/http); otherwise the terminal uses
-// buf curl, Python grpcio with stubs made by Debian's protoc, JavaScript connect-node with stubs
+// buf curl, Python grpcio with stubs made by Debian's protoc, Go grpc-go with stubs made by
+// Debian's protoc-gen-go and protoc-gen-go-grpc (grpc-go-code.ts), JavaScript connect-node with stubs
 // made by protoc-gen-es. The dialog's "get the protos" part (as-code-panel.tsx) says where the .proto files are.
 
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
@@ -48,13 +50,7 @@ export function grpcAsCode(spec: GrpcSpec, language: AsCodeLanguage, target: AsC
     case 'javascript':
       return grpcAsConnectNode(spec, target);
     case 'go':
-      return {
-        language,
-        unsupported: {
-          en: 'Go: only Connect unary JSON calls (plain net/http). A grpc-go client needs stubs from protoc-gen-go-grpc, which this course does not run offline: use Python or JavaScript.',
-          ru: 'Go: только унарные вызовы Connect с JSON (обычный net/http). Клиенту grpc-go нужны заглушки от protoc-gen-go-grpc, а их этот курс офлайн не собирает: возьмите Python или JavaScript.',
-        },
-      };
+      return grpcAsGo(spec, target);
   }
 }
 

@@ -19,6 +19,8 @@ export const asCodeStrings = {
     protosTitle: 'Get the protos',
     protosText: 'The .proto files are the proto/ folder of this project (proto/vendor holds the Google files they import). Run the stub commands in the folder that holds proto/.',
     protosPython: 'Python stubs (Debian: protobuf-compiler-grpc, libprotobuf-dev):',
+    protosGo:
+      'Go stubs (Debian: protoc-gen-go, protoc-gen-go-grpc, libprotobuf-dev), every service at once into ./gopath/src/wirelabpb: the .proto files have no go_package, so the M options give each file its Go package. The program is built offline against Debian\'s grpc-go and protobuf-go (GO111MODULE=off, GOPATH="$PWD/gopath:/usr/share/gocode"):',
     protosJavaScript: 'JavaScript stubs (npm: @bufbuild/buf, @bufbuild/protoc-gen-es):',
   },
   ru: {
@@ -41,6 +43,8 @@ export const asCodeStrings = {
     protosTitle: 'Где взять .proto',
     protosText: 'Файлы .proto лежат в папке proto/ этого проекта (в proto/vendor — файлы Google, которые они импортируют). Команды для заглушек запускайте в папке, где лежит proto/.',
     protosPython: 'Заглушки для Python (Debian: protobuf-compiler-grpc, libprotobuf-dev):',
+    protosGo:
+      'Заглушки для Go (Debian: protoc-gen-go, protoc-gen-go-grpc, libprotobuf-dev) — сразу для всех сервисов, в ./gopath/src/wirelabpb. В файлах .proto нет go_package, поэтому Go-пакет каждого файла задают опции M. Программа собирается без сети, с grpc-go и protobuf-go из пакетов Debian (GO111MODULE=off, GOPATH="$PWD/gopath:/usr/share/gocode"):',
     protosJavaScript: 'Заглушки для JavaScript (npm: @bufbuild/buf, @bufbuild/protoc-gen-es):',
   },
 };
