@@ -10,6 +10,7 @@ import { restSuite } from './checks/rest.ts';
 import { websocketSuite } from './checks/websocket.ts';
 import { sseSuite } from './checks/sse.ts';
 import { grpcSuite } from './checks/grpc.ts';
+import { mqttSuite } from './checks/mqtt.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
@@ -17,6 +18,7 @@ const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<Check
   websocket: (context) => runSuite(websocketSuite, context),
   sse: (context) => runSuite(sseSuite, context),
   grpc: (context) => runSuite(grpcSuite, context),
+  mqtt: (context) => runSuite(mqttSuite, context),
 };
 
 
