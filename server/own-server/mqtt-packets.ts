@@ -205,7 +205,9 @@ export function packetName(type: number): string {
 export function describePacket(packet: MqttPacket): string {
   const name = packetName(packet.type);
   const bytes = encodePacket(packet.type, packet.flags, packet.body);
-  const raw = bytes.length <= 16 ? ` [${hex(bytes)}]` : ` [${hex(bytes.subarray(0, 16))} … ${bytes.length} B]`;
+  // A long packet shows its fixed header and first bytes only: a check's transcript has room for
+  // about twenty lines (OWN_SERVER_LIMITS.transcriptChars), and the fields are decoded beside it.
+  const raw = bytes.length <= 16 ? ` [${hex(bytes)}]` : ` [${hex(bytes.subarray(0, 8))} … ${bytes.length} B]`;
   return `${name}${packetFields(packet)}${raw}`;
 }
 
