@@ -76,7 +76,7 @@ export async function subscribed(connection: CheckedMqttConnection, packetId: nu
   if (returnCodes.length !== filters.length || returnCodes.some((code) => code > 2)) {
     throw new Unmet({
       en: `${connection.label}: SUBACK granted ${returnCodes.join(', ') || 'nothing'} for ${filters.length} filter(s) — refused (0x80) or not one code per filter`,
-      ru: `${connection.label}: SUBACK выдал ${returnCodes.join(', ') || 'пустой список'} на фильтров: ${filters.length} — отказ (0x80) или не по коду на фильтр`,
+      ru: `${connection.label}: SUBACK выдал ${returnCodes.join(', ') || 'пустой список'} (фильтров в запросе: ${filters.length}) — отказ (0x80) или не по коду на каждый фильтр`,
     });
   }
   return returnCodes;

@@ -216,7 +216,7 @@ const delivery: CheckDefinition<MqttState>[] = [
           [idOf(secondRec) === 514, { en: 'the resent PUBLISH got no PUBREC 514', ru: 'на повторный PUBLISH не пришёл PUBREC 514' }],
           [idOf(comp) === 514, { en: 'PUBREL got no PUBCOMP 514', ru: 'на PUBREL не пришёл PUBCOMP 514' }],
           [message?.qos === 2, { en: `the subscriber got ${message ? `QoS ${message.qos}` : 'nothing'}, not QoS 2`, ru: `подписчик получил ${message ? `QoS ${message.qos}` : 'ничего'}, а не QoS 2` }],
-          [copies === 1, { en: `delivered ${copies} times, not once`, ru: `доставлено раз: ${copies}, а не один` }],
+          [copies === 1, { en: `delivered ${copies} times, not once`, ru: `число доставок: ${copies}, а не одна` }],
         ];
       }),
   },
@@ -527,7 +527,7 @@ const refusals: CheckDefinition<MqttState>[] = [
     clause: 'MQTT 3.1.1 §3.1 [MQTT-3.1.0-2]',
     text: {
       en: 'A client sends CONNECT once per connection; the server MUST treat a second one as a protocol violation and disconnect.',
-      ru: 'Клиент отправляет CONNECT один раз на соединение; второй сервер ОБЯЗАН считать нарушением протокола и разорвать соединение.',
+      ru: 'Клиент отправляет CONNECT один раз на соединение; повторный CONNECT сервер ОБЯЗАН считать нарушением протокола и разорвать соединение.',
     },
     packet: (_state, connect) => encodeConnect(connect),
   }),
