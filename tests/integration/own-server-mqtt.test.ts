@@ -45,6 +45,9 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
+/** Every broker started, stopped after the tests even when another one failed to start. */
+const started: RunningBroker[] = [];
+
 /** Debian's mosquitto on a free loopback port, with a temporary configuration file. */
 async function startMosquitto(extraConfig: string[] = []): Promise<RunningBroker> {
   const port = await freePort();
@@ -54,11 +57,7 @@ async function startMosquitto(extraConfig: string[] = []): Promise<RunningBroker
   const child: ChildProcess = spawn(MOSQUITTO, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  for (let attempt = 0; !(await accepting(port)); attempt += 1) {
-    if (child.exitCode !== null || attempt > 50) throw new Error(`mosquitto did not start: ${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
+  const broker: RunningBroker = {
     port,
     async stop() {
       if (child.exitCode === null) {
@@ -68,6 +67,12 @@ async function startMosquitto(extraConfig: string[] = []): Promise<RunningBroker
       rmSync(folder, { recursive: true, force: true });
     },
   };
+  started.push(broker);
+  for (let attempt = 0; !(await accepting(port)); attempt += 1) {
+    if (child.exitCode !== null || attempt > 50) throw new Error(`mosquitto did not start: ${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return broker;
 }
 
 /**
@@ -104,7 +109,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([wirelab?.close(), mosquitto?.stop(), limitedMosquitto?.stop()]);
+  await Promise.all([wirelab?.close(), ...started.map((broker) => broker.stop())]);
 });
 
 describe('a broker that keeps MQTT 3.1.1 passes every check', () => {
