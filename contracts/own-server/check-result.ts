@@ -38,9 +38,9 @@ export interface CheckResult {
   difference?: Localized;
 }
 
-export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc' | 'graphql';
+export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc' | 'graphql' | 'mqtt';
 
-export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = ['rest', 'websocket', 'sse', 'grpc', 'graphql'];
+export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = ['rest', 'websocket', 'sse', 'grpc', 'graphql', 'mqtt'];
 
 /**
  * Why no check ran: `bad-target` (not host:port), `refused` (Wirelab will not connect there: not

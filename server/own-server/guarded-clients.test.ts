@@ -9,6 +9,7 @@ import type { SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget } from './connection.ts';
 import { EventStreamReader } from './event-stream-client.ts';
 import { httpExchange } from './http-exchange.ts';
+import { MqttLog, connectMqtt } from './mqtt-client.ts';
 import { openWebSocket } from './websocket-client.ts';
 
 let server: Server;
@@ -42,11 +43,12 @@ function context(studentAddress: string, host = '127.0.0.1', resolver?: Resolver
 }
 
 describe('the checks\' clients', () => {
-  it('refuse another machine in HTTP, SSE and WebSocket alike, without connecting', async () => {
+  it('refuse another machine in HTTP, SSE, WebSocket and MQTT alike, without connecting', async () => {
     const before = connections;
     const lanStudent = context('192.168.1.5');
     await expect(httpExchange(lanStudent, { method: 'GET', path: '/' })).rejects.toBeInstanceOf(OwnServerRefusal);
     await expect(openWebSocket(lanStudent, '/ws/echo')).rejects.toBeInstanceOf(OwnServerRefusal);
+    await expect(connectMqtt(lanStudent, new MqttLog(), 'client', { clientId: 'guarded' })).rejects.toBeInstanceOf(OwnServerRefusal);
     const stream = new EventStreamReader(lanStudent, '/events');
     expect(await stream.until(() => stream.status !== 0, 'an answer')).toBe(false);
     expect(connections).toBe(before);

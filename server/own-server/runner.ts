@@ -12,6 +12,7 @@ import { sseSuite } from './checks/sse.ts';
 import { grpcSuite } from './checks/grpc.ts';
 import { graphqlSuite } from './checks/graphql.ts';
 import { noWirelabHere, type Peer, type WirelabItselfTest } from './wirelab-itself.ts';
+import { mqttSuite } from './checks/mqtt.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
@@ -20,6 +21,7 @@ const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<Check
   sse: (context) => runSuite(sseSuite, context),
   grpc: (context) => runSuite(grpcSuite, context),
   graphql: (context) => runSuite(graphqlSuite, context),
+  mqtt: (context) => runSuite(mqttSuite, context),
 };
 
 

@@ -24,7 +24,7 @@ describe('Wirelab checked as if it were a student\'s server', () => {
       expect(result.sent.length, result.id).toBeGreaterThan(0);
       expect(result.got.length, result.id).toBeGreaterThan(0);
       expect(result.name.ru && result.expected.ru && result.why.text.ru, result.id).toMatch(/[а-яё]/i);
-      expect(result.why.clause, result.id).toMatch(/^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect|GraphQL (spec|over HTTP)|graphql-ws|Wirelab's contract)/);
+      expect(result.why.clause, result.id).toMatch(/^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect|GraphQL (spec|over HTTP)|graphql-ws|Wirelab's contract|MQTT 3\.1\.1 §)/);
     }
   });
 

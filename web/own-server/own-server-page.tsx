@@ -46,7 +46,7 @@ function Help({ choice }: { choice: Choice }) {
   return (
     <section className="own-server-help">
       <h2>{t.startersTitle}</h2>
-      <p>{t.starters}</p>
+      <p>{choice.protocol === 'mqtt' ? t.startersMqtt : t.starters}</p>
       <pre data-testid="own-server-starter-command">{starterCommand(choice.protocol, choice.target)}</pre>
       <h2>{t.cliTitle}</h2>
       <p>{t.cli}</p>

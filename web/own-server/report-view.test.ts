@@ -85,6 +85,7 @@ describe('commands', () => {
   it('gives the starter and the check-server command for the chosen protocol and port', () => {
     expect(starterCommand('rest', '127.0.0.1:8123')).toBe('python3 starters/python/rest_server.py --port 8123');
     expect(starterCommand('grpc', 'garbage')).toBe('starters/python/generate_grpc_stubs.sh && python3 starters/python/grpc_server.py --port 8000');
+    expect(starterCommand('mqtt', '127.0.0.1:1883')).toBe('mosquitto -p 1883');
     expect(checkCommand('sse', ' 127.0.0.1:8002 ')).toBe('npm run check-server -- sse 127.0.0.1:8002');
     expect(checkCommand('websocket', '')).toBe('npm run check-server -- websocket 127.0.0.1:8000');
     expect(starterCommand('graphql', '127.0.0.1:8004')).toBe('python3 starters/python/graphql_server.py --port 8004');

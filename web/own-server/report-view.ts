@@ -78,7 +78,7 @@ export function portOf(target: string): number | null {
   return port >= 1 && port <= 65_535 ? port : null;
 }
 
-const STARTER_FILES: Record<CheckedProtocol, string> = {
+const STARTER_FILES: Record<Exclude<CheckedProtocol, 'mqtt'>, string> = {
   rest: 'rest_server.py',
   websocket: 'websocket_server.py',
   sse: 'sse_server.py',
@@ -89,6 +89,8 @@ const STARTER_FILES: Record<CheckedProtocol, string> = {
 /** The Python starter for `protocol`, run from the repository's folder on the field's port. */
 export function starterCommand(protocol: CheckedProtocol, target: string): string {
   const port = portOf(target) ?? 8000;
+  // No MQTT starter: Debian's mosquitto 2 passes every check; with only -p it listens on loopback.
+  if (protocol === 'mqtt') return `mosquitto -p ${port}`;
   const run = `python3 starters/python/${STARTER_FILES[protocol]} --port ${port}`;
   // the gRPC stubs are made once by Debian's protoc (starters/python/README.md)
   return protocol === 'grpc' ? `starters/python/generate_grpc_stubs.sh && ${run}` : run;

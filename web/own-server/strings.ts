@@ -9,6 +9,7 @@ const protocolPathsEn: ProtocolTexts = {
   sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (5 checks)',
   grpc: 'UserService from proto/ over h2c, and health (10 checks)',
   graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (17 checks)',
+  mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills (17 checks)',
 };
 
 const protocolPathsRu: ProtocolTexts = {
@@ -17,9 +18,10 @@ const protocolPathsRu: ProtocolTexts = {
   sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (5 проверок)',
   grpc: 'UserService из proto/ поверх h2c и health (10 проверок)',
   graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (17 проверок)',
+  mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохраняемые сообщения, подстановки, сессии, завещания (17 проверок)',
 };
 
-const protocolNames: ProtocolTexts = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC', graphql: 'GraphQL' };
+const protocolNames: ProtocolTexts = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC', graphql: 'GraphQL', mqtt: 'MQTT' };
 
 export const ownServerStrings = {
   en: {
@@ -58,6 +60,8 @@ export const ownServerStrings = {
     startersTitle: 'No server yet? Start one',
     starters:
       'The repository has small complete servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
+    startersMqtt:
+      'There is no starter broker in the repository: Debian’s mosquitto (2.x) passes every MQTT check, and listens only on this machine when started with just a port. Start it, check it, then compare with your own broker:',
     cliTitle: 'The same checks in a terminal',
     cli: 'The same suite, one line per check, with an exit code for scripts and CI:',
   },
@@ -97,6 +101,8 @@ export const ownServerStrings = {
     startersTitle: 'Сервера ещё нет? Запустите готовый',
     starters:
       'В репозитории есть небольшие готовые серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
+    startersMqtt:
+      'Готового брокера в репозитории нет: mosquitto из Debian (2.x) проходит все проверки MQTT, а запущенный только с номером порта принимает подключения лишь с этой машины. Запустите его, проверьте, а потом сравните со своим брокером:',
     cliTitle: 'Те же проверки в терминале',
     cli: 'Тот же набор проверок, по строке на проверку, с кодом выхода для скриптов и CI:',
   },

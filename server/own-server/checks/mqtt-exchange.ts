@@ -1,0 +1,100 @@
+// What the MQTT suite's checks share (checks/mqtt.ts): the run's names, one check's conversation
+// judged as a whole, and the few steps most checks take (connect, subscribe, publish at QoS 1).
+import type { Localized } from '../../../contracts/own-server/check-result.ts';
+import { OwnServerRefusal } from '../address-guard.ts';
+import { failed, notOffered, verdict, type Observation, type SuiteContext } from '../check-kit.ts';
+import { CheckStopped } from '../connection.ts';
+import { MqttLog, connectMqtt, quietFor, type CheckedMqttConnection } from '../mqtt-client.ts';
+import { PACKET, encodePublish, encodeSubscribe, packetName, readPacketId, readSuback, type ConnectOptions, type PublishSpec } from '../mqtt-packets.ts';
+
+export interface MqttState {
+  /** Six hex digits, new for every run: the topics' and client ids' common part. */
+  run: string;
+  /** Retained messages a check set and has not cleared yet: cleanUp clears them. */
+  retained: Set<string>;
+  /** Persistent sessions a check made and has not ended yet: cleanUp ends them. */
+  sessions: Set<string>;
+}
+
+export type Expectation = [boolean, Localized];
+export type Judgement = Expectation[] | { notOffered: Localized };
+
+/** How long "nothing more came" must last, after a marker message proved the way is clear. */
+export const SILENCE_MS = 400;
+
+export const topicOf = (state: MqttState, name: string) => `wirelab-check/${state.run}/${name}`;
+
+/** At most 23 characters, letters, digits and `-`: what every broker must accept (§3.1.3.1). */
+export const clientIdOf = (state: MqttState, tag: string) => `wlc-${state.run}-${tag}`.slice(0, 23);
+
+/** A precondition that did not hold (a subscription refused, a CONNECT not accepted): the check fails with it. */
+export class Unmet extends Error {
+  constructor(readonly difference: Localized) {
+    super(difference.en);
+  }
+}
+
+/** Runs one check's conversation and judges it; whatever it opened is closed before the next check. */
+export async function mqttExchange(talk: (log: MqttLog) => Promise<Judgement>): Promise<Observation> {
+  const log = new MqttLog();
+  try {
+    const judgement = await talk(log);
+    if (!Array.isArray(judgement)) return notOffered(log.sent(), log.got(), judgement.notOffered);
+    return verdict(log.sent(), log.got(), judgement);
+  } catch (error) {
+    if (error instanceof OwnServerRefusal || error instanceof CheckStopped) throw error;
+    if (error instanceof Unmet) return failed(log.sent(), log.got(), error.difference);
+    const message = (error as Error).message;
+    return failed(log.sent(), `${log.got()}\n${message}`, { en: `The check could not finish: ${message}`, ru: `Проверка не смогла завершиться: ${message}` });
+  } finally {
+    await log.closeAll();
+  }
+}
+
+/** A connection whose CONNECT was accepted (CONNACK 0), or the check fails saying why not. */
+export async function accepted(context: SuiteContext, log: MqttLog, label: string, options: ConnectOptions): Promise<CheckedMqttConnection> {
+  const { connection, connack, first } = await connectMqtt(context, log, label, options);
+  if (!connack) {
+    const answer = first ? packetName(first.type) : null;
+    throw new Unmet({
+      en: `${label}: CONNECT was answered by ${answer ?? 'nothing (the connection closed)'}, not CONNACK`,
+      ru: `${label}: на CONNECT пришёл ${answer ?? 'не ответ, а закрытие соединения'}, а не CONNACK`,
+    });
+  }
+  if (connack.returnCode !== 0) {
+    throw new Unmet({ en: `${label}: CONNACK return code ${connack.returnCode}, not 0 (accepted)`, ru: `${label}: код возврата CONNACK ${connack.returnCode}, а не 0 (принято)` });
+  }
+  return connection;
+}
+
+/** SUBSCRIBE and its SUBACK; the granted QoS of each filter. A refused filter (0x80) fails the check. */
+export async function subscribed(connection: CheckedMqttConnection, packetId: number, filters: Array<{ filter: string; qos: number }>): Promise<number[]> {
+  connection.send(encodeSubscribe(packetId, filters));
+  const suback = await connection.next(PACKET.suback, `the SUBACK of ${connection.label}`);
+  if (!suback) throw new Unmet({ en: `${connection.label}: the connection closed instead of a SUBACK`, ru: `${connection.label}: вместо SUBACK соединение закрылось` });
+  const { returnCodes } = readSuback(suback);
+  if (returnCodes.length !== filters.length || returnCodes.some((code) => code > 2)) {
+    throw new Unmet({
+      en: `${connection.label}: SUBACK granted ${returnCodes.join(', ') || 'nothing'} for ${filters.length} filter(s) — refused (0x80) or not one code per filter`,
+      ru: `${connection.label}: SUBACK выдал ${returnCodes.join(', ') || 'пустой список'} (фильтров в запросе: ${filters.length}) — отказ (0x80) или не по коду на каждый фильтр`,
+    });
+  }
+  return returnCodes;
+}
+
+/**
+ * A QoS 1 PUBLISH and its PUBACK: true when acknowledged with the same packet id, false when the
+ * server closed the connection instead (how an MQTT 3.1.1 broker refuses, e.g. a retained message
+ * it does not keep).
+ */
+export async function publishedAtQos1(connection: CheckedMqttConnection, spec: Omit<PublishSpec, 'qos'> & { packetId: number }): Promise<boolean> {
+  connection.send(encodePublish({ ...spec, qos: 1 }));
+  const puback = await connection.next(PACKET.puback, `the PUBACK of ${connection.label}'s PUBLISH`);
+  if (!puback) return false;
+  const id = readPacketId(puback);
+  if (id !== spec.packetId) throw new Unmet({ en: `PUBACK carries packet id ${id}, not ${spec.packetId}`, ru: `в PUBACK идентификатор пакета ${id}, а не ${spec.packetId}` });
+  return true;
+}
+
+/** After a marker arrived, a moment more for anything that should not come. */
+export const settle = (context: SuiteContext) => quietFor(SILENCE_MS, context.signal);
