@@ -63,7 +63,7 @@ describe('the exercise check of lesson 15', () => {
     expect(evaluateCheck(exerciseOf('rest'), [itself])).toMatchObject({ passed: false, miss: { kind: 'response-differs', difference: { what: 'body' } } });
   });
 
-  it.each(['rest', 'websocket', 'sse', 'grpc'] as const)('counts the %s suite passed in full, but not at Wirelab itself', (protocol) => {
+  it.each(['rest', 'websocket', 'sse', 'grpc', 'graphql', 'mqtt'] as const)('counts the %s suite passed in full, but not at Wirelab itself', (protocol) => {
     expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5)))]).passed).toBe(true);
     expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5), true))]).passed).toBe(false);
   });
@@ -104,13 +104,19 @@ describe('lesson 15’s cells and commands', () => {
       expect(CHECKED_PROTOCOLS).toContain(cell.protocol);
       expect(lesson.exercises[`${cell.protocol}-passes`].cell).toBe(cell.id);
     }
-    expect(cells.map((cell) => cell.protocol).sort()).toEqual(['grpc', 'rest', 'sse', 'websocket']);
+    expect(cells.map((cell) => cell.protocol).sort()).toEqual([...CHECKED_PROTOCOLS].sort());
     expect(Object.keys(lesson.exercises)).toHaveLength(cells.length);
   });
 
   it('aims each cell at the port the starter’s README runs that server on', () => {
-    const file = { rest: 'rest_server.py', websocket: 'websocket_server.py', sse: 'sse_server.py', grpc: 'grpc_server.py' } as const;
+    const file = { rest: 'rest_server.py', websocket: 'websocket_server.py', sse: 'sse_server.py', grpc: 'grpc_server.py', graphql: 'graphql_server.py' } as const;
     for (const cell of cells) {
+      // no starter broker: the lesson runs Debian's mosquitto on the cell's port
+      if (cell.protocol === 'mqtt') {
+        expect(prose.en).toContain(`mosquitto -p ${portOf(cell.target)}`);
+        expect(prose.ru).toContain(`mosquitto -p ${portOf(cell.target)}`);
+        continue;
+      }
       const runs = new RegExp(`python3 ${file[cell.protocol as keyof typeof file]} --port (\\d+)`).exec(startersReadme);
       expect(runs, `${cell.protocol} in starters/python/README.md`).not.toBeNull();
       expect(portOf(cell.target)).toBe(Number(runs![1]));

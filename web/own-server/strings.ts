@@ -18,7 +18,7 @@ const protocolPathsRu: ProtocolTexts = {
   sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (5 проверок)',
   grpc: 'UserService из proto/ поверх h2c и health (10 проверок)',
   graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (17 проверок)',
-  mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохраняемые сообщения, подстановки, сессии, завещания (17 проверок)',
+  mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания (17 проверок)',
 };
 
 const protocolNames: ProtocolTexts = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC', graphql: 'GraphQL', mqtt: 'MQTT' };
