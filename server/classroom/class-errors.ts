@@ -24,6 +24,10 @@ export const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
   CLASS_ENDED: { en: 'The teacher has ended this class: it takes no new students and no results', ru: 'Преподаватель завершил этот класс: новых студентов и результаты он больше не принимает' },
   BAD_NOTICE: { en: 'A message to the class is 1 to 280 characters of text', ru: 'Сообщение классу — текст от 1 до 280 символов' },
   BAD_TIMER: { en: 'A timer runs 1 to 180 whole minutes', ru: 'Таймер ставится на целое число минут, от 1 до 180' },
+  BAD_CELL: {
+    en: 'A cell sent to the class is a cell of one of the lessons, at most 16 000 characters, from the tab that leads the class',
+    ru: 'Классу отправляют ячейку одного из уроков, не длиннее 16 000 символов, из вкладки, которая ведёт класс',
+  },
   TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
   RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
   CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },

@@ -12,6 +12,7 @@ import {
   MEMBER_HEADER,
   TEACHER_KEY_HEADER,
   type Board,
+  type CellDraft,
   type ClassStatus,
   type ClassSummary,
   type ServerMessage,
@@ -36,6 +37,9 @@ import { TeacherChannelActions } from './teacher-channel-actions.ts';
 import { BoardPushes } from './board-pushes.ts';
 import { ClassDataReset, dataResetRoute, resetStudentsData } from './class-data-reset.ts';
 import { logClassEvent } from './class-log.ts';
+import { ClassHistory } from './class-history.ts';
+import { cellDraftOf } from './cell-drafts.ts';
+import { SecretBook } from './secret-scanner.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
 
@@ -58,6 +62,8 @@ declare module 'fastify' {
 
 /** A channel message larger than this closes the channel (1009). */
 const MAX_CHANNEL_MESSAGE = 4096;
+/** The teacher's channel carries a cell's draft (CELL_DRAFT_MAX characters, escaped as JSON). */
+const MAX_TEACHER_CHANNEL_MESSAGE = 128 * 1024;
 /** A channel that has not said who it is by then is closed (4408). */
 const HELLO_TIMEOUT_MS = 10_000;
 /** Bytes waiting for a follower that does not read: past this it is closed (1013) and reconnects. */
@@ -149,6 +155,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     memberOut: (code, memberId, reason) => closeMemberChannels(code, memberId, reason),
     classStatus: (code, status) => sendStatusToStudents(code, status),
     resetData: (code) => void resetDataHere(code),
+    cellDraft: (code, draft) => sendCellDraftHere(code, draft),
     relayed: (code, messages) => {
       // A room is made for a relay from elsewhere too: a follower who opens a channel here
       // later gets the replay.
@@ -179,7 +186,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const board = async (code: string): Promise<Board | null> => {
     const [info, status] = await Promise.all([store.classByCode(code), store.classStatus(code)]);
     if (!info || !status) return null;
-    const [members, results, others] = await Promise.all([store.members(code), store.resultsOfClass(code), fanout?.othersPresence(code)]);
+    const [members, results, others, history] = await Promise.all([store.members(code), store.resultsOfClass(code), fanout?.othersPresence(code), store.actions(code)]);
     const online = localPresence(code);
     for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
     return {
@@ -197,6 +204,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         following: online.get(member.id) ?? false,
         results: results.get(member.id) ?? [],
       })),
+      history,
     };
   };
 
@@ -266,6 +274,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     for (const channel of live.get(code)?.students ?? []) if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
   }
 
+  const history = new ClassHistory(store, (code) => classChanged(code));
   const controls = new TeacherControls(store, {
     memberOut: (code, memberId, reason) => {
       closeMemberChannels(code, memberId, reason);
@@ -281,7 +290,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       live.get(code)?.relay?.stop();
       live.delete(code);
     },
-  }, app.log);
+  }, app.log, history);
   const stateControls = new ClassStateControls(store, {
     statusChanged: (code, status) => {
       sendStatusToStudents(code, status);
@@ -289,11 +298,35 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       classChanged(code);
       void classListChanged();
     },
-  }, app.log);
+  }, app.log, history, lessons);
   /** This instance's students of the class get the starting data back (class-data-reset.ts). */
   const resetDataHere = (code: string): number => (app.hasDecorator('domain') ? resetStudentsData(live.get(code)?.students ?? [], (id) => app.domain.resetSandbox(id), app.log) : 0);
-  const dataReset = new ClassDataReset(store, { resetHere: resetDataHere, resetElsewhere: (code) => fanout?.resetData(code) }, app.log);
+  const dataReset = new ClassDataReset(store, { resetHere: resetDataHere, resetElsewhere: (code) => fanout?.resetData(code) }, app.log, history);
   const teacherActions = new TeacherChannelActions(store, controls, stateControls, dataReset);
+
+  /** The teacher's cell to this instance's followers of the class (cell-drafts.ts made and blanked it). */
+  function sendCellDraftHere(code: string, draft: CellDraft): void {
+    const text = JSON.stringify({ type: 'cell-draft', ...draft } satisfies ServerMessage);
+    for (const channel of live.get(code)?.students ?? []) if (channel.following) sendFrames(channel.socket, [{ text }]);
+  }
+
+  /**
+   * `push-cell` from the tab that leads `code` (from browser session `session`): blanked with the
+   * secrets of that session (and those the relay learned in it), to the followers here and on the
+   * other instances, kept in the board's history. The answer for the tab.
+   */
+  async function pushCell(code: string, session: string | null, message: Record<string, unknown>): Promise<ServerMessage> {
+    const relay = live.get(code)?.relay;
+    const book = relay && relay.session === session ? relay.secretBook : new SecretBook([teacherKey, ...(session ? [session] : [])]);
+    const outcome = cellDraftOf(message, lessons, book);
+    if (!outcome.ok) return { type: 'error', error: outcome.error };
+    const { draft } = outcome;
+    sendCellDraftHere(code, draft);
+    fanout?.cellDraft(code, draft);
+    logClassEvent(app.log, { kind: 'cell-sent', code, lesson: draft.lesson, cell: draft.cell });
+    await history.record(code, { kind: 'cell-sent', lesson: draft.lesson, cell: draft.cell });
+    return { type: 'cell-sent', lesson: draft.lesson, cell: draft.cell };
+  }
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
@@ -451,6 +484,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             await fanout?.navigated(teacher.leading, room.navigation);
             return;
           }
+          case 'push-cell':
+            // from the tab that leads: its own browser session's secrets are the ones to blank
+            return sendJson(socket, teacher.leading ? await pushCell(teacher.leading, session, message) : { type: 'error', error: 'BAD_CELL' });
           case 'export': {
             const snapshot = code ? await board(code) : null;
             if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
@@ -472,7 +508,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       let queue = Promise.resolve();
       socket.on('message', (raw, isBinary) => {
         const size = Array.isArray(raw) ? raw.reduce((sum, part) => sum + part.length, 0) : (raw as Buffer | ArrayBuffer).byteLength;
-        if (isBinary || size > MAX_CHANNEL_MESSAGE) {
+        if (isBinary || size > (role.kind === 'teacher' ? MAX_TEACHER_CHANNEL_MESSAGE : MAX_CHANNEL_MESSAGE)) {
           socket.close(1009, 'class channel messages are short JSON texts');
           return;
         }

@@ -1,4 +1,4 @@
-import type { ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
+import type { ClassAction, ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
 import { russianPlural } from '../text/russian-plural.ts';
 /** What the page may have to explain: the server's error codes, and a network failure. */
 export type ClassErrorCode = ClassServerErrorCode | 'NETWORK';
@@ -48,6 +48,7 @@ export const classroomStrings = {
       CLASS_ENDED: 'The teacher has ended this class: it takes no new students. Ask your teacher.',
       BAD_NOTICE: 'A message to the class is 1 to 280 characters.',
       BAD_TIMER: 'A timer runs 1 to 180 whole minutes.',
+      BAD_CELL: 'Only a cell of a lesson, at most 16 000 characters, can be sent, from the tab that leads the class.',
       NETWORK: 'The server does not answer.',
     } satisfies Record<ClassErrorCode, string>,
     teacherTitle: 'Teacher',
@@ -156,6 +157,39 @@ export const classroomStrings = {
       'Reset the data of every student online in this class to the starting data? What they created, changed or deleted in the lessons is gone; their progress and results stay. Students who are offline keep theirs.',
     resetDataYes: 'Yes, reset',
     dataResetForStudent: 'The teacher has reset your data to the starting data, as “Reset my data” does. Your progress stays.',
+    // assigning an exercise
+    assignLabel: 'Exercise for everyone',
+    assignPick: 'Choose an exercise…',
+    assignSend: 'Assign',
+    assignClear: 'Clear the assignment',
+    assignShown: 'Everyone does now:',
+    assignedForStudent: 'The teacher asks everyone to do now:',
+    openExercise: 'Open the exercise',
+    // the teacher's cell
+    cellSend: 'Send this cell to the class',
+    cellSendHint: 'Students who follow get your version of this cell to take or dismiss. Your session’s secrets (cookies, tokens) are blanked first.',
+    cellSent: 'Sent to the students who follow.',
+    cellFromTeacher: 'The teacher sent a version of this cell.',
+    cellTake: 'Take it',
+    cellTaken: 'You took the teacher’s version. Your own text is one click away:',
+    cellUndo: 'Back to my text',
+    // the board's history
+    historyTitle: 'What you did in this class',
+    historyEmpty: 'Nothing yet.',
+    history: {
+      ended: () => 'Ended the class',
+      reopened: () => 'Reopened the class',
+      notice: (action: ClassAction) => `Sent the message “${action.text ?? ''}”`,
+      'notice-down': () => 'Took the message down',
+      timer: (action: ClassAction) => `Started a ${action.minutes ?? '?'}-minute timer`,
+      'timer-stopped': () => 'Stopped the timer',
+      'data-reset': () => 'Reset the data of the students online',
+      removed: (action: ClassAction) => `Removed ${action.text ?? 'a student'}`,
+      renamed: (action: ClassAction) => `Renamed ${action.from ?? 'a student'} to ${action.text ?? ''}`,
+      assigned: (action: ClassAction, title: string) => `Assigned “${title}”`,
+      'assignment-cleared': () => 'Cleared the assignment',
+      'cell-sent': (action: ClassAction) => `Sent cell “${action.cell ?? ''}” to the followers`,
+    } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
   },
   ru: {
     classLink: 'Класс',
@@ -201,6 +235,7 @@ export const classroomStrings = {
       CLASS_ENDED: 'Преподаватель завершил этот класс: новых студентов он не принимает. Обратитесь к преподавателю.',
       BAD_NOTICE: 'Сообщение классу — от 1 до 280 символов.',
       BAD_TIMER: 'Таймер ставится на целое число минут, от 1 до 180.',
+      BAD_CELL: 'Отправить можно только ячейку урока, не длиннее 16 000 символов, и только из вкладки, которая ведёт класс.',
       NETWORK: 'Сервер не отвечает.',
     } satisfies Record<ClassErrorCode, string>,
     teacherTitle: 'Преподаватель',
@@ -311,5 +346,38 @@ export const classroomStrings = {
       'Вернуть исходные данные всем студентам этого класса, которые сейчас в сети? Всё, что они создали, изменили или удалили в уроках, пропадёт; прогресс и результаты останутся. У студентов не в сети данные не изменятся.',
     resetDataYes: 'Да, сбросить',
     dataResetForStudent: 'Преподаватель сбросил ваши данные к исходным — как кнопка «Сбросить мои данные». Прогресс сохранён.',
+    // задание для всех
+    assignLabel: 'Упражнение для всех',
+    assignPick: 'Выберите упражнение…',
+    assignSend: 'Задать',
+    assignClear: 'Снять задание',
+    assignShown: 'Сейчас все делают:',
+    assignedForStudent: 'Преподаватель просит всех сделать сейчас:',
+    openExercise: 'Открыть упражнение',
+    // ячейка преподавателя
+    cellSend: 'Отправить эту ячейку классу',
+    cellSendHint: 'Студенты, которые следят за вами, получат вашу версию этой ячейки и смогут её взять или отклонить. Секреты вашей сессии (cookie, токены) перед отправкой затираются.',
+    cellSent: 'Отправлено студентам, которые следят за вами.',
+    cellFromTeacher: 'Преподаватель прислал свою версию этой ячейки.',
+    cellTake: 'Взять',
+    cellTaken: 'Вы взяли версию преподавателя. Ваш текст можно вернуть:',
+    cellUndo: 'Вернуть мой текст',
+    // журнал действий
+    historyTitle: 'Что вы делали в этом классе',
+    historyEmpty: 'Пока ничего.',
+    history: {
+      ended: () => 'Завершили класс',
+      reopened: () => 'Снова открыли класс',
+      notice: (action: ClassAction) => `Отправили сообщение «${action.text ?? ''}»`,
+      'notice-down': () => 'Убрали сообщение',
+      timer: (action: ClassAction) => `Запустили таймер на ${action.minutes ?? '?'} ${russianPlural(action.minutes ?? 0, 'минуту', 'минуты', 'минут')}`,
+      'timer-stopped': () => 'Остановили таймер',
+      'data-reset': () => 'Сбросили данные студентов в сети',
+      removed: (action: ClassAction) => `Удалили из класса: ${action.text ?? 'студент'}`,
+      renamed: (action: ClassAction) => `Переименовали ${action.from ?? 'студента'} в ${action.text ?? ''}`,
+      assigned: (action: ClassAction, title: string) => `Задали упражнение «${title}»`,
+      'assignment-cleared': () => 'Сняли задание',
+      'cell-sent': (action: ClassAction) => `Отправили ячейку «${action.cell ?? ''}» тем, кто следит`,
+    } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
   },
 };
