@@ -530,7 +530,7 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
     ];
     for (const [message, expected] of steps) {
       desk.socket.send(JSON.stringify(message));
-      await expect.poll(() => lastBoard(desk)?.history[0], JSON.stringify(message)).toMatchObject(expected);
+      await expect.poll(() => lastBoard(desk)?.history[0]).toMatchObject(expected);
     }
     const history = lastBoard(desk)!.history;
     expect(history.map((action) => action.kind)).toEqual(steps.map(([, expected]) => expected.kind).reverse());
