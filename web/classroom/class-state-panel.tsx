@@ -4,6 +4,7 @@ import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassStatus, type ClassTimer } from
 import { classroomStrings } from './strings.ts';
 import { timeLeftText } from './timer-text.ts';
 import { useTimeLeft } from './use-time-left.ts';
+import { AssignmentPanel } from './assignment-panel.tsx';
 
 /** What the teacher can set of a class's state (the server answers with a new board, or an error). */
 export interface ClassStateActions {
@@ -12,6 +13,7 @@ export interface ClassStateActions {
   notice(text: string | null): void;
   timer(minutes: number | null): void;
   resetData(): void;
+  assign(lesson: string | null, exercise: string | null): void;
 }
 
 /**
@@ -114,6 +116,7 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
           </button>
         </p>
       )}
+      <AssignmentPanel assignment={status.assignment} assign={actions.assign} />
       <form className="class-inline-form" onSubmit={start}>
         <label htmlFor="class-timer-minutes">{t.timerLabel}</label>
         <input id="class-timer-minutes" data-testid="class-timer-minutes" type="number" min={1} max={TIMER_MAX_MINUTES} step={1} value={minutes} onChange={(event) => setMinutes(event.target.value)} required />
