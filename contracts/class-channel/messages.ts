@@ -123,6 +123,8 @@ export interface ClassStatus {
   timer: ClassTimer | null;
   /** the exercise the teacher assigned; null: none */
   assignment: ClassAssignment | null;
+  /** since when the students' writes to their data are frozen (the teacher demonstrates); null: not frozen */
+  frozenMs: number | null;
 }
 
 export const NOTICE_MAX = 280;
@@ -147,7 +149,7 @@ export const CELL_DRAFT_MAX = 16_000;
 
 // ---- the board's history ----------------------------------------------------------------------
 
-export const CLASS_ACTION_KINDS = ['ended', 'reopened', 'notice', 'notice-down', 'timer', 'timer-stopped', 'data-reset', 'removed', 'renamed', 'assigned', 'assignment-cleared', 'cell-sent'] as const;
+export const CLASS_ACTION_KINDS = ['ended', 'reopened', 'notice', 'notice-down', 'timer', 'timer-stopped', 'data-reset', 'removed', 'renamed', 'assigned', 'assignment-cleared', 'cell-sent', 'frozen', 'unfrozen'] as const;
 export type ClassActionKind = (typeof CLASS_ACTION_KINDS)[number];
 
 /** One thing the teacher did to the class, as the board's history lists it (newest first). */
@@ -194,6 +196,7 @@ export type ClassServerErrorCode =
   | 'BAD_NOTICE'
   | 'BAD_TIMER'
   | 'BAD_CELL'
+  | 'BAD_FREEZE'
   | 'TEACHER_KEY_REQUIRED'
   | 'RATE_LIMITED'
   | 'CROSS_ORIGIN';
@@ -247,6 +250,8 @@ export type ClientMessage =
   | { type: 'reset-data'; code: string }
   /** lesson null: the assignment is cleared */
   | { type: 'assign'; code: string; lesson: string | null; exercise?: string }
+  /** the students' writes to their data refused (on) or allowed again */
+  | { type: 'freeze'; code: string; on: boolean }
   /** from the tab that leads the class (after `lead`): this cell's draft to the students who follow */
   | { type: 'push-cell'; lesson: string; cell: string; value: unknown };
 

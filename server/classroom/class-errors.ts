@@ -28,9 +28,19 @@ export const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
     en: 'A cell sent to the class is a cell of one of the lessons, at most 16 000 characters, from the tab that leads the class',
     ru: 'Классу отправляют ячейку одного из уроков, не длиннее 16 000 символов, из вкладки, которая ведёт класс',
   },
+  BAD_FREEZE: { en: 'Freezing is on: true or off: false', ru: 'Заморозка включается on: true и снимается on: false' },
   TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
   RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
   CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
+};
+
+/**
+ * What a student's write gets while the teacher has frozen the class's writes (README.md,
+ * "Freezing writes"): REST's 423 problem, GraphQL's WRITES_FROZEN error, gRPC's FAILED_PRECONDITION.
+ */
+export const WRITES_FROZEN_TEXT = {
+  en: 'The teacher has frozen changes to your data while demonstrating: reading works, writing is refused until the teacher lifts the freeze',
+  ru: 'Преподаватель заморозил изменения ваших данных на время показа: читать можно, а запись не пройдёт, пока он не снимет заморозку',
 };
 
 /**

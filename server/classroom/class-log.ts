@@ -17,7 +17,8 @@ export type ClassEvent =
   | { kind: 'timer'; code: string; minutes: number | null }
   | { kind: 'data-reset'; code: string; sandboxes: number }
   | { kind: 'assigned'; code: string; lesson: string | null; exercise: string | null }
-  | { kind: 'cell-sent'; code: string; lesson: string; cell: string };
+  | { kind: 'cell-sent'; code: string; lesson: string; cell: string }
+  | { kind: 'frozen'; code: string; on: boolean };
 
 const shown = (code: string): string => (code.length === 6 ? `${code.slice(0, 3)}-${code.slice(3)}` : code);
 
@@ -52,6 +53,8 @@ export function classEventLine(event: ClassEvent): { fields: Record<string, unkn
       };
     case 'cell-sent':
       return { fields: { class: klass, lesson: event.lesson, cell: event.cell }, message: `class ${klass}: the teacher sent cell ${event.lesson}/${event.cell} to the followers` };
+    case 'frozen':
+      return { fields: { class: klass, frozen: event.on }, message: event.on ? `class ${klass}: the teacher froze the students' writes` : `class ${klass}: the teacher let the students write again` };
     case 'timer':
       return { fields: { class: klass, minutes: event.minutes ?? undefined }, message: event.minutes === null ? `class ${klass}: the teacher stopped the timer` : `class ${klass}: the teacher started a ${event.minutes}-minute timer` };
   }

@@ -19,7 +19,7 @@ export interface ClassStateEffects {
   statusChanged(code: string, status: ClassStatus): void;
 }
 
-type Refusal = { ok: false; status: 400 | 404 | 409; error: 'NO_SUCH_CLASS' | 'BAD_NOTICE' | 'BAD_TIMER' | 'NO_SUCH_EXERCISE' };
+type Refusal = { ok: false; status: 400 | 404 | 409; error: 'NO_SUCH_CLASS' | 'BAD_NOTICE' | 'BAD_TIMER' | 'NO_SUCH_EXERCISE' | 'BAD_FREEZE' };
 const noSuchClass: Refusal = { ok: false, status: 404, error: 'NO_SUCH_CLASS' };
 
 export class ClassStateControls {
@@ -83,6 +83,18 @@ export class ClassStateControls {
     return outcome;
   }
 
+  /** The students' writes to their data refused (on) or allowed again; freezing a frozen class keeps its first time. */
+  async freeze(rawCode: unknown, on: unknown, now = Date.now()): Promise<ControlOutcome<ClassStatus>> {
+    const code = normalizeClassCode(rawCode);
+    const before = code ? await this.store.classStatus(code) : null;
+    if (!code || !before) return noSuchClass;
+    if (on !== true && on !== false) return { ok: false, status: 400, error: 'BAD_FREEZE' };
+    if ((before.frozenMs !== null) === on) return { ok: true, value: before };
+    const outcome = await this.change(code, { frozenMs: on ? now : null }, { kind: on ? 'frozen' : 'unfrozen' });
+    if (outcome.ok) logClassEvent(this.log, { kind: 'frozen', code, on });
+    return outcome;
+  }
+
   /** "Everyone: this exercise now" (lesson null: cleared): an exercise of the course's lessons, else NO_SUCH_EXERCISE. */
   async assign(rawCode: unknown, lesson: unknown, exercise: unknown, now = Date.now()): Promise<ControlOutcome<ClassStatus>> {
     if (lesson === null) {
@@ -104,7 +116,7 @@ const codeParams = { type: 'object', properties: { code: { type: 'string', maxLe
  * The state's controls over HTTP for a teacher's script, each answering `200` with the class's
  * new state or the class's problem+json: `POST …/end`, `POST …/reopen`, `PUT …/notice {text}`,
  * `DELETE …/notice`, `PUT …/timer {minutes}`, `DELETE …/timer`, `PUT …/assignment {lesson, exercise}`,
- * `DELETE …/assignment`.
+ * `DELETE …/assignment`, `PUT …/freeze`, `DELETE …/freeze`.
  */
 export function classStateRoutes(app: FastifyInstance, classPath: string, controls: ClassStateControls, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
   const answer = (reply: FastifyReply, outcome: ControlOutcome<ClassStatus>): FastifyReply => (outcome.ok ? reply.send(outcome.value) : sendError(reply, outcome.status, outcome.error));
@@ -119,6 +131,8 @@ export function classStateRoutes(app: FastifyInstance, classPath: string, contro
   app.put(`${path}/timer`, options, async (request, reply) => answer(reply, await controls.timer(codeOf(request), bodyField(request, 'minutes'))));
   app.delete(`${path}/timer`, options, async (request, reply) => answer(reply, await controls.timer(codeOf(request), null)));
   app.put(`${path}/assignment`, options, async (request, reply) => answer(reply, await controls.assign(codeOf(request), bodyField(request, 'lesson'), bodyField(request, 'exercise'))));
+  app.put(`${path}/freeze`, options, async (request, reply) => answer(reply, await controls.freeze(codeOf(request), true)));
+  app.delete(`${path}/freeze`, options, async (request, reply) => answer(reply, await controls.freeze(codeOf(request), false)));
   app.delete(`${path}/assignment`, options, async (request, reply) => answer(reply, await controls.assign(codeOf(request), null, null)));
 }
 

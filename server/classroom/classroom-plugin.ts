@@ -17,7 +17,7 @@ import {
   type ClassSummary,
   type ServerMessage,
 } from '../../contracts/class-channel/messages.ts';
-import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
+import { MEMBER_OUT_CLOSE, sendError, WRITES_FROZEN_TEXT } from './class-errors.ts';
 import { followerFrames, type FollowerFrame } from './follower-frames.ts';
 import { DEFAULT_LESSONS_DIR, LESSON_SLUG, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
@@ -268,8 +268,25 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  /** Classes whose students' writes are frozen, as this instance last heard their state. */
+  const frozenClasses = new Set<string>();
+  const noteFrozen = (code: string, status: ClassStatus): void => {
+    if (status.frozenMs === null) frozenClasses.delete(code);
+    else frozenClasses.add(code);
+  };
+  // The domain's one write choke point asks: a sandbox is frozen when a student of a frozen class
+  // has a channel open here with that browser session (the same reach as "reset everyone's data").
+  if (app.hasDecorator('domain')) {
+    app.domain.setWriteGuard((sandboxId) => {
+      for (const code of frozenClasses) for (const channel of live.get(code)?.students ?? []) if (channel.session === sandboxId) return WRITES_FROZEN_TEXT;
+      return null;
+    });
+    app.addHook('onClose', async () => app.domain.setWriteGuard(null));
+  }
+
   /** The class's state to its students on this instance (after their `joined`, and on every change). */
   function sendStatusToStudents(code: string, status: ClassStatus): void {
+    noteFrozen(code, status);
     const text = JSON.stringify({ type: 'class-status', status, now: Date.now() } satisfies ServerMessage);
     for (const channel of live.get(code)?.students ?? []) if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
   }
@@ -287,6 +304,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     classListChanged,
     classDeleted: (code) => {
       boards.deleted(code);
+      frozenClasses.delete(code);
       live.get(code)?.relay?.stop();
       live.delete(code);
     },
@@ -417,7 +435,10 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             liveClass(member.classCode).students.add(channel);
             sendJson(socket, { type: 'joined', code: member.classCode, title: info!.title, name: member.name, following: channel.following });
             // the message and timer the teacher set before this page came, and whether the class has ended
-            if (status) sendJson(socket, { type: 'class-status', status, now: Date.now() });
+            if (status) {
+              noteFrozen(member.classCode, status);
+              sendJson(socket, { type: 'class-status', status, now: Date.now() });
+            }
             presenceChanged(member.classCode);
             if (channel.following) await followerStart(member.classCode);
             return;

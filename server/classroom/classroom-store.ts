@@ -50,7 +50,7 @@ export type ResultOutcome = { ok: true; result: ExerciseResult; changed: boolean
 /** What the teacher changes of a class's state; a field left out stays as it is. */
 export type ClassStatusChange = Partial<ClassStatus>;
 
-export const OPEN_CLASS_STATUS: ClassStatus = { endedMs: null, notice: null, timer: null, assignment: null };
+export const OPEN_CLASS_STATUS: ClassStatus = { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null };
 
 /** The state after a change: the fields the change names (undefined: left as it was). */
 export function applyStatusChange(before: ClassStatus, change: ClassStatusChange): ClassStatus {
@@ -59,6 +59,7 @@ export function applyStatusChange(before: ClassStatus, change: ClassStatusChange
     notice: change.notice === undefined ? before.notice : change.notice,
     timer: change.timer === undefined ? before.timer : change.timer,
     assignment: change.assignment === undefined ? before.assignment : change.assignment,
+    frozenMs: change.frozenMs === undefined ? before.frozenMs : change.frozenMs,
   };
 }
 

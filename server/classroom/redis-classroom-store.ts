@@ -27,7 +27,7 @@ import { displayNameKey } from './display-name.ts';
 // Keys, all under the prefix (app.scale.key('classroom:')):
 //   settings:teacher-key        string
 //   classes                     sorted set: code, scored by creation time (ties: by code)
-//   class:<code>                hash: title, createdMs; endedMs, notice, timer, assignment (JSON) when set
+//   class:<code>                hash: title, createdMs; endedMs, notice, timer, assignment (JSON), frozenMs when set
 //   class:<code>:actions        list: JSON ClassAction, newest first, at most MAX_CLASS_ACTIONS_KEPT
 //   class:<code>:names          hash: name key (display-name.ts) → member id; its length is the member count
 //   member-seq                  counter: member ids
@@ -356,13 +356,14 @@ export class RedisClassroomStore implements ClassroomStore {
   }
 
   async classStatus(code: string): Promise<ClassStatus | null> {
-    const [title, endedMs, notice, timer, assignment] = await this.redis.hmget(this.key(`class:${code}`), 'title', 'endedMs', 'notice', 'timer', 'assignment');
+    const [title, endedMs, notice, timer, assignment, frozenMs] = await this.redis.hmget(this.key(`class:${code}`), 'title', 'endedMs', 'notice', 'timer', 'assignment', 'frozenMs');
     if (title === null) return null;
     return {
       endedMs: endedMs === null ? null : Number(endedMs),
       notice: notice ? (JSON.parse(notice) as ClassStatus['notice']) : null,
       timer: timer ? (JSON.parse(timer) as ClassStatus['timer']) : null,
       assignment: assignment ? (JSON.parse(assignment) as ClassStatus['assignment']) : null,
+      frozenMs: frozenMs === null ? null : Number(frozenMs),
     };
   }
 
@@ -379,6 +380,7 @@ export class RedisClassroomStore implements ClassroomStore {
     if (change.endedMs !== undefined) fields.push('endedMs', change.endedMs === null ? '' : String(change.endedMs));
     if (change.notice !== undefined) fields.push('notice', change.notice ? JSON.stringify(change.notice) : '');
     if (change.timer !== undefined) fields.push('timer', change.timer ? JSON.stringify(change.timer) : '');
+    if (change.frozenMs !== undefined) fields.push('frozenMs', change.frozenMs === null ? '' : String(change.frozenMs));
     if (change.assignment !== undefined) fields.push('assignment', change.assignment ? JSON.stringify(change.assignment) : '');
     if ((await this.redis.wirelabUpdateClassStatus(this.key(`class:${code}`), ...fields)) === 0) return null;
     return this.classStatus(code);

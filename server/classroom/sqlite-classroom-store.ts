@@ -83,6 +83,7 @@ const CLASS_STATE_COLUMNS: ReadonlyArray<[string, string]> = [
   ['timer', 'TEXT'],
   // JSON of ClassAssignment
   ['assignment', 'TEXT'],
+  ['frozen_ms', 'INTEGER'],
 ];
 
 interface MemberRow {
@@ -242,8 +243,8 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   classStatus(code: string): ClassStatus | null {
-    const row = this.db.prepare('SELECT ended_ms, notice, timer, assignment FROM classroom_classes WHERE code = ?').get(code) as
-      | { ended_ms: number | null; notice: string | null; timer: string | null; assignment: string | null }
+    const row = this.db.prepare('SELECT ended_ms, notice, timer, assignment, frozen_ms FROM classroom_classes WHERE code = ?').get(code) as
+      | { ended_ms: number | null; notice: string | null; timer: string | null; assignment: string | null; frozen_ms: number | null }
       | undefined;
     if (!row) return null;
     return {
@@ -251,6 +252,7 @@ export class SqliteClassroomStore implements ClassroomStore {
       notice: row.notice ? (JSON.parse(row.notice) as ClassStatus['notice']) : null,
       timer: row.timer ? (JSON.parse(row.timer) as ClassStatus['timer']) : null,
       assignment: row.assignment ? (JSON.parse(row.assignment) as ClassStatus['assignment']) : null,
+      frozenMs: row.frozen_ms,
     };
   }
 
@@ -274,8 +276,8 @@ export class SqliteClassroomStore implements ClassroomStore {
       if (!before) return null;
       const after = applyStatusChange(before, change);
       this.db
-        .prepare('UPDATE classroom_classes SET ended_ms = ?, notice = ?, timer = ?, assignment = ? WHERE code = ?')
-        .run(after.endedMs, jsonOrNull(after.notice), jsonOrNull(after.timer), jsonOrNull(after.assignment), code);
+        .prepare('UPDATE classroom_classes SET ended_ms = ?, notice = ?, timer = ?, assignment = ?, frozen_ms = ? WHERE code = ?')
+        .run(after.endedMs, jsonOrNull(after.notice), jsonOrNull(after.timer), jsonOrNull(after.assignment), after.frozenMs, code);
       return after;
     })();
   }

@@ -293,6 +293,27 @@ describe('a class split across two instances', () => {
     await expect.poll(() => historyOf(onA)).toEqual(['assignment-cleared', 'cell-sent']);
   });
 
+  it('refuses, on B, the writes of a student whose page is on B while the teacher has frozen them from A', async () => {
+    const cookie = `wirelab_session=${((await (await fetch(`${b.origin}/_wirelab/session`)).json()) as { session: string }).session}`;
+    const write = () => fetch(`${b.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name: 'Ice', email: `ice-${Date.now()}@example.com` }) });
+    const ivan = await join(b.origin, code, 'Иван');
+    // his page's channel carries his browser's cookie: that is how the class knows his sandbox
+    const page = await open(b.origin, { cookie });
+    let status = page.next('class-status');
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: ivan.memberToken, following: false }));
+    await status;
+    status = page.next('class-status');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'PUT', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(200);
+    expect(await status).toMatchObject({ status: { frozenMs: expect.any(Number) } });
+    const refused = await write();
+    expect(refused.status).toBe(423);
+    expect(((await refused.json()) as { localized: { ru: string } }).localized.ru).toContain('заморозил');
+    status = page.next('class-status');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'DELETE', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(200);
+    await status;
+    expect((await write()).status).toBe(201);
+  });
+
   it('shares one teacher key made on first start when TEACHER_KEY is not set', async () => {
     const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'classroom-scale-key-test:', instanceId });
     const c = await startServer({ scale: scale('c') });

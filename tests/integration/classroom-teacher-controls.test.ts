@@ -256,7 +256,7 @@ describe('ending a class, the teacher’s message and the timer over HTTP', () =
     const ended = await call('POST', `/classes/${code}/end`, {});
     expect(ended.status).toBe(200);
     const state = (await ended.json()) as { endedMs: number };
-    expect(state).toEqual({ endedMs: expect.any(Number), notice: null, assignment: null, timer: null });
+    expect(state).toEqual({ endedMs: expect.any(Number), notice: null, assignment: null, frozenMs: null, timer: null });
     expect(await told).toMatchObject({ type: 'class-status', status: { endedMs: state.endedMs }, now: expect.any(Number) });
     // ending again keeps the first time
     expect(((await (await call('POST', `/classes/${code}/end`, {})).json()) as { endedMs: number }).endedMs).toBe(state.endedMs);
@@ -538,6 +538,71 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
     // a script reads the same history with the board
     const board = (await (await call('GET', `/classes/${code}/board`)).json()) as { history: Action[] };
     expect(board.history).toEqual(history);
+    desk.socket.close();
+  });
+});
+
+describe('freezing the students’ writes', () => {
+  async function session(): Promise<string> {
+    const response = await fetch(`${server.origin}/_wirelab/session`);
+    return `wirelab_session=${((await response.json()) as { session: string }).session}`;
+  }
+  const email = () => `f-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const send = (path: string, cookie: string, body: unknown) => fetch(`${server.origin}${path}`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify(body) });
+  const restWrite = (cookie: string) => send('/api/v1/users', cookie, { name: 'Frozen', email: email() });
+  const graphqlWrite = (cookie: string) => send('/graphql', cookie, { query: `mutation { createUser(input: { name: "G", email: "${email()}" }) { id } }` });
+  const grpcWrite = (cookie: string) => send('/wirelab.users.v1.UserService/CreateUser', cookie, { name: 'C', email: email() });
+
+  it('refuses every write of a student online to their own data, with each protocol’s error in both languages; reads and other sandboxes go on; unfreezing lets them write', async () => {
+    const code = await newClass('Freeze');
+    const anna = await join(code, 'Anna');
+    const [annaCookie, bystanderCookie] = [await session(), await session()];
+    const page = await openChannel(server.origin, { cookie: annaCookie });
+    const joined = page.next('joined');
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    await joined;
+    expect((await restWrite(annaCookie)).status).toBe(201);
+
+    const told = page.next('class-status');
+    const frozen = await call('PUT', `/classes/${code}/freeze`);
+    expect(frozen.status).toBe(200);
+    expect(await frozen.json()).toMatchObject({ frozenMs: expect.any(Number) });
+    expect(await told).toMatchObject({ status: { frozenMs: expect.any(Number) } });
+
+    const rest = await restWrite(annaCookie);
+    expect(rest.status).toBe(423);
+    expect(rest.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await rest.json()) as { status: number; title: string; detail: string; localized: { en: string; ru: string } };
+    expect(problem).toMatchObject({ status: 423, title: 'Locked' });
+    expect(problem.detail).toContain('frozen');
+    expect(problem.localized.ru).toContain('заморозил');
+    const patch = await fetch(`${server.origin}/api/v1/users/1`, { method: 'PATCH', headers: { cookie: annaCookie, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status: 'inactive' }) });
+    expect(patch.status).toBe(423);
+    const graphql = (await (await graphqlWrite(annaCookie)).json()) as { errors: Array<{ message: string; extensions: { code: string; localized: { ru: string } } }> };
+    expect(graphql.errors[0].extensions.code).toBe('WRITES_FROZEN');
+    expect(graphql.errors[0].extensions.localized.ru).toContain('заморозил');
+    const grpc = await grpcWrite(annaCookie);
+    const grpcBody = (await grpc.json()) as { code: string; message: string };
+    expect(grpcBody.code).toBe('failed_precondition');
+    expect(grpcBody.message).toContain('frozen');
+    // reading works; a browser not in the class writes as before
+    expect((await fetch(`${server.origin}/api/v1/users/1`, { headers: { cookie: annaCookie } })).status).toBe(200);
+    expect((await restWrite(bystanderCookie)).status).toBe(201);
+
+    // from the board: off again, and the history has both
+    const desk = await openChannel(server.origin);
+    desk.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    await desk.next('teacher-ready');
+    const thawed = page.next('class-status');
+    desk.socket.send(JSON.stringify({ type: 'freeze', code, on: false }));
+    expect(await thawed).toMatchObject({ status: { frozenMs: null } });
+    expect((await restWrite(annaCookie)).status).toBe(201);
+    const refused = desk.next('error');
+    desk.socket.send(JSON.stringify({ type: 'freeze', code, on: 'yes' }));
+    expect(await refused).toEqual({ type: 'error', error: 'BAD_FREEZE' });
+    const board = (await (await call('GET', `/classes/${code}/board`)).json()) as { history: Array<{ kind: string }> };
+    expect(board.history.map((action) => action.kind)).toEqual(['unfrozen', 'frozen']);
+    page.socket.close();
     desk.socket.close();
   });
 });

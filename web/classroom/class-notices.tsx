@@ -47,6 +47,11 @@ export function StudentClassNotices() {
           </button>
         </div>
       )}
+      {status.frozenMs !== null && (
+        <div className="class-notice is-ended" role="status" data-testid="class-frozen-notice">
+          {t.frozenForStudent}
+        </div>
+      )}
       {status.assignment && <AssignmentLine assignment={status.assignment} />}
       {status.timer && <TimerLine timer={status.timer} offset={student.serverClockOffset} />}
       {dataReset}

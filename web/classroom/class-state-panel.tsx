@@ -14,6 +14,7 @@ export interface ClassStateActions {
   timer(minutes: number | null): void;
   resetData(): void;
   assign(lesson: string | null, exercise: string | null): void;
+  freeze(on: boolean): void;
 }
 
 /**
@@ -101,6 +102,16 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
           </button>
         </p>
       )}
+      <p>
+        {status.frozenMs !== null && (
+          <span className="cell-message cell-message-warning" data-testid="class-frozen">
+            {t.frozenNote}
+          </span>
+        )}{' '}
+        <button type="button" className="button" data-testid="class-freeze" data-frozen={status.frozenMs !== null} title={t.freezeHint} onClick={() => actions.freeze(status.frozenMs === null)}>
+          {status.frozenMs === null ? t.freeze : t.unfreeze}
+        </button>
+      </p>
       <form className="class-inline-form" onSubmit={send}>
         <label htmlFor="class-notice-input">{t.noticeLabel}</label>
         <input id="class-notice-input" data-testid="class-notice-input" value={text} maxLength={NOTICE_MAX} placeholder={t.noticePlaceholder} onChange={(event) => setText(event.target.value)} />

@@ -48,6 +48,7 @@ export const classroomStrings = {
       CLASS_ENDED: 'The teacher has ended this class: it takes no new students. Ask your teacher.',
       BAD_NOTICE: 'A message to the class is 1 to 280 characters.',
       BAD_TIMER: 'A timer runs 1 to 180 whole minutes.',
+      BAD_FREEZE: 'Freezing is turned on or off.',
       BAD_CELL: 'Only a cell of a lesson, at most 16 000 characters, can be sent, from the tab that leads the class.',
       NETWORK: 'The server does not answer.',
     } satisfies Record<ClassErrorCode, string>,
@@ -173,6 +174,12 @@ export const classroomStrings = {
     cellTake: 'Take it',
     cellTaken: 'You took the teacher’s version. Your own text is one click away:',
     cellUndo: 'Back to my text',
+    // freezing the students' writes
+    freeze: 'Freeze the students’ writes',
+    freezeHint: 'While you demonstrate, every write of a student online (REST, GraphQL, gRPC) to their own data is refused with the protocol’s error; reading still works.',
+    unfreeze: 'Let the students write again',
+    frozenNote: 'The students’ writes are frozen.',
+    frozenForStudent: 'The teacher has frozen changes to your data while demonstrating: reading works, writing is refused until the teacher lifts the freeze.',
     // the board's history
     historyTitle: 'What you did in this class',
     historyEmpty: 'Nothing yet.',
@@ -189,6 +196,8 @@ export const classroomStrings = {
       assigned: (action: ClassAction, title: string) => `Assigned “${title}”`,
       'assignment-cleared': () => 'Cleared the assignment',
       'cell-sent': (action: ClassAction) => `Sent cell “${action.cell ?? ''}” to the followers`,
+      frozen: () => 'Froze the students’ writes',
+      unfrozen: () => 'Let the students write again',
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
   },
   ru: {
@@ -235,6 +244,7 @@ export const classroomStrings = {
       CLASS_ENDED: 'Преподаватель завершил этот класс: новых студентов он не принимает. Обратитесь к преподавателю.',
       BAD_NOTICE: 'Сообщение классу — от 1 до 280 символов.',
       BAD_TIMER: 'Таймер ставится на целое число минут, от 1 до 180.',
+      BAD_FREEZE: 'Заморозку можно только включить или снять.',
       BAD_CELL: 'Отправить можно только ячейку урока, не длиннее 16 000 символов, и только из вкладки, которая ведёт класс.',
       NETWORK: 'Сервер не отвечает.',
     } satisfies Record<ClassErrorCode, string>,
@@ -362,6 +372,12 @@ export const classroomStrings = {
     cellTake: 'Взять',
     cellTaken: 'Вы взяли версию преподавателя. Ваш текст можно вернуть:',
     cellUndo: 'Вернуть мой текст',
+    // заморозка записи
+    freeze: 'Заморозить запись у студентов',
+    freezeHint: 'Пока вы показываете, любая запись студента в сети (REST, GraphQL, gRPC) в его собственные данные отклоняется ошибкой протокола; читать можно.',
+    unfreeze: 'Разрешить студентам писать',
+    frozenNote: 'Запись у студентов заморожена.',
+    frozenForStudent: 'Преподаватель заморозил изменения ваших данных на время показа: читать можно, а запись не пройдёт, пока он не снимет заморозку.',
     // журнал действий
     historyTitle: 'Что вы делали в этом классе',
     historyEmpty: 'Пока ничего.',
@@ -378,6 +394,8 @@ export const classroomStrings = {
       assigned: (action: ClassAction, title: string) => `Задали упражнение «${title}»`,
       'assignment-cleared': () => 'Сняли задание',
       'cell-sent': (action: ClassAction) => `Отправили ячейку «${action.cell ?? ''}» тем, кто следит`,
+      frozen: () => 'Заморозили запись у студентов',
+      unfrozen: () => 'Разрешили студентам снова писать',
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
   },
 };

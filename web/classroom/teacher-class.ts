@@ -182,6 +182,11 @@ export class TeacherChannel {
     this.send({ type: 'timer', code, minutes });
   }
 
+  /** The students' writes refused (on) or allowed again. */
+  freeze(code: string, on: boolean): void {
+    this.send({ type: 'freeze', code, on });
+  }
+
   /** "Everyone: this exercise now"; lesson null: the assignment is cleared */
   assign(code: string, lesson: string | null, exercise: string | null): void {
     this.send(lesson === null ? { type: 'assign', code, lesson: null } : { type: 'assign', code, lesson, exercise });

@@ -83,6 +83,7 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
             notice: (text: string | null) => channel.notice(selected, text),
             timer: (minutes: number | null) => channel.timer(selected, minutes),
             resetData: () => channel.resetData(selected),
+            freeze: (on: boolean) => channel.freeze(selected, on),
             assign: (lesson: string | null, exercise: string | null) => channel.assign(selected, lesson, exercise),
           }
         : undefined,
