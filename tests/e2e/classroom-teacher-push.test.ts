@@ -4,8 +4,9 @@ import { openPage, useAppAndBrowser } from './browser.ts';
 import { editorText, LIVE, setEditorText } from './lesson-page.ts';
 
 // The teacher in control (issue 22): a Russian teacher assigns an exercise to everyone, sends the
-// cell they edited to the students who follow (their session's secrets blanked), and reads what
-// they did in the board's history; an English and a Russian student each see it in their language.
+// cell they edited to the students who follow (their session's secrets blanked), freezes the
+// students' writes, and reads what they did in the board's history; an English and a Russian
+// student each see it in their language.
 
 const lab = useAppAndBrowser();
 
@@ -27,7 +28,7 @@ async function editorReady(page: Page, cellId: string): Promise<void> {
 }
 
 describe('the teacher in control', () => {
-  it('assigns an exercise, sends a cell (secrets blanked) that students take or dismiss, and lists every action in the history', async () => {
+  it('assigns an exercise, sends a cell (secrets blanked) that students take or dismiss, freezes writes, and lists every action in the history', async () => {
     const { origin } = lab.server;
     const key = lab.server.app.classroom.teacherKey;
     const desk = await openPage(lab.browser);
@@ -100,16 +101,35 @@ describe('the teacher in control', () => {
     await expect.poll(() => inCell(olga, 'create-user', 'class-cell-draft').count(), LIVE).toBe(0);
     expect(await editorText(olga, 'create-user')).toBe(olgaBefore);
 
+    // Freezing: Sam's page says so in English; his write from the page is refused (423), in both languages; unfreezing lets it through.
+    const samWrite = () =>
+      sam.evaluate(async () => {
+        const response = await fetch('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` }) });
+        return { status: response.status, body: (await response.json()) as { localized?: { en: string; ru: string } } };
+      });
+    await desk.getByTestId('class-freeze').click();
+    await sam.getByTestId('class-frozen-notice').waitFor(LIVE);
+    expect(await sam.getByTestId('class-frozen-notice').textContent()).toContain('The teacher has frozen changes to your data');
+    expect(await olga.getByTestId('class-frozen-notice').textContent({ timeout: LIVE.timeout })).toContain('Преподаватель заморозил изменения ваших данных');
+    const refused = await samWrite();
+    expect(refused.status).toBe(423);
+    expect(refused.body.localized?.ru).toContain('заморозил');
+    expect(await desk.getByTestId('class-frozen').textContent()).toBe('Запись у студентов заморожена.');
+    await desk.getByTestId('class-freeze').click();
+    await expect.poll(() => sam.getByTestId('class-frozen-notice').count(), LIVE).toBe(0);
+    expect((await samWrite()).status).toBe(201);
+
     // The history lists what the teacher did, newest first, with the time, in Russian.
     const kinds = () => desk.getByTestId('class-history-entry').evaluateAll((entries) => entries.map((entry) => entry.getAttribute('data-kind')));
-    await expect.poll(kinds, LIVE).toEqual(['cell-sent', 'assignment-cleared', 'assigned']);
+    await expect.poll(kinds, LIVE).toEqual(['unfrozen', 'frozen', 'cell-sent', 'assignment-cleared', 'assigned']);
     await desk.getByTestId('class-notice-input').fill('Перерыв 5 минут');
     await desk.getByTestId('class-notice-send').click();
-    await expect.poll(kinds, LIVE).toEqual(['notice', 'cell-sent', 'assignment-cleared', 'assigned']);
+    await expect.poll(kinds, LIVE).toEqual(['notice', 'unfrozen', 'frozen', 'cell-sent', 'assignment-cleared', 'assigned']);
     const lines = await desk.getByTestId('class-history-entry').allTextContents();
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d Отправили сообщение «Перерыв 5 минут»$/);
-    expect(lines[1]).toMatch(/Отправили ячейку «create-user» тем, кто следит$/);
-    expect(lines[3]).toMatch(/Задали упражнение «REST.* — Создайте пользователя/);
+    expect(lines[2]).toMatch(/Заморозили запись у студентов$/);
+    expect(lines[3]).toMatch(/Отправили ячейку «create-user» тем, кто следит$/);
+    expect(lines[5]).toMatch(/Задали упражнение «REST.* — Создайте пользователя/);
 
     for (const page of [desk, sam, olga]) await page.context().close();
   }, 180_000);
