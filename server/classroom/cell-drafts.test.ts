@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CELL_DRAFT_MAX } from '../../contracts/class-channel/messages.ts';
-import { blankSecretsInValue, cellDraftOf } from './cell-drafts.ts';
+import { blankSecretsInValue, cellDraftOf, pushCell, type CellPushDeps } from './cell-drafts.ts';
 import { SecretBook } from './secret-scanner.ts';
 
 const SESSION = 'teacherSession_0123456789abcdefghij';
@@ -32,5 +32,41 @@ describe('the teacher’s cell on its way to the students', () => {
     ]) {
       expect(cellDraftOf(bad, lessons, book)).toEqual({ ok: false, error: 'BAD_CELL' });
     }
+  });
+});
+
+describe('pushing the leading tab’s cell', () => {
+  function deps(relay: { session: string | null; secretBook: SecretBook } | null) {
+    const delivered: unknown[] = [];
+    const recorded: unknown[] = [];
+    const value: CellPushDeps = {
+      lessons,
+      teacherKey: KEY,
+      relayOf: () => relay,
+      deliver: (code, draft) => void delivered.push({ code, draft }),
+      history: { record: async (code, action) => void recorded.push({ code, action }) },
+      log: { info: () => {} },
+    };
+    return { value, delivered, recorded };
+  }
+
+  it('blanks what the relay learned in the same session, delivers, records; answers the tab', async () => {
+    const learned = new SecretBook([SESSION, KEY]);
+    learned.learn('memberTokenOfTheTeacher');
+    const { value, delivered, recorded } = deps({ session: SESSION, secretBook: learned });
+    const answer = await pushCell(value, 'ABCDEF', SESSION, { lesson: 'rest', cell: 'create-user', value: 'x-wirelab-member-copy memberTokenOfTheTeacher' });
+    expect(answer).toEqual({ type: 'cell-sent', lesson: 'rest', cell: 'create-user' });
+    expect(JSON.stringify(delivered)).not.toContain('memberTokenOfTheTeacher');
+    expect(recorded).toEqual([{ code: 'ABCDEF', action: { kind: 'cell-sent', lesson: 'rest', cell: 'create-user' } }]);
+  });
+
+  it('without a relay of this session, blanks the session id and the teacher key; a bad cell delivers nothing', async () => {
+    const { value, delivered, recorded } = deps({ session: 'someone-else', secretBook: new SecretBook(['someone-else']) });
+    await pushCell(value, 'ABCDEF', SESSION, { lesson: 'rest', cell: 'create-user', value: `${SESSION} ${KEY}` });
+    expect(JSON.stringify(delivered)).not.toContain(SESSION);
+    expect(JSON.stringify(delivered)).not.toContain(KEY);
+    expect(await pushCell(value, 'ABCDEF', SESSION, { lesson: 'rest', cell: 'nope', value: 'x' })).toEqual({ type: 'error', error: 'BAD_CELL' });
+    expect(delivered).toHaveLength(1);
+    expect(recorded).toHaveLength(1);
   });
 });

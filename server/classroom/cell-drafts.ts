@@ -1,6 +1,9 @@
-import { CELL_DRAFT_MAX, type CellDraft } from '../../contracts/class-channel/messages.ts';
+import type { FastifyBaseLogger } from 'fastify';
+import { CELL_DRAFT_MAX, type CellDraft, type ServerMessage } from '../../contracts/class-channel/messages.ts';
 import { SecretHeaderMask } from './secret-header-mask.ts';
-import { SecretScanner, type SecretBook } from './secret-scanner.ts';
+import { SecretBook, SecretScanner } from './secret-scanner.ts';
+import type { ClassHistory } from './class-history.ts';
+import { logClassEvent } from './class-log.ts';
 import { LESSON_SLUG, type LessonCatalog } from './lesson-catalog.ts';
 
 // The teacher's cell, sent to the followers as a draft they may take (README.md, "Sending the
@@ -46,4 +49,32 @@ export function cellDraftOf(message: Record<string, unknown>, lessons: Pick<Less
   if (typeof lesson !== 'string' || typeof cell !== 'string' || !LESSON_SLUG.test(lesson) || !CELL_ID.test(cell) || !lessons.hasCell(lesson, cell)) return { ok: false, error: 'BAD_CELL' };
   if (value === undefined || JSON.stringify(value).length > CELL_DRAFT_MAX || depthOf(value) > MAX_DEPTH) return { ok: false, error: 'BAD_CELL' };
   return { ok: true, draft: { lesson, cell, value: blankSecretsInValue(value, book), sentMs: now } };
+}
+
+export interface CellPushDeps {
+  lessons: Pick<LessonCatalog, 'hasCell'>;
+  teacherKey: string;
+  /** the class's relay of the teacher's traffic on this instance, if any: it knows what the session learned */
+  relayOf(code: string): { session: string | null; secretBook: SecretBook } | null | undefined;
+  /** the draft to the class's followers, on this instance and the others */
+  deliver(code: string, draft: CellDraft): void;
+  history: Pick<ClassHistory, 'record'>;
+  log: Pick<FastifyBaseLogger, 'info'>;
+}
+
+/**
+ * `push-cell` from the tab that leads `code`, whose browser session is `session`: blanked with
+ * that session's secrets (and those the relay learned in it), delivered, kept in the board's
+ * history. The answer for the tab.
+ */
+export async function pushCell(deps: CellPushDeps, code: string, session: string | null, message: Record<string, unknown>): Promise<ServerMessage> {
+  const relay = deps.relayOf(code);
+  const book = relay && relay.session === session ? relay.secretBook : new SecretBook([deps.teacherKey, ...(session ? [session] : [])]);
+  const outcome = cellDraftOf(message, deps.lessons, book);
+  if (!outcome.ok) return { type: 'error', error: outcome.error };
+  const { lesson, cell } = outcome.draft;
+  deps.deliver(code, outcome.draft);
+  logClassEvent(deps.log, { kind: 'cell-sent', code, lesson, cell });
+  await deps.history.record(code, { kind: 'cell-sent', lesson, cell });
+  return { type: 'cell-sent', lesson, cell };
 }

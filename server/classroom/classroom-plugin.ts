@@ -17,7 +17,8 @@ import {
   type ClassSummary,
   type ServerMessage,
 } from '../../contracts/class-channel/messages.ts';
-import { MEMBER_OUT_CLOSE, sendError, WRITES_FROZEN_TEXT } from './class-errors.ts';
+import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
+import { ClassWriteFreeze } from './class-write-freeze.ts';
 import { followerFrames, type FollowerFrame } from './follower-frames.ts';
 import { DEFAULT_LESSONS_DIR, LESSON_SLUG, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
@@ -38,8 +39,7 @@ import { BoardPushes } from './board-pushes.ts';
 import { ClassDataReset, dataResetRoute, resetStudentsData } from './class-data-reset.ts';
 import { logClassEvent } from './class-log.ts';
 import { ClassHistory } from './class-history.ts';
-import { cellDraftOf } from './cell-drafts.ts';
-import { SecretBook } from './secret-scanner.ts';
+import { pushCell, type CellPushDeps } from './cell-drafts.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
 
@@ -268,25 +268,16 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
-  /** Classes whose students' writes are frozen, as this instance last heard their state. */
-  const frozenClasses = new Set<string>();
-  const noteFrozen = (code: string, status: ClassStatus): void => {
-    if (status.frozenMs === null) frozenClasses.delete(code);
-    else frozenClasses.add(code);
-  };
-  // The domain's one write choke point asks: a sandbox is frozen when a student of a frozen class
-  // has a channel open here with that browser session (the same reach as "reset everyone's data").
+  // The domain's one write choke point asks (class-write-freeze.ts).
+  const writeFreeze = new ClassWriteFreeze((code) => [...(live.get(code)?.students ?? [])].map((channel) => channel.session));
   if (app.hasDecorator('domain')) {
-    app.domain.setWriteGuard((sandboxId) => {
-      for (const code of frozenClasses) for (const channel of live.get(code)?.students ?? []) if (channel.session === sandboxId) return WRITES_FROZEN_TEXT;
-      return null;
-    });
+    app.domain.setWriteGuard(writeFreeze.guard);
     app.addHook('onClose', async () => app.domain.setWriteGuard(null));
   }
 
   /** The class's state to its students on this instance (after their `joined`, and on every change). */
   function sendStatusToStudents(code: string, status: ClassStatus): void {
-    noteFrozen(code, status);
+    writeFreeze.note(code, status);
     const text = JSON.stringify({ type: 'class-status', status, now: Date.now() } satisfies ServerMessage);
     for (const channel of live.get(code)?.students ?? []) if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
   }
@@ -304,7 +295,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     classListChanged,
     classDeleted: (code) => {
       boards.deleted(code);
-      frozenClasses.delete(code);
+      writeFreeze.forget(code);
       live.get(code)?.relay?.stop();
       live.delete(code);
     },
@@ -328,23 +319,18 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     for (const channel of live.get(code)?.students ?? []) if (channel.following) sendFrames(channel.socket, [{ text }]);
   }
 
-  /**
-   * `push-cell` from the tab that leads `code` (from browser session `session`): blanked with the
-   * secrets of that session (and those the relay learned in it), to the followers here and on the
-   * other instances, kept in the board's history. The answer for the tab.
-   */
-  async function pushCell(code: string, session: string | null, message: Record<string, unknown>): Promise<ServerMessage> {
-    const relay = live.get(code)?.relay;
-    const book = relay && relay.session === session ? relay.secretBook : new SecretBook([teacherKey, ...(session ? [session] : [])]);
-    const outcome = cellDraftOf(message, lessons, book);
-    if (!outcome.ok) return { type: 'error', error: outcome.error };
-    const { draft } = outcome;
-    sendCellDraftHere(code, draft);
-    fanout?.cellDraft(code, draft);
-    logClassEvent(app.log, { kind: 'cell-sent', code, lesson: draft.lesson, cell: draft.cell });
-    await history.record(code, { kind: 'cell-sent', lesson: draft.lesson, cell: draft.cell });
-    return { type: 'cell-sent', lesson: draft.lesson, cell: draft.cell };
-  }
+  /** The teacher's cell (cell-drafts.ts): to the followers here and on the other instances. */
+  const cellPush: CellPushDeps = {
+    lessons,
+    teacherKey,
+    relayOf: (code) => live.get(code)?.relay,
+    deliver: (code, draft) => {
+      sendCellDraftHere(code, draft);
+      fanout?.cellDraft(code, draft);
+    },
+    history,
+    log: app.log,
+  };
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
@@ -436,7 +422,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             sendJson(socket, { type: 'joined', code: member.classCode, title: info!.title, name: member.name, following: channel.following });
             // the message and timer the teacher set before this page came, and whether the class has ended
             if (status) {
-              noteFrozen(member.classCode, status);
+              writeFreeze.note(member.classCode, status);
               sendJson(socket, { type: 'class-status', status, now: Date.now() });
             }
             presenceChanged(member.classCode);
@@ -507,7 +493,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
           }
           case 'push-cell':
             // from the tab that leads: its own browser session's secrets are the ones to blank
-            return sendJson(socket, teacher.leading ? await pushCell(teacher.leading, session, message) : { type: 'error', error: 'BAD_CELL' });
+            return sendJson(socket, teacher.leading ? await pushCell(cellPush, teacher.leading, session, message) : { type: 'error', error: 'BAD_CELL' });
           case 'export': {
             const snapshot = code ? await board(code) : null;
             if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
