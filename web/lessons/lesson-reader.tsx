@@ -339,11 +339,12 @@ function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | nul
 }
 
 // The class's tools under a cell (web/classroom/class-cell-tools.tsx): the leading teacher sends
-// the cell, a student takes the teacher's version. Fetched after the text, like the editors.
+// the cell, a student takes the teacher's version. Fetched once the first editor is up, like the
+// class bar: nothing of it is on the way to the text or the first cell.
 const loadClassCellTools = () => import('../classroom/class-cell-tools.tsx').then((module) => module.ClassCellTools);
 
 function ClassCellTools({ saveKey }: { saveKey: string }) {
-  const Tools = useChunk(loadClassCellTools, usePageShown());
+  const Tools = useChunk(loadClassCellTools, usePageSettled());
   return Tools ? <Tools saveKey={saveKey} /> : null;
 }
 
