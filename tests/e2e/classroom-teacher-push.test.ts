@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { editorText, LIVE, setEditorText } from './lesson-page.ts';
+import { axeViolations } from './axe-violations.ts';
 
 // The teacher in control (issue 22): a Russian teacher assigns an exercise to everyone, sends the
 // cell they edited to the students who follow (their session's secrets blanked), freezes the
@@ -85,6 +86,7 @@ describe('the teacher in control', () => {
     const offer = inCell(sam, 'create-user', 'class-cell-draft');
     await offer.waitFor(LIVE);
     expect(await offer.textContent()).toContain('The teacher sent a version of this cell.');
+    expect(await axeViolations(sam)).toEqual([]);
     await inCell(sam, 'create-user', 'class-cell-take').click();
     await expect.poll(() => editorText(sam, 'create-user'), LIVE).toContain('"name":"Демо"');
     const taken = await editorText(sam, 'create-user');
@@ -131,6 +133,8 @@ describe('the teacher in control', () => {
     expect(lines[3]).toMatch(/Отправили ячейку «create-user» тем, кто следит$/);
     expect(lines[5]).toMatch(/Задали упражнение «REST.* — Создайте пользователя/);
 
+    // the desk with the board, the assignment and freeze controls and the history passes axe-core
+    expect(await axeViolations(desk)).toEqual([]);
     for (const page of [desk, sam, olga]) await page.context().close();
   }, 180_000);
 });
