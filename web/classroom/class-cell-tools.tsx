@@ -96,10 +96,13 @@ function UndoTake({ saveKey }: { saveKey: string }) {
     return () => void takenListeners.delete(listener);
   }, []);
   if (!beforeTaking.has(saveKey)) return null;
-  const undo = () => {
-    openCell(saveKey)?.replace(beforeTaking.get(saveKey));
+  const forget = () => {
     beforeTaking.delete(saveKey);
     tellTaken();
+  };
+  const undo = () => {
+    openCell(saveKey)?.replace(beforeTaking.get(saveKey));
+    forget();
   };
   return (
     <div className="class-notice class-cell-tools" role="status" data-testid="class-cell-taken">
@@ -107,10 +110,7 @@ function UndoTake({ saveKey }: { saveKey: string }) {
       <button type="button" className="button button-quiet" data-testid="class-cell-undo" onClick={undo}>
         {t.cellUndo}
       </button>
-      <button type="button" className="button button-quiet" onClick={() => {
-        beforeTaking.delete(saveKey);
-        tellTaken();
-      }}>
+      <button type="button" className="button button-quiet" onClick={forget}>
         {t.dismiss}
       </button>
     </div>
