@@ -38,6 +38,8 @@ export interface Board {
   /** ended or not, the teacher's message and timer, as the students get them */
   status: ClassStatus;
   members: BoardMember[];
+  /** what the teacher did to the class, newest first (the last MAX_CLASS_ACTIONS_KEPT) */
+  history: ClassAction[];
 }
 
 export interface ClassSummary {
@@ -106,15 +108,65 @@ export interface ClassTimer {
   endsMs: number;
 }
 
+/** "Everyone: exercise 3 now": the exercise every student's page links to, and the teacher's board shows. */
+export interface ClassAssignment {
+  /** a lesson's slug and one of its exercises (lessons/<nn-slug>/lesson.json) */
+  lesson: string;
+  exercise: string;
+  sentMs: number;
+}
+
 export interface ClassStatus {
   /** when the teacher ended the class (joins and results refused); null: open */
   endedMs: number | null;
   notice: ClassNotice | null;
   timer: ClassTimer | null;
+  /** the exercise the teacher assigned; null: none */
+  assignment: ClassAssignment | null;
+  /** since when the students' writes to their data are frozen (the teacher demonstrates); null: not frozen */
+  frozenMs: number | null;
 }
 
 export const NOTICE_MAX = 280;
 export const TIMER_MAX_MINUTES = 180;
+
+// ---- the teacher's cell, sent to the class --------------------------------------------------
+
+/**
+ * A version of one cell of a lesson as the teacher's editor holds it: `value` is what the cell
+ * keeps as its draft (web/editors/saved-cell-state.ts: the HTTP cell's text, a console's fields),
+ * with every secret of the teacher's session blanked by the server before any student gets it.
+ */
+export interface CellDraft {
+  lesson: string;
+  /** the cell's id in the lesson (lesson.json `cells`) */
+  cell: string;
+  value: unknown;
+  sentMs: number;
+}
+/** The draft's JSON, at most this many characters. */
+export const CELL_DRAFT_MAX = 16_000;
+
+// ---- the board's history ----------------------------------------------------------------------
+
+export const CLASS_ACTION_KINDS = ['ended', 'reopened', 'notice', 'notice-down', 'timer', 'timer-stopped', 'data-reset', 'removed', 'renamed', 'assigned', 'assignment-cleared', 'cell-sent', 'frozen', 'unfrozen'] as const;
+export type ClassActionKind = (typeof CLASS_ACTION_KINDS)[number];
+
+/** One thing the teacher did to the class, as the board's history lists it (newest first). */
+export interface ClassAction {
+  ms: number;
+  kind: ClassActionKind;
+  /** the message's text; a student's name (the new one, for a rename) */
+  text?: string;
+  /** a rename's old name */
+  from?: string;
+  minutes?: number;
+  lesson?: string;
+  exercise?: string;
+  cell?: string;
+}
+/** Actions kept per class; older ones are forgotten. */
+export const MAX_CLASS_ACTIONS_KEPT = 100;
 
 /** Where the teacher is, as followers get it: never the language (each follower keeps their own). */
 export interface Navigation {
@@ -143,6 +195,8 @@ export type ClassServerErrorCode =
   | 'CLASS_ENDED'
   | 'BAD_NOTICE'
   | 'BAD_TIMER'
+  | 'BAD_CELL'
+  | 'BAD_FREEZE'
   | 'TEACHER_KEY_REQUIRED'
   | 'RATE_LIMITED'
   | 'CROSS_ORIGIN';
@@ -193,7 +247,13 @@ export type ClientMessage =
   /** minutes null: the timer stops */
   | { type: 'timer'; code: string; minutes: number | null }
   /** every student online in the class gets the starting data back, as their "Reset my data" does */
-  | { type: 'reset-data'; code: string };
+  | { type: 'reset-data'; code: string }
+  /** lesson null: the assignment is cleared */
+  | { type: 'assign'; code: string; lesson: string | null; exercise?: string }
+  /** the students' writes to their data refused (on) or allowed again */
+  | { type: 'freeze'; code: string; on: boolean }
+  /** from the tab that leads the class (after `lead`): this cell's draft to the students who follow */
+  | { type: 'push-cell'; lesson: string; cell: string; value: unknown };
 
 /** What the server sends as JSON text (the teacher's relayed bytes come as binary frames: PROTOCOL.md). */
 export type ServerMessage =
@@ -205,6 +265,8 @@ export type ServerMessage =
   /** the teacher reset this browser's data (its sandbox) to the starting data */
   | { type: 'data-reset' }
   | ({ type: 'navigate' } & Navigation)
+  /** the teacher sent a version of a cell: the page offers it on that cell, to take or dismiss */
+  | ({ type: 'cell-draft' } & CellDraft)
   | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
   // to the teacher
   /**
@@ -218,6 +280,8 @@ export type ServerMessage =
   | { type: 'class-deleted'; code: string }
   | { type: 'board'; board: Board }
   | { type: 'leading'; code: string; relaying: boolean }
+  /** a cell was sent to the followers (on every instance) */
+  | { type: 'cell-sent'; lesson: string; cell: string }
   | { type: 'export'; code: string; format: 'csv' | 'json'; text: string }
   | ({ type: 'member-attempts' } & MemberAttempts)
   | { type: 'error'; error: ClassServerErrorCode };

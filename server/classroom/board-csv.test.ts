@@ -7,7 +7,8 @@ describe('boardToCsv', () => {
       code: 'K7FM3Q',
       title: 'A',
       now: 0,
-      status: { endedMs: null, notice: null, timer: null },
+      status: { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null },
+      history: [],
       members: [
         { id: 1, name: 'Анна, 2 группа', rejoinCode: 'AAAAAA', joinedMs: 0, lastActiveMs: 60_000, online: true, following: true, results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }] },
         { id: 2, name: '=HYPERLINK("x")', rejoinCode: 'AAAAAA', joinedMs: 1000, lastActiveMs: 1000, online: false, following: false, results: [] },

@@ -6,6 +6,7 @@ import { normalizeClassCode } from './class-code.ts';
 import { logClassEvent } from './class-log.ts';
 import type { ClassroomStore } from './classroom-store.ts';
 import type { ControlOutcome } from './teacher-controls.ts';
+import type { ClassHistory } from './class-history.ts';
 
 // "Reset everyone's data" (README.md, "Resetting the students' data"): each student of the class
 // with a class channel open gets the starting data back in their sandbox, exactly as their own
@@ -60,6 +61,7 @@ export class ClassDataReset {
     private readonly store: ClassroomStore,
     private readonly effects: DataResetEffects,
     private readonly log: Pick<FastifyBaseLogger, 'info'>,
+    private readonly history: Pick<ClassHistory, 'record'>,
   ) {}
 
   async reset(rawCode: unknown): Promise<ControlOutcome<null>> {
@@ -68,6 +70,7 @@ export class ClassDataReset {
     const sandboxes = this.effects.resetHere(code);
     this.effects.resetElsewhere(code);
     logClassEvent(this.log, { kind: 'data-reset', code, sandboxes });
+    await this.history.record(code, { kind: 'data-reset' });
     return { ok: true, value: null };
   }
 }

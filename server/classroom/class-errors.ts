@@ -24,9 +24,23 @@ export const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
   CLASS_ENDED: { en: 'The teacher has ended this class: it takes no new students and no results', ru: 'Преподаватель завершил этот класс: новых студентов и результаты он больше не принимает' },
   BAD_NOTICE: { en: 'A message to the class is 1 to 280 characters of text', ru: 'Сообщение классу — текст от 1 до 280 символов' },
   BAD_TIMER: { en: 'A timer runs 1 to 180 whole minutes', ru: 'Таймер ставится на целое число минут, от 1 до 180' },
+  BAD_CELL: {
+    en: 'A cell sent to the class is a cell of one of the lessons, at most 16 000 characters, from the tab that leads the class',
+    ru: 'Классу отправляют ячейку одного из уроков, не длиннее 16 000 символов, из вкладки, которая ведёт класс',
+  },
+  BAD_FREEZE: { en: 'Freezing is on: true or off: false', ru: 'Заморозка включается on: true и снимается on: false' },
   TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
   RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
   CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
+};
+
+/**
+ * What a student's write gets while the teacher has frozen the class's writes (README.md,
+ * "Freezing writes"): REST's 423 problem, GraphQL's WRITES_FROZEN error, gRPC's FAILED_PRECONDITION.
+ */
+export const WRITES_FROZEN_TEXT = {
+  en: 'The teacher has frozen changes to your data while demonstrating: reading works, writing is refused until the teacher lifts the freeze',
+  ru: 'Преподаватель заморозил изменения ваших данных на время показа: читать можно, а запись не пройдёт, пока он не снимет заморозку',
 };
 
 /**

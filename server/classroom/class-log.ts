@@ -15,7 +15,10 @@ export type ClassEvent =
   | { kind: 'reopened'; code: string }
   | { kind: 'notice'; code: string; text: string | null }
   | { kind: 'timer'; code: string; minutes: number | null }
-  | { kind: 'data-reset'; code: string; sandboxes: number };
+  | { kind: 'data-reset'; code: string; sandboxes: number }
+  | { kind: 'assigned'; code: string; lesson: string | null; exercise: string | null }
+  | { kind: 'cell-sent'; code: string; lesson: string; cell: string }
+  | { kind: 'frozen'; code: string; on: boolean };
 
 const shown = (code: string): string => (code.length === 6 ? `${code.slice(0, 3)}-${code.slice(3)}` : code);
 
@@ -43,6 +46,15 @@ export function classEventLine(event: ClassEvent): { fields: Record<string, unkn
       return { fields: { class: klass, text: event.text ?? undefined }, message: event.text === null ? `class ${klass}: the teacher took the message down` : `class ${klass}: the teacher's message: ${event.text}` };
     case 'data-reset':
       return { fields: { class: klass, sandboxes: event.sandboxes }, message: `class ${klass}: the teacher reset the data of the students online (${event.sandboxes} here)` };
+    case 'assigned':
+      return {
+        fields: { class: klass, lesson: event.lesson ?? undefined, exercise: event.exercise ?? undefined },
+        message: event.lesson === null ? `class ${klass}: the teacher cleared the assignment` : `class ${klass}: the teacher assigned ${event.lesson}/${event.exercise}`,
+      };
+    case 'cell-sent':
+      return { fields: { class: klass, lesson: event.lesson, cell: event.cell }, message: `class ${klass}: the teacher sent cell ${event.lesson}/${event.cell} to the followers` };
+    case 'frozen':
+      return { fields: { class: klass, frozen: event.on }, message: event.on ? `class ${klass}: the teacher froze the students' writes` : `class ${klass}: the teacher let the students write again` };
     case 'timer':
       return { fields: { class: klass, minutes: event.minutes ?? undefined }, message: event.minutes === null ? `class ${klass}: the teacher stopped the timer` : `class ${klass}: the teacher started a ${event.minutes}-minute timer` };
   }

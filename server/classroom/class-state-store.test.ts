@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RunningRedis } from '../../tests/integration/redis-server.ts';
-import { MAX_ATTEMPTS_KEPT, OPEN_CLASS_STATUS, type ClassroomStore } from './classroom-store.ts';
+import { MAX_ATTEMPTS_KEPT, MAX_CLASS_ACTIONS_KEPT, OPEN_CLASS_STATUS, type ClassroomStore } from './classroom-store.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 
@@ -106,10 +106,43 @@ describe.each(stores)('attempts and class state on %s', (_name, open) => {
     const notice = { text: 'Пауза 5 минут <b>не HTML</b>', sentMs: 1000 };
     const timer = { startedMs: 2000, endsMs: 2000 + 10 * 60_000 };
     await store.updateClassStatus(code, { notice });
-    expect(await store.updateClassStatus(code, { timer })).toEqual({ endedMs: null, notice, timer });
+    expect(await store.updateClassStatus(code, { timer })).toEqual({ ...OPEN_CLASS_STATUS, notice, timer });
     const replaced = { text: 'Exercise 3 now', sentMs: 3000 };
-    expect(await store.updateClassStatus(code, { notice: replaced })).toEqual({ endedMs: null, notice: replaced, timer });
+    expect(await store.updateClassStatus(code, { notice: replaced })).toEqual({ ...OPEN_CLASS_STATUS, notice: replaced, timer });
     expect(await store.updateClassStatus(code, { timer: null, notice: null })).toEqual(OPEN_CLASS_STATUS);
+  });
+
+  it('keeps the assigned exercise with the other fields until cleared', async () => {
+    const store = open();
+    const { code } = await classWith(store, 'Anna');
+    const assignment = { lesson: 'rest', exercise: 'create-201', sentMs: 1000 };
+    const notice = { text: 'Упражнение 3', sentMs: 900 };
+    await store.updateClassStatus(code, { notice });
+    expect(await store.updateClassStatus(code, { assignment })).toEqual({ ...OPEN_CLASS_STATUS, notice, assignment });
+    expect(await store.classStatus(code)).toEqual({ ...OPEN_CLASS_STATUS, notice, assignment });
+    expect(await store.updateClassStatus(code, { assignment: null, notice: null })).toEqual(OPEN_CLASS_STATUS);
+  });
+
+  it('keeps the board’s history per class, newest first, the last MAX_CLASS_ACTIONS_KEPT; it goes with the class', async () => {
+    const store = open();
+    const { code } = await classWith(store, 'Anna');
+    const other = (await store.createClass('Other'))!.code;
+    await store.recordAction(code, { ms: 1, kind: 'notice', text: 'Пауза' });
+    await store.recordAction(other, { ms: 2, kind: 'ended' });
+    await store.recordAction(code, { ms: 3, kind: 'renamed', from: 'Anna', text: 'Anna K.' });
+    expect(await store.actions(code)).toEqual([
+      { ms: 3, kind: 'renamed', from: 'Anna', text: 'Anna K.' },
+      { ms: 1, kind: 'notice', text: 'Пауза' },
+    ]);
+    for (let ms = 10; ms < 10 + MAX_CLASS_ACTIONS_KEPT + 5; ms += 1) await store.recordAction(code, { ms, kind: 'timer', minutes: 1 });
+    const kept = await store.actions(code);
+    expect(kept).toHaveLength(MAX_CLASS_ACTIONS_KEPT);
+    expect(kept[0].ms).toBe(10 + MAX_CLASS_ACTIONS_KEPT + 4);
+    await store.recordAction('NOSUCH', { ms: 1, kind: 'ended' });
+    expect(await store.actions('NOSUCH')).toEqual([]);
+    await store.deleteClass(code);
+    expect(await store.actions(code)).toEqual([]);
+    expect(await store.actions(other)).toEqual([{ ms: 2, kind: 'ended' }]);
   });
 });
 

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ScaleContext } from '../scale/scale-plugin.ts';
 import { decodeRelayEnvelope, encodeRelayEnvelope } from './relay-envelope.ts';
-import { MEMBER_OUT_CLOSE, type ClassStatus, type MemberOutReason, type Navigation } from '../../contracts/class-channel/messages.ts';
+import { MEMBER_OUT_CLOSE, type CellDraft, type ClassStatus, type MemberOutReason, type Navigation } from '../../contracts/class-channel/messages.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
 
 export type { MemberOutReason, Navigation };
@@ -22,6 +22,8 @@ export interface FanoutHandlers {
   classStatus(code: string, status: ClassStatus): void;
   /** the teacher reset the students' data: this instance's students of the class get theirs reset */
   resetData(code: string): void;
+  /** the teacher sent a cell (already blanked): this instance's followers of the class get it */
+  cellDraft(code: string, draft: CellDraft): void;
 }
 
 /**
@@ -31,6 +33,15 @@ export interface FanoutHandlers {
 export const PRESENCE_TTL_MS = 30_000;
 /** @default 10 s */
 const PRESENCE_REFRESH_MS = 10_000;
+
+/** What an event on `classroom:events` may carry besides its type and class. */
+interface FanoutEvent {
+  navigation?: Navigation;
+  memberId?: number;
+  reason?: MemberOutReason;
+  status?: ClassStatus;
+  draft?: CellDraft;
+}
 
 interface PresenceEntry {
   until: number;
@@ -44,7 +55,8 @@ interface PresenceEntry {
  *   they follow, and a deadline (Redis 7.0 cannot expire a hash field; readers skip and remove
  *   late ones);
  * - events (JSON, one channel): a board changed, the teacher navigated (also kept in a key for
- *   followers who come later), a member's channels must close, the class's state changed;
+ *   followers who come later), a member's channels must close, the class's state changed, the
+ *   teacher sent a cell;
  * - the teacher's relayed traffic (binary, one channel: relay-envelope.ts).
  * Writes and the PUBLISH that announces them go over one connection, in order: an instance that
  * hears "board changed" reads the write it announces.
@@ -113,12 +125,13 @@ export class ClassroomFanout {
       if (envelope && envelope.from !== this.scale.instanceId) this.handlers.relayed(envelope.code, envelope.messages);
       return;
     }
-    const event = JSON.parse(message.toString('utf8')) as { from?: string; type?: string; code?: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason; status?: ClassStatus };
+    const event = JSON.parse(message.toString('utf8')) as FanoutEvent & { from?: string; type?: string; code?: string };
     if (event.from === this.scale.instanceId || typeof event.code !== 'string') return;
     if (event.type === 'board') this.handlers.boardChanged(event.code);
     else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
     else if (event.type === 'class-status' && event.status) this.handlers.classStatus(event.code, event.status);
     else if (event.type === 'reset-data') this.handlers.resetData(event.code);
+    else if (event.type === 'cell-draft' && event.draft) this.handlers.cellDraft(event.code, event.draft);
     else if (event.type === 'member-out' && typeof event.memberId === 'number' && typeof event.reason === 'string' && event.reason in MEMBER_OUT_CLOSE) this.handlers.memberOut(event.code, event.memberId, event.reason);
   }
 
@@ -137,7 +150,12 @@ export class ClassroomFanout {
     if (!this.stopped) this.background(this.publishEvent({ type: 'reset-data', code }));
   }
 
-  private async publishEvent(event: { type: string; code: string; navigation?: Navigation; memberId?: number; reason?: MemberOutReason; status?: ClassStatus }): Promise<void> {
+  /** The teacher's cell, blanked on the teacher's instance, for the followers on the others. */
+  cellDraft(code: string, draft: CellDraft): void {
+    if (!this.stopped) this.background(this.publishEvent({ type: 'cell-draft', code, draft }));
+  }
+
+  private async publishEvent(event: FanoutEvent & { type: string; code: string }): Promise<void> {
     await this.redis.publish(this.eventsChannel, JSON.stringify({ from: this.scale.instanceId, ...event }));
   }
 

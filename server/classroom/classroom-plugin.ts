@@ -12,11 +12,13 @@ import {
   MEMBER_HEADER,
   TEACHER_KEY_HEADER,
   type Board,
+  type CellDraft,
   type ClassStatus,
   type ClassSummary,
   type ServerMessage,
 } from '../../contracts/class-channel/messages.ts';
 import { MEMBER_OUT_CLOSE, sendError } from './class-errors.ts';
+import { ClassWriteFreeze } from './class-write-freeze.ts';
 import { followerFrames, type FollowerFrame } from './follower-frames.ts';
 import { DEFAULT_LESSONS_DIR, LESSON_SLUG, LessonCatalog } from './lesson-catalog.ts';
 import { normalizeClassCode } from './class-code.ts';
@@ -36,6 +38,8 @@ import { TeacherChannelActions } from './teacher-channel-actions.ts';
 import { BoardPushes } from './board-pushes.ts';
 import { ClassDataReset, dataResetRoute, resetStudentsData } from './class-data-reset.ts';
 import { logClassEvent } from './class-log.ts';
+import { ClassHistory } from './class-history.ts';
+import { pushCell, type CellPushDeps } from './cell-drafts.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
 
@@ -58,6 +62,8 @@ declare module 'fastify' {
 
 /** A channel message larger than this closes the channel (1009). */
 const MAX_CHANNEL_MESSAGE = 4096;
+/** The teacher's channel carries a cell's draft (CELL_DRAFT_MAX characters, escaped as JSON). */
+const MAX_TEACHER_CHANNEL_MESSAGE = 128 * 1024;
 /** A channel that has not said who it is by then is closed (4408). */
 const HELLO_TIMEOUT_MS = 10_000;
 /** Bytes waiting for a follower that does not read: past this it is closed (1013) and reconnects. */
@@ -149,6 +155,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     memberOut: (code, memberId, reason) => closeMemberChannels(code, memberId, reason),
     classStatus: (code, status) => sendStatusToStudents(code, status),
     resetData: (code) => void resetDataHere(code),
+    cellDraft: (code, draft) => sendCellDraftHere(code, draft),
     relayed: (code, messages) => {
       // A room is made for a relay from elsewhere too: a follower who opens a channel here
       // later gets the replay.
@@ -179,7 +186,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const board = async (code: string): Promise<Board | null> => {
     const [info, status] = await Promise.all([store.classByCode(code), store.classStatus(code)]);
     if (!info || !status) return null;
-    const [members, results, others] = await Promise.all([store.members(code), store.resultsOfClass(code), fanout?.othersPresence(code)]);
+    const [members, results, others, history] = await Promise.all([store.members(code), store.resultsOfClass(code), fanout?.othersPresence(code), store.actions(code)]);
     const online = localPresence(code);
     for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
     return {
@@ -197,6 +204,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
         following: online.get(member.id) ?? false,
         results: results.get(member.id) ?? [],
       })),
+      history,
     };
   };
 
@@ -260,12 +268,21 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  // The domain's one write choke point asks (class-write-freeze.ts).
+  const writeFreeze = new ClassWriteFreeze((code) => [...(live.get(code)?.students ?? [])].map((channel) => channel.session));
+  if (app.hasDecorator('domain')) {
+    app.domain.setWriteGuard(writeFreeze.guard);
+    app.addHook('onClose', async () => app.domain.setWriteGuard(null));
+  }
+
   /** The class's state to its students on this instance (after their `joined`, and on every change). */
   function sendStatusToStudents(code: string, status: ClassStatus): void {
+    writeFreeze.note(code, status);
     const text = JSON.stringify({ type: 'class-status', status, now: Date.now() } satisfies ServerMessage);
     for (const channel of live.get(code)?.students ?? []) if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(text);
   }
 
+  const history = new ClassHistory(store, (code) => classChanged(code));
   const controls = new TeacherControls(store, {
     memberOut: (code, memberId, reason) => {
       closeMemberChannels(code, memberId, reason);
@@ -278,10 +295,11 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     classListChanged,
     classDeleted: (code) => {
       boards.deleted(code);
+      writeFreeze.forget(code);
       live.get(code)?.relay?.stop();
       live.delete(code);
     },
-  }, app.log);
+  }, app.log, history);
   const stateControls = new ClassStateControls(store, {
     statusChanged: (code, status) => {
       sendStatusToStudents(code, status);
@@ -289,11 +307,30 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       classChanged(code);
       void classListChanged();
     },
-  }, app.log);
+  }, app.log, history, lessons);
   /** This instance's students of the class get the starting data back (class-data-reset.ts). */
   const resetDataHere = (code: string): number => (app.hasDecorator('domain') ? resetStudentsData(live.get(code)?.students ?? [], (id) => app.domain.resetSandbox(id), app.log) : 0);
-  const dataReset = new ClassDataReset(store, { resetHere: resetDataHere, resetElsewhere: (code) => fanout?.resetData(code) }, app.log);
+  const dataReset = new ClassDataReset(store, { resetHere: resetDataHere, resetElsewhere: (code) => fanout?.resetData(code) }, app.log, history);
   const teacherActions = new TeacherChannelActions(store, controls, stateControls, dataReset);
+
+  /** The teacher's cell to this instance's followers of the class (cell-drafts.ts made and blanked it). */
+  function sendCellDraftHere(code: string, draft: CellDraft): void {
+    const text = JSON.stringify({ type: 'cell-draft', ...draft } satisfies ServerMessage);
+    for (const channel of live.get(code)?.students ?? []) if (channel.following) sendFrames(channel.socket, [{ text }]);
+  }
+
+  /** The teacher's cell (cell-drafts.ts): to the followers here and on the other instances. */
+  const cellPush: CellPushDeps = {
+    lessons,
+    teacherKey,
+    relayOf: (code) => live.get(code)?.relay,
+    deliver: (code, draft) => {
+      sendCellDraftHere(code, draft);
+      fanout?.cellDraft(code, draft);
+    },
+    history,
+    log: app.log,
+  };
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
@@ -384,7 +421,10 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             liveClass(member.classCode).students.add(channel);
             sendJson(socket, { type: 'joined', code: member.classCode, title: info!.title, name: member.name, following: channel.following });
             // the message and timer the teacher set before this page came, and whether the class has ended
-            if (status) sendJson(socket, { type: 'class-status', status, now: Date.now() });
+            if (status) {
+              writeFreeze.note(member.classCode, status);
+              sendJson(socket, { type: 'class-status', status, now: Date.now() });
+            }
             presenceChanged(member.classCode);
             if (channel.following) await followerStart(member.classCode);
             return;
@@ -451,6 +491,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
             await fanout?.navigated(teacher.leading, room.navigation);
             return;
           }
+          case 'push-cell':
+            // from the tab that leads: its own browser session's secrets are the ones to blank
+            return sendJson(socket, teacher.leading ? await pushCell(cellPush, teacher.leading, session, message) : { type: 'error', error: 'BAD_CELL' });
           case 'export': {
             const snapshot = code ? await board(code) : null;
             if (!code || !snapshot) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
@@ -472,7 +515,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       let queue = Promise.resolve();
       socket.on('message', (raw, isBinary) => {
         const size = Array.isArray(raw) ? raw.reduce((sum, part) => sum + part.length, 0) : (raw as Buffer | ArrayBuffer).byteLength;
-        if (isBinary || size > MAX_CHANNEL_MESSAGE) {
+        if (isBinary || size > (role.kind === 'teacher' ? MAX_TEACHER_CHANNEL_MESSAGE : MAX_CHANNEL_MESSAGE)) {
           socket.close(1009, 'class channel messages are short JSON texts');
           return;
         }

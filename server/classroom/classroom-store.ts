@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Attempt, AttemptMiss, ClassStatus } from '../../contracts/class-channel/messages.ts';
+import type { Attempt, AttemptMiss, ClassAction, ClassStatus } from '../../contracts/class-channel/messages.ts';
 
-export type { Attempt, AttemptMiss, ClassStatus };
-export { MAX_ATTEMPTS_KEPT } from '../../contracts/class-channel/messages.ts';
+export type { Attempt, AttemptMiss, ClassAction, ClassStatus };
+export { MAX_ATTEMPTS_KEPT, MAX_CLASS_ACTIONS_KEPT } from '../../contracts/class-channel/messages.ts';
 
 // What the classroom keeps, whichever store keeps it: SQLite for one process
 // (sqlite-classroom-store.ts), Redis when several instances share the classes
@@ -50,7 +50,7 @@ export type ResultOutcome = { ok: true; result: ExerciseResult; changed: boolean
 /** What the teacher changes of a class's state; a field left out stays as it is. */
 export type ClassStatusChange = Partial<ClassStatus>;
 
-export const OPEN_CLASS_STATUS: ClassStatus = { endedMs: null, notice: null, timer: null };
+export const OPEN_CLASS_STATUS: ClassStatus = { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null };
 
 /** The state after a change: the fields the change names (undefined: left as it was). */
 export function applyStatusChange(before: ClassStatus, change: ClassStatusChange): ClassStatus {
@@ -58,6 +58,8 @@ export function applyStatusChange(before: ClassStatus, change: ClassStatusChange
     endedMs: change.endedMs === undefined ? before.endedMs : change.endedMs,
     notice: change.notice === undefined ? before.notice : change.notice,
     timer: change.timer === undefined ? before.timer : change.timer,
+    assignment: change.assignment === undefined ? before.assignment : change.assignment,
+    frozenMs: change.frozenMs === undefined ? before.frozenMs : change.frozenMs,
   };
 }
 
@@ -95,6 +97,10 @@ export interface ClassroomStore {
   classStatus(code: string): Awaitable<ClassStatus | null>;
   /** The teacher ends or reopens the class, sends or takes down a message, starts or stops the timer. null: no such class; else the new state. */
   updateClassStatus(code: string, change: ClassStatusChange): Awaitable<ClassStatus | null>;
+  /** One more line of the board's history (the class's last MAX_CLASS_ACTIONS_KEPT are kept); nothing for a class that does not exist. */
+  recordAction(code: string, action: ClassAction): Awaitable<void>;
+  /** The class's history, newest first. */
+  actions(code: string): Awaitable<ClassAction[]>;
   /** by lesson, then exercise */
   results(memberId: number): Awaitable<ExerciseResult[]>;
   resultsOfClass(code: string): Awaitable<Map<number, ExerciseResult[]>>;

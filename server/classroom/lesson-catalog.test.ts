@@ -12,4 +12,12 @@ describe('LessonCatalog', () => {
     expect(catalog.has('graphql', 'create-201')).toBe(false);
     expect(catalog.has('graphql', '__proto__')).toBe(false);
   });
+
+  it('knows each lesson’s cells, which a cell the teacher sends must name', () => {
+    const catalog = LessonCatalog.read();
+    expect(catalog.hasCell('rest', 'create-user')).toBe(true);
+    expect(catalog.hasCell('graphql', 'create-post')).toBe(true);
+    expect(catalog.hasCell('rest', 'create-post')).toBe(false);
+    expect(catalog.hasCell('nope', 'create-user')).toBe(false);
+  });
 });

@@ -18,19 +18,25 @@ const LESSON_FOLDER = /^(\d+)-([a-z0-9-]+)$/;
  * column on the teacher's board). Read from the same lesson.json files the pages are built from.
  */
 export class LessonCatalog {
-  constructor(private readonly exercises: ReadonlyMap<string, ReadonlySet<string>>) {}
+  constructor(
+    private readonly exercises: ReadonlyMap<string, ReadonlySet<string>>,
+    /** each lesson's cells (lesson.json `cells`): what a cell the teacher sends may name */
+    private readonly cells: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  ) {}
 
   static read(lessonsDir: string = DEFAULT_LESSONS_DIR): LessonCatalog {
     const exercises = new Map<string, Set<string>>();
-    if (!existsSync(lessonsDir)) return new LessonCatalog(exercises);
+    const cells = new Map<string, Set<string>>();
+    if (!existsSync(lessonsDir)) return new LessonCatalog(exercises, cells);
     for (const entry of readdirSync(lessonsDir, { withFileTypes: true })) {
       const folder = LESSON_FOLDER.exec(entry.name);
       const file = join(lessonsDir, entry.name, 'lesson.json');
       if (!entry.isDirectory() || !folder || !existsSync(file)) continue;
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { exercises?: Record<string, unknown> };
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { exercises?: Record<string, unknown>; cells?: Record<string, unknown> };
       exercises.set(folder[2], new Set(Object.keys(json.exercises ?? {})));
+      cells.set(folder[2], new Set(Object.keys(json.cells ?? {})));
     }
-    return new LessonCatalog(exercises);
+    return new LessonCatalog(exercises, cells);
   }
 
   hasLesson(lesson: string): boolean {
@@ -39,6 +45,10 @@ export class LessonCatalog {
 
   has(lesson: string, exercise: string): boolean {
     return this.exercises.get(lesson)?.has(exercise) ?? false;
+  }
+
+  hasCell(lesson: string, cell: string): boolean {
+    return this.cells.get(lesson)?.has(cell) ?? false;
   }
 
   get size(): number {

@@ -4,12 +4,14 @@ import { newClassCode } from './class-code.ts';
 import {
   hashToken,
   MAX_ATTEMPTS_KEPT,
+  MAX_CLASS_ACTIONS_KEPT,
   MAX_CLASSES,
   MAX_MEMBERS,
   MAX_RESULTS_PER_MEMBER,
   REJOIN_CODE_LENGTH,
   type Attempt,
   type AttemptMiss,
+  type ClassAction,
   type ClassInfo,
   type ClassroomStore,
   type ClassStatus,
@@ -25,7 +27,8 @@ import { displayNameKey } from './display-name.ts';
 // Keys, all under the prefix (app.scale.key('classroom:')):
 //   settings:teacher-key        string
 //   classes                     sorted set: code, scored by creation time (ties: by code)
-//   class:<code>                hash: title, createdMs; endedMs, notice, timer (JSON) when set
+//   class:<code>                hash: title, createdMs; endedMs, notice, timer, assignment (JSON), frozenMs when set
+//   class:<code>:actions        list: JSON ClassAction, newest first, at most MAX_CLASS_ACTIONS_KEPT
 //   class:<code>:names          hash: name key (display-name.ts) → member id; its length is the member count
 //   member-seq                  counter: member ids
 //   member:<id>                 hash: classCode, name, rejoinCode, tokenHash, joinedMs, lastActiveMs
@@ -145,13 +148,22 @@ for _, id in ipairs(ids) do
   if token then redis.call('DEL', ARGV[1] .. 'token:' .. token) end
   redis.call('DEL', member, ARGV[1] .. 'results:' .. id, ARGV[1] .. 'attempts:' .. id)
 end
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], ARGV[1] .. 'class:' .. ARGV[2] .. ':actions')
 redis.call('ZREM', KEYS[1], ARGV[2])
 table.insert(ids, 1, 1)
 return ids
 `;
 
+// KEYS: class, its actions. ARGV: the action (JSON), how many are kept.
+const RECORD_ACTION = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[1])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+return 1
+`;
+
 type Scripted = Redis & {
+  wirelabRecordAction(klass: string, actions: string, action: string, max: number): Promise<number>;
   wirelabRenameMember(member: string, names: string, code: string, id: number, name: string, nameKey: string): Promise<'OK' | 'NO_SUCH_MEMBER' | 'NAME_TAKEN'>;
   wirelabRemoveMember(member: string, names: string, results: string, prefix: string, code: string, id: number): Promise<number>;
   wirelabDeleteClass(classes: string, klass: string, names: string, prefix: string, code: string): Promise<Array<number | string>>;
@@ -200,6 +212,7 @@ export class RedisClassroomStore implements ClassroomStore {
     redis.defineCommand('wirelabJoin', { numberOfKeys: 3, lua: JOIN });
     redis.defineCommand('wirelabRecordResult', { numberOfKeys: 3, lua: RECORD_RESULT });
     redis.defineCommand('wirelabUpdateClassStatus', { numberOfKeys: 1, lua: UPDATE_CLASS_STATUS });
+    redis.defineCommand('wirelabRecordAction', { numberOfKeys: 2, lua: RECORD_ACTION });
     redis.defineCommand('wirelabRenameMember', { numberOfKeys: 2, lua: RENAME_MEMBER });
     redis.defineCommand('wirelabRemoveMember', { numberOfKeys: 3, lua: REMOVE_MEMBER });
     redis.defineCommand('wirelabDeleteClass', { numberOfKeys: 3, lua: DELETE_CLASS });
@@ -343,9 +356,23 @@ export class RedisClassroomStore implements ClassroomStore {
   }
 
   async classStatus(code: string): Promise<ClassStatus | null> {
-    const [title, endedMs, notice, timer] = await this.redis.hmget(this.key(`class:${code}`), 'title', 'endedMs', 'notice', 'timer');
+    const [title, endedMs, notice, timer, assignment, frozenMs] = await this.redis.hmget(this.key(`class:${code}`), 'title', 'endedMs', 'notice', 'timer', 'assignment', 'frozenMs');
     if (title === null) return null;
-    return { endedMs: endedMs === null ? null : Number(endedMs), notice: notice ? (JSON.parse(notice) as ClassStatus['notice']) : null, timer: timer ? (JSON.parse(timer) as ClassStatus['timer']) : null };
+    return {
+      endedMs: endedMs === null ? null : Number(endedMs),
+      notice: notice ? (JSON.parse(notice) as ClassStatus['notice']) : null,
+      timer: timer ? (JSON.parse(timer) as ClassStatus['timer']) : null,
+      assignment: assignment ? (JSON.parse(assignment) as ClassStatus['assignment']) : null,
+      frozenMs: frozenMs === null ? null : Number(frozenMs),
+    };
+  }
+
+  async recordAction(code: string, action: ClassAction): Promise<void> {
+    await this.redis.wirelabRecordAction(this.key(`class:${code}`), this.key(`class:${code}:actions`), JSON.stringify(action), MAX_CLASS_ACTIONS_KEPT);
+  }
+
+  async actions(code: string): Promise<ClassAction[]> {
+    return (await this.redis.lrange(this.key(`class:${code}:actions`), 0, MAX_CLASS_ACTIONS_KEPT - 1)).map((text) => JSON.parse(text) as ClassAction);
   }
 
   async updateClassStatus(code: string, change: ClassStatusChange): Promise<ClassStatus | null> {
@@ -353,6 +380,8 @@ export class RedisClassroomStore implements ClassroomStore {
     if (change.endedMs !== undefined) fields.push('endedMs', change.endedMs === null ? '' : String(change.endedMs));
     if (change.notice !== undefined) fields.push('notice', change.notice ? JSON.stringify(change.notice) : '');
     if (change.timer !== undefined) fields.push('timer', change.timer ? JSON.stringify(change.timer) : '');
+    if (change.frozenMs !== undefined) fields.push('frozenMs', change.frozenMs === null ? '' : String(change.frozenMs));
+    if (change.assignment !== undefined) fields.push('assignment', change.assignment ? JSON.stringify(change.assignment) : '');
     if ((await this.redis.wirelabUpdateClassStatus(this.key(`class:${code}`), ...fields)) === 0) return null;
     return this.classStatus(code);
   }

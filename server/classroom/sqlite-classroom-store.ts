@@ -6,12 +6,14 @@ import {
   applyStatusChange,
   hashToken,
   MAX_ATTEMPTS_KEPT,
+  MAX_CLASS_ACTIONS_KEPT,
   MAX_CLASSES,
   MAX_MEMBERS,
   MAX_RESULTS_PER_MEMBER,
   REJOIN_CODE_LENGTH,
   type Attempt,
   type AttemptMiss,
+  type ClassAction,
   type ClassInfo,
   type ClassroomStore,
   type ClassStatus,
@@ -65,6 +67,12 @@ CREATE TABLE IF NOT EXISTS classroom_attempts (
   miss TEXT
 );
 CREATE INDEX IF NOT EXISTS classroom_attempts_member ON classroom_attempts (member_id, id);
+CREATE TABLE IF NOT EXISTS classroom_actions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  class_code TEXT NOT NULL REFERENCES classroom_classes(code) ON DELETE CASCADE,
+  action TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS classroom_actions_class ON classroom_actions (class_code, id);
 `;
 
 /** Columns of classroom_classes added after the first release: a database made before gets them on open. */
@@ -73,6 +81,9 @@ const CLASS_STATE_COLUMNS: ReadonlyArray<[string, string]> = [
   // JSON of ClassNotice / ClassTimer
   ['notice', 'TEXT'],
   ['timer', 'TEXT'],
+  // JSON of ClassAssignment
+  ['assignment', 'TEXT'],
+  ['frozen_ms', 'INTEGER'],
 ];
 
 interface MemberRow {
@@ -232,9 +243,31 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   classStatus(code: string): ClassStatus | null {
-    const row = this.db.prepare('SELECT ended_ms, notice, timer FROM classroom_classes WHERE code = ?').get(code) as { ended_ms: number | null; notice: string | null; timer: string | null } | undefined;
+    const row = this.db.prepare('SELECT ended_ms, notice, timer, assignment, frozen_ms FROM classroom_classes WHERE code = ?').get(code) as
+      | { ended_ms: number | null; notice: string | null; timer: string | null; assignment: string | null; frozen_ms: number | null }
+      | undefined;
     if (!row) return null;
-    return { endedMs: row.ended_ms, notice: row.notice ? (JSON.parse(row.notice) as ClassStatus['notice']) : null, timer: row.timer ? (JSON.parse(row.timer) as ClassStatus['timer']) : null };
+    return {
+      endedMs: row.ended_ms,
+      notice: row.notice ? (JSON.parse(row.notice) as ClassStatus['notice']) : null,
+      timer: row.timer ? (JSON.parse(row.timer) as ClassStatus['timer']) : null,
+      assignment: row.assignment ? (JSON.parse(row.assignment) as ClassStatus['assignment']) : null,
+      frozenMs: row.frozen_ms,
+    };
+  }
+
+  recordAction(code: string, action: ClassAction): void {
+    this.db.transaction(() => {
+      if (this.db.prepare('INSERT INTO classroom_actions (class_code, action) SELECT code, ? FROM classroom_classes WHERE code = ?').run(JSON.stringify(action), code).changes === 0) return;
+      this.db
+        .prepare('DELETE FROM classroom_actions WHERE class_code = ? AND id NOT IN (SELECT id FROM classroom_actions WHERE class_code = ? ORDER BY id DESC LIMIT ?)')
+        .run(code, code, MAX_CLASS_ACTIONS_KEPT);
+    })();
+  }
+
+  actions(code: string): ClassAction[] {
+    const rows = this.db.prepare('SELECT action FROM classroom_actions WHERE class_code = ? ORDER BY id DESC LIMIT ?').all(code, MAX_CLASS_ACTIONS_KEPT) as Array<{ action: string }>;
+    return rows.map((row) => JSON.parse(row.action) as ClassAction);
   }
 
   updateClassStatus(code: string, change: ClassStatusChange): ClassStatus | null {
@@ -243,8 +276,8 @@ export class SqliteClassroomStore implements ClassroomStore {
       if (!before) return null;
       const after = applyStatusChange(before, change);
       this.db
-        .prepare('UPDATE classroom_classes SET ended_ms = ?, notice = ?, timer = ? WHERE code = ?')
-        .run(after.endedMs, after.notice ? JSON.stringify(after.notice) : null, after.timer ? JSON.stringify(after.timer) : null, code);
+        .prepare('UPDATE classroom_classes SET ended_ms = ?, notice = ?, timer = ?, assignment = ?, frozen_ms = ? WHERE code = ?')
+        .run(after.endedMs, jsonOrNull(after.notice), jsonOrNull(after.timer), jsonOrNull(after.assignment), after.frozenMs, code);
       return after;
     })();
   }
@@ -302,6 +335,8 @@ export class SqliteClassroomStore implements ClassroomStore {
     return rows.map((row) => ({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms }));
   }
 }
+
+const jsonOrNull = (value: object | null): string | null => (value ? JSON.stringify(value) : null);
 
 function sameText(expected: string, given: string): boolean {
   const a = Buffer.from(expected);

@@ -10,7 +10,7 @@ import type { ControlOutcome, TeacherControls } from './teacher-controls.ts';
 // What changed reaches the page as every watcher gets it (a new board, the class list); only a
 // refusal, or what was asked for (a student's attempts), is the answer to the page itself.
 
-const CONTROL_TYPES = new Set(['rename-member', 'remove-member', 'delete-class', 'member-attempts', 'end-class', 'reopen-class', 'notice', 'timer', 'reset-data']);
+const CONTROL_TYPES = new Set(['rename-member', 'remove-member', 'delete-class', 'member-attempts', 'end-class', 'reopen-class', 'notice', 'timer', 'reset-data', 'assign', 'freeze']);
 
 export class TeacherChannelActions {
   constructor(
@@ -53,6 +53,10 @@ export class TeacherChannelActions {
         return this.state.timer(code, message.minutes);
       case 'reset-data':
         return this.dataReset.reset(code);
+      case 'freeze':
+        return this.state.freeze(code, message.on);
+      case 'assign':
+        return this.state.assign(code, message.lesson, message.exercise);
       default:
         throw new Error(`not a teacher's control: ${String(message.type)}`);
     }

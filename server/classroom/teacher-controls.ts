@@ -7,6 +7,7 @@ import type { ClassroomStore, MemberInfo } from './classroom-store.ts';
 import { logClassEvent } from './class-log.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { cleanDisplayName } from './display-name.ts';
+import { NO_HISTORY, type ClassHistory } from './class-history.ts';
 
 // The teacher's controls over a class: rename a student, remove one, delete the class. The page
 // sends them over the class channel, a script over HTTP (README.md, "The teacher's controls");
@@ -36,6 +37,7 @@ export class TeacherControls {
     private readonly store: ClassroomStore,
     private readonly effects: ControlEffects,
     private readonly log: Pick<FastifyBaseLogger, 'info'>,
+    private readonly history: Pick<ClassHistory, 'record'> = NO_HISTORY,
   ) {}
 
   private async nameOf(code: string, memberId: number): Promise<string | null> {
@@ -53,6 +55,7 @@ export class TeacherControls {
     const outcome = await this.store.renameMember(code, memberId, name);
     if (!outcome.ok) return outcome.error === 'NAME_TAKEN' ? refused(409, 'NAME_TAKEN') : refused(404, 'NO_SUCH_MEMBER');
     logClassEvent(this.log, { kind: 'renamed', code, from: before, name: outcome.member.name });
+    await this.history.record(code, { kind: 'renamed', text: outcome.member.name, ...(before === null ? {} : { from: before }) });
     this.effects.memberRenamed(code, memberId, outcome.member.name);
     this.effects.classChanged(code);
     return { ok: true, value: outcome.member };
@@ -65,6 +68,7 @@ export class TeacherControls {
     const name = isMemberId(memberId) ? await this.nameOf(code, memberId) : null;
     if (!isMemberId(memberId) || !(await this.store.removeMember(code, memberId))) return refused(404, 'NO_SUCH_MEMBER');
     logClassEvent(this.log, { kind: 'removed', code, name });
+    await this.history.record(code, { kind: 'removed', ...(name === null ? {} : { text: name }) });
     this.effects.memberOut(code, memberId, 'removed');
     this.effects.classChanged(code);
     void this.effects.classListChanged();

@@ -129,6 +129,11 @@ export class TeacherRelay {
     this.unsubscribe = this.hub.subscribe(session, { deliver: (batch) => this.deliver(batch) });
   }
 
+  /** The secrets of the session it relays, with those learned on the way: a cell the teacher sends is blanked with them too (cell-drafts.ts). */
+  get secretBook(): SecretBook {
+    return this.book;
+  }
+
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;

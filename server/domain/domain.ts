@@ -4,7 +4,7 @@ import { EventBus } from './event-bus.ts';
 import { countStatements } from './statement-counter.ts';
 import { createCommentService } from './comment-service.ts';
 import { createPostService } from './post-service.ts';
-import { createSandboxes, type SandboxRetention } from './sandboxes.ts';
+import { createSandboxes, type SandboxRetention, type WriteGuard } from './sandboxes.ts';
 import type { ServiceContext } from './service-context.ts';
 import { prepareStatements } from './statements.ts';
 import type { CommentService, PostService, UserService } from './services.ts';
@@ -15,7 +15,7 @@ import { createUserService } from './user-service.ts';
 // statements.ts (the SQL), sandboxes.ts, rows.ts, user-service.ts, post-service.ts, comment-service.ts.
 
 export { SANDBOX_ID, SHARED_SANDBOX } from './sandbox-ids.ts';
-export type { SandboxRetention } from './sandboxes.ts';
+export type { SandboxRetention, WriteGuard } from './sandboxes.ts';
 export type { CommentService, PostService, UserService } from './services.ts';
 
 export interface DomainOptions {
@@ -49,6 +49,11 @@ export interface Domain {
    * then the least recently used); never `shared`. Returns the deleted ids.
    */
   pruneSandboxes(limits: SandboxRetention): string[];
+  /**
+   * Every create, replace, patch and delete asks `guard` first; a sandbox it names is refused
+   * with WritesFrozenError (the classroom's freeze). One guard at a time; null removes it.
+   */
+  setWriteGuard(guard: WriteGuard | null): void;
   close(): void;
 }
 
@@ -80,6 +85,7 @@ export function createDomain(options: DomainOptions): Domain {
       events.emit('sandbox.reset', sandboxId, { id: sandboxId });
     },
     pruneSandboxes: sandboxes.pruneSandboxes,
+    setWriteGuard: sandboxes.setWriteGuard,
     close() {
       db.close();
     },

@@ -1,11 +1,11 @@
 export { CHAT_VIAS, ChatBus } from './chat-bus.ts';
 export type { ChatMessage, ChatMessageListener, ChatVia } from './chat-bus.ts';
 export { createDomain, SANDBOX_ID, SHARED_SANDBOX } from './domain.ts';
-export type { CommentService, Domain, DomainOptions, PostService, SandboxRetention, UserService } from './domain.ts';
+export type { CommentService, Domain, DomainOptions, PostService, SandboxRetention, UserService, WriteGuard } from './domain.ts';
 export { domainPlugin } from './domain-plugin.ts';
 export type { DomainPluginOptions } from './domain-plugin.ts';
-export { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError } from './errors.ts';
-export type { FieldError } from './errors.ts';
+export { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError, WritesFrozenError } from './errors.ts';
+export type { FieldError, WritesFrozenReason } from './errors.ts';
 export { DOMAIN_EVENT_TYPES, EventBus, RECENT_EVENTS_KEPT, RECENT_EVENTS_KEPT_TOTAL } from './event-bus.ts';
 export type { DomainEvent, DomainEventListener, DomainEventType, EventRelay, ReplayBufferLimits, SubscribeOptions, UnnumberedEvent } from './event-bus.ts';
 export { SEED_COMMENTS, SEED_POSTS, SEED_USERS } from './seed.ts';

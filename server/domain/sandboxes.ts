@@ -6,6 +6,10 @@ import { SEED_COMMENTS, SEED_POSTS, SEED_USERS } from './seed.ts';
 import { checkSandboxId, LAST_USE_RESOLUTION_MS, SANDBOX_ID } from './sandbox-ids.ts';
 import type { Statements } from './statements.ts';
 import type { countStatements } from './statement-counter.ts';
+import { WritesFrozenError, type WritesFrozenReason } from './errors.ts';
+
+/** Says, for a sandbox, whether its writes are frozen now and why; null: they are not. */
+export type WriteGuard = (sandboxId: string) => WritesFrozenReason | null;
 
 export interface SandboxRetention {
   idleMs: number;
@@ -23,6 +27,8 @@ export interface Sandboxes {
   resetSandbox(sandboxId: string): void;
   pruneSandboxes(limits: SandboxRetention): string[];
   inSandbox: InSandbox;
+  /** Every write asks it first (null: no guard); a reset is no write of the student's and is never refused. */
+  setWriteGuard(guard: WriteGuard | null): void;
 }
 
 export function createSandboxes(db: Db, statements: Statements, statementCounter: ReturnType<typeof countStatements>, now: () => Date, events: EventBus): Sandboxes {
@@ -97,13 +103,21 @@ export function createSandboxes(db: Db, statements: Statements, statementCounter
    * A write in one transaction, in a sandbox that exists before the transaction starts: seeding
    * inside it would be undone by a failed write while the sandbox stays remembered as seeded.
    */
+  let writeGuard: WriteGuard | null = null;
   function inSandbox<Args extends unknown[], Result>(write: (sandboxId: string, ...args: Args) => Result) {
     const transaction = db.transaction(write);
     return (sandboxId: string, ...args: Args): Result => {
+      // every write of every protocol passes here: the one place a freeze is checked
+      const frozen = writeGuard?.(sandboxId);
+      if (frozen) throw new WritesFrozenError(frozen);
       ensureSandbox(sandboxId);
       return transaction(sandboxId, ...args);
     };
   }
 
-  return { ensureSandbox, sandboxExists, resetSandbox, pruneSandboxes, inSandbox };
+  const setWriteGuard = (guard: WriteGuard | null): void => {
+    writeGuard = guard;
+  };
+
+  return { ensureSandbox, sandboxExists, resetSandbox, pruneSandboxes, inSandbox, setWriteGuard };
 }

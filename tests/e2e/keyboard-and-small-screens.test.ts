@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { LIVE } from './lesson-page.ts';
+import { axeViolations } from './axe-violations.ts';
 
 // Issue 24: the lesson page from the keyboard (skip links, the inspector's tree as a WAI-ARIA
 // tree whose focused node lights its bytes) and on a phone (the header's menu, nothing wider than
@@ -194,19 +193,6 @@ describe('a phone (390 px)', () => {
     await page.context().close();
   });
 });
-
-/** axe-core's source, evaluated in the page (the app's CSP forbids inline script tags, not the debugger's evaluation). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Every rule of WCAG 2.1 A and AA, and axe's best practices, that the page breaks: `rule: node, node…`. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe('axe-core on the pages a class uses', () => {
   it('finds no WCAG 2.1 A/AA or best-practice violation: lessons with their consoles, a run in the inspector, the queue lab, the teacher, my server', async () => {

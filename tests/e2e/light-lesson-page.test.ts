@@ -124,8 +124,9 @@ describe('a cell coming into view', () => {
       await route.continue();
     });
     // what waits for the first editor (web/app/page-shown.ts): the inspector (the dock's frame
-    // comes with the text), the class bar, the presenter's controls, the exercises' evaluator
-    const AFTER_THE_EDITOR = /^(?:class-inspector|inspector|class-bar|projector-mode|exercise-evaluation)-[\w-]{8}\.js$/;
+    // comes with the text), the class bar and the class's tools under the cells, the presenter's
+    // controls, the exercises' evaluator
+    const AFTER_THE_EDITOR = /^(?:class-inspector|inspector|class-bar|class-cell-tools|projector-mode|exercise-evaluation)-[\w-]{8}\.js$/;
     try {
       // a reader following a link to the first cell: it is in view as the text appears
       await page.goto(`${lab.server.origin}/en/rest#cell-get-user`);

@@ -259,6 +259,61 @@ describe('a class split across two instances', () => {
     expect(await users()).toBe(start);
   });
 
+  it('gives students on B the exercise assigned on A and the cell the teacher sent from A (blanked); both boards list the same history', async () => {
+    const cookie = `wirelab_session=${((await (await fetch(`${a.origin}/_wirelab/session`)).json()) as { session: string }).session}`;
+    const teacherSession = cookie.split('=')[1];
+    const zoya = await join(b.origin, code, 'Зоя');
+    const page = await student(b.origin, zoya.memberToken, true);
+    const status = page.next('class-status');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/assignment`, { method: 'PUT', headers: teacher, body: JSON.stringify({ lesson: 'rest', exercise: 'get-304' }) })).status).toBe(200);
+    expect(await status).toMatchObject({ status: { assignment: { lesson: 'rest', exercise: 'get-304' } } });
+
+    const lead = await teacherChannel(a.origin, { cookie });
+    lead.socket.send(JSON.stringify({ type: 'lead', code }));
+    await lead.next('leading');
+    const draft = page.next('cell-draft');
+    lead.socket.send(JSON.stringify({ type: 'push-cell', lesson: 'rest', cell: 'get-user', value: `GET /api/v1/users/1\nCookie: ${cookie}\nx-note: ${teacherSession}\n` }));
+    const got = (await draft) as { lesson: string; cell: string; value: string };
+    expect(got).toMatchObject({ lesson: 'rest', cell: 'get-user' });
+    expect(got.value).toMatch(/^GET \/api\/v1\/users\/1\nCookie: \*+\nx-note: \*+\n$/);
+    expect(got.value).not.toContain(teacherSession);
+
+    const watchOn = async (origin: string) => {
+      const desk = await teacherChannel(origin);
+      desk.socket.send(JSON.stringify({ type: 'watch', code }));
+      await desk.next('board');
+      return desk;
+    };
+    const historyOf = (desk: Channel) => (desk.messages.filter((message) => message.type === 'board').at(-1)?.board as { history: Array<{ kind: string }> } | undefined)?.history.slice(0, 2).map((action) => action.kind);
+    const [onA, onB] = [await watchOn(a.origin), await watchOn(b.origin)];
+    expect(historyOf(onA)).toEqual(['cell-sent', 'assigned']);
+    expect(historyOf(onB)).toEqual(['cell-sent', 'assigned']);
+    // an action on B reaches A's live board
+    expect((await fetch(`${b.origin}/_wirelab/class/classes/${code}/assignment`, { method: 'DELETE', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(200);
+    await expect.poll(() => historyOf(onA)).toEqual(['assignment-cleared', 'cell-sent']);
+  });
+
+  it('refuses, on B, the writes of a student whose page is on B while the teacher has frozen them from A', async () => {
+    const cookie = `wirelab_session=${((await (await fetch(`${b.origin}/_wirelab/session`)).json()) as { session: string }).session}`;
+    const write = () => fetch(`${b.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name: 'Ice', email: `ice-${Date.now()}@example.com` }) });
+    const ivan = await join(b.origin, code, 'Иван');
+    // his page's channel carries his browser's cookie: that is how the class knows his sandbox
+    const page = await open(b.origin, { cookie });
+    let status = page.next('class-status');
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: ivan.memberToken, following: false }));
+    await status;
+    status = page.next('class-status');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'PUT', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(200);
+    expect(await status).toMatchObject({ status: { frozenMs: expect.any(Number) } });
+    const refused = await write();
+    expect(refused.status).toBe(423);
+    expect(((await refused.json()) as { localized: { ru: string } }).localized.ru).toContain('заморозил');
+    status = page.next('class-status');
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'DELETE', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(200);
+    await status;
+    expect((await write()).status).toBe(201);
+  });
+
   it('shares one teacher key made on first start when TEACHER_KEY is not set', async () => {
     const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'classroom-scale-key-test:', instanceId });
     const c = await startServer({ scale: scale('c') });

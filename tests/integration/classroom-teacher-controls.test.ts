@@ -256,7 +256,7 @@ describe('ending a class, the teacher’s message and the timer over HTTP', () =
     const ended = await call('POST', `/classes/${code}/end`, {});
     expect(ended.status).toBe(200);
     const state = (await ended.json()) as { endedMs: number };
-    expect(state).toEqual({ endedMs: expect.any(Number), notice: null, timer: null });
+    expect(state).toEqual({ endedMs: expect.any(Number), notice: null, assignment: null, frozenMs: null, timer: null });
     expect(await told).toMatchObject({ type: 'class-status', status: { endedMs: state.endedMs }, now: expect.any(Number) });
     // ending again keeps the first time
     expect(((await (await call('POST', `/classes/${code}/end`, {})).json()) as { endedMs: number }).endedMs).toBe(state.endedMs);
@@ -408,5 +408,201 @@ describe('resetting the students’ data', () => {
     expect(JSON.stringify(await users(bystanderCookie))).toBe(bystanderBefore);
     expect((await call('POST', '/classes/AAAAAA/reset-data')).status).toBe(404);
     page.socket.close();
+  });
+});
+
+describe('assigning an exercise, the teacher’s cell and the board’s history', () => {
+  async function teacherDesk(code: string, headers: Record<string, string> = {}) {
+    const desk = await openChannel(server.origin, headers);
+    const ready = desk.next('teacher-ready');
+    desk.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    await ready;
+    const first = desk.next('board');
+    desk.socket.send(JSON.stringify({ type: 'watch', code }));
+    await first;
+    return desk;
+  }
+  type Action = { kind: string; ms: number; text?: string; from?: string; minutes?: number; lesson?: string; exercise?: string; cell?: string };
+  const lastBoard = (desk: Awaited<ReturnType<typeof openChannel>>) => (desk.messages.filter((message) => message.type === 'board').at(-1) as { board: { status: { assignment: unknown }; history: Action[] } } | undefined)?.board;
+
+  it('assigns an exercise of the course to every student (over HTTP and the channel), kept for a page that comes later; clears it; refuses one that does not exist', async () => {
+    const code = await newClass('Assign');
+    const anna = await join(code, 'Anna');
+    const page = await studentChannel(anna.memberToken);
+    let told = page.next('class-status');
+    const assigned = await call('PUT', `/classes/${code}/assignment`, { lesson: 'rest', exercise: 'create-201' });
+    expect(assigned.status).toBe(200);
+    expect(await assigned.json()).toMatchObject({ assignment: { lesson: 'rest', exercise: 'create-201', sentMs: expect.any(Number) } });
+    expect(await told).toMatchObject({ status: { assignment: { lesson: 'rest', exercise: 'create-201' } } });
+
+    for (const body of [{ lesson: 'rest', exercise: 'nope' }, { lesson: 'nope', exercise: 'create-201' }, { lesson: 'rest' }, {}]) {
+      const refused = await call('PUT', `/classes/${code}/assignment`, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      const problem = await problemOf(refused);
+      expect(problem.error).toBe('NO_SUCH_EXERCISE');
+      expect(problem.localized.ru).toContain('упражнения');
+    }
+    expect((await call('PUT', `/classes/${code}/assignment`, { lesson: 'rest', exercise: 'create-201' }, { ...json, 'x-wirelab-teacher-key': 'guess' })).status).toBe(403);
+    expect((await call('PUT', '/classes/AAAAAA/assignment', { lesson: 'rest', exercise: 'create-201' })).status).toBe(404);
+
+    // a page that connects later gets it with the class's state
+    const later = await openChannel(server.origin);
+    const status = later.next('class-status');
+    later.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    expect(await status).toMatchObject({ status: { assignment: { lesson: 'rest', exercise: 'create-201' } } });
+
+    // from the board: another exercise, then cleared
+    const desk = await teacherDesk(code);
+    told = page.next('class-status');
+    desk.socket.send(JSON.stringify({ type: 'assign', code, lesson: 'graphql', exercise: 'create-post' }));
+    expect(await told).toMatchObject({ status: { assignment: { lesson: 'graphql', exercise: 'create-post' } } });
+    await expect.poll(() => lastBoard(desk)?.status.assignment).toMatchObject({ lesson: 'graphql', exercise: 'create-post' });
+    const refused = desk.next('error');
+    desk.socket.send(JSON.stringify({ type: 'assign', code, lesson: 'graphql', exercise: 'create-201' }));
+    expect(await refused).toEqual({ type: 'error', error: 'NO_SUCH_EXERCISE' });
+    told = page.next('class-status');
+    expect((await call('DELETE', `/classes/${code}/assignment`)).status).toBe(200);
+    expect(await told).toMatchObject({ status: { assignment: null } });
+    for (const channel of [page, later, desk]) channel.socket.close();
+  });
+
+  it('sends the leading tab’s cell to the students who follow, with every secret of the teacher’s session blanked; a bad cell is refused', async () => {
+    const code = await newClass('Cells');
+    const [anna, boris] = [await join(code, 'Anna'), await join(code, 'Boris')];
+    const follower = await studentChannel(anna.memberToken);
+    const notFollowing = await studentChannel(boris.memberToken);
+    notFollowing.socket.send(JSON.stringify({ type: 'follow', on: false }));
+    // the teacher's browser session, and its curl token, as the teacher's page has them
+    const session = (await (await fetch(`${server.origin}/_wirelab/session`)).json()) as { session: string; curlToken: string };
+    const lead = await openChannel(server.origin, { cookie: `wirelab_session=${session.session}` });
+    lead.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    // before `lead` this tab leads no class: refused
+    const notLeading = lead.next('error');
+    lead.socket.send(JSON.stringify({ type: 'push-cell', lesson: 'rest', cell: 'create-user', value: 'GET /' }));
+    expect(await notLeading).toEqual({ type: 'error', error: 'BAD_CELL' });
+    const leading = lead.next('leading');
+    lead.socket.send(JSON.stringify({ type: 'lead', code }));
+    await leading;
+
+    const text = `POST /api/v1/users\nx-wirelab-sandbox: ${session.curlToken}\nCookie: wirelab_session=${session.session}\nContent-Type: application/json\n\n{"name":"${KEY}","email":"a@example.com","note":"${session.session}"}\n`;
+    const draft = follower.next('cell-draft');
+    const sent = lead.next('cell-sent');
+    lead.socket.send(JSON.stringify({ type: 'push-cell', lesson: 'rest', cell: 'create-user', value: text }));
+    expect(await sent).toEqual({ type: 'cell-sent', lesson: 'rest', cell: 'create-user' });
+    const got = (await draft) as { lesson: string; cell: string; value: string; sentMs: number };
+    expect(got).toMatchObject({ lesson: 'rest', cell: 'create-user', sentMs: expect.any(Number) });
+    for (const secret of [session.session, session.curlToken.slice('curl.'.length), KEY]) expect(got.value).not.toContain(secret);
+    expect(got.value).toHaveLength(text.length);
+    expect(got.value.startsWith('POST /api/v1/users\nx-wirelab-sandbox: ')).toBe(true);
+    expect(got.value).toContain('"email":"a@example.com"');
+    // a student who does not follow gets nothing
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(notFollowing.messages.some((message) => message.type === 'cell-draft')).toBe(false);
+
+    for (const bad of [{ lesson: 'rest', cell: 'no-such-cell', value: 'x' }, { lesson: 'rest', cell: 'create-user', value: 'x'.repeat(20_000) }]) {
+      const refused = lead.next('error');
+      lead.socket.send(JSON.stringify({ type: 'push-cell', ...bad }));
+      expect(await refused).toEqual({ type: 'error', error: 'BAD_CELL' });
+    }
+    for (const channel of [follower, notFollowing, lead]) channel.socket.close();
+  });
+
+  it('lists every teacher’s action with its time on the board, newest first', async () => {
+    const code = await newClass('History');
+    await join(code, 'Anna');
+    await join(code, 'Boris');
+    const desk = await teacherDesk(code);
+    const anna = await memberId(code, 'Anna');
+    const boris = await memberId(code, 'Boris');
+    const before = Date.now();
+    const steps: Array<[Record<string, unknown>, Partial<Action>]> = [
+      [{ type: 'notice', code, text: 'Exercise 3 now' }, { kind: 'notice', text: 'Exercise 3 now' }],
+      [{ type: 'notice', code, text: null }, { kind: 'notice-down' }],
+      [{ type: 'timer', code, minutes: 5 }, { kind: 'timer', minutes: 5 }],
+      [{ type: 'timer', code, minutes: null }, { kind: 'timer-stopped' }],
+      [{ type: 'assign', code, lesson: 'rest', exercise: 'create-201' }, { kind: 'assigned', lesson: 'rest', exercise: 'create-201' }],
+      [{ type: 'assign', code, lesson: null }, { kind: 'assignment-cleared' }],
+      [{ type: 'end-class', code }, { kind: 'ended' }],
+      [{ type: 'reopen-class', code }, { kind: 'reopened' }],
+      [{ type: 'reset-data', code }, { kind: 'data-reset' }],
+      [{ type: 'rename-member', code, memberId: anna, name: 'Anna K.' }, { kind: 'renamed', from: 'Anna', text: 'Anna K.' }],
+      [{ type: 'remove-member', code, memberId: boris }, { kind: 'removed', text: 'Boris' }],
+    ];
+    for (const [message, expected] of steps) {
+      desk.socket.send(JSON.stringify(message));
+      await expect.poll(() => lastBoard(desk)?.history[0]).toMatchObject(expected);
+    }
+    const history = lastBoard(desk)!.history;
+    expect(history.map((action) => action.kind)).toEqual(steps.map(([, expected]) => expected.kind).reverse());
+    for (const action of history) expect(action.ms).toBeGreaterThanOrEqual(before);
+    // a script reads the same history with the board
+    const board = (await (await call('GET', `/classes/${code}/board`)).json()) as { history: Action[] };
+    expect(board.history).toEqual(history);
+    desk.socket.close();
+  });
+});
+
+describe('freezing the students’ writes', () => {
+  async function session(): Promise<string> {
+    const response = await fetch(`${server.origin}/_wirelab/session`);
+    return `wirelab_session=${((await response.json()) as { session: string }).session}`;
+  }
+  const email = () => `f-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const send = (path: string, cookie: string, body: unknown) => fetch(`${server.origin}${path}`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify(body) });
+  const restWrite = (cookie: string) => send('/api/v1/users', cookie, { name: 'Frozen', email: email() });
+  const graphqlWrite = (cookie: string) => send('/graphql', cookie, { query: `mutation { createUser(input: { name: "G", email: "${email()}" }) { id } }` });
+  const grpcWrite = (cookie: string) => send('/wirelab.users.v1.UserService/CreateUser', cookie, { name: 'C', email: email() });
+
+  it('refuses every write of a student online to their own data, with each protocol’s error in both languages; reads and other sandboxes go on; unfreezing lets them write', async () => {
+    const code = await newClass('Freeze');
+    const anna = await join(code, 'Anna');
+    const [annaCookie, bystanderCookie] = [await session(), await session()];
+    const page = await openChannel(server.origin, { cookie: annaCookie });
+    const joined = page.next('joined');
+    page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken }));
+    await joined;
+    expect((await restWrite(annaCookie)).status).toBe(201);
+
+    const told = page.next('class-status');
+    const frozen = await call('PUT', `/classes/${code}/freeze`);
+    expect(frozen.status).toBe(200);
+    expect(await frozen.json()).toMatchObject({ frozenMs: expect.any(Number) });
+    expect(await told).toMatchObject({ status: { frozenMs: expect.any(Number) } });
+
+    const rest = await restWrite(annaCookie);
+    expect(rest.status).toBe(423);
+    expect(rest.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await rest.json()) as { status: number; title: string; detail: string; localized: { en: string; ru: string } };
+    expect(problem).toMatchObject({ status: 423, title: 'Locked' });
+    expect(problem.detail).toContain('frozen');
+    expect(problem.localized.ru).toContain('заморозил');
+    const patch = await fetch(`${server.origin}/api/v1/users/1`, { method: 'PATCH', headers: { cookie: annaCookie, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status: 'inactive' }) });
+    expect(patch.status).toBe(423);
+    const graphql = (await (await graphqlWrite(annaCookie)).json()) as { errors: Array<{ message: string; extensions: { code: string; localized: { ru: string } } }> };
+    expect(graphql.errors[0].extensions.code).toBe('WRITES_FROZEN');
+    expect(graphql.errors[0].extensions.localized.ru).toContain('заморозил');
+    const grpc = await grpcWrite(annaCookie);
+    const grpcBody = (await grpc.json()) as { code: string; message: string };
+    expect(grpcBody.code).toBe('failed_precondition');
+    expect(grpcBody.message).toContain('frozen');
+    // reading works; a browser not in the class writes as before
+    expect((await fetch(`${server.origin}/api/v1/users/1`, { headers: { cookie: annaCookie } })).status).toBe(200);
+    expect((await restWrite(bystanderCookie)).status).toBe(201);
+
+    // from the board: off again, and the history has both
+    const desk = await openChannel(server.origin);
+    desk.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
+    await desk.next('teacher-ready');
+    const thawed = page.next('class-status');
+    desk.socket.send(JSON.stringify({ type: 'freeze', code, on: false }));
+    expect(await thawed).toMatchObject({ status: { frozenMs: null } });
+    expect((await restWrite(annaCookie)).status).toBe(201);
+    const refused = desk.next('error');
+    desk.socket.send(JSON.stringify({ type: 'freeze', code, on: 'yes' }));
+    expect(await refused).toEqual({ type: 'error', error: 'BAD_FREEZE' });
+    const board = (await (await call('GET', `/classes/${code}/board`)).json()) as { history: Array<{ kind: string }> };
+    expect(board.history.map((action) => action.kind)).toEqual(['unfrozen', 'frozen']);
+    page.socket.close();
+    desk.socket.close();
   });
 });

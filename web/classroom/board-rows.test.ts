@@ -6,7 +6,8 @@ const board: Board = {
   code: 'K7FM3Q',
   title: 'A',
   now: 10 * 60_000,
-  status: { endedMs: null, notice: null, timer: null },
+  status: { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null },
+  history: [],
   members: [
     { id: 1, name: 'Zoe', rejoinCode: 'AAAAAA', joinedMs: 0, lastActiveMs: 9 * 60_000, online: true, following: true, results: [{ lesson: 'rest', exercise: 'a', attempts: 1, passedMs: 1, lastMs: 1 }] },
     { id: 2, name: 'Anna', rejoinCode: 'AAAAAA', joinedMs: 1, lastActiveMs: 0, online: false, following: false, results: [

@@ -21,6 +21,13 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
   const [anonymous, setAnonymous] = useState(false);
   const [showRejoin, setShowRejoin] = useState(false);
   const [, tick] = useState(0);
+  // an exercise assigned to everyone: the board turns to its lesson, its column marked
+  const assigned = board.status.assignment;
+  const assignedKey = assigned ? `${assigned.lesson}/${assigned.exercise}/${assigned.sentMs}` : '';
+  useEffect(() => {
+    if (assigned) setLesson(assigned.lesson);
+    // keyed by the assignment, not the board object: a board push must not undo the teacher's own choice of lesson
+  }, [assignedKey]);
 
   // idle times move on between board updates
   useEffect(() => {
@@ -81,8 +88,18 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
                 <th scope="col">{t.colIdle}</th>
                 {columns.map((exercise) => {
                   const title = exerciseTitles[lesson!]?.[lang][exercise] ?? exercise;
+                  const isAssigned = assigned?.lesson === lesson && assigned.exercise === exercise;
                   return (
-                    <th key={exercise} scope="col" className="class-board-column" data-testid="board-exercise-column" data-exercise={exercise} title={title}>
+                    <th
+                      key={exercise}
+                      scope="col"
+                      className={`class-board-column ${isAssigned ? 'is-assigned' : ''}`}
+                      data-testid="board-exercise-column"
+                      data-exercise={exercise}
+                      data-assigned={isAssigned}
+                      aria-current={isAssigned ? 'true' : undefined}
+                      title={title}
+                    >
                       <span className="class-board-column-label">{title}</span>
                     </th>
                   );
@@ -122,7 +139,7 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
                   <td data-testid="board-done">{row.done}</td>
                   <td className={row.presence === 'idle' ? 'class-idle' : ''}>{row.presence === 'offline' ? '—' : t.idleFor(row.idleMinutes)}</td>
                   {columns.map((exercise) => (
-                    <ResultCell key={exercise} result={row.results.get(resultKey(lesson!, exercise))} id={`${lesson}/${exercise}`} />
+                    <ResultCell key={exercise} result={row.results.get(resultKey(lesson!, exercise))} id={`${lesson}/${exercise}`} assigned={assigned?.lesson === lesson && assigned.exercise === exercise} />
                   ))}
                   {lessonColumns.map((entry) => (
                     <LessonCell key={entry.slug} results={row.member.results.filter((result) => result.lesson === entry.slug)} total={entry.exercises.length} id={entry.slug} />
@@ -160,12 +177,12 @@ function LessonCell({ results, total, id }: { results: BoardResult[]; total: num
   );
 }
 
-function ResultCell({ result, id }: { result: BoardResult | undefined; id: string }) {
+function ResultCell({ result, id, assigned }: { result: BoardResult | undefined; id: string; assigned: boolean }) {
   const t = useStrings(classroomStrings);
   const state = !result ? 'none' : result.passedMs !== null ? 'passed' : 'failing';
   const text = !result ? t.notTriedCell : result.passedMs !== null ? t.passedCell(result.attempts) : t.failingCell(result.attempts);
   return (
-    <td className={`class-result is-${state}`} data-testid="board-result" data-exercise={id} data-state={state} title={text}>
+    <td className={`class-result is-${state} ${assigned ? 'is-assigned' : ''}`} data-testid="board-result" data-exercise={id} data-state={state} title={text}>
       <span aria-hidden="true">{state === 'passed' ? '✓' : state === 'failing' ? `✗${result!.attempts}` : '·'}</span>
       <span className="visually-hidden">{text}</span>
     </td>

@@ -1,5 +1,9 @@
-import { useStrings } from '../app/lang-context.ts';
-import type { ClassTimer } from '../../contracts/class-channel/messages.ts';
+import lessonIndex from 'virtual:wirelab-lesson-index';
+import exerciseTitles from 'virtual:wirelab-exercise-titles';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { Link } from '../app/router.tsx';
+import type { ClassAssignment, ClassTimer } from '../../contracts/class-channel/messages.ts';
+import { exerciseHref, exerciseName } from './exercise-names.ts';
 import { dismissDataReset, dismissTeacherNotice, useStudentClass } from './student-class.ts';
 import { classroomStrings } from './strings.ts';
 import { timeLeftText } from './timer-text.ts';
@@ -43,9 +47,29 @@ export function StudentClassNotices() {
           </button>
         </div>
       )}
+      {status.frozenMs !== null && (
+        <div className="class-notice is-ended" role="status" data-testid="class-frozen-notice">
+          {t.frozenForStudent}
+        </div>
+      )}
+      {status.assignment && <AssignmentLine assignment={status.assignment} />}
       {status.timer && <TimerLine timer={status.timer} offset={student.serverClockOffset} />}
       {dataReset}
     </>
+  );
+}
+
+/** The exercise the teacher assigned, named and linked in the student's own language. */
+function AssignmentLine({ assignment }: { assignment: ClassAssignment }) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  return (
+    <div className="class-notice" role="status" data-testid="class-assignment-notice" data-exercise={`${assignment.lesson}/${assignment.exercise}`}>
+      <strong>{t.assignedForStudent}</strong>{' '}
+      <Link href={exerciseHref(lang, assignment.lesson, assignment.exercise)} data-testid="class-assignment-link">
+        {exerciseName(lessonIndex, exerciseTitles, lang, assignment.lesson, assignment.exercise)}
+      </Link>
+    </div>
   );
 }
 

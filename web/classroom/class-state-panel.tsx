@@ -4,6 +4,7 @@ import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassStatus, type ClassTimer } from
 import { classroomStrings } from './strings.ts';
 import { timeLeftText } from './timer-text.ts';
 import { useTimeLeft } from './use-time-left.ts';
+import { AssignmentPanel } from './assignment-panel.tsx';
 
 /** What the teacher can set of a class's state (the server answers with a new board, or an error). */
 export interface ClassStateActions {
@@ -12,6 +13,8 @@ export interface ClassStateActions {
   notice(text: string | null): void;
   timer(minutes: number | null): void;
   resetData(): void;
+  assign(lesson: string | null, exercise: string | null): void;
+  freeze(on: boolean): void;
 }
 
 /**
@@ -99,6 +102,16 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
           </button>
         </p>
       )}
+      <p>
+        {status.frozenMs !== null && (
+          <span className="cell-message cell-message-warning" data-testid="class-frozen">
+            {t.frozenNote}
+          </span>
+        )}{' '}
+        <button type="button" className="button" data-testid="class-freeze" data-frozen={status.frozenMs !== null} title={t.freezeHint} onClick={() => actions.freeze(status.frozenMs === null)}>
+          {status.frozenMs === null ? t.freeze : t.unfreeze}
+        </button>
+      </p>
       <form className="class-inline-form" onSubmit={send}>
         <label htmlFor="class-notice-input">{t.noticeLabel}</label>
         <input id="class-notice-input" data-testid="class-notice-input" value={text} maxLength={NOTICE_MAX} placeholder={t.noticePlaceholder} onChange={(event) => setText(event.target.value)} />
@@ -114,6 +127,7 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
           </button>
         </p>
       )}
+      <AssignmentPanel assignment={status.assignment} assign={actions.assign} />
       <form className="class-inline-form" onSubmit={start}>
         <label htmlFor="class-timer-minutes">{t.timerLabel}</label>
         <input id="class-timer-minutes" data-testid="class-timer-minutes" type="number" min={1} max={TIMER_MAX_MINUTES} step={1} value={minutes} onChange={(event) => setMinutes(event.target.value)} required />

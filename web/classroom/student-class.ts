@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { navigate } from '../app/router.tsx';
 import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.ts';
 import { markPassed, readProgress } from '../lessons/progress.ts';
-import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type ClassStatus, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
+import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type CellDraft, type ClassStatus, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
 import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
 import { deliverTeacherWire, type TeacherWireData } from './teacher-wire-sink.ts';
@@ -39,6 +39,8 @@ export interface StudentState {
   dismissedNoticeMs: number | null;
   /** the teacher reset this browser's data (when), shown until the student closes it */
   dataResetMs: number | null;
+  /** the teacher's versions of cells (by `<lesson>/<cell>`, the cell's save key), offered on those cells until taken or dismissed */
+  cellDrafts: Record<string, CellDraft>;
 }
 
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
@@ -58,6 +60,7 @@ let state: StudentState = {
   serverClockOffset: 0,
   dismissedNoticeMs: null,
   dataResetMs: null,
+  cellDrafts: {},
 };
 const listeners = new Set<() => void>();
 let socket: WebSocket | null = null;
@@ -156,7 +159,13 @@ function continueWhereLeft(results: BoardResult[]): void {
 export function leaveClass(because: LeftBecause | null = null): void {
   saveMembership(null);
   closeChannel();
-  setState({ membership: null, teacherTraffic: false, leftBecause: because, classStatus: null });
+  setState({ membership: null, teacherTraffic: false, leftBecause: because, classStatus: null, cellDrafts: {} });
+}
+
+/** The teacher's version of a cell is no longer offered (taken or dismissed). */
+export function dropCellDraft(saveKey: string): void {
+  const { [saveKey]: _dropped, ...rest } = state.cellDrafts;
+  setState({ cellDrafts: rest });
 }
 
 export function dismissLeftNotice(): void {
@@ -272,6 +281,10 @@ function openChannel(): void {
       }
     } else if (message.type === 'class-status') setState({ classStatus: message.status, serverClockOffset: message.now - Date.now() });
     else if (message.type === 'data-reset') setState({ dataResetMs: Date.now() });
+    else if (message.type === 'cell-draft') {
+      const { type: _type, ...draft } = message;
+      setState({ cellDrafts: { ...state.cellDrafts, [`${draft.lesson}/${draft.cell}`]: draft } });
+    }
     else if (message.type === 'navigate') follow(message);
     else if (message.type === 'teacher-wire') {
       if (message.message.type !== 'reset' && !state.teacherTraffic) setState({ teacherTraffic: true });

@@ -182,6 +182,16 @@ export class TeacherChannel {
     this.send({ type: 'timer', code, minutes });
   }
 
+  /** The students' writes refused (on) or allowed again. */
+  freeze(code: string, on: boolean): void {
+    this.send({ type: 'freeze', code, on });
+  }
+
+  /** "Everyone: this exercise now"; lesson null: the assignment is cleared */
+  assign(code: string, lesson: string | null, exercise: string | null): void {
+    this.send(lesson === null ? { type: 'assign', code, lesson: null } : { type: 'assign', code, lesson, exercise });
+  }
+
   resetData(code: string): void {
     this.send({ type: 'reset-data', code });
   }
@@ -234,7 +244,15 @@ export function navigationOf(pathname: string, hash: string): Navigation | null 
 }
 
 type LeadListener = () => void;
-let leadState: { code: string | null; status: 'off' | 'connecting' | 'open' } = { code: leadingClass(), status: 'off' };
+interface LeadState {
+  code: string | null;
+  status: 'off' | 'connecting' | 'open';
+  /** the cell (`<lesson>/<cell>`) the server last confirmed as sent to the followers, and when */
+  sentCell: { key: string; at: number } | null;
+  /** the server refused the last cell sent */
+  cellRefused: boolean;
+}
+let leadState: LeadState = { code: leadingClass(), status: 'off', sentCell: null, cellRefused: false };
 const leadListeners = new Set<LeadListener>();
 let leadSocket: WebSocket | null = null;
 let leadTimer: ReturnType<typeof setInterval> | null = null;
@@ -283,6 +301,8 @@ function connectLead(): void {
   };
   ws.onmessage = (event) => {
     const message = JSON.parse(String(event.data)) as ServerMessage;
+    if (message.type === 'cell-sent') setLead({ sentCell: { key: `${message.lesson}/${message.cell}`, at: Date.now() }, cellRefused: false });
+    if (message.type === 'error' && message.error === 'BAD_CELL') setLead({ cellRefused: true });
     if (message.type !== 'leading') return;
     setLead({ status: 'open' });
     last = '';
@@ -311,6 +331,17 @@ function connectLead(): void {
   };
 }
 
+/**
+ * This tab's version of a cell to the students who follow (the server blanks the teacher's
+ * secrets in it first). False: this tab does not lead a class right now.
+ */
+export function pushCell(lesson: string, cell: string, value: unknown): boolean {
+  if (leadSocket?.readyState !== WebSocket.OPEN || leadState.status !== 'open') return false;
+  setLead({ sentCell: null, cellRefused: false });
+  leadSocket.send(JSON.stringify({ type: 'push-cell', lesson, cell, value }));
+  return true;
+}
+
 function takeTeacherKeyQuietly(): string | null {
   try {
     return localStorage.getItem(KEY_STORAGE);
@@ -324,7 +355,7 @@ export function startLeadingIfAsked(): void {
   if (leadState.code) connectLead();
 }
 
-export function useLeading(): typeof leadState {
+export function useLeading(): LeadState {
   return useSyncExternalStore(
     (listener) => {
       leadListeners.add(listener);

@@ -5,6 +5,7 @@ import { appStrings } from '../app/strings.ts';
 import { downloadBytes } from '../inspector/download-file.ts';
 import { BoardView } from './board-view.tsx';
 import { ClassStatePanel } from './class-state-panel.tsx';
+import { ClassHistoryPanel } from './class-history-panel.tsx';
 import { MemberAttemptsPanel } from './member-attempts-panel.tsx';
 import { formatCode } from './class-protocol.ts';
 import { QrCode } from './qr-code.tsx';
@@ -82,6 +83,8 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
             notice: (text: string | null) => channel.notice(selected, text),
             timer: (minutes: number | null) => channel.timer(selected, minutes),
             resetData: () => channel.resetData(selected),
+            freeze: (on: boolean) => channel.freeze(selected, on),
+            assign: (lesson: string | null, exercise: string | null) => channel.assign(selected, lesson, exercise),
           }
         : undefined,
     [channel, selected],
@@ -236,6 +239,7 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
               <MemberAttemptsPanel attempts={state.attempts} member={openedMember} serverNow={state.board.now + (Date.now() - boardAt)} onClose={closeAttempts} />
             )}
             {state.board && <BoardView board={state.board} receivedAt={boardAt} controls={memberControls} onOpenMember={setOpenMember} />}
+            {state.board && <ClassHistoryPanel history={state.board.history} />}
           </div>
         )}
       </div>

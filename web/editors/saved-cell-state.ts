@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 
 // A student's edits to a cell survive a reload: kept in localStorage per lesson and cell, next to
 // the lesson's original, so that a lesson whose cell changed since starts again from the new text
@@ -35,10 +35,45 @@ export function writeSavedCell<T>(saveKey: string | undefined, original: T, valu
   }
 }
 
+/** A cell on the page, as the class sees it: the teacher sends what it holds, a student takes the teacher's version into it. */
+export interface OpenCell {
+  /** what the cell's editor holds now (its draft, as it is saved) */
+  read(): unknown;
+  /** the editor shows this instead (saved as the draft, as an edit would be) */
+  replace(value: unknown): void;
+}
+
+/** the cells mounted on this page by save key (a cell mounted twice: the last one) */
+const openCells = new Map<string, OpenCell>();
+const openCellListeners = new Set<() => void>();
+
+/** The cell with this save key if it is on the page (web/classroom/ reads and replaces drafts through it). */
+export function openCell(saveKey: string): OpenCell | null {
+  return openCells.get(saveKey) ?? null;
+}
+
+/** Called when a cell comes onto the page or leaves it. */
+export function onOpenCellsChange(listener: () => void): () => void {
+  openCellListeners.add(listener);
+  return () => openCellListeners.delete(listener);
+}
+
 /** `useState` for a cell's editable content that a reload does not lose (no `saveKey`: plain state). */
 export function useSavedCellState<T>(saveKey: string | undefined, original: T): [T, Dispatch<SetStateAction<T>>] {
   const [value, setValue] = useState<T>(() => readSavedCell(saveKey, original) ?? original);
   useEffect(() => writeSavedCell(saveKey, original, value), [saveKey, original, value]);
+  const current = useRef(value);
+  current.current = value;
+  useEffect(() => {
+    if (!saveKey) return;
+    const cell: OpenCell = { read: () => current.current, replace: (next) => setValue(next as T) };
+    openCells.set(saveKey, cell);
+    for (const listener of openCellListeners) listener();
+    return () => {
+      if (openCells.get(saveKey) === cell) openCells.delete(saveKey);
+      for (const listener of openCellListeners) listener();
+    };
+  }, [saveKey]);
   return [value, setValue];
 }
 

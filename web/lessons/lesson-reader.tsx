@@ -219,7 +219,10 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
                 // keyed by id, not position: a language switch keeps the cell's text and response
                 <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
                   {block.id in loaded.cells ? (
-                    <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} saveKey={`${slug}/${block.id}`} text={loaded.cells[block.id]} onExchange={onCellExchange(block.id)} onInspect={onInspect} />
+                    <>
+                      <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} saveKey={`${slug}/${block.id}`} text={loaded.cells[block.id]} onExchange={onCellExchange(block.id)} onInspect={onInspect} />
+                      <ClassCellTools saveKey={`${slug}/${block.id}`} />
+                    </>
                   ) : (
                     <p className="cell-message cell-message-error">::cell {block.id} — lesson.json has no such cell</p>
                   )}
@@ -333,6 +336,16 @@ function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | nul
     },
     [kind],
   );
+}
+
+// The class's tools under a cell (web/classroom/class-cell-tools.tsx): the leading teacher sends
+// the cell, a student takes the teacher's version. Fetched once the first editor is up, like the
+// class bar: nothing of it is on the way to the text or the first cell.
+const loadClassCellTools = () => import('../classroom/class-cell-tools.tsx').then((module) => module.ClassCellTools);
+
+function ClassCellTools({ saveKey }: { saveKey: string }) {
+  const Tools = useChunk(loadClassCellTools, usePageSettled());
+  return Tools ? <Tools saveKey={saveKey} /> : null;
 }
 
 function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {

@@ -1,6 +1,6 @@
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { graphql } from './graphql-runtime.ts';
-import { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError, type FieldError } from '../../domain/index.ts';
+import { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError, WritesFrozenError, type FieldError } from '../../domain/index.ts';
 import { bilingual, type Bilingual } from './messages.ts';
 
 /**
@@ -70,6 +70,7 @@ function classify(error: GraphQLError): Classified | null {
     if (original instanceof ConflictError) {
       return { message: original.message, code: 'CONFLICT', details: { fields: [{ field: schemaFieldName(original.field), message: original.message }] } };
     }
+    if (original instanceof WritesFrozenError) return { message: original.message, code: 'WRITES_FROZEN', details: { localized: original.reason } };
     if (original instanceof InvalidCursorError) {
       return { message: original.message, code: 'BAD_USER_INPUT', details: { fields: [{ field: 'after', message: original.message }] } };
     }

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError } from '../../domain/index.ts';
+import { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError, WritesFrozenError } from '../../domain/index.ts';
 import {
   BadRequestSchema,
   ErrorInfoSchema,
@@ -46,6 +46,12 @@ export function connectErrorOf(error: unknown): unknown {
     ]);
   }
   if (error instanceof InvalidCursorError) return new ConnectError(error.message, Code.InvalidArgument);
+  if (error instanceof WritesFrozenError) {
+    // the Russian text travels in the ErrorInfo's metadata: a status has one message
+    return new ConnectError(error.message, Code.FailedPrecondition, undefined, [
+      { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: 'WRITES_FROZEN', domain: ERROR_DOMAIN, metadata: { en: error.reason.en, ru: error.reason.ru } }) },
+    ]);
+  }
   return new ConnectError(error.message, Code.FailedPrecondition);
 }
 

@@ -67,7 +67,7 @@ function postCollectionRoutes(app: FastifyInstance, prefix: string, tags: string
         tags,
         summary: 'Create a post',
         body: postReplacementSchema,
-        response: { 201: json('Created', { $ref: 'Post#' }), ...problems(400, 406, 413, 415, 422, 429) },
+        response: { 201: json('Created', { $ref: 'Post#' }), ...problems(400, 406, 413, 415, 422, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -110,7 +110,7 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
         params: idParamsSchema,
         headers: conditionalWriteHeadersSchema,
         body: postReplacementSchema,
-        response: { 200: json('The replaced post', { $ref: 'Post#' }), ...problems(400, 404, 406, 412, 413, 415, 422, 429) },
+        response: { 200: json('The replaced post', { $ref: 'Post#' }), ...problems(400, 404, 406, 412, 413, 415, 422, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -131,7 +131,7 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
         params: idParamsSchema,
         headers: conditionalWriteHeadersSchema,
         body: postPatchSchema,
-        response: { 200: json('The updated post', { $ref: 'Post#' }), ...problems(400, 404, 406, 412, 413, 415, 422, 429) },
+        response: { 200: json('The updated post', { $ref: 'Post#' }), ...problems(400, 404, 406, 412, 413, 415, 422, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -150,7 +150,7 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
         description: 'Answers 204 No Content; the post’s comments go too.',
         params: idParamsSchema,
         headers: conditionalWriteHeadersSchema,
-        response: { 204: noContent('Deleted'), ...problems(400, 404, 406, 412, 429) },
+        response: { 204: noContent('Deleted'), ...problems(400, 404, 406, 412, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -196,7 +196,7 @@ function commentRoutes(app: FastifyInstance, prefix: string, tags: string[]): vo
         summary: 'Comment on a post',
         params: idParamsSchema,
         body: commentCreationSchema,
-        response: { 201: json('Created', { $ref: 'Comment#' }), ...problems(400, 404, 406, 413, 415, 422, 429) },
+        response: { 201: json('Created', { $ref: 'Comment#' }), ...problems(400, 404, 406, 413, 415, 422, 423, 429) },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { API_BODY_LIMIT } from './limits.ts';
-import { ConflictError, InvalidCursorError, NotFoundError, ValidationError, type FieldError } from '../../domain/index.ts';
+import { ConflictError, InvalidCursorError, NotFoundError, ValidationError, WritesFrozenError, type FieldError } from '../../domain/index.ts';
 
 import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../shared/problem.ts';
 
@@ -14,6 +14,8 @@ export interface Problem {
   detail: string;
   instance: string;
   errors?: FieldError[];
+  /** the detail in both languages, where the server has it in both (a frozen write) */
+  localized?: { en: string; ru: string };
 }
 
 /** An HTTP error a handler or hook throws on purpose; the error handler turns it into a problem. */
@@ -53,6 +55,8 @@ export function problemOf(error: unknown, request: FastifyRequest): Problem {
     return problem(request, 422, 'validation', 'Unprocessable Content', 'Some fields are invalid: see errors.', error.errors);
   }
   if (error instanceof InvalidCursorError) return problem(request, 400, 'bad-cursor', 'Bad Request', error.message);
+  // RFC 4918's 423: this sandbox is locked for now (the teacher froze writes), not the request's fault
+  if (error instanceof WritesFrozenError) return { ...problem(request, 423, 'writes-frozen', 'Locked', error.reason.en), localized: error.reason };
 
   const fastifyError = error as Partial<FastifyError> & { validationContext?: string };
   if (fastifyError.validation) {

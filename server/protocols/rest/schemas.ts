@@ -89,6 +89,12 @@ export const problemSchema = {
       description: 'Field errors (422 and 409)',
       items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
     },
+    localized: {
+      type: 'object',
+      description: 'The detail in English and Russian, where the server has both (423)',
+      required: ['en', 'ru'],
+      properties: { en: { type: 'string' }, ru: { type: 'string' } },
+    },
   },
 } as const;
 
@@ -223,6 +229,7 @@ export const problemResponses = {
   413: 'The body is over the limit',
   415: 'Content-Type is not JSON',
   422: 'Some fields are invalid: see errors',
+  423: 'Locked: the teacher has frozen the class’s writes while demonstrating (localized has the text in English and Russian)',
   429: 'Too many requests from this session: see Retry-After',
 } as const;
 

@@ -64,7 +64,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
         summary: 'Create a user',
         description: 'Answers 201 Created with the new user, its URL in Location and its ETag.',
         body: userCreationSchema,
-        response: { 201: json('Created', { $ref: 'User#' }), ...problems(400, 406, 409, 413, 415, 422, 429) },
+        response: { 201: json('Created', { $ref: 'User#' }), ...problems(400, 406, 409, 413, 415, 422, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -102,7 +102,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
         params: idParamsSchema,
         headers: conditionalWriteHeadersSchema,
         body: userReplacementSchema,
-        response: { 200: json('The replaced user', { $ref: 'User#' }), ...problems(400, 404, 406, 409, 412, 413, 415, 422, 429) },
+        response: { 200: json('The replaced user', { $ref: 'User#' }), ...problems(400, 404, 406, 409, 412, 413, 415, 422, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -124,7 +124,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
         params: idParamsSchema,
         headers: conditionalWriteHeadersSchema,
         body: userPatchSchema,
-        response: { 200: json('The updated user', { $ref: 'User#' }), ...problems(400, 404, 406, 409, 412, 413, 415, 422, 429) },
+        response: { 200: json('The updated user', { $ref: 'User#' }), ...problems(400, 404, 406, 409, 412, 413, 415, 422, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -143,7 +143,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
         description: 'Answers 204 No Content. The user’s posts and comments go too.',
         params: idParamsSchema,
         headers: conditionalWriteHeadersSchema,
-        response: { 204: noContent('Deleted'), ...problems(400, 404, 406, 412, 429) },
+        response: { 204: noContent('Deleted'), ...problems(400, 404, 406, 412, 423, 429) },
       },
     },
     async (request, reply) => {
