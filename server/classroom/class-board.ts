@@ -1,0 +1,47 @@
+import type { Board, ClassSummary } from '../../contracts/class-channel/messages.ts';
+import type { Presence } from './classroom-fanout.ts';
+import type { ClassroomStore } from './classroom-store.ts';
+
+// The board a teacher reads: the class's stored facts (members, results, state, history) with who
+// is online now — on this instance and, with several instances, on the others.
+
+export interface BoardSources {
+  store: ClassroomStore;
+  /** this instance's students with a channel open */
+  presenceHere(code: string): Presence;
+  /** the other instances' (with app.scale) */
+  presenceElsewhere?(code: string): Promise<Presence | undefined>;
+}
+
+/** The class's board now; null for a class that does not exist. */
+export async function classBoard({ store, presenceHere, presenceElsewhere }: BoardSources, code: string): Promise<Board | null> {
+  const [info, status] = await Promise.all([store.classByCode(code), store.classStatus(code)]);
+  if (!info || !status) return null;
+  const [members, results, others, history] = await Promise.all([store.members(code), store.resultsOfClass(code), presenceElsewhere?.(code), store.actions(code)]);
+  const online = presenceHere(code);
+  for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
+  return {
+    code,
+    title: info.title,
+    now: Date.now(),
+    status,
+    members: members.map((member) => ({
+      id: member.id,
+      name: member.name,
+      rejoinCode: member.rejoinCode,
+      joinedMs: member.joinedMs,
+      lastActiveMs: member.lastActiveMs,
+      online: online.has(member.id),
+      following: online.get(member.id) ?? false,
+      results: results.get(member.id) ?? [],
+    })),
+    history,
+  };
+}
+
+/** Every class with its count of members and whether it has ended: the teacher's list. */
+export async function classSummaries(store: ClassroomStore): Promise<ClassSummary[]> {
+  const classes = await store.classes();
+  const [counts, states] = await Promise.all([Promise.all(classes.map((info) => store.memberCount(info.code))), Promise.all(classes.map((info) => store.classStatus(info.code)))]);
+  return classes.map((info, index) => ({ ...info, members: counts[index], endedMs: states[index]?.endedMs ?? null }));
+}
