@@ -235,7 +235,8 @@ class ClassChannel {
         if (!code || !(await deps.store.classByCode(code))) return sendJson(socket, { type: 'error', error: 'NO_SUCH_CLASS' });
         if (teacher.leading !== code) logClassEvent(this.app.log, { kind: 'leading', code });
         teacher.leading = code;
-        if (this.session) deps.relayOf(code, deps.live.room(code))?.lead(this.session);
+        const room = deps.live.room(code);
+        if (this.session) deps.relayOf(code, room)?.lead(this.session);
         return sendJson(socket, { type: 'leading', code, relaying: Boolean(this.session && this.app.captures) });
       }
       case 'navigate':
