@@ -31,6 +31,9 @@ export function run(command: string, args: string[], options: { cwd: string; env
     child.stderr.on('data', (data) => (stderr += data));
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    // a program that exits without reading its input closes the pipe first (EPIPE): its exit code
+    // and output say what happened, the write's error says nothing more
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
