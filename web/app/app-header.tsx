@@ -15,11 +15,12 @@ export function AppHeader() {
   // the pages that dock an inspector beside their text (web/lessons/inspector-dock.tsx)
   const hasInspector = route.kind === 'lesson' || (route.kind === 'course' && route.page === 'quiz');
 
-  // The hash names the heading being read (the reader keeps it current), so switching keeps the place.
+  // The hash names the heading being read (the reader keeps it current), so switching keeps the place;
+  // the query (a join link's code, a join card's class) goes along.
   const switchLanguage = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    navigate(pathInLang(window.location.pathname, other) + window.location.hash);
+    navigate(pathInLang(window.location.pathname, other) + window.location.search + window.location.hash);
   };
   // Not through the URL's hash: on a lesson the hash names the heading being read.
   const skipToContent = (event: MouseEvent<HTMLAnchorElement>) => {
@@ -71,7 +72,7 @@ export function AppHeader() {
       <a
         className="lang-switch"
         data-testid="lang-switch"
-        href={pathInLang(window.location.pathname, other)}
+        href={pathInLang(window.location.pathname, other) + window.location.search}
         hrefLang={other}
         lang={other}
         aria-label={t.switchLanguageLabel}

@@ -26,6 +26,7 @@ const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => (
 const ClassBar = lazy(() => import('../classroom/class-bar.tsx').then((module) => ({ default: module.ClassBar })));
 const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
 const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
+const JoinCardPage = lazy(() => import('../classroom/join-card-page.tsx').then((module) => ({ default: module.JoinCardPage })));
 
 export function App() {
   const pathname = usePathname();
@@ -81,7 +82,11 @@ export function App() {
           </Suspense>
         )}
         {route.kind === 'class' && (
-          <Suspense fallback={<LoadingNote />}>{route.page === 'join' ? <JoinPage /> : <TeacherPage />}</Suspense>
+          <Suspense fallback={<LoadingNote />}>
+            {route.page === 'join' && <JoinPage />}
+            {route.page === 'teach' && <TeacherPage />}
+            {route.page === 'card' && <JoinCardPage />}
+          </Suspense>
         )}
         {route.kind === 'compare' && (
           <Suspense fallback={<LoadingNote />}>

@@ -19,6 +19,7 @@ describe('parseRoute', () => {
     ['/en/quiz', { kind: 'course', lang: 'en', page: 'quiz' }],
     ['/ru/class', { kind: 'class', lang: 'ru', page: 'join' }],
     ['/en/class/teach', { kind: 'class', lang: 'en', page: 'teach' }],
+    ['/ru/class/card', { kind: 'class', lang: 'ru', page: 'card' }],
     ['/en/class/other', { kind: 'not-found', lang: 'en' }],
     ['/en/compare', { kind: 'compare', lang: 'en' }],
     ['/ru/compare/', { kind: 'compare', lang: 'ru' }],
@@ -38,6 +39,8 @@ describe('pathInLang', () => {
     expect(pathInLang('/', 'ru')).toBe('/ru/');
     expect(pathInLang('/en/quiz', 'ru')).toBe('/ru/quiz');
     expect(pathInLang('/en/class/teach', 'ru')).toBe('/ru/class/teach');
+    expect(pathInLang('/en/class/card', 'ru')).toBe('/ru/class/card');
+    expect(pathInLang('/ru/class', 'en')).toBe('/en/class');
     expect(pathInLang('/en/compare', 'ru')).toBe('/ru/compare');
     expect(pathInLang('/ru/my-server', 'en')).toBe('/en/my-server');
   });

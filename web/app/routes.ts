@@ -6,10 +6,13 @@ export type Route =
   | { kind: 'list'; lang: Lang }
   | { kind: 'lesson'; lang: Lang; slug: string }
   | { kind: 'course'; lang: Lang; page: CoursePage }
-  | { kind: 'class'; lang: Lang; page: 'join' | 'teach' }
+  | { kind: 'class'; lang: Lang; page: ClassPage }
   | { kind: 'compare'; lang: Lang }
   | { kind: 'my-server'; lang: Lang }
   | { kind: 'not-found'; lang: Lang | null };
+
+/** The classroom's pages (web/classroom/): a student joins, the teacher's desk, a class's join card. */
+export type ClassPage = 'join' | 'teach' | 'card';
 
 /** The comparison lab's page: `/en/compare`, `/ru/compare` (web/compare). */
 export const COMPARE_SLUG = 'compare';
@@ -26,10 +29,11 @@ export function parseRoute(pathname: string): Route {
   if (!lang) return { kind: 'not-found', lang: null };
   if (parts.length === 1) return { kind: 'list', lang };
   if (parts.length === 2 && isCoursePage(parts[1])) return { kind: 'course', lang, page: parts[1] };
-  // the classroom: `/en/class` (students join), `/en/class/teach` (the teacher's page)
+  // the classroom: `/en/class` (students join), `/en/class/teach` (the teacher's page),
+  // `/en/class/card?class=…` (a class's printable join card)
   if (parts[1] === 'class' && parts.length <= 3) {
     if (parts.length === 2) return { kind: 'class', lang, page: 'join' };
-    if (parts[2] === 'teach') return { kind: 'class', lang, page: 'teach' };
+    if (parts[2] === 'teach' || parts[2] === 'card') return { kind: 'class', lang, page: parts[2] };
   }
   if (parts.length === 2 && parts[1] === COMPARE_SLUG) return { kind: 'compare', lang };
   if (parts.length === 2 && parts[1] === MY_SERVER_SLUG) return { kind: 'my-server', lang };
@@ -46,7 +50,7 @@ export function pathInLang(pathname: string, lang: Lang): string {
   const route = parseRoute(pathname);
   if (route.kind === 'lesson') return `/${lang}/${route.slug}`;
   if (route.kind === 'course') return `/${lang}/${route.page}`;
-  if (route.kind === 'class') return `/${lang}/class${route.page === 'teach' ? '/teach' : ''}`;
+  if (route.kind === 'class') return `/${lang}/class${route.page === 'join' ? '' : `/${route.page}`}`;
   if (route.kind === 'compare') return `/${lang}/${COMPARE_SLUG}`;
   if (route.kind === 'my-server') return `/${lang}/${MY_SERVER_SLUG}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;

@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 
-/** The join link as a QR code, drawn as SVG by the qrcode library (no image, no network). */
-export function QrCode({ text, label }: { text: string; label: string }) {
+/**
+ * The join link as a QR code, drawn as SVG by the qrcode library (no image, no network).
+ * `data-text` is the text it encodes, for a reader of the page (and its tests).
+ */
+export function QrCode({ text, label, className = 'class-qr', testId = 'class-qr' }: { text: string; label: string; className?: string; testId?: string }) {
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
     let alive = true;
@@ -15,5 +18,5 @@ export function QrCode({ text, label }: { text: string; label: string }) {
     };
   }, [text]);
   // The SVG is the library's output for our own link, not user input.
-  return svg ? <div className="class-qr" role="img" aria-label={label} data-testid="class-qr" dangerouslySetInnerHTML={{ __html: svg }} /> : null;
+  return svg ? <div className={className} role="img" aria-label={label} data-testid={testId} data-text={text} dangerouslySetInnerHTML={{ __html: svg }} /> : null;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
-import { navigate } from '../app/router.tsx';
+import { Link, navigate } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { downloadBytes } from '../inspector/download-file.ts';
 import { BoardView } from './board-view.tsx';
@@ -8,6 +8,7 @@ import { ClassStatePanel } from './class-state-panel.tsx';
 import { ClassHistoryPanel } from './class-history-panel.tsx';
 import { MemberAttemptsPanel } from './member-attempts-panel.tsx';
 import { formatCode } from './class-protocol.ts';
+import { isLocalHostname, joinCardPath, joinUrl, studentOrigins } from './join-card.ts';
 import { QrCode } from './qr-code.tsx';
 import { forgetTeacherKey, startLeading, takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
 import { classroomStrings, type ClassErrorCode } from './strings.ts';
@@ -141,12 +142,9 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
     setDeletedTitle(selectedClass?.title ?? formatCode(selected));
     channel.deleteClass(selected);
   };
-  // A page opened on localhost shows the LAN address: students cannot open this machine's localhost.
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(window.location.hostname);
-  // PUBLIC_URL, when the server was given one, is what students type wherever the teacher's page is open
-  const origins = state.publicOrigin ? [state.publicOrigin] : local && state.lanOrigins.length > 0 ? state.lanOrigins : [window.location.origin];
-  // no language in the link: each student's page opens in their own (the remembered one, else the browser's)
-  const joinUrl = selected ? `${origins[0]}/class?code=${selected}` : '';
+  const local = isLocalHostname(window.location.hostname);
+  const origins = studentOrigins({ publicOrigin: state.publicOrigin, lanOrigins: state.lanOrigins, pageOrigin: window.location.origin, pageHostname: window.location.hostname });
+  const joinLink = selected ? joinUrl(origins[0], selected) : '';
 
   return (
     <div className="class-page class-page-wide" data-testid="class-teacher" data-status={state.status}>
@@ -200,17 +198,20 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
                   {formatCode(selected)}
                 </p>
                 <p className="class-join-link">
-                  <a href={joinUrl}>{joinUrl}</a>
+                  <a href={joinLink}>{joinLink}</a>
                 </p>
                 {origins.length > 1 && <p className="muted">{origins.slice(1).join(' · ')}</p>}
                 {local && <p className="muted">{t.lanHint}</p>}
               </div>
-              <QrCode text={joinUrl} label={joinUrl} />
+              <QrCode text={joinLink} label={joinLink} />
             </div>
             <p className="class-actions">
               <button type="button" className="button button-primary" data-testid="class-lead" onClick={lead} title={t.leadHint}>
                 {t.leadClass}
               </button>
+              <Link className="button" href={joinCardPath(lang, selected)} data-testid="class-print-card" title={t.printCardHint}>
+                {t.printCard}
+              </Link>
               <button type="button" className="button" data-testid="class-export-csv" onClick={() => void exportAs('csv')}>
                 {t.exportCsv}
               </button>
