@@ -5,7 +5,7 @@ import { appStrings } from '../app/strings.ts';
 import { formatCode } from './class-protocol.ts';
 import { cardClassCode, cardLangs, JOIN_CARD_STEPS, joinUrl, studentOrigins } from './join-card.ts';
 import { QrCode } from './qr-code.tsx';
-import { takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
+import { forgetTeacherKey, takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
 import { classroomStrings } from './strings.ts';
 import './classroom.css';
 import './join-card.css';
@@ -43,6 +43,9 @@ function JoinCardLoader({ teacherKey, code }: { teacherKey: string; code: string
     channel.start();
     return () => channel.stop();
   }, [channel]);
+  useEffect(() => {
+    if (state.status === 'refused') forgetTeacherKey();
+  }, [state.status]);
   const found = state.classes.find((entry) => entry.code === code);
   useEffect(() => {
     document.title = `${t.cardTitle}${found ? ` — ${found.title}` : ''} — ${app.appName}`;
@@ -53,7 +56,8 @@ function JoinCardLoader({ teacherKey, code }: { teacherKey: string; code: string
       {t.backToDesk}
     </Link>
   );
-  if (state.status === 'refused' || state.status !== 'ready' || !found) {
+  // a card once shown stays while the channel reconnects (the classes are the last the server sent)
+  if (state.status === 'refused' || !found) {
     const message = state.status === 'refused' ? t.keyRefused : state.status === 'ready' ? t.cardNoClass : t.connecting;
     return (
       <div className="class-page" data-testid="join-card-page" data-status={state.status}>
