@@ -65,6 +65,8 @@ export interface ClusterOptions {
   loadBalancer?: boolean;
   /** A Redis already running (two clusters on one Redis); default: one of its own. */
   redis?: RunningRedis;
+  /** true: the instances serve the built pages too (dist/web: end-to-end tests in a browser). Default false. */
+  web?: boolean;
 }
 
 /** Every process this module started, killed if the test process exits without stop(). */
@@ -109,6 +111,8 @@ export function accepts(port: number): Promise<boolean> {
 
 interface InstanceConfig {
   id: string;
+  /** serve dist/web (no --dev) */
+  web?: boolean;
   port: number;
   dataDir: string;
   env: Record<string, string>;
@@ -119,7 +123,7 @@ interface InstanceConfig {
  * the built pages (nothing here reads a page, and the tests must not depend on `vite build`).
  */
 function spawnInstance(config: InstanceConfig): Promise<{ child: ChildProcess; output: () => string; exited: Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--dev'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...(config.web ? [] : ['--dev'])], {
     cwd: root,
     env: { ...process.env, ...config.env, PORT: String(config.port), HOST: '127.0.0.1', DATA_DIR: config.dataDir, INSTANCE_ID: config.id },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -303,6 +307,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const id = `wirelab-${String.fromCharCode(97 + index)}`;
       configs.push({
         id,
+        web: options.web,
         port: await freePort(),
         dataDir: mkdtempSync(join(workDir, `${id}-`)),
         env: {
