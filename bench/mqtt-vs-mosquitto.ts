@@ -21,13 +21,13 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { percentile, startBenchServer } from './bench-process.ts';
 import { fanOutRounds, type Receiver } from './fan-out.ts';
+import { inBatches, mqttReceiver, ownTopicThroughput } from './mqtt-clients.ts';
 import { spreadOf, targetLine } from './targets.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_MQTT_SUBSCRIBERS ?? 500);
 const ROUNDS = Number(process.env.BENCH_MQTT_ROUNDS ?? 100);
 const MESSAGES = Number(process.env.BENCH_MQTT_MESSAGES ?? 5000);
 const BLOCKS = Number(process.env.BENCH_MQTT_BLOCKS ?? 4);
-const CONNECT_BATCH = 50;
 
 interface Broker {
   name: string;
@@ -68,26 +68,6 @@ function connect(broker: Broker, clientId: string): Promise<MqttClient> {
   return mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 30_000, ...(broker.username ? { username: broker.username } : {}) });
 }
 
-async function inBatches<T>(count: number, make: (index: number) => Promise<T>): Promise<T[]> {
-  const all: T[] = [];
-  for (let first = 0; first < count; first += CONNECT_BATCH) {
-    all.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - first) }, (_, i) => make(first + i)))));
-  }
-  return all;
-}
-
-function receiverOf(client: MqttClient): Receiver {
-  let waiting: { text: string; arrived: () => void } | null = null;
-  client.on('message', (_topic, payload) => {
-    if (waiting && payload.toString() === waiting.text) {
-      const { arrived } = waiting;
-      waiting = null;
-      arrived();
-    }
-  });
-  return { expect: (text, arrived) => (waiting = { text, arrived }) };
-}
-
 interface FanOutSide {
   broker: Broker;
   subscribers: MqttClient[];
@@ -100,7 +80,7 @@ async function fanOutSide(broker: Broker, qos: 0 | 1): Promise<FanOutSide> {
   const subscribers = await inBatches(SUBSCRIBERS, (index) => connect(broker, `sub-q${qos}-${index}`));
   await Promise.all(subscribers.map((client) => client.subscribeAsync(topic, { qos })));
   const publisher = await connect(broker, `pub-q${qos}`);
-  return { broker, subscribers, publisher, receivers: subscribers.map(receiverOf) };
+  return { broker, subscribers, publisher, receivers: subscribers.map(mqttReceiver) };
 }
 
 async function closeSide(side: FanOutSide): Promise<void> {
@@ -108,24 +88,7 @@ async function closeSide(side: FanOutSide): Promise<void> {
 }
 
 async function throughput(broker: Broker, qos: 0 | 1, run: number): Promise<number> {
-  const client = await connect(broker, `throughput-q${qos}-${run}`);
-  try {
-    const topic = `throughput/q${qos}/${run}`;
-    await client.subscribeAsync(topic, { qos });
-    let received = 0;
-    const all = new Promise<void>((resolve) => {
-      client.on('message', () => {
-        received += 1;
-        if (received === MESSAGES) resolve();
-      });
-    });
-    const started = performance.now();
-    for (let i = 0; i < MESSAGES; i++) client.publish(topic, `message ${i}`, { qos });
-    await all;
-    return MESSAGES / ((performance.now() - started) / 1000);
-  } finally {
-    await client.endAsync();
-  }
+  return ownTopicThroughput(await connect(broker, `throughput-q${qos}-${run}`), `throughput/q${qos}/${run}`, qos, MESSAGES);
 }
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;

@@ -14,11 +14,11 @@ import WebSocket from 'ws';
 import { startBenchServer } from './bench-process.ts';
 import { connectChatClient, newSession, type ChatClient } from './chat-clients.ts';
 import { describeFanOut, fanOutRounds, type Receiver } from './fan-out.ts';
+import { inBatches, mqttReceiver, ownTopicThroughput } from './mqtt-clients.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_MQTT_SUBSCRIBERS ?? 500);
 const ROUNDS = Number(process.env.BENCH_MQTT_ROUNDS ?? 100);
 const MESSAGES = Number(process.env.BENCH_MQTT_MESSAGES ?? 5000);
-const CONNECT_BATCH = 50;
 const SANDBOX = 'bench-mqtt';
 
 /** An MQTT client over WebSocket, in the shared bench sandbox, with a session of its own. */
@@ -33,18 +33,6 @@ async function connectMqtt(port: number, clientId: string): Promise<MqttClient> 
   });
 }
 
-function mqttReceiver(client: MqttClient): Receiver {
-  let waiting: { text: string; arrived: () => void } | null = null;
-  client.on('message', (_topic, payload) => {
-    if (waiting && payload.toString() === waiting.text) {
-      const { arrived } = waiting;
-      waiting = null;
-      arrived();
-    }
-  });
-  return { expect: (text, arrived) => (waiting = { text, arrived }) };
-}
-
 function chatReceiver(client: ChatClient): Receiver {
   return {
     expect(text, arrived) {
@@ -57,34 +45,9 @@ function chatReceiver(client: ChatClient): Receiver {
   };
 }
 
-async function inBatches<T>(count: number, connect: (index: number) => Promise<T>): Promise<T[]> {
-  const all: T[] = [];
-  for (let first = 0; first < count; first += CONNECT_BATCH) {
-    all.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - first) }, (_, i) => connect(first + i)))));
-  }
-  return all;
-}
-
 /** Messages per second through the broker: one client publishes to its own subscription and counts them back. */
 async function mqttThroughput(port: number, qos: 0 | 1): Promise<number> {
-  const client = await connectMqtt(port, `throughput-q${qos}`);
-  try {
-    const topic = `throughput/q${qos}`;
-    await client.subscribeAsync(topic, { qos });
-    let received = 0;
-    const all = new Promise<void>((resolve) => {
-      client.on('message', () => {
-        received += 1;
-        if (received === MESSAGES) resolve();
-      });
-    });
-    const started = performance.now();
-    for (let i = 0; i < MESSAGES; i++) client.publish(topic, `message ${i}`, { qos });
-    await all;
-    return MESSAGES / ((performance.now() - started) / 1000);
-  } finally {
-    await client.endAsync();
-  }
+  return ownTopicThroughput(await connectMqtt(port, `throughput-q${qos}`), `throughput/q${qos}`, qos, MESSAGES);
 }
 
 /** Text frames per second echoed by /ws/echo: the same count, sent at once, counted back. */

@@ -7,44 +7,19 @@ import { chatTopic, domainEventTopic, toBrokerTopic } from './topics.ts';
 
 /** Starts publishing domain events and chat messages; the returned function stops it. */
 export function publishDomainTraffic(app: FastifyInstance, broker: Aedes): () => void {
-  // Every change of a sandbox, whichever protocol made it, is published in that sandbox. Only by
-  // the instance where it was made: the broker is shared through Redis, so an instance that
-  // published the events other instances relay would publish each of them once per instance.
-  const unsubscribe = app.domain.events.subscribe((event) => {
-    broker.publish(
-      {
-        cmd: 'publish',
-        topic: toBrokerTopic(event.sandboxId, domainEventTopic(event.type)),
-        payload: Buffer.from(JSON.stringify(event)),
-        qos: 1,
-        retain: false,
-        dup: false,
-      },
-      (error) => {
-        if (error) app.log.warn({ err: error }, 'domain event not published to MQTT');
-      },
-    );
-  }, { localOnly: true });
-  // And every chat message, whichever chat carried it, as the domain events are published. Only
-  // this process's (localOnly): the broker may be shared with other instances, which mirror their own.
-  const unsubscribeChat = app.domain.chat.subscribe(
-    (message) => {
-      broker.publish(
-        {
-          cmd: 'publish',
-          topic: toBrokerTopic(message.sandboxId, chatTopic(message.via, message.room)),
-          payload: Buffer.from(JSON.stringify(message)),
-          qos: 1,
-          retain: false,
-          dup: false,
-        },
-        (error) => {
-          if (error) app.log.warn({ err: error }, 'chat message not published to MQTT');
-        },
-      );
-    },
-    { localOnly: true },
-  );
+  /** One JSON message at QoS 1 on a sandbox's topic; a failure is logged as `what` not published. */
+  const publish = (sandboxId: string, topic: string, body: unknown, what: string): void => {
+    const packet = { cmd: 'publish', topic: toBrokerTopic(sandboxId, topic), payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false } as const;
+    broker.publish(packet, (error) => {
+      if (error) app.log.warn({ err: error }, `${what} not published to MQTT`);
+    });
+  };
+  // Every change of a sandbox, whichever protocol made it, is published in that sandbox, and every
+  // chat message, whichever chat carried it. Only by the instance where it happened (localOnly):
+  // the broker is shared through Redis, so an instance that published what other instances relay
+  // would publish each of them once per instance.
+  const unsubscribe = app.domain.events.subscribe((event) => publish(event.sandboxId, domainEventTopic(event.type), event, 'domain event'), { localOnly: true });
+  const unsubscribeChat = app.domain.chat.subscribe((message) => publish(message.sandboxId, chatTopic(message.via, message.room), message, 'chat message'), { localOnly: true });
   return () => {
     unsubscribe();
     unsubscribeChat();
