@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, TEACHER_KEY, type Cluster } from '../scale/cluster.ts';
 import { httpRequest, newSession } from '../scale/clients.ts';
 import { assertBuilt, launchBrowser } from './browser.ts';
+import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { cell, LIVE, setEditorText } from './lesson-page.ts';
 
 // The class walk of classroom.test.ts, scaled out: two instances on one Redis behind Debian's
@@ -60,12 +61,9 @@ describe('a class behind HAProxy, its people on two instances', () => {
 
     const teacherBrowser = await browserOn(onA!, 'ru-RU');
     const desk = await openIn(teacherBrowser);
-    await desk.goto(`${origin}/ru/class/teach#key=${TEACHER_KEY}`);
-    await expect.poll(() => desk.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
+    await openDesk(desk, origin, TEACHER_KEY);
     expect(await instanceOf(desk)).toBe(cluster.instances[0].id);
-    await desk.getByTestId('class-title-input').fill('Семинар за балансировщиком');
-    await desk.getByTestId('class-create').click();
-    const code = (await desk.getByTestId('class-code').getAttribute('data-code', LIVE))!;
+    const code = await createClass(desk, 'Семинар за балансировщиком');
     // the join link names the address the teacher's browser used: the load balancer's, not an instance's
     expect(await desk.locator('.class-join-link a').textContent()).toBe(`${origin}/class?code=${code}`);
 
@@ -78,9 +76,7 @@ describe('a class behind HAProxy, its people on two instances', () => {
       const page = await openIn(await browserOn(session, locale));
       await page.goto(`${origin}/class?code=${code}`);
       await expect.poll(() => page.evaluate(() => `${location.pathname}${location.search}`), LIVE).toBe(`/${lang}/class?code=${code}`);
-      await page.getByTestId('class-name-input').fill(name);
-      await page.getByTestId('class-join').click();
-      await page.getByTestId('class-joined').waitFor(LIVE);
+      await joinOnThisPage(page, name);
       await expect.poll(() => page.getByTestId('class-bar').getAttribute('data-following'), LIVE).toBe('true');
       students.push({ page, lang, instance: (await instanceOf(page))! });
     }

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
 
@@ -12,10 +13,7 @@ const lab = useAppAndBrowser();
 async function joinAs(browser: Browser, origin: string, code: string, name: string, lang: 'ru' | 'en', rejoinCode = ''): Promise<Page> {
   const page = await openPage(browser);
   await page.goto(`${origin}/${lang}/class?code=${code}`);
-  await page.getByTestId('class-name-input').fill(name);
-  if (rejoinCode) await page.getByTestId('class-rejoin-input').fill(rejoinCode);
-  await page.getByTestId('class-join').click();
-  await page.getByTestId('class-follow-toggle').waitFor(LIVE);
+  await joinOnThisPage(page, name, rejoinCode);
   return page;
 }
 
@@ -41,11 +39,8 @@ describe('the class board counts truly', () => {
     const key = lab.server.app.classroom.teacherKey;
 
     const desk = await openPage(lab.browser);
-    await desk.goto(`${origin}/ru/class/teach#key=${key}`);
-    await expect.poll(() => desk.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
-    await desk.getByTestId('class-title-input').fill('Поток 4');
-    await desk.getByTestId('class-create').click();
-    const code = (await desk.getByTestId('class-code').getAttribute('data-code', LIVE))!;
+    await openDesk(desk, origin, key);
+    const code = await createClass(desk, 'Поток 4');
 
     const olga = await joinAs(lab.browser, origin, code, 'Ольга', 'ru');
     const sam = await joinAs(lab.browser, origin, code, 'Sam', 'en');

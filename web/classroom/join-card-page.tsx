@@ -4,6 +4,7 @@ import { Link } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
 import { formatCode } from './class-protocol.ts';
 import { cardClassCode, cardLangs, JOIN_CARD_STEPS, joinUrl, studentOrigins } from './join-card.ts';
+import { NoTeacherKey } from './no-teacher-key.tsx';
 import { QrCode } from './qr-code.tsx';
 import { forgetTeacherKey, takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
 import { classroomStrings } from './strings.ts';
@@ -20,16 +21,7 @@ export function JoinCardPage() {
   const t = useStrings(classroomStrings);
   const [key] = useState(takeTeacherKey);
   const code = useMemo(() => cardClassCode(window.location.search), []);
-  if (!key) {
-    return (
-      <div className="class-page">
-        <h1>{t.cardTitle}</h1>
-        <p className="cell-message cell-message-warning" data-testid="class-no-key">
-          {t.noKey}
-        </p>
-      </div>
-    );
-  }
+  if (!key) return <NoTeacherKey title={t.cardTitle} />;
   return <JoinCardLoader teacherKey={key} code={code} />;
 }
 

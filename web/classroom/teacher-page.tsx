@@ -9,6 +9,7 @@ import { ClassHistoryPanel } from './class-history-panel.tsx';
 import { MemberAttemptsPanel } from './member-attempts-panel.tsx';
 import { formatCode } from './class-protocol.ts';
 import { isLocalHostname, joinCardPath, joinUrl, studentOrigins } from './join-card.ts';
+import { NoTeacherKey } from './no-teacher-key.tsx';
 import { QrCode } from './qr-code.tsx';
 import { forgetTeacherKey, startLeading, takeTeacherKey, TeacherChannel, useTeacherChannel } from './teacher-class.ts';
 import { classroomStrings, type ClassErrorCode } from './strings.ts';
@@ -27,16 +28,7 @@ export function TeacherPage() {
     document.title = `${t.teacherTitle} — ${app.appName}`;
   }, [t, app]);
 
-  if (!key) {
-    return (
-      <div className="class-page">
-        <h1>{t.teacherTitle}</h1>
-        <p className="cell-message cell-message-warning" data-testid="class-no-key">
-          {t.noKey}
-        </p>
-      </div>
-    );
-  }
+  if (!key) return <NoTeacherKey title={t.teacherTitle} />;
   return <TeacherDesk teacherKey={key} />;
 }
 
