@@ -8,14 +8,14 @@ import type { AsCodeLanguage } from '../../web/as-code/languages.ts';
 import type { WebSocketSpec } from '../../web/as-code/spec.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
 import { capturedWebSockets, studentSession, webSocketDifferences, type CapturedWebSocket } from './as-code-capture.ts';
-import { REPO_ROOT, runGoGroup, runJavaScriptGroup, runPythonGroup, type Outcome } from './as-code-runners.ts';
+import { REPO_ROOT, runGoGroup, runJavaScriptGroup, runPythonGroup, runTerminalGroup, type Outcome } from './as-code-runners.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
-// "As code" for the WebSocket consoles, proven to run: each lesson's WebSocket cell, in Python
-// (websockets), Go (gorilla/websocket) and JavaScript (ws), run as one group per language against
-// a real server; the capture of the token's session must hold the handshake (path, subprotocols,
-// token) and the client's messages, in order, as the cell sends them. The terminal offers none
-// (Debian bookworm packages no WebSocket client for it): the dialog says so.
+// "As code" for the WebSocket consoles, proven to run: each lesson's WebSocket cell, in the
+// terminal (bash's /dev/tcp, the frames masked by hand: Debian bookworm packages no WebSocket
+// client), Python (websockets), Go (gorilla/websocket) and JavaScript (ws), run as one group per
+// language against a real server; the capture of the token's session must hold the handshake
+// (path, subprotocols, token) and the client's messages, in order, as the cell sends them.
 
 const LESSONS = join(REPO_ROOT, 'lessons');
 
@@ -41,7 +41,7 @@ function webSocketCells(): Array<{ name: string; spec: WebSocketSpec }> {
     });
 }
 
-const RUNNERS = { python: runPythonGroup, go: runGoGroup, javascript: runJavaScriptGroup } as const;
+const RUNNERS = { terminal: runTerminalGroup, python: runPythonGroup, go: runGoGroup, javascript: runJavaScriptGroup } as const;
 type Language = keyof typeof RUNNERS;
 
 const cells = webSocketCells();
@@ -80,10 +80,17 @@ describe('"As code" for the WebSocket cells of every lesson', () => {
     expect(cells.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('offers none in the terminal, and says why in both languages', () => {
-    const result = asCode(cells[0].spec, 'terminal', { origin: 'http://127.0.0.1:8080', token: 't' });
+  it('offers none in the terminal for a page served over HTTPS (no TLS in /dev/tcp), and says why in both languages', () => {
+    const result = asCode(cells[0].spec, 'terminal', { origin: 'https://wirelab.example', token: 't' });
     expect(isGenerated(result)).toBe(false);
-    if (!isGenerated(result)) expect(result.unsupported.ru).toMatch(/Debian/);
+    if (!isGenerated(result)) expect([result.unsupported.en, result.unsupported.ru].every((text) => text.includes('/dev/tcp'))).toBe(true);
+  });
+
+  it('the terminal program is bash that masks each frame with a fresh key', () => {
+    const result = asCode(cells[0].spec, 'terminal', { origin: 'http://127.0.0.1:8080', token: 't' });
+    if (!isGenerated(result)) throw new Error('no terminal program');
+    expect(result.code).toContain('exec 3<>/dev/tcp/127.0.0.1/8080');
+    expect(result.code).toContain('/dev/urandom');
   });
 
   for (const language of Object.keys(RUNNERS) as Language[]) {

@@ -44,15 +44,27 @@ describe('As code', () => {
 
   it('a language without a program says why, in both languages', () => {
     const socketIo = specOfCellFile('socket-io', '{ "namespace": "/", "transports": ["websocket"], "presets": [] }')!;
-    for (const language of ['go', 'terminal'] as const) {
-      const result = asCode(socketIo, language, target);
-      if (isGenerated(result)) throw new Error(`${language}: a Socket.IO program`);
-      expect(result.unsupported.en).toContain('Socket.IO');
-      expect(result.unsupported.ru).toContain('Socket.IO');
-    }
+    const result = asCode(socketIo, 'go', target);
+    if (isGenerated(result)) throw new Error('go: a Socket.IO program');
+    expect(result.unsupported.en).toContain('Socket.IO');
+    expect(result.unsupported.ru).toContain('Socket.IO');
     const subscription = specOfCellFile('graphql', 'subscription { postAdded { id } }')!;
     expect(subscription.kind).toBe('graphql-ws');
-    expect(isGenerated(asCode(subscription, 'terminal', target))).toBe(false);
+    const overTls = asCode(subscription, 'terminal', { ...target, origin: 'https://wirelab.example' });
+    if (isGenerated(overTls)) throw new Error('terminal: a subscription over /dev/tcp to an https page');
+    expect(overTls.unsupported.ru).toContain('TLS');
+  });
+
+  it('the terminal speaks Socket.IO by hand over polling: namespace, auth, ack ids, DISCONNECT', () => {
+    const spec = specOfCellFile('socket-io', '{ "namespace": "/chat", "auth": { "name": "a" }, "transports": ["websocket"], "presets": [{ "event": "join", "args": ["x"], "ack": true }, { "event": "say", "args": [1], "ack": false }] }')!;
+    const result = asCode(spec, 'terminal', target);
+    if (!isGenerated(result)) throw new Error('no terminal program');
+    expect(result.code).toContain(`send '40/chat,{"name":"a"}'`);
+    expect(result.code).toContain(`send '42/chat,1["join","x"]'`);
+    expect(result.code).toContain(`*'43/chat,1['*`);
+    expect(result.code).toContain(`send '42/chat,["say",1]'`);
+    expect(result.code).toContain(`send '41/chat,'`);
+    expect(result.notes.map((note) => note.en).join(' ')).toContain('WebSocket only');
   });
 
   it('writes every console in the languages that have a client, with the token', () => {

@@ -3,6 +3,7 @@ import { tokenComment } from './generated.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { indentTail, literal, wsOrigin } from './quote.ts';
 import type { AsCodeTarget, GraphqlWsSpec, Localized } from './spec.ts';
+import { terminalWebSocket } from './websocket-terminal.ts';
 
 // One GraphQL subscription over graphql-transport-ws at /graphql: connection_init, wait for
 // connection_ack, subscribe (id "1", the cell's document, variables and operation name), print
@@ -36,14 +37,42 @@ export function graphqlSubscriptionAsCode(spec: GraphqlWsSpec, language: AsCodeL
     case 'javascript':
       return subscriptionAsNode(spec, url, target);
     case 'terminal':
-      return {
-        language,
-        unsupported: {
-          en: 'A subscription goes over a WebSocket, and Debian bookworm ships no WebSocket client for the terminal (websocat is not packaged, its curl has no ws://): use Python, Go or JavaScript.',
-          ru: 'Подписка идёт по WebSocket, а в Debian bookworm нет клиента WebSocket для терминала (websocat не упакован, а curl там без ws://): возьмите Python, Go или JavaScript.',
-        },
-      };
+      return subscriptionAsBash(spec, target);
   }
+}
+
+// The terminal's subscription: the same messages, with bash writing each frame (websocket-terminal.ts);
+// a graphql-transport-ws ping is answered with a pong, and only `next` counts as an event.
+function subscriptionAsBash(spec: GraphqlWsSpec, target: AsCodeTarget): AsCodeResult {
+  const ru = target.lang === 'ru';
+  const result = terminalWebSocket(
+    {
+      path: PATH,
+      subprotocols: [SUBPROTOCOL],
+      waitSeconds: SUBSCRIPTION_SECONDS,
+      steps: [
+        { send: 'text', text: JSON.stringify({ type: 'connection_init', payload: {} }) },
+        { read: 'frame' },
+        { send: 'text', text: subscribeMessage(spec) },
+        {
+          shell: [
+            `EVENTS=${spec.events} seen=0 deadline=$(( SECONDS + ${SUBSCRIPTION_SECONDS} ))  # ${ru ? 'событий до остановки; не дольше минуты' : 'events to read before stopping; a minute at most'}`,
+            'while (( seen < EVENTS )) && WAIT=$(( deadline - SECONDS )) && (( WAIT > 0 )) && read_frame; do',
+            '  case $TEXT in',
+            `    *'"type":"ping"'*) send_text '{"type":"pong"}' ;;`,
+            `    *'"type":"next"'*) seen=$(( seen + 1 )) ;;`,
+            `    *'"type":"error"'*|*'"type":"complete"'*) break ;;`,
+            '  esac',
+            'done',
+            'WAIT=2',
+          ],
+        },
+        { send: 'text', text: JSON.stringify({ id: '1', type: 'complete' }) },
+      ],
+    },
+    target,
+  );
+  return 'code' in result ? { ...result, notes: [quietNote(spec.events), ...result.notes] } : result;
 }
 
 function subscriptionAsPython(spec: GraphqlWsSpec, url: string, target: AsCodeTarget): GeneratedCode {

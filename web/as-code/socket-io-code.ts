@@ -3,6 +3,7 @@ import { tokenComment } from './generated.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { literal } from './quote.ts';
 import type { AsCodeTarget, SocketIoSpec } from './spec.ts';
+import { socketIoAsCurl } from './socket-io-terminal.ts';
 
 // One Socket.IO client as the console connects: the namespace, `auth`, the transports in the
 // console's order (polling first, then the upgrade, or WebSocket alone), the token header on
@@ -20,13 +21,7 @@ export function socketIoAsCode(spec: SocketIoSpec, language: AsCodeLanguage, tar
     case 'javascript':
       return socketIoAsNode(spec, target);
     case 'terminal':
-      return {
-        language,
-        unsupported: {
-          en: 'Socket.IO is a protocol over Engine.IO (polling requests, then a WebSocket, with its own packets, pings and acks): no terminal tool speaks it, and curl alone cannot keep the session going. Use Python or JavaScript.',
-          ru: 'Socket.IO — протокол поверх Engine.IO (опросы, затем WebSocket, свои пакеты, ping и подтверждения): ни одна утилита терминала на нём не говорит, а одним curl сессию не поддержать. Возьмите Python или JavaScript.',
-        },
-      };
+      return socketIoAsCurl(spec, target);
     case 'go':
       return {
         language,

@@ -3,6 +3,7 @@ import { tokenComment } from './generated.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { literal, wsOrigin } from './quote.ts';
 import type { AsCodeTarget, WebSocketMessage, WebSocketSpec } from './spec.ts';
+import { terminalWebSocket, type TerminalStep } from './websocket-terminal.ts';
 
 // One WebSocket: the handshake with the cell's subprotocols and the token, each of the cell's
 // messages (text, or bytes given in hex) with the reply that follows it, then a close 1000.
@@ -22,13 +23,15 @@ export function webSocketAsCode(spec: WebSocketSpec, language: AsCodeLanguage, t
     case 'javascript':
       return webSocketAsNode(spec, target);
     case 'terminal':
-      return {
-        language,
-        unsupported: {
-          en: 'Debian bookworm ships no WebSocket client for the terminal (websocat is not packaged, its curl has no ws://): use Python, Go or JavaScript.',
-          ru: 'В Debian bookworm нет клиента WebSocket для терминала (websocat не упакован, а curl там без ws://): возьмите Python, Go или JavaScript.',
+      return terminalWebSocket(
+        {
+          path: spec.target,
+          subprotocols: spec.subprotocols,
+          steps: spec.messages.flatMap((message): TerminalStep[] => [isText(message) ? { send: 'text', text: message.text } : { send: 'binary', hex: hexOf(message) }, { read: 'frame' }]),
+          waitSeconds: 2,
         },
-      };
+        target,
+      );
   }
 }
 
