@@ -44,10 +44,6 @@ describe('As code', () => {
 
   it('a language without a program says why, in both languages', () => {
     const socketIo = specOfCellFile('socket-io', '{ "namespace": "/", "transports": ["websocket"], "presets": [] }')!;
-    const result = asCode(socketIo, 'go', target);
-    if (isGenerated(result)) throw new Error('go: a Socket.IO program');
-    expect(result.unsupported.en).toContain('Socket.IO');
-    expect(result.unsupported.ru).toContain('Socket.IO');
     const subscription = specOfCellFile('graphql', 'subscription { postAdded { id } }')!;
     expect(subscription.kind).toBe('graphql-ws');
     const overTls = asCode(subscription, 'terminal', { ...target, origin: 'https://wirelab.example' });
@@ -55,7 +51,7 @@ describe('As code', () => {
     expect(overTls.unsupported.ru).toContain('TLS');
   });
 
-  it('the terminal speaks Socket.IO by hand over polling: namespace, auth, ack ids, DISCONNECT', () => {
+  it('the terminal (curl, polling) and Go (gorilla/websocket) speak Socket.IO by hand: namespace, auth, ack ids, DISCONNECT', () => {
     const spec = specOfCellFile('socket-io', '{ "namespace": "/chat", "auth": { "name": "a" }, "transports": ["websocket"], "presets": [{ "event": "join", "args": ["x"], "ack": true }, { "event": "say", "args": [1], "ack": false }] }')!;
     const result = asCode(spec, 'terminal', target);
     if (!isGenerated(result)) throw new Error('no terminal program');
@@ -65,6 +61,10 @@ describe('As code', () => {
     expect(result.code).toContain(`send '42/chat,["say",1]'`);
     expect(result.code).toContain(`send '41/chat,'`);
     expect(result.notes.map((note) => note.en).join(' ')).toContain('WebSocket only');
+    const go = asCode(spec, 'go', target);
+    if (!isGenerated(go)) throw new Error('no Go program');
+    expect(go.code).toContain('"40/chat,{\\"name\\":\\"a\\"}"');
+    expect(go.code).toContain('strings.HasPrefix(reply, "43/chat,1[")');
   });
 
   it('writes every console in the languages that have a client, with the token', () => {

@@ -3,7 +3,7 @@ import { tokenComment } from './generated.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { literal } from './quote.ts';
 import type { AsCodeTarget, SocketIoSpec } from './spec.ts';
-import { socketIoAsCurl } from './socket-io-terminal.ts';
+import { socketIoAsCurl, socketIoAsGo } from './socket-io-by-hand.ts';
 
 // One Socket.IO client as the console connects: the namespace, `auth`, the transports in the
 // console's order (polling first, then the upgrade, or WebSocket alone), the token header on
@@ -23,13 +23,7 @@ export function socketIoAsCode(spec: SocketIoSpec, language: AsCodeLanguage, tar
     case 'terminal':
       return socketIoAsCurl(spec, target);
     case 'go':
-      return {
-        language,
-        unsupported: {
-          en: 'Debian bookworm packages no Socket.IO client for Go (the Go libraries on GitHub speak older protocol versions or are not packaged), so none is offered untested: use Python or JavaScript.',
-          ru: 'В Debian bookworm нет клиента Socket.IO для Go (библиотеки с GitHub говорят на старых версиях протокола или не упакованы), а непроверенное мы не предлагаем: возьмите Python или JavaScript.',
-        },
-      };
+      return socketIoAsGo(spec, target);
   }
 }
 
