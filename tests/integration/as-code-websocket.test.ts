@@ -19,14 +19,8 @@ import { startServer, type RunningServer } from './start-server.ts';
 
 const LESSONS = join(REPO_ROOT, 'lessons');
 
-/**
- * Cells whose programs are written but not run here, and why (README.md, "As code"). The raw
- * Engine.IO cell's presets sent back to back: the server closes the socket (1005) after the
- * second one, before "3" goes out, in all three languages — a finding to look into, not hidden.
- */
-const NOT_RUN: Record<string, string> = {
-  '07-socket-io/raw': 'the server closes the socket after the second preset when they are sent back to back',
-};
+/** Cells whose programs are written but not run here, and why (README.md, "As code"): none today. */
+const NOT_RUN: Record<string, string> = {};
 
 function webSocketCells(): Array<{ name: string; spec: WebSocketSpec }> {
   return readdirSync(LESSONS)

@@ -15,6 +15,10 @@ export type TerminalStep =
   | { send: 'binary'; hex: string }
   /** read one frame and print it */
   | { read: 'frame' }
+  /** print what the server says first, if anything (half a second for it) */
+  | { read: 'greeting' }
+  /** print every reply: up to the wait for the first, then until the server is quiet for 0.3 s */
+  | { read: 'replies' }
   /** a shell fragment of the caller's (a loop over read_frame, say) */
   | { shell: string[] };
 
@@ -55,10 +59,10 @@ function frameFunctions(ru: boolean): string[] {
     '}',
     ru ? "send_text() { send_frame 1 \"$(printf '%s' \"$1\" | od -A n -t x1 -v | tr -d ' \\n')\"; }  # текст в UTF-8" : "send_text() { send_frame 1 \"$(printf '%s' \"$1\" | od -A n -t x1 -v | tr -d ' \\n')\"; }  # text, as UTF-8",
     '',
-    ru ? 'read_frame() {  # один кадр сервера (сервер не маскирует): печатает его; неудача, если кадра нет' : 'read_frame() {  # one frame from the server (a server never masks): prints it; fails when none came',
+    ru ? 'read_frame() {  # один кадр сервера (сервер не маскирует): печатает его; неудача, если кадра нет ($1=silent: молча)' : 'read_frame() {  # one frame from the server (a server never masks): prints it; fails when none came ($1=silent: quietly)',
     '  local b0 b1 length opcode',
     '  read -r b0 b1 < <(timeout "$WAIT" dd bs=1 count=2 status=none <&3 | od -A n -t u1)',
-    ru ? '  if [ -z "$b1" ]; then echo "<- (ни одного кадра за $WAIT с)"; return 1; fi' : '  if [ -z "$b1" ]; then echo "<- (no frame within $WAIT s)"; return 1; fi',
+    ru ? '  if [ -z "$b1" ]; then [ -n "$1" ] || echo "<- (ни одного кадра за $WAIT с)"; return 1; fi' : '  if [ -z "$b1" ]; then [ -n "$1" ] || echo "<- (no frame within $WAIT s)"; return 1; fi',
     '  opcode=$(( b0 & 15 )) length=$(( b1 & 127 ))',
     '  if (( length == 126 )); then read -r b0 b1 < <(dd bs=1 count=2 status=none <&3 | od -A n -t u1); length=$(( b0 * 256 + b1 )); fi',
     "  FRAME=$(dd bs=1 count=\"$length\" status=none <&3 | od -A n -t x1 -v | tr -d ' \\n') TEXT=",
@@ -70,14 +74,23 @@ function frameFunctions(ru: boolean): string[] {
     ru ? '    *) echo "<- опкод $opcode: $FRAME" ;;' : '    *) echo "<- opcode $opcode: $FRAME" ;;',
     '  esac',
     '}',
+    ru ? 'replies() {  # всё, что шлёт сервер: до $1 с ждём первый кадр, потом — пока он не замолчит на 0,3 с' : 'replies() {  # what the server sends: up to $1 s for the first frame, then until it is quiet for 0.3 s',
+    '  local WAIT=$1',
+    '  read_frame $2 || return 0',
+    '  WAIT=0.3',
+    '  while read_frame silent; do :; done',
+    '}',
   ];
 }
 
-function stepLines(step: TerminalStep): string[] {
+function stepLines(step: TerminalStep, ru: boolean): string[] {
   if ('send' in step) {
     return step.send === 'text' ? [`send_text ${shellQuote(step.text)}`] : [`send_frame 2 ${step.hex.replace(/\s+/g, '') || "''"}`];
   }
-  if ('read' in step) return ['read_frame'];
+  if ('read' in step) {
+    if (step.read === 'greeting') return [`replies 0.5 silent  # ${ru ? 'что сервер говорит первым, если говорит' : 'what the server says first, if anything'}`];
+    return [step.read === 'replies' ? 'replies "$WAIT"' : 'read_frame'];
+  }
   return step.shell;
 }
 
@@ -109,7 +122,7 @@ export function terminalWebSocket(socket: TerminalWebSocket, target: AsCodeTarge
     `printf '%s\\r\\n' ${headers.join(' ')} >&3`,
     ru ? '# ответ на рукопожатие, строка за строкой до пустой; кадры — только после него' : '# the handshake’s answer, line by line up to the empty one; frames only after it',
     `while IFS= read -r line <&3; do line=\${line%$'\\r'}; [ -z "$line" ] && break; echo "<- $line"; done`,
-    ...socket.steps.flatMap(stepLines),
+    ...socket.steps.flatMap((step) => stepLines(step, ru)),
     ru ? "send_frame 8 03e8  # закрытие, код 1000 («нормальное»)" : 'send_frame 8 03e8  # close, code 1000 (normal)',
     ru ? 'while read_frame; do :; done  # до закрывающего кадра сервера' : 'while read_frame; do :; done  # up to the server’s close frame',
     'exec 3<&-',
