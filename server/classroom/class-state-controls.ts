@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassStatus } from '../../contracts/class-channel/messages.ts';
+import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassServerErrorCode, type ClassStatus } from '../../contracts/class-channel/messages.ts';
 import { sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { logClassEvent } from './class-log.ts';
@@ -8,6 +8,7 @@ import { cleanText } from './display-name.ts';
 import type { ControlOutcome } from './teacher-controls.ts';
 import type { ClassActionRecord, ClassHistory } from './class-history.ts';
 import { EXERCISE_ID, LESSON_SLUG, type LessonCatalog } from './lesson-catalog.ts';
+import { assignmentBody, classCodeParams, classroomValidator, noticeBody, refusalOf, timerBody } from './route-schemas.ts';
 
 // The class's state, which the teacher sets and every student's page shows (README.md, "Ending a
 // class, the teacher's message and the timer"): ended or open, the teacher's message, a timer,
@@ -110,8 +111,6 @@ export class ClassStateControls {
   }
 }
 
-const codeParams = { type: 'object', properties: { code: { type: 'string', maxLength: 16 } }, required: ['code'] } as const;
-
 /**
  * The state's controls over HTTP for a teacher's script, each answering `200` with the class's
  * new state or the class's problem+json: `POST …/end`, `POST …/reopen`, `PUT …/notice {text}`,
@@ -121,19 +120,34 @@ const codeParams = { type: 'object', properties: { code: { type: 'string', maxLe
 export function classStateRoutes(app: FastifyInstance, classPath: string, controls: ClassStateControls, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
   const answer = (reply: FastifyReply, outcome: ControlOutcome<ClassStatus>): FastifyReply => (outcome.ok ? reply.send(outcome.value) : sendError(reply, outcome.status, outcome.error));
   const codeOf = (request: FastifyRequest): string => (request.params as { code: string }).code;
-  const options = { preHandler: teacherOnly, attachValidation: true, schema: { params: codeParams } };
   const path = `${classPath}/classes/:code`;
+  type Control = (request: FastifyRequest) => Promise<ControlOutcome<ClassStatus>>;
+  /** A control's route: its schemas, and the class's refusal when they refuse (refusalOf). */
+  const route = (method: 'POST' | 'PUT' | 'DELETE', url: string, control: Control, body?: { schema: object; refusal: ClassServerErrorCode }): void => {
+    app.route({
+      method,
+      url: `${path}${url}`,
+      preHandler: teacherOnly,
+      attachValidation: true,
+      validatorCompiler: classroomValidator,
+      schema: { params: classCodeParams, ...(body ? { body: body.schema } : {}) },
+      handler: async (request, reply) => {
+        const refused = refusalOf(request, body?.refusal ?? 'NO_SUCH_CLASS');
+        return refused ? sendError(reply, refused.status, refused.error) : answer(reply, await control(request));
+      },
+    });
+  };
 
-  app.post(`${path}/end`, options, async (request, reply) => answer(reply, await controls.end(codeOf(request))));
-  app.post(`${path}/reopen`, options, async (request, reply) => answer(reply, await controls.reopen(codeOf(request))));
-  app.put(`${path}/notice`, options, async (request, reply) => answer(reply, await controls.notice(codeOf(request), bodyField(request, 'text'))));
-  app.delete(`${path}/notice`, options, async (request, reply) => answer(reply, await controls.notice(codeOf(request), null)));
-  app.put(`${path}/timer`, options, async (request, reply) => answer(reply, await controls.timer(codeOf(request), bodyField(request, 'minutes'))));
-  app.delete(`${path}/timer`, options, async (request, reply) => answer(reply, await controls.timer(codeOf(request), null)));
-  app.put(`${path}/assignment`, options, async (request, reply) => answer(reply, await controls.assign(codeOf(request), bodyField(request, 'lesson'), bodyField(request, 'exercise'))));
-  app.put(`${path}/freeze`, options, async (request, reply) => answer(reply, await controls.freeze(codeOf(request), true)));
-  app.delete(`${path}/freeze`, options, async (request, reply) => answer(reply, await controls.freeze(codeOf(request), false)));
-  app.delete(`${path}/assignment`, options, async (request, reply) => answer(reply, await controls.assign(codeOf(request), null, null)));
+  route('POST', '/end', (request) => controls.end(codeOf(request)));
+  route('POST', '/reopen', (request) => controls.reopen(codeOf(request)));
+  route('PUT', '/notice', (request) => controls.notice(codeOf(request), bodyField(request, 'text')), { schema: noticeBody, refusal: 'BAD_NOTICE' });
+  route('DELETE', '/notice', (request) => controls.notice(codeOf(request), null));
+  route('PUT', '/timer', (request) => controls.timer(codeOf(request), bodyField(request, 'minutes')), { schema: timerBody, refusal: 'BAD_TIMER' });
+  route('DELETE', '/timer', (request) => controls.timer(codeOf(request), null));
+  route('PUT', '/assignment', (request) => controls.assign(codeOf(request), bodyField(request, 'lesson'), bodyField(request, 'exercise')), { schema: assignmentBody, refusal: 'NO_SUCH_EXERCISE' });
+  route('DELETE', '/assignment', (request) => controls.assign(codeOf(request), null, null));
+  route('PUT', '/freeze', (request) => controls.freeze(codeOf(request), true));
+  route('DELETE', '/freeze', (request) => controls.freeze(codeOf(request), false));
 }
 
 /** A field of a JSON body; undefined (refused by the control as a bad value) without one. */

@@ -7,6 +7,7 @@ import type { ClassroomStore } from './classroom-store.ts';
 import { cleanDisplayName } from './display-name.ts';
 import { EXERCISE_ID, LESSON_SLUG, type LessonCatalog } from './lesson-catalog.ts';
 import { attemptMissOf } from './member-attempts.ts';
+import { classroomValidator, joinBody, progressBody, refusalOf } from './route-schemas.ts';
 
 // The students' HTTP side (contracts/class-channel/PROTOCOL.md): joining a class, reading one's
 // membership, reporting results. The class channel is in classroom-plugin.ts.
@@ -27,10 +28,14 @@ export interface StudentRouteDeps {
 const clientAddress = (request: FastifyRequest): string => request.socket.remoteAddress ?? request.ip;
 
 export function studentRoutes(app: FastifyInstance, classPath: string, deps: StudentRouteDeps): void {
-  app.post(`${classPath}/join`, async (request, reply) => {
+  const schemaOptions = (body: object) => ({ attachValidation: true, validatorCompiler: classroomValidator, schema: { body } });
+
+  app.post(`${classPath}/join`, schemaOptions(joinBody), async (request, reply) => {
     // Per client address (server/limits/: classJoins), not per cookie.
     const budget = app.clientBudget.takeRequest('classJoins', clientAddress(request));
     if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
+    const refused = refusalOf(request, (field) => (field === 'name' ? 'BAD_NAME' : 'BAD_CODE'));
+    if (refused) return sendError(reply, refused.status, refused.error);
     const body = (request.body ?? {}) as { code?: unknown; name?: unknown; rejoinCode?: unknown };
     const code = normalizeClassCode(body.code);
     if (!code) return sendError(reply, 400, 'BAD_CODE');
@@ -66,11 +71,13 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
     return { code: member.classCode, title: info!.title, name: member.name, rejoinCode: member.rejoinCode, results };
   });
 
-  app.post(`${classPath}/progress`, async (request, reply) => {
+  app.post(`${classPath}/progress`, schemaOptions(progressBody), async (request, reply) => {
     const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
     if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
     const member = await deps.store.memberByToken(request.headers[MEMBER_HEADER]);
     if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
+    const refused = refusalOf(request, 'BAD_RESULT');
+    if (refused) return sendError(reply, refused.status, refused.error);
     const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown };
     const miss = attemptMissOf(body.miss);
     if (typeof body.lesson !== 'string' || !LESSON_SLUG.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE_ID.test(body.exercise) || typeof body.passed !== 'boolean' || miss === undefined) {

@@ -6,6 +6,7 @@ import { normalizeClassCode } from './class-code.ts';
 import { logClassEvent } from './class-log.ts';
 import type { ClassroomStore } from './classroom-store.ts';
 import { cleanClassTitle } from './display-name.ts';
+import { classCodeParams, classroomValidator, classTitleBody, refusalOf } from './route-schemas.ts';
 
 // The teacher's HTTP side for scripts and gradebooks (the page uses the class channel): the
 // classes, a new class, a class's board and its CSV and JSON exports. The controls' routes are
@@ -22,7 +23,9 @@ export interface TeacherRouteDeps {
 export function teacherRoutes(app: FastifyInstance, classPath: string, deps: TeacherRouteDeps, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
   app.get(`${classPath}/classes`, { preHandler: teacherOnly }, async () => ({ classes: await deps.classSummaries() }));
 
-  app.post(`${classPath}/classes`, { preHandler: teacherOnly }, async (request, reply) => {
+  app.post(`${classPath}/classes`, { preHandler: teacherOnly, attachValidation: true, validatorCompiler: classroomValidator, schema: { body: classTitleBody } }, async (request, reply) => {
+    const refused = refusalOf(request, 'BAD_TITLE');
+    if (refused) return sendError(reply, refused.status, refused.error);
     const title = cleanClassTitle((request.body as { title?: unknown } | undefined)?.title);
     if (title === null) return sendError(reply, 400, 'BAD_TITLE');
     const created = await deps.store.createClass(title);
@@ -33,18 +36,20 @@ export function teacherRoutes(app: FastifyInstance, classPath: string, deps: Tea
 
   /** The class's board, or null after answering 404. */
   const boardFromParams = async (request: FastifyRequest, reply: FastifyReply): Promise<Board | null> => {
-    const code = normalizeClassCode((request.params as { code: string }).code);
+    const code = request.validationError ? null : normalizeClassCode((request.params as { code: string }).code);
     const snapshot = code ? await deps.board(code) : null;
     if (!snapshot) sendError(reply, 404, 'NO_SUCH_CLASS');
     return snapshot;
   };
 
-  app.get(`${classPath}/classes/:code/board`, { preHandler: teacherOnly }, async (request, reply) => {
+  const boardOptions = { preHandler: teacherOnly, attachValidation: true, schema: { params: classCodeParams } };
+
+  app.get(`${classPath}/classes/:code/board`, boardOptions, async (request, reply) => {
     const snapshot = await boardFromParams(request, reply);
     return snapshot ?? reply;
   });
 
-  app.get(`${classPath}/classes/:code/export.csv`, { preHandler: teacherOnly }, async (request, reply) => {
+  app.get(`${classPath}/classes/:code/export.csv`, boardOptions, async (request, reply) => {
     const snapshot = await boardFromParams(request, reply);
     if (!snapshot) return reply;
     return reply
@@ -53,7 +58,7 @@ export function teacherRoutes(app: FastifyInstance, classPath: string, deps: Tea
       .send(boardToCsv(snapshot));
   });
 
-  app.get(`${classPath}/classes/:code/export.json`, { preHandler: teacherOnly }, async (request, reply) => {
+  app.get(`${classPath}/classes/:code/export.json`, boardOptions, async (request, reply) => {
     const snapshot = await boardFromParams(request, reply);
     if (!snapshot) return reply;
     return reply.header('content-disposition', `attachment; filename="wirelab-class-${snapshot.code}.json"`).send(snapshot);
