@@ -5,6 +5,7 @@ import { Link, navigate, usePathname } from './router.tsx';
 import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
+import lessonIndex from 'virtual:wirelab-lesson-index';
 
 export function AppHeader() {
   const t = useStrings(appStrings);
@@ -12,8 +13,9 @@ export function AppHeader() {
   const other = lang === 'ru' ? 'en' : 'ru';
   const pathname = usePathname();
   const route = parseRoute(pathname);
-  // the pages that dock an inspector beside their text (web/lessons/inspector-dock.tsx)
-  const hasInspector = route.kind === 'lesson' || (route.kind === 'course' && route.page === 'quiz');
+  // the pages that dock an inspector beside their text (web/lessons/inspector-dock.tsx); an
+  // unknown lesson is the not-found page, which has none
+  const hasInspector = (route.kind === 'lesson' && lessonIndex.some((entry) => entry.slug === route.slug)) || (route.kind === 'course' && route.page === 'quiz');
 
   // The hash names the heading being read (the reader keeps it current), so switching keeps the place;
   // the query (a join link's code, a join card's class) goes along.
