@@ -129,7 +129,8 @@ function gainLine(name: string, fast: Array<{ rps: number; cpuUs: number }>, plu
   const ratios = spreadOf(fast.map((sample, round) => sample.rps / pluginOnly[round].rps));
   const rps = (xs: Array<{ rps: number }>) => spreadOf(xs.map((x) => x.rps)).median.toFixed(0).padStart(6);
   const cpu = (xs: Array<{ cpuUs: number }>) => spreadOf(xs.map((x) => x.cpuUs)).median.toFixed(0).padStart(5);
-  return `${name.padEnd(34)} ${rps(fast)} / ${rps(pluginOnly)} req/s  ${ratios.median.toFixed(3)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  CPU µs/call ${cpu(fast)} / ${cpu(pluginOnly)}`;
+  const cpuRatio = spreadOf(pluginOnly.map((x) => x.cpuUs)).median / spreadOf(fast.map((x) => x.cpuUs)).median;
+  return `${name.padEnd(34)} ${rps(fast)} / ${rps(pluginOnly)} req/s  ${ratios.median.toFixed(3)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  CPU µs/call ${cpu(fast)} / ${cpu(pluginOnly)} (plugin alone ×${cpuRatio.toFixed(2)})`;
 }
 
 // memoryProbe: the IPC channel the server answers its CPU time on. The second server is the same

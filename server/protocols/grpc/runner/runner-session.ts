@@ -1,6 +1,7 @@
 import { fromJson, toJson, type DescMethod, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import fastifyCookie from '@fastify/cookie';
 import { SESSION_COOKIE } from '../../../session/session-id.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { CODE_NAMES } from '../lab-service.ts';
@@ -209,7 +210,7 @@ export class RunnerSession {
     const header = new Headers(metadata);
     // The browser's session: the call works in its sandbox, and the tap gives this
     // connection's bytes to that session's inspector.
-    header.set('cookie', `${SESSION_COOKIE}=${this.options.session}`);
+    header.set('cookie', fastifyCookie.serialize(SESSION_COOKIE, this.options.session));
     let responseTrailer: Headers | undefined;
     let headersArrived = false;
     try {
