@@ -48,20 +48,16 @@ export async function connectRoutes(scope: FastifyInstance, options: ConnectRout
   const unarySpecs: UnaryImplSpec[] = services.flatMap(({ service, implementation }) =>
     Object.values(createServiceImplSpec(service, implementation).methods).filter((spec): spec is UnaryImplSpec => spec.kind === 'unary'),
   );
-  const servedPaths = new Set<string>();
   const routes = (router: ConnectRouter): void => {
     for (const { service, implementation } of services) router.service(service, implementation);
     // The plugin reads router.handlers after this function: the wrapped ones become its routes.
-    router.handlers.forEach((handler, i) => {
-      if (wrapHandler) router.handlers[i] = wrapHandler(handler);
-      servedPaths.add(handler.requestPath);
-    });
+    if (wrapHandler) router.handlers.forEach((handler, i) => (router.handlers[i] = wrapHandler(handler)));
   };
 
   const valuesOf = new WeakMap<FastifyRequest, ContextValues>();
   const fast = fastPaths ? unaryFastPaths(unarySpecs, validateUniversalHandlerOptions(opts), { refuseUnary, stats }) : null;
+  // This scope holds the plugin's routes and nothing else: every request here is a call.
   scope.addHook('preHandler', async (request, reply) => {
-    if (!servedPaths.has(request.routeOptions.url ?? '')) return;
     const values = contextValues(request, reply);
     valuesOf.set(request, values);
     if (fast) await fast(request, reply, values);
