@@ -1,6 +1,7 @@
 import { fromJson, toJson, type DescMethod, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { base64Encode } from '@bufbuild/protobuf/wire';
 import fastifyCookie from '@fastify/cookie';
 import { SESSION_COOKIE } from '../../../session/session-id.ts';
 import { AsyncQueue } from '../async-queue.ts';
@@ -271,7 +272,7 @@ export class RunnerSession {
         // fall through: show the bytes
       }
     }
-    return { type: detail.type, base64: Buffer.from(detail.value).toString('base64') };
+    return { type: detail.type, base64: base64Encode(detail.value) };
   }
 
   private finish(
