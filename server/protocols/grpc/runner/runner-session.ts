@@ -3,6 +3,7 @@ import { Code, ConnectError, type Interceptor, type Transport } from '@connectrp
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { base64Encode } from '@bufbuild/protobuf/wire';
 import fastifyCookie from '@fastify/cookie';
+import { countRu } from '../../../../shared/russian-plural.ts';
 import { SESSION_COOKIE } from '../../../session/session-id.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { CODE_NAMES } from '../lab-service.ts';
@@ -149,7 +150,7 @@ export class RunnerSession {
     if (this.calls.size >= this.options.limits.maxCalls) {
       throw new RunnerProtocolError(
         'too-many-calls',
-        { en: `At most ${this.options.limits.maxCalls} calls may be open at once.`, ru: `Одновременно можно держать открытыми не больше ${this.options.limits.maxCalls} вызовов.` },
+        { en: `At most ${this.options.limits.maxCalls} call${this.options.limits.maxCalls === 1 ? '' : 's'} may be open at once.`, ru: `Одновременно можно держать открытыми не больше ${countRu(this.options.limits.maxCalls, 'вызова', 'вызовов', 'вызовов')}.` },
         id,
       );
     }
