@@ -23,12 +23,14 @@ export interface BenchServerOptions {
   tapMemoryMb?: number;
   /** one instance of a scaled-out deployment on this Redis (bench/scale-out.ts); absent: one process. */
   scale?: { redisUrl: string; keyPrefix: string; instanceId: string };
+  /** false: gRPC and Connect calls all through connect-fastify, no fast path (bench/grpc.ts's comparison). @default true */
+  grpcFastPaths?: boolean;
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
-export async function startBenchServer({ tap = false, memoryProbe = false, web = false, budgets = false, tapMemoryMb, scale }: BenchServerOptions = {}): Promise<BenchServer> {
+export async function startBenchServer({ tap = false, memoryProbe = false, web = false, budgets = false, tapMemoryMb, scale, grpcFastPaths = true }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap']), ...(web ? ['--web'] : []), ...(budgets ? ['--budgets'] : []), ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []), ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : [])];
+  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap']), ...(web ? ['--web'] : []), ...(budgets ? ['--budgets'] : []), ...(grpcFastPaths ? [] : ['--no-grpc-fast-paths']), ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []), ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', ...(memoryProbe ? (['ipc'] as const) : [])] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const port = Number(line.toString().trim());

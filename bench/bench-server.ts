@@ -35,6 +35,8 @@ const app = await buildApp({
   // bench/mqtt-vs-mosquitto.ts: 500 TCP clients of one sandbox from one address (one "session" to the broker's cap)
   mqtt: process.argv.includes('--budgets') ? undefined : { limits: { maxConnectionsPerSession: 1_000_000_000 } },
   // bench/scale-out.ts: one of two instances on one Redis.
+  // bench/grpc.ts: the same calls without the fast paths in front of connect-fastify.
+  grpc: { fastPaths: !process.argv.includes('--no-grpc-fast-paths') },
   scale: redisUrl ? { redisUrl, keyPrefix: argument('redis-key-prefix'), instanceId: argument('instance-id') } : undefined,
 });
 await app.listen({ port: 0, host: '127.0.0.1' });

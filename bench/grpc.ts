@@ -7,6 +7,9 @@
 // Beside requests per second, the server's CPU time per request (user + system, from the server
 // process itself): on a machine other work loads, that figure moves much less than req/s, and
 // it says what the protocol costs the server rather than what the load generator could send.
+// A second server process, the same app without the fast paths in front of connect-fastify
+// (`grpc: { fastPaths: false }`), takes the same Connect and native gRPC calls in the same rounds:
+// the fast paths' gain is the paired ratio of both (README of server/protocols/grpc/).
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -114,57 +117,83 @@ async function h2loadSample(server: BenchServer, url: string, options?: { data?:
   return { rps: result.rps, cpuUs: ((await serverCpuUs(server)) - cpuBefore) / result.requests };
 }
 
-// memoryProbe: the IPC channel the server answers its CPU time on.
+/** Native gRPC and REST over h2c, round by round. */
+interface H2Series {
+  rest: Array<{ rps: number; cpuUs: number }>;
+  grpc: Array<{ rps: number; cpuUs: number }>;
+  grpcPluginOnly: Array<{ rps: number; cpuUs: number }>;
+}
+
+/** One line of the fast paths' gain: req/s and CPU with them and without, and the paired ratio. */
+function gainLine(name: string, fast: Array<{ rps: number; cpuUs: number }>, pluginOnly: Array<{ rps: number; cpuUs: number }>): string {
+  const ratios = spreadOf(fast.map((sample, round) => sample.rps / pluginOnly[round].rps));
+  const rps = (xs: Array<{ rps: number }>) => spreadOf(xs.map((x) => x.rps)).median.toFixed(0).padStart(6);
+  const cpu = (xs: Array<{ cpuUs: number }>) => spreadOf(xs.map((x) => x.cpuUs)).median.toFixed(0).padStart(5);
+  const cpuRatio = spreadOf(pluginOnly.map((x) => x.cpuUs)).median / spreadOf(fast.map((x) => x.cpuUs)).median;
+  return `${name.padEnd(34)} ${rps(fast)} / ${rps(pluginOnly)} req/s  ${ratios.median.toFixed(3)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  CPU µs/call ${cpu(fast)} / ${cpu(pluginOnly)} (plugin alone ×${cpuRatio.toFixed(2)})`;
+}
+
+// memoryProbe: the IPC channel the server answers its CPU time on. The second server is the same
+// app with no fast path in front of connect-fastify: the fast paths' gain, measured in the same run.
 const server = await startBenchServer({ memoryProbe: true });
+const pluginOnly = await startBenchServer({ memoryProbe: true, grpcFastPaths: false });
+const CONNECT = CONFIGURATIONS.slice(1);
 console.log(`load before the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min; ${cpus().length} cores)`);
 try {
   for (const configuration of CONFIGURATIONS) await load(server, configuration); // warm-up
+  for (const configuration of CONNECT) await load(pluginOnly, configuration);
   const runs = new Map<Configuration, Sample[]>(CONFIGURATIONS.map((c) => [c, []]));
+  const pluginOnlyRuns = new Map<Configuration, Sample[]>(CONNECT.map((c) => [c, []]));
+  const body = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-grpc-')), 'get-user.grpc');
+  writeFileSync(body, grpcEnvelope(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
+  const grpcRequest = { data: body, headers: ['content-type: application/grpc', 'te: trailers'] };
+  const h2: H2Series = { rest: [], grpc: [], grpcPluginOnly: [] };
+  let h2loadFound = true;
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved so drift (thermal, other load) hits every configuration alike.
     for (const configuration of CONFIGURATIONS) runs.get(configuration)!.push(await load(server, configuration));
+    for (const configuration of CONNECT) pluginOnlyRuns.get(configuration)!.push(await load(pluginOnly, configuration));
+    if (!h2loadFound) continue;
+    // Native gRPC over h2c, beside REST over h2c: same transport, same load generator.
+    const rest = await h2loadSample(server, `${server.origin}/api/v1/users/1`);
+    const grpc = await h2loadSample(server, `${server.origin}${GET_USER}`, grpcRequest);
+    const grpcPluginOnly = await h2loadSample(pluginOnly, `${pluginOnly.origin}${GET_USER}`, grpcRequest);
+    if (rest === null || grpc === null || grpcPluginOnly === null) h2loadFound = false;
+    else {
+      h2.rest.push(rest);
+      h2.grpc.push(grpc);
+      h2.grpcPluginOnly.push(grpcPluginOnly);
+    }
   }
   const restRuns = runs.get(CONFIGURATIONS[0])!;
   const pairedRatios = (samples: Sample[]) => samples.map((sample, round) => sample.rps / restRuns[round].rps);
   console.log(`\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians\n`);
   const restCpu = median(restRuns).cpuUs;
   console.log('configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)  server CPU µs/req  REST\'s CPU / its CPU');
-  for (const configuration of CONFIGURATIONS) {
-    const s = median(runs.get(configuration)!);
-    const bytes = await responseBytes(server.origin, configuration);
-    const ratios = spreadOf(pairedRatios(runs.get(configuration)!));
-    console.log(
-      `${configuration.name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${ratios.median.toFixed(3).padStart(6)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  ${s.cpuUs.toFixed(0).padStart(17)}  ${(restCpu / s.cpuUs).toFixed(3).padStart(20)}`,
-    );
-  }
+  const row = (name: string, samples: Sample[], bytes: number) => {
+    const s = median(samples);
+    const ratios = spreadOf(pairedRatios(samples));
+    return `${name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${ratios.median.toFixed(3).padStart(6)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  ${s.cpuUs.toFixed(0).padStart(17)}  ${(restCpu / s.cpuUs).toFixed(3).padStart(20)}`;
+  };
+  for (const configuration of CONFIGURATIONS) console.log(row(configuration.name, runs.get(configuration)!, await responseBytes(server.origin, configuration)));
+  for (const configuration of CONNECT) console.log(row(`${configuration.name.replace('Connect unary, ', 'Connect ').replace(' protobuf', '')}, plugin only`, pluginOnlyRuns.get(configuration)!, await responseBytes(pluginOnly.origin, configuration)));
 
-  // Native gRPC over h2c, beside REST over h2c: same transport, same load generator.
-  const body = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-grpc-')), 'get-user.grpc');
-  writeFileSync(body, grpcEnvelope(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
-  const h2Ratios: number[] = [];
-  const h2Rest: number[] = [];
-  const h2Grpc: number[] = [];
-  const h2RestCpu: number[] = [];
-  const h2GrpcCpu: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const rest = await h2loadSample(server, `${server.origin}/api/v1/users/1`);
-    const grpc = await h2loadSample(server, `${server.origin}${GET_USER}`, { data: body, headers: ['content-type: application/grpc', 'te: trailers'] });
-    if (rest === null || grpc === null) break;
-    h2Rest.push(rest.rps);
-    h2Grpc.push(grpc.rps);
-    h2RestCpu.push(rest.cpuUs);
-    h2GrpcCpu.push(grpc.cpuUs);
-    h2Ratios.push(grpc.rps / rest.rps);
-  }
+  const h2Ratios = h2.grpc.map((sample, round) => sample.rps / h2.rest[round].rps);
+  const h2PluginOnlyRatios = h2.grpcPluginOnly.map((sample, round) => sample.rps / h2.rest[round].rps);
   if (h2Ratios.length === 0) console.log('\nh2c: h2load not found (Debian package nghttp2-client): native gRPC not measured');
   else {
     console.log(`\nover h2c (h2load, ${CONNECTIONS} connections, one stream each, ${h2Ratios.length} rounds × ${DURATION_S} s)`);
-    const ratios = spreadOf(h2Ratios);
-    console.log(`REST: GET /api/v1/users/1 over h2c   ${spreadOf(h2Rest).median.toFixed(0).padStart(6)} req/s  server CPU ${spreadOf(h2RestCpu).median.toFixed(0)} µs/req`);
-    console.log(
-      `native gRPC GetUser over h2c        ${spreadOf(h2Grpc).median.toFixed(0).padStart(6)} req/s  server CPU ${spreadOf(h2GrpcCpu).median.toFixed(0)} µs/req  ${ratios.median.toFixed(3)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)}) of REST over h2c (paired)`,
-    );
+    const line = (name: string, samples: Array<{ rps: number; cpuUs: number }>, ratios?: number[]) =>
+      `${name.padEnd(36)} ${spreadOf(samples.map((x) => x.rps)).median.toFixed(0).padStart(6)} req/s  server CPU ${spreadOf(samples.map((x) => x.cpuUs)).median.toFixed(0)} µs/req` +
+      (ratios ? `  ${spreadOf(ratios).median.toFixed(3)} (${spreadOf(ratios).min.toFixed(2)}–${spreadOf(ratios).max.toFixed(2)}) of REST over h2c (paired)` : '');
+    console.log(line('REST: GET /api/v1/users/1 over h2c', h2.rest));
+    console.log(line('native gRPC GetUser over h2c', h2.grpc, h2Ratios));
+    console.log(line('native gRPC GetUser, plugin only', h2.grpcPluginOnly, h2PluginOnlyRatios));
   }
+
+  console.log('\nthe fast paths against connect-fastify alone (with / without, req/s paired per round, CPU medians):');
+  for (const configuration of CONNECT) console.log(gainLine(configuration.name, runs.get(configuration)!, pluginOnlyRuns.get(configuration)!));
+  if (h2Ratios.length > 0) console.log(gainLine('native gRPC over h2c', h2.grpc, h2.grpcPluginOnly));
 
   console.log('\ntargets (requests per second against the same read over REST, paired per round):');
   console.log(targetLine('Connect unary, JSON', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[1])!)), { atLeast: 0.6 }));
@@ -173,4 +202,5 @@ try {
   console.log(`load after the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   server.child.kill('SIGTERM');
+  pluginOnly.child.kill('SIGTERM');
 }

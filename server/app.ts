@@ -15,7 +15,7 @@ import type { PartialClientLimits } from './limits/client-limits.ts';
 import { domainPlugin, type SandboxRetention } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
 import openApiPlugin from './protocols/rest/openapi.ts';
-import grpcPlugin from './protocols/grpc/index.ts';
+import grpcPlugin, { type GrpcPluginOptions } from './protocols/grpc/index.ts';
 import graphqlPlugin from './protocols/graphql/index.ts';
 import socketIoPlugin from './protocols/socket-io/index.ts';
 import websocketPlugin from './protocols/websocket/index.ts';
@@ -68,6 +68,8 @@ export interface AppOptions {
   clientLimits?: PartialClientLimits;
   /** Several instances behind a load balancer, sharing a Redis (REDIS_URL); absent: one process. */
   scale?: ScaleOptions;
+  /** gRPC, gRPC-Web and Connect: `fastPaths: false` leaves every call to connect-fastify (bench/grpc.ts compares). */
+  grpc?: GrpcPluginOptions;
   /** "Check my server" (server/own-server): false refuses it all; absent: OWN_SERVERS from the environment. */
   ownServers?: boolean;
 }
@@ -158,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openApiPlugin);
   if (captures) await app.register(captureChannel, { hub: captures });
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
-  await app.register(grpcPlugin);
+  await app.register(grpcPlugin, options.grpc ?? {});
   await app.register(graphqlPlugin);
   await app.register(socketIoPlugin);
   await app.register(websocketPlugin);

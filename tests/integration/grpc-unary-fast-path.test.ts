@@ -241,3 +241,34 @@ describe('the gRPC fast path keeps the call semantics', () => {
     expect(decodeURIComponent(String(answer.trailers['grpc-message']))).toBe('the server is shutting down');
   });
 });
+
+describe('grpc.fastPaths false (what bench/grpc.ts compares the fast paths with): every call through connect-fastify alone', () => {
+  let plain: RunningServer;
+  beforeAll(async () => {
+    plain = await startServer({ grpc: { fastPaths: false } });
+  });
+  afterAll(async () => {
+    await plain.close();
+  });
+
+  it('answers unary native gRPC and Connect as the fast paths do, and none of them is taken', async () => {
+    const cases: Array<[string, Uint8Array, Record<string, string>]> = [
+      [GET_USER, binaryGetUser(1), { ...PROTO, ...NO_ANSWER_COMPRESSION }],
+      [GET_USER, Buffer.from(JSON.stringify({ id: 987654 })), { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION }],
+      [ECHO, Buffer.from(JSON.stringify({ message: 'hi' })), { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION, 'x-echo-lang': 'ru' }],
+    ];
+    for (const [path, message, headers] of cases) {
+      const fast = await grpcCall(server.origin, path, envelope(message), headers);
+      const alone = await grpcCall(plain.origin, path, envelope(message), headers);
+      expect(comparable(alone)).toEqual(comparable(fast));
+    }
+    const connect = async (origin: string) => {
+      const response = await fetch(`${origin}${GET_USER}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1 }) });
+      return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+    };
+    const before = server.app.grpc.routes.unaryFastPath;
+    expect(await connect(plain.origin)).toEqual(await connect(server.origin));
+    expect(server.app.grpc.routes.unaryFastPath).toBe(before + 1);
+    expect(plain.app.grpc.routes).toEqual({ unaryFastPath: 0, unaryGrpcFastPath: 0, unaryGrpcReplayed: 0 });
+  });
+});

@@ -10,7 +10,8 @@ import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CallLog } from './call-log.ts';
 import { budgetRequestBytes, requestBytesRefusal } from './body-budget.ts';
-import { connectRoutes, type ConnectRoutesOptions, type ConnectRoutesStats } from './connect-routes.ts';
+import { connectRoutes, type ConnectRoutesOptions } from './connect-routes.ts';
+import type { UnaryFastPathStats } from './unary-fast-paths.ts';
 import { clientAddressKey, clientPresenceKey, httpVersionKey, protocolOverrideKey, sandboxKey, watchClient } from './context.ts';
 import { HealthStatuses, healthService } from './health-service.ts';
 import { addressRateInterceptor, authInterceptor, domainErrorsInterceptor, expiredDeadlineInterceptor, loggingInterceptor } from './interceptors.ts';
@@ -39,6 +40,8 @@ export const GRPC_LIMITS = {
 
 export interface GrpcPluginOptions {
   runner?: Partial<RunnerLimits>;
+  /** false: every call goes through connect-fastify's routes, none through the fast paths (bench/grpc.ts compares both). @default true */
+  fastPaths?: boolean;
 }
 
 export interface GrpcState {
@@ -48,8 +51,8 @@ export interface GrpcState {
   callLog: CallLog;
   /** each sandbox's own graceful shutdown and serving statuses */
   lifecycle: SandboxLifecycle;
-  /** how the Connect routes answered */
-  routes: ConnectRoutesStats;
+  /** how many calls the fast paths answered */
+  routes: UnaryFastPathStats;
 }
 
 declare module 'fastify' {
@@ -99,7 +102,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   const health = new HealthStatuses(SERVED_SERVICES.map((s) => s.typeName));
   const callLog = new CallLog();
   const lifecycle = new SandboxLifecycle(health);
-  const routes: ConnectRoutesStats = { unaryFastPath: 0, unaryGrpcFastPath: 0, unaryGrpcReplayed: 0 };
+  const routes: UnaryFastPathStats = { unaryFastPath: 0, unaryGrpcFastPath: 0, unaryGrpcReplayed: 0 };
   app.decorate('grpc', { health, callLog, lifecycle, routes });
 
   const source: ReflectionSource = { services: SERVED_SERVICES.map((s) => s.typeName), files: filesByName, registry };
@@ -145,6 +148,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
     maxTimeoutMs: GRPC_LIMITS.maxTimeoutMs,
     shutdownTimeoutMs: GRPC_LIMITS.shutdownTimeoutMs,
     shutdownError: new ConnectError('the server is shutting down', Code.Unavailable),
+    fastPaths: options.fastPaths ?? true,
     stats: routes,
   };
   await app.register(async (scope) => {

@@ -37,7 +37,7 @@ describe('readEchoMessage', () => {
       ['{"wirelab":"ping","payload":"' + 'x'.repeat(126) + '"}', 'bad-field', /не длиннее 125 байт/],
       ['{"wirelab":"ping-interval","ms":10}', 'bad-field', /от 1000 до 60000/],
       ['{"wirelab":"fragment","text":"a","hex":"01"}', 'bad-field', /ровно в одном/],
-      ['{"wirelab":"fragment","text":"ab","frames":3}', 'bad-field', /2 байт нельзя разделить на 3/],
+      ['{"wirelab":"fragment","text":"ab","frames":3}', 'bad-field', /2 байта нельзя разделить на 3 непустых кадра/],
       ['{"wirelab":"fragment","hex":"0g"}', 'bad-field', /шестнадцатеричной/],
       ['{"wirelab":"help","extra":1}', 'bad-field', /Лишние поля: «extra»/],
     ];

@@ -1,3 +1,4 @@
+import { countRu } from '../../../shared/russian-plural.ts';
 import { MAX_CLOSE_REASON_BYTES } from './limits.ts';
 
 import type { Bilingual } from '../shared/bilingual.ts';
@@ -72,11 +73,11 @@ export const messages = {
   }),
   tooFewBytes: (frames: number, bytes: number): Bilingual => ({
     en: `${bytes} byte(s) cannot be split into ${frames} non-empty frames: send a longer message or fewer frames.`,
-    ru: `${bytes} байт нельзя разделить на ${frames} непустых кадров: отправьте сообщение длиннее или уменьшите число кадров.`,
+    ru: `${countRu(bytes, 'байт', 'байта', 'байт')} нельзя разделить на ${countRu(frames, 'непустой кадр', 'непустых кадра', 'непустых кадров')}: отправьте сообщение длиннее или уменьшите число кадров.`,
   }),
   tooLarge: (bytes: number, max: number): Bilingual => ({
     en: `The message is ${bytes} bytes; this endpoint allows ${max}.`,
-    ru: `В сообщении ${bytes} байт, а этот адрес принимает не больше ${max}.`,
+    ru: `В сообщении ${countRu(bytes, 'байт', 'байта', 'байт')}, а этот адрес принимает не больше ${max}.`,
   }),
   closeCodeNotSendable: (code: number): Bilingual => ({
     en: `${code} cannot be sent in a close frame: use 1000–1003, 1007–1014 or 3000–4999 (1005, 1006 and 1015 are never on the wire, 1004 is reserved).`,

@@ -1,6 +1,9 @@
 import { fromJson, toJson, type DescMethod, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { base64Encode } from '@bufbuild/protobuf/wire';
+import fastifyCookie from '@fastify/cookie';
+import { countRu } from '../../../../shared/russian-plural.ts';
 import { SESSION_COOKIE } from '../../../session/session-id.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { CODE_NAMES } from '../lab-service.ts';
@@ -147,7 +150,7 @@ export class RunnerSession {
     if (this.calls.size >= this.options.limits.maxCalls) {
       throw new RunnerProtocolError(
         'too-many-calls',
-        { en: `At most ${this.options.limits.maxCalls} calls may be open at once.`, ru: `Одновременно можно держать открытыми не больше ${this.options.limits.maxCalls} вызовов.` },
+        { en: `At most ${this.options.limits.maxCalls} call${this.options.limits.maxCalls === 1 ? '' : 's'} may be open at once.`, ru: `Одновременно можно держать открытыми не больше ${countRu(this.options.limits.maxCalls, 'вызова', 'вызовов', 'вызовов')}.` },
         id,
       );
     }
@@ -209,7 +212,7 @@ export class RunnerSession {
     const header = new Headers(metadata);
     // The browser's session: the call works in its sandbox, and the tap gives this
     // connection's bytes to that session's inspector.
-    header.set('cookie', `${SESSION_COOKIE}=${this.options.session}`);
+    header.set('cookie', fastifyCookie.serialize(SESSION_COOKIE, this.options.session));
     let responseTrailer: Headers | undefined;
     let headersArrived = false;
     try {
@@ -270,7 +273,7 @@ export class RunnerSession {
         // fall through: show the bytes
       }
     }
-    return { type: detail.type, base64: Buffer.from(detail.value).toString('base64') };
+    return { type: detail.type, base64: base64Encode(detail.value) };
   }
 
   private finish(
