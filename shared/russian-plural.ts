@@ -1,7 +1,7 @@
 // Russian nouns after a number take one of three forms: 1 байт, 2 байта, 5 байт (and 21 байт,
 // 22 байта, 11 байт, 111 байт). The rule is the CLDR one, as every browser and Node carry it.
 // Pure, no imports: the server's messages and the web app take it from here
-// (web/text/russian-plural.ts is the same rule, to become a re-export of this file).
+// (web/text/russian-plural.ts re-exports it).
 
 const rules = new Intl.PluralRules('ru');
 
