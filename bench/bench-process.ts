@@ -29,6 +29,9 @@ export interface BenchServerOptions {
 export async function startBenchServer({ tap = false, memoryProbe = false, web = false, budgets = false, tapMemoryMb, scale }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
   const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap']), ...(web ? ['--web'] : []), ...(budgets ? ['--budgets'] : []), ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []), ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : [])];
+  // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (to see what a load costs).
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', ...(memoryProbe ? (['ipc'] as const) : [])] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const port = Number(line.toString().trim());

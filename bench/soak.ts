@@ -101,7 +101,7 @@ async function student(index: number): Promise<void> {
     kind === 0
       ? timed('/api/v1/users?limit=5', { headers: { cookie } })
       : kind === 1
-        ? timed('/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: 1) { name posts(first: 3) { nodes { title } } } }' }) })
+        ? timed('/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: 1) { name posts(first: 3) { title } } }' }) })
         : timed('/wirelab.users.v1.UserService/GetUser', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"id":1}' });
   for (let turn = 0; running; turn++) {
     const kind = turn % 3;
