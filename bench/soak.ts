@@ -46,7 +46,9 @@ async function memoryOf(child: ChildProcess, type: 'memory' | 'rss'): Promise<Us
   }
 }
 
-const { child, port } = await startBenchServer({ tap: true, memoryProbe: true, budgets: true, tapMemoryMb: TAP_MEMORY_MB });
+/** BENCH_SOAK_PACING=off: the budgets alone, without the socket-level pace (how it was before issue 25). */
+const PACING = process.env.BENCH_SOAK_PACING !== 'off';
+const { child, port } = await startBenchServer({ tap: true, memoryProbe: true, budgets: true, pacing: PACING, tapMemoryMb: TAP_MEMORY_MB });
 const agent = new Agent({ keepAlive: true, maxSockets: STUDENTS * 2, localAddress: STUDENT_ADDRESS });
 
 function timed(path: string, init: { method?: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; ms: number }> {
@@ -228,7 +230,7 @@ try {
   const beside = pooled(`${STUDENTS} students beside the abuser (pooled)`, abusedPhases);
   const p50Ratios = spreadOf(rounds.map((r) => r.abused.p50 / r.quiet.p50));
   const p99Ratios = spreadOf(rounds.map((r) => r.abused.p99 / r.quiet.p99));
-  console.log(`soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1; ${PAIRS} pairs of ${ROUND_S} s rounds (quiet, abused); tap capture budget ${TAP_MEMORY_MB} MiB; ${availableParallelism()} cores`);
+  console.log(`soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1; ${PAIRS} pairs of ${ROUND_S} s rounds (quiet, abused); tap capture budget ${TAP_MEMORY_MB} MiB; pacing per address ${PACING ? 'on' : 'OFF'}; ${availableParallelism()} cores`);
   printRounds(rounds);
   console.table([alone, beside].map((row) => ({ ...row, p50: `${row.p50.toFixed(1)} ms`, p99: `${row.p99.toFixed(1)} ms` })));
   console.log(`pooled ratios: p50 ×${(beside.p50 / alone.p50).toFixed(2)}, p99 ×${(beside.p99 / alone.p99).toFixed(2)}`);

@@ -93,8 +93,10 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // loading a lesson page at once); past it a class is slowed, never refused. A flooding
     // script gets 200 a second read instead of as many as the CPU allows.
     requestsPerAddress: 2000,
-    // 3.2 MiB a second and a burst of 32 MiB: 40 students each sending a 1 MB message fit at once.
-    bytesPerAddress: 32 * 1024 * 1024,
+    // What the gRPC bodies' budget lets through, for every protocol: 1.6 MiB a second and a burst
+    // of 16 MiB (a class sends a few hundred bytes per click). It binds the bodies that budget
+    // would refuse too, so a client sending 1 MB echoes gets at most 1.6 a second read at all.
+    bytesPerAddress: 16 * 1024 * 1024,
     windowMs: 10_000,
   },
 };
