@@ -15,6 +15,7 @@ function unbounded(): PartialClientLimits {
   return {
     connections: Object.fromEntries(Object.keys(DEFAULT_CLIENT_LIMITS.connections).map((kind) => [kind, { perAddress: huge, server: huge }])),
     rates: Object.fromEntries(Object.keys(DEFAULT_CLIENT_LIMITS.rates).map((kind) => [kind, { perAddress: huge }])),
+    pacing: { connectionsPerAddress: huge, requestsPerAddress: huge, bytesPerAddress: huge },
   };
 }
 
@@ -31,7 +32,8 @@ const app = await buildApp({
   // bench/soak.ts bounds the capture budget (TAP_MEMORY_MB in production) so a 60 s run reaches it.
   tap: tapOff ? false : tapMemoryMb ? { totalBytes: tapMemoryMb * 1024 * 1024 } : {},
   rateLimit: process.argv.includes('--budgets') ? undefined : false,
-  clientLimits: process.argv.includes('--budgets') ? undefined : unbounded(),
+  // --no-pacing: the budgets without the socket-level pace (server/limits/address-gate.ts), to compare in bench/soak.ts
+  clientLimits: process.argv.includes('--budgets') ? (process.argv.includes('--no-pacing') ? { pacing: unbounded().pacing } : undefined) : unbounded(),
   // bench/mqtt-vs-mosquitto.ts: 500 TCP clients of one sandbox from one address (one "session" to the broker's cap)
   mqtt: process.argv.includes('--budgets') ? undefined : { limits: { maxConnectionsPerSession: 1_000_000_000 } },
   // bench/scale-out.ts: one of two instances on one Redis.

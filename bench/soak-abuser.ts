@@ -2,7 +2,8 @@
 // students' measurements: for the given seconds, from 127.0.0.1, every pattern of issue 14 at
 // once — fresh cookies for every request and connection, 1 MB echo calls filling capture rings,
 // SSE streams, Engine.IO sessions and GraphQL WebSockets held open, new sandboxes, and a burst of
-// writes in one sandbox. Prints one JSON line of what was accepted and refused.
+// writes in one sandbox. Prints one JSON line of what was accepted and refused, and its own CPU
+// time, when its time is up or on SIGTERM (bench/soak.ts stops and continues it between rounds).
 // Usage: node --import tsx bench/soak-abuser.ts <port> <seconds>
 import { request as httpRequest, Agent } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -118,11 +119,17 @@ function openGraphqlWs(): Promise<{ close(): void } | null> {
   });
 }
 
+function finish(): never {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ counts, cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
+  process.exit(0);
+}
+process.on('SIGTERM', finish);
+
 await Promise.all([
   ...patterns,
   wanted('sse') && hold('SSE stream, fresh cookie', openSse),
   wanted('graphql-ws') && hold('GraphQL WebSocket, fresh cookie', openGraphqlWs),
 ]);
 agent.destroy();
-process.stdout.write(`${JSON.stringify(counts)}\n`);
-process.exit(0);
+finish();

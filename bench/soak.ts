@@ -1,26 +1,31 @@
 // npm run bench (soak part): one abusive client against a server that also serves 40
 // well-behaved students, all 40 behind one NAT address (127.0.0.2), the abuser on 127.0.0.1
 // (bench/soak-abuser.ts, a process of its own). The server runs with a classroom's budgets and
-// the tap recording. First the students alone (the baseline), then the students beside the
-// abuser, in one run: the students' p50/p99 latency and the ratio to the baseline, whether any
-// student request was refused, and the server's RSS — after a full collection before and after,
-// and its peak, sampled every second while the abuser runs.
+// the tap recording. Rounds alternate: the students alone (the abuser stopped with SIGSTOP, its
+// connections still open), then beside the abuser (SIGCONT) — so a quiet and an abused round
+// always see about the same load from the rest of the machine (other engineers' tests share
+// its 2 cores). The first quiet round comes before the abuser ever started. It prints the
+// students' p50/p99 per round and pooled, the ratios (abused / quiet, per pair of rounds; the
+// median is judged), whether any student request was refused, and the server's RSS — after a
+// full collection before and after, and its peak, sampled every second while the abuser runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request as httpRequest, Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, setPriority } from 'node:os';
 import { percentile, startBenchServer } from './bench-process.ts';
-import { targetLine } from './targets.ts';
+import { spreadOf, targetLine } from './targets.ts';
 
 const STUDENTS = Number(process.env.BENCH_SOAK_STUDENTS ?? 40);
-const BASELINE_S = Number(process.env.BENCH_SOAK_BASELINE_SECONDS ?? 20);
-const ABUSE_S = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
+/** Seconds of each round; a quiet and an abused round make a pair. */
+const ROUND_S = Number(process.env.BENCH_SOAK_ROUND_SECONDS ?? 10);
+const PAIRS = Number(process.env.BENCH_SOAK_PAIRS ?? 5);
 /** A student clicks Run about once a second, REST, GraphQL and Connect in turn. */
 const THINK_MS = 1000;
 const TAP_MEMORY_MB = Number(process.env.BENCH_SOAK_TAP_MB ?? 256);
-/** Bounds the run is held to (ratios against the baseline, never absolute times). */
-const MAX_P99_RATIO = Number(process.env.BENCH_SOAK_MAX_P99_RATIO ?? 10);
+/** Issue 25's targets: ratios against the quiet rounds of the same run, never absolute times. */
+const MAX_P99_RATIO = Number(process.env.BENCH_SOAK_MAX_P99_RATIO ?? 3);
+const MAX_P50_RATIO = Number(process.env.BENCH_SOAK_MAX_P50_RATIO ?? 1.5);
 /** The server's RSS may grow by the capture budget plus this much over its baseline. */
 const RSS_SLACK_MB = Number(process.env.BENCH_SOAK_RSS_SLACK_MB ?? 384);
 const STUDENT_ADDRESS = '127.0.0.2';
@@ -41,13 +46,17 @@ async function memoryOf(child: ChildProcess, type: 'memory' | 'rss'): Promise<Us
   }
 }
 
-const { child, port } = await startBenchServer({ tap: true, memoryProbe: true, budgets: true, tapMemoryMb: TAP_MEMORY_MB });
+/** BENCH_SOAK_PACING=off: the budgets alone, without the socket-level pace (how it was before issue 25). */
+const PACING = process.env.BENCH_SOAK_PACING !== 'off';
+const { child, port } = await startBenchServer({ tap: true, memoryProbe: true, budgets: true, pacing: PACING, tapMemoryMb: TAP_MEMORY_MB });
 const agent = new Agent({ keepAlive: true, maxSockets: STUDENTS * 2, localAddress: STUDENT_ADDRESS });
 
-function timed(path: string, init: { method?: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; ms: number }> {
+/** One student request; `fresh`: on a new connection of its own, not one from the keep-alive pool. */
+function timed(path: string, init: { method?: string; headers: Record<string, string>; body?: string }, fresh = false): Promise<{ status: number; ms: number }> {
   const started = performance.now();
+  const connection = fresh ? { agent: false as const, localAddress: STUDENT_ADDRESS } : { agent };
   return new Promise((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent }, (response) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, ...connection }, (response) => {
       response.resume();
       response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started }));
     });
@@ -97,19 +106,21 @@ async function student(index: number): Promise<void> {
   stream.end();
   // Spread the class over the first second.
   await new Promise((resolve) => setTimeout(resolve, (index * THINK_MS) / STUDENTS));
-  const ask = (kind: number) =>
+  const ask = (kind: number, fresh = false) =>
     kind === 0
-      ? timed('/api/v1/users?limit=5', { headers: { cookie } })
+      ? timed('/api/v1/users?limit=5', { headers: { cookie } }, fresh)
       : kind === 1
-        ? timed('/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: 1) { name posts(first: 3) { nodes { title } } } }' }) })
-        : timed('/wirelab.users.v1.UserService/GetUser', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"id":1}' });
+        ? timed('/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: 1) { name posts(first: 3) { title } } }' }) }, fresh)
+        : timed('/wirelab.users.v1.UserService/GetUser', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"id":1}' }, fresh);
   for (let turn = 0; running; turn++) {
     const kind = turn % 3;
     let answer = await ask(kind);
     // A keep-alive connection the server closed as idle just as it was reused: a browser sends
     // the request again on a new connection, and so does this student (the time of both counts).
+    // Not the pool's next one: on a host so loaded that the server ran its keep-alive timers late,
+    // the next pooled connection may have been closed at the same moment.
     if (answer.status === 0) {
-      const again = await ask(kind);
+      const again = await ask(kind, true);
       answer = { status: again.status, ms: answer.ms + again.ms };
     }
     if (answer.status >= 200 && answer.status < 300) phase.latencies.push(answer.ms);
@@ -133,64 +144,114 @@ function summary(label: string, measured: Phase) {
   };
 }
 
+interface Round {
+  quiet: ReturnType<typeof summary>;
+  abused: ReturnType<typeof summary>;
+  /** the server's CPU, % of a core, in each half */
+  quietCpu: number;
+  abusedCpu: number;
+  load: number;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One half of a pair: the students' figures and the server's CPU share over it. */
+async function measure(label: string): Promise<{ row: ReturnType<typeof summary>; cpu: number; measured: Phase }> {
+  phase = newPhase();
+  const before = await memoryOf(child, 'rss');
+  await pause(ROUND_S * 1000);
+  const after = await memoryOf(child, 'rss');
+  const measured = phase;
+  return { row: summary(label, measured), cpu: ((after.cpuS - before.cpuS) / ROUND_S) * 100, measured };
+}
+
+function pooled(label: string, phases: Phase[]) {
+  return summary(label, { latencies: phases.flatMap((p) => p.latencies), refused: phases.reduce((n, p) => n + p.refused, 0), statuses: Object.assign({}, ...phases.map((p) => p.statuses)) });
+}
+
+function printRounds(rounds: Round[]): void {
+  console.table(
+    rounds.map((r, i) => ({
+      pair: i + 1,
+      'quiet p50': `${r.quiet.p50.toFixed(1)} ms`,
+      'quiet p99': `${r.quiet.p99.toFixed(1)} ms`,
+      'abused p50': `${r.abused.p50.toFixed(1)} ms`,
+      'abused p99': `${r.abused.p99.toFixed(1)} ms`,
+      'p50 ×': (r.abused.p50 / r.quiet.p50).toFixed(2),
+      'p99 ×': (r.abused.p99 / r.quiet.p99).toFixed(2),
+      'server CPU quiet/abused': `${r.quietCpu.toFixed(0)} % / ${r.abusedCpu.toFixed(0)} %`,
+      'host load': r.load.toFixed(1),
+    })),
+  );
+}
+
 let failed = false;
 try {
   // Warm the code paths before the baseline memory.
   await timed('/api/v1/users/1', { headers: {} });
   const start = await memoryOf(child, 'memory');
-
   const students = Array.from({ length: STUDENTS }, (_, i) => student(i));
-  await new Promise((resolve) => setTimeout(resolve, BASELINE_S * 1000));
-  const baseline = summary(`${STUDENTS} students alone`, phase);
-  const afterBaseline = await memoryOf(child, 'memory');
-  const baselineStartedCpu = start.cpuS;
+  await pause(THINK_MS * 2); // the class has arrived (sessions, event streams)
 
-  phase = newPhase();
-  const abuser = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./soak-abuser.ts', import.meta.url)), String(port), String(ABUSE_S)], {
+  const abuser = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./soak-abuser.ts', import.meta.url)), String(port), String(PAIRS * ROUND_S * 2 + 60)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  abuser.kill('SIGSTOP');
+  // In a classroom the abusive script runs on its own machine; here it shares the server's cores,
+  // so it runs at the lowest priority: what it costs the server is what is measured, not its own CPU.
+  setPriority(abuser.pid!, 19);
   let abuserOutput = '';
   abuser.stdout!.on('data', (chunk: Buffer) => (abuserOutput += chunk.toString()));
   let peakRss = 0;
+  let sampling = false;
   const sampler = setInterval(() => {
-    void memoryOf(child, 'rss').then((usage) => (peakRss = Math.max(peakRss, usage.rss)));
+    if (sampling) void memoryOf(child, 'rss').then((usage) => (peakRss = Math.max(peakRss, usage.rss)));
   }, 1000);
-  await once(abuser, 'exit');
+
+  const rounds: Round[] = [];
+  const quietPhases: Phase[] = [];
+  const abusedPhases: Phase[] = [];
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const quiet = await measure(`quiet ${pair + 1}`);
+    abuser.kill('SIGCONT');
+    sampling = true;
+    const abused = await measure(`abused ${pair + 1}`);
+    sampling = false;
+    abuser.kill('SIGSTOP');
+    quietPhases.push(quiet.measured);
+    abusedPhases.push(abused.measured);
+    rounds.push({ quiet: quiet.row, abused: abused.row, quietCpu: quiet.cpu, abusedCpu: abused.cpu, load: loadavg()[0] });
+  }
   clearInterval(sampler);
-  const afterAbuse = await memoryOf(child, 'rss');
-  const abused = summary(`${STUDENTS} students beside the abuser`, phase);
+  abuser.kill('SIGCONT');
+  abuser.kill('SIGTERM');
+  await once(abuser, 'exit');
   running = false;
   await Promise.all(students);
   const end = await memoryOf(child, 'memory');
 
-  const p50Ratio = abused.p50 / baseline.p50;
-  const p99Ratio = abused.p99 / baseline.p99;
-  console.log(`soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1 for ${ABUSE_S} s, tap capture budget ${TAP_MEMORY_MB} MiB`);
-  console.table(
-    [baseline, abused].map((row) => ({ ...row, p50: `${row.p50.toFixed(1)} ms`, p99: `${row.p99.toFixed(1)} ms` })),
-  );
-  console.log(`students' latency beside the abuser / alone: p50 ×${p50Ratio.toFixed(2)}, p99 ×${p99Ratio.toFixed(2)} (bound: p99 ×${MAX_P99_RATIO})`);
-  console.log(
-    `server RSS: ${(start.rss / MiB).toFixed(0)} MiB at start, ${(afterBaseline.rss / MiB).toFixed(0)} after the baseline, peak ${(peakRss / MiB).toFixed(0)} while abused, ${(end.rss / MiB).toFixed(0)} after (bound: start + ${TAP_MEMORY_MB} + ${RSS_SLACK_MB} MiB)`,
-  );
-  console.log(
-    `server CPU: ${(((afterBaseline.cpuS - baselineStartedCpu) / BASELINE_S) * 100).toFixed(0)} % of a core with the students alone, ${(((afterAbuse.cpuS - afterBaseline.cpuS) / ABUSE_S) * 100).toFixed(0)} % beside the abuser (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`,
-  );
-  const counts = JSON.parse(abuserOutput.trim() || '{}') as Record<string, { accepted: number; refused: number; failed: number }>;
-  console.table(Object.entries(counts).map(([pattern, c]) => ({ pattern, ...c })));
-
+  const alone = pooled(`${STUDENTS} students, abuser stopped (pooled)`, quietPhases);
+  const beside = pooled(`${STUDENTS} students beside the abuser (pooled)`, abusedPhases);
+  const p50Ratios = spreadOf(rounds.map((r) => r.abused.p50 / r.quiet.p50));
+  const p99Ratios = spreadOf(rounds.map((r) => r.abused.p99 / r.quiet.p99));
+  console.log(`soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1; ${PAIRS} pairs of ${ROUND_S} s rounds (quiet, abused); tap capture budget ${TAP_MEMORY_MB} MiB; pacing per address ${PACING ? 'on' : 'OFF'}; ${availableParallelism()} cores`);
+  printRounds(rounds);
+  console.table([alone, beside].map((row) => ({ ...row, p50: `${row.p50.toFixed(1)} ms`, p99: `${row.p99.toFixed(1)} ms` })));
+  console.log(`pooled ratios: p50 ×${(beside.p50 / alone.p50).toFixed(2)}, p99 ×${(beside.p99 / alone.p99).toFixed(2)}`);
   const rssBound = start.rss + (TAP_MEMORY_MB + RSS_SLACK_MB) * MiB;
-  if (baseline.refused + abused.refused > 0) {
-    console.error(`FAIL: ${baseline.refused + abused.refused} student requests or streams were refused`);
-    failed = true;
-  }
-  // A target, not a failure: on a shared machine the host's run queue, not the server, makes most of
-  // this ratio (see the CPU shares above). Refused students and memory past the budget do fail.
-  console.log(targetLine("students' p99 beside the abuser / alone", p99Ratio, { atMost: MAX_P99_RATIO }, (n) => `×${n.toFixed(2)}`));
-  if (peakRss > rssBound) {
-    console.error(`FAIL: peak RSS ${(peakRss / MiB).toFixed(0)} MiB past ${(rssBound / MiB).toFixed(0)} MiB`);
-    failed = true;
-  }
+  console.log(`server RSS: ${(start.rss / MiB).toFixed(0)} MiB at start, peak ${(peakRss / MiB).toFixed(0)} while abused, ${(end.rss / MiB).toFixed(0)} after (bound: start + ${TAP_MEMORY_MB} + ${RSS_SLACK_MB} MiB)`);
+  const report = JSON.parse(abuserOutput.trim() || '{}') as { counts?: Record<string, { accepted: number; refused: number; failed: number }>; cpuS?: number };
+  console.log(`the abuser's own process: ${(report.cpuS ?? 0).toFixed(1)} s of CPU while it ran (it shares the host's cores with the server)`);
+  console.table(Object.entries(report.counts ?? {}).map(([pattern, c]) => ({ pattern, ...c })));
+
+  const refused = alone.refused + beside.refused;
+  console.log(targetLine("students' p99 beside the abuser / quiet (median of pairs)", p99Ratios, { atMost: MAX_P99_RATIO }, (n) => `×${n.toFixed(2)}`));
+  console.log(targetLine("students' p50 beside the abuser / quiet (median of pairs)", p50Ratios, { atMost: MAX_P50_RATIO }, (n) => `×${n.toFixed(2)}`));
+  console.log(targetLine("students' requests refused", refused, { atMost: 0 }, (n) => String(n)));
+  console.log(targetLine('server peak RSS while abused, MiB', peakRss / MiB, { atMost: rssBound / MiB }, (n) => n.toFixed(0)));
+  // Refused students and memory past the budget fail the run; the latency ratios are targets
+  // (on a shared machine the host's run queue makes part of them, see the host load per pair).
+  if (refused > 0 || peakRss > rssBound) failed = true;
 } finally {
   running = false;
   agent.destroy();

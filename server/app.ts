@@ -11,7 +11,8 @@ import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
 import { captureOwnerOf, useSessionSecret } from './session/session-id.ts';
 import sessionPlugin from './session/session-plugin.ts';
 import limitsPlugin from './limits/limits-plugin.ts';
-import type { PartialClientLimits } from './limits/client-limits.ts';
+import { withClientLimits, type PartialClientLimits } from './limits/client-limits.ts';
+import { AddressGate } from './limits/address-gate.ts';
 import { domainPlugin, type SandboxRetention } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
 import openApiPlugin from './protocols/rest/openapi.ts';
@@ -101,6 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.sessionSecret) useSessionSecret(options.sessionSecret);
   const allowedOrigins = options.allowedOrigins ?? [];
   let onePort: OnePortServer | undefined;
+  // Refuses and paces per client address at the socket, before anything is parsed (server/limits/).
+  const gate = new AddressGate(withClientLimits(options.clientLimits).pacing);
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -116,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         captures: captures ?? undefined,
         timeouts: options.timeouts,
         proxyProtocolFrom: options.proxyProtocolFrom,
+        gate,
         // Every WebSocket endpoint (ours, Socket.IO's, GraphQL's, MQTT's, the capture channel)
         // is behind this one check: a foreign page's handshake carries the student's cookie.
         admitUpgrade: {
@@ -140,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorate('captures', captures);
+  gate.reportTo((reports) => app.log.warn({ paced: reports }, 'client addresses paced or refused at accept in the last 10 s'));
   app.decorate('onePort', onePort!);
 
   // Parses request.cookies and writes reply.setCookie; before every plugin that reads or sets the
@@ -186,6 +191,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     app.onePort.closeHttp2Sessions();
     app.onePort.closeUnsniffedConnections();
+    gate.close();
   });
   return app;
 }

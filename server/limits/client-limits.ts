@@ -28,9 +28,22 @@ export interface RateLimit {
   windowMs: number;
 }
 
+/**
+ * Refused and paced at the socket, before anything is parsed (address-gate.ts): the TCP
+ * connections one address may hold, and the requests and bytes it may send per window (token
+ * buckets; past them its connections are paused, not refused).
+ */
+export interface PacingLimits {
+  connectionsPerAddress: number;
+  requestsPerAddress: number;
+  bytesPerAddress: number;
+  windowMs: number;
+}
+
 export interface ClientLimits {
   connections: Record<ConnectionKind, SlotLimit>;
   rates: Record<RateKind, RateLimit>;
+  pacing: PacingLimits;
 }
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
@@ -72,6 +85,20 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     classJoins: { perAddress: 20, windowMs: 60_000 },
     classProgress: { perAddress: 240, windowMs: 60_000 },
   },
+  pacing: {
+    // Every long-lived kind above at its per-address cap (about 1 000 together) plus a few
+    // browser connections per student: a class behind one NAT address never meets it.
+    connectionsPerAddress: 1024,
+    // 200 requests a second, 5 per student of a class of 40, and a burst of 2 000 (40 students
+    // loading a lesson page at once); past it a class is slowed, never refused. A flooding
+    // script gets 200 a second read instead of as many as the CPU allows.
+    requestsPerAddress: 2000,
+    // What the gRPC bodies' budget lets through, for every protocol: 1.6 MiB a second and a burst
+    // of 16 MiB (a class sends a few hundred bytes per click). It binds the bodies that budget
+    // would refuse too, so a client sending 1 MB echoes gets at most 1.6 a second read at all.
+    bytesPerAddress: 16 * 1024 * 1024,
+    windowMs: 10_000,
+  },
 };
 
 /** The environment variable of every number, e.g. `LIMIT_SSE_PER_ADDRESS`, `LIMIT_REST_PER_ADDRESS`. */
@@ -99,8 +126,19 @@ export function clientLimitsFromEnv(env: Record<string, string | undefined>): Cl
   for (const [kind, limit] of Object.entries(DEFAULT_CLIENT_LIMITS.rates) as [RateKind, RateLimit][]) {
     rates[kind] = { perAddress: read(limitVariable(kind, 'perAddress'), limit.perAddress), windowMs: limit.windowMs };
   }
-  return { connections, rates };
+  const pacing = { ...DEFAULT_CLIENT_LIMITS.pacing };
+  for (const [key, variable] of Object.entries(PACING_VARIABLES) as [Exclude<keyof PacingLimits, 'windowMs'>, string][]) {
+    pacing[key] = read(variable, pacing[key]);
+  }
+  return { connections, rates, pacing };
 }
+
+/** The environment variables of the socket-level pacing (address-gate.ts). */
+export const PACING_VARIABLES: Record<Exclude<keyof PacingLimits, 'windowMs'>, string> = {
+  connectionsPerAddress: 'LIMIT_CONNECTIONS_PER_ADDRESS',
+  requestsPerAddress: 'LIMIT_PACED_REQUESTS_PER_ADDRESS',
+  bytesPerAddress: 'LIMIT_PACED_BYTES_PER_ADDRESS',
+};
 
 /** Deep-merges partial overrides (tests, benchmarks) into the defaults. */
 export function withClientLimits(overrides: PartialClientLimits = {}): ClientLimits {
@@ -112,10 +150,11 @@ export function withClientLimits(overrides: PartialClientLimits = {}): ClientLim
   for (const [kind, limit] of Object.entries(overrides.rates ?? {}) as [RateKind, Partial<RateLimit>][]) {
     rates[kind] = { ...rates[kind], ...limit };
   }
-  return { connections, rates };
+  return { connections, rates, pacing: { ...DEFAULT_CLIENT_LIMITS.pacing, ...overrides.pacing } };
 }
 
 export interface PartialClientLimits {
   connections?: Partial<Record<ConnectionKind, Partial<SlotLimit>>>;
   rates?: Partial<Record<RateKind, Partial<RateLimit>>>;
+  pacing?: Partial<PacingLimits>;
 }

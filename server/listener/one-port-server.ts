@@ -2,7 +2,8 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
+import { findTapSocket, TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
+import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
 import { plainAddress, readProxyHeader, type ProxiedClient } from './proxy-header.ts';
@@ -52,6 +53,8 @@ export interface OnePortServer {
   closeHttp2Sessions(): void;
   /** Closes connections that have not sent a byte yet: no request can be lost on them. */
   closeUnsniffedConnections(): void;
+  /** Connections refused at accept and paced per client address (absent: none are). */
+  gate: AddressGate | null;
 }
 
 export interface OnePortOptions {
@@ -69,6 +72,11 @@ export interface OnePortOptions {
   proxyProtocolFrom?: ReadonlySet<string>;
   /** May this WebSocket upgrade go ahead? A refused one gets `refuse`'s answer, before any handshake. */
   admitUpgrade?: { admits(req: http.IncomingMessage): boolean; refuse(req: http.IncomingMessage, socket: Duplex): void };
+  /**
+   * Refuses connections at accept and paces requests and bytes per client address, before any
+   * parsing (server/limits/address-gate.ts); absent: nothing is paced.
+   */
+  gate?: AddressGate;
 }
 
 /**
@@ -78,12 +86,17 @@ export interface OnePortOptions {
  */
 export function createOnePortServer(options: OnePortOptions): OnePortServer {
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
-  const handle: RequestHandler = options.onRequestArrived
-    ? (req, res) => {
-        options.onRequestArrived!(req, res);
-        options.handler(req, res);
-      }
-    : options.handler;
+  const gate = options.gate ?? null;
+  /** Every request and upgrade spends from its address's pace; past it, its connection waits. */
+  const spendRequest = (req: http.IncomingMessage | http2.Http2ServerRequest): void => {
+    const tapped = findTapSocket(req.socket);
+    if (gate && tapped) gate.spendRequest(tapped.remoteAddress, tapped);
+  };
+  const handle: RequestHandler = (req, res) => {
+    spendRequest(req);
+    options.onRequestArrived?.(req, res);
+    options.handler(req, res);
+  };
 
   const http1 = http.createServer(
     {
@@ -115,7 +128,16 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   // Node's HTTP/1.1 connection handler, called for sockets that are not HTTP/2.
   const [http1ConnectionListener] = http1.listeners('connection') as Array<(socket: Duplex) => void>;
   http1.removeAllListeners('connection');
-  http1.on('connection', (socket: Socket) => sniff(socket));
+  http1.on('connection', (socket: Socket) => {
+    // From a trusted balancer the client is known only once its PROXY header is read (hand()).
+    if (gate && !options.proxyProtocolFrom?.has(plainAddress(socket.remoteAddress ?? ''))) {
+      const release = gate.admitConnection(socket.remoteAddress);
+      // the address holds its maximum: closed before a byte is read, nothing to parse or answer
+      if (!release) return void socket.destroy();
+      socket.once('close', release);
+    }
+    sniff(socket);
+  });
 
   // Connections whose protocol is not known yet. Neither Node's HTTP/1.1 server nor the HTTP/2
   // server has seen them, so neither closes them on shutdown; a client that opened a spare
@@ -157,10 +179,14 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     };
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
+    // Ended before its protocol was known: there is no request to answer (the server is half-open
+    // by default, so without this the connection would wait for firstBytesMs).
+    socket.once('end', () => sniffing.has(socket) && socket.destroy());
   }
 
   function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c' | 'mqtt', client: ProxiedClient | null): void {
     const tapped = new TapSocket(socket, client);
+    if (gate && !paceConnection(socket, tapped, firstBytes.length, options.proxyProtocolFrom)) return;
     options.captures?.track(tapped, transport);
     tapped.replay(firstBytes);
     if (transport === 'mqtt') mqttHandler!(tapped);
@@ -188,6 +214,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       const fallbacks = http1.listeners('upgrade') as UpgradeHandler[];
       http1.removeAllListeners('upgrade');
       http1.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+        spendRequest(req);
         options.onRequestArrived?.(req);
         if (options.admitUpgrade && !options.admitUpgrade.admits(req)) return options.admitUpgrade.refuse(req, socket);
         options.captures?.upgraded(socket);
@@ -204,7 +231,29 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       for (const socket of sniffing) socket.destroy();
       sniffing.clear();
     },
+    gate,
   };
+
+  /**
+   * Puts a connection under its address's pace: the bytes it reads spend from it from now on.
+   * A connection from a trusted balancer is admitted here, under the client its header named.
+   * False: the client's address holds its maximum of connections, and this one is closed.
+   */
+  function paceConnection(socket: Socket, tapped: TapSocket, bytesSoFar: number, proxies: ReadonlySet<string> | undefined): boolean {
+    const address = tapped.remoteAddress;
+    if (proxies?.has(plainAddress(socket.remoteAddress ?? ''))) {
+      const release = gate!.admitConnection(address);
+      if (!release) {
+        socket.destroy();
+        return false;
+      }
+      socket.once('close', release);
+    }
+    socket.once('close', () => gate!.forget(address, tapped));
+    tapped.onInboundBytes = (bytes) => gate!.spendBytes(address, tapped, bytes);
+    gate!.spendBytes(address, tapped, bytesSoFar);
+    return true;
+  }
 }
 
 /**

@@ -52,6 +52,10 @@ export class TapSocket extends Duplex {
   holdEndOfInput: (release: () => void) => void = (release) => release();
   private waitingForDrain: (() => void) | null = null;
   private inputHeld = false;
+  /** the client's address has spent its pace (server/limits/address-gate.ts): the network is not read */
+  private inputPaced = false;
+  /** Counts what the client sends (server/limits/address-gate.ts); absent: not counted. */
+  onInboundBytes: ((bytes: number) => void) | null = null;
 
   /**
    * @param client the client a trusted load balancer named in a PROXY protocol header
@@ -65,7 +69,8 @@ export class TapSocket extends Duplex {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
       this.observer.inbound(chunk);
-      if (!this.push(chunk) || this.inputHeld) socket.pause();
+      this.onInboundBytes?.(chunk.length);
+      if (!this.push(chunk) || this.inputHeld || this.inputPaced) socket.pause();
     });
     socket.on('end', () => {
       this.observer.peerEnded?.();
@@ -105,12 +110,29 @@ export class TapSocket extends Duplex {
   releaseInput(): void {
     if (!this.inputHeld) return;
     this.inputHeld = false;
-    if (!this.destroyed) this.socket.resume();
+    if (!this.destroyed && !this.inputPaced) this.socket.resume();
+  }
+
+  /** Stops reading the network until resumeInput(): TCP backpressure makes the client wait. */
+  pauseInput(): void {
+    this.inputPaced = true;
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.inputPaced) return;
+    this.inputPaced = false;
+    if (!this.destroyed && !this.inputHeld) this.socket.resume();
+  }
+
+  /** Is the network not being read because the client's address is paced? */
+  get inputIsPaced(): boolean {
+    return this.inputPaced;
   }
 
   override _read(): void {
     if (this.inputHeld) setImmediate(() => this.whenParserCaughtUp(PARSER_TURNS));
-    else this.socket.resume();
+    else if (!this.inputPaced) this.socket.resume();
   }
 
   /**

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AddressGate, PACING_REPORT_MS, type PacedConnection, type PacingReport } from './address-gate.ts';
+import { clientLimitsFromEnv, DEFAULT_CLIENT_LIMITS, withClientLimits } from './client-limits.ts';
+
+class FakeConnection implements PacedConnection {
+  paused = false;
+  destroyed = false;
+  pauseInput(): void {
+    this.paused = true;
+  }
+  resumeInput(): void {
+    this.paused = false;
+  }
+}
+
+const limits = { connectionsPerAddress: 3, requestsPerAddress: 4, bytesPerAddress: 10_000, windowMs: 4_000 };
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('AddressGate', () => {
+  it('closes a connection at accept past the address maximum; another address and a released slot are admitted', () => {
+    const gate = new AddressGate(limits);
+    const releases = [1, 2, 3].map(() => gate.admitConnection('10.0.0.7'));
+    expect(releases.every(Boolean)).toBe(true);
+    expect(gate.admitConnection('::ffff:10.0.0.7')).toBeNull();
+    expect(gate.pace('10.0.0.7')).toMatchObject({ connections: 3, refusedConnectionsSoFar: 1 });
+    expect(gate.admitConnection('10.0.0.8')).not.toBeNull();
+    releases[0]!();
+    releases[0]!();
+    expect(gate.pace('10.0.0.7').connections).toBe(2);
+    expect(gate.admitConnection('10.0.0.7')).not.toBeNull();
+  });
+
+  it('pauses the connection that overspends its address requests, and resumes paused connections oldest first as tokens refill', () => {
+    vi.useFakeTimers();
+    const gate = new AddressGate(limits, () => Date.now());
+    const [first, second, elsewhere] = [new FakeConnection(), new FakeConnection(), new FakeConnection()];
+    for (let i = 0; i < 4; i++) gate.spendRequest('10.0.0.7', first);
+    expect(first.paused).toBe(false);
+    gate.spendRequest('10.0.0.7', first);
+    gate.spendRequest('10.0.0.7', second);
+    expect([first.paused, second.paused]).toEqual([true, true]);
+    // another address has its own buckets
+    for (let i = 0; i < 4; i++) gate.spendRequest('10.0.0.8', elsewhere);
+    expect(elsewhere.paused).toBe(false);
+    expect(gate.pace('10.0.0.7')).toMatchObject({ paused: 2, pausesSoFar: 2 });
+    // owing 2 requests at 1 per second: the first is resumed once a whole token is back, then the second
+    vi.advanceTimersByTime(3_000);
+    expect([first.paused, second.paused]).toEqual([false, true]);
+    vi.advanceTimersByTime(1_000);
+    expect([first.paused, second.paused]).toEqual([false, false]);
+    expect(gate.pace('10.0.0.7').paused).toBe(0);
+  });
+
+  it('pauses on bytes too, a tiny chunk costing at least 256 bytes; a closed connection waits no more', () => {
+    vi.useFakeTimers();
+    const gate = new AddressGate(limits, () => Date.now());
+    const uploader = new FakeConnection();
+    gate.spendBytes('10.0.0.9', uploader, 9_000);
+    expect(uploader.paused).toBe(false);
+    for (let i = 0; i < 4; i++) gate.spendBytes('10.0.0.9', uploader, 1);
+    expect(uploader.paused).toBe(true);
+    uploader.destroyed = true;
+    gate.forget('10.0.0.9', uploader);
+    expect(gate.pace('10.0.0.9').paused).toBe(0);
+  });
+
+  it('reports pauses and refusals aggregated, one entry per address per period', () => {
+    vi.useFakeTimers();
+    const gate = new AddressGate(limits, () => Date.now());
+    const reports: PacingReport[][] = [];
+    gate.reportTo((batch) => reports.push(batch));
+    const connection = new FakeConnection();
+    for (let i = 0; i < 50; i++) {
+      gate.spendRequest('10.0.0.7', connection);
+      connection.resumeInput();
+      gate.forget('10.0.0.7', connection);
+    }
+    for (let i = 0; i < 5; i++) gate.admitConnection('10.0.0.7');
+    expect(reports).toEqual([]);
+    vi.advanceTimersByTime(PACING_REPORT_MS);
+    expect(reports).toEqual([[{ address: '10.0.0.7', pauses: 46, refusedConnections: 2 }]]);
+    gate.close();
+  });
+
+  it('reads its numbers from LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_PACED_REQUESTS_PER_ADDRESS, LIMIT_PACED_BYTES_PER_ADDRESS', () => {
+    const fromEnv = clientLimitsFromEnv({ LIMIT_CONNECTIONS_PER_ADDRESS: '300', LIMIT_PACED_REQUESTS_PER_ADDRESS: '5000', LIMIT_PACED_BYTES_PER_ADDRESS: '1048576' });
+    expect(fromEnv.pacing).toEqual({ connectionsPerAddress: 300, requestsPerAddress: 5000, bytesPerAddress: 1_048_576, windowMs: DEFAULT_CLIENT_LIMITS.pacing.windowMs });
+    expect(() => clientLimitsFromEnv({ LIMIT_PACED_REQUESTS_PER_ADDRESS: '0' })).toThrow(/LIMIT_PACED_REQUESTS_PER_ADDRESS/);
+    expect(withClientLimits({ pacing: { requestsPerAddress: 7 } }).pacing).toMatchObject({ requestsPerAddress: 7, connectionsPerAddress: 1024 });
+  });
+});
