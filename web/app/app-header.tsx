@@ -5,6 +5,7 @@ import { Link, navigate, usePathname } from './router.tsx';
 import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
+import { ThemeSwitch } from './theme-switch.tsx';
 
 export function AppHeader() {
   const t = useStrings(appStrings);
@@ -66,6 +67,7 @@ export function AppHeader() {
         </nav>
         <div className="header-tools">
           <SessionIndicator />
+          <ThemeSwitch />
           <ResetData />
         </div>
       </HeaderMenu>

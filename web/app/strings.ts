@@ -32,6 +32,8 @@ export const appStrings = {
     backToLessons: 'Back to the lessons',
     loading: 'Loading…',
     classroom: 'Class',
+    theme: 'Theme',
+    themes: { system: 'System', light: 'Light', dark: 'Dark' },
   },
   ru: {
     appName: 'Wirelab',
@@ -66,5 +68,7 @@ export const appStrings = {
     backToLessons: 'К списку уроков',
     loading: 'Загрузка…',
     classroom: 'Класс',
+    theme: 'Тема оформления',
+    themes: { system: 'Как в системе', light: 'Светлая', dark: 'Тёмная' },
   },
 };
