@@ -1,11 +1,15 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { useLang, useStrings } from './lang-context.ts';
 import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from './inspector-events.ts';
 import { Link, navigate, usePathname } from './router.tsx';
 import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
-import { ThemeSwitch } from './theme-switch.tsx';
+import { usePageShown } from './page-shown.ts';
+
+// The theme is already right before the first paint (theme-boot.js): its select, no part of
+// reading, comes once the page's content is on screen, off the lesson page's script budget.
+const ThemeSwitch = lazy(() => import('./theme/theme-switch.tsx').then((module) => ({ default: module.ThemeSwitch })));
 
 export function AppHeader() {
   const t = useStrings(appStrings);
@@ -15,6 +19,7 @@ export function AppHeader() {
   const route = parseRoute(pathname);
   // the pages that dock an inspector beside their text (web/lessons/inspector-dock.tsx)
   const hasInspector = route.kind === 'lesson' || (route.kind === 'course' && route.page === 'quiz');
+  const pageShown = usePageShown();
 
   // The hash names the heading being read (the reader keeps it current), so switching keeps the place;
   // the query (a join link's code, a join card's class) goes along.
@@ -67,7 +72,7 @@ export function AppHeader() {
         </nav>
         <div className="header-tools">
           <SessionIndicator />
-          <ThemeSwitch />
+          <Suspense fallback={null}>{pageShown && <ThemeSwitch />}</Suspense>
           <ResetData />
         </div>
       </HeaderMenu>

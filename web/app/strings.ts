@@ -32,8 +32,6 @@ export const appStrings = {
     backToLessons: 'Back to the lessons',
     loading: 'Loading…',
     classroom: 'Class',
-    theme: 'Theme',
-    themes: { system: 'System', light: 'Light', dark: 'Dark' },
   },
   ru: {
     appName: 'Wirelab',
@@ -68,7 +66,5 @@ export const appStrings = {
     backToLessons: 'К списку уроков',
     loading: 'Загрузка…',
     classroom: 'Класс',
-    theme: 'Тема оформления',
-    themes: { system: 'Как в системе', light: 'Светлая', dark: 'Тёмная' },
   },
 };

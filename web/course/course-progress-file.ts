@@ -1,4 +1,4 @@
-import { parseQuizAnswer, QUIZ_ANSWERS_KEY, type QuizAnswers } from './quiz-answers.ts';
+import { parseQuizAnswer, PROGRESS_STORAGE_KEY, QUIZ_ANSWERS_KEY, type QuizAnswers } from './quiz-answers.ts';
 
 // A student's own things, carried to another computer as one JSON file: what this browser keeps in
 // localStorage that is the student's work. Every key the app writes, and whether it travels:
@@ -17,7 +17,7 @@ import { parseQuizAnswer, QUIZ_ANSWERS_KEY, type QuizAnswers } from './quiz-answ
 
 export const PROGRESS_FILE_FORMAT = 'wirelab-progress';
 export const PROGRESS_FILE_VERSION = 1;
-const PROGRESS_KEY = 'wirelab.progress.v1';
+const PROGRESS_KEY = PROGRESS_STORAGE_KEY;
 const CELL_PREFIX = 'wirelab.cell.';
 
 /** Limits of what an import accepts (a student's whole course is some tens of kilobytes). */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QUIZ_QUESTIONS } from './quiz-data.ts';
-import { QUIZ_ANSWERS_KEY, clearQuizAnswers, parseQuizAnswers, quizScore, readQuizAnswers, saveQuizAnswer } from './quiz-answers.ts';
+import { markPassed, readProgress } from '../lessons/progress.ts';
+import { QUIZ_ANSWERS_KEY, clearQuizAnswers, forgetQuizProgress, parseQuizAnswers, quizScore, readQuizAnswers, saveQuizAnswer } from './quiz-answers.ts';
 
 describe('the quiz score', () => {
   it('counts right of answered and of all, open questions apart', () => {
@@ -59,6 +60,18 @@ describe('kept answers', () => {
     clearQuizAnswers();
     expect(items.has(QUIZ_ANSWERS_KEY)).toBe(false);
     expect(readQuizAnswers()).toEqual({});
+  });
+
+  it('start over forgets the quiz’s passes in the progress store, and nothing else', () => {
+    const storageEvents: string[] = [];
+    const page = new EventTarget();
+    page.addEventListener('storage', (event) => storageEvents.push(event.type));
+    vi.stubGlobal('window', page);
+    markPassed('rest', 'etag-304', { announce: false });
+    markPassed('quiz', 'rest-vs-graphql', { announce: false });
+    forgetQuizProgress();
+    expect(Object.keys(readProgress())).toEqual(['rest']);
+    expect(storageEvents).toEqual(['storage']);
   });
 
   it('start over when the stored entry is damaged', () => {

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { QUIZ_PROGRESS_KEY } from './quiz-progress-key.ts';
 
 // The quiz's chosen answers survive a reload: kept in this browser (localStorage) per question id.
 // Ids do not depend on the language (`tcp-handshake`, `lesson:rest:2`), so switching the page's
@@ -6,6 +7,8 @@ import { useSyncExternalStore } from 'react';
 // what was answered right, for the course map; this store holds what the student chose.
 
 export const QUIZ_ANSWERS_KEY = 'wirelab.quiz.v1';
+/** web/lessons/progress.ts's key (course-progress-file.test.ts writes through that module and reads this key) */
+export const PROGRESS_STORAGE_KEY = 'wirelab.progress.v1';
 
 /** What the student last checked for one question, and whether it was right. */
 export type QuizAnswer =
@@ -121,6 +124,24 @@ export function saveQuizAnswer(id: string, answer: QuizAnswer): void {
 /** Start over: every answer forgotten. */
 export function clearQuizAnswers(): void {
   write({});
+}
+
+/**
+ * Start over, for the course map too: the quiz's passes leave the lessons' progress store
+ * (web/lessons/progress.ts, key `quiz`). Written here through the storage, not that module, so
+ * the lesson pages' first script carries no code only the quiz uses; the store re-reads on the
+ * storage event it also takes from other tabs.
+ */
+export function forgetQuizProgress(): void {
+  try {
+    const progress: unknown = JSON.parse(localStorage.getItem(PROGRESS_STORAGE_KEY) ?? '{}');
+    if (!progress || typeof progress !== 'object' || !(QUIZ_PROGRESS_KEY in progress)) return;
+    const { [QUIZ_PROGRESS_KEY]: _forgotten, ...rest } = progress as Record<string, unknown>;
+    localStorage.setItem(PROGRESS_STORAGE_KEY, JSON.stringify(rest));
+  } catch {
+    return;
+  }
+  window.dispatchEvent(new Event('storage'));
 }
 
 export function useQuizAnswers(): QuizAnswers {

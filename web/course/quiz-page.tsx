@@ -9,13 +9,13 @@ import type { Selection } from '../inspector/exchange-sections.ts';
 import { useCaptures, type CaptureSnapshot } from '../inspector/capture-store.ts';
 import { CELL_COMPONENTS } from '../lessons/cell-registry.tsx';
 import { InspectorDock } from '../lessons/inspector-dock.tsx';
-import { forgetProgressOf, markPassed, useProgress } from '../lessons/progress.ts';
+import { markPassed, useProgress } from '../lessons/progress.ts';
 import type { HttpExchange } from '../wire/types.ts';
 import { lessonInterviewQuestions, type LessonInterviewQuestion } from './lesson-interview.ts';
 import { proofHref, type Proof } from './matrix-data.ts';
 import { QUIZ_LEVELS, QUIZ_QUESTIONS, type QuizQuestion, type QuizQuestionText, type QuizText } from './quiz-data.ts';
 import { QUIZ_PROGRESS_KEY, lessonQuestionId } from './quiz-progress-key.ts';
-import { clearQuizAnswers, quizScore, readQuizAnswers, saveQuizAnswer, useQuizAnswers, type QuizAnswer } from './quiz-answers.ts';
+import { clearQuizAnswers, forgetQuizProgress, quizScore, readQuizAnswers, saveQuizAnswer, useQuizAnswers, type QuizAnswer } from './quiz-answers.ts';
 import { choiceIsRight, openAnswerIsAttempt, orderIsRight, pointedAtTarget, scrambledOrder, type PointedAt } from './quiz-scoring.ts';
 import { quizTextEn } from './quiz-text.en.ts';
 import { quizTextRu } from './quiz-text.ru.ts';
@@ -402,7 +402,7 @@ function QuizScoreBar({ onStartOver }: { onStartOver(): void }) {
   const [confirming, setConfirming] = useState(false);
   const startOver = () => {
     clearQuizAnswers();
-    forgetProgressOf(QUIZ_PROGRESS_KEY);
+    forgetQuizProgress();
     setConfirming(false);
     onStartOver();
   };

@@ -43,19 +43,6 @@ export function markPassed(lesson: string, exercise: string, options: { announce
   for (const listener of listeners) listener();
 }
 
-/** Forgets everything passed under one key (the quiz's "start over"; a lesson slug works too). */
-export function forgetProgressOf(lesson: string): void {
-  const progress = read();
-  if (!progress[lesson]) return;
-  const { [lesson]: _forgotten, ...rest } = progress;
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(rest));
-  } catch {
-    cached = { raw: cached.raw, value: rest };
-  }
-  for (const listener of listeners) listener();
-}
-
 /** What this browser has passed (the classroom sends it along when a student joins). */
 export function readProgress(): Progress {
   return read();

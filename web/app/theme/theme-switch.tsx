@@ -1,5 +1,5 @@
-import { useStrings } from './lang-context.ts';
-import { appStrings } from './strings.ts';
+import { useStrings } from '../lang-context.ts';
+import { themeStrings } from './strings.ts';
 import { setThemeChoice, THEME_CHOICES, useThemeChoice, type ThemeChoice } from './theme-setting.ts';
 
 /**
@@ -7,7 +7,7 @@ import { setThemeChoice, THEME_CHOICES, useThemeChoice, type ThemeChoice } from 
  * states fit no toggle button), its name the visible-to-readers label "Theme".
  */
 export function ThemeSwitch() {
-  const t = useStrings(appStrings);
+  const t = useStrings(themeStrings);
   const choice = useThemeChoice();
   return (
     <label className="theme-switch">
