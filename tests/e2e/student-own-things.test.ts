@@ -101,6 +101,14 @@ describe('the light/dark switch', () => {
     await expect.poll(() => editor.evaluate((node) => node.classList.contains('vs-dark'))).toBe(false);
     await russian.selectOption('dark');
     expect(await axeViolations(page)).toEqual([]);
+
+    // the switch keeps the Russian header on one screen's width, down to where the menu takes over
+    for (const width of [881, 930, 1181, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(`${lab.server.origin}/ru/course`);
+      await page.locator('[data-testid="theme-switch"]').waitFor({ state: 'attached' });
+      expect(await page.evaluate(() => document.querySelector('.app-header')!.scrollWidth - document.querySelector('.app-header')!.clientWidth), `${width} px`).toBe(0);
+    }
     await context.close();
   });
 });
