@@ -81,6 +81,39 @@ function lessonPagePlugin(): Plugin {
   };
 }
 
+const THEME_BOOT = join(import.meta.dirname, 'web', 'app', 'theme', 'theme-boot.js');
+
+/**
+ * web/app/theme/theme-boot.js first in the page's head, as a classic (blocking) script: the chosen
+ * light or dark theme is set before the first paint, so a dark page never flashes light. The CSP
+ * allows no inline script, so it is a file: in a build a hashed file of assets/ (cached for good,
+ * copied as it is), in `npm run dev` served from web/app/theme.
+ */
+function themeBootPlugin(): Plugin {
+  let building = false;
+  return {
+    name: 'wirelab-theme-boot',
+    configResolved(config) {
+      building = config.command === 'build';
+    },
+    async buildStart() {
+      if (!building) return;
+      this.addWatchFile(THEME_BOOT);
+      // its comments and indentation are for this repository's readers, not for every page's first bytes
+      const source = (await readFile(THEME_BOOT, 'utf8')).replace(/^\s*\/\/.*\n/gm, '').replace(/\n\s*/g, '');
+      this.emitFile({ type: 'asset', name: 'theme-boot.js', source });
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, context) {
+        const built = context.bundle && Object.values(context.bundle).find((file) => file.type === 'asset' && file.names.includes('theme-boot.js'));
+        if (context.bundle && !built) throw new Error('theme-boot.js was not emitted');
+        return [{ tag: 'script', attrs: { src: built ? `/${built.fileName}` : '/app/theme/theme-boot.js' }, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
 /** What is worth compressing: text formats (images and woff2 fonts are compressed already). */
 const COMPRESSIBLE = /\.(?:js|mjs|css|html|json|svg|txt|map|wasm|ttf)$/;
 const brotli = promisify(brotliCompress);
@@ -127,7 +160,7 @@ function precompressPlugin(): Plugin {
 
 export default defineConfig({
   root: 'web',
-  plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), precompressPlugin()],
+  plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), themeBootPlugin(), precompressPlugin()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -123,7 +123,10 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await choice.locator('input[data-option="binary"]').check();
     await choice.locator('[data-testid="quiz-check"]').click();
     expect(await choice.locator('[data-testid="quiz-verdict"]').getAttribute('data-right')).toBe('false');
-    expect(await choice.getAttribute('data-state')).toBe('pending');
+    expect(await choice.getAttribute('data-state')).toBe('wrong');
+    const score = page.locator('[data-testid="quiz-score"]');
+    await expect.poll(() => score.getAttribute('data-answered')).toBe('1');
+    expect(await score.getAttribute('data-right')).toBe('0');
     await choice.locator('input[data-option="fields"]').check();
     await choice.locator('[data-testid="quiz-check"]').click();
     await expect.poll(() => choice.getAttribute('data-state')).toBe('answered');
@@ -141,7 +144,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await expect.poll(() => bytes.locator('[data-testid="quiz-pointed"]').textContent()).toContain('/_wirelab/session');
     await bytes.locator('[data-testid="quiz-this-one"]').click();
     expect(await bytes.locator('[data-testid="quiz-verdict"]').getAttribute('data-right')).toBe('false');
-    expect(await bytes.getAttribute('data-state')).toBe('pending');
+    expect(await bytes.getAttribute('data-state')).toBe('wrong');
     await inspector.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/1' }).last().click();
     await expect.poll(() => bytes.locator('[data-testid="quiz-pointed"]').textContent()).toContain('/api/v1/users/1');
     await bytes.locator('[data-testid="quiz-this-one"]').click();
@@ -170,6 +173,15 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
       await expect.poll(() => question(page, id).getAttribute('data-state'), LIVE).toBe('answered');
     }
     expect(await question(page, 'graphql-caching').getAttribute('data-state')).toBe('pending');
+    // the chosen answers and the score came back with the page
+    expect(await question(page, 'rest-vs-graphql').locator('input[data-option="fields"]').isChecked()).toBe(true);
+    expect(await question(page, 'social-platform').locator('[data-testid="quiz-open-answer"]').inputValue()).toBe('REST for posts, a WebSocket for chat, a queue behind');
+    await question(page, 'social-platform').locator('[data-testid="quiz-model"]').waitFor();
+    const kept = page.locator('[data-testid="quiz-score"]');
+    expect(await kept.getAttribute('data-right')).toBe('2');
+    expect(await kept.getAttribute('data-answered')).toBe('2');
+    expect(await kept.getAttribute('data-open')).toBe('2');
+    expect(await kept.textContent()).toContain(lang === 'en' ? '2 right of 2 answered' : 'Верно: 2 из 2 отвеченных');
 
     await page.locator('[data-testid="header-course-map"]').click();
     await expect.poll(() => page.locator('[data-testid="course-quiz"]').getAttribute('data-done')).toBe('4');

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { useLang, useStrings } from './lang-context.ts';
 import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from './inspector-events.ts';
 import { Link, navigate, usePathname } from './router.tsx';
@@ -6,6 +6,11 @@ import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
 import lessonIndex from 'virtual:wirelab-lesson-index';
+import { usePageShown } from './page-shown.ts';
+
+// The theme is already right before the first paint (theme-boot.js): its select, no part of
+// reading, comes once the page's content is on screen, off the lesson page's script budget.
+const ThemeSwitch = lazy(() => import('./theme/theme-switch.tsx').then((module) => ({ default: module.ThemeSwitch })));
 
 export function AppHeader() {
   const t = useStrings(appStrings);
@@ -16,6 +21,7 @@ export function AppHeader() {
   // the pages that dock an inspector beside their text (web/lessons/inspector-dock.tsx); an
   // unknown lesson is the not-found page, which has none
   const hasInspector = (route.kind === 'lesson' && lessonIndex.some((entry) => entry.slug === route.slug)) || (route.kind === 'course' && route.page === 'quiz');
+  const pageShown = usePageShown();
 
   // The hash names the heading being read (the reader keeps it current), so switching keeps the place;
   // the query (a join link's code, a join card's class) goes along.
@@ -68,6 +74,7 @@ export function AppHeader() {
         </nav>
         <div className="header-tools">
           <SessionIndicator />
+          <Suspense fallback={null}>{pageShown && <ThemeSwitch />}</Suspense>
           <ResetData />
         </div>
       </HeaderMenu>

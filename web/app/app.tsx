@@ -22,6 +22,7 @@ const loadLessonReader = () => import('../lessons/lesson-reader.tsx').then((modu
 const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
 const MatrixPage = lazy(() => import('../course/matrix-page.tsx').then((module) => ({ default: module.MatrixPage })));
 const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => ({ default: module.QuizPage })));
+const AsyncApiPage = lazy(() => import('../asyncapi/asyncapi-page.tsx').then((module) => ({ default: module.AsyncApiPage })));
 // The class bar waits until the page's content is on screen and its first editor up (page-shown.ts).
 const ClassBar = lazy(() => import('../classroom/class-bar.tsx').then((module) => ({ default: module.ClassBar })));
 const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
@@ -78,6 +79,7 @@ export function App() {
           <Suspense fallback={<LoadingNote />}>
             {route.page === 'course' && <CourseMap lessons={lessonIndex} />}
             {route.page === 'matrix' && <MatrixPage />}
+            {route.page === 'asyncapi' && <AsyncApiPage />}
             {route.page === 'quiz' && <QuizPage />}
           </Suspense>
         )}

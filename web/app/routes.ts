@@ -57,8 +57,8 @@ export function pathInLang(pathname: string, lang: Lang): string {
   return `/${lang}/`;
 }
 
-/** The course's own pages beside the lessons (web/course/): the map, the decision matrix, the quiz. */
-export const COURSE_PAGES = ['course', 'matrix', 'quiz'] as const;
+/** The course's own pages beside the lessons (web/course/): the map, the decision matrix, the quiz; and the AsyncAPI document as a page (web/asyncapi/). */
+export const COURSE_PAGES = ['course', 'matrix', 'quiz', 'asyncapi'] as const;
 export type CoursePage = (typeof COURSE_PAGES)[number];
 
 function isCoursePage(value: string): value is CoursePage {

@@ -7,6 +7,7 @@ import type { LessonIndexEntry } from '../lessons/lesson-types.ts';
 import { useProgress } from '../lessons/progress.ts';
 import { QUIZ_QUESTIONS } from './quiz-data.ts';
 import { allQuizQuestionIds, courseProgress } from './course-progress.ts';
+import { MY_PROGRESS_ID, MyProgress } from './my-progress.tsx';
 import { courseStrings } from './strings.ts';
 import './course.css';
 
@@ -32,6 +33,11 @@ export function CourseMap({ lessons }: { lessons: readonly LessonIndexEntry[] })
         <p className="lead">{t.mapIntro}</p>
         <p className="course-total" data-testid="course-total" data-done={summary.done} data-total={summary.total}>
           {t.mapTotal(summary.done, summary.total)}
+        </p>
+        <p>
+          <a href={`#${MY_PROGRESS_ID}`} data-testid="my-progress-link">
+            {t.myProgressLink}
+          </a>
         </p>
       </header>
       <ol className="course-map">
@@ -83,6 +89,7 @@ export function CourseMap({ lessons }: { lessons: readonly LessonIndexEntry[] })
           <span>{t.compareBlurb}</span>
         </li>
       </ul>
+      <MyProgress />
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { lessonInterviewQuestions, type LessonInterviewQuestion } from './lesson
 import { proofHref, type Proof } from './matrix-data.ts';
 import { QUIZ_LEVELS, QUIZ_QUESTIONS, type QuizQuestion, type QuizQuestionText, type QuizText } from './quiz-data.ts';
 import { QUIZ_PROGRESS_KEY, lessonQuestionId } from './quiz-progress-key.ts';
+import { clearQuizAnswers, forgetQuizProgress, quizScore, readQuizAnswers, saveQuizAnswer, useQuizAnswers, type QuizAnswer } from './quiz-answers.ts';
 import { choiceIsRight, openAnswerIsAttempt, orderIsRight, pointedAtTarget, scrambledOrder, type PointedAt } from './quiz-scoring.ts';
 import { quizTextEn } from './quiz-text.en.ts';
 import { quizTextRu } from './quiz-text.ru.ts';
@@ -67,6 +68,8 @@ export function QuizPage() {
   const [focus, setFocus] = useState<Selection | undefined>(undefined);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [lessonQuestions, setLessonQuestions] = useState<LessonQuestions[] | null>(null);
+  // "Start over" remounts the cards, so each takes its (now empty) kept answer again
+  const [round, setRound] = useState(0);
   const snapshot = useCaptures();
   const pointed = useMemo(() => resolveSelection(snapshot, selection), [snapshot, selection]);
   const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
@@ -91,16 +94,17 @@ export function QuizPage() {
         <header className="lesson-header">
           <h1>{t.quizTitle}</h1>
           <p className="lead">{t.quizIntro}</p>
+          <QuizScoreBar onStartOver={() => setRound(round + 1)} />
         </header>
         {QUIZ_LEVELS.map((level) => (
-          <section key={level} className="quiz-level" aria-labelledby={`quiz-${level}`}>
+          <section key={`${level}-${round}`} className="quiz-level" aria-labelledby={`quiz-${level}`}>
             <h2 id={`quiz-${level}`}>{t.levels[level]}</h2>
             {QUIZ_QUESTIONS.filter((question) => question.level === level).map((question) => (
               <QuestionCard key={question.id} question={question} text={text[question.id]} pointed={pointed} onExchange={showExchange} onInspect={setFocus} />
             ))}
           </section>
         ))}
-        <section className="quiz-level" aria-labelledby="quiz-lessons">
+        <section key={`lessons-${round}`} className="quiz-level" aria-labelledby="quiz-lessons">
           <h2 id="quiz-lessons">{t.fromLessons}</h2>
           {lessonQuestions === null && <LoadingNote />}
           {lessonQuestions?.map((lesson) => (
@@ -150,12 +154,15 @@ function QuestionCard({ question, text, pointed, onExchange, onInspect }: Questi
 function Card({ id, kind, teach, children, prompt }: { id: string; kind: string; teach: Proof; prompt: string; children: ReactNode }) {
   const t = useStrings(courseStrings);
   const progress = useProgress();
-  const answered = Boolean(progress[QUIZ_PROGRESS_KEY]?.[id]);
+  const kept = useQuizAnswers()[id];
+  // the kept answer says it best; a question answered before answers were kept has only its pass
+  const state = kept ? ('right' in kept && !kept.right ? 'wrong' : 'answered') : progress[QUIZ_PROGRESS_KEY]?.[id] ? 'answered' : 'pending';
+  const answered = state === 'answered';
   return (
-    <article className={`quiz-question ${answered ? 'is-answered' : ''}`} data-testid="quiz-question" data-question-id={id} data-kind={kind} data-state={answered ? 'answered' : 'pending'}>
+    <article className={`quiz-question ${answered ? 'is-answered' : ''}`} data-testid="quiz-question" data-question-id={id} data-kind={kind} data-state={state}>
       <header className="quiz-question-header">
         <p className="quiz-prompt">{prompt}</p>
-        <span className={`exercise-status ${answered ? 'is-passed' : ''}`}>{answered ? `✓ ${t.answered}` : t.notAnswered}</span>
+        <span className={`exercise-status ${answered ? 'is-passed' : ''}`}>{answered ? `✓ ${t.answered}` : state === 'wrong' ? t.answeredWrong : t.notAnswered}</span>
       </header>
       {children}
       <TeachLink proof={teach} />
@@ -193,13 +200,15 @@ function Verdict({ right }: { right: boolean | null }) {
 
 function ChoiceCard({ question, text }: { question: Extract<QuizQuestion, { kind: 'choice' }>; text: QuizQuestionText }) {
   const t = useStrings(courseStrings);
-  const [picked, setPicked] = useState<string[]>([]);
-  const [right, setRight] = useState<boolean | null>(null);
+  const [kept] = useState(() => keptAnswer(question.id, 'choice'));
+  const [picked, setPicked] = useState<string[]>(() => kept?.picked.filter((option) => question.options.includes(option)) ?? []);
+  const [right, setRight] = useState<boolean | null>(kept?.right ?? null);
   const several = question.correct.length > 1;
   const check = (event: FormEvent) => {
     event.preventDefault();
     const isRight = choiceIsRight(question, picked);
     setRight(isRight);
+    saveQuizAnswer(question.id, { kind: 'choice', picked, right: isRight });
     if (isRight) markPassed(QUIZ_PROGRESS_KEY, question.id);
   };
   return (
@@ -236,8 +245,9 @@ function ChoiceCard({ question, text }: { question: Extract<QuizQuestion, { kind
 
 function OrderCard({ question, text }: { question: Extract<QuizQuestion, { kind: 'order' }>; text: QuizQuestionText }) {
   const t = useStrings(courseStrings);
-  const [order, setOrder] = useState(() => scrambledOrder(question.items));
-  const [right, setRight] = useState<boolean | null>(null);
+  const [kept] = useState(() => keptAnswer(question.id, 'order'));
+  const [order, setOrder] = useState(() => (kept && isPermutation(kept.order, question.items) ? kept.order : scrambledOrder(question.items)));
+  const [right, setRight] = useState<boolean | null>(kept?.right ?? null);
   const move = (index: number, by: -1 | 1) => {
     const next = [...order];
     [next[index], next[index + by]] = [next[index + by], next[index]];
@@ -247,6 +257,7 @@ function OrderCard({ question, text }: { question: Extract<QuizQuestion, { kind:
   const check = () => {
     const isRight = orderIsRight(question, order);
     setRight(isRight);
+    saveQuizAnswer(question.id, { kind: 'order', order, right: isRight });
     if (isRight) markPassed(QUIZ_PROGRESS_KEY, question.id);
   };
   return (
@@ -277,12 +288,13 @@ function OrderCard({ question, text }: { question: Extract<QuizQuestion, { kind:
 
 function BytesCard({ question, text, pointed, onExchange, onInspect }: { question: Extract<QuizQuestion, { kind: 'bytes' }> } & Omit<QuestionCardProps, 'question'>) {
   const t = useStrings(courseStrings);
-  const [right, setRight] = useState<boolean | null>(null);
+  const [right, setRight] = useState<boolean | null>(() => keptAnswer(question.id, 'bytes')?.right ?? null);
   const Cell = CELL_COMPONENTS[question.cell.kind];
   const summary = !pointed ? null : 'message' in pointed ? pointed.message.summary : `${pointed.exchange.request.method} ${pointed.exchange.request.target}${pointed.exchange.response ? ` → ${pointed.exchange.response.status}` : ''}`;
   const answer = () => {
     const isRight = pointedAtTarget(question.target, pointed);
     setRight(isRight);
+    saveQuizAnswer(question.id, { kind: 'bytes', right: isRight });
     if (isRight) markPassed(QUIZ_PROGRESS_KEY, question.id);
   };
   return (
@@ -323,8 +335,9 @@ function BytesCard({ question, text, pointed, onExchange, onInspect }: { questio
 function OpenCard({ id, prompt, answer, teach, markdown = false }: { id: string; prompt: string; answer: string | null; teach: Proof; markdown?: boolean }) {
   const t = useStrings(courseStrings);
   const progress = useProgress();
-  const [draft, setDraft] = useState('');
-  const [shown, setShown] = useState(false);
+  const [kept] = useState(() => keptAnswer(id, 'open'));
+  const [draft, setDraft] = useState(kept?.text ?? '');
+  const [shown, setShown] = useState(kept !== null);
   const [tooShort, setTooShort] = useState(false);
   const attemptedBefore = Boolean(progress[QUIZ_PROGRESS_KEY]?.[id]);
   const reveal = (event: FormEvent) => {
@@ -335,6 +348,7 @@ function OpenCard({ id, prompt, answer, teach, markdown = false }: { id: string;
     }
     setTooShort(false);
     setShown(true);
+    saveQuizAnswer(id, { kind: 'open', text: draft });
     markPassed(QUIZ_PROGRESS_KEY, id);
   };
   return (
@@ -360,6 +374,65 @@ function OpenCard({ id, prompt, answer, teach, markdown = false }: { id: string;
         </div>
       )}
     </Card>
+  );
+}
+
+/** The answer this browser kept for a question, if it is of the question's kind. */
+function keptAnswer<K extends QuizAnswer['kind']>(id: string, kind: K): Extract<QuizAnswer, { kind: K }> | null {
+  const answer = readQuizAnswers()[id];
+  return answer?.kind === kind ? (answer as Extract<QuizAnswer, { kind: K }>) : null;
+}
+
+/** A kept order is shown again only if it still holds the question's items (the question may have changed since). */
+function isPermutation(order: readonly string[], items: readonly string[]): boolean {
+  return order.length === items.length && [...order].sort().join('\n') === [...items].sort().join('\n');
+}
+
+const CHECKABLE_IDS = QUIZ_QUESTIONS.filter((question) => question.kind !== 'open').map((question) => question.id);
+// every open question: the quiz's own and each lesson's (counted from the index, before the lessons' texts load)
+const OPEN_IDS = [
+  ...QUIZ_QUESTIONS.filter((question) => question.kind === 'open').map((question) => question.id),
+  ...lessonIndex.flatMap((lesson) => Array.from({ length: lesson.interviewQuestions }, (_, index) => lessonQuestionId(lesson.slug, index + 1))),
+];
+
+/** The score (right of answered, of all) and "start over", which forgets the answers after a confirm. */
+function QuizScoreBar({ onStartOver }: { onStartOver(): void }) {
+  const t = useStrings(courseStrings);
+  const score = quizScore(useQuizAnswers(), CHECKABLE_IDS, OPEN_IDS);
+  const [confirming, setConfirming] = useState(false);
+  const startOver = () => {
+    clearQuizAnswers();
+    forgetQuizProgress();
+    setConfirming(false);
+    onStartOver();
+  };
+  return (
+    <section className="quiz-score" aria-labelledby="quiz-score-title" data-testid="quiz-score" data-right={score.right} data-answered={score.answered} data-total={score.total} data-open={score.openAnswered}>
+      <h2 id="quiz-score-title" className="quiz-score-title">
+        {t.scoreTitle}
+      </h2>
+      <p aria-live="polite">
+        <strong>{t.score(score.right, score.answered, score.total)}</strong>
+        <br />
+        {t.openScore(score.openAnswered, score.openTotal)}
+      </p>
+      <p className="muted">{t.scoreKept}</p>
+      {confirming ? (
+        <div className="quiz-start-over" role="group" aria-label={t.startOver}>
+          <p>{t.startOverQuestion}</p>
+          <button type="button" className="button button-danger" data-testid="quiz-start-over-confirm" onClick={startOver} autoFocus>
+            {t.startOverConfirm}
+          </button>{' '}
+          <button type="button" className="button" onClick={() => setConfirming(false)}>
+            {t.cancel}
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="button button-quiet" data-testid="quiz-start-over" disabled={score.answered + score.openAnswered === 0} onClick={() => setConfirming(true)}>
+          {t.startOver}
+        </button>
+      )}
+    </section>
   );
 }
 

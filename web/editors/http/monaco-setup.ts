@@ -1,5 +1,6 @@
 // Loaded only through a dynamic import: Monaco is megabytes, the lesson text must not wait for it.
 import * as monaco from 'monaco-editor/editor/editor.api';
+import { currentTheme, onThemeChange } from '../../app/theme/theme-setting.ts';
 // editor.api is the bare editor, all an http cell needs. The suggestion list and the hover box
 // (the GraphQL and JSON editors) come later (monaco-suggest-hover.ts), and so do the JSON
 // language's contributions (grpc/json-language.ts). Contributions may arrive late — an editor
@@ -111,9 +112,9 @@ monaco.editor.defineTheme('wirelab-dark', {
   colors: { 'editor.background': '#1a1f27', 'editorLineNumber.foreground': '#8b95a5', 'editorGutter.background': '#1a1f27' },
 });
 
-const dark = window.matchMedia('(prefers-color-scheme: dark)');
-const applyTheme = () => monaco.editor.setTheme(dark.matches ? 'wirelab-dark' : 'wirelab-light');
-dark.addEventListener('change', applyTheme);
+// the page's theme (the header's switch, or the system's while it follows the system)
+const applyTheme = () => monaco.editor.setTheme(currentTheme() === 'dark' ? 'wirelab-dark' : 'wirelab-light');
+onThemeChange(applyTheme);
 applyTheme();
 
 export { monaco };
