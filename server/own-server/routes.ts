@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Localized } from '../../contracts/own-server/check-result.ts';
 import { sendProblem } from '../protocols/shared/http-answers.ts';
 import { refusals } from './address-guard.ts';
-import { parseTarget } from './connection.ts';
+import { OutboundTap, parseTarget } from './connection.ts';
 import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_CHECKS_PATH, routeMessages as text, type CheckRequest } from './route-schema.ts';
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
 import { wirelabItselfTest } from './wirelab-itself.ts';
@@ -63,7 +63,11 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
       };
       reply.raw.once('close', pageGone);
       try {
-        const report = await check(protocol, target, request.ip, stop.signal);
+        // The suite's connections go through the byte tap into this session's captures only.
+        const captures = app.captures;
+        const sessionId = request.sessionId!;
+        const tap = captures ? new OutboundTap((transport) => captures.trackOutbound(sessionId, request.ip, transport)) : undefined;
+        const report = await check(protocol, target, request.ip, stop.signal, tap);
         if (report.reason === 'busy') {
           return problem(request, reply, 429, 'check-already-running', 'Too Many Requests', report.refusal!);
         }
