@@ -63,6 +63,8 @@ export function relayHttp(target: Target, spec: OwnServerHttpRequest, context: C
     const body = spec.body === null ? undefined : Buffer.from(spec.body, 'utf8');
     const headers: Array<[string, string]> = [['Host', target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`], ...spec.headers];
     if (body) headers.push(['Content-Length', String(body.length)]);
+    // one request per connection: kept alive, it would hold one of the student's four connections until their server closed it
+    headers.push(['Connection', 'close']);
     const outgoing = httpRequest({
       method: spec.method,
       path: spec.path,

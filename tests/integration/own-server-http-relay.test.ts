@@ -83,6 +83,7 @@ describe('an HTTP cell aimed at my server', () => {
       const got = seen.at(-1)!;
       expect(got).toMatchObject({ method: 'POST', url: '/api/v1/users?x=1', body: '{"name":"Аня"}' });
       expect(got.headers).toMatchObject({ host: `127.0.0.1:${studentPort}`, 'content-length': String(Buffer.byteLength('{"name":"Аня"}')), 'x-lesson': 'rest' });
+      expect(got.headers.connection).toBe('close');
       // no cookie of the student's Wirelab session goes to their server
       expect(got.headers.cookie).toBeUndefined();
 
@@ -97,6 +98,11 @@ describe('an HTTP cell aimed at my server', () => {
     } finally {
       await Promise.all([askerCapture.close(), otherCapture.close()]);
     }
+  });
+
+  it('gives each request its own connection and closes it: more requests in a row than the student may hold at once', async () => {
+    const session = await newSession(wirelab.origin);
+    for (let i = 0; i < 6; i++) expect((await relay(request({ method: 'GET', body: null }), session)).status).toBe(200);
   });
 
   it('refuses, in both languages: another machine, nothing listening, a server that never answers, framing headers, bad bodies, no session', async () => {
