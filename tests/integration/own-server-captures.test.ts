@@ -1,7 +1,7 @@
 // "Check my server" through the byte tap: every connection Wirelab opens to a student's server is
 // recorded for the session that asked (and no other), decoded by the inspector's own decoders with
 // Wirelab as the client, exported to pcapng with Wirelab's port → the student's server, and named
-// by the check that opened it. Real servers: the Python REST and WebSocket starters, a second
+// by the check that opened it. Real servers: the Python REST, WebSocket and SSE starters, a second
 // Wirelab instance as the student's gRPC server and MQTT broker, and tiny TCP servers that fail.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ let wirelab: RunningServer;
 let studentWirelab: RunningServer;
 let restStarter: RunningStarter;
 let websocketStarter: RunningStarter;
+let sseStarter: RunningStarter;
 let asker: Student;
 let bystander: Student;
 
@@ -36,18 +37,19 @@ async function student(origin: string): Promise<Student> {
 }
 
 beforeAll(async () => {
-  [wirelab, studentWirelab, restStarter, websocketStarter] = await Promise.all([
+  [wirelab, studentWirelab, restStarter, websocketStarter, sseStarter] = await Promise.all([
     startServer({ ownServers: true }),
     startServer(),
     startPythonStarter('rest_server.py'),
     startPythonStarter('websocket_server.py'),
+    startPythonStarter('sse_server.py'),
   ]);
   [asker, bystander] = await Promise.all([student(wirelab.origin), student(wirelab.origin)]);
 }, 30_000);
 
 afterAll(async () => {
   await Promise.all([asker?.capture.close(), bystander?.capture.close()]);
-  await Promise.all([restStarter?.stop(), websocketStarter?.stop()]);
+  await Promise.all([restStarter?.stop(), websocketStarter?.stop(), sseStarter?.stop()]);
   await Promise.all([wirelab?.close(), studentWirelab?.close()]);
 });
 
@@ -146,6 +148,16 @@ describe("a suite's connections in the asking session's captures", () => {
     expect(masked('out').some(Boolean)).toBe(false);
     expect(frames.find((frame) => frame.dir === 'out')?.summary).toMatch(/text/);
     expectUnseenBy(bystander, report.results.flatMap((result) => (result.connections ?? []).map((connection) => connection.id)));
+  }, 60_000);
+
+  it('SSE: the stream over HTTP/1.1, its events read by the SSE layer, from the server', async () => {
+    const report = await runAs(asker, 'sse', sseStarter.port);
+    expect(report.counts.failed).toBe(0);
+    const withId = resultOf(report, 'event-with-id').connections!;
+    const events = withId.flatMap((connection) => (decoded(asker, connection.id).messages ?? []).filter((message) => message.layer === 'sse-event'));
+    expect(events.length).toBeGreaterThan(0);
+    expect(new Set(events.map((event) => event.dir))).toEqual(new Set(['out']));
+    expectUnseenBy(bystander, report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)));
   }, 60_000);
 
   it('gRPC: an h2c connection with its HTTP/2 frames and the gRPC messages and status', async () => {
