@@ -42,6 +42,12 @@ export interface CapturedConnection {
    * sessions, nothing is recorded after the second session's first request.
    */
   shared?: boolean;
+  /**
+   * Wirelab opened this connection itself, to a student's server ("check my server"): Wirelab is
+   * the client. `remote` is still the client's end (Wirelab's own address and port) and `local`
+   * the server's (the student's), and `in` is still client → server (what Wirelab sent).
+   */
+  outbound?: boolean;
   /** The bytes the server wrote from outbound offset `from` on never reached the client (PROTOCOL.md, "Not delivered"). */
   undelivered?: { from: number; reason: UndeliveredReason };
 }

@@ -36,6 +36,19 @@ export interface CheckResult {
   got: string;
   /** For `fail` and `not-offered`: what differed from the expectation, in both languages. */
   difference?: Localized;
+  /**
+   * The connections this check opened, as the byte tap recorded them for the session that asked
+   * (their ids are the capture channel's, contracts/capture-channel/): the page links each to its
+   * bytes in the inspector. Absent when nothing recorded them (the command line, a request with no
+   * session's tap); empty when the check connected nowhere.
+   */
+  connections?: CapturedConnectionRef[];
+}
+
+/** One captured connection of a check: its id in the capture channel and what it carries. */
+export interface CapturedConnectionRef {
+  id: string;
+  transport: 'http/1.1' | 'h2c' | 'mqtt';
 }
 
 export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc' | 'graphql' | 'mqtt';

@@ -3,8 +3,13 @@
 // address after connecting, the student's connection budget, a cap on the bytes received, and a
 // transcript of the real bytes each way for the report.
 import { Socket, connect, isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Transport } from '../../contracts/capture-channel/messages.ts';
+import type { OutboundRecorder } from '../tap/capture-hub.ts';
+import { TapSocket } from '../tap/tap-socket.ts';
 import { guardedLookup, refusals, type AddressGuard, type Resolver, systemResolver } from './address-guard.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
+import type { CapturedConnectionRef } from '../../contracts/own-server/check-result.ts';
 
 /** Open connections per student (their browser's address), shared by every suite they run. */
 export class ConnectionBudget {
@@ -61,6 +66,34 @@ export interface ConnectionContext {
    * open under this context is destroyed at once, and none is opened after.
    */
   stop?: AbortSignal;
+  /** Records every connection in the byte tap for the session that asked (absent: the command line, tests). */
+  tap?: OutboundTap;
+}
+
+/**
+ * Where a suite's connections are recorded: the byte tap (server/tap), for the browser session
+ * that asked, so they show in that student's inspector and nobody else's. It also remembers which
+ * connections opened since the runner last asked, so each check reports its own.
+ */
+export class OutboundTap {
+  private opened: CapturedConnectionRef[] = [];
+
+  constructor(private readonly open: (transport: Transport) => OutboundRecorder) {}
+
+  record(transport: Transport): OutboundRecorder {
+    return this.open(transport);
+  }
+
+  connected(id: string, transport: Transport): void {
+    this.opened.push({ id, transport });
+  }
+
+  /** The connections that connected since the last call, oldest first. */
+  takeOpened(): CapturedConnectionRef[] {
+    const opened = this.opened;
+    this.opened = [];
+    return opened;
+  }
 }
 
 /** What a connection opened after the asker left fails with. */
@@ -84,10 +117,10 @@ function refusedSocket(error: Error): Socket {
 }
 
 /**
- * A TCP connection to `target`, or a socket that fails with an OwnServerRefusal. Synchronous, so
- * it can serve as `createConnection` for node:http and node:http2.
+ * A guarded TCP connection to `target`, or a socket that fails with an OwnServerRefusal: the
+ * guard, the budget, the stop signal, the connect timeout and the check of the real peer.
  */
-export function openGuardedSocket(target: Target, context: ConnectionContext, transcript?: Transcript, readsInJs = true): Socket {
+function connectGuarded(target: Target, context: ConnectionContext): Socket {
   const { guard, budget } = context;
   const limits = context.limits ?? OWN_SERVER_LIMITS;
   const host = target.host.replace(/^\[(.*)\]$/, '$1');
@@ -120,27 +153,82 @@ export function openGuardedSocket(target: Target, context: ConnectionContext, tr
     const refusal = socket.remoteAddress ? guard.refusalFor(socket.remoteAddress) : refusals.notResolved(host);
     if (refusal) socket.destroy(refusal);
   });
-  // node:http2 reads the socket natively: a JS 'data' listener would steal its bytes, so an h2
-  // caller counts what it receives itself (grpc-client.ts).
-  if (!readsInJs) return socket;
+  return socket;
+}
+
+/** What to record of a connection: its bytes for the report, and for the byte tap which protocol it carries. */
+export interface Recording {
+  transcript?: Transcript;
+  /** recorded in the asking session's captures as this transport (with `context.tap`); absent: not recorded (the probe) */
+  transport?: Exclude<Transport, 'h2c'>;
+}
+
+/**
+ * A TCP connection to `target` (see connectGuarded), its bytes read in JS: counted against the
+ * byte cap, kept in the transcript, and recorded by the tap. Synchronous, so it can serve as
+ * `createConnection` for node:http.
+ */
+export function openGuardedSocket(target: Target, context: ConnectionContext, recording: Recording = {}): Socket {
+  const socket = connectGuarded(target, context);
+  const limits = context.limits ?? OWN_SERVER_LIMITS;
+  const recorder = recording.transport ? recordOnTap(socket, context, recording.transport) : undefined;
+  const transcript = recording.transcript;
   let received = 0;
   socket.on('data', (chunk: Buffer) => {
     received += chunk.length;
     transcript?.received.push(chunk);
+    recorder?.received(chunk);
     if (received > limits.bytesReceivedPerConnection) socket.destroy(new ConnectionLimitError(limits.bytesReceivedPerConnection));
   });
-  if (transcript) recordWrites(socket, transcript);
+  socket.on('error', (error: Error & { receivedBytes?: number }) => {
+    error.receivedBytes ??= received;
+  });
+  if (transcript || recorder) recordWrites(socket, (bytes) => {
+    transcript?.sent.push(bytes);
+    recorder?.sent(bytes);
+  });
   return socket;
 }
 
-function recordWrites(socket: Socket, transcript: Transcript): void {
+/**
+ * The same for HTTP/2 (gRPC): node:http2 reads a native socket's handle directly, past any JS
+ * listener, so with a tap its session gets a TapSocket in between (server/tap/tap-socket.ts),
+ * which sees every byte each way. Without one, the bare socket; the gRPC client counts what it
+ * receives itself (grpc-client.ts).
+ */
+export function openGuardedHttp2Stream(target: Target, context: ConnectionContext): Duplex {
+  const socket = connectGuarded(target, context);
+  if (!context.tap) return socket;
+  const recorder = recordOnTap(socket, context, 'h2c');
+  if (!recorder) return socket;
+  const tapped = new TapSocket(socket);
+  tapped.observer = { inbound: (chunk) => recorder.received(chunk), outbound: (chunk) => recorder.sent(chunk), closed() {} };
+  return tapped;
+}
+
+/** The tap's record of one connection: announced once the guard let it connect, closed with it. */
+function recordOnTap(socket: Socket, context: ConnectionContext, transport: Transport): OutboundRecorder | undefined {
+  const tap = context.tap;
+  if (!tap) return undefined;
+  const recorder = tap.record(transport);
+  socket.once('connect', () => {
+    // The guard's own listener ran first: a refused peer is destroyed by now, and never shown.
+    if (socket.destroyed) return;
+    recorder.connected({ address: socket.localAddress, port: socket.localPort }, { address: socket.remoteAddress, port: socket.remotePort });
+    tap.connected(recorder.id, transport);
+  });
+  socket.once('close', () => recorder.closed());
+  return recorder;
+}
+
+function recordWrites(socket: Socket, record: (bytes: Buffer) => void): void {
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   socket.write = ((chunk: unknown, ...rest: unknown[]) => {
     if (typeof chunk === 'string') {
       const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8';
-      transcript.sent.push(Buffer.from(chunk, encoding));
+      record(Buffer.from(chunk, encoding));
     } else if (chunk instanceof Uint8Array) {
-      transcript.sent.push(Buffer.from(chunk));
+      record(Buffer.from(chunk));
     }
     return write(chunk, ...rest);
   }) as Socket['write'];

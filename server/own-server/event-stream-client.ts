@@ -39,7 +39,7 @@ export class EventStreamReader {
       // no `agent`: with one (even `agent: false`, which makes a fresh Agent) node:http would open
       // its own connection and never call createConnection, bypassing the guard
       agent: undefined,
-      createConnection: () => openGuardedSocket(context.target, context, this.transcript),
+      createConnection: () => openGuardedSocket(context.target, context, { transcript: this.transcript, transport: 'http/1.1' }),
     });
     outgoing.once('error', () => this.finish());
     outgoing.once('response', (response) => {

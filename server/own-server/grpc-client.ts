@@ -5,7 +5,7 @@
 // frames decoded (headers by name, messages as their length-prefixed bytes).
 import { connect, type ClientHttp2Session, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
 import { hex, withTimeout, type SuiteContext } from './check-kit.ts';
-import { openGuardedSocket } from './connection.ts';
+import { openGuardedHttp2Stream } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
 export interface GrpcAnswer {
@@ -50,7 +50,7 @@ function headerLines(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): s
 
 function openSession(context: SuiteContext): ClientHttp2Session {
   const host = context.target.host.includes(':') ? `[${context.target.host}]` : context.target.host;
-  return connect(`http://${host}:${context.target.port}`, { createConnection: () => openGuardedSocket(context.target, context, undefined, false) });
+  return connect(`http://${host}:${context.target.port}`, { createConnection: () => openGuardedHttp2Stream(context.target, context) });
 }
 
 /**

@@ -49,7 +49,7 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
       // no `agent`: with one (even `agent: false`, which makes a fresh Agent) node:http would open
       // its own connection and never call createConnection, bypassing the guard
       agent: undefined,
-      createConnection: () => openGuardedSocket(context.target, context, transcript),
+      createConnection: () => openGuardedSocket(context.target, context, { transcript, transport: 'http/1.1' }),
     });
     outgoing.once('error', reject);
     outgoing.once('response', (response: IncomingMessage) => {
@@ -73,6 +73,8 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
     // A server that never answers keeps the connection open: it would hold one of the student's
     // connections (their budget) until the server closed it.
     outgoing?.destroy();
+    // node:http makes its own "socket hang up" error: the report's fact needs how much came first.
+    if (error instanceof Error) (error as Error & { receivedBytes?: number }).receivedBytes ??= transcript.receivedBytes().length;
     throw error;
   });
 }

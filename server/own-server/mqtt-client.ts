@@ -183,7 +183,7 @@ export function quietFor(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Opens a TCP connection to the student's broker (through the guard), nothing sent yet. */
 export function openMqtt(context: SuiteContext, log: MqttLog, label: string): CheckedMqttConnection {
-  return new CheckedMqttConnection(openGuardedSocket(context.target, context), label, log, context.signal);
+  return new CheckedMqttConnection(openGuardedSocket(context.target, context, { transport: 'mqtt' }), label, log, context.signal);
 }
 
 export interface Connected {

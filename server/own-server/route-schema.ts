@@ -56,6 +56,22 @@ export const routeMessages = {
     en: `${OWN_SERVER_CHECKS_PATH} answers POST only, not ${method}.`,
     ru: `${OWN_SERVER_CHECKS_PATH} отвечает только на POST, а не на ${method}.`,
   }),
+  badRelayBody: (detail: string): Localized => ({
+    en: `The body must be JSON {"target": "host:port", "method", "path": "/…", "headers": [[name, value]…], "body": text or null} and nothing else (${detail}).`,
+    ru: `Тело запроса — JSON {"target": "host:port", "method", "path": "/…", "headers": [[имя, значение]…], "body": текст или null} и ничего больше (${detail}).`,
+  }),
+  relayTooLarge: (limit: number): Localized => ({
+    en: `A request sent to your server may carry a body of at most ${limit / 1024} KiB.`,
+    ru: `Запрос к вашему серверу может нести тело не больше ${limit / 1024} КиБ.`,
+  }),
+  framingHeader: (name: string): Localized => ({
+    en: `Wirelab writes ${name} itself (from the address and the body), so the request cannot set it.`,
+    ru: `Заголовок ${name} Wirelab пишет сам (по адресу и телу), поэтому задавать его в запросе нельзя.`,
+  }),
+  relayMethodNotAllowed: (method: string): Localized => ({
+    en: `/_wirelab/own-server/http answers POST only, not ${method}.`,
+    ru: `/_wirelab/own-server/http отвечает только на POST, а не на ${method}.`,
+  }),
   internal: (): Localized => ({
     en: 'The check broke inside Wirelab (not in your server); the server log has the details.',
     ru: 'Проверка сломалась внутри Wirelab (а не в вашем сервере); подробности — в журнале сервера.',

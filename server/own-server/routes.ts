@@ -5,8 +5,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Localized } from '../../contracts/own-server/check-result.ts';
 import { sendProblem } from '../protocols/shared/http-answers.ts';
-import { refusals } from './address-guard.ts';
-import { parseTarget } from './connection.ts';
+import { createAddressGuard, refusals } from './address-guard.ts';
+import { ConnectionBudget, OutboundTap, parseTarget } from './connection.ts';
+import { OWN_SERVER_HTTP_PATH, RELAY_FRAMING_HEADERS, RELAY_LIMITS, RelayFailure, relayHttp, relayRequestSchema } from './http-relay.ts';
+import type { OwnServerHttpRequest } from '../../contracts/own-server/http-relay.ts';
 import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_CHECKS_PATH, routeMessages as text, type CheckRequest } from './route-schema.ts';
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
 import { wirelabItselfTest } from './wirelab-itself.ts';
@@ -23,7 +25,16 @@ const problem = (request: FastifyRequest, reply: FastifyReply, status: number, s
 
 export default async function ownServerRoutes(app: FastifyInstance, options: OwnServerRouteOptions): Promise<void> {
   // The listening address is read at each run: Wirelab's own port is known only once it listens.
-  const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled, isWirelab: wirelabItselfTest(() => app.server.address()) });
+  // One budget for the process: a student's checks and their HTTP cells share their four connections.
+  const budget = new ConnectionBudget();
+  const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled, budget, isWirelab: wirelabItselfTest(() => app.server.address()) });
+  // Records a request's connections in the byte tap for the session that asked, and nobody else's.
+  const tapFor = (request: FastifyRequest): OutboundTap | undefined => {
+    const captures = app.captures;
+    const sessionId = request.sessionId;
+    return captures && sessionId ? new OutboundTap((transport) => captures.trackOutbound(sessionId, request.ip, transport)) : undefined;
+  };
+  const relaying = (request: FastifyRequest) => request.url.startsWith(OWN_SERVER_HTTP_PATH);
 
   // Refusals before the body is read: the feature off for the class, then no session.
   app.addHook('onRequest', async (request, reply) => {
@@ -39,10 +50,11 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
     if (error.validation) {
       const first = error.validation[0];
       const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
-      return problem(request, reply, 400, 'bad-check-request', 'Bad Request', text.badBody(`body${first?.instancePath ?? ''} ${first?.message ?? ''}${extra ? `: ${extra}` : ''}`.trim()));
+      const detail = `body${first?.instancePath ?? ''} ${first?.message ?? ''}${extra ? `: ${extra}` : ''}`.trim();
+      return problem(request, reply, 400, 'bad-check-request', 'Bad Request', relaying(request) ? text.badRelayBody(detail) : text.badBody(detail));
     }
     if (error.statusCode === 415) return problem(request, reply, 415, 'unsupported-media-type', 'Unsupported Media Type', text.notJson(String(request.headers['content-type'] ?? '')));
-    if (error.statusCode === 413) return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.tooLarge(CHECK_REQUEST_BODY_LIMIT));
+    if (error.statusCode === 413) return problem(request, reply, 413, 'body-too-large', 'Content Too Large', relaying(request) ? text.relayTooLarge(RELAY_LIMITS.bodyBytes) : text.tooLarge(CHECK_REQUEST_BODY_LIMIT));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return problem(request, reply, 400, 'bad-check-request', 'Bad Request', text.badBody(error.message));
     request.log.error({ err: error }, 'own-server check failed');
     return problem(request, reply, 500, 'internal', 'Internal Server Error', text.internal());
@@ -63,7 +75,8 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
       };
       reply.raw.once('close', pageGone);
       try {
-        const report = await check(protocol, target, request.ip, stop.signal);
+        // The suite's connections go through the byte tap into this session's captures only.
+        const report = await check(protocol, target, request.ip, stop.signal, tapFor(request));
         if (report.reason === 'busy') {
           return problem(request, reply, 429, 'check-already-running', 'Too Many Requests', report.refusal!);
         }
@@ -76,6 +89,45 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
       }
     },
   );
+
+  // A lesson's HTTP cell aimed at "my server": the cell's request, sent by Wirelab, the answer as it came.
+  app.post<{ Body: OwnServerHttpRequest }>(
+    OWN_SERVER_HTTP_PATH,
+    { schema: { body: relayRequestSchema, hide: true }, bodyLimit: RELAY_LIMITS.routeBodyBytes },
+    async (request, reply) => {
+      const target = parseTarget(request.body.target.trim());
+      if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(request.body.target.trim()));
+      const framing = request.body.headers.find(([name]) => RELAY_FRAMING_HEADERS.includes(name.toLowerCase()));
+      if (framing) return problem(request, reply, 400, 'framing-header', 'Bad Request', text.framingHeader(framing[0]));
+      if (request.body.body !== null && Buffer.byteLength(request.body.body) > RELAY_LIMITS.bodyBytes) {
+        return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.relayTooLarge(RELAY_LIMITS.bodyBytes));
+      }
+      const stop = new AbortController();
+      const pageGone = () => {
+        if (!reply.raw.writableFinished) stop.abort();
+      };
+      reply.raw.once('close', pageGone);
+      try {
+        const guard = createAddressGuard({ studentAddress: request.ip, enabled: options.enabled });
+        const answer = await relayHttp(target, request.body, { guard, budget, stop: stop.signal, tap: tapFor(request) });
+        reply.header('cache-control', 'no-store');
+        return answer;
+      } catch (error) {
+        if (!(error instanceof RelayFailure)) throw error;
+        const titles: Record<number, string> = { 403: 'Forbidden', 429: 'Too Many Requests', 499: 'Client Closed Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
+        return problem(request, reply, error.status, error.slug, titles[error.status] ?? 'Bad Gateway', error.localized);
+      } finally {
+        reply.raw.off('close', pageGone);
+      }
+    },
+  );
+
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: OWN_SERVER_HTTP_PATH,
+    schema: { hide: true },
+    handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.relayMethodNotAllowed(request.method), { allow: 'POST' }),
+  });
 
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],

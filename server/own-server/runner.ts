@@ -1,10 +1,11 @@
 // Runs one protocol's suite against the student's server: first a TCP probe (refused by the
 // guard, or nothing listening: the report says so and no check runs), then every check in order,
 // each within its time limit, a thrown error counted as that check's failure.
-import { countOutcomes, type CheckedProtocol, type CheckReport, type CheckResult, type Localized, type UnreachableReason } from '../../contracts/own-server/check-result.ts';
+import { countOutcomes, type CapturedConnectionRef, type CheckedProtocol, type CheckReport, type CheckResult, type Localized, type UnreachableReason } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
 import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
-import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type Target } from './connection.ts';
+import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type OutboundTap, type Target } from './connection.ts';
+import { connectionFact } from './connection-facts.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { restSuite } from './checks/rest.ts';
 import { websocketSuite } from './checks/websocket.ts';
@@ -37,6 +38,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Is the peer the probe reached Wirelab's own listening port (`targetIsWirelab`)? Absent: nobody listens here. */
   isWirelab?: WirelabItselfTest;
+  /** Records the suite's connections in the byte tap for the session that asked; each result names its own. */
+  tap?: OutboundTap;
 }
 
 interface ProbeRefusal {
@@ -82,12 +85,18 @@ function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<{
   });
 }
 
-async function runCheck<State>(check: CheckDefinition<State>, context: SuiteContext, state: State): Promise<CheckResult> {
+/**
+ * Runs one check. `prepared`: the connections the suite's preparation opened, which a check that
+ * opens none of its own judged (the REST suite's first check reads the user its preparation made).
+ */
+async function runCheck<State>(check: CheckDefinition<State>, context: SuiteContext, state: State, prepared?: CapturedConnectionRef[]): Promise<CheckResult> {
   let observation: Observation;
+  // What a check before opened (a connection still closing) is not this check's.
+  context.tap?.takeOpened();
   try {
     observation = await check.run(context, state);
   } catch (error) {
-    const message = error instanceof OwnServerRefusal ? error.localized : null;
+    const message = error instanceof OwnServerRefusal ? error.localized : connectionFact(error, context.target);
     const text = error instanceof Error ? error.message : String(error);
     observation = {
       outcome: 'fail',
@@ -96,7 +105,9 @@ async function runCheck<State>(check: CheckDefinition<State>, context: SuiteCont
       difference: message ?? { en: `The check could not finish: ${text}`, ru: `Проверка не смогла завершиться: ${text}` },
     };
   }
-  return { id: check.id, name: check.name, expected: check.expected, why: check.why, ...observation };
+  const opened = context.tap?.takeOpened();
+  const connections = opened && opened.length === 0 && prepared ? prepared : opened;
+  return { id: check.id, name: check.name, expected: check.expected, why: check.why, ...observation, ...(connections ? { connections } : {}) };
 }
 
 export async function runChecks(protocol: CheckedProtocol, targetText: string, options: RunOptions): Promise<CheckReport> {
@@ -112,7 +123,7 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
     };
   }
   const stop = options.signal;
-  const connection = { guard: options.guard, budget: options.budget ?? new ConnectionBudget(), resolver: options.resolver, target, stop };
+  const connection = { guard: options.guard, budget: options.budget ?? new ConnectionBudget(), resolver: options.resolver, target, stop, tap: options.tap };
   const probed = await probe(target, connection);
   if (!('peer' in probed)) return { protocol, target: targetText, reachable: false, ...probed, ...noResults() };
   const targetIsWirelab = (options.isWirelab ?? noWirelabHere)(probed.peer);
@@ -138,9 +149,11 @@ function notRun<State>(check: CheckDefinition<State>, signal: AbortSignal): Chec
 
 async function runSuite<State>(suite: CheckSuite<State>, context: SuiteContext): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  context.tap?.takeOpened();
   const state = await suite.prepare(context);
+  const prepared = context.tap?.takeOpened();
   try {
-    for (const check of suite.checks) results.push(context.signal.aborted ? notRun(check, context.signal) : await runCheck(check, context, state));
+    for (const check of suite.checks) results.push(context.signal.aborted ? notRun(check, context.signal) : await runCheck(check, context, state, prepared));
   } finally {
     // Cleaning up after a suite that ran out of time still may (its waits have their own limits);
     // after the page went away it may not: the stop signal refuses every new connection.
@@ -150,7 +163,8 @@ async function runSuite<State>(suite: CheckSuite<State>, context: SuiteContext):
   return results;
 }
 
-export type OwnServerChecker = (protocol: CheckedProtocol, target: string, studentAddress: string, signal?: AbortSignal) => Promise<CheckReport>;
+/** `tap`: where the suite's connections are recorded (the asking session's captures), if anywhere. */
+export type OwnServerChecker = (protocol: CheckedProtocol, target: string, studentAddress: string, signal?: AbortSignal, tap?: OutboundTap) => Promise<CheckReport>;
 
 /**
  * What a route for the web page will call with the request's address (`request.ip`): one guard per
@@ -160,7 +174,7 @@ export type OwnServerChecker = (protocol: CheckedProtocol, target: string, stude
 export function createOwnServerChecker(options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver; isWirelab?: WirelabItselfTest } = {}): OwnServerChecker {
   const budget = options.budget ?? new ConnectionBudget();
   const running = new Set<string>();
-  return async (protocol, target, studentAddress, signal) => {
+  return async (protocol, target, studentAddress, signal, tap) => {
     const guard = createAddressGuard({ studentAddress, enabled: options.enabled });
     if (running.has(guard.studentAddress)) {
       return {
@@ -177,7 +191,7 @@ export function createOwnServerChecker(options: { enabled?: boolean; budget?: Co
     }
     running.add(guard.studentAddress);
     try {
-      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver, signal, isWirelab: options.isWirelab });
+      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver, signal, isWirelab: options.isWirelab, tap });
     } finally {
       running.delete(guard.studentAddress);
     }

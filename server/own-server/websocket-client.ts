@@ -191,7 +191,7 @@ function readHead(socket: Socket): Promise<{ head: string; rest: Buffer }> {
  * `subprotocol` goes out as Sec-WebSocket-Protocol (§4.1, §11.3.4): GraphQL's `graphql-transport-ws`.
  */
 export async function openWebSocket(context: SuiteContext, path: string, subprotocol?: string): Promise<Handshake> {
-  const socket = openGuardedSocket(context.target, context);
+  const socket = openGuardedSocket(context.target, context, { transport: 'http/1.1' });
   const key = randomBytes(16).toString('base64');
   const host = context.target.host.includes(':') ? `[${context.target.host}]` : context.target.host;
   const offered = subprotocol ? [`Sec-WebSocket-Protocol: ${subprotocol}`] : [];

@@ -81,6 +81,9 @@ export class TapSocket extends Duplex {
       this.waitingForDrain = null;
       resume?.();
     });
+    // An outbound connection (server/own-server) is still connecting when node:http2 gets it, and
+    // waits for 'connect' before it writes its preface; an accepted socket never emits it.
+    socket.on('connect', () => this.emit('connect'));
     socket.on('timeout', () => this.emit('timeout'));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code && RESET_CODES.has(error.code)) this.observer.peerReset?.(error.code);

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import type { Selection } from '../inspector/exchange-sections.ts';
+import { InspectorDock } from '../lessons/inspector-dock.tsx';
 import { useStrings } from '../app/lang-context.ts';
 import { appStrings } from '../app/strings.ts';
 import { CheckForm } from './check-form.tsx';
@@ -7,6 +9,7 @@ import { checkCommand, starterCommand } from './report-view.ts';
 import { RunResult } from './run-view.tsx';
 import { ownServerStrings } from './strings.ts';
 import { useCheckRun } from './use-check-run.ts';
+import '../lessons/lessons.css';
 import './own-server.css';
 
 /** `/en/my-server`: "check my server" — Wirelab runs one protocol's suite against the student's own server. */
@@ -15,6 +18,8 @@ export function OwnServerPage() {
   const app = useStrings(appStrings);
   const [choice, setChoice] = useState<Choice>(rememberedChoice);
   const checkRun = useCheckRun();
+  // What a check's "open its bytes" asked the inspector to show (its connection to the student's server).
+  const [focus, setFocus] = useState<Selection | undefined>();
 
   useEffect(() => {
     document.title = `${t.title} — ${app.appName}`;
@@ -27,7 +32,8 @@ export function OwnServerPage() {
   };
 
   return (
-    <div className="own-server" data-testid="own-server-page">
+    <div className="reader">
+      <div className="own-server" data-testid="own-server-page">
       <h1>{t.title}</h1>
       <p className="own-server-intro">{t.intro}</p>
       <aside className="own-server-allowed" aria-labelledby="own-server-allowed-title">
@@ -35,8 +41,10 @@ export function OwnServerPage() {
         <p>{t.allowed}</p>
       </aside>
       <CheckForm choice={choice} onChange={change} checkRun={checkRun} onRun={() => void checkRun.start(choice)} />
-      <RunResult checkRun={checkRun} headingLevel={2} />
+      <RunResult checkRun={checkRun} headingLevel={2} onInspect={setFocus} />
       <Help choice={choice} />
+      </div>
+      <InspectorDock focus={focus} />
     </div>
   );
 }

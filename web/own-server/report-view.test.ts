@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome, CheckResult } from '../../contracts/own-server/check-result.ts';
-import { checkCommand, checkRows, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
+import { checkCommand, checkRows, inspectorSelection, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
 
 function result(id: string, outcome: CheckOutcome, extra: Partial<CheckResult> = {}): CheckResult {
   return {
@@ -100,5 +100,19 @@ describe('wirelabItself', () => {
     expect(wirelabItself({ hostname: '[::1]', port: '8080', protocol: 'http:' })).toBe('[::1]:8080');
     expect(wirelabItself({ hostname: '192.168.1.10', port: '8080', protocol: 'http:' })).toBeNull();
     expect(wirelabItself({ hostname: 'wirelab.example.edu', port: '', protocol: 'https:' })).toBeNull();
+  });
+});
+
+describe("a check's bytes in the inspector", () => {
+  it('keeps the connections a check names, and opens an exchange, or an MQTT connection at its first packet', () => {
+    const connections = [
+      { id: 'c7', transport: 'http/1.1' as const },
+      { id: 'c8', transport: 'mqtt' as const },
+    ];
+    expect(checkRows([result('a', 'pass', { connections })], 'en')[0].connections).toEqual(connections);
+    expect(checkRows([result('b', 'pass')], 'ru')[0].connections).toEqual([]);
+    expect(inspectorSelection(connections[0])).toEqual({ conn: 'c7', index: 0 });
+    expect(inspectorSelection({ id: 'c9', transport: 'h2c' })).toEqual({ conn: 'c9', index: 0 });
+    expect(inspectorSelection(connections[1])).toEqual({ conn: 'c8', message: 0 });
   });
 });

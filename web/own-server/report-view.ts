@@ -1,7 +1,7 @@
 // What the page shows of a check report, in the reader's language: pure, so the rules (a
 // not-offered check is never shown as passed, the Russian plurals, a problem's own words) are
 // tested without a browser.
-import { countOutcomes, type CheckedProtocol, type CheckOutcome, type CheckReport, type CheckResult, type Localized } from '../../contracts/own-server/check-result.ts';
+import { countOutcomes, type CapturedConnectionRef, type CheckedProtocol, type CheckOutcome, type CheckReport, type CheckResult, type Localized } from '../../contracts/own-server/check-result.ts';
 import type { Lang } from '../app/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';
@@ -20,6 +20,8 @@ export interface CheckRow {
   difference: string | null;
   sent: string;
   got: string;
+  /** The connections the check opened, as the byte tap recorded them for this session (none when nothing recorded them). */
+  connections: readonly CapturedConnectionRef[];
 }
 
 export function checkRows(results: readonly CheckResult[], lang: Lang): CheckRow[] {
@@ -35,7 +37,16 @@ export function checkRows(results: readonly CheckResult[], lang: Lang): CheckRow
     difference: result.outcome === 'pass' ? null : (result.difference?.[lang] ?? null),
     sent: result.sent || t.nothingSent,
     got: result.got || t.nothingCame,
+    connections: result.connections ?? [],
   }));
+}
+
+/**
+ * Where the inspector opens a check's connection: its first exchange (an HTTP/1.1 request, a
+ * WebSocket upgrade, an h2c stream), or for MQTT, which has no exchanges, its first packet.
+ */
+export function inspectorSelection(connection: CapturedConnectionRef): { conn: string; index: number } | { conn: string; message: number } {
+  return connection.transport === 'mqtt' ? { conn: connection.id, message: 0 } : { conn: connection.id, index: 0 };
 }
 
 /** `19 checks: 16 passed, 0 failed, 3 not offered` / `19 проверок: пройдено 16, не пройдено 0, сервер не предлагает 3`. */

@@ -5,23 +5,28 @@
 import { useId } from 'react';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import { useLang, useStrings } from '../app/lang-context.ts';
-import { checkRows, readAnswer, summary, type CheckRow } from './report-view.ts';
+import { OPEN_INSPECTOR_EVENT } from '../app/inspector-events.ts';
+import type { Selection } from '../inspector/exchange-sections.ts';
+import { checkRows, inspectorSelection, readAnswer, summary, type CheckRow } from './report-view.ts';
 import { ownServerStrings } from './strings.ts';
 import type { CheckRun, RunState } from './use-check-run.ts';
 import './own-server.css';
 
 type HeadingLevel = 2 | 3;
 
+/** Shows a selection in the page's inspector (the page's dock, a lesson's); absent: no links to the bytes. */
+type OnInspect = (selection: Selection) => void;
+
 /** The result's place: focusable, so keyboard focus lands on it when a run ends. */
-export function RunResult({ checkRun, headingLevel }: { checkRun: CheckRun; headingLevel: HeadingLevel }) {
+export function RunResult({ checkRun, headingLevel, onInspect }: { checkRun: CheckRun; headingLevel: HeadingLevel; onInspect?: OnInspect }) {
   return (
     <div ref={checkRun.result} tabIndex={-1} className="own-server-result" data-testid="own-server-result">
-      <RunView run={checkRun.run} headingLevel={headingLevel} />
+      <RunView run={checkRun.run} headingLevel={headingLevel} onInspect={onInspect} />
     </div>
   );
 }
 
-function RunView({ run, headingLevel }: { run: RunState; headingLevel: HeadingLevel }) {
+function RunView({ run, headingLevel, onInspect }: { run: RunState; headingLevel: HeadingLevel; onInspect?: OnInspect }) {
   const t = useStrings(ownServerStrings);
   const lang = useLang();
   if (run.kind === 'idle') return null;
@@ -36,10 +41,10 @@ function RunView({ run, headingLevel }: { run: RunState; headingLevel: HeadingLe
       </p>
     );
   }
-  return <ReportView report={answer.report} headingLevel={headingLevel} />;
+  return <ReportView report={answer.report} headingLevel={headingLevel} onInspect={onInspect} />;
 }
 
-function ReportView({ report, headingLevel }: { report: CheckReport; headingLevel: HeadingLevel }) {
+function ReportView({ report, headingLevel, onInspect }: { report: CheckReport; headingLevel: HeadingLevel; onInspect?: OnInspect }) {
   const t = useStrings(ownServerStrings);
   const lang = useLang();
   const summaryId = useId();
@@ -67,14 +72,14 @@ function ReportView({ report, headingLevel }: { report: CheckReport; headingLeve
       )}
       <ol className="own-server-checks">
         {checkRows(report.results, lang).map((row) => (
-          <CheckRowView key={row.id} row={row} headingLevel={headingLevel} />
+          <CheckRowView key={row.id} row={row} headingLevel={headingLevel} onInspect={onInspect} />
         ))}
       </ol>
     </section>
   );
 }
 
-function CheckRowView({ row, headingLevel }: { row: CheckRow; headingLevel: HeadingLevel }) {
+function CheckRowView({ row, headingLevel, onInspect }: { row: CheckRow; headingLevel: HeadingLevel; onInspect?: OnInspect }) {
   const t = useStrings(ownServerStrings);
   const Subheading = headingLevel === 2 ? 'h3' : 'h4';
   return (
@@ -99,6 +104,7 @@ function CheckRowView({ row, headingLevel }: { row: CheckRow; headingLevel: Head
           </>
         )}
       </dl>
+      {onInspect && row.connections.length > 0 && <BytesLinks row={row} onInspect={onInspect} />}
       <details data-testid="own-server-transcript">
         <summary>{t.transcript}</summary>
         <Subheading>{t.sent}</Subheading>
@@ -107,5 +113,24 @@ function CheckRowView({ row, headingLevel }: { row: CheckRow; headingLevel: Head
         <pre data-testid="own-server-got">{row.got}</pre>
       </details>
     </li>
+  );
+}
+
+/** One button per connection the check opened: the inspector opens (and takes the focus) at its bytes. */
+function BytesLinks({ row, onInspect }: { row: CheckRow; onInspect: OnInspect }) {
+  const t = useStrings(ownServerStrings);
+  const total = row.connections.length;
+  const open = (index: number) => {
+    onInspect(inspectorSelection(row.connections[index]));
+    window.dispatchEvent(new Event(OPEN_INSPECTOR_EVENT));
+  };
+  return (
+    <p className="own-server-bytes">
+      {row.connections.map((connection, index) => (
+        <button key={connection.id} type="button" className="button button-quiet" data-testid="own-server-open-bytes" data-conn={connection.id} onClick={() => open(index)}>
+          {total === 1 ? t.openInInspector : t.openConnection(index + 1, total)}
+        </button>
+      ))}
+    </p>
   );
 }

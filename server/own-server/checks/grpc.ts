@@ -36,6 +36,15 @@ function statusIs(answer: GrpcAnswer, status: number): [boolean, Localized] {
   const derivedRu = answer.statusFromHttp ? ` (из HTTP ${answer.httpStatus}, grpc-status не прислан)` : '';
   const got = statusName(answer.status);
   if (answer.status === status) return [true, { en: '', ru: '' }];
+  if (answer.status === null) {
+    return [
+      false,
+      {
+        en: `the answer has no grpc-status (HTTP ${answer.httpStatus}, neither in trailers nor in a trailers-only HEADERS): a gRPC client reports that as an error, not ${statusName(status)}`,
+        ru: `в ответе нет grpc-status (HTTP ${answer.httpStatus}, ни в трейлерах, ни в HEADERS без тела): клиент gRPC сочтёт это ошибкой, а не ${statusName(status)}`,
+      },
+    ];
+  }
   return [false, { en: `grpc-status ${got}${derived}, not ${statusName(status)} ${answer.statusMessage}`.trim(), ru: `grpc-status ${got}${derivedRu}, а не ${statusName(status)} ${answer.statusMessage}`.trim() }];
 }
 

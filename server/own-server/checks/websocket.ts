@@ -47,8 +47,8 @@ function closedWith(frame: Frame | null, code: number): Expectation {
   return [
     got === code,
     {
-      en: got === null ? `no close frame with a code came back (expected ${code})` : `close code ${got}, not ${code}`,
-      ru: got === null ? `закрывающий кадр с кодом не пришёл (ожидался ${code})` : `код закрытия ${got}, а не ${code}`,
+      en: frame === null ? `the server closed the TCP connection without a close frame (expected one with code ${code})` : got === null ? `no close frame with a code came back (expected ${code})` : `close code ${got}, not ${code}`,
+      ru: frame === null ? `сервер закрыл TCP-соединение без закрывающего кадра (ожидался кадр с кодом ${code})` : got === null ? `закрывающий кадр с кодом не пришёл (ожидался ${code})` : `код закрытия ${got}, а не ${code}`,
     },
   ];
 }

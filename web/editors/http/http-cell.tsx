@@ -12,6 +12,10 @@ import { AsCodeButton } from '../../as-code/as-code-button.tsx';
 import { httpSpecOf } from '../../as-code/cell-spec.ts';
 import { httpEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
+import type { Localized } from '../../../contracts/own-server/check-result.ts';
+import { useHttpTarget } from './http-target.ts';
+import { sendToOwnServer } from './send-to-own-server.ts';
+import { TargetSwitch } from './target-switch.tsx';
 import './http-cell.css';
 
 /** What the last Run produced. */
@@ -19,7 +23,9 @@ export type RunOutcome =
   | { kind: 'parse-error'; error: HttpParseError }
   | { kind: 'blocked'; blocker: FetchBlocker }
   | { kind: 'network-error'; message: string; dropped: string[] }
-  | { kind: 'response'; response: FetchedResponse; dropped: string[]; capture: 'waiting' | 'missing' | HttpExchange };
+  | { kind: 'response'; response: FetchedResponse; dropped: string[]; capture: 'waiting' | 'missing' | HttpExchange; sentTo?: string }
+  /** "my server": Wirelab's server would not or could not relay the request (not the student's address, nothing listening…) */
+  | { kind: 'refused'; status: number; message: Localized | null; dropped: string[] };
 
 export interface EditorHandle {
   getValue(): string;
@@ -51,6 +57,9 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
   const textRef = useRef(text);
   textRef.current = text;
   const runId = useRef(0);
+  const target = useHttpTarget();
+  const targetRef = useRef(target);
+  targetRef.current = target;
 
   useEffect(() => {
     const editors = (window.__wirelabEditors ??= new Map());
@@ -76,12 +85,17 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
     const dropped = plan.dropped.map((header) => header.name);
     setRunning(true);
     try {
-      const { response, sentAfter } = await sendRequest(plan);
+      const { mode, address } = targetRef.current;
+      const sent = mode === 'mine' ? await sendToOwnServer(plan, address) : { kind: 'response' as const, ...(await sendRequest(plan)) };
       if (id !== runId.current) return;
-      setOutcome({ kind: 'response', response, dropped, capture: 'waiting' });
+      if (sent.kind === 'refused') return setOutcome({ ...sent, dropped });
+      const { response, sentAfter } = sent;
+      const sentTo = mode === 'mine' ? address.trim() : undefined;
+      setOutcome({ kind: 'response', response, dropped, capture: 'waiting', sentTo });
+      // the same search either way: Wirelab's own request to the student's server is in this session's captures too
       const exchange = await findCapturedExchange(plan, sentAfter);
       if (id !== runId.current) return;
-      setOutcome({ kind: 'response', response, dropped, capture: exchange ?? 'missing' });
+      setOutcome({ kind: 'response', response, dropped, capture: exchange ?? 'missing', sentTo });
       if (exchange) onExchange?.(exchange);
     } catch (error) {
       if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error), dropped });
@@ -120,6 +134,7 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
         <span className="http-cell-shortcut" aria-hidden="true">
           {t.runHint}
         </span>
+        <TargetSwitch />
         <span className="toolbar-spacer" />
         {session.status === 'loading' && <span className="http-cell-waiting">{t.waitingForSession}</span>}
         {parsedForCurl.ok && session.status === 'ready' && (
@@ -164,10 +179,17 @@ function RunResult({ outcome, onShowExchange }: { outcome: RunOutcome; onShowExc
           </p>
         </>
       );
+    case 'refused':
+      return <Refused outcome={outcome} />;
     case 'response':
       return (
         <>
           <DroppedHeaders names={outcome.dropped} />
+          {outcome.sentTo !== undefined && (
+            <p className="cell-message" role="note" data-testid="http-sent-to-mine">
+              {t.sentToMine(outcome.sentTo)}
+            </p>
+          )}
           <ResponsePanel response={outcome.response} capture={outcome.capture} onShowExchange={onShowExchange} />
         </>
       );
@@ -181,5 +203,18 @@ function DroppedHeaders({ names }: { names: string[] }) {
     <p className="cell-message cell-message-warning" role="note">
       {t.dropped(names)}
     </p>
+  );
+}
+
+function Refused({ outcome }: { outcome: Extract<RunOutcome, { kind: 'refused' }> }) {
+  const t = useStrings(httpEditorStrings);
+  const lang = useLang();
+  return (
+    <>
+      <DroppedHeaders names={outcome.dropped} />
+      <p className="cell-message cell-message-error" role="alert" data-testid="http-refused" data-status={outcome.status}>
+        {outcome.message ? t.refusedByWirelab(outcome.message[lang]) : t.refusedStatus(outcome.status)}
+      </p>
+    </>
   );
 }

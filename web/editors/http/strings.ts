@@ -39,6 +39,13 @@ export const httpEditorStrings = {
     copied: 'Copied',
     copyFailed: 'Could not copy: select the command below and copy it by hand.',
     ms: 'ms',
+    targetLegend: 'Send to',
+    targetWirelab: 'Wirelab’s server',
+    targetMine: 'My server',
+    targetAddress: 'host:port of your own server (on your computer)',
+    sentToMine: (address: string) => `Sent by Wirelab’s server to your server at ${address}; the bytes are in the inspector.`,
+    refusedByWirelab: (message: string) => `Not sent to your server: ${message}`,
+    refusedStatus: (status: number) => `Wirelab’s server answered ${status} instead of relaying the request.`,
   },
   ru: {
     run: 'Отправить',
@@ -76,6 +83,13 @@ export const httpEditorStrings = {
     copied: 'Скопировано',
     copyFailed: 'Скопировать не удалось: выделите команду ниже и скопируйте её вручную.',
     ms: 'мс',
+    targetLegend: 'Куда отправить',
+    targetWirelab: 'Сервер Wirelab',
+    targetMine: 'Мой сервер',
+    targetAddress: 'host:port вашего собственного сервера (на вашем компьютере)',
+    sentToMine: (address: string) => `Запрос отправил сервер Wirelab на ваш сервер ${address}; байты — в инспекторе.`,
+    refusedByWirelab: (message: string) => `На ваш сервер не отправлено: ${message}`,
+    refusedStatus: (status: number) => `Сервер Wirelab ответил ${status} вместо того, чтобы переслать запрос.`,
   },
 };
 

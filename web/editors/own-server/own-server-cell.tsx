@@ -20,13 +20,13 @@ const CAPTURE_WAIT_MS = 5000;
  * started from the cell's protocol and target. The run is a real `POST /_wirelab/own-server/checks`
  * of this session, captured like any request: the lesson's exercises read its report.
  */
-export function OwnServerCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
+export function OwnServerCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
   const parsed = useMemo(() => parseOwnServerCell(initialText), [initialText]);
   if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <OwnServerCheck cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} />;
+  return <OwnServerCheck cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }
 
-function OwnServerCheck({ cellId, config, saveKey, onExchange }: { cellId: string; config: OwnServerCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange'>) {
+function OwnServerCheck({ cellId, config, saveKey, onExchange, onInspect }: { cellId: string; config: OwnServerCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
   const t = useStrings(ownServerStrings);
   const lang = useLang();
   const { draft, edit, reset, changed } = useSavedDraft(saveKey, config);
@@ -44,7 +44,7 @@ function OwnServerCheck({ cellId, config, saveKey, onExchange }: { cellId: strin
     <section className="own-server-cell" data-testid="cell" data-cell-kind="own-server" data-cell-id={cellId} aria-label={t.cellLabel(cellId)} lang={lang}>
       <CheckForm choice={draft} onChange={edit} checkRun={checkRun} onRun={run} />
       <ResetDraftButton changed={changed} onReset={reset} disabled={checkRun.isRunning} />
-      <RunResult checkRun={checkRun} headingLevel={3} />
+      <RunResult checkRun={checkRun} headingLevel={3} onInspect={onInspect} />
     </section>
   );
 }

@@ -1,0 +1,47 @@
+// What a check that could not finish says instead of a stack trace: the fact about the connection
+// (refused, reset after N bytes, no answer in N s, too many bytes), in both languages.
+import type { Localized } from '../../contracts/own-server/check-result.ts';
+import { ConnectionLimitError, type Target } from './connection.ts';
+
+type SocketError = Error & { code?: string; receivedBytes?: number };
+
+/** The fact behind an error a check's connection failed with, or null when it is not about the connection. */
+export function connectionFact(error: unknown, target: Target): Localized | null {
+  if (!(error instanceof Error)) return null;
+  const { code, receivedBytes } = error as SocketError;
+  const address = `${target.host}:${target.port}`;
+  if (error instanceof ConnectionLimitError) {
+    return { en: `The server sent more than ${error.limitBytes} bytes on one connection; Wirelab cut it there.`, ru: `Сервер прислал по одному соединению больше ${error.limitBytes} байт; Wirelab оборвал его на этом.` };
+  }
+  if (code === 'ECONNREFUSED') {
+    return {
+      en: `Connection refused: nothing listens at ${address} any more (did the server stop during the checks?).`,
+      ru: `В соединении отказано: по адресу ${address} больше никто не слушает (сервер остановился во время проверок?).`,
+    };
+  }
+  const bytes = receivedBytes ?? 0;
+  if (code === 'ECONNRESET' && error.message === 'socket hang up') {
+    // node:http's word for a connection closed (FIN or RST) before a whole answer came
+    return {
+      en: `The server closed the connection after sending ${bytes} ${bytes === 1 ? 'byte' : 'bytes'}, before a whole answer.`,
+      ru: `Сервер закрыл соединение, не дослав ответ: пришло байт — ${bytes}.`,
+    };
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return {
+      en: `The server reset the connection (TCP RST) after sending ${bytes} ${bytes === 1 ? 'byte' : 'bytes'}.`,
+      ru: `Сервер сбросил соединение (TCP RST), прислав до этого байт: ${bytes}.`,
+    };
+  }
+  const silence = /^no answer within (\d+) ms: (.*)$/.exec(error.message);
+  if (silence) {
+    const seconds = Number(silence[1]) / 1000;
+    return { en: `No answer within ${seconds} s (waiting for ${silence[2]}).`, ru: `Нет ответа за ${seconds} с (ждали: ${silence[2]}).` };
+  }
+  const noConnect = /^no TCP connection within (\d+) ms$/.exec(error.message);
+  if (noConnect) {
+    const seconds = Number(noConnect[1]) / 1000;
+    return { en: `No TCP connection to ${address} within ${seconds} s.`, ru: `За ${seconds} с не удалось установить TCP-соединение с ${address}.` };
+  }
+  return null;
+}

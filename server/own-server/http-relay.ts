@@ -1,0 +1,119 @@
+// `POST /_wirelab/own-server/http`: a lesson's HTTP cell aimed at "my server". Wirelab sends the
+// cell's request to the student's own server over a guarded connection recorded by the byte tap
+// (the same guard, budget and limits as the checks), and answers what that server answered:
+// status, reason, headers in order, the body's bytes. Refusals are problem+json in both languages.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Localized } from '../../contracts/own-server/check-result.ts';
+import type { OwnServerHttpAnswer, OwnServerHttpRequest } from '../../contracts/own-server/http-relay.ts';
+export { OWN_SERVER_HTTP_PATH } from '../../contracts/own-server/http-relay.ts';
+import { OwnServerRefusal } from './address-guard.ts';
+import { CheckStopped, openGuardedSocket, type ConnectionContext, type Target } from './connection.ts';
+import { connectionFact } from './connection-facts.ts';
+import { OWN_SERVER_LIMITS } from './limits.ts';
+
+/** The request's own body at most 64 KiB; with the JSON around it and escaping, the route's body limit. */
+export const RELAY_LIMITS = { bodyBytes: 64 * 1024, routeBodyBytes: 160 * 1024, headers: 50 } as const;
+
+/**
+ * Headers that frame the message or the connection: Node writes them from what it sends (Host from
+ * the target, Content-Length from the body), so a typed one could only contradict them.
+ */
+export const RELAY_FRAMING_HEADERS = ['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'keep-alive', 'te', 'trailer', 'expect'];
+
+export const relayRequestSchema = {
+  type: 'object',
+  properties: {
+    target: { type: 'string', minLength: 1, maxLength: 300 },
+    method: { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20}$" },
+    path: { type: 'string', pattern: '^/[\\x21-\\x7e]*$', maxLength: 4096 },
+    headers: {
+      type: 'array',
+      maxItems: RELAY_LIMITS.headers,
+      items: {
+        type: 'array',
+        minItems: 2,
+        maxItems: 2,
+        items: [
+          { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" },
+          { type: 'string', pattern: '^[\\t\\x20-\\x7e\\x80-\\uffff]*$', maxLength: 4096 },
+        ],
+      },
+    },
+    body: { type: ['string', 'null'], maxLength: RELAY_LIMITS.bodyBytes },
+  },
+  required: ['target', 'method', 'path', 'headers', 'body'],
+  additionalProperties: false,
+} as const;
+
+/** Why a relayed request got no answer: the HTTP status the route answers with, and the words. */
+export class RelayFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly localized: Localized,
+  ) {
+    super(localized.en);
+  }
+}
+
+/** Sends the cell's request to the student's server and reads the whole answer, within the check limits. */
+export function relayHttp(target: Target, spec: OwnServerHttpRequest, context: ConnectionContext): Promise<OwnServerHttpAnswer> {
+  const started = performance.now();
+  return new Promise<OwnServerHttpAnswer>((resolve, reject) => {
+    const body = spec.body === null ? undefined : Buffer.from(spec.body, 'utf8');
+    const headers: Array<[string, string]> = [['Host', target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`], ...spec.headers];
+    if (body) headers.push(['Content-Length', String(body.length)]);
+    // one request per connection: kept alive, it would hold one of the student's four connections until their server closed it
+    headers.push(['Connection', 'close']);
+    const outgoing = httpRequest({
+      method: spec.method,
+      path: spec.path,
+      host: target.host,
+      port: target.port,
+      // an array keeps the student's order and case, as the cell typed them
+      headers: headers.flat(),
+      setHost: false,
+      // no `agent`: node:http would open its own connection, past the guard (README, "Safe by construction")
+      agent: undefined,
+      createConnection: () => openGuardedSocket(target, context, { transport: 'http/1.1' }),
+    });
+    const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${OWN_SERVER_LIMITS.checkTimeoutMs} ms: ${spec.method} ${spec.path}`)), OWN_SERVER_LIMITS.checkTimeoutMs);
+    outgoing.once('error', (error) => {
+      clearTimeout(timer);
+      reject(failureOf(error, target));
+    });
+    outgoing.once('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('error', (error) => reject(failureOf(error, target)));
+      response.once('end', () => {
+        clearTimeout(timer);
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage ?? '',
+          headers: pairs(response.rawHeaders),
+          body: Buffer.concat(chunks).toString('base64'),
+          durationMs: performance.now() - started,
+          // the route gives each relayed request a tap of its own: its one connection is this one
+          connection: context.tap?.takeOpened()[0] ?? null,
+        });
+      });
+    });
+    outgoing.end(body);
+  });
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const result: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) result.push([raw[i], raw[i + 1]]);
+  return result;
+}
+
+function failureOf(error: unknown, target: Target): RelayFailure {
+  if (error instanceof OwnServerRefusal) return new RelayFailure(error.code === 'too-many-connections' ? 429 : 403, error.code, error.localized);
+  if (error instanceof CheckStopped) return new RelayFailure(499, 'stopped', { en: error.message, ru: 'Запрос остановлен: страница, которая его отправила, закрыта.' });
+  const fact = connectionFact(error, target);
+  const timedOut = error instanceof Error && /^no (answer|TCP connection) within/.test(error.message);
+  const text = error instanceof Error ? error.message : String(error);
+  return new RelayFailure(timedOut ? 504 : 502, timedOut ? 'own-server-timeout' : 'own-server-unreachable', fact ?? { en: `Your server's answer could not be read: ${text}`, ru: `Ответ вашего сервера не удалось прочитать: ${text}` });
+}
