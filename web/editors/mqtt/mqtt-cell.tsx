@@ -12,15 +12,15 @@ import { useSavedCellState } from '../saved-cell-state.ts';
 import { AsCodeButton } from '../../as-code/as-code-button.tsx';
 import { mqttSpecOf } from '../../as-code/cell-spec.ts';
 import type { MqttSpec } from '../../as-code/spec.ts';
-import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture } from '../websocket/capture-links.ts';
-import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../websocket/console-log.tsx';
+import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture } from '../console-kit/capture-links.ts';
+import { BadCellConfig, ConsoleLog, inBothLanguages, useConsoleLog } from '../console-kit/console-log.tsx';
 import { webSocketUrl } from '../websocket/ws-cell-config.ts';
 import { MAX_KEEP_ALIVE, MQTT_WEBSOCKET_PATH, parseMqttCell, type MqttCellConfig, type Qos } from './mqtt-cell-config.ts';
 import { grantedText, packetType, summarizePacket, type ParsedPacket } from './packet-summary.ts';
 import { describePayload, encodePayload, PAYLOAD_FORMATS, type PayloadError, type PayloadFormat } from './payload.ts';
 import { mqttConsoleStrings } from './strings.ts';
 import { checkTopicFilter, checkTopicName, type TopicError } from './topic-rules.ts';
-import '../websocket/realtime-console.css';
+import '../console-kit/console-kit.css';
 
 type ConsoleStrings = (typeof mqttConsoleStrings)['en'];
 const say = (render: (t: ConsoleStrings, lang: Lang) => string) => inBothLanguages<ConsoleStrings>(mqttConsoleStrings, render);
