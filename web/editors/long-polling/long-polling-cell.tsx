@@ -2,9 +2,8 @@ import { useMemo, useState } from 'react';
 import { longPollSpecOf } from '../../as-code/cell-spec.ts';
 import { useStrings } from '../../app/lang-context.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
 import { TextField } from '../console-kit/console-fields.tsx';
-import { BadCellConfig } from '../console-kit/console-log.tsx';
+import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { ConnectButton, ConsoleShell, ConsoleToolbar, StateBadge } from '../console-kit/console-shell.tsx';
 import { useConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { longPollDraftOf, parseLongPollCell, type LongPollCellConfig } from './poll-cell-config.ts';
@@ -13,13 +12,9 @@ import { usePollLoop, type Poll } from './use-poll-loop.ts';
 
 type Strings = (typeof longPollConsoleStrings)['en'];
 
-export function LongPollCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
-  const parsed = useMemo(() => parseLongPollCell(initialText), [initialText]);
-  if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <LongPollConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
-}
+export const LongPollCell = consoleCell(parseLongPollCell, LongPollConsole);
 
-function LongPollConsole({ cellId, config, saveKey, onExchange }: { cellId: string; config: LongPollCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
+function LongPollConsole({ cellId, config, saveKey, onExchange }: ConsoleProps<LongPollCellConfig>) {
   const t = useStrings(longPollConsoleStrings);
   const original = useMemo(() => longPollDraftOf(config), [config]);
   const draft = useConsoleDraft(saveKey, original);

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useLang, useStrings } from '../../app/lang-context.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
 import { CheckField, MessageBox, RadioField, SelectField, TextField } from '../console-kit/console-fields.tsx';
-import { BadCellConfig, useConsoleLog } from '../console-kit/console-log.tsx';
+import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
+import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, StateBadge } from '../console-kit/console-shell.tsx';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { describeJsonError } from '../json-error.ts';
@@ -15,13 +15,9 @@ import { useMqttClient } from './use-mqtt-client.ts';
 type Draft = ConsoleDraft<MqttForm>;
 const QOS_OPTIONS = ([0, 1, 2] as const).map((qos) => ({ value: qos as Qos, label: String(qos) }));
 
-export function MqttCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
-  const parsed = useMemo(() => parseMqttCell(initialText), [initialText]);
-  if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <MqttConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
-}
+export const MqttCell = consoleCell(parseMqttCell, MqttConsole);
 
-function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellId: string; config: MqttCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
+function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: ConsoleProps<MqttCellConfig>) {
   const t = useStrings(mqttConsoleStrings);
   const log = useConsoleLog();
   const original = useMemo(() => formOf(config), [config]);

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useLang, useStrings } from '../../app/lang-context.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
-import { BadCellConfig, useConsoleLog } from '../console-kit/console-log.tsx';
+import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
+import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { ConsoleShell, StateBadge } from '../console-kit/console-shell.tsx';
 import { orderLabel, type LabView, type NotificationView } from './lab-state.ts';
 import { parsePipelineCell, type PipelineCellConfig } from './pipeline-cell-config.ts';
@@ -13,13 +13,9 @@ type Strings = (typeof pipelineStrings)['en'];
 type Lab = ReturnType<typeof usePipelineLab>;
 type Consumer = LabView['consumers'][string];
 
-export function PipelineCell({ cellId, initialText, onExchange, onInspect }: CellProps) {
-  const parsed = useMemo(() => parsePipelineCell(initialText), [initialText]);
-  if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <PipelineLab cellId={cellId} config={parsed.config} onExchange={onExchange} onInspect={onInspect} />;
-}
+export const PipelineCell = consoleCell(parsePipelineCell, PipelineLab);
 
-function PipelineLab({ cellId, config, onExchange, onInspect }: { cellId: string; config: PipelineCellConfig } & Pick<CellProps, 'onExchange' | 'onInspect'>) {
+function PipelineLab({ cellId, config, onExchange, onInspect }: ConsoleProps<PipelineCellConfig>) {
   const t = useStrings(pipelineStrings);
   const log = useConsoleLog();
   const lab = usePipelineLab(log, onExchange);

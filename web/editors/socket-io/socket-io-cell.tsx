@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import { socketIoConsoleSpecOf } from '../../as-code/cell-spec.ts';
 import { useStrings } from '../../app/lang-context.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
 import { CheckField, TextField } from '../console-kit/console-fields.tsx';
-import { BadCellConfig, useConsoleLog } from '../console-kit/console-log.tsx';
+import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
+import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseAuthInput, parseEmitInput } from './emit-input.ts';
@@ -11,13 +11,9 @@ import { parseSocketIoCell, SOCKET_IO_TRANSPORTS, socketIoDraftOf, type SocketIo
 import { socketIoConsoleStrings } from './strings.ts';
 import { useSocketIo } from './use-socket-io.ts';
 
-export function SocketIoCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
-  const parsed = useMemo(() => parseSocketIoCell(initialText), [initialText]);
-  if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <SocketIoConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
-}
+export const SocketIoCell = consoleCell(parseSocketIoCell, SocketIoConsole);
 
-function SocketIoConsole({ cellId, config, saveKey, onInspect }: { cellId: string; config: SocketIoCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
+function SocketIoConsole({ cellId, config, saveKey, onInspect }: ConsoleProps<SocketIoCellConfig>) {
   const t = useStrings(socketIoConsoleStrings);
   const log = useConsoleLog();
   const original = useMemo(() => socketIoDraftOf(config), [config]);

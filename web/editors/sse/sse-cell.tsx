@@ -1,22 +1,18 @@
 import { useMemo } from 'react';
 import { sseSpecOf } from '../../as-code/cell-spec.ts';
 import { useStrings } from '../../app/lang-context.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
 import { SelectField, TextField } from '../console-kit/console-fields.tsx';
-import { BadCellConfig, useConsoleLog } from '../console-kit/console-log.tsx';
+import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
+import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { ConnectButton, ConsoleShell, ConsoleToolbar, StateBadge } from '../console-kit/console-shell.tsx';
 import { useConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseSseCell, sseDraftOf, type SseCellConfig, type SseDraft } from './sse-cell-config.ts';
 import { sseConsoleStrings } from './strings.ts';
 import { useEventStream } from './use-event-stream.ts';
 
-export function SseCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
-  const parsed = useMemo(() => parseSseCell(initialText), [initialText]);
-  if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <SseConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
-}
+export const SseCell = consoleCell(parseSseCell, SseConsole);
 
-function SseConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellId: string; config: SseCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
+function SseConsole({ cellId, config, saveKey, onExchange, onInspect }: ConsoleProps<SseCellConfig>) {
   const t = useStrings(sseConsoleStrings);
   const log = useConsoleLog();
   const original = useMemo(() => sseDraftOf(config), [config]);

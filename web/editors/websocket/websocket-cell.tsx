@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { webSocketSpecOf } from '../../as-code/cell-spec.ts';
 import { useStrings } from '../../app/lang-context.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
 import { MessageBox, RadioField, TextField } from '../console-kit/console-fields.tsx';
-import { BadCellConfig, useConsoleLog } from '../console-kit/console-log.tsx';
+import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
+import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
 import { clip, utf8Length } from '../console-kit/text.ts';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
@@ -15,13 +15,9 @@ import { parseWebSocketCell, SUBPROTOCOL_TOKEN, webSocketDraftOf, type WebSocket
 /** The control message of /ws/echo that cuts the TCP connection from the server side (server/protocols/websocket/README.md). */
 const DROP_COMMAND = '{"wirelab":"drop"}';
 
-export function WebSocketCell({ cellId, initialText, saveKey, onExchange, onInspect }: CellProps) {
-  const parsed = useMemo(() => parseWebSocketCell(initialText), [initialText]);
-  if (!parsed.ok) return <BadCellConfig problems={parsed.problems} />;
-  return <WebSocketConsole cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
-}
+export const WebSocketCell = consoleCell(parseWebSocketCell, WebSocketConsole);
 
-function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: { cellId: string; config: WebSocketCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
+function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: ConsoleProps<WebSocketCellConfig>) {
   const t = useStrings(websocketConsoleStrings);
   const log = useConsoleLog();
   const original = useMemo(() => webSocketDraftOf(config), [config]);
