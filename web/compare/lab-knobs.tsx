@@ -76,47 +76,7 @@ export function LabKnobs({
         <p className="compare-note">{t.jobNotes[settings.job]}</p>
       </fieldset>
 
-      <fieldset className="compare-knob-row">
-        {settings.job === 'list' && (
-          <NumberSelect label={t.size} testId="compare-size" value={settings.size} options={LIST_SIZES} onChange={(value) => change({ size: value as ListSize })} disabled={running} />
-        )}
-        <NumberSelect label={t.repetitions} testId="compare-reps" value={settings.repetitions} options={[1, 3, 5, 9]} onChange={(value) => change({ repetitions: value })} disabled={running} />
-        {settings.job === 'by-id' && (
-          <>
-            <NumberSelect label={t.size} testId="compare-by-id-count" value={settings.byIdCount} options={BY_ID_COUNTS} onChange={(value) => change({ byIdCount: value })} disabled={running} />
-            <label>
-              {t.graphqlBatching}{' '}
-              <select
-                data-testid="compare-graphql-batching"
-                value={settings.graphqlBatching ? 'on' : 'off'}
-                onChange={(event) => change({ graphqlBatching: event.target.value === 'on' })}
-                disabled={running}
-              >
-                <option value="off">{t.batchingOffOption}</option>
-                <option value="on">{t.batchingOnOption}</option>
-              </select>
-            </label>
-          </>
-        )}
-        {!isEvents && settings.job !== 'burst' && (
-          <label>
-            {t.connection}{' '}
-            <select data-testid="compare-warm" value={settings.warm ? 'warm' : 'cold'} onChange={(event) => change({ warm: event.target.value === 'warm' })} disabled={running}>
-              <option value="warm">{t.warm}</option>
-              <option value="cold">{t.cold}</option>
-            </select>
-          </label>
-        )}
-        {settings.job === 'burst' && (
-          <NumberSelect label={t.messages} testId="compare-messages" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
-        )}
-        {isEvents && (
-          <>
-            <NumberSelect label={t.events} testId="compare-events" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
-            <NumberSelect label={t.idle} testId="compare-idle" value={settings.idleSeconds} options={[2, 10, 30, 60]} onChange={(value) => change({ idleSeconds: value })} disabled={running} unit={t.seconds} />
-          </>
-        )}
-      </fieldset>
+      <JobOptions settings={settings} change={change} running={running} />
 
       <fieldset className="compare-protocols">
         <legend>{t.protocols}</legend>
@@ -168,5 +128,54 @@ export function LabKnobs({
         </p>
       )}
     </form>
+  );
+}
+
+/** The knobs of the chosen job: list size, repetitions, ids per read and batching, warm or cold, messages, events and idle time. */
+function JobOptions({ settings, change, running }: { settings: LabSettings; change(next: Partial<LabSettings>): void; running: boolean }) {
+  const t = useStrings(compareStrings);
+  const isEvents = settings.job === 'events';
+  return (
+    <fieldset className="compare-knob-row">
+      {settings.job === 'list' && (
+        <NumberSelect label={t.size} testId="compare-size" value={settings.size} options={LIST_SIZES} onChange={(value) => change({ size: value as ListSize })} disabled={running} />
+      )}
+      <NumberSelect label={t.repetitions} testId="compare-reps" value={settings.repetitions} options={[1, 3, 5, 9]} onChange={(value) => change({ repetitions: value })} disabled={running} />
+      {settings.job === 'by-id' && (
+        <>
+          <NumberSelect label={t.size} testId="compare-by-id-count" value={settings.byIdCount} options={BY_ID_COUNTS} onChange={(value) => change({ byIdCount: value })} disabled={running} />
+          <label>
+            {t.graphqlBatching}{' '}
+            <select
+              data-testid="compare-graphql-batching"
+              value={settings.graphqlBatching ? 'on' : 'off'}
+              onChange={(event) => change({ graphqlBatching: event.target.value === 'on' })}
+              disabled={running}
+            >
+              <option value="off">{t.batchingOffOption}</option>
+              <option value="on">{t.batchingOnOption}</option>
+            </select>
+          </label>
+        </>
+      )}
+      {!isEvents && settings.job !== 'burst' && (
+        <label>
+          {t.connection}{' '}
+          <select data-testid="compare-warm" value={settings.warm ? 'warm' : 'cold'} onChange={(event) => change({ warm: event.target.value === 'warm' })} disabled={running}>
+            <option value="warm">{t.warm}</option>
+            <option value="cold">{t.cold}</option>
+          </select>
+        </label>
+      )}
+      {settings.job === 'burst' && (
+        <NumberSelect label={t.messages} testId="compare-messages" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
+      )}
+      {isEvents && (
+        <>
+          <NumberSelect label={t.events} testId="compare-events" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
+          <NumberSelect label={t.idle} testId="compare-idle" value={settings.idleSeconds} options={[2, 10, 30, 60]} onChange={(value) => change({ idleSeconds: value })} disabled={running} unit={t.seconds} />
+        </>
+      )}
+    </fieldset>
   );
 }
