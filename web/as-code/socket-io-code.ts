@@ -11,7 +11,7 @@ import { socketIoAsCurl, socketIoAsGo } from './socket-io-by-hand.ts';
 // console does), then disconnect. A refused connection (CONNECT_ERROR) is printed, nothing emitted.
 
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
-/** The console's wait for an ack (ACK_TIMEOUT_MS of socket-io-cell.tsx), in seconds. */
+/** The console's wait for an ack (ACK_TIMEOUT_MS of socket-io/use-socket-io.ts), in seconds. */
 const ACK_SECONDS = 10;
 
 export function socketIoAsCode(spec: SocketIoSpec, language: AsCodeLanguage, target: AsCodeTarget): AsCodeResult {

@@ -9,7 +9,7 @@ import { ownServerStrings } from '../../own-server/strings.ts';
 import { useCheckRun } from '../../own-server/use-check-run.ts';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
 import { useSavedDraft } from '../saved-cell-state.ts';
-import { BadCellConfig } from '../websocket/console-log.tsx';
+import { BadCellConfig } from '../console-kit/console-log.tsx';
 import { parseOwnServerCell, type OwnServerCellConfig } from './own-server-cell-config.ts';
 
 /** How long after the route answered its exchange may take to reach the capture (the report is a few dozen kB). */

@@ -1,40 +1,6 @@
 import type { HexError } from './hex.ts';
 import type { CloseError } from './close-request.ts';
 
-/** The log every realtime console shows (console-log.tsx). */
-export const consoleLogStrings = {
-  en: {
-    log: 'Log',
-    empty: 'Nothing yet.',
-    clear: 'Clear the log',
-    sent: 'sent',
-    received: 'received',
-    showFrame: 'bytes',
-    showFrameHint: 'Show the decoded bytes of this message in the inspector',
-    lookingForFrame: 'looking…',
-    frameNotFound: 'not captured',
-    frameNotFoundHint: 'Its bytes did not come back through the capture channel (is recording switched off?).',
-    trimmed: (count: number) => `${count} older entries were removed from the log.`,
-    badConfig: 'This cell’s file is malformed, so the console cannot start:',
-    sinceStart: (seconds: string) => `+${seconds} s`,
-  },
-  ru: {
-    log: 'Журнал',
-    empty: 'Пока пусто.',
-    clear: 'Очистить журнал',
-    sent: 'отправлено',
-    received: 'получено',
-    showFrame: 'байты',
-    showFrameHint: 'Показать в инспекторе расшифрованные байты этого сообщения',
-    lookingForFrame: 'ищем…',
-    frameNotFound: 'не захвачено',
-    frameNotFoundHint: 'Байты этого сообщения не пришли по каналу захвата (может быть, запись выключена?).',
-    trimmed: (count: number) => `Старые записи удалены из журнала: ${count}.`,
-    badConfig: 'Файл этой ячейки составлен с ошибкой, консоль не может запуститься:',
-    sinceStart: (seconds: string) => `+${seconds} с`,
-  },
-};
-
 export const websocketConsoleStrings = {
   en: {
     consoleLabel: (cellId: string) => `WebSocket console “${cellId}”`,

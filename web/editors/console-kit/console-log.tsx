@@ -15,6 +15,14 @@ export function inBothLanguages<T>(dict: { en: T; ru: T }, render: (t: T, lang: 
   return { en: render(dict.en, 'en'), ru: render(dict.ru, 'ru') };
 }
 
+/**
+ * A console's `say`: `say((t) => t.opened(code))` is that line in both languages, from the
+ * console's own strings dictionary (`lang` for text that needs more than the dictionary).
+ */
+export function bilingual<T>(dict: { en: T; ru: T }) {
+  return (render: (t: T, lang: Lang) => string): Record<Lang, string> => inBothLanguages(dict, render);
+}
+
 export function textIn(text: ConsoleText, lang: Lang): string {
   return typeof text === 'string' ? text : text[lang];
 }

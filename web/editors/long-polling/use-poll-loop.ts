@@ -1,0 +1,125 @@
+import { useEffect, useRef, useState } from 'react';
+import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import type { InspectedExchange } from '../../inspector/capture-store.ts';
+import { watchExchange } from '../console-kit/inspector-links.ts';
+import { messageOf } from '../console-kit/text.ts';
+import { pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
+
+/** Polls the timeline keeps; older ones are dropped. */
+export const MAX_TIMELINE_POLLS = 200;
+/** How long the captured exchange of a finished poll may take to arrive through the capture channel. */
+const EXCHANGE_WAIT_MS = 5000;
+
+export interface Poll {
+  number: number;
+  since: string;
+  /** ms epoch, browser clock */
+  sentAt: number;
+  /** from sending to the whole answer, as the page measured it */
+  heldMs?: number;
+  /** from the request's last byte to the response's first byte, as captured on the wire */
+  wireHeldMs?: number;
+  outcome?: PollAnswer | { kind: 'dropped' } | { kind: 'stopped' } | { kind: 'failed'; message: string };
+  /** undefined: still looking; null: not captured */
+  exchange?: InspectedExchange | null;
+}
+
+interface LoopState {
+  stop: boolean;
+  current: AbortController | null;
+  dropped: boolean;
+}
+
+/**
+ * The long polling loop: GET with `since`, wait for the answer, GET again with the answer's
+ * `next` — until Stop, an error answer or a failed request. Each poll is a row of the timeline.
+ */
+export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) | undefined, onCursor: (since: string) => void) {
+  const [running, setRunning] = useState(false);
+  const [polls, setPolls] = useState<Poll[]>([]);
+  const [trimmed, setTrimmed] = useState(0);
+  const loop = useRef<LoopState | null>(null);
+  const numbers = useRef(0);
+
+  useEffect(
+    () => () => {
+      if (loop.current) {
+        loop.current.stop = true;
+        loop.current.current?.abort();
+      }
+    },
+    [],
+  );
+
+  const updatePoll = (number: number, change: Partial<Poll>) => setPolls((current) => current.map((poll) => (poll.number === number ? { ...poll, ...change } : poll)));
+
+  const addPoll = (poll: Poll) =>
+    setPolls((current) => {
+      const next = [...current, poll];
+      if (next.length <= MAX_TIMELINE_POLLS) return next;
+      setTrimmed((count) => count + next.length - MAX_TIMELINE_POLLS);
+      return next.slice(next.length - MAX_TIMELINE_POLLS);
+    });
+
+  /** One poll: its row, its answer (null when it has none: dropped, stopped, failed). */
+  const poll = async (state: LoopState, target: string, cursor: string): Promise<PollAnswer | null> => {
+    const number = ++numbers.current;
+    const controller = new AbortController();
+    state.current = controller;
+    state.dropped = false;
+    const after = captureTimeNow();
+    const sentAt = Date.now();
+    addPoll({ number, since: cursor, sentAt });
+    try {
+      const response = await fetch(target, { cache: 'no-store', credentials: 'same-origin', signal: controller.signal, headers: { Accept: 'application/json' } });
+      const answer = readPollAnswer(response.status, await response.text(), cursor);
+      updatePoll(number, { heldMs: Date.now() - sentAt, outcome: answer });
+      // The bytes of a finished poll: the hold as it was on the wire, and the inspector's focus.
+      void watchExchange({ method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true }, undefined, EXCHANGE_WAIT_MS).then((found) => {
+        updatePoll(number, { exchange: found, ...(found?.response ? { wireHeldMs: Math.max(0, Math.round(found.response.firstByteAt - found.request.lastByteAt)) } : {}) });
+        if (found) onExchange?.(found);
+      });
+      return answer;
+    } catch (error) {
+      const outcome = state.dropped ? { kind: 'dropped' as const } : state.stop ? { kind: 'stopped' as const } : { kind: 'failed' as const, message: messageOf(error) };
+      updatePoll(number, { heldMs: Date.now() - sentAt, outcome });
+      if (outcome.kind === 'failed') state.stop = true;
+      // A dropped poll has a request and no answer: its bytes show the request that waited.
+      void watchExchange({ method: 'GET', target, after }, undefined, EXCHANGE_WAIT_MS).then((found) => updatePoll(number, { exchange: found }));
+      return null;
+    }
+  };
+
+  const start = async (url: string, since: string, hold: string) => {
+    if (loop.current) return;
+    const state: LoopState = { stop: false, current: null, dropped: false };
+    loop.current = state;
+    setRunning(true);
+    await sessionReady();
+    let cursor = since.trim() || '0';
+    while (!state.stop) {
+      const answer = await poll(state, pollTarget(url, cursor, hold), cursor);
+      if (answer?.kind === 'error') state.stop = true;
+      else if (answer) {
+        cursor = answer.next;
+        onCursor(cursor);
+      }
+    }
+    loop.current = null;
+    setRunning(false);
+  };
+
+  const stop = () => {
+    if (!loop.current) return;
+    loop.current.stop = true;
+    loop.current.current?.abort();
+  };
+
+  const drop = () => {
+    if (!loop.current?.current) return;
+    loop.current.dropped = true;
+    loop.current.current.abort();
+  };
+
+  return { running, polls, trimmed, start, stop, drop };
+}

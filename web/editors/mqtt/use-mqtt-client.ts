@@ -1,0 +1,222 @@
+import { useState } from 'react';
+import mqtt from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { useStrings } from '../../app/lang-context.ts';
+import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import type { InspectedExchange } from '../../inspector/capture-store.ts';
+import { CONNACK_CODES } from '../../wire/mqtt/decode-mqtt.ts';
+import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
+import { connectionMessageLink, exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';
+import { messageOf } from '../console-kit/text.ts';
+import { useLiveConnection } from '../console-kit/use-live-connection.ts';
+import { webSocketUrl } from '../websocket/ws-cell-config.ts';
+import { MQTT_WEBSOCKET_PATH } from './mqtt-cell-config.ts';
+import { checkConnectForm, type FormError, type MqttForm } from './mqtt-form.ts';
+import { grantedText, packetType, summarizePacket, type ParsedPacket } from './packet-summary.ts';
+import { describePayload, encodePayload } from './payload.ts';
+import { mqttConsoleStrings } from './strings.ts';
+import { checkTopicFilter, checkTopicName } from './topic-rules.ts';
+
+const say = bilingual(mqttConsoleStrings);
+type MqttStrings = (typeof mqttConsoleStrings)['en'];
+
+export type MqttState = 'IDLE' | 'CONNECTING' | 'CONNECTED' | 'CLOSED';
+type Log = ReturnType<typeof useConsoleLog>;
+
+/** One connection the console opened, and what it needs to find that connection's bytes. */
+interface Connection {
+  client: MqttClient;
+  /** the captured connection id, once the WebSocket handshake came back through the capture channel */
+  conn: Promise<string | null>;
+  /** packets logged so far per direction, type and packet id: the k-th such packet on the wire is the k-th logged */
+  seen: Map<string, number>;
+  /** how the student ended it: decides what the close line says */
+  ending: 'disconnect' | 'drop' | null;
+}
+
+// A logged packet is found by what it is, not by its position among all packets: the k-th
+// packet of its direction, type and packet id. One packet the log did not see (mqtt.js wrote
+// CONNECT before the listeners existed, until manualConnect) would shift every position after it.
+function packetLink(connection: Connection, dir: 'in' | 'out', packet: ParsedPacket) {
+  const type = packetType(packet);
+  const key = `${dir}/${type}/${packet.messageId ?? ''}`;
+  const ordinal = connection.seen.get(key) ?? 0;
+  connection.seen.set(key, ordinal + 1);
+  return connectionMessageLink(
+    connection.conn,
+    (view) =>
+      view?.messages.filter(
+        (message) => message.layer === 'mqtt-packet' && message.dir === dir && message.fields?.type === type && (packet.messageId === undefined || message.fields?.packetId === packet.messageId),
+      )[ordinal],
+  );
+}
+
+function logPacket(log: Log, t: MqttStrings, connection: Connection, packet: ParsedPacket, dir: 'in' | 'out') {
+  const type = packetType(packet);
+  const inspect = packetLink(connection, dir, packet);
+  const data: Record<string, string> = { packet: type };
+  if (packet.cmd === 'publish' && dir === 'out') {
+    // a message the broker delivered: its topic and payload are what the student came for
+    const payload = describePayload(typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : (packet.payload ?? new Uint8Array(0)));
+    data.topic = packet.topic ?? '';
+    data.retain = String(packet.retain === true);
+    log.add({
+      kind: 'received',
+      badge: say((t) => t.message),
+      text: say((t) => `${t.messageLine(packet.topic ?? '', packet.qos ?? 0, packet.retain === true, packet.dup === true)}${packet.messageId !== undefined ? ` · id ${packet.messageId}` : ''}`),
+      detail: payload.kind === 'text' ? payload.text : t.hexPayload(payload.text),
+      inspect,
+      inspectLabel: say((t) => t.packet),
+      data,
+    });
+    return;
+  }
+  // the badge names the type; the text says the rest of the summary
+  const details = say((_, lang) => summarizePacket(packet, lang).slice(type.length).replace(/^ · /, ''));
+  log.add({ kind: dir === 'in' ? 'sent' : 'received', badge: type, text: details, inspect, inspectLabel: say((t) => t.packet), data });
+}
+
+function clientOptions(form: MqttForm, keepAlive: number): IClientOptions {
+  return {
+    protocolVersion: 4,
+    clean: form.clean,
+    keepalive: keepAlive,
+    // the console shows every attempt itself: no silent reconnects behind the student's back
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    // mqtt.js would run its keep-alive timer in a worker made from a blob: URL, which the
+    // page's Content-Security-Policy (worker-src) refuses; the page's own timers do the job
+    timerVariant: 'native',
+    // listeners first, then connect: mqtt.js writes CONNECT as soon as it connects, and the log wants it
+    manualConnect: true,
+    ...(form.clientId.trim() !== '' ? { clientId: form.clientId.trim() } : {}),
+    ...(form.willOn ? { will: { topic: form.willTopic, payload: form.willPayload, qos: form.willQos, retain: form.willRetain } } : {}),
+  };
+}
+
+/**
+ * The console's mqtt.js client over the broker's WebSocket: connects with the form's options, logs
+ * every packet both ways (each row linked to its bytes), subscribes, publishes, disconnects or drops.
+ */
+export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchange) => void) | undefined) {
+  const t = useStrings(mqttConsoleStrings);
+  const live = useLiveConnection<Connection, MqttState>('IDLE', ['CONNECTING', 'CONNECTED'], (connection) => void connection.client.end(true));
+  const { state, setState, current, isCurrent } = live;
+  const [subscriptions, setSubscriptions] = useState<Array<{ filter: string; granted: string }>>([]);
+  const [connectError, setConnectError] = useState<FormError | null>(null);
+  const [subscribeError, setSubscribeError] = useState<FormError | null>(null);
+  const [publishError, setPublishError] = useState<FormError | null>(null);
+
+  const listen = (connection: Connection) => {
+    const { client } = connection;
+    client.on('packetsend', (packet) => isCurrent(connection) && logPacket(log, t, connection, packet as ParsedPacket, 'in'));
+    client.on('packetreceive', (packet) => isCurrent(connection) && logPacket(log, t, connection, packet as ParsedPacket, 'out'));
+    client.on('connect', (connack) => {
+      if (!isCurrent(connection)) return;
+      setState('CONNECTED');
+      log.add({ kind: 'info', text: say((t) => t.connected(connack.sessionPresent === true)) });
+    });
+    client.on('error', (error: Error & { code?: number }) => {
+      if (!isCurrent(connection)) return;
+      const code = error.code;
+      if (typeof code === 'number' && CONNACK_CODES[code]) log.add({ kind: 'error', text: say((t, lang) => t.refused(code, CONNACK_CODES[code][lang])) });
+      else log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
+    });
+    client.on('close', () => {
+      if (!isCurrent(connection)) return;
+      // mqtt.js reports close once per connection attempt; with reconnects off this is the end
+      setState('CLOSED');
+      setSubscriptions([]);
+      const how = connection.ending ?? 'lost';
+      log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
+      client.removeAllListeners('packetsend');
+      client.removeAllListeners('packetreceive');
+    });
+  };
+
+  const connect = async (form: MqttForm) => {
+    if (current.current && state !== 'CLOSED' && state !== 'IDLE') return;
+    const check = checkConnectForm(form);
+    if (!check.ok) return setConnectError(check.error);
+    setConnectError(null);
+    await sessionReady();
+    const after = captureTimeNow();
+    let client: MqttClient;
+    try {
+      client = mqtt.connect(webSocketUrl(MQTT_WEBSOCKET_PATH, window.location.origin), clientOptions(form, check.keepAlive));
+    } catch (error) {
+      log.add({ kind: 'error', text: say((t) => t.failed(messageOf(error))) });
+      return;
+    }
+    const handshake = watchExchange({ method: 'GET', target: MQTT_WEBSOCKET_PATH, after, accept: (exchange) => exchange.response?.status === 101 }, (exchange) => {
+      if (current.current?.client === client) onExchange?.(exchange);
+    });
+    const connection: Connection = { client, conn: handshake.then((exchange) => exchange?.conn ?? null), seen: new Map(), ending: null };
+    current.current = connection;
+    setState('CONNECTING');
+    setSubscriptions([]);
+    log.add({
+      kind: 'info',
+      text: say((t) => t.connecting(form.clientId.trim(), form.clean, check.keepAlive, form.willOn ? form.willTopic : null)),
+      inspectLabel: say((t) => t.handshake),
+      inspect: exchangeLink(handshake),
+    });
+    listen(connection);
+    client.connect();
+  };
+
+  const connected = (): Connection | null => {
+    const connection = current.current;
+    return connection && state === 'CONNECTED' ? connection : null;
+  };
+
+  const end = (how: 'disconnect' | 'drop') => {
+    const connection = current.current;
+    if (!connection || state === 'CLOSED' || state === 'IDLE') return;
+    connection.ending = how;
+    // end(true) destroys the stream without DISCONNECT; end(false) sends DISCONNECT first
+    connection.client.end(how === 'drop');
+  };
+
+  const subscribe = (filter: string, qos: MqttForm['subscribeQos']) => {
+    const connection = connected();
+    if (!connection) return setSubscribeError({ kind: 'not-connected' });
+    const check = checkTopicFilter(filter);
+    if (!check.ok) return setSubscribeError({ kind: 'topic', error: check.error, what: 'filter' });
+    setSubscribeError(null);
+    log.add({ kind: 'info', text: say((t) => t.subscribing(filter, qos)) });
+    connection.client.subscribe(filter, { qos }, (error, granted) => {
+      if (error) log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
+      if (error || !granted) return;
+      for (const grant of granted) {
+        if (grant.qos === 128) log.add({ kind: 'error', text: say((t) => t.subscribeRefused(grant.topic)) });
+        else setSubscriptions((list) => [...list.filter((item) => item.filter !== grant.topic), { filter: grant.topic, granted: grantedText(grant.qos) }]);
+      }
+    });
+  };
+
+  const unsubscribe = (filter: string) => {
+    const connection = connected();
+    if (!connection) return setSubscribeError({ kind: 'not-connected' });
+    const check = checkTopicFilter(filter);
+    if (!check.ok) return setSubscribeError({ kind: 'topic', error: check.error, what: 'filter' });
+    setSubscribeError(null);
+    connection.client.unsubscribe(filter, () => setSubscriptions((list) => list.filter((item) => item.filter !== filter)));
+  };
+
+  const publish = (form: MqttForm) => {
+    const connection = connected();
+    if (!connection) return setPublishError({ kind: 'not-connected' });
+    const topic = checkTopicName(form.topic);
+    if (!topic.ok) return setPublishError({ kind: 'topic', error: topic.error, what: 'name' });
+    const payload = encodePayload(form.payload, form.format);
+    if (!payload.ok) return setPublishError({ kind: 'payload', error: payload.error, text: form.payload });
+    setPublishError(null);
+    // text and JSON go as the string (mqtt.js writes it as UTF-8); hex as the bytes themselves
+    // (mqtt-packet measures and writes any Uint8Array, its Buffer type notwithstanding)
+    const message = form.format === 'hex' ? (payload.bytes as unknown as Buffer) : form.payload;
+    connection.client.publish(form.topic, message, { qos: form.publishQos, retain: form.retain });
+  };
+
+  return { state, live: live.live, open: state === 'CONNECTED', subscriptions, connectError, subscribeError, publishError, connect, end, subscribe, unsubscribe, publish };
+}

@@ -1,0 +1,122 @@
+import { useEffect, useRef, useState } from 'react';
+import { sessionReady } from '../../app/session.ts';
+import type { InspectedExchange } from '../../inspector/capture-store.ts';
+import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
+import { exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';
+import { messageOf } from '../console-kit/text.ts';
+import { joinLab, pageMark, type BrokerStatus, type LabStatus } from './lab-connection.ts';
+import { problemText, type LabView, type NotificationView } from './lab-state.ts';
+import { pipelineStrings } from './strings.ts';
+
+const say = bilingual(pipelineStrings);
+
+const LAB_PATH = '/api/v1/pipeline';
+const NOTIFICATIONS_KEPT = 40;
+/** Orders of this page, numbered from 1 across its cells. */
+let lastOrder = 0;
+
+export interface Delivered extends NotificationView {
+  key: number;
+}
+
+type Log = ReturnType<typeof useConsoleLog>;
+
+/** A refusal of the lab's REST API, with the problem's text in both languages. */
+function logRefusal(log: Log, response: Response, problem: unknown, text: (lang: 'en' | 'ru', problem: string) => string, extra: Partial<Parameters<Log['add']>[0]>) {
+  log.add({ kind: 'error', badge: String(response.status), text: { en: text('en', problemText(problem, 'en')), ru: text('ru', problemText(problem, 'ru')) }, ...extra });
+}
+
+/**
+ * The page's side of the lab: the lab's state and the notifications (one stream and one broker
+ * connection per page, lab-connection.ts), and what the student does — call the worker, publish
+ * orders, change consumers — each logged with a link to its bytes.
+ */
+export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchange) => void) | undefined) {
+  const [lab, setLab] = useState<LabView | null>(null);
+  const [labState, setLabState] = useState<LabStatus>('connecting');
+  const [brokerState, setBrokerState] = useState<BrokerStatus>('connecting');
+  const [notifications, setNotifications] = useState<Delivered[]>([]);
+  const labConnection = useRef<ReturnType<typeof joinLab> | null>(null);
+  const nextKey = useRef(1);
+
+  useEffect(() => {
+    const connection = joinLab({
+      state: setLab,
+      labStatus: setLabState,
+      brokerStatus: setBrokerState,
+      notification: (notification) => setNotifications((current) => [{ ...notification, key: nextKey.current++ }, ...current].slice(0, NOTIFICATIONS_KEPT)),
+    });
+    labConnection.current = connection;
+    return () => {
+      connection.leave();
+      labConnection.current = null;
+    };
+  }, []);
+
+  /** Finds the captured exchange of a request the page is about to send. */
+  const watch = (method: string, target: string) => exchangeLink(watchExchange({ method, target, accept: (candidate) => candidate.response !== undefined }, onExchange));
+
+  const callWorker = async () => {
+    await sessionReady();
+    const order = ++lastOrder;
+    const path = `${LAB_PATH}/notifications`;
+    const inspect = watch('POST', path);
+    log.add({ kind: 'sent', badge: 'REST', text: say((t) => t.calling(order)), inspect, inspectLabel: say((t) => t.bytes) });
+    const started = performance.now();
+    try {
+      const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order, text: pageMark }), credentials: 'same-origin' });
+      const body: unknown = await response.json().catch(() => null);
+      const ms = Math.round(performance.now() - started);
+      if (response.status === 201) {
+        log.add({ kind: 'received', badge: '201', text: say((t) => t.called(201, ms)), inspect, data: { event: 'rest-ok', status: '201' } });
+        return;
+      }
+      const retryAfter = response.headers.get('retry-after');
+      logRefusal(log, response, body, (lang, problem) => pipelineStrings[lang].callFailed(response.status, ms, retryAfter, problem), { inspect, data: { event: 'rest-failed', status: String(response.status) } });
+    } catch (error) {
+      log.add({ kind: 'error', text: say((t) => t.networkFailed(messageOf(error))) });
+    }
+  };
+
+  /** Publishes `count` orders at QoS 1; the log shows how soon each PUBACK came. */
+  const publish = (count: number, retained: boolean, topicOf: (order: number) => string = (order) => `orders/${order % 3}`) => {
+    const broker = labConnection.current?.broker();
+    if (!broker?.connected) {
+      log.add({ kind: 'error', text: say((t) => t.notConnected) });
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const order = ++lastOrder;
+      const topic = topicOf(order);
+      log.add({ kind: 'sent', badge: 'MQTT', text: say((t) => t.publishing(order, topic, retained)) });
+      const started = performance.now();
+      broker.publish(topic, JSON.stringify({ order, page: pageMark }), { qos: 1, retain: retained }, (error) => {
+        const ms = Math.round(performance.now() - started);
+        if (error) log.add({ kind: 'error', text: say((t) => t.publishFailed(error.message)) });
+        else log.add({ kind: 'received', badge: 'PUBACK', text: say((t) => t.acked(ms)), data: { event: 'puback' } });
+      });
+    }
+  };
+
+  /** PUT or DELETE of a consumer; the lab's event stream shows the result, the log shows refusals. */
+  const changeConsumer = async (name: string, method: 'PUT' | 'DELETE', body?: Record<string, unknown>) => {
+    await sessionReady();
+    const path = `${LAB_PATH}/consumers/${encodeURIComponent(name)}`;
+    const inspect = watch(method, path);
+    const shown = body ? JSON.stringify(body) : '';
+    log.add({ kind: 'sent', badge: 'REST', text: say((t) => t.consumerRequest(method, name, shown)), inspect, inspectLabel: say((t) => t.bytes) });
+    try {
+      const response = await fetch(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' });
+      if (response.ok) {
+        if (response.status !== 204) setLab((await response.json()) as LabView);
+        return;
+      }
+      const problem: unknown = await response.json().catch(() => null);
+      logRefusal(log, response, problem, (lang, text) => pipelineStrings[lang].consumerFailed(response.status, text), { inspect });
+    } catch (error) {
+      log.add({ kind: 'error', text: say((t) => t.networkFailed(messageOf(error))) });
+    }
+  };
+
+  return { lab, labState, brokerState, notifications, callWorker, publish, changeConsumer };
+}
