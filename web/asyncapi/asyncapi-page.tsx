@@ -273,7 +273,8 @@ function SchemaItem({ node }: { node: SchemaNode }) {
       <span className="asyncapi-node">
         {label !== null && (node.name ? <code className="asyncapi-node-name">{label}</code> : <em>{label}</em>)}
         {node.required && <span className="asyncapi-required"> {t.required}</span>}
-        <span className="asyncapi-type"> {node.type || t.anyValue}</span>
+        {/* a const or an enum says what the value is; "any value" only when nothing does */}
+        {(node.type || (node.constValue === undefined && !node.enumValues)) && <span className="asyncapi-type"> {node.type || t.anyValue}</span>}
         {node.ref && <span className="asyncapi-ref"> ({node.ref})</span>}
         {node.format && <span className="muted"> {node.format}</span>}
         {node.constValue !== undefined && (
