@@ -93,9 +93,12 @@ async function runCheck<State>(check: CheckDefinition<State>, context: SuiteCont
   let observation: Observation;
   // What a check before opened (a connection still closing) is not this check's.
   context.tap?.takeOpened();
+  // A check that broke off (its connection refused, say) judged nothing the preparation made.
+  let judgedPrepared = true;
   try {
     observation = await check.run(context, state);
   } catch (error) {
+    judgedPrepared = false;
     const message = error instanceof OwnServerRefusal ? error.localized : connectionFact(error, context.target);
     const text = error instanceof Error ? error.message : String(error);
     observation = {
@@ -106,7 +109,7 @@ async function runCheck<State>(check: CheckDefinition<State>, context: SuiteCont
     };
   }
   const opened = context.tap?.takeOpened();
-  const connections = opened && opened.length === 0 && prepared ? prepared : opened;
+  const connections = opened && opened.length === 0 && prepared && judgedPrepared ? prepared : opened;
   return { id: check.id, name: check.name, expected: check.expected, why: check.why, ...observation, ...(connections ? { connections } : {}) };
 }
 

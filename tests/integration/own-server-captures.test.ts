@@ -14,7 +14,7 @@ import { capturesToPcapng } from '../../web/wire/pcapng/export-pcapng.ts';
 import type { CapturedConnection } from '../../web/wire/types.ts';
 import { decodedConnections } from './as-code-capture.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
-import { startPythonStarter, type RunningStarter } from './own-server-starters.ts';
+import { postOnFreshConnection, startPythonStarter, type RunningStarter } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 interface Student {
@@ -54,10 +54,9 @@ afterAll(async () => {
 });
 
 async function runAs(who: Student, protocol: CheckedProtocol, port: number): Promise<CheckReport> {
-  const response = await fetch(`${wirelab.origin}/_wirelab/own-server/checks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: `wirelab_session=${who.session}` },
-    body: JSON.stringify({ protocol, target: `127.0.0.1:${port}` }),
+  const response = await postOnFreshConnection(`${wirelab.origin}/_wirelab/own-server/checks`, JSON.stringify({ protocol, target: `127.0.0.1:${port}` }), {
+    'content-type': 'application/json',
+    cookie: `wirelab_session=${who.session}`,
   });
   expect(response.status).toBe(200);
   const report = (await response.json()) as CheckReport;

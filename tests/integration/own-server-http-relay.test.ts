@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OwnServerHttpAnswer, OwnServerHttpRequest } from '../../contracts/own-server/http-relay.ts';
 import { decodedConnections } from './as-code-capture.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
+import { postOnFreshConnection } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 let wirelab: RunningServer;
@@ -38,10 +39,9 @@ afterAll(async () => {
 });
 
 function relay(body: unknown, session: string | null): Promise<Response> {
-  return fetch(`${wirelab.origin}/_wirelab/own-server/http`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(session ? { cookie: `wirelab_session=${session}` } : {}) },
-    body: JSON.stringify(body),
+  return postOnFreshConnection(`${wirelab.origin}/_wirelab/own-server/http`, JSON.stringify(body), {
+    'content-type': 'application/json',
+    ...(session ? { cookie: `wirelab_session=${session}` } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 // Starts one of starters/python/*.py on a free loopback port (it prints `LISTENING <port>`) and
 // runs a "check my server" suite against it, as a loopback student.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +51,26 @@ export function failingIds(report: CheckReport): string[] {
 
 export function idsWith(report: CheckReport, outcome: CheckReport['results'][number]['outcome']): string[] {
   return report.results.filter((result) => result.outcome === outcome).map((result) => result.id).sort();
+}
+
+/**
+ * A POST on a connection of its own (`agent: false`), answered as a fetch Response. fetch reuses
+ * an idle keep-alive connection, and on a loaded machine the server may close it (its 5 s
+ * keep-alive) just as the next request goes out: that request then fails with ECONNRESET.
+ */
+export function postOnFreshConnection(url: string, body: string, headers: Record<string, string>): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('error', reject);
+      response.once('end', () => {
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        resolve(new Response(Buffer.concat(chunks), { status: response.statusCode, headers: answerHeaders }));
+      });
+    });
+    outgoing.once('error', reject);
+    outgoing.end(body);
+  });
 }
