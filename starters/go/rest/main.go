@@ -438,6 +438,9 @@ func main() {
 	port := flag.Int("port", 8000, "port; 0 picks a free one (printed)")
 	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: no-etag, plain-errors")
 	flag.Parse()
+	if *fault != "" && !strings.Contains(" no-etag plain-errors ", " "+*fault+" ") {
+		log.Fatalf("unknown -fault %q", *fault)
+	}
 	listener, err := net.Listen("tcp", fmt.Sprintf("%s:%d", *host, *port))
 	if err != nil {
 		log.Fatal(err)
