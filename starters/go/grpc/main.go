@@ -252,9 +252,7 @@ func echoRequestID(ctx context.Context, request interface{}, info *grpc.UnarySer
 
 // stopOnSignal: on SIGTERM or Ctrl-C, health says NOT_SERVING (balancers stop sending calls),
 // GracefulStop lets running calls finish, and after a grace period Stop ends the rest.
-func stopOnSignal(server *grpc.Server, healthServer *health.Server, grace time.Duration) {
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, os.Interrupt)
+func stopOnSignal(signals <-chan os.Signal, server *grpc.Server, healthServer *health.Server, grace time.Duration) {
 	<-signals
 	healthServer.Shutdown()
 	stopped := make(chan struct{})
@@ -292,10 +290,12 @@ func main() {
 	if *fault != "no-reflection" {
 		registerReflection(server)
 	}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, os.Interrupt) // before LISTENING: a SIGTERM right after it is ours to handle
 	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
 	stopped := make(chan struct{})
 	go func() {
-		stopOnSignal(server, healthServer, 2*time.Second)
+		stopOnSignal(signals, server, healthServer, 2*time.Second)
 		close(stopped)
 	}()
 	if err := server.Serve(listener); err != nil {
