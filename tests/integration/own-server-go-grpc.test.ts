@@ -19,6 +19,7 @@ import { buildGoStarter, GO_STARTERS, startGoStarter } from './own-server-go-sta
 import { checkAsLoopbackStudent, failingIds, idsWith } from './own-server-starters.ts';
 import { BadRequestSchema } from '../../proto/gen/google/rpc/error_details_pb.ts';
 import { StatusSchema } from '../../proto/gen/google/rpc/status_pb.ts';
+import { HealthCheckRequestSchema, HealthCheckResponseSchema, HealthCheckResponse_ServingStatus } from '../../proto/gen/grpc/health/v1/health_pb.ts';
 import { ServerReflectionRequestSchema, ServerReflectionResponseSchema } from '../../proto/gen/grpc/reflection/v1/reflection_pb.ts';
 import { CreateUserRequestSchema, GetUserRequestSchema, ListUsersRequestSchema } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { frameMessage, unframeMessages } from '../../server/own-server/grpc-client.ts';
@@ -137,6 +138,19 @@ describe('starters/go/grpc beyond the checks', () => {
     const answer = await listing;
     expect(answer.messages).toHaveLength(3);
     expect(answer.trailers['grpc-status']).toBe('0');
+    if (starter.process.exitCode === null && starter.process.signalCode === null) await once(starter.process, 'exit');
+    expect(starter.process.exitCode).toBe(0);
+  });
+
+  it('tells a health Watch NOT_SERVING on SIGTERM, and still exits (Stop after the 2 s grace: a Watch never ends by itself)', async () => {
+    const starter = await startGoStarter(binary, '');
+    const watching = call(starter.port, '/grpc.health.v1.Health/Watch', HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service: '' }), {
+      onMessage: (count) => {
+        if (count === 1) starter.process.kill('SIGTERM');
+      },
+    });
+    const statuses = (await watching).messages.map((message) => fromBinary(HealthCheckResponseSchema, message).status);
+    expect(statuses).toEqual([HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.NOT_SERVING]);
     if (starter.process.exitCode === null && starter.process.signalCode === null) await once(starter.process, 'exit');
     expect(starter.process.exitCode).toBe(0);
   });
