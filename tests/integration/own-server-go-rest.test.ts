@@ -1,0 +1,32 @@
+// The Go REST starter (Go 1.19's net/http alone, built offline) passes all 16 REST checks; its
+// faults fail exactly the checks that should catch them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGoStarter, startGoStarter } from './own-server-go-starters.ts';
+import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'wirelab-go-rest-'));
+const binary = join(work, 'rest-server');
+
+beforeAll(() => buildGoStarter('rest', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('starters/go/rest', () => {
+  it.each([
+    ['', []],
+    ['no-etag', ['etag-on-get', 'if-match-current-200', 'if-match-stale-412', 'if-none-match-304']],
+    ['plain-errors', ['malformed-json-400', 'not-found-problem', 'validation-422-problem']],
+  ])('with fault "%s" fails exactly %j', async (fault, expected) => {
+    const starter = await startGoStarter(binary, fault);
+    try {
+      const report = await checkAsLoopbackStudent('rest', starter.port);
+      expect(report.results).toHaveLength(16);
+      expect(failingIds(report)).toEqual(expected);
+      expect(report.results.filter((result) => result.outcome === 'not-offered')).toEqual([]);
+    } finally {
+      await starter.stop();
+    }
+  });
+});
