@@ -6,6 +6,7 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { Localized } from '../../contracts/own-server/check-result.ts';
+import { russianPlural } from '../../shared/russian-plural.ts';
 
 export type RefusalCode = 'own-servers-off' | 'not-your-address' | 'unspecified-address' | 'not-resolved' | 'too-many-connections';
 
@@ -101,7 +102,8 @@ export const refusals = {
   tooMany: (limit: number) =>
     new OwnServerRefusal('too-many-connections', {
       en: `At most ${limit} connections to your server at once; wait for the running check to finish.`,
-      ru: `Не больше ${limit} соединений с вашим сервером одновременно; дождитесь конца идущей проверки.`,
+      // «не больше» takes the genitive: 1 (21…) соединения, otherwise соединений
+      ru: `Не больше ${limit} ${russianPlural(limit, 'соединения', 'соединений', 'соединений')} с вашим сервером одновременно; дождитесь конца идущей проверки.`,
     }),
 };
 
