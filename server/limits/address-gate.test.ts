@@ -13,7 +13,7 @@ class FakeConnection implements PacedConnection {
   }
 }
 
-const limits = { connectionsPerAddress: 3, requestsPerAddress: 4, bytesPerAddress: 10_000, windowMs: 4_000 };
+const limits = { connectionsPerAddress: 3, requestsPerAddress: 4, bytesPerAddress: 20_000, bytesBurstPerAddress: 10_000, windowMs: 4_000 };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -54,13 +54,20 @@ describe('AddressGate', () => {
     expect(gate.pace('10.0.0.7').paused).toBe(0);
   });
 
-  it('pauses on bytes too, a tiny chunk costing at least 256 bytes; a closed connection waits no more', () => {
+  it('pauses on bytes past the burst (smaller than a window), a tiny chunk costing at least 256 bytes; a closed connection waits no more', () => {
     vi.useFakeTimers();
     const gate = new AddressGate(limits, () => Date.now());
     const uploader = new FakeConnection();
     gate.spendBytes('10.0.0.9', uploader, 9_000);
     expect(uploader.paused).toBe(false);
     for (let i = 0; i < 4; i++) gate.spendBytes('10.0.0.9', uploader, 1);
+    expect(uploader.paused).toBe(true);
+    // 24 bytes owed, refilled at 5 a millisecond (20 000 per 4 s)
+    vi.advanceTimersByTime(10);
+    expect(uploader.paused).toBe(false);
+    // the burst holds 10 000 bytes however long the address was quiet
+    vi.advanceTimersByTime(60_000);
+    gate.spendBytes('10.0.0.9', uploader, 10_001);
     expect(uploader.paused).toBe(true);
     uploader.destroyed = true;
     gate.forget('10.0.0.9', uploader);
@@ -85,9 +92,9 @@ describe('AddressGate', () => {
     gate.close();
   });
 
-  it('reads its numbers from LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_PACED_REQUESTS_PER_ADDRESS, LIMIT_PACED_BYTES_PER_ADDRESS', () => {
-    const fromEnv = clientLimitsFromEnv({ LIMIT_CONNECTIONS_PER_ADDRESS: '300', LIMIT_PACED_REQUESTS_PER_ADDRESS: '5000', LIMIT_PACED_BYTES_PER_ADDRESS: '1048576' });
-    expect(fromEnv.pacing).toEqual({ connectionsPerAddress: 300, requestsPerAddress: 5000, bytesPerAddress: 1_048_576, windowMs: DEFAULT_CLIENT_LIMITS.pacing.windowMs });
+  it('reads its numbers from LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_PACED_REQUESTS_PER_ADDRESS, LIMIT_PACED_BYTES_PER_ADDRESS, LIMIT_PACED_BYTES_BURST_PER_ADDRESS', () => {
+    const fromEnv = clientLimitsFromEnv({ LIMIT_CONNECTIONS_PER_ADDRESS: '300', LIMIT_PACED_REQUESTS_PER_ADDRESS: '5000', LIMIT_PACED_BYTES_PER_ADDRESS: '1048576', LIMIT_PACED_BYTES_BURST_PER_ADDRESS: '65536' });
+    expect(fromEnv.pacing).toEqual({ connectionsPerAddress: 300, requestsPerAddress: 5000, bytesPerAddress: 1_048_576, bytesBurstPerAddress: 65_536, windowMs: DEFAULT_CLIENT_LIMITS.pacing.windowMs });
     expect(() => clientLimitsFromEnv({ LIMIT_PACED_REQUESTS_PER_ADDRESS: '0' })).toThrow(/LIMIT_PACED_REQUESTS_PER_ADDRESS/);
     expect(withClientLimits({ pacing: { requestsPerAddress: 7 } }).pacing).toMatchObject({ requestsPerAddress: 7, connectionsPerAddress: 1024 });
   });

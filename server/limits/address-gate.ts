@@ -57,7 +57,7 @@ export const PACING_REPORT_MS = 10_000;
  * - at accept, an address holding `connectionsPerAddress` connections gets its next one closed
  *   at once (nothing read, nothing answered);
  * - every request (HTTP/1.1 or HTTP/2 stream) and every byte read spends from the address's two
- *   token buckets; an address that has spent them has the connection that overspent paused —
+ *   token buckets (bytes with a burst smaller than a window's worth); an address that has spent them has the connection that overspent paused —
  *   not refused — until the buckets refill, and its paused connections are resumed oldest first.
  *
  * An address that stays within its pace never notices the gate; one that floods waits in its
@@ -158,7 +158,7 @@ export class AddressGate {
       state = {
         connections: 0,
         requestTokens: this.limits.requestsPerAddress,
-        byteTokens: this.limits.bytesPerAddress,
+        byteTokens: this.limits.bytesBurstPerAddress,
         at: this.now(),
         waiting: new Set(),
         timer: null,
@@ -177,7 +177,7 @@ export class AddressGate {
     const elapsed = now - state.at;
     state.at = now;
     state.requestTokens = Math.min(this.limits.requestsPerAddress, state.requestTokens + elapsed * this.requestRefillPerMs);
-    state.byteTokens = Math.min(this.limits.bytesPerAddress, state.byteTokens + elapsed * this.byteRefillPerMs);
+    state.byteTokens = Math.min(this.limits.bytesBurstPerAddress, state.byteTokens + elapsed * this.byteRefillPerMs);
   }
 
   private pause(state: AddressState, connection: PacedConnection): void {
@@ -221,7 +221,7 @@ export class AddressGate {
 
   private forgetIfIdle(address: string, state: AddressState): void {
     this.refill(state);
-    const full = state.requestTokens >= this.limits.requestsPerAddress && state.byteTokens >= this.limits.bytesPerAddress;
+    const full = state.requestTokens >= this.limits.requestsPerAddress && state.byteTokens >= this.limits.bytesBurstPerAddress;
     if (full && state.waiting.size === 0 && !state.timer && state.unreportedPauses + state.unreportedRefusals === 0) this.addresses.delete(address);
   }
 

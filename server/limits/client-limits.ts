@@ -35,8 +35,12 @@ export interface RateLimit {
  */
 export interface PacingLimits {
   connectionsPerAddress: number;
+  /** per window, also the largest burst */
   requestsPerAddress: number;
+  /** per window */
   bytesPerAddress: number;
+  /** the largest burst of bytes: smaller than a window's worth, so big bodies come spread out */
+  bytesBurstPerAddress: number;
   windowMs: number;
 }
 
@@ -93,10 +97,13 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // loading a lesson page at once); past it a class is slowed, never refused. A flooding
     // script gets 200 a second read instead of as many as the CPU allows.
     requestsPerAddress: 2000,
-    // What the gRPC bodies' budget lets through, for every protocol: 1.6 MiB a second and a burst
-    // of 16 MiB (a class sends a few hundred bytes per click). It binds the bodies that budget
-    // would refuse too, so a client sending 1 MB echoes gets at most 1.6 a second read at all.
+    // What the gRPC bodies' budget lets through, for every protocol: 1.6 MiB a second (a class
+    // sends a few hundred bytes per click). It binds the bodies that budget would refuse too, so
+    // a client sending 1 MB echoes gets at most 1.6 a second read at all — and, with a burst of
+    // 2 MiB, two at once at most: each holds the event loop for tens of milliseconds, and 16 in a
+    // row (a window's worth) stalled every student for half a second in bench/soak.ts.
     bytesPerAddress: 16 * 1024 * 1024,
+    bytesBurstPerAddress: 2 * 1024 * 1024,
     windowMs: 10_000,
   },
 };
@@ -138,6 +145,7 @@ export const PACING_VARIABLES: Record<Exclude<keyof PacingLimits, 'windowMs'>, s
   connectionsPerAddress: 'LIMIT_CONNECTIONS_PER_ADDRESS',
   requestsPerAddress: 'LIMIT_PACED_REQUESTS_PER_ADDRESS',
   bytesPerAddress: 'LIMIT_PACED_BYTES_PER_ADDRESS',
+  bytesBurstPerAddress: 'LIMIT_PACED_BYTES_BURST_PER_ADDRESS',
 };
 
 /** Deep-merges partial overrides (tests, benchmarks) into the defaults. */

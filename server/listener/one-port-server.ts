@@ -129,14 +129,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   const [http1ConnectionListener] = http1.listeners('connection') as Array<(socket: Duplex) => void>;
   http1.removeAllListeners('connection');
   http1.on('connection', (socket: Socket) => {
-    // From a trusted balancer the client is known only once its PROXY header is read (hand()).
-    if (gate && !options.proxyProtocolFrom?.has(plainAddress(socket.remoteAddress ?? ''))) {
-      const release = gate.admitConnection(socket.remoteAddress);
-      // the address holds its maximum: closed before a byte is read, nothing to parse or answer
-      if (!release) return void socket.destroy();
-      socket.once('close', release);
-    }
-    sniff(socket);
+    if (!gate || admitAtAccept(gate, socket, options.proxyProtocolFrom)) sniff(socket);
   });
 
   // Connections whose protocol is not known yet. Neither Node's HTTP/1.1 server nor the HTTP/2
@@ -186,7 +179,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
 
   function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c' | 'mqtt', client: ProxiedClient | null): void {
     const tapped = new TapSocket(socket, client);
-    if (gate && !paceConnection(socket, tapped, firstBytes.length, options.proxyProtocolFrom)) return;
+    if (gate && !paceConnection(gate, socket, tapped, firstBytes.length, options.proxyProtocolFrom)) return;
     options.captures?.track(tapped, transport);
     tapped.replay(firstBytes);
     if (transport === 'mqtt') mqttHandler!(tapped);
@@ -233,27 +226,43 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     },
     gate,
   };
+}
 
-  /**
-   * Puts a connection under its address's pace: the bytes it reads spend from it from now on.
-   * A connection from a trusted balancer is admitted here, under the client its header named.
-   * False: the client's address holds its maximum of connections, and this one is closed.
-   */
-  function paceConnection(socket: Socket, tapped: TapSocket, bytesSoFar: number, proxies: ReadonlySet<string> | undefined): boolean {
-    const address = tapped.remoteAddress;
-    if (proxies?.has(plainAddress(socket.remoteAddress ?? ''))) {
-      const release = gate!.admitConnection(address);
-      if (!release) {
-        socket.destroy();
-        return false;
-      }
-      socket.once('close', release);
-    }
-    socket.once('close', () => gate!.forget(address, tapped));
-    tapped.onInboundBytes = (bytes) => gate!.spendBytes(address, tapped, bytes);
-    gate!.spendBytes(address, tapped, bytesSoFar);
-    return true;
+/**
+ * Counts a new TCP connection against its address's maximum. False: the address holds it
+ * already, and the connection is closed before a byte is read (nothing to parse or answer).
+ * From a trusted balancer the client is known only once its PROXY header is read (paceConnection).
+ */
+function admitAtAccept(gate: AddressGate, socket: Socket, proxies: ReadonlySet<string> | undefined): boolean {
+  if (proxies?.has(plainAddress(socket.remoteAddress ?? ''))) return true;
+  const release = gate.admitConnection(socket.remoteAddress);
+  if (!release) {
+    socket.destroy();
+    return false;
   }
+  socket.once('close', release);
+  return true;
+}
+
+/**
+ * Puts a connection under its address's pace: the bytes it reads spend from it from now on.
+ * A connection from a trusted balancer is admitted here, under the client its header named.
+ * False: the client's address holds its maximum of connections, and this one is closed.
+ */
+function paceConnection(gate: AddressGate, socket: Socket, tapped: TapSocket, bytesSoFar: number, proxies: ReadonlySet<string> | undefined): boolean {
+  const address = tapped.remoteAddress;
+  if (proxies?.has(plainAddress(socket.remoteAddress ?? ''))) {
+    const release = gate.admitConnection(address);
+    if (!release) {
+      socket.destroy();
+      return false;
+    }
+    socket.once('close', release);
+  }
+  socket.once('close', () => gate.forget(address, tapped));
+  tapped.onInboundBytes = (bytes) => gate.spendBytes(address, tapped, bytes);
+  gate.spendBytes(address, tapped, bytesSoFar);
+  return true;
 }
 
 /**

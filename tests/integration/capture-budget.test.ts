@@ -16,7 +16,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   // The byte budget per address would stop the abuser first: here only the capture budget holds.
-  server = await startServer({ tap: { totalBytes: TOTAL, ringBytes: 1 * MiB }, clientLimits: { rates: { grpcBytes: { perAddress: 1024 * MiB } }, pacing: { bytesPerAddress: 1024 * MiB } } });
+  server = await startServer({ tap: { totalBytes: TOTAL, ringBytes: 1 * MiB }, clientLimits: { rates: { grpcBytes: { perAddress: 1024 * MiB } }, pacing: { bytesPerAddress: 1024 * MiB, bytesBurstPerAddress: 1024 * MiB } } });
 });
 
 afterAll(async () => {
