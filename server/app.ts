@@ -33,6 +33,7 @@ import scalePlugin from './scale/scale-plugin.ts';
 import loadBalancerHooks from './scale/load-balancer-hooks.ts';
 import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
+import startersZipRoute from './own-server/starters-zip.ts';
 import { ownServersEnabled } from './own-server/address-guard.ts';
 
 export interface AppOptions {
@@ -175,6 +176,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(asyncApiPlugin);
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   await app.register(ownServerRoutes, { enabled: options.ownServers ?? ownServersEnabled() });
+  // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
+  await app.register(startersZipRoute);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 

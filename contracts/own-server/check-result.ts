@@ -116,3 +116,6 @@ export function summaryLineRu(counts: CheckCounts): string {
   const base = `пройдено: ${counts.passed}, не пройдено: ${counts.failed}`;
   return counts.notOffered > 0 ? `${base}, не предлагается: ${counts.notOffered}` : base;
 }
+
+/** `GET`: the starter servers (starters/ and the .proto files) as one zip, `wirelab-starters.zip`. */
+export const STARTERS_ZIP_PATH = '/_wirelab/own-server/starters.zip';

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { STARTERS_ZIP_PATH } from '../../contracts/own-server/check-result.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { InspectorDock } from '../lessons/inspector-dock.tsx';
 import { useStrings } from '../app/lang-context.ts';
@@ -56,6 +57,11 @@ function Help({ choice }: { choice: Choice }) {
       <h2>{t.startersTitle}</h2>
       <p>{choice.protocol === 'mqtt' ? t.startersMqtt : t.starters}</p>
       <pre data-testid="own-server-starter-command">{starterCommand(choice.protocol, choice.target)}</pre>
+      <p>
+        <a href={STARTERS_ZIP_PATH} download data-testid="own-server-starters-zip">
+          {t.startersZip}
+        </a>
+      </p>
       <h2>{t.cliTitle}</h2>
       <p>{t.cli}</p>
       <pre data-testid="own-server-cli-command">{checkCommand(choice.protocol, choice.target)}</pre>

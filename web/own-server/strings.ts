@@ -64,6 +64,7 @@ export const ownServerStrings = {
       'The repository has small complete servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
     startersMqtt:
       'There is no starter broker in the repository: Debian’s mosquitto (2.x) passes every MQTT check, and listens only on this machine when started with just a port. Start it, check it, then compare with your own broker:',
+    startersZip: 'Download every starter as one zip (with the .proto files the gRPC ones need)',
     cliTitle: 'The same checks in a terminal',
     cli: 'The same suite, one line per check, with an exit code for scripts and CI:',
   },
@@ -107,6 +108,7 @@ export const ownServerStrings = {
       'В репозитории есть небольшие готовые серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
     startersMqtt:
       'Готового брокера в репозитории нет: mosquitto из Debian (2.x) проходит все проверки MQTT, а запущенный только с номером порта принимает подключения лишь с этой машины. Запустите его, проверьте, а потом сравните со своим брокером:',
+    startersZip: 'Скачать все готовые серверы одним архивом zip (с файлами .proto, нужными для gRPC)',
     cliTitle: 'Те же проверки в терминале',
     cli: 'Тот же набор проверок, по строке на проверку, с кодом выхода для скриптов и CI:',
   },

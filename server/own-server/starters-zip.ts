@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { zipSync, type Zippable } from 'fflate';
+import { STARTERS_ZIP_PATH } from '../../contracts/own-server/check-result.ts';
+
+// The starter servers as one zip a student downloads from the page (issue 27: "downloadable from
+// the page as a zip"): starters/ (Python and Go) and the .proto files the gRPC starters generate
+// their stubs from, laid out as in the repository, so each README's commands work in the
+// unpacked folder. Built once, on the first download, from this checkout's files.
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FOLDER = 'wirelab-starters';
+
+/** What a starter is made of; build output, generated stubs and caches stay out. */
+const SOURCE_FILE = /(\.(py|go|sh|md|proto)|\/\.gitignore)$/;
+const SKIPPED_FOLDERS = new Set(['gen', '__pycache__', 'gopath', 'node_modules']);
+
+function filesUnder(folder: string, wanted: (path: string) => boolean): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return SKIPPED_FOLDERS.has(entry.name) ? [] : filesUnder(path, wanted);
+    return entry.isFile() && wanted(path) ? [path] : [];
+  });
+}
+
+/** The archive's entries: path in the zip → bytes (scripts keep their executable bit). */
+export function startersZip(root = ROOT): Uint8Array {
+  const files = [...filesUnder(join(root, 'starters'), (path) => SOURCE_FILE.test(path.split(sep).join('/'))), ...filesUnder(join(root, 'proto'), (path) => path.endsWith('.proto') && !path.includes(`${sep}gen${sep}`))];
+  const entries: Zippable = {};
+  for (const path of files.sort()) {
+    const name = `${FOLDER}/${relative(root, path).split(sep).join('/')}`;
+    const executable = (statSync(path).mode & 0o111) !== 0;
+    // os 3 = Unix, so unzip restores the mode kept in the high half of the external attributes
+    entries[name] = [readFileSync(path), { os: 3, attrs: (executable ? 0o100755 : 0o100644) << 16, mtime: new Date('2026-01-01T00:00:00Z') }];
+  }
+  return zipSync(entries, { level: 9 });
+}
+
+/** `GET /_wirelab/own-server/starters.zip`: the starters, as an attachment. */
+export default async function startersZipRoute(app: FastifyInstance): Promise<void> {
+  let zip: Buffer | null = null;
+  app.get(
+    STARTERS_ZIP_PATH,
+    { schema: { description: 'The starter servers (starters/ and the .proto files) as one zip', response: { 200: { type: 'string', format: 'binary' } } } },
+    async (_request, reply) => {
+      zip ??= Buffer.from(startersZip());
+      return reply.type('application/zip').header('content-disposition', `attachment; filename="${FOLDER}.zip"`).send(zip);
+    },
+  );
+}
