@@ -5,6 +5,7 @@ import { Link, navigate, usePathname } from './router.tsx';
 import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
+import { SearchBox } from '../search/search-box.tsx';
 
 export function AppHeader() {
   const t = useStrings(appStrings);
@@ -63,8 +64,12 @@ export function AppHeader() {
           <Link href={`/${lang}/my-server`} data-testid="nav-my-server">
             {t.myServer}
           </Link>
+          <Link href={`/${lang}/glossary`} data-testid="nav-glossary">
+            {t.glossary}
+          </Link>
         </nav>
         <div className="header-tools">
+          <SearchBox />
           <SessionIndicator />
           <ResetData />
         </div>

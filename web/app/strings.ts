@@ -32,6 +32,7 @@ export const appStrings = {
     backToLessons: 'Back to the lessons',
     loading: 'Loading…',
     classroom: 'Class',
+    glossary: 'Glossary',
   },
   ru: {
     appName: 'Wirelab',
@@ -66,5 +67,6 @@ export const appStrings = {
     backToLessons: 'К списку уроков',
     loading: 'Загрузка…',
     classroom: 'Класс',
+    glossary: 'Глоссарий',
   },
 };

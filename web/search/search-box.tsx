@@ -1,0 +1,40 @@
+import { useState, type FormEvent } from 'react';
+import { useLang, useStrings } from '../app/lang-context.ts';
+import { navigate } from '../app/router.tsx';
+import { SEARCH_SLUG } from '../app/routes.ts';
+import { searchStrings } from './strings.ts';
+
+/** The results page's chunk (and with it nothing of the index yet) starts loading when the box gets focus. */
+const preloadSearchPage = () => void import('./search-page.tsx');
+
+/**
+ * The header's search box: a form that opens `/<lang>/search?q=…`. It holds no index: the
+ * lessons' text and the glossary load on the results page, so no page but that one carries them.
+ */
+export function SearchBox() {
+  const lang = useLang();
+  const t = useStrings(searchStrings);
+  const [query, setQuery] = useState('');
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    navigate(`/${lang}/${SEARCH_SLUG}?q=${encodeURIComponent(query.trim())}`);
+  };
+  return (
+    <form className="search-box" role="search" action={`/${lang}/${SEARCH_SLUG}`} onSubmit={submit} data-testid="search-box">
+      <label className="visually-hidden" htmlFor="header-search">
+        {t.label}
+      </label>
+      <input
+        id="header-search"
+        type="search"
+        name="q"
+        value={query}
+        placeholder={t.placeholder}
+        autoComplete="off"
+        onFocus={preloadSearchPage}
+        onChange={(event) => setQuery(event.target.value)}
+        data-testid="search-input"
+      />
+    </form>
+  );
+}
