@@ -29,10 +29,10 @@ describe.each(['en', 'ru'] as const)('the glossary in %s', (lang) => {
     expect(lessonLinks).toContain(`/${lang}/websockets`);
     if (lang === 'ru') expect(await page.locator('#frame [data-testid="glossary-wrong"]').textContent()).toContain('фрейм');
 
-    // from the header, on any page
-    await page.goto(`${lab.server.origin}/${lang}/course`);
-    await page.locator('[data-testid="course-glossary-link"]').waitFor(LIVE);
-    await page.locator('[data-testid="nav-glossary"]').click();
+    // from the course map, which the header links on every page
+    await page.goto(`${lab.server.origin}/${lang}/rest`);
+    await page.locator('[data-testid="header-course-map"]').click();
+    await page.locator('[data-testid="course-glossary-link"]').click(LIVE);
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/${lang}/glossary`);
     await terms.first().waitFor();
     expect(await axeViolations(page)).toEqual([]);
@@ -43,6 +43,8 @@ describe.each(['en', 'ru'] as const)('the glossary in %s', (lang) => {
 describe('the search', () => {
   it('finds «кадр» for «кадры» from the header by keyboard, and follows a result', async () => {
     const page = await openPage(lab.browser, { locale: 'ru-RU' });
+    // a row wide enough for the box (app.css: 1600 px and more)
+    await page.setViewportSize({ width: 1680, height: 900 });
     await page.goto(`${lab.server.origin}/ru/rest`);
     const box = page.locator('[data-testid="search-input"]');
     await box.waitFor();
@@ -72,6 +74,22 @@ describe('the search', () => {
     await page.locator('[data-testid="search-summary"]').waitFor(LIVE);
     await page.goto(`${lab.server.origin}/ru/search?q=${encodeURIComponent('трехэтапное')}`);
     await expect.poll(async () => page.locator('[data-testid="search-result"]').first().getAttribute('data-href'), LIVE).toBe('/ru/glossary#three-way-handshake');
+    await page.context().close();
+  });
+
+  it('is a link in the header where the row has no room for a box, whose page takes the words', async () => {
+    const page = await openPage(lab.browser, { locale: 'en-US' });
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await page.goto(`${lab.server.origin}/en/rest`);
+    expect(await page.locator('[data-testid="search-input"]').isVisible()).toBe(false);
+    await page.locator('[data-testid="search-link"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/en/search');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-page-input');
+    await page.keyboard.type('etags');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="search-result"]').first().getAttribute('data-href'), LIVE).toBe('/en/glossary#etag');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1200);
     await page.context().close();
   });
 

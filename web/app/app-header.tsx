@@ -5,7 +5,8 @@ import { Link, navigate, usePathname } from './router.tsx';
 import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
-import { SearchBox } from '../search/search-box.tsx';
+import { usePageSettled } from './page-shown.ts';
+import { useChunk } from './use-chunk.ts';
 
 export function AppHeader() {
   const t = useStrings(appStrings);
@@ -64,12 +65,9 @@ export function AppHeader() {
           <Link href={`/${lang}/my-server`} data-testid="nav-my-server">
             {t.myServer}
           </Link>
-          <Link href={`/${lang}/glossary`} data-testid="nav-glossary">
-            {t.glossary}
-          </Link>
         </nav>
         <div className="header-tools">
-          <SearchBox />
+          <SearchBoxLater />
           <SessionIndicator />
           <ResetData />
         </div>
@@ -138,6 +136,15 @@ function HeaderMenu({ pathname, children }: { pathname: string; children: ReactN
       </div>
     </>
   );
+}
+
+// The search box (web/search/search-box.tsx) comes once the page is settled, like the class bar:
+// nothing of it is on the way to a lesson's text or its first editor.
+const loadSearchBox = () => import('../search/search-box.tsx').then((module) => module.SearchBox);
+
+function SearchBoxLater() {
+  const SearchBox = useChunk(loadSearchBox, usePageSettled());
+  return SearchBox ? <SearchBox /> : null;
 }
 
 function SessionIndicator() {

@@ -32,7 +32,6 @@ export const appStrings = {
     backToLessons: 'Back to the lessons',
     loading: 'Loading…',
     classroom: 'Class',
-    glossary: 'Glossary',
   },
   ru: {
     appName: 'Wirelab',
@@ -67,6 +66,5 @@ export const appStrings = {
     backToLessons: 'К списку уроков',
     loading: 'Загрузка…',
     classroom: 'Класс',
-    glossary: 'Глоссарий',
   },
 };

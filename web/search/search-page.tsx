@@ -48,6 +48,11 @@ export function SearchPage() {
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => setTyped(query), [query]);
+  // come without words (the header's search link): the box is where they go
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!query.trim()) input.current?.focus();
+  }, [query]);
   useEffect(() => {
     document.title = `${query ? `${query} — ` : ''}${t.title} — ${app.appName}`;
   }, [query, t, app]);
@@ -72,7 +77,7 @@ export function SearchPage() {
       <form role="search" className="search-page-form" action={`/${lang}/${SEARCH_SLUG}`} onSubmit={submit}>
         <label htmlFor="search-page-input">{t.label}</label>
         <div className="search-page-row">
-          <input id="search-page-input" type="search" name="q" value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="search-page-input" />
+          <input ref={input} id="search-page-input" type="search" name="q" value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="search-page-input" />
           <button type="submit" className="button">
             {t.submit}
           </button>
