@@ -6,7 +6,7 @@ import { SEARCH_SLUG } from '../app/routes.ts';
 import { LoadingNote } from '../app/loading-note.tsx';
 import type { SearchIndex } from './search-index.ts';
 import { searchStrings } from './strings.ts';
-import '../glossary/glossary.css';
+import './search.css';
 
 /** The index of each language, built once per page load from the lessons' text and the glossary. */
 const indexes = new Map<Lang, Promise<{ index: SearchIndex; search: typeof import('./search-index.ts').search }>>();
@@ -90,7 +90,7 @@ export function SearchPage() {
           <p className="search-summary" data-testid="search-summary">
             {answer.results.length === 0 ? t.nothing(query) : t.found(answer.results.length, query)}
           </p>
-          {answer.partial && answer.results.length > 0 && <p className="glossary-note">{t.partial}</p>}
+          {answer.partial && answer.results.length > 0 && <p className="search-note">{t.partial}</p>}
           <ol className="search-results">
             {answer.results.map((result) => (
               <li key={result.doc.href} className="search-result" data-testid="search-result" data-href={result.doc.href} data-kind={result.doc.kind}>
