@@ -7,6 +7,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { buildLessonIndex, buildLessonSummaries, readLessonFolders } from './web/lessons/lesson-files.ts';
 import { buildExerciseTitles } from './web/lessons/exercise-titles.ts';
+import { buildSearchSections } from './web/search/search-documents.ts';
 import { renderLesson } from './web/lessons/render-lesson.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 
@@ -18,13 +19,16 @@ const SERVER = 'http://localhost:8080';
  * lesson in both languages without loading any lesson's text; `virtual:wirelab-lesson-summaries`:
  * their summaries, apart, because only the lesson list and the course map show them and a lesson
  * page must not carry them (a third of the index's bytes); `virtual:wirelab-exercise-titles`: each
- * exercise's short title in both languages, for the teacher's board only.
+ * exercise's short title in both languages, for the teacher's board only;
+ * `virtual:wirelab-search-lessons`: every lesson's sections as plain text, for the search page only
+ * (web/search: loaded when a search is made, never with a lesson page).
  */
 function lessonIndexPlugin(): Plugin {
   const builders: Record<string, (folders: ReturnType<typeof readLessonFolders>) => unknown> = {
     'virtual:wirelab-lesson-index': buildLessonIndex,
     'virtual:wirelab-lesson-summaries': buildLessonSummaries,
     'virtual:wirelab-exercise-titles': buildExerciseTitles,
+    'virtual:wirelab-search-lessons': buildSearchSections,
   };
   return {
     name: 'wirelab-lesson-index',

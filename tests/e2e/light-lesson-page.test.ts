@@ -24,9 +24,11 @@ const MONACO = [/^monaco-setup-/, /^editor\.worker-/, /^jsonMode-/];
  * this guard keeps the page from growing further meanwhile. The light/dark switch (issue 24) then
  * added its boot script, 0.36 kB that must run before the first paint (web/app/theme/theme-boot.js;
  * the select itself loads after the content), and the lazy stubs of the theme select and the
- * AsyncAPI page, 0.1 kB: 102.44 kB, hence 102.5.
+ * AsyncAPI page, 0.1 kB; the glossary and the search (issue 24, 7) 0.4 kB more: their two routes
+ * and the loaders of the header's search box and of the lesson's terms list (the box, the list,
+ * the glossary and the index themselves load later). Not met: 100 kB is the target.
  */
-const JS_BEFORE_FIRST_CELL_GZIP = 102_500;
+const JS_BEFORE_FIRST_CELL_GZIP = 102_900;
 
 /** Before the page's scripts: when the first cell (its placeholder or itself) appeared, on the page's clock. */
 const MARK_FIRST_CELL = `(() => {

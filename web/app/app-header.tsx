@@ -6,7 +6,8 @@ import { parseRoute, pathInLang } from './routes.ts';
 import { bootSession, resetSandbox, useSession } from './session.ts';
 import { appStrings } from './strings.ts';
 import lessonIndex from 'virtual:wirelab-lesson-index';
-import { usePageShown } from './page-shown.ts';
+import { usePageSettled, usePageShown } from './page-shown.ts';
+import { useChunk } from './use-chunk.ts';
 
 // The theme is already right before the first paint (theme-boot.js): its select, no part of
 // reading, comes once the page's content is on screen, off the lesson page's script budget.
@@ -73,6 +74,7 @@ export function AppHeader() {
           </Link>
         </nav>
         <div className="header-tools">
+          <SearchBoxLater />
           <SessionIndicator />
           <Suspense fallback={null}>{pageShown && <ThemeSwitch />}</Suspense>
           <ResetData />
@@ -142,6 +144,15 @@ function HeaderMenu({ pathname, children }: { pathname: string; children: ReactN
       </div>
     </>
   );
+}
+
+// The search box (web/search/search-box.tsx) comes once the page is settled, like the class bar:
+// nothing of it is on the way to a lesson's text or its first editor.
+const loadSearchBox = () => import('../search/search-box.tsx').then((module) => module.SearchBox);
+
+function SearchBoxLater() {
+  const SearchBox = useChunk(loadSearchBox, usePageSettled());
+  return SearchBox ? <SearchBox /> : null;
 }
 
 function SessionIndicator() {

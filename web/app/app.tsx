@@ -14,6 +14,9 @@ import { useChunk } from './use-chunk.ts';
 // The list brings the lessons' summaries, which a lesson page does without.
 const LessonList = lazy(() => import('../lessons/lesson-list.tsx').then((module) => ({ default: module.LessonList })));
 const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
+// The glossary (web/glossary) and the search's results (web/search, which loads the lessons' text itself).
+const GlossaryPage = lazy(() => import('../glossary/glossary-page.tsx').then((module) => ({ default: module.GlossaryPage })));
+const SearchPage = lazy(() => import('../search/search-page.tsx').then((module) => ({ default: module.SearchPage })));
 const OwnServerPage = lazy(() => import('../own-server/own-server-page.tsx').then((module) => ({ default: module.OwnServerPage })));
 // The lesson reader without Suspense (use-chunk.ts): its text shows as soon as it is in, not up to
 // 300 ms later.
@@ -99,6 +102,9 @@ export function App() {
           <Suspense fallback={<LoadingNote />}>
             <OwnServerPage />
           </Suspense>
+        )}
+        {(route.kind === 'glossary' || route.kind === 'search') && (
+          <Suspense fallback={<LoadingNote />}>{route.kind === 'glossary' ? <GlossaryPage /> : <SearchPage />}</Suspense>
         )}
         {route.kind === 'not-found' && <NotFound />}
       </main>

@@ -26,6 +26,8 @@ describe('parseRoute', () => {
     ['/en/my-server', { kind: 'my-server', lang: 'en' }],
     ['/ru/my-server/', { kind: 'my-server', lang: 'ru' }],
     ['/ru/my-server/extra', { kind: 'not-found', lang: 'ru' }],
+    ['/en/glossary', { kind: 'glossary', lang: 'en' }],
+    ['/ru/search', { kind: 'search', lang: 'ru' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -43,6 +45,8 @@ describe('pathInLang', () => {
     expect(pathInLang('/ru/class', 'en')).toBe('/en/class');
     expect(pathInLang('/en/compare', 'ru')).toBe('/ru/compare');
     expect(pathInLang('/ru/my-server', 'en')).toBe('/en/my-server');
+    expect(pathInLang('/ru/glossary', 'en')).toBe('/en/glossary');
+    expect(pathInLang('/en/search', 'ru')).toBe('/ru/search');
   });
 });
 

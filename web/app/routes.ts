@@ -9,6 +9,8 @@ export type Route =
   | { kind: 'class'; lang: Lang; page: ClassPage }
   | { kind: 'compare'; lang: Lang }
   | { kind: 'my-server'; lang: Lang }
+  | { kind: 'glossary'; lang: Lang }
+  | { kind: 'search'; lang: Lang }
   | { kind: 'not-found'; lang: Lang | null };
 
 /** The classroom's pages (web/classroom/): a student joins, the teacher's desk, a class's join card. */
@@ -19,6 +21,10 @@ export const COMPARE_SLUG = 'compare';
 
 /** "Check my server": `/en/my-server`, `/ru/my-server` (web/own-server). */
 export const MY_SERVER_SLUG = 'my-server';
+
+/** The course's terms (web/glossary): `/en/glossary#frame`; the search (web/search): `/en/search?q=frame`. */
+export const GLOSSARY_SLUG = 'glossary';
+export const SEARCH_SLUG = 'search';
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
 export function parseRoute(pathname: string): Route {
@@ -37,6 +43,8 @@ export function parseRoute(pathname: string): Route {
   }
   if (parts.length === 2 && parts[1] === COMPARE_SLUG) return { kind: 'compare', lang };
   if (parts.length === 2 && parts[1] === MY_SERVER_SLUG) return { kind: 'my-server', lang };
+  if (parts.length === 2 && parts[1] === GLOSSARY_SLUG) return { kind: 'glossary', lang };
+  if (parts.length === 2 && parts[1] === SEARCH_SLUG) return { kind: 'search', lang };
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -53,6 +61,8 @@ export function pathInLang(pathname: string, lang: Lang): string {
   if (route.kind === 'class') return `/${lang}/class${route.page === 'join' ? '' : `/${route.page}`}`;
   if (route.kind === 'compare') return `/${lang}/${COMPARE_SLUG}`;
   if (route.kind === 'my-server') return `/${lang}/${MY_SERVER_SLUG}`;
+  if (route.kind === 'glossary') return `/${lang}/${GLOSSARY_SLUG}`;
+  if (route.kind === 'search') return `/${lang}/${SEARCH_SLUG}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
 }

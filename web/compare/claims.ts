@@ -185,7 +185,7 @@ function restStreamsVerdict(find: Find, ru: boolean): ClaimVerdict {
   }
   return ({
     id: 'rest-cant-stream',
-    claim: ru ? '«REST не умеет стримить»' : '"REST can\'t stream"',
+    claim: ru ? '«REST не умеет отдавать данные потоком»' : '"REST can\'t stream"',
     needs: 'events',
     measured:
       parts.length === 0
@@ -207,7 +207,7 @@ function graphqlRoundTripsVerdict(find: Find, ru: boolean, results: readonly Pro
   if (rest && graphql) {
     const sql = graphql.runs[0].sqlStatements;
     measured = ru
-      ? `Пользователь с постами: REST — ${tripsRu(rest.roundTrips)}, ${bytes(rest)} байт; GraphQL — ${tripsRu(graphql.roundTrips)}, ${bytes(graphql)} байт.${sql !== undefined ? ` Цена для сервера: резолверы GraphQL выполнили ${countRu(sql, 'SQL-запрос', 'SQL-запроса', 'SQL-запросов')} (отчёт в extensions.wirelab ответа).` : ''} Верно для вложенных данных; на одном ресурсе выигрыша нет, а кеш HTTP по URL GraphQL-POST теряет.`
+      ? `Пользователь с постами: REST — ${tripsRu(rest.roundTrips)}, ${bytes(rest)} байт; GraphQL — ${tripsRu(graphql.roundTrips)}, ${bytes(graphql)} байт.${sql !== undefined ? ` Цена для сервера: резолверы GraphQL выполнили ${countRu(sql, 'SQL-запрос', 'SQL-запроса', 'SQL-запросов')} (отчёт в extensions.wirelab ответа).` : ''} Верно для вложенных данных; на одном ресурсе выигрыша нет, а кэш HTTP по URL GraphQL-POST теряет.`
       : `User with posts: REST ${tripsEn(rest.roundTrips)}, ${bytes(rest)} bytes; GraphQL ${tripsEn(graphql.roundTrips)}, ${bytes(graphql)} bytes.${sql !== undefined ? ` What it costs the server: GraphQL's resolvers ran ${countEn(sql, 'SQL statement', 'SQL statements')} (reported in the answer's extensions.wirelab).` : ''} True for nested data; on a single resource there is nothing to save, and a GraphQL POST loses HTTP caching by URL.`;
   }
   const batching = batchingVerdict(results, ru);

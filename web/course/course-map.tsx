@@ -9,6 +9,7 @@ import { QUIZ_QUESTIONS } from './quiz-data.ts';
 import { allQuizQuestionIds, courseProgress } from './course-progress.ts';
 import { MY_PROGRESS_ID, MyProgress } from './my-progress.tsx';
 import { courseStrings } from './strings.ts';
+import { glossaryStrings } from '../glossary/strings.ts';
 import './course.css';
 
 /**
@@ -18,6 +19,7 @@ import './course.css';
 export function CourseMap({ lessons }: { lessons: readonly LessonIndexEntry[] }) {
   const lang = useLang();
   const t = useStrings(courseStrings);
+  const glossary = useStrings(glossaryStrings);
   const app = useStrings(appStrings);
   const progress = useProgress();
   const summary = courseProgress(lessons, progress, allQuizQuestionIds(QUIZ_QUESTIONS.map((question) => question.id), lessons));
@@ -87,6 +89,12 @@ export function CourseMap({ lessons }: { lessons: readonly LessonIndexEntry[] })
             {t.compareTitle}
           </a>
           <span>{t.compareBlurb}</span>
+        </li>
+        <li>
+          <Link href={`/${lang}/glossary`} data-testid="course-glossary-link">
+            {glossary.title}
+          </Link>
+          <span>{glossary.lead}</span>
         </li>
       </ul>
       <MyProgress />

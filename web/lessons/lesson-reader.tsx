@@ -253,6 +253,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
           }
         })}
       </article>
+      <LessonTermsLater slug={slug} />
       <LessonPager slug={slug} />
     </>
   );
@@ -346,6 +347,15 @@ const loadClassCellTools = () => import('../classroom/class-cell-tools.tsx').the
 function ClassCellTools({ saveKey }: { saveKey: string }) {
   const Tools = useChunk(loadClassCellTools, usePageSettled());
   return Tools ? <Tools saveKey={saveKey} /> : null;
+}
+
+// The glossary's terms of this lesson (web/glossary/lesson-terms.tsx), under its text: the glossary
+// comes once the first editor is up, like the class's tools, never on the way to the text.
+const loadLessonTerms = () => import('../glossary/lesson-terms.tsx').then((module) => module.LessonTerms);
+
+function LessonTermsLater({ slug }: { slug: string }) {
+  const Terms = useChunk(loadLessonTerms, usePageSettled());
+  return Terms ? <Terms slug={slug} /> : null;
 }
 
 function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {

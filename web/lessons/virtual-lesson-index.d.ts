@@ -16,3 +16,9 @@ declare module 'virtual:wirelab-exercise-titles' {
   const exerciseTitles: ExerciseTitles;
   export default exerciseTitles;
 }
+
+declare module 'virtual:wirelab-search-lessons' {
+  import type { LessonSection } from '../search/search-documents.ts';
+  const sections: LessonSection[];
+  export default sections;
+}

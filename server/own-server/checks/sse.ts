@@ -98,7 +98,7 @@ const streamChecks: CheckDefinition<SseState>[] = [
   },
   {
     id: 'heartbeat-comment',
-    name: { en: 'A quiet stream sends heartbeats', ru: 'Тихий поток шлёт сердцебиения' },
+    name: { en: 'A quiet stream sends heartbeats', ru: 'Тихий поток шлёт heartbeat' },
     expected: { en: 'with ?heartbeat=1: a comment line (": …") within a few seconds of silence', ru: 'с ?heartbeat=1: строка-комментарий (": …") после нескольких секунд тишины' },
     why: {
       clause: 'HTML §9.2.7',

@@ -96,7 +96,7 @@ const handshakeAndEcho: CheckDefinition<null>[] = [
     expected: { en: 'the same bytes, as a binary message', ru: 'те же байты, двоичным сообщением' },
     why: {
       clause: 'RFC 6455 §5.6',
-      text: { en: 'Binary frames carry any bytes, not text: the opcode says which, and must survive the echo.', ru: 'Двоичные кадры несут любые байты, не текст: это говорит опкод, и эхо должно его сохранить.' },
+      text: { en: 'Binary frames carry any bytes, not text: the opcode says which, and must survive the echo.', ru: 'Двоичные кадры несут любые байты, не текст: это говорит opcode, и эхо должно его сохранить.' },
     },
     run: (context) =>
       onEcho(context, async (socket) => {
@@ -232,13 +232,13 @@ const protocolErrors: CheckDefinition<null>[] = [
   },
   {
     id: 'reserved-opcode-1002',
-    name: { en: 'A reserved opcode: close 1002', ru: 'Зарезервированный опкод: закрытие 1002' },
+    name: { en: 'A reserved opcode: close 1002', ru: 'Зарезервированный opcode: закрытие 1002' },
     expected: { en: 'a close frame with code 1002', ru: 'закрывающий кадр с кодом 1002' },
     why: {
       clause: 'RFC 6455 §5.2',
       text: {
         en: 'Opcodes 0x3–0x7 are reserved: a receiver that does not know one MUST fail the connection.',
-        ru: 'Опкоды 0x3–0x7 зарезервированы: получатель, не знающий такой опкод, ОБЯЗАН разорвать соединение.',
+        ru: 'Opcode 0x3–0x7 зарезервированы: получатель, не знающий такого opcode, ОБЯЗАН разорвать соединение.',
       },
     },
     run: (context) =>

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GLOSSARY } from './glossary-terms.ts';
+import { findWrongTerms } from './wrong-terms.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Source files under a folder: tests, fixtures and generated code left out (they quote or record, not write). */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return ['fixtures', 'gen', 'node_modules'].includes(entry.name) ? [] : sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+// The glossary names the ruled-out variants on purpose, and the stemmer's comments show its examples.
+const QUOTES_VARIANTS = [join(ROOT, 'web', 'glossary'), join(ROOT, 'web', 'text', 'word-stem.ts')];
+const uiFiles = ['web', 'server', 'contracts']
+  .flatMap((dir) => sourceFiles(join(ROOT, dir)))
+  .filter((file) => !QUOTES_VARIANTS.some((quoting) => file.startsWith(quoting)));
+const lessonDirs = readdirSync(join(ROOT, 'lessons'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(ROOT, 'lessons', entry.name));
+
+function report(file: string, lang: 'ru' | 'en'): string[] {
+  return findWrongTerms(readFileSync(file, 'utf8'), lang, GLOSSARY).map(
+    (hit) => `${relative(ROOT, file)}:${hit.line} «${hit.found}» — write «${lang === 'ru' ? hit.term.ru : hit.term.en}» (glossary: ${hit.term.id})`,
+  );
+}
+
+describe('one term per thing, as the glossary says (web/glossary/glossary-terms.ts)', () => {
+  it('finds the texts', () => {
+    expect(lessonDirs.length).toBeGreaterThanOrEqual(15);
+    expect(uiFiles.length).toBeGreaterThan(100);
+  });
+
+  it('the Russian lesson texts use no ruled-out variant', () => {
+    expect(lessonDirs.flatMap((dir) => report(join(dir, 'ru.md'), 'ru'))).toEqual([]);
+  }, 30_000);
+
+  it('the English lesson texts use no ruled-out variant', () => {
+    expect(lessonDirs.flatMap((dir) => report(join(dir, 'en.md'), 'en'))).toEqual([]);
+  });
+
+  // Russian appears in web/, server/ and contracts/ only as UI strings and messages, so every
+  // source file is read as Russian; English is checked in the lessons (identifiers would be noise).
+  it('the UI strings and messages in Russian use no ruled-out variant', () => {
+    expect(uiFiles.flatMap((file) => report(file, 'ru'))).toEqual([]);
+  }, 60_000);
+
+  it('catches a ruled-out variant in any form, and not a word that only starts like one', () => {
+    const hits = findWrongTerms('Тройного рукопожатия не было; фреймов два, фреймворк один. Опкоды и кеширование.', 'ru', GLOSSARY);
+    expect(hits.map((hit) => [hit.found, hit.term.id])).toEqual([
+      ['Тройного рукопожатия', 'three-way-handshake'],
+      ['фреймов', 'frame'],
+      ['Опкоды', 'opcode'],
+      ['кеширование', 'caching'],
+    ]);
+    expect(findWrongTerms('строго по порядку, полезная нагрузка', 'ru', GLOSSARY)).toEqual([]);
+  });
+});
