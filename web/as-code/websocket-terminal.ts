@@ -42,10 +42,10 @@ const noTls: Localized = {
 // the page's language.
 function frameFunctions(ru: boolean): string[] {
   return [
-    ru ? 'send_frame() {  # $1 — опкод (1 текст, 2 байты, 8 закрытие, 10 pong), $2 — полезная нагрузка в hex' : 'send_frame() {  # $1 the opcode (1 text, 2 binary, 8 close, 10 pong), $2 the payload in hex',
+    ru ? 'send_frame() {  # $1 — opcode (1 текст, 2 байты, 8 закрытие, 10 pong), $2 — полезная нагрузка в hex' : 'send_frame() {  # $1 the opcode (1 text, 2 binary, 8 close, 10 pong), $2 the payload in hex',
     '  local opcode=$1 payload=$2 length=$(( ${#2} / 2 )) mask frame i hex more=',
     ru ? '  mask=$(od -A n -t x1 -N 4 /dev/urandom | tr -d \' \\n\')  # новый ключ маски для каждого кадра (RFC 6455 §5.3)' : "  mask=$(od -A n -t x1 -N 4 /dev/urandom | tr -d ' \\n')  # a fresh masking key for every frame (RFC 6455 §5.3)",
-    ru ? "  printf -v frame '%02x' $(( 0x80 | opcode ))  # FIN и опкод" : "  printf -v frame '%02x' $(( 0x80 | opcode ))  # FIN and the opcode",
+    ru ? "  printf -v frame '%02x' $(( 0x80 | opcode ))  # FIN и opcode" : "  printf -v frame '%02x' $(( 0x80 | opcode ))  # FIN and the opcode",
     ru ? "  if (( length < 126 )); then printf -v hex '%02x' $(( 0x80 | length ))  # бит MASK и длина" : "  if (( length < 126 )); then printf -v hex '%02x' $(( 0x80 | length ))  # the MASK bit and the length",
     ru ? "  else printf -v hex 'fe%04x' \"$length\"; fi  # 126: длина в следующих двух байтах" : "  else printf -v hex 'fe%04x' \"$length\"; fi  # 126: the length in the next two bytes",
     '  frame+=$hex$mask',
@@ -71,7 +71,7 @@ function frameFunctions(ru: boolean): string[] {
     ru ? '    2) echo "<- байты: $FRAME" ;;' : '    2) echo "<- binary: $FRAME" ;;',
     ru ? '    8) echo "<- закрытие, код $(( 0x${FRAME:0:4} ))"; return 1 ;;' : '    8) echo "<- close, code $(( 0x${FRAME:0:4} ))"; return 1 ;;',
     ru ? '    9) echo "<- ping"; send_frame 10 "$FRAME" ;;  # на ping отвечают pong с той же нагрузкой' : '    9) echo "<- ping"; send_frame 10 "$FRAME" ;;  # a ping is answered by a pong with its payload',
-    ru ? '    *) echo "<- опкод $opcode: $FRAME" ;;' : '    *) echo "<- opcode $opcode: $FRAME" ;;',
+    ru ? '    *) echo "<- opcode $opcode: $FRAME" ;;' : '    *) echo "<- opcode $opcode: $FRAME" ;;',
     '  esac',
     '}',
     ru ? 'replies() {  # всё, что шлёт сервер: до $1 с ждём первый кадр, потом — пока он не замолчит на 0,3 с' : 'replies() {  # what the server sends: up to $1 s for the first frame, then until it is quiet for 0.3 s',
