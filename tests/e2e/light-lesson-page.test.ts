@@ -26,9 +26,11 @@ const MONACO = [/^monaco-setup-/, /^editor\.worker-/, /^jsonMode-/];
  * the select itself loads after the content), and the lazy stubs of the theme select and the
  * AsyncAPI page, 0.1 kB; the glossary and the search (issue 24, 7) 0.4 kB more: their two routes
  * and the loaders of the header's search box and of the lesson's terms list (the box, the list,
- * the glossary and the index themselves load later). Not met: 100 kB is the target.
+ * the glossary and the index themselves load later), with the HTTP cell's target choice and the
+ * console kit's shared parts: 103.33 kB measured, hence 103.4. Not met: 100 kB is the target; the
+ * way there is to load the keyboard and small-screen shell after the first cell.
  */
-const JS_BEFORE_FIRST_CELL_GZIP = 102_900;
+const JS_BEFORE_FIRST_CELL_GZIP = 103_400;
 
 /** Before the page's scripts: when the first cell (its placeholder or itself) appeared, on the page's clock. */
 const MARK_FIRST_CELL = `(() => {
