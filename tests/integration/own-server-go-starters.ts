@@ -2,14 +2,12 @@
 // loopback port (it prints `LISTENING <port>`). The compiled packages go to one GOCACHE under the
 // temporary directory, shared by every Go starter test file (and by runs after this one): grpc-go
 // and protobuf-go compile once per machine, not once per file.
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RunningStarter } from './own-server-starters.ts';
+import { startStarterProcess, type RunningStarter } from './own-server-starters.ts';
 
 export const GO_STARTERS = fileURLToPath(new URL('../../starters/go/', import.meta.url));
 export const SHARED_GOCACHE = join(tmpdir(), 'wirelab-go-starters-gocache');
@@ -23,24 +21,5 @@ export async function buildGoStarter(folder: string, binary: string, gopath: str
 }
 
 export async function startGoStarter(binary: string, fault: string): Promise<RunningStarter> {
-  const child = spawn(binary, ['-port', '0', '-fault', fault], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let errors = '';
-  child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const match = /^LISTENING (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${binary} exited (${code}) before listening: ${errors}`)));
-  });
-  return {
-    port,
-    process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
+  return startStarterProcess(binary, ['-port', '0', '-fault', fault], binary);
 }

@@ -19,7 +19,12 @@ export interface RunningStarter {
 }
 
 export async function startPythonStarter(script: string, fault = '', env: Record<string, string> = {}): Promise<RunningStarter> {
-  const child = spawn(PYTHON, [`${STARTERS}${script}`, '--port', '0', '--fault', fault], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  return startStarterProcess(PYTHON, [`${STARTERS}${script}`, '--port', '0', '--fault', fault], script, env);
+}
+
+/** Starts a starter (any language) and waits for its `LISTENING <port>` line; fails with its stderr if it exits first. */
+export async function startStarterProcess(command: string, args: string[], label: string, env: Record<string, string> = {}): Promise<RunningStarter> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
@@ -28,13 +33,13 @@ export async function startPythonStarter(script: string, fault = '', env: Record
       const match = /^LISTENING (\d+)$/.exec(line);
       if (match) resolve(Number(match[1]));
     });
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening: ${errors}`)));
+    child.once('exit', (code) => reject(new Error(`${label} exited (${code}) before listening: ${errors}`)));
   });
   return {
     port,
     process: child,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },

@@ -4,6 +4,7 @@ import type { AsCodeLanguage } from './languages.ts';
 import { indentTail, literal, wsOrigin } from './quote.ts';
 import type { AsCodeTarget, GraphqlWsSpec, Localized } from './spec.ts';
 import { terminalWebSocket } from './websocket-terminal.ts';
+import { goWebSocketOpening } from './go-websocket.ts';
 
 // One GraphQL subscription over graphql-transport-ws at /graphql: connection_init, wait for
 // connection_ack, subscribe (id "1", the cell's document, variables and operation name), print
@@ -129,28 +130,7 @@ function subscriptionAsPython(spec: GraphqlWsSpec, url: string, target: AsCodeTa
 
 function subscriptionAsGo(spec: GraphqlWsSpec, url: string, target: AsCodeTarget): GeneratedCode {
   const code = [
-    'package main',
-    '',
-    'import (',
-    '\t"encoding/json"',
-    '\t"fmt"',
-    '\t"net/http"',
-    '\t"time"',
-    '',
-    '\t"github.com/gorilla/websocket"',
-    ')',
-    '',
-    'func main() {',
-    `\ttoken := ${literal(target.token)} // ${tokenComment(target.lang)}`,
-    `\tevents := ${spec.events} // events to read before stopping`,
-    `\tdialer := websocket.Dialer{Subprotocols: []string{${literal(SUBPROTOCOL)}}}`,
-    '\theader := http.Header{}',
-    `\theader.Set(${literal(SANDBOX_HEADER)}, token)`,
-    `\tsocket, _, err := dialer.Dial(${literal(url)}, header)`,
-    '\tif err != nil {',
-    '\t\tpanic(err)',
-    '\t}',
-    '\tdefer socket.Close()',
+    ...goWebSocketOpening({ imports: ['encoding/json', 'time'], url, subprotocols: [SUBPROTOCOL], target, before: [`\tevents := ${spec.events} // events to read before stopping`] }),
     `\tsocket.SetReadDeadline(time.Now().Add(${SUBSCRIPTION_SECONDS} * time.Second))`,
     '\tsocket.WriteMessage(websocket.TextMessage, []byte(`{"type":"connection_init","payload":{}}`))',
     '\tif _, ack, err := socket.ReadMessage(); err == nil {',

@@ -1,6 +1,7 @@
 import type { GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import { literal, shellQuote, wsOrigin } from './quote.ts';
+import { goWebSocketOpening } from './go-websocket.ts';
 import type { AsCodeTarget, Localized, SocketIoSpec } from './spec.ts';
 
 // Socket.IO by hand, where no client library is at hand: the terminal's curl and Go, which has no
@@ -121,26 +122,7 @@ export function socketIoAsGo(spec: SocketIoSpec, target: AsCodeTarget): Generate
         ],
   );
   const code = [
-    'package main',
-    '',
-    'import (',
-    '\t"fmt"',
-    '\t"net/http"',
-    '\t"strings"',
-    '\t"time"',
-    '',
-    '\t"github.com/gorilla/websocket"',
-    ')',
-    '',
-    'func main() {',
-    `\ttoken := ${literal(target.token)} // ${tokenComment(target.lang)}`,
-    '\theader := http.Header{}',
-    `\theader.Set(${literal(SANDBOX_HEADER)}, token)`,
-    `\tsocket, _, err := websocket.DefaultDialer.Dial(${literal(`${wsOrigin(target.origin)}/socket.io/?EIO=4&transport=websocket`)}, header)`,
-    '\tif err != nil {',
-    '\t\tpanic(err)',
-    '\t}',
-    '\tdefer socket.Close()',
+    ...goWebSocketOpening({ imports: ['strings', 'time'], url: `${wsOrigin(target.origin)}/socket.io/?EIO=4&transport=websocket`, subprotocols: [], target }),
     '\tsend := func(packet string) {',
     '\t\tfmt.Println("->", packet)',
     '\t\tsocket.WriteMessage(websocket.TextMessage, []byte(packet))',

@@ -4,6 +4,7 @@ import type { AsCodeLanguage } from './languages.ts';
 import { literal, wsOrigin } from './quote.ts';
 import type { AsCodeTarget, WebSocketMessage, WebSocketSpec } from './spec.ts';
 import { terminalWebSocket, type TerminalStep } from './websocket-terminal.ts';
+import { goWebSocketOpening } from './go-websocket.ts';
 
 // One WebSocket: the handshake with the cell's subprotocols and the token, what the server says
 // first (a greeting, as Engine.IO's open packet: half a second to come), then each of the cell's
@@ -103,27 +104,7 @@ function webSocketAsGo(spec: WebSocketSpec, target: AsCodeTarget): GeneratedCode
       : [`\tpayload, _ = hex.DecodeString(${literal(hexOf(message))})`, '\tif !send(websocket.BinaryMessage, payload) {', '\t\treturn', '\t}'],
   );
   const code = [
-    'package main',
-    '',
-    'import (',
-    ...(usesHex ? ['\t"encoding/hex"'] : []),
-    '\t"fmt"',
-    '\t"net/http"',
-    '\t"time"',
-    '',
-    '\t"github.com/gorilla/websocket"',
-    ')',
-    '',
-    'func main() {',
-    `\ttoken := ${literal(target.token)} // ${tokenComment(target.lang)}`,
-    `\tdialer := websocket.Dialer{Subprotocols: []string{${spec.subprotocols.map(literal).join(', ')}}}`,
-    '\theader := http.Header{}',
-    `\theader.Set(${literal(SANDBOX_HEADER)}, token)`,
-    `\tsocket, _, err := dialer.Dial(${literal(wsOrigin(target.origin) + spec.target)}, header)`,
-    '\tif err != nil {',
-    '\t\tpanic(err)',
-    '\t}',
-    '\tdefer socket.Close()',
+    ...goWebSocketOpening({ imports: [...(usesHex ? ['encoding/hex'] : []), 'time'], url: wsOrigin(target.origin) + spec.target, subprotocols: spec.subprotocols, target }),
     '\tfmt.Println("subprotocol:", socket.Subprotocol())',
     '\t// one reader: a read that timed out would leave gorilla/websocket\'s connection unusable, so waits are on the channel',
     '\tmessages := make(chan []byte)',
