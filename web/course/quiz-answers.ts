@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { storedJson } from '../app/stored-json.ts';
 import { QUIZ_PROGRESS_KEY } from './quiz-progress-key.ts';
 
 // The quiz's chosen answers survive a reload: kept in this browser (localStorage) per question id.
@@ -80,50 +80,20 @@ export function quizScore(answers: QuizAnswers, checkableIds: readonly string[],
   };
 }
 
-const listeners = new Set<() => void>();
-let cached: { raw: string | null; value: QuizAnswers } = { raw: null, value: {} };
-
-function read(): QuizAnswers {
-  let raw: string | null = null;
-  try {
-    raw = localStorage.getItem(QUIZ_ANSWERS_KEY);
-  } catch {
-    return cached.value;
-  }
-  if (raw !== cached.raw) {
-    let value: QuizAnswers = {};
-    try {
-      value = parseQuizAnswers(raw ? JSON.parse(raw) : {});
-    } catch {
-      // a damaged entry starts over rather than breaking the page
-    }
-    cached = { raw, value };
-  }
-  return cached.value;
-}
-
-function write(next: QuizAnswers): void {
-  try {
-    if (Object.keys(next).length === 0) localStorage.removeItem(QUIZ_ANSWERS_KEY);
-    else localStorage.setItem(QUIZ_ANSWERS_KEY, JSON.stringify(next));
-  } catch {
-    // storage full or switched off: the answers live in the page until it is closed
-    cached = { raw: cached.raw, value: next };
-  }
-  for (const listener of listeners) listener();
-}
+// other tabs of the same browser: an answer there shows here
+const store = storedJson(QUIZ_ANSWERS_KEY, parseQuizAnswers);
 
 export function readQuizAnswers(): QuizAnswers {
-  return read();
+  return store.read();
 }
 
 export function saveQuizAnswer(id: string, answer: QuizAnswer): void {
-  write({ ...read(), [id]: answer });
+  store.write({ ...store.read(), [id]: answer });
 }
 
-/** Start over: every answer forgotten. */
+/** Start over: every answer forgotten (the entry removed). */
 export function clearQuizAnswers(): void {
-  write({});
+  store.write(null);
 }
 
 /**
@@ -145,12 +115,5 @@ export function forgetQuizProgress(): void {
 }
 
 export function useQuizAnswers(): QuizAnswers {
-  return useSyncExternalStore((listener) => {
-    listeners.add(listener);
-    window.addEventListener('storage', listener);
-    return () => {
-      listeners.delete(listener);
-      window.removeEventListener('storage', listener);
-    };
-  }, read);
+  return store.use();
 }

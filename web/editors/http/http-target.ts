@@ -3,7 +3,7 @@
 // (POST /_wirelab/own-server/http). Remembered in this browser, one choice for every HTTP cell:
 // a student who switched to their server keeps working against it on every page, and every
 // cell on the page follows a change at once.
-import { useSyncExternalStore } from 'react';
+import { storedJson } from '../../app/stored-json.ts';
 
 const STORAGE_KEY = 'wirelab.httpTarget';
 
@@ -15,48 +15,30 @@ export interface HttpTarget {
   address: string;
 }
 
-/** What `stored` says, every part missing or wrong replaced by the default (Wirelab's server). */
-export function parseHttpTarget(stored: string | null): HttpTarget {
-  let value: Partial<Record<keyof HttpTarget, unknown>> = {};
-  try {
-    value = (JSON.parse(stored ?? '{}') ?? {}) as typeof value;
-  } catch {
-    // an old or hand-edited value: the defaults
-  }
+/** What the stored value says, every part missing or wrong replaced by the default (Wirelab's server). */
+function httpTargetOf(stored: unknown): HttpTarget {
+  const value = (stored && typeof stored === 'object' ? stored : {}) as Partial<Record<keyof HttpTarget, unknown>>;
   const mode = value.mode === 'mine' ? 'mine' : 'wirelab';
   const address = typeof value.address === 'string' && value.address.trim() !== '' ? value.address.slice(0, 300) : DEFAULT_OWN_ADDRESS;
   return { mode, address };
 }
 
-const listeners = new Set<() => void>();
-let current: HttpTarget | null = null;
-
-function read(): HttpTarget {
-  if (current) return current;
+/** What the stored text says (an old or hand-edited value: the defaults). */
+export function parseHttpTarget(stored: string | null): HttpTarget {
   try {
-    current = parseHttpTarget(localStorage.getItem(STORAGE_KEY));
+    return httpTargetOf(JSON.parse(stored ?? '{}'));
   } catch {
-    current = parseHttpTarget(null);
+    return httpTargetOf(null);
   }
-  return current;
 }
+
+const store = storedJson(STORAGE_KEY, httpTargetOf);
 
 export function setHttpTarget(next: HttpTarget): void {
-  current = next;
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-  } catch {
-    // private mode or a full storage: the choice still holds on this page
-  }
-  for (const listener of listeners) listener();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  store.write(next);
 }
 
 /** The current choice; every cell using it re-renders when any of them changes it. */
 export function useHttpTarget(): HttpTarget {
-  return useSyncExternalStore(subscribe, read, read);
+  return store.use();
 }
