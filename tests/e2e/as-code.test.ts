@@ -36,7 +36,9 @@ describe('"As code" beside Run', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('as-code');
 
     await page.goto(`${lab.server.origin}/en/graphql`);
-    const graphqlButton = page.locator('[data-testid="as-code"]').first();
+    // a GraphQL cell's own button: the lesson's cells mount as their code arrives, so "the first
+    // button" may be the lesson's REST cell by the time it is clicked
+    const graphqlButton = page.locator('[data-cell-kind="graphql"] [data-testid="as-code"]').first();
     await expect.poll(() => graphqlButton.isEnabled(), { timeout: 10_000 }).toBe(true);
     expect(await graphqlButton.textContent()).toContain('As code');
     await graphqlButton.click();
