@@ -148,7 +148,7 @@ export const classroomStrings = {
       'no-message': 'not enough matching messages',
     },
     missDiffers: { 'no-response': 'no response', status: 'a different status', header: 'a header missing or different', body: 'a different body' },
-    attemptsNotice: 'The teacher sees your attempts at the exercises: which ones, when, and the request a miss was about (method and path, never your cookies or tokens).',
+    attemptsNotice: 'The teacher sees your attempts at the exercises: which ones, when, and the request a miss was about (method and path, never your cookies or tokens). When you check your own server, the teacher sees each check’s verdict and the port — not what your server sent.',
     // ending a class
     endClass: 'End the class',
     endConfirm: 'End the class? Nobody can join it or report results any more; the board stays, and you can export it or reopen the class.',
@@ -364,7 +364,7 @@ export const classroomStrings = {
       'no-message': 'подходящих сообщений меньше, чем нужно',
     },
     missDiffers: { 'no-response': 'ответа нет', status: 'другой код статуса', header: 'заголовка нет или он другой', body: 'другое тело ответа' },
-    attemptsNotice: 'Преподаватель видит ваши попытки решить упражнения: какие, когда и к какому запросу относился промах (метод и путь — но не ваши cookie и токены).',
+    attemptsNotice: 'Преподаватель видит ваши попытки решить упражнения: какие, когда и к какому запросу относился промах (метод и путь — но не ваши cookie и токены). Когда вы проверяете свой сервер, преподаватель видит вердикт каждой проверки и порт — но не то, что прислал ваш сервер.',
     // завершение класса
     endClass: 'Завершить класс',
     endConfirm: 'Завершить класс? Войти в него и отправить результаты больше будет нельзя; доска останется, её можно выгрузить, а класс — открыть снова.',
