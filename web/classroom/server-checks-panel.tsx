@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { SERVER_PROTOCOL_NAMES, serverCellLabel, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
 import { summaryLine, summaryLineRu } from '../../contracts/own-server/check-result.ts';
+import { PanelHeader } from './panel-header.tsx';
 import { classroomStrings } from './strings.ts';
 
 /**
@@ -13,8 +13,6 @@ import { classroomStrings } from './strings.ts';
 export function ServerChecksPanel({ checks, onClose }: { checks: MemberServerChecks; onClose(): void }) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [checks.memberId, checks.protocol]);
   const { cell } = checks;
   const time = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const counts = cell ? { passed: cell.passed, failed: cell.failed, notOffered: cell.notOffered } : null;
@@ -28,15 +26,13 @@ export function ServerChecksPanel({ checks, onClose }: { checks: MemberServerChe
       aria-labelledby="server-checks-title"
       onKeyDown={(event) => event.key === 'Escape' && onClose()}
     >
-      <header className="class-attempts-header">
-        <h3 id="server-checks-title" ref={heading} tabIndex={-1}>
-          {t.serverChecksOf(checks.name, SERVER_PROTOCOL_NAMES[checks.protocol])}
-        </h3>
-        <span className="toolbar-spacer" />
-        <button type="button" className="button button-quiet" data-testid="server-checks-close" onClick={onClose}>
-          {t.dismiss}
-        </button>
-      </header>
+      <PanelHeader
+        titleId="server-checks-title"
+        title={t.serverChecksOf(checks.name, SERVER_PROTOCOL_NAMES[checks.protocol])}
+        focusKey={`${checks.memberId}/${checks.protocol}`}
+        closeTestId="server-checks-close"
+        onClose={onClose}
+      />
       {!cell || !counts ? (
         <p className="muted">{t.serverNoRun}</p>
       ) : (
