@@ -13,7 +13,7 @@ import type { ClassroomStore } from './classroom-store.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
 import { memberAttemptsRoute } from './member-attempts.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
-import { recordServerChecks } from './server-checks.ts';
+import { memberServerChecksRoute, recordServerChecks } from './server-checks.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 import { studentRoutes } from './student-routes.ts';
 import { TeacherChannelActions } from './teacher-channel-actions.ts';
@@ -113,6 +113,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   teacherControlRoutes(app, CLASS_PATH, controls, teacherOnly);
   classStateRoutes(app, CLASS_PATH, stateControls, teacherOnly);
   memberAttemptsRoute(app, CLASS_PATH, store, teacherOnly);
+  memberServerChecksRoute(app, CLASS_PATH, store, teacherOnly);
   dataResetRoute(app, CLASS_PATH, dataReset, teacherOnly);
 
   // ---- the class channel (class-channel.ts) ---------------------------------------------------

@@ -1,7 +1,8 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CHECKED_PROTOCOLS, type CheckedProtocol, type CheckReport, type Localized } from '../../contracts/own-server/check-result.ts';
 import { SERVER_CHECK_DIFFERENCE_MAX, SERVER_CHECKS_MAX, type MemberServerChecks, type ServerCheckCell, type ServerCheckLine } from '../../contracts/class-channel/messages.ts';
 import { blankSecretsInText } from './cell-drafts.ts';
+import { sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
 import type { ClassroomStore, ServerChecksRecord } from './classroom-store.ts';
 import { SecretBook } from './secret-scanner.ts';
@@ -90,4 +91,28 @@ export async function memberServerChecks(store: ClassroomStore, rawCode: unknown
   if (!member || typeof protocol !== 'string' || !CHECKED_PROTOCOLS.includes(protocol as CheckedProtocol)) return { ok: false, status: 404, error: 'NO_SUCH_MEMBER' };
   const record = await store.serverChecks(member.id, protocol as CheckedProtocol);
   return { ok: true, value: { code, memberId: member.id, name: member.name, protocol: protocol as CheckedProtocol, cell: record?.cell ?? null, checks: record?.checks ?? [] } };
+}
+
+/** `GET …/classes/:code/members/:id/server-checks/:protocol` with the teacher key: 200 MemberServerChecks, or the class's problem+json. */
+export function memberServerChecksRoute(app: FastifyInstance, classPath: string, store: ClassroomStore, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+  app.get(
+    `${classPath}/classes/:code/members/:id/server-checks/:protocol`,
+    {
+      preHandler: teacherOnly,
+      attachValidation: true,
+      schema: {
+        params: {
+          type: 'object',
+          properties: { code: { type: 'string', maxLength: 16 }, id: { type: 'integer', minimum: 1 }, protocol: { type: 'string', enum: [...CHECKED_PROTOCOLS] } },
+          required: ['code', 'id', 'protocol'],
+        },
+      },
+    },
+    async (request, reply) => {
+      if (request.validationError) return sendError(reply, 404, 'NO_SUCH_MEMBER');
+      const { code, id, protocol } = request.params as { code: string; id: number; protocol: string };
+      const outcome = await memberServerChecks(store, code, id, protocol);
+      return outcome.ok ? reply.send(outcome.value) : sendError(reply, outcome.status, outcome.error);
+    },
+  );
 }

@@ -115,6 +115,12 @@ describe('a student\'s own server on the class board', () => {
     expect(everything).not.toContain(studentSession);
     expect(everything).not.toMatch(/HTTP\/1\.1|127\.0\.0\.1|"sent"|"got"/);
 
+    // a teacher's script reads the same over HTTP; without the key nothing
+    const overHttp = await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${pushed.members[0].id}/server-checks/rest`, { headers: teacher });
+    expect(await overHttp.json()).toEqual({ ...opened, type: undefined });
+    expect((await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${pushed.members[0].id}/server-checks/rest`)).status).toBe(403);
+    expect((await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${pushed.members[0].id}/server-checks/smtp`, { headers: teacher })).status).toBe(404);
+
     const csv = await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text();
     expect(csv).toContain('REST 12/16 (failed: etag-on-get if-none-match-304 if-match-stale-412 if-match-current-200)');
   });
