@@ -35,7 +35,7 @@ describe('a student\'s own server on the board', () => {
     await chip.click();
     const panel = desk.getByTestId('server-checks');
     await panel.waitFor(LIVE);
-    expect(await panel.locator('h3').textContent()).toBe('Проверки REST: сервер студента Sam');
+    expect(await panel.locator('h3').textContent()).toBe('Проверки REST: Sam');
     expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`пройдено: 16, не пройдено: 0`);
     expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`порт ${port}`);
     expect(await desk.getByTestId('server-checks-wirelab').textContent()).toMatch(/сервер самого Wirelab/);
@@ -56,5 +56,14 @@ describe('a student\'s own server on the board', () => {
     await desk.getByTestId('board-anonymous').uncheck();
     await desk.getByTestId('server-checks-close').click();
     expect(await panel.count()).toBe(0);
+
+    // in English: the same cell, its details in the teacher's language
+    await openDesk(desk, origin, lab.server.app.classroom.teacherKey, 'en');
+    await desk.locator(`[data-testid="class-open"][data-code="${code}"]`).click();
+    await expect.poll(() => chip.getAttribute('aria-label'), LIVE).toBe('Sam: REST 16/16 ✓ · Wirelab — show the checks');
+    await chip.click();
+    await expect.poll(() => panel.locator('h3').textContent(), LIVE).toBe('REST checks of Sam’s server');
+    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain('16 passed, 0 failed');
+    expect(await axeViolations(desk)).toEqual([]);
   }, 90_000);
 });

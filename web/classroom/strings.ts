@@ -344,7 +344,7 @@ export const classroomStrings = {
     colServer: 'Свой сервер',
     openServerChecks: (name: string, label: string) => `${name}: ${label} — показать проверки`,
     serverCellTitle: (label: string) => `${label}: последний запуск этого набора проверок`,
-    serverChecksOf: (name: string, protocol: string) => `Проверки ${protocol}: сервер студента ${name}`,
+    serverChecksOf: (name: string, protocol: string) => `Проверки ${protocol}: ${name}`,
     serverRanAt: 'Запуск',
     serverPort: (port: number) => `порт ${port}`,
     serverWirelab: 'Проверялся сервер самого Wirelab, а не сервер студента: там проходят все проверки, так что о сервере студента этот запуск ничего не говорит.',
