@@ -50,7 +50,13 @@ export function percentile(sorted: number[], p: number): number {
 
 /** CPU time (user + system) a process has used so far, in ms (Linux: /proc/<pid>/stat, clock ticks of 10 ms). */
 export function cpuMs(pid: number): number {
+  const { user, system } = cpuTimesMs(pid);
+  return user + system;
+}
+
+/** CPU time a process has used so far in its own code (user) and in the kernel for it (system), in ms. */
+export function cpuTimesMs(pid: number): { user: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // fields[0] is the state (field 3 of stat(5)): utime is field 14, stime field 15
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }

@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { cpuMs, percentile, startBenchServer } from './bench-process.ts';
+import { cpuTimesMs, percentile, startBenchServer } from './bench-process.ts';
 import { fanOutRounds, type Receiver } from './fan-out.ts';
 import { inBatches, mqttReceiver, ownTopicThroughput } from './mqtt-clients.ts';
 import { spreadOf, targetLine } from './targets.ts';
@@ -97,14 +97,30 @@ async function throughput(broker: Broker, qos: 0 | 1, run: number): Promise<numb
 }
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
-const perMessage = (cpuMsSpent: number, messages: number): string => `${((cpuMsSpent * 1000) / messages).toFixed(1)} µs`;
+/** CPU time of a broker process, user and system apart (the system part is mostly the socket writes and reads). */
+class CpuSpent {
+  user = 0;
+  system = 0;
+  async around<T>(pid: number, measured: () => Promise<T>): Promise<T> {
+    const before = cpuTimesMs(pid);
+    const result = await measured();
+    const after = cpuTimesMs(pid);
+    this.user += after.user - before.user;
+    this.system += after.system - before.system;
+    return result;
+  }
+  per(messages: number): string {
+    const us = (spentMs: number) => ((spentMs * 1000) / messages).toFixed(1);
+    return `${us(this.user + this.system)} µs (user ${us(this.user)}, system ${us(this.system)})`;
+  }
+}
 const loadAverage = (): string => loadavg().map((n) => n.toFixed(2)).join(', ');
 
 async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Promise<void> {
   const sides = [await fanOutSide(wirelab, qos), await fanOutSide(mosquitto, qos)];
   try {
     const deliveries: number[][] = [[], []];
-    const cpu = [0, 0];
+    const cpu = [new CpuSpent(), new CpuSpent()];
     const blockRatios: number[] = [];
     const perBlock = Math.max(1, Math.round(ROUNDS / BLOCKS));
     for (let block = 0; block < BLOCKS; block++) {
@@ -113,9 +129,7 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
       const order = block % 2 === 0 ? [0, 1] : [1, 0];
       for (const which of order) {
         const side = sides[which];
-        const cpuBefore = cpuMs(side.broker.pid);
-        const figures = await fanOutRounds(side.receivers, perBlock, (text) => side.publisher.publish(`fanout/q${qos}`, text, { qos }));
-        cpu[which] += cpuMs(side.broker.pid) - cpuBefore;
+        const figures = await cpu[which].around(side.broker.pid, () => fanOutRounds(side.receivers, perBlock, (text) => side.publisher.publish(`fanout/q${qos}`, text, { qos })));
         deliveries[which].push(...figures.deliveries);
         p99[which] = percentile(figures.deliveries, 99);
       }
@@ -123,7 +137,7 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
     }
     for (const [which, side] of sides.entries()) {
       const sorted = deliveries[which].sort((a, b) => a - b);
-      console.log(`  ${side.broker.name} QoS ${qos}: every delivery (${sorted.length}): p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}; broker CPU ${perMessage(cpu[which], sorted.length)} per delivery`);
+      console.log(`  ${side.broker.name} QoS ${qos}: every delivery (${sorted.length}): p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}; broker CPU ${cpu[which].per(sorted.length)} per delivery`);
     }
     const ratio = percentile(deliveries[0], 99) / percentile(deliveries[1], 99);
     console.log(targetLine(`fan-out p99, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(blockRatios), median: ratio }, { atMost: 2 }, (n) => n.toFixed(2)));
@@ -135,15 +149,13 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
 async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Promise<void> {
   const rates: number[][] = [[], []];
   const ratios: number[] = [];
-  const cpu = [0, 0];
+  const cpu = [new CpuSpent(), new CpuSpent()];
   for (let block = 0; block < BLOCKS; block++) {
     const order = block % 2 === 0 ? [0, 1] : [1, 0];
     const rate: number[] = [];
     for (const which of order) {
       const broker = which === 0 ? wirelab : mosquitto;
-      const cpuBefore = cpuMs(broker.pid);
-      rate[which] = await throughput(broker, qos, block);
-      cpu[which] += cpuMs(broker.pid) - cpuBefore;
+      rate[which] = await cpu[which].around(broker.pid, () => throughput(broker, qos, block));
     }
     rates[0].push(rate[0]);
     rates[1].push(rate[1]);
@@ -152,7 +164,7 @@ async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1)
   const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
   // each message crosses the broker twice (in from the client, out to its subscription)
   const messages = BLOCKS * MESSAGES;
-  console.log(`  QoS ${qos}: Wirelab ${spreadOf(rates[0]).median.toFixed(0)} messages/s (broker CPU ${perMessage(cpu[0], messages)} per message), mosquitto ${spreadOf(rates[1]).median.toFixed(0)} messages/s (${perMessage(cpu[1], messages)})`);
+  console.log(`  QoS ${qos}: Wirelab ${spreadOf(rates[0]).median.toFixed(0)} messages/s (broker CPU ${cpu[0].per(messages)} per message), mosquitto ${spreadOf(rates[1]).median.toFixed(0)} messages/s (${cpu[1].per(messages)})`);
   console.log(targetLine(`throughput, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(ratios), median: total(rates[0]) / total(rates[1]) }, { atLeast: 0.5 }, (n) => n.toFixed(2)));
 }
 
