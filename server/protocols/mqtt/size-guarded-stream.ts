@@ -4,6 +4,11 @@ import { ClientPacketGate } from './client-packet-gate.ts';
 import type { Violation } from './client-packet-rules.ts';
 import { WriteBatch } from './write-batch.ts';
 
+/** A transport that can take a write without a queue of its own (TapSocket.writeDirect). */
+interface DirectWritable {
+  writeDirect(chunk: Buffer, callback?: (error?: Error | null) => void): boolean;
+}
+
 export type Refusal = Exclude<SizeVerdict, 'ok'> | Violation;
 
 /**
@@ -21,6 +26,8 @@ export class SizeGuardedStream extends Duplex {
   /** what the broker wrote in this tick, written on as one piece when the tick ends */
   private readonly batch = new WriteBatch();
   private flushScheduled = false;
+  /** the transport's last write answered false, and its 'drain' has not come yet */
+  private transportFull = false;
   /** write() answered false: the broker waits for this stream's 'drain' */
   private toldToWait = false;
 
@@ -51,6 +58,7 @@ export class SizeGuardedStream extends Duplex {
     });
     inner.on('end', () => this.push(null));
     inner.on('drain', () => {
+      this.transportFull = false;
       if (this.toldToWait) {
         this.toldToWait = false;
         this.emit('drain');
@@ -82,7 +90,7 @@ export class SizeGuardedStream extends Duplex {
       this.flushScheduled = true;
       process.nextTick(this.flush);
     }
-    if (!this.inner.writableNeedDrain) return true;
+    if (!this.transportFull) return true;
     this.toldToWait = true;
     return false;
   }
@@ -96,8 +104,11 @@ export class SizeGuardedStream extends Duplex {
     this.flushScheduled = false;
     if (this.batch.isEmpty) return;
     const { bytes, callback } = this.batch.take();
-    if (this.destroyed) callback?.(new Error('the MQTT connection was closed before this was written'));
-    else this.inner.write(bytes, callback);
+    if (this.destroyed) return callback?.(new Error('the MQTT connection was closed before this was written'));
+    // A tapped TCP socket takes it past its own queue (server/tap/tap-socket.ts); a WebSocket stream as any Duplex.
+    const direct = (this.inner as Partial<DirectWritable>).writeDirect;
+    const written = direct ? direct.call(this.inner, bytes, callback) : this.inner.write(bytes, callback);
+    if (!written) this.transportFull = true;
   };
 
   override _read(): void {
