@@ -14,6 +14,7 @@ import {
 import { clientPresenceKey } from './context.ts';
 import { joinChunks, readBoundedBody } from './request-body.ts';
 import { isClientFault } from './unparsable-request.ts';
+import { methodSerializationLookup } from './json-input.ts';
 
 export type ConnectHandlerOptions = ReturnType<typeof validateUniversalHandlerOptions>;
 export type UnaryImplSpec = Extract<MethodImplSpec, { kind: 'unary' }>;
@@ -350,7 +351,7 @@ export interface UnaryConnectCall {
  * WHATWG Headers conversions beyond the call's own metadata, one write.
  */
 export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryConnectCall) => Promise<void> {
-  const serialization = createMethodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+  const serialization = methodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
   const invoke = unaryInvoker(spec, options.interceptors);
   return async ({ raw, response, type, values, frameworkHeaders }) => {
     const header = new NodeRequestHeaders(raw.headers);
