@@ -63,8 +63,16 @@ afterAll(async () => {
 });
 
 describe('a second Wirelab on the same machine', () => {
+  // Both refused starts run side by side: each takes a Node start-up with tsx, the file's main cost.
+  let sameFolder: ReturnType<typeof startWirelab>;
+  let samePort: ReturnType<typeof startWirelab>;
+  beforeAll(async () => {
+    sameFolder = startWirelab(await freePort(), firstDataDir);
+    samePort = startWirelab(port, dataFolder());
+  });
+
   it('with the same data folder: says the folder is in use, in one line in both languages, and exits 1', async () => {
-    const second = startWirelab(await freePort(), firstDataDir);
+    const second = sameFolder;
     expect(await second.exited).toBe(1);
     const output = second.output();
     expect(output).toContain('the data folder is in use by another Wirelab');
@@ -73,7 +81,7 @@ describe('a second Wirelab on the same machine', () => {
   }, 60_000);
 
   it('with the same port: says the port is in use, in both languages, and exits 1', async () => {
-    const second = startWirelab(port, dataFolder());
+    const second = samePort;
     expect(await second.exited).toBe(1);
     const output = second.output();
     expect(output).toContain(`port ${port} on 127.0.0.1 is in use`);
