@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { LIVE } from './lesson-page.ts';
+import { cell, LIVE } from './lesson-page.ts';
 
 // Issue 24: a glossary term's first use in a lesson's text links to its definition (linked when
 // the lesson is built: web/glossary/link-terms.ts), in the page's language and in the word's form
@@ -29,6 +29,25 @@ describe.each(['en', 'ru'] as const)('a lesson in %s', (lang) => {
     await term.waitFor(LIVE);
     await expect.poll(() => term.evaluate((element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
     expect(await term.locator('h2').textContent()).toContain(lang === 'ru' ? 'кадр' : 'frame');
+    await page.context().close();
+  });
+});
+
+describe('the inspector', () => {
+  it('gives a node the glossary defines its definition as a title, in the page’s language', async () => {
+    const page = await openPage(lab.browser, { locale: 'ru-RU' });
+    await page.goto(`${lab.server.origin}/ru/rest`);
+    const getUser = cell(page, 'get-user');
+    await getUser.waitFor(LIVE);
+    await getUser.scrollIntoViewIfNeeded();
+    await getUser.locator('[data-testid="cell-run"]').click(LIVE);
+    const defined = page.locator('[data-testid="inspector"] .insp-has-term');
+    await defined.first().waitFor(LIVE);
+    const titles = await defined.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('title')!));
+    // the HTTP/1.1 tree's method, status code, headers or body, defined in Russian
+    expect(titles.length).toBeGreaterThan(0);
+    for (const title of titles) expect(title).toMatch(/^(метод|код статуса|заголовок|тело): [А-ЯЁ]/);
+    expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });
 });
