@@ -31,7 +31,22 @@ describe('glossary terms in a lesson’s text', () => {
     expect(link('<p>A framework and Content-Encoding, then a frame.</p>', 'en', ['frame', 'serialization'], linked)).toBe(
       '<p>A framework and Content-Encoding, then a <a href="/en/glossary#frame">frame</a>.</p>',
     );
-    expect(link('<p>Another frame; an encoding.</p>', 'en', ['frame', 'serialization'], linked)).toBe('<p>Another frame; an <a href="/en/glossary#serialization">encoding</a>.</p>');
+    expect(link('<p>Another frame; its serialization.</p>', 'en', ['frame', 'serialization'], linked)).toBe('<p>Another frame; its <a href="/en/glossary#serialization">serialization</a>.</p>');
+  });
+
+  it('links by another name only where it cannot be a common word for something else, and never a verb of a noun’s stem', () => {
+    // "fragment" is a GraphQL fragment too, "encoding" any encoding, «соединение» any connection
+    expect(link('<p>A fragment, an encoding, a connection.</p>', 'en', ['fragmentation', 'serialization', 'tcp-connection'])).toBe('<p>A fragment, an encoding, a connection.</p>');
+    expect(link('<p>Одно соединение.</p>', 'ru', ['tcp-connection'])).toBe('<p>Одно соединение.</p>');
+    // several words, a capital, or a form of the term's own word
+    expect(link('<p>That is RPC, with the N+1 problem; пришли заголовки.</p>', 'en', ['call', 'n-plus-one'])).toBe(
+      '<p>That is <a href="/en/glossary#call">RPC</a>, with the <a href="/en/glossary#n-plus-one">N+1 problem</a>; пришли заголовки.</p>',
+    );
+    expect(link('<p>Пришли заголовки.</p>', 'ru', ['header'])).toBe('<p>Пришли <a href="/ru/glossary#header">заголовки</a>.</p>');
+    // «запросить» has the stem of «запрос», «повторит» that of «повтор»: verbs, not the terms
+    expect(link('<p>Можно запросить поле, клиент повторит попытку, а запросы идут.</p>', 'ru', ['request', 'retry'])).toBe(
+      '<p>Можно запросить поле, клиент повторит попытку, а <a href="/ru/glossary#request">запросы</a> идут.</p>',
+    );
   });
 
   it('prefers the longer name where two start at one place', () => {

@@ -63,8 +63,18 @@ interface Place {
   term: GlossaryTerm;
 }
 
-function namesOf(term: GlossaryTerm, lang: Lang): string[] {
-  return lang === 'ru' ? [term.ru, ...(term.alsoRu ?? [])] : [term.en, ...(term.alsoEn ?? [])];
+/**
+ * The names a term is linked by: its own, and those of its other names that cannot be a common
+ * word meaning something else: several words ("reverse proxy", «долгий опрос»), a capital, digit
+ * or sign (RPC, N+1), or another form of its one-word name («заголовки» of «заголовок»). So
+ * "fragment" (a GraphQL fragment too) does not link to fragmentation, nor "encoding" to
+ * serialization, nor «соединение» alone to the TCP connection.
+ */
+export function linkNamesOf(term: GlossaryTerm, lang: Lang): string[] {
+  const main = term[lang];
+  const also = (lang === 'ru' ? term.alsoRu : term.alsoEn) ?? [];
+  const formOfMain = (name: string) => !/\s/.test(main) && main.length > 4 && name.startsWith(main.slice(0, -2)) && Math.abs(name.length - main.length) <= 3;
+  return [main, ...also.filter((name) => /\s|[^\p{Ll}]/u.test(name) || formOfMain(name))];
 }
 
 /** A letter, a digit, or a joint of a compound name (Content-Length, HTTP/2, text/event-stream). */
@@ -76,7 +86,7 @@ function linkText(text: string, lang: Lang, terms: readonly GlossaryTerm[], link
   const places: Place[] = [];
   for (const term of terms) {
     if (linked.has(term.id)) continue;
-    for (const name of namesOf(term, lang)) {
+    for (const name of linkNamesOf(term, lang)) {
       const place = findPhrase(text, name, words).find((found) => isNamed(text, found, name));
       if (place) places.push({ ...place, term });
     }
@@ -103,5 +113,15 @@ function isNamed(text: string, place: { start: number; end: number }, name: stri
   if (JOINED.test(text[place.start - 1] ?? '') || JOINED.test(text[place.end] ?? '')) return false;
   const found = wordsOf(text.slice(place.start, place.end));
   const wanted = wordsOf(name);
-  return found.length === wanted.length && found.every((word, index) => word.stem === wantedWord(wanted[index].word).stem || word.word === normalizeWord(wanted[index].word));
+  return found.length === wanted.length && found.every((word, index) => isFormOfName(word.word, word.stem, wanted[index].word));
+}
+
+/** A Russian verb's endings: «запросить» has the stem of «запрос», «повторит» that of «повтор». */
+const RUSSIAN_VERB = /(?:ть|ться|тся|ит|ят|ют|ут)$/;
+
+function isFormOfName(word: string, stem: string, nameWord: string): boolean {
+  const name = normalizeWord(nameWord);
+  if (word === name) return true;
+  if (stem !== wantedWord(name).stem) return false;
+  return !(RUSSIAN_VERB.test(word) && !RUSSIAN_VERB.test(name));
 }
