@@ -340,8 +340,8 @@ function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | nul
 }
 
 // The exercise cards (exercise-card.tsx, with their words and the evaluator's loader) come with the
-// cells' editors, once the text is on screen: until then each shows its heading and its task, as
-// tall as the card's top, so reading starts without them and nothing jumps when they arrive.
+// cells' editors, once the text is on screen: until then each shows its heading and its task,
+// which read the same in the card (its status, hints and answer come with it, around them).
 const loadExerciseCard = () => import('./exercise-card.tsx').then((module) => module.ExerciseCard);
 
 function ExerciseCardLater(props: ExerciseCardProps) {
