@@ -7,7 +7,7 @@
   var choice = null;
   try {
     choice = window.localStorage.getItem('wirelab.theme');
-  } catch (error) {
+  } catch (_error) {
     // storage switched off: follow the system
   }
   var systemDark = Boolean(window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);
