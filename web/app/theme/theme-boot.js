@@ -7,7 +7,8 @@
   var choice = null;
   try {
     choice = window.localStorage.getItem('wirelab.theme');
-  } catch (_error) {
+    // biome-ignore lint/correctness/noUnusedVariables: ES5 has no catch without a binding
+  } catch (error) {
     // storage switched off: follow the system
   }
   var systemDark = Boolean(window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);
