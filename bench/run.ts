@@ -2,7 +2,7 @@
 // with nobody watching, and recording with a browser watching — interleaved, in one run, beside a
 // second process without the tap that shows how much two identical processes differ.
 // Figures are ratios against a baseline measured in the same run, never absolute promises.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';

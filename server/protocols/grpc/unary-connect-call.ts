@@ -197,7 +197,27 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * every header of the request. Until then, both answer from node's header object, whose names
  * are lower case and whose repeated values node has joined, exactly as the filled Headers would.
  */
-export class NodeRequestHeaders extends Headers {
+/**
+ * Node's Headers class (undici's) as the Fetch standard declares it, with methods: @types/node
+ * declares them as readonly properties, which a subclass may not override. The same class at
+ * run time; only its declared shape differs.
+ */
+interface FetchHeaders {
+  append(name: string, value: string): void;
+  delete(name: string): void;
+  get(name: string): string | null;
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+  getSetCookie(): string[];
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void;
+  keys(): ReturnType<Headers['keys']>;
+  values(): ReturnType<Headers['values']>;
+  entries(): ReturnType<Headers['entries']>;
+  [Symbol.iterator](): ReturnType<Headers['entries']>;
+}
+const FetchHeaders = Headers as unknown as new () => FetchHeaders;
+
+export class NodeRequestHeaders extends FetchHeaders {
   #pending: IncomingHttpHeaders | null;
 
   constructor(node: IncomingHttpHeaders) {
@@ -263,22 +283,22 @@ export class NodeRequestHeaders extends Headers {
     super.forEach(callback, thisArg);
   }
 
-  override entries(): HeadersIterator<[string, string]> {
+  override entries(): ReturnType<Headers['entries']> {
     this.#fill();
     return super.entries();
   }
 
-  override keys(): HeadersIterator<string> {
+  override keys(): ReturnType<Headers['keys']> {
     this.#fill();
     return super.keys();
   }
 
-  override values(): HeadersIterator<string> {
+  override values(): ReturnType<Headers['values']> {
     this.#fill();
     return super.values();
   }
 
-  override [Symbol.iterator](): HeadersIterator<[string, string]> {
+  override [Symbol.iterator](): ReturnType<Headers['entries']> {
     this.#fill();
     return super[Symbol.iterator]();
   }
