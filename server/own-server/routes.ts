@@ -23,7 +23,7 @@ export interface OwnServerRouteOptions {
    * page went away): the classroom keeps a class member's summary (server/classroom/server-checks.ts).
    * Awaited, so the board has it when the page does; never fails the answer.
    */
-  suiteEnded?(report: CheckReport, request: FastifyRequest): Promise<unknown> | void;
+  suiteEnded?(report: CheckReport, request: FastifyRequest): Promise<unknown> | undefined;
 }
 
 const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Localized, headers?: Record<string, string>) =>

@@ -104,7 +104,10 @@ export class SizeGuardedStream extends Duplex {
     this.flushScheduled = false;
     if (this.batch.isEmpty) return;
     const { bytes, callback } = this.batch.take();
-    if (this.destroyed) return callback?.(new Error('the MQTT connection was closed before this was written'));
+    if (this.destroyed) {
+      callback?.(new Error('the MQTT connection was closed before this was written'));
+      return;
+    }
     // A tapped TCP socket takes it past its own queue (server/tap/tap-socket.ts); a WebSocket stream as any Duplex.
     const direct = (this.inner as Partial<DirectWritable>).writeDirect;
     const written = direct ? direct.call(this.inner, bytes, callback) : this.inner.write(bytes, callback);
