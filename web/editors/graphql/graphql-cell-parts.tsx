@@ -1,7 +1,7 @@
 // The rows of a GraphQL cell, each its own component (the cell composes them, graphql-cell.tsx).
 import type { HttpExchange } from '../../wire/types.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import { useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../app/lang-context.ts';
 import { loadSchema, useSchema } from './schema-store.ts';
 import type { GraphqlCellSource } from './cell-format.ts';
 import type { OperationInfo } from './operations.ts';
@@ -148,6 +148,7 @@ interface OutcomeProps {
 /** What the last run showed, and the schema's trouble if it could not be loaded. */
 export function GraphqlOutcome({ outcome, subscription, onExchange, onInspect }: OutcomeProps) {
   const t = useStrings(graphqlEditorStrings);
+  const lang = useLang();
   const schema = useSchema();
   return (
     <>
@@ -162,6 +163,11 @@ export function GraphqlOutcome({ outcome, subscription, onExchange, onInspect }:
       {outcome?.kind === 'problem' && (
         <p className="cell-message cell-message-error" role="alert" data-testid="graphql-problem">
           {outcome.message}
+        </p>
+      )}
+      {outcome?.kind === 'refused' && (
+        <p className="cell-message cell-message-error" role="alert" data-testid="graphql-refused" data-status={outcome.status}>
+          {outcome.message ? t.ownRefused(outcome.message[lang]) : t.ownRefusedStatus(outcome.status)}
         </p>
       )}
       {outcome?.kind === 'network-error' && (

@@ -17,6 +17,9 @@ import { DocsExplorer } from './docs-explorer.tsx';
 import { useGraphqlOperation } from './use-graphql-operation.ts';
 import { GraphqlEditors, GraphqlOutcome, HttpOptions, OperationPicker, ProtocolPicker, RunOrStop } from './graphql-cell-parts.tsx';
 import { graphqlEditorStrings } from './strings.ts';
+// The one remembered choice of every cell (moving to the console kit: the coordinator fixes these imports on merge).
+import { useHttpTarget } from '../http/http-target.ts';
+import { TargetSwitch } from '../http/target-switch.tsx';
 import { useSavedCellState } from '../saved-cell-state.ts';
 import './graphql-cell.css';
 
@@ -62,7 +65,9 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
   sourceRef.current = source;
   useEditorHandle(cellId, sourceRef, setSource);
   useEffect(() => loadSchema(), []);
-  const calls = useGraphqlOperation(sourceRef, { wantedOperation, policy, method, protocol }, t, onExchange);
+  const target = useHttpTarget();
+  const mine = target.mode === 'mine';
+  const calls = useGraphqlOperation(sourceRef, { target, wantedOperation, policy, method, protocol }, t, onExchange);
   const session = useSession();
 
   const outline = useMemo(() => outlineDocument(source.document), [source.document]);
@@ -101,7 +106,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
         {isSubscription ? (
           <ProtocolPicker protocol={protocol} disabled={subscription.status === 'active'} onChange={setProtocol} />
         ) : (
-          <HttpOptions policy={policy} onPolicy={setPolicy} method={operation?.type === 'query' ? method : null} onMethod={setMethod} />
+          <HttpOptions policy={policy} onPolicy={setPolicy} method={operation?.type === 'query' && !mine ? method : null} onMethod={setMethod} />
         )}
         <label className="graphql-option" title={t.batchingHint}>
           <input type="checkbox" data-testid="graphql-batching" checked={batchingOn} onChange={(event) => update({ headers: withBatching(source.headers, event.target.checked) })} /> {t.batching}
@@ -116,6 +121,12 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
           {t.reset}
         </button>
       </div>
+      <TargetSwitch />
+      {mine && (
+        <p className="cell-message graphql-own-server-note" data-testid="graphql-own-server-note">
+          {isSubscription ? t.ownSubscriptionNote : t.ownSchemaNote(target.address.trim())}
+        </p>
+      )}
       <GraphqlOutcome outcome={calls.outcome} subscription={isSubscription ? subscription : null} onExchange={onExchange} onInspect={onInspect} />
     </section>
   );

@@ -10,9 +10,14 @@ import { outlineDocument, operationSource, pickOperation } from './operations.ts
 import { runOperation, startSubscription, type HttpMethodChoice, type RequestPolicy, type RunResult, type SubscriptionHandle, type WsProtocol } from './graphql-client.ts';
 import type { SubscriptionEvent } from './subscription-panel.tsx';
 import type { graphqlEditorStrings } from './strings.ts';
+import { sendGraphqlToOwnServer } from './send-to-own-server.ts';
+import type { HttpTarget } from '../http/http-target.ts';
+import type { Localized } from '../../../contracts/own-server/check-result.ts';
 
 export type Outcome =
   | { kind: 'problem'; message: string }
+  /** Wirelab's server did not relay the request to the student's own server: why, in both languages */
+  | { kind: 'refused'; status: number; message: Localized | null }
   | { kind: 'network-error'; message: string }
   | { kind: 'result'; run: RunResult; capture: 'none' | 'waiting' | 'missing' | HttpExchange };
 
@@ -24,6 +29,8 @@ export interface SubscriptionState {
 
 /** How the cell asks: its toolbar's choices when Run is pressed. */
 export interface OperationChoices {
+  /** queries and mutations go to Wirelab's server (urql) or, relayed, to the student's own */
+  target: HttpTarget;
   wantedOperation: string | number | null;
   policy: RequestPolicy;
   method: HttpMethodChoice;
@@ -43,7 +50,7 @@ function prepareOperation(current: GraphqlCellSource, wanted: string | number | 
   if (!variables.ok) return { ok: false as const, message: t.variablesError(variables.message) };
   const headers = parseHeaderLines(current.headers);
   if (!headers.ok) return { ok: false as const, message: t.headerError(headers.line, headers.text) };
-  return { ok: true as const, type: chosen.type, query: operationSource(current.document, outline.document, index), variables: variables.value, headers: headers.headers };
+  return { ok: true as const, type: chosen.type, name: chosen.name ?? null, query: operationSource(current.document, outline.document, index), variables: variables.value, headers: headers.headers };
 }
 
 export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, choices: OperationChoices, t: Strings, onExchange?: (exchange: HttpExchange) => void) {
@@ -52,7 +59,7 @@ export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, c
   const [subscription, setSubscription] = useState<SubscriptionState>({ status: 'idle', startedAt: 0, events: [] });
   const subscriptionHandle = useRef<SubscriptionHandle | null>(null);
   const runId = useRef(0);
-  const { wantedOperation, policy, method, protocol } = choices;
+  const { target, wantedOperation, policy, method, protocol } = choices;
 
   useEffect(() => () => subscriptionHandle.current?.stop(), []);
 
@@ -79,10 +86,24 @@ export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, c
     const id = ++runId.current;
     setRunning(true);
     try {
+      if (target.mode === 'mine') {
+        const relayed = await sendGraphqlToOwnServer(target.address, prepared);
+        if (id !== runId.current) return;
+        if (relayed.kind === 'refused') return setOutcome(relayed);
+        const run: RunResult = { source: 'network', sent: relayed.sent };
+        setOutcome({ kind: 'result', run, capture: 'waiting' });
+        // Wirelab's own request to the student's server is in this session's captures, as a page's would be
+        const exchange = await getCaptureStore().waitForExchange({ method: relayed.sent.method, target: relayed.sent.target, after: relayed.sent.sentAfter, timeoutMs: 3000 });
+        if (id !== runId.current) return;
+        setOutcome({ kind: 'result', run, capture: exchange ?? 'missing' });
+        if (exchange) onExchange?.(exchange);
+        return;
+      }
       const result = await runOperation({ query: prepared.query, variables: prepared.variables, headers: prepared.headers, requestPolicy: policy, method, kind: prepared.type });
       if (id !== runId.current) return;
-      if (result.result.error?.networkError && !result.sent) {
-        setOutcome({ kind: 'network-error', message: result.result.error.networkError.message });
+      const networkError = result.result?.error?.networkError;
+      if (networkError && !result.sent) {
+        setOutcome({ kind: 'network-error', message: networkError.message });
         return;
       }
       setOutcome({ kind: 'result', run: result, capture: result.sent ? 'waiting' : 'none' });
@@ -96,7 +117,7 @@ export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, c
     } finally {
       if (id === runId.current) setRunning(false);
     }
-  }, [t, wantedOperation, policy, method, protocol, onExchange]);
+  }, [t, target, wantedOperation, policy, method, protocol, onExchange]);
 
   return { running, outcome, subscription, run, stopSubscription };
 }

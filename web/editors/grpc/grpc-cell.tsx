@@ -1,6 +1,7 @@
 // A lesson's gRPC cell: the inputs (grpc-inputs.ts, kept across reloads), the calls
 // (use-grpc-call.ts: fetch for unary and server streaming, the server's runner for client and
-// bidi streaming) and the rows that show them (grpc-cell-parts.tsx).
+// bidi streaming; aimed at "my server", every call through the own-server runner, which Wirelab's
+// server makes to the student's address over h2c) and the rows that show them (grpc-cell-parts.tsx).
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import type { CellProps } from '../../lessons/cell-props.ts';
@@ -11,6 +12,10 @@ import { allServices, browserCanCall, findMethod, grpcRegistry, methodPath } fro
 import { requestJsonSchema } from './request-json-schema.ts';
 import { initialInputs, prepareCall, type GrpcInputs } from './grpc-inputs.ts';
 import { useGrpcCall } from './use-grpc-call.ts';
+import { runnerUrl } from './runner-channel.ts';
+// The one remembered choice of every cell (moving to the console kit: the coordinator fixes these imports on merge).
+import { useHttpTarget } from '../http/http-target.ts';
+import { TargetSwitch } from '../http/target-switch.tsx';
 import { JsonEditor } from './json-editor.tsx';
 import { GrpcMetadataField, GrpcOptions, GrpcOutcome, RunButtons, RunnerButtons } from './grpc-cell-parts.tsx';
 import { grpcEditorStrings } from './strings.ts';
@@ -48,14 +53,20 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
   const services = useMemo(() => allServices(registry), [registry]);
   const method = findMethod(inputs.method, registry);
   const schema = useMemo(() => (method ? requestJsonSchema(method.input) : null), [method]);
-  const viaRunner = method !== undefined && !browserCanCall(method);
+  const target = useHttpTarget();
+  const mine = target.mode === 'mine';
+  // the request side streams: only the runner can send it (fetch sends a whole body first)
+  const streamsRequests = method !== undefined && !browserCanCall(method);
+  // the student's server speaks native gRPC over h2c, which no page can: Wirelab's server makes every call
+  const viaRunner = streamsRequests || (mine && method !== undefined);
 
   const prepare = useCallback(() => prepareCall(inputsRef.current, registry, t), [registry, t]);
   const protocol = useCallback(() => inputsRef.current.protocol, []);
-  const { view, fetchCall, runner } = useGrpcCall({ cellId, registry, prepare, protocol, onExchange });
+  const channelUrl = runnerUrl(window.location, mine ? target.address : undefined);
+  const { view, fetchCall, runner } = useGrpcCall({ cellId, runnerUrl: channelUrl, registry, prepare, protocol, onExchange });
 
   const update = (patch: Partial<GrpcInputs>) => setInputs((current) => ({ ...current, ...patch }));
-  const onRun = viaRunner ? (view.running ? runner.send : runner.start) : fetchCall.run;
+  const onRun = !viaRunner ? fetchCall.run : !streamsRequests ? runner.startOnce : view.running ? runner.send : runner.start;
   const changeMethod = (path: string) => {
     // Another method has another input type: start from the cell's own request only for its method.
     const own = start.inputs.method === path ? start.inputs.requestText : '{}';
@@ -68,11 +79,17 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
     const { metadata, timeoutMs } = prepared;
     return grpcSpecOf({ method: methodPath(prepared.method), protocol: inputs.protocol, request: prepared.request as Record<string, unknown>, metadata, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   };
-  const requestLabel = viaRunner ? t.messageToSend : t.request;
+  const requestLabel = streamsRequests ? t.messageToSend : t.request;
 
   return (
     <section className="http-cell grpc-cell" data-testid="cell" data-cell-id={cellId} data-cell-kind="grpc" aria-label={t.cellLabel(cellId)} lang={lang}>
       <GrpcOptions inputs={inputs} method={method} services={services} showProtocol={!viaRunner} changeMethod={changeMethod} update={update} />
+      <TargetSwitch />
+      {mine && (
+        <p className="cell-message grpc-own-server-note" data-testid="grpc-own-server-note">
+          {t.ownServerNote(target.address.trim())}
+        </p>
+      )}
       {start.problems.length > 0 && (
         <p className="cell-message cell-message-error" role="alert">
           {start.problems.join('; ')}
@@ -83,7 +100,7 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
           {t.unknownMethod(inputs.method)}
         </p>
       )}
-      {viaRunner && (
+      {streamsRequests && !mine && (
         <p className="cell-message grpc-runner-note" data-testid="grpc-runner-note">
           {t.runnerNote}
         </p>
@@ -105,7 +122,9 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
         />
       </div>
       <div className="http-cell-toolbar">
-        {viaRunner ? (
+        {viaRunner && !streamsRequests ? (
+          <RunButtons running={view.running} disabled={method === undefined} onRun={runner.startOnce} onCancel={runner.cancel} />
+        ) : viaRunner ? (
           <RunnerButtons running={view.running} disabled={method === undefined} onStart={runner.start} onSend={runner.send} onEnd={runner.end} onCancel={runner.cancel} />
         ) : (
           <RunButtons running={view.running} disabled={method === undefined} onRun={fetchCall.run} onCancel={fetchCall.cancel} />

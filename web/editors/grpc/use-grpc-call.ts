@@ -1,41 +1,22 @@
 // The calls of a gRPC cell and what they showed: a unary or server-streaming call made by the
 // page with fetch (Connect, gRPC-Web), or any call driven through the server's runner (client and
-// bidi streaming, which fetch cannot send). The cell renders `log`, `running`, `problem` and
+// bidi streaming, which fetch cannot send; and every call aimed at the student's own server). The cell renders `log`, `running`, `problem` and
 // `exchange`; which of the two ran the call does not change how it is shown.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { Registry } from '@bufbuild/protobuf';
 import type { HttpExchange } from '../../wire/types.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
-import { appendEvent, emptyLog, type CallEvent, type CallLog } from './call-log.ts';
+import { appendEvent, emptyLog, type CallEvent } from './call-log.ts';
 import { browserCanCall, methodPath } from './method-catalog.ts';
 import { runBrowserCall } from './run-call.ts';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
 import type { PreparedCall } from './grpc-inputs.ts';
 import { useRunnerCall } from './use-runner-call.ts';
+import { useCallView, type CallView } from './call-view.ts';
 
 /** How long to wait for a finished call's bytes to arrive over the capture channel. */
 const CAPTURE_WAIT_MS = 3000;
-
-/** What a cell shows of its last call; both kinds of call write it. */
-export interface CallView {
-  log: CallLog | null;
-  setLog(log: CallLog | null): void;
-  running: boolean;
-  setRunning(running: boolean): void;
-  problem: string | null;
-  setProblem(problem: string | null): void;
-  exchange: HttpExchange | 'missing' | null;
-  setExchange(exchange: HttpExchange | 'missing' | null): void;
-}
-
-function useCallView(): CallView {
-  const [log, setLog] = useState<CallLog | null>(null);
-  const [running, setRunning] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [exchange, setExchange] = useState<HttpExchange | 'missing' | null>(null);
-  return { log, setLog, running, setRunning, problem, setProblem, exchange, setExchange };
-}
 
 interface FetchCallOptions {
   view: CallView;
@@ -95,6 +76,8 @@ function useFetchCall({ view, registry, prepare, protocol, onExchange }: FetchCa
 
 export interface GrpcCallOptions {
   cellId: string;
+  /** the runner's channel URL (runner-channel.ts, runnerUrl) */
+  runnerUrl: string;
   registry: Registry;
   prepare(): PreparedCall;
   protocol(): GrpcProtocol;
@@ -102,9 +85,9 @@ export interface GrpcCallOptions {
 }
 
 /** A cell's calls: `fetch` (unary, server streaming) and `runner` (start, send, half-close, cancel), one view. */
-export function useGrpcCall({ cellId, registry, prepare, protocol, onExchange }: GrpcCallOptions) {
+export function useGrpcCall({ cellId, runnerUrl, registry, prepare, protocol, onExchange }: GrpcCallOptions) {
   const view = useCallView();
   const fetchCall = useFetchCall({ view, registry, prepare, protocol, onExchange });
-  const runner = useRunnerCall({ view, cellId, prepare });
+  const runner = useRunnerCall({ view, cellId, prepare, url: runnerUrl });
   return { view, fetchCall, runner };
 }

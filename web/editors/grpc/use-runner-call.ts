@@ -6,18 +6,20 @@ import type { JsonValue } from '@bufbuild/protobuf';
 import { sessionReady } from '../../app/session.ts';
 import { appendEvent, applyRunnerMessage, emptyLog, type CallLog, type RunnerServerMessage } from './call-log.ts';
 import { methodPath } from './method-catalog.ts';
-import { RunnerChannel, runnerUrl } from './runner-channel.ts';
+import { RunnerChannel } from './runner-channel.ts';
 import { grpcEditorStrings } from './strings.ts';
 import type { PreparedCall } from './grpc-inputs.ts';
-import type { CallView } from './use-grpc-call.ts';
+import type { CallView } from './call-view.ts';
 
 interface RunnerCallOptions {
   view: CallView;
   cellId: string;
   prepare(): PreparedCall;
+  /** the channel's URL: this server's runner, or the own-server one with the student's target */
+  url: string;
 }
 
-export function useRunnerCall({ view, cellId, prepare }: RunnerCallOptions) {
+export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions) {
   const { setLog, setRunning, setProblem, setExchange } = view;
   const channelRef = useRef<RunnerChannel | null>(null);
   const runnerCall = useRef<{ id: string; startedAt: number | null; sent: JsonValue[] } | null>(null);
@@ -42,12 +44,17 @@ export function useRunnerCall({ view, cellId, prepare }: RunnerCallOptions) {
     setRunning(false);
   }, [setLog, setRunning]);
 
-  useEffect(() => () => channelRef.current?.close(), []);
+  // Another target is another channel: the old one closes, and with it its calls and connection.
+  useEffect(() => () => {
+    channelRef.current?.close();
+    channelRef.current = null;
+  }, [url]);
 
-  const channel = useCallback(() => (channelRef.current ??= new RunnerChannel(runnerUrl(window.location), onRunnerMessage, onRunnerClose)), [onRunnerMessage, onRunnerClose]);
+  const channel = useCallback(() => (channelRef.current ??= new RunnerChannel(url, onRunnerMessage, onRunnerClose)), [url, onRunnerMessage, onRunnerClose]);
   const open = () => runnerCall.current !== null && !runnerLog.current.done;
 
-  const start = useCallback(async () => {
+  /** Starts a call; `once`: with the request as its only message, half-closed at once (unary, server streaming). */
+  const startCall = useCallback(async (once: boolean) => {
     const prepared = prepare();
     if (!prepared.ok) return setProblem(prepared.problem);
     setProblem(null);
@@ -60,13 +67,16 @@ export function useRunnerCall({ view, cellId, prepare }: RunnerCallOptions) {
     setExchange(null);
     setRunning(true);
     await sessionReady();
-    const command = { type: 'start' as const, call: id, method: methodPath(prepared.method), metadata: prepared.metadata, messages: [], end: false };
+    if (once) runnerCall.current.sent.push(prepared.request);
+    const command = { type: 'start' as const, call: id, method: methodPath(prepared.method), metadata: prepared.metadata, messages: once ? [prepared.request] : [], end: once };
     try {
       await channel().send(prepared.timeoutMs === undefined ? command : { ...command, timeoutMs: prepared.timeoutMs });
     } catch {
       // the close handler already reported it
     }
   }, [prepare, cellId, channel, setProblem, setLog, setExchange, setRunning]);
+  const start = useCallback(() => startCall(false), [startCall]);
+  const startOnce = useCallback(() => startCall(true), [startCall]);
 
   const send = useCallback(() => {
     const call = runnerCall.current;
@@ -86,5 +96,5 @@ export function useRunnerCall({ view, cellId, prepare }: RunnerCallOptions) {
     if (open()) void channel().send({ type: 'cancel', call: runnerCall.current!.id }).catch(() => undefined);
   }, [channel]);
 
-  return { start, send, end, cancel };
+  return { start, startOnce, send, end, cancel };
 }

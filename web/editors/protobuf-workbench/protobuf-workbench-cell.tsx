@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
+import { useHttpTarget } from '../http/http-target.ts';
 import type { CellProps } from '../../lessons/cell-props.ts';
 import { russianTextOf } from '../../wire/node-text.ts';
 import type { WireNode } from '../../wire/types.ts';
@@ -24,6 +25,8 @@ interface Shown {
 export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProps) {
   const lang = useLang();
   const t = useStrings(workbenchStrings);
+  // the cells' one remembered target (moving to the console kit: the coordinator fixes the import on merge)
+  const ownTarget = useHttpTarget().mode === 'mine';
   const types = useMemo(() => workbenchMessages(), []);
   const start = useMemo(() => {
     const parsed = parseProtobufCell(initialText);
@@ -111,6 +114,11 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
 
   return (
     <section className="pbw-cell" data-testid="cell" data-cell-id={cellId} data-kind="protobuf" aria-label={t.cellLabel(cellId)} lang={lang}>
+      {ownTarget && (
+        <p className="cell-message" data-testid="pbw-own-server-note">
+          {t.ownServerNote}
+        </p>
+      )}
       <div className="pbw-toolbar">
         <label className="pbw-field">
           {t.messageType}
