@@ -7,6 +7,13 @@ import type { JsonValue } from '@bufbuild/protobuf';
 
 export const RUNNER_CHANNEL_PATH = '/_wirelab/grpc-runner';
 
+/**
+ * The same channel with calls to the student's own server (PROTOCOL.md, "Aimed at my server"):
+ * `?target=host:port`; Wirelab's server makes every call over h2c through the guarded, tapped
+ * connection of server/own-server/.
+ */
+export const OWN_SERVER_RUNNER_PATH = '/_wirelab/own-server/grpc-runner';
+
 /** Close codes of the channel. */
 export const RUNNER_CLOSE = { noSession: 1008, messageTooBig: 1009, tooManyChannels: 1013, idle: 4408 } as const;
 
@@ -47,7 +54,12 @@ export type RunnerErrorReason =
   | 'reserved-header'
   | 'too-many-calls'
   | 'call-ended'
-  | 'internal';
+  | 'internal'
+  // a call to the student's own server (OWN_SERVER_RUNNER_PATH) that ended without a status:
+  | 'refused' // the guard: not the student's machine, OWN_SERVERS=off, too many connections
+  | 'connection' // the connection failed: refused, reset after N bytes, more than the byte cap
+  | 'no-answer' // no response headers within the wait after the request side closed
+  | 'no-grpc-status'; // the answer ended with no grpc-status in its trailers
 
 export interface RunnerError {
   type: 'error';

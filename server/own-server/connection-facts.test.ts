@@ -21,6 +21,12 @@ describe('a failed connection as a fact, in both languages', () => {
     expect(connectionFact(new Error('no TCP connection within 3000 ms'), target)?.ru).toMatch(/За 3 с/);
   });
 
+  it('words a refusal for one request (a cell) without supposing a suite was running', () => {
+    const fact = connectionFact(socketError('connect ECONNREFUSED 127.0.0.1:8000', 'ECONNREFUSED'), target, 'request')!;
+    expect(fact.en).toBe('Connection refused: nothing listens at 127.0.0.1:8000. Is your server running, on that port?');
+    expect(fact.ru).toBe('В соединении отказано: по адресу 127.0.0.1:8000 никто не слушает. Ваш сервер запущен, и на этом порту?');
+  });
+
   it('leaves other errors alone', () => {
     expect(connectionFact(new Error('unexpected token'), target)).toBeNull();
     expect(connectionFact('a string', target)).toBeNull();

@@ -5,13 +5,20 @@ import { ConnectionLimitError, type Target } from './connection.ts';
 
 type SocketError = Error & { code?: string; receivedBytes?: number };
 
-/** The fact behind an error a check's connection failed with, or null when it is not about the connection. */
-export function connectionFact(error: unknown, target: Target): Localized | null {
+/**
+ * The fact behind an error a check's connection failed with, or null when it is not about the
+ * connection. `during`: a suite (a refusal then means the server stopped half way) or a cell's
+ * one request (nothing listens there).
+ */
+export function connectionFact(error: unknown, target: Target, during: 'checks' | 'request' = 'checks'): Localized | null {
   if (!(error instanceof Error)) return null;
   const { code, receivedBytes } = error as SocketError;
   const address = `${target.host}:${target.port}`;
   if (error instanceof ConnectionLimitError) {
     return { en: `The server sent more than ${error.limitBytes} bytes on one connection; Wirelab cut it there.`, ru: `Сервер прислал по одному соединению больше ${error.limitBytes} байт; Wirelab оборвал его на этом.` };
+  }
+  if (code === 'ECONNREFUSED' && during === 'request') {
+    return { en: `Connection refused: nothing listens at ${address}. Is your server running, on that port?`, ru: `В соединении отказано: по адресу ${address} никто не слушает. Ваш сервер запущен, и на этом порту?` };
   }
   if (code === 'ECONNREFUSED') {
     return {

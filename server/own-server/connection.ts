@@ -192,17 +192,29 @@ export function openGuardedSocket(target: Target, context: ConnectionContext, re
 
 /**
  * The same for HTTP/2 (gRPC): node:http2 reads a native socket's handle directly, past any JS
- * listener, so with a tap its session gets a TapSocket in between (server/tap/tap-socket.ts),
- * which sees every byte each way. Without one, the bare socket; the gRPC client counts what it
- * receives itself (grpc-client.ts).
+ * listener, so its session gets a TapSocket in between (server/tap/tap-socket.ts), which sees
+ * every byte each way: counted against the byte cap, told to an error as `receivedBytes` (the
+ * "reset after N bytes" fact), and with a tap recorded for the asking session.
  */
 export function openGuardedHttp2Stream(target: Target, context: ConnectionContext): Duplex {
   const socket = connectGuarded(target, context);
-  if (!context.tap) return socket;
+  const limits = context.limits ?? OWN_SERVER_LIMITS;
+  let received = 0;
+  // before the TapSocket's own listener: the error it passes on carries the count
+  socket.on('error', (error: Error & { receivedBytes?: number }) => {
+    error.receivedBytes ??= received;
+  });
   const recorder = recordOnTap(socket, context, 'h2c');
-  if (!recorder) return socket;
   const tapped = new TapSocket(socket);
-  tapped.observer = { inbound: (chunk) => recorder.received(chunk), outbound: (chunk) => recorder.sent(chunk), closed() {} };
+  tapped.observer = {
+    inbound: (chunk) => {
+      received += chunk.length;
+      recorder?.received(chunk);
+      if (received > limits.bytesReceivedPerConnection) socket.destroy(new ConnectionLimitError(limits.bytesReceivedPerConnection));
+    },
+    outbound: (chunk) => recorder?.sent(chunk),
+    closed() {},
+  };
   return tapped;
 }
 

@@ -12,6 +12,7 @@ import type { OwnServerHttpRequest } from '../../contracts/own-server/http-relay
 import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_CHECKS_PATH, routeMessages as text, type CheckRequest } from './route-schema.ts';
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
 import { wirelabItselfTest } from './wirelab-itself.ts';
+import { grpcRelayRoute, OWN_SERVER_RUNNER_PATH } from './grpc-relay.ts';
 
 export interface OwnServerRouteOptions {
   /** false: `OWN_SERVERS=off`, every request is answered 403. */
@@ -44,6 +45,9 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
 
   // Refusals before the body is read: the feature off for the class, then no session.
   app.addHook('onRequest', async (request, reply) => {
+    // The gRPC cells' channel is a WebSocket: a 403 would reach the page as a bare close (1006);
+    // it refuses in its own words (no session: 1008; the feature off: every call, by the guard).
+    if (request.url.startsWith(OWN_SERVER_RUNNER_PATH)) return;
     if (!options.enabled) return problem(request, reply, 403, 'own-servers-off', 'Forbidden', refusals.off().localized);
     // A script without a session would make the server a scanner of its own loopback ports for anyone; a page has one.
     if (!request.sessionId) return problem(request, reply, 403, 'session-required', 'Forbidden', text.sessionRequired());
@@ -128,6 +132,16 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
       }
     },
   );
+
+  // A lesson's gRPC cell aimed at "my server": the runner's channel, its calls made to the student's server.
+  grpcRelayRoute(app, {
+    enabled: options.enabled,
+    budget,
+    tapFor: (sessionId, address) => {
+      const captures = app.captures;
+      return captures ? new OutboundTap((transport) => captures.trackOutbound(sessionId, address, transport)) : undefined;
+    },
+  });
 
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],

@@ -11,7 +11,7 @@ out="${1:-$here/gen}"
 mkdir -p "$out"
 protoc -I "$proto" -I "$proto/vendor" --python_out="$out" --grpc_out="$out" \
   --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin \
-  wirelab/users/v1/users.proto google/api/annotations.proto google/api/http.proto google/rpc/status.proto
+  wirelab/users/v1/users.proto google/api/annotations.proto google/api/http.proto google/rpc/status.proto google/rpc/error_details.proto
 protoc -I "$proto/grpc" --python_out="$out" --grpc_out="$out" \
   --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin health/v1/health.proto
 echo "stubs in $out"

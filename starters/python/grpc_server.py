@@ -12,6 +12,11 @@ handlers also stop working once `context.is_active()` is false.
 `--fault NAME` (or FAULT=NAME) breaks one thing on purpose:
   no-health       the health service is not registered
   unknown-status  a missing user is answered UNKNOWN instead of NOT_FOUND
+
+Every kind of call is here, so a lesson's gRPC cell aimed at this server ("my server") can try
+each one: GetUser/CreateUser/DeleteUser (unary), ListUsers (server streaming), CreateUsers
+(client streaming) and Chat (bidirectional). CreateUser's INVALID_ARGUMENT carries error details
+(google.rpc.BadRequest in grpc-status-details-bin), as rich gRPC errors do.
 """
 import argparse
 import os
@@ -23,7 +28,8 @@ from concurrent import futures
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.environ.get("GRPC_STUBS", "gen")))
 
 import grpc  # noqa: E402
-from google.protobuf import empty_pb2  # noqa: E402
+from google.protobuf import empty_pb2, timestamp_pb2  # noqa: E402
+from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from wirelab.users.v1 import users_pb2, users_pb2_grpc  # noqa: E402
 
@@ -56,13 +62,57 @@ class Users(users_pb2_grpc.UserServiceServicer):
     def GetUser(self, request, context):
         return users_pb2.GetUserResponse(user=self._find(request, context))
 
-    def CreateUser(self, request, context):
-        if not request.name.strip() or not EMAIL.match(request.email):
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "name must not be empty and email must look like x@y.z")
+    def _create(self, request):
+        """The new user, or (code, message, violations) saying why not."""
+        violations = []
+        if not request.name.strip():
+            violations.append(("name", "must not be empty"))
+        if not EMAIL.match(request.email):
+            violations.append(("email", "must look like x@y.z"))
+        if violations:
+            return grpc.StatusCode.INVALID_ARGUMENT, "name must not be empty and email must look like x@y.z", violations
         with self.lock:
             if any(u.email.lower() == request.email.lower() for u in self.users.values()):
-                context.abort(grpc.StatusCode.ALREADY_EXISTS, "this email is taken")
-            return users_pb2.CreateUserResponse(user=self._add(request.name.strip(), request.email))
+                return grpc.StatusCode.ALREADY_EXISTS, "this email is taken", []
+            return self._add(request.name.strip(), request.email)
+
+    def CreateUser(self, request, context):
+        created = self._create(request)
+        if isinstance(created, tuple):
+            code, message, violations = created
+            if violations:
+                # the details: a google.rpc.Status whose details hold a BadRequest, in the trailer
+                # grpc-status-details-bin (what grpcio-status's abort_with_status would send)
+                bad_request = error_details_pb2.BadRequest(field_violations=[
+                    error_details_pb2.BadRequest.FieldViolation(field=field, description=text) for field, text in violations])
+                status = status_pb2.Status(code=code.value[0], message=message)
+                status.details.add().Pack(bad_request)
+                context.set_trailing_metadata((("grpc-status-details-bin", status.SerializeToString()),))
+            context.abort(code, message)
+        return users_pb2.CreateUserResponse(user=created)
+
+    def CreateUsers(self, request_iterator, context):
+        response = users_pb2.CreateUsersResponse()
+        for index, item in enumerate(request_iterator):
+            created = self._create(item.user)
+            result = response.results.add(index=index)
+            if isinstance(created, tuple):
+                result.error.code, result.error.message = created[0].value[0], created[1]
+                response.failed += 1
+            else:
+                result.user.CopyFrom(created)
+                response.created += 1
+        return response
+
+    def Chat(self, request_iterator, context):
+        for said in request_iterator:
+            user = self.users.get(said.user_id)
+            now = timestamp_pb2.Timestamp()
+            now.GetCurrentTime()
+            if user is None or not said.text.strip():
+                yield users_pb2.ChatResponse(time=now, notice=users_pb2.ChatResponse.Notice(text="no such user" if user is None else "say something"))
+            else:
+                yield users_pb2.ChatResponse(time=now, said=users_pb2.ChatResponse.Said(user_id=user.id, user_name=user.name, text=said.text))
 
     def DeleteUser(self, request, context):
         with self.lock:

@@ -13,10 +13,9 @@ const FOLDERS = ['server', 'web', 'contracts', 'shared'];
 const WHOLE_TREE_TIMEOUT_MS = 60_000;
 
 /** "file name" → the lines it had when listed, and why it is still over the limit. */
-const STILL_OVER: Record<string, { lines: number; why: string }> = {
-  'web/editors/grpc/grpc-cell.tsx GrpcCell': { lines: 358, why: 'the gRPC cell: being split into its parts (issue 23)' },
-  'web/editors/graphql/graphql-cell.tsx GraphqlCell': { lines: 241, why: 'the GraphQL cell: being split into its parts (issue 23)' },
-};
+// None today: the last six (the gRPC, GraphQL and protobuf workbench cells, the teacher's desk, the
+// classroom plugin, the AsyncAPI document) were split in issue 23.
+const STILL_OVER: Record<string, { lines: number; why: string }> = {};
 
 const keyOf = (fn: FunctionLength) => `${fn.file} ${fn.name}`;
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { readFileSync } from 'node:fs';
 import { decodeConnection } from '../../web/wire/decode-connection.ts';
 import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
 import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
+import { RunnerTestClient, type RunnerMessage } from './runner-client.ts';
 
 let server: RunningServer;
 
@@ -16,80 +16,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Message = Record<string, any>;
+type Message = RunnerMessage;
 
-/** The browser's side of the runner channel, for tests. */
-class RunnerClient {
-  readonly messages: Message[] = [];
-  closed: { code: number; reason: string } | null = null;
-  private waiters: Array<() => void> = [];
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (raw) => {
-      this.messages.push(JSON.parse(String(raw)));
-      this.notify();
-    });
-    socket.on('close', (code, reason) => {
-      this.closed = { code, reason: String(reason) };
-      this.notify();
-    });
-  }
-
-  static async open(session: string | null): Promise<RunnerClient> {
-    const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/_wirelab/grpc-runner`, {
-      headers: session ? { cookie: `wirelab_session=${session}` } : {},
-    });
-    const client = new RunnerClient(socket);
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    return client;
-  }
-
-  private notify(): void {
-    for (const wake of this.waiters.splice(0)) wake();
-  }
-
-  send(message: unknown): void {
-    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  of(call: string): Message[] {
-    return this.messages.filter((m) => m.call === call);
-  }
-
-  /** Waits for the first message matching, checking again at every message that arrives. */
-  async next(match: (m: Message) => boolean, timeoutMs = 5000): Promise<Message> {
-    const deadline = setTimeout(() => this.notify(), timeoutMs);
-    const started = Date.now();
-    try {
-      for (;;) {
-        const found = this.messages.find(match);
-        if (found) return found;
-        if (this.closed) throw new Error(`channel closed (${this.closed.code}) before the message came`);
-        if (Date.now() - started >= timeoutMs) throw new Error(`no such message in ${timeoutMs} ms: ${JSON.stringify(this.messages.slice(-5))}`);
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
-      }
-    } finally {
-      clearTimeout(deadline);
-    }
-  }
-
-  async closedWith(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
-    await this.next(() => false, timeoutMs).catch(() => undefined);
-    if (!this.closed) throw new Error('the channel stayed open');
-    return this.closed;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    await new Promise((resolve) => {
-      this.socket.once('close', resolve);
-      this.socket.close();
-    });
-  }
-}
+/** The browser's side of this server's runner channel. */
+const RunnerClient = { open: (session: string | null) => RunnerTestClient.open(`${server.origin.replace('http', 'ws')}/_wirelab/grpc-runner`, session) };
 
 describe('the gRPC runner channel', () => {
   it('refuses a channel without a session cookie (1008)', async () => {
@@ -227,7 +157,7 @@ describe('the gRPC runner channel', () => {
         .connections<CapturedConnection>()
         .flatMap((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }))).messages ?? []);
     };
-    const chat = async (runner: RunnerClient, call: string, texts: string[]) => {
+    const chat = async (runner: RunnerTestClient, call: string, texts: string[]) => {
       runner.send({ type: 'start', call, method: '/wirelab.users.v1.UserService/Chat' });
       for (const text of texts) runner.send({ type: 'send', call, message: { userId: 1, text } });
       runner.send({ type: 'end', call });

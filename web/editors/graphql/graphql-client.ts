@@ -28,7 +28,8 @@ export interface SentRequest {
 export interface RunResult {
   /** 'cache': urql answered from its cache and sent nothing; 'network': a request went out */
   source: 'cache' | 'network';
-  result: OperationResult;
+  /** what urql made of it; absent when Wirelab's server relayed the request to the student's own server (only `sent`) */
+  result?: OperationResult;
   sent?: SentRequest;
 }
 

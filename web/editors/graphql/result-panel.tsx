@@ -15,8 +15,8 @@ export function ResultPanel({ run, capture, onShowExchange }: ResultPanelProps) 
   const lang = useLang();
   const view: ResultView = run.sent
     ? viewOfBody(run.sent.body, lang)
-    : viewOfResult({ data: run.result.data ?? null, ...(run.result.extensions ? { extensions: run.result.extensions } : {}) }, lang);
-  if (!run.sent && run.result.error) view.errors.push(...run.result.error.graphQLErrors.map((error) => ({ message: error.message })));
+    : viewOfResult({ data: run.result?.data ?? null, ...(run.result?.extensions ? { extensions: run.result.extensions } : {}) }, lang);
+  if (!run.sent && run.result?.error) view.errors.push(...run.result.error.graphQLErrors.map((error) => ({ message: error.message })));
   const status = run.sent?.status;
   const statusClass = status === undefined ? 'status-cache' : `status-${Math.floor(status / 100)}xx`;
   return (

@@ -45,6 +45,11 @@ export const graphqlEditorStrings = {
     errors: (count: number) => `errors (${count})`,
     extensions: 'extensions',
     rawBody: 'Response body as received',
+    ownRefused: (message: string) => `Not sent to your server: ${message}`,
+    ownRefusedStatus: (status: number) => `Wirelab’s server answered ${status} instead of relaying the request.`,
+    ownSchemaNote: (address: string) =>
+      `Queries and mutations go to your server at ${address}, relayed by Wirelab’s server. “Schema” and the completions still show Wirelab’s schema, not your server’s: if yours differs, trust its answers.`,
+    ownSubscriptionNote: 'Subscriptions still go to Wirelab’s server: aiming them at yours is not built yet (check them on the “My server” page).',
     networkError: (message: string) => `The request did not reach the server: ${browserErrorIn(message, 'en')}`,
     showBytes: 'Show the bytes in the inspector',
     notCaptured: 'The bytes of this request were not captured (is recording switched off?).',
@@ -121,6 +126,11 @@ export const graphqlEditorStrings = {
     errors: (count: number) => `errors (${count})`,
     extensions: 'extensions',
     rawBody: 'Тело ответа в том виде, как оно пришло',
+    ownRefused: (message: string) => `На ваш сервер не отправлено: ${message}`,
+    ownRefusedStatus: (status: number) => `Сервер Wirelab ответил ${status} вместо того, чтобы переслать запрос.`,
+    ownSchemaNote: (address: string) =>
+      `Запросы и мутации уходят на ваш сервер ${address} через сервер Wirelab. «Схема» и подсказки по-прежнему показывают схему Wirelab, а не вашего сервера: если ваша отличается, верьте его ответам.`,
+    ownSubscriptionNote: 'Подписки по-прежнему идут на сервер Wirelab: направить их на ваш сервер пока нельзя (проверьте их на странице «Мой сервер»).',
     networkError: (message: string) => `Запрос не дошёл до сервера: ${browserErrorIn(message, 'ru')}`,
     showBytes: 'Показать байты в инспекторе',
     notCaptured: 'Байты этого запроса не захвачены (может быть, запись выключена?).',

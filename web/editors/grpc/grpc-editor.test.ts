@@ -272,6 +272,11 @@ describe('call log and the runner', () => {
     expect(runnerUrl({ protocol: 'http:', host: 'localhost:8080' })).toBe('ws://localhost:8080/_wirelab/grpc-runner');
     expect(runnerUrl({ protocol: 'https:', host: 'lab.example' })).toBe('wss://lab.example/_wirelab/grpc-runner');
   });
+
+  it('opens the own-server runner with the student’s target, for “my server”', () => {
+    expect(runnerUrl({ protocol: 'http:', host: 'localhost:8080' }, ' 127.0.0.1:50051 ')).toBe('ws://localhost:8080/_wirelab/own-server/grpc-runner?target=127.0.0.1%3A50051');
+    expect(runnerUrl({ protocol: 'https:', host: 'lab.example' }, '[::1]:50051')).toBe('wss://lab.example/_wirelab/own-server/grpc-runner?target=%5B%3A%3A1%5D%3A50051');
+  });
 });
 
 describe('strings', () => {

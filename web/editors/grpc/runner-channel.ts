@@ -1,10 +1,12 @@
-import { parseRunnerMessage, RUNNER_CHANNEL_PATH, type RunnerClientMessage, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
+import { OWN_SERVER_RUNNER_PATH, parseRunnerMessage, RUNNER_CHANNEL_PATH, type RunnerClientMessage, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
 
 /** What the browser sends the runner (contracts/grpc-runner/). */
 export type RunnerCommand = RunnerClientMessage;
 
-export function runnerUrl(location: { protocol: string; host: string }): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${RUNNER_CHANNEL_PATH}`;
+/** The runner's channel; with `ownTarget` (host:port), the one whose calls go to the student's own server. */
+export function runnerUrl(location: { protocol: string; host: string }, ownTarget?: string): string {
+  const base = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+  return ownTarget === undefined ? `${base}${RUNNER_CHANNEL_PATH}` : `${base}${OWN_SERVER_RUNNER_PATH}?target=${encodeURIComponent(ownTarget.trim())}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
+import { useHttpTarget } from '../http/http-target.ts';
 import type { CellProps } from '../../lessons/cell-props.ts';
 import { russianTextOf } from '../../wire/node-text.ts';
 import type { WireNode } from '../../wire/types.ts';
@@ -16,11 +17,18 @@ const NO_SCHEMA = '';
 export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProps) {
   const lang = useLang();
   const t = useStrings(workbenchStrings);
+  // the cells' one remembered target
+  const ownTarget = useHttpTarget().mode === 'mine';
   const { types, typeName, jsonText, hexText, schema, shown, jsonError, hexError, lit, setLit, jsonSchema, decoded, segments, encodeFrom, decodeFrom, chooseType, reset } = useWorkbench(initialText, saveKey);
   const bytesError = hexError ?? (decoded.error ? decoded.error.text : null);
 
   return (
     <section className="pbw-cell" data-testid="cell" data-cell-id={cellId} data-kind="protobuf" aria-label={t.cellLabel(cellId)} lang={lang}>
+      {ownTarget && (
+        <p className="cell-message" data-testid="pbw-own-server-note">
+          {t.ownServerNote}
+        </p>
+      )}
       <div className="pbw-toolbar">
         <label className="pbw-field">
           {t.messageType}

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { sessionFromCookie } from '../../../session/session-id.ts';
 import { registry, SERVED_SERVICES } from '../registry.ts';
@@ -31,7 +31,7 @@ export function ownOrigin(address: AddressInfo | string | null): string {
 }
 
 /** What the browser's method picker shows: every served method with its kind and types. */
-function serviceList() {
+export function serviceList() {
   return SERVED_SERVICES.map((service) => ({
     name: service.typeName,
     methods: service.methods.map((m) => ({
@@ -45,12 +45,92 @@ function serviceList() {
 }
 
 /**
+ * One runner channel, whoever its calls go to: the hello, the browser's commands handed to the
+ * RunnerSession `open` makes, the idle timer, the size limit; `closed` runs when the socket closes.
+ * Used by this server's runner (below) and by the own-server one (server/own-server/grpc-relay.ts).
+ */
+export function serveRunner(
+  socket: WebSocket,
+  request: FastifyRequest,
+  options: { session: string; target: string; limits: RunnerLimits; open(send: (message: RunnerServerMessage) => void): RunnerSession; closed(): void },
+): void {
+  const { limits } = options;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const touch = (): void => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      // A long streaming call is not idleness: look again later.
+      if (runner.openCalls > 0) touch();
+      else socket.close(RUNNER_CLOSE.idle, 'idle runner channel');
+    }, limits.idleTimeoutMs);
+  };
+  const send = (message: RunnerServerMessage): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify(message));
+    touch();
+  };
+  const runner = options.open(send);
+
+  send({
+    type: 'hello',
+    session: options.session,
+    target: options.target,
+    limits: { maxCalls: limits.maxCalls, maxMessageBytes: limits.maxMessageBytes, idleTimeoutMs: limits.idleTimeoutMs, maxTimeoutMs: limits.maxTimeoutMs },
+    services: serviceList(),
+  });
+
+  socket.on('message', (raw: RawData, isBinary: boolean) => {
+    touch();
+    const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer);
+    if (bytes.byteLength > limits.maxMessageBytes) {
+      socket.close(RUNNER_CLOSE.messageTooBig, `control messages are at most ${limits.maxMessageBytes} bytes`);
+      return;
+    }
+    try {
+      if (isBinary) throw new RunnerProtocolError('bad-json', { en: 'Control messages are JSON text frames.', ru: 'Управляющие сообщения — текстовые кадры с JSON.' });
+      runner.handle(parseClientMessage(bytes.toString('utf8'), limits.maxTimeoutMs));
+    } catch (error) {
+      if (error instanceof RunnerProtocolError) {
+        send(error.toMessage());
+        return;
+      }
+      request.log.error({ err: error }, 'grpc runner failed');
+      send({ type: 'error', reason: 'internal', message: { en: 'The runner failed; see the server log.', ru: 'Раннер дал сбой; подробности — в журнале сервера.' } });
+    }
+  });
+
+  socket.on('close', () => {
+    clearTimeout(idleTimer);
+    runner.close();
+    options.closed();
+  });
+}
+
+/** Counts each browser session's open runner channels. */
+export class ChannelCount {
+  private readonly open = new Map<string, number>();
+
+  take(session: string, max: number): boolean {
+    const count = this.open.get(session) ?? 0;
+    if (count >= max) return false;
+    this.open.set(session, count + 1);
+    return true;
+  }
+
+  release(session: string): void {
+    const left = (this.open.get(session) ?? 1) - 1;
+    if (left > 0) this.open.set(session, left);
+    else this.open.delete(session);
+  }
+}
+
+/**
  * The runner's WebSocket (README.md, "The runner"): one RunnerSession — one real gRPC client
  * on one h2c connection to our own port — per channel, driven by the browser's JSON messages.
  */
 export async function runnerChannel(app: FastifyInstance, options: { limits: RunnerLimits }): Promise<void> {
   const { limits } = options;
-  const channelsOf = new Map<string, number>();
+  const channelsOf = new ChannelCount();
 
   app.get(RUNNER_CHANNEL_PATH, { websocket: true }, (socket: WebSocket, request) => {
     const session = sessionFromCookie(request.headers);
@@ -59,71 +139,27 @@ export async function runnerChannel(app: FastifyInstance, options: { limits: Run
       socket.close(RUNNER_CLOSE.noSession, 'no wirelab_session cookie');
       return;
     }
-    const open = channelsOf.get(session) ?? 0;
-    if (open >= limits.maxChannelsPerSession) {
+    if (!channelsOf.take(session, limits.maxChannelsPerSession)) {
       socket.close(RUNNER_CLOSE.tooManyChannels, `at most ${limits.maxChannelsPerSession} runner channels per session`);
       return;
     }
     const slot = app.clientBudget.takeSlot('grpcRunner', request.ip);
     if (slot.refused) {
+      channelsOf.release(session);
       const where = slot.refused.scope === 'address' ? 'per address' : 'on the server';
       socket.close(RUNNER_CLOSE.tooManyChannels, `at most ${slot.refused.max} runner channels ${where}`);
       return;
     }
-    channelsOf.set(session, open + 1);
-
-    let idleTimer: NodeJS.Timeout | undefined;
-    const touch = (): void => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        // A long streaming call is not idleness: look again later.
-        if (runner.openCalls > 0) touch();
-        else socket.close(RUNNER_CLOSE.idle, 'idle runner channel');
-      }, limits.idleTimeoutMs);
-    };
-    const send = (message: RunnerServerMessage): void => {
-      if (socket.readyState !== socket.OPEN) return;
-      socket.send(JSON.stringify(message));
-      touch();
-    };
     const target = ownOrigin(app.server.address());
-    const runner = new RunnerSession({ session, target, registry, limits, send });
-
-    send({
-      type: 'hello',
+    serveRunner(socket, request, {
       session,
       target,
-      limits: { maxCalls: limits.maxCalls, maxMessageBytes: limits.maxMessageBytes, idleTimeoutMs: limits.idleTimeoutMs, maxTimeoutMs: limits.maxTimeoutMs },
-      services: serviceList(),
-    });
-
-    socket.on('message', (raw: RawData, isBinary: boolean) => {
-      touch();
-      const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer);
-      if (bytes.byteLength > limits.maxMessageBytes) {
-        socket.close(RUNNER_CLOSE.messageTooBig, `control messages are at most ${limits.maxMessageBytes} bytes`);
-        return;
-      }
-      try {
-        if (isBinary) throw new RunnerProtocolError('bad-json', { en: 'Control messages are JSON text frames.', ru: 'Управляющие сообщения — текстовые кадры с JSON.' });
-        runner.handle(parseClientMessage(bytes.toString('utf8'), limits.maxTimeoutMs));
-      } catch (error) {
-        if (error instanceof RunnerProtocolError) {
-          send(error.toMessage());
-          return;
-        }
-        request.log.error({ err: error }, 'grpc runner failed');
-        send({ type: 'error', reason: 'internal', message: { en: 'The runner failed; see the server log.', ru: 'Раннер дал сбой; подробности — в журнале сервера.' } });
-      }
-    });
-
-    socket.on('close', () => {
-      clearTimeout(idleTimer);
-      runner.close();
-      slot.release();
-      const left = (channelsOf.get(session) ?? 1) - 1;
-      if (left > 0) channelsOf.set(session, left);
-      else channelsOf.delete(session);
+      limits,
+      open: (send) => new RunnerSession({ session, target, registry, limits, send }),
+      closed: () => {
+        slot.release();
+        channelsOf.release(session);
+      },
     });
   });
 }

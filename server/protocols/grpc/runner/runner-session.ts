@@ -1,6 +1,7 @@
 import { fromJson, toJson, type DescMethod, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import type { ClientSessionOptions } from 'node:http2';
 import { base64Encode } from '@bufbuild/protobuf/wire';
 import fastifyCookie from '@fastify/cookie';
 import { countRu } from '../../../../shared/russian-plural.ts';
@@ -29,6 +30,26 @@ interface Call {
   abort: AbortController;
   sentCount: number;
   requestClosed: boolean;
+  /** the response headers came (the server answered) */
+  answered: boolean;
+  /** the outbound answer wait ran out (RunnerOutbound.answerWaitMs) */
+  silent: boolean;
+}
+
+/**
+ * A runner whose calls go to a student's own server (server/own-server/grpc-relay.ts) rather
+ * than to this server: its connection comes through the guard and the tap, no session cookie is
+ * sent, and what went wrong with the connection is told as a fact, not as a status.
+ */
+export interface RunnerOutbound {
+  /** node:http2's options for the one connection: `createConnection` opens the guarded, tapped socket */
+  http2: ClientSessionOptions;
+  /** a call that failed, as an `error` message (a fact about the connection), or null: report its status */
+  failure(error: ConnectError, call: { silent: boolean; answered: boolean }): Omit<Extract<RunnerServerMessage, { type: 'error' }>, 'type' | 'call'> | null;
+  /** how long a call without a deadline waits for the server's answer once its request side closed */
+  answerWaitMs: number;
+  /** before each call: the connection is up (rejects with what stopped it, told by `failure`) */
+  beforeCall(): Promise<void>;
 }
 
 type Send = (message: RunnerServerMessage) => void;
@@ -87,10 +108,12 @@ export class RunnerSession {
       registry: Registry;
       limits: RunnerLimits;
       send: Send;
+      /** absent: calls go to this server's own port, in the browser's sandbox */
+      outbound?: RunnerOutbound;
     },
   ) {
     // One connection for the channel's lifetime; it is opened at the first call.
-    this.sessionManager = new Http2SessionManager(options.target, { idleConnectionTimeoutMs: options.limits.idleTimeoutMs });
+    this.sessionManager = new Http2SessionManager(options.target, { idleConnectionTimeoutMs: options.limits.idleTimeoutMs }, options.outbound?.http2);
     const announce: Interceptor = (next) => async (req) => {
       // The request is handed to the HTTP/2 session now: its HEADERS frame goes out.
       const call = req.contextValues.get(callIdKey);
@@ -167,7 +190,7 @@ export class RunnerSession {
     }
     // Every initial message must fit the input type before anything goes on the wire.
     const initial = message.messages.map((json) => this.parse(id, method, json));
-    const call: Call = { id, method, input: new AsyncQueue(), abort: new AbortController(), sentCount: 0, requestClosed: false };
+    const call: Call = { id, method, input: new AsyncQueue(), abort: new AbortController(), sentCount: 0, requestClosed: false, answered: false, silent: false };
     this.calls.set(id, call);
     for (const m of initial) call.input.push(m);
     if (message.end) call.requestClosed = true;
@@ -200,10 +223,11 @@ export class RunnerSession {
   }
 
   private async run(call: Call, metadata: Record<string, string>, timeoutMs: number | undefined, endNow: boolean): Promise<void> {
-    const { send } = this.options;
+    const { send, outbound } = this.options;
     const started = performance.now();
     const input = call.input;
     if (endNow) input.end();
+    const waitForAnswer = outbound && timeoutMs === undefined ? () => this.waitForAnswer(call, outbound.answerWaitMs) : () => undefined;
     const outgoing = (async function* announceSent() {
       for await (const message of input) {
         send({ type: 'sent', call: call.id, index: call.sentCount, t: Date.now() });
@@ -211,14 +235,16 @@ export class RunnerSession {
         yield message;
       }
       send({ type: 'ended', call: call.id, t: Date.now() });
+      waitForAnswer();
     })();
     const header = new Headers(metadata);
     // The browser's session: the call works in its sandbox, and the tap gives this
-    // connection's bytes to that session's inspector.
-    header.set('cookie', fastifyCookie.serialize(SESSION_COOKIE, this.options.session));
+    // connection's bytes to that session's inspector. Never to a student's own server.
+    if (!outbound) header.set('cookie', fastifyCookie.serialize(SESSION_COOKIE, this.options.session));
     let responseTrailer: Headers | undefined;
     let headersArrived = false;
     try {
+      await outbound?.beforeCall();
       const response = await this.transport.stream(
         call.method as never,
         call.abort.signal,
@@ -228,6 +254,7 @@ export class RunnerSession {
         contextWithCall(call.id),
       );
       headersArrived = true;
+      call.answered = true;
       // A grpc-status among the headers: a Trailers-Only answer that connect-es let through (OK).
       const okTrailersOnly = trailersOnlyBlock(response.header);
       if (okTrailersOnly) send({ type: 'headers', call: call.id, headers: okTrailersOnly.headers, trailersOnly: true, t: Date.now() });
@@ -247,6 +274,8 @@ export class RunnerSession {
       else this.finish(call, { code: 0, message: '', details: [], trailers: headerObject(responseTrailer) }, started);
     } catch (error) {
       const connectError = ConnectError.from(error);
+      const fact = outbound?.failure(connectError, call);
+      if (fact) return this.fail(call, fact);
       const status = {
         code: connectError.code,
         message: connectError.rawMessage,
@@ -264,6 +293,26 @@ export class RunnerSession {
         this.finish(call, { ...status, trailers: {} }, started);
       } else this.finish(call, status, started);
     }
+  }
+
+  /** No answer within `ms` of the request side closing: the call is cancelled and told as silence. */
+  private waitForAnswer(call: Call, ms: number): void {
+    if (call.answered) return;
+    const timer = setTimeout(() => {
+      if (call.answered || !this.calls.has(call.id)) return;
+      call.silent = true;
+      call.abort.abort(new ConnectError(`no answer within ${ms} ms`, Code.DeadlineExceeded));
+    }, ms);
+    timer.unref();
+    call.abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  }
+
+  /** The call is over without a status: what happened to it, as an `error` (the contract's "a call that failed"). */
+  private fail(call: Call, fact: Omit<Extract<RunnerServerMessage, { type: 'error' }>, 'type' | 'call'>): void {
+    if (!this.calls.has(call.id)) return;
+    this.calls.delete(call.id);
+    call.input.end();
+    this.options.send({ type: 'error', call: call.id, ...fact });
   }
 
   private detailJson(detail: ConnectError['details'][number]): RunnerStatusDetail {

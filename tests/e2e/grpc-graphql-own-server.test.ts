@@ -1,0 +1,79 @@
+// A gRPC cell and a GraphQL cell aimed at "my server" («Мой сервер»), in Russian: the gRPC cell's
+// call is made by Wirelab's server to the Python gRPC starter over h2c (the cell shows the
+// starter's answer and status as for Wirelab's own calls), a refusal is a fact; the GraphQL cell,
+// on the same remembered choice, sends its query through Wirelab's relay to the Python GraphQL
+// starter, whose schema differs from Wirelab's: its GraphQL error shows as GraphQL errors do.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPythonStarter, STARTERS, type RunningStarter } from '../integration/own-server-starters.ts';
+import { openPage, useAppAndBrowser } from './browser.ts';
+import { cell, LIVE } from './lesson-page.ts';
+
+const lab = useAppAndBrowser();
+const stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
+let grpcStarter: RunningStarter;
+let graphqlStarter: RunningStarter;
+
+beforeAll(async () => {
+  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  [grpcStarter, graphqlStarter] = await Promise.all([startPythonStarter('grpc_server.py', '', { GRPC_STUBS: stubs }), startPythonStarter('graphql_server.py')]);
+}, 30_000);
+afterAll(async () => {
+  await Promise.all([grpcStarter?.stop(), graphqlStarter?.stop()]);
+  rmSync(stubs, { recursive: true, force: true });
+});
+
+describe('gRPC and GraphQL cells aimed at my server', () => {
+  it('calls the Python starters through Wirelab’s server and tells what went wrong as a fact', async () => {
+    const page = await openPage(lab.browser, { locale: 'ru-RU' });
+    try {
+      await page.goto(`${lab.server.origin}/ru/grpc`);
+      const getUser = cell(page, 'get-user');
+      await getUser.scrollIntoViewIfNeeded();
+      await getUser.locator('[data-testid="http-target-mode"][value="mine"]').check();
+      await getUser.locator('[data-testid="http-target-address"]').fill(`127.0.0.1:${grpcStarter.port}`);
+      expect(await getUser.locator('[data-testid="grpc-own-server-note"]').textContent()).toContain(`к 127.0.0.1:${grpcStarter.port} делает сам сервер Wirelab`);
+      // the starter speaks native gRPC only: no protocol to choose
+      expect(await getUser.locator('[data-testid="grpc-protocol"]').count()).toBe(0);
+      await getUser.locator('[data-testid="cell-run"]').click();
+      await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+      expect(await getUser.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Ada Lovelace');
+
+      // the same choice in every cell: the missing user is the starter's NOT_FOUND, its own words
+      const missing = cell(page, 'missing-user');
+      await missing.scrollIntoViewIfNeeded();
+      expect(await missing.locator('[data-testid="http-target-mode"][value="mine"]').isChecked()).toBe(true);
+      await missing.locator('[data-testid="cell-run"]').click();
+      await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+      expect(await missing.locator('[data-testid="grpc-call-log"]').textContent()).toContain('no such user');
+
+      // nothing listening: a fact in Russian, not a stack trace
+      await missing.locator('[data-testid="http-target-address"]').fill('127.0.0.1:1');
+      await missing.locator('[data-testid="cell-run"]').click();
+      await expect.poll(() => missing.locator('[data-testid="grpc-event-error"]').textContent(), LIVE).toMatch(/В соединении отказано: по адресу 127\.0\.0\.1:1 никто не слушает/);
+
+      await page.goto(`${lab.server.origin}/ru/graphql`);
+      const first = cell(page, 'first-query');
+      await first.scrollIntoViewIfNeeded();
+      expect(await first.locator('[data-testid="http-target-mode"][value="mine"]').isChecked()).toBe(true);
+      await first.locator('[data-testid="http-target-address"]').fill(`127.0.0.1:${graphqlStarter.port}`);
+      expect(await first.locator('[data-testid="graphql-own-server-note"]').textContent()).toMatch(/схему Wirelab, а не вашего сервера/);
+      await first.locator('[data-testid="cell-run"]').click();
+      // Wirelab's schema has User.status, the starter's has not: its answer, as a GraphQL error
+      await expect.poll(() => first.locator('[data-testid="graphql-error"]').first().textContent(), LIVE).toMatch(/status/);
+      expect(await first.locator('[data-testid="graphql-source"]').textContent()).toMatch(/POST \/graphql/);
+
+      // a query the starter's schema has: its data
+      await first.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+      await page.evaluate((id) => window.__wirelabEditors!.get(id)!.setValue('{ users(first: 2) { __typename } }'), 'first-query');
+      await first.locator('[data-testid="cell-run"]').click();
+      await expect.poll(() => first.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('UserConnection');
+    } finally {
+      await page.context().close();
+    }
+  }, 90_000);
+});

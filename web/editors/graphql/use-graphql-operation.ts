@@ -1,0 +1,123 @@
+// The operations of a GraphQL cell and what they showed: a query or mutation over HTTP (urql,
+// graphql-client.ts) with its exchange found in the capture store, or a subscription over a
+// WebSocket that keeps adding events until it is stopped.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { OperationResult } from '@urql/core';
+import type { HttpExchange } from '../../wire/types.ts';
+import { getCaptureStore } from '../../inspector/capture-store.ts';
+import { parseHeaderLines, parseVariables, type GraphqlCellSource } from './cell-format.ts';
+import { outlineDocument, operationSource, pickOperation } from './operations.ts';
+import { runOperation, startSubscription, type HttpMethodChoice, type RequestPolicy, type RunResult, type SubscriptionHandle, type WsProtocol } from './graphql-client.ts';
+import type { SubscriptionEvent } from './subscription-panel.tsx';
+import type { graphqlEditorStrings } from './strings.ts';
+import { sendGraphqlToOwnServer } from './send-to-own-server.ts';
+import type { HttpTarget } from '../http/http-target.ts';
+import type { Localized } from '../../../contracts/own-server/check-result.ts';
+
+export type Outcome =
+  | { kind: 'problem'; message: string }
+  /** Wirelab's server did not relay the request to the student's own server: why, in both languages */
+  | { kind: 'refused'; status: number; message: Localized | null }
+  | { kind: 'network-error'; message: string }
+  | { kind: 'result'; run: RunResult; capture: 'none' | 'waiting' | 'missing' | HttpExchange };
+
+export interface SubscriptionState {
+  status: 'idle' | 'active' | 'ended';
+  startedAt: number;
+  events: SubscriptionEvent[];
+}
+
+/** How the cell asks: its toolbar's choices when Run is pressed. */
+export interface OperationChoices {
+  /** queries and mutations go to Wirelab's server (urql) or, relayed, to the student's own */
+  target: HttpTarget;
+  wantedOperation: string | number | null;
+  policy: RequestPolicy;
+  method: HttpMethodChoice;
+  protocol: WsProtocol;
+}
+
+type Strings = (typeof graphqlEditorStrings)['en'];
+
+/** The chosen operation of the source, ready to send, or what is wrong with the source. */
+function prepareOperation(current: GraphqlCellSource, wanted: string | number | null, t: Strings) {
+  const outline = outlineDocument(current.document);
+  if (!outline.ok) return { ok: false as const, message: t.syntaxError(outline.line, outline.column, outline.message) };
+  const index = pickOperation(outline.operations, wanted);
+  const chosen = outline.operations[index];
+  if (!chosen) return { ok: false as const, message: t.noOperation };
+  const variables = parseVariables(current.variables);
+  if (!variables.ok) return { ok: false as const, message: t.variablesError(variables.message) };
+  const headers = parseHeaderLines(current.headers);
+  if (!headers.ok) return { ok: false as const, message: t.headerError(headers.line, headers.text) };
+  return { ok: true as const, type: chosen.type, name: chosen.name ?? null, query: operationSource(current.document, outline.document, index), variables: variables.value, headers: headers.headers };
+}
+
+export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, choices: OperationChoices, t: Strings, onExchange?: (exchange: HttpExchange) => void) {
+  const [running, setRunning] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [subscription, setSubscription] = useState<SubscriptionState>({ status: 'idle', startedAt: 0, events: [] });
+  const subscriptionHandle = useRef<SubscriptionHandle | null>(null);
+  const runId = useRef(0);
+  const { target, wantedOperation, policy, method, protocol } = choices;
+
+  useEffect(() => () => subscriptionHandle.current?.stop(), []);
+
+  const stopSubscription = useCallback(() => {
+    subscriptionHandle.current?.stop();
+    subscriptionHandle.current = null;
+    setSubscription((state) => ({ ...state, status: state.status === 'active' ? 'ended' : state.status }));
+  }, []);
+
+  const run = useCallback(async () => {
+    const prepared = prepareOperation(sourceRef.current, wantedOperation, t);
+    if (!prepared.ok) return setOutcome({ kind: 'problem', message: prepared.message });
+    if (prepared.type === 'subscription') {
+      subscriptionHandle.current?.stop();
+      setOutcome(null);
+      const startedAt = Date.now();
+      setSubscription({ status: 'active', startedAt, events: [] });
+      const onResult = (result: OperationResult) => {
+        setSubscription((state) => (state.startedAt === startedAt ? { ...state, events: [...state.events, { at: Date.now(), result }] } : state));
+      };
+      subscriptionHandle.current = startSubscription(prepared.query, prepared.variables, protocol, onResult);
+      return;
+    }
+    const id = ++runId.current;
+    setRunning(true);
+    try {
+      if (target.mode === 'mine') {
+        const relayed = await sendGraphqlToOwnServer(target.address, prepared);
+        if (id !== runId.current) return;
+        if (relayed.kind === 'refused') return setOutcome(relayed);
+        const run: RunResult = { source: 'network', sent: relayed.sent };
+        setOutcome({ kind: 'result', run, capture: 'waiting' });
+        // Wirelab's own request to the student's server is in this session's captures, as a page's would be
+        const exchange = await getCaptureStore().waitForExchange({ method: relayed.sent.method, target: relayed.sent.target, after: relayed.sent.sentAfter, timeoutMs: 3000 });
+        if (id !== runId.current) return;
+        setOutcome({ kind: 'result', run, capture: exchange ?? 'missing' });
+        if (exchange) onExchange?.(exchange);
+        return;
+      }
+      const result = await runOperation({ query: prepared.query, variables: prepared.variables, headers: prepared.headers, requestPolicy: policy, method, kind: prepared.type });
+      if (id !== runId.current) return;
+      const networkError = result.result?.error?.networkError;
+      if (networkError && !result.sent) {
+        setOutcome({ kind: 'network-error', message: networkError.message });
+        return;
+      }
+      setOutcome({ kind: 'result', run: result, capture: result.sent ? 'waiting' : 'none' });
+      if (!result.sent) return;
+      const exchange = await getCaptureStore().waitForExchange({ method: result.sent.method, target: result.sent.target, after: result.sent.sentAfter, timeoutMs: 3000 });
+      if (id !== runId.current) return;
+      setOutcome({ kind: 'result', run: result, capture: exchange ?? 'missing' });
+      if (exchange) onExchange?.(exchange);
+    } catch (error) {
+      if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      if (id === runId.current) setRunning(false);
+    }
+  }, [t, target, wantedOperation, policy, method, protocol, onExchange]);
+
+  return { running, outcome, subscription, run, stopSubscription };
+}

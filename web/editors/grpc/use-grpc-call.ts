@@ -1,0 +1,93 @@
+// The calls of a gRPC cell and what they showed: a unary or server-streaming call made by the
+// page with fetch (Connect, gRPC-Web), or any call driven through the server's runner (client and
+// bidi streaming, which fetch cannot send; and every call aimed at the student's own server). The cell renders `log`, `running`, `problem` and
+// `exchange`; which of the two ran the call does not change how it is shown.
+import { useCallback, useEffect, useRef } from 'react';
+import type { Registry } from '@bufbuild/protobuf';
+import type { HttpExchange } from '../../wire/types.ts';
+import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { getCaptureStore } from '../../inspector/capture-store.ts';
+import { appendEvent, emptyLog, type CallEvent } from './call-log.ts';
+import { browserCanCall, methodPath } from './method-catalog.ts';
+import { runBrowserCall } from './run-call.ts';
+import type { GrpcProtocol } from './grpc-cell-config.ts';
+import type { PreparedCall } from './grpc-inputs.ts';
+import { useRunnerCall } from './use-runner-call.ts';
+import { useCallView, type CallView } from './call-view.ts';
+
+/** How long to wait for a finished call's bytes to arrive over the capture channel. */
+const CAPTURE_WAIT_MS = 3000;
+
+interface FetchCallOptions {
+  view: CallView;
+  registry: Registry;
+  prepare(): PreparedCall;
+  protocol(): GrpcProtocol;
+  onExchange?(exchange: HttpExchange): void;
+}
+
+/** Unary and server streaming from the page itself: fetch, then the call's exchange in the capture store. */
+function useFetchCall({ view, registry, prepare, protocol, onExchange }: FetchCallOptions) {
+  const abortRef = useRef<AbortController | null>(null);
+  const runId = useRef(0);
+  const { setLog, setRunning, setProblem, setExchange } = view;
+
+  const run = useCallback(async () => {
+    const prepared = prepare();
+    if (!prepared.ok) {
+      // the previous call's log and capture note would read as this attempt's outcome
+      setLog(null);
+      setExchange(null);
+      return setProblem(prepared.problem);
+    }
+    if (!browserCanCall(prepared.method)) return;
+    setProblem(null);
+    abortRef.current?.abort();
+    const abort = new AbortController();
+    abortRef.current = abort;
+    const id = ++runId.current;
+    setRunning(true);
+    setExchange(null);
+    let current = emptyLog();
+    setLog(current);
+    await sessionReady();
+    const sentAfter = captureTimeNow();
+    const onEvent = (event: CallEvent) => {
+      if (id !== runId.current) return;
+      current = appendEvent(current, event);
+      setLog(current);
+    };
+    const options = { method: prepared.method, protocol: protocol(), registry, baseUrl: window.location.origin, request: prepared.request, metadata: prepared.metadata, signal: abort.signal, onEvent };
+    const outcome = await runBrowserCall(prepared.timeoutMs === undefined ? options : { ...options, timeoutMs: prepared.timeoutMs });
+    if (id !== runId.current) return;
+    setRunning(false);
+    // a request that never left the browser has no bytes to find: "not captured" would be false
+    if (!outcome.reachedServer) return;
+    const captured = await getCaptureStore().waitForExchange({ method: 'POST', target: `/${methodPath(prepared.method)}`, after: sentAfter, timeoutMs: CAPTURE_WAIT_MS });
+    if (id !== runId.current) return;
+    setExchange(captured ?? 'missing');
+    if (captured) onExchange?.(captured);
+  }, [prepare, protocol, registry, onExchange, setLog, setRunning, setProblem, setExchange]);
+
+  const cancel = useCallback(() => abortRef.current?.abort(), []);
+  useEffect(() => () => abortRef.current?.abort(), []);
+  return { run, cancel };
+}
+
+export interface GrpcCallOptions {
+  cellId: string;
+  /** the runner's channel URL (runner-channel.ts, runnerUrl) */
+  runnerUrl: string;
+  registry: Registry;
+  prepare(): PreparedCall;
+  protocol(): GrpcProtocol;
+  onExchange?(exchange: HttpExchange): void;
+}
+
+/** A cell's calls: `fetch` (unary, server streaming) and `runner` (start, send, half-close, cancel), one view. */
+export function useGrpcCall({ cellId, runnerUrl, registry, prepare, protocol, onExchange }: GrpcCallOptions) {
+  const view = useCallView();
+  const fetchCall = useFetchCall({ view, registry, prepare, protocol, onExchange });
+  const runner = useRunnerCall({ view, cellId, prepare, url: runnerUrl });
+  return { view, fetchCall, runner };
+}
