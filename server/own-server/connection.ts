@@ -5,7 +5,7 @@
 import { Socket, connect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Transport } from '../../contracts/capture-channel/messages.ts';
-import type { OutboundRecorder } from '../tap/capture-hub.ts';
+import type { OutboundRecorder } from '../tap/outbound-connection.ts';
 import { TapSocket } from '../tap/tap-socket.ts';
 import { guardedLookup, refusals, type AddressGuard, type Resolver, systemResolver } from './address-guard.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';

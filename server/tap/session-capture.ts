@@ -1,0 +1,151 @@
+import { ChunkRing } from './chunk-ring.ts';
+import type { CaptureLimits, CaptureMessage, CaptureSubscriber, CapturedChunk, ConnectionInfo, UnrecordedReason } from './capture-types.ts';
+
+/** Where the heap the rings hold is counted (CaptureHub): told of every change. */
+export interface CaptureBudget {
+  held(capture: SessionCapture, delta: number): void;
+}
+
+/** What a connection's record asks of the hub that made it: the limits, and the channel's next sequence number. */
+export interface CaptureSequence {
+  readonly limits: CaptureLimits;
+  nextSeq(): number;
+}
+
+/** How long captures wait to be batched before they are pushed to a browser. */
+export const FLUSH_EVERY_MS = 15;
+
+export const now = (): number => performance.timeOrigin + performance.now();
+
+/** A session's captures: a bounded ring for replay, and the browsers watching it live. */
+export class SessionCapture {
+  recording = true;
+  /** this session as the owner of a request (one object, not one per request) */
+  readonly asOwner: Owner = { kind: 'session', capture: this };
+  lastActive = now();
+  /** the client address its recorded connections came from ('?' until one is claimed) */
+  address = '?';
+  private retired = false;
+  private readonly ring: ChunkRing;
+  private connections = new Map<string, ConnectionInfo>();
+  private subscribers = new Set<CaptureSubscriber>();
+  private outbox: CaptureMessage[] = [];
+  private flushScheduled = false;
+
+  constructor(
+    limits: CaptureLimits,
+    private readonly budget: CaptureBudget,
+  ) {
+    this.ring = new ChunkRing(limits);
+  }
+
+  get heldBytes(): number {
+    return this.ring.heldBytes;
+  }
+
+  /** Gives back heap to the global budget: halves the ring, its oldest chunks go first. */
+  shrink(): void {
+    const freed = this.ring.shrink();
+    this.budget.held(this, -freed);
+  }
+
+  /**
+   * The hub forgot this session to make room: its storage goes, and connections it still owns
+   * record nothing more (they would otherwise fill a ring nobody can see, outside every budget).
+   */
+  retire(): void {
+    this.retired = true;
+    while (this.ring.heldBytes > 0) this.shrink();
+  }
+
+  get watched(): boolean {
+    return this.subscribers.size > 0;
+  }
+
+  addConnection(info: ConnectionInfo): void {
+    this.connections.set(info.id, info);
+    this.send({ type: 'connection', conn: info });
+  }
+
+  closeConnection(info: ConnectionInfo): void {
+    this.send({ type: 'closed', conn: info.id, t: info.closedAt ?? now() });
+  }
+
+  record(chunk: CapturedChunk): void {
+    if (this.retired) return;
+    this.lastActive = chunk.t;
+    const before = this.ring.heldBytes;
+    this.ring.push(chunk);
+    this.send({ type: 'chunk', chunk });
+    const grown = this.ring.heldBytes - before;
+    if (grown !== 0) this.budget.held(this, grown);
+  }
+
+  setRecording(on: boolean): void {
+    this.recording = on;
+    this.send({ type: 'recording', on });
+  }
+
+  clear(): void {
+    this.ring.clear();
+    for (const [id, info] of this.connections) if (info.closedAt !== undefined) this.connections.delete(id);
+    this.send({ type: 'cleared' });
+  }
+
+  subscribe(subscriber: CaptureSubscriber): () => void {
+    this.flush();
+    const replay: CaptureMessage[] = [{ type: 'recording', on: this.recording }];
+    const live = this.ring.toArray();
+    const liveConnections = new Set(live.map((c) => c.conn));
+    for (const info of this.connections.values()) {
+      if (info.closedAt === undefined || liveConnections.has(info.id)) replay.push({ type: 'connection', conn: info });
+    }
+    for (const chunk of live) replay.push({ type: 'chunk', chunk });
+    for (const info of this.connections.values()) {
+      if (info.closedAt !== undefined && liveConnections.has(info.id)) {
+        replay.push({ type: 'closed', conn: info.id, t: info.closedAt });
+      }
+    }
+    subscriber.deliver(replay);
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  private send(message: CaptureMessage): void {
+    if (this.subscribers.size === 0) return;
+    this.outbox.push(message);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Batch what a few milliseconds recorded into one push per browser: under load this
+      // turns thousands of small WebSocket messages into a few dozen, and a person can't tell.
+      setTimeout(() => this.flush(), FLUSH_EVERY_MS);
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outbox.length === 0) return;
+    const batch = this.outbox;
+    this.outbox = [];
+    for (const subscriber of this.subscribers) subscriber.deliver(batch);
+  }
+}
+
+/**
+ * unknown: no request seen yet, bytes wait in `pending`;
+ * none: requests so far named no session (or none was found in time, see `reason`), bytes are not
+ *   kept (but the last inbound chunk, which may hold the next request), a later session request may
+ *   claim it;
+ * internal: the capture channel itself, never recorded;
+ * shared (h2c): requests of two sessions on one connection, whose frames (one HPACK state, streams
+ *   interleaved) cannot be split between them: nothing more is recorded for anyone.
+ */
+export type Owner =
+  | { kind: 'unknown' }
+  | { kind: 'none'; reason: UnrecordedReason }
+  | { kind: 'internal' }
+  | { kind: 'session'; capture: SessionCapture }
+  | { kind: 'shared' };
+
+/** The owner of every request that names no session. */
+export const NO_SESSION: Owner = { kind: 'none', reason: 'no-session' };
