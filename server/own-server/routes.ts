@@ -12,6 +12,7 @@ import type { OwnServerHttpRequest } from '../../contracts/own-server/http-relay
 import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_CHECKS_PATH, routeMessages as text, type CheckRequest } from './route-schema.ts';
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
 import { wirelabItselfTest } from './wirelab-itself.ts';
+import { serveWebSocketRelay } from './websocket-relay.ts';
 
 export interface OwnServerRouteOptions {
   /** false: `OWN_SERVERS=off`, every request is answered 403. */
@@ -27,6 +28,8 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   // The listening address is read at each run: Wirelab's own port is known only once it listens.
   // One budget for the process: a student's checks and their HTTP cells share their four connections.
   const budget = new ConnectionBudget();
+  // The consoles' relays (WebSocket, MQTT): upgrades routed by the one-port server, same budget.
+  serveWebSocketRelay(app, { enabled: options.enabled, budget, captures: app.captures });
   const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled, budget, isWirelab: wirelabItselfTest(() => app.server.address()) });
   // Records a request's connections in the byte tap for the session that asked, and nobody else's.
   const tapFor = (request: FastifyRequest): OutboundTap | undefined => {
