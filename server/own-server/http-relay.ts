@@ -109,7 +109,8 @@ function pairs(raw: string[]): Array<[string, string]> {
   return result;
 }
 
-function failureOf(error: unknown, target: Target): RelayFailure {
+/** The route's answer for an error of a relayed request: the guard's refusal, the fact, or the timeout. */
+export function failureOf(error: unknown, target: Target): RelayFailure {
   if (error instanceof OwnServerRefusal) return new RelayFailure(error.code === 'too-many-connections' ? 429 : 403, error.code, error.localized);
   if (error instanceof CheckStopped) return new RelayFailure(499, 'stopped', { en: error.message, ru: 'Запрос остановлен: страница, которая его отправила, закрыта.' });
   const fact = connectionFact(error, target);
