@@ -77,7 +77,8 @@ export function routeRelayUpgrade(app: FastifyInstance, path: string, options: R
         then(browser);
       });
     };
-    const closeWith = (fact: RelayFact) => accept(false, (browser) => browser.close(relayCloseCode(fact), encodeRelayFact(fact)));
+    // the first subprotocol offered, though nothing will be spoken: a client that offered one may fail a 101 without it
+    const closeWith = (fact: RelayFact) => accept(offeredProtocols(req)[0] ?? false, (browser) => browser.close(relayCloseCode(fact), encodeRelayFact(fact)));
     const session = captureOwnerOf(req.headers);
     if (!options.enabled) return closeWith({ fact: 'own-servers-off' });
     if (!session) return closeWith({ fact: 'session-required' });

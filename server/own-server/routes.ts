@@ -13,6 +13,7 @@ import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
 import { wirelabItselfTest } from './wirelab-itself.ts';
 import { serveWebSocketRelay } from './websocket-relay.ts';
+import { serveMqttRelay } from './mqtt-relay.ts';
 import { openEventStream } from './event-stream-relay.ts';
 import { OWN_SERVER_SSE_RELAY_PATH, RELAY_PATH_PATTERN, relayFactText } from '../../contracts/own-server/relays.ts';
 
@@ -32,6 +33,7 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   const budget = new ConnectionBudget();
   // The consoles' relays (WebSocket, MQTT): upgrades routed by the one-port server, same budget.
   serveWebSocketRelay(app, { enabled: options.enabled, budget, captures: app.captures });
+  serveMqttRelay(app, { enabled: options.enabled, budget, captures: app.captures });
   const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled, budget, isWirelab: wirelabItselfTest(() => app.server.address()) });
   // Records a request's connections in the byte tap for the session that asked, and nobody else's.
   const tapFor = (request: FastifyRequest): OutboundTap | undefined => {
