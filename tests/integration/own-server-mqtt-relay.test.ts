@@ -63,7 +63,7 @@ describe('an MQTT console aimed at my broker', () => {
       await askerCapture.waitFor(() => toBroker().length === 2 && toBroker().every((c) => askerCapture.messages.some((m) => m.type === 'closed' && m.conn === c.connection.id)));
       for (const { connection, messages } of toBroker()) {
         expect(connection.transport).toBe('mqtt');
-        const packets = messages.filter((message) => message.layer === 'mqtt-packet').map((message) => `${message.dir} ${message.summary.split(' ')[0]}`);
+        const packets = (messages ?? []).filter((message) => message.layer === 'mqtt-packet').map((message) => `${message.dir} ${message.summary.split(' ')[0]}`);
         // `in`: what Wirelab sent for the browser; `out`: what mosquitto answered
         expect(packets.slice(0, 2)).toEqual(['in CONNECT', 'out CONNACK']);
       }
