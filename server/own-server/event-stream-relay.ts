@@ -3,9 +3,9 @@
 // on, so EventSource's reconnection resumes there too) and answers with what the student's server
 // answered — status, Content-Type, then the body's bytes as they arrive. The stream lives only as
 // long as the browser's request.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { openGuardedSocket, type ConnectionContext, type Target } from './connection.ts';
-import { failureOf, RelayFailure } from './http-relay.ts';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { ConnectionContext, Target } from './connection.ts';
+import { failureOf, guardedHttpRequest, RelayFailure } from './http-relay.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { addressOf } from './relay-facts.ts';
 
@@ -18,19 +18,9 @@ export function openEventStream(target: Target, path: string, lastEventId: strin
       ['Cache-Control', 'no-cache'],
     ];
     if (lastEventId !== undefined) headers.push(['Last-Event-ID', lastEventId]);
-    let outgoing;
+    let outgoing: ClientRequest;
     try {
-      outgoing = httpRequest({
-        method: 'GET',
-        path,
-        host: target.host,
-        port: target.port,
-        headers: headers.flat(),
-        setHost: false,
-        // no `agent`: node:http would open its own connection, past the guard (README, "Safe by construction")
-        agent: undefined,
-        createConnection: () => openGuardedSocket(target, context, { transport: 'http/1.1' }),
-      });
+      outgoing = guardedHttpRequest(target, context, 'GET', path, headers);
     } catch (error) {
       // a Last-Event-ID node:http will not write (control characters)
       return reject(new RelayFailure(400, 'bad-check-request', { en: `Last-Event-ID cannot be sent: ${String(error)}`, ru: `Last-Event-ID нельзя отправить: ${String(error)}` }));
