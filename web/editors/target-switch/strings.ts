@@ -6,7 +6,7 @@ export const targetSwitchStrings = {
     wirelab: 'Wirelab’s server',
     mine: 'My server',
     address: 'host:port of your own server (on your computer)',
-    wirelabOnly: (what: string) => `You chose “my server”, but ${what} always talks to Wirelab’s server: the starters have no counterpart for it.`,
+    wirelabOnly: (what: string) => `You chose “my server”, but ${what} always talks to Wirelab’s server.`,
   },
   ru: {
     legendSend: 'Куда отправить',
@@ -14,6 +14,6 @@ export const targetSwitchStrings = {
     wirelab: 'Сервер Wirelab',
     mine: 'Мой сервер',
     address: 'host:port вашего собственного сервера (на вашем компьютере)',
-    wirelabOnly: (what: string) => `Выбран «мой сервер», но ${what} всегда работает с сервером Wirelab: в заготовках ему нет пары.`,
+    wirelabOnly: (what: string) => `Выбран «мой сервер», но ${what} всегда работает с сервером Wirelab.`,
   },
 };

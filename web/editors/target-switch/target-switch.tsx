@@ -55,8 +55,10 @@ export function WirelabOnlyNote({ what }: { what: { en: string; ru: string } }) 
   const target = useOwnTarget();
   if (target.mode !== 'mine') return null;
   return (
-    <p className="rt-note own-target-wirelab-only" data-testid="own-target-wirelab-only">
-      {t.wirelabOnly(what[lang])}
-    </p>
+    <div className="rt-row">
+      <p className="rt-note own-target-wirelab-only" data-testid="own-target-wirelab-only">
+        {t.wirelabOnly(what[lang])}
+      </p>
+    </div>
   );
 }
