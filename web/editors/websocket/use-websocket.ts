@@ -26,6 +26,8 @@ interface Connection {
   conn: Promise<string | null>;
   sent: number;
   received: number;
+  /** through Wirelab's relay to the student's server ("my server") */
+  relayed: boolean;
 }
 
 /** What the WHATWG WebSocket API sends: text as UTF-8 (text frame), bytes as they are (binary frame). */
@@ -46,11 +48,20 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
 
   const watch = (connection: Connection, handshake: Promise<InspectedExchange | null>) => {
     const { socket } = connection;
+    let openShown = false;
+    const showOpen = () => {
+      if (openShown) return;
+      openShown = true;
+      log.add({ kind: 'info', text: say((t) => t.openedWith(socket.protocol, socket.extensions)), inspectLabel: say((t) => t.showHandshake), inspect: exchangeLink(handshake), data: { event: 'open' } });
+    };
     socket.onopen = () => {
       if (!isCurrent(connection)) return;
       setState('OPEN');
       setChosen(socket.protocol);
-      log.add({ kind: 'info', text: say((t) => t.openedWith(socket.protocol, socket.extensions)), inspectLabel: say((t) => t.showHandshake), inspect: exchangeLink(handshake), data: { event: 'open' } });
+      // Through the relay the page's 101 may only precede a fact (nothing listens there): "open"
+      // is said once Wirelab's own handshake is seen, or a message came, and not if a fact closed it first.
+      if (!connection.relayed) showOpen();
+      else void handshake.then(() => isCurrent(connection) && socket.readyState === WebSocket.OPEN && showOpen());
       // The inspector follows the console: the handshake is the first thing the lesson looks at.
       void handshake.then((exchange) => {
         if (exchange && isCurrent(connection)) onExchange?.(exchange);
@@ -58,6 +69,7 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     };
     socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
       if (!isCurrent(connection)) return;
+      showOpen();
       const ordinal = connection.received++;
       const data = event.data;
       const entry: NewLogEntry =
@@ -110,7 +122,7 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     socket.binaryType = 'arraybuffer';
     // aimed at my server, the answer may be the student's refusal (a 404): that is the handshake to show
     const handshake = watchExchange({ method: 'GET', target, after, accept: (exchange) => mine || exchange.response?.status === 101 });
-    const connection: Connection = { socket, conn: handshake.then((exchange) => exchange?.conn ?? null), sent: 0, received: 0 };
+    const connection: Connection = { socket, conn: handshake.then((exchange) => exchange?.conn ?? null), sent: 0, received: 0, relayed: mine };
     current.current = connection;
     setState('CONNECTING');
     setChosen(null);
