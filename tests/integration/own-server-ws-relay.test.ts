@@ -23,6 +23,13 @@ beforeAll(async () => {
   student = createServer();
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has('echo.v1') ? 'echo.v1' : false) });
   student.on('upgrade', (req, socket, head) => {
+    // a server that takes the handshake and never answers it
+    if (req.url === '/silent') {
+      socket.on('error', () => undefined);
+      // an upgraded socket is half-open after the peer's FIN: end it so the server can close
+      socket.on('end', () => socket.end());
+      return;
+    }
     if (req.url !== '/ws/echo') {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
@@ -142,6 +149,13 @@ describe('a WebSocket console aimed at my server', () => {
     expect(refused.fact).toEqual({ fact: 'refused', address: '127.0.0.1:1' });
     expect(relayFactText(refused.fact!).en).toMatch(/^Connection refused: nothing listens at 127\.0\.0\.1:1/);
   });
+
+  it('tells a server that never answers the handshake as “no answer in 5 s”', async () => {
+    const silent = await relay(await newSession(wirelab.origin), undefined, '/silent').closed;
+    expect(silent.code).toBe(4504);
+    expect(silent.fact).toEqual({ fact: 'no-answer', seconds: 5 });
+    expect(relayFactText(silent.fact!).ru).toBe('Ваш сервер не ответил за 5 с.');
+  }, 20_000);
 
   it('refuses another machine, a bad target and a missing session, before connecting anywhere', async () => {
     const session = await newSession(wirelab.origin);
