@@ -9,6 +9,8 @@ import { buildLessonIndex, buildLessonSummaries, readLessonFolders } from './web
 import { buildExerciseTitles } from './web/lessons/exercise-titles.ts';
 import { buildSearchSections } from './web/search/search-documents.ts';
 import { renderLesson } from './web/lessons/render-lesson.ts';
+import { lessonSlug } from './web/lessons/lesson-slug.ts';
+import { linkLessonTerms } from './web/glossary/link-terms.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
@@ -50,7 +52,8 @@ function lessonIndexPlugin(): Plugin {
 /**
  * `lessons/<lesson>/<lang>.md?lesson-page`: everything a lesson page shows, in one module — its
  * lesson.json, its cells' starting texts, and its text rendered at build time (the `::source`
- * excerpts cut from the repository's files, then renderLesson, as the format check does). The
+ * excerpts cut from the repository's files, then renderLesson, as the format check does, and its
+ * glossary terms linked to their definitions: web/glossary/link-terms.ts). The
  * page fetches no markdown parser and makes one request for the lesson, not one per cell.
  */
 function lessonPagePlugin(): Plugin {
@@ -80,7 +83,9 @@ function lessonPagePlugin(): Plugin {
         sources.set(path, existsSync(source) ? await readFile(source, 'utf8') : undefined);
       }
       const { markdown } = expandSources(raw, (path) => sources.get(path));
-      return `export default ${JSON.stringify({ json, rendered: renderLesson(markdown), cells })};`;
+      const lang = file.endsWith('/ru.md') ? 'ru' : 'en';
+      const rendered = linkLessonTerms(renderLesson(markdown), lang, lessonSlug(relative(LESSONS_ROOT, folder)));
+      return `export default ${JSON.stringify({ json, rendered, cells })};`;
     },
   };
 }

@@ -2,6 +2,7 @@
 // generator never shares its event loop), and the percentile of a sorted sample.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface BenchServer {
@@ -45,4 +46,17 @@ export async function startBenchServer({ tap = false, memoryProbe = false, web =
 /** The p-th percentile (nearest rank) of an ascending sample. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux: /proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const { user, system } = cpuTimesMs(pid);
+  return user + system;
+}
+
+/** CPU time a process has used so far in its own code (user) and in the kernel for it (system), in ms. */
+export function cpuTimesMs(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // fields[0] is the state (field 3 of stat(5)): utime is field 14, stime field 15
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }

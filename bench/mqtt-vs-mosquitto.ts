@@ -11,15 +11,18 @@
 // Wirelab runs without the byte tap (mosquitto has none) and with its per-address budgets off, as
 // in the other throughput benchmarks; its clients name the shared sandbox `bench-mqtt` as their
 // user name, so every topic is rewritten into a sandbox as it is for a student.
+// Beside each figure, the broker process's CPU time per message delivered (user + system, from
+// /proc): unlike latency it hardly depends on what else the machine runs, so it says where a
+// change helped even on a loaded machine. The load average is printed with the figures.
 // Targets (issue 25): p99 of a delivery ≤ 2 × mosquitto's, throughput ≥ 0.5 × mosquitto's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { percentile, startBenchServer } from './bench-process.ts';
+import { cpuTimesMs, percentile, startBenchServer } from './bench-process.ts';
 import { fanOutRounds, type Receiver } from './fan-out.ts';
 import { inBatches, mqttReceiver, ownTopicThroughput } from './mqtt-clients.ts';
 import { spreadOf, targetLine } from './targets.ts';
@@ -34,6 +37,8 @@ interface Broker {
   port: number;
   /** the CONNECT user name: Wirelab's sandbox, nothing for mosquitto */
   username?: string;
+  /** the broker's process, whose CPU time is read around each measurement */
+  pid: number;
 }
 
 function freePort(): Promise<number> {
@@ -92,11 +97,30 @@ async function throughput(broker: Broker, qos: 0 | 1, run: number): Promise<numb
 }
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
+/** CPU time of a broker process, user and system apart (the system part is mostly the socket writes and reads). */
+class CpuSpent {
+  user = 0;
+  system = 0;
+  async around<T>(pid: number, measured: () => Promise<T>): Promise<T> {
+    const before = cpuTimesMs(pid);
+    const result = await measured();
+    const after = cpuTimesMs(pid);
+    this.user += after.user - before.user;
+    this.system += after.system - before.system;
+    return result;
+  }
+  per(messages: number): string {
+    const us = (spentMs: number) => ((spentMs * 1000) / messages).toFixed(1);
+    return `${us(this.user + this.system)} µs (user ${us(this.user)}, system ${us(this.system)})`;
+  }
+}
+const loadAverage = (): string => loadavg().map((n) => n.toFixed(2)).join(', ');
 
 async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Promise<void> {
   const sides = [await fanOutSide(wirelab, qos), await fanOutSide(mosquitto, qos)];
   try {
     const deliveries: number[][] = [[], []];
+    const cpu = [new CpuSpent(), new CpuSpent()];
     const blockRatios: number[] = [];
     const perBlock = Math.max(1, Math.round(ROUNDS / BLOCKS));
     for (let block = 0; block < BLOCKS; block++) {
@@ -105,7 +129,7 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
       const order = block % 2 === 0 ? [0, 1] : [1, 0];
       for (const which of order) {
         const side = sides[which];
-        const figures = await fanOutRounds(side.receivers, perBlock, (text) => side.publisher.publish(`fanout/q${qos}`, text, { qos }));
+        const figures = await cpu[which].around(side.broker.pid, () => fanOutRounds(side.receivers, perBlock, (text) => side.publisher.publish(`fanout/q${qos}`, text, { qos })));
         deliveries[which].push(...figures.deliveries);
         p99[which] = percentile(figures.deliveries, 99);
       }
@@ -113,7 +137,7 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
     }
     for (const [which, side] of sides.entries()) {
       const sorted = deliveries[which].sort((a, b) => a - b);
-      console.log(`  ${side.broker.name} QoS ${qos}: every delivery (${sorted.length}): p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`);
+      console.log(`  ${side.broker.name} QoS ${qos}: every delivery (${sorted.length}): p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}; broker CPU ${cpu[which].per(sorted.length)} per delivery`);
     }
     const ratio = percentile(deliveries[0], 99) / percentile(deliveries[1], 99);
     console.log(targetLine(`fan-out p99, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(blockRatios), median: ratio }, { atMost: 2 }, (n) => n.toFixed(2)));
@@ -125,30 +149,37 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
 async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Promise<void> {
   const rates: number[][] = [[], []];
   const ratios: number[] = [];
+  const cpu = [new CpuSpent(), new CpuSpent()];
   for (let block = 0; block < BLOCKS; block++) {
     const order = block % 2 === 0 ? [0, 1] : [1, 0];
     const rate: number[] = [];
-    for (const which of order) rate[which] = await throughput(which === 0 ? wirelab : mosquitto, qos, block);
+    for (const which of order) {
+      const broker = which === 0 ? wirelab : mosquitto;
+      rate[which] = await cpu[which].around(broker.pid, () => throughput(broker, qos, block));
+    }
     rates[0].push(rate[0]);
     rates[1].push(rate[1]);
     ratios.push(rate[0] / rate[1]);
   }
   const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
-  console.log(`  QoS ${qos}: Wirelab ${spreadOf(rates[0]).median.toFixed(0)} messages/s, mosquitto ${spreadOf(rates[1]).median.toFixed(0)} messages/s`);
+  // each message crosses the broker twice (in from the client, out to its subscription)
+  const messages = BLOCKS * MESSAGES;
+  console.log(`  QoS ${qos}: Wirelab ${spreadOf(rates[0]).median.toFixed(0)} messages/s (broker CPU ${cpu[0].per(messages)} per message), mosquitto ${spreadOf(rates[1]).median.toFixed(0)} messages/s (${cpu[1].per(messages)})`);
   console.log(targetLine(`throughput, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(ratios), median: total(rates[0]) / total(rates[1]) }, { atLeast: 0.5 }, (n) => n.toFixed(2)));
 }
 
 async function main(): Promise<void> {
   const server = await startBenchServer();
   const broker = await startMosquitto();
-  const wirelab: Broker = { name: 'Wirelab (aedes)', port: server.port, username: 'sandbox:bench-mqtt' };
-  const mosquitto: Broker = { name: "Debian's mosquitto", port: broker.port };
+  const wirelab: Broker = { name: 'Wirelab (aedes)', port: server.port, username: 'sandbox:bench-mqtt', pid: server.child.pid! };
+  const mosquitto: Broker = { name: "Debian's mosquitto", port: broker.port, pid: broker.child.pid! };
   try {
-    console.log(`\nMQTT over TCP, the embedded broker beside mosquitto (${BLOCKS} alternating blocks):`);
+    console.log(`\nMQTT over TCP, the embedded broker beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`);
     console.log(`Fan-out to ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds each:`);
     for (const qos of [0, 1] as const) await compareFanOut(wirelab, mosquitto, qos);
     console.log(`Throughput, ${MESSAGES} messages from one client back to it:`);
     for (const qos of [0, 1] as const) await compareThroughput(wirelab, mosquitto, qos);
+    console.log(`  load average at the end: ${loadAverage()}`);
   } finally {
     broker.child.kill('SIGTERM');
     server.child.kill('SIGTERM');

@@ -2,13 +2,12 @@
 // with nobody watching, and recording with a browser watching — interleaved, in one run, beside a
 // second process without the tap that shows how much two identical processes differ.
 // Figures are ratios against a baseline measured in the same run, never absolute promises.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { WebSocket } from 'ws';
-import { startBenchServer, type BenchServer } from './bench-process.ts';
+import { cpuMs, startBenchServer, type BenchServer } from './bench-process.ts';
 import { spreadOf, targetLine } from './targets.ts';
 
 // Many short rounds rather than a few long ones: the tap costs a few per cent, and only many
@@ -45,13 +44,6 @@ async function watchCaptures(origin: string, session: string): Promise<{ bytes: 
     },
     close: () => child.send({ type: 'close' }),
   };
-}
-
-/** CPU time (user + system) a process has used so far, in ms (Linux: /proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // fields[0] is the state (field 3 of stat(5)): utime is field 14, stime field 15
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function load(server: BenchServer, session: string | null): Promise<Sample> {

@@ -3,7 +3,7 @@
 // classroom), lets them sit through the server's pings, and compares the server's memory after a
 // full garbage collection with the same server before them. Once without the byte tap and once
 // with it recording every connection, so the tap's share is visible as a ratio.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';

@@ -29,6 +29,7 @@ function megabytes(variable: string, raw: string): number {
 }
 
 mkdirSync(dataDir, { recursive: true });
+// A failure to start (a data folder another Wirelab holds, a bad setting) is one readable line, not a stack.
 const app = await buildApp({
   dataFile: join(dataDir, 'wirelab.sqlite'),
   webRoot,
@@ -55,6 +56,9 @@ const app = await buildApp({
   scale: process.env.REDIS_URL
     ? { redisUrl: process.env.REDIS_URL, keyPrefix: process.env.REDIS_KEY_PREFIX || undefined, instanceId: process.env.INSTANCE_ID || undefined }
     : undefined,
+}).catch((error: unknown) => {
+  process.stderr.write(`Wirelab could not start / Wirelab не запустился: ${error instanceof Error ? error.message : String(error)}\n`);
+  return process.exit(1);
 });
 
 let closing = false;
@@ -83,6 +87,11 @@ try {
   // goes to stderr, so that stdout stays one JSON record a line.
   (logSettings.format === 'json' ? process.stderr : process.stdout).write(`\nTeacher (keep this link to yourself) / Преподаватель (ссылку никому не давайте):\n  ${urls.teacher.en}\n  ${urls.teacher.ru}\n\n`);
 } catch (error) {
-  app.log.error(error);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(
+      `Wirelab could not start: port ${port} on ${host} is in use (another Wirelab, or another program): stop it, or choose another port with PORT=… / ` +
+        `Wirelab не запустился: порт ${port} на ${host} занят (другим Wirelab или другой программой): освободите его или выберите другой порт через PORT=…\n`,
+    );
+  } else app.log.error(error);
   process.exit(1);
 }

@@ -1,6 +1,7 @@
 // The class channel and the classroom's HTTP answers, once for both ends: the server
 // (server/classroom/) sends and reads these, the pages (web/classroom/) read and send them.
 // PROTOCOL.md beside this file says what each message does. Pure TypeScript: no Node, no DOM.
+import type { CheckedProtocol, CheckOutcome, Localized } from '../own-server/check-result.ts';
 
 export const CLASS_PATH = '/_wirelab/class';
 export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
@@ -28,6 +29,8 @@ export interface BoardMember {
   online: boolean;
   following: boolean;
   results: BoardResult[];
+  /** the latest "check my server" run per protocol (at most one each), as the server ran it */
+  servers: ServerCheckCell[];
 }
 
 export interface Board {
@@ -93,6 +96,59 @@ export interface MemberAttempts {
 }
 /** Attempts kept per student; older ones are forgotten (the board's counts stay). */
 export const MAX_ATTEMPTS_KEPT = 200;
+
+// ---- "check my server": a student's latest run per protocol --------------------------------
+
+/**
+ * What the board shows of a student's latest run of one protocol's suite: recorded by the server
+ * from the run it executed (server/classroom/README.md, "A student's own server"), never from a
+ * browser's word. No host, header, body or transcript of the student's server: the port only.
+ */
+export interface ServerCheckCell {
+  protocol: CheckedProtocol;
+  /** when the suite ended (the server's clock) */
+  ms: number;
+  passed: number;
+  failed: number;
+  notOffered: number;
+  /** the failed checks' ids, in the suite's order (at most SERVER_CHECKS_MAX) */
+  failedIds: string[];
+  /** the run reached Wirelab's own listening port: it proves nothing about the student's server */
+  targetIsWirelab: boolean;
+  /** the port the student's server was checked on (the host is never kept: it is the student's own machine) */
+  port: number;
+}
+
+/** One check of that run, for the teacher's details: its verdict and what differed. */
+export interface ServerCheckLine {
+  id: string;
+  outcome: CheckOutcome;
+  /** Wirelab's own sentence of what differed (fail, not offered), secrets blanked, at most SERVER_CHECK_DIFFERENCE_MAX characters each */
+  difference: Localized | null;
+}
+
+/** The details the teacher opens from a board cell. */
+export interface MemberServerChecks {
+  code: string;
+  memberId: number;
+  name: string;
+  protocol: CheckedProtocol;
+  /** null: the student has run no suite of that protocol (or was removed meanwhile) */
+  cell: ServerCheckCell | null;
+  checks: ServerCheckLine[];
+}
+/** How the board and its CSV name a protocol (the same in both languages). */
+export const SERVER_PROTOCOL_NAMES: Record<CheckedProtocol, string> = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC', graphql: 'GraphQL', mqtt: 'MQTT' };
+
+/** "REST 16/16 ✓", "gRPC 7/10": passed out of all the suite's checks, ✓ when none failed. */
+export function serverCellLabel(cell: Pick<ServerCheckCell, 'protocol' | 'passed' | 'failed' | 'notOffered'>): string {
+  const total = cell.passed + cell.failed + cell.notOffered;
+  return `${SERVER_PROTOCOL_NAMES[cell.protocol]} ${cell.passed}/${total}${cell.failed === 0 && cell.passed > 0 ? ' ✓' : ''}`;
+}
+
+/** Checks kept of one run; a suite has at most 17 today. */
+export const SERVER_CHECKS_MAX = 40;
+export const SERVER_CHECK_DIFFERENCE_MAX = 240;
 
 // ---- the class's state: ended, the teacher's message, the timer -----------------------------
 
@@ -240,6 +296,7 @@ export type ClientMessage =
   | { type: 'remove-member'; code: string; memberId: number }
   | { type: 'delete-class'; code: string }
   | { type: 'member-attempts'; code: string; memberId: number }
+  | { type: 'member-server-checks'; code: string; memberId: number; protocol: CheckedProtocol }
   | { type: 'end-class'; code: string }
   | { type: 'reopen-class'; code: string }
   /** text null: the message is taken down */
@@ -284,4 +341,5 @@ export type ServerMessage =
   | { type: 'cell-sent'; lesson: string; cell: string }
   | { type: 'export'; code: string; format: 'csv' | 'json'; text: string }
   | ({ type: 'member-attempts' } & MemberAttempts)
+  | ({ type: 'member-server-checks' } & MemberServerChecks)
   | { type: 'error'; error: ClassServerErrorCode };

@@ -63,11 +63,14 @@ function dataSchemaOf(type: DomainEventType): Json {
 const EVENT_ID = { type: 'integer', minimum: 1, description: 'Monotonic across the server process: a client resumes after the last id it saw' };
 const AT = { type: 'string', format: 'date-time' };
 
-export function asyncApiDocument(host: string): Json {
-  const channels: Json = {};
-  const operations: Json = {};
-  const messages: Json = {};
+/** The document's channels, operations and messages, which each part of it adds to. */
+interface Parts {
+  channels: Json;
+  operations: Json;
+  messages: Json;
+}
 
+function mqttDomainEvents({ channels, operations, messages }: Parts): void {
   // MQTT: one topic per event type, in the client's sandbox (the broker namespaces it).
   for (const type of DOMAIN_EVENT_TYPES) {
     const key = `mqtt${pascal(type)}`;
@@ -94,7 +97,9 @@ export function asyncApiDocument(host: string): Json {
       bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } },
     };
   }
+}
 
+function mqttChat({ channels, operations, messages }: Parts): void {
   // MQTT: the chat messages of the WebSocket chat and of Socket.IO, one topic per chat and room.
   messages.mqttChatMessage = {
     name: 'chat.message',
@@ -133,7 +138,9 @@ export function asyncApiDocument(host: string): Json {
     channel: ref('#/channels/mqttChat'),
     bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } },
   };
+}
 
+function pipelineLab({ channels, operations, messages }: Parts): void {
   // The pipeline lab of lesson 13: orders published by the page, taken by the sandbox's consumers,
   // each of which publishes a notification per order it finished.
   const partitions = Array.from({ length: PARTITIONS }, (_, i) => String(i));
@@ -186,7 +193,9 @@ export function asyncApiDocument(host: string): Json {
   };
   operations.receivePipelineOrders = { action: 'receive', channel: ref('#/channels/pipelineOrders'), bindings: { mqtt: { qos: 1, bindingVersion: '0.2.0' } } };
   operations.sendPipelineNotifications = { action: 'send', channel: ref('#/channels/pipelineNotifications'), bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } } };
+}
 
+function serverSentEvents({ channels, operations, messages }: Parts): void {
   // SSE: one stream, each domain event a named event (`event:` = type, `id:` = event id, `data:` = entity).
   const sseMessages: Json = {};
   for (const type of DOMAIN_EVENT_TYPES) {
@@ -218,7 +227,9 @@ export function asyncApiDocument(host: string): Json {
     messages: sseMessages,
   };
   operations.sendServerSentEvents = { action: 'send', channel: ref('#/channels/serverSentEvents') };
+}
 
+function webSocketChat({ channels, operations, messages }: Parts): void {
   // The raw WebSocket chat (subprotocol wirelab.chat.v1): text frames.
   messages.chatText = { name: 'text', title: 'A chat line (client → server)', contentType: 'text/plain', payload: { type: 'string', minLength: 1, maxLength: MAX_CHAT_TEXT_CHARS } };
   messages.chatWelcome = {
@@ -284,7 +295,9 @@ export function asyncApiDocument(host: string): Json {
     channel: ref('#/channels/webSocketChat'),
     messages: ['welcome', 'joined', 'left', 'message', 'error', 'event'].map((name) => ref(`#/channels/webSocketChat/messages/${name}`)),
   };
+}
 
+function socketIo({ channels, operations, messages }: Parts): void {
   // Socket.IO, namespace "/": the event name is the message name.
   const room = { type: 'string', minLength: 1, maxLength: DEFAULT_SOCKET_IO_LIMITS.maxRoomNameLength };
   const socketIoClientEvents: Record<(typeof CHAT_EVENTS)[number], Json> = {
@@ -338,6 +351,12 @@ export function asyncApiDocument(host: string): Json {
   };
   operations.receiveOverSocketIo = { action: 'receive', channel: ref('#/channels/socketIoChat'), messages: fromClients };
   operations.sendOverSocketIo = { action: 'send', channel: ref('#/channels/socketIoChat'), messages: toClients };
+}
+
+export function asyncApiDocument(host: string): Json {
+  const parts: Parts = { channels: {}, operations: {}, messages: {} };
+  for (const add of [mqttDomainEvents, mqttChat, pipelineLab, serverSentEvents, webSocketChat, socketIo]) add(parts);
+  const { channels, operations, messages } = parts;
 
   return {
     asyncapi: '3.0.0',

@@ -10,16 +10,20 @@ describe('boardToCsv', () => {
       status: { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null },
       history: [],
       members: [
-        { id: 1, name: 'Анна, 2 группа', rejoinCode: 'AAAAAA', joinedMs: 0, lastActiveMs: 60_000, online: true, following: true, results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }] },
-        { id: 2, name: '=HYPERLINK("x")', rejoinCode: 'AAAAAA', joinedMs: 1000, lastActiveMs: 1000, online: false, following: false, results: [] },
+        { id: 1, name: 'Анна, 2 группа', rejoinCode: 'AAAAAA', joinedMs: 0, lastActiveMs: 60_000, online: true, following: true, results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }],
+          servers: [
+            { protocol: 'rest', ms: 1, passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: 8080 },
+            { protocol: 'grpc', ms: 2, passed: 5, failed: 2, notOffered: 3, failedIds: ['deadline-exceeded', 'health-serving'], targetIsWirelab: false, port: 50051 },
+          ] },
+        { id: 2, name: '=HYPERLINK("x")', rejoinCode: 'AAAAAA', joinedMs: 1000, lastActiveMs: 1000, online: false, following: false, results: [], servers: [] },
       ],
     });
     // a UTF-8 byte order mark first: Excel reads "Анна" as UTF-8 only with it
     expect(csv.startsWith('\uFEFFname,')).toBe(true);
     expect(csv.slice(1).split('\r\n')).toEqual([
-      'name,lesson,exercise,passed,attempts,passed_at,last_attempt_at,joined_at,last_active_at',
-      '"Анна, 2 группа",01-rest,get-user,yes,2,1970-01-01T00:00:30.000Z,1970-01-01T00:00:30.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:01:00.000Z',
-      `"'=HYPERLINK(""x"")",,,,,,,1970-01-01T00:00:01.000Z,1970-01-01T00:00:01.000Z`,
+      'name,lesson,exercise,passed,attempts,passed_at,last_attempt_at,joined_at,last_active_at,own_server',
+      '"Анна, 2 группа",01-rest,get-user,yes,2,1970-01-01T00:00:30.000Z,1970-01-01T00:00:30.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:01:00.000Z,REST 16/16 ✓ (Wirelab itself); gRPC 5/10 (failed: deadline-exceeded health-serving)',
+      `"'=HYPERLINK(""x"")",,,,,,,1970-01-01T00:00:01.000Z,1970-01-01T00:00:01.000Z,`,
       '',
     ]);
   });

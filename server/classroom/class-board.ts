@@ -2,7 +2,8 @@ import type { Board, ClassSummary } from '../../contracts/class-channel/messages
 import type { Presence } from './classroom-fanout.ts';
 import type { ClassroomStore } from './classroom-store.ts';
 
-// The board a teacher reads: the class's stored facts (members, results, state, history) with who
+// The board a teacher reads: the class's stored facts (members, results, their own servers' latest
+// checks, state, history) with who
 // is online now — on this instance and, with several instances, on the others.
 
 export interface BoardSources {
@@ -17,7 +18,13 @@ export interface BoardSources {
 export async function classBoard({ store, presenceHere, presenceElsewhere }: BoardSources, code: string): Promise<Board | null> {
   const [info, status] = await Promise.all([store.classByCode(code), store.classStatus(code)]);
   if (!info || !status) return null;
-  const [members, results, others, history] = await Promise.all([store.members(code), store.resultsOfClass(code), presenceElsewhere?.(code), store.actions(code)]);
+  const [members, results, others, history, servers] = await Promise.all([
+    store.members(code),
+    store.resultsOfClass(code),
+    presenceElsewhere?.(code),
+    store.actions(code),
+    store.serverCellsOfClass(code),
+  ]);
   const online = presenceHere(code);
   for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
   return {
@@ -34,6 +41,7 @@ export async function classBoard({ store, presenceHere, presenceElsewhere }: Boa
       online: online.has(member.id),
       following: online.get(member.id) ?? false,
       results: results.get(member.id) ?? [],
+      servers: servers.get(member.id) ?? [],
     })),
     history,
   };

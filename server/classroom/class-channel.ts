@@ -176,7 +176,8 @@ class ClassChannel {
       return;
     }
     const code = member.classCode;
-    const [info, status] = await Promise.all([deps.store.classByCode(code), deps.store.classStatus(code), deps.store.touch(member.id)]);
+    // the page's browser session is the member's: its "check my server" runs reach the board (server-checks.ts)
+    const [info, status] = await Promise.all([deps.store.classByCode(code), deps.store.classStatus(code), deps.store.touch(member.id), this.session ? deps.store.bindSession(member.id, this.session) : undefined]);
     if (this.closed) return;
     const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false, session: this.session };
     this.role = { kind: 'student', channel, code };

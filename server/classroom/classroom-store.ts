@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Attempt, AttemptMiss, ClassAction, ClassStatus } from '../../contracts/class-channel/messages.ts';
+import type { Attempt, AttemptMiss, ClassAction, ClassStatus, ServerCheckCell, ServerCheckLine } from '../../contracts/class-channel/messages.ts';
+import { CHECKED_PROTOCOLS, type CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 
-export type { Attempt, AttemptMiss, ClassAction, ClassStatus };
+export type { Attempt, AttemptMiss, ClassAction, ClassStatus, CheckedProtocol, ServerCheckCell, ServerCheckLine };
+
+/** A member's latest run of one protocol's suite (server-checks.ts made it from the server's own run). */
+export interface ServerChecksRecord {
+  cell: ServerCheckCell;
+  checks: ServerCheckLine[];
+}
 export { MAX_ATTEMPTS_KEPT, MAX_CLASS_ACTIONS_KEPT } from '../../contracts/class-channel/messages.ts';
 
 // What the classroom keeps, whichever store keeps it: SQLite for one process
@@ -63,6 +70,9 @@ export function applyStatusChange(before: ClassStatus, change: ClassStatusChange
   };
 }
 
+/** A member's cells on the board in CHECKED_PROTOCOLS' order (REST first). */
+export const inProtocolOrder = (a: ServerCheckCell, b: ServerCheckCell): number => CHECKED_PROTOCOLS.indexOf(a.protocol) - CHECKED_PROTOCOLS.indexOf(b.protocol);
+
 /** SQLite answers at once, Redis over the network: the plugin awaits either. */
 export type Awaitable<T> = T | Promise<T>;
 
@@ -91,6 +101,18 @@ export interface ClassroomStore {
    * refuses joins.
    */
   recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now?: number, miss?: AttemptMiss | null): Awaitable<ResultOutcome>;
+  /**
+   * The browser session a member's page uses (a join's cookie, a channel's hello with the member
+   * token): "check my server" runs of that session are the member's. One session per member and
+   * one member per session: a newer binding replaces either. Only the SHA-256 is kept.
+   */
+  bindSession(memberId: number, session: string): Awaitable<void>;
+  memberBySession(session: string): Awaitable<MemberInfo | null>;
+  /** The member's latest run of `record.cell.protocol`, replacing the previous one; refused while the class has ended. */
+  recordServerChecks(memberId: number, record: ServerChecksRecord): Awaitable<'ok' | 'CLASS_ENDED' | 'NO_SUCH_MEMBER'>;
+  serverChecks(memberId: number, protocol: CheckedProtocol): Awaitable<ServerChecksRecord | null>;
+  /** every member's latest run per protocol, in CHECKED_PROTOCOLS' order: what the board shows */
+  serverCellsOfClass(code: string): Awaitable<Map<number, ServerCheckCell[]>>;
   /** The member's attempts, newest first: the last MAX_ATTEMPTS_KEPT. */
   attempts(memberId: number): Awaitable<Attempt[]>;
   /** null: no such class */

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { startRedisServer, type RunningRedis } from '../../tests/integration/redis-server.ts';
 import { MAX_CLASSES, MAX_MEMBERS, MAX_RESULTS_PER_MEMBER } from './classroom-store.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
+import { serverChecksStoreCases } from './server-checks-store-cases.ts';
 
 // Two stores on two connections stand for two instances sharing one Redis.
 describe('RedisClassroomStore', () => {
@@ -104,6 +105,11 @@ describe('RedisClassroomStore', () => {
     const byMember = await b.resultsOfClass(code);
     expect([...byMember.keys()]).toEqual([id]);
     expect(byMember.get(id)).toHaveLength(2);
+  });
+
+  it('binds a member\'s browser session and keeps their latest "check my server" run per protocol, on every instance', async () => {
+    const [a, b] = pair();
+    await serverChecksStoreCases(a, b);
   });
 
   it('stops new exercises at the per-member limit, atomically', async () => {

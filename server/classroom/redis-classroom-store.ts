@@ -21,7 +21,11 @@ import {
   type MemberInfo,
   type RenameOutcome,
   type ResultOutcome,
+  type CheckedProtocol,
+  type ServerCheckCell,
+  type ServerChecksRecord,
 } from './classroom-store.ts';
+import { CHECKED_PROTOCOLS } from '../../contracts/own-server/check-result.ts';
 import { displayNameKey } from './display-name.ts';
 
 // Keys, all under the prefix (app.scale.key('classroom:')):
@@ -35,6 +39,8 @@ import { displayNameKey } from './display-name.ts';
 //   token:<sha256 of token>     string: member id
 //   results:<id>                hash: JSON [lesson, exercise] → "attempts passedMs|- lastMs"
 //   attempts:<id>               list: JSON Attempt, newest first, at most MAX_ATTEMPTS_KEPT
+//   session:<sha256 of session> string: member id (the member hash's sessionHash names it back)
+//   servers:<id>                hash: protocol → JSON ServerCheckCell, "<protocol>:checks" → JSON ServerCheckLine[]
 // Every check-then-write that two instances may run at once (the class limit, a name's claim
 // and the class size, the results limit and the first pass) is one Lua script: Redis runs a
 // script alone, so two joins with the same name on two instances cannot both claim it.
@@ -125,28 +131,57 @@ redis.call('HSET', KEYS[1], 'name', ARGV[3])
 return 'OK'
 `;
 
+// A member's session index, if it still names the member (a newer member of that browser may own it now).
+// Used by the scripts below: prefix, member key, member id.
+const FORGET_SESSION = `
+local function forgetSession(prefix, member, id)
+  local session = redis.call('HGET', member, 'sessionHash')
+  if session and redis.call('GET', prefix .. 'session:' .. session) == id then redis.call('DEL', prefix .. 'session:' .. session) end
+end
+`;
+
+// KEYS: member. ARGV: prefix, session hash, member id. 0: no such member.
+const BIND_SESSION = `${FORGET_SESSION}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+forgetSession(ARGV[1], KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[1], 'sessionHash', ARGV[2])
+redis.call('SET', ARGV[1] .. 'session:' .. ARGV[2], ARGV[3])
+return 1
+`;
+
+// KEYS: member, servers. ARGV: prefix, protocol, cell (JSON), checks (JSON).
+const RECORD_SERVER_CHECKS = `
+local code = redis.call('HGET', KEYS[1], 'classCode')
+if not code then return 'NO_SUCH_MEMBER' end
+if redis.call('HEXISTS', ARGV[1] .. 'class:' .. code, 'endedMs') == 1 then return 'CLASS_ENDED' end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3], ARGV[2] .. ':checks', ARGV[4])
+return 'ok'
+`;
+
 // KEYS: member, class names, results. ARGV: prefix, code, member id.
-const REMOVE_MEMBER = `
+const REMOVE_MEMBER = `${FORGET_SESSION}
 if redis.call('HGET', KEYS[1], 'classCode') ~= ARGV[2] then return 0 end
 local token = redis.call('HGET', KEYS[1], 'tokenHash')
 if token then redis.call('DEL', ARGV[1] .. 'token:' .. token) end
+forgetSession(ARGV[1], KEYS[1], ARGV[3])
 local names = redis.call('HGETALL', KEYS[2])
 for i = 1, #names, 2 do
   if names[i + 1] == ARGV[3] then redis.call('HDEL', KEYS[2], names[i]) end
 end
-redis.call('DEL', KEYS[1], KEYS[3], ARGV[1] .. 'attempts:' .. ARGV[3])
+redis.call('DEL', KEYS[1], KEYS[3], ARGV[1] .. 'attempts:' .. ARGV[3], ARGV[1] .. 'servers:' .. ARGV[3])
 return 1
 `;
 
 // KEYS: classes, class, class names. ARGV: prefix, code. Returns {0} for no such class, else {1, member ids...}.
-const DELETE_CLASS = `
+const DELETE_CLASS = `${FORGET_SESSION}
 if redis.call('EXISTS', KEYS[2]) == 0 then return {0} end
 local ids = redis.call('HVALS', KEYS[3])
 for _, id in ipairs(ids) do
   local member = ARGV[1] .. 'member:' .. id
   local token = redis.call('HGET', member, 'tokenHash')
   if token then redis.call('DEL', ARGV[1] .. 'token:' .. token) end
-  redis.call('DEL', member, ARGV[1] .. 'results:' .. id, ARGV[1] .. 'attempts:' .. id)
+  forgetSession(ARGV[1], member, id)
+  redis.call('DEL', member, ARGV[1] .. 'results:' .. id, ARGV[1] .. 'attempts:' .. id, ARGV[1] .. 'servers:' .. id)
 end
 redis.call('DEL', KEYS[2], KEYS[3], ARGV[1] .. 'class:' .. ARGV[2] .. ':actions')
 redis.call('ZREM', KEYS[1], ARGV[2])
@@ -171,6 +206,8 @@ type Scripted = Redis & {
   wirelabJoin(klass: string, names: string, seq: string, ...args: Array<string | number>): Promise<string[]>;
   wirelabRecordResult(member: string, results: string, attempts: string, field: string, passed: string, now: number, max: number, prefix: string, attempt: string, maxAttempts: number): Promise<[number, string?]>;
   wirelabUpdateClassStatus(klass: string, ...fieldsAndValues: string[]): Promise<number>;
+  wirelabBindSession(member: string, prefix: string, sessionHash: string, id: number): Promise<number>;
+  wirelabRecordServerChecks(member: string, servers: string, prefix: string, protocol: string, cell: string, checks: string): Promise<'ok' | 'CLASS_ENDED' | 'NO_SUCH_MEMBER'>;
 };
 
 /** The replies of a pipeline; the first command that failed fails the whole read. */
@@ -216,6 +253,8 @@ export class RedisClassroomStore implements ClassroomStore {
     redis.defineCommand('wirelabRenameMember', { numberOfKeys: 2, lua: RENAME_MEMBER });
     redis.defineCommand('wirelabRemoveMember', { numberOfKeys: 3, lua: REMOVE_MEMBER });
     redis.defineCommand('wirelabDeleteClass', { numberOfKeys: 3, lua: DELETE_CLASS });
+    redis.defineCommand('wirelabBindSession', { numberOfKeys: 1, lua: BIND_SESSION });
+    redis.defineCommand('wirelabRecordServerChecks', { numberOfKeys: 2, lua: RECORD_SERVER_CHECKS });
     this.redis = redis as Scripted;
   }
 
@@ -353,6 +392,48 @@ export class RedisClassroomStore implements ClassroomStore {
 
   async attempts(memberId: number): Promise<Attempt[]> {
     return (await this.redis.lrange(this.key(`attempts:${memberId}`), 0, -1)).map((text) => JSON.parse(text) as Attempt);
+  }
+
+  async bindSession(memberId: number, session: string): Promise<void> {
+    await this.redis.wirelabBindSession(this.key(`member:${memberId}`), this.prefix, hashToken(session), memberId);
+  }
+
+  async memberBySession(session: string): Promise<MemberInfo | null> {
+    const hash = hashToken(session);
+    const id = await this.redis.get(this.key(`session:${hash}`));
+    if (id === null) return null;
+    const fields = await this.redis.hgetall(this.key(`member:${id}`));
+    // the member bound another session since (a rejoin from another browser): this one is not theirs
+    return fields.sessionHash === hash ? memberOf(Number(id), fields) : null;
+  }
+
+  async recordServerChecks(memberId: number, record: ServerChecksRecord): Promise<'ok' | 'CLASS_ENDED' | 'NO_SUCH_MEMBER'> {
+    return this.redis.wirelabRecordServerChecks(
+      this.key(`member:${memberId}`),
+      this.key(`servers:${memberId}`),
+      this.prefix,
+      record.cell.protocol,
+      JSON.stringify(record.cell),
+      JSON.stringify(record.checks),
+    );
+  }
+
+  async serverChecks(memberId: number, protocol: CheckedProtocol): Promise<ServerChecksRecord | null> {
+    const [cell, checks] = await this.redis.hmget(this.key(`servers:${memberId}`), protocol, `${protocol}:checks`);
+    return cell && checks ? { cell: JSON.parse(cell) as ServerCheckCell, checks: JSON.parse(checks) as ServerChecksRecord['checks'] } : null;
+  }
+
+  async serverCellsOfClass(code: string): Promise<Map<number, ServerCheckCell[]>> {
+    const ids = await this.memberIds(code);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.key(`servers:${id}`), ...CHECKED_PROTOCOLS);
+    const rows = await replies<Array<string | null>>(pipeline);
+    const byMember = new Map<number, ServerCheckCell[]>();
+    ids.forEach((id, index) => {
+      const cells = rows[index].flatMap((text) => (text ? [JSON.parse(text) as ServerCheckCell] : []));
+      if (cells.length > 0) byMember.set(id, cells);
+    });
+    return byMember;
   }
 
   async classStatus(code: string): Promise<ClassStatus | null> {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serverChecksStoreCases } from './server-checks-store-cases.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
 
 const stores: SqliteClassroomStore[] = [];
@@ -15,6 +16,11 @@ afterEach(() => {
 });
 
 describe('SqliteClassroomStore', () => {
+  it('binds a member\'s browser session and keeps their latest "check my server" run per protocol', async () => {
+    const store = open();
+    await serverChecksStoreCases(store, store);
+  });
+
   it('keeps one teacher key per database unless one is given', () => {
     const store = open();
     const key = store.teacherKey();

@@ -23,6 +23,10 @@ import {
   type MemberInfo,
   type RenameOutcome,
   type ResultOutcome,
+  type CheckedProtocol,
+  type ServerCheckCell,
+  type ServerChecksRecord,
+  inProtocolOrder,
 } from './classroom-store.ts';
 
 // The classroom's own tables, beside the demo domain's in the same SQLite file (its own
@@ -73,6 +77,17 @@ CREATE TABLE IF NOT EXISTS classroom_actions (
   action TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS classroom_actions_class ON classroom_actions (class_code, id);
+CREATE TABLE IF NOT EXISTS classroom_sessions (
+  session_hash TEXT PRIMARY KEY,
+  member_id INTEGER NOT NULL UNIQUE REFERENCES classroom_members(id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS classroom_server_checks (
+  member_id INTEGER NOT NULL REFERENCES classroom_members(id) ON DELETE CASCADE,
+  protocol TEXT NOT NULL,
+  cell TEXT NOT NULL,
+  checks TEXT NOT NULL,
+  PRIMARY KEY (member_id, protocol)
+);
 `;
 
 /** Columns of classroom_classes added after the first release: a database made before gets them on open. */
@@ -240,6 +255,47 @@ export class SqliteClassroomStore implements ClassroomStore {
       miss: string | null;
     }>;
     return rows.map((row) => ({ lesson: row.lesson, exercise: row.exercise, passed: row.passed === 1, ms: row.at_ms, miss: row.miss ? (JSON.parse(row.miss) as AttemptMiss) : null }));
+  }
+
+  bindSession(memberId: number, session: string): void {
+    // REPLACE drops the rows either key named: the member's previous session, the session's previous member
+    this.db.prepare('INSERT OR REPLACE INTO classroom_sessions (session_hash, member_id) SELECT ?, id FROM classroom_members WHERE id = ?').run(hashToken(session), memberId);
+  }
+
+  memberBySession(session: string): MemberInfo | null {
+    const row = this.db.prepare('SELECT m.* FROM classroom_members m JOIN classroom_sessions s ON s.member_id = m.id WHERE s.session_hash = ?').get(hashToken(session)) as MemberRow | undefined;
+    return row ? memberOf(row) : null;
+  }
+
+  recordServerChecks(memberId: number, record: ServerChecksRecord): 'ok' | 'CLASS_ENDED' | 'NO_SUCH_MEMBER' {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT c.ended_ms FROM classroom_classes c JOIN classroom_members m ON m.class_code = c.code WHERE m.id = ?').get(memberId) as { ended_ms: number | null } | undefined;
+      if (!row) return 'NO_SUCH_MEMBER';
+      if (row.ended_ms !== null) return 'CLASS_ENDED';
+      this.db
+        .prepare('INSERT OR REPLACE INTO classroom_server_checks (member_id, protocol, cell, checks) VALUES (?, ?, ?, ?)')
+        .run(memberId, record.cell.protocol, JSON.stringify(record.cell), JSON.stringify(record.checks));
+      return 'ok';
+    })();
+  }
+
+  serverChecks(memberId: number, protocol: CheckedProtocol): ServerChecksRecord | null {
+    const row = this.db.prepare('SELECT cell, checks FROM classroom_server_checks WHERE member_id = ? AND protocol = ?').get(memberId, protocol) as { cell: string; checks: string } | undefined;
+    return row ? { cell: JSON.parse(row.cell) as ServerChecksRecord['cell'], checks: JSON.parse(row.checks) as ServerChecksRecord['checks'] } : null;
+  }
+
+  serverCellsOfClass(code: string): Map<number, ServerCheckCell[]> {
+    const rows = this.db
+      .prepare('SELECT s.member_id, s.cell FROM classroom_server_checks s JOIN classroom_members m ON m.id = s.member_id WHERE m.class_code = ?')
+      .all(code) as Array<{ member_id: number; cell: string }>;
+    const byMember = new Map<number, ServerCheckCell[]>();
+    for (const row of rows) {
+      let list = byMember.get(row.member_id);
+      if (!list) byMember.set(row.member_id, (list = []));
+      list.push(JSON.parse(row.cell) as ServerCheckCell);
+    }
+    for (const list of byMember.values()) list.sort(inProtocolOrder);
+    return byMember;
   }
 
   classStatus(code: string): ClassStatus | null {

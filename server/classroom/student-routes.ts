@@ -46,6 +46,8 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
     // CLASS_ENDED: 403 as CLASS_FULL, the class exists and refuses
     if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
     logClassEvent(app.log, { kind: 'joined', code, name: outcome.member.name, rejoined: outcome.rejoined });
+    // this browser's "check my server" runs are the member's from now on (server-checks.ts)
+    if (request.sessionId) await deps.store.bindSession(outcome.member.id, request.sessionId);
     if (outcome.rejoined) {
       // the previous browser's token stopped working: its channel closes now, not at its next reconnect
       deps.memberOut(code, outcome.member.id, 'rejoined');

@@ -1,16 +1,17 @@
-import type { MemberAttempts, ServerMessage } from '../../contracts/class-channel/messages.ts';
+import type { MemberAttempts, MemberServerChecks, ServerMessage } from '../../contracts/class-channel/messages.ts';
 import type { ClassroomStore } from './classroom-store.ts';
 import type { ClassDataReset } from './class-data-reset.ts';
 import type { ClassStateControls } from './class-state-controls.ts';
 import { memberAttempts } from './member-attempts.ts';
+import { memberServerChecks } from './server-checks.ts';
 import type { ControlOutcome, TeacherControls } from './teacher-controls.ts';
 
 // The teacher's controls as the page sends them over the class channel
 // (contracts/class-channel/PROTOCOL.md): each goes through the same controls as its HTTP route.
 // What changed reaches the page as every watcher gets it (a new board, the class list); only a
-// refusal, or what was asked for (a student's attempts), is the answer to the page itself.
+// refusal, or what was asked for (a student's attempts, their server's checks), is the answer to the page itself.
 
-const CONTROL_TYPES = new Set(['rename-member', 'remove-member', 'delete-class', 'member-attempts', 'end-class', 'reopen-class', 'notice', 'timer', 'reset-data', 'assign', 'freeze']);
+const CONTROL_TYPES = new Set(['rename-member', 'remove-member', 'delete-class', 'member-attempts', 'member-server-checks', 'end-class', 'reopen-class', 'notice', 'timer', 'reset-data', 'assign', 'freeze']);
 
 export class TeacherChannelActions {
   constructor(
@@ -29,6 +30,7 @@ export class TeacherChannelActions {
     const outcome = await this.outcome(message);
     if (!outcome.ok) return { type: 'error', error: outcome.error };
     if (message.type === 'member-attempts') return { type: 'member-attempts', ...(outcome.value as MemberAttempts) };
+    if (message.type === 'member-server-checks') return { type: 'member-server-checks', ...(outcome.value as MemberServerChecks) };
     return null;
   }
 
@@ -43,6 +45,8 @@ export class TeacherChannelActions {
         return this.members.deleteClass(code);
       case 'member-attempts':
         return memberAttempts(this.store, code, message.memberId);
+      case 'member-server-checks':
+        return memberServerChecks(this.store, code, message.memberId, message.protocol);
       case 'end-class':
         return this.state.end(code);
       case 'reopen-class':

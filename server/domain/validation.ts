@@ -46,8 +46,14 @@ class Checker {
   }
 
   text(value: unknown, field: string, max: number): void {
-    if (typeof value !== 'string') return this.fail(field, 'must be a string');
-    if (value.trim().length === 0) return this.fail(field, 'must not be empty');
+    if (typeof value !== 'string') {
+      this.fail(field, 'must be a string');
+      return;
+    }
+    if (value.trim().length === 0) {
+      this.fail(field, 'must not be empty');
+      return;
+    }
     if (value.length > max) this.fail(field, `must be at most ${max} characters`);
   }
 

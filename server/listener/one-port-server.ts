@@ -12,6 +12,7 @@ import { plainAddress, readProxyHeader, type ProxiedClient } from './proxy-heade
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 /** Fastify's request handler: it takes HTTP/1.1 and HTTP/2 compatibility requests alike. */
+// biome-ignore lint/suspicious/noExplicitAny: Fastify types its handler for HTTP/1.1 requests only, while it serves HTTP/2 compatibility requests too; this is where the two meet
 export type RequestHandler = (req: any, res: any) => void;
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 /** Takes a connection that opened with an MQTT CONNECT (its bytes replayed, through the tap). */

@@ -3,7 +3,7 @@
 // runs while the request is open, and when the browser's request closes first (the page closed,
 // the fetch aborted) the suite is stopped and every connection it holds is destroyed.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Localized } from '../../contracts/own-server/check-result.ts';
+import type { CheckReport, Localized } from '../../contracts/own-server/check-result.ts';
 import { sendProblem } from '../protocols/shared/http-answers.ts';
 import { createAddressGuard, refusals } from './address-guard.ts';
 import { ConnectionBudget, OutboundTap, parseTarget } from './connection.ts';
@@ -22,6 +22,12 @@ export interface OwnServerRouteOptions {
   enabled: boolean;
   /** The runner; tests may give their own. One per process: one suite at a time per student. */
   checker?: OwnServerChecker;
+  /**
+   * A suite this route ran has ended and its report goes to the page that asked (not after the
+   * page went away): the classroom keeps a class member's summary (server/classroom/server-checks.ts).
+   * Awaited, so the board has it when the page does; never fails the answer.
+   */
+  suiteEnded?(report: CheckReport, request: FastifyRequest): Promise<unknown> | void;
 }
 
 const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Localized, headers?: Record<string, string>) =>
@@ -90,6 +96,7 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
         // A refused or unreachable target is a report too (reachable: false, its reason): the
         // request was fine, the page shows the refusal where the results would be.
         reply.header('cache-control', 'no-store');
+        if (!stop.signal.aborted) await Promise.resolve(options.suiteEnded?.(report, request)).catch((error: unknown) => request.log.warn({ err: error }, 'own-server: suiteEnded failed'));
         return report;
       } finally {
         reply.raw.off('close', pageGone);

@@ -319,7 +319,10 @@ class TappedConnection implements TapObserver {
    */
   claim(owner: Owner, request?: { method?: string; url?: string }, response?: object): void {
     this.socket.releaseInput();
-    if (this.framer) return this.claimExchange(this.framer, owner, request, response);
+    if (this.framer) {
+      this.claimExchange(this.framer, owner, request, response);
+      return;
+    }
     const current = this.owner;
     if (current.kind === 'internal') return;
     if (current.kind === 'shared') {
@@ -474,7 +477,10 @@ class TappedConnection implements TapObserver {
     if (dir === 'out') this.lastOutboundStart = offset;
     this.offsets[dir] += data.length;
     if (dir === 'in') this.lastInbound = null;
-    if (this.framer) return this.takeFramed(this.framer, dir, offset, data);
+    if (this.framer) {
+      this.takeFramed(this.framer, dir, offset, data);
+      return;
+    }
     const owner = this.owner;
     if (owner.kind === 'session') {
       const kept = dir === 'out' ? this.outboundToRecord(data) : data;

@@ -51,6 +51,8 @@ export class TapSocket extends Duplex {
    */
   holdEndOfInput: (release: () => void) => void = (release) => release();
   private waitingForDrain: (() => void) | null = null;
+  /** a writeDirect found the socket full: its 'drain' is passed on */
+  private directWriteWaiting = false;
   private inputHeld = false;
   /** the client's address has spent its pace (server/limits/address-gate.ts): the network is not read */
   private inputPaced = false;
@@ -80,6 +82,10 @@ export class TapSocket extends Duplex {
       const resume = this.waitingForDrain;
       this.waitingForDrain = null;
       resume?.();
+      if (this.directWriteWaiting) {
+        this.directWriteWaiting = false;
+        this.emit('drain');
+      }
     });
     // An outbound connection (server/own-server) is still connecting when node:http2 gets it, and
     // waits for 'connect' before it writes its preface; an accepted socket never emits it.
@@ -152,6 +158,21 @@ export class TapSocket extends Duplex {
     this.observer.outbound(chunk);
     if (this.socket.write(chunk)) callback();
     else this.waitingForDrain = () => callback();
+  }
+
+  /**
+   * Writes to the socket as _write does (the observer sees the very bytes first), without this
+   * Duplex's own queue, for a writer that joins its writes already (the MQTT broker, once per
+   * tick per connection: a second queue there costs a queued request and a callback turn for
+   * every message to every subscriber). While the queue holds anything it goes through write(),
+   * so bytes never overtake each other. False: the socket is full, and 'drain' comes when it is not.
+   */
+  writeDirect(chunk: Buffer, callback?: (error?: Error | null) => void): boolean {
+    if (this.writableLength > 0 || this.writableEnded || this.destroyed) return this.write(chunk, callback);
+    this.observer.outbound(chunk);
+    if (this.socket.write(chunk, callback)) return true;
+    this.directWriteWaiting = true;
+    return false;
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {

@@ -46,6 +46,9 @@ describe('"My server": a check links to its bytes', () => {
       // the connection's head line: the starter is the server, so its port shows as the far end
       const head = page.locator(`[data-testid="insp-connection"][data-conn="${conn}"]`);
       expect(await head.count()).toBe(1);
+      // marked as Wirelab's own connection to the student's server, its client port Wirelab's
+      expect(await head.locator('[data-testid="insp-outbound"]').textContent()).toBe(`Wirelab → your server 127.0.0.1:${starter.port}`);
+      expect(await head.locator('.insp-conn-head').textContent()).toMatch(/Wirelab’s port \d+/);
 
       // a check whose verdict came from the suite's preparation links to the preparation's POSTs
       const create = page.locator('[data-testid="own-server-check"][data-id="create-201-location"] [data-testid="own-server-open-bytes"]');

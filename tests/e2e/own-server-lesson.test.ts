@@ -2,7 +2,7 @@
 // starter. With a fault the checks that catch it fail and the exercise stays open; aimed at
 // Wirelab itself every check passes, the report says it is Wirelab, and the exercise still does
 // not count it; aimed at the complete REST starter every check passes and the exercise is passed.
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startPythonStarter } from '../integration/own-server-starters.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -11,7 +11,7 @@ import { cell, exerciseState } from './lesson-page.ts';
 const lab = useAppAndBrowser();
 const LIVE = { timeout: 20_000 };
 
-async function runChecks(page: Page, rest: Locator, target: string): Promise<Locator> {
+async function runChecks(rest: Locator, target: string): Promise<Locator> {
   await rest.locator('[data-testid="own-server-target"]').fill(target);
   await rest.locator('[data-testid="own-server-run"]').click();
   const summary = rest.locator('[data-testid="own-server-summary"]');
@@ -36,7 +36,7 @@ describe('lesson 15 «Свой сервер»', () => {
       const status = page.locator('[data-testid="exercise"][data-exercise-id="rest-passes"] [data-testid="exercise-status"]');
 
       // The starter with its ETags off: exactly the four checks that need them fail.
-      const summary = await runChecks(page, rest, `127.0.0.1:${faulty.port}`);
+      const summary = await runChecks(rest, `127.0.0.1:${faulty.port}`);
       expect(await summary.textContent()).toMatch(/16 проверок: пройдено 12, не пройдено 4$/);
       const failed = (await outcomes(rest)).filter(([, outcome]) => outcome === 'fail').map(([id]) => id);
       expect(failed).toEqual(['etag-on-get', 'if-none-match-304', 'if-match-stale-412', 'if-match-current-200']);
@@ -51,14 +51,14 @@ describe('lesson 15 «Свой сервер»', () => {
       await rest.locator('[data-testid="own-server-itself"]').click();
       const itself = `127.0.0.1:${lab.server.port}`;
       expect(await rest.locator('[data-testid="own-server-target"]').inputValue()).toBe(itself);
-      await runChecks(page, rest, itself);
+      await runChecks(rest, itself);
       expect(await summary.textContent()).toMatch(/пройдено 16, не пройдено 0$/);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').textContent()).toMatch(/собственный сервер Wirelab/);
       await page.waitForTimeout(1500);
       expect(await exerciseState(page, 'rest-passes')).toBe('pending');
 
       // The complete starter: 16 of 16 at the student's own server, and the exercise is passed.
-      await runChecks(page, rest, `127.0.0.1:${complete.port}`);
+      await runChecks(rest, `127.0.0.1:${complete.port}`);
       expect(await summary.textContent()).toMatch(/16 проверок: пройдено 16, не пройдено 0$/);
       expect((await outcomes(rest)).every(([, outcome]) => outcome === 'pass')).toBe(true);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);

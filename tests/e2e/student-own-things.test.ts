@@ -103,11 +103,14 @@ describe('the light/dark switch', () => {
     expect(await axeViolations(page)).toEqual([]);
 
     // the switch keeps the Russian header on one screen's width, down to where the menu takes over
-    for (const width of [881, 930, 1181, 1280]) {
+    // and each link on one line («Карта курса» wrapped at 1 400 px)
+    for (const width of [881, 930, 1181, 1280, 1400]) {
       await page.setViewportSize({ width, height: 800 });
       await page.goto(`${lab.server.origin}/ru/course`);
       await page.locator('[data-testid="theme-switch"]').waitFor({ state: 'attached' });
       expect(await page.evaluate(() => document.querySelector('.app-header')!.scrollWidth - document.querySelector('.app-header')!.clientWidth), `${width} px`).toBe(0);
+      const linkLines = await page.locator('.header-nav a').evaluateAll((links) => links.map((link) => link.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(link).fontSize)));
+      expect(linkLines, `${width} px`).toEqual(linkLines.map(() => true));
     }
     await context.close();
   });

@@ -86,6 +86,7 @@ await new Promise((resolve) => setTimeout(resolve, 1500)); // one keep-alive per
 await client.endAsync();
 await waitFor(allClosed(4), 'the WebSocket connection closed');
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: ${Version} is dpkg-query's own format field, not a template
 const mosquittoVersion = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'mosquitto-clients'], { encoding: 'utf8' });
 const fixture: CaptureFixture = {
   name: 'mqtt-session',

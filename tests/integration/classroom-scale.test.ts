@@ -326,4 +326,18 @@ describe('a class split across two instances', () => {
       await d.close();
     }
   });
+  it('shows on A\'s board a member\'s "check my server" run on B, and its details', async () => {
+    const watcher = await teacherChannel(a.origin);
+    watcher.socket.send(JSON.stringify({ type: 'watch', code }));
+    await watcher.next('board');
+    const cookie = (await fetch(`${b.origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
+    expect((await post(b.origin, '/_wirelab/class/join', { code, name: 'Вера' }, { ...json, cookie })).status).toBe(200);
+    const run = await fetch(`${b.origin}/_wirelab/own-server/checks`, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ protocol: 'sse', target: `127.0.0.1:${b.port}` }) });
+    expect(((await run.json()) as { targetIsWirelab: boolean }).targetIsWirelab).toBe(true);
+    const vera = () => (lastBoard(watcher)?.members.find((member) => member.name === 'Вера') as { id: number; servers?: Array<Record<string, unknown>> } | undefined);
+    await expect.poll(() => vera()?.servers).toEqual([expect.objectContaining({ protocol: 'sse', passed: 5, failed: 0, targetIsWirelab: true, port: b.port })]);
+    const details = watcher.next('member-server-checks');
+    watcher.socket.send(JSON.stringify({ type: 'member-server-checks', code, memberId: vera()!.id, protocol: 'sse' }));
+    expect(await details).toMatchObject({ name: 'Вера', protocol: 'sse', cell: { passed: 5 }, checks: expect.arrayContaining([expect.objectContaining({ id: 'retry-field', outcome: 'pass' })]) });
+  });
 });

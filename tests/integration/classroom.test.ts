@@ -90,7 +90,7 @@ describe('classroom', () => {
     // the UTF-8 byte order mark first (fetch's text() would drop it): Excel then reads the names as UTF-8
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('name,lesson,exercise,passed,attempts,passed_at,last_attempt_at,joined_at,last_active_at');
+    expect(lines[0]).toBe('name,lesson,exercise,passed,attempts,passed_at,last_attempt_at,joined_at,last_active_at,own_server');
     expect(lines[1]).toMatch(/^Анна <b>Ершова<\/b>,rest,create-201,yes,2,/);
     expect((await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`)).status).toBe(403);
   });

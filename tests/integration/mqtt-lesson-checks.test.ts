@@ -143,7 +143,7 @@ describe('lesson 12-mqtt: exercises checked against real MQTT traffic', () => {
       const online = nextMessage(watcher, 'status/sensor-7');
       await sensor.publishAsync('status/sensor-7', 'online', { qos: 1 });
       expect((await online).payload).toBe('online');
-      const fired = new Promise<{ payload: string }>((resolve) => watcher.on('message', (topic, payload) => payload.toString() === 'offline' && resolve({ payload: payload.toString() })));
+      const fired = new Promise<{ payload: string }>((resolve) => watcher.on('message', (_topic, payload) => payload.toString() === 'offline' && resolve({ payload: payload.toString() })));
       sensor.end(true);
       expect((await fired).payload).toBe('offline');
     });

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatRequestSchema, UserService, type ChatRequest } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { UserService, type ChatRequest } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CHAT_SUBPROTOCOL } from '../../server/protocols/websocket/index.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { startServer, type RunningServer } from './start-server.ts';

@@ -8,7 +8,8 @@ function stringsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return stringsFiles(path);
-    return entry.name === 'strings.ts' ? [path] : [];
+    // strings.ts, or a part of a room's words loaded apart (web/lessons/exercise-strings.ts)
+    return /^(?:[\w-]+-)?strings\.ts$/.test(entry.name) ? [path] : [];
   });
 }
 

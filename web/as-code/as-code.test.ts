@@ -43,7 +43,6 @@ describe('As code', () => {
   });
 
   it('a language without a program says why, in both languages', () => {
-    const socketIo = specOfCellFile('socket-io', '{ "namespace": "/", "transports": ["websocket"], "presets": [] }')!;
     const subscription = specOfCellFile('graphql', 'subscription { postAdded { id } }')!;
     expect(subscription.kind).toBe('graphql-ws');
     const overTls = asCode(subscription, 'terminal', { ...target, origin: 'https://wirelab.example' });

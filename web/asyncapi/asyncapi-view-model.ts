@@ -189,7 +189,7 @@ function bindingsOf(value: unknown): string[] {
   });
 }
 
-function operationView(document: Json, id: string, operation: Json): OperationView {
+function operationView(id: string, operation: Json): OperationView {
   const channelRef = isRecord(operation.channel) && typeof operation.channel.$ref === 'string' ? operation.channel.$ref : '';
   const messages = Array.isArray(operation.messages) ? operation.messages : [];
   return {
@@ -210,7 +210,7 @@ export function asyncApiView(document: unknown): AsyncApiView {
   const version = text(document.asyncapi);
   if (!version || !version.startsWith('3.')) throw new NotAsyncApiError(`asyncapi is ${JSON.stringify(document.asyncapi)}, not 3.x`);
   const info = isRecord(document.info) ? document.info : {};
-  const operations = entries(document.operations).map(([id, operation]) => operationView(document, id, operation));
+  const operations = entries(document.operations).map(([id, operation]) => operationView(id, operation));
   return {
     asyncapi: version,
     title: text(info.title) ?? '',

@@ -3,6 +3,8 @@ import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import type { Board, BoardResult } from './class-protocol.ts';
+import { serverCellLabel, type ServerCheckCell } from '../../contracts/class-channel/messages.ts';
+import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 import { boardRows, resultKey, type BoardSort } from './board-rows.ts';
 import { formatCode } from './class-protocol.ts';
 import { MemberActions, type MemberControls } from './member-actions.tsx';
@@ -13,7 +15,20 @@ import { classroomStrings } from './strings.ts';
  * with `controls`, each named row can be renamed or removed, and with `onOpenMember` a name opens
  * the student's attempts (never while names are hidden).
  */
-export function BoardView({ board, receivedAt, controls, onOpenMember }: { board: Board; receivedAt: number; controls?: MemberControls; onOpenMember?(memberId: number): void }) {
+export function BoardView({
+  board,
+  receivedAt,
+  controls,
+  onOpenMember,
+  onOpenServer,
+}: {
+  board: Board;
+  receivedAt: number;
+  controls?: MemberControls;
+  onOpenMember?(memberId: number): void;
+  /** a student's "check my server" cell opens that run's details (never while names are hidden) */
+  onOpenServer?(memberId: number, protocol: CheckedProtocol): void;
+}) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
   const [lesson, setLesson] = useState<string | null>(null);
@@ -38,6 +53,8 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
   const serverNow = board.now + (Date.now() - receivedAt);
   const rows = useMemo(() => boardRows(board, { lesson, sort, anonymous, anonymousName: t.student, serverNow }), [board, lesson, sort, anonymous, t, serverNow]);
   const lessons = lessonIndex.filter((entry) => entry.exercises.length > 0);
+  // the own-server column only once somebody ran a suite: the board stays narrow until then
+  const anyServer = board.members.some((member) => member.servers.length > 0);
   const columns: string[] = lesson === null ? [] : (lessons.find((entry) => entry.slug === lesson)?.exercises ?? []);
   // All lessons: one column per lesson somebody has tried, its exercises done out of all.
   const tried = new Set(board.members.flatMap((member) => member.results.map((result) => result.lesson)));
@@ -45,36 +62,7 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
 
   return (
     <section className="class-board" data-testid="class-board" aria-label={`${t.board} ${formatCode(board.code)}`}>
-      <div className="class-board-tools">
-        <label>
-          {t.filterLesson}{' '}
-          <select data-testid="board-lesson" value={lesson ?? ''} onChange={(event) => setLesson(event.target.value || null)}>
-            <option value="">{t.allLessons}</option>
-            {lessons.map((entry) => (
-              <option key={entry.slug} value={entry.slug}>
-                {entry.headline[lang].title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t.sortBy}{' '}
-          <select data-testid="board-sort" value={sort} onChange={(event) => setSort(event.target.value as BoardSort)}>
-            <option value="joined">{t.sortJoined}</option>
-            <option value="name">{t.sortName}</option>
-            <option value="done">{t.sortDone}</option>
-            <option value="idle">{t.sortIdle}</option>
-          </select>
-        </label>
-        <label>
-          <input type="checkbox" data-testid="board-anonymous" checked={anonymous} onChange={(event) => setAnonymous(event.target.checked)} /> {t.anonymous}
-        </label>
-        {!anonymous && (
-          <label>
-            <input type="checkbox" checked={showRejoin} onChange={(event) => setShowRejoin(event.target.checked)} /> {t.showRejoin}
-          </label>
-        )}
-      </div>
+      <BoardTools lesson={lesson} setLesson={setLesson} sort={sort} setSort={setSort} anonymous={anonymous} setAnonymous={setAnonymous} showRejoin={showRejoin} setShowRejoin={setShowRejoin} />
       {rows.length === 0 ? (
         <p className="muted">{t.nobodyYet}</p>
       ) : (
@@ -86,6 +74,7 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
                 <th scope="col">{t.colState}</th>
                 <th scope="col">{t.colDone}</th>
                 <th scope="col">{t.colIdle}</th>
+                {anyServer && <th scope="col">{t.colServer}</th>}
                 {columns.map((exercise) => {
                   const title = exerciseTitles[lesson!]?.[lang][exercise] ?? exercise;
                   const isAssigned = assigned?.lesson === lesson && assigned.exercise === exercise;
@@ -138,6 +127,7 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
                   </td>
                   <td data-testid="board-done">{row.done}</td>
                   <td className={row.presence === 'idle' ? 'class-idle' : ''}>{row.presence === 'offline' ? '—' : t.idleFor(row.idleMinutes)}</td>
+                  {anyServer && <ServerCells name={row.member.name} cells={row.member.servers} onOpen={onOpenServer && !anonymous ? (protocol) => onOpenServer(row.member.id, protocol) : undefined} />}
                   {columns.map((exercise) => (
                     <ResultCell key={exercise} result={row.results.get(resultKey(lesson!, exercise))} id={`${lesson}/${exercise}`} assigned={assigned?.lesson === lesson && assigned.exercise === exercise} />
                   ))}
@@ -161,6 +151,82 @@ export function BoardView({ board, receivedAt, controls, onOpenMember }: { board
         </div>
       )}
     </section>
+  );
+}
+
+interface BoardToolsProps {
+  lesson: string | null;
+  setLesson(lesson: string | null): void;
+  sort: BoardSort;
+  setSort(sort: BoardSort): void;
+  anonymous: boolean;
+  setAnonymous(on: boolean): void;
+  showRejoin: boolean;
+  setShowRejoin(on: boolean): void;
+}
+
+/** The board's lesson filter, sort, hidden names and rejoin codes. */
+function BoardTools({ lesson, setLesson, sort, setSort, anonymous, setAnonymous, showRejoin, setShowRejoin }: BoardToolsProps) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  const lessons = lessonIndex.filter((entry) => entry.exercises.length > 0);
+  return (
+    <div className="class-board-tools">
+      <label>
+        {t.filterLesson}{' '}
+        <select data-testid="board-lesson" value={lesson ?? ''} onChange={(event) => setLesson(event.target.value || null)}>
+          <option value="">{t.allLessons}</option>
+          {lessons.map((entry) => (
+            <option key={entry.slug} value={entry.slug}>
+              {entry.headline[lang].title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t.sortBy}{' '}
+        <select data-testid="board-sort" value={sort} onChange={(event) => setSort(event.target.value as BoardSort)}>
+          <option value="joined">{t.sortJoined}</option>
+          <option value="name">{t.sortName}</option>
+          <option value="done">{t.sortDone}</option>
+          <option value="idle">{t.sortIdle}</option>
+        </select>
+      </label>
+      <label>
+        <input type="checkbox" data-testid="board-anonymous" checked={anonymous} onChange={(event) => setAnonymous(event.target.checked)} /> {t.anonymous}
+      </label>
+      {!anonymous && (
+        <label>
+          <input type="checkbox" checked={showRejoin} onChange={(event) => setShowRejoin(event.target.checked)} /> {t.showRejoin}
+        </label>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A student's latest run per protocol ("REST 16/16 ✓", "gRPC 7/10"): each opens its details, unless
+ * names are hidden (the details name the student). A run against Wirelab itself says so.
+ */
+function ServerCells({ name, cells, onOpen }: { name: string; cells: ServerCheckCell[]; onOpen?(protocol: CheckedProtocol): void }) {
+  const t = useStrings(classroomStrings);
+  return (
+    <td className="class-server-cells" data-testid="board-servers">
+      {cells.map((cell) => {
+        const label = `${serverCellLabel(cell)}${cell.targetIsWirelab ? ' · Wirelab' : ''}`;
+        const state = cell.failed === 0 && cell.passed > 0 ? 'passed' : 'failing';
+        const common = { className: `class-server-cell is-${state}`, 'data-testid': 'board-server', 'data-protocol': cell.protocol, 'data-state': state, 'data-wirelab': cell.targetIsWirelab, title: t.serverCellTitle(label) };
+        return onOpen ? (
+          <button key={cell.protocol} type="button" {...common} aria-label={t.openServerChecks(name, label)} onClick={() => onOpen(cell.protocol)}>
+            {label}
+          </button>
+        ) : (
+          <span key={cell.protocol} {...common}>
+            {label}
+          </span>
+        );
+      })}
+    </td>
   );
 }
 

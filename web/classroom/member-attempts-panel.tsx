@@ -1,10 +1,10 @@
-import { useEffect, useRef } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { MAX_ATTEMPTS_KEPT, type AttemptMiss, type BoardMember, type MemberAttempts } from '../../contracts/class-channel/messages.ts';
 import { attemptGroups } from './attempt-groups.ts';
 import { presenceOf } from './board-rows.ts';
+import { PanelHeader } from './panel-header.tsx';
 import { classroomStrings } from './strings.ts';
 
 /**
@@ -16,27 +16,18 @@ import { classroomStrings } from './strings.ts';
 export function MemberAttemptsPanel({ attempts, member, serverNow, onClose }: { attempts: MemberAttempts; member: BoardMember | undefined; serverNow: number; onClose(): void }) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [attempts.memberId]);
   const groups = attemptGroups(attempts.attempts);
   const presence = member ? presenceOf(member, Math.max(0, Math.floor((serverNow - member.lastActiveMs) / 60_000))) : 'offline';
   const time = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
   return (
     <section className="class-attempts" data-testid="member-attempts" data-member-id={attempts.memberId} aria-labelledby="member-attempts-title" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
-      <header className="class-attempts-header">
-        <h3 id="member-attempts-title" ref={heading} tabIndex={-1}>
-          {t.attemptsOf(member?.name ?? attempts.name)}
-        </h3>
+      <PanelHeader titleId="member-attempts-title" title={t.attemptsOf(member?.name ?? attempts.name)} focusKey={String(attempts.memberId)} closeTestId="member-attempts-close" onClose={onClose}>
         <span className="class-board-presence" data-testid="member-attempts-presence" data-presence={presence}>
           <span className={`class-dot is-${presence}`} aria-hidden="true" /> {t.presence[presence]}
           {presence !== 'offline' && member && <span className="muted"> · {member.following ? t.followingShort : t.notFollowingShort}</span>}
         </span>
-        <span className="toolbar-spacer" />
-        <button type="button" className="button button-quiet" data-testid="member-attempts-close" onClick={onClose}>
-          {t.dismiss}
-        </button>
-      </header>
+      </PanelHeader>
       {groups.length === 0 && <p className="muted">{t.noAttempts}</p>}
       {groups.map((group) => {
         const lesson = lessonIndex.find((entry) => entry.slug === group.lesson);

@@ -1,7 +1,8 @@
 import { useSyncExternalStore } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import { parseRoute } from '../app/routes.ts';
-import { CLASS_CLOSE, type MemberAttempts } from '../../contracts/class-channel/messages.ts';
+import { CLASS_CLOSE, type MemberAttempts, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
+import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 import { channelUrl, type Board, type ClassSummary, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
 
@@ -54,11 +55,13 @@ export interface TeacherState {
   deleted: string | null;
   /** the attempts of the student the teacher opened, as the server last sent them */
   attempts: MemberAttempts | null;
+  /** the "check my server" run the teacher opened from a board cell, as the server last sent it */
+  serverChecks: MemberServerChecks | null;
 }
 
 /** The teacher's page's channel: classes, the board of the class it watches, exports. */
 export class TeacherChannel {
-  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], publicOrigin: null, board: null, error: null, created: null, deleted: null, attempts: null };
+  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], publicOrigin: null, board: null, error: null, created: null, deleted: null, attempts: null, serverChecks: null };
   private socket: WebSocket | null = null;
   private listeners = new Set<() => void>();
   private watching: string | null = null;
@@ -101,6 +104,11 @@ export class TeacherChannel {
         case 'member-attempts':
           if (message.code === this.watching) this.set({ attempts: { code: message.code, memberId: message.memberId, name: message.name, attempts: message.attempts } });
           break;
+        case 'member-server-checks': {
+          const { type: _type, ...checks } = message;
+          if (message.code === this.watching) this.set({ serverChecks: checks });
+          break;
+        }
         case 'export':
           this.exports.get(`${message.code}/${message.format}`)?.(message.text);
           this.exports.delete(`${message.code}/${message.format}`);
@@ -138,7 +146,7 @@ export class TeacherChannel {
 
   watch(code: string | null): void {
     this.watching = code;
-    this.set({ board: null, attempts: null });
+    this.set({ board: null, attempts: null, serverChecks: null });
     if (code) this.send({ type: 'watch', code });
   }
 
@@ -162,6 +170,15 @@ export class TeacherChannel {
 
   closeAttempts(): void {
     this.set({ attempts: null });
+  }
+
+  /** One student's latest run of a protocol's suite: it comes as `serverChecks` (again when their board cell changes). */
+  memberServerChecks(code: string, memberId: number, protocol: CheckedProtocol): void {
+    this.send({ type: 'member-server-checks', code, memberId, protocol });
+  }
+
+  closeServerChecks(): void {
+    this.set({ serverChecks: null });
   }
 
   endClass(code: string): void {

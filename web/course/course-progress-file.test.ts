@@ -73,6 +73,22 @@ describe('the progress file', () => {
     expect(other.getItem('wirelab.class.teacherKey')).toBeNull();
   });
 
+  it('says which passes the file brought that this browser did not have (for the class the student is in)', () => {
+    doSomeWork();
+    const file = collectProgressFile(home, new Date());
+    const other = new MapStorage();
+    other.setItem('wirelab.progress.v1', JSON.stringify({ rest: { 'etag-304': { passedAt: 1 } }, grpc: { unary: { passedAt: 2 } } }));
+    expect(applyProgressFile(other, file)).toEqual([{ lesson: 'quiz', exercise: 'rest-vs-graphql' }]);
+    // the same file again brings nothing new; into an empty (or damaged) store, every pass is new
+    expect(applyProgressFile(other, file)).toEqual([]);
+    const empty = new MapStorage();
+    empty.setItem('wirelab.progress.v1', '{damaged');
+    expect(applyProgressFile(empty, file)).toEqual([
+      { lesson: 'rest', exercise: 'etag-304' },
+      { lesson: 'quiz', exercise: 'rest-vs-graphql' },
+    ]);
+  });
+
   it('refuses a foreign, damaged, newer or wrong file with the reason, and says where it is wrong', () => {
     const good = JSON.parse(JSON.stringify(collectProgressFile(home, new Date()))) as Record<string, unknown>;
     expect(parseProgressFile('{ "format": ')).toEqual({ ok: false, error: { kind: 'not-json' } });

@@ -185,8 +185,12 @@ export function progressFileSummary(file: ProgressFile): { exercises: number; qu
 /**
  * Replaces this browser's progress, quiz answers and edited cells with the file's (the same keys
  * the stores read). All or nothing: when the storage refuses a write (full), what was there is put back.
+ * Returns the passes the file brought that this browser did not have: a class the student is in
+ * has not heard of them (my-progress.tsx reports them as the exercise cards report a pass).
  */
-export function applyProgressFile(storage: StorageLike, file: ProgressFile): void {
+export function applyProgressFile(storage: StorageLike, file: ProgressFile): Array<{ lesson: string; exercise: string }> {
+  const had = checkProgress(parseJson(storage.getItem(PROGRESS_KEY)), 'progress');
+  const passedBefore = typeof had === 'string' ? {} : had;
   const ours = [PROGRESS_KEY, QUIZ_ANSWERS_KEY, ...storageKeys(storage).filter((key) => key.startsWith(CELL_PREFIX))];
   const before = new Map(ours.map((key) => [key, storage.getItem(key)]));
   const next = new Map<string, string>();
@@ -204,4 +208,5 @@ export function applyProgressFile(storage: StorageLike, file: ProgressFile): voi
     }
     throw error;
   }
+  return Object.entries(file.progress).flatMap(([lesson, passes]) => Object.keys(passes).filter((exercise) => !passedBefore[lesson]?.[exercise]).map((exercise) => ({ lesson, exercise })));
 }

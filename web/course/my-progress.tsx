@@ -2,6 +2,7 @@ import { useState, type ChangeEvent } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { applyProgressFile, collectProgressFile, parseProgressFile, progressFileSummary, type ProgressFile, type ProgressFileError } from './course-progress-file.ts';
 import { courseStrings } from './strings.ts';
+import { emitExerciseEvent } from '../lessons/exercise-events.ts';
 
 export const MY_PROGRESS_ID = 'my-progress';
 
@@ -59,14 +60,18 @@ export function MyProgress() {
   };
 
   const replace = (file: ProgressFile) => {
+    let newPasses: ReturnType<typeof applyProgressFile>;
     try {
-      applyProgressFile(localStorage, file);
+      newPasses = applyProgressFile(localStorage, file);
     } catch {
       setState({ step: 'refused', message: t.importErrors.storage });
       return;
     }
     // the stores (progress, quiz answers) re-read on a storage event, as they do for another tab's change
     window.dispatchEvent(new StorageEvent('storage'));
+    // a class the student is in hears of the passes the file brought, as of a pass on an exercise
+    // card (web/classroom/student-class.ts listens; out of a class nobody does)
+    for (const pass of newPasses) emitExerciseEvent({ ...pass, passed: true });
     setState({ step: 'done' });
   };
 

@@ -41,7 +41,7 @@ function fieldOf(html: string, testId: string): string | undefined {
   return /value="([^"]*)"/.exec(tag[0])?.[1];
 }
 const resetDisabled = (html: string) => /<button[^>]*data-testid="cell-reset"[^>]*>/.exec(html)?.[0].includes('disabled');
-const unescape = (text: string | undefined) => text?.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;/g, "'");
+const unescapeHtml = (text: string | undefined) => text?.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;/g, "'");
 
 describe('a realtime console after a reload', () => {
   it('WebSocket: the URL, subprotocols, the typed message and the close fields', () => {
@@ -71,9 +71,9 @@ describe('a realtime console after a reload', () => {
     writeSavedCell('lesson/cell', original, { ...original, namespace: '/other', authText: '{"name":"grace"}', transports: ['websocket'], event: 'shout', argsText: '["HI"]', withAck: false });
     const html = render(SocketIoCell, text);
     expect(fieldOf(html, 'sio-namespace')).toBe('/other');
-    expect(unescape(fieldOf(html, 'sio-auth'))).toBe('{"name":"grace"}');
+    expect(unescapeHtml(fieldOf(html, 'sio-auth'))).toBe('{"name":"grace"}');
     expect(fieldOf(html, 'sio-event')).toBe('shout');
-    expect(unescape(fieldOf(html, 'sio-args'))).toBe('["HI"]');
+    expect(unescapeHtml(fieldOf(html, 'sio-args'))).toBe('["HI"]');
     expect(/<input[^>]*data-testid="sio-transport-polling"[^>]*>/.exec(html)?.[0]).not.toContain('checked');
     expect(/<input[^>]*data-testid="sio-ack"[^>]*>/.exec(html)?.[0]).not.toContain('checked');
     expect(resetDisabled(html)).toBe(false);
@@ -120,7 +120,7 @@ describe('the protobuf workbench after a reload', () => {
     const edited = workbenchDraftOf(schema, typeName, '{ "id": 42, "name": "Grace" }');
     writeSavedCell('lesson/cell', original, edited);
     const html = render(ProtobufWorkbenchCell, text);
-    expect(unescape(fieldOf(html, 'pbw-json-text'))).toBe('{ "id": 42, "name": "Grace" }');
+    expect(unescapeHtml(fieldOf(html, 'pbw-json-text'))).toBe('{ "id": 42, "name": "Grace" }');
     expect(fieldOf(html, 'pbw-hex')).toBe(edited.hexText);
     expect(html).toContain(`data-binary-size="${edited.hexText.split(' ').length}"`);
   });

@@ -40,9 +40,14 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                 {t.connection} {connection.id}
               </span>
               <span className="insp-badge">{connection.transport}</span>
+              {connection.outbound && (
+                <span className="insp-badge" data-testid="insp-outbound" title={t.outboundHint}>
+                  {t.outbound(connection.local)}
+                </span>
+              )}
               {connection.remote && (
                 <span>
-                  {t.clientPort} {clientPort(connection.remote)}
+                  {connection.outbound ? t.wirelabPort : t.clientPort} {clientPort(connection.remote)}
                 </span>
               )}
               <span>

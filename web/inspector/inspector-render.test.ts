@@ -157,4 +157,20 @@ describe('messages of other layers', () => {
     expect(english).toContain('not recorded: the requests before named no session (the first 2.0 KB client → server, 300 B server → client)');
     expect(render(store, 'ru')).toContain('не записано: предыдущие запросы не указывали сессию (первые 2.0 КБ от клиента к серверу, 300 Б от сервера к клиенту)');
   });
+
+  it('marks a connection Wirelab opened to the student’s own server, and names its client port Wirelab’s, in both languages', () => {
+    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
+    store.apply({ type: 'connection', conn: { id: 'c7', transport: 'http/1.1', remote: '127.0.0.1:41000', local: '127.0.0.1:8000', openedAt: 1, outbound: true } });
+    store.apply({ type: 'connection', conn: { id: 'c8', transport: 'http/1.1', remote: '127.0.0.1:42000', local: '127.0.0.1:8080', openedAt: 2 } });
+    const request = Buffer.from('GET /api/v1/users HTTP/1.1\r\nHost: x\r\n\r\n').toString('base64');
+    store.apply({ type: 'chunks', chunks: ['c7', 'c8'].map((conn, i) => ({ conn, seq: i + 1, dir: 'in' as const, t: 3, offset: 0, data: request })) });
+    const english = render(store, 'en');
+    expect(english.match(/data-testid="insp-outbound"/g)).toHaveLength(1);
+    expect(english).toContain('Wirelab → your server 127.0.0.1:8000');
+    expect(english).toContain('Wirelab’s port<!-- --> <!-- -->41000');
+    expect(english).toContain('client port<!-- --> <!-- -->42000');
+    const russian = render(store, 'ru');
+    expect(russian).toContain('Wirelab → ваш сервер 127.0.0.1:8000');
+    expect(russian).toContain('порт Wirelab<!-- --> <!-- -->41000');
+  });
 });

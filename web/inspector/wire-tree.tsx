@@ -1,5 +1,7 @@
 import type { FocusEvent, KeyboardEvent, Ref } from 'react';
 import type { WireNode } from '../wire/types.ts';
+import { useLang } from '../app/lang-context.ts';
+import { nodeTermTitle } from '../glossary/node-terms.ts';
 import { describeNode } from './exchange-sections.ts';
 import { formatBytes } from './format.ts';
 import type { HexSection } from './hex-rows.ts';
@@ -80,6 +82,8 @@ function TreeNode({ node, section, path, sectionStart, expanded, hoveredKey, tab
   const children = node.children ?? [];
   const open = children.length > 0 && expanded.has(key);
   const { title, value } = describeNode(node, t);
+  // a node the glossary defines (a frame's opcode, a close code): its definition on hover
+  const term = nodeTermTitle(node.kind, useLang());
   const size = node.range.end - node.range.start;
   const focus = (event: FocusEvent<HTMLDivElement>) => {
     if (event.target !== event.currentTarget) return;
@@ -108,7 +112,9 @@ function TreeNode({ node, section, path, sectionStart, expanded, hoveredKey, tab
         <span className="insp-caret" aria-hidden="true">
           {children.length > 0 ? (open ? '▾' : '▸') : ''}
         </span>
-        <span className="insp-node-title">{title}</span>
+        <span className={`insp-node-title${term ? ' insp-has-term' : ''}`} title={term}>
+          {title}
+        </span>
         {value !== undefined && <span className="insp-node-value">{value}</span>}
         <span className="insp-node-range" title={`${node.range.start - sectionStart}…${node.range.end - sectionStart}`}>
           @{node.range.start - sectionStart} · {formatBytes(size, t)}

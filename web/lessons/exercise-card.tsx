@@ -8,6 +8,7 @@ import { markPassed, useProgress } from './progress.ts';
 import { emitExerciseEvent } from './exercise-events.ts';
 import { attemptMissOf } from './attempt-miss.ts';
 import { lessonStrings } from './strings.ts';
+import { exerciseStrings } from './exercise-strings.ts';
 
 type ChecksModule = typeof import('./exercise-evaluation.ts');
 let checksModule: ChecksModule | null = null;
@@ -35,7 +36,7 @@ function useChecks(): ChecksModule | null {
   return loaded;
 }
 
-interface ExerciseCardProps {
+export interface ExerciseCardProps {
   lesson: string;
   id: string;
   check: Check;
@@ -53,7 +54,9 @@ interface ExerciseCardProps {
 }
 
 export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages, own }: ExerciseCardProps) {
-  const t = useStrings(lessonStrings);
+  const t = useStrings(exerciseStrings);
+  // its heading is the placeholder's too (lesson-reader.tsx), whose words load with the text
+  const { exercise: heading } = useStrings(lessonStrings);
   const progress = useProgress();
   const [hintsShown, setHintsShown] = useState(0);
   const [answer, setAnswer] = useState('');
@@ -103,7 +106,7 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
     <div role="group" className={`exercise ${passed ? 'is-passed' : ''}`} data-testid="exercise" data-exercise-id={id} data-state={passed ? 'passed' : 'pending'} aria-labelledby={`exercise-${id}-title`}>
       <header className="exercise-header">
         <h3 id={`exercise-${id}-title`} className="exercise-label">
-          {t.exercise}
+          {heading}
         </h3>
         <span className={`exercise-status ${passed ? 'is-passed' : showMiss ? 'is-missed' : ''}`} data-testid="exercise-status">
           {passed ? `✓ ${t.passed}` : showMiss ? t.notYet : t.notTried}

@@ -11,7 +11,7 @@ import { useCapturesLater } from '../inspector/use-captures-later.ts';
 import { useChunk } from '../app/use-chunk.ts';
 import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
 import type { CellKind } from './cell-kinds.ts';
-import { ExerciseCard } from './exercise-card.tsx';
+import type { ExerciseCardProps } from './exercise-card.tsx';
 import { trafficOfCell, withOwner, type CellOwners } from './cell-traffic.ts';
 import { InspectorDock } from './inspector-dock.tsx';
 import { LessonPager } from './lesson-pager.tsx';
@@ -231,7 +231,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
             case 'exercise': {
               const exercise = loaded.json.exercises?.[block.id];
               return exercise ? (
-                <ExerciseCard
+                <ExerciseCardLater
                   key={`exercise-${block.id}`}
                   lesson={slug}
                   id={block.id}
@@ -336,6 +336,27 @@ function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | nul
       observer.current = watching;
     },
     [kind],
+  );
+}
+
+// The exercise cards (exercise-card.tsx, with their words and the evaluator's loader) come with the
+// cells' editors, once the text is on screen: until then each shows its heading and its task,
+// which read the same in the card (its status, hints and answer come with it, around them).
+const loadExerciseCard = () => import('./exercise-card.tsx').then((module) => module.ExerciseCard);
+
+function ExerciseCardLater(props: ExerciseCardProps) {
+  const t = useStrings(lessonStrings);
+  const Card = useChunk(loadExerciseCard, usePageShown());
+  if (Card) return <Card {...props} />;
+  return (
+    <div role="group" className="exercise" data-testid="exercise-placeholder" aria-labelledby={`exercise-${props.id}-title`}>
+      <header className="exercise-header">
+        <h3 id={`exercise-${props.id}-title`} className="exercise-label">
+          {t.exercise}
+        </h3>
+      </header>
+      <div className="prose" dangerouslySetInnerHTML={{ __html: props.promptHtml }} />
+    </div>
   );
 }
 

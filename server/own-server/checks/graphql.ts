@@ -5,7 +5,7 @@
 // deletes every one it made.
 import { randomBytes } from 'node:crypto';
 import type { Localized } from '../../../contracts/own-server/check-result.ts';
-import { defineSuite, failed, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { defineSuite, failed, verdict, type CheckDefinition, type Observation } from '../check-kit.ts';
 import { dig, errorsAreWellFormed, getGraphql, GRAPHQL_RESPONSE_JSON, nestedUserQuery, postGraphql, type GraphqlAnswer } from '../graphql-client.ts';
 import { subscriptionChecks } from './graphql-subscriptions.ts';
 import { createUserByMutation, idOf, TOO_DEEP, type GraphqlState, type MadeUser } from './graphql-users.ts';

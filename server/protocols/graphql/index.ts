@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
-import type { DefinitionNode, FormattedExecutionResult, GraphQLError, GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from 'graphql';
+import type { DefinitionNode, DocumentNode, FormattedExecutionResult, GraphQLError, GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { graphql } from './graphql-runtime.ts';
 import { isSandboxId, SANDBOX_HEADER } from '../../session/session-id.ts';
 import { RequestMeter, type WirelabContext } from './context.ts';
@@ -120,7 +120,7 @@ function instrumentResolvers(schema: GraphQLSchema): void {
  */
 function checkGetOperation(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
   const { query, operationName } = request.query as { query: string; operationName?: string };
-  let document;
+  let document: DocumentNode;
   try {
     document = graphql.parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
   } catch {

@@ -1,4 +1,5 @@
 import { graphql } from './graphql-runtime.ts';
+import type { DocumentNode } from 'graphql';
 import { GRAPHQL_LIMITS } from './limits.ts';
 
 /**
@@ -12,7 +13,7 @@ export function mutationFieldCount(operations: readonly unknown[]): number {
     const { query, operationName } = (operation ?? {}) as { query?: unknown; operationName?: unknown };
     // Cheap first: no mutation keyword, no write (a query's field named "mutation…" is only a false alarm).
     if (typeof query !== 'string' || !query.includes('mutation')) continue;
-    let document;
+    let document: DocumentNode;
     try {
       document = graphql.parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
     } catch {

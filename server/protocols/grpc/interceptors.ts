@@ -1,4 +1,4 @@
-import { Code, ConnectError, createContextKey, type Interceptor, type StreamResponse } from '@connectrpc/connect';
+import { Code, ConnectError, createContextKey, type Interceptor, type StreamResponse, type UnaryResponse } from '@connectrpc/connect';
 import type { FastifyBaseLogger } from 'fastify';
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
@@ -149,7 +149,7 @@ export function loggingInterceptor(callLog: CallLog, log: FastifyBaseLogger): In
       };
     } else received = 1;
 
-    let res;
+    let res: UnaryResponse | StreamResponse;
     try {
       res = await next(req);
     } catch (error) {
@@ -196,7 +196,7 @@ export function loggingInterceptor(callLog: CallLog, log: FastifyBaseLogger): In
 
 /** Domain errors (not found, validation, conflict) as gRPC statuses with rich details. */
 export const domainErrorsInterceptor: Interceptor = (next) => async (req) => {
-  let res;
+  let res: UnaryResponse | StreamResponse;
   try {
     res = await next(req);
   } catch (error) {

@@ -14,6 +14,7 @@ import {
 import { clientPresenceKey } from './context.ts';
 import { joinChunks, readBoundedBody } from './request-body.ts';
 import { isClientFault } from './unparsable-request.ts';
+import { methodSerializationLookup } from './json-input.ts';
 
 export type ConnectHandlerOptions = ReturnType<typeof validateUniversalHandlerOptions>;
 export type UnaryImplSpec = Extract<MethodImplSpec, { kind: 'unary' }>;
@@ -196,7 +197,27 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * every header of the request. Until then, both answer from node's header object, whose names
  * are lower case and whose repeated values node has joined, exactly as the filled Headers would.
  */
-export class NodeRequestHeaders extends Headers {
+/**
+ * Node's Headers class (undici's) as the Fetch standard declares it, with methods: @types/node
+ * declares them as readonly properties, which a subclass may not override. The same class at
+ * run time; only its declared shape differs.
+ */
+interface FetchHeaders {
+  append(name: string, value: string): void;
+  delete(name: string): void;
+  get(name: string): string | null;
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+  getSetCookie(): string[];
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void;
+  keys(): ReturnType<Headers['keys']>;
+  values(): ReturnType<Headers['values']>;
+  entries(): ReturnType<Headers['entries']>;
+  [Symbol.iterator](): ReturnType<Headers['entries']>;
+}
+const FetchHeaders = Headers as unknown as new () => FetchHeaders;
+
+export class NodeRequestHeaders extends FetchHeaders {
   #pending: IncomingHttpHeaders | null;
 
   constructor(node: IncomingHttpHeaders) {
@@ -262,22 +283,22 @@ export class NodeRequestHeaders extends Headers {
     super.forEach(callback, thisArg);
   }
 
-  override entries(): HeadersIterator<[string, string]> {
+  override entries(): ReturnType<Headers['entries']> {
     this.#fill();
     return super.entries();
   }
 
-  override keys(): HeadersIterator<string> {
+  override keys(): ReturnType<Headers['keys']> {
     this.#fill();
     return super.keys();
   }
 
-  override values(): HeadersIterator<string> {
+  override values(): ReturnType<Headers['values']> {
     this.#fill();
     return super.values();
   }
 
-  override [Symbol.iterator](): HeadersIterator<[string, string]> {
+  override [Symbol.iterator](): ReturnType<Headers['entries']> {
     this.#fill();
     return super[Symbol.iterator]();
   }
@@ -350,7 +371,7 @@ export interface UnaryConnectCall {
  * WHATWG Headers conversions beyond the call's own metadata, one write.
  */
 export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryConnectCall) => Promise<void> {
-  const serialization = createMethodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+  const serialization = methodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
   const invoke = unaryInvoker(spec, options.interceptors);
   return async ({ raw, response, type, values, frameworkHeaders }) => {
     const header = new NodeRequestHeaders(raw.headers);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Code, ConnectError, type ContextValues } from '@connectrpc/connect';
-import { compressionNegotiate, createMethodSerializationLookup, encodeEnvelope, envelopeCompress } from '@connectrpc/connect/protocol';
+import { compressionNegotiate, encodeEnvelope, envelopeCompress } from '@connectrpc/connect/protocol';
 import {
   contentTypeJson,
   contentTypeProto,
@@ -14,6 +14,7 @@ import {
   setTrailerStatus,
 } from '@connectrpc/connect/protocol-grpc';
 import { joinChunks, readBoundedBody } from './request-body.ts';
+import { methodSerializationLookup } from './json-input.ts';
 import { addNodeHeaders, LazySignalContext, NodeRequestHeaders, parseInput, unaryInvoker, type ConnectHandlerOptions, type UnaryImplSpec } from './unary-connect-call.ts';
 
 const ENVELOPE_HEADER_BYTES = 5;
@@ -68,7 +69,7 @@ function singleEnvelope(body: Buffer): Uint8Array | null {
  * large) is replayed to connect-es, which answers it and its errors in full.
  */
 export function unaryGrpcMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryGrpcCall) => Promise<void> {
-  const serialization = createMethodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+  const serialization = methodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
   const invoke = unaryInvoker(spec, options.interceptors);
   return async ({ raw, response, type, values, frameworkHeaders, replay, taken }) => {
     // connect-es starts the deadline before it reads the body: so does the fast path, in effect.

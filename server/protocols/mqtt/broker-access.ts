@@ -5,7 +5,7 @@ import type { PipelineHooks } from './pipeline/index.ts';
 import { LAB_CLIENT_PREFIX } from './pipeline/limits.ts';
 import { connectionOf } from './client-connections.ts';
 import { CONNACK, type MqttLimits } from './limits.ts';
-import { isReservedBrokerTopic, toClientTopic, topicMatches } from './topics.ts';
+import { ClientTopicOfDelivery, isReservedBrokerTopic, toClientTopic, topicMatches } from './topics.ts';
 
 // Who may connect, publish, subscribe and receive on the embedded broker: aedes' four hooks, each
 // deciding from the connection's sandbox (client-connections.ts) and the broker's limits.
@@ -16,6 +16,7 @@ type AccessHooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublis
 
 /** `lab()`: the pipeline lab's hooks, bound once the lab exists (it needs the broker these hooks are for). */
 export function brokerAccess(limits: MqttLimits, quota: ConnectionQuota, lab: () => PipelineHooks): AccessHooks {
+  const clientTopicOfDelivery = new ClientTopicOfDelivery();
   return {
     authenticate(client, _username, password, done) {
       const connection = connectionOf(client);
@@ -67,7 +68,7 @@ export function brokerAccess(limits: MqttLimits, quota: ConnectionQuota, lab: ()
     authorizeForward(client, packet) {
       const sandbox = connectionOf(client)?.sandbox;
       if (!sandbox) return null;
-      const topic = toClientTopic(sandbox, packet.topic);
+      const topic = clientTopicOfDelivery.of(sandbox, packet.topic);
       if (topic === undefined) return null;
       const internal = packet.topic;
       // In place: aedes writes this very packet when it empties an offline session's queue.

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
+import { Level } from 'level';
 import { describe, expect, it } from 'vitest';
-import { limitQueuedMessages, type BrokerPersistence } from './broker-persistence.ts';
+import { levelPersistence, limitQueuedMessages, type BrokerPersistence } from './broker-persistence.ts';
 
 /** A store whose writes take a few turns of the event loop, as a network store's do. */
 function slowStore(): BrokerPersistence & { queues: Map<string, unknown[]> } {
@@ -48,5 +52,26 @@ describe('limitQueuedMessages', () => {
     await store.outgoingEnqueueCombi([{ clientId: 'worker' }], 'x');
     expect(asked).toEqual([['worker', 7]]);
     expect(store.queues.get('worker')).toBeUndefined();
+  });
+});
+
+describe('levelPersistence', () => {
+  it('says the data folder is in use when another Wirelab holds it, instead of crashing inside the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelab-level-'));
+    const other = new Level(dir);
+    await other.open();
+    try {
+      await expect(levelPersistence(dir)).rejects.toThrow(/in use by another Wirelab.*DATA_DIR.*занята другим Wirelab/s);
+    } finally {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a free folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelab-level-'));
+    const store = await levelPersistence(dir);
+    await store.destroy();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

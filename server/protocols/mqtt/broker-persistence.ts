@@ -15,8 +15,29 @@ export interface BrokerPersistence {
  * The broker's durable store: LevelDB in `dir` (subscriptions of persistent sessions, their
  * queued QoS 1/2 messages, retained messages, wills, QoS 2 messages awaiting PUBREL).
  */
-export function levelPersistence(dir: string): BrokerPersistence {
-  return new AsyncLevelPersistence(new Level<string, Buffer>(dir)) as unknown as BrokerPersistence;
+export async function levelPersistence(dir: string): Promise<BrokerPersistence> {
+  const db = new Level<string, Buffer>(dir);
+  // Opened here, before aedes reads it: the store would otherwise find a locked folder from inside
+  // a deferred iterator and crash with "Iterator is not open" (another Wirelab using the same DATA_DIR).
+  try {
+    await db.open();
+  } catch (error) {
+    throw levelOpenError(dir, error);
+  }
+  return new AsyncLevelPersistence(db) as unknown as BrokerPersistence;
+}
+
+/** What a start-up failure to open the broker's folder means, in words a teacher can act on. */
+export function levelOpenError(dir: string, error: unknown): Error {
+  const cause = (error as { cause?: { code?: string } } | null)?.cause;
+  if (cause?.code === 'LEVEL_LOCKED') {
+    return new Error(
+      `the data folder is in use by another Wirelab (${dir} is locked): stop the other one, or give this one its own folder with DATA_DIR=… / ` +
+        `папка данных занята другим Wirelab (${dir} заблокирована): остановите другой или дайте этому свою папку через DATA_DIR=…`,
+      { cause: error },
+    );
+  }
+  return new Error(`the MQTT broker's folder ${dir} could not be opened: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
 
 /**

@@ -1,7 +1,11 @@
 import { clientPacketViolation, type Violation } from './client-packet-rules.ts';
 
 export interface GateResult {
-  /** whole packets that passed the rules, in order, to hand to the broker */
+  /**
+   * the whole packets that passed the rules, in order, to hand to the broker: the bytes of all
+   * of them as one piece (at most one: the broker reads a byte stream, and a piece per packet
+   * would cost a push per PUBACK of every subscriber)
+   */
   passed: Buffer[];
   /** the first packet that broke a rule: nothing after it is passed */
   violation?: Violation;
@@ -19,36 +23,38 @@ export class ClientPacketGate {
   private refused = false;
 
   feed(chunk: Buffer): GateResult {
-    const passed: Buffer[] = [];
-    if (this.refused) return { passed };
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (this.refused) return { passed: [] };
+    const bytes = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let passedEnd = 0;
+    let violation: Violation | undefined;
     for (;;) {
-      const framed = frame(this.pending);
-      if (!framed) return { passed };
-      const packet = this.pending.subarray(0, framed.end);
-      const violation = clientPacketViolation(packet[0]!, packet.subarray(framed.bodyStart), { connected: this.connected });
+      const framed = frame(bytes, passedEnd);
+      if (!framed) break;
+      const type = bytes[passedEnd]!;
+      violation = clientPacketViolation(type, bytes.subarray(framed.bodyStart, framed.end), { connected: this.connected }) ?? undefined;
       if (violation) {
         this.refused = true;
-        this.pending = Buffer.alloc(0);
-        return { passed, violation };
+        break;
       }
-      if (packet[0]! >> 4 === 1) this.connected = true;
-      passed.push(packet);
-      this.pending = this.pending.subarray(framed.end);
+      if (type >> 4 === 1) this.connected = true;
+      passedEnd = framed.end;
     }
+    this.pending = violation ? Buffer.alloc(0) : bytes.subarray(passedEnd);
+    const passed = passedEnd === 0 ? [] : [passedEnd === bytes.length ? bytes : bytes.subarray(0, passedEnd)];
+    return violation ? { passed, violation } : { passed };
   }
 }
 
-/** Where the first packet of `bytes` ends, once all of it is there (a longer length than 4 bytes is the size guard's to refuse). */
-function frame(bytes: Buffer): { bodyStart: number; end: number } | undefined {
+/** Where the packet starting at `start` ends, once all of it is there (a longer length than 4 bytes is the size guard's to refuse). */
+function frame(bytes: Buffer, start: number): { bodyStart: number; end: number } | undefined {
   let length = 0;
   for (let i = 1; i <= 4; i++) {
-    if (i >= bytes.length) return undefined;
-    const byte = bytes[i]!;
+    if (start + i >= bytes.length) return undefined;
+    const byte = bytes[start + i]!;
     length += (byte & 0x7f) * 128 ** (i - 1);
     if ((byte & 0x80) === 0) {
-      const end = i + 1 + length;
-      return end <= bytes.length ? { bodyStart: i + 1, end } : undefined;
+      const end = start + i + 1 + length;
+      return end <= bytes.length ? { bodyStart: start + i + 1, end } : undefined;
     }
   }
   return undefined;

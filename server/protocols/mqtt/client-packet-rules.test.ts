@@ -79,4 +79,20 @@ describe('ClientPacketGate', () => {
     expect(passed).toEqual([connect, ping]);
     expect(clauses).toEqual(['MQTT-2.3.1-1']);
   });
+
+  it('hands the broker every whole packet of a chunk as one piece, keeping a packet cut short for later', () => {
+    const connect = Buffer.from([0x10, connectBody().length, ...connectBody()]);
+    const puback = Buffer.from([0x40, 0x02, 0x00, 0x07]);
+    const ping = Buffer.from([0xc0, 0x00]);
+    const gate = new ClientPacketGate();
+    expect(gate.feed(Buffer.concat([connect, puback, ping.subarray(0, 1)]))).toEqual({ passed: [Buffer.concat([connect, puback])] });
+    expect(gate.feed(Buffer.concat([ping.subarray(1), puback]))).toEqual({ passed: [Buffer.concat([ping, puback])] });
+    expect(gate.feed(puback.subarray(0, 3))).toEqual({ passed: [] });
+    // a good packet, then a bad one (a PUBLISH at QoS 1 with packet id 0): the good one still goes
+    const bad = Buffer.from([0x32, 5, ...str('a'), 0x00, 0x00]);
+    const result = gate.feed(Buffer.concat([puback.subarray(3), ping, bad, ping]));
+    expect(result.passed).toEqual([Buffer.concat([puback, ping])]);
+    expect(result.violation?.clause).toBe('MQTT-2.3.1-1');
+    expect(gate.feed(ping)).toEqual({ passed: [] });
+  });
 });

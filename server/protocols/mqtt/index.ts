@@ -49,7 +49,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
       })
     : null;
   if (scale) app.log.info({ keys: scale.key('mqtt:') }, 'MQTT broker: messages routed and sessions kept in Redis (no LevelDB folder)');
-  const level = !shared && options.dataDir ? levelPersistence(options.dataDir) : undefined;
+  const level = !shared && options.dataDir ? await levelPersistence(options.dataDir) : undefined;
   const persistence: BrokerPersistence | undefined = shared?.persistence ?? level;
 
   // The lab needs the broker and its store, the broker's hooks need the lab: bound once both exist.

@@ -28,6 +28,52 @@ describe('SizeGuardedStream', () => {
     expect(transport.writes.length).toBe(2);
   });
 
+  it('writes string pieces as UTF-8 in their place, calls every piece\'s callback once the joined write is done, and flushes before end', async () => {
+    const transport = new FakeTransport();
+    const stream = new SizeGuardedStream(transport, 1024, () => undefined);
+    const called: string[] = [];
+    // mqtt-packet writes a topic as a string: `лобби/x` is 13 bytes of UTF-8
+    stream.write(Buffer.from([0x30, 0x10]));
+    stream.write(Buffer.from([0x00, 0x0d]), () => called.push('length'));
+    stream.write('лобби/x', () => called.push('topic'));
+    stream.write(Buffer.from('a'));
+    stream.end(Buffer.from([0xe0, 0x00]));
+    await new Promise<void>((resolve) => stream.once('finish', () => resolve()));
+    expect(Buffer.concat(transport.writes)).toEqual(Buffer.from([0x30, 0x10, 0x00, 0x0d, ...Buffer.from('лобби/x', 'utf8'), 0x61, 0xe0, 0x00]));
+    expect(transport.writes[0]).toEqual(Buffer.from([0x30, 0x10, 0x00, 0x0d, ...Buffer.from('лобби/x', 'utf8'), 0x61]));
+    expect(called).toEqual(['length', 'topic']);
+  });
+
+  it('says "wait" only when the transport is full, and then drains', async () => {
+    // A transport that takes a write only when the test releases it: a socket whose buffer is full.
+    const pending: Array<() => void> = [];
+    const transport = new (class extends FakeTransport {
+      override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+        this.writes.push(chunk);
+        pending.push(callback);
+      }
+    })();
+    const stream = new SizeGuardedStream(transport, 1024, () => undefined);
+    const big = Buffer.alloc(32 * 1024, 1);
+    let answers: boolean[] = [];
+    for (let i = 0; i < 4; i++) {
+      answers.push(stream.write(big));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // the first tick's write is in the transport, the others queue in the stream past its 16 KiB mark
+    expect(answers[0]).toBe(true);
+    expect(answers.at(-1)).toBe(false);
+    const drained = new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    while (pending.length > 0 || stream.writableLength > 0) {
+      pending.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await drained;
+    expect(Buffer.concat(transport.writes).length).toBe(4 * big.length);
+    answers = [stream.write(Buffer.from([0xc0, 0x00]))];
+    expect(answers).toEqual([true]);
+  });
+
   it('passes inbound packets up to the limit and ends the connection at a larger one', async () => {
     const transport = new FakeTransport();
     const refused: string[] = [];

@@ -2,6 +2,12 @@ import { Duplex } from 'node:stream';
 import { MqttPacketSizeGuard, type SizeVerdict } from './packet-size-guard.ts';
 import { ClientPacketGate } from './client-packet-gate.ts';
 import type { Violation } from './client-packet-rules.ts';
+import { WriteBatch } from './write-batch.ts';
+
+/** A transport that can take a write without a queue of its own (TapSocket.writeDirect). */
+interface DirectWritable {
+  writeDirect(chunk: Buffer, callback?: (error?: Error | null) => void): boolean;
+}
 
 export type Refusal = Exclude<SizeVerdict, 'ok'> | Violation;
 
@@ -17,7 +23,13 @@ export type Refusal = Exclude<SizeVerdict, 'ok'> | Violation;
  */
 export class SizeGuardedStream extends Duplex {
   private waitingForDrain: (() => void) | null = null;
-  private corked = false;
+  /** what the broker wrote in this tick, written on as one piece when the tick ends */
+  private readonly batch = new WriteBatch();
+  private flushScheduled = false;
+  /** the transport's last write answered false, and its 'drain' has not come yet */
+  private transportFull = false;
+  /** write() answered false: the broker waits for this stream's 'drain' */
+  private toldToWait = false;
 
   constructor(
     readonly inner: Duplex,
@@ -25,18 +37,6 @@ export class SizeGuardedStream extends Duplex {
     onRefused: (refusal: Refusal) => void,
   ) {
     super({ allowHalfOpen: false });
-    const write = this.write.bind(this) as (...args: unknown[]) => boolean;
-    this.write = ((...args: unknown[]) => {
-      if (!this.corked) {
-        this.corked = true;
-        this.cork();
-        process.nextTick(() => {
-          this.corked = false;
-          this.uncork();
-        });
-      }
-      return write(...args);
-    }) as Duplex['write'];
     const guard = new MqttPacketSizeGuard(maxPacketBytes);
     const gate = new ClientPacketGate();
     inner.on('data', (chunk: Buffer) => {
@@ -58,6 +58,11 @@ export class SizeGuardedStream extends Duplex {
     });
     inner.on('end', () => this.push(null));
     inner.on('drain', () => {
+      this.transportFull = false;
+      if (this.toldToWait) {
+        this.toldToWait = false;
+        this.emit('drain');
+      }
       const resume = this.waitingForDrain;
       this.waitingForDrain = null;
       resume?.();
@@ -67,6 +72,44 @@ export class SizeGuardedStream extends Duplex {
       if (!this.destroyed) this.destroy();
     });
   }
+
+  /**
+   * Collects what the broker writes in this tick (write-batch.ts) and writes it to the transport
+   * as one piece when the tick ends, straight to the transport: a second Writable between them
+   * would queue and call back every write once more, for every message to every subscriber.
+   * Backpressure is the transport's: false while it is full, and then 'drain' when it is not.
+   */
+  override write(chunk: unknown, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const textEncoding = typeof encoding === 'string' ? encoding : 'utf8';
+    // After end() or destroy(), the Writable itself answers (an error to the callback).
+    if (this.writableEnded || this.destroyed) return super.write(chunk, textEncoding, done);
+    const piece = typeof chunk === 'string' && textEncoding !== 'utf8' && textEncoding !== 'utf-8' ? Buffer.from(chunk, textEncoding) : chunk;
+    this.batch.add(piece as Buffer | string, done);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
+    }
+    if (!this.transportFull) return true;
+    this.toldToWait = true;
+    return false;
+  }
+
+  override end(...args: unknown[]): this {
+    this.flush();
+    return (super.end as (...endArgs: unknown[]) => this)(...args);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.batch.isEmpty) return;
+    const { bytes, callback } = this.batch.take();
+    if (this.destroyed) return callback?.(new Error('the MQTT connection was closed before this was written'));
+    // A tapped TCP socket takes it past its own queue (server/tap/tap-socket.ts); a WebSocket stream as any Duplex.
+    const direct = (this.inner as Partial<DirectWritable>).writeDirect;
+    const written = direct ? direct.call(this.inner, bytes, callback) : this.inner.write(bytes, callback);
+    if (!written) this.transportFull = true;
+  };
 
   override _read(): void {
     this.inner.resume();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ClientTopicOfDelivery,
   chatTopic,
   domainEventTopic,
   isReservedBrokerTopic,
@@ -66,6 +67,58 @@ describe('sandbox namespaces', () => {
     expect(topicMatches('a/b', 'a/b/c')).toBe(false);
     expect(topicMatches('a/b/c', 'a/b')).toBe(false);
     expect(topicMatches('+', '')).toBe(true);
+  });
+
+  it('matches every filter and topic as the level-by-level rule of §4.7 says (empty levels too)', () => {
+    // The rule spelled out on split levels, against the in-place matcher, over every filter and
+    // topic of up to three levels made of these words.
+    const byLevels = (filter: string, topic: string): boolean => {
+      const filterLevels = filter.split('/');
+      const topicLevels = topic.split('/');
+      for (let i = 0; i < filterLevels.length; i++) {
+        if (filterLevels[i] === '#') return true;
+        if (i >= topicLevels.length) return false;
+        if (filterLevels[i] !== '+' && filterLevels[i] !== topicLevels[i]) return false;
+      }
+      return filterLevels.length === topicLevels.length;
+    };
+    const words = ['', 'a', 'ab', 'b'];
+    const upToThreeLevels = (levelWords: string[]): string[] => {
+      const one = levelWords;
+      const two = one.flatMap((x) => levelWords.map((y) => `${x}/${y}`));
+      const three = two.flatMap((x) => levelWords.map((y) => `${x}/${y}`));
+      return [...one, ...two, ...three];
+    };
+    const topics = upToThreeLevels(words);
+    const filters = upToThreeLevels([...words, '+', '#']);
+    let matches = 0;
+    for (const filter of filters) {
+      for (const topic of topics) {
+        const expected = byLevels(filter, topic);
+        if (topicMatches(filter, topic) !== expected) throw new Error(`topicMatches(${JSON.stringify(filter)}, ${JSON.stringify(topic)}) should be ${expected}`);
+        if (expected) matches += 1;
+      }
+    }
+    // both answers occur many times: the comparison above is not all "false"
+    expect(matches).toBeGreaterThan(1000);
+    expect(filters.length * topics.length - matches).toBeGreaterThan(1000);
+  });
+
+  it('strips a delivery\'s topic as toClientTopic does, whichever sandbox and topic came before', () => {
+    const ofDelivery = new ClientTopicOfDelivery();
+    const asked: Array<[string, string]> = [
+      ['a', '$sandbox/a/chat/x'],
+      ['a', '$sandbox/a/chat/x'],
+      ['b', '$sandbox/a/chat/x'],
+      ['b', '$sandbox/b/chat/x'],
+      ['b', '$sandbox/b/chat/y'],
+      ['a', '$sandbox/b/chat/y'],
+      ['a', 'chat/x'],
+      ['a', '$SYS/broker/heartbeat'],
+      ['a', '$sandbox/a/chat/x'],
+    ];
+    expect(asked.map(([sandbox, topic]) => ofDelivery.of(sandbox, topic))).toEqual(asked.map(([sandbox, topic]) => toClientTopic(sandbox, topic)));
+    expect(asked.map(([sandbox, topic]) => ofDelivery.of(sandbox, topic))).toEqual(['chat/x', 'chat/x', undefined, 'chat/x', 'chat/y', undefined, 'chat/x', undefined, 'chat/x']);
   });
 
   it('names domain events as topics', () => {

@@ -31,7 +31,7 @@ export function postRoutes(app: FastifyInstance, prefix: string): void {
   const tags = ['posts'];
   postCollectionRoutes(app, prefix, tags);
   postItemRoutes(app, tags);
-  commentRoutes(app, prefix, tags);
+  commentRoutes(app, prefix);
 }
 
 /** GET (a page, filtered and sorted) and POST /v1/posts. */
@@ -163,7 +163,7 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
 }
 
 /** A post's comments: list, add, read one. */
-function commentRoutes(app: FastifyInstance, prefix: string, tags: string[]): void {
+function commentRoutes(app: FastifyInstance, prefix: string): void {
   const { domain } = app;
 
   app.get<{ Params: IdParams }>(

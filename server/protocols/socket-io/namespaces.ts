@@ -6,7 +6,7 @@ import { RATE_LIMIT_NOTICE_INTERVAL_MS, type SocketIoLimits } from './limits.ts'
 import { errorData, messages, type Bilingual, type SocketIoErrorCode, type SocketIoErrorData } from './messages.ts';
 import { chatMessageFrom, nameFromAuth, roomFrom, typingFrom } from './payloads.ts';
 import type { RoomCensus } from './room-census.ts';
-import type { SocketData, WirelabIo, WirelabNamespace, WirelabSocket } from './socket-data.ts';
+import type { WirelabIo, WirelabNamespace, WirelabSocket } from './socket-data.ts';
 
 export type { SocketData, WirelabIo } from './socket-data.ts';
 export type { RoomListing } from './room-census.ts';
@@ -59,7 +59,8 @@ function requireName(limits: SocketIoLimits) {
       const text = messages.nameRequired(limits.maxNameLength);
       const error: ExtendedError = new Error(text.en);
       error.data = errorData('NAME_REQUIRED', text);
-      return next(error);
+      next(error);
+      return;
     }
     socket.data = {
       name,

@@ -53,7 +53,10 @@ class EventStream {
     this.heartbeat.refresh();
     if (this.waiting > 0) {
       this.waiting += Buffer.byteLength(text);
-      if (this.waiting > MAX_BUFFERED_BYTES) return this.end();
+      if (this.waiting > MAX_BUFFERED_BYTES) {
+        this.end();
+        return;
+      }
     }
     if (!this.response.write(text)) this.waiting += Buffer.byteLength(text);
   }

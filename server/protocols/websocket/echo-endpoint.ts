@@ -36,7 +36,7 @@ export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocket
   const run = (command: EchoCommand): void => {
     switch (command.command) {
       case 'help':
-        return reply({
+        reply({
           wirelab: 'help',
           about: {
             en: 'Any other text or binary message comes back as it is.',
@@ -57,18 +57,24 @@ export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocket
             pingIntervalMs: { now: heartbeat.interval, min: MIN_PING_INTERVAL_MS, max: MAX_PING_INTERVAL_MS },
           },
         });
+        return;
       case 'fragment':
-        return sendFragments(command.payload, command.binary, command.frames, command.pingBetween);
+        sendFragments(command.payload, command.binary, command.frames, command.pingBetween);
+        return;
       case 'ping':
-        return heartbeat.pingNow(command.payload);
+        heartbeat.pingNow(command.payload);
+        return;
       case 'ping-interval':
         heartbeat.changeInterval(command.ms);
-        return reply({ wirelab: 'ping-interval', ms: command.ms });
+        reply({ wirelab: 'ping-interval', ms: command.ms });
+        return;
       case 'close':
-        return socket.close(command.code, command.reason);
+        socket.close(command.code, command.reason);
+        return;
       case 'drop':
         // The TCP connection ends without a close frame: what a lost network looks like (1006).
-        return socket.terminate();
+        socket.terminate();
+        return;
     }
   };
 

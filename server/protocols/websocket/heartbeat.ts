@@ -50,7 +50,10 @@ export class Heartbeat {
   }
 
   private tick(): void {
-    if (this.socket.readyState !== this.socket.OPEN) return this.stop();
+    if (this.socket.readyState !== this.socket.OPEN) {
+      this.stop();
+      return;
+    }
     if (this.unanswered) {
       this.stop();
       this.socket.terminate();

@@ -76,15 +76,23 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
 
     if (url.pathname === ECHO_PATH) {
       const read = readEchoQuery(url.searchParams);
-      if (!read.ok) return closeWithError(socket, { wirelab: 'error', code: 'bad-query', message: read.message }, CLOSE.policyViolation, messages.badQuery());
-      return serveEcho(socket, read.knobs, limits);
+      if (!read.ok) {
+        closeWithError(socket, { wirelab: 'error', code: 'bad-query', message: read.message }, CLOSE.policyViolation, messages.badQuery());
+        return;
+      }
+      serveEcho(socket, read.knobs, limits);
+      return;
     }
     if (socket.protocol !== CHAT_SUBPROTOCOL) {
       const text = messages.subprotocolRequired(CHAT_SUBPROTOCOL);
-      return closeWithError(socket, { type: 'error', code: 'subprotocol-required', message: text }, CLOSE.policyViolation, text);
+      closeWithError(socket, { type: 'error', code: 'subprotocol-required', message: text }, CLOSE.policyViolation, text);
+      return;
     }
     const read = readChatQuery(url.searchParams);
-    if (!read.ok) return closeWithError(socket, { type: 'error', code: 'bad-query', message: read.message }, CLOSE.policyViolation, messages.badQuery());
+    if (!read.ok) {
+      closeWithError(socket, { type: 'error', code: 'bad-query', message: read.message }, CLOSE.policyViolation, messages.badQuery());
+      return;
+    }
     serveChat(socket, read.knobs, sandbox, rooms, limits, app.domain.chat);
   };
 

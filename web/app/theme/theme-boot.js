@@ -7,6 +7,7 @@
   var choice = null;
   try {
     choice = window.localStorage.getItem('wirelab.theme');
+    // biome-ignore lint/correctness/noUnusedVariables: ES5 has no catch without a binding
   } catch (error) {
     // storage switched off: follow the system
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { effectiveTheme, parseThemeChoice, THEME_STORAGE_KEY } from './theme-setting.ts';
 
 const BOOT_SOURCE = readFileSync(join(import.meta.dirname, 'theme-boot.js'), 'utf8');
@@ -41,5 +41,55 @@ describe('the theme', () => {
     }
     expect(bootTheme('dark', false, true)).toBe('light');
     expect(bootTheme('light', true, true)).toBe('dark');
+  });
+});
+
+describe('a theme chosen in another tab', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  it('is followed at once: the choice, <html data-theme> and every listener (the select, the editors)', async () => {
+    const items = new Map<string, string>();
+    const storageListeners: ((event: { key: string | null }) => void)[] = [];
+    const attributes = new Map<string, string>();
+    vi.stubGlobal('localStorage', {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    });
+    vi.stubGlobal('window', {
+      matchMedia: () => ({ matches: false, addEventListener: () => {} }),
+      addEventListener: (type: string, listener: (event: { key: string | null }) => void) => {
+        if (type === 'storage') storageListeners.push(listener);
+      },
+    });
+    vi.stubGlobal('document', { documentElement: { setAttribute: (name: string, value: string) => void attributes.set(name, value) } });
+    // a fresh module: its remembered choice and its listeners are the page's own
+    const setting = await import('./theme-setting.ts');
+    const heard = vi.fn();
+    setting.onThemeChange(heard);
+    expect(setting.themeChoice()).toBe('system');
+
+    // the other tab writes its choice; this tab hears the storage event
+    items.set(THEME_STORAGE_KEY, 'dark');
+    for (const listener of storageListeners) listener({ key: THEME_STORAGE_KEY });
+    expect(setting.themeChoice()).toBe('dark');
+    expect(attributes.get('data-theme')).toBe('dark');
+    expect(heard).toHaveBeenCalledTimes(1);
+
+    // another key changes nothing; the storage cleared (key null) is "system" again
+    items.set('wirelab.other', '1');
+    for (const listener of storageListeners) listener({ key: 'wirelab.other' });
+    expect(heard).toHaveBeenCalledTimes(1);
+    items.clear();
+    for (const listener of storageListeners) listener({ key: null });
+    expect(setting.themeChoice()).toBe('system');
+    expect(attributes.get('data-theme')).toBe('light');
+    expect(heard).toHaveBeenCalledTimes(2);
+    // one storage listener however many components follow the theme
+    setting.onThemeChange(() => {});
+    expect(storageListeners).toHaveLength(1);
   });
 });

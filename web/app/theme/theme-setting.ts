@@ -69,10 +69,28 @@ export function setThemeChoice(next: ThemeChoice): void {
   apply();
 }
 
-/** Called when the page's theme may have changed (the switch, or the system while following it). */
+let followingOtherTabs = false;
+
+/**
+ * A choice made in another tab of this browser (the storage event; `key` null: the storage was
+ * cleared) is this page's too, at once: its select, its colours and its editors.
+ */
+function followOtherTabs(): void {
+  if (followingOtherTabs || typeof window === 'undefined') return;
+  followingOtherTabs = true;
+  window.addEventListener('storage', (event: StorageEvent) => {
+    if (event.key !== null && event.key !== THEME_STORAGE_KEY) return;
+    const before = choice;
+    choice = null;
+    if (themeChoice() !== before) apply();
+  });
+}
+
+/** Called when the page's theme may have changed (the switch, another tab, or the system while following it). */
 export function onThemeChange(listener: () => void): () => void {
   listeners.add(listener);
   systemDark();
+  followOtherTabs();
   return () => listeners.delete(listener);
 }
 

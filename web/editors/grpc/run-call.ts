@@ -1,5 +1,5 @@
 import { describeProtobufJsonError } from '../json-error.ts';
-import { create, fromJson, toJson, type DescMethod, type DescMethodStreaming, type DescMethodUnary, type JsonValue, type Registry } from '@bufbuild/protobuf';
+import { create, fromJson, toJson, type DescMethod, type DescMethodStreaming, type DescMethodUnary, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
@@ -65,7 +65,7 @@ export async function runBrowserCall(options: RunCallOptions): Promise<CallOutco
   const now = options.now ?? (() => performance.now());
   const started = now();
   const at = () => Math.round((now() - started) * 10) / 10;
-  let input;
+  let input: Message;
   try {
     input = fromJson(method.input, options.request, { registry });
   } catch (error) {

@@ -246,6 +246,7 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
     setPublishError(null);
     // text and JSON go as the string (mqtt.js writes it as UTF-8); hex as the bytes themselves
     // (mqtt-packet measures and writes any Uint8Array, its Buffer type notwithstanding)
+    // biome-ignore lint/style/noRestrictedGlobals: only a type: mqtt.js declares the payload as Node's Buffer
     const message = form.format === 'hex' ? (payload.bytes as unknown as Buffer) : form.payload;
     connection.client.publish(form.topic, message, { qos: form.publishQos, retain: form.retain });
   };

@@ -1,112 +1,22 @@
-import { useMemo, useState } from 'react';
-import { useSavedDraft } from '../saved-cell-state.ts';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
 import type { CellProps } from '../../lessons/cell-props.ts';
 import { russianTextOf } from '../../wire/node-text.ts';
 import type { WireNode } from '../../wire/types.ts';
 import { JsonEditor } from '../grpc/json-editor.tsx';
-import { requestJsonSchema } from '../grpc/request-json-schema.ts';
 import { TEACHING_PACKAGE } from './teaching-schema.ts';
-import { parseProtobufCell } from './workbench-cell-config.ts';
-import { byteSegments, decodeBytes, encodeJson, formatHex, parseHex, workbenchDraftOf, workbenchMessages, workbenchViewOf, type Bilingual, type ByteSegment, type WorkbenchDraft } from './workbench-model.ts';
+import { formatHex, type ByteSegment } from './workbench-model.ts';
 import { workbenchStrings } from './strings.ts';
+import { useWorkbench } from './use-workbench.ts';
 import './protobuf-workbench.css';
 
 /** The select's value for "decode without a schema" (no type name can be empty). */
 const NO_SCHEMA = '';
 
-interface Shown {
-  bytes: Uint8Array;
-  jsonSize: number | null;
-}
-
 export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProps) {
   const lang = useLang();
   const t = useStrings(workbenchStrings);
-  const types = useMemo(() => workbenchMessages(), []);
-  const start = useMemo(() => {
-    const parsed = parseProtobufCell(initialText);
-    const config = parsed.ok ? parsed.config : { message: 'wirelab.users.v1.User', value: {} };
-    return { typeName: config.message, json: JSON.stringify(config.value, null, 2) };
-  }, [initialText]);
-
-  const typeOf = (name: string) => types.find((type) => type.typeName === name);
-  // the cell's starting value and its encoding: the student's edits are kept across reloads
-  const original = useMemo<WorkbenchDraft>(() => workbenchDraftOf(typeOf(start.typeName), start.typeName, start.json), [start]);
-  const { draft, edit, reset: resetDraft } = useSavedDraft(saveKey, original);
-  const { typeName, jsonText, hexText } = draft;
-  const setTypeName = (name: string) => edit({ typeName: name });
-  const setJsonText = (text: string) => edit({ jsonText: text });
-  const setHexText = (text: string) => edit({ hexText: text });
-  const schema = typeOf(typeName);
-  const [firstView] = useState(() => workbenchViewOf(schema, draft));
-  const [shown, setShown] = useState<Shown>({ bytes: firstView.bytes, jsonSize: firstView.jsonSize });
-  const [jsonError, setJsonError] = useState<Bilingual | null>(firstView.jsonError);
-  const [hexError, setHexError] = useState<Bilingual | null>(firstView.hexError);
-  const [lit, setLit] = useState<{ start: number; end: number } | null>(null);
-
-  const jsonSchema = useMemo(() => (schema ? requestJsonSchema(schema) : null), [schema]);
-  const decoded = useMemo(() => decodeBytes(schema, shown.bytes), [schema, shown.bytes]);
-  const segments = useMemo(() => byteSegments(decoded.tree), [decoded]);
-
-  const encodeFrom = (type: DescMessage | undefined, text: string) => {
-    setJsonText(text);
-    if (!type) return;
-    const result = encodeJson(type, text);
-    if (!result.ok) {
-      setJsonError(result.error);
-      return;
-    }
-    setJsonError(null);
-    setHexError(null);
-    setHexText(formatHex(result.bytes));
-    setShown({ bytes: result.bytes, jsonSize: result.jsonSize });
-  };
-
-  const decodeFrom = (text: string) => {
-    setHexText(text);
-    const parsed = parseHex(text);
-    if (!parsed.ok) {
-      setHexError(parsed.error);
-      return;
-    }
-    setHexError(null);
-    const result = decodeBytes(schema, parsed.bytes);
-    let jsonSize: number | null = null;
-    if (schema && result.json !== undefined) {
-      setJsonText(result.json);
-      setJsonError(null);
-      const reencoded = encodeJson(schema, result.json);
-      if (reencoded.ok) jsonSize = reencoded.jsonSize;
-    }
-    setShown({ bytes: parsed.bytes, jsonSize });
-  };
-
-  const chooseType = (name: string) => {
-    setTypeName(name);
-    const type = types.find((candidate) => candidate.typeName === name);
-    if (!type) {
-      // without a schema the same bytes stay, read by wire type alone
-      setShown((previous) => ({ bytes: previous.bytes, jsonSize: null }));
-      setJsonError(null);
-      return;
-    }
-    encodeFrom(type, name === start.typeName ? start.json : '{}');
-  };
-
-  const reset = () => {
-    resetDraft();
-    setLit(null);
-    const view = workbenchViewOf(typeOf(original.typeName), original);
-    setShown({ bytes: view.bytes, jsonSize: view.jsonSize });
-    setJsonError(view.jsonError);
-    setHexError(view.hexError);
-  };
-
-  const teaching = types.filter((type) => type.typeName.startsWith(`${TEACHING_PACKAGE}.`));
-  const wirelab = types.filter((type) => type.typeName.startsWith('wirelab.') && !teaching.includes(type));
-  const others = types.filter((type) => !type.typeName.startsWith('wirelab.'));
+  const { types, typeName, jsonText, hexText, schema, shown, jsonError, hexError, lit, setLit, jsonSchema, decoded, segments, encodeFrom, decodeFrom, chooseType, reset } = useWorkbench(initialText, saveKey);
   const bytesError = hexError ?? (decoded.error ? decoded.error.text : null);
 
   return (
@@ -114,12 +24,7 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
       <div className="pbw-toolbar">
         <label className="pbw-field">
           {t.messageType}
-          <select value={schema ? typeName : NO_SCHEMA} onChange={(event) => chooseType(event.target.value)} data-testid="pbw-type">
-            <optgroup label={t.teachingTypes}>{teaching.map(option)}</optgroup>
-            <optgroup label={t.wirelabTypes}>{wirelab.map(option)}</optgroup>
-            <optgroup label={t.otherTypes}>{others.map(option)}</optgroup>
-            <option value={NO_SCHEMA}>{t.noSchema}</option>
-          </select>
+          <TypeSelect types={types} value={schema ? typeName : NO_SCHEMA} onChoose={chooseType} />
         </label>
         <button type="button" className="button button-quiet" onClick={reset} title={t.resetHint} data-testid="pbw-reset">
           {t.reset}
@@ -165,11 +70,7 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
             data-testid="pbw-hex"
           />
           <p className="pbw-note">{t.hexHint}</p>
-          <p className="pbw-sizes" data-testid="pbw-sizes" data-binary-size={shown.bytes.length} data-json-size={shown.jsonSize ?? undefined}>
-            <span>{t.binarySize(shown.bytes.length)}</span>
-            {shown.jsonSize !== null && <span>{t.jsonSize(shown.jsonSize)}</span>}
-            {shown.jsonSize !== null && shown.jsonSize > 0 && <span>{t.ratio(Math.round((shown.bytes.length / shown.jsonSize) * 100))}</span>}
-          </p>
+          <Sizes binary={shown.bytes.length} json={shown.jsonSize} />
           {bytesError && (
             <div className="pbw-error" role="alert" data-testid="pbw-bytes-error" data-code={hexError ? 'hex' : decoded.error?.code}>
               <strong>{hexError ? t.hexError : t.decodeError}.</strong> {bytesError[lang]}
@@ -208,6 +109,34 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
         )}
       </div>
     </section>
+  );
+}
+
+/** The message types to choose from: the lessons' teaching types, Wirelab's own, the rest; or none. */
+function TypeSelect({ types, value, onChoose }: { types: DescMessage[]; value: string; onChoose(name: string): void }) {
+  const t = useStrings(workbenchStrings);
+  const teaching = types.filter((type) => type.typeName.startsWith(`${TEACHING_PACKAGE}.`));
+  const wirelab = types.filter((type) => type.typeName.startsWith('wirelab.') && !teaching.includes(type));
+  const others = types.filter((type) => !type.typeName.startsWith('wirelab.'));
+  return (
+    <select value={value} onChange={(event) => onChoose(event.target.value)} data-testid="pbw-type">
+      <optgroup label={t.teachingTypes}>{teaching.map(option)}</optgroup>
+      <optgroup label={t.wirelabTypes}>{wirelab.map(option)}</optgroup>
+      <optgroup label={t.otherTypes}>{others.map(option)}</optgroup>
+      <option value={NO_SCHEMA}>{t.noSchema}</option>
+    </select>
+  );
+}
+
+/** The message's size in binary and as JSON, and the one as a share of the other. */
+function Sizes({ binary, json }: { binary: number; json: number | null }) {
+  const t = useStrings(workbenchStrings);
+  return (
+    <p className="pbw-sizes" data-testid="pbw-sizes" data-binary-size={binary} data-json-size={json ?? undefined}>
+      <span>{t.binarySize(binary)}</span>
+      {json !== null && <span>{t.jsonSize(json)}</span>}
+      {json !== null && json > 0 && <span>{t.ratio(Math.round((binary / json) * 100))}</span>}
+    </p>
   );
 }
 

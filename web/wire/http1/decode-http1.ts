@@ -1,5 +1,5 @@
 import type { ByteStream } from '../stream-assembler.ts';
-import type { CapturedConnection, DecodedConnection, HttpExchange, HttpRequestMessage, HttpResponseMessage, WireNode } from '../types.ts';
+import type { DecodedConnection, HttpExchange, HttpRequestMessage, HttpResponseMessage, WireNode } from '../types.ts';
 import { Http1MessageReader, type ParsedMessage, type SkippedBytes } from './http1-message-reader.ts';
 import type { DecodeMemo } from '../decode-memo.ts';
 import { chunkedOffsets, contiguousOffsets, decodePayload, payloadLayerFor, type PayloadContext } from '../payload-layers.ts';

@@ -15,14 +15,14 @@ function varint(value: bigint): number[] {
 }
 const decode = (bytes: number[]) => decodeProtobuf(Uint8Array.from(bytes), contiguousOffsets(0));
 const fields = (message: WireNode) => (message.children ?? []).filter((child) => child.kind === 'pb-field');
-const valueOf = (field: WireNode) => field.children?.find((child) => child.kind === 'pb-value')?.value ?? '';
+const valueTextOf = (field: WireNode) => field.children?.find((child) => child.kind === 'pb-value')?.value ?? '';
 
 describe('protobuf: values no parser produces', () => {
   it('a 10-byte varint with bits above 2^64 is read modulo 2^64, as protoc does', () => {
     // field 1, varint; ten 0xff bytes but the last: 0x7f sets bits 63..69
     const message = decode([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
     expect(message.error).toBeUndefined();
-    const value = valueOf(fields(message)[0]);
+    const value = valueTextOf(fields(message)[0]);
     expect(value).toMatch(/^18446744073709551615\b/);
     expect(value).not.toMatch(/\d{21}/);
     const lastByte = fields(message)[0].children![1].children!.at(-1)!;
@@ -45,11 +45,11 @@ describe('protobuf properties (seeded)', () => {
     for (let trial = 0; trial < 3000; trial += 1) {
       const value = random.next() < 0.5 ? random.uint64() >> BigInt(random.int(64)) : random.uint64();
       const message = decode([0x08, ...varint(value)]);
-      expect(valueOf(fields(message)[0])).toMatch(new RegExp(`^${value}\\b`));
+      expect(valueTextOf(fields(message)[0])).toMatch(new RegExp(`^${value}\\b`));
       // ten bytes whose last has any 7 bits: bits 64..69 drop out
       const tenBytes = Array.from(random.bytes(9), (byte) => byte | 0x80).concat(random.int(128));
       const expected = tenBytes.reduce((sum, byte, index) => sum | (BigInt(byte & 0x7f) << BigInt(7 * index)), 0n) & 0xffff_ffff_ffff_ffffn;
-      expect(valueOf(fields(decode([0x08, ...tenBytes]))[0])).toMatch(new RegExp(`^${expected}\\b`));
+      expect(valueTextOf(fields(decode([0x08, ...tenBytes]))[0])).toMatch(new RegExp(`^${expected}\\b`));
     }
   });
 

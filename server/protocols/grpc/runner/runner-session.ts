@@ -113,7 +113,10 @@ export class RunnerSession {
 
   handle(message: ClientMessage): void {
     if (this.closed) return;
-    if (message.type === 'start') return this.start(message);
+    if (message.type === 'start') {
+      this.start(message);
+      return;
+    }
     const call = this.calls.get(message.call);
     if (!call) {
       throw new RunnerProtocolError('unknown-call', { en: `No open call "${message.call}".`, ru: `Нет открытого вызова «${message.call}».` }, message.call);

@@ -1,5 +1,4 @@
 import type { IPublishPacket } from 'mqtt';
-import type { Bilingual } from '../../shared/bilingual.ts';
 import { assignPartitions } from './partition-assignment.ts';
 import { PublishLog } from './publish-log.ts';
 import { BrokerLink, eraseSession, type BrokerTarget, type Connection, type LinkEvent } from './broker-link.ts';
@@ -285,7 +284,10 @@ export class PipelineLab {
   private start(consumer: Consumer): void {
     consumer.running = true;
     consumer.error = null;
-    if (consumer.role === 'member') return this.rebalance();
+    if (consumer.role === 'member') {
+      this.rebalance();
+      return;
+    }
     const clientId = consumer.clientId!;
     consumer.link = new BrokerLink(this.host, {
       clientId,
@@ -301,7 +303,10 @@ export class PipelineLab {
     consumer.cancelWork();
     if (consumer.restartTimer) clearTimeout(consumer.restartTimer);
     consumer.restartTimer = null;
-    if (consumer.role === 'member') return this.rebalance();
+    if (consumer.role === 'member') {
+      this.rebalance();
+      return;
+    }
     consumer.link?.close();
     consumer.link = null;
   }

@@ -1,0 +1,166 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { WebSocket } from 'ws';
+import type { Board, CellDraft, ClassStatus, ClassSummary, ServerMessage } from '../../contracts/class-channel/messages.ts';
+import { BoardPushes } from './board-pushes.ts';
+import { classBoard, classSummaries } from './class-board.ts';
+import { resetStudentsData } from './class-data-reset.ts';
+import { ClassWriteFreeze } from './class-write-freeze.ts';
+import { ClassroomFanout, type FanoutHandlers, type MemberOutReason } from './classroom-fanout.ts';
+import type { ClassroomStore } from './classroom-store.ts';
+import { followerFrames } from './follower-frames.ts';
+import { LiveClasses, type LiveClass } from './live-classes.ts';
+import { TeacherRelay } from './teacher-relay.ts';
+
+// The classroom's live side on this instance (README.md): who is connected here, the boards
+// watched here, the teachers' lists, the freeze of writes — and, with several instances, the
+// fan-out that carries each change to the others and brings theirs here. The plugin
+// (classroom-plugin.ts) gives its methods to the controls, the routes and the channel.
+
+export class ClassroomLiveSide {
+  readonly live = new LiveClasses();
+  /** the teachers' channels on this instance: their class lists follow joins */
+  readonly teacherSockets = new Set<WebSocket>();
+  /** the live boards on this instance (board-pushes.ts) */
+  readonly boards: BoardPushes;
+  /** the domain's one write choke point asks (class-write-freeze.ts) */
+  readonly writeFreeze: ClassWriteFreeze;
+  fanout: ClassroomFanout | null = null;
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly store: ClassroomStore,
+    private readonly teacherKey: string,
+  ) {
+    this.boards = new BoardPushes((code) => this.board(code), app.log);
+    this.writeFreeze = new ClassWriteFreeze((code) => [...this.live.students(code)].map((channel) => channel.session));
+  }
+
+  /** With app.scale: the other instances' changes reach this one (classroom-fanout.ts). */
+  async start(redis: Redis | null): Promise<void> {
+    if (this.app.scale && redis) {
+      this.fanout = new ClassroomFanout(this.app.scale, redis, this.fromOtherInstances(), this.app.log);
+      await this.fanout.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.boards.stop();
+    await this.fanout?.stop();
+  }
+
+  board(code: string): Promise<Board | null> {
+    const fanout = this.fanout;
+    return classBoard({ store: this.store, presenceHere: (of) => this.live.presence(of), presenceElsewhere: fanout ? (of) => fanout.othersPresence(of) : undefined }, code);
+  }
+
+  classSummaries(): Promise<ClassSummary[]> {
+    return classSummaries(this.store);
+  }
+
+  /** A stored change (join, result, a run of "check my server", activity): this instance's board watchers and the other instances'. */
+  classChanged(code: string): void {
+    this.boards.changed(code);
+    this.fanout?.boardChanged(code);
+  }
+
+  /** This instance's students of a class came, went, or switched following. */
+  presenceChanged(code: string): void {
+    this.boards.changed(code);
+    this.fanout?.presenceChanged(code, this.live.presence(code));
+  }
+
+  /** A class was made or joined: the teachers' lists on this instance show the new counts. */
+  async classListChanged(): Promise<void> {
+    if (this.teacherSockets.size === 0) return;
+    try {
+      const text = JSON.stringify({ type: 'classes', classes: await this.classSummaries() });
+      for (const socket of this.teacherSockets) if (socket.readyState === socket.OPEN) socket.send(text);
+    } catch (error) {
+      this.app.log.warn({ err: error }, 'classroom: the class list could not be sent');
+    }
+  }
+
+  /** A member's channels close, here and on the other instances. */
+  memberOut(code: string, memberId: number, reason: MemberOutReason): void {
+    this.live.closeMember(code, memberId, reason);
+    this.fanout?.memberOut(code, memberId, reason);
+  }
+
+  /** The class's state changed: its students everywhere, the boards, the teachers' lists. */
+  statusChanged(code: string, status: ClassStatus): void {
+    this.sendStatusToStudents(code, status);
+    this.fanout?.classStatus(code, status);
+    this.classChanged(code);
+    void this.classListChanged();
+  }
+
+  classDeleted(code: string): void {
+    this.boards.deleted(code);
+    this.writeFreeze.forget(code);
+    this.live.forget(code);
+  }
+
+  /** The teacher's relay of a class led from this instance, made when first needed. */
+  relayOf(code: string, room: LiveClass): TeacherRelay | null {
+    if (room.relay || !this.app.captures) return room.relay;
+    room.relay = new TeacherRelay(this.app.captures, (messages) => {
+      room.replay.apply(messages);
+      this.live.sendToFollowers(room, followerFrames(messages));
+      this.fanout?.relayed(code, messages);
+    }, [this.teacherKey]);
+    return room.relay;
+  }
+
+  /** This instance's students of the class get the starting data back (class-data-reset.ts). */
+  resetDataHere(code: string): number {
+    return this.app.hasDecorator('domain') ? resetStudentsData(this.live.students(code), (id) => this.app.domain.resetSandbox(id), this.app.log) : 0;
+  }
+
+  /** The teacher's cell (cell-drafts.ts made and blanked it): to the followers here and on the other instances. */
+  deliverCellDraft(code: string, draft: CellDraft): void {
+    this.sendCellDraftHere(code, draft);
+    this.fanout?.cellDraft(code, draft);
+  }
+
+  /** The class's state to its students on this instance (after their `joined`, and on every change). */
+  private sendStatusToStudents(code: string, status: ClassStatus): void {
+    this.writeFreeze.note(code, status);
+    this.live.sendToStudents(code, { type: 'class-status', status, now: Date.now() });
+  }
+
+  private sendCellDraftHere(code: string, draft: CellDraft): void {
+    const room = this.live.existing(code);
+    if (room) this.live.sendToFollowers(room, [{ text: JSON.stringify({ type: 'cell-draft', ...draft } satisfies ServerMessage) }]);
+  }
+
+  /** What the other instances tell this one (with app.scale). */
+  private fromOtherInstances(): FanoutHandlers {
+    const live = this.live;
+    return {
+      boardChanged: (code) => this.boards.changed(code),
+      navigate: (code, navigation) => {
+        const room = live.existing(code);
+        if (!room) return;
+        room.navigation = navigation;
+        live.sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
+      },
+      memberOut: (code, memberId, reason) => live.closeMember(code, memberId, reason),
+      classStatus: (code, status) => this.sendStatusToStudents(code, status),
+      resetData: (code) => void this.resetDataHere(code),
+      cellDraft: (code, draft) => this.sendCellDraftHere(code, draft),
+      relayed: (code, messages) => {
+        // A room is made for a relay from elsewhere too: a follower who opens a channel here
+        // later gets the replay.
+        const room = live.room(code);
+        if (room.relay && messages.some((message) => message.type === 'reset')) {
+          // the teacher leads from another instance now
+          room.relay.stop();
+          room.relay = null;
+        }
+        room.replay.apply(messages);
+        live.sendToFollowers(room, followerFrames(messages));
+      },
+    };
+  }
+}

@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { codeEditorOptions, useExternalValue, wireCodeEditor } from './code-editor-host.ts';
+import { EditorKeysHint } from './editor-keys-hint.tsx';
+import { editorTurn } from './monaco-loaders.ts';
+import { useNearViewport } from './use-near-viewport.ts';
+
+// The one way a cell's code editor arrives (http, GraphQL, the gRPC/workbench JSON): a plain text
+// area at once, which already runs; Monaco, once the editor nears the viewport
+// (use-near-viewport.ts) and its chunk has loaded (monaco-loaders.ts), takes its place, keeping
+// the caret; a lesson's text never waits for it. The text lives with the caller: both editors
+// show it and report every change. Each editor says only what is its own: which Monaco chunk,
+// and how it makes its editor (language, markers, schema).
+
+/** What every code editor is given. */
+export interface CodeEditorText {
+  value: string;
+  onChange(value: string): void;
+  onRun(): void;
+  label: string;
+}
+
+/** Where the caret was in the text area when Monaco took over (null: it did not have the focus). */
+export type CaretAt = { offset: number } | null;
+
+interface LazyCodeEditorProps<M> extends CodeEditorText {
+  /** the editor's Monaco chunk (monaco-loaders.ts); null when it could not load: the text area stays */
+  load(): Promise<M | null>;
+  /** the height follows the text between these many lines (the text area has at least two) */
+  minLines: number;
+  maxLines: number;
+  textareaTestId?: string;
+  /** the Monaco editor once its chunk is here (a MonacoCodeEditor) */
+  renderMonaco(module: M, caret: CaretAt): ReactNode;
+}
+
+export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLines, maxLines, textareaTestId, renderMonaco }: LazyCodeEditorProps<M>) {
+  const [module, setModule] = useState<M | null>(null);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const caretRef = useRef<CaretAt>(null);
+  const [watchViewport, near] = useNearViewport<HTMLTextAreaElement>();
+  const textareaRefs = useCallback(
+    (element: HTMLTextAreaElement | null) => {
+      textareaRef.current = element;
+      watchViewport(element);
+    },
+    [watchViewport],
+  );
+
+  useEffect(() => {
+    if (!near) return;
+    let alive = true;
+    void load().then(async (loaded) => {
+      if (!alive || !loaded) return;
+      await editorTurn();
+      if (!alive) return;
+      const textarea = textareaRef.current;
+      caretRef.current = textarea && document.activeElement === textarea ? { offset: textarea.selectionStart } : null;
+      setModule(() => loaded);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [near, load]);
+
+  if (module) return renderMonaco(module, caretRef.current);
+
+  const runOnCtrlEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      onRun();
+    }
+  };
+  return (
+    <textarea
+      ref={textareaRefs}
+      className="code-textarea"
+      aria-label={label}
+      data-testid={textareaTestId}
+      spellCheck={false}
+      autoCapitalize="off"
+      autoCorrect="off"
+      value={value}
+      // as tall as Monaco will be (.code-monaco's min-height is two lines), so nothing jumps when it takes over
+      rows={Math.min(maxLines, Math.max(minLines, 2, value.split('\n').length))}
+      onChange={(event) => onChange(event.target.value)}
+      onKeyDown={runOnCtrlEnter}
+    />
+  );
+}
+
+/** What an editor's mount made: the editor, and what it does besides. */
+export interface MountedEditor {
+  editor: Monaco.editor.IStandaloneCodeEditor;
+  /** after the editor is up and after every text it reports: markers, validation */
+  check?(): void;
+  /** undoes what mount did besides the editor and its model (a subscription, a schema) */
+  dispose?(): void;
+}
+
+interface MonacoCodeEditorProps extends CodeEditorText {
+  monaco: typeof Monaco;
+  /** makes the editor in `host` from the shared options (codeEditorOptions) and the text; once per mount */
+  mount(host: HTMLElement, options: Monaco.editor.IStandaloneEditorConstructionOptions, value: string): MountedEditor;
+  minLines: number;
+  maxLines: number;
+  caret: CaretAt;
+  testId: string;
+  /** the host's data-language */
+  language?: string;
+  /** the editor, for the caller's own effects (set before they run) */
+  editorRef?: RefObject<Monaco.editor.IStandaloneCodeEditor | null>;
+}
+
+export function MonacoCodeEditor({ monaco, mount, value, onChange, onRun, label, minLines, maxLines, caret, testId, language, editorRef: givenRef }: MonacoCodeEditorProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const ownRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const editorRef = givenRef ?? ownRef;
+  const latest = useRef({ onChange, onRun });
+  latest.current = { onChange, onRun };
+  const noteReported = useExternalValue(editorRef, value);
+
+  useEffect(() => {
+    const host = hostRef.current!;
+    const mounted = mount(host, codeEditorOptions(label), value);
+    const { editor } = mounted;
+    editorRef.current = editor;
+    const wiring = wireCodeEditor(monaco, editor, host, {
+      minLines,
+      maxLines,
+      onRun: () => latest.current.onRun(),
+      onText: (text) => {
+        noteReported(text);
+        latest.current.onChange(text);
+        mounted.check?.();
+      },
+    });
+    mounted.check?.();
+    if (caret) {
+      editor.focus();
+      editor.setPosition(editor.getModel()!.getPositionAt(caret.offset));
+    }
+    return () => {
+      wiring.dispose();
+      mounted.dispose?.();
+      editor.getModel()?.dispose();
+      editor.dispose();
+      editorRef.current = null;
+    };
+    // created once per mount; later text arrives through useExternalValue
+  }, [monaco]);
+
+  return (
+    <>
+      <div ref={hostRef} className="code-monaco" data-testid={testId} data-language={language} />
+      <EditorKeysHint />
+    </>
+  );
+}

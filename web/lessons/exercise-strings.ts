@@ -1,0 +1,175 @@
+import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from './checks.ts';
+import { splitReference } from './check-reading.ts';
+
+// The exercise card's words (exercise-card.tsx), apart from the lesson page's (strings.ts): the card
+// loads once the lesson's text is on screen, and a miss's sentences are most of these bytes.
+
+const describeRequestEn = (request: RequestMatch) => [request.method ?? 'a request', request.path ? `to ${humanPath(request.path)}` : ''].join(' ').trim();
+const describeRequestRu = (request: RequestMatch) => [request.method ?? 'запрос', request.path ? `на ${humanPath(request.path)}` : ''].join(' ').trim();
+
+/** `^/api/v1/users/[0-9]+$` → `/api/v1/users/…`: what a student recognises in a path pattern. */
+function humanPath(pattern: string): string {
+  return pattern
+    .replace(/^\^/, '')
+    .replace(/\$$/, '')
+    .replace(/\\\//g, '/')
+    .replace(/\[[^\]]*\][+*]?|\([^)]*\)[+*?]?|\.[+*]|\\d[+*]?/g, '…');
+}
+
+function differenceEn(difference: ResponseDifference): string {
+  switch (difference.what) {
+    case 'no-response':
+      return 'the response has not arrived yet';
+    case 'status':
+      return `it got ${difference.got}, not ${difference.expected.join(' or ')}`;
+    case 'header':
+      return difference.got === null ? `the response has no ${difference.name} header` : `its ${difference.name} header is “${difference.got}”, not what we are after`;
+    case 'body':
+      return 'the response body is not the one we are after yet';
+  }
+}
+
+function differenceRu(difference: ResponseDifference): string {
+  switch (difference.what) {
+    case 'no-response':
+      return 'ответ ещё не пришёл';
+    case 'status':
+      return `ответ — ${difference.got}, а нужен ${difference.expected.join(' или ')}`;
+    case 'header':
+      return difference.got === null ? `в ответе нет заголовка ${difference.name}` : `заголовок ${difference.name} в ответе — «${difference.got}», а нужен другой`;
+    case 'body':
+      return 'тело ответа пока не то, что нужно';
+  }
+}
+
+export const exerciseStrings = {
+  en: {
+    startsFrom: 'Start from the cell',
+    goToCell: 'go to the cell',
+    hint: (n: number) => `Hint ${n}`,
+    showHint: (n: number, total: number) => (total === 1 ? 'Show a hint' : `Show hint ${n} of ${total}`),
+    notTried: 'Not tried yet',
+    notYet: 'Tried, not yet passed',
+    passed: 'Passed',
+    passedMessage: 'Well done — checked against your real traffic. ✓',
+    passedBefore: 'You solved this one earlier. Try it again anytime.',
+    answerLabel: 'Your answer',
+    answerSubmit: 'Check',
+    runOnly: 'Nothing to change in this one: use the cell as it is (run or connect it), then study what comes back.',
+    miss: (miss: CheckMiss) => {
+      switch (miss.kind) {
+        case 'no-request':
+          return miss.step !== undefined && miss.step > 0
+            ? `Step ${miss.step + 1}: after that, I am waiting for ${describeRequestEn(miss.expected)}.`
+            : `No ${describeRequestEn(miss.expected)} in your traffic since you opened this lesson yet.`;
+        case 'response-differs':
+          return `I see your ${miss.exchange.request.method} ${miss.exchange.request.target}, but ${differenceEn(miss.difference)}.`;
+        case 'no-answer':
+          return 'The request is there. Now type your answer and press Check.';
+        case 'wrong-answer':
+          return `Not quite: that is not what your last ${miss.exchange.request.method} ${miss.exchange.request.target} shows. Look at its bytes in the inspector again.`;
+        case 'no-value':
+          return `Your last ${miss.exchange.request.method} ${miss.exchange.request.target} does not contain that value. Try sending the request again.`;
+        case 'wrong-message-answer':
+          return `Not quite: your last ${miss.message.layer} shows something else. Look at it in the inspector again.`;
+        case 'no-message':
+          return miss.step !== undefined && miss.step > 0
+            ? `Step ${miss.step + 1}: now I am waiting for ${describeMessageEn(miss.expected)}.`
+            : miss.found > 0
+              ? `${miss.found} of ${miss.needed} so far: ${describeMessageEn(miss.expected)}.`
+              : `Nothing like ${describeMessageEn(miss.expected)} in your traffic since you opened this lesson yet.`;
+      }
+    },
+  },
+  ru: {
+    startsFrom: 'Начните с ячейки',
+    goToCell: 'перейти к ячейке',
+    hint: (n: number) => `Подсказка ${n}`,
+    showHint: (n: number, total: number) => (total === 1 ? 'Показать подсказку' : `Показать подсказку ${n} из ${total}`),
+    notTried: 'Ещё не решено',
+    notYet: 'Пробовали, пока не вышло',
+    passed: 'Решено',
+    passedMessage: 'Отлично — проверено по вашему настоящему трафику. ✓',
+    passedBefore: 'Вы уже решили это упражнение. Можно повторить в любой момент.',
+    answerLabel: 'Ваш ответ',
+    answerSubmit: 'Проверить',
+    runOnly: 'Здесь ничего менять не нужно: запустите или подключите ячейку как есть и разберите, что придёт в ответ.',
+    miss: (miss: CheckMiss) => {
+      switch (miss.kind) {
+        case 'no-request':
+          return miss.step !== undefined && miss.step > 0
+            ? `Шаг ${miss.step + 1}: теперь ожидается ${describeRequestRu(miss.expected)}.`
+            : `С тех пор как вы открыли урок, ${describeRequestRu(miss.expected)} ещё не отправлялся.`;
+        case 'response-differs':
+          return `Вижу ваш ${miss.exchange.request.method} ${miss.exchange.request.target}, но ${differenceRu(miss.difference)}.`;
+        case 'no-answer':
+          return 'Запрос есть. Теперь введите ответ и нажмите «Проверить».';
+        case 'wrong-answer':
+          return `Не совсем: последний ${miss.exchange.request.method} ${miss.exchange.request.target} показывает другое. Посмотрите на его байты в инспекторе ещё раз.`;
+        case 'no-value':
+          return `В последнем ${miss.exchange.request.method} ${miss.exchange.request.target} такого значения нет. Отправьте запрос ещё раз.`;
+        case 'wrong-message-answer':
+          return `Не совсем: последнее сообщение ${miss.message.layer} показывает другое. Посмотрите на него в инспекторе ещё раз.`;
+        case 'no-message':
+          return miss.step !== undefined && miss.step > 0
+            ? `Шаг ${miss.step + 1}: теперь ожидается ${describeMessageRu(miss.expected)}.`
+            : miss.found > 0
+              ? `Пока ${miss.found} из ${miss.needed}: ${describeMessageRu(miss.expected)}.`
+              : `С тех пор как вы открыли урок, в вашем трафике такого ещё не было: ${describeMessageRu(miss.expected)}.`;
+      }
+    },
+  },
+};
+
+// A check's message pattern as a sentence, not as notation ("ws-frame ← (opcode=close)"): the
+// layer as a noun, the direction in words; field names and values stay protocol terms.
+const LAYER_NOUNS: Record<string, { en: string; ru: string }> = {
+  'ws-frame': { en: 'a WebSocket frame', ru: 'кадр WebSocket' },
+  'engine-io-packet': { en: 'an Engine.IO packet', ru: 'пакет Engine.IO' },
+  'socket-io-packet': { en: 'a Socket.IO packet', ru: 'пакет Socket.IO' },
+  'sse-event': { en: 'an SSE event', ru: 'событие SSE' },
+  'grpc-message': { en: 'a gRPC message', ru: 'сообщение gRPC' },
+  'grpc-status': { en: 'a gRPC status', ru: 'статус gRPC' },
+  'graphql-http': { en: 'a GraphQL exchange over HTTP', ru: 'обмен GraphQL по HTTP' },
+  'graphql-ws': { en: 'a GraphQL message over WebSocket', ru: 'сообщение GraphQL по WebSocket' },
+  'mqtt-packet': { en: 'an MQTT packet', ru: 'пакет MQTT' },
+};
+
+/** `/^(next|data)$/` → `next or data`; another pattern is shown as the pattern it is. */
+function humanValue(value: string | number | boolean, or: string): string {
+  const text = String(value);
+  const alternatives = /^\/\^\(([\w.:|-]+)\)\$\/$/.exec(text);
+  if (alternatives) return alternatives[1].split('|').join(` ${or} `);
+  return text;
+}
+
+function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
+  const fields = { ...(match.fields ?? {}) };
+  let noun = LAYER_NOUNS[match.layer]?.[lang] ?? match.layer;
+  // the frame's or packet's type is its name: "a close frame", «кадр close» (as the lessons say)
+  if (match.layer === 'ws-frame' && typeof fields.opcode === 'string') {
+    noun = lang === 'ru' ? `кадр ${fields.opcode}` : `a ${fields.opcode} frame`;
+    delete fields.opcode;
+  } else if (match.layer === 'mqtt-packet' && typeof fields.type === 'string') {
+    noun = lang === 'ru' ? `пакет ${fields.type}` : `a ${fields.type} packet`;
+    delete fields.type;
+  } else if ((match.layer === 'engine-io-packet' || match.layer === 'socket-io-packet') && typeof fields.type === 'string') {
+    const library = match.layer === 'engine-io-packet' ? 'Engine.IO' : 'Socket.IO';
+    noun = lang === 'ru' ? `пакет ${library} ${fields.type}` : `a ${library} ${fields.type} packet`;
+    delete fields.type;
+  }
+  const direction = match.dir === 'in' ? (lang === 'ru' ? ' от клиента' : ' from the client') : match.dir === 'out' ? (lang === 'ru' ? ' от сервера' : ' from the server') : '';
+  const or = lang === 'ru' ? 'или' : 'or';
+  const details = Object.entries(fields).map(([name, value]) => `${name}: ${humanValue(value, or)}`);
+  // references to earlier steps, counted from 1 as the miss line counts steps
+  for (const [name, reference] of Object.entries(match.sameAs ?? {})) {
+    const [step, field] = splitReference(reference);
+    details.push(lang === 'ru' ? `${name}: как ${field} в шаге ${step + 1}` : `${name}: the ${field} of step ${step + 1}`);
+  }
+  if (match.sameConnectionAs !== undefined) details.push(lang === 'ru' ? `в соединении шага ${match.sameConnectionAs + 1}` : `on the connection of step ${match.sameConnectionAs + 1}`);
+  for (const excluded of match.without ?? []) details.push(lang === 'ru' ? `и перед ним не было: ${describeMessageIn(excluded, lang)}` : `with no ${describeMessageIn(excluded, lang).replace(/^an? /, '')} before it`);
+  return `${noun}${direction}${details.length ? ` (${details.join(', ')})` : ''}`;
+}
+
+const describeMessageEn = (match: MessageMatch) => describeMessageIn(match, 'en');
+const describeMessageRu = (match: MessageMatch) => describeMessageIn(match, 'ru');
