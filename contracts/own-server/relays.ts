@@ -13,9 +13,9 @@ export const OWN_SERVER_MQTT_RELAY_PATH = '/_wirelab/own-server/mqtt-relay';
 
 /** The query of a relay path: where the student's server is, and (WebSocket, SSE) the path on it. */
 export function relayQuery(target: string, path?: string): string {
-  const query = new URLSearchParams({ target: target.trim() });
-  if (path !== undefined) query.set('path', path);
-  return `?${query.toString()}`;
+  // encodeURIComponent, not URLSearchParams: a contract uses no global of the DOM or Node
+  const query = `?target=${encodeURIComponent(target.trim())}`;
+  return path === undefined ? query : `${query}&path=${encodeURIComponent(path)}`;
 }
 
 /** A request-target on the student's server: from `/`, visible ASCII, at most 4 KiB. */
