@@ -6,18 +6,24 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { Localized } from '../../contracts/own-server/check-result.ts';
-import { russianPlural } from '../../shared/russian-plural.ts';
+import { relayFactText, type RelayFact } from '../../contracts/own-server/relays.ts';
 
 export type RefusalCode = 'own-servers-off' | 'not-your-address' | 'unspecified-address' | 'not-resolved' | 'too-many-connections';
 
+type RefusalFact = Extract<RelayFact, { fact: RefusalCode }>;
+
 /** A connection Wirelab will not open; the message in both languages, for the student. */
 export class OwnServerRefusal extends Error {
-  constructor(
-    readonly code: RefusalCode,
-    readonly localized: Localized,
-  ) {
+  readonly code: RefusalCode;
+  readonly localized: Localized;
+
+  /** `fact`: the refusal as data, which a console's relay passes on (contracts/own-server/relays.ts) */
+  constructor(readonly fact: RefusalFact) {
+    const localized = relayFactText(fact);
     super(localized.en);
     this.name = 'OwnServerRefusal';
+    this.code = fact.fact;
+    this.localized = localized;
   }
 }
 
@@ -78,33 +84,14 @@ export function createAddressGuard(options: { studentAddress: string; enabled?: 
   };
 }
 
+// The words are the relays' facts' (contracts/own-server/relays.ts): a console's relay closes with
+// the same fact the checks and the HTTP cells report.
 export const refusals = {
-  off: () =>
-    new OwnServerRefusal('own-servers-off', {
-      en: 'Checking your own server is turned off on this Wirelab (OWN_SERVERS=off).',
-      ru: 'Проверка своего сервера на этом Wirelab выключена (OWN_SERVERS=off).',
-    }),
-  notResolved: (name: string) =>
-    new OwnServerRefusal('not-resolved', {
-      en: `"${name}" did not resolve to an address Wirelab may connect to.`,
-      ru: `Имя «${name}» не дало адреса, к которому Wirelab может подключиться.`,
-    }),
-  unspecified: (target: string) =>
-    new OwnServerRefusal('unspecified-address', {
-      en: `${target} is "any address", not a machine: give your server's address, e.g. 127.0.0.1.`,
-      ru: `${target} — это «любой адрес», а не машина: укажите адрес своего сервера, например 127.0.0.1.`,
-    }),
-  notYours: (target: string, student: string) =>
-    new OwnServerRefusal('not-your-address', {
-      en: `Wirelab checks only your own machine: ${target} is not the address your browser connects from (${student}).`,
-      ru: `Wirelab проверяет только вашу собственную машину: ${target} — не тот адрес, с которого подключается ваш браузер (${student}).`,
-    }),
-  tooMany: (limit: number) =>
-    new OwnServerRefusal('too-many-connections', {
-      en: `At most ${limit} connections to your server at once; wait for the running check to finish.`,
-      // «не больше» takes the genitive: 1 (21…) соединения, otherwise соединений
-      ru: `Не больше ${limit} ${russianPlural(limit, 'соединения', 'соединений', 'соединений')} с вашим сервером одновременно; дождитесь конца идущей проверки.`,
-    }),
+  off: () => new OwnServerRefusal({ fact: 'own-servers-off' }),
+  notResolved: (name: string) => new OwnServerRefusal({ fact: 'not-resolved', name }),
+  unspecified: (target: string) => new OwnServerRefusal({ fact: 'unspecified-address', target }),
+  notYours: (target: string, student: string) => new OwnServerRefusal({ fact: 'not-your-address', target, student }),
+  tooMany: (limit: number) => new OwnServerRefusal({ fact: 'too-many-connections', limit }),
 };
 
 /** What resolves names: node's `dns.lookup` (getaddrinfo, /etc/hosts included), or a test's own. */

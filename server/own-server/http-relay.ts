@@ -2,7 +2,7 @@
 // cell's request to the student's own server over a guarded connection recorded by the byte tap
 // (the same guard, budget and limits as the checks), and answers what that server answered:
 // status, reason, headers in order, the body's bytes. Refusals are problem+json in both languages.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Localized } from '../../contracts/own-server/check-result.ts';
 import type { OwnServerHttpAnswer, OwnServerHttpRequest } from '../../contracts/own-server/http-relay.ts';
 export { OWN_SERVER_HTTP_PATH } from '../../contracts/own-server/http-relay.ts';
@@ -10,6 +10,7 @@ import { OwnServerRefusal } from './address-guard.ts';
 import { CheckStopped, openGuardedSocket, type ConnectionContext, type Target } from './connection.ts';
 import { connectionFact } from './connection-facts.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
+import { addressOf } from './relay-facts.ts';
 
 /** The request's own body at most 64 KiB; with the JSON around it and escaping, the route's body limit. */
 export const RELAY_LIMITS = { bodyBytes: 64 * 1024, routeBodyBytes: 160 * 1024, headers: 50 } as const;
@@ -56,27 +57,34 @@ export class RelayFailure extends Error {
   }
 }
 
+/**
+ * One HTTP/1.1 request to the student's server on a guarded, tapped connection of its own. The
+ * headers go as given: an array keeps the student's order and case, and Host is the caller's to write.
+ */
+export function guardedHttpRequest(target: Target, context: ConnectionContext, method: string, path: string, headers: Array<[string, string]>): ClientRequest {
+  return httpRequest({
+    method,
+    path,
+    host: target.host,
+    port: target.port,
+    headers: headers.flat(),
+    setHost: false,
+    // no `agent`: node:http would open its own connection, past the guard (README, "Safe by construction")
+    agent: undefined,
+    createConnection: () => openGuardedSocket(target, context, { transport: 'http/1.1' }),
+  });
+}
+
 /** Sends the cell's request to the student's server and reads the whole answer, within the check limits. */
 export function relayHttp(target: Target, spec: OwnServerHttpRequest, context: ConnectionContext): Promise<OwnServerHttpAnswer> {
   const started = performance.now();
   return new Promise<OwnServerHttpAnswer>((resolve, reject) => {
     const body = spec.body === null ? undefined : Buffer.from(spec.body, 'utf8');
-    const headers: Array<[string, string]> = [['Host', target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`], ...spec.headers];
+    const headers: Array<[string, string]> = [['Host', addressOf(target)], ...spec.headers];
     if (body) headers.push(['Content-Length', String(body.length)]);
     // one request per connection: kept alive, it would hold one of the student's four connections until their server closed it
     headers.push(['Connection', 'close']);
-    const outgoing = httpRequest({
-      method: spec.method,
-      path: spec.path,
-      host: target.host,
-      port: target.port,
-      // an array keeps the student's order and case, as the cell typed them
-      headers: headers.flat(),
-      setHost: false,
-      // no `agent`: node:http would open its own connection, past the guard (README, "Safe by construction")
-      agent: undefined,
-      createConnection: () => openGuardedSocket(target, context, { transport: 'http/1.1' }),
-    });
+    const outgoing = guardedHttpRequest(target, context, spec.method, spec.path, headers);
     const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${OWN_SERVER_LIMITS.checkTimeoutMs} ms: ${spec.method} ${spec.path}`)), OWN_SERVER_LIMITS.checkTimeoutMs);
     outgoing.once('error', (error) => {
       clearTimeout(timer);
@@ -109,7 +117,8 @@ function pairs(raw: string[]): Array<[string, string]> {
   return result;
 }
 
-function failureOf(error: unknown, target: Target): RelayFailure {
+/** The route's answer for an error of a relayed request: the guard's refusal, the fact, or the timeout. */
+export function failureOf(error: unknown, target: Target): RelayFailure {
   if (error instanceof OwnServerRefusal) return new RelayFailure(error.code === 'too-many-connections' ? 429 : 403, error.code, error.localized);
   if (error instanceof CheckStopped) return new RelayFailure(499, 'stopped', { en: error.message, ru: 'Запрос остановлен: страница, которая его отправила, закрыта.' });
   const fact = connectionFact(error, target);

@@ -13,6 +13,10 @@ import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
 import { wirelabItselfTest } from './wirelab-itself.ts';
 import { grpcRelayRoute, OWN_SERVER_RUNNER_PATH } from './grpc-relay.ts';
+import { serveWebSocketRelay } from './websocket-relay.ts';
+import { serveMqttRelay } from './mqtt-relay.ts';
+import { openEventStream } from './event-stream-relay.ts';
+import { OWN_SERVER_SSE_RELAY_PATH, RELAY_PATH_PATTERN, relayFactText } from '../../contracts/own-server/relays.ts';
 
 export interface OwnServerRouteOptions {
   /** false: `OWN_SERVERS=off`, every request is answered 403. */
@@ -34,6 +38,9 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   // The listening address is read at each run: Wirelab's own port is known only once it listens.
   // One budget for the process: a student's checks and their HTTP cells share their four connections.
   const budget = new ConnectionBudget();
+  // The consoles' relays (WebSocket, MQTT): upgrades routed by the one-port server, same budget.
+  serveWebSocketRelay(app, { enabled: options.enabled, budget, captures: app.captures });
+  serveMqttRelay(app, { enabled: options.enabled, budget, captures: app.captures });
   const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled, budget, isWirelab: wirelabItselfTest(() => app.server.address()) });
   // Records a request's connections in the byte tap for the session that asked, and nobody else's.
   const tapFor = (request: FastifyRequest): OutboundTap | undefined => {
@@ -125,8 +132,7 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
         return answer;
       } catch (error) {
         if (!(error instanceof RelayFailure)) throw error;
-        const titles: Record<number, string> = { 403: 'Forbidden', 429: 'Too Many Requests', 499: 'Client Closed Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
-        return problem(request, reply, error.status, error.slug, titles[error.status] ?? 'Bad Gateway', error.localized);
+        return relayProblem(request, reply, error);
       } finally {
         reply.raw.off('close', pageGone);
       }
@@ -143,6 +149,34 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
     },
   });
 
+  // The SSE console aimed at "my server": the student's event stream, passed through as it comes.
+  app.get<{ Querystring: { target?: string; path?: string } }>(OWN_SERVER_SSE_RELAY_PATH, { schema: { hide: true } }, async (request, reply) => {
+    const targetText = (request.query.target ?? '').trim();
+    const target = parseTarget(targetText);
+    if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(targetText));
+    const path = request.query.path ?? '';
+    if (!RELAY_PATH_PATTERN.test(path)) return problem(request, reply, 400, 'bad-check-request', 'Bad Request', relayFactText({ fact: 'bad-request', field: 'path', value: path.slice(0, 60) }));
+    const stop = new AbortController();
+    // the page closed or its fetch/EventSource stopped: the connection to the student's server goes too
+    reply.raw.once('close', () => stop.abort());
+    const lastEventId = request.headers['last-event-id'];
+    let stream: Awaited<ReturnType<typeof openEventStream>>;
+    try {
+      const guard = createAddressGuard({ studentAddress: request.ip, enabled: options.enabled });
+      stream = await openEventStream(target, path, typeof lastEventId === 'string' ? lastEventId : undefined, { guard, budget, stop: stop.signal, tap: tapFor(request) });
+    } catch (error) {
+      if (!(error instanceof RelayFailure)) throw error;
+      return relayProblem(request, reply, error);
+    }
+    reply.hijack();
+    reply.raw.writeHead(stream.statusCode ?? 502, { 'content-type': stream.headers['content-type'] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    reply.raw.flushHeaders();
+    stream.on('data', (chunk: Buffer) => reply.raw.write(chunk));
+    stream.once('end', () => reply.raw.end());
+    // reset, or cut at the byte cap: the browser sees its stream break, as it would on a direct one
+    stream.once('error', () => reply.raw.destroy());
+  });
+
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: OWN_SERVER_HTTP_PATH,
@@ -156,4 +190,11 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
     schema: { hide: true },
     handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(request.method), { allow: 'POST' }),
   });
+}
+
+const RELAY_TITLES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests', 499: 'Client Closed Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
+
+/** A relayed request that got no answer: its problem+json, the fact in both languages. */
+function relayProblem(request: FastifyRequest, reply: FastifyReply, error: RelayFailure) {
+  return problem(request, reply, error.status, error.slug, RELAY_TITLES[error.status] ?? 'Bad Gateway', error.localized);
 }

@@ -34,8 +34,8 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       await page.goto(`${lab.server.origin}/ru/grpc`);
       const getUser = cell(page, 'get-user');
       await getUser.scrollIntoViewIfNeeded();
-      await getUser.locator('[data-testid="http-target-mode"][value="mine"]').check();
-      await getUser.locator('[data-testid="http-target-address"]').fill(`127.0.0.1:${grpcStarter.port}`);
+      await getUser.locator('[data-testid="own-target-mode"][value="mine"]').check();
+      await getUser.locator('[data-testid="own-target-address"]').fill(`127.0.0.1:${grpcStarter.port}`);
       expect(await getUser.locator('[data-testid="grpc-own-server-note"]').textContent()).toContain(`к 127.0.0.1:${grpcStarter.port} делает сам сервер Wirelab`);
       // the starter speaks native gRPC only: no protocol to choose
       expect(await getUser.locator('[data-testid="grpc-protocol"]').count()).toBe(0);
@@ -46,21 +46,21 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       // the same choice in every cell: the missing user is the starter's NOT_FOUND, its own words
       const missing = cell(page, 'missing-user');
       await missing.scrollIntoViewIfNeeded();
-      expect(await missing.locator('[data-testid="http-target-mode"][value="mine"]').isChecked()).toBe(true);
+      expect(await missing.locator('[data-testid="own-target-mode"][value="mine"]').isChecked()).toBe(true);
       await missing.locator('[data-testid="cell-run"]').click();
       await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
       expect(await missing.locator('[data-testid="grpc-call-log"]').textContent()).toContain('no such user');
 
       // nothing listening: a fact in Russian, not a stack trace
-      await missing.locator('[data-testid="http-target-address"]').fill('127.0.0.1:1');
+      await missing.locator('[data-testid="own-target-address"]').fill('127.0.0.1:1');
       await missing.locator('[data-testid="cell-run"]').click();
       await expect.poll(() => missing.locator('[data-testid="grpc-event-error"]').textContent(), LIVE).toMatch(/В соединении отказано: по адресу 127\.0\.0\.1:1 никто не слушает/);
 
       await page.goto(`${lab.server.origin}/ru/graphql`);
       const first = cell(page, 'first-query');
       await first.scrollIntoViewIfNeeded();
-      expect(await first.locator('[data-testid="http-target-mode"][value="mine"]').isChecked()).toBe(true);
-      await first.locator('[data-testid="http-target-address"]').fill(`127.0.0.1:${graphqlStarter.port}`);
+      expect(await first.locator('[data-testid="own-target-mode"][value="mine"]').isChecked()).toBe(true);
+      await first.locator('[data-testid="own-target-address"]').fill(`127.0.0.1:${graphqlStarter.port}`);
       expect(await first.locator('[data-testid="graphql-own-server-note"]').textContent()).toMatch(/схему Wirelab, а не вашего сервера/);
       await first.locator('[data-testid="cell-run"]').click();
       // Wirelab's schema has User.status, the starter's has not: its answer, as a GraphQL error

@@ -25,10 +25,10 @@ describe('an HTTP cell aimed at my server', () => {
       await page.goto(`${lab.server.origin}/ru/rest`);
       const cell = page.locator('[data-testid="cell"]').first();
       const cellId = (await cell.getAttribute('data-cell-id'))!;
-      expect(await cell.locator('[data-testid="http-target"] legend').textContent()).toBe('Куда отправить');
-      expect(await cell.locator('[data-testid="http-target-mode"][value="wirelab"]').isChecked()).toBe(true);
-      await cell.locator('[data-testid="http-target-mode"][value="mine"]').check();
-      await cell.locator('[data-testid="http-target-address"]').fill(`127.0.0.1:${starter.port}`);
+      expect(await cell.locator('[data-testid="own-target"] legend').textContent()).toBe('Куда отправить');
+      expect(await cell.locator('[data-testid="own-target-mode"][value="wirelab"]').isChecked()).toBe(true);
+      await cell.locator('[data-testid="own-target-mode"][value="mine"]').check();
+      await cell.locator('[data-testid="own-target-address"]').fill(`127.0.0.1:${starter.port}`);
 
       const email = `sofia-mine-${Date.now()}@example.com`;
       await setEditorText(page, cellId, createUser(email));
@@ -49,19 +49,19 @@ describe('an HTTP cell aimed at my server', () => {
 
       // remembered: after a reload the cell still sends to the student's server
       await page.reload();
-      await expect.poll(() => cell.locator('[data-testid="http-target-mode"][value="mine"]').isChecked(), LIVE).toBe(true);
-      expect(await cell.locator('[data-testid="http-target-address"]').inputValue()).toBe(`127.0.0.1:${starter.port}`);
+      await expect.poll(() => cell.locator('[data-testid="own-target-mode"][value="mine"]').isChecked(), LIVE).toBe(true);
+      expect(await cell.locator('[data-testid="own-target-address"]').inputValue()).toBe(`127.0.0.1:${starter.port}`);
 
       // nothing listening: refused, in Russian, as a fact
-      await cell.locator('[data-testid="http-target-address"]').fill('127.0.0.1:1');
+      await cell.locator('[data-testid="own-target-address"]').fill('127.0.0.1:1');
       await cell.locator('[data-testid="cell-run"]').click();
       const refused = cell.locator('[data-testid="http-refused"]');
       await expect.poll(() => refused.textContent(), LIVE).toMatch(/^На ваш сервер не отправлено: В соединении отказано: по адресу 127\.0\.0\.1:1/);
       expect(await refused.getAttribute('data-status')).toBe('502');
 
       // back to Wirelab's server: the cell fetches from the page's own server again
-      await cell.locator('[data-testid="http-target-mode"][value="wirelab"]').check();
-      expect(await cell.locator('[data-testid="http-target-address"]').count()).toBe(0);
+      await cell.locator('[data-testid="own-target-mode"][value="wirelab"]').check();
+      expect(await cell.locator('[data-testid="own-target-address"]').count()).toBe(0);
       const ownEmail = `sofia-wirelab-${Date.now()}@example.com`;
       await setEditorText(page, cellId, createUser(ownEmail));
       await cell.locator('[data-testid="cell-run"]').click();

@@ -2,12 +2,9 @@
 // mosquitto pass every check; mosquitto limited by its configuration (max_qos 1, no retained
 // messages) gets exactly those checks as not offered; and a broker that accepts what MQTT 3.1.1
 // says to refuse fails exactly the checks that should catch it. Servers start once.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressGuard } from '../../server/own-server/address-guard.ts';
 import { ConnectionBudget } from '../../server/own-server/connection.ts';
@@ -16,64 +13,9 @@ import { OWN_SERVER_LIMITS } from '../../server/own-server/limits.ts';
 import { PACKET, decodePackets, encodeAck, encodePacket } from '../../server/own-server/mqtt-packets.ts';
 import { checkAsLoopbackStudent, idsWith } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
+import { MOSQUITTO, startMosquitto, started, type RunningBroker } from './mosquitto.ts';
 
-const MOSQUITTO = '/usr/sbin/mosquitto';
 const CHECK_COUNT = 17;
-
-interface RunningBroker {
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** Every broker started, stopped after the tests even when another one failed to start. */
-const started: RunningBroker[] = [];
-
-/** Debian's mosquitto on a free loopback port, with a temporary configuration file. */
-async function startMosquitto(extraConfig: string[] = []): Promise<RunningBroker> {
-  const port = await freePort();
-  const folder = mkdtempSync(join(tmpdir(), 'wirelab-mosquitto-'));
-  const configFile = join(folder, 'mosquitto.conf');
-  writeFileSync(configFile, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...extraConfig, ''].join('\n'));
-  const child: ChildProcess = spawn(MOSQUITTO, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const broker: RunningBroker = {
-    port,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-  started.push(broker);
-  for (let attempt = 0; !(await accepting(port)); attempt += 1) {
-    if (child.exitCode !== null || attempt > 50) throw new Error(`mosquitto did not start: ${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return broker;
-}
 
 /**
  * A broker that says yes to everything: CONNACK 0 whatever the level or client id, a PUBACK for

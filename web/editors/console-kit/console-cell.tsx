@@ -1,6 +1,6 @@
 import { useMemo, type ComponentType } from 'react';
 import type { CellProps } from '../../lessons/cell-props.ts';
-import type { CellConfigParse } from '../websocket/ws-cell-config.ts';
+import type { CellConfigParse } from './cell-config-parse.ts';
 import { BadCellConfig } from './console-log.tsx';
 
 /** What a console gets: its cell's parsed file instead of the text, and the page's callbacks. */

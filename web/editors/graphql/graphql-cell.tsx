@@ -18,8 +18,8 @@ import { useGraphqlOperation } from './use-graphql-operation.ts';
 import { GraphqlEditors, GraphqlOutcome, HttpOptions, OperationPicker, ProtocolPicker, RunOrStop } from './graphql-cell-parts.tsx';
 import { graphqlEditorStrings } from './strings.ts';
 // The one remembered choice of every cell (moving to the console kit: the coordinator fixes these imports on merge).
-import { useHttpTarget } from '../http/http-target.ts';
-import { TargetSwitch } from '../http/target-switch.tsx';
+import { useOwnTarget } from '../target-switch/own-target.ts';
+import { TargetSwitch } from '../target-switch/target-switch.tsx';
 import { useSavedCellState } from '../saved-cell-state.ts';
 import './graphql-cell.css';
 
@@ -65,7 +65,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
   sourceRef.current = source;
   useEditorHandle(cellId, sourceRef, setSource);
   useEffect(() => loadSchema(), []);
-  const target = useHttpTarget();
+  const target = useOwnTarget();
   const mine = target.mode === 'mine';
   const calls = useGraphqlOperation(sourceRef, { target, wantedOperation, policy, method, protocol }, t, onExchange);
   const session = useSession();

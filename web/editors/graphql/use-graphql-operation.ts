@@ -11,7 +11,7 @@ import { runOperation, startSubscription, type HttpMethodChoice, type RequestPol
 import type { SubscriptionEvent } from './subscription-panel.tsx';
 import type { graphqlEditorStrings } from './strings.ts';
 import { sendGraphqlToOwnServer } from './send-to-own-server.ts';
-import type { HttpTarget } from '../http/http-target.ts';
+import type { OwnTarget } from '../target-switch/own-target.ts';
 import type { Localized } from '../../../contracts/own-server/check-result.ts';
 
 export type Outcome =
@@ -30,7 +30,7 @@ export interface SubscriptionState {
 /** How the cell asks: its toolbar's choices when Run is pressed. */
 export interface OperationChoices {
   /** queries and mutations go to Wirelab's server (urql) or, relayed, to the student's own */
-  target: HttpTarget;
+  target: OwnTarget;
   wantedOperation: string | number | null;
   policy: RequestPolicy;
   method: HttpMethodChoice;

@@ -14,8 +14,8 @@ import { initialInputs, prepareCall, type GrpcInputs } from './grpc-inputs.ts';
 import { useGrpcCall } from './use-grpc-call.ts';
 import { runnerUrl } from './runner-channel.ts';
 // The one remembered choice of every cell (moving to the console kit: the coordinator fixes these imports on merge).
-import { useHttpTarget } from '../http/http-target.ts';
-import { TargetSwitch } from '../http/target-switch.tsx';
+import { useOwnTarget } from '../target-switch/own-target.ts';
+import { TargetSwitch } from '../target-switch/target-switch.tsx';
 import { JsonEditor } from './json-editor.tsx';
 import { GrpcMetadataField, GrpcOptions, GrpcOutcome, RunButtons, RunnerButtons } from './grpc-cell-parts.tsx';
 import { grpcEditorStrings } from './strings.ts';
@@ -53,7 +53,7 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
   const services = useMemo(() => allServices(registry), [registry]);
   const method = findMethod(inputs.method, registry);
   const schema = useMemo(() => (method ? requestJsonSchema(method.input) : null), [method]);
-  const target = useHttpTarget();
+  const target = useOwnTarget();
   const mine = target.mode === 'mine';
   // the request side streams: only the runner can send it (fetch sends a whole body first)
   const streamsRequests = method !== undefined && !browserCanCall(method);

@@ -13,9 +13,9 @@ import { httpSpecOf } from '../../as-code/cell-spec.ts';
 import { httpEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
 import type { Localized } from '../../../contracts/own-server/check-result.ts';
-import { useHttpTarget } from './http-target.ts';
+import { useOwnTarget } from '../target-switch/own-target.ts';
 import { sendToOwnServer } from './send-to-own-server.ts';
-import { TargetSwitch } from './target-switch.tsx';
+import { TargetSwitch } from '../target-switch/target-switch.tsx';
 import './http-cell.css';
 
 /** What the last Run produced. */
@@ -57,7 +57,7 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
   const textRef = useRef(text);
   textRef.current = text;
   const runId = useRef(0);
-  const target = useHttpTarget();
+  const target = useOwnTarget();
   const targetRef = useRef(target);
   targetRef.current = target;
 

@@ -9,6 +9,7 @@ import { useConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { longPollDraftOf, parseLongPollCell, type LongPollCellConfig } from './poll-cell-config.ts';
 import { longPollConsoleStrings } from './strings.ts';
 import { usePollLoop, type Poll } from './use-poll-loop.ts';
+import { WirelabOnlyNote } from '../target-switch/target-switch.tsx';
 
 type Strings = (typeof longPollConsoleStrings)['en'];
 
@@ -59,6 +60,7 @@ function LongPollConsole({ cellId, config, saveKey, onExchange }: ConsoleProps<L
         </button>
         <StateBadge state={running ? 'running' : 'idle'} label={t.state[running ? 'running' : 'idle']} testId="poll-state" />
       </ConsoleToolbar>
+      <WirelabOnlyNote what={{ en: 'the long-polling console', ru: 'консоль долгого опроса' }} />
       {loop.trimmed > 0 && <p className="rt-log-note">{t.trimmed(loop.trimmed)}</p>}
       <PollTimeline polls={loop.polls} onExchange={onExchange} />
     </ConsoleShell>

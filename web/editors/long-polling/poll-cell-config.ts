@@ -1,5 +1,5 @@
 import { parseUrlOnlyCell } from '../sse/sse-cell-config.ts';
-import type { CellConfigParse } from '../websocket/ws-cell-config.ts';
+import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /** `*.poll.json` (lessons/README.md): the long polling endpoint; the console adds `?since=`. */
 export interface LongPollCellConfig {

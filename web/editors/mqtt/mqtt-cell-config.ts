@@ -1,5 +1,5 @@
 import { isObject, parseCellJson, unknownKeys } from '../websocket/json-shape.ts';
-import type { CellConfigParse } from '../websocket/ws-cell-config.ts';
+import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 import { encodePayload, PAYLOAD_FORMATS, type PayloadFormat } from './payload.ts';
 import { checkTopicFilter, checkTopicName } from './topic-rules.ts';
 

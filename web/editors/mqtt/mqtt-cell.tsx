@@ -11,6 +11,8 @@ import { formOf, specOfForm, type FormError, type MqttForm } from './mqtt-form.t
 import { encodePayload, PAYLOAD_FORMATS } from './payload.ts';
 import { mqttConsoleStrings } from './strings.ts';
 import { useMqttClient } from './use-mqtt-client.ts';
+import { useOwnTarget } from '../target-switch/own-target.ts';
+import { TargetSwitch } from '../target-switch/target-switch.tsx';
 
 type Draft = ConsoleDraft<MqttForm>;
 const QOS_OPTIONS = ([0, 1, 2] as const).map((qos) => ({ value: qos as Qos, label: String(qos) }));
@@ -24,6 +26,7 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: Console
   const draft = useConsoleDraft<MqttForm>(saveKey, original);
   const form = draft.draft;
   const client = useMqttClient(log, onExchange);
+  const own = useOwnTarget();
   const errorText = useFormErrorText();
   const busy = client.live;
 
@@ -36,7 +39,7 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: Console
           <>
             <ConnectButton
               live={busy}
-              onConnect={() => void client.connect(form)}
+              onConnect={() => void client.connect(form, own)}
               onDisconnect={() => client.end('disconnect')}
               labels={t}
               testIds={{ connect: 'mqtt-connect', disconnect: 'mqtt-disconnect' }}
@@ -70,6 +73,9 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: Console
         />
         <CheckField label={t.will} title={t.willHint} checked={form.willOn} onChange={draft.field('willOn')} disabled={busy} testId="mqtt-will" />
       </ConsoleToolbar>
+      <div className="rt-row">
+        <TargetSwitch verb="connect" />
+      </div>
       {form.willOn && <WillRow draft={draft} busy={busy} />}
       <ConsoleAlert message={errorText(client.connectError)} testId="mqtt-connect-error" />
       <SubscribeRow draft={draft} client={client} error={errorText(client.subscribeError)} />

@@ -11,6 +11,9 @@ import { messageOf } from '../console-kit/text.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';
 import { webSocketUrl } from '../websocket/ws-cell-config.ts';
 import { MQTT_WEBSOCKET_PATH } from './mqtt-cell-config.ts';
+import { readRelayFact, relayFactText, type RelayFact } from '../../../contracts/own-server/relays.ts';
+import type { OwnTarget } from '../target-switch/own-target.ts';
+import { mqttRelayUrl, pathOf } from '../target-switch/relay-urls.ts';
 import { checkConnectForm, type FormError, type MqttForm } from './mqtt-form.ts';
 import { grantedText, packetType, summarizePacket, type ParsedPacket } from './packet-summary.ts';
 import { describePayload, encodePayload } from './payload.ts';
@@ -32,6 +35,8 @@ interface Connection {
   seen: Map<string, number>;
   /** how the student ended it: decides what the close line says */
   ending: 'disconnect' | 'drop' | null;
+  /** aimed at my broker: why Wirelab's relay ended the WebSocket (the broker closed, refused…) */
+  fact: RelayFact | null;
 }
 
 // A logged packet is found by what it is, not by its position among all packets: the k-th
@@ -94,6 +99,15 @@ function clientOptions(form: MqttForm, keepAlive: number): IClientOptions {
   };
 }
 
+/** mqtt.js's WebSocket, its close listened to: a relay's close carries the fact. */
+function webSocketHeard(heard: { fact: RelayFact | null }) {
+  return (address: string, protocols: string[]) => {
+    const socket = new WebSocket(address, protocols);
+    socket.addEventListener('close', (event) => (heard.fact = readRelayFact(event.code, event.reason)));
+    return socket;
+  };
+}
+
 /**
  * The console's mqtt.js client over the broker's WebSocket: connects with the form's options, logs
  * every packet both ways (each row linked to its bytes), subscribes, publishes, disconnects or drops.
@@ -128,30 +142,48 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       setState('CLOSED');
       setSubscriptions([]);
       const how = connection.ending ?? 'lost';
-      log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
+      if (connection.fact && how === 'lost') log.add({ kind: 'error', text: relayFactText(connection.fact), data: { event: 'close', how, fact: connection.fact.fact } });
+      else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
       client.removeAllListeners('packetsend');
       client.removeAllListeners('packetreceive');
     });
   };
 
-  const connect = async (form: MqttForm) => {
+  /**
+   * With "my server" chosen the WebSocket goes to Wirelab's MQTT relay (target-switch/), which
+   * pipes the same bytes to the student's broker over TCP; the console's links stay on this
+   * WebSocket, whose MQTT packets are the very ones the broker got.
+   */
+  const connect = async (form: MqttForm, own: OwnTarget) => {
     if (current.current && state !== 'CLOSED' && state !== 'IDLE') return;
     const check = checkConnectForm(form);
     if (!check.ok) return setConnectError(check.error);
     setConnectError(null);
     await sessionReady();
     const after = captureTimeNow();
+    const origin = window.location.origin;
+    const url = own.mode === 'mine' ? mqttRelayUrl(own.address, origin) : webSocketUrl(MQTT_WEBSOCKET_PATH, origin);
+    const heard: { fact: RelayFact | null } = { fact: null };
+    const createWebsocket = webSocketHeard(heard);
     let client: MqttClient;
     try {
-      client = mqtt.connect(webSocketUrl(MQTT_WEBSOCKET_PATH, window.location.origin), clientOptions(form, check.keepAlive));
+      client = mqtt.connect(url, { ...clientOptions(form, check.keepAlive), createWebsocket });
     } catch (error) {
       log.add({ kind: 'error', text: say((t) => t.failed(messageOf(error))) });
       return;
     }
-    const handshake = watchExchange({ method: 'GET', target: MQTT_WEBSOCKET_PATH, after, accept: (exchange) => exchange.response?.status === 101 }, (exchange) => {
+    const handshake = watchExchange({ method: 'GET', target: pathOf(url, origin), after, accept: (exchange) => exchange.response?.status === 101 }, (exchange) => {
       if (current.current?.client === client) onExchange?.(exchange);
     });
-    const connection: Connection = { client, conn: handshake.then((exchange) => exchange?.conn ?? null), seen: new Map(), ending: null };
+    const connection: Connection = {
+      client,
+      conn: handshake.then((exchange) => exchange?.conn ?? null),
+      seen: new Map(),
+      ending: null,
+      get fact() {
+        return heard.fact;
+      },
+    };
     current.current = connection;
     setState('CONNECTING');
     setSubscriptions([]);

@@ -1,7 +1,7 @@
 import { CHECKED_PROTOCOLS, type CheckedProtocol } from '../../../contracts/own-server/check-result.ts';
 import { portOf } from '../../own-server/report-view.ts';
 import { isObject, parseCellJson, unknownKeys } from '../websocket/json-shape.ts';
-import type { CellConfigParse } from '../websocket/ws-cell-config.ts';
+import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /**
  * `*.own-server.json` (lessons/README.md): the suite the cell starts with and where the student's

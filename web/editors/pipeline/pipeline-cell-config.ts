@@ -1,5 +1,5 @@
 import { isObject, parseCellJson, unknownKeys } from '../websocket/json-shape.ts';
-import type { CellConfigParse } from '../websocket/ws-cell-config.ts';
+import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /**
  * Parts of the lab a cell shows (the consumers and the notifications are always there):

@@ -8,6 +8,7 @@ import { parsePipelineCell, type PipelineCellConfig } from './pipeline-cell-conf
 import './pipeline.css';
 import { pipelineStrings } from './strings.ts';
 import { usePipelineLab, type Delivered } from './use-pipeline-lab.ts';
+import { WirelabOnlyNote } from '../target-switch/target-switch.tsx';
 
 type Strings = (typeof pipelineStrings)['en'];
 type Lab = ReturnType<typeof usePipelineLab>;
@@ -29,6 +30,7 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: ConsoleProps<Pip
         <span className="rt-field">{t.broker}</span>
         <StateBadge state={lab.brokerState} label={t.brokerState[lab.brokerState]} testId="pipeline-broker-state" />
       </div>
+      <WirelabOnlyNote what={{ en: 'the pipeline lab', ru: 'лаборатория конвейера' }} />
       {(show.has('direct') || show.has('queue')) && <WaysPanel lab={lab} direct={show.has('direct')} queue={show.has('queue')} />}
       <div className="pipeline-section">
         <h3>{t.consumers}</h3>

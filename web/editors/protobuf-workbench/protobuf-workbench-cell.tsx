@@ -1,6 +1,6 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
-import { useHttpTarget } from '../http/http-target.ts';
+import { useOwnTarget } from '../target-switch/own-target.ts';
 import type { CellProps } from '../../lessons/cell-props.ts';
 import { russianTextOf } from '../../wire/node-text.ts';
 import type { WireNode } from '../../wire/types.ts';
@@ -18,7 +18,7 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
   const lang = useLang();
   const t = useStrings(workbenchStrings);
   // the cells' one remembered target
-  const ownTarget = useHttpTarget().mode === 'mine';
+  const ownTarget = useOwnTarget().mode === 'mine';
   const { types, typeName, jsonText, hexText, schema, shown, jsonError, hexError, lit, setLit, jsonSchema, decoded, segments, encodeFrom, decodeFrom, chooseType, reset } = useWorkbench(initialText, saveKey);
   const bytesError = hexError ?? (decoded.error ? decoded.error.text : null);
 

@@ -1,5 +1,5 @@
 import { isObject, parseCellJson, unknownKeys } from '../websocket/json-shape.ts';
-import type { CellConfigParse } from '../websocket/ws-cell-config.ts';
+import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 export const SOCKET_IO_TRANSPORTS = ['polling', 'websocket'] as const;
 export type SocketIoTransport = (typeof SOCKET_IO_TRANSPORTS)[number];

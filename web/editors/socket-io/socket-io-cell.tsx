@@ -10,6 +10,7 @@ import { parseAuthInput, parseEmitInput } from './emit-input.ts';
 import { parseSocketIoCell, SOCKET_IO_TRANSPORTS, socketIoDraftOf, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset, type SocketIoTransport } from './sio-cell-config.ts';
 import { socketIoConsoleStrings } from './strings.ts';
 import { useSocketIo } from './use-socket-io.ts';
+import { WirelabOnlyNote } from '../target-switch/target-switch.tsx';
 
 export const SocketIoCell = consoleCell(parseSocketIoCell, SocketIoConsole);
 
@@ -63,6 +64,7 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: ConsoleProps<So
           </span>
         )}
       </ConsoleToolbar>
+      <WirelabOnlyNote what={{ en: 'the Socket.IO console', ru: 'консоль Socket.IO' }} />
       <div className="rt-row">
         <TextField label={t.auth} title={t.authHint} value={authText} onChange={draft.field('authText')} disabled={live} testId="sio-auth" width="wide" />
       </div>

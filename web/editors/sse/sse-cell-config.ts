@@ -1,5 +1,5 @@
 import { isObject, parseCellJson, samePagePathProblem, unknownKeys } from '../websocket/json-shape.ts';
-import type { CellConfigParse } from '../websocket/ws-cell-config.ts';
+import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /** `*.sse.json` (lessons/README.md): the stream to open. */
 export interface SseCellConfig {

@@ -9,6 +9,7 @@ import { useConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseSseCell, sseDraftOf, type SseCellConfig, type SseDraft } from './sse-cell-config.ts';
 import { sseConsoleStrings } from './strings.ts';
 import { useEventStream } from './use-event-stream.ts';
+import { TargetSwitch } from '../target-switch/target-switch.tsx';
 
 export const SseCell = consoleCell(parseSseCell, SseConsole);
 
@@ -51,6 +52,9 @@ function SseConsole({ cellId, config, saveKey, onExchange, onInspect }: ConsoleP
           {lastId !== null ? t.lastId(lastId) : t.noLastId}
         </span>
       </ConsoleToolbar>
+      <div className="rt-row">
+        <TargetSwitch verb="connect" />
+      </div>
       <div className="rt-row">
         <button type="button" className="button" onClick={resume} disabled={live || lastId === null} title={t.reconnectHint} data-testid="sse-resume">
           {t.reconnect(lastId ?? '…')}

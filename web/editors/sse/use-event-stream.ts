@@ -10,6 +10,9 @@ import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { exchangeLink, findMessageSelection, watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { SseStreamReader } from './sse-reader.ts';
+import type { Localized } from '../../../contracts/own-server/check-result.ts';
+import { readOwnTarget } from '../target-switch/own-target.ts';
+import { eventStreamRelayUrl } from '../target-switch/relay-urls.ts';
 import { sseConsoleStrings } from './strings.ts';
 
 type SseStrings = (typeof sseConsoleStrings)['en'];
@@ -42,6 +45,11 @@ interface RunContext {
   lastId(): string | null;
   /** starts looking for the captured GET of a stream opened now */
   watchStream(path: string): Stream;
+  /**
+   * Where the stream is read from: the path itself, or with "my server" chosen Wirelab's relay
+   * (target-switch/); the GET the console links to is then Wirelab's to the student's server.
+   */
+  urlOf(path: string): string;
 }
 
 /** The inspector selection of the `ordinal`-th block of a stream that `pick` keeps. */
@@ -63,7 +71,7 @@ function runEventSource(context: RunContext, path: string): EventSource {
   const { log } = context;
   log.add({ kind: 'info', text: say((t) => t.opening(path, null, 'EventSource')) });
   context.setState('connecting');
-  const eventSource = new EventSource(path);
+  const eventSource = new EventSource(context.urlOf(path));
   let stream = context.watchStream(path);
   eventSource.onopen = () => {
     if (!context.stillCurrent()) return;
@@ -108,13 +116,15 @@ async function runFetch(context: RunContext, path: string, resumeFrom: string | 
   const headers: Record<string, string> = { Accept: 'text/event-stream' };
   if (resumeFrom !== null) headers['Last-Event-ID'] = resumeFrom;
   try {
-    const response = await fetch(path, { headers, cache: 'no-store', credentials: 'same-origin', signal });
+    const response = await fetch(context.urlOf(path), { headers, cache: 'no-store', credentials: 'same-origin', signal });
     const contentType = response.headers.get('content-type') ?? '';
     if (!context.stillCurrent()) return;
     if (response.status !== 200 || !/^text\/event-stream/i.test(contentType) || !response.body) {
       context.setState('closed');
-      log.add({ kind: 'error', text: say((t) => t.notEventStream(response.status, contentType)), inspectLabel: 'GET', inspect: exchangeLink(stream.exchange) });
-      void response.body?.cancel();
+      // Wirelab's relay could not reach the student's server: its problem says why, in both languages
+      const fact = /^application\/problem\+json/i.test(contentType) ? localizedOf(await response.json().catch(() => null)) : null;
+      log.add({ kind: 'error', text: fact ?? say((t) => t.notEventStream(response.status, contentType)), inspectLabel: 'GET', inspect: exchangeLink(stream.exchange) });
+      if (!fact) void response.body?.cancel();
       return;
     }
     context.setState('connected');
@@ -134,6 +144,11 @@ async function runFetch(context: RunContext, path: string, resumeFrom: string | 
     context.setState('closed');
     log.add({ kind: 'error', text: say((t) => t.failed(messageOf(error))) });
   }
+}
+
+function localizedOf(body: unknown): Localized | null {
+  const localized = (body as { localized?: Localized } | null)?.localized;
+  return localized && typeof localized.en === 'string' && typeof localized.ru === 'string' ? localized : null;
 }
 
 /** A block the fetch client read: an event, a comment, or an id or retry alone. */
@@ -191,6 +206,7 @@ export function useEventStream(log: ReturnType<typeof useConsoleLog>, onExchange
     const run = generation.current;
     await sessionReady();
     if (run !== generation.current) return null;
+    const own = readOwnTarget();
     return {
       log,
       stillCurrent: () => run === generation.current,
@@ -200,6 +216,7 @@ export function useEventStream(log: ReturnType<typeof useConsoleLog>, onExchange
         setLastId(id);
       },
       lastId: () => lastIdRef.current,
+      urlOf: (path) => (own.mode === 'mine' ? eventStreamRelayUrl(path, own.address, window.location.origin) : path),
       watchStream: (path) => ({ exchange: watchExchange({ method: 'GET', target: path, accept: (candidate) => candidate.response !== undefined }, onExchange), seen: 0 }),
     };
   };

@@ -47,6 +47,8 @@ export const websocketConsoleStrings = {
     openedWith: (protocol: string, extensions: string) =>
       `Connection open${protocol ? `, subprotocol ${protocol}` : ', no subprotocol'}${extensions ? `, extensions ${extensions}` : ''}`,
     connecting: (url: string, protocols: string[]) => `Connecting to ${url}${protocols.length > 0 ? `, offering ${protocols.join(', ')}` : ''}…`,
+    connectingToMine: (address: string, path: string, protocols: string[]) =>
+      `Connecting to your server ${address}${path} through Wirelab’s server${protocols.length > 0 ? `, offering ${protocols.join(', ')}` : ''}…`,
     closedLine: (code: number, reason: string, clean: boolean) =>
       `Closed: code ${code}${reason ? `, reason “${reason}”` : ''}${clean ? '' : ' (not clean: no close handshake)'} — ${closeMeaningEn(code)}`,
     closing: (code?: number, reason?: string) => `Closing${code !== undefined ? ` with ${code}` : ' without a code'}${reason ? `, reason “${reason}”` : ''}…`,
@@ -101,6 +103,8 @@ export const websocketConsoleStrings = {
     openedWith: (protocol: string, extensions: string) =>
       `Соединение открыто${protocol ? `, подпротокол ${protocol}` : ', без подпротокола'}${extensions ? `, расширения ${extensions}` : ''}`,
     connecting: (url: string, protocols: string[]) => `Подключаемся к ${url}${protocols.length > 0 ? `, предлагаем ${protocols.join(', ')}` : ''}…`,
+    connectingToMine: (address: string, path: string, protocols: string[]) =>
+      `Подключаемся к вашему серверу ${address}${path} через сервер Wirelab${protocols.length > 0 ? `, предлагаем ${protocols.join(', ')}` : ''}…`,
     closedLine: (code: number, reason: string, clean: boolean) =>
       `Закрыто: код ${code}${reason ? `, причина «${reason}»` : ''}${clean ? '' : ' (соединение оборвалось без обмена кадрами close)'} — ${closeMeaningRu(code)}`,
     closing: (code?: number, reason?: string) => `Закрываем${code !== undefined ? ` с кодом ${code}` : ' без кода'}${reason ? `, причина «${reason}»` : ''}…`,

@@ -11,6 +11,9 @@ import { parseCloseRequest, type CloseError } from './close-request.ts';
 import { formatHex, type HexError } from './hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
 import { webSocketUrl } from './ws-cell-config.ts';
+import { readRelayFact, relayFactText } from '../../../contracts/own-server/relays.ts';
+import type { OwnTarget } from '../target-switch/own-target.ts';
+import { pathOf, webSocketRelayUrl } from '../target-switch/relay-urls.ts';
 
 const say = bilingual(websocketConsoleStrings);
 
@@ -23,6 +26,8 @@ interface Connection {
   conn: Promise<string | null>;
   sent: number;
   received: number;
+  /** through Wirelab's relay to the student's server ("my server") */
+  relayed: boolean;
 }
 
 /** What the WHATWG WebSocket API sends: text as UTF-8 (text frame), bytes as they are (binary frame). */
@@ -43,11 +48,20 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
 
   const watch = (connection: Connection, handshake: Promise<InspectedExchange | null>) => {
     const { socket } = connection;
+    let openShown = false;
+    const showOpen = () => {
+      if (openShown) return;
+      openShown = true;
+      log.add({ kind: 'info', text: say((t) => t.openedWith(socket.protocol, socket.extensions)), inspectLabel: say((t) => t.showHandshake), inspect: exchangeLink(handshake), data: { event: 'open' } });
+    };
     socket.onopen = () => {
       if (!isCurrent(connection)) return;
       setState('OPEN');
       setChosen(socket.protocol);
-      log.add({ kind: 'info', text: say((t) => t.openedWith(socket.protocol, socket.extensions)), inspectLabel: say((t) => t.showHandshake), inspect: exchangeLink(handshake), data: { event: 'open' } });
+      // Through the relay the page's 101 may only precede a fact (nothing listens there): "open"
+      // is said once Wirelab's own handshake is seen, or a message came, and not if a fact closed it first.
+      if (!connection.relayed) showOpen();
+      else void handshake.then(() => isCurrent(connection) && socket.readyState === WebSocket.OPEN && showOpen());
       // The inspector follows the console: the handshake is the first thing the lesson looks at.
       void handshake.then((exchange) => {
         if (exchange && isCurrent(connection)) onExchange?.(exchange);
@@ -55,6 +69,7 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     };
     socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
       if (!isCurrent(connection)) return;
+      showOpen();
       const ordinal = connection.received++;
       const data = event.data;
       const entry: NewLogEntry =
@@ -69,6 +84,9 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     socket.onclose = (event) => {
       if (!isCurrent(connection)) return;
       setState('CLOSED');
+      // Wirelab's relay ended it: what the student's server did wrong, as a fact
+      const fact = readRelayFact(event.code, event.reason);
+      if (fact) return log.add({ kind: 'error', text: relayFactText(fact), inspectLabel: say((t) => t.showHandshake), inspect: exchangeLink(handshake), data: { event: 'close', code: String(event.code), fact: fact.fact } });
       log.add({
         kind: event.wasClean ? 'info' : 'error',
         text: say((t) => t.closedLine(event.code, event.reason, event.wasClean)),
@@ -80,12 +98,19 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     };
   };
 
-  const connect = async (url: string, protocols: string[]) => {
+  /**
+   * With "my server" the browser's WebSocket goes to Wirelab's relay, and everything the console
+   * links to — the handshake, each message's frame — is on the relay's connection to the
+   * student's server (its request-target is the path typed; Wirelab is its client, as the
+   * browser is on a direct one).
+   */
+  const connect = async (url: string, protocols: string[], own: OwnTarget) => {
     if (current.current && current.current.socket.readyState < WebSocket.CLOSING) return;
     await sessionReady();
-    const absolute = webSocketUrl(url, window.location.origin);
-    const parsedUrl = new URL(absolute);
-    const target = `${parsedUrl.pathname}${parsedUrl.search}`;
+    const origin = window.location.origin;
+    const mine = own.mode === 'mine';
+    const absolute = mine ? webSocketRelayUrl(url, own.address, origin) : webSocketUrl(url, origin);
+    const target = pathOf(mine ? url : absolute, origin);
     const after = captureTimeNow();
     let socket: WebSocket;
     try {
@@ -95,12 +120,13 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
       return;
     }
     socket.binaryType = 'arraybuffer';
-    const handshake = watchExchange({ method: 'GET', target, after, accept: (exchange) => exchange.response?.status === 101 });
-    const connection: Connection = { socket, conn: handshake.then((exchange) => exchange?.conn ?? null), sent: 0, received: 0 };
+    // aimed at my server, the answer may be the student's refusal (a 404): that is the handshake to show
+    const handshake = watchExchange({ method: 'GET', target, after, accept: (exchange) => mine || exchange.response?.status === 101 });
+    const connection: Connection = { socket, conn: handshake.then((exchange) => exchange?.conn ?? null), sent: 0, received: 0, relayed: mine };
     current.current = connection;
     setState('CONNECTING');
     setChosen(null);
-    log.add({ kind: 'info', text: say((t) => t.connecting(target, protocols)) });
+    log.add({ kind: 'info', text: say((t) => (mine ? t.connectingToMine(own.address.trim(), target, protocols) : t.connecting(target, protocols))) });
     watch(connection, handshake);
   };
 

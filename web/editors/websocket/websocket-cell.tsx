@@ -10,6 +10,8 @@ import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-d
 import { parseHex } from './hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
 import { useWebSocket, type Outgoing } from './use-websocket.ts';
+import { useOwnTarget } from '../target-switch/own-target.ts';
+import { TargetSwitch } from '../target-switch/target-switch.tsx';
 import { parseWebSocketCell, SUBPROTOCOL_TOKEN, webSocketDraftOf, type WebSocketCellConfig, type WebSocketDraft, type WebSocketPreset } from './ws-cell-config.ts';
 
 /** The control message of /ws/echo that cuts the TCP connection from the server side (server/protocols/websocket/README.md). */
@@ -24,6 +26,7 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
   const draft = useConsoleDraft(saveKey, original);
   const { url, protocols, message, mode } = draft.draft;
   const socket = useWebSocket(log, onExchange);
+  const own = useOwnTarget();
   const protocolList = protocols
     .split(',')
     .map((name) => name.trim())
@@ -51,7 +54,7 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
         <TextField label={t.subprotocols} title={t.subprotocolsHint} value={protocols} onChange={draft.field('protocols')} disabled={socket.live} testId="ws-subprotocols" input={{ 'aria-invalid': !protocolsValid }} />
         <ConnectButton
           live={socket.live}
-          onConnect={() => void socket.connect(url, protocolList)}
+          onConnect={() => void socket.connect(url, protocolList, own)}
           onDisconnect={() => socket.close('', '')}
           labels={t}
           testIds={{ connect: 'ws-connect', disconnect: 'ws-disconnect' }}
@@ -61,6 +64,9 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
         <StateBadge state={socket.state} label={t.state[socket.state] ?? socket.state} testId="ws-state" />
         {socket.open && <span className="rt-note-inline">{socket.chosen ? t.chosenSubprotocol(socket.chosen) : t.noSubprotocol}</span>}
       </ConsoleToolbar>
+      <div className="rt-row">
+        <TargetSwitch verb="connect" />
+      </div>
       <MessageRow cellId={cellId} draft={draft} open={socket.open} onSend={sendTyped} error={socket.sendError === null ? null : socket.sendError === 'not-open' ? t.notOpen : t.hexError(socket.sendError)} />
       <PresetRow
         label={t.presets}
@@ -71,7 +77,7 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
         title={t.presetHint}
         testId="ws-preset"
       />
-      <CloseRow draft={draft} open={socket.open} onClose={socket.close} onDrop={(outgoing) => socket.send(outgoing)} closeError={socket.closeError === null ? null : t.closeError(socket.closeError)} />
+      <CloseRow draft={draft} toWirelab={own.mode === 'wirelab'} open={socket.open} onClose={socket.close} onDrop={(outgoing) => socket.send(outgoing)} closeError={socket.closeError === null ? null : t.closeError(socket.closeError)} />
     </ConsoleShell>
   );
 }
@@ -101,11 +107,11 @@ function MessageRow({ cellId, draft, open, onSend, error }: { cellId: string; dr
 }
 
 /** Close with a code and reason, and (on the echo endpoint) a drop without a close frame. */
-function CloseRow({ draft, open, onClose, onDrop, closeError }: { draft: ConsoleDraft<WebSocketDraft>; open: boolean; onClose(code: string, reason: string): void; onDrop(outgoing: Outgoing): void; closeError: string | null }) {
+function CloseRow({ draft, toWirelab, open, onClose, onDrop, closeError }: { draft: ConsoleDraft<WebSocketDraft>; toWirelab: boolean; open: boolean; onClose(code: string, reason: string): void; onDrop(outgoing: Outgoing): void; closeError: string | null }) {
   const t = useStrings(websocketConsoleStrings);
   const { url, closeCode, closeReason } = draft.draft;
   // Only the echo endpoint obeys control messages; elsewhere the text would just be sent.
-  const canAskServerToDrop = /^\/ws\/echo(?:[?#]|$)/.test(url.trim());
+  const canAskServerToDrop = toWirelab && /^\/ws\/echo(?:[?#]|$)/.test(url.trim());
   return (
     <div className="rt-row">
       <TextField label={t.closeCode} title={t.closeCodeHint} value={closeCode} onChange={draft.field('closeCode')} testId="ws-close-code" width="narrow" input={{ inputMode: 'numeric', placeholder: '1000', spellCheck: undefined }} />

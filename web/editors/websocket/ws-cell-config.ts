@@ -1,5 +1,6 @@
 import { parseHex } from './hex.ts';
 import { isObject, parseCellJson, samePagePathProblem, unknownKeys } from './json-shape.ts';
+import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /** One-click message of a WebSocket cell: text, or bytes written as hex. */
 export type WebSocketPreset = { text: string } | { hex: string };
@@ -13,8 +14,6 @@ export interface WebSocketCellConfig {
 
 /** RFC 6455 §4.1: a subprotocol is an HTTP token (RFC 9110 tchar). */
 export const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-export type CellConfigParse<T> = { ok: true; config: T } | { ok: false; problems: string[] };
 
 export function parseWebSocketCell(text: string): CellConfigParse<WebSocketCellConfig> {
   const parsed = parseCellJson(text);

@@ -1,0 +1,154 @@
+// The realtime consoles aimed at the student's own server (PROTOCOL.md, "Consoles aimed at my
+// server"): the relay paths, and the facts a relay reports instead of an error's text — what the
+// student's server did wrong, in both languages. Pure TypeScript: the server and the page import it.
+import { russianPlural } from '../../shared/russian-plural.ts';
+import type { Localized } from './check-result.ts';
+
+/** WebSocket: `?target=host:port&path=/ws/echo`; Wirelab relays messages both ways. */
+export const OWN_SERVER_WS_RELAY_PATH = '/_wirelab/own-server/ws-relay';
+/** SSE: `GET ?target=host:port&path=/events`, answered with the student's event stream. */
+export const OWN_SERVER_SSE_RELAY_PATH = '/_wirelab/own-server/sse-relay';
+/** MQTT over WebSocket: `?target=host:port`; each WebSocket message carries MQTT bytes to and from the broker's TCP port. */
+export const OWN_SERVER_MQTT_RELAY_PATH = '/_wirelab/own-server/mqtt-relay';
+
+/** The query of a relay path: where the student's server is, and (WebSocket, SSE) the path on it. */
+export function relayQuery(target: string, path?: string): string {
+  // encodeURIComponent, not URLSearchParams: a contract uses no global of the DOM or Node
+  const query = `?target=${encodeURIComponent(target.trim())}`;
+  return path === undefined ? query : `${query}&path=${encodeURIComponent(path)}`;
+}
+
+/** A request-target on the student's server: from `/`, visible ASCII, at most 4 KiB. */
+export const RELAY_PATH_PATTERN = /^\/[\x21-\x7e]{0,4095}$/;
+
+/** Why a relay ended or never opened, as data: the page words it (relayFactText). */
+export type RelayFact =
+  | { fact: 'bad-request'; field: 'target' | 'path'; value: string }
+  | { fact: 'session-required' }
+  | { fact: 'own-servers-off' }
+  | { fact: 'not-your-address'; target: string; student: string }
+  | { fact: 'unspecified-address'; target: string }
+  | { fact: 'not-resolved'; name: string }
+  | { fact: 'too-many-connections'; limit: number }
+  | { fact: 'refused'; address: string }
+  | { fact: 'reset'; bytes: number }
+  | { fact: 'no-connection'; address: string; seconds: number }
+  | { fact: 'no-answer'; seconds: number }
+  | { fact: 'not-upgraded'; status: number; statusText: string }
+  | { fact: 'bad-handshake'; detail: string }
+  | { fact: 'no-close-frame'; bytes: number }
+  | { fact: 'bad-frame'; detail: string }
+  | { fact: 'too-many-bytes'; limit: number }
+  | { fact: 'closed'; bytes: number };
+
+/**
+ * The close code a relay's WebSocket to the browser ends with when Wirelab, not the student's
+ * server, ends it; the reason is `encodeRelayFact(fact)`. A close the student's server sent is
+ * passed on with its own code and reason (1005, "no code", as a close frame without a code).
+ */
+export const RELAY_CLOSE = {
+  /** the request to the relay was wrong, or no session */
+  badRequest: 4400,
+  /** the guard refused: not the student's machine, the feature off */
+  refused: 4403,
+  /** the student holds their connections already */
+  busy: 4429,
+  /** the student's server did something wrong: refused, reset, no 101, no close frame, a bad frame */
+  serverFault: 4502,
+  /** no TCP connection, or no answer in time */
+  timeout: 4504,
+} as const;
+
+export function relayCloseCode(fact: RelayFact): number {
+  switch (fact.fact) {
+    case 'bad-request':
+    case 'session-required':
+      return RELAY_CLOSE.badRequest;
+    case 'own-servers-off':
+    case 'not-your-address':
+    case 'unspecified-address':
+    case 'not-resolved':
+      return RELAY_CLOSE.refused;
+    case 'too-many-connections':
+      return RELAY_CLOSE.busy;
+    case 'no-connection':
+    case 'no-answer':
+      return RELAY_CLOSE.timeout;
+    default:
+      return RELAY_CLOSE.serverFault;
+  }
+}
+
+/** A close reason is at most 123 bytes (RFC 6455 §5.5): long strings are cut until the JSON fits. */
+export function encodeRelayFact(fact: RelayFact): string {
+  let json = JSON.stringify(fact);
+  for (let keep = 60; utf8Bytes(json) > 123 && keep >= 0; keep -= 10) {
+    const cut: Record<string, unknown> = { ...fact };
+    for (const [key, value] of Object.entries(cut)) if (typeof value === 'string' && key !== 'fact') cut[key] = value.slice(0, keep);
+    json = JSON.stringify(cut);
+  }
+  return json;
+}
+
+/** The fact in a relay's close, or null when the close was the student's server's own. */
+export function readRelayFact(code: number, reason: string): RelayFact | null {
+  if (code < 4400 || code > 4599) return null;
+  try {
+    const value = JSON.parse(reason) as { fact?: unknown };
+    return value && typeof value === 'object' && typeof value.fact === 'string' && value.fact in FACT_TEXTS ? (value as RelayFact) : null;
+  } catch {
+    return null;
+  }
+}
+
+function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+const bytesEn = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+
+type Texts = { [K in RelayFact['fact']]: (fact: Extract<RelayFact, { fact: K }>) => Localized };
+
+const FACT_TEXTS: Texts = {
+  'bad-request': (f) =>
+    f.field === 'target'
+      ? { en: `“${f.value}” is not host:port of your server (e.g. 127.0.0.1:8000).`, ru: `«${f.value}» — не host:port вашего сервера (например, 127.0.0.1:8000).` }
+      : { en: `“${f.value}” is not a path on your server: it starts with / and has no spaces.`, ru: `«${f.value}» — не путь на вашем сервере: путь начинается с / и не содержит пробелов.` },
+  'session-required': () => ({ en: 'No Wirelab session: reload the page.', ru: 'Нет сессии Wirelab: перезагрузите страницу.' }),
+  'own-servers-off': () => ({ en: 'Checking your own server is turned off on this Wirelab (OWN_SERVERS=off).', ru: 'Проверка своего сервера на этом Wirelab выключена (OWN_SERVERS=off).' }),
+  'not-your-address': (f) => ({
+    en: `Wirelab checks only your own machine: ${f.target} is not the address your browser connects from (${f.student}).`,
+    ru: `Wirelab проверяет только вашу собственную машину: ${f.target} — не тот адрес, с которого подключается ваш браузер (${f.student}).`,
+  }),
+  'unspecified-address': (f) => ({
+    en: `${f.target} is "any address", not a machine: give your server's address, e.g. 127.0.0.1.`,
+    ru: `${f.target} — это «любой адрес», а не машина: укажите адрес своего сервера, например 127.0.0.1.`,
+  }),
+  'not-resolved': (f) => ({ en: `"${f.name}" did not resolve to an address Wirelab may connect to.`, ru: `Имя «${f.name}» не дало адреса, к которому Wirelab может подключиться.` }),
+  'too-many-connections': (f) => ({
+    en: `At most ${f.limit} connections to your server at once; wait for the running check to finish.`,
+    // «не больше» takes the genitive: 1 (21…) соединения, otherwise соединений
+    ru: `Не больше ${f.limit} ${russianPlural(f.limit, 'соединения', 'соединений', 'соединений')} с вашим сервером одновременно; дождитесь конца идущей проверки.`,
+  }),
+  refused: (f) => ({ en: `Connection refused: nothing listens at ${f.address}. Is your server running?`, ru: `В соединении отказано: по адресу ${f.address} никто не слушает. Ваш сервер запущен?` }),
+  reset: (f) => ({ en: `Your server reset the connection (TCP RST) after sending ${bytesEn(f.bytes)}.`, ru: `Ваш сервер сбросил соединение (TCP RST), прислав до этого байт: ${f.bytes}.` }),
+  'no-connection': (f) => ({ en: `No TCP connection to ${f.address} within ${f.seconds} s.`, ru: `За ${f.seconds} с не удалось установить TCP-соединение с ${f.address}.` }),
+  'no-answer': (f) => ({ en: `Your server did not answer within ${f.seconds} s.`, ru: `Ваш сервер не ответил за ${f.seconds} с.` }),
+  'not-upgraded': (f) => ({
+    en: `Your server answered ${f.status}${f.statusText ? ` ${f.statusText}` : ''} instead of 101 Switching Protocols: no WebSocket there.`,
+    ru: `Ваш сервер ответил ${f.status}${f.statusText ? ` ${f.statusText}` : ''} вместо 101 Switching Protocols: WebSocket там нет.`,
+  }),
+  'bad-handshake': (f) => ({ en: `Your server's 101 answer is not a valid WebSocket handshake: ${f.detail}.`, ru: `Ответ 101 вашего сервера — неправильное открытие WebSocket: ${f.detail}.` }),
+  'no-close-frame': (f) => ({
+    en: `Your server closed the TCP connection without a close frame (RFC 6455 §7.1.1), after sending ${bytesEn(f.bytes)}.`,
+    ru: `Ваш сервер закрыл TCP-соединение без кадра закрытия (RFC 6455 §7.1.1); до этого пришло байт: ${f.bytes}.`,
+  }),
+  'bad-frame': (f) => ({ en: `Your server sent a frame that breaks RFC 6455: ${f.detail}.`, ru: `Ваш сервер прислал кадр, нарушающий RFC 6455: ${f.detail}.` }),
+  'too-many-bytes': (f) => ({ en: `Your server sent more than ${f.limit} bytes on one connection; Wirelab cut it there.`, ru: `Ваш сервер прислал по одному соединению больше ${f.limit} байт; Wirelab оборвал его на этом.` }),
+  closed: (f) => ({ en: `Your server closed the connection after sending ${bytesEn(f.bytes)}.`, ru: `Ваш сервер закрыл соединение; до этого пришло байт: ${f.bytes}.` }),
+};
+
+/** What the student reads: the fact, in both languages. */
+export function relayFactText(fact: RelayFact): Localized {
+  return (FACT_TEXTS[fact.fact] as (f: RelayFact) => Localized)(fact);
+}
