@@ -2,7 +2,8 @@
 // call is made by Wirelab's server to the Python gRPC starter over h2c (the cell shows the
 // starter's answer and status as for Wirelab's own calls), a refusal is a fact; the GraphQL cell,
 // on the same remembered choice, sends its query through Wirelab's relay to the Python GraphQL
-// starter, whose schema differs from Wirelab's: its GraphQL error shows as GraphQL errors do.
+// starter, whose schema differs from Wirelab's: its GraphQL error shows as GraphQL errors do; a
+// subscription cell's WebSocket goes through Wirelab's relay to the same starter.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +73,14 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       await page.evaluate((id) => window.__wirelabEditors!.get(id)!.setValue('{ users(first: 2) { __typename } }'), 'first-query');
       await first.locator('[data-testid="cell-run"]').click();
       await expect.poll(() => first.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('UserConnection');
+
+      // a subscription goes through Wirelab's WebSocket relay to the starter's /graphql: the
+      // starter's own answer (its schema has userChanged, not postAdded) comes back as a GraphQL error
+      const subscription = cell(page, 'post-added');
+      await subscription.scrollIntoViewIfNeeded();
+      expect(await subscription.locator('[data-testid="graphql-own-server-note"]').textContent()).toMatch(/Подписка идёт через сервер Wirelab: он открывает \/graphql на вашем сервере 127\.0\.0\.1:\d+/);
+      await subscription.locator('[data-testid="cell-run"]').click();
+      await expect.poll(() => subscription.locator('[data-testid="graphql-event"]').first().textContent(), LIVE).toMatch(/postAdded/);
     } finally {
       await page.context().close();
     }

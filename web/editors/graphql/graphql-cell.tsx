@@ -67,7 +67,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
   useEffect(() => loadSchema(), []);
   const target = useOwnTarget();
   const mine = target.mode === 'mine';
-  const calls = useGraphqlOperation(sourceRef, { target, wantedOperation, policy, method, protocol }, t, onExchange);
+  const calls = useGraphqlOperation(sourceRef, { target, wantedOperation, policy, method, protocol, lang }, t, onExchange);
   const session = useSession();
 
   const outline = useMemo(() => outlineDocument(source.document), [source.document]);
@@ -124,7 +124,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
       <TargetSwitch />
       {mine && (
         <p className="cell-message graphql-own-server-note" data-testid="graphql-own-server-note">
-          {isSubscription ? t.ownSubscriptionNote : t.ownSchemaNote(target.address.trim())}
+          {isSubscription ? t.ownSubscriptionNote(target.address.trim()) : t.ownSchemaNote(target.address.trim())}
         </p>
       )}
       <GraphqlOutcome outcome={calls.outcome} subscription={isSubscription ? subscription : null} onExchange={onExchange} onInspect={onInspect} />

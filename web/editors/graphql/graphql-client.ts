@@ -3,6 +3,8 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { GRAPHQL_ENDPOINT } from './schema-store.ts';
 import { LegacyGraphqlWsClient } from './legacy-ws-client.ts';
+import { readRelayFact, relayFactText } from '../../../contracts/own-server/relays.ts';
+import { webSocketRelayUrl } from '../target-switch/relay-urls.ts';
 
 // One urql client for the page, like an application has: its document cache is shared by every
 // graphql cell, so a query repeated in another cell can be answered without a request.
@@ -39,23 +41,52 @@ interface SubscribingClient {
   subscribe(payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }, sink: { next(value: never): void; error(error: unknown): void; complete(): void }): () => void;
 }
 
-const wsClients = new Map<WsProtocol, SubscribingClient>();
+/** One client per subprotocol and URL: Wirelab's /graphql, or the relay to a student's server. */
+const wsClients = new Map<string, SubscribingClient>();
 
 function webSocketUrl(): string {
   return `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${GRAPHQL_ENDPOINT}`;
 }
 
-/** The WebSocket client of one subprotocol; it connects on the first subscription (lazy). */
-function wsClient(protocol: WsProtocol): SubscribingClient {
-  let found = wsClients.get(protocol);
+/**
+ * Where a subscription's WebSocket goes: Wirelab's /graphql, or, aimed at the student's own server
+ * ("my server"), Wirelab's WebSocket relay, which opens /graphql on the student's server with the
+ * same subprotocol (contracts/own-server/PROTOCOL.md).
+ */
+export function subscriptionUrl(ownAddress: string | undefined, pageOrigin: string): string {
+  return ownAddress ? webSocketRelayUrl(GRAPHQL_ENDPOINT, ownAddress, pageOrigin) : webSocketUrl();
+}
+
+/** The WebSocket client of one subprotocol and URL; it connects on the first subscription (lazy). */
+function wsClient(protocol: WsProtocol, url: string): SubscribingClient {
+  const key = `${protocol} ${url}`;
+  let found = wsClients.get(key);
   if (!found) {
     found =
       protocol === 'graphql-transport-ws'
-        ? (createWsClient({ url: webSocketUrl(), lazy: true, retryAttempts: 0, lazyCloseTimeout: 3000 }) as SubscribingClient)
-        : (new LegacyGraphqlWsClient(webSocketUrl()) as SubscribingClient);
-    wsClients.set(protocol, found);
+        ? (createWsClient({ url, lazy: true, retryAttempts: 0, lazyCloseTimeout: 3000 }) as SubscribingClient)
+        : (new LegacyGraphqlWsClient(url) as SubscribingClient);
+    wsClients.set(key, found);
   }
   return found;
+}
+
+/**
+ * A subscription's error as the page shows it: a relay's close carries a fact (refused, nothing
+ * listening, no 101…), told in the page's language instead of a bare close event.
+ */
+export function subscriptionError(error: unknown, lang: 'en' | 'ru'): unknown {
+  const close = error as { code?: unknown; reason?: unknown } | null;
+  if (!close || typeof close.code !== 'number' || typeof close.reason !== 'string') return error;
+  const fact = readRelayFact(close.code, close.reason);
+  return fact ? new Error(relayFactText(fact)[lang]) : error;
+}
+
+interface SubscriptionContext {
+  wsProtocol?: WsProtocol;
+  /** host:port of the student's own server, when the subscription goes there through the relay */
+  ownAddress?: string;
+  lang?: 'en' | 'ru';
 }
 
 export function getGraphqlClient(): Client {
@@ -66,10 +97,15 @@ export function getGraphqlClient(): Client {
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request, operation) {
-          const protocol = (operation.context as { wsProtocol?: WsProtocol }).wsProtocol ?? 'graphql-transport-ws';
+          const context = operation.context as SubscriptionContext;
+          const protocol = context.wsProtocol ?? 'graphql-transport-ws';
+          const url = subscriptionUrl(context.ownAddress, window.location.origin);
           return {
             subscribe(sink) {
-              const unsubscribe = wsClient(protocol).subscribe({ ...request, query: request.query ?? '' }, sink);
+              const unsubscribe = wsClient(protocol, url).subscribe(
+                { ...request, query: request.query ?? '' },
+                { next: (value) => sink.next(value), complete: () => sink.complete(), error: (error) => sink.error(subscriptionError(error, context.lang ?? 'en')) },
+              );
               return { unsubscribe };
             },
           };
@@ -140,9 +176,11 @@ export function startSubscription(
   variables: Record<string, unknown>,
   protocol: WsProtocol,
   onResult: (result: OperationResult) => void,
+  where: { ownAddress?: string; lang: 'en' | 'ru' } = { lang: 'en' },
 ): SubscriptionHandle {
+  const context: SubscriptionContext = { wsProtocol: protocol, ...where };
   const subscription = getGraphqlClient()
-    .subscription(query, variables, { wsProtocol: protocol } as never)
+    .subscription(query, variables, context as never)
     .subscribe(onResult);
   return { stop: () => subscription.unsubscribe() };
 }

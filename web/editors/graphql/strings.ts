@@ -49,7 +49,8 @@ export const graphqlEditorStrings = {
     ownRefusedStatus: (status: number) => `Wirelab’s server answered ${status} instead of relaying the request.`,
     ownSchemaNote: (address: string) =>
       `Queries and mutations go to your server at ${address}, relayed by Wirelab’s server. “Schema” and the completions still show Wirelab’s schema, not your server’s: if yours differs, trust its answers.`,
-    ownSubscriptionNote: 'Subscriptions still go to Wirelab’s server: aiming them at yours is not built yet (check them on the “My server” page).',
+    ownSubscriptionNote: (address: string) =>
+      `The subscription goes through Wirelab’s server, which opens /graphql on your server ${address} with the same subprotocol and passes the messages both ways; its connection to your server is in your inspector. “Schema” still shows Wirelab’s schema.`,
     networkError: (message: string) => `The request did not reach the server: ${browserErrorIn(message, 'en')}`,
     showBytes: 'Show the bytes in the inspector',
     notCaptured: 'The bytes of this request were not captured (is recording switched off?).',
@@ -130,7 +131,8 @@ export const graphqlEditorStrings = {
     ownRefusedStatus: (status: number) => `Сервер Wirelab ответил ${status} вместо того, чтобы переслать запрос.`,
     ownSchemaNote: (address: string) =>
       `Запросы и мутации уходят на ваш сервер ${address} через сервер Wirelab. «Схема» и подсказки по-прежнему показывают схему Wirelab, а не вашего сервера: если ваша отличается, верьте его ответам.`,
-    ownSubscriptionNote: 'Подписки по-прежнему идут на сервер Wirelab: направить их на ваш сервер пока нельзя (проверьте их на странице «Мой сервер»).',
+    ownSubscriptionNote: (address: string) =>
+      `Подписка идёт через сервер Wirelab: он открывает /graphql на вашем сервере ${address} с тем же подпротоколом и передаёт сообщения в обе стороны; его соединение с вашим сервером видно в вашем инспекторе. «Схема» по-прежнему показывает схему Wirelab.`,
     networkError: (message: string) => `Запрос не дошёл до сервера: ${browserErrorIn(message, 'ru')}`,
     showBytes: 'Показать байты в инспекторе',
     notCaptured: 'Байты этого запроса не захвачены (может быть, запись выключена?).',

@@ -35,6 +35,8 @@ export interface OperationChoices {
   policy: RequestPolicy;
   method: HttpMethodChoice;
   protocol: WsProtocol;
+  /** the page's language: a relay's refusal of a subscription is told in it */
+  lang: 'en' | 'ru';
 }
 
 type Strings = (typeof graphqlEditorStrings)['en'];
@@ -59,7 +61,7 @@ export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, c
   const [subscription, setSubscription] = useState<SubscriptionState>({ status: 'idle', startedAt: 0, events: [] });
   const subscriptionHandle = useRef<SubscriptionHandle | null>(null);
   const runId = useRef(0);
-  const { target, wantedOperation, policy, method, protocol } = choices;
+  const { target, wantedOperation, policy, method, protocol, lang } = choices;
 
   useEffect(() => () => subscriptionHandle.current?.stop(), []);
 
@@ -80,7 +82,9 @@ export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, c
       const onResult = (result: OperationResult) => {
         setSubscription((state) => (state.startedAt === startedAt ? { ...state, events: [...state.events, { at: Date.now(), result }] } : state));
       };
-      subscriptionHandle.current = startSubscription(prepared.query, prepared.variables, protocol, onResult);
+      // aimed at the student's own server: through Wirelab's WebSocket relay to its /graphql
+      const ownAddress = target.mode === 'mine' ? target.address.trim() : undefined;
+      subscriptionHandle.current = startSubscription(prepared.query, prepared.variables, protocol, onResult, { ownAddress, lang });
       return;
     }
     const id = ++runId.current;
