@@ -150,32 +150,7 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   });
 
   // The SSE console aimed at "my server": the student's event stream, passed through as it comes.
-  app.get<{ Querystring: { target?: string; path?: string } }>(OWN_SERVER_SSE_RELAY_PATH, { schema: { hide: true } }, async (request, reply) => {
-    const targetText = (request.query.target ?? '').trim();
-    const target = parseTarget(targetText);
-    if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(targetText));
-    const path = request.query.path ?? '';
-    if (!RELAY_PATH_PATTERN.test(path)) return problem(request, reply, 400, 'bad-check-request', 'Bad Request', relayFactText({ fact: 'bad-request', field: 'path', value: path.slice(0, 60) }));
-    const stop = new AbortController();
-    // the page closed or its fetch/EventSource stopped: the connection to the student's server goes too
-    reply.raw.once('close', () => stop.abort());
-    const lastEventId = request.headers['last-event-id'];
-    let stream: Awaited<ReturnType<typeof openEventStream>>;
-    try {
-      const guard = createAddressGuard({ studentAddress: request.ip, enabled: options.enabled });
-      stream = await openEventStream(target, path, typeof lastEventId === 'string' ? lastEventId : undefined, { guard, budget, stop: stop.signal, tap: tapFor(request) });
-    } catch (error) {
-      if (!(error instanceof RelayFailure)) throw error;
-      return relayProblem(request, reply, error);
-    }
-    reply.hijack();
-    reply.raw.writeHead(stream.statusCode ?? 502, { 'content-type': stream.headers['content-type'] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    reply.raw.flushHeaders();
-    stream.on('data', (chunk: Buffer) => reply.raw.write(chunk));
-    stream.once('end', () => reply.raw.end());
-    // reset, or cut at the byte cap: the browser sees its stream break, as it would on a direct one
-    stream.once('error', () => reply.raw.destroy());
-  });
+  eventStreamRelayRoute(app, { enabled: options.enabled, budget, tapFor });
 
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
@@ -197,4 +172,34 @@ const RELAY_TITLES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidd
 /** A relayed request that got no answer: its problem+json, the fact in both languages. */
 function relayProblem(request: FastifyRequest, reply: FastifyReply, error: RelayFailure) {
   return problem(request, reply, error.status, error.slug, RELAY_TITLES[error.status] ?? 'Bad Gateway', error.localized);
+}
+
+/** `GET /_wirelab/own-server/sse-relay`: the SSE console's stream from the student's server, passed through as it comes. */
+function eventStreamRelayRoute(app: FastifyInstance, relay: { enabled: boolean; budget: ConnectionBudget; tapFor: (request: FastifyRequest) => OutboundTap | undefined }): void {
+  app.get<{ Querystring: { target?: string; path?: string } }>(OWN_SERVER_SSE_RELAY_PATH, { schema: { hide: true } }, async (request, reply) => {
+    const targetText = (request.query.target ?? '').trim();
+    const target = parseTarget(targetText);
+    if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(targetText));
+    const path = request.query.path ?? '';
+    if (!RELAY_PATH_PATTERN.test(path)) return problem(request, reply, 400, 'bad-check-request', 'Bad Request', relayFactText({ fact: 'bad-request', field: 'path', value: path.slice(0, 60) }));
+    const stop = new AbortController();
+    // the page closed or its fetch/EventSource stopped: the connection to the student's server goes too
+    reply.raw.once('close', () => stop.abort());
+    const lastEventId = request.headers['last-event-id'];
+    let stream: Awaited<ReturnType<typeof openEventStream>>;
+    try {
+      const guard = createAddressGuard({ studentAddress: request.ip, enabled: relay.enabled });
+      stream = await openEventStream(target, path, typeof lastEventId === 'string' ? lastEventId : undefined, { guard, budget: relay.budget, stop: stop.signal, tap: relay.tapFor(request) });
+    } catch (error) {
+      if (!(error instanceof RelayFailure)) throw error;
+      return relayProblem(request, reply, error);
+    }
+    reply.hijack();
+    reply.raw.writeHead(stream.statusCode ?? 502, { 'content-type': stream.headers['content-type'] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    reply.raw.flushHeaders();
+    stream.on('data', (chunk: Buffer) => reply.raw.write(chunk));
+    stream.once('end', () => reply.raw.end());
+    // reset, or cut at the byte cap: the browser sees its stream break, as it would on a direct one
+    stream.once('error', () => reply.raw.destroy());
+  });
 }

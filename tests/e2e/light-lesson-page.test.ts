@@ -23,9 +23,11 @@ const MONACO = [/^monaco-setup-/, /^editor\.worker-/, /^jsonMode-/];
  * page to 103.33 kB; the exercise cards and their words (a miss's sentences in both languages,
  * 3.4 kB) now load once the text is on screen, each shown meanwhile as its heading and task
  * (lesson-reader.tsx), and the text gained its links to the glossary (web/glossary/link-terms.ts,
- * 0.29 kB): 99.44 kB measured, hence 99.5 — within the target by 0.5 kB.
+ * 0.29 kB): 99.44 kB measured. With the one lazy code editor and the shared target switch merged
+ * beside it, 99.52 kB (the shared editor chunk's name is listed in the first script): hence 99.6 —
+ * within the target by 0.4 kB.
  */
-const JS_BEFORE_FIRST_CELL_GZIP = 99_500;
+const JS_BEFORE_FIRST_CELL_GZIP = 99_600;
 
 /** Before the page's scripts: when the first cell (its placeholder or itself) appeared, on the page's clock. */
 const MARK_FIRST_CELL = `(() => {
