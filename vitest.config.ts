@@ -16,7 +16,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           maxWorkers: SERVER_SIDE_WORKERS,
-          include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'contracts/**/*.test.ts', 'shared/**/*.test.ts', 'lessons/**/*.test.ts', 'proto/**/*.test.ts', 'tests/architecture/**/*.test.ts'],
+          include: [
+            'server/**/*.test.ts',
+            'web/**/*.test.ts',
+            'contracts/**/*.test.ts',
+            'shared/**/*.test.ts',
+            'lessons/**/*.test.ts',
+            'proto/**/*.test.ts',
+            'tests/architecture/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

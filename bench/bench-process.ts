@@ -31,9 +31,30 @@ export interface BenchServerOptions {
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
-export async function startBenchServer({ tap = false, memoryProbe = false, web = false, budgets = false, pacing = true, tapMemoryMb, scale, grpcFastPaths = true }: BenchServerOptions = {}): Promise<BenchServer> {
+export async function startBenchServer({
+  tap = false,
+  memoryProbe = false,
+  web = false,
+  budgets = false,
+  pacing = true,
+  tapMemoryMb,
+  scale,
+  grpcFastPaths = true,
+}: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const args = [...(memoryProbe ? ['--expose-gc'] : []), '--import', 'tsx', script, ...(tap ? [] : ['--no-tap']), ...(web ? ['--web'] : []), ...(budgets ? ['--budgets'] : []), ...(pacing ? [] : ['--no-pacing']), ...(grpcFastPaths ? [] : ['--no-grpc-fast-paths']), ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []), ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : [])];
+  const args = [
+    ...(memoryProbe ? ['--expose-gc'] : []),
+    '--import',
+    'tsx',
+    script,
+    ...(tap ? [] : ['--no-tap']),
+    ...(web ? ['--web'] : []),
+    ...(budgets ? ['--budgets'] : []),
+    ...(pacing ? [] : ['--no-pacing']),
+    ...(grpcFastPaths ? [] : ['--no-grpc-fast-paths']),
+    ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []),
+    ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : []),
+  ];
   // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (to see what a load costs).
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   if (profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${profileDir}`);

@@ -14,11 +14,24 @@ const body = Buffer.from(JSON.stringify({ message: 'x'.repeat(1024 * 1024 - 32) 
 
 function echo(port: number): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/wirelab.lab.v1.LabService/Echo', headers: { 'content-type': 'application/json', 'content-length': body.length, cookie: `wirelab_session=${randomBytes(16).toString('base64url').slice(0, 22)}` } }, (res) => {
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/wirelab.lab.v1.LabService/Echo',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          cookie: `wirelab_session=${randomBytes(16).toString('base64url').slice(0, 22)}`,
+        },
+      },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -37,8 +50,14 @@ try {
   const wall = performance.now() - started;
   const after = cpuTimesMs(server.child.pid!);
   const per = (ms: number) => (ms / CALLS).toFixed(1);
-  console.log(`\n1 MB Connect JSON echo, ${CALLS} calls one after another, tap on (load average ${loadavg().map((n) => n.toFixed(2)).join(', ')}):`);
-  console.log(`  server CPU per call: ${per(after.user + after.system - before.user - before.system)} ms (user ${per(after.user - before.user)}, system ${per(after.system - before.system)}); wall time per call ${per(wall)} ms`);
+  console.log(
+    `\n1 MB Connect JSON echo, ${CALLS} calls one after another, tap on (load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(', ')}):`,
+  );
+  console.log(
+    `  server CPU per call: ${per(after.user + after.system - before.user - before.system)} ms (user ${per(after.user - before.user)}, system ${per(after.system - before.system)}); wall time per call ${per(wall)} ms`,
+  );
 } finally {
   server.child.kill('SIGTERM');
   await once(server.child, 'exit');

@@ -11,7 +11,9 @@ import WebSocket from 'ws';
 import { percentile, startBenchServer } from './bench-process.ts';
 
 /** The REST lesson's exercises: the server refuses results for any other (server/classroom/lesson-catalog.ts). */
-const REST_EXERCISES = Object.keys((JSON.parse(readFileSync(new URL('../lessons/02-rest/lesson.json', import.meta.url), 'utf8')) as { exercises: Record<string, unknown> }).exercises);
+const REST_EXERCISES = Object.keys(
+  (JSON.parse(readFileSync(new URL('../lessons/02-rest/lesson.json', import.meta.url), 'utf8')) as { exercises: Record<string, unknown> }).exercises,
+);
 
 const FOLLOWERS = Number(process.env.BENCH_CLASS_FOLLOWERS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_CLASS_ROUNDS ?? 20);
@@ -93,7 +95,9 @@ try {
   const { code } = (await postJson(`${origin}/_wirelab/class/classes`, { title: 'bench' }, teacherHeaders)) as { code: string };
   const tokens: string[] = [];
   for (let first = 0; first < FOLLOWERS; first += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, FOLLOWERS - first) }, (_, index) => postJson(`${origin}/_wirelab/class/join`, { code, name: `Student ${first + index}` }));
+    const batch = Array.from({ length: Math.min(BATCH, FOLLOWERS - first) }, (_, index) =>
+      postJson(`${origin}/_wirelab/class/join`, { code, name: `Student ${first + index}` }),
+    );
     tokens.push(...(await Promise.all(batch)).map((joined) => joined.memberToken as string));
   }
 
@@ -159,7 +163,11 @@ try {
   };
   const restRate = await perSecond(async () => (await fetch(`${origin}/api/v1/users/1`)).text());
   const reportRate = await perSecond((index) =>
-    postJson(`${origin}/_wirelab/class/progress`, { lesson: 'rest', exercise: REST_EXERCISES[index % REST_EXERCISES.length], passed: index % 3 === 0 }, { 'x-wirelab-member': tokens[index % tokens.length] }),
+    postJson(
+      `${origin}/_wirelab/class/progress`,
+      { lesson: 'rest', exercise: REST_EXERCISES[index % REST_EXERCISES.length], passed: index % 3 === 0 },
+      { 'x-wirelab-member': tokens[index % tokens.length] },
+    ),
   );
 
   const perFollower = (after.rss - before.rss) / FOLLOWERS;

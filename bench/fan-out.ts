@@ -17,7 +17,12 @@ export interface FanOutFigures {
  * `rounds` times: `send(text)` a fresh text and wait until every receiver has it. All receivers
  * live in this process, so one clock times the send and every arrival.
  */
-export async function fanOutRounds(receivers: Receiver[], rounds: number, send: (text: string, round: number) => void, timeoutMs = 30_000): Promise<FanOutFigures> {
+export async function fanOutRounds(
+  receivers: Receiver[],
+  rounds: number,
+  send: (text: string, round: number) => void,
+  timeoutMs = 30_000,
+): Promise<FanOutFigures> {
   const deliveries: number[] = [];
   const lastDeliveries: number[] = [];
   for (let round = 0; round < rounds; round++) {

@@ -51,7 +51,13 @@ const SCENARIOS: Scenario[] = [
   {
     title: 'one user with their posts',
     configurations: [
-      { name: 'REST: /users/2 + /users/2/posts', requests: [{ method: 'GET', path: '/api/v1/users/2' }, { method: 'GET', path: '/api/v1/users/2/posts?limit=10' }] },
+      {
+        name: 'REST: /users/2 + /users/2/posts',
+        requests: [
+          { method: 'GET', path: '/api/v1/users/2' },
+          { method: 'GET', path: '/api/v1/users/2/posts?limit=10' },
+        ],
+      },
       { name: 'GraphQL, batching on', requests: [graphqlRead(oneUser, true)] },
       { name: 'GraphQL, batching off', requests: [graphqlRead(oneUser, false)] },
     ],
@@ -61,7 +67,10 @@ const SCENARIOS: Scenario[] = [
     configurations: [
       {
         name: 'REST: /users + 10 × /users/:id/posts',
-        requests: [{ method: 'GET', path: '/api/v1/users?limit=10' }, ...Array.from({ length: 10 }, (_, i) => ({ method: 'GET' as const, path: `/api/v1/users/${i + 1}/posts?limit=10` }))],
+        requests: [
+          { method: 'GET', path: '/api/v1/users?limit=10' },
+          ...Array.from({ length: 10 }, (_, i) => ({ method: 'GET' as const, path: `/api/v1/users/${i + 1}/posts?limit=10` })),
+        ],
       },
       { name: 'GraphQL, batching on', requests: [graphqlRead(tenUsers, true)] },
       { name: 'GraphQL, batching off', requests: [graphqlRead(tenUsers, false)] },

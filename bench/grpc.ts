@@ -84,7 +84,12 @@ async function responseBytes(origin: string, configuration: Configuration): Prom
 
 function median(samples: Sample[]): Sample {
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { rps: mid(samples.map((s) => s.rps)), p50: mid(samples.map((s) => s.p50)), p99: mid(samples.map((s) => s.p99)), cpuUs: mid(samples.map((s) => s.cpuUs)) };
+  return {
+    rps: mid(samples.map((s) => s.rps)),
+    p50: mid(samples.map((s) => s.p50)),
+    p99: mid(samples.map((s) => s.p99)),
+    cpuUs: mid(samples.map((s) => s.cpuUs)),
+  };
 }
 
 /** A gRPC message on the wire: the 5-byte envelope (not compressed, length) and the protobuf. */
@@ -96,13 +101,27 @@ function grpcEnvelope(message: Uint8Array): Buffer {
 
 /** h2load over h2c for DURATION_S: requests per second, or null when h2load is not installed. */
 async function h2load(url: string, options: { data?: string; headers?: string[] } = {}): Promise<{ rps: number; requests: number } | null> {
-  const args = ['-c', String(CONNECTIONS), '-m', '1', '-D', String(DURATION_S), ...(options.data ? ['-d', options.data] : []), ...(options.headers ?? []).flatMap((h) => ['-H', h]), url];
+  const args = [
+    '-c',
+    String(CONNECTIONS),
+    '-m',
+    '1',
+    '-D',
+    String(DURATION_S),
+    ...(options.data ? ['-d', options.data] : []),
+    ...(options.headers ?? []).flatMap((h) => ['-H', h]),
+    url,
+  ];
   try {
     const { stdout } = await promisify(execFile)('h2load', args, { timeout: (DURATION_S + 30) * 1000 });
     const failed = /(\d+) failed, (\d+) errored/.exec(stdout);
     const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
-    if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0)) throw new Error(`bench: h2load ${url}: ${stdout}`);
-    return { rps: Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(stdout)![1]), requests: Number(/requests: \d+ total, \d+ started, (\d+) done/.exec(stdout)![1]) };
+    if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0))
+      throw new Error(`bench: h2load ${url}: ${stdout}`);
+    return {
+      rps: Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(stdout)![1]),
+      requests: Number(/requests: \d+ total, \d+ started, (\d+) done/.exec(stdout)![1]),
+    };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -127,8 +146,14 @@ interface H2Series {
 /** One line of the fast paths' gain: req/s and CPU with them and without, and the paired ratio. */
 function gainLine(name: string, fast: Array<{ rps: number; cpuUs: number }>, pluginOnly: Array<{ rps: number; cpuUs: number }>): string {
   const ratios = spreadOf(fast.map((sample, round) => sample.rps / pluginOnly[round].rps));
-  const rps = (xs: Array<{ rps: number }>) => spreadOf(xs.map((x) => x.rps)).median.toFixed(0).padStart(6);
-  const cpu = (xs: Array<{ cpuUs: number }>) => spreadOf(xs.map((x) => x.cpuUs)).median.toFixed(0).padStart(5);
+  const rps = (xs: Array<{ rps: number }>) =>
+    spreadOf(xs.map((x) => x.rps))
+      .median.toFixed(0)
+      .padStart(6);
+  const cpu = (xs: Array<{ cpuUs: number }>) =>
+    spreadOf(xs.map((x) => x.cpuUs))
+      .median.toFixed(0)
+      .padStart(5);
   const cpuRatio = spreadOf(pluginOnly.map((x) => x.cpuUs)).median / spreadOf(fast.map((x) => x.cpuUs)).median;
   return `${name.padEnd(34)} ${rps(fast)} / ${rps(pluginOnly)} req/s  ${ratios.median.toFixed(3)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  CPU µs/call ${cpu(fast)} / ${cpu(pluginOnly)} (plugin alone ×${cpuRatio.toFixed(2)})`;
 }
@@ -138,7 +163,11 @@ function gainLine(name: string, fast: Array<{ rps: number; cpuUs: number }>, plu
 const server = await startBenchServer({ memoryProbe: true });
 const pluginOnly = await startBenchServer({ memoryProbe: true, grpcFastPaths: false });
 const CONNECT = CONFIGURATIONS.slice(1);
-console.log(`load before the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min; ${cpus().length} cores)`);
+console.log(
+  `load before the run: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (1, 5, 15 min; ${cpus().length} cores)`,
+);
 try {
   for (const configuration of CONFIGURATIONS) await load(server, configuration); // warm-up
   for (const configuration of CONNECT) await load(pluginOnly, configuration);
@@ -169,14 +198,21 @@ try {
   const pairedRatios = (samples: Sample[]) => samples.map((sample, round) => sample.rps / restRuns[round].rps);
   console.log(`\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians\n`);
   const restCpu = median(restRuns).cpuUs;
-  console.log('configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)  server CPU µs/req  REST\'s CPU / its CPU');
+  console.log("configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)  server CPU µs/req  REST's CPU / its CPU");
   const row = (name: string, samples: Sample[], bytes: number) => {
     const s = median(samples);
     const ratios = spreadOf(pairedRatios(samples));
     return `${name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${ratios.median.toFixed(3).padStart(6)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  ${s.cpuUs.toFixed(0).padStart(17)}  ${(restCpu / s.cpuUs).toFixed(3).padStart(20)}`;
   };
   for (const configuration of CONFIGURATIONS) console.log(row(configuration.name, runs.get(configuration)!, await responseBytes(server.origin, configuration)));
-  for (const configuration of CONNECT) console.log(row(`${configuration.name.replace('Connect unary, ', 'Connect ').replace(' protobuf', '')}, plugin only`, pluginOnlyRuns.get(configuration)!, await responseBytes(pluginOnly.origin, configuration)));
+  for (const configuration of CONNECT)
+    console.log(
+      row(
+        `${configuration.name.replace('Connect unary, ', 'Connect ').replace(' protobuf', '')}, plugin only`,
+        pluginOnlyRuns.get(configuration)!,
+        await responseBytes(pluginOnly.origin, configuration),
+      ),
+    );
 
   const h2Ratios = h2.grpc.map((sample, round) => sample.rps / h2.rest[round].rps);
   const h2PluginOnlyRatios = h2.grpcPluginOnly.map((sample, round) => sample.rps / h2.rest[round].rps);
@@ -184,8 +220,12 @@ try {
   else {
     console.log(`\nover h2c (h2load, ${CONNECTIONS} connections, one stream each, ${h2Ratios.length} rounds × ${DURATION_S} s)`);
     const line = (name: string, samples: Array<{ rps: number; cpuUs: number }>, ratios?: number[]) =>
-      `${name.padEnd(36)} ${spreadOf(samples.map((x) => x.rps)).median.toFixed(0).padStart(6)} req/s  server CPU ${spreadOf(samples.map((x) => x.cpuUs)).median.toFixed(0)} µs/req` +
-      (ratios ? `  ${spreadOf(ratios).median.toFixed(3)} (${spreadOf(ratios).min.toFixed(2)}–${spreadOf(ratios).max.toFixed(2)}) of REST over h2c (paired)` : '');
+      `${name.padEnd(36)} ${spreadOf(samples.map((x) => x.rps))
+        .median.toFixed(0)
+        .padStart(6)} req/s  server CPU ${spreadOf(samples.map((x) => x.cpuUs)).median.toFixed(0)} µs/req` +
+      (ratios
+        ? `  ${spreadOf(ratios).median.toFixed(3)} (${spreadOf(ratios).min.toFixed(2)}–${spreadOf(ratios).max.toFixed(2)}) of REST over h2c (paired)`
+        : '');
     console.log(line('REST: GET /api/v1/users/1 over h2c', h2.rest));
     console.log(line('native gRPC GetUser over h2c', h2.grpc, h2Ratios));
     console.log(line('native gRPC GetUser, plugin only', h2.grpcPluginOnly, h2PluginOnlyRatios));
@@ -199,7 +239,11 @@ try {
   console.log(targetLine('Connect unary, JSON', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[1])!)), { atLeast: 0.6 }));
   console.log(targetLine('Connect unary, binary protobuf', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[2])!)), { atLeast: 0.6 }));
   if (h2Ratios.length > 0) console.log(targetLine('native gRPC over h2c (vs REST over h2c)', spreadOf(h2Ratios), { atLeast: 0.6 }));
-  console.log(`load after the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load after the run: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   server.child.kill('SIGTERM');
   pluginOnly.child.kill('SIGTERM');

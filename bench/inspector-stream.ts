@@ -51,10 +51,7 @@ try {
   const status = await ticks.locator('[data-testid="grpc-status"]').textContent();
   if (!status?.startsWith('0 OK')) throw new Error(`the stream ended with ${status}`);
   // The inspector has decoded the whole captured body once the stream's end is among its messages.
-  await page
-    .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-status"]')
-    .first()
-    .waitFor(WAIT);
+  await page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-status"]').first().waitFor(WAIT);
   const decoded = Date.now() - started;
   const tasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
   const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);

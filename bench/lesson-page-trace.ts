@@ -21,7 +21,16 @@ const INSTRUMENT = `(() => {
   new MutationObserver(look).observe(document, { childList: true, subtree: true, characterData: true });
 })();`;
 
-interface TraceEvent { name: string; cat: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, any> }
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: Record<string, any>;
+}
 
 const browser = await launchBrowser();
 const server = await startBenchServer({ tap: true, web: true });
@@ -72,11 +81,16 @@ try {
     const request = requests.get(data.requestId);
     if (!request) continue;
     if (e.name === 'ResourceReceiveResponse') request.response = rel(e.ts);
-    if (e.name === 'ResourceFinish') { request.finish = rel(data.finishTime ? data.finishTime * 1e6 : e.ts); request.bytes = data.encodedDataLength; }
+    if (e.name === 'ResourceFinish') {
+      request.finish = rel(data.finishTime ? data.finishTime * 1e6 : e.ts);
+      request.bytes = data.encodedDataLength;
+    }
   }
   console.log('  network (ms from navigation: sent → response → finished, bytes):');
   for (const r of [...requests.values()].sort((a, b) => a.send - b.send)) {
-    console.log(`    ${r.send.toFixed(0).padStart(5)} → ${(r.response ?? NaN).toFixed(0).padStart(5)} → ${(r.finish ?? NaN).toFixed(0).padStart(5)}  ${String(r.bytes ?? '').padStart(8)}  ${new URL(r.url).pathname}`);
+    console.log(
+      `    ${r.send.toFixed(0).padStart(5)} → ${(r.response ?? NaN).toFixed(0).padStart(5)} → ${(r.finish ?? NaN).toFixed(0).padStart(5)}  ${String(r.bytes ?? '').padStart(8)}  ${new URL(r.url).pathname}`,
+    );
   }
   // scripts parsed off the main thread as they stream in (Chromium's script streaming): Monaco's
   // chunk is parsed here before it can run, so its parse is on the way to the editor
@@ -117,7 +131,9 @@ try {
   for (const [label, from, to] of windows) {
     const inWindow = tasks.filter((e) => rel(e.ts) >= from && rel(e.ts) < to);
     const busy = inWindow.reduce((s, e) => s + e.dur! / 1000, 0);
-    console.log(`  ${label} (${(to - from).toFixed(0)} ms): main thread busy ${busy.toFixed(0)} ms in ${inWindow.length} tasks, idle ${(to - from - busy).toFixed(0)} ms`);
+    console.log(
+      `  ${label} (${(to - from).toFixed(0)} ms): main thread busy ${busy.toFixed(0)} ms in ${inWindow.length} tasks, idle ${(to - from - busy).toFixed(0)} ms`,
+    );
     const byLabel = new Map<string, number>();
     for (const task of inWindow) byLabel.set(labelOf(task), (byLabel.get(labelOf(task)) ?? 0) + task.dur! / 1000);
     for (const [name, total] of [...byLabel].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${total.toFixed(0).padStart(5)} ms  ${name}`);

@@ -82,24 +82,29 @@ async function loadOnce(browser: Browser, origin: string, path: string, waitFor:
     await page.addInitScript({ content: INSTRUMENT });
     await page.goto(`${origin}${path}`);
     const mark = waitFor === 'editor' ? 'editor' : 'text';
-    await page.waitForFunction((name) => (window as unknown as { __lessonPage: Record<string, number> }).__lessonPage[name] >= 0, mark, { timeout: 60_000, polling: 50 });
+    await page.waitForFunction((name) => (window as unknown as { __lessonPage: Record<string, number> }).__lessonPage[name] >= 0, mark, {
+      timeout: 60_000,
+      polling: 50,
+    });
     // the long tasks of the last frame are reported a moment later
     await page.waitForTimeout(300);
-    return await page.evaluate(() => {
-      const marks = (window as unknown as { __lessonPage: { text: number; cell: number; editor: number; longest: number } }).__lessonPage;
-      const until = marks.cell >= 0 ? marks.cell : Number.POSITIVE_INFINITY;
-      const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-        .concat(performance.getEntriesByType('navigation') as PerformanceResourceTiming[])
-        .filter((entry) => new URL(entry.name).pathname.endsWith('.js') && entry.startTime < until);
-      return {
-        scripts: scripts.map((entry) => new URL(entry.name).pathname),
-        jsTransferred: scripts.reduce((sum, entry) => sum + entry.transferSize, 0),
-        textMs: marks.text,
-        editorMs: marks.editor,
-        longestTaskMs: marks.longest,
-        jsGzip: 0,
-      };
-    }).then((figures) => ({ ...figures, jsGzip: figures.scripts.reduce((sum, script) => sum + gzipSizeOf(script), 0) }));
+    return await page
+      .evaluate(() => {
+        const marks = (window as unknown as { __lessonPage: { text: number; cell: number; editor: number; longest: number } }).__lessonPage;
+        const until = marks.cell >= 0 ? marks.cell : Number.POSITIVE_INFINITY;
+        const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .concat(performance.getEntriesByType('navigation') as PerformanceResourceTiming[])
+          .filter((entry) => new URL(entry.name).pathname.endsWith('.js') && entry.startTime < until);
+        return {
+          scripts: scripts.map((entry) => new URL(entry.name).pathname),
+          jsTransferred: scripts.reduce((sum, entry) => sum + entry.transferSize, 0),
+          textMs: marks.text,
+          editorMs: marks.editor,
+          longestTaskMs: marks.longest,
+          jsGzip: 0,
+        };
+      })
+      .then((figures) => ({ ...figures, jsGzip: figures.scripts.reduce((sum, script) => sum + gzipSizeOf(script), 0) }));
   } finally {
     await context.close();
   }
@@ -128,14 +133,18 @@ try {
   const reference = results.get(REFERENCE.path)!;
   const referenceText = spreadOf(reference.map((figures) => figures.textMs));
   console.log(`lesson page, headless Chromium, loopback, cold cache, ${ROUNDS} rounds (median, range)`);
-  console.log(`${REFERENCE.name} ${REFERENCE.path}: text visible ${range(referenceText, ms)}, JS ${kB(reference[0].jsGzip)} gzip, longest task ${range(spreadOf(reference.map((figures) => figures.longestTaskMs)), ms)}`);
+  console.log(
+    `${REFERENCE.name} ${REFERENCE.path}: text visible ${range(referenceText, ms)}, JS ${kB(reference[0].jsGzip)} gzip, longest task ${range(spreadOf(reference.map((figures) => figures.longestTaskMs)), ms)}`,
+  );
   for (const lesson of LESSONS) {
     const rounds = results.get(lesson.path)!;
     const text = spreadOf(rounds.map((figures) => figures.textMs));
     const editor = spreadOf(rounds.map((figures) => figures.editorMs));
     console.log(`${lesson.name} ${lesson.path}:`);
     console.log(targetLine('JS before the first cell, gzip', spreadOf(rounds.map((figures) => figures.jsGzip)), TARGETS.jsBeforeFirstCell, kB));
-    console.log(`    as transferred: ${range(spreadOf(rounds.map((figures) => figures.jsTransferred)), kB)} in ${rounds[0].scripts.length} scripts: ${rounds[0].scripts.map((script) => script.replace('/assets/', '')).join(' ')}`);
+    console.log(
+      `    as transferred: ${range(spreadOf(rounds.map((figures) => figures.jsTransferred)), kB)} in ${rounds[0].scripts.length} scripts: ${rounds[0].scripts.map((script) => script.replace('/assets/', '')).join(' ')}`,
+    );
     console.log(targetLine('lesson text visible', text, TARGETS.textVisibleMs, ms));
     console.log(`    ${ratio(text.median / referenceText.median)} × the reference page's text`);
     console.log(targetLine('first editor usable', editor, TARGETS.editorUsableMs, ms));

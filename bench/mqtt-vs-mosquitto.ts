@@ -55,7 +55,18 @@ function freePort(): Promise<number> {
 async function startMosquitto(): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const config = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-mosquitto-')), 'mosquitto.conf');
-  writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 10000', 'max_inflight_messages 0', 'log_type error', ''].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'max_queued_messages 10000',
+      'max_inflight_messages 0',
+      'log_type error',
+      '',
+    ].join('\n'),
+  );
   const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let attempt = 0; attempt < 50; attempt++) {
     const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 1000 }).catch(() => null);
@@ -66,11 +77,17 @@ async function startMosquitto(): Promise<{ child: ChildProcess; port: number }> 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill();
-  throw new Error('mosquitto did not start: is Debian\'s mosquitto installed? (apt-get install mosquitto)');
+  throw new Error("mosquitto did not start: is Debian's mosquitto installed? (apt-get install mosquitto)");
 }
 
 function connect(broker: Broker, clientId: string): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 30_000, ...(broker.username ? { username: broker.username } : {}) });
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
+    clientId,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 30_000,
+    ...(broker.username ? { username: broker.username } : {}),
+  });
 }
 
 interface FanOutSide {
@@ -114,7 +131,10 @@ class CpuSpent {
     return `${us(this.user + this.system)} µs (user ${us(this.user)}, system ${us(this.system)})`;
   }
 }
-const loadAverage = (): string => loadavg().map((n) => n.toFixed(2)).join(', ');
+const loadAverage = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
 
 async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Promise<void> {
   const sides = [await fanOutSide(wirelab, qos), await fanOutSide(mosquitto, qos)];
@@ -129,7 +149,9 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
       const order = block % 2 === 0 ? [0, 1] : [1, 0];
       for (const which of order) {
         const side = sides[which];
-        const figures = await cpu[which].around(side.broker.pid, () => fanOutRounds(side.receivers, perBlock, (text) => side.publisher.publish(`fanout/q${qos}`, text, { qos })));
+        const figures = await cpu[which].around(side.broker.pid, () =>
+          fanOutRounds(side.receivers, perBlock, (text) => side.publisher.publish(`fanout/q${qos}`, text, { qos })),
+        );
         deliveries[which].push(...figures.deliveries);
         p99[which] = percentile(figures.deliveries, 99);
       }
@@ -137,7 +159,9 @@ async function compareFanOut(wirelab: Broker, mosquitto: Broker, qos: 0 | 1): Pr
     }
     for (const [which, side] of sides.entries()) {
       const sorted = deliveries[which].sort((a, b) => a - b);
-      console.log(`  ${side.broker.name} QoS ${qos}: every delivery (${sorted.length}): p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}; broker CPU ${cpu[which].per(sorted.length)} per delivery`);
+      console.log(
+        `  ${side.broker.name} QoS ${qos}: every delivery (${sorted.length}): p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}; broker CPU ${cpu[which].per(sorted.length)} per delivery`,
+      );
     }
     const ratio = percentile(deliveries[0], 99) / percentile(deliveries[1], 99);
     console.log(targetLine(`fan-out p99, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(blockRatios), median: ratio }, { atMost: 2 }, (n) => n.toFixed(2)));
@@ -164,8 +188,14 @@ async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1)
   const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
   // each message crosses the broker twice (in from the client, out to its subscription)
   const messages = BLOCKS * MESSAGES;
-  console.log(`  QoS ${qos}: Wirelab ${spreadOf(rates[0]).median.toFixed(0)} messages/s (broker CPU ${cpu[0].per(messages)} per message), mosquitto ${spreadOf(rates[1]).median.toFixed(0)} messages/s (${cpu[1].per(messages)})`);
-  console.log(targetLine(`throughput, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(ratios), median: total(rates[0]) / total(rates[1]) }, { atLeast: 0.5 }, (n) => n.toFixed(2)));
+  console.log(
+    `  QoS ${qos}: Wirelab ${spreadOf(rates[0]).median.toFixed(0)} messages/s (broker CPU ${cpu[0].per(messages)} per message), mosquitto ${spreadOf(rates[1]).median.toFixed(0)} messages/s (${cpu[1].per(messages)})`,
+  );
+  console.log(
+    targetLine(`throughput, Wirelab / mosquitto, QoS ${qos}`, { ...spreadOf(ratios), median: total(rates[0]) / total(rates[1]) }, { atLeast: 0.5 }, (n) =>
+      n.toFixed(2),
+    ),
+  );
 }
 
 async function main(): Promise<void> {

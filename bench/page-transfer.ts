@@ -72,7 +72,9 @@ async function measureVisit(page: Page, url: string): Promise<Transfer> {
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
   await page.goto(url);
-  await page.waitForFunction(() => ((window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.size ?? 0) > 0, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => ((window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.size ?? 0) > 0, undefined, {
+    timeout: 60_000,
+  });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && (inFlight.size > 0 || Date.now() - lastActivity < 1000)) await page.waitForTimeout(100);
   await cdp.detach();
@@ -96,9 +98,13 @@ try {
   const first = await measureVisit(await context.newPage(), `${server.origin}${LESSON}`);
   const second = await measureVisit(await context.newPage(), `${server.origin}${LESSON}`);
   console.log(`lesson page ${LESSON}, headless Chromium, loopback`);
-  console.log(`  first visit:  ${kB(first.bytes)} in ${first.requests} requests (target ≤ ${kB(FIRST_VISIT_TARGET)}: ${verdict(first.bytes, FIRST_VISIT_TARGET)})`);
+  console.log(
+    `  first visit:  ${kB(first.bytes)} in ${first.requests} requests (target ≤ ${kB(FIRST_VISIT_TARGET)}: ${verdict(first.bytes, FIRST_VISIT_TARGET)})`,
+  );
   for (const entry of first.largest) console.log(`    ${kB(entry.bytes).padStart(10)}  ${entry.url}`);
-  console.log(`  second visit, new tab: ${kB(second.bytes)} in ${second.requests} requests (target ≤ ${kB(SECOND_VISIT_TARGET)}: ${verdict(second.bytes, SECOND_VISIT_TARGET)})`);
+  console.log(
+    `  second visit, new tab: ${kB(second.bytes)} in ${second.requests} requests (target ≤ ${kB(SECOND_VISIT_TARGET)}: ${verdict(second.bytes, SECOND_VISIT_TARGET)})`,
+  );
   for (const entry of second.largest) console.log(`    ${kB(entry.bytes).padStart(10)}  ${entry.url}`);
 } finally {
   await browser.close();

@@ -113,7 +113,9 @@ try {
   const pairedRatio = (samples: Sample[], against: Sample[]) => median(samples.map((sample, round) => sample.rps / against[round].rps));
   console.log(`\nGET ${PATH}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians (ratios: median of each round's ratio)\n`);
   const cpuRatio = (samples: Sample[]) => median(samples.map((sample, round) => runs['no tap (baseline)'][round].cpuUsPerRequest / sample.cpuUsPerRequest));
-  console.log('configuration                        req/s     p50 ms  p99 ms  throughput vs baseline  vs recording off  server CPU µs/req  requests per CPU-second vs baseline');
+  console.log(
+    'configuration                        req/s     p50 ms  p99 ms  throughput vs baseline  vs recording off  server CPU µs/req  requests per CPU-second vs baseline',
+  );
   for (const [name, samples] of Object.entries(runs)) {
     const s = summary(samples);
     console.log(
@@ -131,7 +133,9 @@ try {
   console.log(targetLine('tap, recording off', spreadOf(pairedRatios(runs['tap, recording off'])), { atLeast: 0.97 }));
   console.log(targetLine('tap, recording off, requests per CPU-second', spreadOf(cpuRatios(runs['tap, recording off'])), { atLeast: 0.97 }));
   console.log(targetLine('tap, recording + browser watching', spreadOf(pairedRatios(runs['tap, recording + browser watching'])), { atLeast: 0.88 }));
-  console.log(targetLine('tap, recording + browser watching, requests per CPU-second', spreadOf(cpuRatios(runs['tap, recording + browser watching'])), { atLeast: 0.88 }));
+  console.log(
+    targetLine('tap, recording + browser watching, requests per CPU-second', spreadOf(cpuRatios(runs['tap, recording + browser watching'])), { atLeast: 0.88 }),
+  );
   console.log(`\ncapture bytes pushed to the watching browser: ${((await watcher.bytes()) / 1e6).toFixed(1)} MB`);
   watcher.close();
   off.close();

@@ -31,7 +31,8 @@ const LONE_EVENTS = 30;
  * students would come from their own machines.
  */
 const STREAMS_PER_ADDRESS = 5;
-const clientAddress = (index: number): string => `127.0.${1 + Math.floor(index / STREAMS_PER_ADDRESS / 250)}.${1 + (Math.floor(index / STREAMS_PER_ADDRESS) % 250)}`;
+const clientAddress = (index: number): string =>
+  `127.0.${1 + Math.floor(index / STREAMS_PER_ADDRESS / 250)}.${1 + (Math.floor(index / STREAMS_PER_ADDRESS) % 250)}`;
 const SANDBOX = 'bench-scale-out';
 const LONE_SANDBOX = 'bench-scale-out-one';
 const ROUND_TIMEOUT_MS = 30_000;
@@ -45,7 +46,14 @@ interface Stream {
 
 function openStream(server: BenchServer, instance: string, index: number, sandbox: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const options = { host: '127.0.0.1', port: server.port, path: '/api/v1/events', headers: { 'x-wirelab-sandbox': sandbox }, agent: false, localAddress: clientAddress(index) };
+    const options = {
+      host: '127.0.0.1',
+      port: server.port,
+      path: '/api/v1/events',
+      headers: { 'x-wirelab-sandbox': sandbox },
+      agent: false,
+      localAddress: clientAddress(index),
+    };
     const req = request(options, (response) => {
       if (response.statusCode !== 200) return reject(new Error(`event stream answered ${response.statusCode}`));
       response.setEncoding('utf8');
@@ -71,17 +79,31 @@ function openStream(server: BenchServer, instance: string, index: number, sandbo
 async function openStreams(server: BenchServer, instance: string, count: number, sandbox = SANDBOX): Promise<Stream[]> {
   const streams: Stream[] = [];
   for (let first = 0; first < count; first += CONNECT_BATCH) {
-    streams.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - first) }, (_, offset) => openStream(server, instance, first + offset, sandbox)))));
+    streams.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(CONNECT_BATCH, count - first) }, (_, offset) => openStream(server, instance, first + offset, sandbox)),
+      )),
+    );
   }
   return streams;
 }
 
 function createUser(server: BenchServer, name: string, sandbox: string): void {
   const body = JSON.stringify({ name, email: `${name}@bench.example` });
-  const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/v1/users', headers: { 'x-wirelab-sandbox': sandbox, 'content-type': 'application/json' }, agent: false }, (response) => {
-    if (response.statusCode !== 201) console.error(`  POST /api/v1/users answered ${response.statusCode}`);
-    response.resume();
-  });
+  const req = request(
+    {
+      host: '127.0.0.1',
+      port: server.port,
+      method: 'POST',
+      path: '/api/v1/users',
+      headers: { 'x-wirelab-sandbox': sandbox, 'content-type': 'application/json' },
+      agent: false,
+    },
+    (response) => {
+      if (response.statusCode !== 201) console.error(`  POST /api/v1/users answered ${response.statusCode}`);
+      response.resume();
+    },
+  );
   req.once('error', (error) => console.error(`  POST /api/v1/users failed: ${error.message}`));
   req.end(body);
 }
@@ -93,7 +115,10 @@ async function broadcast(sender: BenchServer, streams: Stream[], round: number, 
   let arrivedCount = 0;
   let sentAt = 0;
   const all = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`round ${round}: ${arrivedCount}/${streams.length} deliveries in ${ROUND_TIMEOUT_MS} ms`)), ROUND_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`round ${round}: ${arrivedCount}/${streams.length} deliveries in ${ROUND_TIMEOUT_MS} ms`)),
+      ROUND_TIMEOUT_MS,
+    );
     for (const stream of streams) {
       stream.expect(name, () => {
         const list = byInstance.get(stream.instance) ?? [];
@@ -161,8 +186,18 @@ async function main(): Promise<void> {
         }
       }
       redisCpu += (await redisCpuSeconds(redis)) - cpuBefore;
-      medianPerBlock.one.push(percentile(blockOne.sort((x, y) => x - y), 50));
-      medianPerBlock.scaled.push(percentile(blockScaled.sort((x, y) => x - y), 50));
+      medianPerBlock.one.push(
+        percentile(
+          blockOne.sort((x, y) => x - y),
+          50,
+        ),
+      );
+      medianPerBlock.scaled.push(
+        percentile(
+          blockScaled.sort((x, y) => x - y),
+          50,
+        ),
+      );
     }
 
     const describe = (values: number[]) => {
@@ -188,7 +223,9 @@ async function main(): Promise<void> {
     }
     const loneOne = describe(lone.one);
     const loneRemoteFigures = describe(lone.remote);
-    console.log(`  one client, ${LONE_EVENTS} events each: one process p50 ${ms(loneOne.p50)}; made on A, read on B p50 ${ms(loneRemoteFigures.p50)}: the hop through Redis ${ms(loneRemoteFigures.p50 - loneOne.p50)}`);
+    console.log(
+      `  one client, ${LONE_EVENTS} events each: one process p50 ${ms(loneOne.p50)}; made on A, read on B p50 ${ms(loneRemoteFigures.p50)}: the hop through Redis ${ms(loneRemoteFigures.p50 - loneOne.p50)}`,
+    );
 
     const events = BLOCKS * EVENTS_PER_BLOCK;
     const added = medianPerBlock.scaled.map((value, index) => value - medianPerBlock.one[index]!);

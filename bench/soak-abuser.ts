@@ -60,15 +60,22 @@ const wanted = (key: string) => !only || only.includes(key);
 
 const patterns = [
   wanted('rest') && loop('rest GET, fresh cookie', () => send('/api/v1/users/1', { headers: { cookie: freshCookie() } })),
-  wanted('echo') && loop('1 MB Connect echo, fresh cookie', () =>
-    send('/wirelab.lab.v1.LabService/Echo', { method: 'POST', headers: { cookie: freshCookie(), 'content-type': 'application/json' }, body: oneMegabyte }),
-  ),
-  wanted('sandboxes') && loop('new sandbox', () => send('/api/v1/posts?limit=1', { headers: { 'x-wirelab-sandbox': `abuse-${randomBytes(6).toString('hex')}` } })),
-  wanted('flood') && loop('GraphQL create flood in one sandbox', () => {
-    flooded += 1;
-    const query = `mutation { createUser(input: { name: "Flood ${flooded}", email: "flood${flooded}@example.com" }) { id } }`;
-    return send('/graphql', { method: 'POST', headers: { 'x-wirelab-sandbox': floodSandbox, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  }),
+  wanted('echo') &&
+    loop('1 MB Connect echo, fresh cookie', () =>
+      send('/wirelab.lab.v1.LabService/Echo', { method: 'POST', headers: { cookie: freshCookie(), 'content-type': 'application/json' }, body: oneMegabyte }),
+    ),
+  wanted('sandboxes') &&
+    loop('new sandbox', () => send('/api/v1/posts?limit=1', { headers: { 'x-wirelab-sandbox': `abuse-${randomBytes(6).toString('hex')}` } })),
+  wanted('flood') &&
+    loop('GraphQL create flood in one sandbox', () => {
+      flooded += 1;
+      const query = `mutation { createUser(input: { name: "Flood ${flooded}", email: "flood${flooded}@example.com" }) { id } }`;
+      return send('/graphql', {
+        method: 'POST',
+        headers: { 'x-wirelab-sandbox': floodSandbox, 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+    }),
   wanted('engine-io') && loop('Engine.IO handshake, fresh cookie', () => send('/socket.io/?EIO=4&transport=polling', { headers: { cookie: freshCookie() } })),
 ];
 

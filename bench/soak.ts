@@ -52,7 +52,11 @@ const { child, port } = await startBenchServer({ tap: true, memoryProbe: true, b
 const agent = new Agent({ keepAlive: true, maxSockets: STUDENTS * 2, localAddress: STUDENT_ADDRESS });
 
 /** One student request; `fresh`: on a new connection of its own, not one from the keep-alive pool. */
-function timed(path: string, init: { method?: string; headers: Record<string, string>; body?: string }, fresh = false): Promise<{ status: number; ms: number }> {
+function timed(
+  path: string,
+  init: { method?: string; headers: Record<string, string>; body?: string },
+  fresh = false,
+): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   const connection = fresh ? { agent: false as const, localAddress: STUDENT_ADDRESS } : { agent };
   return new Promise((resolve) => {
@@ -110,7 +114,15 @@ async function student(index: number): Promise<void> {
     kind === 0
       ? timed('/api/v1/users?limit=5', { headers: { cookie } }, fresh)
       : kind === 1
-        ? timed('/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: 1) { name posts(first: 3) { title } } }' }) }, fresh)
+        ? timed(
+            '/graphql',
+            {
+              method: 'POST',
+              headers: { cookie, 'content-type': 'application/json' },
+              body: JSON.stringify({ query: '{ user(id: 1) { name posts(first: 3) { title } } }' }),
+            },
+            fresh,
+          )
         : timed('/wirelab.users.v1.UserService/GetUser', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"id":1}' }, fresh);
   for (let turn = 0; running; turn++) {
     const kind = turn % 3;
@@ -166,7 +178,11 @@ async function measure(label: string): Promise<{ row: ReturnType<typeof summary>
 }
 
 function pooled(label: string, phases: Phase[]) {
-  return summary(label, { latencies: phases.flatMap((p) => p.latencies), refused: phases.reduce((n, p) => n + p.refused, 0), statuses: Object.assign({}, ...phases.map((p) => p.statuses)) });
+  return summary(label, {
+    latencies: phases.flatMap((p) => p.latencies),
+    refused: phases.reduce((n, p) => n + p.refused, 0),
+    statuses: Object.assign({}, ...phases.map((p) => p.statuses)),
+  });
 }
 
 function printRounds(rounds: Round[]): void {
@@ -193,9 +209,13 @@ try {
   const students = Array.from({ length: STUDENTS }, (_, i) => student(i));
   await pause(THINK_MS * 2); // the class has arrived (sessions, event streams)
 
-  const abuser = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./soak-abuser.ts', import.meta.url)), String(port), String(PAIRS * ROUND_S * 2 + 60)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const abuser = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./soak-abuser.ts', import.meta.url)), String(port), String(PAIRS * ROUND_S * 2 + 60)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   abuser.kill('SIGSTOP');
   // In a classroom the abusive script runs on its own machine; here it shares the server's cores,
   // so it runs at the lowest priority: what it costs the server is what is measured, not its own CPU.
@@ -234,12 +254,16 @@ try {
   const beside = pooled(`${STUDENTS} students beside the abuser (pooled)`, abusedPhases);
   const p50Ratios = spreadOf(rounds.map((r) => r.abused.p50 / r.quiet.p50));
   const p99Ratios = spreadOf(rounds.map((r) => r.abused.p99 / r.quiet.p99));
-  console.log(`soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1; ${PAIRS} pairs of ${ROUND_S} s rounds (quiet, abused); tap capture budget ${TAP_MEMORY_MB} MiB; pacing per address ${PACING ? 'on' : 'OFF'}; ${availableParallelism()} cores`);
+  console.log(
+    `soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1; ${PAIRS} pairs of ${ROUND_S} s rounds (quiet, abused); tap capture budget ${TAP_MEMORY_MB} MiB; pacing per address ${PACING ? 'on' : 'OFF'}; ${availableParallelism()} cores`,
+  );
   printRounds(rounds);
   console.table([alone, beside].map((row) => ({ ...row, p50: `${row.p50.toFixed(1)} ms`, p99: `${row.p99.toFixed(1)} ms` })));
   console.log(`pooled ratios: p50 ×${(beside.p50 / alone.p50).toFixed(2)}, p99 ×${(beside.p99 / alone.p99).toFixed(2)}`);
   const rssBound = start.rss + (TAP_MEMORY_MB + RSS_SLACK_MB) * MiB;
-  console.log(`server RSS: ${(start.rss / MiB).toFixed(0)} MiB at start, peak ${(peakRss / MiB).toFixed(0)} while abused, ${(end.rss / MiB).toFixed(0)} after (bound: start + ${TAP_MEMORY_MB} + ${RSS_SLACK_MB} MiB)`);
+  console.log(
+    `server RSS: ${(start.rss / MiB).toFixed(0)} MiB at start, peak ${(peakRss / MiB).toFixed(0)} while abused, ${(end.rss / MiB).toFixed(0)} after (bound: start + ${TAP_MEMORY_MB} + ${RSS_SLACK_MB} MiB)`,
+  );
   const report = JSON.parse(abuserOutput.trim() || '{}') as { counts?: Record<string, { accepted: number; refused: number; failed: number }>; cpuS?: number };
   console.log(`the abuser's own process: ${(report.cpuS ?? 0).toFixed(1)} s of CPU while it ran (it shares the host's cores with the server)`);
   console.table(Object.entries(report.counts ?? {}).map(([pattern, c]) => ({ pattern, ...c })));

@@ -16,7 +16,12 @@ export function spreadOf(values: number[]): Spread {
  * One line: the figure, its range when there is one, the target and whether it is met.
  * `atLeast` targets are floors (a ratio of throughput), `atMost` ceilings (bytes, latency).
  */
-export function targetLine(name: string, figure: number | Spread, target: { atLeast: number } | { atMost: number }, format: (n: number) => string = (n) => n.toFixed(3)): string {
+export function targetLine(
+  name: string,
+  figure: number | Spread,
+  target: { atLeast: number } | { atMost: number },
+  format: (n: number) => string = (n) => n.toFixed(3),
+): string {
   const value = typeof figure === 'number' ? figure : figure.median;
   const range = typeof figure === 'number' ? '' : ` (rounds: ${format(figure.min)}–${format(figure.max)})`;
   const [sign, bound, met] = 'atLeast' in target ? ['≥', target.atLeast, value >= target.atLeast] : ['≤', target.atMost, value <= target.atMost];

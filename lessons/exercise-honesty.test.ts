@@ -25,7 +25,9 @@ interface ExerciseText {
 
 function exerciseTexts(dir: string, lang: 'en' | 'ru'): Map<string, ExerciseText> {
   const split = splitLessonDirectives(readFileSync(join(LESSONS_ROOT, dir, `${lang}.md`), 'utf8'));
-  return new Map(split.segments.flatMap((segment) => (segment.type === 'exercise' ? [[segment.id, { prompt: segment.prompt, hints: segment.hints }] as const] : [])));
+  return new Map(
+    split.segments.flatMap((segment) => (segment.type === 'exercise' ? [[segment.id, { prompt: segment.prompt, hints: segment.hints }] as const] : [])),
+  );
 }
 
 /** Prose without code spans and fences: a `?` inside `?since=` asks nothing. */
@@ -52,7 +54,11 @@ function createdEmails(dir: string, cell: { kind: string; file: string }): strin
   } else {
     return [];
   }
-  return JSON.stringify(body).match(/"email":"[^"]*"/g)?.map((pair) => pair.slice(9, -1).toLowerCase()) ?? [];
+  return (
+    JSON.stringify(body)
+      .match(/"email":"[^"]*"/g)
+      ?.map((pair) => pair.slice(9, -1).toLowerCase()) ?? []
+  );
 }
 
 /** Does the check want a conflict (409 / ALREADY_EXISTS) from its exchange? */
@@ -101,7 +107,11 @@ describe.each(lessonDirs)('lesson %s', (dir) => {
       if (!exercise.cell || lesson.cells[exercise.cell]?.kind !== 'graphql') continue;
       const { check } = exercise;
       const requests =
-        check.type === 'message-sequence' ? check.steps.filter((step) => step.layer === 'graphql-http').length : check.type === 'sequence' ? check.steps.length : 0;
+        check.type === 'message-sequence'
+          ? check.steps.filter((step) => step.layer === 'graphql-http').length
+          : check.type === 'sequence'
+            ? check.steps.length
+            : 0;
       if (requests < 2) continue;
       for (const lang of ['en', 'ru'] as const) {
         const text = texts[lang].get(id);

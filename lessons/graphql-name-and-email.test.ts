@@ -15,7 +15,12 @@ const check = lesson.exercises['name-and-email'].check;
 
 function requestMessage(query: string): WireMessage {
   const body = new TextEncoder().encode(JSON.stringify({ query }));
-  const [node] = graphqlHttpLayer.decode(body, contiguousOffsets(0), { carrier: 'http-request-body', path: '/graphql', contentType: 'application/json', complete: true });
+  const [node] = graphqlHttpLayer.decode(body, contiguousOffsets(0), {
+    carrier: 'http-request-body',
+    path: '/graphql',
+    contentType: 'application/json',
+    complete: true,
+  });
   const mark = messageMarkOf(node)!;
   return { conn: 'c1', index: 0, dir: 'in', layer: mark.layer, summary: mark.summary, at: 0, range: node.range, tree: node, fields: mark.fields };
 }

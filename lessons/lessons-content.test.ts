@@ -38,7 +38,30 @@ const MESSAGE_FIELDS: Record<string, string[]> = {
   'sse-event': ['event', 'id', 'retry', 'hasRetry', 'comment', 'dataLines', 'dispatched', 'complete'],
   'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
   'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
-  'mqtt-packet': ['type', 'remainingLength', 'protocol', 'level', 'cleanSession', 'will', 'keepAlive', 'clientId', 'willTopic', 'willMessage', 'userName', 'sessionPresent', 'returnCode', 'qos', 'retain', 'dup', 'topic', 'packetId', 'payloadBytes', 'payload', 'topics', 'granted'],
+  'mqtt-packet': [
+    'type',
+    'remainingLength',
+    'protocol',
+    'level',
+    'cleanSession',
+    'will',
+    'keepAlive',
+    'clientId',
+    'willTopic',
+    'willMessage',
+    'userName',
+    'sessionPresent',
+    'returnCode',
+    'qos',
+    'retain',
+    'dup',
+    'topic',
+    'packetId',
+    'payloadBytes',
+    'payload',
+    'topics',
+    'granted',
+  ],
 };
 
 interface LessonJson {
@@ -109,7 +132,11 @@ function checkProblems(check: Record<string, unknown>): string[] {
   };
 
   const messageMatch = (where: string, match: unknown, earlierSteps?: Array<Record<string, unknown>>) => {
-    onlyKeys(where, match, earlierSteps ? ['layer', 'dir', 'fields', 'sameAs', 'sameConnectionAs', ...(earlierSteps.length > 0 ? ['without'] : [])] : ['layer', 'dir', 'fields']);
+    onlyKeys(
+      where,
+      match,
+      earlierSteps ? ['layer', 'dir', 'fields', 'sameAs', 'sameConnectionAs', ...(earlierSteps.length > 0 ? ['without'] : [])] : ['layer', 'dir', 'fields'],
+    );
     const m = (match ?? {}) as Record<string, unknown>;
     // a reference to an earlier step of the sequence: "<step>.<field>", the step before this one
     const earlierStep = (at: string, step: unknown): Record<string, unknown> | undefined => {
@@ -155,7 +182,8 @@ function checkProblems(check: Record<string, unknown>): string[] {
     case 'message':
       onlyKeys('check', check, ['type', 'match', 'count']);
       messageMatch('check.match', check.match);
-      if (check.count !== undefined && !(Number.isInteger(check.count) && (check.count as number) >= 1)) problems.push('check.count must be a whole number from 1');
+      if (check.count !== undefined && !(Number.isInteger(check.count) && (check.count as number) >= 1))
+        problems.push('check.count must be a whole number from 1');
       break;
     case 'message-sequence':
       onlyKeys('check', check, ['type', 'steps']);
@@ -260,41 +288,48 @@ describe.each(lessonDirs)('lesson %s', (dir) => {
     for (const cell of Object.values(lesson.cells)) expect(isCellKind(cell.kind), `kind ${cell.kind}`).toBe(true);
   });
 
-  for (const [id, cell] of httpCells) it(`http cell ${id} is a request to the API`, () => {
-    const file = join(LESSONS_ROOT, dir, cell.file);
-    expect(existsSync(file), `${cell.file} exists`).toBe(true);
-    // The editor's own parser and fetch planner: what a student runs is what is checked here.
-    const parsed = parseHttpRequest(readFileSync(file, 'utf8'));
-    if (!parsed.ok) throw new Error(`${cell.file} does not parse: ${parsed.error.code} on line ${parsed.error.line}`);
-    const { request } = parsed;
-    expect(METHODS.has(request.method), `method ${request.method}`).toBe(true);
-    // the REST API, gRPC's REST transcoding (/v1/…), or a Connect call (/package.Service/Method)
-    expect(request.target).toMatch(/^\/(api\/|v1\/|[a-z_][\w.]*\.[A-Z]\w*\/[A-Z]\w*$)/);
-    const planned = planFetch(request, 'http://127.0.0.1:8080');
-    if (!planned.ok) throw new Error(`${cell.file} cannot be sent from a page: ${planned.blocker.code}`);
-    expect(planned.plan.dropped, 'headers the browser would not send').toEqual([]);
-    const contentType = request.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value ?? '';
-    if (/json/.test(contentType)) expect(() => JSON.parse(request.body ?? '')).not.toThrow();
-    if (['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method)) expect(request.body).toBeNull();
-  });
+  for (const [id, cell] of httpCells)
+    it(`http cell ${id} is a request to the API`, () => {
+      const file = join(LESSONS_ROOT, dir, cell.file);
+      expect(existsSync(file), `${cell.file} exists`).toBe(true);
+      // The editor's own parser and fetch planner: what a student runs is what is checked here.
+      const parsed = parseHttpRequest(readFileSync(file, 'utf8'));
+      if (!parsed.ok) throw new Error(`${cell.file} does not parse: ${parsed.error.code} on line ${parsed.error.line}`);
+      const { request } = parsed;
+      expect(METHODS.has(request.method), `method ${request.method}`).toBe(true);
+      // the REST API, gRPC's REST transcoding (/v1/…), or a Connect call (/package.Service/Method)
+      expect(request.target).toMatch(/^\/(api\/|v1\/|[a-z_][\w.]*\.[A-Z]\w*\/[A-Z]\w*$)/);
+      const planned = planFetch(request, 'http://127.0.0.1:8080');
+      if (!planned.ok) throw new Error(`${cell.file} cannot be sent from a page: ${planned.blocker.code}`);
+      expect(planned.plan.dropped, 'headers the browser would not send').toEqual([]);
+      const contentType = request.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value ?? '';
+      if (/json/.test(contentType)) expect(() => JSON.parse(request.body ?? '')).not.toThrow();
+      if (['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method)) expect(request.body).toBeNull();
+    });
 
-  for (const [id, cell] of otherCells) it(`console cell ${id} has a well-formed file for its kind`, () => {
-    expect(isCellKind(cell.kind), `kind ${cell.kind}`).toBe(true);
-    const format = CELL_FILE_FORMATS[cell.kind as keyof typeof CELL_FILE_FORMATS];
-    expect(format, `kind ${cell.kind} has a cell file format`).toBeDefined();
-    expect(cell.file.endsWith(format!.suffix), `${cell.file} ends with ${format!.suffix}`).toBe(true);
-    const file = join(LESSONS_ROOT, dir, cell.file);
-    expect(existsSync(file), `${cell.file} exists`).toBe(true);
-    const text = readFileSync(file, 'utf8');
-    expect(format!.problems(text)).toEqual([]);
-    // Where each console connects: the endpoints the realtime servers serve.
-    const url = cellEndpoint(cell.kind, text);
-    const endpoint = { websocket: /^\/(ws\/|socket\.io\/)/, 'socket-io': /^\/$|^\/[a-z]/, sse: /^\/api\/v1\/events$/, 'long-polling': /^\/api\/v1\/poll$/ }[cell.kind];
-    expect(url).toMatch(endpoint!);
-  });
+  for (const [id, cell] of otherCells)
+    it(`console cell ${id} has a well-formed file for its kind`, () => {
+      expect(isCellKind(cell.kind), `kind ${cell.kind}`).toBe(true);
+      const format = CELL_FILE_FORMATS[cell.kind as keyof typeof CELL_FILE_FORMATS];
+      expect(format, `kind ${cell.kind} has a cell file format`).toBeDefined();
+      expect(cell.file.endsWith(format!.suffix), `${cell.file} ends with ${format!.suffix}`).toBe(true);
+      const file = join(LESSONS_ROOT, dir, cell.file);
+      expect(existsSync(file), `${cell.file} exists`).toBe(true);
+      const text = readFileSync(file, 'utf8');
+      expect(format!.problems(text)).toEqual([]);
+      // Where each console connects: the endpoints the realtime servers serve.
+      const url = cellEndpoint(cell.kind, text);
+      const endpoint = { websocket: /^\/(ws\/|socket\.io\/)/, 'socket-io': /^\/$|^\/[a-z]/, sse: /^\/api\/v1\/events$/, 'long-polling': /^\/api\/v1\/poll$/ }[
+        cell.kind
+      ];
+      expect(url).toMatch(endpoint!);
+    });
 
   it.each(Object.entries(lesson.exercises))('exercise %s uses only known check types and fields', (_id, exercise) => {
-    expect(Object.keys(exercise).filter((key) => !['cell', 'check', 'runOnly'].includes(key)), 'unknown exercise fields').toEqual([]);
+    expect(
+      Object.keys(exercise).filter((key) => !['cell', 'check', 'runOnly'].includes(key)),
+      'unknown exercise fields',
+    ).toEqual([]);
     if ('runOnly' in exercise) expect((exercise as { runOnly?: unknown }).runOnly, 'runOnly is true or absent').toBe(true);
     if (exercise.cell !== undefined) expect(lesson.cells[exercise.cell], `cell ${exercise.cell}`).toBeDefined();
     expect(checkProblems(exercise.check)).toEqual([]);
@@ -346,20 +381,34 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } } })).toEqual([]);
     expect(checkProblems({ type: 'message', match: { layer: 'sse-event', fields: { eventType: 'user.created' } } })).toHaveLength(1);
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'up' } })).toEqual(['check.match.dir must be "in" or "out"']);
-    expect(checkProblems({ type: 'message-sequence', steps: [{ layer: 'socket-io-packet', fields: { ackId: '/^(\\d+$/' } }, { layer: 'socket-io-packet' }] })).toHaveLength(1);
+    expect(
+      checkProblems({ type: 'message-sequence', steps: [{ layer: 'socket-io-packet', fields: { ackId: '/^(\\d+$/' } }, { layer: 'socket-io-packet' }] }),
+    ).toHaveLength(1);
     const publish = { layer: 'mqtt-packet', fields: { type: 'PUBLISH' } };
-    expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 }] })).toEqual([]);
-    expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameConnectionAs: 1 }] })).toEqual(['check.steps.1.sameConnectionAs must name an earlier step (0–0)']);
+    expect(
+      checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: '0.packetId' }, sameConnectionAs: 0 }] }),
+    ).toEqual([]);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameConnectionAs: 1 }] })).toEqual([
+      'check.steps.1.sameConnectionAs must name an earlier step (0–0)',
+    ]);
     expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: '0.packetNumber' } }] })).toHaveLength(1);
     expect(checkProblems({ type: 'message-sequence', steps: [publish, { layer: 'mqtt-packet', sameAs: { packetId: 'packetId' } }] })).toHaveLength(1);
     expect(checkProblems({ type: 'message', match: { ...publish, sameConnectionAs: 0 } })).toEqual(['check.match has unknown field "sameConnectionAs"']);
-    expect(checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameAs: { topic: '0.topic' } }] }] })).toEqual([]);
-    expect(checkProblems({ type: 'message-sequence', steps: [{ ...publish, without: [publish] }, publish] })).toEqual(['check.steps.0 has unknown field "without"']);
-    expect(checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameConnectionAs: 3 }] }] })).toEqual(['check.steps.1.without.0.sameConnectionAs must name an earlier step (0–0)']);
+    expect(
+      checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameAs: { topic: '0.topic' } }] }] }),
+    ).toEqual([]);
+    expect(checkProblems({ type: 'message-sequence', steps: [{ ...publish, without: [publish] }, publish] })).toEqual([
+      'check.steps.0 has unknown field "without"',
+    ]);
+    expect(checkProblems({ type: 'message-sequence', steps: [publish, { ...publish, without: [{ layer: 'mqtt-packet', sameConnectionAs: 3 }] }] })).toEqual([
+      'check.steps.1.without.0.sameConnectionAs must name an earlier step (0–0)',
+    ]);
   });
 
   it('rejects malformed console cell files with a clear reason', () => {
-    expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "/ws/echo", "presets": [{ "hex": "0g" }] }')).toEqual(['presets.0.hex "0g" is not bytes in hex (not-hex)']);
+    expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "/ws/echo", "presets": [{ "hex": "0g" }] }')).toEqual([
+      'presets.0.hex "0g" is not bytes in hex (not-hex)',
+    ]);
     expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "ws://elsewhere/" }')[0]).toMatch(/must start with a single "\/"/);
     expect(CELL_FILE_FORMATS.websocket!.problems('{ "url": "/ws/echo", ')[0]).toMatch(/^not valid JSON/);
     expect(CELL_FILE_FORMATS['socket-io']!.problems('{ "namespace": "admin", "transports": ["smoke"], "presets": [{ "event": "connect" }] }')).toHaveLength(3);

@@ -70,8 +70,16 @@ function cellRequest(dir: string, cell: { kind: string; file: string }): CellReq
     const index = pickOperation(outline.operations, null);
     const operation = outline.operations[index];
     if (!operation || operation.type === 'subscription') return null;
-    const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...Object.fromEntries(extraHeaders.headers.map(([name, value]) => [name.toLowerCase(), value])) };
-    const body = JSON.stringify({ query: operationSource(source.document, outline.document, index), variables: variables.value, ...(operation.name ? { operationName: operation.name } : {}) });
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...Object.fromEntries(extraHeaders.headers.map(([name, value]) => [name.toLowerCase(), value])),
+    };
+    const body = JSON.stringify({
+      query: operationSource(source.document, outline.document, index),
+      variables: variables.value,
+      ...(operation.name ? { operationName: operation.name } : {}),
+    });
     return { method: 'POST', url: '/graphql', headers, body, cachedAfterFirst: operation.type === 'query' };
   }
   return null;
@@ -85,7 +93,12 @@ afterAll(() => app.close());
 
 let clock = 0;
 async function press(request: CellRequest, sandbox: string, conn: string, index: number): Promise<HttpExchange> {
-  const reply = await app.inject({ method: request.method as 'GET', url: request.url, headers: { ...request.headers, 'x-wirelab-sandbox': sandbox }, payload: request.body });
+  const reply = await app.inject({
+    method: request.method as 'GET',
+    url: request.url,
+    headers: { ...request.headers, 'x-wirelab-sandbox': sandbox },
+    payload: request.body,
+  });
   const [path, query = ''] = request.url.split('?');
   const at = ++clock;
   const requestHeaders: HeaderList = Object.entries(request.headers);
@@ -168,14 +181,17 @@ describe('pressing Run on the unchanged cells', () => {
     expect(new Set(testable.map((exercise) => exercise.dir)).size).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(testable.map((exercise) => [`${exercise.dir} ${exercise.id}`, exercise] as const))('%s passes that way only when it is marked runOnly', async (_name, exercise) => {
-    const exchanges = await runUnchanged(exercise.dir, exercise.lesson, exercise.id, exercise.cell);
-    const passed = evaluateCheck(exercise.check, exchanges).passed;
-    expect(
-      passed,
-      passed
-        ? `${exercise.id} passes without any change: mark it "runOnly" or make the starter need the change`
-        : `${exercise.id} is marked runOnly but running the cell as it is does not pass`,
-    ).toBe(exercise.runOnly);
-  });
+  it.each(testable.map((exercise) => [`${exercise.dir} ${exercise.id}`, exercise] as const))(
+    '%s passes that way only when it is marked runOnly',
+    async (_name, exercise) => {
+      const exchanges = await runUnchanged(exercise.dir, exercise.lesson, exercise.id, exercise.cell);
+      const passed = evaluateCheck(exercise.check, exchanges).passed;
+      expect(
+        passed,
+        passed
+          ? `${exercise.id} passes without any change: mark it "runOnly" or make the starter need the change`
+          : `${exercise.id} is marked runOnly but running the cell as it is does not pass`,
+      ).toBe(exercise.runOnly);
+    },
+  );
 });

@@ -176,7 +176,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(asyncApiPlugin);
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   // a class member's run reaches the teacher's board (server/classroom/server-checks.ts)
-  await app.register(ownServerRoutes, { enabled: options.ownServers ?? ownServersEnabled(), suiteEnded: (report, request) => app.classroom.serverChecked(request.sessionId, report) });
+  await app.register(ownServerRoutes, {
+    enabled: options.ownServers ?? ownServersEnabled(),
+    suiteEnded: (report, request) => app.classroom.serverChecked(request.sessionId, report),
+  });
   // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
   await app.register(startersZipRoute);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });

@@ -85,7 +85,9 @@ try {
   for (const lan of urls.lan) app.log.info(`students on this network: ${lan}`);
   // Printed, never logged: whoever has this link can run the classes. With JSON logs on stdout it
   // goes to stderr, so that stdout stays one JSON record a line.
-  (logSettings.format === 'json' ? process.stderr : process.stdout).write(`\nTeacher (keep this link to yourself) / Преподаватель (ссылку никому не давайте):\n  ${urls.teacher.en}\n  ${urls.teacher.ru}\n\n`);
+  (logSettings.format === 'json' ? process.stderr : process.stdout).write(
+    `\nTeacher (keep this link to yourself) / Преподаватель (ссылку никому не давайте):\n  ${urls.teacher.en}\n  ${urls.teacher.ru}\n\n`,
+  );
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     process.stderr.write(

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decodeChunkFrame, encodeChunkFrame, type CaptureChunk } from './messages.ts';
 
-const chunk = (seq: number, dir: 'in' | 'out', offset: number, text: string): CaptureChunk => ({ conn: 'c1', seq, dir, t: 1732260000000.5 + seq, offset, data: new TextEncoder().encode(text) });
+const chunk = (seq: number, dir: 'in' | 'out', offset: number, text: string): CaptureChunk => ({
+  conn: 'c1',
+  seq,
+  dir,
+  t: 1732260000000.5 + seq,
+  offset,
+  data: new TextEncoder().encode(text),
+});
 
 describe('the capture channel binary frame', () => {
   it('reads back what it wrote, with the bytes as views of the frame, whatever allocates it', () => {
@@ -10,7 +17,9 @@ describe('the capture channel binary frame', () => {
     const zeroed = encodeChunkFrame(chunks, (size) => new Uint8Array(size).fill(0xee));
     expect(Buffer.from(zeroed).equals(Buffer.from(plain))).toBe(true);
     const decoded = decodeChunkFrame(plain);
-    expect(decoded.map(({ data, ...rest }) => ({ ...rest, text: new TextDecoder().decode(data) }))).toEqual(chunks.map(({ data, ...rest }) => ({ ...rest, text: new TextDecoder().decode(data) })));
+    expect(decoded.map(({ data, ...rest }) => ({ ...rest, text: new TextDecoder().decode(data) }))).toEqual(
+      chunks.map(({ data, ...rest }) => ({ ...rest, text: new TextDecoder().decode(data) })),
+    );
     expect(decoded[0].data.buffer).toBe(plain.buffer);
   });
 

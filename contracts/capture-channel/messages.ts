@@ -112,7 +112,10 @@ const FRAME_LENGTH_BYTES = 4;
  */
 export function encodeChunkFrame(chunks: readonly CaptureChunk[], allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size)): Uint8Array {
   const header = new TextEncoder().encode(
-    JSON.stringify({ type: 'chunks', chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })) } satisfies ChunkFrameHeader),
+    JSON.stringify({
+      type: 'chunks',
+      chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })),
+    } satisfies ChunkFrameHeader),
   );
   let dataBytes = 0;
   for (const chunk of chunks) dataBytes += chunk.data.length;

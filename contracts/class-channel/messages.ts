@@ -138,7 +138,14 @@ export interface MemberServerChecks {
   checks: ServerCheckLine[];
 }
 /** How the board and its CSV name a protocol (the same in both languages). */
-export const SERVER_PROTOCOL_NAMES: Record<CheckedProtocol, string> = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC', graphql: 'GraphQL', mqtt: 'MQTT' };
+export const SERVER_PROTOCOL_NAMES: Record<CheckedProtocol, string> = {
+  rest: 'REST',
+  websocket: 'WebSocket',
+  sse: 'SSE',
+  grpc: 'gRPC',
+  graphql: 'GraphQL',
+  mqtt: 'MQTT',
+};
 
 /** "REST 16/16 ✓", "gRPC 7/10": passed out of all the suite's checks, ✓ when none failed. */
 export function serverCellLabel(cell: Pick<ServerCheckCell, 'protocol' | 'passed' | 'failed' | 'notOffered'>): string {
@@ -205,7 +212,22 @@ export const CELL_DRAFT_MAX = 16_000;
 
 // ---- the board's history ----------------------------------------------------------------------
 
-export const CLASS_ACTION_KINDS = ['ended', 'reopened', 'notice', 'notice-down', 'timer', 'timer-stopped', 'data-reset', 'removed', 'renamed', 'assigned', 'assignment-cleared', 'cell-sent', 'frozen', 'unfrozen'] as const;
+export const CLASS_ACTION_KINDS = [
+  'ended',
+  'reopened',
+  'notice',
+  'notice-down',
+  'timer',
+  'timer-stopped',
+  'data-reset',
+  'removed',
+  'renamed',
+  'assigned',
+  'assignment-cleared',
+  'cell-sent',
+  'frozen',
+  'unfrozen',
+] as const;
 export type ClassActionKind = (typeof CLASS_ACTION_KINDS)[number];
 
 /** One thing the teacher did to the class, as the board's history lists it (newest first). */

@@ -17,7 +17,15 @@ describe('parseClientMessage', () => {
       JSON.stringify({ type: 'start', call: 'c-1', method: 'a.B/C', metadata: { 'X-Echo-Lang': 'ru' }, timeoutMs: 500, messages: [{ id: 1 }], end: true }),
       300_000,
     );
-    expect(message).toEqual({ type: 'start', call: 'c-1', method: 'a.B/C', metadata: { 'x-echo-lang': 'ru' }, timeoutMs: 500, messages: [{ id: 1 }], end: true });
+    expect(message).toEqual({
+      type: 'start',
+      call: 'c-1',
+      method: 'a.B/C',
+      metadata: { 'x-echo-lang': 'ru' },
+      timeoutMs: 500,
+      messages: [{ id: 1 }],
+      end: true,
+    });
   });
 
   it('reads send, end and cancel', () => {

@@ -104,10 +104,7 @@ export function parseClientMessage(raw: string, maxTimeoutMs: number): RunnerCli
   }
   const call = value.call;
   if (typeof call !== 'string' || !CALL_ID.test(call)) {
-    throw badMessage(
-      '"call" must be 1..64 characters of A-Z, a-z, 0-9, "_" or "-".',
-      '«call» — от 1 до 64 символов: латинские буквы, цифры, «_» или «-».',
-    );
+    throw badMessage('"call" must be 1..64 characters of A-Z, a-z, 0-9, "_" or "-".', '«call» — от 1 до 64 символов: латинские буквы, цифры, «_» или «-».');
   }
   switch (value.type) {
     case 'start': {
@@ -120,14 +117,14 @@ export function parseClientMessage(raw: string, maxTimeoutMs: number): RunnerCli
       for (const [rawName, headerValue] of Object.entries(metadata)) {
         const name = rawName.toLowerCase();
         if (typeof headerValue !== 'string' || !HEADER_NAME.test(name) || /[\r\n\0]/.test(headerValue)) {
-          throw badMessage(`Metadata "${rawName}" must be a valid header name with a string value.`, `Метаданные «${rawName}»: нужно допустимое имя заголовка и строковое значение.`, call);
-        }
-        if (RESERVED_HEADERS.has(name) || name.startsWith(':')) {
-          throw new RunnerProtocolError(
-            'reserved-header',
-            { en: `The runner sets "${name}" itself.`, ru: `Заголовок «${name}» раннер выставляет сам.` },
+          throw badMessage(
+            `Metadata "${rawName}" must be a valid header name with a string value.`,
+            `Метаданные «${rawName}»: нужно допустимое имя заголовка и строковое значение.`,
             call,
           );
+        }
+        if (RESERVED_HEADERS.has(name) || name.startsWith(':')) {
+          throw new RunnerProtocolError('reserved-header', { en: `The runner sets "${name}" itself.`, ru: `Заголовок «${name}» раннер выставляет сам.` }, call);
         }
         headers[name] = headerValue;
       }
@@ -147,11 +144,7 @@ export function parseClientMessage(raw: string, maxTimeoutMs: number): RunnerCli
     case 'cancel':
       return { type: value.type, call };
     default:
-      throw badMessage(
-        '"type" must be "start", "send", "end" or "cancel".',
-        '«type» должен быть «start», «send», «end» или «cancel».',
-        call,
-      );
+      throw badMessage('"type" must be "start", "send", "end" or "cancel".', '«type» должен быть «start», «send», «end» или «cancel».', call);
   }
 }
 

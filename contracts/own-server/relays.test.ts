@@ -35,6 +35,8 @@ describe('the facts a relay closes with', () => {
     expect(relayFactText({ fact: 'too-many-connections', limit: 4 }).ru).toMatch(/^Не больше 4 соединений/);
     expect(relayFactText({ fact: 'too-many-connections', limit: 1 }).ru).toMatch(/^Не больше 1 соединения/);
     expect(relayFactText({ fact: 'no-close-frame', bytes: 1 }).en).toMatch(/after sending 1 byte\.$/);
-    expect(relayFactText({ fact: 'not-upgraded', status: 404, statusText: 'Not Found' }).ru).toBe('Ваш сервер ответил 404 Not Found вместо 101 Switching Protocols: WebSocket там нет.');
+    expect(relayFactText({ fact: 'not-upgraded', status: 404, statusText: 'Not Found' }).ru).toBe(
+      'Ваш сервер ответил 404 Not Found вместо 101 Switching Protocols: WebSocket там нет.',
+    );
   });
 });

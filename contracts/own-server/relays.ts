@@ -112,10 +112,19 @@ type Texts = { [K in RelayFact['fact']]: (fact: Extract<RelayFact, { fact: K }>)
 const FACT_TEXTS: Texts = {
   'bad-request': (f) =>
     f.field === 'target'
-      ? { en: `“${f.value}” is not host:port of your server (e.g. 127.0.0.1:8000).`, ru: `«${f.value}» — не host:port вашего сервера (например, 127.0.0.1:8000).` }
-      : { en: `“${f.value}” is not a path on your server: it starts with / and has no spaces.`, ru: `«${f.value}» — не путь на вашем сервере: путь начинается с / и не содержит пробелов.` },
+      ? {
+          en: `“${f.value}” is not host:port of your server (e.g. 127.0.0.1:8000).`,
+          ru: `«${f.value}» — не host:port вашего сервера (например, 127.0.0.1:8000).`,
+        }
+      : {
+          en: `“${f.value}” is not a path on your server: it starts with / and has no spaces.`,
+          ru: `«${f.value}» — не путь на вашем сервере: путь начинается с / и не содержит пробелов.`,
+        },
   'session-required': () => ({ en: 'No Wirelab session: reload the page.', ru: 'Нет сессии Wirelab: перезагрузите страницу.' }),
-  'own-servers-off': () => ({ en: 'Checking your own server is turned off on this Wirelab (OWN_SERVERS=off).', ru: 'Проверка своего сервера на этом Wirelab выключена (OWN_SERVERS=off).' }),
+  'own-servers-off': () => ({
+    en: 'Checking your own server is turned off on this Wirelab (OWN_SERVERS=off).',
+    ru: 'Проверка своего сервера на этом Wirelab выключена (OWN_SERVERS=off).',
+  }),
   'not-your-address': (f) => ({
     en: `Wirelab checks only your own machine: ${f.target} is not the address your browser connects from (${f.student}).`,
     ru: `Wirelab проверяет только вашу собственную машину: ${f.target} — не тот адрес, с которого подключается ваш браузер (${f.student}).`,
@@ -124,28 +133,49 @@ const FACT_TEXTS: Texts = {
     en: `${f.target} is "any address", not a machine: give your server's address, e.g. 127.0.0.1.`,
     ru: `${f.target} — это «любой адрес», а не машина: укажите адрес своего сервера, например 127.0.0.1.`,
   }),
-  'not-resolved': (f) => ({ en: `"${f.name}" did not resolve to an address Wirelab may connect to.`, ru: `Имя «${f.name}» не дало адреса, к которому Wirelab может подключиться.` }),
+  'not-resolved': (f) => ({
+    en: `"${f.name}" did not resolve to an address Wirelab may connect to.`,
+    ru: `Имя «${f.name}» не дало адреса, к которому Wirelab может подключиться.`,
+  }),
   'too-many-connections': (f) => ({
     en: `At most ${f.limit} connections to your server at once; wait for the running check to finish.`,
     // «не больше» takes the genitive: 1 (21…) соединения, otherwise соединений
     ru: `Не больше ${f.limit} ${russianPlural(f.limit, 'соединения', 'соединений', 'соединений')} с вашим сервером одновременно; дождитесь конца идущей проверки.`,
   }),
-  refused: (f) => ({ en: `Connection refused: nothing listens at ${f.address}. Is your server running?`, ru: `В соединении отказано: по адресу ${f.address} никто не слушает. Ваш сервер запущен?` }),
-  reset: (f) => ({ en: `Your server reset the connection (TCP RST) after sending ${bytesEn(f.bytes)}.`, ru: `Ваш сервер сбросил соединение (TCP RST), прислав до этого байт: ${f.bytes}.` }),
-  'no-connection': (f) => ({ en: `No TCP connection to ${f.address} within ${f.seconds} s.`, ru: `За ${f.seconds} с не удалось установить TCP-соединение с ${f.address}.` }),
+  refused: (f) => ({
+    en: `Connection refused: nothing listens at ${f.address}. Is your server running?`,
+    ru: `В соединении отказано: по адресу ${f.address} никто не слушает. Ваш сервер запущен?`,
+  }),
+  reset: (f) => ({
+    en: `Your server reset the connection (TCP RST) after sending ${bytesEn(f.bytes)}.`,
+    ru: `Ваш сервер сбросил соединение (TCP RST), прислав до этого байт: ${f.bytes}.`,
+  }),
+  'no-connection': (f) => ({
+    en: `No TCP connection to ${f.address} within ${f.seconds} s.`,
+    ru: `За ${f.seconds} с не удалось установить TCP-соединение с ${f.address}.`,
+  }),
   'no-answer': (f) => ({ en: `Your server did not answer within ${f.seconds} s.`, ru: `Ваш сервер не ответил за ${f.seconds} с.` }),
   'not-upgraded': (f) => ({
     en: `Your server answered ${f.status}${f.statusText ? ` ${f.statusText}` : ''} instead of 101 Switching Protocols: no WebSocket there.`,
     ru: `Ваш сервер ответил ${f.status}${f.statusText ? ` ${f.statusText}` : ''} вместо 101 Switching Protocols: WebSocket там нет.`,
   }),
-  'bad-handshake': (f) => ({ en: `Your server's 101 answer is not a valid WebSocket handshake: ${f.detail}.`, ru: `Ответ 101 вашего сервера — неправильное открытие WebSocket: ${f.detail}.` }),
+  'bad-handshake': (f) => ({
+    en: `Your server's 101 answer is not a valid WebSocket handshake: ${f.detail}.`,
+    ru: `Ответ 101 вашего сервера — неправильное открытие WebSocket: ${f.detail}.`,
+  }),
   'no-close-frame': (f) => ({
     en: `Your server closed the TCP connection without a close frame (RFC 6455 §7.1.1), after sending ${bytesEn(f.bytes)}.`,
     ru: `Ваш сервер закрыл TCP-соединение без кадра закрытия (RFC 6455 §7.1.1); до этого пришло байт: ${f.bytes}.`,
   }),
   'bad-frame': (f) => ({ en: `Your server sent a frame that breaks RFC 6455: ${f.detail}.`, ru: `Ваш сервер прислал кадр, нарушающий RFC 6455: ${f.detail}.` }),
-  'too-many-bytes': (f) => ({ en: `Your server sent more than ${f.limit} bytes on one connection; Wirelab cut it there.`, ru: `Ваш сервер прислал по одному соединению больше ${f.limit} байт; Wirelab оборвал его на этом.` }),
-  closed: (f) => ({ en: `Your server closed the connection after sending ${bytesEn(f.bytes)}.`, ru: `Ваш сервер закрыл соединение; до этого пришло байт: ${f.bytes}.` }),
+  'too-many-bytes': (f) => ({
+    en: `Your server sent more than ${f.limit} bytes on one connection; Wirelab cut it there.`,
+    ru: `Ваш сервер прислал по одному соединению больше ${f.limit} байт; Wirelab оборвал его на этом.`,
+  }),
+  closed: (f) => ({
+    en: `Your server closed the connection after sending ${bytesEn(f.bytes)}.`,
+    ru: `Ваш сервер закрыл соединение; до этого пришло байт: ${f.bytes}.`,
+  }),
 };
 
 /** What the student reads: the fact, in both languages. */

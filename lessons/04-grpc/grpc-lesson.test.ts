@@ -19,7 +19,21 @@ const lesson = JSON.parse(readFileSync(join(folder, 'lesson.json'), 'utf8')) as 
 const LAYER_FIELDS: Record<string, string[]> = {
   'grpc-message': ['protocol', 'dir', 'compressed', 'length', 'index', 'complete', 'codec', 'method', 'messageType', 'envelope'],
   'grpc-status': ['protocol', 'code', 'codeName', 'message', 'details', 'method'],
-  'h2-frame': ['type', 'streamId', 'length', 'flags', 'complete', 'endStream', 'endHeaders', 'errorCode', 'lastStreamId', 'method', 'path', 'status', 'grpcStatus'],
+  'h2-frame': [
+    'type',
+    'streamId',
+    'length',
+    'flags',
+    'complete',
+    'endStream',
+    'endHeaders',
+    'errorCode',
+    'lastStreamId',
+    'method',
+    'path',
+    'status',
+    'grpcStatus',
+  ],
 };
 
 describe('lesson 04-grpc', () => {
@@ -35,7 +49,7 @@ describe('lesson 04-grpc', () => {
     });
   }
 
-  it('shows all four kinds of calls, three of them through the runner (the graceful shutdown\'s chat too)', () => {
+  it("shows all four kinds of calls, three of them through the runner (the graceful shutdown's chat too)", () => {
     const kinds = grpcCells.map(([, cell]) => {
       const parsed = parseGrpcCell(readFileSync(join(folder, cell.file), 'utf8'));
       return parsed.ok ? findMethod(parsed.config.method) : undefined;

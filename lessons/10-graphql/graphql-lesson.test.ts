@@ -18,8 +18,46 @@ const lesson = JSON.parse(readFileSync(join(folder, 'lesson.json'), 'utf8')) as 
 const schema = buildSchema(SCHEMA);
 
 const LAYER_FIELDS: Record<string, string[]> = {
-  'graphql-http': ['part', 'method', 'operationType', 'operationName', 'selection', 'rootFields', 'depth', 'aliases', 'operations', 'batchIndex', 'batchSize', 'data', 'dataKeys', 'errors', 'errorCode', 'errorMessage', 'batching', 'storageQueries', 'resolverCalls', 'error'],
-  'graphql-ws': ['protocol', 'type', 'id', 'operationType', 'operationName', 'selection', 'rootFields', 'depth', 'aliases', 'operations', 'data', 'dataKeys', 'errors', 'errorCode', 'errorMessage', 'error'],
+  'graphql-http': [
+    'part',
+    'method',
+    'operationType',
+    'operationName',
+    'selection',
+    'rootFields',
+    'depth',
+    'aliases',
+    'operations',
+    'batchIndex',
+    'batchSize',
+    'data',
+    'dataKeys',
+    'errors',
+    'errorCode',
+    'errorMessage',
+    'batching',
+    'storageQueries',
+    'resolverCalls',
+    'error',
+  ],
+  'graphql-ws': [
+    'protocol',
+    'type',
+    'id',
+    'operationType',
+    'operationName',
+    'selection',
+    'rootFields',
+    'depth',
+    'aliases',
+    'operations',
+    'data',
+    'dataKeys',
+    'errors',
+    'errorCode',
+    'errorMessage',
+    'error',
+  ],
 };
 
 describe('lesson 10-graphql', () => {

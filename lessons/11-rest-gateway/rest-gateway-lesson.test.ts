@@ -45,7 +45,10 @@ describe('lesson 11-rest-gateway', () => {
         const path = target.split('?')[0];
         const routes = annotatedRoutes();
         expect(routes.length).toBeGreaterThanOrEqual(5);
-        expect(routes.some((route) => route.method === method && route.path.test(path)), `${method} ${path}`).toBe(true);
+        expect(
+          routes.some((route) => route.method === method && route.path.test(path)),
+          `${method} ${path}`,
+        ).toBe(true);
       });
     }
   }

@@ -80,7 +80,16 @@ describe('the exercise check of lesson 15', () => {
   });
 
   it('does not count a target where no check ran, nor a refused request', () => {
-    const nothingListening: CheckReport = { protocol: 'sse', target: '127.0.0.1:8002', reachable: false, reason: 'no-answer', refusal: { en: 'no', ru: 'нет' }, targetIsWirelab: false, counts: { passed: 0, failed: 0, notOffered: 0 }, results: [] };
+    const nothingListening: CheckReport = {
+      protocol: 'sse',
+      target: '127.0.0.1:8002',
+      reachable: false,
+      reason: 'no-answer',
+      refusal: { en: 'no', ru: 'нет' },
+      targetIsWirelab: false,
+      counts: { passed: 0, failed: 0, notOffered: 0 },
+      results: [],
+    };
     expect(evaluateCheck(exerciseOf('sse'), [run('sse', nothingListening)]).passed).toBe(false);
     expect(evaluateCheck(exerciseOf('sse'), [run('sse', { status: 429, body: { title: 'Too Many Requests' } })]).passed).toBe(false);
   });
@@ -109,7 +118,13 @@ describe('lesson 15’s cells and commands', () => {
   });
 
   it('aims each cell at the port the starter’s README runs that server on', () => {
-    const file = { rest: 'rest_server.py', websocket: 'websocket_server.py', sse: 'sse_server.py', grpc: 'grpc_server.py', graphql: 'graphql_server.py' } as const;
+    const file = {
+      rest: 'rest_server.py',
+      websocket: 'websocket_server.py',
+      sse: 'sse_server.py',
+      grpc: 'grpc_server.py',
+      graphql: 'graphql_server.py',
+    } as const;
     for (const cell of cells) {
       // no starter broker: the lesson runs Debian's mosquitto on the cell's port
       if (cell.protocol === 'mqtt') {

@@ -26,22 +26,57 @@ describe('the AsyncAPI document', () => {
 
   it('has an MQTT channel, an SSE message and a Socket.IO message for every domain event type', () => {
     const { document } = parsed;
-    const addresses = document!.channels().all().map((channel) => channel.address());
+    const addresses = document!
+      .channels()
+      .all()
+      .map((channel) => channel.address());
     for (const type of DOMAIN_EVENT_TYPES) expect(addresses).toContain(`events/${type.replace('.', '/')}`);
-    const sse = document!.channels().all().find((channel) => channel.address() === '/api/v1/events')!;
-    expect(sse.messages().all().map((m) => m.name())).toEqual(expect.arrayContaining([...DOMAIN_EVENT_TYPES, 'stream.gap', 'server.shutdown']));
-    const socketIo = document!.channels().all().find((channel) => channel.address() === '/socket.io/')!;
-    const names = socketIo.messages().all().map((m) => m.name());
+    const sse = document!
+      .channels()
+      .all()
+      .find((channel) => channel.address() === '/api/v1/events')!;
+    expect(
+      sse
+        .messages()
+        .all()
+        .map((m) => m.name()),
+    ).toEqual(expect.arrayContaining([...DOMAIN_EVENT_TYPES, 'stream.gap', 'server.shutdown']));
+    const socketIo = document!
+      .channels()
+      .all()
+      .find((channel) => channel.address() === '/socket.io/')!;
+    const names = socketIo
+      .messages()
+      .all()
+      .map((m) => m.name());
     expect(names).toEqual(expect.arrayContaining([...CHAT_EVENTS, ...DOMAIN_EVENT_TYPES.map((type) => type.replace('.', ':'))]));
   });
 
   it('has the MQTT chat topic, with the chats that publish to it as its `via`', () => {
-    const chat = parsed.document!.channels().all().find((channel) => channel.address() === 'chat/{via}/{room}');
+    const chat = parsed
+      .document!.channels()
+      .all()
+      .find((channel) => channel.address() === 'chat/{via}/{room}');
     expect(chat).toBeDefined();
-    expect(chat!.parameters().all().map((p) => p.id())).toEqual(['via', 'room']);
+    expect(
+      chat!
+        .parameters()
+        .all()
+        .map((p) => p.id()),
+    ).toEqual(['via', 'room']);
     expect(chat!.parameters().get('via')!.schema()!.enum()).toEqual([...CHAT_VIAS]);
-    expect(chat!.messages().all().map((m) => m.name())).toEqual(['chat.message']);
-    expect(chat!.servers().all().map((s) => s.protocol())).toEqual(['mqtt', 'ws']);
+    expect(
+      chat!
+        .messages()
+        .all()
+        .map((m) => m.name()),
+    ).toEqual(['chat.message']);
+    expect(
+      chat!
+        .servers()
+        .all()
+        .map((s) => s.protocol()),
+    ).toEqual(['mqtt', 'ws']);
   });
 
   it('names the host it is given in every server', () => {

@@ -122,7 +122,7 @@ function mqttChat({ channels, operations, messages }: Parts): void {
     address: chatTopic('{via}', '{room}'),
     title: 'Chat messages (MQTT topic)',
     description:
-      'Published (QoS 1, not retained) for every message the WebSocket chat or Socket.IO\'s chat:message accepted in the subscriber\'s sandbox; subscribe to chat/# for all of them. The chats\' clients see nothing different.',
+      "Published (QoS 1, not retained) for every message the WebSocket chat or Socket.IO's chat:message accepted in the subscriber's sandbox; subscribe to chat/# for all of them. The chats' clients see nothing different.",
     parameters: {
       via: { enum: [...CHAT_VIAS], description: 'the chat that carried it' },
       room: {
@@ -179,7 +179,12 @@ function pipelineLab({ channels, operations, messages }: Parts): void {
     address: 'orders/{partition}',
     title: 'Orders of the pipeline lab (MQTT topic)',
     description: `Publish at QoS 1. Every running subscriber of orders/# in the sandbox gets each order (fan-out); the consumer group "${GROUP_NAME}" shares the partitions ${partitions.join(', ')} (each owned by one member, competing consumers); a retained order reaches late subscribers.`,
-    parameters: { partition: { description: `${partitions.join(', ')}: the group's partitions; any other name (the lab page uses "latest" for its retained order) reaches the subscribers only`, examples: [...partitions, 'latest'] } },
+    parameters: {
+      partition: {
+        description: `${partitions.join(', ')}: the group's partitions; any other name (the lab page uses "latest" for its retained order) reaches the subscribers only`,
+        examples: [...partitions, 'latest'],
+      },
+    },
     servers: [ref('#/servers/mqtt'), ref('#/servers/mqttOverWebSocket')],
     messages: { Order: ref('#/components/messages/pipelineOrder') },
   };
@@ -187,12 +192,16 @@ function pipelineLab({ channels, operations, messages }: Parts): void {
     address: `${NOTIFICATIONS_PREFIX}{consumer}`,
     title: 'Notifications of the pipeline lab (MQTT topic)',
     description: 'One per order a lab consumer finished, on the topic of that consumer.',
-    parameters: { consumer: { description: 'the consumer\'s name: notifier, a subscriber or a member of the group' } },
+    parameters: { consumer: { description: "the consumer's name: notifier, a subscriber or a member of the group" } },
     servers: [ref('#/servers/mqtt'), ref('#/servers/mqttOverWebSocket')],
     messages: { Notification: ref('#/components/messages/pipelineNotification') },
   };
   operations.receivePipelineOrders = { action: 'receive', channel: ref('#/channels/pipelineOrders'), bindings: { mqtt: { qos: 1, bindingVersion: '0.2.0' } } };
-  operations.sendPipelineNotifications = { action: 'send', channel: ref('#/channels/pipelineNotifications'), bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } } };
+  operations.sendPipelineNotifications = {
+    action: 'send',
+    channel: ref('#/channels/pipelineNotifications'),
+    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: '0.2.0' } },
+  };
 }
 
 function serverSentEvents({ channels, operations, messages }: Parts): void {
@@ -222,7 +231,8 @@ function serverSentEvents({ channels, operations, messages }: Parts): void {
   channels.serverSentEvents = {
     address: EVENTS_PATH,
     title: 'Server-Sent Events (text/event-stream)',
-    description: 'GET with Accept: text/event-stream. Every domain event of the sandbox as a named event whose id is the event id; reconnect with Last-Event-ID to resume.',
+    description:
+      'GET with Accept: text/event-stream. Every domain event of the sandbox as a named event whose id is the event id; reconnect with Last-Event-ID to resume.',
     servers: [ref('#/servers/http')],
     messages: sseMessages,
   };
@@ -231,31 +241,62 @@ function serverSentEvents({ channels, operations, messages }: Parts): void {
 
 function webSocketChat({ channels, operations, messages }: Parts): void {
   // The raw WebSocket chat (subprotocol wirelab.chat.v1): text frames.
-  messages.chatText = { name: 'text', title: 'A chat line (client → server)', contentType: 'text/plain', payload: { type: 'string', minLength: 1, maxLength: MAX_CHAT_TEXT_CHARS } };
+  messages.chatText = {
+    name: 'text',
+    title: 'A chat line (client → server)',
+    contentType: 'text/plain',
+    payload: { type: 'string', minLength: 1, maxLength: MAX_CHAT_TEXT_CHARS },
+  };
   messages.chatWelcome = {
     name: 'welcome',
     contentType: 'application/json',
-    payload: { type: 'object', required: ['type', 'protocol', 'room', 'you', 'members'], properties: { type: { const: 'welcome' }, protocol: { const: CHAT_SUBPROTOCOL }, room: { type: 'string' }, you: { type: 'string' }, members: { type: 'array', items: { type: 'string' } } } },
+    payload: {
+      type: 'object',
+      required: ['type', 'protocol', 'room', 'you', 'members'],
+      properties: {
+        type: { const: 'welcome' },
+        protocol: { const: CHAT_SUBPROTOCOL },
+        room: { type: 'string' },
+        you: { type: 'string' },
+        members: { type: 'array', items: { type: 'string' } },
+      },
+    },
   };
   messages.chatJoined = {
     name: 'joined',
     contentType: 'application/json',
-    payload: { type: 'object', required: ['type', 'name', 'members'], properties: { type: { const: 'joined' }, name: { type: 'string' }, members: { type: 'integer' } } },
+    payload: {
+      type: 'object',
+      required: ['type', 'name', 'members'],
+      properties: { type: { const: 'joined' }, name: { type: 'string' }, members: { type: 'integer' } },
+    },
   };
   messages.chatLeft = {
     name: 'left',
     contentType: 'application/json',
-    payload: { type: 'object', required: ['type', 'name', 'members'], properties: { type: { const: 'left' }, name: { type: 'string' }, members: { type: 'integer' } } },
+    payload: {
+      type: 'object',
+      required: ['type', 'name', 'members'],
+      properties: { type: { const: 'left' }, name: { type: 'string' }, members: { type: 'integer' } },
+    },
   };
   messages.chatMessage = {
     name: 'message',
     contentType: 'application/json',
-    payload: { type: 'object', required: ['type', 'from', 'text', 'at'], properties: { type: { const: 'message' }, from: { type: 'string' }, text: { type: 'string' }, at: AT } },
+    payload: {
+      type: 'object',
+      required: ['type', 'from', 'text', 'at'],
+      properties: { type: { const: 'message' }, from: { type: 'string' }, text: { type: 'string' }, at: AT },
+    },
   };
   messages.chatError = {
     name: 'error',
     contentType: 'application/json',
-    payload: { type: 'object', required: ['type', 'code', 'message'], properties: { type: { const: 'error' }, code: { type: 'string', enum: ['rate-limited', 'bad-message'] }, message: ref('#/components/schemas/Bilingual') } },
+    payload: {
+      type: 'object',
+      required: ['type', 'code', 'message'],
+      properties: { type: { const: 'error' }, code: { type: 'string', enum: ['rate-limited', 'bad-message'] }, message: ref('#/components/schemas/Bilingual') },
+    },
   };
   messages.chatDomainEvent = {
     name: 'event',
@@ -264,7 +305,13 @@ function webSocketChat({ channels, operations, messages }: Parts): void {
     payload: {
       type: 'object',
       required: ['type', 'id', 'event', 'at', 'data'],
-      properties: { type: { const: 'event' }, id: EVENT_ID, event: { type: 'string', enum: [...DOMAIN_EVENT_TYPES] }, at: AT, data: ref('#/components/schemas/EventData') },
+      properties: {
+        type: { const: 'event' },
+        id: EVENT_ID,
+        event: { type: 'string', enum: [...DOMAIN_EVENT_TYPES] },
+        at: AT,
+        data: ref('#/components/schemas/EventData'),
+      },
     },
   };
   channels.webSocketChat = {
@@ -303,7 +350,11 @@ function socketIo({ channels, operations, messages }: Parts): void {
   const socketIoClientEvents: Record<(typeof CHAT_EVENTS)[number], Json> = {
     'chat:join': room,
     'chat:leave': room,
-    'chat:message': { type: 'object', required: ['room', 'text'], properties: { room, text: { type: 'string', minLength: 1, maxLength: DEFAULT_SOCKET_IO_LIMITS.maxMessageLength } } },
+    'chat:message': {
+      type: 'object',
+      required: ['room', 'text'],
+      properties: { room, text: { type: 'string', minLength: 1, maxLength: DEFAULT_SOCKET_IO_LIMITS.maxMessageLength } },
+    },
     'chat:typing': { type: 'object', required: ['room', 'typing'], properties: { room, typing: { type: 'boolean' } } },
   };
   const socketIoMessages: Json = {};
@@ -316,8 +367,16 @@ function socketIo({ channels, operations, messages }: Parts): void {
     fromClients.push(ref(`#/channels/socketIoChat/messages/${key}`));
   }
   const socketIoServerEvents: Record<string, Json> = {
-    'chat:message': { type: 'object', required: ['room', 'name', 'text', 'at'], properties: { room: { type: 'string' }, name: { type: 'string' }, text: { type: 'string' }, at: AT } },
-    'chat:typing': { type: 'object', required: ['room', 'name', 'typing'], properties: { room: { type: 'string' }, name: { type: 'string' }, typing: { type: 'boolean' } } },
+    'chat:message': {
+      type: 'object',
+      required: ['room', 'name', 'text', 'at'],
+      properties: { room: { type: 'string' }, name: { type: 'string' }, text: { type: 'string' }, at: AT },
+    },
+    'chat:typing': {
+      type: 'object',
+      required: ['room', 'name', 'typing'],
+      properties: { room: { type: 'string' }, name: { type: 'string' }, typing: { type: 'boolean' } },
+    },
     'chat:presence': {
       type: 'object',
       required: ['room', 'name', 'action', 'members'],
@@ -345,7 +404,8 @@ function socketIo({ channels, operations, messages }: Parts): void {
   channels.socketIoChat = {
     address: SOCKET_IO_PATH,
     title: 'Socket.IO, namespace "/"',
-    description: 'Connect with auth {"name": "…"}. Each message name is a Socket.IO event name; its payload is the first argument. Every socket is in its sandbox\'s room, which receives the domain events.',
+    description:
+      'Connect with auth {"name": "…"}. Each message name is a Socket.IO event name; its payload is the first argument. Every socket is in its sandbox\'s room, which receives the domain events.',
     servers: [ref('#/servers/webSocket')],
     messages: socketIoMessages,
   };
@@ -368,7 +428,12 @@ export function asyncApiDocument(host: string): Json {
     },
     defaultContentType: 'application/json',
     servers: {
-      mqtt: { host, protocol: 'mqtt', protocolVersion: '3.1.1', description: 'MQTT over TCP on the same port as everything else (the server recognises a CONNECT packet)' },
+      mqtt: {
+        host,
+        protocol: 'mqtt',
+        protocolVersion: '3.1.1',
+        description: 'MQTT over TCP on the same port as everything else (the server recognises a CONNECT packet)',
+      },
       mqttOverWebSocket: { host, pathname: '/mqtt', protocol: 'ws', description: 'MQTT over WebSocket (subprotocol mqtt), as browsers connect' },
       http: { host, protocol: 'http', description: 'HTTP/1.1 and h2c' },
       webSocket: { host, protocol: 'ws', description: 'WebSocket upgrades over HTTP/1.1' },
@@ -382,7 +447,15 @@ export function asyncApiDocument(host: string): Json {
         Comment: entitySchema(commentSchema, false),
         DeletedId: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
         ResetSandbox: { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'the sandbox that was reset' } } },
-        EventData: { anyOf: [ref('#/components/schemas/User'), ref('#/components/schemas/Post'), ref('#/components/schemas/Comment'), ref('#/components/schemas/DeletedId'), ref('#/components/schemas/ResetSandbox')] },
+        EventData: {
+          anyOf: [
+            ref('#/components/schemas/User'),
+            ref('#/components/schemas/Post'),
+            ref('#/components/schemas/Comment'),
+            ref('#/components/schemas/DeletedId'),
+            ref('#/components/schemas/ResetSandbox'),
+          ],
+        },
         Bilingual: { type: 'object', required: ['en', 'ru'], properties: { en: { type: 'string' }, ru: { type: 'string' } } },
       },
       messages,

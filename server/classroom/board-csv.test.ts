@@ -10,11 +10,29 @@ describe('boardToCsv', () => {
       status: { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null },
       history: [],
       members: [
-        { id: 1, name: 'Анна, 2 группа', rejoinCode: 'AAAAAA', joinedMs: 0, lastActiveMs: 60_000, online: true, following: true, results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }],
+        {
+          id: 1,
+          name: 'Анна, 2 группа',
+          rejoinCode: 'AAAAAA',
+          joinedMs: 0,
+          lastActiveMs: 60_000,
+          online: true,
+          following: true,
+          results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }],
           servers: [
             { protocol: 'rest', ms: 1, passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: 8080 },
-            { protocol: 'grpc', ms: 2, passed: 5, failed: 2, notOffered: 3, failedIds: ['deadline-exceeded', 'health-serving'], targetIsWirelab: false, port: 50051 },
-          ] },
+            {
+              protocol: 'grpc',
+              ms: 2,
+              passed: 5,
+              failed: 2,
+              notOffered: 3,
+              failedIds: ['deadline-exceeded', 'health-serving'],
+              targetIsWirelab: false,
+              port: 50051,
+            },
+          ],
+        },
         { id: 2, name: '=HYPERLINK("x")', rejoinCode: 'AAAAAA', joinedMs: 1000, lastActiveMs: 1000, online: false, following: false, results: [], servers: [] },
       ],
     });

@@ -2,12 +2,26 @@ import { CSV_BOM, csvCell } from '../../shared/csv-cell.ts';
 import { serverCellLabel, type BoardMember } from '../../contracts/class-channel/messages.ts';
 import type { Board } from '../../contracts/class-channel/messages.ts';
 
-export const BOARD_CSV_COLUMNS = ['name', 'lesson', 'exercise', 'passed', 'attempts', 'passed_at', 'last_attempt_at', 'joined_at', 'last_active_at', 'own_server'] as const;
+export const BOARD_CSV_COLUMNS = [
+  'name',
+  'lesson',
+  'exercise',
+  'passed',
+  'attempts',
+  'passed_at',
+  'last_attempt_at',
+  'joined_at',
+  'last_active_at',
+  'own_server',
+] as const;
 
 /** "REST 16/16 ✓; gRPC 7/10 (failed: deadline-exceeded health-serving)": the student's latest run per protocol. */
 export function ownServerText(member: Pick<BoardMember, 'servers'>): string {
   return member.servers
-    .map((cell) => `${serverCellLabel(cell)}${cell.failedIds.length > 0 ? ` (failed: ${cell.failedIds.join(' ')})` : ''}${cell.targetIsWirelab ? ' (Wirelab itself)' : ''}`)
+    .map(
+      (cell) =>
+        `${serverCellLabel(cell)}${cell.failedIds.length > 0 ? ` (failed: ${cell.failedIds.join(' ')})` : ''}${cell.targetIsWirelab ? ' (Wirelab itself)' : ''}`,
+    )
     .join('; ');
 }
 
@@ -24,7 +38,18 @@ export function boardToCsv(board: Board): string {
     const common = [iso(member.joinedMs), iso(member.lastActiveMs), ownServerText(member)];
     if (member.results.length === 0) lines.push(row([member.name, '', '', '', '', '', '', ...common]));
     for (const result of member.results) {
-      lines.push(row([member.name, result.lesson, result.exercise, result.passedMs === null ? 'no' : 'yes', String(result.attempts), iso(result.passedMs), iso(result.lastMs), ...common]));
+      lines.push(
+        row([
+          member.name,
+          result.lesson,
+          result.exercise,
+          result.passedMs === null ? 'no' : 'yes',
+          String(result.attempts),
+          iso(result.passedMs),
+          iso(result.lastMs),
+          ...common,
+        ]),
+      );
     }
   }
   return `${CSV_BOM}${lines.join('\r\n')}\r\n`;

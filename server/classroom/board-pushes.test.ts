@@ -7,7 +7,14 @@ const socket = () => {
   const sent: Array<{ type: string }> = [];
   return { sent, socket: { OPEN: 1, readyState: 1, send: (text: string) => sent.push(JSON.parse(text) as { type: string }) } as unknown as WebSocket };
 };
-const board = (code: string): Board => ({ code, title: 'A', now: 0, status: { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null }, members: [], history: [] });
+const board = (code: string): Board => ({
+  code,
+  title: 'A',
+  now: 0,
+  status: { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null },
+  members: [],
+  history: [],
+});
 const log = { warn: () => {} };
 
 describe('BoardPushes', () => {

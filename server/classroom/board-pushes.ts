@@ -65,24 +65,27 @@ export class BoardPushes {
       watched.stale = true;
       return;
     }
-    watched.timer = setTimeout(() => {
-      // what changed until now is in this build
-      watched.stale = false;
-      const started = performance.now();
-      this.build(code)
-        .then((snapshot) => {
-          if (!snapshot) return;
-          const text = JSON.stringify({ type: 'board', board: snapshot } satisfies ServerMessage);
-          watched.buildMs = performance.now() - started;
-          for (const socket of watched.watchers) if (socket.readyState === socket.OPEN) socket.send(text);
-        })
-        .catch((error: unknown) => this.log.warn({ err: error, code }, 'classroom: the board could not be built'))
-        .finally(() => {
-          watched.timer = null;
-          if (watched.stale) this.changed(code);
-          else if (watched.watchers.size === 0) this.classes.delete(code);
-        });
-    }, Math.max(BOARD_PUSH_GAP_MS, watched.buildMs * BOARD_BUILD_SHARE));
+    watched.timer = setTimeout(
+      () => {
+        // what changed until now is in this build
+        watched.stale = false;
+        const started = performance.now();
+        this.build(code)
+          .then((snapshot) => {
+            if (!snapshot) return;
+            const text = JSON.stringify({ type: 'board', board: snapshot } satisfies ServerMessage);
+            watched.buildMs = performance.now() - started;
+            for (const socket of watched.watchers) if (socket.readyState === socket.OPEN) socket.send(text);
+          })
+          .catch((error: unknown) => this.log.warn({ err: error, code }, 'classroom: the board could not be built'))
+          .finally(() => {
+            watched.timer = null;
+            if (watched.stale) this.changed(code);
+            else if (watched.watchers.size === 0) this.classes.delete(code);
+          });
+      },
+      Math.max(BOARD_PUSH_GAP_MS, watched.buildMs * BOARD_BUILD_SHARE),
+    );
   }
 
   /** The server is closing: no more pushes. */

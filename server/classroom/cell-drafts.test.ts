@@ -11,7 +11,12 @@ const lessons = { hasCell: (lesson: string, cell: string) => lesson === 'rest' &
 describe('the teacher’s cell on its way to the students', () => {
   it('blanks every secret of the teacher’s session in every string, lengths kept, as the relay does', () => {
     const text = `GET /api/v1/users\nx-wirelab-sandbox: ${CURL}\nCookie: wirelab_session=${SESSION}\nAuthorization: Bearer hunter2\n\n{"note":"${SESSION}","key":"${KEY}","session":"abcdef123"}`;
-    const blanked = blankSecretsInValue({ url: `ws://host/?s=${SESSION}`, message: text, count: 3, nested: [KEY] }, new SecretBook([SESSION, KEY])) as { url: string; message: string; count: number; nested: string[] };
+    const blanked = blankSecretsInValue({ url: `ws://host/?s=${SESSION}`, message: text, count: 3, nested: [KEY] }, new SecretBook([SESSION, KEY])) as {
+      url: string;
+      message: string;
+      count: number;
+      nested: string[];
+    };
     const all = JSON.stringify(blanked);
     for (const secret of [SESSION, KEY, CURL.slice(5), 'hunter2', 'abcdef123']) expect(all).not.toContain(secret);
     expect(blanked.message).toHaveLength(text.length);
@@ -22,7 +27,10 @@ describe('the teacher’s cell on its way to the students', () => {
 
   it('takes only a real cell and a JSON value of bounded size and depth', () => {
     const book = new SecretBook([SESSION]);
-    expect(cellDraftOf({ lesson: 'rest', cell: 'create-user', value: 'POST /x' }, lessons, book, 7)).toEqual({ ok: true, draft: { lesson: 'rest', cell: 'create-user', value: 'POST /x', sentMs: 7 } });
+    expect(cellDraftOf({ lesson: 'rest', cell: 'create-user', value: 'POST /x' }, lessons, book, 7)).toEqual({
+      ok: true,
+      draft: { lesson: 'rest', cell: 'create-user', value: 'POST /x', sentMs: 7 },
+    });
     for (const bad of [
       { lesson: 'rest', cell: 'nope', value: 'x' },
       { lesson: '../rest', cell: 'create-user', value: 'x' },

@@ -44,9 +44,15 @@ function depthOf(value: unknown): number {
  * The draft a `push-cell` message makes, blanked: a cell of a lesson of the course, a JSON value
  * of at most CELL_DRAFT_MAX characters nested at most MAX_DEPTH deep; else BAD_CELL.
  */
-export function cellDraftOf(message: Record<string, unknown>, lessons: Pick<LessonCatalog, 'hasCell'>, book: SecretBook, now = Date.now()): { ok: true; draft: CellDraft } | { ok: false; error: 'BAD_CELL' } {
+export function cellDraftOf(
+  message: Record<string, unknown>,
+  lessons: Pick<LessonCatalog, 'hasCell'>,
+  book: SecretBook,
+  now = Date.now(),
+): { ok: true; draft: CellDraft } | { ok: false; error: 'BAD_CELL' } {
   const { lesson, cell, value } = message;
-  if (typeof lesson !== 'string' || typeof cell !== 'string' || !LESSON_SLUG.test(lesson) || !CELL_ID.test(cell) || !lessons.hasCell(lesson, cell)) return { ok: false, error: 'BAD_CELL' };
+  if (typeof lesson !== 'string' || typeof cell !== 'string' || !LESSON_SLUG.test(lesson) || !CELL_ID.test(cell) || !lessons.hasCell(lesson, cell))
+    return { ok: false, error: 'BAD_CELL' };
   if (value === undefined || JSON.stringify(value).length > CELL_DRAFT_MAX || depthOf(value) > MAX_DEPTH) return { ok: false, error: 'BAD_CELL' };
   return { ok: true, draft: { lesson, cell, value: blankSecretsInValue(value, book), sentMs: now } };
 }

@@ -50,6 +50,9 @@ export async function classBoard({ store, presenceHere, presenceElsewhere }: Boa
 /** Every class with its count of members and whether it has ended: the teacher's list. */
 export async function classSummaries(store: ClassroomStore): Promise<ClassSummary[]> {
   const classes = await store.classes();
-  const [counts, states] = await Promise.all([Promise.all(classes.map((info) => store.memberCount(info.code))), Promise.all(classes.map((info) => store.classStatus(info.code)))]);
+  const [counts, states] = await Promise.all([
+    Promise.all(classes.map((info) => store.memberCount(info.code))),
+    Promise.all(classes.map((info) => store.classStatus(info.code))),
+  ]);
   return classes.map((info, index) => ({ ...info, members: counts[index], endedMs: states[index]?.endedMs ?? null }));
 }

@@ -62,7 +62,10 @@ export interface ClassChannelDeps {
   publicUrl?: string;
 }
 
-type Role = { kind: 'none' } | { kind: 'teacher'; watching: string | null; leading: string | null } | { kind: 'student'; channel: StudentChannel; code: string };
+type Role =
+  | { kind: 'none' }
+  | { kind: 'teacher'; watching: string | null; leading: string | null }
+  | { kind: 'student'; channel: StudentChannel; code: string };
 type Message = Record<string, unknown>;
 
 export function classChannelRoute(app: FastifyInstance, deps: ClassChannelDeps): void {
@@ -177,7 +180,12 @@ class ClassChannel {
     }
     const code = member.classCode;
     // the page's browser session is the member's: its "check my server" runs reach the board (server-checks.ts)
-    const [info, status] = await Promise.all([deps.store.classByCode(code), deps.store.classStatus(code), deps.store.touch(member.id), this.session ? deps.store.bindSession(member.id, this.session) : undefined]);
+    const [info, status] = await Promise.all([
+      deps.store.classByCode(code),
+      deps.store.classStatus(code),
+      deps.store.touch(member.id),
+      this.session ? deps.store.bindSession(member.id, this.session) : undefined,
+    ]);
     if (this.closed) return;
     const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false, session: this.session };
     this.role = { kind: 'student', channel, code };

@@ -27,7 +27,11 @@ export interface ResettableChannel {
  * Resets each session's sandbox once (a student with two tabs has one sandbox) and tells every
  * channel of it. Returns how many sandboxes were reset.
  */
-export function resetStudentsData(channels: Iterable<ResettableChannel>, resetSandbox: (sandboxId: string) => void, log: Pick<FastifyBaseLogger, 'warn'>): number {
+export function resetStudentsData(
+  channels: Iterable<ResettableChannel>,
+  resetSandbox: (sandboxId: string) => void,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): number {
   const reset = new Set<string>();
   const failed = new Set<string>();
   const told = JSON.stringify({ type: 'data-reset' } satisfies ServerMessage);
@@ -76,10 +80,19 @@ export class ClassDataReset {
 }
 
 /** `POST …/classes/:code/reset-data` with the teacher key: 204, or the class's problem+json. */
-export function dataResetRoute(app: FastifyInstance, classPath: string, dataReset: ClassDataReset, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+export function dataResetRoute(
+  app: FastifyInstance,
+  classPath: string,
+  dataReset: ClassDataReset,
+  teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+): void {
   app.post(
     `${classPath}/classes/:code/reset-data`,
-    { preHandler: teacherOnly, attachValidation: true, schema: { params: { type: 'object', properties: { code: { type: 'string', maxLength: 16 } }, required: ['code'] } } },
+    {
+      preHandler: teacherOnly,
+      attachValidation: true,
+      schema: { params: { type: 'object', properties: { code: { type: 'string', maxLength: 16 } }, required: ['code'] } },
+    },
     async (request, reply) => {
       const outcome = await dataReset.reset((request.params as { code: string }).code);
       return outcome.ok ? reply.code(204).send() : sendError(reply, outcome.status, outcome.error);

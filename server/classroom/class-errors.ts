@@ -15,13 +15,19 @@ export const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
   NO_SUCH_EXERCISE: { en: 'There is no such exercise in the lessons of this server', ru: 'В уроках этого сервера нет такого упражнения' },
   BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
   NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
-  NAME_TAKEN: { en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code', ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата' },
+  NAME_TAKEN: {
+    en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code',
+    ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата',
+  },
   NO_SUCH_MEMBER: { en: 'There is no such student in this class', ru: 'В этом классе нет такого студента' },
   CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },
   TOO_MANY_CLASSES: { en: 'This server has as many classes as it keeps', ru: 'На этом сервере уже предельное число классов' },
   TOO_MANY_RESULTS: { en: 'Too many exercises reported', ru: 'Слишком много упражнений в отчёте' },
   NOT_A_MEMBER: { en: 'Join the class first', ru: 'Сначала войдите в класс' },
-  CLASS_ENDED: { en: 'The teacher has ended this class: it takes no new students and no results', ru: 'Преподаватель завершил этот класс: новых студентов и результаты он больше не принимает' },
+  CLASS_ENDED: {
+    en: 'The teacher has ended this class: it takes no new students and no results',
+    ru: 'Преподаватель завершил этот класс: новых студентов и результаты он больше не принимает',
+  },
   BAD_NOTICE: { en: 'A message to the class is 1 to 280 characters of text', ru: 'Сообщение классу — текст от 1 до 280 символов' },
   BAD_TIMER: { en: 'A timer runs 1 to 180 whole minutes', ru: 'Таймер ставится на целое число минут, от 1 до 180' },
   BAD_CELL: {

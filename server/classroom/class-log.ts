@@ -29,13 +29,22 @@ export function classEventLine(event: ClassEvent): { fields: Record<string, unkn
     case 'class-created':
       return { fields: { class: klass, title: event.title }, message: `class ${klass} created` };
     case 'joined':
-      return { fields: { class: klass, student: event.name }, message: event.rejoined ? `class ${klass}: ${event.name} joined again from another browser` : `class ${klass}: ${event.name} joined` };
+      return {
+        fields: { class: klass, student: event.name },
+        message: event.rejoined ? `class ${klass}: ${event.name} joined again from another browser` : `class ${klass}: ${event.name} joined`,
+      };
     case 'renamed':
-      return { fields: { class: klass, student: event.name, was: event.from ?? undefined }, message: `class ${klass}: the teacher renamed ${event.from ?? 'a student'} to ${event.name}` };
+      return {
+        fields: { class: klass, student: event.name, was: event.from ?? undefined },
+        message: `class ${klass}: the teacher renamed ${event.from ?? 'a student'} to ${event.name}`,
+      };
     case 'removed':
       return { fields: { class: klass, student: event.name ?? undefined }, message: `class ${klass}: the teacher removed ${event.name ?? 'a student'}` };
     case 'class-deleted':
-      return { fields: { class: klass, students: event.members }, message: `class ${klass} deleted by the teacher, with ${event.members} ${event.members === 1 ? 'student' : 'students'}` };
+      return {
+        fields: { class: klass, students: event.members },
+        message: `class ${klass} deleted by the teacher, with ${event.members} ${event.members === 1 ? 'student' : 'students'}`,
+      };
     case 'leading':
       return { fields: { class: klass }, message: `class ${klass}: the teacher leads` };
     case 'ended':
@@ -43,20 +52,39 @@ export function classEventLine(event: ClassEvent): { fields: Record<string, unkn
     case 'reopened':
       return { fields: { class: klass }, message: `class ${klass} reopened by the teacher` };
     case 'notice':
-      return { fields: { class: klass, text: event.text ?? undefined }, message: event.text === null ? `class ${klass}: the teacher took the message down` : `class ${klass}: the teacher's message: ${event.text}` };
+      return {
+        fields: { class: klass, text: event.text ?? undefined },
+        message: event.text === null ? `class ${klass}: the teacher took the message down` : `class ${klass}: the teacher's message: ${event.text}`,
+      };
     case 'data-reset':
-      return { fields: { class: klass, sandboxes: event.sandboxes }, message: `class ${klass}: the teacher reset the data of the students online (${event.sandboxes} here)` };
+      return {
+        fields: { class: klass, sandboxes: event.sandboxes },
+        message: `class ${klass}: the teacher reset the data of the students online (${event.sandboxes} here)`,
+      };
     case 'assigned':
       return {
         fields: { class: klass, lesson: event.lesson ?? undefined, exercise: event.exercise ?? undefined },
-        message: event.lesson === null ? `class ${klass}: the teacher cleared the assignment` : `class ${klass}: the teacher assigned ${event.lesson}/${event.exercise}`,
+        message:
+          event.lesson === null
+            ? `class ${klass}: the teacher cleared the assignment`
+            : `class ${klass}: the teacher assigned ${event.lesson}/${event.exercise}`,
       };
     case 'cell-sent':
-      return { fields: { class: klass, lesson: event.lesson, cell: event.cell }, message: `class ${klass}: the teacher sent cell ${event.lesson}/${event.cell} to the followers` };
+      return {
+        fields: { class: klass, lesson: event.lesson, cell: event.cell },
+        message: `class ${klass}: the teacher sent cell ${event.lesson}/${event.cell} to the followers`,
+      };
     case 'frozen':
-      return { fields: { class: klass, frozen: event.on }, message: event.on ? `class ${klass}: the teacher froze the students' writes` : `class ${klass}: the teacher let the students write again` };
+      return {
+        fields: { class: klass, frozen: event.on },
+        message: event.on ? `class ${klass}: the teacher froze the students' writes` : `class ${klass}: the teacher let the students write again`,
+      };
     case 'timer':
-      return { fields: { class: klass, minutes: event.minutes ?? undefined }, message: event.minutes === null ? `class ${klass}: the teacher stopped the timer` : `class ${klass}: the teacher started a ${event.minutes}-minute timer` };
+      return {
+        fields: { class: klass, minutes: event.minutes ?? undefined },
+        message:
+          event.minutes === null ? `class ${klass}: the teacher stopped the timer` : `class ${klass}: the teacher started a ${event.minutes}-minute timer`,
+      };
   }
 }
 

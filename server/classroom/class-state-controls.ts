@@ -67,14 +67,19 @@ export class ClassStateControls {
       text = cleanText(rawText, NOTICE_MAX);
       if (text === null) return { ok: false, status: 400, error: 'BAD_NOTICE' };
     }
-    const outcome = await this.change(rawCode, { notice: text === null ? null : { text, sentMs: now } }, text === null ? { kind: 'notice-down' } : { kind: 'notice', text });
+    const outcome = await this.change(
+      rawCode,
+      { notice: text === null ? null : { text, sentMs: now } },
+      text === null ? { kind: 'notice-down' } : { kind: 'notice', text },
+    );
     if (outcome.ok) logClassEvent(this.log, { kind: 'notice', code: outcome.code!, text });
     return outcome;
   }
 
   /** A countdown of whole minutes from now, or none (minutes null). */
   async timer(rawCode: unknown, minutes: unknown, now = Date.now()): Promise<ControlOutcome<ClassStatus>> {
-    if (minutes !== null && !(typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= TIMER_MAX_MINUTES)) return { ok: false, status: 400, error: 'BAD_TIMER' };
+    if (minutes !== null && !(typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= TIMER_MAX_MINUTES))
+      return { ok: false, status: 400, error: 'BAD_TIMER' };
     const outcome = await this.change(
       rawCode,
       { timer: minutes === null ? null : { startedMs: now, endsMs: now + minutes * 60_000 } },
@@ -103,7 +108,12 @@ export class ClassStateControls {
       if (cleared.ok) logClassEvent(this.log, { kind: 'assigned', code: cleared.code!, lesson: null, exercise: null });
       return cleared;
     }
-    const known = typeof lesson === 'string' && typeof exercise === 'string' && LESSON_SLUG.test(lesson) && EXERCISE_ID.test(exercise) && this.lessons.has(lesson, exercise);
+    const known =
+      typeof lesson === 'string' &&
+      typeof exercise === 'string' &&
+      LESSON_SLUG.test(lesson) &&
+      EXERCISE_ID.test(exercise) &&
+      this.lessons.has(lesson, exercise);
     if (!known) return { ok: false, status: 400, error: 'NO_SUCH_EXERCISE' };
     const outcome = await this.change(rawCode, { assignment: { lesson, exercise, sentMs: now } }, { kind: 'assigned', lesson, exercise });
     if (outcome.ok) logClassEvent(this.log, { kind: 'assigned', code: outcome.code!, lesson, exercise });
@@ -117,8 +127,14 @@ export class ClassStateControls {
  * `DELETE …/notice`, `PUT …/timer {minutes}`, `DELETE …/timer`, `PUT …/assignment {lesson, exercise}`,
  * `DELETE …/assignment`, `PUT …/freeze`, `DELETE …/freeze`.
  */
-export function classStateRoutes(app: FastifyInstance, classPath: string, controls: ClassStateControls, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
-  const answer = (reply: FastifyReply, outcome: ControlOutcome<ClassStatus>): FastifyReply => (outcome.ok ? reply.send(outcome.value) : sendError(reply, outcome.status, outcome.error));
+export function classStateRoutes(
+  app: FastifyInstance,
+  classPath: string,
+  controls: ClassStateControls,
+  teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+): void {
+  const answer = (reply: FastifyReply, outcome: ControlOutcome<ClassStatus>): FastifyReply =>
+    outcome.ok ? reply.send(outcome.value) : sendError(reply, outcome.status, outcome.error);
   const codeOf = (request: FastifyRequest): string => (request.params as { code: string }).code;
   const path = `${classPath}/classes/:code`;
   type Control = (request: FastifyRequest) => Promise<ControlOutcome<ClassStatus>>;
@@ -144,7 +160,10 @@ export function classStateRoutes(app: FastifyInstance, classPath: string, contro
   route('DELETE', '/notice', (request) => controls.notice(codeOf(request), null));
   route('PUT', '/timer', (request) => controls.timer(codeOf(request), bodyField(request, 'minutes')), { schema: timerBody, refusal: 'BAD_TIMER' });
   route('DELETE', '/timer', (request) => controls.timer(codeOf(request), null));
-  route('PUT', '/assignment', (request) => controls.assign(codeOf(request), bodyField(request, 'lesson'), bodyField(request, 'exercise')), { schema: assignmentBody, refusal: 'NO_SUCH_EXERCISE' });
+  route('PUT', '/assignment', (request) => controls.assign(codeOf(request), bodyField(request, 'lesson'), bodyField(request, 'exercise')), {
+    schema: assignmentBody,
+    refusal: 'NO_SUCH_EXERCISE',
+  });
   route('DELETE', '/assignment', (request) => controls.assign(codeOf(request), null, null));
   route('PUT', '/freeze', (request) => controls.freeze(codeOf(request), true));
   route('DELETE', '/freeze', (request) => controls.freeze(codeOf(request), false));

@@ -132,7 +132,8 @@ export class ClassroomFanout {
     else if (event.type === 'class-status' && event.status) this.handlers.classStatus(event.code, event.status);
     else if (event.type === 'reset-data') this.handlers.resetData(event.code);
     else if (event.type === 'cell-draft' && event.draft) this.handlers.cellDraft(event.code, event.draft);
-    else if (event.type === 'member-out' && typeof event.memberId === 'number' && typeof event.reason === 'string' && event.reason in MEMBER_OUT_CLOSE) this.handlers.memberOut(event.code, event.memberId, event.reason);
+    else if (event.type === 'member-out' && typeof event.memberId === 'number' && typeof event.reason === 'string' && event.reason in MEMBER_OUT_CLOSE)
+      this.handlers.memberOut(event.code, event.memberId, event.reason);
   }
 
   /** A member's channels on the other instances close (this instance closes its own). */

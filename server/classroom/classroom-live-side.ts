@@ -51,7 +51,10 @@ export class ClassroomLiveSide {
 
   board(code: string): Promise<Board | null> {
     const fanout = this.fanout;
-    return classBoard({ store: this.store, presenceHere: (of) => this.live.presence(of), presenceElsewhere: fanout ? (of) => fanout.othersPresence(of) : undefined }, code);
+    return classBoard(
+      { store: this.store, presenceHere: (of) => this.live.presence(of), presenceElsewhere: fanout ? (of) => fanout.othersPresence(of) : undefined },
+      code,
+    );
   }
 
   classSummaries(): Promise<ClassSummary[]> {
@@ -104,11 +107,15 @@ export class ClassroomLiveSide {
   /** The teacher's relay of a class led from this instance, made when first needed. */
   relayOf(code: string, room: LiveClass): TeacherRelay | null {
     if (room.relay || !this.app.captures) return room.relay;
-    room.relay = new TeacherRelay(this.app.captures, (messages) => {
-      room.replay.apply(messages);
-      this.live.sendToFollowers(room, followerFrames(messages));
-      this.fanout?.relayed(code, messages);
-    }, [this.teacherKey]);
+    room.relay = new TeacherRelay(
+      this.app.captures,
+      (messages) => {
+        room.replay.apply(messages);
+        this.live.sendToFollowers(room, followerFrames(messages));
+        this.fanout?.relayed(code, messages);
+      },
+      [this.teacherKey],
+    );
     return room.relay;
   }
 

@@ -81,17 +81,27 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   // ---- the teacher's controls: over the channel (teacher-channel-actions.ts) and HTTP -----------
 
   const history = new ClassHistory(store, classChanged);
-  const controls = new TeacherControls(store, {
-    memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
-    memberRenamed: (code, memberId, name) => {
-      side.live.sendToStudents(code, { type: 'renamed', name }, (channel) => channel.memberId === memberId);
+  const controls = new TeacherControls(
+    store,
+    {
+      memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
+      memberRenamed: (code, memberId, name) => {
+        side.live.sendToStudents(code, { type: 'renamed', name }, (channel) => channel.memberId === memberId);
+      },
+      classChanged,
+      classListChanged,
+      classDeleted: (code) => side.classDeleted(code),
     },
-    classChanged,
-    classListChanged,
-    classDeleted: (code) => side.classDeleted(code),
-  }, app.log, history);
+    app.log,
+    history,
+  );
   const stateControls = new ClassStateControls(store, { statusChanged: (code, status) => side.statusChanged(code, status) }, app.log, history, lessons);
-  const dataReset = new ClassDataReset(store, { resetHere: (code) => side.resetDataHere(code), resetElsewhere: (code) => side.fanout?.resetData(code) }, app.log, history);
+  const dataReset = new ClassDataReset(
+    store,
+    { resetHere: (code) => side.resetDataHere(code), resetElsewhere: (code) => side.fanout?.resetData(code) },
+    app.log,
+    history,
+  );
   const teacherActions = new TeacherChannelActions(store, controls, stateControls, dataReset);
   /** The teacher's cell (cell-drafts.ts): to the followers here and on the other instances. */
   const cellPush: CellPushDeps = {
@@ -105,7 +115,13 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
-  studentRoutes(app, CLASS_PATH, { store, lessons, classChanged, classListChanged, memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason) });
+  studentRoutes(app, CLASS_PATH, {
+    store,
+    lessons,
+    classChanged,
+    classListChanged,
+    memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
+  });
   const teacherOnly = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER])) return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
   };

@@ -71,7 +71,8 @@ export function applyStatusChange(before: ClassStatus, change: ClassStatusChange
 }
 
 /** A member's cells on the board in CHECKED_PROTOCOLS' order (REST first). */
-export const inProtocolOrder = (a: ServerCheckCell, b: ServerCheckCell): number => CHECKED_PROTOCOLS.indexOf(a.protocol) - CHECKED_PROTOCOLS.indexOf(b.protocol);
+export const inProtocolOrder = (a: ServerCheckCell, b: ServerCheckCell): number =>
+  CHECKED_PROTOCOLS.indexOf(a.protocol) - CHECKED_PROTOCOLS.indexOf(b.protocol);
 
 /** SQLite answers at once, Redis over the network: the plugin awaits either. */
 export type Awaitable<T> = T | Promise<T>;

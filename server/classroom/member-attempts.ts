@@ -47,13 +47,20 @@ export async function memberAttempts(store: ClassroomStore, rawCode: unknown, me
 }
 
 /** `GET …/classes/:code/members/:id/attempts` with the teacher key: 200 MemberAttempts, or the class's problem+json. */
-export function memberAttemptsRoute(app: FastifyInstance, classPath: string, store: ClassroomStore, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+export function memberAttemptsRoute(
+  app: FastifyInstance,
+  classPath: string,
+  store: ClassroomStore,
+  teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+): void {
   app.get(
     `${classPath}/classes/:code/members/:id/attempts`,
     {
       preHandler: teacherOnly,
       attachValidation: true,
-      schema: { params: { type: 'object', properties: { code: { type: 'string', maxLength: 16 }, id: { type: 'integer', minimum: 1 } }, required: ['code', 'id'] } },
+      schema: {
+        params: { type: 'object', properties: { code: { type: 'string', maxLength: 16 }, id: { type: 'integer', minimum: 1 } }, required: ['code', 'id'] },
+      },
     },
     async (request, reply) => {
       if (request.validationError) return sendError(reply, 404, 'NO_SUCH_MEMBER');

@@ -47,7 +47,11 @@ describe('RedisClassroomStore', () => {
     expect(await a.join(code, 'анна', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
     expect(await a.join(code, 'Анна', 'WRONG1')).toEqual({ ok: false, error: 'NAME_TAKEN' });
     const again = await a.join(code, 'АННА', first.member.rejoinCode.toLowerCase(), 3000);
-    expect(again).toMatchObject({ ok: true, rejoined: true, member: { id: first.member.id, name: 'Анна', rejoinCode: first.member.rejoinCode, joinedMs: 2000, lastActiveMs: 3000 } });
+    expect(again).toMatchObject({
+      ok: true,
+      rejoined: true,
+      member: { id: first.member.id, name: 'Анна', rejoinCode: first.member.rejoinCode, joinedMs: 2000, lastActiveMs: 3000 },
+    });
     // the new browser's token works on both instances, the old one on neither
     if (again.ok) expect((await b.memberByToken(again.token))?.id).toBe(first.member.id);
     expect(await a.memberByToken(first.token)).toBeNull();
@@ -93,7 +97,11 @@ describe('RedisClassroomStore', () => {
     const joined = await a.join(code, 'Bob', null, 500);
     if (!joined.ok) throw new Error('join failed');
     const id = joined.member.id;
-    expect(await a.recordResult(id, '01-rest', 'get-user', false, 1000)).toEqual({ ok: true, changed: true, result: { lesson: '01-rest', exercise: 'get-user', attempts: 1, passedMs: null, lastMs: 1000 } });
+    expect(await a.recordResult(id, '01-rest', 'get-user', false, 1000)).toEqual({
+      ok: true,
+      changed: true,
+      result: { lesson: '01-rest', exercise: 'get-user', attempts: 1, passedMs: null, lastMs: 1000 },
+    });
     await b.recordResult(id, '01-rest', 'get-user', false, 2000);
     const pass = await a.recordResult(id, '01-rest', 'get-user', true, 3000);
     expect(pass).toEqual({ ok: true, changed: true, result: { lesson: '01-rest', exercise: 'get-user', attempts: 3, passedMs: 3000, lastMs: 3000 } });
@@ -117,7 +125,9 @@ describe('RedisClassroomStore', () => {
     const { code } = (await a.createClass('Busy'))!;
     const joined = await a.join(code, 'Dana', null);
     if (!joined.ok) throw new Error('join failed');
-    const outcomes = await Promise.all(Array.from({ length: MAX_RESULTS_PER_MEMBER + 4 }, (_, index) => (index % 2 ? a : b).recordResult(joined.member.id, 'lesson', `e${index}`, true)));
+    const outcomes = await Promise.all(
+      Array.from({ length: MAX_RESULTS_PER_MEMBER + 4 }, (_, index) => (index % 2 ? a : b).recordResult(joined.member.id, 'lesson', `e${index}`, true)),
+    );
     expect(outcomes.filter((outcome) => !outcome.ok)).toHaveLength(4);
     expect(await a.results(joined.member.id)).toHaveLength(MAX_RESULTS_PER_MEMBER);
     // an exercise already counted still takes its attempts

@@ -204,10 +204,28 @@ type Scripted = Redis & {
   wirelabDeleteClass(classes: string, klass: string, names: string, prefix: string, code: string): Promise<Array<number | string>>;
   wirelabCreateClass(classes: string, klass: string, code: string, title: string, now: number, max: number): Promise<number>;
   wirelabJoin(klass: string, names: string, seq: string, ...args: Array<string | number>): Promise<string[]>;
-  wirelabRecordResult(member: string, results: string, attempts: string, field: string, passed: string, now: number, max: number, prefix: string, attempt: string, maxAttempts: number): Promise<[number, string?]>;
+  wirelabRecordResult(
+    member: string,
+    results: string,
+    attempts: string,
+    field: string,
+    passed: string,
+    now: number,
+    max: number,
+    prefix: string,
+    attempt: string,
+    maxAttempts: number,
+  ): Promise<[number, string?]>;
   wirelabUpdateClassStatus(klass: string, ...fieldsAndValues: string[]): Promise<number>;
   wirelabBindSession(member: string, prefix: string, sessionHash: string, id: number): Promise<number>;
-  wirelabRecordServerChecks(member: string, servers: string, prefix: string, protocol: string, cell: string, checks: string): Promise<'ok' | 'CLASS_ENDED' | 'NO_SUCH_MEMBER'>;
+  wirelabRecordServerChecks(
+    member: string,
+    servers: string,
+    prefix: string,
+    protocol: string,
+    cell: string,
+    checks: string,
+  ): Promise<'ok' | 'CLASS_ENDED' | 'NO_SUCH_MEMBER'>;
 };
 
 /** The replies of a pipeline; the first command that failed fails the whole read. */
@@ -320,7 +338,12 @@ export class RedisClassroomStore implements ClassroomStore {
     if (status === 'NO_SUCH_CLASS' || status === 'NAME_TAKEN' || status === 'CLASS_FULL' || status === 'CLASS_ENDED') return { ok: false, error: status };
     if (status === 'REJOINED') {
       const [, , memberName, memberRejoinCode, joinedMs] = reply;
-      return { ok: true, member: { id: Number(id), classCode: code, name: memberName, rejoinCode: memberRejoinCode, joinedMs: Number(joinedMs), lastActiveMs: now }, token, rejoined: true };
+      return {
+        ok: true,
+        member: { id: Number(id), classCode: code, name: memberName, rejoinCode: memberRejoinCode, joinedMs: Number(joinedMs), lastActiveMs: now },
+        token,
+        rejoined: true,
+      };
     }
     return { ok: true, member: { id: Number(id), classCode: code, name, rejoinCode: newRejoinCode, joinedMs: now, lastActiveMs: now }, token, rejoined: false };
   }
@@ -341,9 +364,7 @@ export class RedisClassroomStore implements ClassroomStore {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.key(`member:${id}`));
     const hashes = await replies<Record<string, string>>(pipeline);
-    return ids
-      .flatMap((id, index) => memberOf(id, hashes[index]) ?? [])
-      .sort((a, b) => a.joinedMs - b.joinedMs || a.id - b.id);
+    return ids.flatMap((id, index) => memberOf(id, hashes[index]) ?? []).sort((a, b) => a.joinedMs - b.joinedMs || a.id - b.id);
   }
 
   async memberCount(code: string): Promise<number> {
@@ -351,18 +372,40 @@ export class RedisClassroomStore implements ClassroomStore {
   }
 
   async renameMember(code: string, memberId: number, name: string): Promise<RenameOutcome> {
-    const outcome = await this.redis.wirelabRenameMember(this.key(`member:${memberId}`), this.key(`class:${code}:names`), code, memberId, name, displayNameKey(name));
+    const outcome = await this.redis.wirelabRenameMember(
+      this.key(`member:${memberId}`),
+      this.key(`class:${code}:names`),
+      code,
+      memberId,
+      name,
+      displayNameKey(name),
+    );
     if (outcome !== 'OK') return { ok: false, error: outcome };
     const member = memberOf(memberId, await this.redis.hgetall(this.key(`member:${memberId}`)));
     return member ? { ok: true, member } : { ok: false, error: 'NO_SUCH_MEMBER' };
   }
 
   async removeMember(code: string, memberId: number): Promise<boolean> {
-    return (await this.redis.wirelabRemoveMember(this.key(`member:${memberId}`), this.key(`class:${code}:names`), this.key(`results:${memberId}`), this.prefix, code, memberId)) === 1;
+    return (
+      (await this.redis.wirelabRemoveMember(
+        this.key(`member:${memberId}`),
+        this.key(`class:${code}:names`),
+        this.key(`results:${memberId}`),
+        this.prefix,
+        code,
+        memberId,
+      )) === 1
+    );
   }
 
   async deleteClass(code: string): Promise<number[] | null> {
-    const [found, ...ids] = await this.redis.wirelabDeleteClass(this.key('classes'), this.key(`class:${code}`), this.key(`class:${code}:names`), this.prefix, code);
+    const [found, ...ids] = await this.redis.wirelabDeleteClass(
+      this.key('classes'),
+      this.key(`class:${code}`),
+      this.key(`class:${code}:names`),
+      this.prefix,
+      code,
+    );
     return Number(found) === 1 ? ids.map(Number) : null;
   }
 
@@ -370,7 +413,14 @@ export class RedisClassroomStore implements ClassroomStore {
     await this.redis.hset(this.key(`member:${memberId}`), 'lastActiveMs', now);
   }
 
-  async recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now(), miss: AttemptMiss | null = null): Promise<ResultOutcome> {
+  async recordResult(
+    memberId: number,
+    lesson: string,
+    exercise: string,
+    passed: boolean,
+    now = Date.now(),
+    miss: AttemptMiss | null = null,
+  ): Promise<ResultOutcome> {
     const field = JSON.stringify([lesson, exercise]);
     const attempt: Attempt = { lesson, exercise, passed, ms: now, miss: passed ? null : miss };
     const [changed, value] = await this.redis.wirelabRecordResult(
@@ -437,7 +487,15 @@ export class RedisClassroomStore implements ClassroomStore {
   }
 
   async classStatus(code: string): Promise<ClassStatus | null> {
-    const [title, endedMs, notice, timer, assignment, frozenMs] = await this.redis.hmget(this.key(`class:${code}`), 'title', 'endedMs', 'notice', 'timer', 'assignment', 'frozenMs');
+    const [title, endedMs, notice, timer, assignment, frozenMs] = await this.redis.hmget(
+      this.key(`class:${code}`),
+      'title',
+      'endedMs',
+      'notice',
+      'timer',
+      'assignment',
+      'frozenMs',
+    );
     if (title === null) return null;
     return {
       endedMs: endedMs === null ? null : Number(endedMs),

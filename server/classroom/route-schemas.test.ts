@@ -25,7 +25,16 @@ describe('the classroom routes declare what they take', () => {
   it('every body they read has a schema, every class code in a path too', async () => {
     const routes = await classroomRoutes();
     const withBody = routes.filter((route) => route.schema?.body).map((route) => `${route.method} ${route.url}`);
-    expect(withBody.sort()).toEqual(['POST /c/classes', 'POST /c/join', 'POST /c/progress', 'PUT /c/classes/:code/assignment', 'PUT /c/classes/:code/notice', 'PUT /c/classes/:code/timer'].sort());
+    expect(withBody.sort()).toEqual(
+      [
+        'POST /c/classes',
+        'POST /c/join',
+        'POST /c/progress',
+        'PUT /c/classes/:code/assignment',
+        'PUT /c/classes/:code/notice',
+        'PUT /c/classes/:code/timer',
+      ].sort(),
+    );
     const codeRoutes = routes.filter((route) => route.url.includes(':code'));
     expect(codeRoutes.length).toBeGreaterThanOrEqual(13);
     for (const route of codeRoutes) expect(route.schema?.params, `${route.method} ${route.url}`).toBeDefined();
@@ -38,7 +47,9 @@ describe('the classroom routes declare what they take', () => {
     expect(body({ minutes: 5 }).error).toBeUndefined();
     expect(body({ minutes: '5' }).error).toBeDefined();
     expect(body({ minutes: 500 }).error).toBeDefined();
-    const params = classroomValidator({ schema: { type: 'object', properties: { id: { type: 'integer' } } }, method: 'GET', url: '/', httpPart: 'params' }) as (data: unknown) => { error?: unknown };
+    const params = classroomValidator({ schema: { type: 'object', properties: { id: { type: 'integer' } } }, method: 'GET', url: '/', httpPart: 'params' }) as (
+      data: unknown,
+    ) => { error?: unknown };
     expect(params({ id: '7' }).error).toBeUndefined();
   });
 });

@@ -33,7 +33,9 @@ export const joinBody = {
   properties: {
     code: text(32, 'the class code'),
     name: text(400, 'the name shown on the board: 1 to 40 characters after spaces are folded'),
-    rejoinCode: { description: 'the rejoin code of an earlier join, to come back under the same name; anything but a string of at most 32 characters is ignored' },
+    rejoinCode: {
+      description: 'the rejoin code of an earlier join, to come back under the same name; anything but a string of at most 32 characters is ignored',
+    },
   },
   required: ['code', 'name'],
 } as const;
@@ -57,7 +59,9 @@ export const classTitleBody = {
 
 export const noticeBody = {
   type: 'object',
-  properties: { text: { type: 'string', maxLength: NOTICE_MAX * 10, description: `plain text, shown as text: 1 to ${NOTICE_MAX} characters after spaces are folded` } },
+  properties: {
+    text: { type: 'string', maxLength: NOTICE_MAX * 10, description: `plain text, shown as text: 1 to ${NOTICE_MAX} characters after spaces are folded` },
+  },
   required: ['text'],
 } as const;
 
@@ -78,7 +82,10 @@ export const assignmentBody = {
  * parameter is "no such class", a bad body the route's own code (by the first failing field,
  * where a route has one per field).
  */
-export function refusalOf(request: FastifyRequest, bodyRefusal: ClassServerErrorCode | ((field: string) => ClassServerErrorCode)): { status: 400 | 404; error: ClassServerErrorCode } | null {
+export function refusalOf(
+  request: FastifyRequest,
+  bodyRefusal: ClassServerErrorCode | ((field: string) => ClassServerErrorCode),
+): { status: 400 | 404; error: ClassServerErrorCode } | null {
   const failed = request.validationError;
   if (!failed) return null;
   const context = (failed as { validationContext?: string }).validationContext;

@@ -5,8 +5,7 @@ const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 const bytes = (value: string) => Buffer.from(value, 'latin1');
 
 describe('SecretHeaderMask', () => {
-  const request =
-    'GET /api/v1/users/1 HTTP/1.1\r\nHost: 10.0.0.2:8080\r\nCookie: wirelab_session=abcdefghijklmnopqrstuv\r\nAccept: */*\r\n\r\n';
+  const request = 'GET /api/v1/users/1 HTTP/1.1\r\nHost: 10.0.0.2:8080\r\nCookie: wirelab_session=abcdefghijklmnopqrstuv\r\nAccept: */*\r\n\r\n';
 
   it('blanks the cookie value byte for byte and keeps everything else', () => {
     const masked = text(new SecretHeaderMask().apply(bytes(request)));

@@ -1,5 +1,13 @@
 /** Headers whose values would hand the teacher's session (or key) to a follower. */
-const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'x-wirelab-sandbox', 'x-wirelab-teacher-key', 'x-wirelab-member', 'authorization', 'proxy-authorization']);
+const SECRET_HEADERS = new Set([
+  'cookie',
+  'set-cookie',
+  'x-wirelab-sandbox',
+  'x-wirelab-teacher-key',
+  'x-wirelab-member',
+  'authorization',
+  'proxy-authorization',
+]);
 const STAR = 0x2a;
 const CR = 0x0d;
 const LF = 0x0a;

@@ -28,7 +28,10 @@ export async function serverChecksStoreCases(a: ClassroomStore, b: ClassroomStor
   expect(await a.recordServerChecks(anna.member.id, record('grpc', 3))).toBe('ok');
   expect(await b.recordServerChecks(anna.member.id, record('rest', 5))).toBe('ok');
   expect(await a.recordServerChecks(anna.member.id, record('rest', 9))).toBe('ok');
-  expect((await b.serverCellsOfClass(code)).get(anna.member.id)?.map((cell) => [cell.protocol, cell.passed])).toEqual([['rest', 9], ['grpc', 3]]);
+  expect((await b.serverCellsOfClass(code)).get(anna.member.id)?.map((cell) => [cell.protocol, cell.passed])).toEqual([
+    ['rest', 9],
+    ['grpc', 3],
+  ]);
   expect(await b.serverChecks(anna.member.id, 'rest')).toEqual(record('rest', 9));
   expect(await b.serverChecks(bob.member.id, 'rest')).toBeNull();
   expect(await a.recordServerChecks(987654, record('rest', 1))).toBe('NO_SUCH_MEMBER');

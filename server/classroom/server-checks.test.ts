@@ -28,11 +28,24 @@ const report = (results: CheckResult[], extra: Partial<CheckReport> = {}): Check
 describe('serverChecksOf', () => {
   it('keeps counts, failed ids, verdicts and what differed — never the transcripts or the host', () => {
     const record = serverChecksOf(
-      report([result('create-user-ok', 'pass'), result('deadline-exceeded', 'fail', { en: 'status 0, not 4', ru: 'статус 0, а не 4' }), result('reflection-offered', 'not-offered', { en: 'no reflection', ru: 'нет reflection' })]),
+      report([
+        result('create-user-ok', 'pass'),
+        result('deadline-exceeded', 'fail', { en: 'status 0, not 4', ru: 'статус 0, а не 4' }),
+        result('reflection-offered', 'not-offered', { en: 'no reflection', ru: 'нет reflection' }),
+      ]),
       1000,
       [SESSION],
     )!;
-    expect(record.cell).toEqual({ protocol: 'grpc', ms: 1000, passed: 1, failed: 1, notOffered: 1, failedIds: ['deadline-exceeded'], targetIsWirelab: false, port: 50051 });
+    expect(record.cell).toEqual({
+      protocol: 'grpc',
+      ms: 1000,
+      passed: 1,
+      failed: 1,
+      notOffered: 1,
+      failedIds: ['deadline-exceeded'],
+      targetIsWirelab: false,
+      port: 50051,
+    });
     expect(record.checks).toEqual([
       { id: 'create-user-ok', outcome: 'pass', difference: null },
       { id: 'deadline-exceeded', outcome: 'fail', difference: { en: 'status 0, not 4', ru: 'статус 0, а не 4' } },
@@ -41,9 +54,13 @@ describe('serverChecksOf', () => {
     expect(JSON.stringify(record)).not.toMatch(/192\.168|Cookie|HTTP\/1\.1/);
   });
 
-  it('blanks the student\'s session, curl tokens and secret headers in what differed, and cuts it short', () => {
+  it("blanks the student's session, curl tokens and secret headers in what differed, and cuts it short", () => {
     const token = `curl.${'a'.repeat(64)}`;
-    const record = serverChecksOf(report([result('a-check', 'fail', { en: `got ${SESSION} and ${token}\nAuthorization: Bearer xyz`, ru: 'x'.repeat(1000) })]), 1, [SESSION])!;
+    const record = serverChecksOf(
+      report([result('a-check', 'fail', { en: `got ${SESSION} and ${token}\nAuthorization: Bearer xyz`, ru: 'x'.repeat(1000) })]),
+      1,
+      [SESSION],
+    )!;
     const { en, ru } = record.checks[0].difference!;
     expect(en).not.toContain(SESSION);
     expect(en).not.toContain('a'.repeat(64));
@@ -52,7 +69,7 @@ describe('serverChecksOf', () => {
     expect(ru.endsWith('…')).toBe(true);
   });
 
-  it('keeps nothing of a run in which no check ran, and drops ids that are not a check\'s', () => {
+  it("keeps nothing of a run in which no check ran, and drops ids that are not a check's", () => {
     expect(serverChecksOf(report([], { reachable: false, reason: 'no-answer' }), 1, [])).toBeNull();
     expect(serverChecksOf(report([result('<script>', 'fail'), result('ok-id', 'pass')]), 1, [])!.checks.map((check) => check.id)).toEqual(['ok-id']);
     expect(serverChecksOf(report([result('ok-id', 'pass')], { targetIsWirelab: true }), 1, [])!.cell.targetIsWirelab).toBe(true);
@@ -68,7 +85,7 @@ describe('serverChecksOf', () => {
 
 describe('recordServerChecks', () => {
   const log = { warn: () => undefined } as never;
-  it('records a member\'s run by their session, nobody else\'s, and not after the class ended', async () => {
+  it("records a member's run by their session, nobody else's, and not after the class ended", async () => {
     const store = new SqliteClassroomStore(':memory:');
     const { code } = store.createClass('A')!;
     const joined = store.join(code, 'Анна', null);

@@ -1,6 +1,12 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CHECKED_PROTOCOLS, type CheckedProtocol, type CheckReport, type Localized } from '../../contracts/own-server/check-result.ts';
-import { SERVER_CHECK_DIFFERENCE_MAX, SERVER_CHECKS_MAX, type MemberServerChecks, type ServerCheckCell, type ServerCheckLine } from '../../contracts/class-channel/messages.ts';
+import {
+  SERVER_CHECK_DIFFERENCE_MAX,
+  SERVER_CHECKS_MAX,
+  type MemberServerChecks,
+  type ServerCheckCell,
+  type ServerCheckLine,
+} from '../../contracts/class-channel/messages.ts';
 import { blankSecretsInText } from './cell-drafts.ts';
 import { sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
@@ -39,7 +45,11 @@ export function serverChecksOf(report: CheckReport, ms: number, secrets: readonl
   const checks: ServerCheckLine[] = report.results
     .filter((result) => CHECK_ID.test(result.id))
     .slice(0, SERVER_CHECKS_MAX)
-    .map((result) => ({ id: result.id, outcome: result.outcome, difference: result.outcome !== 'pass' && result.difference ? blank(result.difference) : null }));
+    .map((result) => ({
+      id: result.id,
+      outcome: result.outcome,
+      difference: result.outcome !== 'pass' && result.difference ? blank(result.difference) : null,
+    }));
   const count = (outcome: ServerCheckLine['outcome']) => checks.filter((check) => check.outcome === outcome).length;
   const cell: ServerCheckCell = {
     protocol: report.protocol,
@@ -84,17 +94,31 @@ export async function recordServerChecks(deps: ServerCheckDeps, session: string 
 }
 
 /** One member's latest run of one protocol, for the teacher's details. */
-export async function memberServerChecks(store: ClassroomStore, rawCode: unknown, memberId: unknown, protocol: unknown): Promise<ControlOutcome<MemberServerChecks>> {
+export async function memberServerChecks(
+  store: ClassroomStore,
+  rawCode: unknown,
+  memberId: unknown,
+  protocol: unknown,
+): Promise<ControlOutcome<MemberServerChecks>> {
   const code = normalizeClassCode(rawCode);
   if (!code || !(await store.classByCode(code))) return { ok: false, status: 404, error: 'NO_SUCH_CLASS' };
   const member = typeof memberId === 'number' ? (await store.members(code)).find((candidate) => candidate.id === memberId) : undefined;
-  if (!member || typeof protocol !== 'string' || !CHECKED_PROTOCOLS.includes(protocol as CheckedProtocol)) return { ok: false, status: 404, error: 'NO_SUCH_MEMBER' };
+  if (!member || typeof protocol !== 'string' || !CHECKED_PROTOCOLS.includes(protocol as CheckedProtocol))
+    return { ok: false, status: 404, error: 'NO_SUCH_MEMBER' };
   const record = await store.serverChecks(member.id, protocol as CheckedProtocol);
-  return { ok: true, value: { code, memberId: member.id, name: member.name, protocol: protocol as CheckedProtocol, cell: record?.cell ?? null, checks: record?.checks ?? [] } };
+  return {
+    ok: true,
+    value: { code, memberId: member.id, name: member.name, protocol: protocol as CheckedProtocol, cell: record?.cell ?? null, checks: record?.checks ?? [] },
+  };
 }
 
 /** `GET …/classes/:code/members/:id/server-checks/:protocol` with the teacher key: 200 MemberServerChecks, or the class's problem+json. */
-export function memberServerChecksRoute(app: FastifyInstance, classPath: string, store: ClassroomStore, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+export function memberServerChecksRoute(
+  app: FastifyInstance,
+  classPath: string,
+  store: ClassroomStore,
+  teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+): void {
   app.get(
     `${classPath}/classes/:code/members/:id/server-checks/:protocol`,
     {
@@ -103,7 +127,11 @@ export function memberServerChecksRoute(app: FastifyInstance, classPath: string,
       schema: {
         params: {
           type: 'object',
-          properties: { code: { type: 'string', maxLength: 16 }, id: { type: 'integer', minimum: 1 }, protocol: { type: 'string', enum: [...CHECKED_PROTOCOLS] } },
+          properties: {
+            code: { type: 'string', maxLength: 16 },
+            id: { type: 'integer', minimum: 1 },
+            protocol: { type: 'string', enum: [...CHECKED_PROTOCOLS] },
+          },
           required: ['code', 'id', 'protocol'],
         },
       },

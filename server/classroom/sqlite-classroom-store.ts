@@ -159,12 +159,18 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   classes(): ClassInfo[] {
-    const rows = this.db.prepare('SELECT code, title, created_ms FROM classroom_classes ORDER BY created_ms, code').all() as Array<{ code: string; title: string; created_ms: number }>;
+    const rows = this.db.prepare('SELECT code, title, created_ms FROM classroom_classes ORDER BY created_ms, code').all() as Array<{
+      code: string;
+      title: string;
+      created_ms: number;
+    }>;
     return rows.map((row) => ({ code: row.code, title: row.title, createdMs: row.created_ms }));
   }
 
   classByCode(code: string): ClassInfo | null {
-    const row = this.db.prepare('SELECT code, title, created_ms FROM classroom_classes WHERE code = ?').get(code) as { code: string; title: string; created_ms: number } | undefined;
+    const row = this.db.prepare('SELECT code, title, created_ms FROM classroom_classes WHERE code = ?').get(code) as
+      | { code: string; title: string; created_ms: number }
+      | undefined;
     return row ? { code: row.code, title: row.title, createdMs: row.created_ms } : null;
   }
 
@@ -178,7 +184,9 @@ export class SqliteClassroomStore implements ClassroomStore {
     if (!status) return { ok: false, error: 'NO_SUCH_CLASS' };
     if (status.endedMs !== null) return { ok: false, error: 'CLASS_ENDED' };
     const token = randomBytes(24).toString('base64url');
-    const existing = this.db.prepare('SELECT * FROM classroom_members WHERE class_code = ? AND name_key = ?').get(code, displayNameKey(name)) as MemberRow | undefined;
+    const existing = this.db.prepare('SELECT * FROM classroom_members WHERE class_code = ? AND name_key = ?').get(code, displayNameKey(name)) as
+      | MemberRow
+      | undefined;
     if (existing) {
       if (!rejoinCode || !sameText(existing.rejoin_code, rejoinCode.toUpperCase())) return { ok: false, error: 'NAME_TAKEN' };
       this.db.prepare('UPDATE classroom_members SET token_hash = ?, last_active_ms = ? WHERE id = ?').run(hashToken(token), now, existing.id);
@@ -214,12 +222,20 @@ export class SqliteClassroomStore implements ClassroomStore {
    */
   recordResult(memberId: number, lesson: string, exercise: string, passed: boolean, now = Date.now(), miss: AttemptMiss | null = null): ResultOutcome {
     const read = () =>
-      this.db.prepare('SELECT lesson, exercise, attempts, passed_ms, last_ms FROM classroom_results WHERE member_id = ? AND lesson = ? AND exercise = ?').get(memberId, lesson, exercise) as
-        | { lesson: string; exercise: string; attempts: number; passed_ms: number | null; last_ms: number }
-        | undefined;
-    const toResult = (row: NonNullable<ReturnType<typeof read>>): ExerciseResult => ({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms });
+      this.db
+        .prepare('SELECT lesson, exercise, attempts, passed_ms, last_ms FROM classroom_results WHERE member_id = ? AND lesson = ? AND exercise = ?')
+        .get(memberId, lesson, exercise) as { lesson: string; exercise: string; attempts: number; passed_ms: number | null; last_ms: number } | undefined;
+    const toResult = (row: NonNullable<ReturnType<typeof read>>): ExerciseResult => ({
+      lesson: row.lesson,
+      exercise: row.exercise,
+      attempts: row.attempts,
+      passedMs: row.passed_ms,
+      lastMs: row.last_ms,
+    });
     return this.db.transaction((): ResultOutcome => {
-      const ended = this.db.prepare('SELECT c.ended_ms FROM classroom_classes c JOIN classroom_members m ON m.class_code = c.code WHERE m.id = ?').get(memberId) as { ended_ms: number | null } | undefined;
+      const ended = this.db
+        .prepare('SELECT c.ended_ms FROM classroom_classes c JOIN classroom_members m ON m.class_code = c.code WHERE m.id = ?')
+        .get(memberId) as { ended_ms: number | null } | undefined;
       if (ended?.ended_ms != null) return { ok: false, error: 'CLASS_ENDED' };
       this.touch(memberId, now);
       const before = read();
@@ -227,9 +243,13 @@ export class SqliteClassroomStore implements ClassroomStore {
       if (!before) {
         const count = (this.db.prepare('SELECT count(*) AS n FROM classroom_results WHERE member_id = ?').get(memberId) as { n: number }).n;
         if (count >= MAX_RESULTS_PER_MEMBER) return { ok: false, error: 'TOO_MANY_RESULTS' };
-        this.db.prepare('INSERT INTO classroom_results (member_id, lesson, exercise, attempts, passed_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?)').run(memberId, lesson, exercise, passed ? now : null, now);
+        this.db
+          .prepare('INSERT INTO classroom_results (member_id, lesson, exercise, attempts, passed_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?)')
+          .run(memberId, lesson, exercise, passed ? now : null, now);
       } else {
-        this.db.prepare('UPDATE classroom_results SET attempts = attempts + 1, passed_ms = ?, last_ms = ? WHERE member_id = ? AND lesson = ? AND exercise = ?').run(passed ? now : null, now, memberId, lesson, exercise);
+        this.db
+          .prepare('UPDATE classroom_results SET attempts = attempts + 1, passed_ms = ?, last_ms = ? WHERE member_id = ? AND lesson = ? AND exercise = ?')
+          .run(passed ? now : null, now, memberId, lesson, exercise);
       }
       this.keepAttempt(memberId, { lesson, exercise, passed, ms: now, miss: passed ? null : miss });
       return { ok: true, result: toResult(read()!), changed: true };
@@ -242,34 +262,50 @@ export class SqliteClassroomStore implements ClassroomStore {
       .prepare('INSERT INTO classroom_attempts (member_id, lesson, exercise, passed, at_ms, miss) VALUES (?, ?, ?, ?, ?, ?)')
       .run(memberId, attempt.lesson, attempt.exercise, attempt.passed ? 1 : 0, attempt.ms, attempt.miss ? JSON.stringify(attempt.miss) : null);
     this.db
-      .prepare('DELETE FROM classroom_attempts WHERE member_id = ? AND id <= (SELECT id FROM classroom_attempts WHERE member_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)')
+      .prepare(
+        'DELETE FROM classroom_attempts WHERE member_id = ? AND id <= (SELECT id FROM classroom_attempts WHERE member_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+      )
       .run(memberId, memberId, MAX_ATTEMPTS_KEPT);
   }
 
   attempts(memberId: number): Attempt[] {
-    const rows = this.db.prepare('SELECT lesson, exercise, passed, at_ms, miss FROM classroom_attempts WHERE member_id = ? ORDER BY id DESC').all(memberId) as Array<{
+    const rows = this.db
+      .prepare('SELECT lesson, exercise, passed, at_ms, miss FROM classroom_attempts WHERE member_id = ? ORDER BY id DESC')
+      .all(memberId) as Array<{
       lesson: string;
       exercise: string;
       passed: number;
       at_ms: number;
       miss: string | null;
     }>;
-    return rows.map((row) => ({ lesson: row.lesson, exercise: row.exercise, passed: row.passed === 1, ms: row.at_ms, miss: row.miss ? (JSON.parse(row.miss) as AttemptMiss) : null }));
+    return rows.map((row) => ({
+      lesson: row.lesson,
+      exercise: row.exercise,
+      passed: row.passed === 1,
+      ms: row.at_ms,
+      miss: row.miss ? (JSON.parse(row.miss) as AttemptMiss) : null,
+    }));
   }
 
   bindSession(memberId: number, session: string): void {
     // REPLACE drops the rows either key named: the member's previous session, the session's previous member
-    this.db.prepare('INSERT OR REPLACE INTO classroom_sessions (session_hash, member_id) SELECT ?, id FROM classroom_members WHERE id = ?').run(hashToken(session), memberId);
+    this.db
+      .prepare('INSERT OR REPLACE INTO classroom_sessions (session_hash, member_id) SELECT ?, id FROM classroom_members WHERE id = ?')
+      .run(hashToken(session), memberId);
   }
 
   memberBySession(session: string): MemberInfo | null {
-    const row = this.db.prepare('SELECT m.* FROM classroom_members m JOIN classroom_sessions s ON s.member_id = m.id WHERE s.session_hash = ?').get(hashToken(session)) as MemberRow | undefined;
+    const row = this.db
+      .prepare('SELECT m.* FROM classroom_members m JOIN classroom_sessions s ON s.member_id = m.id WHERE s.session_hash = ?')
+      .get(hashToken(session)) as MemberRow | undefined;
     return row ? memberOf(row) : null;
   }
 
   recordServerChecks(memberId: number, record: ServerChecksRecord): 'ok' | 'CLASS_ENDED' | 'NO_SUCH_MEMBER' {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT c.ended_ms FROM classroom_classes c JOIN classroom_members m ON m.class_code = c.code WHERE m.id = ?').get(memberId) as { ended_ms: number | null } | undefined;
+      const row = this.db
+        .prepare('SELECT c.ended_ms FROM classroom_classes c JOIN classroom_members m ON m.class_code = c.code WHERE m.id = ?')
+        .get(memberId) as { ended_ms: number | null } | undefined;
       if (!row) return 'NO_SUCH_MEMBER';
       if (row.ended_ms !== null) return 'CLASS_ENDED';
       this.db
@@ -280,7 +316,9 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   serverChecks(memberId: number, protocol: CheckedProtocol): ServerChecksRecord | null {
-    const row = this.db.prepare('SELECT cell, checks FROM classroom_server_checks WHERE member_id = ? AND protocol = ?').get(memberId, protocol) as { cell: string; checks: string } | undefined;
+    const row = this.db.prepare('SELECT cell, checks FROM classroom_server_checks WHERE member_id = ? AND protocol = ?').get(memberId, protocol) as
+      | { cell: string; checks: string }
+      | undefined;
     return row ? { cell: JSON.parse(row.cell) as ServerChecksRecord['cell'], checks: JSON.parse(row.checks) as ServerChecksRecord['checks'] } : null;
   }
 
@@ -314,15 +352,24 @@ export class SqliteClassroomStore implements ClassroomStore {
 
   recordAction(code: string, action: ClassAction): void {
     this.db.transaction(() => {
-      if (this.db.prepare('INSERT INTO classroom_actions (class_code, action) SELECT code, ? FROM classroom_classes WHERE code = ?').run(JSON.stringify(action), code).changes === 0) return;
+      if (
+        this.db
+          .prepare('INSERT INTO classroom_actions (class_code, action) SELECT code, ? FROM classroom_classes WHERE code = ?')
+          .run(JSON.stringify(action), code).changes === 0
+      )
+        return;
       this.db
-        .prepare('DELETE FROM classroom_actions WHERE class_code = ? AND id NOT IN (SELECT id FROM classroom_actions WHERE class_code = ? ORDER BY id DESC LIMIT ?)')
+        .prepare(
+          'DELETE FROM classroom_actions WHERE class_code = ? AND id NOT IN (SELECT id FROM classroom_actions WHERE class_code = ? ORDER BY id DESC LIMIT ?)',
+        )
         .run(code, code, MAX_CLASS_ACTIONS_KEPT);
     })();
   }
 
   actions(code: string): ClassAction[] {
-    const rows = this.db.prepare('SELECT action FROM classroom_actions WHERE class_code = ? ORDER BY id DESC LIMIT ?').all(code, MAX_CLASS_ACTIONS_KEPT) as Array<{ action: string }>;
+    const rows = this.db
+      .prepare('SELECT action FROM classroom_actions WHERE class_code = ? ORDER BY id DESC LIMIT ?')
+      .all(code, MAX_CLASS_ACTIONS_KEPT) as Array<{ action: string }>;
     return rows.map((row) => JSON.parse(row.action) as ClassAction);
   }
 
@@ -357,7 +404,9 @@ export class SqliteClassroomStore implements ClassroomStore {
   renameMember(code: string, memberId: number, name: string): RenameOutcome {
     const row = this.db.prepare('SELECT * FROM classroom_members WHERE id = ? AND class_code = ?').get(memberId, code) as MemberRow | undefined;
     if (!row) return { ok: false, error: 'NO_SUCH_MEMBER' };
-    const holder = this.db.prepare('SELECT id FROM classroom_members WHERE class_code = ? AND name_key = ?').get(code, displayNameKey(name)) as { id: number } | undefined;
+    const holder = this.db.prepare('SELECT id FROM classroom_members WHERE class_code = ? AND name_key = ?').get(code, displayNameKey(name)) as
+      | { id: number }
+      | undefined;
     if (holder && holder.id !== memberId) return { ok: false, error: 'NAME_TAKEN' };
     this.db.prepare('UPDATE classroom_members SET name = ?, name_key = ? WHERE id = ?').run(name, displayNameKey(name), memberId);
     return { ok: true, member: memberOf({ ...row, name }) };
@@ -381,7 +430,9 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   results(memberId: number): ExerciseResult[] {
-    const rows = this.db.prepare('SELECT lesson, exercise, attempts, passed_ms, last_ms FROM classroom_results WHERE member_id = ? ORDER BY lesson, exercise').all(memberId) as Array<{
+    const rows = this.db
+      .prepare('SELECT lesson, exercise, attempts, passed_ms, last_ms FROM classroom_results WHERE member_id = ? ORDER BY lesson, exercise')
+      .all(memberId) as Array<{
       lesson: string;
       exercise: string;
       attempts: number;
@@ -399,4 +450,3 @@ function sameText(expected: string, given: string): boolean {
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
 }
-

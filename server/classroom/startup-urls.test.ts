@@ -54,7 +54,13 @@ describe('parsePublicUrl', () => {
   });
 
   it('makes the printed student address and teacher link PUBLIC_URL’s', () => {
-    const urls = startupUrls({ host: '0.0.0.0', port: 8081, teacherKey: 'K', interfaces: structuredClone(interfaces) as never, publicUrl: 'http://10.0.0.5:8080' });
+    const urls = startupUrls({
+      host: '0.0.0.0',
+      port: 8081,
+      teacherKey: 'K',
+      interfaces: structuredClone(interfaces) as never,
+      publicUrl: 'http://10.0.0.5:8080',
+    });
     expect(urls.lan).toEqual(['http://10.0.0.5:8080/']);
     expect(urls.teacher.en).toBe('http://10.0.0.5:8080/en/class/teach#key=K');
   });

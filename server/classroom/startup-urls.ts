@@ -43,7 +43,13 @@ const listensEverywhere = (host: string): boolean => host === '0.0.0.0' || host 
  * port the teacher's browser used (behind HAProxy that is HAProxy's, not this instance's); none
  * when the server listens on one address only (the page then names its own origin).
  */
-export function joinOrigins(options: { listeningHost: string; listeningPort: number; hostHeader: string | undefined; publicUrl?: string; interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> }): string[] {
+export function joinOrigins(options: {
+  listeningHost: string;
+  listeningPort: number;
+  hostHeader: string | undefined;
+  publicUrl?: string;
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+}): string[] {
   if (options.publicUrl) return [options.publicUrl];
   if (!listensEverywhere(options.listeningHost)) return [];
   const port = /:(\d{1,5})$/.exec(options.hostHeader ?? '')?.[1] ?? (options.hostHeader ? '80' : String(options.listeningPort));
@@ -51,11 +57,21 @@ export function joinOrigins(options: { listeningHost: string; listeningPort: num
 }
 
 /** What `npm start` prints for a class: where students go and the teacher's link. */
-export function startupUrls(options: { host: string; port: number; teacherKey: string; interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>; publicUrl?: string }): StartupUrls {
+export function startupUrls(options: {
+  host: string;
+  port: number;
+  teacherKey: string;
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+  publicUrl?: string;
+}): StartupUrls {
   const everyAddress = listensEverywhere(options.host);
   const localHost = everyAddress ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host;
   const local = `http://${localHost}:${options.port}/`;
-  const lan = options.publicUrl ? [`${options.publicUrl}/`] : everyAddress ? lanAddresses(options.interfaces).map((address) => `http://${address}:${options.port}/`) : [];
+  const lan = options.publicUrl
+    ? [`${options.publicUrl}/`]
+    : everyAddress
+      ? lanAddresses(options.interfaces).map((address) => `http://${address}:${options.port}/`)
+      : [];
   // The key travels in the fragment: browsers never send it, so it is in no request or log line.
   const base = lan[0] ?? local;
   const teacher = { ru: `${base}ru/class/teach#key=${options.teacherKey}`, en: `${base}en/class/teach#key=${options.teacherKey}` };

@@ -82,7 +82,14 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
     if (refused) return sendError(reply, refused.status, refused.error);
     const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown };
     const miss = attemptMissOf(body.miss);
-    if (typeof body.lesson !== 'string' || !LESSON_SLUG.test(body.lesson) || typeof body.exercise !== 'string' || !EXERCISE_ID.test(body.exercise) || typeof body.passed !== 'boolean' || miss === undefined) {
+    if (
+      typeof body.lesson !== 'string' ||
+      !LESSON_SLUG.test(body.lesson) ||
+      typeof body.exercise !== 'string' ||
+      !EXERCISE_ID.test(body.exercise) ||
+      typeof body.passed !== 'boolean' ||
+      miss === undefined
+    ) {
       return sendError(reply, 400, 'BAD_RESULT');
     }
     if (!deps.lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');

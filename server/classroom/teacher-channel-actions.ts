@@ -11,7 +11,20 @@ import type { ControlOutcome, TeacherControls } from './teacher-controls.ts';
 // What changed reaches the page as every watcher gets it (a new board, the class list); only a
 // refusal, or what was asked for (a student's attempts, their server's checks), is the answer to the page itself.
 
-const CONTROL_TYPES = new Set(['rename-member', 'remove-member', 'delete-class', 'member-attempts', 'member-server-checks', 'end-class', 'reopen-class', 'notice', 'timer', 'reset-data', 'assign', 'freeze']);
+const CONTROL_TYPES = new Set([
+  'rename-member',
+  'remove-member',
+  'delete-class',
+  'member-attempts',
+  'member-server-checks',
+  'end-class',
+  'reopen-class',
+  'notice',
+  'timer',
+  'reset-data',
+  'assign',
+  'freeze',
+]);
 
 export class TeacherChannelActions {
   constructor(

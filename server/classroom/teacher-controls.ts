@@ -30,7 +30,11 @@ export interface ControlEffects {
 
 export type ControlOutcome<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 409; error: ClassServerErrorCode };
 
-const refused = (status: 400 | 404 | 409, error: ClassServerErrorCode): { ok: false; status: 400 | 404 | 409; error: ClassServerErrorCode } => ({ ok: false, status, error });
+const refused = (status: 400 | 404 | 409, error: ClassServerErrorCode): { ok: false; status: 400 | 404 | 409; error: ClassServerErrorCode } => ({
+  ok: false,
+  status,
+  error,
+});
 
 export class TeacherControls {
   constructor(
@@ -102,8 +106,14 @@ const memberParams = {
  * The controls over HTTP, for a teacher's script (the page uses the channel). Each answers 204 or
  * the class's problem+json; `preHandler` refuses a request without the teacher key.
  */
-export function teacherControlRoutes(app: FastifyInstance, classPath: string, controls: TeacherControls, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
-  const answer = <T>(reply: FastifyReply, outcome: ControlOutcome<T>, ok: (value: T) => FastifyReply): FastifyReply => (outcome.ok ? ok(outcome.value) : sendError(reply, outcome.status, outcome.error));
+export function teacherControlRoutes(
+  app: FastifyInstance,
+  classPath: string,
+  controls: TeacherControls,
+  teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+): void {
+  const answer = <T>(reply: FastifyReply, outcome: ControlOutcome<T>, ok: (value: T) => FastifyReply): FastifyReply =>
+    outcome.ok ? ok(outcome.value) : sendError(reply, outcome.status, outcome.error);
 
   app.patch(
     `${classPath}/classes/:code/members/:id`,
@@ -125,15 +135,23 @@ export function teacherControlRoutes(app: FastifyInstance, classPath: string, co
     },
   );
 
-  app.delete(`${classPath}/classes/:code/members/:id`, { preHandler: teacherOnly, attachValidation: true, schema: { params: memberParams } }, async (request, reply) => {
-    const { code, id } = request.params as { code: string; id: unknown };
-    if (request.validationError) return sendError(reply, 404, 'NO_SUCH_MEMBER');
-    return answer(reply, await controls.remove(code, id), () => reply.code(204).send());
-  });
+  app.delete(
+    `${classPath}/classes/:code/members/:id`,
+    { preHandler: teacherOnly, attachValidation: true, schema: { params: memberParams } },
+    async (request, reply) => {
+      const { code, id } = request.params as { code: string; id: unknown };
+      if (request.validationError) return sendError(reply, 404, 'NO_SUCH_MEMBER');
+      return answer(reply, await controls.remove(code, id), () => reply.code(204).send());
+    },
+  );
 
   app.delete(
     `${classPath}/classes/:code`,
-    { preHandler: teacherOnly, schema: { params: { type: 'object', properties: { code: { type: 'string', maxLength: 16 } }, required: ['code'] } }, attachValidation: true },
+    {
+      preHandler: teacherOnly,
+      schema: { params: { type: 'object', properties: { code: { type: 'string', maxLength: 16 } }, required: ['code'] } },
+      attachValidation: true,
+    },
     async (request, reply) => {
       if (request.validationError) return sendError(reply, 404, 'NO_SUCH_CLASS');
       return answer(reply, await controls.deleteClass((request.params as { code: string }).code), () => reply.code(204).send());

@@ -3,7 +3,14 @@ import type { CapturedChunk, ConnectionInfo } from '../tap/capture-types.ts';
 import { RelayReplay } from './teacher-relay.ts';
 
 const conn = (id: string): ConnectionInfo => ({ id, transport: 'http/1.1', remote: '127.0.0.1:5000', local: '127.0.0.1:8080', openedAt: 1 });
-const chunk = (connId: string, seq: number, bytes: number): CapturedChunk => ({ conn: connId, seq, dir: 'in', t: seq, offset: seq * bytes, data: Buffer.alloc(bytes, seq) });
+const chunk = (connId: string, seq: number, bytes: number): CapturedChunk => ({
+  conn: connId,
+  seq,
+  dir: 'in',
+  t: seq,
+  offset: seq * bytes,
+  data: Buffer.alloc(bytes, seq),
+});
 
 describe('RelayReplay', () => {
   it('has nothing to replay until a relay starts', () => {

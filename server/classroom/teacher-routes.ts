@@ -20,19 +20,28 @@ export interface TeacherRouteDeps {
 }
 
 /** `preHandler` refuses a request without the teacher key. */
-export function teacherRoutes(app: FastifyInstance, classPath: string, deps: TeacherRouteDeps, teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+export function teacherRoutes(
+  app: FastifyInstance,
+  classPath: string,
+  deps: TeacherRouteDeps,
+  teacherOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+): void {
   app.get(`${classPath}/classes`, { preHandler: teacherOnly }, async () => ({ classes: await deps.classSummaries() }));
 
-  app.post(`${classPath}/classes`, { preHandler: teacherOnly, attachValidation: true, validatorCompiler: classroomValidator, schema: { body: classTitleBody } }, async (request, reply) => {
-    const refused = refusalOf(request, 'BAD_TITLE');
-    if (refused) return sendError(reply, refused.status, refused.error);
-    const title = cleanClassTitle((request.body as { title?: unknown } | undefined)?.title);
-    if (title === null) return sendError(reply, 400, 'BAD_TITLE');
-    const created = await deps.store.createClass(title);
-    if (!created) return sendError(reply, 403, 'TOO_MANY_CLASSES');
-    logClassEvent(app.log, { kind: 'class-created', code: created.code, title: created.title });
-    return reply.code(201).send(created);
-  });
+  app.post(
+    `${classPath}/classes`,
+    { preHandler: teacherOnly, attachValidation: true, validatorCompiler: classroomValidator, schema: { body: classTitleBody } },
+    async (request, reply) => {
+      const refused = refusalOf(request, 'BAD_TITLE');
+      if (refused) return sendError(reply, refused.status, refused.error);
+      const title = cleanClassTitle((request.body as { title?: unknown } | undefined)?.title);
+      if (title === null) return sendError(reply, 400, 'BAD_TITLE');
+      const created = await deps.store.createClass(title);
+      if (!created) return sendError(reply, 403, 'TOO_MANY_CLASSES');
+      logClassEvent(app.log, { kind: 'class-created', code: created.code, title: created.title });
+      return reply.code(201).send(created);
+    },
+  );
 
   /** The class's board, or null after answering 404. */
   const boardFromParams = async (request: FastifyRequest, reply: FastifyReply): Promise<Board | null> => {

@@ -28,7 +28,14 @@ export function createCommentService({ statements, now, events, ensureSandbox, i
       validateCommentCreation(input);
       checkAuthorExists(statements, sandboxId, input.author_id);
       const id = statements.nextId.comment.get(sandboxId) as number;
-      statements.insertComment.run({ sandbox_id: sandboxId, id, post_id: postId, author_id: input.author_id, content: input.content, created_at: now().toISOString() });
+      statements.insertComment.run({
+        sandbox_id: sandboxId,
+        id,
+        post_id: postId,
+        author_id: input.author_id,
+        content: input.content,
+        created_at: now().toISOString(),
+      });
       const comment = commentOf(statements.getComment.get(sandboxId, id) as CommentRow);
       events.emit('comment.created', sandboxId, comment);
       return comment;

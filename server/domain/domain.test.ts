@@ -77,7 +77,9 @@ describe('users', () => {
     const user = d.users.create('s', { name: ' Kathleen Booth ', email: 'kathleen@example.com' });
     expect(user).toMatchObject({ id: 13, name: 'Kathleen Booth', status: 'active', roles: ['reader'], metadata: {}, phone: null, version: 1 });
     expect(d.users.patch('s', 13, { status: 'inactive' }).version).toBe(2);
-    expect(d.users.replace('s', 13, { name: 'K. Booth', email: 'kb@example.com', status: 'active', roles: ['author'], metadata: {}, phone: null }).version).toBe(3);
+    expect(
+      d.users.replace('s', 13, { name: 'K. Booth', email: 'kb@example.com', status: 'active', roles: ['author'], metadata: {}, phone: null }).version,
+    ).toBe(3);
   });
 
   it('never reuses the id of a deleted user', () => {
@@ -139,7 +141,9 @@ describe('listing', () => {
     expect(d.users.list('s', { filter: { q: 'LOVELACE' } }).items.map((u) => u.id)).toEqual([1]);
     expect(d.users.list('s', { filter: { q: 'EXAMPLE.COM' } }).total).toBe(12);
     expect(d.users.list('s', { filter: { role: 'admin' } }).items.map((u) => u.id)).toEqual([1, 5]);
-    expect(d.users.list('s', { filter: { status: 'active', role: 'reviewer' } }).items.every((u) => u.status === 'active' && u.roles.includes('reviewer'))).toBe(true);
+    expect(
+      d.users.list('s', { filter: { status: 'active', role: 'reviewer' } }).items.every((u) => u.status === 'active' && u.roles.includes('reviewer')),
+    ).toBe(true);
   });
 
   it('pages with a total and sorts with id as the tiebreaker', () => {

@@ -13,7 +13,7 @@ describe('the event types the web app shares with the server', () => {
     expect(source).not.toMatch(/^\s*(import|export .* from)\b/m);
   });
 
-  it('are the bus\'s own list', () => {
+  it("are the bus's own list", () => {
     expect(fromBus).toBe(DOMAIN_EVENT_TYPES);
   });
 });

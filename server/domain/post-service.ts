@@ -25,7 +25,14 @@ function postQuery(db: Db, sandboxId: string, request: PageRequest<PostSortField
 export function createPostService({ db, statements, now, events, ensureSandbox, inSandbox }: ServiceContext): PostService {
   function writePost(sandboxId: string, id: number, fields: Pick<Post, 'author_id' | 'title' | 'content'>): Post {
     checkAuthorExists(statements, sandboxId, fields.author_id);
-    statements.updatePost.run({ sandbox_id: sandboxId, id, author_id: fields.author_id, title: fields.title.trim(), content: fields.content, updated_at: now().toISOString() });
+    statements.updatePost.run({
+      sandbox_id: sandboxId,
+      id,
+      author_id: fields.author_id,
+      title: fields.title.trim(),
+      content: fields.content,
+      updated_at: now().toISOString(),
+    });
     const post = findPost(statements, sandboxId, id);
     events.emit('post.updated', sandboxId, post);
     return post;
@@ -60,7 +67,16 @@ export function createPostService({ db, statements, now, events, ensureSandbox, 
       checkAuthorExists(statements, sandboxId, input.author_id);
       const at = now().toISOString();
       const id = statements.nextId.post.get(sandboxId) as number;
-      statements.insertPost.run({ sandbox_id: sandboxId, id, author_id: input.author_id, title: input.title.trim(), content: input.content, created_at: at, updated_at: at, version: 1 });
+      statements.insertPost.run({
+        sandbox_id: sandboxId,
+        id,
+        author_id: input.author_id,
+        title: input.title.trim(),
+        content: input.content,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      });
       const post = findPost(statements, sandboxId, id);
       events.emit('post.created', sandboxId, post);
       return post;
@@ -73,7 +89,11 @@ export function createPostService({ db, statements, now, events, ensureSandbox, 
     patch: inSandbox((sandboxId: string, id: number, input: unknown) => {
       const current = findPost(statements, sandboxId, id);
       validatePostPatch(input);
-      return writePost(sandboxId, id, { author_id: input.author_id ?? current.author_id, title: input.title ?? current.title, content: input.content ?? current.content });
+      return writePost(sandboxId, id, {
+        author_id: input.author_id ?? current.author_id,
+        title: input.title ?? current.title,
+        content: input.content ?? current.content,
+      });
     }),
     delete: inSandbox((sandboxId: string, id: number) => {
       findPost(statements, sandboxId, id);

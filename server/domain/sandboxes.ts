@@ -31,7 +31,13 @@ export interface Sandboxes {
   setWriteGuard(guard: WriteGuard | null): void;
 }
 
-export function createSandboxes(db: Db, statements: Statements, statementCounter: ReturnType<typeof countStatements>, now: () => Date, events: EventBus): Sandboxes {
+export function createSandboxes(
+  db: Db,
+  statements: Statements,
+  statementCounter: ReturnType<typeof countStatements>,
+  now: () => Date,
+  events: EventBus,
+): Sandboxes {
   /** sandbox id → when its last use was last written to the database */
   const knownSandboxes = new Map<string, number>();
 

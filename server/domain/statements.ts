@@ -12,9 +12,7 @@ export function prepareStatements(db: Db) {
   return {
     sandboxExists: db.prepare('SELECT 1 FROM sandboxes WHERE id = ?').pluck(),
     touchSandbox: db.prepare('UPDATE sandboxes SET last_used_ms = ? WHERE id = ?'),
-    insertSandbox: db.prepare(
-      'INSERT INTO sandboxes (id, created_at, last_used_ms, next_user_id, next_post_id, next_comment_id) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
+    insertSandbox: db.prepare('INSERT INTO sandboxes (id, created_at, last_used_ms, next_user_id, next_post_id, next_comment_id) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteSandbox: db.prepare('DELETE FROM sandboxes WHERE id = ?'),
     nextId: {
       user: db.prepare('UPDATE sandboxes SET next_user_id = next_user_id + 1 WHERE id = ? RETURNING next_user_id - 1').pluck(),

@@ -1,13 +1,5 @@
 import { ValidationError, type FieldError } from './errors.ts';
-import {
-  USER_ROLES,
-  USER_STATUSES,
-  type CommentCreation,
-  type PostPatch,
-  type PostReplacement,
-  type UserPatch,
-  type UserReplacement,
-} from './types.ts';
+import { USER_ROLES, USER_STATUSES, type CommentCreation, type PostPatch, type PostReplacement, type UserPatch, type UserReplacement } from './types.ts';
 
 // The rules every protocol shares; REST's JSON schemas repeat the simple ones for documentation.
 export const USER_RULES = {

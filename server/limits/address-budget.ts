@@ -34,7 +34,10 @@ export class AddressBudget {
   private readonly open = new Map<ConnectionKind, { total: number; byAddress: Map<string, number> }>();
   private readonly buckets = new Map<RateKind, Map<string, Bucket>>();
 
-  constructor(limits: ClientLimits = withClientLimits(), private readonly now: () => number = Date.now) {
+  constructor(
+    limits: ClientLimits = withClientLimits(),
+    private readonly now: () => number = Date.now,
+  ) {
     this.limits = limits;
   }
 

@@ -93,8 +93,19 @@ describe('AddressGate', () => {
   });
 
   it('reads its numbers from LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_PACED_REQUESTS_PER_ADDRESS, LIMIT_PACED_BYTES_PER_ADDRESS, LIMIT_PACED_BYTES_BURST_PER_ADDRESS', () => {
-    const fromEnv = clientLimitsFromEnv({ LIMIT_CONNECTIONS_PER_ADDRESS: '300', LIMIT_PACED_REQUESTS_PER_ADDRESS: '5000', LIMIT_PACED_BYTES_PER_ADDRESS: '1048576', LIMIT_PACED_BYTES_BURST_PER_ADDRESS: '65536' });
-    expect(fromEnv.pacing).toEqual({ connectionsPerAddress: 300, requestsPerAddress: 5000, bytesPerAddress: 1_048_576, bytesBurstPerAddress: 65_536, windowMs: DEFAULT_CLIENT_LIMITS.pacing.windowMs });
+    const fromEnv = clientLimitsFromEnv({
+      LIMIT_CONNECTIONS_PER_ADDRESS: '300',
+      LIMIT_PACED_REQUESTS_PER_ADDRESS: '5000',
+      LIMIT_PACED_BYTES_PER_ADDRESS: '1048576',
+      LIMIT_PACED_BYTES_BURST_PER_ADDRESS: '65536',
+    });
+    expect(fromEnv.pacing).toEqual({
+      connectionsPerAddress: 300,
+      requestsPerAddress: 5000,
+      bytesPerAddress: 1_048_576,
+      bytesBurstPerAddress: 65_536,
+      windowMs: DEFAULT_CLIENT_LIMITS.pacing.windowMs,
+    });
     expect(() => clientLimitsFromEnv({ LIMIT_PACED_REQUESTS_PER_ADDRESS: '0' })).toThrow(/LIMIT_PACED_REQUESTS_PER_ADDRESS/);
     expect(withClientLimits({ pacing: { requestsPerAddress: 7 } }).pacing).toMatchObject({ requestsPerAddress: 7, connectionsPerAddress: 1024 });
   });

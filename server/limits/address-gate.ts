@@ -135,7 +135,12 @@ export class AddressGate {
   pace(rawAddress: string | undefined): AddressPace {
     const state = this.addresses.get(clientAddress(rawAddress));
     if (!state) return { connections: 0, paused: 0, pausesSoFar: 0, refusedConnectionsSoFar: 0 };
-    return { connections: state.connections, paused: state.waiting.size, pausesSoFar: state.pausesSoFar, refusedConnectionsSoFar: state.refusedConnectionsSoFar };
+    return {
+      connections: state.connections,
+      paused: state.waiting.size,
+      pausesSoFar: state.pausesSoFar,
+      refusedConnectionsSoFar: state.refusedConnectionsSoFar,
+    };
   }
 
   /** Resumes every paused connection, paces no more and stops the timers (the server is closing). */
@@ -195,10 +200,13 @@ export class AddressGate {
     if (state.timer || state.waiting.size === 0) return;
     const requestWaitMs = state.requestTokens >= 1 ? 0 : (1 - state.requestTokens) / this.requestRefillPerMs;
     const byteWaitMs = state.byteTokens >= 0 ? 0 : -state.byteTokens / this.byteRefillPerMs;
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      this.resumeWaiting(state);
-    }, Math.max(1, Math.ceil(Math.max(requestWaitMs, byteWaitMs))));
+    state.timer = setTimeout(
+      () => {
+        state.timer = null;
+        this.resumeWaiting(state);
+      },
+      Math.max(1, Math.ceil(Math.max(requestWaitMs, byteWaitMs))),
+    );
     state.timer.unref();
   }
 

@@ -18,10 +18,7 @@ describe('BadFrameLog', () => {
     for (let i = 0; i < 5; i++) first('4400 not JSON');
     second('4400 not JSON');
     second('4400 not JSON');
-    expect(lines.map((l) => l.message)).toEqual([
-      'bad frame on /graphql from 10.0.0.7: 4400 not JSON',
-      'bad frame on /graphql from 10.0.0.7: 4400 not JSON',
-    ]);
+    expect(lines.map((l) => l.message)).toEqual(['bad frame on /graphql from 10.0.0.7: 4400 not JSON', 'bad frame on /graphql from 10.0.0.7: 4400 not JSON']);
     badFrames.flush();
     expect(lines.at(-1)).toEqual({
       level: 'warn',

@@ -7,18 +7,46 @@ const request = Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1');
 describe('readProxyHeader', () => {
   it('reads a v1 line (HAProxy send-proxy) and says how long it is', () => {
     const header = Buffer.from('PROXY TCP4 203.0.113.7 10.0.0.2 40000 8080\r\n', 'latin1');
-    expect(readProxyHeader(Buffer.concat([header, request]))).toEqual({ kind: 'header', length: header.length, client: { address: '203.0.113.7', port: 40000, family: 'IPv4' } });
-    expect(readProxyHeader(Buffer.from('PROXY TCP6 2001:db8::7 2001:db8::1 40000 8080\r\n'))).toMatchObject({ client: { address: '2001:db8::7', family: 'IPv6' } });
+    expect(readProxyHeader(Buffer.concat([header, request]))).toEqual({
+      kind: 'header',
+      length: header.length,
+      client: { address: '203.0.113.7', port: 40000, family: 'IPv4' },
+    });
+    expect(readProxyHeader(Buffer.from('PROXY TCP6 2001:db8::7 2001:db8::1 40000 8080\r\n'))).toMatchObject({
+      client: { address: '2001:db8::7', family: 'IPv6' },
+    });
     expect(readProxyHeader(Buffer.from('PROXY UNKNOWN\r\n'))).toEqual({ kind: 'header', length: 15, client: null });
   });
 
   it('reads a v2 header (send-proxy-v2), IPv4 and IPv6, and LOCAL as no client', () => {
-    const v4 = Buffer.from(new V2ProxyProtocol(Command.PROXY, TransportProtocol.STREAM, new IPv4ProxyAddress(IPv4Address.createFrom([198, 51, 100, 9]), 1234, IPv4Address.createFrom([10, 0, 0, 2]), 8080)).build());
-    expect(readProxyHeader(Buffer.concat([v4, request]))).toEqual({ kind: 'header', length: v4.length, client: { address: '198.51.100.9', port: 1234, family: 'IPv4' } });
+    const v4 = Buffer.from(
+      new V2ProxyProtocol(
+        Command.PROXY,
+        TransportProtocol.STREAM,
+        new IPv4ProxyAddress(IPv4Address.createFrom([198, 51, 100, 9]), 1234, IPv4Address.createFrom([10, 0, 0, 2]), 8080),
+      ).build(),
+    );
+    expect(readProxyHeader(Buffer.concat([v4, request]))).toEqual({
+      kind: 'header',
+      length: v4.length,
+      client: { address: '198.51.100.9', port: 1234, family: 'IPv4' },
+    });
     const six = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7];
-    const v6 = Buffer.from(new V2ProxyProtocol(Command.PROXY, TransportProtocol.STREAM, new IPv6ProxyAddress(IPv6Address.createFrom(six), 1, IPv6Address.createFrom(six), 2)).build());
+    const v6 = Buffer.from(
+      new V2ProxyProtocol(
+        Command.PROXY,
+        TransportProtocol.STREAM,
+        new IPv6ProxyAddress(IPv6Address.createFrom(six), 1, IPv6Address.createFrom(six), 2),
+      ).build(),
+    );
     expect(readProxyHeader(v6)).toMatchObject({ client: { address: '2001:db8:0:0:0:0:0:7', family: 'IPv6' } });
-    const local = Buffer.from(new V2ProxyProtocol(Command.LOCAL, TransportProtocol.UNSPEC, new IPv4ProxyAddress(IPv4Address.createWithEmptyAddress(), 0, IPv4Address.createWithEmptyAddress(), 0)).build());
+    const local = Buffer.from(
+      new V2ProxyProtocol(
+        Command.LOCAL,
+        TransportProtocol.UNSPEC,
+        new IPv4ProxyAddress(IPv4Address.createWithEmptyAddress(), 0, IPv4Address.createWithEmptyAddress(), 0),
+      ).build(),
+    );
     expect(readProxyHeader(local)).toMatchObject({ kind: 'header', client: null });
   });
 

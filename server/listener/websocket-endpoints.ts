@@ -40,7 +40,16 @@ async function websocketEndpoints(app: FastifyInstance, options: { notFound(requ
       if ('Upgrade' in refusal.headers) reply.header('connection', 'Upgrade, close');
       const { text, status } = refusal;
       reply.code(status).headers(refusal.headers).type(PROBLEM_MEDIA_TYPE);
-      return reply.send(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}websocket-refused`, title: status === 405 ? 'Method Not Allowed' : 'Upgrade Required', status, detail: text.en, instance: request.url, localized: text }));
+      return reply.send(
+        JSON.stringify({
+          type: `${PROBLEM_TYPE_BASE}websocket-refused`,
+          title: status === 405 ? 'Method Not Allowed' : 'Upgrade Required',
+          status,
+          detail: text.en,
+          instance: request.url,
+          localized: text,
+        }),
+      );
     }
     if (!isEndpoint) return options.notFound(request, reply);
   });

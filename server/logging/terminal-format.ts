@@ -62,7 +62,14 @@ export function formatLogRecord(record: Record<string, unknown>, options: Format
     .map(([key, value]) => `${key}=${detail(value)}`);
   if (typeof record.reqId === 'string' || typeof record.reqId === 'number') details.unshift(`#${record.reqId}`);
   const style = (colour: keyof typeof COLOURS, text: string) => (options.color ? `\u001b[${COLOURS[colour]}m${text}\u001b[39m` : text);
-  const levelTag = levelNumber >= 50 ? style('red', `${level.toUpperCase()} `) : levelNumber >= 40 ? style('yellow', `${level.toUpperCase()} `) : levelNumber < 30 ? style('gray', `${level} `) : '';
+  const levelTag =
+    levelNumber >= 50
+      ? style('red', `${level.toUpperCase()} `)
+      : levelNumber >= 40
+        ? style('yellow', `${level.toUpperCase()} `)
+        : levelNumber < 30
+          ? style('gray', `${level} `)
+          : '';
   const line = `${style('gray', clock(record.time))} ${levelTag}${messageOf(record, error)}${details.length > 0 ? style('gray', `  ${details.join(' ')}`) : ''}`;
   const stack = options.stacks && error?.stack ? `\n${error.stack.replace(/^/gm, '    ')}` : '';
   return `${line}${stack}\n`;

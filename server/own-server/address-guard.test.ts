@@ -64,7 +64,13 @@ describe('guardedLookup (the hook net.connect resolves names through)', () => {
 
   it('hands net.connect only the allowed addresses, in both of the forms it asks for', async () => {
     const all = await new Promise((resolve) => lookup('x.example', { all: true }, (error, addresses) => resolve({ error, addresses })));
-    expect(all).toEqual({ error: null, addresses: [{ address: '::ffff:127.0.0.1', family: 6 }, { address: '::1', family: 6 }] });
+    expect(all).toEqual({
+      error: null,
+      addresses: [
+        { address: '::ffff:127.0.0.1', family: 6 },
+        { address: '::1', family: 6 },
+      ],
+    });
     const one = await new Promise((resolve) => lookup('x.example', { family: 6 }, (error, address, family) => resolve({ error, address, family })));
     expect(one).toEqual({ error: null, address: '::ffff:127.0.0.1', family: 6 });
   });
@@ -125,7 +131,7 @@ describe('guarded connections', () => {
     expect(normaliseAddress((await peer) ?? '')).toBe('127.0.0.1');
   });
 
-  it('checks the system resolver\'s answers too: localhost, and loopback written as a number', async () => {
+  it("checks the system resolver's answers too: localhost, and loopback written as a number", async () => {
     // getaddrinfo reads "2130706433" and "0x7f.1" as 127.0.0.1: not IP literals to net.isIP, so they
     // go through the lookup hook, and the guard sees the address they resolve to
     expect(await outcome(openGuardedSocket({ host: 'localhost', port }, loopbackStudent()))).toBe('data:hello');

@@ -38,7 +38,10 @@ export function ownServersEnabled(environment: NodeJS.ProcessEnv = process.env):
  * Returns null for anything that is not an IP address.
  */
 export function normaliseAddress(raw: string): string | null {
-  const address = raw.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const address = raw
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/%.*$/, '');
   const version = isIP(address);
   if (version === 4) return address;
   if (version !== 6) return null;

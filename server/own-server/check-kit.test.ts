@@ -25,7 +25,11 @@ describe('the summary line', () => {
 describe('verdict', () => {
   it('passes when every expectation holds, else names the first unmet one', () => {
     expect(verdict('s', 'g', [[true, { en: 'a', ru: 'а' }]]).outcome).toBe('pass');
-    const failed = verdict('s', 'g', [[true, { en: 'a', ru: 'а' }], [false, { en: 'b', ru: 'б' }], [false, { en: 'c', ru: 'в' }]]);
+    const failed = verdict('s', 'g', [
+      [true, { en: 'a', ru: 'а' }],
+      [false, { en: 'b', ru: 'б' }],
+      [false, { en: 'c', ru: 'в' }],
+    ]);
     expect(failed).toEqual({ outcome: 'fail', sent: 's', got: 'g', difference: { en: 'b', ru: 'б' } });
   });
 });

@@ -59,7 +59,7 @@ export function printable(bytes: Buffer | string, limit: number = OWN_SERVER_LIM
   const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
   const decoded = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   const text = decoded.includes('\uFFFD')
-    ? [...buffer].map((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0a ? String.fromCharCode(byte) : escapeByte(byte)).join('')
+    ? [...buffer].map((byte) => ((byte >= 0x20 && byte < 0x7f) || byte === 0x0a ? String.fromCharCode(byte) : escapeByte(byte))).join('')
     : decoded.replace(/\r\n/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (char) => escapeByte(char.charCodeAt(0)));
   return text.length > limit ? `${text.slice(0, limit)}… (${buffer.length} B)` : text;
 }
@@ -69,7 +69,9 @@ function escapeByte(byte: number): string {
 }
 
 export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  return Buffer.from(bytes)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
 }
 
 /** Why a suite's wait ended early: its time ran out, or the page that asked is gone. */

@@ -7,12 +7,16 @@ const socketError = (message: string, code: string, receivedBytes?: number) => O
 
 describe('a failed connection as a fact, in both languages', () => {
   it('says what happened instead of the error text', () => {
-    expect(connectionFact(socketError('connect ECONNREFUSED 127.0.0.1:8000', 'ECONNREFUSED'), target)?.en).toMatch(/^Connection refused: nothing listens at 127\.0\.0\.1:8000/);
+    expect(connectionFact(socketError('connect ECONNREFUSED 127.0.0.1:8000', 'ECONNREFUSED'), target)?.en).toMatch(
+      /^Connection refused: nothing listens at 127\.0\.0\.1:8000/,
+    );
     expect(connectionFact(socketError('read ECONNRESET', 'ECONNRESET', 42), target)).toEqual({
       en: 'The server reset the connection (TCP RST) after sending 42 bytes.',
       ru: 'Сервер сбросил соединение (TCP RST), прислав до этого байт: 42.',
     });
-    expect(connectionFact(socketError('socket hang up', 'ECONNRESET', 1), target)?.en).toBe('The server closed the connection after sending 1 byte, before a whole answer.');
+    expect(connectionFact(socketError('socket hang up', 'ECONNRESET', 1), target)?.en).toBe(
+      'The server closed the connection after sending 1 byte, before a whole answer.',
+    );
     expect(connectionFact(new Error('no answer within 5000 ms: GET /api/v1/users'), target)).toEqual({
       en: 'No answer within 5 s (waiting for GET /api/v1/users).',
       ru: 'Нет ответа за 5 с (ждали: GET /api/v1/users).',

@@ -15,10 +15,16 @@ export function connectionFact(error: unknown, target: Target, during: 'checks' 
   const { code, receivedBytes } = error as SocketError;
   const address = `${target.host}:${target.port}`;
   if (error instanceof ConnectionLimitError) {
-    return { en: `The server sent more than ${error.limitBytes} bytes on one connection; Wirelab cut it there.`, ru: `Сервер прислал по одному соединению больше ${error.limitBytes} байт; Wirelab оборвал его на этом.` };
+    return {
+      en: `The server sent more than ${error.limitBytes} bytes on one connection; Wirelab cut it there.`,
+      ru: `Сервер прислал по одному соединению больше ${error.limitBytes} байт; Wirelab оборвал его на этом.`,
+    };
   }
   if (code === 'ECONNREFUSED' && during === 'request') {
-    return { en: `Connection refused: nothing listens at ${address}. Is your server running, on that port?`, ru: `В соединении отказано: по адресу ${address} никто не слушает. Ваш сервер запущен, и на этом порту?` };
+    return {
+      en: `Connection refused: nothing listens at ${address}. Is your server running, on that port?`,
+      ru: `В соединении отказано: по адресу ${address} никто не слушает. Ваш сервер запущен, и на этом порту?`,
+    };
   }
   if (code === 'ECONNREFUSED') {
     return {

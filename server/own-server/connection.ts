@@ -183,10 +183,11 @@ export function openGuardedSocket(target: Target, context: ConnectionContext, re
   socket.on('error', (error: Error & { receivedBytes?: number }) => {
     error.receivedBytes ??= received;
   });
-  if (transcript || recorder) recordWrites(socket, (bytes) => {
-    transcript?.sent.push(bytes);
-    recorder?.sent(bytes);
-  });
+  if (transcript || recorder)
+    recordWrites(socket, (bytes) => {
+      transcript?.sent.push(bytes);
+      recorder?.sent(bytes);
+    });
   return socket;
 }
 

@@ -23,7 +23,12 @@ export function openEventStream(target: Target, path: string, lastEventId: strin
       outgoing = guardedHttpRequest(target, context, 'GET', path, headers);
     } catch (error) {
       // a Last-Event-ID node:http will not write (control characters)
-      return reject(new RelayFailure(400, 'bad-check-request', { en: `Last-Event-ID cannot be sent: ${String(error)}`, ru: `Last-Event-ID нельзя отправить: ${String(error)}` }));
+      return reject(
+        new RelayFailure(400, 'bad-check-request', {
+          en: `Last-Event-ID cannot be sent: ${String(error)}`,
+          ru: `Last-Event-ID нельзя отправить: ${String(error)}`,
+        }),
+      );
     }
     const ms = OWN_SERVER_LIMITS.checkTimeoutMs;
     const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${ms} ms: GET ${path}`)), ms);

@@ -193,9 +193,14 @@ export async function openTransport(context: SuiteContext): Promise<{ handshake:
 /** The difference a close-code check reports. */
 export function closedWith(outcome: ReadOutcome, code: number): [boolean, Localized] {
   if (outcome.closeCode === code) return [true, { en: '', ru: '' }];
-  if (outcome.closeCode !== null) return [false, { en: `closed with ${outcome.closeCode}, not ${code}`, ru: `закрыто с кодом ${outcome.closeCode}, а не ${code}` }];
+  if (outcome.closeCode !== null)
+    return [false, { en: `closed with ${outcome.closeCode}, not ${code}`, ru: `закрыто с кодом ${outcome.closeCode}, а не ${code}` }];
   if (outcome.ended) return [false, { en: `TCP closed without a close frame (expected ${code})`, ru: `TCP закрыт без закрывающего кадра (ожидался ${code})` }];
-  if (outcome.timedOut) return [false, { en: `the connection stayed open (expected a close with ${code})`, ru: `соединение осталось открытым (ожидалось закрытие с кодом ${code})` }];
+  if (outcome.timedOut)
+    return [
+      false,
+      { en: `the connection stayed open (expected a close with ${code})`, ru: `соединение осталось открытым (ожидалось закрытие с кодом ${code})` },
+    ];
   const types = outcome.seen.map((message) => message.type).join(', ');
   return [false, { en: `answered ${types} instead of closing with ${code}`, ru: `ответ ${types} вместо закрытия с кодом ${code}` }];
 }

@@ -16,11 +16,17 @@ describe('what a call to my server ends with when it has no status', () => {
 
   it('the connection’s fact, found down the cause chain', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', receivedBytes: 17 });
-    expect(grpcFailureOf(wrapped(wrapped(reset)), call, target)).toMatchObject({ reason: 'connection', message: { en: 'The server reset the connection (TCP RST) after sending 17 bytes.' } });
+    expect(grpcFailureOf(wrapped(wrapped(reset)), call, target)).toMatchObject({
+      reason: 'connection',
+      message: { en: 'The server reset the connection (TCP RST) after sending 17 bytes.' },
+    });
   });
 
   it('silence after the request, and an answer without grpc-status', () => {
-    expect(grpcFailureOf(new ConnectError('no answer', Code.DeadlineExceeded), { silent: true, answered: false }, target)).toMatchObject({ reason: 'no-answer', message: { en: expect.stringMatching(/within 5 s/), ru: expect.stringMatching(/за 5 с/) } });
+    expect(grpcFailureOf(new ConnectError('no answer', Code.DeadlineExceeded), { silent: true, answered: false }, target)).toMatchObject({
+      reason: 'no-answer',
+      message: { en: expect.stringMatching(/within 5 s/), ru: expect.stringMatching(/за 5 с/) },
+    });
     expect(grpcFailureOf(new ConnectError('protocol error: missing status', Code.Internal), call, target)).toMatchObject({ reason: 'no-grpc-status' });
   });
 

@@ -30,7 +30,8 @@ export const OWN_RUNNER_CHANNELS_PER_SESSION = 2;
 /** Every error in a cause chain, the outermost first. */
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && current !== null && chain.length < 8; current = (current as { cause?: unknown }).cause) chain.push(current);
+  for (let current = error; current !== undefined && current !== null && chain.length < 8; current = (current as { cause?: unknown }).cause)
+    chain.push(current);
   return chain;
 }
 

@@ -42,7 +42,7 @@ function context(studentAddress: string, host = '127.0.0.1', resolver?: Resolver
   };
 }
 
-describe('the checks\' clients', () => {
+describe("the checks' clients", () => {
   it('refuse another machine in HTTP, SSE, WebSocket and MQTT alike, without connecting', async () => {
     const before = connections;
     const lanStudent = context('192.168.1.5');

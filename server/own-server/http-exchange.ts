@@ -80,7 +80,10 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
 }
 
 export function mediaType(headers: IncomingHttpHeaders): string {
-  return String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return String(headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
 }
 
 export function parseJson(text: string): unknown {

@@ -85,7 +85,10 @@ export function relayHttp(target: Target, spec: OwnServerHttpRequest, context: C
     // one request per connection: kept alive, it would hold one of the student's four connections until their server closed it
     headers.push(['Connection', 'close']);
     const outgoing = guardedHttpRequest(target, context, spec.method, spec.path, headers);
-    const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${OWN_SERVER_LIMITS.checkTimeoutMs} ms: ${spec.method} ${spec.path}`)), OWN_SERVER_LIMITS.checkTimeoutMs);
+    const timer = setTimeout(
+      () => outgoing.destroy(new Error(`no answer within ${OWN_SERVER_LIMITS.checkTimeoutMs} ms: ${spec.method} ${spec.path}`)),
+      OWN_SERVER_LIMITS.checkTimeoutMs,
+    );
     outgoing.once('error', (error) => {
       clearTimeout(timer);
       reject(failureOf(error, target));
@@ -120,9 +123,14 @@ function pairs(raw: string[]): Array<[string, string]> {
 /** The route's answer for an error of a relayed request: the guard's refusal, the fact, or the timeout. */
 export function failureOf(error: unknown, target: Target): RelayFailure {
   if (error instanceof OwnServerRefusal) return new RelayFailure(error.code === 'too-many-connections' ? 429 : 403, error.code, error.localized);
-  if (error instanceof CheckStopped) return new RelayFailure(499, 'stopped', { en: error.message, ru: 'Запрос остановлен: страница, которая его отправила, закрыта.' });
+  if (error instanceof CheckStopped)
+    return new RelayFailure(499, 'stopped', { en: error.message, ru: 'Запрос остановлен: страница, которая его отправила, закрыта.' });
   const fact = connectionFact(error, target);
   const timedOut = error instanceof Error && /^no (answer|TCP connection) within/.test(error.message);
   const text = error instanceof Error ? error.message : String(error);
-  return new RelayFailure(timedOut ? 504 : 502, timedOut ? 'own-server-timeout' : 'own-server-unreachable', fact ?? { en: `Your server's answer could not be read: ${text}`, ru: `Ответ вашего сервера не удалось прочитать: ${text}` });
+  return new RelayFailure(
+    timedOut ? 504 : 502,
+    timedOut ? 'own-server-timeout' : 'own-server-unreachable',
+    fact ?? { en: `Your server's answer could not be read: ${text}`, ru: `Ответ вашего сервера не удалось прочитать: ${text}` },
+  );
 }

@@ -49,7 +49,9 @@ describe('what the suite sends', () => {
 
   it('CONNECT with a will: flag bits, will QoS, then its topic and message', () => {
     // flags 0x0e: clean session, will, will QoS 1
-    expect(encodeConnect({ clientId: 'c', will: { topic: 't', payload: 'x', qos: 1 } })).toEqual(bytes('10 13 0004 4d515454 04 0e 003c 0001 63 0001 74 0001 78'));
+    expect(encodeConnect({ clientId: 'c', will: { topic: 't', payload: 'x', qos: 1 } })).toEqual(
+      bytes('10 13 0004 4d515454 04 0e 003c 0001 63 0001 74 0001 78'),
+    );
   });
 
   it('PUBLISH: QoS, RETAIN and DUP in the flags; a packet id only above QoS 0 — even an invalid one', () => {
@@ -61,7 +63,12 @@ describe('what the suite sends', () => {
   });
 
   it('SUBSCRIBE has the flags 0010; PUBREL too, the other acknowledgements none', () => {
-    expect(encodeSubscribe(4242, [{ filter: 'a/+', qos: 1 }, { filter: '#', qos: 2 }])).toEqual(bytes('82 0c 1092 0003 612f2b 01 0001 23 02'));
+    expect(
+      encodeSubscribe(4242, [
+        { filter: 'a/+', qos: 1 },
+        { filter: '#', qos: 2 },
+      ]),
+    ).toEqual(bytes('82 0c 1092 0003 612f2b 01 0001 23 02'));
     expect(encodeAck(PACKET.pubrel, 514)).toEqual(bytes('62 02 0202'));
     expect(encodeAck(PACKET.puback, 1)).toEqual(bytes('40 02 0001'));
     expect(encodeAck(PACKET.pubcomp, 1)).toEqual(bytes('70 02 0001'));
@@ -89,6 +96,8 @@ describe('what a broker sends back', () => {
     expect(describePacket(connack)).toBe('CONNACK session present 0, return code 1 (unacceptable protocol version) [20 02 00 01]');
     expect(describePacket(publish)).toBe('PUBLISH QoS 1 RETAIN id 7 topic "a" payload "ok" [33 07 00 01 61 00 07 6f 6b]');
     const [connect] = decodePackets(encodeConnect({ clientId: 'wlc-abcdef-session', cleanSession: false })).packets;
-    expect(describePacket(connect)).toMatch(/^CONNECT "MQTT" level 4, clean session 0, keep-alive 60 s, client id "wlc-abcdef-session" \[10 1e 00 04 .* … 32 B\]$/);
+    expect(describePacket(connect)).toMatch(
+      /^CONNECT "MQTT" level 4, clean session 0, keep-alive 60 s, client id "wlc-abcdef-session" \[10 1e 00 04 .* … 32 B\]$/,
+    );
   });
 });

@@ -21,7 +21,24 @@ export const PACKET = {
   disconnect: 14,
 } as const;
 
-const PACKET_NAMES = ['reserved 0', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'reserved 15'];
+const PACKET_NAMES = [
+  'reserved 0',
+  'CONNECT',
+  'CONNACK',
+  'PUBLISH',
+  'PUBACK',
+  'PUBREC',
+  'PUBREL',
+  'PUBCOMP',
+  'SUBSCRIBE',
+  'SUBACK',
+  'UNSUBSCRIBE',
+  'UNSUBACK',
+  'PINGREQ',
+  'PINGRESP',
+  'DISCONNECT',
+  'reserved 15',
+];
 
 /** One control packet as it crossed the wire: its type and flags (the first byte) and the rest. */
 export interface MqttPacket {

@@ -48,7 +48,12 @@ export const RELAY_CLOSE_WAIT_MS = 2_000;
  * the refusals every relay makes: not a WebSocket handshake (405/426 as HTTP), the switch off, no
  * session, a bad query (closes with the fact).
  */
-export function routeRelayUpgrade(app: FastifyInstance, path: string, options: RelayRouteOptions & { withPath: boolean; subprotocols?: readonly string[] }, open: (relay: RelayUpgrade) => void): void {
+export function routeRelayUpgrade(
+  app: FastifyInstance,
+  path: string,
+  options: RelayRouteOptions & { withPath: boolean; subprotocols?: readonly string[] },
+  open: (relay: RelayUpgrade) => void,
+): void {
   const chosen = new WeakMap<IncomingMessage, string | false>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -61,7 +66,8 @@ export function routeRelayUpgrade(app: FastifyInstance, path: string, options: R
   app.onePort.routeUpgrade(path, (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== path) return refuseUpgrade(socket, 404, { en: `Nothing at ${url.pathname}.`, ru: `По адресу ${url.pathname} ничего нет.` }, url.pathname);
+    if (url.pathname !== path)
+      return refuseUpgrade(socket, 404, { en: `Nothing at ${url.pathname}.`, ru: `По адресу ${url.pathname} ничего нет.` }, url.pathname);
     const refusal = handshakeRefusal(req);
     if (refusal) return refuseUpgrade(socket, refusal.status, refusal.text, url.pathname, refusal.headers);
     // Before its 101 the page may go away (tab closed): every connection of this relay goes with

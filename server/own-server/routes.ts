@@ -9,7 +9,14 @@ import { createAddressGuard, refusals } from './address-guard.ts';
 import { ConnectionBudget, OutboundTap, parseTarget } from './connection.ts';
 import { OWN_SERVER_HTTP_PATH, RELAY_FRAMING_HEADERS, RELAY_LIMITS, RelayFailure, relayHttp, relayRequestSchema } from './http-relay.ts';
 import type { OwnServerHttpRequest } from '../../contracts/own-server/http-relay.ts';
-import { CHECK_REQUEST_BODY_LIMIT, checkRequestSchema, strictBodies, OWN_SERVER_CHECKS_PATH, routeMessages as text, type CheckRequest } from './route-schema.ts';
+import {
+  CHECK_REQUEST_BODY_LIMIT,
+  checkRequestSchema,
+  strictBodies,
+  OWN_SERVER_CHECKS_PATH,
+  routeMessages as text,
+  type CheckRequest,
+} from './route-schema.ts';
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
 import { wirelabItselfTest } from './wirelab-itself.ts';
 import { grpcRelayRoute, OWN_SERVER_RUNNER_PATH } from './grpc-relay.ts';
@@ -31,8 +38,15 @@ export interface OwnServerRouteOptions {
   suiteEnded?(report: CheckReport, request: FastifyRequest): Promise<unknown> | undefined;
 }
 
-const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Localized, headers?: Record<string, string>) =>
-  sendProblem(request, reply, status, slug, title, message, headers);
+const problem = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  slug: string,
+  title: string,
+  message: Localized,
+  headers?: Record<string, string>,
+) => sendProblem(request, reply, status, slug, title, message, headers);
 
 export default async function ownServerRoutes(app: FastifyInstance, options: OwnServerRouteOptions): Promise<void> {
   // The listening address is read at each run: Wirelab's own port is known only once it listens.
@@ -70,9 +84,19 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
       const detail = `body${first?.instancePath ?? ''} ${first?.message ?? ''}${extra ? `: ${extra}` : ''}`.trim();
       return problem(request, reply, 400, 'bad-check-request', 'Bad Request', relaying(request) ? text.badRelayBody(detail) : text.badBody(detail));
     }
-    if (error.statusCode === 415) return problem(request, reply, 415, 'unsupported-media-type', 'Unsupported Media Type', text.notJson(String(request.headers['content-type'] ?? '')));
-    if (error.statusCode === 413) return problem(request, reply, 413, 'body-too-large', 'Content Too Large', relaying(request) ? text.relayTooLarge(RELAY_LIMITS.bodyBytes) : text.tooLarge(CHECK_REQUEST_BODY_LIMIT));
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return problem(request, reply, 400, 'bad-check-request', 'Bad Request', text.badBody(error.message));
+    if (error.statusCode === 415)
+      return problem(request, reply, 415, 'unsupported-media-type', 'Unsupported Media Type', text.notJson(String(request.headers['content-type'] ?? '')));
+    if (error.statusCode === 413)
+      return problem(
+        request,
+        reply,
+        413,
+        'body-too-large',
+        'Content Too Large',
+        relaying(request) ? text.relayTooLarge(RELAY_LIMITS.bodyBytes) : text.tooLarge(CHECK_REQUEST_BODY_LIMIT),
+      );
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+      return problem(request, reply, 400, 'bad-check-request', 'Bad Request', text.badBody(error.message));
     request.log.error({ err: error }, 'own-server check failed');
     return problem(request, reply, 500, 'internal', 'Internal Server Error', text.internal());
   });
@@ -100,7 +124,10 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
         // A refused or unreachable target is a report too (reachable: false, its reason): the
         // request was fine, the page shows the refusal where the results would be.
         reply.header('cache-control', 'no-store');
-        if (!stop.signal.aborted) await Promise.resolve(options.suiteEnded?.(report, request)).catch((error: unknown) => request.log.warn({ err: error }, 'own-server: suiteEnded failed'));
+        if (!stop.signal.aborted)
+          await Promise.resolve(options.suiteEnded?.(report, request)).catch((error: unknown) =>
+            request.log.warn({ err: error }, 'own-server: suiteEnded failed'),
+          );
         return report;
       } finally {
         reply.raw.off('close', pageGone);
@@ -156,18 +183,27 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: OWN_SERVER_HTTP_PATH,
     schema: { hide: true },
-    handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.relayMethodNotAllowed(request.method), { allow: 'POST' }),
+    handler: (request, reply) =>
+      problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.relayMethodNotAllowed(request.method), { allow: 'POST' }),
   });
 
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: OWN_SERVER_CHECKS_PATH,
     schema: { hide: true },
-    handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(request.method), { allow: 'POST' }),
+    handler: (request, reply) =>
+      problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(request.method), { allow: 'POST' }),
   });
 }
 
-const RELAY_TITLES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests', 499: 'Client Closed Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
+const RELAY_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  429: 'Too Many Requests',
+  499: 'Client Closed Request',
+  502: 'Bad Gateway',
+  504: 'Gateway Timeout',
+};
 
 /** A relayed request that got no answer: its problem+json, the fact in both languages. */
 function relayProblem(request: FastifyRequest, reply: FastifyReply, error: RelayFailure) {
@@ -175,13 +211,17 @@ function relayProblem(request: FastifyRequest, reply: FastifyReply, error: Relay
 }
 
 /** `GET /_wirelab/own-server/sse-relay`: the SSE console's stream from the student's server, passed through as it comes. */
-function eventStreamRelayRoute(app: FastifyInstance, relay: { enabled: boolean; budget: ConnectionBudget; tapFor: (request: FastifyRequest) => OutboundTap | undefined }): void {
+function eventStreamRelayRoute(
+  app: FastifyInstance,
+  relay: { enabled: boolean; budget: ConnectionBudget; tapFor: (request: FastifyRequest) => OutboundTap | undefined },
+): void {
   app.get<{ Querystring: { target?: string; path?: string } }>(OWN_SERVER_SSE_RELAY_PATH, { schema: { hide: true } }, async (request, reply) => {
     const targetText = (request.query.target ?? '').trim();
     const target = parseTarget(targetText);
     if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(targetText));
     const path = request.query.path ?? '';
-    if (!RELAY_PATH_PATTERN.test(path)) return problem(request, reply, 400, 'bad-check-request', 'Bad Request', relayFactText({ fact: 'bad-request', field: 'path', value: path.slice(0, 60) }));
+    if (!RELAY_PATH_PATTERN.test(path))
+      return problem(request, reply, 400, 'bad-check-request', 'Bad Request', relayFactText({ fact: 'bad-request', field: 'path', value: path.slice(0, 60) }));
     const stop = new AbortController();
     // the page closed or its fetch/EventSource stopped: the connection to the student's server goes too
     reply.raw.once('close', () => stop.abort());
@@ -189,13 +229,21 @@ function eventStreamRelayRoute(app: FastifyInstance, relay: { enabled: boolean; 
     let stream: Awaited<ReturnType<typeof openEventStream>>;
     try {
       const guard = createAddressGuard({ studentAddress: request.ip, enabled: relay.enabled });
-      stream = await openEventStream(target, path, typeof lastEventId === 'string' ? lastEventId : undefined, { guard, budget: relay.budget, stop: stop.signal, tap: relay.tapFor(request) });
+      stream = await openEventStream(target, path, typeof lastEventId === 'string' ? lastEventId : undefined, {
+        guard,
+        budget: relay.budget,
+        stop: stop.signal,
+        tap: relay.tapFor(request),
+      });
     } catch (error) {
       if (!(error instanceof RelayFailure)) throw error;
       return relayProblem(request, reply, error);
     }
     reply.hijack();
-    reply.raw.writeHead(stream.statusCode ?? 502, { 'content-type': stream.headers['content-type'] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    reply.raw.writeHead(stream.statusCode ?? 502, {
+      'content-type': stream.headers['content-type'] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     reply.raw.flushHeaders();
     stream.on('data', (chunk: Buffer) => reply.raw.write(chunk));
     stream.once('end', () => reply.raw.end());

@@ -1,7 +1,15 @@
 // Runs one protocol's suite against the student's server: first a TCP probe (refused by the
 // guard, or nothing listening: the report says so and no check runs), then every check in order,
 // each within its time limit, a thrown error counted as that check's failure.
-import { countOutcomes, type CapturedConnectionRef, type CheckedProtocol, type CheckReport, type CheckResult, type Localized, type UnreachableReason } from '../../contracts/own-server/check-result.ts';
+import {
+  countOutcomes,
+  type CapturedConnectionRef,
+  type CheckedProtocol,
+  type CheckReport,
+  type CheckResult,
+  type Localized,
+  type UnreachableReason,
+} from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
 import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type OutboundTap, type Target } from './connection.ts';
@@ -24,7 +32,6 @@ const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<Check
   graphql: (context) => runSuite(graphqlSuite, context),
   mqtt: (context) => runSuite(mqttSuite, context),
 };
-
 
 export interface RunOptions {
   guard: AddressGuard;
@@ -145,7 +152,10 @@ function notRun<State>(check: CheckDefinition<State>, signal: AbortSignal): Chec
   const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
   const seconds = OWN_SERVER_LIMITS.suiteTimeoutMs / 1000;
   const difference: Localized = timedOut
-    ? { en: `Not run: the whole suite may take ${seconds} s, and that time was up.`, ru: `Не запускалась: на весь набор проверок отведено ${seconds} с, и это время вышло.` }
+    ? {
+        en: `Not run: the whole suite may take ${seconds} s, and that time was up.`,
+        ru: `Не запускалась: на весь набор проверок отведено ${seconds} с, и это время вышло.`,
+      }
     : STOPPED;
   return { id: check.id, name: check.name, expected: check.expected, why: check.why, outcome: 'fail', sent: '', got: '', difference };
 }
@@ -167,14 +177,22 @@ async function runSuite<State>(suite: CheckSuite<State>, context: SuiteContext):
 }
 
 /** `tap`: where the suite's connections are recorded (the asking session's captures), if anywhere. */
-export type OwnServerChecker = (protocol: CheckedProtocol, target: string, studentAddress: string, signal?: AbortSignal, tap?: OutboundTap) => Promise<CheckReport>;
+export type OwnServerChecker = (
+  protocol: CheckedProtocol,
+  target: string,
+  studentAddress: string,
+  signal?: AbortSignal,
+  tap?: OutboundTap,
+) => Promise<CheckReport>;
 
 /**
  * What a route for the web page will call with the request's address (`request.ip`): one guard per
  * student built from that address, one connection budget for the whole process, and one suite at
  * a time per student (a second one is refused, in both languages, rather than sharing the budget).
  */
-export function createOwnServerChecker(options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver; isWirelab?: WirelabItselfTest } = {}): OwnServerChecker {
+export function createOwnServerChecker(
+  options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver; isWirelab?: WirelabItselfTest } = {},
+): OwnServerChecker {
   const budget = options.budget ?? new ConnectionBudget();
   const running = new Set<string>();
   return async (protocol, target, studentAddress, signal, tap) => {

@@ -27,7 +27,10 @@ function filesUnder(folder: string, wanted: (path: string) => boolean): string[]
 
 /** The archive's entries: path in the zip → bytes (scripts keep their executable bit). */
 export function startersZip(root = ROOT): Uint8Array {
-  const files = [...filesUnder(join(root, 'starters'), (path) => SOURCE_FILE.test(path.split(sep).join('/'))), ...filesUnder(join(root, 'proto'), (path) => path.endsWith('.proto') && !path.includes(`${sep}gen${sep}`))];
+  const files = [
+    ...filesUnder(join(root, 'starters'), (path) => SOURCE_FILE.test(path.split(sep).join('/'))),
+    ...filesUnder(join(root, 'proto'), (path) => path.endsWith('.proto') && !path.includes(`${sep}gen${sep}`)),
+  ];
   const entries: Zippable = {};
   for (const path of files.sort()) {
     const name = `${FOLDER}/${relative(root, path).split(sep).join('/')}`;

@@ -110,7 +110,10 @@ export class CheckedWebSocket {
   }
 
   send(frame: Parameters<typeof encodeFrame>[0], quiet = false): void {
-    if (!quiet) this.log.push(`→ ${describeFrame({ fin: frame.fin ?? true, opcode: frame.opcode, payload: frame.payload ?? Buffer.alloc(0) })}${frame.masked === false ? ' (unmasked)' : ''}`);
+    if (!quiet)
+      this.log.push(
+        `→ ${describeFrame({ fin: frame.fin ?? true, opcode: frame.opcode, payload: frame.payload ?? Buffer.alloc(0) })}${frame.masked === false ? ' (unmasked)' : ''}`,
+      );
     if (!this.socket.destroyed) this.socket.write(encodeFrame(frame));
   }
 
@@ -195,7 +198,17 @@ export async function openWebSocket(context: SuiteContext, path: string, subprot
   const key = randomBytes(16).toString('base64');
   const host = context.target.host.includes(':') ? `[${context.target.host}]` : context.target.host;
   const offered = subprotocol ? [`Sec-WebSocket-Protocol: ${subprotocol}`] : [];
-  const request = [`GET ${path} HTTP/1.1`, `Host: ${host}:${context.target.port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 13', ...offered, '', ''].join('\r\n');
+  const request = [
+    `GET ${path} HTTP/1.1`,
+    `Host: ${host}:${context.target.port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${key}`,
+    'Sec-WebSocket-Version: 13',
+    ...offered,
+    '',
+    '',
+  ].join('\r\n');
   socket.write(request);
   let answer: { head: string; rest: Buffer };
   try {

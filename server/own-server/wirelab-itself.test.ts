@@ -15,7 +15,9 @@ describe('is the peer Wirelab itself', () => {
     const isWirelab = wirelabItselfTest(() => ({ address: '::', family: 'IPv6', port: 8080 }));
     expect(isWirelab({ address: '127.0.0.2', port: 8080 })).toBe(true);
     expect(isWirelab({ address: '::1', port: 8080 })).toBe(true);
-    const lan = Object.values(networkInterfaces()).flat().find((entry) => entry && !entry.internal);
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((entry) => entry && !entry.internal);
     if (lan) expect(isWirelab({ address: lan.address, port: 8080 })).toBe(true);
     expect(isWirelab({ address: '192.0.2.1', port: 8080 })).toBe(false);
     expect(isWirelab({ address: '::1', port: 8081 })).toBe(false);

@@ -48,7 +48,13 @@ describe('RedisEventRelay', () => {
   async function instance(keyPrefix: string, instanceId: string): Promise<Instance> {
     const bus = new EventBus();
     const log: LogLine[] = [];
-    const relay = new RedisEventRelay(bus, connect(RedisEventRelay.PUBLISHER_OPTIONS), connect(), { key: (name) => keyPrefix + name, instanceId }, recordingLog(log));
+    const relay = new RedisEventRelay(
+      bus,
+      connect(RedisEventRelay.PUBLISHER_OPTIONS),
+      connect(),
+      { key: (name) => keyPrefix + name, instanceId },
+      recordingLog(log),
+    );
     relays.push(relay);
     await relay.start();
     const heard: DomainEvent[] = [];
@@ -145,7 +151,13 @@ describe('RedisEventRelay', () => {
         connections.push(connection);
         return connection;
       };
-      const relay = new RedisEventRelay(bus, connectOwn(RedisEventRelay.PUBLISHER_OPTIONS), connectOwn(), { key: (name) => keyPrefix + name, instanceId: 'a' }, recordingLog(log));
+      const relay = new RedisEventRelay(
+        bus,
+        connectOwn(RedisEventRelay.PUBLISHER_OPTIONS),
+        connectOwn(),
+        { key: (name) => keyPrefix + name, instanceId: 'a' },
+        recordingLog(log),
+      );
       relays.push(relay);
       await relay.start();
       const heard: number[] = [];
@@ -176,7 +188,15 @@ describe('parseRelayedEvent', () => {
   it('takes only what the publishing script writes', () => {
     const good = { id: 3, origin: 'a', seq: 1, type: 'post.deleted', sandboxId: 's', at: 'now', data: { id: 9 } };
     expect(parseRelayedEvent(JSON.stringify(good))).toEqual(good);
-    for (const bad of ['', '[]', 'null', '{"id":1}', JSON.stringify({ ...good, id: 0 }), JSON.stringify({ ...good, type: 'rm -rf' }), JSON.stringify({ ...good, data: null })]) {
+    for (const bad of [
+      '',
+      '[]',
+      'null',
+      '{"id":1}',
+      JSON.stringify({ ...good, id: 0 }),
+      JSON.stringify({ ...good, type: 'rm -rf' }),
+      JSON.stringify({ ...good, data: null }),
+    ]) {
       expect(parseRelayedEvent(bad)).toBeNull();
     }
   });

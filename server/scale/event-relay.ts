@@ -205,9 +205,7 @@ export class RedisEventRelay implements EventRelay {
         }
         const batch = this.waiting.slice(0, BATCH);
         const redis = this.publisher as RelayRedis;
-        const results = await Promise.allSettled(
-          batch.map((item) => redis.wirelabPublishEvent(this.counterKey, this.channel, item.json, this.bus.lastId)),
-        );
+        const results = await Promise.allSettled(batch.map((item) => redis.wirelabPublishEvent(this.counterKey, this.channel, item.json, this.bus.lastId)));
         const sent = new Set<Waiting>();
         let failure: unknown = null;
         results.forEach((result, index) => {

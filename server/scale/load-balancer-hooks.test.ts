@@ -6,7 +6,11 @@ import { Agent, request } from 'node:http';
 import { INSTANCE_HEADER } from './load-balancer-hooks.ts';
 
 /** node:http, not fetch: the Connection header as the server sent it (a keep-alive client, as browsers are). */
-function get(origin: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  origin: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const agent = new Agent({ keepAlive: true });
     const req = request(new URL(path, origin), { headers, agent }, (response) => {

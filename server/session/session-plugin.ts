@@ -57,17 +57,21 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
   app.addHook('onRequest', async (request, reply) => {
     if (hasUnusableCurlToken(request.headers)) {
       // Not the shared sandbox instead: the student's curl would quietly work on other data.
-      return reply.code(401).header('cache-control', 'no-store').type('application/problem+json').send({
-        type: 'https://wirelab.dev/problems/curl-token-expired',
-        title: 'Curl token expired or unknown',
-        status: 401,
-        detail: `The ${SANDBOX_HEADER} token has expired or was not made by this server: copy the command from the page again.`,
-        instance: request.url,
-        localized: {
-          en: `The ${SANDBOX_HEADER} token has expired or was not made by this server: copy the command from the page again.`,
-          ru: `Токен в ${SANDBOX_HEADER} просрочен или выдан не этим сервером: скопируйте команду со страницы ещё раз.`,
-        },
-      });
+      return reply
+        .code(401)
+        .header('cache-control', 'no-store')
+        .type('application/problem+json')
+        .send({
+          type: 'https://wirelab.dev/problems/curl-token-expired',
+          title: 'Curl token expired or unknown',
+          status: 401,
+          detail: `The ${SANDBOX_HEADER} token has expired or was not made by this server: copy the command from the page again.`,
+          instance: request.url,
+          localized: {
+            en: `The ${SANDBOX_HEADER} token has expired or was not made by this server: copy the command from the page again.`,
+            ru: `Токен в ${SANDBOX_HEADER} просрочен или выдан не этим сервером: скопируйте команду со страницы ещё раз.`,
+          },
+        });
     }
     const malformed = malformedSandboxHeader(request.headers);
     if (malformed !== null) {
@@ -90,10 +94,18 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
       // New sessions per client address (server/limits/: sessions), not per cookie.
       const budget = app.clientBudget.takeRequest('sessions', request.socket.remoteAddress ?? request.ip);
       if (!budget.ok) {
-        return sendProblem(request, reply, 429, 'too-many-sessions', 'Too Many Requests', {
-          en: `Too many new browser sessions from this address: at most ${budget.max} a minute. Try again in ${budget.retryAfterS} s (keep the cookie you were given).`,
-          ru: `Слишком много новых сессий браузера с этого адреса: не больше ${budget.max} в минуту. Повторите через ${budget.retryAfterS} с (и сохраните выданный cookie).`,
-        }, { 'retry-after': String(budget.retryAfterS) });
+        return sendProblem(
+          request,
+          reply,
+          429,
+          'too-many-sessions',
+          'Too Many Requests',
+          {
+            en: `Too many new browser sessions from this address: at most ${budget.max} a minute. Try again in ${budget.retryAfterS} s (keep the cookie you were given).`,
+            ru: `Слишком много новых сессий браузера с этого адреса: не больше ${budget.max} в минуту. Повторите через ${budget.retryAfterS} с (и сохраните выданный cookie).`,
+          },
+          { 'retry-after': String(budget.retryAfterS) },
+        );
       }
       session = newSessionId();
       reply.setCookie(SESSION_COOKIE, session, SESSION_COOKIE_OPTIONS);

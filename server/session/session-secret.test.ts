@@ -28,7 +28,7 @@ describe('the session secret in DATA_DIR', () => {
 describe('the shared session secret (SESSION_SECRET_FILE)', () => {
   afterAll(() => useSessionSecret(randomBytes(32)));
 
-  it('is read, never made: two instances given the file accept each other\'s ids', () => {
+  it("is read, never made: two instances given the file accept each other's ids", () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wirelab-secret-')), 'shared');
     expect(() => loadSharedSessionSecret(file)).toThrow(/cannot be read \(ENOENT\)/);
     writeFileSync(file, randomBytes(32));

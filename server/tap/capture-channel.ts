@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
-import { CAPTURE_CHANNEL_PATH, CAPTURE_CLOSE, encodeChunkFrame, type CaptureClientMessage, type CaptureServerMessage } from '../../contracts/capture-channel/messages.ts';
+import {
+  CAPTURE_CHANNEL_PATH,
+  CAPTURE_CLOSE,
+  encodeChunkFrame,
+  type CaptureClientMessage,
+  type CaptureServerMessage,
+} from '../../contracts/capture-channel/messages.ts';
 import type { CaptureHub } from './capture-hub.ts';
 import type { CaptureMessage, CapturedChunk } from './capture-types.ts';
 

@@ -248,9 +248,13 @@ describe('CaptureHub', () => {
     await flush();
     expect(chunks(alice)).toEqual([`in@0:${a.slice(0, 20)}`, `in@20:${a.slice(20)}`, 'out@0:HTTP/1.1 200 alice']);
     expect(chunks(bob)).toEqual([`in@${a.length}:${b.slice(0, -3)}`, `in@${a.length + b.length - 3}:${b.slice(-3)}`, 'out@18:HTTP/1.1 200 bob']);
-    const described = (messages: CaptureMessage[]) => messages.flatMap((m) => (m.type === 'connection' ? [{ unrecorded: m.conn.unrecorded, shared: m.conn.shared }] : []));
+    const described = (messages: CaptureMessage[]) =>
+      messages.flatMap((m) => (m.type === 'connection' ? [{ unrecorded: m.conn.unrecorded, shared: m.conn.shared }] : []));
     // Alice is told when the connection becomes shared; Bob learns it at once, with the bytes before his.
-    expect(described(alice)).toEqual([{ unrecorded: undefined, shared: undefined }, { unrecorded: undefined, shared: true }]);
+    expect(described(alice)).toEqual([
+      { unrecorded: undefined, shared: undefined },
+      { unrecorded: undefined, shared: true },
+    ]);
     expect(described(bob)).toEqual([{ unrecorded: { in: a.length, out: 18, reason: 'shared' }, shared: true }]);
   });
 

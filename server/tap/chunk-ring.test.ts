@@ -3,7 +3,14 @@ import type { CapturedChunk } from './capture-types.ts';
 import { ChunkRing } from './chunk-ring.ts';
 
 let seq = 0;
-const chunk = (text: string, offset = 0, dir: 'in' | 'out' = 'in', conn = 'c1'): CapturedChunk => ({ conn, seq: ++seq, dir, t: 1000 + seq / 4, offset, data: Buffer.from(text) });
+const chunk = (text: string, offset = 0, dir: 'in' | 'out' = 'in', conn = 'c1'): CapturedChunk => ({
+  conn,
+  seq: ++seq,
+  dir,
+  t: 1000 + seq / 4,
+  offset,
+  data: Buffer.from(text),
+});
 const shown = (ring: ChunkRing) => ring.toArray().map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`);
 
 describe('ChunkRing', () => {

@@ -259,13 +259,20 @@ function readHeaderLine(head: Head, line: Buffer, start: number, end: number): v
   const name = latin1(line, nameStart, nameEnd).toLowerCase();
   if (name === 'upgrade') head.upgrade = true;
   else if (name === 'connection') {
-    for (const option of latin1(line, colon + 1, end).toLowerCase().split(',')) if (option.trim() === 'upgrade') head.connectionUpgrade = true;
+    for (const option of latin1(line, colon + 1, end)
+      .toLowerCase()
+      .split(','))
+      if (option.trim() === 'upgrade') head.connectionUpgrade = true;
   } else if (name === 'content-length') {
     head.contentLength ??= latin1(line, colon + 1, end).trim();
   } else if (name === 'transfer-encoding') {
     // The codings of every Transfer-Encoding line, in order: the last one decides.
     const codings = latin1(line, colon + 1, end);
-    head.chunked = codings.slice(codings.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked';
+    head.chunked =
+      codings
+        .slice(codings.lastIndexOf(',') + 1)
+        .trim()
+        .toLowerCase() === 'chunked';
   }
 }
 

@@ -203,7 +203,8 @@ export class TappedConnection implements TapObserver {
     // a later byte, as it always was (a first visit before the cookie). Anything else after the
     // first session's request is.
     if (!this.firstSession && owner.kind === 'session') this.firstSession = owner.capture;
-    else if (this.firstSession && !this.shared && owner.kind !== 'internal' && (owner.kind !== 'session' || owner.capture !== this.firstSession)) this.markShared();
+    else if (this.firstSession && !this.shared && owner.kind !== 'internal' && (owner.kind !== 'session' || owner.capture !== this.firstSession))
+      this.markShared();
     const waiting = this.takePending(index);
     if (owner.kind === 'session') {
       const own = waiting.every((piece) => piece.request === index) ? waiting : waiting.filter((piece) => piece.request === index);

@@ -72,14 +72,17 @@ async function webAppPlugin(app: FastifyInstance, options: { root: string }): Pr
 /** Any path nobody serves: RFC 9457 problem details, like every other error here. */
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
   const path = request.url.split('?')[0];
-  return reply.code(404).type('application/problem+json').send({
-    type: 'about:blank',
-    title: 'Not Found',
-    status: 404,
-    detail: `Nothing is served at ${path}.`,
-    instance: request.url,
-    localized: { en: `Nothing is served at ${path}.`, ru: `По адресу ${path} ничего нет.` },
-  });
+  return reply
+    .code(404)
+    .type('application/problem+json')
+    .send({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `Nothing is served at ${path}.`,
+      instance: request.url,
+      localized: { en: `Nothing is served at ${path}.`, ru: `По адресу ${path} ничего нет.` },
+    });
 }
 
 export default fp(webAppPlugin, { name: 'wirelab-web-app' });

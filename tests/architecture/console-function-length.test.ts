@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { longFunctions, ROOT, sourceFiles } from './function-lengths.ts';
 
-const FOLDERS = ['console-kit', 'websocket', 'socket-io', 'sse', 'long-polling', 'mqtt', 'pipeline', 'grpc', 'graphql'].map((name) => `web/editors/${name}`).concat('web/compare', 'web/classroom', 'server/classroom');
+const FOLDERS = ['console-kit', 'websocket', 'socket-io', 'sse', 'long-polling', 'mqtt', 'pipeline', 'grpc', 'graphql']
+  .map((name) => `web/editors/${name}`)
+  .concat('web/compare', 'web/classroom', 'server/classroom');
 const MAX_FUNCTION_LINES = 150;
 
 it(`no function of the consoles or the comparison lab is over ${MAX_FUNCTION_LINES} lines`, () => {

@@ -25,13 +25,20 @@ export interface FunctionLength {
 
 /** Every function, arrow and method of a file with a body, and how many lines it spans. */
 export function functionLengths(file: string): FunctionLength[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: FunctionLength[] = [];
   const visit = (node: ts.Node) => {
     if (ts.isFunctionLike(node) && 'body' in node && node.body) {
       const first = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
       const lines = source.getLineAndCharacterOfPosition(node.end).line - first + 1;
-      const name = 'name' in node && node.name ? node.name.getText(source) : ts.isVariableDeclaration(node.parent) ? node.parent.name.getText(source) : '(anonymous)';
+      const name =
+        'name' in node && node.name ? node.name.getText(source) : ts.isVariableDeclaration(node.parent) ? node.parent.name.getText(source) : '(anonymous)';
       found.push({ file: relative(ROOT, file), line: first + 1, name, lines });
     }
     ts.forEachChild(node, visit);

@@ -66,7 +66,14 @@ describe('import cycles', () => {
       ['cell-kinds', []],
     ]);
     expect(importCycles(graph)).toEqual([['cell', 'registry']]);
-    expect(importCycles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      importCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('reads type-only, dynamic and re-exported imports of a module', () => {
@@ -76,11 +83,15 @@ describe('import cycles', () => {
     expect(imports).toContain('web/editors/http/http-cell.tsx');
   });
 
-  it('has none in the project', () => {
-    const files = SOURCE_DIRECTORIES.flatMap((directory) => sourceFiles(join(ROOT, directory)));
-    expect(files.length).toBeGreaterThan(200);
-    const graph = new Map(files.map((file) => [file, importsOf(file)]));
-    const cycles = importCycles(graph).map((cycle) => cycle.map((file) => relative(ROOT, file)));
-    expect(cycles).toEqual([]);
-    }, WHOLE_TREE_TIMEOUT_MS);
+  it(
+    'has none in the project',
+    () => {
+      const files = SOURCE_DIRECTORIES.flatMap((directory) => sourceFiles(join(ROOT, directory)));
+      expect(files.length).toBeGreaterThan(200);
+      const graph = new Map(files.map((file) => [file, importsOf(file)]));
+      const cycles = importCycles(graph).map((cycle) => cycle.map((file) => relative(ROOT, file)));
+      expect(cycles).toEqual([]);
+    },
+    WHOLE_TREE_TIMEOUT_MS,
+  );
 });

@@ -13,4 +13,3 @@ export function importsOf(file: string): string[] {
     .map((specifier) => resolve(dirname(file), specifier))
     .filter((target) => existsSync(target) && SOURCE_FILE.test(target));
 }
-

@@ -12,7 +12,9 @@ const SKIPPED = /(^proto\/gen\/|\.(png|jpg|ico|woff2?|pcapng|sqlite)$|^web\/wire
 const MARKER = /^(<{7}|>{7}) /m;
 
 it('no tracked file holds conflict markers', () => {
-  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((file) => file && !SKIPPED.test(file));
+  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => file && !SKIPPED.test(file));
   const marked = files.filter((file) => {
     try {
       return MARKER.test(readFileSync(join(ROOT, file), 'utf8'));

@@ -23,7 +23,12 @@ function impureImports(file: string): string[] {
   const { importedFiles } = ts.preProcessFile(ts.sys.readFile(file) ?? '', true, true);
   return importedFiles
     .map(({ fileName }) => fileName)
-    .filter((specifier) => specifier.startsWith('node:') || NODE_MODULES.has(specifier.split('/')[0]) || (specifier.startsWith('.') && /^(server|web)\//.test(relative(ROOT, join(file, '..', specifier)))))
+    .filter(
+      (specifier) =>
+        specifier.startsWith('node:') ||
+        NODE_MODULES.has(specifier.split('/')[0]) ||
+        (specifier.startsWith('.') && /^(server|web)\//.test(relative(ROOT, join(file, '..', specifier)))),
+    )
     .map((specifier) => `${relative(ROOT, file)} imports ${specifier}`);
 }
 
@@ -42,7 +47,9 @@ function compileWithoutEnvironment(files: string[]): { errors: string[]; program
     skipLibCheck: true,
   });
   const errors = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where = diagnostic.file ? `${relative(ROOT, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1} ` : '';
+    const where = diagnostic.file
+      ? `${relative(ROOT, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1} `
+      : '';
     return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
   });
   return { errors, programFiles: program.getSourceFiles().map((source) => relative(ROOT, source.fileName)) };
@@ -56,16 +63,24 @@ describe('contracts/ and shared/ are pure TypeScript both sides import', () => {
     expect(files.flatMap(impureImports)).toEqual([]);
   });
 
-  it('compile with neither the DOM nor Node: they use no global of either', () => {
-    const { errors, programFiles } = compileWithoutEnvironment([...files, BOTH_SIDES_GLOBALS]);
-    expect(errors).toEqual([]);
-    expect(programFiles.filter((file) => file.includes('@types/node'))).toEqual([]);
-  }, COMPILE_TIMEOUT_MS);
+  it(
+    'compile with neither the DOM nor Node: they use no global of either',
+    () => {
+      const { errors, programFiles } = compileWithoutEnvironment([...files, BOTH_SIDES_GLOBALS]);
+      expect(errors).toEqual([]);
+      expect(programFiles.filter((file) => file.includes('@types/node'))).toEqual([]);
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 
-  it('the compilation fails on a DOM or Node global (the check can fail)', () => {
-    const { errors } = compileWithoutEnvironment([join(ROOT, 'tests/architecture/fixtures/uses-globals.ts'), BOTH_SIDES_GLOBALS]);
-    expect(errors.some((error) => error.includes("'document'"))).toBe(true);
-    expect(errors.some((error) => error.includes("'Buffer'"))).toBe(true);
-    expect(impureImports(join(ROOT, 'server/main.ts')).some((found) => found.includes('node:'))).toBe(true);
-  }, COMPILE_TIMEOUT_MS);
+  it(
+    'the compilation fails on a DOM or Node global (the check can fail)',
+    () => {
+      const { errors } = compileWithoutEnvironment([join(ROOT, 'tests/architecture/fixtures/uses-globals.ts'), BOTH_SIDES_GLOBALS]);
+      expect(errors.some((error) => error.includes("'document'"))).toBe(true);
+      expect(errors.some((error) => error.includes("'Buffer'"))).toBe(true);
+      expect(impureImports(join(ROOT, 'server/main.ts')).some((found) => found.includes('node:'))).toBe(true);
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 });

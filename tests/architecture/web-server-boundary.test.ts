@@ -30,15 +30,19 @@ const FORBIDDEN: Record<string, string[]> = {
 };
 
 describe('the boundary between the web app and the server', () => {
-  it('is crossed only through contracts/ and shared/', () => {
-    const crossings = Object.entries(FORBIDDEN).flatMap(([side, others]) =>
-      sourceFiles(join(ROOT, side)).flatMap((file) =>
-        importsOf(file)
-          .map((target) => relative(ROOT, target))
-          .filter((target) => others.some((other) => target.startsWith(other)))
-          .map((target) => `${relative(ROOT, file)} -> ${target}`),
-      ),
-    );
-    expect(crossings).toEqual([]);
-    }, WHOLE_TREE_TIMEOUT_MS);
+  it(
+    'is crossed only through contracts/ and shared/',
+    () => {
+      const crossings = Object.entries(FORBIDDEN).flatMap(([side, others]) =>
+        sourceFiles(join(ROOT, side)).flatMap((file) =>
+          importsOf(file)
+            .map((target) => relative(ROOT, target))
+            .filter((target) => others.some((other) => target.startsWith(other)))
+            .map((target) => `${relative(ROOT, file)} -> ${target}`),
+        ),
+      );
+      expect(crossings).toEqual([]);
+    },
+    WHOLE_TREE_TIMEOUT_MS,
+  );
 });

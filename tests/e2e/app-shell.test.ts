@@ -38,7 +38,7 @@ describe('the app shell', () => {
     await page.context().close();
   });
 
-  it('resets my data to the starting set, and nobody else\'s', async () => {
+  it("resets my data to the starting set, and nobody else's", async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/rest`);
     await page.locator('[data-testid="reset-data"]').waitFor();

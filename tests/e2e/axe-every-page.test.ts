@@ -39,7 +39,11 @@ describe('axe-core on every page', () => {
       await page.goto(`${lab.server.origin}${path}`);
       await page.locator('main h1').first().waitFor(LIVE);
       // a lesson's cells mount as their editors' code arrives: check the page once every slot holds one
-      await page.waitForFunction(() => [...document.querySelectorAll('.cell-slot')].every((slot) => slot.querySelector('[data-testid="cell"]') !== null), null, LIVE);
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.cell-slot')].every((slot) => slot.querySelector('[data-testid="cell"]') !== null),
+        null,
+        LIVE,
+      );
       expect(await axeViolations(page)).toEqual([]);
     });
   }

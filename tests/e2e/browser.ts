@@ -11,7 +11,8 @@ import { startServer, type RunningServer } from '../integration/start-server.ts'
  * in new headless mode — the end-to-end suite's main cost on CI's two cores; the full browser
  * otherwise. CHROMIUM_PATH picks one.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium-headless-shell') ? '/usr/bin/chromium-headless-shell' : '/usr/bin/chromium');
+export const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium-headless-shell') ? '/usr/bin/chromium-headless-shell' : '/usr/bin/chromium');
 export const WEB_ROOT = join(import.meta.dirname, '..', '..', 'dist', 'web');
 
 export function assertBuilt(): void {

@@ -111,7 +111,9 @@ describe('a class behind HAProxy, its people on two instances', () => {
       const row = wire.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/3' }).first();
       await row.waitFor(LIVE);
       await row.click();
-      await expect.poll(() => wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first().textContent(), LIVE).toContain('GET /api/v1/users/3');
+      await expect
+        .poll(() => wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first().textContent(), LIVE)
+        .toContain('GET /api/v1/users/3');
     }
     expect(await students[0].page.getByTestId('wire-teacher').textContent()).toBe('Трафик преподавателя');
     await teacherBrowser.close();

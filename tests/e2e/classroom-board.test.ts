@@ -49,7 +49,9 @@ describe('the class board counts truly', () => {
     await sam.getByTestId('class-follow-toggle').waitFor(LIVE);
     // the class list counts them (it said "0 студентов" until the page was reloaded)
     await expect.poll(() => desk.locator(`[data-testid="class-members"]`).first().textContent(), LIVE).toBe('2 студента');
-    await expect.poll(() => desk.getByTestId('board-presence').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-presence'))), LIVE).toEqual(['online', 'online']);
+    await expect
+      .poll(() => desk.getByTestId('board-presence').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-presence'))), LIVE)
+      .toEqual(['online', 'online']);
 
     // Sam stops following and works on the REST lesson: one correct POST /users is one pass,
     // and no miss on the other exercises that also match a POST /users.
@@ -57,12 +59,18 @@ describe('the class board counts truly', () => {
     await sam.goto(`${origin}/en/rest`);
     const create = cell(sam, 'create-user');
     await create.waitFor(LIVE);
-    await setEditorText(sam, 'create-user', `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` })}\n`);
+    await setEditorText(
+      sam,
+      'create-user',
+      `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` })}\n`,
+    );
     await create.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => exerciseState(sam, 'create-201'), LIVE).toBe('passed');
     await desk.getByTestId('board-lesson').selectOption('rest');
     await expect.poll(() => result(desk, 'Sam', 'rest/create-201'), LIVE).toBe('passed');
-    const samStates = await desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-result"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
+    const samStates = await desk
+      .locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-result"]')
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
     expect(samStates.filter((state) => state !== 'none')).toEqual(['passed']);
     // the student's own cards agree: every other exercise "not tried yet"
     const samCards = await sam.getByTestId('exercise-status').allTextContents();
@@ -91,7 +99,9 @@ describe('the class board counts truly', () => {
     await expect.poll(() => result(desk, 'Ольга', 'graphql/create-post'), LIVE).toBe('passed');
     // reports arrive in order: a miss from the page's own request would be on the board by now
     expect(await result(desk, 'Ольга', 'graphql/too-deep')).toBe('none');
-    const olgaStates = await desk.locator('[data-testid="board-row"][data-name="Ольга"] [data-testid="board-result"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
+    const olgaStates = await desk
+      .locator('[data-testid="board-row"][data-name="Ольга"] [data-testid="board-result"]')
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
     expect(olgaStates.filter((state) => state !== 'none')).toEqual(['passed']);
 
     // Hidden names keep their numbers whatever the sort.
@@ -138,7 +148,9 @@ describe('the class board counts truly', () => {
     await desk.locator('[data-testid="board-row"][data-name="Sam"]').getByTestId('board-member-open').click();
     const attempts = desk.getByTestId('member-attempts');
     await attempts.getByTestId('member-attempt').first().waitFor(LIVE);
-    expect(await attempts.getByTestId('member-attempts-exercise').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-exercise')))).toEqual(['rest/create-201']);
+    expect(await attempts.getByTestId('member-attempts-exercise').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-exercise')))).toEqual([
+      'rest/create-201',
+    ]);
     expect(await attempts.locator('h4').first().textContent()).toMatch(/^Создайте пользователя/);
     expect(await attempts.getByTestId('member-attempt').getAttribute('data-passed')).toBe('true');
     expect(await attempts.getByTestId('member-attempts-presence').getAttribute('data-presence')).toBe('offline');

@@ -102,7 +102,9 @@ describe('the join card', () => {
     // The card in Russian keeps its class across the language switch
     await desk.getByTestId('lang-switch').click();
     await expect.poll(() => desk.evaluate(() => `${location.pathname}${location.search}`), LIVE).toBe(`/ru/class/card?class=${code}`);
-    await expect.poll(() => desk.getByTestId('join-card-steps').evaluateAll((sections) => sections.map((section) => section.getAttribute('lang'))), LIVE).toEqual(['ru', 'en']);
+    await expect
+      .poll(() => desk.getByTestId('join-card-steps').evaluateAll((sections) => sections.map((section) => section.getAttribute('lang'))), LIVE)
+      .toEqual(['ru', 'en']);
     expect(await desk.getByTestId('join-card-print').textContent()).toBe('Печать');
 
     // Students scan the QR: a Russian browser lands on the Russian join page, an English one on the English, the code filled in

@@ -10,7 +10,7 @@ import { LIVE } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
-describe('a student\'s own server on the board', () => {
+describe("a student's own server on the board", () => {
   it('shows the latest run per protocol live, and the teacher opens its checks', async () => {
     const { origin, port } = lab.server;
     const desk = await openPage(lab.browser, { locale: 'ru-RU' });
@@ -39,7 +39,9 @@ describe('a student\'s own server on the board', () => {
     expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`пройдено: 16, не пройдено: 0`);
     expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`порт ${port}`);
     expect(await desk.getByTestId('server-checks-wirelab').textContent()).toMatch(/сервер самого Wirelab/);
-    expect(await panel.locator('[data-testid="server-check"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome')))).toEqual(Array(16).fill('pass'));
+    expect(await panel.locator('[data-testid="server-check"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome')))).toEqual(
+      Array(16).fill('pass'),
+    );
     // the focus is on the panel's heading; the teacher's page never got the student's bytes
     expect(await desk.evaluate(() => document.activeElement?.id)).toBe('server-checks-title');
     expect(await panel.textContent()).not.toMatch(/HTTP\/1\.1|127\.0\.0\.1/);

@@ -77,7 +77,11 @@ describe("a led lesson's relayed bytes", () => {
     await useConsole(teacher, 'dashboard', 'mqtt', '');
     // the teacher's page also joins a class as a member would (its token comes back in JSON)
     const membership = await teacher.evaluate(async (classCode) => {
-      const answer = await fetch('/_wirelab/class/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: classCode, name: 'Teacher' }) });
+      const answer = await fetch('/_wirelab/class/join', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: classCode, name: 'Teacher' }),
+      });
       return (await answer.json()) as { memberToken: string; rejoinCode: string };
     }, code);
     await teacher.evaluate(async (token) => {

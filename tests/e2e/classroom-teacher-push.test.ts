@@ -45,7 +45,9 @@ describe('the teacher in control', () => {
     const samNotice = sam.getByTestId('class-assignment-notice');
     await samNotice.waitFor(LIVE);
     expect(await samNotice.textContent()).toMatch(/The teacher asks everyone to do now:.*Create a user/);
-    expect(await olga.getByTestId('class-assignment-notice').textContent({ timeout: LIVE.timeout })).toMatch(/Преподаватель просит всех сделать сейчас:.*Создайте пользователя/);
+    expect(await olga.getByTestId('class-assignment-notice').textContent({ timeout: LIVE.timeout })).toMatch(
+      /Преподаватель просит всех сделать сейчас:.*Создайте пользователя/,
+    );
     expect(await olga.getByTestId('class-assignment-link').getAttribute('href')).toBe('/ru/rest#exercise-create-201-title');
     // the board turns to the lesson and marks the exercise's column
     await expect.poll(() => desk.getByTestId('board-lesson').inputValue(), LIVE).toBe('rest');
@@ -102,7 +104,11 @@ describe('the teacher in control', () => {
     // Freezing: Sam's page says so in English; his write from the page is refused (423), in both languages; unfreezing lets it through.
     const samWrite = () =>
       sam.evaluate(async () => {
-        const response = await fetch('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` }) });
+        const response = await fetch('/api/v1/users', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` }),
+        });
         return { status: response.status, body: (await response.json()) as { localized?: { en: string; ru: string } } };
       });
     await desk.getByTestId('class-freeze').click();

@@ -22,7 +22,13 @@ const students = [
   { name: 'Chen Li', lang: 'en' },
 ] as const;
 
-async function joinAs(browser: Browser, origin: string, code: string, student: (typeof students)[number], prepare?: (page: Page) => Promise<void>): Promise<Page> {
+async function joinAs(
+  browser: Browser,
+  origin: string,
+  code: string,
+  student: (typeof students)[number],
+  prepare?: (page: Page) => Promise<void>,
+): Promise<Page> {
   // the QR code's link names no language: each browser lands on the join page in its own
   const page = await openPage(browser, { locale: student.lang === 'ru' ? 'ru-RU' : 'en-GB' });
   await prepare?.(page);
@@ -111,7 +117,9 @@ describe('a class: a teacher and three students in their own browsers', () => {
     let giveUp: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       runOnSlowPage,
-      new Promise((_, reject) => (giveUp = setTimeout(() => reject(new Error('the teacher’s bytes never reached the slow follower’s class channel')), LIVE.timeout))),
+      new Promise(
+        (_, reject) => (giveUp = setTimeout(() => reject(new Error('the teacher’s bytes never reached the slow follower’s class channel')), LIVE.timeout)),
+      ),
     ]).finally(() => clearTimeout(giveUp));
     for (const page of pages) {
       const wire = page.getByTestId('teacher-wire');
@@ -119,7 +127,9 @@ describe('a class: a teacher and three students in their own browsers', () => {
       const row = wire.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/3' }).first();
       await row.waitFor(LIVE);
       await row.click();
-      await expect.poll(() => wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first().textContent(), LIVE).toContain('GET /api/v1/users/3');
+      await expect
+        .poll(() => wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first().textContent(), LIVE)
+        .toContain('GET /api/v1/users/3');
       // read-only: no recording switch, no clearing of the teacher's captures
       expect(await wire.getByTestId('insp-record').count()).toBe(0);
       expect(await wire.getByTestId('insp-clear').count()).toBe(0);
@@ -130,13 +140,19 @@ describe('a class: a teacher and three students in their own browsers', () => {
     // A student completes an exercise: the board shows it without a reload.
     const ben = pages[1];
     const benCell = ben.locator('[data-testid="cell"]').first();
-    await setEditorText(ben, (await benCell.getAttribute('data-cell-id'))!, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Ben', email: `ben-${Date.now()}@example.com` })}\n`);
+    await setEditorText(
+      ben,
+      (await benCell.getAttribute('data-cell-id'))!,
+      `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Ben', email: `ben-${Date.now()}@example.com` })}\n`,
+    );
     await benCell.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => exerciseState(ben, createExerciseId), LIVE).toBe('passed');
     const benLesson = desk.locator('[data-testid="board-row"][data-name="Ben <b>Okafor</b>"] [data-testid="board-lesson-result"][data-lesson="rest"]');
     await expect.poll(() => benLesson.getAttribute('data-done'), LIVE).toBe('1');
     await desk.getByTestId('board-lesson').selectOption('rest');
-    const benResult = desk.locator(`[data-testid="board-row"][data-name="Ben <b>Okafor</b>"] [data-testid="board-result"][data-exercise="rest/${createExerciseId}"]`);
+    const benResult = desk.locator(
+      `[data-testid="board-row"][data-name="Ben <b>Okafor</b>"] [data-testid="board-result"][data-exercise="rest/${createExerciseId}"]`,
+    );
     await expect.poll(() => benResult.getAttribute('data-state'), LIVE).toBe('passed');
     // the student's own run showed their own traffic, not the teacher's
     await ben.getByTestId('wire-mine').waitFor();
@@ -146,7 +162,11 @@ describe('a class: a teacher and three students in their own browsers', () => {
     const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByTestId('class-export-csv').click()]);
     const exported = readFileSync((await download.path())!, 'utf8');
     const fromServer = await (await fetch(`${origin}/_wirelab/class/classes/${code}/export.csv`, { headers: { 'x-wirelab-teacher-key': key } })).text();
-    const essentials = (csv: string) => csv.trim().split('\r\n').map((line) => line.split(',').slice(0, 5).join(','));
+    const essentials = (csv: string) =>
+      csv
+        .trim()
+        .split('\r\n')
+        .map((line) => line.split(',').slice(0, 5).join(','));
     expect(essentials(exported)).toEqual(essentials(fromServer));
     expect(essentials(exported)).toContain(`Ben <b>Okafor</b>,rest,${createExerciseId},yes,1`);
     // One correct request is a pass of its exercise and nothing else: no miss on the other

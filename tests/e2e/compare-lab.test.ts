@@ -55,7 +55,11 @@ function leadingNumber(text: string | null): number {
  * Every row's shown byte counts against the capture channel: each run's up and down bytes are the
  * sum of the chunks the tap recorded on that run's connections inside its window.
  */
-async function expectBytesFromCaptures(page: Page, protocols: string[], rowOf: (protocol: string) => Locator = (protocol) => page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"]`)): Promise<void> {
+async function expectBytesFromCaptures(
+  page: Page,
+  protocols: string[],
+  rowOf: (protocol: string) => Locator = (protocol) => page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"]`),
+): Promise<void> {
   const capture = await CaptureClient.open(lab.server.origin, await sessionOf(page));
   try {
     for (const protocol of protocols) {
@@ -68,7 +72,8 @@ async function expectBytesFromCaptures(page: Page, protocols: string[], rowOf: (
       // The ring is replayed on connect; wait until it holds the end of the window.
       await capture.waitFor(() => capture.chunks().some((chunk) => chunk.t >= run.to));
       const inWindow = capture.chunks().filter((chunk) => run.conns.includes(chunk.conn) && chunk.t > run.from && chunk.t < run.to);
-      const sum = (dir: 'in' | 'out') => inWindow.filter((chunk) => chunk.dir === dir).reduce((total, chunk) => total + Buffer.from(chunk.data, 'base64').length, 0);
+      const sum = (dir: 'in' | 'out') =>
+        inWindow.filter((chunk) => chunk.dir === dir).reduce((total, chunk) => total + Buffer.from(chunk.data, 'base64').length, 0);
       expect(sum('in'), `${protocol} bytes up`).toBe(run.up);
       expect(sum('out'), `${protocol} bytes down`).toBe(run.down);
       expect(run.up, protocol).toBeGreaterThan(0);
@@ -85,12 +90,15 @@ describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
   it('runs the read job over every protocol and shows byte counts equal to the captured bytes', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/${lang}/compare`);
-    await expect.poll(() => page.locator('[data-testid="compare-lab"] h1').textContent(), LIVE).toBe(lang === 'en' ? 'Comparison lab' : 'Лаборатория сравнения');
+    await expect
+      .poll(() => page.locator('[data-testid="compare-lab"] h1').textContent(), LIVE)
+      .toBe(lang === 'en' ? 'Comparison lab' : 'Лаборатория сравнения');
     await runJob(page, 'read', READ_PROTOCOLS);
     await expectBytesFromCaptures(page, READ_PROTOCOLS);
 
     // REST reads the user and then the posts: two round trips; GraphQL one, and its SQL count.
-    const roundTrips = (protocol: string) => page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent();
+    const roundTrips = (protocol: string) =>
+      page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent();
     expect(await roundTrips('rest')).toBe('2');
     expect(await roundTrips('graphql-post')).toBe('1');
     // Native gRPC is the one row on HTTP/2 (h2c through the runner); the browser's rows HTTP/1.1.
@@ -100,7 +108,9 @@ describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
     expect(await page.locator('[data-testid="compare-chart"][data-measure="bytes"] [data-testid="compare-bar"]').count()).toBe(READ_PROTOCOLS.length);
     // The GraphQL claim is measured now, in the page's language.
     await expect.poll(() => page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]').getAttribute('data-measured')).toBe('true');
-    expect(await page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"] dd').textContent()).toMatch(lang === 'en' ? /SQL statement/ : /SQL-запрос/);
+    expect(await page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"] dd').textContent()).toMatch(
+      lang === 'en' ? /SQL statement/ : /SQL-запрос/,
+    );
 
     // A row opens its exchange in the inspector.
     const restRun = JSON.parse((await page.locator('[data-testid="compare-row"][data-protocol="rest"]').getAttribute('data-runs')) ?? '[]') as RunData[];
@@ -125,7 +135,8 @@ describe('the comparison lab, events job', () => {
       expect(await row.locator('[data-testid="compare-idle-cost"]').textContent(), protocol).toMatch(/^\d+$/);
     }
     // Long polling: at least one request per event (3 events), SSE one response for all of them.
-    const trips = async (protocol: string) => Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
+    const trips = async (protocol: string) =>
+      Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
     expect(await trips('long-polling')).toBeGreaterThanOrEqual(3);
     expect(await trips('sse')).toBe(1);
     await page.context().close();
@@ -138,7 +149,8 @@ describe('the comparison lab, burst job', () => {
     await page.goto(`${lab.server.origin}/en/compare`);
     await runJob(page, 'burst', BURST_PROTOCOLS);
     await expectBytesFromCaptures(page, BURST_PROTOCOLS);
-    const trips = async (protocol: string) => Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
+    const trips = async (protocol: string) =>
+      Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
     expect(await trips('http-one-by-one')).toBe(5);
     expect(await trips('ws-burst')).toBe(1);
     expect(await trips('grpc-client-stream')).toBe(1);
@@ -154,18 +166,22 @@ describe.each(['en', 'ru'] as const)('the comparison lab, GraphQL batching (%s)'
     await page.locator('[data-testid="compare-by-id-count"]').selectOption('3');
     await page.locator('[data-testid="compare-reps"]').selectOption('1');
     const chosen = ['rest', 'graphql-post', 'graphql-get'];
-    for (const protocol of READ_PROTOCOLS.filter((name) => !chosen.includes(name))) await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
+    for (const protocol of READ_PROTOCOLS.filter((name) => !chosen.includes(name)))
+      await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
     const rows = page.locator('[data-testid="compare-row"]');
     const runWith = async (batching: 'off' | 'on', rowsAfter: number) => {
       await page.locator('[data-testid="compare-graphql-batching"]').selectOption(batching);
       await page.locator('[data-testid="compare-run"]').click();
       await expect.poll(async () => (await page.locator('[data-testid="compare-run"]').isEnabled()) && (await rows.count()), JOB_DONE).toBe(rowsAfter);
     };
-    const graphqlRow = (protocol: string, batching: 'off' | 'on') => page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"][data-batching="${batching}"]`);
+    const graphqlRow = (protocol: string, batching: 'off' | 'on') =>
+      page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"][data-batching="${batching}"]`);
     const cell = (row: Locator, testId: string) => row.locator(`[data-testid="${testId}"]`).textContent();
 
     await runWith('off', 3);
-    await expectBytesFromCaptures(page, chosen, (protocol) => (protocol === 'rest' ? page.locator('[data-testid="compare-row"][data-protocol="rest"]') : graphqlRow(protocol, 'off')));
+    await expectBytesFromCaptures(page, chosen, (protocol) =>
+      protocol === 'rest' ? page.locator('[data-testid="compare-row"][data-protocol="rest"]') : graphqlRow(protocol, 'off'),
+    );
     expect(await cell(page.locator('[data-testid="compare-row"][data-protocol="rest"]'), 'compare-round-trips')).toBe('6');
     expect(await cell(graphqlRow('graphql-post', 'off'), 'compare-round-trips')).toBe('3');
     expect(await cell(graphqlRow('graphql-get', 'off'), 'compare-round-trips')).toBe('3');
@@ -193,7 +209,9 @@ describe.each(['en', 'ru'] as const)('the comparison lab, GraphQL batching (%s)'
     const claim = page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]');
     await expect.poll(() => claim.getAttribute('data-measured')).toBe('true');
     expect(await claim.locator('dd').textContent()).toContain(
-      lang === 'en' ? 'Batching, 3 users, one operation each: one by one 3 round trips' : 'Пакетная отправка, 3 пользователя, по операции на каждого: по одному — 3 обмена',
+      lang === 'en'
+        ? 'Batching, 3 users, one operation each: one by one 3 round trips'
+        : 'Пакетная отправка, 3 пользователя, по операции на каждого: по одному — 3 обмена',
     );
 
     // The CSV says which row had batching on.
@@ -215,7 +233,8 @@ describe('the comparison lab without recording', () => {
     await record.click();
     // the server confirms: the switch shows what the server says
     await expect.poll(() => record.isChecked(), LIVE).toBe(false);
-    for (const protocol of READ_PROTOCOLS.filter((name) => name !== 'rest')) await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
+    for (const protocol of READ_PROTOCOLS.filter((name) => name !== 'rest'))
+      await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
     await page.locator('[data-testid="compare-reps"]').selectOption('1');
     await page.locator('[data-testid="compare-run"]').click();
     const row = page.locator('[data-testid="compare-row"][data-protocol="rest"]');

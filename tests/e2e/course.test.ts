@@ -10,7 +10,9 @@ import { cell, LIVE } from './lesson-page.ts';
 const lab = useAppAndBrowser();
 
 const folders = readLessonFolders(join(import.meta.dirname, '..', '..', 'lessons'));
-const exerciseCount = (folder: string) => Object.keys((JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'lessons', folder, 'lesson.json'), 'utf8')) as { exercises: object }).exercises).length;
+const exerciseCount = (folder: string) =>
+  Object.keys((JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'lessons', folder, 'lesson.json'), 'utf8')) as { exercises: object }).exercises)
+    .length;
 
 const question = (page: Page, id: string) => page.locator(`[data-testid="quiz-question"][data-question-id="${id}"]`);
 
@@ -33,7 +35,10 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     const rest = cell(page, 'get-user-rest');
     await rest.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => rest.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
-    const contentLength = await rest.locator('.header-row', { has: page.locator('dt', { hasText: /^content-length$/i }) }).locator('dd').textContent();
+    const contentLength = await rest
+      .locator('.header-row', { has: page.locator('dt', { hasText: /^content-length$/i }) })
+      .locator('dd')
+      .textContent();
     expect(Number(contentLength)).toBeGreaterThan(100);
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="rest-body-size"]');
     await exercise.locator('[data-testid="exercise-answer"]').fill(String(Number(contentLength) + 1));
@@ -70,10 +75,14 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await page.locator('[data-testid="course-matrix-link"]').click();
     const cells = page.locator('[data-testid="matrix-cell"]');
     await expect.poll(() => cells.count()).toBe(USE_CASES.length * PROTOCOLS.length);
-    expect(await page.locator('[data-testid="matrix-cell"][data-use-case="crud"][data-protocol="rest"]').getAttribute('data-verdict')).toBe(MATRIX.crud.rest.verdict);
+    expect(await page.locator('[data-testid="matrix-cell"][data-use-case="crud"][data-protocol="rest"]').getAttribute('data-verdict')).toBe(
+      MATRIX.crud.rest.verdict,
+    );
 
     // Every link goes to a lesson of this build (at a heading both languages have) or to the lab.
-    const hrefs = await page.locator('[data-testid="matrix-cell"] [data-testid="proof-link"]').evaluateAll((links) => links.map((link) => link.getAttribute('href')!));
+    const hrefs = await page
+      .locator('[data-testid="matrix-cell"] [data-testid="proof-link"]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')!));
     expect(hrefs).toHaveLength(USE_CASES.length * PROTOCOLS.length);
     const slugs = new Set(folders.map((folder) => folder.slug));
     for (const href of hrefs) {
@@ -175,7 +184,9 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     expect(await question(page, 'graphql-caching').getAttribute('data-state')).toBe('pending');
     // the chosen answers and the score came back with the page
     expect(await question(page, 'rest-vs-graphql').locator('input[data-option="fields"]').isChecked()).toBe(true);
-    expect(await question(page, 'social-platform').locator('[data-testid="quiz-open-answer"]').inputValue()).toBe('REST for posts, a WebSocket for chat, a queue behind');
+    expect(await question(page, 'social-platform').locator('[data-testid="quiz-open-answer"]').inputValue()).toBe(
+      'REST for posts, a WebSocket for chat, a queue behind',
+    );
     await question(page, 'social-platform').locator('[data-testid="quiz-model"]').waitFor();
     const kept = page.locator('[data-testid="quiz-score"]');
     expect(await kept.getAttribute('data-right')).toBe('2');

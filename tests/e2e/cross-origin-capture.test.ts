@@ -57,12 +57,15 @@ describe('a page of another origin on the same host', () => {
     // Same host, another port: the same site, so Chromium sends the SameSite=Lax cookie along.
     const attacker = await page.context().newPage();
     await attacker.goto(`${elsewhereOrigin}/?${lab.server.origin}`);
-    await expect.poll(() => attacker.evaluate(() => (window as unknown as { results: Record<string, unknown> }).results.session), { timeout: 10_000 }).toBeTruthy();
+    await expect
+      .poll(() => attacker.evaluate(() => (window as unknown as { results: Record<string, unknown> }).results.session), { timeout: 10_000 })
+      .toBeTruthy();
     // settled: refused (closed), or (without the Origin check) reading the student's captures
-    const tapSettled = () => attacker.evaluate(() => {
-      const tap = (window as unknown as { results: { tap: { closed: number | null; messages: string[] } } }).results.tap;
-      return tap.closed !== null || tap.messages.length > 0;
-    });
+    const tapSettled = () =>
+      attacker.evaluate(() => {
+        const tap = (window as unknown as { results: { tap: { closed: number | null; messages: string[] } } }).results.tap;
+        return tap.closed !== null || tap.messages.length > 0;
+      });
     await expect.poll(tapSettled, { timeout: 10_000 }).toBe(true);
     await expect.poll(() => attacker.evaluate(() => (window as unknown as { results: { sse: string } }).results.sse), { timeout: 10_000 }).not.toBe('pending');
     const results = await attacker.evaluate(() => (window as unknown as { results: Record<string, unknown> }).results);

@@ -32,10 +32,7 @@ async function watchedPage(): Promise<Watched> {
   page.on('worker', (worker) => worker.on('console', onConsole));
   return {
     page,
-    violations: async () => [
-      ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)),
-      ...consoleLines,
-    ],
+    violations: async () => [...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)), ...consoleLines],
   };
 }
 
@@ -86,7 +83,16 @@ describe('the app under its Content-Security-Policy', () => {
     await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
     expect(await getUser.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Alan Turing');
     // Monaco's workers are our own files, started under worker-src 'self'.
-    await expect.poll(() => page.workers().map((worker) => worker.url()).join(' '), LIVE).toMatch(/\/assets\/json\.worker-[\w-]+\.js/);
+    await expect
+      .poll(
+        () =>
+          page
+            .workers()
+            .map((worker) => worker.url())
+            .join(' '),
+        LIVE,
+      )
+      .toMatch(/\/assets\/json\.worker-[\w-]+\.js/);
 
     const grpcWeb = await run(page, 'get-user-grpc-web');
     await expect.poll(() => grpcWeb.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
@@ -119,7 +125,11 @@ describe('the app under its Content-Security-Policy', () => {
     await events.locator('[data-testid="sse-connect"]').click();
     await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
 
-    await setEditorText(page, 'create-user', `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email: `grace-${Date.now()}@example.com` })}\n`);
+    await setEditorText(
+      page,
+      'create-user',
+      `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email: `grace-${Date.now()}@example.com` })}\n`,
+    );
     await run(page, 'create-user');
     await expect.poll(() => cell(page, 'create-user').locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
     const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
@@ -130,7 +140,7 @@ describe('the app under its Content-Security-Policy', () => {
     await page.context().close();
   });
 
-  it('WebSocket and Socket.IO: connect-src \'self\' lets ws: to the same host through', async () => {
+  it("WebSocket and Socket.IO: connect-src 'self' lets ws: to the same host through", async () => {
     const { page, violations } = await watchedPage();
     await open(page, '/en/websockets');
     const echo = cell(page, 'echo');

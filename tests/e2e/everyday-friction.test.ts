@@ -140,13 +140,18 @@ describe('a console after a language switch', () => {
     await echo.locator('[data-testid="ws-close"]').click();
     await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
     const lines = echo.locator('[data-testid="rt-log-entry"] .rt-log-text');
-    expect(await lines.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Connecting to /), expect.stringMatching(/^Closed: code 1005/)]));
+    expect(await lines.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Connecting to /), expect.stringMatching(/^Closed: code 1005/)]),
+    );
 
     await page.locator('[data-testid="lang-switch"]').click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
-    await expect.poll(() => lines.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Подключаемся к /), expect.stringMatching(/^Закрыто: код 1005/)]));
+    await expect
+      .poll(() => lines.allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^Подключаемся к /), expect.stringMatching(/^Закрыто: код 1005/)]));
     const russian = (await lines.allTextContents()).join('\n');
-    for (const english of ['Connecting', 'Connection open', 'Closing', 'Closed', 'no code was received', 'close frame', 'close-фрейм']) expect(russian).not.toContain(english);
+    for (const english of ['Connecting', 'Connection open', 'Closing', 'Closed', 'no code was received', 'close frame', 'close-фрейм'])
+      expect(russian).not.toContain(english);
     expect(await echo.locator('[data-testid="rt-log-link"]').allTextContents()).not.toContain('close frame');
     await page.context().close();
   });
@@ -176,7 +181,7 @@ describe('edited cells', () => {
     await page.context().close();
   });
 
-  it('keep a gRPC cell\'s request and metadata across a reload', async () => {
+  it("keep a gRPC cell's request and metadata across a reload", async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/grpc`);
     const getUser = cell(page, 'get-user');
@@ -189,7 +194,7 @@ describe('edited cells', () => {
 });
 
 describe('the end of a lesson', () => {
-  it('links to the previous and the next lesson, in the page\'s language', async () => {
+  it("links to the previous and the next lesson, in the page's language", async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/rest`);
     const pager = page.locator('[data-testid="lesson-pager"]');
@@ -221,13 +226,21 @@ describe('select boxes', () => {
     const fits = await page.evaluate(() =>
       // a select that draws no text of its own (the header's theme switch on a wide screen shows
       // its choice as a sign over a transparent text, app.css) has no text to cut
-      [...document.querySelectorAll('select')].filter((select) => getComputedStyle(select).color !== 'rgba(0, 0, 0, 0)').map((select) => {
-        const context = document.createElement('canvas').getContext('2d')!;
-        context.font = getComputedStyle(select).font;
-        const text = select.options[select.selectedIndex]?.text ?? '';
-        // the text, plus room for the drop-down arrow and the padding (Chromium sizes a select to its widest option plus about 21 px)
-        return { id: select.getAttribute("data-testid"), text, need: Math.round(context.measureText(text).width), width: select.clientWidth, fits: context.measureText(text).width + 20 <= select.clientWidth };
-      }),
+      [...document.querySelectorAll('select')]
+        .filter((select) => getComputedStyle(select).color !== 'rgba(0, 0, 0, 0)')
+        .map((select) => {
+          const context = document.createElement('canvas').getContext('2d')!;
+          context.font = getComputedStyle(select).font;
+          const text = select.options[select.selectedIndex]?.text ?? '';
+          // the text, plus room for the drop-down arrow and the padding (Chromium sizes a select to its widest option plus about 21 px)
+          return {
+            id: select.getAttribute('data-testid'),
+            text,
+            need: Math.round(context.measureText(text).width),
+            width: select.clientWidth,
+            fits: context.measureText(text).width + 20 <= select.clientWidth,
+          };
+        }),
     );
     expect(fits.length).toBeGreaterThan(0);
     expect(fits.filter((select) => !select.fits)).toEqual([]);

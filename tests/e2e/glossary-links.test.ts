@@ -18,7 +18,9 @@ describe.each(['en', 'ru'] as const)('a lesson in %s', (lang) => {
     // once per lesson, outside code and headings, a form of the term's word
     expect(await links.count()).toBe(1);
     const link = links.first();
-    expect(await link.evaluate((element) => element.closest('code, pre, h1, h2, h3, h4, h5, h6') === null && element.parentElement!.closest('a') === null)).toBe(true);
+    expect(
+      await link.evaluate((element) => element.closest('code, pre, h1, h2, h3, h4, h5, h6') === null && element.parentElement!.closest('a') === null),
+    ).toBe(true);
     expect((await link.textContent())!.toLowerCase()).toMatch(lang === 'ru' ? /^кадр/ : /^frame/);
     expect(await axeViolations(page)).toEqual([]);
 

@@ -73,7 +73,9 @@ describe('the search', () => {
     await page.goto(`${lab.server.origin}/en/search?q=${encodeURIComponent('Трёхэтапное')}`);
     await page.locator('[data-testid="search-summary"]').waitFor(LIVE);
     await page.goto(`${lab.server.origin}/ru/search?q=${encodeURIComponent('трехэтапное')}`);
-    await expect.poll(async () => page.locator('[data-testid="search-result"]').first().getAttribute('data-href'), LIVE).toBe('/ru/glossary#three-way-handshake');
+    await expect
+      .poll(async () => page.locator('[data-testid="search-result"]').first().getAttribute('data-href'), LIVE)
+      .toBe('/ru/glossary#three-way-handshake');
     await page.context().close();
   });
 

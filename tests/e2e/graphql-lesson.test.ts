@@ -47,7 +47,9 @@ describe('the GraphQL lesson', () => {
     expect(await first.locator('[data-testid="graphql-extensions"]').textContent()).toMatch(/storageQueries/);
 
     // The inspector holds the captured request: the GraphQL document inside the JSON body, down to the field.
-    const request = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'user{name email' }).last();
+    const request = page
+      .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'user{name email' })
+      .last();
     await request.waitFor(LIVE);
     await request.click();
     for (const kind of ['graphql-query', 'graphql-document', 'graphql-operation']) await inspectorNode(page, kind).click();
@@ -206,7 +208,10 @@ describe('the GraphQL lesson', () => {
     await expect.poll(() => cached.locator('[data-testid="graphql-revalidated"]').textContent(), LIVE).toMatch(/answered 304, the page got 200/);
     await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="etag-304"]').getAttribute('data-state'), LIVE).toBe('passed');
     // The operation in the query string is decoded too.
-    await page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'GET · query CachedUser' }).last().waitFor(LIVE);
+    await page
+      .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'GET · query CachedUser' })
+      .last()
+      .waitFor(LIVE);
     await page.context().close();
   });
 
@@ -247,19 +252,28 @@ describe('the GraphQL lesson', () => {
     // editor's language service was still starting shows nothing, and a mouse that stays put
     // never asks again.
     await expect
-      .poll(async () => {
-        await page.mouse.move(0, 0);
-        await editor.locator('.view-line span', { hasText: 'version' }).last().hover();
-        await page.locator('.monaco-hover-content').first().waitFor({ timeout: 1_500 }).catch(() => undefined);
-        return (await page.locator('.monaco-hover-content').allTextContents()).join(' ');
-      }, { ...LIVE, interval: 250 })
+      .poll(
+        async () => {
+          await page.mouse.move(0, 0);
+          await editor.locator('.view-line span', { hasText: 'version' }).last().hover();
+          await page
+            .locator('.monaco-hover-content')
+            .first()
+            .waitFor({ timeout: 1_500 })
+            .catch(() => undefined);
+          return (await page.locator('.monaco-hover-content').allTextContents()).join(' ');
+        },
+        { ...LIVE, interval: 250 },
+      )
       .toContain('Bumped on every change');
 
     await setEditorText(page, 'fragments', readFileSync(new URL('../../lessons/10-graphql/cells/fragments.graphql', import.meta.url), 'utf8'));
     await fragments.locator('[data-testid="graphql-operation"]').selectOption({ label: 'query PostWithAuthor' });
     await fragments.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => fragments.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('"author"');
-    const sent = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'PostWithAuthor' }).last();
+    const sent = page
+      .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'PostWithAuthor' })
+      .last();
     await sent.waitFor(LIVE);
     expect(await sent.textContent()).not.toContain('TwoUsers');
     await page.context().close();

@@ -17,7 +17,9 @@ describe('the gRPC cell', () => {
 
     await getUser.locator('[data-testid="grpc-metadata"]').fill('x-student: Ада');
     await getUser.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => getUser.locator('[data-testid="grpc-problem"]').textContent()).toMatch(/строка 1: текстовое значение может содержать только печатные символы ASCII/);
+    await expect
+      .poll(() => getUser.locator('[data-testid="grpc-problem"]').textContent())
+      .toMatch(/строка 1: текстовое значение может содержать только печатные символы ASCII/);
     expect(await getUser.locator('[data-testid="grpc-status"]').count()).toBe(0);
     expect(await getUser.textContent()).not.toMatch(/не записаны/);
     await page.context().close();
@@ -37,7 +39,7 @@ describe('the gRPC cell', () => {
     await page.context().close();
   });
 
-  it('says the server\'s English status message in Russian beside it', async () => {
+  it("says the server's English status message in Russian beside it", async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/grpc`);
     const missing = cell(page, 'missing-user');

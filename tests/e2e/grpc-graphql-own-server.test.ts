@@ -37,7 +37,9 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       await getUser.scrollIntoViewIfNeeded();
       await getUser.locator('[data-testid="own-target-mode"][value="mine"]').check();
       await getUser.locator('[data-testid="own-target-address"]').fill(`127.0.0.1:${grpcStarter.port}`);
-      expect(await getUser.locator('[data-testid="grpc-own-server-note"]').textContent()).toContain(`к 127.0.0.1:${grpcStarter.port} делает сам сервер Wirelab`);
+      expect(await getUser.locator('[data-testid="grpc-own-server-note"]').textContent()).toContain(
+        `к 127.0.0.1:${grpcStarter.port} делает сам сервер Wirelab`,
+      );
       // the starter speaks native gRPC only: no protocol to choose
       expect(await getUser.locator('[data-testid="grpc-protocol"]').count()).toBe(0);
       await getUser.locator('[data-testid="cell-run"]').click();
@@ -55,7 +57,9 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       // nothing listening: a fact in Russian, not a stack trace
       await missing.locator('[data-testid="own-target-address"]').fill('127.0.0.1:1');
       await missing.locator('[data-testid="cell-run"]').click();
-      await expect.poll(() => missing.locator('[data-testid="grpc-event-error"]').textContent(), LIVE).toMatch(/В соединении отказано: по адресу 127\.0\.0\.1:1 никто не слушает/);
+      await expect
+        .poll(() => missing.locator('[data-testid="grpc-event-error"]').textContent(), LIVE)
+        .toMatch(/В соединении отказано: по адресу 127\.0\.0\.1:1 никто не слушает/);
 
       await page.goto(`${lab.server.origin}/ru/graphql`);
       const first = cell(page, 'first-query');
@@ -78,7 +82,9 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       // starter's own answer (its schema has userChanged, not postAdded) comes back as a GraphQL error
       const subscription = cell(page, 'post-added');
       await subscription.scrollIntoViewIfNeeded();
-      expect(await subscription.locator('[data-testid="graphql-own-server-note"]').textContent()).toMatch(/Подписка идёт через сервер Wirelab: он открывает \/graphql на вашем сервере 127\.0\.0\.1:\d+/);
+      expect(await subscription.locator('[data-testid="graphql-own-server-note"]').textContent()).toMatch(
+        /Подписка идёт через сервер Wirelab: он открывает \/graphql на вашем сервере 127\.0\.0\.1:\d+/,
+      );
       await subscription.locator('[data-testid="cell-run"]').click();
       await expect.poll(() => subscription.locator('[data-testid="graphql-event"]').first().textContent(), LIVE).toMatch(/postAdded/);
     } finally {

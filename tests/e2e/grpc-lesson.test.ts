@@ -88,9 +88,9 @@ describe('the gRPC lesson', () => {
     const streamed = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-message"][data-dir="out"]');
     await expect.poll(() => streamed.count(), LIVE).toBeGreaterThanOrEqual(3);
     await streamed.first().click();
-    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]').allTextContents(), LIVE).toEqual(
-      expect.arrayContaining([expect.stringMatching(layer === 'grpc-web' ? /gRPC-Web message/ : /Connect message/)]),
-    );
+    await expect
+      .poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]').allTextContents(), LIVE)
+      .toEqual(expect.arrayContaining([expect.stringMatching(layer === 'grpc-web' ? /gRPC-Web message/ : /Connect message/)]));
     await page.context().close();
   });
 

@@ -35,7 +35,9 @@ describe('an HTTP cell aimed at my server', () => {
       await cell.locator('[data-testid="cell-run"]').click();
       await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/^201/);
       expect(await cell.locator('[data-testid="response-body"]').textContent()).toContain(email);
-      expect(await cell.locator('[data-testid="http-sent-to-mine"]').textContent()).toBe(`Запрос отправил сервер Wirelab на ваш сервер 127.0.0.1:${starter.port}; байты — в инспекторе.`);
+      expect(await cell.locator('[data-testid="http-sent-to-mine"]').textContent()).toBe(
+        `Запрос отправил сервер Wirelab на ваш сервер 127.0.0.1:${starter.port}; байты — в инспекторе.`,
+      );
       // the user is on the student's server, not on Wirelab's
       const onStarter = await (await fetch(`http://127.0.0.1:${starter.port}/api/v1/users?limit=100`)).text();
       expect(onStarter).toContain(email);

@@ -24,7 +24,9 @@ describe.each(['en', 'ru'] as const)('a masked PUBLISH in the %s inspector', (la
 
     const hex = page.locator('[data-testid="inspector"] [data-testid="insp-hex"]');
     await expect.poll(() => hex.locator('[data-testid="insp-hex-unmasked-title"]').count(), LIVE).toBe(1);
-    expect(await hex.locator('[data-testid="insp-hex-unmasked-title"]').textContent()).toMatch(lang === 'ru' ? /Те же байты без маски/ : /The same bytes unmasked/);
+    expect(await hex.locator('[data-testid="insp-hex-unmasked-title"]').textContent()).toMatch(
+      lang === 'ru' ? /Те же байты без маски/ : /The same bytes unmasked/,
+    );
 
     const fixedHeader = inspectorNode(page, 'fixed-header');
     expect(await fixedHeader.textContent()).toContain('0x3');
@@ -44,7 +46,9 @@ describe.each(['en', 'ru'] as const)('a masked PUBLISH in the %s inspector', (la
     await wire.hover();
     await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit').count(), LIVE).toBe(0);
     await hex.locator(`[data-testid="insp-hex-byte"][data-offset="${offset}"][data-view="unmasked"]`).hover();
-    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit').getAttribute('data-kind'), LIVE).toBe('packet-type'); // the deepest node over that byte: the fixed header's type bits
+    await expect
+      .poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit').getAttribute('data-kind'), LIVE)
+      .toBe('packet-type'); // the deepest node over that byte: the fixed header's type bits
     await page.context().close();
   });
 });

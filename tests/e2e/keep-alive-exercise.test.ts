@@ -26,12 +26,15 @@ describe('the keep-alive exercise', () => {
     let focused = '';
     let steady = 0;
     await expect
-      .poll(async () => {
-        const next = `${await last.getAttribute('data-conn')}:${await last.getAttribute('data-index')}`;
-        steady = next === focused ? steady + 1 : 0;
-        focused = next;
-        return steady >= 2;
-      }, { ...LIVE, interval: 300 })
+      .poll(
+        async () => {
+          const next = `${await last.getAttribute('data-conn')}:${await last.getAttribute('data-index')}`;
+          steady = next === focused ? steady + 1 : 0;
+          focused = next;
+          return steady >= 2;
+        },
+        { ...LIVE, interval: 300 },
+      )
       .toBe(true);
     const conn = (await last.getAttribute('data-conn'))!;
     const lastIndex = Number(await last.getAttribute('data-index'));
@@ -43,14 +46,20 @@ describe('the keep-alive exercise', () => {
     let indexes = await readIndexes();
     let quietReads = 0;
     await expect
-      .poll(async () => {
-        const next = await readIndexes();
-        quietReads = next === indexes ? quietReads + 1 : 0;
-        indexes = next;
-        return quietReads >= 4;
-      }, { ...LIVE, interval: 500 })
+      .poll(
+        async () => {
+          const next = await readIndexes();
+          quietReads = next === indexes ? quietReads + 1 : 0;
+          indexes = next;
+          return quietReads >= 4;
+        },
+        { ...LIVE, interval: 500 },
+      )
       .toBe(true);
-    const visibleBefore = indexes.split(',').map(Number).filter((index) => index < lastIndex).length;
+    const visibleBefore = indexes
+      .split(',')
+      .map(Number)
+      .filter((index) => index < lastIndex).length;
 
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="count-connection-requests"]');
     const field = exercise.locator('[data-testid="exercise-answer"]');

@@ -164,7 +164,7 @@ describe('a phone (390 px)', () => {
     await page.context().close();
   });
 
-  it('scrolls no lesson sideways, in either language, and keeps the queue lab\'s Stop in sight', async () => {
+  it("scrolls no lesson sideways, in either language, and keeps the queue lab's Stop in sight", async () => {
     const page = await openPage(lab.browser);
     await page.setViewportSize({ width: 390, height: 844 });
     const widths: string[] = [];
@@ -184,10 +184,12 @@ describe('a phone (390 px)', () => {
     await stop.evaluate((button) => window.scrollTo(0, button.getBoundingClientRect().top + window.scrollY - 300));
     const box = (await stop.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(390);
-    expect(await stop.evaluate((button) => {
-      const rect = button.getBoundingClientRect();
-      return button.contains(document.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2));
-    })).toBe(true);
+    expect(
+      await stop.evaluate((button) => {
+        const rect = button.getBoundingClientRect();
+        return button.contains(document.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2));
+      }),
+    ).toBe(true);
     widths.push(`ru/message-queues: ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
     expect(widths.filter((line) => Number(line.split(': ')[1]) > 390)).toEqual([]);
     await page.context().close();

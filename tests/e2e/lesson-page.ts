@@ -31,7 +31,10 @@ type EditorRegistry = Map<string, { getValue(): string; setValue(value: string):
 
 export async function setEditorText(page: Page, cellId: string, text: string): Promise<void> {
   await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: EditorRegistry }).__wirelabEditors?.has(id), cellId);
-  await page.evaluate(([id, value]) => (window as unknown as { __wirelabEditors: EditorRegistry }).__wirelabEditors.get(id)!.setValue(value), [cellId, text] as const);
+  await page.evaluate(([id, value]) => (window as unknown as { __wirelabEditors: EditorRegistry }).__wirelabEditors.get(id)!.setValue(value), [
+    cellId,
+    text,
+  ] as const);
 }
 
 export function editorText(page: Page, cellId: string): Promise<string> {

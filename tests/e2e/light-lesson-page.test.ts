@@ -46,7 +46,11 @@ function gzipSize(pathname: string): number {
 
 describe('a REST lesson page is light', () => {
   it('asks for no HTTP/2, protobuf or GraphQL decoder and no Monaco before a cell is in view, and stays within its script budget; then the editor works', async () => {
-    for (const pattern of [...DECODERS_A_REST_LESSON_NEVER_NEEDS, ...MONACO.slice(0, 1)]) expect(assetFiles.some((file) => pattern.test(file)), String(pattern)).toBe(true);
+    for (const pattern of [...DECODERS_A_REST_LESSON_NEVER_NEEDS, ...MONACO.slice(0, 1)])
+      expect(
+        assetFiles.some((file) => pattern.test(file)),
+        String(pattern),
+      ).toBe(true);
 
     const page = await openPage(lab.browser);
     const requested: string[] = [];

@@ -21,7 +21,9 @@ describe('editors created after the JSON language support arrived', () => {
       // The gRPC lesson's request editors speak JSON: its support loads once they are up.
       await page.goto(`${lab.server.origin}/en/grpc`);
       await page.locator('.cell-slot [data-testid="cell"]').first().scrollIntoViewIfNeeded({ timeout: 60_000 });
-      await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => /\/jsonMode-[^/]*\.js$/.test(entry.name)), undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => /\/jsonMode-[^/]*\.js$/.test(entry.name)), undefined, {
+        timeout: 60_000,
+      });
       await page.locator('.monaco-editor').first().waitFor({ timeout: 60_000 });
       // A page change in the app creates new editors in the same Monaco.
       await page.evaluate(() => {

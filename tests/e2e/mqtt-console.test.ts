@@ -88,7 +88,9 @@ describe('the MQTT console', () => {
     await sensor.locator('[data-testid="mqtt-keep-alive"]').fill('1');
     await connect(sensor);
     await expect.poll(() => sensor.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="PINGREQ"]').count(), LIVE).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => sensor.locator('[data-testid="rt-log-entry"][data-kind="received"][data-packet="PINGRESP"]').count(), LIVE).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => sensor.locator('[data-testid="rt-log-entry"][data-kind="received"][data-packet="PINGRESP"]').count(), LIVE)
+      .toBeGreaterThanOrEqual(1);
     await subscribe(thermostat, 'status/#');
     await sensor.locator('[data-testid="mqtt-drop"]').click();
     await expect.poll(() => sensor.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
@@ -145,11 +147,15 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
     await connect(events);
     await events.locator('[data-testid="mqtt-filter"]').fill('events/#/created');
     await events.locator('[data-testid="mqtt-subscribe"]').click();
-    await expect.poll(() => events.locator('[data-testid="mqtt-subscribe-error"]').textContent(), LIVE).toMatch(lang === 'ru' ? /последним уровнем/ : /must be the last level/);
+    await expect
+      .poll(() => events.locator('[data-testid="mqtt-subscribe-error"]').textContent(), LIVE)
+      .toMatch(lang === 'ru' ? /последним уровнем/ : /must be the last level/);
     await events.locator('[data-testid="mqtt-format-hex"]').check();
     await events.locator('[data-testid="mqtt-payload"]').fill('01 zz');
     await events.locator('[data-testid="mqtt-publish"]').click();
-    await expect.poll(() => events.locator('[data-testid="mqtt-publish-error"]').textContent(), LIVE).toMatch(lang === 'ru' ? /не шестнадцатеричная цифра/ : /not a hex digit/);
+    await expect
+      .poll(() => events.locator('[data-testid="mqtt-publish-error"]').textContent(), LIVE)
+      .toMatch(lang === 'ru' ? /не шестнадцатеричная цифра/ : /not a hex digit/);
     await events.locator('[data-testid="mqtt-format-json"]').check();
     await events.locator('[data-testid="mqtt-payload"]').fill('{"a": }');
     await events.locator('[data-testid="mqtt-publish"]').click();

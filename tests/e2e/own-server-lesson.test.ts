@@ -19,7 +19,8 @@ async function runChecks(rest: Locator, target: string): Promise<Locator> {
   return summary;
 }
 
-const outcomes = (rest: Locator) => rest.locator('[data-testid="own-server-check"]').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-id'), row.getAttribute('data-outcome')]));
+const outcomes = (rest: Locator) =>
+  rest.locator('[data-testid="own-server-check"]').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-id'), row.getAttribute('data-outcome')]));
 
 describe('lesson 15 «Свой сервер»', () => {
   it('checks the Python REST starter from the lesson: a fault fails its checks, Wirelab itself does not count, the complete starter passes the exercise', async () => {

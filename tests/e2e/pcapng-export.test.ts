@@ -18,7 +18,8 @@ let workDir: string;
 
 beforeAll(async () => {
   assertBuilt();
-  if (!existsSync(TSHARK)) throw new Error(`${TSHARK} is missing: this test opens the inspector's pcapng export with tshark. Install the Debian package "tshark".`);
+  if (!existsSync(TSHARK))
+    throw new Error(`${TSHARK} is missing: this test opens the inspector's pcapng export with tshark. Install the Debian package "tshark".`);
   server = await startServer({ webRoot: WEB_ROOT });
   browser = await launchBrowser();
   workDir = mkdtempSync(join(tmpdir(), 'wirelab-pcapng-e2e-'));
@@ -39,15 +40,33 @@ async function download(page: Page, testId: string, into: string): Promise<{ pat
 
 /** "METHOD uri" and status codes as tshark reads them (the app's port dissected as HTTP). */
 async function tsharkHttp(file: string): Promise<string[]> {
-  const { stdout } = await run(TSHARK, ['-r', file, '-d', `tcp.port==${server.port},http`, '-Y', 'http', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri', '-e', 'http.response.code']);
-  return stdout.split('\n').filter(Boolean).map((line) => line.split('\t').filter(Boolean).join(' '));
+  const { stdout } = await run(TSHARK, [
+    '-r',
+    file,
+    '-d',
+    `tcp.port==${server.port},http`,
+    '-Y',
+    'http',
+    '-T',
+    'fields',
+    '-e',
+    'http.request.method',
+    '-e',
+    'http.request.uri',
+    '-e',
+    'http.response.code',
+  ]);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t').filter(Boolean).join(' '));
 }
 
 describe.each([
   { lang: 'en', connectionLabel: 'Save connection .pcapng', sessionLabel: 'Save .pcapng' },
   { lang: 'ru', connectionLabel: 'Сохранить соединение .pcapng', sessionLabel: 'Сохранить .pcapng' },
 ])('the inspector in $lang', ({ lang, connectionLabel, sessionLabel }) => {
-  it('saves the selected request\'s connection and the whole session as pcapng files that tshark reads', async () => {
+  it("saves the selected request's connection and the whole session as pcapng files that tshark reads", async () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/${lang}/rest`);
     const cell = page.locator('[data-testid="cell"]').first();

@@ -70,10 +70,14 @@ describe.each(['en', 'ru'] as const)('a notifier that lost its connection (%s)',
     expect(session).toBeTruthy();
     const notifier = consumerRow(twoWays, 'notifier');
     // The notifier's connection breaks (no outside client may take its session over: CONNACK 2).
-    (lab.server.app.mqttBroker as unknown as { clients: Record<string, { conn: { destroy(): void } }> }).clients[`${session}/pipeline/notifier`]!.conn.destroy();
+    (lab.server.app.mqttBroker as unknown as { clients: Record<string, { conn: { destroy(): void } }> }).clients[
+      `${session}/pipeline/notifier`
+    ]!.conn.destroy();
     const notice = notifier.locator('[data-testid="pipeline-notice"]');
     await expect.poll(() => notice.count(), LIVE).toBe(1);
-    expect(await notice.textContent()).toMatch(lang === 'en' ? /^Reconnected by itself after losing its connection/ : /^Переподключился сам после потери соединения/);
+    expect(await notice.textContent()).toMatch(
+      lang === 'en' ? /^Reconnected by itself after losing its connection/ : /^Переподключился сам после потери соединения/,
+    );
     await expect.poll(() => notifier.getAttribute('data-running'), LIVE).toBe('true');
     // And it works: an order published now is handled and notified.
     await twoWays.locator('[data-testid="pipeline-publish"]').click();

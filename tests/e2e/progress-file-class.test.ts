@@ -27,7 +27,17 @@ describe('an imported progress file in a class', () => {
     await student.getByTestId('class-follow-toggle').waitFor(LIVE);
 
     const file = join(tmpdir(), `wirelab-progress-class-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify({ format: 'wirelab-progress', version: 1, exportedAt: new Date().toISOString(), progress: { rest: { 'create-201': { passedAt: Date.now() } } }, quiz: {}, cells: {} }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'wirelab-progress',
+        version: 1,
+        exportedAt: new Date().toISOString(),
+        progress: { rest: { 'create-201': { passedAt: Date.now() } } },
+        quiz: {},
+        cells: {},
+      }),
+    );
     await student.locator('[data-testid="progress-import"]').setInputFiles(file);
     await student.locator('[data-testid="progress-import-replace"]').click(LIVE);
     await student.locator('[data-testid="progress-imported"]').waitFor(LIVE);

@@ -63,7 +63,11 @@ async function expectWholeHexRows(page: Page): Promise<void> {
     return {
       firstRow: firstRow.length,
       firstRowInView: firstRow.every(
-        (rect) => rect.left >= dockBody.left && rect.right <= Math.min(dockBody.right, visibleRight) && rect.top >= Math.max(dockBody.top, box.top) && rect.bottom <= Math.min(dockBody.bottom, box.top + hex.clientTop + hex.clientHeight, window.innerHeight),
+        (rect) =>
+          rect.left >= dockBody.left &&
+          rect.right <= Math.min(dockBody.right, visibleRight) &&
+          rect.top >= Math.max(dockBody.top, box.top) &&
+          rect.bottom <= Math.min(dockBody.bottom, box.top + hex.clientTop + hex.clientHeight, window.innerHeight),
       ),
       asciiBytes: ascii.length,
       asciiRight: Math.max(...ascii.map((rect) => rect.right)),

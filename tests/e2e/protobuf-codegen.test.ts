@@ -31,9 +31,14 @@ describe('lesson 03: code generation', () => {
       const page = await openPage(browser);
       await page.goto(`${server.origin}/${lang}/protocol-buffers`);
       const blocks = page.locator('pre');
-      await expect.poll(() => blocks.allTextContents(), LIVE).toEqual(
-        expect.arrayContaining([expect.stringContaining('// proto/gen/wirelab/users/v1/users_pb.ts'), expect.stringContaining('// proto/wirelab/users/v1/users.proto')]),
-      );
+      await expect
+        .poll(() => blocks.allTextContents(), LIVE)
+        .toEqual(
+          expect.arrayContaining([
+            expect.stringContaining('// proto/gen/wirelab/users/v1/users_pb.ts'),
+            expect.stringContaining('// proto/wirelab/users/v1/users.proto'),
+          ]),
+        );
       const shown = (await blocks.allTextContents()).find((text) => text.includes('users_pb.ts'))!;
       // Exactly the committed generated declaration, not a copy.
       const typeStart = generated.indexOf('export type User = Message<"wirelab.users.v1.User"> & {');

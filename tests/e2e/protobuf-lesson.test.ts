@@ -114,7 +114,9 @@ describe('exercises of the lesson', () => {
     await cell.locator('[data-testid="grpc-protocol"]').selectOption('connect-json');
     await page.waitForFunction(() => (window as unknown as { __wirelabEditors?: Map<string, unknown> }).__wirelabEditors?.has('create-reviewer'));
     await page.evaluate(() => {
-      const editor = (window as unknown as { __wirelabEditors: Map<string, { getValue(): string; setValue(value: string): void }> }).__wirelabEditors.get('create-reviewer')!;
+      const editor = (window as unknown as { __wirelabEditors: Map<string, { getValue(): string; setValue(value: string): void }> }).__wirelabEditors.get(
+        'create-reviewer',
+      )!;
       editor.setValue(editor.getValue().replace('frances@example.com', 'frances.allen@example.com'));
     });
     await cell.locator('[data-testid="cell-run"]').click();

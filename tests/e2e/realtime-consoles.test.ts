@@ -221,7 +221,9 @@ describe('the long polling console', () => {
     await expect.poll(() => exerciseState(page, 'held-then-answered'), LIVE).toBe('passed');
 
     await answered.first().locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]').textContent(), LIVE).toContain('/api/v1/poll');
+    await expect
+      .poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]').textContent(), LIVE)
+      .toContain('/api/v1/poll');
     await poll.locator('[data-testid="poll-stop"]').click();
     await expect.poll(() => poll.locator('[data-testid="poll-state"]').getAttribute('data-state'), LIVE).toBe('idle');
     await page.context().close();

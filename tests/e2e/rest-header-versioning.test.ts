@@ -20,7 +20,11 @@ describe('lesson 02: the version in a header', () => {
     expect(await exerciseState(page, 'version-by-accept')).not.toBe('passed');
 
     const text = await editorText(page, 'user-by-header');
-    await setEditorText(page, 'user-by-header', text.replace('Accept: application/json', 'Accept: application/vnd.wirelab.v2+json').replace(/\nApi-Version: 2/, ''));
+    await setEditorText(
+      page,
+      'user-by-header',
+      text.replace('Accept: application/json', 'Accept: application/vnd.wirelab.v2+json').replace(/\nApi-Version: 2/, ''),
+    );
     await target.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => exerciseState(page, 'version-by-accept'), LIVE).toBe('passed');
 

@@ -8,7 +8,10 @@ const lab = useAppAndBrowser();
 
 interface LessonJson {
   cells: Record<string, { kind: string; file: string }>;
-  exercises: Record<string, { cell?: string; check: { type: string; request?: { method?: string; path?: string }; response?: { status?: number | number[] } } }>;
+  exercises: Record<
+    string,
+    { cell?: string; check: { type: string; request?: { method?: string; path?: string }; response?: { status?: number | number[] } } }
+  >;
 }
 const restLesson = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'lessons', '02-rest', 'lesson.json'), 'utf8')) as LessonJson;
 
@@ -17,8 +20,7 @@ const [createExerciseId] = Object.entries(restLesson.exercises).find(
   ([, e]) => e.check.type === 'exchange' && e.check.request?.method === 'POST' && /users/.test(e.check.request?.path ?? '') && e.check.response?.status === 201,
 )!;
 
-const createUserRequest = (email: string) =>
-  `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sofia Kovalevskaya', email })}\n`;
+const createUserRequest = (email: string) => `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sofia Kovalevskaya', email })}\n`;
 
 describe.each([
   { lang: 'en', title: /REST/ },
@@ -88,7 +90,9 @@ describe('exercises', () => {
 
     // Progress is kept in the browser: it survives a reload.
     await page.reload();
-    await expect.poll(() => page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
+    await expect
+      .poll(() => page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('passed');
     await page.context().close();
   });
 
@@ -117,12 +121,17 @@ describe('the 304 exercise', () => {
     await cell.locator('[data-testid="cell-run"]').click();
     // the placeholder tag matches nothing: 200 with the user's current ETag
     await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/200/);
-    const etag = (await cell.locator('.header-row', { has: page.locator('dt', { hasText: /^etag$/i }) }).locator('dd').textContent())!;
+    const etag = (await cell
+      .locator('.header-row', { has: page.locator('dt', { hasText: /^etag$/i }) })
+      .locator('dd')
+      .textContent())!;
     expect(etag).toMatch(/^"u4-v\d+-/);
     await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '200' }).last().waitFor({ timeout: 10_000 });
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
 
-    const text = await page.evaluate(() => (window as unknown as { __wirelabEditors: Map<string, { getValue(): string }> }).__wirelabEditors.get('conditional-get')!.getValue());
+    const text = await page.evaluate(() =>
+      (window as unknown as { __wirelabEditors: Map<string, { getValue(): string }> }).__wirelabEditors.get('conditional-get')!.getValue(),
+    );
     expect(text).toContain('"paste-the-etag-here"');
     await setEditorText(page, 'conditional-get', text.replace('"paste-the-etag-here"', etag));
     await cell.locator('[data-testid="cell-run"]').click();

@@ -108,8 +108,13 @@ describe('the light/dark switch', () => {
       await page.setViewportSize({ width, height: 800 });
       await page.goto(`${lab.server.origin}/ru/course`);
       await page.locator('[data-testid="theme-switch"]').waitFor({ state: 'attached' });
-      expect(await page.evaluate(() => document.querySelector('.app-header')!.scrollWidth - document.querySelector('.app-header')!.clientWidth), `${width} px`).toBe(0);
-      const linkLines = await page.locator('.header-nav a').evaluateAll((links) => links.map((link) => link.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(link).fontSize)));
+      expect(
+        await page.evaluate(() => document.querySelector('.app-header')!.scrollWidth - document.querySelector('.app-header')!.clientWidth),
+        `${width} px`,
+      ).toBe(0);
+      const linkLines = await page
+        .locator('.header-nav a')
+        .evaluateAll((links) => links.map((link) => link.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(link).fontSize)));
       expect(linkLines, `${width} px`).toEqual(linkLines.map(() => true));
     }
     await context.close();
@@ -149,7 +154,9 @@ describe('progress to another computer', () => {
     writeFileSync(foreign, JSON.stringify({ openapi: '3.1.0', info: { title: 'not ours' } }));
     await page.locator('[data-testid="progress-import"]').setInputFiles(foreign);
     await expect.poll(() => page.locator('[data-testid="progress-import-refused"]').textContent()).toContain('not a Wirelab progress file');
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('wirelab.progress') || key.startsWith('wirelab.cell.')))).toEqual([]);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('wirelab.progress') || key.startsWith('wirelab.cell.')))).toEqual(
+      [],
+    );
 
     await page.locator('[data-testid="progress-import"]').setInputFiles(saved);
     await expect.poll(() => page.locator('[data-testid="progress-import-confirm"]').textContent()).toContain('1 quiz answer');
@@ -169,9 +176,14 @@ describe('progress to another computer', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/course`);
     const damaged = join(tmpdir(), `wirelab-damaged-${process.pid}.json`);
-    writeFileSync(damaged, JSON.stringify({ format: 'wirelab-progress', version: 1, exportedAt: '2026-11-25T00:00:00Z', progress: { rest: { x: { passedAt: 'вчера' } } } }));
+    writeFileSync(
+      damaged,
+      JSON.stringify({ format: 'wirelab-progress', version: 1, exportedAt: '2026-11-25T00:00:00Z', progress: { rest: { x: { passedAt: 'вчера' } } } }),
+    );
     await page.locator('[data-testid="progress-import"]').setInputFiles(damaged);
-    await expect.poll(() => page.locator('[data-testid="progress-import-refused"]').textContent()).toBe('Файл прогресса повреждён: поле progress.rest.x заполнено неправильно. Ничего не изменилось.');
+    await expect
+      .poll(() => page.locator('[data-testid="progress-import-refused"]').textContent())
+      .toBe('Файл прогресса повреждён: поле progress.rest.x заполнено неправильно. Ничего не изменилось.');
     await page.context().close();
   });
 });
@@ -185,7 +197,9 @@ describe('the AsyncAPI page', () => {
     await page.locator(`a[href="/${lang}/asyncapi"]`).click();
     const view = page.locator('[data-testid="asyncapi-page"]');
     await expect.poll(() => view.getAttribute('data-state'), LIVE).toBe('ready');
-    expect(await page.locator('[data-testid="asyncapi-channel"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-address')))).toEqual(channels);
+    expect(await page.locator('[data-testid="asyncapi-channel"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-address')))).toEqual(
+      channels,
+    );
     expect(await page.locator('h1').textContent()).toBe('Wirelab: events and messages');
     expect(await page.locator('h2#channels').textContent()).toBe(lang === 'en' ? 'Channels' : 'Каналы');
 

@@ -36,7 +36,9 @@ interface CellUse {
 
 function cellsToUse(): CellUse[] {
   const uses: CellUse[] = [];
-  for (const dir of readdirSync(LESSONS_ROOT).filter((name) => /^\d{2}-[a-z0-9-]+$/.test(name)).sort()) {
+  for (const dir of readdirSync(LESSONS_ROOT)
+    .filter((name) => /^\d{2}-[a-z0-9-]+$/.test(name))
+    .sort()) {
     const lesson = JSON.parse(readFileSync(join(LESSONS_ROOT, dir, 'lesson.json'), 'utf8')) as LessonJson;
     for (const [cellId, cellInfo] of Object.entries(lesson.cells ?? {})) {
       const kind = cellInfo.kind;
@@ -66,7 +68,13 @@ function needsClientClose(check: Check): boolean {
 /** What each console offers: its connect, send and stop buttons, and the states that end connecting. */
 const BUTTONS: Record<ConsoleKind, { connect: string; state: string; settled: RegExp; send: string[]; stop: string }> = {
   websocket: { connect: 'ws-connect', state: 'ws-state', settled: /^(OPEN|CLOSED)$/, send: ['ws-send', 'ws-preset'], stop: 'ws-disconnect' },
-  'socket-io': { connect: 'sio-connect', state: 'sio-state', settled: /^(connected|closed|reconnecting)$/, send: ['sio-emit', 'sio-preset'], stop: 'sio-disconnect' },
+  'socket-io': {
+    connect: 'sio-connect',
+    state: 'sio-state',
+    settled: /^(connected|closed|reconnecting)$/,
+    send: ['sio-emit', 'sio-preset'],
+    stop: 'sio-disconnect',
+  },
   sse: { connect: 'sse-connect', state: 'sse-state', settled: /^(connected|closed|reconnecting)$/, send: [], stop: 'sse-disconnect' },
   'long-polling': { connect: 'poll-start', state: 'poll-state', settled: /^running$/, send: [], stop: 'poll-stop' },
 };
@@ -84,25 +92,32 @@ async function useUnchanged(page: Page, use: CellUse & { kind: ConsoleKind }, ex
   await consoleCell.waitFor(LIVE);
   const buttons = BUTTONS[use.kind];
   await consoleCell.locator(`[data-testid="${buttons.connect}"]`).click();
-  await expect.poll(async () => (await consoleCell.locator(`[data-testid="${buttons.state}"]`).getAttribute('data-state')) ?? '', LIVE).toMatch(buttons.settled);
+  await expect
+    .poll(async () => (await consoleCell.locator(`[data-testid="${buttons.state}"]`).getAttribute('data-state')) ?? '', LIVE)
+    .toMatch(buttons.settled);
   for (const testId of buttons.send) {
     const all = consoleCell.locator(`[data-testid="${testId}"]`);
     for (let index = 0; index < (await all.count()); index += 1) await pressIfEnabled(all.nth(index));
   }
   // stay connected (doing nothing) until what needs time has passed, then press Disconnect / Stop
   for (const { id, check } of use.runOnly) {
-    if (!needsClientClose(check)) await expect.poll(() => exerciseState(page, id), { ...HEARTBEAT, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` }).toBe('passed');
+    if (!needsClientClose(check))
+      await expect
+        .poll(() => exerciseState(page, id), { ...HEARTBEAT, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` })
+        .toBe('passed');
   }
   await pressIfEnabled(consoleCell.locator(`[data-testid="${buttons.stop}"]`));
   for (const { id } of use.runOnly) {
-    await expect.poll(() => exerciseState(page, id), { ...LIVE, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` }).toBe('passed');
+    await expect
+      .poll(() => exerciseState(page, id), { ...LIVE, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` })
+      .toBe('passed');
   }
 }
 
 const uses = cellsToUse();
 
 describe('exercises on a realtime console or the protobuf workbench, with the cell used unchanged', () => {
-  it('finds the consoles\' exercises in the lessons', () => {
+  it("finds the consoles' exercises in the lessons", () => {
     const consoles = uses.filter((use) => use.kind !== 'protobuf');
     expect(consoles.flatMap((use) => use.runOnly).length).toBeGreaterThan(5);
     expect(consoles.flatMap((use) => use.others).length).toBeGreaterThan(0);
@@ -145,8 +160,15 @@ describe('exercises on a realtime console or the protobuf workbench, with the ce
         // runOnly exercise after the last button shows it, and without one, a card that shows a
         // miss about that traffic (a check ran on it and found too little) or passed.
         if (use.others.length > 0 && use.runOnly.length === 0) {
-          const checked = use.others.map(({ id }) => `[data-testid="exercise"][data-exercise-id="${id}"] .exercise-feedback.is-miss, [data-testid="exercise"][data-exercise-id="${id}"][data-state="passed"]`).join(', ');
-          await expect.poll(() => page.locator(checked).count(), { ...LIVE, message: `${use.slug}/${use.cellId}: no card shows that this console's traffic was checked` }).toBeGreaterThan(0);
+          const checked = use.others
+            .map(
+              ({ id }) =>
+                `[data-testid="exercise"][data-exercise-id="${id}"] .exercise-feedback.is-miss, [data-testid="exercise"][data-exercise-id="${id}"][data-state="passed"]`,
+            )
+            .join(', ');
+          await expect
+            .poll(() => page.locator(checked).count(), { ...LIVE, message: `${use.slug}/${use.cellId}: no card shows that this console's traffic was checked` })
+            .toBeGreaterThan(0);
         }
         const passedUnchanged: string[] = [];
         for (const { id } of use.others) if ((await exerciseState(page, id)) !== 'pending') passedUnchanged.push(id);

@@ -26,7 +26,9 @@ describe('the WebSocket console aimed at my server', () => {
       await echo.locator('[data-testid="own-target-address"]').fill(`127.0.0.1:${starter.port}`);
       await echo.locator('[data-testid="ws-connect"]').click();
       await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
-      expect(await echo.locator('[data-testid="rt-log-entry"]').first().textContent()).toContain(`Подключаемся к вашему серверу 127.0.0.1:${starter.port}/ws/echo через сервер Wirelab`);
+      expect(await echo.locator('[data-testid="rt-log-entry"]').first().textContent()).toContain(
+        `Подключаемся к вашему серверу 127.0.0.1:${starter.port}/ws/echo через сервер Wirelab`,
+      );
 
       await echo.locator('[data-testid="ws-message"]').fill('привет');
       await echo.locator('[data-testid="ws-send"]').click();

@@ -67,7 +67,9 @@ async function publish(args: string[]): Promise<void> {
 }
 
 // 1. plain TCP: a persistent QoS 2 subscriber that waits for two messages, a retained QoS 1 publish, a QoS 2 publish
-const subscriber = spawn('/usr/bin/mosquitto_sub', [...user, '-i', 'worker', '-c', '-q', '2', '-k', '5', '-t', 'orders/#', '-C', '2', '-v'], { stdio: 'ignore' });
+const subscriber = spawn('/usr/bin/mosquitto_sub', [...user, '-i', 'worker', '-c', '-q', '2', '-k', '5', '-t', 'orders/#', '-C', '2', '-v'], {
+  stdio: 'ignore',
+});
 const subscriberDone = new Promise((resolve) => subscriber.once('exit', resolve));
 await waitFor(() => [...connections.values()].some((conn) => conn.transport === 'mqtt'), 'the subscriber connection');
 await new Promise((resolve) => setTimeout(resolve, 300));
@@ -77,7 +79,12 @@ await subscriberDone;
 await waitFor(allClosed(3), 'three closed TCP connections');
 
 // 2. WebSocket at /mqtt: mqtt.js subscribes, gets the retained message, publishes with QoS 2, pings, ends
-const client = await mqtt.connectAsync(`ws://127.0.0.1:${port}/mqtt`, { clientId: 'browser-like', keepalive: 1, reconnectPeriod: 0, wsOptions: { headers: { cookie } } });
+const client = await mqtt.connectAsync(`ws://127.0.0.1:${port}/mqtt`, {
+  clientId: 'browser-like',
+  keepalive: 1,
+  reconnectPeriod: 0,
+  wsOptions: { headers: { cookie } },
+});
 const retained = new Promise((resolve) => client.once('message', resolve));
 await client.subscribeAsync('orders/#', { qos: 2 });
 await retained;

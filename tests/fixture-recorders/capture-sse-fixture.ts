@@ -67,7 +67,8 @@ async function createUser(name: string, email: string): Promise<void> {
 }
 
 const curlVersion = execFileSync(CURL, ['--version'], { encoding: 'utf8' }).split(' ')[1];
-const stream = (headers: string[]) => spawn(CURL, ['-sN', '-H', `Cookie: ${cookie}`, ...headers.flatMap((header) => ['-H', header]), `${origin}/api/v1/events?heartbeat=1`], { stdio: 'ignore' });
+const stream = (headers: string[]) =>
+  spawn(CURL, ['-sN', '-H', `Cookie: ${cookie}`, ...headers.flatMap((header) => ['-H', header]), `${origin}/api/v1/events?heartbeat=1`], { stdio: 'ignore' });
 
 // 1. a live stream: retry, an event from a REST change, a heartbeat comment
 const live = stream([]);
@@ -79,7 +80,13 @@ live.kill();
 await new Promise((resolve) => live.once('exit', resolve));
 // the tap reports the stream's connection closed: only then is nobody listening
 const deadline = Date.now() + WAIT_MS;
-while (![...connections.values()].some((connection) => connection.closedAt !== undefined && chunks.some((chunk) => chunk.conn === connection.id && /^GET \/api\/v1\/events/.test(Buffer.from(chunk.data, 'base64').toString('latin1'))))) {
+while (
+  ![...connections.values()].some(
+    (connection) =>
+      connection.closedAt !== undefined &&
+      chunks.some((chunk) => chunk.conn === connection.id && /^GET \/api\/v1\/events/.test(Buffer.from(chunk.data, 'base64').toString('latin1'))),
+  )
+) {
   if (Date.now() > deadline) throw new Error('the first stream did not close');
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
@@ -98,7 +105,8 @@ const streamConnections = [...connections.values()].filter((connection) => {
 const ids = new Set(streamConnections.map((connection) => connection.id));
 const fixture: CaptureFixture = {
   name: 'sse-stream',
-  description: 'GET /api/v1/events?heartbeat=1 (retry, user.created, a keep-alive comment), then a second GET with Last-Event-ID: 1 that replays the event created in between',
+  description:
+    'GET /api/v1/events?heartbeat=1 (retry, user.created, a keep-alive comment), then a second GET with Last-Event-ID: 1 that replays the event created in between',
   client: `curl ${curlVersion} against the Wirelab server`,
   connections: streamConnections,
   chunks: chunks.filter((chunk) => ids.has(chunk.conn)),

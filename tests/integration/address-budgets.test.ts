@@ -46,7 +46,10 @@ interface Answer {
 }
 
 /** One HTTP/1.1 request from a chosen local address; `hold` resolves at the head and leaves the body open. */
-function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string; from?: string; hold?: boolean } = {}): Promise<Answer> {
+function send(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; from?: string; hold?: boolean } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       { host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers, localAddress: options.from, agent: false },
@@ -141,7 +144,8 @@ describe('budgets per client address', () => {
   });
 
   it('MQTT: connections past the address budget get CONNACK 3, whatever the sandbox', async () => {
-    const connect = (id: string) => mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`, { reconnectPeriod: 0, username: `sandbox:budget-${id}`, clientId: `c-${id}` });
+    const connect = (id: string) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`, { reconnectPeriod: 0, username: `sandbox:budget-${id}`, clientId: `c-${id}` });
     const clients = [await connect('a'), await connect('b')];
     const refused = await connect('c').then(
       (client) => (client.end(true), null),
@@ -164,7 +168,12 @@ describe('budgets per client address', () => {
 
   it('GraphQL over HTTP: requests past the address budget get 429 with RATE_LIMITED', async () => {
     const query = (from?: string) =>
-      send('/graphql', { method: 'POST', headers: { cookie: freshCookie(), 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: 1) { name } }' }), from });
+      send('/graphql', {
+        method: 'POST',
+        headers: { cookie: freshCookie(), 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ user(id: 1) { name } }' }),
+        from,
+      });
     for (let i = 0; i < 4; i++) expect((await query()).status).toBe(200);
     const refused = await query();
     expect(refused.status).toBe(429);
@@ -273,7 +282,15 @@ describe('changes per client address', () => {
     new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
       const text = JSON.stringify(body);
       const req = httpRequest(
-        { host: '127.0.0.1', port: own.port, method: 'POST', path, localAddress: from, agent: false, headers: { 'x-wirelab-sandbox': 'writes', 'content-type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port: own.port,
+          method: 'POST',
+          path,
+          localAddress: from,
+          agent: false,
+          headers: { 'x-wirelab-sandbox': 'writes', 'content-type': 'application/json' },
+        },
         (response) => {
           let answer = '';
           response.setEncoding('utf8');

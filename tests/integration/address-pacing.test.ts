@@ -28,7 +28,13 @@ beforeAll(async () => {
     clientLimits: {
       rates: { rest: { perAddress: 100_000 } },
       // a refill of 2 requests a second: slower than any test step, so counts are not timings
-      pacing: { requestsPerAddress: REQUESTS_PER_ADDRESS, bytesPerAddress: BYTES_PER_ADDRESS, bytesBurstPerAddress: BYTES_PER_ADDRESS, connectionsPerAddress: CONNECTIONS_PER_ADDRESS, windowMs: 10_000 },
+      pacing: {
+        requestsPerAddress: REQUESTS_PER_ADDRESS,
+        bytesPerAddress: BYTES_PER_ADDRESS,
+        bytesBurstPerAddress: BYTES_PER_ADDRESS,
+        connectionsPerAddress: CONNECTIONS_PER_ADDRESS,
+        windowMs: 10_000,
+      },
     },
   });
 });

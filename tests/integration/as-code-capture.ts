@@ -52,7 +52,8 @@ export function httpDifferences(exchange: HttpExchange, spec: HttpSpec, token: s
   if (exchange.request.target !== spec.target) differences.push(`target ${exchange.request.target}, expected ${spec.target}`);
   for (const [name, value] of spec.headers) {
     if (skippedHeaders.includes(name.toLowerCase())) continue;
-    if (!headerValues(exchange, name).includes(value)) differences.push(`header ${name}: ${JSON.stringify(headerValues(exchange, name))}, expected ${JSON.stringify(value)}`);
+    if (!headerValues(exchange, name).includes(value))
+      differences.push(`header ${name}: ${JSON.stringify(headerValues(exchange, name))}, expected ${JSON.stringify(value)}`);
   }
   if (!headerValues(exchange, 'x-wirelab-sandbox').includes(token)) differences.push('no curl token');
   const body = Buffer.from(exchange.request.body).toString('utf8');
@@ -68,7 +69,9 @@ function requestMessages(exchange: HttpExchange, schema: DescMessage): unknown[]
   const body = exchange.request.body;
   const registry = schemaRegistry();
   const decode = (bytes: Uint8Array, json: boolean) =>
-    json ? toJson(schema, fromJson(schema, JSON.parse(Buffer.from(bytes).toString('utf8')), { registry }), { registry }) : toJson(schema, fromBinary(schema, bytes), { registry });
+    json
+      ? toJson(schema, fromJson(schema, JSON.parse(Buffer.from(bytes).toString('utf8')), { registry }), { registry })
+      : toJson(schema, fromBinary(schema, bytes), { registry });
   if (type === 'application/json') return [decode(body, true)];
   if (type === 'application/proto') return [decode(body, false)];
   const messages: unknown[] = [];
@@ -85,7 +88,8 @@ function requestMessages(exchange: HttpExchange, schema: DescMessage): unknown[]
 export function grpcDifferences(exchange: HttpExchange, spec: GrpcSpec, token: string): string[] {
   const differences: string[] = [];
   if (exchange.request.path !== `/${spec.method}`) differences.push(`path ${exchange.request.path}, expected /${spec.method}`);
-  for (const [name, value] of spec.metadata) if (!headerValues(exchange, name).includes(value)) differences.push(`metadata ${name}: ${JSON.stringify(headerValues(exchange, name))}`);
+  for (const [name, value] of spec.metadata)
+    if (!headerValues(exchange, name).includes(value)) differences.push(`metadata ${name}: ${JSON.stringify(headerValues(exchange, name))}`);
   if (!headerValues(exchange, 'x-wirelab-sandbox').includes(token)) differences.push('no curl token');
   const registry = schemaRegistry();
   const schema = registry.getMessage(spec.input);
@@ -126,10 +130,15 @@ export function capturedWebSockets(capture: CaptureClient): CapturedWebSocket[] 
 export function webSocketDifferences(socket: CapturedWebSocket, spec: WebSocketSpec, token: string): string[] {
   const differences: string[] = [];
   if (socket.exchange.request.target !== spec.target) differences.push(`target ${socket.exchange.request.target}, expected ${spec.target}`);
-  const offered = headerValues(socket.exchange, 'sec-websocket-protocol').join(',').split(/\s*,\s*/).filter(Boolean);
-  if (JSON.stringify(offered) !== JSON.stringify(spec.subprotocols)) differences.push(`subprotocols ${JSON.stringify(offered)}, expected ${JSON.stringify(spec.subprotocols)}`);
+  const offered = headerValues(socket.exchange, 'sec-websocket-protocol')
+    .join(',')
+    .split(/\s*,\s*/)
+    .filter(Boolean);
+  if (JSON.stringify(offered) !== JSON.stringify(spec.subprotocols))
+    differences.push(`subprotocols ${JSON.stringify(offered)}, expected ${JSON.stringify(spec.subprotocols)}`);
   if (!headerValues(socket.exchange, 'x-wirelab-sandbox').includes(token)) differences.push('no curl token');
   const expected = spec.messages.map((message) => ('text' in message ? { text: message.text } : { hex: message.hex.replace(/\s+/g, '').toLowerCase() }));
-  if (JSON.stringify(socket.sent.slice(0, expected.length)) !== JSON.stringify(expected)) differences.push(`sent ${JSON.stringify(socket.sent)}, expected ${JSON.stringify(expected)}`);
+  if (JSON.stringify(socket.sent.slice(0, expected.length)) !== JSON.stringify(expected))
+    differences.push(`sent ${JSON.stringify(socket.sent)}, expected ${JSON.stringify(expected)}`);
   return differences;
 }

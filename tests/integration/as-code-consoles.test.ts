@@ -30,7 +30,9 @@ interface Cell {
 }
 
 function consoleCells(): Cell[] {
-  const dirs = readdirSync(join(REPO_ROOT, 'lessons')).filter((name) => /^\d{2}-/.test(name)).sort();
+  const dirs = readdirSync(join(REPO_ROOT, 'lessons'))
+    .filter((name) => /^\d{2}-/.test(name))
+    .sort();
   const cells = dirs.flatMap((dir) => {
     const lesson = JSON.parse(readFileSync(join(REPO_ROOT, 'lessons', dir, 'lesson.json'), 'utf8')) as LessonJson;
     return Object.entries(lesson.cells).flatMap(([id, cell]): Cell[] => {
@@ -41,7 +43,12 @@ function consoleCells(): Cell[] {
   // No lesson publishes bytes given in hex, nor a retained will: the console can, so one cell more does.
   const dashboard = cells.find((cell) => cell.spec.kind === 'mqtt');
   if (dashboard?.spec.kind === 'mqtt') {
-    const spec: MqttSpec = { ...dashboard.spec, clientId: 'hex-sender', will: { topic: 'status/hex-sender', payload: 'gone', qos: 2, retain: true }, publish: { topic: 'bytes/raw', payload: 'ff00a17f', hex: true, qos: 1, retain: false } };
+    const spec: MqttSpec = {
+      ...dashboard.spec,
+      clientId: 'hex-sender',
+      will: { topic: 'status/hex-sender', payload: 'gone', qos: 2, retain: true },
+      publish: { topic: 'bytes/raw', payload: 'ff00a17f', hex: true, qos: 1, retain: false },
+    };
     cells.push({ name: 'extra/mqtt-hex-payload', spec });
   }
   return cells;
@@ -115,12 +122,21 @@ function compare(capture: CaptureClient, ran: GroupResult['ran'], token: string,
         // mosquitto_sub and mosquitto_pub: two connections; every other program: one
         const count = cell.name.startsWith('@terminal') ? 2 : 1;
         const mine = mqttConnections.splice(0, count);
-        differences = mqttDifferences(messages.filter((message) => mine.includes(message.conn) && message.layer === 'mqtt-packet'), spec, token);
+        differences = mqttDifferences(
+          messages.filter((message) => mine.includes(message.conn) && message.layer === 'mqtt-packet'),
+          spec,
+          token,
+        );
         break;
       }
       case 'socket-io': {
         const piece = sioPieces.shift() ?? [];
-        differences = socketIoDifferences(socketIoSent(piece), piece.some((message) => message.dir === 'out' && message.fields?.type === 'CONNECT_ERROR'), spec, language !== 'python');
+        differences = socketIoDifferences(
+          socketIoSent(piece),
+          piece.some((message) => message.dir === 'out' && message.fields?.type === 'CONNECT_ERROR'),
+          spec,
+          language !== 'python',
+        );
         break;
       }
     }
@@ -141,7 +157,10 @@ async function runLanguage(origin: string, language: AsCodeLanguage, cells: Cell
     const stopTicker = postTicker(origin, student.token);
     const { outputs, outcome } = await RUNNERS[language](offered.map((entry) => entry.program)).finally(stopTicker);
     // the terminal's MQTT programs open two connections each
-    const ran = offered.map((entry, index) => ({ cell: language === 'terminal' && entry.cell.spec.kind === 'mqtt' ? { ...entry.cell, name: `@terminal ${entry.cell.name}` } : entry.cell, output: outputs[index] }));
+    const ran = offered.map((entry, index) => ({
+      cell: language === 'terminal' && entry.cell.spec.kind === 'mqtt' ? { ...entry.cell, name: `@terminal ${entry.cell.name}` } : entry.cell,
+      output: outputs[index],
+    }));
     const expectedMqtt = ran.reduce((sum, entry) => sum + (entry.cell.spec.kind !== 'mqtt' ? 0 : entry.cell.name.startsWith('@terminal') ? 2 : 1), 0);
     const settled = () => {
       const messages = capturedMessages(student.capture);
@@ -149,7 +168,13 @@ async function runLanguage(origin: string, language: AsCodeLanguage, cells: Cell
       return disconnects >= expectedMqtt && compare(student.capture, ran, student.token, language).every((entry) => entry.differences.length === 0);
     };
     await student.capture.waitFor(settled, 15_000).catch(() => {});
-    return { token: student.token, ran, notOffered, outcome, differences: compare(student.capture, ran, student.token, language).filter((entry) => entry.differences.length > 0) };
+    return {
+      token: student.token,
+      ran,
+      notOffered,
+      outcome,
+      differences: compare(student.capture, ran, student.token, language).filter((entry) => entry.differences.length > 0),
+    };
   } finally {
     await student.capture.close();
   }
@@ -184,7 +209,9 @@ describe('"As code" for the SSE, MQTT, GraphQL subscription and Socket.IO consol
       const result = results.get(language);
       if (!result) throw new Error('the group did not run');
       expect(result.differences, `stdout: ${result.outcome.stdout.slice(-2000)}\nstderr: ${result.outcome.stderr.slice(0, 2000)}`).toEqual([]);
-      console.log(`as-code consoles ${language}: ${result.ran.length} programs run (${result.ran.map((entry) => entry.cell.spec.kind).join(', ')}); not offered: ${result.notOffered.length}`);
+      console.log(
+        `as-code consoles ${language}: ${result.ran.length} programs run (${result.ran.map((entry) => entry.cell.spec.kind).join(', ')}); not offered: ${result.notOffered.length}`,
+      );
     });
   }
 });

@@ -44,23 +44,35 @@ export function mqttDifferences(packets: WireMessage[], spec: MqttSpec, token: s
   if (!connect) return ['no CONNECT'];
   const fields = connect.fields ?? {};
   const flags = Number.parseInt(findNode(connect.tree, 'connect-flags')?.value ?? '0', 16);
-  const expected: Record<string, unknown> = { level: 4, userName: `sandbox:${token}`, cleanSession: spec.clean, keepAlive: spec.keepAlive, will: spec.will !== null };
+  const expected: Record<string, unknown> = {
+    level: 4,
+    userName: `sandbox:${token}`,
+    cleanSession: spec.clean,
+    keepAlive: spec.keepAlive,
+    will: spec.will !== null,
+  };
   if (spec.clientId !== '') expected.clientId = spec.clientId;
   if (spec.will) Object.assign(expected, { willTopic: spec.will.topic, willMessage: spec.will.payload });
-  for (const [name, value] of Object.entries(expected)) if (fields[name] !== value) differences.push(`CONNECT ${name} ${JSON.stringify(fields[name])}, expected ${JSON.stringify(value)}`);
+  for (const [name, value] of Object.entries(expected))
+    if (fields[name] !== value) differences.push(`CONNECT ${name} ${JSON.stringify(fields[name])}, expected ${JSON.stringify(value)}`);
   if (spec.will && ((flags >> 3) & 3) !== spec.will.qos) differences.push(`will QoS ${(flags >> 3) & 3}, expected ${spec.will.qos}`);
   if (spec.will && ((flags & 0x20) !== 0) !== spec.will.retain) differences.push(`will retain ${(flags & 0x20) !== 0}`);
   // the subscription goes on the connection of that CONNECT
   const subscribe = of('SUBSCRIBE').find((packet) => packet.conn === connect.conn);
   const filter = subscribe ? findNode(subscribe.tree, 'topic-filter')?.value : undefined;
-  if (filter !== `${spec.subscribe.filter} · QoS ${spec.subscribe.qos}`) differences.push(`SUBSCRIBE ${filter}, expected ${spec.subscribe.filter} · QoS ${spec.subscribe.qos}`);
+  if (filter !== `${spec.subscribe.filter} · QoS ${spec.subscribe.qos}`)
+    differences.push(`SUBSCRIBE ${filter}, expected ${spec.subscribe.filter} · QoS ${spec.subscribe.qos}`);
   const publish = of('PUBLISH')[0];
   if (!publish) differences.push('no PUBLISH');
   else {
     const p = publish.fields ?? {};
-    const payloadHex = p.payload !== undefined ? Buffer.from(String(p.payload), 'utf8').toString('hex') : (findNode(publish.tree, 'payload')?.value ?? '').replace(/\s+/g, '');
+    const payloadHex =
+      p.payload !== undefined ? Buffer.from(String(p.payload), 'utf8').toString('hex') : (findNode(publish.tree, 'payload')?.value ?? '').replace(/\s+/g, '');
     const expectedHex = spec.publish.hex ? spec.publish.payload : Buffer.from(spec.publish.payload, 'utf8').toString('hex');
-    if (p.topic !== spec.publish.topic || p.qos !== spec.publish.qos || p.retain !== spec.publish.retain) differences.push(`PUBLISH ${p.topic} QoS ${p.qos} retain ${p.retain}, expected ${spec.publish.topic} QoS ${spec.publish.qos} retain ${spec.publish.retain}`);
+    if (p.topic !== spec.publish.topic || p.qos !== spec.publish.qos || p.retain !== spec.publish.retain)
+      differences.push(
+        `PUBLISH ${p.topic} QoS ${p.qos} retain ${p.retain}, expected ${spec.publish.topic} QoS ${spec.publish.qos} retain ${spec.publish.retain}`,
+      );
     if (payloadHex !== expectedHex) differences.push(`payload ${payloadHex}, expected ${expectedHex}`);
   }
   // it ended by itself, properly: DISCONNECT on every connection it opened
@@ -73,13 +85,27 @@ export function mqttDifferences(packets: WireMessage[], spec: MqttSpec, token: s
 export function graphqlWsDifferences(socket: CapturedWebSocket, spec: GraphqlWsSpec, token: string): string[] {
   const differences: string[] = [];
   if (socket.exchange.request.path !== '/graphql') differences.push(`path ${socket.exchange.request.path}`);
-  if (!headerValues(socket.exchange, 'sec-websocket-protocol').join(',').split(/\s*,\s*/).includes('graphql-transport-ws')) differences.push('graphql-transport-ws not offered');
+  if (
+    !headerValues(socket.exchange, 'sec-websocket-protocol')
+      .join(',')
+      .split(/\s*,\s*/)
+      .includes('graphql-transport-ws')
+  )
+    differences.push('graphql-transport-ws not offered');
   if (!headerValues(socket.exchange, 'x-wirelab-sandbox').includes(token)) differences.push('no curl token');
-  const messages = socket.sent.map((message) => ('text' in message ? (JSON.parse(message.text) as { type?: string; id?: string; payload?: Record<string, unknown> }) : {}));
+  const messages = socket.sent.map((message) =>
+    'text' in message ? (JSON.parse(message.text) as { type?: string; id?: string; payload?: Record<string, unknown> }) : {},
+  );
   if (messages[0]?.type !== 'connection_init') differences.push(`first message ${JSON.stringify(messages[0])}`);
   const subscribe = messages.find((message) => message.type === 'subscribe');
-  const expected: Record<string, unknown> = { query: spec.query, variables: spec.variables, ...(spec.operationName ? { operationName: spec.operationName } : {}) };
-  const received = subscribe?.payload ? Object.fromEntries(Object.entries(subscribe.payload).filter(([name]) => name in expected || name === 'operationName')) : undefined;
+  const expected: Record<string, unknown> = {
+    query: spec.query,
+    variables: spec.variables,
+    ...(spec.operationName ? { operationName: spec.operationName } : {}),
+  };
+  const received = subscribe?.payload
+    ? Object.fromEntries(Object.entries(subscribe.payload).filter(([name]) => name in expected || name === 'operationName'))
+    : undefined;
   if (!isDeepStrictEqual(received, expected)) differences.push(`subscribe ${JSON.stringify(subscribe?.payload)}, expected ${JSON.stringify(expected)}`);
   if (!messages.some((message) => message.type === 'complete' && message.id === subscribe?.id)) differences.push('no complete of the subscription');
   return differences;
@@ -116,7 +142,8 @@ export function socketIoSent(messages: WireMessage[]): SocketIoSent[] {
 export function socketIoDifferences(sent: SocketIoSent[], refused: boolean, spec: SocketIoSpec, expectDisconnect: boolean): string[] {
   const [connect, ...rest] = sent;
   const differences: string[] = [];
-  if (connect?.type !== 'CONNECT' || connect.namespace !== spec.namespace || !isDeepStrictEqual(connect.data ?? {}, spec.auth)) differences.push(`CONNECT ${JSON.stringify(connect)}, expected ${spec.namespace} ${JSON.stringify(spec.auth)}`);
+  if (connect?.type !== 'CONNECT' || connect.namespace !== spec.namespace || !isDeepStrictEqual(connect.data ?? {}, spec.auth))
+    differences.push(`CONNECT ${JSON.stringify(connect)}, expected ${spec.namespace} ${JSON.stringify(spec.auth)}`);
   if (refused) return differences;
   const events = rest.filter((packet) => packet.type === 'EVENT');
   const expected = spec.emits.map((emit) => ({ data: [emit.event, ...emit.args], ack: emit.ack }));

@@ -43,7 +43,9 @@ const notRun = (spec: HttpSpec | GrpcSpec) => spec.kind === 'grpc' && Object.key
 
 /** Every HTTP, GraphQL (query, mutation), Connect and gRPC cell of every lesson, in lesson order. */
 function lessonCells(): Cell[] {
-  const dirs = readdirSync(LESSONS).filter((name) => /^\d{2}-/.test(name)).sort();
+  const dirs = readdirSync(LESSONS)
+    .filter((name) => /^\d{2}-/.test(name))
+    .sort();
   return dirs.flatMap((dir) => {
     const lesson = JSON.parse(readFileSync(join(LESSONS, dir, 'lesson.json'), 'utf8')) as LessonJson;
     return Object.entries(lesson.cells).flatMap(([id, cell]): Cell[] => {
@@ -91,7 +93,10 @@ async function runLanguage(origin: string, language: AsCodeLanguage, cells: Cell
       else notOffered.push({ cell: cell.name, why: result.unsupported.en });
     }
     const compileOnly = notRunCells.map((cell) => asCode(cell.spec, language, { origin, token: student.token })).filter(isGenerated);
-    const { outputs, outcome } = await RUNNERS[language](offered.map((entry) => entry.program), compileOnly);
+    const { outputs, outcome } = await RUNNERS[language](
+      offered.map((entry) => entry.program),
+      compileOnly,
+    );
     // each program waited for its answer before the next began: the capture holds them in order
     // (buf curl's reflection calls come between them: wait for each program's own exchange, else report what is there)
     const allThere = () => pairInOrder(offered, outputs, capturedExchanges(student.capture)).every((ran) => ran.exchange?.request.complete);
@@ -154,10 +159,17 @@ describe('"As code" for the HTTP, GraphQL, Connect and gRPC cells of every lesso
       const result = results.get(language);
       if (!result) throw new Error('the group did not run');
       const failures = result.ran
-        .map((ran) => ({ cell: ran.cell.name, tool: ran.program.tool, differences: differences(ran, language, result.token), output: ran.output.slice(0, 160) }))
+        .map((ran) => ({
+          cell: ran.cell.name,
+          tool: ran.program.tool,
+          differences: differences(ran, language, result.token),
+          output: ran.output.slice(0, 160),
+        }))
         .filter((failure) => failure.differences.length > 0);
       expect(failures, `stderr: ${result.outcome.stderr.slice(0, 2000)}`).toEqual([]);
-      console.log(`as-code ${language}: ${result.ran.length} cells run; not offered: ${result.notOffered.length} (${[...new Set(result.notOffered.map((entry) => entry.why))].join(' | ')})`);
+      console.log(
+        `as-code ${language}: ${result.ran.length} cells run; not offered: ${result.notOffered.length} (${[...new Set(result.notOffered.map((entry) => entry.why))].join(' | ')})`,
+      );
       // every language has a client for every HTTP and RPC cell (Go's grpc-go included)
       expect(result.notOffered).toEqual([]);
     });

@@ -36,9 +36,15 @@ afterAll(async () => {
 
 /** The payload schema the document gives for a message name on the channel at `address` (dereferenced by the parser). */
 function payloadSchema(address: string, messageName: string): object {
-  const channel = document.channels().all().find((c) => c.address() === address);
+  const channel = document
+    .channels()
+    .all()
+    .find((c) => c.address() === address);
   if (!channel) throw new Error(`no channel ${address} in the document`);
-  const message = channel.messages().all().find((m) => m.name() === messageName);
+  const message = channel
+    .messages()
+    .all()
+    .find((m) => m.name() === messageName);
   if (!message) throw new Error(`no message ${messageName} on ${address}`);
   return message.payload()!.json();
 }
@@ -61,7 +67,10 @@ async function until<T>(items: T[], predicate: (items: T[]) => boolean, what: st
 /** Reads an SSE stream with fetch, collecting `{ event, id, data }` of each named event. */
 async function openEventStream(sandbox: string): Promise<{ events: Array<{ event: string; id: string; data: string }>; close(): void }> {
   const controller = new AbortController();
-  const response = await fetch(`${server.origin}/api/v1/events`, { headers: { accept: 'text/event-stream', 'x-wirelab-sandbox': sandbox }, signal: controller.signal });
+  const response = await fetch(`${server.origin}/api/v1/events`, {
+    headers: { accept: 'text/event-stream', 'x-wirelab-sandbox': sandbox },
+    signal: controller.signal,
+  });
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const events: Array<{ event: string; id: string; data: string }> = [];
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -76,7 +85,12 @@ async function openEventStream(sandbox: string): Promise<{ events: Array<{ event
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((line) => !line.startsWith(':') && line.includes(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]));
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((line) => !line.startsWith(':') && line.includes(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
+          );
           if (fields.event) events.push({ event: fields.event, id: fields.id ?? '', data: fields.data ?? '' });
         }
       }
@@ -89,16 +103,29 @@ async function openEventStream(sandbox: string): Promise<{ events: Array<{ event
 
 describe('the AsyncAPI document served at /api/asyncapi.json', () => {
   it('names this server as it was reached, and points to the OpenAPI document for the rest', () => {
-    expect(document.servers().all().map((s) => s.host())).toEqual([host, host, host, host]);
+    expect(
+      document
+        .servers()
+        .all()
+        .map((s) => s.host()),
+    ).toEqual([host, host, host, host]);
     expect(document.info().description()).toContain('/api/openapi.json');
   });
 
   it('describes what MQTT, SSE, the WebSocket chat and Socket.IO really carry when a user is created, updated and deleted over REST', async () => {
     const sandbox = newSandbox('asyncapi');
     const mqttTopics = ['user.created', 'user.updated', 'user.deleted'].map((type) => {
-      const channel = document.channels().all().find((c) => c.address() === `events/${type.replace('.', '/')}`);
+      const channel = document
+        .channels()
+        .all()
+        .find((c) => c.address() === `events/${type.replace('.', '/')}`);
       expect(channel, `MQTT channel of ${type}`).toBeDefined();
-      expect(channel!.servers().all().map((s) => s.protocol())).toEqual(['mqtt', 'ws']);
+      expect(
+        channel!
+          .servers()
+          .all()
+          .map((s) => s.protocol()),
+      ).toEqual(['mqtt', 'ws']);
       return channel!.address()!;
     });
     const mqtt = await Subscriber.connect(`mqtt://127.0.0.1:${server.port}`, { username: `sandbox:${sandbox}` });
@@ -112,16 +139,29 @@ describe('the AsyncAPI document served at /api/asyncapi.json', () => {
     await new Promise((resolve, reject) => chat.once('open', resolve).once('error', reject));
 
     const socketIoEvents: Array<{ event: string; payload: unknown }> = [];
-    const socket: Socket = socketIo(server.origin, { transports: ['websocket'], auth: { name: 'ada' }, extraHeaders: { 'x-wirelab-sandbox': sandbox }, reconnection: false });
+    const socket: Socket = socketIo(server.origin, {
+      transports: ['websocket'],
+      auth: { name: 'ada' },
+      extraHeaders: { 'x-wirelab-sandbox': sandbox },
+      reconnection: false,
+    });
     socket.onAny((event: string, payload: unknown) => socketIoEvents.push({ event, payload }));
     await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
 
     try {
       const headers = { 'content-type': 'application/json', 'x-wirelab-sandbox': sandbox };
-      const created = await fetch(`${server.origin}/api/v1/users`, { method: 'POST', headers, body: JSON.stringify({ name: 'Grace Hopper', email: `grace-${sandbox}@example.com` }) });
+      const created = await fetch(`${server.origin}/api/v1/users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'Grace Hopper', email: `grace-${sandbox}@example.com` }),
+      });
       expect(created.status).toBe(201);
       const user = (await created.json()) as { id: number };
-      const updated = await fetch(`${server.origin}/api/v1/users/${user.id}`, { method: 'PATCH', headers: { ...headers, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ phone: '+1 555 0100' }) });
+      const updated = await fetch(`${server.origin}/api/v1/users/${user.id}`, {
+        method: 'PATCH',
+        headers: { ...headers, 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ phone: '+1 555 0100' }),
+      });
       expect(updated.status).toBe(200);
       expect((await fetch(`${server.origin}/api/v1/users/${user.id}`, { method: 'DELETE', headers: { 'x-wirelab-sandbox': sandbox } })).status).toBe(204);
 
@@ -157,7 +197,10 @@ describe('the AsyncAPI document served at /api/asyncapi.json', () => {
 
   it('describes what MQTT carries when the WebSocket chat and Socket.IO accept a chat message', async () => {
     const sandbox = newSandbox('asyncapi-chat');
-    const channel = document.channels().all().find((c) => c.address()?.startsWith('chat/'));
+    const channel = document
+      .channels()
+      .all()
+      .find((c) => c.address()?.startsWith('chat/'));
     expect(channel, 'the MQTT chat channel').toBeDefined();
     const address = channel!.address()!;
     // The address with its parameters as a pattern, each parameter one topic level.
@@ -168,7 +211,12 @@ describe('the AsyncAPI document served at /api/asyncapi.json', () => {
     await mqtt.client.subscribeAsync(address.replace(/\{[^}]+\}/g, '+'), { qos: 1 });
     const chat = new WebSocket(`ws://${host}/ws/chat?name=ada`, 'wirelab.chat.v1', { headers: { 'x-wirelab-sandbox': sandbox } });
     await new Promise((resolve, reject) => chat.once('open', resolve).once('error', reject));
-    const socket: Socket = socketIo(server.origin, { transports: ['websocket'], auth: { name: 'grace' }, extraHeaders: { 'x-wirelab-sandbox': sandbox }, reconnection: false });
+    const socket: Socket = socketIo(server.origin, {
+      transports: ['websocket'],
+      auth: { name: 'grace' },
+      extraHeaders: { 'x-wirelab-sandbox': sandbox },
+      reconnection: false,
+    });
     await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
     try {
       chat.send('over the WebSocket chat');
@@ -200,13 +248,23 @@ describe('the AsyncAPI document served at /api/asyncapi.json', () => {
       // Reading the lab's state wakes it; the built-in notifier then connects to the broker.
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const state = (await (await fetch(`${server.origin}/api/v1/pipeline`, { headers: { 'x-wirelab-sandbox': sandbox } })).json()) as { consumers: Record<string, { connected: boolean }> };
+        const state = (await (await fetch(`${server.origin}/api/v1/pipeline`, { headers: { 'x-wirelab-sandbox': sandbox } })).json()) as {
+          consumers: Record<string, { connected: boolean }>;
+        };
         if (state.consumers.notifier?.connected) break;
-        if (Date.now() > deadline) throw new Error('the lab\'s notifier never connected');
+        if (Date.now() > deadline) throw new Error("the lab's notifier never connected");
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      const orders = document.channels().all().find((c) => c.address() === 'orders/{partition}')!;
-      expect(orders.parameters().all().map((p) => p.id())).toEqual(['partition']);
+      const orders = document
+        .channels()
+        .all()
+        .find((c) => c.address() === 'orders/{partition}')!;
+      expect(
+        orders
+          .parameters()
+          .all()
+          .map((p) => p.id()),
+      ).toEqual(['partition']);
       await publisher.client.publishAsync('orders/1', JSON.stringify({ order: 1 }), { qos: 1 });
       const [notification] = await notifications.waitForCount(1);
       expect(notification.topic).toBe('notifications/notifier');

@@ -16,7 +16,10 @@ let server: RunningServer;
 
 beforeAll(async () => {
   // The byte budget per address would stop the abuser first: here only the capture budget holds.
-  server = await startServer({ tap: { totalBytes: TOTAL, ringBytes: 1 * MiB }, clientLimits: { rates: { grpcBytes: { perAddress: 1024 * MiB } }, pacing: { bytesPerAddress: 1024 * MiB, bytesBurstPerAddress: 1024 * MiB } } });
+  server = await startServer({
+    tap: { totalBytes: TOTAL, ringBytes: 1 * MiB },
+    clientLimits: { rates: { grpcBytes: { perAddress: 1024 * MiB } }, pacing: { bytesPerAddress: 1024 * MiB, bytesBurstPerAddress: 1024 * MiB } },
+  });
 });
 
 afterAll(async () => {
@@ -77,7 +80,9 @@ describe('the capture memory budget', () => {
     }
     const rssAfter = process.memoryUsage().rss;
     // For the record (RSS is the test process's, server and client together): the assertion is on the accounting.
-    console.info(`capture budget: RSS ${(rssBefore / MiB).toFixed(0)} → ${(rssAfter / MiB).toFixed(0)} MiB; rings hold ${(hub.heldBytes() / MiB).toFixed(2)} MiB of ${TOTAL / MiB}`);
+    console.info(
+      `capture budget: RSS ${(rssBefore / MiB).toFixed(0)} → ${(rssAfter / MiB).toFixed(0)} MiB; rings hold ${(hub.heldBytes() / MiB).toFixed(2)} MiB of ${TOTAL / MiB}`,
+    );
 
     // Without the budget, 40 sessions × (700 KB in + 700 KB out, capped at 1 MiB) would hold 40 MiB.
     expect(hub.heldBytes()).toBeLessThanOrEqual(TOTAL);

@@ -177,7 +177,10 @@ describe('session ids the server never issued', () => {
     const marker = await fetch(`${server.origin}/api/v1/users/2`, { headers: { cookie: `wirelab_session=${victim}` } });
     await marker.body?.cancel();
     await capture.waitFor(() => capture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('/api/v1/users/2')));
-    const all = capture.chunks().map((c) => Buffer.from(c.data, 'base64').toString('latin1')).join('');
+    const all = capture
+      .chunks()
+      .map((c) => Buffer.from(c.data, 'base64').toString('latin1'))
+      .join('');
     expect(all).not.toContain('/api/v1/users/1 ');
     await capture.close();
   });
@@ -286,7 +289,9 @@ describe('two sessions on one connection (a proxy reusing its upstream connectio
     expect([...bobOut.matchAll(/"id":(\d+)/g)].map((m) => m[1])).toEqual(['2', '4']);
     // and each is told the connection is shared
     const described = (capture: CaptureClient, id: string) =>
-      capture.messages.filter((m) => m.type === 'connection' && (m.conn as { id: string }).id === id).map((m) => m.conn as { shared?: boolean; unrecorded?: { reason: string } });
+      capture.messages
+        .filter((m) => m.type === 'connection' && (m.conn as { id: string }).id === id)
+        .map((m) => m.conn as { shared?: boolean; unrecorded?: { reason: string } });
     expect(described(aliceCapture, aliceConn.id).at(-1)?.shared).toBe(true);
     expect(described(bobCapture, bobConn.id)[0]).toMatchObject({ shared: true, unrecorded: { reason: 'shared' } });
     await aliceCapture.close();

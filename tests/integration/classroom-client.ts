@@ -8,7 +8,10 @@ export async function post(origin: string, path: string, body: unknown, headers:
 }
 
 /** A class channel client; messages as they come. */
-export function openChannel(origin: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket; messages: Array<Record<string, unknown>>; binary: Buffer[]; next(type: string): Promise<Record<string, unknown>> }> {
+export function openChannel(
+  origin: string,
+  headers: Record<string, string> = {},
+): Promise<{ socket: WebSocket; messages: Array<Record<string, unknown>>; binary: Buffer[]; next(type: string): Promise<Record<string, unknown>> }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${origin.replace('http', 'ws')}/_wirelab/class/channel`, { headers });
     const messages: Array<Record<string, unknown>> = [];

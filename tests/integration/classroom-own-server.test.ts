@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from './start-server.ts';
 const KEY = 'own-server-teacher-key';
 const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
 
-describe('a student\'s own server on the class board', () => {
+describe("a student's own server on the class board", () => {
   let server: RunningServer;
   let starter: RunningStarter;
   let code = '';
@@ -23,11 +23,16 @@ describe('a student\'s own server on the class board', () => {
 
   const newSession = async (): Promise<string> => (await fetch(`${server.origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
   const runSuite = async (cookie: string, protocol: string, port: number): Promise<CheckReport> => {
-    const response = await fetch(`${server.origin}/_wirelab/own-server/checks`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ protocol, target: `127.0.0.1:${port}` }) });
+    const response = await fetch(`${server.origin}/_wirelab/own-server/checks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ protocol, target: `127.0.0.1:${port}` }),
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as CheckReport;
   };
-  const board = async (): Promise<Board> => (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json() as Promise<Board>;
+  const board = async (): Promise<Board> =>
+    (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json() as Promise<Board>;
   /** The next board pushed to the watching teacher that satisfies `ready`. */
   const boardWhere = async (ready: (board: Board) => boolean): Promise<Board> => {
     for (;;) {
@@ -67,18 +72,28 @@ describe('a student\'s own server on the class board', () => {
     const outsider = await newSession();
     const report = await runSuite(outsider, 'sse', server.port);
     expect(report.reachable).toBe(true);
-    expect((await server.app.classroom.serverChecked(outsider.split('=')[1], report))).toBe(false);
+    expect(await server.app.classroom.serverChecked(outsider.split('=')[1], report)).toBe(false);
     expect((await board()).members.flatMap((member) => member.servers)).toEqual([]);
   });
 
   it('counts nothing a browser claims: no progress field, no channel message records a run', async () => {
-    const forged = await post(server.origin, '/_wirelab/class/progress', { lesson: '15-own-server', exercise: 'rest-all-pass', passed: true, report: { protocol: 'rest', counts: { passed: 16, failed: 0, notOffered: 0 } } }, { 'content-type': 'application/json', 'x-wirelab-member': memberToken, cookie: studentCookie });
+    const forged = await post(
+      server.origin,
+      '/_wirelab/class/progress',
+      { lesson: '15-own-server', exercise: 'rest-all-pass', passed: true, report: { protocol: 'rest', counts: { passed: 16, failed: 0, notOffered: 0 } } },
+      { 'content-type': 'application/json', 'x-wirelab-member': memberToken, cookie: studentCookie },
+    );
     expect(forged.status).toBe(400);
     const student = await openChannel(server.origin, { cookie: studentCookie });
     student.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: memberToken }));
     await student.next('joined');
     student.socket.send(JSON.stringify({ type: 'member-server-checks', code, memberId: 1, protocol: 'rest' }));
-    student.socket.send(JSON.stringify({ type: 'server-checked', report: { protocol: 'rest', reachable: true, targetIsWirelab: false, counts: { passed: 16, failed: 0, notOffered: 0 }, results: [] } }));
+    student.socket.send(
+      JSON.stringify({
+        type: 'server-checked',
+        report: { protocol: 'rest', reachable: true, targetIsWirelab: false, counts: { passed: 16, failed: 0, notOffered: 0 }, results: [] },
+      }),
+    );
     student.socket.send(JSON.stringify({ type: 'active' }));
     // `active` is handled after the two before it (in order): its board shows whatever they did
     await boardWhere((pushed) => pushed.members.length === 1);
@@ -87,11 +102,13 @@ describe('a student\'s own server on the class board', () => {
     expect(student.messages.map((message) => message.type)).not.toContain('member-server-checks');
   });
 
-  it('shows a member\'s run against Wirelab itself as targetIsWirelab, live on the board', async () => {
+  it("shows a member's run against Wirelab itself as targetIsWirelab, live on the board", async () => {
     const report = await runSuite(studentCookie, 'rest', server.port);
     expect(report.targetIsWirelab).toBe(true);
     const pushed = await boardWhere((candidate) => candidate.members[0]?.servers.length === 1);
-    expect(pushed.members[0].servers).toEqual([{ protocol: 'rest', ms: expect.any(Number), passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port }]);
+    expect(pushed.members[0].servers).toEqual([
+      { protocol: 'rest', ms: expect.any(Number), passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port },
+    ]);
     const opened = await details(pushed.members[0].id, 'rest');
     expect(opened).toMatchObject({ code, name: 'Анна', protocol: 'rest', cell: { passed: 16, targetIsWirelab: true } });
     expect(opened.checks).toHaveLength(16);
@@ -104,7 +121,9 @@ describe('a student\'s own server on the class board', () => {
     const failed = report.results.filter((result) => result.outcome === 'fail').map((result) => result.id);
     expect(failed).toEqual(['etag-on-get', 'if-none-match-304', 'if-match-stale-412', 'if-match-current-200']);
     const pushed = await boardWhere((candidate) => candidate.members[0]?.servers[0]?.targetIsWirelab === false);
-    expect(pushed.members[0].servers).toEqual([{ protocol: 'rest', ms: expect.any(Number), passed: 12, failed: 4, notOffered: 0, failedIds: failed, targetIsWirelab: false, port: starter.port }]);
+    expect(pushed.members[0].servers).toEqual([
+      { protocol: 'rest', ms: expect.any(Number), passed: 12, failed: 4, notOffered: 0, failedIds: failed, targetIsWirelab: false, port: starter.port },
+    ]);
     const opened = await details(pushed.members[0].id, 'rest');
     const etag = opened.checks.find((check) => check.id === 'etag-on-get')!;
     expect(etag.outcome).toBe('fail');
@@ -119,7 +138,9 @@ describe('a student\'s own server on the class board', () => {
     const overHttp = await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${pushed.members[0].id}/server-checks/rest`, { headers: teacher });
     expect(await overHttp.json()).toEqual({ ...opened, type: undefined });
     expect((await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${pushed.members[0].id}/server-checks/rest`)).status).toBe(403);
-    expect((await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${pushed.members[0].id}/server-checks/smtp`, { headers: teacher })).status).toBe(404);
+    expect(
+      (await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${pushed.members[0].id}/server-checks/smtp`, { headers: teacher })).status,
+    ).toBe(404);
 
     const csv = await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text();
     expect(csv).toContain('REST 12/16 (failed: etag-on-get if-none-match-304 if-match-stale-412 if-match-current-200)');

@@ -20,7 +20,8 @@ interface BoardMessage {
 }
 
 /** The last board pushed on a teacher's channel. */
-const lastBoard = (channel: Channel): BoardMessage | undefined => channel.messages.filter((message) => message.type === 'board').at(-1)?.board as BoardMessage | undefined;
+const lastBoard = (channel: Channel): BoardMessage | undefined =>
+  channel.messages.filter((message) => message.type === 'board').at(-1)?.board as BoardMessage | undefined;
 const memberOn = (channel: Channel, name: string) => lastBoard(channel)?.members.find((member) => member.name === name);
 
 describe('a class split across two instances', () => {
@@ -72,7 +73,9 @@ describe('a class split across two instances', () => {
     const created = await post(a.origin, '/_wirelab/class/classes', { title: 'Поток 2' }, teacher);
     expect(created.status).toBe(201);
     ({ code } = (await created.json()) as { code: string });
-    const listedOnB = (await (await fetch(`${b.origin}/_wirelab/class/classes`, { headers: teacher })).json()) as { classes: Array<{ code: string; title: string }> };
+    const listedOnB = (await (await fetch(`${b.origin}/_wirelab/class/classes`, { headers: teacher })).json()) as {
+      classes: Array<{ code: string; title: string }>;
+    };
     expect(listedOnB.classes).toEqual([expect.objectContaining({ code, title: 'Поток 2', members: 0 })]);
 
     anna = await join(b.origin, code, 'Анна');
@@ -93,11 +96,14 @@ describe('a class split across two instances', () => {
     expect((await report(b.origin, anna.memberToken, 'create-201', false)).status).toBe(200);
     expect((await report(b.origin, anna.memberToken, 'create-201', true)).status).toBe(200);
     // pushed to the teacher on A, not fetched: the report on B reached A through Redis
-    await expect.poll(() => memberOn(lead, 'Анна')?.results).toEqual([expect.objectContaining({ exercise: 'create-201', attempts: 2, passedMs: expect.any(Number) })]);
+    await expect
+      .poll(() => memberOn(lead, 'Анна')?.results)
+      .toEqual([expect.objectContaining({ exercise: 'create-201', attempts: 2, passedMs: expect.any(Number) })]);
     expect((await report(a.origin, boris.memberToken, 'get-405', true)).status).toBe(200);
     await expect.poll(() => memberOn(lead, 'Борис')?.results).toEqual([expect.objectContaining({ exercise: 'get-405', attempts: 1 })]);
 
-    const csvOf = async (origin: string) => (await (await fetch(`${origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text()).trim().split('\r\n');
+    const csvOf = async (origin: string) =>
+      (await (await fetch(`${origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text()).trim().split('\r\n');
     const lines = await csvOf(a.origin);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^Анна,rest,create-201,yes,2,/);
@@ -216,10 +222,15 @@ describe('a class split across two instances', () => {
     const ella = await join(b.origin, code, 'Элла');
     const page = await student(b.origin, ella.memberToken, false);
     let status = page.next('class-status');
-    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/notice`, { method: 'PUT', headers: teacher, body: JSON.stringify({ text: 'Упражнение 3' }) })).status).toBe(200);
+    expect(
+      (await fetch(`${a.origin}/_wirelab/class/classes/${code}/notice`, { method: 'PUT', headers: teacher, body: JSON.stringify({ text: 'Упражнение 3' }) }))
+        .status,
+    ).toBe(200);
     expect(await status).toMatchObject({ status: { notice: { text: 'Упражнение 3' }, timer: null, endedMs: null } });
     status = page.next('class-status');
-    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/timer`, { method: 'PUT', headers: teacher, body: JSON.stringify({ minutes: 5 }) })).status).toBe(200);
+    expect(
+      (await fetch(`${a.origin}/_wirelab/class/classes/${code}/timer`, { method: 'PUT', headers: teacher, body: JSON.stringify({ minutes: 5 }) })).status,
+    ).toBe(200);
     const timed = (await status) as { status: { timer: { startedMs: number; endsMs: number } } };
     expect(timed.status.timer.endsMs - timed.status.timer.startedMs).toBe(5 * 60_000);
 
@@ -235,7 +246,16 @@ describe('a class split across two instances', () => {
     const refused = await post(b.origin, '/_wirelab/class/join', { code, name: 'Фёдор' });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toBe('CLASS_ENDED');
-    expect((await post(b.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: 'create-201', passed: true }, { ...json, 'x-wirelab-member': ella.memberToken })).status).toBe(403);
+    expect(
+      (
+        await post(
+          b.origin,
+          '/_wirelab/class/progress',
+          { lesson: 'rest', exercise: 'create-201', passed: true },
+          { ...json, 'x-wirelab-member': ella.memberToken },
+        )
+      ).status,
+    ).toBe(403);
     status = page.next('class-status');
     expect((await post(a.origin, `/_wirelab/class/classes/${code}/reopen`, {}, teacher)).status).toBe(200);
     expect(await status).toMatchObject({ status: { endedMs: null } });
@@ -246,7 +266,11 @@ describe('a class split across two instances', () => {
     const cookie = `wirelab_session=${((await (await fetch(`${b.origin}/_wirelab/session`)).json()) as { session: string }).session}`;
     const users = async () => JSON.stringify(await (await fetch(`${b.origin}/api/v1/users?limit=100`, { headers: { cookie } })).json());
     const start = await users();
-    const created = await fetch(`${b.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name: 'Mallory', email: `mallory-${Date.now()}@example.com` }) });
+    const created = await fetch(`${b.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, ...json },
+      body: JSON.stringify({ name: 'Mallory', email: `mallory-${Date.now()}@example.com` }),
+    });
     expect(created.status).toBe(201);
     expect(await users()).not.toBe(start);
     const gleb = await join(b.origin, code, 'Глеб');
@@ -254,7 +278,9 @@ describe('a class split across two instances', () => {
     page.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: gleb.memberToken, following: false }));
     await page.next('joined');
     const told = page.next('data-reset');
-    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/reset-data`, { method: 'POST', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(204);
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/reset-data`, { method: 'POST', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(
+      204,
+    );
     expect(await told).toEqual({ type: 'data-reset' });
     expect(await users()).toBe(start);
   });
@@ -265,14 +291,24 @@ describe('a class split across two instances', () => {
     const zoya = await join(b.origin, code, 'Зоя');
     const page = await student(b.origin, zoya.memberToken, true);
     const status = page.next('class-status');
-    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/assignment`, { method: 'PUT', headers: teacher, body: JSON.stringify({ lesson: 'rest', exercise: 'get-304' }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${a.origin}/_wirelab/class/classes/${code}/assignment`, {
+          method: 'PUT',
+          headers: teacher,
+          body: JSON.stringify({ lesson: 'rest', exercise: 'get-304' }),
+        })
+      ).status,
+    ).toBe(200);
     expect(await status).toMatchObject({ status: { assignment: { lesson: 'rest', exercise: 'get-304' } } });
 
     const lead = await teacherChannel(a.origin, { cookie });
     lead.socket.send(JSON.stringify({ type: 'lead', code }));
     await lead.next('leading');
     const draft = page.next('cell-draft');
-    lead.socket.send(JSON.stringify({ type: 'push-cell', lesson: 'rest', cell: 'get-user', value: `GET /api/v1/users/1\nCookie: ${cookie}\nx-note: ${teacherSession}\n` }));
+    lead.socket.send(
+      JSON.stringify({ type: 'push-cell', lesson: 'rest', cell: 'get-user', value: `GET /api/v1/users/1\nCookie: ${cookie}\nx-note: ${teacherSession}\n` }),
+    );
     const got = (await draft) as { lesson: string; cell: string; value: string };
     expect(got).toMatchObject({ lesson: 'rest', cell: 'get-user' });
     expect(got.value).toMatch(/^GET \/api\/v1\/users\/1\nCookie: \*+\nx-note: \*+\n$/);
@@ -284,18 +320,28 @@ describe('a class split across two instances', () => {
       await desk.next('board');
       return desk;
     };
-    const historyOf = (desk: Channel) => (desk.messages.filter((message) => message.type === 'board').at(-1)?.board as { history: Array<{ kind: string }> } | undefined)?.history.slice(0, 2).map((action) => action.kind);
+    const historyOf = (desk: Channel) =>
+      (desk.messages.filter((message) => message.type === 'board').at(-1)?.board as { history: Array<{ kind: string }> } | undefined)?.history
+        .slice(0, 2)
+        .map((action) => action.kind);
     const [onA, onB] = [await watchOn(a.origin), await watchOn(b.origin)];
     expect(historyOf(onA)).toEqual(['cell-sent', 'assigned']);
     expect(historyOf(onB)).toEqual(['cell-sent', 'assigned']);
     // an action on B reaches A's live board
-    expect((await fetch(`${b.origin}/_wirelab/class/classes/${code}/assignment`, { method: 'DELETE', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(200);
+    expect((await fetch(`${b.origin}/_wirelab/class/classes/${code}/assignment`, { method: 'DELETE', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(
+      200,
+    );
     await expect.poll(() => historyOf(onA)).toEqual(['assignment-cleared', 'cell-sent']);
   });
 
   it('refuses, on B, the writes of a student whose page is on B while the teacher has frozen them from A', async () => {
     const cookie = `wirelab_session=${((await (await fetch(`${b.origin}/_wirelab/session`)).json()) as { session: string }).session}`;
-    const write = () => fetch(`${b.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name: 'Ice', email: `ice-${Date.now()}@example.com` }) });
+    const write = () =>
+      fetch(`${b.origin}/api/v1/users`, {
+        method: 'POST',
+        headers: { cookie, ...json },
+        body: JSON.stringify({ name: 'Ice', email: `ice-${Date.now()}@example.com` }),
+      });
     const ivan = await join(b.origin, code, 'Иван');
     // his page's channel carries his browser's cookie: that is how the class knows his sandbox
     const page = await open(b.origin, { cookie });
@@ -309,7 +355,9 @@ describe('a class split across two instances', () => {
     expect(refused.status).toBe(423);
     expect(((await refused.json()) as { localized: { ru: string } }).localized.ru).toContain('заморозил');
     status = page.next('class-status');
-    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'DELETE', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(200);
+    expect((await fetch(`${a.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'DELETE', headers: { 'x-wirelab-teacher-key': KEY } })).status).toBe(
+      200,
+    );
     await status;
     expect((await write()).status).toBe(201);
   });
@@ -332,12 +380,22 @@ describe('a class split across two instances', () => {
     await watcher.next('board');
     const cookie = (await fetch(`${b.origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
     expect((await post(b.origin, '/_wirelab/class/join', { code, name: 'Вера' }, { ...json, cookie })).status).toBe(200);
-    const run = await fetch(`${b.origin}/_wirelab/own-server/checks`, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ protocol: 'sse', target: `127.0.0.1:${b.port}` }) });
+    const run = await fetch(`${b.origin}/_wirelab/own-server/checks`, {
+      method: 'POST',
+      headers: { ...json, cookie },
+      body: JSON.stringify({ protocol: 'sse', target: `127.0.0.1:${b.port}` }),
+    });
     expect(((await run.json()) as { targetIsWirelab: boolean }).targetIsWirelab).toBe(true);
-    const vera = () => (lastBoard(watcher)?.members.find((member) => member.name === 'Вера') as { id: number; servers?: Array<Record<string, unknown>> } | undefined);
+    const vera = () =>
+      lastBoard(watcher)?.members.find((member) => member.name === 'Вера') as { id: number; servers?: Array<Record<string, unknown>> } | undefined;
     await expect.poll(() => vera()?.servers).toEqual([expect.objectContaining({ protocol: 'sse', passed: 5, failed: 0, targetIsWirelab: true, port: b.port })]);
     const details = watcher.next('member-server-checks');
     watcher.socket.send(JSON.stringify({ type: 'member-server-checks', code, memberId: vera()!.id, protocol: 'sse' }));
-    expect(await details).toMatchObject({ name: 'Вера', protocol: 'sse', cell: { passed: 5 }, checks: expect.arrayContaining([expect.objectContaining({ id: 'retry-field', outcome: 'pass' })]) });
+    expect(await details).toMatchObject({
+      name: 'Вера',
+      protocol: 'sse',
+      cell: { passed: 5 },
+      checks: expect.arrayContaining([expect.objectContaining({ id: 'retry-field', outcome: 'pass' })]),
+    });
   });
 });

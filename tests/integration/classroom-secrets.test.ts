@@ -21,7 +21,7 @@ describe("the teacher's relayed traffic", () => {
   });
   afterAll(() => server.close());
 
-  it('carries no secret of the teacher, and no token taken from it opens the teacher\'s sandbox', async () => {
+  it("carries no secret of the teacher, and no token taken from it opens the teacher's sandbox", async () => {
     const created = await post(server.origin, '/_wirelab/class/classes', { title: 'Secrets' }, { ...json, 'x-wirelab-teacher-key': KEY });
     const { code } = (await created.json()) as { code: string };
     const student = (await (await post(server.origin, '/_wirelab/class/join', { code, name: 'Student' })).json()) as { memberToken: string };
@@ -43,8 +43,16 @@ describe("the teacher's relayed traffic", () => {
     const user = await post(server.origin, '/api/v1/users', { name: 'Teacher Only', email: 'teacher-only@example.com' }, { ...json, cookie });
     expect(user.status).toBe(201);
     const userUrl = `${server.origin}/api/v1/users/${((await user.json()) as { id: number }).id}`;
-    const joined = (await (await post(server.origin, '/_wirelab/class/join', { code, name: 'Teacher' }, { ...json, cookie })).json()) as { memberToken: string; rejoinCode: string };
-    await post(server.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: 'create-201', passed: true }, { ...json, cookie, 'x-wirelab-member': joined.memberToken });
+    const joined = (await (await post(server.origin, '/_wirelab/class/join', { code, name: 'Teacher' }, { ...json, cookie })).json()) as {
+      memberToken: string;
+      rejoinCode: string;
+    };
+    await post(
+      server.origin,
+      '/_wirelab/class/progress',
+      { lesson: 'rest', exercise: 'create-201', passed: true },
+      { ...json, cookie, 'x-wirelab-member': joined.memberToken },
+    );
     const echo = new WebSocket(`${server.origin.replace('http', 'ws')}/ws/echo`, { headers: { cookie, origin: server.origin } });
     await new Promise((resolve, reject) => echo.once('open', resolve).once('error', reject));
     const said = `token ${curlToken} session ${session} member ${joined.memberToken}`;
@@ -54,10 +62,21 @@ describe("the teacher's relayed traffic", () => {
     await new Promise((resolve) => echo.once('close', resolve));
 
     // the follower has the echo's close frame: everything before it has been relayed
-    await expect.poll(() => follower.messages.filter((message) => message.type === 'teacher-wire' && (message.message as { type: string }).type === 'closed').length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => follower.messages.filter((message) => message.type === 'teacher-wire' && (message.message as { type: string }).type === 'closed').length, {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
     await expect.poll(() => Buffer.concat(follower.binary).length).toBeGreaterThan(said.length * 2);
 
-    const secrets = { session, curlToken, curlTokenBody: curlToken.slice('curl.'.length), teacherKey: KEY, memberToken: joined.memberToken, rejoinCode: joined.rejoinCode };
+    const secrets = {
+      session,
+      curlToken,
+      curlTokenBody: curlToken.slice('curl.'.length),
+      teacherKey: KEY,
+      memberToken: joined.memberToken,
+      rejoinCode: joined.rejoinCode,
+    };
     expect(await secretsInRelay(follower.binary, secrets)).toEqual([]);
 
     // the repro: whatever stands where the token was opens nothing of the teacher's

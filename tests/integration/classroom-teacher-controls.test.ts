@@ -43,7 +43,9 @@ async function memberId(code: string, name: string): Promise<number> {
 /** A student's open class channel, and how it closed. */
 async function studentChannel(token: string) {
   const channel = await openChannel(server.origin);
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => channel.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    channel.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   const joined = channel.next('joined');
   channel.socket.send(JSON.stringify({ type: 'hello', role: 'student', token }));
   await joined;
@@ -76,7 +78,12 @@ describe('the teacher’s controls over HTTP', () => {
     const code = await newClass('Seminar 4');
     const anna = await join(code, 'Anna');
     await join(code, 'Boris');
-    await post(server.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: 'create-201', passed: true }, { ...json, 'x-wirelab-member': anna.memberToken });
+    await post(
+      server.origin,
+      '/_wirelab/class/progress',
+      { lesson: 'rest', exercise: 'create-201', passed: true },
+      { ...json, 'x-wirelab-member': anna.memberToken },
+    );
     const id = await memberId(code, 'Anna');
     const page = await studentChannel(anna.memberToken);
 
@@ -85,7 +92,10 @@ describe('the teacher’s controls over HTTP', () => {
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ id, name: 'Анна К.' });
     expect(await renamed).toEqual({ type: 'renamed', name: 'Анна К.' });
-    const me = (await (await fetch(`${server.origin}/_wirelab/class/me`, { headers: { 'x-wirelab-member': anna.memberToken } })).json()) as { name: string; results: unknown[] };
+    const me = (await (await fetch(`${server.origin}/_wirelab/class/me`, { headers: { 'x-wirelab-member': anna.memberToken } })).json()) as {
+      name: string;
+      results: unknown[];
+    };
     expect(me.name).toBe('Анна К.');
     expect(me.results).toHaveLength(1);
 
@@ -112,7 +122,10 @@ describe('the teacher’s controls over HTTP', () => {
     expect(board.members).toEqual([]);
     const again = await call('DELETE', `/classes/${code}/members/${id}`);
     expect(again.status).toBe(404);
-    expect(await problemOf(again)).toMatchObject({ error: 'NO_SUCH_MEMBER', localized: { en: 'There is no such student in this class', ru: 'В этом классе нет такого студента' } });
+    expect(await problemOf(again)).toMatchObject({
+      error: 'NO_SUCH_MEMBER',
+      localized: { en: 'There is no such student in this class', ru: 'В этом классе нет такого студента' },
+    });
     // the name is free: somebody may join with it as a new student
     expect((await join(code, 'Anna')).rejoinCode).not.toBe(anna.rejoinCode);
   });
@@ -180,7 +193,9 @@ describe('the teacher’s controls over the class channel (the board page)', () 
     send(desk.socket, { type: 'remove-member', code, memberId: id });
     expect((await page.closed).code).toBe(4410);
     // the board may first show Anna's page going offline; it ends without her
-    await expect.poll(async () => desk.messages.filter((message) => message.type === 'board').at(-1)).toMatchObject({ board: { members: [{ name: 'Boris' }] } });
+    await expect
+      .poll(async () => desk.messages.filter((message) => message.type === 'board').at(-1))
+      .toMatchObject({ board: { members: [{ name: 'Boris' }] } });
     await board;
     desk.socket.close();
   });
@@ -263,13 +278,19 @@ describe('ending a class, the teacher’s message and the timer over HTTP', () =
 
     const refused = await post(server.origin, '/_wirelab/class/join', { code, name: 'Boris' });
     expect(refused.status).toBe(403);
-    expect(await problemOf(refused)).toMatchObject({ error: 'CLASS_ENDED', localized: { en: expect.stringContaining('ended'), ru: expect.stringContaining('завершил') } });
+    expect(await problemOf(refused)).toMatchObject({
+      error: 'CLASS_ENDED',
+      localized: { en: expect.stringContaining('ended'), ru: expect.stringContaining('завершил') },
+    });
     expect((await post(server.origin, '/_wirelab/class/join', { code, name: 'Anna', rejoinCode: anna.rejoinCode })).status).toBe(403);
     const late = await progress(anna.memberToken, { lesson: 'rest', exercise: 'create-201', passed: true });
     expect(late.status).toBe(403);
     expect((await problemOf(late)).error).toBe('CLASS_ENDED');
 
-    const board = (await (await call('GET', `/classes/${code}/board`)).json()) as { status: { endedMs: number }; members: Array<{ results: Array<{ attempts: number; passedMs: null }> }> };
+    const board = (await (await call('GET', `/classes/${code}/board`)).json()) as {
+      status: { endedMs: number };
+      members: Array<{ results: Array<{ attempts: number; passedMs: null }> }>;
+    };
     expect(board.status.endedMs).toBe(state.endedMs);
     expect(board.members[0].results).toEqual([expect.objectContaining({ attempts: 1, passedMs: null })]);
     const csv = await call('GET', `/classes/${code}/export.csv`);
@@ -364,7 +385,12 @@ describe('the class’s state and attempts over the class channel (the board pag
 
     const attempts = desk.next('member-attempts');
     desk.socket.send(JSON.stringify({ type: 'member-attempts', code, memberId: id }));
-    expect(await attempts).toMatchObject({ code, memberId: id, name: 'Anna', attempts: [{ lesson: 'rest', exercise: 'create-201', passed: false, miss: { kind: 'no-request' } }] });
+    expect(await attempts).toMatchObject({
+      code,
+      memberId: id,
+      name: 'Anna',
+      attempts: [{ lesson: 'rest', exercise: 'create-201', passed: false, miss: { kind: 'no-request' } }],
+    });
     const missing = desk.next('error');
     desk.socket.send(JSON.stringify({ type: 'member-attempts', code, memberId: 999999 }));
     expect(await missing).toEqual({ type: 'error', error: 'NO_SUCH_MEMBER' });
@@ -379,7 +405,11 @@ describe('resetting the students’ data', () => {
   }
   const users = async (cookie: string): Promise<unknown> => (await fetch(`${server.origin}/api/v1/users?limit=100`, { headers: { cookie } })).json();
   const createUser = (cookie: string, name: string) =>
-    fetch(`${server.origin}/api/v1/users`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ name, email: `${name.toLowerCase()}-${Date.now()}@example.com` }) });
+    fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, ...json },
+      body: JSON.stringify({ name, email: `${name.toLowerCase()}-${Date.now()}@example.com` }),
+    });
 
   it('gives each student online the starting data back, as their own “Reset my data” does, and tells their page; nobody else’s', async () => {
     const code = await newClass('Demo');
@@ -423,7 +453,9 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
     return desk;
   }
   type Action = { kind: string; ms: number; text?: string; from?: string; minutes?: number; lesson?: string; exercise?: string; cell?: string };
-  const lastBoard = (desk: Awaited<ReturnType<typeof openChannel>>) => (desk.messages.filter((message) => message.type === 'board').at(-1) as { board: { status: { assignment: unknown }; history: Action[] } } | undefined)?.board;
+  const lastBoard = (desk: Awaited<ReturnType<typeof openChannel>>) =>
+    (desk.messages.filter((message) => message.type === 'board').at(-1) as { board: { status: { assignment: unknown }; history: Action[] } } | undefined)
+      ?.board;
 
   it('assigns an exercise of the course to every student (over HTTP and the channel), kept for a page that comes later; clears it; refuses one that does not exist', async () => {
     const code = await newClass('Assign');
@@ -442,7 +474,9 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
       expect(problem.error).toBe('NO_SUCH_EXERCISE');
       expect(problem.localized.ru).toContain('упражнения');
     }
-    expect((await call('PUT', `/classes/${code}/assignment`, { lesson: 'rest', exercise: 'create-201' }, { ...json, 'x-wirelab-teacher-key': 'guess' })).status).toBe(403);
+    expect(
+      (await call('PUT', `/classes/${code}/assignment`, { lesson: 'rest', exercise: 'create-201' }, { ...json, 'x-wirelab-teacher-key': 'guess' })).status,
+    ).toBe(403);
     expect((await call('PUT', '/classes/AAAAAA/assignment', { lesson: 'rest', exercise: 'create-201' })).status).toBe(404);
 
     // a page that connects later gets it with the class's state
@@ -499,7 +533,10 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(notFollowing.messages.some((message) => message.type === 'cell-draft')).toBe(false);
 
-    for (const bad of [{ lesson: 'rest', cell: 'no-such-cell', value: 'x' }, { lesson: 'rest', cell: 'create-user', value: 'x'.repeat(20_000) }]) {
+    for (const bad of [
+      { lesson: 'rest', cell: 'no-such-cell', value: 'x' },
+      { lesson: 'rest', cell: 'create-user', value: 'x'.repeat(20_000) },
+    ]) {
       const refused = lead.next('error');
       lead.socket.send(JSON.stringify({ type: 'push-cell', ...bad }));
       expect(await refused).toEqual({ type: 'error', error: 'BAD_CELL' });
@@ -516,17 +553,32 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
     const boris = await memberId(code, 'Boris');
     const before = Date.now();
     const steps: Array<[Record<string, unknown>, Partial<Action>]> = [
-      [{ type: 'notice', code, text: 'Exercise 3 now' }, { kind: 'notice', text: 'Exercise 3 now' }],
+      [
+        { type: 'notice', code, text: 'Exercise 3 now' },
+        { kind: 'notice', text: 'Exercise 3 now' },
+      ],
       [{ type: 'notice', code, text: null }, { kind: 'notice-down' }],
-      [{ type: 'timer', code, minutes: 5 }, { kind: 'timer', minutes: 5 }],
+      [
+        { type: 'timer', code, minutes: 5 },
+        { kind: 'timer', minutes: 5 },
+      ],
       [{ type: 'timer', code, minutes: null }, { kind: 'timer-stopped' }],
-      [{ type: 'assign', code, lesson: 'rest', exercise: 'create-201' }, { kind: 'assigned', lesson: 'rest', exercise: 'create-201' }],
+      [
+        { type: 'assign', code, lesson: 'rest', exercise: 'create-201' },
+        { kind: 'assigned', lesson: 'rest', exercise: 'create-201' },
+      ],
       [{ type: 'assign', code, lesson: null }, { kind: 'assignment-cleared' }],
       [{ type: 'end-class', code }, { kind: 'ended' }],
       [{ type: 'reopen-class', code }, { kind: 'reopened' }],
       [{ type: 'reset-data', code }, { kind: 'data-reset' }],
-      [{ type: 'rename-member', code, memberId: anna, name: 'Anna K.' }, { kind: 'renamed', from: 'Anna', text: 'Anna K.' }],
-      [{ type: 'remove-member', code, memberId: boris }, { kind: 'removed', text: 'Boris' }],
+      [
+        { type: 'rename-member', code, memberId: anna, name: 'Anna K.' },
+        { kind: 'renamed', from: 'Anna', text: 'Anna K.' },
+      ],
+      [
+        { type: 'remove-member', code, memberId: boris },
+        { kind: 'removed', text: 'Boris' },
+      ],
     ];
     for (const [message, expected] of steps) {
       desk.socket.send(JSON.stringify(message));
@@ -548,7 +600,8 @@ describe('freezing the students’ writes', () => {
     return `wirelab_session=${((await response.json()) as { session: string }).session}`;
   }
   const email = () => `f-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
-  const send = (path: string, cookie: string, body: unknown) => fetch(`${server.origin}${path}`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify(body) });
+  const send = (path: string, cookie: string, body: unknown) =>
+    fetch(`${server.origin}${path}`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify(body) });
   const restWrite = (cookie: string) => send('/api/v1/users', cookie, { name: 'Frozen', email: email() });
   const graphqlWrite = (cookie: string) => send('/graphql', cookie, { query: `mutation { createUser(input: { name: "G", email: "${email()}" }) { id } }` });
   const grpcWrite = (cookie: string) => send('/wirelab.users.v1.UserService/CreateUser', cookie, { name: 'C', email: email() });
@@ -576,9 +629,15 @@ describe('freezing the students’ writes', () => {
     expect(problem).toMatchObject({ status: 423, title: 'Locked' });
     expect(problem.detail).toContain('frozen');
     expect(problem.localized.ru).toContain('заморозил');
-    const patch = await fetch(`${server.origin}/api/v1/users/1`, { method: 'PATCH', headers: { cookie: annaCookie, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status: 'inactive' }) });
+    const patch = await fetch(`${server.origin}/api/v1/users/1`, {
+      method: 'PATCH',
+      headers: { cookie: annaCookie, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ status: 'inactive' }),
+    });
     expect(patch.status).toBe(423);
-    const graphql = (await (await graphqlWrite(annaCookie)).json()) as { errors: Array<{ message: string; extensions: { code: string; localized: { ru: string } } }> };
+    const graphql = (await (await graphqlWrite(annaCookie)).json()) as {
+      errors: Array<{ message: string; extensions: { code: string; localized: { ru: string } } }>;
+    };
     expect(graphql.errors[0].extensions.code).toBe('WRITES_FROZEN');
     expect(graphql.errors[0].extensions.localized.ru).toContain('заморозил');
     const grpc = await grpcWrite(annaCookie);

@@ -13,7 +13,11 @@ describe('classroom', () => {
   let dir: string;
   let server: RunningServer;
   const start = () =>
-    startServer({ dataFile: join(dir, 'wirelab.sqlite'), classroom: { teacherKey: KEY }, clientLimits: { rates: { classJoins: { perAddress: 12 }, classProgress: { perAddress: 30 } } } });
+    startServer({
+      dataFile: join(dir, 'wirelab.sqlite'),
+      classroom: { teacherKey: KEY },
+      clientLimits: { rates: { classJoins: { perAddress: 12 }, classProgress: { perAddress: 30 } } },
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wirelab-classroom-'));
@@ -41,7 +45,10 @@ describe('classroom', () => {
     ({ code } = (await created.json()) as { code: string });
     expect(code).toMatch(/^[34679ACDEFGHJKMNPQRTWXY]{6}$/);
 
-    const joined = await post(server.origin, '/_wirelab/class/join', { code: `${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`, name: ' Анна <b>Ершова</b> ' });
+    const joined = await post(server.origin, '/_wirelab/class/join', {
+      code: `${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`,
+      name: ' Анна <b>Ершова</b> ',
+    });
     expect(joined.status).toBe(200);
     const body = (await joined.json()) as typeof anna & { name: string; title: string; rejoined: boolean };
     expect(body).toMatchObject({ name: 'Анна <b>Ершова</b>', title: 'Семинар 3', rejoined: false });
@@ -65,10 +72,28 @@ describe('classroom', () => {
     const passed = await report(true);
     expect(await passed.json()).toMatchObject({ result: { attempts: 2, passedMs: expect.any(Number) } });
     expect((await report(true, 'not-a-token')).status).toBe(401);
-    expect((await post(server.origin, '/_wirelab/class/progress', { lesson: '<script>', exercise: 'x', passed: true }, { ...json, 'x-wirelab-member': anna.memberToken })).status).toBe(400);
+    expect(
+      (
+        await post(
+          server.origin,
+          '/_wirelab/class/progress',
+          { lesson: '<script>', exercise: 'x', passed: true },
+          { ...json, 'x-wirelab-member': anna.memberToken },
+        )
+      ).status,
+    ).toBe(400);
     // a lesson or an exercise the course does not have: refused, never a column on the board
-    for (const [lesson, exercise] of [['nope', 'create-201'], ['rest', 'nope'], ['graphql', 'create-201']]) {
-      const refused = await post(server.origin, '/_wirelab/class/progress', { lesson, exercise, passed: false }, { ...json, 'x-wirelab-member': anna.memberToken });
+    for (const [lesson, exercise] of [
+      ['nope', 'create-201'],
+      ['rest', 'nope'],
+      ['graphql', 'create-201'],
+    ]) {
+      const refused = await post(
+        server.origin,
+        '/_wirelab/class/progress',
+        { lesson, exercise, passed: false },
+        { ...json, 'x-wirelab-member': anna.memberToken },
+      );
       expect(refused.status).toBe(400);
       expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(await refused.json()).toMatchObject({
@@ -118,7 +143,10 @@ describe('classroom', () => {
     // a student's channel carries no board: other students' names and results stay with the teacher
     student.socket.send(JSON.stringify({ type: 'watch', code }));
     student.socket.send(JSON.stringify({ type: 'export', code, format: 'csv' }));
-    expect(((await boardAfterJoin).board as { members: Array<{ online: boolean; following: boolean }> }).members[0]).toMatchObject({ online: true, following: true });
+    expect(((await boardAfterJoin).board as { members: Array<{ online: boolean; following: boolean }> }).members[0]).toMatchObject({
+      online: true,
+      following: true,
+    });
 
     lead.socket.send(JSON.stringify({ type: 'lead', code }));
     await lead.next('leading');
@@ -138,7 +166,9 @@ describe('classroom', () => {
     lead.socket.send(JSON.stringify({ type: 'export', code, format: 'csv' }));
     const exported = await lead.next('export');
     // as bytes: fetch's text() would drop the byte order mark both carry
-    const httpCsv = Buffer.from(await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).arrayBuffer()).toString('utf8');
+    const httpCsv = Buffer.from(await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).arrayBuffer()).toString(
+      'utf8',
+    );
     expect(exported.text).toBe(httpCsv);
     expect(student.messages.map((message) => message.type).filter((type) => type === 'board' || type === 'export')).toEqual([]);
     lead.socket.close();
@@ -183,7 +213,9 @@ describe('classroom', () => {
     const oldBrowser = await openChannel(server.origin);
     oldBrowser.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: dora.memberToken }));
     await oldBrowser.next('joined');
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => oldBrowser.socket.on('close', (closeCode, reason) => resolve({ code: closeCode, reason: String(reason) })));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      oldBrowser.socket.on('close', (closeCode, reason) => resolve({ code: closeCode, reason: String(reason) })),
+    );
     const again = await post(server.origin, '/_wirelab/class/join', { code, name: 'dora', rejoinCode: dora.rejoinCode });
     expect(await again.json()).toMatchObject({ rejoined: true });
     // before: the old channel stayed open (following, counted online) until it reconnected
@@ -205,7 +237,8 @@ describe('classroom', () => {
 
   it('limits joins per client address, whatever the cookies', async () => {
     const statuses: number[] = [];
-    for (let index = 0; index < 11; index += 1) statuses.push((await post(server.origin, '/_wirelab/class/join', { code, name: `Student ${index}` }, { ...json, cookie: `c=${index}` })).status);
+    for (let index = 0; index < 11; index += 1)
+      statuses.push((await post(server.origin, '/_wirelab/class/join', { code, name: `Student ${index}` }, { ...json, cookie: `c=${index}` })).status);
     const refused = await post(server.origin, '/_wirelab/class/join', { code, name: 'One more' });
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
     expect(refused.status).toBe(429);
@@ -215,7 +248,12 @@ describe('classroom', () => {
   it('limits progress reports per client address', async () => {
     const statuses: number[] = [];
     for (let index = 0; index < 30; index += 1) {
-      const response = await post(server.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: `e${index}`, passed: false }, { ...json, 'x-wirelab-member': anna.memberToken });
+      const response = await post(
+        server.origin,
+        '/_wirelab/class/progress',
+        { lesson: 'rest', exercise: `e${index}`, passed: false },
+        { ...json, 'x-wirelab-member': anna.memberToken },
+      );
       statuses.push(response.status);
     }
     expect(statuses).toContain(429);
@@ -224,12 +262,17 @@ describe('classroom', () => {
   it('keeps the class, its members and progress across a restart; a rejoin continues where the student was', async () => {
     await server.close();
     server = await start();
-    const list = (await (await fetch(`${server.origin}/_wirelab/class/classes`, { headers: teacher })).json()) as { classes: Array<{ code: string; title: string }> };
+    const list = (await (await fetch(`${server.origin}/_wirelab/class/classes`, { headers: teacher })).json()) as {
+      classes: Array<{ code: string; title: string }>;
+    };
     expect(list.classes.map((c) => c.code)).toContain(code);
     const me = await fetch(`${server.origin}/_wirelab/class/me`, { headers: { 'x-wirelab-member': anna.memberToken } });
     expect(me.status).toBe(200);
     const rejoin = await post(server.origin, '/_wirelab/class/join', { code, name: 'Анна <b>Ершова</b>', rejoinCode: anna.rejoinCode });
     expect(rejoin.status).toBe(200);
-    expect(await rejoin.json()).toMatchObject({ rejoined: true, results: expect.arrayContaining([expect.objectContaining({ lesson: 'rest', exercise: 'create-201', attempts: 2 })]) });
+    expect(await rejoin.json()).toMatchObject({
+      rejoined: true,
+      results: expect.arrayContaining([expect.objectContaining({ lesson: 'rest', exercise: 'create-201', attempts: 2 })]),
+    });
   });
 });

@@ -18,7 +18,14 @@ interface Answer {
 }
 
 /** One HTTP/1.1 POST: with Content-Length (the fast path) or chunked (connect-es). */
-function post(port: number, path: string, body: Buffer | string, headers: Record<string, string>, framing: 'length' | 'chunked', signal?: AbortSignal): Promise<Answer> {
+function post(
+  port: number,
+  path: string,
+  body: Buffer | string,
+  headers: Record<string, string>,
+  framing: 'length' | 'chunked',
+  signal?: AbortSignal,
+): Promise<Answer> {
   const bytes = Buffer.from(body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -84,7 +91,12 @@ describe('unary Connect with a Content-Length: the fast path answers as connect-
     ['undecodable binary (INVALID_ARGUMENT, not INTERNAL)', GET_USER, Buffer.from([0xff, 0xff, 0xff, 0x07]), { 'content-type': 'application/proto' }],
     ['an empty binary body', GET_USER, Buffer.alloc(0), { 'content-type': 'application/proto' }],
     ['metadata echoed as headers and trailers', ECHO, JSON.stringify({ message: 'hi' }), { ...JSON_TYPE, 'x-echo-lang': 'ru', 'x-echo-bin': 'AAEC' }],
-    ['a compressed answer (Accept-Encoding: gzip, over 1 KiB)', ECHO, JSON.stringify({ message: 'x'.repeat(3000) }), { ...JSON_TYPE, 'accept-encoding': 'gzip' }],
+    [
+      'a compressed answer (Accept-Encoding: gzip, over 1 KiB)',
+      ECHO,
+      JSON.stringify({ message: 'x'.repeat(3000) }),
+      { ...JSON_TYPE, 'accept-encoding': 'gzip' },
+    ],
     ['a small answer stays uncompressed', ECHO, JSON.stringify({ message: 'x' }), { ...JSON_TYPE, 'accept-encoding': 'gzip' }],
     ['UNAUTHENTICATED with its www-authenticate header', '/wirelab.lab.v1.LabService/ServerStats', '{}', JSON_TYPE],
     ['a malformed connect-timeout-ms', GET_USER, JSON.stringify({ id: 1 }), { ...JSON_TYPE, 'connect-timeout-ms': 'soon' }],
@@ -129,7 +141,9 @@ describe('the fast path keeps the call semantics', () => {
     const sandbox = `fast-cancel-${process.pid}`;
     const abort = new AbortController();
     const before = server.app.grpc.routes.unaryFastPath;
-    const call = post(server.port, SLOW, JSON.stringify({ millis: 20_000 }), { ...JSON_TYPE, 'x-wirelab-sandbox': sandbox }, 'length', abort.signal).catch((e: Error) => e);
+    const call = post(server.port, SLOW, JSON.stringify({ millis: 20_000 }), { ...JSON_TYPE, 'x-wirelab-sandbox': sandbox }, 'length', abort.signal).catch(
+      (e: Error) => e,
+    );
     // The call has started once the fast path took it.
     while (server.app.grpc.routes.unaryFastPath === before) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));

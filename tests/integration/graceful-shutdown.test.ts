@@ -57,10 +57,16 @@ function h2Frames(bytes: Buffer): Array<{ type: number; streamId: number; payloa
 }
 
 function clients(session: string) {
-  const transport = createConnectTransport({ baseUrl: server.origin, httpVersion: '1.1', interceptors: [(next) => (req) => {
-    req.header.set('cookie', `wirelab_session=${session}`);
-    return next(req);
-  }] });
+  const transport = createConnectTransport({
+    baseUrl: server.origin,
+    httpVersion: '1.1',
+    interceptors: [
+      (next) => (req) => {
+        req.header.set('cookie', `wirelab_session=${session}`);
+        return next(req);
+      },
+    ],
+  });
   return { lifecycle: createClient(LifecycleService, transport), health: createClient(Health, transport) };
 }
 
@@ -73,8 +79,8 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('the call succeeded');
 }
 
-describe('a sandbox\'s graceful shutdown (LifecycleService)', () => {
-  it('NOT_SERVING for Watch, GOAWAY on the runner\'s connection, the open stream finishes, new calls UNAVAILABLE, then back', async () => {
+describe("a sandbox's graceful shutdown (LifecycleService)", () => {
+  it("NOT_SERVING for Watch, GOAWAY on the runner's connection, the open stream finishes, new calls UNAVAILABLE, then back", async () => {
     const session = await newSession(server.origin);
     const capture = await CaptureClient.open(server.origin, session);
     const { lifecycle, health } = clients(session);
@@ -109,9 +115,15 @@ describe('a sandbox\'s graceful shutdown (LifecycleService)', () => {
     const late = await runner.next((m) => m.call === 'late' && m.type === 'status');
     expect(late).toMatchObject({ name: 'UNAVAILABLE' });
     expect(late.details[0]).toMatchObject({ type: 'google.rpc.RetryInfo' });
-    expect(late.details[1]).toMatchObject({ type: 'google.rpc.LocalizedMessage', value: { locale: 'ru-RU', message: expect.stringMatching(/^сервер завершает работу/) } });
+    expect(late.details[1]).toMatchObject({
+      type: 'google.rpc.LocalizedMessage',
+      value: { locale: 'ru-RU', message: expect.stringMatching(/^сервер завершает работу/) },
+    });
     // Calls of lesson 5 fail too: the status names the cell that stopped the server, so the editor can link to it.
-    expect(late.details[2]).toMatchObject({ type: 'google.rpc.ErrorInfo', value: { reason: 'SANDBOX_SHUT_DOWN', domain: 'wirelab.dev', metadata: { lesson: 'grpc', section: 'graceful-shutdown' } } });
+    expect(late.details[2]).toMatchObject({
+      type: 'google.rpc.ErrorInfo',
+      value: { reason: 'SANDBOX_SHUT_DOWN', domain: 'wirelab.dev', metadata: { lesson: 'grpc', section: 'graceful-shutdown' } },
+    });
 
     // The tap recorded the GOAWAY on the student's connection: last-stream-id 1, the Chat.
     await capture.waitFor(() => capture.connections().some((c) => c.transport === 'h2c' && h2Frames(capture.bytes(c.id, 'out')).some((f) => f.type === 7)));
@@ -160,7 +172,10 @@ describe('a sandbox\'s graceful shutdown (LifecycleService)', () => {
       for await (const answer of mine.health.watch({ service: 'wirelab.lab.v1.LabService' }, { signal: abort.signal })) seen.push(answer.status);
     })().catch(() => undefined);
     await until(() => (seen.length ? true : undefined));
-    expect(await mine.lifecycle.setServingStatus({ service: 'wirelab.lab.v1.LabService', status: Serving.NOT_SERVING })).toMatchObject({ previous: Serving.SERVING, status: Serving.NOT_SERVING });
+    expect(await mine.lifecycle.setServingStatus({ service: 'wirelab.lab.v1.LabService', status: Serving.NOT_SERVING })).toMatchObject({
+      previous: Serving.SERVING,
+      status: Serving.NOT_SERVING,
+    });
     await until(() => (seen.length >= 2 ? true : undefined));
     expect((await mine.health.list({})).statuses['wirelab.lab.v1.LabService'].status).toBe(Serving.NOT_SERVING);
     expect((await other.health.check({ service: 'wirelab.lab.v1.LabService' })).status).toBe(Serving.SERVING);

@@ -42,7 +42,11 @@ describe('python3-requests and python3-websockets as the clients', () => {
     };
     try {
       expect(await next()).toEqual({
-        query: { status: 200, type: 'application/graphql-response+json; charset=utf-8', body: { data: { user: { name: 'Barbara Liskov' } }, extensions: expect.any(Object) } },
+        query: {
+          status: 200,
+          type: 'application/graphql-response+json; charset=utf-8',
+          body: { data: { user: { name: 'Barbara Liskov' } }, extensions: expect.any(Object) },
+        },
       });
       expect(await next()).toEqual({ acked: true });
       await started;
@@ -84,7 +88,11 @@ describe('request parameters (GraphQL over HTTP, "Request Parameters"), python3-
   }
 
   it('null for an optional parameter is as if it were absent: answered', async () => {
-    const bodies = ['{"query":"{ __typename }","extensions":null}', '{"query":"{ __typename }","variables":null,"operationName":null}', '[{"query":"{ __typename }","extensions":null}]'];
+    const bodies = [
+      '{"query":"{ __typename }","extensions":null}',
+      '{"query":"{ __typename }","variables":null,"operationName":null}',
+      '[{"query":"{ __typename }","extensions":null}]',
+    ];
     const answers = await post(bodies.map((body) => ({ body, accept: 'application/json' })));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(answers[0]).toMatchObject({ type: 'application/json', code: null, data: { __typename: 'Query' } });

@@ -84,7 +84,8 @@ describe('queries over HTTP/1.1', () => {
   });
 
   it('pages users with a filter and a cursor', async () => {
-    const query = 'query($after: String) { users(filter: { role: REVIEWER }, orderBy: [{ field: NAME }], first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } }';
+    const query =
+      'query($after: String) { users(filter: { role: REVIEWER }, orderBy: [{ field: NAME }], first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } }';
     const first = await post({ query });
     expect(first.body.data!.users.nodes.map((u: { name: string }) => u.name)).toEqual(['Alan Turing', 'Barbara Liskov']);
     expect(first.body.data!.users.pageInfo.hasNextPage).toBe(true);
@@ -203,12 +204,18 @@ describe('mutations share the sandbox with REST', () => {
   it('createUser, updateUser (a merge patch), addComment and deleteUser', async () => {
     const headers = { 'x-wirelab-sandbox': newSandbox() };
     const created = await post(
-      { query: 'mutation { createUser(input: { name: "Kathleen Booth", email: "kathleen@example.com", metadata: [{ key: "team", value: "assembly" }] }) { id status roles } }' },
+      {
+        query:
+          'mutation { createUser(input: { name: "Kathleen Booth", email: "kathleen@example.com", metadata: [{ key: "team", value: "assembly" }] }) { id status roles } }',
+      },
       headers,
     );
     expect(created.body.data!.createUser).toEqual({ id: '13', status: 'ACTIVE', roles: ['READER'] });
     const updated = await post(
-      { query: 'mutation { updateUser(id: 13, input: { status: INACTIVE, metadata: [{ key: "city", value: "London" }] }) { name status metadata { key value } version } }' },
+      {
+        query:
+          'mutation { updateUser(id: 13, input: { status: INACTIVE, metadata: [{ key: "city", value: "London" }] }) { name status metadata { key value } version } }',
+      },
       headers,
     );
     expect(updated.body.data!.updateUser).toEqual({
@@ -220,7 +227,10 @@ describe('mutations share the sandbox with REST', () => {
       ],
       version: 2,
     });
-    const comment = await post({ query: 'mutation { addComment(postId: 1, input: { authorId: 13, content: "Lovely notes" }) { id post { title } author { name } } }' }, headers);
+    const comment = await post(
+      { query: 'mutation { addComment(postId: 1, input: { authorId: 13, content: "Lovely notes" }) { id post { title } author { name } } }' },
+      headers,
+    );
     expect(comment.body.data!.addComment).toEqual({ id: '16', post: { title: 'Notes on the Analytical Engine' }, author: { name: 'Kathleen Booth' } });
     const deleted = await post({ query: 'mutation { deleteUser(id: "13") }' }, headers);
     expect(deleted.body.data).toEqual({ deleteUser: '13' });
@@ -235,7 +245,12 @@ describe('errors', () => {
     expect(missing.status).toBe(200);
     expect(missing.body.data).toBeNull();
     expect(missing.body.errors).toEqual([
-      { message: 'user 999 does not exist', locations: [{ line: 2, column: 3 }], path: ['updateUser'], extensions: { code: 'NOT_FOUND', entity: 'user', id: '999' } },
+      {
+        message: 'user 999 does not exist',
+        locations: [{ line: 2, column: 3 }],
+        path: ['updateUser'],
+        extensions: { code: 'NOT_FOUND', entity: 'user', id: '999' },
+      },
     ]);
 
     const invalid = await post({ query: 'mutation { createUser(input: { name: " ", email: "nope", phone: "12" }) { id } }' }, headers);
@@ -315,13 +330,19 @@ describe('errors', () => {
   it('a cursor this server did not issue', async () => {
     const answer = await post({ query: '{ users(after: "zzz") { nodes { id } } }' });
     expect(answer.body.errors![0]).toMatchObject({ path: ['users'], extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'after' }] } });
-    const long = await post({ query: 'query($s: String) { posts(search: $s) { nodes { id } } }', variables: { s: 'x'.repeat(GRAPHQL_LIMITS.maxSearchLength + 1) } });
+    const long = await post({
+      query: 'query($s: String) { posts(search: $s) { nodes { id } } }',
+      variables: { s: 'x'.repeat(GRAPHQL_LIMITS.maxSearchLength + 1) },
+    });
     expect(long.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'search' }] });
   });
 
   it('answers the schema to introspection', async () => {
     const answer = await post({ query: '{ __schema { queryType { name } subscriptionType { fields { name } } } __type(name: "User") { fields { name } } }' });
-    expect(answer.body.data!.__schema).toEqual({ queryType: { name: 'Query' }, subscriptionType: { fields: [{ name: 'postAdded' }, { name: 'userChanged' }] } });
+    expect(answer.body.data!.__schema).toEqual({
+      queryType: { name: 'Query' },
+      subscriptionType: { fields: [{ name: 'postAdded' }, { name: 'userChanged' }] },
+    });
     expect(answer.body.data!.__type.fields.map((f: { name: string }) => f.name)).toContain('posts');
   });
 });
@@ -370,7 +391,10 @@ describe('limits', () => {
     const aliases = Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: user(id: 1) { id }`).join(' ');
     const cases: Array<[string, Promise<GraphqlAnswer>]> = [
       ['QUERY_TOO_DEEP', post({ query: deep(4) }, { accept: 'application/graphql-response+json' })],
-      ['QUERY_TOO_COMPLEX', post({ query: '{ users(first: 100) { nodes { posts(first: 100) { title } } } }' }, { accept: 'application/graphql-response+json' })],
+      [
+        'QUERY_TOO_COMPLEX',
+        post({ query: '{ users(first: 100) { nodes { posts(first: 100) { title } } } }' }, { accept: 'application/graphql-response+json' }),
+      ],
       ['TOO_MANY_ALIASES', post({ query: `{ ${aliases} }` }, { accept: 'application/graphql-response+json' })],
       ['TOO_MANY_TOKENS', post({ query: `{ ${'__typename '.repeat(GRAPHQL_LIMITS.maxTokens)} }` }, { accept: 'application/graphql-response+json' })],
     ];
@@ -583,7 +607,14 @@ describe('subscriptions over WebSocket (graphql-transport-ws, graphql-ws client 
   it('the sandbox may be named in connection_init; userChanged sees REST changes', async () => {
     const sandbox = newSandbox();
     const started = subscriptionStarted(sandbox);
-    const client = subscriber(['--init', JSON.stringify({ 'x-wirelab-sandbox': sandbox }), '--query', 'subscription { userChanged { kind id user { name status } } }', '--count', '2']);
+    const client = subscriber([
+      '--init',
+      JSON.stringify({ 'x-wirelab-sandbox': sandbox }),
+      '--query',
+      'subscription { userChanged { kind id user { name status } } }',
+      '--count',
+      '2',
+    ]);
     await started;
     const patched = await fetch(`${server.origin}/api/v1/users/9`, {
       method: 'PATCH',
@@ -652,7 +683,11 @@ describe('the legacy graphql-ws subprotocol (raw ws)', () => {
     client.send({ id: '1', type: 'start', payload: { query: 'subscription { postAdded { title } }' } });
     await started;
     await restPost(sandbox, 1, 'Sketch of the Analytical Engine');
-    expect(await client.next((m) => m.type === 'data')).toEqual({ type: 'data', id: '1', payload: { data: { postAdded: { title: 'Sketch of the Analytical Engine' } } } });
+    expect(await client.next((m) => m.type === 'data')).toEqual({
+      type: 'data',
+      id: '1',
+      payload: { data: { postAdded: { title: 'Sketch of the Analytical Engine' } } },
+    });
     const ended = subscriptionEnded(sandbox);
     client.send({ id: '1', type: 'stop' });
     await ended;

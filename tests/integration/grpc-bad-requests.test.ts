@@ -128,7 +128,10 @@ describe('a deadline that has already passed', () => {
   const createUser = '/wirelab.users.v1.UserService/CreateUser';
   const listed = async (sandbox: string) => {
     const response = await fetch(`${server.origin}/v1/users`, { headers: { 'x-wirelab-sandbox': sandbox } });
-    return (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line).result?.email as string);
+    return (await response.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line).result?.email as string);
   };
 
   for (const timeout of ['0m', '1u', '1n', '0S']) {

@@ -31,14 +31,17 @@ async function missingUser(protocol: GrpcProtocol, session: string): Promise<Cal
 }
 
 const names = (events: CallEvent[], kind: 'headers' | 'status') =>
-  events.flatMap((event) => (event.kind === 'status' && kind === 'status' ? event.trailers : event.kind === 'headers' && kind === 'headers' ? event.headers : [])).map(([name]) => name);
+  events
+    .flatMap((event) => (event.kind === 'status' && kind === 'status' ? event.trailers : event.kind === 'headers' && kind === 'headers' ? event.headers : []))
+    .map(([name]) => name);
 
 describe('the gRPC cell’s Trailers against the real server', () => {
   it('shows no HTTP header among a Connect unary error’s trailers', async () => {
     const events = await missingUser('connect-json', await newSession(server.origin));
     expect(events.find((event) => event.kind === 'status')).toMatchObject({ status: { name: 'NOT_FOUND' } });
     expect(names(events, 'headers')).toEqual(expect.arrayContaining(['content-type', 'date']));
-    for (const name of names(events, 'status')) expect(['content-type', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']).not.toContain(name);
+    for (const name of names(events, 'status'))
+      expect(['content-type', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']).not.toContain(name);
   });
 
   it('shows the trailers frame of a failed gRPC-Web call, and none of its HTTP headers', async () => {

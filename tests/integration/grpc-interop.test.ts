@@ -51,7 +51,9 @@ describe('python3-grpcio (gRPC C-core) as the client', () => {
     expect(observed.health_unknown).toBe('NOT_FOUND');
     expect(observed.raw_get_user).toEqual({ id: 1, name: 'Ada Lovelace', email: 'ada@example.com' });
     expect(observed.reflection_services).toEqual(expect.arrayContaining(['wirelab.users.v1.UserService', 'grpc.health.v1.Health']));
-    expect(observed.reflected_files).toEqual(expect.arrayContaining(['wirelab/users/v1/users.proto', 'google/rpc/status.proto', 'google/protobuf/timestamp.proto']));
+    expect(observed.reflected_files).toEqual(
+      expect.arrayContaining(['wirelab/users/v1/users.proto', 'google/rpc/status.proto', 'google/protobuf/timestamp.proto']),
+    );
 
     expect(observed.created).toMatchObject({
       name: 'Python Interop',
@@ -102,9 +104,13 @@ describe('buf curl (connect-go) with server reflection', () => {
 
   it('a server-streaming call over native gRPC', async () => {
     const result = await bufCurl([
-      '--protocol', 'grpc', '--http2-prior-knowledge',
-      '-H', `x-wirelab-sandbox: ${sandbox('buf')}`,
-      '-d', '{"maxUsers": 4}',
+      '--protocol',
+      'grpc',
+      '--http2-prior-knowledge',
+      '-H',
+      `x-wirelab-sandbox: ${sandbox('buf')}`,
+      '-d',
+      '{"maxUsers": 4}',
       `${server.origin}/wirelab.users.v1.UserService/ListUsers`,
     ]);
     expect(result.code).toBe(0);
@@ -114,7 +120,14 @@ describe('buf curl (connect-go) with server reflection', () => {
   });
 
   it('a NOT_FOUND status: exit code 5 × 8 and the error JSON', async () => {
-    const result = await bufCurl(['--protocol', 'grpc', '--http2-prior-knowledge', '-d', '{"id": 9999}', `${server.origin}/wirelab.users.v1.UserService/GetUser`]);
+    const result = await bufCurl([
+      '--protocol',
+      'grpc',
+      '--http2-prior-knowledge',
+      '-d',
+      '{"id": 9999}',
+      `${server.origin}/wirelab.users.v1.UserService/GetUser`,
+    ]);
     expect(result.code).toBe(5 * 8);
     expect(JSON.parse(result.stderr)).toMatchObject({ code: 'not_found', details: [{ type: 'google.rpc.ErrorInfo' }, { type: 'google.rpc.ResourceInfo' }] });
   });
@@ -129,14 +142,32 @@ describe('buf curl (connect-go) with server reflection', () => {
 
 describe('curl speaks Connect: plain HTTP/1.1 and JSON', () => {
   it('a unary POST, a GET of an idempotent method, and an error', async () => {
-    const post = await run('curl', ['-s', '-X', 'POST', '-H', 'content-type: application/json', '-d', '{"id": 4}', `${server.origin}/wirelab.users.v1.UserService/GetUser`]);
+    const post = await run('curl', [
+      '-s',
+      '-X',
+      'POST',
+      '-H',
+      'content-type: application/json',
+      '-d',
+      '{"id": 4}',
+      `${server.origin}/wirelab.users.v1.UserService/GetUser`,
+    ]);
     expect(JSON.parse(post.stdout).user).toMatchObject({ id: 4, name: 'Андрей Ершов' });
 
     const message = encodeURIComponent('{"id":5}');
     const get = await run('curl', ['-s', `${server.origin}/wirelab.users.v1.UserService/GetUser?encoding=json&message=${message}`]);
     expect(JSON.parse(get.stdout).user).toMatchObject({ id: 5, name: 'Сергей Лебедев' });
 
-    const missing = await run('curl', ['-s', '-w', '\n%{http_code} %{http_version}', '-H', 'content-type: application/json', '-d', '{"id": 9999}', `${server.origin}/wirelab.users.v1.UserService/GetUser`]);
+    const missing = await run('curl', [
+      '-s',
+      '-w',
+      '\n%{http_code} %{http_version}',
+      '-H',
+      'content-type: application/json',
+      '-d',
+      '{"id": 9999}',
+      `${server.origin}/wirelab.users.v1.UserService/GetUser`,
+    ]);
     const [body, status] = missing.stdout.split('\n');
     expect(status).toBe('404 1.1');
     expect(JSON.parse(body)).toMatchObject({ code: 'not_found', message: 'user 9999 does not exist' });

@@ -41,7 +41,13 @@ describe('the gRPC runner channel', () => {
   it('runs a unary call in the session sandbox: started, sent, ended, headers, message, status', async () => {
     const session = await newSession(server.origin);
     const runner = await RunnerClient.open(session);
-    runner.send({ type: 'start', call: 'u1', method: 'wirelab.users.v1.UserService/CreateUser', messages: [{ name: 'Runner', email: 'runner@example.com' }], end: true });
+    runner.send({
+      type: 'start',
+      call: 'u1',
+      method: 'wirelab.users.v1.UserService/CreateUser',
+      messages: [{ name: 'Runner', email: 'runner@example.com' }],
+      end: true,
+    });
     const status = await runner.next((m) => m.call === 'u1' && m.type === 'status');
     expect(status).toMatchObject({ code: 0, name: 'OK' });
     expect(status.trailers['x-wirelab-duration-ms']).toMatch(/^\d/);
@@ -149,13 +155,19 @@ describe('the gRPC runner channel', () => {
   });
 
   it('passes the bidi-chat exercise only for two messages in one call, not for two calls of one message each', async () => {
-    const lesson = JSON.parse(readFileSync(new URL('../../lessons/04-grpc/lesson.json', import.meta.url), 'utf8')) as { exercises: Record<string, { check: Check }> };
+    const lesson = JSON.parse(readFileSync(new URL('../../lessons/04-grpc/lesson.json', import.meta.url), 'utf8')) as {
+      exercises: Record<string, { check: Check }>;
+    };
     const check = lesson.exercises['bidi-chat'].check;
     const chatMessages = (capture: CaptureClient): WireMessage[] => {
       const chunks = capture.chunks();
-      return capture
-        .connections<CapturedConnection>()
-        .flatMap((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }))).messages ?? []);
+      return capture.connections<CapturedConnection>().flatMap(
+        (connection) =>
+          decodeConnection(
+            connection,
+            chunks.filter((chunk) => chunk.conn === connection.id).map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) })),
+          ).messages ?? [],
+      );
     };
     const chat = async (runner: RunnerTestClient, call: string, texts: string[]) => {
       runner.send({ type: 'start', call, method: '/wirelab.users.v1.UserService/Chat' });
@@ -163,7 +175,8 @@ describe('the gRPC runner channel', () => {
       runner.send({ type: 'end', call });
       await runner.next((m) => m.call === call && m.type === 'status');
     };
-    const requestsOf = (messages: WireMessage[]) => messages.filter((m) => m.layer === 'grpc-message' && m.fields?.dir === 'request' && m.fields?.method === '/wirelab.users.v1.UserService/Chat');
+    const requestsOf = (messages: WireMessage[]) =>
+      messages.filter((m) => m.layer === 'grpc-message' && m.fields?.dir === 'request' && m.fields?.method === '/wirelab.users.v1.UserService/Chat');
 
     const apart = await newSession(server.origin);
     const apartCapture = await CaptureClient.open(server.origin, apart);

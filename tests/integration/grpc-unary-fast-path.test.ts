@@ -100,11 +100,36 @@ describe('unary native gRPC with one uncompressed envelope: the fast path answer
     ['a malformed grpc-timeout', GET_USER, binaryGetUser(1), { ...PROTO, ...NO_ANSWER_COMPRESSION, 'grpc-timeout': 'soon' }],
     ['a grpc-timeout over the server limit', GET_USER, binaryGetUser(1), { ...PROTO, ...NO_ANSWER_COMPRESSION, 'grpc-timeout': '99999999S' }],
     ['an expired grpc-timeout (0m)', GET_USER, binaryGetUser(1), { ...PROTO, ...NO_ANSWER_COMPRESSION, 'grpc-timeout': '0m' }],
-    ['UNAUTHENTICATED with its www-authenticate metadata', '/wirelab.lab.v1.LabService/ServerStats', Buffer.from('{}'), { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION }],
-    ['DEADLINE_EXCEEDED when Slow outlives grpc-timeout', SLOW, Buffer.from(JSON.stringify({ millis: 1500 })), { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION, 'grpc-timeout': '150m' }],
-    ['metadata echoed as headers and trailers', ECHO, Buffer.from(JSON.stringify({ message: 'hi' })), { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION, 'x-echo-lang': 'ru', 'x-echo-bin': 'AAEC' }],
-    ['a compressed answer (grpc-accept-encoding: gzip, over 1 KiB)', ECHO, Buffer.from(JSON.stringify({ message: 'x'.repeat(3000) })), { ...JSON_TYPE, 'grpc-accept-encoding': 'gzip' }],
-    ['a small answer stays uncompressed, grpc-encoding still named', ECHO, Buffer.from(JSON.stringify({ message: 'x' })), { ...JSON_TYPE, 'grpc-accept-encoding': 'gzip' }],
+    [
+      'UNAUTHENTICATED with its www-authenticate metadata',
+      '/wirelab.lab.v1.LabService/ServerStats',
+      Buffer.from('{}'),
+      { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION },
+    ],
+    [
+      'DEADLINE_EXCEEDED when Slow outlives grpc-timeout',
+      SLOW,
+      Buffer.from(JSON.stringify({ millis: 1500 })),
+      { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION, 'grpc-timeout': '150m' },
+    ],
+    [
+      'metadata echoed as headers and trailers',
+      ECHO,
+      Buffer.from(JSON.stringify({ message: 'hi' })),
+      { ...JSON_TYPE, ...NO_ANSWER_COMPRESSION, 'x-echo-lang': 'ru', 'x-echo-bin': 'AAEC' },
+    ],
+    [
+      'a compressed answer (grpc-accept-encoding: gzip, over 1 KiB)',
+      ECHO,
+      Buffer.from(JSON.stringify({ message: 'x'.repeat(3000) })),
+      { ...JSON_TYPE, 'grpc-accept-encoding': 'gzip' },
+    ],
+    [
+      'a small answer stays uncompressed, grpc-encoding still named',
+      ECHO,
+      Buffer.from(JSON.stringify({ message: 'x' })),
+      { ...JSON_TYPE, 'grpc-accept-encoding': 'gzip' },
+    ],
   ];
   for (const [name, path, message, headers] of cases) {
     it(name, async () => {
@@ -133,7 +158,10 @@ describe('unary native gRPC with one uncompressed envelope: the fast path answer
     expect(late.trailers['grpc-status']).toBe('4');
     const denied = await grpcCall(server.origin, '/wirelab.lab.v1.LabService/ServerStats', envelope(Buffer.from('{}')), JSON_TYPE);
     expect(denied.trailers['grpc-status']).toBe('16');
-    const big = await grpcCall(server.origin, ECHO, envelope(Buffer.from(JSON.stringify({ message: 'x'.repeat(3000) }))), { ...JSON_TYPE, 'grpc-accept-encoding': 'gzip' });
+    const big = await grpcCall(server.origin, ECHO, envelope(Buffer.from(JSON.stringify({ message: 'x'.repeat(3000) }))), {
+      ...JSON_TYPE,
+      'grpc-accept-encoding': 'gzip',
+    });
     expect(big.headers['grpc-encoding']).toBe('gzip');
     expect(big.messages[0].flags).toBe(1);
   });
@@ -219,7 +247,13 @@ describe('the gRPC fast path keeps the call semantics', () => {
     const sandbox = `grpc-fast-cancel-${process.pid}`;
     const before = server.app.grpc.routes.unaryGrpcFastPath;
     let cancel = (): void => {};
-    const call = grpcCall(server.origin, SLOW, envelope(Buffer.from(JSON.stringify({ millis: 20_000 }))), { ...JSON_TYPE, 'x-wirelab-sandbox': sandbox }, (c) => (cancel = c)).catch((e: Error) => e);
+    const call = grpcCall(
+      server.origin,
+      SLOW,
+      envelope(Buffer.from(JSON.stringify({ millis: 20_000 }))),
+      { ...JSON_TYPE, 'x-wirelab-sandbox': sandbox },
+      (c) => (cancel = c),
+    ).catch((e: Error) => e);
     while (server.app.grpc.routes.unaryGrpcFastPath === before) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));
     cancel();
@@ -263,7 +297,11 @@ describe('grpc.fastPaths false (what bench/grpc.ts compares the fast paths with)
       expect(comparable(alone)).toEqual(comparable(fast));
     }
     const connect = async (origin: string) => {
-      const response = await fetch(`${origin}${GET_USER}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1 }) });
+      const response = await fetch(`${origin}${GET_USER}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1 }),
+      });
       return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
     };
     const before = server.app.grpc.routes.unaryFastPath;

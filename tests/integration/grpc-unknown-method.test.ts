@@ -36,8 +36,12 @@ afterAll(async () => {
 });
 
 describe('a call to an unknown method', () => {
-  it('python3-grpcio: UNIMPLEMENTED with the server\'s message, for an unknown service and an unknown method of a served one', async () => {
-    const { stdout } = await run('/usr/bin/python3', ['-c', GRPCIO_CALLS, `127.0.0.1:${server.port}`, '/lab.v1.Nope/Call', '/wirelab.users.v1.UserService/Nope'], { timeout: 30_000 });
+  it("python3-grpcio: UNIMPLEMENTED with the server's message, for an unknown service and an unknown method of a served one", async () => {
+    const { stdout } = await run(
+      '/usr/bin/python3',
+      ['-c', GRPCIO_CALLS, `127.0.0.1:${server.port}`, '/lab.v1.Nope/Call', '/wirelab.users.v1.UserService/Nope'],
+      { timeout: 30_000 },
+    );
     expect(JSON.parse(stdout)).toEqual({
       '/lab.v1.Nope/Call': ['UNIMPLEMENTED', 'unknown service lab.v1.Nope'],
       '/wirelab.users.v1.UserService/Nope': ['UNIMPLEMENTED', 'unknown method Nope for service wirelab.users.v1.UserService'],
@@ -45,9 +49,13 @@ describe('a call to an unknown method', () => {
   });
 
   it('nghttp: a trailers-only answer, HTTP 200 and grpc-status 12 in the one HEADERS frame that ends the stream', async () => {
-    const { stdout } = await run('nghttp', ['-v', '-H', 'content-type: application/grpc', '-H', 'te: trailers', '-d', emptyMessage, `${server.origin}/lab.v1.Nope/Call`], {
-      timeout: 30_000,
-    });
+    const { stdout } = await run(
+      'nghttp',
+      ['-v', '-H', 'content-type: application/grpc', '-H', 'te: trailers', '-d', emptyMessage, `${server.origin}/lab.v1.Nope/Call`],
+      {
+        timeout: 30_000,
+      },
+    );
     expect(stdout).toMatch(/recv \(stream_id=\d+\) :status: 200/);
     expect(stdout).toMatch(/recv \(stream_id=\d+\) grpc-status: 12/);
     expect(stdout).toMatch(/recv \(stream_id=\d+\) grpc-message: unknown service lab\.v1\.Nope/);
@@ -57,7 +65,17 @@ describe('a call to an unknown method', () => {
   });
 
   it('gRPC-Web (curl): HTTP 200, grpc-status 12 in the headers, no body', async () => {
-    const { stdout } = await run('curl', ['-s', '-i', '-X', 'POST', '-H', 'content-type: application/grpc-web+proto', '--data-binary', `@${emptyMessage}`, `${server.origin}/lab.v1.Nope/Call`]);
+    const { stdout } = await run('curl', [
+      '-s',
+      '-i',
+      '-X',
+      'POST',
+      '-H',
+      'content-type: application/grpc-web+proto',
+      '--data-binary',
+      `@${emptyMessage}`,
+      `${server.origin}/lab.v1.Nope/Call`,
+    ]);
     expect(stdout).toMatch(/^HTTP\/1\.1 200/);
     expect(stdout).toMatch(/^grpc-status: 12\r$/m);
     expect(stdout).toMatch(/^grpc-message: unknown service lab\.v1\.Nope\r$/m);
@@ -77,7 +95,11 @@ describe('a call to an unknown method', () => {
   });
 
   it('Connect streaming: HTTP 200 and one end-stream message carrying the error', async () => {
-    const response = await fetch(`${server.origin}/lab.v1.Nope/Call`, { method: 'POST', headers: { 'content-type': 'application/connect+json' }, body: new Uint8Array([0, 0, 0, 0, 2, 0x7b, 0x7d]) });
+    const response = await fetch(`${server.origin}/lab.v1.Nope/Call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/connect+json' },
+      body: new Uint8Array([0, 0, 0, 0, 2, 0x7b, 0x7d]),
+    });
     expect(response.status).toBe(200);
     const bytes = Buffer.from(await response.arrayBuffer());
     expect(bytes[0]).toBe(0x02);
@@ -85,7 +107,7 @@ describe('a call to an unknown method', () => {
     expect(JSON.parse(bytes.subarray(5).toString())).toEqual({ error: { code: 'unimplemented', message: 'unknown service lab.v1.Nope' } });
   });
 
-  it('a path that is no RPC, or a media type that is none, still gets the app\'s 404 problem', async () => {
+  it("a path that is no RPC, or a media type that is none, still gets the app's 404 problem", async () => {
     const rest = await fetch(`${server.origin}/api/v1/nothing-here`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(rest.status).toBe(404);
     expect(rest.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -113,7 +113,10 @@ describe('every protocol on the one port', () => {
     expect(said.value?.event).toMatchObject({ case: 'said', value: { userId: 2, userName: 'Alan Turing', text: 'hello' } });
 
     // A change to the sandbox's users made by another client appears in the open chat.
-    const created = await users('connect json (HTTP/1.1)').createUser({ name: 'Newcomer', email: 'new@example.com' }, { headers: { 'x-wirelab-sandbox': sandbox } });
+    const created = await users('connect json (HTTP/1.1)').createUser(
+      { name: 'Newcomer', email: 'new@example.com' },
+      { headers: { 'x-wirelab-sandbox': sandbox } },
+    );
     const changed = await responses.next();
     expect(changed.value?.event).toMatchObject({ case: 'userChanged', value: { event: 'user.created', userId: created.user?.id } });
 
@@ -178,30 +181,35 @@ describe('errors as gRPC statuses with details', () => {
   });
 
   it('ALREADY_EXISTS for a taken email', async () => {
-    const error = await failure(users('grpc (h2c)').createUser({ name: 'Ada', email: 'ADA@example.com' }, { headers: { 'x-wirelab-sandbox': uniqueSandbox('dup') } }));
+    const error = await failure(
+      users('grpc (h2c)').createUser({ name: 'Ada', email: 'ADA@example.com' }, { headers: { 'x-wirelab-sandbox': uniqueSandbox('dup') } }),
+    );
     expect(error.code).toBe(Code.AlreadyExists);
     expect(error.findDetails(ErrorInfoSchema)[0]?.reason).toBe('EMAIL_TAKEN');
   });
 });
 
 describe('LabService demonstrations', () => {
-  it.each(['grpc (h2c)', 'connect json (HTTP/1.1)'] as Kind[])('DEADLINE_EXCEEDED when Slow outlives the deadline over %s, and RecentCalls records it', async (kind) => {
-    const sandbox = uniqueSandbox('slow');
-    // The client's own timer gives up at its deadline too.
-    expect((await failure(lab(kind).slow({ millis: 5000 }, { timeoutMs: 300 }))).code).toBe(Code.DeadlineExceeded);
+  it.each(['grpc (h2c)', 'connect json (HTTP/1.1)'] as Kind[])(
+    'DEADLINE_EXCEEDED when Slow outlives the deadline over %s, and RecentCalls records it',
+    async (kind) => {
+      const sandbox = uniqueSandbox('slow');
+      // The client's own timer gives up at its deadline too.
+      expect((await failure(lab(kind).slow({ millis: 5000 }, { timeoutMs: 300 }))).code).toBe(Code.DeadlineExceeded);
 
-    // The deadline as bare metadata: the client does not time out by itself, so only the
-    // server's timer can end the call.
-    const deadline: Record<string, string> = kind === 'grpc (h2c)' ? { 'grpc-timeout': '300m' } : { 'connect-timeout-ms': '300' };
-    const error = await failure(lab(kind).slow({ millis: 5000 }, { headers: { 'x-wirelab-sandbox': sandbox, ...deadline } }));
-    expect(error.code).toBe(Code.DeadlineExceeded);
-    // The server's own record of the call: the handler was stopped by the deadline.
-    await waitFor(async () => {
-      const { calls } = await lab(kind).recentCalls({ limit: 5 }, { headers: { 'x-wirelab-sandbox': sandbox } });
-      const slow = calls.find((c) => c.procedure === '/wirelab.lab.v1.LabService/Slow');
-      return (slow?.code as number | undefined) === Code.DeadlineExceeded && slow?.deadline !== undefined;
-    });
-  });
+      // The deadline as bare metadata: the client does not time out by itself, so only the
+      // server's timer can end the call.
+      const deadline: Record<string, string> = kind === 'grpc (h2c)' ? { 'grpc-timeout': '300m' } : { 'connect-timeout-ms': '300' };
+      const error = await failure(lab(kind).slow({ millis: 5000 }, { headers: { 'x-wirelab-sandbox': sandbox, ...deadline } }));
+      expect(error.code).toBe(Code.DeadlineExceeded);
+      // The server's own record of the call: the handler was stopped by the deadline.
+      await waitFor(async () => {
+        const { calls } = await lab(kind).recentCalls({ limit: 5 }, { headers: { 'x-wirelab-sandbox': sandbox } });
+        const slow = calls.find((c) => c.procedure === '/wirelab.lab.v1.LabService/Slow');
+        return (slow?.code as number | undefined) === Code.DeadlineExceeded && slow?.deadline !== undefined;
+      });
+    },
+  );
 
   it('ServerStats: UNAUTHENTICATED without a token, PERMISSION_DENIED for a student, OK for a teacher', async () => {
     const client = lab('grpc (h2c)');
@@ -260,7 +268,11 @@ describe('deadlines on a server stream', () => {
     const seen: number[] = [];
     const error = await failure(
       (async () => {
-        for await (const tick of lab('grpc (h2c)').ticks({ count: 100, intervalMs: 100 }, { headers: { 'x-wirelab-sandbox': sandbox, 'grpc-timeout': '250m' } })) seen.push(tick.tick);
+        for await (const tick of lab('grpc (h2c)').ticks(
+          { count: 100, intervalMs: 100 },
+          { headers: { 'x-wirelab-sandbox': sandbox, 'grpc-timeout': '250m' } },
+        ))
+          seen.push(tick.tick);
       })(),
     );
     expect(error.code).toBe(Code.DeadlineExceeded);
@@ -305,7 +317,9 @@ describe('health and reflection', () => {
     }
     const [list, file] = await collect(reflection.serverReflectionInfo(ask()));
     const names = list.messageResponse.case === 'listServicesResponse' ? list.messageResponse.value.service.map((s) => s.name) : [];
-    expect(names).toEqual(expect.arrayContaining(['wirelab.users.v1.UserService', 'wirelab.lab.v1.LabService', 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection']));
+    expect(names).toEqual(
+      expect.arrayContaining(['wirelab.users.v1.UserService', 'wirelab.lab.v1.LabService', 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection']),
+    );
     expect(file.messageResponse.case).toBe('fileDescriptorResponse');
     const protos = file.messageResponse.case === 'fileDescriptorResponse' ? file.messageResponse.value.fileDescriptorProto : [];
     // The file itself first, then its imports.
@@ -343,7 +357,10 @@ describe('REST transcoding from google.api.http', () => {
 
     const listed = await fetch(`${server.origin}/v1/users?max_users=20&filter.status=USER_STATUS_INACTIVE`, { headers });
     expect(listed.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-    const lines = (await listed.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await listed.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.result.user.id)).toEqual([6, 9]);
   });
 
@@ -354,11 +371,19 @@ describe('REST transcoding from google.api.http', () => {
     expect(status).toMatchObject({ code: Code.NotFound, message: expect.stringContaining('9999') });
     expect(status.details[0]).toMatchObject({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'USER_NOT_FOUND' });
 
-    const invalid = await fetch(`${server.origin}/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"X","email":"bad"}' });
+    const invalid = await fetch(`${server.origin}/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"X","email":"bad"}',
+    });
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).details[0]).toMatchObject({ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'email' }] });
 
-    const unknownField = await fetch(`${server.origin}/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nickname":"x"}' });
+    const unknownField = await fetch(`${server.origin}/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"nickname":"x"}',
+    });
     expect(unknownField.status).toBe(400);
     expect((await unknownField.json()).code).toBe(Code.InvalidArgument);
 
@@ -380,13 +405,16 @@ describe('REST transcoding from google.api.http', () => {
 });
 
 describe('limits', () => {
-  it.each(['grpc (h2c)', 'connect binary (HTTP/1.1)'] as Kind[])('a request message over 1 MiB gets RESOURCE_EXHAUSTED over %s, and the server goes on serving', async (kind) => {
-    const client = lab(kind);
-    const error = await failure(client.echo({ message: 'x'.repeat(1024 * 1024 + 10) }));
-    expect(error.code).toBe(Code.ResourceExhausted);
-    expect((await client.echo({ message: 'still here' })).message).toBe('still here');
-    expect((await users('grpc (h2c)').getUser({ key: { case: 'id', value: 1 } })).user?.id).toBe(1);
-  });
+  it.each(['grpc (h2c)', 'connect binary (HTTP/1.1)'] as Kind[])(
+    'a request message over 1 MiB gets RESOURCE_EXHAUSTED over %s, and the server goes on serving',
+    async (kind) => {
+      const client = lab(kind);
+      const error = await failure(client.echo({ message: 'x'.repeat(1024 * 1024 + 10) }));
+      expect(error.code).toBe(Code.ResourceExhausted);
+      expect((await client.echo({ message: 'still here' })).message).toBe('still here');
+      expect((await users('grpc (h2c)').getUser({ key: { case: 'id', value: 1 } })).user?.id).toBe(1);
+    },
+  );
 
   it('a deadline over 5 minutes is refused', async () => {
     const error = await failure(lab('grpc (h2c)').slow({ millis: 1 }, { timeoutMs: 6 * 60_000 }));

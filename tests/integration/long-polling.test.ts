@@ -23,11 +23,20 @@ function sandbox(label: string): string {
 interface PollResult {
   status: number;
   headers: Headers;
-  body: { events: Array<{ id: number; type: string; data: { id: number; name?: string } }>; cursor: number; held_ms: number; more: boolean; gap?: { reason: string } } | null;
+  body: {
+    events: Array<{ id: number; type: string; data: { id: number; name?: string } }>;
+    cursor: number;
+    held_ms: number;
+    more: boolean;
+    gap?: { reason: string };
+  } | null;
 }
 
 async function poll(box: string, query: string, origin = server.origin, signal?: AbortSignal): Promise<PollResult> {
-  const response = await fetch(`${origin}/api/v1/poll${query}`, { headers: { accept: 'application/json', 'x-wirelab-sandbox': box }, ...(signal ? { signal } : {}) });
+  const response = await fetch(`${origin}/api/v1/poll${query}`, {
+    headers: { accept: 'application/json', 'x-wirelab-sandbox': box },
+    ...(signal ? { signal } : {}),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }

@@ -51,7 +51,7 @@ interface ConnectFields {
 /** A CONNECT, 3.1.1 and a clean session unless told otherwise; the user name names the test's sandbox. */
 function connect(fields: ConnectFields = {}): Buffer {
   const username = 'username' in fields ? fields.username : `sandbox:${box}`;
-  const flags = fields.flags ?? (0x02 | (fields.will ? 0x04 : 0) | (username !== undefined ? 0x80 : 0) | (fields.password !== undefined ? 0x40 : 0));
+  const flags = fields.flags ?? 0x02 | (fields.will ? 0x04 : 0) | (username !== undefined ? 0x80 : 0) | (fields.password !== undefined ? 0x40 : 0);
   const body = [
     ...str(fields.name ?? 'MQTT'),
     fields.level ?? 4,

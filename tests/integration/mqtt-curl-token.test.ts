@@ -104,7 +104,7 @@ describe('the user name sandbox:<curl token>', () => {
 });
 
 describe('pipeline lab client ids', () => {
-  it("are refused with CONNACK 2 to anyone but the lab, whose consumer keeps its session and connection", async () => {
+  it('are refused with CONNACK 2 to anyone but the lab, whose consumer keeps its session and connection', async () => {
     const box = sandbox('lab-ids');
     const broker = server.app.mqttBroker;
     const notifierId = `${box}/pipeline/notifier`;

@@ -116,7 +116,13 @@ describe('mosquitto_pub and mosquitto_sub on the shared port', () => {
       const [line] = await sub.lines;
       const space = line!.indexOf(' ');
       expect(line!.slice(0, space)).toBe(`chat/websocket/${box}`);
-      expect(JSON.parse(line!.slice(space + 1))).toMatchObject({ sandboxId: box, room: box, name: 'mosquitto', text: 'a chat line for the broker', via: 'websocket' });
+      expect(JSON.parse(line!.slice(space + 1))).toMatchObject({
+        sandboxId: box,
+        room: box,
+        name: 'mosquitto',
+        text: 'a chat line for the broker',
+        via: 'websocket',
+      });
     } finally {
       chat.close();
     }

@@ -53,7 +53,11 @@ async function capturedPackets(act: (lab: Lab) => Promise<void>): Promise<WireMe
   for (const client of clients) if (client.connected) await client.endAsync();
   const packets = () => decodedMessages(capture).filter((message) => message.layer === 'mqtt-packet');
   // every connection's bytes, to its end: a check that fails must fail on the whole traffic
-  await capture.waitFor(() => capture.messages.filter((m) => m.type === 'closed').length >= clients.length && packets().filter((m) => m.fields?.type === 'CONNECT').length === clients.length);
+  await capture.waitFor(
+    () =>
+      capture.messages.filter((m) => m.type === 'closed').length >= clients.length &&
+      packets().filter((m) => m.fields?.type === 'CONNECT').length === clients.length,
+  );
   const result = packets();
   await capture.close();
   return result;
@@ -143,7 +147,9 @@ describe('lesson 12-mqtt: exercises checked against real MQTT traffic', () => {
       const online = nextMessage(watcher, 'status/sensor-7');
       await sensor.publishAsync('status/sensor-7', 'online', { qos: 1 });
       expect((await online).payload).toBe('online');
-      const fired = new Promise<{ payload: string }>((resolve) => watcher.on('message', (_topic, payload) => payload.toString() === 'offline' && resolve({ payload: payload.toString() })));
+      const fired = new Promise<{ payload: string }>((resolve) =>
+        watcher.on('message', (_topic, payload) => payload.toString() === 'offline' && resolve({ payload: payload.toString() })),
+      );
       sensor.end(true);
       expect((await fired).payload).toBe('offline');
     });

@@ -157,7 +157,10 @@ describe('MQTT on two instances sharing Redis', () => {
     // gets at CONNACK and delivered live: it comes twice (at least once), and a count of messages
     // could be reached by [job 1, job 1, job 2] while job 3 is a few ms behind (CI, and 2 runs in
     // 13 under CPU load here).
-    await until(() => new Set(back.received.map((m) => m.payload)).size === 3, () => JSON.stringify(back.received));
+    await until(
+      () => new Set(back.received.map((m) => m.payload)).size === 3,
+      () => JSON.stringify(back.received),
+    );
     expect(firstSeen(back)).toEqual([
       ['jobs/1', 'job 1', 1],
       ['jobs/2', 'job 2', 1],
@@ -183,7 +186,10 @@ describe('MQTT on two instances sharing Redis', () => {
     const publishing = Promise.all(Array.from({ length: total }, (_, i) => pub.publishAsync(`jobs/${i + 1}`, `job ${i + 1}`, { qos: 1 })));
     const back = await Subscriber.connect(url(b), { username: `sandbox:${box}`, clientId: 'busy', clean: false });
     await publishing;
-    await until(() => new Set(back.received.map((m) => m.payload)).size === total, () => JSON.stringify(firstSeen(back)));
+    await until(
+      () => new Set(back.received.map((m) => m.payload)).size === total,
+      () => JSON.stringify(firstSeen(back)),
+    );
     expect(firstSeen(back).map(([, payload]) => payload)).toEqual(Array.from({ length: total }, (_, i) => `job ${i + 1}`));
     await Promise.all([pub.endAsync(), back.end()]);
   });

@@ -230,7 +230,9 @@ describe('limits and bad input', () => {
   let limited: RunningServer;
   let url: string;
   beforeAll(async () => {
-    limited = await startServer({ mqtt: { limits: { maxConnectionsPerSession: 2, maxSubscriptionsPerClient: 2, maxPacketBytes: 1024, maxQueuedPerSession: 2 } } });
+    limited = await startServer({
+      mqtt: { limits: { maxConnectionsPerSession: 2, maxSubscriptionsPerClient: 2, maxPacketBytes: 1024, maxQueuedPerSession: 2 } },
+    });
     url = `mqtt://127.0.0.1:${limited.port}`;
   });
   afterAll(async () => {
@@ -299,7 +301,11 @@ describe('limits and bad input', () => {
   });
 
   it('survives garbage after a CONNECT-looking start, and a persistent session without a client id gets CONNACK 2', async () => {
-    const garbage = Buffer.concat([Buffer.from([0x10, 0x10, 0x00, 0x04]), Buffer.from('MQTT'), Buffer.from([0x04, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])]);
+    const garbage = Buffer.concat([
+      Buffer.from([0x10, 0x10, 0x00, 0x04]),
+      Buffer.from('MQTT'),
+      Buffer.from([0x04, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+    ]);
     expect((await exchange(limited.port, garbage)).length).toBe(0);
     // MQTT 3.1.1, clean session off, keep-alive 60, empty client id.
     const noId = Buffer.from([0x10, 0x0c, 0x00, 0x04, ...Buffer.from('MQTT'), 0x04, 0x00, 0x00, 0x3c, 0x00, 0x00]);

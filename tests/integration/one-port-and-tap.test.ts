@@ -64,7 +64,15 @@ describe('one port for HTTP/1.1 and h2c', () => {
   });
 
   it('speaks h2c to curl --http2-prior-knowledge and to nghttp', async () => {
-    const curl = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_version} %{http_code}', '--http2-prior-knowledge', `${server.origin}/_wirelab/session`]);
+    const curl = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_version} %{http_code}',
+      '--http2-prior-knowledge',
+      `${server.origin}/_wirelab/session`,
+    ]);
     expect(curl.stdout).toBe('2 200');
     const nghttp = await run('nghttp', ['-v', `${server.origin}/_wirelab/session`]);
     expect(nghttp.stdout).toMatch(/recv HEADERS frame/);
@@ -84,11 +92,7 @@ describe('one port for HTTP/1.1 and h2c', () => {
     port.routeUpgrade('/test-upgrade/', (_req, socket) => {
       socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\nrouted');
     });
-    const answer = await rawExchange(
-      server.port,
-      'GET /test-upgrade/x HTTP/1.1\r\nHost: t\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n',
-      'routed',
-    );
+    const answer = await rawExchange(server.port, 'GET /test-upgrade/x HTTP/1.1\r\nHost: t\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n', 'routed');
     expect(answer.toString()).toMatch(/^HTTP\/1\.1 101/);
     // The capture channel is a Fastify WebSocket route and still answers.
     const session = await newSession(server.origin);
@@ -141,12 +145,19 @@ describe('the byte tap', () => {
     const bob = await newSession(server.origin);
     const aliceCapture = await CaptureClient.open(server.origin, alice);
     const bobCapture = await CaptureClient.open(server.origin, bob);
-    await rawExchange(server.port, `GET /nowhere?alice HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${alice}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
+    await rawExchange(
+      server.port,
+      `GET /nowhere?alice HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${alice}\r\nConnection: close\r\n\r\n`,
+      'Nothing is served',
+    );
     await aliceCapture.waitFor(() => aliceCapture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('alice')));
     // Bob's own request afterwards proves his channel is live while it shows nothing of Alice.
     await rawExchange(server.port, `GET /nowhere?bob HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${bob}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
     await bobCapture.waitFor(() => bobCapture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('bob')));
-    const bobSaw = bobCapture.chunks().map((c) => Buffer.from(c.data, 'base64').toString()).join('');
+    const bobSaw = bobCapture
+      .chunks()
+      .map((c) => Buffer.from(c.data, 'base64').toString())
+      .join('');
     expect(bobSaw).not.toContain('alice');
     const everything = [...aliceCapture.chunks(), ...bobCapture.chunks()].map((c) => Buffer.from(c.data, 'base64').toString()).join('');
     expect(everything).not.toContain('/_wirelab/tap');
@@ -158,7 +169,11 @@ describe('the byte tap', () => {
     const session = await newSession(server.origin);
     const capture = await CaptureClient.open(server.origin, session);
     await rawExchange(server.port, 'GET /nowhere?anonymous HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'Nothing is served');
-    await rawExchange(server.port, `GET /nowhere?mine HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
+    await rawExchange(
+      server.port,
+      `GET /nowhere?mine HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
+      'Nothing is served',
+    );
     await capture.waitFor(() => capture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('mine')));
     expect(capture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('anonymous'))).toBe(false);
     await capture.close();
@@ -177,9 +192,17 @@ describe('the byte tap', () => {
     const capture = await CaptureClient.open(server.origin, session);
     capture.send({ type: 'recording', on: false });
     await capture.waitFor(() => capture.messages.some((m) => m.type === 'recording' && m.on === false));
-    await rawExchange(server.port, `GET /nowhere?hidden HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
+    await rawExchange(
+      server.port,
+      `GET /nowhere?hidden HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
+      'Nothing is served',
+    );
     capture.send({ type: 'recording', on: true });
-    await rawExchange(server.port, `GET /nowhere?shown HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
+    await rawExchange(
+      server.port,
+      `GET /nowhere?shown HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
+      'Nothing is served',
+    );
     await capture.waitFor(() => capture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('shown')));
     expect(capture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('hidden'))).toBe(false);
     await capture.close();

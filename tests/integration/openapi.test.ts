@@ -47,7 +47,11 @@ describe('the OpenAPI document (/api/openapi.json)', () => {
     // with a browser session: the pipeline lab answers 403 to anyone without one, first).
     const cookie = (await fetch(`${server.origin}/_wirelab/session`)).headers.get('set-cookie')!.split(';')[0];
     for (const { method, path } of undocumented) {
-      const response = await fetch(`${server.origin}${path.replace(/:\w+/g, '1')}`, { method, headers: { 'content-type': 'application/json', cookie }, body: method === 'GET' ? undefined : '{}' });
+      const response = await fetch(`${server.origin}${path.replace(/:\w+/g, '1')}`, {
+        method,
+        headers: { 'content-type': 'application/json', cookie },
+        body: method === 'GET' ? undefined : '{}',
+      });
       expect({ method, path, status: response.status }).toEqual({ method, path, status: 405 });
       await response.body?.cancel();
     }

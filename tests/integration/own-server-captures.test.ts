@@ -122,7 +122,9 @@ describe("a suite's connections in the asking session's captures", () => {
     const file = join(folder, 'check.pcapng');
     writeFileSync(file, capturesToPcapng([{ connection: { ...connection, closedAt: connection.closedAt ?? Date.now() }, streams }]));
     const packets = (protocolFilter: string) =>
-      spawnSync('tshark', ['-r', file, '-Y', protocolFilter, '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'tcp.dstport'], { encoding: 'utf8' })
+      spawnSync('tshark', ['-r', file, '-Y', protocolFilter, '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'tcp.dstport'], {
+        encoding: 'utf8',
+      })
         .stdout.trim()
         .split('\n');
     const wirelabPort = portOf(connection.remote);
@@ -146,7 +148,10 @@ describe("a suite's connections in the asking session's captures", () => {
     expect(masked('in').every(Boolean)).toBe(true);
     expect(masked('out').some(Boolean)).toBe(false);
     expect(frames.find((frame) => frame.dir === 'out')?.summary).toMatch(/text/);
-    expectUnseenBy(bystander, report.results.flatMap((result) => (result.connections ?? []).map((connection) => connection.id)));
+    expectUnseenBy(
+      bystander,
+      report.results.flatMap((result) => (result.connections ?? []).map((connection) => connection.id)),
+    );
   }, 60_000);
 
   it('SSE: the stream over HTTP/1.1, its events read by the SSE layer, from the server', async () => {
@@ -156,7 +161,10 @@ describe("a suite's connections in the asking session's captures", () => {
     const events = withId.flatMap((connection) => (decoded(asker, connection.id).messages ?? []).filter((message) => message.layer === 'sse-event'));
     expect(events.length).toBeGreaterThan(0);
     expect(new Set(events.map((event) => event.dir))).toEqual(new Set(['out']));
-    expectUnseenBy(bystander, report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)));
+    expectUnseenBy(
+      bystander,
+      report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)),
+    );
   }, 60_000);
 
   it('gRPC: an h2c connection with its HTTP/2 frames and the gRPC messages and status', async () => {
@@ -175,7 +183,10 @@ describe("a suite's connections in the asking session's captures", () => {
     const tree = JSON.stringify(exchanges[0]);
     expect(tree).toContain('grpc-');
     expect(tree).toContain('CreateUserRequest');
-    expectUnseenBy(bystander, report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)));
+    expectUnseenBy(
+      bystander,
+      report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)),
+    );
   }, 60_000);
 
   it('MQTT: CONNECT from Wirelab, CONNACK from the broker', async () => {
@@ -189,7 +200,10 @@ describe("a suite's connections in the asking session's captures", () => {
     expect(packets[1]).toBe('out CONNACK');
     // several connections for one check, all named (the QoS 1 check: a publisher and a subscriber)
     expect(resultOf(report, 'qos1-puback-delivered').connections!.length).toBeGreaterThanOrEqual(2);
-    expectUnseenBy(bystander, report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)));
+    expectUnseenBy(
+      bystander,
+      report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)),
+    );
   }, 90_000);
 });
 

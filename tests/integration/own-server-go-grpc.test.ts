@@ -63,7 +63,13 @@ interface RawAnswer {
 }
 
 /** One gRPC call over h2c; onMessage sees each response message as it arrives. */
-async function call<Request extends DescMessage>(port: number, path: string, schema: Request, request: MessageShape<Request>, options: { metadata?: Record<string, string>; onMessage?: (count: number) => void } = {}): Promise<RawAnswer> {
+async function call<Request extends DescMessage>(
+  port: number,
+  path: string,
+  schema: Request,
+  request: MessageShape<Request>,
+  options: { metadata?: Record<string, string>; onMessage?: (count: number) => void } = {},
+): Promise<RawAnswer> {
   const session = connect(`http://127.0.0.1:${port}`);
   session.on('error', () => undefined); // the stream's own events report what went wrong
   try {
@@ -100,7 +106,10 @@ describe('starters/go/grpc beyond the checks', () => {
       const known = await call(starter.port, path, ServerReflectionRequestSchema, ask('wirelab.users.v1.UserService'));
       const reply = fromBinary(ServerReflectionResponseSchema, known.messages[0]!);
       expect(reply.messageResponse.case).toBe('fileDescriptorResponse');
-      const files = reply.messageResponse.case === 'fileDescriptorResponse' ? reply.messageResponse.value.fileDescriptorProto.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes)) : [];
+      const files =
+        reply.messageResponse.case === 'fileDescriptorResponse'
+          ? reply.messageResponse.value.fileDescriptorProto.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes))
+          : [];
       expect(files[0]?.name).toBe('wirelab/users/v1/users.proto');
       expect(files[0]?.service.map((service) => service.name)).toEqual(['UserService']);
       expect(files.map((file) => file.name)).toContain('google/protobuf/empty.proto');
@@ -115,12 +124,23 @@ describe('starters/go/grpc beyond the checks', () => {
   it('puts a google.rpc.BadRequest naming the fields into INVALID_ARGUMENT, and sends x-request-id back', async () => {
     const starter = await startGoStarter(binary, '');
     try {
-      const invalid = await call(starter.port, '/wirelab.users.v1.UserService/CreateUser', CreateUserRequestSchema, create(CreateUserRequestSchema, { name: '', email: 'nope' }));
+      const invalid = await call(
+        starter.port,
+        '/wirelab.users.v1.UserService/CreateUser',
+        CreateUserRequestSchema,
+        create(CreateUserRequestSchema, { name: '', email: 'nope' }),
+      );
       expect(invalid.trailers['grpc-status']).toBe('3');
       const details = fromBinary(StatusSchema, Buffer.from(String(invalid.trailers['grpc-status-details-bin']), 'base64'));
       const badRequest = anyUnpack(details.details[0]!, BadRequestSchema);
       expect(badRequest?.fieldViolations.map((violation) => violation.field)).toEqual(['name', 'email']);
-      const found = await call(starter.port, '/wirelab.users.v1.UserService/GetUser', GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }), { metadata: { 'x-request-id': 'lesson-42' } });
+      const found = await call(
+        starter.port,
+        '/wirelab.users.v1.UserService/GetUser',
+        GetUserRequestSchema,
+        create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }),
+        { metadata: { 'x-request-id': 'lesson-42' } },
+      );
       expect(found.trailers['grpc-status']).toBe('0');
       expect(found.headers['x-request-id']).toBe('lesson-42');
     } finally {
@@ -130,11 +150,17 @@ describe('starters/go/grpc beyond the checks', () => {
 
   it('on SIGTERM lets a running ListUsers stream finish with OK, then exits', async () => {
     const starter = await startGoStarter(binary, '');
-    const listing = call(starter.port, '/wirelab.users.v1.UserService/ListUsers', ListUsersRequestSchema, create(ListUsersRequestSchema, { maxUsers: 3, intervalMs: 300 }), {
-      onMessage: (count) => {
-        if (count === 1) starter.process.kill('SIGTERM');
+    const listing = call(
+      starter.port,
+      '/wirelab.users.v1.UserService/ListUsers',
+      ListUsersRequestSchema,
+      create(ListUsersRequestSchema, { maxUsers: 3, intervalMs: 300 }),
+      {
+        onMessage: (count) => {
+          if (count === 1) starter.process.kill('SIGTERM');
+        },
       },
-    });
+    );
     const answer = await listing;
     expect(answer.messages).toHaveLength(3);
     expect(answer.trailers['grpc-status']).toBe('0');

@@ -18,14 +18,18 @@ describe('starters/go/sse', () => {
     ['', []],
     ['no-retry', ['retry-field']],
     ['no-resume', ['resume-last-event-id']],
-  ])('with fault "%s" fails exactly %j', async (fault, expected) => {
-    const starter = await startGoStarter(binary, fault);
-    try {
-      const report = await checkAsLoopbackStudent('sse', starter.port);
-      expect(report.results).toHaveLength(5);
-      expect(failingIds(report)).toEqual(expected);
-    } finally {
-      await starter.stop();
-    }
-  }, 30_000);
+  ])(
+    'with fault "%s" fails exactly %j',
+    async (fault, expected) => {
+      const starter = await startGoStarter(binary, fault);
+      try {
+        const report = await checkAsLoopbackStudent('sse', starter.port);
+        expect(report.results).toHaveLength(5);
+        expect(failingIds(report)).toEqual(expected);
+      } finally {
+        await starter.stop();
+      }
+    },
+    30_000,
+  );
 });

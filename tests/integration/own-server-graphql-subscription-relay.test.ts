@@ -44,7 +44,10 @@ async function createUser(name: string): Promise<void> {
   const response = await fetch(`http://127.0.0.1:${starter.port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }', variables: { input: { name, email: `${name}@example.org` } } }),
+    body: JSON.stringify({
+      query: 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
+      variables: { input: { name, email: `${name}@example.org` } },
+    }),
   });
   expect(response.status).toBe(200);
 }
@@ -74,7 +77,15 @@ describe('a GraphQL subscription aimed at my server', () => {
       // Wirelab's own connection to the starter, in the asker's inspector: the upgrade to /graphql
       // with the subprotocol, then the client's masked graphql-transport-ws messages.
       await expect
-        .poll(() => decodedConnections(capture).some(({ connection, exchanges }) => connection.outbound === true && exchanges.some((exchange) => exchange.request.method === 'GET' && exchange.request.target === '/graphql' && exchange.upgrade !== undefined)), { timeout: 10_000 })
+        .poll(
+          () =>
+            decodedConnections(capture).some(
+              ({ connection, exchanges }) =>
+                connection.outbound === true &&
+                exchanges.some((exchange) => exchange.request.method === 'GET' && exchange.request.target === '/graphql' && exchange.upgrade !== undefined),
+            ),
+          { timeout: 10_000 },
+        )
         .toBe(true);
     } finally {
       stop();

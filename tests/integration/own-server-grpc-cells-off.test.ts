@@ -21,11 +21,18 @@ it('refuses every call when the feature is off, and connects to nothing', async 
   });
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const port = (listener.address() as { port: number }).port;
-  const runner = await RunnerTestClient.open(`${wirelab.origin.replace('http', 'ws')}${OWN_SERVER_RUNNER_PATH}?target=127.0.0.1:${port}`, await newSession(wirelab.origin));
+  const runner = await RunnerTestClient.open(
+    `${wirelab.origin.replace('http', 'ws')}${OWN_SERVER_RUNNER_PATH}?target=127.0.0.1:${port}`,
+    await newSession(wirelab.origin),
+  );
   try {
     runner.send({ type: 'start', call: 'off', method: 'wirelab.users.v1.UserService/GetUser', metadata: {}, messages: [{ id: 1 }], end: true });
     const refused = await runner.next((m) => m.call === 'off' && (m.type === 'error' || m.type === 'status'));
-    expect(refused).toMatchObject({ type: 'error', reason: 'refused', message: { en: expect.stringMatching(/OWN_SERVERS=off/), ru: expect.stringMatching(/OWN_SERVERS=off/) } });
+    expect(refused).toMatchObject({
+      type: 'error',
+      reason: 'refused',
+      message: { en: expect.stringMatching(/OWN_SERVERS=off/), ru: expect.stringMatching(/OWN_SERVERS=off/) },
+    });
     expect(connected).toBe(0);
   } finally {
     await runner.close();

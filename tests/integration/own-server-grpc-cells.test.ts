@@ -33,7 +33,11 @@ const USERS = 'wirelab.users.v1.UserService';
 const channel = (session: string | null, target = `127.0.0.1:${starter.port}`) =>
   RunnerTestClient.open(`${wirelab.origin.replace('http', 'ws')}${OWN_SERVER_RUNNER_PATH}?target=${encodeURIComponent(target)}`, session);
 const statusOf = (runner: RunnerTestClient, call: string) => runner.next((m) => m.call === call && m.type === 'status', 15_000);
-const messagesOf = (runner: RunnerTestClient, call: string) => runner.of(call).filter((m) => m.type === 'message').map((m) => m.message);
+const messagesOf = (runner: RunnerTestClient, call: string) =>
+  runner
+    .of(call)
+    .filter((m) => m.type === 'message')
+    .map((m) => m.message);
 
 describe('a gRPC cell aimed at my server (the Python starter)', () => {
   it('unary: the call goes to the starter over h2c, recorded for the asking session only, without its cookie', async () => {
@@ -49,8 +53,12 @@ describe('a gRPC cell aimed at my server (the Python starter)', () => {
       expect(runner.of('u1').find((m) => m.type === 'headers')!.headers['content-type']).toBe('application/grpc');
       expect(messagesOf(runner, 'u1')).toEqual([{ user: expect.objectContaining({ id: 1, name: 'Ada Lovelace' }) }]);
 
-      const outbound = () => askerCapture.connections<{ id: string; transport: string; outbound?: boolean; local: string }>().filter((c) => c.outbound && c.transport === 'h2c');
-      await askerCapture.waitFor(() => outbound().length > 0 && decodedConnections(askerCapture).some((d) => d.connection.id === outbound()[0].id && d.exchanges.some((e) => e.response)));
+      const outbound = () =>
+        askerCapture.connections<{ id: string; transport: string; outbound?: boolean; local: string }>().filter((c) => c.outbound && c.transport === 'h2c');
+      await askerCapture.waitFor(
+        () =>
+          outbound().length > 0 && decodedConnections(askerCapture).some((d) => d.connection.id === outbound()[0].id && d.exchanges.some((e) => e.response)),
+      );
       const connection = outbound()[0];
       expect(connection.local).toBe(`127.0.0.1:${starter.port}`);
       const exchange = decodedConnections(askerCapture).find((d) => d.connection.id === connection.id)!.exchanges[0];
@@ -104,7 +112,12 @@ describe('a gRPC cell aimed at my server (the Python starter)', () => {
       expect(status.details).toEqual([
         {
           type: 'google.rpc.BadRequest',
-          value: { fieldViolations: [{ field: 'name', description: 'must not be empty' }, { field: 'email', description: 'must look like x@y.z' }] },
+          value: {
+            fieldViolations: [
+              { field: 'name', description: 'must not be empty' },
+              { field: 'email', description: 'must look like x@y.z' },
+            ],
+          },
         },
       ]);
       expect(Object.keys({ ...status.trailers, ...runner.of('bad').find((m) => m.type === 'headers')?.headers })).toContain('grpc-status-details-bin');

@@ -82,7 +82,11 @@ describe('an HTTP cell aimed at my server', () => {
 
       const got = seen.at(-1)!;
       expect(got).toMatchObject({ method: 'POST', url: '/api/v1/users?x=1', body: '{"name":"Аня"}' });
-      expect(got.headers).toMatchObject({ host: `127.0.0.1:${studentPort}`, 'content-length': String(Buffer.byteLength('{"name":"Аня"}')), 'x-lesson': 'rest' });
+      expect(got.headers).toMatchObject({
+        host: `127.0.0.1:${studentPort}`,
+        'content-length': String(Buffer.byteLength('{"name":"Аня"}')),
+        'x-lesson': 'rest',
+      });
       expect(got.headers.connection).toBe('close');
       // no cookie of the student's Wirelab session goes to their server
       expect(got.headers.cookie).toBeUndefined();
@@ -108,7 +112,9 @@ describe('an HTTP cell aimed at my server', () => {
   it('refuses, in both languages: another machine, nothing listening, a server that never answers, framing headers, bad bodies, no session', async () => {
     const session = await newSession(wirelab.origin);
     expect((await problemOf(await relay(request({ target: '192.0.2.1:80' }), session), 403)).type).toMatch(/not-your-address$/);
-    expect((await problemOf(await relay(request({ target: '127.0.0.1:1' }), session), 502)).localized.en).toMatch(/^Connection refused: nothing listens at 127\.0\.0\.1:1/);
+    expect((await problemOf(await relay(request({ target: '127.0.0.1:1' }), session), 502)).localized.en).toMatch(
+      /^Connection refused: nothing listens at 127\.0\.0\.1:1/,
+    );
     expect((await problemOf(await relay(request({ headers: [['Content-Length', '3']] }), session), 400)).type).toMatch(/framing-header$/);
     expect((await problemOf(await relay(request({ target: 'nonsense' }), session), 400)).type).toMatch(/bad-target$/);
     expect((await problemOf(await relay({ ...request(), extra: 1 }, session), 400)).localized.en).toMatch(/"target": "host:port"/);

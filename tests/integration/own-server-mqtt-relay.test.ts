@@ -25,7 +25,12 @@ afterAll(async () => {
 const relayUrl = (target = `127.0.0.1:${brokerPort}`) => `ws://127.0.0.1:${wirelab.port}${OWN_SERVER_MQTT_RELAY_PATH}${relayQuery(target)}`;
 
 async function client(session: string, clientId: string): Promise<MqttClient> {
-  const connected = mqtt.connect(relayUrl(), { clientId, protocolVersion: 4, reconnectPeriod: 0, wsOptions: { headers: { cookie: `wirelab_session=${session}` } } });
+  const connected = mqtt.connect(relayUrl(), {
+    clientId,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    wsOptions: { headers: { cookie: `wirelab_session=${session}` } },
+  });
   await new Promise<void>((resolve, reject) => {
     connected.once('connect', () => resolve());
     connected.once('error', reject);
@@ -41,7 +46,9 @@ function rawRelay(session: string, target?: string) {
     socket.once('open', () => resolve(true));
     socket.once('close', () => resolve(false));
   });
-  const closed = new Promise<{ code: number; fact: RelayFact | null }>((resolve) => socket.once('close', (code, reason) => resolve({ code, fact: readRelayFact(code, reason.toString()) })));
+  const closed = new Promise<{ code: number; fact: RelayFact | null }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, fact: readRelayFact(code, reason.toString()) })),
+  );
   return { socket, opened, closed };
 }
 
@@ -53,17 +60,24 @@ describe('an MQTT console aimed at my broker', () => {
       const subscriber = await client(asker, 'relay-sub');
       const publisher = await client(asker, 'relay-pub');
       await subscriber.subscribeAsync('lab/relay', { qos: 1 });
-      const received = new Promise<{ topic: string; payload: string }>((resolve) => subscriber.once('message', (topic, payload) => resolve({ topic, payload: payload.toString() })));
+      const received = new Promise<{ topic: string; payload: string }>((resolve) =>
+        subscriber.once('message', (topic, payload) => resolve({ topic, payload: payload.toString() })),
+      );
       await publisher.publishAsync('lab/relay', 'привет, брокер', { qos: 1 });
       expect(await received).toEqual({ topic: 'lab/relay', payload: 'привет, брокер' });
       await Promise.all([subscriber.endAsync(), publisher.endAsync()]);
 
-      const toBroker = () => decodedConnections(askerCapture).filter((c) => (c.connection as { outbound?: boolean }).outbound && c.connection.local === `127.0.0.1:${brokerPort}`);
+      const toBroker = () =>
+        decodedConnections(askerCapture).filter((c) => (c.connection as { outbound?: boolean }).outbound && c.connection.local === `127.0.0.1:${brokerPort}`);
       // both connections to mosquitto recorded, and closed once the clients left
-      await askerCapture.waitFor(() => toBroker().length === 2 && toBroker().every((c) => askerCapture.messages.some((m) => m.type === 'closed' && m.conn === c.connection.id)));
+      await askerCapture.waitFor(
+        () => toBroker().length === 2 && toBroker().every((c) => askerCapture.messages.some((m) => m.type === 'closed' && m.conn === c.connection.id)),
+      );
       for (const { connection, messages } of toBroker()) {
         expect(connection.transport).toBe('mqtt');
-        const packets = (messages ?? []).filter((message) => message.layer === 'mqtt-packet').map((message) => `${message.dir} ${message.summary.split(' ')[0]}`);
+        const packets = (messages ?? [])
+          .filter((message) => message.layer === 'mqtt-packet')
+          .map((message) => `${message.dir} ${message.summary.split(' ')[0]}`);
         // `in`: what Wirelab sent for the browser; `out`: what mosquitto answered
         expect(packets.slice(0, 2)).toEqual(['in CONNECT', 'out CONNACK']);
       }

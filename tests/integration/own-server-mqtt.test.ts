@@ -88,7 +88,10 @@ describe('what a broker declines by its configuration is not offered, never pass
   });
 
   it('the command line says NOT OFFERED and exits 0: nothing failed', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/own-server/cli.ts', 'mqtt', `127.0.0.1:${limitedMosquitto.port}`], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/own-server/cli.ts', 'mqtt', `127.0.0.1:${limitedMosquitto.port}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stdout).toMatch(/^NOT OFFERED {2}qos2-exactly-once — /m);
     expect(run.stdout.trim().split('\n').at(-1)).toBe(`${CHECK_COUNT - 3} passed, 0 failed, 3 not offered`);
     expect(run.status).toBe(0);

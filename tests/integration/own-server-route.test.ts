@@ -97,7 +97,7 @@ describe('the route runs a suite for the page', () => {
     }
   });
 
-  it('answers a target that is not the student\'s own machine with a refusal in both languages, and no check', async () => {
+  it("answers a target that is not the student's own machine with a refusal in both languages, and no check", async () => {
     const response = await postCheck({ protocol: 'websocket', target: '192.0.2.1:80' });
     expect(response.status).toBe(200);
     const report = (await response.json()) as CheckReport;

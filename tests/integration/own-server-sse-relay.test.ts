@@ -61,7 +61,9 @@ function openStream(session: string | null, target: string, path = '/api/v1/even
 }
 
 const createUser = (name: string) =>
-  postOnFreshConnection(`http://127.0.0.1:${starter.port}/api/v1/users`, JSON.stringify({ name, email: `${name}@example.org` }), { 'content-type': 'application/json' });
+  postOnFreshConnection(`http://127.0.0.1:${starter.port}/api/v1/users`, JSON.stringify({ name, email: `${name}@example.org` }), {
+    'content-type': 'application/json',
+  });
 
 async function problemOf(stream: OpenStream, status: number) {
   await stream.ended;
@@ -85,7 +87,8 @@ describe('an SSE console aimed at my server', () => {
       await stream.until(/event: user\.created\ndata: .*"ann"/);
       stream.close();
 
-      const outbound = () => decodedConnections(askerCapture).find((c) => (c.connection as { outbound?: boolean }).outbound && c.connection.local === `127.0.0.1:${starter.port}`);
+      const outbound = () =>
+        decodedConnections(askerCapture).find((c) => (c.connection as { outbound?: boolean }).outbound && c.connection.local === `127.0.0.1:${starter.port}`);
       // the browser's request gone, Wirelab's connection to the starter closes too
       await askerCapture.waitFor(() => {
         const found = outbound();

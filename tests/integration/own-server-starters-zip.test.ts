@@ -36,11 +36,23 @@ describe('GET /_wirelab/own-server/starters.zip', () => {
     const tracked = (await run('git', ['ls-files', 'starters', 'proto'], { cwd: REPO_ROOT })).stdout
       .split('\n')
       .filter((path) => path.startsWith('starters/') || (path.endsWith('.proto') && !path.startsWith('proto/gen/')));
-    const listed = (await run('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(work, 'starters.zip')])).stdout.trim().split('\n');
+    const listed = (
+      await run('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(work, 'starters.zip')])
+    ).stdout
+      .trim()
+      .split('\n');
     expect(listed.map((name) => name.replace(/^wirelab-starters\//, '')).sort()).toEqual(tracked.sort());
     for (const path of tracked) expect(readFileSync(join(unpacked, path)).equals(readFileSync(join(REPO_ROOT, path))), path).toBe(true);
     // Python's zipfile keeps no mode: read the archive's own attributes for the scripts
-    const modes = JSON.parse((await run('python3', ['-c', 'import sys, json, zipfile; print(json.dumps({i.filename: i.external_attr >> 16 for i in zipfile.ZipFile(sys.argv[1]).infolist()}))', join(work, 'starters.zip')])).stdout) as Record<string, number>;
+    const modes = JSON.parse(
+      (
+        await run('python3', [
+          '-c',
+          'import sys, json, zipfile; print(json.dumps({i.filename: i.external_attr >> 16 for i in zipfile.ZipFile(sys.argv[1]).infolist()}))',
+          join(work, 'starters.zip'),
+        ])
+      ).stdout,
+    ) as Record<string, number>;
     for (const path of tracked.filter((each) => each.endsWith('.sh'))) {
       expect(modes[`wirelab-starters/${path}`] & 0o111, path).toBe(statSync(join(REPO_ROOT, path)).mode & 0o111);
     }

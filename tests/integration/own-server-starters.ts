@@ -55,7 +55,10 @@ export function failingIds(report: CheckReport): string[] {
 }
 
 export function idsWith(report: CheckReport, outcome: CheckReport['results'][number]['outcome']): string[] {
-  return report.results.filter((result) => result.outcome === outcome).map((result) => result.id).sort();
+  return report.results
+    .filter((result) => result.outcome === outcome)
+    .map((result) => result.id)
+    .sort();
 }
 
 /**
@@ -65,16 +68,21 @@ export function idsWith(report: CheckReport, outcome: CheckReport['results'][num
  */
 export function postOnFreshConnection(url: string, body: string, headers: Record<string, string>): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('error', reject);
-      response.once('end', () => {
-        const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-        resolve(new Response(Buffer.concat(chunks), { status: response.statusCode, headers: answerHeaders }));
-      });
-    });
+    const outgoing = httpRequest(
+      url,
+      { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('error', reject);
+        response.once('end', () => {
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers))
+            if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+          resolve(new Response(Buffer.concat(chunks), { status: response.statusCode, headers: answerHeaders }));
+        });
+      },
+    );
     outgoing.once('error', reject);
     outgoing.end(body);
   });

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-describe('Wirelab checked as if it were a student\'s server', () => {
+describe("Wirelab checked as if it were a student's server", () => {
   it.each(CHECKED_PROTOCOLS)('passes every %s check', async (protocol) => {
     const report = await checkAsLoopbackStudent(protocol, server.port);
     expect(report.reachable).toBe(true);
@@ -24,7 +24,9 @@ describe('Wirelab checked as if it were a student\'s server', () => {
       expect(result.sent.length, result.id).toBeGreaterThan(0);
       expect(result.got.length, result.id).toBeGreaterThan(0);
       expect(result.name.ru && result.expected.ru && result.why.text.ru, result.id).toMatch(/[а-яё]/i);
-      expect(result.why.clause, result.id).toMatch(/^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect|GraphQL (spec|over HTTP)|graphql-ws|Wirelab's contract|MQTT 3\.1\.1 §)/);
+      expect(result.why.clause, result.id).toMatch(
+        /^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect|GraphQL (spec|over HTTP)|graphql-ws|Wirelab's contract|MQTT 3\.1\.1 §)/,
+      );
     }
   });
 
@@ -38,13 +40,28 @@ describe('Wirelab checked as if it were a student\'s server', () => {
   it('checks GraphQL over HTTP and over graphql-transport-ws, and deletes every user it made', async () => {
     const report = await checkAsLoopbackStudent('graphql', server.port);
     expect(report.results.map((result) => result.id)).toEqual([
-      'post-query-200', 'get-query-200', 'mutation-create-user', 'variables', 'operation-name',
-      'syntax-error-400', 'validation-error-200', 'depth-limit', 'get-mutation-405',
-      'ws-init-ack', 'ws-subscribe-next', 'ws-complete-stops', 'ws-ping-pong',
-      'ws-subscribe-before-init-4401', 'ws-second-init-4429', 'ws-invalid-message-4400', 'ws-duplicate-id-4409',
+      'post-query-200',
+      'get-query-200',
+      'mutation-create-user',
+      'variables',
+      'operation-name',
+      'syntax-error-400',
+      'validation-error-200',
+      'depth-limit',
+      'get-mutation-405',
+      'ws-init-ack',
+      'ws-subscribe-next',
+      'ws-complete-stops',
+      'ws-ping-pong',
+      'ws-subscribe-before-init-4401',
+      'ws-second-init-4429',
+      'ws-invalid-message-4400',
+      'ws-duplicate-id-4409',
     ]);
     const byId = new Map(report.results.map((result) => [result.id, result]));
-    expect(byId.get('syntax-error-400')!.got).toMatch(/^HTTP\/1\.1 400 Bad Request\n[\s\S]*content-type: application\/graphql-response\+json[\s\S]*"locations"/i);
+    expect(byId.get('syntax-error-400')!.got).toMatch(
+      /^HTTP\/1\.1 400 Bad Request\n[\s\S]*content-type: application\/graphql-response\+json[\s\S]*"locations"/i,
+    );
     expect(byId.get('get-query-200')!.sent).toMatch(/^GET \/graphql\?query=/);
     const subscribed = byId.get('ws-subscribe-next')!;
     expect(subscribed.sent).toMatch(/Sec-WebSocket-Protocol: graphql-transport-ws/);
@@ -62,7 +79,7 @@ describe('Wirelab checked as if it were a student\'s server', () => {
 });
 
 describe('the guard, before any check', () => {
-  it('refuses a student on the LAN who aims at the server\'s own loopback, in both languages', async () => {
+  it("refuses a student on the LAN who aims at the server's own loopback, in both languages", async () => {
     const guard = createAddressGuard({ studentAddress: '192.168.1.5', enabled: true });
     const report = await runChecks('rest', `127.0.0.1:${server.port}`, { guard });
     expect(report.reachable).toBe(false);

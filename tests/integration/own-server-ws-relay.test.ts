@@ -103,7 +103,8 @@ describe('a WebSocket console aimed at my server', () => {
       expect(await relayed.closed).toMatchObject({ code: 4000, reason: 'done', fact: null });
 
       // Wirelab's connection to the student's server: outbound, its handshake and frames decoded
-      const outbound = () => decodedConnections(askerCapture).find((c) => (c.connection as { outbound?: boolean }).outbound && c.connection.local === `127.0.0.1:${studentPort}`);
+      const outbound = () =>
+        decodedConnections(askerCapture).find((c) => (c.connection as { outbound?: boolean }).outbound && c.connection.local === `127.0.0.1:${studentPort}`);
       await askerCapture.waitFor(() => {
         const found = outbound();
         return found !== undefined && askerCapture.messages.some((m) => m.type === 'closed' && m.conn === found.connection.id);

@@ -38,12 +38,10 @@ afterAll(async () => {
 function captured(capture: CaptureClient): Array<{ connection: CapturedConnection; chunks: CaptureChunk[] }> {
   const closed = new Map(capture.messages.filter((m) => m.type === 'closed').map((m) => [m.conn as string, m.t as number]));
   const chunks: CaptureChunk[] = capture.chunks().map((chunk) => ({ ...chunk, data: new Uint8Array(Buffer.from(chunk.data, 'base64')) }));
-  return capture
-    .connections<CapturedConnection>()
-    .map((connection) => {
-      const closedAt = closed.get(connection.id);
-      return { connection: closedAt === undefined ? connection : { ...connection, closedAt }, chunks: chunks.filter((chunk) => chunk.conn === connection.id) };
-    });
+  return capture.connections<CapturedConnection>().map((connection) => {
+    const closedAt = closed.get(connection.id);
+    return { connection: closedAt === undefined ? connection : { ...connection, closedAt }, chunks: chunks.filter((chunk) => chunk.conn === connection.id) };
+  });
 }
 
 /** Requests one after another on one h2c connection (HTTP/2 with prior knowledge), bodies read. */
@@ -68,7 +66,25 @@ async function sessionTraffic(session: string): Promise<void> {
   const origin = server.origin;
   const cookie = `Cookie: wirelab_session=${session}`;
   // Two requests on one kept-alive connection, the second a POST with a body.
-  await run('curl', ['-s', '-H', cookie, '-o', '/dev/null', `${origin}/api/v1/users?page=1&limit=2`, '--next', '-s', '-H', cookie, '-H', 'content-type: application/json', '-d', '{"name":"Pcap Tester","email":"pcap@example.org"}', '-o', '/dev/null', `${origin}/api/v1/users`]);
+  await run('curl', [
+    '-s',
+    '-H',
+    cookie,
+    '-o',
+    '/dev/null',
+    `${origin}/api/v1/users?page=1&limit=2`,
+    '--next',
+    '-s',
+    '-H',
+    cookie,
+    '-H',
+    'content-type: application/json',
+    '-d',
+    '{"name":"Pcap Tester","email":"pcap@example.org"}',
+    '-o',
+    '/dev/null',
+    `${origin}/api/v1/users`,
+  ]);
   // Node's http2 client, not curl: curl 7.88 fails to reuse an h2c connection for a second URL
   // ("Error in the HTTP2 framing layer", against a bare Node http2 server too).
   await h2Requests(origin, session, ['/api/v1/users/1', '/api/v1/users?limit=1']);
@@ -126,7 +142,9 @@ interface TsharkPacket {
 async function tsharkPackets(file: string, serverPort: number): Promise<TsharkPacket[]> {
   // The app's port as HTTP, as Wireshark does for 8080 by default; h2c is then found by the
   // HTTP/2 heuristic on its connection preface, and gRPC by its content-type.
-  const { stdout } = await run(TSHARK, ['-r', file, '-d', `tcp.port==${serverPort},http`, '-T', 'json', '--no-duplicate-keys'], { maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await run(TSHARK, ['-r', file, '-d', `tcp.port==${serverPort},http`, '-T', 'json', '--no-duplicate-keys'], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return (JSON.parse(stdout) as Array<{ _source: { layers: Record<string, Json> } }>).map(({ _source: { layers } }) => {
     const tcp = layers.tcp as Record<string, string>;
     const source = Number(tcp['tcp.srcport']);
@@ -171,7 +189,12 @@ describe('exported pcapng in tshark', () => {
     await capture.close();
 
     const connections = captured(capture);
-    const decoded = new Map(connections.map(({ connection, chunks }) => [parseEndpoint(connection.remote)!.port, { connection, chunks, result: decodeConnection(connection, chunks) }]));
+    const decoded = new Map(
+      connections.map(({ connection, chunks }) => [
+        parseEndpoint(connection.remote)!.port,
+        { connection, chunks, result: decodeConnection(connection, chunks) },
+      ]),
+    );
     expect([...decoded.values()].map(({ connection }) => connection.transport).sort()).toEqual(['h2c', 'h2c', 'http/1.1', 'http/1.1']);
     const exported: ExportedConnection[] = [...decoded.values()].map(({ connection, result }) => ({ connection, streams: result.streams }));
     const file = join(workDir, 'session.pcapng');
@@ -186,10 +209,14 @@ describe('exported pcapng in tshark', () => {
 
       // The TCP payloads are exactly the captured bytes, at the captured times (µs).
       for (const dir of ['in', 'out'] as const) {
-        const payload = Buffer.concat(own.filter((packet) => packet.dir === dir).flatMap((packet) => {
-          const hex = (packet.layers.tcp as Record<string, string>)['tcp.payload'];
-          return hex ? [Buffer.from(hex.replace(/:/g, ''), 'hex')] : [];
-        }));
+        const payload = Buffer.concat(
+          own
+            .filter((packet) => packet.dir === dir)
+            .flatMap((packet) => {
+              const hex = (packet.layers.tcp as Record<string, string>)['tcp.payload'];
+              return hex ? [Buffer.from(hex.replace(/:/g, ''), 'hex')] : [];
+            }),
+        );
         expect(payload.equals(capture.bytes(connection.id, dir)), `${label} ${dir} bytes`).toBe(true);
         const firstChunk = chunks.filter((chunk) => chunk.dir === dir).sort((a, b) => a.offset - b.offset)[0];
         const firstData = own.find((packet) => packet.dir === dir && (packet.layers.tcp as Record<string, string>)['tcp.payload']);
@@ -204,21 +231,34 @@ describe('exported pcapng in tshark', () => {
           return methods.map((method, index) => `${method} ${uris[index]}`);
         });
         expect(theirRequests, `${label} requests`).toEqual(result.exchanges.map((exchange) => `${exchange.request.method} ${exchange.request.target}`));
-        expect(http.flatMap((layer) => collect(layer, 'http.response.code')).map(Number), `${label} statuses`).toEqual(result.exchanges.map((exchange) => exchange.response?.status));
+        expect(http.flatMap((layer) => collect(layer, 'http.response.code')).map(Number), `${label} statuses`).toEqual(
+          result.exchanges.map((exchange) => exchange.response?.status),
+        );
       } else {
         for (const dir of ['in', 'out'] as const) {
-          const http2 = own.filter((packet) => packet.dir === dir).map((packet) => packet.layers.http2).filter(Boolean);
+          const http2 = own
+            .filter((packet) => packet.dir === dir)
+            .map((packet) => packet.layers.http2)
+            .filter(Boolean);
           const names = http2.flatMap((layer) => collect(layer, 'http2.header.name'));
           const values = http2.flatMap((layer) => collect(layer, 'http2.header.value'));
           expect(names.length, `${label} ${dir} header count`).toBeGreaterThan(0);
-          expect(names.map((name, index) => `${name}: ${values[index]}`), `${label} ${dir} HTTP/2 headers`).toEqual(ourHeaderFields(result, dir));
+          expect(
+            names.map((name, index) => `${name}: ${values[index]}`),
+            `${label} ${dir} HTTP/2 headers`,
+          ).toEqual(ourHeaderFields(result, dir));
         }
       }
 
       // gRPC messages: the length in each 5-byte prefix, per direction.
       for (const dir of ['in', 'out'] as const) {
-        const theirs = own.filter((packet) => packet.dir === dir).flatMap((packet) => collect(packet.layers.grpc, 'grpc.message_length')).map(Number);
-        const ours = (result.messages ?? []).filter((message) => message.layer === 'grpc-message' && message.dir === dir).map((message) => message.fields?.length);
+        const theirs = own
+          .filter((packet) => packet.dir === dir)
+          .flatMap((packet) => collect(packet.layers.grpc, 'grpc.message_length'))
+          .map(Number);
+        const ours = (result.messages ?? [])
+          .filter((message) => message.layer === 'grpc-message' && message.dir === dir)
+          .map((message) => message.fields?.length);
         expect(theirs, `${label} ${dir} gRPC message lengths`).toEqual(ours);
       }
 
@@ -242,15 +282,24 @@ describe('exported pcapng in tshark', () => {
     // What was measured really was there: each kind of traffic shows up in tshark's reading.
     const all = (key: string): Json[] => packets.flatMap((packet) => collect(packet.layers, key));
     expect(all('http.request.method')).toEqual(expect.arrayContaining(['GET', 'POST']));
-    expect(all('http2.header.value')).toEqual(expect.arrayContaining(['/wirelab.lab.v1.LabService/Echo', '/wirelab.lab.v1.LabService/Ticks', '/api/v1/users/1']));
+    expect(all('http2.header.value')).toEqual(
+      expect.arrayContaining(['/wirelab.lab.v1.LabService/Echo', '/wirelab.lab.v1.LabService/Ticks', '/api/v1/users/1']),
+    );
     expect(all('grpc.message_length').length).toBeGreaterThanOrEqual(5);
     expect(all('websocket.opcode')).toEqual(expect.arrayContaining(['1', '2', '8']));
 
     // Checked as Wireshark can check them: no bad checksum, no TCP analysis complaint, nothing malformed.
     const { stdout: complaints } = await run(TSHARK, [
-      '-r', file, '-d', `tcp.port==${server.port},http`,
-      '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
-      '-Y', 'ip.checksum.status == 0 || tcp.checksum.status == 0 || tcp.analysis.flags || _ws.malformed || _ws.expert.severity >= error',
+      '-r',
+      file,
+      '-d',
+      `tcp.port==${server.port},http`,
+      '-o',
+      'ip.check_checksum:TRUE',
+      '-o',
+      'tcp.check_checksum:TRUE',
+      '-Y',
+      'ip.checksum.status == 0 || tcp.checksum.status == 0 || tcp.analysis.flags || _ws.malformed || _ws.expert.severity >= error',
     ]);
     expect(complaints).toBe('');
 
@@ -267,7 +316,9 @@ describe('exported pcapng in tshark', () => {
     expect(holedPackets.every((packet) => packet.clientPort === keepAlivePort)).toBe(true);
     const lost = holedPackets.filter((packet) => collect(packet.layers.tcp, 'tcp.analysis.lost_segment').length > 0);
     expect(lost.map((packet) => packet.dir).sort()).toEqual(['in', 'out']);
-    const requests = holedPackets.flatMap((packet) => collect(packet.layers.http, 'http.request.method').map((method) => `${method} ${collect(packet.layers.http, 'http.request.uri')[0]}`));
+    const requests = holedPackets.flatMap((packet) =>
+      collect(packet.layers.http, 'http.request.method').map((method) => `${method} ${collect(packet.layers.http, 'http.request.uri')[0]}`),
+    );
     expect(requests).toEqual(holed.exchanges.map((exchange) => `${exchange.request.method} ${exchange.request.target}`));
     expect(requests).toEqual(['POST /api/v1/users']);
   }, 60_000);
@@ -290,10 +341,29 @@ describe('pcapng segments in tshark', () => {
     writeFileSync(file, capturesToPcapng([{ connection, streams }]));
 
     const { stdout } = await run(TSHARK, [
-      '-r', file, '-o', 'tcp.check_checksum:TRUE',
-      '-T', 'fields', '-e', 'ipv6.src', '-e', 'tcp.len', '-e', 'tcp.checksum.status', '-e', 'http.response.code', '-e', 'http.content_length', '-e', 'tcp.analysis.flags',
+      '-r',
+      file,
+      '-o',
+      'tcp.check_checksum:TRUE',
+      '-T',
+      'fields',
+      '-e',
+      'ipv6.src',
+      '-e',
+      'tcp.len',
+      '-e',
+      'tcp.checksum.status',
+      '-e',
+      'http.response.code',
+      '-e',
+      'http.content_length',
+      '-e',
+      'tcp.analysis.flags',
     ]);
-    const rows = stdout.trim().split('\n').map((line) => line.split('\t'));
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
     expect(rows.every(([source]) => source === '::1')).toBe(true);
     expect(rows.every((row) => row[2] === '1')).toBe(true);
     expect(rows.map((row) => row[5]).filter(Boolean)).toEqual([]);

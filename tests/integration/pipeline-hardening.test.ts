@@ -211,7 +211,8 @@ describe('budgets per client address', () => {
     }
     // An outside client on the same address still gets its CONNACK 0, four times.
     const outside = [];
-    for (let i = 0; i < 4; i++) outside.push(await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`, { username: `sandbox:${labs[0]!.id}`, reconnectPeriod: 0 }));
+    for (let i = 0; i < 4; i++)
+      outside.push(await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`, { username: `sandbox:${labs[0]!.id}`, reconnectPeriod: 0 }));
     for (const client of outside) await client.endAsync();
   });
 
@@ -228,13 +229,16 @@ describe('an address at its lab budget', () => {
   let server: RunningServer;
   beforeAll(async () => {
     // Labs nobody watches or uses are taken back at once.
-    server = await startServer({ clientLimits: { connections: { pipelineLab: { perAddress: 2 } } } as never, mqtt: { pipeline: { reclaimIdleMs: 0 } as never } });
+    server = await startServer({
+      clientLimits: { connections: { pipelineLab: { perAddress: 2 } } } as never,
+      mqtt: { pipeline: { reclaimIdleMs: 0 } as never },
+    });
   });
   afterAll(async () => {
     await server?.close();
   });
 
-  it("puts its own least recently used unwatched lab to sleep for a new one", async () => {
+  it('puts its own least recently used unwatched lab to sleep for a new one', async () => {
     const first = labOn(server);
     const second = labOn(server);
     const third = labOn(server);

@@ -61,7 +61,10 @@ class Lab {
     const response = await this.request('GET', '');
     expect(response.status).toBe(200);
     return (await response.json()) as {
-      consumers: Record<string, { running: boolean; connected: boolean; backlog: number; dropped: number; processed: number; partitions?: number[]; busy: boolean }>;
+      consumers: Record<
+        string,
+        { running: boolean; connected: boolean; backlog: number; dropped: number; processed: number; partitions?: number[]; busy: boolean }
+      >;
       group: { partitions: Array<{ owner: string | null; backlog: number }>; backlog: number } | null;
     };
   }
@@ -92,7 +95,8 @@ class Lab {
   }
 }
 
-const orderNumbers = (notifications: Notification[]) => notifications.map((n) => (typeof n.order === 'object' ? n.order.order : undefined)).sort((a, b) => a! - b!);
+const orderNumbers = (notifications: Notification[]) =>
+  notifications.map((n) => (typeof n.order === 'object' ? n.order.order : undefined)).sort((a, b) => a! - b!);
 
 describe('the same job two ways', () => {
   it('while the worker is down: the REST call fails with 503 and Retry-After, the publish is accepted; on restart every order arrives once', async () => {
@@ -175,7 +179,12 @@ describe('fan-out and competing consumers', () => {
     await lab.consumer('w2', { role: 'member' });
     await lab.until(async () => {
       const state = await lab.state();
-      return state.consumers.w1?.partitions?.join() === '0,2' && state.consumers.w2?.partitions?.join() === '1' && state.consumers.w1.connected && state.consumers.w2.connected;
+      return (
+        state.consumers.w1?.partitions?.join() === '0,2' &&
+        state.consumers.w2?.partitions?.join() === '1' &&
+        state.consumers.w1.connected &&
+        state.consumers.w2.connected
+      );
     });
     for (let order = 1; order <= 6; order++) await lab.publish(`orders/${order % 3}`, order);
     await lab.until(() => lab.notificationsFrom('w1').length + lab.notificationsFrom('w2').length === 6);
@@ -221,7 +230,12 @@ describe('fan-out and competing consumers', () => {
     await lab.until(async () => (await lab.state()).group?.backlog === 2);
     await lab.consumer('w1', { running: true });
     await lab.until(() => lab.notificationsFrom('w1').length === 3);
-    expect(lab.notificationsFrom('w1').slice(1).every((n) => n.whileDown)).toBe(true);
+    expect(
+      lab
+        .notificationsFrom('w1')
+        .slice(1)
+        .every((n) => n.whileDown),
+    ).toBe(true);
     await lab.close();
   });
 });

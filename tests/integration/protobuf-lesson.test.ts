@@ -43,7 +43,12 @@ interface Sent {
  * connection to the session of the cookie it carries, and a pooled connection opened by an
  * earlier cookie-less request would belong to no one.
  */
-function send(path: string, method: string, headers: Headers, body: Uint8Array | string | null): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
+function send(
+  path: string,
+  method: string,
+  headers: Headers,
+  body: Uint8Array | string | null,
+): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(server.origin + path, { method, headers: Object.fromEntries(headers), agent: false }, (response) => {
       const parts: Buffer[] = [];
@@ -138,7 +143,13 @@ describe('lesson 03-protocol-buffers: every exercise passes from the real traffi
   it('passes each exercise after its cell ran, and none before', async () => {
     const session = await newSession(server.origin);
     const capture = await CaptureClient.open(server.origin, session);
-    const cellsToRun = [...new Set(Object.values(lesson.exercises).map((exercise) => exercise.cell).filter((id): id is string => id !== undefined))];
+    const cellsToRun = [
+      ...new Set(
+        Object.values(lesson.exercises)
+          .map((exercise) => exercise.cell)
+          .filter((id): id is string => id !== undefined),
+      ),
+    ];
 
     const before = decodedTraffic(capture);
     for (const [id, exercise] of Object.entries(lesson.exercises)) {
@@ -167,6 +178,10 @@ describe('lesson 03-protocol-buffers: every exercise passes from the real traffi
 
   it('has a cell for every exercise and no cell file without a cell', () => {
     const files = readdirSync(join(LESSON, 'cells')).map((name) => `cells/${name}`);
-    expect(files.sort()).toEqual(Object.values(lesson.cells).map((cell) => cell.file).sort());
+    expect(files.sort()).toEqual(
+      Object.values(lesson.cells)
+        .map((cell) => cell.file)
+        .sort(),
+    );
   });
 });

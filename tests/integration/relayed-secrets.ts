@@ -29,7 +29,9 @@ function unmaskedPayloads(inbound: Buffer): Promise<string | null> {
 
 /** Every run of base64 or base64url text in `text`, decoded. */
 function base64Decoded(text: string): string[] {
-  return [...text.matchAll(/[A-Za-z0-9+/_-]{16,}={0,2}/g)].map((match) => Buffer.from(match[0].replaceAll('-', '+').replaceAll('_', '/'), 'base64').toString('latin1'));
+  return [...text.matchAll(/[A-Za-z0-9+/_-]{16,}={0,2}/g)].map((match) =>
+    Buffer.from(match[0].replaceAll('-', '+').replaceAll('_', '/'), 'base64').toString('latin1'),
+  );
 }
 
 /**
@@ -61,4 +63,3 @@ export async function secretsInRelay(frames: readonly Buffer[], secrets: Record<
   }
   return found;
 }
-

@@ -54,10 +54,19 @@ describe('REST over HTTP/1.1', () => {
     const etag = created.headers.get('etag')!;
 
     expect((await call('GET', location, { headers: { ...headers, 'if-none-match': etag } })).status).toBe(304);
-    const patched = await call('PATCH', location, { headers: { ...headers, 'if-match': etag, 'content-type': 'application/merge-patch+json' }, body: { status: 'inactive' } });
+    const patched = await call('PATCH', location, {
+      headers: { ...headers, 'if-match': etag, 'content-type': 'application/merge-patch+json' },
+      body: { status: 'inactive' },
+    });
     expect(patched.status).toBe(200);
     expect(patched.headers.get('etag')).not.toBe(etag);
-    expectProblem(await call('PUT', location, { headers: { ...headers, 'if-match': etag }, body: { name: 'K', email: 'k@example.com', status: 'active', roles: [], metadata: {}, phone: null } }), 412);
+    expectProblem(
+      await call('PUT', location, {
+        headers: { ...headers, 'if-match': etag },
+        body: { name: 'K', email: 'k@example.com', status: 'active', roles: [], metadata: {}, phone: null },
+      }),
+      412,
+    );
     expect((await call('DELETE', location, { headers })).status).toBe(204);
     expectProblem(await call('GET', location, { headers }), 404);
   });

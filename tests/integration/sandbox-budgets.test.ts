@@ -27,7 +27,10 @@ function send(server: RunningServer, path: string, options: { method?: string; h
 describe('a flood of writes in one sandbox while another resumes', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ rateLimit: false, clientLimits: { rates: { rest: { perAddress: 100_000 }, graphql: { perAddress: 100_000 }, writes: { perAddress: 100_000 } } } });
+    server = await startServer({
+      rateLimit: false,
+      clientLimits: { rates: { rest: { perAddress: 100_000 }, graphql: { perAddress: 100_000 }, writes: { perAddress: 100_000 } } },
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -67,7 +70,10 @@ describe('a flood of writes in one sandbox while another resumes', () => {
     expect(body.events.map((e) => e.type)).toEqual(['user.created']);
 
     const controller = new AbortController();
-    const stream = await fetch(`${server.origin}/api/v1/events`, { headers: { 'x-wirelab-sandbox': quiet, 'last-event-id': String(seen) }, signal: controller.signal });
+    const stream = await fetch(`${server.origin}/api/v1/events`, {
+      headers: { 'x-wirelab-sandbox': quiet, 'last-event-id': String(seen) },
+      signal: controller.signal,
+    });
     const reader = stream.body!.getReader();
     let text = '';
     while (!text.includes('\n\n', text.indexOf('event:'))) text += new TextDecoder().decode((await reader.read()).value);

@@ -65,7 +65,11 @@ describe('a malformed sandbox header on a gRPC call', () => {
           'x-wirelab-sandbox': '../etc',
         });
         stream.on('response', (headers) =>
-          resolve({ status: Number(headers[':status']), grpcStatus: String(headers['grpc-status']), message: decodeURIComponent(String(headers['grpc-message'])) }),
+          resolve({
+            status: Number(headers[':status']),
+            grpcStatus: String(headers['grpc-status']),
+            message: decodeURIComponent(String(headers['grpc-message'])),
+          }),
         );
         stream.on('error', reject);
         stream.resume();

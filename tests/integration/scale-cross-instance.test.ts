@@ -72,7 +72,10 @@ describe('a domain event made through instance A', () => {
     try {
       await chat.waitFor('welcome', (message) => message.type === 'welcome');
       const made = await createUser(a.origin, { 'x-wirelab-sandbox': sandbox }, 'WS');
-      await chat.waitFor('the event on B', (message) => message.type === 'event' && message.event === 'user.created' && (message.data as { name: string }).name === made.name);
+      await chat.waitFor(
+        'the event on B',
+        (message) => message.type === 'event' && message.event === 'user.created' && (message.data as { name: string }).name === made.name,
+      );
     } finally {
       chat.close();
     }
@@ -140,13 +143,21 @@ describe('a class split across two instances', () => {
         body: JSON.stringify({ lesson: 'rest', exercise: 'create-201', passed: true }),
       });
       expect(report.status).toBe(200);
-      await boardHas((members) => members.some((member) => member.name === 'Boris' && member.results.some((result) => result.exercise === 'create-201' && result.passedMs !== null)));
+      await boardHas((members) =>
+        members.some((member) => member.name === 'Boris' && member.results.some((result) => result.exercise === 'create-201' && result.passedMs !== null)),
+      );
       // And through A, read on B over HTTP.
-      await fetch(`${a.origin}/_wirelab/class/progress`, { method: 'POST', headers: { ...json, 'x-wirelab-member': anna }, body: JSON.stringify({ lesson: 'rest', exercise: 'get-409', passed: false }) });
+      await fetch(`${a.origin}/_wirelab/class/progress`, {
+        method: 'POST',
+        headers: { ...json, 'x-wirelab-member': anna },
+        body: JSON.stringify({ lesson: 'rest', exercise: 'get-409', passed: false }),
+      });
       const board = await eventually('the board on B', async () => {
         const response = await fetch(`${b.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher });
         const body = (await response.json()) as { members: Array<{ name: string; results: Array<{ exercise: string; attempts: number }> }> };
-        return body.members.find((member) => member.name === 'Anna')?.results.some((result) => result.exercise === 'get-409' && result.attempts === 1) ? body : undefined;
+        return body.members.find((member) => member.name === 'Anna')?.results.some((result) => result.exercise === 'get-409' && result.attempts === 1)
+          ? body
+          : undefined;
       });
       expect(board.members.map((member) => member.name).sort()).toEqual(['Anna', 'Boris']);
 

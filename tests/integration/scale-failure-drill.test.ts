@@ -92,11 +92,19 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
     socket.on('user:created', (event: { data: { name: string } }) => socketEvents.push(event.data.name));
 
     // The student is in a class and has passed an exercise (stored through the doomed instance).
-    const created = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes`, { method: 'POST', headers: { 'x-wirelab-teacher-key': TEACHER_KEY }, body: { title: 'Drill' } });
+    const created = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes`, {
+      method: 'POST',
+      headers: { 'x-wirelab-teacher-key': TEACHER_KEY },
+      body: { title: 'Drill' },
+    });
     const { code } = created.json<{ code: string }>();
     const joined = await httpRequest(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', headers: student, body: { code, name: 'Ada' } });
     const { memberToken } = joined.json<{ memberToken: string }>();
-    const report = await httpRequest(`${cluster.lb.origin}/_wirelab/class/progress`, { method: 'POST', headers: { 'x-wirelab-member': memberToken, ...student }, body: { lesson: 'rest', exercise: 'create-201', passed: true } });
+    const report = await httpRequest(`${cluster.lb.origin}/_wirelab/class/progress`, {
+      method: 'POST',
+      headers: { 'x-wirelab-member': memberToken, ...student },
+      body: { lesson: 'rest', exercise: 'create-201', passed: true },
+    });
     expect(report.status).toBe(200);
     expect(report.instance).toBe(doomed.id);
 
@@ -150,7 +158,9 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
       // The progress stored before the instance died is on the board (read through the survivor).
       const board = await fetch(`${survivor.origin}/_wirelab/class/classes/${code}/board`, { headers: { 'x-wirelab-teacher-key': TEACHER_KEY } });
       const members = ((await board.json()) as { members: Array<{ name: string; results: Array<{ exercise: string; passedMs: number | null }> }> }).members;
-      expect(members.find((member) => member.name === 'Ada')?.results).toEqual([expect.objectContaining({ exercise: 'create-201', passedMs: expect.any(Number) })]);
+      expect(members.find((member) => member.name === 'Ada')?.results).toEqual([
+        expect.objectContaining({ exercise: 'create-201', passedMs: expect.any(Number) }),
+      ]);
 
       await cluster.lb.waitForStatus(doomed.id, 'DOWN');
     } finally {
@@ -204,7 +214,12 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
       client.reconnect();
       for (const made of during) await eventually(`${made.name} after the reconnect`, () => (received.includes(made.name) ? true : undefined));
       expect(sessionPresent.at(-1)).toBe(true);
-      expect(await cluster.lb.openConnections('wirelab_mqtt')).toEqual(new Map([[doomed.id, 0], [survivor.id, 1]]));
+      expect(await cluster.lb.openConnections('wirelab_mqtt')).toEqual(
+        new Map([
+          [doomed.id, 0],
+          [survivor.id, 1],
+        ]),
+      );
     } finally {
       await client.endAsync(true);
     }

@@ -65,7 +65,7 @@ describe('HAProxy pins the wirelab_session cookie', () => {
     }
   });
 
-  it('moves a keep-alive browser to its cookie\'s instance once it has the cookie', async () => {
+  it("moves a keep-alive browser to its cookie's instance once it has the cookie", async () => {
     // One connection, kept alive, as a browser's: its first request has no cookie, so HAProxy
     // pinned it by address; the instance closes it when it hands out the cookie.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -105,7 +105,7 @@ describe('HAProxy pins the wirelab_session cookie', () => {
 });
 
 describe('HAProxy passes the bytes through untouched', () => {
-  it('records in the student\'s inspector the request exactly as the client wrote it', async () => {
+  it("records in the student's inspector the request exactly as the client wrote it", async () => {
     const { session } = await newSession();
     const capture = await CaptureClient.open(cluster.lb.origin, session);
     try {
@@ -194,16 +194,24 @@ describe('every transport passes through the one port of the load balancer', () 
     const box = `lb-${randomBytes(4).toString('hex')}`;
     const port = String(cluster.lb.port);
     const before = await cluster.lb.backendSessions('wirelab_mqtt');
-    const published = await run('mosquitto_pub', ['-p', port, '-d', '-u', `sandbox:${box}`, '-t', 'lab/door', '-m', 'open', '-q', '1', '-r'], { timeout: 20_000 });
+    const published = await run('mosquitto_pub', ['-p', port, '-d', '-u', `sandbox:${box}`, '-t', 'lab/door', '-m', 'open', '-q', '1', '-r'], {
+      timeout: 20_000,
+    });
     expect(published.stdout).toMatch(/received CONNACK[\s\S]*received PUBACK/);
-    const received = await run('mosquitto_sub', ['-p', port, '-W', '10', '-u', `sandbox:${box}`, '-t', 'lab/#', '-q', '1', '-C', '1', '-F', '%r %t %p'], { timeout: 20_000 });
+    const received = await run('mosquitto_sub', ['-p', port, '-W', '10', '-u', `sandbox:${box}`, '-t', 'lab/#', '-q', '1', '-C', '1', '-F', '%r %t %p'], {
+      timeout: 20_000,
+    });
     expect(received.stdout.trim()).toBe('1 lab/door open');
     expect(await cluster.lb.backendSessions('wirelab_mqtt')).toBe(before + 2);
   });
 
   it('passes MQTT over WebSocket (/mqtt) in the HTTP backend, pinned by the cookie', async () => {
     const { cookie } = await newSession();
-    const client = await mqtt.connectAsync(`ws://127.0.0.1:${cluster.lb.port}/mqtt`, { wsOptions: { headers: { cookie } }, reconnectPeriod: 0, connectTimeout: 10_000 });
+    const client = await mqtt.connectAsync(`ws://127.0.0.1:${cluster.lb.port}/mqtt`, {
+      wsOptions: { headers: { cookie } },
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    });
     try {
       const received = new Promise<string>((resolve) => client.on('message', (topic, payload) => resolve(`${topic} ${payload}`)));
       await client.subscribeAsync('lab/ws', { qos: 1 });
@@ -216,18 +224,21 @@ describe('every transport passes through the one port of the load balancer', () 
 
   it('passes h2c with prior knowledge through as bytes (curl --http2-prior-knowledge)', async () => {
     const before = await cluster.lb.backendSessions('wirelab_h2c');
-    const { stdout } = await run('curl', ['-sS', '-i', '--max-time', '10', '--http2-prior-knowledge', `${cluster.lb.origin}/api/v1/users?limit=1`], { timeout: 20_000 });
+    const { stdout } = await run('curl', ['-sS', '-i', '--max-time', '10', '--http2-prior-knowledge', `${cluster.lb.origin}/api/v1/users?limit=1`], {
+      timeout: 20_000,
+    });
     expect(stdout).toMatch(/^HTTP\/2 200/);
     expect(stdout).toMatch(new RegExp(`^${INSTANCE}: wirelab-[ab]\\r?$`, 'm'));
     // The TCP backend carried it: HAProxy did not terminate the HTTP/2 and re-encode it.
     expect(await cluster.lb.backendSessions('wirelab_h2c')).toBe(before + 1);
   });
 
-
-  it('carries gRPC over h2c with its trailers: Debian\'s python3-grpcio through the load balancer', async () => {
+  it("carries gRPC over h2c with its trailers: Debian's python3-grpcio through the load balancer", async () => {
     const before = await cluster.lb.backendSessions('wirelab_h2c');
     const script = fileURLToPath(new URL('./interop/grpc_interop.py', import.meta.url));
-    const { stdout } = await run('/usr/bin/python3', [script, `127.0.0.1:${cluster.lb.port}`, `lb-grpc-${randomBytes(4).toString('hex')}`], { timeout: 60_000 });
+    const { stdout } = await run('/usr/bin/python3', [script, `127.0.0.1:${cluster.lb.port}`, `lb-grpc-${randomBytes(4).toString('hex')}`], {
+      timeout: 60_000,
+    });
     const observed = JSON.parse(stdout);
     expect(observed.failed).toBeUndefined();
     expect(observed.health_overall).toBe(1);
@@ -245,7 +256,7 @@ describe('every transport passes through the one port of the load balancer', () 
 });
 
 describe('without the pinning (what the template prevents)', () => {
-  it('loses a student\'s data and Socket.IO\'s polling session when wirelab_http balances round-robin', async () => {
+  it("loses a student's data and Socket.IO's polling session when wirelab_http balances round-robin", async () => {
     const unpinned = await cluster.extraLoadBalancer((config) =>
       config.replace(/^ *tcp-request content set-var\(txn\.pin\).*\n/gm, '').replace(/^ *balance hash var\(txn\.pin\)$/m, '    balance roundrobin'),
     );
@@ -264,7 +275,13 @@ describe('without the pinning (what the template prevents)', () => {
     // Round-robin: every read goes to the other instance than the write before it.
     expect(statuses).toEqual([404, 404, 404, 404]);
 
-    const socket: Socket = io(unpinned.origin, { transports: ['polling'], extraHeaders: { cookie }, auth: { name: 'Eve' }, reconnection: false, timeout: 10_000 });
+    const socket: Socket = io(unpinned.origin, {
+      transports: ['polling'],
+      extraHeaders: { cookie },
+      auth: { name: 'Eve' },
+      reconnection: false,
+      timeout: 10_000,
+    });
     try {
       const error = await new Promise<Error>((resolve) => {
         socket.once('connect_error', resolve);
@@ -280,11 +297,16 @@ describe('without the pinning (what the template prevents)', () => {
 
 describe("HAProxy passes each student's address (PROXY protocol)", () => {
   it('lets 21 students at 21 addresses join in one minute, where one address gets 429 past 20', async () => {
-    const created = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes`, { method: 'POST', headers: { 'x-wirelab-teacher-key': TEACHER_KEY }, body: { title: 'Behind HAProxy' } });
+    const created = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes`, {
+      method: 'POST',
+      headers: { 'x-wirelab-teacher-key': TEACHER_KEY },
+      body: { title: 'Behind HAProxy' },
+    });
     expect(created.status).toBe(201);
     const { code } = created.json<{ code: string }>();
     // loopback is all of 127.0.0.0/8: each student connects from an address of their own
-    const join = (from: string, name: string) => httpRequest(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', body: { code, name }, localAddress: from });
+    const join = (from: string, name: string) =>
+      httpRequest(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', body: { code, name }, localAddress: from });
     const students = Array.from({ length: 21 }, (_, index) => `127.0.${index + 10}.2`);
     const statuses = [];
     for (const [index, from] of students.entries()) statuses.push((await join(from, `Student ${index}`)).status);

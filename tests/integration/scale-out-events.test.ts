@@ -79,7 +79,8 @@ async function openEvents(server: RunningServer, cookie: string, lastEventId?: n
           ) as Record<string, string>;
           text = text.slice(end + 2);
           if (block.event === 'stream.gap') gaps.push(JSON.parse(block.data!));
-          else if (block.id !== undefined) events.push({ id: Number(block.id), type: block.event!, data: JSON.parse(block.data!).data ?? JSON.parse(block.data!) });
+          else if (block.id !== undefined)
+            events.push({ id: Number(block.id), type: block.event!, data: JSON.parse(block.data!).data ?? JSON.parse(block.data!) });
         }
       }
     } catch {
@@ -160,13 +161,13 @@ describe('two instances on Redis: the domain events', () => {
       expect(polled.events.map((e) => [e.id, e.type, e.data.id])).toEqual([[id, 'user.created', created.id]]);
       expect(polled.cursor).toBe(id);
 
-      await expect.poll(() => chatOnB.messages.filter((m) => m.type === 'event'), WAIT).toEqual([
-        expect.objectContaining({ id, event: 'user.created', data: expect.objectContaining({ id: created.id }) }),
-      ]);
+      await expect
+        .poll(() => chatOnB.messages.filter((m) => m.type === 'event'), WAIT)
+        .toEqual([expect.objectContaining({ id, event: 'user.created', data: expect.objectContaining({ id: created.id }) })]);
 
-      await expect.poll(() => graphqlOnB.messages.filter((m) => m.type === 'next'), WAIT).toEqual([
-        { id: '1', type: 'next', payload: { data: { userChanged: { kind: 'CREATED', id: String(created.id), user: { name: 'Grace' } } } } },
-      ]);
+      await expect
+        .poll(() => graphqlOnB.messages.filter((m) => m.type === 'next'), WAIT)
+        .toEqual([{ id: '1', type: 'next', payload: { data: { userChanged: { kind: 'CREATED', id: String(created.id), user: { name: 'Grace' } } } } }]);
 
       const pushed = await grpcResponses.next();
       expect(pushed.value?.event).toMatchObject({ case: 'userChanged', value: { event: 'user.created', userId: created.id, userName: 'Grace' } });
@@ -245,14 +246,16 @@ describe('two instances on Redis: the WebSocket chat rooms', () => {
       await expect.poll(() => ada.messages.filter((m) => m.type === 'joined'), WAIT).toEqual([{ type: 'joined', name: 'bob', members: 1 }]);
 
       bob.send('hello from B');
-      await expect.poll(() => ada.messages.filter((m) => m.type === 'message'), WAIT).toEqual([
-        expect.objectContaining({ type: 'message', from: 'bob', text: 'hello from B' }),
-      ]);
+      await expect
+        .poll(() => ada.messages.filter((m) => m.type === 'message'), WAIT)
+        .toEqual([expect.objectContaining({ type: 'message', from: 'bob', text: 'hello from B' })]);
       ada.send('hello from A');
-      await expect.poll(() => bob.messages.filter((m) => m.type === 'message').map((m) => [m.from, m.text]), WAIT).toEqual([
-        ['bob', 'hello from B'],
-        ['ada', 'hello from A'],
-      ]);
+      await expect
+        .poll(() => bob.messages.filter((m) => m.type === 'message').map((m) => [m.from, m.text]), WAIT)
+        .toEqual([
+          ['bob', 'hello from B'],
+          ['ada', 'hello from A'],
+        ]);
 
       // Every instance hears every domain event itself: a relayed copy would come twice.
       const created = await createUser(a, cookie, 'Once');
@@ -260,7 +263,9 @@ describe('two instances on Redis: the WebSocket chat rooms', () => {
       // Anything B relayed before this line would reach A first (one Redis connection, in order).
       bob.send('after the event');
       await expect.poll(() => ada.messages.filter((m) => m.type === 'message').length, WAIT).toBe(3);
-      expect(ada.messages.filter((m) => m.type === 'event')).toEqual([expect.objectContaining({ event: 'user.created', data: expect.objectContaining({ id: created.id }) })]);
+      expect(ada.messages.filter((m) => m.type === 'event')).toEqual([
+        expect.objectContaining({ event: 'user.created', data: expect.objectContaining({ id: created.id }) }),
+      ]);
 
       bob.socket.close();
       await expect.poll(() => ada.messages.filter((m) => m.type === 'left'), WAIT).toEqual([{ type: 'left', name: 'bob', members: 0 }]);

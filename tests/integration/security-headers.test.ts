@@ -19,10 +19,16 @@ afterAll(async () => {
 });
 
 function directives(policy: string | null): Map<string, string> {
-  return new Map((policy ?? '').split(';').map((part) => part.trim()).filter(Boolean).map((part) => {
-    const [name, ...sources] = part.split(/\s+/);
-    return [name, sources.join(' ')];
-  }));
+  return new Map(
+    (policy ?? '')
+      .split(';')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => {
+        const [name, ...sources] = part.split(/\s+/);
+        return [name, sources.join(' ')];
+      }),
+  );
 }
 
 describe('the pages', () => {
@@ -118,7 +124,12 @@ describe('every other response carries nosniff, without the page policy', () => 
     const session = connect(server.origin);
     try {
       const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const call = session.request({ ':method': 'POST', ':path': '/wirelab.users.v1.UserService/GetUser', 'content-type': 'application/grpc', te: 'trailers' });
+        const call = session.request({
+          ':method': 'POST',
+          ':path': '/wirelab.users.v1.UserService/GetUser',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+        });
         call.on('response', (received) => resolve(received));
         call.on('error', reject);
         call.resume();

@@ -15,7 +15,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-function get(path: string, from: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  path: string,
+  from: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: server.port, path, headers, localAddress: from, agent: false }, (response) => {
       let body = '';

@@ -30,7 +30,11 @@ describe('python3-socketio as the client', () => {
     const box = `python-sio-${Math.random().toString(36).slice(2, 10)}`;
     // What the server saw of the Python client's transports, by its sandbox header.
     const sessions: EngineSession[] = [];
-    const onConnection = (socket: { request: IncomingMessage; transport: { name: string }; once(event: 'upgrade', listener: (transport: { name: string }) => void): void }): void => {
+    const onConnection = (socket: {
+      request: IncomingMessage;
+      transport: { name: string };
+      once(event: 'upgrade', listener: (transport: { name: string }) => void): void;
+    }): void => {
       if (socket.request.headers['x-wirelab-sandbox'] !== box) return;
       const session: EngineSession = { first: socket.transport.name, upgradedTo: null };
       sessions.push(session);
@@ -44,7 +48,10 @@ describe('python3-socketio as the client', () => {
 
       expect(observed.reader_transport).toBe('websocket');
       expect(observed.join_ack).toEqual({ ok: true, room: 'lobby' });
-      expect(observed.bad_room_ack).toMatchObject({ ok: false, error: { code: 'BAD_ROOM', event: 'chat:join', localized: { en: expect.any(String), ru: expect.stringContaining('Имя комнаты') } } });
+      expect(observed.bad_room_ack).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_ROOM', event: 'chat:join', localized: { en: expect.any(String), ru: expect.stringContaining('Имя комнаты') } },
+      });
       expect(observed.writer_transport).toBe('websocket');
       expect(observed.message_ack).toEqual({ ok: true, room: 'lobby' });
       expect(observed.broadcast).toEqual({ room: 'lobby', name: 'writer', text: 'привет from python', at: expect.any(String) });
@@ -70,12 +77,21 @@ describe('python3-socketio as the client', () => {
 describe('curl: a method Engine.IO does not take', () => {
   /** curl's status line and body, one request. */
   async function curl(method: string, query: string): Promise<{ status: string; body: unknown }> {
-    const { stdout } = await run('curl', ['-s', '-X', method, '-d', 'x', '-w', '\n%{http_code} %{content_type}', `${server.origin}/socket.io/?EIO=4&transport=polling${query}`]);
+    const { stdout } = await run('curl', [
+      '-s',
+      '-X',
+      method,
+      '-d',
+      'x',
+      '-w',
+      '\n%{http_code} %{content_type}',
+      `${server.origin}/socket.io/?EIO=4&transport=polling${query}`,
+    ]);
     const [body, status] = stdout.split('\n');
     return { status, body: JSON.parse(body) };
   }
 
-  it('gets Engine.IO\'s own 400, whatever the method, with or without a session', async () => {
+  it("gets Engine.IO's own 400, whatever the method, with or without a session", async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
       expect(await curl(method, '')).toEqual({ status: '400 application/json', body: { code: 2, message: 'Bad handshake method' } });
     }
@@ -85,7 +101,16 @@ describe('curl: a method Engine.IO does not take', () => {
     expect(await curl('PUT', `&sid=${sid}`)).toEqual({ status: '400 application/json', body: { code: 3, message: 'Bad request' } });
     expect(await curl('PUT', '&sid=no-such-session')).toEqual({ status: '400 application/json', body: { code: 1, message: 'Session ID unknown' } });
     // The session is still there for its own client.
-    const { stdout: poll } = await run('curl', ['-s', '-w', '\n%{http_code}', '-X', 'POST', '-d', '1', `${server.origin}/socket.io/?EIO=4&transport=polling&sid=${sid}`]);
+    const { stdout: poll } = await run('curl', [
+      '-s',
+      '-w',
+      '\n%{http_code}',
+      '-X',
+      'POST',
+      '-d',
+      '1',
+      `${server.origin}/socket.io/?EIO=4&transport=polling&sid=${sid}`,
+    ]);
     expect(poll.split('\n')).toEqual(['ok', '200']);
   });
 });

@@ -154,7 +154,10 @@ describe('Socket.IO on two instances sharing Redis', () => {
     expect(await firstOnB).toMatchObject({ type: 'user.created', data: { name: 'Ada' } });
     // Markers made afterwards on B, then on A: a second copy of Ada's event, were an instance to
     // send the events it hears from the other, would be on its way before them.
-    const markers = Promise.all([nextEvent(onA, 'user:created', (e: { data: { name: string } }) => e.data.name === 'Cyd'), nextEvent(onB, 'user:created', (e: { data: { name: string } }) => e.data.name === 'Cyd')]);
+    const markers = Promise.all([
+      nextEvent(onA, 'user:created', (e: { data: { name: string } }) => e.data.name === 'Cyd'),
+      nextEvent(onB, 'user:created', (e: { data: { name: string } }) => e.data.name === 'Cyd'),
+    ]);
     expect((await create(b, 'Bob')).status).toBe(201);
     expect((await create(a, 'Cyd')).status).toBe(201);
     await markers;

@@ -141,7 +141,9 @@ function badKeyHandshake(headers: Record<string, string>): Promise<string> {
     socket.on('data', (chunk: string) => (answer += chunk));
     socket.on('close', () => resolve(answer));
     socket.on('error', reject);
-    const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const extra = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.write(
       `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
         `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: not-a-key\r\n${extra}\r\n`,
@@ -252,7 +254,10 @@ describe('events, acknowledgements, rooms', () => {
     const socket = client(sandbox('ack'), 'ada');
     await connected(socket);
     expect(await socket.emitWithAck('chat:join', 'лобби')).toEqual({ ok: true, room: 'лобби' });
-    expect(await socket.emitWithAck('chat:join', 'a/b')).toMatchObject({ ok: false, error: { code: 'BAD_ROOM', event: 'chat:join', localized: { ru: expect.stringContaining('Имя комнаты') } } });
+    expect(await socket.emitWithAck('chat:join', 'a/b')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_ROOM', event: 'chat:join', localized: { ru: expect.stringContaining('Имя комнаты') } },
+    });
     expect(await socket.emitWithAck('chat:message', { room: 'elsewhere', text: 'hi' })).toMatchObject({ ok: false, error: { code: 'NOT_IN_ROOM' } });
     expect(await socket.emitWithAck('chat:message', { room: 'лобби', text: 'x'.repeat(DEFAULT_SOCKET_IO_LIMITS.maxMessageLength + 1) })).toMatchObject({
       ok: false,
@@ -457,7 +462,13 @@ describe('raw Engine.IO over a plain WebSocket', () => {
   it('speaks Engine.IO and Socket.IO by hand: open, CONNECT, events with acks, a broadcast, CONNECT_ERROR', async () => {
     const raw = await RawEngineIo.open({ 'x-wirelab-sandbox': sandbox('raw') });
     const open = JSON.parse((await raw.next((t) => t.startsWith('0'))).slice(1));
-    expect(open).toEqual({ sid: expect.any(String), upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: DEFAULT_SOCKET_IO_LIMITS.maxHttpBufferSize });
+    expect(open).toEqual({
+      sid: expect.any(String),
+      upgrades: [],
+      pingInterval: 25000,
+      pingTimeout: 20000,
+      maxPayload: DEFAULT_SOCKET_IO_LIMITS.maxHttpBufferSize,
+    });
 
     raw.socket.send('40{"name":"student"}');
     expect(await raw.next((t) => t.startsWith('40'))).toMatch(/^40\{"sid":"[^"]+"\}$/);
@@ -469,7 +480,10 @@ describe('raw Engine.IO over a plain WebSocket', () => {
 
     raw.socket.send('40/admin,{}');
     const refused = await raw.next((t) => t.startsWith('44/admin,'));
-    expect(JSON.parse(refused.slice('44/admin,'.length))).toMatchObject({ message: expect.stringContaining('name is required'), data: { code: 'NAME_REQUIRED' } });
+    expect(JSON.parse(refused.slice('44/admin,'.length))).toMatchObject({
+      message: expect.stringContaining('name is required'),
+      data: { code: 'NAME_REQUIRED' },
+    });
 
     // A pong the server did not ask for is harmless: the session stays.
     raw.socket.send('3');
@@ -509,8 +523,16 @@ describe('the byte tap', () => {
     await upgraded;
     await socket.emitWithAck('chat:join', 'lobby');
 
-    const allIn = (): string => capture.connections().map((c) => capture.bytes(c.id, 'in').toString('latin1')).join('\n');
-    const allOut = (): string => capture.connections().map((c) => capture.bytes(c.id, 'out').toString('latin1')).join('\n');
+    const allIn = (): string =>
+      capture
+        .connections()
+        .map((c) => capture.bytes(c.id, 'in').toString('latin1'))
+        .join('\n');
+    const allOut = (): string =>
+      capture
+        .connections()
+        .map((c) => capture.bytes(c.id, 'out').toString('latin1'))
+        .join('\n');
     await capture.waitFor(() => allOut().includes('430[{"ok":true,"room":"lobby"}]'));
     expect(allIn()).toContain('GET /socket.io/?EIO=4&transport=polling');
     expect(allIn()).toMatch(/GET \/socket\.io\/\?EIO=4&transport=websocket&sid=/);

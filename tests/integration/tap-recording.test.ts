@@ -67,7 +67,12 @@ describe('the tap over h2c', () => {
       .filter((c) => c.transport === 'h2c')
       .map((c) => {
         const inbound = capture.bytes(c.id, 'in');
-        const firstOffset = Math.min(...capture.chunks().filter((chunk) => chunk.conn === c.id && chunk.dir === 'in').map((chunk) => chunk.offset));
+        const firstOffset = Math.min(
+          ...capture
+            .chunks()
+            .filter((chunk) => chunk.conn === c.id && chunk.dir === 'in')
+            .map((chunk) => chunk.offset),
+        );
         const { messages } = decoded(capture, c.id);
         const headers = (messages ?? []).find((m) => m.dir === 'in' && m.fields?.type === 'HEADERS');
         return [
@@ -81,14 +86,20 @@ describe('the tap over h2c', () => {
     await capture.close();
   });
 
-
   it('records the final DATA with END_STREAM of every exchange curl --http2-prior-knowledge makes', async () => {
     // Lesson 1's HTTP/2 step: "copy as curl", then add --http2-prior-knowledge. curl 7.88 closes the
     // connection as soon as it has content-length bytes of body, which raced the session's last frame.
     const session = await newSession(server.origin);
     const capture = await CaptureClient.open(server.origin, session);
     const command = curlCommand(
-      { method: 'GET', target: '/api/v1/users?limit=2', version: null, headers: [{ name: 'Accept', value: 'application/json', line: 2 }], body: null, requestLine: 1 } as Parameters<typeof curlCommand>[0],
+      {
+        method: 'GET',
+        target: '/api/v1/users?limit=2',
+        version: null,
+        headers: [{ name: 'Accept', value: 'application/json', line: 2 }],
+        body: null,
+        requestLine: 1,
+      } as Parameters<typeof curlCommand>[0],
       server.origin,
       session,
     );
@@ -98,7 +109,8 @@ describe('the tap over h2c', () => {
       expect(stdout).toBe('2 200');
     }
     await capture.waitFor(
-      () => capture.connections().filter((c) => c.transport === 'h2c' && capture.messages.some((m) => m.type === 'closed' && m.conn === c.id)).length === attempts,
+      () =>
+        capture.connections().filter((c) => c.transport === 'h2c' && capture.messages.some((m) => m.type === 'closed' && m.conn === c.id)).length === attempts,
     );
     const outcomes = capture
       .connections()
@@ -117,7 +129,18 @@ describe('the tap over h2c', () => {
     const capture = await CaptureClient.open(server.origin, session);
     // 70 KiB of WINDOW_UPDATEs before any request: nothing in the head names an owner.
     const windowUpdates = Array.from({ length: 5500 }, () => h2Frame(0x8, 0, 0, Buffer.from([0, 0, 0, 1])));
-    const headers = h2Frame(0x1, 0x5, 1, hpackLiterals([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/api/v1/users?limit=1'], ['x-wirelab-sandbox', session]]));
+    const headers = h2Frame(
+      0x1,
+      0x5,
+      1,
+      hpackLiterals([
+        [':method', 'GET'],
+        [':scheme', 'http'],
+        [':authority', 'x'],
+        [':path', '/api/v1/users?limit=1'],
+        ['x-wirelab-sandbox', session],
+      ]),
+    );
     const socket = net.connect(server.port, '127.0.0.1');
     // answered when the empty DATA frame with END_STREAM on stream 1 has arrived
     const endOfResponse = h2Frame(0x0, 0x1, 1, Buffer.alloc(0));
@@ -194,5 +217,7 @@ function h2Frame(type: number, flags: number, stream: number, payload: Buffer): 
 
 /** A header block of literals without indexing, no Huffman (RFC 7541 §6.2.2); every string under 127 bytes. */
 function hpackLiterals(fields: Array<[string, string]>): Buffer {
-  return Buffer.concat(fields.flatMap(([name, value]) => [Buffer.from([0x00, name.length]), Buffer.from(name), Buffer.from([value.length]), Buffer.from(value)]));
+  return Buffer.concat(
+    fields.flatMap(([name, value]) => [Buffer.from([0x00, name.length]), Buffer.from(name), Buffer.from([value.length]), Buffer.from(value)]),
+  );
 }

@@ -56,9 +56,22 @@ describe('handshakes RFC 6455 refuses, on every WebSocket endpoint (curl, an out
   /** curl's status line and the headers asked for, of an upgrade with this version and method. */
   async function curlUpgrade(path: string, version: string, method = 'GET'): Promise<{ status: string; allow?: string; version?: string; body: string }> {
     const { stdout } = await run('curl', [
-      '-s', '-i', '--max-time', '10', '-X', method,
-      '-H', 'Connection: Upgrade', '-H', 'Upgrade: websocket', '-H', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-      '-H', 'Sec-WebSocket-Protocol: graphql-transport-ws', '-H', `Sec-WebSocket-Version: ${version}`,
+      '-s',
+      '-i',
+      '--max-time',
+      '10',
+      '-X',
+      method,
+      '-H',
+      'Connection: Upgrade',
+      '-H',
+      'Upgrade: websocket',
+      '-H',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      '-H',
+      'Sec-WebSocket-Protocol: graphql-transport-ws',
+      '-H',
+      `Sec-WebSocket-Version: ${version}`,
       `${server.origin}${path}`,
     ]);
     const [head, body = ''] = stdout.split('\r\n\r\n');

@@ -29,7 +29,9 @@ function sendMalformedFrames(path: string, headers: Record<string, string>): Pro
       socket.write(
         `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
           `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
-          Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
+          Object.entries(headers)
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('') +
           '\r\n',
       ),
     );

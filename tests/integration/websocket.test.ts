@@ -182,9 +182,7 @@ class RawClient {
     const masked = Buffer.from(payload.map((byte, i) => byte ^ key[i % 4]));
     const length = payload.length;
     const header =
-      length < 126
-        ? Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | length])
-        : Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | 126, length >> 8, length & 0xff]);
+      length < 126 ? Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | length]) : Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | 126, length >> 8, length & 0xff]);
     this.socket.write(Buffer.concat([header, key, masked]));
   }
 
@@ -366,9 +364,7 @@ describe('/ws/echo', () => {
 
   it('allows a limited number of connections per session (or sandbox and address)', async () => {
     const box = sandbox('quota');
-    const clients = await Promise.all(
-      Array.from({ length: DEFAULT_WEBSOCKET_LIMITS.maxConnectionsPerSession }, () => opened('/ws/echo', { sandbox: box })),
-    );
+    const clients = await Promise.all(Array.from({ length: DEFAULT_WEBSOCKET_LIMITS.maxConnectionsPerSession }, () => opened('/ws/echo', { sandbox: box })));
     const refused = await opened('/ws/echo', { sandbox: box });
     const closed = await refused.closed;
     expect(closed.code).toBe(1013);
@@ -527,7 +523,9 @@ describe('handshakes RFC 6455 refuses (curl, an outside client)', () => {
   const run = promisify(execFile);
   const HANDSHAKE = ['-H', 'Upgrade: websocket', '-H', 'Connection: Upgrade', '-H', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
   /** curl's response head (status line and headers, lower-cased names) and the problem it carried. */
-  async function curl(args: string[]): Promise<{ status: string; headers: Record<string, string>; problem: { status: number; localized: { en: string; ru: string } } }> {
+  async function curl(
+    args: string[],
+  ): Promise<{ status: string; headers: Record<string, string>; problem: { status: number; localized: { en: string; ru: string } } }> {
     const { stdout } = await run('curl', ['-s', '-i', '--max-time', '10', ...HANDSHAKE, ...args]);
     const [head, body] = stdout.split('\r\n\r\n');
     const [status, ...lines] = head.split('\r\n');

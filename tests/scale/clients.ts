@@ -75,7 +75,9 @@ export class EventStreamReader {
 
   /** The domain events read so far (not the stream's own `stream.gap`, `server.shutdown`). */
   domainEvents(): Array<{ id: string; type: string; data: { name?: string } }> {
-    return this.events.filter((event) => event.id !== null).map((event) => ({ id: event.id!, type: event.event, data: JSON.parse(event.data).data ?? JSON.parse(event.data) }));
+    return this.events
+      .filter((event) => event.id !== null)
+      .map((event) => ({ id: event.id!, type: event.event, data: JSON.parse(event.data).data ?? JSON.parse(event.data) }));
   }
 
   async waitFor(what: string, predicate: (event: StreamEvent) => boolean): Promise<StreamEvent> {
@@ -102,25 +104,32 @@ export interface HttpAnswer {
  * of one session to the instance another session's first request chose; a browser's
  * connections all carry its cookie, which a fresh connection per request models.
  */
-export function httpRequest(url: string | URL, options: { method?: string; headers?: Record<string, string>; body?: unknown; agent?: Agent; signal?: AbortSignal; localAddress?: string } = {}): Promise<HttpAnswer> {
+export function httpRequest(
+  url: string | URL,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown; agent?: Agent; signal?: AbortSignal; localAddress?: string } = {},
+): Promise<HttpAnswer> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false, signal: options.signal, localAddress: options.localAddress }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.once('end', () =>
-        resolve({
-          status: response.statusCode!,
-          headers: response.headers,
-          body: text,
-          instance: String(response.headers['x-wirelab-instance'] ?? ''),
-          json: <T>() => JSON.parse(text) as T,
-        }),
-      );
-      response.once('error', reject);
-    });
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers, agent: options.agent ?? false, signal: options.signal, localAddress: options.localAddress },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.once('end', () =>
+          resolve({
+            status: response.statusCode!,
+            headers: response.headers,
+            body: text,
+            instance: String(response.headers['x-wirelab-instance'] ?? ''),
+            json: <T>() => JSON.parse(text) as T,
+          }),
+        );
+        response.once('error', reject);
+      },
+    );
     req.once('error', reject);
     req.end(body);
   });

@@ -130,10 +130,15 @@ function spawnInstance(config: InstanceConfig): Promise<{ child: ChildProcess; o
   });
   const tracked = track(child);
   // main.ts writes the teacher link once it listens, whatever LOG_LEVEL says.
-  return waitFor(`instance ${config.id} to listen`, () => {
-    if (child.exitCode !== null) throw new Error(`instance ${config.id} exited with ${child.exitCode}:\n${tracked.output()}`);
-    return tracked.output().includes('Teacher (keep this link');
-  }, 60_000, tracked.output).then(() => ({ child, ...tracked }));
+  return waitFor(
+    `instance ${config.id} to listen`,
+    () => {
+      if (child.exitCode !== null) throw new Error(`instance ${config.id} exited with ${child.exitCode}:\n${tracked.output()}`);
+      return tracked.output().includes('Teacher (keep this link');
+    },
+    60_000,
+    tracked.output,
+  ).then(() => ({ child, ...tracked }));
 }
 
 async function startInstance(config: InstanceConfig): Promise<Instance> {
@@ -204,7 +209,11 @@ function haproxyCommand(socketPath: string, command: string): Promise<string> {
   });
 }
 
-async function startHaproxy(workDir: string, instances: Instance[], edit: (config: string) => string = (config) => config): Promise<{ lb: LoadBalancer; child: ChildProcess; exited: Promise<void> }> {
+async function startHaproxy(
+  workDir: string,
+  instances: Instance[],
+  edit: (config: string) => string = (config) => config,
+): Promise<{ lb: LoadBalancer; child: ChildProcess; exited: Promise<void> }> {
   const name = `haproxy-${randomBytes(3).toString('hex')}`;
   const statsSocket = join(workDir, `${name}.sock`);
   for (let attempt = 0; ; attempt++) {
@@ -215,10 +224,15 @@ async function startHaproxy(workDir: string, instances: Instance[], edit: (confi
     const child = spawn(HAPROXY, ['-db', '-f', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     const tracked = track(child);
     try {
-      await waitFor('haproxy to listen', async () => {
-        if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}:\n${tracked.output()}`);
-        return accepts(port);
-      }, 10_000, tracked.output);
+      await waitFor(
+        'haproxy to listen',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}:\n${tracked.output()}`);
+          return accepts(port);
+        },
+        10_000,
+        tracked.output,
+      );
     } catch (error) {
       child.kill('SIGKILL');
       await tracked.exited;
@@ -262,12 +276,17 @@ async function startHaproxy(workDir: string, instances: Instance[], edit: (confi
       openConnections,
       async waitForStatus(server, status, timeoutMs = 15_000) {
         let last = new Map<string, string>();
-        await waitFor(`haproxy to see ${server} ${status}`, async () => {
-          last = await serverStatus();
-          const mine = [...last].filter(([name]) => name.endsWith(`/${server}`));
-          // "UP 1/2" while rising, "DOWN 1/2" while falling: only the settled state counts.
-          return mine.length > 0 && mine.every(([, state]) => state === status);
-        }, timeoutMs, () => JSON.stringify([...last]));
+        await waitFor(
+          `haproxy to see ${server} ${status}`,
+          async () => {
+            last = await serverStatus();
+            const mine = [...last].filter(([name]) => name.endsWith(`/${server}`));
+            // "UP 1/2" while rising, "DOWN 1/2" while falling: only the settled state counts.
+            return mine.length > 0 && mine.every(([, state]) => state === status);
+          },
+          timeoutMs,
+          () => JSON.stringify([...last]),
+        );
       },
     };
     for (const instance of instances) await lb.waitForStatus(instance.id, 'UP');

@@ -21,7 +21,8 @@ export function AppHeader() {
   const route = parseRoute(pathname);
   // the pages that dock an inspector beside their text (web/lessons/inspector-dock.tsx); an
   // unknown lesson is the not-found page, which has none
-  const hasInspector = (route.kind === 'lesson' && lessonIndex.some((entry) => entry.slug === route.slug)) || (route.kind === 'course' && route.page === 'quiz');
+  const hasInspector =
+    (route.kind === 'lesson' && lessonIndex.some((entry) => entry.slug === route.slug)) || (route.kind === 'course' && route.page === 'quiz');
   const pageShown = usePageShown();
 
   // The hash names the heading being read (the reader keeps it current), so switching keeps the place;

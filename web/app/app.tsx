@@ -72,12 +72,7 @@ export function App() {
             <LessonList lessons={lessonIndex} />
           </Suspense>
         )}
-        {route.kind === 'lesson' &&
-          (lesson ? (
-            <LessonRoute key={`${lesson.slug}`} entry={lesson} />
-          ) : (
-            <NotFound />
-          ))}
+        {route.kind === 'lesson' && (lesson ? <LessonRoute key={`${lesson.slug}`} entry={lesson} /> : <NotFound />)}
         {route.kind === 'course' && (
           <Suspense fallback={<LoadingNote />}>
             {route.page === 'course' && <CourseMap lessons={lessonIndex} />}

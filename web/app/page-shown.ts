@@ -34,7 +34,8 @@ export function markPageShown(): void {
   notify();
   // The cells near the viewport say they expect an editor from their first intersection
   // callbacks, which come with the first frame after the text: two frames on, nobody has.
-  const afterTwoFrames = (then: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => requestAnimationFrame(then)) : setTimeout(then, 0));
+  const afterTwoFrames = (then: () => void) =>
+    typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => requestAnimationFrame(then)) : setTimeout(then, 0);
   afterTwoFrames(() => {
     if (!editorExpected) settle();
   });
@@ -58,7 +59,11 @@ function subscribe(listener: () => void): () => void {
 
 /** Whether the page's main content has been shown. */
 export function usePageShown(): boolean {
-  return useSyncExternalStore(subscribe, () => shown, () => shown);
+  return useSyncExternalStore(
+    subscribe,
+    () => shown,
+    () => shown,
+  );
 }
 
 /** Whether the page has been shown and its first editor near the viewport (if any) is up. */

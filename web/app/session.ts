@@ -12,10 +12,7 @@ export interface SessionInfo {
   curlTokenExpiresAt: number;
 }
 
-export type SessionState =
-  | { status: 'loading' }
-  | { status: 'ready'; info: SessionInfo }
-  | { status: 'failed'; message: string };
+export type SessionState = { status: 'loading' } | { status: 'ready'; info: SessionInfo } | { status: 'failed'; message: string };
 
 let state: SessionState = { status: 'loading' };
 let ready: Promise<SessionInfo> | null = null;

@@ -29,9 +29,9 @@ describe('UI strings exist in Russian and English alike', () => {
   for (const file of files) {
     it(relative(WEB, file), async () => {
       const module = (await import(file)) as Record<string, unknown>;
-      const dictionaries = Object.entries(module).filter(
-        ([, value]) => value !== null && typeof value === 'object' && 'ru' in value && 'en' in value,
-      ) as Array<[string, { ru: unknown; en: unknown }]>;
+      const dictionaries = Object.entries(module).filter(([, value]) => value !== null && typeof value === 'object' && 'ru' in value && 'en' in value) as Array<
+        [string, { ru: unknown; en: unknown }]
+      >;
       expect(dictionaries.length, `${file} exports no { ru, en } dictionary`).toBeGreaterThan(0);
       for (const [name, dictionary] of dictionaries) {
         expect(keyPaths(dictionary.ru).sort(), `${name}: keys in ru vs en`).toEqual(keyPaths(dictionary.en).sort());

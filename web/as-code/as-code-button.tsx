@@ -25,7 +25,15 @@ export function AsCodeButton({ spec }: { spec: () => AsCodeSpec | null }) {
 
   return (
     <>
-      <button type="button" className="button button-quiet" onClick={open} disabled={session.status !== 'ready'} title={t.asCodeHint} data-testid="as-code" aria-haspopup="dialog">
+      <button
+        type="button"
+        className="button button-quiet"
+        onClick={open}
+        disabled={session.status !== 'ready'}
+        title={t.asCodeHint}
+        data-testid="as-code"
+        aria-haspopup="dialog"
+      >
         {'</>'} {t.asCode}
       </button>
       <dialog ref={dialog} className="as-code-dialog" aria-label={t.title} onClose={() => setShown(null)}>

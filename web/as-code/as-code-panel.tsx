@@ -51,7 +51,8 @@ export function AsCodePanel({ spec, token, origin }: { spec: AsCodeSpec; token: 
             <strong>{t.tool}:</strong> {result.tool}
           </p>
           <p className="as-code-line">
-            <strong>{t.install}:</strong> <code data-testid="as-code-install">{result.install}</code> <CopyButton text={result.install} testId="as-code-copy-install" />
+            <strong>{t.install}:</strong> <code data-testid="as-code-install">{result.install}</code>{' '}
+            <CopyButton text={result.install} testId="as-code-copy-install" />
           </p>
           {result.run && (
             <p className="as-code-line">

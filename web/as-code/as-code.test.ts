@@ -30,7 +30,15 @@ describe('As code', () => {
   });
 
   it('leaves out what fetch cannot send, and says so in both languages', () => {
-    const spec = httpSpecOf({ method: 'GET', target: '/x', version: null, headers: [{ name: 'Connection', value: 'close', line: 2 }], body: null, requestLine: 1, bodyLine: null });
+    const spec = httpSpecOf({
+      method: 'GET',
+      target: '/x',
+      version: null,
+      headers: [{ name: 'Connection', value: 'close', line: 2 }],
+      body: null,
+      requestLine: 1,
+      bodyLine: null,
+    });
     const result = asCode(spec, 'javascript', target);
     if (!isGenerated(result)) throw new Error('nothing written');
     expect(result.code).not.toContain('Connection');
@@ -51,7 +59,10 @@ describe('As code', () => {
   });
 
   it('the terminal (curl, polling) and Go (gorilla/websocket) speak Socket.IO by hand: namespace, auth, ack ids, DISCONNECT', () => {
-    const spec = specOfCellFile('socket-io', '{ "namespace": "/chat", "auth": { "name": "a" }, "transports": ["websocket"], "presets": [{ "event": "join", "args": ["x"], "ack": true }, { "event": "say", "args": [1], "ack": false }] }')!;
+    const spec = specOfCellFile(
+      'socket-io',
+      '{ "namespace": "/chat", "auth": { "name": "a" }, "transports": ["websocket"], "presets": [{ "event": "join", "args": ["x"], "ack": true }, { "event": "say", "args": [1], "ack": false }] }',
+    )!;
     const result = asCode(spec, 'terminal', target);
     if (!isGenerated(result)) throw new Error('no terminal program');
     expect(result.code).toContain(`send '40/chat,{"name":"a"}'`);
@@ -131,8 +142,12 @@ describe('As code', () => {
     expect(unary.notes[0].en).toContain('gRPC-Web');
     expect(unary.notes[0].ru).toContain('gRPC-Web');
     expect(go('wirelab.lab.v1.LabService/Ticks').code).toMatch(/stream, err := client\.Ticks\(ctx, request\)[\s\S]*stream\.Recv\(\)/);
-    expect(go('wirelab.users.v1.UserService/CreateUsers').code).toMatch(/client\.CreateUsers\(ctx\)[\s\S]*stream\.Send\(request\)[\s\S]*stream\.CloseAndRecv\(\)/);
-    expect(go('wirelab.users.v1.UserService/Chat').code).toMatch(/client\.Chat\(ctx\)[\s\S]*stream\.Send\(request\)[\s\S]*stream\.CloseSend\(\)[\s\S]*stream\.Recv\(\)/);
+    expect(go('wirelab.users.v1.UserService/CreateUsers').code).toMatch(
+      /client\.CreateUsers\(ctx\)[\s\S]*stream\.Send\(request\)[\s\S]*stream\.CloseAndRecv\(\)/,
+    );
+    expect(go('wirelab.users.v1.UserService/Chat').code).toMatch(
+      /client\.Chat\(ctx\)[\s\S]*stream\.Send\(request\)[\s\S]*stream\.CloseSend\(\)[\s\S]*stream\.Recv\(\)/,
+    );
     expect(go('grpc.health.v1.Health/Check').code).toContain('client := healthv1.NewHealthClient(connection)');
     expect(go('wirelab.lab.v1.LifecycleService/SetServingStatus').code).toContain('labv1 "wirelabpb/wirelab/lab/v1"');
     const connectJson = asCode(specOfCellFile('grpc', '{ "method": "wirelab.users.v1.UserService/GetUser", "request": { "id": 1 } }')!, 'go', target);
@@ -151,8 +166,13 @@ describe('As code', () => {
   it('makes Go stubs of every .proto file with a service in proto/', () => {
     const root = join(import.meta.dirname, '../../proto');
     const walk = (folder: string): string[] =>
-      readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? (['vendor', 'gen'].includes(entry.name) && folder === root ? [] : walk(join(folder, entry.name))) : [join(folder, entry.name)]));
-    const withService = walk(root).filter((file) => file.endsWith('.proto') && /^service /m.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file)).sort();
+      readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? (['vendor', 'gen'].includes(entry.name) && folder === root ? [] : walk(join(folder, entry.name))) : [join(folder, entry.name)],
+      );
+    const withService = walk(root)
+      .filter((file) => file.endsWith('.proto') && /^service /m.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file))
+      .sort();
     expect([...GO_STUB_PROTOS].sort()).toEqual(withService);
   });
 });

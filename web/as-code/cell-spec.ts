@@ -81,7 +81,15 @@ export function mqttSpecOf(config: MqttCellConfig): MqttSpec {
   const { clientId, clean, keepAlive, will, subscribe, publish } = config;
   const hex = publish.format === 'hex';
   const payload = hex ? publish.payload.replace(/\s+/g, '').toLowerCase() : publish.payload;
-  return { kind: 'mqtt', clientId, clean, keepAlive, will, subscribe, publish: { topic: publish.topic, payload, hex, qos: publish.qos, retain: publish.retain } };
+  return {
+    kind: 'mqtt',
+    clientId,
+    clean,
+    keepAlive,
+    will,
+    subscribe,
+    publish: { topic: publish.topic, payload, hex, qos: publish.qos, retain: publish.retain },
+  };
 }
 
 export function socketIoSpecOf(config: SocketIoCellConfig): SocketIoSpec {
@@ -113,7 +121,13 @@ export function sseSpecOf(url: string): SseSpec {
 
 /** A long poll is one GET that the server holds: plain HTTP, with the console's cursor and hold. */
 export function longPollSpecOf(url: string, since = '0', hold = ''): HttpSpec {
-  return { kind: 'http', method: 'GET', target: encodedTarget(pollTarget(url, since.trim() || '0', hold)), headers: [['Accept', 'application/json']], body: null };
+  return {
+    kind: 'http',
+    method: 'GET',
+    target: encodedTarget(pollTarget(url, since.trim() || '0', hold)),
+    headers: [['Accept', 'application/json']],
+    body: null,
+  };
 }
 
 /** A lesson's cell file as it stands; null for a kind with nothing to send (the protobuf workbench, the pipeline lab, the own-server check). */

@@ -130,7 +130,13 @@ function subscriptionAsPython(spec: GraphqlWsSpec, url: string, target: AsCodeTa
 
 function subscriptionAsGo(spec: GraphqlWsSpec, url: string, target: AsCodeTarget): GeneratedCode {
   const code = [
-    ...goWebSocketOpening({ imports: ['encoding/json', 'time'], url, subprotocols: [SUBPROTOCOL], target, before: [`\tevents := ${spec.events} // events to read before stopping`] }),
+    ...goWebSocketOpening({
+      imports: ['encoding/json', 'time'],
+      url,
+      subprotocols: [SUBPROTOCOL],
+      target,
+      before: [`\tevents := ${spec.events} // events to read before stopping`],
+    }),
     `\tsocket.SetReadDeadline(time.Now().Add(${SUBSCRIPTION_SECONDS} * time.Second))`,
     '\tsocket.WriteMessage(websocket.TextMessage, []byte(`{"type":"connection_init","payload":{}}`))',
     '\tif _, ack, err := socket.ReadMessage(); err == nil {',

@@ -112,7 +112,7 @@ export function grpcAsPython(spec: GrpcSpec, target: AsCodeTarget): GeneratedCod
     `metadata = [(${literal(SANDBOX_HEADER)}, TOKEN)${spec.metadata.map(([name, value]) => `, (${literal(name)}, ${literal(value)})`).join('')}]`,
     `request = json_format.ParseDict(json.loads(${literal(JSON.stringify(spec.request))}), ${module}_pb2.${shortName(spec.input)}())`,
     `with grpc.insecure_channel(${literal(`${host}:${port}`)}) as channel:`,
-    '    grpc.channel_ready_future(channel).result(timeout=10)  # connected first: the deadline is the call\'s alone',
+    "    grpc.channel_ready_future(channel).result(timeout=10)  # connected first: the deadline is the call's alone",
     `    stub = ${module}_pb2_grpc.${shortName(serviceOf(spec))}Stub(channel)`,
     '    try:',
     ...(receivesStream(spec)
@@ -148,7 +148,11 @@ export function grpcAsConnectNode(spec: GrpcSpec, target: AsCodeTarget): Generat
   const service = shortName(serviceOf(spec));
   const inputSchema = `${shortName(spec.input)}Schema`;
   const outputSchema = `${shortName(spec.output)}Schema`;
-  const factory = /createGrpcTransport/.test(connectTransport(spec)) ? 'createGrpcTransport' : spec.protocol === 'grpc-web' ? 'createGrpcWebTransport' : 'createConnectTransport';
+  const factory = /createGrpcTransport/.test(connectTransport(spec))
+    ? 'createGrpcTransport'
+    : spec.protocol === 'grpc-web'
+      ? 'createGrpcWebTransport'
+      : 'createConnectTransport';
   const options = `{ headers: { ${literal(SANDBOX_HEADER)}: TOKEN${spec.metadata.map(([name, value]) => `, ${literal(name)}: ${literal(value)}`).join('')} }${spec.timeoutMs !== undefined ? `, timeoutMs: ${spec.timeoutMs}` : ''} }`;
   const argument = sendsStream(spec) ? '(async function* () { yield request; })()' : 'request';
   const call = `client.${lowerFirst(methodName(spec))}(${argument}, ${options})`;

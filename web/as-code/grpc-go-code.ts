@@ -30,7 +30,12 @@ const GO_STUBS_ROOT = 'wirelabpb';
 const protoFolder = (protoFile: string) => protoFile.slice(0, protoFile.lastIndexOf('/'));
 export const goImportPath = (protoFile: string) => `${GO_STUBS_ROOT}/${protoFolder(protoFile)}`;
 /** "wirelab/users/v1/users.proto" → "usersv1": the last two folders, as buf's managed mode names them. */
-export const goPackageName = (protoFile: string) => protoFolder(protoFile).split('/').slice(-2).join('').replace(/[^A-Za-z0-9]/g, '');
+export const goPackageName = (protoFile: string) =>
+  protoFolder(protoFile)
+    .split('/')
+    .slice(-2)
+    .join('')
+    .replace(/[^A-Za-z0-9]/g, '');
 
 /**
  * The .proto files have no go_package option (they are shared with the TypeScript and Python
@@ -169,7 +174,7 @@ export function grpcAsGo(spec: GrpcSpec, target: AsCodeTarget): GeneratedCode {
     `\tif err := protojson.Unmarshal([]byte(${literal(JSON.stringify(spec.request))}), request); err != nil {`,
     '\t\tpanic(err)',
     '\t}',
-    '\t// connected first (at most 10 s): the deadline below is the call\'s alone',
+    "\t// connected first (at most 10 s): the deadline below is the call's alone",
     '\tdialing, stopDialing := context.WithTimeout(context.Background(), 10*time.Second)',
     '\tdefer stopDialing()',
     `\tconnection, err := grpc.DialContext(dialing, ${literal(`${host}:${port}`)}, grpc.WithInsecure(), grpc.WithBlock())`,

@@ -8,7 +8,17 @@ import type { AsCodeTarget, HttpSpec, Localized } from './spec.ts';
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
 
 /** Headers Node's fetch (undici) refuses to set: the program leaves them out and says so. */
-export const FETCH_UNSENDABLE: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host', 'content-length', 'te', 'trailer']);
+export const FETCH_UNSENDABLE: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'host',
+  'content-length',
+  'te',
+  'trailer',
+]);
 
 function url(spec: HttpSpec, target: AsCodeTarget): string {
   return new URL(spec.target, target.origin).href;
@@ -54,7 +64,15 @@ export function httpAsPython(spec: HttpSpec, target: AsCodeTarget): GeneratedCod
     'print(response.text)',
     '',
   ].join('\n');
-  return { language: 'python', tool: 'requests', code, fileName: 'request.py', install: 'sudo apt install python3-requests   # or: pip install requests', run: 'python3 request.py', notes: [] };
+  return {
+    language: 'python',
+    tool: 'requests',
+    code,
+    fileName: 'request.py',
+    install: 'sudo apt install python3-requests   # or: pip install requests',
+    run: 'python3 request.py',
+    notes: [],
+  };
 }
 
 export function httpAsJavaScript(spec: HttpSpec, target: AsCodeTarget): GeneratedCode {
@@ -69,7 +87,10 @@ export function httpAsJavaScript(spec: HttpSpec, target: AsCodeTarget): Generate
   }
   const bodyless = /^(GET|HEAD)$/i.test(spec.method);
   if (bodyless && spec.body !== null) {
-    notes.push({ en: `fetch sends no body with ${spec.method}: the program leaves it out.`, ru: `fetch не отправляет тело с ${spec.method}: программа его опускает.` });
+    notes.push({
+      en: `fetch sends no body with ${spec.method}: the program leaves it out.`,
+      ru: `fetch не отправляет тело с ${spec.method}: программа его опускает.`,
+    });
   }
   const headers = [...sendable.map(([name, value]) => `    ${literal(name)}: ${literal(value)},`), `    ${literal(SANDBOX_HEADER)}: TOKEN,`];
   const code = [
@@ -88,7 +109,15 @@ export function httpAsJavaScript(spec: HttpSpec, target: AsCodeTarget): Generate
     'console.log(await response.text());',
     '',
   ].join('\n');
-  return { language: 'javascript', tool: 'fetch', code, fileName: 'request.mjs', install: 'sudo apt install nodejs   # Node.js 18+: fetch is built in', run: 'node request.mjs', notes };
+  return {
+    language: 'javascript',
+    tool: 'fetch',
+    code,
+    fileName: 'request.mjs',
+    install: 'sudo apt install nodejs   # Node.js 18+: fetch is built in',
+    run: 'node request.mjs',
+    notes,
+  };
 }
 
 export function httpAsGo(spec: HttpSpec, target: AsCodeTarget): GeneratedCode {
@@ -129,5 +158,13 @@ export function httpAsGo(spec: HttpSpec, target: AsCodeTarget): GeneratedCode {
     '}',
     '',
   ].join('\n');
-  return { language: 'go', tool: 'net/http', code, fileName: 'request.go', install: 'sudo apt install golang   # Go 1.19+, standard library only', run: 'go run request.go', notes: [] };
+  return {
+    language: 'go',
+    tool: 'net/http',
+    code,
+    fileName: 'request.go',
+    install: 'sudo apt install golang   # Go 1.19+, standard library only',
+    run: 'go run request.go',
+    notes: [],
+  };
 }

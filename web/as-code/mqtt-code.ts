@@ -57,7 +57,9 @@ function mqttAsMosquitto(spec: MqttSpec, target: AsCodeTarget): GeneratedCode {
     ...(spec.clientId !== '' ? [`-i ${shellQuote(spec.clientId)}`] : []),
     ...(spec.clean ? [] : ['-c']),
     `-k ${spec.keepAlive}`,
-    ...(will ? [`--will-topic ${shellQuote(will.topic)} --will-payload ${shellQuote(will.payload)} --will-qos ${will.qos}${will.retain ? ' --will-retain' : ''}`] : []),
+    ...(will
+      ? [`--will-topic ${shellQuote(will.topic)} --will-payload ${shellQuote(will.payload)} --will-qos ${will.qos}${will.retain ? ' --will-retain' : ''}`]
+      : []),
     `-t ${shellQuote(subscribe.filter)} -q ${subscribe.qos} -v -C 1 -W ${SUB_WAIT_SECONDS} &`,
   ];
   const message = publish.hex ? '-s' : publish.payload === '' ? '-n' : `-m ${shellQuote(publish.payload)}`;
@@ -70,7 +72,9 @@ function mqttAsMosquitto(spec: MqttSpec, target: AsCodeTarget): GeneratedCode {
     sub.join(' \\\n  '),
     ru ? '# секунда, чтобы он успел подписаться' : '# a second for it to subscribe',
     'sleep 1',
-    ru ? '# публикация — другое подключение, у mosquitto_pub свой id клиента' : '# the publication: another connection, mosquitto_pub has a client id of its own',
+    ru
+      ? '# публикация — другое подключение, у mosquitto_pub свой id клиента'
+      : '# the publication: another connection, mosquitto_pub has a client id of its own',
     pub,
     'wait',
   ].join('\n');
@@ -237,5 +241,13 @@ function mqttAsNode(spec: MqttSpec, target: AsCodeTarget): GeneratedCode {
     'await client.endAsync();',
     '',
   ].join('\n');
-  return { language: 'javascript', tool: 'mqtt.js', code, fileName: 'mqtt-client.mjs', install: 'npm install mqtt', run: 'node mqtt-client.mjs', notes: [TCP_NOTE] };
+  return {
+    language: 'javascript',
+    tool: 'mqtt.js',
+    code,
+    fileName: 'mqtt-client.mjs',
+    install: 'npm install mqtt',
+    run: 'node mqtt-client.mjs',
+    notes: [TCP_NOTE],
+  };
 }

@@ -47,16 +47,20 @@ export function socketIoAsCurl(spec: SocketIoSpec, target: AsCodeTarget): Genera
   });
   const url = new URL('/socket.io/?EIO=4&transport=polling', target.origin).href;
   const code = [
-    ru ? '( # curl: Socket.IO вручную, опросами Engine.IO (каждый пакет — строка текста)' : '( # curl: Socket.IO by hand, over Engine.IO’s long polling (each packet a line of text)',
+    ru
+      ? '( # curl: Socket.IO вручную, опросами Engine.IO (каждый пакет — строка текста)'
+      : '( # curl: Socket.IO by hand, over Engine.IO’s long polling (each packet a line of text)',
     `TOKEN=${shellQuote(target.token)}  # ${tokenComment(target.lang)}`,
     `URL=${shellQuote(url)}`,
-    ru ? 'poll() {  # один GET: пакеты, которые сервер держит для нас (разделитель — байт 1e); на ping (2) отвечаем pong (3)' : 'poll() {  # one GET: the packets the server holds for us (split at the byte 1e); a ping (2) is answered with a pong (3)',
+    ru
+      ? 'poll() {  # один GET: пакеты, которые сервер держит для нас (разделитель — байт 1e); на ping (2) отвечаем pong (3)'
+      : 'poll() {  # one GET: the packets the server holds for us (split at the byte 1e); a ping (2) is answered with a pong (3)',
     '  local packet',
     `  PACKETS=$(curl -s --max-time ${POLL_MAX_SECONDS} "$URL" -H "${SANDBOX_HEADER}: $TOKEN")`,
-    "  while IFS= read -r -d $'\\x1e' packet || [ -n \"$packet\" ]; do",
+    '  while IFS= read -r -d $\'\\x1e\' packet || [ -n "$packet" ]; do',
     '    echo "<- $packet"',
     '    if [ "$packet" = 2 ]; then send 3; fi',
-    "  done < <(printf '%s' \"$PACKETS\")",
+    '  done < <(printf \'%s\' "$PACKETS")',
     '}',
     ru ? 'send() {  # один POST: наш пакет' : 'send() {  # one POST: a packet of ours',
     '  echo "-> $1"',
@@ -69,7 +73,7 @@ export function socketIoAsCurl(spec: SocketIoSpec, target: AsCodeTarget): Genera
     `case $PACKETS in *44${ns}*) echo "${ru ? 'отказ' : 'refused'}"; exit 1 ;; esac`,
     ...emits,
     `send ${shellQuote(`41${ns}`)}  # DISCONNECT`,
-    ru ? "send 1  # закрытие Engine.IO" : "send 1  # Engine.IO's close",
+    ru ? 'send 1  # закрытие Engine.IO' : "send 1  # Engine.IO's close",
     ')',
   ].join('\n');
   return {
@@ -127,7 +131,9 @@ export function socketIoAsGo(spec: SocketIoSpec, target: AsCodeTarget): Generate
     '\t\tfmt.Println("->", packet)',
     '\t\tsocket.WriteMessage(websocket.TextMessage, []byte(packet))',
     '\t}',
-    ru ? '\t// один пакет сервера; на ping (2) отвечаем pong (3), иначе сервер закроет сессию' : '\t// one packet from the server; a ping (2) is answered with a pong (3), or the server drops the session',
+    ru
+      ? '\t// один пакет сервера; на ping (2) отвечаем pong (3), иначе сервер закроет сессию'
+      : '\t// one packet from the server; a ping (2) is answered with a pong (3), or the server drops the session',
     '\tread := func(deadline time.Time) (string, bool) {',
     '\t\tfor {',
     '\t\t\tsocket.SetReadDeadline(deadline)',
@@ -169,7 +175,12 @@ export function socketIoAsGo(spec: SocketIoSpec, target: AsCodeTarget): Generate
       },
       ...(spec.transports.includes('websocket')
         ? []
-        : [{ en: 'The console polls; this program goes straight to the WebSocket. The packets are the same.', ru: 'Консоль работает опросами; программа сразу идёт по WebSocket. Пакеты те же.' }]),
+        : [
+            {
+              en: 'The console polls; this program goes straight to the WebSocket. The packets are the same.',
+              ru: 'Консоль работает опросами; программа сразу идёт по WebSocket. Пакеты те же.',
+            },
+          ]),
     ],
   };
 }

@@ -30,7 +30,10 @@ export function socketIoAsCode(spec: SocketIoSpec, language: AsCodeLanguage, tar
 function socketIoAsPython(spec: SocketIoSpec, target: AsCodeTarget): GeneratedCode {
   const emits = spec.emits.flatMap((emit) =>
     emit.ack
-      ? [`    reply = await sio.call(${literal(emit.event)}, tuple(json.loads(${literal(JSON.stringify(emit.args))})), namespace=NAMESPACE, timeout=${ACK_SECONDS})`, `    print("ack ${emit.event.replace(/["\\]/g, '')}:", reply)`]
+      ? [
+          `    reply = await sio.call(${literal(emit.event)}, tuple(json.loads(${literal(JSON.stringify(emit.args))})), namespace=NAMESPACE, timeout=${ACK_SECONDS})`,
+          `    print("ack ${emit.event.replace(/["\\]/g, '')}:", reply)`,
+        ]
       : [`    await sio.emit(${literal(emit.event)}, tuple(json.loads(${literal(JSON.stringify(emit.args))})), namespace=NAMESPACE)`],
   );
   const code = [
@@ -114,5 +117,13 @@ function socketIoAsNode(spec: SocketIoSpec, target: AsCodeTarget): GeneratedCode
     '}',
     '',
   ].join('\n');
-  return { language: 'javascript', tool: 'socket.io-client', code, fileName: 'socketio-client.mjs', install: 'npm install socket.io-client', run: 'node socketio-client.mjs', notes: [] };
+  return {
+    language: 'javascript',
+    tool: 'socket.io-client',
+    code,
+    fileName: 'socketio-client.mjs',
+    install: 'npm install socket.io-client',
+    run: 'node socketio-client.mjs',
+    notes: [],
+  };
 }

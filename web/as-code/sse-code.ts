@@ -74,7 +74,7 @@ function sseAsPython(spec: SseSpec, url: string, target: AsCodeTarget): Generate
     '    for line in response.iter_lines(decode_unicode=True):',
     '        if line == "":  # a blank line ends an event',
     '            if "data" in event:',
-    '                print(f"id {event.get(\'id\')} · {event.get(\'event\', \'message\')}: {event[\'data\']}", flush=True)',
+    "                print(f\"id {event.get('id')} · {event.get('event', 'message')}: {event['data']}\", flush=True)",
     '                seen += 1',
     '            event = {}',
     '            if seen == EVENTS or time.monotonic() > DEADLINE:',
@@ -85,7 +85,15 @@ function sseAsPython(spec: SseSpec, url: string, target: AsCodeTarget): Generate
     '            event[field] = event[field] + "\\n" + value if field == "data" and "data" in event else value',
     '',
   ].join('\n');
-  return { language: 'python', tool: 'requests (stream=True)', code, fileName: 'events.py', install: 'sudo apt install python3-requests   # or: pip install requests', run: 'python3 events.py', notes: [quietNote(spec.events)] };
+  return {
+    language: 'python',
+    tool: 'requests (stream=True)',
+    code,
+    fileName: 'events.py',
+    install: 'sudo apt install python3-requests   # or: pip install requests',
+    run: 'python3 events.py',
+    notes: [quietNote(spec.events)],
+  };
 }
 
 function sseAsGo(spec: SseSpec, url: string, target: AsCodeTarget): GeneratedCode {
@@ -145,7 +153,15 @@ function sseAsGo(spec: SseSpec, url: string, target: AsCodeTarget): GeneratedCod
     '}',
     '',
   ].join('\n');
-  return { language: 'go', tool: 'net/http + bufio', code, fileName: 'events.go', install: 'sudo apt install golang', run: 'go run events.go', notes: [quietNote(spec.events)] };
+  return {
+    language: 'go',
+    tool: 'net/http + bufio',
+    code,
+    fileName: 'events.go',
+    install: 'sudo apt install golang',
+    run: 'go run events.go',
+    notes: [quietNote(spec.events)],
+  };
 }
 
 function sseAsNode(spec: SseSpec, url: string, target: AsCodeTarget): GeneratedCode {

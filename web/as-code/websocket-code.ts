@@ -32,7 +32,13 @@ export function webSocketAsCode(spec: WebSocketSpec, language: AsCodeLanguage, t
         {
           path: spec.target,
           subprotocols: spec.subprotocols,
-          steps: [{ read: 'greeting' }, ...spec.messages.flatMap((message): TerminalStep[] => [isText(message) ? { send: 'text', text: message.text } : { send: 'binary', hex: hexOf(message) }, { read: 'replies' }])],
+          steps: [
+            { read: 'greeting' },
+            ...spec.messages.flatMap((message): TerminalStep[] => [
+              isText(message) ? { send: 'text', text: message.text } : { send: 'binary', hex: hexOf(message) },
+              { read: 'replies' },
+            ]),
+          ],
           waitSeconds: 2,
         },
         target,
@@ -104,9 +110,14 @@ function webSocketAsGo(spec: WebSocketSpec, target: AsCodeTarget): GeneratedCode
       : [`\tpayload, _ = hex.DecodeString(${literal(hexOf(message))})`, '\tif !send(websocket.BinaryMessage, payload) {', '\t\treturn', '\t}'],
   );
   const code = [
-    ...goWebSocketOpening({ imports: [...(usesHex ? ['encoding/hex'] : []), 'time'], url: wsOrigin(target.origin) + spec.target, subprotocols: spec.subprotocols, target }),
+    ...goWebSocketOpening({
+      imports: [...(usesHex ? ['encoding/hex'] : []), 'time'],
+      url: wsOrigin(target.origin) + spec.target,
+      subprotocols: spec.subprotocols,
+      target,
+    }),
     '\tfmt.Println("subprotocol:", socket.Subprotocol())',
-    '\t// one reader: a read that timed out would leave gorilla/websocket\'s connection unusable, so waits are on the channel',
+    "\t// one reader: a read that timed out would leave gorilla/websocket's connection unusable, so waits are on the channel",
     '\tmessages := make(chan []byte)',
     '\tgo func() {',
     '\t\tdefer close(messages)',

@@ -32,7 +32,6 @@ export interface TerminalWebSocket {
 
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
 
-
 const noTls: Localized = {
   en: 'This page is served over HTTPS, and bash’s /dev/tcp cannot speak TLS: use Python, Go or JavaScript for wss://.',
   ru: 'Страница открыта по HTTPS, а /dev/tcp в bash не умеет TLS: для wss:// возьмите Python, Go или JavaScript.',
@@ -42,39 +41,61 @@ const noTls: Localized = {
 // the page's language.
 function frameFunctions(ru: boolean): string[] {
   return [
-    ru ? 'send_frame() {  # $1 — opcode (1 текст, 2 байты, 8 закрытие, 10 pong), $2 — полезная нагрузка в hex' : 'send_frame() {  # $1 the opcode (1 text, 2 binary, 8 close, 10 pong), $2 the payload in hex',
+    ru
+      ? 'send_frame() {  # $1 — opcode (1 текст, 2 байты, 8 закрытие, 10 pong), $2 — полезная нагрузка в hex'
+      : 'send_frame() {  # $1 the opcode (1 text, 2 binary, 8 close, 10 pong), $2 the payload in hex',
     '  local opcode=$1 payload=$2 length=$(( ${#2} / 2 )) mask frame i hex more=',
-    ru ? '  mask=$(od -A n -t x1 -N 4 /dev/urandom | tr -d \' \\n\')  # новый ключ маски для каждого кадра (RFC 6455 §5.3)' : "  mask=$(od -A n -t x1 -N 4 /dev/urandom | tr -d ' \\n')  # a fresh masking key for every frame (RFC 6455 §5.3)",
+    ru
+      ? "  mask=$(od -A n -t x1 -N 4 /dev/urandom | tr -d ' \\n')  # новый ключ маски для каждого кадра (RFC 6455 §5.3)"
+      : "  mask=$(od -A n -t x1 -N 4 /dev/urandom | tr -d ' \\n')  # a fresh masking key for every frame (RFC 6455 §5.3)",
     ru ? "  printf -v frame '%02x' $(( 0x80 | opcode ))  # FIN и opcode" : "  printf -v frame '%02x' $(( 0x80 | opcode ))  # FIN and the opcode",
-    ru ? "  if (( length < 126 )); then printf -v hex '%02x' $(( 0x80 | length ))  # бит MASK и длина" : "  if (( length < 126 )); then printf -v hex '%02x' $(( 0x80 | length ))  # the MASK bit and the length",
-    ru ? "  else printf -v hex 'fe%04x' \"$length\"; fi  # 126: длина в следующих двух байтах" : "  else printf -v hex 'fe%04x' \"$length\"; fi  # 126: the length in the next two bytes",
+    ru
+      ? "  if (( length < 126 )); then printf -v hex '%02x' $(( 0x80 | length ))  # бит MASK и длина"
+      : "  if (( length < 126 )); then printf -v hex '%02x' $(( 0x80 | length ))  # the MASK bit and the length",
+    ru
+      ? '  else printf -v hex \'fe%04x\' "$length"; fi  # 126: длина в следующих двух байтах'
+      : '  else printf -v hex \'fe%04x\' "$length"; fi  # 126: the length in the next two bytes',
     '  frame+=$hex$mask',
-    ru ? '  for (( i = 0; i < length; i++ )); do  # каждый байт XOR байт ключа номер i mod 4' : '  for (( i = 0; i < length; i++ )); do  # each byte XOR the key’s byte i mod 4',
+    ru
+      ? '  for (( i = 0; i < length; i++ )); do  # каждый байт XOR байт ключа номер i mod 4'
+      : '  for (( i = 0; i < length; i++ )); do  # each byte XOR the key’s byte i mod 4',
     "    printf -v hex '%02x' $(( 0x${payload:i*2:2} ^ 0x${mask:(i%4)*2:2} ))",
     '    frame+=$hex',
     '  done',
-    '  (( ${#frame} > 64 )) && more=\'... \'',
+    "  (( ${#frame} > 64 )) && more='... '",
     '  echo "-> $(sed \'s/../& /g\' <<< "${frame:0:64}")$more($(( ${#frame} / 2 )) B)"',
-    "  printf '%b' \"$(sed 's/../\\\\x&/g' <<< \"$frame\")\" >&3",
+    '  printf \'%b\' "$(sed \'s/../\\\\x&/g\' <<< "$frame")" >&3',
     '}',
-    ru ? "send_text() { send_frame 1 \"$(printf '%s' \"$1\" | od -A n -t x1 -v | tr -d ' \\n')\"; }  # текст в UTF-8" : "send_text() { send_frame 1 \"$(printf '%s' \"$1\" | od -A n -t x1 -v | tr -d ' \\n')\"; }  # text, as UTF-8",
+    ru
+      ? 'send_text() { send_frame 1 "$(printf \'%s\' "$1" | od -A n -t x1 -v | tr -d \' \\n\')"; }  # текст в UTF-8'
+      : 'send_text() { send_frame 1 "$(printf \'%s\' "$1" | od -A n -t x1 -v | tr -d \' \\n\')"; }  # text, as UTF-8',
     '',
-    ru ? 'read_frame() {  # один кадр сервера (сервер не маскирует): печатает его; неудача, если кадра нет ($1=silent: молча)' : 'read_frame() {  # one frame from the server (a server never masks): prints it; fails when none came ($1=silent: quietly)',
+    ru
+      ? 'read_frame() {  # один кадр сервера (сервер не маскирует): печатает его; неудача, если кадра нет ($1=silent: молча)'
+      : 'read_frame() {  # one frame from the server (a server never masks): prints it; fails when none came ($1=silent: quietly)',
     '  local b0 b1 length opcode',
     '  read -r b0 b1 < <(timeout "$WAIT" dd bs=1 count=2 status=none <&3 | od -A n -t u1)',
-    ru ? '  if [ -z "$b1" ]; then [ -n "$1" ] || echo "<- (ни одного кадра за $WAIT с)"; return 1; fi' : '  if [ -z "$b1" ]; then [ -n "$1" ] || echo "<- (no frame within $WAIT s)"; return 1; fi',
+    ru
+      ? '  if [ -z "$b1" ]; then [ -n "$1" ] || echo "<- (ни одного кадра за $WAIT с)"; return 1; fi'
+      : '  if [ -z "$b1" ]; then [ -n "$1" ] || echo "<- (no frame within $WAIT s)"; return 1; fi',
     '  opcode=$(( b0 & 15 )) length=$(( b1 & 127 ))',
     '  if (( length == 126 )); then read -r b0 b1 < <(dd bs=1 count=2 status=none <&3 | od -A n -t u1); length=$(( b0 * 256 + b1 )); fi',
-    "  FRAME=$(dd bs=1 count=\"$length\" status=none <&3 | od -A n -t x1 -v | tr -d ' \\n') TEXT=",
+    '  FRAME=$(dd bs=1 count="$length" status=none <&3 | od -A n -t x1 -v | tr -d \' \\n\') TEXT=',
     '  case $opcode in',
-    ru ? "    1) TEXT=$(printf '%b' \"$(sed 's/../\\\\x&/g' <<< \"$FRAME\")\"); echo \"<- текст: $TEXT\" ;;" : "    1) TEXT=$(printf '%b' \"$(sed 's/../\\\\x&/g' <<< \"$FRAME\")\"); echo \"<- text: $TEXT\" ;;",
+    ru
+      ? '    1) TEXT=$(printf \'%b\' "$(sed \'s/../\\\\x&/g\' <<< "$FRAME")"); echo "<- текст: $TEXT" ;;'
+      : '    1) TEXT=$(printf \'%b\' "$(sed \'s/../\\\\x&/g\' <<< "$FRAME")"); echo "<- text: $TEXT" ;;',
     ru ? '    2) echo "<- байты: $FRAME" ;;' : '    2) echo "<- binary: $FRAME" ;;',
     ru ? '    8) echo "<- закрытие, код $(( 0x${FRAME:0:4} ))"; return 1 ;;' : '    8) echo "<- close, code $(( 0x${FRAME:0:4} ))"; return 1 ;;',
-    ru ? '    9) echo "<- ping"; send_frame 10 "$FRAME" ;;  # на ping отвечают pong с той же нагрузкой' : '    9) echo "<- ping"; send_frame 10 "$FRAME" ;;  # a ping is answered by a pong with its payload',
+    ru
+      ? '    9) echo "<- ping"; send_frame 10 "$FRAME" ;;  # на ping отвечают pong с той же нагрузкой'
+      : '    9) echo "<- ping"; send_frame 10 "$FRAME" ;;  # a ping is answered by a pong with its payload',
     ru ? '    *) echo "<- opcode $opcode: $FRAME" ;;' : '    *) echo "<- opcode $opcode: $FRAME" ;;',
     '  esac',
     '}',
-    ru ? 'replies() {  # всё, что шлёт сервер: до $1 с ждём первый кадр, потом — пока он не замолчит на 0,3 с' : 'replies() {  # what the server sends: up to $1 s for the first frame, then until it is quiet for 0.3 s',
+    ru
+      ? 'replies() {  # всё, что шлёт сервер: до $1 с ждём первый кадр, потом — пока он не замолчит на 0,3 с'
+      : 'replies() {  # what the server sends: up to $1 s for the first frame, then until it is quiet for 0.3 s',
     '  local WAIT=$1',
     '  read_frame $2 || return 0',
     '  WAIT=0.3',
@@ -88,7 +109,8 @@ function stepLines(step: TerminalStep, ru: boolean): string[] {
     return step.send === 'text' ? [`send_text ${shellQuote(step.text)}`] : [`send_frame 2 ${step.hex.replace(/\s+/g, '') || "''"}`];
   }
   if ('read' in step) {
-    if (step.read === 'greeting') return [`replies 0.5 silent  # ${ru ? 'что сервер говорит первым, если говорит' : 'what the server says first, if anything'}`];
+    if (step.read === 'greeting')
+      return [`replies 0.5 silent  # ${ru ? 'что сервер говорит первым, если говорит' : 'what the server says first, if anything'}`];
     return [step.read === 'replies' ? 'replies "$WAIT"' : 'read_frame'];
   }
   return step.shell;
@@ -118,12 +140,16 @@ export function terminalWebSocket(socket: TerminalWebSocket, target: AsCodeTarge
     '',
     ...frameFunctions(ru),
     '',
-    ru ? 'KEY=$(head -c 16 /dev/urandom | base64)  # 16 случайных байт в base64 (RFC 6455 §4.1)' : 'KEY=$(head -c 16 /dev/urandom | base64)  # 16 random bytes in base64 (RFC 6455 §4.1)',
+    ru
+      ? 'KEY=$(head -c 16 /dev/urandom | base64)  # 16 случайных байт в base64 (RFC 6455 §4.1)'
+      : 'KEY=$(head -c 16 /dev/urandom | base64)  # 16 random bytes in base64 (RFC 6455 §4.1)',
     `printf '%s\\r\\n' ${headers.join(' ')} >&3`,
-    ru ? '# ответ на рукопожатие, строка за строкой до пустой; кадры — только после него' : '# the handshake’s answer, line by line up to the empty one; frames only after it',
+    ru
+      ? '# ответ на рукопожатие, строка за строкой до пустой; кадры — только после него'
+      : '# the handshake’s answer, line by line up to the empty one; frames only after it',
     `while IFS= read -r line <&3; do line=\${line%$'\\r'}; [ -z "$line" ] && break; echo "<- $line"; done`,
     ...socket.steps.flatMap((step) => stepLines(step, ru)),
-    ru ? "send_frame 8 03e8  # закрытие, код 1000 («нормальное»)" : 'send_frame 8 03e8  # close, code 1000 (normal)',
+    ru ? 'send_frame 8 03e8  # закрытие, код 1000 («нормальное»)' : 'send_frame 8 03e8  # close, code 1000 (normal)',
     ru ? 'while read_frame; do :; done  # до закрывающего кадра сервера' : 'while read_frame; do :; done  # up to the server’s close frame',
     'exec 3<&-',
     ')',
@@ -133,7 +159,9 @@ export function terminalWebSocket(socket: TerminalWebSocket, target: AsCodeTarge
     tool: 'bash /dev/tcp',
     code,
     fileName: null,
-    install: ru ? 'ничего: bash и coreutils (od, dd, timeout, base64) есть в любом Debian' : 'nothing: bash and coreutils (od, dd, timeout, base64) come with every Debian',
+    install: ru
+      ? 'ничего: bash и coreutils (od, dd, timeout, base64) есть в любом Debian'
+      : 'nothing: bash and coreutils (od, dd, timeout, base64) come with every Debian',
     run: null,
     notes: [
       {

@@ -2,7 +2,15 @@ import { useCallback, useEffect, useState } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { Link } from '../app/router.tsx';
 import { appStrings } from '../app/strings.ts';
-import { asyncApiView, NotAsyncApiError, type AsyncApiView, type ChannelView, type MessageView, type OperationView, type SchemaNode } from './asyncapi-view-model.ts';
+import {
+  asyncApiView,
+  NotAsyncApiError,
+  type AsyncApiView,
+  type ChannelView,
+  type MessageView,
+  type OperationView,
+  type SchemaNode,
+} from './asyncapi-view-model.ts';
 import { asyncApiStrings } from './strings.ts';
 import './asyncapi.css';
 
@@ -163,7 +171,13 @@ function Servers({ view }: { view: AsyncApiView }) {
 function Channel({ channel }: { channel: ChannelView }) {
   const t = useStrings(asyncApiStrings);
   return (
-    <section className="asyncapi-channel" id={`channel-${channel.id}`} aria-labelledby={`channel-${channel.id}-title`} data-testid="asyncapi-channel" data-address={channel.address}>
+    <section
+      className="asyncapi-channel"
+      id={`channel-${channel.id}`}
+      aria-labelledby={`channel-${channel.id}-title`}
+      data-testid="asyncapi-channel"
+      data-address={channel.address}
+    >
       <h3 id={`channel-${channel.id}-title`}>
         <code>{channel.address}</code>
       </h3>
@@ -175,7 +189,12 @@ function Channel({ channel }: { channel: ChannelView }) {
             <dt>{t.operations}</dt>
             <dd>
               {channel.operations.map((operation) => (
-                <span key={operation.id} className={`asyncapi-action is-${operation.action}`} data-testid="asyncapi-channel-action" data-action={operation.action}>
+                <span
+                  key={operation.id}
+                  className={`asyncapi-action is-${operation.action}`}
+                  data-testid="asyncapi-channel-action"
+                  data-action={operation.action}
+                >
                   {t.actions[operation.action]} <code>{operation.id}</code>
                 </span>
               ))}
@@ -326,22 +345,22 @@ function Operations({ operations, channels }: { operations: OperationView[]; cha
               // an operation names its messages by their keys in the channel: shown by their names
               const names = operation.messages.map((key) => channel?.messages.find((message) => message.id === key)?.name ?? key);
               return (
-              <tr key={operation.id} data-testid="asyncapi-operation" data-action={operation.action}>
-                <th scope="row">
-                  <code>{operation.id}</code>
-                  {operation.summary && <div>{operation.summary}</div>}
-                </th>
-                <td>
-                  <code>{operation.action}</code>: {t.actions[operation.action]}
-                </td>
-                <td>
-                  <a href={`#channel-${operation.channelId}`}>
-                    <code>{channel?.address ?? operation.channelId}</code>
-                  </a>
-                </td>
-                <td>{names.length > 0 ? names.join(', ') : t.allMessages}</td>
-                <td>{operation.bindings.join('; ')}</td>
-              </tr>
+                <tr key={operation.id} data-testid="asyncapi-operation" data-action={operation.action}>
+                  <th scope="row">
+                    <code>{operation.id}</code>
+                    {operation.summary && <div>{operation.summary}</div>}
+                  </th>
+                  <td>
+                    <code>{operation.action}</code>: {t.actions[operation.action]}
+                  </td>
+                  <td>
+                    <a href={`#channel-${operation.channelId}`}>
+                      <code>{channel?.address ?? operation.channelId}</code>
+                    </a>
+                  </td>
+                  <td>{names.length > 0 ? names.join(', ') : t.allMessages}</td>
+                  <td>{operation.bindings.join('; ')}</td>
+                </tr>
               );
             })}
           </tbody>

@@ -18,15 +18,37 @@ describe('the AsyncAPI page’s view of the served document', () => {
 
   it('has every channel, message and operation the official parser finds, with the same addresses, names and actions', () => {
     const document = parsed.document!;
-    expect(view.channels.map((channel) => channel.address).sort()).toEqual(document.channels().all().map((channel) => channel.address()).sort());
+    expect(view.channels.map((channel) => channel.address).sort()).toEqual(
+      document
+        .channels()
+        .all()
+        .map((channel) => channel.address())
+        .sort(),
+    );
     for (const channel of document.channels().all()) {
       const shown = view.channels.find((candidate) => candidate.id === channel.id())!;
-      expect(shown.messages.map((message) => message.name).sort(), channel.id()).toEqual(channel.messages().all().map((message) => message.name()).sort());
+      expect(shown.messages.map((message) => message.name).sort(), channel.id()).toEqual(
+        channel
+          .messages()
+          .all()
+          .map((message) => message.name())
+          .sort(),
+      );
     }
     expect(view.operations.map((operation) => `${operation.id} ${operation.action} ${operation.channelId}`).sort()).toEqual(
-      document.operations().all().map((operation) => `${operation.id()} ${operation.action()} ${operation.channels().all()[0].id()}`).sort(),
+      document
+        .operations()
+        .all()
+        .map((operation) => `${operation.id()} ${operation.action()} ${operation.channels().all()[0].id()}`)
+        .sort(),
     );
-    expect(view.servers.map((server) => `${server.id} ${server.protocol}`).sort()).toEqual(document.servers().all().map((server) => `${server.id()} ${server.protocol()}`).sort());
+    expect(view.servers.map((server) => `${server.id} ${server.protocol}`).sort()).toEqual(
+      document
+        .servers()
+        .all()
+        .map((server) => `${server.id()} ${server.protocol()}`)
+        .sort(),
+    );
   });
 
   it('shows a payload as a tree: required properties, a component’s name, its own properties, const and enum', () => {
@@ -66,7 +88,14 @@ describe('the AsyncAPI view on its own', () => {
       components: {
         messages: { m: { name: 'm', payload: { $ref: '#/components/schemas/Node' }, examples: [{ name: 'one', payload: { id: 1 } }] } },
         schemas: {
-          Node: { type: 'object', properties: { next: { $ref: '#/components/schemas/Node' }, tags: { type: 'array', items: { type: 'string' } }, either: { anyOf: [{ type: 'string' }, { type: 'null' }] } } },
+          Node: {
+            type: 'object',
+            properties: {
+              next: { $ref: '#/components/schemas/Node' },
+              tags: { type: 'array', items: { type: 'string' } },
+              either: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+            },
+          },
         },
       },
     };

@@ -101,7 +101,8 @@ export class NotAsyncApiError extends Error {
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const entries = (value: unknown): Array<[string, Json]> => (isRecord(value) ? Object.entries(value).filter((entry): entry is [string, Json] => isRecord(entry[1])) : []);
+const entries = (value: unknown): Array<[string, Json]> =>
+  isRecord(value) ? Object.entries(value).filter((entry): entry is [string, Json] => isRecord(entry[1])) : [];
 
 /** `#/components/schemas/User` in the document, or undefined (another file, or nothing there). */
 export function resolvePointer(document: Json, pointer: string): unknown {
@@ -139,7 +140,12 @@ function typeOf(schema: Json): string {
 }
 
 /** A payload schema as a tree, its `$ref`s followed (and named), cut at MAX_SCHEMA_DEPTH or a cycle. */
-export function schemaTree(document: Json, schema: unknown, place: Pick<SchemaNode, 'name' | 'role' | 'required'> = { required: false }, path: readonly string[] = []): SchemaNode {
+export function schemaTree(
+  document: Json,
+  schema: unknown,
+  place: Pick<SchemaNode, 'name' | 'role' | 'required'> = { required: false },
+  path: readonly string[] = [],
+): SchemaNode {
   const { node, ref } = deref(document, schema);
   const refName = ref?.split('/').pop();
   const base: SchemaNode = { ...place, type: '', limits: [], children: [], ...(refName ? { ref: refName } : {}) };
@@ -149,7 +155,8 @@ export function schemaTree(document: Json, schema: unknown, place: Pick<SchemaNo
   const required = new Set(Array.isArray(node.required) ? node.required.filter((name): name is string => typeof name === 'string') : []);
   const children: SchemaNode[] = [];
   if (isRecord(node.properties)) {
-    for (const [name, property] of Object.entries(node.properties)) children.push(schemaTree(document, property, { name, required: required.has(name) }, inner));
+    for (const [name, property] of Object.entries(node.properties))
+      children.push(schemaTree(document, property, { name, required: required.has(name) }, inner));
   }
   if (node.items !== undefined && !Array.isArray(node.items)) children.push(schemaTree(document, node.items, { role: 'items', required: false }, inner));
   for (const role of ['anyOf', 'oneOf', 'allOf'] as const) {
@@ -178,14 +185,20 @@ function messageView(document: Json, id: string, raw: unknown): MessageView {
     summary: text(message.summary),
     contentType: text(message.contentType) ?? text(document.defaultContentType),
     payload: message.payload === undefined ? null : schemaTree(document, message.payload),
-    examples: examples.map((example) => ({ name: text(example.name), summary: text(example.summary), payload: JSON.stringify(example.payload, null, 2) ?? '' })),
+    examples: examples.map((example) => ({
+      name: text(example.name),
+      summary: text(example.summary),
+      payload: JSON.stringify(example.payload, null, 2) ?? '',
+    })),
   };
 }
 
 function bindingsOf(value: unknown): string[] {
   return entries(value).map(([protocol, settings]) => {
     const shown = Object.entries(settings).filter(([key]) => key !== 'bindingVersion');
-    return shown.length === 0 ? protocol : `${protocol}: ${shown.map(([key, setting]) => `${key} ${typeof setting === 'object' ? JSON.stringify(setting) : String(setting)}`).join(', ')}`;
+    return shown.length === 0
+      ? protocol
+      : `${protocol}: ${shown.map(([key, setting]) => `${key} ${typeof setting === 'object' ? JSON.stringify(setting) : String(setting)}`).join(', ')}`;
   });
 }
 
@@ -197,7 +210,7 @@ function operationView(id: string, operation: Json): OperationView {
     action: operation.action === 'receive' ? 'receive' : 'send',
     channelId: channelRef.replace(/^#\/channels\//, ''),
     // a message is referred to inside its channel (`#/channels/chat/messages/text`): its key there
-    messages: messages.map((message) => (isRecord(message) && typeof message.$ref === 'string' ? message.$ref.split('/').pop() ?? '' : '')).filter(Boolean),
+    messages: messages.map((message) => (isRecord(message) && typeof message.$ref === 'string' ? (message.$ref.split('/').pop() ?? '') : '')).filter(Boolean),
     summary: text(operation.summary),
     description: text(operation.description),
     bindings: bindingsOf(operation.bindings),
@@ -232,7 +245,9 @@ export function asyncApiView(document: unknown): AsyncApiView {
         address: text(channel.address) ?? id,
         title: text(channel.title),
         description: text(channel.description),
-        servers: (Array.isArray(channel.servers) ? channel.servers : []).map((server) => (isRecord(server) && typeof server.$ref === 'string' ? server.$ref.split('/').pop() ?? '' : '')).filter(Boolean),
+        servers: (Array.isArray(channel.servers) ? channel.servers : [])
+          .map((server) => (isRecord(server) && typeof server.$ref === 'string' ? (server.$ref.split('/').pop() ?? '') : ''))
+          .filter(Boolean),
         parameters: entries(channel.parameters).map(([name, parameter]) => ({
           name,
           description: text(parameter.description),

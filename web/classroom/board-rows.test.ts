@@ -9,11 +9,31 @@ const board: Board = {
   status: { endedMs: null, notice: null, timer: null, assignment: null, frozenMs: null },
   history: [],
   members: [
-    { id: 1, name: 'Zoe', rejoinCode: 'AAAAAA', joinedMs: 0, lastActiveMs: 9 * 60_000, online: true, following: true, results: [{ lesson: 'rest', exercise: 'a', attempts: 1, passedMs: 1, lastMs: 1 }], servers: [] },
-    { id: 2, name: 'Anna', rejoinCode: 'AAAAAA', joinedMs: 1, lastActiveMs: 0, online: false, following: false, results: [
-      { lesson: 'rest', exercise: 'a', attempts: 3, passedMs: 5, lastMs: 5 },
-      { lesson: 'grpc', exercise: 'b', attempts: 2, passedMs: 6, lastMs: 6 },
-    ], servers: [] },
+    {
+      id: 1,
+      name: 'Zoe',
+      rejoinCode: 'AAAAAA',
+      joinedMs: 0,
+      lastActiveMs: 9 * 60_000,
+      online: true,
+      following: true,
+      results: [{ lesson: 'rest', exercise: 'a', attempts: 1, passedMs: 1, lastMs: 1 }],
+      servers: [],
+    },
+    {
+      id: 2,
+      name: 'Anna',
+      rejoinCode: 'AAAAAA',
+      joinedMs: 1,
+      lastActiveMs: 0,
+      online: false,
+      following: false,
+      results: [
+        { lesson: 'rest', exercise: 'a', attempts: 3, passedMs: 5, lastMs: 5 },
+        { lesson: 'grpc', exercise: 'b', attempts: 2, passedMs: 6, lastMs: 6 },
+      ],
+      servers: [],
+    },
   ],
 };
 const options = { lesson: null, sort: 'joined' as const, anonymous: false, anonymousName: (n: number) => `Student ${n}`, serverNow: board.now };
@@ -54,7 +74,10 @@ describe('boardRows', () => {
   });
 
   it('tells online, idle and offline apart (an offline student is never shown as active)', () => {
-    const rows = boardRows({ ...board, members: [...board.members, { ...board.members[0], id: 3, name: 'Olga', online: false, lastActiveMs: board.now }] }, options);
+    const rows = boardRows(
+      { ...board, members: [...board.members, { ...board.members[0], id: 3, name: 'Olga', online: false, lastActiveMs: board.now }] },
+      options,
+    );
     expect(rows.map((row) => [row.shownName, row.presence])).toEqual([
       ['Zoe', 'online'],
       ['Olga', 'offline'],

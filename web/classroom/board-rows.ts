@@ -55,10 +55,17 @@ export function presenceOf(member: Pick<BoardMember, 'online'>, idleMinutes: num
 }
 
 /** The board's rows: filtered to one lesson's exercises (or all), sorted, names hidden on request. */
-export function boardRows(board: Board, options: { lesson: string | null; sort: BoardSort; anonymous: boolean; anonymousName(number: number): string; serverNow: number }): BoardRow[] {
+export function boardRows(
+  board: Board,
+  options: { lesson: string | null; sort: BoardSort; anonymous: boolean; anonymousName(number: number): string; serverNow: number },
+): BoardRow[] {
   const numbers = options.anonymous ? anonymousNumbers(board.code, board.members) : null;
   const rows = board.members.map((member): BoardRow => {
-    const results = new Map(member.results.filter((result) => options.lesson === null || result.lesson === options.lesson).map((result) => [resultKey(result.lesson, result.exercise), result]));
+    const results = new Map(
+      member.results
+        .filter((result) => options.lesson === null || result.lesson === options.lesson)
+        .map((result) => [resultKey(result.lesson, result.exercise), result]),
+    );
     const idleMinutes = Math.max(0, Math.floor((options.serverNow - member.lastActiveMs) / 60_000));
     return {
       member,

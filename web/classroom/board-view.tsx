@@ -51,7 +51,10 @@ export function BoardView({
   }, []);
 
   const serverNow = board.now + (Date.now() - receivedAt);
-  const rows = useMemo(() => boardRows(board, { lesson, sort, anonymous, anonymousName: t.student, serverNow }), [board, lesson, sort, anonymous, t, serverNow]);
+  const rows = useMemo(
+    () => boardRows(board, { lesson, sort, anonymous, anonymousName: t.student, serverNow }),
+    [board, lesson, sort, anonymous, t, serverNow],
+  );
   const lessons = lessonIndex.filter((entry) => entry.exercises.length > 0);
   // the own-server column only once somebody ran a suite: the board stays narrow until then
   const anyServer = board.members.some((member) => member.servers.length > 0);
@@ -62,7 +65,16 @@ export function BoardView({
 
   return (
     <section className="class-board" data-testid="class-board" aria-label={`${t.board} ${formatCode(board.code)}`}>
-      <BoardTools lesson={lesson} setLesson={setLesson} sort={sort} setSort={setSort} anonymous={anonymous} setAnonymous={setAnonymous} showRejoin={showRejoin} setShowRejoin={setShowRejoin} />
+      <BoardTools
+        lesson={lesson}
+        setLesson={setLesson}
+        sort={sort}
+        setSort={setSort}
+        anonymous={anonymous}
+        setAnonymous={setAnonymous}
+        showRejoin={showRejoin}
+        setShowRejoin={setShowRejoin}
+      />
       {rows.length === 0 ? (
         <p className="muted">{t.nobodyYet}</p>
       ) : (
@@ -114,7 +126,13 @@ export function BoardView({
                   <th scope="row">
                     {/* a hidden name opens nothing: the panel would show the real one on the projector */}
                     {onOpenMember && !anonymous ? (
-                      <button type="button" className="link-button" data-testid="board-member-open" aria-label={t.openAttempts(row.member.name)} onClick={() => onOpenMember(row.member.id)}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        data-testid="board-member-open"
+                        aria-label={t.openAttempts(row.member.name)}
+                        onClick={() => onOpenMember(row.member.id)}
+                      >
                         {row.shownName}
                       </button>
                     ) : (
@@ -127,12 +145,28 @@ export function BoardView({
                   </td>
                   <td data-testid="board-done">{row.done}</td>
                   <td className={row.presence === 'idle' ? 'class-idle' : ''}>{row.presence === 'offline' ? '—' : t.idleFor(row.idleMinutes)}</td>
-                  {anyServer && <ServerCells name={row.member.name} cells={row.member.servers} onOpen={onOpenServer && !anonymous ? (protocol) => onOpenServer(row.member.id, protocol) : undefined} />}
+                  {anyServer && (
+                    <ServerCells
+                      name={row.member.name}
+                      cells={row.member.servers}
+                      onOpen={onOpenServer && !anonymous ? (protocol) => onOpenServer(row.member.id, protocol) : undefined}
+                    />
+                  )}
                   {columns.map((exercise) => (
-                    <ResultCell key={exercise} result={row.results.get(resultKey(lesson!, exercise))} id={`${lesson}/${exercise}`} assigned={assigned?.lesson === lesson && assigned.exercise === exercise} />
+                    <ResultCell
+                      key={exercise}
+                      result={row.results.get(resultKey(lesson!, exercise))}
+                      id={`${lesson}/${exercise}`}
+                      assigned={assigned?.lesson === lesson && assigned.exercise === exercise}
+                    />
                   ))}
                   {lessonColumns.map((entry) => (
-                    <LessonCell key={entry.slug} results={row.member.results.filter((result) => result.lesson === entry.slug)} total={entry.exercises.length} id={entry.slug} />
+                    <LessonCell
+                      key={entry.slug}
+                      results={row.member.results.filter((result) => result.lesson === entry.slug)}
+                      total={entry.exercises.length}
+                      id={entry.slug}
+                    />
                   ))}
                   {showRejoin && !anonymous && (
                     <td>
@@ -215,7 +249,14 @@ function ServerCells({ name, cells, onOpen }: { name: string; cells: ServerCheck
       {cells.map((cell) => {
         const label = `${serverCellLabel(cell)}${cell.targetIsWirelab ? ' · Wirelab' : ''}`;
         const state = cell.failed === 0 && cell.passed > 0 ? 'passed' : 'failing';
-        const common = { className: `class-server-cell is-${state}`, 'data-testid': 'board-server', 'data-protocol': cell.protocol, 'data-state': state, 'data-wirelab': cell.targetIsWirelab, title: t.serverCellTitle(label) };
+        const common = {
+          className: `class-server-cell is-${state}`,
+          'data-testid': 'board-server',
+          'data-protocol': cell.protocol,
+          'data-state': state,
+          'data-wirelab': cell.targetIsWirelab,
+          title: t.serverCellTitle(label),
+        };
         return onOpen ? (
           <button key={cell.protocol} type="button" {...common} aria-label={t.openServerChecks(name, label)} onClick={() => onOpen(cell.protocol)}>
             {label}

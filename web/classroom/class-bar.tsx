@@ -59,7 +59,9 @@ export function ClassBar() {
     <>
       <div className={`class-bar ${student.following ? 'is-following' : ''}`} data-testid="class-bar" data-following={student.following} role="status">
         <strong>{t.barClass(formatCode(membership.code))}</strong>
-        <span className="class-bar-name" data-testid="class-bar-name">{membership.name}</span>
+        <span className="class-bar-name" data-testid="class-bar-name">
+          {membership.name}
+        </span>
         <span className="muted" title={t.rejoinCodeIs}>
           {t.rejoinCode}: <code data-testid="class-bar-rejoin-code">{formatCode(membership.rejoinCode)}</code>
         </span>
@@ -67,7 +69,12 @@ export function ClassBar() {
         <span data-testid="class-follow-state">{student.following ? t.following : t.notFollowing}</span>
         {student.channel !== 'open' && <span className="muted">{t.channelDown}</span>}
         <span className="toolbar-spacer" />
-        <button type="button" className={`button ${student.following ? 'button-quiet' : 'button-primary'}`} data-testid="class-follow-toggle" onClick={() => setFollowing(!student.following)}>
+        <button
+          type="button"
+          className={`button ${student.following ? 'button-quiet' : 'button-primary'}`}
+          data-testid="class-follow-toggle"
+          onClick={() => setFollowing(!student.following)}
+        >
           {student.following ? t.stopFollowing : t.follow}
         </button>
         <Link className="button button-quiet" href={`/${lang}/class`}>

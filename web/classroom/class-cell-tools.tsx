@@ -38,7 +38,14 @@ function SendCell({ saveKey }: { saveKey: string }) {
   const sent = asked && leading.sentCell?.key === saveKey;
   return (
     <div className="class-cell-tools" data-testid="class-cell-send-bar">
-      <button type="button" className="button button-quiet" data-testid="class-cell-send" disabled={!open || leading.status !== 'open'} title={t.cellSendHint} onClick={send}>
+      <button
+        type="button"
+        className="button button-quiet"
+        data-testid="class-cell-send"
+        disabled={!open || leading.status !== 'open'}
+        title={t.cellSendHint}
+        onClick={send}
+      >
         {t.cellSend}
       </button>
       {sent && (

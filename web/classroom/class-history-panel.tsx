@@ -20,7 +20,12 @@ export function ClassHistoryPanel({ history }: { history: ClassAction[] }) {
           {history.map((action, index) => (
             <li key={`${action.ms}-${index}`} data-testid="class-history-entry" data-kind={action.kind}>
               <time dateTime={new Date(action.ms).toISOString()}>{time(action.ms)}</time>{' '}
-              <span>{t.history[action.kind](action, action.lesson && action.exercise ? exerciseName(lessonIndex, exerciseTitles, lang, action.lesson, action.exercise) : '')}</span>
+              <span>
+                {t.history[action.kind](
+                  action,
+                  action.lesson && action.exercise ? exerciseName(lessonIndex, exerciseTitles, lang, action.lesson, action.exercise) : '',
+                )}
+              </span>
             </li>
           ))}
         </ol>

@@ -44,10 +44,22 @@ export function ClassAwareInspector({ focus, onSelectionChange }: { focus?: Sele
   return (
     <>
       <div className="wire-switch" role="group">
-        <button type="button" className={`button button-quiet ${teacherShown ? '' : 'is-current'}`} aria-pressed={!teacherShown} data-testid="wire-mine" onClick={() => setShowTeacher(false)}>
+        <button
+          type="button"
+          className={`button button-quiet ${teacherShown ? '' : 'is-current'}`}
+          aria-pressed={!teacherShown}
+          data-testid="wire-mine"
+          onClick={() => setShowTeacher(false)}
+        >
           {t.myWire}
         </button>
-        <button type="button" className={`button button-quiet ${teacherShown ? 'is-current' : ''}`} aria-pressed={teacherShown} data-testid="wire-teacher" onClick={() => setShowTeacher(true)}>
+        <button
+          type="button"
+          className={`button button-quiet ${teacherShown ? 'is-current' : ''}`}
+          aria-pressed={teacherShown}
+          data-testid="wire-teacher"
+          onClick={() => setShowTeacher(true)}
+        >
           {t.teacherWire}
         </button>
       </div>

@@ -1,6 +1,14 @@
 // The page's side of the class channel: the messages are the contract's
 // (contracts/class-channel/, PROTOCOL.md there); here what only a browser needs.
-import { CLASS_CHANNEL_PATH, type Board, type BoardMember, type BoardResult, type ClassSummary, type Navigation, type ServerMessage } from '../../contracts/class-channel/messages.ts';
+import {
+  CLASS_CHANNEL_PATH,
+  type Board,
+  type BoardMember,
+  type BoardResult,
+  type ClassSummary,
+  type Navigation,
+  type ServerMessage,
+} from '../../contracts/class-channel/messages.ts';
 
 export { CLASS_CHANNEL_PATH };
 export type { Board, BoardMember, BoardResult, ClassSummary, Navigation, ServerMessage };

@@ -51,7 +51,12 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
           </button>
         </p>
       ) : confirmEnd ? (
-        <div className="cell-message cell-message-warning" role="group" data-testid="class-end-confirm" onKeyDown={(event) => event.key === 'Escape' && setConfirmEnd(false)}>
+        <div
+          className="cell-message cell-message-warning"
+          role="group"
+          data-testid="class-end-confirm"
+          onKeyDown={(event) => event.key === 'Escape' && setConfirmEnd(false)}
+        >
           <span>{t.endConfirm}</span>{' '}
           <button
             type="button"
@@ -77,7 +82,12 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
         </p>
       )}
       {confirmReset ? (
-        <div className="cell-message cell-message-warning" role="group" data-testid="class-reset-confirm" onKeyDown={(event) => event.key === 'Escape' && setConfirmReset(false)}>
+        <div
+          className="cell-message cell-message-warning"
+          role="group"
+          data-testid="class-reset-confirm"
+          onKeyDown={(event) => event.key === 'Escape' && setConfirmReset(false)}
+        >
           <span>{t.resetDataConfirm}</span>{' '}
           <button
             type="button"
@@ -108,13 +118,27 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
             {t.frozenNote}
           </span>
         )}{' '}
-        <button type="button" className="button" data-testid="class-freeze" data-frozen={status.frozenMs !== null} title={t.freezeHint} onClick={() => actions.freeze(status.frozenMs === null)}>
+        <button
+          type="button"
+          className="button"
+          data-testid="class-freeze"
+          data-frozen={status.frozenMs !== null}
+          title={t.freezeHint}
+          onClick={() => actions.freeze(status.frozenMs === null)}
+        >
           {status.frozenMs === null ? t.freeze : t.unfreeze}
         </button>
       </p>
       <form className="class-inline-form" onSubmit={send}>
         <label htmlFor="class-notice-input">{t.noticeLabel}</label>
-        <input id="class-notice-input" data-testid="class-notice-input" value={text} maxLength={NOTICE_MAX} placeholder={t.noticePlaceholder} onChange={(event) => setText(event.target.value)} />
+        <input
+          id="class-notice-input"
+          data-testid="class-notice-input"
+          value={text}
+          maxLength={NOTICE_MAX}
+          placeholder={t.noticePlaceholder}
+          onChange={(event) => setText(event.target.value)}
+        />
         <button type="submit" className="button button-primary" data-testid="class-notice-send">
           {t.noticeSend}
         </button>
@@ -130,7 +154,17 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
       <AssignmentPanel assignment={status.assignment} assign={actions.assign} />
       <form className="class-inline-form" onSubmit={start}>
         <label htmlFor="class-timer-minutes">{t.timerLabel}</label>
-        <input id="class-timer-minutes" data-testid="class-timer-minutes" type="number" min={1} max={TIMER_MAX_MINUTES} step={1} value={minutes} onChange={(event) => setMinutes(event.target.value)} required />
+        <input
+          id="class-timer-minutes"
+          data-testid="class-timer-minutes"
+          type="number"
+          min={1}
+          max={TIMER_MAX_MINUTES}
+          step={1}
+          value={minutes}
+          onChange={(event) => setMinutes(event.target.value)}
+          required
+        />
         <button type="submit" className="button" data-testid="class-timer-start">
           {t.timerStart}
         </button>

@@ -3,7 +3,13 @@ import type { LessonIndexEntry } from '../lessons/lesson-types.ts';
 import { exerciseChoices, exerciseHref, exerciseName } from './exercise-names.ts';
 
 const index: LessonIndexEntry[] = [
-  { slug: 'rest', folder: '02-rest', headline: { en: { title: 'REST' }, ru: { title: 'REST по-русски' } }, exercises: ['create-201', 'get-304'], interviewQuestions: 0 },
+  {
+    slug: 'rest',
+    folder: '02-rest',
+    headline: { en: { title: 'REST' }, ru: { title: 'REST по-русски' } },
+    exercises: ['create-201', 'get-304'],
+    interviewQuestions: 0,
+  },
   { slug: 'choosing', folder: '14-choosing', headline: { en: { title: 'Choosing' }, ru: { title: 'Выбор' } }, exercises: [], interviewQuestions: 0 },
 ];
 const titles = { rest: { en: { 'create-201': 'Create a user' }, ru: { 'create-201': 'Создайте пользователя' } } };
@@ -22,7 +28,14 @@ describe('an exercise as the pages name it', () => {
 
   it('offers the lessons that have exercises, in course order', () => {
     expect(exerciseChoices(index, titles, 'ru')).toEqual([
-      { lesson: 'rest', title: 'REST по-русски', exercises: [{ id: 'create-201', title: 'Создайте пользователя' }, { id: 'get-304', title: 'get-304' }] },
+      {
+        lesson: 'rest',
+        title: 'REST по-русски',
+        exercises: [
+          { id: 'create-201', title: 'Создайте пользователя' },
+          { id: 'get-304', title: 'get-304' },
+        ],
+      },
     ]);
   });
 });

@@ -18,7 +18,11 @@ export function exerciseHref(lang: Lang, lesson: string, exercise: string): stri
 }
 
 /** Every exercise of the course, grouped by lesson, titled in `lang`: the teacher's choice. */
-export function exerciseChoices(index: readonly LessonIndexEntry[], titles: ExerciseTitles, lang: Lang): Array<{ lesson: string; title: string; exercises: Array<{ id: string; title: string }> }> {
+export function exerciseChoices(
+  index: readonly LessonIndexEntry[],
+  titles: ExerciseTitles,
+  lang: Lang,
+): Array<{ lesson: string; title: string; exercises: Array<{ id: string; title: string }> }> {
   return index
     .filter((entry) => entry.exercises.length > 0)
     .map((entry) => ({

@@ -54,14 +54,23 @@ function JoinCardLoader({ teacherKey, code }: { teacherKey: string; code: string
     return (
       <div className="class-page" data-testid="join-card-page" data-status={state.status}>
         <h1>{t.cardTitle}</h1>
-        <p className={state.status === 'ready' || state.status === 'refused' ? 'cell-message cell-message-warning' : 'muted'} role="status" data-testid="join-card-missing">
+        <p
+          className={state.status === 'ready' || state.status === 'refused' ? 'cell-message cell-message-warning' : 'muted'}
+          role="status"
+          data-testid="join-card-missing"
+        >
           {message}
         </p>
         <p>{back}</p>
       </div>
     );
   }
-  const origins = studentOrigins({ publicOrigin: state.publicOrigin, lanOrigins: state.lanOrigins, pageOrigin: window.location.origin, pageHostname: window.location.hostname });
+  const origins = studentOrigins({
+    publicOrigin: state.publicOrigin,
+    lanOrigins: state.lanOrigins,
+    pageOrigin: window.location.origin,
+    pageHostname: window.location.hostname,
+  });
   return (
     <div className="join-card-page" data-testid="join-card-page" data-status={state.status}>
       <p className="join-card-tools">
@@ -103,7 +112,10 @@ function JoinCard({ title, code, origins }: { title: string; code: string; origi
       {origins.length > 1 && (
         <p className="join-card-more" data-testid="join-card-more">
           <span lang={first}>{JOIN_CARD_STEPS[first].otherAddresses}</span> / <span lang={second}>{JOIN_CARD_STEPS[second].otherAddresses}</span>{' '}
-          {origins.slice(1).map((origin) => joinUrl(origin, code)).join(' · ')}
+          {origins
+            .slice(1)
+            .map((origin) => joinUrl(origin, code))
+            .join(' · ')}
         </p>
       )}
       <div className="join-card-steps">

@@ -4,9 +4,13 @@ import { cardClassCode, cardLangs, JOIN_CARD_STEPS, joinCardPath, joinUrl, stude
 describe('the join card', () => {
   it('names the address students type: PUBLIC_URL, else the LAN addresses from localhost, else the page’s own', () => {
     const lanOrigins = ['http://192.168.1.20:8080', 'http://10.0.0.5:8080'];
-    expect(studentOrigins({ publicOrigin: 'https://wirelab.school.example', lanOrigins, pageOrigin: 'http://localhost:8080', pageHostname: 'localhost' })).toEqual(['https://wirelab.school.example']);
+    expect(
+      studentOrigins({ publicOrigin: 'https://wirelab.school.example', lanOrigins, pageOrigin: 'http://localhost:8080', pageHostname: 'localhost' }),
+    ).toEqual(['https://wirelab.school.example']);
     expect(studentOrigins({ publicOrigin: null, lanOrigins, pageOrigin: 'http://localhost:8080', pageHostname: 'localhost' })).toEqual(lanOrigins);
-    expect(studentOrigins({ publicOrigin: null, lanOrigins: [], pageOrigin: 'http://127.0.0.1:8080', pageHostname: '127.0.0.1' })).toEqual(['http://127.0.0.1:8080']);
+    expect(studentOrigins({ publicOrigin: null, lanOrigins: [], pageOrigin: 'http://127.0.0.1:8080', pageHostname: '127.0.0.1' })).toEqual([
+      'http://127.0.0.1:8080',
+    ]);
     // opened at a LAN address already: that one, which students can reach
     expect(studentOrigins({ publicOrigin: null, lanOrigins, pageOrigin: 'http://10.0.0.5:8080', pageHostname: '10.0.0.5' })).toEqual(['http://10.0.0.5:8080']);
   });

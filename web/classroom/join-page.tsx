@@ -40,7 +40,10 @@ export function JoinPage() {
         <div className="class-joined" data-testid="class-joined">
           <p>{t.joinedAs(membership.name, membership.title)}</p>
           <p>
-            {t.rejoinCodeIs} <code className="class-rejoin-code" data-testid="class-rejoin-code">{formatCode(membership.rejoinCode)}</code>
+            {t.rejoinCodeIs}{' '}
+            <code className="class-rejoin-code" data-testid="class-rejoin-code">
+              {formatCode(membership.rejoinCode)}
+            </code>
           </p>
           <p className="class-actions">
             <Link className="button button-primary" href={`/${lang}/`}>
@@ -54,13 +57,41 @@ export function JoinPage() {
       ) : (
         <form className="class-form" onSubmit={submit} data-testid="class-join-form">
           <p>{t.joinIntro}</p>
-          <p className="muted" data-testid="class-attempts-notice">{t.attemptsNotice}</p>
+          <p className="muted" data-testid="class-attempts-notice">
+            {t.attemptsNotice}
+          </p>
           <label htmlFor="class-code">{t.codeLabel}</label>
-          <input id="class-code" data-testid="class-code-input" className="class-code-input" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} maxLength={12} required />
+          <input
+            id="class-code"
+            data-testid="class-code-input"
+            className="class-code-input"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={12}
+            required
+          />
           <label htmlFor="class-name">{t.nameLabel}</label>
-          <input id="class-name" data-testid="class-name-input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="nickname" maxLength={40} required />
+          <input
+            id="class-name"
+            data-testid="class-name-input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoComplete="nickname"
+            maxLength={40}
+            required
+          />
           <label htmlFor="class-rejoin">{t.rejoinLabel}</label>
-          <input id="class-rejoin" data-testid="class-rejoin-input" value={rejoinCode} onChange={(e) => setRejoinCode(e.target.value)} autoComplete="off" spellCheck={false} maxLength={12} />
+          <input
+            id="class-rejoin"
+            data-testid="class-rejoin-input"
+            value={rejoinCode}
+            onChange={(e) => setRejoinCode(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={12}
+          />
           <button type="submit" className="button button-primary" data-testid="class-join" disabled={busy}>
             {busy ? t.joining : t.joinButton}
           </button>

@@ -17,7 +17,9 @@ describe('the teacher’s newest run', () => {
     const first = latestTeacherRun({ exchanges: [exchange('c1', 0, 'GET', '/api/v1/users/3')], messages: [] });
     expect(first).not.toBeNull();
     expect(latestTeacherRun({ exchanges: [exchange('c1', 0, 'GET', '/api/v1/users/3'), exchange('c1', 1, 'GET', '/en/rest')], messages: [] })).toBe(first);
-    expect(latestTeacherRun({ exchanges: [exchange('c1', 0, 'GET', '/api/v1/users/3'), exchange('c1', 1, 'GET', '/api/v1/users/3')], messages: [] })).not.toBe(first);
+    expect(latestTeacherRun({ exchanges: [exchange('c1', 0, 'GET', '/api/v1/users/3'), exchange('c1', 1, 'GET', '/api/v1/users/3')], messages: [] })).not.toBe(
+      first,
+    );
   });
 
   it('changes with a new message', () => {

@@ -49,7 +49,15 @@ export function MemberActions({ memberId, name, controls }: { memberId: number; 
   if (mode === 'rename') {
     return (
       <form className="class-member-form" onSubmit={save} onKeyDown={onKeyDown} data-testid="member-rename-form">
-        <input ref={first} aria-label={t.renameLabel(name)} data-testid="member-rename-input" value={draft} maxLength={40} required onChange={(event) => setDraft(event.target.value)} />
+        <input
+          ref={first}
+          aria-label={t.renameLabel(name)}
+          data-testid="member-rename-input"
+          value={draft}
+          maxLength={40}
+          required
+          onChange={(event) => setDraft(event.target.value)}
+        />
         <button type="submit" className="button button-primary" data-testid="member-rename-save">
           {t.save}
         </button>
@@ -85,10 +93,24 @@ export function MemberActions({ memberId, name, controls }: { memberId: number; 
     // two small symbols keep the board within the screen beside a lesson's columns; the words are
     // their tooltips and accessible names
     <span className="class-member-actions">
-      <button type="button" className="button" data-testid="member-rename" aria-label={`${t.rename}: ${name}`} title={t.rename} onClick={(event) => open('rename', event.currentTarget)}>
+      <button
+        type="button"
+        className="button"
+        data-testid="member-rename"
+        aria-label={`${t.rename}: ${name}`}
+        title={t.rename}
+        onClick={(event) => open('rename', event.currentTarget)}
+      >
         <span aria-hidden="true">✎</span>
       </button>
-      <button type="button" className="button" data-testid="member-remove" aria-label={`${t.remove}: ${name}`} title={t.remove} onClick={(event) => open('remove', event.currentTarget)}>
+      <button
+        type="button"
+        className="button"
+        data-testid="member-remove"
+        aria-label={`${t.remove}: ${name}`}
+        title={t.remove}
+        onClick={(event) => open('remove', event.currentTarget)}
+      >
         <span aria-hidden="true">✕</span>
       </button>
     </span>

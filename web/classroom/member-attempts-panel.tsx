@@ -13,16 +13,44 @@ import { classroomStrings } from './strings.ts';
  * the student's cookies or tokens (the page sends only the check's verdict and the request's
  * method and path). The student's presence comes from the live board.
  */
-export function MemberAttemptsPanel({ attempts, member, serverNow, onClose }: { attempts: MemberAttempts; member: BoardMember | undefined; serverNow: number; onClose(): void }) {
+export function MemberAttemptsPanel({
+  attempts,
+  member,
+  serverNow,
+  onClose,
+}: {
+  attempts: MemberAttempts;
+  member: BoardMember | undefined;
+  serverNow: number;
+  onClose(): void;
+}) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
   const groups = attemptGroups(attempts.attempts);
   const presence = member ? presenceOf(member, Math.max(0, Math.floor((serverNow - member.lastActiveMs) / 60_000))) : 'offline';
-  const time = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 
   return (
-    <section className="class-attempts" data-testid="member-attempts" data-member-id={attempts.memberId} aria-labelledby="member-attempts-title" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
-      <PanelHeader titleId="member-attempts-title" title={t.attemptsOf(member?.name ?? attempts.name)} focusKey={String(attempts.memberId)} closeTestId="member-attempts-close" onClose={onClose}>
+    <section
+      className="class-attempts"
+      data-testid="member-attempts"
+      data-member-id={attempts.memberId}
+      aria-labelledby="member-attempts-title"
+      onKeyDown={(event) => event.key === 'Escape' && onClose()}
+    >
+      <PanelHeader
+        titleId="member-attempts-title"
+        title={t.attemptsOf(member?.name ?? attempts.name)}
+        focusKey={String(attempts.memberId)}
+        closeTestId="member-attempts-close"
+        onClose={onClose}
+      >
         <span className="class-board-presence" data-testid="member-attempts-presence" data-presence={presence}>
           <span className={`class-dot is-${presence}`} aria-hidden="true" /> {t.presence[presence]}
           {presence !== 'offline' && member && <span className="muted"> · {member.following ? t.followingShort : t.notFollowingShort}</span>}
@@ -32,15 +60,23 @@ export function MemberAttemptsPanel({ attempts, member, serverNow, onClose }: { 
       {groups.map((group) => {
         const lesson = lessonIndex.find((entry) => entry.slug === group.lesson);
         return (
-          <div key={`${group.lesson}/${group.exercise}`} className="class-attempts-exercise" data-testid="member-attempts-exercise" data-exercise={`${group.lesson}/${group.exercise}`}>
+          <div
+            key={`${group.lesson}/${group.exercise}`}
+            className="class-attempts-exercise"
+            data-testid="member-attempts-exercise"
+            data-exercise={`${group.lesson}/${group.exercise}`}
+          >
             <h4>
-              {exerciseTitles[group.lesson]?.[lang][group.exercise] ?? group.exercise} <span className="muted">· {lesson?.headline[lang].title ?? group.lesson}</span>
+              {exerciseTitles[group.lesson]?.[lang][group.exercise] ?? group.exercise}{' '}
+              <span className="muted">· {lesson?.headline[lang].title ?? group.lesson}</span>
             </h4>
             <ol className="class-attempts-list">
               {group.attempts.map((attempt, index) => (
                 <li key={index} data-testid="member-attempt" data-passed={attempt.passed}>
                   <time dateTime={new Date(attempt.ms).toISOString()}>{time.format(attempt.ms)}</time>{' '}
-                  <span className={attempt.passed ? 'class-attempt-passed' : 'class-attempt-missed'}>{attempt.passed ? `✓ ${t.attemptPassed}` : `✗ ${t.attemptMissed}`}</span>
+                  <span className={attempt.passed ? 'class-attempt-passed' : 'class-attempt-missed'}>
+                    {attempt.passed ? `✓ ${t.attemptPassed}` : `✗ ${t.attemptMissed}`}
+                  </span>
                   {attempt.miss && <MissDetails miss={attempt.miss} />}
                 </li>
               ))}

@@ -7,7 +7,21 @@ import { classroomStrings } from './strings.ts';
  * title, which takes the focus whenever the panel opens on something else (`focusKey`), what
  * stands beside it, and Close.
  */
-export function PanelHeader({ titleId, title, focusKey, closeTestId, onClose, children }: { titleId: string; title: string; focusKey: string; closeTestId: string; onClose(): void; children?: ReactNode }) {
+export function PanelHeader({
+  titleId,
+  title,
+  focusKey,
+  closeTestId,
+  onClose,
+  children,
+}: {
+  titleId: string;
+  title: string;
+  focusKey: string;
+  closeTestId: string;
+  onClose(): void;
+  children?: ReactNode;
+}) {
   const t = useStrings(classroomStrings);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [focusKey]);

@@ -18,5 +18,7 @@ export function QrCode({ text, label, className = 'class-qr', testId = 'class-qr
     };
   }, [text]);
   // The SVG is the library's output for our own link, not user input.
-  return svg ? <div className={className} role="img" aria-label={label} data-testid={testId} data-text={text} dangerouslySetInnerHTML={{ __html: svg }} /> : null;
+  return svg ? (
+    <div className={className} role="img" aria-label={label} data-testid={testId} data-text={text} dangerouslySetInnerHTML={{ __html: svg }} />
+  ) : null;
 }

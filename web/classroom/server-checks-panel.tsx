@@ -14,7 +14,13 @@ export function ServerChecksPanel({ checks, onClose }: { checks: MemberServerChe
   const t = useStrings(classroomStrings);
   const lang = useLang();
   const { cell } = checks;
-  const time = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   const counts = cell ? { passed: cell.passed, failed: cell.failed, notOffered: cell.notOffered } : null;
 
   return (

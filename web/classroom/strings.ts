@@ -74,7 +74,8 @@ export const classroomStrings = {
     cardNoClass: 'There is no class with this code on this server. Open the card from the teacher’s page.',
     cardQrLabel: (url: string) => `QR code of the join link ${url}`,
     leadClass: 'Lead this class',
-    leadHint: 'Opens the lessons in this tab; students who follow go where you go and see your requests. Keep this board open in another tab or on the projector.',
+    leadHint:
+      'Opens the lessons in this tab; students who follow go where you go and see your requests. Keep this board open in another tab or on the projector.',
     exportCsv: 'Export CSV',
     exportJson: 'Export JSON',
     filterLesson: 'Lesson',
@@ -96,15 +97,18 @@ export const classroomStrings = {
     passedCell: (attempts: number) => `done (${attempts} ${attempts === 1 ? 'try' : 'tries'})`,
     failingCell: (attempts: number) => `trying: ${attempts} ${attempts === 1 ? 'miss' : 'misses'}`,
     notTriedCell: 'not tried',
-    lessonCell: (done: number, total: number, misses: number) => `${done} of ${total} done${misses > 0 ? `, ${misses} ${misses === 1 ? 'miss' : 'misses'} on the rest` : ''}`,
+    lessonCell: (done: number, total: number, misses: number) =>
+      `${done} of ${total} done${misses > 0 ? `, ${misses} ${misses === 1 ? 'miss' : 'misses'} on the rest` : ''}`,
     idleFor: (minutes: number) => (minutes < 1 ? 'active' : `${minutes} min`),
     nobodyYet: 'Nobody has joined yet.',
     showRejoin: 'Show rejoin codes',
     rejoinCode: 'Rejoin code',
     leftBecause: {
-      rejoined: 'You joined this class as the same name from another browser, so this browser has left the class: it no longer follows the teacher or reports your exercises.',
+      rejoined:
+        'You joined this class as the same name from another browser, so this browser has left the class: it no longer follows the teacher or reports your exercises.',
       removed: 'The teacher removed you from the class. This browser no longer follows the teacher or reports your exercises.',
-      'class-deleted': 'The teacher deleted this class. This browser no longer follows the teacher or reports your exercises; your progress stays in this browser.',
+      'class-deleted':
+        'The teacher deleted this class. This browser no longer follows the teacher or reports your exercises; your progress stays in this browser.',
     },
     colActions: 'Manage',
     rename: 'Rename',
@@ -148,7 +152,8 @@ export const classroomStrings = {
       'no-message': 'not enough matching messages',
     },
     missDiffers: { 'no-response': 'no response', status: 'a different status', header: 'a header missing or different', body: 'a different body' },
-    attemptsNotice: 'The teacher sees your attempts at the exercises: which ones, when, and the request a miss was about (method and path, never your cookies or tokens). When you check your own server, the teacher sees each check’s verdict and the port — not what your server sent.',
+    attemptsNotice:
+      'The teacher sees your attempts at the exercises: which ones, when, and the request a miss was about (method and path, never your cookies or tokens). When you check your own server, the teacher sees each check’s verdict and the port — not what your server sent.',
     // ending a class
     endClass: 'End the class',
     endConfirm: 'End the class? Nobody can join it or report results any more; the board stays, and you can export it or reopen the class.',
@@ -194,7 +199,8 @@ export const classroomStrings = {
     cellUndo: 'Back to my text',
     // freezing the students' writes
     freeze: 'Freeze the students’ writes',
-    freezeHint: 'While you demonstrate, every write of a student online (REST, GraphQL, gRPC) to their own data is refused with the protocol’s error; reading still works.',
+    freezeHint:
+      'While you demonstrate, every write of a student online (REST, GraphQL, gRPC) to their own data is refused with the protocol’s error; reading still works.',
     unfreeze: 'Let the students write again',
     frozenNote: 'The students’ writes are frozen.',
     frozenForStudent: 'The teacher has frozen changes to your data while demonstrating: reading works, writing is refused until the teacher lifts the freeze.',
@@ -239,7 +245,8 @@ export const classroomStrings = {
     channelDown: 'переподключаемся…',
     teacherWire: 'Трафик преподавателя',
     myWire: 'Мой трафик',
-    teacherWireNote: 'Запросы преподавателя и байты, которые прошли по его соединениям. Только для просмотра; идентификатор сессии и cookie преподавателя скрыты (*).',
+    teacherWireNote:
+      'Запросы преподавателя и байты, которые прошли по его соединениям. Только для просмотра; идентификатор сессии и cookie преподавателя скрыты (*).',
     leading: (code: string) => `Вы ведёте класс ${code}: кто за вами следует, видит вашу страницу и ваши запросы.`,
     stopLeading: 'Перестать вести',
     board: 'Доска',
@@ -267,7 +274,8 @@ export const classroomStrings = {
       NETWORK: 'Сервер не отвечает.',
     } satisfies Record<ClassErrorCode, string>,
     teacherTitle: 'Преподаватель',
-    noKey: 'Для этой страницы нужен ключ преподавателя. Откройте ссылку для преподавателя, которую сервер напечатал в терминале при запуске (она заканчивается на #key=…).',
+    noKey:
+      'Для этой страницы нужен ключ преподавателя. Откройте ссылку для преподавателя, которую сервер напечатал в терминале при запуске (она заканчивается на #key=…).',
     keyRefused: 'Сервер не принял этот ключ преподавателя. Откройте ещё раз ссылку, которую напечатал сервер.',
     connecting: 'Подключаемся…',
     classes: 'Классы',
@@ -288,7 +296,8 @@ export const classroomStrings = {
     cardNoClass: 'На этом сервере нет класса с таким кодом. Откройте карточку со страницы преподавателя.',
     cardQrLabel: (url: string) => `QR-код ссылки для входа ${url}`,
     leadClass: 'Вести этот класс',
-    leadHint: 'Откроет уроки в этой вкладке; кто за вами следует, переходит туда же, куда вы, и видит ваши запросы. Доску держите открытой в другой вкладке или на проекторе.',
+    leadHint:
+      'Откроет уроки в этой вкладке; кто за вами следует, переходит туда же, куда вы, и видит ваши запросы. Доску держите открытой в другой вкладке или на проекторе.',
     exportCsv: 'Выгрузить CSV',
     exportJson: 'Выгрузить JSON',
     filterLesson: 'Урок',
@@ -317,9 +326,11 @@ export const classroomStrings = {
     showRejoin: 'Показать коды возврата',
     rejoinCode: 'Код возврата',
     leftBecause: {
-      rejoined: 'Вы вошли в этот класс под тем же именем из другого браузера, поэтому этот браузер вышел из класса: он больше не следует за преподавателем и не отправляет ваши результаты.',
+      rejoined:
+        'Вы вошли в этот класс под тем же именем из другого браузера, поэтому этот браузер вышел из класса: он больше не следует за преподавателем и не отправляет ваши результаты.',
       removed: 'Преподаватель удалил вас из класса. Этот браузер больше не следует за преподавателем и не отправляет ваши результаты.',
-      'class-deleted': 'Преподаватель удалил этот класс. Этот браузер больше не следует за преподавателем и не отправляет ваши результаты; ваш прогресс остаётся в этом браузере.',
+      'class-deleted':
+        'Преподаватель удалил этот класс. Этот браузер больше не следует за преподавателем и не отправляет ваши результаты; ваш прогресс остаётся в этом браузере.',
     },
     colActions: 'Управление',
     rename: 'Переименовать',
@@ -347,13 +358,16 @@ export const classroomStrings = {
     serverChecksOf: (name: string, protocol: string) => `Проверки ${protocol}: ${name}`,
     serverRanAt: 'Запуск',
     serverPort: (port: number) => `порт ${port}`,
-    serverWirelab: 'Проверялся сервер самого Wirelab, а не сервер студента: там проходят все проверки, так что о сервере студента этот запуск ничего не говорит.',
+    serverWirelab:
+      'Проверялся сервер самого Wirelab, а не сервер студента: там проходят все проверки, так что о сервере студента этот запуск ничего не говорит.',
     serverNoRun: 'Этот набор проверок ещё не запускался.',
     serverOutcome: { pass: 'пройдена', fail: 'не пройдена', 'not-offered': 'не предлагается' },
-    serverKept: 'Хранится только вердикт каждой проверки и слова самого Wirelab о том, что не совпало, — никогда не заголовки, тела ответов или адрес студента.',
+    serverKept:
+      'Хранится только вердикт каждой проверки и слова самого Wirelab о том, что не совпало, — никогда не заголовки, тела ответов или адрес студента.',
     attemptPassed: 'решено',
     attemptMissed: 'промах',
-    attemptsKept: (count: number) => `Хранятся последние ${count} ${russianPlural(count, 'попытка', 'попытки', 'попыток')}; в счётчиках на доске учтены и более ранние.`,
+    attemptsKept: (count: number) =>
+      `Хранятся последние ${count} ${russianPlural(count, 'попытка', 'попытки', 'попыток')}; в счётчиках на доске учтены и более ранние.`,
     missKind: {
       'no-request': 'такой запрос ещё не отправлен',
       'response-differs': 'запрос отправлен, но ответ не тот, что нужен',
@@ -364,7 +378,8 @@ export const classroomStrings = {
       'no-message': 'подходящих сообщений меньше, чем нужно',
     },
     missDiffers: { 'no-response': 'ответа нет', status: 'другой код статуса', header: 'заголовка нет или он другой', body: 'другое тело ответа' },
-    attemptsNotice: 'Преподаватель видит ваши попытки решить упражнения: какие, когда и к какому запросу относился промах (метод и путь — но не ваши cookie и токены). Когда вы проверяете свой сервер, преподаватель видит вердикт каждой проверки и порт — но не то, что прислал ваш сервер.',
+    attemptsNotice:
+      'Преподаватель видит ваши попытки решить упражнения: какие, когда и к какому запросу относился промах (метод и путь — но не ваши cookie и токены). Когда вы проверяете свой сервер, преподаватель видит вердикт каждой проверки и порт — но не то, что прислал ваш сервер.',
     // завершение класса
     endClass: 'Завершить класс',
     endConfirm: 'Завершить класс? Войти в него и отправить результаты больше будет нельзя; доска останется, её можно выгрузить, а класс — открыть снова.',
@@ -387,7 +402,8 @@ export const classroomStrings = {
     timerUp: 'Время вышло',
     // сброс данных студентов
     resetDataAll: 'Сбросить данные всех студентов',
-    resetDataHint: 'Вернёт исходные данные (пользователей, посты, комментарии…) каждому студенту, который сейчас в сети, — как его собственная кнопка «Сбросить мои данные».',
+    resetDataHint:
+      'Вернёт исходные данные (пользователей, посты, комментарии…) каждому студенту, который сейчас в сети, — как его собственная кнопка «Сбросить мои данные».',
     resetDataConfirm:
       'Вернуть исходные данные всем студентам этого класса, которые сейчас в сети? Всё, что они создали, изменили или удалили в уроках, пропадёт; прогресс и результаты останутся. У студентов не в сети данные не изменятся.',
     resetDataYes: 'Да, сбросить',
@@ -402,7 +418,8 @@ export const classroomStrings = {
     openExercise: 'Открыть упражнение',
     // ячейка преподавателя
     cellSend: 'Отправить эту ячейку классу',
-    cellSendHint: 'Студенты, которые следят за вами, получат вашу версию этой ячейки и смогут её взять или отклонить. Секреты вашей сессии (cookie, токены) перед отправкой затираются.',
+    cellSendHint:
+      'Студенты, которые следят за вами, получат вашу версию этой ячейки и смогут её взять или отклонить. Секреты вашей сессии (cookie, токены) перед отправкой затираются.',
     cellSent: 'Отправлено студентам, которые следят за вами.',
     cellFromTeacher: 'Преподаватель прислал свою версию этой ячейки.',
     cellTake: 'Взять',

@@ -46,7 +46,9 @@ export interface StudentState {
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
 export type LeftBecause = MemberOutReason;
 /** The class channel's close codes for those (contracts/class-channel: MEMBER_OUT_CLOSE). */
-const LEFT_BECAUSE: Record<number, LeftBecause> = Object.fromEntries(Object.entries(MEMBER_OUT_CLOSE).map(([reason, close]) => [close.code, reason as LeftBecause]));
+const LEFT_BECAUSE: Record<number, LeftBecause> = Object.fromEntries(
+  Object.entries(MEMBER_OUT_CLOSE).map(([reason, close]) => [close.code, reason as LeftBecause]),
+);
 
 export type JoinResult = { ok: true; membership: Membership } | { ok: false; error: ClassErrorCode };
 
@@ -284,8 +286,7 @@ function openChannel(): void {
     else if (message.type === 'cell-draft') {
       const { type: _type, ...draft } = message;
       setState({ cellDrafts: { ...state.cellDrafts, [`${draft.lesson}/${draft.cell}`]: draft } });
-    }
-    else if (message.type === 'navigate') follow(message);
+    } else if (message.type === 'navigate') follow(message);
     else if (message.type === 'teacher-wire') {
       if (message.message.type !== 'reset' && !state.teacherTraffic) setState({ teacherTraffic: true });
       toTeacherWire(JSON.stringify(message.message));

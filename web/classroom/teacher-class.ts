@@ -61,7 +61,18 @@ export interface TeacherState {
 
 /** The teacher's page's channel: classes, the board of the class it watches, exports. */
 export class TeacherChannel {
-  state: TeacherState = { status: 'connecting', classes: [], lanOrigins: [], publicOrigin: null, board: null, error: null, created: null, deleted: null, attempts: null, serverChecks: null };
+  state: TeacherState = {
+    status: 'connecting',
+    classes: [],
+    lanOrigins: [],
+    publicOrigin: null,
+    board: null,
+    error: null,
+    created: null,
+    deleted: null,
+    attempts: null,
+    serverChecks: null,
+  };
   private socket: WebSocket | null = null;
   private listeners = new Set<() => void>();
   private watching: string | null = null;
@@ -102,7 +113,8 @@ export class TeacherChannel {
           this.set({ deleted: message.code, classes: this.state.classes.filter((entry) => entry.code !== message.code) });
           break;
         case 'member-attempts':
-          if (message.code === this.watching) this.set({ attempts: { code: message.code, memberId: message.memberId, name: message.name, attempts: message.attempts } });
+          if (message.code === this.watching)
+            this.set({ attempts: { code: message.code, memberId: message.memberId, name: message.name, attempts: message.attempts } });
           break;
         case 'member-server-checks': {
           const { type: _type, ...checks } = message;
@@ -255,7 +267,8 @@ export function leadingClass(): string | null {
 export function navigationOf(pathname: string, hash: string): Navigation | null {
   const route = parseRoute(pathname);
   // an address that is no lesson shows "not found": followers stay where they are
-  if (route.kind === 'lesson') return lessonIndex.some((entry) => entry.slug === route.slug) ? { lesson: route.slug, section: decodeURIComponent(hash.replace(/^#/, '')) } : null;
+  if (route.kind === 'lesson')
+    return lessonIndex.some((entry) => entry.slug === route.slug) ? { lesson: route.slug, section: decodeURIComponent(hash.replace(/^#/, '')) } : null;
   if (route.kind === 'list') return { lesson: null, section: '' };
   return null; // the board, the join page: the teacher's own business
 }

@@ -83,7 +83,13 @@ function ClassList({ desk }: { desk: Desk }) {
       <ul>
         {state.classes.map((entry) => (
           <li key={entry.code}>
-            <button type="button" className={`link-button ${entry.code === selected ? 'is-current' : ''}`} data-testid="class-open" data-code={entry.code} onClick={() => desk.select(entry.code)}>
+            <button
+              type="button"
+              className={`link-button ${entry.code === selected ? 'is-current' : ''}`}
+              data-testid="class-open"
+              data-code={entry.code}
+              onClick={() => desk.select(entry.code)}
+            >
               {entry.title} · <code>{formatCode(entry.code)}</code>
             </button>{' '}
             {entry.endedMs !== null && (
@@ -100,7 +106,15 @@ function ClassList({ desk }: { desk: Desk }) {
       </ul>
       <form className="class-form" onSubmit={create}>
         <label htmlFor="class-title">{t.newClassTitle}</label>
-        <input id="class-title" data-testid="class-title-input" value={title} placeholder={t.newClassPlaceholder} onChange={(e) => setTitle(e.target.value)} maxLength={80} required />
+        <input
+          id="class-title"
+          data-testid="class-title-input"
+          value={title}
+          placeholder={t.newClassPlaceholder}
+          onChange={(e) => setTitle(e.target.value)}
+          maxLength={80}
+          required
+        />
         <button type="submit" className="button button-primary" data-testid="class-create" disabled={state.status !== 'ready'}>
           {t.createClass}
         </button>
@@ -130,12 +144,27 @@ function ClassDetail({ desk, code }: { desk: Desk; code: string }) {
           {t.errors[state.error]}
         </p>
       )}
-      {state.board && desk.stateActions && <ClassStatePanel status={state.board.status} serverClockOffset={state.board.now - boardAt} actions={desk.stateActions} />}
+      {state.board && desk.stateActions && (
+        <ClassStatePanel status={state.board.status} serverClockOffset={state.board.now - boardAt} actions={desk.stateActions} />
+      )}
       {state.board && state.attempts && desk.openMember === state.attempts.memberId && (
-        <MemberAttemptsPanel attempts={state.attempts} member={openedMember} serverNow={state.board.now + (Date.now() - boardAt)} onClose={desk.closeAttempts} />
+        <MemberAttemptsPanel
+          attempts={state.attempts}
+          member={openedMember}
+          serverNow={state.board.now + (Date.now() - boardAt)}
+          onClose={desk.closeAttempts}
+        />
       )}
       {state.board && serverOpen && <ServerChecksPanel checks={server} onClose={desk.closeServerChecks} />}
-      {state.board && <BoardView board={state.board} receivedAt={boardAt} controls={desk.memberControls} onOpenMember={desk.setOpenMember} onOpenServer={desk.openServerChecks} />}
+      {state.board && (
+        <BoardView
+          board={state.board}
+          receivedAt={boardAt}
+          controls={desk.memberControls}
+          onOpenMember={desk.setOpenMember}
+          onOpenServer={desk.openServerChecks}
+        />
+      )}
       {state.board && <ClassHistoryPanel history={state.board.history} />}
     </div>
   );
@@ -146,13 +175,22 @@ function JoinCard({ code, desk }: { code: string; desk: Desk }) {
   const t = useStrings(classroomStrings);
   const { state } = desk;
   const local = isLocalHostname(window.location.hostname);
-  const origins = studentOrigins({ publicOrigin: state.publicOrigin, lanOrigins: state.lanOrigins, pageOrigin: window.location.origin, pageHostname: window.location.hostname });
+  const origins = studentOrigins({
+    publicOrigin: state.publicOrigin,
+    lanOrigins: state.lanOrigins,
+    pageOrigin: window.location.origin,
+    pageHostname: window.location.hostname,
+  });
   const joinLink = joinUrl(origins[0], code);
   return (
     <div className="class-join-card">
       <div>
         <p className="class-join-label">
-          {t.joinAt} <strong className="class-join-url" data-testid="class-join-url">{origins[0]}</strong> {t.andEnter}
+          {t.joinAt}{' '}
+          <strong className="class-join-url" data-testid="class-join-url">
+            {origins[0]}
+          </strong>{' '}
+          {t.andEnter}
         </p>
         <p className="class-code-big" data-testid="class-code" data-code={code}>
           {formatCode(code)}
@@ -188,12 +226,23 @@ function ClassActions({ desk, code, title }: { desk: Desk; code: string; title: 
         <button type="button" className="button" data-testid="class-export-json" onClick={() => void desk.exportAs('json')}>
           {t.exportJson}
         </button>
-        <button type="button" className="button button-danger" data-testid="class-delete" onClick={() => desk.setConfirmDelete(true)} aria-expanded={desk.confirmDelete}>
+        <button
+          type="button"
+          className="button button-danger"
+          data-testid="class-delete"
+          onClick={() => desk.setConfirmDelete(true)}
+          aria-expanded={desk.confirmDelete}
+        >
           {t.deleteClass}
         </button>
       </p>
       {desk.confirmDelete && (
-        <div className="class-delete-confirm cell-message cell-message-warning" role="group" data-testid="class-delete-confirm" onKeyDown={(event) => event.key === 'Escape' && desk.setConfirmDelete(false)}>
+        <div
+          className="class-delete-confirm cell-message cell-message-warning"
+          role="group"
+          data-testid="class-delete-confirm"
+          onKeyDown={(event) => event.key === 'Escape' && desk.setConfirmDelete(false)}
+        >
           <span>{t.deleteConfirm(title, desk.state.board?.members.length ?? selectedClass?.members ?? 0)}</span>
           <button type="button" className="button button-danger" data-testid="class-delete-yes" onClick={() => desk.deleteSelected(title)} autoFocus>
             {t.deleteYes}

@@ -68,7 +68,10 @@ export function useTeacherDesk(teacherKey: string): TeacherDesk {
   const memberControls = useMemo(
     () =>
       selected
-        ? { rename: (memberId: number, name: string) => channel.renameMember(selected, memberId, name), remove: (memberId: number) => channel.removeMember(selected, memberId) }
+        ? {
+            rename: (memberId: number, name: string) => channel.renameMember(selected, memberId, name),
+            remove: (memberId: number) => channel.removeMember(selected, memberId),
+          }
         : undefined,
     [channel, selected],
   );

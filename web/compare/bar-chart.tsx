@@ -22,8 +22,19 @@ function roomFor(texts: readonly string[], min: number, max: number): number {
 /** One measure, one horizontal bar per protocol: plain SVG, scaled to the largest value. */
 export function BarChart({ title, bars, measure }: { title: string; bars: readonly Bar[]; measure: string }) {
   const largest = Math.max(1, ...bars.map((bar) => bar.value));
-  const labelWidth = roomFor(bars.map((bar) => bar.label), 120, 260);
-  const room = WIDTH - labelWidth - roomFor(bars.map((bar) => bar.text ?? String(bar.value)), 50, 140);
+  const labelWidth = roomFor(
+    bars.map((bar) => bar.label),
+    120,
+    260,
+  );
+  const room =
+    WIDTH -
+    labelWidth -
+    roomFor(
+      bars.map((bar) => bar.text ?? String(bar.value)),
+      50,
+      140,
+    );
   const height = bars.length * ROW + 8;
   return (
     <figure className="compare-chart" data-testid="compare-chart" data-measure={measure}>

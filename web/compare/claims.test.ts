@@ -4,14 +4,38 @@ import type { JobKind, Protocol, ProtocolResult } from './lab-types.ts';
 import type { RunMeasure } from './measure.ts';
 
 const measure: RunMeasure = {
-  window: { from: 0, to: 1 }, conns: ['c1'], opened: 0, bytesUp: 0, bytesDown: 0, payloadUp: 0, payloadDown: 0,
-  roundTrips: 1, versions: ['HTTP/1.1'], ttfbMs: 1, totalMs: 1, focus: null,
+  window: { from: 0, to: 1 },
+  conns: ['c1'],
+  opened: 0,
+  bytesUp: 0,
+  bytesDown: 0,
+  payloadUp: 0,
+  payloadDown: 0,
+  roundTrips: 1,
+  versions: ['HTTP/1.1'],
+  ttfbMs: 1,
+  totalMs: 1,
+  focus: null,
 };
 
 function row(protocol: Protocol, job: JobKind, values: Partial<ProtocolResult>, items = 1, sqlStatements?: number): ProtocolResult {
   return {
-    protocol, job, size: 1, runs: [{ measure, items, sqlStatements }], bytesUp: 0, bytesDown: 0, payloadUp: 0, payloadDown: 0,
-    opened: 0, roundTrips: 1, versions: ['HTTP/1.1'], ttfb: null, total: null, latency: null, idleBytesPerMinute: null, ...values,
+    protocol,
+    job,
+    size: 1,
+    runs: [{ measure, items, sqlStatements }],
+    bytesUp: 0,
+    bytesDown: 0,
+    payloadUp: 0,
+    payloadDown: 0,
+    opened: 0,
+    roundTrips: 1,
+    versions: ['HTTP/1.1'],
+    ttfb: null,
+    total: null,
+    latency: null,
+    idleBytesPerMinute: null,
+    ...values,
   };
 }
 
@@ -21,7 +45,14 @@ describe('claimVerdicts', () => {
   it('says "not measured" for every claim until the rows exist, in both languages', () => {
     for (const lang of ['en', 'ru'] as const) {
       const verdicts = claimVerdicts([], lang);
-      expect(verdicts.map((verdict) => verdict.id)).toEqual(['protobuf-smaller', 'grpc-faster', 'rest-cant-stream', 'graphql-round-trips', 'long-polling-requests', 'websocket-cheaper']);
+      expect(verdicts.map((verdict) => verdict.id)).toEqual([
+        'protobuf-smaller',
+        'grpc-faster',
+        'rest-cant-stream',
+        'graphql-round-trips',
+        'long-polling-requests',
+        'websocket-cheaper',
+      ]);
       expect(verdicts.every((verdict) => verdict.measured === null)).toBe(true);
     }
   });
@@ -61,7 +92,9 @@ describe('claimVerdicts', () => {
     expect(find(claimVerdicts(rows, 'en'), 'graphql-round-trips').measured).toContain('ran 2 SQL statements');
     // Russian numbers agree with their nouns: 3 события, 5 запросов, 2 обмена, 1 обмен, 2 SQL-запроса
     expect(find(claimVerdicts(rows, 'ru'), 'long-polling-requests').measured).toMatch(/^На 3 события ушло 5 HTTP-запросов/);
-    expect(find(claimVerdicts(rows, 'ru'), 'graphql-round-trips').measured).toContain('REST — 2 обмена, 0 байт; GraphQL — 1 обмен, 0 байт. Цена для сервера: резолверы GraphQL выполнили 2 SQL-запроса');
+    expect(find(claimVerdicts(rows, 'ru'), 'graphql-round-trips').measured).toContain(
+      'REST — 2 обмена, 0 байт; GraphQL — 1 обмен, 0 байт. Цена для сервера: резолверы GraphQL выполнили 2 SQL-запроса',
+    );
   });
 
   it('says what GraphQL batching changed in the by-id job: round trips and bytes, and the SQL statements measured', () => {
@@ -71,7 +104,9 @@ describe('claimVerdicts', () => {
     const on = byId(true, { roundTrips: 1, bytesUp: 700, bytesDown: 3600 }, 4);
     const read = [row('rest', 'read', { roundTrips: 2 }), row('graphql-post', 'read', { roundTrips: 1 }, 4, 2)];
     const en = find(claimVerdicts([...read, off, on], 'en'), 'graphql-round-trips').measured!;
-    expect(en).toContain('Batching, 3 users, one operation each: one by one 3 round trips, 6000 bytes; in one POST 1 round trip, 4300 bytes (less by the headers of the extra requests).');
+    expect(en).toContain(
+      'Batching, 3 users, one operation each: one by one 3 round trips, 6000 bytes; in one POST 1 round trip, 4300 bytes (less by the headers of the extra requests).',
+    );
     expect(en).toContain('ran 6 SQL statements one by one and 4 batched: fewer, because a batch’s operations share one loader');
     expect(en).toContain('not the server’s work');
     const ru = find(claimVerdicts([...read, off, on], 'ru'), 'graphql-round-trips').measured!;
@@ -82,7 +117,9 @@ describe('claimVerdicts', () => {
     expect(same).toContain('6 SQL statements one by one and 6 batched: the same.');
     // Rows of another size are not compared; without both, the read job's verdict says what to run.
     const otherSize = byId(true, { byIdCount: 5, roundTrips: 1 }, 6);
-    expect(find(claimVerdicts([...read, off, otherSize], 'en'), 'graphql-round-trips').measured).toContain('run the job "users with posts, one operation each" with GraphQL batching off, then on');
+    expect(find(claimVerdicts([...read, off, otherSize], 'en'), 'graphql-round-trips').measured).toContain(
+      'run the job "users with posts, one operation each" with GraphQL batching off, then on',
+    );
     expect(find(claimVerdicts([on], 'en'), 'graphql-round-trips').measured).toBeNull();
   });
 
@@ -100,7 +137,9 @@ describe('claimVerdicts', () => {
 
   it('adds the client burst to the WebSocket claim: bytes from the client per message', () => {
     const rows = [row('ws-burst', 'burst', { bytesUp: 900 }, 10), row('http-one-by-one', 'burst', { bytesUp: 7000 }, 10)];
-    expect(find(claimVerdicts(rows, 'en'), 'websocket-cheaper').measured).toContain('WebSocket 90 client bytes per message (handshake included), HTTP one request per message 700.');
+    expect(find(claimVerdicts(rows, 'en'), 'websocket-cheaper').measured).toContain(
+      'WebSocket 90 client bytes per message (handshake included), HTTP one request per message 700.',
+    );
     const dearer = [row('ws-burst', 'burst', { bytesUp: 900 }, 1), row('http-one-by-one', 'burst', { bytesUp: 700 }, 1)];
     expect(find(claimVerdicts(dearer, 'ru'), 'websocket-cheaper').measured).toContain('здесь WebSocket не дешевле');
   });

@@ -25,12 +25,28 @@ type Find = (protocol: Protocol, job: JobKind, size?: number) => ProtocolResult 
 
 function finder(results: readonly ProtocolResult[]): Find {
   return (protocol, job, size) =>
-    [...results].reverse().find((row) => row.protocol === protocol && row.job === job && !row.failure && row.runs.length > 0 && (size === undefined || row.size === size));
+    [...results]
+      .reverse()
+      .find((row) => row.protocol === protocol && row.job === job && !row.failure && row.runs.length > 0 && (size === undefined || row.size === size));
 }
 
 const JOB_NAMES: Record<Lang, Record<JobKind, string>> = {
-  en: { read: 'read a user with posts', 'by-id': 'users with posts, one operation each', list: 'list users', create: 'create a user', events: 'events', burst: 'a burst of messages' },
-  ru: { read: 'пользователь с постами', 'by-id': 'пользователи с постами, по операции на каждого', list: 'список пользователей', create: 'создать пользователя', events: 'события', burst: 'пачка сообщений' },
+  en: {
+    read: 'read a user with posts',
+    'by-id': 'users with posts, one operation each',
+    list: 'list users',
+    create: 'create a user',
+    events: 'events',
+    burst: 'a burst of messages',
+  },
+  ru: {
+    read: 'пользователь с постами',
+    'by-id': 'пользователи с постами, по операции на каждого',
+    list: 'список пользователей',
+    create: 'создать пользователя',
+    events: 'события',
+    burst: 'пачка сообщений',
+  },
 };
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 100));
@@ -52,7 +68,12 @@ function batchingVerdict(results: readonly ProtocolResult[], ru: boolean): strin
       .reverse()
       .find(
         (row) =>
-          row.protocol === 'graphql-post' && row.job === 'by-id' && row.graphqlBatching === batching && !row.failure && row.runs.length > 0 && (count === undefined || row.byIdCount === count),
+          row.protocol === 'graphql-post' &&
+          row.job === 'by-id' &&
+          row.graphqlBatching === batching &&
+          !row.failure &&
+          row.runs.length > 0 &&
+          (count === undefined || row.byIdCount === count),
       );
   const on = latest(true);
   const off = on && latest(false, on.byIdCount);
@@ -77,7 +98,9 @@ export function claimVerdicts(results: readonly ProtocolResult[], lang: Lang): C
   const find = finder(results);
   const ru = lang === 'ru';
   // one function per claim, each from the rows it needs
-  return [protobufSmallerVerdict, grpcFasterVerdict, restStreamsVerdict, graphqlRoundTripsVerdict, longPollingVerdict, webSocketCheaperVerdict].map((verdict) => verdict(find, ru, results));
+  return [protobufSmallerVerdict, grpcFasterVerdict, restStreamsVerdict, graphqlRoundTripsVerdict, longPollingVerdict, webSocketCheaperVerdict].map((verdict) =>
+    verdict(find, ru, results),
+  );
 }
 
 /** 1. binary protobuf is smaller than JSON */
@@ -104,21 +127,33 @@ function protobufSmallerVerdict(find: Find, ru: boolean): ClaimVerdict {
     const swallowed = percent(bytes(smallest.binary), bytes(smallest.json)) >= 80;
     const gzipNarrows = rows.some(
       ({ binary, json }) =>
-        binary.gzipPayloadDown !== undefined && json.gzipPayloadDown !== undefined && binary.gzipPayloadDown / json.gzipPayloadDown > binary.payloadDown / Math.max(1, json.payloadDown),
+        binary.gzipPayloadDown !== undefined &&
+        json.gzipPayloadDown !== undefined &&
+        binary.gzipPayloadDown / json.gzipPayloadDown > binary.payloadDown / Math.max(1, json.payloadDown),
     );
     const said = [
-      smaller ? (ru ? 'данные в protobuf и правда меньше' : 'the protobuf payload is smaller indeed') : ru ? 'данные в protobuf оказались не меньше' : 'the protobuf payload was not smaller',
-      swallowed ? (ru ? 'но на маленьком ответе разницу почти съедают заголовки HTTP' : 'but on a small answer the HTTP headers nearly swallow the difference') : '',
+      smaller
+        ? ru
+          ? 'данные в protobuf и правда меньше'
+          : 'the protobuf payload is smaller indeed'
+        : ru
+          ? 'данные в protobuf оказались не меньше'
+          : 'the protobuf payload was not smaller',
+      swallowed
+        ? ru
+          ? 'но на маленьком ответе разницу почти съедают заголовки HTTP'
+          : 'but on a small answer the HTTP headers nearly swallow the difference'
+        : '',
       gzipNarrows ? (ru ? 'а gzip сокращает разрыв' : 'and gzip narrows the gap') : '',
     ].filter(Boolean);
     conclusion = ru ? ` Итог: ${said.join(', ')}.` : ` So: ${said.join(', ')}.`;
   }
-  return ({
+  return {
     id: 'protobuf-smaller',
     claim: ru ? '«Бинарный protobuf меньше JSON»' : '"Binary protobuf is smaller than JSON"',
     needs: 'list',
     measured: parts.length === 0 ? null : parts.join(' ') + conclusion,
-  });
+  };
 }
 
 /** 2. gRPC is faster */
@@ -161,7 +196,7 @@ function grpcFasterVerdict(find: Find, ru: boolean): ClaimVerdict {
       ? `Задача «${JOB_NAMES.ru[job]}»${job === 'list' ? `, ${usersRu(grpc.size ?? 0)}` : ''}: gRPC — ${grpc.total?.median ?? '—'} мс (${grpc.total?.min}–${grpc.total?.max}), REST — ${rest.total?.median ?? '—'} мс (${rest.total?.min}–${rest.total?.max})${others ? `; из браузера: ${others}` : ''}, по часам перехватчика на сервере. ${verdict}${streamed} Клиент нативного gRPC здесь — раннер внутри того же процесса, что и сервер (каждое сообщение он ещё и пересказывает странице в JSON), так что он делит с сервером один процессор; по сети loopback задержки нет: скорость здесь — это сериализация и обработка, а не провод.`
       : `Job "${JOB_NAMES.en[job]}"${job === 'list' ? `, ${usersEn(grpc.size ?? 0)}` : ''}: gRPC ${grpc.total?.median ?? '—'} ms (${grpc.total?.min}–${grpc.total?.max}), REST ${rest.total?.median ?? '—'} ms (${rest.total?.min}–${rest.total?.max})${others ? `; from the browser: ${others}` : ''}, by the tap's clock on the server. ${verdict}${streamed} The native gRPC client here is the runner inside the server's own process (it also retells every message to the page as JSON), so it shares one CPU with the server; loopback has no network delay: speed here is serialization and handling, not the wire.`;
   }
-  return ({ id: 'grpc-faster', claim: ru ? '«gRPC быстрее»' : '"gRPC is faster"', needs: 'list', measured });
+  return { id: 'grpc-faster', claim: ru ? '«gRPC быстрее»' : '"gRPC is faster"', needs: 'list', measured };
 }
 
 /** 3. REST can't stream */
@@ -183,7 +218,7 @@ function restStreamsVerdict(find: Find, ru: boolean): ClaimVerdict {
         : `The REST gateway streamed ${usersEn(gateway.runs[0].items)} as JSON lines in one response (${tripsEn(gateway.roundTrips)}).`,
     );
   }
-  return ({
+  return {
     id: 'rest-cant-stream',
     claim: ru ? '«REST не умеет отдавать данные потоком»' : '"REST can\'t stream"',
     needs: 'events',
@@ -196,7 +231,7 @@ function restStreamsVerdict(find: Find, ru: boolean): ClaimVerdict {
               ? ' Неверно: HTTP/1.1 отдаёт ответ частями сколько угодно долго. Чего у REST нет — так это потока от клиента к серверу в браузере и общей схемы сообщений.'
               : ' Wrong: HTTP/1.1 sends a response in pieces for as long as it likes. What REST lacks is a client-to-server stream in the browser and a shared message schema.'
             : ''),
-  });
+  };
 }
 
 /** 4. GraphQL saves round trips */
@@ -216,13 +251,13 @@ function graphqlRoundTripsVerdict(find: Find, ru: boolean, results: readonly Pro
     : 'What batching changes: run the job "users with posts, one operation each" with GraphQL batching off, then on.';
   if (measured) measured = `${measured} ${batching ?? batchingHint}`;
   else measured = batching;
-  return ({ id: 'graphql-round-trips', claim: ru ? '«GraphQL экономит обмены»' : '"GraphQL saves round trips"', needs: 'read', measured });
+  return { id: 'graphql-round-trips', claim: ru ? '«GraphQL экономит обмены»' : '"GraphQL saves round trips"', needs: 'read', measured };
 }
 
 /** 5. long polling costs a request per event */
 function longPollingVerdict(find: Find, ru: boolean): ClaimVerdict {
   const poll = find('long-polling', 'events');
-  return ({
+  return {
     id: 'long-polling-requests',
     claim: ru ? '«Long polling стоит запроса на каждое событие»' : '"Long polling costs a request per event"',
     needs: 'events',
@@ -231,7 +266,7 @@ function longPollingVerdict(find: Find, ru: boolean): ClaimVerdict {
         ? `На ${countRu(poll.runs[0].items, 'событие', 'события', 'событий')} ушло ${countRu(poll.roundTrips, 'HTTP-запрос', 'HTTP-запроса', 'HTTP-запросов')} (первый since=now только узнаёт курсор, дальше по одному после каждого события и ещё ожидающий), ${bytes(poll)} байт; простой — ${poll.idleBytesPerMinute ?? '—'} байт в минуту (повторные запросы по истечении удержания). ${poll.roundTrips >= poll.runs[0].items ? 'Верно' : 'Не подтвердилось'}; когда события идут пачкой, один ответ несёт их несколько.`
         : `${countEn(poll.runs[0].items, 'event', 'events')} cost ${countEn(poll.roundTrips, 'HTTP request', 'HTTP requests')} (the first, since=now, only fetches the cursor; then one after each event, and the one still held), ${bytes(poll)} bytes; idle ${poll.idleBytesPerMinute ?? '—'} bytes per minute (re-polls when the hold time ends). ${poll.roundTrips >= poll.runs[0].items ? 'True' : 'Not confirmed'}; when events come in a burst, one answer carries several.`
       : null,
-  });
+  };
 }
 
 /** 6. WebSockets are cheaper per message */
@@ -263,5 +298,5 @@ function webSocketCheaperVerdict(find: Find, ru: boolean): ClaimVerdict {
       : ` A burst of ${burstWs.runs[0].items} messages from the client: WebSocket ${upPer(burstWs)} client bytes per message (handshake included), HTTP one request per message ${upPer(burstHttp)}${cheaper ? '' : ': here WebSocket is not cheaper — the handshake did not pay off over so short a burst'}.`;
     measured = (measured ?? '') + burst;
   }
-  return ({ id: 'websocket-cheaper', claim: ru ? '«WebSocket дешевле на сообщение»' : '"WebSockets are cheaper per message"', needs: 'events', measured });
+  return { id: 'websocket-cheaper', claim: ru ? '«WebSocket дешевле на сообщение»' : '"WebSockets are cheaper per message"', needs: 'events', measured };
 }

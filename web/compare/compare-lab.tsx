@@ -15,7 +15,11 @@ import './compare-lab.css';
 
 // Rows with the GraphQL batching knob off and on stay side by side: comparing them is the point.
 const sameRow = (a: ProtocolResult, b: ProtocolResult) =>
-  a.protocol === b.protocol && a.job === b.job && (a.job !== 'list' || a.size === b.size) && a.byIdCount === b.byIdCount && a.graphqlBatching === b.graphqlBatching;
+  a.protocol === b.protocol &&
+  a.job === b.job &&
+  (a.job !== 'list' || a.size === b.size) &&
+  a.byIdCount === b.byIdCount &&
+  a.graphqlBatching === b.graphqlBatching;
 
 /** `/en/compare`: one job over every protocol, measured from the captured bytes. */
 export function CompareLab() {
@@ -52,13 +56,7 @@ export function CompareLab() {
     try {
       await sessionReady();
       const store = getCaptureStore();
-      await runLab(
-        store,
-        settings,
-        (result) => setResults((current) => [...current.filter((row) => !sameRow(row, result)), result]),
-        setProgress,
-        setSeeded,
-      );
+      await runLab(store, settings, (result) => setResults((current) => [...current.filter((row) => !sameRow(row, result)), result]), setProgress, setSeeded);
     } catch (failure) {
       setError(describeFailure(failure));
     } finally {
@@ -71,10 +69,17 @@ export function CompareLab() {
     () =>
       results
         .filter(
-          (row) => row.job === settings.job && (settings.job !== 'list' || row.size === settings.size) && (settings.job !== 'by-id' || row.byIdCount === settings.byIdCount),
+          (row) =>
+            row.job === settings.job &&
+            (settings.job !== 'list' || row.size === settings.size) &&
+            (settings.job !== 'by-id' || row.byIdCount === settings.byIdCount),
         )
         // in the knobs' order, a GraphQL row without batching just above the same with it
-        .sort((a, b) => protocolsFor(a.job).indexOf(a.protocol) - protocolsFor(b.job).indexOf(b.protocol) || Number(a.graphqlBatching ?? 0) - Number(b.graphqlBatching ?? 0)),
+        .sort(
+          (a, b) =>
+            protocolsFor(a.job).indexOf(a.protocol) - protocolsFor(b.job).indexOf(b.protocol) ||
+            Number(a.graphqlBatching ?? 0) - Number(b.graphqlBatching ?? 0),
+        ),
     [results, settings.job, settings.size, settings.byIdCount],
   );
 
@@ -82,7 +87,16 @@ export function CompareLab() {
     <section className="compare-lab" data-testid="compare-lab">
       <h1>{t.title}</h1>
       <p className="compare-intro">{t.intro}</p>
-      <LabKnobs settings={settings} setSettings={setSettings} running={running} onRun={() => void run()} progress={progress} results={results} seeded={seeded} error={error} />
+      <LabKnobs
+        settings={settings}
+        setSettings={setSettings}
+        running={running}
+        onRun={() => void run()}
+        progress={progress}
+        results={results}
+        seeded={seeded}
+        error={error}
+      />
       {shown.length === 0 ? (
         <p className="compare-note">{t.noResults}</p>
       ) : (

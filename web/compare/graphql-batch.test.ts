@@ -3,7 +3,10 @@ import { batchRequestBody, MAX_BATCH_OPERATIONS, parseBatchAnswer } from './grap
 
 describe('batchRequestBody', () => {
   it('writes the operations as one JSON array, in order, without empty members', () => {
-    const body = batchRequestBody([{ query: '{ user(id: 1) { name } }' }, { query: 'query U($id: ID!) { user(id: $id) { name } }', variables: { id: 2 }, operationName: 'U' }]);
+    const body = batchRequestBody([
+      { query: '{ user(id: 1) { name } }' },
+      { query: 'query U($id: ID!) { user(id: $id) { name } }', variables: { id: 2 }, operationName: 'U' },
+    ]);
     expect(JSON.parse(body)).toEqual([
       { query: '{ user(id: 1) { name } }' },
       { query: 'query U($id: ID!) { user(id: $id) { name } }', variables: { id: 2 }, operationName: 'U' },

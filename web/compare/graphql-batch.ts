@@ -18,7 +18,9 @@ export function batchRequestBody(operations: readonly GraphqlOperation[]): strin
   if (operations.length === 0 || operations.length > MAX_BATCH_OPERATIONS) {
     throw new RangeError(`a GraphQL batch holds 1 to ${MAX_BATCH_OPERATIONS} operations, not ${operations.length}`);
   }
-  return JSON.stringify(operations.map(({ query, variables, operationName }) => ({ query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) })));
+  return JSON.stringify(
+    operations.map(({ query, variables, operationName }) => ({ query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) })),
+  );
 }
 
 export interface BatchAnswer {

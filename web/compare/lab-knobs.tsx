@@ -2,14 +2,41 @@ import type { Dispatch, SetStateAction } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { downloadBytes } from '../inspector/download-file.ts';
 import type { RunProgress } from './lab-runner.ts';
-import { BURST_PROTOCOLS, BY_ID_COUNTS, EVENTS_PROTOCOLS, LIST_SIZES, REQUEST_PROTOCOLS, type JobKind, type LabSettings, type ListSize, type Protocol, type ProtocolResult } from './lab-types.ts';
+import {
+  BURST_PROTOCOLS,
+  BY_ID_COUNTS,
+  EVENTS_PROTOCOLS,
+  LIST_SIZES,
+  REQUEST_PROTOCOLS,
+  type JobKind,
+  type LabSettings,
+  type ListSize,
+  type Protocol,
+  type ProtocolResult,
+} from './lab-types.ts';
 import { resultsToCsv } from './results-csv.ts';
 import { compareStrings, protocolNames } from './strings.ts';
 
 const JOBS: JobKind[] = ['read', 'by-id', 'list', 'create', 'events', 'burst'];
 
 /** One of the lab's knobs: a labelled choice among a few numbers. */
-function NumberSelect({ label, testId, value, options, onChange, disabled, unit }: { label: string; testId: string; value: number; options: readonly number[]; onChange(value: number): void; disabled: boolean; unit?: string }) {
+function NumberSelect({
+  label,
+  testId,
+  value,
+  options,
+  onChange,
+  disabled,
+  unit,
+}: {
+  label: string;
+  testId: string;
+  value: number;
+  options: readonly number[];
+  onChange(value: number): void;
+  disabled: boolean;
+  unit?: string;
+}) {
   return (
     <label>
       {label}{' '}
@@ -69,7 +96,15 @@ export function LabKnobs({
         <legend>{t.job}</legend>
         {JOBS.map((job) => (
           <label key={job}>
-            <input type="radio" name="job" value={job} data-testid="compare-job" checked={settings.job === job} onChange={() => chooseJob(job)} disabled={running} />
+            <input
+              type="radio"
+              name="job"
+              value={job}
+              data-testid="compare-job"
+              checked={settings.job === job}
+              onChange={() => chooseJob(job)}
+              disabled={running}
+            />
             {t.jobs[job]}
           </label>
         ))}
@@ -112,7 +147,13 @@ export function LabKnobs({
           className="button"
           data-testid="compare-csv"
           disabled={results.length === 0}
-          onClick={() => downloadBytes(new TextEncoder().encode(resultsToCsv(results)) as Uint8Array<ArrayBuffer>, `wirelab-compare-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`, 'text/csv')}
+          onClick={() =>
+            downloadBytes(
+              new TextEncoder().encode(resultsToCsv(results)) as Uint8Array<ArrayBuffer>,
+              `wirelab-compare-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`,
+              'text/csv',
+            )
+          }
         >
           {t.downloadCsv}
         </button>
@@ -138,12 +179,33 @@ function JobOptions({ settings, change, running }: { settings: LabSettings; chan
   return (
     <fieldset className="compare-knob-row">
       {settings.job === 'list' && (
-        <NumberSelect label={t.size} testId="compare-size" value={settings.size} options={LIST_SIZES} onChange={(value) => change({ size: value as ListSize })} disabled={running} />
+        <NumberSelect
+          label={t.size}
+          testId="compare-size"
+          value={settings.size}
+          options={LIST_SIZES}
+          onChange={(value) => change({ size: value as ListSize })}
+          disabled={running}
+        />
       )}
-      <NumberSelect label={t.repetitions} testId="compare-reps" value={settings.repetitions} options={[1, 3, 5, 9]} onChange={(value) => change({ repetitions: value })} disabled={running} />
+      <NumberSelect
+        label={t.repetitions}
+        testId="compare-reps"
+        value={settings.repetitions}
+        options={[1, 3, 5, 9]}
+        onChange={(value) => change({ repetitions: value })}
+        disabled={running}
+      />
       {settings.job === 'by-id' && (
         <>
-          <NumberSelect label={t.size} testId="compare-by-id-count" value={settings.byIdCount} options={BY_ID_COUNTS} onChange={(value) => change({ byIdCount: value })} disabled={running} />
+          <NumberSelect
+            label={t.size}
+            testId="compare-by-id-count"
+            value={settings.byIdCount}
+            options={BY_ID_COUNTS}
+            onChange={(value) => change({ byIdCount: value })}
+            disabled={running}
+          />
           <label>
             {t.graphqlBatching}{' '}
             <select
@@ -161,19 +223,46 @@ function JobOptions({ settings, change, running }: { settings: LabSettings; chan
       {!isEvents && settings.job !== 'burst' && (
         <label>
           {t.connection}{' '}
-          <select data-testid="compare-warm" value={settings.warm ? 'warm' : 'cold'} onChange={(event) => change({ warm: event.target.value === 'warm' })} disabled={running}>
+          <select
+            data-testid="compare-warm"
+            value={settings.warm ? 'warm' : 'cold'}
+            onChange={(event) => change({ warm: event.target.value === 'warm' })}
+            disabled={running}
+          >
             <option value="warm">{t.warm}</option>
             <option value="cold">{t.cold}</option>
           </select>
         </label>
       )}
       {settings.job === 'burst' && (
-        <NumberSelect label={t.messages} testId="compare-messages" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
+        <NumberSelect
+          label={t.messages}
+          testId="compare-messages"
+          value={settings.events}
+          options={[1, 3, 5, 10]}
+          onChange={(value) => change({ events: value })}
+          disabled={running}
+        />
       )}
       {isEvents && (
         <>
-          <NumberSelect label={t.events} testId="compare-events" value={settings.events} options={[1, 3, 5, 10]} onChange={(value) => change({ events: value })} disabled={running} />
-          <NumberSelect label={t.idle} testId="compare-idle" value={settings.idleSeconds} options={[2, 10, 30, 60]} onChange={(value) => change({ idleSeconds: value })} disabled={running} unit={t.seconds} />
+          <NumberSelect
+            label={t.events}
+            testId="compare-events"
+            value={settings.events}
+            options={[1, 3, 5, 10]}
+            onChange={(value) => change({ events: value })}
+            disabled={running}
+          />
+          <NumberSelect
+            label={t.idle}
+            testId="compare-idle"
+            value={settings.idleSeconds}
+            options={[2, 10, 30, 60]}
+            onChange={(value) => change({ idleSeconds: value })}
+            disabled={running}
+            unit={t.seconds}
+          />
         </>
       )}
     </fieldset>

@@ -21,7 +21,8 @@ export function ResultCharts({ shown, job }: { shown: ProtocolResult[]; job: Lab
   const names = protocolNames[lang];
   const measured = shown.filter((row) => !row.failure);
   const isEvents = job === 'events';
-  const labelOf = (row: ProtocolResult) => (row.graphqlBatching === undefined ? names[row.protocol] : `${names[row.protocol]}, ${row.graphqlBatching ? t.batchingOn : t.batchingOff}`);
+  const labelOf = (row: ProtocolResult) =>
+    row.graphqlBatching === undefined ? names[row.protocol] : `${names[row.protocol]}, ${row.graphqlBatching ? t.batchingOn : t.batchingOff}`;
   const bars = (value: (row: ProtocolResult) => number | null, part?: (row: ProtocolResult) => number, text?: (row: ProtocolResult) => string): Bar[] =>
     measured.flatMap((row) => {
       const v = value(row);
@@ -29,20 +30,61 @@ export function ResultCharts({ shown, job }: { shown: ProtocolResult[]; job: Lab
     });
   return (
     <div className="compare-charts">
-      <BarChart title={t.charts.bytes} measure="bytes" bars={bars((row) => row.bytesUp + row.bytesDown, (row) => row.bytesUp + row.bytesDown - row.payloadUp - row.payloadDown)} />
+      <BarChart
+        title={t.charts.bytes}
+        measure="bytes"
+        bars={bars(
+          (row) => row.bytesUp + row.bytesDown,
+          (row) => row.bytesUp + row.bytesDown - row.payloadUp - row.payloadDown,
+        )}
+      />
       {!isEvents && <BarChart title={t.charts.roundTrips} measure="round-trips" bars={bars((row) => row.roundTrips)} />}
-      {!isEvents && <BarChart title={t.charts.total} measure="total" bars={bars((row) => row.total?.median ?? null, undefined, (row) => spreadText(row.total))} />}
-      {job === 'burst' && (
-        <BarChart title={t.charts.perMessage} measure="per-message" bars={bars((row) => Math.round((row.bytesUp + row.bytesDown) / Math.max(1, row.runs[0]?.items ?? 1)))} />
+      {!isEvents && (
+        <BarChart
+          title={t.charts.total}
+          measure="total"
+          bars={bars(
+            (row) => row.total?.median ?? null,
+            undefined,
+            (row) => spreadText(row.total),
+          )}
+        />
       )}
-      {isEvents && <BarChart title={t.charts.latency} measure="latency" bars={bars((row) => row.latency?.median ?? null, undefined, (row) => spreadText(row.latency))} />}
+      {job === 'burst' && (
+        <BarChart
+          title={t.charts.perMessage}
+          measure="per-message"
+          bars={bars((row) => Math.round((row.bytesUp + row.bytesDown) / Math.max(1, row.runs[0]?.items ?? 1)))}
+        />
+      )}
+      {isEvents && (
+        <BarChart
+          title={t.charts.latency}
+          measure="latency"
+          bars={bars(
+            (row) => row.latency?.median ?? null,
+            undefined,
+            (row) => spreadText(row.latency),
+          )}
+        />
+      )}
       {isEvents && <BarChart title={t.charts.idle} measure="idle" bars={bars((row) => row.idleBytesPerMinute)} />}
     </div>
   );
 }
 
 /** The rows as a table; a click on a row shows its first captured exchange in the inspector. */
-export function ResultsTable({ shown, isEvents, focus, onFocus }: { shown: ProtocolResult[]; isEvents: boolean; focus: Focus; onFocus(focus: { conn: string; index: number }): void }) {
+export function ResultsTable({
+  shown,
+  isEvents,
+  focus,
+  onFocus,
+}: {
+  shown: ProtocolResult[];
+  isEvents: boolean;
+  focus: Focus;
+  onFocus(focus: { conn: string; index: number }): void;
+}) {
   const t = useStrings(compareStrings);
   return (
     <div className="compare-table-wrap">
@@ -73,7 +115,17 @@ export function ResultsTable({ shown, isEvents, focus, onFocus }: { shown: Proto
   );
 }
 
-function ResultRow({ row, isEvents, focus, onFocus }: { row: ProtocolResult; isEvents: boolean; focus: Focus; onFocus(focus: { conn: string; index: number }): void }) {
+function ResultRow({
+  row,
+  isEvents,
+  focus,
+  onFocus,
+}: {
+  row: ProtocolResult;
+  isEvents: boolean;
+  focus: Focus;
+  onFocus(focus: { conn: string; index: number }): void;
+}) {
   const t = useStrings(compareStrings);
   const lang = useLang();
   const names = protocolNames[lang];

@@ -86,7 +86,9 @@ async function retire(store: CaptureStore, conns: Iterable<string>, retired: Set
     store
       .connections()
       .filter((view) => ids.has(view.connection.id))
-      .filter((view) => view.connection.transport !== 'http/1.1' || view.exchanges.some((exchange) => exchange.upgrade || isStream(exchange.response?.headers)));
+      .filter(
+        (view) => view.connection.transport !== 'http/1.1' || view.exchanges.some((exchange) => exchange.upgrade || isStream(exchange.response?.headers)),
+      );
   while (Date.now() < deadline && owned().some((view) => view.connection.closedAt === undefined)) await sleep(50);
   for (const view of owned()) retired.add(view.connection.id);
 }
@@ -188,12 +190,19 @@ export interface RunProgress {
 }
 
 /** Runs the request job (read, list, create) over one protocol: warm-up if asked, then measured runs. */
-async function runRequestProtocol(store: CaptureStore, protocol: RequestProtocol | BurstProtocol, settings: LabSettings, retired: Set<string>): Promise<ProtocolResult> {
+async function runRequestProtocol(
+  store: CaptureStore,
+  protocol: RequestProtocol | BurstProtocol,
+  settings: LabSettings,
+  retired: Set<string>,
+): Promise<ProtocolResult> {
   const job = requestJobOf(settings);
   let runner: RunnerClient | null = null;
   const currentRunner = () => (runner ??= new RunnerClient());
   const performJob = (getRunner: () => RunnerClient) =>
-    settings.job === 'burst' ? performBurst(protocol as BurstProtocol, settings.events, getRunner) : performRequestJob(protocol as RequestProtocol, job, getRunner);
+    settings.job === 'burst'
+      ? performBurst(protocol as BurstProtocol, settings.events, getRunner)
+      : performRequestJob(protocol as RequestProtocol, job, getRunner);
   const used = new Set<string>();
   try {
     if (settings.warm) await performJob(currentRunner);
@@ -241,8 +250,14 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
   try {
     const warmAt = captureTimeNow();
     await trigger.call('wirelab.users.v1.UserService/GetUser', { id: 1 });
-    const warmExchange = await store.waitForExchange({ method: 'POST', target: '/wirelab.users.v1.UserService/GetUser', after: warmAt, timeoutMs: FENCE_TIMEOUT_MS });
-    if (!warmExchange) throw new LabError('The connection that creates the users was not captured.', 'Соединение, которое создаёт пользователей, не попало в перехват.');
+    const warmExchange = await store.waitForExchange({
+      method: 'POST',
+      target: '/wirelab.users.v1.UserService/GetUser',
+      after: warmAt,
+      timeoutMs: FENCE_TIMEOUT_MS,
+    });
+    if (!warmExchange)
+      throw new LabError('The connection that creates the users was not captured.', 'Соединение, которое создаёт пользователей, не попало в перехват.');
     triggerConn = warmExchange.conn;
 
     const runs: MeasuredRun[] = [];
@@ -250,9 +265,15 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
       const before = await fence(store);
       const subscriber = subscribe(protocol, () => (chat.runner ??= new RunnerClient()));
       try {
-        await Promise.race([subscriber.ready, sleep(EVENT_TIMEOUT_MS).then(() => Promise.reject(new LabError('The subscription did not start.', 'Подписка не началась.')))]);
+        await Promise.race([
+          subscriber.ready,
+          sleep(EVENT_TIMEOUT_MS).then(() => Promise.reject(new LabError('The subscription did not start.', 'Подписка не началась.'))),
+        ]);
         for (let index = 0; index < settings.events; index += 1) {
-          const result = await trigger.call('wirelab.users.v1.UserService/CreateUser', { name: `Lab Event ${index + 1}`, email: `lab-event-${Date.now().toString(36)}-${index}@example.com` });
+          const result = await trigger.call('wirelab.users.v1.UserService/CreateUser', {
+            name: `Lab Event ${index + 1}`,
+            email: `lab-event-${Date.now().toString(36)}-${index}@example.com`,
+          });
           if (result.code !== 0) throw new Error(`CreateUser: ${result.name}`);
           await waitUntil(() => subscriber.received() > index, EVENT_TIMEOUT_MS, { en: `event ${index + 1}`, ru: `событие ${index + 1}` });
         }
@@ -275,7 +296,10 @@ async function runEventsProtocol(store: CaptureStore, protocol: EventsProtocol, 
         const triggerTimes = all
           .filter((capture) => capture.connection.id === triggerConn)
           .flatMap((capture) => capture.exchanges)
-          .filter((exchange) => exchange.request.path.endsWith('/CreateUser') && exchange.request.firstByteAt > window.from && exchange.request.firstByteAt < window.to)
+          .filter(
+            (exchange) =>
+              exchange.request.path.endsWith('/CreateUser') && exchange.request.firstByteAt > window.from && exchange.request.firstByteAt < window.to,
+          )
           .map((exchange) => exchange.request.lastByteAt);
         const events = measureEvents(subscriberConns, triggerTimes, idleWindow);
         runs.push({ measure, events, items: subscriber.received() });
@@ -340,7 +364,9 @@ export async function runLab(
   for (const [index, protocol] of protocols.entries()) {
     onProgress({ protocol, step: index + 1, steps: protocols.length });
     const isEvents = (EVENTS_PROTOCOLS as readonly string[]).includes(protocol);
-    const result = isEvents ? await runEventsProtocol(store, protocol as EventsProtocol, settings, retired) : await runRequestProtocol(store, protocol as RequestProtocol | BurstProtocol, settings, retired);
+    const result = isEvents
+      ? await runEventsProtocol(store, protocol as EventsProtocol, settings, retired)
+      : await runRequestProtocol(store, protocol as RequestProtocol | BurstProtocol, settings, retired);
     onResult(result);
   }
 }

@@ -164,9 +164,7 @@ export interface EventsMeasure {
  * byte out. The idle window has no trigger: what crosses then is heartbeats, pings, re-polls.
  */
 export function measureEvents(subscriber: readonly ConnectionCapture[], triggers: readonly number[], idle: RunWindow | null): EventsMeasure {
-  const outs = subscriber
-    .flatMap((capture) => capture.chunks.filter((chunk) => chunk.dir === 'out').map((chunk) => chunk.t))
-    .sort((a, b) => a - b);
+  const outs = subscriber.flatMap((capture) => capture.chunks.filter((chunk) => chunk.dir === 'out').map((chunk) => chunk.t)).sort((a, b) => a - b);
   const sorted = [...triggers].sort((a, b) => a - b);
   const latenciesMs: number[] = [];
   sorted.forEach((trigger, index) => {

@@ -24,7 +24,6 @@ export interface JobAnswer {
   sqlStatements?: number;
 }
 
-
 /**
  * Every run moves the data: the browser's HTTP cache would turn a repeated GET into a `304 Not
  * Modified` revalidation (REST and GraphQL GET send ETags), and the lab would compare a cache hit
@@ -51,14 +50,23 @@ async function graphql(query: string, over: 'POST' | 'GET'): Promise<JobAnswer &
     over === 'POST'
       ? await fetch('/graphql', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
       : await fetch(`/graphql?query=${encodeURIComponent(query)}`, { cache: 'no-store', headers: { accept: 'application/json' } });
-  const body = (await json(response)) as { data?: Record<string, unknown>; errors?: Array<{ message: string }>; extensions?: { wirelab?: Partial<WirelabCostReport> } };
+  const body = (await json(response)) as {
+    data?: Record<string, unknown>;
+    errors?: Array<{ message: string }>;
+    extensions?: { wirelab?: Partial<WirelabCostReport> };
+  };
   if (body.errors?.length) throw new Error(body.errors[0].message);
   return { data: body.data ?? {}, items: 0, sqlStatements: body.extensions?.wirelab?.storageQueries };
 }
 
 /** Several operations in one POST: a JSON array in, a JSON array of results out (graphql-batch.ts). */
 async function graphqlBatch(operations: readonly GraphqlOperation[]): Promise<{ data: Array<Record<string, unknown>>; sqlStatements?: number }> {
-  const response = await fetch('/graphql', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: batchRequestBody(operations) });
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    cache: 'no-store',
+    headers: { 'content-type': 'application/json' },
+    body: batchRequestBody(operations),
+  });
   // A refused batch is one error object with a 4xx: its message says why, so read it before the status.
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok && !Array.isArray(body)) throw new Error(`/graphql → ${response.status}${body ? `: ${JSON.stringify(body).slice(0, 200)}` : ''}`);
@@ -131,7 +139,14 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
         const page = (await json(await fetch(`/api/v1/users?limit=${job.size}`, NO_STORE))) as { items: unknown[] };
         return { items: page.items.length };
       }
-      await json(await fetch('/api/v1/users', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }) }));
+      await json(
+        await fetch('/api/v1/users', {
+          method: 'POST',
+          cache: 'no-store',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }),
+        }),
+      );
       return { items: 1 };
     }
     case 'graphql-post':
@@ -146,7 +161,10 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
         return { items: (answer.data.users as { nodes: unknown[] }).nodes.length, sqlStatements: answer.sqlStatements };
       }
       if (over === 'GET') {
-        throw new JobNotPossible('GraphQL over GET runs queries only: a mutation must be a POST', 'GraphQL через GET выполняет только запросы на чтение: мутация отправляется POST-запросом');
+        throw new JobNotPossible(
+          'GraphQL over GET runs queries only: a mutation must be a POST',
+          'GraphQL через GET выполняет только запросы на чтение: мутация отправляется POST-запросом',
+        );
       }
       const answer = await graphql(`mutation { createUser(input: { name: "Lab User", email: "${uniqueEmail()}" }) { ${USER_FIELDS} } }`, over);
       return { items: 1, sqlStatements: answer.sqlStatements };
@@ -189,7 +207,14 @@ export async function performRequestJob(protocol: RequestProtocol, job: RequestJ
         const lines = (await response.text()).split('\n').filter((line) => line.includes('"result"'));
         return { items: lines.length };
       }
-      await json(await fetch('/v1/users', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }) }));
+      await json(
+        await fetch('/v1/users', {
+          method: 'POST',
+          cache: 'no-store',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Lab User', email: uniqueEmail() }),
+        }),
+      );
       return { items: 1 };
     }
   }
@@ -280,7 +305,11 @@ export function subscribe(protocol: EventsProtocol, runner: () => RunnerClient):
       const client = createWsClient({ url: `${wsOrigin()}/graphql`, lazy: false, retryAttempts: 0, on: { connected: () => connected() } });
       const stop = client.subscribe(
         { query: 'subscription { userChanged { kind id user { id name email } } }' },
-        { next: (result) => ((result.data as { userChanged?: { kind: string } })?.userChanged?.kind === 'CREATED' ? seen.bump() : undefined), error: () => {}, complete: () => {} },
+        {
+          next: (result) => ((result.data as { userChanged?: { kind: string } })?.userChanged?.kind === 'CREATED' ? seen.bump() : undefined),
+          error: () => {},
+          complete: () => {},
+        },
       );
       return {
         ready,
@@ -311,7 +340,12 @@ export function subscribe(protocol: EventsProtocol, runner: () => RunnerClient):
       };
     }
     case 'mqtt': {
-      const client = mqtt.connect(`${wsOrigin()}/mqtt`, { protocolVersion: 4, clean: true, reconnectPeriod: 0, clientId: `lab-${Math.random().toString(36).slice(2, 10)}` });
+      const client = mqtt.connect(`${wsOrigin()}/mqtt`, {
+        protocolVersion: 4,
+        clean: true,
+        reconnectPeriod: 0,
+        clientId: `lab-${Math.random().toString(36).slice(2, 10)}`,
+      });
       client.on('message', () => seen.bump());
       const ready = new Promise<void>((resolve, reject) => {
         client.on('connect', () => client.subscribe('events/user/created', { qos: 1 }, (error) => (error ? reject(error) : resolve())));
@@ -372,7 +406,14 @@ export async function performBurst(protocol: BurstProtocol, count: number, runne
     }
     case 'http-one-by-one': {
       for (const text of texts) {
-        await json(await fetch('/wirelab.lab.v1.LabService/Echo', { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: text }) }));
+        await json(
+          await fetch('/wirelab.lab.v1.LabService/Echo', {
+            method: 'POST',
+            cache: 'no-store',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ message: text }),
+          }),
+        );
       }
       return { items: count };
     }

@@ -5,9 +5,21 @@ import type { ProtocolResult } from './lab-types.ts';
 describe('resultsToCsv', () => {
   it('writes a header and one line per row, quoting what needs it', () => {
     const base: ProtocolResult = {
-      protocol: 'rest', job: 'list', size: 100, runs: [], bytesUp: 600, bytesDown: 26000, payloadUp: 0, payloadDown: 25000,
-      opened: 0, roundTrips: 1, versions: ['HTTP/1.1'], ttfb: { median: 2, min: 1, max: 3, count: 3 }, total: { median: 4, min: 3, max: 9, count: 3 },
-      latency: null, idleBytesPerMinute: null,
+      protocol: 'rest',
+      job: 'list',
+      size: 100,
+      runs: [],
+      bytesUp: 600,
+      bytesDown: 26000,
+      payloadUp: 0,
+      payloadDown: 25000,
+      opened: 0,
+      roundTrips: 1,
+      versions: ['HTTP/1.1'],
+      ttfb: { median: 2, min: 1, max: 3, count: 3 },
+      total: { median: 4, min: 3, max: 9, count: 3 },
+      latency: null,
+      idleBytesPerMinute: null,
     };
     const failed: ProtocolResult = { ...base, protocol: 'graphql-get', job: 'create', failure: { en: 'no, "GET"', ru: 'нет' } };
     const batched: ProtocolResult = { ...base, protocol: 'graphql-post', job: 'by-id', size: 1, byIdCount: 3, graphqlBatching: true, roundTrips: 1 };

@@ -56,7 +56,8 @@ describe('the decision matrix', () => {
   it('says the same things in English and Russian, none of them empty', () => {
     expect(keyPaths(matrixTextRu).sort()).toEqual(keyPaths(matrixTextEn).sort());
     for (const text of [matrixTextEn, matrixTextRu]) {
-      for (const useCase of USE_CASES) for (const protocol of PROTOCOLS) expect(text.reasons[useCase][protocol]?.trim(), `${useCase} × ${protocol}`).toBeTruthy();
+      for (const useCase of USE_CASES)
+        for (const protocol of PROTOCOLS) expect(text.reasons[useCase][protocol]?.trim(), `${useCase} × ${protocol}`).toBeTruthy();
       expect(leaves(text).every((leaf) => typeof leaf === 'string' && leaf.trim() !== '')).toBe(true);
     }
   });
@@ -119,10 +120,14 @@ describe('"choose for me"', () => {
 describe('the interview quiz', () => {
   it('has its text in both languages, with the same options and items', () => {
     for (const question of QUIZ_QUESTIONS) {
-      for (const [lang, text] of [['en', quizTextEn[question.id]], ['ru', quizTextRu[question.id]]] as const) {
+      for (const [lang, text] of [
+        ['en', quizTextEn[question.id]],
+        ['ru', quizTextRu[question.id]],
+      ] as const) {
         expect(text, `${question.id} in ${lang}`).toBeDefined();
         expect(text.prompt.trim() && text.answer.trim(), `${question.id} in ${lang}`).toBeTruthy();
-        if (question.kind === 'choice') expect(Object.keys(text.options ?? {}).sort(), `${question.id} options in ${lang}`).toEqual([...question.options].sort());
+        if (question.kind === 'choice')
+          expect(Object.keys(text.options ?? {}).sort(), `${question.id} options in ${lang}`).toEqual([...question.options].sort());
         if (question.kind === 'order') expect(Object.keys(text.items ?? {}).sort(), `${question.id} items in ${lang}`).toEqual([...question.items].sort());
       }
     }
@@ -148,7 +153,10 @@ describe('the interview quiz', () => {
       const en = lessonInterviewQuestions(lesson.markdown.en ?? '');
       const ru = lessonInterviewQuestions(lesson.markdown.ru ?? '');
       expect(ru.length, lesson.folder).toBe(en.length);
-      expect(ru.map((question) => question.answer === null), lesson.folder).toEqual(en.map((question) => question.answer === null));
+      expect(
+        ru.map((question) => question.answer === null),
+        lesson.folder,
+      ).toEqual(en.map((question) => question.answer === null));
       for (const question of en) expect(sectionIds.get(lesson.slug)?.has(question.section), `${lesson.folder}#${question.section}`).toBe(true);
       total += en.length;
     }

@@ -22,7 +22,14 @@ export function CourseMap({ lessons }: { lessons: readonly LessonIndexEntry[] })
   const glossary = useStrings(glossaryStrings);
   const app = useStrings(appStrings);
   const progress = useProgress();
-  const summary = courseProgress(lessons, progress, allQuizQuestionIds(QUIZ_QUESTIONS.map((question) => question.id), lessons));
+  const summary = courseProgress(
+    lessons,
+    progress,
+    allQuizQuestionIds(
+      QUIZ_QUESTIONS.map((question) => question.id),
+      lessons,
+    ),
+  );
 
   useEffect(() => {
     document.title = `${t.mapTitle} — ${app.appName}`;

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeSavedCell } from '../editors/saved-cell-state.ts';
 import { markPassed } from '../lessons/progress.ts';
-import { applyProgressFile, collectProgressFile, parseProgressFile, progressFileSummary, PROGRESS_FILE_LIMITS, type StorageLike } from './course-progress-file.ts';
+import {
+  applyProgressFile,
+  collectProgressFile,
+  parseProgressFile,
+  progressFileSummary,
+  PROGRESS_FILE_LIMITS,
+  type StorageLike,
+} from './course-progress-file.ts';
 import { saveQuizAnswer } from './quiz-answers.ts';
 
 /** localStorage's behaviour over a map; `failAt`: the one write that throws, as a full storage does (freeing space lets the next one through). */
@@ -96,9 +103,18 @@ describe('the progress file', () => {
     expect(parseProgressFile('[]')).toEqual({ ok: false, error: { kind: 'foreign' } });
     expect(parseProgressFile(JSON.stringify({ ...good, version: 2 }))).toEqual({ ok: false, error: { kind: 'newer-version', version: 2 } });
     expect(parseProgressFile(JSON.stringify({ ...good, version: 'one' }))).toEqual({ ok: false, error: { kind: 'invalid', at: 'version' } });
-    expect(parseProgressFile(JSON.stringify({ ...good, progress: { rest: { 'etag-304': { passedAt: 'yesterday' } } } }))).toEqual({ ok: false, error: { kind: 'invalid', at: 'progress.rest.etag-304' } });
-    expect(parseProgressFile(JSON.stringify({ ...good, quiz: { x: { kind: 'choice', picked: 'fields', right: true } } }))).toEqual({ ok: false, error: { kind: 'invalid', at: 'quiz.x' } });
-    expect(parseProgressFile(JSON.stringify({ ...good, cells: { 'rest/a': { value: 1 } } }))).toEqual({ ok: false, error: { kind: 'invalid', at: 'cells.rest/a' } });
+    expect(parseProgressFile(JSON.stringify({ ...good, progress: { rest: { 'etag-304': { passedAt: 'yesterday' } } } }))).toEqual({
+      ok: false,
+      error: { kind: 'invalid', at: 'progress.rest.etag-304' },
+    });
+    expect(parseProgressFile(JSON.stringify({ ...good, quiz: { x: { kind: 'choice', picked: 'fields', right: true } } }))).toEqual({
+      ok: false,
+      error: { kind: 'invalid', at: 'quiz.x' },
+    });
+    expect(parseProgressFile(JSON.stringify({ ...good, cells: { 'rest/a': { value: 1 } } }))).toEqual({
+      ok: false,
+      error: { kind: 'invalid', at: 'cells.rest/a' },
+    });
     expect(parseProgressFile(' '.repeat(PROGRESS_FILE_LIMITS.maxChars + 1))).toEqual({ ok: false, error: { kind: 'too-large' } });
     expect(parseProgressFile(JSON.stringify(good)).ok).toBe(true);
   });

@@ -208,5 +208,9 @@ export function applyProgressFile(storage: StorageLike, file: ProgressFile): Arr
     }
     throw error;
   }
-  return Object.entries(file.progress).flatMap(([lesson, passes]) => Object.keys(passes).filter((exercise) => !passedBefore[lesson]?.[exercise]).map((exercise) => ({ lesson, exercise })));
+  return Object.entries(file.progress).flatMap(([lesson, passes]) =>
+    Object.keys(passes)
+      .filter((exercise) => !passedBefore[lesson]?.[exercise])
+      .map((exercise) => ({ lesson, exercise })),
+  );
 }

@@ -30,7 +30,6 @@ const at = (lesson: string, section: string): Proof => ({ lesson, section });
 const LAB: Proof = { lab: 'compare' };
 const cell = (verdict: Verdict, proof: Proof): MatrixCell => ({ verdict, proof });
 
-
 export const MATRIX: Record<UseCase, Record<ProtocolId, MatrixCell>> = {
   crud: {
     rest: cell('best', at('rest', 'methods')),

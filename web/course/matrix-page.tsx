@@ -51,7 +51,14 @@ export function MatrixPage() {
                 {PROTOCOLS.map((protocol) => {
                   const cell = MATRIX[useCase][protocol];
                   return (
-                    <td key={protocol} className={`matrix-cell verdict-${cell.verdict}`} data-testid="matrix-cell" data-use-case={useCase} data-protocol={protocol} data-verdict={cell.verdict}>
+                    <td
+                      key={protocol}
+                      className={`matrix-cell verdict-${cell.verdict}`}
+                      data-testid="matrix-cell"
+                      data-use-case={useCase}
+                      data-protocol={protocol}
+                      data-verdict={cell.verdict}
+                    >
                       <span className="matrix-verdict">{text.verdicts[cell.verdict]}</span>
                       <span className="matrix-reason">{text.reasons[useCase][protocol]}</span>
                       <ProofLink proof={cell.proof} />

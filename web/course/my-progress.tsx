@@ -1,12 +1,24 @@
 import { useState, type ChangeEvent } from 'react';
 import { useLang, useStrings } from '../app/lang-context.ts';
-import { applyProgressFile, collectProgressFile, parseProgressFile, progressFileSummary, type ProgressFile, type ProgressFileError } from './course-progress-file.ts';
+import {
+  applyProgressFile,
+  collectProgressFile,
+  parseProgressFile,
+  progressFileSummary,
+  type ProgressFile,
+  type ProgressFileError,
+} from './course-progress-file.ts';
 import { courseStrings } from './strings.ts';
 import { emitExerciseEvent } from '../lessons/exercise-events.ts';
 
 export const MY_PROGRESS_ID = 'my-progress';
 
-type ImportState = { step: 'idle' } | { step: 'confirm'; file: ProgressFile } | { step: 'done' } | { step: 'refused'; message: string } | { step: 'exported'; name: string };
+type ImportState =
+  | { step: 'idle' }
+  | { step: 'confirm'; file: ProgressFile }
+  | { step: 'done' }
+  | { step: 'refused'; message: string }
+  | { step: 'exported'; name: string };
 
 function errorMessage(t: (typeof courseStrings)['en'], error: ProgressFileError): string {
   switch (error.kind) {
@@ -80,7 +92,12 @@ export function MyProgress() {
       <h2 id="my-progress-title">{t.myProgressTitle}</h2>
       <p>{t.myProgressIntro}</p>
       <div className="my-progress-actions">
-        <button type="button" className="button" data-testid="progress-export" onClick={() => setState({ step: 'exported', name: download(collectProgressFile(localStorage, new Date())) })}>
+        <button
+          type="button"
+          className="button"
+          data-testid="progress-export"
+          onClick={() => setState({ step: 'exported', name: download(collectProgressFile(localStorage, new Date())) })}
+        >
           {t.exportProgress}
         </button>
         <label className="button my-progress-import">

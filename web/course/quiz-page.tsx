@@ -162,7 +162,9 @@ function Card({ id, kind, teach, children, prompt }: { id: string; kind: string;
     <article className={`quiz-question ${answered ? 'is-answered' : ''}`} data-testid="quiz-question" data-question-id={id} data-kind={kind} data-state={state}>
       <header className="quiz-question-header">
         <p className="quiz-prompt">{prompt}</p>
-        <span className={`exercise-status ${answered ? 'is-passed' : ''}`}>{answered ? `✓ ${t.answered}` : state === 'wrong' ? t.answeredWrong : t.notAnswered}</span>
+        <span className={`exercise-status ${answered ? 'is-passed' : ''}`}>
+          {answered ? `✓ ${t.answered}` : state === 'wrong' ? t.answeredWrong : t.notAnswered}
+        </span>
       </header>
       {children}
       <TeachLink proof={teach} />
@@ -178,7 +180,9 @@ function TeachLink({ proof }: { proof: Proof }) {
     <p className="quiz-teach">
       {t.teachesIt}:{' '}
       {'lab' in proof ? (
-        <a href={href} data-testid="quiz-teach-link">{href}</a>
+        <a href={href} data-testid="quiz-teach-link">
+          {href}
+        </a>
       ) : (
         <Link href={href} data-testid="quiz-teach-link">
           {lessonIndex.find((entry) => entry.slug === proof.lesson)?.headline[lang].title ?? proof.lesson} → #{proof.section}
@@ -267,10 +271,22 @@ function OrderCard({ question, text }: { question: Extract<QuizQuestion, { kind:
           <li key={item} data-item={item}>
             <span>{text.items?.[item]}</span>
             <span className="quiz-order-buttons">
-              <button type="button" className="button button-quiet" aria-label={`${t.moveUp}: ${text.items?.[item]}`} disabled={index === 0} onClick={() => move(index, -1)}>
+              <button
+                type="button"
+                className="button button-quiet"
+                aria-label={`${t.moveUp}: ${text.items?.[item]}`}
+                disabled={index === 0}
+                onClick={() => move(index, -1)}
+              >
                 ↑
               </button>
-              <button type="button" className="button button-quiet" aria-label={`${t.moveDown}: ${text.items?.[item]}`} disabled={index === order.length - 1} onClick={() => move(index, 1)}>
+              <button
+                type="button"
+                className="button button-quiet"
+                aria-label={`${t.moveDown}: ${text.items?.[item]}`}
+                disabled={index === order.length - 1}
+                onClick={() => move(index, 1)}
+              >
                 ↓
               </button>
             </span>
@@ -286,11 +302,21 @@ function OrderCard({ question, text }: { question: Extract<QuizQuestion, { kind:
   );
 }
 
-function BytesCard({ question, text, pointed, onExchange, onInspect }: { question: Extract<QuizQuestion, { kind: 'bytes' }> } & Omit<QuestionCardProps, 'question'>) {
+function BytesCard({
+  question,
+  text,
+  pointed,
+  onExchange,
+  onInspect,
+}: { question: Extract<QuizQuestion, { kind: 'bytes' }> } & Omit<QuestionCardProps, 'question'>) {
   const t = useStrings(courseStrings);
   const [right, setRight] = useState<boolean | null>(() => keptAnswer(question.id, 'bytes')?.right ?? null);
   const Cell = CELL_COMPONENTS[question.cell.kind];
-  const summary = !pointed ? null : 'message' in pointed ? pointed.message.summary : `${pointed.exchange.request.method} ${pointed.exchange.request.target}${pointed.exchange.response ? ` → ${pointed.exchange.response.status}` : ''}`;
+  const summary = !pointed
+    ? null
+    : 'message' in pointed
+      ? pointed.message.summary
+      : `${pointed.exchange.request.method} ${pointed.exchange.request.target}${pointed.exchange.response ? ` → ${pointed.exchange.response.status}` : ''}`;
   const answer = () => {
     const isRight = pointedAtTarget(question.target, pointed);
     setRight(isRight);
@@ -407,7 +433,15 @@ function QuizScoreBar({ onStartOver }: { onStartOver(): void }) {
     onStartOver();
   };
   return (
-    <section className="quiz-score" aria-labelledby="quiz-score-title" data-testid="quiz-score" data-right={score.right} data-answered={score.answered} data-total={score.total} data-open={score.openAnswered}>
+    <section
+      className="quiz-score"
+      aria-labelledby="quiz-score-title"
+      data-testid="quiz-score"
+      data-right={score.right}
+      data-answered={score.answered}
+      data-total={score.total}
+      data-open={score.openAnswered}
+    >
       <h2 id="quiz-score-title" className="quiz-score-title">
         {t.scoreTitle}
       </h2>
@@ -428,7 +462,13 @@ function QuizScoreBar({ onStartOver }: { onStartOver(): void }) {
           </button>
         </div>
       ) : (
-        <button type="button" className="button button-quiet" data-testid="quiz-start-over" disabled={score.answered + score.openAnswered === 0} onClick={() => setConfirming(true)}>
+        <button
+          type="button"
+          className="button button-quiet"
+          data-testid="quiz-start-over"
+          disabled={score.answered + score.openAnswered === 0}
+          onClick={() => setConfirming(true)}
+        >
           {t.startOver}
         </button>
       )}

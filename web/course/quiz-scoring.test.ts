@@ -33,17 +33,18 @@ describe('quiz scoring', () => {
     expect(openAnswerIsAttempt('REST for CRUD, WebSocket for chat')).toBe(true);
   });
 
-  const frame = (fields: WireMessage['fields'], dir: 'in' | 'out'): WireMessage => ({
-    conn: '1',
-    index: 0,
-    dir,
-    layer: 'ws-frame',
-    summary: '',
-    at: 0,
-    range: { start: 0, end: 6 },
-    tree: { kind: 'frame', label: 'frame', range: { start: 0, end: 6 } },
-    fields,
-  } as WireMessage);
+  const frame = (fields: WireMessage['fields'], dir: 'in' | 'out'): WireMessage =>
+    ({
+      conn: '1',
+      index: 0,
+      dir,
+      layer: 'ws-frame',
+      summary: '',
+      at: 0,
+      range: { start: 0, end: 6 },
+      tree: { kind: 'frame', label: 'frame', range: { start: 0, end: 6 } },
+      fields,
+    }) as WireMessage;
 
   it('checks what the student pointed at against the question’s target', () => {
     const target = { message: { layer: 'ws-frame', dir: 'in' as const, fields: { masked: true } } };

@@ -39,5 +39,7 @@ export type PointedAt = { message: WireMessage } | { exchange: HttpExchange } | 
 export function pointedAtTarget(target: BytesTarget, pointed: PointedAt): boolean {
   if (!pointed) return false;
   if ('message' in target) return 'message' in pointed && matchesMessage(target.message, pointed.message);
-  return 'exchange' in pointed && pointed.exchange.response !== undefined && pointed.exchange.response !== null && matchesExchange(target.exchange, pointed.exchange);
+  return (
+    'exchange' in pointed && pointed.exchange.response !== undefined && pointed.exchange.response !== null && matchesExchange(target.exchange, pointed.exchange)
+  );
 }

@@ -9,7 +9,8 @@ export const quizTextEn: QuizText = {
       http2: 'REST needs HTTP/1.1, GraphQL needs HTTP/2.',
       'browser-cache': 'Browsers cache GraphQL responses the same way they cache REST responses.',
     },
-    answer: 'GraphQL moves the choice of fields to the client and sends everything to one endpoint; both are JSON over HTTP, and both run over HTTP/1.1 or HTTP/2.',
+    answer:
+      'GraphQL moves the choice of fields to the client and sends everything to one endpoint; both are JSON over HTTP, and both run over HTTP/1.1 or HTTP/2.',
   },
   'graphql-caching': {
     prompt: 'Why do HTTP caches help a REST API but not a GraphQL API by default?',
@@ -19,7 +20,8 @@ export const quizTextEn: QuizText = {
       'json-uncacheable': 'JSON responses cannot be cached.',
       'websocket-only': 'GraphQL runs only over WebSockets.',
     },
-    answer: 'A cache stores GET responses by URL. A GraphQL POST to /graphql has the same URL for every query, so the cache has nothing to key on; GET queries or persisted queries bring caching back.',
+    answer:
+      'A cache stores GET responses by URL. A GraphQL POST to /graphql has the same URL for every query, so the cache has nothing to key on; GET queries or persisted queries bring caching back.',
   },
   'websocket-when': {
     prompt: 'When is a WebSocket a better fit than separate HTTP requests? Choose every one that fits.',
@@ -30,7 +32,8 @@ export const quizTextEn: QuizText = {
       'public-crud': 'A public CRUD API for partners',
       collaboration: 'A document edited by several people at once',
     },
-    answer: 'A WebSocket pays off when both sides send often and with low latency: chat, games, live collaboration. Reading rarely changing data and public CRUD are simpler and cacheable over plain HTTP.',
+    answer:
+      'A WebSocket pays off when both sides send often and with low latency: chat, games, live collaboration. Reading rarely changing data and public CRUD are simpler and cacheable over plain HTTP.',
   },
   'sse-vs-long-polling': {
     prompt: 'What does long polling pay for every event that SSE does not?',
@@ -40,14 +43,16 @@ export const quizTextEn: QuizText = {
       upgrade: 'A WebSocket upgrade for each event',
       nothing: 'Nothing: on the wire they are the same',
     },
-    answer: 'Each long-poll answer ends the response, so the client sends a new request with all its headers and the server answers with a new head. SSE pays for its headers once and then sends only the event lines. Keep-alive usually saves the TCP handshake.',
+    answer:
+      'Each long-poll answer ends the response, so the client sends a new request with all its headers and the server answers with a new head. SSE pays for its headers once and then sends only the event lines. Keep-alive usually saves the TCP handshake.',
   },
   'find-masked-frame': {
     prompt: 'Connect to the echo endpoint and send a message. Then select, in the inspector, a frame the browser masked, and press “This one”.',
     answer: 'Every frame from the client to the server is masked (the MASK bit and a 4-byte key); frames from the server are not.',
   },
   'find-etag': {
-    prompt: 'Run the request, then select in the inspector the exchange whose response carries the version tag a client would send back in If-None-Match, and press “This one”.',
+    prompt:
+      'Run the request, then select in the inspector the exchange whose response carries the version tag a client would send back in If-None-Match, and press “This one”.',
     answer: 'The ETag header of the 200 response tags the version; a later GET with If-None-Match and that value gets a 304 with no body.',
   },
   'social-platform': {
@@ -64,7 +69,8 @@ export const quizTextEn: QuizText = {
       notifier: 'The notification service reads the event and finds who must be told',
       push: 'It pushes to the connected clients over SSE or a WebSocket',
     },
-    answer: 'The API answers at once and publishes an event; the queue keeps the event even if the notification service is down; the service then pushes to whoever is connected and keeps the rest for later.',
+    answer:
+      'The API answers at once and publishes an event; the queue keeps the event even if the notification service is down; the service then pushes to whoever is connected and keeps the rest for later.',
   },
   notifications: {
     prompt: 'How would you build real-time notifications for a web application?',
@@ -79,7 +85,8 @@ export const quizTextEn: QuizText = {
       'browser-cache': 'The browser’s HTTP cache',
       http2: 'HTTP/2 multiplexing',
     },
-    answer: 'Only something that stores messages survives a consumer that is down: a broker (MQTT with a persistent session, Kafka, RabbitMQ). A WebSocket or a stream ends with its connection.',
+    answer:
+      'Only something that stores messages survives a consumer that is down: a broker (MQTT with a persistent session, Kafka, RabbitMQ). A WebSocket or a stream ends with its connection.',
   },
   'socketio-upgrade': {
     prompt: 'Put the start of a Socket.IO connection in order, as the inspector shows it.',
@@ -90,11 +97,13 @@ export const quizTextEn: QuizText = {
       'probe-answer': 'The server answers 3probe',
       upgrade: 'The client sends 5 (upgrade), and polling stops',
     },
-    answer: 'Socket.IO connects over polling first, so the user has a working connection at once, then tests a WebSocket with 2probe/3probe and switches with 5.',
+    answer:
+      'Socket.IO connects over polling first, so the user has a working connection at once, then tests a WebSocket with 2probe/3probe and switches with 5.',
   },
   'find-grpc-web-trailers': {
     prompt: 'Call GetUser over gRPC-Web, then select in the inspector where the call’s status (grpc-status) travels, and press “This one”.',
-    answer: 'gRPC-Web cannot rely on HTTP trailers in the browser, so it sends them inside the response body: a last frame with flag 0x80 carrying grpc-status and grpc-message.',
+    answer:
+      'gRPC-Web cannot rely on HTTP trailers in the browser, so it sends them inside the response body: a last frame with flag 0x80 carrying grpc-status and grpc-message.',
   },
   'multiplayer-game': {
     prompt: 'Design the communication of a real-time multiplayer game.',
@@ -109,7 +118,8 @@ export const quizTextEn: QuizText = {
       sse: 'Server-Sent Events',
       'graphql-query': 'A GraphQL query per move',
     },
-    answer: 'Both directions, often, small messages: a WebSocket frame costs a few bytes of header, while each HTTP request repeats a full head. SSE cannot carry the player’s moves.',
+    answer:
+      'Both directions, often, small messages: a WebSocket frame costs a few bytes of header, while each HTTP request repeats a full head. SSE cannot carry the player’s moves.',
   },
   'versioning-microservices': {
     prompt: 'How would you handle API versioning in a microservices architecture?',

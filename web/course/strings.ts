@@ -17,7 +17,8 @@ export const courseStrings = {
     questionsDone: (done: number, total: number) => `${done} of ${total} questions answered`,
     compareTitle: 'Comparison lab',
     compareBlurb: 'One job over every protocol that can do it, measured from the captured bytes.',
-    matrixIntro: 'Which protocol fits which job. Each cell gives a verdict and one sentence why; its link opens the section of the course that shows it on real traffic.',
+    matrixIntro:
+      'Which protocol fits which job. Each cell gives a verdict and one sentence why; its link opens the section of the course that shows it on real traffic.',
     useCase: 'Use case',
     seeIt: 'see it',
     inTheLab: 'in the lab',
@@ -28,7 +29,8 @@ export const courseStrings = {
     recommendation: 'Recommendation',
     alternatives: 'Also possible',
     reasons: 'Why',
-    quizIntro: 'Answer in any order. Choices and orderings are checked at once; “find it in the bytes” is checked against what you select in the inspector; open questions show a model answer after your attempt. Every answer links to the section that teaches it.',
+    quizIntro:
+      'Answer in any order. Choices and orderings are checked at once; “find it in the bytes” is checked against what you select in the inspector; open questions show a model answer after your attempt. Every answer links to the section that teaches it.',
     levels: { basic: 'Basic level', intermediate: 'Intermediate level', advanced: 'Advanced level' },
     fromLessons: 'From the lessons',
     check: 'Check',
@@ -51,7 +53,8 @@ export const courseStrings = {
     bytesHint: 'Run the cell, then click a row in the inspector.',
     answeredWrong: 'Answered, not right yet',
     scoreTitle: 'Your score',
-    score: (right: number, answered: number, total: number) => `${right} right of ${answered} answered, of ${countEn(total, 'question', 'questions')} with a check`,
+    score: (right: number, answered: number, total: number) =>
+      `${right} right of ${answered} answered, of ${countEn(total, 'question', 'questions')} with a check`,
     openScore: (done: number, total: number) => `Open questions you answered: ${done} of ${total}`,
     scoreKept: 'Your answers are kept in this browser, also after a reload.',
     startOver: 'Start over',
@@ -60,7 +63,8 @@ export const courseStrings = {
     cancel: 'Cancel',
     myProgressTitle: 'My progress on another computer',
     myProgressLink: 'Carry your progress to another computer',
-    myProgressIntro: 'Your solved exercises, quiz answers and edited cells live in this browser only. Save them to a file, then open that file on this page on another computer (or in another browser).',
+    myProgressIntro:
+      'Your solved exercises, quiz answers and edited cells live in this browser only. Save them to a file, then open that file on this page on another computer (or in another browser).',
     exportProgress: 'Save to a file',
     exported: (name: string) => `Saved as ${name}.`,
     importProgress: 'Open a saved file…',
@@ -92,7 +96,8 @@ export const courseStrings = {
     questionsDone: (done: number, total: number) => `Отвечено ${done} из ${total}`,
     compareTitle: 'Сравнительная лаборатория',
     compareBlurb: 'Одна задача на всех протоколах, которые её умеют, с замерами по перехваченным байтам.',
-    matrixIntro: 'Какой протокол подходит для какой задачи. В каждой клетке — оценка и одно предложение с объяснением; ссылка ведёт к разделу курса, где это видно на настоящем трафике.',
+    matrixIntro:
+      'Какой протокол подходит для какой задачи. В каждой клетке — оценка и одно предложение с объяснением; ссылка ведёт к разделу курса, где это видно на настоящем трафике.',
     useCase: 'Сценарий',
     seeIt: 'где это видно',
     inTheLab: 'в лаборатории',
@@ -103,7 +108,8 @@ export const courseStrings = {
     recommendation: 'Рекомендация',
     alternatives: 'Тоже подойдёт',
     reasons: 'Почему',
-    quizIntro: 'Отвечайте в любом порядке. Выбор и порядок проверяются сразу; «найдите в байтах» проверяется по тому, что вы выбрали в инспекторе; в открытых вопросах после вашей попытки появляется образцовый ответ. Каждый ответ ведёт к разделу, где это объясняется.',
+    quizIntro:
+      'Отвечайте в любом порядке. Выбор и порядок проверяются сразу; «найдите в байтах» проверяется по тому, что вы выбрали в инспекторе; в открытых вопросах после вашей попытки появляется образцовый ответ. Каждый ответ ведёт к разделу, где это объясняется.',
     levels: { basic: 'Базовый уровень', intermediate: 'Средний уровень', advanced: 'Продвинутый уровень' },
     fromLessons: 'Из уроков',
     check: 'Проверить',
@@ -136,7 +142,8 @@ export const courseStrings = {
     cancel: 'Отмена',
     myProgressTitle: 'Мой прогресс на другом компьютере',
     myProgressLink: 'Перенести прогресс на другой компьютер',
-    myProgressIntro: 'Решённые упражнения, ответы на вопросы и изменённые ячейки хранятся только в этом браузере. Сохраните их в файл, а затем откройте этот файл на этой же странице на другом компьютере (или в другом браузере).',
+    myProgressIntro:
+      'Решённые упражнения, ответы на вопросы и изменённые ячейки хранятся только в этом браузере. Сохраните их в файл, а затем откройте этот файл на этой же странице на другом компьютере (или в другом браузере).',
     exportProgress: 'Сохранить в файл',
     exported: (name: string) => `Сохранено в файл ${name}.`,
     importProgress: 'Открыть сохранённый файл…',

@@ -3,7 +3,7 @@ import { browserErrorIn } from './browser-error.ts';
 import { sseConsoleStrings } from './sse/strings.ts';
 import { httpEditorStrings } from './http/strings.ts';
 
-describe('browser errors in the reader\'s language', () => {
+describe("browser errors in the reader's language", () => {
   it('says the known fetch and abort messages in Russian', () => {
     expect(browserErrorIn('Failed to fetch', 'ru')).toBe('сеть недоступна, или браузер отказался его отправить');
     expect(browserErrorIn('signal is aborted without reason', 'ru')).toBe('страница его отменила');

@@ -33,7 +33,9 @@ export const CODE_LINE_HEIGHT = 22;
 
 /** Monaco's type size: the usual one, or the projector's (which follows the mode as it changes). */
 function codeTypeSize(): { fontSize: number; lineHeight: number } {
-  return isProjectorMode() ? { fontSize: PROJECTOR_SIZES.codeFontSize, lineHeight: PROJECTOR_SIZES.codeLineHeight } : { fontSize: 15, lineHeight: CODE_LINE_HEIGHT };
+  return isProjectorMode()
+    ? { fontSize: PROJECTOR_SIZES.codeFontSize, lineHeight: PROJECTOR_SIZES.codeLineHeight }
+    : { fontSize: 15, lineHeight: CODE_LINE_HEIGHT };
 }
 
 /** The options every cell editor shares; each adds its value, language and its own extras. */

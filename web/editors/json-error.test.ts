@@ -31,15 +31,15 @@ describe('describeJsonError', () => {
     expect(describeJsonError('something new', 'ru')).toBe('синтаксическая ошибка');
   });
 
-  it('says protobuf-es\'s complaints about a message\'s JSON in Russian, names kept', () => {
+  it("says protobuf-es's complaints about a message's JSON in Russian, names kept", () => {
     expect(describeProtobufJsonError('cannot decode message wirelab.users.v1.GetUserRequest from JSON: key "nope" is unknown', 'ru')).toBe(
       'сообщение wirelab.users.v1.GetUserRequest: в нём нет поля «nope»',
     );
     expect(describeProtobufJsonError('cannot decode field wirelab.users.v1.GetUserRequest.id from JSON: expected number (uint32), got "abc"', 'ru')).toBe(
       'поле wirelab.users.v1.GetUserRequest.id: ожидалось number (uint32), а пришло "abc"',
     );
-    expect(describeProtobufJsonError("cannot decode message wirelab.users.v1.GetUserRequest from JSON: Expected property name or '}' in JSON at position 1", 'ru')).toBe(
-      'сообщение wirelab.users.v1.GetUserRequest: ожидалось имя свойства в двойных кавычках (или «}»)',
-    );
+    expect(
+      describeProtobufJsonError("cannot decode message wirelab.users.v1.GetUserRequest from JSON: Expected property name or '}' in JSON at position 1", 'ru'),
+    ).toBe('сообщение wirelab.users.v1.GetUserRequest: ожидалось имя свойства в двойных кавычках (или «}»)');
   });
 });

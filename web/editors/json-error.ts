@@ -5,16 +5,44 @@ import type { Lang } from '../app/lang-context.ts';
 // same thing in the reader's language, with the line and column counted from the text.
 
 const KINDS: Array<{ pattern: RegExp; en: string; ru: string }> = [
-  { pattern: /Unexpected end of JSON input|Unterminated (?:string|fractional number)?.*end/i, en: 'the JSON ends too early', ru: 'JSON обрывается раньше времени' },
-  { pattern: /Expected (?:double-quoted )?property name/i, en: 'a property name in double quotes (or “}”) was expected', ru: 'ожидалось имя свойства в двойных кавычках (или «}»)' },
-  { pattern: /Expected ',' or '}' after property value/i, en: '“,” or “}” was expected after a property value', ru: 'после значения свойства ожидалась «,» или «}»' },
-  { pattern: /Expected ',' or ']' after array element/i, en: '“,” or “]” was expected after an array element', ru: 'после элемента массива ожидалась «,» или «]»' },
+  {
+    pattern: /Unexpected end of JSON input|Unterminated (?:string|fractional number)?.*end/i,
+    en: 'the JSON ends too early',
+    ru: 'JSON обрывается раньше времени',
+  },
+  {
+    pattern: /Expected (?:double-quoted )?property name/i,
+    en: 'a property name in double quotes (or “}”) was expected',
+    ru: 'ожидалось имя свойства в двойных кавычках (или «}»)',
+  },
+  {
+    pattern: /Expected ',' or '}' after property value/i,
+    en: '“,” or “}” was expected after a property value',
+    ru: 'после значения свойства ожидалась «,» или «}»',
+  },
+  {
+    pattern: /Expected ',' or ']' after array element/i,
+    en: '“,” or “]” was expected after an array element',
+    ru: 'после элемента массива ожидалась «,» или «]»',
+  },
   { pattern: /Expected ':' after property name/i, en: '“:” was expected after a property name', ru: 'после имени свойства ожидалось «:»' },
   { pattern: /Unterminated string/i, en: 'a string is not closed with a quote', ru: 'строка не закрыта кавычкой' },
-  { pattern: /Bad control character/i, en: 'a control character (a line break?) inside a string: write it as \\n', ru: 'управляющий символ (перевод строки?) внутри строки: его пишут как \\n' },
-  { pattern: /Bad (?:escaped character|Unicode escape)/i, en: 'an invalid escape (\\…) inside a string', ru: 'недопустимая escape-последовательность (\\…) внутри строки' },
+  {
+    pattern: /Bad control character/i,
+    en: 'a control character (a line break?) inside a string: write it as \\n',
+    ru: 'управляющий символ (перевод строки?) внутри строки: его пишут как \\n',
+  },
+  {
+    pattern: /Bad (?:escaped character|Unicode escape)/i,
+    en: 'an invalid escape (\\…) inside a string',
+    ru: 'недопустимая escape-последовательность (\\…) внутри строки',
+  },
   { pattern: /non-whitespace character after JSON/i, en: 'there is more text after the JSON value', ru: 'после значения JSON идёт лишний текст' },
-  { pattern: /No number after minus sign|Exponent part is missing|Unterminated fractional number|Unexpected number/i, en: 'a malformed number', ru: 'некорректное число' },
+  {
+    pattern: /No number after minus sign|Exponent part is missing|Unterminated fractional number|Unexpected number/i,
+    en: 'a malformed number',
+    ru: 'некорректное число',
+  },
   { pattern: /Unexpected token|is not valid JSON|Unexpected string|Unexpected character/i, en: 'an unexpected character', ru: 'неожиданный символ' },
 ];
 

@@ -112,7 +112,20 @@ interface MonacoCodeEditorProps extends CodeEditorText {
   editorRef?: RefObject<Monaco.editor.IStandaloneCodeEditor | null>;
 }
 
-export function MonacoCodeEditor({ monaco, mount, value, onChange, onRun, label, minLines, maxLines, caret, testId, language, editorRef: givenRef }: MonacoCodeEditorProps) {
+export function MonacoCodeEditor({
+  monaco,
+  mount,
+  value,
+  onChange,
+  onRun,
+  label,
+  minLines,
+  maxLines,
+  caret,
+  testId,
+  language,
+  editorRef: givenRef,
+}: MonacoCodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const ownRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const editorRef = givenRef ?? ownRef;

@@ -23,7 +23,6 @@ export const loadJsonMonaco = loaderOf<JsonMonaco>(() => import('./grpc/json-lan
 /** Monaco with the GraphQL language: the GraphQL cells. */
 export const loadGraphqlMonaco = loaderOf<GraphqlMonaco>(() => import('./graphql/graphql-language.ts'), 'the GraphQL cells');
 
-
 let nextTurn: Promise<void> = Promise.resolve();
 
 /** After the next frame has been drawn (or 200 ms, in a hidden tab that draws none). */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readSavedCell, writeSavedCell } from './saved-cell-state.ts';
 
-describe('a cell\'s saved edits', () => {
+describe("a cell's saved edits", () => {
   beforeEach(() => {
     const items = new Map<string, string>();
     vi.stubGlobal('localStorage', {
@@ -18,14 +18,14 @@ describe('a cell\'s saved edits', () => {
     expect(readSavedCell('rest/other', 'GET /a')).toBeUndefined();
   });
 
-  it('are dropped by going back to the original, and ignored once the lesson\'s cell changed', () => {
+  it("are dropped by going back to the original, and ignored once the lesson's cell changed", () => {
     writeSavedCell('rest/get-user', 'GET /a', 'GET /b');
     expect(readSavedCell('rest/get-user', 'GET /a-new')).toBeUndefined();
     writeSavedCell('rest/get-user', 'GET /a', 'GET /a');
     expect(localStorage.getItem('wirelab.cell.rest/get-user')).toBeNull();
   });
 
-  it('keep structured state (a gRPC cell\'s inputs)', () => {
+  it("keep structured state (a gRPC cell's inputs)", () => {
     const original = { method: 'GetUser', requestText: '{}' };
     writeSavedCell('grpc/get-user', original, { ...original, requestText: '{"id": 2}' });
     expect(readSavedCell('grpc/get-user', { ...original })).toEqual({ method: 'GetUser', requestText: '{"id": 2}' });

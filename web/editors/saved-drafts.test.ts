@@ -41,7 +41,13 @@ function fieldOf(html: string, testId: string): string | undefined {
   return /value="([^"]*)"/.exec(tag[0])?.[1];
 }
 const resetDisabled = (html: string) => /<button[^>]*data-testid="cell-reset"[^>]*>/.exec(html)?.[0].includes('disabled');
-const unescapeHtml = (text: string | undefined) => text?.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;/g, "'");
+const unescapeHtml = (text: string | undefined) =>
+  text
+    ?.replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#x27;/g, "'");
 
 describe('a realtime console after a reload', () => {
   it('WebSocket: the URL, subprotocols, the typed message and the close fields', () => {
@@ -63,12 +69,25 @@ describe('a realtime console after a reload', () => {
   });
 
   it('Socket.IO: namespace, auth, transports and the event to emit', () => {
-    const text = JSON.stringify({ namespace: '/chat', auth: { name: 'ada' }, transports: ['polling', 'websocket'], presets: [{ event: 'say', args: ['hi'], ack: true }] });
+    const text = JSON.stringify({
+      namespace: '/chat',
+      auth: { name: 'ada' },
+      transports: ['polling', 'websocket'],
+      presets: [{ event: 'say', args: ['hi'], ack: true }],
+    });
     const parsed = parseSocketIoCell(text);
     if (!parsed.ok) throw new Error(parsed.problems.join());
     const original = socketIoDraftOf(parsed.config);
     expect(fieldOf(render(SocketIoCell, text), 'sio-event')).toBe('say');
-    writeSavedCell('lesson/cell', original, { ...original, namespace: '/other', authText: '{"name":"grace"}', transports: ['websocket'], event: 'shout', argsText: '["HI"]', withAck: false });
+    writeSavedCell('lesson/cell', original, {
+      ...original,
+      namespace: '/other',
+      authText: '{"name":"grace"}',
+      transports: ['websocket'],
+      event: 'shout',
+      argsText: '["HI"]',
+      withAck: false,
+    });
     const html = render(SocketIoCell, text);
     expect(fieldOf(html, 'sio-namespace')).toBe('/other');
     expect(unescapeHtml(fieldOf(html, 'sio-auth'))).toBe('{"name":"grace"}');

@@ -2,8 +2,8 @@ import { buildSchema, GraphQLError, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { problemTextIn, serverTextIn } from './server-text.ts';
 
-describe('server texts in the reader\'s language', () => {
-  it('translates the domain\'s and ajv\'s phrases, field names kept', () => {
+describe("server texts in the reader's language", () => {
+  it("translates the domain's and ajv's phrases, field names kept", () => {
     expect(serverTextIn('user 999 does not exist', 'ru')).toBe('пользователь 999 не существует');
     expect(serverTextIn('user 7 does not exist in this sandbox', 'ru')).toBe('пользователь 7 не существует в этой песочнице');
     expect(serverTextIn('name: must NOT have fewer than 1 characters; email: must match format "email"', 'ru')).toBe(
@@ -24,12 +24,14 @@ describe('server texts in the reader\'s language', () => {
     for (const line of problemTextIn(body, 'ru')) expect(line.replace(/\berrors\b|\bname\b/g, '')).not.toMatch(/[A-Za-z]{3,}/);
   });
 
-  it('prefers the server\'s own translation (localized) when it sent one', () => {
+  it("prefers the server's own translation (localized) when it sent one", () => {
     expect(problemTextIn(JSON.stringify({ detail: 'Too many', localized: { en: 'Too many', ru: 'Слишком много' } }), 'ru')).toEqual(['Слишком много']);
   });
 
-  it('says graphql-js\'s own parse and validation errors in Russian (messages from the library itself)', () => {
-    const schema = buildSchema('type User { id: ID! name: String! posts: [Post!]! } type Post { title: String! } type Query { user(id: ID!): User users: [User!]! }');
+  it("says graphql-js's own parse and validation errors in Russian (messages from the library itself)", () => {
+    const schema = buildSchema(
+      'type User { id: ID! name: String! posts: [Post!]! } type Post { title: String! } type Query { user(id: ID!): User users: [User!]! }',
+    );
     const messageOf = (document: string): string => {
       try {
         return validate(schema, parse(document))[0]?.message ?? 'valid';
@@ -54,7 +56,9 @@ describe('server texts in the reader\'s language', () => {
       const russian = serverTextIn(message, 'ru');
       expect(russian, `${document} → ${message}`).not.toBeNull();
       // names in quotes stay as the schema has them; no English sentence is left
-      expect(russian!.replace(/"[^"]*"/g, ''), message).not.toMatch(/\b(Expected|found|Cannot|Unknown|must|Did you mean|argument|Syntax|Variable|Unexpected|Unterminated)\b/);
+      expect(russian!.replace(/"[^"]*"/g, ''), message).not.toMatch(
+        /\b(Expected|found|Cannot|Unknown|must|Did you mean|argument|Syntax|Variable|Unexpected|Unterminated)\b/,
+      );
     }
     expect(serverTextIn(messageOf('{ user(id: 1) { nme } }'), 'ru')).toBe('В типе "User" нет поля "nme". Может быть, имелось в виду "name"?');
   });

@@ -7,10 +7,21 @@ import { russianPlural } from '../text/russian-plural.ts';
 // they are (they are what crossed the wire); the page adds what they say in the reader's language.
 
 const ENTITY_RU: Record<string, string> = { user: 'пользователь', post: 'пост', comment: 'комментарий' };
-const TYPE_RU: Record<string, string> = { integer: 'целым числом', number: 'числом', string: 'строкой', boolean: 'логическим значением', object: 'объектом', array: 'массивом', null: 'null' };
+const TYPE_RU: Record<string, string> = {
+  integer: 'целым числом',
+  number: 'числом',
+  string: 'строкой',
+  boolean: 'логическим значением',
+  object: 'объектом',
+  array: 'массивом',
+  null: 'null',
+};
 
 const PHRASES: Array<{ pattern: RegExp; ru(match: RegExpExecArray): string }> = [
-  { pattern: /^(user|post|comment) (\d+) does not exist( in this sandbox)?$/, ru: (m) => `${ENTITY_RU[m[1]]} ${m[2]} не существует${m[3] ? ' в этой песочнице' : ''}` },
+  {
+    pattern: /^(user|post|comment) (\d+) does not exist( in this sandbox)?$/,
+    ru: (m) => `${ENTITY_RU[m[1]]} ${m[2]} не существует${m[3] ? ' в этой песочнице' : ''}`,
+  },
   { pattern: /^must NOT have fewer than (\d+) characters?$/, ru: (m) => `должно быть не короче ${m[1]} ${characters(Number(m[1]))}` },
   { pattern: /^must NOT have more than (\d+) characters?$/, ru: (m) => `должно быть не длиннее ${m[1]} ${characters(Number(m[1]))}` },
   { pattern: /^must NOT have fewer than (\d+) items?$/, ru: (m) => `нужно не меньше ${m[1]} элементов` },
@@ -30,19 +41,41 @@ const PHRASES: Array<{ pattern: RegExp; ru(match: RegExpExecArray): string }> = 
   { pattern: /^Syntax Error: Expected (.+), found (.+)\.$/, ru: (m) => `Синтаксическая ошибка: ожидалось ${gqlToken(m[1])}, а встретилось ${gqlToken(m[2])}.` },
   { pattern: /^Syntax Error: Unexpected (.+)\.$/, ru: (m) => `Синтаксическая ошибка: неожиданный ${gqlToken(m[1])}.` },
   { pattern: /^Syntax Error: Unterminated string\.$/, ru: () => 'Синтаксическая ошибка: строка не закрыта кавычкой.' },
-  { pattern: /^Cannot query field "(.+)" on type "(.+)"\.(?: Did you mean (.+)\?)?$/, ru: (m) => `В типе "${m[2]}" нет поля "${m[1]}".${m[3] ? ` Может быть, имелось в виду ${m[3].replace(/ or /g, ' или ')}?` : ''}` },
-  { pattern: /^Field "(.+)" of type "(.+)" must have a selection of subfields\. Did you mean "(.+)"\?$/, ru: (m) => `Поле "${m[1]}" типа "${m[2]}" — объект: перечислите его поля, например "${m[3]}".` },
-  { pattern: /^Field "(.+)" must not have a selection since type "(.+)" has no subfields\.$/, ru: (m) => `У поля "${m[1]}" тип "${m[2]}" без вложенных полей: фигурные скобки после него не нужны.` },
+  {
+    pattern: /^Cannot query field "(.+)" on type "(.+)"\.(?: Did you mean (.+)\?)?$/,
+    ru: (m) => `В типе "${m[2]}" нет поля "${m[1]}".${m[3] ? ` Может быть, имелось в виду ${m[3].replace(/ or /g, ' или ')}?` : ''}`,
+  },
+  {
+    pattern: /^Field "(.+)" of type "(.+)" must have a selection of subfields\. Did you mean "(.+)"\?$/,
+    ru: (m) => `Поле "${m[1]}" типа "${m[2]}" — объект: перечислите его поля, например "${m[3]}".`,
+  },
+  {
+    pattern: /^Field "(.+)" must not have a selection since type "(.+)" has no subfields\.$/,
+    ru: (m) => `У поля "${m[1]}" тип "${m[2]}" без вложенных полей: фигурные скобки после него не нужны.`,
+  },
   { pattern: /^Unknown argument "(.+)" on field "(.+)"\.$/, ru: (m) => `У поля "${m[2]}" нет аргумента "${m[1]}".` },
-  { pattern: /^Field "(.+)" argument "(.+)" of type "(.+)" is required, but it was not provided\.$/, ru: (m) => `У поля "${m[1]}" обязательный аргумент "${m[2]}" типа "${m[3]}", а он не передан.` },
+  {
+    pattern: /^Field "(.+)" argument "(.+)" of type "(.+)" is required, but it was not provided\.$/,
+    ru: (m) => `У поля "${m[1]}" обязательный аргумент "${m[2]}" типа "${m[3]}", а он не передан.`,
+  },
   { pattern: /^Variable "(.+)" of required type "(.+)" was not provided\.$/, ru: (m) => `Не передана обязательная переменная "${m[1]}" типа "${m[2]}".` },
-  { pattern: /^Variable "(.+)" is never used(?: in operation "(.+)")?\.$/, ru: (m) => `Переменная "${m[1]}" объявлена, но нигде не используется${m[2] ? ` в операции "${m[2]}"` : ''}.` },
-  { pattern: /^Unknown type "(.+)"\.(?: Did you mean (.+)\?)?$/, ru: (m) => `Неизвестный тип "${m[1]}".${m[2] ? ` Может быть, имелось в виду ${m[2].replace(/ or /g, ' или ')}?` : ''}` },
+  {
+    pattern: /^Variable "(.+)" is never used(?: in operation "(.+)")?\.$/,
+    ru: (m) => `Переменная "${m[1]}" объявлена, но нигде не используется${m[2] ? ` в операции "${m[2]}"` : ''}.`,
+  },
+  {
+    pattern: /^Unknown type "(.+)"\.(?: Did you mean (.+)\?)?$/,
+    ru: (m) => `Неизвестный тип "${m[1]}".${m[2] ? ` Может быть, имелось в виду ${m[2].replace(/ or /g, ' или ')}?` : ''}`,
+  },
 ];
 
 /** graphql-js names tokens in English: the few words among them said in Russian, the rest (names, punctuation) kept. */
 function gqlToken(token: string): string {
-  return token.replace(/^Name\b/, 'имя').replace(/^<EOF>$/, 'конец документа').replace(/^Int\b/, 'целое число').replace(/^String\b/, 'строка');
+  return token
+    .replace(/^Name\b/, 'имя')
+    .replace(/^<EOF>$/, 'конец документа')
+    .replace(/^Int\b/, 'целое число')
+    .replace(/^String\b/, 'строка');
 }
 
 /** «не короче 1 символа», «не короче 2 символов»: the genitive after a number, singular only for 1, 21… */

@@ -10,9 +10,39 @@ const lessons: LessonTexts[] = folders.map((folder) => ({ slug: folder.slug, en:
 const courseOrder = lessons.map((lesson) => lesson.slug);
 
 describe('the glossary', () => {
-  it('holds the course\'s main terms', () => {
+  it("holds the course's main terms", () => {
     expect(GLOSSARY.length).toBeGreaterThanOrEqual(60);
-    for (const id of ['frame', 'handshake', 'three-way-handshake', 'stream', 'call', 'status-code', 'header', 'subscription', 'topic', 'qos', 'retained-message', 'persistent-session', 'keep-alive', 'long-polling', 'sse-event', 'envelope', 'field-number', 'varint', 'metadata', 'trailers', 'deadline', 'masking', 'ping-pong', 'close-code', 'broker', 'consumer', 'acknowledgement', 'idempotent', 'etag']) {
+    for (const id of [
+      'frame',
+      'handshake',
+      'three-way-handshake',
+      'stream',
+      'call',
+      'status-code',
+      'header',
+      'subscription',
+      'topic',
+      'qos',
+      'retained-message',
+      'persistent-session',
+      'keep-alive',
+      'long-polling',
+      'sse-event',
+      'envelope',
+      'field-number',
+      'varint',
+      'metadata',
+      'trailers',
+      'deadline',
+      'masking',
+      'ping-pong',
+      'close-code',
+      'broker',
+      'consumer',
+      'acknowledgement',
+      'idempotent',
+      'etag',
+    ]) {
       expect(GLOSSARY.map((term) => term.id)).toContain(id);
     }
   });
@@ -55,7 +85,10 @@ describe('the glossary', () => {
       expect(notUsing, `listed, but their texts do not name «${term.ru}» / "${term.en}"`).toEqual([]);
       // a lesson that names the term itself in both languages is listed
       const unlisted = lessons.filter((lesson) => !term.lessons.includes(lesson.slug) && lessonUsesTerm(lesson, term, 'main'));
-      expect(unlisted.map((lesson) => lesson.slug), `these lessons name «${term.ru}» / "${term.en}": add them to its lessons`).toEqual([]);
+      expect(
+        unlisted.map((lesson) => lesson.slug),
+        `these lessons name «${term.ru}» / "${term.en}": add them to its lessons`,
+      ).toEqual([]);
     });
   }
 

@@ -11,9 +11,9 @@ import './glossary.css';
 export function DefinitionText({ text }: { text: string }) {
   return (
     <>
-      {text.split(/(`[^`]+`)/).map((part, index) =>
-        part.startsWith('`') && part.endsWith('`') && part.length > 1 ? <code key={index}>{part.slice(1, -1)}</code> : part,
-      )}
+      {text
+        .split(/(`[^`]+`)/)
+        .map((part, index) => (part.startsWith('`') && part.endsWith('`') && part.length > 1 ? <code key={index}>{part.slice(1, -1)}</code> : part))}
     </>
   );
 }
@@ -68,7 +68,14 @@ export function GlossaryPage() {
           const also = (lang === 'ru' ? term.alsoRu : term.alsoEn) ?? [];
           const wrong = (lang === 'ru' ? term.wrongRu : term.wrongEn) ?? [];
           return (
-            <section key={term.id} id={term.id} className="glossary-term" data-testid="glossary-term" data-term-id={term.id} aria-labelledby={`${term.id}-name`}>
+            <section
+              key={term.id}
+              id={term.id}
+              className="glossary-term"
+              data-testid="glossary-term"
+              data-term-id={term.id}
+              aria-labelledby={`${term.id}-name`}
+            >
               <h2 id={`${term.id}-name`}>
                 <a className="glossary-anchor" href={`#${term.id}`}>
                   {lang === 'ru' ? term.ru : term.en}

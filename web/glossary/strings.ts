@@ -1,7 +1,7 @@
 export const glossaryStrings = {
   en: {
     title: 'Glossary',
-    lead: 'The course\'s terms, each with its Russian name, a short definition and the lessons that use it.',
+    lead: "The course's terms, each with its Russian name, a short definition and the lessons that use it.",
     otherName: 'In Russian',
     alsoCalled: 'Also:',
     notWritten: 'We do not write:',

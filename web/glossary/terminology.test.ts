@@ -20,7 +20,9 @@ const QUOTES_VARIANTS = [join(ROOT, 'web', 'glossary'), join(ROOT, 'web', 'text'
 const uiFiles = ['web', 'server', 'contracts']
   .flatMap((dir) => sourceFiles(join(ROOT, dir)))
   .filter((file) => !QUOTES_VARIANTS.some((quoting) => file.startsWith(quoting)));
-const lessonDirs = readdirSync(join(ROOT, 'lessons'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(ROOT, 'lessons', entry.name));
+const lessonDirs = readdirSync(join(ROOT, 'lessons'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(ROOT, 'lessons', entry.name));
 
 function report(file: string, lang: 'ru' | 'en'): string[] {
   return findWrongTerms(readFileSync(file, 'utf8'), lang, GLOSSARY).map(

@@ -9,8 +9,13 @@ vi.mock('../wire/http2/decode-http2.ts', () => {
 });
 
 describe('a decoder layer that cannot load', () => {
-  it('shows an error node over that connection\'s bytes, and the other connections still decode', async () => {
-    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('no socket in this test'); } });
+  it("shows an error node over that connection's bytes, and the other connections still decode", async () => {
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => {
+        throw new Error('no socket in this test');
+      },
+    });
     for (const name of ['h2c-curl-get', 'curl-get']) {
       const { fixture } = readFixture(name);
       for (const conn of fixture.connections) store.apply({ type: 'connection', conn: { ...conn, id: `${name}-${conn.id}` } });

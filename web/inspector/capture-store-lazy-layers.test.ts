@@ -6,7 +6,12 @@ import type { WireNode } from '../wire/types.ts';
 import { CaptureStore } from './capture-store.ts';
 
 function storeWith(name: string): CaptureStore {
-  const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('no socket in this test'); } });
+  const store = new CaptureStore({
+    url: 'ws://unused',
+    socketFactory: () => {
+      throw new Error('no socket in this test');
+    },
+  });
   const { fixture } = readFixture(name);
   for (const conn of fixture.connections) store.apply({ type: 'connection', conn });
   store.apply({ type: 'chunks', chunks: fixture.chunks });

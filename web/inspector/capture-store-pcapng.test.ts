@@ -47,7 +47,12 @@ function payloads(file: Uint8Array): Map<string, Buffer> {
 }
 
 function fixtureBytes(chunks: Array<{ dir: string; offset: number; data: string }>, dir: 'in' | 'out'): Buffer {
-  return Buffer.concat(chunks.filter((chunk) => chunk.dir === dir).sort((a, b) => a.offset - b.offset).map((chunk) => Buffer.from(chunk.data, 'base64')));
+  return Buffer.concat(
+    chunks
+      .filter((chunk) => chunk.dir === dir)
+      .sort((a, b) => a.offset - b.offset)
+      .map((chunk) => Buffer.from(chunk.data, 'base64')),
+  );
 }
 
 describe('CaptureStore.toPcapng', () => {

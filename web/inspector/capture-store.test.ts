@@ -294,7 +294,9 @@ describe('CaptureStore', () => {
     const { connection, chunks } = fixtureMessages('curl-get');
     socket().deliver({ type: 'connection', conn: connection });
     const bytes = chunks.map((chunk) => Buffer.from(chunk.data, 'base64'));
-    const header = Buffer.from(JSON.stringify({ type: 'chunks', chunks: chunks.map(({ data: _data, ...rest }, index) => ({ ...rest, length: bytes[index].length })) }));
+    const header = Buffer.from(
+      JSON.stringify({ type: 'chunks', chunks: chunks.map(({ data: _data, ...rest }, index) => ({ ...rest, length: bytes[index].length })) }),
+    );
     const length = Buffer.alloc(4);
     length.writeUInt32BE(header.length);
     const frame = Buffer.concat([length, header, ...bytes]);

@@ -456,8 +456,7 @@ export class CaptureStore {
     for (const waiter of this.waiters) {
       const { method, target, after } = waiter.query;
       const first = exchanges.find(
-        (exchange) =>
-          exchange.request.method === method && exchange.request.target === target && exchange.request.firstByteAt >= after,
+        (exchange) => exchange.request.method === method && exchange.request.target === target && exchange.request.firstByteAt >= after,
       );
       if (!first?.response?.complete) continue;
       clearTimeout(waiter.timer);
@@ -482,9 +481,7 @@ export class CaptureStore {
       catchingUp && tracked.decoded && isBehind(tracked) ? tracked.decoded.view : this.decode(tracked),
     );
     connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
-    const exchanges = connections
-      .flatMap((view) => view.exchanges)
-      .sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
+    const exchanges = connections.flatMap((view) => view.exchanges).sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
     const messages = connections.flatMap((view) => view.messages).sort((a, b) => a.at - b.at || a.index - b.index);
     return { ...this.state, version: this.version, connections, exchanges, messages };
   }
@@ -573,7 +570,6 @@ function originForm(target: string): string {
   const url = new URL(target);
   return `${url.pathname}${url.search}`;
 }
-
 
 function browserSocket(url: string): SocketLike {
   const webSocket = new WebSocket(url);

@@ -54,17 +54,11 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                 {t.opened} {formatClock(connection.openedAt)}
               </span>
               <span>
-                {connection.closedAt !== undefined
-                  ? `${t.closedAfter} ${formatDuration(connection.closedAt - connection.openedAt, t)}`
-                  : t.stillOpen}
+                {connection.closedAt !== undefined ? `${t.closedAfter} ${formatDuration(connection.closedAt - connection.openedAt, t)}` : t.stillOpen}
               </span>
               {connection.unrecorded && (
                 <span className="insp-badge insp-badge-warn" data-testid="insp-not-recorded">
-                  {t.notRecorded(
-                    connection.unrecorded.reason,
-                    formatBytes(connection.unrecorded.in, t),
-                    formatBytes(connection.unrecorded.out, t),
-                  )}
+                  {t.notRecorded(connection.unrecorded.reason, formatBytes(connection.unrecorded.in, t), formatBytes(connection.unrecorded.out, t))}
                 </span>
               )}
               {connection.undelivered && (

@@ -29,9 +29,7 @@ export interface HexBlock {
   bytes: Uint8Array;
 }
 
-export type HexRow =
-  | { type: 'title'; section: number; view: HexBlockView }
-  | { type: 'bytes'; section: number; view: HexBlockView; from: number; to: number };
+export type HexRow = { type: 'title'; section: number; view: HexBlockView } | { type: 'bytes'; section: number; view: HexBlockView; from: number; to: number };
 
 export interface HexLayout {
   rowCount: number;

@@ -1,6 +1,17 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { formatBytes } from './format.ts';
-import { asciiGlyph, blockBytes, controlName, hexByte, layoutHexRows, rowOf, rowsBetween, type HexBlockView, type HexRow, type HexSection } from './hex-rows.ts';
+import {
+  asciiGlyph,
+  blockBytes,
+  controlName,
+  hexByte,
+  layoutHexRows,
+  rowOf,
+  rowsBetween,
+  type HexBlockView,
+  type HexRow,
+  type HexSection,
+} from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
 import { PROJECTOR_SIZES, useProjectorMode } from '../app/projector-setting.ts';
 
@@ -99,7 +110,11 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
       const byte = bytes[offset];
       const streamOffset = section.start + offset;
       const lit =
-        highlight !== null && highlight.section === row.section && highlight.view === row.view && streamOffset >= highlight.start && streamOffset < highlight.end;
+        highlight !== null &&
+        highlight.section === row.section &&
+        highlight.view === row.view &&
+        streamOffset >= highlight.start &&
+        streamOffset < highlight.end;
       const className = `${lit ? 'insp-lit' : ''}${byte === 0x0d || byte === 0x0a ? ' insp-crlf' : ''}`;
       hexCells.push(
         <span

@@ -8,7 +8,12 @@ import { CaptureStore } from './capture-store.ts';
 import { Inspector } from './inspector.tsx';
 
 function storeWith(...names: string[]): CaptureStore {
-  const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('no socket in this test'); } });
+  const store = new CaptureStore({
+    url: 'ws://unused',
+    socketFactory: () => {
+      throw new Error('no socket in this test');
+    },
+  });
   for (const name of names) {
     const { fixture } = readFixture(name);
     for (const conn of fixture.connections) store.apply({ type: 'connection', conn });
@@ -62,7 +67,12 @@ describe('<Inspector>', () => {
   });
 
   it('hides the app traffic by default and counts it', () => {
-    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => {
+        throw new Error('unused');
+      },
+    });
     const request = 'GET /_wirelab/session HTTP/1.1\r\nHost: x\r\n\r\n';
     store.apply({ type: 'connection', conn: { id: 'c1', transport: 'http/1.1', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1 } });
     store.apply({ type: 'chunks', chunks: [{ conn: 'c1', seq: 1, dir: 'in', t: 2, offset: 0, data: Buffer.from(request).toString('base64') }] });
@@ -71,10 +81,18 @@ describe('<Inspector>', () => {
     expect(html).toContain('1 app requests hidden');
   });
 
-  it('lists an h2c connection\'s HTTP/2 units (here the client preface) as messages', () => {
-    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
+  it("lists an h2c connection's HTTP/2 units (here the client preface) as messages", () => {
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => {
+        throw new Error('unused');
+      },
+    });
     store.apply({ type: 'connection', conn: { id: 'c9', transport: 'h2c', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1 } });
-    store.apply({ type: 'chunks', chunks: [{ conn: 'c9', seq: 1, dir: 'in', t: 2, offset: 0, data: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n').toString('base64') }] });
+    store.apply({
+      type: 'chunks',
+      chunks: [{ conn: 'c9', seq: 1, dir: 'in', t: 2, offset: 0, data: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n').toString('base64') }],
+    });
     const html = render(store, 'en');
     expect(html).toContain('data-layer="h2-preface"');
     expect(html).toContain('h2c');
@@ -88,7 +106,11 @@ describe('messages of other layers', () => {
     const { assembleConnection } = await import('../wire/stream-assembler.ts');
     const { inspectorStrings } = await import('./strings.ts');
     const connection = { id: 'c4', transport: 'http/1.1' as const, remote: '127.0.0.1:5', local: '127.0.0.1:6', openedAt: 1000 };
-    const streams = assembleConnection('c4', [{ conn: 'c4', seq: 1, dir: 'in', t: 1001, offset: 0, data: new Uint8Array([0x81, 0x82, 1, 2, 3, 4, 0x69, 0x6b]) }], false);
+    const streams = assembleConnection(
+      'c4',
+      [{ conn: 'c4', seq: 1, dir: 'in', t: 1001, offset: 0, data: new Uint8Array([0x81, 0x82, 1, 2, 3, 4, 0x69, 0x6b]) }],
+      false,
+    );
     const message = {
       conn: 'c4',
       index: 0,
@@ -97,7 +119,13 @@ describe('messages of other layers', () => {
       summary: 'text · 2 B',
       at: 1001,
       range: { start: 0, end: 8 },
-      tree: { kind: 'test-frame', label: 'Frame', value: 'text', range: { start: 0, end: 8 }, children: [{ kind: 'test-opcode', label: 'Opcode', value: '1', range: { start: 0, end: 1 } }] },
+      tree: {
+        kind: 'test-frame',
+        label: 'Frame',
+        value: 'text',
+        range: { start: 0, end: 8 },
+        children: [{ kind: 'test-opcode', label: 'Opcode', value: '1', range: { start: 0, end: 1 } }],
+      },
     };
     const view = { connection, exchanges: [], notes: [], messages: [message], streams, bytes: 8 };
     const html = renderToString(
@@ -120,7 +148,14 @@ describe('messages of other layers', () => {
     const { ExchangeTimeline } = await import('./exchange-timeline.tsx');
     const { assembleConnection } = await import('../wire/stream-assembler.ts');
     const { inspectorStrings } = await import('./strings.ts');
-    const connection = { id: 'c5', transport: 'h2c' as const, remote: '127.0.0.1:5', local: '127.0.0.1:6', openedAt: 1000, undelivered: { from: 4, reason: 'peer-closed' as const } };
+    const connection = {
+      id: 'c5',
+      transport: 'h2c' as const,
+      remote: '127.0.0.1:5',
+      local: '127.0.0.1:6',
+      openedAt: 1000,
+      undelivered: { from: 4, reason: 'peer-closed' as const },
+    };
     const streams = assembleConnection('c5', [{ conn: 'c5', seq: 1, dir: 'out', t: 1001, offset: 0, data: new Uint8Array(8) }], true);
     const frame = (index: number, start: number, undelivered: boolean) => ({
       conn: 'c5',
@@ -137,7 +172,13 @@ describe('messages of other layers', () => {
     const view = { connection, exchanges: [], notes: [], messages, streams, bytes: 8 };
     const html = (lang: 'en' | 'ru') =>
       renderToString(
-        createElement(ExchangeTimeline, { connections: [{ view, exchanges: [], notes: [], messages }], selection: null, focusedAt: null, onSelect: () => undefined, t: inspectorStrings[lang] }),
+        createElement(ExchangeTimeline, {
+          connections: [{ view, exchanges: [], notes: [], messages }],
+          selection: null,
+          focusedAt: null,
+          onSelect: () => undefined,
+          t: inspectorStrings[lang],
+        }),
       );
     expect(html('en').match(/data-testid="insp-undelivered"/g)).toHaveLength(1);
     expect(html('en')).toContain('>not delivered<');
@@ -147,7 +188,12 @@ describe('messages of other layers', () => {
   });
 
   it('says a connection was not recorded from its start, and why, in both languages', () => {
-    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => {
+        throw new Error('unused');
+      },
+    });
     const unrecorded = { in: 2048, out: 300, reason: 'no-session' as const };
     store.apply({ type: 'connection', conn: { id: 'c4', transport: 'http/1.1', remote: '127.0.0.1:1', local: '127.0.0.1:2', openedAt: 1, unrecorded } });
     const request = 'GET /api/v1/users HTTP/1.1\r\nHost: x\r\n\r\n';
@@ -155,12 +201,22 @@ describe('messages of other layers', () => {
     const english = render(store, 'en');
     expect(english).toContain('data-testid="insp-not-recorded"');
     expect(english).toContain('not recorded: the requests before named no session (the first 2.0 KB client → server, 300 B server → client)');
-    expect(render(store, 'ru')).toContain('не записано: предыдущие запросы не указывали сессию (первые 2.0 КБ от клиента к серверу, 300 Б от сервера к клиенту)');
+    expect(render(store, 'ru')).toContain(
+      'не записано: предыдущие запросы не указывали сессию (первые 2.0 КБ от клиента к серверу, 300 Б от сервера к клиенту)',
+    );
   });
 
   it('marks a connection Wirelab opened to the student’s own server, and names its client port Wirelab’s, in both languages', () => {
-    const store = new CaptureStore({ url: 'ws://unused', socketFactory: () => { throw new Error('unused'); } });
-    store.apply({ type: 'connection', conn: { id: 'c7', transport: 'http/1.1', remote: '127.0.0.1:41000', local: '127.0.0.1:8000', openedAt: 1, outbound: true } });
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => {
+        throw new Error('unused');
+      },
+    });
+    store.apply({
+      type: 'connection',
+      conn: { id: 'c7', transport: 'http/1.1', remote: '127.0.0.1:41000', local: '127.0.0.1:8000', openedAt: 1, outbound: true },
+    });
     store.apply({ type: 'connection', conn: { id: 'c8', transport: 'http/1.1', remote: '127.0.0.1:42000', local: '127.0.0.1:8080', openedAt: 2 } });
     const request = Buffer.from('GET /api/v1/users HTTP/1.1\r\nHost: x\r\n\r\n').toString('base64');
     store.apply({ type: 'chunks', chunks: ['c7', 'c8'].map((conn, i) => ({ conn, seq: i + 1, dir: 'in' as const, t: 3, offset: 0, data: request })) });

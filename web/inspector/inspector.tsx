@@ -105,7 +105,14 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
           </label>
         )}
         {!readOnly && (
-          <button type="button" className="insp-button" data-testid="insp-clear" title={t.clearHint} disabled={snapshot.status !== 'open'} onClick={() => store.clear()}>
+          <button
+            type="button"
+            className="insp-button"
+            data-testid="insp-clear"
+            title={t.clearHint}
+            disabled={snapshot.status !== 'open'}
+            onClick={() => store.clear()}
+          >
             {t.clear}
           </button>
         )}
@@ -170,9 +177,7 @@ function buildTimeline(snapshot: CaptureSnapshot, showApp: boolean): { timeline:
   for (const view of snapshot.connections) {
     const exchanges = showApp ? view.exchanges : view.exchanges.filter((exchange) => !isAppTraffic(exchange.request));
     hiddenCount += view.exchanges.length - exchanges.length;
-    const notes = view.notes
-      .map((note, index) => ({ ...note, index }))
-      .filter((note) => note.node.kind !== 'empty-line');
+    const notes = view.notes.map((note, index) => ({ ...note, index })).filter((note) => note.node.kind !== 'empty-line');
     const onlyAppTraffic = view.exchanges.length > 0 && exchanges.length === 0;
     if (onlyAppTraffic || (exchanges.length === 0 && notes.length === 0 && view.messages.length === 0)) continue;
     timeline.push({ view, exchanges, notes, messages: view.messages });

@@ -17,14 +17,20 @@ import { deepestPathAt, nodeAt, viewOf } from './tree-paths.ts';
 // bytes must say what the node says.
 
 const wireFolder = join(import.meta.dirname, '..', 'wire');
-const fixtureFiles = [join(wireFolder, 'fixtures'), ...readdirSync(wireFolder, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(wireFolder, entry.name, 'fixtures'))]
-  .flatMap((folder) => {
-    try {
-      return readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => join(folder, name));
-    } catch {
-      return [];
-    }
-  });
+const fixtureFiles = [
+  join(wireFolder, 'fixtures'),
+  ...readdirSync(wireFolder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(wireFolder, entry.name, 'fixtures')),
+].flatMap((folder) => {
+  try {
+    return readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => join(folder, name));
+  } catch {
+    return [];
+  }
+});
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
@@ -94,9 +100,20 @@ function maskedCases(): MaskedCase[] {
     if (!Array.isArray(fixture.connections) || !Array.isArray(fixture.chunks)) continue;
     const chunks = fixture.chunks.map(decodeChunk);
     for (const connection of fixture.connections) {
-      const decoded = decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id));
+      const decoded = decodeConnection(
+        connection,
+        chunks.filter((chunk) => chunk.conn === connection.id),
+      );
       if (!decoded.masks || decoded.masks.in.length === 0) continue;
-      const view: ConnectionView = { connection, exchanges: [], notes: decoded.notes, messages: decoded.messages ?? [], streams: decoded.streams, masks: decoded.masks, bytes: 0 };
+      const view: ConnectionView = {
+        connection,
+        exchanges: [],
+        notes: decoded.notes,
+        messages: decoded.messages ?? [],
+        streams: decoded.streams,
+        masks: decoded.masks,
+        bytes: 0,
+      };
       for (const message of view.messages) if (message.dir === 'in') cases.push({ file, view, message });
     }
   }
@@ -124,7 +141,8 @@ describe('the bytes a node of a masked WebSocket frame lights (issue 24)', () =>
         checked.set(node.kind, (checked.get(node.kind) ?? 0) + 1);
       }
     }
-    for (const kind of ['fixed-header', 'string-length', 'string-data', 'ws-masking-key', 'graphql-ws-type', 'json-value']) expect(checked.get(kind) ?? 0, kind).toBeGreaterThan(0);
+    for (const kind of ['fixed-header', 'string-length', 'string-data', 'ws-masking-key', 'graphql-ws-type', 'json-value'])
+      expect(checked.get(kind) ?? 0, kind).toBeGreaterThan(0);
   });
 
   it('shows a client MQTT PUBLISH with its masked bytes and, unmasked, the 0x3_ its fixed header reads', () => {
@@ -160,7 +178,10 @@ describe('the bytes a node of a masked WebSocket frame lights (issue 24)', () =>
       if (!Array.isArray(fixture.connections)) continue;
       const chunks = fixture.chunks.map(decodeChunk);
       for (const connection of fixture.connections) {
-        const decoded = decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id));
+        const decoded = decodeConnection(
+          connection,
+          chunks.filter((chunk) => chunk.conn === connection.id),
+        );
         for (const message of decoded.messages ?? []) if (message.dir === 'out') expect([...walk(message.tree)].some((node) => node.unmasked)).toBe(false);
       }
     }

@@ -23,7 +23,8 @@ const en = {
   clientPort: 'client port',
   wirelabPort: 'Wirelab’s port',
   outbound: (server: string) => `Wirelab → your server${server ? ` ${server}` : ''}`,
-  outboundHint: 'Wirelab opened this connection to your own server ("My server"): here Wirelab is the client, so "client → server" is what Wirelab sent and "server → client" what your server answered',
+  outboundHint:
+    'Wirelab opened this connection to your own server ("My server"): here Wirelab is the client, so "client → server" is what Wirelab sent and "server → client" what your server answered',
   opened: 'opened',
   closedAfter: 'closed after',
   stillOpen: 'open',
@@ -152,7 +153,8 @@ const ru: InspectorStrings = {
   clientPort: 'порт клиента',
   wirelabPort: 'порт Wirelab',
   outbound: (server: string) => `Wirelab → ваш сервер${server ? ` ${server}` : ''}`,
-  outboundHint: 'Это соединение Wirelab открыл к вашему собственному серверу («Мой сервер»): клиент здесь — Wirelab, так что «клиент → сервер» — то, что отправил Wirelab, а «сервер → клиент» — то, что ответил ваш сервер',
+  outboundHint:
+    'Это соединение Wirelab открыл к вашему собственному серверу («Мой сервер»): клиент здесь — Wirelab, так что «клиент → сервер» — то, что отправил Wirelab, а «сервер → клиент» — то, что ответил ваш сервер',
   opened: 'открыто',
   closedAfter: 'закрыто через',
   stillOpen: 'открыто',

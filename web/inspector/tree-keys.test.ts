@@ -7,7 +7,11 @@ const node = (kind: string, start: number, end: number, children: WireNode[]): W
 
 // section 0: request (0:) › request-line (0:0), headers (0:1) › host (0:1.0), accept (0:1.1); body (0:2)
 // section 1: response (1:) › status-line (1:0)
-const request = node('http-request', 0, 60, [leaf('request-line', 0, 16), node('headers', 16, 50, [leaf('header', 16, 30), leaf('header', 30, 50)]), leaf('body', 50, 60)]);
+const request = node('http-request', 0, 60, [
+  leaf('request-line', 0, 16),
+  node('headers', 16, 50, [leaf('header', 16, 30), leaf('header', 30, 50)]),
+  leaf('body', 50, 60),
+]);
 const response = node('http-response', 60, 80, [leaf('status-line', 60, 77)]);
 const roots = [request, response];
 

@@ -6,13 +6,54 @@ import { messageOwner, trafficOfCell, withOwner, type CellOwners } from './cell-
 import { exchange, sketchTree } from './exchange-sketch.ts';
 
 // lessons/10-graphql: "create-post"
-const createPost: Check = { type: 'exchange', request: { method: 'POST', path: '^/graphql$' }, response: { status: 200, bodyJson: { data: { createPost: {} } } } };
+const createPost: Check = {
+  type: 'exchange',
+  request: { method: 'POST', path: '^/graphql$' },
+  response: { status: 200, bodyJson: { data: { createPost: {} } } },
+};
 // the GraphQL editors' schema introspection: the page's own POST /graphql, on the same keep-alive connection
-const introspection = exchange({ conn: 'c1', index: 0, at: 1, method: 'POST', target: '/graphql', requestBody: '{"query":"query IntrospectionQuery { __schema { types { name } } }"}', status: 200, responseBody: '{"data":{"__schema":{"types":[]}}}' });
-const created = exchange({ conn: 'c1', index: 1, at: 2, method: 'POST', target: '/graphql', requestBody: '{"query":"mutation { createPost(title: \\"x\\") { id } }"}', status: 200, responseBody: '{"data":{"createPost":{"id":"7"}}}' });
-const wrongMutation = exchange({ conn: 'c1', index: 2, at: 3, method: 'POST', target: '/graphql', requestBody: '{"query":"{ posts { id } }"}', status: 200, responseBody: '{"data":{"posts":[]}}' });
+const introspection = exchange({
+  conn: 'c1',
+  index: 0,
+  at: 1,
+  method: 'POST',
+  target: '/graphql',
+  requestBody: '{"query":"query IntrospectionQuery { __schema { types { name } } }"}',
+  status: 200,
+  responseBody: '{"data":{"__schema":{"types":[]}}}',
+});
+const created = exchange({
+  conn: 'c1',
+  index: 1,
+  at: 2,
+  method: 'POST',
+  target: '/graphql',
+  requestBody: '{"query":"mutation { createPost(title: \\"x\\") { id } }"}',
+  status: 200,
+  responseBody: '{"data":{"createPost":{"id":"7"}}}',
+});
+const wrongMutation = exchange({
+  conn: 'c1',
+  index: 2,
+  at: 3,
+  method: 'POST',
+  target: '/graphql',
+  requestBody: '{"query":"{ posts { id } }"}',
+  status: 200,
+  responseBody: '{"data":{"posts":[]}}',
+});
 
-const message = (conn: string, group: string | undefined): WireMessage => ({ conn, index: 0, dir: 'out', layer: 'ws-frame', summary: '', at: 1, range: { start: 0, end: 0 }, tree: sketchTree, ...(group ? { group } : {}) });
+const message = (conn: string, group: string | undefined): WireMessage => ({
+  conn,
+  index: 0,
+  dir: 'out',
+  layer: 'ws-frame',
+  summary: '',
+  at: 1,
+  range: { start: 0, end: 0 },
+  tree: sketchTree,
+  ...(group ? { group } : {}),
+});
 
 describe('cell traffic', () => {
   it('gives an exercise no miss for the page’s own request (the old code evaluated every capture: a miss)', () => {

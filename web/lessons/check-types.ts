@@ -74,9 +74,7 @@ export type ResponseDifference =
   | { what: 'header'; name: string; got: string | null }
   | { what: 'body' };
 
-export type CheckResult =
-  | { passed: true; exchanges: HttpExchange[]; messages?: WireMessage[] }
-  | { passed: false; miss: CheckMiss };
+export type CheckResult = { passed: true; exchanges: HttpExchange[]; messages?: WireMessage[] } | { passed: false; miss: CheckMiss };
 
 export type CheckMiss =
   /** nothing sent yet that looks like the request (step: which sequence step, from 0) */

@@ -100,8 +100,7 @@ describe('sequence checks', () => {
     ],
   };
   const withEtag = (at: number) => exchange({ at, method: 'GET', target: '/api/v1/users/1', status: 200, responseHeaders: [['etag', '"v1"']] });
-  const revalidated = (at: number) =>
-    exchange({ at, method: 'GET', target: '/api/v1/users/1', requestHeaders: [['if-none-match', '"v1"']], status: 304 });
+  const revalidated = (at: number) => exchange({ at, method: 'GET', target: '/api/v1/users/1', requestHeaders: [['if-none-match', '"v1"']], status: 304 });
 
   it('passes when the steps happened in order', () => {
     expect(evaluateCheck(conditional, [revalidated(2), withEtag(1)]).passed).toBe(true);
@@ -186,7 +185,15 @@ describe('connection-index answers count the requests the student sees', () => {
 
 describe('message-answer checks read the answer from a decoded message', () => {
   const message = (index: number, at: number, fields: WireMessage['fields']): WireMessage => ({
-    conn: 'g', index, dir: 'out', layer: 'grpc-message', summary: '', at, range: { start: 0, end: 0 }, tree, fields,
+    conn: 'g',
+    index,
+    dir: 'out',
+    layer: 'grpc-message',
+    summary: '',
+    at,
+    range: { start: 0, end: 0 },
+    tree,
+    fields,
   });
   const check: Check = { type: 'message-answer', match: { layer: 'grpc-message', fields: { protocol: 'grpc-web', dir: 'response' } }, field: 'length' };
   const messages = [
@@ -243,22 +250,41 @@ describe('message checks', () => {
   });
 
   it('does not pass on the wrong direction, layer or value', () => {
-    expect(evaluateCheck({ type: 'message', match: { layer: 'ws-frame', dir: 'out', fields: { opcode: 'binary' } } }, [], undefined, frames).passed).toBe(false);
+    expect(evaluateCheck({ type: 'message', match: { layer: 'ws-frame', dir: 'out', fields: { opcode: 'binary' } } }, [], undefined, frames).passed).toBe(
+      false,
+    );
     expect(evaluateCheck({ type: 'message', match: { layer: 'h2-frame', fields: { opcode: 'binary' } } }, [], undefined, frames).passed).toBe(false);
     const miss = evaluateCheck({ type: 'message', match: { layer: 'ws-frame', fields: { closeCode: 1000 } } }, [], undefined, frames);
-    expect(miss).toEqual({ passed: false, miss: { kind: 'no-message', expected: { layer: 'ws-frame', fields: { closeCode: 1000 } }, found: 0, needed: 1, step: undefined } });
+    expect(miss).toEqual({
+      passed: false,
+      miss: { kind: 'no-message', expected: { layer: 'ws-frame', fields: { closeCode: 1000 } }, found: 0, needed: 1, step: undefined },
+    });
   });
 
   it('reads /…/ as a regular expression and counts', () => {
-    expect(evaluateCheck({ type: 'message', match: { layer: 'ws-frame', fields: { opcode: '/^(text|binary)$/' } }, count: 3 }, [], undefined, frames).passed).toBe(true);
+    expect(
+      evaluateCheck({ type: 'message', match: { layer: 'ws-frame', fields: { opcode: '/^(text|binary)$/' } }, count: 3 }, [], undefined, frames).passed,
+    ).toBe(true);
     const short = evaluateCheck({ type: 'message', match: { layer: 'ws-frame', dir: 'in' }, count: 3 }, [], undefined, frames);
     expect(short).toMatchObject({ passed: false, miss: { kind: 'no-message', found: 2, needed: 3 } });
   });
 
   it('wants a sequence in order', () => {
-    const inOrder: Check = { type: 'message-sequence', steps: [{ layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } }, { layer: 'ws-frame', fields: { closeCode: 1009 } }] };
+    const inOrder: Check = {
+      type: 'message-sequence',
+      steps: [
+        { layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } },
+        { layer: 'ws-frame', fields: { closeCode: 1009 } },
+      ],
+    };
     expect(evaluateCheck(inOrder, [], undefined, frames).passed).toBe(true);
-    const reversed: Check = { type: 'message-sequence', steps: [{ layer: 'ws-frame', fields: { closeCode: 1009 } }, { layer: 'ws-frame', fields: { opcode: 'binary' } }] };
+    const reversed: Check = {
+      type: 'message-sequence',
+      steps: [
+        { layer: 'ws-frame', fields: { closeCode: 1009 } },
+        { layer: 'ws-frame', fields: { opcode: 'binary' } },
+      ],
+    };
     expect(evaluateCheck(reversed, [], undefined, frames)).toMatchObject({ passed: false, miss: { kind: 'no-message', step: 1 } });
   });
 });
@@ -350,10 +376,17 @@ describe('message sequences that refer to earlier steps (sameAs, sameConnectionA
     };
     const connect = packet('a', 'in', { type: 'CONNECT', will: true, willTopic: 'status/a', willMessage: 'offline' });
     // published by hand: the same topic and payload, but a client sent it
-    const byHand = [connect, packet('b', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' }), packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' })];
+    const byHand = [
+      connect,
+      packet('b', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' }),
+      packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' }),
+    ];
     expect(evaluateCheck(willFired, [], undefined, byHand)).toMatchObject({ passed: false, miss: { kind: 'no-message', step: 1 } });
     // another payload by hand ("online") does not hide the will that came afterwards
-    const online = [packet('a', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'online' }), packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'online' })];
+    const online = [
+      packet('a', 'in', { type: 'PUBLISH', topic: 'status/a', payload: 'online' }),
+      packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'online' }),
+    ];
     const will = packet('b', 'out', { type: 'PUBLISH', topic: 'status/a', payload: 'offline' });
     expect(evaluateCheck(willFired, [], undefined, [connect, ...online, will]).passed).toBe(true);
   });

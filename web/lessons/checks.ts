@@ -1,7 +1,18 @@
 import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
 import { isAppTraffic } from '../inspector/app-traffic.ts';
 import { checkNeedsAnswer, splitReference } from './check-reading.ts';
-import type { AnswerSource, Check, CheckMiss, CheckResult, ExchangeMatch, MessageMatch, PresenceOrPattern, RequestMatch, ResponseDifference, ResponseMatch } from './check-types.ts';
+import type {
+  AnswerSource,
+  Check,
+  CheckMiss,
+  CheckResult,
+  ExchangeMatch,
+  MessageMatch,
+  PresenceOrPattern,
+  RequestMatch,
+  ResponseDifference,
+  ResponseMatch,
+} from './check-types.ts';
 
 export { checkNeedsAnswer, splitReference };
 export type { AnswerSource, Check, CheckMiss, CheckResult, ExchangeMatch, MessageMatch, PresenceOrPattern, RequestMatch, ResponseDifference, ResponseMatch };
@@ -10,12 +21,7 @@ export type { AnswerSource, Check, CheckMiss, CheckResult, ExchangeMatch, Messag
  * Does the student's real traffic satisfy a check (lessons/README.md, "Checks")?
  * `exchanges` are the ones captured since the lesson was opened, in any order.
  */
-export function evaluateCheck(
-  check: Check,
-  exchanges: readonly HttpExchange[],
-  answer?: string,
-  messages: readonly WireMessage[] = [],
-): CheckResult {
+export function evaluateCheck(check: Check, exchanges: readonly HttpExchange[], answer?: string, messages: readonly WireMessage[] = []): CheckResult {
   const chronological = [...exchanges].sort(byRequestTime);
   switch (check.type) {
     case 'message':
@@ -32,7 +38,6 @@ export function evaluateCheck(
       return evaluateMessageAnswer(check, messages, answer);
   }
 }
-
 
 function evaluateMessageAnswer(check: Extract<Check, { type: 'message-answer' }>, messages: readonly WireMessage[], answer: string | undefined): CheckResult {
   const newest = [...messages]
@@ -52,7 +57,8 @@ function evaluateMessages(steps: MessageMatch[], messages: readonly WireMessage[
   const chronological = [...messages].sort((a, b) => a.at - b.at || a.index - b.index);
   if (steps.length === 1) {
     const matching = chronological.filter((message) => matchesMessage(steps[0], message));
-    if (matching.length < count) return { passed: false, miss: { kind: 'no-message', expected: steps[0], found: matching.length, needed: count, step: undefined } };
+    if (matching.length < count)
+      return { passed: false, miss: { kind: 'no-message', expected: steps[0], found: matching.length, needed: count, step: undefined } };
     return { passed: true, exchanges: [], messages: matching.slice(0, count) };
   }
   // Steps may refer to what earlier steps matched (sameAs, sameConnectionAs), so the earliest
@@ -96,7 +102,6 @@ function matchesEarlier(match: MessageMatch, message: WireMessage, earlier: read
   });
 }
 
-
 export function matchesMessage(match: MessageMatch, message: WireMessage): boolean {
   if (message.layer !== match.layer) return false;
   if (match.dir && message.dir !== match.dir) return false;
@@ -122,19 +127,13 @@ function evaluateSequence(steps: ExchangeMatch[], chronological: HttpExchange[],
   return { passed: true, exchanges: found };
 }
 
-function evaluateAnswer(
-  check: Extract<Check, { type: 'answer' }>,
-  chronological: HttpExchange[],
-  answer: string | undefined,
-): CheckResult {
+function evaluateAnswer(check: Extract<Check, { type: 'answer' }>, chronological: HttpExchange[], answer: string | undefined): CheckResult {
   const newest = chronological.findLast((exchange) => matchesExchange(check.exchange, exchange));
   if (!newest) return { passed: false, miss: nearestMiss(check.exchange, chronological) };
   if (answer === undefined || answer.trim() === '') return { passed: false, miss: { kind: 'no-answer' } };
   const expected = readAnswer(check.expect, newest, chronological);
   if (expected === undefined) return { passed: false, miss: { kind: 'no-value', exchange: newest } };
-  return sameAnswer(answer, expected)
-    ? { passed: true, exchanges: [newest] }
-    : { passed: false, miss: { kind: 'wrong-answer', exchange: newest } };
+  return sameAnswer(answer, expected) ? { passed: true, exchanges: [newest] } : { passed: false, miss: { kind: 'wrong-answer', exchange: newest } };
 }
 
 function nearestMiss(match: ExchangeMatch, chronological: HttpExchange[], step?: number): CheckMiss {
@@ -181,9 +180,7 @@ export function responseDifference(match: ResponseMatch, exchange: HttpExchange)
 
 function matchesPairs(rules: PresenceOrPattern, pairs: Array<[string, string]>, caseInsensitiveNames: boolean): boolean {
   return Object.entries(rules).every(([name, rule]) => {
-    const values = pairs
-      .filter(([key]) => (caseInsensitiveNames ? key.toLowerCase() === name.toLowerCase() : key === name))
-      .map(([, value]) => value);
+    const values = pairs.filter(([key]) => (caseInsensitiveNames ? key.toLowerCase() === name.toLowerCase() : key === name)).map(([, value]) => value);
     return values.length > 0 && values.some((value) => matchesRule(rule, value));
   });
 }
@@ -249,7 +246,11 @@ function readAnswer(source: AnswerSource, exchange: HttpExchange, chronological:
 
 /** Forgiving about what a person types around a value: spaces, quotes, number formatting. */
 function sameAnswer(typed: string, expected: string): boolean {
-  const normalize = (text: string) => text.trim().replace(/^"(.*)"$/s, '$1').trim();
+  const normalize = (text: string) =>
+    text
+      .trim()
+      .replace(/^"(.*)"$/s, '$1')
+      .trim();
   const a = normalize(typed);
   const b = normalize(expected);
   if (a === b) return true;

@@ -66,4 +66,3 @@ export function exchange(sketch: Sketch): HttpExchange {
           },
   };
 }
-

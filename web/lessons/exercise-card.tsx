@@ -103,7 +103,14 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
 
   return (
     // a group, not a landmark: a lesson holds many exercises, all headed "Exercise"
-    <div role="group" className={`exercise ${passed ? 'is-passed' : ''}`} data-testid="exercise" data-exercise-id={id} data-state={passed ? 'passed' : 'pending'} aria-labelledby={`exercise-${id}-title`}>
+    <div
+      role="group"
+      className={`exercise ${passed ? 'is-passed' : ''}`}
+      data-testid="exercise"
+      data-exercise-id={id}
+      data-state={passed ? 'passed' : 'pending'}
+      aria-labelledby={`exercise-${id}-title`}
+    >
       <header className="exercise-header">
         <h3 id={`exercise-${id}-title`} className="exercise-label">
           {heading}

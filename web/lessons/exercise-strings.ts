@@ -23,7 +23,9 @@ function differenceEn(difference: ResponseDifference): string {
     case 'status':
       return `it got ${difference.got}, not ${difference.expected.join(' or ')}`;
     case 'header':
-      return difference.got === null ? `the response has no ${difference.name} header` : `its ${difference.name} header is “${difference.got}”, not what we are after`;
+      return difference.got === null
+        ? `the response has no ${difference.name} header`
+        : `its ${difference.name} header is “${difference.got}”, not what we are after`;
     case 'body':
       return 'the response body is not the one we are after yet';
   }
@@ -36,7 +38,9 @@ function differenceRu(difference: ResponseDifference): string {
     case 'status':
       return `ответ — ${difference.got}, а нужен ${difference.expected.join(' или ')}`;
     case 'header':
-      return difference.got === null ? `в ответе нет заголовка ${difference.name}` : `заголовок ${difference.name} в ответе — «${difference.got}», а нужен другой`;
+      return difference.got === null
+        ? `в ответе нет заголовка ${difference.name}`
+        : `заголовок ${difference.name} в ответе — «${difference.got}», а нужен другой`;
     case 'body':
       return 'тело ответа пока не то, что нужно';
   }
@@ -158,7 +162,8 @@ function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
     noun = lang === 'ru' ? `пакет ${library} ${fields.type}` : `a ${library} ${fields.type} packet`;
     delete fields.type;
   }
-  const direction = match.dir === 'in' ? (lang === 'ru' ? ' от клиента' : ' from the client') : match.dir === 'out' ? (lang === 'ru' ? ' от сервера' : ' from the server') : '';
+  const direction =
+    match.dir === 'in' ? (lang === 'ru' ? ' от клиента' : ' from the client') : match.dir === 'out' ? (lang === 'ru' ? ' от сервера' : ' from the server') : '';
   const or = lang === 'ru' ? 'или' : 'or';
   const details = Object.entries(fields).map(([name, value]) => `${name}: ${humanValue(value, or)}`);
   // references to earlier steps, counted from 1 as the miss line counts steps
@@ -166,8 +171,14 @@ function describeMessageIn(match: MessageMatch, lang: 'en' | 'ru'): string {
     const [step, field] = splitReference(reference);
     details.push(lang === 'ru' ? `${name}: как ${field} в шаге ${step + 1}` : `${name}: the ${field} of step ${step + 1}`);
   }
-  if (match.sameConnectionAs !== undefined) details.push(lang === 'ru' ? `в соединении шага ${match.sameConnectionAs + 1}` : `on the connection of step ${match.sameConnectionAs + 1}`);
-  for (const excluded of match.without ?? []) details.push(lang === 'ru' ? `и перед ним не было: ${describeMessageIn(excluded, lang)}` : `with no ${describeMessageIn(excluded, lang).replace(/^an? /, '')} before it`);
+  if (match.sameConnectionAs !== undefined)
+    details.push(lang === 'ru' ? `в соединении шага ${match.sameConnectionAs + 1}` : `on the connection of step ${match.sameConnectionAs + 1}`);
+  for (const excluded of match.without ?? [])
+    details.push(
+      lang === 'ru'
+        ? `и перед ним не было: ${describeMessageIn(excluded, lang)}`
+        : `with no ${describeMessageIn(excluded, lang).replace(/^an? /, '')} before it`,
+    );
   return `${noun}${direction}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 

@@ -30,7 +30,15 @@ function storedWidth(): number {
  * `afterText`: the inspector may load now — a lesson's text is on screen and its first editor near
  * the viewport, if any, is up (web/app/page-shown.ts); default: at once.
  */
-export function InspectorDock({ focus, onSelectionChange, afterText = true }: { focus?: Selection; onSelectionChange?(selection: Selection | null): void; afterText?: boolean }) {
+export function InspectorDock({
+  focus,
+  onSelectionChange,
+  afterText = true,
+}: {
+  focus?: Selection;
+  onSelectionChange?(selection: Selection | null): void;
+  afterText?: boolean;
+}) {
   const t = useStrings(lessonStrings);
   const [loadInspector, setLoadInspector] = useState(false);
   useEffect(() => {

@@ -51,8 +51,7 @@ export function splitLessonDirectives(markdown: string): SplitLesson {
   if (summaryLines.length === 0) problems.push({ line: index + 1, message: 'a "> " summary paragraph must follow the title' });
 
   let markdownLines: string[] = [];
-  let open: { kind: 'exercise'; id: string; line: number; parts: string[][] } | { kind: CalloutKind; line: number; parts: string[][] } | null =
-    null;
+  let open: { kind: 'exercise'; id: string; line: number; parts: string[][] } | { kind: CalloutKind; line: number; parts: string[][] } | null = null;
   let fence: string | null = null;
 
   const flushMarkdown = () => {

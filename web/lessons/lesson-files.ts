@@ -41,7 +41,9 @@ export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
       const repositoryFile = (path: string) => join(lessonsRoot, '..', path);
       const cellsDir = join(dir, 'cells');
       const cellFiles = existsSync(cellsDir)
-        ? readdirSync(cellsDir, { withFileTypes: true }).filter((file) => file.isFile()).map((file) => `cells/${file.name}`)
+        ? readdirSync(cellsDir, { withFileTypes: true })
+            .filter((file) => file.isFile())
+            .map((file) => `cells/${file.name}`)
         : [];
       return {
         folder,
@@ -51,7 +53,9 @@ export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
         markdown,
         cellFiles,
         cellTexts: Object.fromEntries(cellFiles.map((file) => [file, readFileSync(join(dir, file), 'utf8')])),
-        sourceTexts: Object.fromEntries([...quoted].filter((path) => existsSync(repositoryFile(path))).map((path) => [path, readFileSync(repositoryFile(path), 'utf8')])),
+        sourceTexts: Object.fromEntries(
+          [...quoted].filter((path) => existsSync(repositoryFile(path))).map((path) => [path, readFileSync(repositoryFile(path), 'utf8')]),
+        ),
       };
     });
 }

@@ -45,10 +45,12 @@ describe('the format check finds', () => {
     expect(lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: true, check: answer }) }))).toEqual([
       '02-rest/lesson.json: exercise "get-201" asks for an answer, so it is more than running the cell: drop runOnly',
     ]);
-    expect(lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: 'yes', check: { type: 'exchange' } }) }))).toEqual([
-      '02-rest/lesson.json: exercise "get-201": runOnly is true or absent',
-    ]);
-    expect(lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: true, check: { type: 'exchange' } }) }))).toEqual([]);
+    expect(
+      lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: 'yes', check: { type: 'exchange' } }) })),
+    ).toEqual(['02-rest/lesson.json: exercise "get-201": runOnly is true or absent']);
+    expect(lessonFormatProblems(folder(good, good, { lessonJson: withExercise({ cell: 'create-user', runOnly: true, check: { type: 'exchange' } }) }))).toEqual(
+      [],
+    );
   });
 
   it('different heading ids', () => {

@@ -24,7 +24,8 @@ export function lessonFormatProblems(lesson: LessonFolder): string[] {
     if (!isCellKind(cell.kind)) problems.push(`${where}/lesson.json: cell "${id}" has unknown kind "${cell.kind}"`);
     if (!lesson.cellFiles.includes(cell.file)) problems.push(`${where}/lesson.json: cell "${id}" points to missing file ${cell.file}`);
     const format = isCellKind(cell.kind) ? CELL_FILE_FORMATS[cell.kind] : undefined;
-    if (format && !cell.file.endsWith(format.suffix)) problems.push(`${where}/lesson.json: cell "${id}" of kind ${cell.kind} must be a ${format.suffix} file, not ${cell.file}`);
+    if (format && !cell.file.endsWith(format.suffix))
+      problems.push(`${where}/lesson.json: cell "${id}" of kind ${cell.kind} must be a ${format.suffix} file, not ${cell.file}`);
     const text = lesson.cellTexts?.[cell.file];
     if (format && text !== undefined) for (const problem of format.problems(text)) problems.push(`${where}/${cell.file}: ${problem}`);
   }

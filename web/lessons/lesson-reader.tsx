@@ -25,10 +25,7 @@ import { useProjectorAttribute } from './projector/projector-attribute.ts';
 const PresenterControls = lazy(() => import('./projector/projector-mode.tsx').then((module) => ({ default: module.PresenterControls })));
 import './lessons.css';
 
-type ReaderState =
-  | { status: 'loading' }
-  | { status: 'ready'; loaded: LoadedLesson; rendered: RenderedLesson }
-  | { status: 'failed'; message: string };
+type ReaderState = { status: 'loading' } | { status: 'ready'; loaded: LoadedLesson; rendered: RenderedLesson } | { status: 'failed'; message: string };
 
 export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   const lang = useLang();
@@ -81,10 +78,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   const allExchanges = captures.exchanges;
   const allMessages = captures.messages;
   const messages = useMemo(() => allMessages.filter((message) => message.at >= openedAt), [allMessages, openedAt]);
-  const exchanges = useMemo(
-    () => allExchanges.filter((exchange) => exchange.request.firstByteAt >= openedAt),
-    [allExchanges, openedAt],
-  );
+  const exchanges = useMemo(() => allExchanges.filter((exchange) => exchange.request.firstByteAt >= openedAt), [allExchanges, openedAt]);
 
   const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
   // Which cell produced which exchange: an exercise's misses come from its own cell only (cell-traffic.ts).
@@ -220,7 +214,14 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
                 <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
                   {block.id in loaded.cells ? (
                     <>
-                      <LiveCell kind={loaded.json.cells?.[block.id]?.kind ?? ''} id={block.id} saveKey={`${slug}/${block.id}`} text={loaded.cells[block.id]} onExchange={onCellExchange(block.id)} onInspect={onInspect} />
+                      <LiveCell
+                        kind={loaded.json.cells?.[block.id]?.kind ?? ''}
+                        id={block.id}
+                        saveKey={`${slug}/${block.id}`}
+                        text={loaded.cells[block.id]}
+                        onExchange={onCellExchange(block.id)}
+                        onInspect={onInspect}
+                      />
                       <ClassCellTools saveKey={`${slug}/${block.id}`} />
                     </>
                   ) : (
@@ -379,13 +380,46 @@ function LessonTermsLater({ slug }: { slug: string }) {
   return Terms ? <Terms slug={slug} /> : null;
 }
 
-function LiveCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: string; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+function LiveCell({
+  kind,
+  id,
+  saveKey,
+  text,
+  onExchange,
+  onInspect,
+}: {
+  kind: string;
+  id: string;
+  saveKey: string;
+  text: string;
+  onExchange(exchange: HttpExchange): void;
+  onInspect(selection: Selection): void;
+}) {
   // CELL_LOADERS, not cell-kinds.ts: that one brings every console's cell-file parser along
-  if (!Object.hasOwn(CELL_LOADERS, kind)) return <p className="cell-message cell-message-error">::cell {id} — unknown kind "{kind}"</p>;
+  if (!Object.hasOwn(CELL_LOADERS, kind))
+    return (
+      <p className="cell-message cell-message-error">
+        ::cell {id} — unknown kind "{kind}"
+      </p>
+    );
   return <KnownCell kind={kind as CellKind} id={id} saveKey={saveKey} text={text} onExchange={onExchange} onInspect={onInspect} />;
 }
 
-function KnownCell({ kind, id, saveKey, text, onExchange, onInspect }: { kind: CellKind; id: string; saveKey: string; text: string; onExchange(exchange: HttpExchange): void; onInspect(selection: Selection): void }) {
+function KnownCell({
+  kind,
+  id,
+  saveKey,
+  text,
+  onExchange,
+  onInspect,
+}: {
+  kind: CellKind;
+  id: string;
+  saveKey: string;
+  text: string;
+  onExchange(exchange: HttpExchange): void;
+  onInspect(selection: Selection): void;
+}) {
   // The editors' chunks are fetched once the text (with every cell's code) is on screen, and the
   // cell takes its placeholder's place as soon as its chunk is in (use-chunk.ts: no Suspense).
   const pageShown = usePageShown();

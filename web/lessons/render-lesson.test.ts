@@ -58,7 +58,9 @@ describe('renderLesson', () => {
   it('wraps tables so they scroll on their own, in a box the keyboard can focus to scroll it', () => {
     const html = lesson.blocks[4].type === 'html' ? lesson.blocks[4].html : '';
     expect(html).toMatch(/^<h3[\s\S]*<div class="table-scroll" tabindex="0"><table>[\s\S]*<\/table><\/div>/);
-    expect(renderLesson('# T\n\n```sh\ncurl -v http://localhost:8080/\n```\n').blocks.find((block) => block.type === 'html')).toMatchObject({ html: expect.stringContaining('<pre tabindex="0"><code') });
+    expect(renderLesson('# T\n\n```sh\ncurl -v http://localhost:8080/\n```\n').blocks.find((block) => block.type === 'html')).toMatchObject({
+      html: expect.stringContaining('<pre tabindex="0"><code'),
+    });
   });
 
   it('reports problems instead of guessing', () => {

@@ -24,16 +24,21 @@ describe('::source excerpts', () => {
   it('cuts what protoc-gen-es generated: the type and its schema, with their JSDoc', () => {
     const generated = read('proto/gen/wirelab/users/v1/users_pb.ts')!;
     const type = declarationOf(generated, 'users_pb.ts', 'User')!;
-    expect(type).toMatch(/^\/\*\*[\s\S]*@generated from message wirelab\.users\.v1\.User[\s\S]*\*\/\nexport type User = Message<"wirelab\.users\.v1\.User"> & \{/);
+    expect(type).toMatch(
+      /^\/\*\*[\s\S]*@generated from message wirelab\.users\.v1\.User[\s\S]*\*\/\nexport type User = Message<"wirelab\.users\.v1\.User"> & \{/,
+    );
     expect(type).toMatch(/\n\};$/);
     expect(type).not.toMatch(/UserJson = /);
     const schema = declarationOf(generated, 'users_pb.ts', 'UserSchema')!;
-    expect(schema).toMatch(/export const UserSchema: GenMessage<User, \{jsonType: UserJson\}> = \/\*@__PURE__\*\/\n\s+messageDesc\(file_wirelab_users_v1_users, \d+\);$/);
+    expect(schema).toMatch(
+      /export const UserSchema: GenMessage<User, \{jsonType: UserJson\}> = \/\*@__PURE__\*\/\n\s+messageDesc\(file_wirelab_users_v1_users, \d+\);$/,
+    );
     expect(declarationOf(generated, 'users_pb.ts', 'NoSuchThing')).toBeNull();
   });
 
   it('expands a directive into a fenced block headed by the path, and reports what is missing', () => {
-    const markdown = 'before\n::source proto/gen/wirelab/users/v1/users_pb.ts User UserSchema\nafter\n::source proto/wirelab/users/v1/users.proto Nope\n::source server/app.ts App';
+    const markdown =
+      'before\n::source proto/gen/wirelab/users/v1/users_pb.ts User UserSchema\nafter\n::source proto/wirelab/users/v1/users.proto Nope\n::source server/app.ts App';
     expect(sourceDirectives(markdown).map((d) => d.names)).toEqual([['User', 'UserSchema'], ['Nope'], ['App']]);
     const { markdown: expanded, problems } = expandSources(markdown, read);
     expect(expanded).toMatch(/^before\n```ts\n\/\/ proto\/gen\/wirelab\/users\/v1\/users_pb\.ts\n\/\*\*/);

@@ -51,7 +51,10 @@ export function declarationOf(text: string, path: string, name: string): string 
  * Replaces every `::source` line with a fenced code block of the declarations it names (in the
  * order named), headed by the file's path. `read` gives a file's text or undefined.
  */
-export function expandSources(markdown: string, read: (path: string) => string | undefined): { markdown: string; problems: Array<{ line: number; message: string }> } {
+export function expandSources(
+  markdown: string,
+  read: (path: string) => string | undefined,
+): { markdown: string; problems: Array<{ line: number; message: string }> } {
   const problems: Array<{ line: number; message: string }> = [];
   const lines = markdown.split('\n');
   for (const directive of sourceDirectives(markdown)) {

@@ -33,7 +33,14 @@ export function CheckForm({ choice, onChange, checkRun, onRun }: CheckFormProps)
         <legend>{t.protocolLegend}</legend>
         {CHECKED_PROTOCOLS.map((protocol) => (
           <label key={protocol} className="own-server-protocol">
-            <input type="radio" name={`${id}-protocol`} value={protocol} data-testid="own-server-protocol" checked={choice.protocol === protocol} onChange={() => onChange({ protocol })} />
+            <input
+              type="radio"
+              name={`${id}-protocol`}
+              value={protocol}
+              data-testid="own-server-protocol"
+              checked={choice.protocol === protocol}
+              onChange={() => onChange({ protocol })}
+            />
             <span>
               <strong>{t.protocolNames[protocol]}</strong> <span className="muted">— {t.protocolPaths[protocol]}</span>
             </span>

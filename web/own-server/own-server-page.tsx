@@ -35,15 +35,15 @@ export function OwnServerPage() {
   return (
     <div className="reader">
       <div className="own-server" data-testid="own-server-page">
-      <h1>{t.title}</h1>
-      <p className="own-server-intro">{t.intro}</p>
-      <aside className="own-server-allowed" aria-labelledby="own-server-allowed-title">
-        <h2 id="own-server-allowed-title">{t.allowedTitle}</h2>
-        <p>{t.allowed}</p>
-      </aside>
-      <CheckForm choice={choice} onChange={change} checkRun={checkRun} onRun={() => void checkRun.start(choice)} />
-      <RunResult checkRun={checkRun} headingLevel={2} onInspect={setFocus} />
-      <Help choice={choice} />
+        <h1>{t.title}</h1>
+        <p className="own-server-intro">{t.intro}</p>
+        <aside className="own-server-allowed" aria-labelledby="own-server-allowed-title">
+          <h2 id="own-server-allowed-title">{t.allowedTitle}</h2>
+          <p>{t.allowed}</p>
+        </aside>
+        <CheckForm choice={choice} onChange={change} checkRun={checkRun} onRun={() => void checkRun.start(choice)} />
+        <RunResult checkRun={checkRun} headingLevel={2} onInspect={setFocus} />
+        <Help choice={choice} />
       </div>
       <InspectorDock focus={focus} />
     </div>

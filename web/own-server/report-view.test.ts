@@ -60,7 +60,7 @@ describe('summary', () => {
 });
 
 describe('readAnswer', () => {
-  it('takes a report, and a problem in the reader\'s language', () => {
+  it("takes a report, and a problem in the reader's language", () => {
     const report = { protocol: 'rest', target: '127.0.0.1:8000', reachable: false, reason: 'refused', refusal: { en: 'no', ru: 'нет' }, results: [] };
     expect(readAnswer(200, report, 'ru')).toEqual({ kind: 'report', report });
     const problem = { status: 429, detail: 'busy', localized: { en: 'A check is already running', ru: 'Проверка уже идёт' } };
@@ -68,7 +68,11 @@ describe('readAnswer', () => {
   });
 
   it('says so when the answer is neither', () => {
-    expect(readAnswer(502, null, 'en')).toEqual({ kind: 'refused', status: 502, message: 'The server answered 502 with something that is not a check report.' });
+    expect(readAnswer(502, null, 'en')).toEqual({
+      kind: 'refused',
+      status: 502,
+      message: 'The server answered 502 with something that is not a check report.',
+    });
     expect(readAnswer(200, { hello: 1 }, 'ru').kind).toBe('refused');
   });
 });

@@ -1,7 +1,15 @@
 // What the page shows of a check report, in the reader's language: pure, so the rules (a
 // not-offered check is never shown as passed, the Russian plurals, a problem's own words) are
 // tested without a browser.
-import { countOutcomes, type CapturedConnectionRef, type CheckedProtocol, type CheckOutcome, type CheckReport, type CheckResult, type Localized } from '../../contracts/own-server/check-result.ts';
+import {
+  countOutcomes,
+  type CapturedConnectionRef,
+  type CheckedProtocol,
+  type CheckOutcome,
+  type CheckReport,
+  type CheckResult,
+  type Localized,
+} from '../../contracts/own-server/check-result.ts';
 import type { Lang } from '../app/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';

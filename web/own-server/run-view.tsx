@@ -30,9 +30,24 @@ function RunView({ run, headingLevel, onInspect }: { run: RunState; headingLevel
   const t = useStrings(ownServerStrings);
   const lang = useLang();
   if (run.kind === 'idle') return null;
-  if (run.kind === 'running') return <p role="status" className="own-server-note" data-testid="own-server-running">{t.running}</p>;
-  if (run.kind === 'cancelled') return <p role="status" className="own-server-note" data-testid="own-server-cancelled">{t.cancelled}</p>;
-  if (run.kind === 'network-error') return <p role="alert" className="own-server-error" data-testid="own-server-error">{t.networkError}</p>;
+  if (run.kind === 'running')
+    return (
+      <p role="status" className="own-server-note" data-testid="own-server-running">
+        {t.running}
+      </p>
+    );
+  if (run.kind === 'cancelled')
+    return (
+      <p role="status" className="own-server-note" data-testid="own-server-cancelled">
+        {t.cancelled}
+      </p>
+    );
+  if (run.kind === 'network-error')
+    return (
+      <p role="alert" className="own-server-error" data-testid="own-server-error">
+        {t.networkError}
+      </p>
+    );
   const answer = readAnswer(run.status, run.body, lang);
   if (answer.kind === 'refused') {
     return (
@@ -127,7 +142,14 @@ function BytesLinks({ row, onInspect }: { row: CheckRow; onInspect: OnInspect })
   return (
     <p className="own-server-bytes">
       {row.connections.map((connection, index) => (
-        <button key={connection.id} type="button" className="button button-quiet" data-testid="own-server-open-bytes" data-conn={connection.id} onClick={() => open(index)}>
+        <button
+          key={connection.id}
+          type="button"
+          className="button button-quiet"
+          data-testid="own-server-open-bytes"
+          data-conn={connection.id}
+          onClick={() => open(index)}
+        >
           {total === 1 ? t.openInInspector : t.openConnection(index + 1, total)}
         </button>
       ))}

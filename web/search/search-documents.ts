@@ -69,7 +69,9 @@ export function lessonSections(markdown: string, lang: Lang, slug: string): Less
 }
 
 /** `virtual:wirelab-search-lessons` (vite.config.ts): every lesson's sections in both languages. */
-export function buildSearchSections(folders: ReadonlyArray<{ slug: string; lessonJson: string | null; markdown: Record<Lang, string | null> }>): LessonSection[] {
+export function buildSearchSections(
+  folders: ReadonlyArray<{ slug: string; lessonJson: string | null; markdown: Record<Lang, string | null> }>,
+): LessonSection[] {
   return folders
     .filter((lesson) => lesson.lessonJson !== null)
     .flatMap((lesson) => (['ru', 'en'] as const).flatMap((lang) => (lesson.markdown[lang] ? lessonSections(lesson.markdown[lang]!, lang, lesson.slug) : [])));

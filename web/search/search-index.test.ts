@@ -17,7 +17,27 @@ const hrefs = (index: SearchIndex, query: string) => search(index, query).result
 
 describe('lesson sections for the search', () => {
   it('cuts a lesson at its headings, with their ids, without code or directives', () => {
-    const markdown = ['# Title', '', '> Summary.', '', 'Opening **text**.', '', '## Frames {#frames}', '', 'A [frame](/en/x) has `opcode`.', '', '```', 'code frame', '```', '', '::cell echo', '', ':::exercise e1', 'Send a frame.', ':::'].join('\n');
+    const markdown = [
+      '# Title',
+      '',
+      '> Summary.',
+      '',
+      'Opening **text**.',
+      '',
+      '## Frames {#frames}',
+      '',
+      'A [frame](/en/x) has `opcode`.',
+      '',
+      '```',
+      'code frame',
+      '```',
+      '',
+      '::cell echo',
+      '',
+      ':::exercise e1',
+      'Send a frame.',
+      ':::',
+    ].join('\n');
     expect(lessonSections(markdown, 'en', 'x')).toEqual([
       { lang: 'en', slug: 'x', lessonTitle: 'Title', anchor: null, heading: 'Title', text: 'Summary.\nOpening text.' },
       { lang: 'en', slug: 'x', lessonTitle: 'Title', anchor: 'frames', heading: 'Frames', text: 'A frame has opcode.\nSend a frame.' },
@@ -25,7 +45,8 @@ describe('lesson sections for the search', () => {
   });
 
   it('covers every lesson in both languages', () => {
-    for (const lang of ['ru', 'en'] as const) expect(new Set(sections.filter((section) => section.lang === lang).map((section) => section.slug)).size).toBeGreaterThanOrEqual(15);
+    for (const lang of ['ru', 'en'] as const)
+      expect(new Set(sections.filter((section) => section.lang === lang).map((section) => section.slug)).size).toBeGreaterThanOrEqual(15);
   });
 });
 
@@ -42,7 +63,7 @@ describe('search ranking', () => {
     expect(hrefs(ru, 'трёхэтапного рукопожатия')[0]).toBe('/ru/glossary#three-way-handshake');
   });
 
-  it('finds a word by a stem\'s prefix: «подписк» finds subscriptions', () => {
+  it("finds a word by a stem's prefix: «подписк» finds subscriptions", () => {
     expect(hrefs(ru, 'подписками')).toContain('/ru/glossary#subscription');
   });
 
@@ -67,7 +88,7 @@ describe('search ranking', () => {
     expect(search(en, '  ').results).toEqual([]);
   });
 
-  it('searches only the page\'s language', () => {
+  it("searches only the page's language", () => {
     expect(hrefs(ru, 'кадр').every((href) => href.startsWith('/ru/'))).toBe(true);
     expect(search(en, 'кадр').results.map((result) => result.doc.href)).toEqual(['/en/glossary#frame']);
   });

@@ -77,7 +77,15 @@ export function SearchPage() {
       <form role="search" className="search-page-form" action={`/${lang}/${SEARCH_SLUG}`} onSubmit={submit}>
         <label htmlFor="search-page-input">{t.label}</label>
         <div className="search-page-row">
-          <input ref={input} id="search-page-input" type="search" name="q" value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="search-page-input" />
+          <input
+            ref={input}
+            id="search-page-input"
+            type="search"
+            name="q"
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+            data-testid="search-page-input"
+          />
           <button type="submit" className="button">
             {t.submit}
           </button>

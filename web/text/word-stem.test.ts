@@ -4,7 +4,7 @@ import { findPhrase, isFormOf, stemWord, wantedWord, wordsOf } from './word-stem
 const formOf = (text: string, wanted: string) => isFormOf(wordsOf(text)[0], wantedWord(wanted));
 
 describe('word stems', () => {
-  it('gives a Russian noun\'s forms one stem', () => {
+  it("gives a Russian noun's forms one stem", () => {
     for (const form of ['кадр', 'кадры', 'кадра', 'кадров', 'кадрами', 'кадрах']) expect(stemWord(form), form).toBe('кадр');
     for (const form of ['рукопожатие', 'рукопожатия', 'рукопожатием']) expect(stemWord(form), form).toBe('рукопожат');
     for (const form of ['подписка', 'подписки', 'подписку', 'подпиской']) expect(stemWord(form), form).toBe('подписк');
@@ -15,7 +15,7 @@ describe('word stems', () => {
     expect(stemWord('ТРЁХЭТАПНОЕ')).toBe(stemWord('трехэтапного'));
   });
 
-  it('gives an English word\'s forms one stem', () => {
+  it("gives an English word's forms one stem", () => {
     expect(stemWord('frames')).toBe(stemWord('frame'));
     expect(stemWord('caching')).toBe(stemWord('cache'));
     expect(stemWord('statuses')).toBe(stemWord('status'));

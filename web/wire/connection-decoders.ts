@@ -30,12 +30,24 @@ const contentTypeOf = (context: PayloadContext) => (context.contentType ?? '').s
 
 /** The payload layers, in the order they are asked (most specific first), each with when it may be needed. */
 export const payloadLayerSources = {
-  engineIo: new LazyLayer<readonly PayloadLayer[]>('Engine.IO', 'Engine.IO', () => import('./engine-io/decode-engine-io.ts').then((module) => [module.engineIoLayer])),
-  grpc: new LazyLayer<readonly PayloadLayer[]>('gRPC and protobuf', 'gRPC и protobuf', () => import('./grpc/grpc-layers.ts').then((module) => module.GRPC_PAYLOAD_LAYERS)),
-  sse: new LazyLayer<readonly PayloadLayer[]>('Server-Sent Events', 'Server-Sent Events', () => import('./sse/decode-sse.ts').then((module) => [module.sseLayer])),
-  graphqlWs: new LazyLayer<readonly PayloadLayer[]>('graphql-ws', 'graphql-ws', () => import('./graphql/decode-graphql-ws.ts').then((module) => [module.graphqlWsLayer])),
-  graphqlHttp: new LazyLayer<readonly PayloadLayer[]>('GraphQL', 'GraphQL', () => import('./graphql/decode-graphql-http.ts').then((module) => [module.graphqlHttpLayer])),
-  json: new LazyLayer<readonly PayloadLayer[]>('JSON and forms', 'JSON и формы', () => import('./json/json-body-layer.ts').then((module) => [module.jsonBodyLayer])),
+  engineIo: new LazyLayer<readonly PayloadLayer[]>('Engine.IO', 'Engine.IO', () =>
+    import('./engine-io/decode-engine-io.ts').then((module) => [module.engineIoLayer]),
+  ),
+  grpc: new LazyLayer<readonly PayloadLayer[]>('gRPC and protobuf', 'gRPC и protobuf', () =>
+    import('./grpc/grpc-layers.ts').then((module) => module.GRPC_PAYLOAD_LAYERS),
+  ),
+  sse: new LazyLayer<readonly PayloadLayer[]>('Server-Sent Events', 'Server-Sent Events', () =>
+    import('./sse/decode-sse.ts').then((module) => [module.sseLayer]),
+  ),
+  graphqlWs: new LazyLayer<readonly PayloadLayer[]>('graphql-ws', 'graphql-ws', () =>
+    import('./graphql/decode-graphql-ws.ts').then((module) => [module.graphqlWsLayer]),
+  ),
+  graphqlHttp: new LazyLayer<readonly PayloadLayer[]>('GraphQL', 'GraphQL', () =>
+    import('./graphql/decode-graphql-http.ts').then((module) => [module.graphqlHttpLayer]),
+  ),
+  json: new LazyLayer<readonly PayloadLayer[]>('JSON and forms', 'JSON и формы', () =>
+    import('./json/json-body-layer.ts').then((module) => [module.jsonBodyLayer]),
+  ),
 };
 
 // Registered where decoding starts (not in payload-layers.ts: a layer imports helpers from there).
@@ -101,7 +113,12 @@ function placeholderNotes(layer: LazyLayer<unknown>, streams: ConnectionStreams,
  * The GraphQL operations of GET /graphql requests, once that layer is here; until then nothing
  * (they appear with the next decode), and a note over each such request if the layer failed.
  */
-function graphqlQueryStrings(exchanges: readonly HttpExchange[], streams: ConnectionStreams, notes: DecodedConnection['notes'], groupOf?: (exchange: HttpExchange) => string | undefined) {
+function graphqlQueryStrings(
+  exchanges: readonly HttpExchange[],
+  streams: ConnectionStreams,
+  notes: DecodedConnection['notes'],
+  groupOf?: (exchange: HttpExchange) => string | undefined,
+) {
   const gets = exchanges.filter((exchange) => exchange.request.method === 'GET' && isGraphqlPath(exchange.request.path));
   if (gets.length === 0) return [];
   const layer = connectionLayers.graphqlQueryString;
@@ -126,7 +143,12 @@ const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
   const ws = connectionLayers.websocket.get();
   if (!ws) {
     const from = { in: upgraded.upgrade!.inboundOffset, out: upgraded.upgrade!.outboundOffset };
-    return { connection, exchanges, notes: [...notes, ...placeholderNotes(connectionLayers.websocket, streams, from)], ...(messages.length > 0 ? { messages: numberMessages(messages) } : {}) };
+    return {
+      connection,
+      exchanges,
+      notes: [...notes, ...placeholderNotes(connectionLayers.websocket, streams, from)],
+      ...(messages.length > 0 ? { messages: numberMessages(messages) } : {}),
+    };
   }
   const websocket = ws.decodeWebSocketConnection(upgraded, streams);
   messages.push(...websocket.messages);
@@ -140,8 +162,7 @@ const decodeHttp1: ConnectionDecoder = (connection, streams, memo) => {
         if (websocket.masks[message.dir].length > 0) markUnmasked(message.tree);
         messages.push(message);
       }
-    }
-    else extraNotes.push(...placeholderNotes(connectionLayers.mqtt, streams, { in: upgraded.upgrade!.inboundOffset, out: upgraded.upgrade!.outboundOffset }));
+    } else extraNotes.push(...placeholderNotes(connectionLayers.mqtt, streams, { in: upgraded.upgrade!.inboundOffset, out: upgraded.upgrade!.outboundOffset }));
   }
   return {
     connection,
@@ -159,7 +180,8 @@ const decodeH2c: ConnectionDecoder = (connection, streams) => {
   const decoded = http2.decodeHttp2Connection(connection, streams);
   const headersAt = new Map<number, number>();
   for (const message of decoded.messages ?? []) {
-    if (message.layer === 'h2-frame' && message.dir === 'in' && message.fields?.type === 'HEADERS') headersAt.set(message.range.start, Number(message.fields.streamId));
+    if (message.layer === 'h2-frame' && message.dir === 'in' && message.fields?.type === 'HEADERS')
+      headersAt.set(message.range.start, Number(message.fields.streamId));
   }
   const groupOf = (exchange: HttpExchange) => {
     const stream = headersAt.get(exchange.request.range.start);

@@ -4,7 +4,8 @@ import { DecodeMemo } from './decode-memo.ts';
 import { readFixture } from './fixtures/read-fixture.ts';
 import type { CaptureChunk, CapturedConnection } from './types.ts';
 
-const comparable = (decoded: ReturnType<typeof decodeConnection>) => JSON.stringify({ exchanges: decoded.exchanges, notes: decoded.notes, messages: decoded.messages });
+const comparable = (decoded: ReturnType<typeof decodeConnection>) =>
+  JSON.stringify({ exchanges: decoded.exchanges, notes: decoded.notes, messages: decoded.messages });
 
 /** Splits every chunk in pieces of `size` bytes, so a stream grows the way a slow network delivers it. */
 function inPieces(chunks: readonly CaptureChunk[], size: number): CaptureChunk[] {
@@ -24,7 +25,10 @@ describe('decoding a growing capture with a DecodeMemo', () => {
     it(`decodes ${name} as it grows exactly as from scratch`, () => {
       const { fixture, chunks } = readFixture(name);
       for (const connection of fixture.connections) {
-        const pieces = inPieces(chunks.filter((chunk) => chunk.conn === connection.id), 7);
+        const pieces = inPieces(
+          chunks.filter((chunk) => chunk.conn === connection.id),
+          7,
+        );
         const open: CapturedConnection = { ...connection, closedAt: undefined };
         const memo = new DecodeMemo();
         for (let count = 1; count <= pieces.length; count += 1) {

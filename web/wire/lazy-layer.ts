@@ -69,7 +69,13 @@ export class LazyLayer<T> {
   placeholder(range: ByteRange): WireNode {
     if (this.state.status === 'failed') {
       return ru(
-        { kind: 'decoder-unavailable', label: `The ${this.name} decoder could not load: the bytes are shown raw`, value: this.state.reason, range, error: 'decoder-unavailable' },
+        {
+          kind: 'decoder-unavailable',
+          label: `The ${this.name} decoder could not load: the bytes are shown raw`,
+          value: this.state.reason,
+          range,
+          error: 'decoder-unavailable',
+        },
         `Декодер ${this.russianName} не загрузился: байты показаны как есть`,
       );
     }

@@ -45,11 +45,26 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'zero-increment': { en: 'a window update of 0 is a protocol error', ru: 'увеличение окна на 0 — ошибка протокола' },
   'padding-too-long': { en: 'the padding is longer than the payload', ru: 'заполнение длиннее полезной нагрузки' },
   'reserved-bit-set': { en: 'the reserved bit must be 0', ru: 'зарезервированный бит должен быть 0' },
-  'unexpected-continuation': { en: 'CONTINUATION without an unfinished header block before it', ru: 'CONTINUATION без незаконченного блока заголовков перед ним' },
-  'expected-continuation': { en: 'a header block must be continued by CONTINUATION frames only', ru: 'блок заголовков могут продолжать только кадры CONTINUATION' },
-  'frame-too-large': { en: 'the frame is longer than the receiver allows (SETTINGS_MAX_FRAME_SIZE, 16 384 bytes unless raised)', ru: 'кадр длиннее, чем разрешил получатель (SETTINGS_MAX_FRAME_SIZE, 16 384 байта, если не увеличен)' },
-  'push-promise-from-client': { en: 'only a server may send PUSH_PROMISE: from a client it is a protocol error', ru: 'PUSH_PROMISE может отправлять только сервер: от клиента это ошибка протокола' },
-  'table-size-above-limit': { en: 'the dynamic table size update is above the limit the decoder announced (SETTINGS_HEADER_TABLE_SIZE)', ru: 'новый размер динамической таблицы больше предела, объявленного декодером (SETTINGS_HEADER_TABLE_SIZE)' },
+  'unexpected-continuation': {
+    en: 'CONTINUATION without an unfinished header block before it',
+    ru: 'CONTINUATION без незаконченного блока заголовков перед ним',
+  },
+  'expected-continuation': {
+    en: 'a header block must be continued by CONTINUATION frames only',
+    ru: 'блок заголовков могут продолжать только кадры CONTINUATION',
+  },
+  'frame-too-large': {
+    en: 'the frame is longer than the receiver allows (SETTINGS_MAX_FRAME_SIZE, 16 384 bytes unless raised)',
+    ru: 'кадр длиннее, чем разрешил получатель (SETTINGS_MAX_FRAME_SIZE, 16 384 байта, если не увеличен)',
+  },
+  'push-promise-from-client': {
+    en: 'only a server may send PUSH_PROMISE: from a client it is a protocol error',
+    ru: 'PUSH_PROMISE может отправлять только сервер: от клиента это ошибка протокола',
+  },
+  'table-size-above-limit': {
+    en: 'the dynamic table size update is above the limit the decoder announced (SETTINGS_HEADER_TABLE_SIZE)',
+    ru: 'новый размер динамической таблицы больше предела, объявленного декодером (SETTINGS_HEADER_TABLE_SIZE)',
+  },
   'header-block-incomplete': { en: 'the header block was not recorded to its end', ru: 'блок заголовков записан не до конца' },
   'truncated-integer': { en: 'an HPACK integer is cut short', ru: 'целое число HPACK оборвано' },
   'truncated-string': { en: 'an HPACK string is longer than the block', ru: 'строка HPACK длиннее блока' },
@@ -57,7 +72,10 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'index-out-of-range': { en: 'the index is past the end of the table', ru: 'индекс за концом таблицы' },
   'dynamic-entry-before-gap': { en: 'the entry was added before a gap in the recording', ru: 'запись добавлена до пропуска в записи трафика' },
   'huffman-invalid-code': { en: 'not a valid Huffman code', ru: 'недопустимый код Хаффмана' },
-  'huffman-invalid-padding': { en: 'the Huffman padding must be the start of EOS (all ones, at most 7 bits)', ru: 'добивка Хаффмана должна быть началом EOS (одни единицы, не больше 7 бит)' },
+  'huffman-invalid-padding': {
+    en: 'the Huffman padding must be the start of EOS (all ones, at most 7 bits)',
+    ru: 'добивка Хаффмана должна быть началом EOS (одни единицы, не больше 7 бит)',
+  },
   'huffman-eos': { en: 'EOS must not appear inside a Huffman string', ru: 'символ EOS не может стоять внутри строки' },
   'truncated-varint': { en: 'a varint that never ends', ru: 'varint не заканчивается' },
   'length-past-end': { en: 'the length goes past the end of the message', ru: 'длина выходит за конец сообщения' },
@@ -68,17 +86,32 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }
   'invalid-utf8': { en: 'a string field must be valid UTF-8', ru: 'строковое поле должно быть корректным UTF-8' },
   'invalid-base64': { en: 'not valid base64', ru: 'это не base64' },
   'invalid-json': { en: 'not valid JSON', ru: 'это не JSON' },
-  'connection-decode-failed': { en: 'decoding this connection failed: its bytes are shown raw', ru: 'разобрать это соединение не удалось: его байты показаны как есть' },
+  'connection-decode-failed': {
+    en: 'decoding this connection failed: its bytes are shown raw',
+    ru: 'разобрать это соединение не удалось: его байты показаны как есть',
+  },
   // JSON bodies (web/wire/json): the RFC 8259 section a syntax error breaks
-  'json-invalid-2': { en: 'not JSON (RFC 8259 §2: one value between optional whitespace)', ru: 'это не JSON (RFC 8259 §2: одно значение, вокруг только пробельные символы)' },
+  'json-invalid-2': {
+    en: 'not JSON (RFC 8259 §2: one value between optional whitespace)',
+    ru: 'это не JSON (RFC 8259 §2: одно значение, вокруг только пробельные символы)',
+  },
   'json-invalid-4': { en: 'not a valid JSON object (RFC 8259 §4)', ru: 'неверный JSON-объект (RFC 8259 §4)' },
   'json-invalid-5': { en: 'not a valid JSON array (RFC 8259 §5)', ru: 'неверный JSON-массив (RFC 8259 §5)' },
   'json-invalid-6': { en: 'not a valid JSON number (RFC 8259 §6)', ru: 'неверное JSON-число (RFC 8259 §6)' },
   'json-invalid-7': { en: 'not a valid JSON string (RFC 8259 §7)', ru: 'неверная JSON-строка (RFC 8259 §7)' },
-  'json-invalid-9': { en: 'nested deeper than this decoder reads (RFC 8259 §9 lets a parser limit nesting)', ru: 'вложенность глубже, чем читает этот декодер (RFC 8259 §9 разрешает парсеру её ограничить)' },
-  'not-delivered': { en: 'not delivered: the client was gone when these bytes were written', ru: 'не доставлено: когда эти байты записали, клиента уже не было' },
+  'json-invalid-9': {
+    en: 'nested deeper than this decoder reads (RFC 8259 §9 lets a parser limit nesting)',
+    ru: 'вложенность глубже, чем читает этот декодер (RFC 8259 §9 разрешает парсеру её ограничить)',
+  },
+  'not-delivered': {
+    en: 'not delivered: the client was gone when these bytes were written',
+    ru: 'не доставлено: когда эти байты записали, клиента уже не было',
+  },
   'decoder-failed': { en: 'the decoder failed on these bytes', ru: 'декодер не справился с этими байтами' },
-  'decoder-unavailable': { en: 'the decoder for these bytes could not be downloaded: reload the page to try again', ru: 'декодер для этих байтов не удалось загрузить: обновите страницу, чтобы попробовать снова' },
+  'decoder-unavailable': {
+    en: 'the decoder for these bytes could not be downloaded: reload the page to try again',
+    ru: 'декодер для этих байтов не удалось загрузить: обновите страницу, чтобы попробовать снова',
+  },
   // GraphQL layers (web/wire/graphql)
   'graphql-syntax-error': { en: 'not valid GraphQL syntax', ru: 'синтаксическая ошибка GraphQL' },
   'missing-query': { en: 'the request has no "query"', ru: 'в запросе нет поля "query"' },
@@ -96,7 +129,10 @@ export function wireErrorText(code: string, lang: 'en' | 'ru'): string | undefin
   const known = WIRE_ERROR_TEXT[code];
   if (known) return known[lang];
   // every non-OK gRPC status is an error of its node: grpc-not-found, grpc-invalid-argument…
-  if (code.startsWith('grpc-')) return lang === 'ru' ? `вызов завершился со статусом ${code.slice(5).toUpperCase().replace(/-/g, '_')}` : `the call ended with ${code.slice(5).toUpperCase().replace(/-/g, '_')}`;
+  if (code.startsWith('grpc-'))
+    return lang === 'ru'
+      ? `вызов завершился со статусом ${code.slice(5).toUpperCase().replace(/-/g, '_')}`
+      : `the call ended with ${code.slice(5).toUpperCase().replace(/-/g, '_')}`;
   return undefined;
 }
 

@@ -16,7 +16,7 @@ describe('isPackagedRpcPath: when the gRPC/protobuf layer may be needed', () => 
     }
   });
 
-  it('says no to the REST API and the app\'s own paths (a REST lesson never downloads the layer)', () => {
+  it("says no to the REST API and the app's own paths (a REST lesson never downloads the layer)", () => {
     for (const path of ['/api/v1/users', '/api/users/1', '/_wirelab/session', '/v1/users', '/graphql', '/api/v1/users/1']) {
       expect(isPackagedRpcPath(path)).toBe(false);
     }

@@ -15,7 +15,11 @@ registerPayloadLayer({
       kind: 'letters',
       label: `${context.carrier} ${context.path}`,
       range: { start: offsets(0), end: offsets(payload.length - 1) + 1 },
-      children: [...payload].map((byte, index) => ({ kind: 'letter', label: String.fromCharCode(byte), range: { start: offsets(index), end: offsets(index) + 1 } })),
+      children: [...payload].map((byte, index) => ({
+        kind: 'letter',
+        label: String.fromCharCode(byte),
+        range: { start: offsets(index), end: offsets(index) + 1 },
+      })),
     },
   ],
 });
@@ -28,7 +32,14 @@ registerPayloadLayer({
 });
 
 function connection(request: string, response: string) {
-  const chunk = (dir: 'in' | 'out', text: string): CaptureChunk => ({ conn: 'c1', seq: dir === 'in' ? 1 : 2, dir, t: dir === 'in' ? 1 : 2, offset: 0, data: encoder.encode(text) });
+  const chunk = (dir: 'in' | 'out', text: string): CaptureChunk => ({
+    conn: 'c1',
+    seq: dir === 'in' ? 1 : 2,
+    dir,
+    t: dir === 'in' ? 1 : 2,
+    offset: 0,
+    data: encoder.encode(text),
+  });
   const inbound = assembleStream('c1', 'in', [chunk('in', request)], true);
   const outbound = assembleStream('c1', 'out', [chunk('out', response)], true);
   return { inbound, outbound, ...inspectHttp1Connection(inbound, outbound) };
@@ -47,7 +58,7 @@ describe('payload layers under HTTP/1.1 bodies', () => {
     expect(text).toBe('y');
   });
 
-  it('maps a chunked body\'s bytes across its chunks, and gives the request path to the response', () => {
+  it("maps a chunked body's bytes across its chunks, and gives the request path to the response", () => {
     const response = 'HTTP/1.1 200 OK\r\nContent-Type: application/x-letters\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n';
     const { exchanges, outbound } = connection('GET /letters HTTP/1.1\r\nHost: x\r\n\r\n', response);
     const decoded = letters(exchanges[0].response?.tree.children?.find((child) => child.kind === 'body'));
@@ -70,7 +81,10 @@ describe('payload layers under HTTP/1.1 bodies', () => {
   });
 
   it('counts chunk offsets past the last chunk', () => {
-    const offsets = chunkedOffsets([{ start: 10, end: 12 }, { start: 20, end: 21 }]);
+    const offsets = chunkedOffsets([
+      { start: 10, end: 12 },
+      { start: 20, end: 21 },
+    ]);
     expect([0, 1, 2, 3].map(offsets)).toEqual([10, 11, 20, 21]);
   });
 

@@ -96,7 +96,15 @@ export function decodePayload(payload: Uint8Array, offsets: PayloadOffsets, cont
   try {
     return layer.decode(payload, offsets, context);
   } catch (error) {
-    return [{ kind: 'layer-failed', label: layer.name, value: String((error as Error)?.message ?? error), range: rangeOf(offsets, 0, payload.length), error: 'decoder-failed' }];
+    return [
+      {
+        kind: 'layer-failed',
+        label: layer.name,
+        value: String((error as Error)?.message ?? error),
+        range: rangeOf(offsets, 0, payload.length),
+        error: 'decoder-failed',
+      },
+    ];
   }
 }
 

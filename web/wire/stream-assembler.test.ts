@@ -47,7 +47,12 @@ describe('assembleStream', () => {
 });
 
 describe('assembleConnection with a memo (a capture that grows)', () => {
-  const plain = (stream: ByteStream) => stream.segments.map((segment) => ({ ...segment, bytes: asText(segment.bytes), marks: segment.marks.filter((mark) => mark.offset < segment.start + segment.bytes.length) }));
+  const plain = (stream: ByteStream) =>
+    stream.segments.map((segment) => ({
+      ...segment,
+      bytes: asText(segment.bytes),
+      marks: segment.marks.filter((mark) => mark.offset < segment.start + segment.bytes.length),
+    }));
 
   /** Assembles every prefix of `chunks` with one memo and compares each with a fresh assembly. */
   function growAndCompare(chunks: CaptureChunk[]): Array<{ in: ByteStream; out: ByteStream }> {
@@ -75,7 +80,15 @@ describe('assembleConnection with a memo (a capture that grows)', () => {
   });
 
   it('keeps the first copy of replayed bytes, starts a segment after a hole, and starts over for older bytes', () => {
-    growAndCompare([chunk(0, 'hello', 1), chunk(3, 'loXYZ', 2), chunk(0, 'hello', 3), chunk(20, 'after a hole', 4), chunk(32, '!', 5), chunk(8, 'in the hole', 6), chunk(0, 'he', 7)]);
+    growAndCompare([
+      chunk(0, 'hello', 1),
+      chunk(3, 'loXYZ', 2),
+      chunk(0, 'hello', 3),
+      chunk(20, 'after a hole', 4),
+      chunk(32, '!', 5),
+      chunk(8, 'in the hole', 6),
+      chunk(0, 'he', 7),
+    ]);
   });
 
   it('never writes into a chunk it was given', () => {

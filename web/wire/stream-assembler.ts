@@ -62,12 +62,7 @@ export class ByteStream {
  * Chunks of one connection and direction, in any order, possibly overlapping (a replay after a
  * reconnect), into a ByteStream. Bytes already seen at an offset win over a later copy.
  */
-export function assembleStream(
-  conn: string,
-  dir: 'in' | 'out',
-  chunks: readonly CaptureChunk[],
-  ended = false,
-): ByteStream {
+export function assembleStream(conn: string, dir: 'in' | 'out', chunks: readonly CaptureChunk[], ended = false): ByteStream {
   const sorted = chunks
     .filter((chunk) => chunk.conn === conn && chunk.dir === dir && chunk.data.length > 0)
     .sort((a, b) => a.offset - b.offset || a.seq - b.seq);
@@ -105,12 +100,7 @@ export function assembleStream(
  * call (the inspector's case: a connection's chunks in arrival order) is assembled at the cost of
  * the new chunks; anything else is assembled from scratch.
  */
-export function assembleConnection(
-  conn: string,
-  chunks: readonly CaptureChunk[],
-  ended = false,
-  memo?: DecodeMemo,
-): { in: ByteStream; out: ByteStream } {
+export function assembleConnection(conn: string, chunks: readonly CaptureChunk[], ended = false, memo?: DecodeMemo): { in: ByteStream; out: ByteStream } {
   if (!memo) return { in: assembleStream(conn, 'in', chunks, ended), out: assembleStream(conn, 'out', chunks, ended) };
   const table = memo.table<'in' | 'out', GrowingStream>('assembled-streams');
   const grown = (['in', 'out'] as const).map((dir) => {
@@ -165,7 +155,13 @@ class GrowingStream {
       const chunkEnd = chunk.offset + chunk.data.length;
       if (!open || chunk.offset > openEnd) {
         if (open) done.push(segmentOf(open));
-        open = { start: chunk.offset, buffer: chunk.data, length: chunk.data.length, marks: [{ offset: chunk.offset, t: chunk.t }], gapBefore: chunk.offset > 0 };
+        open = {
+          start: chunk.offset,
+          buffer: chunk.data,
+          length: chunk.data.length,
+          marks: [{ offset: chunk.offset, t: chunk.t }],
+          gapBefore: chunk.offset > 0,
+        };
         continue;
       }
       if (chunk.offset < open.start) return undefined; // bytes from before the open segment

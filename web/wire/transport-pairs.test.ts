@@ -8,14 +8,21 @@ import type { WireMessage, WireNode } from './types.ts';
 
 function decodedConnections(name: string) {
   const { fixture, chunks } = readFixture(name);
-  return fixture.connections.map((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id)));
+  return fixture.connections.map((connection) =>
+    decodeConnection(
+      connection,
+      chunks.filter((chunk) => chunk.conn === connection.id),
+    ),
+  );
 }
 
 const PAYLOAD_LAYERS = ['sse-event', 'engine-io-packet', 'socket-io-packet', 'graphql-http'];
 const http1 = decodedConnections('transport-pair-http1');
 const h2c = decodedConnections('transport-pair-h2c');
 // Engine.IO session ids differ between the two sessions: everything else must not
-const sids = [...http1, ...h2c].flatMap((decoded) => decoded.exchanges.map((exchange) => /"sid":"([^"]+)"/.exec(Buffer.from(exchange.response?.body ?? []).toString())?.[1])).filter((sid): sid is string => sid !== undefined);
+const sids = [...http1, ...h2c]
+  .flatMap((decoded) => decoded.exchanges.map((exchange) => /"sid":"([^"]+)"/.exec(Buffer.from(exchange.response?.body ?? []).toString())?.[1]))
+  .filter((sid): sid is string => sid !== undefined);
 
 function shape(node: WireNode): unknown {
   return { kind: node.kind, label: node.label, value: node.value, error: node.error, children: node.children?.map(shape) };

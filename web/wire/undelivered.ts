@@ -14,21 +14,38 @@ export function markUndelivered<T extends DecodedConnection & { streams: { in: B
   if (!undelivered || end <= undelivered.from) return decoded;
   const { from } = undelivered;
   const reaches = (range: { end: number }) => range.end > from;
-  const messages = decoded.messages?.map((message): WireMessage => (message.dir === 'out' && reaches(message.range) ? { ...message, undelivered: true, fields: { ...message.fields, undelivered: true } } : message));
+  const messages = decoded.messages?.map(
+    (message): WireMessage =>
+      message.dir === 'out' && reaches(message.range) ? { ...message, undelivered: true, fields: { ...message.fields, undelivered: true } } : message,
+  );
   const exchanges = decoded.exchanges.map((exchange): HttpExchange => {
     const response = exchange.response;
     return response && reaches(response.range) ? { ...exchange, response: { ...response, undelivered: true } } : exchange;
   });
-  return { ...decoded, exchanges, ...(messages ? { messages } : {}), notes: [...decoded.notes, { dir: 'out', node: undeliveredNote(from, end, undelivered.reason) }] };
+  return {
+    ...decoded,
+    exchanges,
+    ...(messages ? { messages } : {}),
+    notes: [...decoded.notes, { dir: 'out', node: undeliveredNote(from, end, undelivered.reason) }],
+  };
 }
 
 function undeliveredNote(from: number, end: number, reason: string): WireNode {
   const why =
     reason === 'peer-closed'
-      ? { en: 'written after the client had closed the connection (FIN); its reset (RST) says it never read them', ru: 'записаны после того, как клиент закрыл соединение (FIN); его сброс (RST) говорит, что он их не прочитал' }
+      ? {
+          en: 'written after the client had closed the connection (FIN); its reset (RST) says it never read them',
+          ru: 'записаны после того, как клиент закрыл соединение (FIN); его сброс (RST) говорит, что он их не прочитал',
+        }
       : { en: 'written after the client had reset the connection (RST)', ru: 'записаны после того, как клиент сбросил соединение (RST)' };
   return ru(
-    { kind: 'undelivered', label: 'Not delivered: the server wrote these bytes, the client never got them', value: `${end - from} B ${why.en}`, range: { start: from, end }, error: 'not-delivered' },
+    {
+      kind: 'undelivered',
+      label: 'Not delivered: the server wrote these bytes, the client never got them',
+      value: `${end - from} B ${why.en}`,
+      range: { start: from, end },
+      error: 'not-delivered',
+    },
     'Не доставлено: сервер записал эти байты, но клиент их не получил',
     `${end - from} Б ${why.ru}`,
   );

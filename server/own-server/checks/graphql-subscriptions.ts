@@ -51,13 +51,22 @@ async function initialised(session: TransportSession): Promise<Expectation[] | n
 }
 
 const carriesEmail = (id: string, email: string) => (message: TransportMessage) =>
-  message.id === id && (message.type === 'error' || message.type === 'complete' || (message.type === 'next' && dig(message.payload, 'data', 'userChanged', 'user', 'email') === email));
+  message.id === id &&
+  (message.type === 'error' ||
+    message.type === 'complete' ||
+    (message.type === 'next' && dig(message.payload, 'data', 'userChanged', 'user', 'email') === email));
 
 /**
  * Creates users over HTTP until the subscription `id` carries one (a subscription may go live a
  * moment after its subscribe), or the connection ends. The HTTP exchanges go into `http`.
  */
-async function eventFor(context: SuiteContext, state: GraphqlState, session: TransportSession, id: string, http: string[]): Promise<{ outcome: ReadOutcome; seen: TransportMessage[] }> {
+async function eventFor(
+  context: SuiteContext,
+  state: GraphqlState,
+  session: TransportSession,
+  id: string,
+  http: string[],
+): Promise<{ outcome: ReadOutcome; seen: TransportMessage[] }> {
   const seen: TransportMessage[] = [];
   let outcome: ReadOutcome = { found: null, seen, closeCode: null, ended: false, timedOut: true };
   for (let attempt = 0; attempt < EVENT_ATTEMPTS && !outcome.found && outcome.timedOut; attempt += 1) {
@@ -73,12 +82,24 @@ async function eventFor(context: SuiteContext, state: GraphqlState, session: Tra
 function nextArrived(outcome: ReadOutcome, id: string): Expectation[] {
   const kind = outcome.found?.type;
   return [
-    [kind !== 'error', { en: `the subscription "${id}" got an error: ${JSON.stringify(outcome.found?.payload)}`, ru: `подписка "${id}" получила error: ${JSON.stringify(outcome.found?.payload)}` }],
-    [kind === 'next', {
-      en: `no "next" for "${id}" carrying the created user${outcome.closeCode !== null ? ` (closed with ${outcome.closeCode})` : ''}`,
-      ru: `не пришёл "next" для "${id}" с созданным пользователем${outcome.closeCode !== null ? ` (закрыто с кодом ${outcome.closeCode})` : ''}`,
-    }],
-    [dig(outcome.found?.payload, 'data', 'userChanged', 'kind') === 'CREATED', { en: 'payload.data.userChanged.kind is not CREATED', ru: 'payload.data.userChanged.kind — не CREATED' }],
+    [
+      kind !== 'error',
+      {
+        en: `the subscription "${id}" got an error: ${JSON.stringify(outcome.found?.payload)}`,
+        ru: `подписка "${id}" получила error: ${JSON.stringify(outcome.found?.payload)}`,
+      },
+    ],
+    [
+      kind === 'next',
+      {
+        en: `no "next" for "${id}" carrying the created user${outcome.closeCode !== null ? ` (closed with ${outcome.closeCode})` : ''}`,
+        ru: `не пришёл "next" для "${id}" с созданным пользователем${outcome.closeCode !== null ? ` (закрыто с кодом ${outcome.closeCode})` : ''}`,
+      },
+    ],
+    [
+      dig(outcome.found?.payload, 'data', 'userChanged', 'kind') === 'CREATED',
+      { en: 'payload.data.userChanged.kind is not CREATED', ru: 'payload.data.userChanged.kind — не CREATED' },
+    ],
   ];
 }
 
@@ -86,7 +107,10 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
   {
     id: 'ws-init-ack',
     name: { en: 'graphql-transport-ws: connection_init is acknowledged', ru: 'graphql-transport-ws: на connection_init приходит connection_ack' },
-    expected: { en: `101 with Sec-WebSocket-Protocol: ${TRANSPORT_WS}, then connection_ack`, ru: `101 с Sec-WebSocket-Protocol: ${TRANSPORT_WS}, затем connection_ack` },
+    expected: {
+      en: `101 with Sec-WebSocket-Protocol: ${TRANSPORT_WS}, then connection_ack`,
+      ru: `101 с Sec-WebSocket-Protocol: ${TRANSPORT_WS}, затем connection_ack`,
+    },
     why: {
       clause: `${PROTOCOL_MD}, «ConnectionInit», «ConnectionAck»; RFC 6455 §4.2.2`,
       text: {
@@ -99,7 +123,13 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
         const chosen = session.handshake.headers.get('sec-websocket-protocol');
         const ack = await session.initialise();
         return [
-          [chosen === TRANSPORT_WS, { en: `Sec-WebSocket-Protocol is ${chosen ?? 'missing'}, not ${TRANSPORT_WS}`, ru: `Sec-WebSocket-Protocol: ${chosen ?? 'нет'}, а не ${TRANSPORT_WS}` }],
+          [
+            chosen === TRANSPORT_WS,
+            {
+              en: `Sec-WebSocket-Protocol is ${chosen ?? 'missing'}, not ${TRANSPORT_WS}`,
+              ru: `Sec-WebSocket-Protocol: ${chosen ?? 'нет'}, а не ${TRANSPORT_WS}`,
+            },
+          ],
           [ack.found !== null, noAck(ack)],
         ];
       }),
@@ -137,7 +167,7 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
     why: {
       clause: `${PROTOCOL_MD}, «Complete»`,
       text: {
-        en: 'A client\'s complete says it stopped listening: the server ends that subscription and sends nothing more for its id.',
+        en: "A client's complete says it stopped listening: the server ends that subscription and sends nothing more for its id.",
         ru: 'complete от клиента значит, что он перестал слушать: сервер завершает эту подписку и больше ничего не шлёт с её id.',
       },
     },
@@ -155,7 +185,10 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
         session.send({ type: 'ping' });
         const barrier = await session.readUntil((message) => message.type === 'pong');
         const stray = [...seen, ...barrier.seen].some((message) => message.id === 'wirelab-stopped' && message.type === 'next');
-        return [...nextArrived(outcome, 'wirelab-live'), [!stray, { en: '"next" came for wirelab-stopped after its complete', ru: 'для wirelab-stopped пришёл "next" после его complete' }]];
+        return [
+          ...nextArrived(outcome, 'wirelab-live'),
+          [!stray, { en: '"next" came for wirelab-stopped after its complete', ru: 'для wirelab-stopped пришёл "next" после его complete' }],
+        ];
       }),
   },
   {
@@ -181,7 +214,15 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
 ];
 
 /** A close-code check: `misbehave` sends what the server must refuse; the next thing back must be a close with `code`. */
-function closeCheck(id: string, code: number, name: Localized, expected: Localized, why: Localized, initFirst: boolean, misbehave: (session: TransportSession) => void): CheckDefinition<GraphqlState> {
+function closeCheck(
+  id: string,
+  code: number,
+  name: Localized,
+  expected: Localized,
+  why: Localized,
+  initFirst: boolean,
+  misbehave: (session: TransportSession) => void,
+): CheckDefinition<GraphqlState> {
   return {
     id,
     name,

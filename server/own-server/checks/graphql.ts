@@ -30,7 +30,10 @@ function dataWithoutErrors(answer: GraphqlAnswer): Expectation[] {
   const errors = answer.body?.errors;
   return [
     [answer.body !== null, { en: 'the body is not a JSON object', ru: 'тело — не JSON-объект' }],
-    [!errors || errors.length === 0, { en: `the answer has errors: ${JSON.stringify(errors)?.slice(0, 300)}`, ru: `в ответе есть ошибки: ${JSON.stringify(errors)?.slice(0, 300)}` }],
+    [
+      !errors || errors.length === 0,
+      { en: `the answer has errors: ${JSON.stringify(errors)?.slice(0, 300)}`, ru: `в ответе есть ошибки: ${JSON.stringify(errors)?.slice(0, 300)}` },
+    ],
     [typeof answer.body?.data === 'object' && answer.body.data !== null, { en: 'there is no "data" object', ru: 'нет объекта "data"' }],
   ];
 }
@@ -39,8 +42,14 @@ function errorsWithoutData(answer: GraphqlAnswer, needLocations: boolean): Expec
   const shape = needLocations ? '"message" and "locations" ({line, column})' : '"message"';
   return [
     [answer.body !== null, { en: 'the body is not a JSON object', ru: 'тело — не JSON-объект' }],
-    [errorsAreWellFormed(answer.body?.errors ?? null, needLocations), { en: `"errors" is not a list of errors each with ${shape}`, ru: `"errors" — не список ошибок, в каждой из которых есть ${shape}` }],
-    [answer.body?.hasData === false, { en: 'the answer has a "data" entry: nothing should have run', ru: 'в ответе есть поле "data", а выполняться ничего не должно было' }],
+    [
+      errorsAreWellFormed(answer.body?.errors ?? null, needLocations),
+      { en: `"errors" is not a list of errors each with ${shape}`, ru: `"errors" — не список ошибок, в каждой из которых есть ${shape}` },
+    ],
+    [
+      answer.body?.hasData === false,
+      { en: 'the answer has a "data" entry: nothing should have run', ru: 'в ответе есть поле "data", а выполняться ничего не должно было' },
+    ],
   ];
 }
 
@@ -52,7 +61,10 @@ const queryChecks: CheckDefinition<GraphqlState>[] = [
   {
     id: 'post-query-200',
     name: { en: 'A query over POST: 200 with data', ru: 'Запрос через POST: 200 и data' },
-    expected: { en: '200, application/json, {"data": {"users": {"nodes": [...]}}} and no errors', ru: '200, application/json, {"data": {"users": {"nodes": [...]}}} и никаких ошибок' },
+    expected: {
+      en: '200, application/json, {"data": {"users": {"nodes": [...]}}} and no errors',
+      ru: '200, application/json, {"data": {"users": {"nodes": [...]}}} и никаких ошибок',
+    },
     why: {
       clause: `${OVER_HTTP}, «POST», «application/json»`,
       text: {
@@ -103,14 +115,20 @@ const queryChecks: CheckDefinition<GraphqlState>[] = [
         statusIs(made.answer, 200),
         ...dataWithoutErrors(made.answer),
         [made.id !== null, { en: 'data.createUser has no id', ru: 'в data.createUser нет id' }],
-        [dig(made.answer.body?.data, 'createUser', 'email') === made.email, { en: 'data.createUser.email is not the email sent', ru: 'data.createUser.email — не тот email, что был отправлен' }],
+        [
+          dig(made.answer.body?.data, 'createUser', 'email') === made.email,
+          { en: 'data.createUser.email is not the email sent', ru: 'data.createUser.email — не тот email, что был отправлен' },
+        ],
       ]);
     },
   },
   {
     id: 'variables',
     name: { en: 'Variables fill the arguments', ru: 'Переменные подставляются в аргументы' },
-    expected: { en: 'query($id: ID!) { user(id: $id) { id email } } with {"id": the new user\'s id}: that user', ru: 'query($id: ID!) { user(id: $id) { id email } } с {"id": id нового пользователя}: этот пользователь' },
+    expected: {
+      en: 'query($id: ID!) { user(id: $id) { id email } } with {"id": the new user\'s id}: that user',
+      ru: 'query($id: ID!) { user(id: $id) { id email } } с {"id": id нового пользователя}: этот пользователь',
+    },
     why: {
       clause: `${OVER_HTTP}, «Request Parameters»; GraphQL spec §6.1.2`,
       text: {
@@ -124,14 +142,20 @@ const queryChecks: CheckDefinition<GraphqlState>[] = [
       return judged(answer, [
         statusIs(answer, 200),
         ...dataWithoutErrors(answer),
-        [dig(answer.body?.data, 'user', 'email') === made.email, { en: 'data.user is not the user whose id was sent', ru: 'data.user — не тот пользователь, чей id был отправлен' }],
+        [
+          dig(answer.body?.data, 'user', 'email') === made.email,
+          { en: 'data.user is not the user whose id was sent', ru: 'data.user — не тот пользователь, чей id был отправлен' },
+        ],
       ]);
     },
   },
   {
     id: 'operation-name',
     name: { en: 'operationName picks one of two operations', ru: 'operationName выбирает одну из двух операций' },
-    expected: { en: 'with operationName "WithEmail": data.user has email and no name (the other operation did not run)', ru: 'с operationName "WithEmail": в data.user есть email и нет name (другая операция не выполнялась)' },
+    expected: {
+      en: 'with operationName "WithEmail": data.user has email and no name (the other operation did not run)',
+      ru: 'с operationName "WithEmail": в data.user есть email и нет name (другая операция не выполнялась)',
+    },
     why: {
       clause: 'GraphQL spec §6.1 (GetOperation); GraphQL over HTTP, «Request Parameters»',
       text: {
@@ -148,7 +172,13 @@ const queryChecks: CheckDefinition<GraphqlState>[] = [
       return judged(answer, [
         statusIs(answer, 200),
         ...dataWithoutErrors(answer),
-        [user?.email === made.email && !('name' in (user ?? {})), { en: `data.user is ${JSON.stringify(user)}, not the WithEmail operation's answer`, ru: `data.user — ${JSON.stringify(user)}, а не ответ операции WithEmail` }],
+        [
+          user?.email === made.email && !('name' in (user ?? {})),
+          {
+            en: `data.user is ${JSON.stringify(user)}, not the WithEmail operation's answer`,
+            ru: `data.user — ${JSON.stringify(user)}, а не ответ операции WithEmail`,
+          },
+        ],
       ]);
     },
   },
@@ -177,7 +207,10 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
   {
     id: 'validation-error-200',
     name: { en: 'An unknown field: errors, no data (200 with application/json)', ru: 'Неизвестное поле: errors без data (200 с application/json)' },
-    expected: { en: 'with Accept: application/json: 200, application/json, "errors" with "message" and "locations", no "data"', ru: 'с Accept: application/json: 200, application/json, "errors" с "message" и "locations", без "data"' },
+    expected: {
+      en: 'with Accept: application/json: 200, application/json, "errors" with "message" and "locations", no "data"',
+      ru: 'с Accept: application/json: 200, application/json, "errors" с "message" и "locations", без "data"',
+    },
     why: {
       clause: `${OVER_HTTP}, «application/json»; GraphQL spec §5.3.1`,
       text: {
@@ -198,9 +231,9 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
       ru: `запрос глубиной ${TOO_DEEP} уровней (контракт допускает 8): "errors" с "message", без "data", без 5xx`,
     },
     why: {
-      clause: 'Wirelab\'s contract (depth 8, server/protocols/graphql/README.md); OWASP GraphQL Cheat Sheet, query limiting',
+      clause: "Wirelab's contract (depth 8, server/protocols/graphql/README.md); OWASP GraphQL Cheat Sheet, query limiting",
       text: {
-        en: 'Types that refer to each other (a user\'s posts, a post\'s author) let one request ask for a huge tree. The spec leaves limits to the server; a server that has none can be brought down by one request, so it refuses too deep a document before running anything.',
+        en: "Types that refer to each other (a user's posts, a post's author) let one request ask for a huge tree. The spec leaves limits to the server; a server that has none can be brought down by one request, so it refuses too deep a document before running anything.",
         ru: 'Типы, ссылающиеся друг на друга (посты пользователя, автор поста), позволяют одним запросом запросить огромное дерево. Спецификация оставляет ограничения серверу; сервер без них можно уронить одним запросом, поэтому слишком глубокий документ он отклоняет, ничего не выполняя.',
       },
     },
@@ -208,8 +241,17 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
       if (!made.id) return noUser(made);
       const answer = await postGraphql(context, { query: nestedUserQuery(TOO_DEEP, made.id) });
       return judged(answer, [
-        [answer.status < 500, { en: `status ${answer.status}: the server broke instead of refusing`, ru: `статус ${answer.status}: сервер сломался, а не отказал` }],
-        [answer.body?.hasData !== true, { en: `the query ran (the answer has "data"): nothing refused ${TOO_DEEP} levels`, ru: `запрос выполнился (в ответе есть "data"): ${TOO_DEEP} уровней никто не отклонил` }],
+        [
+          answer.status < 500,
+          { en: `status ${answer.status}: the server broke instead of refusing`, ru: `статус ${answer.status}: сервер сломался, а не отказал` },
+        ],
+        [
+          answer.body?.hasData !== true,
+          {
+            en: `the query ran (the answer has "data"): nothing refused ${TOO_DEEP} levels`,
+            ru: `запрос выполнился (в ответе есть "data"): ${TOO_DEEP} уровней никто не отклонил`,
+          },
+        ],
         ...errorsWithoutData(answer, false),
       ]);
     },
@@ -217,7 +259,10 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
   {
     id: 'get-mutation-405',
     name: { en: 'A mutation over GET: 405 with Allow: POST', ru: 'Мутация через GET: 405 и Allow: POST' },
-    expected: { en: '405 Method Not Allowed, an Allow header naming POST, nothing created', ru: '405 Method Not Allowed, заголовок Allow с POST, ничего не создано' },
+    expected: {
+      en: '405 Method Not Allowed, an Allow header naming POST, nothing created',
+      ru: '405 Method Not Allowed, заголовок Allow с POST, ничего не создано',
+    },
     why: {
       clause: `${OVER_HTTP}, «GET»; RFC 9110 §15.5.6`,
       text: {
@@ -233,7 +278,10 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
       if (madeAnyway) state.createdIds.push(madeAnyway);
       return judged(answer, [
         statusIs(answer, 405),
-        [/\bPOST\b/i.test(String(answer.headers.allow ?? '')), { en: `Allow is ${answer.headers.allow ?? 'missing'}, not one naming POST`, ru: `Allow: ${answer.headers.allow ?? 'нет'}, а должен называть POST` }],
+        [
+          /\bPOST\b/i.test(String(answer.headers.allow ?? '')),
+          { en: `Allow is ${answer.headers.allow ?? 'missing'}, not one naming POST`, ru: `Allow: ${answer.headers.allow ?? 'нет'}, а должен называть POST` },
+        ],
         [!madeAnyway, { en: 'the mutation ran: a user was created', ru: 'мутация выполнилась: пользователь создан' }],
       ]);
     },

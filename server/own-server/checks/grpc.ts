@@ -20,7 +20,25 @@ import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSp
 
 const SERVICE = '/wirelab.users.v1.UserService';
 const STATUS = { OK: 0, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNIMPLEMENTED: 12 } as const;
-const STATUS_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
+const STATUS_NAMES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
 
 interface GrpcState {
   email: string;
@@ -45,7 +63,13 @@ function statusIs(answer: GrpcAnswer, status: number): [boolean, Localized] {
       },
     ];
   }
-  return [false, { en: `grpc-status ${got}${derived}, not ${statusName(status)} ${answer.statusMessage}`.trim(), ru: `grpc-status ${got}${derivedRu}, а не ${statusName(status)} ${answer.statusMessage}`.trim() }];
+  return [
+    false,
+    {
+      en: `grpc-status ${got}${derived}, not ${statusName(status)} ${answer.statusMessage}`.trim(),
+      ru: `grpc-status ${got}${derivedRu}, а не ${statusName(status)} ${answer.statusMessage}`.trim(),
+    },
+  ];
 }
 
 const noUser = (state: GrpcState) =>
@@ -58,7 +82,10 @@ const serviceChecks: CheckDefinition<GrpcState>[] = [
   {
     id: 'create-user-ok',
     name: { en: 'CreateUser answers OK with the new user', ru: 'CreateUser отвечает OK и новым пользователем' },
-    expected: { en: 'grpc-status 0 in the trailers, a CreateUserResponse with a user id', ru: 'grpc-status 0 в трейлерах, CreateUserResponse с id пользователя' },
+    expected: {
+      en: 'grpc-status 0 in the trailers, a CreateUserResponse with a user id',
+      ru: 'grpc-status 0 в трейлерах, CreateUserResponse с id пользователя',
+    },
     why: {
       clause: 'gRPC over HTTP/2 (PROTOCOL-HTTP2.md): Response',
       text: {
@@ -79,12 +106,21 @@ const serviceChecks: CheckDefinition<GrpcState>[] = [
     id: 'get-user-ok',
     name: { en: 'GetUser reads the created user', ru: 'GetUser читает созданного пользователя' },
     expected: { en: 'OK and the same email', ru: 'OK и тот же email' },
-    why: { clause: 'users.proto: GetUser', text: { en: 'The contract: GetUser by id returns that user.', ru: 'Контракт: GetUser по id возвращает этого пользователя.' } },
+    why: {
+      clause: 'users.proto: GetUser',
+      text: { en: 'The contract: GetUser by id returns that user.', ru: 'Контракт: GetUser по id возвращает этого пользователя.' },
+    },
     async run(context, state) {
       if (state.userId === null) return noUser(state);
-      const answer = await grpcCall(context, { path: `${SERVICE}/GetUser`, messages: [toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: state.userId } }))] });
+      const answer = await grpcCall(context, {
+        path: `${SERVICE}/GetUser`,
+        messages: [toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: state.userId } }))],
+      });
       const user = answer.messages[0] ? fromBinary(GetUserResponseSchema, answer.messages[0]).user : undefined;
-      return verdict(answer.sent, answer.got, [statusIs(answer, STATUS.OK), [user?.email === state.email, { en: 'the user\'s email differs', ru: 'email пользователя другой' }]]);
+      return verdict(answer.sent, answer.got, [
+        statusIs(answer, STATUS.OK),
+        [user?.email === state.email, { en: "the user's email differs", ru: 'email пользователя другой' }],
+      ]);
     },
   },
   {
@@ -93,23 +129,38 @@ const serviceChecks: CheckDefinition<GrpcState>[] = [
     expected: { en: 'grpc-status 5 NOT_FOUND', ru: 'grpc-status 5 NOT_FOUND' },
     why: {
       clause: 'gRPC status codes (statuscodes.md): NOT_FOUND',
-      text: { en: 'A status code, not an empty message or UNKNOWN, tells the client what went wrong.', ru: 'Код статуса, а не пустое сообщение или UNKNOWN, говорит клиенту, что пошло не так.' },
+      text: {
+        en: 'A status code, not an empty message or UNKNOWN, tells the client what went wrong.',
+        ru: 'Код статуса, а не пустое сообщение или UNKNOWN, говорит клиенту, что пошло не так.',
+      },
     },
     async run(context) {
-      const answer = await grpcCall(context, { path: `${SERVICE}/GetUser`, messages: [toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 2_147_483_000 } }))] });
+      const answer = await grpcCall(context, {
+        path: `${SERVICE}/GetUser`,
+        messages: [toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 2_147_483_000 } }))],
+      });
       return verdict(answer.sent, answer.got, [statusIs(answer, STATUS.NOT_FOUND)]);
     },
   },
   {
     id: 'invalid-argument-status',
     name: { en: 'Invalid fields: INVALID_ARGUMENT', ru: 'Неверные поля: INVALID_ARGUMENT' },
-    expected: { en: 'grpc-status 3 INVALID_ARGUMENT for an empty name and an email without @', ru: 'grpc-status 3 INVALID_ARGUMENT на пустое имя и email без @' },
+    expected: {
+      en: 'grpc-status 3 INVALID_ARGUMENT for an empty name and an email without @',
+      ru: 'grpc-status 3 INVALID_ARGUMENT на пустое имя и email без @',
+    },
     why: {
       clause: 'gRPC status codes (statuscodes.md): INVALID_ARGUMENT',
-      text: { en: 'The client sent something wrong whatever the server\'s state: INVALID_ARGUMENT, not INTERNAL.', ru: 'Клиент прислал неверное независимо от состояния сервера: INVALID_ARGUMENT, а не INTERNAL.' },
+      text: {
+        en: "The client sent something wrong whatever the server's state: INVALID_ARGUMENT, not INTERNAL.",
+        ru: 'Клиент прислал неверное независимо от состояния сервера: INVALID_ARGUMENT, а не INTERNAL.',
+      },
     },
     async run(context) {
-      const answer = await grpcCall(context, { path: `${SERVICE}/CreateUser`, messages: [toBinary(CreateUserRequestSchema, create(CreateUserRequestSchema, { name: '', email: 'not-an-email' }))] });
+      const answer = await grpcCall(context, {
+        path: `${SERVICE}/CreateUser`,
+        messages: [toBinary(CreateUserRequestSchema, create(CreateUserRequestSchema, { name: '', email: 'not-an-email' }))],
+      });
       return verdict(answer.sent, answer.got, [statusIs(answer, STATUS.INVALID_ARGUMENT)]);
     },
   },
@@ -122,7 +173,10 @@ const serviceChecks: CheckDefinition<GrpcState>[] = [
     },
     why: {
       clause: 'gRPC status codes (statuscodes.md): UNIMPLEMENTED; PROTOCOL-HTTP2.md: HTTP to gRPC status mapping',
-      text: { en: 'A method the server does not have is UNIMPLEMENTED, so an old server and a new client can tell what is missing.', ru: 'Метод, которого у сервера нет, — UNIMPLEMENTED: так старый сервер и новый клиент понимают, чего не хватает.' },
+      text: {
+        en: 'A method the server does not have is UNIMPLEMENTED, so an old server and a new client can tell what is missing.',
+        ru: 'Метод, которого у сервера нет, — UNIMPLEMENTED: так старый сервер и новый клиент понимают, чего не хватает.',
+      },
     },
     async run(context) {
       const answer = await grpcCall(context, { path: `${SERVICE}/NoSuchMethod`, messages: [new Uint8Array()] });
@@ -155,14 +209,23 @@ const serviceChecks: CheckDefinition<GrpcState>[] = [
     expected: { en: 'grpc.health.v1.Health/Check answers OK with status SERVING', ru: 'grpc.health.v1.Health/Check отвечает OK со статусом SERVING' },
     why: {
       clause: 'gRPC health checking (health-checking.md)',
-      text: { en: 'Load balancers and Kubernetes ask this standard service whether to send traffic here.', ru: 'Балансировщики и Kubernetes спрашивают этот стандартный сервис, можно ли слать сюда трафик.' },
+      text: {
+        en: 'Load balancers and Kubernetes ask this standard service whether to send traffic here.',
+        ru: 'Балансировщики и Kubernetes спрашивают этот стандартный сервис, можно ли слать сюда трафик.',
+      },
     },
     async run(context) {
-      const answer = await grpcCall(context, { path: '/grpc.health.v1.Health/Check', messages: [toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service: '' }))] });
+      const answer = await grpcCall(context, {
+        path: '/grpc.health.v1.Health/Check',
+        messages: [toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service: '' }))],
+      });
       const status = answer.messages[0] ? fromBinary(HealthCheckResponseSchema, answer.messages[0]).status : undefined;
       return verdict(answer.sent, answer.got, [
         statusIs(answer, STATUS.OK),
-        [status === HealthCheckResponse_ServingStatus.SERVING, { en: `serving status ${status ?? 'missing'}, not SERVING (1)`, ru: `статус ${status ?? 'нет'}, а не SERVING (1)` }],
+        [
+          status === HealthCheckResponse_ServingStatus.SERVING,
+          { en: `serving status ${status ?? 'missing'}, not SERVING (1)`, ru: `статус ${status ?? 'нет'}, а не SERVING (1)` },
+        ],
       ]);
     },
   },
@@ -192,18 +255,34 @@ const offeredChecks: CheckDefinition<GrpcState>[] = [
   {
     id: 'grpc-web-offered',
     name: { en: 'gRPC-Web over HTTP/1.1', ru: 'gRPC-Web по HTTP/1.1' },
-    expected: { en: 'if offered: 200, application/grpc-web+proto, grpc-status in a trailer frame or the headers', ru: 'если предлагается: 200, application/grpc-web+proto, grpc-status в кадре трейлеров или в заголовках' },
+    expected: {
+      en: 'if offered: 200, application/grpc-web+proto, grpc-status in a trailer frame or the headers',
+      ru: 'если предлагается: 200, application/grpc-web+proto, grpc-status в кадре трейлеров или в заголовках',
+    },
     why: {
       clause: 'gRPC-Web (PROTOCOL-WEB.md)',
-      text: { en: 'Browsers cannot read HTTP/2 trailers; gRPC-Web carries them in the body so fetch can call the service.', ru: 'Браузер не читает трейлеры HTTP/2; gRPC-Web кладёт их в тело, чтобы сервис можно было вызвать через fetch.' },
+      text: {
+        en: 'Browsers cannot read HTTP/2 trailers; gRPC-Web carries them in the body so fetch can call the service.',
+        ru: 'Браузер не читает трейлеры HTTP/2; gRPC-Web кладёт их в тело, чтобы сервис можно было вызвать через fetch.',
+      },
     },
     async run(context, state) {
       const body = frameMessage(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: state.userId ?? 1 } })));
-      const spec = { method: 'POST', path: `${SERVICE}/GetUser`, headers: { 'content-type': 'application/grpc-web+proto', accept: 'application/grpc-web+proto', 'x-grpc-web': '1' }, body };
+      const spec = {
+        method: 'POST',
+        path: `${SERVICE}/GetUser`,
+        headers: { 'content-type': 'application/grpc-web+proto', accept: 'application/grpc-web+proto', 'x-grpc-web': '1' },
+        body,
+      };
       const answer = await overHttp1(context, spec);
-      if ('http1Refused' in answer) return notOffered(`POST ${spec.path} HTTP/1.1`, answer.http1Refused, notSpoken('gRPC-Web', 'gRPC-Web', 'no HTTP/1.1 at all'));
+      if ('http1Refused' in answer)
+        return notOffered(`POST ${spec.path} HTTP/1.1`, answer.http1Refused, notSpoken('gRPC-Web', 'gRPC-Web', 'no HTTP/1.1 at all'));
       if (!mediaType(answer.headers).startsWith('application/grpc-web')) {
-        return notOffered(answer.sent, answer.got, notSpoken('gRPC-Web', 'gRPC-Web', `HTTP ${answer.status}, ${mediaType(answer.headers) || 'no Content-Type'}`));
+        return notOffered(
+          answer.sent,
+          answer.got,
+          notSpoken('gRPC-Web', 'gRPC-Web', `HTTP ${answer.status}, ${mediaType(answer.headers) || 'no Content-Type'}`),
+        );
       }
       const trailerFrame = answer.bytes.includes(Buffer.from('grpc-status:'));
       return verdict(answer.sent, answer.got, [
@@ -215,32 +294,49 @@ const offeredChecks: CheckDefinition<GrpcState>[] = [
   {
     id: 'connect-offered',
     name: { en: 'Connect: unary JSON over plain HTTP', ru: 'Connect: унарный JSON по обычному HTTP' },
-    expected: { en: 'if offered: application/json, 200 with the user or a Connect error {"code": …}', ru: 'если предлагается: application/json, 200 с пользователем или ошибка Connect {"code": …}' },
+    expected: {
+      en: 'if offered: application/json, 200 with the user or a Connect error {"code": …}',
+      ru: 'если предлагается: application/json, 200 с пользователем или ошибка Connect {"code": …}',
+    },
     why: {
       clause: 'Connect protocol (connectrpc.com/docs/protocol): unary',
-      text: { en: 'Connect answers a POST with a JSON body with plain JSON, so curl alone can call the service.', ru: 'Connect отвечает на POST с JSON-телом обычным JSON, так что сервис можно вызвать одним curl.' },
+      text: {
+        en: 'Connect answers a POST with a JSON body with plain JSON, so curl alone can call the service.',
+        ru: 'Connect отвечает на POST с JSON-телом обычным JSON, так что сервис можно вызвать одним curl.',
+      },
     },
     async run(context, state) {
       const spec = { method: 'POST', path: `${SERVICE}/GetUser`, headers: { 'connect-protocol-version': '1' }, body: { id: state.userId ?? 1 } };
       const answer = await overHttp1(context, spec);
       if ('http1Refused' in answer) return notOffered(`POST ${spec.path} HTTP/1.1`, answer.http1Refused, notSpoken('Connect', 'Connect', 'no HTTP/1.1 at all'));
       const body = parseJson(answer.text) as { code?: unknown; user?: unknown } | undefined;
-      const speaksConnect = mediaType(answer.headers) === 'application/json' && (answer.status === 200 ? body?.user !== undefined : typeof body?.code === 'string');
-      if (!speaksConnect) return notOffered(answer.sent, answer.got, notSpoken('Connect', 'Connect', `HTTP ${answer.status}, ${mediaType(answer.headers) || 'no Content-Type'}`));
+      const speaksConnect =
+        mediaType(answer.headers) === 'application/json' && (answer.status === 200 ? body?.user !== undefined : typeof body?.code === 'string');
+      if (!speaksConnect)
+        return notOffered(answer.sent, answer.got, notSpoken('Connect', 'Connect', `HTTP ${answer.status}, ${mediaType(answer.headers) || 'no Content-Type'}`));
       return passed(answer.sent, answer.got);
     },
   },
   {
     id: 'reflection-offered',
     name: { en: 'Server reflection lists UserService', ru: 'Рефлексия сервера называет UserService' },
-    expected: { en: 'if offered: grpc.reflection.v1 list_services includes wirelab.users.v1.UserService', ru: 'если предлагается: list_services в grpc.reflection.v1 содержит wirelab.users.v1.UserService' },
+    expected: {
+      en: 'if offered: grpc.reflection.v1 list_services includes wirelab.users.v1.UserService',
+      ru: 'если предлагается: list_services в grpc.reflection.v1 содержит wirelab.users.v1.UserService',
+    },
     why: {
       clause: 'gRPC server reflection (server-reflection.md)',
-      text: { en: 'Reflection lets grpcurl and buf curl call a server without its .proto files.', ru: 'Рефлексия позволяет grpcurl и buf curl вызывать сервер без его .proto-файлов.' },
+      text: {
+        en: 'Reflection lets grpcurl and buf curl call a server without its .proto files.',
+        ru: 'Рефлексия позволяет grpcurl и buf curl вызывать сервер без его .proto-файлов.',
+      },
     },
     async run(context) {
       const request = create(ServerReflectionRequestSchema, { messageRequest: { case: 'listServices', value: '*' } });
-      const answer = await grpcCall(context, { path: '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', messages: [toBinary(ServerReflectionRequestSchema, request)] });
+      const answer = await grpcCall(context, {
+        path: '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+        messages: [toBinary(ServerReflectionRequestSchema, request)],
+      });
       if (answer.status === STATUS.UNIMPLEMENTED || answer.httpStatus === 404) {
         return notOffered(answer.sent, answer.got, notSpoken('server reflection', 'рефлексию сервера', `grpc-status ${statusName(answer.status)}`));
       }
@@ -248,7 +344,10 @@ const offeredChecks: CheckDefinition<GrpcState>[] = [
       const services = reply?.messageResponse.case === 'listServicesResponse' ? reply.messageResponse.value.service.map((service) => service.name) : [];
       return verdict(answer.sent, answer.got, [
         statusIs(answer, STATUS.OK),
-        [services.includes('wirelab.users.v1.UserService'), { en: `the listed services are ${services.join(', ') || 'none'}`, ru: `перечислены сервисы: ${services.join(', ') || 'никаких'}` }],
+        [
+          services.includes('wirelab.users.v1.UserService'),
+          { en: `the listed services are ${services.join(', ') || 'none'}`, ru: `перечислены сервисы: ${services.join(', ') || 'никаких'}` },
+        ],
       ]);
     },
   },
@@ -257,7 +356,10 @@ const offeredChecks: CheckDefinition<GrpcState>[] = [
 async function createThroughGrpc(context: SuiteContext): Promise<GrpcState> {
   const email = `wirelab-grpc-${randomBytes(4).toString('hex')}@example.com`;
   try {
-    const created = await grpcCall(context, { path: `${SERVICE}/CreateUser`, messages: [toBinary(CreateUserRequestSchema, create(CreateUserRequestSchema, { name: 'Wirelab gRPC check', email }))] });
+    const created = await grpcCall(context, {
+      path: `${SERVICE}/CreateUser`,
+      messages: [toBinary(CreateUserRequestSchema, create(CreateUserRequestSchema, { name: 'Wirelab gRPC check', email }))],
+    });
     const user = created.status === STATUS.OK && created.messages[0] ? fromBinary(CreateUserResponseSchema, created.messages[0]).user : undefined;
     return { email, created, userId: user?.id ?? null };
   } catch (error) {
@@ -270,6 +372,9 @@ export const grpcSuite = defineSuite<GrpcState>({
   checks: [...serviceChecks, ...offeredChecks],
   async cleanUp(context, state) {
     if (state.userId === null) return;
-    await grpcCall(context, { path: `${SERVICE}/DeleteUser`, messages: [toBinary(DeleteUserRequestSchema, create(DeleteUserRequestSchema, { id: state.userId }))] }).catch(() => undefined);
+    await grpcCall(context, {
+      path: `${SERVICE}/DeleteUser`,
+      messages: [toBinary(DeleteUserRequestSchema, create(DeleteUserRequestSchema, { id: state.userId }))],
+    }).catch(() => undefined);
   },
 });

@@ -62,7 +62,10 @@ export async function accepted(context: SuiteContext, log: MqttLog, label: strin
     });
   }
   if (connack.returnCode !== 0) {
-    throw new Unmet({ en: `${label}: CONNACK return code ${connack.returnCode}, not 0 (accepted)`, ru: `${label}: код возврата CONNACK ${connack.returnCode}, а не 0 (принято)` });
+    throw new Unmet({
+      en: `${label}: CONNACK return code ${connack.returnCode}, not 0 (accepted)`,
+      ru: `${label}: код возврата CONNACK ${connack.returnCode}, а не 0 (принято)`,
+    });
   }
   return connection;
 }
@@ -71,7 +74,8 @@ export async function accepted(context: SuiteContext, log: MqttLog, label: strin
 export async function subscribed(connection: CheckedMqttConnection, packetId: number, filters: Array<{ filter: string; qos: number }>): Promise<number[]> {
   connection.send(encodeSubscribe(packetId, filters));
   const suback = await connection.next(PACKET.suback, `the SUBACK of ${connection.label}`);
-  if (!suback) throw new Unmet({ en: `${connection.label}: the connection closed instead of a SUBACK`, ru: `${connection.label}: вместо SUBACK соединение закрылось` });
+  if (!suback)
+    throw new Unmet({ en: `${connection.label}: the connection closed instead of a SUBACK`, ru: `${connection.label}: вместо SUBACK соединение закрылось` });
   const { returnCodes } = readSuback(suback);
   if (returnCodes.length !== filters.length || returnCodes.some((code) => code > 2)) {
     throw new Unmet({
@@ -92,7 +96,8 @@ export async function publishedAtQos1(connection: CheckedMqttConnection, spec: O
   const puback = await connection.next(PACKET.puback, `the PUBACK of ${connection.label}'s PUBLISH`);
   if (!puback) return false;
   const id = readPacketId(puback);
-  if (id !== spec.packetId) throw new Unmet({ en: `PUBACK carries packet id ${id}, not ${spec.packetId}`, ru: `в PUBACK идентификатор пакета ${id}, а не ${spec.packetId}` });
+  if (id !== spec.packetId)
+    throw new Unmet({ en: `PUBACK carries packet id ${id}, not ${spec.packetId}`, ru: `в PUBACK идентификатор пакета ${id}, а не ${spec.packetId}` });
   return true;
 }
 

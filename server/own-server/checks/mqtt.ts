@@ -8,7 +8,17 @@ import { randomBytes } from 'node:crypto';
 import type { Localized } from '../../../contracts/own-server/check-result.ts';
 import { defineSuite, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { MqttLog, connectMqtt } from '../mqtt-client.ts';
-import { PACKET, encodeAck, encodeConnect, encodePublish, encodeSubscribe, packetName, readPacketId, readSuback, type ConnectOptions } from '../mqtt-packets.ts';
+import {
+  PACKET,
+  encodeAck,
+  encodeConnect,
+  encodePublish,
+  encodeSubscribe,
+  packetName,
+  readPacketId,
+  readSuback,
+  type ConnectOptions,
+} from '../mqtt-packets.ts';
 import { accepted, clientIdOf, mqttExchange, publishedAtQos1, settle, subscribed, topicOf, type Expectation, type MqttState } from './mqtt-exchange.ts';
 
 const connection: CheckDefinition<MqttState>[] = [
@@ -32,7 +42,13 @@ const connection: CheckDefinition<MqttState>[] = [
         await client.disconnect();
         return [
           [first !== null, { en: 'the connection closed without an answer', ru: 'соединение закрылось без ответа' }],
-          [connack !== null, { en: `the first packet is ${first ? packetName(first.type) : '—'}, not CONNACK`, ru: `первый пакет — ${first ? packetName(first.type) : '—'}, а не CONNACK` }],
+          [
+            connack !== null,
+            {
+              en: `the first packet is ${first ? packetName(first.type) : '—'}, not CONNACK`,
+              ru: `первый пакет — ${first ? packetName(first.type) : '—'}, а не CONNACK`,
+            },
+          ],
           [connack?.returnCode === 0, { en: `return code ${connack?.returnCode}, not 0`, ru: `код возврата ${connack?.returnCode}, а не 0` }],
           [connack?.sessionPresent === false, { en: 'session present is 1 for a clean session', ru: 'для чистой сессии session present равен 1' }],
         ];
@@ -105,7 +121,15 @@ const connection: CheckDefinition<MqttState>[] = [
         client.send(Buffer.from([0xc0, 0x00]));
         const pong = await client.next(null, 'the PINGRESP');
         await client.disconnect();
-        return [[pong?.type === PACKET.pingresp, { en: `the answer is ${pong ? packetName(pong.type) : 'nothing'}, not PINGRESP`, ru: `ответ — ${pong ? packetName(pong.type) : 'ничего'}, а не PINGRESP` }]];
+        return [
+          [
+            pong?.type === PACKET.pingresp,
+            {
+              en: `the answer is ${pong ? packetName(pong.type) : 'nothing'}, not PINGRESP`,
+              ru: `ответ — ${pong ? packetName(pong.type) : 'ничего'}, а не PINGRESP`,
+            },
+          ],
+        ];
       }),
   },
   {
@@ -126,7 +150,12 @@ const connection: CheckDefinition<MqttState>[] = [
       mqttExchange(async (log) => {
         const client = await accepted(context, log, 'client', { clientId: clientIdOf(state, 'suback') });
         const asked = [0, 1, 2];
-        client.send(encodeSubscribe(4242, asked.map((qos) => ({ filter: topicOf(state, `suback/q${qos}`), qos }))));
+        client.send(
+          encodeSubscribe(
+            4242,
+            asked.map((qos) => ({ filter: topicOf(state, `suback/q${qos}`), qos })),
+          ),
+        );
         const suback = await client.next(PACKET.suback, 'the SUBACK');
         await client.disconnect();
         const { packetId, returnCodes } = suback ? readSuback(suback) : { packetId: null, returnCodes: [] };
@@ -136,7 +165,10 @@ const connection: CheckDefinition<MqttState>[] = [
           [returnCodes.length === 3, { en: `${returnCodes.length} return codes for 3 filters`, ru: `кодов возврата ${returnCodes.length} на 3 фильтра` }],
           [
             returnCodes.every((code, index) => code <= asked[index]),
-            { en: `granted ${returnCodes.join(', ')}: a refusal (0x80) or more than asked`, ru: `выдано ${returnCodes.join(', ')}: отказ (0x80) или больше запрошенного` },
+            {
+              en: `granted ${returnCodes.join(', ')}: a refusal (0x80) or more than asked`,
+              ru: `выдано ${returnCodes.join(', ')}: отказ (0x80) или больше запрошенного`,
+            },
           ],
         ];
       }),
@@ -171,7 +203,10 @@ const delivery: CheckDefinition<MqttState>[] = [
           [acknowledged, { en: 'the server closed the connection instead of PUBACK', ru: 'вместо PUBACK сервер закрыл соединение' }],
           [message !== null, { en: 'the subscriber got nothing', ru: 'подписчик ничего не получил' }],
           [message?.topic === topic, { en: `delivered on topic ${JSON.stringify(message?.topic)}`, ru: `доставлено в тему ${JSON.stringify(message?.topic)}` }],
-          [message?.qos === Math.min(1, granted), { en: `delivered at QoS ${message?.qos}, granted ${granted}`, ru: `доставлено с QoS ${message?.qos}, а выдан ${granted}` }],
+          [
+            message?.qos === Math.min(1, granted),
+            { en: `delivered at QoS ${message?.qos}, granted ${granted}`, ru: `доставлено с QoS ${message?.qos}, а выдан ${granted}` },
+          ],
         ];
       }),
   },
@@ -195,7 +230,12 @@ const delivery: CheckDefinition<MqttState>[] = [
         const subscriber = await accepted(context, log, 'sub', { clientId: clientIdOf(state, 'q2sub') });
         const [granted] = await subscribed(subscriber, 1, [{ filter: topic, qos: 2 }]);
         if (granted < 2) {
-          return { notOffered: { en: `the server granted QoS ${granted} for a QoS 2 subscription: it offers at most QoS ${granted}`, ru: `на подписку с QoS 2 сервер выдал QoS ${granted}: выше QoS ${granted} он не предлагает` } };
+          return {
+            notOffered: {
+              en: `the server granted QoS ${granted} for a QoS 2 subscription: it offers at most QoS ${granted}`,
+              ru: `на подписку с QoS 2 сервер выдал QoS ${granted}: выше QoS ${granted} он не предлагает`,
+            },
+          };
         }
         const publisher = await accepted(context, log, 'pub', { clientId: clientIdOf(state, 'q2pub') });
         const payload = `exactly once ${state.run}`;
@@ -215,7 +255,13 @@ const delivery: CheckDefinition<MqttState>[] = [
           [idOf(firstRec) === 514, { en: `PUBREC carries ${idOf(firstRec) ?? 'nothing'}, not 514`, ru: `в PUBREC ${idOf(firstRec) ?? 'ничего'}, а не 514` }],
           [idOf(secondRec) === 514, { en: 'the resent PUBLISH got no PUBREC 514', ru: 'на повторный PUBLISH не пришёл PUBREC 514' }],
           [idOf(comp) === 514, { en: 'PUBREL got no PUBCOMP 514', ru: 'на PUBREL не пришёл PUBCOMP 514' }],
-          [message?.qos === 2, { en: `the subscriber got ${message ? `QoS ${message.qos}` : 'nothing'}, not QoS 2`, ru: `подписчик получил ${message ? `QoS ${message.qos}` : 'ничего'}, а не QoS 2` }],
+          [
+            message?.qos === 2,
+            {
+              en: `the subscriber got ${message ? `QoS ${message.qos}` : 'nothing'}, not QoS 2`,
+              ru: `подписчик получил ${message ? `QoS ${message.qos}` : 'ничего'}, а не QoS 2`,
+            },
+          ],
           [copies === 1, { en: `delivered ${copies} times, not once`, ru: `число доставок: ${copies}, а не одна` }],
         ];
       }),
@@ -283,7 +329,8 @@ const retained: CheckDefinition<MqttState>[] = [
         const topic = topicOf(state, 'cleared');
         const publisher = await accepted(context, log, 'pub', { clientId: clientIdOf(state, 'clpub') });
         state.retained.add(topic);
-        if (!(await publishedAtQos1(publisher, { topic, payload: `to be cleared ${state.run}`, retain: true, packetId: 9 }))) return { notOffered: RETAIN_NOT_OFFERED };
+        if (!(await publishedAtQos1(publisher, { topic, payload: `to be cleared ${state.run}`, retain: true, packetId: 9 })))
+          return { notOffered: RETAIN_NOT_OFFERED };
         const cleared = await publishedAtQos1(publisher, { topic, payload: '', retain: true, packetId: 10 });
         if (cleared) state.retained.delete(topic);
         const late = await accepted(context, log, 'late', { clientId: clientIdOf(state, 'cllate') });
@@ -338,7 +385,14 @@ const wildcards: CheckDefinition<MqttState>[] = [
     run: (context, state) =>
       mqttExchange(async (log) => {
         const at = (name: string) => topicOf(state, `plus/${name}`);
-        const got = await deliveredThrough(context, log, state, at('+/temp'), [at('kitchen/temp'), at('kitchen/oven/temp'), at('kitchen/hum'), topicOf(state, 'plus/temp')], at('hall/temp'));
+        const got = await deliveredThrough(
+          context,
+          log,
+          state,
+          at('+/temp'),
+          [at('kitchen/temp'), at('kitchen/oven/temp'), at('kitchen/hum'), topicOf(state, 'plus/temp')],
+          at('hall/temp'),
+        );
         return [sameTopics(got, [at('kitchen/temp'), at('hall/temp')])];
       }),
   },
@@ -359,7 +413,14 @@ const wildcards: CheckDefinition<MqttState>[] = [
     run: (context, state) =>
       mqttExchange(async (log) => {
         const house = topicOf(state, 'house');
-        const got = await deliveredThrough(context, log, state, `${house}/#`, [house, `${house}/a`, `${house}/a/b/c`, topicOf(state, 'housing/a')], `${house}/z`);
+        const got = await deliveredThrough(
+          context,
+          log,
+          state,
+          `${house}/#`,
+          [house, `${house}/a`, `${house}/a/b/c`, topicOf(state, 'housing/a')],
+          `${house}/z`,
+        );
         return [sameTopics(got, [house, `${house}/a`, `${house}/a/b/c`, `${house}/z`])];
       }),
   },
@@ -406,7 +467,13 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
         const missed = back.connack?.returnCode === 0 ? await back.connection.nextDelivery(payload, 'the message published while away') : null;
         return [
           [acknowledged, { en: 'the publisher got no PUBACK', ru: 'издатель не получил PUBACK' }],
-          [back.connack?.returnCode === 0, { en: `the second CONNECT got ${back.connack ? `return code ${back.connack.returnCode}` : 'no CONNACK'}`, ru: `на второй CONNECT пришёл ${back.connack ? `код ${back.connack.returnCode}` : 'не CONNACK'}` }],
+          [
+            back.connack?.returnCode === 0,
+            {
+              en: `the second CONNECT got ${back.connack ? `return code ${back.connack.returnCode}` : 'no CONNACK'}`,
+              ru: `на второй CONNECT пришёл ${back.connack ? `код ${back.connack.returnCode}` : 'не CONNACK'}`,
+            },
+          ],
           [back.connack?.sessionPresent === true, { en: 'CONNACK says session present 0', ru: 'CONNACK говорит session present 0' }],
           [missed !== null, { en: 'the message published while away never came', ru: 'сообщение, опубликованное в отсутствие клиента, так и не пришло' }],
         ];
@@ -475,11 +542,21 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
 ];
 
 /** A connection accepted, then one packet the specification says to refuse: the server must close it, unanswered. */
-function refusalCheck(spec: { id: string; tag: string; name: Localized; clause: string; text: Localized; packet: (state: MqttState, connect: ConnectOptions) => Buffer }): CheckDefinition<MqttState> {
+function refusalCheck(spec: {
+  id: string;
+  tag: string;
+  name: Localized;
+  clause: string;
+  text: Localized;
+  packet: (state: MqttState, connect: ConnectOptions) => Buffer;
+}): CheckDefinition<MqttState> {
   return {
     id: spec.id,
     name: spec.name,
-    expected: { en: 'the server closes the connection and answers nothing to that packet', ru: 'сервер закрывает соединение и ничего не отвечает на этот пакет' },
+    expected: {
+      en: 'the server closes the connection and answers nothing to that packet',
+      ru: 'сервер закрывает соединение и ничего не отвечает на этот пакет',
+    },
     why: { clause: spec.clause, text: spec.text },
     run: (context, state) =>
       mqttExchange(async (log) => {
@@ -542,7 +619,8 @@ export const mqttSuite = defineSuite<MqttState>({
       await mqttExchange(async (log) => {
         const client = await accepted(context, log, 'cleanup', { clientId: clientIdOf(state, 'cleanup') });
         let packetId = 90;
-        for (const topic of state.retained) if (await publishedAtQos1(client, { topic, payload: '', retain: true, packetId: packetId++ })) state.retained.delete(topic);
+        for (const topic of state.retained)
+          if (await publishedAtQos1(client, { topic, payload: '', retain: true, packetId: packetId++ })) state.retained.delete(topic);
         await client.disconnect();
         return [];
       });

@@ -87,7 +87,10 @@ const createChecks: CheckDefinition<RestState>[] = [
   {
     id: 'create-201-location',
     name: { en: 'POST creates: 201 with Location', ru: 'POST создаёт: 201 и Location' },
-    expected: { en: '201 Created, a Location header, the new user as JSON with its id', ru: '201 Created, заголовок Location, новый пользователь в JSON с его id' },
+    expected: {
+      en: '201 Created, a Location header, the new user as JSON with its id',
+      ru: '201 Created, заголовок Location, новый пользователь в JSON с его id',
+    },
     why: {
       clause: 'RFC 9110 §15.3.2, §10.2.2',
       text: {
@@ -111,14 +114,23 @@ const createChecks: CheckDefinition<RestState>[] = [
     expected: { en: '200 with application/json, the same email', ru: '200, application/json, тот же email' },
     why: {
       clause: 'RFC 9110 §9.3.1',
-      text: { en: 'GET returns the current representation of the resource at the URL Location gave.', ru: 'GET возвращает текущее представление ресурса по адресу из Location.' },
+      text: {
+        en: 'GET returns the current representation of the resource at the URL Location gave.',
+        ru: 'GET возвращает текущее представление ресурса по адресу из Location.',
+      },
     },
     async run(context, { first }) {
       if (!first.path) return noUser(first);
       return exchange(context, { method: 'GET', path: first.path }, (answer) => [
         statusIs(answer, 200),
-        [mediaType(answer.headers) === 'application/json', { en: `Content-Type is ${mediaType(answer.headers) || 'missing'}`, ru: `Content-Type: ${mediaType(answer.headers) || 'нет'}` }],
-        [(parseJson(answer.text) as { email?: unknown } | undefined)?.email === first.email, { en: 'the email differs from the one created', ru: 'email не совпадает с созданным' }],
+        [
+          mediaType(answer.headers) === 'application/json',
+          { en: `Content-Type is ${mediaType(answer.headers) || 'missing'}`, ru: `Content-Type: ${mediaType(answer.headers) || 'нет'}` },
+        ],
+        [
+          (parseJson(answer.text) as { email?: unknown } | undefined)?.email === first.email,
+          { en: 'the email differs from the one created', ru: 'email не совпадает с созданным' },
+        ],
       ]);
     },
   },
@@ -137,7 +149,10 @@ const createChecks: CheckDefinition<RestState>[] = [
       if (!first.path) return noUser(first);
       return exchange(context, { method: 'GET', path: first.path }, (answer) => [
         statusIs(answer, 200),
-        [/^(W\/)?"[^"]*"$/.test(String(answer.headers.etag ?? '')), { en: `ETag is ${answer.headers.etag ?? 'missing'}`, ru: `ETag: ${answer.headers.etag ?? 'нет'}` }],
+        [
+          /^(W\/)?"[^"]*"$/.test(String(answer.headers.etag ?? '')),
+          { en: `ETag is ${answer.headers.etag ?? 'missing'}`, ru: `ETag: ${answer.headers.etag ?? 'нет'}` },
+        ],
       ]);
     },
   },
@@ -190,7 +205,10 @@ const errorChecks: CheckDefinition<RestState>[] = [
       },
     },
     run: (context) =>
-      exchange(context, { method: 'POST', path: USERS, body: { name: '', email: 'not-an-email' } }, (answer) => [statusIs(answer, 422), problemIs(answer, 422)]),
+      exchange(context, { method: 'POST', path: USERS, body: { name: '', email: 'not-an-email' } }, (answer) => [
+        statusIs(answer, 422),
+        problemIs(answer, 422),
+      ]),
   },
   {
     id: 'malformed-json-400',
@@ -198,7 +216,10 @@ const errorChecks: CheckDefinition<RestState>[] = [
     expected: { en: '400 with application/problem+json', ru: '400 с application/problem+json' },
     why: {
       clause: 'RFC 9110 §15.5.1; RFC 9457 §3',
-      text: { en: 'A body that cannot be parsed is the client\'s error: 400, never 500.', ru: 'Тело, которое нельзя разобрать, — ошибка клиента: 400, а не 500.' },
+      text: {
+        en: "A body that cannot be parsed is the client's error: 400, never 500.",
+        ru: 'Тело, которое нельзя разобрать, — ошибка клиента: 400, а не 500.',
+      },
     },
     run: (context) =>
       exchange(context, { method: 'POST', path: USERS, headers: { 'content-type': 'application/json' }, body: '{"name": "half' }, (answer) => [
@@ -212,7 +233,10 @@ const errorChecks: CheckDefinition<RestState>[] = [
     expected: { en: '415 Unsupported Media Type', ru: '415 Unsupported Media Type' },
     why: {
       clause: 'RFC 9110 §15.5.16',
-      text: { en: 'The server refuses a body in a format it does not accept, and says so with 415.', ru: 'Сервер отказывается от тела в формате, который не принимает, и говорит это кодом 415.' },
+      text: {
+        en: 'The server refuses a body in a format it does not accept, and says so with 415.',
+        ru: 'Сервер отказывается от тела в формате, который не принимает, и говорит это кодом 415.',
+      },
     },
     run: (context) =>
       exchange(context, { method: 'POST', path: USERS, headers: { 'content-type': 'text/plain' }, body: 'name=Ada' }, (answer) => [statusIs(answer, 415)]),
@@ -223,7 +247,10 @@ const errorChecks: CheckDefinition<RestState>[] = [
     expected: { en: '409 Conflict', ru: '409 Conflict' },
     why: {
       clause: 'RFC 9110 §15.5.10',
-      text: { en: 'The request conflicts with the resource\'s current state (the email is taken).', ru: 'Запрос противоречит текущему состоянию ресурса (email уже занят).' },
+      text: {
+        en: "The request conflicts with the resource's current state (the email is taken).",
+        ru: 'Запрос противоречит текущему состоянию ресурса (email уже занят).',
+      },
     },
     async run(context, { first }) {
       if (first.id === null) return noUser(first);
@@ -236,7 +263,10 @@ const errorChecks: CheckDefinition<RestState>[] = [
     expected: { en: '405 and an Allow header listing the methods the path has', ru: '405 и заголовок Allow со списком методов этого пути' },
     why: {
       clause: 'RFC 9110 §15.5.6',
-      text: { en: 'A 405 MUST carry Allow, so the client learns what it may do here.', ru: 'Ответ 405 ОБЯЗАН нести Allow, чтобы клиент узнал, что здесь можно.' },
+      text: {
+        en: 'A 405 MUST carry Allow, so the client learns what it may do here.',
+        ru: 'Ответ 405 ОБЯЗАН нести Allow, чтобы клиент узнал, что здесь можно.',
+      },
     },
     run: (context) =>
       exchange(context, { method: 'DELETE', path: USERS }, (answer) => [
@@ -263,8 +293,14 @@ const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
         const items = (parseJson(answer.text) as { items?: unknown } | undefined)?.items;
         return [
           statusIs(answer, 200),
-          [Array.isArray(items) && items.length === 1, { en: '"items" is not a list of exactly one user', ru: '"items" — не список ровно из одного пользователя' }],
-          [/rel="?next"?/.test(String(answer.headers.link ?? '')), { en: `no Link rel="next" (Link: ${answer.headers.link ?? 'none'})`, ru: `нет Link rel="next" (Link: ${answer.headers.link ?? 'нет'})` }],
+          [
+            Array.isArray(items) && items.length === 1,
+            { en: '"items" is not a list of exactly one user', ru: '"items" — не список ровно из одного пользователя' },
+          ],
+          [
+            /rel="?next"?/.test(String(answer.headers.link ?? '')),
+            { en: `no Link rel="next" (Link: ${answer.headers.link ?? 'none'})`, ru: `нет Link rel="next" (Link: ${answer.headers.link ?? 'нет'})` },
+          ],
         ];
       }),
   },
@@ -291,7 +327,10 @@ const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
       return verdict(`${once.sent}\n\n${twice.sent}`, `${once.got}\n\n${twice.got}`, [
         statusIs(once, 200),
         statusIs(twice, 200),
-        [pick(once.text) === pick(twice.text) && pick(twice.text).includes('replaced'), { en: 'the second PUT left a different user', ru: 'второй PUT оставил другого пользователя' }],
+        [
+          pick(once.text) === pick(twice.text) && pick(twice.text).includes('replaced'),
+          { en: 'the second PUT left a different user', ru: 'второй PUT оставил другого пользователя' },
+        ],
       ]);
     },
   },
@@ -308,9 +347,11 @@ const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
     },
     async run(context, { first }) {
       if (!first.path) return noUser(first);
-      return exchange(context, { method: 'PUT', path: first.path, headers: { 'if-match': '"wirelab-stale-etag"' }, body: fullUser(first, 'Should not be saved') }, (answer) => [
-        statusIs(answer, 412),
-      ]);
+      return exchange(
+        context,
+        { method: 'PUT', path: first.path, headers: { 'if-match': '"wirelab-stale-etag"' }, body: fullUser(first, 'Should not be saved') },
+        (answer) => [statusIs(answer, 412)],
+      );
     },
   },
   {
@@ -319,13 +360,18 @@ const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
     expected: { en: '200', ru: '200' },
     why: {
       clause: 'RFC 9110 §13.1.1',
-      text: { en: 'The tag matches the current version, so the condition holds and the PUT is applied.', ru: 'Тег совпадает с текущей версией, условие выполнено, PUT применяется.' },
+      text: {
+        en: 'The tag matches the current version, so the condition holds and the PUT is applied.',
+        ru: 'Тег совпадает с текущей версией, условие выполнено, PUT применяется.',
+      },
     },
     async run(context, { first }) {
       if (!first.path) return noUser(first);
       const etag = await currentEtag(context, first.path);
       if (!etag) return failed(`GET ${first.path}`, '', { en: 'GET gave no ETag to send back', ru: 'GET не дал ETag, который можно отправить' });
-      return exchange(context, { method: 'PUT', path: first.path, headers: { 'if-match': etag }, body: fullUser(first, 'Wirelab check matched') }, (answer) => [statusIs(answer, 200)]);
+      return exchange(context, { method: 'PUT', path: first.path, headers: { 'if-match': etag }, body: fullUser(first, 'Wirelab check matched') }, (answer) => [
+        statusIs(answer, 200),
+      ]);
     },
   },
 ];

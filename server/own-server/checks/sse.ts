@@ -56,7 +56,10 @@ const streamChecks: CheckDefinition<SseState>[] = [
     async run(_context, { stream }) {
       return verdict(stream.sentText(), stream.got(), [
         [stream.status === 200, { en: `status ${stream.status}, not 200`, ru: `статус ${stream.status}, а не 200` }],
-        [mediaType(stream.headers) === 'text/event-stream', { en: `Content-Type is ${mediaType(stream.headers) || 'missing'}`, ru: `Content-Type: ${mediaType(stream.headers) || 'нет'}` }],
+        [
+          mediaType(stream.headers) === 'text/event-stream',
+          { en: `Content-Type is ${mediaType(stream.headers) || 'missing'}`, ru: `Content-Type: ${mediaType(stream.headers) || 'нет'}` },
+        ],
       ]);
     },
   },
@@ -73,14 +76,20 @@ const streamChecks: CheckDefinition<SseState>[] = [
     },
     async run(_context, { stream }) {
       return verdict(stream.sentText(), stream.got(), [
-        [stream.retries.some((value) => /^\d+$/.test(value)), { en: 'no "retry:" line with a number of milliseconds', ru: 'нет строки "retry:" с числом миллисекунд' }],
+        [
+          stream.retries.some((value) => /^\d+$/.test(value)),
+          { en: 'no "retry:" line with a number of milliseconds', ru: 'нет строки "retry:" с числом миллисекунд' },
+        ],
       ]);
     },
   },
   {
     id: 'event-with-id',
     name: { en: 'A change arrives as an event with an id', ru: 'Изменение приходит событием с id' },
-    expected: { en: 'after POST /api/v1/users: an event with id:, event: user.created and the user as JSON in data:', ru: 'после POST /api/v1/users: событие с id:, event: user.created и пользователем в JSON в data:' },
+    expected: {
+      en: 'after POST /api/v1/users: an event with id:, event: user.created and the user as JSON in data:',
+      ru: 'после POST /api/v1/users: событие с id:, event: user.created и пользователем в JSON в data:',
+    },
     why: {
       clause: 'HTML §9.2.6 (id, event, data)',
       text: {
@@ -92,14 +101,20 @@ const streamChecks: CheckDefinition<SseState>[] = [
       return verdict(stream.sentText(), stream.got(), [
         [first.event !== null, { en: 'no event carrying the created user arrived', ru: 'событие с созданным пользователем не пришло' }],
         [Boolean(first.event?.id), { en: 'the event has no id:', ru: 'у события нет id:' }],
-        [first.event?.event === 'user.created', { en: `event: is ${first.event?.event ?? 'missing'}, not user.created`, ru: `event: ${first.event?.event ?? 'нет'}, а не user.created` }],
+        [
+          first.event?.event === 'user.created',
+          { en: `event: is ${first.event?.event ?? 'missing'}, not user.created`, ru: `event: ${first.event?.event ?? 'нет'}, а не user.created` },
+        ],
       ]);
     },
   },
   {
     id: 'heartbeat-comment',
     name: { en: 'A quiet stream sends heartbeats', ru: 'Тихий поток шлёт heartbeat' },
-    expected: { en: 'with ?heartbeat=1: a comment line (": …") within a few seconds of silence', ru: 'с ?heartbeat=1: строка-комментарий (": …") после нескольких секунд тишины' },
+    expected: {
+      en: 'with ?heartbeat=1: a comment line (": …") within a few seconds of silence',
+      ru: 'с ?heartbeat=1: строка-комментарий (": …") после нескольких секунд тишины',
+    },
     why: {
       clause: 'HTML §9.2.7',
       text: {
@@ -108,7 +123,9 @@ const streamChecks: CheckDefinition<SseState>[] = [
       },
     },
     async run(_context, { stream, sawHeartbeat }) {
-      return verdict(stream.sentText(), stream.got(), [[sawHeartbeat, { en: 'no comment line came while the stream was quiet', ru: 'пока поток молчал, строки-комментария не было' }]]);
+      return verdict(stream.sentText(), stream.got(), [
+        [sawHeartbeat, { en: 'no comment line came while the stream was quiet', ru: 'пока поток молчал, строки-комментария не было' }],
+      ]);
     },
   },
 ];
@@ -116,7 +133,10 @@ const streamChecks: CheckDefinition<SseState>[] = [
 const resumeCheck: CheckDefinition<SseState> = {
   id: 'resume-last-event-id',
   name: { en: 'Resuming with Last-Event-ID replays what was missed', ru: 'Возобновление с Last-Event-ID досылает пропущенное' },
-  expected: { en: 'a new stream with Last-Event-ID of the first event replays the second event, not the first', ru: 'новый поток с Last-Event-ID первого события досылает второе событие, но не первое' },
+  expected: {
+    en: 'a new stream with Last-Event-ID of the first event replays the second event, not the first',
+    ru: 'новый поток с Last-Event-ID первого события досылает второе событие, но не первое',
+  },
   why: {
     clause: 'HTML §9.2.4 (Last-Event-ID)',
     text: {
@@ -126,14 +146,20 @@ const resumeCheck: CheckDefinition<SseState> = {
   },
   async run(context, { first, second }) {
     if (!first.event?.id || !second.event?.id) {
-      return failed('', '', { en: 'no two events with ids to resume between (see the checks above)', ru: 'нет двух событий с id, между которыми возобновлять (см. проверки выше)' });
+      return failed('', '', {
+        en: 'no two events with ids to resume between (see the checks above)',
+        ru: 'нет двух событий с id, между которыми возобновлять (см. проверки выше)',
+      });
     }
     const resumed = new EventStreamReader(context, '/api/v1/events', { 'last-event-id': first.event.id });
     try {
       await resumed.until(() => resumed.events.some((event) => carries(event, second.email)), 'the replayed event');
       return verdict(resumed.sentText(), resumed.got(), [
         [resumed.events.some((event) => carries(event, second.email)), { en: 'the second event was not replayed', ru: 'второе событие не было дослано' }],
-        [!resumed.events.some((event) => carries(event, first.email)), { en: 'the first event came again, though the client had it', ru: 'первое событие пришло снова, хотя у клиента оно было' }],
+        [
+          !resumed.events.some((event) => carries(event, first.email)),
+          { en: 'the first event came again, though the client had it', ru: 'первое событие пришло снова, хотя у клиента оно было' },
+        ],
       ]);
     } finally {
       resumed.stop();
@@ -144,7 +170,7 @@ const resumeCheck: CheckDefinition<SseState> = {
 export const sseSuite = defineSuite<SseState>({
   async prepare(context) {
     const stream = new EventStreamReader(context, EVENTS);
-    await stream.until(() => stream.status !== 0, 'the stream\'s answer');
+    await stream.until(() => stream.status !== 0, "the stream's answer");
     const first = await createAndAwait(context, stream, 'a');
     const second = await createAndAwait(context, stream, 'b');
     const commentsBefore = stream.comments.length;

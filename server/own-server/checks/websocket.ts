@@ -14,11 +14,18 @@ async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket
   const handshake = await openWebSocket(context, ECHO_PATH);
   const socket = handshake.connection;
   if (!socket) {
-    return failed(handshake.sent, handshake.got, { en: `the handshake answered ${handshake.status}, not 101`, ru: `рукопожатие ответило ${handshake.status}, а не 101` });
+    return failed(handshake.sent, handshake.got, {
+      en: `the handshake answered ${handshake.status}, not 101`,
+      ru: `рукопожатие ответило ${handshake.status}, а не 101`,
+    });
   }
   try {
     const expectations = await exchange(socket);
-    return verdict(`${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`, `${handshake.got}\n\n${socket.log.join('\n')}`, expectations);
+    return verdict(
+      `${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`,
+      `${handshake.got}\n\n${socket.log.join('\n')}`,
+      expectations,
+    );
   } finally {
     socket.close();
   }
@@ -47,8 +54,18 @@ function closedWith(frame: Frame | null, code: number): Expectation {
   return [
     got === code,
     {
-      en: frame === null ? `the server closed the TCP connection without a close frame (expected one with code ${code})` : got === null ? `no close frame with a code came back (expected ${code})` : `close code ${got}, not ${code}`,
-      ru: frame === null ? `сервер закрыл TCP-соединение без закрывающего кадра (ожидался кадр с кодом ${code})` : got === null ? `закрывающий кадр с кодом не пришёл (ожидался ${code})` : `код закрытия ${got}, а не ${code}`,
+      en:
+        frame === null
+          ? `the server closed the TCP connection without a close frame (expected one with code ${code})`
+          : got === null
+            ? `no close frame with a code came back (expected ${code})`
+            : `close code ${got}, not ${code}`,
+      ru:
+        frame === null
+          ? `сервер закрыл TCP-соединение без закрывающего кадра (ожидался кадр с кодом ${code})`
+          : got === null
+            ? `закрывающий кадр с кодом не пришёл (ожидался ${code})`
+            : `код закрытия ${got}, а не ${code}`,
     },
   ];
 }
@@ -57,7 +74,10 @@ const handshakeAndEcho: CheckDefinition<null>[] = [
   {
     id: 'handshake-101',
     name: { en: 'Opening handshake: 101 and the right Sec-WebSocket-Accept', ru: 'Рукопожатие: 101 и верный Sec-WebSocket-Accept' },
-    expected: { en: '101 Switching Protocols, Upgrade: websocket, Sec-WebSocket-Accept = base64(SHA-1(key + GUID))', ru: '101 Switching Protocols, Upgrade: websocket, Sec-WebSocket-Accept = base64(SHA-1(ключ + GUID))' },
+    expected: {
+      en: '101 Switching Protocols, Upgrade: websocket, Sec-WebSocket-Accept = base64(SHA-1(key + GUID))',
+      ru: '101 Switching Protocols, Upgrade: websocket, Sec-WebSocket-Accept = base64(SHA-1(ключ + GUID))',
+    },
     why: {
       clause: 'RFC 6455 §4.2.2',
       text: {
@@ -81,7 +101,10 @@ const handshakeAndEcho: CheckDefinition<null>[] = [
     expected: { en: 'the same text, as a text message', ru: 'тот же текст, текстовым сообщением' },
     why: {
       clause: 'RFC 6455 §5.6',
-      text: { en: 'A text frame carries UTF-8; an echo returns it unchanged, Cyrillic included.', ru: 'Текстовый кадр несёт UTF-8; эхо возвращает его без изменений, кириллицу тоже.' },
+      text: {
+        en: 'A text frame carries UTF-8; an echo returns it unchanged, Cyrillic included.',
+        ru: 'Текстовый кадр несёт UTF-8; эхо возвращает его без изменений, кириллицу тоже.',
+      },
     },
     run: (context) =>
       onEcho(context, async (socket) => {
@@ -96,7 +119,10 @@ const handshakeAndEcho: CheckDefinition<null>[] = [
     expected: { en: 'the same bytes, as a binary message', ru: 'те же байты, двоичным сообщением' },
     why: {
       clause: 'RFC 6455 §5.6',
-      text: { en: 'Binary frames carry any bytes, not text: the opcode says which, and must survive the echo.', ru: 'Двоичные кадры несут любые байты, не текст: это говорит opcode, и эхо должно его сохранить.' },
+      text: {
+        en: 'Binary frames carry any bytes, not text: the opcode says which, and must survive the echo.',
+        ru: 'Двоичные кадры несут любые байты, не текст: это говорит opcode, и эхо должно его сохранить.',
+      },
     },
     run: (context) =>
       onEcho(context, async (socket) => {
@@ -166,7 +192,10 @@ const fragmentsAndClose: CheckDefinition<null>[] = [
         socket.send({ fin: true, opcode: OPCODE.continuation, payload: Buffer.from('b') });
         const pong = await socket.next();
         return [
-          [pong?.opcode === OPCODE.pong && pong.payload.toString() === 'between', { en: 'no pong "between" came first', ru: 'первым не пришёл pong "between"' }],
+          [
+            pong?.opcode === OPCODE.pong && pong.payload.toString() === 'between',
+            { en: 'no pong "between" came first', ru: 'первым не пришёл pong "between"' },
+          ],
           ...echoed(await socket.nextMessage(), OPCODE.text, Buffer.from('ab')),
         ];
       }),

@@ -46,7 +46,10 @@ export function guardConnections(
     // One address (one NAT, or one script with fresh cookies) must leave slots for the others.
     const slot = budget.takeSlot('graphqlWs', request.socket.remoteAddress);
     if (slot.refused) {
-      socket.close(TRY_AGAIN_LATER_CLOSE, `at most ${slot.refused.max} GraphQL WebSocket connections ${slot.refused.scope === 'address' ? 'per address' : 'on the server'}`);
+      socket.close(
+        TRY_AGAIN_LATER_CLOSE,
+        `at most ${slot.refused.max} GraphQL WebSocket connections ${slot.refused.scope === 'address' ? 'per address' : 'on the server'}`,
+      );
       return;
     }
     connections.live += 1;

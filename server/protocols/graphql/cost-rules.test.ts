@@ -50,7 +50,9 @@ describe('operation cost', () => {
   });
 
   it('survives a fragment cycle (another rule reports it)', () => {
-    const errors = graphql.validate(schema, graphql.parse('{ user(id: 1) { ...A } } fragment A on User { ...B } fragment B on User { ...A }'), [costLimitRule(limits)]);
+    const errors = graphql.validate(schema, graphql.parse('{ user(id: 1) { ...A } } fragment A on User { ...B } fragment B on User { ...A }'), [
+      costLimitRule(limits),
+    ]);
     expect(errors).toEqual([]);
   });
 });

@@ -33,7 +33,12 @@ function fieldDefinition(parent: GraphQLNamedType | undefined, name: string): Gr
  * How many times a field's selection is paid for: its `first:` argument (a literal, a variable's
  * default, or the largest value a variable could carry), else the schema's default, else 1.
  */
-function multiplierOf(field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, variables: readonly VariableDefinitionNode[], firstMax: number): number {
+function multiplierOf(
+  field: FieldNode,
+  definition: GraphQLField<unknown, unknown> | undefined,
+  variables: readonly VariableDefinitionNode[],
+  firstMax: number,
+): number {
   const argument = field.arguments?.find((a) => a.name.value === 'first');
   let value: number | undefined;
   if (argument?.value.kind === Kind.INT) value = Number(argument.value.value);
@@ -123,10 +128,7 @@ export function aliasLimitRule(limits: Pick<CostLimits, 'maxAliases'>): Validati
         if (!field.alias) return;
         aliases += 1;
         if (aliases !== limits.maxAliases + 1) return;
-        const text = bilingual(
-          `The document has more than ${limits.maxAliases} aliases.`,
-          `В документе больше ${limits.maxAliases} псевдонимов (aliases).`,
-        );
+        const text = bilingual(`The document has more than ${limits.maxAliases} aliases.`, `В документе больше ${limits.maxAliases} псевдонимов (aliases).`);
         context.reportError(new GraphQLError(text.en, { nodes: [field], extensions: { code: 'TOO_MANY_ALIASES', limit: limits.maxAliases, localized: text } }));
       },
     };

@@ -65,7 +65,8 @@ function classify(error: GraphQLError): Classified | null {
   const original = error.originalError as ErrorWithCode | undefined;
 
   if (original instanceof DomainError) {
-    if (original instanceof NotFoundError) return { message: original.message, code: 'NOT_FOUND', details: { entity: original.entity, id: String(original.id) } };
+    if (original instanceof NotFoundError)
+      return { message: original.message, code: 'NOT_FOUND', details: { entity: original.entity, id: String(original.id) } };
     if (original instanceof ValidationError) return { message: original.message, code: 'BAD_USER_INPUT', details: { fields: fieldsOf(original.errors) } };
     if (original instanceof ConflictError) {
       return { message: original.message, code: 'CONFLICT', details: { fields: [{ field: schemaFieldName(original.field), message: original.message }] } };
@@ -84,7 +85,10 @@ function classify(error: GraphQLError): Classified | null {
     return { message: text.en, code: 'QUERY_TOO_DEEP', details: { depth: Number(depth), limit: Number(limit), localized: text } };
   }
   if (original?.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
-    const text = bilingual('Only queries may be sent with GET; send mutations with POST.', 'Через GET можно отправлять только запросы (query); мутации отправляйте через POST.');
+    const text = bilingual(
+      'Only queries may be sent with GET; send mutations with POST.',
+      'Через GET можно отправлять только запросы (query); мутации отправляйте через POST.',
+    );
     return { message: text.en, code: 'METHOD_NOT_ALLOWED', details: { localized: text } };
   }
   // Variable coercion (graphql-js): the request's variables do not fit their declared types.

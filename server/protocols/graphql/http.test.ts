@@ -66,7 +66,10 @@ describe('postParameterProblem', () => {
   });
 
   it('names the parameter and what it was, in both languages', () => {
-    expect(postParameterProblem({ query: 0 })).toEqual({ en: 'The "query" parameter must be a string; it is a number.', ru: 'Параметр "query" должен быть строкой, а здесь число.' });
+    expect(postParameterProblem({ query: 0 })).toEqual({
+      en: 'The "query" parameter must be a string; it is a number.',
+      ru: 'Параметр "query" должен быть строкой, а здесь число.',
+    });
     expect(postParameterProblem({ query: ['x'] })?.en).toBe('The "query" parameter must be a string; it is an array.');
     expect(postParameterProblem({ query: '{ a }', operationName: false })?.en).toMatch(/"operationName" .* a boolean/);
     expect(postParameterProblem({ query: '{ a }', variables: [7] })?.ru).toBe('Параметр "variables" должен быть JSON-объектом, а здесь массив.');

@@ -87,7 +87,10 @@ const MAP: Bilingual = { en: 'a JSON object (a map)', ru: 'JSON-объектом
 export function postParameterProblem(operation: unknown): Bilingual | null {
   if (!isMap(operation)) {
     const kind = kindOf(operation);
-    return { en: `A GraphQL request is a JSON object with a "query"; this one is ${kind.en}.`, ru: `GraphQL-запрос — это JSON-объект с полем "query", а здесь ${kind.ru}.` };
+    return {
+      en: `A GraphQL request is a JSON object with a "query"; this one is ${kind.en}.`,
+      ru: `GraphQL-запрос — это JSON-объект с полем "query", а здесь ${kind.ru}.`,
+    };
   }
   const { query, operationName, variables, extensions } = operation as Record<string, unknown>;
   if (query !== undefined && query !== null && typeof query !== 'string') return wrongParameter('query', STRING, query);
@@ -104,7 +107,11 @@ export function postParameterProblem(operation: unknown): Bilingual | null {
 export function getParameterProblem(parameters: Record<string, unknown>): Bilingual | null {
   for (const name of ['query', 'operationName', 'variables', 'extensions']) {
     const value = parameters[name];
-    if (Array.isArray(value)) return { en: `The "${name}" parameter is given ${value.length} times; once at most.`, ru: `Параметр "${name}" указан несколько раз (${value.length}), а можно не больше одного.` };
+    if (Array.isArray(value))
+      return {
+        en: `The "${name}" parameter is given ${value.length} times; once at most.`,
+        ru: `Параметр "${name}" указан несколько раз (${value.length}), а можно не больше одного.`,
+      };
     if (typeof value !== 'string' || (name !== 'variables' && name !== 'extensions')) continue;
     let parsed: unknown;
     try {

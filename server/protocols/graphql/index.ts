@@ -15,7 +15,15 @@ import { admitSandbox } from '../../limits/sandbox-admission.ts';
 import { mutationFieldCount } from './write-count.ts';
 import { aliasLimitRule, costLimitRule } from './cost-rules.ts';
 import { formatErrors, GRAPHQL_RESPONSE_TYPE, statusOf } from './errors.ts';
-import { batchingRequested, getParameterProblem, LEGACY_RESPONSE_TYPE, matchesIfNoneMatch, postParameterProblem, responseMediaType, sendRequestError } from './http.ts';
+import {
+  batchingRequested,
+  getParameterProblem,
+  LEGACY_RESPONSE_TYPE,
+  matchesIfNoneMatch,
+  postParameterProblem,
+  responseMediaType,
+  sendRequestError,
+} from './http.ts';
 import { BATCHING_HEADER, FIRST_MAX, GRAPHQL_LIMITS, STORAGE_QUERIES_HEADER } from './limits.ts';
 import type { WirelabCostReport } from '../../../contracts/graphql-extras/extras.ts';
 import { bilingual } from './messages.ts';
@@ -148,7 +156,10 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
         reply.header('allow', 'GET, POST'),
         405,
         'METHOD_NOT_ALLOWED',
-        bilingual(`GraphQL is served over GET (queries) and POST, not ${request.method}.`, `GraphQL принимает GET (только запросы) и POST, но не ${request.method}.`),
+        bilingual(
+          `GraphQL is served over GET (queries) and POST, not ${request.method}.`,
+          `GraphQL принимает GET (только запросы) и POST, но не ${request.method}.`,
+        ),
       ),
   });
 
@@ -285,7 +296,10 @@ async function registerMercurius(app: FastifyInstance, tracker: SubscriptionTrac
     schema: SCHEMA,
     resolvers: resolvers as unknown as IResolvers,
     loaders: Object.fromEntries(
-      Object.entries(RELATIONS).map(([type, fields]) => [type, Object.fromEntries(Object.entries(fields).map(([field, relation]) => [field, { loader: relation }]))]),
+      Object.entries(RELATIONS).map(([type, fields]) => [
+        type,
+        Object.fromEntries(Object.entries(fields).map(([field, relation]) => [field, { loader: relation }])),
+      ]),
     ) as unknown as MercuriusLoaders,
     path: GRAPHQL_PATH,
     graphiql: false,
@@ -346,7 +360,8 @@ function addExecutionHooks(app: FastifyInstance): void {
     try {
       const document = graphql.parse(source, { maxTokens: GRAPHQL_LIMITS.maxTokens });
       errors.push(...graphql.validate(schema, document, [...graphql.specifiedRules, ...VALIDATION_RULES]));
-      if (errors.length === 0) errors.push(...queryDepth(document.definitions, GRAPHQL_LIMITS.maxDepth).map((e) => new graphql.GraphQLError(e.message, { originalError: e })));
+      if (errors.length === 0)
+        errors.push(...queryDepth(document.definitions, GRAPHQL_LIMITS.maxDepth).map((e) => new graphql.GraphQLError(e.message, { originalError: e })));
     } catch (error) {
       if (!(error instanceof graphql.GraphQLError)) throw error;
       errors.push(error);
@@ -366,7 +381,10 @@ function addExecutionHooks(app: FastifyInstance): void {
 async function graphqlPlugin(app: FastifyInstance): Promise<void> {
   const tracker = new SubscriptionTracker();
   app.decorate('graphqlSubscriptions', tracker);
-  app.decorate('graphqlConnections', guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS, new BadFrameLog(app.log, GRAPHQL_PATH), app.clientBudget));
+  app.decorate(
+    'graphqlConnections',
+    guardConnections(app.websocketServer, GRAPHQL_PATH, GRAPHQL_LIMITS, new BadFrameLog(app.log, GRAPHQL_PATH), app.clientBudget),
+  );
   await app.register(graphqlRoutes, { tracker });
 }
 

@@ -53,7 +53,15 @@ export function userNode(user: User): UserNode {
 }
 
 export function postNode(post: Post): PostNode {
-  return { id: post.id, authorId: post.author_id, title: post.title, content: post.content, createdAt: post.created_at, updatedAt: post.updated_at, version: post.version };
+  return {
+    id: post.id,
+    authorId: post.author_id,
+    title: post.title,
+    content: post.content,
+    createdAt: post.created_at,
+    updatedAt: post.updated_at,
+    version: post.version,
+  };
 }
 
 export function commentNode(comment: Comment): CommentNode {
@@ -65,7 +73,10 @@ export function parseId(value: unknown, field: string): number {
   const text = String(value);
   const id = /^[1-9][0-9]{0,14}$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(id)) {
-    const message = bilingual(`${field} must be a positive integer, not ${JSON.stringify(text)}`, `${field} должен быть целым положительным числом, а не ${JSON.stringify(text)}`);
+    const message = bilingual(
+      `${field} must be a positive integer, not ${JSON.stringify(text)}`,
+      `${field} должен быть целым положительным числом, а не ${JSON.stringify(text)}`,
+    );
     throw wirelabError('BAD_USER_INPUT', message, { fields: [{ field, message: message.en }] });
   }
   return id;
@@ -197,7 +208,10 @@ export const rootResolvers = {
     },
     users: (
       _: unknown,
-      args: ListArgs & { filter?: { status?: string | null; role?: string | null; search?: string | null } | null; orderBy?: Array<{ field: string; direction: string }> | null },
+      args: ListArgs & {
+        filter?: { status?: string | null; role?: string | null; search?: string | null } | null;
+        orderBy?: Array<{ field: string; direction: string }> | null;
+      },
       ctx: WirelabContext,
     ) => {
       checkLength(args.filter?.search, 'filter.search', GRAPHQL_LIMITS.maxSearchLength);
@@ -206,7 +220,10 @@ export const rootResolvers = {
         role: lower<NonNullable<UserFilter['role']>>(args.filter?.role),
         q: args.filter?.search ?? undefined,
       });
-      const sort = (args.orderBy ?? []).map((o) => ({ field: o.field.toLowerCase() as UserSortField, direction: o.direction === 'DESC' ? ('desc' as const) : ('asc' as const) }));
+      const sort = (args.orderBy ?? []).map((o) => ({
+        field: o.field.toLowerCase() as UserSortField,
+        direction: o.direction === 'DESC' ? ('desc' as const) : ('asc' as const),
+      }));
       const page = ctx.meter.measure(() =>
         ctx.domain.users.listByCursor(ctx.sandboxId, { filter, sort, limit: checkFirst(args.first), cursor: checkCursor(args.after) ?? null }),
       );
@@ -229,7 +246,9 @@ export const rootResolvers = {
   Mutation: {
     createUser: (
       _: unknown,
-      args: { input: { name: string; email: string; status?: string | null; roles?: string[] | null; metadata?: MetadataEntryInput[] | null; phone?: string | null } },
+      args: {
+        input: { name: string; email: string; status?: string | null; roles?: string[] | null; metadata?: MetadataEntryInput[] | null; phone?: string | null };
+      },
       ctx: WirelabContext,
     ) => {
       const { input } = args;
@@ -250,7 +269,17 @@ export const rootResolvers = {
     },
     updateUser: (
       _: unknown,
-      args: { id: string; input: { name?: string | null; email?: string | null; status?: string | null; roles?: string[] | null; metadata?: MetadataEntryInput[] | null; phone?: string | null } },
+      args: {
+        id: string;
+        input: {
+          name?: string | null;
+          email?: string | null;
+          status?: string | null;
+          roles?: string[] | null;
+          metadata?: MetadataEntryInput[] | null;
+          phone?: string | null;
+        };
+      },
       ctx: WirelabContext,
     ) => {
       const id = parseId(args.id, 'id');
@@ -291,7 +320,11 @@ function startSubscription(ctx: WirelabContext): () => void {
   if (!connection) return () => {};
   if (connection.activeSubscriptions >= GRAPHQL_LIMITS.maxSubscriptionsPerConnection) {
     const limit = GRAPHQL_LIMITS.maxSubscriptionsPerConnection;
-    throw wirelabError('TOO_MANY_SUBSCRIPTIONS', bilingual(`At most ${limit} subscriptions may be live on one connection.`, `На одном соединении может быть не больше ${limit} активных подписок.`), { limit });
+    throw wirelabError(
+      'TOO_MANY_SUBSCRIPTIONS',
+      bilingual(`At most ${limit} subscriptions may be live on one connection.`, `На одном соединении может быть не больше ${limit} активных подписок.`),
+      { limit },
+    );
   }
   connection.activeSubscriptions += 1;
   return () => {
@@ -306,7 +339,11 @@ export interface SubscriptionObserver {
 }
 
 /** `selectorFor(args)` checks the arguments (throwing ends the subscription at once) and picks the events. */
-function subscriptionField<T>(field: string, observer: SubscriptionObserver, selectorFor: (args: Record<string, unknown>) => (event: DomainEvent) => T | undefined) {
+function subscriptionField<T>(
+  field: string,
+  observer: SubscriptionObserver,
+  selectorFor: (args: Record<string, unknown>) => (event: DomainEvent) => T | undefined,
+) {
   return {
     subscribe: (_: unknown, args: Record<string, unknown>, ctx: WirelabContext) => {
       const select = selectorFor(args);

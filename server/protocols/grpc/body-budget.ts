@@ -39,7 +39,9 @@ export function resourceExhausted(contentType: string, message: string, retryAft
  * Spends a call's declared body length from its client address's `grpcBytes` budget
  * (server/limits/); past the budget, the refusal to answer instead of the call.
  */
-export function requestBytesRefusal(budget: AddressBudget): (bytes: number, contentType: string, values: ContextValues | undefined) => UniversalServerResponse | null {
+export function requestBytesRefusal(
+  budget: AddressBudget,
+): (bytes: number, contentType: string, values: ContextValues | undefined) => UniversalServerResponse | null {
   return (bytes, contentType, values) => {
     if (!(bytes > 0)) return null;
     const volume = budget.takeRequest('grpcBytes', values?.get(clientAddressKey), bytes);

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { CallLog, type LoggedCall } from './call-log.ts';
 
 function call(procedure: string): LoggedCall {
-  return { procedure, protocol: 'connect', code: 0, message: '', startedAt: 0, durationMs: 1, received: 1, sent: 1, cancelledByClient: false, deadlineMs: null };
+  return {
+    procedure,
+    protocol: 'connect',
+    code: 0,
+    message: '',
+    startedAt: 0,
+    durationMs: 1,
+    received: 1,
+    sent: 1,
+    cancelledByClient: false,
+    deadlineMs: null,
+  };
 }
 
 describe('CallLog', () => {

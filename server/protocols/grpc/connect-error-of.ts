@@ -1,11 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError, WritesFrozenError } from '../../domain/index.ts';
-import {
-  BadRequestSchema,
-  ErrorInfoSchema,
-  ResourceInfoSchema,
-} from '../../../proto/gen/google/rpc/error_details_pb.ts';
+import { BadRequestSchema, ErrorInfoSchema, ResourceInfoSchema } from '../../../proto/gen/google/rpc/error_details_pb.ts';
 import { protoFieldPath } from './user-mapping.ts';
 
 /** The `domain` of every google.rpc.ErrorInfo this server attaches. */
@@ -25,7 +21,11 @@ export function connectErrorOf(error: unknown): unknown {
       { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason, domain: ERROR_DOMAIN, metadata: { id: String(error.id) } }) },
       {
         desc: ResourceInfoSchema,
-        value: create(ResourceInfoSchema, { resourceType: `wirelab.users.v1.${capitalize(error.entity)}`, resourceName: `${error.entity}s/${error.id}`, description: error.message }),
+        value: create(ResourceInfoSchema, {
+          resourceType: `wirelab.users.v1.${capitalize(error.entity)}`,
+          resourceName: `${error.entity}s/${error.id}`,
+          description: error.message,
+        }),
       },
     ]);
   }
@@ -49,7 +49,10 @@ export function connectErrorOf(error: unknown): unknown {
   if (error instanceof WritesFrozenError) {
     // the Russian text travels in the ErrorInfo's metadata: a status has one message
     return new ConnectError(error.message, Code.FailedPrecondition, undefined, [
-      { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: 'WRITES_FROZEN', domain: ERROR_DOMAIN, metadata: { en: error.reason.en, ru: error.reason.ru } }) },
+      {
+        desc: ErrorInfoSchema,
+        value: create(ErrorInfoSchema, { reason: 'WRITES_FROZEN', domain: ERROR_DOMAIN, metadata: { en: error.reason.en, ru: error.reason.ru } }),
+      },
     ]);
   }
   return new ConnectError(error.message, Code.FailedPrecondition);

@@ -244,11 +244,9 @@ async function authenticated(req: Parameters<ReturnType<Interceptor>>[0], next: 
   const match = /^Bearer\s+(\S+)$/i.exec(req.header.get('authorization') ?? '');
   const principal = match ? DEMO_TOKENS[match[1]] : undefined;
   if (!principal) {
-    throw new ConnectError(
-      match ? 'unknown token' : 'send the metadata "authorization: Bearer <token>"',
-      Code.Unauthenticated,
-      { 'www-authenticate': 'Bearer realm="wirelab"' },
-    );
+    throw new ConnectError(match ? 'unknown token' : 'send the metadata "authorization: Bearer <token>"', Code.Unauthenticated, {
+      'www-authenticate': 'Bearer realm="wirelab"',
+    });
   }
   if (!principal.rights.includes('stats')) {
     throw new ConnectError(`"${principal.subject}" may not read server stats (needs the "stats" right)`, Code.PermissionDenied);

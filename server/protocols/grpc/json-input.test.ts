@@ -24,7 +24,7 @@ function randomJson(random: () => number, depth = 0): string {
 
 function seeded(seed: number): () => number {
   let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 const reference = createMethodSerializationLookup(LabService.method.echo, {}, {}, { readMaxBytes: 0xffffffff, writeMaxBytes: 0xffffffff }).getI(false);

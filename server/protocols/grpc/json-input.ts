@@ -16,7 +16,12 @@ type LimitOptions = Parameters<typeof createMethodSerializationLookup>[3];
  * duplicate keys refused, `fromJson` with connect-es's options — and skips string contents with
  * `indexOf` (`firstDuplicateKey`). Binary and responses are connect-es's own.
  */
-export function methodSerializationLookup(method: Parameters<typeof createMethodSerializationLookup>[0], binaryOptions: Parameters<typeof createMethodSerializationLookup>[1], jsonOptions: JsonOptions, limitOptions: LimitOptions): Lookup {
+export function methodSerializationLookup(
+  method: Parameters<typeof createMethodSerializationLookup>[0],
+  binaryOptions: Parameters<typeof createMethodSerializationLookup>[1],
+  jsonOptions: JsonOptions,
+  limitOptions: LimitOptions,
+): Lookup {
   const lookup = createMethodSerializationLookup(method, binaryOptions, jsonOptions, limitOptions);
   const jsonInput = limitSerialization({ parse: jsonMessageParser(method.input, jsonOptions), serialize: lookup.getI(false).serialize }, limitOptions);
   return { getI: (binary) => (binary ? lookup.getI(true) : jsonInput), getO: (binary) => lookup.getO(binary) };

@@ -2,12 +2,7 @@ import { create, type DescMessage, type MessageShape } from '@bufbuild/protobuf'
 import { DurationSchema, durationFromMs, timestampFromMs, timestampNow, type Duration } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { ValidationError } from '../../domain/index.ts';
-import {
-  BadRequestSchema,
-  ErrorInfoSchema,
-  QuotaFailureSchema,
-  RetryInfoSchema,
-} from '../../../proto/gen/google/rpc/error_details_pb.ts';
+import { BadRequestSchema, ErrorInfoSchema, QuotaFailureSchema, RetryInfoSchema } from '../../../proto/gen/google/rpc/error_details_pb.ts';
 import { LabService } from '../../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import type { CallLog } from './call-log.ts';
 import { ERROR_DOMAIN } from './connect-error-of.ts';
@@ -32,9 +27,23 @@ export const LAB_LIMITS = {
 
 /** Canonical gRPC code names, by number (Connect's enum spells them in camel case). */
 export const CODE_NAMES = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
 ] as const;
 
 /** A duration of fractional milliseconds (performance.now() differences); durationFromMs wants whole ones. */
@@ -96,12 +105,24 @@ export function labService(callLog: CallLog, startedAt = Date.now()): ServiceImp
       const message = request.message || `failing with ${name}, as asked`;
       const details = [];
       if (request.withDetails) {
-        details.push(detail(ErrorInfoSchema, create(ErrorInfoSchema, { reason: `DEMO_${name}`, domain: ERROR_DOMAIN, metadata: { requested_code: String(code) } })));
+        details.push(
+          detail(ErrorInfoSchema, create(ErrorInfoSchema, { reason: `DEMO_${name}`, domain: ERROR_DOMAIN, metadata: { requested_code: String(code) } })),
+        );
         if (code === Code.InvalidArgument) {
-          details.push(detail(BadRequestSchema, create(BadRequestSchema, { fieldViolations: [{ field: 'message', description: 'an example violation: this field was fine, really' }] })));
+          details.push(
+            detail(
+              BadRequestSchema,
+              create(BadRequestSchema, { fieldViolations: [{ field: 'message', description: 'an example violation: this field was fine, really' }] }),
+            ),
+          );
         }
         if (code === Code.ResourceExhausted) {
-          details.push(detail(QuotaFailureSchema, create(QuotaFailureSchema, { violations: [{ subject: 'sandbox', description: 'an example quota of 0 calls per minute' }] })));
+          details.push(
+            detail(
+              QuotaFailureSchema,
+              create(QuotaFailureSchema, { violations: [{ subject: 'sandbox', description: 'an example quota of 0 calls per minute' }] }),
+            ),
+          );
         }
         if (code === Code.ResourceExhausted || code === Code.Unavailable) {
           details.push(detail(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: durationFromMs(1000) })));

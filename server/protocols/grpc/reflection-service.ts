@@ -108,7 +108,12 @@ function reflection<R extends DescMessage, S extends DescMessage>(source: Reflec
 type MessageShapeOf<D extends DescMessage> = import('@bufbuild/protobuf').MessageShape<D>;
 
 export function reflectionV1(source: ReflectionSource): ServiceImpl<typeof v1.ServerReflection> {
-  return { serverReflectionInfo: reflection<typeof v1.ServerReflectionRequestSchema, typeof v1.ServerReflectionResponseSchema>(source, v1.ServerReflectionResponseSchema) };
+  return {
+    serverReflectionInfo: reflection<typeof v1.ServerReflectionRequestSchema, typeof v1.ServerReflectionResponseSchema>(
+      source,
+      v1.ServerReflectionResponseSchema,
+    ),
+  };
 }
 
 export function reflectionV1alpha(source: ReflectionSource): ServiceImpl<typeof v1alpha.ServerReflection> {

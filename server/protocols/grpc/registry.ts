@@ -28,9 +28,7 @@ export const SERVED_FILES: DescFile[] = [
 export const SERVED_SERVICES: DescService[] = [UserService, LabService, LifecycleService, Health, ReflectionV1, ReflectionV1alpha];
 
 /** Every file the server knows, with their dependencies, by name ("wirelab/users/v1/users.proto"). */
-export const filesByName: ReadonlyMap<string, DescFile> = new Map(
-  SERVED_FILES.flatMap(withDependencies).map((file) => [`${file.name}.proto`, file]),
-);
+export const filesByName: ReadonlyMap<string, DescFile> = new Map(SERVED_FILES.flatMap(withDependencies).map((file) => [`${file.name}.proto`, file]));
 
 /**
  * Every message, enum, extension and service of those files: reflection answers from it, the

@@ -18,7 +18,7 @@ describe('SandboxLifecycle', () => {
     expect(lifecycle.get('a', 'no.such.Service')).toBeUndefined();
   });
 
-  it('Watch yields the status now, then each change of its sandbox and service, the server\'s too', async () => {
+  it("Watch yields the status now, then each change of its sandbox and service, the server's too", async () => {
     const server = new HealthStatuses([USERS]);
     const lifecycle = new SandboxLifecycle(server);
     const abort = new AbortController();

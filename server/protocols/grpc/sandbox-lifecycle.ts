@@ -169,11 +169,27 @@ export function shutdownInterceptor(lifecycle: SandboxLifecycle): Interceptor {
       const seconds = Math.ceil(downForMs / 1000);
       // Calls of any lesson fail here, long after the student left lesson 4's cell: the message and
       // the ErrorInfo name the cell that stopped the server, and the editor links to it.
-      return Promise.reject(new ConnectError(`the server is shutting down (this sandbox's, stopped by LifecycleService/GracefulShutdown in the gRPC lesson); it is back in ${seconds} s`, Code.Unavailable, undefined, [
-        { desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationFromMs(Math.ceil(downForMs)) }) },
-        russian(`сервер завершает работу (сервер вашей песочницы, его остановил LifecycleService/GracefulShutdown в уроке о gRPC); он вернётся через ${seconds} с`),
-        { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: SANDBOX_SHUT_DOWN_REASON, domain: ERROR_DOMAIN, metadata: { lesson: 'grpc', section: 'graceful-shutdown' } }) },
-      ]));
+      return Promise.reject(
+        new ConnectError(
+          `the server is shutting down (this sandbox's, stopped by LifecycleService/GracefulShutdown in the gRPC lesson); it is back in ${seconds} s`,
+          Code.Unavailable,
+          undefined,
+          [
+            { desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationFromMs(Math.ceil(downForMs)) }) },
+            russian(
+              `сервер завершает работу (сервер вашей песочницы, его остановил LifecycleService/GracefulShutdown в уроке о gRPC); он вернётся через ${seconds} с`,
+            ),
+            {
+              desc: ErrorInfoSchema,
+              value: create(ErrorInfoSchema, {
+                reason: SANDBOX_SHUT_DOWN_REASON,
+                domain: ERROR_DOMAIN,
+                metadata: { lesson: 'grpc', section: 'graceful-shutdown' },
+              }),
+            },
+          ],
+        ),
+      );
     }
     return next(req);
   };
@@ -182,9 +198,12 @@ export function shutdownInterceptor(lifecycle: SandboxLifecycle): Interceptor {
 /** The shared sandbox serves every client without a session: nobody may stop it for the others. */
 function ownSandbox(sandbox: string): string {
   if (sandbox !== SHARED_SANDBOX) return sandbox;
-  throw new ConnectError('not in the shared sandbox, which serves every client without a session: use your own (the wirelab_session cookie or x-wirelab-sandbox)', Code.FailedPrecondition, undefined, [
-    russian('в общей песочнице нельзя: ею пользуются все клиенты без сессии; работайте в своей (cookie wirelab_session или заголовок x-wirelab-sandbox)'),
-  ]);
+  throw new ConnectError(
+    'not in the shared sandbox, which serves every client without a session: use your own (the wirelab_session cookie or x-wirelab-sandbox)',
+    Code.FailedPrecondition,
+    undefined,
+    [russian('в общей песочнице нельзя: ею пользуются все клиенты без сессии; работайте в своей (cookie wirelab_session или заголовок x-wirelab-sandbox)')],
+  );
 }
 
 /** wirelab.lab.v1.LifecycleService over the sandboxes' lifecycle. */

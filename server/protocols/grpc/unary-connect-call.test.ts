@@ -35,7 +35,13 @@ describe('NodeRequestHeaders', () => {
   });
 
   it("an HTTP/2 request's pseudo-headers are no metadata: iterating skips them (the gRPC fast path's Echo)", () => {
-    const h2: IncomingHttpHeaders = { ':method': 'POST', ':path': '/wirelab.lab.v1.LabService/Echo', ':authority': '127.0.0.1:8080', ':scheme': 'http', ...NODE };
+    const h2: IncomingHttpHeaders = {
+      ':method': 'POST',
+      ':path': '/wirelab.lab.v1.LabService/Echo',
+      ':authority': '127.0.0.1:8080',
+      ':scheme': 'http',
+      ...NODE,
+    };
     const full = filled(h2);
     expect([...new NodeRequestHeaders(h2)]).toEqual([...full]);
     expect([...new NodeRequestHeaders(h2)].some(([name]) => name.startsWith(':'))).toBe(false);
@@ -76,7 +82,16 @@ describe('NodeRequestHeaders', () => {
 
 describe('LazySignalContext', () => {
   const context = (options: { timeoutMs?: number; shutdown?: AbortSignal } = {}) =>
-    new LazySignalContext(UserService.method.getUser, 'POST', 'http://x/', new Headers(), createContextValues(), options.shutdown, 'application/json', options.timeoutMs);
+    new LazySignalContext(
+      UserService.method.getUser,
+      'POST',
+      'http://x/',
+      new Headers(),
+      createContextValues(),
+      options.shutdown,
+      'application/json',
+      options.timeoutMs,
+    );
 
   it('asked for after the deadline passed, the signal is already aborted with DEADLINE_EXCEEDED', () => {
     const ctx = context({ timeoutMs: 0 });

@@ -1,6 +1,16 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { create, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { Code, ConnectError, createContextKey, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
+import {
+  Code,
+  ConnectError,
+  createContextKey,
+  type ContextValues,
+  type HandlerContext,
+  type Interceptor,
+  type MethodImplSpec,
+  type UnaryRequest,
+  type UnaryResponse,
+} from '@connectrpc/connect';
 import { compressionNegotiate, createMethodSerializationLookup, type validateUniversalHandlerOptions } from '@connectrpc/connect/protocol';
 import {
   codeToHttpStatus,
@@ -130,7 +140,10 @@ const callContextKey = createContextKey<LazySignalContext | null>(null, { descri
  * interceptor chain is built once per method, not per call: the handler finds its call's
  * context in the context values.
  */
-export function unaryInvoker(spec: UnaryImplSpec, interceptors: Interceptor[]): (context: LazySignalContext, input: MessageShape<DescMessage>) => Promise<MessageShape<DescMessage>> {
+export function unaryInvoker(
+  spec: UnaryImplSpec,
+  interceptors: Interceptor[],
+): (context: LazySignalContext, input: MessageShape<DescMessage>) => Promise<MessageShape<DescMessage>> {
   const handler = spec.impl as (message: unknown, ctx: HandlerContext) => unknown;
   const innermost = async (req: AnyUnaryRequest): Promise<AnyUnaryResponse> => {
     const context = req.contextValues.get(callContextKey)!;
@@ -437,7 +450,8 @@ export function parseInput(serialization: ReturnType<typeof createMethodSerializ
     return serialization.getI(binary).parse(bytes) as MessageShape<DescMessage>;
   } catch (e) {
     const error = ConnectError.from(e);
-    if (error.code === Code.Internal && isClientFault(error.rawMessage)) throw new ConnectError(error.rawMessage, Code.InvalidArgument, error.metadata, undefined, error.cause);
+    if (error.code === Code.Internal && isClientFault(error.rawMessage))
+      throw new ConnectError(error.rawMessage, Code.InvalidArgument, error.metadata, undefined, error.cause);
     throw error;
   }
 }

@@ -47,7 +47,10 @@ export function unaryFastPaths(
 ): (request: FastifyRequest, reply: FastifyReply, values: ContextValues) => Promise<void> {
   const byPath = new Map<string, FastMethods>();
   for (const spec of specs) {
-    byPath.set(`/${spec.method.parent.typeName}/${spec.method.name}`, { connect: unaryConnectMethod(spec, handlerOptions), grpc: unaryGrpcMethod(spec, handlerOptions) });
+    byPath.set(`/${spec.method.parent.typeName}/${spec.method.name}`, {
+      connect: unaryConnectMethod(spec, handlerOptions),
+      grpc: unaryGrpcMethod(spec, handlerOptions),
+    });
   }
   const count = (key: keyof UnaryFastPathStats): void => {
     if (stats) stats[key] += 1;

@@ -15,7 +15,15 @@ import {
 } from '@connectrpc/connect/protocol-grpc';
 import { joinChunks, readBoundedBody } from './request-body.ts';
 import { methodSerializationLookup } from './json-input.ts';
-import { addNodeHeaders, LazySignalContext, NodeRequestHeaders, parseInput, unaryInvoker, type ConnectHandlerOptions, type UnaryImplSpec } from './unary-connect-call.ts';
+import {
+  addNodeHeaders,
+  LazySignalContext,
+  NodeRequestHeaders,
+  parseInput,
+  unaryInvoker,
+  type ConnectHandlerOptions,
+  type UnaryImplSpec,
+} from './unary-connect-call.ts';
 
 const ENVELOPE_HEADER_BYTES = 5;
 
@@ -107,7 +115,11 @@ export function unaryGrpcMethod(spec: UnaryImplSpec, options: ConnectHandlerOpti
       if (timeout.error) throw timeout.error;
       const input = parseInput(serialization, type.binary, message);
       const output = await invoke(context, input);
-      const envelope = await envelopeCompress({ flags: 0, data: serialization.getO(type.binary).serialize(output) }, compression.response, options.compressMinBytes);
+      const envelope = await envelopeCompress(
+        { flags: 0, data: serialization.getO(type.binary).serialize(output) },
+        compression.response,
+        options.compressMinBytes,
+      );
       out = encodeEnvelope(envelope.flags, envelope.data);
     } catch (e) {
       context.abort(e);

@@ -43,7 +43,9 @@ export function unimplementedMessage(service: string, method: string, served: re
 
 /** gRPC's percent-encoding of grpc-message (printable ASCII but '%' stays as is). */
 function grpcMessage(text: string): string {
-  return Array.from(Buffer.from(text, 'utf8'), (byte) => (byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return Array.from(Buffer.from(text, 'utf8'), (byte) =>
+    byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+  ).join('');
 }
 
 /** Answers an RPC-shaped request to an unknown method, or returns false and leaves it alone. */

@@ -110,13 +110,31 @@ async function fixUnaryConnect(res: UniversalServerResponse): Promise<UniversalS
   try {
     error = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return { ...res, body: (async function* () { yield bytes; })() };
+    return {
+      ...res,
+      body: (async function* () {
+        yield bytes;
+      })(),
+    };
   }
-  if (error.code !== 'internal' || !isClientFault(error.message)) return { ...res, body: (async function* () { yield bytes; })() };
+  if (error.code !== 'internal' || !isClientFault(error.message))
+    return {
+      ...res,
+      body: (async function* () {
+        yield bytes;
+      })(),
+    };
   const fixed = Buffer.from(JSON.stringify({ ...error, code: 'invalid_argument' }));
   const header = new Headers(res.header);
   header.set('content-length', String(fixed.byteLength));
-  return { ...res, status: 400, header, body: (async function* () { yield fixed; })() };
+  return {
+    ...res,
+    status: 400,
+    header,
+    body: (async function* () {
+      yield fixed;
+    })(),
+  };
 }
 
 /** The handler, with a client's undecodable request answered INVALID_ARGUMENT in every protocol. */

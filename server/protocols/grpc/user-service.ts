@@ -177,7 +177,8 @@ export function userService(domain: Domain): ServiceImpl<typeof UserService> {
 async function* chat(domain: Domain, requests: AsyncIterable<ChatRequest>, ctx: HandlerContext): AsyncIterable<ChatResponse> {
   const sandbox = ctx.values.get(sandboxKey);
   const out = new AsyncQueue<ChatResponse>();
-  const respond = (event: MessageInitShape<typeof ChatResponseSchema>['event']): void => void out.push(create(ChatResponseSchema, { time: timestampNow(), event }));
+  const respond = (event: MessageInitShape<typeof ChatResponseSchema>['event']): void =>
+    void out.push(create(ChatResponseSchema, { time: timestampNow(), event }));
   const unsubscribe = domain.events.subscribe(
     (event) => {
       if (!event.type.startsWith('user.')) return;

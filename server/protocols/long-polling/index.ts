@@ -55,7 +55,9 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
     exposeHeadRoute: false,
     handler: (request, reply) => {
       if (closing) {
-        return sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) });
+        return sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), {
+          'retry-after': String(SHUTDOWN_RETRY_AFTER_S),
+        });
       }
       const accept = request.headers.accept;
       if (!accepts(accept, ['*/*', 'application/*', 'application/json'])) {

@@ -32,7 +32,13 @@ describe('the broker store on a Redis that cannot be reached', () => {
       connections.push(connection);
       return connection;
     };
-    const scale = { instanceId: 'i-test', keyPrefix: 'test:', redisUrl: 'redis://127.0.0.1:9', key: (name: string) => `test:${name}`, connection: unreachable } satisfies ScaleContext;
+    const scale = {
+      instanceId: 'i-test',
+      keyPrefix: 'test:',
+      redisUrl: 'redis://127.0.0.1:9',
+      key: (name: string) => `test:${name}`,
+      connection: unreachable,
+    } satisfies ScaleContext;
     const { persistence } = sharedBrokerParts(scale, { maxSessionDelivery: 10 });
     const delWill = (persistence as unknown as { delWill(client: { id: string; brokerId: string }): Promise<unknown> }).delWill.bind(persistence);
 

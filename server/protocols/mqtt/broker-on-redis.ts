@@ -20,7 +20,10 @@ export function escapeRedisGlob(text: string): string {
   return text.replace(REDIS_GLOB_SPECIALS, '\\$&');
 }
 
-type EmitterClass = new (channelPrefix: string, options: { subConn: Redis; pubConn: Redis }) => {
+type EmitterClass = new (
+  channelPrefix: string,
+  options: { subConn: Redis; pubConn: Redis },
+) => {
   _subTopic(topic: string): string;
   _containsWildcard(topic: string): boolean;
 };

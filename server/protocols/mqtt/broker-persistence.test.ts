@@ -35,7 +35,11 @@ describe('limitQueuedMessages', () => {
   it('bounds each session by its own count when one message goes to several', async () => {
     const store = slowStore();
     store.queues.set('full', ['old', 'old']);
-    limitQueuedMessages(store, (clientId) => (clientId === 'full' ? 2 : 10), () => undefined);
+    limitQueuedMessages(
+      store,
+      (clientId) => (clientId === 'full' ? 2 : 10),
+      () => undefined,
+    );
     await Promise.all([store.outgoingEnqueueCombi([{ clientId: 'full' }, { clientId: 'free' }], 'a'), store.outgoingEnqueueCombi([{ clientId: 'free' }], 'b')]);
     expect(store.queues.get('full')).toEqual(['old', 'old']);
     expect(store.queues.get('free')).toEqual(['a', 'b']);

@@ -61,7 +61,14 @@ function sandboxOfConnect(username: string | undefined, req: IncomingMessage | u
 }
 
 /** Hands a connection to the broker, namespacing what its packets name once CONNECT picks a sandbox. */
-export function serveConnection(app: FastifyInstance, broker: Aedes, connackGate: ConnackGate, maxPacketBytes: number, stream: Duplex, connection: MqttConnection): void {
+export function serveConnection(
+  app: FastifyInstance,
+  broker: Aedes,
+  connackGate: ConnackGate,
+  maxPacketBytes: number,
+  stream: Duplex,
+  connection: MqttConnection,
+): void {
   const guarded = new SizeGuardedStream(stream, maxPacketBytes, (refusal) =>
     app.log.debug(typeof refusal === 'string' ? { verdict: refusal, max: maxPacketBytes } : refusal, 'MQTT packet refused: connection closed'),
   );

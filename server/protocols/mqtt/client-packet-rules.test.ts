@@ -13,7 +13,9 @@ const clauseOf = (first: number, body: number[] | Uint8Array, connected = true):
 describe('clientPacketViolation', () => {
   it('takes what real clients send', () => {
     expect(clauseOf(0x10, connectBody(), false)).toBeUndefined();
-    expect(clauseOf(0x10, connectBody(4, 0xc2 | 0x2c, [...str('id'), ...str('status/id'), ...str('gone'), ...str('user'), ...str('pw')]), false)).toBeUndefined();
+    expect(
+      clauseOf(0x10, connectBody(4, 0xc2 | 0x2c, [...str('id'), ...str('status/id'), ...str('gone'), ...str('user'), ...str('pw')]), false),
+    ).toBeUndefined();
     expect(clauseOf(0x32, [...str('orders/1'), 0x00, 0x01, 0x61])).toBeUndefined();
     expect(clauseOf(0x82, [0x00, 0x01, ...str('orders/#'), 0x01, ...str('+/x/+'), 0x02, ...str('#'), 0x00])).toBeUndefined();
     expect(clauseOf(0xa2, [0x00, 0x01, ...str('orders/#')])).toBeUndefined();

@@ -84,7 +84,8 @@ export function topicFilterViolation(bytes: Uint8Array): Violation | null {
   if (bytes.length === 0) return violation('MQTT-4.7.3-1', 'a topic filter is empty');
   const levels = Buffer.from(bytes).toString('utf8').split('/');
   for (const [index, level] of levels.entries()) {
-    if (level.includes('#') && (level !== '#' || index !== levels.length - 1)) return violation('MQTT-4.7.1-2', `# must be the whole last level of a filter: ${levels.join('/')}`);
+    if (level.includes('#') && (level !== '#' || index !== levels.length - 1))
+      return violation('MQTT-4.7.1-2', `# must be the whole last level of a filter: ${levels.join('/')}`);
     if (level.includes('+') && level !== '+') return violation('MQTT-4.7.1-3', `+ must be a whole level of a filter: ${levels.join('/')}`);
   }
   return null;

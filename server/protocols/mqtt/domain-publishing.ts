@@ -9,7 +9,14 @@ import { chatTopic, domainEventTopic, toBrokerTopic } from './topics.ts';
 export function publishDomainTraffic(app: FastifyInstance, broker: Aedes): () => void {
   /** One JSON message at QoS 1 on a sandbox's topic; a failure is logged as `what` not published. */
   const publish = (sandboxId: string, topic: string, body: unknown, what: string): void => {
-    const packet = { cmd: 'publish', topic: toBrokerTopic(sandboxId, topic), payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false } as const;
+    const packet = {
+      cmd: 'publish',
+      topic: toBrokerTopic(sandboxId, topic),
+      payload: Buffer.from(JSON.stringify(body)),
+      qos: 1,
+      retain: false,
+      dup: false,
+    } as const;
     broker.publish(packet, (error) => {
       if (error) app.log.warn({ err: error }, `${what} not published to MQTT`);
     });
@@ -18,8 +25,12 @@ export function publishDomainTraffic(app: FastifyInstance, broker: Aedes): () =>
   // chat message, whichever chat carried it. Only by the instance where it happened (localOnly):
   // the broker is shared through Redis, so an instance that published what other instances relay
   // would publish each of them once per instance.
-  const unsubscribe = app.domain.events.subscribe((event) => publish(event.sandboxId, domainEventTopic(event.type), event, 'domain event'), { localOnly: true });
-  const unsubscribeChat = app.domain.chat.subscribe((message) => publish(message.sandboxId, chatTopic(message.via, message.room), message, 'chat message'), { localOnly: true });
+  const unsubscribe = app.domain.events.subscribe((event) => publish(event.sandboxId, domainEventTopic(event.type), event, 'domain event'), {
+    localOnly: true,
+  });
+  const unsubscribeChat = app.domain.chat.subscribe((message) => publish(message.sandboxId, chatTopic(message.via, message.room), message, 'chat message'), {
+    localOnly: true,
+  });
   return () => {
     unsubscribe();
     unsubscribeChat();

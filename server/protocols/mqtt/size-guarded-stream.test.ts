@@ -28,7 +28,7 @@ describe('SizeGuardedStream', () => {
     expect(transport.writes.length).toBe(2);
   });
 
-  it('writes string pieces as UTF-8 in their place, calls every piece\'s callback once the joined write is done, and flushes before end', async () => {
+  it("writes string pieces as UTF-8 in their place, calls every piece's callback once the joined write is done, and flushes before end", async () => {
     const transport = new FakeTransport();
     const stream = new SizeGuardedStream(transport, 1024, () => undefined);
     const called: string[] = [];

@@ -95,7 +95,8 @@ describe('sandbox namespaces', () => {
     for (const filter of filters) {
       for (const topic of topics) {
         const expected = byLevels(filter, topic);
-        if (topicMatches(filter, topic) !== expected) throw new Error(`topicMatches(${JSON.stringify(filter)}, ${JSON.stringify(topic)}) should be ${expected}`);
+        if (topicMatches(filter, topic) !== expected)
+          throw new Error(`topicMatches(${JSON.stringify(filter)}, ${JSON.stringify(topic)}) should be ${expected}`);
         if (expected) matches += 1;
       }
     }
@@ -104,7 +105,7 @@ describe('sandbox namespaces', () => {
     expect(filters.length * topics.length - matches).toBeGreaterThan(1000);
   });
 
-  it('strips a delivery\'s topic as toClientTopic does, whichever sandbox and topic came before', () => {
+  it("strips a delivery's topic as toClientTopic does, whichever sandbox and topic came before", () => {
     const ofDelivery = new ClientTopicOfDelivery();
     const asked: Array<[string, string]> = [
       ['a', '$sandbox/a/chat/x'],
@@ -118,7 +119,17 @@ describe('sandbox namespaces', () => {
       ['a', '$sandbox/a/chat/x'],
     ];
     expect(asked.map(([sandbox, topic]) => ofDelivery.of(sandbox, topic))).toEqual(asked.map(([sandbox, topic]) => toClientTopic(sandbox, topic)));
-    expect(asked.map(([sandbox, topic]) => ofDelivery.of(sandbox, topic))).toEqual(['chat/x', 'chat/x', undefined, 'chat/x', 'chat/y', undefined, 'chat/x', undefined, 'chat/x']);
+    expect(asked.map(([sandbox, topic]) => ofDelivery.of(sandbox, topic))).toEqual([
+      'chat/x',
+      'chat/x',
+      undefined,
+      'chat/x',
+      'chat/y',
+      undefined,
+      'chat/x',
+      undefined,
+      'chat/x',
+    ]);
   });
 
   it('names domain events as topics', () => {

@@ -42,7 +42,8 @@ export class WriteBatch {
     }
     pieces.length = 0;
     this.bytes = 0;
-    const callback = callbacks.length === 0 ? undefined : callbacks.length === 1 ? callbacks[0] : (error?: Error | null) => callbacks.forEach((each) => each(error));
+    const callback =
+      callbacks.length === 0 ? undefined : callbacks.length === 1 ? callbacks[0] : (error?: Error | null) => callbacks.forEach((each) => each(error));
     return { bytes: joined, callback };
   }
 }

@@ -20,7 +20,10 @@ function hashOf(value: unknown): string {
 }
 
 function tagsOf(header: string): string[] {
-  return header.split(',').map((tag) => tag.trim()).filter(Boolean);
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored. */
@@ -60,7 +63,14 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
 }
 
 // The vendor types are JSON too: /users/:id picks its version by them (user-header-version-routes.ts).
-const JSON_RANGES = new Set(['*/*', 'application/*', 'application/json', 'application/problem+json', 'application/vnd.wirelab.v1+json', 'application/vnd.wirelab.v2+json']);
+const JSON_RANGES = new Set([
+  '*/*',
+  'application/*',
+  'application/json',
+  'application/problem+json',
+  'application/vnd.wirelab.v1+json',
+  'application/vnd.wirelab.v2+json',
+]);
 
 /** Does the Accept header allow a JSON answer? No header means anything goes. */
 export function acceptsJson(accept: string | undefined): boolean {
@@ -114,7 +124,7 @@ export function linkHeader(links: Record<string, string | undefined>): string {
 /** `name,-created_at` → sort keys (the query schema already checked the field names) */
 export function parseSort<F extends string>(sort: string | undefined): { field: F; direction: 'asc' | 'desc' }[] | undefined {
   if (!sort) return undefined;
-  return sort.split(',').map((part) =>
-    part.startsWith('-') ? { field: part.slice(1) as F, direction: 'desc' as const } : { field: part as F, direction: 'asc' as const },
-  );
+  return sort
+    .split(',')
+    .map((part) => (part.startsWith('-') ? { field: part.slice(1) as F, direction: 'desc' as const } : { field: part as F, direction: 'asc' as const }));
 }

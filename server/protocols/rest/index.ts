@@ -54,7 +54,12 @@ async function restPlugin(app: FastifyInstance, options: RestPluginOptions): Pro
       // Per browser session; a client without one is counted per sandbox and address.
       keyGenerator: (request) => request.sessionId ?? `${request.sandboxId}|${request.ip}`,
       errorResponseBuilder: (_request, context) =>
-        new HttpProblem(429, 'too-many-requests', 'Too Many Requests', `At most ${context.max} requests per ${timeWindowMs / 1000} s: retry in ${context.after}.`),
+        new HttpProblem(
+          429,
+          'too-many-requests',
+          'Too Many Requests',
+          `At most ${context.max} requests per ${timeWindowMs / 1000} s: retry in ${context.after}.`,
+        ),
     });
   }
 

@@ -32,7 +32,10 @@ async function openApiPlugin(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'users', description: 'Users, version 1: snake_case fields' },
         { name: 'users v2', description: 'The same users, version 2: an envelope, camelCase, the name split in two' },
-        { name: 'users (version in a header)', description: 'The same users at /users/:id: the version chosen by Accept (application/vnd.wirelab.v2+json) or Api-Version' },
+        {
+          name: 'users (version in a header)',
+          description: 'The same users at /users/:id: the version chosen by Accept (application/vnd.wirelab.v2+json) or Api-Version',
+        },
         { name: 'posts', description: 'Posts written by users' },
         { name: 'comments', description: 'Comments on posts' },
       ],

@@ -76,7 +76,6 @@ function postCollectionRoutes(app: FastifyInstance, prefix: string, tags: string
       return sendRepresentation(request, reply, postV1(post), postTag(post));
     },
   );
-
 }
 
 /** GET, PUT, PATCH and DELETE /v1/posts/:id, with ETags and preconditions. */
@@ -159,7 +158,6 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
       return reply.code(204).send();
     },
   );
-
 }
 
 /** A post's comments: list, add, read one. */
@@ -212,7 +210,11 @@ function commentRoutes(app: FastifyInstance, prefix: string): void {
       schema: {
         tags: ['comments'],
         summary: 'Get one comment of a post',
-        params: { type: 'object', required: ['id', 'commentId'], properties: { id: { type: 'integer', minimum: 1 }, commentId: { type: 'integer', minimum: 1 } } },
+        params: {
+          type: 'object',
+          required: ['id', 'commentId'],
+          properties: { id: { type: 'integer', minimum: 1 }, commentId: { type: 'integer', minimum: 1 } },
+        },
         response: { 200: json('The comment', { $ref: 'Comment#' }), ...problems(400, 404, 406, 429) },
       },
     },

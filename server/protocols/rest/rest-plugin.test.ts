@@ -192,9 +192,21 @@ describe('HTTP errors', () => {
 
   it('415 for a body that is not JSON, with Accept-Patch on PATCH', async () => {
     await start();
-    expectProblem(await request({ method: 'POST', url: '/api/v1/users', payload: 'name=Ada', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type');
-    expectProblem(await request({ method: 'POST', url: '/api/v1/users', payload: 'Ada', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported-media-type');
-    expectProblem(await request({ method: 'POST', url: '/api/v1/users', payload: '{}', headers: { 'content-type': 'application/merge-patch+json' } }), 415, 'unsupported-media-type');
+    expectProblem(
+      await request({ method: 'POST', url: '/api/v1/users', payload: 'name=Ada', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+      'unsupported-media-type',
+    );
+    expectProblem(
+      await request({ method: 'POST', url: '/api/v1/users', payload: 'Ada', headers: { 'content-type': 'text/plain' } }),
+      415,
+      'unsupported-media-type',
+    );
+    expectProblem(
+      await request({ method: 'POST', url: '/api/v1/users', payload: '{}', headers: { 'content-type': 'application/merge-patch+json' } }),
+      415,
+      'unsupported-media-type',
+    );
     const patch = await request({ method: 'PATCH', url: '/api/v1/users/1', payload: 'x', headers: { 'content-type': 'text/plain' } });
     expectProblem(patch, 415, 'unsupported-media-type');
     expect(patch.headers['accept-patch']).toBe('application/json, application/merge-patch+json');
@@ -202,8 +214,16 @@ describe('HTTP errors', () => {
 
   it('400 for malformed JSON, in either JSON media type', async () => {
     await start();
-    expectProblem(await request({ method: 'POST', url: '/api/v1/users', payload: '{"name":', headers: { 'content-type': 'application/json' } }), 400, 'malformed-json');
-    expectProblem(await request({ method: 'PATCH', url: '/api/v1/users/1', payload: '{', headers: { 'content-type': 'application/merge-patch+json' } }), 400, 'malformed-json');
+    expectProblem(
+      await request({ method: 'POST', url: '/api/v1/users', payload: '{"name":', headers: { 'content-type': 'application/json' } }),
+      400,
+      'malformed-json',
+    );
+    expectProblem(
+      await request({ method: 'PATCH', url: '/api/v1/users/1', payload: '{', headers: { 'content-type': 'application/merge-patch+json' } }),
+      400,
+      'malformed-json',
+    );
   });
 
   it(`413 for a body over ${API_BODY_LIMIT} bytes`, async () => {
@@ -228,7 +248,9 @@ describe('posts and comments', () => {
     await start();
     expect((await request({ url: '/api/v1/users/1/posts' })).json().total).toBe(3);
     expect((await request({ url: '/api/v1/posts?author_id=2' })).json().total).toBe(4);
-    expect(expectProblem(await json('POST', '/api/v1/posts', { author_id: 99, title: 'T', content: 'C' }), 422, 'validation').errors[0].field).toBe('author_id');
+    expect(expectProblem(await json('POST', '/api/v1/posts', { author_id: 99, title: 'T', content: 'C' }), 422, 'validation').errors[0].field).toBe(
+      'author_id',
+    );
     const created = await json('POST', '/api/v1/posts', { author_id: 3, title: 'COBOL', content: 'Readable by managers' });
     expect(created.statusCode).toBe(201);
     expect(created.headers.location).toBe('/api/v1/posts/21');

@@ -6,7 +6,10 @@ export class RouteTable {
   private readonly routes: { pattern: RegExp; methods: Set<string> }[] = [];
 
   add(methods: string | string[], url: string): void {
-    const source = `^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+').replace(/\*/g, '.*')}$`;
+    const source = `^${url
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\/:[^/]+/g, '/[^/]+')
+      .replace(/\*/g, '.*')}$`;
     let route = this.routes.find((r) => r.pattern.source === source);
     if (!route) {
       route = { pattern: new RegExp(source), methods: new Set() };

@@ -11,7 +11,12 @@ const phone = {
   examples: ['+44 20 7946 0001'],
 } as const;
 const name = { type: 'string', minLength: 1, maxLength: USER_RULES.nameMax, examples: ['Ada Lovelace'] } as const;
-const email = { type: 'string', maxLength: USER_RULES.emailMax, description: 'Unique in the sandbox, case-insensitively', examples: ['ada@example.com'] } as const;
+const email = {
+  type: 'string',
+  maxLength: USER_RULES.emailMax,
+  description: 'Unique in the sandbox, case-insensitively',
+  examples: ['ada@example.com'],
+} as const;
 const status = { type: 'string', enum: USER_STATUSES } as const;
 const roles = { type: 'array', items: { type: 'string', enum: USER_ROLES }, uniqueItems: true } as const;
 const metadata = {

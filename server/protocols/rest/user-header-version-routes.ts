@@ -44,12 +44,22 @@ export function chooseVersion(accept: string | undefined, apiVersion: string | u
   if (apiVersion !== undefined) {
     const number = /^\s*(\d{1,3})\s*$/.exec(apiVersion)?.[1];
     if (number === undefined || !(Number(number) in HEADER_VERSIONS)) {
-      throw new HttpProblem(400, 'unsupported-api-version', 'Unsupported API Version', `Api-Version must be one of ${Object.keys(HEADER_VERSIONS).join(', ')}, not ${JSON.stringify(apiVersion)}.`);
+      throw new HttpProblem(
+        400,
+        'unsupported-api-version',
+        'Unsupported API Version',
+        `Api-Version must be one of ${Object.keys(HEADER_VERSIONS).join(', ')}, not ${JSON.stringify(apiVersion)}.`,
+      );
     }
     fromHeader = Number(number) as HeaderVersion;
   }
   if (fromAccept !== undefined && fromHeader !== undefined && fromAccept !== fromHeader) {
-    throw new HttpProblem(400, 'conflicting-api-version', 'Conflicting API Version', `Accept asks for version ${fromAccept} and Api-Version for ${fromHeader}: send one of them.`);
+    throw new HttpProblem(
+      400,
+      'conflicting-api-version',
+      'Conflicting API Version',
+      `Accept asks for version ${fromAccept} and Api-Version for ${fromHeader}: send one of them.`,
+    );
   }
   const version = fromAccept ?? fromHeader ?? DEFAULT_HEADER_VERSION;
   return { version, contentType: fromAccept !== undefined ? HEADER_VERSIONS[version] : 'application/json; charset=utf-8' };
@@ -67,7 +77,9 @@ function supported(): string {
 export function userHeaderVersionRoutes(app: FastifyInstance, prefix: string): void {
   const { domain } = app;
   const representation = (user: User, version: HeaderVersion) =>
-    version === 1 ? userV1(user) : { data: userV2(user), meta: { version: user.version }, links: { self: `${prefix}/users/${user.id}`, posts: `${prefix}/v1/users/${user.id}/posts` } };
+    version === 1
+      ? userV1(user)
+      : { data: userV2(user), meta: { version: user.version }, links: { self: `${prefix}/users/${user.id}`, posts: `${prefix}/v1/users/${user.id}/posts` } };
 
   app.get<{ Params: { id: number } }>(
     '/users/:id',
@@ -89,7 +101,11 @@ export function userHeaderVersionRoutes(app: FastifyInstance, prefix: string): v
           200: {
             description: 'The user in the version asked for',
             content: {
-              'application/json': { schema: { anyOf: [{ $ref: 'User#' }, { type: 'object', required: ['data'], properties: { data: { $ref: 'UserV2#' } }, additionalProperties: true }] } },
+              'application/json': {
+                schema: {
+                  anyOf: [{ $ref: 'User#' }, { type: 'object', required: ['data'], properties: { data: { $ref: 'UserV2#' } }, additionalProperties: true }],
+                },
+              },
               [HEADER_VERSIONS[1]]: { schema: { $ref: 'User#' } },
               [HEADER_VERSIONS[2]]: { schema: { type: 'object', required: ['data'], properties: { data: { $ref: 'UserV2#' } }, additionalProperties: true } },
             },

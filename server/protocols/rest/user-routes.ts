@@ -42,7 +42,11 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
           'Page pagination by default (`?page=2&limit=5`: items, page, limit, total and a Link header), or cursor pagination with `?cursor=` (items and next_cursor). Filters combine with AND.',
         querystring: userListQuerySchema,
         headers: conditionalReadHeadersSchema,
-        response: { 200: json('A page of users', listResponseSchema('User#')), 304: noContent('Not Modified: your copy is current'), ...problems(400, 406, 429) },
+        response: {
+          200: json('A page of users', listResponseSchema('User#')),
+          304: noContent('Not Modified: your copy is current'),
+          ...problems(400, 406, 429),
+        },
       },
     },
     async (request, reply) => {

@@ -57,8 +57,17 @@ export function handshakeRefusal(req: Pick<IncomingMessage, 'method' | 'headers'
  * as a raw socket (the one-port server's upgrade routes), where no Fastify reply exists.
  */
 export function refuseUpgrade(socket: Duplex, status: number, text: Bilingual, path: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}websocket-refused`, title: STATUS_CODES[status], status, detail: text.en, instance: path, localized: text });
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const body = JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}websocket-refused`,
+    title: STATUS_CODES[status],
+    status,
+    detail: text.en,
+    instance: path,
+    localized: text,
+  });
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   // A refusal that names Upgrade must list it in Connection too (RFC 9110 §7.8).
   const connection = 'Upgrade' in headers ? 'Upgrade, close' : 'close';
   socket.on('error', () => socket.destroy());

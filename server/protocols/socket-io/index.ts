@@ -98,7 +98,12 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
     // Several instances: every namespace's rooms and broadcasts go through Redis (README.md,
     // "Several instances"), on channels under the deployment's prefix.
     const { scale } = app;
-    io.adapter(createAdapter(scale.connection('socket-io-pub'), scale.connection('socket-io-sub'), { key: scale.key('socket.io'), requestsTimeout: ROOM_QUERY_TIMEOUT_MS }));
+    io.adapter(
+      createAdapter(scale.connection('socket-io-pub'), scale.connection('socket-io-sub'), {
+        key: scale.key('socket.io'),
+        requestsTimeout: ROOM_QUERY_TIMEOUT_MS,
+      }),
+    );
   }
   io.bind(engine);
   const pendingNotices: PendingNotices = new Set();

@@ -116,7 +116,8 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
       // EventSource sends the header on its own reconnects; the query is for a first connect by hand.
       const header = request.headers['last-event-id'];
       const fromQuery = single(request.query, 'lastEventId');
-      const resumeRaw = typeof header === 'string' && header.trim() !== '' ? header.trim() : fromQuery === undefined || fromQuery === '' ? undefined : fromQuery;
+      const resumeRaw =
+        typeof header === 'string' && header.trim() !== '' ? header.trim() : fromQuery === undefined || fromQuery === '' ? undefined : fromQuery;
       if (resumeRaw !== undefined && (resumeRaw === null || !EVENT_ID.test(resumeRaw))) {
         return sendProblem(request, reply, 400, 'bad-last-event-id', 'Bad Request', messages.badEventId(String(resumeRaw)));
       }

@@ -15,4 +15,3 @@ export const MAX_HEARTBEAT_S = 60;
 export const MAX_STREAMS_PER_SESSION = 6;
 /** Bytes queued for a stream whose client does not read; past it the stream ends (it may resume). */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
-

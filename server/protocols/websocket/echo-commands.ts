@@ -64,7 +64,13 @@ function commandOf(record: Record<string, unknown>): EchoCommand {
       onlyFields(record, ['payload']);
       const payload = Buffer.from(record.payload === undefined ? 'wirelab' : stringField(record, 'payload'), 'utf8');
       if (payload.length > MAX_CONTROL_PAYLOAD_BYTES) {
-        throw new CommandError('bad-field', messages.badField('payload', { en: `at most ${MAX_CONTROL_PAYLOAD_BYTES} bytes of UTF-8`, ru: `не длиннее ${MAX_CONTROL_PAYLOAD_BYTES} байт в UTF-8` }));
+        throw new CommandError(
+          'bad-field',
+          messages.badField('payload', {
+            en: `at most ${MAX_CONTROL_PAYLOAD_BYTES} bytes of UTF-8`,
+            ru: `не длиннее ${MAX_CONTROL_PAYLOAD_BYTES} байт в UTF-8`,
+          }),
+        );
       }
       return { command: 'ping', payload };
     }
@@ -77,7 +83,10 @@ function commandOf(record: Record<string, unknown>): EchoCommand {
       if (!isSendableCloseCode(code)) throw new CommandError('bad-field', messages.closeCodeNotSendable(code));
       const reason = record.reason === undefined ? '' : stringField(record, 'reason');
       if (Buffer.byteLength(reason) > MAX_CLOSE_REASON_BYTES) {
-        throw new CommandError('bad-field', messages.badField('reason', { en: `at most ${MAX_CLOSE_REASON_BYTES} bytes of UTF-8`, ru: `не длиннее ${MAX_CLOSE_REASON_BYTES} байт в UTF-8` }));
+        throw new CommandError(
+          'bad-field',
+          messages.badField('reason', { en: `at most ${MAX_CLOSE_REASON_BYTES} bytes of UTF-8`, ru: `не длиннее ${MAX_CLOSE_REASON_BYTES} байт в UTF-8` }),
+        );
       }
       return { command: 'close', code, reason };
     }
@@ -121,7 +130,11 @@ function integerField(record: Record<string, unknown>, field: string, min: numbe
 
 function hexField(record: Record<string, unknown>, field: string): Buffer {
   const bytes = parseHexBytes(stringField(record, field));
-  if (!bytes) throw new CommandError('bad-field', messages.badField(field, { en: 'bytes in hex, such as "01 02 ff"', ru: 'байтами в шестнадцатеричной записи, например "01 02 ff"' }));
+  if (!bytes)
+    throw new CommandError(
+      'bad-field',
+      messages.badField(field, { en: 'bytes in hex, such as "01 02 ff"', ru: 'байтами в шестнадцатеричной записи, например "01 02 ff"' }),
+    );
   return bytes;
 }
 

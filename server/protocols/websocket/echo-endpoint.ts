@@ -17,9 +17,7 @@ export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocket
   const reply = (message: Record<string, unknown>): void => {
     sendGuarded(socket, JSON.stringify(message), limits.maxBufferedBytes);
   };
-  const heartbeat = new Heartbeat(socket, knobs.pingMs, (payload, roundTripMs) =>
-    reply({ wirelab: 'pong', payload: payload.toString('utf8'), roundTripMs }),
-  );
+  const heartbeat = new Heartbeat(socket, knobs.pingMs, (payload, roundTripMs) => reply({ wirelab: 'pong', payload: payload.toString('utf8'), roundTripMs }));
   heartbeat.start();
   socket.on('close', () => heartbeat.stop());
 

@@ -114,7 +114,16 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
       // a Connection header set here would otherwise keep the connection open (Node's rule).
       if (request.raw.httpVersionMajor < 2) reply.header('upgrade', 'websocket').header('connection', reply.raw.shouldKeepAlive ? 'Upgrade' : 'Upgrade, close');
       reply.code(426).type(PROBLEM_MEDIA_TYPE);
-      return reply.send(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}upgrade-required`, title: 'Upgrade Required', status: 426, detail: text.en, instance: request.url, localized: text }));
+      return reply.send(
+        JSON.stringify({
+          type: `${PROBLEM_TYPE_BASE}upgrade-required`,
+          title: 'Upgrade Required',
+          status: 426,
+          detail: text.en,
+          instance: request.url,
+          localized: text,
+        }),
+      );
     });
   }
 

@@ -17,7 +17,12 @@ export function ThemeSwitch() {
   return (
     <label className="theme-switch">
       <span className="visually-hidden">{t.theme}</span>
-      <select data-testid="theme-switch" value={choice} title={`${t.theme}: ${t.themes[choice]}`} onChange={(event) => setThemeChoice(event.currentTarget.value as ThemeChoice)}>
+      <select
+        data-testid="theme-switch"
+        value={choice}
+        title={`${t.theme}: ${t.themes[choice]}`}
+        onChange={(event) => setThemeChoice(event.currentTarget.value as ThemeChoice)}
+      >
         {THEME_CHOICES.map((value) => (
           <option key={value} value={value}>
             {t.themes[value]}

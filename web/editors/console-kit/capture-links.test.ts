@@ -33,7 +33,11 @@ function exchange(conn: string, index: number, target: string, at: number, statu
 describe('finding a console’s own exchange in the captures', () => {
   it('waits until the exchange arrives, then resolves with it', async () => {
     const source = fakeSource();
-    const found = claimNextExchange(source, { method: 'GET', target: '/api/v1/events', after: 100, accept: (candidate) => candidate.response !== undefined }, 1000);
+    const found = claimNextExchange(
+      source,
+      { method: 'GET', target: '/api/v1/events', after: 100, accept: (candidate) => candidate.response !== undefined },
+      1000,
+    );
     source.set([exchange('c1', 0, '/api/v1/events', 150)]);
     source.set([exchange('c1', 0, '/api/v1/events', 150, 200)]);
     expect((await found)?.conn).toBe('c1');

@@ -18,7 +18,12 @@ export const CAPTURE_WAIT_MS = 5000;
  * Resolves with the first non-undefined value `pick` finds in a snapshot (now or after a later
  * change), or null after `timeoutMs` or when `signal` aborts.
  */
-export function waitForCapture<T>(source: CaptureSource, pick: (snapshot: CaptureSnapshot) => T | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T | null> {
+export function waitForCapture<T>(
+  source: CaptureSource,
+  pick: (snapshot: CaptureSnapshot) => T | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<T | null> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: T | null) => {
@@ -76,7 +81,12 @@ export function findHandshake(snapshot: CaptureSnapshot, query: { target: string
 }
 
 /** Waits for an exchange and claims it, so the next wait finds the next one. */
-export async function claimNextExchange(source: CaptureSource, query: ExchangeQuery, timeoutMs = CAPTURE_WAIT_MS, signal?: AbortSignal): Promise<InspectedExchange | null> {
+export async function claimNextExchange(
+  source: CaptureSource,
+  query: ExchangeQuery,
+  timeoutMs = CAPTURE_WAIT_MS,
+  signal?: AbortSignal,
+): Promise<InspectedExchange | null> {
   const exchange = await waitForCapture(source, (snapshot) => findExchange(snapshot, query), timeoutMs, signal);
   if (exchange) claimExchange(exchange);
   return exchange;
@@ -85,7 +95,9 @@ export async function claimNextExchange(source: CaptureSource, query: ExchangeQu
 /** The frames that start a text or binary message (a fragmented message's first frame), in order. */
 export function dataFrames(view: ConnectionView | undefined, dir: 'in' | 'out'): WireMessage[] {
   if (!view) return [];
-  return view.messages.filter((message) => message.layer === 'ws-frame' && message.dir === dir && (message.fields?.opcode === 'text' || message.fields?.opcode === 'binary'));
+  return view.messages.filter(
+    (message) => message.layer === 'ws-frame' && message.dir === dir && (message.fields?.opcode === 'text' || message.fields?.opcode === 'binary'),
+  );
 }
 
 /** The frames of one opcode ('close', 'ping'…) in one direction, in order. */

@@ -30,13 +30,35 @@ export function TextField({
   return (
     <label className={width === 'wide' ? 'rt-field rt-input-wide' : 'rt-field'} title={title}>
       {label}
-      <input className={inputClass(width)} value={value} onChange={(event) => onChange(event.target.value)} disabled={disabled} data-testid={testId} spellCheck={false} {...input} />
+      <input
+        className={inputClass(width)}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        disabled={disabled}
+        data-testid={testId}
+        spellCheck={false}
+        {...input}
+      />
     </label>
   );
 }
 
 /** A labelled checkbox, the box before its label. */
-export function CheckField({ label, checked, onChange, testId, title, disabled }: { label: ReactNode; checked: boolean; onChange(checked: boolean): void; testId: string; title?: string; disabled?: boolean }) {
+export function CheckField({
+  label,
+  checked,
+  onChange,
+  testId,
+  title,
+  disabled,
+}: {
+  label: ReactNode;
+  checked: boolean;
+  onChange(checked: boolean): void;
+  testId: string;
+  title?: string;
+  disabled?: boolean;
+}) {
   return (
     <label className="rt-field" title={title}>
       <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} disabled={disabled} data-testid={testId} /> {label}
@@ -92,7 +114,19 @@ export function SelectField<V extends string | number>({
 }
 
 /** The draft of a message to send: Ctrl+Enter (⌘+Enter) sends it, as in the HTTP cell. */
-export function MessageBox({ label, value, onChange, onSend, testId }: { label: string; value: string; onChange(value: string): void; onSend(): void; testId: string }) {
+export function MessageBox({
+  label,
+  value,
+  onChange,
+  onSend,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  onSend(): void;
+  testId: string;
+}) {
   return (
     <textarea
       className="rt-input"

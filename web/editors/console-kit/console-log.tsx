@@ -74,7 +74,17 @@ export function useConsoleLog() {
   return { entries, trimmed, add, update, clear };
 }
 
-export function ConsoleLog({ entries, trimmed, onClear, onInspect }: { entries: LogEntry[]; trimmed: number; onClear(): void; onInspect?: ((selection: Selection) => void) | undefined }) {
+export function ConsoleLog({
+  entries,
+  trimmed,
+  onClear,
+  onInspect,
+}: {
+  entries: LogEntry[];
+  trimmed: number;
+  onClear(): void;
+  onInspect?: ((selection: Selection) => void) | undefined;
+}) {
   const t = useStrings(consoleLogStrings);
   const lang = useLang();
   const listRef = useRef<HTMLOListElement>(null);
@@ -113,7 +123,9 @@ export function ConsoleLog({ entries, trimmed, onClear, onInspect }: { entries: 
               </span>
               {entry.badge && <span className="rt-log-badge">{textIn(entry.badge, lang)}</span>}
               <span className="rt-log-text">{textIn(entry.text, lang)}</span>
-              {entry.inspect && onInspect && <InspectButton inspect={entry.inspect} label={entry.inspectLabel ? textIn(entry.inspectLabel, lang) : t.showFrame} onInspect={onInspect} />}
+              {entry.inspect && onInspect && (
+                <InspectButton inspect={entry.inspect} label={entry.inspectLabel ? textIn(entry.inspectLabel, lang) : t.showFrame} onInspect={onInspect} />
+              )}
               {entry.detail !== undefined && <pre className="rt-log-detail">{entry.detail}</pre>}
             </li>
           ))}

@@ -33,7 +33,14 @@ export function ConsoleShell({
 }) {
   const lang = useLang();
   return (
-    <section className={className ? `rt-console ${className}` : 'rt-console'} data-testid="cell" data-cell-id={cellId} data-kind={kind} aria-label={label} lang={lang}>
+    <section
+      className={className ? `rt-console ${className}` : 'rt-console'}
+      data-testid="cell"
+      data-cell-id={cellId}
+      data-kind={kind}
+      aria-label={label}
+      lang={lang}
+    >
       {children}
       {log && <ConsoleLog entries={log.entries} trimmed={log.trimmed} onClear={log.clear} onInspect={onInspect} />}
     </section>
@@ -52,7 +59,19 @@ export interface DraftReset {
  * (`end`), then "As code" (`asCode` is read when the dialog opens) and Reset — a console's own
  * Reset button as a node, or the draft's.
  */
-export function ConsoleToolbar({ children, end, asCode, reset, group }: { children: ReactNode; end?: ReactNode; asCode?: () => AsCodeSpec | null; reset?: DraftReset | ReactNode; group?: string }) {
+export function ConsoleToolbar({
+  children,
+  end,
+  asCode,
+  reset,
+  group,
+}: {
+  children: ReactNode;
+  end?: ReactNode;
+  asCode?: () => AsCodeSpec | null;
+  reset?: DraftReset | ReactNode;
+  group?: string;
+}) {
   return (
     <div className="rt-row rt-toolbar" {...(group ? { role: 'group', 'aria-label': group } : {})}>
       {children}
@@ -119,7 +138,23 @@ export function ConsoleAlert({ message, testId }: { message: string | null | und
 }
 
 /** The lesson's ready-made messages, one button each. */
-export function PresetRow<P>({ label, presets, render, onPick, disabled, title, testId }: { label: string; presets: readonly P[]; render(preset: P): ReactNode; onPick(preset: P): void; disabled: boolean; title: string; testId: string }) {
+export function PresetRow<P>({
+  label,
+  presets,
+  render,
+  onPick,
+  disabled,
+  title,
+  testId,
+}: {
+  label: string;
+  presets: readonly P[];
+  render(preset: P): ReactNode;
+  onPick(preset: P): void;
+  disabled: boolean;
+  title: string;
+  testId: string;
+}) {
   if (presets.length === 0) return null;
   return (
     <div className="rt-row">

@@ -20,7 +20,11 @@ export function exchangeLink(exchange: Promise<InspectedExchange | null>): () =>
  * Starts looking for the exchange of a request the console sends now (`after` defaults to now,
  * so call it before the request goes), claims it, and tells `onFound` — the inspector follows the console.
  */
-export function watchExchange(query: Omit<ExchangeQuery, 'after'> & { after?: number }, onFound?: (exchange: InspectedExchange) => void, timeoutMs = CAPTURE_WAIT_MS): Promise<InspectedExchange | null> {
+export function watchExchange(
+  query: Omit<ExchangeQuery, 'after'> & { after?: number },
+  onFound?: (exchange: InspectedExchange) => void,
+  timeoutMs = CAPTURE_WAIT_MS,
+): Promise<InspectedExchange | null> {
   const exchange = claimNextExchange(getCaptureStore(), { ...query, after: query.after ?? captureTimeNow() }, timeoutMs);
   void exchange.then((found) => {
     if (found) onFound?.(found);
@@ -35,7 +39,10 @@ export async function findMessageSelection(pick: (snapshot: CaptureSnapshot) => 
 }
 
 /** A link to a message of one captured connection (a frame, a packet), known once `conn` is. */
-export function connectionMessageLink(conn: Promise<string | null>, pick: (view: ConnectionView | undefined) => WireMessage | undefined): () => Promise<Selection | null> {
+export function connectionMessageLink(
+  conn: Promise<string | null>,
+  pick: (view: ConnectionView | undefined) => WireMessage | undefined,
+): () => Promise<Selection | null> {
   return async () => {
     const id = await conn;
     return id ? findMessageSelection((snapshot) => pick(connectionView(snapshot, id))) : null;

@@ -10,6 +10,11 @@ export interface ConsoleDraft<T extends object> extends SavedDraft<T> {
 export function useConsoleDraft<T extends object>(saveKey: string | undefined, original: T): ConsoleDraft<T> {
   const saved = useSavedDraft(saveKey, original);
   const { edit } = saved;
-  const field = useCallback(<K extends keyof T>(key: K) => (value: T[K]) => edit({ [key]: value } as unknown as Partial<T>), [edit]);
+  const field = useCallback(
+    <K extends keyof T>(key: K) =>
+      (value: T[K]) =>
+        edit({ [key]: value } as unknown as Partial<T>),
+    [edit],
+  );
   return { ...saved, field };
 }

@@ -33,7 +33,11 @@ export function parseCellText(text: string): GraphqlCellSource {
     }
     sections[current].push(line);
   }
-  const tidy = (lines: string[]) => lines.join('\n').replace(/^\s*\n/, '').trimEnd();
+  const tidy = (lines: string[]) =>
+    lines
+      .join('\n')
+      .replace(/^\s*\n/, '')
+      .trimEnd();
   return { document: tidy(sections.document), variables: tidy(sections.variables), headers: tidy(sections.headers) };
 }
 

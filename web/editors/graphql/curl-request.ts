@@ -5,7 +5,12 @@ import { GRAPHQL_ENDPOINT } from './schema-store.ts';
  * A query or mutation as the plain HTTP request it is (for "Copy as curl"): POST /graphql with a
  * JSON body. Unlike urql, it sends the document as written, without the added __typename.
  */
-export function graphqlHttpRequest(query: string, variables: Record<string, unknown>, headers: ReadonlyArray<[string, string]>, operationName: string | null): HttpRequestText {
+export function graphqlHttpRequest(
+  query: string,
+  variables: Record<string, unknown>,
+  headers: ReadonlyArray<[string, string]>,
+  operationName: string | null,
+): HttpRequestText {
   const body = JSON.stringify({ query, ...(Object.keys(variables).length > 0 ? { variables } : {}), ...(operationName ? { operationName } : {}) });
   return {
     method: 'POST',

@@ -32,7 +32,14 @@ export function DocsExplorer() {
         <TypeView type={current} onOpen={open} onBack={() => setHistory((previous) => previous.slice(0, -1))} />
       ) : (
         <>
-          <input type="search" className="graphql-docs-search" placeholder={t.docsSearch} aria-label={t.docsSearch} value={search} onChange={(event) => setSearch(event.target.value)} />
+          <input
+            type="search"
+            className="graphql-docs-search"
+            placeholder={t.docsSearch}
+            aria-label={t.docsSearch}
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+          />
           <ul className="graphql-docs-types">
             {searchDocs(index, search).map((type) => (
               <li key={type.name}>

@@ -25,7 +25,14 @@ export function GraphqlEditors({ cellId, source, variablesProblem, update, onRun
   const t = useStrings(graphqlEditorStrings);
   return (
     <div className="graphql-cell-editors">
-      <GraphqlCodeEditor value={source.document} onChange={(document) => update({ document })} onRun={onRun} label={t.editorLabel(cellId)} language="graphql" minLines={4} />
+      <GraphqlCodeEditor
+        value={source.document}
+        onChange={(document) => update({ document })}
+        onRun={onRun}
+        label={t.editorLabel(cellId)}
+        language="graphql"
+        minLines={4}
+      />
       <details className="graphql-cell-section" open={source.variables.trim() !== '' || undefined}>
         <summary>{t.variables}</summary>
         <GraphqlCodeEditor
@@ -57,7 +64,19 @@ export function GraphqlEditors({ cellId, source, variablesProblem, update, onRun
 }
 
 /** Run (or Subscribe), and Stop while a subscription is live. */
-export function RunOrStop({ live, running, isSubscription, onRun, onStop }: { live: boolean; running: boolean; isSubscription: boolean; onRun(): void; onStop(): void }) {
+export function RunOrStop({
+  live,
+  running,
+  isSubscription,
+  onRun,
+  onStop,
+}: {
+  live: boolean;
+  running: boolean;
+  isSubscription: boolean;
+  onRun(): void;
+  onStop(): void;
+}) {
   const t = useStrings(graphqlEditorStrings);
   if (live) {
     return (
@@ -67,7 +86,15 @@ export function RunOrStop({ live, running, isSubscription, onRun, onStop }: { li
     );
   }
   return (
-    <button type="button" className="button button-primary" data-testid="cell-run" onClick={running ? undefined : onRun} aria-disabled={running} aria-keyshortcuts="Control+Enter Meta+Enter" title={t.runHint}>
+    <button
+      type="button"
+      className="button button-primary"
+      data-testid="cell-run"
+      onClick={running ? undefined : onRun}
+      aria-disabled={running}
+      aria-keyshortcuts="Control+Enter Meta+Enter"
+      title={t.runHint}
+    >
       <span aria-hidden="true">▶</span> {running ? t.running : isSubscription ? t.subscribe : t.run}
     </button>
   );
@@ -80,7 +107,11 @@ export function OperationPicker({ operations, index, onPick }: { operations: Ope
   return (
     <label className="graphql-option">
       {t.operation}{' '}
-      <select data-testid="graphql-operation" value={index} onChange={(event) => onPick(operations[Number(event.target.value)]?.name ?? Number(event.target.value))}>
+      <select
+        data-testid="graphql-operation"
+        value={index}
+        onChange={(event) => onPick(operations[Number(event.target.value)]?.name ?? Number(event.target.value))}
+      >
         {operations.map((item, position) => (
           <option key={position} value={position}>
             {item.type} {item.name ?? t.anonymous}

@@ -97,11 +97,23 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
   return (
     <section className="graphql-cell" data-testid="cell" data-cell-kind="graphql" data-cell-id={cellId} aria-label={t.editorLabel(cellId)} lang={lang}>
       <div className="graphql-cell-main">
-        <GraphqlEditors cellId={cellId} source={source} variablesProblem={variables.ok ? null : t.variablesError(variables.message)} update={update} onRun={run} />
+        <GraphqlEditors
+          cellId={cellId}
+          source={source}
+          variablesProblem={variables.ok ? null : t.variablesError(variables.message)}
+          update={update}
+          onRun={run}
+        />
         {docsOpen && <DocsExplorer />}
       </div>
       <div className="graphql-cell-toolbar">
-        <RunOrStop live={isSubscription && subscription.status === 'active'} running={calls.running} isSubscription={isSubscription} onRun={run} onStop={calls.stopSubscription} />
+        <RunOrStop
+          live={isSubscription && subscription.status === 'active'}
+          running={calls.running}
+          isSubscription={isSubscription}
+          onRun={run}
+          onStop={calls.stopSubscription}
+        />
         <OperationPicker operations={operations} index={operationIndex} onPick={setWantedOperation} />
         {isSubscription ? (
           <ProtocolPicker protocol={protocol} disabled={subscription.status === 'active'} onChange={setProtocol} />
@@ -109,12 +121,25 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
           <HttpOptions policy={policy} onPolicy={setPolicy} method={operation?.type === 'query' && !mine ? method : null} onMethod={setMethod} />
         )}
         <label className="graphql-option" title={t.batchingHint}>
-          <input type="checkbox" data-testid="graphql-batching" checked={batchingOn} onChange={(event) => update({ headers: withBatching(source.headers, event.target.checked) })} /> {t.batching}
+          <input
+            type="checkbox"
+            data-testid="graphql-batching"
+            checked={batchingOn}
+            onChange={(event) => update({ headers: withBatching(source.headers, event.target.checked) })}
+          />{' '}
+          {t.batching}
         </label>
         <span className="toolbar-spacer" />
         {curlRequest && session.status === 'ready' && <CopyCurlButton request={curlRequest} />}
         <AsCodeButton spec={asCodeSpec} />
-        <button type="button" className="button button-quiet" data-testid="graphql-docs" aria-pressed={docsOpen} onClick={() => setDocsOpen((open) => !open)} title={t.docsHint}>
+        <button
+          type="button"
+          className="button button-quiet"
+          data-testid="graphql-docs"
+          aria-pressed={docsOpen}
+          onClick={() => setDocsOpen((open) => !open)}
+          title={t.docsHint}
+        >
           {t.docs}
         </button>
         <button type="button" className="button button-quiet" onClick={() => setSource(initial)} disabled={!changed} title={t.resetHint}>

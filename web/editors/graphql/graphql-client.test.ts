@@ -4,8 +4,12 @@ import { subscriptionError, subscriptionUrl } from './graphql-client.ts';
 
 describe('a GraphQL subscription aimed at the student’s own server', () => {
   it('goes to Wirelab’s WebSocket relay, told the address and the /graphql path', () => {
-    expect(subscriptionUrl('127.0.0.1:8004', 'http://10.0.0.5:8080')).toBe('ws://10.0.0.5:8080/_wirelab/own-server/ws-relay?target=127.0.0.1%3A8004&path=%2Fgraphql');
-    expect(subscriptionUrl(' 127.0.0.1:8004 ', 'https://wirelab.example.edu')).toBe('wss://wirelab.example.edu/_wirelab/own-server/ws-relay?target=127.0.0.1%3A8004&path=%2Fgraphql');
+    expect(subscriptionUrl('127.0.0.1:8004', 'http://10.0.0.5:8080')).toBe(
+      'ws://10.0.0.5:8080/_wirelab/own-server/ws-relay?target=127.0.0.1%3A8004&path=%2Fgraphql',
+    );
+    expect(subscriptionUrl(' 127.0.0.1:8004 ', 'https://wirelab.example.edu')).toBe(
+      'wss://wirelab.example.edu/_wirelab/own-server/ws-relay?target=127.0.0.1%3A8004&path=%2Fgraphql',
+    );
   });
 
   it('tells a relay’s fact in the page’s language, and leaves the student’s own closes and other errors as they are', () => {

@@ -38,7 +38,10 @@ export interface RunResult {
 let client: Client | null = null;
 /** What both WebSocket clients offer: graphql-ws's own and the legacy one of legacy-ws-client.ts. */
 interface SubscribingClient {
-  subscribe(payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }, sink: { next(value: never): void; error(error: unknown): void; complete(): void }): () => void;
+  subscribe(
+    payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+    sink: { next(value: never): void; error(error: unknown): void; complete(): void },
+  ): () => void;
 }
 
 /** One client per subprotocol and URL: Wirelab's /graphql, or the relay to a student's server. */
@@ -104,7 +107,11 @@ export function getGraphqlClient(): Client {
             subscribe(sink) {
               const unsubscribe = wsClient(protocol, url).subscribe(
                 { ...request, query: request.query ?? '' },
-                { next: (value) => sink.next(value), complete: () => sink.complete(), error: (error) => sink.error(subscriptionError(error, context.lang ?? 'en')) },
+                {
+                  next: (value) => sink.next(value),
+                  complete: () => sink.complete(),
+                  error: (error) => sink.error(subscriptionError(error, context.lang ?? 'en')),
+                },
               );
               return { unsubscribe };
             },

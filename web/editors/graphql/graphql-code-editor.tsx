@@ -28,7 +28,16 @@ export function GraphqlCodeEditor({ minLines = 3, maxLines = 20, ...props }: Gra
   );
 }
 
-function GraphqlMonaco({ module, caret, language, jsonProblem, minLines = 3, maxLines = 20, testId, ...text }: GraphqlCodeEditorProps & { module: LanguageModule; caret: CaretAt }) {
+function GraphqlMonaco({
+  module,
+  caret,
+  language,
+  jsonProblem,
+  minLines = 3,
+  maxLines = 20,
+  testId,
+  ...text
+}: GraphqlCodeEditorProps & { module: LanguageModule; caret: CaretAt }) {
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
 
   useEffect(() => {
@@ -39,7 +48,16 @@ function GraphqlMonaco({ module, caret, language, jsonProblem, minLines = 3, max
       model,
       module.MARKER_OWNER,
       jsonProblem
-        ? [{ severity: monaco.MarkerSeverity.Error, message: jsonProblem, startLineNumber: 1, startColumn: 1, endLineNumber: model.getLineCount(), endColumn: model.getLineMaxColumn(model.getLineCount()) }]
+        ? [
+            {
+              severity: monaco.MarkerSeverity.Error,
+              message: jsonProblem,
+              startLineNumber: 1,
+              startColumn: 1,
+              endLineNumber: model.getLineCount(),
+              endColumn: model.getLineMaxColumn(model.getLineCount()),
+            },
+          ]
         : [],
     );
   }, [jsonProblem, module, language]);

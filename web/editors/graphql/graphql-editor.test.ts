@@ -35,7 +35,13 @@ describe('cell text', () => {
   });
 
   it('headers and the batching switch', () => {
-    expect(parseHeaderLines('# comment\nX-A: 1\n\nx-b:2')).toEqual({ ok: true, headers: [['X-A', '1'], ['x-b', '2']] });
+    expect(parseHeaderLines('# comment\nX-A: 1\n\nx-b:2')).toEqual({
+      ok: true,
+      headers: [
+        ['X-A', '1'],
+        ['x-b', '2'],
+      ],
+    });
     expect(parseHeaderLines('X-A 1')).toEqual({ ok: false, line: 1, text: 'X-A 1' });
     const off = withBatching('X-A: 1', false);
     expect(off).toBe('X-A: 1\nx-wirelab-batching: off');
@@ -53,7 +59,8 @@ describe('cell text', () => {
 });
 
 describe('operations of a document', () => {
-  const text = 'query A { user(id: 1) { ...Card } }\n\nmutation B { deleteUser(id: 9) }\n\nfragment Card on User { name ...More }\nfragment More on User { email }\nfragment Unused on User { id }';
+  const text =
+    'query A { user(id: 1) { ...Card } }\n\nmutation B { deleteUser(id: 9) }\n\nfragment Card on User { name ...More }\nfragment More on User { email }\nfragment Unused on User { id }';
 
   it('lists operations with their line and sends only the chosen one with the fragments it needs', () => {
     const outline = outlineDocument(text);
@@ -62,7 +69,9 @@ describe('operations of a document', () => {
       { name: 'A', type: 'query', line: 1 },
       { name: 'B', type: 'mutation', line: 3 },
     ]);
-    expect(operationSource(text, outline.document, 0)).toBe('query A { user(id: 1) { ...Card } }\n\nfragment Card on User { name ...More }\n\nfragment More on User { email }');
+    expect(operationSource(text, outline.document, 0)).toBe(
+      'query A { user(id: 1) { ...Card } }\n\nfragment Card on User { name ...More }\n\nfragment More on User { email }',
+    );
     expect(operationSource(text, outline.document, 1)).toBe('mutation B { deleteUser(id: 9) }');
     expect(pickOperation(outline.operations, 'B')).toBe(1);
     expect(pickOperation(outline.operations, 'gone')).toBe(0);

@@ -106,7 +106,9 @@ monaco.languages.registerHoverProvider(GRAPHQL_LANGUAGE, {
   provideHover(model, position) {
     const schema = currentSchema();
     if (!schema) return null;
-    const markdown = hoverMarkdown(getHoverInformation(schema, model.getValue(), lspPosition(position.lineNumber, position.column), undefined, { useMarkdown: true }));
+    const markdown = hoverMarkdown(
+      getHoverInformation(schema, model.getValue(), lspPosition(position.lineNumber, position.column), undefined, { useMarkdown: true }),
+    );
     if (!markdown) return null;
     return { contents: [{ value: markdown }] };
   },

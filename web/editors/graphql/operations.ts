@@ -8,9 +8,7 @@ export interface OperationInfo {
   line: number;
 }
 
-export type DocumentOutline =
-  | { ok: true; document: DocumentNode; operations: OperationInfo[] }
-  | { ok: false; message: string; line: number; column: number };
+export type DocumentOutline = { ok: true; document: DocumentNode; operations: OperationInfo[] } | { ok: false; message: string; line: number; column: number };
 
 export function outlineDocument(text: string): DocumentOutline {
   let document: DocumentNode;
@@ -48,7 +46,9 @@ export function operationSource(text: string, document: DocumentNode, operationI
   if (!operation) return text;
   if (operations.length === 1) return text;
   const fragments = new Map(
-    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
   const used = new Set<string>();
   const visit = (selectionSet: SelectionSetNode | undefined) => {
@@ -64,7 +64,9 @@ export function operationSource(text: string, document: DocumentNode, operationI
     }
   };
   visit(operation.selectionSet);
-  const keep = document.definitions.filter((definition) => definition === operation || (definition.kind === Kind.FRAGMENT_DEFINITION && used.has(definition.name.value)));
+  const keep = document.definitions.filter(
+    (definition) => definition === operation || (definition.kind === Kind.FRAGMENT_DEFINITION && used.has(definition.name.value)),
+  );
   return keep.map((definition) => (definition.loc ? text.slice(definition.loc.start, definition.loc.end) : '')).join('\n\n');
 }
 

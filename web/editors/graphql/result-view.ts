@@ -39,7 +39,10 @@ export function viewOfResult(result: unknown, lang: 'ru' | 'en'): ResultView {
   if (!result || typeof result !== 'object' || Array.isArray(result)) return { errors: [], extensionRows: [], notGraphql: true };
   const record = result as Record<string, unknown>;
   const errors = Array.isArray(record.errors) ? record.errors.map((error) => errorView(error, lang)) : [];
-  const extensions = record.extensions && typeof record.extensions === 'object' && !Array.isArray(record.extensions) ? (record.extensions as Record<string, unknown>) : undefined;
+  const extensions =
+    record.extensions && typeof record.extensions === 'object' && !Array.isArray(record.extensions)
+      ? (record.extensions as Record<string, unknown>)
+      : undefined;
   return {
     ...('data' in record ? { data: record.data } : {}),
     errors,

@@ -54,7 +54,9 @@ export interface DocsIndex {
 }
 
 export function buildDocsIndex(schema: GraphQLSchema): DocsIndex {
-  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((type): type is NonNullable<typeof type> => Boolean(type));
+  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((type): type is NonNullable<typeof type> =>
+    Boolean(type),
+  );
   const rootNames = new Set(roots.map((type) => type.name));
   const rest = Object.values(schema.getTypeMap())
     .filter((type) => !type.name.startsWith('__') && !rootNames.has(type.name))

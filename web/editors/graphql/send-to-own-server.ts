@@ -14,11 +14,22 @@ export async function sendGraphqlToOwnServer(
 ): Promise<OwnGraphqlOutcome> {
   const request = graphqlHttpRequest(operation.query, operation.variables, operation.headers, operation.name);
   const headers = request.headers.map(({ name, value }): [string, string] => [name, value]);
-  const outcome: OwnServerOutcome = await sendToOwnServer({ url: request.target, target: request.target, method: request.method, headers, body: request.body, dropped: [] }, address);
+  const outcome: OwnServerOutcome = await sendToOwnServer(
+    { url: request.target, target: request.target, method: request.method, headers, body: request.body, dropped: [] },
+    address,
+  );
   if (outcome.kind === 'refused') return outcome;
   const { response, sentAfter } = outcome;
   return {
     kind: 'sent',
-    sent: { method: request.method, target: request.target, sentAfter, status: response.status, headers: response.headers, body: new TextDecoder().decode(response.body), durationMs: response.durationMs },
+    sent: {
+      method: request.method,
+      target: request.target,
+      sentAfter,
+      status: response.status,
+      headers: response.headers,
+      body: new TextDecoder().decode(response.body),
+      durationMs: response.durationMs,
+    },
   };
 }

@@ -23,7 +23,8 @@ export const graphqlEditorStrings = {
     method: 'HTTP method',
     methodGetHint: 'GET puts the operation into the URL; mutations always go as POST',
     batching: 'Batched loading (DataLoader)',
-    batchingHint: 'Unticked, every request carries “x-wirelab-batching: off” and the server loads related rows one by one: the N+1 problem, counted in extensions',
+    batchingHint:
+      'Unticked, every request carries “x-wirelab-batching: off” and the server loads related rows one by one: the N+1 problem, counted in extensions',
     protocol: 'WebSocket subprotocol',
     protocolModern: 'graphql-transport-ws (graphql-ws library)',
     protocolLegacy: 'graphql-ws (older subscriptions-transport-ws)',
@@ -34,7 +35,8 @@ export const graphqlEditorStrings = {
     retry: 'Try again',
     syntaxError: (line: number, column: number, message: string) => `Line ${line}, column ${column}: ${message}`,
     noOperation: 'The document has no operation to run: write query, mutation or subscription.',
-    variablesError: (message: string) => (message === 'not-an-object' ? 'Variables must be a JSON object: { "name": value }' : `Variables are not valid JSON: ${describeJsonError(message, 'en')}`),
+    variablesError: (message: string) =>
+      message === 'not-an-object' ? 'Variables must be a JSON object: { "name": value }' : `Variables are not valid JSON: ${describeJsonError(message, 'en')}`,
     headerError: (line: number, text: string) => `Headers, line ${line}: “${text}” is not “Name: value”`,
     fromCache: 'From urql’s cache: no request was sent. The inspector shows nothing new.',
     fromNetwork: (method: string, target: string) => `Sent: ${method} ${target}`,
@@ -105,7 +107,8 @@ export const graphqlEditorStrings = {
     method: 'Метод HTTP',
     methodGetHint: 'При GET операция уходит в URL; мутации всегда отправляются через POST',
     batching: 'Пакетная загрузка (DataLoader)',
-    batchingHint: 'Если снять галочку, каждый запрос уйдёт с заголовком «x-wirelab-batching: off», и сервер будет загружать связанные строки по одной — это и есть проблема N+1, её цена видна в extensions',
+    batchingHint:
+      'Если снять галочку, каждый запрос уйдёт с заголовком «x-wirelab-batching: off», и сервер будет загружать связанные строки по одной — это и есть проблема N+1, её цена видна в extensions',
     protocol: 'Подпротокол WebSocket',
     protocolModern: 'graphql-transport-ws (библиотека graphql-ws)',
     protocolLegacy: 'graphql-ws (старый subscriptions-transport-ws)',
@@ -116,7 +119,10 @@ export const graphqlEditorStrings = {
     retry: 'Попробовать ещё раз',
     syntaxError: (line: number, column: number, message: string) => `Строка ${line}, столбец ${column}: ${message}`,
     noOperation: 'В документе нет операции: напишите query, mutation или subscription.',
-    variablesError: (message: string) => (message === 'not-an-object' ? 'Переменные должны быть JSON-объектом: { "имя": значение }' : `Переменные — некорректный JSON: ${describeJsonError(message, 'ru')}`),
+    variablesError: (message: string) =>
+      message === 'not-an-object'
+        ? 'Переменные должны быть JSON-объектом: { "имя": значение }'
+        : `Переменные — некорректный JSON: ${describeJsonError(message, 'ru')}`,
     headerError: (line: number, text: string) => `Заголовки, строка ${line}: «${text}» — не «Имя: значение»`,
     fromCache: 'Ответ из кэша urql: запрос не отправлялся, в инспекторе ничего нового не появится.',
     fromNetwork: (method: string, target: string) => `Отправлено: ${method} ${target}`,

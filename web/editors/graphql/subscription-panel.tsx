@@ -40,7 +40,9 @@ export function SubscriptionPanel({ state, onInspect }: SubscriptionPanelProps) 
           const view = viewOfResult(
             {
               data: event.result.data ?? null,
-              ...(event.result.error ? { errors: event.result.error.graphQLErrors.map((error) => ({ message: error.message, extensions: error.extensions })) } : {}),
+              ...(event.result.error
+                ? { errors: event.result.error.graphQLErrors.map((error) => ({ message: error.message, extensions: error.extensions })) }
+                : {}),
             },
             lang,
           );

@@ -7,7 +7,15 @@ import type { HttpExchange } from '../../wire/types.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import { parseHeaderLines, parseVariables, type GraphqlCellSource } from './cell-format.ts';
 import { outlineDocument, operationSource, pickOperation } from './operations.ts';
-import { runOperation, startSubscription, type HttpMethodChoice, type RequestPolicy, type RunResult, type SubscriptionHandle, type WsProtocol } from './graphql-client.ts';
+import {
+  runOperation,
+  startSubscription,
+  type HttpMethodChoice,
+  type RequestPolicy,
+  type RunResult,
+  type SubscriptionHandle,
+  type WsProtocol,
+} from './graphql-client.ts';
 import type { SubscriptionEvent } from './subscription-panel.tsx';
 import type { graphqlEditorStrings } from './strings.ts';
 import { sendGraphqlToOwnServer } from './send-to-own-server.ts';
@@ -52,10 +60,22 @@ function prepareOperation(current: GraphqlCellSource, wanted: string | number | 
   if (!variables.ok) return { ok: false as const, message: t.variablesError(variables.message) };
   const headers = parseHeaderLines(current.headers);
   if (!headers.ok) return { ok: false as const, message: t.headerError(headers.line, headers.text) };
-  return { ok: true as const, type: chosen.type, name: chosen.name ?? null, query: operationSource(current.document, outline.document, index), variables: variables.value, headers: headers.headers };
+  return {
+    ok: true as const,
+    type: chosen.type,
+    name: chosen.name ?? null,
+    query: operationSource(current.document, outline.document, index),
+    variables: variables.value,
+    headers: headers.headers,
+  };
 }
 
-export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, choices: OperationChoices, t: Strings, onExchange?: (exchange: HttpExchange) => void) {
+export function useGraphqlOperation(
+  sourceRef: { current: GraphqlCellSource },
+  choices: OperationChoices,
+  t: Strings,
+  onExchange?: (exchange: HttpExchange) => void,
+) {
   const [running, setRunning] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [subscription, setSubscription] = useState<SubscriptionState>({ status: 'idle', startedAt: 0, events: [] });
@@ -97,13 +117,25 @@ export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, c
         const run: RunResult = { source: 'network', sent: relayed.sent };
         setOutcome({ kind: 'result', run, capture: 'waiting' });
         // Wirelab's own request to the student's server is in this session's captures, as a page's would be
-        const exchange = await getCaptureStore().waitForExchange({ method: relayed.sent.method, target: relayed.sent.target, after: relayed.sent.sentAfter, timeoutMs: 3000 });
+        const exchange = await getCaptureStore().waitForExchange({
+          method: relayed.sent.method,
+          target: relayed.sent.target,
+          after: relayed.sent.sentAfter,
+          timeoutMs: 3000,
+        });
         if (id !== runId.current) return;
         setOutcome({ kind: 'result', run, capture: exchange ?? 'missing' });
         if (exchange) onExchange?.(exchange);
         return;
       }
-      const result = await runOperation({ query: prepared.query, variables: prepared.variables, headers: prepared.headers, requestPolicy: policy, method, kind: prepared.type });
+      const result = await runOperation({
+        query: prepared.query,
+        variables: prepared.variables,
+        headers: prepared.headers,
+        requestPolicy: policy,
+        method,
+        kind: prepared.type,
+      });
       if (id !== runId.current) return;
       const networkError = result.result?.error?.networkError;
       if (networkError && !result.sent) {
@@ -112,7 +144,12 @@ export function useGraphqlOperation(sourceRef: { current: GraphqlCellSource }, c
       }
       setOutcome({ kind: 'result', run: result, capture: result.sent ? 'waiting' : 'none' });
       if (!result.sent) return;
-      const exchange = await getCaptureStore().waitForExchange({ method: result.sent.method, target: result.sent.target, after: result.sent.sentAfter, timeoutMs: 3000 });
+      const exchange = await getCaptureStore().waitForExchange({
+        method: result.sent.method,
+        target: result.sent.target,
+        after: result.sent.sentAfter,
+        timeoutMs: 3000,
+      });
       if (id !== runId.current) return;
       setOutcome({ kind: 'result', run: result, capture: exchange ?? 'missing' });
       if (exchange) onExchange?.(exchange);

@@ -12,7 +12,18 @@ const t0 = 1_732_260_000_000;
 const trailersOnly: RunnerServerMessage[] = [
   { type: 'started', call: 'c1', t: t0 },
   { type: 'headers', call: 'c1', headers: { 'content-type': 'application/grpc' }, trailersOnly: true, t: t0 + 3 },
-  { type: 'status', call: 'c1', code: 12, name: 'UNIMPLEMENTED', message: 'Method not found!', details: [], trailers: { 'grpc-status': '12', 'grpc-message': 'Method%20not%20found!' }, trailersOnly: true, durationMs: 4, t: t0 + 4 },
+  {
+    type: 'status',
+    call: 'c1',
+    code: 12,
+    name: 'UNIMPLEMENTED',
+    message: 'Method not found!',
+    details: [],
+    trailers: { 'grpc-status': '12', 'grpc-message': 'Method%20not%20found!' },
+    trailersOnly: true,
+    durationMs: 4,
+    t: t0 + 4,
+  },
 ];
 
 function logOf(messages: RunnerServerMessage[]): CallLog {
@@ -58,11 +69,26 @@ describe('<CallLogView> and a Trailers-Only answer', () => {
 });
 
 describe('<CallLogView> and a call refused while the student’s graceful shutdown holds the server down', () => {
-  const refused = (details: unknown[]): RunnerServerMessage[] => [
-    { type: 'started', call: 'c2', t: t0 },
-    { type: 'status', call: 'c2', code: 14, name: 'UNAVAILABLE', message: 'the server is shutting down', details, trailers: { 'grpc-status': '14' }, trailersOnly: true, durationMs: 2, t: t0 + 2 },
-  ] as RunnerServerMessage[];
-  const shutDown = { type: 'google.rpc.ErrorInfo', value: { reason: 'SANDBOX_SHUT_DOWN', domain: 'wirelab.dev', metadata: { lesson: 'grpc', section: 'graceful-shutdown' } } };
+  const refused = (details: unknown[]): RunnerServerMessage[] =>
+    [
+      { type: 'started', call: 'c2', t: t0 },
+      {
+        type: 'status',
+        call: 'c2',
+        code: 14,
+        name: 'UNAVAILABLE',
+        message: 'the server is shutting down',
+        details,
+        trailers: { 'grpc-status': '14' },
+        trailersOnly: true,
+        durationMs: 2,
+        t: t0 + 2,
+      },
+    ] as RunnerServerMessage[];
+  const shutDown = {
+    type: 'google.rpc.ErrorInfo',
+    value: { reason: 'SANDBOX_SHUT_DOWN', domain: 'wirelab.dev', metadata: { lesson: 'grpc', section: 'graceful-shutdown' } },
+  };
 
   it('links to the lesson section that stopped it, in the page’s language', () => {
     expect(render(logOf(refused([shutDown])), 'ru')).toMatch(/data-testid="grpc-shutdown-note"[\s\S]*?href="\/ru\/grpc#graceful-shutdown"/);

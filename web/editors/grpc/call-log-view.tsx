@@ -77,7 +77,13 @@ function EventBody({ event }: { event: CallEvent }) {
         </div>
       );
     case 'headers':
-      return <Headers title={event.trailersOnly ? t.trailersOnlyHeaders : t.headers} pairs={event.headers} testId={event.trailersOnly ? 'grpc-trailers-only-headers' : undefined} />;
+      return (
+        <Headers
+          title={event.trailersOnly ? t.trailersOnlyHeaders : t.headers}
+          pairs={event.headers}
+          testId={event.trailersOnly ? 'grpc-trailers-only-headers' : undefined}
+        />
+      );
     case 'message':
       return (
         <div data-testid="grpc-message">

@@ -41,7 +41,10 @@ export function appendEvent(log: CallLog, event: CallEvent): CallLog {
   let { droppedMessages, messageCount } = log;
   if (event.kind === 'message') messageCount += 1;
   if (messageCount > MAX_LOGGED_MESSAGES) {
-    events.splice(events.findIndex((entry) => entry.kind === 'message'), 1);
+    events.splice(
+      events.findIndex((entry) => entry.kind === 'message'),
+      1,
+    );
     messageCount -= 1;
     droppedMessages += 1;
   }
@@ -108,7 +111,12 @@ export function applyRunnerMessage(
       return { log: appendEvent(log, { kind: 'ended', at }), startedAt: zero };
     case 'headers':
       return {
-        log: appendEvent(log, { kind: 'headers', headers: Object.entries(message.headers), at, ...(message.trailersOnly === true ? { trailersOnly: true } : {}) }),
+        log: appendEvent(log, {
+          kind: 'headers',
+          headers: Object.entries(message.headers),
+          at,
+          ...(message.trailersOnly === true ? { trailersOnly: true } : {}),
+        }),
         startedAt: zero,
       };
     case 'message':
@@ -119,7 +127,10 @@ export function applyRunnerMessage(
       );
       const status: CallStatus = { code: message.code, name: message.name || grpcCodeName(message.code), message: message.message, details };
       const trailers = trailersApartFromHeaders(message.trailers, log);
-      return { log: appendEvent(log, { kind: 'status', status, trailers, at, ...(message.trailersOnly === true ? { trailersOnly: true } : {}) }), startedAt: zero };
+      return {
+        log: appendEvent(log, { kind: 'status', status, trailers, at, ...(message.trailersOnly === true ? { trailersOnly: true } : {}) }),
+        startedAt: zero,
+      };
     }
   }
 }

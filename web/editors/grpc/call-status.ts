@@ -43,7 +43,6 @@ export function decodeDetail(detail: ErrorDetail, registry: Registry): StatusDet
 
 export const OK_STATUS: CallStatus = { code: 0, name: 'OK', message: '', details: [] };
 
-
 /**
  * The lines a status box shows for a detail, e.g. `ErrorInfo: reason USER_NOT_FOUND`: the reason
  * or violation a learner should read first, before the full JSON.
@@ -78,7 +77,8 @@ const WIRELAB_ERROR_DOMAIN = 'wirelab.dev';
  */
 export function lessonSectionOf(status: CallStatus): { lesson: string; section: string } | undefined {
   for (const detail of status.details) {
-    if (detail.type !== 'google.rpc.ErrorInfo' || !('json' in detail) || detail.json === null || typeof detail.json !== 'object' || Array.isArray(detail.json)) continue;
+    if (detail.type !== 'google.rpc.ErrorInfo' || !('json' in detail) || detail.json === null || typeof detail.json !== 'object' || Array.isArray(detail.json))
+      continue;
     const info = detail.json as { reason?: unknown; domain?: unknown; metadata?: Record<string, unknown> };
     if (info.domain !== WIRELAB_ERROR_DOMAIN || info.reason !== 'SANDBOX_SHUT_DOWN') continue;
     const lesson = info.metadata?.lesson;

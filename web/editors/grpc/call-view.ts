@@ -22,4 +22,3 @@ export function useCallView(): CallView {
   const [exchange, setExchange] = useState<HttpExchange | 'missing' | null>(null);
   return { log, setLog, running, setRunning, problem, setProblem, exchange, setExchange };
 }
-

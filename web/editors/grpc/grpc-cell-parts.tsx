@@ -53,7 +53,14 @@ export function GrpcOptions({ inputs, method, services, showProtocol, changeMeth
       )}
       <label className="grpc-option" title={t.deadlineHint}>
         <span>{t.deadline}</span>
-        <input data-testid="grpc-deadline" type="text" inputMode="numeric" size={7} value={inputs.deadlineText} onChange={(event) => update({ deadlineText: event.target.value })} />
+        <input
+          data-testid="grpc-deadline"
+          type="text"
+          inputMode="numeric"
+          size={7}
+          value={inputs.deadlineText}
+          onChange={(event) => update({ deadlineText: event.target.value })}
+        />
       </label>
     </div>
   );

@@ -77,7 +77,13 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
     const prepared = prepare();
     if (!prepared.ok) return null;
     const { metadata, timeoutMs } = prepared;
-    return grpcSpecOf({ method: methodPath(prepared.method), protocol: inputs.protocol, request: prepared.request as Record<string, unknown>, metadata, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    return grpcSpecOf({
+      method: methodPath(prepared.method),
+      protocol: inputs.protocol,
+      request: prepared.request as Record<string, unknown>,
+      metadata,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
   };
   const requestLabel = streamsRequests ? t.messageToSend : t.request;
 
@@ -125,7 +131,14 @@ export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps
         {viaRunner && !streamsRequests ? (
           <RunButtons running={view.running} disabled={method === undefined} onRun={runner.startOnce} onCancel={runner.cancel} />
         ) : viaRunner ? (
-          <RunnerButtons running={view.running} disabled={method === undefined} onStart={runner.start} onSend={runner.send} onEnd={runner.end} onCancel={runner.cancel} />
+          <RunnerButtons
+            running={view.running}
+            disabled={method === undefined}
+            onStart={runner.start}
+            onSend={runner.send}
+            onEnd={runner.end}
+            onCancel={runner.cancel}
+          />
         ) : (
           <RunButtons running={view.running} disabled={method === undefined} onRun={fetchCall.run} onCancel={fetchCall.cancel} />
         )}

@@ -15,7 +15,13 @@ import { grpcEditorStrings } from './strings.ts';
 describe('gRPC cell file', () => {
   it('reads a full cell and fills the defaults of a short one', () => {
     const full = parseGrpcCell(
-      JSON.stringify({ method: '/wirelab.lab.v1.LabService/Slow', protocol: 'grpc-web', request: { millis: 2000 }, metadata: { 'x-echo-a': '1' }, timeoutMs: 500 }),
+      JSON.stringify({
+        method: '/wirelab.lab.v1.LabService/Slow',
+        protocol: 'grpc-web',
+        request: { millis: 2000 },
+        metadata: { 'x-echo-a': '1' },
+        timeoutMs: 500,
+      }),
     );
     expect(full).toEqual({
       ok: true,
@@ -29,7 +35,14 @@ describe('gRPC cell file', () => {
     expect(parseGrpcCell('{ nope')).toMatchObject({ ok: false, problems: [expect.stringContaining('not valid JSON')] });
     expect(parseGrpcCell('[]')).toMatchObject({ ok: false, problems: ['the cell must be a JSON object'] });
     const bad = parseGrpcCell(
-      JSON.stringify({ method: 'GetUser', protocol: 'grpc', request: [], metadata: { 'X-Upper': 'a', ok: 1 }, timeoutMs: GRPC_MAX_TIMEOUT_MS + 1, extra: true }),
+      JSON.stringify({
+        method: 'GetUser',
+        protocol: 'grpc',
+        request: [],
+        metadata: { 'X-Upper': 'a', ok: 1 },
+        timeoutMs: GRPC_MAX_TIMEOUT_MS + 1,
+        extra: true,
+      }),
     );
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
@@ -90,7 +103,9 @@ describe('JSON Schema of a request message', () => {
 
   it('knows enums by name, maps, oneofs, 64-bit integers, proto names and unknown fields', () => {
     const createUser = validatorOf(input('wirelab.users.v1.UserService/CreateUser'));
-    expect(createUser({ name: 'Ada', email: 'ada@example.com', status: 'USER_STATUS_ACTIVE', roles: ['ROLE_ADMIN', 2], metadata: { team: 'core' } })).toBe(true);
+    expect(createUser({ name: 'Ada', email: 'ada@example.com', status: 'USER_STATUS_ACTIVE', roles: ['ROLE_ADMIN', 2], metadata: { team: 'core' } })).toBe(
+      true,
+    );
     expect(createUser({ status: 'ACTIVE' })).toBe(false);
     expect(createUser({ metadata: { team: 1 } })).toBe(false);
     expect(createUser({ nickname: 'x' })).toBe(false);
@@ -175,7 +190,10 @@ describe('call log and the runner', () => {
       code: 1,
       name: 'CANCELLED',
       message: 'cancelled by the client',
-      details: [{ type: 'google.rpc.ErrorInfo', value: { reason: 'X' } }, { type: 'x.Y', base64: 'AA==' }],
+      details: [
+        { type: 'google.rpc.ErrorInfo', value: { reason: 'X' } },
+        { type: 'x.Y', base64: 'AA==' },
+      ],
       trailers: { 'x-wirelab-duration-ms': '12' },
       durationMs: 12,
       t: t0 + 12,
@@ -195,7 +213,15 @@ describe('call log and the runner', () => {
       { kind: 'ended', at: 9 },
       {
         kind: 'status',
-        status: { code: 1, name: 'CANCELLED', message: 'cancelled by the client', details: [{ type: 'google.rpc.ErrorInfo', json: { reason: 'X' } }, { type: 'x.Y', base64: 'AA==' }] },
+        status: {
+          code: 1,
+          name: 'CANCELLED',
+          message: 'cancelled by the client',
+          details: [
+            { type: 'google.rpc.ErrorInfo', json: { reason: 'X' } },
+            { type: 'x.Y', base64: 'AA==' },
+          ],
+        },
         trailers: [['x-wirelab-duration-ms', '12']],
         at: 12,
       },
@@ -214,7 +240,13 @@ describe('call log and the runner', () => {
       },
     ];
     for (const message of failed) ({ log, startedAt } = applyRunnerMessage(log, message, startedAt));
-    expect(log.events.at(-1)).toMatchObject({ kind: 'status', trailers: [['grpc-status', '1'], ['x-wirelab-duration-ms', '12']] });
+    expect(log.events.at(-1)).toMatchObject({
+      kind: 'status',
+      trailers: [
+        ['grpc-status', '1'],
+        ['x-wirelab-duration-ms', '12'],
+      ],
+    });
   });
 
   it('labels a Trailers-Only answer as one frame: content-type among the headers, never among the trailers', () => {
@@ -223,11 +255,24 @@ describe('call log and the runner', () => {
     const trailersOnly: RunnerServerMessage[] = [
       messages[0],
       { type: 'headers', call: 'c1', headers: { 'content-type': 'application/grpc' }, trailersOnly: true, t: t0 + 5 },
-      { ...(messages[5] as Extract<RunnerServerMessage, { type: 'status' }>), code: 12, name: 'UNIMPLEMENTED', trailers: { 'grpc-status': '12', 'grpc-message': 'Method not found!' }, trailersOnly: true },
+      {
+        ...(messages[5] as Extract<RunnerServerMessage, { type: 'status' }>),
+        code: 12,
+        name: 'UNIMPLEMENTED',
+        trailers: { 'grpc-status': '12', 'grpc-message': 'Method not found!' },
+        trailersOnly: true,
+      },
     ];
     for (const message of trailersOnly) ({ log, startedAt } = applyRunnerMessage(log, message, startedAt));
     expect(log.events[1]).toEqual({ kind: 'headers', headers: [['content-type', 'application/grpc']], at: 5, trailersOnly: true });
-    expect(log.events[2]).toMatchObject({ kind: 'status', trailersOnly: true, trailers: [['grpc-status', '12'], ['grpc-message', 'Method not found!']] });
+    expect(log.events[2]).toMatchObject({
+      kind: 'status',
+      trailersOnly: true,
+      trailers: [
+        ['grpc-status', '12'],
+        ['grpc-message', 'Method not found!'],
+      ],
+    });
     // an ordinary answer stays unmarked
     expect(applyRunnerMessage(emptyLog(), messages[2], t0).log.events[0]).not.toHaveProperty('trailersOnly');
   });
@@ -274,8 +319,12 @@ describe('call log and the runner', () => {
   });
 
   it('opens the own-server runner with the student’s target, for “my server”', () => {
-    expect(runnerUrl({ protocol: 'http:', host: 'localhost:8080' }, ' 127.0.0.1:50051 ')).toBe('ws://localhost:8080/_wirelab/own-server/grpc-runner?target=127.0.0.1%3A50051');
-    expect(runnerUrl({ protocol: 'https:', host: 'lab.example' }, '[::1]:50051')).toBe('wss://lab.example/_wirelab/own-server/grpc-runner?target=%5B%3A%3A1%5D%3A50051');
+    expect(runnerUrl({ protocol: 'http:', host: 'localhost:8080' }, ' 127.0.0.1:50051 ')).toBe(
+      'ws://localhost:8080/_wirelab/own-server/grpc-runner?target=127.0.0.1%3A50051',
+    );
+    expect(runnerUrl({ protocol: 'https:', host: 'lab.example' }, '[::1]:50051')).toBe(
+      'wss://lab.example/_wirelab/own-server/grpc-runner?target=%5B%3A%3A1%5D%3A50051',
+    );
   });
 });
 

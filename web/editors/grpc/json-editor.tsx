@@ -33,7 +33,14 @@ export function JsonEditor({ modelId, schema, testId, ...text }: JsonEditorProps
   );
 }
 
-function JsonMonaco({ module, caret, uri, schema, testId, ...text }: CodeEditorText & { module: LanguageModule; caret: CaretAt; uri: string; schema: JsonSchema | null; testId: string }) {
+function JsonMonaco({
+  module,
+  caret,
+  uri,
+  schema,
+  testId,
+  ...text
+}: CodeEditorText & { module: LanguageModule; caret: CaretAt; uri: string; schema: JsonSchema | null; testId: string }) {
   useEffect(() => {
     module.setModelSchema(uri, schema);
   }, [module, uri, schema]);
@@ -50,7 +57,12 @@ function JsonMonaco({ module, caret, uri, schema, testId, ...text }: CodeEditorT
       mount={(host, options, value) => {
         const { monaco } = module;
         const model = monaco.editor.createModel(value, module.JSON_LANGUAGE_ID, monaco.Uri.parse(uri));
-        const editor = monaco.editor.create(host, { ...options, model, quickSuggestions: { other: true, comments: false, strings: true }, hover: { enabled: 'on', delay: 300 } });
+        const editor = monaco.editor.create(host, {
+          ...options,
+          model,
+          quickSuggestions: { other: true, comments: false, strings: true },
+          hover: { enabled: 'on', delay: 300 },
+        });
         return { editor, dispose: () => module.setModelSchema(uri, null) };
       }}
     />

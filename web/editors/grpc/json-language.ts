@@ -10,8 +10,7 @@ import type { JsonSchema } from './request-json-schema.ts';
 const previous = self.MonacoEnvironment;
 self.MonacoEnvironment = {
   ...previous,
-  getWorker: (workerId: string, label: string) =>
-    label === 'json' ? new JsonWorker() : (previous?.getWorker?.(workerId, label) as Worker),
+  getWorker: (workerId: string, label: string) => (label === 'json' ? new JsonWorker() : (previous?.getWorker?.(workerId, label) as Worker)),
 };
 
 export const JSON_LANGUAGE_ID = 'json';

@@ -63,9 +63,7 @@ function messageSchema(message: DescMessage, definitions: Record<string, JsonSch
     if (field.name !== field.jsonName) properties[field.name] = { ...described, doNotSuggest: true };
   }
   const schema: JsonSchema = { type: 'object', description: message.typeName, properties, additionalProperties: false };
-  const oneofRules = message.oneofs
-    .filter((oneof) => oneof.fields.length > 1)
-    .map((oneof) => atMostOneOf(oneof.fields.map((field) => field.jsonName)));
+  const oneofRules = message.oneofs.filter((oneof) => oneof.fields.length > 1).map((oneof) => atMostOneOf(oneof.fields.map((field) => field.jsonName)));
   return oneofRules.length > 0 ? { ...schema, allOf: oneofRules } : schema;
 }
 
@@ -92,7 +90,8 @@ function typeLabel(field: DescField): string {
     case 'list':
       return `repeated ${field.listKind === 'scalar' ? ScalarType[field.scalar].toLowerCase() : field.listKind === 'enum' ? field.enum.typeName : field.message.typeName}`;
     case 'map': {
-      const value = field.mapKind === 'scalar' ? ScalarType[field.scalar].toLowerCase() : field.mapKind === 'enum' ? field.enum.typeName : field.message.typeName;
+      const value =
+        field.mapKind === 'scalar' ? ScalarType[field.scalar].toLowerCase() : field.mapKind === 'enum' ? field.enum.typeName : field.message.typeName;
       return `map<${ScalarType[field.mapKey].toLowerCase()}, ${value}>`;
     }
   }
@@ -143,7 +142,13 @@ export function scalarSchema(scalar: ScalarType): JsonSchema {
       return { anyOf: [{ type: 'string', pattern: SIGNED_64_TEXT }, { type: 'integer' }], description: '64-bit: a string in JSON' };
     case ScalarType.UINT64:
     case ScalarType.FIXED64:
-      return { anyOf: [{ type: 'string', pattern: UNSIGNED_64_TEXT }, { type: 'integer', minimum: 0 }], description: '64-bit: a string in JSON' };
+      return {
+        anyOf: [
+          { type: 'string', pattern: UNSIGNED_64_TEXT },
+          { type: 'integer', minimum: 0 },
+        ],
+        description: '64-bit: a string in JSON',
+      };
   }
 }
 

@@ -23,7 +23,9 @@ async function callAnsweredWith(protocol: GrpcProtocol, response: () => Response
 }
 
 const pairsOf = (events: CallEvent[], kind: 'headers' | 'status') =>
-  events.flatMap((event) => (event.kind === kind ? [kind === 'status' ? (event as { trailers: unknown }).trailers : (event as { headers: unknown }).headers] : []));
+  events.flatMap((event) =>
+    event.kind === kind ? [kind === 'status' ? (event as { trailers: unknown }).trailers : (event as { headers: unknown }).headers] : [],
+  );
 
 /** The HTTP headers every answer of the server carries, none of them a trailer. */
 const httpHeaders = { date: 'Mon, 23 Nov 2026 14:00:00 GMT', connection: 'keep-alive', 'x-wirelab-sandbox': 'k3' };
@@ -41,22 +43,31 @@ function trailersFrame(text: string): Uint8Array<ArrayBuffer> {
 describe('the gRPC cell’s Trailers', () => {
   it('lists no HTTP header as a trailer of a Connect unary error: only the trailer- metadata', async () => {
     const body = JSON.stringify({ code: 'not_found', message: 'user 999 does not exist' });
-    const events = await callAnsweredWith('connect-json', () =>
-      new Response(body, {
-        status: 404,
-        headers: { ...httpHeaders, 'content-type': 'application/json', 'content-length': String(body.length), 'trailer-x-wirelab-duration-ms': '3' },
-      }),
+    const events = await callAnsweredWith(
+      'connect-json',
+      () =>
+        new Response(body, {
+          status: 404,
+          headers: { ...httpHeaders, 'content-type': 'application/json', 'content-length': String(body.length), 'trailer-x-wirelab-duration-ms': '3' },
+        }),
     );
     expect(events.find((event) => event.kind === 'status')).toMatchObject({ status: { name: 'NOT_FOUND' } });
     expect(pairsOf(events, 'status')).toEqual([[['x-wirelab-duration-ms', '3']]]);
     // the headers are still shown, as headers
-    expect(pairsOf(events, 'headers')[0]).toEqual(expect.arrayContaining([['content-length', String(body.length)], ['date', httpHeaders.date]]));
+    expect(pairsOf(events, 'headers')[0]).toEqual(
+      expect.arrayContaining([
+        ['content-length', String(body.length)],
+        ['date', httpHeaders.date],
+      ]),
+    );
   });
 
   it('lists a failed gRPC-Web call’s trailers frame, not its HTTP headers', async () => {
     const frame = trailersFrame('grpc-status: 5\r\ngrpc-message: user%20999\r\nx-wirelab-duration-ms: 2\r\n');
-    const events = await callAnsweredWith('grpc-web', () =>
-      new Response(frame, { status: 200, headers: { ...httpHeaders, 'content-type': 'application/grpc-web+proto', 'x-content-type-options': 'nosniff' } }),
+    const events = await callAnsweredWith(
+      'grpc-web',
+      () =>
+        new Response(frame, { status: 200, headers: { ...httpHeaders, 'content-type': 'application/grpc-web+proto', 'x-content-type-options': 'nosniff' } }),
     );
     expect(events.find((event) => event.kind === 'status')).toMatchObject({ status: { name: 'NOT_FOUND' } });
     const [trailers] = pairsOf(events, 'status') as Array<Array<[string, string]>>;

@@ -1,5 +1,15 @@
 import { describeProtobufJsonError } from '../json-error.ts';
-import { create, fromJson, toJson, type DescMethod, type DescMethodStreaming, type DescMethodUnary, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
+import {
+  create,
+  fromJson,
+  toJson,
+  type DescMethod,
+  type DescMethodStreaming,
+  type DescMethodUnary,
+  type JsonValue,
+  type Message,
+  type Registry,
+} from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
@@ -118,7 +128,11 @@ export async function runBrowserCall(options: RunCallOptions): Promise<CallOutco
       }
       onEvent({ kind: 'status', status: OK_STATUS, trailers: headerPairs(response.trailer), at: at() });
     } else {
-      onEvent({ kind: 'error', text: { en: 'This method streams requests: use the runner.', ru: 'Этот метод принимает поток запросов: нужен раннер.' }, at: 0 });
+      onEvent({
+        kind: 'error',
+        text: { en: 'This method streams requests: use the runner.', ru: 'Этот метод принимает поток запросов: нужен раннер.' },
+        at: 0,
+      });
       return { reachedServer: false };
     }
     return { reachedServer: true };
@@ -179,7 +193,12 @@ export const CLIENT_DEADLINE_GRACE_MS = 1000;
  * The deadline goes out as the protocol's header (`connect-timeout-ms: 500`, `grpc-timeout: 500m`),
  * set here rather than by the transport, whose own timer would race the server's answer.
  */
-export function clientDeadline(protocol: GrpcProtocol, timeoutMs: number | undefined, header: Headers, signal: AbortSignal): { signal: AbortSignal; clear(): void } {
+export function clientDeadline(
+  protocol: GrpcProtocol,
+  timeoutMs: number | undefined,
+  header: Headers,
+  signal: AbortSignal,
+): { signal: AbortSignal; clear(): void } {
   if (timeoutMs === undefined) return { signal, clear: () => undefined };
   if (protocol === 'grpc-web') header.set('grpc-timeout', `${timeoutMs}m`);
   else header.set('connect-timeout-ms', String(timeoutMs));

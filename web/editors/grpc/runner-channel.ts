@@ -1,4 +1,10 @@
-import { OWN_SERVER_RUNNER_PATH, parseRunnerMessage, RUNNER_CHANNEL_PATH, type RunnerClientMessage, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
+import {
+  OWN_SERVER_RUNNER_PATH,
+  parseRunnerMessage,
+  RUNNER_CHANNEL_PATH,
+  type RunnerClientMessage,
+  type RunnerServerMessage,
+} from '../../../contracts/grpc-runner/messages.ts';
 
 /** What the browser sends the runner (contracts/grpc-runner/). */
 export type RunnerCommand = RunnerClientMessage;

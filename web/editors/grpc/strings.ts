@@ -11,7 +11,12 @@ export const grpcEditorStrings = {
     protocol: 'Protocol',
     protocols: { 'connect-json': 'Connect, JSON', 'connect-binary': 'Connect, binary', 'grpc-web': 'gRPC-Web' } satisfies Record<GrpcProtocol, string>,
     protocolHint: 'How the browser carries the call: all three are plain HTTP requests made with fetch',
-    kinds: { unary: 'unary', server_streaming: 'server streaming', client_streaming: 'client streaming', bidi_streaming: 'bidirectional streaming' } satisfies Record<MethodKind, string>,
+    kinds: {
+      unary: 'unary',
+      server_streaming: 'server streaming',
+      client_streaming: 'client streaming',
+      bidi_streaming: 'bidirectional streaming',
+    } satisfies Record<MethodKind, string>,
     unknownMethod: (method: string) => `The method ${method} is not in the schema.`,
     metadata: 'Metadata (one “name: value” per line)',
     metadataProblem: (line: number, problem: MetadataProblem) =>
@@ -45,7 +50,8 @@ export const grpcEditorStrings = {
     trailersOnlyNote:
       'Trailers-Only: the call failed before any message, so the server answered with a single HEADERS frame that also ends the stream (END_STREAM). That frame carries both parts: the response headers (:status, content-type) and the trailers (grpc-status, grpc-message…). A call that sends messages gets two frames: headers first, trailers last.',
     noHeaders: 'none',
-    sandboxShutDown: 'Your sandbox’s server is stopped: the graceful shutdown you started in the gRPC lesson. New calls get UNAVAILABLE until it comes back, in every lesson.',
+    sandboxShutDown:
+      'Your sandbox’s server is stopped: the graceful shutdown you started in the gRPC lesson. New calls get UNAVAILABLE until it comes back, in every lesson.',
     sandboxShutDownLink: 'Go to “Graceful shutdown”',
     message: (index: number) => `Message #${index + 1}`,
     sent: (index: number) => `Sent message #${index + 1}`,
@@ -66,7 +72,12 @@ export const grpcEditorStrings = {
     protocol: 'Протокол',
     protocols: { 'connect-json': 'Connect, JSON', 'connect-binary': 'Connect, двоичный', 'grpc-web': 'gRPC-Web' } satisfies Record<GrpcProtocol, string>,
     protocolHint: 'Как браузер доставляет вызов: все три варианта — обычные HTTP-запросы через fetch',
-    kinds: { unary: 'унарный', server_streaming: 'серверный поток', client_streaming: 'клиентский поток', bidi_streaming: 'двунаправленный поток' } satisfies Record<MethodKind, string>,
+    kinds: {
+      unary: 'унарный',
+      server_streaming: 'серверный поток',
+      client_streaming: 'клиентский поток',
+      bidi_streaming: 'двунаправленный поток',
+    } satisfies Record<MethodKind, string>,
     unknownMethod: (method: string) => `Метода ${method} нет в схеме.`,
     metadata: 'Метаданные (по одной строке «имя: значение»)',
     metadataProblem: (line: number, problem: MetadataProblem) =>
@@ -100,7 +111,8 @@ export const grpcEditorStrings = {
     trailersOnlyNote:
       'Trailers-Only: вызов завершился ошибкой до первого сообщения, поэтому сервер ответил одним кадром HEADERS, который сразу закрывает поток (END_STREAM). В этом кадре обе части ответа: заголовки (:status, content-type) и трейлеры (grpc-status, grpc-message…). Если сообщения были, кадров два: сначала заголовки, в конце трейлеры.',
     noHeaders: 'нет',
-    sandboxShutDown: 'Сервер вашей песочницы остановлен: это плавная остановка, которую вы запустили в уроке о gRPC. Пока он не вернётся, новые вызовы получают UNAVAILABLE — в любом уроке.',
+    sandboxShutDown:
+      'Сервер вашей песочницы остановлен: это плавная остановка, которую вы запустили в уроке о gRPC. Пока он не вернётся, новые вызовы получают UNAVAILABLE — в любом уроке.',
     sandboxShutDownLink: 'К разделу «Плавная остановка сервера»',
     message: (index: number) => `Сообщение №${index + 1}`,
     sent: (index: number) => `Отправлено сообщение №${index + 1}`,

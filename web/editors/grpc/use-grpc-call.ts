@@ -57,13 +57,27 @@ function useFetchCall({ view, registry, prepare, protocol, onExchange }: FetchCa
       current = appendEvent(current, event);
       setLog(current);
     };
-    const options = { method: prepared.method, protocol: protocol(), registry, baseUrl: window.location.origin, request: prepared.request, metadata: prepared.metadata, signal: abort.signal, onEvent };
+    const options = {
+      method: prepared.method,
+      protocol: protocol(),
+      registry,
+      baseUrl: window.location.origin,
+      request: prepared.request,
+      metadata: prepared.metadata,
+      signal: abort.signal,
+      onEvent,
+    };
     const outcome = await runBrowserCall(prepared.timeoutMs === undefined ? options : { ...options, timeoutMs: prepared.timeoutMs });
     if (id !== runId.current) return;
     setRunning(false);
     // a request that never left the browser has no bytes to find: "not captured" would be false
     if (!outcome.reachedServer) return;
-    const captured = await getCaptureStore().waitForExchange({ method: 'POST', target: `/${methodPath(prepared.method)}`, after: sentAfter, timeoutMs: CAPTURE_WAIT_MS });
+    const captured = await getCaptureStore().waitForExchange({
+      method: 'POST',
+      target: `/${methodPath(prepared.method)}`,
+      after: sentAfter,
+      timeoutMs: CAPTURE_WAIT_MS,
+    });
     if (id !== runId.current) return;
     setExchange(captured ?? 'missing');
     if (captured) onExchange?.(captured);

@@ -26,55 +26,81 @@ export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions)
   const runnerLog = useRef<CallLog>(emptyLog());
   const callCounter = useRef(0);
 
-  const onRunnerMessage = useCallback((message: RunnerServerMessage) => {
-    const call = runnerCall.current;
-    if (!call || message.type === 'hello' || (message.type !== 'error' && message.call !== call.id)) return;
-    if (message.type === 'error' && message.call !== undefined && message.call !== call.id) return;
-    const applied = applyRunnerMessage(runnerLog.current, message, call.startedAt, call.sent);
-    call.startedAt = applied.startedAt;
-    runnerLog.current = applied.log;
-    setLog(applied.log);
-    if (applied.log.done) setRunning(false);
-  }, [setLog, setRunning]);
+  const onRunnerMessage = useCallback(
+    (message: RunnerServerMessage) => {
+      const call = runnerCall.current;
+      if (!call || message.type === 'hello' || (message.type !== 'error' && message.call !== call.id)) return;
+      if (message.type === 'error' && message.call !== undefined && message.call !== call.id) return;
+      const applied = applyRunnerMessage(runnerLog.current, message, call.startedAt, call.sent);
+      call.startedAt = applied.startedAt;
+      runnerLog.current = applied.log;
+      setLog(applied.log);
+      if (applied.log.done) setRunning(false);
+    },
+    [setLog, setRunning],
+  );
 
-  const onRunnerClose = useCallback((code: number) => {
-    if (!runnerCall.current || runnerLog.current.done) return;
-    runnerLog.current = appendEvent(runnerLog.current, { kind: 'error', text: { en: grpcEditorStrings.en.runnerClosed(code), ru: grpcEditorStrings.ru.runnerClosed(code) }, at: 0 });
-    setLog(runnerLog.current);
-    setRunning(false);
-  }, [setLog, setRunning]);
+  const onRunnerClose = useCallback(
+    (code: number) => {
+      if (!runnerCall.current || runnerLog.current.done) return;
+      runnerLog.current = appendEvent(runnerLog.current, {
+        kind: 'error',
+        text: { en: grpcEditorStrings.en.runnerClosed(code), ru: grpcEditorStrings.ru.runnerClosed(code) },
+        at: 0,
+      });
+      setLog(runnerLog.current);
+      setRunning(false);
+    },
+    [setLog, setRunning],
+  );
 
   // Another target is another channel: the old one closes, and with it its calls and connection.
-  useEffect(() => () => {
-    channelRef.current?.close();
-    channelRef.current = null;
-  }, [url]);
+  useEffect(
+    () => () => {
+      channelRef.current?.close();
+      channelRef.current = null;
+    },
+    [url],
+  );
 
   const channel = useCallback(() => (channelRef.current ??= new RunnerChannel(url, onRunnerMessage, onRunnerClose)), [url, onRunnerMessage, onRunnerClose]);
   const open = () => runnerCall.current !== null && !runnerLog.current.done;
 
   /** Starts a call; `once`: with the request as its only message, half-closed at once (unary, server streaming). */
-  const startCall = useCallback(async (once: boolean) => {
-    const prepared = prepare();
-    if (!prepared.ok) return setProblem(prepared.problem);
-    setProblem(null);
-    const previous = runnerCall.current;
-    if (previous && !runnerLog.current.done) void channel().send({ type: 'cancel', call: previous.id }).catch(() => undefined);
-    const id = `${cellId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-${++callCounter.current}`;
-    runnerCall.current = { id, startedAt: null, sent: [] };
-    runnerLog.current = emptyLog();
-    setLog(runnerLog.current);
-    setExchange(null);
-    setRunning(true);
-    await sessionReady();
-    if (once) runnerCall.current.sent.push(prepared.request);
-    const command = { type: 'start' as const, call: id, method: methodPath(prepared.method), metadata: prepared.metadata, messages: once ? [prepared.request] : [], end: once };
-    try {
-      await channel().send(prepared.timeoutMs === undefined ? command : { ...command, timeoutMs: prepared.timeoutMs });
-    } catch {
-      // the close handler already reported it
-    }
-  }, [prepare, cellId, channel, setProblem, setLog, setExchange, setRunning]);
+  const startCall = useCallback(
+    async (once: boolean) => {
+      const prepared = prepare();
+      if (!prepared.ok) return setProblem(prepared.problem);
+      setProblem(null);
+      const previous = runnerCall.current;
+      if (previous && !runnerLog.current.done)
+        void channel()
+          .send({ type: 'cancel', call: previous.id })
+          .catch(() => undefined);
+      const id = `${cellId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-${++callCounter.current}`;
+      runnerCall.current = { id, startedAt: null, sent: [] };
+      runnerLog.current = emptyLog();
+      setLog(runnerLog.current);
+      setExchange(null);
+      setRunning(true);
+      await sessionReady();
+      if (once) runnerCall.current.sent.push(prepared.request);
+      const command = {
+        type: 'start' as const,
+        call: id,
+        method: methodPath(prepared.method),
+        metadata: prepared.metadata,
+        messages: once ? [prepared.request] : [],
+        end: once,
+      };
+      try {
+        await channel().send(prepared.timeoutMs === undefined ? command : { ...command, timeoutMs: prepared.timeoutMs });
+      } catch {
+        // the close handler already reported it
+      }
+    },
+    [prepare, cellId, channel, setProblem, setLog, setExchange, setRunning],
+  );
   const start = useCallback(() => startCall(false), [startCall]);
   const startOnce = useCallback(() => startCall(true), [startCall]);
 
@@ -85,15 +111,23 @@ export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions)
     if (!prepared.ok) return setProblem(prepared.problem);
     setProblem(null);
     call.sent.push(prepared.request);
-    void channel().send({ type: 'send', call: call.id, message: prepared.request }).catch(() => undefined);
+    void channel()
+      .send({ type: 'send', call: call.id, message: prepared.request })
+      .catch(() => undefined);
   }, [prepare, channel, setProblem]);
 
   const end = useCallback(() => {
-    if (open()) void channel().send({ type: 'end', call: runnerCall.current!.id }).catch(() => undefined);
+    if (open())
+      void channel()
+        .send({ type: 'end', call: runnerCall.current!.id })
+        .catch(() => undefined);
   }, [channel]);
 
   const cancel = useCallback(() => {
-    if (open()) void channel().send({ type: 'cancel', call: runnerCall.current!.id }).catch(() => undefined);
+    if (open())
+      void channel()
+        .send({ type: 'cancel', call: runnerCall.current!.id })
+        .catch(() => undefined);
   }, [channel]);
 
   return { start, startOnce, send, end, cancel };

@@ -12,7 +12,10 @@ const request = (text: string): HttpRequestText => {
 
 describe('planFetch', () => {
   it('sends to the page origin, keeping what fetch may send and naming what it drops', () => {
-    const result = planFetch(request('POST /api/v1/users?x=1#top\nHost: evil\nContent-Type: application/json\nContent-Length: 3\nSec-Fetch-Mode: x\n\n{}'), ORIGIN);
+    const result = planFetch(
+      request('POST /api/v1/users?x=1#top\nHost: evil\nContent-Type: application/json\nContent-Length: 3\nSec-Fetch-Mode: x\n\n{}'),
+      ORIGIN,
+    );
     expect(result).toEqual({
       ok: true,
       plan: {

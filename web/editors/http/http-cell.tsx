@@ -137,9 +137,7 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
         <TargetSwitch />
         <span className="toolbar-spacer" />
         {session.status === 'loading' && <span className="http-cell-waiting">{t.waitingForSession}</span>}
-        {parsedForCurl.ok && session.status === 'ready' && (
-          <CopyCurlButton request={parsedForCurl.request} />
-        )}
+        {parsedForCurl.ok && session.status === 'ready' && <CopyCurlButton request={parsedForCurl.request} />}
         <AsCodeButton
           spec={() => {
             const parsed = parseHttpRequest(textRef.current);

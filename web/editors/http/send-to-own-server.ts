@@ -8,7 +8,9 @@ import { decodeBase64 } from '../../wire/base64.ts';
 import type { FetchPlan } from './fetch-limits.ts';
 import type { FetchedResponse } from './send-request.ts';
 
-export type OwnServerOutcome = { kind: 'response'; response: FetchedResponse; sentAfter: number } | { kind: 'refused'; status: number; message: Localized | null };
+export type OwnServerOutcome =
+  | { kind: 'response'; response: FetchedResponse; sentAfter: number }
+  | { kind: 'refused'; status: number; message: Localized | null };
 
 export async function sendToOwnServer(plan: FetchPlan, address: string): Promise<OwnServerOutcome> {
   await sessionReady();

@@ -28,10 +28,8 @@ export const httpEditorStrings = {
     wireBytes: (bytes: string) => `${bytes} on the wire`,
     wireTitle: 'The whole response as it crossed the connection: status line, headers and body',
     problem: 'Problem details (RFC 9457): the server explains what went wrong',
-    redirectHidden:
-      'A redirect: a page only sees that one happened, not its status or Location. The captured bytes below show the real response.',
-    notCaptured:
-      'The server’s bytes for this request were not captured (is recording switched off?). The response above is what the browser reported.',
+    redirectHidden: 'A redirect: a page only sees that one happened, not its status or Location. The captured bytes below show the real response.',
+    notCaptured: 'The server’s bytes for this request were not captured (is recording switched off?). The response above is what the browser reported.',
     captured: 'Show the bytes in the inspector',
     copyCurl: 'Copy as curl',
     copyCurlHint:
@@ -70,8 +68,7 @@ export const httpEditorStrings = {
     problem: 'Problem details (RFC 9457): сервер объясняет, что пошло не так',
     redirectHidden:
       'Перенаправление: странице известно только, что оно было, — ни статуса, ни Location она не видит. Настоящий ответ — в захваченных байтах ниже.',
-    notCaptured:
-      'Байты этого запроса не захвачены (может быть, запись выключена?). Выше — ответ в том виде, как его сообщил браузер.',
+    notCaptured: 'Байты этого запроса не захвачены (может быть, запись выключена?). Выше — ответ в том виде, как его сообщил браузер.',
     captured: 'Показать байты в инспекторе',
     copyCurl: 'Скопировать как curl',
     copyCurlHint:

@@ -35,7 +35,10 @@ function LongPollConsole({ cellId, config, saveKey, onExchange }: ConsoleProps<L
 
   return (
     <ConsoleShell cellId={cellId} kind="long-polling" label={t.consoleLabel(cellId)}>
-      <ConsoleToolbar asCode={() => longPollSpecOf(url, since, hold)} reset={{ changed: draft.changed || since !== original.since, onReset: resetDraft, disabled: running }}>
+      <ConsoleToolbar
+        asCode={() => longPollSpecOf(url, since, hold)}
+        reset={{ changed: draft.changed || since !== original.since, onReset: resetDraft, disabled: running }}
+      >
         <TextField label={t.url} value={url} onChange={draft.field('url')} disabled={running} testId="poll-url" width="wide" />
         <TextField label={t.since} title={t.sinceHint} value={since} onChange={typeSince} disabled={running} testId="poll-since" width="narrow" />
         <TextField
@@ -107,7 +110,15 @@ function PollTimeline({ polls, onExchange }: { polls: Poll[]; onExchange: ((exch
   );
 }
 
-function ExchangeCell({ exchange, onExchange, t }: { exchange: InspectedExchange | null | undefined; onExchange: ((exchange: InspectedExchange) => void) | undefined; t: Strings }) {
+function ExchangeCell({
+  exchange,
+  onExchange,
+  t,
+}: {
+  exchange: InspectedExchange | null | undefined;
+  onExchange: ((exchange: InspectedExchange) => void) | undefined;
+  t: Strings;
+}) {
   if (exchange === undefined) return null;
   if (exchange === null) return <>{t.notCaptured}</>;
   return (

@@ -3,7 +3,13 @@ import { pollTarget, readPollAnswer } from './poll-answer.ts';
 
 describe('a long poll’s answer', () => {
   it('200 with events moves the cursor on', () => {
-    const body = JSON.stringify({ events: [{ id: 8, type: 'user.created' }, { id: 9, type: 'user.updated' }], cursor: '9' });
+    const body = JSON.stringify({
+      events: [
+        { id: 8, type: 'user.created' },
+        { id: 9, type: 'user.updated' },
+      ],
+      cursor: '9',
+    });
     expect(readPollAnswer(200, body, '7')).toEqual({ kind: 'events', count: 2, types: ['user.created', 'user.updated'], next: '9', more: false, gap: false });
     // the server's own shape: a number cursor, the hold, "more" and a gap after a lost stretch
     const answer = JSON.stringify({ events: [], cursor: 12, held_ms: 0, more: true, gap: { from: 3 } });

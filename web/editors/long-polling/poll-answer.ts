@@ -24,7 +24,14 @@ export function readPollAnswer(status: number, body: string, since: string): Pol
   }
   const types = record.events.map((event) => String((event as { type?: unknown })?.type ?? '?'));
   const extra = parsed as { more?: unknown; gap?: unknown };
-  return { kind: 'events', count: record.events.length, types, next: String(record.cursor), more: extra.more === true, gap: extra.gap !== undefined && extra.gap !== null };
+  return {
+    kind: 'events',
+    count: record.events.length,
+    types,
+    next: String(record.cursor),
+    more: extra.more === true,
+    gap: extra.gap !== undefined && extra.gap !== null,
+  };
 }
 
 function problemTitle(body: string): string {

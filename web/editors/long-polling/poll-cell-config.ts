@@ -22,6 +22,7 @@ export function longPollDraftOf(config: LongPollCellConfig): LongPollDraft {
 
 export function parseLongPollCell(text: string): CellConfigParse<LongPollCellConfig> {
   const parsed = parseUrlOnlyCell(text);
-  if (parsed.ok && parsed.config.url.includes('?')) return { ok: false, problems: [`url "${parsed.config.url}" must have no query: the console adds ?since= itself`] };
+  if (parsed.ok && parsed.config.url.includes('?'))
+    return { ok: false, problems: [`url "${parsed.config.url}" must have no query: the console adds ?since= itself`] };
   return parsed;
 }

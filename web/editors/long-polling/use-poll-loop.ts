@@ -51,7 +51,8 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
     [],
   );
 
-  const updatePoll = (number: number, change: Partial<Poll>) => setPolls((current) => current.map((poll) => (poll.number === number ? { ...poll, ...change } : poll)));
+  const updatePoll = (number: number, change: Partial<Poll>) =>
+    setPolls((current) => current.map((poll) => (poll.number === number ? { ...poll, ...change } : poll)));
 
   const addPoll = (poll: Poll) =>
     setPolls((current) => {
@@ -71,17 +72,31 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
     const sentAt = Date.now();
     addPoll({ number, since: cursor, sentAt });
     try {
-      const response = await fetch(target, { cache: 'no-store', credentials: 'same-origin', signal: controller.signal, headers: { Accept: 'application/json' } });
+      const response = await fetch(target, {
+        cache: 'no-store',
+        credentials: 'same-origin',
+        signal: controller.signal,
+        headers: { Accept: 'application/json' },
+      });
       const answer = readPollAnswer(response.status, await response.text(), cursor);
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome: answer });
       // The bytes of a finished poll: the hold as it was on the wire, and the inspector's focus.
-      void watchExchange({ method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true }, undefined, EXCHANGE_WAIT_MS).then((found) => {
-        updatePoll(number, { exchange: found, ...(found?.response ? { wireHeldMs: Math.max(0, Math.round(found.response.firstByteAt - found.request.lastByteAt)) } : {}) });
-        if (found) onExchange?.(found);
-      });
+      void watchExchange({ method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true }, undefined, EXCHANGE_WAIT_MS).then(
+        (found) => {
+          updatePoll(number, {
+            exchange: found,
+            ...(found?.response ? { wireHeldMs: Math.max(0, Math.round(found.response.firstByteAt - found.request.lastByteAt)) } : {}),
+          });
+          if (found) onExchange?.(found);
+        },
+      );
       return answer;
     } catch (error) {
-      const outcome = state.dropped ? { kind: 'dropped' as const } : state.stop ? { kind: 'stopped' as const } : { kind: 'failed' as const, message: messageOf(error) };
+      const outcome = state.dropped
+        ? { kind: 'dropped' as const }
+        : state.stop
+          ? { kind: 'stopped' as const }
+          : { kind: 'failed' as const, message: messageOf(error) };
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome });
       if (outcome.kind === 'failed') state.stop = true;
       // A dropped poll has a request and no answer: its bytes show the request that waited.

@@ -61,7 +61,8 @@ export function parseMqttCell(text: string): CellConfigParse<MqttCellConfig> {
   }
   if (!config.clean && config.clientId === '') problems.push('a persistent session (clean: false) needs a clientId: the broker keeps the session under it');
   if (value.keepAlive !== undefined) {
-    if (!Number.isInteger(value.keepAlive) || (value.keepAlive as number) < 0 || (value.keepAlive as number) > MAX_KEEP_ALIVE) problems.push(`keepAlive must be whole seconds from 0 to ${MAX_KEEP_ALIVE}`);
+    if (!Number.isInteger(value.keepAlive) || (value.keepAlive as number) < 0 || (value.keepAlive as number) > MAX_KEEP_ALIVE)
+      problems.push(`keepAlive must be whole seconds from 0 to ${MAX_KEEP_ALIVE}`);
     else config.keepAlive = value.keepAlive as number;
   }
   if (value.will !== undefined) {
@@ -104,7 +105,13 @@ export function parseMqttCell(text: string): CellConfigParse<MqttCellConfig> {
       }
       if (publish.qos !== undefined && !isQos(publish.qos)) problems.push('publish.qos must be 0, 1 or 2');
       if (publish.retain !== undefined && typeof publish.retain !== 'boolean') problems.push('publish.retain must be true or false');
-      config.publish = { topic: String(publish.topic), payload: String(publish.payload), format: format as PayloadFormat, qos: isQos(publish.qos) ? publish.qos : 0, retain: publish.retain === true };
+      config.publish = {
+        topic: String(publish.topic),
+        payload: String(publish.payload),
+        format: format as PayloadFormat,
+        qos: isQos(publish.qos) ? publish.qos : 0,
+        retain: publish.retain === true,
+      };
     }
   }
   if (problems.length > 0) return { ok: false, problems };

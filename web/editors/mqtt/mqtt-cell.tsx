@@ -114,7 +114,14 @@ function WillRow({ draft, busy }: { draft: Draft; busy: boolean }) {
       <TextField label={t.willTopic} value={form.willTopic} onChange={draft.field('willTopic')} disabled={busy} testId="mqtt-will-topic" />
       <TextField label={t.willPayload} value={form.willPayload} onChange={draft.field('willPayload')} disabled={busy} testId="mqtt-will-payload" />
       <SelectField label={t.qos} value={form.willQos} options={QOS_OPTIONS} onChange={draft.field('willQos')} testId="mqtt-will-qos" />
-      <CheckField label={t.retain} title={t.retainHint} checked={form.willRetain} onChange={draft.field('willRetain')} disabled={busy} testId="mqtt-will-retain" />
+      <CheckField
+        label={t.retain}
+        title={t.retainHint}
+        checked={form.willRetain}
+        onChange={draft.field('willRetain')}
+        disabled={busy}
+        testId="mqtt-will-retain"
+      />
     </div>
   );
 }
@@ -167,7 +174,14 @@ function PublishRow({ cellId, draft, open, onPublish, error }: { cellId: string;
     <div className="rt-row" role="group" aria-label={t.publishSection}>
       <TextField label={t.topic} value={form.topic} onChange={draft.field('topic')} testId="mqtt-topic" width="wide" />
       {PAYLOAD_FORMATS.map((format) => (
-        <RadioField key={format} label={t.format[format]} name={`${cellId}-format`} checked={form.format === format} onChoose={() => draft.edit({ format })} testId={`mqtt-format-${format}`} />
+        <RadioField
+          key={format}
+          label={t.format[format]}
+          name={`${cellId}-format`}
+          checked={form.format === format}
+          onChoose={() => draft.edit({ format })}
+          testId={`mqtt-format-${format}`}
+        />
       ))}
       <MessageBox label={t.payload} value={form.payload} onChange={draft.field('payload')} onSend={onPublish} testId="mqtt-payload" />
       <SelectField label={t.qos} value={form.publishQos} options={QOS_OPTIONS} onChange={draft.field('publishQos')} testId="mqtt-publish-qos" />

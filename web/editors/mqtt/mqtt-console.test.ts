@@ -7,8 +7,10 @@ import { checkTopicFilter, checkTopicName } from './topic-rules.ts';
 
 describe('topic names and filters (MQTT 3.1.1 §4.7)', () => {
   it('accepts what a broker accepts', () => {
-    for (const name of ['sensors/kitchen/temp', 'a', '/leading/slash', 'trailing/', 'x//y', 'события/кухня']) expect(checkTopicName(name), name).toEqual({ ok: true });
-    for (const filter of ['#', '+', 'sensors/#', 'sensors/+/temp', '+/+/#', 'sensors/kitchen/temp', '/#']) expect(checkTopicFilter(filter), filter).toEqual({ ok: true });
+    for (const name of ['sensors/kitchen/temp', 'a', '/leading/slash', 'trailing/', 'x//y', 'события/кухня'])
+      expect(checkTopicName(name), name).toEqual({ ok: true });
+    for (const filter of ['#', '+', 'sensors/#', 'sensors/+/temp', '+/+/#', 'sensors/kitchen/temp', '/#'])
+      expect(checkTopicFilter(filter), filter).toEqual({ ok: true });
   });
 
   it('refuses wildcards in a name and misplaced wildcards in a filter, saying where', () => {
@@ -28,7 +30,15 @@ describe('topic names and filters (MQTT 3.1.1 §4.7)', () => {
   });
 
   it('explains every refusal in both languages', () => {
-    const errors = [checkTopicFilter(''), checkTopicName('a/+'), checkTopicFilter('a/#/b'), checkTopicFilter('a+'), checkTopicName('$x'), checkTopicName('a\u0000'), checkTopicName('x'.repeat(70_000))];
+    const errors = [
+      checkTopicFilter(''),
+      checkTopicName('a/+'),
+      checkTopicFilter('a/#/b'),
+      checkTopicFilter('a+'),
+      checkTopicName('$x'),
+      checkTopicName('a\u0000'),
+      checkTopicName('x'.repeat(70_000)),
+    ];
     for (const result of errors) {
       if (result.ok) throw new Error('expected a refusal');
       const en = mqttConsoleStrings.en.topicError(result.error, 'filter');
@@ -36,7 +46,9 @@ describe('topic names and filters (MQTT 3.1.1 §4.7)', () => {
       expect(en).not.toBe('');
       expect(ru).toMatch(/[а-я]/);
     }
-    expect(mqttConsoleStrings.ru.topicError({ code: 'hash-not-last', level: 2 }, 'filter')).toBe('«#» означает «все оставшиеся уровни», поэтому стоит только последним уровнем, а здесь это уровень 2.');
+    expect(mqttConsoleStrings.ru.topicError({ code: 'hash-not-last', level: 2 }, 'filter')).toBe(
+      '«#» означает «все оставшиеся уровни», поэтому стоит только последним уровнем, а здесь это уровень 2.',
+    );
   });
 });
 
@@ -81,7 +93,14 @@ describe('*.mqtt.json cell files', () => {
 
   it('reads a will, a subscription and a publication', () => {
     const parsed = parseMqttCell(
-      JSON.stringify({ clientId: 'w', clean: false, keepAlive: 10, will: { topic: 'status/w', payload: 'offline', qos: 1, retain: true }, subscribe: { filter: 'status/+', qos: 2 }, publish: { topic: 'raw', payload: '01 ff', format: 'hex', qos: 2, retain: true } }),
+      JSON.stringify({
+        clientId: 'w',
+        clean: false,
+        keepAlive: 10,
+        will: { topic: 'status/w', payload: 'offline', qos: 1, retain: true },
+        subscribe: { filter: 'status/+', qos: 2 },
+        publish: { topic: 'raw', payload: '01 ff', format: 'hex', qos: 2, retain: true },
+      }),
     );
     expect(parsed.ok && parsed.config.will).toEqual({ topic: 'status/w', payload: 'offline', qos: 1, retain: true });
     expect(parsed.ok && parsed.config.publish).toEqual({ topic: 'raw', payload: '01 ff', format: 'hex', qos: 2, retain: true });
@@ -89,7 +108,14 @@ describe('*.mqtt.json cell files', () => {
 
   it('names every problem of a malformed file', () => {
     const parsed = parseMqttCell(
-      JSON.stringify({ clean: false, keepAlive: 70_000, will: { topic: 'a/#', payload: 1 }, subscribe: { filter: 'a/#/b', qos: 3 }, publish: { topic: 'x', payload: 'zz', format: 'hex' }, url: '/mqtt' }),
+      JSON.stringify({
+        clean: false,
+        keepAlive: 70_000,
+        will: { topic: 'a/#', payload: 1 },
+        subscribe: { filter: 'a/#/b', qos: 3 },
+        publish: { topic: 'x', payload: 'zz', format: 'hex' },
+        url: '/mqtt',
+      }),
     );
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.problems).toEqual([
@@ -109,13 +135,19 @@ describe('*.mqtt.json cell files', () => {
 
 describe('packet summaries in the log', () => {
   it('names each packet as the inspector does', () => {
-    expect(summarizePacket({ cmd: 'publish', topic: 'a/b', qos: 2, messageId: 7, retain: true, payload: new Uint8Array(3) })).toBe('PUBLISH · a/b · QoS 2 · id 7 · retain · 3 B');
+    expect(summarizePacket({ cmd: 'publish', topic: 'a/b', qos: 2, messageId: 7, retain: true, payload: new Uint8Array(3) })).toBe(
+      'PUBLISH · a/b · QoS 2 · id 7 · retain · 3 B',
+    );
     expect(summarizePacket({ cmd: 'pubrec', messageId: 7 })).toBe('PUBREC · id 7');
     expect(summarizePacket({ cmd: 'suback', messageId: 1, granted: [1, 128] })).toBe('SUBACK · id 1 · QoS 1, 0x80 failure');
-    expect(summarizePacket({ cmd: 'connect', clientId: 'w', clean: false, keepalive: 30, will: { topic: 'status/w', qos: 1 } })).toBe('CONNECT · client w · clean 0 · keep-alive 30 s · will status/w QoS 1');
+    expect(summarizePacket({ cmd: 'connect', clientId: 'w', clean: false, keepalive: 30, will: { topic: 'status/w', qos: 1 } })).toBe(
+      'CONNECT · client w · clean 0 · keep-alive 30 s · will status/w QoS 1',
+    );
     expect(summarizePacket({ cmd: 'pingreq' })).toBe('PINGREQ');
     // the Russian console says the same in Russian; names from the spec stay as written
-    expect(summarizePacket({ cmd: 'publish', topic: 'a/b', qos: 2, messageId: 7, retain: true, payload: new Uint8Array(3) }, 'ru')).toBe('PUBLISH · a/b · QoS 2 · id 7 · сохраняемое · 3 байта');
+    expect(summarizePacket({ cmd: 'publish', topic: 'a/b', qos: 2, messageId: 7, retain: true, payload: new Uint8Array(3) }, 'ru')).toBe(
+      'PUBLISH · a/b · QoS 2 · id 7 · сохраняемое · 3 байта',
+    );
     expect(summarizePacket({ cmd: 'connack', returnCode: 0, sessionPresent: false }, 'ru')).toBe('CONNACK · код ответа 0 · session present 0');
     expect(summarizePacket({ cmd: 'connect', clientId: 'w', clean: true, keepalive: 30 }, 'ru')).toBe('CONNECT · клиент w · чистая сессия 1 · keep-alive 30 с');
     expect(summarizePacket({ cmd: 'suback', messageId: 1, granted: [1, 128] }, 'ru')).toBe('SUBACK · id 1 · QoS 1, 0x80 отказ');

@@ -40,7 +40,9 @@ export function summarizePacket(packet: ParsedPacket, lang: Lang = 'en'): string
   const id = packet.messageId !== undefined ? ` · id ${packet.messageId}` : '';
   switch (packet.cmd) {
     case 'connect': {
-      const will = packet.will ? ` · ${ru ? 'завещание' : 'will'} ${packet.will.topic} QoS ${packet.will.qos ?? 0}${packet.will.retain ? (ru ? ' сохраняемое' : ' retain') : ''}` : '';
+      const will = packet.will
+        ? ` · ${ru ? 'завещание' : 'will'} ${packet.will.topic} QoS ${packet.will.qos ?? 0}${packet.will.retain ? (ru ? ' сохраняемое' : ' retain') : ''}`
+        : '';
       return ru
         ? `CONNECT · клиент ${packet.clientId || '(нет)'} · чистая сессия ${packet.clean ? 1 : 0} · keep-alive ${packet.keepalive ?? '?'} с${will}`
         : `CONNECT · client ${packet.clientId || '(none)'} · clean ${packet.clean ? 1 : 0} · keep-alive ${packet.keepalive ?? '?'} s${will}`;

@@ -91,7 +91,8 @@ export const mqttConsoleStrings = {
     jsonError: (description: string) => `Not JSON: ${description}. Fix it, or choose “text” to send it as it is.`,
     connecting: (clientId: string, clean: boolean, keepAlive: number, willTopic: string | null) =>
       `Connecting to /mqtt as ${clientId ? `“${clientId}”` : 'a made-up client id'}, clean session ${clean ? 'on' : 'off'}, keep-alive ${keepAlive} s${willTopic ? `, will on ${willTopic}` : ''}…`,
-    connected: (sessionPresent: boolean) => `Connected. ${sessionPresent ? 'The broker still had your session (session present = 1).' : 'A new session (session present = 0).'}`,
+    connected: (sessionPresent: boolean) =>
+      `Connected. ${sessionPresent ? 'The broker still had your session (session present = 1).' : 'A new session (session present = 0).'}`,
     refused: (code: number, meaning: string) => `The broker refused the connection: CONNACK return code ${code} (${meaning}).`,
     closed: (how: 'disconnect' | 'drop' | 'lost'): string =>
       how === 'disconnect'
@@ -116,7 +117,8 @@ export const mqttConsoleStrings = {
     clean: 'Чистая сессия',
     cleanHint: 'Включено: брокер забывает сессию клиента при подключении. Выключено: хранит подписки и копит сообщения QoS 1 и 2, пока вас нет.',
     keepAlive: 'Keep-alive, с',
-    keepAliveHint: 'Клиент обещает присылать пакет не реже этого (в тишине — PINGREQ); брокер разрывает соединение после 1,5 такого срока без пакетов. 0 — выключено.',
+    keepAliveHint:
+      'Клиент обещает присылать пакет не реже этого (в тишине — PINGREQ); брокер разрывает соединение после 1,5 такого срока без пакетов. 0 — выключено.',
     will: 'Завещание (last will)',
     willHint: 'Что брокер опубликует за вас, если соединение закончится без DISCONNECT.',
     willTopic: 'Тема завещания',
@@ -159,7 +161,8 @@ export const mqttConsoleStrings = {
     jsonError: (description: string) => `Это не JSON: ${description}. Исправьте или выберите «текст», чтобы отправить как есть.`,
     connecting: (clientId: string, clean: boolean, keepAlive: number, willTopic: string | null) =>
       `Подключаемся к /mqtt ${clientId ? `как «${clientId}»` : 'с придуманным идентификатором'}, чистая сессия ${clean ? 'включена' : 'выключена'}, keep-alive ${keepAlive} с${willTopic ? `, завещание в теме ${willTopic}` : ''}…`,
-    connected: (sessionPresent: boolean) => `Подключено. ${sessionPresent ? 'Брокер сохранил вашу сессию (session present = 1).' : 'Новая сессия (session present = 0).'}`,
+    connected: (sessionPresent: boolean) =>
+      `Подключено. ${sessionPresent ? 'Брокер сохранил вашу сессию (session present = 1).' : 'Новая сессия (session present = 0).'}`,
     refused: (code: number, meaning: string) => `Брокер отказал в подключении: код ответа CONNACK ${code} (${meaning}).`,
     closed: (how: 'disconnect' | 'drop' | 'lost'): string =>
       how === 'disconnect'

@@ -51,7 +51,11 @@ function packetLink(connection: Connection, dir: 'in' | 'out', packet: ParsedPac
     connection.conn,
     (view) =>
       view?.messages.filter(
-        (message) => message.layer === 'mqtt-packet' && message.dir === dir && message.fields?.type === type && (packet.messageId === undefined || message.fields?.packetId === packet.messageId),
+        (message) =>
+          message.layer === 'mqtt-packet' &&
+          message.dir === dir &&
+          message.fields?.type === type &&
+          (packet.messageId === undefined || message.fields?.packetId === packet.messageId),
       )[ordinal],
   );
 }
@@ -68,7 +72,10 @@ function logPacket(log: Log, t: MqttStrings, connection: Connection, packet: Par
     log.add({
       kind: 'received',
       badge: say((t) => t.message),
-      text: say((t) => `${t.messageLine(packet.topic ?? '', packet.qos ?? 0, packet.retain === true, packet.dup === true)}${packet.messageId !== undefined ? ` · id ${packet.messageId}` : ''}`),
+      text: say(
+        (t) =>
+          `${t.messageLine(packet.topic ?? '', packet.qos ?? 0, packet.retain === true, packet.dup === true)}${packet.messageId !== undefined ? ` · id ${packet.messageId}` : ''}`,
+      ),
       detail: payload.kind === 'text' ? payload.text : t.hexPayload(payload.text),
       inspect,
       inspectLabel: say((t) => t.packet),
@@ -142,7 +149,8 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       setState('CLOSED');
       setSubscriptions([]);
       const how = connection.ending ?? 'lost';
-      if (connection.fact && how === 'lost') log.add({ kind: 'error', text: relayFactText(connection.fact), data: { event: 'close', how, fact: connection.fact.fact } });
+      if (connection.fact && how === 'lost')
+        log.add({ kind: 'error', text: relayFactText(connection.fact), data: { event: 'close', how, fact: connection.fact.fact } });
       else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
       client.removeAllListeners('packetsend');
       client.removeAllListeners('packetreceive');
@@ -172,9 +180,12 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       log.add({ kind: 'error', text: say((t) => t.failed(messageOf(error))) });
       return;
     }
-    const handshake = watchExchange({ method: 'GET', target: pathOf(url, origin), after, accept: (exchange) => exchange.response?.status === 101 }, (exchange) => {
-      if (current.current?.client === client) onExchange?.(exchange);
-    });
+    const handshake = watchExchange(
+      { method: 'GET', target: pathOf(url, origin), after, accept: (exchange) => exchange.response?.status === 101 },
+      (exchange) => {
+        if (current.current?.client === client) onExchange?.(exchange);
+      },
+    );
     const connection: Connection = {
       client,
       conn: handshake.then((exchange) => exchange?.conn ?? null),
@@ -251,5 +262,18 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
     connection.client.publish(form.topic, message, { qos: form.publishQos, retain: form.retain });
   };
 
-  return { state, live: live.live, open: state === 'CONNECTED', subscriptions, connectError, subscribeError, publishError, connect, end, subscribe, unsubscribe, publish };
+  return {
+    state,
+    live: live.live,
+    open: state === 'CONNECTED',
+    subscriptions,
+    connectError,
+    subscribeError,
+    publishError,
+    connect,
+    end,
+    subscribe,
+    unsubscribe,
+    publish,
+  };
 }

@@ -3,7 +3,10 @@ import { parseOwnServerCell } from './own-server-cell-config.ts';
 
 describe('an own-server cell file', () => {
   it('reads the protocol and the target', () => {
-    expect(parseOwnServerCell('{ "protocol": "grpc", "target": "127.0.0.1:50051" }')).toEqual({ ok: true, config: { protocol: 'grpc', target: '127.0.0.1:50051' } });
+    expect(parseOwnServerCell('{ "protocol": "grpc", "target": "127.0.0.1:50051" }')).toEqual({
+      ok: true,
+      config: { protocol: 'grpc', target: '127.0.0.1:50051' },
+    });
     expect(parseOwnServerCell('{ "protocol": "rest", "target": "[::1]:8000" }').ok).toBe(true);
   });
 

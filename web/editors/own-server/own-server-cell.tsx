@@ -26,7 +26,13 @@ export function OwnServerCell({ cellId, initialText, saveKey, onExchange, onInsp
   return <OwnServerCheck cellId={cellId} config={parsed.config} saveKey={saveKey} onExchange={onExchange} onInspect={onInspect} />;
 }
 
-function OwnServerCheck({ cellId, config, saveKey, onExchange, onInspect }: { cellId: string; config: OwnServerCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
+function OwnServerCheck({
+  cellId,
+  config,
+  saveKey,
+  onExchange,
+  onInspect,
+}: { cellId: string; config: OwnServerCellConfig } & Pick<CellProps, 'saveKey' | 'onExchange' | 'onInspect'>) {
   const t = useStrings(ownServerStrings);
   const lang = useLang();
   const { draft, edit, reset, changed } = useSavedDraft(saveKey, config);

@@ -3,7 +3,17 @@ import { orderLabel, parseNotification, problemText } from './lab-state.ts';
 
 describe('parseNotification', () => {
   it('reads a consumer’s notification and ignores anything else on the topic', () => {
-    const payload = JSON.stringify({ order: { order: 3 }, by: 'w1', via: 'broker', partition: 0, whileDown: true, redelivered: false, retained: false, queuedMs: 12, backlog: 2 });
+    const payload = JSON.stringify({
+      order: { order: 3 },
+      by: 'w1',
+      via: 'broker',
+      partition: 0,
+      whileDown: true,
+      redelivered: false,
+      retained: false,
+      queuedMs: 12,
+      backlog: 2,
+    });
     expect(parseNotification(payload)).toMatchObject({ by: 'w1', via: 'broker', partition: 0, whileDown: true, queuedMs: 12, backlog: 2 });
     expect(parseNotification('hello')).toBeNull();
     expect(parseNotification('{"order":1}')).toBeNull();

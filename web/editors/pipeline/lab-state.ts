@@ -7,7 +7,10 @@ import type { ConsumerState, LabState, Notification } from '../../../contracts/p
 export type ConsumerView = ConsumerState;
 export type LabView = LabState;
 /** What the cell reads of a notification (parseNotification keeps only these). */
-export type NotificationView = Pick<Notification, 'order' | 'by' | 'via' | 'topic' | 'partition' | 'whileDown' | 'redelivered' | 'retained' | 'queuedMs' | 'backlog'>;
+export type NotificationView = Pick<
+  Notification,
+  'order' | 'by' | 'via' | 'topic' | 'partition' | 'whileDown' | 'redelivered' | 'retained' | 'queuedMs' | 'backlog'
+>;
 
 /** A problem+json answer's text in the reader's language, else its detail or title. */
 export function problemText(body: unknown, lang: 'en' | 'ru'): string {

@@ -25,7 +25,8 @@ export function parsePipelineCell(text: string): CellConfigParse<PipelineCellCon
     problems.push(`panels must be a non-empty list of ${PIPELINE_PANELS.join(', ')}`);
   } else {
     for (const panel of panels) {
-      if (!(PIPELINE_PANELS as readonly unknown[]).includes(panel)) problems.push(`panels: unknown panel ${JSON.stringify(panel)} (known: ${PIPELINE_PANELS.join(', ')})`);
+      if (!(PIPELINE_PANELS as readonly unknown[]).includes(panel))
+        problems.push(`panels: unknown panel ${JSON.stringify(panel)} (known: ${PIPELINE_PANELS.join(', ')})`);
     }
     if (new Set(panels).size !== panels.length) problems.push('panels: each panel once');
   }

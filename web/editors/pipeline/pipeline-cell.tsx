@@ -47,7 +47,12 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: ConsoleProps<Pip
             <button type="button" className="button" onClick={() => lab.publish(1, true, () => 'orders/latest')} data-testid="pipeline-publish-retained">
               {t.publishRetained}
             </button>
-            <button type="button" className="button" onClick={() => void lab.changeConsumer('late', 'PUT', { role: 'subscriber' })} data-testid="pipeline-add-late">
+            <button
+              type="button"
+              className="button"
+              onClick={() => void lab.changeConsumer('late', 'PUT', { role: 'subscriber' })}
+              data-testid="pipeline-add-late"
+            >
               {t.addLate}
             </button>
           </div>
@@ -126,7 +131,17 @@ function ConsumersTable({ lab }: { lab: Lab }) {
 }
 
 /** One consumer: its role and partitions, state, delay (edited, then applied), processed, backlog, start/stop and remove. */
-function ConsumerRow({ name, consumer, maxBacklog, changeConsumer }: { name: string; consumer: Consumer; maxBacklog: number; changeConsumer: Lab['changeConsumer'] }) {
+function ConsumerRow({
+  name,
+  consumer,
+  maxBacklog,
+  changeConsumer,
+}: {
+  name: string;
+  consumer: Consumer;
+  maxBacklog: number;
+  changeConsumer: Lab['changeConsumer'];
+}) {
   const t = useStrings(pipelineStrings);
   const lang = useLang();
   // the delay typed and not applied yet; undefined: the lab's own
@@ -137,13 +152,21 @@ function ConsumerRow({ name, consumer, maxBacklog, changeConsumer }: { name: str
     setDelay(undefined);
   };
   return (
-    <tr data-testid="pipeline-consumer" data-name={name} data-running={String(consumer.running)} data-backlog={String(consumer.backlog)} data-processed={String(consumer.processed)}>
+    <tr
+      data-testid="pipeline-consumer"
+      data-name={name}
+      data-running={String(consumer.running)}
+      data-backlog={String(consumer.backlog)}
+      data-processed={String(consumer.processed)}
+    >
       <td data-label={t.name}>
         <code>{name}</code>
       </td>
       <td data-label={t.role}>
         {t.roleName[consumer.role]}
-        {consumer.partitions && <div className="pipeline-small">{consumer.partitions.length > 0 ? t.partitions(consumer.partitions.join(', ')) : t.noPartitions}</div>}
+        {consumer.partitions && (
+          <div className="pipeline-small">{consumer.partitions.length > 0 ? t.partitions(consumer.partitions.join(', ')) : t.noPartitions}</div>
+        )}
       </td>
       <td data-label={t.state}>
         <span className="rt-state" data-state={consumer.running ? 'running' : 'CLOSING'}>
@@ -158,7 +181,14 @@ function ConsumerRow({ name, consumer, maxBacklog, changeConsumer }: { name: str
         )}
       </td>
       <td data-label={t.delay}>
-        <input className="rt-input rt-input-narrow" inputMode="numeric" value={delay ?? String(consumer.delayMs)} onChange={(event) => setDelay(event.target.value)} aria-label={`${t.delay}: ${name}`} data-testid="pipeline-delay" />
+        <input
+          className="rt-input rt-input-narrow"
+          inputMode="numeric"
+          value={delay ?? String(consumer.delayMs)}
+          onChange={(event) => setDelay(event.target.value)}
+          aria-label={`${t.delay}: ${name}`}
+          data-testid="pipeline-delay"
+        />
         <button type="button" className="button button-quiet rt-small" onClick={applyDelay} data-testid="pipeline-delay-apply">
           {t.apply}
         </button>
@@ -173,7 +203,12 @@ function ConsumerRow({ name, consumer, maxBacklog, changeConsumer }: { name: str
       </td>
       <td className="pipeline-actions-cell">
         <div className="pipeline-actions">
-          <button type="button" className="button rt-small" onClick={() => void changeConsumer(name, 'PUT', { running: !consumer.running })} data-testid="pipeline-toggle">
+          <button
+            type="button"
+            className="button rt-small"
+            onClick={() => void changeConsumer(name, 'PUT', { running: !consumer.running })}
+            data-testid="pipeline-toggle"
+          >
             {consumer.running ? t.stop : t.start}
           </button>
           {name !== 'notifier' && (
@@ -199,7 +234,15 @@ function AddConsumerRow({ lab, fanout, group }: { lab: Lab; fanout: boolean; gro
   };
   return (
     <div className="rt-row pipeline-plain-row">
-      <input className="rt-input" value={newName} onChange={(event) => setNewName(event.target.value)} placeholder="audit" aria-label={t.nameLabel} data-testid="pipeline-new-name" spellCheck={false} />
+      <input
+        className="rt-input"
+        value={newName}
+        onChange={(event) => setNewName(event.target.value)}
+        placeholder="audit"
+        aria-label={t.nameLabel}
+        data-testid="pipeline-new-name"
+        spellCheck={false}
+      />
       {fanout && (
         <button type="button" className="button" onClick={() => add('subscriber')} data-testid="pipeline-add-subscriber" title={t.fanoutHint}>
           {t.addSubscriber}

@@ -102,7 +102,8 @@ export const pipelineStrings = {
     delay: 'задержка, мс',
     processed: 'готово',
     backlog: 'очередь',
-    backlogTitle: (max: number) => `Сообщения QoS 1, которые брокер держит для этого потребителя: ждут отправки или отправлены, но ещё не подтверждены (не больше ${max})`,
+    backlogTitle: (max: number) =>
+      `Сообщения QoS 1, которые брокер держит для этого потребителя: ждут отправки или отправлены, но ещё не подтверждены (не больше ${max})`,
     dropped: (count: number) => `не сохранено: ${count} — очередь полна`,
     partitions: (list: string) => `партиции ${list}`,
     noPartitions: 'партиций нет: простаивает',
@@ -119,7 +120,8 @@ export const pipelineStrings = {
     addMember: 'Добавить участника',
     partitionRow: (partition: number, owner: string | null, backlog: number) => `orders/${partition} → ${owner ?? 'никто'} · отставание ${backlog}`,
     retained: 'Хранение: опоздавший подписчик',
-    retainedHint: 'MQTT хранит только последнее сохранённое (retained) сообщение каждой темы. Новая подписка сразу получает его с флагом RETAIN; всё, что было раньше, пропало.',
+    retainedHint:
+      'MQTT хранит только последнее сохранённое (retained) сообщение каждой темы. Новая подписка сразу получает его с флагом RETAIN; всё, что было раньше, пропало.',
     publishRetained: 'Опубликовать сохранённый заказ в orders/latest',
     addLate: 'Добавить опоздавшего подписчика «late»',
     notifications: 'Уведомления (страница подписана на notifications/#)',

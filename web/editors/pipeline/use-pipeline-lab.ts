@@ -22,8 +22,19 @@ export interface Delivered extends NotificationView {
 type Log = ReturnType<typeof useConsoleLog>;
 
 /** A refusal of the lab's REST API, with the problem's text in both languages. */
-function logRefusal(log: Log, response: Response, problem: unknown, text: (lang: 'en' | 'ru', problem: string) => string, extra: Partial<Parameters<Log['add']>[0]>) {
-  log.add({ kind: 'error', badge: String(response.status), text: { en: text('en', problemText(problem, 'en')), ru: text('ru', problemText(problem, 'ru')) }, ...extra });
+function logRefusal(
+  log: Log,
+  response: Response,
+  problem: unknown,
+  text: (lang: 'en' | 'ru', problem: string) => string,
+  extra: Partial<Parameters<Log['add']>[0]>,
+) {
+  log.add({
+    kind: 'error',
+    badge: String(response.status),
+    text: { en: text('en', problemText(problem, 'en')), ru: text('ru', problemText(problem, 'ru')) },
+    ...extra,
+  });
 }
 
 /**
@@ -54,7 +65,8 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
   }, []);
 
   /** Finds the captured exchange of a request the page is about to send. */
-  const watch = (method: string, target: string) => exchangeLink(watchExchange({ method, target, accept: (candidate) => candidate.response !== undefined }, onExchange));
+  const watch = (method: string, target: string) =>
+    exchangeLink(watchExchange({ method, target, accept: (candidate) => candidate.response !== undefined }, onExchange));
 
   const callWorker = async () => {
     await sessionReady();
@@ -64,7 +76,12 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
     log.add({ kind: 'sent', badge: 'REST', text: say((t) => t.calling(order)), inspect, inspectLabel: say((t) => t.bytes) });
     const started = performance.now();
     try {
-      const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order, text: pageMark }), credentials: 'same-origin' });
+      const response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ order, text: pageMark }),
+        credentials: 'same-origin',
+      });
       const body: unknown = await response.json().catch(() => null);
       const ms = Math.round(performance.now() - started);
       if (response.status === 201) {
@@ -72,7 +89,10 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
         return;
       }
       const retryAfter = response.headers.get('retry-after');
-      logRefusal(log, response, body, (lang, problem) => pipelineStrings[lang].callFailed(response.status, ms, retryAfter, problem), { inspect, data: { event: 'rest-failed', status: String(response.status) } });
+      logRefusal(log, response, body, (lang, problem) => pipelineStrings[lang].callFailed(response.status, ms, retryAfter, problem), {
+        inspect,
+        data: { event: 'rest-failed', status: String(response.status) },
+      });
     } catch (error) {
       log.add({ kind: 'error', text: say((t) => t.networkFailed(messageOf(error))) });
     }
@@ -106,7 +126,12 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
     const shown = body ? JSON.stringify(body) : '';
     log.add({ kind: 'sent', badge: 'REST', text: say((t) => t.consumerRequest(method, name, shown)), inspect, inspectLabel: say((t) => t.bytes) });
     try {
-      const response = await fetch(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' });
+      const response = await fetch(path, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+        credentials: 'same-origin',
+      });
       if (response.ok) {
         if (response.status !== 204) setLab((await response.json()) as LabView);
         return;

@@ -19,7 +19,25 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
   const t = useStrings(workbenchStrings);
   // the cells' one remembered target
   const ownTarget = useOwnTarget().mode === 'mine';
-  const { types, typeName, jsonText, hexText, schema, shown, jsonError, hexError, lit, setLit, jsonSchema, decoded, segments, encodeFrom, decodeFrom, chooseType, reset } = useWorkbench(initialText, saveKey);
+  const {
+    types,
+    typeName,
+    jsonText,
+    hexText,
+    schema,
+    shown,
+    jsonError,
+    hexError,
+    lit,
+    setLit,
+    jsonSchema,
+    decoded,
+    segments,
+    encodeFrom,
+    decodeFrom,
+    chooseType,
+    reset,
+  } = useWorkbench(initialText, saveKey);
   const bytesError = hexError ?? (decoded.error ? decoded.error.text : null);
 
   return (

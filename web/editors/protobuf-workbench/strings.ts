@@ -30,7 +30,8 @@ export const workbenchStrings = {
     decodeError: 'The bytes are not a valid message',
     jsonError: 'The JSON cannot be encoded',
     stale: 'The strip and tree still show the last value that encoded.',
-    ownServerNote: 'You chose “My server” for the lesson’s cells: the workbench sends nothing to any server (it encodes and decodes in this page), so here nothing changes.',
+    ownServerNote:
+      'You chose “My server” for the lesson’s cells: the workbench sends nothing to any server (it encodes and decodes in this page), so here nothing changes.',
   },
   ru: {
     cellLabel: (cellId: string) => `Верстак protobuf «${cellId}»`,
@@ -61,7 +62,7 @@ export const workbenchStrings = {
     decodeError: 'Эти байты — некорректное сообщение',
     jsonError: 'Этот JSON не кодируется',
     stale: 'Полоса и дерево пока показывают последнее значение, которое удалось закодировать.',
-    ownServerNote: 'Для ячеек урока выбран «Мой сервер»: верстак ничего не отправляет ни на какой сервер (он кодирует и декодирует прямо на странице), так что здесь ничего не меняется.',
+    ownServerNote:
+      'Для ячеек урока выбран «Мой сервер»: верстак ничего не отправляет ни на какой сервер (он кодирует и декодирует прямо на странице), так что здесь ничего не меняется.',
   },
 };
-

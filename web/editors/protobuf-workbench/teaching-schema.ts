@@ -1,10 +1,5 @@
 import { create, createFileRegistry, type DescMessage, type FileRegistry, type MessageInitShape } from '@bufbuild/protobuf';
-import {
-  FieldDescriptorProto_Label,
-  FieldDescriptorProto_Type,
-  FieldDescriptorProtoSchema,
-  FileDescriptorProtoSchema,
-} from '@bufbuild/protobuf/wkt';
+import { FieldDescriptorProto_Label, FieldDescriptorProto_Type, FieldDescriptorProtoSchema, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 
 // Wirelab's services use no sint32, fixed32, double or unpacked repeated fields, yet those are
 // exactly what the protobuf lesson must show byte by byte. This file exists only in the
@@ -65,11 +60,7 @@ function teachingRegistry(): FileRegistry {
         },
         {
           name: 'Lists',
-          field: [
-            field('packed_numbers', 1, T.INT32, REPEATED),
-            field('tags', 2, T.STRING, REPEATED),
-            field('unpacked_numbers', 3, T.INT32, REPEATED, false),
-          ],
+          field: [field('packed_numbers', 1, T.INT32, REPEATED), field('tags', 2, T.STRING, REPEATED), field('unpacked_numbers', 3, T.INT32, REPEATED, false)],
         },
       ],
     }),

@@ -3,7 +3,18 @@ import type { DescMessage } from '@bufbuild/protobuf';
 import { useSavedDraft } from '../saved-cell-state.ts';
 import { requestJsonSchema } from '../grpc/request-json-schema.ts';
 import { parseProtobufCell } from './workbench-cell-config.ts';
-import { byteSegments, decodeBytes, encodeJson, formatHex, parseHex, workbenchDraftOf, workbenchMessages, workbenchViewOf, type Bilingual, type WorkbenchDraft } from './workbench-model.ts';
+import {
+  byteSegments,
+  decodeBytes,
+  encodeJson,
+  formatHex,
+  parseHex,
+  workbenchDraftOf,
+  workbenchMessages,
+  workbenchViewOf,
+  type Bilingual,
+  type WorkbenchDraft,
+} from './workbench-model.ts';
 
 interface Shown {
   bytes: Uint8Array;
@@ -96,5 +107,23 @@ export function useWorkbench(initialText: string, saveKey: string | undefined) {
     setHexError(view.hexError);
   };
 
-  return { types, typeName, jsonText, hexText, schema, shown, jsonError, hexError, lit, setLit, jsonSchema, decoded, segments, encodeFrom, decodeFrom, chooseType, reset };
+  return {
+    types,
+    typeName,
+    jsonText,
+    hexText,
+    schema,
+    shown,
+    jsonError,
+    hexError,
+    lit,
+    setLit,
+    jsonSchema,
+    decoded,
+    segments,
+    encodeFrom,
+    decodeFrom,
+    chooseType,
+    reset,
+  };
 }

@@ -153,7 +153,10 @@ describe('cells of the lessons', () => {
 
 describe('parseProtobufCell', () => {
   it('accepts a type name and a value', () => {
-    expect(parseProtobufCell('{ "message": "wirelab.users.v1.User", "value": { "id": 1 } }')).toEqual({ ok: true, config: { message: 'wirelab.users.v1.User', value: { id: 1 } } });
+    expect(parseProtobufCell('{ "message": "wirelab.users.v1.User", "value": { "id": 1 } }')).toEqual({
+      ok: true,
+      config: { message: 'wirelab.users.v1.User', value: { id: 1 } },
+    });
   });
 
   it('names every problem of a malformed file', () => {

@@ -37,9 +37,7 @@ function jsonRegistry(): Registry {
   return schemaRegistry();
 }
 
-export type EncodeResult =
-  | { ok: true; bytes: Uint8Array; compactJson: string; jsonSize: number }
-  | { ok: false; error: Bilingual };
+export type EncodeResult = { ok: true; bytes: Uint8Array; compactJson: string; jsonSize: number } | { ok: false; error: Bilingual };
 
 /** Protobuf JSON text → the binary encoding, and the size of the same value as compact JSON. */
 export function encodeJson(schema: DescMessage, jsonText: string): EncodeResult {
@@ -70,10 +68,19 @@ export function parseHex(text: string): HexParse {
     return { ok: false, error: { en: `“${bad[0]}” is not a hex digit (0–9, a–f)`, ru: `«${bad[0]}» — не шестнадцатеричная цифра (0–9, a–f)` } };
   }
   if (digits.length % 2 === 1) {
-    return { ok: false, error: { en: 'An odd number of hex digits: every byte is two digits', ru: 'Нечётное число шестнадцатеричных цифр: каждый байт — это две цифры' } };
+    return {
+      ok: false,
+      error: { en: 'An odd number of hex digits: every byte is two digits', ru: 'Нечётное число шестнадцатеричных цифр: каждый байт — это две цифры' },
+    };
   }
   if (digits.length / 2 > WORKBENCH_MAX_BYTES) {
-    return { ok: false, error: { en: `More than ${WORKBENCH_MAX_BYTES} bytes: the workbench is for small messages`, ru: `Больше ${WORKBENCH_MAX_BYTES} байт: верстак рассчитан на небольшие сообщения` } };
+    return {
+      ok: false,
+      error: {
+        en: `More than ${WORKBENCH_MAX_BYTES} bytes: the workbench is for small messages`,
+        ru: `Больше ${WORKBENCH_MAX_BYTES} байт: верстак рассчитан на небольшие сообщения`,
+      },
+    };
   }
   const bytes = new Uint8Array(digits.length / 2);
   for (let index = 0; index < bytes.length; index += 1) bytes[index] = Number.parseInt(digits.slice(index * 2, index * 2 + 2), 16);
@@ -103,7 +110,10 @@ export function decodeBytes(schema: DescMessage | undefined, bytes: Uint8Array):
       result.json = toJsonString(schema, fromBinary(schema, bytes), { registry: jsonRegistry(), prettySpaces: 2 });
     } catch (error) {
       const detail = String((error as Error)?.message ?? error);
-      result.error = { code: 'not-this-type', text: { en: `These bytes are not a ${schema.typeName}: ${detail}`, ru: `Эти байты не ${schema.typeName}: ${detail}` } };
+      result.error = {
+        code: 'not-this-type',
+        text: { en: `These bytes are not a ${schema.typeName}: ${detail}`, ru: `Эти байты не ${schema.typeName}: ${detail}` },
+      };
     }
   }
   return result;
@@ -212,7 +222,8 @@ export function workbenchViewOf(schema: DescMessage | undefined, draft: Workbenc
   const encoded = schema ? encodeJson(schema, draft.jsonText) : null;
   const jsonError = encoded && !encoded.ok ? encoded.error : null;
   const hex = parseHex(draft.hexText);
-  if (!hex.ok) return { bytes: encoded?.ok ? encoded.bytes : new Uint8Array(), jsonSize: encoded?.ok ? encoded.jsonSize : null, jsonError, hexError: hex.error };
+  if (!hex.ok)
+    return { bytes: encoded?.ok ? encoded.bytes : new Uint8Array(), jsonSize: encoded?.ok ? encoded.jsonSize : null, jsonError, hexError: hex.error };
   // the bytes read as the schema's message: the JSON field holds that message (it was rewritten from them)
   const readable = encoded?.ok === true && decodeBytes(schema, hex.bytes).json !== undefined;
   return { bytes: hex.bytes, jsonSize: readable && encoded?.ok ? encoded.jsonSize : null, jsonError, hexError: null };

@@ -4,7 +4,11 @@ import { parseAuthInput, parseEmitInput } from './emit-input.ts';
 describe('the emit form', () => {
   it('sends an event with a JSON array of arguments, or none', () => {
     expect(parseEmitInput('chat:join', '["lobby"]')).toEqual({ ok: true, event: 'chat:join', args: ['lobby'] });
-    expect(parseEmitInput('chat:message', ' [{"room":"lobby","text":"привет"}, 2] ')).toEqual({ ok: true, event: 'chat:message', args: [{ room: 'lobby', text: 'привет' }, 2] });
+    expect(parseEmitInput('chat:message', ' [{"room":"lobby","text":"привет"}, 2] ')).toEqual({
+      ok: true,
+      event: 'chat:message',
+      args: [{ room: 'lobby', text: 'привет' }, 2],
+    });
     expect(parseEmitInput('ping-me', '')).toEqual({ ok: true, event: 'ping-me', args: [] });
   });
 

@@ -20,7 +20,10 @@ function pollingResponse(body: string): Uint8Array {
 /** A connection as the capture store shows it (only what sessionMessages reads). */
 function view(id: string, inPieces: Uint8Array[], outPieces: Uint8Array[]): ConnectionView {
   const { connection, chunks } = connectionOf(inPieces, outPieces);
-  const decoded = decodeConnection({ ...connection, id }, chunks.map((chunk) => ({ ...chunk, conn: id })));
+  const decoded = decodeConnection(
+    { ...connection, id },
+    chunks.map((chunk) => ({ ...chunk, conn: id })),
+  );
   return {
     connection: decoded.connection,
     exchanges: decoded.exchanges.map((exchange) => ({ ...exchange, connection: decoded.connection })),
@@ -38,7 +41,11 @@ describe('the packets of one Engine.IO session', () => {
   const polling = view(
     'c1',
     [pollingRequest('GET', null), pollingRequest('POST', 'S1', '40{"name":"a"}'), pollingRequest('GET', 'S2')],
-    [pollingResponse('0{"sid":"S1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'), pollingResponse('ok'), pollingResponse('42["chat:message",{"from":"S2"}]')],
+    [
+      pollingResponse('0{"sid":"S1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'),
+      pollingResponse('ok'),
+      pollingResponse('42["chat:message",{"from":"S2"}]'),
+    ],
   );
   const { request, response } = handshake({ path: '/socket.io/?EIO=4&transport=websocket&sid=S1' });
   const upgraded = view(
@@ -63,7 +70,9 @@ describe('the packets of one Engine.IO session', () => {
     expect(events.map((message) => [message.conn, message.dir])).toEqual([['c2', 'out']]);
     expect(sessionMessages([polling, upgraded], 'S2', socketIo('EVENT')).map((message) => message.conn)).toEqual(['c1']);
     // (the made-up connections share one clock, so only the set is meaningful here, not the order)
-    const engine = sessionMessages([polling, upgraded], 'S1', (message) => message.layer === 'engine-io-packet').map((message) => `${message.conn} ${message.dir} ${message.fields?.type}`);
+    const engine = sessionMessages([polling, upgraded], 'S1', (message) => message.layer === 'engine-io-packet').map(
+      (message) => `${message.conn} ${message.dir} ${message.fields?.type}`,
+    );
     expect(engine.sort()).toEqual(['c1 in message', 'c1 out open', 'c2 in ping', 'c2 in upgrade', 'c2 out message', 'c2 out pong']);
   });
 });

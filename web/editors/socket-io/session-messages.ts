@@ -13,7 +13,8 @@ export function sessionOfMessage(view: ConnectionView, message: WireMessage): st
   for (const exchange of view.exchanges) {
     const part = message.dir === 'in' ? exchange.request : exchange.response;
     if (part && at >= part.range.start && at < part.range.end) return sidOf(exchange.request.query);
-    if (exchange.upgrade && at >= (message.dir === 'in' ? exchange.upgrade.inboundOffset : exchange.upgrade.outboundOffset)) return sidOf(exchange.request.query);
+    if (exchange.upgrade && at >= (message.dir === 'in' ? exchange.upgrade.inboundOffset : exchange.upgrade.outboundOffset))
+      return sidOf(exchange.request.query);
   }
   return undefined;
 }

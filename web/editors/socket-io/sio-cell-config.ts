@@ -23,7 +23,8 @@ export interface SocketIoCellConfig {
 export const RESERVED_EVENTS = ['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'];
 
 export function namespaceProblem(value: unknown): string | null {
-  if (typeof value !== 'string' || !/^\/[^\s,?#]*$/.test(value)) return 'a namespace starts with "/" and has no spaces, commas, "?" or "#" (e.g. "/" or "/admin")';
+  if (typeof value !== 'string' || !/^\/[^\s,?#]*$/.test(value))
+    return 'a namespace starts with "/" and has no spaces, commas, "?" or "#" (e.g. "/" or "/admin")';
   return null;
 }
 

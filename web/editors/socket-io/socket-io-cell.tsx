@@ -7,7 +7,15 @@ import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseAuthInput, parseEmitInput } from './emit-input.ts';
-import { parseSocketIoCell, SOCKET_IO_TRANSPORTS, socketIoDraftOf, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset, type SocketIoTransport } from './sio-cell-config.ts';
+import {
+  parseSocketIoCell,
+  SOCKET_IO_TRANSPORTS,
+  socketIoDraftOf,
+  type SocketIoCellConfig,
+  type SocketIoDraft,
+  type SocketIoPreset,
+  type SocketIoTransport,
+} from './sio-cell-config.ts';
 import { socketIoConsoleStrings } from './strings.ts';
 import { useSocketIo } from './use-socket-io.ts';
 import { WirelabOnlyNote } from '../target-switch/target-switch.tsx';
@@ -41,19 +49,36 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: ConsoleProps<So
     draft.edit({ event: preset.event, argsText: JSON.stringify(preset.args), withAck: preset.ack });
     emit(preset.event, preset.args, preset.ack);
   };
-  const toggleTransport = (name: SocketIoTransport) => draft.edit({ transports: transports.includes(name) ? transports.filter((other) => other !== name) : [...transports, name] });
+  const toggleTransport = (name: SocketIoTransport) =>
+    draft.edit({ transports: transports.includes(name) ? transports.filter((other) => other !== name) : [...transports, name] });
 
   return (
     <ConsoleShell cellId={cellId} kind="socket-io" label={t.consoleLabel(cellId)} log={log} onInspect={onInspect}>
-      <ConsoleToolbar asCode={() => socketIoConsoleSpecOf(draft.draft, config.presets)} reset={{ changed: draft.changed, onReset: draft.reset, disabled: live }}>
+      <ConsoleToolbar
+        asCode={() => socketIoConsoleSpecOf(draft.draft, config.presets)}
+        reset={{ changed: draft.changed, onReset: draft.reset, disabled: live }}
+      >
         <TextField label={t.namespace} value={namespace} onChange={draft.field('namespace')} disabled={live} testId="sio-namespace" width="narrow" />
         <span className="rt-field" title={t.transportsHint}>
           {t.transports}
           {SOCKET_IO_TRANSPORTS.map((name) => (
-            <CheckField key={name} label={name} checked={transports.includes(name)} onChange={() => toggleTransport(name)} disabled={live} testId={`sio-transport-${name}`} />
+            <CheckField
+              key={name}
+              label={name}
+              checked={transports.includes(name)}
+              onChange={() => toggleTransport(name)}
+              disabled={live}
+              testId={`sio-transport-${name}`}
+            />
           ))}
         </span>
-        <ConnectButton live={live} onConnect={connect} onDisconnect={socket.disconnect} labels={t} testIds={{ connect: 'sio-connect', disconnect: 'sio-disconnect' }} />
+        <ConnectButton
+          live={live}
+          onConnect={connect}
+          onDisconnect={socket.disconnect}
+          labels={t}
+          testIds={{ connect: 'sio-connect', disconnect: 'sio-disconnect' }}
+        />
         <button type="button" className="button" onClick={socket.drop} disabled={!connected} title={t.dropHint} data-testid="sio-drop">
           {t.drop}
         </button>

@@ -17,7 +17,10 @@ export const socketIoConsoleStrings = {
       'Closes the Engine.IO transport under the socket, as a lost network would. The client notices and reconnects by itself: a new session, a new sid, a new handshake.',
     dropNote:
       'A page cannot cut a TCP connection silently; “Drop the transport” closes it from the client’s side without telling Socket.IO, which reconnects as after a real drop.',
-    state: { idle: 'not connected', connecting: 'connecting', connected: 'connected', reconnecting: 'reconnecting', closed: 'disconnected' } as Record<string, string>,
+    state: { idle: 'not connected', connecting: 'connecting', connected: 'connected', reconnecting: 'reconnecting', closed: 'disconnected' } as Record<
+      string,
+      string
+    >,
     transport: (name: string) => `transport: ${name}`,
     event: 'Event',
     args: 'Arguments (JSON list)',
@@ -27,8 +30,13 @@ export const socketIoConsoleStrings = {
     presets: 'Presets',
     presetHint: 'Emit this event now',
     emitError: (error: EmitInputError) =>
-      error.code === 'bad-event' ? `Event name: ${error.reason}` : error.code === 'args-not-json' ? `The arguments are not JSON: ${describeJsonError(error.message, 'en')}` : 'The arguments must be a JSON list, e.g. ["lobby"]',
-    authError: (message: string) => (message === 'not-object' ? 'auth must be a JSON object, e.g. {"name":"student"}' : `auth is not JSON: ${describeJsonError(message, 'en')}`),
+      error.code === 'bad-event'
+        ? `Event name: ${error.reason}`
+        : error.code === 'args-not-json'
+          ? `The arguments are not JSON: ${describeJsonError(error.message, 'en')}`
+          : 'The arguments must be a JSON list, e.g. ["lobby"]',
+    authError: (message: string) =>
+      message === 'not-object' ? 'auth must be a JSON object, e.g. {"name":"student"}' : `auth is not JSON: ${describeJsonError(message, 'en')}`,
     noTransport: 'Choose at least one transport.',
     notConnected: 'Connect first.',
     connecting: (namespace: string, transports: string[]) => `Connecting to namespace ${namespace}, transports ${transports.join(' → ')}…`,
@@ -62,7 +70,10 @@ export const socketIoConsoleStrings = {
       'Закрывает транспорт Engine.IO под сокетом, как это сделал бы обрыв сети. Клиент замечает это и сам переподключается: новая сессия, новый sid, новое рукопожатие.',
     dropNote:
       'Страница не может тихо оборвать TCP-соединение; «Оборвать транспорт» закрывает его со стороны клиента, не предупреждая Socket.IO, и тот переподключается, как после настоящего обрыва.',
-    state: { idle: 'не подключено', connecting: 'подключается', connected: 'подключено', reconnecting: 'переподключается', closed: 'отключено' } as Record<string, string>,
+    state: { idle: 'не подключено', connecting: 'подключается', connected: 'подключено', reconnecting: 'переподключается', closed: 'отключено' } as Record<
+      string,
+      string
+    >,
     transport: (name: string) => `транспорт: ${name}`,
     event: 'Событие',
     args: 'Аргументы (список JSON)',
@@ -72,8 +83,15 @@ export const socketIoConsoleStrings = {
     presets: 'Заготовки',
     presetHint: 'Отправить это событие',
     emitError: (error: EmitInputError) =>
-      error.code === 'bad-event' ? `Имя события: ${error.reason}` : error.code === 'args-not-json' ? `Аргументы — некорректный JSON: ${describeJsonError(error.message, 'ru')}` : 'Аргументы должны быть списком JSON, например ["lobby"]',
-    authError: (message: string) => (message === 'not-object' ? 'auth должен быть объектом JSON, например {"name":"student"}' : `auth — некорректный JSON: ${describeJsonError(message, 'ru')}`),
+      error.code === 'bad-event'
+        ? `Имя события: ${error.reason}`
+        : error.code === 'args-not-json'
+          ? `Аргументы — некорректный JSON: ${describeJsonError(error.message, 'ru')}`
+          : 'Аргументы должны быть списком JSON, например ["lobby"]',
+    authError: (message: string) =>
+      message === 'not-object'
+        ? 'auth должен быть объектом JSON, например {"name":"student"}'
+        : `auth — некорректный JSON: ${describeJsonError(message, 'ru')}`,
     noTransport: 'Выберите хотя бы один транспорт.',
     notConnected: 'Сначала подключитесь.',
     connecting: (namespace: string, transports: string[]) => `Подключаемся к пространству имён ${namespace}, транспорты ${transports.join(' → ')}…`,
@@ -104,7 +122,10 @@ const CLIENT_REASONS: Record<string, Record<Lang, string>> = {
   'forced close': { en: 'the page closed the connection', ru: 'страница сама закрыла соединение' },
   'forced server close': { en: 'the server closed the connection', ru: 'сервер закрыл соединение' },
   'ping timeout': { en: 'no ping from the server in time', ru: 'ping от сервера не пришёл вовремя' },
-  'transport close': { en: 'the connection closed (the server stopped, or the network dropped)', ru: 'соединение закрылось (сервер остановился или пропала сеть)' },
+  'transport close': {
+    en: 'the connection closed (the server stopped, or the network dropped)',
+    ru: 'соединение закрылось (сервер остановился или пропала сеть)',
+  },
   'transport error': { en: 'the connection failed', ru: 'ошибка соединения' },
   'parse error': { en: 'the server sent a packet the client cannot read', ru: 'сервер прислал пакет, который клиент не смог разобрать' },
   'xhr poll error': { en: 'a polling request failed', ru: 'запрос polling не удался' },

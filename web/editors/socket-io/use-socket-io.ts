@@ -34,9 +34,13 @@ const packetLink = (sid: string | undefined, keep: (message: WireMessage) => boo
   sid ? findMessageSelection((snapshot) => sessionMessages(snapshot.connections, sid, keep)[ordinal]) : null;
 
 const isSocketIo = (type: string, dir: 'in' | 'out', eventName?: string) => (message: WireMessage) =>
-  message.layer === 'socket-io-packet' && message.dir === dir && message.fields?.type === type && (eventName === undefined || message.fields?.event === eventName);
+  message.layer === 'socket-io-packet' &&
+  message.dir === dir &&
+  message.fields?.type === type &&
+  (eventName === undefined || message.fields?.event === eventName);
 
-const isEngineIo = (type: string, dir?: 'in' | 'out') => (message: WireMessage) => message.layer === 'engine-io-packet' && (dir === undefined || message.dir === dir) && message.fields?.type === type;
+const isEngineIo = (type: string, dir?: 'in' | 'out') => (message: WireMessage) =>
+  message.layer === 'engine-io-packet' && (dir === undefined || message.dir === dir) && message.fields?.type === type;
 
 /** What the listeners of one socket need of the console. */
 interface SocketContext {
@@ -70,7 +74,13 @@ function listenToManager(context: SocketContext, manager: Manager) {
     engine.on('upgrading', (next) => log.add({ kind: 'info', badge: 'engine.io', text: say((t) => t.upgrading(next.name)) }));
     engine.on('upgrade', (next) => {
       context.setTransport(next.name);
-      log.add({ kind: 'info', badge: 'engine.io', text: say((t) => t.upgraded(next.name)), inspect: packetLink(engineSid, isEngineIo('upgrade', 'in'), 0), data: { event: 'upgrade', transport: next.name } });
+      log.add({
+        kind: 'info',
+        badge: 'engine.io',
+        text: say((t) => t.upgraded(next.name)),
+        inspect: packetLink(engineSid, isEngineIo('upgrade', 'in'), 0),
+        data: { event: 'upgrade', transport: next.name },
+      });
     });
     engine.on('upgradeError', (error) => log.add({ kind: 'error', badge: 'engine.io', text: say((t) => t.upgradeFailed(error.message)) }));
   });
@@ -90,7 +100,13 @@ function listenToSocket(context: SocketContext, socket: Socket) {
   };
   socket.on('connect', () => {
     context.setState('connected');
-    log.add({ kind: 'info', badge: 'socket.io', text: say((t) => t.connected(socket.id ?? '?')), inspect: linkNext('CONNECT', 'CONNECT out'), data: { event: 'connect' } });
+    log.add({
+      kind: 'info',
+      badge: 'socket.io',
+      text: say((t) => t.connected(socket.id ?? '?')),
+      inspect: linkNext('CONNECT', 'CONNECT out'),
+      data: { event: 'connect' },
+    });
   });
   socket.on('connect_error', (error) => {
     // A refusal by the server's middleware is final; a network failure is retried.
@@ -108,7 +124,12 @@ function listenToSocket(context: SocketContext, socket: Socket) {
     }
   });
   socket.on('disconnect', (reason) => {
-    log.add({ kind: socket.active ? 'error' : 'info', badge: 'socket.io', text: say((t) => t.disconnected(reason, socket.active)), data: { event: 'disconnect', reason } });
+    log.add({
+      kind: socket.active ? 'error' : 'info',
+      badge: 'socket.io',
+      text: say((t) => t.disconnected(reason, socket.active)),
+      data: { event: 'disconnect', reason },
+    });
     context.setTransport(null);
     if (!socket.active) {
       context.setState('closed');
@@ -116,7 +137,14 @@ function listenToSocket(context: SocketContext, socket: Socket) {
     } else context.setState('reconnecting');
   });
   socket.onAny((name: string, ...args: unknown[]) => {
-    log.add({ kind: 'received', badge: 'event', text: name, detail: JSON.stringify(args), inspect: linkNext('EVENT', `EVENT out ${name}`, name), data: { event: name } });
+    log.add({
+      kind: 'received',
+      badge: 'event',
+      text: name,
+      detail: JSON.stringify(args),
+      inspect: linkNext('EVENT', `EVENT out ${name}`, name),
+      data: { event: name },
+    });
   });
 }
 

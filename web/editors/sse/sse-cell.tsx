@@ -46,7 +46,13 @@ function SseConsole({ cellId, config, saveKey, onExchange, onInspect }: ConsoleP
           disabled={live}
           testId="sse-client"
         />
-        <ConnectButton live={live} onConnect={connect} onDisconnect={stream.disconnect} labels={t} testIds={{ connect: 'sse-connect', disconnect: 'sse-disconnect' }} />
+        <ConnectButton
+          live={live}
+          onConnect={connect}
+          onDisconnect={stream.disconnect}
+          labels={t}
+          testIds={{ connect: 'sse-connect', disconnect: 'sse-disconnect' }}
+        />
         <StateBadge state={stream.state} label={t.state[stream.state]} testId="sse-state" />
         <span className="rt-field" data-testid="sse-last-id">
           {lastId !== null ? t.lastId(lastId) : t.noLastId}

@@ -14,7 +14,10 @@ export const sseConsoleStrings = {
     reconnectHint: 'Sends the GET again with the id of the last event seen, as EventSource does after a drop',
     dropClient: 'Drop and resume',
     dropClientHint: 'Cuts the connection from this page, then opens the stream again with Last-Event-ID',
-    state: { idle: 'not connected', connecting: 'connecting', connected: 'connected', reconnecting: 'reconnecting', closed: 'closed' } as Record<string, string>,
+    state: { idle: 'not connected', connecting: 'connecting', connected: 'connected', reconnecting: 'reconnecting', closed: 'closed' } as Record<
+      string,
+      string
+    >,
     lastId: (id: string) => `last id: ${id}`,
     noLastId: 'no id seen yet',
     opening: (url: string, lastId: string | null, client: string) => `GET ${url} with ${client}${lastId !== null ? `, Last-Event-ID: ${lastId}` : ''}`,
@@ -47,7 +50,10 @@ export const sseConsoleStrings = {
     reconnectHint: 'Повторяет GET с id последнего полученного события — так делает EventSource после обрыва',
     dropClient: 'Оборвать и продолжить',
     dropClientHint: 'Обрывает соединение со стороны страницы и сразу открывает поток заново с Last-Event-ID',
-    state: { idle: 'не подключено', connecting: 'подключается', connected: 'подключено', reconnecting: 'переподключается', closed: 'закрыто' } as Record<string, string>,
+    state: { idle: 'не подключено', connecting: 'подключается', connected: 'подключено', reconnecting: 'переподключается', closed: 'закрыто' } as Record<
+      string,
+      string
+    >,
     lastId: (id: string) => `последний id: ${id}`,
     noLastId: 'id ещё не было',
     opening: (url: string, lastId: string | null, client: string) => `GET ${url} через ${client}${lastId !== null ? `, Last-Event-ID: ${lastId}` : ''}`,

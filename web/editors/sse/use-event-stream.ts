@@ -62,7 +62,9 @@ function blockLink(stream: Stream, ordinal: number, pick: (message: WireMessage)
       const view = connectionView(snapshot, exchange.conn);
       const current = view?.exchanges.find((candidate) => candidate.index === exchange.index)?.response;
       const end = current?.range.end ?? Number.MAX_SAFE_INTEGER;
-      return view?.messages.filter((message) => message.layer === 'sse-event' && message.dir === 'out' && message.range.start >= bodyStart && message.range.start < end && pick(message))[ordinal];
+      return view?.messages.filter(
+        (message) => message.layer === 'sse-event' && message.dir === 'out' && message.range.start >= bodyStart && message.range.start < end && pick(message),
+      )[ordinal];
     });
   };
 }
@@ -123,12 +125,23 @@ async function runFetch(context: RunContext, path: string, resumeFrom: string | 
       context.setState('closed');
       // Wirelab's relay could not reach the student's server: its problem says why, in both languages
       const fact = /^application\/problem\+json/i.test(contentType) ? localizedOf(await response.json().catch(() => null)) : null;
-      log.add({ kind: 'error', text: fact ?? say((t) => t.notEventStream(response.status, contentType)), inspectLabel: 'GET', inspect: exchangeLink(stream.exchange) });
+      log.add({
+        kind: 'error',
+        text: fact ?? say((t) => t.notEventStream(response.status, contentType)),
+        inspectLabel: 'GET',
+        inspect: exchangeLink(stream.exchange),
+      });
       if (!fact) void response.body?.cancel();
       return;
     }
     context.setState('connected');
-    log.add({ kind: 'info', text: say((t) => t.opened(response.status, contentType)), inspectLabel: 'GET', inspect: exchangeLink(stream.exchange), data: { event: 'open' } });
+    log.add({
+      kind: 'info',
+      text: say((t) => t.opened(response.status, contentType)),
+      inspectLabel: 'GET',
+      inspect: exchangeLink(stream.exchange),
+      data: { event: 'open' },
+    });
     const reader = new SseStreamReader();
     const body = response.body.getReader();
     for (;;) {
@@ -217,7 +230,10 @@ export function useEventStream(log: ReturnType<typeof useConsoleLog>, onExchange
       },
       lastId: () => lastIdRef.current,
       urlOf: (path) => (own.mode === 'mine' ? eventStreamRelayUrl(path, own.address, window.location.origin) : path),
-      watchStream: (path) => ({ exchange: watchExchange({ method: 'GET', target: path, accept: (candidate) => candidate.response !== undefined }, onExchange), seen: 0 }),
+      watchStream: (path) => ({
+        exchange: watchExchange({ method: 'GET', target: path, accept: (candidate) => candidate.response !== undefined }, onExchange),
+        seen: 0,
+      }),
     };
   };
 

@@ -18,10 +18,26 @@ export function TargetSwitch({ verb = 'send' }: { verb?: 'send' | 'connect' }) {
     <fieldset className="own-target" data-testid="own-target">
       <legend>{verb === 'send' ? t.legendSend : t.legendConnect}</legend>
       <label>
-        <input type="radio" name={name} value="wirelab" data-testid="own-target-mode" checked={target.mode === 'wirelab'} onChange={() => setOwnTarget({ ...target, mode: 'wirelab' })} /> {t.wirelab}
+        <input
+          type="radio"
+          name={name}
+          value="wirelab"
+          data-testid="own-target-mode"
+          checked={target.mode === 'wirelab'}
+          onChange={() => setOwnTarget({ ...target, mode: 'wirelab' })}
+        />{' '}
+        {t.wirelab}
       </label>
       <label>
-        <input type="radio" name={name} value="mine" data-testid="own-target-mode" checked={target.mode === 'mine'} onChange={() => setOwnTarget({ ...target, mode: 'mine' })} /> {t.mine}
+        <input
+          type="radio"
+          name={name}
+          value="mine"
+          data-testid="own-target-mode"
+          checked={target.mode === 'mine'}
+          onChange={() => setOwnTarget({ ...target, mode: 'mine' })}
+        />{' '}
+        {t.mine}
       </label>
       {target.mode === 'mine' && (
         <>

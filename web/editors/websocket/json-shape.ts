@@ -27,7 +27,8 @@ export function unknownKeys(where: string, value: JsonObject, allowed: readonly 
 /** A path on this page's own server: the consoles never connect elsewhere. */
 export function samePagePathProblem(where: string, value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return `${where} must be a path such as "/ws/echo"`;
-  if (!value.startsWith('/') || value.startsWith('//')) return `${where} "${value}" must start with a single "/": the console connects only to this page's server`;
+  if (!value.startsWith('/') || value.startsWith('//'))
+    return `${where} "${value}" must start with a single "/": the console connects only to this page's server`;
   if (/\s/.test(value)) return `${where} "${value}" contains white space`;
   return null;
 }

@@ -130,7 +130,10 @@ function closeMeaningEn(code: number): string {
     1011: 'unexpected server error',
     1013: 'try again later',
   };
-  return meanings[code] ?? (code >= 4000 && code <= 4999 ? 'an application’s own code' : code >= 3000 && code <= 3999 ? 'a registered library code' : 'an unknown code');
+  return (
+    meanings[code] ??
+    (code >= 4000 && code <= 4999 ? 'an application’s own code' : code >= 3000 && code <= 3999 ? 'a registered library code' : 'an unknown code')
+  );
 }
 
 function closeMeaningRu(code: number): string {
@@ -147,5 +150,8 @@ function closeMeaningRu(code: number): string {
     1011: 'непредвиденная ошибка сервера',
     1013: 'попробуйте позже',
   };
-  return meanings[code] ?? (code >= 4000 && code <= 4999 ? 'собственный код приложения' : code >= 3000 && code <= 3999 ? 'зарегистрированный код библиотеки' : 'неизвестный код');
+  return (
+    meanings[code] ??
+    (code >= 4000 && code <= 4999 ? 'собственный код приложения' : code >= 3000 && code <= 3999 ? 'зарегистрированный код библиотеки' : 'неизвестный код')
+  );
 }

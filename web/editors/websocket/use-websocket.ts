@@ -44,7 +44,8 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
   const [sendError, setSendError] = useState<HexError | 'not-open' | null>(null);
   const [closeError, setCloseError] = useState<CloseError | null>(null);
 
-  const frameLink = (connection: Connection, pick: (view: ConnectionView | undefined) => WireMessage | undefined) => connectionMessageLink(connection.conn, pick);
+  const frameLink = (connection: Connection, pick: (view: ConnectionView | undefined) => WireMessage | undefined) =>
+    connectionMessageLink(connection.conn, pick);
 
   const watch = (connection: Connection, handshake: Promise<InspectedExchange | null>) => {
     const { socket } = connection;
@@ -52,7 +53,13 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     const showOpen = () => {
       if (openShown) return;
       openShown = true;
-      log.add({ kind: 'info', text: say((t) => t.openedWith(socket.protocol, socket.extensions)), inspectLabel: say((t) => t.showHandshake), inspect: exchangeLink(handshake), data: { event: 'open' } });
+      log.add({
+        kind: 'info',
+        text: say((t) => t.openedWith(socket.protocol, socket.extensions)),
+        inspectLabel: say((t) => t.showHandshake),
+        inspect: exchangeLink(handshake),
+        data: { event: 'open' },
+      });
     };
     socket.onopen = () => {
       if (!isCurrent(connection)) return;
@@ -75,7 +82,12 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
       const entry: NewLogEntry =
         typeof data === 'string'
           ? { kind: 'received', badge: say((t) => t.textMessage), text: clip(data), data: { type: 'text' } }
-          : { kind: 'received', badge: say((t) => t.binaryMessage), text: say((t) => `${formatHex(new Uint8Array(data))} (${t.size(data.byteLength)})`), data: { type: 'binary' } };
+          : {
+              kind: 'received',
+              badge: say((t) => t.binaryMessage),
+              text: say((t) => `${formatHex(new Uint8Array(data))} (${t.size(data.byteLength)})`),
+              data: { type: 'binary' },
+            };
       log.add({ ...entry, inspect: frameLink(connection, (view) => dataFrames(view, 'out')[ordinal]) });
     };
     socket.onerror = () => {
@@ -86,7 +98,14 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
       setState('CLOSED');
       // Wirelab's relay ended it: what the student's server did wrong, as a fact
       const fact = readRelayFact(event.code, event.reason);
-      if (fact) return log.add({ kind: 'error', text: relayFactText(fact), inspectLabel: say((t) => t.showHandshake), inspect: exchangeLink(handshake), data: { event: 'close', code: String(event.code), fact: fact.fact } });
+      if (fact)
+        return log.add({
+          kind: 'error',
+          text: relayFactText(fact),
+          inspectLabel: say((t) => t.showHandshake),
+          inspect: exchangeLink(handshake),
+          data: { event: 'close', code: String(event.code), fact: fact.fact },
+        });
       log.add({
         kind: event.wasClean ? 'info' : 'error',
         text: say((t) => t.closedLine(event.code, event.reason, event.wasClean)),
@@ -143,10 +162,22 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     const inspect = frameLink(connection, (view) => dataFrames(view, 'in')[ordinal]);
     if (outgoing.kind === 'text') {
       connection.socket.send(outgoing.text);
-      log.add({ kind: 'sent', badge: say((t) => t.textMessage), text: say((t) => `${clip(outgoing.text)} (${t.size(utf8Length(outgoing.text))})`), inspect, data: { type: 'text' } });
+      log.add({
+        kind: 'sent',
+        badge: say((t) => t.textMessage),
+        text: say((t) => `${clip(outgoing.text)} (${t.size(utf8Length(outgoing.text))})`),
+        inspect,
+        data: { type: 'text' },
+      });
     } else {
       connection.socket.send(outgoing.bytes);
-      log.add({ kind: 'sent', badge: say((t) => t.binaryMessage), text: say((t) => `${formatHex(outgoing.bytes)} (${t.size(outgoing.bytes.length)})`), inspect, data: { type: 'binary' } });
+      log.add({
+        kind: 'sent',
+        badge: say((t) => t.binaryMessage),
+        text: say((t) => `${formatHex(outgoing.bytes)} (${t.size(outgoing.bytes.length)})`),
+        inspect,
+        data: { type: 'binary' },
+      });
     }
   };
 
@@ -159,7 +190,13 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     setCloseError(null);
     connection.socket.close(request.code, request.reason);
     setState('CLOSING');
-    log.add({ kind: 'sent', badge: 'close', text: say((t) => t.closing(request.code, request.reason)), inspect: frameLink(connection, (view) => controlFrames(view, 'in', 'close')[0]), data: { type: 'close' } });
+    log.add({
+      kind: 'sent',
+      badge: 'close',
+      text: say((t) => t.closing(request.code, request.reason)),
+      inspect: frameLink(connection, (view) => controlFrames(view, 'in', 'close')[0]),
+      data: { type: 'close' },
+    });
   };
 
   return { state: live.state, live: live.live, open: live.state === 'OPEN', chosen, sendError, setSendError, closeError, connect, send, close };

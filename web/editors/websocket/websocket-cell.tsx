@@ -12,7 +12,14 @@ import { websocketConsoleStrings } from './strings.ts';
 import { useWebSocket, type Outgoing } from './use-websocket.ts';
 import { useOwnTarget } from '../target-switch/own-target.ts';
 import { TargetSwitch } from '../target-switch/target-switch.tsx';
-import { parseWebSocketCell, SUBPROTOCOL_TOKEN, webSocketDraftOf, type WebSocketCellConfig, type WebSocketDraft, type WebSocketPreset } from './ws-cell-config.ts';
+import {
+  parseWebSocketCell,
+  SUBPROTOCOL_TOKEN,
+  webSocketDraftOf,
+  type WebSocketCellConfig,
+  type WebSocketDraft,
+  type WebSocketPreset,
+} from './ws-cell-config.ts';
 
 /** The control message of /ws/echo that cuts the TCP connection from the server side (server/protocols/websocket/README.md). */
 const DROP_COMMAND = '{"wirelab":"drop"}';
@@ -45,13 +52,22 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
     if (bytes.ok) socket.send({ kind: 'binary', bytes: bytes.bytes });
   };
   // the message typed now, else the lesson's presets in order
-  const asCode = () => webSocketSpecOf({ url, subprotocols: protocolList, presets: message !== '' ? [mode === 'hex' ? { hex: message } : { text: message }] : config.presets });
+  const asCode = () =>
+    webSocketSpecOf({ url, subprotocols: protocolList, presets: message !== '' ? [mode === 'hex' ? { hex: message } : { text: message }] : config.presets });
 
   return (
     <ConsoleShell cellId={cellId} kind="websocket" label={t.consoleLabel(cellId)} log={log} onInspect={onInspect}>
       <ConsoleToolbar asCode={asCode} reset={{ changed: draft.changed, onReset: draft.reset, disabled: socket.live }}>
         <TextField label={t.url} value={url} onChange={draft.field('url')} disabled={socket.live} testId="ws-url" width="wide" />
-        <TextField label={t.subprotocols} title={t.subprotocolsHint} value={protocols} onChange={draft.field('protocols')} disabled={socket.live} testId="ws-subprotocols" input={{ 'aria-invalid': !protocolsValid }} />
+        <TextField
+          label={t.subprotocols}
+          title={t.subprotocolsHint}
+          value={protocols}
+          onChange={draft.field('protocols')}
+          disabled={socket.live}
+          testId="ws-subprotocols"
+          input={{ 'aria-invalid': !protocolsValid }}
+        />
         <ConnectButton
           live={socket.live}
           onConnect={() => void socket.connect(url, protocolList, own)}
@@ -67,7 +83,13 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
       <div className="rt-row">
         <TargetSwitch verb="connect" />
       </div>
-      <MessageRow cellId={cellId} draft={draft} open={socket.open} onSend={sendTyped} error={socket.sendError === null ? null : socket.sendError === 'not-open' ? t.notOpen : t.hexError(socket.sendError)} />
+      <MessageRow
+        cellId={cellId}
+        draft={draft}
+        open={socket.open}
+        onSend={sendTyped}
+        error={socket.sendError === null ? null : socket.sendError === 'not-open' ? t.notOpen : t.hexError(socket.sendError)}
+      />
       <PresetRow
         label={t.presets}
         presets={config.presets}
@@ -77,13 +99,32 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
         title={t.presetHint}
         testId="ws-preset"
       />
-      <CloseRow draft={draft} toWirelab={own.mode === 'wirelab'} open={socket.open} onClose={socket.close} onDrop={(outgoing) => socket.send(outgoing)} closeError={socket.closeError === null ? null : t.closeError(socket.closeError)} />
+      <CloseRow
+        draft={draft}
+        toWirelab={own.mode === 'wirelab'}
+        open={socket.open}
+        onClose={socket.close}
+        onDrop={(outgoing) => socket.send(outgoing)}
+        closeError={socket.closeError === null ? null : t.closeError(socket.closeError)}
+      />
     </ConsoleShell>
   );
 }
 
 /** The message to send: text or hex bytes, its size, Send. */
-function MessageRow({ cellId, draft, open, onSend, error }: { cellId: string; draft: ConsoleDraft<WebSocketDraft>; open: boolean; onSend(): void; error: string | null }) {
+function MessageRow({
+  cellId,
+  draft,
+  open,
+  onSend,
+  error,
+}: {
+  cellId: string;
+  draft: ConsoleDraft<WebSocketDraft>;
+  open: boolean;
+  onSend(): void;
+  error: string | null;
+}) {
   const t = useStrings(websocketConsoleStrings);
   const { message, mode } = draft.draft;
   return (
@@ -92,7 +133,13 @@ function MessageRow({ cellId, draft, open, onSend, error }: { cellId: string; dr
       <RadioField label={t.asText} name={`${cellId}-mode`} checked={mode === 'text'} onChoose={() => draft.edit({ mode: 'text' })} testId="ws-mode-text" />
       <RadioField label={t.asHex} name={`${cellId}-mode`} checked={mode === 'hex'} onChoose={() => draft.edit({ mode: 'hex' })} testId="ws-mode-hex" />
       {mode === 'text' && (
-        <button type="button" className="button button-quiet rt-small" onClick={() => draft.edit({ message: message.repeat(10) })} disabled={message === ''} title={t.repeatHint}>
+        <button
+          type="button"
+          className="button button-quiet rt-small"
+          onClick={() => draft.edit({ message: message.repeat(10) })}
+          disabled={message === ''}
+          title={t.repeatHint}
+        >
           {t.repeat}
         </button>
       )}
@@ -107,21 +154,50 @@ function MessageRow({ cellId, draft, open, onSend, error }: { cellId: string; dr
 }
 
 /** Close with a code and reason, and (on the echo endpoint) a drop without a close frame. */
-function CloseRow({ draft, toWirelab, open, onClose, onDrop, closeError }: { draft: ConsoleDraft<WebSocketDraft>; toWirelab: boolean; open: boolean; onClose(code: string, reason: string): void; onDrop(outgoing: Outgoing): void; closeError: string | null }) {
+function CloseRow({
+  draft,
+  toWirelab,
+  open,
+  onClose,
+  onDrop,
+  closeError,
+}: {
+  draft: ConsoleDraft<WebSocketDraft>;
+  toWirelab: boolean;
+  open: boolean;
+  onClose(code: string, reason: string): void;
+  onDrop(outgoing: Outgoing): void;
+  closeError: string | null;
+}) {
   const t = useStrings(websocketConsoleStrings);
   const { url, closeCode, closeReason } = draft.draft;
   // Only the echo endpoint obeys control messages; elsewhere the text would just be sent.
   const canAskServerToDrop = toWirelab && /^\/ws\/echo(?:[?#]|$)/.test(url.trim());
   return (
     <div className="rt-row">
-      <TextField label={t.closeCode} title={t.closeCodeHint} value={closeCode} onChange={draft.field('closeCode')} testId="ws-close-code" width="narrow" input={{ inputMode: 'numeric', placeholder: '1000', spellCheck: undefined }} />
+      <TextField
+        label={t.closeCode}
+        title={t.closeCodeHint}
+        value={closeCode}
+        onChange={draft.field('closeCode')}
+        testId="ws-close-code"
+        width="narrow"
+        input={{ inputMode: 'numeric', placeholder: '1000', spellCheck: undefined }}
+      />
       <TextField label={t.closeReason} value={closeReason} onChange={draft.field('closeReason')} testId="ws-close-reason" input={{ spellCheck: undefined }} />
       <button type="button" className="button" onClick={() => onClose(closeCode, closeReason)} disabled={!open} data-testid="ws-close">
         {t.closeWithCode}
       </button>
       <ConsoleAlert message={closeError} />
       {canAskServerToDrop ? (
-        <button type="button" className="button" onClick={() => onDrop({ kind: 'text', text: DROP_COMMAND })} disabled={!open} title={t.dropHint} data-testid="ws-drop">
+        <button
+          type="button"
+          className="button"
+          onClick={() => onDrop({ kind: 'text', text: DROP_COMMAND })}
+          disabled={!open}
+          title={t.dropHint}
+          data-testid="ws-drop"
+        >
           {t.drop}
         </button>
       ) : (

@@ -12,7 +12,9 @@ describe('WebSocket cell files', () => {
   });
 
   it('names every problem at once', () => {
-    const parsed = parseWebSocketCell('{ "url": "//evil.example/ws", "subprotocols": ["a b", "x", "x"], "presets": [{ "text": "a", "hex": "00" }, 5], "extra": 1 }');
+    const parsed = parseWebSocketCell(
+      '{ "url": "//evil.example/ws", "subprotocols": ["a b", "x", "x"], "presets": [{ "text": "a", "hex": "00" }, 5], "extra": 1 }',
+    );
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problems).toHaveLength(6);
   });
@@ -29,7 +31,12 @@ describe('Socket.IO cell files', () => {
   });
 
   it('keeps the order of transports and the presets as written', () => {
-    const parsed = parseSocketIoCell('{ "namespace": "/admin", "auth": { "token": "t" }, "transports": ["websocket"], "presets": [{ "event": "admin:rooms", "args": [], "ack": true }] }');
-    expect(parsed).toEqual({ ok: true, config: { namespace: '/admin', auth: { token: 't' }, transports: ['websocket'], presets: [{ event: 'admin:rooms', args: [], ack: true }] } });
+    const parsed = parseSocketIoCell(
+      '{ "namespace": "/admin", "auth": { "token": "t" }, "transports": ["websocket"], "presets": [{ "event": "admin:rooms", "args": [], "ack": true }] }',
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      config: { namespace: '/admin', auth: { token: 't' }, transports: ['websocket'], presets: [{ event: 'admin:rooms', args: [], ack: true }] },
+    });
   });
 });

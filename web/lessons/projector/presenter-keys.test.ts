@@ -33,7 +33,13 @@ describe('presenterAction', () => {
   });
 
   it('fires no bare key while the user types in an editor or a field', () => {
-    for (const [code, key] of [['KeyN', 'n'], ['KeyP', 'p'], ['KeyR', 'r'], ['KeyI', 'i'], ['Slash', '?']] as const) {
+    for (const [code, key] of [
+      ['KeyN', 'n'],
+      ['KeyP', 'p'],
+      ['KeyR', 'r'],
+      ['KeyI', 'i'],
+      ['Slash', '?'],
+    ] as const) {
       expect(presenterAction(press(code, key, { shiftKey: key === '?' }), true)).toBeNull();
     }
   });

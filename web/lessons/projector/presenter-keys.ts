@@ -1,13 +1,7 @@
 // The presenter's keyboard, as pure functions (no DOM): which key does what, and which heading
 // "next" and "previous" go to. projector-mode.tsx applies them to the page.
 
-export type PresenterAction =
-  | 'next-section'
-  | 'previous-section'
-  | 'run-cell'
-  | 'toggle-inspector'
-  | 'toggle-projector'
-  | 'show-help';
+export type PresenterAction = 'next-section' | 'previous-section' | 'run-cell' | 'toggle-inspector' | 'toggle-projector' | 'show-help';
 
 /** The parts of a KeyboardEvent that decide. */
 export interface PresenterKey {
@@ -93,7 +87,8 @@ export function isTypingTarget(element: { tagName: string; isContentEditable?: b
   if (element.isContentEditable) return true;
   const tag = element.tagName.toUpperCase();
   if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
-  if (tag === 'INPUT') return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes((element.type ?? 'text').toLowerCase());
+  if (tag === 'INPUT')
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes((element.type ?? 'text').toLowerCase());
   // Monaco's own input is a textarea, but anything inside an editor counts
   return Boolean(element.closest?.('.monaco-editor'));
 }

@@ -69,10 +69,12 @@ function cellToRun(): HTMLElement | null {
   const end = headings[index + 1] ?? null;
   const inSection = slots.find((slot) => (!start || follows(start, slot)) && (!end || follows(slot, end)));
   if (inSection) return inSection;
-  return slots.find((slot) => {
-    const box = slot.getBoundingClientRect();
-    return box.bottom > restingTop() && box.top < window.innerHeight;
-  }) ?? null;
+  return (
+    slots.find((slot) => {
+      const box = slot.getBoundingClientRect();
+      return box.bottom > restingTop() && box.top < window.innerHeight;
+    }) ?? null
+  );
 }
 
 /** A cell's main action: its Run button, or (consoles) its first enabled primary button: Connect, Start. */
@@ -96,7 +98,13 @@ export function PresenterControls() {
   const toggleProjector = useCallback(() => {
     // the text reflows at the other size: the section being shown stays at the top
     const headings = sectionHeadings();
-    const shown = headings[currentSection(headings.map((heading) => heading.getBoundingClientRect().top), restingTop())];
+    const shown =
+      headings[
+        currentSection(
+          headings.map((heading) => heading.getBoundingClientRect().top),
+          restingTop(),
+        )
+      ];
     setProjectorMode(!projector);
     if (shown) requestAnimationFrame(() => shown.scrollIntoView({ block: 'start' }));
   }, [projector]);

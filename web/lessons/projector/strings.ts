@@ -7,7 +7,8 @@ export const projectorStrings = {
     projectorModeHint: 'Large type for the room, and a wider inspector (Alt+P)',
     keyboardShortcuts: 'Keyboard shortcuts',
     shortcutsTitle: 'Presenter keyboard',
-    shortcutsIntro: 'These keys work anywhere on a lesson page except while you type in an editor or a field: there, press Esc and then Tab to leave it first. Ctrl+Enter still runs the cell you are typing in.',
+    shortcutsIntro:
+      'These keys work anywhere on a lesson page except while you type in an editor or a field: there, press Esc and then Tab to leave it first. Ctrl+Enter still runs the cell you are typing in.',
     close: 'Close',
     legendLabel: 'Shortcuts',
     nothingToRun: 'This section has no cell to run.',
@@ -35,7 +36,8 @@ export const projectorStrings = {
     projectorModeHint: 'Крупный шрифт для аудитории и широкий инспектор (Alt+P)',
     keyboardShortcuts: 'Горячие клавиши',
     shortcutsTitle: 'Клавиши для презентации',
-    shortcutsIntro: 'Эти клавиши работают на странице урока везде, кроме редактора и полей ввода: чтобы выйти из них, нажмите Esc, а затем Tab. Ctrl+Enter по-прежнему запускает ячейку, в которой вы печатаете.',
+    shortcutsIntro:
+      'Эти клавиши работают на странице урока везде, кроме редактора и полей ввода: чтобы выйти из них, нажмите Esc, а затем Tab. Ctrl+Enter по-прежнему запускает ячейку, в которой вы печатаете.',
     close: 'Закрыть',
     legendLabel: 'Клавиши',
     nothingToRun: 'В этом разделе нет ячейки, которую можно запустить.',

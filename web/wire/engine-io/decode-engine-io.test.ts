@@ -84,7 +84,13 @@ describe('Engine.IO over polling', () => {
   it('maps ranges through a chunked body', () => {
     const body = utf8('2\x1e3');
     // the body's bytes sit in two chunk-data ranges: "2\x1e" at 10–12 and "3" at 20–21
-    const packets = decodeEngineIoPayload(body, chunkedOffsets([{ start: 10, end: 12 }, { start: 20, end: 21 }]));
+    const packets = decodeEngineIoPayload(
+      body,
+      chunkedOffsets([
+        { start: 10, end: 12 },
+        { start: 20, end: 21 },
+      ]),
+    );
     expect(packets.map((packet) => packet.node.range)).toEqual([
       { start: 10, end: 11 },
       { start: 20, end: 21 },

@@ -113,7 +113,12 @@ function decodeTextPacket(bytes: Uint8Array, start: number, offsets: PayloadOffs
 
 function decodeBase64Packet(bytes: Uint8Array, start: number, offsets: PayloadOffsets): EngineIoPacket {
   const text = utf8.decode(bytes.subarray(1));
-  const node: WireNode = { kind: 'engine-io-packet', label: 'Engine.IO binary message (b + base64)', range: rangeOf(offsets, start, start + bytes.length), children: [] };
+  const node: WireNode = {
+    kind: 'engine-io-packet',
+    label: 'Engine.IO binary message (b + base64)',
+    range: rangeOf(offsets, start, start + bytes.length),
+    children: [],
+  };
   const packet: EngineIoPacket = { type: 'message', transport: 'polling', binary: true, probe: false, node };
   node.children!.push({ kind: 'eio-binary-marker', label: '"b": binary packet, base64 follows', value: 'b', range: rangeOf(offsets, start, start + 1) });
   const decoded = decodeBase64(text);
@@ -122,7 +127,12 @@ function decodeBase64Packet(bytes: Uint8Array, start: number, offsets: PayloadOf
     node.error = packet.error;
   } else {
     packet.bytes = decoded;
-    node.children!.push({ kind: 'eio-binary-data', label: `base64 → ${decoded.length} B`, value: hexPreview(decoded), range: rangeOf(offsets, start + 1, start + bytes.length) });
+    node.children!.push({
+      kind: 'eio-binary-data',
+      label: `base64 → ${decoded.length} B`,
+      value: hexPreview(decoded),
+      range: rangeOf(offsets, start + 1, start + bytes.length),
+    });
   }
   node.value = `${decoded?.length ?? 0} B`;
   mark(packet, `message · binary (base64) · ${decoded?.length ?? 0} B`);

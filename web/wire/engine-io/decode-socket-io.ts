@@ -31,14 +31,24 @@ export interface SocketIoPacket {
 export function decodeSocketIoPacket(text: string, byteOffset: (charIndex: number) => number): SocketIoPacket {
   const range = (from: number, to: number): ByteRange => ({ start: byteOffset(from), end: byteOffset(to) });
   const children: WireNode[] = [];
-  const packet: SocketIoPacket = { namespace: '/', namespaceWritten: false, node: { kind: 'socket-io-packet', label: 'Socket.IO packet', range: range(0, text.length), children } };
+  const packet: SocketIoPacket = {
+    namespace: '/',
+    namespaceWritten: false,
+    node: { kind: 'socket-io-packet', label: 'Socket.IO packet', range: range(0, text.length), children },
+  };
 
   const typeDigit = text.charCodeAt(0) - 0x30;
   const type = SOCKET_IO_TYPES[typeDigit];
   if (!type || text.length === 0) {
     packet.error = 'unknown-packet-type';
     packet.node.error = packet.error;
-    children.push({ kind: 'sio-type', label: 'packet type', value: text.slice(0, 1) || '(empty)', range: range(0, Math.min(1, text.length)), error: 'unknown-packet-type' });
+    children.push({
+      kind: 'sio-type',
+      label: 'packet type',
+      value: text.slice(0, 1) || '(empty)',
+      range: range(0, Math.min(1, text.length)),
+      error: 'unknown-packet-type',
+    });
     return packet;
   }
   packet.type = type;
@@ -52,7 +62,12 @@ export function decodeSocketIoPacket(text: string, byteOffset: (charIndex: numbe
       packet.error = 'invalid-attachment-count';
     } else {
       packet.attachments = count;
-      children.push({ kind: 'sio-attachments', label: 'binary attachments', value: `${count} (the binary packets that follow this one)`, range: range(at, dash + 1) });
+      children.push({
+        kind: 'sio-attachments',
+        label: 'binary attachments',
+        value: `${count} (the binary packets that follow this one)`,
+        range: range(at, dash + 1),
+      });
       at = dash + 1;
     }
   }
@@ -72,7 +87,10 @@ export function decodeSocketIoPacket(text: string, byteOffset: (charIndex: numbe
     children.push({
       kind: 'sio-ack-id',
       label: 'ack id',
-      value: type === 'ACK' || type === 'BINARY_ACK' ? `${packet.ackId}: answers the EVENT with this id` : `${packet.ackId}: the sender waits for an ACK with this id`,
+      value:
+        type === 'ACK' || type === 'BINARY_ACK'
+          ? `${packet.ackId}: answers the EVENT with this id`
+          : `${packet.ackId}: the sender waits for an ACK with this id`,
       range: range(at, at + digits[0].length),
     });
     at += digits[0].length;

@@ -32,10 +32,14 @@ interface Seed {
 
 const wireDir = join(import.meta.dirname, '..');
 const fixtureFiles = [
-  ...readdirSync(join(wireDir, 'fixtures')).filter((file) => file.endsWith('.json')).map((file) => join(wireDir, 'fixtures', file)),
+  ...readdirSync(join(wireDir, 'fixtures'))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => join(wireDir, 'fixtures', file)),
   ...['graphql', 'sse', 'engine-io', 'http2', 'mqtt'].flatMap((layer) => {
     try {
-      return readdirSync(join(wireDir, layer, 'fixtures')).filter((file) => file.endsWith('.json')).map((file) => join(wireDir, layer, 'fixtures', file));
+      return readdirSync(join(wireDir, layer, 'fixtures'))
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => join(wireDir, layer, 'fixtures', file));
     } catch {
       return [];
     }
@@ -72,13 +76,30 @@ const payloadSeeds: PayloadSeed[] = seeds.flatMap((seed) => {
     const contentType = (headers: Array<[string, string]>) => headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1]?.toLowerCase();
     const carrier = exchange.transport === 'h2c' ? 'h2-data' : undefined;
     if (exchange.request.body.length > 0) {
-      found.push({ name: `${seed.name} request`, bytes: exchange.request.body, context: { carrier: carrier ?? 'http-request-body', contentType: contentType(exchange.request.headers), path: exchange.request.path, headers: exchange.request.headers, complete: true } });
+      found.push({
+        name: `${seed.name} request`,
+        bytes: exchange.request.body,
+        context: {
+          carrier: carrier ?? 'http-request-body',
+          contentType: contentType(exchange.request.headers),
+          path: exchange.request.path,
+          headers: exchange.request.headers,
+          complete: true,
+        },
+      });
     }
     if (exchange.response && exchange.response.body.length > 0) {
       found.push({
         name: `${seed.name} response`,
         bytes: exchange.response.body,
-        context: { carrier: carrier ?? 'http-response-body', contentType: contentType(exchange.response.headers), path: exchange.request.path, headers: exchange.response.headers, requestHeaders: exchange.request.headers, complete: true },
+        context: {
+          carrier: carrier ?? 'http-response-body',
+          contentType: contentType(exchange.response.headers),
+          path: exchange.request.path,
+          headers: exchange.response.headers,
+          requestHeaders: exchange.request.headers,
+          complete: true,
+        },
       });
     }
     return found;
@@ -87,7 +108,10 @@ const payloadSeeds: PayloadSeed[] = seeds.flatMap((seed) => {
 function chunksOf(seed: Seed, inbound: Uint8Array, outbound: Uint8Array, random?: SeededRandom): CaptureChunk[] {
   const chunks: CaptureChunk[] = [];
   let seq = 0;
-  for (const [dir, bytes] of [['in', inbound], ['out', outbound]] as const) {
+  for (const [dir, bytes] of [
+    ['in', inbound],
+    ['out', outbound],
+  ] as const) {
     if (bytes.length === 0) continue;
     // cut into pieces (frames across chunks), sometimes with a gap (bytes never recorded)
     const pieces = random ? 1 + random.int(4) : 1;
@@ -97,7 +121,14 @@ function chunksOf(seed: Seed, inbound: Uint8Array, outbound: Uint8Array, random?
       if (cuts[index + 1] <= cuts[index]) continue;
       if (random && index > 0 && random.next() < 0.15) shift += 1 + random.int(64);
       seq += 1;
-      chunks.push({ conn: seed.connection.id, seq, dir, t: 1000 + cuts[index] * 2 + (dir === 'out' ? 1 : 0), offset: cuts[index] + shift, data: bytes.subarray(cuts[index], cuts[index + 1]) });
+      chunks.push({
+        conn: seed.connection.id,
+        seq,
+        dir,
+        t: 1000 + cuts[index] * 2 + (dir === 'out' ? 1 : 0),
+        offset: cuts[index] + shift,
+        data: bytes.subarray(cuts[index], cuts[index + 1]),
+      });
     }
   }
   return chunks;
@@ -194,9 +225,22 @@ describe('fuzzing every decoder from the captured fixtures (seeded)', { timeout:
     for (const seed of seeds) {
       for (const message of decodeConnection({ ...seed.connection, closedAt: 1 }, chunksOf(seed, seed.in, seed.out)).messages ?? []) layers.add(message.layer);
     }
-    for (const layer of ['h2-frame', 'grpc-message', 'grpc-status', 'ws-frame', 'sse-event', 'engine-io-packet', 'socket-io-packet', 'graphql-http', 'graphql-ws', 'mqtt-packet']) expect([...layers], layer).toContain(layer);
+    for (const layer of [
+      'h2-frame',
+      'grpc-message',
+      'grpc-status',
+      'ws-frame',
+      'sse-event',
+      'engine-io-packet',
+      'socket-io-packet',
+      'graphql-http',
+      'graphql-ws',
+      'mqtt-packet',
+    ])
+      expect([...layers], layer).toContain(layer);
     for (const transport of ['http/1.1', 'h2c', 'mqtt']) expect(seeds.some((seed) => seed.connection.transport === transport)).toBe(true);
-    for (const carrier of ['http-request-body', 'http-response-body', 'h2-data']) expect(payloadSeeds.some((seed) => seed.context.carrier === carrier)).toBe(true);
+    for (const carrier of ['http-request-body', 'http-response-body', 'h2-data'])
+      expect(payloadSeeds.some((seed) => seed.context.carrier === carrier)).toBe(true);
   });
 
   it(`${CONNECTION_CASES} mutated connections: no throw, no hang`, () => {
@@ -228,14 +272,17 @@ describe('fuzzing every decoder from the captured fixtures (seeded)', { timeout:
       const cut = random.int(bytes.length + 1);
       const inbound = dir === 'in' ? seed.in.subarray(0, cut) : seed.in;
       const outbound = dir === 'out' ? seed.out.subarray(0, cut) : seed.out;
-      const truncated = timed(`truncation ${trial} (${seed.name} ${dir} at ${cut})`, () => decodeAll(connection, chunksOf(seed, inbound, outbound))).decoded.messages ?? [];
+      const truncated =
+        timed(`truncation ${trial} (${seed.name} ${dir} at ${cut})`, () => decodeAll(connection, chunksOf(seed, inbound, outbound))).decoded.messages ?? [];
       const full = whole.get(seed)!;
       const before = (full.messages ?? []).filter((message) => message.dir === dir && endedBefore(full, message, cut));
       const after = new Set(truncated.filter((message) => message.dir === dir).map(comparable));
       for (const message of before) {
         compared += 1;
         if (!after.has(comparable(message))) {
-          const twin = truncated.find((candidate) => candidate.dir === dir && candidate.layer === message.layer && candidate.range.start === message.range.start);
+          const twin = truncated.find(
+            (candidate) => candidate.dir === dir && candidate.layer === message.layer && candidate.range.start === message.range.start,
+          );
           expect(twin && comparable(twin), `${seed.name}: ${dir} cut at ${cut}, ${message.layer} ${message.summary}`).toBe(comparable(message));
         }
       }
@@ -291,7 +338,11 @@ function endedBefore(decoded: DecodedConnection, message: WireMessage, cut: numb
   const frames = byDir[message.dir];
   if (message.layer === 'h2-frame') {
     if ((message.fields?.type === 'HEADERS' || message.fields?.type === 'PUSH_PROMISE') && message.fields?.endHeaders === false) return false;
-  } else if (frames.some((frame) => frame.range.start < Math.max(message.range.end, message.range.start + 1) && frame.range.end > message.range.start && frame.range.end > cut)) {
+  } else if (
+    frames.some(
+      (frame) => frame.range.start < Math.max(message.range.end, message.range.start + 1) && frame.range.end > message.range.start && frame.range.end > cut,
+    )
+  ) {
     return false;
   }
   if (message.layer === 'graphql-http' && message.group?.startsWith('exchange ')) {

@@ -56,7 +56,14 @@ describe('graphql-http layer', () => {
   it('accepts /graphql bodies and graphql-response+json anywhere, not other paths', () => {
     expect(graphqlHttpLayer.accepts(request)).toBe(true);
     expect(graphqlHttpLayer.accepts({ ...request, path: '/api/v1/users' })).toBe(false);
-    expect(graphqlHttpLayer.accepts({ carrier: 'http-response-body', path: '/other', contentType: 'application/graphql-response+json; charset=utf-8', complete: true })).toBe(true);
+    expect(
+      graphqlHttpLayer.accepts({
+        carrier: 'http-response-body',
+        path: '/other',
+        contentType: 'application/graphql-response+json; charset=utf-8',
+        complete: true,
+      }),
+    ).toBe(true);
     expect(graphqlHttpLayer.accepts({ ...request, contentType: 'text/html' })).toBe(false);
     expect(graphqlHttpLayer.accepts({ ...request, carrier: 'ws-message' })).toBe(false);
   });
@@ -72,7 +79,11 @@ describe('graphql-http layer', () => {
     // GraphQL names are ASCII only; string values may be anything
     const text = 'query Search { users(filter: { search: "ада" }) { nodes { name } } }';
     const [node] = graphqlHttpLayer.decode(bytes(text), offsets, { ...request, contentType: 'application/graphql' });
-    expect(messageMarkOf(node)?.fields).toMatchObject({ operationName: 'Search', selection: 'users{nodes{name}}', rootFields: 'users(filter: {search: "ада"})' });
+    expect(messageMarkOf(node)?.fields).toMatchObject({
+      operationName: 'Search',
+      selection: 'users{nodes{name}}',
+      rootFields: 'users(filter: {search: "ада"})',
+    });
     const name = all(node).find((child) => child.kind === 'graphql-field' && child.label === 'name')!;
     const encoded = bytes(text);
     expect(new TextDecoder().decode(encoded.subarray(name.range.start - base, name.range.end - base))).toBe('name');
@@ -116,7 +127,9 @@ describe('graphql-ws layer', () => {
 
   it('a type of the other protocol is flagged as unknown; not JSON and binary are flagged too', () => {
     expect(decode('{"type":"start","id":"1","payload":{"query":"subscription { userChanged { kind } }"}}').fields.error).toBe('unknown-type');
-    expect(decode('{"type":"start","id":"1","payload":{"query":"subscription { userChanged { kind } }"}}', { subprotocol: 'graphql-ws' }).fields).toMatchObject({ type: 'start', operationType: 'subscription' });
+    expect(decode('{"type":"start","id":"1","payload":{"query":"subscription { userChanged { kind } }"}}', { subprotocol: 'graphql-ws' }).fields).toMatchObject(
+      { type: 'start', operationType: 'subscription' },
+    );
     expect(decode('not json').fields).toMatchObject({ type: 'invalid', error: 'invalid-json' });
     expect(decode('{"x":1}').fields).toMatchObject({ type: 'missing', error: 'missing-type' });
     expect(decode('{}', { contentType: 'application/octet-stream' }).fields).toMatchObject({ type: 'binary', error: 'binary-message' });
@@ -126,19 +139,44 @@ describe('graphql-ws layer', () => {
 describe('Russian text of the nodes', () => {
   it('every node a reader sees in the graphql-ws and graphql-http trees has its Russian label', () => {
     const [ws] = graphqlWsLayer.decode(
-      bytes('{"id":"1","type":"next","payload":{"data":{"postAdded":{"id":"5"}},"errors":[{"message":"x","extensions":{"code":"C"}}],"extensions":{"wirelab":{"storageQueries":2}}}}'),
+      bytes(
+        '{"id":"1","type":"next","payload":{"data":{"postAdded":{"id":"5"}},"errors":[{"message":"x","extensions":{"code":"C"}}],"extensions":{"wirelab":{"storageQueries":2}}}}',
+      ),
       offsets,
       { carrier: 'ws-message', subprotocol: 'graphql-transport-ws', contentType: 'text/plain', complete: true },
     );
-    const [http] = graphqlHttpLayer.decode(bytes('{"query":"query Q { a: user(id: 1) { ...F ... on User { id } } } fragment F on User { name }","operationName":"Q","variables":{}}'), offsets, {
-      carrier: 'http-request-body',
-      path: '/graphql',
-      contentType: 'application/json',
-      complete: true,
-    });
+    const [http] = graphqlHttpLayer.decode(
+      bytes('{"query":"query Q { a: user(id: 1) { ...F ... on User { id } } } fragment F on User { name }","operationName":"Q","variables":{}}'),
+      offsets,
+      {
+        carrier: 'http-request-body',
+        path: '/graphql',
+        contentType: 'application/json',
+        complete: true,
+      },
+    );
     // Labels that are data or protocol terms (a field name, "$id", "payload") read the same in both languages.
-    const worded = new Set(['graphql-ws-message', 'graphql-ws-type', 'graphql-ws-id', 'graphql-result', 'graphql-errors', 'graphql-error', 'graphql-data', 'graphql-extensions', 'graphql-variables', 'json-value', 'graphql-document', 'graphql-operation', 'graphql-query', 'graphql-operation-name', 'graphql-fragment-spread', 'graphql-inline-fragment']);
-    const nodes = [...all(ws), ...all(http)].filter((node) => (worded.has(node.kind) && !(node.kind === 'json-value' && !node.children)) || node.value?.startsWith('alias'));
+    const worded = new Set([
+      'graphql-ws-message',
+      'graphql-ws-type',
+      'graphql-ws-id',
+      'graphql-result',
+      'graphql-errors',
+      'graphql-error',
+      'graphql-data',
+      'graphql-extensions',
+      'graphql-variables',
+      'json-value',
+      'graphql-document',
+      'graphql-operation',
+      'graphql-query',
+      'graphql-operation-name',
+      'graphql-fragment-spread',
+      'graphql-inline-fragment',
+    ]);
+    const nodes = [...all(ws), ...all(http)].filter(
+      (node) => (worded.has(node.kind) && !(node.kind === 'json-value' && !node.children)) || node.value?.startsWith('alias'),
+    );
     const kinds = nodes.map((node) => node.kind);
     for (const kind of worded) expect(kinds).toContain(kind);
     for (const node of nodes) expect(russianTextOf(node), `${node.kind} ${node.label}`).toBeDefined();

@@ -13,7 +13,12 @@ const utf8 = new TextDecoder();
 function load(name: string) {
   const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8')) as CaptureFixture;
   const chunks = fixture.chunks.map(decodeChunk);
-  return fixture.connections.map((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id)));
+  return fixture.connections.map((connection) =>
+    decodeConnection(
+      connection,
+      chunks.filter((chunk) => chunk.conn === connection.id),
+    ),
+  );
 }
 
 function graphqlMessages(name: string, layer = 'graphql-http'): WireMessage[] {
@@ -37,9 +42,21 @@ describe('GraphQL over HTTP, as curl sent it', () => {
     const answer = JSON.parse(utf8.decode(exchange.response!.body)) as { extensions: { wirelab: { storageQueries: number; resolverCalls: number } } };
     const [request, response] = decoded.messages!.filter((message) => message.layer === 'graphql-http');
     expect(request.dir).toBe('in');
-    expect(request.fields).toMatchObject({ part: 'request', operationType: 'query', operationName: sent.operationName, selection: 'user{name email posts{title}}', depth: 3, aliases: 0 });
+    expect(request.fields).toMatchObject({
+      part: 'request',
+      operationType: 'query',
+      operationName: sent.operationName,
+      selection: 'user{name email posts{title}}',
+      depth: 3,
+      aliases: 0,
+    });
     expect(response.dir).toBe('out');
-    expect(response.fields).toMatchObject({ part: 'response', data: true, storageQueries: answer.extensions.wirelab.storageQueries, resolverCalls: answer.extensions.wirelab.resolverCalls });
+    expect(response.fields).toMatchObject({
+      part: 'response',
+      data: true,
+      storageQueries: answer.extensions.wirelab.storageQueries,
+      resolverCalls: answer.extensions.wirelab.resolverCalls,
+    });
 
     // Each field of the document points at its own bytes, though the document is a JSON string with \n escapes.
     const email = findNode(request.tree, (node) => node.kind === 'graphql-field' && node.label === 'email')!;
@@ -112,7 +129,12 @@ describe('GraphQL over WebSocket, as Python websockets spoke it', () => {
     expect(sequence.slice(7).every((entry) => entry === 'out complete')).toBe(true);
     expect(messages.every((message) => message.fields?.protocol === 'graphql-transport-ws')).toBe(true);
     const subscribe = messages[4];
-    expect(subscribe.fields).toMatchObject({ id: '1', operationType: 'subscription', operationName: 'NewPosts', selection: 'postAdded{id title author{name}}' });
+    expect(subscribe.fields).toMatchObject({
+      id: '1',
+      operationType: 'subscription',
+      operationName: 'NewPosts',
+      selection: 'postAdded{id title author{name}}',
+    });
     const next = messages[5];
     expect(next.fields).toMatchObject({ id: '1', data: true, dataKeys: 'postAdded' });
     // Server frames are not masked: the nodes' ranges read as the JSON itself.

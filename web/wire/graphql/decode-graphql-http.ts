@@ -31,7 +31,8 @@ export const graphqlHttpLayer: PayloadLayer = {
   },
   decode(payload, offsets, context): WireNode[] {
     // HTTP/2 DATA says nothing about its direction; only a response's context names its request's headers.
-    const direction = context.carrier === 'http-request-body' || (context.carrier === 'h2-data' && context.requestHeaders === undefined) ? 'request' : 'response';
+    const direction =
+      context.carrier === 'http-request-body' || (context.carrier === 'h2-data' && context.requestHeaders === undefined) ? 'request' : 'response';
     if (direction === 'request' && context.contentType?.startsWith('application/graphql')) {
       return [documentBody(payload, offsets)];
     }
@@ -59,7 +60,12 @@ export const graphqlHttpLayer: PayloadLayer = {
       const count = json.items.length;
       return [
         ru(
-          { kind: 'graphql-batch', label: `GraphQL batch of ${count} ${direction === 'request' ? 'operations' : 'results'}`, range: rangeOf(offsets, json.start, json.end), children: nodes },
+          {
+            kind: 'graphql-batch',
+            label: `GraphQL batch of ${count} ${direction === 'request' ? 'operations' : 'results'}`,
+            range: rangeOf(offsets, json.start, json.end),
+            children: nodes,
+          },
           `пакет GraphQL: ${direction === 'request' ? countRu(count, 'операция', 'операции', 'операций') : countRu(count, 'результат', 'результата', 'результатов')}`,
         ),
       ];
@@ -86,7 +92,10 @@ function summaryOf(direction: 'request' | 'response', facts: Facts, node: WireNo
 
 /** Content-Type application/graphql: the body is the document itself. */
 function documentBody(payload: Uint8Array, offsets: PayloadOffsets): WireNode {
-  const { text, charStarts } = utf8WithStarts(Array.from(payload), Array.from(payload, (_, index) => index));
+  const { text, charStarts } = utf8WithStarts(
+    Array.from(payload),
+    Array.from(payload, (_, index) => index),
+  );
   const document = decodeGraphqlDocument(text, (startChar, endChar) => rangeOf(offsets, charStarts[startChar], charStarts[endChar]));
   const facts: Facts = { part: 'request', operations: document.facts.operations };
   if (document.facts.operationType) facts.operationType = document.facts.operationType;
@@ -95,7 +104,10 @@ function documentBody(payload: Uint8Array, offsets: PayloadOffsets): WireNode {
   if (document.facts.rootFields !== undefined) facts.rootFields = document.facts.rootFields;
   if (document.facts.depth !== undefined) facts.depth = document.facts.depth;
   if (document.facts.aliases !== undefined) facts.aliases = document.facts.aliases;
-  const node = ru<WireNode>({ kind: 'graphql-request', label: 'GraphQL request (application/graphql)', range: rangeOf(offsets, 0, payload.length), children: [document.node] }, 'запрос GraphQL (application/graphql)');
+  const node = ru<WireNode>(
+    { kind: 'graphql-request', label: 'GraphQL request (application/graphql)', range: rangeOf(offsets, 0, payload.length), children: [document.node] },
+    'запрос GraphQL (application/graphql)',
+  );
   return markMessage(node, { layer: GRAPHQL_HTTP_LAYER, summary: summaryOf('request', facts, node), fields: facts });
 }
 
@@ -185,7 +197,11 @@ export function queryParametersWithRanges(target: string, targetStart: number): 
  * payload layer sees it. This hangs a 'graphql-http' node under the request-target node of each
  * such exchange and returns it as WireMessages (the connection decoder merges them).
  */
-export function graphqlQueryStringMessages(exchanges: readonly HttpExchange[], streams: { in: ByteStream }, groupOf?: (exchange: HttpExchange) => string | undefined): WireMessage[] {
+export function graphqlQueryStringMessages(
+  exchanges: readonly HttpExchange[],
+  streams: { in: ByteStream },
+  groupOf?: (exchange: HttpExchange) => string | undefined,
+): WireMessage[] {
   const found: WireMessage[] = [];
   for (const exchange of exchanges) {
     const { request } = exchange;
@@ -193,16 +209,29 @@ export function graphqlQueryStringMessages(exchanges: readonly HttpExchange[], s
     // HTTP/1.1: the request line's target, character by character. HTTP/2: the :path field, whose
     // bytes are HPACK (often Huffman-coded), so every part of it points at the whole field.
     const requestTarget = request.tree.children?.find((child) => child.kind === 'request-line')?.children?.find((child) => child.kind === 'request-target');
-    const pathField = requestTarget ? undefined : request.tree.children?.find((child) => child.kind === 'headers')?.children?.find((child) => child.kind === 'header' && child.label === ':path');
+    const pathField = requestTarget
+      ? undefined
+      : request.tree.children?.find((child) => child.kind === 'headers')?.children?.find((child) => child.kind === 'header' && child.label === ':path');
     const targetNode = requestTarget ?? pathField;
     if (!targetNode) continue;
     const whole = pathField ? { start: pathField.range.start, end: pathField.range.end } : undefined;
-    const parameters = queryParametersWithRanges(request.target, targetNode.range.start).map((parameter) => (whole ? { ...parameter, range: whole } : parameter));
+    const parameters = queryParametersWithRanges(request.target, targetNode.range.start).map((parameter) =>
+      whole ? { ...parameter, range: whole } : parameter,
+    );
     const query = parameters.find((parameter) => parameter.name === 'query');
     if (!query) continue;
     const operationName = parameters.find((parameter) => parameter.name === 'operationName')?.value || undefined;
-    const document = decodeGraphqlDocument(query.value, (startChar, endChar) => whole ?? { start: query.charStarts[startChar], end: Math.max(query.charStarts[startChar], query.charStarts[endChar]) }, operationName);
-    const children: WireNode[] = [ru({ kind: 'graphql-query', label: 'query=: the GraphQL document, percent-encoded', range: query.range, children: [document.node] }, 'query=: документ GraphQL в процентной кодировке')];
+    const document = decodeGraphqlDocument(
+      query.value,
+      (startChar, endChar) => whole ?? { start: query.charStarts[startChar], end: Math.max(query.charStarts[startChar], query.charStarts[endChar]) },
+      operationName,
+    );
+    const children: WireNode[] = [
+      ru(
+        { kind: 'graphql-query', label: 'query=: the GraphQL document, percent-encoded', range: query.range, children: [document.node] },
+        'query=: документ GraphQL в процентной кодировке',
+      ),
+    ];
     for (const name of ['operationName', 'variables', 'extensions']) {
       const parameter = parameters.find((candidate) => candidate.name === name);
       if (!parameter) continue;

@@ -104,7 +104,17 @@ export function decodeGraphqlWsMessage(payload: Uint8Array, offsets: PayloadOffs
         value: (error as Error).message,
         range,
         error: 'invalid-json',
-        children: [ru({ kind: 'json-error', label: 'JSON error here', range: rangeOf(offsets, Math.min(at, payload.length - 1), Math.min(at + 1, payload.length)), error: 'invalid-json' }, 'здесь ошибка JSON')],
+        children: [
+          ru(
+            {
+              kind: 'json-error',
+              label: 'JSON error here',
+              range: rangeOf(offsets, Math.min(at, payload.length - 1), Math.min(at + 1, payload.length)),
+              error: 'invalid-json',
+            },
+            'здесь ошибка JSON',
+          ),
+        ],
       },
       'graphql-ws: не JSON',
     );
@@ -162,7 +172,15 @@ export function decodeGraphqlWsMessage(payload: Uint8Array, offsets: PayloadOffs
       inner = result.node;
     } else if (typeName === 'error' && payloadEntry.value.type === 'array') {
       // graphql-transport-ws: the payload is the list of GraphQL errors itself.
-      const result = decodeExecutionResult({ type: 'object', start: payloadEntry.value.start, end: payloadEntry.value.end, entries: [{ key: { ...payloadEntry.key, value: 'errors' }, value: payloadEntry.value }] }, offsets);
+      const result = decodeExecutionResult(
+        {
+          type: 'object',
+          start: payloadEntry.value.start,
+          end: payloadEntry.value.end,
+          entries: [{ key: { ...payloadEntry.key, value: 'errors' }, value: payloadEntry.value }],
+        },
+        offsets,
+      );
       fields.errors = result.facts.errors ?? 0;
       if (result.facts.errorMessage !== undefined) fields.errorMessage = result.facts.errorMessage;
       if (result.facts.errorCode !== undefined) fields.errorCode = result.facts.errorCode;

@@ -1,4 +1,14 @@
-import { GraphQLError, Kind, parse, print, type ASTNode, type DefinitionNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  print,
+  type ASTNode,
+  type DefinitionNode,
+  type DocumentNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { ru } from '../node-text.ts';
 import { countRu } from '../../text/russian-plural.ts';
 import type { WireNode } from '../types.ts';
@@ -64,7 +74,18 @@ export function decodeGraphqlDocument(
           value: 'syntax error',
           range: whole,
           error: 'graphql-syntax-error',
-          children: [ru({ kind: 'graphql-syntax-error', label: 'syntax error', value: message, range: rangeOf(position, Math.min(text.length, position + 1)), error: 'graphql-syntax-error' }, 'синтаксическая ошибка')],
+          children: [
+            ru(
+              {
+                kind: 'graphql-syntax-error',
+                label: 'syntax error',
+                value: message,
+                range: rangeOf(position, Math.min(text.length, position + 1)),
+                error: 'graphql-syntax-error',
+              },
+              'синтаксическая ошибка',
+            ),
+          ],
         },
         'документ GraphQL',
         'синтаксическая ошибка',
@@ -72,12 +93,17 @@ export function decodeGraphqlDocument(
       facts: { operations: 0, syntaxError: message },
     };
   }
-  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const fragments = new Map(
+    document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])),
+  );
   const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   const chosen = operationName ? operations.find((operation) => operation.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   const budget = { left: MAX_FIELD_NODES };
   const children = document.definitions.map((definition) => definitionNode(definition, rangeOf, budget, definition === chosen));
-  if (budget.left < 0) children.push(ru({ kind: 'graphql-note', label: 'more fields', value: `${-budget.left} fields not shown`, range: whole }, 'ещё поля', `не показано: ${-budget.left}`));
+  if (budget.left < 0)
+    children.push(
+      ru({ kind: 'graphql-note', label: 'more fields', value: `${-budget.left} fields not shown`, range: whole }, 'ещё поля', `не показано: ${-budget.left}`),
+    );
   const facts: OperationFacts = { operations: operations.length };
   if (chosen) {
     facts.operationType = chosen.operation as OperationFacts['operationType'];
@@ -89,7 +115,11 @@ export function decodeGraphqlDocument(
   }
   const summary = operations.map((operation) => `${operation.operation}${operation.name ? ` ${operation.name.value}` : ''}`).join(', ');
   return {
-    node: ru({ kind: 'graphql-document', label: 'GraphQL document', value: summary || 'no operation', range: whole, children }, 'документ GraphQL', summary || 'нет ни одной операции'),
+    node: ru(
+      { kind: 'graphql-document', label: 'GraphQL document', value: summary || 'no operation', range: whole, children },
+      'документ GraphQL',
+      summary || 'нет ни одной операции',
+    ),
     facts,
     document,
   };
@@ -130,7 +160,11 @@ function definitionNode(definition: DefinitionNode, rangeOf: CharRange, budget: 
     };
   }
   // Type-system definitions are not executable; a server answers them with an error.
-  return ru({ kind: 'graphql-definition', label: definition.kind, value: 'not executable', range, error: 'not-executable' }, definition.kind, 'это не выполняется');
+  return ru(
+    { kind: 'graphql-definition', label: definition.kind, value: 'not executable', range, error: 'not-executable' },
+    definition.kind,
+    'это не выполняется',
+  );
 }
 
 function selectionNodes(selectionSet: SelectionSetNode | undefined, rangeOf: CharRange, budget: { left: number }): WireNode[] {
@@ -152,11 +186,22 @@ function selectionNodes(selectionSet: SelectionSetNode | undefined, rangeOf: Cha
       };
       nodes.push(selection.alias ? ru(field, label, `псевдоним поля ${selection.name.value}`) : field);
     } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      nodes.push(ru({ kind: 'graphql-fragment-spread', label: `...${selection.name.value}`, value: 'fragment spread', range }, `...${selection.name.value}`, 'подстановка фрагмента'));
+      nodes.push(
+        ru(
+          { kind: 'graphql-fragment-spread', label: `...${selection.name.value}`, value: 'fragment spread', range },
+          `...${selection.name.value}`,
+          'подстановка фрагмента',
+        ),
+      );
     } else {
       nodes.push(
         ru(
-          { kind: 'graphql-inline-fragment', label: `... on ${selection.typeCondition?.name.value ?? '(same type)'}`, range, children: selectionNodes(selection.selectionSet, rangeOf, budget) },
+          {
+            kind: 'graphql-inline-fragment',
+            label: `... on ${selection.typeCondition?.name.value ?? '(same type)'}`,
+            range,
+            children: selectionNodes(selection.selectionSet, rangeOf, budget),
+          },
           `... on ${selection.typeCondition?.name.value ?? '(тот же тип)'}`,
         ),
       );

@@ -19,7 +19,6 @@ export function stringCharRange(offsets: PayloadOffsets, string: JsonString) {
   };
 }
 
-
 // The two JSON shapes GraphQL sends everywhere (over HTTP and inside graphql-ws messages):
 // a request {query, variables, operationName, extensions} and an execution result
 // {data, errors, extensions}. Both become WireNodes with byte ranges, plus flat facts for checks.
@@ -29,7 +28,11 @@ export function decodeGraphqlRequest(request: JsonNode, offsets: PayloadOffsets)
   const range = jsonRange(offsets, request);
   if (request.type !== 'object') {
     return {
-      node: ru({ kind: 'graphql-request', label: 'GraphQL request', value: 'not a JSON object', range, error: 'not-an-object' }, 'запрос GraphQL', 'не JSON-объект'),
+      node: ru(
+        { kind: 'graphql-request', label: 'GraphQL request', value: 'not a JSON object', range, error: 'not-an-object' },
+        'запрос GraphQL',
+        'не JSON-объект',
+      ),
       facts: { error: 'not-an-object' },
     };
   }
@@ -45,12 +48,19 @@ export function decodeGraphqlRequest(request: JsonNode, offsets: PayloadOffsets)
     facts = document.facts;
     children.push(
       ru(
-        { kind: 'graphql-query', label: 'query: the GraphQL document, as a JSON string', range: jsonRange(offsets, { start: query.key.start, end: query.value.end }), children: [document.node] },
+        {
+          kind: 'graphql-query',
+          label: 'query: the GraphQL document, as a JSON string',
+          range: jsonRange(offsets, { start: query.key.start, end: query.value.end }),
+          children: [document.node],
+        },
         'query: документ GraphQL в виде JSON-строки',
       ),
     );
   } else {
-    children.push(ru({ kind: 'graphql-query', label: 'query', value: 'missing: no document to run', range, error: 'missing-query' }, 'query', 'нет: выполнять нечего'));
+    children.push(
+      ru({ kind: 'graphql-query', label: 'query', value: 'missing: no document to run', range, error: 'missing-query' }, 'query', 'нет: выполнять нечего'),
+    );
   }
   if (operationName) {
     children.push(
@@ -89,7 +99,11 @@ export function decodeExecutionResult(result: JsonNode, offsets: PayloadOffsets)
   const range = jsonRange(offsets, result);
   if (result.type !== 'object') {
     return {
-      node: ru({ kind: 'graphql-result', label: 'GraphQL result', value: 'not a JSON object', range, error: 'not-an-object' }, 'результат GraphQL', 'не JSON-объект'),
+      node: ru(
+        { kind: 'graphql-result', label: 'GraphQL result', value: 'not a JSON object', range, error: 'not-an-object' },
+        'результат GraphQL',
+        'не JSON-объект',
+      ),
       facts: { error: 'not-an-object' },
     };
   }
@@ -103,7 +117,12 @@ export function decodeExecutionResult(result: JsonNode, offsets: PayloadOffsets)
   // Which root fields answered ("postAdded"), so a check can tell one subscription's events from another's.
   if (data?.value.type === 'object') facts.dataKeys = data.value.entries.map((entry) => entry.key.value).join(',');
   if (data) {
-    children.push(relabel(jsonTree(data.value, 'data', offsets, budget), { kind: 'graphql-data', range: jsonRange(offsets, { start: data.key.start, end: data.value.end }) }));
+    children.push(
+      relabel(jsonTree(data.value, 'data', offsets, budget), {
+        kind: 'graphql-data',
+        range: jsonRange(offsets, { start: data.key.start, end: data.value.end }),
+      }),
+    );
   }
   if (errors?.value.type === 'array') {
     facts.errors = errors.value.items.length;
@@ -134,10 +153,15 @@ export function decodeExecutionResult(result: JsonNode, offsets: PayloadOffsets)
   if (extensions) {
     for (const [key, value] of Object.entries(flattenScalars(extensions.value))) if (!(key in facts)) facts[key] = value;
     children.push(
-      relabel(jsonTree(extensions.value, 'extensions', offsets, budget), { kind: 'graphql-extensions', range: jsonRange(offsets, { start: extensions.key.start, end: extensions.value.end }) }),
+      relabel(jsonTree(extensions.value, 'extensions', offsets, budget), {
+        kind: 'graphql-extensions',
+        range: jsonRange(offsets, { start: extensions.key.start, end: extensions.value.end }),
+      }),
     );
   }
-  const summary = [facts.data ? 'data' : 'no data', facts.errors ? `${facts.errors} error${facts.errors === 1 ? '' : 's'}` : '', facts.errorCode ?? ''].filter(Boolean).join(' · ');
+  const summary = [facts.data ? 'data' : 'no data', facts.errors ? `${facts.errors} error${facts.errors === 1 ? '' : 's'}` : '', facts.errorCode ?? '']
+    .filter(Boolean)
+    .join(' · ');
   const summaryRu = [facts.data ? 'data' : 'без data', facts.errors ? `ошибок: ${facts.errors}` : '', facts.errorCode ?? ''].filter(Boolean).join(' · ');
   return { node: ru({ kind: 'graphql-result', label: 'GraphQL result', value: summary, range, children }, 'результат GraphQL', summaryRu), facts };
 }
@@ -175,4 +199,3 @@ function relabel(node: WireNode, patch: Partial<WireNode>): WireNode {
 function russianValue(node: WireNode): string | undefined {
   return russianTextOf(node)?.value ?? node.value;
 }
-

@@ -33,7 +33,15 @@ describe('gRPC over HTTP/2 (native)', () => {
     expect(request).toMatchObject({
       dir: 'in',
       group: 'stream 1',
-      fields: { protocol: 'grpc', dir: 'request', compressed: false, length: 2, method: '/wirelab.users.v1.UserService/GetUser', messageType: 'wirelab.users.v1.GetUserRequest', complete: true },
+      fields: {
+        protocol: 'grpc',
+        dir: 'request',
+        compressed: false,
+        length: 2,
+        method: '/wirelab.users.v1.UserService/GetUser',
+        messageType: 'wirelab.users.v1.GetUserRequest',
+        complete: true,
+      },
     });
     expect(request.tree.children?.map((child) => child.kind)).toEqual(['grpc-flags', 'grpc-length', 'pb-message']);
     expect(find(request.tree, (node) => node.kind === 'pb-field')?.label).toBe('1 id: uint32');
@@ -48,7 +56,14 @@ describe('gRPC over HTTP/2 (native)', () => {
 
   it('a message split over two DATA frames is one message; its bytes span both frames', () => {
     const echo = grpcMessages.find((message) => message.fields?.messageType === 'wirelab.lab.v1.EchoRequest')!;
-    const dataFrames = decoded.messages!.filter((message) => message.layer === 'h2-frame' && message.group === echo.group && message.dir === 'in' && message.fields?.type === 'DATA' && Number(message.fields.dataLength) > 0);
+    const dataFrames = decoded.messages!.filter(
+      (message) =>
+        message.layer === 'h2-frame' &&
+        message.group === echo.group &&
+        message.dir === 'in' &&
+        message.fields?.type === 'DATA' &&
+        Number(message.fields.dataLength) > 0,
+    );
     expect(dataFrames).toHaveLength(2);
     expect(echo.fields?.length).toBe(30004);
     expect(echo.range.start).toBeLessThan(dataFrames[0].range.end);
@@ -70,12 +85,21 @@ describe('gRPC over HTTP/2 (native)', () => {
     expect(notFound).toMatchObject({
       dir: 'out',
       group: 'stream 3',
-      fields: { protocol: 'grpc', code: 5, codeName: 'NOT_FOUND', message: 'user 42 not found', details: 'google.rpc.ErrorInfo', method: '/wirelab.users.v1.UserService/GetUser' },
+      fields: {
+        protocol: 'grpc',
+        code: 5,
+        codeName: 'NOT_FOUND',
+        message: 'user 42 not found',
+        details: 'google.rpc.ErrorInfo',
+        method: '/wirelab.users.v1.UserService/GetUser',
+      },
     });
     expect(notFound.tree.error).toBe('grpc-not-found');
     expect(find(notFound.tree, (node) => node.label === '1 reason: string')?.value).toBe('"USER_NOT_FOUND"');
     // the status is also highlighted inside the HEADERS frame that carried the trailers
-    const trailersFrame = decoded.messages!.find((message) => message.layer === 'h2-frame' && message.group === 'stream 3' && message.fields?.grpcStatus === 5)!;
+    const trailersFrame = decoded.messages!.find(
+      (message) => message.layer === 'h2-frame' && message.group === 'stream 3' && message.fields?.grpcStatus === 5,
+    )!;
     expect(trailersFrame.fields).toMatchObject({ type: 'HEADERS', endStream: true, trailers: true });
     expect(trailersFrame.tree.children?.some((child) => child.kind === 'grpc-status')).toBe(true);
     // and the exchange's headers end with the trailers
@@ -94,13 +118,22 @@ describe('gRPC over HTTP/2 (native)', () => {
 describe("gRPC to the Wirelab server's own plugin", () => {
   it('Echo metadata comes back as headers; Fail INVALID_ARGUMENT carries ErrorInfo and BadRequest', () => {
     const decoded = decodeFixture('grpc-wirelab');
-    expect(decoded.exchanges.map((exchange) => exchange.request.path)).toEqual(['/wirelab.lab.v1.LabService/Echo', '/wirelab.users.v1.UserService/ListUsers', '/wirelab.lab.v1.LabService/Fail']);
+    expect(decoded.exchanges.map((exchange) => exchange.request.path)).toEqual([
+      '/wirelab.lab.v1.LabService/Echo',
+      '/wirelab.users.v1.UserService/ListUsers',
+      '/wirelab.lab.v1.LabService/Fail',
+    ]);
     expect(decoded.exchanges[0].request.headers).toContainEqual(['x-echo-lang', 'ru']);
     expect(decoded.exchanges[0].response?.headers).toContainEqual(['x-echo-lang', 'ru']);
     const echoed = ofLayer(decoded.messages, 'grpc-message').find((message) => message.fields?.messageType === 'wirelab.lab.v1.EchoResponse')!;
     expect(find(echoed.tree, (node) => node.label === '1 message: string')?.value).toBe('"привет"');
     const fail = ofLayer(decoded.messages, 'grpc-status').find((status) => status.fields?.code === 3)!;
-    expect(fail.fields).toMatchObject({ codeName: 'INVALID_ARGUMENT', message: 'name must not be empty', details: 'google.rpc.ErrorInfo,google.rpc.BadRequest', method: '/wirelab.lab.v1.LabService/Fail' });
+    expect(fail.fields).toMatchObject({
+      codeName: 'INVALID_ARGUMENT',
+      message: 'name must not be empty',
+      details: 'google.rpc.ErrorInfo,google.rpc.BadRequest',
+      method: '/wirelab.lab.v1.LabService/Fail',
+    });
     expect(find(fail.tree, (node) => node.label.startsWith('1 field_violations'))).toBeDefined();
   });
 });
@@ -175,7 +208,13 @@ describe('Connect over HTTP/1.1', () => {
 describe('envelopes built by hand', () => {
   const message = toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 7 } }));
   const envelope = (flags: number, body: Uint8Array) => Uint8Array.from([flags, 0, 0, 0, body.length, ...body]);
-  const context = (contentType: string, complete: boolean): PayloadContext => ({ carrier: 'h2-data', contentType, path: '/wirelab.users.v1.UserService/GetUser', headers: [[':method', 'POST']], complete });
+  const context = (contentType: string, complete: boolean): PayloadContext => ({
+    carrier: 'h2-data',
+    contentType,
+    path: '/wirelab.users.v1.UserService/GetUser',
+    headers: [[':method', 'POST']],
+    complete,
+  });
 
   it('an envelope still arriving says "incomplete"; cut short once the stream ended, "truncated"', () => {
     const partial = envelope(0, message).subarray(0, 6);

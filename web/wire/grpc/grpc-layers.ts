@@ -50,9 +50,28 @@ export const grpcWebLayer: PayloadLayer = {
     // A decoded byte lies inside the 4 characters that carry its 3-byte group.
     const text = utf8.decode(payload).replace(/\s+/g, '');
     const bytes = fromBase64(text);
-    if (!bytes) return [ru({ kind: 'grpc-web-text', label: 'gRPC-Web text body', value: 'not valid base64', range: rangeOf(offsets, 0, payload.length), error: 'invalid-base64' }, 'Текстовое тело gRPC-Web', 'это не base64')];
+    if (!bytes)
+      return [
+        ru(
+          {
+            kind: 'grpc-web-text',
+            label: 'gRPC-Web text body',
+            value: 'not valid base64',
+            range: rangeOf(offsets, 0, payload.length),
+            error: 'invalid-base64',
+          },
+          'Текстовое тело gRPC-Web',
+          'это не base64',
+        ),
+      ];
     const charOffsets: PayloadOffsets = (index) => offsets(Math.min(payload.length - 1, Math.floor(index / 3) * 4));
-    const node: WireNode = { kind: 'grpc-web-text', label: 'gRPC-Web text body (base64 of the envelopes)', value: `${payload.length} characters → ${bytes.length} bytes`, range: rangeOf(offsets, 0, payload.length), children: readEnvelopes(bytes, charOffsets, context, 'grpc-web') };
+    const node: WireNode = {
+      kind: 'grpc-web-text',
+      label: 'gRPC-Web text body (base64 of the envelopes)',
+      value: `${payload.length} characters → ${bytes.length} bytes`,
+      range: rangeOf(offsets, 0, payload.length),
+      children: readEnvelopes(bytes, charOffsets, context, 'grpc-web'),
+    };
     return [ru(node, 'Текстовое тело gRPC-Web (конверты в base64)', `${payload.length} симв. → ${bytesRu(bytes.length)}`)];
   },
 };
@@ -78,14 +97,30 @@ export const connectUnaryLayer: PayloadLayer = {
       if (error) return [connectStatusNode(error, range, context.path, '').node];
     }
     const message = json
-      ? ru({ kind: 'grpc-json', label: `${schema.typeName} (Connect unary, JSON)`, value: utf8.decode(payload), range }, `${schema.typeName} (унарный Connect, JSON)`)
-      : ru(decodeProtobuf(payload, offsets, schema, `${schema.typeName} (Connect unary: the whole body is the message)`), `${schema.typeName} (унарный Connect: всё тело и есть сообщение)`);
+      ? ru(
+          { kind: 'grpc-json', label: `${schema.typeName} (Connect unary, JSON)`, value: utf8.decode(payload), range },
+          `${schema.typeName} (унарный Connect, JSON)`,
+        )
+      : ru(
+          decodeProtobuf(payload, offsets, schema, `${schema.typeName} (Connect unary: the whole body is the message)`),
+          `${schema.typeName} (унарный Connect: всё тело и есть сообщение)`,
+        );
     ruSummary(message, `${direction === 'request' ? 'запрос' : 'ответ'} ${schema.name} · ${payload.length} Б`);
     return [
       markMessage(message, {
         layer: 'grpc-message',
         summary: `${direction} ${schema.name} · ${payload.length} B`,
-        fields: { protocol: 'connect', dir: direction, compressed: false, length: payload.length, method: context.path ?? '', messageType: schema.typeName, envelope: false, codec: json ? 'json' : 'proto', complete: context.complete },
+        fields: {
+          protocol: 'connect',
+          dir: direction,
+          compressed: false,
+          length: payload.length,
+          method: context.path ?? '',
+          messageType: schema.typeName,
+          envelope: false,
+          codec: json ? 'json' : 'proto',
+          complete: context.complete,
+        },
       }),
     ];
   },
@@ -115,7 +150,10 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
   // A complete envelope decodes the same every time (web/wire/decode-memo.ts): a long stream is
   // decoded again whenever it grows, and only its new envelopes should cost.
   const memoName = `grpc-envelope:${protocol}:${direction}`;
-  const memos = context.memo && { detailed: context.memo.table<number, KnownEnvelope>(`${memoName}:detailed`), brief: context.memo.table<number, KnownEnvelope>(memoName) };
+  const memos = context.memo && {
+    detailed: context.memo.table<number, KnownEnvelope>(`${memoName}:detailed`),
+    brief: context.memo.table<number, KnownEnvelope>(memoName),
+  };
   while (position < payload.length) {
     if (position + ENVELOPE_HEADER_BYTES > payload.length) {
       nodes.push(incomplete(payload, offsets, position, context));
@@ -138,12 +176,23 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
     const body = payload.subarray(bodyStart, bodyStart + available);
     const complete = available === length;
     const header: WireNode[] = [
-      ru({ kind: 'grpc-flags', label: 'Flags (1 byte)', value: flagText(flags, protocol, 'en'), range: rangeOf(offsets, position, position + 1) }, 'Флаги (1 байт)', flagText(flags, protocol, 'ru')),
-      ru({ kind: 'grpc-length', label: 'Length (4 bytes, big-endian)', value: `${length} bytes`, range: rangeOf(offsets, position + 1, bodyStart) }, 'Длина (4 байта, big-endian)', bytesRu(length)),
+      ru(
+        { kind: 'grpc-flags', label: 'Flags (1 byte)', value: flagText(flags, protocol, 'en'), range: rangeOf(offsets, position, position + 1) },
+        'Флаги (1 байт)',
+        flagText(flags, protocol, 'ru'),
+      ),
+      ru(
+        { kind: 'grpc-length', label: 'Length (4 bytes, big-endian)', value: `${length} bytes`, range: rangeOf(offsets, position + 1, bodyStart) },
+        'Длина (4 байта, big-endian)',
+        bytesRu(length),
+      ),
     ];
     const end = bodyStart + available;
     if (isTrailers) {
-      const node = protocol === 'grpc-web' ? grpcWebTrailers(body, offsets, bodyStart, header, context.path) : connectEndStream(body, offsets, bodyStart, header, context.path);
+      const node =
+        protocol === 'grpc-web'
+          ? grpcWebTrailers(body, offsets, bodyStart, header, context.path)
+          : connectEndStream(body, offsets, bodyStart, header, context.path);
       node.range = rangeOf(offsets, position, end);
       if (!complete) node.error = context.complete ? 'truncated' : 'incomplete';
       nodes.push(node);
@@ -154,7 +203,12 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
         index >= firstDetailed
           ? messageContent(body, offsets, bodyStart, schema, compressed, json, complete, context)
           : ru(
-              { kind: 'grpc-not-detailed', label: `Message bytes (field by field only for the last ${GRPC_DETAILED_MESSAGES_PER_BODY} messages of a stream)`, value: hex(body), range: rangeOf(offsets, bodyStart, bodyStart + body.length) },
+              {
+                kind: 'grpc-not-detailed',
+                label: `Message bytes (field by field only for the last ${GRPC_DETAILED_MESSAGES_PER_BODY} messages of a stream)`,
+                value: hex(body),
+                range: rangeOf(offsets, bodyStart, bodyStart + body.length),
+              },
               `Байты сообщения (поле за полем разбираются только последние ${GRPC_DETAILED_MESSAGES_PER_BODY} сообщений потока)`,
             );
       const node: WireNode = {
@@ -170,11 +224,28 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
         `Сообщение ${protocolName(protocol)} № ${index + 1}${schema ? ` · ${schema.typeName}` : ''}`,
         `${direction === 'request' ? 'запрос' : 'ответ'} · ${length} Б${compressed ? ' · сжато' : ''}${complete ? '' : ` · пока ${available} из ${length} Б`}`,
       );
-      const fields: Record<string, string | number | boolean> = { protocol, dir: direction, compressed, length, index, complete, codec: json ? 'json' : 'proto' };
+      const fields: Record<string, string | number | boolean> = {
+        protocol,
+        dir: direction,
+        compressed,
+        length,
+        index,
+        complete,
+        codec: json ? 'json' : 'proto',
+      };
       if (context.path) fields.method = context.path;
       if (schema) fields.messageType = schema.typeName;
-      ruSummary(node, `${direction === 'request' ? 'запрос' : 'ответ'} ${schema?.name ?? 'сообщение'} · ${length} Б${compressed ? ' · сжато' : ''}${complete ? '' : ' · не полностью'}`);
-      nodes.push(markMessage(node, { layer: 'grpc-message', summary: `${direction} ${schema?.name ?? 'message'} · ${length} B${compressed ? ' · compressed' : ''}${complete ? '' : ' · incomplete'}`, fields }));
+      ruSummary(
+        node,
+        `${direction === 'request' ? 'запрос' : 'ответ'} ${schema?.name ?? 'сообщение'} · ${length} Б${compressed ? ' · сжато' : ''}${complete ? '' : ' · не полностью'}`,
+      );
+      nodes.push(
+        markMessage(node, {
+          layer: 'grpc-message',
+          summary: `${direction} ${schema?.name ?? 'message'} · ${length} B${compressed ? ' · compressed' : ''}${complete ? '' : ' · incomplete'}`,
+          fields,
+        }),
+      );
       index += 1;
     }
     if (!complete) break;
@@ -203,7 +274,13 @@ function countEnvelopes(payload: Uint8Array): number {
 function incomplete(payload: Uint8Array, offsets: PayloadOffsets, position: number, context: PayloadContext): WireNode {
   const have = payload.length - position;
   return ru(
-    { kind: 'grpc-incomplete', label: context.complete ? 'Envelope cut short' : 'Envelope still arriving', value: `${have} of the 5 bytes of an envelope header`, range: rangeOf(offsets, position, payload.length), error: context.complete ? 'truncated' : 'incomplete' },
+    {
+      kind: 'grpc-incomplete',
+      label: context.complete ? 'Envelope cut short' : 'Envelope still arriving',
+      value: `${have} of the 5 bytes of an envelope header`,
+      range: rangeOf(offsets, position, payload.length),
+      error: context.complete ? 'truncated' : 'incomplete',
+    },
     context.complete ? 'Конверт оборван' : 'Конверт ещё приходит',
     `${have} из 5 байт заголовка конверта`,
   );
@@ -241,7 +318,10 @@ function messageContent(
   const range = rangeOf(shifted, 0, body.length);
   if (compressed) {
     const encoding = context.headers?.find(([name]) => name === 'grpc-encoding' || name === 'connect-content-encoding')?.[1] ?? 'the negotiated encoding';
-    return ru({ kind: 'grpc-compressed', label: `Message compressed with ${encoding} (not decompressed here)`, value: hex(body), range }, `Сообщение сжато (${encoding}), здесь не распаковывается`);
+    return ru(
+      { kind: 'grpc-compressed', label: `Message compressed with ${encoding} (not decompressed here)`, value: hex(body), range },
+      `Сообщение сжато (${encoding}), здесь не распаковывается`,
+    );
   }
   if (json) return ru({ kind: 'grpc-json', label: 'Message (JSON codec)', value: utf8.decode(body), range }, 'Сообщение (кодек JSON)');
   if (!complete) return ru({ kind: 'grpc-partial', label: 'Message bytes so far', value: hex(body), range }, 'Байты сообщения, пришедшие к этому моменту');
@@ -268,13 +348,22 @@ function grpcWebTrailers(body: Uint8Array, offsets: PayloadOffsets, bodyStart: n
     }
     lineStart = index + 1;
   }
-  const lineNodes = ru({ kind: 'grpc-web-trailer-lines', label: 'Trailers (text, one per line)', range: rangeOf(offsets, bodyStart, bodyStart + body.length), children: lines }, 'Трейлеры (текст, по одному в строке)');
+  const lineNodes = ru(
+    { kind: 'grpc-web-trailer-lines', label: 'Trailers (text, one per line)', range: rangeOf(offsets, bodyStart, bodyStart + body.length), children: lines },
+    'Трейлеры (текст, по одному в строке)',
+  );
   const children: WireNode[] = [...header, lineNodes];
   const status = grpcStatusNode(fields, 'grpc-web', method);
   if (status) children.push(status);
   const codeName = status?.label.replace('gRPC status ', '');
   return ru(
-    { kind: 'grpc-web-trailers', label: 'gRPC-Web trailers frame (flag 0x80)', value: status?.label ?? 'no grpc-status', range: rangeOf(offsets, bodyStart, bodyStart + body.length), children },
+    {
+      kind: 'grpc-web-trailers',
+      label: 'gRPC-Web trailers frame (flag 0x80)',
+      value: status?.label ?? 'no grpc-status',
+      range: rangeOf(offsets, bodyStart, bodyStart + body.length),
+      children,
+    },
     'Кадр трейлеров gRPC-Web (флаг 0x80)',
     codeName ? `статус gRPC ${codeName}` : 'нет grpc-status',
   );
@@ -289,11 +378,18 @@ function connectEndStream(body: Uint8Array, offsets: PayloadOffsets, bodyStart: 
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
-    return ru({ kind: 'connect-end-stream', label: 'Connect end-of-stream (flag 0x02)', value: 'not valid JSON', range, children, error: 'invalid-json' }, 'Конец потока Connect (флаг 0x02)', 'это не JSON');
+    return ru(
+      { kind: 'connect-end-stream', label: 'Connect end-of-stream (flag 0x02)', value: 'not valid JSON', range, children, error: 'invalid-json' },
+      'Конец потока Connect (флаг 0x02)',
+      'это не JSON',
+    );
   }
   const status = connectStatusNode(parsed?.error, range, method, 'the stream ended without an error');
   children.push(status.node);
-  return ru({ kind: 'connect-end-stream', label: 'Connect end-of-stream message (flag 0x02)', value: status.codeName, range, children }, 'Сообщение конца потока Connect (флаг 0x02)');
+  return ru(
+    { kind: 'connect-end-stream', label: 'Connect end-of-stream message (flag 0x02)', value: status.codeName, range, children },
+    'Сообщение конца потока Connect (флаг 0x02)',
+  );
 }
 
 interface ConnectErrorJson {
@@ -303,7 +399,12 @@ interface ConnectErrorJson {
 }
 
 /** A Connect error (end-stream JSON, or a unary error body) as a 'grpc-status' message. */
-function connectStatusNode(error: ConnectErrorJson | undefined, range: ByteRange, method: string | undefined, okText: string): { node: WireNode; codeName: string } {
+function connectStatusNode(
+  error: ConnectErrorJson | undefined,
+  range: ByteRange,
+  method: string | undefined,
+  okText: string,
+): { node: WireNode; codeName: string } {
   const code = error?.code !== undefined ? (grpcCodeFromConnect(error.code) ?? 2) : 0;
   const details: WireNode[] = [];
   const types: string[] = [];
@@ -312,7 +413,10 @@ function connectStatusNode(error: ConnectErrorJson | undefined, range: ByteRange
     const schema = detail.type ? messageByName(detail.type) : undefined;
     if (detail.type) types.push(detail.type);
     if (!bytes) continue;
-    const decoded = ru(decodeProtobuf(bytes, () => range.start, schema, `${detail.type ?? 'detail'} (base64-decoded)`), `${detail.type ?? 'деталь'} (из base64)`);
+    const decoded = ru(
+      decodeProtobuf(bytes, () => range.start, schema, `${detail.type ?? 'detail'} (base64-decoded)`),
+      `${detail.type ?? 'деталь'} (из base64)`,
+    );
     pinRanges(decoded, range);
     details.push(decoded);
   }

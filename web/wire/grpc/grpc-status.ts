@@ -68,7 +68,13 @@ export function grpcStatusNode(fields: readonly LocatedField[], protocol: 'grpc'
   const details = fields.find((field) => field.name === 'grpc-status-details-bin');
   const children: WireNode[] = [{ kind: 'grpc-status-code', label: 'grpc-status', value: `${status.value} ${grpcCodeName(code)}`, range: status.range }];
   const text = message ? decodeGrpcMessage(message.value) : '';
-  if (message) children.push(ru({ kind: 'grpc-status-message', label: 'grpc-message (percent-decoded)', value: text, range: message.range }, 'grpc-message (после процентного декодирования)'));
+  if (message)
+    children.push(
+      ru(
+        { kind: 'grpc-status-message', label: 'grpc-message (percent-decoded)', value: text, range: message.range },
+        'grpc-message (после процентного декодирования)',
+      ),
+    );
   let detailTypes: string[] = [];
   if (details) {
     const decoded = statusDetailsNode(details);
@@ -92,19 +98,40 @@ export function grpcStatusNode(fields: readonly LocatedField[], protocol: 'grpc'
   const fieldsOut: Record<string, string | number | boolean> = { protocol, code, codeName: grpcCodeName(code), message: text };
   if (detailTypes.length > 0) fieldsOut.details = detailTypes.join(',');
   if (method) fieldsOut.method = method;
-  return markMessage(node, { layer: 'grpc-status', summary: `${grpcCodeName(code)}${text ? ` · ${text}` : ''}${detailTypes.length > 0 ? ` · ${detailTypes.join(', ')}` : ''}`, fields: fieldsOut });
+  return markMessage(node, {
+    layer: 'grpc-status',
+    summary: `${grpcCodeName(code)}${text ? ` · ${text}` : ''}${detailTypes.length > 0 ? ` · ${detailTypes.join(', ')}` : ''}`,
+    fields: fieldsOut,
+  });
 }
 
 /** grpc-status-details-bin: base64 of a google.rpc.Status; its bytes are not on the wire as such, so every node points at the trailer. */
 function statusDetailsNode(field: LocatedField): { node: WireNode; types: string[] } {
   const bytes = fromBase64(field.value);
-  if (!bytes) return { node: ru({ kind: 'grpc-status-details', label: 'grpc-status-details-bin', value: 'not valid base64', range: field.range, error: 'invalid-base64' }, 'grpc-status-details-bin', 'это не base64'), types: [] };
-  const decoded = ru(decodeProtobuf(bytes, () => field.range.start, messageByName('google.rpc.Status'), 'google.rpc.Status (base64-decoded)'), 'google.rpc.Status (из base64)');
+  if (!bytes)
+    return {
+      node: ru(
+        { kind: 'grpc-status-details', label: 'grpc-status-details-bin', value: 'not valid base64', range: field.range, error: 'invalid-base64' },
+        'grpc-status-details-bin',
+        'это не base64',
+      ),
+      types: [],
+    };
+  const decoded = ru(
+    decodeProtobuf(bytes, () => field.range.start, messageByName('google.rpc.Status'), 'google.rpc.Status (base64-decoded)'),
+    'google.rpc.Status (из base64)',
+  );
   pinRanges(decoded, field.range);
   const types = collectAnyTypes(decoded);
   return {
     node: ru(
-      { kind: 'grpc-status-details', label: 'grpc-status-details-bin → google.rpc.Status', value: types.join(', ') || `${bytes.length} bytes`, range: field.range, children: [decoded] },
+      {
+        kind: 'grpc-status-details',
+        label: 'grpc-status-details-bin → google.rpc.Status',
+        value: types.join(', ') || `${bytes.length} bytes`,
+        range: field.range,
+        children: [decoded],
+      },
       'grpc-status-details-bin → google.rpc.Status',
       types.join(', ') || bytesRu(bytes.length),
     ),

@@ -10,7 +10,12 @@ function chunk(dir: 'in' | 'out', offset: number, text: string | Uint8Array, t: 
   return { conn: 'c1', seq: ++seq, dir, t, offset, data };
 }
 const stream = (dir: 'in' | 'out', parts: Array<[offset: number, text: string, t: number]>, ended = false) =>
-  assembleStream('c1', dir, parts.map(([offset, text, t]) => chunk(dir, offset, text, t)), ended);
+  assembleStream(
+    'c1',
+    dir,
+    parts.map(([offset, text, t]) => chunk(dir, offset, text, t)),
+    ended,
+  );
 const inbound = (text: string, ended = false) => stream('in', [[0, text, 1]], ended);
 const outbound = (text: string, ended = false) => stream('out', [[0, text, 2]], ended);
 const str = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
@@ -26,7 +31,15 @@ describe('decodeHttp1Requests', () => {
 
   it('marks a request cut inside its headers as incomplete, keeping what was read', () => {
     const [request] = decodeHttp1Requests(inbound('GET /a?x=1&y=%20 HTTP/1.1\r\nHost: a\r\nAcc'));
-    expect(request).toMatchObject({ method: 'GET', path: '/a', query: [['x', '1'], ['y', ' ']], complete: false });
+    expect(request).toMatchObject({
+      method: 'GET',
+      path: '/a',
+      query: [
+        ['x', '1'],
+        ['y', ' '],
+      ],
+      complete: false,
+    });
     expect(request.headers).toEqual([['Host', 'a']]);
   });
 
@@ -86,10 +99,10 @@ describe('decodeHttp1Requests', () => {
 
 describe('decodeHttp1Responses', () => {
   it('uses the request methods: a HEAD response has no body, the next one has', () => {
-    const responses = decodeHttp1Responses(
-      outbound('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'),
-      ['HEAD', 'GET'],
-    );
+    const responses = decodeHttp1Responses(outbound('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'), [
+      'HEAD',
+      'GET',
+    ]);
     expect(responses.map((response) => [response.status, str(response.body)])).toEqual([
       [200, ''],
       [200, 'hello'],

@@ -96,7 +96,10 @@ export function inspectHttp1Connection(
   for (const skipped of responses.skipped) notes.push({ dir: 'out', node: skippedNode(skipped) });
   if (upgraded?.upgrade) {
     const { protocol, inboundOffset, outboundOffset } = upgraded.upgrade;
-    for (const [dir, stream, start] of [['in', inbound, inboundOffset], ['out', outbound, outboundOffset]] as const) {
+    for (const [dir, stream, start] of [
+      ['in', inbound, inboundOffset],
+      ['out', outbound, outboundOffset],
+    ] as const) {
       if (stream.end > start) {
         notes.push({
           dir,
@@ -124,7 +127,12 @@ function decodeBodyLayers(
 ): void {
   const bodyNode = message.tree.children?.find((child) => child.kind === 'body');
   if (!bodyNode || message.body.length === 0) return;
-  const full: PayloadContext = { ...context, contentType: headerValue(message.headers, 'content-type')?.toLowerCase(), headers: message.headers, complete: message.complete };
+  const full: PayloadContext = {
+    ...context,
+    contentType: headerValue(message.headers, 'content-type')?.toLowerCase(),
+    headers: message.headers,
+    complete: message.complete,
+  };
   if (!payloadLayerFor(full)) return;
   const chunkData = (bodyNode.children ?? []).flatMap((chunk) => chunk.children?.filter((part) => part.kind === 'chunk-data').map((part) => part.range) ?? []);
   const offsets = chunkData.length > 0 ? chunkedOffsets(chunkData) : contiguousOffsets(bodyNode.range.start);
@@ -134,7 +142,13 @@ function decodeBodyLayers(
 
 function skippedNode(skipped: SkippedBytes): WireNode {
   return skipped.reason === 'gap'
-    ? { kind: 'skipped', label: 'Bytes after a gap in the recording, before the next start line', value: `${skipped.range.end - skipped.range.start} bytes`, range: skipped.range, error: 'after-gap' }
+    ? {
+        kind: 'skipped',
+        label: 'Bytes after a gap in the recording, before the next start line',
+        value: `${skipped.range.end - skipped.range.start} bytes`,
+        range: skipped.range,
+        error: 'after-gap',
+      }
     : { kind: 'empty-line', label: 'Empty line between messages', range: skipped.range };
 }
 

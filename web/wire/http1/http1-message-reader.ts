@@ -227,7 +227,12 @@ function parseMessage(segment: StreamSegment, start: MessageStart, kind: Message
   // Start line
   const line = cursor.nextLine();
   if (!line) {
-    children.push({ kind: kind === 'request' ? 'request-line' : 'status-line', label: text(cursor.at, bytes.length), range: { start: start.offset, end: abs(bytes.length) }, error: 'incomplete' });
+    children.push({
+      kind: kind === 'request' ? 'request-line' : 'status-line',
+      label: text(cursor.at, bytes.length),
+      range: { start: start.offset, end: abs(bytes.length) },
+      error: 'incomplete',
+    });
     cursor.at = bytes.length;
     return finish(bytes.length, false);
   }
@@ -250,7 +255,7 @@ function parseMessage(segment: StreamSegment, start: MessageStart, kind: Message
 
   // Message body length (RFC 9112 §6.3)
   const status = kind === 'response' ? Number(message.startLine[1]) : 0;
-  const method = (kind === 'request' ? message.startLine[0] : options.requestMethod ?? '').toUpperCase();
+  const method = (kind === 'request' ? message.startLine[0] : (options.requestMethod ?? '')).toUpperCase();
   if (kind === 'response') {
     if (status === 101) {
       message.framing = 'upgrade';
@@ -269,7 +274,10 @@ function parseMessage(segment: StreamSegment, start: MessageStart, kind: Message
   const transferEncoding = headerValues(message.headers, 'transfer-encoding').join(',').toLowerCase();
   const contentLengths = headerValues(message.headers, 'content-length');
   if (transferEncoding) {
-    const codings = transferEncoding.split(',').map((coding) => coding.trim()).filter(Boolean);
+    const codings = transferEncoding
+      .split(',')
+      .map((coding) => coding.trim())
+      .filter(Boolean);
     if (contentLengths.length > 0) {
       for (const node of headerNodes.get('content-length') ?? []) node.error = 'content-length-ignored-with-transfer-encoding';
     }
@@ -582,7 +590,11 @@ function readChunkedBody(
     chunk.children!.push({ kind: 'crlf', label: 'CRLF', range: { start: base + cursor.at, end: base + cursor.at + 2 } });
     cursor.at += 2;
     chunk.range.end = base + cursor.at;
-    completeChunks?.set(base + lineStart, { node: chunk, data: { start: base + dataLocal, end: base + dataLocal + size }, end: chunk.range.end } satisfies CompleteChunk);
+    completeChunks?.set(base + lineStart, {
+      node: chunk,
+      data: { start: base + dataLocal, end: base + dataLocal + size },
+      end: chunk.range.end,
+    } satisfies CompleteChunk);
   }
 }
 

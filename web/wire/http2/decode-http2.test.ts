@@ -67,7 +67,11 @@ describe('HTTP/2 on real captures', () => {
 
     expect(decoded.exchanges).toHaveLength(1);
     const [exchange] = decoded.exchanges;
-    expect(exchange).toMatchObject({ transport: 'h2c', index: 0, request: { method: 'GET', target: '/api/v1/users/1', path: '/api/v1/users/1', version: 'HTTP/2', complete: true } });
+    expect(exchange).toMatchObject({
+      transport: 'h2c',
+      index: 0,
+      request: { method: 'GET', target: '/api/v1/users/1', path: '/api/v1/users/1', version: 'HTTP/2', complete: true },
+    });
     expect(exchange.response?.status).toBe(200);
     const body = JSON.parse(Buffer.from(exchange.response!.body).toString('utf8')) as { id: number };
     expect(body.id).toBe(1);
@@ -142,7 +146,8 @@ describe('HTTP/2 on real captures', () => {
     for (const name of ['h2c-nghttp', 'grpc-unary']) {
       const whole = decodeFixture(name);
       const split = decodeFixture(name, splitChunks);
-      const shape = (messages: WireMessage[] | undefined) => (messages ?? []).map(({ dir, layer, summary, range, fields }) => ({ dir, layer, summary, range, fields }));
+      const shape = (messages: WireMessage[] | undefined) =>
+        (messages ?? []).map(({ dir, layer, summary, range, fields }) => ({ dir, layer, summary, range, fields }));
       expect(shape(split.messages)).toEqual(shape(whole.messages));
       expect(split.exchanges.map((exchange) => exchange.response?.headers)).toEqual(whole.exchanges.map((exchange) => exchange.response?.headers));
     }
@@ -152,7 +157,12 @@ describe('HTTP/2 on real captures', () => {
     const { fixture, chunks } = readFixture('h2c-nghttp');
     const connection = fixture.connections[0];
     // drop the server's first 20 bytes, as if evicted from the ring
-    const outbound = Buffer.concat(chunks.filter((chunk) => chunk.dir === 'out').sort((a, b) => a.offset - b.offset).map((chunk) => Buffer.from(chunk.data)));
+    const outbound = Buffer.concat(
+      chunks
+        .filter((chunk) => chunk.dir === 'out')
+        .sort((a, b) => a.offset - b.offset)
+        .map((chunk) => Buffer.from(chunk.data)),
+    );
     const cut = 20;
     const gapped: CaptureChunk[] = [
       ...chunks.filter((chunk) => chunk.dir === 'in'),
@@ -175,7 +185,12 @@ describe('HTTP/2 on real captures', () => {
     const whole = decodeFixture('h2c-nghttp');
     // keep the inbound stream from the second stream's HEADERS on: the first block's dynamic entries are lost
     const second = frames(whole.messages, 'in').filter((message) => message.fields?.type === 'HEADERS')[1];
-    const inbound = Buffer.concat(chunks.filter((chunk) => chunk.dir === 'in').sort((a, b) => a.offset - b.offset).map((chunk) => Buffer.from(chunk.data)));
+    const inbound = Buffer.concat(
+      chunks
+        .filter((chunk) => chunk.dir === 'in')
+        .sort((a, b) => a.offset - b.offset)
+        .map((chunk) => Buffer.from(chunk.data)),
+    );
     const gapped: CaptureChunk[] = [
       { conn: connection.id, seq: 1, dir: 'in', t: chunks[0].t, offset: second.range.start, data: new Uint8Array(inbound.subarray(second.range.start)) },
       ...chunks.filter((chunk) => chunk.dir === 'out'),
@@ -196,7 +211,9 @@ describe('HTTP/2 on real captures', () => {
     const keep = data.range.start + 9 + 10;
     const cut = chunks
       .filter((chunk) => chunk.dir === 'out' || chunk.offset < keep)
-      .map((chunk) => (chunk.dir === 'in' && chunk.offset + chunk.data.length > keep ? { ...chunk, data: chunk.data.subarray(0, keep - chunk.offset) } : chunk));
+      .map((chunk) =>
+        chunk.dir === 'in' && chunk.offset + chunk.data.length > keep ? { ...chunk, data: chunk.data.subarray(0, keep - chunk.offset) } : chunk,
+      );
     const open = decodeConnection(connection, cut);
     const pending = frames(open.messages, 'in').find((message) => message.fields?.type === 'DATA')!;
     expect(pending.fields).toMatchObject({ complete: false });
@@ -208,9 +225,16 @@ describe('HTTP/2 on real captures', () => {
     expect(frames(closed.messages, 'in').find((message) => message.fields?.type === 'DATA')!.tree.error).toBe('truncated');
 
     // fewer than 9 bytes of a frame header: a note, not a frame
-    const headerCut = cut.map((chunk) => (chunk.dir === 'in' && chunk.offset + chunk.data.length > data.range.start + 4 ? { ...chunk, data: chunk.data.subarray(0, Math.max(0, data.range.start + 4 - chunk.offset)) } : chunk));
+    const headerCut = cut.map((chunk) =>
+      chunk.dir === 'in' && chunk.offset + chunk.data.length > data.range.start + 4
+        ? { ...chunk, data: chunk.data.subarray(0, Math.max(0, data.range.start + 4 - chunk.offset)) }
+        : chunk,
+    );
     const early = decodeConnection(connection, headerCut);
-    expect(early.notes.find((note) => note.node.kind === 'h2-incomplete')?.node).toMatchObject({ error: 'incomplete', value: '4 of the 9 bytes of a frame header' });
+    expect(early.notes.find((note) => note.node.kind === 'h2-incomplete')?.node).toMatchObject({
+      error: 'incomplete',
+      value: '4 of the 9 bytes of a frame header',
+    });
   });
 });
 
@@ -263,7 +287,9 @@ describe('HTTP/2 frames built by hand', () => {
   it('GOAWAY carries its debug data; a connection that is not HTTP/2 gets one note', () => {
     const goaway = frames(decodeBytes([], frame(0x7, 0, 0, [0, 0, 0, 5, 0, 0, 0, 0xb, ...Buffer.from('calm down')])).messages, 'out')[0];
     expect(goaway.fields).toMatchObject({ lastStreamId: 5, errorCode: 'ENHANCE_YOUR_CALM', debugData: 'calm down' });
-    const notHttp2 = decodeConnection(connection, [{ conn: 'h', seq: 1, dir: 'in', t: 1, offset: 0, data: Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\n\r\n')) }]);
+    const notHttp2 = decodeConnection(connection, [
+      { conn: 'h', seq: 1, dir: 'in', t: 1, offset: 0, data: Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\n\r\n')) },
+    ]);
     expect(notHttp2.notes).toHaveLength(1);
     expect(notHttp2.notes[0].node).toMatchObject({ kind: 'h2-no-preface', error: 'missing-preface' });
   });

@@ -1,7 +1,17 @@
 import { collectMarkedMessages, numberMessages } from '../message-marks.ts';
 import { chunkedOffsets, decodePayload, type PayloadContext } from '../payload-layers.ts';
 import type { ByteStream, StreamSegment } from '../stream-assembler.ts';
-import type { ByteRange, CapturedConnection, DecodedConnection, HeaderList, HttpExchange, HttpRequestMessage, HttpResponseMessage, WireMessage, WireNode } from '../types.ts';
+import type {
+  ByteRange,
+  CapturedConnection,
+  DecodedConnection,
+  HeaderList,
+  HttpExchange,
+  HttpRequestMessage,
+  HttpResponseMessage,
+  WireMessage,
+  WireNode,
+} from '../types.ts';
 import { grpcStatusNode } from '../grpc/grpc-status.ts';
 import { ru, ruSummary, russianSummaryOf } from '../node-text.ts';
 import {
@@ -96,7 +106,11 @@ export function decodeHttp2Connection(connection: CapturedConnection, streams: {
       if (!frame.complete) continue;
       if (frame.header.type === 0x0 && frame.message.tree.error !== 'frame-size-error') {
         const range = dataRange(frame);
-        stream.data[dir].push({ frame, range, bytes: frame.payload.subarray(range.start - frame.start - FRAME_HEADER_BYTES, range.end - frame.start - FRAME_HEADER_BYTES) });
+        stream.data[dir].push({
+          frame,
+          range,
+          bytes: frame.payload.subarray(range.start - frame.start - FRAME_HEADER_BYTES, range.end - frame.start - FRAME_HEADER_BYTES),
+        });
         if (frame.header.flags & 0x1) stream.ended[dir] = true;
       } else if (frame.header.type === 0x3) {
         stream.resetCode = readUint32(frame.payload, 0);
@@ -131,7 +145,9 @@ export function decodeHttp2Connection(connection: CapturedConnection, streams: {
         const statusNode = grpcStatusNode(block.fields, 'grpc', headerValue(state.get(block.streamId)?.request?.headers ?? [], ':path'));
         if (statusNode) {
           block.frames[0].message.tree.children!.push(statusNode);
-          messages.push(...collectMarkedMessages(statusNode, connection.id, 'out', streams.out).map((message) => ({ ...message, group: `stream ${block.streamId}` })));
+          messages.push(
+            ...collectMarkedMessages(statusNode, connection.id, 'out', streams.out).map((message) => ({ ...message, group: `stream ${block.streamId}` })),
+          );
         }
       }
     }
@@ -274,13 +290,20 @@ class DirectionReader {
     if (skippedEnd > 0) {
       const skipped: WireNode = {
         kind: 'skipped',
-        label: boundary === undefined ? 'Bytes after a gap in the recording: no frame boundary found' : 'Bytes after a gap in the recording, before the next frame boundary',
+        label:
+          boundary === undefined
+            ? 'Bytes after a gap in the recording: no frame boundary found'
+            : 'Bytes after a gap in the recording, before the next frame boundary',
         value: `${skippedEnd} bytes`,
         range: { start: segment.start, end: segment.start + skippedEnd },
         error: 'after-gap',
       };
       this.result.notes.push(
-        ru(skipped, boundary === undefined ? 'Байты после пропуска в записи: граница кадра не найдена' : 'Байты после пропуска в записи, до следующей границы кадра', `${skippedEnd} байт`),
+        ru(
+          skipped,
+          boundary === undefined ? 'Байты после пропуска в записи: граница кадра не найдена' : 'Байты после пропуска в записи, до следующей границы кадра',
+          `${skippedEnd} байт`,
+        ),
       );
     }
     return boundary;
@@ -318,8 +341,13 @@ class DirectionReader {
   private markCut(frame: Frame, tooLarge: boolean, stillArriving: boolean, available: number): void {
     const { message, header } = frame;
     message.tree.error = tooLarge ? 'frame-too-large' : stillArriving ? 'incomplete' : 'truncated';
-    message.summary += stillArriving ? ` · incomplete: ${available} of ${header.length} bytes so far` : ` · cut short: ${available} of ${header.length} bytes recorded`;
-    ruSummary(message.tree, `${russianSummaryOf(message) ?? ''}${stillArriving ? ` · не полностью: пока ${available} из ${header.length} байт` : ` · оборван: записано ${available} из ${header.length} байт`}`);
+    message.summary += stillArriving
+      ? ` · incomplete: ${available} of ${header.length} bytes so far`
+      : ` · cut short: ${available} of ${header.length} bytes recorded`;
+    ruSummary(
+      message.tree,
+      `${russianSummaryOf(message) ?? ''}${stillArriving ? ` · не полностью: пока ${available} из ${header.length} байт` : ` · оборван: записано ${available} из ${header.length} байт`}`,
+    );
     if (this.pending) this.finishBlock(false);
   }
 
@@ -393,7 +421,8 @@ class DirectionReader {
 /** Each HPACK representation hangs under the fragment holding its first byte, and is marked continued in the fragments it runs on into. */
 function hangRepresentations(nodes: WireNode[], fragments: BlockFragment[]): void {
   for (const node of nodes) {
-    const owner = fragments.find((fragment) => node.range.start >= fragment.range.start && node.range.start < fragment.range.end) ?? fragments[fragments.length - 1];
+    const owner =
+      fragments.find((fragment) => node.range.start >= fragment.range.start && node.range.start < fragment.range.end) ?? fragments[fragments.length - 1];
     (owner.node.children ??= []).push(node);
     for (const fragment of fragments) {
       if (fragment === owner || fragment.range.start >= node.range.end || fragment.range.end <= node.range.start) continue;
@@ -458,7 +487,13 @@ function readPreface(conn: string, stream: ByteStream, segment: StreamSegment): 
     if (segment.bytes[index] !== CLIENT_PREFACE[index]) {
       return {
         note: ru(
-          { kind: 'h2-no-preface', label: 'Not the HTTP/2 client preface', value: hexOf(segment.bytes.subarray(0, 24)), range: { start: 0, end: segment.bytes.length }, error: 'missing-preface' },
+          {
+            kind: 'h2-no-preface',
+            label: 'Not the HTTP/2 client preface',
+            value: hexOf(segment.bytes.subarray(0, 24)),
+            range: { start: 0, end: segment.bytes.length },
+            error: 'missing-preface',
+          },
           'Это не преамбула клиента HTTP/2',
         ),
       };
@@ -485,7 +520,18 @@ function readPreface(conn: string, stream: ByteStream, segment: StreamSegment): 
   );
   ruSummary(tree, 'преамбула соединения PRI * HTTP/2.0');
   return {
-    message: { conn, index: 0, dir: 'in', layer: 'h2-preface', summary: 'connection preface PRI * HTTP/2.0', at: stream.timeAt(0), range, tree, group: 'connection', fields: { complete } },
+    message: {
+      conn,
+      index: 0,
+      dir: 'in',
+      layer: 'h2-preface',
+      summary: 'connection preface PRI * HTTP/2.0',
+      at: stream.timeAt(0),
+      range,
+      tree,
+      group: 'connection',
+      fields: { complete },
+    },
     ...(complete ? { length: CLIENT_PREFACE.length } : {}),
   };
 }
@@ -605,7 +651,10 @@ function buildExchange(
     const ranges = pieces.map((piece) => piece.range);
     const range = ranges.length > 0 ? { start: ranges[0].start, end: ranges[ranges.length - 1].end } : undefined;
     const children: WireNode[] = pieces.map((piece) =>
-      ru({ kind: 'h2-data', label: `DATA frame payload (${piece.bytes.length} B)`, value: preview(piece.bytes), range: piece.range }, `Полезная нагрузка кадра DATA (${piece.bytes.length} Б)`),
+      ru(
+        { kind: 'h2-data', label: `DATA frame payload (${piece.bytes.length} B)`, value: preview(piece.bytes), range: piece.range },
+        `Полезная нагрузка кадра DATA (${piece.bytes.length} Б)`,
+      ),
     );
     const full: PayloadContext = { ...context, headers, complete };
     const contentType = headerValue(headers, 'content-type')?.toLowerCase();
@@ -615,7 +664,17 @@ function buildExchange(
     for (const node of layered) {
       for (const found of collectMarkedMessages(node, connection.id, dir, streams[dir])) messages.push({ ...found, group });
     }
-    return { bytes, node: range ? ({ kind: 'body', label: `body · ${bytes.length} bytes in ${pieces.length} DATA frame${pieces.length === 1 ? '' : 's'}`, range, children } satisfies WireNode) : undefined };
+    return {
+      bytes,
+      node: range
+        ? ({
+            kind: 'body',
+            label: `body · ${bytes.length} bytes in ${pieces.length} DATA frame${pieces.length === 1 ? '' : 's'}`,
+            range,
+            children,
+          } satisfies WireNode)
+        : undefined,
+    };
   };
 
   const requestBody = bodyOf('in', requestHeaders, { carrier: 'h2-data', path }, stream.ended.in);
@@ -629,7 +688,13 @@ function buildExchange(
     body: requestBody.bytes,
     ...messageExtent(stream, 'in', request, requestBody.node, streams.in),
     complete: stream.ended.in,
-    tree: messageTree('h2-request', `${headerValue(requestHeaders, ':method') ?? '?'} ${target} · stream ${stream.id}${stream.pushed ? ' (pushed)' : ''}`, request, stream.trailers.in, requestBody.node),
+    tree: messageTree(
+      'h2-request',
+      `${headerValue(requestHeaders, ':method') ?? '?'} ${target} · stream ${stream.id}${stream.pushed ? ' (pushed)' : ''}`,
+      request,
+      stream.trailers.in,
+      requestBody.node,
+    ),
   };
   if (request.error) requestMessage.tree.error = request.error;
   if (stream.frames.in.length === 0 && stream.pushed) requestMessage.tree.label += ' — promised by the server';
@@ -664,7 +729,10 @@ function buildExchange(
     }));
   }
   if (stream.resetCode !== undefined) {
-    const reset = ru({ kind: 'h2-reset', label: 'Stream reset (RST_STREAM)', value: errorCodeName(stream.resetCode), range: exchange.response?.range ?? requestMessage.range }, 'Поток сброшен (RST_STREAM)');
+    const reset = ru(
+      { kind: 'h2-reset', label: 'Stream reset (RST_STREAM)', value: errorCodeName(stream.resetCode), range: exchange.response?.range ?? requestMessage.range },
+      'Поток сброшен (RST_STREAM)',
+    );
     (exchange.response?.tree ?? requestMessage.tree).children!.push(reset);
   }
   return { exchange, messages };
@@ -690,12 +758,27 @@ function messageTree(kind: string, label: string, block: HeaderBlock, trailers: 
     source.fields.map((field) => ({ kind: 'header', label: field.name, value: field.value, range: field.range }));
   const start = block.frames[0].start;
   const ends = [block.frames[block.frames.length - 1].end, body?.range.end ?? 0, trailers?.frames[trailers.frames.length - 1].end ?? 0];
-  const children: WireNode[] = [{ kind: 'headers', label: `headers (HPACK, ${block.fields.length} fields)`, range: { start, end: block.frames[block.frames.length - 1].end }, children: headerNodes(block) }];
+  const children: WireNode[] = [
+    {
+      kind: 'headers',
+      label: `headers (HPACK, ${block.fields.length} fields)`,
+      range: { start, end: block.frames[block.frames.length - 1].end },
+      children: headerNodes(block),
+    },
+  ];
   if (body) children.push(body);
   if (trailers) {
-    children.push({ kind: 'trailers', label: `trailers (${trailers.fields.length} fields)`, range: { start: trailers.frames[0].start, end: trailers.frames[trailers.frames.length - 1].end }, children: headerNodes(trailers) });
+    children.push({
+      kind: 'trailers',
+      label: `trailers (${trailers.fields.length} fields)`,
+      range: { start: trailers.frames[0].start, end: trailers.frames[trailers.frames.length - 1].end },
+      children: headerNodes(trailers),
+    });
   }
-  return ru({ kind, label, range: { start, end: Math.max(...ends) }, children }, label.replace(' · stream ', ' · поток ').replace(' (interim)', ' (промежуточный)').replace(' (pushed)', ' (push)'));
+  return ru(
+    { kind, label, range: { start, end: Math.max(...ends) }, children },
+    label.replace(' · stream ', ' · поток ').replace(' (interim)', ' (промежуточный)').replace(' (pushed)', ' (push)'),
+  );
 }
 
 function withTrailers(headers: HeaderList, trailers: HeaderBlock | undefined): HeaderList {
@@ -754,5 +837,3 @@ function concat(pieces: Uint8Array[]): Uint8Array {
   }
   return out;
 }
-
-

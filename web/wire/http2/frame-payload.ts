@@ -31,7 +31,15 @@ interface PayloadReading {
   errors: string[];
 }
 
-export function describePayload(header: FrameHeader, payload: Uint8Array, payloadStart: number, children: WireNode[], fields: Facts, summary: Summary, errors: string[]): void {
+export function describePayload(
+  header: FrameHeader,
+  payload: Uint8Array,
+  payloadStart: number,
+  children: WireNode[],
+  fields: Facts,
+  summary: Summary,
+  errors: string[],
+): void {
   const type = header.type;
   const onConnection = FRAMES_ON_CONNECTION.has(type);
   if (onConnection && header.streamId !== 0) errors.push('must-be-on-stream-0');
@@ -63,7 +71,16 @@ function needs(reading: PayloadReading, bytes: number): boolean {
   if (payload.length >= bytes) return true;
   reading.errors.push('frame-size-error');
   reading.children.push(
-    ru({ kind: 'h2-payload', label: 'Payload too short for this frame type', value: hexOf(payload), range: { start: at(reading, 0), end: at(reading, payload.length) }, error: 'frame-size-error' }, 'Полезная нагрузка слишком коротка для кадра этого типа'),
+    ru(
+      {
+        kind: 'h2-payload',
+        label: 'Payload too short for this frame type',
+        value: hexOf(payload),
+        range: { start: at(reading, 0), end: at(reading, payload.length) },
+        error: 'frame-size-error',
+      },
+      'Полезная нагрузка слишком коротка для кадра этого типа',
+    ),
   );
   return false;
 }
@@ -77,7 +94,18 @@ function describeContent(reading: PayloadReading): void {
   let offset = 0;
   if (header.flags & 0x8 && type !== 0x9) {
     if (!needs(reading, 1)) return;
-    children.push(ru({ kind: 'h2-pad-length', label: 'Pad length (8 bits)', value: `${content.pad} bytes of padding at the end`, range: { start: at(reading, 0), end: at(reading, 1) } }, 'Длина заполнения (8 бит)', `${content.pad} байт заполнения в конце`));
+    children.push(
+      ru(
+        {
+          kind: 'h2-pad-length',
+          label: 'Pad length (8 bits)',
+          value: `${content.pad} bytes of padding at the end`,
+          range: { start: at(reading, 0), end: at(reading, 1) },
+        },
+        'Длина заполнения (8 бит)',
+        `${content.pad} байт заполнения в конце`,
+      ),
+    );
     fields.padLength = content.pad;
     offset = 1;
     if (content.pad > length - 1) errors.push('padding-too-long');
@@ -94,7 +122,12 @@ function describeContent(reading: PayloadReading): void {
     summary.add(`promises stream ${promised}`, `обещает поток ${promised}`);
     children.push(
       ru(
-        { kind: 'h2-promised-stream', label: 'R bit + promised stream identifier', value: `stream ${promised}: the server will answer this request without being asked`, range: { start: at(reading, offset), end: at(reading, offset + 4) } },
+        {
+          kind: 'h2-promised-stream',
+          label: 'R bit + promised stream identifier',
+          value: `stream ${promised}: the server will answer this request without being asked`,
+          range: { start: at(reading, offset), end: at(reading, offset + 4) },
+        },
         'Бит R + идентификатор обещанного потока',
         `поток ${promised}: сервер ответит на этот запрос, хотя его никто не отправлял`,
       ),
@@ -108,11 +141,32 @@ function describeContent(reading: PayloadReading): void {
     children.push(ru({ kind: 'h2-data', label: 'Data', value: preview(data), range: { start: content.start, end: content.end } }, 'Данные'));
   } else {
     children.push(
-      ru({ kind: 'hpack-block', label: 'Header block fragment (HPACK)', value: `${contentLength} bytes`, range: { start: content.start, end: content.end }, children: [] }, 'Фрагмент блока заголовков (HPACK)', `${contentLength} байт`),
+      ru(
+        {
+          kind: 'hpack-block',
+          label: 'Header block fragment (HPACK)',
+          value: `${contentLength} bytes`,
+          range: { start: content.start, end: content.end },
+          children: [],
+        },
+        'Фрагмент блока заголовков (HPACK)',
+        `${contentLength} байт`,
+      ),
     );
   }
   if (content.pad > 0 && content.pad <= length - 1) {
-    children.push(ru({ kind: 'h2-padding', label: 'Padding', value: `${content.pad} bytes (zeros, they hide the real length)`, range: { start: content.end, end: at(reading, length) } }, 'Заполнение', `${content.pad} байт (нули, скрывают настоящую длину)`));
+    children.push(
+      ru(
+        {
+          kind: 'h2-padding',
+          label: 'Padding',
+          value: `${content.pad} bytes (zeros, they hide the real length)`,
+          range: { start: content.end, end: at(reading, length) },
+        },
+        'Заполнение',
+        `${content.pad} байт (нули, скрывают настоящую длину)`,
+      ),
+    );
   }
 }
 
@@ -151,7 +205,10 @@ function describeSettings(reading: PayloadReading): void {
     children.push(settingNode(identifier, value, at(reading, offset)));
   }
   fields.settingsCount = described.length;
-  summary.add(described.length > 0 ? described.join(', ') : 'no parameters (defaults)', described.length > 0 ? described.join(', ') : 'без параметров (значения по умолчанию)');
+  summary.add(
+    described.length > 0 ? described.join(', ') : 'no parameters (defaults)',
+    described.length > 0 ? described.join(', ') : 'без параметров (значения по умолчанию)',
+  );
 }
 
 function describePing(reading: PayloadReading): void {
@@ -166,7 +223,12 @@ function describePing(reading: PayloadReading): void {
   const shown = `${hexOf(data)}${printable(data) ? ` "${latin1(data)}"` : ''}`;
   children.push(
     ru(
-      { kind: 'h2-ping-data', label: 'Opaque data (8 bytes)', value: `${shown}${ack ? ' — echoed back by the ACK' : ' — the ACK must echo it'}`, range: { start: at(reading, 0), end: at(reading, length) } },
+      {
+        kind: 'h2-ping-data',
+        label: 'Opaque data (8 bytes)',
+        value: `${shown}${ack ? ' — echoed back by the ACK' : ' — the ACK must echo it'}`,
+        range: { start: at(reading, 0), end: at(reading, length) },
+      },
       'Непрозрачные данные (8 байт)',
       `${shown}${ack ? ' — возвращены в ответе ACK' : ' — ответ ACK должен их повторить'}`,
     ),
@@ -185,7 +247,12 @@ function describeGoaway(reading: PayloadReading): void {
   summary.add(errorCodeName(code));
   children.push(
     ru(
-      { kind: 'h2-last-stream', label: 'R bit + last stream identifier', value: `${lastStream}: streams above it were not processed and may be retried elsewhere`, range: { start: at(reading, 0), end: at(reading, 4) } },
+      {
+        kind: 'h2-last-stream',
+        label: 'R bit + last stream identifier',
+        value: `${lastStream}: streams above it were not processed and may be retried elsewhere`,
+        range: { start: at(reading, 0), end: at(reading, 4) },
+      },
       'Бит R + идентификатор последнего потока',
       `${lastStream}: потоки с бо́льшими номерами не обрабатывались, их можно повторить в другом соединении`,
     ),
@@ -194,7 +261,12 @@ function describeGoaway(reading: PayloadReading): void {
   if (length > 8) {
     const debug = payload.subarray(8);
     fields.debugData = textOrHex(debug);
-    children.push(ru({ kind: 'h2-debug-data', label: 'Additional debug data', value: textOrHex(debug), range: { start: at(reading, 8), end: at(reading, length) } }, 'Дополнительные отладочные данные'));
+    children.push(
+      ru(
+        { kind: 'h2-debug-data', label: 'Additional debug data', value: textOrHex(debug), range: { start: at(reading, 8), end: at(reading, length) } },
+        'Дополнительные отладочные данные',
+      ),
+    );
   }
 }
 
@@ -209,7 +281,12 @@ function describeWindowUpdate(reading: PayloadReading): void {
   const where = header.streamId === 0 ? ['on the whole connection', 'по всему соединению'] : [`on stream ${header.streamId}`, `в потоке ${header.streamId}`];
   children.push(
     ru(
-      { kind: 'h2-window-increment', label: 'R bit + window size increment (31 bits)', value: `${increment} more bytes may be sent ${where[0]}`, range: { start: at(reading, 0), end: at(reading, 4) } },
+      {
+        kind: 'h2-window-increment',
+        label: 'R bit + window size increment (31 bits)',
+        value: `${increment} more bytes may be sent ${where[0]}`,
+        range: { start: at(reading, 0), end: at(reading, 4) },
+      },
       'Бит R + прирост окна (31 бит)',
       `можно отправить ещё ${increment} байт ${where[1]}`,
     ),
@@ -223,7 +300,12 @@ function describeUnknownType(reading: PayloadReading): void {
   const name = frameTypeName(header.type);
   children.push(
     ru(
-      { kind: 'h2-payload', label: `Payload of a ${name} frame (not decoded; unknown types must be ignored)`, value: hexOf(payload), range: { start: at(reading, 0), end: at(reading, payload.length) } },
+      {
+        kind: 'h2-payload',
+        label: `Payload of a ${name} frame (not decoded; unknown types must be ignored)`,
+        value: hexOf(payload),
+        range: { start: at(reading, 0), end: at(reading, payload.length) },
+      },
       `Полезная нагрузка кадра ${name} (не разбирается: кадры неизвестных типов положено пропускать)`,
     ),
   );
@@ -259,8 +341,20 @@ function priorityNode(payload: Uint8Array, offset: number, start: number, fields
       value: `depends on stream ${dependency}${exclusive ? ' exclusively' : ''}, weight ${weight}`,
       range: { start, end: start + 5 },
       children: [
-        ru({ kind: 'h2-stream-dependency', label: 'E bit + stream dependency (1 + 31 bits)', value: `E=${exclusive ? 1 : 0}, stream ${dependency}`, range: { start, end: start + 4 } }, 'Бит E + зависимость от потока (1 + 31 бит)', `E=${exclusive ? 1 : 0}, поток ${dependency}`),
-        ru({ kind: 'h2-weight', label: 'Weight (8 bits, value + 1)', value: String(weight), range: { start: start + 4, end: start + 5 } }, 'Вес (8 бит, значение + 1)'),
+        ru(
+          {
+            kind: 'h2-stream-dependency',
+            label: 'E bit + stream dependency (1 + 31 bits)',
+            value: `E=${exclusive ? 1 : 0}, stream ${dependency}`,
+            range: { start, end: start + 4 },
+          },
+          'Бит E + зависимость от потока (1 + 31 бит)',
+          `E=${exclusive ? 1 : 0}, поток ${dependency}`,
+        ),
+        ru(
+          { kind: 'h2-weight', label: 'Weight (8 bits, value + 1)', value: String(weight), range: { start: start + 4, end: start + 5 } },
+          'Вес (8 бит, значение + 1)',
+        ),
       ],
     },
     'Приоритет (устарел в RFC 9113)',

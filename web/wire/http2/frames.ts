@@ -27,10 +27,21 @@ export const FRAME_TYPES: Readonly<Record<number, string>> = {
 
 /** Flags each frame type defines (RFC 9113 §6); other bits are unused and must be ignored. */
 export const FRAME_FLAGS: Readonly<Record<number, ReadonlyArray<readonly [bit: number, name: string]>>> = {
-  0x0: [[0x1, 'END_STREAM'], [0x8, 'PADDED']],
-  0x1: [[0x1, 'END_STREAM'], [0x4, 'END_HEADERS'], [0x8, 'PADDED'], [0x20, 'PRIORITY']],
+  0x0: [
+    [0x1, 'END_STREAM'],
+    [0x8, 'PADDED'],
+  ],
+  0x1: [
+    [0x1, 'END_STREAM'],
+    [0x4, 'END_HEADERS'],
+    [0x8, 'PADDED'],
+    [0x20, 'PRIORITY'],
+  ],
   0x4: [[0x1, 'ACK']],
-  0x5: [[0x4, 'END_HEADERS'], [0x8, 'PADDED']],
+  0x5: [
+    [0x4, 'END_HEADERS'],
+    [0x8, 'PADDED'],
+  ],
   0x6: [[0x1, 'ACK']],
   0x9: [[0x4, 'END_HEADERS']],
 };
@@ -102,7 +113,10 @@ export const SETTINGS_NAMES: Readonly<Record<number, string>> = {
 };
 
 const SETTINGS_MEANINGS: Readonly<Record<number, readonly [en: string, ru: string]>> = {
-  0x1: ['largest HPACK dynamic table the sender’s decoder allows (bytes)', 'наибольшая динамическая таблица HPACK, которую допускает декодер отправителя (байт)'],
+  0x1: [
+    'largest HPACK dynamic table the sender’s decoder allows (bytes)',
+    'наибольшая динамическая таблица HPACK, которую допускает декодер отправителя (байт)',
+  ],
   0x2: ['may the server push (1) or not (0)', 'может ли сервер присылать push (1) или нет (0)'],
   0x3: ['streams the peer may open at once', 'сколько потоков собеседник может открыть одновременно'],
   0x4: ['flow-control window of each new stream (bytes)', 'окно управления потоком для каждого нового потока (байт)'],
@@ -141,7 +155,7 @@ export function readFrameHeader(bytes: Uint8Array, at: number): FrameHeader {
 }
 
 export function readUint31(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] & 0x7f) * 2 ** 24) + (bytes[at + 1] << 16) + (bytes[at + 2] << 8) + bytes[at + 3];
+  return (bytes[at] & 0x7f) * 2 ** 24 + (bytes[at + 1] << 16) + (bytes[at + 2] << 8) + bytes[at + 3];
 }
 
 export function readUint32(bytes: Uint8Array, at: number): number {
@@ -160,7 +174,11 @@ export function frameHeaderNode(header: FrameHeader, start: number): WireNode {
       label: 'Frame header (9 bytes)',
       range: { start, end: start + FRAME_HEADER_BYTES },
       children: [
-        ru({ kind: 'h2-length', label: 'Length (24 bits)', value: `${header.length} bytes of payload`, range: { start, end: start + 3 } }, 'Длина (24 бита)', `${header.length} байт полезной нагрузки`),
+        ru(
+          { kind: 'h2-length', label: 'Length (24 bits)', value: `${header.length} bytes of payload`, range: { start, end: start + 3 } },
+          'Длина (24 бита)',
+          `${header.length} байт полезной нагрузки`,
+        ),
         ru({ kind: 'h2-type', label: 'Type (8 bits)', value: typeValue, range: { start: start + 3, end: start + 4 } }, 'Тип (8 бит)'),
         ru(
           {
@@ -170,7 +188,11 @@ export function frameHeaderNode(header: FrameHeader, start: number): WireNode {
             range: { start: start + 4, end: start + 5 },
             children: flags.map(([bit, name]) => {
               const on = (header.flags & bit) !== 0;
-              return ru({ kind: 'h2-flag', label: `${name} (0x${bit.toString(16)})`, value: on ? 'set' : 'not set', range: { start: start + 4, end: start + 5 } }, `${name} (0x${bit.toString(16)})`, on ? 'установлен' : 'не установлен');
+              return ru(
+                { kind: 'h2-flag', label: `${name} (0x${bit.toString(16)})`, value: on ? 'set' : 'not set', range: { start: start + 4, end: start + 5 } },
+                `${name} (0x${bit.toString(16)})`,
+                on ? 'установлен' : 'не установлен',
+              );
             }),
           },
           'Флаги (8 бит)',
@@ -211,7 +233,10 @@ export function settingNode(identifier: number, value: number, start: number): W
       value: `${value}${SETTINGS_MEANINGS[identifier] ? ` — ${SETTINGS_MEANINGS[identifier][0]}` : ''}`,
       range: { start, end: start + 6 },
       children: [
-        ru({ kind: 'h2-setting-id', label: 'Identifier (16 bits)', value: `0x${identifier.toString(16)} ${name}`, range: { start, end: start + 2 } }, 'Идентификатор (16 бит)'),
+        ru(
+          { kind: 'h2-setting-id', label: 'Identifier (16 bits)', value: `0x${identifier.toString(16)} ${name}`, range: { start, end: start + 2 } },
+          'Идентификатор (16 бит)',
+        ),
         ru({ kind: 'h2-setting-value', label: 'Value (32 bits)', value: String(value), range: { start: start + 2, end: start + 6 } }, 'Значение (32 бита)'),
       ],
     },

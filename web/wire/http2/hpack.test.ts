@@ -75,13 +75,25 @@ describe('HPACK decoder, RFC 7541 Appendix C', () => {
     ]);
     expect(decoder.tableSize).toBe(57);
     const second = decoder.decodeBlock(fromHex('8286 84be 5808 6e6f 2d63 6163 6865'), contiguousOffsets(100));
-    expect(second.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([':method: GET', ':scheme: http', ':path: /', ':authority: www.example.com', 'cache-control: no-cache']);
+    expect(second.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([
+      ':method: GET',
+      ':scheme: http',
+      ':path: /',
+      ':authority: www.example.com',
+      'cache-control: no-cache',
+    ]);
     // index 62 (be) is the first dynamic entry; its node says so and points at its one byte
     expect(second.fields[3].range).toEqual({ start: 103, end: 104 });
     expect(second.fields[3].node.children?.[0].value).toMatch(/^dynamic table entry 62/);
     expect(decoder.tableSize).toBe(110);
     const third = decoder.decodeBlock(fromHex('8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65'), contiguousOffsets(0));
-    expect(third.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([':method: GET', ':scheme: https', ':path: /index.html', ':authority: www.example.com', 'custom-key: custom-value']);
+    expect(third.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([
+      ':method: GET',
+      ':scheme: https',
+      ':path: /index.html',
+      ':authority: www.example.com',
+      'custom-key: custom-value',
+    ]);
     expect(decoder.tableEntries).toBe(3);
     expect(decoder.tableSize).toBe(164);
   });
@@ -109,7 +121,11 @@ describe('HPACK decoder, RFC 7541 Appendix C', () => {
     const c23 = never.decodeBlock(fromHex('1008 7061 7373 776f 7264 0673 6563 7265 74'), contiguousOffsets(0));
     expect(c23.fields[0]).toMatchObject({ name: 'password', value: 'secret', representation: 'literal-never-indexed' });
     expect(never.tableEntries).toBe(0);
-    expect(new HpackDecoder().decodeBlock(fromHex('82'), contiguousOffsets(0)).fields[0]).toMatchObject({ name: ':method', value: 'GET', representation: 'indexed' });
+    expect(new HpackDecoder().decodeBlock(fromHex('82'), contiguousOffsets(0)).fields[0]).toMatchObject({
+      name: ':method',
+      value: 'GET',
+      representation: 'indexed',
+    });
   });
 
   it('C.4: three requests with Huffman coding', () => {
@@ -117,10 +133,22 @@ describe('HPACK decoder, RFC 7541 Appendix C', () => {
     decoder.decodeBlock(fromHex('8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff'), contiguousOffsets(0));
     expect(decoder.tableSize).toBe(57);
     const second = decoder.decodeBlock(fromHex('8286 84be 5886 a8eb 1064 9cbf'), contiguousOffsets(0));
-    expect(second.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([':method: GET', ':scheme: http', ':path: /', ':authority: www.example.com', 'cache-control: no-cache']);
+    expect(second.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([
+      ':method: GET',
+      ':scheme: http',
+      ':path: /',
+      ':authority: www.example.com',
+      'cache-control: no-cache',
+    ]);
     expect(decoder.tableSize).toBe(110);
     const third = decoder.decodeBlock(fromHex('8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf'), contiguousOffsets(0));
-    expect(third.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([':method: GET', ':scheme: https', ':path: /index.html', ':authority: www.example.com', 'custom-key: custom-value']);
+    expect(third.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([
+      ':method: GET',
+      ':scheme: https',
+      ':path: /index.html',
+      ':authority: www.example.com',
+      'custom-key: custom-value',
+    ]);
     expect(decoder.tableSize).toBe(164);
   });
 
@@ -131,7 +159,12 @@ describe('HPACK decoder, RFC 7541 Appendix C', () => {
       fromHex('4882 6402 5885 aec3 771a 4b61 96d0 7abe 9410 54d4 44a8 2005 9504 0b81 66e0 82a6 2d1b ff6e 919d 29ad 1718 63c7 8f0b 97c8 e9ae 82ae 43d3'),
       contiguousOffsets(0),
     );
-    expect(first.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([':status: 302', 'cache-control: private', 'date: Mon, 21 Oct 2013 20:13:21 GMT', 'location: https://www.example.com']);
+    expect(first.fields.map((field) => `${field.name}: ${field.value}`)).toEqual([
+      ':status: 302',
+      'cache-control: private',
+      'date: Mon, 21 Oct 2013 20:13:21 GMT',
+      'location: https://www.example.com',
+    ]);
     expect(decoder.tableSize).toBe(222);
     const second = decoder.decodeBlock(fromHex('4883 640e ffc1 c0bf'), contiguousOffsets(0));
     expect(second.fields[0]).toMatchObject({ name: ':status', value: '307' });
@@ -158,7 +191,9 @@ describe('HPACK decoder, RFC 7541 Appendix C', () => {
     const decoder = new HpackDecoder();
     // size update to 256 (3f e1 01), then the C.5.1 response
     const block = decoder.decodeBlock(
-      fromHex('3fe101 4803 3330 3258 0770 7269 7661 7465 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3120 474d 546e 1768 7474 7073 3a2f 2f77 7777 2e65 7861 6d70 6c65 2e63 6f6d'),
+      fromHex(
+        '3fe101 4803 3330 3258 0770 7269 7661 7465 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3120 474d 546e 1768 7474 7073 3a2f 2f77 7777 2e65 7861 6d70 6c65 2e63 6f6d',
+      ),
       contiguousOffsets(0),
     );
     expect(block.nodes[0]).toMatchObject({ kind: 'hpack-table-size-update', value: '256 bytes', range: { start: 0, end: 3 } });
@@ -192,12 +227,16 @@ function headerBlocks(name: string, dir: 'in' | 'out'): Array<{ fields: Array<[s
   const decoded = decodeConnection(fixture.connections[0], chunks);
   const blocks: Array<{ fields: Array<[string, string]>; errors: WireNode[] }> = [];
   let current: { fields: Array<[string, string]>; errors: WireNode[] } | null = null;
-  for (const message of (decoded.messages ?? []).filter((candidate) => candidate.layer === 'h2-frame' && candidate.dir === dir).sort((a, b) => a.range.start - b.range.start)) {
+  for (const message of (decoded.messages ?? [])
+    .filter((candidate) => candidate.layer === 'h2-frame' && candidate.dir === dir)
+    .sort((a, b) => a.range.start - b.range.start)) {
     const fragment = message.tree.children?.find((child) => child.kind === 'hpack-block');
     if (!fragment) continue;
     if (message.fields?.type !== 'CONTINUATION') current = { fields: [], errors: [] };
     const children = fragment.children ?? [];
-    current!.fields.push(...children.filter((node: WireNode) => node.kind === 'hpack-field').map((node: WireNode): [string, string] => [node.label, node.value ?? '']));
+    current!.fields.push(
+      ...children.filter((node: WireNode) => node.kind === 'hpack-field').map((node: WireNode): [string, string] => [node.label, node.value ?? '']),
+    );
     current!.errors.push(...children.filter((node: WireNode) => node.kind === 'hpack-error'));
     if (message.fields?.endHeaders) blocks.push(current!);
   }
@@ -216,7 +255,8 @@ describe('HPACK on captured connections (curl, nghttp, Node, gRPC clients)', () 
       for (const block of responses) {
         // a response's first block begins with :status; a PUSH_PROMISE's names the pushed request
         // (:method); trailers carry no pseudo-header
-        if (block.fields.some(([field]) => field.startsWith(':'))) expect(block.fields[0][0] === ':status' || block.fields.some(([field]) => field === ':method')).toBe(true);
+        if (block.fields.some(([field]) => field.startsWith(':')))
+          expect(block.fields[0][0] === ':status' || block.fields.some(([field]) => field === ':method')).toBe(true);
         for (const [field, value] of block.fields) expect(field + value).not.toMatch(/\uFFFD/);
       }
     });

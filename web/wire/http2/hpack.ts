@@ -16,12 +16,7 @@ export const HPACK_DEFAULT_TABLE_SIZE = 4096;
 const ENTRY_OVERHEAD = 32;
 const STATIC_ENTRIES = STATIC_TABLE.length;
 
-export type HpackRepresentation =
-  | 'indexed'
-  | 'literal-incremental-indexing'
-  | 'literal-without-indexing'
-  | 'literal-never-indexed'
-  | 'table-size-update';
+export type HpackRepresentation = 'indexed' | 'literal-incremental-indexing' | 'literal-without-indexing' | 'literal-never-indexed' | 'table-size-update';
 
 export interface HpackField {
   name: string;
@@ -127,7 +122,13 @@ export class HpackDecoder {
       // The table no longer matches the encoder's: later blocks may reference what was lost.
       this.historyLost = true;
       const rest = block.length - start;
-      nodes.push(ru({ kind: 'hpack-error', label, value: `${rest} bytes not decoded`, range: rangeOf(offsets, start, block.length), error }, labelRu, `не разобрано: ${bytesRu(rest)}`));
+      nodes.push(
+        ru(
+          { kind: 'hpack-error', label, value: `${rest} bytes not decoded`, range: rangeOf(offsets, start, block.length), error },
+          labelRu,
+          `не разобрано: ${bytesRu(rest)}`,
+        ),
+      );
       return { fields, nodes, error };
     };
     while (reader.position < block.length) {
@@ -149,11 +150,16 @@ export class HpackDecoder {
               {
                 kind: 'hpack-indexed',
                 label: `1······· indexed field, index ${index}`,
-                value: index <= STATIC_ENTRIES ? `static table entry ${index}` : `dynamic table entry ${index} (${index - STATIC_ENTRIES} of ${this.dynamic.length}, newest first)`,
+                value:
+                  index <= STATIC_ENTRIES
+                    ? `static table entry ${index}`
+                    : `dynamic table entry ${index} (${index - STATIC_ENTRIES} of ${this.dynamic.length}, newest first)`,
                 range,
               },
               `1······· индексированное поле, индекс ${index}`,
-              index <= STATIC_ENTRIES ? `запись ${index} статической таблицы` : `запись ${index} динамической таблицы (${index - STATIC_ENTRIES}-я из ${this.dynamic.length}, новые первыми)`,
+              index <= STATIC_ENTRIES
+                ? `запись ${index} статической таблицы`
+                : `запись ${index} динамической таблицы (${index - STATIC_ENTRIES}-я из ${this.dynamic.length}, новые первыми)`,
             ),
           ],
         };
@@ -163,7 +169,8 @@ export class HpackDecoder {
       }
       if ((first & 0xe0) === 0x20) {
         const size = reader.integer(5);
-        if (size === undefined) return fail('truncated-integer', start, 'Table size update: the size is cut short', 'Изменение размера таблицы: размер оборван');
+        if (size === undefined)
+          return fail('truncated-integer', start, 'Table size update: the size is cut short', 'Изменение размера таблицы: размер оборван');
         if (size > this.tableSizeLimit) {
           return fail(
             'table-size-above-limit',
@@ -173,7 +180,12 @@ export class HpackDecoder {
           );
         }
         const node = ru(
-          { kind: 'hpack-table-size-update', label: '001····· dynamic table size update', value: `${size} bytes`, range: rangeOf(offsets, start, reader.position) },
+          {
+            kind: 'hpack-table-size-update',
+            label: '001····· dynamic table size update',
+            value: `${size} bytes`,
+            range: rangeOf(offsets, start, reader.position),
+          },
           '001····· изменение размера динамической таблицы',
           bytesRu(size),
         );
@@ -207,7 +219,12 @@ export class HpackDecoder {
         const literal = this.readString(reader, offsets, 'name');
         if ('error' in literal) {
           const cut = literal.error === 'truncated-string' || literal.error === 'truncated-integer';
-          return fail(literal.error, start, `Literal field: the name is ${cut ? 'cut short' : 'not valid Huffman code'}`, `Литерал: имя ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`);
+          return fail(
+            literal.error,
+            start,
+            `Literal field: the name is ${cut ? 'cut short' : 'not valid Huffman code'}`,
+            `Литерал: имя ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`,
+          );
         }
         name = literal.text;
         nameLength = literal.length;
@@ -221,7 +238,12 @@ export class HpackDecoder {
       const literal = this.readString(reader, offsets, 'value');
       if ('error' in literal) {
         const cut = literal.error === 'truncated-string' || literal.error === 'truncated-integer';
-        return fail(literal.error, start, `Literal field ${name}: the value is ${cut ? 'cut short' : 'not valid Huffman code'}`, `Литерал ${name}: значение ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`);
+        return fail(
+          literal.error,
+          start,
+          `Literal field ${name}: the value is ${cut ? 'cut short' : 'not valid Huffman code'}`,
+          `Литерал ${name}: значение ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`,
+        );
       }
       children.push(literal.node);
       const range = rangeOf(offsets, start, reader.position);
@@ -243,7 +265,11 @@ export class HpackDecoder {
     const entry = this.dynamic[index - STATIC_ENTRIES - 1];
     if (entry) return { name: entry.name, value: entry.value, nameLength: entry.nameLength };
     if (this.historyLost) {
-      return { error: 'dynamic-entry-before-gap', label: `Dynamic table entry ${index} was added before a gap in the recording`, labelRu: `Запись ${index} динамической таблицы добавлена до пропуска в записи трафика` };
+      return {
+        error: 'dynamic-entry-before-gap',
+        label: `Dynamic table entry ${index} was added before a gap in the recording`,
+        labelRu: `Запись ${index} динамической таблицы добавлена до пропуска в записи трафика`,
+      };
     }
     return {
       error: 'index-out-of-range',
@@ -284,11 +310,22 @@ export class HpackDecoder {
       huffmanCoded ? `${bytesRu(length)} → ${countRu(octets.length, 'символ', 'символа', 'символов')}` : `${length}`,
     );
     const dataNode = ru(
-      { kind: huffmanCoded ? 'hpack-huffman' : 'hpack-raw', label: huffmanCoded ? 'Huffman code' : 'octets', value: text, range: rangeOf(offsets, dataStart, reader.position) },
+      {
+        kind: huffmanCoded ? 'hpack-huffman' : 'hpack-raw',
+        label: huffmanCoded ? 'Huffman code' : 'octets',
+        value: text,
+        range: rangeOf(offsets, dataStart, reader.position),
+      },
       huffmanCoded ? 'код Хаффмана' : 'байты',
     );
     const node = ru(
-      { kind: what === 'name' ? 'hpack-name' : 'hpack-value', label: what === 'name' ? 'name' : 'value', value: text, range: rangeOf(offsets, start, reader.position), children: [lengthNode, dataNode] },
+      {
+        kind: what === 'name' ? 'hpack-name' : 'hpack-value',
+        label: what === 'name' ? 'name' : 'value',
+        value: text,
+        range: rangeOf(offsets, start, reader.position),
+        children: [lengthNode, dataNode],
+      },
       what === 'name' ? 'имя' : 'значение',
     );
     return { text, length: octets.length, node };

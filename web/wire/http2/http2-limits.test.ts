@@ -18,7 +18,8 @@ function decodeChunks(...parts: Array<{ dir: 'in' | 'out'; bytes: number[] }>) {
   }
   return decodeConnection({ ...connection, closedAt: 100 }, chunks);
 }
-const frames = (messages: WireMessage[] | undefined, dir: 'in' | 'out') => (messages ?? []).filter((message) => message.layer === 'h2-frame' && message.dir === dir);
+const frames = (messages: WireMessage[] | undefined, dir: 'in' | 'out') =>
+  (messages ?? []).filter((message) => message.layer === 'h2-frame' && message.dir === dir);
 function all(node: WireNode): WireNode[] {
   return [node, ...(node.children ?? []).flatMap(all)];
 }
@@ -93,12 +94,19 @@ describe('HTTP/2: values no parser produces', () => {
     bytes.push(rest);
     return bytes;
   };
-  const settings = (tableSize: number) => frame(0x4, 0, 0, [0, 1, (tableSize >>> 24) & 0xff, (tableSize >> 16) & 0xff, (tableSize >> 8) & 0xff, tableSize & 0xff]);
+  const settings = (tableSize: number) =>
+    frame(0x4, 0, 0, [0, 1, (tableSize >>> 24) & 0xff, (tableSize >> 16) & 0xff, (tableSize >> 8) & 0xff, tableSize & 0xff]);
   const ACK = frame(0x4, 0x1, 0, []);
-  const headersErrors = (decoded: ReturnType<typeof decodeChunks>) => frames(decoded.messages, 'in').filter((message) => message.fields?.type === 'HEADERS').map((message) => message.tree.error);
+  const headersErrors = (decoded: ReturnType<typeof decodeChunks>) =>
+    frames(decoded.messages, 'in')
+      .filter((message) => message.fields?.type === 'HEADERS')
+      .map((message) => message.tree.error);
 
   it('a table size update above SETTINGS_HEADER_TABLE_SIZE (4096 until the decoder says otherwise) is a decoding error (RFC 7541 §4.2)', () => {
-    const decoded = decodeChunks({ dir: 'in', bytes: [...frame(0x1, 0x5, 1, [...sizeUpdate(4096), ...GET_BLOCK]), ...frame(0x1, 0x5, 3, [...sizeUpdate(4097), ...GET_BLOCK])] });
+    const decoded = decodeChunks({
+      dir: 'in',
+      bytes: [...frame(0x1, 0x5, 1, [...sizeUpdate(4096), ...GET_BLOCK]), ...frame(0x1, 0x5, 3, [...sizeUpdate(4097), ...GET_BLOCK])],
+    });
     expect(headersErrors(decoded)).toEqual([undefined, 'table-size-above-limit']);
     const error = all(frames(decoded.messages, 'in')[1].tree).find((node) => node.kind === 'hpack-error');
     expect(error?.error).toBe('table-size-above-limit');
@@ -115,7 +123,10 @@ describe('HTTP/2: values no parser produces', () => {
   });
 
   it('a decoder that lowers its limit to 0 makes any larger update an error after the ACK', () => {
-    const decoded = decodeChunks({ dir: 'out', bytes: settings(0) }, { dir: 'in', bytes: [...ACK, ...frame(0x1, 0x5, 1, [...sizeUpdate(0), ...GET_BLOCK]), ...frame(0x1, 0x5, 3, [...sizeUpdate(1), ...GET_BLOCK])] });
+    const decoded = decodeChunks(
+      { dir: 'out', bytes: settings(0) },
+      { dir: 'in', bytes: [...ACK, ...frame(0x1, 0x5, 1, [...sizeUpdate(0), ...GET_BLOCK]), ...frame(0x1, 0x5, 3, [...sizeUpdate(1), ...GET_BLOCK])] },
+    );
     expect(headersErrors(decoded)).toEqual([undefined, 'table-size-above-limit']);
   });
 });
@@ -131,7 +142,9 @@ describe('HTTP/2: SETTINGS_MAX_FRAME_SIZE (RFC 9113 §4.2)', () => {
       { dir: 'out', bytes: maxFrameSize(20_000) },
       { dir: 'in', bytes: [...ACK, ...data(1, 20_000), ...data(1, 20_001)] },
     );
-    const sizes = frames(decoded.messages, 'in').filter((message) => message.fields?.type === 'DATA').map((message) => [message.fields?.length, message.tree.error]);
+    const sizes = frames(decoded.messages, 'in')
+      .filter((message) => message.fields?.type === 'DATA')
+      .map((message) => [message.fields?.length, message.tree.error]);
     expect(sizes).toEqual([
       [16_384, undefined],
       [16_385, 'frame-too-large'],
@@ -145,7 +158,10 @@ describe('HTTP/2: SETTINGS_MAX_FRAME_SIZE (RFC 9113 §4.2)', () => {
     for (let trial = 0; trial < 40; trial += 1) {
       const allowed = 16_384 + random.int(8192);
       const length = allowed - 64 + random.int(128);
-      const decoded = decodeChunks({ dir: 'out', bytes: maxFrameSize(allowed) }, { dir: 'in', bytes: [...ACK, ...frame(0x1, 0x4, 1, GET_BLOCK), ...data(1, length)] });
+      const decoded = decodeChunks(
+        { dir: 'out', bytes: maxFrameSize(allowed) },
+        { dir: 'in', bytes: [...ACK, ...frame(0x1, 0x4, 1, GET_BLOCK), ...data(1, length)] },
+      );
       const error = frames(decoded.messages, 'in').find((message) => message.fields?.type === 'DATA')!.tree.error;
       expect(error, `${length} of ${allowed}`).toBe(length > allowed ? 'frame-too-large' : undefined);
     }

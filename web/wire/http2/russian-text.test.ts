@@ -8,7 +8,18 @@ import type { WireNode } from '../types.ts';
 // has a Russian label, except nodes whose label is data from the wire (a header's name).
 const OURS = /^(h2-|hpack-|grpc-|pb-|connect-)/;
 const LABEL_IS_DATA = new Set(['hpack-field', 'grpc-status-code']);
-const FIXTURES = ['h2c-curl-get', 'h2c-curl-post', 'h2c-nghttp', 'h2c-node-control', 'h2c-push', 'grpc-unary', 'grpc-server-streaming', 'grpc-wirelab', 'grpc-web', 'connect-streaming'];
+const FIXTURES = [
+  'h2c-curl-get',
+  'h2c-curl-post',
+  'h2c-nghttp',
+  'h2c-node-control',
+  'h2c-push',
+  'grpc-unary',
+  'grpc-server-streaming',
+  'grpc-wirelab',
+  'grpc-web',
+  'connect-streaming',
+];
 
 function* walk(node: WireNode): Generator<WireNode> {
   yield node;

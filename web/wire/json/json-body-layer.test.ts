@@ -44,7 +44,7 @@ function response(head: string, body: string | Uint8Array, closed = true) {
 }
 
 describe('JSON bodies as trees with byte ranges', () => {
-  it('decodes curl\'s POST of application/json: every value over its own bytes', () => {
+  it("decodes curl's POST of application/json: every value over its own bytes", () => {
     const { fixture, chunks } = readFixture('curl-post-json');
     const decoded = decodeConnection(fixture.connections[0], chunks);
     const document = bodyLayer(decoded.exchanges[0].request.tree)!;
@@ -63,7 +63,10 @@ describe('JSON bodies as trees with byte ranges', () => {
     const json = '{"type":"about:blank","title":"Not Found","status":404,"localized":{"en":"no user 7","ru":"нет пользователя 7"}}';
     const cut = 37;
     const chunked = `${cut.toString(16)}\r\n${json.slice(0, cut)}\r\n${(text(json).length - cut).toString(16)}\r\n${json.slice(cut)}\r\n0\r\n\r\n`;
-    const { decoded, exchange } = response('HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n', chunked);
+    const { decoded, exchange } = response(
+      'HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n',
+      chunked,
+    );
     const document = bodyLayer(exchange.response!.tree)!;
     expect(document.label).toBe('JSON (application/problem+json)');
     // values inside one chunk read back from the captured bytes; "status" lies in the second chunk
@@ -109,7 +112,10 @@ describe('JSON bodies as trees with byte ranges', () => {
   });
 
   it('leaves a compressed body (Content-Encoding: gzip) as bytes: nothing in web/wire inflates it', () => {
-    const { exchange } = response('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n', new Uint8Array([0x1f, 0x8b, 8, 0]));
+    const { exchange } = response(
+      'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n',
+      new Uint8Array([0x1f, 0x8b, 8, 0]),
+    );
     expect(bodyLayer(exchange.response!.tree)).toBeUndefined();
   });
 
@@ -134,7 +140,9 @@ describe('JSON bodies as trees with byte ranges', () => {
 
   it('decodes an HTML form: names and values percent-decoded, each over its bytes', () => {
     const body = 'name=Ada+Lovelace&email=ada%40example.com&note=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82&bad=100%&flag';
-    const request = text(`POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    const request = text(
+      `POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     const { connection, chunks } = connectionOf([request], [], true);
     const decoded = decodeConnection(connection, chunks);
     const form = bodyLayer(decoded.exchanges[0].request.tree)!;
@@ -155,7 +163,9 @@ describe('JSON bodies as trees with byte ranges', () => {
   it('decodes JSON bodies over h2c too (curl --http2-prior-knowledge POST)', () => {
     const { fixture, chunks } = readFixture('h2c-curl-post');
     const decoded = decodeConnection(fixture.connections[0], chunks);
-    const documents = decoded.exchanges.flatMap((exchange) => [exchange.request.tree, exchange.response?.tree].flatMap((tree) => (tree ? [...walk(tree)] : []))).filter((node) => node.kind === 'json-document');
+    const documents = decoded.exchanges
+      .flatMap((exchange) => [exchange.request.tree, exchange.response?.tree].flatMap((tree) => (tree ? [...walk(tree)] : [])))
+      .filter((node) => node.kind === 'json-document');
     expect(documents.length).toBeGreaterThan(0);
     for (const document of documents) expect(document.error).toBeUndefined();
   });

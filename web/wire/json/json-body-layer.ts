@@ -25,7 +25,10 @@ const utf8 = new TextDecoder('utf-8');
 const mediaType = (context: PayloadContext) => (context.contentType ?? '').split(';')[0].trim().toLowerCase();
 
 function contentEncoded(context: PayloadContext): boolean {
-  const encoding = context.headers?.find(([name]) => name.toLowerCase() === 'content-encoding')?.[1].trim().toLowerCase();
+  const encoding = context.headers
+    ?.find(([name]) => name.toLowerCase() === 'content-encoding')?.[1]
+    .trim()
+    .toLowerCase();
   return encoding !== undefined && encoding !== '' && encoding !== 'identity';
 }
 
@@ -54,11 +57,20 @@ function tooLarge(length: number, offsets: PayloadOffsets, type: string): WireNo
 }
 
 const CLAUSE_TEXT: Record<JsonClause, { en: string; ru: string }> = {
-  '§2': { en: 'RFC 8259 §2: a JSON text is one value between optional whitespace', ru: 'RFC 8259 §2: JSON-текст — одно значение, вокруг него только пробельные символы' },
+  '§2': {
+    en: 'RFC 8259 §2: a JSON text is one value between optional whitespace',
+    ru: 'RFC 8259 §2: JSON-текст — одно значение, вокруг него только пробельные символы',
+  },
   '§4': { en: 'RFC 8259 §4: an object is { "name": value, … }', ru: 'RFC 8259 §4: объект записывается как { "имя": значение, … }' },
   '§5': { en: 'RFC 8259 §5: an array is [ value, … ]', ru: 'RFC 8259 §5: массив записывается как [ значение, … ]' },
-  '§6': { en: 'RFC 8259 §6: a number is -? int frac? exp? (no leading zeros, no bare dot)', ru: 'RFC 8259 §6: число — это -? целая часть, дробь?, порядок? (без ведущих нулей и голой точки)' },
-  '§7': { en: 'RFC 8259 §7: a string is quoted, with control characters escaped and only the listed escapes', ru: 'RFC 8259 §7: строка в кавычках, управляющие символы экранированы, допустимы только перечисленные escape-последовательности' },
+  '§6': {
+    en: 'RFC 8259 §6: a number is -? int frac? exp? (no leading zeros, no bare dot)',
+    ru: 'RFC 8259 §6: число — это -? целая часть, дробь?, порядок? (без ведущих нулей и голой точки)',
+  },
+  '§7': {
+    en: 'RFC 8259 §7: a string is quoted, with control characters escaped and only the listed escapes',
+    ru: 'RFC 8259 §7: строка в кавычках, управляющие символы экранированы, допустимы только перечисленные escape-последовательности',
+  },
   '§9': { en: 'RFC 8259 §9: a parser may limit nesting', ru: 'RFC 8259 §9: парсер вправе ограничить вложенность' },
 };
 
@@ -75,7 +87,13 @@ function parseJsonText(bytes: Uint8Array, offsets: PayloadOffsets, complete: boo
       const code = complete ? 'truncated' : 'incomplete';
       return {
         error: ru(
-          { kind: 'json-error', label: complete ? 'JSON cut short' : 'JSON still arriving', value: `${syntax.message} at byte ${syntax.at}`, range, error: code },
+          {
+            kind: 'json-error',
+            label: complete ? 'JSON cut short' : 'JSON still arriving',
+            value: `${syntax.message} at byte ${syntax.at}`,
+            range,
+            error: code,
+          },
           complete ? 'JSON оборван' : 'JSON ещё приходит',
           `${russianMessage(syntax.message)}, байт ${syntax.at}`,
         ),
@@ -84,7 +102,13 @@ function parseJsonText(bytes: Uint8Array, offsets: PayloadOffsets, complete: boo
     const clause = CLAUSE_TEXT[syntax.clause];
     return {
       error: ru(
-        { kind: 'json-error', label: `not valid JSON: ${syntax.message}`, value: `at byte ${syntax.at} · ${clause.en}`, range, error: `json-invalid-${syntax.clause.slice(1)}` },
+        {
+          kind: 'json-error',
+          label: `not valid JSON: ${syntax.message}`,
+          value: `at byte ${syntax.at} · ${clause.en}`,
+          range,
+          error: `json-invalid-${syntax.clause.slice(1)}`,
+        },
         `это не JSON: ${russianMessage(syntax.message)}`,
         `байт ${syntax.at} · ${clause.ru}`,
       ),
@@ -121,7 +145,14 @@ function decodeJsonDocument(payload: Uint8Array, offsets: PayloadOffsets, comple
     return ru({ ...tree, kind: 'json-document', label: `JSON (${type})`, range: whole }, `JSON (${type})`, russianTextOf(tree)?.value);
   }
   return ru(
-    { kind: 'json-document', label: `JSON (${type})`, value: clip(utf8.decode(payload.subarray(0, 240)), 80), range: whole, children: [error!], ...(error!.error ? { error: error!.error } : {}) },
+    {
+      kind: 'json-document',
+      label: `JSON (${type})`,
+      value: clip(utf8.decode(payload.subarray(0, 240)), 80),
+      range: whole,
+      children: [error!],
+      ...(error!.error ? { error: error!.error } : {}),
+    },
     `JSON (${type})`,
   );
 }
@@ -152,10 +183,22 @@ function decodeNdjson(payload: Uint8Array, offsets: PayloadOffsets, complete: bo
     start = end + 1;
   }
   if (count > MAX_NDJSON_LINES) {
-    lines.push(ru({ kind: 'json-note', label: 'more lines', value: `${count - MAX_NDJSON_LINES} not shown`, range: rangeOf(offsets, 0, payload.length) }, 'ещё строки', `не показано: ${count - MAX_NDJSON_LINES}`));
+    lines.push(
+      ru(
+        { kind: 'json-note', label: 'more lines', value: `${count - MAX_NDJSON_LINES} not shown`, range: rangeOf(offsets, 0, payload.length) },
+        'ещё строки',
+        `не показано: ${count - MAX_NDJSON_LINES}`,
+      ),
+    );
   }
   return ru(
-    { kind: 'json-document', label: `NDJSON (${type})`, value: `${count} ${count === 1 ? 'line' : 'lines'}`, range: rangeOf(offsets, 0, payload.length), children: lines },
+    {
+      kind: 'json-document',
+      label: `NDJSON (${type})`,
+      value: `${count} ${count === 1 ? 'line' : 'lines'}`,
+      range: rangeOf(offsets, 0, payload.length),
+      children: lines,
+    },
     `NDJSON (${type})`,
     `строк: ${count}`,
   );
@@ -179,10 +222,22 @@ function decodeForm(payload: Uint8Array, offsets: PayloadOffsets): WireNode {
     start = end + 1;
   }
   if (count > MAX_FORM_FIELDS) {
-    fields.push(ru({ kind: 'form-note', label: 'more fields', value: `${count - MAX_FORM_FIELDS} not shown`, range: rangeOf(offsets, 0, payload.length) }, 'ещё поля', `не показано: ${count - MAX_FORM_FIELDS}`));
+    fields.push(
+      ru(
+        { kind: 'form-note', label: 'more fields', value: `${count - MAX_FORM_FIELDS} not shown`, range: rangeOf(offsets, 0, payload.length) },
+        'ещё поля',
+        `не показано: ${count - MAX_FORM_FIELDS}`,
+      ),
+    );
   }
   return ru(
-    { kind: 'form-document', label: `form (${FORM_CONTENT_TYPE})`, value: `${count} ${count === 1 ? 'field' : 'fields'}`, range: rangeOf(offsets, 0, payload.length), children: fields },
+    {
+      kind: 'form-document',
+      label: `form (${FORM_CONTENT_TYPE})`,
+      value: `${count} ${count === 1 ? 'field' : 'fields'}`,
+      range: rangeOf(offsets, 0, payload.length),
+      children: fields,
+    },
     `форма (${FORM_CONTENT_TYPE})`,
     `полей: ${count}`,
   );

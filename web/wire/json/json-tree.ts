@@ -33,7 +33,6 @@ export function jsonTree(node: JsonNode, label: string, offsets: PayloadOffsets,
   return { kind: 'json-value', label, value: clip(text), range };
 }
 
-
 export function clip(text: string, chars = 120): string {
   return text.length > chars ? `${text.slice(0, chars)}…` : text;
 }

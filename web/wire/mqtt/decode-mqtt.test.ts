@@ -61,10 +61,17 @@ describe('decodeMqttPackets', () => {
       const [node] = decode(bytes).nodes;
       return { en: messageMarkOf(node!)?.summary, ru: russianSummaryOf({ tree: node! }), value: russianTextOf(node!)?.value };
     };
-    expect(summaries(connect)).toMatchObject({ en: 'CONNECT · MQTT 3.1.1 · client worker · clean 0 · keep-alive 60 s', ru: 'CONNECT · MQTT 3.1.1 · клиент worker · чистая сессия 0 · keep-alive 60 с' });
+    expect(summaries(connect)).toMatchObject({
+      en: 'CONNECT · MQTT 3.1.1 · client worker · clean 0 · keep-alive 60 s',
+      ru: 'CONNECT · MQTT 3.1.1 · клиент worker · чистая сессия 0 · keep-alive 60 с',
+    });
     expect(summaries(connack).ru).toMatch(/^CONNACK · 0 /);
     expect(summaries(connack).ru).not.toBe(summaries(connack).en);
-    expect(summaries(publishQos2)).toMatchObject({ en: 'PUBLISH · orders/1 · QoS 2 · id 7 · 7 B', ru: 'PUBLISH · orders/1 · QoS 2 · id 7 · 7 байт', value: 'orders/1 · QoS 2 · id 7 · 7 байт' });
+    expect(summaries(publishQos2)).toMatchObject({
+      en: 'PUBLISH · orders/1 · QoS 2 · id 7 · 7 B',
+      ru: 'PUBLISH · orders/1 · QoS 2 · id 7 · 7 байт',
+      value: 'orders/1 · QoS 2 · id 7 · 7 байт',
+    });
     expect(summaries(Buffer.from([0x31, 0x05, ...str('a'), 0x41, 0x42])).ru).toBe('PUBLISH · a · QoS 0 · сохраняемое · 2 байта');
     expect(summaries(suback)).toMatchObject({ en: 'SUBACK · id 1 · QoS 1, failure', ru: 'SUBACK · id 1 · QoS 1, отказ' });
     expect(summaries(pubrec).ru).toBe('PUBREC · id 7');
@@ -85,12 +92,31 @@ describe('decodeMqttPackets', () => {
       ['clean-session', '.... ..0. = no: keep the session'],
       ['reserved', '.... ...0 = 0'],
     ]);
-    expect(messageMarkOf(packet!)!.fields).toMatchObject({ type: 'CONNECT', protocol: 'MQTT', level: 4, cleanSession: false, keepAlive: 60, clientId: 'worker', userName: 'sandbox:a' });
+    expect(messageMarkOf(packet!)!.fields).toMatchObject({
+      type: 'CONNECT',
+      protocol: 'MQTT',
+      level: 4,
+      cleanSession: false,
+      keepAlive: 60,
+      clientId: 'worker',
+      userName: 'sandbox:a',
+    });
   });
 
   it('gives the will topic and, when it is UTF-8, the will message as fields', () => {
     const withWill = (message: number[]) => {
-      const body = [...str('MQTT'), 0x04, 0x0e, 0x00, 0x0a, ...str('sensor-7'), ...str('status/sensor-7'), message.length >> 8, message.length & 0xff, ...message];
+      const body = [
+        ...str('MQTT'),
+        0x04,
+        0x0e,
+        0x00,
+        0x0a,
+        ...str('sensor-7'),
+        ...str('status/sensor-7'),
+        message.length >> 8,
+        message.length & 0xff,
+        ...message,
+      ];
       return messageMarkOf(decode(Buffer.from([0x10, body.length, ...body])).nodes[0]!)!.fields;
     };
     expect(withWill([...Buffer.from('offline')])).toMatchObject({ will: true, willTopic: 'status/sensor-7', willMessage: 'offline' });
@@ -116,7 +142,12 @@ describe('decodeMqttPackets', () => {
 
   it("reads QoS 2's four packets, grouped by their packet id", () => {
     const { nodes } = decode(Buffer.concat([publishQos2, pubrec, pubrel, pubcomp]));
-    expect(nodes.map((n) => messageMarkOf(n)!.summary)).toEqual(['PUBLISH · orders/1 · QoS 2 · id 7 · 7 B', 'PUBREC · id 7', 'PUBREL · id 7', 'PUBCOMP · id 7']);
+    expect(nodes.map((n) => messageMarkOf(n)!.summary)).toEqual([
+      'PUBLISH · orders/1 · QoS 2 · id 7 · 7 B',
+      'PUBREC · id 7',
+      'PUBREL · id 7',
+      'PUBCOMP · id 7',
+    ]);
     expect(new Set(nodes.map((n) => messageMarkOf(n)!.group))).toEqual(new Set(['packet 7']));
     expect(find(nodes[0]!, 'payload')!.value).toBe('{"n":1}');
     expect(find(nodes[0]!, 'qos')!.value).toBe('.... .10. = 2');
@@ -145,7 +176,8 @@ describe('decodeMqttPackets', () => {
   });
 
   it('flags every violation of MQTT 3.1.1 as an error node naming its clause', () => {
-    const connectWith = (name: string, level: number, flags: number, rest: number[]) => Buffer.from([0x10, 6 + name.length + rest.length, ...str(name), level, flags, 0x00, 0x3c, ...rest]);
+    const connectWith = (name: string, level: number, flags: number, rest: number[]) =>
+      Buffer.from([0x10, 6 + name.length + rest.length, ...str(name), level, flags, 0x00, 0x3c, ...rest]);
     const errorOf = (bytes: Buffer | number[], kind: string) => find(decode(Buffer.from(bytes)).nodes[0]!, kind)?.error;
     const text = (code: string | undefined) => (code ? wireErrorText(code, 'en') : undefined);
     // CONNECT

@@ -85,7 +85,13 @@ class BodyReader {
    * A 2-byte length, then that many bytes: a UTF-8 string (or binary data when `binary`).
    * `rule` says what else the string breaks (mqtt-rules.ts); by default, a string's own rules.
    */
-  lengthPrefixed(kind: string, label: string, russian: string, binary = false, rule: (text: string) => string | undefined = stringError): { node: WireNode; text?: string } {
+  lengthPrefixed(
+    kind: string,
+    label: string,
+    russian: string,
+    binary = false,
+    rule: (text: string) => string | undefined = stringError,
+  ): { node: WireNode; text?: string } {
     const start = this.at;
     if (this.left < 2) return { node: ru(this.short(kind, label), russian) };
     const length = (this.bytes[this.at]! << 8) | this.bytes[this.at + 1]!;
@@ -110,7 +116,11 @@ class BodyReader {
     const value = binary ? `${length} B` : (text ?? hex(data));
     // a byte count is words ("43 B"), said in the reader's language; text from the wire is data
     const valueRu = binary ? bytesRu(length) : undefined;
-    const dataNode = ru({ kind: 'string-data', label: binary ? 'bytes' : 'UTF-8', value, range: this.range(this.at, this.at + length) }, binary ? 'байты' : 'UTF-8', valueRu);
+    const dataNode = ru(
+      { kind: 'string-data', label: binary ? 'bytes' : 'UTF-8', value, range: this.range(this.at, this.at + length) },
+      binary ? 'байты' : 'UTF-8',
+      valueRu,
+    );
     this.at += length;
     const node = ru({ kind, label, value, range: this.range(start, this.at), children: [lengthNode, dataNode], ...(error ? { error } : {}) }, russian, valueRu);
     return { node, text };
@@ -159,18 +169,33 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const flags = first & 0x0f;
   const name = PACKET_TYPES[type] ?? `reserved-${type}`;
   const byteRange = rangeOf(offsets, start, start + 1);
-  const typeNode = bit('packet-type', 'packet type', 'тип пакета', `${bits(first).slice(0, 4)} .... = ${type} (${name})`, byteRange, PACKET_TYPES[type] ? undefined : 'mqtt-reserved-type');
+  const typeNode = bit(
+    'packet-type',
+    'packet type',
+    'тип пакета',
+    `${bits(first).slice(0, 4)} .... = ${type} (${name})`,
+    byteRange,
+    PACKET_TYPES[type] ? undefined : 'mqtt-reserved-type',
+  );
   const flagNodes: WireNode[] =
     type === 3
       ? [
-          bit('dup', 'DUP', 'DUP (повтор)', `.... ${bits(first)[4]}... = ${(flags >> 3) & 1 ? 'resent' : 'first attempt'}`, byteRange, flags & 0x08 && ((flags >> 1) & 3) === 0 ? 'mqtt-dup-on-qos-0' : undefined),
+          bit(
+            'dup',
+            'DUP',
+            'DUP (повтор)',
+            `.... ${bits(first)[4]}... = ${(flags >> 3) & 1 ? 'resent' : 'first attempt'}`,
+            byteRange,
+            flags & 0x08 && ((flags >> 1) & 3) === 0 ? 'mqtt-dup-on-qos-0' : undefined,
+          ),
           bit('qos', 'QoS', 'QoS', `.... .${bits(first).slice(5, 7)}. = ${(flags >> 1) & 3}`, byteRange, ((flags >> 1) & 3) === 3 ? 'mqtt-qos-3' : undefined),
           bit('retain', 'RETAIN', 'RETAIN (сохранить)', `.... ...${bits(first)[7]} = ${flags & 1 ? 'yes' : 'no'}`, byteRange),
         ]
-      : [
-          bit('flags', 'flags', 'флаги', `.... ${bits(first).slice(4)}`, byteRange, (REQUIRED_FLAGS[type] ?? 0) !== flags ? 'mqtt-bad-flags' : undefined),
-        ];
-  const fixedHeader = ru({ kind: 'fixed-header', label: 'fixed header', value: `0x${first.toString(16).padStart(2, '0')}`, range: byteRange, children: [typeNode, ...flagNodes] }, 'фиксированный заголовок');
+      : [bit('flags', 'flags', 'флаги', `.... ${bits(first).slice(4)}`, byteRange, (REQUIRED_FLAGS[type] ?? 0) !== flags ? 'mqtt-bad-flags' : undefined)];
+  const fixedHeader = ru(
+    { kind: 'fixed-header', label: 'fixed header', value: `0x${first.toString(16).padStart(2, '0')}`, range: byteRange, children: [typeNode, ...flagNodes] },
+    'фиксированный заголовок',
+  );
 
   // Remaining length, byte by byte.
   let length = 0;
@@ -178,7 +203,16 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const lengthBytes: WireNode[] = [];
   for (let i = 0; ; i++) {
     if (at >= bytes.length) {
-      const node = ru({ kind: 'mqtt-packet', label: name, range: rangeOf(offsets, start, bytes.length), children: [fixedHeader, ...lengthBytes], error: complete ? 'truncated' : 'incomplete' }, name);
+      const node = ru(
+        {
+          kind: 'mqtt-packet',
+          label: name,
+          range: rangeOf(offsets, start, bytes.length),
+          children: [fixedHeader, ...lengthBytes],
+          error: complete ? 'truncated' : 'incomplete',
+        },
+        name,
+      );
       return { node };
     }
     const byte = bytes[at]!;
@@ -197,16 +231,34 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
     at++;
     if ((byte & 0x80) === 0) break;
     if (i === 3) {
-      const node = ru({ kind: 'mqtt-packet', label: name, range: rangeOf(offsets, start, at), children: [fixedHeader, ...lengthBytes], error: 'mqtt-malformed-length' }, name);
+      const node = ru(
+        { kind: 'mqtt-packet', label: name, range: rangeOf(offsets, start, at), children: [fixedHeader, ...lengthBytes], error: 'mqtt-malformed-length' },
+        name,
+      );
       // Nothing after a broken length can be framed: the rest stays unread.
       return { node };
     }
   }
-  const lengthNode = ru({ kind: 'remaining-length', label: 'remaining length', value: `${length} B`, range: rangeOf(offsets, start + 1, at), children: lengthBytes }, 'оставшаяся длина', bytesRu(length));
+  const lengthNode = ru(
+    { kind: 'remaining-length', label: 'remaining length', value: `${length} B`, range: rangeOf(offsets, start + 1, at), children: lengthBytes },
+    'оставшаяся длина',
+    bytesRu(length),
+  );
   const bodyStart = at;
   const end = bodyStart + length;
   if (end > bytes.length) {
-    const node = ru({ kind: 'mqtt-packet', label: name, value: `${length} B`, range: rangeOf(offsets, start, bytes.length), children: [fixedHeader, lengthNode], error: complete ? 'truncated' : 'incomplete' }, name, bytesRu(length));
+    const node = ru(
+      {
+        kind: 'mqtt-packet',
+        label: name,
+        value: `${length} B`,
+        range: rangeOf(offsets, start, bytes.length),
+        children: [fixedHeader, lengthNode],
+        error: complete ? 'truncated' : 'incomplete',
+      },
+      name,
+      bytesRu(length),
+    );
     return { node };
   }
 
@@ -214,7 +266,20 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const fields: MqttPacketFields = { type: name, remainingLength: length };
   const body = decodeBody(type, flags, reader, fields);
   const children = [fixedHeader, lengthNode, ...body.nodes];
-  if (reader.left > 0) children.push(ru({ kind: 'unexpected-bytes', label: 'bytes past the fields', value: `${reader.left} B`, range: reader.range(reader.at, end), error: 'mqtt-trailing-bytes' }, 'лишние байты', bytesRu(reader.left)));
+  if (reader.left > 0)
+    children.push(
+      ru(
+        {
+          kind: 'unexpected-bytes',
+          label: 'bytes past the fields',
+          value: `${reader.left} B`,
+          range: reader.range(reader.at, end),
+          error: 'mqtt-trailing-bytes',
+        },
+        'лишние байты',
+        bytesRu(reader.left),
+      ),
+    );
   const node = ru({ kind: 'mqtt-packet', label: name, value: body.summary, range: rangeOf(offsets, start, end), children }, name, body.summaryRu);
   markMessage(node, {
     layer: 'mqtt-packet',
@@ -272,13 +337,36 @@ function decodeConnack(reader: BodyReader, fields: MqttPacketFields): DecodedBod
   const ack = reader.byte();
   if (ack === undefined) return { nodes: [reader.short('connack-flags', 'acknowledge flags')], ...NO_SUMMARY };
   fields.sessionPresent = (ack & 1) === 1;
-  nodes.push(ru({ kind: 'connack-flags', label: 'session present', value: `${bits(ack)} = ${ack & 1 ? 'yes' : 'no'}`, range: reader.range(reader.at, reader.at + 1), ...(ack & 0xfe ? { error: 'mqtt-connack-flags' } : {}) }, 'сессия уже есть'));
+  nodes.push(
+    ru(
+      {
+        kind: 'connack-flags',
+        label: 'session present',
+        value: `${bits(ack)} = ${ack & 1 ? 'yes' : 'no'}`,
+        range: reader.range(reader.at, reader.at + 1),
+        ...(ack & 0xfe ? { error: 'mqtt-connack-flags' } : {}),
+      },
+      'сессия уже есть',
+    ),
+  );
   reader.at++;
   const code = reader.byte();
   if (code === undefined) return { nodes: [...nodes, reader.short('return-code', 'return code')], ...NO_SUMMARY };
   fields.returnCode = code;
   const meaning = CONNACK_CODES[code] ?? { en: 'reserved', ru: 'зарезервирован' };
-  nodes.push(ru({ kind: 'return-code', label: 'return code', value: `${code} ${meaning.en}`, range: reader.range(reader.at, reader.at + 1), ...(CONNACK_CODES[code] ? {} : { error: 'mqtt-connack-code' }) }, 'код ответа', `${code} ${meaning.ru}`));
+  nodes.push(
+    ru(
+      {
+        kind: 'return-code',
+        label: 'return code',
+        value: `${code} ${meaning.en}`,
+        range: reader.range(reader.at, reader.at + 1),
+        ...(CONNACK_CODES[code] ? {} : { error: 'mqtt-connack-code' }),
+      },
+      'код ответа',
+      `${code} ${meaning.ru}`,
+    ),
+  );
   reader.at++;
   return { nodes, summary: `${code} ${meaning.en}`, summaryRu: `${code} ${meaning.ru}` };
 }
@@ -329,15 +417,34 @@ function decodeSubscription(type: 8 | 10, reader: BodyReader, fields: MqttPacket
       const children = [...(filter.node.children ?? [])];
       if (requested === undefined) children.push(reader.short('requested-qos', 'requested QoS'));
       else {
-        children.push(ru({ kind: 'requested-qos', label: 'requested QoS', value: String(requested & 3), range: reader.range(reader.at, reader.at + 1), ...(requested > 2 ? { error: 'mqtt-requested-qos' } : {}) }, 'запрошенный QoS'));
+        children.push(
+          ru(
+            {
+              kind: 'requested-qos',
+              label: 'requested QoS',
+              value: String(requested & 3),
+              range: reader.range(reader.at, reader.at + 1),
+              ...(requested > 2 ? { error: 'mqtt-requested-qos' } : {}),
+            },
+            'запрошенный QoS',
+          ),
+        );
         reader.at++;
       }
-      nodes.push({ ...filter.node, range: { start: filter.node.range.start, end: children.at(-1)!.range.end }, children, value: `${filter.text ?? '?'} · QoS ${requested ?? '?'}` });
+      nodes.push({
+        ...filter.node,
+        range: { start: filter.node.range.start, end: children.at(-1)!.range.end },
+        children,
+        value: `${filter.text ?? '?'} · QoS ${requested ?? '?'}`,
+      });
     }
     filters.push(filter.text ?? '?');
   }
   fields.topics = filters.join(' ');
-  const error = filters.length === 0 ? [ru({ kind: 'no-topics', label: 'no topic filter', range: reader.range(reader.at, reader.at), error: 'mqtt-no-topics' }, 'нет фильтра тем')] : [];
+  const error =
+    filters.length === 0
+      ? [ru({ kind: 'no-topics', label: 'no topic filter', range: reader.range(reader.at, reader.at), error: 'mqtt-no-topics' }, 'нет фильтра тем')]
+      : [];
   const summary = `id ${packetId.value ?? '?'} · ${filters.join(', ')}`;
   return { nodes: [...nodes, ...error], summary, summaryRu: summary };
 }
@@ -353,11 +460,25 @@ function decodeSuback(reader: BodyReader, fields: MqttPacketFields): DecodedBody
     const russian = code === 0x80 ? 'отказ' : code <= 2 ? meaning : 'зарезервирован';
     granted.push(meaning);
     grantedRu.push(russian);
-    nodes.push(ru({ kind: 'granted-qos', label: 'granted', value: `0x${code.toString(16).padStart(2, '0')} ${meaning}`, range: reader.range(reader.at, reader.at + 1), ...(code > 2 && code !== 0x80 ? { error: 'mqtt-suback-code' } : {}) }, 'выдано', `0x${code.toString(16).padStart(2, '0')} ${russian}`));
+    nodes.push(
+      ru(
+        {
+          kind: 'granted-qos',
+          label: 'granted',
+          value: `0x${code.toString(16).padStart(2, '0')} ${meaning}`,
+          range: reader.range(reader.at, reader.at + 1),
+          ...(code > 2 && code !== 0x80 ? { error: 'mqtt-suback-code' } : {}),
+        },
+        'выдано',
+        `0x${code.toString(16).padStart(2, '0')} ${russian}`,
+      ),
+    );
     reader.at++;
   }
   if (granted.length === 0 && packetId.value !== undefined) {
-    nodes.push(ru({ kind: 'no-return-codes', label: 'no return code', range: reader.range(reader.at, reader.at), error: 'mqtt-no-return-codes' }, 'нет кода ответа'));
+    nodes.push(
+      ru({ kind: 'no-return-codes', label: 'no return code', range: reader.range(reader.at, reader.at), error: 'mqtt-no-return-codes' }, 'нет кода ответа'),
+    );
   }
   fields.granted = granted.join(' ');
   return { nodes, summary: `id ${packetId.value ?? '?'} · ${granted.join(', ')}`, summaryRu: `id ${packetId.value ?? '?'} · ${grantedRu.join(', ')}` };
@@ -371,8 +492,22 @@ function connectFlagNodes(flags: number, range: WireNode['range']): WireNode[] {
   const willQosError = willQos === 3 ? 'mqtt-will-qos-3' : willQos > 0 && !has(0x04) ? 'mqtt-will-qos-without-will' : undefined;
   return [
     bit('user-name-flag', 'user name', 'имя пользователя', `${b[0]}... .... = ${has(0x80) ? 'present' : 'absent'}`, range),
-    bit('password-flag', 'password', 'пароль', `.${b[1]}.. .... = ${has(0x40) ? 'present' : 'absent'}`, range, has(0x40) && !has(0x80) ? 'mqtt-password-without-user' : undefined),
-    bit('will-retain', 'will retain', 'сохранять завещание', `..${b[2]}. .... = ${has(0x20) ? 'yes' : 'no'}`, range, has(0x20) && !has(0x04) ? 'mqtt-will-retain-without-will' : undefined),
+    bit(
+      'password-flag',
+      'password',
+      'пароль',
+      `.${b[1]}.. .... = ${has(0x40) ? 'present' : 'absent'}`,
+      range,
+      has(0x40) && !has(0x80) ? 'mqtt-password-without-user' : undefined,
+    ),
+    bit(
+      'will-retain',
+      'will retain',
+      'сохранять завещание',
+      `..${b[2]}. .... = ${has(0x20) ? 'yes' : 'no'}`,
+      range,
+      has(0x20) && !has(0x04) ? 'mqtt-will-retain-without-will' : undefined,
+    ),
     bit('will-qos', 'will QoS', 'QoS завещания', `...${b[3]} ${b[4]}... = ${willQos}`, range, willQosError),
     bit('will-flag', 'will', 'завещание (last will)', `.... .${b[5]}.. = ${has(0x04) ? 'present' : 'absent'}`, range),
     bit('clean-session', 'clean session', 'чистая сессия', `.... ..${b[6]}. = ${has(0x02) ? 'yes: start afresh' : 'no: keep the session'}`, range),
@@ -396,7 +531,18 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): DecodedBod
   const names = level === 3 ? ['MQIsdp', 'MQTT'] : level === 4 || level === 5 ? ['MQTT'] : ['MQTT', 'MQIsdp'];
   if (protocol.text !== undefined && !protocol.node.error && !names.includes(protocol.text)) protocol.node.error = 'mqtt-protocol-name';
   const version = known ?? (level === 5 ? 'MQTT 5' : 'unknown');
-  nodes.push(ru({ kind: 'protocol-level', label: 'protocol level', value: `${level} (${version})`, range: reader.range(reader.at, reader.at + 1), ...(known ? {} : { error: 'mqtt-protocol-level' }) }, 'версия протокола'));
+  nodes.push(
+    ru(
+      {
+        kind: 'protocol-level',
+        label: 'protocol level',
+        value: `${level} (${version})`,
+        range: reader.range(reader.at, reader.at + 1),
+        ...(known ? {} : { error: 'mqtt-protocol-level' }),
+      },
+      'версия протокола',
+    ),
+  );
   reader.at++;
   const flags = reader.byte();
   if (flags === undefined) return { nodes: [...nodes, reader.short('connect-flags', 'connect flags')], ...NO_SUMMARY };
@@ -405,7 +551,18 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): DecodedBod
   fields.cleanSession = has(0x02);
   fields.will = has(0x04);
   fields.keepAlive = -1;
-  nodes.push(ru({ kind: 'connect-flags', label: 'connect flags', value: `0x${flags.toString(16).padStart(2, '0')}`, range: flagsRange, children: connectFlagNodes(flags, flagsRange) }, 'флаги подключения'));
+  nodes.push(
+    ru(
+      {
+        kind: 'connect-flags',
+        label: 'connect flags',
+        value: `0x${flags.toString(16).padStart(2, '0')}`,
+        range: flagsRange,
+        children: connectFlagNodes(flags, flagsRange),
+      },
+      'флаги подключения',
+    ),
+  );
   reader.at++;
   const keepAlive = reader.uint16('keep-alive', 'keep-alive (s)', 'keep-alive (с)');
   nodes.push(keepAlive.node);

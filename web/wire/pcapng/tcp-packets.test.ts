@@ -161,7 +161,9 @@ describe('connectionPackets', () => {
     const server = packets[1].seq;
     expect(fromServer.map((packet) => packet.seq - server - 1)).toEqual([0, MAX_SEGMENT_PAYLOAD, 2 * MAX_SEGMENT_PAYLOAD]);
     // Between the segments, the client acknowledges what it got so far.
-    const clientAcks = packets.filter((packet) => packet.sourcePort === 53312 && packet.payload.length === 0 && packet.flags === 'ACK').map((packet) => packet.ack - server - 1);
+    const clientAcks = packets
+      .filter((packet) => packet.sourcePort === 53312 && packet.payload.length === 0 && packet.flags === 'ACK')
+      .map((packet) => packet.ack - server - 1);
     expect(clientAcks).toContain(MAX_SEGMENT_PAYLOAD);
     expect(clientAcks).toContain(2 * MAX_SEGMENT_PAYLOAD);
     expect(packets.every((packet) => packet.tcpChecksumOk)).toBe(true);

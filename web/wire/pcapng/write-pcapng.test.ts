@@ -75,7 +75,10 @@ describe('writePcapng', () => {
   it('writes each packet as an Enhanced Packet Block: 64-bit microseconds, lengths, data padded to 32 bits', () => {
     const at = 1_763_900_000_123.456; // ms, fractional
     const frame = Uint8Array.from({ length: 61 }, (_, index) => index + 1);
-    const file = writePcapng([{ at, frame, comment: 'first' }, { at: at + 1, frame: frame.subarray(0, 4) }]);
+    const file = writePcapng([
+      { at, frame, comment: 'first' },
+      { at: at + 1, frame: frame.subarray(0, 4) },
+    ]);
     const [, , first, second] = blocks(file);
     expect(first.type).toBe(BLOCK_ENHANCED_PACKET);
     const view = new DataView(first.body.buffer, first.body.byteOffset);
@@ -93,6 +96,10 @@ describe('writePcapng', () => {
 
   it('keeps the packets in the order given', () => {
     const file = writePcapng([1, 2, 3].map((byte) => ({ at: 1000 * byte, frame: Uint8Array.of(byte) })));
-    expect(blocks(file).slice(2).map((block) => block.body[20])).toEqual([1, 2, 3]);
+    expect(
+      blocks(file)
+        .slice(2)
+        .map((block) => block.body[20]),
+    ).toEqual([1, 2, 3]);
   });
 });

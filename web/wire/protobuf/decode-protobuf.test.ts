@@ -91,7 +91,18 @@ describe('protobuf with a schema', () => {
   });
 
   it('sint zigzag, fixed32, sfixed64, double, float, negative int32 (10 bytes), bool, bytes, packed sint32', () => {
-    const message = create(Scalars, { small: -3, big: -1234567890123n, fixed: 4_000_000_000, sfixed: -2n, ratio: 0.5, weight: 1.5, negative: -1, flag: true, blob: Uint8Array.from([0xde, 0xad]), numbers: [-1, 1, -64] });
+    const message = create(Scalars, {
+      small: -3,
+      big: -1234567890123n,
+      fixed: 4_000_000_000,
+      sfixed: -2n,
+      ratio: 0.5,
+      weight: 1.5,
+      negative: -1,
+      flag: true,
+      blob: Uint8Array.from([0xde, 0xad]),
+      numbers: [-1, 1, -64],
+    });
     const decoded = decode(toBinary(Scalars, message), Scalars);
     expect(field(decoded, '1 small').value).toBe('-3 (zigzag: 5 → -3)');
     expect(field(decoded, '2 big').value).toBe('-1234567890123 (zigzag: 2469135780245 → -1234567890123)');
@@ -137,7 +148,9 @@ describe('protobuf without a schema', () => {
     let depth = 0;
     let node: WireNode | undefined = decoded;
     while (node) {
-      const child: WireNode | undefined = node.children?.find((candidate) => candidate.kind === 'pb-field')?.children?.find((candidate) => candidate.kind === 'pb-message' || candidate.kind === 'pb-bytes');
+      const child: WireNode | undefined = node.children
+        ?.find((candidate) => candidate.kind === 'pb-field')
+        ?.children?.find((candidate) => candidate.kind === 'pb-message' || candidate.kind === 'pb-bytes');
       if (child?.kind === 'pb-bytes') {
         expect(child.label).toMatch(/nested deeper than/);
         break;

@@ -95,7 +95,12 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
     if (context.nodes >= PROTOBUF_MAX_NODES) {
       nodes.push(
         ru(
-          { kind: 'pb-not-shown', label: `More fields, not shown (over ${PROTOBUF_MAX_NODES} nodes)`, value: `${end - position} bytes`, range: rangeOf(offsets, position, end) },
+          {
+            kind: 'pb-not-shown',
+            label: `More fields, not shown (over ${PROTOBUF_MAX_NODES} nodes)`,
+            value: `${end - position} bytes`,
+            range: rangeOf(offsets, position, end),
+          },
           `Остальные поля не показаны (больше ${PROTOBUF_MAX_NODES} узлов)`,
           bytesRu(end - position),
         ),
@@ -106,7 +111,16 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
     const fieldStart = position;
     const tag = readVarint(bytes, position, end);
     if (!tag) {
-      nodes.push(errorNode(context, position, end, 'truncated-varint', 'Tag: a varint that never ends (every byte has its continuation bit set, or the bytes run out)', 'Тег: varint не заканчивается (у всех байтов стоит бит продолжения или байты кончились)'));
+      nodes.push(
+        errorNode(
+          context,
+          position,
+          end,
+          'truncated-varint',
+          'Tag: a varint that never ends (every byte has its continuation bit set, or the bytes run out)',
+          'Тег: varint не заканчивается (у всех байтов стоит бит продолжения или байты кончились)',
+        ),
+      );
       break;
     }
     const fieldNumber = Number(tag.value >> 3n);
@@ -120,7 +134,17 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
     );
     position = tag.end;
     if (fieldNumber === 0) {
-      nodes.push(errorNode(context, fieldStart, end, 'invalid-field-number', 'Field number 0 does not exist: these bytes are not a protobuf message', 'Поля с номером 0 не бывает: эти байты не сообщение protobuf', [tagNode]));
+      nodes.push(
+        errorNode(
+          context,
+          fieldStart,
+          end,
+          'invalid-field-number',
+          'Field number 0 does not exist: these bytes are not a protobuf message',
+          'Поля с номером 0 не бывает: эти байты не сообщение protobuf',
+          [tagNode],
+        ),
+      );
       break;
     }
     if (fieldNumber > PROTOBUF_MAX_FIELD_NUMBER) {
@@ -145,7 +169,14 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
       const label = `${name}${typeName ? `: ${typeName}` : ''}`;
       const unknown = schema && !field;
       return ru(
-        { kind: 'pb-field', label: `${label}${unknown ? ' (unknown field: not in the schema)' : ''}`, value: text.en, range: rangeOf(offsets, fieldStart, valueEnd), children, ...extra },
+        {
+          kind: 'pb-field',
+          label: `${label}${unknown ? ' (unknown field: not in the schema)' : ''}`,
+          value: text.en,
+          range: rangeOf(offsets, fieldStart, valueEnd),
+          children,
+          ...extra,
+        },
         `${label}${unknown ? ' (неизвестное поле: его нет в схеме)' : ''}`,
         text.ru,
       );
@@ -153,7 +184,17 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
     if (wireType === 0) {
       const value = readVarint(bytes, position, end);
       if (!value) {
-        nodes.push(errorNode(context, fieldStart, end, 'truncated-varint', `Field ${name}: the varint value is cut short`, `Поле ${name}: значение varint оборвано`, children));
+        nodes.push(
+          errorNode(
+            context,
+            fieldStart,
+            end,
+            'truncated-varint',
+            `Field ${name}: the varint value is cut short`,
+            `Поле ${name}: значение varint оборвано`,
+            children,
+          ),
+        );
         break;
       }
       const shown = field ? { en: scalarText(field, value.value), ru: scalarText(field, value.value, 'ru') } : rawVarintText(value.value);
@@ -165,13 +206,28 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
     } else if (wireType === 1 || wireType === 5) {
       const size = wireType === 1 ? 8 : 4;
       if (position + size > end) {
-        nodes.push(errorNode(context, fieldStart, end, 'truncated-fixed', `Field ${name}: ${size} bytes needed, ${end - position} left`, `Поле ${name}: нужно ${bytesRu(size)}, осталось ${end - position}`, children));
+        nodes.push(
+          errorNode(
+            context,
+            fieldStart,
+            end,
+            'truncated-fixed',
+            `Field ${name}: ${size} bytes needed, ${end - position} left`,
+            `Поле ${name}: нужно ${bytesRu(size)}, осталось ${end - position}`,
+            children,
+          ),
+        );
         break;
       }
       const shown = fixedText(bytes.subarray(position, position + size), field);
       children.push(
         ru(
-          { kind: 'pb-value', label: `value (${size === 8 ? 'fixed 64 bits' : 'fixed 32 bits'}, little-endian)`, value: shown.en, range: rangeOf(offsets, position, position + size) },
+          {
+            kind: 'pb-value',
+            label: `value (${size === 8 ? 'fixed 64 bits' : 'fixed 32 bits'}, little-endian)`,
+            value: shown.en,
+            range: rangeOf(offsets, position, position + size),
+          },
           `значение (${size === 8 ? 'фиксированные 64 бита' : 'фиксированные 32 бита'}, little-endian)`,
           shown.ru,
         ),
@@ -184,12 +240,26 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
         nodes.push(errorNode(context, fieldStart, end, 'truncated-varint', `Field ${name}: the length is cut short`, `Поле ${name}: длина оборвана`, children));
         break;
       }
-      children.push(ru(varintNode(context, 'pb-length', 'length (varint)', position, length, `${length.value} bytes follow`), 'длина (varint)', `дальше ${bytesRu(Number(length.value))}`));
+      children.push(
+        ru(
+          varintNode(context, 'pb-length', 'length (varint)', position, length, `${length.value} bytes follow`),
+          'длина (varint)',
+          `дальше ${bytesRu(Number(length.value))}`,
+        ),
+      );
       const valueStart = length.end;
       const valueEnd = valueStart + Number(length.value);
       if (length.value > BigInt(end - valueStart)) {
         nodes.push(
-          errorNode(context, fieldStart, end, 'length-past-end', `Field ${name}: length ${length.value} goes past the end (${end - valueStart} bytes left)`, `Поле ${name}: длина ${length.value} выходит за конец (осталось ${bytesRu(end - valueStart)})`, children),
+          errorNode(
+            context,
+            fieldStart,
+            end,
+            'length-past-end',
+            `Field ${name}: length ${length.value} goes past the end (${end - valueStart} bytes left)`,
+            `Поле ${name}: длина ${length.value} выходит за конец (осталось ${bytesRu(end - valueStart)})`,
+            children,
+          ),
         );
         break;
       }
@@ -201,7 +271,17 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
       const group = wireType === 3 || wireType === 4;
       const what = group ? 'groups (wire types 3 and 4) are deprecated and not decoded here' : `wire type ${wireType} does not exist`;
       const whatRu = group ? 'группы (типы 3 и 4) устарели и здесь не разбираются' : `типа ${wireType} не существует`;
-      nodes.push(errorNode(context, fieldStart, end, group ? 'group-not-decoded' : 'invalid-wire-type', `Field ${fieldNumber}: ${what}`, `Поле ${fieldNumber}: ${whatRu}`, children));
+      nodes.push(
+        errorNode(
+          context,
+          fieldStart,
+          end,
+          group ? 'group-not-decoded' : 'invalid-wire-type',
+          `Field ${fieldNumber}: ${what}`,
+          `Поле ${fieldNumber}: ${whatRu}`,
+          children,
+        ),
+      );
       break;
     }
   }
@@ -210,7 +290,14 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
 
 function errorNode(context: Context, start: number, end: number, error: string, label: string, labelRu: string, children?: WireNode[]): WireNode {
   return ru(
-    { kind: 'pb-error', label, value: `${end - start} bytes not decoded`, range: rangeOf(context.offsets, start, end), error, ...(children ? { children } : {}) },
+    {
+      kind: 'pb-error',
+      label,
+      value: `${end - start} bytes not decoded`,
+      range: rangeOf(context.offsets, start, end),
+      error,
+      ...(children ? { children } : {}),
+    },
     labelRu,
     `не разобрано: ${bytesRu(end - start)}`,
   );
@@ -368,10 +455,20 @@ function lengthDelimitedValue(context: Context, start: number, end: number, fiel
   const value = bytes.subarray(start, end);
   const range = rangeOf(offsets, start, end);
   const size = { text: `${value.length} bytes`, textRu: bytesRu(value.length) };
-  const leaf = (node: WireNode, labelRu: string, text: string, textRu = text, error?: string): LenValue => ({ node: ru(node, labelRu), text, textRu, ...(error ? { error } : {}) });
+  const leaf = (node: WireNode, labelRu: string, text: string, textRu = text, error?: string): LenValue => ({
+    node: ru(node, labelRu),
+    text,
+    textRu,
+    ...(error ? { error } : {}),
+  });
   const nested = (schema: DescMessage | undefined, label: string, labelRu: string): LenValue => {
     if (depth >= PROTOBUF_MAX_DEPTH) {
-      return leaf({ kind: 'pb-bytes', label: `nested deeper than ${PROTOBUF_MAX_DEPTH} levels: not decoded`, value: hex(value), range }, `вложенность глубже ${PROTOBUF_MAX_DEPTH} уровней: не разбирается`, size.text, size.textRu);
+      return leaf(
+        { kind: 'pb-bytes', label: `nested deeper than ${PROTOBUF_MAX_DEPTH} levels: not decoded`, value: hex(value), range },
+        `вложенность глубже ${PROTOBUF_MAX_DEPTH} уровней: не разбирается`,
+        size.text,
+        size.textRu,
+      );
     }
     const children = readFields(context, start, end, schema, depth + 1);
     const error = children.find((child) => child.error)?.error;
@@ -385,13 +482,20 @@ function lengthDelimitedValue(context: Context, start: number, end: number, fiel
     return { node, text: node.value ?? '', textRu: changed ? (node.value ?? '') : size.textRu, ...(error ? { error } : {}) };
   };
   if (field) {
-    if (field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message')) return nested(field.message, field.message.typeName, field.message.typeName);
+    if (field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message'))
+      return nested(field.message, field.message.typeName, field.message.typeName);
     if (field.fieldKind === 'map') return mapEntry(context, start, end, field, depth);
     const scalar = scalarOf(field);
     if (scalar === ScalarType.STRING) {
       const text = safeText(value);
       return text === undefined
-        ? leaf({ kind: 'pb-string', label: 'string (not valid UTF-8!)', value: hex(value), range, error: 'invalid-utf8' }, 'строка (но некорректный UTF-8!)', hex(value), hex(value), 'invalid-utf8')
+        ? leaf(
+            { kind: 'pb-string', label: 'string (not valid UTF-8!)', value: hex(value), range, error: 'invalid-utf8' },
+            'строка (но некорректный UTF-8!)',
+            hex(value),
+            hex(value),
+            'invalid-utf8',
+          )
         : leaf({ kind: 'pb-string', label: 'string (UTF-8)', value: JSON.stringify(text), range }, 'строка (UTF-8)', JSON.stringify(text));
     }
     if (scalar === ScalarType.BYTES) return leaf({ kind: 'pb-bytes', label: 'bytes', value: hex(value), range }, 'байты', size.text, size.textRu);
@@ -401,16 +505,28 @@ function lengthDelimitedValue(context: Context, start: number, end: number, fiel
   const text = safeText(value);
   const guessLabel = 'nested message? (the bytes parse as one)';
   const guessLabelRu = 'вложенное сообщение? (байты разбираются как сообщение)';
-  if (value.length > 0 && parsesCleanly(value) && !(text !== undefined && mostlyPrintable(text) && value.length > 2)) return nested(undefined, guessLabel, guessLabelRu);
-  if (text !== undefined && mostlyPrintable(text)) return leaf({ kind: 'pb-string', label: 'string? (valid UTF-8)', value: JSON.stringify(text), range }, 'строка? (корректный UTF-8)', JSON.stringify(text));
+  if (value.length > 0 && parsesCleanly(value) && !(text !== undefined && mostlyPrintable(text) && value.length > 2))
+    return nested(undefined, guessLabel, guessLabelRu);
+  if (text !== undefined && mostlyPrintable(text))
+    return leaf({ kind: 'pb-string', label: 'string? (valid UTF-8)', value: JSON.stringify(text), range }, 'строка? (корректный UTF-8)', JSON.stringify(text));
   if (value.length > 0 && parsesCleanly(value)) return nested(undefined, guessLabel, guessLabelRu);
-  return leaf({ kind: 'pb-bytes', label: 'bytes (or packed numbers: the schema would tell)', value: hex(value), range }, 'байты (или упакованные числа: это сказала бы схема)', size.text, size.textRu);
+  return leaf(
+    { kind: 'pb-bytes', label: 'bytes (or packed numbers: the schema would tell)', value: hex(value), range },
+    'байты (или упакованные числа: это сказала бы схема)',
+    size.text,
+    size.textRu,
+  );
 }
 
 /** Packed repeated scalars or enums: one LEN field holding the elements back to back. */
 function packed(context: Context, start: number, end: number, field: DescField): LenValue {
   const scalar = scalarOf(field);
-  const fixed = scalar === ScalarType.FIXED32 || scalar === ScalarType.SFIXED32 || scalar === ScalarType.FLOAT ? 4 : scalar === ScalarType.FIXED64 || scalar === ScalarType.SFIXED64 || scalar === ScalarType.DOUBLE ? 8 : 0;
+  const fixed =
+    scalar === ScalarType.FIXED32 || scalar === ScalarType.SFIXED32 || scalar === ScalarType.FLOAT
+      ? 4
+      : scalar === ScalarType.FIXED64 || scalar === ScalarType.SFIXED64 || scalar === ScalarType.DOUBLE
+        ? 8
+        : 0;
   const children: WireNode[] = [];
   const values: string[] = [];
   const valuesRu: string[] = [];
@@ -424,7 +540,13 @@ function packed(context: Context, start: number, end: number, field: DescField):
         break;
       }
       const text = fixedText(context.bytes.subarray(position, position + fixed), field);
-      children.push(ru({ kind: 'pb-value', label: `[${values.length}]`, value: text.en, range: rangeOf(context.offsets, position, position + fixed) }, `[${values.length}]`, text.ru));
+      children.push(
+        ru(
+          { kind: 'pb-value', label: `[${values.length}]`, value: text.en, range: rangeOf(context.offsets, position, position + fixed) },
+          `[${values.length}]`,
+          text.ru,
+        ),
+      );
       values.push(text.en);
       valuesRu.push(text.ru);
       position += fixed;
@@ -446,7 +568,14 @@ function packed(context: Context, start: number, end: number, field: DescField):
   const text = `[${values.join(', ')}]`;
   const textRu = `[${valuesRu.join(', ')}]`;
   const node = ru(
-    { kind: 'pb-packed', label: `packed: ${values.length} elements in one field`, value: text, range: rangeOf(context.offsets, start, end), children, ...(error ? { error } : {}) },
+    {
+      kind: 'pb-packed',
+      label: `packed: ${values.length} elements in one field`,
+      value: text,
+      range: rangeOf(context.offsets, start, end),
+      children,
+      ...(error ? { error } : {}),
+    },
     `упаковано: ${countRu(values.length, 'элемент', 'элемента', 'элементов')} в одном поле`,
     textRu,
   );
@@ -461,7 +590,14 @@ function mapEntry(context: Context, start: number, end: number, field: DescField
   const error = children.find((child) => child.error)?.error;
   const text = `${key} → ${value}`;
   const node = ru(
-    { kind: 'pb-map-entry', label: 'map entry (a message: key = 1, value = 2)', value: text, range: rangeOf(context.offsets, start, end), children, ...(error ? { error } : {}) },
+    {
+      kind: 'pb-map-entry',
+      label: 'map entry (a message: key = 1, value = 2)',
+      value: text,
+      range: rangeOf(context.offsets, start, end),
+      children,
+      ...(error ? { error } : {}),
+    },
     'элемент map (сообщение: ключ = 1, значение = 2)',
   );
   return { node, text, textRu: text, ...(error ? { error } : {}) };
@@ -496,7 +632,13 @@ function expandAny(context: Context, node: WireNode, children: WireNode[], depth
   if (!schema || !bytesNode || !valueField || !span) return;
   const inner = readFields(context, span.start, span.end, schema, depth + 1);
   valueField.children![valueField.children!.length - 1] = ru(
-    { kind: 'pb-message', label: `${typeName} (the type its type_url names)`, value: `${span.end - span.start} bytes`, range: bytesNode.range, children: inner },
+    {
+      kind: 'pb-message',
+      label: `${typeName} (the type its type_url names)`,
+      value: `${span.end - span.start} bytes`,
+      range: bytesNode.range,
+      children: inner,
+    },
     `${typeName} (тип, названный в type_url)`,
     bytesRu(span.end - span.start),
   );

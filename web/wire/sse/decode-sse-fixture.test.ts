@@ -10,7 +10,12 @@ import type { WireMessage } from '../types.ts';
 // Real bytes of the Wirelab server's /api/v1/events, recorded by tests/fixture-recorders/capture-sse-fixture.ts.
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'sse-stream.json'), 'utf8')) as CaptureFixture;
 const chunks = fixture.chunks.map(decodeChunk);
-const decoded = fixture.connections.map((connection) => decodeConnection(connection, chunks.filter((chunk) => chunk.conn === connection.id)));
+const decoded = fixture.connections.map((connection) =>
+  decodeConnection(
+    connection,
+    chunks.filter((chunk) => chunk.conn === connection.id),
+  ),
+);
 const [live, resumed] = decoded;
 const text = (connection: (typeof decoded)[number], message: WireMessage) => new TextDecoder().decode(connection.streams.out.slice(message.range));
 
@@ -40,7 +45,9 @@ describe('SSE in a real chunked response of the Wirelab server', () => {
   });
 
   it('passes lesson 08’s message exercises on these bytes', () => {
-    const lesson = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'lessons', '08-server-sent-events', 'lesson.json'), 'utf8')) as LessonJson;
+    const lesson = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', '..', 'lessons', '08-server-sent-events', 'lesson.json'), 'utf8'),
+    ) as LessonJson;
     const messages = decoded.flatMap((connection) => connection.messages ?? []);
     const exchanges = decoded.flatMap((connection) => connection.exchanges);
     for (const id of ['see-user-created', 'heartbeat-comment']) {

@@ -57,7 +57,8 @@ function splitLines(payload: Uint8Array, from: number): Line[] {
     start = end;
     index = end - 1;
   }
-  if (start < payload.length) lines.push({ start, contentEnd: payload.length, end: payload.length, text: utf8.decode(payload.subarray(start)), terminated: false });
+  if (start < payload.length)
+    lines.push({ start, contentEnd: payload.length, end: payload.length, text: utf8.decode(payload.subarray(start)), terminated: false });
   return lines;
 }
 
@@ -90,14 +91,28 @@ export function decodeSseStream(payload: Uint8Array, offsets: PayloadOffsets): {
 
 function readBlock(lines: Line[], blankLine: Line | null, offsets: PayloadOffsets): SseEvent {
   const children: WireNode[] = [];
-  const event: SseEvent = { hasRetry: false, dataLines: [], comments: [], unknownFields: [], dispatched: false, complete: blankLine !== null, node: undefined as unknown as WireNode };
+  const event: SseEvent = {
+    hasRetry: false,
+    dataLines: [],
+    comments: [],
+    unknownFields: [],
+    dispatched: false,
+    complete: blankLine !== null,
+    node: undefined as unknown as WireNode,
+  };
   let eventField: string | undefined;
   for (const line of lines) {
     const range = rangeOf(offsets, line.start, line.end);
     if (line.text.startsWith(':')) {
       const comment = line.text.slice(1).replace(/^ /, '');
       event.comments.push(comment);
-      children.push({ kind: 'sse-comment', label: 'comment (the browser ignores it)', value: comment, range, ...(line.terminated ? {} : { error: 'incomplete' }) });
+      children.push({
+        kind: 'sse-comment',
+        label: 'comment (the browser ignores it)',
+        value: comment,
+        range,
+        ...(line.terminated ? {} : { error: 'incomplete' }),
+      });
       continue;
     }
     const colon = line.text.indexOf(':');
@@ -154,7 +169,12 @@ function readBlock(lines: Line[], blankLine: Line | null, offsets: PayloadOffset
   } else if (eventField !== undefined) {
     event.type = eventField;
   }
-  if (blankLine) children.push({ kind: 'sse-blank-line', label: event.dataLines.length > 0 ? 'blank line: the event is complete, dispatch it' : 'blank line: end of block', range: rangeOf(offsets, blankLine.start, blankLine.end) });
+  if (blankLine)
+    children.push({
+      kind: 'sse-blank-line',
+      label: event.dataLines.length > 0 ? 'blank line: the event is complete, dispatch it' : 'blank line: end of block',
+      range: rangeOf(offsets, blankLine.start, blankLine.end),
+    });
 
   const first = lines[0];
   const last = blankLine ?? lines[lines.length - 1];

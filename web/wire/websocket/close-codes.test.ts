@@ -49,6 +49,8 @@ describe('close code text in both languages', () => {
       expect(summary).not.toContain(closeCodeName(Number(message.fields!.closeCode)));
       expect(describeNode(message.tree, inspectorStrings.ru).value).toContain(closeCodeText(Number(message.fields!.closeCode)).ru);
     }
-    expect(describeNode(find(closes[0].tree, 'ws-close-code')!, inspectorStrings.ru).value).toBe('1001 сторона уходит (сервер останавливается, страницу закрыли)');
+    expect(describeNode(find(closes[0].tree, 'ws-close-code')!, inspectorStrings.ru).value).toBe(
+      '1001 сторона уходит (сервер останавливается, страницу закрыли)',
+    );
   });
 });

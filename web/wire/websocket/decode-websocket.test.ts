@@ -124,7 +124,10 @@ describe('WebSocket frames', () => {
     const { request, response } = handshake();
     const reason = 'сообщение слишком большое';
     const payload = concatBytes(new Uint8Array([0x03, 0xf1]), new TextEncoder().encode(reason));
-    const decoded = decode([concatBytes(request, frameBytes({ opcode: 8, payload: new Uint8Array([0x03, 0xe8]), mask: KEY }))], [concatBytes(response, frameBytes({ opcode: 8, payload }))]);
+    const decoded = decode(
+      [concatBytes(request, frameBytes({ opcode: 8, payload: new Uint8Array([0x03, 0xe8]), mask: KEY }))],
+      [concatBytes(response, frameBytes({ opcode: 8, payload }))],
+    );
     const [, serverClose] = frames(decoded.messages);
     expect(serverClose.fields).toMatchObject({ opcode: 'close', closeCode: 1009, closeReason: reason });
     expect(find(serverClose.tree, 'ws-close-code')!.value).toBe('1009 message too big');

@@ -270,7 +270,12 @@ function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, positio
         range: { start: position, end: position + 1 },
         children: [
           ru(
-            { kind: 'ws-fin', label: 'FIN', value: fin ? '1: the last frame of its message' : '0: more frames of this message follow', range: { start: position, end: position + 1 } },
+            {
+              kind: 'ws-fin',
+              label: 'FIN',
+              value: fin ? '1: the last frame of its message' : '0: more frames of this message follow',
+              range: { start: position, end: position + 1 },
+            },
             'FIN',
             fin ? '1: последний кадр своего сообщения' : '0: дальше идут ещё кадры этого сообщения',
           ),
@@ -284,7 +289,10 @@ function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, positio
             'RSV1 RSV2 RSV3',
             `${rsvValue}${rsv1 && options.deflate ? ': RSV1 = сжато (permessage-deflate)' : ''}`,
           ),
-          ru({ kind: 'ws-opcode', label: 'opcode', value: `0x${opcode.toString(16)} ${name}`, range: { start: position, end: position + 1 } }, 'код операции (opcode)'),
+          ru(
+            { kind: 'ws-opcode', label: 'opcode', value: `0x${opcode.toString(16)} ${name}`, range: { start: position, end: position + 1 } },
+            'код операции (opcode)',
+          ),
         ],
       },
       'FIN · RSV1 · RSV2 · RSV3 · opcode',
@@ -310,8 +318,7 @@ function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, positio
             {
               kind: 'ws-length-7',
               label: 'payload length, 7 bits',
-              value:
-                lengthBits === 7 ? `${length7}` : lengthBits === 16 ? '126: the length follows in 16 bits' : '127: the length follows in 64 bits',
+              value: lengthBits === 7 ? `${length7}` : lengthBits === 16 ? '126: the length follows in 16 bits' : '127: the length follows in 64 bits',
               range: { start: position + 1, end: position + 2 },
             },
             'длина полезной нагрузки, 7 бит',
@@ -326,13 +333,20 @@ function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, positio
     const size = lengthBits === 16 ? 2 : 8;
     children.push(
       ru(
-        { kind: 'ws-extended-length', label: `extended payload length, ${lengthBits} bits`, value: `${length}`, range: { start: position + 2, end: position + 2 + size } },
+        {
+          kind: 'ws-extended-length',
+          label: `extended payload length, ${lengthBits} bits`,
+          value: `${length}`,
+          range: { start: position + 2, end: position + 2 + size },
+        },
         `расширенная длина полезной нагрузки, ${lengthBits} бит`,
       ),
     );
   }
   if (maskingKey) {
-    children.push(ru({ kind: 'ws-masking-key', label: 'masking key', value: hex(maskingKey), range: { start: payloadStart - 4, end: payloadStart } }, 'ключ маски'));
+    children.push(
+      ru({ kind: 'ws-masking-key', label: 'masking key', value: hex(maskingKey), range: { start: payloadStart - 4, end: payloadStart } }, 'ключ маски'),
+    );
   }
   if (length > 0) children.push(payloadNode(frame));
   frame.tree.children = children;
@@ -349,7 +363,13 @@ function payloadNode(frame: WebSocketFrame): WireNode {
   if (masked) {
     children.push(
       ru(
-        { kind: 'ws-unmasked', label: 'unmasked (each byte XOR masking key[i mod 4])', value: preview(payload, opcode === 0x1), range: payloadRange, unmasked: true },
+        {
+          kind: 'ws-unmasked',
+          label: 'unmasked (each byte XOR masking key[i mod 4])',
+          value: preview(payload, opcode === 0x1),
+          range: payloadRange,
+          unmasked: true,
+        },
         'без маски (каждый байт XOR ключ маски[i mod 4])',
       ),
     );

@@ -3,7 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { sessionFromCookie } from '../../../session/session-id.ts';
 import { registry, SERVED_SERVICES } from '../registry.ts';
-import { parseClientMessage, RUNNER_CHANNEL_PATH, RUNNER_CLOSE, RunnerProtocolError, type RunnerServerMessage } from '../../../../contracts/grpc-runner/messages.ts';
+import {
+  parseClientMessage,
+  RUNNER_CHANNEL_PATH,
+  RUNNER_CLOSE,
+  RunnerProtocolError,
+  type RunnerServerMessage,
+} from '../../../../contracts/grpc-runner/messages.ts';
 import { RunnerSession, type RunnerLimits } from './runner-session.ts';
 
 export type { RunnerLimits } from './runner-session.ts';
@@ -87,7 +93,8 @@ export function serveRunner(
       return;
     }
     try {
-      if (isBinary) throw new RunnerProtocolError('bad-json', { en: 'Control messages are JSON text frames.', ru: 'Управляющие сообщения — текстовые кадры с JSON.' });
+      if (isBinary)
+        throw new RunnerProtocolError('bad-json', { en: 'Control messages are JSON text frames.', ru: 'Управляющие сообщения — текстовые кадры с JSON.' });
       runner.handle(parseClientMessage(bytes.toString('utf8'), limits.maxTimeoutMs));
     } catch (error) {
       if (error instanceof RunnerProtocolError) {
@@ -95,7 +102,11 @@ export function serveRunner(
         return;
       }
       request.log.error({ err: error }, 'grpc runner failed');
-      send({ type: 'error', reason: 'internal', message: { en: 'The runner failed; see the server log.', ru: 'Раннер дал сбой; подробности — в журнале сервера.' } });
+      send({
+        type: 'error',
+        reason: 'internal',
+        message: { en: 'The runner failed; see the server log.', ru: 'Раннер дал сбой; подробности — в журнале сервера.' },
+      });
     }
   });
 

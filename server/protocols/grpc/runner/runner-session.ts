@@ -8,7 +8,12 @@ import { countRu } from '../../../../shared/russian-plural.ts';
 import { SESSION_COOKIE } from '../../../session/session-id.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { CODE_NAMES } from '../lab-service.ts';
-import { RunnerProtocolError, type RunnerClientMessage as ClientMessage, type RunnerServerMessage, type RunnerStatusDetail } from '../../../../contracts/grpc-runner/messages.ts';
+import {
+  RunnerProtocolError,
+  type RunnerClientMessage as ClientMessage,
+  type RunnerServerMessage,
+  type RunnerStatusDetail,
+} from '../../../../contracts/grpc-runner/messages.ts';
 
 export interface RunnerLimits {
   /** open calls per channel. @default 8 */
@@ -151,7 +156,10 @@ export class RunnerSession {
     if (call.requestClosed) {
       throw new RunnerProtocolError(
         'call-ended',
-        { en: `Call "${call.id}" has already half-closed: nothing more can be sent.`, ru: `Вызов «${call.id}» уже закрыл свою сторону: отправить больше ничего нельзя.` },
+        {
+          en: `Call "${call.id}" has already half-closed: nothing more can be sent.`,
+          ru: `Вызов «${call.id}» уже закрыл свою сторону: отправить больше ничего нельзя.`,
+        },
         call.id,
       );
     }
@@ -176,7 +184,10 @@ export class RunnerSession {
     if (this.calls.size >= this.options.limits.maxCalls) {
       throw new RunnerProtocolError(
         'too-many-calls',
-        { en: `At most ${this.options.limits.maxCalls} call${this.options.limits.maxCalls === 1 ? '' : 's'} may be open at once.`, ru: `Одновременно можно держать открытыми не больше ${countRu(this.options.limits.maxCalls, 'вызова', 'вызовов', 'вызовов')}.` },
+        {
+          en: `At most ${this.options.limits.maxCalls} call${this.options.limits.maxCalls === 1 ? '' : 's'} may be open at once.`,
+          ru: `Одновременно можно держать открытыми не больше ${countRu(this.options.limits.maxCalls, 'вызова', 'вызовов', 'вызовов')}.`,
+        },
         id,
       );
     }
@@ -190,7 +201,16 @@ export class RunnerSession {
     }
     // Every initial message must fit the input type before anything goes on the wire.
     const initial = message.messages.map((json) => this.parse(id, method, json));
-    const call: Call = { id, method, input: new AsyncQueue(), abort: new AbortController(), sentCount: 0, requestClosed: false, answered: false, silent: false };
+    const call: Call = {
+      id,
+      method,
+      input: new AsyncQueue(),
+      abort: new AbortController(),
+      sentCount: 0,
+      requestClosed: false,
+      answered: false,
+      silent: false,
+    };
     this.calls.set(id, call);
     for (const m of initial) call.input.push(m);
     if (message.end) call.requestClosed = true;
@@ -245,14 +265,7 @@ export class RunnerSession {
     let headersArrived = false;
     try {
       await outbound?.beforeCall();
-      const response = await this.transport.stream(
-        call.method as never,
-        call.abort.signal,
-        timeoutMs,
-        header,
-        outgoing,
-        contextWithCall(call.id),
-      );
+      const response = await this.transport.stream(call.method as never, call.abort.signal, timeoutMs, header, outgoing, contextWithCall(call.id));
       headersArrived = true;
       call.answered = true;
       // A grpc-status among the headers: a Trailers-Only answer that connect-es let through (OK).

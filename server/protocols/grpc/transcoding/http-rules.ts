@@ -1,4 +1,14 @@
-import { getOption, hasOption, ScalarType, type DescField, type DescMessage, type DescMethod, type DescService, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import {
+  getOption,
+  hasOption,
+  ScalarType,
+  type DescField,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  type JsonObject,
+  type JsonValue,
+} from '@bufbuild/protobuf';
 import { http } from '../../../../proto/gen/google/api/annotations_pb.ts';
 import type { HttpRule } from '../../../../proto/gen/google/api/http_pb.ts';
 

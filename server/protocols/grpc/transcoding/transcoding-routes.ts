@@ -75,7 +75,12 @@ function metadataOf(request: FastifyRequest): Headers {
 }
 
 /** Aborts the call when the client goes away before the response is complete. */
-function contextFor(binding: HttpBinding, request: FastifyRequest, reply: FastifyReply, values: ContextValues): HandlerContext & { abort(reason?: unknown): void } {
+function contextFor(
+  binding: HttpBinding,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  values: ContextValues,
+): HandlerContext & { abort(reason?: unknown): void } {
   const client = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) client.abort(new ConnectError('the client went away', Code.Canceled));
@@ -126,7 +131,10 @@ export async function transcodingRoutes(app: FastifyInstance, options: Transcodi
     if (request.raw.httpVersionMajor >= 2) reply.removeHeader('connection');
     const code = status === 413 ? Code.ResourceExhausted : status < 500 ? Code.InvalidArgument : Code.Internal;
     const message = status < 500 ? error.message : 'internal error';
-    return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(statusJson(new ConnectError(message, code), registry)));
+    return reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(statusJson(new ConnectError(message, code), registry)));
   });
 
   const implementationOf = new Map(options.services.map((s) => [s.service.typeName, s.implementation as Record<string, MethodImpl<never>>]));

@@ -20,10 +20,7 @@ export interface Connection {
 }
 
 /** What a link tells its consumer: it is reading, it lost its connection (and when it tries again), or it came back. */
-export type LinkEvent =
-  | { kind: 'reading' }
-  | { kind: 'lost'; reason: Bilingual; retryInMs: number | null }
-  | { kind: 'recovered'; reason: Bilingual };
+export type LinkEvent = { kind: 'reading' } | { kind: 'lost'; reason: Bilingual; retryInMs: number | null } | { kind: 'recovered'; reason: Bilingual };
 
 /** Waits before reconnecting: 1 s, doubled each failure up to 30 s; a connection that held a minute starts over. */
 const FIRST_RETRY_MS = 1_000;
@@ -72,7 +69,14 @@ export class BrokerLink {
   private open(): void {
     const target = this.broker.target();
     if (!target) {
-      this.options.onEvent({ kind: 'lost', retryInMs: null, reason: { en: 'The server is not listening on a TCP port, so the lab cannot connect to its broker.', ru: 'Сервер не слушает TCP-порт, и лабораторной не к чему подключиться.' } });
+      this.options.onEvent({
+        kind: 'lost',
+        retryInMs: null,
+        reason: {
+          en: 'The server is not listening on a TCP port, so the lab cannot connect to its broker.',
+          ru: 'Сервер не слушает TCP-порт, и лабораторной не к чему подключиться.',
+        },
+      });
       return;
     }
     const client = mqtt.connect({

@@ -58,16 +58,19 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
   const countBacklog = (sandbox: string, clientId: string): Promise<number> =>
     queuedCount(options.store, toBrokerClientId(sandbox, clientId), limits.maxBacklog + 50);
 
-  const registry = new LabRegistry(app.clientBudget, limits, (sandbox) =>
-    new PipelineLab({
-      sandbox,
-      target,
-      ownToken: () => tokens.issue(),
-      countBacklog: (clientId) => countBacklog(sandbox, clientId),
-      limits,
-      maxPacketBytes,
-      warn: (message, details) => app.log.warn({ sandbox, ...details }, message),
-    }),
+  const registry = new LabRegistry(
+    app.clientBudget,
+    limits,
+    (sandbox) =>
+      new PipelineLab({
+        sandbox,
+        target,
+        ownToken: () => tokens.issue(),
+        countBacklog: (clientId) => countBacklog(sandbox, clientId),
+        limits,
+        maxPacketBytes,
+        warn: (message, details) => app.log.warn({ sandbox, ...details }, message),
+      }),
   );
 
   // Idle labs disconnect their consumers; the sessions stay in the broker and catch up when the lab wakes.
@@ -110,7 +113,10 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
   // "Reset my data" resets the sandbox's lab too.
   const unsubscribe = app.domain.events.subscribe((event) => {
     if (event.type !== 'sandbox.reset') return;
-    registry.get(event.sandboxId)?.reset().catch((error: unknown) => app.log.warn({ err: error, sandbox: event.sandboxId }, 'pipeline lab not reset'));
+    registry
+      .get(event.sandboxId)
+      ?.reset()
+      .catch((error: unknown) => app.log.warn({ err: error, sandbox: event.sandboxId }, 'pipeline lab not reset'));
   });
 
   app.addHook('preClose', async () => {

@@ -6,7 +6,15 @@ import { DEFAULT_PIPELINE_LIMITS } from './limits.ts';
 import type { PipelineLab } from './pipeline-lab.ts';
 
 function fakeLab(sandbox: string) {
-  return { sandbox, lastUsed: 0, watchers: 0, closed: false, close() { this.closed = true; } };
+  return {
+    sandbox,
+    lastUsed: 0,
+    watchers: 0,
+    closed: false,
+    close() {
+      this.closed = true;
+    },
+  };
 }
 
 describe('LabRegistry', () => {
@@ -14,11 +22,16 @@ describe('LabRegistry', () => {
     let now = 0;
     const budget = new AddressBudget(withClientLimits({ connections: { pipelineLab: { perAddress: 2 } } }));
     const made: Array<ReturnType<typeof fakeLab>> = [];
-    const registry = new LabRegistry(budget, { ...DEFAULT_PIPELINE_LIMITS, reclaimIdleMs: 60_000 }, (sandbox) => {
-      const lab = fakeLab(sandbox);
-      made.push(lab);
-      return lab as unknown as PipelineLab;
-    }, () => now);
+    const registry = new LabRegistry(
+      budget,
+      { ...DEFAULT_PIPELINE_LIMITS, reclaimIdleMs: 60_000 },
+      (sandbox) => {
+        const lab = fakeLab(sandbox);
+        made.push(lab);
+        return lab as unknown as PipelineLab;
+      },
+      () => now,
+    );
     expect(registry.admit('a', '10.0.0.1').lab).toBeDefined();
     now = 1_000;
     expect(registry.admit('b', '::ffff:10.0.0.1').lab).toBeDefined();

@@ -57,13 +57,19 @@ export const pipelineMessages = {
     en: `At most ${count} consumer changes per ${seconds} s: each one opens or closes MQTT connections. Try again after Retry-After.`,
     ru: `Не больше ${count} изменений потребителей за ${seconds} с: каждое открывает или закрывает MQTT-соединения. Повторите после Retry-After.`,
   }),
-  methodNotAllowed: (path: string, method: string): Bilingual => ({ en: `${path} answers GET only, not ${method}.`, ru: `${path} отвечает только на GET, а не на ${method}.` }),
+  methodNotAllowed: (path: string, method: string): Bilingual => ({
+    en: `${path} answers GET only, not ${method}.`,
+    ru: `${path} отвечает только на GET, а не на ${method}.`,
+  }),
   unreadableBody: (reason: string): Bilingual => ({ en: `The request body could not be read: ${reason}`, ru: `Не удалось прочитать тело запроса: ${reason}` }),
   notListening: (): Bilingual => ({
     en: 'The lab’s consumers connect to this server’s own port, and the server is not listening on one.',
     ru: 'Потребители лаборатории подключаются к собственному порту сервера, а сервер сейчас не слушает порт.',
   }),
-  shuttingDown: (): Bilingual => ({ en: 'The server is shutting down: try again in a few seconds.', ru: 'Сервер выключается: повторите через несколько секунд.' }),
+  shuttingDown: (): Bilingual => ({
+    en: 'The server is shutting down: try again in a few seconds.',
+    ru: 'Сервер выключается: повторите через несколько секунд.',
+  }),
   orderTooLarge: (bytes: number, maxPacketBytes: number): Bilingual => ({
     en: `This order is too large for the broker: the notification that carries it would be a PUBLISH of ${bytes} bytes, and the broker takes packets of at most ${maxPacketBytes} bytes (${maxPacketBytes / 1024} KiB). Nothing was published; send a smaller order.`,
     ru: `Заказ слишком велик для брокера: уведомление с ним было бы пакетом PUBLISH в ${bytes} Б, а брокер принимает пакеты не больше ${maxPacketBytes} Б (${maxPacketBytes / 1024} КБ). Ничего не опубликовано; отправьте заказ поменьше.`,

@@ -21,9 +21,6 @@ export interface LabHost extends BrokerTarget {
   warn(message: string, details: Record<string, unknown>): void;
 }
 
-
-
-
 /** A consumer restarted after a failure waits this long at most. */
 const MAX_RESTART_MS = 30_000;
 
@@ -292,7 +289,8 @@ export class PipelineLab {
     consumer.link = new BrokerLink(this.host, {
       clientId,
       filter: ORDERS_FILTER,
-      onMessage: (packet, done, connection) => this.consume(consumer, { packet, connection, done, clientId, unfinished: consumer.unfinished, downKey: consumer.name }),
+      onMessage: (packet, done, connection) =>
+        this.consume(consumer, { packet, connection, done, clientId, unfinished: consumer.unfinished, downKey: consumer.name }),
       onEvent: (event) => this.linkEvent(consumer, event),
     });
   }
@@ -330,21 +328,25 @@ export class PipelineLab {
         consumer.processed += 1;
         const backlog = await this.backlogAfter(delivery.clientId);
         const member = delivery.partition !== undefined;
-        this.notify(connection, {
-          order: orderOf(packet),
-          by: consumer.name,
-          via: 'broker',
-          topic: packet.topic,
-          ...(member ? { group: GROUP_NAME, partition: delivery.partition } : {}),
-          whileDown: seen?.down.has(delivery.downKey) ?? false,
-          redelivered: again,
-          dup: packet.dup,
-          retained: packet.retain,
-          queuedMs: seen ? Date.now() - seen.at : null,
-          backlog,
-          handledBy: handled(seen, consumer.name),
-          ...(member ? { members: [...this.consumers.values()].filter((other) => other.role === 'member' && other.running).length } : {}),
-        }, packet.payload.length);
+        this.notify(
+          connection,
+          {
+            order: orderOf(packet),
+            by: consumer.name,
+            via: 'broker',
+            topic: packet.topic,
+            ...(member ? { group: GROUP_NAME, partition: delivery.partition } : {}),
+            whileDown: seen?.down.has(delivery.downKey) ?? false,
+            redelivered: again,
+            dup: packet.dup,
+            retained: packet.retain,
+            queuedMs: seen ? Date.now() - seen.at : null,
+            backlog,
+            handledBy: handled(seen, consumer.name),
+            ...(member ? { members: [...this.consumers.values()].filter((other) => other.role === 'member' && other.running).length } : {}),
+          },
+          packet.payload.length,
+        );
         return true;
       })
       .then(
@@ -398,7 +400,16 @@ export class PipelineLab {
       onMessage: (packet, done, connection) => {
         const owner = this.consumers.get(ownerName);
         if (!owner) return;
-        this.consume(owner, { packet, connection, done, clientId, unfinished: partition.unfinished, downKey: `partition:${partition.partition}`, revoke: partition.revoke, partition: partition.partition });
+        this.consume(owner, {
+          packet,
+          connection,
+          done,
+          clientId,
+          unfinished: partition.unfinished,
+          downKey: `partition:${partition.partition}`,
+          revoke: partition.revoke,
+          partition: partition.partition,
+        });
       },
       onEvent: (event) => {
         const owner = this.consumers.get(ownerName);

@@ -21,7 +21,15 @@ export interface RouteContext {
   available(): 'ok' | 'closing' | 'not-listening';
 }
 
-type Problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Bilingual, headers?: Record<string, string>) => FastifyReply;
+type Problem = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  slug: string,
+  title: string,
+  message: Bilingual,
+  headers?: Record<string, string>,
+) => FastifyReply;
 const problem: Problem = (request, reply, status, slug, title, message, headers) => sendProblem(request, reply, status, slug, title, message, headers);
 
 interface ConsumerChange {
@@ -39,13 +47,23 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
   const overBudget = (request: FastifyRequest, reply: FastifyReply): FastifyReply | null => {
     const wait = changes.take(quotaKey(request.sessionId, request.sandboxId, request.ip));
     if (wait === null) return null;
-    return problem(request, reply, 429, 'too-many-changes', 'Too Many Requests', text.tooManyChanges(limits.maxChanges.count, limits.maxChanges.windowMs / 1000), { 'retry-after': String(wait) });
+    return problem(
+      request,
+      reply,
+      429,
+      'too-many-changes',
+      'Too Many Requests',
+      text.tooManyChanges(limits.maxChanges.count, limits.maxChanges.windowMs / 1000),
+      { 'retry-after': String(wait) },
+    );
   };
   /** The request's lab, or the 429 that refused it (the address's lab budget). */
   const labFor = (request: FastifyRequest, reply: FastifyReply): PipelineLab | FastifyReply => {
     const admission = registry.admit(request.sandboxId, request.ip);
     if (admission.lab) return admission.lab;
-    return problem(request, reply, 429, 'too-many-labs', 'Too Many Requests', text.tooManyLabs(admission.max, admission.retryAfterS), { 'retry-after': String(admission.retryAfterS) });
+    return problem(request, reply, 429, 'too-many-labs', 'Too Many Requests', text.tooManyLabs(admission.max, admission.retryAfterS), {
+      'retry-after': String(admission.retryAfterS),
+    });
   };
   const isLab = (value: PipelineLab | FastifyReply): value is PipelineLab => value instanceof PipelineLab;
 
@@ -54,7 +72,8 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
 
     scope.addHook('onRequest', async (request, reply) => {
       const available = context.available();
-      if (available === 'closing') return problem(request, reply, 503, 'shutting-down', 'Service Unavailable', text.shuttingDown(), { 'retry-after': String(RETRY_AFTER_S) });
+      if (available === 'closing')
+        return problem(request, reply, 503, 'shutting-down', 'Service Unavailable', text.shuttingDown(), { 'retry-after': String(RETRY_AFTER_S) });
       if (available === 'not-listening') return problem(request, reply, 503, 'not-listening', 'Service Unavailable', text.notListening());
       // No cookie, no sandbox header: the shared sandbox, everyone's. Its lab would let anyone stop the worker for all.
       if (request.sandboxId === SHARED_SANDBOX) return problem(request, reply, 403, 'session-required', 'Forbidden', text.sessionRequired());
@@ -66,25 +85,29 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
       return isLab(lab) ? lab.state() : lab;
     });
 
-    scope.put<{ Params: { name: string }; Body: ConsumerChange | undefined }>(`${PIPELINE_PATH}/consumers/:name`, { schema: { body: consumerChangeSchema(limits.maxDelayMs) } }, async (request, reply) => {
-      const { name } = request.params;
-      if (!CONSUMER_NAME.test(name)) return problem(request, reply, 422, 'invalid-consumer', 'Unprocessable Content', text.badName(name.slice(0, 40)));
-      const fields = request.body ?? {};
-      const refused = overBudget(request, reply);
-      if (refused) return refused;
-      const lab = labFor(request, reply);
-      if (!isLab(lab)) return lab;
-      const existing = lab.roleOf(name);
-      const role = fields.role ?? existing ?? 'subscriber';
-      if (name === NOTIFIER && role !== 'subscriber') return problem(request, reply, 409, 'notifier-is-a-subscriber', 'Conflict', text.notifierRole());
-      if (existing && existing !== role) return problem(request, reply, 409, 'role-fixed', 'Conflict', text.roleFixed(name, existing));
-      if (!existing && lab.consumerCount >= limits.maxConsumers) {
-        return problem(request, reply, 409, 'too-many-consumers', 'Conflict', text.tooManyConsumers(limits.maxConsumers));
-      }
-      lab.upsert(name, role, { running: fields.running, delayMs: fields.delayMs });
-      reply.code(existing ? 200 : 201);
-      return lab.state();
-    });
+    scope.put<{ Params: { name: string }; Body: ConsumerChange | undefined }>(
+      `${PIPELINE_PATH}/consumers/:name`,
+      { schema: { body: consumerChangeSchema(limits.maxDelayMs) } },
+      async (request, reply) => {
+        const { name } = request.params;
+        if (!CONSUMER_NAME.test(name)) return problem(request, reply, 422, 'invalid-consumer', 'Unprocessable Content', text.badName(name.slice(0, 40)));
+        const fields = request.body ?? {};
+        const refused = overBudget(request, reply);
+        if (refused) return refused;
+        const lab = labFor(request, reply);
+        if (!isLab(lab)) return lab;
+        const existing = lab.roleOf(name);
+        const role = fields.role ?? existing ?? 'subscriber';
+        if (name === NOTIFIER && role !== 'subscriber') return problem(request, reply, 409, 'notifier-is-a-subscriber', 'Conflict', text.notifierRole());
+        if (existing && existing !== role) return problem(request, reply, 409, 'role-fixed', 'Conflict', text.roleFixed(name, existing));
+        if (!existing && lab.consumerCount >= limits.maxConsumers) {
+          return problem(request, reply, 409, 'too-many-consumers', 'Conflict', text.tooManyConsumers(limits.maxConsumers));
+        }
+        lab.upsert(name, role, { running: fields.running, delayMs: fields.delayMs });
+        reply.code(existing ? 200 : 201);
+        return lab.state();
+      },
+    );
 
     scope.delete<{ Params: { name: string } }>(`${PIPELINE_PATH}/consumers/:name`, async (request, reply) => {
       const { name } = request.params;
@@ -99,31 +122,42 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
     });
 
     // The direct call: the caller waits while the worker works, and fails at once while it is down.
-    scope.post<{ Body: { order: number | string; text?: string } }>(`${PIPELINE_PATH}/notifications`, { schema: { body: directCallSchema } }, async (request, reply) => {
-      if (request.body === undefined) return problem(request, reply, 422, 'invalid-order', 'Unprocessable Content', text.orderRequired());
-      // Checked before anything is published: a PUBLISH past the broker's limit would close the notifier's connection.
-      if (encodeNotification(directNotification(request.body, NOTIFIER), context.maxPacketBytes) === null) {
-        const bytes = publishRemainingLength(notificationTopic(NOTIFIER), Buffer.byteLength(JSON.stringify(directNotification(request.body, NOTIFIER))));
-        return problem(request, reply, 413, 'order-too-large', 'Content Too Large', text.orderTooLarge(bytes, context.maxPacketBytes));
-      }
-      const lab = labFor(request, reply);
-      if (!isLab(lab)) return lab;
-      const started = Date.now();
-      const result = await lab.callNotifier(request.body);
-      if (result === 'reconnecting') {
-        return problem(request, reply, 503, 'worker-reconnecting', 'Service Unavailable', text.workerReconnecting(), { 'retry-after': String(RETRY_AFTER_S) });
-      }
-      if (!result) {
-        return problem(request, reply, 503, 'worker-down', 'Service Unavailable', text.workerDown(Date.now() - started), { 'retry-after': String(RETRY_AFTER_S) });
-      }
-      reply.code(201).header('location', `${PIPELINE_PATH}/notifications`);
-      return { notification: result.notification, waitedMs: result.waitedMs };
-    });
+    scope.post<{ Body: { order: number | string; text?: string } }>(
+      `${PIPELINE_PATH}/notifications`,
+      { schema: { body: directCallSchema } },
+      async (request, reply) => {
+        if (request.body === undefined) return problem(request, reply, 422, 'invalid-order', 'Unprocessable Content', text.orderRequired());
+        // Checked before anything is published: a PUBLISH past the broker's limit would close the notifier's connection.
+        if (encodeNotification(directNotification(request.body, NOTIFIER), context.maxPacketBytes) === null) {
+          const bytes = publishRemainingLength(notificationTopic(NOTIFIER), Buffer.byteLength(JSON.stringify(directNotification(request.body, NOTIFIER))));
+          return problem(request, reply, 413, 'order-too-large', 'Content Too Large', text.orderTooLarge(bytes, context.maxPacketBytes));
+        }
+        const lab = labFor(request, reply);
+        if (!isLab(lab)) return lab;
+        const started = Date.now();
+        const result = await lab.callNotifier(request.body);
+        if (result === 'reconnecting') {
+          return problem(request, reply, 503, 'worker-reconnecting', 'Service Unavailable', text.workerReconnecting(), {
+            'retry-after': String(RETRY_AFTER_S),
+          });
+        }
+        if (!result) {
+          return problem(request, reply, 503, 'worker-down', 'Service Unavailable', text.workerDown(Date.now() - started), {
+            'retry-after': String(RETRY_AFTER_S),
+          });
+        }
+        reply.code(201).header('location', `${PIPELINE_PATH}/notifications`);
+        return { notification: result.notification, waitedMs: result.waitedMs };
+      },
+    );
 
     // The lab's state whenever it changes: consumers, backlogs growing and draining.
     scope.get(`${PIPELINE_PATH}/events`, async (request, reply) => {
       const admission = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
-      if (admission.refused) return problem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text.tooManyStreams(limits.maxStreamsPerSession), { 'retry-after': String(RETRY_AFTER_S) });
+      if (admission.refused)
+        return problem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text.tooManyStreams(limits.maxStreamsPerSession), {
+          'retry-after': String(RETRY_AFTER_S),
+        });
       const lab = labFor(request, reply);
       if (!isLab(lab)) {
         admission.release();
@@ -147,7 +181,13 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
     });
 
     for (const path of [PIPELINE_PATH, `${PIPELINE_PATH}/events`]) {
-      scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: path, schema: { hide: true }, handler: (request, reply) => problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(path, request.method), { allow: 'GET' }) });
+      scope.route({
+        method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+        url: path,
+        schema: { hide: true },
+        handler: (request, reply) =>
+          problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(path, request.method), { allow: 'GET' }),
+      });
     }
   });
 }
@@ -178,9 +218,17 @@ function checkedBodies(scope: FastifyInstance, maxDelayMs: number): void {
       const found = bodyProblem(error.validation, request.body, known, maxDelayMs);
       return problem(request, reply, 422, found.slug, 'Unprocessable Content', found.message);
     }
-    if (error.statusCode === 413) return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.bodyTooLarge(scope.initialConfig.bodyLimit ?? 1_048_576));
+    if (error.statusCode === 413)
+      return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.bodyTooLarge(scope.initialConfig.bodyLimit ?? 1_048_576));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'pipeline lab failed');
-    return problem(request, reply, status, status === 500 ? 'internal' : 'bad-request', status === 500 ? 'Internal Server Error' : 'Bad Request', status === 500 ? text.internal() : text.unreadableBody(error.message));
+    return problem(
+      request,
+      reply,
+      status,
+      status === 500 ? 'internal' : 'bad-request',
+      status === 500 ? 'Internal Server Error' : 'Bad Request',
+      status === 500 ? text.internal() : text.unreadableBody(error.message),
+    );
   });
 }

@@ -39,7 +39,8 @@ const ajv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: fa
 export const strictValidatorCompiler: FastifySchemaCompiler<object> = ({ schema }) => {
   const validate: ValidateFunction = ajv.compile(schema);
   // An absent body is an empty change (PUT); the handler decides what an absent body means elsewhere.
-  return (data: unknown) => (data === undefined || validate(data) ? { value: data } : { error: Object.assign(new Error('invalid body'), { validation: validate.errors ?? [] }) });
+  return (data: unknown) =>
+    data === undefined || validate(data) ? { value: data } : { error: Object.assign(new Error('invalid body'), { validation: validate.errors ?? [] }) };
 };
 
 export interface BodyProblem {
