@@ -30,7 +30,6 @@ export function BoardView({
   onOpenServer?(memberId: number, protocol: CheckedProtocol): void;
 }) {
   const t = useStrings(classroomStrings);
-  const lang = useLang();
   const [lesson, setLesson] = useState<string | null>(null);
   const [sort, setSort] = useState<BoardSort>('joined');
   const [anonymous, setAnonymous] = useState(false);
@@ -80,46 +79,17 @@ export function BoardView({
       ) : (
         <div className="class-board-scroll">
           <table className="class-board-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.colName}</th>
-                <th scope="col">{t.colState}</th>
-                <th scope="col">{t.colDone}</th>
-                <th scope="col">{t.colIdle}</th>
-                {anyServer && <th scope="col">{t.colServer}</th>}
-                {columns.map((exercise) => {
-                  const title = exerciseTitles[lesson!]?.[lang][exercise] ?? exercise;
-                  const isAssigned = assigned?.lesson === lesson && assigned.exercise === exercise;
-                  return (
-                    <th
-                      key={exercise}
-                      scope="col"
-                      className={`class-board-column ${isAssigned ? 'is-assigned' : ''}`}
-                      data-testid="board-exercise-column"
-                      data-exercise={exercise}
-                      data-assigned={isAssigned}
-                      aria-current={isAssigned ? 'true' : undefined}
-                      title={title}
-                    >
-                      <span className="class-board-column-label">{title}</span>
-                    </th>
-                  );
-                })}
-                {lessonColumns.map((entry) => (
-                  <th key={entry.slug} scope="col" className="class-board-column" title={entry.headline[lang].title}>
-                    <button type="button" className="link-button class-board-column-label" onClick={() => setLesson(entry.slug)}>
-                      {entry.headline[lang].title}
-                    </button>
-                  </th>
-                ))}
-                {showRejoin && !anonymous && <th scope="col">{t.rejoinCode}</th>}
-                {controls && !anonymous && (
-                  <th scope="col">
-                    <span className="visually-hidden">{t.colActions}</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
+            <BoardHead
+              columns={columns}
+              lesson={lesson}
+              setLesson={setLesson}
+              lessonColumns={lessonColumns}
+              assigned={assigned}
+              anyServer={anyServer}
+              showRejoin={showRejoin}
+              anonymous={anonymous}
+              withActions={controls !== undefined}
+            />
             <tbody>
               {rows.map((row) => (
                 <tr key={row.member.id} data-testid="board-row" data-name={anonymous ? undefined : row.member.name} data-done={row.done}>
@@ -185,6 +155,74 @@ export function BoardView({
         </div>
       )}
     </section>
+  );
+}
+
+/** The board's header row: the fixed columns, then one per exercise of the chosen lesson or one per lesson tried. */
+function BoardHead({
+  columns,
+  lesson,
+  setLesson,
+  lessonColumns,
+  assigned,
+  anyServer,
+  showRejoin,
+  anonymous,
+  withActions,
+}: {
+  columns: string[];
+  lesson: string | null;
+  setLesson(lesson: string | null): void;
+  lessonColumns: typeof lessonIndex;
+  assigned: Board['status']['assignment'];
+  anyServer: boolean;
+  showRejoin: boolean;
+  anonymous: boolean;
+  withActions: boolean;
+}) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t.colName}</th>
+        <th scope="col">{t.colState}</th>
+        <th scope="col">{t.colDone}</th>
+        <th scope="col">{t.colIdle}</th>
+        {anyServer && <th scope="col">{t.colServer}</th>}
+        {columns.map((exercise) => {
+          const title = exerciseTitles[lesson!]?.[lang][exercise] ?? exercise;
+          const isAssigned = assigned?.lesson === lesson && assigned.exercise === exercise;
+          return (
+            <th
+              key={exercise}
+              scope="col"
+              className={`class-board-column ${isAssigned ? 'is-assigned' : ''}`}
+              data-testid="board-exercise-column"
+              data-exercise={exercise}
+              data-assigned={isAssigned}
+              aria-current={isAssigned ? 'true' : undefined}
+              title={title}
+            >
+              <span className="class-board-column-label">{title}</span>
+            </th>
+          );
+        })}
+        {lessonColumns.map((entry) => (
+          <th key={entry.slug} scope="col" className="class-board-column" title={entry.headline[lang].title}>
+            <button type="button" className="link-button class-board-column-label" onClick={() => setLesson(entry.slug)}>
+              {entry.headline[lang].title}
+            </button>
+          </th>
+        ))}
+        {showRejoin && !anonymous && <th scope="col">{t.rejoinCode}</th>}
+        {withActions && !anonymous && (
+          <th scope="col">
+            <span className="visually-hidden">{t.colActions}</span>
+          </th>
+        )}
+      </tr>
+    </thead>
   );
 }
 

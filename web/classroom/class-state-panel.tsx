@@ -51,29 +51,15 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
           </button>
         </p>
       ) : confirmEnd ? (
-        <div
-          className="cell-message cell-message-warning"
-          role="group"
-          data-testid="class-end-confirm"
-          onKeyDown={(event) => event.key === 'Escape' && setConfirmEnd(false)}
-        >
-          <span>{t.endConfirm}</span>{' '}
-          <button
-            type="button"
-            className="button button-danger"
-            data-testid="class-end-yes"
-            autoFocus
-            onClick={() => {
-              actions.end();
-              setConfirmEnd(false);
-            }}
-          >
-            {t.endYes}
-          </button>
-          <button type="button" className="button" onClick={() => setConfirmEnd(false)}>
-            {t.cancel}
-          </button>
-        </div>
+        <ConfirmGroup
+          testId="class-end-confirm"
+          question={t.endConfirm}
+          yesTestId="class-end-yes"
+          yes={t.endYes}
+          cancel={t.cancel}
+          onYes={actions.end}
+          onDone={() => setConfirmEnd(false)}
+        />
       ) : (
         <p>
           <button type="button" className="button" data-testid="class-end" onClick={() => setConfirmEnd(true)}>
@@ -82,29 +68,15 @@ export function ClassStatePanel({ status, serverClockOffset, actions }: { status
         </p>
       )}
       {confirmReset ? (
-        <div
-          className="cell-message cell-message-warning"
-          role="group"
-          data-testid="class-reset-confirm"
-          onKeyDown={(event) => event.key === 'Escape' && setConfirmReset(false)}
-        >
-          <span>{t.resetDataConfirm}</span>{' '}
-          <button
-            type="button"
-            className="button button-danger"
-            data-testid="class-reset-yes"
-            autoFocus
-            onClick={() => {
-              actions.resetData();
-              setConfirmReset(false);
-            }}
-          >
-            {t.resetDataYes}
-          </button>
-          <button type="button" className="button" onClick={() => setConfirmReset(false)}>
-            {t.cancel}
-          </button>
-        </div>
+        <ConfirmGroup
+          testId="class-reset-confirm"
+          question={t.resetDataConfirm}
+          yesTestId="class-reset-yes"
+          yes={t.resetDataYes}
+          cancel={t.cancel}
+          onYes={actions.resetData}
+          onDone={() => setConfirmReset(false)}
+        />
       ) : (
         <p>
           <button type="button" className="button" data-testid="class-reset-data" onClick={() => setConfirmReset(true)} title={t.resetDataHint}>
@@ -188,5 +160,45 @@ function TeacherTimer({ timer, offset }: { timer: ClassTimer; offset: number }) 
     <span className="class-timer-left" role="timer" data-testid="class-timer-left">
       {left > 0 ? t.timerLeft(timeLeftText(left)) : t.timerUp}
     </span>
+  );
+}
+
+/** "Are you sure?" in place of a button that acts on the whole class: yes acts, Escape or Cancel do not. */
+function ConfirmGroup({
+  testId,
+  question,
+  yesTestId,
+  yes,
+  cancel,
+  onYes,
+  onDone,
+}: {
+  testId: string;
+  question: string;
+  yesTestId: string;
+  yes: string;
+  cancel: string;
+  onYes(): void;
+  onDone(): void;
+}) {
+  return (
+    <div className="cell-message cell-message-warning" role="group" data-testid={testId} onKeyDown={(event) => event.key === 'Escape' && onDone()}>
+      <span>{question}</span>{' '}
+      <button
+        type="button"
+        className="button button-danger"
+        data-testid={yesTestId}
+        autoFocus
+        onClick={() => {
+          onYes();
+          onDone();
+        }}
+      >
+        {yes}
+      </button>
+      <button type="button" className="button" onClick={onDone}>
+        {cancel}
+      </button>
+    </div>
   );
 }

@@ -157,11 +157,17 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
     },
   );
 
+  userPostsRoute(app);
+}
+
+/** /v1/users/:id/posts: one author's posts, paged as GET /v1/posts. */
+function userPostsRoute(app: FastifyInstance): void {
+  const { domain } = app;
   app.get<{ Params: IdParams; Querystring: PagingQuery & { sort?: string; q?: string } }>(
     '/v1/users/:id/posts',
     {
       schema: {
-        tags,
+        tags: ['users'],
         summary: 'List the posts of a user',
         description: 'The same paging as GET /v1/posts, limited to one author.',
         params: idParamsSchema,

@@ -115,6 +115,45 @@ function webSocketHeard(heard: { fact: RelayFact | null }) {
   };
 }
 
+/** What the client's events change: the log, the console's state and its list of subscriptions. */
+interface ListenerContext {
+  log: Log;
+  t: (typeof mqttConsoleStrings)['en'];
+  isCurrent(connection: Connection): boolean;
+  setState(state: MqttState): void;
+  setSubscriptions(list: Array<{ filter: string; granted: string }>): void;
+}
+
+/** Logs every packet both ways and the connection's life (CONNACK, a refusal, the close and why). */
+function listen(connection: Connection, { log, t, isCurrent, setState, setSubscriptions }: ListenerContext): void {
+  const { client } = connection;
+  client.on('packetsend', (packet) => isCurrent(connection) && logPacket(log, t, connection, packet as ParsedPacket, 'in'));
+  client.on('packetreceive', (packet) => isCurrent(connection) && logPacket(log, t, connection, packet as ParsedPacket, 'out'));
+  client.on('connect', (connack) => {
+    if (!isCurrent(connection)) return;
+    setState('CONNECTED');
+    log.add({ kind: 'info', text: say((t) => t.connected(connack.sessionPresent === true)) });
+  });
+  client.on('error', (error: Error & { code?: number }) => {
+    if (!isCurrent(connection)) return;
+    const code = error.code;
+    if (typeof code === 'number' && CONNACK_CODES[code]) log.add({ kind: 'error', text: say((t, lang) => t.refused(code, CONNACK_CODES[code][lang])) });
+    else log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
+  });
+  client.on('close', () => {
+    if (!isCurrent(connection)) return;
+    // mqtt.js reports close once per connection attempt; with reconnects off this is the end
+    setState('CLOSED');
+    setSubscriptions([]);
+    const how = connection.ending ?? 'lost';
+    if (connection.fact && how === 'lost')
+      log.add({ kind: 'error', text: relayFactText(connection.fact), data: { event: 'close', how, fact: connection.fact.fact } });
+    else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
+    client.removeAllListeners('packetsend');
+    client.removeAllListeners('packetreceive');
+  });
+}
+
 /**
  * The console's mqtt.js client over the broker's WebSocket: connects with the form's options, logs
  * every packet both ways (each row linked to its bytes), subscribes, publishes, disconnects or drops.
@@ -127,35 +166,6 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
   const [connectError, setConnectError] = useState<FormError | null>(null);
   const [subscribeError, setSubscribeError] = useState<FormError | null>(null);
   const [publishError, setPublishError] = useState<FormError | null>(null);
-
-  const listen = (connection: Connection) => {
-    const { client } = connection;
-    client.on('packetsend', (packet) => isCurrent(connection) && logPacket(log, t, connection, packet as ParsedPacket, 'in'));
-    client.on('packetreceive', (packet) => isCurrent(connection) && logPacket(log, t, connection, packet as ParsedPacket, 'out'));
-    client.on('connect', (connack) => {
-      if (!isCurrent(connection)) return;
-      setState('CONNECTED');
-      log.add({ kind: 'info', text: say((t) => t.connected(connack.sessionPresent === true)) });
-    });
-    client.on('error', (error: Error & { code?: number }) => {
-      if (!isCurrent(connection)) return;
-      const code = error.code;
-      if (typeof code === 'number' && CONNACK_CODES[code]) log.add({ kind: 'error', text: say((t, lang) => t.refused(code, CONNACK_CODES[code][lang])) });
-      else log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
-    });
-    client.on('close', () => {
-      if (!isCurrent(connection)) return;
-      // mqtt.js reports close once per connection attempt; with reconnects off this is the end
-      setState('CLOSED');
-      setSubscriptions([]);
-      const how = connection.ending ?? 'lost';
-      if (connection.fact && how === 'lost')
-        log.add({ kind: 'error', text: relayFactText(connection.fact), data: { event: 'close', how, fact: connection.fact.fact } });
-      else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
-      client.removeAllListeners('packetsend');
-      client.removeAllListeners('packetreceive');
-    });
-  };
 
   /**
    * With "my server" chosen the WebSocket goes to Wirelab's MQTT relay (target-switch/), which
@@ -204,7 +214,7 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       inspectLabel: say((t) => t.handshake),
       inspect: exchangeLink(handshake),
     });
-    listen(connection);
+    listen(connection, { log, t, isCurrent, setState, setSubscriptions });
     client.connect();
   };
 

@@ -33,6 +33,38 @@ interface Connection {
 /** What the WHATWG WebSocket API sends: text as UTF-8 (text frame), bytes as they are (binary frame). */
 export type Outgoing = { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array };
 
+/** The log's line for a message the server sent: text as it came, binary as hex. */
+function receivedEntry(data: string | ArrayBuffer): NewLogEntry {
+  return typeof data === 'string'
+    ? { kind: 'received', badge: say((t) => t.textMessage), text: clip(data), data: { type: 'text' } }
+    : {
+        kind: 'received',
+        badge: say((t) => t.binaryMessage),
+        text: say((t) => `${formatHex(new Uint8Array(data))} (${t.size(data.byteLength)})`),
+        data: { type: 'binary' },
+      };
+}
+
+/** The log's line for the close: Wirelab's relay's fact (what the student's server did wrong), or the code and reason. */
+function closedEntry(event: CloseEvent, handshake: NewLogEntry['inspect'], closeFrame: NewLogEntry['inspect']): NewLogEntry {
+  const fact = readRelayFact(event.code, event.reason);
+  if (fact)
+    return {
+      kind: 'error',
+      text: relayFactText(fact),
+      inspectLabel: say((t) => t.showHandshake),
+      inspect: handshake,
+      data: { event: 'close', code: String(event.code), fact: fact.fact },
+    };
+  return {
+    kind: event.wasClean ? 'info' : 'error',
+    text: say((t) => t.closedLine(event.code, event.reason, event.wasClean)),
+    inspectLabel: say((t) => t.closeFrame),
+    inspect: closeFrame,
+    data: { event: 'close', code: String(event.code) },
+  };
+}
+
 /**
  * The console's WebSocket: opens it, logs what crosses it (each row linked to its frame), sends
  * and closes. The socket is the browser's own; nothing is simulated.
@@ -78,17 +110,7 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
       if (!isCurrent(connection)) return;
       showOpen();
       const ordinal = connection.received++;
-      const data = event.data;
-      const entry: NewLogEntry =
-        typeof data === 'string'
-          ? { kind: 'received', badge: say((t) => t.textMessage), text: clip(data), data: { type: 'text' } }
-          : {
-              kind: 'received',
-              badge: say((t) => t.binaryMessage),
-              text: say((t) => `${formatHex(new Uint8Array(data))} (${t.size(data.byteLength)})`),
-              data: { type: 'binary' },
-            };
-      log.add({ ...entry, inspect: frameLink(connection, (view) => dataFrames(view, 'out')[ordinal]) });
+      log.add({ ...receivedEntry(event.data), inspect: frameLink(connection, (view) => dataFrames(view, 'out')[ordinal]) });
     };
     socket.onerror = () => {
       if (isCurrent(connection) && socket.readyState !== WebSocket.OPEN) log.add({ kind: 'error', text: say((t) => t.failed) });
@@ -96,24 +118,9 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     socket.onclose = (event) => {
       if (!isCurrent(connection)) return;
       setState('CLOSED');
-      // Wirelab's relay ended it: what the student's server did wrong, as a fact
-      const fact = readRelayFact(event.code, event.reason);
-      if (fact)
-        return log.add({
-          kind: 'error',
-          text: relayFactText(fact),
-          inspectLabel: say((t) => t.showHandshake),
-          inspect: exchangeLink(handshake),
-          data: { event: 'close', code: String(event.code), fact: fact.fact },
-        });
-      log.add({
-        kind: event.wasClean ? 'info' : 'error',
-        text: say((t) => t.closedLine(event.code, event.reason, event.wasClean)),
-        inspectLabel: say((t) => t.closeFrame),
-        // the server's close frame: its answer to ours, or its own decision (1009, 1001…)
-        inspect: frameLink(connection, (view) => controlFrames(view, 'out', 'close')[0] ?? controlFrames(view, 'in', 'close')[0]),
-        data: { event: 'close', code: String(event.code) },
-      });
+      // the server's close frame: its answer to ours, or its own decision (1009, 1001…)
+      const closeFrame = frameLink(connection, (view) => controlFrames(view, 'out', 'close')[0] ?? controlFrames(view, 'in', 'close')[0]);
+      log.add(closedEntry(event, exchangeLink(handshake), closeFrame));
     };
   };
 

@@ -93,18 +93,7 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
   let position = start;
   while (position < end) {
     if (context.nodes >= PROTOBUF_MAX_NODES) {
-      nodes.push(
-        ru(
-          {
-            kind: 'pb-not-shown',
-            label: `More fields, not shown (over ${PROTOBUF_MAX_NODES} nodes)`,
-            value: `${end - position} bytes`,
-            range: rangeOf(offsets, position, end),
-          },
-          `Остальные поля не показаны (больше ${PROTOBUF_MAX_NODES} узлов)`,
-          bytesRu(end - position),
-        ),
-      );
+      nodes.push(notShownNode(context, position, end));
       break;
     }
     context.nodes += 1;
@@ -133,32 +122,9 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
       `поле ${fieldNumber} · тип ${wireType} ${wireName ?? '(недопустимый)'}`,
     );
     position = tag.end;
-    if (fieldNumber === 0) {
-      nodes.push(
-        errorNode(
-          context,
-          fieldStart,
-          end,
-          'invalid-field-number',
-          'Field number 0 does not exist: these bytes are not a protobuf message',
-          'Поля с номером 0 не бывает: эти байты не сообщение protobuf',
-          [tagNode],
-        ),
-      );
-      break;
-    }
-    if (fieldNumber > PROTOBUF_MAX_FIELD_NUMBER) {
-      nodes.push(
-        errorNode(
-          context,
-          fieldStart,
-          end,
-          'invalid-field-number',
-          `Field number ${fieldNumber} is above 536 870 911 (2^29 − 1), the largest there is: protoc refuses these bytes`,
-          `Номер поля ${fieldNumber} больше 536 870 911 (2^29 − 1), самого большого допустимого: protoc такие байты не примет`,
-          [tagNode],
-        ),
-      );
+    const badNumber = fieldNumberError(context, fieldStart, end, fieldNumber, tagNode);
+    if (badNumber) {
+      nodes.push(badNumber);
       break;
     }
     const name = field ? `${fieldNumber} ${field.name}` : `${fieldNumber}`;
@@ -220,18 +186,7 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
         break;
       }
       const shown = fixedText(bytes.subarray(position, position + size), field);
-      children.push(
-        ru(
-          {
-            kind: 'pb-value',
-            label: `value (${size === 8 ? 'fixed 64 bits' : 'fixed 32 bits'}, little-endian)`,
-            value: shown.en,
-            range: rangeOf(offsets, position, position + size),
-          },
-          `значение (${size === 8 ? 'фиксированные 64 бита' : 'фиксированные 32 бита'}, little-endian)`,
-          shown.ru,
-        ),
-      );
+      children.push(fixedValueNode(context, position, size, shown));
       nodes.push(fieldNode(position + size, shown));
       position += size;
     } else if (wireType === 2) {
@@ -268,24 +223,82 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
       nodes.push(fieldNode(valueEnd, { en: value.text, ru: value.textRu ?? value.text }, value.error ? { error: value.error } : {}));
       position = valueEnd;
     } else {
-      const group = wireType === 3 || wireType === 4;
-      const what = group ? 'groups (wire types 3 and 4) are deprecated and not decoded here' : `wire type ${wireType} does not exist`;
-      const whatRu = group ? 'группы (типы 3 и 4) устарели и здесь не разбираются' : `типа ${wireType} не существует`;
-      nodes.push(
-        errorNode(
-          context,
-          fieldStart,
-          end,
-          group ? 'group-not-decoded' : 'invalid-wire-type',
-          `Field ${fieldNumber}: ${what}`,
-          `Поле ${fieldNumber}: ${whatRu}`,
-          children,
-        ),
-      );
+      nodes.push(wireTypeError(context, fieldStart, end, fieldNumber, wireType, children));
       break;
     }
   }
   return nodes;
+}
+
+/** Where the decoder stops showing fields: the node budget is spent. */
+function notShownNode(context: Context, position: number, end: number): WireNode {
+  return ru(
+    {
+      kind: 'pb-not-shown',
+      label: `More fields, not shown (over ${PROTOBUF_MAX_NODES} nodes)`,
+      value: `${end - position} bytes`,
+      range: rangeOf(context.offsets, position, end),
+    },
+    `Остальные поля не показаны (больше ${PROTOBUF_MAX_NODES} узлов)`,
+    bytesRu(end - position),
+  );
+}
+
+/** A field number no message can have (0, or above 2^29 − 1), as the error that ends the message; null for a valid one. */
+function fieldNumberError(context: Context, fieldStart: number, end: number, fieldNumber: number, tagNode: WireNode): WireNode | null {
+  if (fieldNumber === 0) {
+    return errorNode(
+      context,
+      fieldStart,
+      end,
+      'invalid-field-number',
+      'Field number 0 does not exist: these bytes are not a protobuf message',
+      'Поля с номером 0 не бывает: эти байты не сообщение protobuf',
+      [tagNode],
+    );
+  }
+  if (fieldNumber > PROTOBUF_MAX_FIELD_NUMBER) {
+    return errorNode(
+      context,
+      fieldStart,
+      end,
+      'invalid-field-number',
+      `Field number ${fieldNumber} is above 536 870 911 (2^29 − 1), the largest there is: protoc refuses these bytes`,
+      `Номер поля ${fieldNumber} больше 536 870 911 (2^29 − 1), самого большого допустимого: protoc такие байты не примет`,
+      [tagNode],
+    );
+  }
+  return null;
+}
+
+/** The value of a fixed 64- or 32-bit field (wire types 1 and 5), little-endian. */
+function fixedValueNode(context: Context, position: number, size: number, shown: Bilingual): WireNode {
+  return ru(
+    {
+      kind: 'pb-value',
+      label: `value (${size === 8 ? 'fixed 64 bits' : 'fixed 32 bits'}, little-endian)`,
+      value: shown.en,
+      range: rangeOf(context.offsets, position, position + size),
+    },
+    `значение (${size === 8 ? 'фиксированные 64 бита' : 'фиксированные 32 бита'}, little-endian)`,
+    shown.ru,
+  );
+}
+
+/** A wire type this decoder does not read: groups (3 and 4, deprecated) or one that does not exist (6, 7). */
+function wireTypeError(context: Context, fieldStart: number, end: number, fieldNumber: number, wireType: number, children: WireNode[]): WireNode {
+  const group = wireType === 3 || wireType === 4;
+  const what = group ? 'groups (wire types 3 and 4) are deprecated and not decoded here' : `wire type ${wireType} does not exist`;
+  const whatRu = group ? 'группы (типы 3 и 4) устарели и здесь не разбираются' : `типа ${wireType} не существует`;
+  return errorNode(
+    context,
+    fieldStart,
+    end,
+    group ? 'group-not-decoded' : 'invalid-wire-type',
+    `Field ${fieldNumber}: ${what}`,
+    `Поле ${fieldNumber}: ${whatRu}`,
+    children,
+  );
 }
 
 function errorNode(context: Context, start: number, end: number, error: string, label: string, labelRu: string, children?: WireNode[]): WireNode {

@@ -65,7 +65,6 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
       'retry-after': String(admission.retryAfterS),
     });
   };
-  const isLab = (value: PipelineLab | FastifyReply): value is PipelineLab => value instanceof PipelineLab;
 
   await app.register(async (scope) => {
     checkedBodies(scope, limits.maxDelayMs);
@@ -151,34 +150,7 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
       },
     );
 
-    // The lab's state whenever it changes: consumers, backlogs growing and draining.
-    scope.get(`${PIPELINE_PATH}/events`, async (request, reply) => {
-      const admission = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
-      if (admission.refused)
-        return problem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text.tooManyStreams(limits.maxStreamsPerSession), {
-          'retry-after': String(RETRY_AFTER_S),
-        });
-      const lab = labFor(request, reply);
-      if (!isLab(lab)) {
-        admission.release();
-        return lab;
-      }
-      reply.hijack();
-      const response = reply.raw;
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-      const send = (state: unknown) => {
-        lab.lastUsed = Date.now();
-        response.write(`event: state\ndata: ${JSON.stringify(state)}\n\n`);
-      };
-      const unwatch = lab.watch(send);
-      const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
-      response.once('close', () => {
-        clearInterval(heartbeat);
-        unwatch();
-        admission.release();
-      });
-      send(await lab.state());
-    });
+    labEventsRoute(scope, { streams, maxStreams: limits.maxStreamsPerSession, labFor });
 
     for (const path of [PIPELINE_PATH, `${PIPELINE_PATH}/events`]) {
       scope.route({
@@ -189,6 +161,46 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
           problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(path, request.method), { allow: 'GET' }),
       });
     }
+  });
+}
+
+const isLab = (value: PipelineLab | FastifyReply): value is PipelineLab => value instanceof PipelineLab;
+
+/** GET …/events: the lab's state whenever it changes (consumers, backlogs growing and draining), as an SSE stream. */
+function labEventsRoute(
+  scope: FastifyInstance,
+  {
+    streams,
+    maxStreams,
+    labFor,
+  }: { streams: ConnectionQuota; maxStreams: number; labFor: (request: FastifyRequest, reply: FastifyReply) => PipelineLab | FastifyReply },
+): void {
+  scope.get(`${PIPELINE_PATH}/events`, async (request, reply) => {
+    const admission = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
+    if (admission.refused)
+      return problem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text.tooManyStreams(maxStreams), {
+        'retry-after': String(RETRY_AFTER_S),
+      });
+    const lab = labFor(request, reply);
+    if (!isLab(lab)) {
+      admission.release();
+      return lab;
+    }
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    const send = (state: unknown) => {
+      lab.lastUsed = Date.now();
+      response.write(`event: state\ndata: ${JSON.stringify(state)}\n\n`);
+    };
+    const unwatch = lab.watch(send);
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    response.once('close', () => {
+      clearInterval(heartbeat);
+      unwatch();
+      admission.release();
+    });
+    send(await lab.state());
   });
 }
 
