@@ -17,28 +17,11 @@ import type { Localized } from '../../../contracts/own-server/check-result.ts';
 import { defineSuite, failed, notOffered, passed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { grpcCall, frameMessage, type GrpcAnswer } from '../grpc-client.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
+import { GRPC_CODE_NAMES } from '../../../shared/grpc-codes.ts';
 
 const SERVICE = '/wirelab.users.v1.UserService';
 const STATUS = { OK: 0, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNIMPLEMENTED: 12 } as const;
-const STATUS_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-];
+const STATUS_NAMES: readonly string[] = GRPC_CODE_NAMES;
 
 interface GrpcState {
   email: string;

@@ -9,6 +9,7 @@ import { ERROR_DOMAIN } from './connect-error-of.ts';
 import { httpVersionKey, sandboxKey } from './context.ts';
 import { principalKey } from './interceptors.ts';
 import { sleep } from './async-queue.ts';
+import { GRPC_CODE_NAMES } from '../../../shared/grpc-codes.ts';
 
 export const LAB_LIMITS = {
   /** LabService.Slow. @default 60_000 */
@@ -25,26 +26,8 @@ export const LAB_LIMITS = {
   flakyKeyTtlMs: 600_000,
 };
 
-/** Canonical gRPC code names, by number (Connect's enum spells them in camel case). */
-export const CODE_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-] as const;
+/** Canonical gRPC code names, by number (shared/grpc-codes.ts). */
+export const CODE_NAMES = GRPC_CODE_NAMES;
 
 /** A duration of fractional milliseconds (performance.now() differences); durationFromMs wants whole ones. */
 export function preciseDuration(ms: number): Duration {

@@ -4,30 +4,13 @@ import type { ByteRange, WireNode } from '../types.ts';
 import { decodeProtobuf } from '../protobuf/decode-protobuf.ts';
 import { messageByName } from '../protobuf/schema.ts';
 import { decodeBase64 } from '../base64.ts';
+import { GRPC_CODE_NAMES } from '../../../shared/grpc-codes.ts';
 
 // The end of every gRPC call: grpc-status (a code), grpc-message (percent-encoded text) and
 // grpc-status-details-bin (a google.rpc.Status in base64). Native gRPC sends them as HTTP/2
 // trailers, gRPC-Web in a trailers frame in the body, Connect streaming as the end-stream JSON.
 
-export const GRPC_CODES: readonly string[] = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-];
+export const GRPC_CODES: readonly string[] = GRPC_CODE_NAMES;
 
 export function grpcCodeName(code: number): string {
   return GRPC_CODES[code] ?? `UNKNOWN_CODE_${code}`;
