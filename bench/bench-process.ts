@@ -28,6 +28,8 @@ export interface BenchServerOptions {
   scale?: { redisUrl: string; keyPrefix: string; instanceId: string };
   /** false: gRPC and Connect calls all through connect-fastify, no fast path (bench/grpc.ts's comparison). @default true */
   grpcFastPaths?: boolean;
+  /** false: big gRPC and Connect messages parsed and serialized in one piece, not in turns (bench/big-echo.ts, bench/soak.ts). @default true */
+  messagesInTurns?: boolean;
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
@@ -40,6 +42,7 @@ export async function startBenchServer({
   tapMemoryMb,
   scale,
   grpcFastPaths = true,
+  messagesInTurns = true,
 }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
   const args = [
@@ -52,6 +55,7 @@ export async function startBenchServer({
     ...(budgets ? ['--budgets'] : []),
     ...(pacing ? [] : ['--no-pacing']),
     ...(grpcFastPaths ? [] : ['--no-grpc-fast-paths']),
+    ...(messagesInTurns ? [] : ['--no-messages-in-turns']),
     ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []),
     ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : []),
   ];

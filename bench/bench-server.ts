@@ -38,7 +38,8 @@ const app = await buildApp({
   mqtt: process.argv.includes('--budgets') ? undefined : { limits: { maxConnectionsPerSession: 1_000_000_000 } },
   // bench/scale-out.ts: one of two instances on one Redis.
   // bench/grpc.ts: the same calls without the fast paths in front of connect-fastify.
-  grpc: { fastPaths: !process.argv.includes('--no-grpc-fast-paths') },
+  // bench/big-echo.ts, bench/soak.ts: big messages in one piece, as before they were parsed in turns.
+  grpc: { fastPaths: !process.argv.includes('--no-grpc-fast-paths'), messagesInTurns: !process.argv.includes('--no-messages-in-turns') },
   scale: redisUrl ? { redisUrl, keyPrefix: argument('redis-key-prefix'), instanceId: argument('instance-id') } : undefined,
 });
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -48,7 +48,16 @@ async function memoryOf(child: ChildProcess, type: 'memory' | 'rss'): Promise<Us
 
 /** BENCH_SOAK_PACING=off: the budgets alone, without the socket-level pace (how it was before issue 25). */
 const PACING = process.env.BENCH_SOAK_PACING !== 'off';
-const { child, port } = await startBenchServer({ tap: true, memoryProbe: true, budgets: true, pacing: PACING, tapMemoryMb: TAP_MEMORY_MB });
+/** BENCH_SOAK_IN_TURNS=off: big gRPC and Connect messages parsed and serialized in one piece (how it was before message-turns.ts). */
+const IN_TURNS = process.env.BENCH_SOAK_IN_TURNS !== 'off';
+const { child, port } = await startBenchServer({
+  tap: true,
+  memoryProbe: true,
+  budgets: true,
+  pacing: PACING,
+  tapMemoryMb: TAP_MEMORY_MB,
+  messagesInTurns: IN_TURNS,
+});
 const agent = new Agent({ keepAlive: true, maxSockets: STUDENTS * 2, localAddress: STUDENT_ADDRESS });
 
 /** One student request; `fresh`: on a new connection of its own, not one from the keep-alive pool. */
@@ -255,7 +264,7 @@ try {
   const p50Ratios = spreadOf(rounds.map((r) => r.abused.p50 / r.quiet.p50));
   const p99Ratios = spreadOf(rounds.map((r) => r.abused.p99 / r.quiet.p99));
   console.log(
-    `soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1; ${PAIRS} pairs of ${ROUND_S} s rounds (quiet, abused); tap capture budget ${TAP_MEMORY_MB} MiB; pacing per address ${PACING ? 'on' : 'OFF'}; ${availableParallelism()} cores`,
+    `soak: ${STUDENTS} students on ${STUDENT_ADDRESS} (one NAT address), the abuser on 127.0.0.1; ${PAIRS} pairs of ${ROUND_S} s rounds (quiet, abused); tap capture budget ${TAP_MEMORY_MB} MiB; pacing per address ${PACING ? 'on' : 'OFF'}; big messages ${IN_TURNS ? 'in turns' : 'in ONE PIECE'}; ${availableParallelism()} cores`,
   );
   printRounds(rounds);
   console.table([alone, beside].map((row) => ({ ...row, p50: `${row.p50.toFixed(1)} ms`, p99: `${row.p99.toFixed(1)} ms` })));

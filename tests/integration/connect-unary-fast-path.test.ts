@@ -4,10 +4,12 @@
 // measured duration), and the fast path must keep connect-es's semantics: the handler's
 // AbortSignal fires when the client goes away, deadlines, graceful shutdown.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBinary, create } from '@bufbuild/protobuf';
+import { toBinary, create, fromBinary } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { EchoRequestSchema, EchoResponseSchema } from '../../proto/gen/wirelab/lab/v1/lab_pb.ts';
 import { recordedSlowCall } from './recent-calls.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -53,6 +55,8 @@ const GET_USER = '/wirelab.users.v1.UserService/GetUser';
 const ECHO = '/wirelab.lab.v1.LabService/Echo';
 const SLOW = '/wirelab.lab.v1.LabService/Slow';
 const JSON_TYPE = { 'content-type': 'application/json' };
+/** A message text of about 100 kB (Cyrillic and ASCII): past IN_TURNS_MIN_BYTES. */
+const BIG = 'лобби x'.repeat(10_000);
 
 /** What may differ between two answers to the same call: the date, the measured duration, the request's framing as Echo saw it. */
 function comparable(answer: Answer): { status: number; headers: Record<string, unknown>; body: string } {
@@ -103,6 +107,18 @@ describe('unary Connect with a Content-Length: the fast path answers as connect-
     ['a deadline over the server limit', GET_USER, JSON.stringify({ id: 1 }), { ...JSON_TYPE, 'connect-timeout-ms': '9999999' }],
     ['an expired deadline (connect-timeout-ms: 0)', GET_USER, JSON.stringify({ id: 1 }), { ...JSON_TYPE, 'connect-timeout-ms': '0' }],
     ['DEADLINE_EXCEEDED when the handler outlives the deadline', SLOW, JSON.stringify({ millis: 1500 }), { ...JSON_TYPE, 'connect-timeout-ms': '150' }],
+    // From 64 KiB on, the message is parsed and serialized in turns of the event loop (message-turns.ts).
+    ['a big message, JSON', ECHO, JSON.stringify({ message: BIG }), JSON_TYPE],
+    ['a big message, compressed answer', ECHO, JSON.stringify({ message: BIG }), { ...JSON_TYPE, 'accept-encoding': 'gzip' }],
+    ['a big malformed JSON', ECHO, `{"message": "${BIG}`, JSON_TYPE],
+    ['a big JSON with a repeated member name', ECHO, `{"message": "${BIG}", "message": "x"}`, JSON_TYPE],
+    ['a big JSON field of the wrong type', ECHO, JSON.stringify({ message: [BIG] }), JSON_TYPE],
+    [
+      'a big undecodable binary',
+      ECHO,
+      Buffer.concat([Buffer.from([0x0a, 0xff, 0xff, 0x0f]), Buffer.alloc(70_000, 1)]),
+      { 'content-type': 'application/proto' },
+    ],
   ];
   for (const [name, path, body, headers] of cases) {
     it(name, async () => {
@@ -122,6 +138,15 @@ describe('unary Connect with a Content-Length: the fast path answers as connect-
     const big = await post(server.port, ECHO, JSON.stringify({ message: 'x'.repeat(3000) }), { ...JSON_TYPE, 'accept-encoding': 'gzip' }, 'length');
     expect(big.headers['content-encoding']).toBe('gzip');
     expect(JSON.parse(gunzipSync(big.body).toString()).message).toBe('x'.repeat(3000));
+  });
+
+  it('a big binary message is echoed whole (its answer echoes the request framing too, so it is not compared byte for byte)', async () => {
+    const before = server.app.grpc.routes.unaryFastPath;
+    const body = Buffer.from(toBinary(EchoRequestSchema, create(EchoRequestSchema, { message: BIG })));
+    const answer = await post(server.port, ECHO, body, { 'content-type': 'application/proto' }, 'length');
+    expect(server.app.grpc.routes.unaryFastPath).toBe(before + 1);
+    expect(answer.status).toBe(200);
+    expect(fromBinary(EchoResponseSchema, answer.body)).toMatchObject({ message: BIG, protocol: 'connect' });
   });
 
   it('what the fast path does not take goes to connect-es: GET, compressed requests, streaming types', async () => {
@@ -164,5 +189,39 @@ describe('the fast path keeps the call semantics', () => {
     await closed;
     expect(answer.status).toBe(503);
     expect(JSON.parse(answer.body.toString())).toMatchObject({ code: 'unavailable', message: 'the server is shutting down' });
+  });
+});
+
+describe('a big message does not hold the event loop in one piece', () => {
+  /** Resolves once `socket` is connected. */
+  const connected = (socket: Socket) => new Promise((resolve) => socket.once('connect', resolve));
+
+  it('a small request that arrives together with a 1 MB echo is answered first', async () => {
+    const echoBody = Buffer.from(JSON.stringify({ message: 'x'.repeat(1024 * 1024 - 32) }));
+    const echoHead = `POST ${ECHO} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${echoBody.length}\r\n\r\n`;
+    const small = 'GET /api/v1/users/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+    const echoSocket = connect(server.port, '127.0.0.1');
+    const smallSocket = connect(server.port, '127.0.0.1');
+    await Promise.all([connected(echoSocket), connected(smallSocket)]);
+    const answered: string[] = [];
+    echoSocket.once('data', () => answered.push('echo'));
+    smallSocket.once('data', () => answered.push('small'));
+    try {
+      // All but the last byte of each request, read by the server while it waits for the rest.
+      echoSocket.write(echoHead);
+      echoSocket.write(echoBody.subarray(0, -1));
+      smallSocket.write(small.slice(0, -1));
+      while (echoSocket.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The echo's last byte first: the server reads both in one turn, the echo's first. In one
+      // piece, the whole echo would be parsed, answered and written before the small request is read.
+      echoSocket.write(echoBody.subarray(-1));
+      smallSocket.write(small.slice(-1));
+      while (answered.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(answered).toEqual(['small', 'echo']);
+    } finally {
+      echoSocket.destroy();
+      smallSocket.destroy();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { createLinkedAbortController, validateUniversalHandlerOptions, type Univ
 import { createServiceImplSpec, type ConnectRouter, type ConnectRouterOptions, type ContextValues, type ServiceImpl } from '@connectrpc/connect';
 import { compressionBrotli, compressionGzip } from '@connectrpc/connect-node';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
+import { IN_TURNS_MIN_BYTES } from './message-turns.ts';
 import { unaryFastPaths, type RefuseUnary, type UnaryFastPathStats, type UnaryImplSpec } from './unary-fast-paths.ts';
 
 export interface ConnectRoutesOptions extends ConnectRouterOptions {
@@ -19,6 +20,8 @@ export interface ConnectRoutesOptions extends ConnectRouterOptions {
   shutdownError?: unknown;
   /** false: every call goes through the plugin (bench/grpc.ts measures the fast paths' gain so). @default true */
   fastPaths?: boolean;
+  /** false: the fast paths parse and serialize big messages in one piece (message-turns.ts). @default true */
+  messagesInTurns?: boolean;
   /** counts the calls the fast paths answered (tests check that they do) */
   stats?: UnaryFastPathStats;
 }
@@ -33,7 +36,18 @@ export interface ConnectRoutesOptions extends ConnectRouterOptions {
  * parsers swallow `application/json`.
  */
 export async function connectRoutes(scope: FastifyInstance, options: ConnectRoutesOptions): Promise<void> {
-  const { services, wrapHandler, refuseUnary, contextValues, shutdownTimeoutMs, shutdownError, fastPaths = true, stats, ...routerOptions } = options;
+  const {
+    services,
+    wrapHandler,
+    refuseUnary,
+    contextValues,
+    shutdownTimeoutMs,
+    shutdownError,
+    fastPaths = true,
+    messagesInTurns = true,
+    stats,
+    ...routerOptions
+  } = options;
   const opts: ConnectRouterOptions = { acceptCompression: [compressionGzip, compressionBrotli], ...routerOptions };
   if (shutdownTimeoutMs !== undefined) {
     // The plugin's own shutdownTimeoutMs would make a signal only its handlers see: the fast paths need it too.
@@ -55,7 +69,13 @@ export async function connectRoutes(scope: FastifyInstance, options: ConnectRout
   };
 
   const valuesOf = new WeakMap<FastifyRequest, ContextValues>();
-  const fast = fastPaths ? unaryFastPaths(unarySpecs, validateUniversalHandlerOptions(opts), { refuseUnary, stats }) : null;
+  const fast = fastPaths
+    ? unaryFastPaths(unarySpecs, validateUniversalHandlerOptions(opts), {
+        refuseUnary,
+        stats,
+        inTurnsFromBytes: messagesInTurns ? IN_TURNS_MIN_BYTES : Number.POSITIVE_INFINITY,
+      })
+    : null;
   // This scope holds the plugin's routes and nothing else: every request here is a call.
   scope.addHook('preHandler', async (request, reply) => {
     const values = contextValues(request, reply);

@@ -42,6 +42,8 @@ export interface GrpcPluginOptions {
   runner?: Partial<RunnerLimits>;
   /** false: every call goes through connect-fastify's routes, none through the fast paths (bench/grpc.ts compares both). @default true */
   fastPaths?: boolean;
+  /** false: the fast paths parse and serialize big messages in one piece, not in turns of the event loop (bench/big-echo.ts and bench/soak.ts compare both). @default true */
+  messagesInTurns?: boolean;
 }
 
 export interface GrpcState {
@@ -149,6 +151,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
     shutdownTimeoutMs: GRPC_LIMITS.shutdownTimeoutMs,
     shutdownError: new ConnectError('the server is shutting down', Code.Unavailable),
     fastPaths: options.fastPaths ?? true,
+    messagesInTurns: options.messagesInTurns ?? true,
     stats: routes,
   };
   await app.register(async (scope) => {

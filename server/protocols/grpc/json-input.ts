@@ -28,12 +28,31 @@ export function methodSerializationLookup(
 }
 
 function jsonMessageParser(desc: DescMessage, jsonOptions: JsonOptions): (data: Uint8Array) => Message {
+  const steps = jsonInputSteps(desc, jsonOptions);
+  return (data) => {
+    try {
+      return steps.message(steps.json(steps.text(data)));
+    } catch (e) {
+      throw ConnectError.from(e, Code.InvalidArgument);
+    }
+  };
+}
+
+/**
+ * The JSON request parser's three steps, apart so that a big body can be parsed with the event
+ * loop released between them (message-turns.ts); the caller turns what they throw into
+ * INVALID_ARGUMENT (`ConnectError.from(e, Code.InvalidArgument)`), as connect-es does.
+ */
+export function jsonInputSteps(
+  desc: DescMessage,
+  jsonOptions: JsonOptions,
+): { text(data: Uint8Array): string; json(text: string): unknown; message(json: unknown): Message } {
   const decoder = new TextDecoder();
   const options = getJsonOptions(jsonOptions);
   const fail = (reason: string, cause?: unknown): Error => new Error(`cannot decode message ${desc.typeName} from JSON: ${reason}`, { cause });
-  return (data) => {
-    try {
-      const text = decoder.decode(data);
+  return {
+    text: (data) => decoder.decode(data),
+    json(text) {
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -42,10 +61,9 @@ function jsonMessageParser(desc: DescMessage, jsonOptions: JsonOptions): (data: 
       }
       const duplicate = firstDuplicateKey(text);
       if (duplicate !== undefined) throw fail(`duplicate object key "${duplicate}"`);
-      return fromJson(desc, json as never, options) as Message;
-    } catch (e) {
-      throw ConnectError.from(e, Code.InvalidArgument);
-    }
+      return json;
+    },
+    message: (json) => fromJson(desc, json as never, options) as Message,
   };
 }
 

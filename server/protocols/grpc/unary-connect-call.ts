@@ -11,7 +11,7 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from '@connectrpc/connect';
-import { compressionNegotiate, createMethodSerializationLookup, type validateUniversalHandlerOptions } from '@connectrpc/connect/protocol';
+import { compressionNegotiate, type validateUniversalHandlerOptions } from '@connectrpc/connect/protocol';
 import {
   codeToHttpStatus,
   contentTypeUnaryJson,
@@ -25,6 +25,7 @@ import { clientPresenceKey } from './context.ts';
 import { joinChunks, readBoundedBody } from './request-body.ts';
 import { isClientFault } from './unparsable-request.ts';
 import { methodSerializationLookup } from './json-input.ts';
+import { IN_TURNS_MIN_BYTES, messagesInTurns } from './message-turns.ts';
 
 export type ConnectHandlerOptions = ReturnType<typeof validateUniversalHandlerOptions>;
 export type UnaryImplSpec = Extract<MethodImplSpec, { kind: 'unary' }>;
@@ -383,8 +384,12 @@ export interface UnaryConnectCall {
  * no AbortSignal unless somebody asks for it, no async iterables for a body of one message, no
  * WHATWG Headers conversions beyond the call's own metadata, one write.
  */
-export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryConnectCall) => Promise<void> {
-  const serialization = methodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+export function unaryConnectMethod(
+  spec: UnaryImplSpec,
+  options: ConnectHandlerOptions,
+  inTurnsFromBytes = IN_TURNS_MIN_BYTES,
+): (call: UnaryConnectCall) => Promise<void> {
+  const messages = methodMessages(spec, options, inTurnsFromBytes);
   const invoke = unaryInvoker(spec, options.interceptors);
   return async ({ raw, response, type, values, frameworkHeaders }) => {
     const header = new NodeRequestHeaders(raw.headers);
@@ -412,9 +417,10 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
         context.clientWentAway();
         return;
       }
-      const input = parseInput(serialization, type.binary, bytes);
-      const output = await invoke(context, input);
-      body = serialization.getO(type.binary).serialize(output);
+      const parsed = messages.parse(type.binary, bytes);
+      const output = await invoke(context, parsed instanceof Promise ? await parsed : parsed);
+      const serialized = messages.serialize(type.binary, output, bytes.byteLength);
+      body = serialized instanceof Promise ? await serialized : serialized;
     } catch (e) {
       context.abort(e);
       const error = e instanceof ConnectError ? e : new ConnectError('internal error', Code.Internal, undefined, undefined, e);
@@ -441,17 +447,46 @@ export function unaryConnectMethod(spec: UnaryImplSpec, options: ConnectHandlerO
   };
 }
 
+/** What a fast path parses and writes of one method's messages. */
+export interface MethodMessages {
+  /** the request message; a body that does not decode is the client's error */
+  parse(binary: boolean, bytes: Uint8Array): MessageShape<DescMessage> | Promise<MessageShape<DescMessage>>;
+  /** the answer to a request of `requestBytes` */
+  serialize(binary: boolean, message: MessageShape<DescMessage>, requestBytes: number): Uint8Array | Promise<Uint8Array>;
+}
+
 /**
- * The request message. A body that does not decode is the client's error: INVALID_ARGUMENT
- * (connect-es says INTERNAL for undecodable binary; see unparsable-request.ts).
+ * A method's messages as connect-es's limited serialization reads and writes them: whole, or in
+ * turns of the event loop for a request of `inTurnsFromBytes` or more (message-turns.ts) — the
+ * answer to such a request too.
  */
-export function parseInput(serialization: ReturnType<typeof createMethodSerializationLookup>, binary: boolean, bytes: Uint8Array): MessageShape<DescMessage> {
-  try {
-    return serialization.getI(binary).parse(bytes) as MessageShape<DescMessage>;
-  } catch (e) {
-    const error = ConnectError.from(e);
-    if (error.code === Code.Internal && isClientFault(error.rawMessage))
-      throw new ConnectError(error.rawMessage, Code.InvalidArgument, error.metadata, undefined, error.cause);
-    throw error;
-  }
+export function methodMessages(spec: UnaryImplSpec, options: ConnectHandlerOptions, inTurnsFromBytes: number): MethodMessages {
+  const whole = methodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+  const inTurns = messagesInTurns(spec.method, options.binaryOptions, options.jsonOptions, options);
+  return {
+    parse(binary, bytes) {
+      if (bytes.byteLength >= inTurnsFromBytes)
+        return inTurns.parse(binary, bytes).catch((e: unknown) => {
+          throw asClientFault(e);
+        }) as Promise<MessageShape<DescMessage>>;
+      try {
+        return whole.getI(binary).parse(bytes) as MessageShape<DescMessage>;
+      } catch (e) {
+        throw asClientFault(e);
+      }
+    },
+    serialize: (binary, message, requestBytes) =>
+      requestBytes >= inTurnsFromBytes ? inTurns.serialize(binary, message) : whole.getO(binary).serialize(message),
+  };
+}
+
+/**
+ * A body that does not decode is the client's error: INVALID_ARGUMENT (connect-es says INTERNAL
+ * for undecodable binary; see unparsable-request.ts).
+ */
+function asClientFault(e: unknown): ConnectError {
+  const error = ConnectError.from(e);
+  if (error.code === Code.Internal && isClientFault(error.rawMessage))
+    return new ConnectError(error.rawMessage, Code.InvalidArgument, error.metadata, undefined, error.cause);
+  return error;
 }

@@ -43,13 +43,13 @@ async function answerDirectly(reply: FastifyReply, response: UniversalServerResp
 export function unaryFastPaths(
   specs: UnaryImplSpec[],
   handlerOptions: ConnectHandlerOptions,
-  { refuseUnary, stats }: { refuseUnary?: RefuseUnary; stats?: UnaryFastPathStats },
+  { refuseUnary, stats, inTurnsFromBytes }: { refuseUnary?: RefuseUnary; stats?: UnaryFastPathStats; inTurnsFromBytes?: number },
 ): (request: FastifyRequest, reply: FastifyReply, values: ContextValues) => Promise<void> {
   const byPath = new Map<string, FastMethods>();
   for (const spec of specs) {
     byPath.set(`/${spec.method.parent.typeName}/${spec.method.name}`, {
-      connect: unaryConnectMethod(spec, handlerOptions),
-      grpc: unaryGrpcMethod(spec, handlerOptions),
+      connect: unaryConnectMethod(spec, handlerOptions, inTurnsFromBytes),
+      grpc: unaryGrpcMethod(spec, handlerOptions, inTurnsFromBytes),
     });
   }
   const count = (key: keyof UnaryFastPathStats): void => {

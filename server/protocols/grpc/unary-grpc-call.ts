@@ -14,12 +14,12 @@ import {
   setTrailerStatus,
 } from '@connectrpc/connect/protocol-grpc';
 import { joinChunks, readBoundedBody } from './request-body.ts';
-import { methodSerializationLookup } from './json-input.ts';
+import { IN_TURNS_MIN_BYTES } from './message-turns.ts';
 import {
   addNodeHeaders,
   LazySignalContext,
   NodeRequestHeaders,
-  parseInput,
+  methodMessages,
   unaryInvoker,
   type ConnectHandlerOptions,
   type UnaryImplSpec,
@@ -76,8 +76,12 @@ function singleEnvelope(body: Buffer): Uint8Array | null {
  * uncompressed envelope within the read limit (none, several, compressed, a bad prefix, too
  * large) is replayed to connect-es, which answers it and its errors in full.
  */
-export function unaryGrpcMethod(spec: UnaryImplSpec, options: ConnectHandlerOptions): (call: UnaryGrpcCall) => Promise<void> {
-  const serialization = methodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
+export function unaryGrpcMethod(
+  spec: UnaryImplSpec,
+  options: ConnectHandlerOptions,
+  inTurnsFromBytes = IN_TURNS_MIN_BYTES,
+): (call: UnaryGrpcCall) => Promise<void> {
+  const messages = methodMessages(spec, options, inTurnsFromBytes);
   const invoke = unaryInvoker(spec, options.interceptors);
   return async ({ raw, response, type, values, frameworkHeaders, replay, taken }) => {
     // connect-es starts the deadline before it reads the body: so does the fast path, in effect.
@@ -113,10 +117,11 @@ export function unaryGrpcMethod(spec: UnaryImplSpec, options: ConnectHandlerOpti
     let out: Uint8Array | null = null;
     try {
       if (timeout.error) throw timeout.error;
-      const input = parseInput(serialization, type.binary, message);
-      const output = await invoke(context, input);
+      const parsed = messages.parse(type.binary, message);
+      const output = await invoke(context, parsed instanceof Promise ? await parsed : parsed);
+      const serialized = messages.serialize(type.binary, output, message.byteLength);
       const envelope = await envelopeCompress(
-        { flags: 0, data: serialization.getO(type.binary).serialize(output) },
+        { flags: 0, data: serialized instanceof Promise ? await serialized : serialized },
         compression.response,
         options.compressMinBytes,
       );
