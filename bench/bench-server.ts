@@ -47,10 +47,21 @@ const address = app.server.address();
 process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
 process.on('SIGINT', () => void app.close().then(() => process.exit(0)));
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+// The garbage collector's pauses since the last question (bench/soak.ts: whether they make the students' p99).
+let gcPauses = { longestMs: 0, totalMs: 0 };
+if (process.send) {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauses.longestMs = Math.max(gcPauses.longestMs, entry.duration);
+      gcPauses.totalMs += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
 // bench/websocket-idle.ts asks for the heap after a full collection (run with --expose-gc).
 // bench/soak.ts samples the RSS as it is ('rss', no collection) while the abuser runs.
 process.on('message', (message: { type?: string }) => {
   if ((message.type !== 'memory' && message.type !== 'rss') || !process.send) return;
   if (message.type === 'memory') (globalThis as { gc?: () => void }).gc?.();
-  process.send({ type: message.type, usage: process.memoryUsage(), cpu: process.cpuUsage() });
+  process.send({ type: message.type, usage: process.memoryUsage(), cpu: process.cpuUsage(), gc: gcPauses });
+  gcPauses = { longestMs: 0, totalMs: 0 };
 });

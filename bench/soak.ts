@@ -36,13 +36,22 @@ interface Usage {
   heapUsed: number;
   /** the server's CPU time so far, user + system, in seconds */
   cpuS: number;
+  /** the garbage collector's pauses since the server was last asked */
+  gc: { longestMs: number; totalMs: number };
 }
+
+/** The server's longest garbage-collection pause over the answers since it was last reset (each answer covers the time since the one before). */
+let longestGcPause = 0;
 
 async function memoryOf(child: ChildProcess, type: 'memory' | 'rss'): Promise<Usage> {
   child.send({ type });
   for (;;) {
-    const [message] = (await once(child, 'message')) as [{ type: string; usage: Usage; cpu: { user: number; system: number } }];
-    if (message.type === type) return { ...message.usage, cpuS: (message.cpu.user + message.cpu.system) / 1e6 };
+    const [message] = (await once(child, 'message')) as [
+      { type: string; usage: Usage; cpu: { user: number; system: number }; gc: { longestMs: number; totalMs: number } },
+    ];
+    if (message.type !== type) continue;
+    longestGcPause = Math.max(longestGcPause, message.gc.longestMs);
+    return { ...message.usage, cpuS: (message.cpu.user + message.cpu.system) / 1e6, gc: message.gc };
   }
 }
 
@@ -171,19 +180,23 @@ interface Round {
   /** the server's CPU, % of a core, in each half */
   quietCpu: number;
   abusedCpu: number;
+  /** the server's longest garbage-collection pause in each half, ms */
+  quietGc: number;
+  abusedGc: number;
   load: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One half of a pair: the students' figures and the server's CPU share over it. */
-async function measure(label: string): Promise<{ row: ReturnType<typeof summary>; cpu: number; measured: Phase }> {
+async function measure(label: string): Promise<{ row: ReturnType<typeof summary>; cpu: number; gc: number; measured: Phase }> {
   phase = newPhase();
   const before = await memoryOf(child, 'rss');
+  longestGcPause = 0;
   await pause(ROUND_S * 1000);
   const after = await memoryOf(child, 'rss');
   const measured = phase;
-  return { row: summary(label, measured), cpu: ((after.cpuS - before.cpuS) / ROUND_S) * 100, measured };
+  return { row: summary(label, measured), cpu: ((after.cpuS - before.cpuS) / ROUND_S) * 100, gc: longestGcPause, measured };
 }
 
 function pooled(label: string, phases: Phase[]) {
@@ -205,6 +218,7 @@ function printRounds(rounds: Round[]): void {
       'p50 ×': (r.abused.p50 / r.quiet.p50).toFixed(2),
       'p99 ×': (r.abused.p99 / r.quiet.p99).toFixed(2),
       'server CPU quiet/abused': `${r.quietCpu.toFixed(0)} % / ${r.abusedCpu.toFixed(0)} %`,
+      'longest GC pause quiet/abused': `${r.quietGc.toFixed(0)} / ${r.abusedGc.toFixed(0)} ms`,
       'host load': r.load.toFixed(1),
     })),
   );
@@ -249,7 +263,15 @@ try {
     abuser.kill('SIGSTOP');
     quietPhases.push(quiet.measured);
     abusedPhases.push(abused.measured);
-    rounds.push({ quiet: quiet.row, abused: abused.row, quietCpu: quiet.cpu, abusedCpu: abused.cpu, load: loadavg()[0] });
+    rounds.push({
+      quiet: quiet.row,
+      abused: abused.row,
+      quietCpu: quiet.cpu,
+      abusedCpu: abused.cpu,
+      quietGc: quiet.gc,
+      abusedGc: abused.gc,
+      load: loadavg()[0],
+    });
   }
   clearInterval(sampler);
   abuser.kill('SIGCONT');
