@@ -265,11 +265,14 @@ function isConnect(line: Buffer, start: number, end: number): boolean {
 }
 
 /** The first letter (lower case) of the header names of each length that decide where a request ends. */
+const LOWER_C = 0x63;
+const LOWER_T = 0x74;
+const LOWER_U = 0x75;
 const FIRST_LETTER_OF: Record<number, number> = {
-  7: 0x75 /* upgrade */,
-  10: 0x63 /* connection */,
-  14: 0x63 /* content-length */,
-  17: 0x74 /* transfer-encoding */,
+  7: LOWER_U /* upgrade */,
+  10: LOWER_C /* connection */,
+  14: LOWER_C /* content-length */,
+  17: LOWER_T /* transfer-encoding */,
 };
 
 /**
@@ -277,14 +280,17 @@ const FIRST_LETTER_OF: Record<number, number> = {
  * spaces inside), so only the lengths of the four names that matter are turned into text.
  */
 function readHeaderLine(head: Head, line: Buffer, start: number, end: number): void {
-  const colon = line.indexOf(COLON, start);
-  if (colon === -1 || colon >= end || colon === start) return;
   let nameStart = start;
+  while (nameStart < end && (line[nameStart] === SPACE || line[nameStart] === TAB)) nameStart += 1;
+  // Most lines (host, accept…, user-agent, cookie) are passed over by their first letter alone.
+  const first = line[nameStart] | 0x20;
+  if (first !== LOWER_C && first !== LOWER_T && first !== LOWER_U) return;
+  const colon = line.indexOf(COLON, nameStart);
+  if (colon === -1 || colon >= end || colon === nameStart) return;
   let nameEnd = colon;
-  while (nameStart < nameEnd && (line[nameStart] === SPACE || line[nameStart] === TAB)) nameStart += 1;
   while (nameEnd > nameStart && (line[nameEnd - 1] === SPACE || line[nameEnd - 1] === TAB)) nameEnd -= 1;
-  // (a name of another length or first letter — user-agent, referer — is not turned into text)
-  if ((line[nameStart] | 0x20) !== FIRST_LETTER_OF[nameEnd - nameStart]) return;
+  // (a name of another length, or of this length and another first letter, is not turned into text)
+  if (first !== FIRST_LETTER_OF[nameEnd - nameStart]) return;
   const name = latin1(line, nameStart, nameEnd).toLowerCase();
   if (name === 'upgrade') head.upgrade = true;
   else if (name === 'connection') {
