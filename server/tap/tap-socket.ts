@@ -259,7 +259,7 @@ export class TapSocket extends Duplex {
     return this.backlogBytes;
   }
 
-  /** Is the network not being read because the client's address is paced? */
+  /** Is the parser given nothing more because the client's address is paced? */
   get inputIsPaced(): boolean {
     return this.inputPaced;
   }
