@@ -5,6 +5,7 @@ import { clientLimitsFromEnv, DEFAULT_CLIENT_LIMITS, withClientLimits } from './
 class FakeConnection implements PacedConnection {
   paused = false;
   destroyed = false;
+  heldBytes = 0;
   pauseInput(): void {
     this.paused = true;
   }
@@ -69,9 +70,12 @@ describe('AddressGate', () => {
     vi.advanceTimersByTime(60_000);
     gate.spendBytes('10.0.0.9', uploader, 10_001);
     expect(uploader.paused).toBe(true);
+    // what its paused connections read and have not parsed is counted (TapSocket keeps pipelined requests)
+    uploader.heldBytes = 300;
+    expect(gate.pace('10.0.0.9')).toMatchObject({ paused: 1, heldBytes: 300 });
     uploader.destroyed = true;
     gate.forget('10.0.0.9', uploader);
-    expect(gate.pace('10.0.0.9').paused).toBe(0);
+    expect(gate.pace('10.0.0.9')).toMatchObject({ paused: 0, heldBytes: 0 });
   });
 
   it('reports pauses and refusals aggregated, one entry per address per period', () => {

@@ -7,9 +7,12 @@ import type { PacingLimits } from './client-limits.ts';
  * routing and refusing what it sends.
  */
 export interface PacedConnection {
+  /** Gives the parser nothing more (TapSocket still reads a little, to notice a client that closes). */
   pauseInput(): void;
   resumeInput(): void;
   readonly destroyed: boolean;
+  /** bytes read and not given to the parser yet (HTTP/1.1 requests pipelined after the pause) */
+  readonly heldBytes?: number;
 }
 
 /** What one address has done to the gate since the last report (one log line per address). */
@@ -24,8 +27,10 @@ export interface PacingReport {
 /** The gate's view of one address, for tests and the report. */
 export interface AddressPace {
   connections: number;
-  /** its connections not being read now */
+  /** its connections paused now */
   paused: number;
+  /** bytes its paused connections have read and not given to the parser */
+  heldBytes: number;
   pausesSoFar: number;
   refusedConnectionsSoFar: number;
 }
@@ -134,10 +139,13 @@ export class AddressGate {
 
   pace(rawAddress: string | undefined): AddressPace {
     const state = this.addresses.get(clientAddress(rawAddress));
-    if (!state) return { connections: 0, paused: 0, pausesSoFar: 0, refusedConnectionsSoFar: 0 };
+    if (!state) return { connections: 0, paused: 0, heldBytes: 0, pausesSoFar: 0, refusedConnectionsSoFar: 0 };
+    let heldBytes = 0;
+    for (const connection of state.waiting) heldBytes += connection.heldBytes ?? 0;
     return {
       connections: state.connections,
       paused: state.waiting.size,
+      heldBytes,
       pausesSoFar: state.pausesSoFar,
       refusedConnectionsSoFar: state.refusedConnectionsSoFar,
     };

@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { findTapSocket, TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
+import { Http1RequestFramer } from '../tap/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
@@ -180,6 +181,8 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
 
   function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c' | 'mqtt', client: ProxiedClient | null): void {
     const tapped = new TapSocket(socket, client);
+    // Paced HTTP/1.1 is given to the parser a request at a time: pipelined requests wait like separate reads.
+    if (gate && transport === 'http/1.1') tapped.requestFramer = new Http1RequestFramer(false);
     if (gate && !paceConnection(gate, socket, tapped, firstBytes.length, options.proxyProtocolFrom)) return;
     options.captures?.track(tapped, transport);
     tapped.replay(firstBytes);
@@ -260,6 +263,8 @@ function paceConnection(gate: AddressGate, socket: Socket, tapped: TapSocket, by
     }
     socket.once('close', release);
   }
+  // A paused connection is still watched (TapSocket.pauseInput): a client that closes it waits no more.
+  socket.once('end', () => gate.forget(address, tapped));
   socket.once('close', () => gate.forget(address, tapped));
   tapped.onInboundBytes = (bytes) => gate.spendBytes(address, tapped, bytes);
   gate.spendBytes(address, tapped, bytesSoFar);

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
 
 /** Feeds the chunks and returns, per request, the bytes the framer gave it. */
-function frame(chunks: string[]): Map<number, string> {
-  const framer = new Http1RequestFramer();
+function frame(chunks: string[], framer = new Http1RequestFramer()): Map<number, string> {
   const requests = new Map<number, string>();
   for (const text of chunks) {
     const chunk = Buffer.from(text, 'latin1');
@@ -77,5 +76,15 @@ describe('Http1RequestFramer', () => {
     expect(framed.get(UNFRAMED)).toBe(`xx\r\n${get('/after')}`);
     const endless = frame(['GET / HTTP/1.1\r\n', `X: ${'y'.repeat(70_000)}`]);
     expect(endless.has(UNFRAMED)).toBe(true);
+  });
+
+  it('cuts the same without noting request lines (the pace cuts only), CONNECT included', () => {
+    const connect = 'CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n';
+    const requests = [get('/a', 'Referer: x\r\nUser-Agent: y\r\n'), post('{"x":1}'), chunked(['hello']), `${connect}tunnelled GET / HTTP/1.1\r\n\r\n`];
+    const framer = new Http1RequestFramer(false);
+    expect([...frame([requests.join('')], framer).values()]).toEqual(requests);
+    expect(framer.findRequest('GET /a', 0)).toBeNull();
+    // a method that only starts like CONNECT is no tunnel
+    expect([...frame(['CONNECTX / HTTP/1.1\r\n\r\n' + get('/b')], new Http1RequestFramer(false)).values()]).toHaveLength(2);
   });
 });

@@ -35,8 +35,12 @@ interface Head {
   bytes: number;
   /** the start of a line whose end has not arrived yet (copies: rare, and bounded by HEAD_LIMIT) */
   partial: Buffer[];
-  /** "METHOD target", as Node announces the request (null until the request line has come) */
+  /** the request line has come */
+  started: boolean;
+  /** "METHOD target", as Node announces the request (null unless the framer keeps request lines) */
   requestLine: string | null;
+  /** the method is CONNECT: the rest of the connection is the tunnel's */
+  connect: boolean;
   /** the first Content-Length value */
   contentLength: string | null;
   /** the last transfer coding named is chunked */
@@ -66,7 +70,9 @@ const startOfHead = (): Head => ({
   kind: 'head',
   bytes: 0,
   partial: [],
+  started: false,
   requestLine: null,
+  connect: false,
   contentLength: null,
   chunked: false,
   upgrade: false,
@@ -78,6 +84,12 @@ export class Http1RequestFramer {
   private phase: Phase = startOfHead();
   /** the request lines (method and target) of requests framed and not yet matched, oldest first */
   private readonly requestLines: Array<{ request: number; line: string }> = [];
+
+  /**
+   * @param keepRequestLines note each request's method and target for findRequest (the tap's
+   *   matching): a framer that only cuts (the pace, server/limits/) leaves them out
+   */
+  constructor(public keepRequestLines = true) {}
 
   /** The request the next inbound byte belongs to. */
   get currentRequest(): number {
@@ -186,22 +198,23 @@ export class Http1RequestFramer {
       if (end > start && line[end - 1] === CR) end -= 1;
       if (end === start) {
         // Empty lines before a request line are skipped by Node's parser: they belong to the request.
-        if (head.requestLine === null) continue;
+        if (!head.started) continue;
         this.phase = this.afterHead(head);
         return from - at;
       }
-      if (head.requestLine === null) head.requestLine = requestLineOf(line, start, end);
-      else readHeaderLine(head, line, start, end);
+      if (!head.started) {
+        head.started = true;
+        head.connect = isConnect(line, start, end);
+        if (this.keepRequestLines) head.requestLine = requestLineOf(line, start, end);
+      } else readHeaderLine(head, line, start, end);
     }
     if (head.bytes > HEAD_LIMIT) this.phase = { kind: 'lost' };
     return from - at;
   }
 
   private afterHead(head: Head): Phase {
-    const line = head.requestLine!;
-    this.requestLines.push({ request: this.request, line });
-    const connect = line.startsWith('CONNECT') && (line.length === 7 || line[7] === ' ');
-    if (connect || (head.upgrade && head.connectionUpgrade)) return { kind: 'tunnel' };
+    if (head.requestLine !== null) this.requestLines.push({ request: this.request, line: head.requestLine });
+    if (head.connect || (head.upgrade && head.connectionUpgrade)) return { kind: 'tunnel' };
     if (head.chunked) return { kind: 'chunk-size', line: '' };
     const length = head.contentLength;
     if (length === null) return this.nextRequest();
@@ -243,19 +256,41 @@ function requestLineOf(line: Buffer, start: number, end: number): string {
   return latin1(line, start, afterTarget === -1 || afterTarget >= end ? end : afterTarget);
 }
 
+const CONNECT = Buffer.from('CONNECT', 'latin1');
+
+/** Is the method of this request line CONNECT? */
+function isConnect(line: Buffer, start: number, end: number): boolean {
+  if (end - start < 7 || (end - start > 7 && line[start + 7] !== SPACE)) return false;
+  return line.compare(CONNECT, 0, 7, start, start + 7) === 0;
+}
+
+/** The first letter (lower case) of the header names of each length that decide where a request ends. */
+const LOWER_C = 0x63;
+const LOWER_T = 0x74;
+const LOWER_U = 0x75;
+const FIRST_LETTER_OF: Record<number, number> = {
+  7: LOWER_U /* upgrade */,
+  10: LOWER_C /* connection */,
+  14: LOWER_C /* content-length */,
+  17: LOWER_T /* transfer-encoding */,
+};
+
 /**
  * Notes what a header line says about where its request ends. Names Node accepts are tokens (no
  * spaces inside), so only the lengths of the four names that matter are turned into text.
  */
 function readHeaderLine(head: Head, line: Buffer, start: number, end: number): void {
-  const colon = line.indexOf(COLON, start);
-  if (colon === -1 || colon >= end || colon === start) return;
   let nameStart = start;
+  while (nameStart < end && (line[nameStart] === SPACE || line[nameStart] === TAB)) nameStart += 1;
+  // Most lines (host, accept…, user-agent, cookie) are passed over by their first letter alone.
+  const first = line[nameStart] | 0x20;
+  if (first !== LOWER_C && first !== LOWER_T && first !== LOWER_U) return;
+  const colon = line.indexOf(COLON, nameStart);
+  if (colon === -1 || colon >= end || colon === nameStart) return;
   let nameEnd = colon;
-  while (nameStart < nameEnd && (line[nameStart] === SPACE || line[nameStart] === TAB)) nameStart += 1;
   while (nameEnd > nameStart && (line[nameEnd - 1] === SPACE || line[nameEnd - 1] === TAB)) nameEnd -= 1;
-  const length = nameEnd - nameStart;
-  if (length !== 7 && length !== 10 && length !== 14 && length !== 17) return;
+  // (a name of another length, or of this length and another first letter, is not turned into text)
+  if (first !== FIRST_LETTER_OF[nameEnd - nameStart]) return;
   const name = latin1(line, nameStart, nameEnd).toLowerCase();
   if (name === 'upgrade') head.upgrade = true;
   else if (name === 'connection') {

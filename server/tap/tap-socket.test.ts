@@ -1,9 +1,11 @@
-// TapSocket.writeDirect against a real loopback connection: what the observer records is what the
-// peer reads, in the order written, and a full socket says so and drains.
+// TapSocket against a real loopback connection. writeDirect: what the observer records is what the
+// peer reads, in the order written, and a full socket says so and drains. Paced input: pipelined
+// HTTP/1.1 requests are given a request at a time, and a paced socket still sees its peer close.
 import { once } from 'node:events';
 import { createServer, connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { TapSocket } from './tap-socket.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Http1RequestFramer } from './http1-request-framer.ts';
+import { PACED_READ_LIMIT, TapSocket } from './tap-socket.ts';
 
 const opened: Socket[] = [];
 afterEach(() => {
@@ -66,5 +68,57 @@ describe('TapSocket.writeDirect', () => {
     while (read < sent) await once(peer, 'data');
     expect(read).toBe(sent);
     expect(outbound.reduce((sum, piece) => sum + piece.length, 0)).toBe(sent);
+  });
+});
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
+const post = (body: string) => `POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+
+/** A tapped socket cutting HTTP/1.1 requests, whose reader pauses it (as the pace does) after `pauseAfter` pieces. */
+async function pacedReader(pauseAfter: number): Promise<{ tapped: TapSocket; served: Socket; peer: Socket; given: string[] }> {
+  const { served, peer } = await socketPair();
+  const tapped = new TapSocket(served);
+  tapped.requestFramer = new Http1RequestFramer(false);
+  const given: string[] = [];
+  tapped.on('data', (piece: Buffer) => {
+    given.push(piece.toString('latin1'));
+    if (given.length === pauseAfter) tapped.pauseInput();
+  });
+  tapped.on('error', () => {});
+  return { tapped, served, peer, given };
+}
+
+describe('TapSocket, paced', () => {
+  it('gives pipelined requests read at once a request at a time; once paced, the rest waits for resumeInput', async () => {
+    const { tapped, given, peer } = await pacedReader(2);
+    const requests = [get('/a'), post('{"x":1}'), get('/c'), post('zz')];
+    peer.write(requests.join(''));
+    await vi.waitFor(() => expect(tapped.heldBytes).toBe(requests[2].length + requests[3].length));
+    expect(given).toEqual(requests.slice(0, 2));
+    tapped.resumeInput();
+    await vi.waitFor(() => expect(given).toEqual(requests));
+    expect(tapped.heldBytes).toBe(0);
+  });
+
+  it('still reads a paced socket, so its peer closing it after sending more is seen: FIN ends it, what it kept unparsed', async () => {
+    const { tapped, given, peer } = await pacedReader(1);
+    peer.write(get('/a'));
+    await vi.waitFor(() => expect(given).toHaveLength(1));
+    // Sent while paced: were it left in the socket's own buffer, the socket would not emit 'end' before it was read.
+    const ended = once(tapped, 'end');
+    peer.end(get('/b'));
+    await ended;
+    expect(given).toEqual([get('/a')]);
+    expect(tapped.heldBytes).toBe(0);
+  });
+
+  it('stops reading a paced socket once it keeps PACED_READ_LIMIT: TCP backpressure makes the peer wait', async () => {
+    const { tapped, served, peer } = await pacedReader(1);
+    // (a read takes up to 64 KiB: the first is given whole, the ones after it are kept)
+    peer.write(post('x'.repeat(16 * PACED_READ_LIMIT)) + get('/b'));
+    await vi.waitFor(() => expect(tapped.heldBytes).toBeGreaterThanOrEqual(PACED_READ_LIMIT));
+    expect(served.isPaused()).toBe(true);
+    tapped.resumeInput();
+    await vi.waitFor(() => expect(tapped.heldBytes).toBe(0));
   });
 });

@@ -1,9 +1,11 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import type { FramedPiece, Http1RequestFramer } from './http1-request-framer.ts';
 
 /** Receives every byte that crosses a tapped connection, in both directions. */
 export interface TapObserver {
-  inbound(chunk: Buffer): void;
+  /** `pieces`: the chunk cut by request, when the socket frames HTTP/1.1 requests (TapSocket.requestFramer) */
+  inbound(chunk: Buffer, pieces?: FramedPiece[]): void;
   outbound(chunk: Buffer): void;
   closed(): void;
   /** the parser has taken every byte pushed so far while input is held (see TapSocket.holdInput) */
@@ -31,6 +33,12 @@ export function findTapSocket(socket: unknown): TapSocket | undefined {
 
 /** event-loop turns a held connection waits for its parser to read what it was given */
 const PARSER_TURNS = 64;
+/**
+ * A paced connection is still read (so that a client closing it is noticed) while it holds less
+ * than this, not given to the parser: past it, the network is not read (server/limits/README.md).
+ */
+export const PACED_READ_LIMIT = 16 * 1024;
+const NOTHING = Buffer.alloc(0);
 
 const noObserver: TapObserver = { inbound() {}, outbound() {}, closed() {} };
 
@@ -54,10 +62,23 @@ export class TapSocket extends Duplex {
   /** a writeDirect found the socket full: its 'drain' is passed on */
   private directWriteWaiting = false;
   private inputHeld = false;
-  /** the client's address has spent its pace (server/limits/address-gate.ts): the network is not read */
+  /** the client's address has spent its pace (server/limits/address-gate.ts): the parser is given nothing more */
   private inputPaced = false;
   /** Counts what the client sends (server/limits/address-gate.ts); absent: not counted. */
   onInboundBytes: ((bytes: number) => void) | null = null;
+  /**
+   * Cuts HTTP/1.1 input at request ends, so the parser is given one request at a time and a
+   * paced connection's pipelined requests wait like separate reads (server/limits/README.md).
+   * Set before replay(); absent: each read is given whole.
+   */
+  requestFramer: Http1RequestFramer | null = null;
+  /** input read and not given to the parser yet (pieces of whole requests), from `backlogAt` on */
+  private backlog: Buffer[] = [];
+  private backlogAt = 0;
+  private backlogBytes = 0;
+  /** the peer sent FIN: the parser learns it once it has been given what was read before */
+  private inputEnded = false;
+  private endGiven = false;
 
   /**
    * @param client the client a trusted load balancer named in a PROXY protocol header
@@ -70,13 +91,18 @@ export class TapSocket extends Duplex {
     super({ allowHalfOpen: true });
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      this.observer.inbound(chunk);
+      const pieces = this.requestFramer?.push(chunk);
+      this.observer.inbound(chunk, pieces);
+      const wasPaced = this.inputPaced;
       this.onInboundBytes?.(chunk.length);
-      if (!this.push(chunk) || this.inputHeld || this.inputPaced) socket.pause();
+      this.giveRead(chunk, pieces, wasPaced);
     });
     socket.on('end', () => {
       this.observer.peerEnded?.();
-      this.holdEndOfInput(() => this.push(null));
+      this.inputEnded = true;
+      // Paced: the client is gone, and what it sent after its pause is not parsed.
+      if (this.inputPaced) this.dropBacklog();
+      if (this.backlogBytes === 0) this.giveEnd();
     });
     socket.on('drain', () => {
       const resume = this.waitingForDrain;
@@ -103,8 +129,94 @@ export class TapSocket extends Duplex {
 
   /** Feeds bytes already read from the socket (while sniffing the protocol) to the parser. */
   replay(chunk: Buffer): void {
-    this.observer.inbound(chunk);
-    this.push(chunk);
+    const pieces = this.requestFramer?.push(chunk);
+    this.observer.inbound(chunk, pieces);
+    this.giveRead(chunk, pieces, false);
+  }
+
+  /**
+   * Gives a chunk read to the parser, a request at a time: after each request the parser has
+   * taken, the rest waits if the connection is paced now (or the parser took nothing), as the next
+   * read would. One request per read (the usual case) is pushed as it came, not copied.
+   */
+  private giveRead(chunk: Buffer, pieces: FramedPiece[] | undefined, wasPaced: boolean): void {
+    // (framed: nor while the parser has not taken what it was given, or it would get two requests at once)
+    if (wasPaced || this.backlogBytes > 0 || (this.requestFramer && this.readableLength > 0)) {
+      this.holdBack(chunk, pieces, 0);
+      return;
+    }
+    if (!pieces || pieces.length <= 1) {
+      if (!this.push(chunk) || this.inputHeld) this.socket.pause();
+      return;
+    }
+    let at = 0;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = at === 0 && pieces[i].length === chunk.length ? chunk : chunk.subarray(at, at + pieces[i].length);
+      at += pieces[i].length;
+      const more = this.push(piece);
+      if (i + 1 < pieces.length && (this.inputPaced || !more || this.readableLength > 0)) {
+        this.holdBack(chunk, pieces, i + 1);
+        return;
+      }
+    }
+    if (this.inputHeld || this.readableLength >= this.readableHighWaterMark) this.socket.pause();
+  }
+
+  /** Keeps pieces[from…] of a chunk for later; past PACED_READ_LIMIT the network is not read. */
+  private holdBack(chunk: Buffer, pieces: FramedPiece[] | undefined, from: number): void {
+    if (!pieces || pieces.length <= 1) this.addToBacklog(chunk);
+    else {
+      let at = 0;
+      for (let i = 0; i < pieces.length; i++) {
+        if (i >= from) this.addToBacklog(chunk.subarray(at, at + pieces[i].length));
+        at += pieces[i].length;
+      }
+    }
+    if (this.inputHeld || !this.inputPaced || this.backlogBytes >= PACED_READ_LIMIT) this.socket.pause();
+  }
+
+  private addToBacklog(piece: Buffer): void {
+    this.backlog.push(piece);
+    this.backlogBytes += piece.length;
+  }
+
+  /**
+   * Gives the parser what was kept, a piece at a time, while the connection is not paced. From
+   * _read (`fromRead`) one piece: the stream hands it on, and asks for the next.
+   */
+  private giveBacklog(fromRead: boolean): void {
+    while (this.backlogBytes > 0 && !this.inputPaced && !this.destroyed) {
+      const piece = this.backlog[this.backlogAt];
+      this.backlogAt += 1;
+      this.backlogBytes -= piece.length;
+      if (this.backlogBytes === 0) {
+        this.backlog = [];
+        this.backlogAt = 0;
+      }
+      const more = this.push(piece);
+      if (this.backlogBytes === 0) break;
+      if (fromRead || !more || this.readableLength > 0) return;
+    }
+    if (this.backlogBytes === 0 && this.inputEnded) this.giveEnd();
+    else this.readNetworkIfAllowed();
+  }
+
+  private dropBacklog(): void {
+    this.backlog = [];
+    this.backlogAt = 0;
+    this.backlogBytes = 0;
+  }
+
+  private giveEnd(): void {
+    if (this.endGiven) return;
+    this.endGiven = true;
+    this.holdEndOfInput(() => this.push(null));
+  }
+
+  /** Reads the network unless input is held, or paced with PACED_READ_LIMIT kept already. */
+  private readNetworkIfAllowed(): void {
+    if (this.destroyed || this.inputHeld || this.inputEnded) return;
+    if (!this.inputPaced ? this.backlogBytes === 0 : this.backlogBytes < PACED_READ_LIMIT) this.socket.resume();
   }
 
   /**
@@ -119,29 +231,47 @@ export class TapSocket extends Duplex {
   releaseInput(): void {
     if (!this.inputHeld) return;
     this.inputHeld = false;
-    if (!this.destroyed && !this.inputPaced) this.socket.resume();
+    if (this.backlogBytes > 0) this.giveBacklog(false);
+    else this.readNetworkIfAllowed();
   }
 
-  /** Stops reading the network until resumeInput(): TCP backpressure makes the client wait. */
+  /**
+   * Gives the parser nothing more until resumeInput(). The network is still read, and kept,
+   * up to PACED_READ_LIMIT (so a client that closes is noticed), then not: TCP backpressure makes
+   * the client wait. A client that has sent FIN is gone: what it sent is not parsed.
+   */
   pauseInput(): void {
     this.inputPaced = true;
-    this.socket.pause();
+    if (this.inputEnded) {
+      this.dropBacklog();
+      this.giveEnd();
+    } else if (this.backlogBytes >= PACED_READ_LIMIT) this.socket.pause();
   }
 
   resumeInput(): void {
     if (!this.inputPaced) return;
     this.inputPaced = false;
-    if (!this.destroyed && !this.inputHeld) this.socket.resume();
+    this.giveBacklog(false);
   }
 
-  /** Is the network not being read because the client's address is paced? */
+  /** Bytes read and not given to the parser yet (see pauseInput). */
+  get heldBytes(): number {
+    return this.backlogBytes;
+  }
+
+  /** Is the parser given nothing more because the client's address is paced? */
   get inputIsPaced(): boolean {
     return this.inputPaced;
   }
 
   override _read(): void {
-    if (this.inputHeld) setImmediate(() => this.whenParserCaughtUp(PARSER_TURNS));
-    else if (!this.inputPaced) this.socket.resume();
+    if (this.backlogBytes > 0 && !this.inputPaced) {
+      // A piece at a time: the parser has not taken the last one yet. Pushing nothing ends this
+      // read, so the stream asks again (and is given the next piece) once it has been taken.
+      if (this.readableLength > 0) this.push(NOTHING);
+      else this.giveBacklog(true);
+    } else if (this.inputHeld) setImmediate(() => this.whenParserCaughtUp(PARSER_TURNS));
+    else this.readNetworkIfAllowed();
   }
 
   /**
@@ -150,7 +280,7 @@ export class TapSocket extends Duplex {
    */
   private whenParserCaughtUp(turnsLeft: number): void {
     if (!this.inputHeld || this.destroyed) return;
-    if (this.readableLength > 0 && turnsLeft > 0) setImmediate(() => this.whenParserCaughtUp(turnsLeft - 1));
+    if ((this.readableLength > 0 || (this.backlogBytes > 0 && !this.inputPaced)) && turnsLeft > 0) setImmediate(() => this.whenParserCaughtUp(turnsLeft - 1));
     else this.observer.parserCaughtUp?.();
   }
 
@@ -184,6 +314,7 @@ export class TapSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.dropBacklog();
     if (!this.socket.destroyed) this.socket.destroy();
     callback(error);
   }

@@ -1,4 +1,4 @@
-import { Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
+import { type FramedPiece, Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
 import { clientAddress } from '../limits/address-budget.ts';
 import type { TapObserver, TapSocket } from './tap-socket.ts';
 import type { CapturedChunk, ConnectionInfo, Direction, UnrecordedReason } from './capture-types.ts';
@@ -80,7 +80,7 @@ export class TappedConnection implements TapObserver {
   ) {
     this.address = clientAddressOf(info.remote);
     this.copies = { in: false, out: info.transport === 'h2c' };
-    this.framer = info.transport === 'http/1.1' ? new Http1RequestFramer() : null;
+    this.framer = info.transport === 'http/1.1' ? framerOf(socket) : null;
   }
 
   /** The connection now carries WebSocket frames: their reader unmasks them in place. */
@@ -91,8 +91,9 @@ export class TappedConnection implements TapObserver {
     if (this.lastInbound) this.lastInbound.data = Buffer.from(this.lastInbound.data);
   }
 
-  inbound(chunk: Buffer): void {
-    this.take('in', chunk);
+  /** `pieces`: the chunk as the socket's own framer cut it (the same framer as this.framer) */
+  inbound(chunk: Buffer, pieces?: FramedPiece[]): void {
+    this.take('in', chunk, pieces);
   }
 
   outbound(chunk: Buffer): void {
@@ -313,14 +314,14 @@ export class TappedConnection implements TapObserver {
     return this.copies[dir] ? Buffer.from(data) : data;
   }
 
-  private take(dir: Direction, data: Buffer): void {
+  private take(dir: Direction, data: Buffer, pieces?: FramedPiece[]): void {
     // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
     const offset = this.offsets[dir];
     if (dir === 'out') this.lastOutboundStart = offset;
     this.offsets[dir] += data.length;
     if (dir === 'in') this.lastInbound = null;
     if (this.framer) {
-      this.takeFramed(this.framer, dir, offset, data);
+      this.takeFramed(this.framer, dir, offset, data, pieces);
       return;
     }
     const owner = this.owner;
@@ -341,7 +342,7 @@ export class TappedConnection implements TapObserver {
   }
 
   /** HTTP/1.1: inbound bytes cut by request, outbound bytes by the response being written. */
-  private takeFramed(framer: Http1RequestFramer, dir: Direction, offset: number, data: Buffer): void {
+  private takeFramed(framer: Http1RequestFramer, dir: Direction, offset: number, data: Buffer, framed?: FramedPiece[]): void {
     const t = now();
     if (dir === 'out') {
       const writing = (this.socket as unknown as WithResponse)._httpMessage;
@@ -356,7 +357,7 @@ export class TappedConnection implements TapObserver {
       return;
     }
     let at = 0;
-    for (const piece of framer.push(data)) {
+    for (const piece of framed ?? framer.push(data)) {
       const bytes = data.subarray(at, at + piece.length);
       const pieceOffset = offset + at;
       at += piece.length;
@@ -441,6 +442,16 @@ export class TappedConnection implements TapObserver {
     capture.record(chunk);
     if (dir === 'in') this.lastInbound = chunk;
   }
+}
+
+/**
+ * The framer of an HTTP/1.1 connection: the socket's own when it cuts its input by request for
+ * the pace (server/limits/), so a request's head is read once; it then keeps request lines too.
+ */
+function framerOf(socket: TapSocket): Http1RequestFramer {
+  const framer = socket.requestFramer ?? new Http1RequestFramer();
+  framer.keepRequestLines = true;
+  return framer;
 }
 
 /** `10.0.0.7:52114` → `10.0.0.7`; `::ffff:10.0.0.7:52114` → `10.0.0.7` (one client either way). */

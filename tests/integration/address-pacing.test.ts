@@ -13,6 +13,7 @@ const STUDENT = '127.0.0.1';
 const ABUSER = '127.0.0.2';
 const HOARDER = '127.0.0.3';
 const UPLOADER = '127.0.0.4';
+const PIPELINER = '127.0.0.5';
 const REQUESTS_PER_ADDRESS = 20;
 const BYTES_PER_ADDRESS = 64 * 1024;
 const CONNECTIONS_PER_ADDRESS = 6;
@@ -108,6 +109,18 @@ describe('pacing per client address, before parsing', () => {
     await vi.waitFor(() => expect(gate().pace(ABUSER)).toMatchObject({ connections: 0, paused: 0 }), { timeout: 20_000 });
   });
 
+  it('paces requests pipelined in one read as separate reads: each one past the pause waits for the bucket, none is refused', async () => {
+    const pastThePace = 4;
+    const pipelined = await rawConnection(PIPELINER);
+    pipelined.socket.write(GET_USER.repeat(REQUESTS_PER_ADDRESS + 1 + pastThePace));
+    await vi.waitFor(() => expect(pipelined.statuses()).toHaveLength(REQUESTS_PER_ADDRESS + 1 + pastThePace), { timeout: 20_000 });
+    expect(new Set(pipelined.statuses())).toEqual(new Set(['200']));
+    // The 21st paused the connection; each resume pays for one request and the next overspends
+    // again: one pause per two requests past the pace (a read parsed whole would pause once).
+    expect(gate().pace(PIPELINER).pausesSoFar).toBeGreaterThanOrEqual(1 + pastThePace / 2);
+    pipelined.socket.destroy();
+  });
+
   it('closes a connection at accept past the connections per address; another address still connects', async () => {
     const held = await Promise.all(Array.from({ length: CONNECTIONS_PER_ADDRESS }, () => rawConnection(HOARDER)));
     await vi.waitFor(() => expect(gate().pace(HOARDER).connections).toBe(CONNECTIONS_PER_ADDRESS), { timeout: 20_000 });
@@ -131,7 +144,8 @@ describe('pacing per client address, before parsing', () => {
     // the request is not answered (nor refused): its body waits in the uploader's own buffers
     expect(upload.statuses()).toEqual([]);
     expect(gate().pace(UPLOADER).connections).toBe(1);
-    // (a paused connection is not read, so the server learns that it closed only when it is resumed)
+    // (a paused connection that holds 16 KiB unparsed is not read: the server learns that it
+    // closed when it is resumed)
     upload.socket.destroy();
   });
 });
