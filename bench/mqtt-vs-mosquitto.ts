@@ -31,6 +31,9 @@ const SUBSCRIBERS = Number(process.env.BENCH_MQTT_SUBSCRIBERS ?? 500);
 const ROUNDS = Number(process.env.BENCH_MQTT_ROUNDS ?? 100);
 const MESSAGES = Number(process.env.BENCH_MQTT_MESSAGES ?? 5000);
 const BLOCKS = Number(process.env.BENCH_MQTT_BLOCKS ?? 4);
+// BENCH_MQTT_CASES=fan-out-1 (a comma-separated list of fan-out-0, fan-out-1, throughput-0, throughput-1): only
+// those, e.g. to profile one case with BENCH_CPU_PROFILE_DIR (bench-process.ts); absent: all four.
+const CASES = new Set((process.env.BENCH_MQTT_CASES ?? 'fan-out-0,fan-out-1,throughput-0,throughput-1').split(','));
 
 interface Broker {
   name: string;
@@ -206,9 +209,9 @@ async function main(): Promise<void> {
   try {
     console.log(`\nMQTT over TCP, the embedded broker beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`);
     console.log(`Fan-out to ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds each:`);
-    for (const qos of [0, 1] as const) await compareFanOut(wirelab, mosquitto, qos);
+    for (const qos of [0, 1] as const) if (CASES.has(`fan-out-${qos}`)) await compareFanOut(wirelab, mosquitto, qos);
     console.log(`Throughput, ${MESSAGES} messages from one client back to it:`);
-    for (const qos of [0, 1] as const) await compareThroughput(wirelab, mosquitto, qos);
+    for (const qos of [0, 1] as const) if (CASES.has(`throughput-${qos}`)) await compareThroughput(wirelab, mosquitto, qos);
     console.log(`  load average at the end: ${loadAverage()}`);
   } finally {
     broker.child.kill('SIGTERM');
