@@ -23,6 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { cpuTimesMs, percentile, startBenchServer } from './bench-process.ts';
+import { newSession } from './chat-clients.ts';
 import { fanOutRounds, type Receiver } from './fan-out.ts';
 import { inBatches, mqttReceiver, ownTopicThroughput } from './mqtt-clients.ts';
 import { spreadOf, targetLine } from './targets.ts';
@@ -34,6 +35,8 @@ const BLOCKS = Number(process.env.BENCH_MQTT_BLOCKS ?? 4);
 // BENCH_MQTT_CASES=fan-out-1 (a comma-separated list of fan-out-0, fan-out-1, throughput-0, throughput-1): only
 // those, e.g. to profile one case with BENCH_CPU_PROFILE_DIR (bench-process.ts); absent: all four.
 const CASES = new Set((process.env.BENCH_MQTT_CASES ?? 'fan-out-0,fan-out-1,throughput-0,throughput-1').split(','));
+// BENCH_MQTT_TAP=1: Wirelab with the byte tap on, as students run it (what recording every delivery costs); absent: off.
+const TAP = process.env.BENCH_MQTT_TAP === '1';
 
 interface Broker {
   name: string;
@@ -202,12 +205,16 @@ async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1)
 }
 
 async function main(): Promise<void> {
-  const server = await startBenchServer();
+  const server = await startBenchServer({ tap: TAP });
   const broker = await startMosquitto();
-  const wirelab: Broker = { name: 'Wirelab (aedes)', port: server.port, username: 'sandbox:bench-mqtt', pid: server.child.pid! };
+  // With the tap, every client is of one browser session, whose capture records all their bytes (as the inspector does).
+  const username = TAP ? `sandbox:${await newSession(server.port)}` : 'sandbox:bench-mqtt';
+  const wirelab: Broker = { name: 'Wirelab (aedes)', port: server.port, username, pid: server.child.pid! };
   const mosquitto: Broker = { name: "Debian's mosquitto", port: broker.port, pid: broker.child.pid! };
   try {
-    console.log(`\nMQTT over TCP, the embedded broker beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`);
+    console.log(
+      `\nMQTT over TCP, the embedded broker (byte tap ${TAP ? 'on' : 'off'}) beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`,
+    );
     console.log(`Fan-out to ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds each:`);
     for (const qos of [0, 1] as const) if (CASES.has(`fan-out-${qos}`)) await compareFanOut(wirelab, mosquitto, qos);
     console.log(`Throughput, ${MESSAGES} messages from one client back to it:`);
