@@ -28,6 +28,8 @@ export interface BenchServerOptions {
   scale?: { redisUrl: string; keyPrefix: string; instanceId: string };
   /** false: gRPC and Connect calls all through connect-fastify, no fast path (bench/grpc.ts's comparison). @default true */
   grpcFastPaths?: boolean;
+  /** the MQTT broker's store in a LevelDB folder, as `npm start` keeps it (DATA_DIR/mqtt); else in memory. @default false */
+  mqttLevel?: boolean;
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
@@ -40,6 +42,7 @@ export async function startBenchServer({
   tapMemoryMb,
   scale,
   grpcFastPaths = true,
+  mqttLevel = false,
 }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
   const args = [
@@ -52,6 +55,7 @@ export async function startBenchServer({
     ...(budgets ? ['--budgets'] : []),
     ...(pacing ? [] : ['--no-pacing']),
     ...(grpcFastPaths ? [] : ['--no-grpc-fast-paths']),
+    ...(mqttLevel ? ['--mqtt-level'] : []),
     ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []),
     ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : []),
   ];

@@ -37,6 +37,8 @@ const BLOCKS = Number(process.env.BENCH_MQTT_BLOCKS ?? 4);
 const CASES = new Set((process.env.BENCH_MQTT_CASES ?? 'fan-out-0,fan-out-1,throughput-0,throughput-1').split(','));
 // BENCH_MQTT_TAP=1: Wirelab with the byte tap on, as students run it (what recording every delivery costs); absent: off.
 const TAP = process.env.BENCH_MQTT_TAP === '1';
+// BENCH_MQTT_STORE=level: the broker's store in LevelDB, as npm start keeps it (DATA_DIR/mqtt); absent: in memory, as mosquitto here.
+const LEVEL = process.env.BENCH_MQTT_STORE === 'level';
 
 interface Broker {
   name: string;
@@ -205,7 +207,7 @@ async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1)
 }
 
 async function main(): Promise<void> {
-  const server = await startBenchServer({ tap: TAP });
+  const server = await startBenchServer({ tap: TAP, mqttLevel: LEVEL });
   const broker = await startMosquitto();
   // With the tap, every client is of one browser session, whose capture records all their bytes (as the inspector does).
   const username = TAP ? `sandbox:${await newSession(server.port)}` : 'sandbox:bench-mqtt';
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
   const mosquitto: Broker = { name: "Debian's mosquitto", port: broker.port, pid: broker.child.pid! };
   try {
     console.log(
-      `\nMQTT over TCP, the embedded broker (byte tap ${TAP ? 'on' : 'off'}) beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`,
+      `\nMQTT over TCP, the embedded broker (byte tap ${TAP ? 'on' : 'off'}, store ${LEVEL ? 'LevelDB' : 'in memory'}) beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`,
     );
     console.log(`Fan-out to ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds each:`);
     for (const qos of [0, 1] as const) if (CASES.has(`fan-out-${qos}`)) await compareFanOut(wirelab, mosquitto, qos);
