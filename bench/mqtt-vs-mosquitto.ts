@@ -8,9 +8,11 @@
 // PUBACKs pace it). The two brokers take turns in BLOCKS blocks of rounds, so a change in the
 // machine's load falls on both; the spread of the per-block ratios says whether the ratio holds.
 //
-// Wirelab runs without the byte tap (mosquitto has none) and with its per-address budgets off, as
-// in the other throughput benchmarks; its clients name the shared sandbox `bench-mqtt` as their
-// user name, so every topic is rewritten into a sandbox as it is for a student.
+// Wirelab runs without the byte tap (mosquitto has none; BENCH_MQTT_TAP=1 turns it on), with its
+// store in memory (as mosquitto's here; BENCH_MQTT_STORE=level: in LevelDB, as npm start keeps it)
+// and with its per-address budgets off, as in the other throughput benchmarks; its clients name
+// the shared sandbox `bench-mqtt` as their user name, so every topic is rewritten into a sandbox
+// as it is for a student.
 // Beside each figure, the broker process's CPU time per message delivered (user + system, from
 // /proc): unlike latency it hardly depends on what else the machine runs, so it says where a
 // change helped even on a loaded machine. The load average is printed with the figures.
