@@ -30,6 +30,8 @@ export interface BenchServerOptions {
   grpcFastPaths?: boolean;
   /** false: big gRPC and Connect messages parsed and serialized in one piece, not in turns (bench/big-echo.ts, bench/soak.ts). @default true */
   messagesInTurns?: boolean;
+  /** the MQTT broker's store in a LevelDB folder, as `npm start` keeps it (DATA_DIR/mqtt); else in memory. @default false */
+  mqttLevel?: boolean;
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
@@ -43,6 +45,7 @@ export async function startBenchServer({
   scale,
   grpcFastPaths = true,
   messagesInTurns = true,
+  mqttLevel = false,
 }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
   const args = [
@@ -56,6 +59,7 @@ export async function startBenchServer({
     ...(pacing ? [] : ['--no-pacing']),
     ...(grpcFastPaths ? [] : ['--no-grpc-fast-paths']),
     ...(messagesInTurns ? [] : ['--no-messages-in-turns']),
+    ...(mqttLevel ? ['--mqtt-level'] : []),
     ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []),
     ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : []),
   ];

@@ -23,8 +23,9 @@ const tapOff = process.argv.includes('--no-tap');
 const argument = (name: string): string | undefined => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const tapMemoryMb = Number(argument('tap-memory-mb') ?? 0);
 const redisUrl = argument('redis-url');
+const dataDir = mkdtempSync(join(tmpdir(), 'wirelab-bench-'));
 const app = await buildApp({
-  dataFile: join(mkdtempSync(join(tmpdir(), 'wirelab-bench-')), 'bench.sqlite'),
+  dataFile: join(dataDir, 'bench.sqlite'),
   // bench/inspector-stream.ts drives the built app in Chromium; the others need no web app.
   webRoot: process.argv.includes('--web') ? join(import.meta.dirname, '..', 'dist', 'web') : null,
   // bench/classroom.ts: a known teacher key (a thousand joins from one address fit the unbounded budgets below)
@@ -35,7 +36,11 @@ const app = await buildApp({
   // --no-pacing: the budgets without the socket-level pace (server/limits/address-gate.ts), to compare in bench/soak.ts
   clientLimits: process.argv.includes('--budgets') ? (process.argv.includes('--no-pacing') ? { pacing: unbounded().pacing } : undefined) : unbounded(),
   // bench/mqtt-vs-mosquitto.ts: 500 TCP clients of one sandbox from one address (one "session" to the broker's cap)
-  mqtt: process.argv.includes('--budgets') ? undefined : { limits: { maxConnectionsPerSession: 1_000_000_000 } },
+  // --mqtt-level: the broker's store in LevelDB, as npm start keeps it (DATA_DIR/mqtt); else in memory
+  mqtt: {
+    ...(process.argv.includes('--budgets') ? {} : { limits: { maxConnectionsPerSession: 1_000_000_000 } }),
+    ...(process.argv.includes('--mqtt-level') ? { dataDir: join(dataDir, 'mqtt') } : {}),
+  },
   // bench/scale-out.ts: one of two instances on one Redis.
   // bench/grpc.ts: the same calls without the fast paths in front of connect-fastify.
   // bench/big-echo.ts, bench/soak.ts: big messages in one piece, as before they were parsed in turns.

@@ -8,9 +8,11 @@
 // PUBACKs pace it). The two brokers take turns in BLOCKS blocks of rounds, so a change in the
 // machine's load falls on both; the spread of the per-block ratios says whether the ratio holds.
 //
-// Wirelab runs without the byte tap (mosquitto has none) and with its per-address budgets off, as
-// in the other throughput benchmarks; its clients name the shared sandbox `bench-mqtt` as their
-// user name, so every topic is rewritten into a sandbox as it is for a student.
+// Wirelab runs without the byte tap (mosquitto has none; BENCH_MQTT_TAP=1 turns it on), with its
+// store in memory (as mosquitto's here; BENCH_MQTT_STORE=level: in LevelDB, as npm start keeps it)
+// and with its per-address budgets off, as in the other throughput benchmarks; its clients name
+// the shared sandbox `bench-mqtt` as their user name, so every topic is rewritten into a sandbox
+// as it is for a student.
 // Beside each figure, the broker process's CPU time per message delivered (user + system, from
 // /proc): unlike latency it hardly depends on what else the machine runs, so it says where a
 // change helped even on a loaded machine. The load average is printed with the figures.
@@ -23,6 +25,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { cpuTimesMs, percentile, startBenchServer } from './bench-process.ts';
+import { newSession } from './chat-clients.ts';
 import { fanOutRounds, type Receiver } from './fan-out.ts';
 import { inBatches, mqttReceiver, ownTopicThroughput } from './mqtt-clients.ts';
 import { spreadOf, targetLine } from './targets.ts';
@@ -31,6 +34,13 @@ const SUBSCRIBERS = Number(process.env.BENCH_MQTT_SUBSCRIBERS ?? 500);
 const ROUNDS = Number(process.env.BENCH_MQTT_ROUNDS ?? 100);
 const MESSAGES = Number(process.env.BENCH_MQTT_MESSAGES ?? 5000);
 const BLOCKS = Number(process.env.BENCH_MQTT_BLOCKS ?? 4);
+// BENCH_MQTT_CASES=fan-out-1 (a comma-separated list of fan-out-0, fan-out-1, throughput-0, throughput-1): only
+// those, e.g. to profile one case with BENCH_CPU_PROFILE_DIR (bench-process.ts); absent: all four.
+const CASES = new Set((process.env.BENCH_MQTT_CASES ?? 'fan-out-0,fan-out-1,throughput-0,throughput-1').split(','));
+// BENCH_MQTT_TAP=1: Wirelab with the byte tap on, as students run it (what recording every delivery costs); absent: off.
+const TAP = process.env.BENCH_MQTT_TAP === '1';
+// BENCH_MQTT_STORE=level: the broker's store in LevelDB, as npm start keeps it (DATA_DIR/mqtt); absent: in memory, as mosquitto here.
+const LEVEL = process.env.BENCH_MQTT_STORE === 'level';
 
 interface Broker {
   name: string;
@@ -199,16 +209,20 @@ async function compareThroughput(wirelab: Broker, mosquitto: Broker, qos: 0 | 1)
 }
 
 async function main(): Promise<void> {
-  const server = await startBenchServer();
+  const server = await startBenchServer({ tap: TAP, mqttLevel: LEVEL });
   const broker = await startMosquitto();
-  const wirelab: Broker = { name: 'Wirelab (aedes)', port: server.port, username: 'sandbox:bench-mqtt', pid: server.child.pid! };
+  // With the tap, every client is of one browser session, whose capture records all their bytes (as the inspector does).
+  const username = TAP ? `sandbox:${await newSession(server.port)}` : 'sandbox:bench-mqtt';
+  const wirelab: Broker = { name: 'Wirelab (aedes)', port: server.port, username, pid: server.child.pid! };
   const mosquitto: Broker = { name: "Debian's mosquitto", port: broker.port, pid: broker.child.pid! };
   try {
-    console.log(`\nMQTT over TCP, the embedded broker beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`);
+    console.log(
+      `\nMQTT over TCP, the embedded broker (byte tap ${TAP ? 'on' : 'off'}, store ${LEVEL ? 'LevelDB' : 'in memory'}) beside mosquitto (${BLOCKS} alternating blocks; load average ${loadAverage()}):`,
+    );
     console.log(`Fan-out to ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds each:`);
-    for (const qos of [0, 1] as const) await compareFanOut(wirelab, mosquitto, qos);
+    for (const qos of [0, 1] as const) if (CASES.has(`fan-out-${qos}`)) await compareFanOut(wirelab, mosquitto, qos);
     console.log(`Throughput, ${MESSAGES} messages from one client back to it:`);
-    for (const qos of [0, 1] as const) await compareThroughput(wirelab, mosquitto, qos);
+    for (const qos of [0, 1] as const) if (CASES.has(`throughput-${qos}`)) await compareThroughput(wirelab, mosquitto, qos);
     console.log(`  load average at the end: ${loadAverage()}`);
   } finally {
     broker.child.kill('SIGTERM');

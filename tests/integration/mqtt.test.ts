@@ -131,6 +131,39 @@ describe.each([
     ]);
     await back.end();
   });
+
+  it('a clean session drops what a persistent session of its client id left queued (MQTT-3.1.2-6), its own PUBACKs never read from the store', async () => {
+    const box = sandbox('clean-after');
+    const persistent = { username: `sandbox:${box}`, clientId: 'worker', clean: false, reconnectPeriod: 0 } as const;
+    const first = await mqtt.connectAsync(url(), persistent);
+    await first.subscribeAsync('jobs/#', { qos: 1 });
+    await first.endAsync();
+    const pub = await mqtt.connectAsync(url(), { username: `sandbox:${box}`, reconnectPeriod: 0 });
+    await pub.publishAsync('jobs/1', 'left queued', { qos: 1 });
+
+    // aedes clears the old queue after CONNACK, then says the client is ready
+    const ready = new Promise<void>((resolve) => {
+      const onReady = (client: { id: string }) => {
+        if (client.id !== `${box}/worker`) return;
+        server.app.mqttBroker.off('clientReady', onReady);
+        resolve();
+      };
+      server.app.mqttBroker.on('clientReady', onReady);
+    });
+    const clean = await Subscriber.connect(url(), { ...persistent, clean: true });
+    await ready;
+    await clean.client.subscribeAsync('jobs/#', { qos: 1 });
+    await pub.publishAsync('jobs/2', 'to the clean session', { qos: 1 });
+    expect((await clean.waitForCount(1)).map((m) => m.payload)).toEqual(['to the clean session']);
+    await clean.end();
+
+    const back = await Subscriber.connect(url(), persistent);
+    await back.client.subscribeAsync('jobs/#', { qos: 1 });
+    await pub.publishAsync('jobs/3', 'after', { qos: 1 });
+    expect((await back.waitForCount(1)).map((m) => m.payload)).toEqual(['after']);
+    await back.end();
+    await pub.endAsync();
+  });
 });
 
 describe('sandboxes', () => {

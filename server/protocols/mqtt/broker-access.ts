@@ -97,7 +97,11 @@ function grantedQos(client: Client, brokerTopic: string, qos: AedesPublishPacket
   const subscriptions = (client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions;
   let granted = -1;
   for (const filter in subscriptions) {
-    if (topicMatches(filter, brokerTopic)) granted = Math.max(granted, subscriptions[filter]!.qos);
+    // A filter that is the topic itself (the common case) needs no level-by-level match.
+    if (filter !== brokerTopic && !topicMatches(filter, brokerTopic)) continue;
+    granted = Math.max(granted, subscriptions[filter]!.qos);
+    // no other subscription can raise it past what the message has
+    if (granted >= qos) return qos;
   }
   return (granted < 0 ? qos : Math.min(qos, granted)) as AedesPublishPacket['qos'];
 }

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 import { Level } from 'level';
 import { describe, expect, it } from 'vitest';
-import { levelPersistence, limitQueuedMessages, type BrokerPersistence } from './broker-persistence.ts';
+import { levelPersistence, limitQueuedMessages, skipCleanSessionAcks, type BrokerPersistence } from './broker-persistence.ts';
 
 /** A store whose writes take a few turns of the event loop, as a network store's do. */
 function slowStore(): BrokerPersistence & { queues: Map<string, unknown[]> } {
@@ -18,6 +18,7 @@ function slowStore(): BrokerPersistence & { queues: Map<string, unknown[]> } {
       for (const { clientId } of subs) queues.set(clientId, [...(queues.get(clientId) ?? []), packet]);
     },
     outgoingStream: (client) => Readable.from(queues.get(client.id) ?? []),
+    outgoingClearMessageId: async () => undefined,
     destroy: async () => undefined,
   };
 }
@@ -77,5 +78,25 @@ describe('levelPersistence', () => {
     const store = await levelPersistence(dir);
     await store.destroy();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('skipCleanSessionAcks', () => {
+  it("answers a clean session's PUBACK without the store, and passes on a persistent session's and a clean CONNECT's clearing", async () => {
+    const store = slowStore();
+    const asked: string[] = [];
+    store.outgoingClearMessageId = async (client, packet) => {
+      asked.push(`${client.id}:${packet.cmd}:${packet.messageId}`);
+      return { cmd: 'publish', messageId: packet.messageId };
+    };
+    skipCleanSessionAcks(store);
+    await expect(store.outgoingClearMessageId({ id: 'clean', clean: true }, { cmd: 'puback', messageId: 7 })).resolves.toBeUndefined();
+    await expect(store.outgoingClearMessageId({ id: 'kept', clean: false }, { cmd: 'puback', messageId: 8 })).resolves.toEqual({
+      cmd: 'publish',
+      messageId: 8,
+    });
+    // at a clean CONNECT aedes clears what a persistent session of the same id left queued
+    await store.outgoingClearMessageId({ id: 'clean', clean: true }, { cmd: 'publish', messageId: 9 });
+    expect(asked).toEqual(['kept:puback:8', 'clean:publish:9']);
   });
 });

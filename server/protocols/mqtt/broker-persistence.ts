@@ -5,6 +5,8 @@ import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js';
 /** The part of aedes' persistence API this plugin wraps or calls itself. */
 export interface BrokerPersistence {
   outgoingEnqueueCombi(subs: Array<{ clientId: string }>, packet: unknown): Promise<unknown>;
+  /** the sent message a PUBACK (or, at a clean CONNECT, a queued PUBLISH) names, removed from the session's queue */
+  outgoingClearMessageId(client: { id: string; clean?: boolean }, packet: { cmd?: string; messageId?: number }): Promise<unknown>;
   outgoingStream(client: { id: string }): Readable;
   destroy(): Promise<void>;
   /** A session's queue length without reading it, where the store can (Redis); absent: counted by reading. */
@@ -84,4 +86,18 @@ export async function queuedCount(persistence: BrokerPersistence, clientId: stri
     if (++count >= max) break;
   }
   return count;
+}
+
+const NOTHING_CLEARED: Promise<undefined> = Promise.resolve(undefined);
+
+/**
+ * A clean session's PUBACK is not looked up in the store. aedes keeps a sent QoS 1 message in the
+ * store only for a persistent session, yet asks the store to clear every PUBACK: on LevelDB a read
+ * (on the thread pool) for each subscriber of each message, on Redis a round trip, to find nothing.
+ * What aedes asks at a clean CONNECT — to clear what a persistent session of that client id left
+ * queued, one PUBLISH at a time — still goes to the store, and so does every persistent session's PUBACK.
+ */
+export function skipCleanSessionAcks(persistence: BrokerPersistence): void {
+  const clear = persistence.outgoingClearMessageId.bind(persistence);
+  persistence.outgoingClearMessageId = (client, packet) => (client.clean === true && packet.cmd === 'puback' ? NOTHING_CLEARED : clear(client, packet));
 }

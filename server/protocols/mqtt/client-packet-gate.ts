@@ -17,8 +17,10 @@ export interface GateResult {
  * The packet size guard runs first: a packet is buffered here only once its declared length
  * is known to be within the limit.
  */
+const NOTHING = Buffer.alloc(0);
+
 export class ClientPacketGate {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = NOTHING;
   private connected = false;
   private refused = false;
 
@@ -39,7 +41,8 @@ export class ClientPacketGate {
       if (type >> 4 === 1) this.connected = true;
       passedEnd = framed.end;
     }
-    this.pending = violation ? Buffer.alloc(0) : bytes.subarray(passedEnd);
+    // most chunks end with a whole packet: nothing is kept, and no empty view made for it
+    this.pending = violation || passedEnd === bytes.length ? NOTHING : bytes.subarray(passedEnd);
     const passed = passedEnd === 0 ? [] : [passedEnd === bytes.length ? bytes : bytes.subarray(0, passedEnd)];
     return violation ? { passed, violation } : { passed };
   }

@@ -104,16 +104,16 @@ export function clientPacketViolation(first: number, body: Uint8Array, context: 
     const fixedLength = FIXED_LENGTH[type];
     if (fixedLength !== undefined && body.length !== fixedLength) return malformed(`packet of type ${type}: its remaining length must be ${fixedLength}`);
   }
-  const fields = new Fields(body);
   switch (type) {
     case 1:
-      return connectViolation(fields);
+      return connectViolation(new Fields(body));
     case 3:
-      return publishViolation(flags, fields);
+      return publishViolation(flags, new Fields(body));
     case 8:
     case 10:
-      return subscriptionViolation(type, fields);
+      return subscriptionViolation(type, new Fields(body));
     default:
+      // the acknowledgements, PINGREQ, DISCONNECT: flags and length are all there is (a PUBACK of every subscriber comes here)
       return null;
   }
 }

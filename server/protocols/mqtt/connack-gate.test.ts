@@ -45,4 +45,31 @@ describe('ConnackGate', () => {
     expect(log).toEqual([]);
     expect(done).toEqual(['a']);
   });
+
+  it('tells the broker at once that a delivery is done once the connection closed before it was ready', () => {
+    const log: string[] = [];
+    const client = fakeClient(log);
+    const gate = new ConnackGate();
+    gate.guard(client);
+    gate.dropped(client);
+    // aedes removes the subscriptions of a closed client a turn later: a message may still come
+    const done: string[] = [];
+    client.deliverQoS('late', () => done.push('late'));
+    client.deliver0('late0', () => done.push('late0'));
+    expect(log).toEqual([]);
+    expect(done).toEqual(['late', 'late0']);
+  });
+
+  it('hands the client its own delivery functions back once it is ready (later subscriptions skip the gate)', () => {
+    const log: string[] = [];
+    const client = fakeClient(log);
+    const { deliverQoS, deliver0 } = client;
+    const gate = new ConnackGate();
+    gate.guard(client);
+    expect(client.deliverQoS).not.toBe(deliverQoS);
+    client.connected = true;
+    gate.opened(client);
+    expect(client.deliverQoS).toBe(deliverQoS);
+    expect(client.deliver0).toBe(deliver0);
+  });
 });

@@ -6,7 +6,7 @@ import { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { ConnectionQuota } from '../shared/connection-quota.ts';
 import { brokerAccess } from './broker-access.ts';
-import { limitQueuedMessages, levelPersistence, type BrokerPersistence } from './broker-persistence.ts';
+import { limitQueuedMessages, levelPersistence, skipCleanSessionAcks, type BrokerPersistence } from './broker-persistence.ts';
 import { sharedBrokerParts } from './broker-on-redis.ts';
 import { newConnection, serveConnection, type MqttConnection } from './client-connections.ts';
 import { ConnackGate, type GatedClient } from './connack-gate.ts';
@@ -80,6 +80,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     app.log.warn({ clientId, max: maxQueuedFor(clientId) }, 'persistent MQTT session full: newer messages are dropped for it');
   });
   broker.on('client', (client) => fullSessions.delete(client.id));
+  skipCleanSessionAcks(store);
   const connackGate = new ConnackGate();
   broker.on('clientReady', (client) => connackGate.opened(client as unknown as GatedClient));
   app.decorate('mqttBroker', broker);

@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import mqttPacket from 'mqtt-packet';
+import { describe, expect, it, vi } from 'vitest';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
 
 /** A transport that records each write it gets and lets the test push inbound bytes. */
@@ -26,6 +27,24 @@ describe('SizeGuardedStream', () => {
     stream.write(Buffer.from([0xd0, 0x00]));
     await new Promise((resolve) => setImmediate(resolve));
     expect(transport.writes.length).toBe(2);
+  });
+
+  it('gives mqtt-packet nothing to cork: its packets cost no uncork on a tick of their own, and still leave in one write', async () => {
+    const transport = new FakeTransport();
+    const stream = new SizeGuardedStream(transport, 1024, () => undefined);
+    const uncork = vi.spyOn(stream, 'uncork');
+    try {
+      for (let id = 1; id <= 3; id++) {
+        mqttPacket.writeToStream({ cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 1, messageId: id, retain: false, dup: false }, stream);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(uncork).not.toHaveBeenCalled();
+    } finally {
+      uncork.mockRestore();
+    }
+    const one = mqttPacket.generate({ cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
+    expect(transport.writes.length).toBe(1);
+    expect(transport.writes[0]!.length).toBe(3 * one.length);
   });
 
   it("writes string pieces as UTF-8 in their place, calls every piece's callback once the joined write is done, and flushes before end", async () => {

@@ -37,6 +37,10 @@ export class SizeGuardedStream extends Duplex {
     onRefused: (refusal: Refusal) => void,
   ) {
     super({ allowHalfOpen: false });
+    // No cork: mqtt-packet corks a stream that has one before every packet it writes and uncorks it
+    // on a tick of its own — a process.nextTick and two calls for every message to every
+    // subscriber, for nothing, since write() below joins what a tick brings by itself.
+    (this as { cork?: unknown }).cork = undefined;
     const guard = new MqttPacketSizeGuard(maxPacketBytes);
     const gate = new ClientPacketGate();
     inner.on('data', (chunk: Buffer) => {
