@@ -1,7 +1,8 @@
 // Loaded only with Monaco (a dynamic import): the GraphQL language for Monaco, its colours and
 // the schema-aware completion, hover and validation of graphql-language-service.
 import { getAutocompleteSuggestions, getDiagnostics, getHoverInformation } from 'graphql-language-service';
-import { monaco } from '../http/monaco-setup.ts';
+import { monaco, setUpMonaco } from '../http/monaco-setup.ts';
+// before Monaco's services start (setUpMonaco below): http/monaco-setup.ts says why
 import '../monaco-suggest-hover.ts';
 import { completionData, hoverMarkdown, lspPosition, markerData } from './language-bridge.ts';
 import { currentSchema } from './schema-store.ts';
@@ -11,6 +12,7 @@ export const GRAPHQL_LANGUAGE = 'graphql';
 export const JSON_LANGUAGE = 'wirelab-json';
 export const MARKER_OWNER = 'wirelab-graphql';
 
+setUpMonaco();
 monaco.languages.register({ id: GRAPHQL_LANGUAGE, extensions: ['.graphql'] });
 monaco.languages.setLanguageConfiguration(GRAPHQL_LANGUAGE, {
   comments: { lineComment: '#' },

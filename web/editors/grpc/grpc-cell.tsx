@@ -20,6 +20,7 @@ import { JsonEditor } from './json-editor.tsx';
 import { GrpcMetadataField, GrpcOptions, GrpcOutcome, RunButtons, RunnerButtons } from './grpc-cell-parts.tsx';
 import { grpcEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
+import { CellWhenNear } from '../cell-when-near.tsx';
 import '../http/http-cell.css';
 import './grpc-cell.css';
 
@@ -40,7 +41,16 @@ function useEditorHandle(cellId: string, inputsRef: { current: GrpcInputs }, set
   }, [cellId]);
 }
 
-export function GrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
+/** A lesson's gRPC cell, once it nears the viewport or the page's first editor is up (cell-when-near.tsx). */
+export function GrpcCell(props: CellProps) {
+  return (
+    <CellWhenNear text={props.initialText}>
+      <LiveGrpcCell {...props} />
+    </CellWhenNear>
+  );
+}
+
+function LiveGrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
   const t = useStrings(grpcEditorStrings);
   const lang = useLang();
   const start = useMemo(() => initialInputs(initialText), [initialText]);

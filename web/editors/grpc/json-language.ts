@@ -1,5 +1,6 @@
 // Loaded only through a dynamic import (with Monaco): the JSON language service and its worker.
-import { monaco } from '../http/monaco-setup.ts';
+import { monaco, setUpMonaco } from '../http/monaco-setup.ts';
+// before anything starts Monaco's services (register below does): http/monaco-setup.ts says why
 import '../monaco-suggest-hover.ts';
 import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
@@ -12,6 +13,8 @@ self.MonacoEnvironment = {
   ...previous,
   getWorker: (workerId: string, label: string) => (label === 'json' ? new JsonWorker() : (previous?.getWorker?.(workerId, label) as Worker)),
 };
+
+setUpMonaco();
 
 export const JSON_LANGUAGE_ID = 'json';
 

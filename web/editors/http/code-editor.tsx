@@ -36,7 +36,7 @@ function HttpMonaco({ module, caret, describeError, ...text }: CodeEditorProps &
       caret={caret}
       testId="cell-editor-ready"
       mount={(host, options, value) => {
-        const { monaco } = module;
+        const monaco = module.setUpMonaco();
         const editor = monaco.editor.create(host, { ...options, value, language: module.HTTP_LANGUAGE, wordWrap: 'on' });
         const showProblem = () => {
           const model = editor.getModel();

@@ -29,92 +29,112 @@ self.MonacoEnvironment = {
 
 export const HTTP_LANGUAGE = 'wirelab-http';
 
-monaco.languages.register({ id: HTTP_LANGUAGE });
-monaco.languages.setLanguageConfiguration(HTTP_LANGUAGE, {
-  comments: { lineComment: '#' },
-  brackets: [
-    ['{', '}'],
-    ['[', ']'],
-  ],
-  autoClosingPairs: [
-    { open: '{', close: '}' },
-    { open: '[', close: ']' },
-    { open: '"', close: '"', notIn: ['string'] },
-  ],
-});
-monaco.languages.setMonarchTokensProvider(HTTP_LANGUAGE, {
-  defaultToken: '',
-  tokenizer: {
-    root: [
-      [/^\s*#.*$/, 'comment'],
-      [/^\s*$/, ''],
-      [
-        /^(\s*)([A-Za-z]+)(\s+)(\S+)((?:\s+HTTP\/\S+)?)(.*)$/,
-        // the state changes on the target: Monarch skips trailing groups that matched nothing
-        ['', 'keyword', '', { token: 'string.link', next: '@headers' }, 'type', 'invalid'],
+// Monaco starts its services (the theme service among them) on the first call that needs one:
+// registering a language, defining a theme, making a model or an editor. From then on every icon
+// registered (the suggestion list's and the hover's: monaco-suggest-hover.ts, 20 of them)
+// rebuilds the whole icon style sheet, a few ms each. So nothing here starts them while this module
+// evaluates: the JSON and GraphQL language modules import monaco-suggest-hover.ts after this one
+// and call setUpMonaco() after it, and an http editor calls it before it is made.
+let setUp = false;
+
+/** The cells' HTTP language and the page's themes, once, before the first model or editor. */
+export function setUpMonaco(): typeof monaco {
+  if (setUp) return monaco;
+  setUp = true;
+  registerHttpLanguage();
+  defineThemes();
+  // the page's theme (the header's switch, or the system's while it follows the system)
+  const applyTheme = () => monaco.editor.setTheme(currentTheme() === 'dark' ? 'wirelab-dark' : 'wirelab-light');
+  onThemeChange(applyTheme);
+  applyTheme();
+  return monaco;
+}
+
+function registerHttpLanguage(): void {
+  monaco.languages.register({ id: HTTP_LANGUAGE });
+  monaco.languages.setLanguageConfiguration(HTTP_LANGUAGE, {
+    comments: { lineComment: '#' },
+    brackets: [
+      ['{', '}'],
+      ['[', ']'],
+    ],
+    autoClosingPairs: [
+      { open: '{', close: '}' },
+      { open: '[', close: ']' },
+      { open: '"', close: '"', notIn: ['string'] },
+    ],
+  });
+  monaco.languages.setMonarchTokensProvider(HTTP_LANGUAGE, {
+    defaultToken: '',
+    tokenizer: {
+      root: [
+        [/^\s*#.*$/, 'comment'],
+        [/^\s*$/, ''],
+        [
+          /^(\s*)([A-Za-z]+)(\s+)(\S+)((?:\s+HTTP\/\S+)?)(.*)$/,
+          // the state changes on the target: Monarch skips trailing groups that matched nothing
+          ['', 'keyword', '', { token: 'string.link', next: '@headers' }, 'type', 'invalid'],
+        ],
+        [/.*/, 'invalid'],
       ],
-      [/.*/, 'invalid'],
-    ],
-    headers: [
-      [/^\s*#.*$/, 'comment'],
-      [/^\s*$/, { token: '', next: '@body' }],
-      [/^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(:)(.*)$/, ['attribute.name', 'delimiter', 'attribute.value']],
-      [/.*/, 'invalid'],
-    ],
-    body: [
-      [/"(?:[^"\\]|\\.)*"(?=\s*:)/, 'string.key.json'],
-      [/"(?:[^"\\]|\\.)*"/, 'string.value.json'],
-      [/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, 'number'],
-      [/\b(?:true|false|null)\b/, 'keyword.json'],
-      [/[{}[\],:]/, 'delimiter'],
-    ],
-  },
-});
+      headers: [
+        [/^\s*#.*$/, 'comment'],
+        [/^\s*$/, { token: '', next: '@body' }],
+        [/^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(:)(.*)$/, ['attribute.name', 'delimiter', 'attribute.value']],
+        [/.*/, 'invalid'],
+      ],
+      body: [
+        [/"(?:[^"\\]|\\.)*"(?=\s*:)/, 'string.key.json'],
+        [/"(?:[^"\\]|\\.)*"/, 'string.value.json'],
+        [/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, 'number'],
+        [/\b(?:true|false|null)\b/, 'keyword.json'],
+        [/[{}[\],:]/, 'delimiter'],
+      ],
+    },
+  });
+}
 
-// Colours match the page's tokens (web/app/app.css) so the editor sits in the cell seamlessly.
-monaco.editor.defineTheme('wirelab-light', {
-  base: 'vs',
-  inherit: true,
-  rules: [
-    { token: 'keyword', foreground: '1f55d0', fontStyle: 'bold' },
-    { token: 'string.link', foreground: '0b6e69' },
-    { token: 'type', foreground: '6b7280' },
-    { token: 'attribute.name', foreground: '7c3aed' },
-    { token: 'attribute.value', foreground: '161a21' },
-    { token: 'delimiter', foreground: '6b7280' },
-    { token: 'comment', foreground: '6b7280', fontStyle: 'italic' },
-    { token: 'string.key.json', foreground: '9a3412' },
-    { token: 'string.value.json', foreground: '0b6e69' },
-    { token: 'number', foreground: '1d4ed8' },
-    { token: 'keyword.json', foreground: '1f55d0' },
-    { token: 'invalid', foreground: 'b42323', fontStyle: 'underline' },
-  ],
-  // line numbers at 4.8:1 (light) and 5:1 (dark) against the editor: WCAG 1.4.3 asks 4.5:1
-  colors: { 'editor.background': '#ffffff', 'editorLineNumber.foreground': '#6b7280', 'editorGutter.background': '#ffffff' },
-});
-monaco.editor.defineTheme('wirelab-dark', {
-  base: 'vs-dark',
-  inherit: true,
-  rules: [
-    { token: 'keyword', foreground: '7aa5ff', fontStyle: 'bold' },
-    { token: 'string.link', foreground: '5eead4' },
-    { token: 'type', foreground: '9ca3af' },
-    { token: 'attribute.name', foreground: 'c4a5ff' },
-    { token: 'attribute.value', foreground: 'e7eaf0' },
-    { token: 'delimiter', foreground: '9ca3af' },
-    { token: 'comment', foreground: '8b95a5', fontStyle: 'italic' },
-    { token: 'string.key.json', foreground: 'fdba74' },
-    { token: 'string.value.json', foreground: '5eead4' },
-    { token: 'number', foreground: '93c5fd' },
-    { token: 'keyword.json', foreground: '7aa5ff' },
-    { token: 'invalid', foreground: 'ff7b7b', fontStyle: 'underline' },
-  ],
-  colors: { 'editor.background': '#1a1f27', 'editorLineNumber.foreground': '#8b95a5', 'editorGutter.background': '#1a1f27' },
-});
-
-// the page's theme (the header's switch, or the system's while it follows the system)
-const applyTheme = () => monaco.editor.setTheme(currentTheme() === 'dark' ? 'wirelab-dark' : 'wirelab-light');
-onThemeChange(applyTheme);
-applyTheme();
+function defineThemes(): void {
+  // Colours match the page's tokens (web/app/app.css) so the editor sits in the cell seamlessly.
+  monaco.editor.defineTheme('wirelab-light', {
+    base: 'vs',
+    inherit: true,
+    rules: [
+      { token: 'keyword', foreground: '1f55d0', fontStyle: 'bold' },
+      { token: 'string.link', foreground: '0b6e69' },
+      { token: 'type', foreground: '6b7280' },
+      { token: 'attribute.name', foreground: '7c3aed' },
+      { token: 'attribute.value', foreground: '161a21' },
+      { token: 'delimiter', foreground: '6b7280' },
+      { token: 'comment', foreground: '6b7280', fontStyle: 'italic' },
+      { token: 'string.key.json', foreground: '9a3412' },
+      { token: 'string.value.json', foreground: '0b6e69' },
+      { token: 'number', foreground: '1d4ed8' },
+      { token: 'keyword.json', foreground: '1f55d0' },
+      { token: 'invalid', foreground: 'b42323', fontStyle: 'underline' },
+    ],
+    // line numbers at 4.8:1 (light) and 5:1 (dark) against the editor: WCAG 1.4.3 asks 4.5:1
+    colors: { 'editor.background': '#ffffff', 'editorLineNumber.foreground': '#6b7280', 'editorGutter.background': '#ffffff' },
+  });
+  monaco.editor.defineTheme('wirelab-dark', {
+    base: 'vs-dark',
+    inherit: true,
+    rules: [
+      { token: 'keyword', foreground: '7aa5ff', fontStyle: 'bold' },
+      { token: 'string.link', foreground: '5eead4' },
+      { token: 'type', foreground: '9ca3af' },
+      { token: 'attribute.name', foreground: 'c4a5ff' },
+      { token: 'attribute.value', foreground: 'e7eaf0' },
+      { token: 'delimiter', foreground: '9ca3af' },
+      { token: 'comment', foreground: '8b95a5', fontStyle: 'italic' },
+      { token: 'string.key.json', foreground: 'fdba74' },
+      { token: 'string.value.json', foreground: '5eead4' },
+      { token: 'number', foreground: '93c5fd' },
+      { token: 'keyword.json', foreground: '7aa5ff' },
+      { token: 'invalid', foreground: 'ff7b7b', fontStyle: 'underline' },
+    ],
+    colors: { 'editor.background': '#1a1f27', 'editorLineNumber.foreground': '#8b95a5', 'editorGutter.background': '#1a1f27' },
+  });
+}
 
 export { monaco };
