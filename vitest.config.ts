@@ -19,6 +19,7 @@ export default defineConfig({
           include: [
             'server/**/*.test.ts',
             'web/**/*.test.ts',
+            'wire/**/*.test.ts',
             'contracts/**/*.test.ts',
             'shared/**/*.test.ts',
             'lessons/**/*.test.ts',

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchesMessage, type Check } from '../web/lessons/checks.ts';
-import { messageMarkOf } from '../web/wire/message-marks.ts';
-import { contiguousOffsets } from '../web/wire/payload-layers.ts';
-import { graphqlHttpLayer } from '../web/wire/graphql/decode-graphql-http.ts';
-import type { WireMessage } from '../web/wire/types.ts';
+import { messageMarkOf } from '../wire/message-marks.ts';
+import { contiguousOffsets } from '../wire/payload-layers.ts';
+import { graphqlHttpLayer } from '../wire/graphql/decode-graphql-http.ts';
+import type { WireMessage } from '../wire/types.ts';
 
 // "Ask for user 1's name and email and nothing else": the check reads what the request asked for,
 // the selection and the root field with its arguments. The lesson's cached-user cell selects the same

@@ -28,7 +28,7 @@ const ANSWER_SOURCES: Record<string, string[]> = {
 const REALTIME_CONSOLE_KINDS = ['websocket', 'socket-io', 'sse', 'long-polling'];
 
 /**
- * The `fields` each layer's decoder really emits (web/wire/<layer>/): a message check naming
+ * The `fields` each layer's decoder really emits (wire/<layer>/): a message check naming
  * another field could never pass. Layers not listed here are checked by their own lessons.
  */
 const MESSAGE_FIELDS: Record<string, string[]> = {

@@ -11,7 +11,7 @@ import { parseCellText, parseHeaderLines, parseVariables } from '../web/editors/
 import { operationSource, outlineDocument, pickOperation } from '../web/editors/graphql/operations.ts';
 import { checkNeedsAnswer, evaluateCheck, type Check } from '../web/lessons/checks.ts';
 import type { LessonJson } from '../web/lessons/lesson-types.ts';
-import type { HeaderList, HttpExchange } from '../web/wire/types.ts';
+import type { HeaderList, HttpExchange } from '../wire/types.ts';
 
 // "Press Run and nothing else": a student who runs every HTTP, Connect JSON and GraphQL cell of a lesson
 // as it stands, once each in the lesson's order, and then the exercise's own cell twice more,

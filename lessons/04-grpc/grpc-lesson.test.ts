@@ -8,7 +8,7 @@ import { browserCanCall, findMethod, grpcRegistry } from '../../web/editors/grpc
 // What the general lesson checks cannot know: every grpc cell must name a method the server
 // serves and carry a request its input type accepts (so a contract change that breaks the lesson
 // fails here), and every message check must name fields the gRPC layers really emit
-// (web/wire/README.md, "gRPC, gRPC-Web, Connect").
+// (wire/README.md, "gRPC, gRPC-Web, Connect").
 
 const folder = import.meta.dirname;
 const lesson = JSON.parse(readFileSync(join(folder, 'lesson.json'), 'utf8')) as {

@@ -6,7 +6,7 @@ import { parseGrpcCell } from '../../web/editors/grpc/grpc-cell-config.ts';
 import { findMethod, grpcRegistry } from '../../web/editors/grpc/method-catalog.ts';
 
 // As in lessons/04-grpc: every grpc cell names a served method with a request its input type
-// accepts, and every message check names fields the gRPC layers really emit (web/wire/README.md).
+// accepts, and every message check names fields the gRPC layers really emit (wire/README.md).
 
 const folder = import.meta.dirname;
 const lesson = JSON.parse(readFileSync(join(folder, 'lesson.json'), 'utf8')) as {

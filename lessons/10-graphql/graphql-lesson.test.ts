@@ -8,7 +8,7 @@ import { graphqlCellProblems } from '../../web/editors/graphql/cell-problems.ts'
 
 // What the general lesson checks cannot know: every graphql cell must be a document the server
 // accepts as it stands (so a schema change that breaks the lesson fails here), and every
-// message check must name fields the GraphQL layers really emit (web/wire/graphql/README.md).
+// message check must name fields the GraphQL layers really emit (wire/graphql/README.md).
 
 const folder = import.meta.dirname;
 const lesson = JSON.parse(readFileSync(join(folder, 'lesson.json'), 'utf8')) as {

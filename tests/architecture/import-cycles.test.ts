@@ -11,7 +11,7 @@ import { importsOf } from './imports.ts';
 const WHOLE_TREE_TIMEOUT_MS = 60_000;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SOURCE_DIRECTORIES = ['server', 'web', 'contracts', 'shared', 'bench', 'lessons', 'proto', 'tests'];
+const SOURCE_DIRECTORIES = ['server', 'web', 'wire', 'contracts', 'shared', 'bench', 'lessons', 'proto', 'tests'];
 const SOURCE_FILE = /\.(ts|tsx|mts)$/;
 
 function sourceFiles(directory: string): string[] {

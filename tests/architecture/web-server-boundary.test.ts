@@ -1,6 +1,7 @@
-// The web app and the server meet only in contracts/ (our own wire formats, each with its
-// PROTOCOL.md) and shared/ (pure helpers): a module of one side never imports a module of the
-// other, and contracts/ and shared/ import neither. Tests may cross (a server test decodes with
+// The web app and the server meet only in wire/ (the codecs of the public wire formats),
+// contracts/ (our own wire formats, each with its PROTOCOL.md) and shared/ (pure helpers): a
+// module of one side never imports a module of the other, and wire/, contracts/ and shared/
+// import neither. Tests may cross (a server test decodes with
 // the inspector's decoders to check what the server sent), and so may the scripts that record
 // the decoders' fixtures from a running server (tests/fixture-recorders/).
 import { readdirSync } from 'node:fs';
@@ -25,13 +26,14 @@ function sourceFiles(directory: string): string[] {
 const FORBIDDEN: Record<string, string[]> = {
   web: ['server/'],
   server: ['web/'],
+  wire: ['server/', 'web/'],
   contracts: ['server/', 'web/'],
   shared: ['server/', 'web/'],
 };
 
 describe('the boundary between the web app and the server', () => {
   it(
-    'is crossed only through contracts/ and shared/',
+    'is crossed only through wire/, contracts/ and shared/',
     () => {
       const crossings = Object.entries(FORBIDDEN).flatMap(([side, others]) =>
         sourceFiles(join(ROOT, side)).flatMap((file) =>

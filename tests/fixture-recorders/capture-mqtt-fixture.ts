@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { buildApp } from '../../server/app.ts';
-import type { CapturedConnection } from '../../web/wire/types.ts';
-import type { CaptureFixture, FixtureChunk } from '../../web/wire/fixtures/read-fixture.ts';
+import type { CapturedConnection } from '../../wire/types.ts';
+import type { CaptureFixture, FixtureChunk } from '../../wire/fixtures/read-fixture.ts';
 import { decodeChunkFrame } from '../../contracts/capture-channel/messages.ts';
 
 const WAIT_MS = 10_000;

@@ -4,14 +4,14 @@
 // browser session's cookie, so the byte tap records the stream for that session; a REST change
 // makes an event, a quiet second makes a heartbeat comment, and a second curl resumes with
 // Last-Event-ID. What the capture channel delivered is written to fixtures/sse-stream.json in
-// the tap's chunk format (web/wire/fixtures/read-fixture.ts reads the same shape).
+// the tap's chunk format (wire/fixtures/read-fixture.ts reads the same shape).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { buildApp } from '../../server/app.ts';
-import type { CapturedConnection } from '../../web/wire/types.ts';
-import type { CaptureFixture, FixtureChunk } from '../../web/wire/fixtures/read-fixture.ts';
+import type { CapturedConnection } from '../../wire/types.ts';
+import type { CaptureFixture, FixtureChunk } from '../../wire/fixtures/read-fixture.ts';
 import { decodeChunkFrame } from '../../contracts/capture-channel/messages.ts';
 
 const CURL = '/usr/bin/curl';

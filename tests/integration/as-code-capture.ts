@@ -1,8 +1,8 @@
 import { fromBinary, fromJson, toJson, type DescMessage } from '@bufbuild/protobuf';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import { decodeWebSocketConnection } from '../../web/wire/websocket/decode-websocket.ts';
-import { schemaRegistry } from '../../web/wire/protobuf/schema.ts';
-import type { CapturedConnection, HttpExchange } from '../../web/wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import { decodeWebSocketConnection } from '../../wire/websocket/decode-websocket.ts';
+import { schemaRegistry } from '../../wire/protobuf/schema.ts';
+import type { CapturedConnection, HttpExchange } from '../../wire/types.ts';
 import type { GrpcSpec, HttpSpec, WebSocketSpec } from '../../web/as-code/spec.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 

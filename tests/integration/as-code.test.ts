@@ -9,7 +9,7 @@ import { connectHttpSpec } from '../../web/as-code/grpc-code.ts';
 import type { AsCodeLanguage } from '../../web/as-code/languages.ts';
 import type { GrpcSpec, HttpSpec } from '../../web/as-code/spec.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
-import type { HttpExchange } from '../../web/wire/types.ts';
+import type { HttpExchange } from '../../wire/types.ts';
 import { capturedExchanges, grpcDifferences, httpDifferences, studentSession, type StudentSession } from './as-code-capture.ts';
 import { REPO_ROOT, runGoGroup, runJavaScriptGroup, runPythonGroup, runTerminalGroup, type Outcome } from './as-code-runners.ts';
 import { startServer, type RunningServer } from './start-server.ts';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import type { CapturedConnection } from '../../web/wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import type { CapturedConnection } from '../../wire/types.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 

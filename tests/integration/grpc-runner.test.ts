@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { readFileSync } from 'node:fs';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import type { CapturedConnection, WireMessage } from '../../wire/types.ts';
 import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
 import { RunnerTestClient, type RunnerMessage } from './runner-client.ts';
 

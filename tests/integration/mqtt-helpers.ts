@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Aedes } from 'aedes';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import type { CapturedConnection, WireMessage } from '../../web/wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import type { CapturedConnection, WireMessage } from '../../wire/types.ts';
 import type { CaptureClient } from './capture-client.ts';
 
 export const WAIT_MS = 5_000;

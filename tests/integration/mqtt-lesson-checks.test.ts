@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
-import type { WireMessage } from '../../web/wire/types.ts';
+import type { WireMessage } from '../../wire/types.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { decodedMessages } from './mqtt-helpers.ts';
 import { startServer, type RunningServer } from './start-server.ts';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { OWN_SERVER_WS_RELAY_PATH, readRelayFact, relayFactText, relayQuery, type RelayFact } from '../../contracts/own-server/relays.ts';
-import { decodeWebSocketConnection } from '../../web/wire/websocket/decode-websocket.ts';
+import { decodeWebSocketConnection } from '../../wire/websocket/decode-websocket.ts';
 import { decodedConnections } from './as-code-capture.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';

@@ -9,10 +9,10 @@ import { createGrpcTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { LabService } from '../../proto/gen/wirelab/lab/v1/lab_pb.ts';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import { capturesToPcapng, type ExportedConnection } from '../../web/wire/pcapng/export-pcapng.ts';
-import { parseEndpoint } from '../../web/wire/pcapng/tcp-packets.ts';
-import type { CaptureChunk, CapturedConnection, DecodedConnection, WireNode } from '../../web/wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import { capturesToPcapng, type ExportedConnection } from '../../wire/pcapng/export-pcapng.ts';
+import { parseEndpoint } from '../../wire/pcapng/tcp-packets.ts';
+import type { CaptureChunk, CapturedConnection, DecodedConnection, WireNode } from '../../wire/types.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 

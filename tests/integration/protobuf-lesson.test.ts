@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHttpRequest } from '../../web/editors/http/parse-http-request.ts';
 import { parseGrpcCell } from '../../web/editors/grpc/grpc-cell-config.ts';
 import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
-import { methodForPath } from '../../web/wire/protobuf/schema.ts';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import type { CapturedConnection, HttpExchange, WireMessage } from '../../web/wire/types.ts';
+import { methodForPath } from '../../wire/protobuf/schema.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import type { CapturedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 

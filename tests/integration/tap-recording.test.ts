@@ -4,8 +4,8 @@ import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlCommand } from '../../web/editors/http/curl-command.ts';
-import { decodeConnection } from '../../web/wire/decode-connection.ts';
-import type { CapturedConnection } from '../../web/wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import type { CapturedConnection } from '../../wire/types.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectedExchange } from '../inspector/capture-store.ts';
-import type { WireMessage } from '../wire/types.ts';
+import type { WireMessage } from '../../wire/types.ts';
 import { latestTeacherRun } from './latest-teacher-run.ts';
 
 const exchange = (conn: string, index: number, method: string, path: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeConnection } from '../wire/decode-connection.ts';
-import type { CaptureChunk, CapturedConnection } from '../wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import type { CaptureChunk, CapturedConnection } from '../../wire/types.ts';
 import { measureEvents, measureRun, spreadOf, type ConnectionCapture } from './measure.ts';
 
 const text = new TextEncoder();

@@ -2,7 +2,7 @@
 // and the decoders' view of them. Pure: no DOM, no React, no clock of its own. Every time is the
 // tap's (server clock, ms since the epoch), every byte a recorded one.
 import { isAppTraffic } from '../inspector/app-traffic.ts';
-import type { CapturedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
+import type { CapturedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';
 
 /** The part of a captured chunk a measure needs. */
 export interface ChunkFact {

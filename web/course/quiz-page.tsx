@@ -10,7 +10,7 @@ import { useCaptures, type CaptureSnapshot } from '../inspector/capture-store.ts
 import { CELL_COMPONENTS } from '../lessons/cell-registry.tsx';
 import { InspectorDock } from '../lessons/inspector-dock.tsx';
 import { markPassed, useProgress } from '../lessons/progress.ts';
-import type { HttpExchange } from '../wire/types.ts';
+import type { HttpExchange } from '../../wire/types.ts';
 import { lessonInterviewQuestions, type LessonInterviewQuestion } from './lesson-interview.ts';
 import { proofHref, type Proof } from './matrix-data.ts';
 import { QUIZ_LEVELS, QUIZ_QUESTIONS, type QuizQuestion, type QuizQuestionText, type QuizText } from './quiz-data.ts';

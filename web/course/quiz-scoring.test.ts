@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpExchange, WireMessage } from '../wire/types.ts';
+import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import { lessonInterviewQuestions } from './lesson-interview.ts';
 import type { QuizQuestion } from './quiz-data.ts';
 import { choiceIsRight, openAnswerIsAttempt, orderIsRight, pointedAtTarget, scrambledOrder } from './quiz-scoring.ts';

@@ -1,5 +1,5 @@
 import { matchesExchange, matchesMessage } from '../lessons/checks.ts';
-import type { HttpExchange, WireMessage } from '../wire/types.ts';
+import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import type { BytesTarget, QuizQuestion } from './quiz-data.ts';
 
 /** An open answer counts as an attempt once it says something (the model answer then shows). */

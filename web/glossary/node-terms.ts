@@ -2,10 +2,10 @@ import type { Lang } from '../app/lang-context.ts';
 import { GLOSSARY } from './glossary-terms.ts';
 
 /**
- * The inspector's tree nodes (web/wire, by `kind`) that a glossary term names: their title shows
+ * The inspector's tree nodes (wire, by `kind`) that a glossary term names: their title shows
  * the term's definition on hover (web/inspector/wire-tree.tsx). Only where the node IS the thing
  * the term defines (a frame's opcode, a close frame's code), never a mere mention: a header's
- * row is its own name (Content-Type), not "header". Node kinds are checked against web/wire by
+ * row is its own name (Content-Type), not "header". Node kinds are checked against wire by
  * node-terms.test.ts. The glossary's chunk is the one the lesson's terms list loads anyway.
  */
 const TERM_OF_NODE: Record<string, string> = {

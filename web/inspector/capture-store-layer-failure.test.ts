@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { readFixture } from '../wire/fixtures/read-fixture.ts';
-import { wireErrorText } from '../wire/node-text.ts';
+import { readFixture } from '../../wire/fixtures/read-fixture.ts';
+import { wireErrorText } from '../../wire/node-text.ts';
 import { CaptureStore } from './capture-store.ts';
 
 // The HTTP/2 layer's chunk cannot be downloaded (the server went away, a stale build).
-vi.mock('../wire/http2/decode-http2.ts', () => {
+vi.mock('../../wire/http2/decode-http2.ts', () => {
   throw new Error('Failed to fetch dynamically imported module');
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 // Not decode-connection.ts: that one installs every layer at once. This file sees the page's way.
-import { connectionLayers, payloadLayerSources } from '../wire/connection-decoders.ts';
-import { readFixture } from '../wire/fixtures/read-fixture.ts';
-import type { WireNode } from '../wire/types.ts';
+import { connectionLayers, payloadLayerSources } from '../../wire/connection-decoders.ts';
+import { readFixture } from '../../wire/fixtures/read-fixture.ts';
+import type { WireNode } from '../../wire/types.ts';
 import { CaptureStore } from './capture-store.ts';
 
 function storeWith(name: string): CaptureStore {
@@ -57,7 +57,7 @@ describe('decoder layers download when a connection needs them', () => {
     expect(responseKinds).not.toContain('decoder-loading');
     expect(responseKinds.some((kind) => kind.startsWith('grpc') || kind.startsWith('protobuf'))).toBe(true);
     // the same tree as the eager decoder gives (decode-connection.ts installs every layer)
-    const { decodeConnection } = await import('../wire/decode-connection.ts');
+    const { decodeConnection } = await import('../../wire/decode-connection.ts');
     const { fixture, chunks } = readFixture('grpc-unary');
     const eager = decodeConnection(fixture.connections[0], chunks);
     expect(JSON.stringify(store.connections()[0].exchanges.map((e) => e.response?.tree))).toBe(JSON.stringify(eager.exchanges.map((e) => e.response?.tree)));

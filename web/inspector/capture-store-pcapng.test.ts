@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../wire/fixtures/read-fixture.ts';
-import { parseEndpoint } from '../wire/pcapng/tcp-packets.ts';
+import { readFixture } from '../../wire/fixtures/read-fixture.ts';
+import { parseEndpoint } from '../../wire/pcapng/tcp-packets.ts';
 import { CaptureStore, type SocketLike } from './capture-store.ts';
 
 class FakeSocket implements SocketLike {

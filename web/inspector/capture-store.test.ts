@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readFixture, type FixtureChunk } from '../wire/fixtures/read-fixture.ts';
-import { decodeConnection } from '../wire/decode-connection.ts';
-import { wireErrorText } from '../wire/node-text.ts';
+import { readFixture, type FixtureChunk } from '../../wire/fixtures/read-fixture.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import { wireErrorText } from '../../wire/node-text.ts';
 import { CaptureStore, type SocketLike } from './capture-store.ts';
 
 class FakeSocket implements SocketLike {

@@ -1,13 +1,13 @@
 import { useSyncExternalStore } from 'react';
 import { sessionReady } from '../app/session.ts';
-import { decodeConnection, type ConnectionStreams } from '../wire/connection-decoders.ts';
-import { layersLoading, onLayerSettled } from '../wire/lazy-layer.ts';
-import { DecodeMemo } from '../wire/decode-memo.ts';
+import { decodeConnection, type ConnectionStreams } from '../../wire/connection-decoders.ts';
+import { layersLoading, onLayerSettled } from '../../wire/lazy-layer.ts';
+import { DecodeMemo } from '../../wire/decode-memo.ts';
 import { decodeChunkFrame, type CaptureClientMessage, type CaptureServerMessage, type JsonChunksMessage } from '../../contracts/capture-channel/messages.ts';
-import { capturesToPcapng } from '../wire/pcapng/export-pcapng.ts';
-import { ru } from '../wire/node-text.ts';
-import { assembleConnection } from '../wire/stream-assembler.ts';
-import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../wire/types.ts';
+import { capturesToPcapng } from '../../wire/pcapng/export-pcapng.ts';
+import { ru } from '../../wire/node-text.ts';
+import { assembleConnection } from '../../wire/stream-assembler.ts';
+import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';
 import { base64Decode } from '@bufbuild/protobuf/wire';
 
 export type CaptureStatus = 'connecting' | 'open' | 'closed';
@@ -137,7 +137,7 @@ export class CaptureStore {
 
   constructor(private readonly options: CaptureStoreOptions) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    // A decoder layer arrived (web/wire/lazy-layer.ts): what was decoded without it showed a
+    // A decoder layer arrived (wire/lazy-layer.ts): what was decoded without it showed a
     // placeholder, and the memo may hold units decoded that way, so every connection starts over.
     onLayerSettled(() => this.redecodeAll());
   }
@@ -488,7 +488,7 @@ export class CaptureStore {
 
   /**
    * The recorded bytes of these connections (every one when none is named) as a pcapng file for
-   * Wireshark (web/wire/pcapng). Assembled from all chunks, not the latest decode, which may not
+   * Wireshark (wire/pcapng). Assembled from all chunks, not the latest decode, which may not
    * have taken on a burst's newest bytes yet.
    */
   toPcapng(connIds?: readonly string[]): Uint8Array<ArrayBuffer> {

@@ -1,5 +1,5 @@
-import { hasUnmaskedNodes, unmaskedView } from '../wire/masked-bytes.ts';
-import type { WireMessage, WireNode } from '../wire/types.ts';
+import { hasUnmaskedNodes, unmaskedView } from '../../wire/masked-bytes.ts';
+import type { WireMessage, WireNode } from '../../wire/types.ts';
 import type { ConnectionView, InspectedExchange } from './capture-store.ts';
 import type { HexSection } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
@@ -86,7 +86,7 @@ export function describeNode(node: WireNode, t: InspectorStrings): { title: stri
       return { title: t.kinds[node.kind], value: t.h2cLater };
     default: {
       // Layers added later (HTTP/2, WebSocket, protobuf…) label their nodes themselves, in English
-      // and, through web/wire/node-text.ts, in Russian.
+      // and, through wire/node-text.ts, in Russian.
       if (t.kinds[node.kind]) return { title: t.kinds[node.kind] };
       const own = t.wireText(node);
       return own ? { title: own.label, value: own.value ?? node.value } : { title: node.label, value: node.value };

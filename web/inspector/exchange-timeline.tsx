@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { WireMessage, WireNode } from '../wire/types.ts';
+import type { WireMessage, WireNode } from '../../wire/types.ts';
 import type { ConnectionView, InspectedExchange } from './capture-store.ts';
 import { describeNode, sameSelection, type Selection } from './exchange-sections.ts';
 import { clientPort, formatBytes, formatClock, formatDuration } from './format.ts';

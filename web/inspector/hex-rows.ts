@@ -1,5 +1,5 @@
-import { lastIndexAtOrBelow } from '../wire/sorted-search.ts';
-import type { WireNode } from '../wire/types.ts';
+import { lastIndexAtOrBelow } from '../../wire/sorted-search.ts';
+import type { WireNode } from '../../wire/types.ts';
 
 export const BYTES_PER_ROW = 16;
 

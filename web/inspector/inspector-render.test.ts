@@ -2,8 +2,8 @@ import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LangContext } from '../app/lang-context.ts';
-import { loadAllLayers } from '../wire/connection-decoders.ts';
-import { readFixture } from '../wire/fixtures/read-fixture.ts';
+import { loadAllLayers } from '../../wire/connection-decoders.ts';
+import { readFixture } from '../../wire/fixtures/read-fixture.ts';
 import { CaptureStore } from './capture-store.ts';
 import { Inspector } from './inspector.tsx';
 
@@ -103,7 +103,7 @@ describe('messages of other layers', () => {
   it('lists them under their connection and shows the selected one with its bytes', async () => {
     const { ExchangeTimeline } = await import('./exchange-timeline.tsx');
     const { messageSections } = await import('./exchange-sections.ts');
-    const { assembleConnection } = await import('../wire/stream-assembler.ts');
+    const { assembleConnection } = await import('../../wire/stream-assembler.ts');
     const { inspectorStrings } = await import('./strings.ts');
     const connection = { id: 'c4', transport: 'http/1.1' as const, remote: '127.0.0.1:5', local: '127.0.0.1:6', openedAt: 1000 };
     const streams = assembleConnection(
@@ -146,7 +146,7 @@ describe('messages of other layers', () => {
 
   it('marks frames the server wrote after the client had gone as not delivered, in both languages', async () => {
     const { ExchangeTimeline } = await import('./exchange-timeline.tsx');
-    const { assembleConnection } = await import('../wire/stream-assembler.ts');
+    const { assembleConnection } = await import('../../wire/stream-assembler.ts');
     const { inspectorStrings } = await import('./strings.ts');
     const connection = {
       id: 'c5',

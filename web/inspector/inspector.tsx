@@ -7,7 +7,7 @@ import { exchangeSections, messageSections, noteSections, selectionKey as keyOf,
 import { ExchangeTimeline, type TimelineConnection } from './exchange-timeline.tsx';
 import { inspectorStrings } from './strings.ts';
 import { downloadBytes } from './download-file.ts';
-import { pcapngFileName } from '../wire/pcapng/export-pcapng.ts';
+import { pcapngFileName } from '../../wire/pcapng/export-pcapng.ts';
 import './inspector.css';
 
 export interface InspectorProps {

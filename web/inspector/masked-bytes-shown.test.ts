@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeConnection } from '../wire/decode-connection.ts';
-import { decodeChunk, type CaptureFixture } from '../wire/fixtures/read-fixture.ts';
-import type { WireMessage, WireNode } from '../wire/types.ts';
+import { decodeConnection } from '../../wire/decode-connection.ts';
+import { decodeChunk, type CaptureFixture } from '../../wire/fixtures/read-fixture.ts';
+import type { WireMessage, WireNode } from '../../wire/types.ts';
 import type { ConnectionView } from './capture-store.ts';
 import { messageSections } from './exchange-sections.ts';
 import { blockBytes, type HexSection } from './hex-rows.ts';

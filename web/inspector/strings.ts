@@ -1,5 +1,5 @@
-import { russianSummaryOf, russianTextOf, wireErrorText, type NodeText } from '../wire/node-text.ts';
-import type { WireMessage, WireNode } from '../wire/types.ts';
+import { russianSummaryOf, russianTextOf, wireErrorText, type NodeText } from '../../wire/node-text.ts';
+import type { WireMessage, WireNode } from '../../wire/types.ts';
 
 const en = {
   title: 'What crossed the wire',
@@ -101,7 +101,7 @@ const en = {
     upgraded: 'After the protocol switch',
     'decoder-missing': 'Not decoded yet',
   } as Record<string, string>,
-  /** A decoder node's own text in this language (web/wire/node-text.ts); undefined = its English label and value. */
+  /** A decoder node's own text in this language (wire/node-text.ts); undefined = its English label and value. */
   wireText: (_node: WireNode): NodeText | undefined => undefined,
   wireError: (code: string): string | undefined => wireErrorText(code, 'en'),
   wireSummary: (_message: WireMessage): string | undefined => undefined,

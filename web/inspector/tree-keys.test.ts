@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WireNode } from '../wire/types.ts';
+import type { WireNode } from '../../wire/types.ts';
 import { tabStopKey, treeKeyAction, visibleTreeNodes } from './tree-keys.ts';
 
 const leaf = (kind: string, start: number, end: number): WireNode => ({ kind, label: kind, range: { start, end } });

@@ -1,4 +1,4 @@
-import type { WireNode } from '../wire/types.ts';
+import type { WireNode } from '../../wire/types.ts';
 import { pathKey, type NodePath } from './tree-paths.ts';
 
 /** Children shown at first: a chunked body can have thousands of chunks. */

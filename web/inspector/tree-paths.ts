@@ -1,4 +1,4 @@
-import type { WireNode } from '../wire/types.ts';
+import type { WireNode } from '../../wire/types.ts';
 
 /** A node's position in its tree: child indexes from the root ([] is the root). */
 export type NodePath = readonly number[];

@@ -1,5 +1,5 @@
 import type { FocusEvent, KeyboardEvent, Ref } from 'react';
-import type { WireNode } from '../wire/types.ts';
+import type { WireNode } from '../../wire/types.ts';
 import { useLang } from '../app/lang-context.ts';
 import { nodeTermTitle } from '../glossary/node-terms.ts';
 import { describeNode } from './exchange-sections.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpExchange } from '../wire/types.ts';
+import type { HttpExchange } from '../../wire/types.ts';
 import { attemptMissOf } from './attempt-miss.ts';
 
 const exchange = (method: string, target: string, path: string, status?: number) =>

@@ -1,5 +1,5 @@
 import { ATTEMPT_REQUEST_MAX, type AttemptMiss } from '../../contracts/class-channel/messages.ts';
-import type { HttpExchange } from '../wire/types.ts';
+import type { HttpExchange } from '../../wire/types.ts';
 import type { CheckMiss } from './checks.ts';
 
 /**

@@ -1,6 +1,6 @@
 // In a module of its own: the registry imports every cell and every cell takes these props,
 // so neither imports the other.
-import type { HttpExchange } from '../wire/types.ts';
+import type { HttpExchange } from '../../wire/types.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 
 /** What every live cell gets from the lesson reader. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WireMessage } from '../wire/types.ts';
+import type { WireMessage } from '../../wire/types.ts';
 import type { Check } from './checks.ts';
 import { evaluateCheck } from './checks.ts';
 import { messageOwner, trafficOfCell, withOwner, type CellOwners } from './cell-traffic.ts';

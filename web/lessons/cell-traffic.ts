@@ -1,4 +1,4 @@
-import type { HttpExchange, WireMessage } from '../wire/types.ts';
+import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 
 // Which lesson cell produced which traffic. A check's miss is about what the student did for
 // that exercise: the traffic of the exercise's own cell (lesson.json `cell`), never the page's

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpExchange, WireMessage } from '../wire/types.ts';
+import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import { containsJson, evaluateCheck, type Check } from './checks.ts';
 import { exchange, sketchTree as tree, type Sketch } from './exchange-sketch.ts';
 

@@ -1,4 +1,4 @@
-import type { HeaderList, HttpExchange, WireMessage } from '../wire/types.ts';
+import type { HeaderList, HttpExchange, WireMessage } from '../../wire/types.ts';
 import { isAppTraffic } from '../inspector/app-traffic.ts';
 import { checkNeedsAnswer, splitReference } from './check-reading.ts';
 import type {

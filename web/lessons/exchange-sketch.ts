@@ -1,5 +1,5 @@
 // A hand-built exchange for the checks' tests (checks.test.ts, cell-traffic.test.ts).
-import type { HeaderList, HttpExchange } from '../wire/types.ts';
+import type { HeaderList, HttpExchange } from '../../wire/types.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 export const sketchTree = { kind: 'message', label: '', range: { start: 0, end: 0 } };

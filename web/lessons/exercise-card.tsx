@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
-import type { HttpExchange, WireMessage } from '../wire/types.ts';
+import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import { useStrings } from '../app/lang-context.ts';
 import type { Check } from './checks.ts';
 import { checkNeedsAnswer } from './check-reading.ts';

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
-import type { HttpExchange, WireMessage } from '../wire/types.ts';
+import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../app/lang-context.ts';
 import { navigate, scrollToHash, takeRequestedHash } from '../app/router.tsx';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpExchange } from '../wire/types.ts';
+import type { HttpExchange } from '../../wire/types.ts';
 import { missIdentity } from './miss-identity.ts';
 
 const exchange = (conn: string, index: number) => ({ conn, index }) as HttpExchange;

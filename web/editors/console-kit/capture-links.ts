@@ -1,5 +1,5 @@
 import type { CaptureSnapshot, ConnectionView, InspectedExchange } from '../../inspector/capture-store.ts';
-import type { WireMessage } from '../../wire/types.ts';
+import type { WireMessage } from '../../../wire/types.ts';
 
 // How a console finds, in this session's captured traffic, the bytes of what it just did: the
 // handshake of the WebSocket it opened, the frame of the message it sent. The realtime consoles

@@ -1,7 +1,7 @@
 import { captureTimeNow } from '../../app/session.ts';
 import { getCaptureStore, type CaptureSnapshot, type ConnectionView, type InspectedExchange } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import type { WireMessage } from '../../wire/types.ts';
+import type { WireMessage } from '../../../wire/types.ts';
 import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture, type ExchangeQuery } from './capture-links.ts';
 
 // What a log row's "bytes" button runs: it finds the row's unit in this page's capture store

@@ -1,5 +1,5 @@
 // The rows of a GraphQL cell, each its own component (the cell composes them, graphql-cell.tsx).
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { loadSchema, useSchema } from './schema-store.ts';

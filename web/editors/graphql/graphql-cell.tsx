@@ -1,7 +1,7 @@
 // A lesson's GraphQL cell: the source (document, variables, headers; kept across reloads), the
 // operations it runs (use-graphql-operation.ts) and the rows that show them (graphql-cell-parts.tsx).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { useSession } from '../../app/session.ts';

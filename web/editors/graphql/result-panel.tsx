@@ -1,5 +1,5 @@
 import { useLang, useStrings } from '../../app/lang-context.ts';
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import type { RunResult } from './graphql-client.ts';
 import { viewOfBody, viewOfResult, type ResultView } from './result-view.ts';
 import { graphqlEditorStrings } from './strings.ts';

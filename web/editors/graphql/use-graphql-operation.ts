@@ -3,7 +3,7 @@
 // WebSocket that keeps adding events until it is stopped.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OperationResult } from '@urql/core';
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import { parseHeaderLines, parseVariables, type GraphqlCellSource } from './cell-format.ts';
 import { outlineDocument, operationSource, pickOperation } from './operations.ts';

@@ -1,6 +1,6 @@
 import { fromBinary, toJson, type JsonValue, type Registry } from '@bufbuild/protobuf';
 // One table of gRPC code names for the inspector and the editor.
-import { grpcCodeName } from '../../wire/grpc/grpc-status.ts';
+import { grpcCodeName } from '../../../wire/grpc/grpc-status.ts';
 import { base64Encode } from '@bufbuild/protobuf/wire';
 
 export { grpcCodeName };

@@ -1,6 +1,6 @@
 // What a gRPC cell shows of its last call, written by both kinds of call (use-grpc-call.ts).
 import { useState } from 'react';
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import type { CallLog } from './call-log.ts';
 
 /** What a cell shows of its last call; both kinds of call write it. */

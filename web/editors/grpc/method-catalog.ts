@@ -1,8 +1,8 @@
 import type { DescMethod, DescService, Registry } from '@bufbuild/protobuf';
-import { schemaRegistry } from '../../wire/protobuf/schema.ts';
+import { schemaRegistry } from '../../../wire/protobuf/schema.ts';
 
 // The methods a gRPC cell can call: every service the inspector's protobuf registry knows
-// (web/wire/protobuf/schema.ts, the generated proto/gen files). This module is only imported by
+// (wire/protobuf/schema.ts, the generated proto/gen files). This module is only imported by
 // the gRPC cell's lazy chunk, so the schemas never weigh on the lesson reader.
 
 export function grpcRegistry(): Registry {

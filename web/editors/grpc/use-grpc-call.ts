@@ -4,7 +4,7 @@
 // `exchange`; which of the two ran the call does not change how it is shown.
 import { useCallback, useEffect, useRef } from 'react';
 import type { Registry } from '@bufbuild/protobuf';
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import { appendEvent, emptyLog, type CallEvent } from './call-log.ts';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import { useLang, useStrings } from '../../app/lang-context.ts';
 import { useSession } from '../../app/session.ts';
 import { parseHttpRequest, type HttpParseError } from './parse-http-request.ts';

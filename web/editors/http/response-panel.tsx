@@ -1,5 +1,5 @@
 import { useLang, useStrings } from '../../app/lang-context.ts';
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import { formatBody, formatBytes } from './format-body.ts';
 import type { FetchedResponse } from './send-request.ts';
 import { standardReason } from './status-text.ts';

@@ -1,4 +1,4 @@
-import type { HttpExchange } from '../../wire/types.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import type { FetchPlan } from './fetch-limits.ts';

@@ -4,7 +4,7 @@
 import { OWN_SERVER_HTTP_PATH, type OwnServerHttpAnswer } from '../../../contracts/own-server/http-relay.ts';
 import type { Localized } from '../../../contracts/own-server/check-result.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
-import { decodeBase64 } from '../../wire/base64.ts';
+import { decodeBase64 } from '../../../wire/base64.ts';
 import type { FetchPlan } from './fetch-limits.ts';
 import type { FetchedResponse } from './send-request.ts';
 

@@ -1,7 +1,7 @@
 // One log line for a packet mqtt.js sent or received (its parsed form, mqtt-packet's objects):
 // the packet type and the fields that tell packets of one type apart, in the reader's language
 // (the packet names, QoS and field names from the spec stay as the spec writes them), worded as
-// the inspector's summaries (web/wire/mqtt/decode-mqtt.ts).
+// the inspector's summaries (wire/mqtt/decode-mqtt.ts).
 import type { Lang } from '../../app/lang-context.ts';
 import { countRu } from '../../text/russian-plural.ts';
 

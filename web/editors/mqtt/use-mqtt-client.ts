@@ -4,7 +4,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { useStrings } from '../../app/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
-import { CONNACK_CODES } from '../../wire/mqtt/decode-mqtt.ts';
+import { CONNACK_CODES } from '../../../wire/mqtt/decode-mqtt.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { connectionMessageLink, exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';

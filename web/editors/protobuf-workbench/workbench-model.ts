@@ -1,15 +1,15 @@
 import { describeProtobufJsonError } from '../json-error.ts';
 import { fromBinary, fromJsonString, toBinary, toJsonString, type DescMessage, type Registry } from '@bufbuild/protobuf';
-import { decodeProtobuf } from '../../wire/protobuf/decode-protobuf.ts';
-import { schemaRegistry } from '../../wire/protobuf/schema.ts';
-import { contiguousOffsets } from '../../wire/payload-layers.ts';
-import { russianTextOf, WIRE_ERROR_TEXT } from '../../wire/node-text.ts';
-import type { WireNode } from '../../wire/types.ts';
+import { decodeProtobuf } from '../../../wire/protobuf/decode-protobuf.ts';
+import { schemaRegistry } from '../../../wire/protobuf/schema.ts';
+import { contiguousOffsets } from '../../../wire/payload-layers.ts';
+import { russianTextOf, WIRE_ERROR_TEXT } from '../../../wire/node-text.ts';
+import type { WireNode } from '../../../wire/types.ts';
 import { teachingMessages } from './teaching-schema.ts';
 
 // The workbench's logic without React: JSON → protobuf binary (@bufbuild/protobuf, the same
 // library the gRPC cells send with), hex → the field-by-field tree of the inspector's decoder
-// (web/wire/protobuf), and the byte strip drawn from that tree.
+// (wire/protobuf), and the byte strip drawn from that tree.
 
 export type Bilingual = { en: string; ru: string };
 

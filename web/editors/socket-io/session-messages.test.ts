@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionView } from '../../inspector/capture-store.ts';
-import { decodeConnection } from '../../wire/decode-connection.ts';
-import type { WireMessage } from '../../wire/types.ts';
-import { concatBytes, connectionOf, frameBytes, handshake } from '../../wire/websocket/build-frames.test-helper.ts';
+import { decodeConnection } from '../../../wire/decode-connection.ts';
+import type { WireMessage } from '../../../wire/types.ts';
+import { concatBytes, connectionOf, frameBytes, handshake } from '../../../wire/websocket/build-frames.test-helper.ts';
 import { sessionMessages, sessionOfMessage } from './session-messages.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

@@ -1,5 +1,5 @@
 import type { ConnectionView } from '../../inspector/capture-store.ts';
-import type { WireMessage } from '../../wire/types.ts';
+import type { WireMessage } from '../../../wire/types.ts';
 
 // Which Engine.IO session a captured packet belongs to. Over polling a session's packets are
 // spread over many requests, on connections a browser also uses for other requests; each of

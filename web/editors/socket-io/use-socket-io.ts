@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { io, type Manager, type Socket } from 'socket.io-client';
 import { sessionReady } from '../../app/session.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import type { WireMessage } from '../../wire/types.ts';
+import type { WireMessage } from '../../../wire/types.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { findMessageSelection } from '../console-kit/inspector-links.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';

@@ -1,9 +1,9 @@
-import { contiguousOffsets } from '../../wire/payload-layers.ts';
-import { decodeSseStream, type SseEvent } from '../../wire/sse/decode-sse.ts';
+import { contiguousOffsets } from '../../../wire/payload-layers.ts';
+import { decodeSseStream, type SseEvent } from '../../../wire/sse/decode-sse.ts';
 
 // The console's own text/event-stream reader for the fetch-based client: unlike EventSource
 // it may send a Last-Event-ID the page chose, and it sees every field, comments and retry too.
-// It parses with the inspector's decoder (web/wire/sse), so both read the bytes the same way.
+// It parses with the inspector's decoder (wire/sse), so both read the bytes the same way.
 
 /** Bytes an unfinished event may grow to before the reader gives up on the stream. */
 export const MAX_PENDING_EVENT_BYTES = 1024 * 1024;

@@ -3,8 +3,8 @@ import { DOMAIN_EVENT_TYPES, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contract
 import { sessionReady } from '../../app/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import type { SseEvent } from '../../wire/sse/decode-sse.ts';
-import type { WireMessage } from '../../wire/types.ts';
+import type { SseEvent } from '../../../wire/sse/decode-sse.ts';
+import type { WireMessage } from '../../../wire/types.ts';
 import { connectionView } from '../console-kit/capture-links.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { exchangeLink, findMessageSelection, watchExchange } from '../console-kit/inspector-links.ts';

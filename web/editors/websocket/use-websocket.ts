@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { captureTimeNow, sessionReady } from '../../app/session.ts';
 import type { ConnectionView, InspectedExchange } from '../../inspector/capture-store.ts';
-import type { WireMessage } from '../../wire/types.ts';
+import type { WireMessage } from '../../../wire/types.ts';
 import { controlFrames, dataFrames } from '../console-kit/capture-links.ts';
 import { bilingual, type NewLogEntry, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { connectionMessageLink, exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';
