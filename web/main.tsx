@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app.tsx';
-import { bootSession } from './app/session.ts';
+import { bootSession } from './kit/session.ts';
 import './app/app.css';
 
 // The session cookie must exist before any cell sends a request: start asking right away.

@@ -1,3 +1,4 @@
+import type { Bilingual } from '../shared/bilingual.ts';
 import type { WireNode } from './types.ts';
 import { countRu } from '../shared/russian-plural.ts';
 import { MQTT_ERROR_TEXT } from './mqtt/mqtt-error-text.ts';
@@ -35,7 +36,7 @@ export function russianTextOf(node: WireNode): NodeText | undefined {
 }
 
 /** Error codes of the HTTP/2, HPACK, gRPC and protobuf decoders, in both languages. */
-export const WIRE_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }>> = {
+export const WIRE_ERROR_TEXT: Readonly<Record<string, Bilingual>> = {
   incomplete: { en: 'not all bytes have arrived', ru: 'ещё не все байты пришли' },
   truncated: { en: 'cut short: the rest was never recorded', ru: 'оборвано: остальное так и не записалось' },
   'missing-preface': { en: 'an HTTP/2 connection must start with the client preface', ru: 'соединение HTTP/2 должно начинаться с преамбулы клиента' },

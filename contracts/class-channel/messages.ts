@@ -1,7 +1,8 @@
 // The class channel and the classroom's HTTP answers, once for both ends: the server
 // (server/classroom/) sends and reads these, the pages (web/classroom/) read and send them.
 // PROTOCOL.md beside this file says what each message does. Pure TypeScript: no Node, no DOM.
-import type { CheckedProtocol, CheckOutcome, Localized } from '../own-server/check-result.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
+import type { CheckedProtocol, CheckOutcome } from '../own-server/check-result.ts';
 
 export const CLASS_PATH = '/_wirelab/class';
 export const CLASS_CHANNEL_PATH = `${CLASS_PATH}/channel`;
@@ -124,7 +125,7 @@ export interface ServerCheckLine {
   id: string;
   outcome: CheckOutcome;
   /** Wirelab's own sentence of what differed (fail, not offered), secrets blanked, at most SERVER_CHECK_DIFFERENCE_MAX characters each */
-  difference: Localized | null;
+  difference: Bilingual | null;
 }
 
 /** The details the teacher opens from a board cell. */

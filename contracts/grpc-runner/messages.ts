@@ -3,6 +3,7 @@
 // import this file: the server (server/protocols/grpc/runner/) parses with `parseClientMessage`,
 // the browser (web/editors/grpc/) with `parseRunnerMessage`. PROTOCOL.md beside it describes the
 // channel. Pure TypeScript: no Node, no DOM.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { JsonValue } from '@bufbuild/protobuf';
 
 export const RUNNER_CHANNEL_PATH = '/_wirelab/grpc-runner';
@@ -65,14 +66,14 @@ export interface RunnerError {
   type: 'error';
   call?: string;
   reason: RunnerErrorReason;
-  message: { en: string; ru: string };
+  message: Bilingual;
 }
 
 /** A browser message the runner refuses: reported as an `error` message, the channel stays open. */
 export class RunnerProtocolError extends Error {
   constructor(
     readonly reason: RunnerErrorReason,
-    readonly text: { en: string; ru: string },
+    readonly text: Bilingual,
     readonly call?: string,
   ) {
     super(text.en);

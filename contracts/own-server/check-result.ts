@@ -1,11 +1,7 @@
 // What one "check my server" run reports, the same for the command line, the server's runner and
 // the web page that will show it. Pure TypeScript: no Node, no DOM, so both sides import it.
 
-/** Every sentence a student reads, in both languages. */
-export interface Localized {
-  en: string;
-  ru: string;
-}
+import type { Bilingual } from '../../shared/bilingual.ts';
 
 /**
  * `pass` and `fail` are verdicts on something the server offers; `not-offered` is for what the
@@ -19,23 +15,23 @@ export const CHECK_OUTCOMES: readonly CheckOutcome[] = ['pass', 'fail', 'not-off
 export interface SpecReason {
   /** The clause, as people cite it: `RFC 9110 §15.3.2`, `RFC 6455 §5.5.2`, `HTML §9.2.6`. */
   clause: string;
-  text: Localized;
+  text: Bilingual;
 }
 
 export interface CheckResult {
   /** Stable id within the protocol, e.g. `create-201-location`; a page may key on it. */
   id: string;
-  name: Localized;
+  name: Bilingual;
   outcome: CheckOutcome;
   /** What the check sent, as it went out (a request line and headers, frames in hex…). */
   sent: string;
   /** What the check expected back, in both languages. */
-  expected: Localized;
+  expected: Bilingual;
   why: SpecReason;
   /** What came back, as received (status line, headers, frames), or what went wrong. */
   got: string;
   /** For `fail` and `not-offered`: what differed from the expectation, in both languages. */
-  difference?: Localized;
+  difference?: Bilingual;
   /**
    * The connections this check opened, as the byte tap recorded them for the session that asked
    * (their ids are the capture channel's, contracts/capture-channel/): the page links each to its
@@ -72,7 +68,7 @@ export interface CheckReport {
    * nothing answered there (`refusal` says which, in both languages).
    */
   reachable: boolean;
-  refusal?: Localized;
+  refusal?: Bilingual;
   /** With `reachable: false`: which kind of reason `refusal` tells. */
   reason?: UnreachableReason;
   /**

@@ -1,8 +1,8 @@
 // The realtime consoles aimed at the student's own server (PROTOCOL.md, "Consoles aimed at my
 // server"): the relay paths, and the facts a relay reports instead of an error's text — what the
 // student's server did wrong, in both languages. Pure TypeScript: the server and the page import it.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { russianPlural } from '../../shared/russian-plural.ts';
-import type { Localized } from './check-result.ts';
 
 /** WebSocket: `?target=host:port&path=/ws/echo`; Wirelab relays messages both ways. */
 export const OWN_SERVER_WS_RELAY_PATH = '/_wirelab/own-server/ws-relay';
@@ -107,7 +107,7 @@ function utf8Bytes(text: string): number {
 
 const bytesEn = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
 
-type Texts = { [K in RelayFact['fact']]: (fact: Extract<RelayFact, { fact: K }>) => Localized };
+type Texts = { [K in RelayFact['fact']]: (fact: Extract<RelayFact, { fact: K }>) => Bilingual };
 
 const FACT_TEXTS: Texts = {
   'bad-request': (f) =>
@@ -179,6 +179,6 @@ const FACT_TEXTS: Texts = {
 };
 
 /** What the student reads: the fact, in both languages. */
-export function relayFactText(fact: RelayFact): Localized {
-  return (FACT_TEXTS[fact.fact] as (f: RelayFact) => Localized)(fact);
+export function relayFactText(fact: RelayFact): Bilingual {
+  return (FACT_TEXTS[fact.fact] as (f: RelayFact) => Bilingual)(fact);
 }

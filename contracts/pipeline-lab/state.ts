@@ -2,11 +2,7 @@
 // its answers with these (server/protocols/mqtt/pipeline/), the cell reads them
 // (web/editors/pipeline/). PROTOCOL.md beside this file says where each travels. Pure TypeScript.
 
-/** A text in both of Wirelab's languages. */
-export interface LabText {
-  en: string;
-  ru: string;
-}
+import type { Bilingual } from '../../shared/bilingual.ts';
 
 /** A subscriber has a session of its own; a member reads through the group's partitions. */
 export type ConsumerRole = 'subscriber' | 'member';
@@ -25,9 +21,9 @@ export interface ConsumerState {
   dropped: number;
   partitions?: number[];
   /** what is wrong now */
-  error: LabText | null;
+  error: Bilingual | null;
   /** what the lab did by itself: reconnected after losing the connection, restarted after a failure */
-  notice: LabText | null;
+  notice: Bilingual | null;
 }
 
 export interface PartitionState {

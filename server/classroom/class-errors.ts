@@ -1,5 +1,6 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { FastifyReply } from 'fastify';
-import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../protocols/shared/problem.ts';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../answers/problem.ts';
 import { MEMBER_OUT_CLOSE, type ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
 
 // The classroom's refusals: over HTTP in both languages (the page shows its own text by code),
@@ -8,7 +9,7 @@ import { MEMBER_OUT_CLOSE, type ClassServerErrorCode } from '../../contracts/cla
 type ErrorCode = ClassServerErrorCode;
 
 /** The messages of every error, in both languages (the page shows its own strings by code). */
-export const ERROR_TEXT: Record<ErrorCode, { en: string; ru: string }> = {
+export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   BAD_CODE: { en: 'A class code is six letters and digits, e.g. K7F-M3Q', ru: 'Код класса — шесть букв и цифр, например K7F-M3Q' },
   BAD_NAME: { en: 'A name is 1 to 40 characters', ru: 'Имя — от 1 до 40 символов' },
   BAD_RESULT: { en: 'A result names a lesson, an exercise and passed: true or false', ru: 'Результат называет урок, упражнение и passed: true или false' },

@@ -1,5 +1,5 @@
 import type { ClassStatus } from '../../contracts/class-channel/messages.ts';
-import type { WritesFrozenReason } from '../domain/index.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { WRITES_FROZEN_TEXT } from './class-errors.ts';
 
 // "Freeze the students' writes" (README.md, "Freezing the students' writes"): the domain asks,
@@ -27,7 +27,7 @@ export class ClassWriteFreeze {
   }
 
   /** The domain's write guard: why this sandbox's writes are refused now, or null. */
-  readonly guard = (sandboxId: string): WritesFrozenReason | null => {
+  readonly guard = (sandboxId: string): Bilingual | null => {
     for (const code of this.frozen) for (const session of this.sessionsOf(code)) if (session === sandboxId) return WRITES_FROZEN_TEXT;
     return null;
   };

@@ -1,5 +1,6 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CHECKED_PROTOCOLS, type CheckedProtocol, type CheckReport, type Localized } from '../../contracts/own-server/check-result.ts';
+import { CHECKED_PROTOCOLS, type CheckedProtocol, type CheckReport } from '../../contracts/own-server/check-result.ts';
 import {
   SERVER_CHECK_DIFFERENCE_MAX,
   SERVER_CHECKS_MAX,
@@ -41,7 +42,7 @@ export function portOf(target: string): number {
 export function serverChecksOf(report: CheckReport, ms: number, secrets: readonly string[]): ServerChecksRecord | null {
   if (!report.reachable || report.results.length === 0 || !CHECKED_PROTOCOLS.includes(report.protocol)) return null;
   const book = new SecretBook(secrets);
-  const blank = (text: Localized): Localized => ({ en: clip(blankSecretsInText(text.en, book)), ru: clip(blankSecretsInText(text.ru, book)) });
+  const blank = (text: Bilingual): Bilingual => ({ en: clip(blankSecretsInText(text.en, book)), ru: clip(blankSecretsInText(text.ru, book)) });
   const checks: ServerCheckLine[] = report.results
     .filter((result) => CHECK_ID.test(result.id))
     .slice(0, SERVER_CHECKS_MAX)

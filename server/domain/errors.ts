@@ -1,3 +1,5 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
+
 /** Base of every error the domain throws on purpose; protocols map each class to their own status. */
 export class DomainError extends Error {
   constructor(message: string) {
@@ -40,18 +42,12 @@ export class ValidationError extends DomainError {
 /** A pagination cursor that this domain did not issue, or that belongs to another sort order. */
 export class InvalidCursorError extends DomainError {}
 
-/** Why writes to a sandbox are refused for now, in both languages (whoever froze them says). */
-export interface WritesFrozenReason {
-  en: string;
-  ru: string;
-}
-
 /**
  * A write to a sandbox whose writes are frozen for now (a teacher demonstrating: see
  * `Domain.setWriteGuard`); reads still work. Protocols answer it as their "locked" refusal.
  */
 export class WritesFrozenError extends DomainError {
-  constructor(readonly reason: WritesFrozenReason) {
+  constructor(readonly reason: Bilingual) {
     super(reason.en);
   }
 }

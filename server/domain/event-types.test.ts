@@ -5,7 +5,7 @@ import { DOMAIN_EVENT_TYPES } from './event-types.ts';
 
 // The web app imports the event stream's contract by value (web/editors/sse/sse-cell.tsx): an
 // import added to it would pull other code into the browser bundle.
-const IMPORTED_BY_THE_WEB_APP = ['../../contracts/event-stream/events.ts'];
+const IMPORTED_BY_THE_WEB_APP = ['../../contracts/sse/events.ts'];
 
 describe('the event types the web app shares with the server', () => {
   it.each(IMPORTED_BY_THE_WEB_APP)('%s imports nothing', (path) => {

@@ -5,7 +5,7 @@ export type { CommentService, Domain, DomainOptions, PostService, SandboxRetenti
 export { domainPlugin } from './domain-plugin.ts';
 export type { DomainPluginOptions } from './domain-plugin.ts';
 export { ConflictError, DomainError, InvalidCursorError, NotFoundError, ValidationError, WritesFrozenError } from './errors.ts';
-export type { FieldError, WritesFrozenReason } from './errors.ts';
+export type { FieldError } from './errors.ts';
 export { DOMAIN_EVENT_TYPES, EventBus, RECENT_EVENTS_KEPT, RECENT_EVENTS_KEPT_TOTAL } from './event-bus.ts';
 export type { DomainEvent, DomainEventListener, DomainEventType, EventRelay, ReplayBufferLimits, SubscribeOptions, UnnumberedEvent } from './event-bus.ts';
 export { SEED_COMMENTS, SEED_POSTS, SEED_USERS } from './seed.ts';

@@ -1,15 +1,16 @@
 // The sandboxes: each student's own copy of the demo data, seeded on first use, its last use
 // recorded at most once a minute, pruned when idle; and the transaction every write runs in.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { Db } from './database.ts';
 import type { EventBus } from './event-bus.ts';
 import { SEED_COMMENTS, SEED_POSTS, SEED_USERS } from './seed.ts';
 import { checkSandboxId, LAST_USE_RESOLUTION_MS, SANDBOX_ID } from './sandbox-ids.ts';
 import type { Statements } from './statements.ts';
 import type { countStatements } from './statement-counter.ts';
-import { WritesFrozenError, type WritesFrozenReason } from './errors.ts';
+import { WritesFrozenError } from './errors.ts';
 
 /** Says, for a sandbox, whether its writes are frozen now and why; null: they are not. */
-export type WriteGuard = (sandboxId: string) => WritesFrozenReason | null;
+export type WriteGuard = (sandboxId: string) => Bilingual | null;
 
 export interface SandboxRetention {
   idleMs: number;

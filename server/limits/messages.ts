@@ -1,4 +1,4 @@
-import type { Bilingual } from '../protocols/shared/bilingual.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { SlotRefusal } from './address-budget.ts';
 
 /** What a client is told when a budget of its address or of the server is full. */

@@ -1,8 +1,8 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Bilingual } from '../protocols/shared/bilingual.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { handshakeRefusal } from '../protocols/shared/websocket-handshake.ts';
-import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../protocols/shared/problem.ts';
+import { handshakeRefusal } from '../answers/websocket-handshake.ts';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../answers/problem.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,7 +16,7 @@ declare module 'fastify' {
  * endpoint" from "the endpoint hung up". An upgrade whose route is not a WebSocket endpoint is
  * answered here, before any handshake, like any path with nothing behind it: 404, and the
  * connection is closed. The handshake rules of RFC 6455 that `ws` does not keep are kept here
- * too (`../protocols/shared/websocket-handshake.ts`): an upgrade to an endpoint with a
+ * too (`../answers/websocket-handshake.ts`): an upgrade to an endpoint with a
  * `Sec-WebSocket-Version` other than 13 gets 426 naming 13 (`ws` would accept 8), one whose
  * method is not GET gets 405 with `Allow: GET` (a POST upgrade to /graphql was a 404).
  * Upgrades routed by the one-port server itself (Socket.IO, /ws/) never reach Fastify.

@@ -3,9 +3,9 @@
 // machine. The check is made on the RESOLVED address of every connection — a name is resolved
 // inside net.connect's `lookup` hook and only the addresses that pass are handed on, so a DNS
 // answer that changes between two lookups (rebinding) cannot slip another machine through.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { isIP, type LookupFunction } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import type { Localized } from '../../contracts/own-server/check-result.ts';
 import { relayFactText, type RelayFact } from '../../contracts/own-server/relays.ts';
 
 export type RefusalCode = 'own-servers-off' | 'not-your-address' | 'unspecified-address' | 'not-resolved' | 'too-many-connections';
@@ -15,7 +15,7 @@ type RefusalFact = Extract<RelayFact, { fact: RefusalCode }>;
 /** A connection Wirelab will not open; the message in both languages, for the student. */
 export class OwnServerRefusal extends Error {
   readonly code: RefusalCode;
-  readonly localized: Localized;
+  readonly localized: Bilingual;
 
   /** `fact`: the refusal as data, which a console's relay passes on (contracts/own-server/relays.ts) */
   constructor(readonly fact: RefusalFact) {

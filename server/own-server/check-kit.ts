@@ -1,5 +1,6 @@
 // What a check is, and the few helpers every protocol's suite writes its checks with.
-import type { CheckOutcome, Localized, SpecReason } from '../../contracts/own-server/check-result.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
+import type { CheckOutcome, SpecReason } from '../../contracts/own-server/check-result.ts';
 import type { ConnectionContext, Target } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -8,7 +9,7 @@ export interface Observation {
   outcome: CheckOutcome;
   sent: string;
   got: string;
-  difference?: Localized;
+  difference?: Bilingual;
 }
 
 export interface SuiteContext extends ConnectionContext {
@@ -19,8 +20,8 @@ export interface SuiteContext extends ConnectionContext {
 
 export interface CheckDefinition<State> {
   id: string;
-  name: Localized;
-  expected: Localized;
+  name: Bilingual;
+  expected: Bilingual;
   why: SpecReason;
   run(context: SuiteContext, state: State): Promise<Observation>;
 }
@@ -39,9 +40,9 @@ export function defineSuite<State>(suite: CheckSuite<State>): CheckSuite<State> 
 
 export const passed = (sent: string, got: string): Observation => ({ outcome: 'pass', sent, got });
 
-export const failed = (sent: string, got: string, difference: Localized): Observation => ({ outcome: 'fail', sent, got, difference });
+export const failed = (sent: string, got: string, difference: Bilingual): Observation => ({ outcome: 'fail', sent, got, difference });
 
-export const notOffered = (sent: string, got: string, difference: Localized): Observation => ({
+export const notOffered = (sent: string, got: string, difference: Bilingual): Observation => ({
   outcome: 'not-offered',
   sent,
   got,
@@ -49,7 +50,7 @@ export const notOffered = (sent: string, got: string, difference: Localized): Ob
 });
 
 /** One verdict from a list of expectations: the first unmet one is the difference. */
-export function verdict(sent: string, got: string, expectations: Array<[boolean, Localized]>): Observation {
+export function verdict(sent: string, got: string, expectations: Array<[boolean, Bilingual]>): Observation {
   const unmet = expectations.find(([met]) => !met);
   return unmet ? failed(sent, got, unmet[1]) : passed(sent, got);
 }

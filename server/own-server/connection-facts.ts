@@ -1,6 +1,6 @@
 // What a check that could not finish says instead of a stack trace: the fact about the connection
 // (refused, reset after N bytes, no answer in N s, too many bytes), in both languages.
-import type { Localized } from '../../contracts/own-server/check-result.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { ConnectionLimitError, type Target } from './connection.ts';
 
 type SocketError = Error & { code?: string; receivedBytes?: number };
@@ -10,7 +10,7 @@ type SocketError = Error & { code?: string; receivedBytes?: number };
  * connection. `during`: a suite (a refusal then means the server stopped half way) or a cell's
  * one request (nothing listens there).
  */
-export function connectionFact(error: unknown, target: Target, during: 'checks' | 'request' = 'checks'): Localized | null {
+export function connectionFact(error: unknown, target: Target, during: 'checks' | 'request' = 'checks'): Bilingual | null {
   if (!(error instanceof Error)) return null;
   const { code, receivedBytes } = error as SocketError;
   const address = `${target.host}:${target.port}`;

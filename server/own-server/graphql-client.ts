@@ -2,7 +2,7 @@
 // read as a GraphQL response, and a graphql-transport-ws session over the hand-written WebSocket
 // client (it must send what graphql-ws never would: a subscribe before connection_init, a second
 // connection_init, a duplicate id). The pure readers at the top are unit-tested.
-import type { Localized } from '../../contracts/own-server/check-result.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { SuiteContext } from './check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer } from './http-exchange.ts';
 import { OPCODE, openWebSocket, type CheckedWebSocket, type Frame, type Handshake } from './websocket-client.ts';
@@ -191,7 +191,7 @@ export async function openTransport(context: SuiteContext): Promise<{ handshake:
 }
 
 /** The difference a close-code check reports. */
-export function closedWith(outcome: ReadOutcome, code: number): [boolean, Localized] {
+export function closedWith(outcome: ReadOutcome, code: number): [boolean, Bilingual] {
   if (outcome.closeCode === code) return [true, { en: '', ru: '' }];
   if (outcome.closeCode !== null)
     return [false, { en: `closed with ${outcome.closeCode}, not ${code}`, ru: `закрыто с кодом ${outcome.closeCode}, а не ${code}` }];

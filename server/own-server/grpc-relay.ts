@@ -5,12 +5,12 @@
 // `openGuardedHttp2Stream` — the guard, the per-student budget, the byte cap, the tap for the
 // asking session. What went wrong with the connection comes back as a fact, in both languages.
 // The channel is the page's: when its WebSocket closes, every call and the connection end.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { ConnectError } from '@connectrpc/connect';
 import { OWN_SERVER_RUNNER_PATH, RUNNER_CLOSE, type RunnerServerMessage } from '../../contracts/grpc-runner/messages.ts';
-import type { Localized } from '../../contracts/own-server/check-result.ts';
 import { registry } from '../protocols/grpc/registry.ts';
 import { ChannelCount, RUNNER_LIMITS, serveRunner } from '../protocols/grpc/runner/runner-channel.ts';
 import { RunnerSession, type RunnerOutbound } from '../protocols/grpc/runner/runner-session.ts';
@@ -108,7 +108,7 @@ class PreparedConnection {
   }
 }
 
-function refusedChannel(socket: WebSocket, message: Localized, code: number): void {
+function refusedChannel(socket: WebSocket, message: Bilingual, code: number): void {
   socket.send(JSON.stringify({ type: 'error', reason: 'refused', message } satisfies RunnerServerMessage));
   socket.close(code, message.en.slice(0, 120));
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressGuard, OwnServerRefusal, type Resolver } from './address-guard.ts';
 import type { SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget } from './connection.ts';
-import { EventStreamReader } from './event-stream-client.ts';
+import { EventStreamReader } from './sse-client.ts';
 import { httpExchange } from './http-exchange.ts';
 import { MqttLog, connectMqtt } from './mqtt-client.ts';
 import { openWebSocket } from './websocket-client.ts';

@@ -2,8 +2,8 @@
 // cell's request to the student's own server over a guarded connection recorded by the byte tap
 // (the same guard, budget and limits as the checks), and answers what that server answered:
 // status, reason, headers in order, the body's bytes. Refusals are problem+json in both languages.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { Localized } from '../../contracts/own-server/check-result.ts';
 import type { OwnServerHttpAnswer, OwnServerHttpRequest } from '../../contracts/own-server/http-relay.ts';
 export { OWN_SERVER_HTTP_PATH } from '../../contracts/own-server/http-relay.ts';
 import { OwnServerRefusal } from './address-guard.ts';
@@ -51,7 +51,7 @@ export class RelayFailure extends Error {
   constructor(
     readonly status: number,
     readonly slug: string,
-    readonly localized: Localized,
+    readonly localized: Bilingual,
   ) {
     super(localized.en);
   }

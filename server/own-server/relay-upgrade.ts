@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeRelayFact, relayCloseCode, RELAY_PATH_PATTERN, type RelayFact } from '../../contracts/own-server/relays.ts';
-import { handshakeRefusal, refuseUpgrade } from '../protocols/shared/websocket-handshake.ts';
+import { handshakeRefusal, refuseUpgrade } from '../answers/websocket-handshake.ts';
 import { captureOwnerOf } from '../session/session-id.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import { createAddressGuard } from './address-guard.ts';

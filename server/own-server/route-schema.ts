@@ -1,8 +1,9 @@
 // What `POST /_wirelab/own-server/checks` accepts, and its refusals in both languages
 // (contracts/own-server/PROTOCOL.md, "Over HTTP").
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { Ajv } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
-import { CHECKED_PROTOCOLS, type CheckedProtocol, type Localized } from '../../contracts/own-server/check-result.ts';
+import { CHECKED_PROTOCOLS, type CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 
 export const OWN_SERVER_CHECKS_PATH = '/_wirelab/own-server/checks';
 
@@ -36,43 +37,43 @@ export const strictBodies: FastifySchemaCompiler<object> = ({ schema }) => {
 };
 
 export const routeMessages = {
-  sessionRequired: (): Localized => ({
+  sessionRequired: (): Bilingual => ({
     en: 'Checking your server needs a Wirelab session: open the page “My server” in your browser (it gets the session cookie) and run the check from there.',
     ru: 'Для проверки своего сервера нужна сессия Wirelab: откройте в браузере страницу «Мой сервер» (она получит cookie сессии) и запускайте проверку оттуда.',
   }),
-  badBody: (detail: string): Localized => ({
+  badBody: (detail: string): Bilingual => ({
     en: `The body must be JSON {"protocol": "${CHECKED_PROTOCOLS.join('" | "')}", "target": "host:port"} and nothing else (${detail}).`,
     ru: `Тело запроса — JSON {"protocol": "${CHECKED_PROTOCOLS.join('" | "')}", "target": "host:port"} и ничего больше (${detail}).`,
   }),
-  notJson: (contentType: string): Localized => ({
+  notJson: (contentType: string): Bilingual => ({
     en: `The body must be application/json, not "${contentType}".`,
     ru: `Тело запроса должно быть в формате application/json, а не «${contentType}».`,
   }),
-  tooLarge: (limit: number): Localized => ({
+  tooLarge: (limit: number): Bilingual => ({
     en: `The body may be at most ${limit} bytes: a protocol and a host:port.`,
     ru: `Тело запроса — не больше ${limit} байт: протокол и host:port.`,
   }),
-  methodNotAllowed: (method: string): Localized => ({
+  methodNotAllowed: (method: string): Bilingual => ({
     en: `${OWN_SERVER_CHECKS_PATH} answers POST only, not ${method}.`,
     ru: `${OWN_SERVER_CHECKS_PATH} отвечает только на POST, а не на ${method}.`,
   }),
-  badRelayBody: (detail: string): Localized => ({
+  badRelayBody: (detail: string): Bilingual => ({
     en: `The body must be JSON {"target": "host:port", "method", "path": "/…", "headers": [[name, value]…], "body": text or null} and nothing else (${detail}).`,
     ru: `Тело запроса — JSON {"target": "host:port", "method", "path": "/…", "headers": [[имя, значение]…], "body": текст или null} и ничего больше (${detail}).`,
   }),
-  relayTooLarge: (limit: number): Localized => ({
+  relayTooLarge: (limit: number): Bilingual => ({
     en: `A request sent to your server may carry a body of at most ${limit / 1024} KiB.`,
     ru: `Запрос к вашему серверу может нести тело не больше ${limit / 1024} КиБ.`,
   }),
-  framingHeader: (name: string): Localized => ({
+  framingHeader: (name: string): Bilingual => ({
     en: `Wirelab writes ${name} itself (from the address and the body), so the request cannot set it.`,
     ru: `Заголовок ${name} Wirelab пишет сам (по адресу и телу), поэтому задавать его в запросе нельзя.`,
   }),
-  relayMethodNotAllowed: (method: string): Localized => ({
+  relayMethodNotAllowed: (method: string): Bilingual => ({
     en: `/_wirelab/own-server/http answers POST only, not ${method}.`,
     ru: `/_wirelab/own-server/http отвечает только на POST, а не на ${method}.`,
   }),
-  internal: (): Localized => ({
+  internal: (): Bilingual => ({
     en: 'The check broke inside Wirelab (not in your server); the server log has the details.',
     ru: 'Проверка сломалась внутри Wirelab (а не в вашем сервере); подробности — в журнале сервера.',
   }),

@@ -2,9 +2,10 @@
 // address their request came from (`request.ip`: behind HAProxy, the PROXY protocol's), the suite
 // runs while the request is open, and when the browser's request closes first (the page closed,
 // the fetch aborted) the suite is stopped and every connection it holds is destroyed.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { CheckReport, Localized } from '../../contracts/own-server/check-result.ts';
-import { sendProblem } from '../protocols/shared/http-answers.ts';
+import type { CheckReport } from '../../contracts/own-server/check-result.ts';
+import { sendProblem } from '../answers/http-answers.ts';
 import { createAddressGuard, refusals } from './address-guard.ts';
 import { ConnectionBudget, OutboundTap, parseTarget } from './connection.ts';
 import { OWN_SERVER_HTTP_PATH, RELAY_FRAMING_HEADERS, RELAY_LIMITS, RelayFailure, relayHttp, relayRequestSchema } from './http-relay.ts';
@@ -22,7 +23,7 @@ import { wirelabItselfTest } from './wirelab-itself.ts';
 import { grpcRelayRoute, OWN_SERVER_RUNNER_PATH } from './grpc-relay.ts';
 import { serveWebSocketRelay } from './websocket-relay.ts';
 import { serveMqttRelay } from './mqtt-relay.ts';
-import { openEventStream } from './event-stream-relay.ts';
+import { openEventStream } from './sse-relay.ts';
 import { OWN_SERVER_SSE_RELAY_PATH, RELAY_PATH_PATTERN, relayFactText } from '../../contracts/own-server/relays.ts';
 
 export interface OwnServerRouteOptions {
@@ -44,7 +45,7 @@ const problem = (
   status: number,
   slug: string,
   title: string,
-  message: Localized,
+  message: Bilingual,
   headers?: Record<string, string>,
 ) => sendProblem(request, reply, status, slug, title, message, headers);
 

@@ -1,13 +1,13 @@
 // Runs one protocol's suite against the student's server: first a TCP probe (refused by the
 // guard, or nothing listening: the report says so and no check runs), then every check in order,
 // each within its time limit, a thrown error counted as that check's failure.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import {
   countOutcomes,
   type CapturedConnectionRef,
   type CheckedProtocol,
   type CheckReport,
   type CheckResult,
-  type Localized,
   type UnreachableReason,
 } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
@@ -51,10 +51,10 @@ export interface RunOptions {
 
 interface ProbeRefusal {
   reason: UnreachableReason;
-  refusal: Localized;
+  refusal: Bilingual;
 }
 
-const STOPPED: Localized = {
+const STOPPED: Bilingual = {
   en: 'The check was stopped: the page that asked for it was closed or cancelled it.',
   ru: 'Проверка остановлена: страница, которая её запросила, закрыта или отменила её.',
 };
@@ -143,7 +143,7 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
   return { protocol, target: targetText, reachable: true, targetIsWirelab, counts: countOutcomes(results), results };
 }
 
-export function badTarget(targetText: string): Localized {
+export function badTarget(targetText: string): Bilingual {
   return { en: `"${targetText}" is not host:port, e.g. 127.0.0.1:8000.`, ru: `«${targetText}» — не host:port, например 127.0.0.1:8000.` };
 }
 
@@ -151,7 +151,7 @@ export function badTarget(targetText: string): Localized {
 function notRun<State>(check: CheckDefinition<State>, signal: AbortSignal): CheckResult {
   const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
   const seconds = OWN_SERVER_LIMITS.suiteTimeoutMs / 1000;
-  const difference: Localized = timedOut
+  const difference: Bilingual = timedOut
     ? {
         en: `Not run: the whole suite may take ${seconds} s, and that time was up.`,
         ru: `Не запускалась: на весь набор проверок отведено ${seconds} с, и это время вышло.`,

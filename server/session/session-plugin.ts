@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { sendProblem } from '../protocols/shared/http-answers.ts';
+import { sendProblem } from '../answers/http-answers.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   captureOwnerOf,

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COURSE_PAGES } from '../../web/app/routes.ts';
+import { COURSE_PAGES } from '../../web/kit/routes.ts';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { LIVE } from './lesson-page.ts';

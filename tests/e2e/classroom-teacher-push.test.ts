@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
@@ -109,7 +110,7 @@ describe('the teacher in control', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` }),
         });
-        return { status: response.status, body: (await response.json()) as { localized?: { en: string; ru: string } } };
+        return { status: response.status, body: (await response.json()) as { localized?: Bilingual } };
       });
     await desk.getByTestId('class-freeze').click();
     await sam.getByTestId('class-frozen-notice').waitFor(LIVE);

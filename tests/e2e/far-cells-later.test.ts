@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, LIVE } from './lesson-page.ts';
-import { EDITOR_WAIT_CAP_MS } from '../../web/app/page-shown.ts';
+import { EDITOR_WAIT_CAP_MS } from '../../web/kit/page-shown.ts';
 
 // The gRPC lesson's cells come with one chunk, and its eighteen gRPC cells were all rendered on
 // the way to its first editor (issue 25 item 6). A cell far from the viewport now keeps its
@@ -14,7 +14,7 @@ describe("the gRPC lesson's cells far from the viewport", () => {
   it('stay placeholders while the first editor starts, and become live once it is up', async () => {
     const page = await openPage(lab.browser);
     // The page stops waiting for its first editor EDITOR_WAIT_CAP_MS (3 s) after its text
-    // (web/app/page-shown.ts), and far cells then go live anyway. On a loaded machine the gRPC
+    // (web/kit/page-shown.ts), and far cells then go live anyway. On a loaded machine the gRPC
     // cells' chunk may come later than that: the page's timers of that length are made 10 minutes here, so
     // only the editor being up (released below) settles the page.
     await page.addInitScript((cap) => {

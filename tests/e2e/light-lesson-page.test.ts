@@ -131,7 +131,7 @@ describe('a cell coming into view', () => {
       await monacoReleased;
       await route.continue();
     });
-    // what waits for the first editor (web/app/page-shown.ts): the inspector (the dock's frame
+    // what waits for the first editor (web/kit/page-shown.ts): the inspector (the dock's frame
     // comes with the text), the class bar and the class's tools under the cells, the presenter's
     // controls, the exercises' evaluator
     const AFTER_THE_EDITOR = /^(?:class-inspector|inspector|class-bar|class-cell-tools|projector-mode|exercise-evaluation)-[\w-]{8}\.js$/;

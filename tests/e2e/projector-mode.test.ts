@@ -106,7 +106,7 @@ describe.each([
   it(`switches on (${switchOn}), grows the type, steps through sections, runs a cell and shows whole hex rows`, async () => {
     const page = await openAt1920(`/${lang}/${LESSON}`);
     await page.locator('.monaco-editor .view-lines').first().waitFor(LIVE);
-    // the inspector loads once the first editor is up (web/app/page-shown.ts)
+    // the inspector loads once the first editor is up (web/kit/page-shown.ts)
     await page.locator('[data-testid="inspector"]').waitFor(LIVE);
     const before = await typeSizes(page);
     expect(await page.locator('[data-testid="projector-toggle"]').getAttribute('aria-pressed')).toBe('false');

@@ -3,7 +3,7 @@ import { decodeConnection } from '../../wire/decode-connection.ts';
 import { decodeWebSocketConnection } from '../../wire/websocket/decode-websocket.ts';
 import { schemaRegistry } from '../../wire/protobuf/schema.ts';
 import type { CapturedConnection, HttpExchange } from '../../wire/types.ts';
-import type { GrpcSpec, HttpSpec, WebSocketSpec } from '../../web/as-code/spec.ts';
+import type { GrpcSpec, HttpSpec, WebSocketSpec } from '../../web/editors/as-code/spec.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 
 // What the server received from the programs, read where the student would read it: the

@@ -1,11 +1,12 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specOfCellFile } from '../../web/as-code/cell-spec.ts';
-import { asCode } from '../../web/as-code/generate.ts';
-import { isGenerated, type GeneratedCode } from '../../web/as-code/generated.ts';
-import { AS_CODE_LANGUAGES, type AsCodeLanguage } from '../../web/as-code/languages.ts';
-import type { GraphqlWsSpec, MqttSpec, SocketIoSpec, SseSpec } from '../../web/as-code/spec.ts';
+import { specOfCellFile } from '../../web/editors/as-code/cell-spec.ts';
+import { asCode } from '../../web/editors/as-code/generate.ts';
+import { isGenerated, type GeneratedCode } from '../../web/editors/as-code/generated.ts';
+import { AS_CODE_LANGUAGES, type AsCodeLanguage } from '../../web/editors/as-code/languages.ts';
+import type { GraphqlWsSpec, MqttSpec, SocketIoSpec, SseSpec } from '../../web/editors/as-code/spec.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
 import { capturedExchanges, capturedWebSockets, studentSession } from './as-code-capture.ts';
 import { REPO_ROOT, runGoGroup, runJavaScriptGroup, runPythonGroup, runTerminalGroup, type Outcome } from './as-code-runners.ts';
@@ -64,7 +65,7 @@ const RUNNERS: Record<AsCodeLanguage, (programs: GeneratedCode[]) => Promise<{ o
 interface GroupResult {
   token: string;
   ran: Array<{ cell: Cell; output: string }>;
-  notOffered: Array<{ cell: Cell; why: { en: string; ru: string } }>;
+  notOffered: Array<{ cell: Cell; why: Bilingual }>;
   outcome: Outcome;
   differences: Array<{ cell: string; differences: string[]; output: string }>;
 }

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GeneratedCode } from '../../web/as-code/generated.ts';
-import { pythonProtocCommand } from '../../web/as-code/grpc-code.ts';
-import { GO_STUBS_COMMAND } from '../../web/as-code/grpc-go-code.ts';
+import type { GeneratedCode } from '../../web/editors/as-code/generated.ts';
+import { pythonProtocCommand } from '../../web/editors/as-code/grpc-code.ts';
+import { GO_STUBS_COMMAND } from '../../web/editors/as-code/grpc-go-code.ts';
 
 // Runs the programs "As code" wrote, in groups: one shell for every terminal command, one Python
 // interpreter, one Node process and one Go binary for all the programs of a language, each

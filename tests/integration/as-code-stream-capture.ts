@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { GraphqlWsSpec, MqttSpec, SocketIoSpec, SseSpec } from '../../web/as-code/spec.ts';
+import type { GraphqlWsSpec, MqttSpec, SocketIoSpec, SseSpec } from '../../web/editors/as-code/spec.ts';
 import type { CapturedConnection, HttpExchange, WireMessage, WireNode } from '../../wire/types.ts';
 import { decodedConnections, headerValues, type CapturedWebSocket } from './as-code-capture.ts';
 import type { CaptureClient } from './capture-client.ts';

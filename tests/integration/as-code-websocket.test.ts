@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specOfCellFile } from '../../web/as-code/cell-spec.ts';
-import { asCode } from '../../web/as-code/generate.ts';
-import { isGenerated, type GeneratedCode } from '../../web/as-code/generated.ts';
-import type { AsCodeLanguage } from '../../web/as-code/languages.ts';
-import type { WebSocketSpec } from '../../web/as-code/spec.ts';
+import { specOfCellFile } from '../../web/editors/as-code/cell-spec.ts';
+import { asCode } from '../../web/editors/as-code/generate.ts';
+import { isGenerated, type GeneratedCode } from '../../web/editors/as-code/generated.ts';
+import type { AsCodeLanguage } from '../../web/editors/as-code/languages.ts';
+import type { WebSocketSpec } from '../../web/editors/as-code/spec.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
 import { capturedWebSockets, studentSession, webSocketDifferences, type CapturedWebSocket } from './as-code-capture.ts';
 import { REPO_ROOT, runGoGroup, runJavaScriptGroup, runPythonGroup, runTerminalGroup, type Outcome } from './as-code-runners.ts';

@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { openChannel, post } from './classroom-client.ts';
@@ -52,9 +53,9 @@ async function studentChannel(token: string) {
   return { ...channel, closed };
 }
 
-async function problemOf(response: Response): Promise<{ status: number; error: string; localized: { en: string; ru: string } }> {
+async function problemOf(response: Response): Promise<{ status: number; error: string; localized: Bilingual }> {
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  return (await response.json()) as { status: number; error: string; localized: { en: string; ru: string } };
+  return (await response.json()) as { status: number; error: string; localized: Bilingual };
 }
 
 describe('the teacher’s controls over HTTP', () => {
@@ -625,7 +626,7 @@ describe('freezing the students’ writes', () => {
     const rest = await restWrite(annaCookie);
     expect(rest.status).toBe(423);
     expect(rest.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = (await rest.json()) as { status: number; title: string; detail: string; localized: { en: string; ru: string } };
+    const problem = (await rest.json()) as { status: number; title: string; detail: string; localized: Bilingual };
     expect(problem).toMatchObject({ status: 423, title: 'Locked' });
     expect(problem.detail).toContain('frozen');
     expect(problem.localized.ru).toContain('заморозил');

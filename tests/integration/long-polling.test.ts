@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import http2 from 'node:http2';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,7 +189,7 @@ describe('GET /api/v1/poll', () => {
     const missing = await poll(box, '');
     expect(missing.status).toBe(400);
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = missing.body as unknown as { type: string; localized: { en: string; ru: string } };
+    const problem = missing.body as unknown as { type: string; localized: Bilingual };
     expect(problem.type).toBe('https://wirelab.dev/problems/bad-cursor');
     expect(problem.localized.en).toMatch(/^since must be a cursor/);
     expect(problem.localized.ru).toMatch(/^since — это курсор/);

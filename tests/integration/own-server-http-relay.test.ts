@@ -1,6 +1,7 @@
 // `POST /_wirelab/own-server/http`: an HTTP cell's request sent by Wirelab to the student's own
 // server (a real node:http server here), answered as that server answered, recorded by the byte
 // tap for the asking session only; and its refusals, in both languages.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,10 +58,10 @@ const request = (extra: Partial<OwnServerHttpRequest> = {}): OwnServerHttpReques
   ...extra,
 });
 
-async function problemOf(response: Response, status: number): Promise<{ type: string; localized: { en: string; ru: string } }> {
+async function problemOf(response: Response, status: number): Promise<{ type: string; localized: Bilingual }> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const problem = (await response.json()) as { type: string; localized: { en: string; ru: string } };
+  const problem = (await response.json()) as { type: string; localized: Bilingual };
   expect(problem.localized.ru).toMatch(/[а-яё]/i);
   return problem;
 }

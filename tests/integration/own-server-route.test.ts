@@ -1,6 +1,7 @@
 // `POST /_wirelab/own-server/checks`, the web page's "check my server", against a real listening
 // server: Wirelab checked through it, its refusals in both languages, and an outbound connection
 // that never outlives the request that asked for it.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
@@ -30,7 +31,7 @@ interface Problem {
   type: string;
   status: number;
   detail: string;
-  localized: { en: string; ru: string };
+  localized: Bilingual;
 }
 
 async function problemOf(response: Response, status: number): Promise<Problem> {

@@ -3,6 +3,7 @@
 // events, Last-Event-ID forwarded (the starter replays after it), the bytes in the asking session's
 // captures only, refusals in both languages, the per-student budget, and the connection to the
 // starter closed when the browser's request goes.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWN_SERVER_SSE_RELAY_PATH, relayQuery } from '../../contracts/own-server/relays.ts';
@@ -69,7 +70,7 @@ async function problemOf(stream: OpenStream, status: number) {
   await stream.ended;
   expect(stream.response.statusCode).toBe(status);
   expect(stream.response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const problem = JSON.parse(stream.body()) as { type: string; localized: { en: string; ru: string } };
+  const problem = JSON.parse(stream.body()) as { type: string; localized: Bilingual };
   expect(problem.localized.ru).toMatch(/[а-яё]/i);
   return problem;
 }

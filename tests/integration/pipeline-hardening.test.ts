@@ -1,6 +1,7 @@
 // The pipeline lab (server/protocols/mqtt/pipeline/) under hostile or careless use, against a real
 // listening server (issue 25): whatever a client sends, the lab answers with a proper problem and
 // its notifier keeps working for everyone.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -9,15 +10,15 @@ import { brokerClient, sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
 interface ProblemBody {
   status: number;
   type: string;
-  localized: { en: string; ru: string };
+  localized: Bilingual;
 }
 
 interface ConsumerView {
   running: boolean;
   connected: boolean;
   processed: number;
-  error: { en: string; ru: string } | null;
-  notice: { en: string; ru: string } | null;
+  error: Bilingual | null;
+  notice: Bilingual | null;
 }
 
 async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {

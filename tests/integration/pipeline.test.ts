@@ -1,5 +1,6 @@
 // The "order → notification" lab (server/protocols/mqtt/pipeline/) against a real listening
 // server: its consumers are real MQTT clients of the broker on the same port.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -322,7 +323,7 @@ describe('limits and bad input', () => {
       const response = await lab.request(method, path, body);
       expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(status);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      const problem = (await response.json()) as { localized?: { en: string; ru: string } };
+      const problem = (await response.json()) as { localized?: Bilingual };
       expect(problem.localized?.ru.length).toBeGreaterThan(0);
     }
     const broken = await fetch(`${server.origin}/api/v1/pipeline/notifications`, {

@@ -1,5 +1,6 @@
 // The x-wirelab-sandbox header names a sandbox or nothing: a malformed one is refused with a 400,
 // never quietly turned into the shared sandbox that every client without a session works in.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -23,7 +24,7 @@ describe('a malformed sandbox header', () => {
       });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      const problem = (await response.json()) as { type: string; status: number; localized: { en: string; ru: string } };
+      const problem = (await response.json()) as { type: string; status: number; localized: Bilingual };
       expect(problem).toMatchObject({ type: expect.stringMatching(/bad-sandbox-header$/), status: 400 });
       expect(problem.localized.en).toContain('x-wirelab-sandbox');
       expect(problem.localized.ru).toMatch(/песочниц/);

@@ -1,6 +1,7 @@
 // New browser sessions per client address: a client asking for a fresh session again and again
 // meets its address's budget (429 + Retry-After, in both languages), another address is still
 // served, and a browser keeping its cookie is never counted again. Resetting data needs a session.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -44,7 +45,7 @@ describe('new sessions per client address', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const problem = JSON.parse(refused.body) as { localized: { en: string; ru: string } };
+    const problem = JSON.parse(refused.body) as { localized: Bilingual };
     expect(problem.localized.en).toMatch(/at most 3 a minute/);
     expect(problem.localized.ru).toMatch(/не больше 3 в минуту/);
 
@@ -73,7 +74,7 @@ describe('resetting data without a browser session', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.type).toMatch(/^application\/problem\+json/);
-    const problem = JSON.parse(answer.body) as { type: string; instance: string; localized: { en: string; ru: string } };
+    const problem = JSON.parse(answer.body) as { type: string; instance: string; localized: Bilingual };
     expect(problem.type).toMatch(/\/no-session$/);
     expect(problem.instance).toBe('/_wirelab/session/reset');
     expect(problem.localized.en).toMatch(/Only a browser session/);

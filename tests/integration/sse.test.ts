@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import http2 from 'node:http2';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -245,7 +246,7 @@ describe('GET /api/v1/events', () => {
     const badHeartbeat = await openStream(box, { query: '?heartbeat=0' });
     expect(badHeartbeat.response.status).toBe(400);
     expect(badHeartbeat.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = (await badHeartbeat.response.json()) as { detail: string; localized: { en: string; ru: string } };
+    const problem = (await badHeartbeat.response.json()) as { detail: string; localized: Bilingual };
     expect(problem.detail).toMatch(/heartbeat must be a whole number of seconds from 1 to 60/);
     expect(problem.localized.ru).toMatch(/heartbeat — целое число секунд от 1 до 60/);
 

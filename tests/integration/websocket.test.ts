@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { execFile } from 'node:child_process';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -500,7 +501,7 @@ describe('other requests to /ws/…', () => {
     const response = await fetch(`${server.origin}/ws/echo`);
     expect(response.status).toBe(426);
     expect(response.headers.get('upgrade')).toBe('websocket');
-    const problem = (await response.json()) as { localized: { en: string; ru: string } };
+    const problem = (await response.json()) as { localized: Bilingual };
     expect(problem.localized.en).toMatch(/WebSocket only/);
     expect(problem.localized.ru).toMatch(/только по WebSocket/);
 
@@ -523,9 +524,7 @@ describe('handshakes RFC 6455 refuses (curl, an outside client)', () => {
   const run = promisify(execFile);
   const HANDSHAKE = ['-H', 'Upgrade: websocket', '-H', 'Connection: Upgrade', '-H', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
   /** curl's response head (status line and headers, lower-cased names) and the problem it carried. */
-  async function curl(
-    args: string[],
-  ): Promise<{ status: string; headers: Record<string, string>; problem: { status: number; localized: { en: string; ru: string } } }> {
+  async function curl(args: string[]): Promise<{ status: string; headers: Record<string, string>; problem: { status: number; localized: Bilingual } }> {
     const { stdout } = await run('curl', ['-s', '-i', '--max-time', '10', ...HANDSHAKE, ...args]);
     const [head, body] = stdout.split('\r\n\r\n');
     const [status, ...lines] = head.split('\r\n');

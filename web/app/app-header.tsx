@@ -1,13 +1,13 @@
 import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
-import { useLang, useStrings } from './lang-context.ts';
-import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from './inspector-events.ts';
-import { Link, navigate, usePathname } from './router.tsx';
-import { parseRoute, pathInLang } from './routes.ts';
-import { bootSession, resetSandbox, useSession } from './session.ts';
-import { appStrings } from './strings.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from '../kit/inspector-events.ts';
+import { Link, navigate, usePathname } from '../kit/router.tsx';
+import { parseRoute, pathInLang } from '../kit/routes.ts';
+import { bootSession, resetSandbox, useSession } from '../kit/session.ts';
+import { appStrings } from '../kit/strings.ts';
 import lessonIndex from 'virtual:wirelab-lesson-index';
-import { usePageSettled, usePageShown } from './page-shown.ts';
-import { useChunk } from './use-chunk.ts';
+import { usePageSettled, usePageShown } from '../kit/page-shown.ts';
+import { useChunk } from '../kit/use-chunk.ts';
 
 // The theme is already right before the first paint (theme-boot.js): its select, no part of
 // reading, comes once the page's content is on screen, off the lesson page's script budget.

@@ -1,14 +1,14 @@
 import { lazy, Suspense, useEffect } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
-import { LangContext, type Lang } from './lang-context.ts';
-import { parseRoute } from './routes.ts';
-import { navigate, usePathname } from './router.tsx';
+import { LangContext, type Lang } from '../kit/lang-context.ts';
+import { parseRoute } from '../kit/routes.ts';
+import { navigate, usePathname } from '../kit/router.tsx';
 import { preferredLang, rememberLang } from './preferred-lang.ts';
 import { AppHeader } from './app-header.tsx';
 import { NotFound } from './not-found.tsx';
-import { LoadingNote } from './loading-note.tsx';
-import { markPageShown, usePageSettled } from './page-shown.ts';
-import { useChunk } from './use-chunk.ts';
+import { LoadingNote } from '../kit/loading-note.tsx';
+import { markPageShown, usePageSettled } from '../kit/page-shown.ts';
+import { useChunk } from '../kit/use-chunk.ts';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 // The list brings the lessons' summaries, which a lesson page does without.

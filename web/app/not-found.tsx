@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
-import { useLang, useStrings } from './lang-context.ts';
-import { Link } from './router.tsx';
-import { appStrings } from './strings.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
+import { appStrings } from '../kit/strings.ts';
 
 export function NotFound() {
   const t = useStrings(appStrings);

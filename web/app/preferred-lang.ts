@@ -1,5 +1,5 @@
-import type { Lang } from './lang-context.ts';
-import { isLang } from './routes.ts';
+import type { Lang } from '../kit/lang-context.ts';
+import { isLang } from '../kit/routes.ts';
 
 const STORAGE_KEY = 'wirelab.lang';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
-import { appStrings } from '../app/strings.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
+import { appStrings } from '../kit/strings.ts';
 import {
   asyncApiView,
   NotAsyncApiError,

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import type { ClassAssignment } from '../../contracts/class-channel/messages.ts';
 import { exerciseChoices, exerciseName } from './exercise-names.ts';
 import { classroomStrings } from './strings.ts';

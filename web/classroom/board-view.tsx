@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import type { Board, BoardResult } from './class-protocol.ts';
 import { serverCellLabel, type ServerCheckCell } from '../../contracts/class-channel/messages.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
 import { formatCode } from './class-protocol.ts';
 import { dismissLeftNotice, startStudentClass, setFollowing, useStudentClass } from './student-class.ts';
 import { startLeadingIfAsked, stopLeading, useLeading } from './teacher-class.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { onOpenCellsChange, openCell } from '../editors/saved-cell-state.ts';
 import { dropCellDraft, useStudentClass } from './student-class.ts';
 import { pushCell, useLeading } from './teacher-class.ts';

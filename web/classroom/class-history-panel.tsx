@@ -1,6 +1,6 @@
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import type { ClassAction } from '../../contracts/class-channel/messages.ts';
 import { exerciseName } from './exercise-names.ts';
 import { classroomStrings } from './strings.ts';

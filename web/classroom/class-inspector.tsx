@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { useCaptures } from '../inspector/capture-store.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { Inspector } from '../inspector/inspector.tsx';

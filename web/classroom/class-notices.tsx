@@ -1,7 +1,7 @@
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
 import type { ClassAssignment, ClassTimer } from '../../contracts/class-channel/messages.ts';
 import { exerciseHref, exerciseName } from './exercise-names.ts';
 import { dismissDataReset, dismissTeacherNotice, useStudentClass } from './student-class.ts';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import { NOTICE_MAX, TIMER_MAX_MINUTES, type ClassStatus, type ClassTimer } from '../../contracts/class-channel/messages.ts';
 import { classroomStrings } from './strings.ts';
 import { timeLeftText } from './timer-text.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useLang, useStrings, type Lang } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
-import { appStrings } from '../app/strings.ts';
+import { useLang, useStrings, type Lang } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
+import { appStrings } from '../kit/strings.ts';
 import { formatCode } from './class-protocol.ts';
 import { cardClassCode, cardLangs, JOIN_CARD_STEPS, joinUrl, studentOrigins } from './join-card.ts';
 import { NoTeacherKey } from './no-teacher-key.tsx';

@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 
 /**
  * Where students on the network open Wirelab, first the one the card and the QR code name:

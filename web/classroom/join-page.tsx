@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
-import { appStrings } from '../app/strings.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
+import { appStrings } from '../kit/strings.ts';
 import { formatCode } from './class-protocol.ts';
 import { joinClass, leaveClass, useStudentClass } from './student-class.ts';
 import { classroomStrings, type ClassErrorCode } from './strings.ts';

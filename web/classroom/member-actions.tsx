@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { classroomStrings } from './strings.ts';
 
 /** What the teacher can do to one student from the board (the server answers with a new board or an error). */

@@ -1,6 +1,6 @@
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import { MAX_ATTEMPTS_KEPT, type AttemptMiss, type BoardMember, type MemberAttempts } from '../../contracts/class-channel/messages.ts';
 import { attemptGroups } from './attempt-groups.ts';
 import { presenceOf } from './board-rows.ts';

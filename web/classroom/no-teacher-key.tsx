@@ -1,4 +1,4 @@
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { classroomStrings } from './strings.ts';
 
 /** A teacher's page opened without the key from the printed link: what to do instead. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { classroomStrings } from './strings.ts';
 
 /**

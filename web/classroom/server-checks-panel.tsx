@@ -1,4 +1,4 @@
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import { SERVER_PROTOCOL_NAMES, serverCellLabel, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
 import { summaryLine, summaryLineRu } from '../../contracts/own-server/check-result.ts';
 import { PanelHeader } from './panel-header.tsx';

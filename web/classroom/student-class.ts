@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { navigate } from '../app/router.tsx';
+import { navigate } from '../kit/router.tsx';
 import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.ts';
 import { markPassed, readProgress } from '../lessons/progress.ts';
 import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type CellDraft, type ClassStatus, type MemberOutReason } from '../../contracts/class-channel/messages.ts';

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
-import { parseRoute } from '../app/routes.ts';
+import { parseRoute } from '../kit/routes.ts';
 import { CLASS_CLOSE, type MemberAttempts, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 import { channelUrl, type Board, type ClassSummary, type Navigation, type ServerMessage } from './class-protocol.ts';

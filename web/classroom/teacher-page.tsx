@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
-import { appStrings } from '../app/strings.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
+import { appStrings } from '../kit/strings.ts';
 import { BoardView } from './board-view.tsx';
 import { ClassStatePanel } from './class-state-panel.tsx';
 import { ClassHistoryPanel } from './class-history-panel.tsx';

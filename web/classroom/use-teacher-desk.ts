@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useLang } from '../app/lang-context.ts';
-import { navigate } from '../app/router.tsx';
+import { useLang } from '../kit/lang-context.ts';
+import { navigate } from '../kit/router.tsx';
 import { downloadBytes } from '../inspector/download-file.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 import { formatCode } from './class-protocol.ts';

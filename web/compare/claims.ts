@@ -1,7 +1,7 @@
 // The seminar notes' claims, each checked against the lab's latest measured rows. Pure: the page
 // passes the results; the verdict is composed from them, and says "depends" or "wrong" when the
 // numbers do.
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import type { JobKind, Protocol, ProtocolResult } from './lab-types.ts';
 import { countRu } from '../text/russian-plural.ts';
 

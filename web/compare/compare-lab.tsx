@@ -1,7 +1,8 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { useEffect, useMemo, useState } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { appStrings } from '../app/strings.ts';
-import { sessionReady } from '../app/session.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { appStrings } from '../kit/strings.ts';
+import { sessionReady } from '../kit/session.ts';
 import { Inspector } from '../inspector/inspector.tsx';
 import { getCaptureStore } from '../inspector/capture-store.ts';
 import { claimVerdicts } from './claims.ts';
@@ -39,7 +40,7 @@ export function CompareLab() {
   const [results, setResults] = useState<ProtocolResult[]>([]);
   const [progress, setProgress] = useState<RunProgress | null>(null);
   const [running, setRunning] = useState(false);
-  const [error, setError] = useState<{ en: string; ru: string } | null>(null);
+  const [error, setError] = useState<Bilingual | null>(null);
   const [seeded, setSeeded] = useState(0);
   const [focus, setFocus] = useState<{ conn: string; index: number } | undefined>(undefined);
 

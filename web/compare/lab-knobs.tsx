@@ -1,5 +1,6 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { Dispatch, SetStateAction } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import { downloadBytes } from '../inspector/download-file.ts';
 import type { RunProgress } from './lab-runner.ts';
 import {
@@ -74,7 +75,7 @@ export function LabKnobs({
   progress: RunProgress | null;
   results: ProtocolResult[];
   seeded: number;
-  error: { en: string; ru: string } | null;
+  error: Bilingual | null;
 }) {
   const t = useStrings(compareStrings);
   const lang = useLang();

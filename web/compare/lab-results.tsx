@@ -1,4 +1,4 @@
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import { BarChart, type Bar } from './bar-chart.tsx';
 import type { LabSettings, ProtocolResult } from './lab-types.ts';
 import type { Spread } from './measure.ts';

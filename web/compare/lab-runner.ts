@@ -3,8 +3,9 @@
 // and the capture channel delivers chunks in the order the tap saw them, so once the closing
 // fence is in the store, every byte of the run is too. The window between the fences is on the
 // tap's clock, the one the chunks carry: no browser clock is compared with the server's.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { CaptureStore } from '../inspector/capture-store.ts';
-import { captureTimeNow } from '../app/session.ts';
+import { captureTimeNow } from '../kit/session.ts';
 import { measureEvents, measureRun, spreadOf, type ConnectionCapture, type RunWindow } from './measure.ts';
 import { describeFailure, LabError } from './lab-error.ts';
 import { performBurst, performRequestJob, subscribe } from './protocol-clients.ts';
@@ -65,7 +66,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: { en: string; ru: string }): Promise<void> {
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: Bilingual): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new LabError(`Timed out waiting for ${what.en}`, `Не дождались: ${what.ru}`);

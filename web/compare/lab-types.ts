@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { EventsMeasure, RunMeasure, Spread } from './measure.ts';
 
 export const REQUEST_PROTOCOLS = ['rest', 'graphql-post', 'graphql-get', 'connect-json', 'connect-binary', 'grpc-web', 'grpc-native', 'rest-gateway'] as const;
@@ -66,7 +67,7 @@ export interface ProtocolResult {
   graphqlBatching?: boolean;
   runs: MeasuredRun[];
   /** why this protocol cannot do this job, or what went wrong (English and Russian) */
-  failure?: { en: string; ru: string };
+  failure?: Bilingual;
   /** the medians shown in the row */
   bytesUp: number;
   bytesDown: number;

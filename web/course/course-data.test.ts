@@ -5,7 +5,7 @@ import { readLessonFolders } from '../lessons/lesson-files.ts';
 import { chooseTextEn } from './choose-text.en.ts';
 import { chooseTextRu } from './choose-text.ru.ts';
 import { QUESTIONS, QUESTION_IDS, REASONS, recommend, type Answers } from './choose-protocol.ts';
-import { lessonInterviewQuestions } from './lesson-interview.ts';
+import { lessonInterviewQuestions } from '../lessons/lesson-interview.ts';
 import { MATRIX, PROTOCOLS, USE_CASES, VERDICTS, matrixProofs, proofHref, type Proof } from './matrix-data.ts';
 import { matrixTextEn } from './matrix-text.en.ts';
 import { matrixTextRu } from './matrix-text.ru.ts';

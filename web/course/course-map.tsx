@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import lessonSummaries from 'virtual:wirelab-lesson-summaries';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
-import { appStrings } from '../app/strings.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
+import { appStrings } from '../kit/strings.ts';
 import type { LessonIndexEntry } from '../lessons/lesson-types.ts';
 import { useProgress } from '../lessons/progress.ts';
 import { QUIZ_QUESTIONS } from './quiz-data.ts';

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Lang } from '../app/lang-context.ts';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
-import { appStrings } from '../app/strings.ts';
+import type { Lang } from '../kit/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
+import { appStrings } from '../kit/strings.ts';
 import { QUESTION_IDS, QUESTIONS, REASONS, recommend, type Answers, type ChooseText, type Recommendation } from './choose-protocol.ts';
 import { chooseTextEn } from './choose-text.en.ts';
 import { chooseTextRu } from './choose-text.ru.ts';

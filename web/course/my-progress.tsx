@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import {
   applyProgressFile,
   collectProgressFile,

@@ -1,4 +1,4 @@
-import { storedJson } from '../app/stored-json.ts';
+import { storedJson } from '../kit/stored-json.ts';
 import { QUIZ_PROGRESS_KEY } from './quiz-progress-key.ts';
 
 // The quiz's chosen answers survive a reload: kept in this browser (localStorage) per question id.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
-import { lessonInterviewQuestions } from './lesson-interview.ts';
+import { lessonInterviewQuestions } from '../lessons/lesson-interview.ts';
 import type { QuizQuestion } from './quiz-data.ts';
 import { choiceIsRight, openAnswerIsAttempt, orderIsRight, pointedAtTarget, scrambledOrder } from './quiz-scoring.ts';
 

@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 
 // fetch and AbortSignal fail with the browser's own English words ("Failed to fetch", "signal is
 // aborted without reason"); a console line says what they mean in the reader's language.

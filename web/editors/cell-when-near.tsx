@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { usePageSettled } from '../app/page-shown.ts';
+import { usePageSettled } from '../kit/page-shown.ts';
 import { useNearViewport } from './use-near-viewport.ts';
 
 // A lesson's cells arrive with their kind's chunk, all at once: the gRPC lesson's eighteen gRPC

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useSyncExternalStore, type RefObject } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
-import { markEditorSettled } from '../app/page-shown.ts';
-import { PROJECTOR_SIZES, isProjectorMode, onProjectorModeChange } from '../app/projector-setting.ts';
+import { markEditorSettled } from '../kit/page-shown.ts';
+import { PROJECTOR_SIZES, isProjectorMode, onProjectorModeChange } from '../kit/projector-setting.ts';
 
 // What every Monaco cell editor (http, graphql, the gRPC/workbench JSON) does the same way: the
 // look, Ctrl+Enter to run, a height that follows the text, text that flows both ways, and a way

@@ -1,4 +1,4 @@
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { useTabMovesFocus } from './code-editor-host.ts';
 import { editorStrings } from './strings.ts';
 import './editor-keys-hint.css';

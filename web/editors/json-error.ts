@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 
 // JSON.parse explains itself in English only ("Expected property name or '}' in JSON at position
 // 1 (line 1 column 2)"), and those words would sit inside a Russian sentence. The page says the

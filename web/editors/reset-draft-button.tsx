@@ -1,4 +1,4 @@
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { editorStrings } from './strings.ts';
 
 /** A cell's "Reset": back to the lesson's text, which also drops the copy kept across reloads. */

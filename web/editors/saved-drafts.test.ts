@@ -1,8 +1,8 @@
 import { createElement, type ComponentType } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LangContext } from '../app/lang-context.ts';
-import type { CellProps } from '../lessons/cell-props.ts';
+import { LangContext } from '../kit/lang-context.ts';
+import type { CellProps } from './cell-props.ts';
 import { LongPollCell } from './long-polling/long-polling-cell.tsx';
 import { longPollDraftOf, parseLongPollCell } from './long-polling/poll-cell-config.ts';
 import { ProtobufWorkbenchCell } from './protobuf-workbench/protobuf-workbench-cell.tsx';

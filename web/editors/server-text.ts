@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import { russianPlural } from '../text/russian-plural.ts';
 
 // Some answers of the server carry English text only: the domain's "user 999 does not exist",

@@ -1,8 +1,8 @@
 import { useEffect, useMemo } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
-import { useLang, useStrings, type Lang } from '../app/lang-context.ts';
-import { appStrings } from '../app/strings.ts';
-import { Link, scrollToHash } from '../app/router.tsx';
+import { useLang, useStrings, type Lang } from '../kit/lang-context.ts';
+import { appStrings } from '../kit/strings.ts';
+import { Link, scrollToHash } from '../kit/router.tsx';
 import { GLOSSARY, type GlossaryTerm } from './glossary-terms.ts';
 import { glossaryStrings } from './strings.ts';
 import './glossary.css';

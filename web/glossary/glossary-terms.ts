@@ -1,3 +1,5 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
+
 /**
  * The course's terms in both languages: ONE Russian term per thing, the Russian (and English)
  * variants we do not write, a short definition in each language, the lessons that use it.
@@ -24,7 +26,7 @@ export interface GlossaryTerm {
   wrongEn?: string[];
   allowRu?: string[];
   allowEn?: string[];
-  definition: { en: string; ru: string };
+  definition: Bilingual;
   /** the lessons' slugs (folder without its number), in course order */
   lessons: string[];
 }

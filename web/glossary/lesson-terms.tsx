@@ -1,5 +1,5 @@
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
 import { sortedTerms } from './glossary-page.tsx';
 import { glossaryStrings } from './strings.ts';
 import './glossary.css';

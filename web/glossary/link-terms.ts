@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import type { RenderedLesson } from '../lessons/render-lesson.ts';
 import { findPhrase, normalizeWord, wantedWord, wordsOf } from '../text/word-stem.ts';
 import { GLOSSARY, type GlossaryTerm } from './glossary-terms.ts';

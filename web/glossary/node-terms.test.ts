@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NODE_KINDS_WITH_TERMS, nodeTermTitle } from './node-terms.ts';
 
-const WIRE = join(import.meta.dirname, '..', 'wire');
+const WIRE = join(import.meta.dirname, '..', '..', 'wire');
 
 /** Every name the decoders' sources write as a literal (`kind: '…'`, `varintNode(…, 'pb-tag', …)`), tests apart. */
 function wireKinds(dir: string): Set<string> {

@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import { GLOSSARY } from './glossary-terms.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import { findPhrase, stemWord, wordsOf } from '../text/word-stem.ts';
 import type { GlossaryTerm } from './glossary-terms.ts';
 

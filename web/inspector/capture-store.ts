@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { sessionReady } from '../app/session.ts';
+import { sessionReady } from '../kit/session.ts';
 import { decodeConnection, type ConnectionStreams } from '../../wire/connection-decoders.ts';
 import { layersLoading, onLayerSettled } from '../../wire/lazy-layer.ts';
 import { DecodeMemo } from '../../wire/decode-memo.ts';
@@ -60,7 +60,7 @@ export interface WaitForExchange {
   method: string;
   /** request-target as sent ("/api/v1/users?page=2"); an absolute URL counts by its path and query */
   target: string;
-  /** ms epoch on the server's clock (web/app/session.ts `captureTimeNow()`) */
+  /** ms epoch on the server's clock (web/kit/session.ts `captureTimeNow()`) */
   after: number;
   timeoutMs: number;
 }

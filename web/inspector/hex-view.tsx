@@ -13,7 +13,7 @@ import {
   type HexSection,
 } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
-import { PROJECTOR_SIZES, useProjectorMode } from '../app/projector-setting.ts';
+import { PROJECTOR_SIZES, useProjectorMode } from '../kit/projector-setting.ts';
 
 /** Fixed so only the visible rows are rendered: a 1 MB body is 65 536 rows (taller in projector mode). */
 const NORMAL_ROW_HEIGHT = 22;

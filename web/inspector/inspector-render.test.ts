@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LangContext } from '../app/lang-context.ts';
+import { LangContext } from '../kit/lang-context.ts';
 import { loadAllLayers } from '../../wire/connection-decoders.ts';
 import { readFixture } from '../../wire/fixtures/read-fixture.ts';
 import { CaptureStore } from './capture-store.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import { isAppTraffic } from './app-traffic.ts';
 import { getCaptureStore, useCaptures, type CaptureSnapshot, type CaptureStore } from './capture-store.ts';
 import { ExchangeDetail } from './exchange-detail.tsx';

@@ -16,7 +16,7 @@ import { deepestPathAt, nodeAt, viewOf } from './tree-paths.ts';
 // the inspector does (the bytes its highlight lights, in the block it lights them in), and those
 // bytes must say what the node says.
 
-const wireFolder = join(import.meta.dirname, '..', 'wire');
+const wireFolder = join(import.meta.dirname, '..', '..', 'wire');
 const fixtureFiles = [
   join(wireFolder, 'fixtures'),
   ...readdirSync(wireFolder, { withFileTypes: true })

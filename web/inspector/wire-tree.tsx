@@ -1,6 +1,6 @@
 import type { FocusEvent, KeyboardEvent, Ref } from 'react';
 import type { WireNode } from '../../wire/types.ts';
-import { useLang } from '../app/lang-context.ts';
+import { useLang } from '../kit/lang-context.ts';
 import { nodeTermTitle } from '../glossary/node-terms.ts';
 import { describeNode } from './exchange-sections.ts';
 import { formatBytes } from './format.ts';

@@ -1,6 +1,6 @@
 import { lazy, type ComponentType } from 'react';
 import type { CellKind } from './cell-kinds.ts';
-import type { CellProps } from './cell-props.ts';
+import type { CellProps } from '../editors/cell-props.ts';
 
 // Each editor is its own chunk: a lesson pulls only the editors it uses.
 export const CELL_LOADERS: Record<CellKind, () => Promise<ComponentType<CellProps>>> = {

@@ -1,9 +1,9 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import type { Check } from './checks.ts';
 import { checkNeedsAnswer } from './check-reading.ts';
-import { usePageSettled } from '../app/page-shown.ts';
+import { usePageSettled } from '../kit/page-shown.ts';
 import { markPassed, useProgress } from './progress.ts';
 import { emitExerciseEvent } from './exercise-events.ts';
 import { attemptMissOf } from './attempt-miss.ts';

@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from './checks.ts';
 import { splitReference } from './check-reading.ts';
 
@@ -127,7 +128,7 @@ export const exerciseStrings = {
 
 // A check's message pattern as a sentence, not as notation ("ws-frame ← (opcode=close)"): the
 // layer as a noun, the direction in words; field names and values stay protocol terms.
-const LAYER_NOUNS: Record<string, { en: string; ru: string }> = {
+const LAYER_NOUNS: Record<string, Bilingual> = {
   'ws-frame': { en: 'a WebSocket frame', ru: 'кадр WebSocket' },
   'engine-io-packet': { en: 'an Engine.IO packet', ru: 'пакет Engine.IO' },
   'socket-io-packet': { en: 'a Socket.IO packet', ru: 'пакет Socket.IO' },

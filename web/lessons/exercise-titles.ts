@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import { splitLessonDirectives } from './lesson-directives.ts';
 import type { LessonFolder } from './lesson-files.ts';
 import { plainText } from './lesson-summary.ts';

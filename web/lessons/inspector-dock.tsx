@@ -1,10 +1,10 @@
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { lazy, Suspense, useEffect, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent, type PointerEvent } from 'react';
-import { useStrings } from '../app/lang-context.ts';
-import { LoadingNote } from '../app/loading-note.tsx';
+import { useStrings } from '../kit/lang-context.ts';
+import { LoadingNote } from '../kit/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
 import { TOGGLE_INSPECTOR_EVENT } from './projector/toggle-inspector-event.ts';
-import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from '../app/inspector-events.ts';
+import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from '../kit/inspector-events.ts';
 import { keepCellAboveDock, useLastTouchedCell } from './keep-cell-in-view.ts';
 
 // The inspector is not on the way to the lesson's text: it is fetched once the text is on screen.
@@ -28,7 +28,7 @@ function storedWidth(): number {
 /**
  * The inspector beside the text (below it on narrow screens), showing the last cell run.
  * `afterText`: the inspector may load now — a lesson's text is on screen and its first editor near
- * the viewport, if any, is up (web/app/page-shown.ts); default: at once.
+ * the viewport, if any, is up (web/kit/page-shown.ts); default: at once.
  */
 export function InspectorDock({
   focus,

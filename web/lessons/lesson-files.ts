@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceDirectives } from './source-excerpt.ts';
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import { readLessonHeadline } from './lesson-summary.ts';
 import type { LessonIndexEntry, LessonSummaries } from './lesson-types.ts';
 import { lessonSlug } from './lesson-slug.ts';
-import { lessonInterviewQuestions } from '../course/lesson-interview.ts';
+import { lessonInterviewQuestions } from './lesson-interview.ts';
 
 /** A lesson folder as it lies on disk (node only: the build and the format test read it). */
 export interface LessonFolder {

@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import type { LessonIndexEntry, LessonJson } from './lesson-types.ts';
 import type { RenderedLesson } from './render-lesson.ts';
 

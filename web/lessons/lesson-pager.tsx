@@ -1,6 +1,6 @@
 import lessonIndex from 'virtual:wirelab-lesson-index';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link } from '../app/router.tsx';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link } from '../kit/router.tsx';
 import { lessonStrings } from './strings.ts';
 
 /** The previous and the next lesson at a lesson's end (the course's order: the lesson list's). */

@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import type { Check } from './checks.ts';
 import type { LessonHeadline } from './lesson-summary.ts';
 
@@ -9,7 +9,7 @@ export interface LessonIndexEntry {
   /** titles only: the summaries are a module of their own (`virtual:wirelab-lesson-summaries`), which only the list and the course map load */
   headline: Record<Lang, Pick<LessonHeadline, 'title'>>;
   exercises: string[];
-  /** how many questions its "Interview questions" section asks (the quiz takes them; web/course/lesson-interview.ts) */
+  /** how many questions its "Interview questions" section asks (the quiz takes them; web/lessons/lesson-interview.ts) */
   interviewQuestions: number;
 }
 

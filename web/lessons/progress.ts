@@ -1,4 +1,4 @@
-import { storedJson } from '../app/stored-json.ts';
+import { storedJson } from '../kit/stored-json.ts';
 import { emitExerciseEvent } from './exercise-events.ts';
 
 const STORAGE_KEY = 'wirelab.progress.v1';

@@ -4,7 +4,7 @@
 // several forms on one lesson page keep their radio groups and labels apart.
 import { useId, type FormEvent } from 'react';
 import { CHECKED_PROTOCOLS } from '../../contracts/own-server/check-result.ts';
-import { useStrings } from '../app/lang-context.ts';
+import { useStrings } from '../kit/lang-context.ts';
 import type { Choice } from './remembered-choice.ts';
 import { wirelabItself } from './report-view.ts';
 import { ownServerStrings } from './strings.ts';

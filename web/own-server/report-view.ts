@@ -1,6 +1,7 @@
 // What the page shows of a check report, in the reader's language: pure, so the rules (a
 // not-offered check is never shown as passed, the Russian plurals, a problem's own words) are
 // tested without a browser.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import {
   countOutcomes,
   type CapturedConnectionRef,
@@ -8,9 +9,8 @@ import {
   type CheckOutcome,
   type CheckReport,
   type CheckResult,
-  type Localized,
 } from '../../contracts/own-server/check-result.ts';
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';
 
@@ -72,8 +72,8 @@ export function summary(results: readonly CheckResult[], lang: Lang): string {
 /** What the route answered, as the page shows it. */
 export type RunOutcome = { kind: 'report'; report: CheckReport } | { kind: 'refused'; message: string; status: number };
 
-function isLocalized(value: unknown): value is Localized {
-  const candidate = value as Localized | null;
+function isLocalized(value: unknown): value is Bilingual {
+  const candidate = value as Bilingual | null;
   return typeof candidate === 'object' && candidate !== null && typeof candidate.en === 'string' && typeof candidate.ru === 'string';
 }
 

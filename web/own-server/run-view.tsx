@@ -4,8 +4,8 @@
 // page's h1 (2) or inside a lesson's section (3).
 import { useId } from 'react';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { OPEN_INSPECTOR_EVENT } from '../app/inspector-events.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { OPEN_INSPECTOR_EVENT } from '../kit/inspector-events.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { checkRows, inspectorSelection, readAnswer, summary, type CheckRow } from './report-view.ts';
 import { ownServerStrings } from './strings.ts';

@@ -2,7 +2,7 @@
 // stops the suite and closes its connections), and leaving (the same). Shared by the page
 // `/…/my-server` and the lesson cell `own-server`, so both run a check the same way.
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { captureTimeNow, sessionReady } from '../app/session.ts';
+import { captureTimeNow, sessionReady } from '../kit/session.ts';
 import type { Choice } from './remembered-choice.ts';
 import { CHECKS_PATH } from './report-view.ts';
 

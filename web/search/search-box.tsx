@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { Link, navigate } from '../app/router.tsx';
-import { SEARCH_SLUG } from '../app/routes.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { Link, navigate } from '../kit/router.tsx';
+import { SEARCH_SLUG } from '../kit/routes.ts';
 import { searchStrings } from './strings.ts';
 
 /** The results page's chunk (and with it nothing of the index yet) starts loading when the box gets focus. */

@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 
 /** One searchable piece of a lesson: its opening (before the first heading) or one `##`/`###` section. */
 export interface LessonSection {

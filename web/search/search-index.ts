@@ -1,4 +1,4 @@
-import type { Lang } from '../app/lang-context.ts';
+import type { Lang } from '../kit/lang-context.ts';
 import { isFormOf, wantedWord, wordsOf, type WantedWord } from '../text/word-stem.ts';
 import type { GlossaryTerm } from '../glossary/glossary-terms.ts';
 import type { LessonSection } from './search-documents.ts';

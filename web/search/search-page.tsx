@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { useLang, useStrings, type Lang } from '../app/lang-context.ts';
-import { appStrings } from '../app/strings.ts';
-import { Link, navigate } from '../app/router.tsx';
-import { SEARCH_SLUG } from '../app/routes.ts';
-import { LoadingNote } from '../app/loading-note.tsx';
+import { useLang, useStrings, type Lang } from '../kit/lang-context.ts';
+import { appStrings } from '../kit/strings.ts';
+import { Link, navigate } from '../kit/router.tsx';
+import { SEARCH_SLUG } from '../kit/routes.ts';
+import { LoadingNote } from '../kit/loading-note.tsx';
 import type { SearchIndex } from './search-index.ts';
 import { searchStrings } from './strings.ts';
 import './search.css';

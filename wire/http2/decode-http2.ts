@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { collectMarkedMessages, numberMessages } from '../message-marks.ts';
 import { chunkedOffsets, decodePayload, type PayloadContext } from '../payload-layers.ts';
 import type { ByteStream, StreamSegment } from '../stream-assembler.ts';
@@ -804,7 +805,7 @@ function headerFacts(headers: HeaderList): Record<string, string | number | bool
   return facts;
 }
 
-function describeBlock(headers: HeaderList): { en: string; ru: string } {
+function describeBlock(headers: HeaderList): Bilingual {
   const method = headerValue(headers, ':method');
   const status = headerValue(headers, ':status');
   const grpcStatus = headerValue(headers, 'grpc-status');

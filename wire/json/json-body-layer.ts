@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { ru, russianTextOf } from '../node-text.ts';
 import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } from '../payload-layers.ts';
 import { FORM_CONTENT_TYPE, isJsonContentType, NDJSON_CONTENT_TYPES } from '../payload-kinds.ts';
@@ -56,7 +57,7 @@ function tooLarge(length: number, offsets: PayloadOffsets, type: string): WireNo
   );
 }
 
-const CLAUSE_TEXT: Record<JsonClause, { en: string; ru: string }> = {
+const CLAUSE_TEXT: Record<JsonClause, Bilingual> = {
   '§2': {
     en: 'RFC 8259 §2: a JSON text is one value between optional whitespace',
     ru: 'RFC 8259 §2: JSON-текст — одно значение, вокруг него только пробельные символы',

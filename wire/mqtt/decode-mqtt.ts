@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { markMessage } from '../message-marks.ts';
 import { bytesRu, ru, ruSummary } from '../node-text.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
@@ -29,7 +30,7 @@ export const PACKET_TYPES: Readonly<Record<number, string>> = {
 /** The flags each type must carry (§2.2.2); PUBLISH's are DUP, QoS and RETAIN. */
 const REQUIRED_FLAGS: Readonly<Record<number, number>> = { 6: 0b0010, 8: 0b0010, 10: 0b0010 };
 
-export const CONNACK_CODES: Readonly<Record<number, { en: string; ru: string }>> = {
+export const CONNACK_CODES: Readonly<Record<number, Bilingual>> = {
   0: { en: 'accepted', ru: 'принято' },
   1: { en: 'unacceptable protocol version', ru: 'неподдерживаемая версия протокола' },
   2: { en: 'identifier rejected', ru: 'идентификатор клиента отклонён' },

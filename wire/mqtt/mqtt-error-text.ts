@@ -2,7 +2,9 @@
 // 2014) it breaks: a conformance statement `MQTT-x.y.z-n`, or the section when the rule has no
 // numbered statement. node-text.ts merges them into every decoder's table.
 
-export const MQTT_ERROR_TEXT: Readonly<Record<string, { en: string; ru: string }>> = {
+import type { Bilingual } from '../../shared/bilingual.ts';
+
+export const MQTT_ERROR_TEXT: Readonly<Record<string, Bilingual>> = {
   'mqtt-reserved-type': { en: 'packet types 0 and 15 are reserved in MQTT 3.1.1 (§2.2.1)', ru: 'типы пакетов 0 и 15 в MQTT 3.1.1 зарезервированы (§2.2.1)' },
   'mqtt-bad-flags': {
     en: 'these flags are not the ones MQTT requires for this packet type: the receiver closes the connection (MQTT-2.2.2-2)',

@@ -1,5 +1,6 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { bytesRu, ru, setValue } from '../node-text.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { countRu } from '../../shared/russian-plural.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
@@ -314,11 +315,6 @@ function errorNode(context: Context, start: number, end: number, error: string, 
     labelRu,
     `не разобрано: ${bytesRu(end - start)}`,
   );
-}
-
-interface Bilingual {
-  en: string;
-  ru: string;
 }
 
 /** A varint with one child per byte: its continuation bit and its 7 payload bits. */

@@ -45,9 +45,7 @@ describe('SSE in a real chunked response of the Wirelab server', () => {
   });
 
   it('passes lesson 08’s message exercises on these bytes', () => {
-    const lesson = JSON.parse(
-      readFileSync(join(import.meta.dirname, '..', '..', 'lessons', '08-server-sent-events', 'lesson.json'), 'utf8'),
-    ) as LessonJson;
+    const lesson = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'lessons', '08-server-sent-events', 'lesson.json'), 'utf8')) as LessonJson;
     const messages = decoded.flatMap((connection) => connection.messages ?? []);
     const exchanges = decoded.flatMap((connection) => connection.exchanges);
     for (const id of ['see-user-created', 'heartbeat-comment']) {

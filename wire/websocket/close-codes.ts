@@ -2,12 +2,9 @@
 // English (stable: tests, summaries and lesson checks read it) and in Russian (the inspector's
 // Russian interface shows it).
 
-export interface CloseCodeText {
-  en: string;
-  ru: string;
-}
+import type { Bilingual } from '../../shared/bilingual.ts';
 
-const NAMED: Readonly<Record<number, CloseCodeText>> = {
+const NAMED: Readonly<Record<number, Bilingual>> = {
   1000: { en: 'normal closure', ru: 'обычное закрытие' },
   1001: { en: 'going away', ru: 'сторона уходит (сервер останавливается, страницу закрыли)' },
   1002: { en: 'protocol error', ru: 'ошибка протокола' },
@@ -28,13 +25,13 @@ const NAMED: Readonly<Record<number, CloseCodeText>> = {
   3008: { en: 'timeout', ru: 'время ожидания истекло' },
 };
 
-const PRIVATE_USE: CloseCodeText = { en: 'private use (the application defines it)', ru: 'для частного использования (смысл задаёт приложение)' };
-const REGISTERED: CloseCodeText = { en: 'registered for libraries and frameworks', ru: 'регистрируется для библиотек и фреймворков' };
-const RESERVED: CloseCodeText = { en: 'reserved for the protocol', ru: 'зарезервирован для протокола' };
-const NOT_A_CODE: CloseCodeText = { en: 'not a close code', ru: 'такого кода закрытия нет' };
+const PRIVATE_USE: Bilingual = { en: 'private use (the application defines it)', ru: 'для частного использования (смысл задаёт приложение)' };
+const REGISTERED: Bilingual = { en: 'registered for libraries and frameworks', ru: 'регистрируется для библиотек и фреймворков' };
+const RESERVED: Bilingual = { en: 'reserved for the protocol', ru: 'зарезервирован для протокола' };
+const NOT_A_CODE: Bilingual = { en: 'not a close code', ru: 'такого кода закрытия нет' };
 
 /** A close code's name in both languages: the registered name, or the range it falls in. */
-export function closeCodeText(code: number): CloseCodeText {
+export function closeCodeText(code: number): Bilingual {
   if (NAMED[code]) return NAMED[code];
   if (code >= 4000 && code <= 4999) return PRIVATE_USE;
   if (code >= 3000 && code <= 3999) return REGISTERED;

@@ -2,13 +2,13 @@
 // PROTOCOL.md, which Wirelab's own server follows to the close code). Every check opens its own
 // connection. A server that does not upgrade /graphql at all offers no subscriptions: those
 // checks are "not offered", never passed.
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { notOffered, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
 import { closedWith, dig, openTransport, TRANSPORT_WS, type ReadOutcome, type TransportMessage, type TransportSession } from '../graphql-client.ts';
 import type { Handshake } from '../websocket-client.ts';
 import { createUserByMutation, type GraphqlState } from './graphql-users.ts';
 
-type Expectation = [boolean, Localized];
+type Expectation = [boolean, Bilingual];
 
 const USER_CHANGED = 'subscription { userChanged { kind id user { email } } }';
 const PROTOCOL_MD = 'graphql-ws PROTOCOL.md';
@@ -24,7 +24,7 @@ function notUpgraded(handshake: Handshake): Observation {
   });
 }
 
-const noAck = (outcome: ReadOutcome): Localized => ({
+const noAck = (outcome: ReadOutcome): Bilingual => ({
   en: `no connection_ack after connection_init${outcome.closeCode !== null ? ` (closed with ${outcome.closeCode})` : ''}`,
   ru: `после connection_init не пришёл connection_ack${outcome.closeCode !== null ? ` (закрыто с кодом ${outcome.closeCode})` : ''}`,
 });
@@ -217,9 +217,9 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
 function closeCheck(
   id: string,
   code: number,
-  name: Localized,
-  expected: Localized,
-  why: Localized,
+  name: Bilingual,
+  expected: Bilingual,
+  why: Bilingual,
   initFirst: boolean,
   misbehave: (session: TransportSession) => void,
 ): CheckDefinition<GraphqlState> {

@@ -1,6 +1,7 @@
 // "Check my server" for gRPC: wirelab.users.v1.UserService from proto/ over h2c, the standard
 // health service, deadlines and unknown methods; gRPC-Web, Connect and server reflection are
 // reported as "not offered" when the server does not speak them — never as a pass.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
@@ -13,7 +14,6 @@ import {
 } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { HealthCheckRequestSchema, HealthCheckResponseSchema, HealthCheckResponse_ServingStatus } from '../../../proto/gen/grpc/health/v1/health_pb.ts';
 import { ServerReflectionRequestSchema, ServerReflectionResponseSchema } from '../../../proto/gen/grpc/reflection/v1/reflection_pb.ts';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
 import { defineSuite, failed, notOffered, passed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { grpcCall, frameMessage, type GrpcAnswer } from '../grpc-client.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
@@ -32,7 +32,7 @@ interface GrpcState {
 
 const statusName = (status: number | null) => (status === null ? 'none' : `${status} ${STATUS_NAMES[status] ?? ''}`.trim());
 
-function statusIs(answer: GrpcAnswer, status: number): [boolean, Localized] {
+function statusIs(answer: GrpcAnswer, status: number): [boolean, Bilingual] {
   const derived = answer.statusFromHttp ? ` (from HTTP ${answer.httpStatus}, no grpc-status sent)` : '';
   const derivedRu = answer.statusFromHttp ? ` (из HTTP ${answer.httpStatus}, grpc-status не прислан)` : '';
   const got = statusName(answer.status);
@@ -214,7 +214,7 @@ const serviceChecks: CheckDefinition<GrpcState>[] = [
   },
 ];
 
-const notSpoken = (what: string, ru: string, detail: string): Localized => ({
+const notSpoken = (what: string, ru: string, detail: string): Bilingual => ({
   en: `The server does not offer ${what} (${detail}); fine for a plain gRPC server, and not counted as a pass.`,
   ru: `Сервер не предлагает ${ru} (${detail}); для обычного gRPC-сервера это нормально, но за пройденную проверку не считается.`,
 });

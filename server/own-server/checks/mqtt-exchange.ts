@@ -1,6 +1,6 @@
 // What the MQTT suite's checks share (checks/mqtt.ts): the run's names, one check's conversation
 // judged as a whole, and the few steps most checks take (connect, subscribe, publish at QoS 1).
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { OwnServerRefusal } from '../address-guard.ts';
 import { failed, notOffered, verdict, type Observation, type SuiteContext } from '../check-kit.ts';
 import { CheckStopped } from '../connection.ts';
@@ -16,8 +16,8 @@ export interface MqttState {
   sessions: Set<string>;
 }
 
-export type Expectation = [boolean, Localized];
-export type Judgement = Expectation[] | { notOffered: Localized };
+export type Expectation = [boolean, Bilingual];
+export type Judgement = Expectation[] | { notOffered: Bilingual };
 
 /** How long "nothing more came" must last, after a marker message proved the way is clear. */
 export const SILENCE_MS = 400;
@@ -29,7 +29,7 @@ export const clientIdOf = (state: MqttState, tag: string) => `wlc-${state.run}-$
 
 /** A precondition that did not hold (a subscription refused, a CONNECT not accepted): the check fails with it. */
 export class Unmet extends Error {
-  constructor(readonly difference: Localized) {
+  constructor(readonly difference: Bilingual) {
     super(difference.en);
   }
 }

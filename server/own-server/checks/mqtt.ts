@@ -4,8 +4,8 @@
 // `wirelab-check/<run>/` and client ids are `wlc-<run>-<tag>`, new for every run, so two runs (or
 // two students on one broker) never see each other's messages. What a broker may decline by its
 // configuration (QoS 2 above its maximum QoS, retained messages) is "not offered", never a pass.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
 import { defineSuite, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { MqttLog, connectMqtt } from '../mqtt-client.ts';
 import {
@@ -268,7 +268,7 @@ const delivery: CheckDefinition<MqttState>[] = [
   },
 ];
 
-const RETAIN_NOT_OFFERED: Localized = {
+const RETAIN_NOT_OFFERED: Bilingual = {
   en: 'the server closed the connection at a retained PUBLISH: it does not keep retained messages (mosquitto: retain_available false)',
   ru: 'на PUBLISH с RETAIN сервер закрыл соединение: сохранённых сообщений он не держит (у mosquitto: retain_available false)',
 };
@@ -545,9 +545,9 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
 function refusalCheck(spec: {
   id: string;
   tag: string;
-  name: Localized;
+  name: Bilingual;
   clause: string;
-  text: Localized;
+  text: Bilingual;
   packet: (state: MqttState, connect: ConnectOptions) => Buffer;
 }): CheckDefinition<MqttState> {
   return {

@@ -1,5 +1,6 @@
 // "Check my server" for REST: the users resource as Wirelab's own `/api/v1/users` serves it
 // (server/protocols/rest/README.md). Each check names the HTTP rule it holds the server to.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
@@ -54,11 +55,11 @@ function isProblem(answer: HttpAnswer, status: number): boolean {
   return mediaType(answer.headers) === 'application/problem+json' && body?.status === status && typeof body?.title === 'string';
 }
 
-function statusIs(answer: HttpAnswer, status: number): [boolean, { en: string; ru: string }] {
+function statusIs(answer: HttpAnswer, status: number): [boolean, Bilingual] {
   return [answer.status === status, { en: `status ${answer.status}, not ${status}`, ru: `статус ${answer.status}, а не ${status}` }];
 }
 
-function problemIs(answer: HttpAnswer, status: number): [boolean, { en: string; ru: string }] {
+function problemIs(answer: HttpAnswer, status: number): [boolean, Bilingual] {
   return [
     isProblem(answer, status),
     {
@@ -68,7 +69,7 @@ function problemIs(answer: HttpAnswer, status: number): [boolean, { en: string; 
   ];
 }
 
-async function exchange(context: SuiteContext, spec: HttpRequestSpec, judge: (answer: HttpAnswer) => Array<[boolean, { en: string; ru: string }]>) {
+async function exchange(context: SuiteContext, spec: HttpRequestSpec, judge: (answer: HttpAnswer) => Array<[boolean, Bilingual]>) {
   const answer = await httpExchange(context, { ...spec, headers: { ...ACCEPT, ...spec.headers } });
   return verdict(answer.sent, answer.got, judge(answer));
 }

@@ -3,7 +3,7 @@
 // the same server, so the stream has something to carry.
 import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
-import { EventStreamReader, type StreamEvent } from '../event-stream-client.ts';
+import { EventStreamReader, type StreamEvent } from '../sse-client.ts';
 import { httpExchange, mediaType, parseJson } from '../http-exchange.ts';
 
 const EVENTS = '/api/v1/events?heartbeat=1';

@@ -1,13 +1,13 @@
 // "Check my server" for WebSockets: an echo endpoint at /ws/echo, as Wirelab's own
 // (server/protocols/websocket/README.md). Every check opens its own connection, so one broken
 // answer cannot spoil the next check.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { defineSuite, failed, hex, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
 import { OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
 
 const ECHO_PATH = '/ws/echo';
 
-type Expectation = [boolean, Localized];
+type Expectation = [boolean, Bilingual];
 
 /** Opens /ws/echo, lets `exchange` talk, and judges the frames; the log of both ways is the report. */
 async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket) => Promise<Expectation[]>): Promise<Observation> {

@@ -1,5 +1,4 @@
-import type { Bilingual } from '../shared/bilingual.ts';
-
+import type { Bilingual } from '../../../shared/bilingual.ts';
 export type { Bilingual };
 
 export function bilingual(en: string, ru: string): Bilingual {

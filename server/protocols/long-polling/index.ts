@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DomainEvent } from '../../domain/index.ts';
-import { accepts, messages, sendProblem, single, unknownParameters } from '../shared/http-answers.ts';
-import { planReplay, type ReplayPlan } from '../shared/event-replay.ts';
-import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
+import { accepts, messages, sendProblem, single, unknownParameters } from '../../answers/http-answers.ts';
+import { planReplay, type ReplayPlan } from '../../domain/event-replay.ts';
+import { ConnectionQuota, quotaKey } from '../../limits/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HELD_PER_SESSION, MAX_HOLD_S, POLL_PATH, SHUTDOWN_RETRY_AFTER_S } from './limits.ts';
 

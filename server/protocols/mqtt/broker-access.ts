@@ -1,6 +1,6 @@
 import type { AedesOptions, AedesPublishPacket, AuthenticateError, Client } from 'aedes';
-import type { ConnectionQuota } from '../shared/connection-quota.ts';
-import { quotaKey } from '../shared/connection-quota.ts';
+import type { ConnectionQuota } from '../../limits/connection-quota.ts';
+import { quotaKey } from '../../limits/connection-quota.ts';
 import type { PipelineHooks } from './pipeline/index.ts';
 import { LAB_CLIENT_PREFIX } from './pipeline/limits.ts';
 import { connectionOf } from './client-connections.ts';

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { ConnectionQuota } from '../shared/connection-quota.ts';
+import { ConnectionQuota } from '../../limits/connection-quota.ts';
 import { brokerAccess } from './broker-access.ts';
 import { limitQueuedMessages, levelPersistence, skipCleanSessionAcks, type BrokerPersistence } from './broker-persistence.ts';
 import { sharedBrokerParts } from './broker-on-redis.ts';

@@ -1,8 +1,9 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { API_BODY_LIMIT } from './limits.ts';
 import { ConflictError, InvalidCursorError, NotFoundError, ValidationError, WritesFrozenError, type FieldError } from '../../domain/index.ts';
 
-import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../shared/problem.ts';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../../answers/problem.ts';
 
 export { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE };
 
@@ -15,7 +16,7 @@ export interface Problem {
   instance: string;
   errors?: FieldError[];
   /** the detail in both languages, where the server has it in both (a frozen write) */
-  localized?: { en: string; ru: string };
+  localized?: Bilingual;
 }
 
 /** An HTTP error a handler or hook throws on purpose; the error handler turns it into a problem. */

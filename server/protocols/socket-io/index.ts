@@ -3,10 +3,10 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import { Server } from 'socket.io';
-import { handshakeRefusal, refuseUpgrade } from '../shared/websocket-handshake.ts';
+import { handshakeRefusal, refuseUpgrade } from '../../answers/websocket-handshake.ts';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { DomainEvent } from '../../domain/index.ts';
-import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
+import { ConnectionQuota, quotaKeyOf } from '../../limits/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import {
   CONNECT_TIMEOUT_MS,

@@ -1,5 +1,4 @@
-import type { Bilingual } from '../shared/bilingual.ts';
-
+import type { Bilingual } from '../../../shared/bilingual.ts';
 export type { Bilingual };
 
 /** What the server sends when it refuses something: a stable code, English `message`, both languages in `localized`. */

@@ -2,10 +2,10 @@ import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { DomainEvent } from '../../domain/index.ts';
-import { ConnectionQuota, quotaKey } from '../shared/connection-quota.ts';
+import { ConnectionQuota, quotaKey } from '../../limits/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import { formatComment, formatEvent, formatRetry } from './event-stream-format.ts';
-import { accepts, messages, sendProblem, single, unknownParameters } from '../shared/http-answers.ts';
+import { accepts, messages, sendProblem, single, unknownParameters } from '../../answers/http-answers.ts';
 import {
   DEFAULT_HEARTBEAT_S,
   EVENTS_PATH,
@@ -18,7 +18,7 @@ import {
   SHUTDOWN_EVENT,
   SHUTDOWN_RETRY_MS,
 } from './limits.ts';
-import { planReplay } from '../shared/event-replay.ts';
+import { planReplay } from '../../domain/event-replay.ts';
 
 export { EVENTS_PATH } from './limits.ts';
 

@@ -1,6 +1,6 @@
-import { EVENTS_PATH, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contracts/event-stream/events.ts';
+import { EVENTS_PATH, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contracts/sse/events.ts';
 
-/** The stream's path and its own event names are the contract's (contracts/event-stream/). */
+/** The stream's path and its own event names are the contract's (contracts/sse/). */
 export { EVENTS_PATH, GAP_EVENT, SHUTDOWN_EVENT };
 
 /** Sent as `retry:` first on every stream: how long a browser waits before it reconnects. */

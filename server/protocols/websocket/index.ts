@@ -3,15 +3,15 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { sandboxOf } from '../../session/session-id.ts';
-import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../shared/problem.ts';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from '../../answers/problem.ts';
 import { serveChat } from './chat-endpoint.ts';
 import { ChatRooms } from './chat-room.ts';
 import { relayChatRooms } from '../../scale/chat-relay.ts';
-import { ConnectionQuota, quotaKeyOf } from '../shared/connection-quota.ts';
+import { ConnectionQuota, quotaKeyOf } from '../../limits/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import { serveEcho } from './echo-endpoint.ts';
 import { readChatQuery, readEchoQuery } from './endpoint-query.ts';
-import { handshakeRefusal, refuseUpgrade } from '../shared/websocket-handshake.ts';
+import { handshakeRefusal, refuseUpgrade } from '../../answers/websocket-handshake.ts';
 import {
   CHAT_PATH,
   CHAT_SUBPROTOCOL,

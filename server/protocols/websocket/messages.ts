@@ -1,7 +1,6 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { countRu } from '../../../shared/russian-plural.ts';
 import { MAX_CLOSE_REASON_BYTES } from './limits.ts';
-
-import type { Bilingual } from '../shared/bilingual.ts';
 
 export type { Bilingual };
 

@@ -1,4 +1,4 @@
-// Apart from web/app/strings.ts: the select loads after the page's content (app-header.tsx), and its words with it.
+// Apart from web/kit/strings.ts: the select loads after the page's content (app-header.tsx), and its words with it.
 export const themeStrings = {
   en: {
     theme: 'Theme',

@@ -1,6 +1,6 @@
 // Runs before the first paint: a classic (blocking) script that index.html's head loads, so a page
 // never flashes light before going dark. It sets <html data-theme="light|dark">, which every
-// style sheet reads; web/app/theme/theme-setting.ts does the same afterwards (the switch, a change of the
+// style sheet reads; web/kit/theme-setting.ts does the same afterwards (the switch, a change of the
 // system's setting) and must agree with this file: same key, same values (theme-setting.test.ts).
 // Plain ES5 and no imports: it is copied as it is (vite.config.ts, themeBootPlugin), not bundled.
 (function () {

@@ -1,6 +1,6 @@
-import { useStrings } from '../lang-context.ts';
+import { useStrings } from '../../kit/lang-context.ts';
 import { themeStrings } from './strings.ts';
-import { setThemeChoice, THEME_CHOICES, useThemeChoice, type ThemeChoice } from './theme-setting.ts';
+import { setThemeChoice, THEME_CHOICES, useThemeChoice, type ThemeChoice } from '../../kit/theme-setting.ts';
 
 /** What the closed select shows on a wide screen: the choice as a sign (its name is in the title and the select's value). */
 const ICONS: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };

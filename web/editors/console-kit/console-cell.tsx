@@ -1,5 +1,5 @@
 import { useMemo, type ComponentType } from 'react';
-import type { CellProps } from '../../lessons/cell-props.ts';
+import type { CellProps } from '../cell-props.ts';
 import type { CellConfigParse } from './cell-config-parse.ts';
 import { BadCellConfig } from './console-log.tsx';
 

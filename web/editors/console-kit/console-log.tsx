@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
+import { useLang, useStrings, type Lang } from '../../kit/lang-context.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import { consoleLogStrings } from './strings.ts';
 

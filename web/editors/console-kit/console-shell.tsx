@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import { AsCodeButton } from '../../as-code/as-code-button.tsx';
-import type { AsCodeSpec } from '../../as-code/spec.ts';
-import { useLang } from '../../app/lang-context.ts';
+import { AsCodeButton } from '../as-code/as-code-button.tsx';
+import type { AsCodeSpec } from '../as-code/spec.ts';
+import { useLang } from '../../kit/lang-context.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import { ResetDraftButton } from '../reset-draft-button.tsx';
 import { ConsoleLog, type useConsoleLog } from './console-log.tsx';

@@ -1,4 +1,4 @@
-import { captureTimeNow } from '../../app/session.ts';
+import { captureTimeNow } from '../../kit/session.ts';
 import { getCaptureStore, type CaptureSnapshot, type ConnectionView, type InspectedExchange } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import type { WireMessage } from '../../../wire/types.ts';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useStrings } from '../../app/lang-context.ts';
+import { useStrings } from '../../kit/lang-context.ts';
 import { buildDocsIndex, searchDocs, type DocsField, type DocsType } from './schema-docs.ts';
 import { loadSchema, useSchema } from './schema-store.ts';
 import { graphqlEditorStrings } from './strings.ts';

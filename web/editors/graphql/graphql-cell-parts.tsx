@@ -1,7 +1,7 @@
 // The rows of a GraphQL cell, each its own component (the cell composes them, graphql-cell.tsx).
 import type { HttpExchange } from '../../../wire/types.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { loadSchema, useSchema } from './schema-store.ts';
 import type { GraphqlCellSource } from './cell-format.ts';
 import type { OperationInfo } from './operations.ts';

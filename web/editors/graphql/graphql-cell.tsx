@@ -3,11 +3,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HttpExchange } from '../../../wire/types.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
-import { useLang, useStrings } from '../../app/lang-context.ts';
-import { useSession } from '../../app/session.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
+import { useSession } from '../../kit/session.ts';
 import { CopyCurlButton } from '../http/copy-curl-button.tsx';
-import { AsCodeButton } from '../../as-code/as-code-button.tsx';
-import { httpSpecOf, subscriptionSpecOf } from '../../as-code/cell-spec.ts';
+import { AsCodeButton } from '../as-code/as-code-button.tsx';
+import { httpSpecOf, subscriptionSpecOf } from '../as-code/cell-spec.ts';
 import { graphqlHttpRequest } from './curl-request.ts';
 import { batchingSwitchedOff, formatCellText, parseCellText, parseHeaderLines, parseVariables, withBatching, type GraphqlCellSource } from './cell-format.ts';
 import { outlineDocument, operationSource, pickOperation } from './operations.ts';

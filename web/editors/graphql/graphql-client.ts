@@ -1,6 +1,6 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
-import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import { GRAPHQL_ENDPOINT } from './schema-store.ts';
 import { LegacyGraphqlWsClient } from './legacy-ws-client.ts';
 import { readRelayFact, relayFactText } from '../../../contracts/own-server/relays.ts';

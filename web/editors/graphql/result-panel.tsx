@@ -1,4 +1,4 @@
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import type { HttpExchange } from '../../../wire/types.ts';
 import type { RunResult } from './graphql-client.ts';
 import { viewOfBody, viewOfResult, type ResultView } from './result-view.ts';

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { sessionReady } from '../../app/session.ts';
+import { sessionReady } from '../../kit/session.ts';
 
 // The editor learns the schema the way every GraphQL tool does: by asking the server
 // (introspection). One request per page, shared by all graphql cells; it is real traffic and

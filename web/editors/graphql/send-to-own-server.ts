@@ -1,12 +1,12 @@
 // A query or mutation sent to the student's own server: the same HTTP request "Copy as curl"
 // shows (curl-request.ts), relayed by Wirelab's server (POST /_wirelab/own-server/http, the HTTP
 // cells' relay), answered as the result panel shows any answer: status, body, GraphQL errors.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { sendToOwnServer, type OwnServerOutcome } from '../http/send-to-own-server.ts';
 import { graphqlHttpRequest } from './curl-request.ts';
 import type { SentRequest } from './graphql-client.ts';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
 
-export type OwnGraphqlOutcome = { kind: 'sent'; sent: SentRequest } | { kind: 'refused'; status: number; message: Localized | null };
+export type OwnGraphqlOutcome = { kind: 'sent'; sent: SentRequest } | { kind: 'refused'; status: number; message: Bilingual | null };
 
 export async function sendGraphqlToOwnServer(
   address: string,

@@ -1,5 +1,5 @@
 import type { OperationResult } from '@urql/core';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { useCaptures } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import { graphqlEditorStrings } from './strings.ts';

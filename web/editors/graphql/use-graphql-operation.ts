@@ -1,6 +1,7 @@
 // The operations of a GraphQL cell and what they showed: a query or mutation over HTTP (urql,
 // graphql-client.ts) with its exchange found in the capture store, or a subscription over a
 // WebSocket that keeps adding events until it is stopped.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OperationResult } from '@urql/core';
 import type { HttpExchange } from '../../../wire/types.ts';
@@ -20,12 +21,11 @@ import type { SubscriptionEvent } from './subscription-panel.tsx';
 import type { graphqlEditorStrings } from './strings.ts';
 import { sendGraphqlToOwnServer } from './send-to-own-server.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
 
 export type Outcome =
   | { kind: 'problem'; message: string }
   /** Wirelab's server did not relay the request to the student's own server: why, in both languages */
-  | { kind: 'refused'; status: number; message: Localized | null }
+  | { kind: 'refused'; status: number; message: Bilingual | null }
   | { kind: 'network-error'; message: string }
   | { kind: 'result'; run: RunResult; capture: 'none' | 'waiting' | 'missing' | HttpExchange };
 

@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { LangContext } from '../../app/lang-context.ts';
+import { LangContext } from '../../kit/lang-context.ts';
 import { applyRunnerMessage, emptyLog, type CallLog, type RunnerServerMessage } from './call-log.ts';
 import { CallLogView } from './call-log-view.tsx';
 

@@ -1,5 +1,5 @@
 import { memo, useLayoutEffect, useRef } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import type { CallEvent, CallLog, HeaderPairs } from './call-log.ts';
 import { detailHeadline, lessonSectionOf, type CallStatus } from './call-status.ts';
 import { grpcEditorStrings } from './strings.ts';

@@ -1,9 +1,9 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { JsonValue } from '@bufbuild/protobuf';
 import { grpcCodeName, type CallStatus, type StatusDetail } from './call-status.ts';
 import { parseRunnerMessage, type RunnerMethod, type RunnerServerMessage } from '../../../contracts/grpc-runner/messages.ts';
 
 export type HeaderPairs = Array<[string, string]>;
-export type BilingualText = { en: string; ru: string };
 
 /**
  * Everything one call showed, in arrival order: what the cell renders, the same for a call made
@@ -17,7 +17,7 @@ export type CallEvent =
   | { kind: 'headers'; headers: HeaderPairs; at: number; trailersOnly?: boolean }
   | { kind: 'message'; index: number; message: JsonValue; at: number }
   | { kind: 'status'; status: CallStatus; trailers: HeaderPairs; at: number; trailersOnly?: boolean }
-  | { kind: 'error'; text: BilingualText | string; at: number };
+  | { kind: 'error'; text: Bilingual | string; at: number };
 
 export interface CallLog {
   events: CallEvent[];

@@ -1,7 +1,7 @@
 // The rows of a gRPC cell, each its own component (the cell composes them, grpc-cell.tsx).
 import type { DescMethod, DescService } from '@bufbuild/protobuf';
 import type { HttpExchange } from '../../../wire/types.ts';
-import { useStrings } from '../../app/lang-context.ts';
+import { useStrings } from '../../kit/lang-context.ts';
 import { GRPC_PROTOCOLS, type GrpcProtocol } from './grpc-cell-config.ts';
 import type { GrpcInputs } from './grpc-inputs.ts';
 import { methodPath } from './method-catalog.ts';

@@ -3,11 +3,11 @@
 // bidi streaming; aimed at "my server", every call through the own-server runner, which Wirelab's
 // server makes to the student's address over h2c) and the rows that show them (grpc-cell-parts.tsx).
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
+import type { CellProps } from '../cell-props.ts';
 import type { EditorHandle } from '../http/http-cell.tsx';
-import { AsCodeButton } from '../../as-code/as-code-button.tsx';
-import { grpcSpecOf } from '../../as-code/cell-spec.ts';
+import { AsCodeButton } from '../as-code/as-code-button.tsx';
+import { grpcSpecOf } from '../as-code/cell-spec.ts';
 import { allServices, browserCanCall, findMethod, grpcRegistry, methodPath } from './method-catalog.ts';
 import { requestJsonSchema } from './request-json-schema.ts';
 import { initialInputs, prepareCall, type GrpcInputs } from './grpc-inputs.ts';

@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { describeProtobufJsonError } from '../json-error.ts';
 import {
   create,
@@ -222,7 +223,7 @@ async function* oneMessage<T>(message: T): AsyncIterable<T> {
   yield message;
 }
 
-function requestJsonProblem(error: unknown, method: DescMethod): { en: string; ru: string } {
+function requestJsonProblem(error: unknown, method: DescMethod): Bilingual {
   const detail = error instanceof Error ? error.message : String(error);
   return {
     en: `The request JSON does not fit the input message: ${describeProtobufJsonError(detail, 'en', method.input.typeName)}`,

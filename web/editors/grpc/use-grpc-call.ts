@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { Registry } from '@bufbuild/protobuf';
 import type { HttpExchange } from '../../../wire/types.ts';
-import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
 import { appendEvent, emptyLog, type CallEvent } from './call-log.ts';
 import { browserCanCall, methodPath } from './method-catalog.ts';

@@ -3,7 +3,7 @@
 // gRPC client makes the call over HTTP/2 and reports every step, which becomes the cell's log.
 import { useCallback, useEffect, useRef } from 'react';
 import type { JsonValue } from '@bufbuild/protobuf';
-import { sessionReady } from '../../app/session.ts';
+import { sessionReady } from '../../kit/session.ts';
 import { appendEvent, applyRunnerMessage, emptyLog, type CallLog, type RunnerServerMessage } from './call-log.ts';
 import { methodPath } from './method-catalog.ts';
 import { RunnerChannel } from './runner-channel.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useStrings } from '../../app/lang-context.ts';
-import { copyText } from '../../app/copy-text.ts';
-import { freshCurlToken } from '../../app/session.ts';
+import { useStrings } from '../../kit/lang-context.ts';
+import { copyText } from '../../kit/copy-text.ts';
+import { freshCurlToken } from '../../kit/session.ts';
 import { curlCommand } from './curl-command.ts';
 import type { HttpRequestText } from './parse-http-request.ts';
 import { httpEditorStrings } from './strings.ts';

@@ -1,18 +1,18 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HttpExchange } from '../../../wire/types.ts';
-import { useLang, useStrings } from '../../app/lang-context.ts';
-import { useSession } from '../../app/session.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
+import { useSession } from '../../kit/session.ts';
 import { parseHttpRequest, type HttpParseError } from './parse-http-request.ts';
 import { planFetch, type FetchBlocker } from './fetch-limits.ts';
 import { findCapturedExchange, sendRequest, type FetchedResponse } from './send-request.ts';
 import { CodeEditor } from './code-editor.tsx';
 import { ResponsePanel } from './response-panel.tsx';
 import { CopyCurlButton } from './copy-curl-button.tsx';
-import { AsCodeButton } from '../../as-code/as-code-button.tsx';
-import { httpSpecOf } from '../../as-code/cell-spec.ts';
+import { AsCodeButton } from '../as-code/as-code-button.tsx';
+import { httpSpecOf } from '../as-code/cell-spec.ts';
 import { httpEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
 import { useOwnTarget } from '../target-switch/own-target.ts';
 import { sendToOwnServer } from './send-to-own-server.ts';
 import { TargetSwitch } from '../target-switch/target-switch.tsx';
@@ -25,7 +25,7 @@ export type RunOutcome =
   | { kind: 'network-error'; message: string; dropped: string[] }
   | { kind: 'response'; response: FetchedResponse; dropped: string[]; capture: 'waiting' | 'missing' | HttpExchange; sentTo?: string }
   /** "my server": Wirelab's server would not or could not relay the request (not the student's address, nothing listening…) */
-  | { kind: 'refused'; status: number; message: Localized | null; dropped: string[] };
+  | { kind: 'refused'; status: number; message: Bilingual | null; dropped: string[] };
 
 export interface EditorHandle {
   getValue(): string;

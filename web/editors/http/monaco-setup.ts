@@ -1,6 +1,6 @@
 // Loaded only through a dynamic import: Monaco is megabytes, the lesson text must not wait for it.
 import * as monaco from 'monaco-editor/editor/editor.api';
-import { currentTheme, onThemeChange } from '../../app/theme/theme-setting.ts';
+import { currentTheme, onThemeChange } from '../../kit/theme-setting.ts';
 // editor.api is the bare editor, all an http cell needs. The suggestion list and the hover box
 // (the GraphQL and JSON editors) come later (monaco-suggest-hover.ts), and so do the JSON
 // language's contributions (grpc/json-language.ts). Contributions may arrive late — an editor

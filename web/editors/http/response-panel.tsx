@@ -1,4 +1,4 @@
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import type { HttpExchange } from '../../../wire/types.ts';
 import { formatBody, formatBytes } from './format-body.ts';
 import type { FetchedResponse } from './send-request.ts';

@@ -1,6 +1,6 @@
 import type { HttpExchange } from '../../../wire/types.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
-import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { FetchPlan } from './fetch-limits.ts';
 
 export interface FetchedResponse {

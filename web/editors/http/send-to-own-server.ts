@@ -1,16 +1,16 @@
 // A cell's request sent to the student's own server: Wirelab's server sends it
 // (POST /_wirelab/own-server/http, contracts/own-server/http-relay.ts) through a guarded, tapped
 // connection and answers what the student's server answered; a refusal comes as problem+json.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { OWN_SERVER_HTTP_PATH, type OwnServerHttpAnswer } from '../../../contracts/own-server/http-relay.ts';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
-import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import { decodeBase64 } from '../../../wire/base64.ts';
 import type { FetchPlan } from './fetch-limits.ts';
 import type { FetchedResponse } from './send-request.ts';
 
 export type OwnServerOutcome =
   | { kind: 'response'; response: FetchedResponse; sentAfter: number }
-  | { kind: 'refused'; status: number; message: Localized | null };
+  | { kind: 'refused'; status: number; message: Bilingual | null };
 
 export async function sendToOwnServer(plan: FetchPlan, address: string): Promise<OwnServerOutcome> {
   await sessionReady();
@@ -39,7 +39,7 @@ export async function sendToOwnServer(plan: FetchPlan, address: string): Promise
   };
 }
 
-function localizedOf(body: unknown): Localized | null {
-  const localized = (body as { localized?: Localized } | null)?.localized;
+function localizedOf(body: unknown): Bilingual | null {
+  const localized = (body as { localized?: Bilingual } | null)?.localized;
   return localized && typeof localized.en === 'string' && typeof localized.ru === 'string' ? localized : null;
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { longPollSpecOf } from '../../as-code/cell-spec.ts';
-import { useStrings } from '../../app/lang-context.ts';
+import { longPollSpecOf } from '../as-code/cell-spec.ts';
+import { useStrings } from '../../kit/lang-context.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { CheckField, MessageBox, RadioField, SelectField, TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { useConsoleLog } from '../console-kit/console-log.tsx';

@@ -1,5 +1,5 @@
-import { mqttSpecOf } from '../../as-code/cell-spec.ts';
-import type { MqttSpec } from '../../as-code/spec.ts';
+import { mqttSpecOf } from '../as-code/cell-spec.ts';
+import type { MqttSpec } from '../as-code/spec.ts';
 import { MAX_KEEP_ALIVE, type MqttCellConfig, type Qos } from './mqtt-cell-config.ts';
 import { encodePayload, type PayloadError, type PayloadFormat } from './payload.ts';
 import { checkTopicFilter, checkTopicName, type TopicError } from './topic-rules.ts';

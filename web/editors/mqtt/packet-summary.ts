@@ -2,7 +2,7 @@
 // the packet type and the fields that tell packets of one type apart, in the reader's language
 // (the packet names, QoS and field names from the spec stay as the spec writes them), worded as
 // the inspector's summaries (wire/mqtt/decode-mqtt.ts).
-import type { Lang } from '../../app/lang-context.ts';
+import type { Lang } from '../../kit/lang-context.ts';
 import { countRu } from '../../text/russian-plural.ts';
 
 /** The fields of mqtt-packet's parsed packets the console reads; the rest is ignored. */

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { useStrings } from '../../app/lang-context.ts';
-import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { useStrings } from '../../kit/lang-context.ts';
+import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { CONNACK_CODES } from '../../../wire/mqtt/decode-mqtt.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';

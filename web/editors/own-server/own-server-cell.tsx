@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { getCaptureStore } from '../../inspector/capture-store.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
+import type { CellProps } from '../cell-props.ts';
 import { CheckForm } from '../../own-server/check-form.tsx';
 import { CHECKS_PATH } from '../../own-server/report-view.ts';
 import { RunResult } from '../../own-server/run-view.tsx';

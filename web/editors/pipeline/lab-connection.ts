@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { sessionReady } from '../../app/session.ts';
+import { sessionReady } from '../../kit/session.ts';
 import { parseNotification, type LabView, type NotificationView } from './lab-state.ts';
 
 export type LabStatus = 'connecting' | 'live' | 'lost';

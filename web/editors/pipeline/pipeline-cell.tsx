@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { ConsoleShell, StateBadge } from '../console-kit/console-shell.tsx';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { sessionReady } from '../../app/session.ts';
+import { sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';

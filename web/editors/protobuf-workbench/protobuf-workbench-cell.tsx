@@ -1,7 +1,7 @@
 import type { DescMessage } from '@bufbuild/protobuf';
-import { useLang, useStrings, type Lang } from '../../app/lang-context.ts';
+import { useLang, useStrings, type Lang } from '../../kit/lang-context.ts';
 import { useOwnTarget } from '../target-switch/own-target.ts';
-import type { CellProps } from '../../lessons/cell-props.ts';
+import type { CellProps } from '../cell-props.ts';
 import { russianTextOf } from '../../../wire/node-text.ts';
 import type { WireNode } from '../../../wire/types.ts';
 import { JsonEditor } from '../grpc/json-editor.tsx';

@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useMemo, useState } from 'react';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { useSavedDraft } from '../saved-cell-state.ts';
@@ -12,7 +13,6 @@ import {
   workbenchDraftOf,
   workbenchMessages,
   workbenchViewOf,
-  type Bilingual,
   type WorkbenchDraft,
 } from './workbench-model.ts';
 

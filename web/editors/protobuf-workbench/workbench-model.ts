@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { describeProtobufJsonError } from '../json-error.ts';
 import { fromBinary, fromJsonString, toBinary, toJsonString, type DescMessage, type Registry } from '@bufbuild/protobuf';
 import { decodeProtobuf } from '../../../wire/protobuf/decode-protobuf.ts';
@@ -10,8 +11,6 @@ import { teachingMessages } from './teaching-schema.ts';
 // The workbench's logic without React: JSON → protobuf binary (@bufbuild/protobuf, the same
 // library the gRPC cells send with), hex → the field-by-field tree of the inspector's decoder
 // (wire/protobuf), and the byte strip drawn from that tree.
-
-export type Bilingual = { en: string; ru: string };
 
 /** Hex the student may type before the workbench stops decoding: far more than a lesson needs. */
 export const WORKBENCH_MAX_BYTES = 64 * 1024;

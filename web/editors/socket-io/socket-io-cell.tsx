@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { socketIoConsoleSpecOf } from '../../as-code/cell-spec.ts';
-import { useStrings } from '../../app/lang-context.ts';
+import { socketIoConsoleSpecOf } from '../as-code/cell-spec.ts';
+import { useStrings } from '../../kit/lang-context.ts';
 import { CheckField, TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { useConsoleLog } from '../console-kit/console-log.tsx';

@@ -1,4 +1,4 @@
-import type { Lang } from '../../app/lang-context.ts';
+import type { Lang } from '../../kit/lang-context.ts';
 import { describeJsonError } from '../json-error.ts';
 import type { EmitInputError } from './emit-input.ts';
 

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { io, type Manager, type Socket } from 'socket.io-client';
-import { sessionReady } from '../../app/session.ts';
+import { sessionReady } from '../../kit/session.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import type { WireMessage } from '../../../wire/types.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';

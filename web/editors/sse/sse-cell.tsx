@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { sseSpecOf } from '../../as-code/cell-spec.ts';
-import { useStrings } from '../../app/lang-context.ts';
+import { sseSpecOf } from '../as-code/cell-spec.ts';
+import { useStrings } from '../../kit/lang-context.ts';
 import { SelectField, TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { useConsoleLog } from '../console-kit/console-log.tsx';
@@ -8,7 +8,7 @@ import { ConnectButton, ConsoleShell, ConsoleToolbar, StateBadge } from '../cons
 import { useConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseSseCell, sseDraftOf, type SseCellConfig, type SseDraft } from './sse-cell-config.ts';
 import { sseConsoleStrings } from './strings.ts';
-import { useEventStream } from './use-event-stream.ts';
+import { useEventStream } from './use-sse.ts';
 import { TargetSwitch } from '../target-switch/target-switch.tsx';
 
 export const SseCell = consoleCell(parseSseCell, SseConsole);

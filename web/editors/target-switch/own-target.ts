@@ -4,7 +4,7 @@
 // cell and console: a student who switched to their server keeps working against it on every
 // page, and everything on the page follows a change at once. The storage key is the one the HTTP
 // cells used before the choice was shared, so a choice made then is still the choice.
-import { storedJson } from '../../app/stored-json.ts';
+import { storedJson } from '../../kit/stored-json.ts';
 
 const STORAGE_KEY = 'wirelab.httpTarget';
 

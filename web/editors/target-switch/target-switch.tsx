@@ -1,5 +1,6 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useId } from 'react';
-import { useLang, useStrings } from '../../app/lang-context.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { setOwnTarget, useOwnTarget } from './own-target.ts';
 import { targetSwitchStrings } from './strings.ts';
 import './target-switch.css';
@@ -65,7 +66,7 @@ export function TargetSwitch({ verb = 'send' }: { verb?: 'send' | 'connect' }) {
  * For a console with no counterpart among the student's servers (Socket.IO, the pipeline lab):
  * says so while "my server" is chosen, instead of pretending to follow the switch.
  */
-export function WirelabOnlyNote({ what }: { what: { en: string; ru: string } }) {
+export function WirelabOnlyNote({ what }: { what: Bilingual }) {
   const t = useStrings(targetSwitchStrings);
   const lang = useLang();
   const target = useOwnTarget();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { captureTimeNow, sessionReady } from '../../app/session.ts';
+import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { ConnectionView, InspectedExchange } from '../../inspector/capture-store.ts';
 import type { WireMessage } from '../../../wire/types.ts';
 import { controlFrames, dataFrames } from '../console-kit/capture-links.ts';

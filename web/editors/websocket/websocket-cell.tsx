@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { webSocketSpecOf } from '../../as-code/cell-spec.ts';
-import { useStrings } from '../../app/lang-context.ts';
+import { webSocketSpecOf } from '../as-code/cell-spec.ts';
+import { useStrings } from '../../kit/lang-context.ts';
 import { MessageBox, RadioField, TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { useConsoleLog } from '../console-kit/console-log.tsx';

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useProjectorMode } from '../../app/projector-setting.ts';
+import { useProjectorMode } from '../../kit/projector-setting.ts';
 import './projector.css';
 
 /**

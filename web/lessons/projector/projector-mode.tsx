@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
-import { useStrings } from '../../app/lang-context.ts';
-import { setProjectorMode, useProjectorMode } from '../../app/projector-setting.ts';
+import { useStrings } from '../../kit/lang-context.ts';
+import { setProjectorMode, useProjectorMode } from '../../kit/projector-setting.ts';
 import {
   PRESENTER_SHORTCUTS,
   TOGGLE_INSPECTOR_EVENT,

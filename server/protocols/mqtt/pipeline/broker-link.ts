@@ -1,5 +1,5 @@
+import type { Bilingual } from '../../../../shared/bilingual.ts';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import type { Bilingual } from '../../shared/bilingual.ts';
 
 /** Where a lab connects, and how it proves a connection is its own (README.md, "The lab's own connections"). */
 export interface BrokerTarget {

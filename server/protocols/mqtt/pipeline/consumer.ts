@@ -1,5 +1,5 @@
+import type { Bilingual } from '../../../../shared/bilingual.ts';
 import type { IPublishPacket } from 'mqtt';
-import type { Bilingual } from '../../shared/bilingual.ts';
 import type { BrokerLink } from './broker-link.ts';
 import type { PublishedOrder } from './publish-log.ts';
 import { LAB_CLIENT_PREFIX } from './limits.ts';

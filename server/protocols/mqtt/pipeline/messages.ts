@@ -1,4 +1,4 @@
-import type { Bilingual } from '../../shared/bilingual.ts';
+import type { Bilingual } from '../../../../shared/bilingual.ts';
 
 /** Every refusal of the lab's routes, in both languages (`detail` carries the English). */
 export const pipelineMessages = {

@@ -1,9 +1,9 @@
+import type { Bilingual } from '../../../../shared/bilingual.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { SHARED_SANDBOX } from '../../../session/session-id.ts';
-import { ConnectionQuota, quotaKey } from '../../shared/connection-quota.ts';
-import { sendProblem } from '../../shared/http-answers.ts';
-import type { Bilingual } from '../../shared/bilingual.ts';
+import { ConnectionQuota, quotaKey } from '../../../limits/connection-quota.ts';
+import { sendProblem } from '../../../answers/http-answers.ts';
 import { ChangeBudget } from './change-budget.ts';
 import type { LabRegistry } from './lab-registry.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';

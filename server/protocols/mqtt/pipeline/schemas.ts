@@ -1,6 +1,6 @@
+import type { Bilingual } from '../../../../shared/bilingual.ts';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
-import type { Bilingual } from '../../shared/bilingual.ts';
 import { pipelineMessages as text } from './messages.ts';
 import { MAX_BODY_DEPTH } from './limits.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { useLang, useStrings } from '../app/lang-context.ts';
-import { copyText } from '../app/copy-text.ts';
+import { useLang, useStrings } from '../../kit/lang-context.ts';
+import { copyText } from '../../kit/copy-text.ts';
 import { asCode } from './generate.ts';
 import { isGenerated } from './generated.ts';
 import { pythonProtocCommand, JAVASCRIPT_STUBS_COMMAND } from './grpc-code.ts';

@@ -1,7 +1,8 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { AsCodeResult } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import { hostPort, shellQuote } from './quote.ts';
-import type { AsCodeTarget, Localized } from './spec.ts';
+import type { AsCodeTarget } from './spec.ts';
 
 // A WebSocket from the terminal with nothing but bash and coreutils: Debian bookworm packages no
 // WebSocket client (no websocat; its curl has no ws://), but bash opens a TCP connection with
@@ -32,7 +33,7 @@ export interface TerminalWebSocket {
 
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
 
-const noTls: Localized = {
+const noTls: Bilingual = {
   en: 'This page is served over HTTPS, and bash’s /dev/tcp cannot speak TLS: use Python, Go or JavaScript for wss://.',
   ru: 'Страница открыта по HTTPS, а /dev/tcp в bash не умеет TLS: для wss:// возьмите Python, Go или JavaScript.',
 };

@@ -1,7 +1,8 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import { hostPort, literal } from './quote.ts';
-import type { AsCodeTarget, GrpcSpec, Localized } from './spec.ts';
+import type { AsCodeTarget, GrpcSpec } from './spec.ts';
 
 // One RPC in Go: grpc-go (native gRPC over h2c, whatever protocol the cell speaks: grpc-go speaks
 // no other), with stubs made by Debian's protoc + protoc-gen-go + protoc-gen-go-grpc. Built the
@@ -205,7 +206,7 @@ export function grpcAsGo(spec: GrpcSpec, target: AsCodeTarget): GeneratedCode {
 const PROTOCOL_NAMES: Record<GrpcSpec['protocol'], string> = { 'connect-json': 'Connect (JSON)', 'connect-binary': 'Connect (binary)', 'grpc-web': 'gRPC-Web' };
 
 /** The page's cell speaks a browser protocol; grpc-go speaks gRPC alone. */
-function nativeGrpcNote(spec: GrpcSpec): Localized {
+function nativeGrpcNote(spec: GrpcSpec): Bilingual {
   const name = PROTOCOL_NAMES[spec.protocol];
   return {
     en: `The cell speaks ${name}; grpc-go speaks only gRPC over HTTP/2 (here h2c, without TLS): the same method, metadata and message, framed the gRPC way.`,

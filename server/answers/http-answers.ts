@@ -1,6 +1,6 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from './problem.ts';
-import type { Bilingual } from './bilingual.ts';
 
 /**
  * An RFC 9457 problem as the REST API sends it, `detail` in English and both languages in the

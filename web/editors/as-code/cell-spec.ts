@@ -1,16 +1,16 @@
-import { parseHttpRequest, type HttpRequestText } from '../editors/http/parse-http-request.ts';
-import { parseGrpcCell, type GrpcCellConfig } from '../editors/grpc/grpc-cell-config.ts';
-import { findMethod } from '../editors/grpc/method-catalog.ts';
-import { parseCellText, parseHeaderLines, parseVariables } from '../editors/graphql/cell-format.ts';
-import { operationSource, outlineDocument, pickOperation } from '../editors/graphql/operations.ts';
-import { graphqlHttpRequest } from '../editors/graphql/curl-request.ts';
-import { parseWebSocketCell, type WebSocketCellConfig } from '../editors/websocket/ws-cell-config.ts';
-import { parseSseCell } from '../editors/sse/sse-cell-config.ts';
-import { parseLongPollCell } from '../editors/long-polling/poll-cell-config.ts';
-import { pollTarget } from '../editors/long-polling/poll-answer.ts';
-import { parseMqttCell, type MqttCellConfig } from '../editors/mqtt/mqtt-cell-config.ts';
-import { parseSocketIoCell, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset } from '../editors/socket-io/sio-cell-config.ts';
-import { parseAuthInput, parseEmitInput } from '../editors/socket-io/emit-input.ts';
+import { parseHttpRequest, type HttpRequestText } from '../http/parse-http-request.ts';
+import { parseGrpcCell, type GrpcCellConfig } from '../grpc/grpc-cell-config.ts';
+import { findMethod } from '../grpc/method-catalog.ts';
+import { parseCellText, parseHeaderLines, parseVariables } from '../graphql/cell-format.ts';
+import { operationSource, outlineDocument, pickOperation } from '../graphql/operations.ts';
+import { graphqlHttpRequest } from '../graphql/curl-request.ts';
+import { parseWebSocketCell, type WebSocketCellConfig } from '../websocket/ws-cell-config.ts';
+import { parseSseCell } from '../sse/sse-cell-config.ts';
+import { parseLongPollCell } from '../long-polling/poll-cell-config.ts';
+import { pollTarget } from '../long-polling/poll-answer.ts';
+import { parseMqttCell, type MqttCellConfig } from '../mqtt/mqtt-cell-config.ts';
+import { parseSocketIoCell, type SocketIoCellConfig, type SocketIoDraft, type SocketIoPreset } from '../socket-io/sio-cell-config.ts';
+import { parseAuthInput, parseEmitInput } from '../socket-io/emit-input.ts';
 import type { AsCodeSpec, GraphqlWsSpec, GrpcSpec, HttpSpec, MqttSpec, SocketIoSpec, SseSpec, WebSocketSpec } from './spec.ts';
 
 /** Events a program of a stream (SSE, a GraphQL subscription) reads before it stops. */

@@ -1,8 +1,9 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { AsCodeResult, GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { indentTail, literal, wsOrigin } from './quote.ts';
-import type { AsCodeTarget, GraphqlWsSpec, Localized } from './spec.ts';
+import type { AsCodeTarget, GraphqlWsSpec } from './spec.ts';
 import { terminalWebSocket } from './websocket-terminal.ts';
 import { goWebSocketOpening } from './go-websocket.ts';
 
@@ -17,7 +18,7 @@ const SUBPROTOCOL = 'graphql-transport-ws';
 /** The longest a program waits for events, in seconds. */
 export const SUBSCRIPTION_SECONDS = 60;
 
-const quietNote = (events: number): Localized => ({
+const quietNote = (events: number): Bilingual => ({
   en: `The program stops after ${events} events or ${SUBSCRIPTION_SECONDS} s: an event is a change in your sandbox, so make one (the lesson's createPost mutation, say) while it runs.`,
   ru: `Программа останавливается после ${events} событий или через ${SUBSCRIPTION_SECONDS} с: событие — это изменение в вашей песочнице, так что, пока она работает, сделайте его (например, мутацией createPost из урока).`,
 });

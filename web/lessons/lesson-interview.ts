@@ -1,4 +1,4 @@
-import { headingsOf } from '../lessons/lesson-directives.ts';
+import { headingsOf } from './lesson-directives.ts';
 
 /** A question a lesson's "Interview questions" section asks, with the answer it gives (if any). */
 export interface LessonInterviewQuestion {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { effectiveTheme, parseThemeChoice, THEME_STORAGE_KEY } from './theme-setting.ts';
 
-const BOOT_SOURCE = readFileSync(join(import.meta.dirname, 'theme-boot.js'), 'utf8');
+const BOOT_SOURCE = readFileSync(join(import.meta.dirname, '..', 'app', 'theme', 'theme-boot.js'), 'utf8');
 
 /** Runs theme-boot.js as the page's head does, against a storage and a system setting; returns what it set. */
 function bootTheme(stored: string | null, systemDark: boolean, storageThrows = false): string | null {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { captureOwnerOf, sandboxOf } from '../../session/session-id.ts';
-import type { AddressBudget, SlotRefusal } from '../../limits/address-budget.ts';
-import type { ConnectionKind } from '../../limits/client-limits.ts';
+import { captureOwnerOf, sandboxOf } from '../session/session-id.ts';
+import type { AddressBudget, SlotRefusal } from './address-budget.ts';
+import type { ConnectionKind } from './client-limits.ts';
 
 /** Which budget refused a connection: the key's own (a session's), or its address's or the server's. */
 export interface QuotaRefusal {

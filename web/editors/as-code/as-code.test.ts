@@ -164,7 +164,7 @@ describe('As code', () => {
   });
 
   it('makes Go stubs of every .proto file with a service in proto/', () => {
-    const root = join(import.meta.dirname, '../../proto');
+    const root = join(import.meta.dirname, '../../../proto');
     const walk = (folder: string): string[] =>
       readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
         entry.isDirectory() ? (['vendor', 'gen'].includes(entry.name) && folder === root ? [] : walk(join(folder, entry.name))) : [join(folder, entry.name)],

@@ -2,9 +2,7 @@
 // per protocol, built by each cell from its current text or draft (cell-spec.ts), never from the
 // lesson's original. Pure data: no DOM, so tests and Node import it.
 
-import type { Qos } from '../editors/mqtt/mqtt-cell-config.ts';
-
-export type Localized = { en: string; ru: string };
+import type { Qos } from '../mqtt/mqtt-cell-config.ts';
 
 /** One HTTP request exactly as the cell would send it (REST, gateway, GraphQL over HTTP, Connect unary JSON). */
 export interface HttpSpec {

@@ -1,7 +1,8 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import { literal, shellQuote } from './quote.ts';
-import type { AsCodeTarget, HttpSpec, Localized } from './spec.ts';
+import type { AsCodeTarget, HttpSpec } from './spec.ts';
 
 // One HTTP request in four languages. Every typed header goes along, then x-wirelab-sandbox.
 
@@ -76,7 +77,7 @@ export function httpAsPython(spec: HttpSpec, target: AsCodeTarget): GeneratedCod
 }
 
 export function httpAsJavaScript(spec: HttpSpec, target: AsCodeTarget): GeneratedCode {
-  const notes: Localized[] = [];
+  const notes: Bilingual[] = [];
   const sendable = spec.headers.filter(([name]) => !FETCH_UNSENDABLE.has(name.toLowerCase()));
   const dropped = spec.headers.filter(([name]) => FETCH_UNSENDABLE.has(name.toLowerCase())).map(([name]) => name);
   if (dropped.length > 0) {

@@ -1,6 +1,6 @@
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Bilingual } from './bilingual.ts';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE } from './problem.ts';
 
 /** The WebSocket protocol version this server speaks (RFC 6455 §4.1: 13; the drafts' 8 is not). */

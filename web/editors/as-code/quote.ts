@@ -8,7 +8,7 @@ export function literal(text: string): string {
 }
 
 /** Single-quoted for POSIX shells: nothing inside is special except the quote itself. */
-export { shellQuote } from '../editors/http/curl-command.ts';
+export { shellQuote } from '../http/curl-command.ts';
 
 /** A JSON value as source text: compact, one line (valid in Python only through json.loads). */
 export function jsonText(value: unknown): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoute, pathInLang } from './routes.ts';
-import { pickLang } from './preferred-lang.ts';
+import { pickLang } from '../app/preferred-lang.ts';
 import { estimateClockOffset } from './clock.ts';
 
 describe('parseRoute', () => {

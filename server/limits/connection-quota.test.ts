@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { newSessionId } from '../../session/session-id.ts';
-import { AddressBudget } from '../../limits/address-budget.ts';
-import { withClientLimits } from '../../limits/client-limits.ts';
+import { newSessionId } from '../session/session-id.ts';
+import { AddressBudget } from './address-budget.ts';
+import { withClientLimits } from './client-limits.ts';
 import { ConnectionQuota, quotaKey, quotaKeyOf } from './connection-quota.ts';
 
 function request(headers: Record<string, string>, address = '10.0.0.7'): IncomingMessage {

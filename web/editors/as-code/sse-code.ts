@@ -1,8 +1,9 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { AsCodeResult, GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { literal, shellQuote } from './quote.ts';
-import type { AsCodeTarget, Localized, SseSpec } from './spec.ts';
+import type { AsCodeTarget, SseSpec } from './spec.ts';
 
 // One Server-Sent Events stream: the console's GET (Accept: text/event-stream, the token), read
 // line by line as the event-stream format says (field: value, a blank line ends an event, a
@@ -13,7 +14,7 @@ const SANDBOX_HEADER = 'x-wirelab-sandbox';
 /** The longest a program reads, in seconds, when the sandbox stays quiet. */
 export const SSE_READ_SECONDS = 60;
 
-const quietNote = (events: number): Localized => ({
+const quietNote = (events: number): Bilingual => ({
   en: `The program stops after ${events} events or ${SSE_READ_SECONDS} s: the stream carries your sandbox's changes, so make one (the lesson's create-user cell, say) to see an event.`,
   ru: `Программа останавливается после ${events} событий или через ${SSE_READ_SECONDS} с: в потоке — изменения вашей песочницы, так что измените что-нибудь (например, ячейкой создания пользователя), чтобы увидеть событие.`,
 });

@@ -1,6 +1,7 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useEffect, useRef, useState } from 'react';
-import { DOMAIN_EVENT_TYPES, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contracts/event-stream/events.ts';
-import { sessionReady } from '../../app/session.ts';
+import { DOMAIN_EVENT_TYPES, GAP_EVENT, SHUTDOWN_EVENT } from '../../../contracts/sse/events.ts';
+import { sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import type { SseEvent } from '../../../wire/sse/decode-sse.ts';
@@ -10,7 +11,6 @@ import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { exchangeLink, findMessageSelection, watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { SseStreamReader } from './sse-reader.ts';
-import type { Localized } from '../../../contracts/own-server/check-result.ts';
 import { readOwnTarget } from '../target-switch/own-target.ts';
 import { eventStreamRelayUrl } from '../target-switch/relay-urls.ts';
 import { sseConsoleStrings } from './strings.ts';
@@ -159,8 +159,8 @@ async function runFetch(context: RunContext, path: string, resumeFrom: string | 
   }
 }
 
-function localizedOf(body: unknown): Localized | null {
-  const localized = (body as { localized?: Localized } | null)?.localized;
+function localizedOf(body: unknown): Bilingual | null {
+  const localized = (body as { localized?: Bilingual } | null)?.localized;
   return localized && typeof localized.en === 'string' && typeof localized.ru === 'string' ? localized : null;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBus } from '../../domain/index.ts';
+import { EventBus } from './index.ts';
 import { planReplay } from './event-replay.ts';
 
 function busWith(count: number, keep: number, sandboxOf: (i: number) => string = () => 'a'): { bus: EventBus; ids: number[] } {

@@ -1,5 +1,5 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { AsCodeLanguage } from './languages.ts';
-import type { Localized } from './spec.ts';
 
 /** A program for one cell in one language. */
 export interface GeneratedCode {
@@ -14,13 +14,13 @@ export interface GeneratedCode {
   /** one line: how to run it (null: paste it into a terminal) */
   run: string | null;
   /** what of the cell the program cannot do the same way, said once beside it */
-  notes: Localized[];
+  notes: Bilingual[];
 }
 
 /** The language has no program for this cell, and says why. */
 export interface NoCode {
   language: AsCodeLanguage;
-  unsupported: Localized;
+  unsupported: Bilingual;
 }
 
 export type AsCodeResult = GeneratedCode | NoCode;

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
-import { useStrings } from '../app/lang-context.ts';
-import { freshCurlToken, useSession } from '../app/session.ts';
+import { useStrings } from '../../kit/lang-context.ts';
+import { freshCurlToken, useSession } from '../../kit/session.ts';
 import { AsCodePanel } from './as-code-panel.tsx';
 import type { AsCodeSpec } from './spec.ts';
 import { asCodeStrings } from './strings.ts';

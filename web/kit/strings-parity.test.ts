@@ -23,7 +23,7 @@ const files = stringsFiles(WEB);
 
 describe('UI strings exist in Russian and English alike', () => {
   it('finds the strings files', () => {
-    expect(files.map((file) => relative(WEB, file))).toContain(join('app', 'strings.ts'));
+    expect(files.map((file) => relative(WEB, file))).toContain(join('kit', 'strings.ts'));
   });
 
   for (const file of files) {

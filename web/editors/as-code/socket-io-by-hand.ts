@@ -1,8 +1,9 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import { literal, shellQuote, wsOrigin } from './quote.ts';
 import { goWebSocketOpening } from './go-websocket.ts';
-import type { AsCodeTarget, Localized, SocketIoSpec } from './spec.ts';
+import type { AsCodeTarget, SocketIoSpec } from './spec.ts';
 
 // Socket.IO by hand, where no client library is at hand: the terminal's curl and Go, which has no
 // Socket.IO client in Debian. The packets are Socket.IO's own text, written out in the program.
@@ -20,7 +21,7 @@ const ACK_SECONDS = 10;
 /** A GET is never cut short: Engine.IO ends the session when a poll is aborted. The server answers one within its ping interval (25 s). */
 const POLL_MAX_SECONDS = 60;
 
-const curlTransportNote = (spec: SocketIoSpec): Localized[] =>
+const curlTransportNote = (spec: SocketIoSpec): Bilingual[] =>
   spec.transports.includes('websocket')
     ? [
         {

@@ -1,8 +1,9 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { AsCodeResult, GeneratedCode } from './generated.ts';
 import { tokenComment } from './generated.ts';
 import type { AsCodeLanguage } from './languages.ts';
 import { hostPort, literal, shellQuote } from './quote.ts';
-import type { AsCodeTarget, Localized, MqttSpec } from './spec.ts';
+import type { AsCodeTarget, MqttSpec } from './spec.ts';
 
 // One MQTT 3.1.1 client as the console sets it up: CONNECT (client id, clean session,
 // keep-alive, will), SUBSCRIBE with the filter, PUBLISH the message, wait a moment for a message
@@ -19,7 +20,7 @@ const MOSQUITTO_MIN_KEEP_ALIVE = 5;
 
 const userName = (target: AsCodeTarget) => `sandbox:${target.token}`;
 
-const TCP_NOTE: Localized = {
+const TCP_NOTE: Bilingual = {
   en: 'Plain TCP to the page’s own port (the server recognises an MQTT CONNECT), while the console speaks MQTT inside a WebSocket at /mqtt: the packets in your inspector are the same, without WebSocket frames around them. The user name sandbox:<token> carries your session token (MQTT has no headers): your sandbox’s topics, your inspector.',
   ru: 'Обычный TCP на тот же порт, что у страницы (сервер узнаёт MQTT по пакету CONNECT), а консоль говорит на MQTT внутри WebSocket на /mqtt: пакеты в вашем инспекторе те же, только без кадров WebSocket вокруг. Токен сессии передаётся в имени пользователя sandbox:<токен> (заголовков в MQTT нет): темы вашей песочницы, байты — в вашем инспекторе.',
 };

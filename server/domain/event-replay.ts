@@ -1,5 +1,6 @@
-import type { GapReason } from '../../../contracts/event-stream/events.ts';
-import { RECENT_EVENTS_KEPT, type DomainEvent, type EventBus } from '../../domain/index.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
+import type { GapReason } from '../../contracts/sse/events.ts';
+import { RECENT_EVENTS_KEPT, type DomainEvent, type EventBus } from './index.ts';
 
 export interface ReplayGap {
   /**
@@ -11,7 +12,7 @@ export interface ReplayGap {
   after: number;
   /** the oldest event of the sandbox still kept (null: none) */
   oldestKept: number | null;
-  message: { en: string; ru: string };
+  message: Bilingual;
 }
 
 export interface ReplayPlan {
