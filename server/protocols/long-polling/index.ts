@@ -6,6 +6,7 @@ import { planReplay, type ReplayPlan } from '../../domain/event-replay.ts';
 import { ConnectionQuota, quotaKey } from '../../limits/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
 import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HELD_PER_SESSION, MAX_HOLD_S, POLL_PATH, SHUTDOWN_RETRY_AFTER_S } from './limits.ts';
+import { pollRouteDocs } from './openapi-docs.ts';
 
 export { POLL_PATH } from './limits.ts';
 
@@ -53,6 +54,7 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: POLL_PATH,
     exposeHeadRoute: false,
+    config: { openapi: pollRouteDocs },
     handler: (request, reply) => {
       if (closing) {
         return sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), {

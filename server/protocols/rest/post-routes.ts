@@ -43,6 +43,7 @@ function postCollectionRoutes(app: FastifyInstance, prefix: string, tags: string
     {
       schema: {
         tags,
+        operationId: 'listPosts',
         summary: 'List posts',
         description: 'Page pagination by default, cursor pagination with `?cursor=`; `author_id` filters by author.',
         querystring: postListQuerySchema,
@@ -65,7 +66,9 @@ function postCollectionRoutes(app: FastifyInstance, prefix: string, tags: string
     {
       schema: {
         tags,
+        operationId: 'createPost',
         summary: 'Create a post',
+        description: 'Answers 201 Created with the new post, its URL in Location and its ETag; author_id must name a user of your sandbox.',
         body: postReplacementSchema,
         response: { 201: json('Created', { $ref: 'Post#' }), ...problems(400, 406, 413, 415, 422, 423, 429) },
       },
@@ -87,7 +90,9 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
     {
       schema: {
         tags,
+        operationId: 'getPost',
         summary: 'Get a post',
+        description: 'Send the ETag back in If-None-Match to get 304 Not Modified while the post is unchanged.',
         params: idParamsSchema,
         headers: conditionalReadHeadersSchema,
         response: { 200: json('The post', { $ref: 'Post#' }), 304: noContent('Not Modified'), ...problems(400, 404, 406, 429) },
@@ -104,6 +109,7 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
     {
       schema: {
         tags,
+        operationId: 'replacePost',
         summary: 'Replace a post',
         description: 'Every writable field is required.',
         params: idParamsSchema,
@@ -124,6 +130,7 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
     {
       schema: {
         tags,
+        operationId: 'updatePost',
         summary: 'Update some fields of a post',
         consumes: PATCH_MEDIA_TYPES,
         description: 'A JSON merge patch, as application/merge-patch+json or application/json.',
@@ -145,6 +152,7 @@ function postItemRoutes(app: FastifyInstance, tags: string[]): void {
     {
       schema: {
         tags,
+        operationId: 'deletePost',
         summary: 'Delete a post',
         description: 'Answers 204 No Content; the post’s comments go too.',
         params: idParamsSchema,
@@ -169,6 +177,7 @@ function commentRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags: ['comments'],
+        operationId: 'listPostComments',
         summary: 'List the comments of a post',
         description: 'Every comment, oldest first.',
         params: idParamsSchema,
@@ -191,7 +200,9 @@ function commentRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags: ['comments'],
+        operationId: 'createPostComment',
         summary: 'Comment on a post',
+        description: 'Answers 201 Created with the new comment and its URL in Location.',
         params: idParamsSchema,
         body: commentCreationSchema,
         response: { 201: json('Created', { $ref: 'Comment#' }), ...problems(400, 404, 406, 413, 415, 422, 423, 429) },
@@ -209,7 +220,9 @@ function commentRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags: ['comments'],
+        operationId: 'getPostComment',
         summary: 'Get one comment of a post',
+        description: 'A comment of another post is 404 here, as a comment that does not exist.',
         params: {
           type: 'object',
           required: ['id', 'commentId'],

@@ -247,6 +247,11 @@ export function problems(...statuses: ProblemStatus[]): Record<number, unknown> 
   );
 }
 
+/** One problem+json answer, for the routes beside the REST API that describe their own (config.openapi, see openapi.ts). */
+export function problemResponse(description: string): unknown {
+  return { description, content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } };
+}
+
 /** A JSON success response of the given schema. */
 export function json(description: string, schema: unknown): unknown {
   return { description, content: { 'application/json': { schema } } };

@@ -86,6 +86,7 @@ export function userHeaderVersionRoutes(app: FastifyInstance, prefix: string): v
     {
       schema: {
         tags: ['users (version in a header)'],
+        operationId: 'getUserByHeaderVersion',
         summary: 'Get a user, in the version a header asks for',
         description:
           'Send `Accept: application/vnd.wirelab.v2+json` or `Api-Version: 2` for the version 2 representation (as /v2/users/:id); without either you get version 1 (as /v1/users/:id). The answer carries `Api-Version` and `Vary: Accept, Api-Version`.',

@@ -37,6 +37,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'listUsers',
         summary: 'List users',
         description:
           'Page pagination by default (`?page=2&limit=5`: items, page, limit, total and a Link header), or cursor pagination with `?cursor=` (items and next_cursor). Filters combine with AND.',
@@ -65,6 +66,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'createUser',
         summary: 'Create a user',
         description: 'Answers 201 Created with the new user, its URL in Location and its ETag.',
         body: userCreationSchema,
@@ -83,6 +85,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'getUser',
         summary: 'Get a user',
         description: 'Send the ETag back in If-None-Match to get 304 Not Modified while the user is unchanged.',
         params: idParamsSchema,
@@ -101,6 +104,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'replaceUser',
         summary: 'Replace a user',
         description: 'A full replacement: every writable field is required (compare PATCH). If-Match makes it safe against lost updates.',
         params: idParamsSchema,
@@ -121,6 +125,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'updateUser',
         summary: 'Update some fields of a user',
         consumes: PATCH_MEDIA_TYPES,
         description:
@@ -143,6 +148,7 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'deleteUser',
         summary: 'Delete a user',
         description: 'Answers 204 No Content. The user’s posts and comments go too.',
         params: idParamsSchema,
@@ -168,6 +174,7 @@ function userPostsRoute(app: FastifyInstance): void {
     {
       schema: {
         tags: ['users'],
+        operationId: 'listUserPosts',
         summary: 'List the posts of a user',
         description: 'The same paging as GET /v1/posts, limited to one author.',
         params: idParamsSchema,

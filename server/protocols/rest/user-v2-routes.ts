@@ -25,6 +25,7 @@ export function userV2Routes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'listUsersV2',
         summary: 'List users (v2)',
         description: 'The same query parameters as v1; paging metadata and links move from headers into the envelope.',
         querystring: userListQuerySchema,
@@ -76,7 +77,9 @@ export function userV2Routes(app: FastifyInstance, prefix: string): void {
     {
       schema: {
         tags,
+        operationId: 'getUserV2',
         summary: 'Get a user (v2)',
+        description: 'The same user as GET /v1/users/{id}, in version 2: an envelope (data, meta.version, links), camelCase, the name split in two.',
         params: idParamsSchema,
         headers: conditionalReadHeadersSchema,
         response: {

@@ -19,6 +19,7 @@ import {
   SHUTDOWN_RETRY_MS,
 } from './limits.ts';
 import { planReplay } from '../../domain/event-replay.ts';
+import { eventsRouteDocs } from './openapi-docs.ts';
 
 export { EVENTS_PATH } from './limits.ts';
 
@@ -94,6 +95,7 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
     url: EVENTS_PATH,
     // A HEAD would be held open with nothing to say.
     exposeHeadRoute: false,
+    config: { openapi: eventsRouteDocs },
     handler: (request, reply) => {
       if (closing) return sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), { 'retry-after': '5' });
       const accept = request.headers.accept;

@@ -15,6 +15,7 @@ import { createAsyncIterable, invokeUnaryImplementation, transformInvokeImplemen
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StatusSchema } from '../../../../proto/gen/google/rpc/status_pb.ts';
 import { httpBindings, requestJson, type HttpBinding } from './http-rules.ts';
+import { transcodingDocs } from './transcoding-docs.ts';
 
 /** Limits of REST transcoding (README.md, "Limits"). */
 export const TRANSCODING_LIMITS = {
@@ -148,6 +149,7 @@ export async function transcodingRoutes(app: FastifyInstance, options: Transcodi
       method: binding.verb,
       url: binding.routePath,
       bodyLimit: TRANSCODING_LIMITS.bodyBytes,
+      config: { openapi: transcodingDocs(binding) },
       handler: async (request, reply) => {
         const params = request.params as Record<string, string>;
         const query = new URL(request.url, 'http://transcoding.invalid').searchParams;

@@ -10,6 +10,7 @@ import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
 import { directNotification, encodeNotification, notificationTopic, publishRemainingLength } from './notification.ts';
 import { CONSUMER_NAME, MAX_BODY_DEPTH, NOTIFIER, PIPELINE_PATH, RETRY_AFTER_S, type PipelineLimits } from './limits.ts';
 import { pipelineMessages as text } from './messages.ts';
+import { pipelineRouteDocs } from './openapi-docs.ts';
 import { bodyProblem, consumerChangeSchema, CONSUMER_KEYS, directCallSchema, NOTIFICATION_KEYS, strictValidatorCompiler, tooDeep } from './schemas.ts';
 
 export interface RouteContext {
@@ -79,14 +80,14 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
       reply.header('cache-control', 'no-store');
     });
 
-    scope.get(PIPELINE_PATH, async (request, reply) => {
+    scope.get(PIPELINE_PATH, { config: { openapi: pipelineRouteDocs.state } }, async (request, reply) => {
       const lab = labFor(request, reply);
       return isLab(lab) ? lab.state() : lab;
     });
 
     scope.put<{ Params: { name: string }; Body: ConsumerChange | undefined }>(
       `${PIPELINE_PATH}/consumers/:name`,
-      { schema: { body: consumerChangeSchema(limits.maxDelayMs) } },
+      { schema: { body: consumerChangeSchema(limits.maxDelayMs) }, config: { openapi: pipelineRouteDocs.putConsumer } },
       async (request, reply) => {
         const { name } = request.params;
         if (!CONSUMER_NAME.test(name)) return problem(request, reply, 422, 'invalid-consumer', 'Unprocessable Content', text.badName(name.slice(0, 40)));
@@ -108,22 +109,26 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
       },
     );
 
-    scope.delete<{ Params: { name: string } }>(`${PIPELINE_PATH}/consumers/:name`, async (request, reply) => {
-      const { name } = request.params;
-      const refused = overBudget(request, reply);
-      if (refused) return refused;
-      const lab = labFor(request, reply);
-      if (!isLab(lab)) return lab;
-      if (name === NOTIFIER) return problem(request, reply, 409, 'notifier-stays', 'Conflict', text.notifierStays());
-      if (!lab.has(name)) return problem(request, reply, 404, 'no-such-consumer', 'Not Found', text.noSuchConsumer(name.slice(0, 40)));
-      await lab.remove(name);
-      return reply.code(204).send();
-    });
+    scope.delete<{ Params: { name: string } }>(
+      `${PIPELINE_PATH}/consumers/:name`,
+      { config: { openapi: pipelineRouteDocs.deleteConsumer } },
+      async (request, reply) => {
+        const { name } = request.params;
+        const refused = overBudget(request, reply);
+        if (refused) return refused;
+        const lab = labFor(request, reply);
+        if (!isLab(lab)) return lab;
+        if (name === NOTIFIER) return problem(request, reply, 409, 'notifier-stays', 'Conflict', text.notifierStays());
+        if (!lab.has(name)) return problem(request, reply, 404, 'no-such-consumer', 'Not Found', text.noSuchConsumer(name.slice(0, 40)));
+        await lab.remove(name);
+        return reply.code(204).send();
+      },
+    );
 
     // The direct call: the caller waits while the worker works, and fails at once while it is down.
     scope.post<{ Body: { order: number | string; text?: string } }>(
       `${PIPELINE_PATH}/notifications`,
-      { schema: { body: directCallSchema } },
+      { schema: { body: directCallSchema }, config: { openapi: pipelineRouteDocs.notify } },
       async (request, reply) => {
         if (request.body === undefined) return problem(request, reply, 422, 'invalid-order', 'Unprocessable Content', text.orderRequired());
         // Checked before anything is published: a PUBLISH past the broker's limit would close the notifier's connection.
@@ -175,7 +180,7 @@ function labEventsRoute(
     labFor,
   }: { streams: ConnectionQuota; maxStreams: number; labFor: (request: FastifyRequest, reply: FastifyReply) => PipelineLab | FastifyReply },
 ): void {
-  scope.get(`${PIPELINE_PATH}/events`, async (request, reply) => {
+  scope.get(`${PIPELINE_PATH}/events`, { config: { openapi: pipelineRouteDocs.events } }, async (request, reply) => {
     const admission = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
     if (admission.refused)
       return problem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text.tooManyStreams(maxStreams), {
