@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { toBinary, create } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../proto/gen/wirelab/users/v1/users_pb.ts';
+import { encodeEnvelope } from '../wire/grpc/envelope.ts';
 import { startBenchServer, type BenchServer } from './bench-process.ts';
 import { spreadOf, targetLine } from './targets.ts';
 
@@ -90,13 +91,6 @@ function median(samples: Sample[]): Sample {
     p99: mid(samples.map((s) => s.p99)),
     cpuUs: mid(samples.map((s) => s.cpuUs)),
   };
-}
-
-/** A gRPC message on the wire: the 5-byte envelope (not compressed, length) and the protobuf. */
-function grpcEnvelope(message: Uint8Array): Buffer {
-  const header = Buffer.alloc(5);
-  header.writeUInt32BE(message.byteLength, 1);
-  return Buffer.concat([header, message]);
 }
 
 /** h2load over h2c for DURATION_S: requests per second, or null when h2load is not installed. */
@@ -174,7 +168,7 @@ try {
   const runs = new Map<Configuration, Sample[]>(CONFIGURATIONS.map((c) => [c, []]));
   const pluginOnlyRuns = new Map<Configuration, Sample[]>(CONNECT.map((c) => [c, []]));
   const body = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-grpc-')), 'get-user.grpc');
-  writeFileSync(body, grpcEnvelope(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
+  writeFileSync(body, encodeEnvelope(0, toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
   const grpcRequest = { data: body, headers: ['content-type: application/grpc', 'te: trailers'] };
   const h2: H2Series = { rest: [], grpc: [], grpcPluginOnly: [] };
   let h2loadFound = true;

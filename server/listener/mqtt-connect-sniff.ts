@@ -1,3 +1,5 @@
+import { readRemainingLength } from '../../wire/mqtt/remaining-length.ts';
+
 /**
  * Recognises the start of an MQTT CONNECT packet among a connection's first bytes, so the
  * one-port listener can tell an MQTT client from an HTTP one (no HTTP request starts with 0x10).
@@ -18,17 +20,10 @@ export function sniffMqttConnect(bytes: Uint8Array): MqttSniff {
   if (bytes.length === 0) return 'need-more';
   if (bytes[0] !== CONNECT_FIRST_BYTE) return 'not-mqtt';
 
-  // Remaining length: 1 to 4 bytes, 7 bits each, the high bit says another byte follows.
-  let remaining = 0;
-  let index = 1;
-  for (let shift = 0; ; shift += 7) {
-    if (index >= bytes.length) return 'need-more';
-    const byte = bytes[index++]!;
-    remaining += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) break;
-    if (index === 5) return 'not-mqtt';
-  }
-  if (remaining < MIN_REMAINING_LENGTH) return 'not-mqtt';
+  const remaining = readRemainingLength(bytes, 1);
+  if (remaining === 'need-more') return 'need-more';
+  if (remaining === 'malformed' || remaining.length < MIN_REMAINING_LENGTH) return 'not-mqtt';
+  const index = remaining.bodyStart;
 
   // Protocol name: a 2-byte big-endian length, then the name; then the protocol level byte.
   if (bytes.length < index + 2) return 'need-more';

@@ -131,7 +131,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   const [http1ConnectionListener] = http1.listeners('connection') as Array<(socket: Duplex) => void>;
   http1.removeAllListeners('connection');
   http1.on('connection', (socket: Socket) => {
-    if (!gate || admitAtAccept(gate, socket, options.proxyProtocolFrom)) sniff(socket);
+    if (!gate || admitAtAccept(gate, socket, options.proxyProtocolFrom)) sniff(socket, sniffContext);
   });
 
   // Connections whose protocol is not known yet. Neither Node's HTTP/1.1 server nor the HTTP/2
@@ -139,47 +139,15 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   // connection (fetch does, after an aborted stream) would hold close() for firstBytesMs.
   const sniffing = new Set<Socket>();
 
-  function sniff(socket: Socket): void {
-    let seen: Buffer = Buffer.alloc(0);
-    // may the first bytes still be a trusted balancer's PROXY header?
-    let proxyHeaderPossible = Boolean(options.proxyProtocolFrom?.has(plainAddress(socket.remoteAddress ?? '')));
-    let client: ProxiedClient | null = null;
-    sniffing.add(socket);
-    socket.once('close', () => sniffing.delete(socket));
-    socket.setTimeout(timeouts.firstBytesMs, () => socket.destroy());
-    const onData = (chunk: Buffer): void => {
-      seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
-      if (proxyHeaderPossible) {
-        const header = readProxyHeader(seen);
-        if (header.kind === 'need-more') return;
-        if (header.kind === 'invalid') return void socket.destroy();
-        proxyHeaderPossible = false;
-        if (header.kind === 'header') {
-          client = header.client;
-          // the header is the balancer's, not the student's: it never reaches the tap
-          seen = seen.subarray(header.length);
-          if (seen.length === 0) return;
-        }
-      }
-      const compared = Math.min(seen.length, H2_PREFACE.length);
-      const looksLikeH2 = seen.subarray(0, compared).equals(H2_PREFACE.subarray(0, compared));
-      if (looksLikeH2 && seen.length < H2_PREFACE.length) return;
-      const mqtt = !looksLikeH2 && mqttHandler ? sniffMqttConnect(seen) : 'not-mqtt';
-      if (mqtt === 'need-more') return;
-      socket.off('data', onData);
-      sniffing.delete(socket);
-      socket.pause();
-      socket.setTimeout(0);
-      hand(socket, seen, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1', client);
-    };
-    socket.on('data', onData);
-    socket.on('error', () => socket.destroy());
-    // Ended before its protocol was known: there is no request to answer (the server is half-open
-    // by default, so without this the connection would wait for firstBytesMs).
-    socket.once('end', () => sniffing.has(socket) && socket.destroy());
-  }
+  const sniffContext: SniffContext = {
+    firstBytesMs: timeouts.firstBytesMs,
+    proxyProtocolFrom: options.proxyProtocolFrom,
+    sniffing,
+    mqttRouted: () => mqttHandler !== null,
+    hand,
+  };
 
-  function hand(socket: Socket, firstBytes: Buffer, transport: 'http/1.1' | 'h2c' | 'mqtt', client: ProxiedClient | null): void {
+  function hand(socket: Socket, firstBytes: Buffer, transport: SniffedTransport, client: ProxiedClient | null): void {
     const tapped = new TapSocket(socket, client);
     // Paced HTTP/1.1 is given to the parser a request at a time: pipelined requests wait like separate reads.
     if (gate && transport === 'http/1.1') tapped.requestFramer = new Http1RequestFramer(false);
@@ -208,18 +176,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       mqttHandler = handler;
     },
     installUpgradeRouting() {
-      const fallbacks = http1.listeners('upgrade') as UpgradeHandler[];
-      http1.removeAllListeners('upgrade');
-      http1.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-        spendRequest(req);
-        options.onRequestArrived?.(req);
-        if (options.admitUpgrade && !options.admitUpgrade.admits(req)) return options.admitUpgrade.refuse(req, socket);
-        options.captures?.upgraded(socket);
-        const route = upgradeRoutes.find((r) => req.url?.startsWith(r.prefix));
-        if (route) return route.handler(req, socket, head);
-        if (fallbacks.length === 0) return socket.destroy();
-        for (const fallback of fallbacks) fallback.call(http1, req, socket, head);
-      });
+      routeUpgrades(http1, upgradeRoutes, spendRequest, options);
     },
     closeHttp2Sessions() {
       for (const session of sessions) session.close();
@@ -230,6 +187,89 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     },
     gate,
   };
+}
+
+/**
+ * Takes over the HTTP/1.1 server's upgrades: each is paced and admitted (or refused) first, then
+ * goes to the route of its path prefix, else to the listeners that were there before (none: closed).
+ */
+function routeUpgrades(
+  http1: http.Server,
+  routes: ReadonlyArray<{ prefix: string; handler: UpgradeHandler }>,
+  spendRequest: (req: http.IncomingMessage) => void,
+  options: OnePortOptions,
+): void {
+  const fallbacks = http1.listeners('upgrade') as UpgradeHandler[];
+  http1.removeAllListeners('upgrade');
+  http1.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    spendRequest(req);
+    options.onRequestArrived?.(req);
+    if (options.admitUpgrade && !options.admitUpgrade.admits(req)) return options.admitUpgrade.refuse(req, socket);
+    options.captures?.upgraded(socket);
+    const route = routes.find((r) => req.url?.startsWith(r.prefix));
+    if (route) return route.handler(req, socket, head);
+    if (fallbacks.length === 0) return socket.destroy();
+    for (const fallback of fallbacks) fallback.call(http1, req, socket, head);
+  });
+}
+
+type SniffedTransport = 'http/1.1' | 'h2c' | 'mqtt';
+
+/** What sniffing a new connection needs of its server. */
+interface SniffContext {
+  firstBytesMs: number;
+  proxyProtocolFrom: ReadonlySet<string> | undefined;
+  /** connections whose protocol is not known yet (the server closes them on shutdown) */
+  sniffing: Set<Socket>;
+  /** an MQTT handler is routed: without one no connection is taken for MQTT */
+  mqttRouted(): boolean;
+  /** gives the connection, its first bytes and its client to the parser of its protocol */
+  hand(socket: Socket, firstBytes: Buffer, transport: SniffedTransport, client: ProxiedClient | null): void;
+}
+
+/**
+ * Reads a new connection's first bytes until its protocol is known: a trusted balancer's PROXY
+ * header first (taken off), then the HTTP/2 preface, an MQTT CONNECT, or else HTTP/1.1.
+ */
+function sniff(socket: Socket, context: SniffContext): void {
+  const { sniffing } = context;
+  let seen: Buffer = Buffer.alloc(0);
+  // may the first bytes still be a trusted balancer's PROXY header?
+  let proxyHeaderPossible = Boolean(context.proxyProtocolFrom?.has(plainAddress(socket.remoteAddress ?? '')));
+  let client: ProxiedClient | null = null;
+  sniffing.add(socket);
+  socket.once('close', () => sniffing.delete(socket));
+  socket.setTimeout(context.firstBytesMs, () => socket.destroy());
+  const onData = (chunk: Buffer): void => {
+    seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+    if (proxyHeaderPossible) {
+      const header = readProxyHeader(seen);
+      if (header.kind === 'need-more') return;
+      if (header.kind === 'invalid') return void socket.destroy();
+      proxyHeaderPossible = false;
+      if (header.kind === 'header') {
+        client = header.client;
+        // the header is the balancer's, not the student's: it never reaches the tap
+        seen = seen.subarray(header.length);
+        if (seen.length === 0) return;
+      }
+    }
+    const compared = Math.min(seen.length, H2_PREFACE.length);
+    const looksLikeH2 = seen.subarray(0, compared).equals(H2_PREFACE.subarray(0, compared));
+    if (looksLikeH2 && seen.length < H2_PREFACE.length) return;
+    const mqtt = !looksLikeH2 && context.mqttRouted() ? sniffMqttConnect(seen) : 'not-mqtt';
+    if (mqtt === 'need-more') return;
+    socket.off('data', onData);
+    sniffing.delete(socket);
+    socket.pause();
+    socket.setTimeout(0);
+    context.hand(socket, seen, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1', client);
+  };
+  socket.on('data', onData);
+  socket.on('error', () => socket.destroy());
+  // Ended before its protocol was known: there is no request to answer (the server is half-open
+  // by default, so without this the connection would wait for firstBytesMs).
+  socket.once('end', () => sniffing.has(socket) && socket.destroy());
 }
 
 /**

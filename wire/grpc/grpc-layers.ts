@@ -5,17 +5,18 @@ import { rangeOf, type PayloadContext, type PayloadLayer, type PayloadOffsets } 
 import type { ByteRange, WireNode } from '../types.ts';
 import { decodeProtobuf, hex } from '../protobuf/decode-protobuf.ts';
 import { methodForPath, messageByName } from '../protobuf/schema.ts';
+import { ENVELOPE_FLAGS, ENVELOPE_HEADER_BYTES, envelopeLength } from './envelope.ts';
 import { fromBase64, grpcCodeFromConnect, grpcCodeName, grpcStatusNode, pinRanges, type LocatedField } from './grpc-status.ts';
 
 // What travels inside the bodies of gRPC calls. All three protocols frame messages the same way,
 // a length-prefixed envelope: 1 flags byte, a 4-byte big-endian length, the message.
+// The envelope's rules are in envelope.ts.
 //   gRPC (application/grpc…, HTTP/2 DATA): flag 0x01 = compressed; the status is in HTTP/2 trailers.
 //   gRPC-Web (application/grpc-web…): flag 0x80 marks the last envelope, the trailers as text.
 //   Connect streaming (application/connect+proto|json): flag 0x02 marks the end-stream JSON.
 // Connect unary (application/proto) sends the bare message as the body.
 
 type Protocol = 'grpc' | 'grpc-web' | 'connect';
-const ENVELOPE_HEADER_BYTES = 5;
 /**
  * Messages of one body decoded field by field: the last ones (the inspector lists the newest
  * first). Older ones keep their envelope and fields but show their bytes only: a long stream of
@@ -160,10 +161,12 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
       break;
     }
     const flags = payload[position];
-    const length = ((payload[position + 1] << 24) >>> 0) + (payload[position + 2] << 16) + (payload[position + 3] << 8) + payload[position + 4];
+    const length = envelopeLength(payload, position);
     const bodyStart = position + ENVELOPE_HEADER_BYTES;
     const available = Math.min(length, payload.length - bodyStart);
-    const isTrailers = (protocol === 'grpc-web' && (flags & 0x80) !== 0) || (protocol === 'connect' && (flags & 0x02) !== 0);
+    const isTrailers =
+      (protocol === 'grpc-web' && (flags & ENVELOPE_FLAGS.grpcWebTrailers) !== 0) ||
+      (protocol === 'connect' && (flags & ENVELOPE_FLAGS.connectEndStream) !== 0);
     const memo = available === length ? (index >= firstDetailed ? memos?.detailed : memos?.brief) : undefined;
     const envelopeIndex = index;
     const known = memo?.get(offsets(position));
@@ -197,7 +200,7 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
       if (!complete) node.error = context.complete ? 'truncated' : 'incomplete';
       nodes.push(node);
     } else {
-      const compressed = (flags & 0x01) !== 0;
+      const compressed = (flags & ENVELOPE_FLAGS.compressed) !== 0;
       const schema = schemaFor(method, direction);
       const content =
         index >= firstDetailed
@@ -265,7 +268,7 @@ interface KnownEnvelope {
 function countEnvelopes(payload: Uint8Array): number {
   let count = 0;
   for (let position = 0; position + ENVELOPE_HEADER_BYTES <= payload.length; count += 1) {
-    const length = ((payload[position + 1] << 24) >>> 0) + (payload[position + 2] << 16) + (payload[position + 3] << 8) + payload[position + 4];
+    const length = envelopeLength(payload, position);
     position += ENVELOPE_HEADER_BYTES + length;
   }
   return count;
@@ -292,9 +295,9 @@ function protocolName(protocol: Protocol): string {
 
 function flagText(flags: number, protocol: Protocol, lang: 'en' | 'ru'): string {
   const parts: string[] = [];
-  if (flags & 0x01) parts.push(lang === 'en' ? 'compressed' : 'сжато');
-  if (protocol === 'grpc-web' && flags & 0x80) parts.push(lang === 'en' ? 'trailers' : 'трейлеры');
-  if (protocol === 'connect' && flags & 0x02) parts.push(lang === 'en' ? 'end of stream' : 'конец потока');
+  if (flags & ENVELOPE_FLAGS.compressed) parts.push(lang === 'en' ? 'compressed' : 'сжато');
+  if (protocol === 'grpc-web' && flags & ENVELOPE_FLAGS.grpcWebTrailers) parts.push(lang === 'en' ? 'trailers' : 'трейлеры');
+  if (protocol === 'connect' && flags & ENVELOPE_FLAGS.connectEndStream) parts.push(lang === 'en' ? 'end of stream' : 'конец потока');
   const plain = lang === 'en' ? 'a message, not compressed' : 'сообщение без сжатия';
   return `0x${flags.toString(16).padStart(2, '0')} = ${parts.length > 0 ? parts.join(', ') : plain}`;
 }

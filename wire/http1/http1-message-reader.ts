@@ -252,8 +252,28 @@ function parseMessage(segment: StreamSegment, start: MessageStart, kind: Message
   if ('error' in headEnd) return malformed(headEnd.node, headEnd.error);
   children.push(headEnd.blankLine);
   message.bodyStart = headEnd.blankLine.range.end;
+  return readBody({ cursor, base, bytes, message, children, finish, malformed, options, headersNode, headerNodes });
+}
 
-  // Message body length (RFC 9112 §6.3)
+/** A message whose head was read, as its body's readers need it. */
+interface HeadRead {
+  cursor: LineCursor;
+  base: number;
+  bytes: Uint8Array;
+  message: ParsedMessage;
+  children: WireNode[];
+  finish: Finish;
+  malformed: Malformed;
+  options: ParseOptions;
+  headersNode: WireNode;
+  /** the nodes of each header field, by lower-case name */
+  headerNodes: Map<string, WireNode[]>;
+}
+
+/** The body, framed as RFC 9112 §6.3 says: none, chunked, Content-Length, or until the connection closes. */
+function readBody(head: HeadRead): ParsedMessage {
+  const { cursor, base, bytes, message, children, finish, malformed, options, headersNode, headerNodes } = head;
+  const kind = message.kind;
   const status = kind === 'response' ? Number(message.startLine[1]) : 0;
   const method = (kind === 'request' ? message.startLine[0] : (options.requestMethod ?? '')).toUpperCase();
   if (kind === 'response') {
@@ -292,32 +312,36 @@ function parseMessage(segment: StreamSegment, start: MessageStart, kind: Message
     message.framing = 'until-close';
     return readUntilClose(cursor, base, bytes, message, children, finish, options.streamEnded);
   }
-  if (contentLengths.length > 0) {
-    const values = contentLengths.flatMap((value) => value.split(',')).map((value) => value.trim());
-    const length = values.every((value) => /^\d+$/.test(value)) && new Set(values).size === 1 ? Number(values[0]) : Number.NaN;
-    const node = headerNodes.get('content-length')?.[0] ?? headersNode;
-    if (!Number.isSafeInteger(length)) return malformed(node, 'invalid-content-length');
-    message.framing = 'content-length';
-    const available = Math.min(length, bytes.length - cursor.at);
-    const bodyLocal = cursor.at;
-    message.body = bytes.subarray(bodyLocal, bodyLocal + available);
-    if (length > 0 || available > 0) {
-      children.push({
-        kind: 'body',
-        label: 'Body',
-        value: available < length ? `${available} of ${length} bytes` : `${length} bytes`,
-        range: { start: abs(bodyLocal), end: abs(bodyLocal + available) },
-        ...(available < length ? { error: 'incomplete' } : {}),
-      });
-    }
-    return finish(bodyLocal + available, available === length);
-  }
+  if (contentLengths.length > 0) return readContentLengthBody(head, contentLengths);
   if (kind === 'request') {
     message.framing = 'none';
     return finish(cursor.at, true);
   }
   message.framing = 'until-close';
   return readUntilClose(cursor, base, bytes, message, children, finish, options.streamEnded);
+}
+
+/** A body of `Content-Length` bytes: every value given must be the same number (RFC 9112 §6.3, 5). */
+function readContentLengthBody(head: HeadRead, contentLengths: string[]): ParsedMessage {
+  const { cursor, base, bytes, message, children, finish, malformed, headersNode, headerNodes } = head;
+  const values = contentLengths.flatMap((value) => value.split(',')).map((value) => value.trim());
+  const length = values.every((value) => /^\d+$/.test(value)) && new Set(values).size === 1 ? Number(values[0]) : Number.NaN;
+  const node = headerNodes.get('content-length')?.[0] ?? headersNode;
+  if (!Number.isSafeInteger(length)) return malformed(node, 'invalid-content-length');
+  message.framing = 'content-length';
+  const available = Math.min(length, bytes.length - cursor.at);
+  const bodyLocal = cursor.at;
+  message.body = bytes.subarray(bodyLocal, bodyLocal + available);
+  if (length > 0 || available > 0) {
+    children.push({
+      kind: 'body',
+      label: 'Body',
+      value: available < length ? `${available} of ${length} bytes` : `${length} bytes`,
+      range: { start: base + bodyLocal, end: base + bodyLocal + available },
+      ...(available < length ? { error: 'incomplete' } : {}),
+    });
+  }
+  return finish(bodyLocal + available, available === length);
 }
 
 function parseStartLine(

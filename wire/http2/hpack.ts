@@ -81,6 +81,12 @@ class BlockReader {
   }
 }
 
+/** What one representation of a header block gives: its node (and field), or why the block cannot go on. */
+type BlockStep = { node: WireNode; field?: HpackField } | BlockError;
+type BlockError = { error: string; label: string; labelRu: string };
+
+const stepError = (error: string, label: string, labelRu: string): BlockError => ({ error, label, labelRu });
+
 export class HpackDecoder {
   private dynamic: TableEntry[] = [];
   private size = 0;
@@ -134,128 +140,137 @@ export class HpackDecoder {
     while (reader.position < block.length) {
       const start = reader.position;
       const first = block[start];
-      if (first & 0x80) {
-        const index = reader.integer(7);
-        if (index === undefined) return fail('truncated-integer', start, 'Indexed field: the index is cut short', 'Индексированное поле: индекс оборван');
-        const entry = this.lookup(index);
-        if ('error' in entry) return fail(entry.error, start, entry.label, entry.labelRu);
-        const range = rangeOf(offsets, start, reader.position);
-        const node: WireNode = {
-          kind: 'hpack-field',
-          label: entry.name,
-          value: entry.value,
-          range,
-          children: [
-            ru(
-              {
-                kind: 'hpack-indexed',
-                label: `1······· indexed field, index ${index}`,
-                value:
-                  index <= STATIC_ENTRIES
-                    ? `static table entry ${index}`
-                    : `dynamic table entry ${index} (${index - STATIC_ENTRIES} of ${this.dynamic.length}, newest first)`,
-                range,
-              },
-              `1······· индексированное поле, индекс ${index}`,
-              index <= STATIC_ENTRIES
-                ? `запись ${index} статической таблицы`
-                : `запись ${index} динамической таблицы (${index - STATIC_ENTRIES}-я из ${this.dynamic.length}, новые первыми)`,
-            ),
-          ],
-        };
-        fields.push({ name: entry.name, value: entry.value, representation: 'indexed', range, node });
-        nodes.push(node);
-        continue;
-      }
-      if ((first & 0xe0) === 0x20) {
-        const size = reader.integer(5);
-        if (size === undefined)
-          return fail('truncated-integer', start, 'Table size update: the size is cut short', 'Изменение размера таблицы: размер оборван');
-        if (size > this.tableSizeLimit) {
-          return fail(
-            'table-size-above-limit',
-            start,
-            `Table size update to ${size} bytes: above the ${this.tableSizeLimit} bytes the decoder allowed (SETTINGS_HEADER_TABLE_SIZE), a decoding error`,
-            `Изменение размера таблицы до ${bytesRu(size)}: больше разрешённых декодером ${bytesRu(this.tableSizeLimit)} (SETTINGS_HEADER_TABLE_SIZE), ошибка декодирования`,
-          );
-        }
-        const node = ru(
-          {
-            kind: 'hpack-table-size-update',
-            label: '001····· dynamic table size update',
-            value: `${size} bytes`,
-            range: rangeOf(offsets, start, reader.position),
-          },
-          '001····· изменение размера динамической таблицы',
-          bytesRu(size),
-        );
-        this.maxSize = size;
-        this.evict();
-        nodes.push(node);
-        continue;
-      }
-      const representation: HpackField['representation'] =
-        (first & 0xc0) === 0x40 ? 'literal-incremental-indexing' : (first & 0xf0) === 0x10 ? 'literal-never-indexed' : 'literal-without-indexing';
-      const prefixBits = representation === 'literal-incremental-indexing' ? 6 : 4;
-      const nameIndex = reader.integer(prefixBits);
-      if (nameIndex === undefined) return fail('truncated-integer', start, 'Literal field: the name index is cut short', 'Литерал: индекс имени оборван');
-      const prefixEnd = reader.position;
-      const fromStatic = nameIndex <= STATIC_ENTRIES;
-      const children: WireNode[] = [
-        ru(
-          {
-            kind: 'hpack-literal',
-            label: `${LITERAL_PATTERN[representation]} ${LITERAL_LABEL[representation]}`,
-            value: nameIndex === 0 ? 'new name follows' : `name from ${fromStatic ? 'static' : 'dynamic'} table entry ${nameIndex}`,
-            range: rangeOf(offsets, start, prefixEnd),
-          },
-          `${LITERAL_PATTERN[representation]} ${LITERAL_LABEL_RU[representation]}`,
-          nameIndex === 0 ? 'дальше идёт новое имя' : `имя из записи ${nameIndex} ${fromStatic ? 'статической' : 'динамической'} таблицы`,
-        ),
-      ];
-      let name: string;
-      let nameLength: number;
-      if (nameIndex === 0) {
-        const literal = this.readString(reader, offsets, 'name');
-        if ('error' in literal) {
-          const cut = literal.error === 'truncated-string' || literal.error === 'truncated-integer';
-          return fail(
-            literal.error,
-            start,
-            `Literal field: the name is ${cut ? 'cut short' : 'not valid Huffman code'}`,
-            `Литерал: имя ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`,
-          );
-        }
-        name = literal.text;
-        nameLength = literal.length;
-        children.push(literal.node);
-      } else {
-        const entry = this.lookup(nameIndex);
-        if ('error' in entry) return fail(entry.error, start, entry.label, entry.labelRu);
-        name = entry.name;
-        nameLength = entry.nameLength;
-      }
-      const literal = this.readString(reader, offsets, 'value');
-      if ('error' in literal) {
-        const cut = literal.error === 'truncated-string' || literal.error === 'truncated-integer';
-        return fail(
-          literal.error,
-          start,
-          `Literal field ${name}: the value is ${cut ? 'cut short' : 'not valid Huffman code'}`,
-          `Литерал ${name}: значение ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`,
-        );
-      }
-      children.push(literal.node);
-      const range = rangeOf(offsets, start, reader.position);
-      if (representation === 'literal-incremental-indexing') this.add(name, literal.text, nameLength, literal.length);
-      const node: WireNode = { kind: 'hpack-field', label: name, value: literal.text, range, children };
-      fields.push({ name, value: literal.text, representation, range, node });
-      nodes.push(node);
+      const step =
+        first & 0x80
+          ? this.indexedField(reader, offsets, start)
+          : (first & 0xe0) === 0x20
+            ? this.tableSizeUpdate(reader, offsets, start)
+            : this.literalField(reader, offsets, start, first);
+      if ('error' in step) return fail(step.error, start, step.label, step.labelRu);
+      if (step.field) fields.push(step.field);
+      nodes.push(step.node);
     }
     return { fields, nodes };
   }
 
-  private lookup(index: number): { name: string; value: string; nameLength: number } | { error: string; label: string; labelRu: string } {
+  /** `1xxxxxxx`: a field from the static or dynamic table (RFC 7541 §6.1). */
+  private indexedField(reader: BlockReader, offsets: PayloadOffsets, start: number): BlockStep {
+    const index = reader.integer(7);
+    if (index === undefined) return stepError('truncated-integer', 'Indexed field: the index is cut short', 'Индексированное поле: индекс оборван');
+    const entry = this.lookup(index);
+    if ('error' in entry) return entry;
+    const range = rangeOf(offsets, start, reader.position);
+    const node: WireNode = {
+      kind: 'hpack-field',
+      label: entry.name,
+      value: entry.value,
+      range,
+      children: [
+        ru(
+          {
+            kind: 'hpack-indexed',
+            label: `1······· indexed field, index ${index}`,
+            value:
+              index <= STATIC_ENTRIES
+                ? `static table entry ${index}`
+                : `dynamic table entry ${index} (${index - STATIC_ENTRIES} of ${this.dynamic.length}, newest first)`,
+            range,
+          },
+          `1······· индексированное поле, индекс ${index}`,
+          index <= STATIC_ENTRIES
+            ? `запись ${index} статической таблицы`
+            : `запись ${index} динамической таблицы (${index - STATIC_ENTRIES}-я из ${this.dynamic.length}, новые первыми)`,
+        ),
+      ],
+    };
+    return { node, field: { name: entry.name, value: entry.value, representation: 'indexed', range, node } };
+  }
+
+  /** `001xxxxx`: a new size of the dynamic table (§6.3). */
+  private tableSizeUpdate(reader: BlockReader, offsets: PayloadOffsets, start: number): BlockStep {
+    const size = reader.integer(5);
+    if (size === undefined) return stepError('truncated-integer', 'Table size update: the size is cut short', 'Изменение размера таблицы: размер оборван');
+    if (size > this.tableSizeLimit) {
+      return stepError(
+        'table-size-above-limit',
+        `Table size update to ${size} bytes: above the ${this.tableSizeLimit} bytes the decoder allowed (SETTINGS_HEADER_TABLE_SIZE), a decoding error`,
+        `Изменение размера таблицы до ${bytesRu(size)}: больше разрешённых декодером ${bytesRu(this.tableSizeLimit)} (SETTINGS_HEADER_TABLE_SIZE), ошибка декодирования`,
+      );
+    }
+    const node = ru(
+      {
+        kind: 'hpack-table-size-update',
+        label: '001····· dynamic table size update',
+        value: `${size} bytes`,
+        range: rangeOf(offsets, start, reader.position),
+      },
+      '001····· изменение размера динамической таблицы',
+      bytesRu(size),
+    );
+    this.maxSize = size;
+    this.evict();
+    return { node };
+  }
+
+  /** A literal field, its name indexed or literal, added to the table or not (§6.2). */
+  private literalField(reader: BlockReader, offsets: PayloadOffsets, start: number, first: number): BlockStep {
+    const representation: HpackField['representation'] =
+      (first & 0xc0) === 0x40 ? 'literal-incremental-indexing' : (first & 0xf0) === 0x10 ? 'literal-never-indexed' : 'literal-without-indexing';
+    const prefixBits = representation === 'literal-incremental-indexing' ? 6 : 4;
+    const nameIndex = reader.integer(prefixBits);
+    if (nameIndex === undefined) return stepError('truncated-integer', 'Literal field: the name index is cut short', 'Литерал: индекс имени оборван');
+    const prefixEnd = reader.position;
+    const fromStatic = nameIndex <= STATIC_ENTRIES;
+    const children: WireNode[] = [
+      ru(
+        {
+          kind: 'hpack-literal',
+          label: `${LITERAL_PATTERN[representation]} ${LITERAL_LABEL[representation]}`,
+          value: nameIndex === 0 ? 'new name follows' : `name from ${fromStatic ? 'static' : 'dynamic'} table entry ${nameIndex}`,
+          range: rangeOf(offsets, start, prefixEnd),
+        },
+        `${LITERAL_PATTERN[representation]} ${LITERAL_LABEL_RU[representation]}`,
+        nameIndex === 0 ? 'дальше идёт новое имя' : `имя из записи ${nameIndex} ${fromStatic ? 'статической' : 'динамической'} таблицы`,
+      ),
+    ];
+    let name: string;
+    let nameLength: number;
+    if (nameIndex === 0) {
+      const literal = this.readString(reader, offsets, 'name');
+      if ('error' in literal) {
+        const cut = literal.error === 'truncated-string' || literal.error === 'truncated-integer';
+        return stepError(
+          literal.error,
+          `Literal field: the name is ${cut ? 'cut short' : 'not valid Huffman code'}`,
+          `Литерал: имя ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`,
+        );
+      }
+      name = literal.text;
+      nameLength = literal.length;
+      children.push(literal.node);
+    } else {
+      const entry = this.lookup(nameIndex);
+      if ('error' in entry) return entry;
+      name = entry.name;
+      nameLength = entry.nameLength;
+    }
+    const literal = this.readString(reader, offsets, 'value');
+    if ('error' in literal) {
+      const cut = literal.error === 'truncated-string' || literal.error === 'truncated-integer';
+      return stepError(
+        literal.error,
+        `Literal field ${name}: the value is ${cut ? 'cut short' : 'not valid Huffman code'}`,
+        `Литерал ${name}: значение ${cut ? 'оборвано' : 'закодировано неверным кодом Хаффмана'}`,
+      );
+    }
+    children.push(literal.node);
+    const range = rangeOf(offsets, start, reader.position);
+    if (representation === 'literal-incremental-indexing') this.add(name, literal.text, nameLength, literal.length);
+    const node: WireNode = { kind: 'hpack-field', label: name, value: literal.text, range, children };
+    return { node, field: { name, value: literal.text, representation, range, node } };
+  }
+
+  private lookup(index: number): { name: string; value: string; nameLength: number } | BlockError {
     if (index === 0) return { error: 'index-zero', label: 'Index 0 is not a table entry', labelRu: 'Индекса 0 в таблице нет' };
     if (index <= STATIC_ENTRIES) {
       const [name, value] = STATIC_TABLE[index - 1];

@@ -89,7 +89,6 @@ function readVarint(bytes: Uint8Array, start: number, end: number): Varint | und
 }
 
 function readFields(context: Context, start: number, end: number, schema: DescMessage | undefined, depth: number): WireNode[] {
-  const { bytes, offsets } = context;
   const nodes: WireNode[] = [];
   let position = start;
   while (position < end) {
@@ -98,137 +97,164 @@ function readFields(context: Context, start: number, end: number, schema: DescMe
       break;
     }
     context.nodes += 1;
-    const fieldStart = position;
-    const tag = readVarint(bytes, position, end);
-    if (!tag) {
-      nodes.push(
-        errorNode(
-          context,
-          position,
-          end,
-          'truncated-varint',
-          'Tag: a varint that never ends (every byte has its continuation bit set, or the bytes run out)',
-          'Тег: varint не заканчивается (у всех байтов стоит бит продолжения или байты кончились)',
-        ),
-      );
-      break;
-    }
-    const fieldNumber = Number(tag.value >> 3n);
-    const wireType = Number(tag.value & 7n);
-    const field = schema?.fields.find((candidate) => candidate.number === fieldNumber);
-    const wireName = WIRE_TYPES[wireType];
-    const tagNode = ru(
-      varintNode(context, 'pb-tag', 'tag', fieldStart, tag, `field ${fieldNumber} · wire type ${wireType} ${wireName ?? '(invalid)'}`),
-      'тег',
-      `поле ${fieldNumber} · тип ${wireType} ${wireName ?? '(недопустимый)'}`,
-    );
-    position = tag.end;
-    const badNumber = fieldNumberError(context, fieldStart, end, fieldNumber, tagNode);
-    if (badNumber) {
-      nodes.push(badNumber);
-      break;
-    }
-    const name = field ? `${fieldNumber} ${field.name}` : `${fieldNumber}`;
-    const typeName = field ? fieldTypeName(field) : undefined;
-    const children: WireNode[] = [tagNode];
-    const fieldNode = (valueEnd: number, value: string | Bilingual, extra: Partial<WireNode> = {}): WireNode => {
-      const text = typeof value === 'string' ? { en: value, ru: value } : value;
-      const label = `${name}${typeName ? `: ${typeName}` : ''}`;
-      const unknown = schema && !field;
-      return ru(
-        {
-          kind: 'pb-field',
-          label: `${label}${unknown ? ' (unknown field: not in the schema)' : ''}`,
-          value: text.en,
-          range: rangeOf(offsets, fieldStart, valueEnd),
-          children,
-          ...extra,
-        },
-        `${label}${unknown ? ' (неизвестное поле: его нет в схеме)' : ''}`,
-        text.ru,
-      );
-    };
-    if (wireType === 0) {
-      const value = readVarint(bytes, position, end);
-      if (!value) {
-        nodes.push(
-          errorNode(
-            context,
-            fieldStart,
-            end,
-            'truncated-varint',
-            `Field ${name}: the varint value is cut short`,
-            `Поле ${name}: значение varint оборвано`,
-            children,
-          ),
-        );
-        break;
-      }
-      const shown = field ? { en: scalarText(field, value.value), ru: scalarText(field, value.value, 'ru') } : rawVarintText(value.value);
-      const shownEn = typeof shown === 'string' ? shown : shown.en;
-      const shownRu = typeof shown === 'string' ? shown : shown.ru;
-      children.push(ru(varintNode(context, 'pb-value', 'value (varint)', position, value, shownEn), 'значение (varint)', shownRu));
-      nodes.push(fieldNode(value.end, { en: shownEn, ru: shownRu }));
-      position = value.end;
-    } else if (wireType === 1 || wireType === 5) {
-      const size = wireType === 1 ? 8 : 4;
-      if (position + size > end) {
-        nodes.push(
-          errorNode(
-            context,
-            fieldStart,
-            end,
-            'truncated-fixed',
-            `Field ${name}: ${size} bytes needed, ${end - position} left`,
-            `Поле ${name}: нужно ${bytesRu(size)}, осталось ${end - position}`,
-            children,
-          ),
-        );
-        break;
-      }
-      const shown = fixedText(bytes.subarray(position, position + size), field);
-      children.push(fixedValueNode(context, position, size, shown));
-      nodes.push(fieldNode(position + size, shown));
-      position += size;
-    } else if (wireType === 2) {
-      const length = readVarint(bytes, position, end);
-      if (!length) {
-        nodes.push(errorNode(context, fieldStart, end, 'truncated-varint', `Field ${name}: the length is cut short`, `Поле ${name}: длина оборвана`, children));
-        break;
-      }
-      children.push(
-        ru(
-          varintNode(context, 'pb-length', 'length (varint)', position, length, `${length.value} bytes follow`),
-          'длина (varint)',
-          `дальше ${bytesRu(Number(length.value))}`,
-        ),
-      );
-      const valueStart = length.end;
-      const valueEnd = valueStart + Number(length.value);
-      if (length.value > BigInt(end - valueStart)) {
-        nodes.push(
-          errorNode(
-            context,
-            fieldStart,
-            end,
-            'length-past-end',
-            `Field ${name}: length ${length.value} goes past the end (${end - valueStart} bytes left)`,
-            `Поле ${name}: длина ${length.value} выходит за конец (осталось ${bytesRu(end - valueStart)})`,
-            children,
-          ),
-        );
-        break;
-      }
-      const value = lengthDelimited(context, valueStart, valueEnd, field, depth);
-      children.push(value.node);
-      nodes.push(fieldNode(valueEnd, { en: value.text, ru: value.textRu ?? value.text }, value.error ? { error: value.error } : {}));
-      position = valueEnd;
-    } else {
-      nodes.push(wireTypeError(context, fieldStart, end, fieldNumber, wireType, children));
-      break;
-    }
+    const read = readField(context, position, end, schema, depth);
+    nodes.push(read.node);
+    // no next field: this one was broken, and nothing after it can be framed
+    if (read.next === undefined) break;
+    position = read.next;
   }
   return nodes;
+}
+
+/** One field read: its node, and where the next field starts (absent when this one is broken). */
+type FieldRead = { node: WireNode; next?: number };
+
+/** A field whose tag was read: what its value's reader needs to know. */
+interface FieldHead {
+  fieldStart: number;
+  /** the first byte after the tag */
+  valueStart: number;
+  end: number;
+  /** "number name" */
+  name: string;
+  field: DescField | undefined;
+  /** the tag's node, then the value's */
+  children: WireNode[];
+  /** the field's node, once its value ends at `valueEnd` */
+  node(valueEnd: number, value: string | Bilingual, extra?: Partial<WireNode>): WireNode;
+}
+
+function readField(context: Context, fieldStart: number, end: number, schema: DescMessage | undefined, depth: number): FieldRead {
+  const tag = readVarint(context.bytes, fieldStart, end);
+  if (!tag) {
+    return {
+      node: errorNode(
+        context,
+        fieldStart,
+        end,
+        'truncated-varint',
+        'Tag: a varint that never ends (every byte has its continuation bit set, or the bytes run out)',
+        'Тег: varint не заканчивается (у всех байтов стоит бит продолжения или байты кончились)',
+      ),
+    };
+  }
+  const fieldNumber = Number(tag.value >> 3n);
+  const wireType = Number(tag.value & 7n);
+  const field = schema?.fields.find((candidate) => candidate.number === fieldNumber);
+  const wireName = WIRE_TYPES[wireType];
+  const tagNode = ru(
+    varintNode(context, 'pb-tag', 'tag', fieldStart, tag, `field ${fieldNumber} · wire type ${wireType} ${wireName ?? '(invalid)'}`),
+    'тег',
+    `поле ${fieldNumber} · тип ${wireType} ${wireName ?? '(недопустимый)'}`,
+  );
+  const badNumber = fieldNumberError(context, fieldStart, end, fieldNumber, tagNode);
+  if (badNumber) return { node: badNumber };
+  const name = field ? `${fieldNumber} ${field.name}` : `${fieldNumber}`;
+  const typeName = field ? fieldTypeName(field) : undefined;
+  const children: WireNode[] = [tagNode];
+  const node = (valueEnd: number, value: string | Bilingual, extra: Partial<WireNode> = {}): WireNode => {
+    const text = typeof value === 'string' ? { en: value, ru: value } : value;
+    const label = `${name}${typeName ? `: ${typeName}` : ''}`;
+    const unknown = schema && !field;
+    return ru(
+      {
+        kind: 'pb-field',
+        label: `${label}${unknown ? ' (unknown field: not in the schema)' : ''}`,
+        value: text.en,
+        range: rangeOf(context.offsets, fieldStart, valueEnd),
+        children,
+        ...extra,
+      },
+      `${label}${unknown ? ' (неизвестное поле: его нет в схеме)' : ''}`,
+      text.ru,
+    );
+  };
+  const head: FieldHead = { fieldStart, valueStart: tag.end, end, name, field, children, node };
+  if (wireType === 0) return varintField(context, head);
+  if (wireType === 1 || wireType === 5) return fixedField(context, head, wireType === 1 ? 8 : 4);
+  if (wireType === 2) return lengthDelimitedField(context, head, depth);
+  return { node: wireTypeError(context, fieldStart, end, fieldNumber, wireType, children) };
+}
+
+/** Wire type 0: a varint. */
+function varintField(context: Context, head: FieldHead): FieldRead {
+  const { fieldStart, valueStart, end, name, field, children } = head;
+  const value = readVarint(context.bytes, valueStart, end);
+  if (!value) {
+    return {
+      node: errorNode(
+        context,
+        fieldStart,
+        end,
+        'truncated-varint',
+        `Field ${name}: the varint value is cut short`,
+        `Поле ${name}: значение varint оборвано`,
+        children,
+      ),
+    };
+  }
+  const shown = field ? { en: scalarText(field, value.value), ru: scalarText(field, value.value, 'ru') } : rawVarintText(value.value);
+  const shownEn = typeof shown === 'string' ? shown : shown.en;
+  const shownRu = typeof shown === 'string' ? shown : shown.ru;
+  children.push(ru(varintNode(context, 'pb-value', 'value (varint)', valueStart, value, shownEn), 'значение (varint)', shownRu));
+  return { node: head.node(value.end, { en: shownEn, ru: shownRu }), next: value.end };
+}
+
+/** Wire types 1 and 5: 8 or 4 bytes, little-endian. */
+function fixedField(context: Context, head: FieldHead, size: 4 | 8): FieldRead {
+  const { fieldStart, valueStart, end, name, field, children } = head;
+  if (valueStart + size > end) {
+    return {
+      node: errorNode(
+        context,
+        fieldStart,
+        end,
+        'truncated-fixed',
+        `Field ${name}: ${size} bytes needed, ${end - valueStart} left`,
+        `Поле ${name}: нужно ${bytesRu(size)}, осталось ${end - valueStart}`,
+        children,
+      ),
+    };
+  }
+  const shown = fixedText(context.bytes.subarray(valueStart, valueStart + size), field);
+  children.push(fixedValueNode(context, valueStart, size, shown));
+  return { node: head.node(valueStart + size, shown), next: valueStart + size };
+}
+
+/** Wire type 2: a varint length and that many bytes (a string, bytes, a message, packed scalars). */
+function lengthDelimitedField(context: Context, head: FieldHead, depth: number): FieldRead {
+  const { fieldStart, valueStart: lengthStart, end, name, field, children } = head;
+  const length = readVarint(context.bytes, lengthStart, end);
+  if (!length) {
+    return {
+      node: errorNode(context, fieldStart, end, 'truncated-varint', `Field ${name}: the length is cut short`, `Поле ${name}: длина оборвана`, children),
+    };
+  }
+  children.push(
+    ru(
+      varintNode(context, 'pb-length', 'length (varint)', lengthStart, length, `${length.value} bytes follow`),
+      'длина (varint)',
+      `дальше ${bytesRu(Number(length.value))}`,
+    ),
+  );
+  const valueStart = length.end;
+  const valueEnd = valueStart + Number(length.value);
+  if (length.value > BigInt(end - valueStart)) {
+    return {
+      node: errorNode(
+        context,
+        fieldStart,
+        end,
+        'length-past-end',
+        `Field ${name}: length ${length.value} goes past the end (${end - valueStart} bytes left)`,
+        `Поле ${name}: длина ${length.value} выходит за конец (осталось ${bytesRu(end - valueStart)})`,
+        children,
+      ),
+    };
+  }
+  const value = lengthDelimited(context, valueStart, valueEnd, field, depth);
+  children.push(value.node);
+  return { node: head.node(valueEnd, { en: value.text, ru: value.textRu ?? value.text }, value.error ? { error: value.error } : {}), next: valueEnd };
 }
 
 /** Where the decoder stops showing fields: the node budget is spent. */

@@ -1,27 +1,12 @@
 import type { WebSocket } from 'ws';
-
-/** graphql-transport-ws close codes (graphql-ws' PROTOCOL.md). */
-export const CLOSE = {
-  badRequest: 4400,
-  unauthorized: 4401,
-  forbidden: 4403,
-  subscriberExists: 4409,
-  tooManyInitialisationRequests: 4429,
-} as const;
-
-export const TRANSPORT_WS = 'graphql-transport-ws';
-export const LEGACY_WS = 'graphql-ws';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { LEGACY_WS, TRANSPORT_WS, TRANSPORT_WS_CLOSE, isJsonObject, readClientMessage } from '../../../wire/graphql/transport-ws-messages.ts';
 
 /**
  * Mercurius' server speaks graphql-transport-ws loosely: a subscribe before connection_init
  * closes 1005, a second connection_init is acknowledged, duplicate ids are accepted, frames that
  * are not a JSON object get an `error` message (or throw inside it: a JSON `null`). This sits in
- * front of it on each socket: every incoming frame is checked against the protocol first, and a
- * violation closes the socket with the protocol's code before mercurius sees the frame. Frames
+ * front of it on each socket: every incoming frame is checked against the protocol first (its
+ * shape by wire/graphql/transport-ws-messages.ts, the order of messages here), and a violation closes the socket with the protocol's code before mercurius sees the frame. Frames
  * that pass are handed on unchanged. Mercurius' `connection_error` (a refused connection_init;
  * no such message exists in graphql-transport-ws) becomes close 4403 Forbidden.
  *
@@ -60,45 +45,31 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
       } catch {
         return true; // mercurius answers "Message must be a JSON string"
       }
-      if (isRecord(message)) return true;
+      if (isJsonObject(message)) return true;
       onBadFrame('not a JSON object');
       send(JSON.stringify({ type: 'error', id: null, payload: [{ message: 'Message must be a JSON object' }] }));
       return false;
     }
-    if (isBinary) return refuse(CLOSE.badRequest, 'Binary frames are not allowed');
-    let message: unknown;
-    try {
-      message = JSON.parse(String(data));
-    } catch {
-      return refuse(CLOSE.badRequest, 'Invalid message received: not JSON');
-    }
-    if (!isRecord(message) || typeof message.type !== 'string') return refuse(CLOSE.badRequest, 'Invalid message received');
-    const { type, id, payload } = message;
-    switch (type) {
+    const message = readClientMessage(String(data), isBinary);
+    if ('close' in message) return refuse(message.close, message.reason);
+    switch (message.type) {
       case 'connection_init':
-        if (payload !== undefined && payload !== null && !isRecord(payload)) return refuse(CLOSE.badRequest, 'Invalid message received: payload');
-        if (initialised) return refuse(CLOSE.tooManyInitialisationRequests, 'Too many initialisation requests');
+        if (initialised) return refuse(TRANSPORT_WS_CLOSE.tooManyInitialisationRequests, 'Too many initialisation requests');
         initialised = true;
         return true;
       case 'ping':
       case 'pong':
-        return payload === undefined || payload === null || isRecord(payload) ? true : refuse(CLOSE.badRequest, 'Invalid message received: payload');
+        return true;
       case 'subscribe':
-        if (typeof id !== 'string' || id === '' || !isRecord(payload) || typeof payload.query !== 'string') {
-          return refuse(CLOSE.badRequest, 'Invalid message received: subscribe');
-        }
-        if (!initialised) return refuse(CLOSE.unauthorized, 'Unauthorized');
-        if (subscriptions.has(id)) return refuse(CLOSE.subscriberExists, `Subscriber for ${id} already exists`);
-        subscriptions.add(id);
-        completedByClient.delete(id);
+        if (!initialised) return refuse(TRANSPORT_WS_CLOSE.unauthorized, 'Unauthorized');
+        if (subscriptions.has(message.id)) return refuse(TRANSPORT_WS_CLOSE.subscriberExists, `Subscriber for ${message.id} already exists`);
+        subscriptions.add(message.id);
+        completedByClient.delete(message.id);
         return true;
       case 'complete':
-        if (typeof id !== 'string' || id === '') return refuse(CLOSE.badRequest, 'Invalid message received: complete');
-        subscriptions.delete(id);
-        if (!completedByClient.has(id)) completedByClient.set(id, false);
+        subscriptions.delete(message.id);
+        if (!completedByClient.has(message.id)) completedByClient.set(message.id, false);
         return true;
-      default:
-        return refuse(CLOSE.badRequest, `Unexpected message of type ${type} received`);
     }
   };
 
@@ -131,12 +102,12 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
       } catch {
         message = undefined;
       }
-      if (isRecord(message)) {
+      if (isJsonObject(message)) {
         // The server ended this subscription: its id may be used again.
         if ((message.type === 'complete' || message.type === 'error') && typeof message.id === 'string') subscriptions.delete(message.id);
         if (message.type === 'connection_error') {
-          onBadFrame(`${CLOSE.forbidden} Forbidden`);
-          socket.close(CLOSE.forbidden, 'Forbidden');
+          onBadFrame(`${TRANSPORT_WS_CLOSE.forbidden} Forbidden`);
+          socket.close(TRANSPORT_WS_CLOSE.forbidden, 'Forbidden');
           // mercurius waits for the send callback before it cleans up the connection
           const callback = rest.at(-1);
           if (typeof callback === 'function') callback();

@@ -3,9 +3,9 @@ import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/conn
 import type { AddressBudget } from '../../limits/address-budget.ts';
 import { clientAddressKey, requestBytesSpentKey } from './context.ts';
 import { protocolOf } from './interceptors.ts';
+import { ENVELOPE_FLAGS, encodeEnvelope } from '../../../wire/grpc/envelope.ts';
 
 const RESOURCE_EXHAUSTED = '8';
-const CONNECT_END_STREAM_FLAG = 0x02;
 
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
@@ -23,11 +23,7 @@ export function resourceExhausted(contentType: string, message: string, retryAft
   }
   const error = { code: 'resource_exhausted', message };
   if (contentType.startsWith('application/connect+')) {
-    const data = new TextEncoder().encode(JSON.stringify({ error }));
-    const envelope = new Uint8Array(5 + data.byteLength);
-    envelope[0] = CONNECT_END_STREAM_FLAG;
-    new DataView(envelope.buffer).setUint32(1, data.byteLength);
-    envelope.set(data, 5);
+    const envelope = encodeEnvelope(ENVELOPE_FLAGS.connectEndStream, new TextEncoder().encode(JSON.stringify({ error })));
     header.set('content-type', contentType);
     return { status: 200, header, body: once(envelope) };
   }

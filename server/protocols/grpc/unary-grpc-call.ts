@@ -13,6 +13,7 @@ import {
   parseTimeout,
   setTrailerStatus,
 } from '@connectrpc/connect/protocol-grpc';
+import { ENVELOPE_HEADER_BYTES, exactlyOneEnvelope } from '../../../wire/grpc/envelope.ts';
 import { joinChunks, readBoundedBody } from './request-body.ts';
 import { IN_TURNS_MIN_BYTES } from './message-turns.ts';
 import {
@@ -24,8 +25,6 @@ import {
   type ConnectHandlerOptions,
   type UnaryImplSpec,
 } from './unary-connect-call.ts';
-
-const ENVELOPE_HEADER_BYTES = 5;
 
 /**
  * The request's gRPC content type, if the fast path may take it: a POST over HTTP/2 with a
@@ -62,9 +61,8 @@ async function* replayed(chunks: Buffer[], rest: AsyncIterable<Buffer> | null): 
 
 /** The body as one uncompressed envelope's message, else null (connect-es answers every other shape). */
 function singleEnvelope(body: Buffer): Uint8Array | null {
-  if (body.byteLength < ENVELOPE_HEADER_BYTES || body[0] !== 0) return null;
-  if (body.readUInt32BE(1) + ENVELOPE_HEADER_BYTES !== body.byteLength) return null;
-  return body.subarray(ENVELOPE_HEADER_BYTES);
+  const envelope = exactlyOneEnvelope(body);
+  return envelope?.flags === 0 ? envelope.data : null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DescService } from '@bufbuild/protobuf';
 import { Http2ServerResponse } from 'node:http2';
+import { ENVELOPE_FLAGS, encodeEnvelope } from '../../../wire/grpc/envelope.ts';
 
 /**
  * A call to a method nobody serves (`/pkg.Service/Method` with no route) reached the app's 404,
@@ -21,7 +22,6 @@ const GRPC = /^application\/grpc(\+\w+)?$/;
 const CONNECT_STREAM = /^application\/connect\+\w+$/;
 const CONNECT_UNARY = /^application\/(json|proto)$/;
 const GRPC_UNIMPLEMENTED = '12';
-const CONNECT_END_STREAM_FLAG = 0x02;
 
 type Shape = 'grpc' | 'grpc-web' | 'connect-unary' | 'connect-stream';
 
@@ -74,11 +74,7 @@ export function answerUnknownMethod(request: FastifyRequest, reply: FastifyReply
     raw.end(error);
     return true;
   }
-  const endStream = Buffer.from(JSON.stringify({ error: JSON.parse(error) }));
-  const envelope = Buffer.alloc(5 + endStream.byteLength);
-  envelope[0] = CONNECT_END_STREAM_FLAG;
-  envelope.writeUInt32BE(endStream.byteLength, 1);
-  endStream.copy(envelope, 5);
+  const envelope = encodeEnvelope(ENVELOPE_FLAGS.connectEndStream, Buffer.from(JSON.stringify({ error: JSON.parse(error) })));
   raw.writeHead(200, { ...headers, 'content-type': contentType, 'content-length': envelope.byteLength });
   raw.end(envelope);
   return true;

@@ -1,5 +1,6 @@
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import type { UniversalServerResponse } from '@connectrpc/connect/protocol';
+import { ENVELOPE_FLAGS, encodeEnvelope, exactlyOneEnvelope } from '../../../wire/grpc/envelope.ts';
 
 /**
  * connect-es reports a request message it cannot decode as INTERNAL ("parse binary: …", and a
@@ -12,8 +13,8 @@ import type { UniversalServerResponse } from '@connectrpc/connect/protocol';
 const CLIENT_FAULTS = [/^parse binary: /, /^received compressed envelope, but do not know how to decompress/];
 const GRPC_INTERNAL = '13';
 const GRPC_INVALID_ARGUMENT = '3';
-const GRPC_WEB_TRAILER_FLAG = 0x80;
-const CONNECT_END_STREAM_FLAG = 0x02;
+const GRPC_WEB_TRAILER_FLAG = ENVELOPE_FLAGS.grpcWebTrailers;
+const CONNECT_END_STREAM_FLAG = ENVELOPE_FLAGS.connectEndStream;
 
 export function isClientFault(message: unknown): boolean {
   return typeof message === 'string' && CLIENT_FAULTS.some((pattern) => pattern.test(message));
@@ -35,26 +36,10 @@ function fixGrpcStatus(headers: Headers | undefined): void {
   }
 }
 
-function envelope(flags: number, data: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(5 + data.byteLength);
-  bytes[0] = flags;
-  new DataView(bytes.buffer).setUint32(1, data.byteLength);
-  bytes.set(data, 5);
-  return bytes;
-}
-
-/** The chunk as one whole envelope, else null. */
-function envelopeOf(chunk: Uint8Array): { flags: number; data: Uint8Array } | null {
-  if (chunk.byteLength < 5) return null;
-  const length = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength).getUint32(1);
-  if (length + 5 !== chunk.byteLength) return null;
-  return { flags: chunk[0], data: chunk.subarray(5) };
-}
-
 /** The last envelope of a gRPC-Web or Connect streaming body, rewritten if it carries such a fault. */
 function fixFinalEnvelope(chunk: Uint8Array): Uint8Array {
   if (chunk[0] !== GRPC_WEB_TRAILER_FLAG && chunk[0] !== CONNECT_END_STREAM_FLAG) return chunk;
-  const parsed = envelopeOf(chunk);
+  const parsed = exactlyOneEnvelope(chunk);
   if (!parsed) return chunk;
   if (parsed.flags === GRPC_WEB_TRAILER_FLAG) {
     const text = new TextDecoder().decode(parsed.data);
@@ -62,7 +47,7 @@ function fixFinalEnvelope(chunk: Uint8Array): Uint8Array {
     const message = /^grpc-message:\s*(.*?)\s*$/im.exec(text)?.[1] ?? null;
     if (status !== GRPC_INTERNAL || !isClientFault(grpcMessageOf(message))) return chunk;
     const fixed = text.replace(/^grpc-status:\s*\d+/im, `grpc-status: ${GRPC_INVALID_ARGUMENT}`);
-    return envelope(parsed.flags, new TextEncoder().encode(fixed));
+    return encodeEnvelope(parsed.flags, new TextEncoder().encode(fixed));
   }
   if (parsed.flags === CONNECT_END_STREAM_FLAG) {
     let end: { error?: { code?: string; message?: string } };
@@ -73,7 +58,7 @@ function fixFinalEnvelope(chunk: Uint8Array): Uint8Array {
     }
     if (end.error?.code !== 'internal' || !isClientFault(end.error.message)) return chunk;
     end.error.code = 'invalid_argument';
-    return envelope(parsed.flags, new TextEncoder().encode(JSON.stringify(end)));
+    return encodeEnvelope(parsed.flags, new TextEncoder().encode(JSON.stringify(end)));
   }
   return chunk;
 }

@@ -5,7 +5,8 @@ import type { PipelineHooks } from './pipeline/index.ts';
 import { LAB_CLIENT_PREFIX } from './pipeline/limits.ts';
 import { connectionOf } from './client-connections.ts';
 import { CONNACK, type MqttLimits } from './limits.ts';
-import { ClientTopicOfDelivery, isReservedBrokerTopic, toClientTopic, topicMatches } from './topics.ts';
+import { topicMatches } from '../../../wire/mqtt/topic-rules.ts';
+import { ClientTopicOfDelivery, isReservedBrokerTopic, toClientTopic } from './topics.ts';
 
 // Who may connect, publish, subscribe and receive on the embedded broker: aedes' four hooks, each
 // deciding from the connection's sandbox (client-connections.ts) and the broker's limits.

@@ -1,3 +1,4 @@
+import { readRemainingLength } from '../../../wire/mqtt/remaining-length.ts';
 import { clientPacketViolation, type Violation } from './client-packet-rules.ts';
 
 export interface GateResult {
@@ -50,15 +51,8 @@ export class ClientPacketGate {
 
 /** Where the packet starting at `start` ends, once all of it is there (a longer length than 4 bytes is the size guard's to refuse). */
 function frame(bytes: Buffer, start: number): { bodyStart: number; end: number } | undefined {
-  let length = 0;
-  for (let i = 1; i <= 4; i++) {
-    if (start + i >= bytes.length) return undefined;
-    const byte = bytes[start + i]!;
-    length += (byte & 0x7f) * 128 ** (i - 1);
-    if ((byte & 0x80) === 0) {
-      const end = start + i + 1 + length;
-      return end <= bytes.length ? { bodyStart: start + i + 1, end } : undefined;
-    }
-  }
-  return undefined;
+  const remaining = readRemainingLength(bytes, start + 1);
+  if (typeof remaining === 'string') return undefined;
+  const end = remaining.bodyStart + remaining.length;
+  return end <= bytes.length ? { bodyStart: remaining.bodyStart, end } : undefined;
 }

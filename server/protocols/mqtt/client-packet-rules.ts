@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { topicFilterProblem } from '../../../wire/mqtt/topic-rules.ts';
 
 /**
  * What MQTT 3.1.1 (OASIS, 2014) says a server must refuse in a packet a client sent, checked on
@@ -81,14 +82,12 @@ export function topicNameViolation(bytes: Uint8Array, what: string): Violation |
 export function topicFilterViolation(bytes: Uint8Array): Violation | null {
   const text = stringViolation(bytes, 'a topic filter');
   if (text) return text;
-  if (bytes.length === 0) return violation('MQTT-4.7.3-1', 'a topic filter is empty');
-  const levels = Buffer.from(bytes).toString('utf8').split('/');
-  for (const [index, level] of levels.entries()) {
-    if (level.includes('#') && (level !== '#' || index !== levels.length - 1))
-      return violation('MQTT-4.7.1-2', `# must be the whole last level of a filter: ${levels.join('/')}`);
-    if (level.includes('+') && level !== '+') return violation('MQTT-4.7.1-3', `+ must be a whole level of a filter: ${levels.join('/')}`);
-  }
-  return null;
+  const filter = Buffer.from(bytes).toString('utf8');
+  const problem = topicFilterProblem(filter);
+  if (problem === null) return null;
+  if (problem.code === 'empty') return violation('MQTT-4.7.3-1', 'a topic filter is empty');
+  if (problem.code === 'wildcard-inside-level' && problem.char === '+') return violation('MQTT-4.7.1-3', `+ must be a whole level of a filter: ${filter}`);
+  return violation('MQTT-4.7.1-2', `# must be the whole last level of a filter: ${filter}`);
 }
 
 /** The violation in one whole packet a client sent (`first`: the fixed header's first byte; `body`: after the remaining length), or null. */

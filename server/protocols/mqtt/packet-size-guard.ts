@@ -1,3 +1,5 @@
+import { RemainingLengthReader } from '../../../wire/mqtt/remaining-length.ts';
+
 /**
  * Follows the packet boundaries of an MQTT byte stream (fixed header, remaining length, body)
  * without parsing bodies, so a packet that declares more than the limit is refused as soon as
@@ -7,8 +9,7 @@ export type SizeVerdict = 'ok' | 'too-large' | 'malformed';
 
 export class MqttPacketSizeGuard {
   private phase: 'type' | 'length' | 'body' = 'type';
-  private length = 0;
-  private lengthBytes = 0;
+  private readonly lengthReader = new RemainingLengthReader();
   private bodyLeft = 0;
   private verdict: SizeVerdict = 'ok';
 
@@ -21,20 +22,15 @@ export class MqttPacketSizeGuard {
       if (this.phase === 'type') {
         i++;
         this.phase = 'length';
-        this.length = 0;
-        this.lengthBytes = 0;
       } else if (this.phase === 'length') {
-        const byte = chunk[i++]!;
-        this.length += (byte & 0x7f) * 2 ** (7 * this.lengthBytes++);
-        if (byte & 0x80) {
-          if (this.lengthBytes === 4) this.verdict = 'malformed';
-          continue;
-        }
-        if (this.length > this.maxRemainingBytes) this.verdict = 'too-large';
-        else if (this.length === 0) this.phase = 'type';
+        const length = this.lengthReader.push(chunk[i++]!);
+        if (length === 'more') continue;
+        if (length === 'malformed') this.verdict = 'malformed';
+        else if (length > this.maxRemainingBytes) this.verdict = 'too-large';
+        else if (length === 0) this.phase = 'type';
         else {
           this.phase = 'body';
-          this.bodyLeft = this.length;
+          this.bodyLeft = length;
         }
       } else {
         const taken = Math.min(this.bodyLeft, chunk.length - i);

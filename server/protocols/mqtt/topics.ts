@@ -79,42 +79,6 @@ export function namespaceInbound(packet: InboundPacket, sandbox: string): void {
 }
 
 /**
- * Does a topic filter (with `+` and `#`) match a topic name? (MQTT 3.1.1 §4.7) Level by level,
- * in place: it runs for every matching subscription of every QoS 1/2 delivery (broker-access.ts),
- * so it splits nothing into arrays.
- */
-export function topicMatches(filter: string, topic: string): boolean {
-  let f = 0;
-  let t = 0;
-  // f and t are at the start of a level; past the end (length + 1) once every level is used
-  while (f <= filter.length) {
-    const filterEnd = levelEnd(filter, f);
-    if (filterEnd - f === 1 && filter.charCodeAt(f) === HASH) return true;
-    if (t > topic.length) return false;
-    const topicEnd = levelEnd(topic, t);
-    const plus = filterEnd - f === 1 && filter.charCodeAt(f) === PLUS;
-    if (!plus && !sameLevel(filter, f, filterEnd, topic, t, topicEnd)) return false;
-    f = filterEnd + 1;
-    t = topicEnd + 1;
-  }
-  return t > topic.length;
-}
-
-const HASH = 0x23;
-const PLUS = 0x2b;
-
-function levelEnd(text: string, start: number): number {
-  const slash = text.indexOf('/', start);
-  return slash < 0 ? text.length : slash;
-}
-
-function sameLevel(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = 0; i < aEnd - aStart; i++) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
-  return true;
-}
-
-/**
  * toClientTopic for the deliveries of one publish. aedes asks, once per subscriber, with the same
  * topic, and every subscriber that matched it is of the same sandbox (its filter names it): the
  * last answer is kept, so the topic is stripped once per publish, not once per delivery.

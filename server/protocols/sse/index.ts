@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DomainEvent } from '../../domain/index.ts';
 import { ConnectionQuota, quotaKey } from '../../limits/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
-import { formatComment, formatEvent, formatRetry } from './event-stream-format.ts';
+import { formatComment, formatEvent, formatRetry } from '../../../wire/sse/encode-sse.ts';
 import { accepts, messages, sendProblem, single, unknownParameters } from '../../answers/http-answers.ts';
 import {
   DEFAULT_HEARTBEAT_S,

@@ -1,10 +1,10 @@
 // What MQTT 3.1.1 allows in a topic name (what PUBLISH and a will carry) and in a topic filter
 // (what SUBSCRIBE and UNSUBSCRIBE carry), §4.7. The console checks before sending: a broker
 // answers a bad filter with SUBACK 0x80 or closes the connection, and mqtt.js throws on some
-// of them, so the student gets the reason in words instead.
+// of them, so the student gets the reason in words instead. The rules themselves are MQTT's,
+// in wire/mqtt/topic-rules.ts; this adds what this console refuses beyond them (`$` topics).
 
-/** A topic is a UTF-8 string with a 2-byte length (§1.5.3). */
-export const MAX_TOPIC_BYTES = 65_535;
+import { MAX_TOPIC_BYTES, topicFilterProblem, wildcardInTopicName } from '../../../wire/mqtt/topic-rules.ts';
 
 export type TopicError =
   | { code: 'empty' }
@@ -31,8 +31,8 @@ function commonProblem(topic: string): TopicError | null {
 export function checkTopicName(topic: string): TopicCheck {
   const problem = commonProblem(topic);
   if (problem) return { ok: false, error: problem };
-  const wildcard = /[+#]/.exec(topic);
-  if (wildcard) return { ok: false, error: { code: 'wildcard-in-name', char: wildcard[0] as '+' | '#' } };
+  const wildcard = wildcardInTopicName(topic);
+  if (wildcard) return { ok: false, error: { code: 'wildcard-in-name', char: wildcard } };
   return { ok: true };
 }
 
@@ -40,14 +40,6 @@ export function checkTopicName(topic: string): TopicCheck {
 export function checkTopicFilter(filter: string): TopicCheck {
   const problem = commonProblem(filter);
   if (problem) return { ok: false, error: problem };
-  const levels = filter.split('/');
-  for (const [index, level] of levels.entries()) {
-    const level1 = index + 1;
-    if (level.includes('#')) {
-      if (level !== '#') return { ok: false, error: { code: 'wildcard-inside-level', char: '#', level: level1 } };
-      if (index !== levels.length - 1) return { ok: false, error: { code: 'hash-not-last', level: level1 } };
-    }
-    if (level.includes('+') && level !== '+') return { ok: false, error: { code: 'wildcard-inside-level', char: '+', level: level1 } };
-  }
-  return { ok: true };
+  const broken = topicFilterProblem(filter);
+  return broken ? { ok: false, error: broken } : { ok: true };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directNotification, notificationPayload, publishRemainingLength } from './notification.ts';
+import { directNotification, notificationPayload, qos1PublishBytes } from './notification.ts';
 
 describe('notificationPayload', () => {
   it('carries the order when its PUBLISH fits the broker’s packet limit, else its size instead', () => {
@@ -11,6 +11,6 @@ describe('notificationPayload', () => {
   });
 
   it('counts a PUBLISH as MQTT 3.1.1 does: topic length, topic, packet id, payload', () => {
-    expect(publishRemainingLength('notifications/ä', 10)).toBe(2 + 16 + 2 + 10);
+    expect(qos1PublishBytes('notifications/ä', 10)).toBe(2 + 16 + 2 + 10);
   });
 });

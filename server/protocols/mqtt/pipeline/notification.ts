@@ -1,15 +1,13 @@
 import type { IPublishPacket } from 'mqtt';
+import { publishRemainingLength } from '../../../../wire/mqtt/remaining-length.ts';
 import { NOTIFICATIONS_PREFIX } from './limits.ts';
 import type { Notification } from '../../../../contracts/pipeline-lab/state.ts';
 
 export type { Notification };
 
-/**
- * The remaining length of the QoS 1 PUBLISH that carries `payload` on `topic` (MQTT 3.1.1
- * §3.3: topic length, topic, packet id, payload): what the broker's packet limit counts.
- */
-export function publishRemainingLength(topic: string, payloadBytes: number): number {
-  return 2 + Buffer.byteLength(topic) + 2 + payloadBytes;
+/** The remaining length of the QoS 1 PUBLISH that carries a payload on `topic`: what the broker's packet limit counts. */
+export function qos1PublishBytes(topic: string, payloadBytes: number): number {
+  return publishRemainingLength(Buffer.byteLength(topic), payloadBytes, 1);
 }
 
 export function notificationTopic(name: string): string {
@@ -19,7 +17,7 @@ export function notificationTopic(name: string): string {
 /** The notification's JSON, or null when its PUBLISH would pass the broker's packet limit. */
 export function encodeNotification(notification: Notification, maxPacketBytes: number): string | null {
   const json = JSON.stringify(notification);
-  return publishRemainingLength(notificationTopic(notification.by), Buffer.byteLength(json)) <= maxPacketBytes ? json : null;
+  return qos1PublishBytes(notificationTopic(notification.by), Buffer.byteLength(json)) <= maxPacketBytes ? json : null;
 }
 
 /**

@@ -4,10 +4,11 @@ import type { ErrorObject } from 'ajv';
 import { SHARED_SANDBOX } from '../../../session/session-id.ts';
 import { ConnectionQuota, quotaKey } from '../../../limits/connection-quota.ts';
 import { sendProblem } from '../../../answers/http-answers.ts';
+import { formatComment, formatEvent } from '../../../../wire/sse/encode-sse.ts';
 import { ChangeBudget } from './change-budget.ts';
 import type { LabRegistry } from './lab-registry.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
-import { directNotification, encodeNotification, notificationTopic, publishRemainingLength } from './notification.ts';
+import { directNotification, encodeNotification, notificationTopic, qos1PublishBytes } from './notification.ts';
 import { CONSUMER_NAME, MAX_BODY_DEPTH, NOTIFIER, PIPELINE_PATH, RETRY_AFTER_S, type PipelineLimits } from './limits.ts';
 import { pipelineMessages as text } from './messages.ts';
 import { pipelineRouteDocs } from './openapi-docs.ts';
@@ -133,7 +134,7 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
         if (request.body === undefined) return problem(request, reply, 422, 'invalid-order', 'Unprocessable Content', text.orderRequired());
         // Checked before anything is published: a PUBLISH past the broker's limit would close the notifier's connection.
         if (encodeNotification(directNotification(request.body, NOTIFIER), context.maxPacketBytes) === null) {
-          const bytes = publishRemainingLength(notificationTopic(NOTIFIER), Buffer.byteLength(JSON.stringify(directNotification(request.body, NOTIFIER))));
+          const bytes = qos1PublishBytes(notificationTopic(NOTIFIER), Buffer.byteLength(JSON.stringify(directNotification(request.body, NOTIFIER))));
           return problem(request, reply, 413, 'order-too-large', 'Content Too Large', text.orderTooLarge(bytes, context.maxPacketBytes));
         }
         const lab = labFor(request, reply);
@@ -196,10 +197,10 @@ function labEventsRoute(
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     const send = (state: unknown) => {
       lab.lastUsed = Date.now();
-      response.write(`event: state\ndata: ${JSON.stringify(state)}\n\n`);
+      response.write(formatEvent({ event: 'state', data: JSON.stringify(state) }));
     };
     const unwatch = lab.watch(send);
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    const heartbeat = setInterval(() => response.write(formatComment('keep-alive')), 15_000);
     response.once('close', () => {
       clearInterval(heartbeat);
       unwatch();

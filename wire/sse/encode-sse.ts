@@ -1,5 +1,7 @@
 /**
- * The text/event-stream format (WHATWG HTML §9.2): `field: value` lines, an empty line ends an
+ * Writes the text/event-stream format (WHATWG HTML §9.2), which decode-sse.ts reads: the
+ * server's event stream (server/protocols/sse/) and the pipeline lab's state stream write it here.
+ * The format: `field: value` lines, an empty line ends an
  * event. A value holding line breaks becomes several `data:` lines, which the client joins with
  * "\n" again; `id` and `event` must stay on one line.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatComment, formatEvent, formatRetry } from './event-stream-format.ts';
+import { formatComment, formatEvent, formatRetry } from './encode-sse.ts';
 
 describe('the text/event-stream format', () => {
   it('writes id, event and data lines and ends the event with an empty line', () => {
