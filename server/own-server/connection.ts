@@ -125,7 +125,7 @@ function connectGuarded(target: Target, context: ConnectionContext): Socket {
   const limits = context.limits ?? OWN_SERVER_LIMITS;
   const host = target.host.replace(/^\[(.*)\]$/, '$1');
   if (isIP(host)) {
-    const refusal = guard.refusalFor(host);
+    const refusal = guard.refusalFor(host, target.port);
     if (refusal) return refusedSocket(refusal);
   } else if (!guard.enabled) {
     return refusedSocket(refusals.off());
@@ -136,7 +136,7 @@ function connectGuarded(target: Target, context: ConnectionContext): Socket {
   const socket = connect({
     host,
     port: target.port,
-    lookup: guardedLookup(guard, context.resolver ?? systemResolver),
+    lookup: guardedLookup(guard, context.resolver ?? systemResolver, target.port),
     timeout: limits.connectTimeoutMs,
   });
   socket.once('close', release);
@@ -150,7 +150,7 @@ function connectGuarded(target: Target, context: ConnectionContext): Socket {
   socket.once('connect', () => {
     socket.setTimeout(0);
     // The peer the kernel really connected to, checked again: the last word on where we are.
-    const refusal = socket.remoteAddress ? guard.refusalFor(socket.remoteAddress) : refusals.notResolved(host);
+    const refusal = socket.remoteAddress ? guard.refusalFor(socket.remoteAddress, socket.remotePort) : refusals.notResolved(host);
     if (refusal) socket.destroy(refusal);
   });
   return socket;
