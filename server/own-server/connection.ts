@@ -9,6 +9,7 @@ import type { OutboundRecorder } from '../tap/outbound-connection.ts';
 import { TapSocket } from '../tap/tap-socket.ts';
 import { guardedLookup, refusals, type AddressGuard, type Resolver, systemResolver } from './address-guard.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
+import { serverSpeaksFirst } from './h2-server-first.ts';
 import type { CapturedConnectionRef } from '../../contracts/own-server/check-result.ts';
 
 /** Open connections per student (their browser's address), shared by every suite they run. */
@@ -216,7 +217,8 @@ export function openGuardedHttp2Stream(target: Target, context: ConnectionContex
     outbound: (chunk) => recorder?.sent(chunk),
     closed() {},
   };
-  return tapped;
+  // nothing of a call goes out before the server's SETTINGS (h2-server-first.ts)
+  return serverSpeaksFirst(tapped);
 }
 
 /** The tap's record of one connection: announced once the guard let it connect, closed with it. */
