@@ -152,42 +152,7 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   );
 
   // A lesson's HTTP cell aimed at "my server": the cell's request, sent by Wirelab, the answer as it came.
-  app.post<{ Body: OwnServerHttpRequest }>(
-    OWN_SERVER_HTTP_PATH,
-    { schema: { body: relayRequestSchema, hide: true }, bodyLimit: RELAY_LIMITS.routeBodyBytes },
-    async (request, reply) => {
-      const target = parseTarget(request.body.target.trim());
-      if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(request.body.target.trim()));
-      const method = request.body.method.toUpperCase();
-      if (!(RELAYED_METHODS as readonly string[]).includes(method))
-        return problem(request, reply, 400, 'method-not-relayed', 'Bad Request', text.methodNotRelayed(request.body.method, RELAYED_METHODS));
-      for (const [name, value] of request.body.headers) {
-        const character = nonLatin1Character(value);
-        if (character) return problem(request, reply, 400, 'header-not-latin1', 'Bad Request', text.headerNotLatin1(name, character));
-      }
-      const framing = request.body.headers.find(([name]) => RELAY_FRAMING_HEADERS.includes(name.toLowerCase()));
-      if (framing) return problem(request, reply, 400, 'framing-header', 'Bad Request', text.framingHeader(framing[0]));
-      if (request.body.body !== null && Buffer.byteLength(request.body.body) > RELAY_LIMITS.bodyBytes) {
-        return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.relayTooLarge(RELAY_LIMITS.bodyBytes));
-      }
-      const stop = new AbortController();
-      const pageGone = () => {
-        if (!reply.raw.writableFinished) stop.abort();
-      };
-      reply.raw.once('close', pageGone);
-      try {
-        const guard = createAddressGuard({ ...policy, studentAddress: request.ip, enabled });
-        const answer = await relayHttp(target, request.body, { guard, budget, stop: stop.signal, tap: tapFor(request) });
-        reply.header('cache-control', 'no-store');
-        return answer;
-      } catch (error) {
-        if (!(error instanceof RelayFailure)) throw error;
-        return relayProblem(request, reply, error);
-      } finally {
-        reply.raw.off('close', pageGone);
-      }
-    },
-  );
+  httpRelayRoute(app, { enabled, policy, budget, tapFor });
 
   // A lesson's gRPC cell aimed at "my server": the runner's channel, its calls made to the student's server.
   grpcRelayRoute(app, {
@@ -232,6 +197,50 @@ const RELAY_TITLES: Record<number, string> = {
 /** A relayed request that got no answer: its problem+json, the fact in both languages. */
 function relayProblem(request: FastifyRequest, reply: FastifyReply, error: RelayFailure) {
   return problem(request, reply, error.status, error.slug, RELAY_TITLES[error.status] ?? 'Bad Gateway', error.localized);
+}
+
+/** `POST /_wirelab/own-server/http`: a lesson's HTTP cell's request, sent by Wirelab to the student's server, the answer as it came. */
+function httpRelayRoute(
+  app: FastifyInstance,
+  relay: { enabled: boolean; policy?: GuardPolicy; budget: ConnectionBudget; tapFor: (request: FastifyRequest) => OutboundTap | undefined },
+): void {
+  const { enabled, policy, budget, tapFor } = relay;
+  app.post<{ Body: OwnServerHttpRequest }>(
+    OWN_SERVER_HTTP_PATH,
+    { schema: { body: relayRequestSchema, hide: true }, bodyLimit: RELAY_LIMITS.routeBodyBytes },
+    async (request, reply) => {
+      const target = parseTarget(request.body.target.trim());
+      if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(request.body.target.trim()));
+      const method = request.body.method.toUpperCase();
+      if (!(RELAYED_METHODS as readonly string[]).includes(method))
+        return problem(request, reply, 400, 'method-not-relayed', 'Bad Request', text.methodNotRelayed(request.body.method, RELAYED_METHODS));
+      for (const [name, value] of request.body.headers) {
+        const character = nonLatin1Character(value);
+        if (character) return problem(request, reply, 400, 'header-not-latin1', 'Bad Request', text.headerNotLatin1(name, character));
+      }
+      const framing = request.body.headers.find(([name]) => RELAY_FRAMING_HEADERS.includes(name.toLowerCase()));
+      if (framing) return problem(request, reply, 400, 'framing-header', 'Bad Request', text.framingHeader(framing[0]));
+      if (request.body.body !== null && Buffer.byteLength(request.body.body) > RELAY_LIMITS.bodyBytes) {
+        return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.relayTooLarge(RELAY_LIMITS.bodyBytes));
+      }
+      const stop = new AbortController();
+      const pageGone = () => {
+        if (!reply.raw.writableFinished) stop.abort();
+      };
+      reply.raw.once('close', pageGone);
+      try {
+        const guard = createAddressGuard({ ...policy, studentAddress: request.ip, enabled });
+        const answer = await relayHttp(target, request.body, { guard, budget, stop: stop.signal, tap: tapFor(request) });
+        reply.header('cache-control', 'no-store');
+        return answer;
+      } catch (error) {
+        if (!(error instanceof RelayFailure)) throw error;
+        return relayProblem(request, reply, error);
+      } finally {
+        reply.raw.off('close', pageGone);
+      }
+    },
+  );
 }
 
 /** `GET /_wirelab/own-server/sse-relay`: the SSE console's stream from the student's server, passed through as it comes. */
