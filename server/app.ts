@@ -34,7 +34,10 @@ import loadBalancerHooks from './scale/load-balancer-hooks.ts';
 import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
-import { ownServersEnabled } from './own-server/address-guard.ts';
+import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
+import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
+import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
+import { hostname } from 'node:os';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -74,6 +77,18 @@ export interface AppOptions {
   grpc?: GrpcPluginOptions;
   /** "Check my server" (server/own-server): false refuses it all; absent: OWN_SERVERS from the environment. */
   ownServers?: boolean;
+  /** Ports no outbound connection of "check my server" reaches, on any address (OWN_SERVERS_DENY_PORTS); REDIS_URL's is always denied. */
+  ownServersDenyPorts?: readonly number[];
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (TRUST_PROXY, as Fastify's
+   * trustProxy): request.ip, the relays' student, and a loopback client no longer counted as
+   * this machine's user. Absent: the TCP peer is the client (or the PROXY protocol's).
+   */
+  trustProxy?: TrustProxySetting | null;
+  /** Host names besides this machine's, PUBLIC_URL's and ALLOWED_ORIGINS' that requests may name (ALLOWED_HOSTS; server/listener/host-check.ts). */
+  allowedHosts?: readonly string[];
+  /** This machine's name, which requests may name too; absent: os.hostname(). */
+  machineName?: string;
 }
 
 /**
@@ -106,8 +121,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Refuses and paces per client address at the socket, before anything is parsed (server/limits/).
   const gate = new AddressGate(withClientLimits(options.clientLimits).pacing);
 
+  const trust = options.trustProxy?.trust ?? null;
+  // Requests and upgrades naming another host (DNS rebinding) are refused first (server/listener/host-check.ts).
+  const hosts = knownHosts({
+    machineName: options.machineName ?? hostname(),
+    publicUrl: options.classroom?.publicUrl,
+    allowedOrigins,
+    allowedHosts: options.allowedHosts,
+  });
   const app = Fastify({
     logger: options.logger ?? false,
+    ...(trust ? { trustProxy: trust } : {}),
     logController: options.requestLogging === false ? new ErrorsOnlyRequestLogs() : undefined,
     // Past this a client gets 413; the REST API documents its own lower limit.
     bodyLimit: 1024 * 1024,
@@ -124,8 +148,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         // Every WebSocket endpoint (ours, Socket.IO's, GraphQL's, MQTT's, the capture channel)
         // is behind this one check: a foreign page's handshake carries the student's cookie.
         admitUpgrade: {
-          admits: (req) => isAllowedOrigin(req, allowedOrigins),
-          refuse: (req, socket) => refuseUpgrade(socket, String(req.headers.origin)),
+          admits: (req) => hosts.admits(req.headers) && isAllowedOrigin(req, allowedOrigins),
+          refuse: (req, socket) =>
+            hosts.admits(req.headers) ? refuseUpgrade(socket, String(req.headers.origin)) : refuseUnknownHostUpgrade(req.headers, socket),
         },
         onRequestArrived: captures
           ? (req, res) => {
@@ -152,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // session cookie, and before loadBalancerHooks' onSend, which looks for the Set-Cookie it writes.
   await app.register(cookie);
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
+  await app.register(hostCheck, { hosts });
   await app.register(sameOrigin, { allowedOrigins });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   await app.register(websocketEndpoints, { notFound: sendNotFound });
@@ -178,6 +204,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // a class member's run reaches the teacher's board (server/classroom/server-checks.ts)
   await app.register(ownServerRoutes, {
     enabled: options.ownServers ?? ownServersEnabled(),
+    policy: {
+      denied: { ports: new Set(options.ownServersDenyPorts ?? []), redis: redisDenial(options.scale?.redisUrl) },
+      loopbackIsLocalUser: trust === null,
+    },
+    clientOf: (req) => forwardedClient(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trust),
     suiteEnded: (report, request) => app.classroom.serverChecked(request.sessionId, report),
   });
   // the starters are files of this checkout: downloadable even where OWN_SERVERS=off

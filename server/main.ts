@@ -3,12 +3,17 @@ import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
+import { ownServersEnabled } from './own-server/address-guard.ts';
 import { parseAllowedOrigins } from './listener/same-origin.ts';
 import { loadSessionSecret, loadSharedSessionSecret } from './session/session-secret.ts';
 import { parsePublicUrl, startupUrls } from './classroom/startup-urls.ts';
 import { clientLimitsFromEnv } from './limits/client-limits.ts';
 import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
 import { loggerOptions, logSettingsFrom } from './logging/log-setup.ts';
+import { parseTrustProxy } from './listener/trust-proxy.ts';
+import { parseAllowedHosts } from './listener/host-check.ts';
+import { parseDeniedPorts } from './own-server/address-guard.ts';
+import { loopbackReachWarning } from './listener/startup-warnings.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +33,19 @@ function megabytes(variable: string, raw: string): number {
   return Number(raw) * 1024 * 1024;
 }
 
+// Settings that decide whom Wirelab believes and where "check my server" may connect (README, "Security settings").
+let trustProxy: ReturnType<typeof parseTrustProxy>;
+let ownServersDenyPorts: number[];
+let allowedHosts: string[];
+try {
+  allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS);
+  trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  ownServersDenyPorts = parseDeniedPorts(process.env.OWN_SERVERS_DENY_PORTS);
+} catch (error) {
+  process.stderr.write(`Wirelab could not start / Wirelab не запустился: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
 mkdirSync(dataDir, { recursive: true });
 // A failure to start (a data folder another Wirelab holds, a bad setting) is one readable line, not a stack.
 const app = await buildApp({
@@ -43,6 +61,8 @@ const app = await buildApp({
   frameAncestors: process.env.FRAME_ANCESTORS,
   // Behind a reverse proxy that serves Wirelab under another origin: ALLOWED_ORIGINS="https://wirelab.example.edu".
   allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
+  // Host names requests may name besides this machine's, PUBLIC_URL's and ALLOWED_ORIGINS': ALLOWED_HOSTS="wirelab.example.edu,.lab.example.edu".
+  allowedHosts,
   // Behind HAProxy with `send-proxy`: PROXY_PROTOCOL_FROM="10.0.0.5" (README, "Scaling out").
   proxyProtocolFrom: parseProxyProtocolFrom(process.env.PROXY_PROTOCOL_FROM),
   // Several instances of one deployment (README, "Scaling out") sign with one secret: SESSION_SECRET_FILE.
@@ -53,6 +73,10 @@ const app = await buildApp({
   // LIMIT_<KIND>_PER_ADDRESS and LIMIT_<KIND>_SERVER (server/limits/README.md).
   clientLimits: clientLimitsFromEnv(process.env),
   // Past one process (README, "Scaling out"): every instance of a deployment is given the same Redis.
+  // TRUST_PROXY="127.0.0.1" behind nginx on this machine: X-Forwarded-For names the student.
+  trustProxy,
+  // OWN_SERVERS_DENY_PORTS="5432,11211": ports "check my server" never connects to (REDIS_URL's is always denied).
+  ownServersDenyPorts,
   scale: process.env.REDIS_URL
     ? { redisUrl: process.env.REDIS_URL, keyPrefix: process.env.REDIS_KEY_PREFIX || undefined, instanceId: process.env.INSTANCE_ID || undefined }
     : undefined,
@@ -83,6 +107,14 @@ try {
   const urls = startupUrls({ host, port, teacherKey: app.classroom.teacherKey, interfaces: networkInterfaces(), publicUrl });
   app.log.info(`Wirelab is on ${urls.local} (HTTP/1.1, h2c and MQTT on this one port)`);
   for (const lan of urls.lan) app.log.info(`students on this network: ${lan}`);
+  const reach = loopbackReachWarning({
+    host,
+    trustProxy: trustProxy !== null,
+    ownServers: ownServersEnabled(),
+    deniedPorts: ownServersDenyPorts,
+    redisUrl: process.env.REDIS_URL,
+  });
+  if (reach) app.log.warn(reach);
   // Printed, never logged: whoever has this link can run the classes. With JSON logs on stdout it
   // goes to stderr, so that stdout stays one JSON record a line.
   (logSettings.format === 'json' ? process.stderr : process.stdout).write(

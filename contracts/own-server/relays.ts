@@ -30,6 +30,10 @@ export type RelayFact =
   | { fact: 'unspecified-address'; target: string }
   | { fact: 'not-resolved'; name: string }
   | { fact: 'too-many-connections'; limit: number }
+  /** the port is closed to Wirelab's outbound connections: its own Redis (REDIS_URL) or the teacher's list (OWN_SERVERS_DENY_PORTS) */
+  | { fact: 'denied-port'; port: number; why: 'redis' | 'listed' }
+  /** behind a trusted reverse proxy (TRUST_PROXY) a loopback client is not this machine's user */
+  | { fact: 'loopback-behind-proxy'; student: string }
   | { fact: 'refused'; address: string }
   | { fact: 'reset'; bytes: number }
   | { fact: 'no-connection'; address: string; seconds: number }
@@ -39,7 +43,9 @@ export type RelayFact =
   | { fact: 'no-close-frame'; bytes: number }
   | { fact: 'bad-frame'; detail: string }
   | { fact: 'too-many-bytes'; limit: number }
-  | { fact: 'closed'; bytes: number };
+  | { fact: 'closed'; bytes: number }
+  /** the MQTT relay passes only MQTT: `rule` is the MQTT decoder's error code or one of NOT_MQTT_RULES */
+  | { fact: 'not-mqtt'; side: 'page' | 'server'; packet: string; rule: string };
 
 /**
  * The close code a relay's WebSocket to the browser ends with when Wirelab, not the student's
@@ -64,10 +70,14 @@ export function relayCloseCode(fact: RelayFact): number {
     case 'bad-request':
     case 'session-required':
       return RELAY_CLOSE.badRequest;
+    case 'not-mqtt':
+      return fact.side === 'page' ? RELAY_CLOSE.badRequest : RELAY_CLOSE.serverFault;
     case 'own-servers-off':
     case 'not-your-address':
     case 'unspecified-address':
     case 'not-resolved':
+    case 'denied-port':
+    case 'loopback-behind-proxy':
       return RELAY_CLOSE.refused;
     case 'too-many-connections':
       return RELAY_CLOSE.busy;
@@ -104,6 +114,22 @@ export function readRelayFact(code: number, reason: string): RelayFact | null {
 function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).length;
 }
+
+/** The MQTT relay's own rules (server/own-server/mqtt-gate.ts); any other rule is an MQTT decoder error code. */
+const NOT_MQTT_RULES: Readonly<Record<string, Bilingual>> = {
+  'not-connect-first': { en: 'the first packet must be CONNECT (MQTT-3.1.0-1)', ru: 'первым пакетом должен быть CONNECT (MQTT-3.1.0-1)' },
+  'not-connack-first': {
+    en: 'the first packet from the server must be CONNACK (MQTT-3.2.0-1)',
+    ru: 'первым пакетом сервера должен быть CONNACK (MQTT-3.2.0-1)',
+  },
+  'second-connect': { en: 'CONNECT and CONNACK come once per connection (MQTT-3.1.0-2)', ru: 'CONNECT и CONNACK бывают один раз за соединение (MQTT-3.1.0-2)' },
+  'wrong-direction': { en: 'this packet type does not go this way', ru: 'пакет этого типа не ходит в эту сторону' },
+  'too-large': { en: 'a packet larger than the relay’s 1 MiB', ru: 'пакет больше 1 МиБ, предела ретранслятора' },
+  'text-line': {
+    en: 'a CONNECT holding a whole text line (two line feeds, 0x0a, with text between): a text protocol would run it as a command',
+    ru: 'CONNECT содержит целую текстовую строку (два перевода строки 0x0a и текст между ними): текстовый протокол выполнил бы её как команду',
+  },
+};
 
 const bytesEn = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
 
@@ -142,6 +168,20 @@ const FACT_TEXTS: Texts = {
     // «не больше» takes the genitive: 1 (21…) соединения, otherwise соединений
     ru: `Не больше ${f.limit} ${russianPlural(f.limit, 'соединения', 'соединений', 'соединений')} с вашим сервером одновременно; дождитесь конца идущей проверки.`,
   }),
+  'denied-port': (f) =>
+    f.why === 'redis'
+      ? {
+          en: `Wirelab does not connect to port ${f.port}: the Redis Wirelab itself runs on is there (REDIS_URL).`,
+          ru: `К порту ${f.port} Wirelab не подключается: там Redis, на котором работает сам Wirelab (REDIS_URL).`,
+        }
+      : {
+          en: `Wirelab does not connect to port ${f.port}: the teacher has closed it to "my server" (OWN_SERVERS_DENY_PORTS).`,
+          ru: `К порту ${f.port} Wirelab не подключается: преподаватель закрыл его для «моего сервера» (OWN_SERVERS_DENY_PORTS).`,
+        },
+  'loopback-behind-proxy': (f) => ({
+    en: `Wirelab sits behind a reverse proxy (TRUST_PROXY), and your request came from ${f.student} without the address you connect from: Wirelab cannot tell which machine is yours.`,
+    ru: `Wirelab работает за обратным прокси (TRUST_PROXY), а ваш запрос пришёл с ${f.student} без адреса, с которого вы подключаетесь: Wirelab не может понять, какая машина ваша.`,
+  }),
   refused: (f) => ({
     en: `Connection refused: nothing listens at ${f.address}. Is your server running?`,
     ru: `В соединении отказано: по адресу ${f.address} никто не слушает. Ваш сервер запущен?`,
@@ -176,6 +216,18 @@ const FACT_TEXTS: Texts = {
     en: `Your server closed the connection after sending ${bytesEn(f.bytes)}.`,
     ru: `Ваш сервер закрыл соединение; до этого пришло байт: ${f.bytes}.`,
   }),
+  'not-mqtt': (f) => {
+    const rule = NOT_MQTT_RULES[f.rule] ?? { en: f.rule, ru: f.rule };
+    return f.side === 'page'
+      ? {
+          en: `The relay passes only well-formed MQTT, and the page sent ${f.packet} that is not: ${rule.en}. Wirelab closed the relay.`,
+          ru: `Ретранслятор пропускает только правильные пакеты MQTT, а страница отправила ${f.packet} с ошибкой: ${rule.ru}. Wirelab закрыл ретранслятор.`,
+        }
+      : {
+          en: `Your server did not answer in MQTT: ${f.packet}, ${rule.en}. Wirelab passes only MQTT and closed the relay.`,
+          ru: `Ваш сервер ответил не по MQTT: ${f.packet}, ${rule.ru}. Wirelab пропускает только MQTT и закрыл ретранслятор.`,
+        };
+  },
 };
 
 /** What the student reads: the fact, in both languages. */

@@ -1,6 +1,15 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAddressGuard, guardedLookup, normaliseAddress, OwnServerRefusal, ownServersEnabled, type Resolver } from './address-guard.ts';
+import {
+  createAddressGuard,
+  guardedLookup,
+  normaliseAddress,
+  OwnServerRefusal,
+  ownServersEnabled,
+  parseDeniedPorts,
+  redisDenial,
+  type Resolver,
+} from './address-guard.ts';
 import { ConnectionBudget, openGuardedSocket, parseTarget } from './connection.ts';
 
 describe('normaliseAddress', () => {
@@ -49,6 +58,32 @@ describe('the address guard', () => {
     expect(refusal?.code).toBe('own-servers-off');
     expect(refusal?.localized.en).toMatch(/turned off/);
     expect(refusal?.localized.ru).toMatch(/выключена/);
+  });
+});
+
+describe('ports no student reaches, and a loopback client behind a proxy (issue 36)', () => {
+  const denied = { ports: new Set(parseDeniedPorts('5432, 11211')), redis: redisDenial('redis://10.0.0.7:6380/0') };
+
+  it('refuses OWN_SERVERS_DENY_PORTS on every address, and REDIS_URL’s port on loopback and on its host', () => {
+    const loopback = createAddressGuard({ studentAddress: '127.0.0.1', enabled: true, denied });
+    expect(loopback.refusalFor('127.0.0.1', 8000)).toBeNull();
+    expect(loopback.refusalFor('127.0.0.1')).toBeNull();
+    expect(loopback.refusalFor('::1', 5432)?.fact).toEqual({ fact: 'denied-port', port: 5432, why: 'listed' });
+    expect(loopback.refusalFor('127.0.0.1', 6380)?.fact).toEqual({ fact: 'denied-port', port: 6380, why: 'redis' });
+    const redisHost = createAddressGuard({ studentAddress: '10.0.0.7', enabled: true, denied });
+    expect(redisHost.refusalFor('10.0.0.7', 6380)?.code).toBe('denied-port');
+    expect(redisHost.refusalFor('10.0.0.7', 11211)?.localized.ru).toMatch(/OWN_SERVERS_DENY_PORTS/);
+    // another student's machine: its own 6380 is theirs
+    expect(createAddressGuard({ studentAddress: '10.0.0.8', enabled: true, denied }).refusalFor('10.0.0.8', 6380)).toBeNull();
+    expect(redisDenial('redis://redis.internal')).toEqual({ port: 6379, addresses: new Set() });
+    expect(() => parseDeniedPorts('80,http')).toThrow(/OWN_SERVERS_DENY_PORTS/);
+    expect(() => parseDeniedPorts('70000')).toThrow(/OWN_SERVERS_DENY_PORTS/);
+  });
+
+  it('behind a trusted proxy, a loopback client is refused, a LAN one is what it was', () => {
+    const behind = { enabled: true, loopbackIsLocalUser: false };
+    expect(createAddressGuard({ ...behind, studentAddress: '127.0.0.1' }).refusalFor('127.0.0.1', 8000)?.code).toBe('loopback-behind-proxy');
+    expect(createAddressGuard({ ...behind, studentAddress: '192.0.2.7' }).refusalFor('192.0.2.7', 8000)).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@
 // (refused, reset after N bytes, no answer in N s, too many bytes), in both languages.
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { ConnectionLimitError, type Target } from './connection.ts';
+import { NotHttp2Error } from './h2-server-first.ts';
 
 type SocketError = Error & { code?: string; receivedBytes?: number };
 
@@ -18,6 +19,12 @@ export function connectionFact(error: unknown, target: Target, during: 'checks' 
     return {
       en: `The server sent more than ${error.limitBytes} bytes on one connection; Wirelab cut it there.`,
       ru: `Сервер прислал по одному соединению больше ${error.limitBytes} байт; Wirelab оборвал его на этом.`,
+    };
+  }
+  if (error instanceof NotHttp2Error) {
+    return {
+      en: `${address} does not speak HTTP/2: its first bytes (${error.hex}) are not a SETTINGS frame, which an HTTP/2 server sends first (RFC 9113 §3.4). Wirelab sent it nothing of the call.`,
+      ru: `${address} не говорит на HTTP/2: его первые байты (${error.hex}) — не кадр SETTINGS, с которого начинает сервер HTTP/2 (RFC 9113 §3.4). Ничего из вызова Wirelab ему не отправил.`,
     };
   }
   if (code === 'ECONNREFUSED' && during === 'request') {

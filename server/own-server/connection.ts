@@ -9,6 +9,7 @@ import type { OutboundRecorder } from '../tap/outbound-connection.ts';
 import { TapSocket } from '../tap/tap-socket.ts';
 import { guardedLookup, refusals, type AddressGuard, type Resolver, systemResolver } from './address-guard.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
+import { serverSpeaksFirst } from './h2-server-first.ts';
 import type { CapturedConnectionRef } from '../../contracts/own-server/check-result.ts';
 
 /** Open connections per student (their browser's address), shared by every suite they run. */
@@ -125,7 +126,7 @@ function connectGuarded(target: Target, context: ConnectionContext): Socket {
   const limits = context.limits ?? OWN_SERVER_LIMITS;
   const host = target.host.replace(/^\[(.*)\]$/, '$1');
   if (isIP(host)) {
-    const refusal = guard.refusalFor(host);
+    const refusal = guard.refusalFor(host, target.port);
     if (refusal) return refusedSocket(refusal);
   } else if (!guard.enabled) {
     return refusedSocket(refusals.off());
@@ -136,7 +137,7 @@ function connectGuarded(target: Target, context: ConnectionContext): Socket {
   const socket = connect({
     host,
     port: target.port,
-    lookup: guardedLookup(guard, context.resolver ?? systemResolver),
+    lookup: guardedLookup(guard, context.resolver ?? systemResolver, target.port),
     timeout: limits.connectTimeoutMs,
   });
   socket.once('close', release);
@@ -150,7 +151,7 @@ function connectGuarded(target: Target, context: ConnectionContext): Socket {
   socket.once('connect', () => {
     socket.setTimeout(0);
     // The peer the kernel really connected to, checked again: the last word on where we are.
-    const refusal = socket.remoteAddress ? guard.refusalFor(socket.remoteAddress) : refusals.notResolved(host);
+    const refusal = socket.remoteAddress ? guard.refusalFor(socket.remoteAddress, socket.remotePort) : refusals.notResolved(host);
     if (refusal) socket.destroy(refusal);
   });
   return socket;
@@ -216,7 +217,8 @@ export function openGuardedHttp2Stream(target: Target, context: ConnectionContex
     outbound: (chunk) => recorder?.sent(chunk),
     closed() {},
   };
-  return tapped;
+  // nothing of a call goes out before the server's SETTINGS (h2-server-first.ts)
+  return serverSpeaksFirst(tapped);
 }
 
 /** The tap's record of one connection: announced once the guard let it connect, closed with it. */

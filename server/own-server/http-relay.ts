@@ -16,6 +16,20 @@ import { addressOf } from './relay-facts.ts';
 export const RELAY_LIMITS = { bodyBytes: 64 * 1024, routeBodyBytes: 160 * 1024, headers: 50 } as const;
 
 /**
+ * The methods a student's web server serves (RFC 9110 §9 less CONNECT and TRACE, and PATCH):
+ * anything else is no HTTP cell's business, and a token like SET or FLUSHALL is another
+ * protocol's command (issue 36: `SET /key` ran in a Redis on the teacher's machine). CONNECT
+ * would also make Node wait for a tunnel instead of an answer.
+ */
+export const RELAYED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** The first character of a header value that is not Latin-1 (node:http writes values as latin1 bytes and throws past U+00FF). */
+export function nonLatin1Character(value: string): string | null {
+  const match = /[^\u0000-\u00ff]/u.exec(value);
+  return match ? match[0] : null;
+}
+
+/**
  * Headers that frame the message or the connection: Node writes them from what it sends (Host from
  * the target, Content-Length from the body), so a typed one could only contradict them.
  */
@@ -84,7 +98,14 @@ export function relayHttp(target: Target, spec: OwnServerHttpRequest, context: C
     if (body) headers.push(['Content-Length', String(body.length)]);
     // one request per connection: kept alive, it would hold one of the student's four connections until their server closed it
     headers.push(['Connection', 'close']);
-    const outgoing = guardedHttpRequest(target, context, spec.method, spec.path, headers);
+    let outgoing: ClientRequest;
+    try {
+      outgoing = guardedHttpRequest(target, context, spec.method, spec.path, headers);
+    } catch (error) {
+      // node:http refused the request before any connection (a character it will not write): the request's fault, not the server's
+      const text = error instanceof Error ? error.message : String(error);
+      return reject(new RelayFailure(400, 'bad-check-request', { en: `This request cannot be sent: ${text}`, ru: `Этот запрос нельзя отправить: ${text}` }));
+    }
     const timer = setTimeout(
       () => outgoing.destroy(new Error(`no answer within ${OWN_SERVER_LIMITS.checkTimeoutMs} ms: ${spec.method} ${spec.path}`)),
       OWN_SERVER_LIMITS.checkTimeoutMs,

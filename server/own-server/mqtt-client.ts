@@ -1,5 +1,5 @@
 // A small MQTT 3.1.1 client written for checking, not for use, over guarded sockets: it sends the
-// packets of mqtt-packets.ts as they are (malformed ones too), acknowledges what a subscriber
+// packets of wire/mqtt/mqtt-packets.ts as they are (malformed ones too), acknowledges what a subscriber
 // must (PUBACK, PUBREC, PUBCOMP) so the server's handshakes can finish, and writes every packet
 // of every connection of one check into one log, in the order they crossed the wire.
 import type { Socket } from 'node:net';
@@ -15,12 +15,15 @@ import {
   encodeAck,
   encodeConnect,
   readConnack,
+  readPacketId,
   readPublish,
+  utf8Text,
+  concatBytes,
   type Connack,
   type ConnectOptions,
   type MqttPacket,
   type ReceivedPublish,
-} from './mqtt-packets.ts';
+} from '../../wire/mqtt/mqtt-packets.ts';
 
 /** Every line of one check, all its connections interleaved: `[sub] → SUBSCRIBE …`, `[sub] ← SUBACK …`. */
 export class MqttLog {
@@ -45,7 +48,7 @@ export class MqttLog {
 
 /** One TCP connection to the student's broker: packets in, packets out, each logged. */
 export class CheckedMqttConnection {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Uint8Array = new Uint8Array(0);
   private readonly queue: MqttPacket[] = [];
   private waiters: Array<() => void> = [];
   /** Every PUBLISH the server delivered here, kept even after a check took it from the queue. */
@@ -76,7 +79,7 @@ export class CheckedMqttConnection {
   }
 
   private take(chunk: Buffer): void {
-    const { packets, rest, malformed } = decodePackets(Buffer.concat([this.pending, chunk]));
+    const { packets, rest, malformed } = decodePackets(concatBytes([this.pending, chunk]));
     this.pending = rest;
     for (const packet of packets) {
       this.log.lines.push(`[${this.label}] ← ${describePacket(packet)}`);
@@ -97,8 +100,9 @@ export class CheckedMqttConnection {
       this.delivered.push(message);
       if (message.packetId !== null && message.qos === 1) this.send(encodeAck(PACKET.puback, message.packetId));
       if (message.packetId !== null && message.qos === 2) this.send(encodeAck(PACKET.pubrec, message.packetId));
-    } else if (packet.type === PACKET.pubrel && packet.body.length >= 2) {
-      this.send(encodeAck(PACKET.pubcomp, packet.body.readUInt16BE(0)));
+    } else if (packet.type === PACKET.pubrel) {
+      const packetId = readPacketId(packet);
+      if (packetId !== null) this.send(encodeAck(PACKET.pubcomp, packetId));
     }
   }
 
@@ -109,7 +113,7 @@ export class CheckedMqttConnection {
   }
 
   /** Writes `bytes` as they are; the log shows each packet in them, decoded. */
-  send(bytes: Buffer, note = ''): void {
+  send(bytes: Uint8Array, note = ''): void {
     const { packets } = decodePackets(bytes);
     for (const packet of packets) this.log.lines.push(`[${this.label}] → ${describePacket(packet)}${note}`);
     if (!this.socket.destroyed) this.socket.write(bytes);
@@ -138,7 +142,7 @@ export class CheckedMqttConnection {
       const packet = await this.next(PACKET.publish, what);
       if (!packet) return null;
       const message = readPublish(packet);
-      if (message.payload.toString('utf8') === payload) return message;
+      if (utf8Text(message.payload) === payload) return message;
     }
   }
 

@@ -1,14 +1,17 @@
 // The MQTT console aimed at "my server" (the student's broker over TCP): the browser's MQTT over
 // WebSocket goes to `/_wirelab/own-server/mqtt-relay?target=host:port`; Wirelab opens a guarded
-// TCP connection to the broker, recorded by the byte tap as MQTT, and pipes the bytes both ways —
-// each WebSocket message's bytes to the broker as they are, each chunk from the broker as one
-// binary message (MQTT over WebSocket lets a packet span messages, 3.1.1 §6). The browser's 101
-// comes once the TCP connection is up; a failure ends it with the fact.
+// TCP connection to the broker, recorded by the byte tap as MQTT, and passes whole MQTT packets
+// both ways, each read and checked first (mqtt-gate.ts): never raw bytes. The page's messages
+// may split and join packets as they like (MQTT over WebSocket, 3.1.1 §6); each packet from the
+// broker goes to the page as one binary message. The browser's 101 comes once the TCP connection
+// is up; a failure ends it with the fact.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { WebSocket } from 'ws';
 import { encodeRelayFact, OWN_SERVER_MQTT_RELAY_PATH, relayCloseCode, type RelayFact } from '../../contracts/own-server/relays.ts';
 import { openGuardedSocket } from './connection.ts';
+import { OWN_SERVER_LIMITS } from './limits.ts';
+import { MqttGate, type MqttRefusal, type MqttSide } from './mqtt-gate.ts';
 import { relayFactOf } from './relay-facts.ts';
 import { offeredProtocols, RELAY_CLOSE_WAIT_MS, routeRelayUpgrade, type RelayRouteOptions, type RelayUpgrade } from './relay-upgrade.ts';
 
@@ -48,13 +51,47 @@ function relayMqtt(relay: RelayUpgrade): void {
   });
 }
 
+/**
+ * Both ways, packet by packet: the page's packets go to the broker only as whole, well-formed MQTT
+ * packets beginning with its CONNECT, and nothing after the CONNECT until the broker's first
+ * packet, a well-formed CONNACK, has shown it speaks MQTT; the broker's go to the page as whole
+ * packets too. Anything else ends the relay with the fact `not-mqtt` (mqtt-gate.ts).
+ */
 function pipe(browser: WebSocket, broker: Socket, stop: AbortController): void {
+  const fromPage = new MqttGate('page', OWN_SERVER_LIMITS.bytesReceivedPerConnection);
+  const fromServer = new MqttGate('server', OWN_SERVER_LIMITS.bytesReceivedPerConnection);
+  let held: Uint8Array[] | null = [];
+  let connectSent = false;
+  const refuse = (side: MqttSide, refusal: MqttRefusal) => {
+    const fact: RelayFact = { fact: 'not-mqtt', side, packet: refusal.packet, rule: refusal.rule };
+    if (browser.readyState === WebSocket.OPEN) browser.close(relayCloseCode(fact), encodeRelayFact(fact));
+    stop.abort();
+  };
   browser.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-    if (!broker.writable) return;
-    broker.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
+    if (stop.signal.aborted) return;
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const { packets, refusal } = fromPage.take(bytes);
+    for (const { bytes: packet } of packets) {
+      if (!connectSent) {
+        connectSent = true;
+        if (broker.writable) broker.write(packet);
+      } else if (held) held.push(packet);
+      else if (broker.writable) broker.write(packet);
+    }
+    if (held && held.reduce((total, packet) => total + packet.length, 0) > OWN_SERVER_LIMITS.bytesReceivedPerConnection)
+      return refuse('page', { packet: 'CONNECT', rule: 'too-large' });
+    if (refusal) refuse('page', refusal);
   });
   broker.on('data', (chunk: Buffer) => {
-    if (browser.readyState === WebSocket.OPEN) browser.send(chunk, { binary: true });
+    if (stop.signal.aborted) return;
+    const { packets, refusal } = fromServer.take(chunk);
+    for (const { bytes } of packets) if (browser.readyState === WebSocket.OPEN) browser.send(bytes, { binary: true });
+    if (packets.length > 0 && held) {
+      // the CONNACK came: what the page sent meanwhile goes now, in order
+      for (const packet of held) if (broker.writable) broker.write(packet);
+      held = null;
+    }
+    if (refusal) refuse('server', refusal);
   });
   browser.on('close', (code) => {
     // the page dropped: so does the relay, at once; a close of its own: the broker's TCP ends (FIN)

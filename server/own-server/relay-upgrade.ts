@@ -10,7 +10,7 @@ import { encodeRelayFact, relayCloseCode, RELAY_PATH_PATTERN, type RelayFact } f
 import { handshakeRefusal, refuseUpgrade } from '../answers/websocket-handshake.ts';
 import { captureOwnerOf } from '../session/session-id.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
-import { createAddressGuard } from './address-guard.ts';
+import { createAddressGuard, type GuardPolicy } from './address-guard.ts';
 import { OutboundTap, parseTarget, type ConnectionBudget, type ConnectionContext, type Target } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -20,6 +20,10 @@ export interface RelayRouteOptions {
   /** the per-student budget the checks and the HTTP cells spend from too */
   budget: ConnectionBudget;
   captures: CaptureHub | null;
+  /** the denied ports, and whether loopback is this machine's user (TRUST_PROXY) */
+  policy?: GuardPolicy;
+  /** the client of an upgrade as request.ip would name it (behind a trusted proxy: X-Forwarded-For's); absent: the TCP peer */
+  clientOf?: (req: IncomingMessage) => string;
 }
 
 /** One browser's upgrade to a relay, checked: where to connect, and how to answer the browser. */
@@ -90,13 +94,14 @@ export function routeRelayUpgrade(
     if (!session) return closeWith({ fact: 'session-required' });
     const query = readRelayQuery(url.searchParams, options.withPath);
     if ('fact' in query) return closeWith(query);
-    // behind HAProxy the TapSocket names the client its PROXY header gave, as request.ip does
-    const student = req.socket.remoteAddress ?? '';
+    // behind HAProxy the TapSocket names the client its PROXY header gave; behind a trusted
+    // reverse proxy, X-Forwarded-For does (TRUST_PROXY): as request.ip does
+    const student = options.clientOf?.(req) ?? req.socket.remoteAddress ?? '';
     running.add(stop);
     stop.signal.addEventListener('abort', () => running.delete(stop), { once: true });
     const captures = options.captures;
     const context: ConnectionContext = {
-      guard: createAddressGuard({ studentAddress: student, enabled: options.enabled }),
+      guard: createAddressGuard({ ...options.policy, studentAddress: student, enabled: options.enabled }),
       budget: options.budget,
       stop: stop.signal,
       tap: captures ? new OutboundTap((transport) => captures.trackOutbound(session, student, transport)) : undefined,

@@ -69,6 +69,18 @@ export const routeMessages = {
     en: `Wirelab writes ${name} itself (from the address and the body), so the request cannot set it.`,
     ru: `Заголовок ${name} Wirelab пишет сам (по адресу и телу), поэтому задавать его в запросе нельзя.`,
   }),
+  methodNotRelayed: (method: string, methods: readonly string[]): Bilingual => ({
+    en: `Wirelab sends your server only the methods a web server serves (${methods.join(', ')}), not ${method}.`,
+    ru: `Wirelab отправляет вашему серверу только методы, которые обслуживает веб-сервер (${methods.join(', ')}), а не ${method}.`,
+  }),
+  headerNotLatin1: (name: string, character: string): Bilingual => ({
+    en: `The value of ${name} holds “${character}” (U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}): an HTTP header value is bytes, and Wirelab sends only Latin-1 ones. Percent-encode it (or use RFC 8187's UTF-8''…) instead.`,
+    ru: `В значении ${name} есть «${character}» (U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}): значение заголовка HTTP — это байты, и Wirelab отправляет только символы Latin-1. Закодируйте его процентами (или по RFC 8187: UTF-8''…).`,
+  }),
+  notEventStream: (status: number, contentType: string): Bilingual => ({
+    en: `Your server answered ${status} with ${contentType ? `Content-Type ${contentType}` : 'no Content-Type'}, not an event stream (text/event-stream): the relay passes event streams only.`,
+    ru: `Ваш сервер ответил ${status} ${contentType ? `с Content-Type ${contentType}` : 'без Content-Type'}, а не потоком событий (text/event-stream): ретранслятор пропускает только потоки событий.`,
+  }),
   relayMethodNotAllowed: (method: string): Bilingual => ({
     en: `/_wirelab/own-server/http answers POST only, not ${method}.`,
     ru: `/_wirelab/own-server/http отвечает только на POST, а не на ${method}.`,

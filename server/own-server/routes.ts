@@ -6,9 +6,19 @@ import type { Bilingual } from '../../shared/bilingual.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import { sendProblem } from '../answers/http-answers.ts';
-import { createAddressGuard, refusals } from './address-guard.ts';
+import { createAddressGuard, refusals, type GuardPolicy } from './address-guard.ts';
+import type { IncomingMessage } from 'node:http';
 import { ConnectionBudget, OutboundTap, parseTarget } from './connection.ts';
-import { OWN_SERVER_HTTP_PATH, RELAY_FRAMING_HEADERS, RELAY_LIMITS, RelayFailure, relayHttp, relayRequestSchema } from './http-relay.ts';
+import {
+  nonLatin1Character,
+  OWN_SERVER_HTTP_PATH,
+  RELAY_FRAMING_HEADERS,
+  RELAY_LIMITS,
+  RELAYED_METHODS,
+  RelayFailure,
+  relayHttp,
+  relayRequestSchema,
+} from './http-relay.ts';
 import type { OwnServerHttpRequest } from '../../contracts/own-server/http-relay.ts';
 import {
   CHECK_REQUEST_BODY_LIMIT,
@@ -23,12 +33,16 @@ import { wirelabItselfTest } from './wirelab-itself.ts';
 import { grpcRelayRoute, OWN_SERVER_RUNNER_PATH } from './grpc-relay.ts';
 import { serveWebSocketRelay } from './websocket-relay.ts';
 import { serveMqttRelay } from './mqtt-relay.ts';
-import { openEventStream } from './sse-relay.ts';
+import { isEventStream, openEventStream, RELAYED_CSP } from './sse-relay.ts';
 import { OWN_SERVER_SSE_RELAY_PATH, RELAY_PATH_PATTERN, relayFactText } from '../../contracts/own-server/relays.ts';
 
 export interface OwnServerRouteOptions {
   /** false: `OWN_SERVERS=off`, every request is answered 403. */
   enabled: boolean;
+  /** the ports no outbound connection reaches, and whether a loopback client is this machine's user (TRUST_PROXY) */
+  policy?: GuardPolicy;
+  /** an upgrade's client as request.ip names it (X-Forwarded-For behind a trusted proxy); absent: the TCP peer */
+  clientOf?: (req: IncomingMessage) => string;
   /** The runner; tests may give their own. One per process: one suite at a time per student. */
   checker?: OwnServerChecker;
   /**
@@ -54,9 +68,10 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   // One budget for the process: a student's checks and their HTTP cells share their four connections.
   const budget = new ConnectionBudget();
   // The consoles' relays (WebSocket, MQTT): upgrades routed by the one-port server, same budget.
-  serveWebSocketRelay(app, { enabled: options.enabled, budget, captures: app.captures });
-  serveMqttRelay(app, { enabled: options.enabled, budget, captures: app.captures });
-  const check = options.checker ?? createOwnServerChecker({ enabled: options.enabled, budget, isWirelab: wirelabItselfTest(() => app.server.address()) });
+  const { enabled, policy, clientOf } = options;
+  serveWebSocketRelay(app, { enabled, policy, clientOf, budget, captures: app.captures });
+  serveMqttRelay(app, { enabled, policy, clientOf, budget, captures: app.captures });
+  const check = options.checker ?? createOwnServerChecker({ enabled, policy, budget, isWirelab: wirelabItselfTest(() => app.server.address()) });
   // Records a request's connections in the byte tap for the session that asked, and nobody else's.
   const tapFor = (request: FastifyRequest): OutboundTap | undefined => {
     const captures = app.captures;
@@ -137,39 +152,12 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   );
 
   // A lesson's HTTP cell aimed at "my server": the cell's request, sent by Wirelab, the answer as it came.
-  app.post<{ Body: OwnServerHttpRequest }>(
-    OWN_SERVER_HTTP_PATH,
-    { schema: { body: relayRequestSchema, hide: true }, bodyLimit: RELAY_LIMITS.routeBodyBytes },
-    async (request, reply) => {
-      const target = parseTarget(request.body.target.trim());
-      if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(request.body.target.trim()));
-      const framing = request.body.headers.find(([name]) => RELAY_FRAMING_HEADERS.includes(name.toLowerCase()));
-      if (framing) return problem(request, reply, 400, 'framing-header', 'Bad Request', text.framingHeader(framing[0]));
-      if (request.body.body !== null && Buffer.byteLength(request.body.body) > RELAY_LIMITS.bodyBytes) {
-        return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.relayTooLarge(RELAY_LIMITS.bodyBytes));
-      }
-      const stop = new AbortController();
-      const pageGone = () => {
-        if (!reply.raw.writableFinished) stop.abort();
-      };
-      reply.raw.once('close', pageGone);
-      try {
-        const guard = createAddressGuard({ studentAddress: request.ip, enabled: options.enabled });
-        const answer = await relayHttp(target, request.body, { guard, budget, stop: stop.signal, tap: tapFor(request) });
-        reply.header('cache-control', 'no-store');
-        return answer;
-      } catch (error) {
-        if (!(error instanceof RelayFailure)) throw error;
-        return relayProblem(request, reply, error);
-      } finally {
-        reply.raw.off('close', pageGone);
-      }
-    },
-  );
+  httpRelayRoute(app, { enabled, policy, budget, tapFor });
 
   // A lesson's gRPC cell aimed at "my server": the runner's channel, its calls made to the student's server.
   grpcRelayRoute(app, {
-    enabled: options.enabled,
+    enabled,
+    policy,
     budget,
     tapFor: (sessionId, address) => {
       const captures = app.captures;
@@ -178,7 +166,7 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   });
 
   // The SSE console aimed at "my server": the student's event stream, passed through as it comes.
-  eventStreamRelayRoute(app, { enabled: options.enabled, budget, tapFor });
+  eventStreamRelayRoute(app, { enabled, policy, budget, tapFor });
 
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
@@ -211,10 +199,54 @@ function relayProblem(request: FastifyRequest, reply: FastifyReply, error: Relay
   return problem(request, reply, error.status, error.slug, RELAY_TITLES[error.status] ?? 'Bad Gateway', error.localized);
 }
 
+/** `POST /_wirelab/own-server/http`: a lesson's HTTP cell's request, sent by Wirelab to the student's server, the answer as it came. */
+function httpRelayRoute(
+  app: FastifyInstance,
+  relay: { enabled: boolean; policy?: GuardPolicy; budget: ConnectionBudget; tapFor: (request: FastifyRequest) => OutboundTap | undefined },
+): void {
+  const { enabled, policy, budget, tapFor } = relay;
+  app.post<{ Body: OwnServerHttpRequest }>(
+    OWN_SERVER_HTTP_PATH,
+    { schema: { body: relayRequestSchema, hide: true }, bodyLimit: RELAY_LIMITS.routeBodyBytes },
+    async (request, reply) => {
+      const target = parseTarget(request.body.target.trim());
+      if (!target) return problem(request, reply, 400, 'bad-target', 'Bad Request', badTarget(request.body.target.trim()));
+      const method = request.body.method.toUpperCase();
+      if (!(RELAYED_METHODS as readonly string[]).includes(method))
+        return problem(request, reply, 400, 'method-not-relayed', 'Bad Request', text.methodNotRelayed(request.body.method, RELAYED_METHODS));
+      for (const [name, value] of request.body.headers) {
+        const character = nonLatin1Character(value);
+        if (character) return problem(request, reply, 400, 'header-not-latin1', 'Bad Request', text.headerNotLatin1(name, character));
+      }
+      const framing = request.body.headers.find(([name]) => RELAY_FRAMING_HEADERS.includes(name.toLowerCase()));
+      if (framing) return problem(request, reply, 400, 'framing-header', 'Bad Request', text.framingHeader(framing[0]));
+      if (request.body.body !== null && Buffer.byteLength(request.body.body) > RELAY_LIMITS.bodyBytes) {
+        return problem(request, reply, 413, 'body-too-large', 'Content Too Large', text.relayTooLarge(RELAY_LIMITS.bodyBytes));
+      }
+      const stop = new AbortController();
+      const pageGone = () => {
+        if (!reply.raw.writableFinished) stop.abort();
+      };
+      reply.raw.once('close', pageGone);
+      try {
+        const guard = createAddressGuard({ ...policy, studentAddress: request.ip, enabled });
+        const answer = await relayHttp(target, request.body, { guard, budget, stop: stop.signal, tap: tapFor(request) });
+        reply.header('cache-control', 'no-store');
+        return answer;
+      } catch (error) {
+        if (!(error instanceof RelayFailure)) throw error;
+        return relayProblem(request, reply, error);
+      } finally {
+        reply.raw.off('close', pageGone);
+      }
+    },
+  );
+}
+
 /** `GET /_wirelab/own-server/sse-relay`: the SSE console's stream from the student's server, passed through as it comes. */
 function eventStreamRelayRoute(
   app: FastifyInstance,
-  relay: { enabled: boolean; budget: ConnectionBudget; tapFor: (request: FastifyRequest) => OutboundTap | undefined },
+  relay: { enabled: boolean; policy?: GuardPolicy; budget: ConnectionBudget; tapFor: (request: FastifyRequest) => OutboundTap | undefined },
 ): void {
   app.get<{ Querystring: { target?: string; path?: string } }>(OWN_SERVER_SSE_RELAY_PATH, { schema: { hide: true } }, async (request, reply) => {
     const targetText = (request.query.target ?? '').trim();
@@ -229,7 +261,7 @@ function eventStreamRelayRoute(
     const lastEventId = request.headers['last-event-id'];
     let stream: Awaited<ReturnType<typeof openEventStream>>;
     try {
-      const guard = createAddressGuard({ studentAddress: request.ip, enabled: relay.enabled });
+      const guard = createAddressGuard({ ...relay.policy, studentAddress: request.ip, enabled: relay.enabled });
       stream = await openEventStream(target, path, typeof lastEventId === 'string' ? lastEventId : undefined, {
         guard,
         budget: relay.budget,
@@ -240,10 +272,16 @@ function eventStreamRelayRoute(
       if (!(error instanceof RelayFailure)) throw error;
       return relayProblem(request, reply, error);
     }
+    const type = stream.headers['content-type'];
+    if (!isEventStream(type)) {
+      stream.destroy();
+      return problem(request, reply, 502, 'not-event-stream', 'Bad Gateway', text.notEventStream(stream.statusCode ?? 0, type ?? ''));
+    }
     reply.hijack();
     reply.raw.writeHead(stream.statusCode ?? 502, {
-      'content-type': stream.headers['content-type'] ?? 'application/octet-stream',
+      'content-type': type!,
       'cache-control': 'no-store',
+      'content-security-policy': RELAYED_CSP,
     });
     reply.raw.flushHeaders();
     stream.on('data', (chunk: Buffer) => reply.raw.write(chunk));

@@ -10,7 +10,7 @@ import {
   type CheckResult,
   type UnreachableReason,
 } from '../../contracts/own-server/check-result.ts';
-import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
+import { createAddressGuard, OwnServerRefusal, type AddressGuard, type GuardPolicy, type Resolver } from './address-guard.ts';
 import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type OutboundTap, type Target } from './connection.ts';
 import { connectionFact } from './connection-facts.ts';
@@ -191,12 +191,12 @@ export type OwnServerChecker = (
  * a time per student (a second one is refused, in both languages, rather than sharing the budget).
  */
 export function createOwnServerChecker(
-  options: { enabled?: boolean; budget?: ConnectionBudget; resolver?: Resolver; isWirelab?: WirelabItselfTest } = {},
+  options: { enabled?: boolean; policy?: GuardPolicy; budget?: ConnectionBudget; resolver?: Resolver; isWirelab?: WirelabItselfTest } = {},
 ): OwnServerChecker {
   const budget = options.budget ?? new ConnectionBudget();
   const running = new Set<string>();
   return async (protocol, target, studentAddress, signal, tap) => {
-    const guard = createAddressGuard({ studentAddress, enabled: options.enabled });
+    const guard = createAddressGuard({ ...options.policy, studentAddress, enabled: options.enabled });
     if (running.has(guard.studentAddress)) {
       return {
         protocol,

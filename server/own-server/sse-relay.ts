@@ -8,6 +8,23 @@ import type { ConnectionContext, Target } from './connection.ts';
 import { failureOf, guardedHttpRequest, RelayFailure } from './http-relay.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { addressOf } from './relay-facts.ts';
+import { contentSecurityPolicy } from '../web-app/security-headers.ts';
+
+/**
+ * Is this the Content-Type of an event stream? Only one passes the relay: anything else (an
+ * HTML page with a script, say) would be served from Wirelab's origin as the student's server
+ * wrote it (issue 36).
+ */
+export function isEventStream(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'text/event-stream';
+}
+
+/**
+ * What every relayed answer carries beside the student's own headers: Wirelab's page policy
+ * (server/web-app/security-headers.ts) with no framing, since a hijacked reply skips the onSend
+ * hook that puts it on Wirelab's pages.
+ */
+export const RELAYED_CSP = contentSecurityPolicy("'none'");
 
 /** Opens the student's stream and resolves with its answer once the head came (within the check limit). */
 export function openEventStream(target: Target, path: string, lastEventId: string | undefined, context: ConnectionContext): Promise<IncomingMessage> {

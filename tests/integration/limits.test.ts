@@ -34,7 +34,7 @@ describe('limits that protect the server', () => {
   it('answers 408 to a client that trickles its headers forever (slowloris)', async () => {
     let timer: NodeJS.Timeout | undefined;
     const { answer } = await converse((socket) => {
-      socket.write('GET /_wirelab/session HTTP/1.1\r\nHost: x\r\n');
+      socket.write('GET /_wirelab/session HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       timer = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 100);
     });
     clearInterval(timer);
@@ -43,7 +43,7 @@ describe('limits that protect the server', () => {
 
   it('answers 431 to headers over 16 KiB and keeps serving others', async () => {
     const { answer } = await converse((socket) => {
-      socket.write(`GET /_wirelab/session HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
+      socket.write(`GET /_wirelab/session HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 431/);
     expect((await fetch(`${server.origin}/_wirelab/session`)).status).toBe(200);

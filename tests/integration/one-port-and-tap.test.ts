@@ -92,7 +92,7 @@ describe('one port for HTTP/1.1 and h2c', () => {
     port.routeUpgrade('/test-upgrade/', (_req, socket) => {
       socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\nrouted');
     });
-    const answer = await rawExchange(server.port, 'GET /test-upgrade/x HTTP/1.1\r\nHost: t\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n', 'routed');
+    const answer = await rawExchange(server.port, 'GET /test-upgrade/x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n', 'routed');
     expect(answer.toString()).toMatch(/^HTTP\/1\.1 101/);
     // The capture channel is a Fastify WebSocket route and still answers.
     const session = await newSession(server.origin);
@@ -147,12 +147,12 @@ describe('the byte tap', () => {
     const bobCapture = await CaptureClient.open(server.origin, bob);
     await rawExchange(
       server.port,
-      `GET /nowhere?alice HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${alice}\r\nConnection: close\r\n\r\n`,
+      `GET /nowhere?alice HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${alice}\r\nConnection: close\r\n\r\n`,
       'Nothing is served',
     );
     await aliceCapture.waitFor(() => aliceCapture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('alice')));
     // Bob's own request afterwards proves his channel is live while it shows nothing of Alice.
-    await rawExchange(server.port, `GET /nowhere?bob HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${bob}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
+    await rawExchange(server.port, `GET /nowhere?bob HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${bob}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
     await bobCapture.waitFor(() => bobCapture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('bob')));
     const bobSaw = bobCapture
       .chunks()
@@ -168,10 +168,10 @@ describe('the byte tap', () => {
   it('records nothing of a client that names no session', async () => {
     const session = await newSession(server.origin);
     const capture = await CaptureClient.open(server.origin, session);
-    await rawExchange(server.port, 'GET /nowhere?anonymous HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'Nothing is served');
+    await rawExchange(server.port, 'GET /nowhere?anonymous HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n', 'Nothing is served');
     await rawExchange(
       server.port,
-      `GET /nowhere?mine HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
+      `GET /nowhere?mine HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
       'Nothing is served',
     );
     await capture.waitFor(() => capture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('mine')));
@@ -194,13 +194,13 @@ describe('the byte tap', () => {
     await capture.waitFor(() => capture.messages.some((m) => m.type === 'recording' && m.on === false));
     await rawExchange(
       server.port,
-      `GET /nowhere?hidden HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
+      `GET /nowhere?hidden HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
       'Nothing is served',
     );
     capture.send({ type: 'recording', on: true });
     await rawExchange(
       server.port,
-      `GET /nowhere?shown HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
+      `GET /nowhere?shown HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${session}\r\nConnection: close\r\n\r\n`,
       'Nothing is served',
     );
     await capture.waitFor(() => capture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('shown')));

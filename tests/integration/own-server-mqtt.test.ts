@@ -10,7 +10,7 @@ import { createAddressGuard } from '../../server/own-server/address-guard.ts';
 import { ConnectionBudget } from '../../server/own-server/connection.ts';
 import { mqttSuite } from '../../server/own-server/checks/mqtt.ts';
 import { OWN_SERVER_LIMITS } from '../../server/own-server/limits.ts';
-import { PACKET, decodePackets, encodeAck, encodePacket } from '../../server/own-server/mqtt-packets.ts';
+import { PACKET, decodePackets, encodeAck, encodePacket } from '../../wire/mqtt/mqtt-packets.ts';
 import { checkAsLoopbackStudent, idsWith } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { MOSQUITTO, startMosquitto, started, type RunningBroker } from './mosquitto.ts';
@@ -27,12 +27,12 @@ async function startYesBroker(): Promise<{ server: Server; port: number }> {
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       const { packets, rest } = decodePackets(Buffer.concat([pending, chunk]));
-      pending = rest;
+      pending = Buffer.from(rest);
       for (const packet of packets) {
         if (packet.type === PACKET.connect) socket.write(encodePacket(PACKET.connack, 0, Buffer.from([0, 0])));
         if (packet.type === PACKET.publish && ((packet.flags >> 1) & 3) > 0) {
-          const topicLength = packet.body.readUInt16BE(0);
-          socket.write(encodeAck(PACKET.puback, packet.body.readUInt16BE(2 + topicLength)));
+          const body = Buffer.from(packet.body);
+          socket.write(encodeAck(PACKET.puback, body.readUInt16BE(2 + body.readUInt16BE(0))));
         }
       }
     });

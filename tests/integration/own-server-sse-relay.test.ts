@@ -83,6 +83,8 @@ describe('an SSE console aimed at my server', () => {
       const stream = await openStream(asker, `127.0.0.1:${starter.port}`);
       expect(stream.response.statusCode).toBe(200);
       expect(stream.response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      // Wirelab's policy on what it serves from its origin, though the student's server sent none
+      expect(stream.response.headers['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self'/);
       await stream.until(/retry: 3000\n\n/);
       expect((await createUser('ann')).status).toBe(201);
       await stream.until(/event: user\.created\ndata: .*"ann"/);
@@ -119,11 +121,11 @@ describe('an SSE console aimed at my server', () => {
     resumed.close();
   });
 
-  it('answers the student’s own refusal as it came, and its own refusals as problems in both languages', async () => {
+  it('refuses what is not an event stream (the student’s 404 page), and its own refusals, as problems in both languages', async () => {
     const session = await newSession(wirelab.origin);
-    const missing = await openStream(session, `127.0.0.1:${starter.port}`, '/nope');
-    await missing.ended;
-    expect(missing.response.statusCode).toBe(404);
+    const missing = await problemOf(await openStream(session, `127.0.0.1:${starter.port}`, '/nope'), 502);
+    expect(missing.type).toMatch(/not-event-stream$/);
+    expect(missing.localized.en).toMatch(/^Your server answered 404 with Content-Type .*text\/event-stream/);
 
     expect((await problemOf(await openStream(session, '192.0.2.1:80'), 403)).type).toMatch(/not-your-address$/);
     expect((await problemOf(await openStream(session, '127.0.0.1:1'), 502)).localized.en).toMatch(/^Connection refused/);

@@ -136,7 +136,7 @@ describe('the tap over h2c', () => {
       hpackLiterals([
         [':method', 'GET'],
         [':scheme', 'http'],
-        [':authority', 'x'],
+        [':authority', '127.0.0.1'],
         [':path', '/api/v1/users?limit=1'],
         ['x-wirelab-sandbox', session],
       ]),
@@ -173,8 +173,8 @@ describe('the tap over HTTP/1.1', () => {
   it('records a keep-alive connection from the request that names a session, and says what came before', async () => {
     const session = await newSession(server.origin);
     const capture = await CaptureClient.open(server.origin, session);
-    const anonymous = 'GET /api/v1/users?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n';
-    const named = `GET /api/v1/users?limit=2 HTTP/1.1\r\nHost: x\r\nx-wirelab-sandbox: ${session}\r\n\r\n`;
+    const anonymous = 'GET /api/v1/users?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+    const named = `GET /api/v1/users?limit=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nx-wirelab-sandbox: ${session}\r\n\r\n`;
     const socket = net.connect(server.port, '127.0.0.1');
     let received = '';
     const responses = (count: number) =>

@@ -5,7 +5,16 @@ import { OwnServerRefusal } from '../address-guard.ts';
 import { failed, notOffered, verdict, type Observation, type SuiteContext } from '../check-kit.ts';
 import { CheckStopped } from '../connection.ts';
 import { MqttLog, connectMqtt, quietFor, type CheckedMqttConnection } from '../mqtt-client.ts';
-import { PACKET, encodePublish, encodeSubscribe, packetName, readPacketId, readSuback, type ConnectOptions, type PublishSpec } from '../mqtt-packets.ts';
+import {
+  PACKET,
+  encodePublish,
+  encodeSubscribe,
+  packetName,
+  readPacketId,
+  readSuback,
+  type ConnectOptions,
+  type PublishSpec,
+} from '../../../wire/mqtt/mqtt-packets.ts';
 
 export interface MqttState {
   /** Six hex digits, new for every run: the topics' and client ids' common part. */

@@ -18,7 +18,8 @@ import {
   readPacketId,
   readSuback,
   type ConnectOptions,
-} from '../mqtt-packets.ts';
+  utf8Text,
+} from '../../../wire/mqtt/mqtt-packets.ts';
 import { accepted, clientIdOf, mqttExchange, publishedAtQos1, settle, subscribed, topicOf, type Expectation, type MqttState } from './mqtt-exchange.ts';
 
 const connection: CheckDefinition<MqttState>[] = [
@@ -249,7 +250,7 @@ const delivery: CheckDefinition<MqttState>[] = [
         const message = await subscriber.nextDelivery(payload, 'the QoS 2 message at the subscriber');
         await subscriber.next(PACKET.pubrel, "the server's PUBREL to the subscriber");
         await settle(context);
-        const copies = subscriber.delivered.filter((delivered) => delivered.payload.toString('utf8') === payload).length;
+        const copies = subscriber.delivered.filter((delivered) => utf8Text(delivered.payload) === payload).length;
         const idOf = (packet: typeof firstRec) => (packet ? readPacketId(packet) : null);
         return [
           [idOf(firstRec) === 514, { en: `PUBREC carries ${idOf(firstRec) ?? 'nothing'}, not 514`, ru: `в PUBREC ${idOf(firstRec) ?? 'ничего'}, а не 514` }],
@@ -336,7 +337,7 @@ const retained: CheckDefinition<MqttState>[] = [
         const late = await accepted(context, log, 'late', { clientId: clientIdOf(state, 'cllate') });
         await subscribed(late, 1, [{ filter: topic, qos: 1 }]);
         await settle(context);
-        const got = late.delivered.map((message) => JSON.stringify(message.payload.toString('utf8'))).join(', ');
+        const got = late.delivered.map((message) => JSON.stringify(utf8Text(message.payload))).join(', ');
         return [
           [cleared, { en: 'the server closed the connection at the empty retained PUBLISH', ru: 'на пустой PUBLISH с RETAIN сервер закрыл соединение' }],
           [late.delivered.length === 0, { en: `the new subscriber still got ${got}`, ru: `новый подписчик всё равно получил ${got}` }],
@@ -535,7 +536,7 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
         await publishedAtQos1(publisher, { topic, payload: 'marker', packetId: 40 });
         await watcher.nextDelivery('marker', 'the marker');
         await settle(context);
-        const wills = watcher.delivered.filter((message) => message.payload.toString('utf8') === payload).length;
+        const wills = watcher.delivered.filter((message) => utf8Text(message.payload) === payload).length;
         return [[wills === 0, { en: 'the will was published after a DISCONNECT', ru: 'завещание опубликовано после DISCONNECT' }]];
       }),
   },
@@ -548,7 +549,7 @@ function refusalCheck(spec: {
   name: Bilingual;
   clause: string;
   text: Bilingual;
-  packet: (state: MqttState, connect: ConnectOptions) => Buffer;
+  packet: (state: MqttState, connect: ConnectOptions) => Uint8Array;
 }): CheckDefinition<MqttState> {
   return {
     id: spec.id,

@@ -15,8 +15,10 @@ import {
   readPublish,
   readSuback,
 } from './mqtt-packets.ts';
+import { concatBytes } from './mqtt-packets.ts';
 
-const bytes = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
+const bytes = (text: string) => Uint8Array.from(text.replace(/\s+/g, '').match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe('the remaining length (§2.2.3)', () => {
   it.each([
@@ -30,7 +32,7 @@ describe('the remaining length (§2.2.3)', () => {
     [268_435_455, 'ff ff ff 7f'],
   ])('%i is %s', (length, encoded) => {
     expect(encodeRemainingLength(length)).toEqual(bytes(encoded));
-    const packet = Buffer.concat([Buffer.from([0x30]), bytes(encoded)]);
+    const packet = concatBytes([Uint8Array.of(0x30), bytes(encoded)]);
     // the reader takes the length and then waits for that many bytes
     if (length > 0) expect(decodePackets(packet)).toMatchObject({ packets: [], rest: packet });
   });
@@ -78,17 +80,17 @@ describe('what the suite sends', () => {
 describe('what a broker sends back', () => {
   it('splits a stream into packets, whatever the chunks, and keeps a cut packet for later', () => {
     const stream = bytes('20 02 01 00  90 04 0001 01 80  d0 00  32 07 0001 61 0007 6f6b');
-    const { packets, rest } = decodePackets(Buffer.concat([stream, bytes('30 05 00')]));
+    const { packets, rest } = decodePackets(concatBytes([stream, bytes('30 05 00')]));
     expect(packets.map((packet) => packet.type)).toEqual([PACKET.connack, PACKET.suback, PACKET.pingresp, PACKET.publish]);
     expect(rest).toEqual(bytes('30 05 00'));
     expect(readConnack(packets[0])).toEqual({ sessionPresent: true, returnCode: 0 });
     expect(readSuback(packets[1])).toEqual({ packetId: 1, returnCodes: [1, 0x80] });
-    expect(readPublish(packets[3])).toEqual({ topic: 'a', payload: Buffer.from('ok'), qos: 1, retain: false, dup: false, packetId: 7 });
+    expect(readPublish(packets[3])).toEqual({ topic: 'a', payload: utf8('ok'), qos: 1, retain: false, dup: false, packetId: 7 });
   });
 
   it('reads RETAIN and DUP, and a QoS 0 PUBLISH without a packet id', () => {
     const [packet] = decodePackets(bytes('39 05 0001 61 7879')).packets;
-    expect(readPublish(packet)).toMatchObject({ qos: 0, retain: true, dup: true, packetId: null, payload: Buffer.from('xy') });
+    expect(readPublish(packet)).toMatchObject({ qos: 0, retain: true, dup: true, packetId: null, payload: utf8('xy') });
   });
 
   it('describes a packet for the report: its fields, and its bytes when they are few', () => {

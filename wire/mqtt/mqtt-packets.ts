@@ -1,8 +1,12 @@
-// MQTT 3.1.1 control packets, encoded and read by hand for checking, not for use: a check must be
-// able to send what a library never would (protocol level 7, a PUBLISH at QoS 3 or with packet
-// id 0, a second CONNECT) and report every packet as it came. OASIS MQTT 3.1.1 §2 (the fixed
-// header and its remaining length) and §3 (each packet's variable header and payload).
-import { hex } from './check-kit.ts';
+// MQTT 3.1.1 control packets as bytes (Uint8Array, no Node), for the "check my server" suite and
+// the MQTT relay: encoded by hand, since a check must be able to send what a library never would
+// (protocol level 7, a PUBLISH at QoS 3 or with packet id 0, a second CONNECT), and read with the
+// inspector's decoder (decode-mqtt.ts), so the fixed header, the remaining length and every
+// packet's fields are read by one piece of code; `packetError` is that decoder's verdict on a
+// packet. OASIS MQTT 3.1.1 §2 (the fixed header and its remaining length) and §3 (each packet).
+import { contiguousOffsets } from '../payload-layers.ts';
+import type { WireNode } from '../types.ts';
+import { decodeMqttPackets } from './decode-mqtt.ts';
 
 export const PACKET = {
   connect: 1,
@@ -44,11 +48,11 @@ const PACKET_NAMES = [
 export interface MqttPacket {
   type: number;
   flags: number;
-  body: Buffer;
+  body: Uint8Array;
 }
 
 /** The remaining length of §2.2.3: seven bits a byte, the high bit saying another byte follows. */
-export function encodeRemainingLength(length: number): Buffer {
+export function encodeRemainingLength(length: number): Uint8Array {
   if (length < 0 || length > 268_435_455) throw new RangeError(`remaining length ${length} is outside 0…268435455 (§2.2.3)`);
   const bytes: number[] = [];
   do {
@@ -57,25 +61,49 @@ export function encodeRemainingLength(length: number): Buffer {
     if (length > 0) byte |= 0x80;
     bytes.push(byte);
   } while (length > 0);
-  return Buffer.from(bytes);
+  return Uint8Array.from(bytes);
 }
 
-export function encodePacket(type: number, flags: number, body: Buffer = Buffer.alloc(0)): Buffer {
-  return Buffer.concat([Buffer.from([(type << 4) | (flags & 0x0f)]), encodeRemainingLength(body.length), body]);
+/** The pieces one after another. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
+
+export function encodePacket(type: number, flags: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
+  return concatBytes([Uint8Array.of((type << 4) | (flags & 0x0f)), encodeRemainingLength(body.length), body]);
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** Bytes as UTF-8 text (invalid sequences as U+FFFD): what a check compares payloads by. */
+export function utf8Text(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
 }
 
 /** A UTF-8 encoded string of §1.5.3: two bytes of length, then the bytes. */
-function mqttString(text: string | Buffer): Buffer {
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const length = Buffer.alloc(2);
-  length.writeUInt16BE(bytes.length);
-  return Buffer.concat([length, bytes]);
+function mqttString(text: string | Uint8Array): Uint8Array {
+  const bytes = typeof text === 'string' ? utf8Encoder.encode(text) : text;
+  return concatBytes([uint16(bytes.length), bytes]);
 }
 
-function uint16(value: number): Buffer {
-  const bytes = Buffer.alloc(2);
-  bytes.writeUInt16BE(value);
-  return bytes;
+function uint16(value: number): Uint8Array {
+  return Uint8Array.of((value >> 8) & 0xff, value & 0xff);
+}
+
+function readUint16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+/** Bytes as hex pairs, `10 0e 00 04`. */
+export function hexBytes(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
 }
 
 export interface Will {
@@ -98,21 +126,21 @@ export interface ConnectOptions {
 }
 
 /** CONNECT (§3.1): protocol name `MQTT`, the level, the flags, keep-alive, then the payload. */
-export function encodeConnect(options: ConnectOptions): Buffer {
+export function encodeConnect(options: ConnectOptions): Uint8Array {
   const cleanSession = options.cleanSession ?? true;
   const will = options.will;
   let flags = cleanSession ? 0x02 : 0;
   if (will) flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
   if (options.username !== undefined) flags |= 0x80;
-  const parts = [mqttString('MQTT'), Buffer.from([options.protocolLevel ?? 4, flags]), uint16(options.keepAlive ?? 60), mqttString(options.clientId)];
+  const parts = [mqttString('MQTT'), Uint8Array.of(options.protocolLevel ?? 4, flags), uint16(options.keepAlive ?? 60), mqttString(options.clientId)];
   if (will) parts.push(mqttString(will.topic), mqttString(will.payload));
   if (options.username !== undefined) parts.push(mqttString(options.username));
-  return encodePacket(PACKET.connect, 0, Buffer.concat(parts));
+  return encodePacket(PACKET.connect, 0, concatBytes(parts));
 }
 
 export interface PublishSpec {
   topic: string;
-  payload: string | Buffer;
+  payload: string | Uint8Array;
   /** 0, 1 or 2; 3 is what a check sends to see it refused (§3.3.1.2). */
   qos: number;
   retain?: boolean;
@@ -122,54 +150,68 @@ export interface PublishSpec {
 }
 
 /** PUBLISH (§3.3): DUP, QoS and RETAIN in the first byte's flags; a packet id only above QoS 0. */
-export function encodePublish(spec: PublishSpec): Buffer {
+export function encodePublish(spec: PublishSpec): Uint8Array {
   const flags = (spec.dup ? 0x08 : 0) | ((spec.qos & 0x03) << 1) | (spec.retain ? 0x01 : 0);
-  const payload = typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'utf8') : spec.payload;
-  const packetId = spec.qos > 0 ? uint16(spec.packetId ?? 1) : Buffer.alloc(0);
-  return encodePacket(PACKET.publish, flags, Buffer.concat([mqttString(spec.topic), packetId, payload]));
+  const payload = typeof spec.payload === 'string' ? utf8Encoder.encode(spec.payload) : spec.payload;
+  const packetId = spec.qos > 0 ? uint16(spec.packetId ?? 1) : new Uint8Array(0);
+  return encodePacket(PACKET.publish, flags, concatBytes([mqttString(spec.topic), packetId, payload]));
 }
 
 /** SUBSCRIBE (§3.8): flags 0010, a packet id, then each filter with its requested QoS. */
-export function encodeSubscribe(packetId: number, filters: ReadonlyArray<{ filter: string; qos: number }>): Buffer {
-  const body = Buffer.concat([uint16(packetId), ...filters.flatMap(({ filter, qos }) => [mqttString(filter), Buffer.from([qos])])]);
+export function encodeSubscribe(packetId: number, filters: ReadonlyArray<{ filter: string; qos: number }>): Uint8Array {
+  const body = concatBytes([uint16(packetId), ...filters.flatMap(({ filter, qos }) => [mqttString(filter), Uint8Array.of(qos)])]);
   return encodePacket(PACKET.subscribe, 0x02, body);
 }
 
 /** PUBACK, PUBREC, PUBREL (flags 0010, §3.6.1), PUBCOMP: just the packet id. */
-export function encodeAck(type: number, packetId: number): Buffer {
+export function encodeAck(type: number, packetId: number): Uint8Array {
   return encodePacket(type, type === PACKET.pubrel ? 0x02 : 0, uint16(packetId));
 }
 
 export const PINGREQ = encodePacket(PACKET.pingreq, 0);
 export const DISCONNECT = encodePacket(PACKET.disconnect, 0);
 
+/** A whole packet read from a stream: the packet, its bytes as they came, and the decoder's node for it. */
+export interface FramedPacket {
+  packet: MqttPacket;
+  bytes: Uint8Array;
+  node: WireNode;
+}
+
 /**
- * Splits `buffer` into whole packets; the rest waits for more bytes. A remaining length of more
- * than four bytes is malformed (§2.2.3): `malformed` says so and nothing after it is read.
+ * Splits `bytes` into whole packets with the inspector's decoder; the rest waits for more bytes.
+ * A remaining length of more than four bytes is malformed (§2.2.3): `malformed` says so and
+ * nothing after it is read.
  */
-export function decodePackets(buffer: Buffer): { packets: MqttPacket[]; rest: Buffer; malformed?: string } {
-  const packets: MqttPacket[] = [];
-  let offset = 0;
-  while (buffer.length - offset >= 2) {
-    let length = 0;
-    let multiplier = 1;
-    let cursor = offset + 1;
-    let complete = false;
-    for (let index = 0; index < 4 && cursor < buffer.length; index += 1) {
-      const byte = buffer[cursor++];
-      length += (byte & 0x7f) * multiplier;
-      multiplier *= 128;
-      if ((byte & 0x80) === 0) {
-        complete = true;
-        break;
-      }
-      if (index === 3) return { packets, rest: buffer.subarray(offset), malformed: 'a remaining length longer than four bytes' };
-    }
-    if (!complete || buffer.length < cursor + length) break;
-    packets.push({ type: buffer[offset] >> 4, flags: buffer[offset] & 0x0f, body: Buffer.from(buffer.subarray(cursor, cursor + length)) });
-    offset = cursor + length;
+export function framePackets(bytes: Uint8Array): { framed: FramedPacket[]; rest: Uint8Array; malformed?: string } {
+  const framed: FramedPacket[] = [];
+  for (const node of decodeMqttPackets(bytes, contiguousOffsets(0), false).nodes) {
+    if (node.error === 'incomplete') break;
+    if (node.error === 'mqtt-malformed-length')
+      return { framed, rest: bytes.subarray(node.range.start), malformed: 'a remaining length longer than four bytes' };
+    const { start, end } = node.range;
+    const bodyStart = node.children?.find((child) => child.kind === 'remaining-length')?.range.end ?? end;
+    const packetBytes = bytes.slice(start, end);
+    framed.push({ packet: { type: bytes[start]! >> 4, flags: bytes[start]! & 0x0f, body: packetBytes.subarray(bodyStart - start) }, bytes: packetBytes, node });
   }
-  return { packets, rest: buffer.subarray(offset) };
+  const used = framed.at(-1)?.node.range.end ?? 0;
+  return { framed, rest: bytes.subarray(used) };
+}
+
+/** `framePackets` without the decoder's nodes: the packets, and what waits for more bytes. */
+export function decodePackets(bytes: Uint8Array): { packets: MqttPacket[]; rest: Uint8Array; malformed?: string } {
+  const { framed, rest, malformed } = framePackets(bytes);
+  return { packets: framed.map(({ packet }) => packet), rest, ...(malformed ? { malformed } : {}) };
+}
+
+/** The first rule of MQTT 3.1.1 a decoded packet breaks (an error code of mqtt-error-text.ts), or null. */
+export function packetError(node: WireNode): string | null {
+  if (node.error) return node.error;
+  for (const child of node.children ?? []) {
+    const error = packetError(child);
+    if (error) return error;
+  }
+  return null;
 }
 
 export interface Connack {
@@ -183,7 +225,7 @@ export function readConnack(packet: MqttPacket): Connack {
 
 export interface ReceivedPublish {
   topic: string;
-  payload: Buffer;
+  payload: Uint8Array;
   qos: number;
   retain: boolean;
   dup: boolean;
@@ -192,12 +234,12 @@ export interface ReceivedPublish {
 
 export function readPublish(packet: MqttPacket): ReceivedPublish {
   const qos = (packet.flags >> 1) & 0x03;
-  const topicLength = packet.body.length >= 2 ? packet.body.readUInt16BE(0) : 0;
-  const topic = packet.body.subarray(2, 2 + topicLength).toString('utf8');
+  const topicLength = packet.body.length >= 2 ? readUint16(packet.body, 0) : 0;
+  const topic = utf8Text(packet.body.subarray(2, 2 + topicLength));
   let cursor = 2 + topicLength;
   let packetId: number | null = null;
   if (qos > 0 && packet.body.length >= cursor + 2) {
-    packetId = packet.body.readUInt16BE(cursor);
+    packetId = readUint16(packet.body, cursor);
     cursor += 2;
   }
   return { topic, payload: packet.body.subarray(cursor), qos, retain: (packet.flags & 0x01) === 1, dup: (packet.flags & 0x08) !== 0, packetId };
@@ -205,7 +247,7 @@ export function readPublish(packet: MqttPacket): ReceivedPublish {
 
 /** The packet id that PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK and UNSUBACK begin with. */
 export function readPacketId(packet: MqttPacket): number | null {
-  return packet.body.length >= 2 ? packet.body.readUInt16BE(0) : null;
+  return packet.body.length >= 2 ? readUint16(packet.body, 0) : null;
 }
 
 export function readSuback(packet: MqttPacket): { packetId: number | null; returnCodes: number[] } {
@@ -224,7 +266,7 @@ export function describePacket(packet: MqttPacket): string {
   const bytes = encodePacket(packet.type, packet.flags, packet.body);
   // A long packet shows its fixed header and first bytes only: a check's transcript has room for
   // about twenty lines (OWN_SERVER_LIMITS.transcriptChars), and the fields are decoded beside it.
-  const raw = bytes.length <= 16 ? ` [${hex(bytes)}]` : ` [${hex(bytes.subarray(0, 8))} … ${bytes.length} B]`;
+  const raw = bytes.length <= 16 ? ` [${hexBytes(bytes)}]` : ` [${hexBytes(bytes.subarray(0, 8))} … ${bytes.length} B]`;
   return `${name}${packetFields(packet)}${raw}`;
 }
 
@@ -240,7 +282,7 @@ function packetFields(packet: MqttPacket): string {
       const message = readPublish(packet);
       const id = message.packetId === null ? '' : ` id ${message.packetId}`;
       const flags = `${message.dup ? ' DUP' : ''}${message.retain ? ' RETAIN' : ''}`;
-      return ` QoS ${message.qos}${flags}${id} topic ${JSON.stringify(message.topic)} payload ${JSON.stringify(message.payload.toString('utf8'))}`;
+      return ` QoS ${message.qos}${flags}${id} topic ${JSON.stringify(message.topic)} payload ${JSON.stringify(utf8Text(message.payload))}`;
     }
     case PACKET.subscribe:
       return ` id ${readPacketId(packet)} ${subscribeFilters(packet.body)}`;
@@ -259,17 +301,17 @@ function packetFields(packet: MqttPacket): string {
   }
 }
 
-function readString(body: Buffer, offset: number): [string, number] {
+function readString(body: Uint8Array, offset: number): [string, number] {
   if (body.length < offset + 2) return ['', body.length];
-  const length = body.readUInt16BE(offset);
-  return [body.subarray(offset + 2, offset + 2 + length).toString('utf8'), offset + 2 + length];
+  const length = readUint16(body, offset);
+  return [utf8Text(body.subarray(offset + 2, offset + 2 + length)), offset + 2 + length];
 }
 
-function connectFields(body: Buffer): string {
+function connectFields(body: Uint8Array): string {
   const [protocol, afterName] = readString(body, 0);
   const level = body[afterName];
   const flags = body[afterName + 1] ?? 0;
-  const keepAlive = body.length >= afterName + 4 ? body.readUInt16BE(afterName + 2) : 0;
+  const keepAlive = body.length >= afterName + 4 ? readUint16(body, afterName + 2) : 0;
   const [clientId, afterId] = readString(body, afterName + 4);
   let will = '';
   if (flags & 0x04) {
@@ -280,7 +322,7 @@ function connectFields(body: Buffer): string {
   return ` ${JSON.stringify(protocol)} level ${level}, clean session ${(flags >> 1) & 1}, keep-alive ${keepAlive} s, client id ${JSON.stringify(clientId)}${will}`;
 }
 
-function subscribeFilters(body: Buffer): string {
+function subscribeFilters(body: Uint8Array): string {
   const filters: string[] = [];
   let offset = 2;
   while (offset < body.length) {

@@ -1,0 +1,30 @@
+// What the teacher is told at start-up about whom Wirelab believes: with HOST=0.0.0.0 and no
+// TRUST_PROXY, a client that connects from loopback is taken for this machine's own user, and
+// "check my server" may aim at any of this machine's loopback ports (README, "Security settings").
+import { redisDenial } from '../own-server/address-guard.ts';
+
+export interface ReachSettings {
+  host: string;
+  trustProxy: boolean;
+  ownServers: boolean;
+  deniedPorts: readonly number[];
+  redisUrl?: string;
+}
+
+/** The warning, in both languages, or null when there is nothing to say (loopback only, a proxy trusted, the feature off). */
+export function loopbackReachWarning(settings: ReachSettings): string | null {
+  const everyAddress = settings.host === '0.0.0.0' || settings.host === '::' || settings.host === '';
+  if (!everyAddress || settings.trustProxy || !settings.ownServers) return null;
+  const redis = redisDenial(settings.redisUrl);
+  const denied = [...new Set([...settings.deniedPorts, ...(redis ? [redis.port] : [])])].sort((a, b) => a - b);
+  const except = denied.length > 0 ? ` except ${denied.join(', ')}` : '';
+  const exceptRu = denied.length > 0 ? `, кроме ${denied.join(', ')}` : '';
+  return (
+    `A client connecting from loopback (this machine, or a reverse proxy, ssh -L tunnel or socat on it) may aim "check my server" ` +
+    `and its relays at every loopback port of this machine${except}, speaking HTTP, WebSocket, SSE, gRPC or MQTT. ` +
+    'Behind a proxy on this machine set TRUST_PROXY; close ports with OWN_SERVERS_DENY_PORTS, or turn the feature off with OWN_SERVERS=off. / ' +
+    `Клиент, подключённый с loopback (с этой машины или через обратный прокси, туннель ssh -L или socat на ней), может направить «мой сервер» ` +
+    `и его ретрансляторы на любой loopback-порт этой машины${exceptRu} по HTTP, WebSocket, SSE, gRPC или MQTT. ` +
+    'За прокси на этой машине задайте TRUST_PROXY; закрыть порты — OWN_SERVERS_DENY_PORTS, выключить — OWN_SERVERS=off.'
+  );
+}
