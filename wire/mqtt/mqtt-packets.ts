@@ -7,6 +7,7 @@
 import { contiguousOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeMqttPackets } from './decode-mqtt.ts';
+import { encodeRemainingLength } from './remaining-length.ts';
 
 export const PACKET = {
   connect: 1,
@@ -51,18 +52,8 @@ export interface MqttPacket {
   body: Uint8Array;
 }
 
-/** The remaining length of §2.2.3: seven bits a byte, the high bit saying another byte follows. */
-export function encodeRemainingLength(length: number): Uint8Array {
-  if (length < 0 || length > 268_435_455) throw new RangeError(`remaining length ${length} is outside 0…268435455 (§2.2.3)`);
-  const bytes: number[] = [];
-  do {
-    let byte = length % 128;
-    length = Math.floor(length / 128);
-    if (length > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (length > 0);
-  return Uint8Array.from(bytes);
-}
+// One writer of §2.2.3's remaining length for the whole tree: the broker's, the relay's, this one's.
+export { encodeRemainingLength };
 
 /** The pieces one after another. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
