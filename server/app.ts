@@ -150,7 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         admitUpgrade: {
           admits: (req) => hosts.admits(req.headers) && isAllowedOrigin(req, allowedOrigins),
           refuse: (req, socket) =>
-            hosts.admits(req.headers) ? refuseUpgrade(socket, String(req.headers.origin)) : refuseUnknownHostUpgrade(req.headers, socket),
+            hosts.admits(req.headers) ? refuseUpgrade(socket, String(req.headers.origin)) : refuseUnknownHostUpgrade(req.headers, socket, req.url ?? '/'),
         },
         onRequestArrived: captures
           ? (req, res) => {

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from '../answers/http-answers.ts';
+import { refuseUpgrade } from '../answers/websocket-handshake.ts';
 
 /** The names besides IP literals and localhost that Wirelab answers to. */
 export interface KnownHostsOptions {
@@ -94,14 +95,9 @@ export const unknownHost = (host: string): Bilingual => ({
 
 const shownHost = (headers: IncomingHttpHeaders): string => String(headers.host ?? headers[':authority'] ?? '').slice(0, 100);
 
-/** An upgrade to an unknown host: 421 before any handshake, then the connection is closed. */
-export function refuseUnknownHostUpgrade(headers: IncomingHttpHeaders, socket: Duplex): void {
-  const text = unknownHost(shownHost(headers));
-  const body = Buffer.from(`${text.en}\n${text.ru}\n`);
-  socket.end(
-    `HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${body.toString('latin1')}`,
-    'latin1',
-  );
+/** An upgrade to an unknown host: 421 problem+json in both languages before any handshake, then the connection is closed. */
+export function refuseUnknownHostUpgrade(headers: IncomingHttpHeaders, socket: Duplex, path: string): void {
+  refuseUpgrade(socket, 421, unknownHost(shownHost(headers)), path);
 }
 
 /** Every HTTP request (HTTP/1.1 and h2c: pages, API, relays) to an unknown host: 421 problem+json before any route runs. */
