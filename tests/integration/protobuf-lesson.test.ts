@@ -5,7 +5,7 @@ import { fromJson, toBinary, type JsonValue } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHttpRequest } from '../../web/editors/http/parse-http-request.ts';
 import { parseGrpcCell } from '../../web/editors/grpc/grpc-cell-config.ts';
-import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
+import { evaluateCheck, type Check } from '../../contracts/exercise-checks/evaluate-check.ts';
 import { methodForPath } from '../../wire/protobuf/schema.ts';
 import { decodeConnection } from '../../wire/decode-connection.ts';
 import type { CapturedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';

@@ -1,5 +1,5 @@
 // What a lesson's check says and what evaluating it gives, in a module of its own: the evaluator
-// (checks.ts) and what reads a check without evaluating it (check-reading.ts) both use it.
+// (evaluate-check.ts) and what reads a check without evaluating it (check-reading.ts) both use it.
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 
 /** `true`: present; a string: a regular expression the value must match. */

@@ -1,5 +1,5 @@
 import type { HeaderList, HttpExchange, WireMessage } from '../../wire/types.ts';
-import { isAppTraffic } from '../inspector/app-traffic.ts';
+import { isAppTraffic } from './app-traffic.ts';
 import { checkNeedsAnswer, splitReference } from './check-reading.ts';
 import type {
   AnswerSource,

@@ -1,0 +1,138 @@
+// The class board keeps the server's verdicts (issue 35, item 1): a pass counts only when the
+// server, reading the bytes it captured for the student's browser session with wire/'s decoders,
+// finds what the exercise's check asks. A forged `{"passed": true}` is refused; the cell's real
+// request over a real socket with the session cookie counts; an answer is checked against the
+// server's own capture; a "check my server" run asked with a curl token alone is not on the board;
+// Wirelab behind a 20-line TCP forwarder is marked as Wirelab.
+import { createServer, connect, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Board } from '../../contracts/class-channel/messages.ts';
+import type { CheckReport } from '../../contracts/own-server/check-result.ts';
+import { post } from './classroom-client.ts';
+import { startServer, type RunningServer } from './start-server.ts';
+
+const KEY = 'verdicts-teacher-key';
+const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
+const LESSON = 'how-a-request-travels';
+
+/** A TCP forwarder of twenty lines: every connection to it is piped to `port`. */
+function startForwarder(port: number): Promise<Server> {
+  const forwarder = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
+  });
+  return new Promise((resolve) => forwarder.listen(0, '127.0.0.1', () => resolve(forwarder)));
+}
+
+describe('the class board keeps the server’s verdicts', () => {
+  let server: RunningServer;
+  let forwarder: Server;
+  let code = '';
+  let cookie = '';
+  let member: Record<string, string> = {};
+
+  const newSession = async (): Promise<string> => (await fetch(`${server.origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
+  const board = async (): Promise<Board> =>
+    (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json() as Promise<Board>;
+  const passedOnBoard = async (): Promise<string[]> =>
+    (await board()).members.flatMap((row) => row.results.filter((result) => result.passedMs !== null).map((result) => `${result.lesson}/${result.exercise}`));
+  const report = (body: Record<string, unknown>, headers: Record<string, string> = member) =>
+    post(server.origin, '/_wirelab/class/progress', { lesson: LESSON, ...body }, headers);
+
+  beforeAll(async () => {
+    server = await startServer({ classroom: { teacherKey: KEY } });
+    forwarder = await startForwarder(server.port);
+    code = ((await (await post(server.origin, '/_wirelab/class/classes', { title: 'Вердикты' }, teacher)).json()) as { code: string }).code;
+    cookie = await newSession();
+    const joined = await post(server.origin, '/_wirelab/class/join', { code, name: 'Анна' }, { 'content-type': 'application/json', cookie });
+    expect(joined.status).toBe(200);
+    const { memberToken } = (await joined.json()) as { memberToken: string };
+    member = { 'content-type': 'application/json', 'x-wirelab-member': memberToken, cookie };
+  });
+  afterAll(async () => {
+    forwarder?.close();
+    await server?.close();
+  });
+
+  it('refuses a forged pass: the member token and the cookie alone, with no such traffic captured', async () => {
+    const stranger = await report({ exercise: 'send-head', passed: true }, { ...member, cookie: '' });
+    expect(await stranger.json()).toEqual({ result: null, verdict: { passed: false, why: 'no-captures' } });
+    const forged = await report({ exercise: 'send-head', passed: true });
+    expect(forged.status).toBe(200);
+    expect(await forged.json()).toEqual({ result: null, verdict: { passed: false, why: 'not-seen' } });
+    // traffic of another kind does not pass it either
+    await fetch(`${server.origin}/api/v1/users/1`, { headers: { cookie } });
+    const still = await report({ exercise: 'send-head', passed: true });
+    expect(await still.json()).toEqual({ result: null, verdict: { passed: false, why: 'not-seen' } });
+    expect(await passedOnBoard()).toEqual([]);
+  });
+
+  it('counts a pass the server captured: the cell’s HEAD over a real socket with the session cookie', async () => {
+    const head = await fetch(`${server.origin}/api/v1/users/1`, { method: 'HEAD', headers: { cookie } });
+    expect(head.status).toBe(200);
+    const counted = await report({ exercise: 'send-head', passed: true });
+    const body = (await counted.json()) as { result: { passedMs: number | null }; verdict: unknown };
+    expect(body.verdict).toEqual({ passed: true });
+    expect(body.result.passedMs).toEqual(expect.any(Number));
+    expect(await passedOnBoard()).toEqual([`${LESSON}/send-head`]);
+  });
+
+  it('checks an answer against the server’s own capture: a wrong one is refused, the right one counts', async () => {
+    const created = await fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Вердикт', email: `verdict-${Date.now()}@example.com` }),
+    });
+    expect(created.status).toBe(201);
+    const wrong = await report({ exercise: 'find-body-start', passed: true, answer: '1' });
+    expect(await wrong.json()).toEqual({ result: null, verdict: { passed: false, why: 'not-seen' } });
+    // the offset the inspector shows: where the body starts in the bytes the server captured
+    const captured = server.app.captures!.capturedOf(cookie.split('=')[1])!.read();
+    const post = captured.chunks.find((chunk) => chunk.dir === 'in' && chunk.data.toString('latin1').startsWith('POST /api/v1/users '))!;
+    const offset = post.data.indexOf('\r\n\r\n') + 4;
+    const right = await report({ exercise: 'find-body-start', passed: true, answer: String(offset) });
+    expect(((await right.json()) as { verdict: unknown }).verdict).toEqual({ passed: true });
+    expect(await passedOnBoard()).toContain(`${LESSON}/find-body-start`);
+  });
+
+  it('does not take another session’s traffic: the pass is judged on the cookie’s session only', async () => {
+    const other = await newSession();
+    await fetch(`${server.origin}/api/v1/users/999999`, { headers: { cookie: other } });
+    const claimed = await report({ exercise: 'get-404', passed: true });
+    expect(((await claimed.json()) as { verdict: unknown }).verdict).toEqual({ passed: false, why: 'not-seen' });
+  });
+
+  it('keeps a "check my server" run asked with a curl token alone off the board', async () => {
+    const { curlToken } = (await (await fetch(`${server.origin}/_wirelab/session`, { headers: { cookie } })).json()) as { curlToken: string };
+    const run = await fetch(`${server.origin}/_wirelab/own-server/checks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wirelab-sandbox': curlToken },
+      body: JSON.stringify({ protocol: 'sse', target: `127.0.0.1:${server.port}` }),
+    });
+    expect(run.status).toBe(200);
+    expect(((await run.json()) as CheckReport).reachable).toBe(true);
+    expect((await board()).members.flatMap((row) => row.servers)).toEqual([]);
+  });
+
+  it('marks Wirelab behind a TCP forwarder as Wirelab, on the report and on the board', async () => {
+    const through = `127.0.0.1:${(forwarder.address() as AddressInfo).port}`;
+    const run = await fetch(`${server.origin}/_wirelab/own-server/checks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ protocol: 'sse', target: through }),
+    });
+    const checked = (await run.json()) as CheckReport;
+    expect(checked.reachable).toBe(true);
+    expect(checked.targetIsWirelab).toBe(true);
+    expect((await board()).members[0].servers).toEqual([expect.objectContaining({ protocol: 'sse', targetIsWirelab: true })]);
+  });
+});
