@@ -135,4 +135,30 @@ describe('the class board keeps the server’s verdicts', () => {
     expect(checked.targetIsWirelab).toBe(true);
     expect((await board()).members[0].servers).toEqual([expect.objectContaining({ protocol: 'sse', targetIsWirelab: true })]);
   });
+
+  it('keeps a pass made while the class had ended for its reopening, and a miss during a freeze is not the student’s', async () => {
+    const teacherCall = (method: string, path: string) =>
+      fetch(`${server.origin}/_wirelab/class/classes/${code}${path}`, { method, headers: teacher, body: '{}' });
+    expect((await teacherCall('POST', '/end')).status).toBe(200);
+    await fetch(`${server.origin}/api/v1/users/999999`, { headers: { cookie } });
+    const whileEnded = await report({ exercise: 'get-404', passed: true });
+    expect(whileEnded.status).toBe(403);
+    expect(((await whileEnded.json()) as { error: string }).error).toBe('CLASS_ENDED');
+    expect((await teacherCall('POST', '/reopen')).status).toBe(200);
+    // the page sends it again when the class-status says the class reopened (student-class.ts): the captures still hold it
+    const again = await report({ exercise: 'get-404', passed: true });
+    expect(((await again.json()) as { verdict: unknown }).verdict).toEqual({ passed: true });
+    expect(await passedOnBoard()).toContain(`${LESSON}/get-404`);
+
+    expect((await teacherCall('PUT', '/freeze')).status).toBe(200);
+    const frozenMiss = await report({
+      exercise: 'ask-options',
+      passed: false,
+      miss: { kind: 'response-differs', request: 'POST /api/v1/users', status: 423, differs: 'status' },
+    });
+    expect(await frozenMiss.json()).toEqual({ result: null, counted: false, why: 'frozen' });
+    expect((await teacherCall('DELETE', '/freeze')).status).toBe(200);
+    const rows = (await board()).members[0].results;
+    expect(rows.find((row) => row.exercise === 'ask-options')).toBeUndefined();
+  });
 });
