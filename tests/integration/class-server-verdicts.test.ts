@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from './start-server.ts';
 const KEY = 'verdicts-teacher-key';
 const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
 const LESSON = 'how-a-request-travels';
+const SSE_LESSON = 'server-sent-events';
 
 /** A TCP forwarder of twenty lines: every connection to it is piped to `port`. */
 function startForwarder(port: number): Promise<Server> {
@@ -160,5 +161,88 @@ describe('the class board keeps the server’s verdicts', () => {
     expect((await teacherCall('DELETE', '/freeze')).status).toBe(200);
     const rows = (await board()).members[0].results;
     expect(rows.find((row) => row.exercise === 'ask-options')).toBeUndefined();
+  });
+
+  it('judges message checks too, from real streams: a resumed SSE stream’s missed event, a health watch open through both switches', async () => {
+    const sse = async (lastEventId?: string) => {
+      const abort = new AbortController();
+      const response = await fetch(`${server.origin}/api/v1/events`, {
+        headers: { cookie, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        signal: abort.signal,
+      });
+      const reader = response.body!.getReader();
+      let text = '';
+      const until = async (pattern: RegExp): Promise<RegExpExecArray> => {
+        for (;;) {
+          const found = pattern.exec(text);
+          if (found) return found;
+          const { value } = await reader.read();
+          text += new TextDecoder().decode(value);
+        }
+      };
+      return { until, close: () => abort.abort() };
+    };
+    const first = await sse();
+    await fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Live', email: `live-${Date.now()}@example.com` }),
+    });
+    const [, seenId] = await first.until(/id: (\S+)\nevent: user\.created/);
+    first.close();
+    const missed = `missed-${Date.now()}@example.com`;
+    await fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Missed', email: missed }),
+    });
+    const resumed = await sse(seenId);
+    await resumed.until(new RegExp(missed.replace(/[.]/g, '\\.')));
+    resumed.close();
+    await expect
+      .poll(
+        async () =>
+          ((await (await report({ lesson: SSE_LESSON, exercise: 'resume', passed: true }, member)).json()) as { verdict: { passed: boolean } }).verdict.passed,
+        { timeout: 5000 },
+      )
+      .toBe(true);
+
+    // lesson 04: the Connect JSON watch stays open while the service goes NOT_SERVING and back
+    const envelope = (message: unknown) => {
+      const body = Buffer.from(JSON.stringify(message));
+      const head = Buffer.alloc(5);
+      head.writeUInt32BE(body.length, 1);
+      return Buffer.concat([head, body]);
+    };
+    const watching = new AbortController();
+    const watch = await fetch(`${server.origin}/grpc.health.v1.Health/Watch`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/connect+json', 'connect-protocol-version': '1' },
+      body: envelope({ service: 'wirelab.users.v1.UserService' }),
+      signal: watching.signal,
+    });
+    expect(watch.status).toBe(200);
+    const watchReader = watch.body!.getReader();
+    let received = Buffer.alloc(0);
+    const statuses = async (count: number): Promise<void> => {
+      while ((received.toString('latin1').match(/"status"/g) ?? []).length < count) {
+        const { value } = await watchReader.read();
+        received = Buffer.concat([received, Buffer.from(value!)]);
+      }
+    };
+    await statuses(1);
+    const switchTo = (status: string) =>
+      fetch(`${server.origin}/wirelab.lab.v1.LifecycleService/SetServingStatus`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'connect-protocol-version': '1' },
+        body: JSON.stringify({ service: 'wirelab.users.v1.UserService', status }),
+      });
+    expect((await switchTo('NOT_SERVING')).status).toBe(200);
+    await statuses(2);
+    const grpcLesson = { lesson: 'grpc', exercise: 'watch-not-serving', passed: true };
+    expect((await switchTo('SERVING')).status).toBe(200);
+    await statuses(3);
+    await expect.poll(async () => ((await (await report(grpcLesson)).json()) as { verdict: { passed: boolean } }).verdict.passed, { timeout: 5000 }).toBe(true);
+    watching.abort();
   });
 });
