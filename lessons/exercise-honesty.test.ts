@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SEED_USERS } from '../server/domain/seed.ts';
 import { parseHttpRequest } from '../web/editors/http/parse-http-request.ts';
 import { parseGrpcCell } from '../web/editors/grpc/grpc-cell-config.ts';
-import { checkNeedsAnswer, type Check } from '../web/lessons/checks.ts';
+import { checkNeedsAnswer, type Check } from '../contracts/exercise-checks/evaluate-check.ts';
 import { splitLessonDirectives } from '../web/lessons/lesson-directives.ts';
 import type { LessonJson } from '../web/lessons/lesson-types.ts';
 

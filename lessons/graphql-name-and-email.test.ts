@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matchesMessage, type Check } from '../web/lessons/checks.ts';
+import { matchesMessage, type Check } from '../contracts/exercise-checks/evaluate-check.ts';
 import { messageMarkOf } from '../wire/message-marks.ts';
 import { contiguousOffsets } from '../wire/payload-layers.ts';
 import { graphqlHttpLayer } from '../wire/graphql/decode-graphql-http.ts';

@@ -22,6 +22,7 @@ const ANSWER_SOURCES: Record<string, string[]> = {
   'response-json': ['path'],
   'response-header': ['name'],
   'connection-index': [],
+  'websocket-key-sha1': [],
 };
 
 /** The consoles of the realtime lessons, whose cell files are JSON (lessons/README.md, "Cell files"). */
@@ -96,6 +97,7 @@ function checkProblems(check: Record<string, unknown>): string[] {
     if (typeof map !== 'object' || map === null || Array.isArray(map)) return problems.push(`${where} must be an object`);
     for (const [name, value] of Object.entries((map as Record<string, unknown>) ?? {})) {
       if (lowerCaseNames && name !== name.toLowerCase()) problems.push(`${where}: header name "${name}" must be lower case`);
+      if (value === false && where.includes('request')) continue;
       if (value !== true) regex(`${where}.${name}`, value);
     }
   };
@@ -103,8 +105,10 @@ function checkProblems(check: Record<string, unknown>): string[] {
     if (typeof value !== 'object' || value === null) problems.push(`${where} must be a JSON object or array`);
   };
   const requestMatch = (where: string, match: unknown) => {
-    onlyKeys(where, match, ['method', 'path', 'query', 'headers', 'bodyJson']);
+    onlyKeys(where, match, ['method', 'path', 'query', 'headers', 'bodyJson', 'bodyJsonExact']);
     const m = (match ?? {}) as Record<string, unknown>;
+    if (m.bodyJsonExact !== undefined && (m.bodyJsonExact !== true || m.bodyJson === undefined))
+      problems.push(`${where}.bodyJsonExact is true, beside a bodyJson`);
     if (m.method !== undefined && !METHODS.has(m.method as string)) problems.push(`${where}.method "${String(m.method)}" is not a known method`);
     if (m.path !== undefined) regex(`${where}.path`, m.path);
     if (m.query !== undefined) presenceOrRegex(`${where}.query`, m.query, false);
@@ -112,8 +116,9 @@ function checkProblems(check: Record<string, unknown>): string[] {
     if (m.bodyJson !== undefined) bodyJson(`${where}.bodyJson`, m.bodyJson);
   };
   const responseMatch = (where: string, match: unknown) => {
-    onlyKeys(where, match, ['status', 'headers', 'bodyJson']);
+    onlyKeys(where, match, ['status', 'headers', 'bodyJson', 'bodyText']);
     const m = (match ?? {}) as Record<string, unknown>;
+    if (m.bodyText !== undefined) regex(`${where}.bodyText`, m.bodyText);
     if (m.status !== undefined) {
       const statuses = [m.status].flat();
       if (statuses.length === 0 || !statuses.every((s) => Number.isInteger(s) && (s as number) >= 100 && (s as number) <= 599)) {
@@ -123,9 +128,10 @@ function checkProblems(check: Record<string, unknown>): string[] {
     if (m.headers !== undefined) presenceOrRegex(`${where}.headers`, m.headers, true);
     if (m.bodyJson !== undefined) bodyJson(`${where}.bodyJson`, m.bodyJson);
   };
-  const step = (where: string, value: unknown) => {
-    onlyKeys(where, value, ['request', 'response']);
+  const step = (where: string, value: unknown, inSequence = false) => {
+    onlyKeys(where, value, inSequence ? ['request', 'response', 'carries'] : ['request', 'response']);
     const s = (value ?? {}) as Record<string, unknown>;
+    if (s.carries !== undefined) messageMatch(`${where}.carries`, s.carries);
     if (s.request === undefined) problems.push(`${where}.request is missing`);
     else requestMatch(`${where}.request`, s.request);
     if (s.response !== undefined) responseMatch(`${where}.response`, s.response);
@@ -197,7 +203,7 @@ function checkProblems(check: Record<string, unknown>): string[] {
     case 'sequence':
       onlyKeys('check', check, ['type', 'steps']);
       if (!Array.isArray(check.steps) || check.steps.length < 2) problems.push('check.steps must list at least two steps');
-      else check.steps.forEach((s, i) => step(`check.steps.${i}`, s));
+      else check.steps.forEach((s, i) => step(`check.steps.${i}`, s, true));
       break;
     case 'message-answer':
       onlyKeys('check', check, ['type', 'match', 'field']);
@@ -209,8 +215,10 @@ function checkProblems(check: Record<string, unknown>): string[] {
       }
       break;
     case 'answer': {
-      onlyKeys('check', check, ['type', 'exchange', 'expect']);
+      onlyKeys('check', check, ['type', 'exchange', 'expect', 'after', 'atLeast']);
       step('check.exchange', check.exchange);
+      if (check.after !== undefined) step('check.after', check.after);
+      if (check.atLeast !== undefined && !Number.isFinite(check.atLeast)) problems.push('check.atLeast must be a number');
       const expect = (check.expect ?? {}) as Record<string, unknown>;
       const needs = ANSWER_SOURCES[expect.from as string];
       if (!needs) problems.push(`check.expect.from "${String(expect.from)}" is not a known answer source`);

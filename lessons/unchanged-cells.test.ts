@@ -9,7 +9,7 @@ import { parseGrpcCell } from '../web/editors/grpc/grpc-cell-config.ts';
 import { findMethod } from '../web/editors/grpc/method-catalog.ts';
 import { parseCellText, parseHeaderLines, parseVariables } from '../web/editors/graphql/cell-format.ts';
 import { operationSource, outlineDocument, pickOperation } from '../web/editors/graphql/operations.ts';
-import { checkNeedsAnswer, evaluateCheck, type Check } from '../web/lessons/checks.ts';
+import { checkNeedsAnswer, evaluateCheck, type Check } from '../contracts/exercise-checks/evaluate-check.ts';
 import type { LessonJson } from '../web/lessons/lesson-types.ts';
 import type { HeaderList, HttpExchange } from '../wire/types.ts';
 

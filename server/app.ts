@@ -8,7 +8,7 @@ import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-orig
 import { CaptureHub } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
-import { captureOwnerOf, useSessionSecret } from './session/session-id.ts';
+import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
 import sessionPlugin from './session/session-plugin.ts';
 import limitsPlugin from './limits/limits-plugin.ts';
 import { withClientLimits, type PartialClientLimits } from './limits/client-limits.ts';
@@ -35,6 +35,7 @@ import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
 import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
+import { wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
 import { hostname } from 'node:os';
@@ -201,7 +202,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mqttPlugin, options.mqtt ?? {});
   await app.register(asyncApiPlugin);
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
-  // a class member's run reaches the teacher's board (server/classroom/server-checks.ts)
+  // a class member's run reaches the teacher's board (server/classroom/server-checks.ts): only a
+  // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
   await app.register(ownServerRoutes, {
     enabled: options.ownServers ?? ownServersEnabled(),
     policy: {
@@ -209,8 +211,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       loopbackIsLocalUser: trust === null,
     },
     clientOf: (req) => forwardedClient(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trust),
-    suiteEnded: (report, request) => app.classroom.serverChecked(request.sessionId, report),
+    suiteEnded: (report, request) => app.classroom.serverChecked(sessionOfCookies(request.cookies), report),
   });
+  // "check my server" asks a target whether it is this Wirelab behind a forwarder (own-server/wirelab-itself.ts)
+  await app.register(wirelabWhoamiRoute);
   // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
   await app.register(startersZipRoute);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });

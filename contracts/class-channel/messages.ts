@@ -57,7 +57,7 @@ export interface ClassSummary {
 
 // ---- one student's attempts ------------------------------------------------------------------
 
-/** What a check said when it missed (web/lessons/check-types.ts, CheckMiss's `kind`). */
+/** What a check said when it missed (contracts/exercise-checks/check-types.ts, CheckMiss's `kind`). */
 export const MISS_KINDS = ['no-request', 'response-differs', 'no-answer', 'wrong-answer', 'no-value', 'wrong-message-answer', 'no-message'] as const;
 export type MissKind = (typeof MISS_KINDS)[number];
 /** For `response-differs`: what of the response was not the one asked for. */

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKED_PROTOCOLS, countOutcomes, type CheckedProtocol, type CheckOutcome, type CheckReport } from '../../contracts/own-server/check-result.ts';
 import { parseOwnServerCell } from '../../web/editors/own-server/own-server-cell-config.ts';
-import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
-import { exchange } from '../../web/lessons/exchange-sketch.ts';
+import { evaluateCheck, type Check } from '../../contracts/exercise-checks/evaluate-check.ts';
+import { exchange } from '../../contracts/exercise-checks/exchange-sketch.ts';
 import { portOf } from '../../web/own-server/report-view.ts';
 
 const HERE = import.meta.dirname;

@@ -10,6 +10,7 @@ import { ClassHistory } from './class-history.ts';
 import { ClassStateControls, classStateRoutes } from './class-state-controls.ts';
 import { ClassroomLiveSide } from './classroom-live-side.ts';
 import type { ClassroomStore } from './classroom-store.ts';
+import { ExerciseVerdicts } from './exercise-verdicts.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from './lesson-catalog.ts';
 import { memberAttemptsRoute } from './member-attempts.ts';
 import { RedisClassroomStore } from './redis-classroom-store.ts';
@@ -118,6 +119,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   studentRoutes(app, CLASS_PATH, {
     store,
     lessons,
+    verdicts: new ExerciseVerdicts(app.hasDecorator('captures') ? app.captures : null, lessons),
     classChanged,
     classListChanged,
     memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),

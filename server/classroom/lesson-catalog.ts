@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 
 /** lessons/ beside server/: the course the pages are built from. */
 export const DEFAULT_LESSONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lessons');
@@ -19,21 +20,22 @@ const LESSON_FOLDER = /^(\d+)-([a-z0-9-]+)$/;
  */
 export class LessonCatalog {
   constructor(
-    private readonly exercises: ReadonlyMap<string, ReadonlySet<string>>,
+    /** lesson → exercise id → its check (lesson.json `exercises.<id>.check`): what the server's verdict evaluates */
+    private readonly exercises: ReadonlyMap<string, ReadonlyMap<string, Check | undefined>>,
     /** each lesson's cells (lesson.json `cells`): what a cell the teacher sends may name */
     private readonly cells: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
   ) {}
 
   static read(lessonsDir: string = DEFAULT_LESSONS_DIR): LessonCatalog {
-    const exercises = new Map<string, Set<string>>();
+    const exercises = new Map<string, Map<string, Check | undefined>>();
     const cells = new Map<string, Set<string>>();
     if (!existsSync(lessonsDir)) return new LessonCatalog(exercises, cells);
     for (const entry of readdirSync(lessonsDir, { withFileTypes: true })) {
       const folder = LESSON_FOLDER.exec(entry.name);
       const file = join(lessonsDir, entry.name, 'lesson.json');
       if (!entry.isDirectory() || !folder || !existsSync(file)) continue;
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { exercises?: Record<string, unknown>; cells?: Record<string, unknown> };
-      exercises.set(folder[2], new Set(Object.keys(json.exercises ?? {})));
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { exercises?: Record<string, { check?: Check }>; cells?: Record<string, unknown> };
+      exercises.set(folder[2], new Map(Object.entries(json.exercises ?? {}).map(([id, exercise]) => [id, exercise?.check])));
       cells.set(folder[2], new Set(Object.keys(json.cells ?? {})));
     }
     return new LessonCatalog(exercises, cells);
@@ -45,6 +47,11 @@ export class LessonCatalog {
 
   has(lesson: string, exercise: string): boolean {
     return this.exercises.get(lesson)?.has(exercise) ?? false;
+  }
+
+  /** The exercise's check, as the page's exercise card evaluates it; undefined for an unknown exercise. */
+  check(lesson: string, exercise: string): Check | undefined {
+    return this.exercises.get(lesson)?.get(exercise);
   }
 
   hasCell(lesson: string, cell: string): boolean {

@@ -45,7 +45,8 @@ export const progressBody = {
   properties: {
     lesson: text(64, 'the lesson, e.g. 02-rest'),
     exercise: text(64, 'the exercise id within the lesson'),
-    passed: { type: 'boolean' },
+    passed: { type: 'boolean', description: 'true asks the server for its verdict (its own captures of this browser session decide); false reports a miss' },
+    answer: { type: 'string', maxLength: 1000, description: 'what the student typed, for an exercise that asks for an answer' },
     miss: { description: 'what the last failed attempt missed (web/lessons/attempt-miss.ts), or absent' },
   },
   required: ['lesson', 'exercise', 'passed'],

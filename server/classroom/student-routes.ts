@@ -8,6 +8,9 @@ import { cleanDisplayName } from './display-name.ts';
 import { EXERCISE_ID, LESSON_SLUG, type LessonCatalog } from './lesson-catalog.ts';
 import { attemptMissOf } from './member-attempts.ts';
 import { classroomValidator, joinBody, progressBody, refusalOf } from './route-schemas.ts';
+import type { ExerciseVerdicts } from './exercise-verdicts.ts';
+import { sessionOfCookies } from '../session/session-id.ts';
+import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
 
 // The students' HTTP side (contracts/class-channel/PROTOCOL.md): joining a class, reading one's
 // membership, reporting results. The class channel is in classroom-plugin.ts.
@@ -16,6 +19,8 @@ export interface StudentRouteDeps {
   store: ClassroomStore;
   /** the lessons and exercises a result may name */
   lessons: LessonCatalog;
+  /** a reported pass counts only when the server's own captures pass the exercise's check */
+  verdicts: ExerciseVerdicts;
   /** a stored change: the boards here and on the other instances */
   classChanged(code: string): void;
   /** the teachers' class lists show the new counts */
@@ -80,7 +85,7 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
     if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
     const refused = refusalOf(request, 'BAD_RESULT');
     if (refused) return sendError(reply, refused.status, refused.error);
-    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown };
+    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown; answer?: unknown };
     const miss = attemptMissOf(body.miss);
     if (
       typeof body.lesson !== 'string' ||
@@ -88,14 +93,24 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
       typeof body.exercise !== 'string' ||
       !EXERCISE_ID.test(body.exercise) ||
       typeof body.passed !== 'boolean' ||
+      (body.answer !== undefined && typeof body.answer !== 'string') ||
       miss === undefined
     ) {
       return sendError(reply, 400, 'BAD_RESULT');
     }
     if (!deps.lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
-    const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, body.passed, Date.now(), miss);
+    const status = await deps.store.classStatus(member.classCode);
+    if (status?.endedMs != null) return sendError(reply, 403, 'CLASS_ENDED');
+    // A miss while the teacher froze the class's writes is the freeze's doing, not the student's.
+    if (!body.passed && status?.frozenMs != null) return { result: null, counted: false, why: 'frozen' };
+    // The page's "passed" is a request for the server's verdict: its own captures of this browser session decide.
+    const verdict: ServerVerdict = body.passed
+      ? deps.verdicts.verdict(sessionOfCookies(request.cookies), body.lesson, body.exercise, body.answer as string | undefined)
+      : { passed: false, why: 'not-seen' };
+    if (body.passed && !verdict.passed) return { result: null, verdict };
+    const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, verdict.passed, Date.now(), miss);
     if (!outcome.ok) return sendError(reply, 403, outcome.error);
     deps.classChanged(member.classCode);
-    return { result: outcome.result };
+    return { result: outcome.result, verdict };
   });
 }

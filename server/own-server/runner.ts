@@ -20,7 +20,7 @@ import { websocketSuite } from './checks/websocket.ts';
 import { sseSuite } from './checks/sse.ts';
 import { grpcSuite } from './checks/grpc.ts';
 import { graphqlSuite } from './checks/graphql.ts';
-import { noWirelabHere, type Peer, type WirelabItselfTest } from './wirelab-itself.ts';
+import { answersAsWirelab, noWirelabHere, type Peer, type WirelabItselfTest } from './wirelab-itself.ts';
 import { mqttSuite } from './checks/mqtt.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
@@ -136,7 +136,10 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
   const connection = { guard: options.guard, budget: options.budget ?? new ConnectionBudget(), resolver: options.resolver, target, stop, tap: options.tap };
   const probed = await probe(target, connection);
   if (!('peer' in probed)) return { protocol, target: targetText, reachable: false, ...probed, ...noResults() };
-  const targetIsWirelab = (options.isWirelab ?? noWirelabHere)(probed.peer);
+  // the peer itself, or Wirelab behind a forwarder (wirelab-itself.ts): asked only where Wirelab listens
+  const targetIsWirelab =
+    (options.isWirelab ?? noWirelabHere)(probed.peer) ||
+    (options.isWirelab !== undefined && (await answersAsWirelab(() => openGuardedSocket(target, connection))));
   const timeout = AbortSignal.timeout(OWN_SERVER_LIMITS.suiteTimeoutMs);
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const results = await SUITES[protocol]({ ...connection, signal });

@@ -3,7 +3,9 @@
 // lesson's exercise does not count it. Decided from the probe connection's real peer (after DNS,
 // after the guard), never from the text the student typed: `localhost:8080`, `127.0.0.2:8080`,
 // `[::1]:8080` and this machine's LAN address all reach the same listener.
-import type { AddressInfo } from 'node:net';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { networkInterfaces } from 'node:os';
 import { isLoopback, normaliseAddress } from './address-guard.ts';
 
@@ -50,4 +52,61 @@ export function wirelabItselfTest(listening: () => AddressInfo | string | null):
     if (!unspecified(bound)) return reached === bound;
     return isLoopback(reached) || machineAddresses().has(reached);
   };
+}
+
+// ---- through a forwarder ------------------------------------------------------------------------
+// A forwarder in front of Wirelab (a 20-line TCP relay, socat, ssh -L) has a peer of its own, so
+// the test above cannot see Wirelab behind it. So the runner also asks the target, once, on a
+// connection of its own that no check and no capture sees: `GET /_wirelab/whoami` with a fresh
+// nonce. Wirelab answers with an HMAC of the nonce under a key of this process
+// (`wirelabWhoamiRoute`); a student's server answers anything else (a 404, a close), which it
+// cannot forge without forwarding to this very process. Other instances of a deployment have keys
+// of their own: a forwarder to another instance is not seen (a limit, said in README.md).
+
+export const WHOAMI_PATH = '/_wirelab/whoami';
+const NONCE_HEADER = 'x-wirelab-nonce';
+const PROOF_HEADER = 'x-wirelab-proof';
+/** How long the target may take to answer the question; a server that does not speak HTTP closes or stays silent. */
+const WHOAMI_TIMEOUT_MS = 1500;
+const WHOAMI_MAX_BYTES = 4096;
+const processKey = randomBytes(32);
+
+const proofOf = (nonce: string): string => createHmac('sha256', processKey).update(nonce).digest('base64url');
+
+/** The route that answers the question: the nonce's proof, nothing else (no secret, no session). */
+export async function wirelabWhoamiRoute(app: FastifyInstance): Promise<void> {
+  app.get(WHOAMI_PATH, async (request, reply) => {
+    const nonce = request.headers[NONCE_HEADER];
+    if (typeof nonce !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) return reply.code(204).header('cache-control', 'no-store').send();
+    return reply.code(204).header('cache-control', 'no-store').header(PROOF_HEADER, proofOf(nonce)).send();
+  });
+}
+
+/** Does the target answer the question as this Wirelab process would? `open` gives a guarded connection to it. */
+export function answersAsWirelab(open: () => Socket): Promise<boolean> {
+  const nonce = randomBytes(18).toString('base64url');
+  return new Promise((resolve) => {
+    let received = Buffer.alloc(0);
+    let settled = false;
+    const socket = open();
+    const done = (is: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(is);
+    };
+    const timer = setTimeout(() => done(false), WHOAMI_TIMEOUT_MS);
+    socket.once('connect', () => socket.write(`GET ${WHOAMI_PATH} HTTP/1.1\r\nHost: wirelab\r\n${NONCE_HEADER}: ${nonce}\r\nConnection: close\r\n\r\n`));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const head = received.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1 && received.length < WHOAMI_MAX_BYTES) return;
+      const proof = new RegExp(`^${PROOF_HEADER}:[ \\t]*([A-Za-z0-9_-]+)[ \\t]*$`, 'im').exec(head.slice(0, end === -1 ? undefined : end));
+      done(proof !== null && proof[1] === proofOf(nonce));
+    });
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+  });
 }

@@ -118,6 +118,15 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
     return this.session(sessionId).subscribe(subscriber);
   }
 
+  /**
+   * A session's captures here, or null: `version` (SessionCapture.version) and `read()`, which
+   * copies what its ring holds now (SessionCapture.captured).
+   */
+  capturedOf(sessionId: string): { version: number; read(): ReturnType<SessionCapture['captured']> } | null {
+    const capture = this.sessions.get(sessionId);
+    return capture ? { version: capture.version, read: () => capture.captured() } : null;
+  }
+
   setRecording(sessionId: string, on: boolean): void {
     this.session(sessionId).setRecording(on);
   }

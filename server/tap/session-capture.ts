@@ -26,6 +26,8 @@ export class SessionCapture {
   /** the client address its recorded connections came from ('?' until one is claimed) */
   address = '?';
   private retired = false;
+  /** counts every change to what `captured()` returns: a reader may keep what it decoded until it moves */
+  private changes = 0;
   private readonly ring: ChunkRing;
   private connections = new Map<string, ConnectionInfo>();
   private subscribers = new Set<CaptureSubscriber>();
@@ -63,16 +65,19 @@ export class SessionCapture {
   }
 
   addConnection(info: ConnectionInfo): void {
+    this.changes += 1;
     this.connections.set(info.id, info);
     this.send({ type: 'connection', conn: info });
   }
 
   closeConnection(info: ConnectionInfo): void {
+    this.changes += 1;
     this.send({ type: 'closed', conn: info.id, t: info.closedAt ?? now() });
   }
 
   record(chunk: CapturedChunk): void {
     if (this.retired) return;
+    this.changes += 1;
     this.lastActive = chunk.t;
     const before = this.ring.heldBytes;
     this.ring.push(chunk);
@@ -87,9 +92,26 @@ export class SessionCapture {
   }
 
   clear(): void {
+    this.changes += 1;
     this.ring.clear();
     for (const [id, info] of this.connections) if (info.closedAt !== undefined) this.connections.delete(id);
     this.send({ type: 'cleared' });
+  }
+
+  /** Moves with every change to what `captured()` returns: a reader may keep what it decoded until it moves. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /**
+   * What the session's ring holds now, as its browser would replay it: the connections with bytes
+   * kept (or still open) and copies of their chunks, oldest first (the server's exercise verdicts read it).
+   */
+  captured(): { connections: ConnectionInfo[]; chunks: CapturedChunk[] } {
+    const chunks = this.ring.toArray();
+    const withBytes = new Set(chunks.map((chunk) => chunk.conn));
+    const connections = [...this.connections.values()].filter((info) => info.closedAt === undefined || withBytes.has(info.id));
+    return { connections, chunks };
   }
 
   subscribe(subscriber: CaptureSubscriber): () => void {

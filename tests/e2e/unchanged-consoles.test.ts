@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it, type ExpectStatic } from 'vitest';
-import type { Check } from '../../web/lessons/checks.ts';
+import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import { lessonSlug } from '../../web/lessons/lesson-slug.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';

@@ -41,3 +41,21 @@ export function openChannel(
     socket.on('error', reject);
   });
 }
+
+/** A new browser session: its cookie (`wirelab_session=…`). */
+export async function newSessionCookie(origin: string): Promise<string> {
+  return (await fetch(`${origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
+}
+
+/**
+ * What passes `rest/create-201` for real: the cell's `POST /api/v1/users` over a real socket with
+ * the session's cookie, so the server captures it (the board keeps the server's verdicts only).
+ */
+export async function createUserAs(origin: string, cookie: string): Promise<void> {
+  const created = await fetch(`${origin}/api/v1/users`, {
+    method: 'POST',
+    headers: { ...json, cookie },
+    body: JSON.stringify({ name: 'Ада', email: `ada-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com` }),
+  });
+  if (created.status !== 201) throw new Error(`POST /api/v1/users: ${created.status}`);
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
-import { openChannel, post } from './classroom-client.ts';
+import { createUserAs, newSessionCookie, openChannel, post } from './classroom-client.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -91,8 +91,14 @@ describe('a class split across two instances', () => {
     lead.socket.send(JSON.stringify({ type: 'watch', code }));
     await lead.next('board');
 
+    // a pass counts where that instance captured it (the board keeps the server's verdicts): each
+    // student's browser makes the cell's request on the instance it reports to
+    const cookies = { [b.origin]: await newSessionCookie(b.origin), [a.origin]: await newSessionCookie(a.origin) };
+    await createUserAs(b.origin, cookies[b.origin]);
+    const wrongMethod = await fetch(`${a.origin}/api/v1/users`, { method: 'DELETE', headers: { cookie: cookies[a.origin] } });
+    expect(wrongMethod.status).toBe(405);
     const report = (origin: string, token: string, exercise: string, passed: boolean) =>
-      post(origin, '/_wirelab/class/progress', { lesson: 'rest', exercise, passed }, { ...json, 'x-wirelab-member': token });
+      post(origin, '/_wirelab/class/progress', { lesson: 'rest', exercise, passed }, { ...json, 'x-wirelab-member': token, cookie: cookies[origin] });
     expect((await report(b.origin, anna.memberToken, 'create-201', false)).status).toBe(200);
     expect((await report(b.origin, anna.memberToken, 'create-201', true)).status).toBe(200);
     // pushed to the teacher on A, not fetched: the report on B reached A through Redis

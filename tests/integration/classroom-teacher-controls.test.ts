@@ -1,7 +1,7 @@
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { openChannel, post } from './classroom-client.ts';
+import { createUserAs, newSessionCookie, openChannel, post } from './classroom-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 // The teacher's controls against a real server: over HTTP (a script) and over the class channel
@@ -12,8 +12,12 @@ const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/jso
 const json = { 'content-type': 'application/json' };
 
 let server: RunningServer;
+/** A browser session whose captures hold the cell's POST /api/v1/users: the server's verdict passes rest/create-201 for it. */
+let creatorCookie = '';
 beforeAll(async () => {
   server = await startServer({ classroom: { teacherKey: KEY }, clientLimits: { rates: { classJoins: { perAddress: 100 } } } });
+  creatorCookie = await newSessionCookie(server.origin);
+  await createUserAs(server.origin, creatorCookie);
 });
 afterAll(() => server?.close());
 
@@ -83,7 +87,7 @@ describe('the teacher’s controls over HTTP', () => {
       server.origin,
       '/_wirelab/class/progress',
       { lesson: 'rest', exercise: 'create-201', passed: true },
-      { ...json, 'x-wirelab-member': anna.memberToken },
+      { ...json, 'x-wirelab-member': anna.memberToken, cookie: creatorCookie },
     );
     const id = await memberId(code, 'Anna');
     const page = await studentChannel(anna.memberToken);
@@ -220,7 +224,8 @@ describe('the teacher’s controls over the class channel (the board page)', () 
   });
 });
 
-const progress = (token: string, body: unknown) => post(server.origin, '/_wirelab/class/progress', body, { ...json, 'x-wirelab-member': token });
+const progress = (token: string, body: unknown) =>
+  post(server.origin, '/_wirelab/class/progress', body, { ...json, 'x-wirelab-member': token, cookie: creatorCookie });
 
 describe('one student’s attempts', () => {
   it('lists each counted attempt newest first, with what a miss was about; the teacher key and the class’s own student only', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openChannel, post } from './classroom-client.ts';
+import { createUserAs, newSessionCookie, openChannel, post } from './classroom-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 const KEY = 'test-teacher-key';
@@ -66,9 +66,12 @@ describe('classroom', () => {
   });
 
   it('records progress with attempts and shows it on the board and in the CSV', async () => {
+    // the pass is the server's verdict on what it captured for this browser session (class-server-verdicts.test.ts)
+    const cookie = await newSessionCookie(server.origin);
     const report = (passed: boolean, token = anna.memberToken) =>
-      post(server.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: 'create-201', passed }, { ...json, 'x-wirelab-member': token });
+      post(server.origin, '/_wirelab/class/progress', { lesson: 'rest', exercise: 'create-201', passed }, { ...json, 'x-wirelab-member': token, cookie });
     expect((await report(false)).status).toBe(200);
+    await createUserAs(server.origin, cookie);
     const passed = await report(true);
     expect(await passed.json()).toMatchObject({ result: { attempts: 2, passedMs: expect.any(Number) } });
     expect((await report(true, 'not-a-token')).status).toBe(401);

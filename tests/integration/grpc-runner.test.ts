@@ -4,7 +4,7 @@ import { startServer, type RunningServer } from './start-server.ts';
 import { readFileSync } from 'node:fs';
 import { decodeConnection } from '../../wire/decode-connection.ts';
 import type { CapturedConnection, WireMessage } from '../../wire/types.ts';
-import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
+import { evaluateCheck, type Check } from '../../contracts/exercise-checks/evaluate-check.ts';
 import { RunnerTestClient, type RunnerMessage } from './runner-client.ts';
 
 let server: RunningServer;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateCheck, type Check } from '../../web/lessons/checks.ts';
+import { evaluateCheck, type Check } from '../../contracts/exercise-checks/evaluate-check.ts';
 import type { WireMessage } from '../../wire/types.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { decodedMessages } from './mqtt-helpers.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { startCluster, TEACHER_KEY, type Cluster, type Instance } from '../scale/cluster.ts';
-import { createUser, eventually, EventStreamReader, JsonSocket, WAIT_MS } from '../scale/clients.ts';
+import { createUser, eventually, EventStreamReader, JsonSocket, newSession, WAIT_MS } from '../scale/clients.ts';
 
 // Two instances on one Redis: a change made through instance A reaches the clients of instance
 // B over every push transport, and a class split across the two is one class. The clients talk
@@ -136,10 +136,13 @@ describe('a class split across two instances', () => {
       // Both students on the board of A, Boris online through B.
       await boardHas((members) => members.length === 2 && members.some((member) => member.name === 'Boris' && member.online));
 
-      // Progress reported through B reaches the board watched on A, live.
+      // Progress reported through B reaches the board watched on A, live: a pass B's own captures
+      // show (the board keeps the server's verdicts), so Boris's browser made the user on B.
+      const { cookie } = await newSession(b.origin);
+      expect((await createUser(b.origin, { cookie }, 'Boris made')).status).toBe(201);
       const report = await fetch(`${b.origin}/_wirelab/class/progress`, {
         method: 'POST',
-        headers: { ...json, 'x-wirelab-member': boris },
+        headers: { ...json, 'x-wirelab-member': boris, cookie },
         body: JSON.stringify({ lesson: 'rest', exercise: 'create-201', passed: true }),
       });
       expect(report.status).toBe(200);

@@ -100,6 +100,8 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
     const { code } = created.json<{ code: string }>();
     const joined = await httpRequest(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', headers: student, body: { code, name: 'Ada' } });
     const { memberToken } = joined.json<{ memberToken: string }>();
+    // the pass is the server's verdict on what it captured of this browser (issue 35): the cell's request first
+    expect((await createThroughLb(student, 'First')).instance).toBe(doomed.id);
     const report = await httpRequest(`${cluster.lb.origin}/_wirelab/class/progress`, {
       method: 'POST',
       headers: { 'x-wirelab-member': memberToken, ...student },

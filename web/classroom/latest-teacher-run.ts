@@ -1,4 +1,4 @@
-import { isAppTraffic } from '../inspector/app-traffic.ts';
+import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
 import type { CaptureSnapshot } from '../inspector/capture-store.ts';
 
 /**

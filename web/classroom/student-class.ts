@@ -1,7 +1,8 @@
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
-import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.ts';
-import { markPassed, readProgress } from '../lessons/progress.ts';
+import { onExerciseEvent, setBoardVerdict, type ExerciseEvent } from '../lessons/exercise-events.ts';
+import { markPassed, passesMadeHere, readProgress } from '../lessons/progress.ts';
+import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
 import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type CellDraft, type ClassStatus, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
 import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
@@ -70,6 +71,8 @@ let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 let failures = 0;
 let lastActiveSent = 0;
 let pendingReports: ExerciseEvent[] = [];
+/** passes reported while the class had ended: sent again when the teacher reopens it */
+let heldWhileEnded: ExerciseEvent[] = [];
 
 function setState(next: Partial<StudentState>): void {
   state = { ...state, ...next };
@@ -146,14 +149,14 @@ export async function joinClass(code: string, name: string, rejoinCode: string):
 
 /**
  * The server's results come back into this browser (a student on a new computer continues where
- * they were); what this browser passed before joining goes to the server.
+ * they were); what this browser passed before joining goes to the server, which counts what its
+ * own captures of this browser show (a pass a progress file brought is not sent at all).
  */
 function continueWhereLeft(results: BoardResult[]): void {
   const onServer = new Set(results.filter((result) => result.passedMs !== null).map((result) => `${result.lesson}/${result.exercise}`));
   for (const result of results) if (result.passedMs !== null) markPassed(result.lesson, result.exercise, { announce: false });
-  const local = readProgress();
-  for (const [lesson, exercises] of Object.entries(local)) {
-    for (const exercise of Object.keys(exercises)) if (!onServer.has(`${lesson}/${exercise}`)) pendingReports.push({ lesson, exercise, passed: true });
+  for (const { lesson, exercise } of passesMadeHere(readProgress())) {
+    if (!onServer.has(`${lesson}/${exercise}`)) pendingReports.push({ lesson, exercise, passed: true });
   }
   void flushReports();
 }
@@ -228,12 +231,34 @@ async function flushReports(): Promise<void> {
         leaveClass();
         return;
       }
-      // anything else is done with, kept or not (an ended class refuses results: 403 CLASS_ENDED)
+      await noteVerdict(event, response);
+      // anything else is done with, kept or not
       pendingReports.shift();
     }
   } finally {
     flushing = false;
   }
+}
+
+/**
+ * What the server kept of a report: a pass it found in its own captures, or why not (the exercise
+ * card says so); a pass refused because the class had ended waits for the class to reopen.
+ */
+async function noteVerdict(event: ExerciseEvent, response: Response): Promise<void> {
+  const body = (await response.json().catch(() => ({}))) as { verdict?: ServerVerdict; error?: string };
+  if (!event.passed) return;
+  if (response.status === 403 && body.error === 'CLASS_ENDED') {
+    heldWhileEnded.push(event);
+    setBoardVerdict(event.lesson, event.exercise, { passed: false, why: 'ended' });
+  } else if (body.verdict) setBoardVerdict(event.lesson, event.exercise, body.verdict.passed ? null : body.verdict);
+}
+
+/** The class reopened: the passes held while it had ended go now. */
+function reportHeldPasses(status: ClassStatus): void {
+  if (status.endedMs !== null || heldWhileEnded.length === 0) return;
+  pendingReports.push(...heldWhileEnded);
+  heldWhileEnded = [];
+  void flushReports();
 }
 
 // ---- the class channel ------------------------------------------------------------------------
@@ -281,8 +306,10 @@ function openChannel(): void {
         setState({ channel: 'open' });
         void flushReports();
       }
-    } else if (message.type === 'class-status') setState({ classStatus: message.status, serverClockOffset: message.now - Date.now() });
-    else if (message.type === 'data-reset') setState({ dataResetMs: Date.now() });
+    } else if (message.type === 'class-status') {
+      setState({ classStatus: message.status, serverClockOffset: message.now - Date.now() });
+      reportHeldPasses(message.status);
+    } else if (message.type === 'data-reset') setState({ dataResetMs: Date.now() });
     else if (message.type === 'cell-draft') {
       const { type: _type, ...draft } = message;
       setState({ cellDrafts: { ...state.cellDrafts, [`${draft.lesson}/${draft.cell}`]: draft } });

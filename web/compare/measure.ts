@@ -1,7 +1,7 @@
 // What one run of the comparison lab cost on the wire, computed from the tap's captured chunks
 // and the decoders' view of them. Pure: no DOM, no React, no clock of its own. Every time is the
 // tap's (server clock, ms since the epoch), every byte a recorded one.
-import { isAppTraffic } from '../inspector/app-traffic.ts';
+import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
 import type { CapturedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';
 
 /** The part of a captured chunk a measure needs. */

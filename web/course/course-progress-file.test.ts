@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeSavedCell } from '../editors/saved-cell-state.ts';
-import { markPassed } from '../lessons/progress.ts';
+import { markPassed, passesMadeHere, type Progress } from '../lessons/progress.ts';
 import {
   applyProgressFile,
   collectProgressFile,
@@ -74,7 +74,15 @@ describe('the progress file', () => {
     const parsed = parseProgressFile(text);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
     applyProgressFile(other, parsed.file);
-    for (const key of ['wirelab.progress.v1', 'wirelab.quiz.v1', 'wirelab.cell.rest/get-user']) expect(other.getItem(key), key).toBe(before.get(key));
+    for (const key of ['wirelab.quiz.v1', 'wirelab.cell.rest/get-user']) expect(other.getItem(key), key).toBe(before.get(key));
+    // the passes come with a mark: brought by a file, never reported to a class board (issue 35)
+    const brought = JSON.parse(other.getItem('wirelab.progress.v1')!) as Progress;
+    const made = JSON.parse(before.get('wirelab.progress.v1')!) as Progress;
+    for (const [lesson, passes] of Object.entries(made)) {
+      for (const [exercise, pass] of Object.entries(passes)) expect(brought[lesson][exercise]).toEqual({ passedAt: pass.passedAt, imported: true });
+    }
+    expect(passesMadeHere(brought)).toEqual([]);
+    expect(passesMadeHere(made).length).toBeGreaterThan(0);
     expect(other.getItem('wirelab.cell.grpc/unary')).toBeNull();
     expect(other.getItem('wirelab.lang')).toBe('en');
     expect(other.getItem('wirelab.class.teacherKey')).toBeNull();

@@ -29,8 +29,11 @@ export const PROGRESS_FILE_LIMITS = {
   maxCells: 2_000,
 } as const;
 
-/** The lessons' progress store's shape: lesson slug (or `quiz`) → exercise id → when it passed. */
-export type ProgressRecord = Record<string, Record<string, { passedAt: number }>>;
+/**
+ * The lessons' progress store's shape: lesson slug (or `quiz`) → exercise id → when it passed;
+ * `imported`: brought by a file (web/lessons/progress.ts: never reported to a class board).
+ */
+export type ProgressRecord = Record<string, Record<string, { passedAt: number; imported?: true }>>;
 
 /** One cell's kept edit, as web/editors/saved-cell-state.ts stores it: the original it was made on (JSON) and the edit. */
 export interface SavedCellRecord {
@@ -115,7 +118,7 @@ function checkProgress(value: unknown, at: string): ProgressRecord | string {
     progress[lesson] = {};
     for (const [exercise, pass] of Object.entries(exercises)) {
       if (!isId(exercise) || !isRecord(pass) || typeof pass.passedAt !== 'number' || !Number.isFinite(pass.passedAt)) return `${at}.${lesson}.${exercise}`;
-      progress[lesson][exercise] = { passedAt: pass.passedAt };
+      progress[lesson][exercise] = pass.imported === true ? { passedAt: pass.passedAt, imported: true } : { passedAt: pass.passedAt };
     }
   }
   return progress;
@@ -188,13 +191,28 @@ export function progressFileSummary(file: ProgressFile): { exercises: number; qu
  * Returns the passes the file brought that this browser did not have: a class the student is in
  * has not heard of them (my-progress.tsx reports them as the exercise cards report a pass).
  */
+/** The file's passes, each marked imported but those this browser had made itself. */
+function markedImported(progress: ProgressRecord, passedBefore: ProgressRecord): ProgressRecord {
+  return Object.fromEntries(
+    Object.entries(progress).map(([lesson, passes]) => [
+      lesson,
+      Object.fromEntries(
+        Object.entries(passes).map(([exercise, pass]) => {
+          const own = passedBefore[lesson]?.[exercise];
+          return [exercise, own && !own.imported ? own : { passedAt: pass.passedAt, imported: true as const }];
+        }),
+      ),
+    ]),
+  );
+}
+
 export function applyProgressFile(storage: StorageLike, file: ProgressFile): Array<{ lesson: string; exercise: string }> {
   const had = checkProgress(parseJson(storage.getItem(PROGRESS_KEY)), 'progress');
   const passedBefore = typeof had === 'string' ? {} : had;
   const ours = [PROGRESS_KEY, QUIZ_ANSWERS_KEY, ...storageKeys(storage).filter((key) => key.startsWith(CELL_PREFIX))];
   const before = new Map(ours.map((key) => [key, storage.getItem(key)]));
   const next = new Map<string, string>();
-  if (Object.keys(file.progress).length > 0) next.set(PROGRESS_KEY, JSON.stringify(file.progress));
+  if (Object.keys(file.progress).length > 0) next.set(PROGRESS_KEY, JSON.stringify(markedImported(file.progress, passedBefore)));
   if (Object.keys(file.quiz).length > 0) next.set(QUIZ_ANSWERS_KEY, JSON.stringify(file.quiz));
   for (const [key, cell] of Object.entries(file.cells)) next.set(CELL_PREFIX + key, JSON.stringify(cell));
   try {

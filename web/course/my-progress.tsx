@@ -9,7 +9,6 @@ import {
   type ProgressFileError,
 } from './course-progress-file.ts';
 import { courseStrings } from './strings.ts';
-import { emitExerciseEvent } from '../lessons/exercise-events.ts';
 
 export const MY_PROGRESS_ID = 'my-progress';
 
@@ -72,18 +71,16 @@ export function MyProgress() {
   };
 
   const replace = (file: ProgressFile) => {
-    let newPasses: ReturnType<typeof applyProgressFile>;
     try {
-      newPasses = applyProgressFile(localStorage, file);
+      applyProgressFile(localStorage, file);
     } catch {
       setState({ step: 'refused', message: t.importErrors.storage });
       return;
     }
     // the stores (progress, quiz answers) re-read on a storage event, as they do for another tab's change
     window.dispatchEvent(new StorageEvent('storage'));
-    // a class the student is in hears of the passes the file brought, as of a pass on an exercise
-    // card (web/classroom/student-class.ts listens; out of a class nobody does)
-    for (const pass of newPasses) emitExerciseEvent({ ...pass, passed: true });
+    // The passes come into this page only: a class board counts what the class's server saw the
+    // student do (issue 35), so nothing is reported to a class (applyProgressFile marks them imported).
     setState({ step: 'done' });
   };
 

@@ -1,4 +1,4 @@
-import type { ExchangeMatch, MessageMatch } from '../lessons/checks.ts';
+import type { ExchangeMatch, MessageMatch } from '../../contracts/exercise-checks/check-types.ts';
 import type { Proof } from './matrix-data.ts';
 
 /**

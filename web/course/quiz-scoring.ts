@@ -1,4 +1,4 @@
-import { matchesExchange, matchesMessage } from '../lessons/checks.ts';
+import { matchesExchange, matchesMessage } from '../../contracts/exercise-checks/evaluate-check.ts';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import type { BytesTarget, QuizQuestion } from './quiz-data.ts';
 

@@ -71,7 +71,7 @@ export const courseStrings = {
     importConfirm: (date: string, exercises: number, quiz: number, cells: number) =>
       `This file was saved on ${date}. It holds ${countEn(exercises, 'solved exercise or question', 'solved exercises and questions')}, ${countEn(quiz, 'quiz answer', 'quiz answers')} and ${countEn(cells, 'edited cell', 'edited cells')}. They will replace what this browser holds now.`,
     importReplace: 'Replace my progress',
-    imported: 'Done: your progress from the file is here.',
+    imported: 'Done: your progress from the file is here, on this page. A class board counts only the exercises its server sees you do.',
     importErrors: {
       tooLarge: 'This file is too large to be a Wirelab progress file (over 5 MB). Nothing was changed.',
       notJson: 'This file is not JSON, so it is not a Wirelab progress file. Nothing was changed.',
@@ -150,7 +150,7 @@ export const courseStrings = {
     importConfirm: (date: string, exercises: number, quiz: number, cells: number) =>
       `Файл сохранён ${date}. В нём решённых упражнений и вопросов: ${exercises}, ответов на вопросы: ${quiz}, изменённых ячеек: ${cells}. Всё это заменит то, что сейчас хранится в этом браузере.`,
     importReplace: 'Заменить мой прогресс',
-    imported: 'Готово: прогресс из файла перенесён.',
+    imported: 'Готово: прогресс из файла перенесён на эту страницу. Доска занятия засчитывает только те упражнения, выполнение которых видел её сервер.',
     importErrors: {
       tooLarge: 'Файл слишком большой для файла прогресса Wirelab (больше 5 МБ). Ничего не изменилось.',
       notJson: 'Это не JSON, а значит, и не файл прогресса Wirelab. Ничего не изменилось.',

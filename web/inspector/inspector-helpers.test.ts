@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireNode } from '../../wire/types.ts';
-import { isAppTraffic } from './app-traffic.ts';
+import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
 import { clientPort, formatBytes, formatDuration } from './format.ts';
 import { asciiGlyph, layoutHexRows, rowAt, rowOf, rowsBetween, type HexSection } from './hex-rows.ts';
 import { inspectorStrings } from './strings.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
-import { isAppTraffic } from './app-traffic.ts';
+import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
 import { getCaptureStore, useCaptures, type CaptureSnapshot, type CaptureStore } from './capture-store.ts';
 import { ExchangeDetail } from './exchange-detail.tsx';
 import { exchangeSections, messageSections, noteSections, selectionKey as keyOf, type Selection } from './exchange-sections.ts';

@@ -1,6 +1,6 @@
 import { ATTEMPT_REQUEST_MAX, type AttemptMiss } from '../../contracts/class-channel/messages.ts';
 import type { HttpExchange } from '../../wire/types.ts';
-import type { CheckMiss } from './checks.ts';
+import type { CheckMiss } from '../../contracts/exercise-checks/check-types.ts';
 
 /**
  * A miss as the teacher's "attempts" panel gets it: what the check said and the request it was

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { WireMessage } from '../../wire/types.ts';
-import type { Check } from './checks.ts';
-import { evaluateCheck } from './checks.ts';
+import type { Check } from '../../contracts/exercise-checks/check-types.ts';
+import { evaluateCheck } from '../../contracts/exercise-checks/evaluate-check.ts';
 import { messageOwner, trafficOfCell, withOwner, type CellOwners } from './cell-traffic.ts';
-import { exchange, sketchTree } from './exchange-sketch.ts';
+import { exchange, sketchTree } from '../../contracts/exercise-checks/exchange-sketch.ts';
 
 // lessons/10-graphql: "create-post"
 const createPost: Check = {

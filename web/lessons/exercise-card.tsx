@@ -1,11 +1,11 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type MouseEvent } from 'react';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import { useStrings } from '../kit/lang-context.ts';
-import type { Check } from './checks.ts';
-import { checkNeedsAnswer } from './check-reading.ts';
+import type { Check } from '../../contracts/exercise-checks/check-types.ts';
+import { checkNeedsAnswer } from '../../contracts/exercise-checks/check-reading.ts';
 import { usePageSettled } from '../kit/page-shown.ts';
 import { markPassed, useProgress } from './progress.ts';
-import { emitExerciseEvent } from './exercise-events.ts';
+import { boardVerdictOf, emitExerciseEvent, onBoardVerdict } from './exercise-events.ts';
 import { attemptMissOf } from './attempt-miss.ts';
 import { lessonStrings } from './strings.ts';
 import { exerciseStrings } from './exercise-strings.ts';
@@ -72,8 +72,9 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
   // In the commit that shows "passed", not a task later: a student who closes the tab (or reloads)
   // the moment the card turns green keeps the pass.
   useLayoutEffect(() => {
-    if (passedNow) markPassed(lesson, id);
-  }, [passedNow, lesson, id]);
+    if (passedNow) markPassed(lesson, id, needsAnswer ? { answer: submitted } : {});
+  }, [passedNow, lesson, id, needsAnswer, submitted]);
+  const boardVerdict = useSyncExternalStore(onBoardVerdict, () => boardVerdictOf(lesson, id));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -164,6 +165,11 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
         {passedNow && <p className="exercise-feedback is-passed">{t.passedMessage}</p>}
         {!passedNow && passedBefore && !showMiss && <p className="exercise-feedback">{t.passedBefore}</p>}
         {showMiss && <p className="exercise-feedback is-miss">{t.miss(miss)}</p>}
+        {passed && boardVerdict && !boardVerdict.passed && (
+          <p className="exercise-feedback" data-testid="exercise-board-verdict">
+            {t.boardRefused(boardVerdict.why)}
+          </p>
+        )}
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { AttemptMiss } from '../../contracts/class-channel/messages.ts';
+import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
 
 /** A check's verdict as the student saw it: a pass, or a miss shown on the exercise card. */
 export interface ExerciseEvent {
@@ -7,6 +8,8 @@ export interface ExerciseEvent {
   passed: boolean;
   /** a miss: what the check said, for the teacher's view of the student's attempts (attempt-miss.ts) */
   miss?: AttemptMiss;
+  /** a pass of an exercise that asks for an answer: what the student typed (the server checks it against its own capture) */
+  answer?: string;
 }
 
 const listeners = new Set<(event: ExerciseEvent) => void>();
@@ -19,4 +22,29 @@ export function onExerciseEvent(listener: (event: ExerciseEvent) => void): () =>
 
 export function emitExerciseEvent(event: ExerciseEvent): void {
   for (const listener of listeners) listener(event);
+}
+
+// ---- the class board's verdict --------------------------------------------------------------------
+
+/** What the class's server said of a pass this page reported (web/classroom/student-class.ts sets it). */
+export type BoardVerdict = ServerVerdict;
+
+const boardVerdicts = new Map<string, BoardVerdict>();
+const verdictListeners = new Set<() => void>();
+const verdictKey = (lesson: string, exercise: string) => `${lesson}/${exercise}`;
+
+export function setBoardVerdict(lesson: string, exercise: string, verdict: BoardVerdict | null): void {
+  if (verdict) boardVerdicts.set(verdictKey(lesson, exercise), verdict);
+  else boardVerdicts.delete(verdictKey(lesson, exercise));
+  for (const listener of verdictListeners) listener();
+}
+
+export function boardVerdictOf(lesson: string, exercise: string): BoardVerdict | undefined {
+  return boardVerdicts.get(verdictKey(lesson, exercise));
+}
+
+/** For useSyncExternalStore: the exercise card shows what the board kept. */
+export function onBoardVerdict(listener: () => void): () => void {
+  verdictListeners.add(listener);
+  return () => verdictListeners.delete(listener);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckMiss } from './checks.ts';
+import type { CheckMiss } from '../../contracts/exercise-checks/check-types.ts';
 import { exerciseStrings } from './exercise-strings.ts';
 
 describe('exercise feedback', () => {

@@ -1,6 +1,6 @@
 import type { Bilingual } from '../../shared/bilingual.ts';
-import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from './checks.ts';
-import { splitReference } from './check-reading.ts';
+import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from '../../contracts/exercise-checks/check-types.ts';
+import { splitReference } from '../../contracts/exercise-checks/check-reading.ts';
 
 // The exercise card's words (exercise-card.tsx), apart from the lesson page's (strings.ts): the card
 // loads once the lesson's text is on screen, and a miss's sentences are most of these bytes.
@@ -58,6 +58,12 @@ export const exerciseStrings = {
     passed: 'Passed',
     passedMessage: 'Well done — checked against your real traffic. ✓',
     passedBefore: 'You solved this one earlier. Try it again anytime.',
+    boardRefused: (why: 'not-seen' | 'no-captures' | 'ended'): string =>
+      why === 'ended'
+        ? 'The class has ended: this pass reaches the teacher’s board when the teacher reopens the class.'
+        : why === 'no-captures'
+          ? 'Not on the teacher’s board: the server holds no captures of this browser for it (recording off, or the page was reloaded on another server). Run the cell again.'
+          : 'Not on the teacher’s board: the server did not find it in the traffic it captured for you. Run the cell again.',
     answerLabel: 'Your answer',
     answerSubmit: 'Check',
     runOnly: 'Nothing to change in this one: use the cell as it is (run or connect it), then study what comes back.',
@@ -96,6 +102,12 @@ export const exerciseStrings = {
     passed: 'Решено',
     passedMessage: 'Отлично — проверено по вашему настоящему трафику. ✓',
     passedBefore: 'Вы уже решили это упражнение. Можно повторить в любой момент.',
+    boardRefused: (why: 'not-seen' | 'no-captures' | 'ended'): string =>
+      why === 'ended'
+        ? 'Занятие завершено: этот результат попадёт на доску преподавателя, когда занятие откроют снова.'
+        : why === 'no-captures'
+          ? 'На доске преподавателя этого нет: у сервера нет записи трафика этого браузера (запись выключена или страница открыта на другом сервере). Запустите ячейку ещё раз.'
+          : 'На доске преподавателя этого нет: сервер не нашёл этого в трафике, который он записал для вас. Запустите ячейку ещё раз.',
     answerLabel: 'Ваш ответ',
     answerSubmit: 'Проверить',
     runOnly: 'Здесь ничего менять не нужно: запустите или подключите ячейку как есть и разберите, что придёт в ответ.',

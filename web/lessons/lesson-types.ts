@@ -1,5 +1,5 @@
 import type { Lang } from '../kit/lang-context.ts';
-import type { Check } from './checks.ts';
+import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import type { LessonHeadline } from './lesson-summary.ts';
 
 /** One entry of the lesson list: everything it shows without loading the lesson itself. */

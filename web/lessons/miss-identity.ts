@@ -1,4 +1,4 @@
-import type { CheckMiss } from './checks.ts';
+import type { CheckMiss } from '../../contracts/exercise-checks/check-types.ts';
 
 /**
  * What makes a shown miss a new attempt: the exchange or message it is about, and the answer

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
-import { evaluateCheck } from '../../web/lessons/checks.ts';
+import { evaluateCheck } from '../../contracts/exercise-checks/evaluate-check.ts';
 import { decodeConnection } from '../decode-connection.ts';
 import { decodeChunk, type CaptureFixture } from '../fixtures/read-fixture.ts';
 import type { WireMessage } from '../types.ts';

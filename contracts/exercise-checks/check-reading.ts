@@ -1,7 +1,7 @@
 import type { Check } from './check-types.ts';
 
 // What an exercise card and its strings read off a check without evaluating it: apart from
-// checks.ts, which the card loads after the lesson's text is on screen.
+// evaluate-check.ts, which the card loads after the lesson's text is on screen.
 
 /** Does a check ask the student to type an answer (the card shows an answer field)? */
 export function checkNeedsAnswer(check: Check): boolean {

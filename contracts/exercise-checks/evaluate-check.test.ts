@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
-import { containsJson, evaluateCheck, type Check } from './checks.ts';
+import { containsJson, evaluateCheck, type Check } from './evaluate-check.ts';
 import { exchange, sketchTree as tree, type Sketch } from './exchange-sketch.ts';
 
 const createUser: Check = {

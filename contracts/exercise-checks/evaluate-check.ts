@@ -1,5 +1,7 @@
 import type { HeaderList, HttpExchange, WireMessage } from '../../wire/types.ts';
-import { isAppTraffic } from '../inspector/app-traffic.ts';
+import { isAppTraffic } from './app-traffic.ts';
+import { sha1 } from '../../wire/websocket/sha1.ts';
+import { WEBSOCKET_GUID } from '../../wire/websocket/websocket-handshake.ts';
 import { checkNeedsAnswer, splitReference } from './check-reading.ts';
 import type {
   AnswerSource,
@@ -31,7 +33,7 @@ export function evaluateCheck(check: Check, exchanges: readonly HttpExchange[], 
     case 'exchange':
       return evaluateSequence([check], chronological);
     case 'sequence':
-      return evaluateSequence(check.steps, chronological, true);
+      return evaluateSequence(check.steps, chronological, true, messages);
     case 'answer':
       return evaluateAnswer(check, chronological, answer);
     case 'message-answer':
@@ -115,11 +117,13 @@ export function matchesMessage(match: MessageMatch, message: WireMessage): boole
   });
 }
 
-function evaluateSequence(steps: ExchangeMatch[], chronological: HttpExchange[], numbered = false): CheckResult {
+function evaluateSequence(steps: ExchangeMatch[], chronological: HttpExchange[], numbered = false, messages: readonly WireMessage[] = []): CheckResult {
   const found: HttpExchange[] = [];
   let from = 0;
   for (const [step, match] of steps.entries()) {
-    const at = chronological.findIndex((exchange, index) => index >= from && matchesExchange(match, exchange));
+    const at = chronological.findIndex(
+      (exchange, index) => index >= from && matchesExchange(match, exchange) && carriesInTime(match, steps[step - 1], exchange, chronological, messages),
+    );
     if (at === -1) return { passed: false, miss: nearestMiss(match, chronological.slice(from), numbered ? step : undefined) };
     found.push(chronological[at]);
     from = at + 1;
@@ -127,13 +131,43 @@ function evaluateSequence(steps: ExchangeMatch[], chronological: HttpExchange[],
   return { passed: true, exchanges: found };
 }
 
+/**
+ * A step's `carries` (check-types.ts): a message of the exchange's own body matches, earlier than
+ * the first request after this exchange's that matches the previous step's request.
+ */
+function carriesInTime(
+  match: ExchangeMatch,
+  previous: ExchangeMatch | undefined,
+  exchange: HttpExchange,
+  chronological: readonly HttpExchange[],
+  messages: readonly WireMessage[],
+): boolean {
+  if (!match.carries) return true;
+  const group = `exchange ${exchange.index}`;
+  const later = previous?.request
+    ? chronological.find((other) => other.request.firstByteAt > exchange.request.firstByteAt && matchesRequest(previous.request!, other))
+    : undefined;
+  const deadline = later?.request.firstByteAt ?? Number.POSITIVE_INFINITY;
+  return messages.some(
+    (message) => message.conn === exchange.conn && message.group === group && message.at < deadline && matchesMessage(match.carries!, message),
+  );
+}
+
 function evaluateAnswer(check: Extract<Check, { type: 'answer' }>, chronological: HttpExchange[], answer: string | undefined): CheckResult {
-  const newest = chronological.findLast((exchange) => matchesExchange(check.exchange, exchange));
-  if (!newest) return { passed: false, miss: nearestMiss(check.exchange, chronological) };
+  const { after } = check;
+  const newest = chronological.findLast(
+    (exchange, at) => matchesExchange(check.exchange, exchange) && (!after || chronological.slice(0, at).some((earlier) => matchesExchange(after, earlier))),
+  );
+  if (!newest) {
+    const first = after && !chronological.some((exchange) => matchesExchange(after, exchange)) ? after : check.exchange;
+    return { passed: false, miss: nearestMiss(first, chronological) };
+  }
   if (answer === undefined || answer.trim() === '') return { passed: false, miss: { kind: 'no-answer' } };
   const expected = readAnswer(check.expect, newest, chronological);
-  if (expected === undefined) return { passed: false, miss: { kind: 'no-value', exchange: newest } };
-  return sameAnswer(answer, expected) ? { passed: true, exchanges: [newest] } : { passed: false, miss: { kind: 'wrong-answer', exchange: newest } };
+  if (expected === undefined || (check.atLeast !== undefined && !(Number(expected) >= check.atLeast)))
+    return { passed: false, miss: { kind: 'no-value', exchange: newest } };
+  const typed = check.expect.from === 'websocket-key-sha1' ? answer.replace(/\s+/g, '').toLowerCase() : answer;
+  return sameAnswer(typed, expected) ? { passed: true, exchanges: [newest] } : { passed: false, miss: { kind: 'wrong-answer', exchange: newest } };
 }
 
 function nearestMiss(match: ExchangeMatch, chronological: HttpExchange[], step?: number): CheckMiss {
@@ -156,14 +190,22 @@ export function matchesRequest(match: RequestMatch, exchange: HttpExchange): boo
   if (match.path !== undefined && !new RegExp(match.path).test(request.path)) return false;
   if (match.query && !matchesPairs(match.query, request.query, false)) return false;
   if (match.headers && !matchesPairs(match.headers, request.headers, true)) return false;
-  if (match.bodyJson !== undefined && !containsJson(parseJson(request.body), match.bodyJson)) return false;
+  if (match.bodyJson !== undefined) {
+    const body = parseJson(request.body);
+    if (match.bodyJsonExact ? !sameJson(body, match.bodyJson) : !containsJson(body, match.bodyJson)) return false;
+  }
   return true;
+}
+
+/** Equal JSON values (objects by key, in any order). */
+function sameJson(actual: unknown, expected: unknown): boolean {
+  return containsJson(actual, expected) && containsJson(expected, actual);
 }
 
 /** null when the response matches; otherwise the first thing that differs. */
 export function responseDifference(match: ResponseMatch, exchange: HttpExchange): ResponseDifference | null {
   const { response } = exchange;
-  const needsResponse = match.status !== undefined || match.headers !== undefined || match.bodyJson !== undefined;
+  const needsResponse = match.status !== undefined || match.headers !== undefined || match.bodyJson !== undefined || match.bodyText !== undefined;
   if (!needsResponse) return null;
   if (!response || !response.complete) return { what: 'no-response' };
   if (match.status !== undefined) {
@@ -175,18 +217,20 @@ export function responseDifference(match: ResponseMatch, exchange: HttpExchange)
     if (!matchesRule(rule, value)) return { what: 'header', name, got: value };
   }
   if (match.bodyJson !== undefined && !containsJson(parseJson(response.body), match.bodyJson)) return { what: 'body' };
+  if (match.bodyText !== undefined && !new RegExp(match.bodyText).test(new TextDecoder().decode(response.body))) return { what: 'body' };
   return null;
 }
 
 function matchesPairs(rules: PresenceOrPattern, pairs: Array<[string, string]>, caseInsensitiveNames: boolean): boolean {
   return Object.entries(rules).every(([name, rule]) => {
     const values = pairs.filter(([key]) => (caseInsensitiveNames ? key.toLowerCase() === name.toLowerCase() : key === name)).map(([, value]) => value);
+    if (rule === false) return values.length === 0;
     return values.length > 0 && values.some((value) => matchesRule(rule, value));
   });
 }
 
-function matchesRule(rule: true | string, value: string | null): boolean {
-  if (value === null) return false;
+function matchesRule(rule: boolean | string, value: string | null): boolean {
+  if (value === null || rule === false) return false;
   return rule === true || new RegExp(rule).test(value);
 }
 
@@ -231,6 +275,11 @@ function readAnswer(source: AnswerSource, exchange: HttpExchange, chronological:
       );
     case 'response-header':
       return response ? (headerValue(response.headers, source.name) ?? undefined) : undefined;
+    case 'websocket-key-sha1': {
+      const key = headerValue(request.headers, 'sec-websocket-key');
+      if (key === null) return undefined;
+      return [...sha1(new TextEncoder().encode(key.trim() + WEBSOCKET_GUID))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    }
     case 'response-json': {
       if (!response) return undefined;
       let value = parseJson(response.body);

@@ -1,9 +1,9 @@
 // What a lesson's check says and what evaluating it gives, in a module of its own: the evaluator
-// (checks.ts) and what reads a check without evaluating it (check-reading.ts) both use it.
+// (evaluate-check.ts) and what reads a check without evaluating it (check-reading.ts) both use it.
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 
-/** `true`: present; a string: a regular expression the value must match. */
-export type PresenceOrPattern = Record<string, true | string>;
+/** `true`: present; a string: a regular expression the value must match; `false` (request headers): absent. */
+export type PresenceOrPattern = Record<string, boolean | string>;
 
 export interface RequestMatch {
   method?: string;
@@ -13,17 +13,28 @@ export interface RequestMatch {
   /** names in lower case */
   headers?: PresenceOrPattern;
   bodyJson?: unknown;
+  /** with `bodyJson`: the body is exactly that JSON, nothing more ("send only her status") */
+  bodyJsonExact?: boolean;
 }
 
 export interface ResponseMatch {
   status?: number | number[];
   headers?: PresenceOrPattern;
   bodyJson?: unknown;
+  /** a regular expression over the body as text (a number at least so large: `"waitedMs":\\s*[1-9]\\d{3,}`) */
+  bodyText?: string;
 }
 
 export interface ExchangeMatch {
   request?: RequestMatch;
   response?: ResponseMatch;
+  /**
+   * Only in a `sequence`: the exchange's body carried a message matching this (an SSE event of
+   * that stream, a stream's third response message), which arrived before any later request
+   * matching the previous step's (from the second step): what the resumed stream replayed, not
+   * what a request made after it caused.
+   */
+  carries?: MessageMatch;
 }
 
 export type AnswerSource =
@@ -31,7 +42,9 @@ export type AnswerSource =
   | { from: 'response-body-offset' }
   | { from: 'response-json'; path: string }
   | { from: 'response-header'; name: string }
-  | { from: 'connection-index' };
+  | { from: 'connection-index' }
+  /** SHA-1 of the request's Sec-WebSocket-Key + the RFC 6455 GUID, in hex: the step before base64 that no header shows */
+  | { from: 'websocket-key-sha1' };
 
 /**
  * A decoded message (HTTP/2 frame, WebSocket frame, …) of a layer: `fields` must all match its
@@ -63,7 +76,15 @@ export type Check =
   | { type: 'message'; match: MessageMatch; count?: number }
   | { type: 'message-sequence'; steps: MessageMatch[] }
   | { type: 'sequence'; steps: ExchangeMatch[] }
-  | { type: 'answer'; exchange: ExchangeMatch; expect: AnswerSource }
+  | {
+      type: 'answer';
+      exchange: ExchangeMatch;
+      expect: AnswerSource;
+      /** an exchange that must come before the one the answer is read from (the binary call before the JSON one) */
+      after?: ExchangeMatch;
+      /** the value read must be at least this (a request count of 0 proves nothing was repeated) */
+      atLeast?: number;
+    }
   /** the student types an answer; it must equal `field` of the newest decoded message matching `match` */
   | { type: 'message-answer'; match: MessageMatch; field: string };
 

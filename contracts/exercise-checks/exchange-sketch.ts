@@ -1,4 +1,4 @@
-// A hand-built exchange for the checks' tests (checks.test.ts, cell-traffic.test.ts).
+// A hand-built exchange for the checks' tests (evaluate-check.test.ts, web/lessons/cell-traffic.test.ts).
 import type { HeaderList, HttpExchange } from '../../wire/types.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);

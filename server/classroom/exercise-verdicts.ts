@@ -1,0 +1,46 @@
+import { trafficOfCaptures, type CheckedTraffic } from '../../contracts/exercise-checks/captured-traffic.ts';
+import { evaluateCheck } from '../../contracts/exercise-checks/evaluate-check.ts';
+import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
+import type { CaptureHub } from '../tap/capture-hub.ts';
+import type { LessonCatalog } from './lesson-catalog.ts';
+
+/** Sessions whose decoded captures are kept between verdicts (a join reports every pass at once). */
+const DECODED_SESSIONS_KEPT = 8;
+
+/**
+ * The server's verdict on an exercise (issue 35): the exercise's check (lesson.json, the code the
+ * page runs: contracts/exercise-checks/) over what this server captured for the browser session
+ * that asks, decoded by wire/. What the page says it saw counts for nothing here.
+ */
+export class ExerciseVerdicts {
+  /** session → its captures decoded at a ring version (oldest use first: a Map keeps insertion order) */
+  private readonly decoded = new Map<string, { version: number; traffic: CheckedTraffic }>();
+
+  constructor(
+    private readonly captures: CaptureHub | null,
+    private readonly lessons: LessonCatalog,
+  ) {}
+
+  verdict(session: string | null, lesson: string, exercise: string, answer: string | undefined): ServerVerdict {
+    const check = this.lessons.check(lesson, exercise);
+    const traffic = session === null ? null : this.trafficOf(session);
+    if (!check || !traffic) return { passed: false, why: 'no-captures' };
+    return evaluateCheck(check, traffic.exchanges, answer, traffic.messages).passed ? { passed: true } : { passed: false, why: 'not-seen' };
+  }
+
+  private trafficOf(session: string): CheckedTraffic | null {
+    const captured = this.captures?.capturedOf(session);
+    if (!captured) return null;
+    const kept = this.decoded.get(session);
+    this.decoded.delete(session);
+    let traffic = kept?.version === captured.version ? kept.traffic : null;
+    if (!traffic) {
+      const { connections, chunks } = captured.read();
+      if (chunks.length === 0) return null;
+      traffic = trafficOfCaptures(connections, chunks);
+    }
+    this.decoded.set(session, { version: captured.version, traffic });
+    if (this.decoded.size > DECODED_SESSIONS_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
+    return traffic;
+  }
+}

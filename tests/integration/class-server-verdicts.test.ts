@@ -1,0 +1,248 @@
+// The class board keeps the server's verdicts (issue 35, item 1): a pass counts only when the
+// server, reading the bytes it captured for the student's browser session with wire/'s decoders,
+// finds what the exercise's check asks. A forged `{"passed": true}` is refused; the cell's real
+// request over a real socket with the session cookie counts; an answer is checked against the
+// server's own capture; a "check my server" run asked with a curl token alone is not on the board;
+// Wirelab behind a 20-line TCP forwarder is marked as Wirelab.
+import { createServer, connect, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Board } from '../../contracts/class-channel/messages.ts';
+import type { CheckReport } from '../../contracts/own-server/check-result.ts';
+import { post } from './classroom-client.ts';
+import { startServer, type RunningServer } from './start-server.ts';
+
+const KEY = 'verdicts-teacher-key';
+const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
+const LESSON = 'how-a-request-travels';
+const SSE_LESSON = 'server-sent-events';
+
+/** A TCP forwarder of twenty lines: every connection to it is piped to `port`. */
+function startForwarder(port: number): Promise<Server> {
+  const forwarder = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
+  });
+  return new Promise((resolve) => forwarder.listen(0, '127.0.0.1', () => resolve(forwarder)));
+}
+
+describe('the class board keeps the server’s verdicts', () => {
+  let server: RunningServer;
+  let forwarder: Server;
+  let code = '';
+  let cookie = '';
+  let member: Record<string, string> = {};
+
+  const newSession = async (): Promise<string> => (await fetch(`${server.origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
+  const board = async (): Promise<Board> =>
+    (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json() as Promise<Board>;
+  const passedOnBoard = async (): Promise<string[]> =>
+    (await board()).members.flatMap((row) => row.results.filter((result) => result.passedMs !== null).map((result) => `${result.lesson}/${result.exercise}`));
+  const report = (body: Record<string, unknown>, headers: Record<string, string> = member) =>
+    post(server.origin, '/_wirelab/class/progress', { lesson: LESSON, ...body }, headers);
+
+  beforeAll(async () => {
+    server = await startServer({ classroom: { teacherKey: KEY } });
+    forwarder = await startForwarder(server.port);
+    code = ((await (await post(server.origin, '/_wirelab/class/classes', { title: 'Вердикты' }, teacher)).json()) as { code: string }).code;
+    cookie = await newSession();
+    const joined = await post(server.origin, '/_wirelab/class/join', { code, name: 'Анна' }, { 'content-type': 'application/json', cookie });
+    expect(joined.status).toBe(200);
+    const { memberToken } = (await joined.json()) as { memberToken: string };
+    member = { 'content-type': 'application/json', 'x-wirelab-member': memberToken, cookie };
+  });
+  afterAll(async () => {
+    forwarder?.close();
+    await server?.close();
+  });
+
+  it('refuses a forged pass: the member token and the cookie alone, with no such traffic captured', async () => {
+    const stranger = await report({ exercise: 'send-head', passed: true }, { ...member, cookie: '' });
+    expect(await stranger.json()).toEqual({ result: null, verdict: { passed: false, why: 'no-captures' } });
+    const forged = await report({ exercise: 'send-head', passed: true });
+    expect(forged.status).toBe(200);
+    expect(await forged.json()).toEqual({ result: null, verdict: { passed: false, why: 'not-seen' } });
+    // traffic of another kind does not pass it either
+    await fetch(`${server.origin}/api/v1/users/1`, { headers: { cookie } });
+    const still = await report({ exercise: 'send-head', passed: true });
+    expect(await still.json()).toEqual({ result: null, verdict: { passed: false, why: 'not-seen' } });
+    expect(await passedOnBoard()).toEqual([]);
+  });
+
+  it('counts a pass the server captured: the cell’s HEAD over a real socket with the session cookie', async () => {
+    const head = await fetch(`${server.origin}/api/v1/users/1`, { method: 'HEAD', headers: { cookie } });
+    expect(head.status).toBe(200);
+    const counted = await report({ exercise: 'send-head', passed: true });
+    const body = (await counted.json()) as { result: { passedMs: number | null }; verdict: unknown };
+    expect(body.verdict).toEqual({ passed: true });
+    expect(body.result.passedMs).toEqual(expect.any(Number));
+    expect(await passedOnBoard()).toEqual([`${LESSON}/send-head`]);
+  });
+
+  it('checks an answer against the server’s own capture: a wrong one is refused, the right one counts', async () => {
+    const created = await fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Вердикт', email: `verdict-${Date.now()}@example.com` }),
+    });
+    expect(created.status).toBe(201);
+    const wrong = await report({ exercise: 'find-body-start', passed: true, answer: '1' });
+    expect(await wrong.json()).toEqual({ result: null, verdict: { passed: false, why: 'not-seen' } });
+    // the offset the inspector shows: where the body starts in the bytes the server captured
+    const captured = server.app.captures!.capturedOf(cookie.split('=')[1])!.read();
+    const post = captured.chunks.find((chunk) => chunk.dir === 'in' && chunk.data.toString('latin1').startsWith('POST /api/v1/users '))!;
+    const offset = post.data.indexOf('\r\n\r\n') + 4;
+    const right = await report({ exercise: 'find-body-start', passed: true, answer: String(offset) });
+    expect(((await right.json()) as { verdict: unknown }).verdict).toEqual({ passed: true });
+    expect(await passedOnBoard()).toContain(`${LESSON}/find-body-start`);
+  });
+
+  it('does not take another session’s traffic: the pass is judged on the cookie’s session only', async () => {
+    const other = await newSession();
+    await fetch(`${server.origin}/api/v1/users/999999`, { headers: { cookie: other } });
+    const claimed = await report({ exercise: 'get-404', passed: true });
+    expect(((await claimed.json()) as { verdict: unknown }).verdict).toEqual({ passed: false, why: 'not-seen' });
+  });
+
+  it('keeps a "check my server" run asked with a curl token alone off the board', async () => {
+    const { curlToken } = (await (await fetch(`${server.origin}/_wirelab/session`, { headers: { cookie } })).json()) as { curlToken: string };
+    const run = await fetch(`${server.origin}/_wirelab/own-server/checks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wirelab-sandbox': curlToken },
+      body: JSON.stringify({ protocol: 'sse', target: `127.0.0.1:${server.port}` }),
+    });
+    expect(run.status).toBe(200);
+    expect(((await run.json()) as CheckReport).reachable).toBe(true);
+    expect((await board()).members.flatMap((row) => row.servers)).toEqual([]);
+  });
+
+  it('marks Wirelab behind a TCP forwarder as Wirelab, on the report and on the board', async () => {
+    const through = `127.0.0.1:${(forwarder.address() as AddressInfo).port}`;
+    const run = await fetch(`${server.origin}/_wirelab/own-server/checks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ protocol: 'sse', target: through }),
+    });
+    const checked = (await run.json()) as CheckReport;
+    expect(checked.reachable).toBe(true);
+    expect(checked.targetIsWirelab).toBe(true);
+    expect((await board()).members[0].servers).toEqual([expect.objectContaining({ protocol: 'sse', targetIsWirelab: true })]);
+  });
+
+  it('keeps a pass made while the class had ended for its reopening, and a miss during a freeze is not the student’s', async () => {
+    const teacherCall = (method: string, path: string) =>
+      fetch(`${server.origin}/_wirelab/class/classes/${code}${path}`, { method, headers: teacher, body: '{}' });
+    expect((await teacherCall('POST', '/end')).status).toBe(200);
+    await fetch(`${server.origin}/api/v1/users/999999`, { headers: { cookie } });
+    const whileEnded = await report({ exercise: 'get-404', passed: true });
+    expect(whileEnded.status).toBe(403);
+    expect(((await whileEnded.json()) as { error: string }).error).toBe('CLASS_ENDED');
+    expect((await teacherCall('POST', '/reopen')).status).toBe(200);
+    // the page sends it again when the class-status says the class reopened (student-class.ts): the captures still hold it
+    const again = await report({ exercise: 'get-404', passed: true });
+    expect(((await again.json()) as { verdict: unknown }).verdict).toEqual({ passed: true });
+    expect(await passedOnBoard()).toContain(`${LESSON}/get-404`);
+
+    expect((await teacherCall('PUT', '/freeze')).status).toBe(200);
+    const frozenMiss = await report({
+      exercise: 'ask-options',
+      passed: false,
+      miss: { kind: 'response-differs', request: 'POST /api/v1/users', status: 423, differs: 'status' },
+    });
+    expect(await frozenMiss.json()).toEqual({ result: null, counted: false, why: 'frozen' });
+    expect((await teacherCall('DELETE', '/freeze')).status).toBe(200);
+    const rows = (await board()).members[0].results;
+    expect(rows.find((row) => row.exercise === 'ask-options')).toBeUndefined();
+  });
+
+  it('judges message checks too, from real streams: a resumed SSE stream’s missed event, a health watch open through both switches', async () => {
+    const sse = async (lastEventId?: string) => {
+      const abort = new AbortController();
+      const response = await fetch(`${server.origin}/api/v1/events`, {
+        headers: { cookie, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        signal: abort.signal,
+      });
+      const reader = response.body!.getReader();
+      let text = '';
+      const until = async (pattern: RegExp): Promise<RegExpExecArray> => {
+        for (;;) {
+          const found = pattern.exec(text);
+          if (found) return found;
+          const { value } = await reader.read();
+          text += new TextDecoder().decode(value);
+        }
+      };
+      return { until, close: () => abort.abort() };
+    };
+    const first = await sse();
+    await fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Live', email: `live-${Date.now()}@example.com` }),
+    });
+    const [, seenId] = await first.until(/id: (\S+)\nevent: user\.created/);
+    first.close();
+    const missed = `missed-${Date.now()}@example.com`;
+    await fetch(`${server.origin}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Missed', email: missed }),
+    });
+    const resumed = await sse(seenId);
+    await resumed.until(new RegExp(missed.replace(/[.]/g, '\\.')));
+    resumed.close();
+    await expect
+      .poll(
+        async () =>
+          ((await (await report({ lesson: SSE_LESSON, exercise: 'resume', passed: true }, member)).json()) as { verdict: { passed: boolean } }).verdict.passed,
+        { timeout: 5000 },
+      )
+      .toBe(true);
+
+    // lesson 04: the Connect JSON watch stays open while the service goes NOT_SERVING and back
+    const envelope = (message: unknown) => {
+      const body = Buffer.from(JSON.stringify(message));
+      const head = Buffer.alloc(5);
+      head.writeUInt32BE(body.length, 1);
+      return Buffer.concat([head, body]);
+    };
+    const watching = new AbortController();
+    const watch = await fetch(`${server.origin}/grpc.health.v1.Health/Watch`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/connect+json', 'connect-protocol-version': '1' },
+      body: envelope({ service: 'wirelab.users.v1.UserService' }),
+      signal: watching.signal,
+    });
+    expect(watch.status).toBe(200);
+    const watchReader = watch.body!.getReader();
+    let received = Buffer.alloc(0);
+    const statuses = async (count: number): Promise<void> => {
+      while ((received.toString('latin1').match(/"status"/g) ?? []).length < count) {
+        const { value } = await watchReader.read();
+        received = Buffer.concat([received, Buffer.from(value!)]);
+      }
+    };
+    await statuses(1);
+    const switchTo = (status: string) =>
+      fetch(`${server.origin}/wirelab.lab.v1.LifecycleService/SetServingStatus`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'connect-protocol-version': '1' },
+        body: JSON.stringify({ service: 'wirelab.users.v1.UserService', status }),
+      });
+    expect((await switchTo('NOT_SERVING')).status).toBe(200);
+    await statuses(2);
+    const grpcLesson = { lesson: 'grpc', exercise: 'watch-not-serving', passed: true };
+    expect((await switchTo('SERVING')).status).toBe(200);
+    await statuses(3);
+    await expect.poll(async () => ((await (await report(grpcLesson)).json()) as { verdict: { passed: boolean } }).verdict.passed, { timeout: 5000 }).toBe(true);
+    watching.abort();
+  });
+});
