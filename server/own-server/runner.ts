@@ -11,7 +11,7 @@ import {
   type UnreachableReason,
 } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type Resolver } from './address-guard.ts';
-import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
+import { NoAnswer, seenOn, type CheckDefinition, type CheckSuite, type Observation, type SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type OutboundTap, type Target } from './connection.ts';
 import { connectionFact } from './connection-facts.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
@@ -92,6 +92,15 @@ function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<{
   });
 }
 
+/** A wait that ended with nothing, said in both languages: what was awaited, for how long. */
+function noAnswerFact(error: NoAnswer): Bilingual {
+  const seconds = error.ms / 1000;
+  return {
+    en: `No answer within ${seconds} s (waiting for ${error.what.en}).`,
+    ru: `Нет ответа за ${String(seconds).replace('.', ',')}\u00a0с (ждали: ${error.what.ru}).`,
+  };
+}
+
 /**
  * Runs one check. `prepared`: the connections the suite's preparation opened, which a check that
  * opens none of its own judged (the REST suite's first check reads the user its preparation made).
@@ -106,12 +115,14 @@ async function runCheck<State>(check: CheckDefinition<State>, context: SuiteCont
     observation = await check.run(context, state);
   } catch (error) {
     judgedPrepared = false;
-    const message = error instanceof OwnServerRefusal ? error.localized : connectionFact(error, context.target);
+    const message =
+      error instanceof OwnServerRefusal ? error.localized : error instanceof NoAnswer ? noAnswerFact(error) : connectionFact(error, context.target);
     const text = error instanceof Error ? error.message : String(error);
+    const seen = seenOn(error);
     observation = {
       outcome: 'fail',
-      sent: '',
-      got: text,
+      sent: seen?.sent ?? '',
+      got: seen ? `${seen.got}\n\n(${text})` : text,
       difference: message ?? { en: `The check could not finish: ${text}`, ru: `Проверка не смогла завершиться: ${text}` },
     };
   }

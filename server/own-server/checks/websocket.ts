@@ -2,8 +2,8 @@
 // (server/protocols/websocket/README.md). Every check opens its own connection, so one broken
 // answer cannot spoil the next check.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { defineSuite, failed, hex, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
-import { OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
+import { defineSuite, failed, hex, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { browserWouldDrop, OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
 
 const ECHO_PATH = '/ws/echo';
 
@@ -19,13 +19,22 @@ async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket
       ru: `рукопожатие ответило ${handshake.status}, а не 101`,
     });
   }
+  const seen = () => ({
+    sent: `${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`,
+    got: `${handshake.got}\n\n${socket.log.join('\n')}`,
+  });
   try {
+    const wrongAccept = browserWouldDrop(handshake);
+    if (wrongAccept) return failed(seen().sent, seen().got, wrongAccept);
     const expectations = await exchange(socket);
-    return verdict(
-      `${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`,
-      `${handshake.got}\n\n${socket.log.join('\n')}`,
-      expectations,
-    );
+    const masked = browserWouldDrop(handshake);
+    const { sent, got } = seen();
+    return verdict(sent, got, masked ? [[false, masked], ...expectations] : expectations);
+  } catch (error) {
+    // a timeout keeps the frames that did arrive (and a masked one is the reason, if any)
+    const masked = browserWouldDrop(handshake);
+    if (masked) return failed(seen().sent, seen().got, masked);
+    throw withSeen(error, seen());
   } finally {
     socket.close();
   }
@@ -91,7 +100,10 @@ const handshakeAndEcho: CheckDefinition<null>[] = [
       return verdict(handshake.sent, handshake.got, [
         [handshake.status === 101, { en: `status ${handshake.status}, not 101`, ru: `статус ${handshake.status}, а не 101` }],
         [handshake.headers.get('upgrade')?.toLowerCase() === 'websocket', { en: 'no Upgrade: websocket', ru: 'нет Upgrade: websocket' }],
-        [handshake.acceptIsRight, { en: 'Sec-WebSocket-Accept is missing or wrong', ru: 'Sec-WebSocket-Accept отсутствует или неверен' }],
+        [
+          handshake.acceptIsRight,
+          browserWouldDrop(handshake) ?? { en: 'Sec-WebSocket-Accept is missing or wrong', ru: 'Sec-WebSocket-Accept отсутствует или неверен' },
+        ],
       ]);
     },
   },
