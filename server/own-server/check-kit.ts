@@ -16,6 +16,31 @@ export interface SuiteContext extends ConnectionContext {
   target: Target;
   /** Aborted when the suite runs out of time; a check's waits end with it. */
   signal: AbortSignal;
+  /** Told when a connection got not one byte in its wait: the suite stops there (`signal` aborts). */
+  silence?: SilenceWatch;
+}
+
+/**
+ * A server that accepts connections and never answers would cost every check its whole wait. The
+ * first connection that gets not one byte within its wait stops the suite: `signal` aborts (with
+ * the suite's), the remaining checks are reported not run, and the report says which wait it was.
+ */
+export class SilenceWatch {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  /** What the silent connection waited for, once one was. */
+  what: Bilingual | null = null;
+
+  heardNothing(what: Bilingual): void {
+    if (this.what) return;
+    this.what = what;
+    this.controller.abort(new Error(`the server never answered: ${what.en}`));
+  }
+}
+
+/** After a wait failed: when it timed out with nothing received on its connection, the server is silent. */
+export function noteIfSilent(context: SuiteContext, error: unknown, bytesReceived: number): void {
+  if (error instanceof NoAnswer && bytesReceived === 0) context.silence?.heardNothing(error.what);
 }
 
 export interface CheckDefinition<State> {

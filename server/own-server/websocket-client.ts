@@ -4,7 +4,7 @@
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { hex, printable, withTimeout, type SuiteContext } from './check-kit.ts';
+import { hex, noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -250,8 +250,9 @@ export async function openWebSocket(context: SuiteContext, path: string, subprot
       ru: `ответ на рукопожатие ${path}`,
     });
   } catch (error) {
+    noteIfSilent(context, error, socket.bytesRead);
     socket.destroy();
-    throw error;
+    throw withSeen(error, { sent: printable(request), got: '' });
   }
   const [statusLine, ...headerLines] = answer.head.split('\r\n');
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);

@@ -242,7 +242,7 @@ const notSpoken = (what: string, ru: string, detail: string): Bilingual => ({
  */
 async function overHttp1(context: SuiteContext, spec: HttpRequestSpec): Promise<HttpAnswer | { http1Refused: string }> {
   try {
-    return await httpExchange(context, spec);
+    return await httpExchange(context, { ...spec, silenceIsAnAnswer: true });
   } catch (error) {
     const message = (error as Error).message;
     if (/Parse Error|socket hang up|ECONNRESET/.test(message)) return { http1Refused: message };
