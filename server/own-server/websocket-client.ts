@@ -18,10 +18,11 @@ export interface Frame {
   masked?: boolean;
 }
 
-export function encodeFrame(frame: { fin?: boolean; opcode: number; payload?: Buffer; masked?: boolean }): Buffer {
+/** `rsv`: the three reserved bits (RSV1–3 as 0b100–0b001), set only to see them refused. */
+export function encodeFrame(frame: { fin?: boolean; opcode: number; payload?: Buffer; masked?: boolean; rsv?: number }): Buffer {
   const payload = frame.payload ?? Buffer.alloc(0);
   const masked = frame.masked ?? true;
-  const head = [((frame.fin ?? true) ? 0x80 : 0) | frame.opcode];
+  const head = [((frame.fin ?? true) ? 0x80 : 0) | ((frame.rsv ?? 0) << 4) | frame.opcode];
   let length: Buffer;
   if (payload.length < 126) length = Buffer.from([payload.length]);
   else if (payload.length < 65_536) length = Buffer.from([126, payload.length >> 8, payload.length & 0xff]);
