@@ -78,6 +78,12 @@ export interface CheckReport {
    * probe connection's real peer, never from the text of `target`; false when nothing connected.
    */
   targetIsWirelab: boolean;
+  /**
+   * Set when the suite stopped at a connection the server accepted and never answered (not one
+   * byte within a check's wait): what that connection waited for. The checks after it are failed
+   * as not run, rather than each waiting as long.
+   */
+  neverAnswered?: Bilingual;
   /** `countOutcomes(results)`: in the report itself, so a check reading the JSON needs no arithmetic. */
   counts: CheckCounts;
   results: CheckResult[];

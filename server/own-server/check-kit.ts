@@ -16,6 +16,31 @@ export interface SuiteContext extends ConnectionContext {
   target: Target;
   /** Aborted when the suite runs out of time; a check's waits end with it. */
   signal: AbortSignal;
+  /** Told when a connection got not one byte in its wait: the suite stops there (`signal` aborts). */
+  silence?: SilenceWatch;
+}
+
+/**
+ * A server that accepts connections and never answers would cost every check its whole wait. The
+ * first connection that gets not one byte within its wait stops the suite: `signal` aborts (with
+ * the suite's), the remaining checks are reported not run, and the report says which wait it was.
+ */
+export class SilenceWatch {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  /** What the silent connection waited for, once one was. */
+  what: Bilingual | null = null;
+
+  heardNothing(what: Bilingual): void {
+    if (this.what) return;
+    this.what = what;
+    this.controller.abort(new Error(`the server never answered: ${what.en}`));
+  }
+}
+
+/** After a wait failed: when it timed out with nothing received on its connection, the server is silent. */
+export function noteIfSilent(context: SuiteContext, error: unknown, bytesReceived: number): void {
+  if (error instanceof NoAnswer && bytesReceived === 0) context.silence?.heardNothing(error.what);
 }
 
 export interface CheckDefinition<State> {
@@ -75,21 +100,54 @@ export function hex(bytes: Uint8Array): string {
     .replace(/(..)(?!$)/g, '$1 ');
 }
 
+/** What a check had sent and received when it broke off: kept on the error for the report. */
+export interface Seen {
+  sent: string;
+  got: string;
+}
+
+/** Keeps what a check saw on the error it broke off with, so the report shows it (a timeout too). */
+export function withSeen(error: unknown, seen: Seen): unknown {
+  if (error instanceof Error && !(error as Error & { seen?: Seen }).seen) (error as Error & { seen?: Seen }).seen = seen;
+  return error;
+}
+
+export function seenOn(error: unknown): Seen | undefined {
+  return error instanceof Error ? (error as Error & { seen?: Seen }).seen : undefined;
+}
+
 /** Why a suite's wait ended early: its time ran out, or the page that asked is gone. */
 function abortError(signal: AbortSignal, what: string): Error {
   const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
   return new Error(`${timedOut ? 'the suite ran out of time' : 'the check was stopped'}: ${what}`);
 }
 
-/** Waits for `promise`, failing after `ms` or when the suite's signal aborts. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal, what: string): Promise<T> {
+/** What a wait waited for, in both languages (a plain string is the same in both: a path, a method). */
+export type Awaited = Bilingual | string;
+
+/** A wait that ended with nothing: `what` in both languages, for the report's "waiting for …". */
+export class NoAnswer extends Error {
+  readonly what: Bilingual;
+  constructor(
+    readonly ms: number,
+    what: Awaited,
+  ) {
+    const both = typeof what === 'string' ? { en: what, ru: what } : what;
+    super(`no answer within ${ms} ms: ${both.en}`);
+    this.what = both;
+  }
+}
+
+/** Waits for `promise`, failing after `ms` (NoAnswer) or when the suite's signal aborts. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal, awaited: Awaited): Promise<T> {
+  const what = typeof awaited === 'string' ? awaited : awaited.en;
   return new Promise<T>((resolve, reject) => {
     // A listener added to a signal already aborted never hears it: refuse at once instead.
     if (signal.aborted) {
       promise.catch(() => undefined);
       return reject(abortError(signal, what));
     }
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
+    const timer = setTimeout(() => reject(new NoAnswer(ms, awaited)), ms);
     const onAbort = () => reject(abortError(signal, what));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => {

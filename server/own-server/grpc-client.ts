@@ -4,7 +4,7 @@
 // can answer DEADLINE_EXCEEDED; call a method no .proto declares. The report shows the HTTP/2
 // frames decoded (headers by name, messages as their length-prefixed bytes).
 import { connect, type ClientHttp2Session, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
-import { hex, withTimeout, type SuiteContext } from './check-kit.ts';
+import { hex, noteIfSilent, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedHttp2Stream } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -82,10 +82,10 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
   };
   const body = Buffer.concat(spec.messages.map(frameMessage));
   const sent = [`→ HEADERS`, ...Object.entries(requestHeaders).map(([name, value]) => `  ${name}: ${value}`), `→ DATA ${hex(body)} (END_STREAM)`].join('\n');
+  const log: string[] = [];
   const call = new Promise<GrpcAnswer>((resolve, reject) => {
     session.once('error', reject);
     const stream = session.request(requestHeaders);
-    const log: string[] = [];
     const chunks: Buffer[] = [];
     let received = 0;
     let headers: IncomingHttpHeaders & IncomingHttpStatusHeader = {};
@@ -122,5 +122,11 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
     });
     stream.end(body);
   });
-  return withTimeout(call, OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, spec.path).finally(() => session.destroy());
+  return withTimeout(call, OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, spec.path)
+    .catch((error: unknown) => {
+      // an HTTP/2 server sends its SETTINGS first: nothing at all means nobody speaks on this connection
+      noteIfSilent(context, error, session.socket?.bytesRead ?? 0);
+      throw withSeen(error, { sent, got: log.join('\n') });
+    })
+    .finally(() => session.destroy());
 }

@@ -1,7 +1,7 @@
 // One HTTP/1.1 request to the student's server over a guarded connection (a fresh one each
 // time, `Connection: close`), with the real bytes each way for the report.
 import { request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { printable, withTimeout, type SuiteContext } from './check-kit.ts';
+import { noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket, Transcript } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -11,6 +11,8 @@ export interface HttpRequestSpec {
   headers?: Record<string, string>;
   /** An object goes as JSON (`Content-Type: application/json` unless given); a string or bytes as they are. */
   body?: unknown;
+  /** Silence is an answer here (HTTP/1.1 asked of a gRPC server): it does not stop the suite. */
+  silenceIsAnAnswer?: boolean;
 }
 
 export interface HttpAnswer {
@@ -75,7 +77,8 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
     outgoing?.destroy();
     // node:http makes its own "socket hang up" error: the report's fact needs how much came first.
     if (error instanceof Error) (error as Error & { receivedBytes?: number }).receivedBytes ??= transcript.receivedBytes().length;
-    throw error;
+    if (!spec.silenceIsAnAnswer) noteIfSilent(context, error, transcript.receivedBytes().length);
+    throw withSeen(error, { sent: printable(transcript.sentBytes()), got: printable(transcript.receivedBytes()) });
   });
 }
 

@@ -3,7 +3,7 @@
 // must (PUBACK, PUBREC, PUBCOMP) so the server's handshakes can finish, and writes every packet
 // of every connection of one check into one log, in the order they crossed the wire.
 import type { Socket } from 'node:net';
-import { printable, withTimeout, type SuiteContext } from './check-kit.ts';
+import { noteIfSilent, printable, withTimeout, type Awaited, type SuiteContext } from './check-kit.ts';
 import { OwnServerRefusal } from './address-guard.ts';
 import { CheckStopped, openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
@@ -123,7 +123,7 @@ export class CheckedMqttConnection {
    * The first packet of `type` not yet taken (any type when `type` is null), waiting for it up to
    * a check's limit; null when the connection ended first.
    */
-  next(type: number | null, what: string): Promise<MqttPacket | null> {
+  next(type: number | null, what: Awaited): Promise<MqttPacket | null> {
     const wait = new Promise<MqttPacket | null>((resolve) => {
       const attempt = () => {
         const index = this.queue.findIndex((packet) => type === null || packet.type === type);
@@ -202,7 +202,10 @@ export interface Connected {
 export async function connectMqtt(context: SuiteContext, log: MqttLog, label: string, options: ConnectOptions): Promise<Connected> {
   const connection = openMqtt(context, log, label);
   connection.send(encodeConnect(options));
-  const first = await connection.next(null, `the CONNACK of ${label}`);
+  const first = await connection.next(null, { en: `the CONNACK of ${label}`, ru: `CONNACK соединения ${label}` }).catch((error: unknown) => {
+    noteIfSilent(context, error, connection.socket.bytesRead);
+    throw error;
+  });
   // Refused by the guard or stopped: the runner reports that in the student's language.
   if (!first && (connection.error instanceof OwnServerRefusal || connection.error instanceof CheckStopped)) throw connection.error;
   return { connection, first, connack: first?.type === PACKET.connack ? readConnack(first) : null };

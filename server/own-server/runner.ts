@@ -11,7 +11,7 @@ import {
   type UnreachableReason,
 } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type GuardPolicy, type Resolver } from './address-guard.ts';
-import type { CheckDefinition, CheckSuite, Observation, SuiteContext } from './check-kit.ts';
+import { NoAnswer, seenOn, SilenceWatch, type CheckDefinition, type CheckSuite, type Observation, type SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type OutboundTap, type Target } from './connection.ts';
 import { connectionFact } from './connection-facts.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
@@ -92,6 +92,21 @@ function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<{
   });
 }
 
+/** A wait that ended with nothing, said in both languages: what was awaited, for how long. */
+function noAnswerFact(error: NoAnswer, silent: boolean): Bilingual {
+  const seconds = error.ms / 1000;
+  const stop = silent
+    ? {
+        en: ' Not one byte came on that connection: the suite stops here.',
+        ru: ' По этому соединению не пришло ни байта: набор проверок на этом останавливается.',
+      }
+    : { en: '', ru: '' };
+  return {
+    en: `No answer within ${seconds} s (waiting for ${error.what.en}).${stop.en}`,
+    ru: `Нет ответа за ${String(seconds).replace('.', ',')}\u00a0с (ждали: ${error.what.ru}).${stop.ru}`,
+  };
+}
+
 /**
  * Runs one check. `prepared`: the connections the suite's preparation opened, which a check that
  * opens none of its own judged (the REST suite's first check reads the user its preparation made).
@@ -106,12 +121,18 @@ async function runCheck<State>(check: CheckDefinition<State>, context: SuiteCont
     observation = await check.run(context, state);
   } catch (error) {
     judgedPrepared = false;
-    const message = error instanceof OwnServerRefusal ? error.localized : connectionFact(error, context.target);
+    const message =
+      error instanceof OwnServerRefusal
+        ? error.localized
+        : error instanceof NoAnswer
+          ? noAnswerFact(error, context.silence?.what === error.what)
+          : connectionFact(error, context.target);
     const text = error instanceof Error ? error.message : String(error);
+    const seen = seenOn(error);
     observation = {
       outcome: 'fail',
-      sent: '',
-      got: text,
+      sent: seen?.sent ?? '',
+      got: seen ? `${seen.got}\n\n(${text})` : text,
       difference: message ?? { en: `The check could not finish: ${text}`, ru: `Проверка не смогла завершиться: ${text}` },
     };
   }
@@ -141,25 +162,38 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
     (options.isWirelab ?? noWirelabHere)(probed.peer) ||
     (options.isWirelab !== undefined && (await answersAsWirelab(() => openGuardedSocket(target, connection))));
   const timeout = AbortSignal.timeout(OWN_SERVER_LIMITS.suiteTimeoutMs);
-  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
-  const results = await SUITES[protocol]({ ...connection, signal });
-  return { protocol, target: targetText, reachable: true, targetIsWirelab, counts: countOutcomes(results), results };
+  const silence = new SilenceWatch();
+  const signal = AbortSignal.any(stop ? [timeout, stop, silence.signal] : [timeout, silence.signal]);
+  const results = await SUITES[protocol]({ ...connection, signal, silence });
+  const neverAnswered = silence.what ? { neverAnswered: silence.what } : {};
+  return { protocol, target: targetText, reachable: true, targetIsWirelab, counts: countOutcomes(results), results, ...neverAnswered };
 }
 
 export function badTarget(targetText: string): Bilingual {
   return { en: `"${targetText}" is not host:port, e.g. 127.0.0.1:8000.`, ru: `«${targetText}» — не host:port, например 127.0.0.1:8000.` };
 }
 
-/** A check the suite never ran: its time was out, or the page that asked is gone. */
-function notRun<State>(check: CheckDefinition<State>, signal: AbortSignal): CheckResult {
+/** Why the suite stopped at a silent connection, for every check it then did not run. */
+export function neverAnsweredNote(what: Bilingual): Bilingual {
+  const seconds = OWN_SERVER_LIMITS.checkTimeoutMs / 1000;
+  return {
+    en: `Not run: the server accepted the connection that waited for ${what.en} and sent not one byte in ${seconds} s, so the suite stopped there instead of waiting that long for every check.`,
+    ru: `Не запускалась: сервер принял соединение, которое ждало «${what.ru}», и за ${seconds}\u00a0с не прислал ни байта, поэтому набор остановился, а не ждал столько же на каждой проверке.`,
+  };
+}
+
+/** A check the suite never ran: its time was out, its server never answered, or the page that asked is gone. */
+function notRun<State>(check: CheckDefinition<State>, signal: AbortSignal, silence?: SilenceWatch): CheckResult {
   const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
   const seconds = OWN_SERVER_LIMITS.suiteTimeoutMs / 1000;
-  const difference: Bilingual = timedOut
-    ? {
-        en: `Not run: the whole suite may take ${seconds} s, and that time was up.`,
-        ru: `Не запускалась: на весь набор проверок отведено ${seconds} с, и это время вышло.`,
-      }
-    : STOPPED;
+  const difference: Bilingual = silence?.what
+    ? neverAnsweredNote(silence.what)
+    : timedOut
+      ? {
+          en: `Not run: the whole suite may take ${seconds} s, and that time was up.`,
+          ru: `Не запускалась: на весь набор проверок отведено ${seconds}\u00a0с, и это время вышло.`,
+        }
+      : STOPPED;
   return { id: check.id, name: check.name, expected: check.expected, why: check.why, outcome: 'fail', sent: '', got: '', difference };
 }
 
@@ -169,12 +203,15 @@ async function runSuite<State>(suite: CheckSuite<State>, context: SuiteContext):
   const state = await suite.prepare(context);
   const prepared = context.tap?.takeOpened();
   try {
-    for (const check of suite.checks) results.push(context.signal.aborted ? notRun(check, context.signal) : await runCheck(check, context, state, prepared));
+    for (const check of suite.checks) {
+      results.push(context.signal.aborted ? notRun(check, context.signal, context.silence) : await runCheck(check, context, state, prepared));
+    }
   } finally {
     // Cleaning up after a suite that ran out of time still may (its waits have their own limits);
-    // after the page went away it may not: the stop signal refuses every new connection.
+    // after the page went away it may not: the stop signal refuses every new connection. A server
+    // that never answered would make every deletion wait its 5 s for nothing: none is sent.
     const cleanUpSignal = context.stop ?? new AbortController().signal;
-    await suite.cleanUp?.({ ...context, signal: cleanUpSignal }, state).catch(() => undefined);
+    if (!context.silence?.what) await suite.cleanUp?.({ ...context, signal: cleanUpSignal }, state).catch(() => undefined);
   }
   return results;
 }

@@ -1,7 +1,7 @@
 // Reads a text/event-stream over a guarded connection as it arrives, field by field (HTML
 // Living Standard §9.2.6), keeping comments and `retry:` lines, which EventSource hides.
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { printable, withTimeout, type SuiteContext } from './check-kit.ts';
+import { noteIfSilent, printable, withTimeout, type Awaited, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket, Transcript } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -95,7 +95,7 @@ export class EventStreamReader {
   }
 
   /** Waits until `condition` holds or the stream ends; false when it ended (or timed out) without it. */
-  async until(condition: () => boolean, what: string): Promise<boolean> {
+  async until(condition: () => boolean, what: Awaited): Promise<boolean> {
     const wait = new Promise<boolean>((resolve) => {
       const attempt = () => {
         if (condition()) return resolve(true);
@@ -104,7 +104,10 @@ export class EventStreamReader {
       };
       attempt();
     });
-    return withTimeout(wait, OWN_SERVER_LIMITS.checkTimeoutMs, this.context.signal, what).catch(() => false);
+    return withTimeout(wait, OWN_SERVER_LIMITS.checkTimeoutMs, this.context.signal, what).catch((error: unknown) => {
+      noteIfSilent(this.context, error, this.transcript.receivedBytes().length);
+      return false;
+    });
   }
 
   stop(): void {

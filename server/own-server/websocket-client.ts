@@ -1,9 +1,10 @@
 // A small WebSocket client written for checking, not for use: it must send what a library never
 // would (an unmasked frame, a reserved opcode, invalid UTF-8 in a text frame) and report every
 // frame as it came. Handshake by hand over a guarded socket, frames by RFC 6455 §5.2.
+import type { Bilingual } from '../../shared/bilingual.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { hex, printable, withTimeout, type SuiteContext } from './check-kit.ts';
+import { hex, noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -13,12 +14,15 @@ export interface Frame {
   fin: boolean;
   opcode: number;
   payload: Buffer;
+  /** The mask bit was set: never right from a server (RFC 6455 §5.1). */
+  masked?: boolean;
 }
 
-export function encodeFrame(frame: { fin?: boolean; opcode: number; payload?: Buffer; masked?: boolean }): Buffer {
+/** `rsv`: the three reserved bits (RSV1–3 as 0b100–0b001), set only to see them refused. */
+export function encodeFrame(frame: { fin?: boolean; opcode: number; payload?: Buffer; masked?: boolean; rsv?: number }): Buffer {
   const payload = frame.payload ?? Buffer.alloc(0);
   const masked = frame.masked ?? true;
-  const head = [((frame.fin ?? true) ? 0x80 : 0) | frame.opcode];
+  const head = [((frame.fin ?? true) ? 0x80 : 0) | ((frame.rsv ?? 0) << 4) | frame.opcode];
   let length: Buffer;
   if (payload.length < 126) length = Buffer.from([payload.length]);
   else if (payload.length < 65_536) length = Buffer.from([126, payload.length >> 8, payload.length & 0xff]);
@@ -53,7 +57,7 @@ export function decodeFrames(buffer: Buffer): { frames: Frame[]; rest: Buffer } 
     if (buffer.length < cursor + length) break;
     const raw = buffer.subarray(cursor, cursor + length);
     const payload = maskKey ? Buffer.from(raw.map((byte, index) => byte ^ maskKey[index % 4])) : Buffer.from(raw);
-    frames.push({ fin: (first & 0x80) !== 0, opcode: first & 0x0f, payload });
+    frames.push({ fin: (first & 0x80) !== 0, opcode: first & 0x0f, payload, ...(maskKey ? { masked: true } : {}) });
     offset = cursor + length;
   }
   return { frames, rest: buffer.subarray(offset) };
@@ -66,8 +70,10 @@ export function describeFrame(frame: Frame): string {
   if (frame.opcode === OPCODE.close && frame.payload.length >= 2) {
     body = `code ${frame.payload.readUInt16BE(0)}${frame.payload.length > 2 ? ` reason ${JSON.stringify(frame.payload.subarray(2).toString('utf8'))}` : ''}`;
   }
-  return `${name}${frame.fin ? '' : ' (FIN=0)'}: ${body}`;
+  return `${name}${frame.fin ? '' : ' (FIN=0)'}${frame.masked ? ' (MASKED)' : ''}: ${body}`;
 }
+
+const NEXT_FRAME = { en: 'the next WebSocket frame', ru: 'следующий кадр WebSocket' };
 
 /** An open connection after a handshake: frames in, frames out, a log of both for the report. */
 export class CheckedWebSocket {
@@ -76,6 +82,8 @@ export class CheckedWebSocket {
   private readonly queue: Frame[] = [];
   private waiters: Array<() => void> = [];
   ended = false;
+  /** The first frame the server masked, as the log shows it: a browser fails the connection there (§5.1). */
+  maskedFrame: string | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -96,6 +104,7 @@ export class CheckedWebSocket {
     this.pending = rest;
     for (const frame of frames) {
       this.log.push(`← ${describeFrame(frame)}`);
+      if (frame.masked) this.maskedFrame ??= describeFrame(frame);
       // A ping from the server (its keep-alive) is answered as any client would, and not queued.
       if (frame.opcode === OPCODE.ping) this.send({ opcode: OPCODE.pong, payload: frame.payload }, true);
       else this.queue.push(frame);
@@ -134,7 +143,7 @@ export class CheckedWebSocket {
       };
       attempt();
     });
-    return withTimeout(wait, ms, this.signal, 'the next WebSocket frame').catch((error: unknown) => {
+    return withTimeout(wait, ms, this.signal, NEXT_FRAME).catch((error: unknown) => {
       abandoned = true;
       throw error;
     });
@@ -170,7 +179,32 @@ export interface Handshake {
   sent: string;
   got: string;
   acceptIsRight: boolean;
+  /** What Sec-WebSocket-Accept had to be: base64(SHA-1(key + GUID)). */
+  expectedAccept: string;
   connection: CheckedWebSocket | null;
+}
+
+/**
+ * Why a browser would drop this connection whatever came after (RFC 6455 §4.1: a wrong
+ * Sec-WebSocket-Accept; §5.1: a masked frame from the server), or null. A check that needs the
+ * connection fails on it: the frames a hand-written client still read, no browser would see.
+ */
+export function browserWouldDrop(handshake: Handshake): Bilingual | null {
+  if (handshake.status === 101 && !handshake.acceptIsRight) {
+    const got = handshake.headers.get('sec-websocket-accept');
+    return {
+      en: `Sec-WebSocket-Accept is ${got === undefined ? 'missing' : `"${got}"`}, not "${handshake.expectedAccept}": a browser fails the connection right after the 101 (RFC 6455 §4.1) and never sees a frame of it`,
+      ru: `Sec-WebSocket-Accept ${got === undefined ? 'отсутствует' : `равен «${got}»`}, а должен быть «${handshake.expectedAccept}»: браузер обрывает соединение сразу после 101 (RFC 6455 §4.1) и не увидит ни одного его кадра`,
+    };
+  }
+  const masked = handshake.connection?.maskedFrame;
+  if (masked) {
+    return {
+      en: `the server masked its frame (${masked}): a server MUST NOT mask, and a client MUST close the connection when it sees a masked frame (RFC 6455 §5.1); every browser drops it there`,
+      ru: `сервер замаскировал свой кадр (${masked}): сервер НЕ ДОЛЖЕН маскировать кадры, а клиент, увидев замаскированный кадр, ОБЯЗАН закрыть соединение (RFC 6455 §5.1); любой браузер на этом его обрывает`,
+    };
+  }
+  return null;
 }
 
 function readHead(socket: Socket): Promise<{ head: string; rest: Buffer }> {
@@ -212,10 +246,14 @@ export async function openWebSocket(context: SuiteContext, path: string, subprot
   socket.write(request);
   let answer: { head: string; rest: Buffer };
   try {
-    answer = await withTimeout(readHead(socket), OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, `the handshake answer of ${path}`);
+    answer = await withTimeout(readHead(socket), OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, {
+      en: `the handshake answer of ${path}`,
+      ru: `ответ на рукопожатие ${path}`,
+    });
   } catch (error) {
+    noteIfSilent(context, error, socket.bytesRead);
     socket.destroy();
-    throw error;
+    throw withSeen(error, { sent: printable(request), got: '' });
   }
   const [statusLine, ...headerLines] = answer.head.split('\r\n');
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
@@ -229,6 +267,7 @@ export async function openWebSocket(context: SuiteContext, path: string, subprot
     sent: printable(request),
     got: printable(answer.head),
     acceptIsRight: headers.get('sec-websocket-accept') === expectedAccept,
+    expectedAccept,
     connection,
   };
 }

@@ -23,7 +23,7 @@ describe('starters/go/websocket', () => {
     const starter = await startGoStarter(binary, fault);
     try {
       const report = await checkAsLoopbackStudent('websocket', starter.port);
-      expect(report.results).toHaveLength(10);
+      expect(report.results).toHaveLength(14);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();

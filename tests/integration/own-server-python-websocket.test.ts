@@ -12,7 +12,7 @@ describe('starters/python/websocket_server.py', () => {
     const starter = await startPythonStarter('websocket_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('websocket', starter.port);
-      expect(report.results).toHaveLength(10);
+      expect(report.results).toHaveLength(14);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();

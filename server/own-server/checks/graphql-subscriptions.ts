@@ -3,9 +3,9 @@
 // connection. A server that does not upgrade /graphql at all offers no subscriptions: those
 // checks are "not offered", never passed.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { notOffered, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { failed, notOffered, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
 import { closedWith, dig, openTransport, TRANSPORT_WS, type ReadOutcome, type TransportMessage, type TransportSession } from '../graphql-client.ts';
-import type { Handshake } from '../websocket-client.ts';
+import { browserWouldDrop, type Handshake } from '../websocket-client.ts';
 import { createUserByMutation, type GraphqlState } from './graphql-users.ts';
 
 type Expectation = [boolean, Bilingual];
@@ -34,11 +34,22 @@ async function onTransport(context: SuiteContext, talk: (session: TransportSessi
   const { handshake, session } = await openTransport(context);
   if (!session) return notUpgraded(handshake);
   const http: string[] = [];
-  try {
-    const expectations = await talk(session, http);
+  const seen = () => {
     const { sent, got } = session.transcript();
     const over = http.length ? `\n\n(over HTTP)\n${http.join('\n\n')}` : '';
-    return verdict(`${sent}${over}`, `${got}${over}`, expectations);
+    return { sent: `${sent}${over}`, got: `${got}${over}` };
+  };
+  try {
+    const wrongAccept = browserWouldDrop(handshake);
+    if (wrongAccept) return failed(seen().sent, seen().got, wrongAccept);
+    const expectations = await talk(session, http);
+    const masked = browserWouldDrop(handshake);
+    const { sent, got } = seen();
+    return verdict(sent, got, masked ? [[false, masked], ...expectations] : expectations);
+  } catch (error) {
+    const masked = browserWouldDrop(handshake);
+    if (masked) return failed(seen().sent, seen().got, masked);
+    throw withSeen(error, seen());
   } finally {
     session.close();
   }

@@ -227,8 +227,8 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
     id: 'depth-limit',
     name: { en: 'A query nested too deep is refused', ru: 'Слишком глубокий запрос отклоняется' },
     expected: {
-      en: `a query ${TOO_DEEP} levels deep (the contract allows 8): "errors" with a "message", no "data", no 5xx`,
-      ru: `запрос глубиной ${TOO_DEEP} уровней (контракт допускает 8): "errors" с "message", без "data", без 5xx`,
+      en: `a query ${TOO_DEEP} levels deep (the contract allows 8): "errors" with a "message", no "data" (or "data": null), no 5xx`,
+      ru: `запрос глубиной ${TOO_DEEP} уровней (контракт допускает 8): "errors" с "message", без "data" (или "data": null), без 5xx`,
     },
     why: {
       clause: "Wirelab's contract (depth 8, server/protocols/graphql/README.md); OWASP GraphQL Cheat Sheet, query limiting",
@@ -245,14 +245,20 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
           answer.status < 500,
           { en: `status ${answer.status}: the server broke instead of refusing`, ru: `статус ${answer.status}: сервер сломался, а не отказал` },
         ],
+        // Refused before execution, "data" is absent (GraphQL §7.1.2); a server that refuses in
+        // its execution answers "data": null — nothing ran either way. Only data that is there ran.
         [
-          answer.body?.hasData !== true,
+          answer.body?.hasData !== true || answer.body.data === null,
           {
-            en: `the query ran (the answer has "data"): nothing refused ${TOO_DEEP} levels`,
-            ru: `запрос выполнился (в ответе есть "data"): ${TOO_DEEP} уровней никто не отклонил`,
+            en: `the query ran (the answer has "data" that is not null): nothing refused ${TOO_DEEP} levels`,
+            ru: `запрос выполнился (в ответе есть "data", и это не null): ${TOO_DEEP} уровней никто не отклонил`,
           },
         ],
-        ...errorsWithoutData(answer, false),
+        [answer.body !== null, { en: 'the body is not a JSON object', ru: 'тело — не JSON-объект' }],
+        [
+          errorsAreWellFormed(answer.body?.errors ?? null, false),
+          { en: '"errors" is not a list of errors each with "message"', ru: '"errors" — не список ошибок, в каждой из которых есть "message"' },
+        ],
       ]);
     },
   },

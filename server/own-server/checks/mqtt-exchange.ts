@@ -2,7 +2,7 @@
 // judged as a whole, and the few steps most checks take (connect, subscribe, publish at QoS 1).
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { OwnServerRefusal } from '../address-guard.ts';
-import { failed, notOffered, verdict, type Observation, type SuiteContext } from '../check-kit.ts';
+import { failed, notOffered, verdict, withSeen, type Observation, type SuiteContext } from '../check-kit.ts';
 import { CheckStopped } from '../connection.ts';
 import { MqttLog, connectMqtt, quietFor, type CheckedMqttConnection } from '../mqtt-client.ts';
 import {
@@ -53,12 +53,24 @@ export async function mqttExchange(talk: (log: MqttLog) => Promise<Judgement>): 
   } catch (error) {
     if (error instanceof OwnServerRefusal || error instanceof CheckStopped) throw error;
     if (error instanceof Unmet) return failed(log.sent(), log.got(), error.difference);
-    const message = (error as Error).message;
-    return failed(log.sent(), `${log.got()}\n${message}`, { en: `The check could not finish: ${message}`, ru: `Проверка не смогла завершиться: ${message}` });
+    // a timeout or a broken connection: the runner says it in both languages, with what came so far
+    throw withSeen(error, { sent: log.sent(), got: log.got() });
   } finally {
     await log.closeAll();
   }
 }
+
+/** What each refusal of CONNACK means (MQTT 3.1.1 §3.2.2.3, table 3.1), and its usual cause. */
+export const CONNACK_MEANINGS: Record<number, Bilingual> = {
+  1: { en: 'unacceptable protocol version', ru: 'неприемлемая версия протокола' },
+  2: { en: 'identifier rejected', ru: 'идентификатор клиента отклонён' },
+  3: { en: 'server unavailable', ru: 'сервер недоступен' },
+  4: { en: 'bad user name or password', ru: 'неверное имя пользователя или пароль' },
+  5: {
+    en: 'not authorized: the broker wants a user name; mosquitto 2 refuses anonymous clients unless its configuration says "allow_anonymous true" (the suite connects anonymously)',
+    ru: 'нет прав: брокер требует имя пользователя; mosquitto 2 не пускает анонимных клиентов, если в его конфигурации нет «allow_anonymous true» (проверки подключаются анонимно)',
+  },
+};
 
 /** A connection whose CONNECT was accepted (CONNACK 0), or the check fails saying why not. */
 export async function accepted(context: SuiteContext, log: MqttLog, label: string, options: ConnectOptions): Promise<CheckedMqttConnection> {
@@ -71,9 +83,10 @@ export async function accepted(context: SuiteContext, log: MqttLog, label: strin
     });
   }
   if (connack.returnCode !== 0) {
+    const meaning = CONNACK_MEANINGS[connack.returnCode] ?? { en: 'a code MQTT 3.1.1 does not define', ru: 'код, которого нет в MQTT 3.1.1' };
     throw new Unmet({
-      en: `${label}: CONNACK return code ${connack.returnCode}, not 0 (accepted)`,
-      ru: `${label}: код возврата CONNACK ${connack.returnCode}, а не 0 (принято)`,
+      en: `${label}: CONNACK return code ${connack.returnCode} (${meaning.en}), not 0 (accepted)`,
+      ru: `${label}: код возврата CONNACK ${connack.returnCode} (${meaning.ru}), а не 0 (принято)`,
     });
   }
   return connection;

@@ -20,7 +20,18 @@ import {
   type ConnectOptions,
   utf8Text,
 } from '../../../wire/mqtt/mqtt-packets.ts';
-import { accepted, clientIdOf, mqttExchange, publishedAtQos1, settle, subscribed, topicOf, type Expectation, type MqttState } from './mqtt-exchange.ts';
+import {
+  accepted,
+  CONNACK_MEANINGS,
+  clientIdOf,
+  mqttExchange,
+  publishedAtQos1,
+  settle,
+  subscribed,
+  topicOf,
+  type Expectation,
+  type MqttState,
+} from './mqtt-exchange.ts';
 
 const connection: CheckDefinition<MqttState>[] = [
   {
@@ -50,7 +61,13 @@ const connection: CheckDefinition<MqttState>[] = [
               ru: `первый пакет — ${first ? packetName(first.type) : '—'}, а не CONNACK`,
             },
           ],
-          [connack?.returnCode === 0, { en: `return code ${connack?.returnCode}, not 0`, ru: `код возврата ${connack?.returnCode}, а не 0` }],
+          [
+            connack?.returnCode === 0,
+            {
+              en: `return code ${connack?.returnCode}${connack && CONNACK_MEANINGS[connack.returnCode] ? ` (${CONNACK_MEANINGS[connack.returnCode].en})` : ''}, not 0`,
+              ru: `код возврата ${connack?.returnCode}${connack && CONNACK_MEANINGS[connack.returnCode] ? ` (${CONNACK_MEANINGS[connack.returnCode].ru})` : ''}, а не 0`,
+            },
+          ],
           [connack?.sessionPresent === false, { en: 'session present is 1 for a clean session', ru: 'для чистой сессии session present равен 1' }],
         ];
       }),

@@ -8,8 +8,11 @@ import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSp
 const USERS = '/api/v1/users';
 const ACCEPT = { accept: 'application/json, application/problem+json' };
 
+/** A user id as the server gave it: JSON allows any type, a number or a string (a UUID) alike. */
+type UserId = number | string;
+
 interface CreatedUser {
-  id: number | null;
+  id: UserId | null;
   path: string | null;
   email: string;
   answer: HttpAnswer | null;
@@ -19,6 +22,8 @@ interface CreatedUser {
 interface RestState {
   first: CreatedUser;
   second: CreatedUser;
+  /** Users a check made though it should not have (a duplicate let through, say): deleted by the clean-up. */
+  strays: string[];
 }
 
 function newUser(tag: string): { name: string; email: string } {
@@ -26,18 +31,24 @@ function newUser(tag: string): { name: string; email: string } {
   return { name: `Wirelab check ${tag}`, email: `wirelab-check-${tag}-${suffix}@example.com` };
 }
 
-function userPath(answer: HttpAnswer, id: number | null): string | null {
+function userPath(answer: HttpAnswer, id: UserId | null): string | null {
   const location = answer.headers.location;
   if (typeof location === 'string' && location) return new URL(location, 'http://student.invalid').pathname;
-  return id === null ? null : `${USERS}/${id}`;
+  return id === null ? null : `${USERS}/${encodeURIComponent(String(id))}`;
+}
+
+/** The id of a created user: a number or a non-empty string, as JSON has them (RFC 8259 §6, §7). */
+function readId(text: string): UserId | null {
+  const id = (parseJson(text) as { id?: unknown } | undefined)?.id;
+  if (typeof id === 'number' && Number.isFinite(id)) return id;
+  return typeof id === 'string' && id.length > 0 ? id : null;
 }
 
 async function createUser(context: SuiteContext, tag: string): Promise<CreatedUser> {
   const body = newUser(tag);
   try {
     const answer = await httpExchange(context, { method: 'POST', path: USERS, headers: ACCEPT, body });
-    const parsed = parseJson(answer.text) as { id?: unknown } | undefined;
-    const id = typeof parsed?.id === 'number' ? parsed.id : null;
+    const id = answer.status >= 200 && answer.status < 300 ? readId(answer.text) : null;
     return { id, path: userPath(answer, id), email: body.email, answer };
   } catch (error) {
     return { id: null, path: null, email: body.email, answer: null, error: (error as Error).message };
@@ -69,10 +80,25 @@ function problemIs(answer: HttpAnswer, status: number): [boolean, Bilingual] {
   ];
 }
 
-async function exchange(context: SuiteContext, spec: HttpRequestSpec, judge: (answer: HttpAnswer) => Array<[boolean, Bilingual]>) {
+/**
+ * One request and its verdict. `strays`: where a POST that should have been refused but created a
+ * user anyway leaves that user's path, so the clean-up deletes it and the next run starts clean.
+ */
+async function exchange(context: SuiteContext, spec: HttpRequestSpec, judge: (answer: HttpAnswer) => Array<[boolean, Bilingual]>, strays?: string[]) {
   const answer = await httpExchange(context, { ...spec, headers: { ...ACCEPT, ...spec.headers } });
+  if (strays && spec.method === 'POST' && answer.status >= 200 && answer.status < 300) {
+    const path = userPath(answer, readId(answer.text));
+    if (path) strays.push(path);
+  }
   return verdict(answer.sent, answer.got, judge(answer));
 }
+
+/** 200 with the representation or 204 without one: both say a PUT succeeded (RFC 9110 §9.3.4). */
+function putSucceeded(answer: HttpAnswer): [boolean, Bilingual] {
+  return [answer.status === 200 || answer.status === 204, { en: `status ${answer.status}, not 200 or 204`, ru: `статус ${answer.status}, а не 200 или 204` }];
+}
+
+const isWeak = (etag: string) => etag.startsWith('W/');
 
 function fullUser(user: CreatedUser, name: string) {
   return { name, email: user.email, status: 'active', roles: ['reader'], metadata: {}, phone: null };
@@ -105,7 +131,7 @@ const createChecks: CheckDefinition<RestState>[] = [
       return verdict(answer.sent, answer.got, [
         statusIs(answer, 201),
         [typeof answer.headers.location === 'string', { en: 'no Location header', ru: 'нет заголовка Location' }],
-        [first.id !== null, { en: 'the body has no numeric "id"', ru: 'в теле нет числового "id"' }],
+        [first.id !== null, { en: 'the body has no "id" (a number or a string)', ru: 'в теле нет "id" (числа или строки)' }],
       ]);
     },
   },
@@ -205,11 +231,13 @@ const errorChecks: CheckDefinition<RestState>[] = [
         ru: 'JSON синтаксически верен, но содержимое неверно (пустое имя, email без @): 422, а не 400 или 500.',
       },
     },
-    run: (context) =>
-      exchange(context, { method: 'POST', path: USERS, body: { name: '', email: 'not-an-email' } }, (answer) => [
-        statusIs(answer, 422),
-        problemIs(answer, 422),
-      ]),
+    run: (context, { strays }) =>
+      exchange(
+        context,
+        { method: 'POST', path: USERS, body: { name: '', email: 'not-an-email' } },
+        (answer) => [statusIs(answer, 422), problemIs(answer, 422)],
+        strays,
+      ),
   },
   {
     id: 'malformed-json-400',
@@ -222,11 +250,13 @@ const errorChecks: CheckDefinition<RestState>[] = [
         ru: 'Тело, которое нельзя разобрать, — ошибка клиента: 400, а не 500.',
       },
     },
-    run: (context) =>
-      exchange(context, { method: 'POST', path: USERS, headers: { 'content-type': 'application/json' }, body: '{"name": "half' }, (answer) => [
-        statusIs(answer, 400),
-        problemIs(answer, 400),
-      ]),
+    run: (context, { strays }) =>
+      exchange(
+        context,
+        { method: 'POST', path: USERS, headers: { 'content-type': 'application/json' }, body: '{"name": "half' },
+        (answer) => [statusIs(answer, 400), problemIs(answer, 400)],
+        strays,
+      ),
   },
   {
     id: 'unsupported-media-type-415',
@@ -239,8 +269,13 @@ const errorChecks: CheckDefinition<RestState>[] = [
         ru: 'Сервер отказывается от тела в формате, который не принимает, и говорит это кодом 415.',
       },
     },
-    run: (context) =>
-      exchange(context, { method: 'POST', path: USERS, headers: { 'content-type': 'text/plain' }, body: 'name=Ada' }, (answer) => [statusIs(answer, 415)]),
+    run: (context, { strays }) =>
+      exchange(
+        context,
+        { method: 'POST', path: USERS, headers: { 'content-type': 'text/plain' }, body: 'name=Ada' },
+        (answer) => [statusIs(answer, 415)],
+        strays,
+      ),
   },
   {
     id: 'duplicate-409',
@@ -253,9 +288,9 @@ const errorChecks: CheckDefinition<RestState>[] = [
         ru: 'Запрос противоречит текущему состоянию ресурса (email уже занят).',
       },
     },
-    async run(context, { first }) {
+    async run(context, { first, strays }) {
       if (first.id === null) return noUser(first);
-      return exchange(context, { method: 'POST', path: USERS, body: { name: 'Duplicate', email: first.email } }, (answer) => [statusIs(answer, 409)]);
+      return exchange(context, { method: 'POST', path: USERS, body: { name: 'Duplicate', email: first.email } }, (answer) => [statusIs(answer, 409)], strays);
     },
   },
   {
@@ -308,29 +343,36 @@ const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
   {
     id: 'put-idempotent',
     name: { en: 'PUT twice: the same result', ru: 'PUT дважды: тот же результат' },
-    expected: { en: '200 both times, and the same user afterwards', ru: '200 оба раза и тот же пользователь после' },
+    expected: {
+      en: '200 (with the user) or 204 (without a body) both times, and the same user afterwards',
+      ru: '200 (с пользователем) или 204 (без тела) оба раза и тот же пользователь после',
+    },
     why: {
       clause: 'RFC 9110 §9.3.4, §9.2.2',
       text: {
-        en: 'PUT replaces the whole resource, so repeating it (a retry after a lost answer) changes nothing more.',
-        ru: 'PUT заменяет ресурс целиком, поэтому повтор (после потерянного ответа) ничего больше не меняет.',
+        en: 'PUT replaces the whole resource, so repeating it (a retry after a lost answer) changes nothing more. A successful PUT of an existing resource answers 200 or 204: either is right.',
+        ru: 'PUT заменяет ресурс целиком, поэтому повтор (после потерянного ответа) ничего больше не меняет. Успешный PUT существующего ресурса отвечает 200 или 204: верно и то и другое.',
       },
     },
     async run(context, { first }) {
       if (!first.path) return noUser(first);
       const spec = { method: 'PUT', path: first.path, headers: ACCEPT, body: fullUser(first, 'Wirelab check replaced') };
       const once = await httpExchange(context, spec);
+      const afterOnce = await httpExchange(context, { method: 'GET', path: first.path, headers: ACCEPT });
       const twice = await httpExchange(context, spec);
+      const afterTwice = await httpExchange(context, { method: 'GET', path: first.path, headers: ACCEPT });
       const pick = (text: string) => {
         const user = parseJson(text) as Record<string, unknown> | undefined;
         return JSON.stringify([user?.id, user?.name, user?.email, user?.status]);
       };
-      return verdict(`${once.sent}\n\n${twice.sent}`, `${once.got}\n\n${twice.got}`, [
-        statusIs(once, 200),
-        statusIs(twice, 200),
+      const exchanges = [once, afterOnce, twice, afterTwice];
+      return verdict(exchanges.map((answer) => answer.sent).join('\n\n'), exchanges.map((answer) => answer.got).join('\n\n'), [
+        putSucceeded(once),
+        putSucceeded(twice),
+        statusIs(afterTwice, 200),
         [
-          pick(once.text) === pick(twice.text) && pick(twice.text).includes('replaced'),
-          { en: 'the second PUT left a different user', ru: 'второй PUT оставил другого пользователя' },
+          pick(afterOnce.text) === pick(afterTwice.text) && pick(afterTwice.text).includes('replaced'),
+          { en: 'the second PUT left a different user (read back with GET)', ru: 'второй PUT оставил другого пользователя (прочитано через GET)' },
         ],
       ]);
     },
@@ -358,45 +400,77 @@ const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
   {
     id: 'if-match-current-200',
     name: { en: 'If-Match with the current ETag: the write goes through', ru: 'If-Match с текущим ETag: запись проходит' },
-    expected: { en: '200', ru: '200' },
+    expected: {
+      en: '200 or 204 for a strong ETag; for a weak one (W/"…"): 412, since If-Match compares strongly, and If-Match: * goes through',
+      ru: '200 или 204 для сильного ETag; для слабого (W/"…") — 412, ведь If-Match сравнивает строго, а If-Match: * проходит',
+    },
     why: {
-      clause: 'RFC 9110 §13.1.1',
+      clause: 'RFC 9110 §13.1.1, §8.8.3.2',
       text: {
-        en: 'The tag matches the current version, so the condition holds and the PUT is applied.',
-        ru: 'Тег совпадает с текущей версией, условие выполнено, PUT применяется.',
+        en: 'A strong tag that matches the current version lets the PUT through. If-Match MUST use the strong comparison, under which a weak tag matches nothing: a server with weak ETags refuses them (412) and is still right; "*" matches any current version.',
+        ru: 'Сильный тег, совпадающий с текущей версией, пропускает PUT. If-Match ОБЯЗАН сравнивать строго, а при строгом сравнении слабый тег не совпадает ни с чем: сервер со слабыми ETag отклоняет их (412) и прав; «*» совпадает с любой текущей версией.',
       },
     },
     async run(context, { first }) {
       if (!first.path) return noUser(first);
       const etag = await currentEtag(context, first.path);
       if (!etag) return failed(`GET ${first.path}`, '', { en: 'GET gave no ETag to send back', ru: 'GET не дал ETag, который можно отправить' });
-      return exchange(context, { method: 'PUT', path: first.path, headers: { 'if-match': etag }, body: fullUser(first, 'Wirelab check matched') }, (answer) => [
-        statusIs(answer, 200),
+      const put = (ifMatch: string, name: string) =>
+        httpExchange(context, { method: 'PUT', path: first.path as string, headers: { ...ACCEPT, 'if-match': ifMatch }, body: fullUser(first, name) });
+      if (!isWeak(etag)) {
+        const answer = await put(etag, 'Wirelab check matched');
+        return verdict(answer.sent, answer.got, [putSucceeded(answer)]);
+      }
+      const weak = await put(etag, 'Wirelab check weakly matched');
+      const any = await put('*', 'Wirelab check matched');
+      return verdict(`${weak.sent}\n\n${any.sent}`, `${weak.got}\n\n${any.got}`, [
+        [
+          weak.status === 412,
+          {
+            en: `If-Match with the weak ETag ${etag} answered ${weak.status}, not 412: If-Match compares strongly, and a weak tag never matches`,
+            ru: `If-Match со слабым ETag ${etag} дал ${weak.status}, а не 412: If-Match сравнивает строго, и слабый тег никогда не совпадает`,
+          },
+        ],
+        putSucceeded(any),
       ]);
     },
   },
 ];
 
+/** A successful DELETE: 204 (nothing more to say), 200 (with a body describing it) or 202 (accepted, to be done). */
+function deleteSucceeded(answer: HttpAnswer): [boolean, Bilingual] {
+  return [
+    answer.status === 200 || answer.status === 202 || answer.status === 204,
+    { en: `status ${answer.status}, not 204, 200 or 202`, ru: `статус ${answer.status}, а не 204, 200 или 202` },
+  ];
+}
+
 const deleteChecks: CheckDefinition<RestState>[] = [
   {
     id: 'delete-204-then-404',
-    name: { en: 'DELETE: 204, then GET is 404', ru: 'DELETE: 204, затем GET — 404' },
-    expected: { en: '204 No Content; the user is gone afterwards (404)', ru: '204 No Content; после этого пользователя нет (404)' },
+    name: { en: 'DELETE succeeds (204 or 200), then GET is 404', ru: 'DELETE удаётся (204 или 200), затем GET — 404' },
+    expected: {
+      en: '204 No Content (or 200 with a body, or 202); the user is gone afterwards (404)',
+      ru: '204 No Content (или 200 с телом, или 202); после этого пользователя нет (404)',
+    },
     why: {
       clause: 'RFC 9110 §9.3.5, §15.3.5',
-      text: { en: 'DELETE removes the resource; there is nothing to send back, so 204.', ru: 'DELETE удаляет ресурс; отправлять нечего, поэтому 204.' },
+      text: {
+        en: 'DELETE removes the resource; the server answers 204 when there is nothing more to say, 200 when its body describes the outcome, 202 when it will be done later.',
+        ru: 'DELETE удаляет ресурс; сервер отвечает 204, когда добавить нечего, 200 — когда тело описывает итог, 202 — когда удалит позже.',
+      },
     },
     async run(context, { second }) {
       if (!second.path) return noUser(second);
       const removal = await httpExchange(context, { method: 'DELETE', path: second.path, headers: ACCEPT });
       const after = await httpExchange(context, { method: 'GET', path: second.path, headers: ACCEPT });
-      return verdict(`${removal.sent}\n\n${after.sent}`, `${removal.got}\n\n${after.got}`, [statusIs(removal, 204), statusIs(after, 404)]);
+      return verdict(`${removal.sent}\n\n${after.sent}`, `${removal.got}\n\n${after.got}`, [deleteSucceeded(removal), statusIs(after, 404)]);
     },
   },
   {
     id: 'delete-idempotent',
     name: { en: 'DELETE again: nothing breaks', ru: 'Повторный DELETE: ничего не ломается' },
-    expected: { en: '404 (or 204): the user stays deleted, no 5xx', ru: '404 (или 204): пользователь остаётся удалённым, никаких 5xx' },
+    expected: { en: '404 (or 204, 200): the user stays deleted, no 5xx', ru: '404 (или 204, 200): пользователь остаётся удалённым, никаких 5xx' },
     why: {
       clause: 'RFC 9110 §9.2.2',
       text: {
@@ -407,7 +481,10 @@ const deleteChecks: CheckDefinition<RestState>[] = [
     async run(context, { second }) {
       if (!second.path) return noUser(second);
       return exchange(context, { method: 'DELETE', path: second.path }, (answer) => [
-        [answer.status === 404 || answer.status === 204, { en: `status ${answer.status}, not 404 or 204`, ru: `статус ${answer.status}, а не 404 или 204` }],
+        [
+          answer.status === 404 || answer.status === 204 || answer.status === 200,
+          { en: `status ${answer.status}, not 404, 204 or 200`, ru: `статус ${answer.status}, а не 404, 204 или 200` },
+        ],
       ]);
     },
   },
@@ -417,12 +494,12 @@ export const restSuite = defineSuite<RestState>({
   async prepare(context) {
     const first = await createUser(context, 'a');
     const second = await createUser(context, 'b');
-    return { first, second };
+    return { first, second, strays: [] };
   },
   checks: [...createChecks, ...errorChecks, ...pagingAndUpdateChecks, ...deleteChecks],
-  async cleanUp(context, { first, second }) {
-    for (const user of [first, second]) {
-      if (user.path) await httpExchange(context, { method: 'DELETE', path: user.path, headers: ACCEPT }).catch(() => undefined);
+  async cleanUp(context, { first, second, strays }) {
+    for (const path of [first.path, second.path, ...strays]) {
+      if (path) await httpExchange(context, { method: 'DELETE', path, headers: ACCEPT }).catch(() => undefined);
     }
   },
 });

@@ -1,6 +1,7 @@
 // "Check my server" for Server-Sent Events: the users' events at /api/v1/events, as Wirelab's own
 // (server/protocols/sse/README.md). Events are made by creating users with POST /api/v1/users on
 // the same server, so the stream has something to carry.
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { EventStreamReader, type StreamEvent } from '../sse-client.ts';
@@ -20,6 +21,30 @@ interface SseState {
   first: CreatedThroughRest;
   second: CreatedThroughRest;
   sawHeartbeat: boolean;
+}
+
+/**
+ * Why a browser's EventSource would fail this stream at its head (HTML §9.2.3: a status other than
+ * 200, or a Content-Type other than text/event-stream), or null. Every check that reads the stream
+ * fails on it: whatever a hand-written reader still parsed, no page would ever get an event.
+ */
+function browserWouldDrop(stream: EventStreamReader): Bilingual | null {
+  const type = mediaType(stream.headers);
+  if (stream.status === 200 && type === 'text/event-stream') return null;
+  const head =
+    stream.status === 0
+      ? { en: 'no answer', ru: 'ответа нет' }
+      : { en: `${stream.status}, ${type || 'no Content-Type'}`, ru: `${stream.status}, ${type || 'без Content-Type'}` };
+  return {
+    en: `the stream answered ${head.en}, not 200 text/event-stream: a browser's EventSource fails the connection right there (HTML §9.2.3) and never reads an event of it`,
+    ru: `поток ответил: ${head.ru}, а не 200 text/event-stream. EventSource в браузере тут же обрывает соединение (HTML §9.2.3) и не прочтёт из него ни одного события`,
+  };
+}
+
+/** The verdict on a stream a browser would read, or a failure saying why no browser would. */
+function judgeStream(stream: EventStreamReader, expectations: Array<[boolean, Bilingual]>) {
+  const dropped = browserWouldDrop(stream);
+  return verdict(stream.sentText(), stream.got(), dropped ? [[false, dropped]] : expectations);
 }
 
 function carries(event: StreamEvent, email: string): boolean {
@@ -75,7 +100,7 @@ const streamChecks: CheckDefinition<SseState>[] = [
       },
     },
     async run(_context, { stream }) {
-      return verdict(stream.sentText(), stream.got(), [
+      return judgeStream(stream, [
         [
           stream.retries.some((value) => /^\d+$/.test(value)),
           { en: 'no "retry:" line with a number of milliseconds', ru: 'нет строки "retry:" с числом миллисекунд' },
@@ -98,7 +123,7 @@ const streamChecks: CheckDefinition<SseState>[] = [
       },
     },
     async run(_context, { stream, first }) {
-      return verdict(stream.sentText(), stream.got(), [
+      return judgeStream(stream, [
         [first.event !== null, { en: 'no event carrying the created user arrived', ru: 'событие с созданным пользователем не пришло' }],
         [Boolean(first.event?.id), { en: 'the event has no id:', ru: 'у события нет id:' }],
         [
@@ -123,7 +148,7 @@ const streamChecks: CheckDefinition<SseState>[] = [
       },
     },
     async run(_context, { stream, sawHeartbeat }) {
-      return verdict(stream.sentText(), stream.got(), [
+      return judgeStream(stream, [
         [sawHeartbeat, { en: 'no comment line came while the stream was quiet', ru: 'пока поток молчал, строки-комментария не было' }],
       ]);
     },
@@ -144,7 +169,9 @@ const resumeCheck: CheckDefinition<SseState> = {
       ru: 'После обрыва браузер переподключается с последним увиденным id; сервер шлёт только то, что было после него.',
     },
   },
-  async run(context, { first, second }) {
+  async run(context, { stream, first, second }) {
+    const dropped = browserWouldDrop(stream);
+    if (dropped) return failed(stream.sentText(), stream.got(), dropped);
     if (!first.event?.id || !second.event?.id) {
       return failed('', '', {
         en: 'no two events with ids to resume between (see the checks above)',
@@ -154,7 +181,7 @@ const resumeCheck: CheckDefinition<SseState> = {
     const resumed = new EventStreamReader(context, '/api/v1/events', { 'last-event-id': first.event.id });
     try {
       await resumed.until(() => resumed.events.some((event) => carries(event, second.email)), 'the replayed event');
-      return verdict(resumed.sentText(), resumed.got(), [
+      return judgeStream(resumed, [
         [resumed.events.some((event) => carries(event, second.email)), { en: 'the second event was not replayed', ru: 'второе событие не было дослано' }],
         [
           !resumed.events.some((event) => carries(event, first.email)),

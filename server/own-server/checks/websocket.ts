@@ -2,8 +2,8 @@
 // (server/protocols/websocket/README.md). Every check opens its own connection, so one broken
 // answer cannot spoil the next check.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { defineSuite, failed, hex, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
-import { OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
+import { defineSuite, failed, hex, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { browserWouldDrop, OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
 
 const ECHO_PATH = '/ws/echo';
 
@@ -19,13 +19,22 @@ async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket
       ru: `рукопожатие ответило ${handshake.status}, а не 101`,
     });
   }
+  const seen = () => ({
+    sent: `${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`,
+    got: `${handshake.got}\n\n${socket.log.join('\n')}`,
+  });
   try {
+    const wrongAccept = browserWouldDrop(handshake);
+    if (wrongAccept) return failed(seen().sent, seen().got, wrongAccept);
     const expectations = await exchange(socket);
-    return verdict(
-      `${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`,
-      `${handshake.got}\n\n${socket.log.join('\n')}`,
-      expectations,
-    );
+    const masked = browserWouldDrop(handshake);
+    const { sent, got } = seen();
+    return verdict(sent, got, masked ? [[false, masked], ...expectations] : expectations);
+  } catch (error) {
+    // a timeout keeps the frames that did arrive (and a masked one is the reason, if any)
+    const masked = browserWouldDrop(handshake);
+    if (masked) return failed(seen().sent, seen().got, masked);
+    throw withSeen(error, seen());
   } finally {
     socket.close();
   }
@@ -91,7 +100,10 @@ const handshakeAndEcho: CheckDefinition<null>[] = [
       return verdict(handshake.sent, handshake.got, [
         [handshake.status === 101, { en: `status ${handshake.status}, not 101`, ru: `статус ${handshake.status}, а не 101` }],
         [handshake.headers.get('upgrade')?.toLowerCase() === 'websocket', { en: 'no Upgrade: websocket', ru: 'нет Upgrade: websocket' }],
-        [handshake.acceptIsRight, { en: 'Sec-WebSocket-Accept is missing or wrong', ru: 'Sec-WebSocket-Accept отсутствует или неверен' }],
+        [
+          handshake.acceptIsRight,
+          browserWouldDrop(handshake) ?? { en: 'Sec-WebSocket-Accept is missing or wrong', ru: 'Sec-WebSocket-Accept отсутствует или неверен' },
+        ],
       ]);
     },
   },
@@ -278,7 +290,78 @@ const protocolErrors: CheckDefinition<null>[] = [
   },
 ];
 
+/** A frame a server MUST fail the connection on (close 1002), from an Autobahn|Testsuite category. */
+function mustFail1002(
+  id: string,
+  name: { en: string; ru: string },
+  clause: string,
+  text: { en: string; ru: string },
+  send: (socket: CheckedWebSocket) => void,
+): CheckDefinition<null> {
+  return {
+    id,
+    name,
+    expected: { en: 'a close frame with code 1002 (protocol error), no echo', ru: 'закрывающий кадр с кодом 1002 (ошибка протокола), без эха' },
+    why: { clause, text },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        send(socket);
+        return [closedWith(await socket.next(), 1002)];
+      }),
+  };
+}
+
+const closeFrame = (code: number) => {
+  const payload = Buffer.alloc(2);
+  payload.writeUInt16BE(code, 0);
+  return payload;
+};
+
+/** Deeper framing rules, each the case of an Autobahn|Testsuite category (its number in the clause). */
+const autobahnFraming: CheckDefinition<null>[] = [
+  mustFail1002(
+    'reserved-bits-1002',
+    { en: 'RSV1 set without an extension: close 1002', ru: 'RSV1 без расширения: закрытие 1002' },
+    'RFC 6455 §5.2; Autobahn|Testsuite 3.1',
+    {
+      en: 'RSV1–3 MUST be 0 unless an extension that was negotiated defines them; otherwise the receiver MUST fail the connection.',
+      ru: 'RSV1–3 ОБЯЗАНЫ быть 0, если их не определяет согласованное расширение; иначе получатель ОБЯЗАН разорвать соединение.',
+    },
+    (socket) => socket.send({ opcode: OPCODE.text, payload: Buffer.from('rsv'), rsv: 0b100 }),
+  ),
+  mustFail1002(
+    'ping-too-long-1002',
+    { en: 'A ping of 126 bytes: close 1002', ru: 'Ping длиной 126 байт: закрытие 1002' },
+    'RFC 6455 §5.5; Autobahn|Testsuite 2.5',
+    {
+      en: 'Control frames MUST have a payload of 125 bytes or less; a longer one is a protocol error.',
+      ru: 'Управляющие кадры ОБЯЗАНЫ нести не больше 125 байт; более длинный — ошибка протокола.',
+    },
+    (socket) => socket.send({ opcode: OPCODE.ping, payload: Buffer.alloc(126, 0x61) }),
+  ),
+  mustFail1002(
+    'continuation-without-start-1002',
+    { en: 'A continuation frame with nothing to continue: close 1002', ru: 'Кадр-продолжение без начала: закрытие 1002' },
+    'RFC 6455 §5.4; Autobahn|Testsuite 5.9',
+    {
+      en: 'A continuation frame belongs to a fragmented message already begun; one that continues nothing MUST fail the connection.',
+      ru: 'Кадр-продолжение принадлежит уже начатому фрагментированному сообщению; продолжение «ничего» ОБЯЗАНО разорвать соединение.',
+    },
+    (socket) => socket.send({ fin: true, opcode: OPCODE.continuation, payload: Buffer.from('orphan') }),
+  ),
+  mustFail1002(
+    'close-invalid-code-1002',
+    { en: 'A close frame with code 999: close 1002', ru: 'Закрывающий кадр с кодом 999: закрытие 1002' },
+    'RFC 6455 §7.4.1, §7.4.2; Autobahn|Testsuite 7.9.1',
+    {
+      en: 'Codes below 1000 are not used; an endpoint that receives one answers the close with 1002, not an echo of the bad code.',
+      ru: 'Коды меньше 1000 не используются; получив такой, сторона отвечает на закрытие кодом 1002, а не эхом неверного кода.',
+    },
+    (socket) => socket.send({ opcode: OPCODE.close, payload: closeFrame(999) }),
+  ),
+];
+
 export const websocketSuite = defineSuite<null>({
   prepare: async () => null,
-  checks: [...handshakeAndEcho, ...fragmentsAndClose, ...protocolErrors],
+  checks: [...handshakeAndEcho, ...fragmentsAndClose, ...protocolErrors, ...autobahnFraming],
 });

@@ -1,0 +1,137 @@
+// What `npm run check-server` prints: the text report in the terminal's language (every word of
+// it, labels included), a JUnit XML report for a student's CI, and a command that replays each
+// failure (curl, for what went over HTTP: REST, SSE, GraphQL, a WebSocket's handshake, gRPC).
+import { countOutcomes, summaryLine, summaryLineRu, type CheckReport, type CheckResult } from '../../contracts/own-server/check-result.ts';
+
+export type Language = 'en' | 'ru';
+
+const LABELS = {
+  en: { pass: 'PASS', fail: 'FAIL', 'not-offered': 'NOT OFFERED', replay: 'replay', stopped: 'stopped: the server never answered the connection waiting for' },
+  ru: {
+    pass: 'пройдено',
+    fail: 'не пройдено',
+    'not-offered': 'не предлагается',
+    replay: 'повторить',
+    stopped: 'остановлено: сервер так и не ответил на соединении, которое ждало',
+  },
+} as const;
+
+/** The first request line of what a check sent: `GET /api/v1/users/7 HTTP/1.1`, a gRPC `:path`, an MQTT packet. */
+export function requestOf(sent: string): string {
+  const lines = sent.split('\n').map((line) => line.trim());
+  const path = lines.find((line) => line.startsWith(':path:'));
+  if (path) return `POST ${path.slice(':path:'.length).trim()} (HTTP/2)`;
+  const first = lines.find((line) => line.length > 0) ?? '';
+  return first.length > 120 ? `${first.slice(0, 120)}…` : first;
+}
+
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** Headers curl writes itself, or that would break a replay (a fixed Content-Length, Connection: close). */
+const CURL_WRITES = new Set(['host', 'content-length']);
+const curlKeeps = ([name, value]: string[]) => name && !CURL_WRITES.has(name.toLowerCase()) && !(name.toLowerCase() === 'connection' && value === 'close');
+
+/** A curl command that sends the first HTTP/1.1 request of `sent` again, or null when there is none. */
+function curlForHttp1(sent: string, base: string): string | null {
+  const [head, ...rest] = sent.split('\n\n');
+  const [requestLine, ...headerLines] = head.split('\n');
+  const match = /^([A-Z]+) (\S+) HTTP\/1\.1$/.exec(requestLine.trim());
+  if (!match) return null;
+  const headers = headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]).filter(curlKeeps);
+  const upgrade = headers.some(([name, value]) => name.toLowerCase() === 'upgrade' && value.toLowerCase() === 'websocket');
+  const body = rest[0] && !/^[A-Z]+ \S+ HTTP\/1\.1/.test(rest[0]) ? rest[0] : '';
+  const parts = ['curl -i', match[1] === 'GET' ? '' : `-X ${match[1]}`, upgrade || /event-stream/.test(head) ? '-N' : ''];
+  for (const [name, value] of headers) parts.push(`-H ${quote(`${name}: ${value}`)}`);
+  if (body) parts.push(`--data-raw ${quote(body)}`);
+  parts.push(quote(`${base}${match[2]}`));
+  return parts.filter(Boolean).join(' ');
+}
+
+/** A curl command for a gRPC call (h2c): its headers, and its length-prefixed message as bytes. */
+function curlForGrpc(sent: string, base: string): string | null {
+  const path = /:path: (\S+)/.exec(sent)?.[1];
+  if (!path) return null;
+  const timeout = /grpc-timeout: (\S+)/.exec(sent)?.[1];
+  const data = /→ DATA ([0-9a-f ]*)/.exec(sent)?.[1]?.trim() ?? '';
+  const bytes = data
+    ? data
+        .split(' ')
+        .map((byte) => `\\x${byte}`)
+        .join('')
+    : '';
+  return [
+    'curl -i --http2-prior-knowledge -X POST',
+    "-H 'content-type: application/grpc+proto' -H 'te: trailers'",
+    timeout ? `-H 'grpc-timeout: ${timeout}'` : '',
+    `--data-binary @<(printf '${bytes}')`,
+    quote(`${base}${path}`),
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A shell command that sends a failed check's (first) request again, or null (MQTT packets, no request). */
+export function replayCommand(result: CheckResult, target: string): string | null {
+  const base = `http://${target}`;
+  return curlForHttp1(result.sent, base) ?? curlForGrpc(result.sent, base);
+}
+
+/** The report as lines of text, every word in `language`. */
+export function formatReport(report: CheckReport, language: Language = 'en'): string[] {
+  const labels = LABELS[language];
+  if (!report.reachable) return [`${report.protocol} ${report.target}: ${report.refusal?.[language] ?? ''}`];
+  const lines: string[] = [];
+  for (const result of report.results) {
+    lines.push(`${labels[result.outcome]}  ${result.id} — ${result.name[language]}`);
+    if (result.outcome === 'pass') continue;
+    const request = requestOf(result.sent);
+    lines.push(`      ${result.difference?.[language] ?? ''} [${result.why.clause}]${request ? ` ← ${request}` : ''}`);
+    const replay = result.outcome === 'fail' ? replayCommand(result, report.target) : null;
+    if (replay) lines.push(`      ${labels.replay}: ${replay}`);
+  }
+  if (report.neverAnswered) lines.push(`${labels.stopped}${language === 'ru' ? ': ' : ' '}${report.neverAnswered[language]}`);
+  const counts = countOutcomes(report.results);
+  lines.push(language === 'ru' ? summaryLineRu(counts) : summaryLine(counts));
+  return lines;
+}
+
+const xml = (text: string) =>
+  text
+    // XML 1.0 has no place for most control characters, even escaped
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+
+/** JUnit XML (the form CI servers read): a failed check is a <failure>, one not offered is <skipped>. */
+export function junitReport(report: CheckReport, language: Language = 'en'): string {
+  const suite = `wirelab.check-server.${report.protocol}`;
+  const head = '<?xml version="1.0" encoding="UTF-8"?>';
+  if (!report.reachable) {
+    const refusal = xml(report.refusal?.[language] ?? '');
+    return `${head}\n<testsuites>\n  <testsuite name="${suite}" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="${suite}" name="reachable"><error message="${refusal}">${refusal}</error></testcase>\n  </testsuite>\n</testsuites>\n`;
+  }
+  const counts = countOutcomes(report.results);
+  const cases = report.results.map((result) => {
+    const name = xml(`${result.id} — ${result.name[language]}`);
+    const open = `    <testcase classname="${suite}" name="${name}">`;
+    if (result.outcome === 'pass') return `${open}</testcase>`;
+    const message = xml(`${result.difference?.[language] ?? ''} [${result.why.clause}]`);
+    if (result.outcome === 'not-offered') return `${open}<skipped message="${message}"/></testcase>`;
+    const replay = replayCommand(result, report.target);
+    const body = xml(
+      [`${result.why.clause}: ${result.why.text[language]}`, replay ? `replay: ${replay}` : '', '--- sent', result.sent, '--- got', result.got].join('\n'),
+    );
+    return `${open}<failure message="${message}">${body}</failure></testcase>`;
+  });
+  return [
+    head,
+    '<testsuites>',
+    `  <testsuite name="${suite}" tests="${report.results.length}" failures="${counts.failed}" errors="0" skipped="${counts.notOffered}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

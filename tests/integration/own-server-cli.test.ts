@@ -1,0 +1,73 @@
+// The command line for a student's CI (issue 38, item 5): one line under each failure with the
+// difference, the clause and the request, and a replay command; Russian throughout with LANG=ru;
+// --json and --junit with the same checks and failures; a silent server stopped and failed (exit 1).
+import { execFile } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckReport } from '../../contracts/own-server/check-result.ts';
+import { startPythonStarter, type RunningStarter } from './own-server-starters.ts';
+
+const run = promisify(execFile);
+const CLI = ['--import', 'tsx', 'server/own-server/cli.ts'];
+
+async function cli(args: string[], lang = 'C'): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(process.execPath, [...CLI, ...args], { env: { ...process.env, LANG: lang } });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string };
+    return { code: failure.code, stdout: failure.stdout };
+  }
+}
+
+describe('npm run check-server', () => {
+  let starter: RunningStarter;
+  beforeAll(async () => {
+    starter = await startPythonStarter('rest_server.py', 'no-etag');
+  });
+  afterAll(() => starter.stop());
+
+  it('in Russian: the labels, the differences and the summary, a clause, request and replay under each failure', async () => {
+    const { code, stdout } = await cli(['rest', `127.0.0.1:${starter.port}`], 'ru_RU.UTF-8');
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe('пройдено: 12, не пройдено: 4');
+    expect(lines).toContain('не пройдено  etag-on-get — GET отдаёт ETag');
+    expect(stdout).not.toMatch(/\b(PASS|FAIL|passed|failed|replay)\b/);
+    const failure = lines.indexOf('не пройдено  if-match-stale-412 — If-Match со старым ETag: 412');
+    expect(lines[failure + 1]).toMatch(/^ {6}статус 200, а не 412 \[RFC 9110 §13\.1\.1, §15\.5\.13\] ← PUT \/api\/v1\/users\/\d+ HTTP\/1\.1$/);
+    expect(lines[failure + 2]).toMatch(
+      /^ {6}повторить: curl -i -X PUT .*-H 'if-match: "wirelab-stale-etag"'.* 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users\/\d+'$/,
+    );
+  });
+
+  it('--json is the report; --junit has the same checks, each failure a <failure>', async () => {
+    const json = await cli(['rest', `127.0.0.1:${starter.port}`, '--json']);
+    const report = JSON.parse(json.stdout) as CheckReport;
+    expect(json.code).toBe(1);
+    expect(report.counts).toEqual({ passed: 12, failed: 4, notOffered: 0 });
+    const junit = await cli(['rest', `127.0.0.1:${starter.port}`, '--junit']);
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).toContain('<testsuite name="wirelab.check-server.rest" tests="16" failures="4" errors="0" skipped="0">');
+    expect(junit.stdout.match(/<testcase /g)).toHaveLength(16);
+    expect(junit.stdout.match(/<failure message=/g)).toHaveLength(4);
+  });
+
+  it('a silent server: exit 1, every check failed, and where it stopped', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const { code, stdout } = await cli(['websocket', `127.0.0.1:${(silent.address() as AddressInfo).port}`]);
+      expect(code).toBe(1);
+      expect(stdout).toContain('stopped: the server never answered the connection waiting for the handshake answer of /ws/echo');
+      expect(stdout.trim().split('\n').at(-1)).toBe('0 passed, 14 failed');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+// Correct servers the suites once failed (issue 38, item 1): each test runs a suite against a
+// server that does what the cited clause allows, and asserts that nothing fails because of it.
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
+import { startEmptyGrpcFixture } from './own-server-fixtures/grpc-empty-store.ts';
+import { startGraphqlFixture } from './own-server-fixtures/graphql-server.ts';
+import { startRestFixture, type RestFixtureOptions } from './own-server-fixtures/rest-server.ts';
+
+describe('REST: what RFC 9110 allows passes', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  async function run(options: RestFixtureOptions) {
+    const fixture = await startRestFixture(options);
+    close = fixture.close;
+    const report = await checkAsLoopbackStudent('rest', fixture.port);
+    return { report, fixture };
+  }
+
+  it('a plain correct server passes every check (the fixture itself is right)', async () => {
+    const { report } = await run({});
+    expect(failingIds(report)).toEqual([]);
+  });
+
+  it('PUT answered 204 No Content (§9.3.4)', async () => {
+    const { report } = await run({ putAnswer: 204 });
+    expect(failingIds(report)).toEqual([]);
+  });
+
+  it('DELETE answered 200 with a body (§9.3.5)', async () => {
+    const { report } = await run({ deleteAnswer: 200 });
+    expect(failingIds(report)).toEqual([]);
+  });
+
+  it('weak ETags, with If-Match compared strongly (§13.1.1): a weak tag refused with 412 is right', async () => {
+    const { report } = await run({ etags: 'weak' });
+    expect(failingIds(report)).toEqual([]);
+    const ifMatch = report.results.find((result) => result.id === 'if-match-current-200');
+    expect(ifMatch?.sent).toContain('if-match: *');
+  });
+
+  it('string ids (UUIDs), duplicate-409 included, and nothing of the suite left behind', async () => {
+    const { report, fixture } = await run({ ids: 'uuid' });
+    expect(failingIds(report)).toEqual([]);
+    expect([...fixture.users.values()].map((user) => user.email)).toEqual(['ada@example.com']);
+  });
+});
+
+describe('gRPC: the deadline check makes its own data', () => {
+  it('a correct server with an empty store passes deadline-exceeded, and keeps no user of the suite', async () => {
+    const fixture = await startEmptyGrpcFixture();
+    try {
+      const report = await checkAsLoopbackStudent('grpc', fixture.port);
+      expect(report.results.find((result) => result.id === 'deadline-exceeded')?.outcome).toBe('pass');
+      expect(failingIds(report)).toEqual([]);
+      expect(fixture.users.size).toBe(0);
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('GraphQL: a depth refusal with "data": null is a refusal', () => {
+  it('depth-limit passes a server that answers a too-deep query with "data": null and an error', async () => {
+    const fixture = await startGraphqlFixture();
+    try {
+      const report = await checkAsLoopbackStudent('graphql', fixture.port);
+      const depth = report.results.find((result) => result.id === 'depth-limit');
+      expect(depth?.difference?.en).toBeUndefined();
+      expect(depth?.outcome).toBe('pass');
+    } finally {
+      await fixture.close();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+// Broken servers the suites once passed (issue 38, item 2): what a browser drops fails every
+// check that needs the connection or the stream, and says that a browser would drop it.
+import { describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
+import { startWebSocketFixture, type WebSocketFault } from './own-server-fixtures/websocket-server.ts';
+import { startSseFixture, type SseFault } from './own-server-fixtures/sse-server.ts';
+
+async function websocketReport(fault: WebSocketFault) {
+  const fixture = await startWebSocketFixture(fault);
+  try {
+    return await checkAsLoopbackStudent('websocket', fixture.port);
+  } finally {
+    await fixture.close();
+  }
+}
+
+async function sseReport(fault: SseFault) {
+  const fixture = await startSseFixture(fault);
+  try {
+    return await checkAsLoopbackStudent('sse', fixture.port);
+  } finally {
+    await fixture.close();
+  }
+}
+
+describe('WebSocket', () => {
+  it('the fixture without a fault passes every check', async () => {
+    expect(failingIds(await websocketReport(''))).toEqual([]);
+  });
+
+  it('a wrong Sec-WebSocket-Accept fails every check, saying a browser fails the connection (RFC 6455 §4.1)', async () => {
+    const report = await websocketReport('wrong-accept');
+    expect(report.counts).toEqual({ passed: 0, failed: 14, notOffered: 0 });
+    for (const result of report.results) {
+      expect(result.difference?.en).toContain('Sec-WebSocket-Accept');
+      expect(result.difference?.ru).toContain('браузер');
+    }
+  });
+
+  it('masked server frames fail every check that gets one, citing RFC 6455 §5.1', async () => {
+    const report = await websocketReport('masked');
+    const masked = ['binary-echo', 'fragmented-echo', 'ping-between-fragments', 'ping-pong', 'text-echo'];
+    expect(failingIds(report)).toEqual(masked);
+    for (const result of report.results.filter((each) => masked.includes(each.id))) {
+      expect(result.difference?.en).toContain('RFC 6455 §5.1');
+      expect(result.got).toContain('(MASKED)');
+    }
+  });
+});
+
+describe('SSE', () => {
+  it('the fixture without a fault passes every check', async () => {
+    expect(failingIds(await sseReport(''))).toEqual([]);
+  });
+
+  it('text/plain fails every stream check, saying EventSource would fail the connection (HTML §9.2.3)', async () => {
+    const report = await sseReport('text-plain');
+    expect(report.counts).toEqual({ passed: 0, failed: 5, notOffered: 0 });
+    for (const result of report.results.filter((each) => each.id !== 'stream-content-type')) {
+      expect(result.difference?.en).toContain('EventSource');
+      expect(result.difference?.ru).toContain('EventSource');
+    }
+  });
+});
