@@ -12,9 +12,19 @@ import { useTimeLeft } from './use-time-left.ts';
 /**
  * Under a student's class bar: the class has ended, the teacher's message (as text, never HTML;
  * until closed or replaced) and the teacher's timer — as the server keeps them, so a page that
- * joins or reconnects later shows the same.
+ * joins or reconnects later shows the same. Pinned under the header wherever the student has
+ * scrolled (following moves them far below the bar) and announced to screen readers.
  */
 export function StudentClassNotices() {
+  const lines = <StudentClassNoticeLines />;
+  return (
+    <div className="class-notices" aria-live="polite" data-testid="class-notices">
+      {lines}
+    </div>
+  );
+}
+
+function StudentClassNoticeLines() {
   const t = useStrings(classroomStrings);
   const student = useStudentClass();
   const status = student.classStatus;
