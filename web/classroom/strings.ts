@@ -174,6 +174,12 @@ export const classroomStrings = {
     timerStop: 'Stop the timer',
     timerLeft: (left: string) => `Time left: ${left}`,
     timerUp: 'Time is up',
+    // following waits while the student is busy (student-class.ts, followPauseReason)
+    followPaused: (where: string, reason: 'check' | 'typing' | 'assignment' | 'class-page') =>
+      `The teacher is at ${where}. Following waits while ${
+        { check: 'your check runs', typing: 'you type', assignment: 'you work on the assigned exercise', 'class-page': 'you are on the class page' }[reason]
+      }.`,
+    followGo: 'Go there',
     // resetting the students' data
     resetDataAll: 'Reset every student’s data',
     resetDataHint: 'Gives every student online now the starting data back (users, posts, comments…), as their own “Reset my data” does.',
@@ -400,6 +406,11 @@ export const classroomStrings = {
     timerStop: 'Остановить таймер',
     timerLeft: (left: string) => `Осталось: ${left}`,
     timerUp: 'Время вышло',
+    followPaused: (where: string, reason: 'check' | 'typing' | 'assignment' | 'class-page') =>
+      `Преподаватель сейчас здесь: ${where}. Пока ${
+        { check: 'идёт ваша проверка', typing: 'вы печатаете', assignment: 'вы выполняете заданное упражнение', 'class-page': 'вы на странице класса' }[reason]
+      }, страница за ним не переходит.`,
+    followGo: 'Перейти туда',
     // сброс данных студентов
     resetDataAll: 'Сбросить данные всех студентов',
     resetDataHint:

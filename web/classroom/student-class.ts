@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
+import { watchTyping, workInProgress, type WorkKind } from '../kit/work-in-progress.ts';
 import { onExerciseEvent, type ExerciseEvent } from '../lessons/exercise-events.ts';
 import { markPassed, readProgress } from '../lessons/progress.ts';
 import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type CellDraft, type ClassStatus, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
@@ -41,7 +42,15 @@ export interface StudentState {
   dataResetMs: number | null;
   /** the teacher's versions of cells (by `<lesson>/<cell>`, the cell's save key), offered on those cells until taken or dismissed */
   cellDrafts: Record<string, CellDraft>;
+  /**
+   * Following waits: the teacher moved while the student was in the middle of something
+   * (followPauseReason); where the teacher is, offered as a link until the student goes or follows again.
+   */
+  followPaused: { navigation: Navigation; reason: FollowPauseReason } | null;
 }
+
+/** Why following the teacher waits instead of moving the page. */
+export type FollowPauseReason = WorkKind | 'assignment' | 'class-page';
 
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
 export type LeftBecause = MemberOutReason;
@@ -63,6 +72,7 @@ let state: StudentState = {
   dismissedNoticeMs: null,
   dataResetMs: null,
   cellDrafts: {},
+  followPaused: null,
 };
 const listeners = new Set<() => void>();
 let socket: WebSocket | null = null;
@@ -193,7 +203,7 @@ function saveFollowing(on: boolean): void {
 
 export function setFollowing(on: boolean): void {
   saveFollowing(on);
-  setState({ following: on });
+  setState({ following: on, followPaused: null });
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'follow', on }));
 }
 
@@ -238,13 +248,50 @@ async function flushReports(): Promise<void> {
 
 // ---- the class channel ------------------------------------------------------------------------
 
-function follow(navigation: Navigation): void {
-  if (!state.following) return;
+/** Where following takes this page for the teacher's `navigation`, in the page's language. */
+export function followTarget(navigation: Navigation): string {
   const lang = pageLang();
   const path = navigation.lesson ? `/${lang}/${navigation.lesson}` : `/${lang}/`;
-  const hash = navigation.section ? `#${navigation.section}` : '';
-  if (window.location.pathname === path && window.location.hash === hash) return;
-  navigate(`${path}${hash}`);
+  return `${path}${navigation.section ? `#${navigation.section}` : ''}`;
+}
+
+/**
+ * Why following must not move this page now (null: it may): a check running, an editor typed in
+ * a moment ago, the assigned exercise's lesson open, the class page (which shows the rejoin code).
+ * Moving would abort the check, take the student from their work, or from what they must read.
+ */
+export function followPauseReason(pathname = window.location.pathname): FollowPauseReason | null {
+  const work = workInProgress();
+  if (work) return work;
+  const lang = pageLang();
+  const assignment = state.classStatus?.assignment;
+  if (assignment && pathname === `/${lang}/${assignment.lesson}`) return 'assignment';
+  if (pathname === `/${lang}/class`) return 'class-page';
+  return null;
+}
+
+function follow(navigation: Navigation): void {
+  if (!state.following) return;
+  const target = followTarget(navigation);
+  if (`${window.location.pathname}${window.location.hash}` === target) {
+    if (state.followPaused) setState({ followPaused: null });
+    return;
+  }
+  const reason = followPauseReason();
+  if (reason) {
+    setState({ followPaused: { navigation, reason } });
+    return;
+  }
+  if (state.followPaused) setState({ followPaused: null });
+  navigate(target);
+}
+
+/** The student chose to go where the teacher is (the paused line's button). */
+export function goWhereTheTeacherIs(): void {
+  const paused = state.followPaused;
+  if (!paused) return;
+  setState({ followPaused: null });
+  navigate(followTarget(paused.navigation));
 }
 
 function openChannel(): void {
@@ -333,6 +380,7 @@ export function startStudentClass(): void {
   started = true;
   window.addEventListener('pointerdown', noteActivity, { passive: true });
   window.addEventListener('keydown', noteActivity, { passive: true });
+  watchTyping();
   if (state.membership) openChannel();
 }
 
