@@ -30,7 +30,7 @@ export const classroomStrings = {
     stopLeading: 'Stop leading',
     board: 'Board',
     errors: {
-      BAD_CODE: 'A class code is six letters and digits, e.g. K7F-M3Q.',
+      BAD_CODE: 'A class code is six Latin letters and digits, e.g. K7F-M3Q.',
       BAD_NAME: 'A name is 1 to 40 characters.',
       BAD_RESULT: 'The server did not take this result.',
       NO_SUCH_EXERCISE: 'The lessons of this server have no such exercise.',
@@ -257,7 +257,7 @@ export const classroomStrings = {
     stopLeading: 'Перестать вести',
     board: 'Доска',
     errors: {
-      BAD_CODE: 'Код класса — шесть букв и цифр, например K7F-M3Q.',
+      BAD_CODE: 'Код класса — шесть латинских букв и цифр, например K7F-M3Q.',
       BAD_NAME: 'Имя — от 1 до 40 символов.',
       BAD_RESULT: 'Сервер не принял этот результат.',
       NO_SUCH_EXERCISE: 'В уроках этого сервера нет такого упражнения.',
