@@ -6,7 +6,8 @@ import { LIVE } from './lesson-page.ts';
 
 // Issue 35, item 4: following never destroys work. A following student runs "check my server";
 // the teacher moves to another lesson meanwhile: the check goes on to its verdict, the page stays
-// and says where the teacher is, with a button to go there. Typing in an editor pauses it too.
+// and says where the teacher is, with a button to go there. Typing in an editor pauses it too, and
+// a student who joins while the teacher leads stays on the join page that shows the rejoin code.
 
 const lab = useAppAndBrowser();
 const json = { 'content-type': 'application/json' };
@@ -57,7 +58,20 @@ describe('following the teacher', () => {
     expect(await paused.getAttribute('data-reason')).toBe('typing');
     expect(await student.evaluate(() => location.pathname)).toBe('/en/grpc');
 
+    // a student who joins while the teacher leads stays on the page with the rejoin code
+    const late = await openPage(lab.browser);
+    await late.goto(`${origin}/en/class?code=${code}`);
+    await joinOnThisPage(late, 'Lee');
+    const latePaused = late.getByTestId('class-follow-paused');
+    await latePaused.waitFor(LIVE);
+    expect(await latePaused.getAttribute('data-reason')).toBe('class-page');
+    expect(await late.evaluate(() => location.pathname)).toBe('/en/class');
+    expect(await late.getByTestId('class-bar-rejoin-code').isVisible()).toBe(true);
+    await late.getByTestId('class-follow-go').click();
+    await expect.poll(() => late.evaluate(() => location.pathname), LIVE).toBe('/en/rest');
+
     teacher.socket.close();
+    await late.context().close();
     await student.context().close();
   }, 120_000);
 });

@@ -266,9 +266,14 @@ export function followPauseReason(pathname = window.location.pathname): FollowPa
   const lang = pageLang();
   const assignment = state.classStatus?.assignment;
   if (assignment && pathname === `/${lang}/${assignment.lesson}`) return 'assignment';
-  if (pathname === `/${lang}/class`) return 'class-page';
+  // The place the server replays right after joining: the join page is showing the rejoin code.
+  if (pathname === `/${lang}/class` && performance.now() < joinedPlaceUntil) return 'class-page';
   return null;
 }
+
+/** Until when (performance.now()) a `navigate` is the teacher's place the server replays on joining, not a move. */
+let joinedPlaceUntil = 0;
+const JOINED_PLACE_MS = 3_000;
 
 function follow(navigation: Navigation): void {
   if (!state.following) return;
@@ -325,6 +330,7 @@ function openChannel(): void {
         setState({ membership });
       }
       if (message.type === 'joined') {
+        joinedPlaceUntil = performance.now() + JOINED_PLACE_MS;
         setState({ channel: 'open' });
         void flushReports();
       }

@@ -30,11 +30,14 @@ export function workInProgress(nowMs = Date.now()): WorkKind | null {
   return nowMs - lastTypedMs < TYPING_HOLDS_MS ? 'typing' : null;
 }
 
-/** Starts counting what the student types inside `root` (editors are text areas: Monaco's too). */
+/** Where typing is work: a lesson's cells (their editors, Monaco's too, and fields) and exercises; not a join form or a search box. */
+const WORK_AREAS = '[data-testid="cell"], [data-testid="exercise"], .monaco-editor';
+
+/** Starts counting what the student types in the page's cells and exercises. */
 export function watchTyping(root: Document = document): () => void {
   const typed = (event: Event) => {
     const target = event.target as Element | null;
-    if (target?.closest?.('textarea, input, [contenteditable="true"], .monaco-editor')) noteTyping();
+    if (target?.closest?.(WORK_AREAS)) noteTyping();
   };
   root.addEventListener('input', typed, true);
   root.addEventListener('keydown', typed, true);
