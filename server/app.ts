@@ -8,7 +8,10 @@ import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-orig
 import { CaptureHub } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
+import { CaptureBlanker } from './classroom/capture-blanker.ts';
+import { DEMO_TOKENS } from './protocols/grpc/interceptors.ts';
 import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
+import { sessionOfSelfConnection } from './session/self-connections.ts';
 import sessionPlugin from './session/session-plugin.ts';
 import limitsPlugin from './limits/limits-plugin.ts';
 import { withClientLimits, type PartialClientLimits } from './limits/client-limits.ts';
@@ -159,7 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
               if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket, req);
               // The class channel carries the teacher's traffic to followers: recorded, it would be relayed again.
               if (req.url?.startsWith(CLASS_CHANNEL_PATH)) return captures.exclude(req.socket, req);
-              captures.claim(req.socket, captureOwnerOf(req.headers), req, res);
+              captures.claim(req.socket, captureOwnerOf(req.headers) ?? sessionOfSelfConnection(req.socket), req, res);
               // The app's own files: their bodies would crowd the student's captures out of the ring.
               if (res && options.webRoot && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
                 res.setHeader(RECORDED_HEADER, 'head-only');
@@ -191,7 +194,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Before every route plugin: the OpenAPI document sees the routes of all of them.
   await app.register(openApiPlugin);
-  if (captures) await app.register(captureChannel, { hub: captures });
+  if (captures) {
+    // Every page sees its own captures with its secrets blanked (cookie, session id, tokens): a
+    // projected inspector shows nothing to steal; the gRPC lesson's demo tokens stay readable.
+    const shownHeaderValues = new Set(Object.keys(DEMO_TOKENS).map((token) => `Bearer ${token}`));
+    await app.register(captureChannel, {
+      hub: captures,
+      screenFor: (session) => new CaptureBlanker(session, app.hasDecorator('classroom') ? [app.classroom.teacherKey] : [], shownHeaderValues),
+    });
+  }
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   await app.register(grpcPlugin, options.grpc ?? {});
   await app.register(graphqlPlugin);

@@ -75,7 +75,7 @@ export interface ChunkFrameHeader {
 
 /** Server → browser, as JSON text messages (the chunks come in binary frames). */
 export type CaptureServerMessage =
-  | { type: 'hello'; session: string; recording: boolean; limits: { ringBytes: number; ringChunks: number } }
+  | { type: 'hello'; recording: boolean; limits: { ringBytes: number; ringChunks: number } }
   /** a new connection, or again for one already announced when it turned `shared` or `undelivered` */
   | { type: 'connection'; conn: CapturedConnection }
   | { type: 'closed'; conn: string; t: number }

@@ -170,7 +170,7 @@ export type RunnerStatusDetail = { type: string; value?: JsonValue; base64?: str
 
 /** Server → browser. `t` is ms since the Unix epoch on the server's clock. */
 export type RunnerServerMessage =
-  | { type: 'hello'; session: string; target: string; limits: RunnerLimitsAnnounced; services: Array<{ name: string; methods: RunnerMethod[] }> }
+  | { type: 'hello'; target: string; limits: RunnerLimitsAnnounced; services: Array<{ name: string; methods: RunnerMethod[] }> }
   | { type: 'started'; call: string; t: number }
   | { type: 'sent'; call: string; index: number; t: number }
   | { type: 'ended'; call: string; t: number }
@@ -202,7 +202,7 @@ export function parseRunnerMessage(raw: string): RunnerServerMessage | null {
   if (!isObject(value)) return null;
   switch (value.type) {
     case 'hello':
-      return typeof value.session === 'string' && isObject(value.limits) ? (value as unknown as RunnerServerMessage) : null;
+      return typeof value.target === 'string' && isObject(value.limits) ? (value as unknown as RunnerServerMessage) : null;
     case 'started':
     case 'ended':
     case 'sent':

@@ -81,7 +81,13 @@ function mqttDomainEvents({ channels, operations, messages }: Parts): void {
       payload: {
         type: 'object',
         required: ['id', 'type', 'sandboxId', 'at', 'data'],
-        properties: { id: EVENT_ID, type: { const: type }, sandboxId: { type: 'string' }, at: AT, data: dataSchemaOf(type) },
+        properties: {
+          id: EVENT_ID,
+          type: { const: type },
+          sandboxId: { type: 'string', description: 'the sandbox by its public name (room.<hash> for a browser session: never its id)' },
+          at: AT,
+          data: dataSchemaOf(type),
+        },
       },
     };
     channels[key] = {
@@ -109,8 +115,11 @@ function mqttChat({ channels, operations, messages }: Parts): void {
       type: 'object',
       required: ['sandboxId', 'room', 'name', 'text', 'at', 'via'],
       properties: {
-        sandboxId: { type: 'string' },
-        room: { type: 'string', description: 'the room as the chat names it (the WebSocket chat has one room per sandbox, named by its id)' },
+        sandboxId: { type: 'string', description: 'the sandbox by its public name (room.<hash> for a browser session: never its id)' },
+        room: {
+          type: 'string',
+          description: 'the room as the chat names it (the WebSocket chat has one room per sandbox, named by its public name: room.<hash> for a session)',
+        },
         name: { type: 'string', description: 'the sender' },
         text: { type: 'string' },
         at: AT,
@@ -446,7 +455,11 @@ export function asyncApiDocument(host: string): Json {
         Post: entitySchema(postSchema, true),
         Comment: entitySchema(commentSchema, false),
         DeletedId: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
-        ResetSandbox: { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'the sandbox that was reset' } } },
+        ResetSandbox: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', description: 'the sandbox that was reset, by its public name (room.<hash> for a session)' } },
+        },
         EventData: {
           anyOf: [
             ref('#/components/schemas/User'),

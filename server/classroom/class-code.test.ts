@@ -17,6 +17,13 @@ describe('class codes', () => {
     expect(normalizeClassCode(' K7F M3Q ')).toBe('K7FM3Q');
   });
 
+  it('accept Cyrillic letters typed for the Latin ones they look like (a Russian keyboard layout), and no other Cyrillic', () => {
+    expect(normalizeClassCode('К7Н-М3У')).toBe('K7HM3Y');
+    expect(normalizeClassCode('к7н-м3у')).toBe('K7HM3Y');
+    expect(normalizeClassCode('АСЕРТХ')).toBe('ACEPTX');
+    expect(normalizeClassCode('Л7FM3Q')).toBeNull();
+  });
+
   it('refuse anything outside the alphabet or of the wrong length', () => {
     expect(normalizeClassCode('K0FM3Q')).toBeNull();
     expect(normalizeClassCode('K7FM3')).toBeNull();

@@ -15,12 +15,30 @@ export function newClassCode(length = CLASS_CODE_LENGTH): string {
 }
 
 /**
- * What a student typed, as a code: case, spaces and dashes don't matter; a character outside
- * the alphabet means it is not a code (null), never a guess.
+ * Cyrillic capitals that look like the code's Latin letters: a student with the Russian layout on
+ * types К for the K on the projector. The same letter to the eye is the same letter here.
+ */
+const CYRILLIC_LOOK_ALIKES: Readonly<Record<string, string>> = {
+  А: 'A',
+  С: 'C',
+  Е: 'E',
+  Н: 'H',
+  К: 'K',
+  М: 'M',
+  Р: 'P',
+  Т: 'T',
+  Х: 'X',
+  У: 'Y',
+};
+
+/**
+ * What a student typed, as a code: case, spaces and dashes don't matter, nor a Cyrillic letter
+ * typed for the Latin one it looks like; any other character outside the alphabet means it is
+ * not a code (null), never a guess.
  */
 export function normalizeClassCode(input: unknown, length = CLASS_CODE_LENGTH): string | null {
   if (typeof input !== 'string' || input.length > 32) return null;
-  const code = input.replace(/[\s-]/g, '').toUpperCase();
+  const code = [...input.replace(/[\s-]/g, '').toUpperCase()].map((char) => CYRILLIC_LOOK_ALIKES[char] ?? char).join('');
   if (code.length !== length) return null;
   for (const char of code) if (!CLASS_CODE_ALPHABET.includes(char)) return null;
   return code;

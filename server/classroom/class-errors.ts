@@ -10,7 +10,7 @@ type ErrorCode = ClassServerErrorCode;
 
 /** The messages of every error, in both languages (the page shows its own strings by code). */
 export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
-  BAD_CODE: { en: 'A class code is six letters and digits, e.g. K7F-M3Q', ru: 'Код класса — шесть букв и цифр, например K7F-M3Q' },
+  BAD_CODE: { en: 'A class code is six Latin letters and digits, e.g. K7F-M3Q', ru: 'Код класса — шесть латинских букв и цифр, например K7F-M3Q' },
   BAD_NAME: { en: 'A name is 1 to 40 characters', ru: 'Имя — от 1 до 40 символов' },
   BAD_RESULT: { en: 'A result names a lesson, an exercise and passed: true or false', ru: 'Результат называет урок, упражнение и passed: true или false' },
   NO_SUCH_EXERCISE: { en: 'There is no such exercise in the lessons of this server', ru: 'В уроках этого сервера нет такого упражнения' },

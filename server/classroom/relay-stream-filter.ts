@@ -16,7 +16,7 @@ const WEBSOCKET_UPGRADE = /^upgrade:[ \t]*websocket[ \t]*$/im;
  * (masked-frame-filter.ts). The server's frames are not masked and are searched as they are.
  */
 export class RelayStreamFilter {
-  private readonly headers = new SecretHeaderMask();
+  private readonly headers: SecretHeaderMask;
   private readonly scanner: SecretScanner;
   private readonly frames: MaskedFrameFilter | null;
   /** the client's first request head so far, until it is whole; then null */
@@ -26,7 +26,10 @@ export class RelayStreamFilter {
   constructor(
     private readonly dir: Direction,
     secrets: SecretBook,
+    /** header values that are no secret (SecretHeaderMask) */
+    shownHeaderValues?: ReadonlySet<string>,
   ) {
+    this.headers = new SecretHeaderMask(shownHeaderValues);
     this.scanner = new SecretScanner(secrets);
     this.frames = dir === 'in' ? new MaskedFrameFilter(new SecretScanner(secrets)) : null;
   }

@@ -30,4 +30,13 @@ describe('SecretHeaderMask', () => {
     const plain = bytes('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi');
     expect(new SecretHeaderMask().apply(plain)).toBe(plain);
   });
+
+  it('keeps a value that is no secret (a demo token printed in the lesson), but only that one', () => {
+    const mask = new SecretHeaderMask(new Set(['Bearer wirelab-teacher']));
+    const head = 'POST /x HTTP/1.1\r\nAuthorization: Bearer wirelab-teacher\r\nauthorization: Bearer real-secret\r\n\r\n';
+    const masked = text(mask.apply(bytes(head)));
+    expect(masked).toContain('Authorization: Bearer wirelab-teacher\r\n');
+    expect(masked).not.toContain('real-secret');
+    expect(masked).toHaveLength(head.length);
+  });
 });

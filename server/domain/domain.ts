@@ -8,6 +8,7 @@ import { createSandboxes, type SandboxRetention, type WriteGuard } from './sandb
 import type { ServiceContext } from './service-context.ts';
 import { prepareStatements } from './statements.ts';
 import type { CommentService, PostService, UserService } from './services.ts';
+import { publicSandboxName } from '../session/session-id.ts';
 import { createUserService } from './user-service.ts';
 
 // The demo domain: users, posts and comments in each sandbox, in one SQLite database. This file
@@ -82,7 +83,8 @@ export function createDomain(options: DomainOptions): Domain {
     sandboxExists: sandboxes.sandboxExists,
     resetSandbox(sandboxId) {
       sandboxes.resetSandbox(sandboxId);
-      events.emit('sandbox.reset', sandboxId, { id: sandboxId });
+      // Every protocol's clients read this event: a session's sandbox by its public name, never its id (the session's credential).
+      events.emit('sandbox.reset', sandboxId, { id: publicSandboxName(sandboxId) });
     },
     pruneSandboxes: sandboxes.pruneSandboxes,
     setWriteGuard: sandboxes.setWriteGuard,

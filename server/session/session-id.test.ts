@@ -9,6 +9,7 @@ import {
   malformedSandboxHeader,
   newCurlToken,
   newSessionId,
+  publicSandboxName,
   sandboxOf,
   SESSION_COOKIE,
   sessionOfCookies,
@@ -111,5 +112,18 @@ describe('curl tokens', () => {
     expect(hasUnusableCurlToken({ 'x-wirelab-sandbox': tampered })).toBe(true);
     // an unusable token names no sandbox: the session plugin answers 401 rather than work in `shared`
     expect(captureOwnerOf({ 'x-wirelab-sandbox': tampered })).toBeNull();
+  });
+});
+
+describe('public sandbox names', () => {
+  it("name a session's sandbox without its id, the same each time, and leave sandboxes named by people as they are", () => {
+    const session = newSessionId();
+    const name = publicSandboxName(session);
+    expect(name).toMatch(/^room\.[A-Za-z0-9_-]{8}$/);
+    expect(publicSandboxName(session)).toBe(name);
+    expect(publicSandboxName(newSessionId())).not.toBe(name);
+    for (let length = 6; length <= session.length; length += 1) expect(name).not.toContain(session.slice(0, length));
+    expect(publicSandboxName('shared')).toBe('shared');
+    expect(publicSandboxName('team-3')).toBe('team-3');
   });
 });

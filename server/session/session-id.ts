@@ -25,11 +25,13 @@ interface Keys {
   sessions: Buffer;
   /** encrypts curl tokens (AES-256-GCM) */
   curlTokens: Buffer;
+  /** names a session's sandbox where people can see it (publicSandboxName) */
+  publicNames: Buffer;
 }
 
 function deriveKeys(secret: Buffer): Keys {
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `wirelab ${purpose}`, 32));
-  return { sessions: derive('session ids'), curlTokens: derive('curl tokens') };
+  return { sessions: derive('session ids'), curlTokens: derive('curl tokens'), publicNames: derive('public sandbox names') };
 }
 
 // One secret per process: every module that reads a cookie checks it the same way. main.ts
@@ -73,6 +75,21 @@ export function isSessionId(value: string): boolean {
   if (verifiedIds.size >= VERIFIED_IDS_KEPT) verifiedIds.clear();
   verifiedIds.add(value);
   return true;
+}
+
+/** Marks a sandbox's public name: no session id has a dot, so neither can pass for the other. */
+const PUBLIC_NAME_PREFIX = 'room.';
+
+/**
+ * How a sandbox is named where people can read it (the WebSocket chat's room, the gRPC chat's
+ * notice, anything a projector may show): a session's sandbox by a short keyed hash of its id, so
+ * the name is the same for every connection of that session and on every instance that shares
+ * the secret, yet gives nobody the id (which is the session's credential); a sandbox named by its
+ * users (`shared`, `team-3`) by that name.
+ */
+export function publicSandboxName(sandbox: string): string {
+  if (!isSessionId(sandbox)) return sandbox;
+  return PUBLIC_NAME_PREFIX + createHmac('sha256', keys.publicNames).update(sandbox).digest().subarray(0, 6).toString('base64url');
 }
 
 export function isSandboxId(value: string): boolean {

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { sendProblem } from '../answers/http-answers.ts';
+import { sessionOfSelfConnection } from './self-connections.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   captureOwnerOf,
@@ -7,6 +8,7 @@ import {
   malformedSandboxHeader,
   newCurlToken,
   newSessionId,
+  publicSandboxName,
   sandboxOf,
   SANDBOX_HEADER,
   SESSION_COOKIE,
@@ -84,8 +86,10 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
       if (GRPC_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) return refuseGrpcCall(reply, GRPC_INVALID_ARGUMENT, text.en);
       return sendProblem(request, reply, 400, 'bad-sandbox-header', 'Bad Request', text);
     }
-    request.sandboxId = sandboxOf(request.headers);
-    request.sessionId = captureOwnerOf(request.headers);
+    // the gRPC runner's calls into Wirelab name their browser session by their connection (self-connections.ts)
+    const selfSession = sessionOfSelfConnection(request.raw.socket);
+    request.sandboxId = selfSession !== null && request.headers[SANDBOX_HEADER] === undefined ? selfSession : sandboxOf(request.headers);
+    request.sessionId = captureOwnerOf(request.headers) ?? selfSession;
   });
 
   app.get('/_wirelab/session', async (request, reply) => {
@@ -111,9 +115,11 @@ async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions
       reply.setCookie(SESSION_COOKIE, session, SESSION_COOKIE_OPTIONS);
     }
     reply.header('cache-control', 'no-store');
-    // "Copy as curl" hands out this token, never the session id (session-id.ts, newCurlToken).
+    // "Copy as curl" hands out this token, never the session id (session-id.ts, newCurlToken). Nor
+    // does the answer name the session: the HttpOnly cookie is the credential, and what a page
+    // script can read, a projected page or a pasted console log can show.
     const curl = newCurlToken(session);
-    return { session, sandbox: session, recording: options.isRecording(session), curlToken: curl.token, curlTokenExpiresAt: curl.expiresAt };
+    return { name: publicSandboxName(session), recording: options.isRecording(session), curlToken: curl.token, curlTokenExpiresAt: curl.expiresAt };
   });
 
   app.post('/_wirelab/session/reset', async (request, reply) => {

@@ -46,11 +46,22 @@ export function chunkFrame(chunks: readonly CapturedChunk[]): Uint8Array {
   return encodeChunkFrame(chunks, (size) => Buffer.allocUnsafe(size));
 }
 
+/** What a page may see of one message of its session's captures (secrets blanked: server/classroom/capture-blanker.ts). */
+export interface CaptureScreen {
+  apply(message: CaptureMessage): CaptureMessage;
+}
+
+export interface CaptureChannelOptions {
+  hub: CaptureHub;
+  /** one screen per channel of this session; without it the page gets the bytes as captured */
+  screenFor?: (session: string) => CaptureScreen;
+}
+
 /**
  * The capture channel: a WebSocket on which a browser receives its own session's captures,
  * and switches recording or clears them. Its own connection is excluded from the tap.
  */
-export async function captureChannel(app: FastifyInstance, options: { hub: CaptureHub }): Promise<void> {
+export async function captureChannel(app: FastifyInstance, options: CaptureChannelOptions): Promise<void> {
   const { hub } = options;
   app.get(CAPTURE_CHANNEL_PATH, { websocket: true }, (socket: WebSocket, request) => {
     const session = sessionFromCookie(request.headers);
@@ -64,12 +75,13 @@ export async function captureChannel(app: FastifyInstance, options: { hub: Captu
     };
     send({
       type: 'hello',
-      session,
       recording: hub.isRecording(session),
       limits: { ringBytes: hub.limits.ringBytes, ringChunks: hub.limits.ringChunks },
     });
+    const screen = options.screenFor?.(session);
     const unsubscribe = hub.subscribe(session, {
-      deliver(batch) {
+      deliver(captured) {
+        const batch = screen ? captured.map((message) => screen.apply(message)) : captured;
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
           socket.close(CAPTURE_CLOSE.tooFarBehind, 'capture backlog too large, reconnect');
           return;

@@ -407,7 +407,7 @@ describe('the class’s state and attempts over the class channel (the board pag
 describe('resetting the students’ data', () => {
   async function session(): Promise<string> {
     const response = await fetch(`${server.origin}/_wirelab/session`);
-    return `wirelab_session=${((await response.json()) as { session: string }).session}`;
+    return `wirelab_session=${/wirelab_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]}`;
   }
   const users = async (cookie: string): Promise<unknown> => (await fetch(`${server.origin}/api/v1/users?limit=100`, { headers: { cookie } })).json();
   const createUser = (cookie: string, name: string) =>
@@ -513,7 +513,11 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
     const notFollowing = await studentChannel(boris.memberToken);
     notFollowing.socket.send(JSON.stringify({ type: 'follow', on: false }));
     // the teacher's browser session, and its curl token, as the teacher's page has them
-    const session = (await (await fetch(`${server.origin}/_wirelab/session`)).json()) as { session: string; curlToken: string };
+    const issued = await fetch(`${server.origin}/_wirelab/session`);
+    const session = {
+      ...((await issued.json()) as { curlToken: string }),
+      session: /wirelab_session=([^;]+)/.exec(issued.headers.get('set-cookie') ?? '')![1],
+    };
     const lead = await openChannel(server.origin, { cookie: `wirelab_session=${session.session}` });
     lead.socket.send(JSON.stringify({ type: 'hello', role: 'teacher', key: KEY }));
     // before `lead` this tab leads no class: refused
@@ -603,7 +607,7 @@ describe('assigning an exercise, the teacher’s cell and the board’s history'
 describe('freezing the students’ writes', () => {
   async function session(): Promise<string> {
     const response = await fetch(`${server.origin}/_wirelab/session`);
-    return `wirelab_session=${((await response.json()) as { session: string }).session}`;
+    return `wirelab_session=${/wirelab_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]}`;
   }
   const email = () => `f-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
   const send = (path: string, cookie: string, body: unknown) =>

@@ -52,7 +52,9 @@ describe('new sessions per client address', () => {
     // a browser that keeps its cookie asks again at no cost
     const again = await get('/_wirelab/session', '127.0.0.1', { cookie: `wirelab_session=${issued[0]}` });
     expect(again.status).toBe(200);
-    expect(JSON.parse(again.body).session).toBe(issued[0]);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // nor does the answer carry the id: page scripts never read it (the cookie is HttpOnly)
+    expect(again.body).not.toContain(issued[0]);
     // a made-up cookie is no session: it is a new one, and refused like one
     expect((await get('/_wirelab/session', '127.0.0.1', { cookie: 'wirelab_session=AAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(429);
     // another address is served

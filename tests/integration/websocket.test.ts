@@ -431,6 +431,22 @@ describe('/ws/chat (wirelab.chat.v1)', () => {
     ada.socket.close();
   });
 
+  it("names a browser session's room without its session id (the id is the session's credential, and chats get projected)", async () => {
+    const answer = await fetch(`http://127.0.0.1:${server.port}/_wirelab/session`);
+    const session = /wirelab_session=([^;]+)/.exec(answer.headers.get('set-cookie') ?? '')![1];
+    const ada = await opened('/ws/chat?name=Ada', { protocols: ['wirelab.chat.v1'], sandbox: session });
+    const welcome = await ada.json(0);
+    expect(welcome).toMatchObject({ type: 'welcome', room: expect.stringMatching(/^room\.[A-Za-z0-9_-]{8}$/) });
+    const alan = await opened('/ws/chat?name=Alan', { protocols: ['wirelab.chat.v1'], sandbox: session });
+    expect(await alan.json(0)).toMatchObject({ room: welcome.room, members: ['Ada', 'Alan'] });
+    await fetch(`http://127.0.0.1:${server.port}/_wirelab/session/reset`, { method: 'POST', headers: { cookie: `wirelab_session=${session}` } });
+    const reset = (await ada.find((message) => message.type === 'event' && message.event === 'sandbox.reset')).message;
+    expect(reset.data).toEqual({ id: welcome.room });
+    expect(ada.texts().join('\n')).not.toContain(session);
+    ada.socket.close();
+    alan.socket.close();
+  });
+
   it('delivers a change made over REST to the sandbox’s room as an event', async () => {
     const box = sandbox('rest-to-ws');
     const client = await opened('/ws/chat?name=Watcher', { protocols: ['wirelab.chat.v1'], sandbox: box });

@@ -172,11 +172,11 @@ function SessionIndicator() {
       </span>
     );
   }
-  const { session: id, recording } = session.info;
+  const { name, recording } = session.info;
   return (
-    <span className="session" title={`${t.sessionTitle} ${id}`}>
+    <span className="session" title={`${t.sessionTitle} ${name}`}>
       <span className={`recording-dot ${recording ? 'is-on' : ''}`} aria-hidden="true" />
-      {t.sessionReady} <code>{id.slice(0, 6)}</code>
+      {t.sessionReady} <code>{name.slice('room.'.length, 'room.'.length + 6)}</code>
       <span className="visually-hidden">, {recording ? t.recordingOn : t.recordingOff}</span>
     </span>
   );

@@ -30,7 +30,7 @@ export const classroomStrings = {
     stopLeading: 'Stop leading',
     board: 'Board',
     errors: {
-      BAD_CODE: 'A class code is six letters and digits, e.g. K7F-M3Q.',
+      BAD_CODE: 'A class code is six Latin letters and digits, e.g. K7F-M3Q.',
       BAD_NAME: 'A name is 1 to 40 characters.',
       BAD_RESULT: 'The server did not take this result.',
       NO_SUCH_EXERCISE: 'The lessons of this server have no such exercise.',
@@ -174,6 +174,12 @@ export const classroomStrings = {
     timerStop: 'Stop the timer',
     timerLeft: (left: string) => `Time left: ${left}`,
     timerUp: 'Time is up',
+    // following waits while the student is busy (student-class.ts, followPauseReason)
+    followPaused: (where: string, reason: 'check' | 'typing' | 'assignment' | 'class-page') =>
+      `The teacher is at ${where}. Following waits while ${
+        { check: 'your check runs', typing: 'you type', assignment: 'you work on the assigned exercise', 'class-page': 'you are on the class page' }[reason]
+      }.`,
+    followGo: 'Go there',
     // resetting the students' data
     resetDataAll: 'Reset every student’s data',
     resetDataHint: 'Gives every student online now the starting data back (users, posts, comments…), as their own “Reset my data” does.',
@@ -251,7 +257,7 @@ export const classroomStrings = {
     stopLeading: 'Перестать вести',
     board: 'Доска',
     errors: {
-      BAD_CODE: 'Код класса — шесть букв и цифр, например K7F-M3Q.',
+      BAD_CODE: 'Код класса — шесть латинских букв и цифр, например K7F-M3Q.',
       BAD_NAME: 'Имя — от 1 до 40 символов.',
       BAD_RESULT: 'Сервер не принял этот результат.',
       NO_SUCH_EXERCISE: 'В уроках этого сервера нет такого упражнения.',
@@ -400,6 +406,11 @@ export const classroomStrings = {
     timerStop: 'Остановить таймер',
     timerLeft: (left: string) => `Осталось: ${left}`,
     timerUp: 'Время вышло',
+    followPaused: (where: string, reason: 'check' | 'typing' | 'assignment' | 'class-page') =>
+      `Преподаватель сейчас здесь: ${where}. Пока ${
+        { check: 'идёт ваша проверка', typing: 'вы печатаете', assignment: 'вы выполняете заданное упражнение', 'class-page': 'вы на странице класса' }[reason]
+      }, страница за ним не переходит.`,
+    followGo: 'Перейти туда',
     // сброс данных студентов
     resetDataAll: 'Сбросить данные всех студентов',
     resetDataHint:

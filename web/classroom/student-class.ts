@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
+import { watchTyping, workInProgress, type WorkKind } from '../kit/work-in-progress.ts';
 import { onExerciseEvent, setBoardVerdict, type ExerciseEvent } from '../lessons/exercise-events.ts';
 import { markPassed, passesMadeHere, readProgress } from '../lessons/progress.ts';
 import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
@@ -42,7 +43,15 @@ export interface StudentState {
   dataResetMs: number | null;
   /** the teacher's versions of cells (by `<lesson>/<cell>`, the cell's save key), offered on those cells until taken or dismissed */
   cellDrafts: Record<string, CellDraft>;
+  /**
+   * Following waits: the teacher moved while the student was in the middle of something
+   * (followPauseReason); where the teacher is, offered as a link until the student goes or follows again.
+   */
+  followPaused: { navigation: Navigation; reason: FollowPauseReason } | null;
 }
+
+/** Why following the teacher waits instead of moving the page. */
+export type FollowPauseReason = WorkKind | 'assignment' | 'class-page';
 
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
 export type LeftBecause = MemberOutReason;
@@ -64,6 +73,7 @@ let state: StudentState = {
   dismissedNoticeMs: null,
   dataResetMs: null,
   cellDrafts: {},
+  followPaused: null,
 };
 const listeners = new Set<() => void>();
 let socket: WebSocket | null = null;
@@ -196,7 +206,7 @@ function saveFollowing(on: boolean): void {
 
 export function setFollowing(on: boolean): void {
   saveFollowing(on);
-  setState({ following: on });
+  setState({ following: on, followPaused: null });
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'follow', on }));
 }
 
@@ -263,13 +273,55 @@ function reportHeldPasses(status: ClassStatus): void {
 
 // ---- the class channel ------------------------------------------------------------------------
 
-function follow(navigation: Navigation): void {
-  if (!state.following) return;
+/** Where following takes this page for the teacher's `navigation`, in the page's language. */
+export function followTarget(navigation: Navigation): string {
   const lang = pageLang();
   const path = navigation.lesson ? `/${lang}/${navigation.lesson}` : `/${lang}/`;
-  const hash = navigation.section ? `#${navigation.section}` : '';
-  if (window.location.pathname === path && window.location.hash === hash) return;
-  navigate(`${path}${hash}`);
+  return `${path}${navigation.section ? `#${navigation.section}` : ''}`;
+}
+
+/**
+ * Why following must not move this page now (null: it may): a check running, an editor typed in
+ * a moment ago, the assigned exercise's lesson open, the class page (which shows the rejoin code).
+ * Moving would abort the check, take the student from their work, or from what they must read.
+ */
+export function followPauseReason(pathname = window.location.pathname): FollowPauseReason | null {
+  const work = workInProgress();
+  if (work) return work;
+  const lang = pageLang();
+  const assignment = state.classStatus?.assignment;
+  if (assignment && pathname === `/${lang}/${assignment.lesson}`) return 'assignment';
+  // The place the server replays right after joining: the join page is showing the rejoin code.
+  if (pathname === `/${lang}/class` && performance.now() < joinedPlaceUntil) return 'class-page';
+  return null;
+}
+
+/** Until when (performance.now()) a `navigate` is the teacher's place the server replays on joining, not a move. */
+let joinedPlaceUntil = 0;
+const JOINED_PLACE_MS = 3_000;
+
+function follow(navigation: Navigation): void {
+  if (!state.following) return;
+  const target = followTarget(navigation);
+  if (`${window.location.pathname}${window.location.hash}` === target) {
+    if (state.followPaused) setState({ followPaused: null });
+    return;
+  }
+  const reason = followPauseReason();
+  if (reason) {
+    setState({ followPaused: { navigation, reason } });
+    return;
+  }
+  if (state.followPaused) setState({ followPaused: null });
+  navigate(target);
+}
+
+/** The student chose to go where the teacher is (the paused line's button). */
+export function goWhereTheTeacherIs(): void {
+  const paused = state.followPaused;
+  if (!paused) return;
+  setState({ followPaused: null });
+  navigate(followTarget(paused.navigation));
 }
 
 function openChannel(): void {
@@ -303,6 +355,7 @@ function openChannel(): void {
         setState({ membership });
       }
       if (message.type === 'joined') {
+        joinedPlaceUntil = performance.now() + JOINED_PLACE_MS;
         setState({ channel: 'open' });
         void flushReports();
       }
@@ -360,6 +413,7 @@ export function startStudentClass(): void {
   started = true;
   window.addEventListener('pointerdown', noteActivity, { passive: true });
   window.addEventListener('keydown', noteActivity, { passive: true });
+  watchTyping();
   if (state.membership) openChannel();
 }
 

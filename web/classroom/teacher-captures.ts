@@ -22,6 +22,6 @@ setTeacherWireSink((data) => {
     return;
   }
   // the relay's "reset" is the capture channel's "hello": start again from what follows
-  const forStore = message.type === 'reset' ? { type: 'hello', session: 'teacher', recording: true } : message;
+  const forStore = message.type === 'reset' ? { type: 'hello', recording: true } : message;
   teacherSocket.onmessage?.({ data: JSON.stringify(forStore) });
 });

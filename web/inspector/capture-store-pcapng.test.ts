@@ -20,7 +20,7 @@ function storeWith(names: string[]) {
   const store = new CaptureStore({ url: 'ws://example.test/_wirelab/tap', socketFactory: () => socket });
   store.connect();
   socket.onopen?.({});
-  socket.deliver({ type: 'hello', session: 's1', recording: true });
+  socket.deliver({ type: 'hello', recording: true });
   const fixtures = names.map((name) => readFixture(name).fixture);
   for (const fixture of fixtures) {
     for (const conn of fixture.connections) socket.deliver({ type: 'connection', conn });

@@ -41,7 +41,7 @@ function setup(maxBytes?: number, decode?: typeof decodeConnection) {
   const socket = () => sockets[sockets.length - 1];
   const openWithHello = () => {
     socket().onopen?.({});
-    socket().deliver({ type: 'hello', session: 's1', recording: true, limits: { ringBytes: 1, ringChunks: 1 } });
+    socket().deliver({ type: 'hello', recording: true, limits: { ringBytes: 1, ringChunks: 1 } });
   };
   return { store, sockets, socket, openWithHello };
 }

@@ -37,12 +37,25 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   else if (!samePage) window.scrollTo(0, 0);
 }
 
-/** Scrolls to `#id` once the element exists (lesson text renders a moment after navigation). */
-export function scrollToHash(hash: string, attempts = 20): void {
+/** The latest scroll asked for: an older one still waiting for its heading gives way. */
+let scrollGeneration = 0;
+
+/**
+ * Scrolls to `#id` once the element exists (lesson text renders a moment after navigation; on a
+ * slow phone, seconds after: a follower whose page was still loading when the teacher moved on
+ * must still arrive). Only the latest request scrolls.
+ */
+export function scrollToHash(hash: string, attempts = 200): void {
+  scrollGeneration += 1;
+  tryScrollToHash(hash, attempts, scrollGeneration);
+}
+
+function tryScrollToHash(hash: string, attempts: number, generation: number): void {
+  if (generation !== scrollGeneration) return;
   const id = decodeURIComponent(hash.replace(/^#/, ''));
   const element = id ? document.getElementById(id) : null;
   if (element) element.scrollIntoView();
-  else if (attempts > 0) setTimeout(() => scrollToHash(hash, attempts - 1), 50);
+  else if (attempts > 0) setTimeout(() => tryScrollToHash(hash, attempts - 1, generation), 50);
 }
 
 export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {

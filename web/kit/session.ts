@@ -3,8 +3,8 @@ import { estimateClockOffset } from './clock.ts';
 
 /** `GET /_wirelab/session` */
 export interface SessionInfo {
-  session: string;
-  sandbox: string;
+  /** the sandbox's public name (`room.` and a short hash): never the session id, which only the HttpOnly cookie holds */
+  name: string;
   recording: boolean;
   /** For "copy as curl": works in this sandbox and inspector, but is not the session id; expires. */
   curlToken: string;

@@ -15,7 +15,8 @@ export const appStrings = {
     switchLanguageLabel: 'Читать по-русски',
     sessionLoading: 'Connecting…',
     sessionReady: 'Your session',
-    sessionTitle: 'Your requests run in your own sandbox: a private copy of the demo data. Session id:',
+    sessionTitle:
+      'Your requests run in your own sandbox: a private copy of the demo data. Its name (the same in the WebSocket and gRPC chats; your session id, your key, is never shown):',
     recordingOn: 'recording',
     recordingOff: 'not recording',
     sessionFailed: 'The server does not answer',
@@ -49,7 +50,8 @@ export const appStrings = {
     switchLanguageLabel: 'Read in English',
     sessionLoading: 'Подключаемся…',
     sessionReady: 'Ваша сессия',
-    sessionTitle: 'Ваши запросы работают в отдельной песочнице — личной копии учебных данных. Идентификатор сессии:',
+    sessionTitle:
+      'Ваши запросы работают в отдельной песочнице — личной копии учебных данных. Её имя (то же в чатах WebSocket и gRPC; идентификатор сессии — ваш ключ — не показывается никогда):',
     recordingOn: 'запись идёт',
     recordingOff: 'запись выключена',
     sessionFailed: 'Сервер не отвечает',

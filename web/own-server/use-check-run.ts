@@ -3,6 +3,7 @@
 // `/…/my-server` and the lesson cell `own-server`, so both run a check the same way.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { captureTimeNow, sessionReady } from '../kit/session.ts';
+import { holdWork } from '../kit/work-in-progress.ts';
 import type { Choice } from './remembered-choice.ts';
 import { CHECKS_PATH } from './report-view.ts';
 
@@ -49,6 +50,8 @@ export function useCheckRun(): CheckRun {
     const controller = new AbortController();
     running.current = controller;
     setRun({ kind: 'running' });
+    // following the teacher waits while the check runs: moving the page would abort it
+    const release = holdWork('check');
     try {
       await sessionReady();
       const sentAfter = captureTimeNow();
@@ -66,6 +69,7 @@ export function useCheckRun(): CheckRun {
     } catch {
       setRun(controller.signal.aborted ? { kind: 'cancelled' } : { kind: 'network-error' });
     } finally {
+      release();
       running.current = null;
     }
   };

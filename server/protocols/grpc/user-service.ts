@@ -17,6 +17,7 @@ import { AsyncQueue, sleep } from './async-queue.ts';
 import { connectErrorOf } from './connect-error-of.ts';
 import { sandboxKey } from './context.ts';
 import { EnumReader, userToProto } from './user-mapping.ts';
+import { publicSandboxName } from '../../session/session-id.ts';
 
 /** Limits of the streaming calls (README.md, "Limits"). */
 export const USER_STREAM_LIMITS = {
@@ -189,7 +190,10 @@ async function* chat(domain: Domain, requests: AsyncIterable<ChatRequest>, ctx: 
   );
   // The server may speak first: the response HEADERS and this message go out before the
   // client has sent anything.
-  respond({ case: 'notice', value: { text: `Chat of sandbox "${sandbox}": send {userId, text}. Changes to this sandbox's users appear here too.` } });
+  respond({
+    case: 'notice',
+    value: { text: `Chat of sandbox "${publicSandboxName(sandbox)}": send {userId, text}. Changes to this sandbox's users appear here too.` },
+  });
 
   void (async () => {
     let count = 0;

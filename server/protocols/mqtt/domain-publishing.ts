@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Aedes } from 'aedes';
+import { publicSandboxName } from '../../session/session-id.ts';
 import { chatTopic, domainEventTopic, toBrokerTopic } from './topics.ts';
 
 // What the rest of Wirelab says, published on the broker: a REST POST, a gRPC call or a chat
@@ -25,12 +26,17 @@ export function publishDomainTraffic(app: FastifyInstance, broker: Aedes): () =>
   // chat message, whichever chat carried it. Only by the instance where it happened (localOnly):
   // the broker is shared through Redis, so an instance that published what other instances relay
   // would publish each of them once per instance.
-  const unsubscribe = app.domain.events.subscribe((event) => publish(event.sandboxId, domainEventTopic(event.type), event, 'domain event'), {
-    localOnly: true,
-  });
-  const unsubscribeChat = app.domain.chat.subscribe((message) => publish(message.sandboxId, chatTopic(message.via, message.room), message, 'chat message'), {
-    localOnly: true,
-  });
+  // The payloads name the sandbox by its public name: a session's sandbox id is its credential,
+  // and a dashboard on a projector shows what it receives.
+  const unsubscribe = app.domain.events.subscribe(
+    (event) => publish(event.sandboxId, domainEventTopic(event.type), { ...event, sandboxId: publicSandboxName(event.sandboxId) }, 'domain event'),
+    { localOnly: true },
+  );
+  const unsubscribeChat = app.domain.chat.subscribe(
+    (message) =>
+      publish(message.sandboxId, chatTopic(message.via, message.room), { ...message, sandboxId: publicSandboxName(message.sandboxId) }, 'chat message'),
+    { localOnly: true },
+  );
   return () => {
     unsubscribe();
     unsubscribeChat();

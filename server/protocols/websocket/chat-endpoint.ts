@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import type { ChatBus } from '../../domain/index.ts';
+import { publicSandboxName } from '../../session/session-id.ts';
 import { MessageRate, type ChatMember, type ChatRooms } from './chat-room.ts';
 import type { ChatKnobs } from './endpoint-query.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -14,11 +15,13 @@ const RATE_NOTICE_INTERVAL_MS = 1_000;
 /**
  * /ws/chat, subprotocol wirelab.chat.v1 (README.md): the client sends chat lines as text frames;
  * the server sends JSON text frames: welcome, joined, left, message, event (a change in the
- * sandbox, from any protocol) and error. One room per sandbox, named by the sandbox id. Every
+ * sandbox, from any protocol) and error. One room per sandbox, shown by its public name (never a session's id). Every
  * accepted line also goes to the domain's chat bus (the MQTT broker mirrors it).
  */
 export function serveChat(socket: WebSocket, knobs: ChatKnobs, sandbox: string, rooms: ChatRooms, limits: WebSocketLimits, chatBus: ChatBus): void {
+  // the rooms are kept by sandbox; clients, the chat bus and MQTT see the public name
   const room = sandbox;
+  const roomName = publicSandboxName(sandbox);
   const member: ChatMember = { name: knobs.name ?? `guest-${randomBytes(2).toString('hex')}`, socket };
   const send = (message: Record<string, unknown>): void => {
     sendGuarded(socket, JSON.stringify(message), limits.maxBufferedBytes);
@@ -32,7 +35,7 @@ export function serveChat(socket: WebSocket, knobs: ChatKnobs, sandbox: string, 
   const rate = new MessageRate(MAX_CHAT_MESSAGES_PER_SECOND);
   let lastRateNotice = -Infinity;
 
-  send({ type: 'welcome', protocol: CHAT_SUBPROTOCOL, room, you: member.name, members: rooms.names(room) });
+  send({ type: 'welcome', protocol: CHAT_SUBPROTOCOL, room: roomName, you: member.name, members: rooms.names(room) });
   rooms.broadcast(room, { type: 'joined', name: member.name, members: rooms.names(room).length }, member);
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -56,7 +59,7 @@ export function serveChat(socket: WebSocket, knobs: ChatKnobs, sandbox: string, 
     }
     const at = new Date().toISOString();
     rooms.broadcast(room, { type: 'message', from: member.name, text, at });
-    chatBus.publish({ sandboxId: sandbox, room, name: member.name, text, at, via: 'websocket' });
+    chatBus.publish({ sandboxId: sandbox, room: roomName, name: member.name, text, at, via: 'websocket' });
   });
 
   socket.on('close', () => {

@@ -78,8 +78,8 @@ export function serveRunner(
   const runner = options.open(send);
 
   send({
+    // never the session id: page scripts cannot read the HttpOnly cookie, and must not learn it here
     type: 'hello',
-    session: options.session,
     target: options.target,
     limits: { maxCalls: limits.maxCalls, maxMessageBytes: limits.maxMessageBytes, idleTimeoutMs: limits.idleTimeoutMs, maxTimeoutMs: limits.maxTimeoutMs },
     services: serviceList(),

@@ -3,9 +3,8 @@ import { Code, ConnectError, type Interceptor, type Transport } from '@connectrp
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import type { ClientSessionOptions } from 'node:http2';
 import { base64Encode } from '@bufbuild/protobuf/wire';
-import fastifyCookie from '@fastify/cookie';
 import { countRu } from '../../../../shared/russian-plural.ts';
-import { SESSION_COOKIE } from '../../../session/session-id.ts';
+import { connectAsSession } from '../../../session/self-connections.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { CODE_NAMES } from '../lab-service.ts';
 import {
@@ -118,7 +117,10 @@ export class RunnerSession {
     },
   ) {
     // One connection for the channel's lifetime; it is opened at the first call.
-    this.sessionManager = new Http2SessionManager(options.target, { idleConnectionTimeoutMs: options.limits.idleTimeoutMs }, options.outbound?.http2);
+    // Into Wirelab, the connection itself names the browser's session (server/session/self-connections.ts):
+    // no cookie in the call's headers, where the teacher's projected inspector would show it.
+    const http2 = options.outbound?.http2 ?? { createConnection: () => connectAsSession(options.target, options.session) };
+    this.sessionManager = new Http2SessionManager(options.target, { idleConnectionTimeoutMs: options.limits.idleTimeoutMs }, http2);
     const announce: Interceptor = (next) => async (req) => {
       // The request is handed to the HTTP/2 session now: its HEADERS frame goes out.
       const call = req.contextValues.get(callIdKey);
@@ -257,10 +259,8 @@ export class RunnerSession {
       send({ type: 'ended', call: call.id, t: Date.now() });
       waitForAnswer();
     })();
+    // The browser's session goes with the connection (constructor), never in the headers.
     const header = new Headers(metadata);
-    // The browser's session: the call works in its sandbox, and the tap gives this
-    // connection's bytes to that session's inspector. Never to a student's own server.
-    if (!outbound) header.set('cookie', fastifyCookie.serialize(SESSION_COOKIE, this.options.session));
     let responseTrailer: Headers | undefined;
     let headersArrived = false;
     try {
