@@ -427,7 +427,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "A response header naming one version of a resource; sent back in `If-None-Match` it gets `304 Not Modified`, in `If-Match` it guards an update against someone else's.",
       ru: 'Заголовок ответа с меткой версии ресурса; отправленный обратно в `If-None-Match`, он даёт `304 Not Modified`, а в `If-Match` защищает изменение от чужого.',
     },
-    lessons: ['how-a-request-travels', 'rest', 'graphql', 'rest-gateway', 'choosing-a-protocol', 'build-your-own-server'],
+    lessons: ['how-a-request-travels', 'rest', 'grpc', 'graphql', 'rest-gateway', 'choosing-a-protocol', 'build-your-own-server'],
   },
   {
     id: 'caching',
