@@ -501,7 +501,7 @@ export const GLOSSARY: GlossaryTerm[] = [
     ru: 'номер поля',
     definition: {
       en: 'The number a `.proto` file gives each field; it, not the name, goes on the wire, so it must never change once data exists.',
-      ru: 'Число, которое файл `.proto` даёт каждому полю; по проводу идёт оно, а не имя, поэтому его нельзя менять, когда данные уже есть.',
+      ru: 'Число, которое файл `.proto` даёт каждому полю; по сети передаётся оно, а не имя, поэтому его нельзя менять, когда данные уже есть.',
     },
     lessons: ['protocol-buffers', 'choosing-a-protocol'],
   },
@@ -595,7 +595,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'The five bytes before each gRPC message in the body: one flags byte (compressed? trailers?) and four bytes of length.',
       ru: 'Пять байтов перед каждым сообщением gRPC в теле: байт флагов (сжато ли, трейлеры ли) и четыре байта длины.',
     },
-    lessons: ['how-a-request-travels', 'rest', 'grpc', 'grpc-in-the-browser', 'socket-io', 'rest-gateway', 'choosing-a-protocol'],
+    lessons: ['how-a-request-travels', 'grpc', 'grpc-in-the-browser', 'rest-gateway', 'choosing-a-protocol'],
   },
   {
     id: 'metadata',
