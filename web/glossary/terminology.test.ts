@@ -29,7 +29,8 @@ const lessonDirs = readdirSync(join(ROOT, 'lessons'), { withFileTypes: true })
 
 function report(file: string, lang: 'ru' | 'en'): string[] {
   return findWrongTerms(readFileSync(file, 'utf8'), lang, RULES).map(
-    (hit) => `${relative(ROOT, file)}:${hit.line} «${hit.found}» — write «${lang === 'ru' ? hit.term.ru : hit.term.en}» (${GLOSSARY.includes(hit.term as (typeof GLOSSARY)[number]) ? 'glossary' : 'house-words'}: ${hit.term.id})`,
+    (hit) =>
+      `${relative(ROOT, file)}:${hit.line} «${hit.found}» — write «${lang === 'ru' ? hit.term.ru : hit.term.en}» (${GLOSSARY.includes(hit.term as (typeof GLOSSARY)[number]) ? 'glossary' : 'house-words'}: ${hit.term.id})`,
   );
 }
 
@@ -64,7 +65,7 @@ describe('one term per thing, as the glossary says (web/glossary/glossary-terms.
     expect(findWrongTerms('строго по порядку, полезная нагрузка', 'ru', GLOSSARY)).toEqual([]);
   });
 
-  it('catches the house words\' calques and second names, and not their neighbours', () => {
+  it("catches the house words' calques and second names, and not their neighbours", () => {
     const hits = findWrongTerms('Что на проводе? Поменяйте почту, строка состояния, чанком, продюсеры, дашборда.', 'ru', HOUSE_WORDS);
     expect(hits.map((hit) => [hit.found, hit.term.id])).toEqual([
       ['на проводе', 'on-the-wire'],
