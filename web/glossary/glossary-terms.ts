@@ -79,7 +79,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "The first exchange of a connection or protocol, in which both sides agree how they will talk: TCP's SYN/ACK, WebSocket's Upgrade request and 101 answer, Socket.IO's open packet.",
       ru: 'Первый обмен в соединении или протоколе, в котором стороны договариваются, как будут говорить: SYN/ACK у TCP, запрос Upgrade и ответ 101 у WebSocket, пакет open у Socket.IO.',
     },
-    lessons: ['how-a-request-travels', 'websockets', 'socket-io', 'graphql', 'mqtt', 'message-queues'],
+    lessons: ['how-a-request-travels', 'grpc', 'websockets', 'socket-io', 'graphql', 'mqtt', 'message-queues'],
   },
   {
     id: 'request',
