@@ -26,6 +26,12 @@ describe('Russian typography of the lesson build', () => {
     );
   });
 
+  it('writes «байтов» after a quantity that is not a number', () => {
+    expect(typesetRussian('Сколько байт? ровно столько байт, сотни байт, больше байт, несколько бит; десять байт')).toBe(
+      'Сколько байтов? ровно столько байтов, сотни байтов, больше байтов, несколько битов; десять байт',
+    );
+  });
+
   it('counts bytes in the counting form after a number and nowhere else', () => {
     expect(typesetRussian('это 11 байтов, 20 байт, 2 байта и 7 битов; сколько байтов? несколько сотен байтов')).toBe(
       `это 11${NBSP}байт, 20${NBSP}байт, 2${NBSP}байта и 7${NBSP}бит; сколько байтов? несколько сотен байтов`,

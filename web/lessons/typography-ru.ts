@@ -72,6 +72,8 @@ const NUMERO = /№[ \u00a0]?(?=\p{N})/gu;
 /** a number already written in groups of three: 1 000, 16 383, 268 435 455 */
 const GROUPED_NUMBER = /(?<![\p{N}.,])\p{N}{1,3}(?:[ \u00a0\u202f]\p{N}{3})+(?![\p{N}]|[.,]\p{N})/gu;
 const COUNTED_BYTES = new RegExp(`${NUMBER_END}${SPACE}(байт|бит)ов${NOT_LETTER_AFTER}`, 'gu');
+/** a quantity without a number before «байт»: the genitive plural («сколько байтов», «сотни байтов») */
+const UNCOUNTED_BYTES = /(?<![\p{L}])((?:[Сс]колько|[Сс]только|[Нн]есколько|[Мм]ного|[Нн]емного|[Бб]ольше|[Мм]еньше|сотни|сотен|тысячи|тысяч)[ \u00a0])(байт|бит)(?![\p{L}])/gu;
 
 /** The parts of a markdown line that are code or addresses, which typography must not touch. */
 const PROTECTED_IN_LINE = /`+[^`]*`+|\]\([^)]*\)|\{#[^}]*\}|<[^>]+>|https?:\/\/\S+/g;
@@ -108,6 +110,7 @@ export function typesetText(text: string): string {
   return text
     .replace(GROUPED_NUMBER, (number) => groupDigits(number.replace(/[ \u00a0\u202f]/g, '')))
     .replace(COUNTED_BYTES, `$1 $2`)
+    .replace(UNCOUNTED_BYTES, `$1$2ов`)
     .replace(UNIT_AFTER_NUMBER, `$1${NBSP}$2`)
     .replace(SECONDS_AFTER_NUMBER, (_all, single: string | undefined, range: string | undefined) => `${single ?? range}${NBSP}с`)
     .replace(NUMERO, `№${NBSP}`);
