@@ -28,6 +28,13 @@ export const HOUSE_WORDS: WordRule[] = [
     wrongRu: ['движущаяся часть'],
   },
   {
+    id: 'be-something',
+    en: 'be the retry policy, stay connected',
+    // «побудьте» is English "be …" word for word
+    ru: 'сыграйте роль…, оставайтесь…',
+    wrongRu: ['побудьте'],
+  },
+  {
     id: 'email',
     en: 'email',
     ru: 'email',
