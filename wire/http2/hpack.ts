@@ -179,7 +179,7 @@ export class HpackDecoder {
             `Изменение размера таблицы до ${bytesRu(size)}: больше разрешённых декодером ${bytesRu(this.tableSizeLimit)} (SETTINGS_HEADER_TABLE_SIZE), ошибка декодирования`,
           );
         }
-        const node = ru(
+        const node: WireNode = ru(
           {
             kind: 'hpack-table-size-update',
             label: '001····· dynamic table size update',
@@ -189,6 +189,9 @@ export class HpackDecoder {
           '001····· изменение размера динамической таблицы',
           bytesRu(size),
         );
+        // RFC 7541 §4.2: a size update must open the block; after a field it is a decoding error.
+        // Flagged on its node; the table still follows it, as the encoder meant.
+        if (fields.length > 0) node.error = 'table-size-update-after-field';
         this.maxSize = size;
         this.evict();
         nodes.push(node);
