@@ -73,7 +73,8 @@ const NUMERO = /№[ \u00a0]?(?=\p{N})/gu;
 const GROUPED_NUMBER = /(?<![\p{N}.,])\p{N}{1,3}(?:[ \u00a0\u202f]\p{N}{3})+(?![\p{N}]|[.,]\p{N})/gu;
 const COUNTED_BYTES = new RegExp(`${NUMBER_END}${SPACE}(байт|бит)ов${NOT_LETTER_AFTER}`, 'gu');
 /** a quantity without a number before «байт»: the genitive plural («сколько байтов», «сотни байтов») */
-const UNCOUNTED_BYTES = /(?<![\p{L}])((?:[Сс]колько|[Сс]только|[Нн]есколько|[Мм]ного|[Нн]емного|[Бб]ольше|[Мм]еньше|сотни|сотен|тысячи|тысяч)[ \u00a0])(байт|бит)(?![\p{L}])/gu;
+const UNCOUNTED_BYTES =
+  /(?<![\p{L}])((?:[Сс]колько|[Сс]только|[Нн]есколько|[Мм]ного|[Нн]емного|[Бб]ольше|[Мм]еньше|сотни|сотен|тысячи|тысяч)[ \u00a0])(байт|бит)(?![\p{L}])/gu;
 
 /** The parts of a markdown line that are code or addresses, which typography must not touch. */
 const PROTECTED_IN_LINE = /`+[^`]*`+|\]\([^)]*\)|\{#[^}]*\}|<[^>]+>|https?:\/\/\S+/g;
