@@ -11,6 +11,7 @@ import { buildSearchSections } from './web/search/search-documents.ts';
 import { renderLesson } from './web/lessons/render-lesson.ts';
 import { lessonSlug } from './web/lessons/lesson-slug.ts';
 import { linkLessonTerms } from './web/glossary/link-terms.ts';
+import { typesetRussian } from './web/lessons/typography-ru.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
@@ -52,7 +53,7 @@ function lessonIndexPlugin(): Plugin {
 /**
  * `lessons/<lesson>/<lang>.md?lesson-page`: everything a lesson page shows, in one module — its
  * lesson.json, its cells' starting texts, and its text rendered at build time (the `::source`
- * excerpts cut from the repository's files, then renderLesson, as the format check does, and its
+ * excerpts cut from the repository's files, Russian typography (web/lessons/typography-ru.ts), then renderLesson, as the format check does, and its
  * glossary terms linked to their definitions: web/glossary/link-terms.ts). The
  * page fetches no markdown parser and makes one request for the lesson, not one per cell.
  */
@@ -74,7 +75,9 @@ function lessonPagePlugin(): Plugin {
         this.addWatchFile(cellFile);
         cells[cellId] = await readFile(cellFile, 'utf8');
       }
-      const raw = await readFile(file, 'utf8');
+      const lang = file.endsWith('/ru.md') ? 'ru' : 'en';
+      // Russian typography (no-break spaces, numbers, «байт») is the build's job, not the author's
+      const raw = lang === 'ru' ? typesetRussian(await readFile(file, 'utf8')) : await readFile(file, 'utf8');
       const sources = new Map<string, string | undefined>();
       for (const { path } of sourceDirectives(raw)) {
         const source = join(import.meta.dirname, path);
@@ -83,7 +86,6 @@ function lessonPagePlugin(): Plugin {
         sources.set(path, existsSync(source) ? await readFile(source, 'utf8') : undefined);
       }
       const { markdown } = expandSources(raw, (path) => sources.get(path));
-      const lang = file.endsWith('/ru.md') ? 'ru' : 'en';
       const rendered = linkLessonTerms(renderLesson(markdown), lang, lessonSlug(relative(LESSONS_ROOT, folder)));
       return `export default ${JSON.stringify({ json, rendered, cells })};`;
     },

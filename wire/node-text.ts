@@ -66,6 +66,10 @@ export const WIRE_ERROR_TEXT: Readonly<Record<string, Bilingual>> = {
     en: 'the dynamic table size update is above the limit the decoder announced (SETTINGS_HEADER_TABLE_SIZE)',
     ru: 'новый размер динамической таблицы больше предела, объявленного декодером (SETTINGS_HEADER_TABLE_SIZE)',
   },
+  'table-size-update-after-field': {
+    en: 'a dynamic table size update must come at the start of the header block, before any field (RFC 7541 §4.2)',
+    ru: 'изменение размера динамической таблицы должно стоять в начале блока заголовков, до первого поля (RFC 7541 §4.2)',
+  },
   'header-block-incomplete': { en: 'the header block was not recorded to its end', ru: 'блок заголовков записан не до конца' },
   'truncated-integer': { en: 'an HPACK integer is cut short', ru: 'целое число HPACK оборвано' },
   'truncated-string': { en: 'an HPACK string is longer than the block', ru: 'строка HPACK длиннее блока' },

@@ -87,6 +87,6 @@ export const routeMessages = {
   }),
   internal: (): Bilingual => ({
     en: 'The check broke inside Wirelab (not in your server); the server log has the details.',
-    ru: 'Проверка сломалась внутри Wirelab (а не в вашем сервере); подробности — в журнале сервера.',
+    ru: 'Проверка сломалась внутри Wirelab (а не в вашем сервере); подробности — в логах сервера.',
   }),
 };

@@ -87,7 +87,8 @@ export function AppHeader() {
         href={pathInLang(window.location.pathname, other) + window.location.search}
         hrefLang={other}
         lang={other}
-        aria-label={t.switchLanguageLabel}
+        // the visible «Русский»/“English” is the link's name (WCAG 2.5.3, axe label-content-name-mismatch); the longer hint is its title
+        title={t.switchLanguageLabel}
         onClick={switchLanguage}
       >
         {t.switchLanguage}

@@ -132,7 +132,8 @@ function Servers({ view }: { view: AsyncApiView }) {
   return (
     <section aria-labelledby="servers">
       <h2 id="servers">{t.servers}</h2>
-      <div className="asyncapi-table-wrap">
+      {/* scrolls sideways on a phone, so the keyboard must reach it (axe scrollable-region-focusable) */}
+      <div className="asyncapi-table-wrap" role="group" aria-labelledby="servers" tabIndex={0}>
         <table className="asyncapi-table">
           <thead>
             <tr>
@@ -328,7 +329,7 @@ function Operations({ operations, channels }: { operations: OperationView[]; cha
   return (
     <section aria-labelledby="operations">
       <h2 id="operations">{t.operations}</h2>
-      <div className="asyncapi-table-wrap">
+      <div className="asyncapi-table-wrap" role="group" aria-labelledby="operations" tabIndex={0}>
         <table className="asyncapi-table">
           <thead>
             <tr>

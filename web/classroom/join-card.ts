@@ -53,7 +53,7 @@ export const JOIN_CARD_STEPS: Record<Lang, JoinCardSteps> = {
     scan: 'Наведите камеру телефона на QR-код',
     orOpen: 'или откройте в браузере адрес',
     enter: 'Введите код класса и своё имя — его увидит преподаватель.',
-    noAccount: 'Регистрация и почта не нужны.',
+    noAccount: 'Регистрация и email не нужны.',
     otherAddresses: 'Если адрес не открывается:',
   },
   en: {

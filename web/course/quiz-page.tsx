@@ -12,6 +12,7 @@ import { InspectorDock } from '../lessons/inspector-dock.tsx';
 import { markPassed, useProgress } from '../lessons/progress.ts';
 import type { HttpExchange } from '../../wire/types.ts';
 import { lessonInterviewQuestions, type LessonInterviewQuestion } from '../lessons/lesson-interview.ts';
+import { typesetRussian } from '../lessons/typography-ru.ts';
 import { proofHref, type Proof } from './matrix-data.ts';
 import { QUIZ_LEVELS, QUIZ_QUESTIONS, type QuizQuestion, type QuizQuestionText, type QuizText } from './quiz-data.ts';
 import { QUIZ_PROGRESS_KEY, lessonQuestionId } from './quiz-progress-key.ts';
@@ -40,7 +41,8 @@ async function loadLessonQuestions(lang: Lang): Promise<LessonQuestions[]> {
     withQuestions.map(async (entry) => {
       const load = lessonMarkdowns[`../../lessons/${entry.folder}/${lang}.md`];
       const markdown = load ? await load() : '';
-      return { slug: entry.slug, title: entry.headline[lang].title, questions: lessonInterviewQuestions(markdown) };
+      const text = lang === 'ru' ? typesetRussian(markdown) : markdown;
+      return { slug: entry.slug, title: entry.headline[lang].title, questions: lessonInterviewQuestions(text) };
     }),
   );
 }

@@ -79,7 +79,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "The first exchange of a connection or protocol, in which both sides agree how they will talk: TCP's SYN/ACK, WebSocket's Upgrade request and 101 answer, Socket.IO's open packet.",
       ru: 'Первый обмен в соединении или протоколе, в котором стороны договариваются, как будут говорить: SYN/ACK у TCP, запрос Upgrade и ответ 101 у WebSocket, пакет open у Socket.IO.',
     },
-    lessons: ['how-a-request-travels', 'websockets', 'socket-io', 'graphql', 'mqtt', 'message-queues'],
+    lessons: ['how-a-request-travels', 'grpc', 'websockets', 'socket-io', 'graphql', 'mqtt', 'message-queues'],
   },
   {
     id: 'request',
@@ -427,7 +427,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "A response header naming one version of a resource; sent back in `If-None-Match` it gets `304 Not Modified`, in `If-Match` it guards an update against someone else's.",
       ru: 'Заголовок ответа с меткой версии ресурса; отправленный обратно в `If-None-Match`, он даёт `304 Not Modified`, а в `If-Match` защищает изменение от чужого.',
     },
-    lessons: ['how-a-request-travels', 'rest', 'graphql', 'rest-gateway', 'choosing-a-protocol', 'build-your-own-server'],
+    lessons: ['how-a-request-travels', 'rest', 'grpc', 'graphql', 'rest-gateway', 'choosing-a-protocol', 'build-your-own-server'],
   },
   {
     id: 'caching',
@@ -501,7 +501,7 @@ export const GLOSSARY: GlossaryTerm[] = [
     ru: 'номер поля',
     definition: {
       en: 'The number a `.proto` file gives each field; it, not the name, goes on the wire, so it must never change once data exists.',
-      ru: 'Число, которое файл `.proto` даёт каждому полю; по проводу идёт оно, а не имя, поэтому его нельзя менять, когда данные уже есть.',
+      ru: 'Число, которое файл `.proto` даёт каждому полю; по сети передаётся оно, а не имя, поэтому его нельзя менять, когда данные уже есть.',
     },
     lessons: ['protocol-buffers', 'choosing-a-protocol'],
   },
@@ -595,7 +595,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'The five bytes before each gRPC message in the body: one flags byte (compressed? trailers?) and four bytes of length.',
       ru: 'Пять байтов перед каждым сообщением gRPC в теле: байт флагов (сжато ли, трейлеры ли) и четыре байта длины.',
     },
-    lessons: ['how-a-request-travels', 'rest', 'grpc', 'grpc-in-the-browser', 'socket-io', 'rest-gateway', 'choosing-a-protocol'],
+    lessons: ['how-a-request-travels', 'grpc', 'grpc-in-the-browser', 'rest-gateway', 'choosing-a-protocol'],
   },
   {
     id: 'metadata',

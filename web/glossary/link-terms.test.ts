@@ -80,5 +80,6 @@ describe('glossary terms in a lesson’s text', () => {
       expect(html).not.toMatch(/<code>[^<]*<a href="\/\w\w\/glossary/);
       expect(html).not.toMatch(/<h[1-6][^>]*>[^<]*<a href="\/\w\w\/glossary/);
     }
-  });
+    // stemming every word of a whole lesson twice: ~4 s alone, more beside other test files on two cores
+  }, 30_000);
 });

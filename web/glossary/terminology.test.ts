@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GLOSSARY } from './glossary-terms.ts';
+import { HOUSE_WORDS } from './house-words.ts';
 import { findWrongTerms } from './wrong-terms.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -17,6 +18,8 @@ function sourceFiles(dir: string): string[] {
 
 // The glossary names the ruled-out variants on purpose, and the stemmer's comments show its examples.
 const QUOTES_VARIANTS = [join(ROOT, 'web', 'glossary'), join(ROOT, 'web', 'text', 'word-stem.ts')];
+// The glossary's terms and the house words of web/glossary/house-words.ts, held to the same rule.
+const RULES = [...GLOSSARY, ...HOUSE_WORDS];
 const uiFiles = ['web', 'server', 'contracts']
   .flatMap((dir) => sourceFiles(join(ROOT, dir)))
   .filter((file) => !QUOTES_VARIANTS.some((quoting) => file.startsWith(quoting)));
@@ -25,8 +28,9 @@ const lessonDirs = readdirSync(join(ROOT, 'lessons'), { withFileTypes: true })
   .map((entry) => join(ROOT, 'lessons', entry.name));
 
 function report(file: string, lang: 'ru' | 'en'): string[] {
-  return findWrongTerms(readFileSync(file, 'utf8'), lang, GLOSSARY).map(
-    (hit) => `${relative(ROOT, file)}:${hit.line} «${hit.found}» — write «${lang === 'ru' ? hit.term.ru : hit.term.en}» (glossary: ${hit.term.id})`,
+  return findWrongTerms(readFileSync(file, 'utf8'), lang, RULES).map(
+    (hit) =>
+      `${relative(ROOT, file)}:${hit.line} «${hit.found}» — write «${lang === 'ru' ? hit.term.ru : hit.term.en}» (${GLOSSARY.includes(hit.term as (typeof GLOSSARY)[number]) ? 'glossary' : 'house-words'}: ${hit.term.id})`,
   );
 }
 
@@ -59,5 +63,18 @@ describe('one term per thing, as the glossary says (web/glossary/glossary-terms.
       ['кеширование', 'caching'],
     ]);
     expect(findWrongTerms('строго по порядку, полезная нагрузка', 'ru', GLOSSARY)).toEqual([]);
+  });
+
+  it("catches the house words' calques and second names, and not their neighbours", () => {
+    const hits = findWrongTerms('Что на проводе? Поменяйте почту, строка состояния, чанком, продюсеры, дашборда.', 'ru', HOUSE_WORDS);
+    expect(hits.map((hit) => [hit.found, hit.term.id])).toEqual([
+      ['на проводе', 'on-the-wire'],
+      ['почту', 'email'],
+      ['строка состояния', 'status-line'],
+      ['чанком', 'chunk'],
+      ['продюсеры', 'producer'],
+      ['дашборда', 'dashboard'],
+    ]);
+    expect(findWrongTerms('почтовый ящик, почти всё, журнал Kafka, в канале, по сети', 'ru', HOUSE_WORDS)).toEqual([]);
   });
 });

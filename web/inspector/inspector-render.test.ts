@@ -60,7 +60,7 @@ describe('<Inspector>', () => {
     const store = storeWith('curl-keep-alive');
     const conn = store.connections()[0].connection.id;
     const html = render(store, 'ru', { conn, index: 0 });
-    expect(html).toContain('Что прошло по проводу');
+    expect(html).toContain('Что прошло по сети');
     expect(html).toContain('GET /hello HTTP/1.1');
     expect(html).not.toContain('GET /users/1 HTTP/1.1</span>');
     expect(html).toContain('Строка запроса');

@@ -132,7 +132,7 @@ const en = {
 export type InspectorStrings = typeof en;
 
 const ru: InspectorStrings = {
-  title: 'Что прошло по проводу',
+  title: 'Что прошло по сети',
   record: 'Запись',
   recordHint: 'Записывать байты ваших запросов',
   clear: 'Очистить',

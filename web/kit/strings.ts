@@ -36,7 +36,7 @@ export const appStrings = {
   },
   ru: {
     appName: 'Wirelab',
-    tagline: 'Что на самом деле идёт по проводу',
+    tagline: 'Что на самом деле идёт по сети',
     lessons: 'Уроки',
     courseMap: 'Карта курса',
     compareLab: 'Сравнить протоколы',

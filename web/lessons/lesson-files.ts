@@ -6,6 +6,7 @@ import { readLessonHeadline } from './lesson-summary.ts';
 import type { LessonIndexEntry, LessonSummaries } from './lesson-types.ts';
 import { lessonSlug } from './lesson-slug.ts';
 import { lessonInterviewQuestions } from './lesson-interview.ts';
+import { typesetRussian } from './typography-ru.ts';
 
 /** A lesson folder as it lies on disk (node only: the build and the format test read it). */
 export interface LessonFolder {
@@ -80,7 +81,7 @@ export function buildLessonSummaries(folders: LessonFolder[]): LessonSummaries {
   const summaries: LessonSummaries = {};
   for (const lesson of folders) {
     if (lesson.lessonJson === null || lesson.markdown.en === null || lesson.markdown.ru === null) continue;
-    summaries[lesson.slug] = { en: readLessonHeadline(lesson.markdown.en).summary, ru: readLessonHeadline(lesson.markdown.ru).summary };
+    summaries[lesson.slug] = { en: readLessonHeadline(lesson.markdown.en).summary, ru: readLessonHeadline(typesetRussian(lesson.markdown.ru)).summary };
   }
   return summaries;
 }

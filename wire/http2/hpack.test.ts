@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeConnection } from '../decode-connection.ts';
 import { readFixture } from '../fixtures/read-fixture.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
+import { wireErrorText } from '../node-text.ts';
 import type { WireNode } from '../types.ts';
 import { HpackDecoder } from './hpack.ts';
 import { decodeHuffman } from './huffman.ts';
@@ -205,6 +206,16 @@ describe('HPACK decoder, RFC 7541 Appendix C', () => {
     const never = decoder.decodeBlock(fromHex('1008 7061 7373 776f 7264 0673 6563 7265 74'), contiguousOffsets(0));
     expect(never.fields[0]).toMatchObject({ name: 'password', value: 'secret', representation: 'literal-never-indexed' });
     expect(decoder.tableEntries).toBe(4);
+  });
+
+  it('flags a table size update after a field of the same block (RFC 7541 §4.2), not one at its start', () => {
+    // :method GET (82), then a size update to 256 (3f e1 01), then :path / (84)
+    const late = new HpackDecoder().decodeBlock(fromHex('82 3fe101 84'), contiguousOffsets(0));
+    expect(late.nodes.map((node) => node.error)).toEqual([undefined, 'table-size-update-after-field', undefined]);
+    expect(late.fields.map((field) => field.name)).toEqual([':method', ':path']);
+    expect(wireErrorText('table-size-update-after-field', 'en')).toContain('RFC 7541 §4.2');
+    const early = new HpackDecoder().decodeBlock(fromHex('3fe101 82 84'), contiguousOffsets(0));
+    expect(early.nodes.map((node) => node.error)).toEqual([undefined, undefined, undefined]);
   });
 
   it('says what is wrong with a broken block and keeps what it read', () => {

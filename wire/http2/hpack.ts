@@ -144,7 +144,7 @@ export class HpackDecoder {
         first & 0x80
           ? this.indexedField(reader, offsets, start)
           : (first & 0xe0) === 0x20
-            ? this.tableSizeUpdate(reader, offsets, start)
+            ? this.tableSizeUpdate(reader, offsets, start, fields.length > 0)
             : this.literalField(reader, offsets, start, first);
       if ('error' in step) return fail(step.error, start, step.label, step.labelRu);
       if (step.field) fields.push(step.field);
@@ -187,7 +187,7 @@ export class HpackDecoder {
   }
 
   /** `001xxxxx`: a new size of the dynamic table (§6.3). */
-  private tableSizeUpdate(reader: BlockReader, offsets: PayloadOffsets, start: number): BlockStep {
+  private tableSizeUpdate(reader: BlockReader, offsets: PayloadOffsets, start: number, afterField: boolean): BlockStep {
     const size = reader.integer(5);
     if (size === undefined) return stepError('truncated-integer', 'Table size update: the size is cut short', 'Изменение размера таблицы: размер оборван');
     if (size > this.tableSizeLimit) {
@@ -197,7 +197,7 @@ export class HpackDecoder {
         `Изменение размера таблицы до ${bytesRu(size)}: больше разрешённых декодером ${bytesRu(this.tableSizeLimit)} (SETTINGS_HEADER_TABLE_SIZE), ошибка декодирования`,
       );
     }
-    const node = ru(
+    const node: WireNode = ru(
       {
         kind: 'hpack-table-size-update',
         label: '001····· dynamic table size update',
@@ -207,6 +207,9 @@ export class HpackDecoder {
       '001····· изменение размера динамической таблицы',
       bytesRu(size),
     );
+    // RFC 7541 §4.2: a size update must open the block; after a field it is a decoding error.
+    // Flagged on its node; the table still follows it, as the encoder meant.
+    if (afterField) node.error = 'table-size-update-after-field';
     this.maxSize = size;
     this.evict();
     return { node };

@@ -184,6 +184,9 @@ describe('decodeMqttPackets', () => {
     expect(errorOf(connectWith('MQTX', 4, 0x02, str('id')), 'protocol-name')).toBe('mqtt-protocol-name');
     expect(text(errorOf(connectWith('MQTX', 4, 0x02, str('id')), 'protocol-name'))).toContain('MQTT-3.1.2-1');
     expect(errorOf(connectWith('MQTT', 7, 0x02, str('id')), 'protocol-level')).toBe('mqtt-protocol-level');
+    // level 3 is MQTT 3.1, whose name is "MQIsdp": "MQTT" there is neither version's CONNECT
+    expect(errorOf(connectWith('MQTT', 3, 0x02, str('id')), 'protocol-name')).toBe('mqtt-protocol-name');
+    expect(errorOf(connectWith('MQIsdp', 3, 0x02, str('id')), 'protocol-name')).toBeUndefined();
     expect(text('mqtt-protocol-level')).toContain('MQTT-3.1.2-2');
     expect(errorOf(connectWith('MQTT', 4, 0x00, str('')), 'client-id')).toBe('mqtt-empty-client-id');
     expect(errorOf(connectWith('MQTT', 4, 0x02, str('')), 'client-id')).toBeUndefined();
@@ -198,6 +201,10 @@ describe('decodeMqttPackets', () => {
     // CONNACK
     expect(errorOf([0x20, 0x02, 0x00, 0x09], 'return-code')).toBe('mqtt-connack-code');
     expect(errorOf([0x20, 0x02, 0x02, 0x00], 'connack-flags')).toBe('mqtt-connack-flags');
+    // a refusal with session present set (MQTT-3.2.2-4); an acceptance with it is fine
+    expect(errorOf([0x20, 0x02, 0x01, 0x05], 'connack-flags')).toBe('mqtt-connack-refused-session');
+    expect(text('mqtt-connack-refused-session')).toContain('MQTT-3.2.2-4');
+    expect(errorOf([0x20, 0x02, 0x01, 0x00], 'connack-flags')).toBeUndefined();
     // PUBLISH
     expect(errorOf([0x30, 0x05, ...str('a/#')], 'topic')).toBe('mqtt-topic-wildcard');
     expect(errorOf([0x30, 0x05, ...str('a/+')], 'topic')).toBe('mqtt-topic-wildcard');

@@ -369,6 +369,8 @@ function decodeConnack(reader: BodyReader, fields: MqttPacketFields): DecodedBod
     ),
   );
   reader.at++;
+  // a refusal starts no session, so it cannot say one is present (MQTT-3.2.2-4)
+  if (code !== 0 && ack & 1 && !nodes[0].error) nodes[0].error = 'mqtt-connack-refused-session';
   return { nodes, summary: `${code} ${meaning.en}`, summaryRu: `${code} ${meaning.ru}` };
 }
 
@@ -528,8 +530,8 @@ function decodeConnect(reader: BodyReader, fields: MqttPacketFields): DecodedBod
   if (level === undefined) return { nodes: [...nodes, reader.short('protocol-level', 'protocol level')], ...NO_SUMMARY };
   fields.level = level;
   const known = VERSION_OF_LEVEL[level];
-  // 3.1.1 (and 5) say "MQTT", 3.1 said "MQIsdp" (some 3.1 clients send "MQTT"); at another level, either.
-  const names = level === 3 ? ['MQIsdp', 'MQTT'] : level === 4 || level === 5 ? ['MQTT'] : ['MQTT', 'MQIsdp'];
+  // 3.1.1 (and 5) say "MQTT", 3.1 said "MQIsdp": "MQTT" at level 3 is neither (issue 39); at another level, either.
+  const names = level === 3 ? ['MQIsdp'] : level === 4 || level === 5 ? ['MQTT'] : ['MQTT', 'MQIsdp'];
   if (protocol.text !== undefined && !protocol.node.error && !names.includes(protocol.text)) protocol.node.error = 'mqtt-protocol-name';
   const version = known ?? (level === 5 ? 'MQTT 5' : 'unknown');
   nodes.push(

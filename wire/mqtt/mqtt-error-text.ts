@@ -36,6 +36,10 @@ export const MQTT_ERROR_TEXT: Readonly<Record<string, Bilingual>> = {
     en: 'SUBACK return codes are 0x00, 0x01, 0x02 and 0x80 only (MQTT-3.9.3-2)',
     ru: 'коды ответа SUBACK — только 0x00, 0x01, 0x02 и 0x80 (MQTT-3.9.3-2)',
   },
+  'mqtt-connack-refused-session': {
+    en: 'a CONNACK with a non-zero return code must have session present 0 (MQTT-3.2.2-4)',
+    ru: 'в CONNACK с ненулевым кодом ответа флаг «сессия уже есть» должен быть 0 (MQTT-3.2.2-4)',
+  },
   'mqtt-connack-code': { en: 'CONNACK return codes 6 to 255 are reserved (§3.2.2.3)', ru: 'коды ответа CONNACK от 6 до 255 зарезервированы (§3.2.2.3)' },
   'mqtt-connack-flags': {
     en: 'bits 7 to 1 of the acknowledge flags are reserved and must be 0 (§3.2.2.1)',

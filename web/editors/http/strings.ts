@@ -63,7 +63,7 @@ export const httpEditorStrings = {
     body: 'Тело',
     noBody: 'Тела нет',
     bodyBytes: (bytes: string) => `тело ${bytes}`,
-    wireBytes: (bytes: string) => `${bytes} по проводу`,
+    wireBytes: (bytes: string) => `${bytes} по сети`,
     wireTitle: 'Весь ответ в том виде, в каком он прошёл по соединению: строка статуса, заголовки и тело',
     problem: 'Problem details (RFC 9457): сервер объясняет, что пошло не так',
     redirectHidden:

@@ -105,7 +105,7 @@ export function serveRunner(
       send({
         type: 'error',
         reason: 'internal',
-        message: { en: 'The runner failed; see the server log.', ru: 'Раннер дал сбой; подробности — в журнале сервера.' },
+        message: { en: 'The runner failed; see the server log.', ru: 'Раннер дал сбой; подробности — в логах сервера.' },
       });
     }
   });

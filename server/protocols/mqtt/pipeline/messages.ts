@@ -110,5 +110,5 @@ export const pipelineMessages = {
     en: `Reconnected by itself after losing its connection (${reason.en}): its persistent session kept the orders, and whatever it had not acknowledged came again.`,
     ru: `Переподключился сам после потери соединения (${reason.ru}): постоянная сессия сохранила заказы, а неподтверждённые пришли снова.`,
   }),
-  internal: (): Bilingual => ({ en: 'The lab failed; see the server log.', ru: 'Лаборатория дала сбой; подробности — в журнале сервера.' }),
+  internal: (): Bilingual => ({ en: 'The lab failed; see the server log.', ru: 'Лаборатория дала сбой; подробности — в логах сервера.' }),
 };
