@@ -14,7 +14,8 @@ const FOLDERS = ['server', 'web', 'bench', 'contracts', 'shared'];
 /** Parses every source file of these folders: a few seconds on an idle machine, more on a busy one. */
 const WHOLE_TREE_TIMEOUT_MS = 60_000;
 
-const OWN_SERVER_MOVE = "the check kit's own clients write their gRPC envelope and WebSocket frames by hand: to use wire/grpc and wire/websocket next (issue 34)";
+const OWN_SERVER_MOVE =
+  "the check kit's own clients write their gRPC envelope and WebSocket frames by hand: to use wire/grpc and wire/websocket next (issue 34)";
 
 /** "file rule" → why that file still has that shape. */
 const STILL_OUTSIDE: Record<string, string> = {

@@ -152,7 +152,11 @@ describe('the byte tap', () => {
     );
     await aliceCapture.waitFor(() => aliceCapture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('alice')));
     // Bob's own request afterwards proves his channel is live while it shows nothing of Alice.
-    await rawExchange(server.port, `GET /nowhere?bob HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${bob}\r\nConnection: close\r\n\r\n`, 'Nothing is served');
+    await rawExchange(
+      server.port,
+      `GET /nowhere?bob HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wirelab_session=${bob}\r\nConnection: close\r\n\r\n`,
+      'Nothing is served',
+    );
     await bobCapture.waitFor(() => bobCapture.chunks().some((c) => Buffer.from(c.data, 'base64').includes('bob')));
     const bobSaw = bobCapture
       .chunks()
