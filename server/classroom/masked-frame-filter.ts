@@ -1,6 +1,8 @@
+import { type FrameHead, frameHeadLength, maskKeyOf, readFrameHead } from '../../wire/websocket/frame-head.ts';
+
 const STAR = 0x2a;
-/** RFC 6455 §5.2: RSV1, set on a compressed message (permessage-deflate) */
-const RSV1 = 0x40;
+/** An unmasked frame's payload is XORed with nothing. */
+const NO_MASK = [0, 0, 0, 0];
 
 /** Finds what to blank in a stream of payload bytes (offsets into the bytes it is given). */
 export interface PayloadScanner {
@@ -14,15 +16,17 @@ export interface PayloadScanner {
  * the blanked bytes again with the frame's own key, so the follower's inspector unmasks `*`
  * where the secret was and every other byte is the one captured.
  *
- * A compressed frame (RSV1) cannot be searched: its whole payload is blanked. Wirelab's
+ * The frame heads are read by wire/websocket/frame-head.ts. A compressed frame (RSV1, set on a
+ * permessage-deflate message) cannot be searched: its whole payload is blanked. Wirelab's
  * endpoints do not offer compression; this is for a server that one day does.
  */
 export class MaskedFrameFilter {
-  private header: number[] = [];
-  private headerNeeded = 2;
+  /** the bytes of the frame head being read (2 to 14) */
+  private head: number[] = [];
+  private headNeeded = 2;
   private payloadLeft = 0;
   private payloadSeen = 0;
-  private mask = [0, 0, 0, 0];
+  private mask: ArrayLike<number> = NO_MASK;
   private compressed = false;
 
   constructor(private readonly scanner: PayloadScanner) {}
@@ -43,9 +47,9 @@ export class MaskedFrameFilter {
         unmasked += String.fromCharCode(data[index] ^ key);
         continue;
       }
-      this.header.push(data[index]);
-      if (this.header.length === 2) this.headerNeeded = headerLength(this.header);
-      if (this.header.length === this.headerNeeded) this.startPayload();
+      this.head.push(data[index]);
+      if (this.head.length === 2) this.headNeeded = frameHeadLength(this.head[1]);
+      if (this.head.length === this.headNeeded) this.startPayload();
     }
     const ranges = this.scanner.find(unmasked);
     if (ranges.length === 0 && opaque.length === 0) return data;
@@ -58,30 +62,15 @@ export class MaskedFrameFilter {
   }
 
   private startPayload(): void {
-    const [first, second] = this.header;
-    const masked = (second & 0x80) !== 0;
-    const short = second & 0x7f;
-    let length = short;
-    let at = 2;
-    if (short === 126) {
-      length = (this.header[2] << 8) | this.header[3];
-      at = 4;
-    } else if (short === 127) {
-      // 2^53 is far beyond anything a connection carries; the high bytes only count as large
-      length = this.header.slice(2, 10).reduce((sum, byte) => sum * 256 + byte, 0);
-      at = 10;
-    }
-    this.mask = masked ? this.header.slice(at, at + 4) : [0, 0, 0, 0];
-    this.compressed = (first & RSV1) !== 0;
-    this.payloadLeft = length;
+    const bytes = Uint8Array.from(this.head);
+    // (never null: the head has all its bytes)
+    const head = readFrameHead(bytes, 0) as FrameHead;
+    this.mask = maskKeyOf(bytes, 0, head) ?? NO_MASK;
+    this.compressed = head.rsv1;
+    // a 64-bit length past 2^53 is far beyond anything a connection carries: it only counts as large
+    this.payloadLeft = head.length;
     this.payloadSeen = 0;
-    this.header = [];
-    this.headerNeeded = 2;
+    this.head = [];
+    this.headNeeded = 2;
   }
-}
-
-function headerLength([, second]: number[]): number {
-  const short = second & 0x7f;
-  const extended = short === 126 ? 2 : short === 127 ? 8 : 0;
-  return 2 + extended + ((second & 0x80) !== 0 ? 4 : 0);
 }

@@ -3,7 +3,7 @@ import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { findTapSocket, TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
-import { Http1RequestFramer } from '../tap/http1-request-framer.ts';
+import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';

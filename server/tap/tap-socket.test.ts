@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { createServer, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Http1RequestFramer } from './http1-request-framer.ts';
+import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import { PACED_READ_LIMIT, TapSocket } from './tap-socket.ts';
 
 const opened: Socket[] = [];

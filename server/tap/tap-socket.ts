@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import type { FramedPiece, Http1RequestFramer } from './http1-request-framer.ts';
+import type { FramedPiece, Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 
 /** Receives every byte that crosses a tapped connection, in both directions. */
 export interface TapObserver {

@@ -1,4 +1,4 @@
-import { type FramedPiece, Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
+import { type FramedPiece, Http1RequestFramer, UNFRAMED } from '../../wire/http1/http1-request-framer.ts';
 import { clientAddress } from '../limits/address-budget.ts';
 import type { TapObserver, TapSocket } from './tap-socket.ts';
 import type { CapturedChunk, ConnectionInfo, Direction, UnrecordedReason } from './capture-types.ts';

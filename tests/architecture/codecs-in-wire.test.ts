@@ -22,8 +22,6 @@ const STILL_OUTSIDE: Record<string, string> = {
   'server/own-server/grpc-client.ts envelope-length': OWN_SERVER_MOVE,
   'server/own-server/websocket-client.ts frame-codec-name': OWN_SERVER_MOVE,
   'server/own-server/websocket-client.ts websocket-length': OWN_SERVER_MOVE,
-  'server/classroom/masked-frame-filter.ts websocket-length':
-    "reads WebSocket frame heads to hide a relayed session's masked frames; the classroom's folder: to use wire/websocket next",
   'server/classroom/relay-envelope.ts frame-codec-name': "the classroom relay's own envelope between its instances, not a public format",
   'server/scale/chat-relay.ts frame-codec-name': "a chat room's message as the instances relay it over Redis, our own JSON, not a public format",
   'server/protocols/mqtt/client-packet-rules.ts topic-rules':

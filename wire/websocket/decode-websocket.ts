@@ -5,6 +5,7 @@ import type { ByteStream } from '../stream-assembler.ts';
 import type { ByteRange, DecodedConnection, HttpExchange, MaskedPayload, WireMessage, WireNode } from '../types.ts';
 import { ru, ruSummary } from '../node-text.ts';
 import { closeCodeName, closeCodeText, isSendableCloseCode } from './close-codes.ts';
+import { type FrameHead, readFrameHead } from './frame-head.ts';
 import { annotateHandshake, readWebSocketHandshake, type WebSocketHandshake } from './websocket-handshake.ts';
 
 /** RFC 6455 §5.2 opcodes; 0x3–0x7 and 0xB–0xF are reserved. */
@@ -114,7 +115,7 @@ export function readWebSocketFrames(stream: ByteStream, start: number, options: 
   let closed = false;
   let position = start;
   while (position < segmentEnd) {
-    const header = readHeader(bytes, position - base);
+    const header = readFrameHead(bytes, position - base);
     if (!header || position + header.headerLength + header.length > segmentEnd) {
       const wanted = header ? header.headerLength + header.length : undefined;
       const truncated = !isLastSegment || stream.ended;
@@ -167,57 +168,7 @@ export function readWebSocketFrames(stream: ByteStream, start: number, options: 
   return { frames, messages, notes };
 }
 
-interface FrameHeader {
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: number;
-  masked: boolean;
-  length7: number;
-  length: number;
-  lengthBits: 7 | 16 | 64;
-  headerLength: number;
-  /** the 64-bit length had its most significant bit set, or does not fit a JS number exactly */
-  lengthTooLarge: boolean;
-}
-
-/** The frame header at `at`, or null while its bytes are incomplete. */
-function readHeader(bytes: Uint8Array, at: number): FrameHeader | null {
-  if (bytes.length - at < 2) return null;
-  const b0 = bytes[at];
-  const b1 = bytes[at + 1];
-  const masked = (b1 & 0x80) !== 0;
-  const length7 = b1 & 0x7f;
-  const lengthBits: 7 | 16 | 64 = length7 === 126 ? 16 : length7 === 127 ? 64 : 7;
-  const lengthBytes = lengthBits === 16 ? 2 : lengthBits === 64 ? 8 : 0;
-  const headerLength = 2 + lengthBytes + (masked ? 4 : 0);
-  if (bytes.length - at < headerLength) return null;
-  let length = length7;
-  let lengthTooLarge = false;
-  if (lengthBits === 16) length = (bytes[at + 2] << 8) | bytes[at + 3];
-  if (lengthBits === 64) {
-    const high = ((bytes[at + 2] << 24) | (bytes[at + 3] << 16) | (bytes[at + 4] << 8) | bytes[at + 5]) >>> 0;
-    const low = ((bytes[at + 6] << 24) | (bytes[at + 7] << 16) | (bytes[at + 8] << 8) | bytes[at + 9]) >>> 0;
-    lengthTooLarge = high >= 0x200000;
-    length = high * 2 ** 32 + low;
-  }
-  return {
-    fin: (b0 & 0x80) !== 0,
-    rsv1: (b0 & 0x40) !== 0,
-    rsv2: (b0 & 0x20) !== 0,
-    rsv3: (b0 & 0x10) !== 0,
-    opcode: b0 & 0x0f,
-    masked,
-    length7,
-    length,
-    lengthBits,
-    headerLength,
-    lengthTooLarge,
-  };
-}
-
-function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, position: number, header: FrameHeader, options: ReadFramesOptions): WebSocketFrame {
+function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, position: number, header: FrameHead, options: ReadFramesOptions): WebSocketFrame {
   const local = position - base;
   const { fin, rsv1, rsv2, rsv3, opcode, masked, length, lengthBits, headerLength, length7 } = header;
   const name = opcodeName(opcode);

@@ -1,7 +1,14 @@
+import { joinBytes, latin1 } from './http1-bytes.ts';
+
 /**
- * Where each HTTP/1.1 request starts and ends in a connection's inbound bytes, so the tap can
- * give every exchange of a keep-alive connection to the session of its own request (two
- * sessions' requests on one connection: a proxy that reuses its upstream connections).
+ * Where each HTTP/1.1 request starts and ends in a connection's inbound bytes, as they arrive, so
+ * the byte tap (server/tap/) can give every exchange of a keep-alive connection to the session of
+ * its own request (two sessions' requests on one connection: a proxy that reuses its upstream
+ * connections), and the pace (server/limits/) can cut a connection's input by request.
+ *
+ * Not http1-message-reader.ts: that one reads a whole recorded stream again on every call and
+ * builds the inspector's tree of every field; this one runs for every live request, recorded or
+ * not, keeps its place between chunks and turns at most four header lines into text.
  *
  * It frames, it does not validate: Node's parser reads the same bytes and refuses what is
  * malformed (and closes the connection). Request n here is the n-th request Node announces.
@@ -34,7 +41,7 @@ interface Head {
   /** bytes of this head so far, empty lines before its request line included */
   bytes: number;
   /** the start of a line whose end has not arrived yet (copies: rare, and bounded by HEAD_LIMIT) */
-  partial: Buffer[];
+  partial: Uint8Array[];
   /** the request line has come */
   started: boolean;
   /** "METHOD target", as Node announces the request (null unless the framer keeps request lines) */
@@ -121,7 +128,7 @@ export class Http1RequestFramer {
   }
 
   /** Cuts a chunk of inbound bytes into pieces, each of one request. */
-  push(chunk: Buffer): FramedPiece[] {
+  push(chunk: Uint8Array): FramedPiece[] {
     const pieces: FramedPiece[] = [];
     let at = 0;
     while (at < chunk.length) {
@@ -136,7 +143,7 @@ export class Http1RequestFramer {
   }
 
   /** Reads what the current phase takes from chunk[at…]; returns how many bytes. */
-  private step(chunk: Buffer, at: number): number {
+  private step(chunk: Uint8Array, at: number): number {
     const phase = this.phase;
     switch (phase.kind) {
       case 'tunnel':
@@ -171,14 +178,15 @@ export class Http1RequestFramer {
    * Reads whole lines of the head up to the empty line that ends it. Only the head is read: a
    * chunk that holds a head and 64 KiB of body stops at the head's end.
    */
-  private readHead(head: Head, chunk: Buffer, at: number): number {
+  private readHead(head: Head, chunk: Uint8Array, at: number): number {
     // A head past the limit is given up on where the limit falls (no head Node accepts is that long).
     const window = Math.min(chunk.length, at + Math.max(0, HEAD_LIMIT + 4 - head.bytes));
     let from = at;
     while (from < window) {
       const newline = chunk.indexOf(LF, from);
       if (newline === -1 || newline >= window) {
-        head.partial.push(Buffer.from(chunk.subarray(from, window)));
+        // a copy: the caller may reuse its chunk's memory once push returns
+        head.partial.push(new Uint8Array(chunk.subarray(from, window)));
         head.bytes += window - from;
         if (head.bytes > HEAD_LIMIT) this.phase = { kind: 'lost' };
         return window - at;
@@ -189,7 +197,7 @@ export class Http1RequestFramer {
       let end = newline;
       if (head.partial.length > 0) {
         head.partial.push(chunk.subarray(from, newline));
-        line = Buffer.concat(head.partial);
+        line = joinBytes(head.partial);
         head.partial = [];
         start = 0;
         end = line.length;
@@ -248,7 +256,7 @@ export class Http1RequestFramer {
 }
 
 /** "METHOD target" of a request line ("GET /x HTTP/1.1" → "GET /x"), as Node's request names them. */
-function requestLineOf(line: Buffer, start: number, end: number): string {
+function requestLineOf(line: Uint8Array, start: number, end: number): string {
   const afterMethod = line.indexOf(SPACE, start);
   // No target: a line Node refuses; it matches no request Node announces.
   if (afterMethod === -1 || afterMethod >= end) return `${latin1(line, start, end)} undefined`;
@@ -256,12 +264,12 @@ function requestLineOf(line: Buffer, start: number, end: number): string {
   return latin1(line, start, afterTarget === -1 || afterTarget >= end ? end : afterTarget);
 }
 
-const CONNECT = Buffer.from('CONNECT', 'latin1');
+const CONNECT = [0x43, 0x4f, 0x4e, 0x4e, 0x45, 0x43, 0x54]; // "CONNECT"
 
 /** Is the method of this request line CONNECT? */
-function isConnect(line: Buffer, start: number, end: number): boolean {
-  if (end - start < 7 || (end - start > 7 && line[start + 7] !== SPACE)) return false;
-  return line.compare(CONNECT, 0, 7, start, start + 7) === 0;
+function isConnect(line: Uint8Array, start: number, end: number): boolean {
+  if (end - start < CONNECT.length || (end - start > CONNECT.length && line[start + CONNECT.length] !== SPACE)) return false;
+  return CONNECT.every((byte, i) => line[start + i] === byte);
 }
 
 /** The first letter (lower case) of the header names of each length that decide where a request ends. */
@@ -279,7 +287,7 @@ const FIRST_LETTER_OF: Record<number, number> = {
  * Notes what a header line says about where its request ends. Names Node accepts are tokens (no
  * spaces inside), so only the lengths of the four names that matter are turned into text.
  */
-function readHeaderLine(head: Head, line: Buffer, start: number, end: number): void {
+function readHeaderLine(head: Head, line: Uint8Array, start: number, end: number): void {
   let nameStart = start;
   while (nameStart < end && (line[nameStart] === SPACE || line[nameStart] === TAB)) nameStart += 1;
   // Most lines (host, accept…, user-agent, cookie) are passed over by their first letter alone.
@@ -309,8 +317,4 @@ function readHeaderLine(head: Head, line: Buffer, start: number, end: number): v
         .trim()
         .toLowerCase() === 'chunked';
   }
-}
-
-function latin1(chunk: Uint8Array, start: number, end: number): string {
-  return Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start).toString('latin1');
 }

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { latin1 } from './http1-bytes.ts';
 import { Http1RequestFramer, UNFRAMED } from './http1-request-framer.ts';
+
+/** The text's characters (all below U+0100) as bytes, a plain Uint8Array as a browser has. */
+const bytesOf = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
 
 /** Feeds the chunks and returns, per request, the bytes the framer gave it. */
 function frame(chunks: string[], framer = new Http1RequestFramer()): Map<number, string> {
   const requests = new Map<number, string>();
   for (const text of chunks) {
-    const chunk = Buffer.from(text, 'latin1');
+    const chunk = bytesOf(text);
     let at = 0;
     for (const piece of framer.push(chunk)) {
-      requests.set(piece.request, (requests.get(piece.request) ?? '') + chunk.subarray(at, at + piece.length).toString('latin1'));
+      requests.set(piece.request, (requests.get(piece.request) ?? '') + latin1(chunk, at, at + piece.length));
       at += piece.length;
     }
     expect(at).toBe(chunk.length);
@@ -86,5 +90,22 @@ describe('Http1RequestFramer', () => {
     expect(framer.findRequest('GET /a', 0)).toBeNull();
     // a method that only starts like CONNECT is no tunnel
     expect([...frame(['CONNECTX / HTTP/1.1\r\n\r\n' + get('/b')], new Http1RequestFramer(false)).values()]).toHaveLength(2);
+  });
+
+  it('names requests by their method and target byte for byte, 0x80-0x9F included, as Node does', () => {
+    // Node's parser gives a raw target as latin1 ("/\x85"); windows-1252 would make it "/…" and match nothing.
+    const framer = new Http1RequestFramer();
+    frame(['GET /\x85\x9f\xff HTTP/1.1\r\nHost: x\r\n', '\r\n', get('/b')], framer);
+    expect(framer.findRequest('GET /\x85\x9f\xff', 0)).toBe(0);
+    expect(framer.findRequest('GET /b', 0)).toBe(1);
+  });
+
+  it('keeps a partial line it was given, though the caller reuses the memory of its chunk', () => {
+    const framer = new Http1RequestFramer();
+    const memory = bytesOf('GET /first-half');
+    framer.push(memory);
+    memory.fill(0x78);
+    framer.push(bytesOf(' HTTP/1.1\r\n\r\n'));
+    expect(framer.findRequest('GET /first-half', 0)).toBe(0);
   });
 });
