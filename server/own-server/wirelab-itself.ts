@@ -97,7 +97,8 @@ export function answersAsWirelab(open: () => Socket): Promise<boolean> {
       resolve(is);
     };
     const timer = setTimeout(() => done(false), WHOAMI_TIMEOUT_MS);
-    socket.once('connect', () => socket.write(`GET ${WHOAMI_PATH} HTTP/1.1\r\nHost: wirelab\r\n${NONCE_HEADER}: ${nonce}\r\nConnection: close\r\n\r\n`));
+    // Host: localhost, a name every Wirelab answers to (listener/host-check.ts), whatever the forwarder's name
+    socket.once('connect', () => socket.write(`GET ${WHOAMI_PATH} HTTP/1.1\r\nHost: localhost\r\n${NONCE_HEADER}: ${nonce}\r\nConnection: close\r\n\r\n`));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       const head = received.toString('latin1');

@@ -37,13 +37,13 @@ afterAll(async () => {
 });
 
 const gate = () => server.app.onePort.gate!;
-const GET_USER = 'GET /api/v1/users/1 HTTP/1.1\r\nhost: x\r\naccept: application/json\r\n\r\n';
+const GET_USER = 'GET /api/v1/users/1 HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: application/json\r\n\r\n';
 
 /**
  * A POST whose body has not all come: its connection is inside a request, so Node's keep-alive
  * timeout (5 s) does not close it while paused — only the client closing it can.
  */
-const UNFINISHED_POST = 'POST /api/v1/users HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"name":';
+const UNFINISHED_POST = 'POST /api/v1/users HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"name":';
 
 /**
  * A raw connection from `from` that has sent `requests` (PIPELINED GETs unless told) in one

@@ -80,7 +80,7 @@ async function rawConnection(from: string, onAnswer: (connection: RawConnection)
   return connection;
 }
 
-const GET_USER = 'GET /api/v1/users/1 HTTP/1.1\r\nhost: x\r\naccept: application/json\r\n\r\n';
+const GET_USER = 'GET /api/v1/users/1 HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: application/json\r\n\r\n';
 
 describe('pacing per client address, before parsing', () => {
   it('pauses a flooding address instead of answering it request by request; a student elsewhere gets every answer', async () => {
@@ -138,7 +138,7 @@ describe('pacing per client address, before parsing', () => {
     const upload = await rawConnection(UPLOADER);
     const body = Buffer.alloc(4 * BYTES_PER_ADDRESS, 'x');
     // Connect's echo takes a body of up to 1 MiB: nothing refuses this one by its length
-    upload.socket.write(`POST /wirelab.lab.v1.LabService/Echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+    upload.socket.write(`POST /wirelab.lab.v1.LabService/Echo HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
     upload.socket.write(body);
     await vi.waitFor(() => expect(gate().pace(UPLOADER).paused).toBe(1), { timeout: 20_000 });
     // the request is not answered (nor refused): its body waits in the uploader's own buffers

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { GraphqlWsSpec, MqttSpec, SocketIoSpec, SseSpec } from '../../web/editors/as-code/spec.ts';
 import type { CapturedConnection, HttpExchange, WireMessage, WireNode } from '../../wire/types.ts';
-import { decodedConnections, headerValues, type CapturedWebSocket } from './as-code-capture.ts';
+import { carriesCurlToken, decodedConnections, headerValues, type CapturedWebSocket } from './as-code-capture.ts';
 import type { CaptureClient } from './capture-client.ts';
 
 // What the server received from the programs of the consoles (SSE, MQTT, GraphQL subscriptions,
@@ -29,7 +29,7 @@ export function sseDifferences(exchange: HttpExchange, spec: SseSpec, token: str
   if (exchange.request.method !== 'GET') differences.push(`method ${exchange.request.method}`);
   if (exchange.request.target !== spec.target) differences.push(`target ${exchange.request.target}, expected ${spec.target}`);
   if (!headerValues(exchange, 'accept').includes('text/event-stream')) differences.push(`Accept ${JSON.stringify(headerValues(exchange, 'accept'))}`);
-  if (!headerValues(exchange, 'x-wirelab-sandbox').includes(token)) differences.push('no curl token');
+  if (!carriesCurlToken(exchange, token)) differences.push('no curl token');
   if (exchange.response?.status !== 200) differences.push(`answered ${exchange.response?.status}`);
   return differences;
 }
@@ -92,7 +92,7 @@ export function graphqlWsDifferences(socket: CapturedWebSocket, spec: GraphqlWsS
       .includes('graphql-transport-ws')
   )
     differences.push('graphql-transport-ws not offered');
-  if (!headerValues(socket.exchange, 'x-wirelab-sandbox').includes(token)) differences.push('no curl token');
+  if (!carriesCurlToken(socket.exchange, token)) differences.push('no curl token');
   const messages = socket.sent.map((message) =>
     'text' in message ? (JSON.parse(message.text) as { type?: string; id?: string; payload?: Record<string, unknown> }) : {},
   );

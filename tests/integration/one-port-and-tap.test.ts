@@ -60,7 +60,8 @@ describe('one port for HTTP/1.1 and h2c', () => {
     expect(h1.status).toBe(200);
     const h2 = await h2Get(server.origin, '/_wirelab/session');
     expect(h2.status).toBe(200);
-    expect(JSON.parse(h2.body)).toHaveProperty('session');
+    // the session's public name, never its id (issue 35)
+    expect(JSON.parse(h2.body).name).toMatch(/^room\./);
   });
 
   it('speaks h2c to curl --http2-prior-knowledge and to nghttp', async () => {
@@ -121,8 +122,15 @@ describe('the byte tap', () => {
     const answer = await rawExchange(server.port, request, 'Nothing is served');
     await capture.waitFor(() => capture.connections().length > 0 && capture.bytes(capture.connections()[0].id, 'out').length >= answer.length);
     const [conn] = capture.connections();
-    expect(capture.bytes(conn.id, 'in').toString()).toBe(request);
-    expect(capture.bytes(conn.id, 'out').equals(answer)).toBe(true);
+    // every byte as it crossed, save the cookie's value, which no inspector is sent (issue 35): as many `*`
+    const blanked = request.replace(/(Cookie: )([^\r]*)/g, (_line, name: string, value: string) => name + '*'.repeat(value.length));
+    expect(capture.bytes(conn.id, 'in').toString()).toBe(blanked);
+    expect(capture.bytes(conn.id, 'in').length).toBe(Buffer.byteLength(request));
+    const out = capture.bytes(conn.id, 'out');
+    // the answer's curl token is a secret too: blanked in place, every other byte as sent
+    const curlToken = /"curlToken":"([^"]+)"/.exec(answer.toString('latin1'))?.[1];
+    expect(curlToken).toBeDefined();
+    expect(out.toString('latin1')).toBe(answer.toString('latin1').replace(curlToken!, '*'.repeat(curlToken!.length)));
     const chunks = capture.chunks();
     expect(chunks.every((c, i) => i === 0 || c.seq > chunks[i - 1].seq)).toBe(true);
     expect(chunks.every((c) => Math.abs(c.t - Date.now()) < 60_000)).toBe(true);
@@ -231,7 +239,7 @@ describe('shutdown', () => {
     await new Promise((resolve) => stream.on('response', resolve));
     await own.close();
     await ended;
-    expect(JSON.parse(body)).toHaveProperty('session');
+    expect(JSON.parse(body).name).toMatch(/^room\./);
     client.close();
   });
 });

@@ -660,6 +660,8 @@ export const GLOSSARY: GlossaryTerm[] = [
     ru: 'повторная попытка',
     alsoRu: ['повтор'],
     wrongRu: ['ретрай'],
+    // «ретранслятор» (a relay) shares the stem «ретра-»: another word, not the variant
+    allowRu: ['ретранслятор'],
     definition: {
       en: 'Sending a failed request again; safe for idempotent requests, and spaced out with exponential backoff so a struggling server is not flooded.',
       ru: 'Повторная отправка неудавшегося запроса; безопасна для идемпотентных запросов, а паузы растут по экспоненте, чтобы не завалить и без того перегруженный сервер.',
