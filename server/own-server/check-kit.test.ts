@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countOutcomes, summaryLine, summaryLineRu, type CheckResult } from '../../contracts/own-server/check-result.ts';
 import { printable, verdict, withTimeout } from './check-kit.ts';
-import { decodeFrames, encodeFrame, OPCODE } from './websocket-client.ts';
 import { frameMessage, grpcStatusFromHttp, unframeMessages } from './grpc-client.ts';
 
 const result = (outcome: CheckResult['outcome']): CheckResult => ({
@@ -39,24 +38,6 @@ describe('printable', () => {
     expect(printable(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\nпривет'))).toBe('GET / HTTP/1.1\nHost: x\n\nпривет');
     expect(printable(Buffer.from([0x81, 0x02, 0x68, 0xc3, 0x28]))).toBe('\\x81\\x02h\\xc3(');
     expect(printable('x'.repeat(10), 4)).toBe('xxxx… (10 B)');
-  });
-});
-
-describe('WebSocket frames', () => {
-  it('masks client frames and reads them back; splits a stream into whole frames', () => {
-    const masked = encodeFrame({ opcode: OPCODE.text, payload: Buffer.from('hello') });
-    expect(masked[0]).toBe(0x81);
-    expect(masked[1]).toBe(0x80 | 5);
-    expect(masked.subarray(6).equals(Buffer.from('hello'))).toBe(false);
-    const unmasked = encodeFrame({ fin: false, opcode: OPCODE.binary, payload: Buffer.alloc(300), masked: false });
-    expect([...unmasked.subarray(0, 4)]).toEqual([0x02, 126, 0x01, 0x2c]);
-    const { frames, rest } = decodeFrames(Buffer.concat([masked, unmasked, Buffer.from([0x88])]));
-    expect(frames.map((frame) => [frame.fin, frame.opcode, frame.payload.length])).toEqual([
-      [true, 1, 5],
-      [false, 2, 300],
-    ]);
-    expect(frames[0].payload.toString()).toBe('hello');
-    expect([...rest]).toEqual([0x88]);
   });
 });
 

@@ -7,6 +7,7 @@ import { connect, type ClientHttp2Session, type IncomingHttpHeaders, type Incomi
 import { hex, noteIfSilent, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedHttp2Stream } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
+import { encodeEnvelope, wholeEnvelopes } from '../../wire/grpc/envelope.ts';
 
 export interface GrpcAnswer {
   httpStatus: number;
@@ -24,25 +25,11 @@ export interface GrpcAnswer {
   got: string;
 }
 
-/** The gRPC message framing: a compressed flag, a 4-byte big-endian length, the message. */
-export function frameMessage(message: Uint8Array): Buffer {
-  const frame = Buffer.alloc(5 + message.length);
-  frame.writeUInt32BE(message.length, 1);
-  frame.set(message, 5);
-  return frame;
-}
+/** A message in the gRPC envelope (uncompressed): wire/grpc/envelope.ts. */
+export const frameMessage = (message: Uint8Array): Uint8Array => encodeEnvelope(0, message);
 
-export function unframeMessages(body: Buffer): Uint8Array[] {
-  const messages: Uint8Array[] = [];
-  let offset = 0;
-  while (body.length - offset >= 5) {
-    const length = body.readUInt32BE(offset + 1);
-    if (body.length < offset + 5 + length) break;
-    messages.push(body.subarray(offset + 5, offset + 5 + length));
-    offset += 5 + length;
-  }
-  return messages;
-}
+/** The whole messages of a body, without their envelopes. */
+export const unframeMessages = (body: Uint8Array): Uint8Array[] => wholeEnvelopes(body).map((envelope) => envelope.data);
 
 function headerLines(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): string[] {
   return Object.entries(headers).map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`);

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { hex, noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
+import { encodeFrame, splitFrames } from '../../wire/websocket/frame-codec.ts';
 
 export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
@@ -18,49 +19,15 @@ export interface Frame {
   masked?: boolean;
 }
 
-/** `rsv`: the three reserved bits (RSV1–3 as 0b100–0b001), set only to see them refused. */
-export function encodeFrame(frame: { fin?: boolean; opcode: number; payload?: Buffer; masked?: boolean; rsv?: number }): Buffer {
-  const payload = frame.payload ?? Buffer.alloc(0);
-  const masked = frame.masked ?? true;
-  const head = [((frame.fin ?? true) ? 0x80 : 0) | ((frame.rsv ?? 0) << 4) | frame.opcode];
-  let length: Buffer;
-  if (payload.length < 126) length = Buffer.from([payload.length]);
-  else if (payload.length < 65_536) length = Buffer.from([126, payload.length >> 8, payload.length & 0xff]);
-  else throw new Error('frames over 64 KiB are not needed by any check');
-  length[0] |= masked ? 0x80 : 0;
-  if (!masked) return Buffer.concat([Buffer.from(head), length, payload]);
-  const key = randomBytes(4);
-  const body = Buffer.from(payload.map((byte, index) => byte ^ key[index % 4]));
-  return Buffer.concat([Buffer.from(head), length, key, body]);
-}
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** Splits `buffer` into whole frames; the rest waits for more bytes. Server frames are unmasked. */
-export function decodeFrames(buffer: Buffer): { frames: Frame[]; rest: Buffer } {
-  const frames: Frame[] = [];
-  let offset = 0;
-  while (buffer.length - offset >= 2) {
-    const first = buffer[offset];
-    const second = buffer[offset + 1];
-    let length = second & 0x7f;
-    let cursor = offset + 2;
-    if (length === 126) {
-      if (buffer.length < cursor + 2) break;
-      length = buffer.readUInt16BE(cursor);
-      cursor += 2;
-    } else if (length === 127) {
-      if (buffer.length < cursor + 8) break;
-      length = Number(buffer.readBigUInt64BE(cursor));
-      cursor += 8;
-    }
-    const maskKey = second & 0x80 ? buffer.subarray(cursor, cursor + 4) : null;
-    if (maskKey) cursor += 4;
-    if (buffer.length < cursor + length) break;
-    const raw = buffer.subarray(cursor, cursor + length);
-    const payload = maskKey ? Buffer.from(raw.map((byte, index) => byte ^ maskKey[index % 4])) : Buffer.from(raw);
-    frames.push({ fin: (first & 0x80) !== 0, opcode: first & 0x0f, payload, ...(maskKey ? { masked: true } : {}) });
-    offset = cursor + length;
-  }
-  return { frames, rest: buffer.subarray(offset) };
+/** A frame the check sends: masked unless `masked: false`; `rsv` (RSV1–3 as 0b100–0b001) set only to see it refused. */
+export interface OutgoingFrame {
+  fin?: boolean;
+  opcode: number;
+  payload?: Buffer;
+  masked?: boolean;
+  rsv?: number;
 }
 
 export function describeFrame(frame: Frame): string {
@@ -100,8 +67,10 @@ export class CheckedWebSocket {
   }
 
   private take(chunk: Buffer): void {
-    const { frames, rest } = decodeFrames(Buffer.concat([this.pending, chunk]));
-    this.pending = rest;
+    // wire/websocket/frame-codec.ts splits them; a masked one (never right from a server) says so
+    const { frames: whole, rest } = splitFrames(Buffer.concat([this.pending, chunk]));
+    this.pending = asBuffer(rest);
+    const frames: Frame[] = whole.map(({ fin, opcode, payload, masked }) => ({ fin, opcode, payload: asBuffer(payload), ...(masked ? { masked: true } : {}) }));
     for (const frame of frames) {
       this.log.push(`← ${describeFrame(frame)}`);
       if (frame.masked) this.maskedFrame ??= describeFrame(frame);
@@ -118,12 +87,13 @@ export class CheckedWebSocket {
     for (const wake of waiters) wake();
   }
 
-  send(frame: Parameters<typeof encodeFrame>[0], quiet = false): void {
+  send(frame: OutgoingFrame, quiet = false): void {
     if (!quiet)
       this.log.push(
         `→ ${describeFrame({ fin: frame.fin ?? true, opcode: frame.opcode, payload: frame.payload ?? Buffer.alloc(0) })}${frame.masked === false ? ' (unmasked)' : ''}`,
       );
-    if (!this.socket.destroyed) this.socket.write(encodeFrame(frame));
+    const maskKey = (frame.masked ?? true) ? randomBytes(4) : null;
+    if (!this.socket.destroyed) this.socket.write(encodeFrame({ fin: frame.fin, rsv: frame.rsv, opcode: frame.opcode, payload: frame.payload, maskKey }));
   }
 
   /**

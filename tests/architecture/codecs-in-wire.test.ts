@@ -14,14 +14,8 @@ const FOLDERS = ['server', 'web', 'bench', 'contracts', 'shared'];
 /** Parses every source file of these folders: a few seconds on an idle machine, more on a busy one. */
 const WHOLE_TREE_TIMEOUT_MS = 60_000;
 
-const OWN_SERVER_MOVE =
-  "the check kit's own clients write their gRPC envelope and WebSocket frames by hand: to use wire/grpc and wire/websocket next (issue 34)";
-
 /** "file rule" → why that file still has that shape. */
 const STILL_OUTSIDE: Record<string, string> = {
-  'server/own-server/grpc-client.ts envelope-length': OWN_SERVER_MOVE,
-  'server/own-server/websocket-client.ts frame-codec-name': OWN_SERVER_MOVE,
-  'server/own-server/websocket-client.ts websocket-length': OWN_SERVER_MOVE,
   'server/classroom/relay-envelope.ts frame-codec-name': "the classroom relay's own envelope between its instances, not a public format",
   'server/scale/chat-relay.ts frame-codec-name': "a chat room's message as the instances relay it over Redis, our own JSON, not a public format",
   'server/protocols/mqtt/client-packet-rules.ts topic-rules':

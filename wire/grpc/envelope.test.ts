@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENVELOPE_FLAGS, encodeEnvelope, envelopeLength, exactlyOneEnvelope } from './envelope.ts';
+import { ENVELOPE_FLAGS, encodeEnvelope, envelopeLength, exactlyOneEnvelope, wholeEnvelopes } from './envelope.ts';
 
 describe('the 5-byte gRPC envelope', () => {
   it('writes the flags, the big-endian length and the message', () => {
@@ -28,5 +28,22 @@ describe('the 5-byte gRPC envelope', () => {
     const read = exactlyOneEnvelope(buffer);
     expect(Buffer.isBuffer(read?.data)).toBe(true);
     expect(read?.data.buffer).toBe(buffer.buffer);
+  });
+});
+
+describe('whole envelopes one after another', () => {
+  it('splits a body into its messages and leaves an unfinished envelope out', () => {
+    const body = new Uint8Array([
+      ...encodeEnvelope(0, Uint8Array.of(8, 1)),
+      ...encodeEnvelope(0, new Uint8Array()),
+      ...encodeEnvelope(0x80, Uint8Array.of(1, 2, 3)),
+    ]);
+    expect(wholeEnvelopes(body).map(({ flags, data }) => [flags, [...data]])).toEqual([
+      [0, [8, 1]],
+      [0, []],
+      [0x80, [1, 2, 3]],
+    ]);
+    expect(wholeEnvelopes(body.subarray(0, body.length - 1))).toHaveLength(2);
+    expect(wholeEnvelopes(Uint8Array.of(0, 0, 0))).toEqual([]);
   });
 });

@@ -43,3 +43,16 @@ export function exactlyOneEnvelope<Bytes extends Uint8Array>(bytes: Bytes): { fl
   if (envelopeLength(bytes) + ENVELOPE_HEADER_BYTES !== bytes.byteLength) return null;
   return { flags: bytes[0]!, data: bytes.subarray(ENVELOPE_HEADER_BYTES) as Bytes };
 }
+
+/** The whole envelopes at the start of `bytes` (views, no copy); an unfinished one is left out. */
+export function wholeEnvelopes<Bytes extends Uint8Array>(bytes: Bytes): Array<{ flags: number; data: Bytes }> {
+  const envelopes: Array<{ flags: number; data: Bytes }> = [];
+  let at = 0;
+  while (bytes.byteLength - at >= ENVELOPE_HEADER_BYTES) {
+    const end = at + ENVELOPE_HEADER_BYTES + envelopeLength(bytes, at);
+    if (end > bytes.byteLength) break;
+    envelopes.push({ flags: bytes[at]!, data: bytes.subarray(at + ENVELOPE_HEADER_BYTES, end) as Bytes });
+    at = end;
+  }
+  return envelopes;
+}
