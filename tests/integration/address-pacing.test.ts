@@ -138,7 +138,9 @@ describe('pacing per client address, before parsing', () => {
     const upload = await rawConnection(UPLOADER);
     const body = Buffer.alloc(4 * BYTES_PER_ADDRESS, 'x');
     // Connect's echo takes a body of up to 1 MiB: nothing refuses this one by its length
-    upload.socket.write(`POST /wirelab.lab.v1.LabService/Echo HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+    upload.socket.write(
+      `POST /wirelab.lab.v1.LabService/Echo HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+    );
     upload.socket.write(body);
     await vi.waitFor(() => expect(gate().pace(UPLOADER).paused).toBe(1), { timeout: 20_000 });
     // the request is not answered (nor refused): its body waits in the uploader's own buffers
