@@ -344,7 +344,8 @@ export type ServerMessage =
   | { type: 'class-status'; status: ClassStatus; now: number }
   /** the teacher reset this browser's data (its sandbox) to the starting data */
   | { type: 'data-reset' }
-  | ({ type: 'navigate' } & Navigation)
+  /** where the teacher is; `onJoin`: the place replayed right after `joined`, not a move of the teacher's */
+  | ({ type: 'navigate'; onJoin?: true } & Navigation)
   /** the teacher sent a version of a cell: the page offers it on that cell, to take or dismiss */
   | ({ type: 'cell-draft' } & CellDraft)
   | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }

@@ -197,11 +197,14 @@ class ClassChannel {
       sendJson(socket, { type: 'class-status', status, now: Date.now() });
     }
     deps.presenceChanged(code);
-    if (channel.following) await this.followerStart(code);
+    if (channel.following) await this.followerStart(code, 'joined');
   }
 
-  /** A follower gets where the teacher is and the teacher's traffic so far. */
-  private async followerStart(code: string): Promise<void> {
+  /**
+   * A follower gets where the teacher is and the teacher's traffic so far. The place replayed on
+   * joining says so (`onJoin`): the page may keep a student who just joined on the class page.
+   */
+  private async followerStart(code: string, why: 'joined' | 'follow-on'): Promise<void> {
     const { fanout, live } = this.deps;
     const room = live.room(code);
     // With several instances the teacher's place is also in Redis: this instance may have
@@ -210,7 +213,7 @@ class ClassChannel {
       const stored = await fanout.navigation(code);
       room.navigation ??= stored;
     }
-    if (room.navigation) sendJson(this.socket, { type: 'navigate', ...room.navigation });
+    if (room.navigation) sendJson(this.socket, { type: 'navigate', ...room.navigation, ...(why === 'joined' ? { onJoin: true } : {}) });
     if (room.replay.started) sendFrames(this.socket, followerFrames(room.replay.replay()));
   }
 
@@ -219,7 +222,7 @@ class ClassChannel {
       const was = channel.following;
       channel.following = message.on;
       this.deps.presenceChanged(code);
-      if (message.on && !was) await this.followerStart(code);
+      if (message.on && !was) await this.followerStart(code, 'follow-on');
     } else if (message.type === 'active') {
       await this.deps.store.touch(channel.memberId);
       this.deps.classChanged(code);

@@ -282,32 +282,29 @@ export function followTarget(navigation: Navigation): string {
 
 /**
  * Why following must not move this page now (null: it may): a check running, an editor typed in
- * a moment ago, the assigned exercise's lesson open, the class page (which shows the rejoin code).
+ * a moment ago, the assigned exercise's lesson open, the class page (which shows the rejoin code) when
+ * `onJoin`: the teacher's place replayed on joining, not a move of the teacher's.
  * Moving would abort the check, take the student from their work, or from what they must read.
  */
-export function followPauseReason(pathname = window.location.pathname): FollowPauseReason | null {
+export function followPauseReason(pathname = window.location.pathname, onJoin = false): FollowPauseReason | null {
   const work = workInProgress();
   if (work) return work;
   const lang = pageLang();
   const assignment = state.classStatus?.assignment;
   if (assignment && pathname === `/${lang}/${assignment.lesson}`) return 'assignment';
   // The place the server replays right after joining: the join page is showing the rejoin code.
-  if (pathname === `/${lang}/class` && performance.now() < joinedPlaceUntil) return 'class-page';
+  if (onJoin && pathname === `/${lang}/class`) return 'class-page';
   return null;
 }
 
-/** Until when (performance.now()) a `navigate` is the teacher's place the server replays on joining, not a move. */
-let joinedPlaceUntil = 0;
-const JOINED_PLACE_MS = 3_000;
-
-function follow(navigation: Navigation): void {
+function follow({ onJoin, ...navigation }: Navigation & { onJoin?: true }): void {
   if (!state.following) return;
   const target = followTarget(navigation);
   if (`${window.location.pathname}${window.location.hash}` === target) {
     if (state.followPaused) setState({ followPaused: null });
     return;
   }
-  const reason = followPauseReason();
+  const reason = followPauseReason(window.location.pathname, onJoin === true);
   if (reason) {
     setState({ followPaused: { navigation, reason } });
     return;
@@ -355,7 +352,6 @@ function openChannel(): void {
         setState({ membership });
       }
       if (message.type === 'joined') {
-        joinedPlaceUntil = performance.now() + JOINED_PLACE_MS;
         setState({ channel: 'open' });
         void flushReports();
       }
