@@ -54,19 +54,38 @@ export interface AppAndBrowser {
 }
 
 /**
+ * One Chromium for every file a worker runs when the e2e project shares its workers between files
+ * (vitest.config.ts sets WIRELAB_E2E_SHARED_BROWSER with `isolate: false`): launching it again
+ * for each of 50 files cost CI about a second each. Playwright closes it when the process exits.
+ */
+let sharedBrowser: Promise<Browser> | undefined;
+const SHARE_BROWSER = process.env.WIRELAB_E2E_SHARED_BROWSER === '1';
+
+async function fileBrowser(): Promise<Browser> {
+  if (!SHARE_BROWSER) return launchBrowser();
+  sharedBrowser ??= launchBrowser();
+  const browser = await sharedBrowser;
+  if (browser.isConnected()) return browser;
+  sharedBrowser = launchBrowser();
+  return sharedBrowser;
+}
+
+/**
  * Starts the server with the built app and Chromium before the file's tests and closes both
- * after them. Read `lab.server` and `lab.browser` inside tests: they exist once beforeAll ran.
+ * after them (a shared Chromium: the file's browser profiles, so nothing of one file's pages
+ * runs on into the next). Read `lab.server` and `lab.browser` inside tests: they exist once
+ * beforeAll ran.
  */
 export function useAppAndBrowser(): AppAndBrowser {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     assertBuilt();
-    server = await startServer({ webRoot: WEB_ROOT });
-    browser = await launchBrowser();
+    [server, browser] = await Promise.all([startServer({ webRoot: WEB_ROOT }), fileBrowser()]);
   });
   afterAll(async () => {
-    await browser?.close();
+    if (SHARE_BROWSER) await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
+    else await browser?.close();
     await server?.close();
   });
   return {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { GeneratedCode } from '../../web/editors/as-code/generated.ts';
 import { pythonProtocCommand } from '../../web/editors/as-code/grpc-code.ts';
 import { GO_STUBS_COMMAND } from '../../web/editors/as-code/grpc-go-code.ts';
+import { GO_BUILD_CACHE } from './go-build-cache.ts';
 
 // Runs the programs "As code" wrote, in groups: one shell for every terminal command, one Python
 // interpreter, one Node process and one Go binary for all the programs of a language, each
@@ -151,7 +152,7 @@ export async function runGoGroup(programs: GeneratedCode[], compileOnly: Generat
   const keep = built.length > 0 ? `\n// built, never called\nvar _ = []func(){${built.join(', ')}}\n` : '';
   const main = `package main\n\nimport "fmt"\n\nfunc guarded(cell func()) {\n\tdefer func() {\n\t\tif failure := recover(); failure != nil {\n\t\t\tfmt.Println("panic:", failure)\n\t\t}\n\t\tfmt.Println()\n\t\tfmt.Println(${JSON.stringify(MARK)})\n\t}()\n\tcell()\n}\n${keep}\nfunc main() {\n${calls}\n}\n`;
   writeFileSync(join(source, 'main.go'), main);
-  const env = { GO111MODULE: 'off', GOPATH: `${join(folder, 'gopath')}:/usr/share/gocode`, GOCACHE: join(tmpdir(), 'wirelab-as-code-gocache') };
+  const env = { GO111MODULE: 'off', GOPATH: `${join(folder, 'gopath')}:/usr/share/gocode`, GOCACHE: GO_BUILD_CACHE };
   const build = await run('go', ['build', '-o', join(folder, 'programs'), '.'], { cwd: source, env });
   if (build.code !== 0) throw new Error(`go build: ${build.stderr}`);
   const outcome = await run(join(folder, 'programs'), [], { cwd: folder });
