@@ -1077,7 +1077,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "A CONNECT flag: the broker forgets the client's session when it leaves and starts from nothing next time.",
       ru: 'Флаг CONNECT: брокер забывает сессию клиента, когда тот уходит, и в следующий раз начинает с нуля.',
     },
-    lessons: ['mqtt'],
+    lessons: ['mqtt', 'message-queues'],
   },
   {
     id: 'last-will',
