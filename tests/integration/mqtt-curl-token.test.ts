@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { connect as connectTcp } from 'node:net';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { startServer, type RunningServer } from './start-server.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { brokerClient, refusedWith, sandbox, Subscriber } from './mqtt-helpers.ts';
 import { toBrokerTopic } from '../../server/protocols/mqtt/topics.ts';
+import { encodeConnect } from '../../wire/mqtt/mqtt-packets.ts';
 import { CURL_TOKEN_TTL_MS, newCurlToken } from '../../server/session/session-id.ts';
 
 // The user name `sandbox:<curl token>` (what GET /_wirelab/session hands a student for curl) with
@@ -100,6 +102,43 @@ describe('the user name sandbox:<curl token>', () => {
       expect(refused.output).toMatch(/received CONNACK \(4\)/);
       expect(await refusedWith(tcp, { username: `sandbox:${bad}` })).toBe(4);
     }
+  });
+});
+
+describe('a CONNECT refused before the broker reads it', () => {
+  it("is recorded in the session its user name names: mosquitto_pub's MQTT 5 CONNECT and the CONNACK 1 that refused it", async () => {
+    const session = await newSession(server.origin);
+    const token = await curlTokenOf(session);
+    const capture = await CaptureClient.open(server.origin, session);
+    const refused = await mosquittoPub(['-V', 'mqttv5', '-u', `sandbox:${token}`, '-t', 'orders/1', '-m', 'x', '-q', '1']);
+    expect(refused.code).not.toBe(0);
+
+    await capture.waitFor(() => capture.connections().some((c) => c.transport === 'mqtt'));
+    const conn = capture.connections().find((c) => c.transport === 'mqtt')!;
+    await capture.waitFor(() => capture.bytes(conn.id, 'out').length >= 4);
+    const sent = capture.bytes(conn.id, 'in');
+    expect(sent[0]).toBe(0x10);
+    expect(sent.subarray(2, 9)).toEqual(Buffer.from([0x00, 0x04, ...Buffer.from('MQTT'), 0x05])); // its level, 5
+    expect([...capture.bytes(conn.id, 'out')]).toEqual([0x20, 0x02, 0x00, 0x01]); // CONNACK 1: unacceptable protocol version
+    await capture.close();
+  });
+
+  it('is recorded when the connection closes without a CONNACK (a will at QoS 3, MQTT-3.1.2-14)', async () => {
+    const session = await newSession(server.origin);
+    const capture = await CaptureClient.open(server.origin, session);
+    const connect = Buffer.from(encodeConnect({ clientId: 'qos3', username: `sandbox:${session}`, will: { topic: 'status/x', payload: 'gone', qos: 1 } }));
+    connect[9] = connect[9]! | 0x18; // the will QoS bits: 3
+    const socket = connectTcp(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.end(connect);
+    await new Promise((resolve) => socket.once('close', resolve));
+
+    await capture.waitFor(() => capture.connections().some((c) => c.transport === 'mqtt'));
+    const conn = capture.connections().find((c) => c.transport === 'mqtt')!;
+    await capture.waitFor(() => capture.bytes(conn.id, 'in').length === connect.length);
+    expect(capture.bytes(conn.id, 'in').subarray(0, 10)).toEqual(connect.subarray(0, 10));
+    expect(capture.bytes(conn.id, 'out').length).toBe(0);
+    await capture.close();
   });
 });
 

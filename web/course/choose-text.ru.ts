@@ -1,6 +1,7 @@
 import type { ChooseText } from './choose-protocol.ts';
+import { typesetStrings } from '../lessons/typography-ru.ts';
 
-export const chooseTextRu: ChooseText = {
+export const chooseTextRu: ChooseText = typesetStrings({
   questions: {
     clients: { label: 'Кто клиенты?', options: { browsers: 'Браузеры', mobile: 'Мобильные приложения', services: 'Другие сервисы' } },
     sender: {
@@ -28,10 +29,10 @@ export const chooseTextRu: ChooseText = {
     'server-push': 'Первым говорит сервер: поток SSE — это один длинный ответ HTTP, новый протокол не нужен.',
     'sse-replay': 'Идентификаторы событий и Last-Event-ID позволяют переподключившемуся клиенту получить пропущенное.',
     'rare-long-polling': 'Для редких событий годится и long polling; он платит запросом и заголовками ответа за каждое событие.',
-    'two-way-frames': 'WebSocket несёт сообщения в обе стороны по одному соединению, а заголовок кадра — всего несколько байт.',
+    'two-way-frames': 'WebSocket несёт сообщения в обе стороны по одному соединению, а заголовок кадра — всего несколько байтов.',
     'frequent-cheap': 'Много маленьких сообщений: отдельный HTTP-запрос на каждое каждый раз повторяет заголовки, кадр WebSocket — нет.',
     'server-stream': 'Серверный поток gRPC присылает типизированные сообщения по одному потоку HTTP/2, с дедлайнами и отменой.',
     'bidi-stream': 'Двунаправленный поток gRPC позволяет обоим сервисам отправлять когда угодно внутри одного вызова.',
     'mqtt-mobile': 'MQTT бережёт мобильных клиентов: крошечный заголовок, keep-alive на ваш выбор и сессия, которая продолжается после обрыва сети.',
   },
-};
+});

@@ -31,7 +31,8 @@ export const matrixTextEn: MatrixText = {
   reasons: {
     crud: {
       rest: 'Resources, methods and status codes are create-read-update-delete already, and HTTP caching comes with them.',
-      graphql: 'Queries and mutations cover it, but every request is a POST to one address, so HTTP caches do not help.',
+      graphql:
+        'Queries and mutations cover it, but usually every request is a POST to one address, so HTTP caches do not help (GET with an ETag works for queries only).',
       grpc: 'Typed Create and Get methods work well between services; a browser needs gRPC-Web or Connect.',
       websocket: 'You would rebuild requests, responses and errors by hand on top of messages.',
       sse: 'Only the server speaks: the client cannot send the create or the update over it.',
@@ -63,7 +64,7 @@ export const matrixTextEn: MatrixText = {
       websocket: 'An open connection keeps the radio awake with pings; fine while the app is in front.',
       sse: 'Cheap while the stream lasts, but mobile networks drop long streams; reconnection and replay help.',
       'long-polling': 'A new request after every answer keeps the radio busy and repeats the headers each time.',
-      queue: 'MQTT was made for unreliable networks: a two-byte fixed header, a tunable keep-alive, sessions that resume.',
+      queue: 'MQTT was made for unreliable networks: a fixed header of 2 to 5 bytes, a tunable keep-alive, sessions that resume.',
     },
     microservices: {
       rest: 'Every team can call it and debug it with curl, but without a shared contract clients drift.',
@@ -86,7 +87,7 @@ export const matrixTextEn: MatrixText = {
     'file-upload': {
       rest: 'A POST with the file as its body: every proxy and every HTTP client knows it.',
       graphql: 'GraphQL has no file type: uploads need a multipart extension or a separate REST endpoint.',
-      grpc: 'A client stream sends the file in chunks with flow control; each message is limited, 4 MB by default.',
+      grpc: 'A client stream sends the file in chunks with flow control; each message is limited, 4 MiB by default.',
       websocket: 'Binary frames carry it, but chunking, resuming and acknowledgements are yours to build.',
       sse: 'The client cannot send anything over it.',
       'long-polling': 'It receives; it does not send.',

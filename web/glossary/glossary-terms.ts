@@ -42,7 +42,7 @@ export const GLOSSARY: GlossaryTerm[] = [
     wrongRu: ['коннект', 'коннекшн', 'конекшн'],
     definition: {
       en: 'A two-way, ordered stream of bytes between two programs, opened by a handshake. HTTP/1.1, HTTP/2, WebSocket and MQTT all travel inside one.',
-      ru: 'Двусторонний упорядоченный поток байтов между двумя программами; открывается рукопожатием. Внутри него едут HTTP/1.1, HTTP/2, WebSocket и MQTT.',
+      ru: 'Двусторонний упорядоченный поток байтов между двумя программами; открывается рукопожатием. По нему идут HTTP/1.1, HTTP/2, WebSocket и MQTT.',
     },
     lessons: [
       'how-a-request-travels',
@@ -77,7 +77,7 @@ export const GLOSSARY: GlossaryTerm[] = [
     wrongRu: ['хендшейк', 'хэндшейк', 'хендшэйк'],
     definition: {
       en: "The first exchange of a connection or protocol, in which both sides agree how they will talk: TCP's SYN/ACK, WebSocket's Upgrade request and 101 answer, Socket.IO's open packet.",
-      ru: 'Первый обмен в соединении или протоколе, в котором стороны договариваются, как будут говорить: SYN/ACK у TCP, запрос Upgrade и ответ 101 у WebSocket, пакет open у Socket.IO.',
+      ru: 'Первый обмен в соединении или протоколе, в котором стороны договариваются, как будут общаться: SYN/ACK у TCP, запрос Upgrade и ответ 101 у WebSocket, пакет open у Socket.IO.',
     },
     lessons: ['how-a-request-travels', 'grpc', 'websockets', 'socket-io', 'graphql', 'mqtt', 'message-queues'],
   },
@@ -244,8 +244,8 @@ export const GLOSSARY: GlossaryTerm[] = [
     wrongRu: ['кипалайв', 'кип-алайв'],
     wrongEn: ['keepalive'],
     definition: {
-      en: 'Keeping a connection open after an exchange so the next one skips the handshake; in MQTT, the longest silence (in seconds) after which the broker considers the client gone.',
-      ru: 'Соединение остаётся открытым после обмена, и следующему не нужно новое рукопожатие; в MQTT — самое долгое молчание (в секундах), после которого брокер считает клиента пропавшим.',
+      en: 'Keeping a connection open after an exchange so the next one skips the handshake; in MQTT, the longest silence (in seconds) the client promises; after one and a half of it the broker considers the client gone.',
+      ru: 'Соединение остаётся открытым после обмена, и следующему не нужно новое рукопожатие; в MQTT — самое долгое молчание (в секундах), которое обещает клиент; после полутора таких интервалов брокер считает клиента пропавшим.',
     },
     lessons: ['how-a-request-travels', 'websockets', 'server-sent-events', 'mqtt', 'choosing-a-protocol'],
   },
@@ -758,7 +758,7 @@ export const GLOSSARY: GlossaryTerm[] = [
     wrongRu: ['понг'],
     definition: {
       en: 'A control frame or packet that asks "are you there?" and its answer; it keeps idle connections open through proxies and finds dead ones.',
-      ru: 'Управляющий кадр или пакет с вопросом «ты здесь?» и ответ на него; держит простаивающее соединение открытым через прокси и находит оборванные.',
+      ru: 'Управляющий кадр или пакет с вопросом «вы здесь?» и ответ на него; держит простаивающее соединение открытым через прокси и находит оборванные.',
     },
     lessons: ['websockets', 'socket-io', 'graphql', 'mqtt', 'build-your-own-server'],
   },
@@ -780,8 +780,8 @@ export const GLOSSARY: GlossaryTerm[] = [
     ru: 'код закрытия',
     wrongRu: ['close-код', 'код close'],
     definition: {
-      en: "The two-byte number in a WebSocket close frame saying why the connection ends: 1000 normal, 1001 going away, 1009 too big, 4000–4999 the application's own.",
-      ru: 'Двухбайтовое число в кадре close, которое говорит, почему соединение закрывается: 1000 — штатно, 1001 — уход, 1009 — слишком большое, 4000–4999 — коды самого приложения.',
+      en: "The two-byte number in a WebSocket close frame saying why the connection ends: 1000 normal, 1001 going away, 1009 message too big, 4000–4999 the application's own.",
+      ru: 'Двухбайтовое число в кадре close, которое говорит, почему соединение закрывается: 1000 — штатное закрытие, 1001 — сторона уходит, 1009 — сообщение слишком большое, 4000–4999 — коды самого приложения.',
     },
     lessons: ['websockets', 'graphql', 'build-your-own-server'],
   },
@@ -916,8 +916,8 @@ export const GLOSSARY: GlossaryTerm[] = [
     en: 'mutation',
     ru: 'мутация',
     definition: {
-      en: 'A GraphQL operation that changes data; always sent with POST, run one after another.',
-      ru: 'Операция GraphQL, которая меняет данные; всегда отправляется через POST, выполняется по очереди.',
+      en: 'A GraphQL operation that changes data; always sent with POST; its top-level fields run one after another.',
+      ru: 'Операция GraphQL, которая меняет данные; всегда отправляется через POST; её поля верхнего уровня выполняются по очереди.',
     },
     lessons: ['graphql', 'build-your-own-server'],
   },
@@ -1077,7 +1077,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "A CONNECT flag: the broker forgets the client's session when it leaves and starts from nothing next time.",
       ru: 'Флаг CONNECT: брокер забывает сессию клиента, когда тот уходит, и в следующий раз начинает с нуля.',
     },
-    lessons: ['mqtt'],
+    lessons: ['mqtt', 'message-queues'],
   },
   {
     id: 'last-will',

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { typesetRussian } from './typography-ru.ts';
+import { chooseTextRu } from '../course/choose-text.ru.ts';
+import { matrixTextRu } from '../course/matrix-text.ru.ts';
+import { quizTextRu } from '../course/quiz-text.ru.ts';
+import { typesetRussian, typesetStrings } from './typography-ru.ts';
 
 const NBSP = '\u00a0';
 const THIN = '\u202f';
@@ -74,5 +77,20 @@ describe('Russian typography of the lesson build', () => {
       });
     }
     expect(problems).toEqual([]);
+  });
+
+  it('sets every string of a Russian text table, leaving its keys and shape alone', () => {
+    const table = { '4 МиБ': { limit: 'по умолчанию 4 МиБ', list: ['несколько байт', 'заголовок 2–14 байтов'] }, count: 3 };
+    expect(typesetStrings(table)).toEqual({
+      '4 МиБ': { limit: `по умолчанию 4${NBSP}МиБ`, list: ['несколько байтов', `заголовок 2–14${NBSP}байт`] },
+      count: 3,
+    });
+  });
+
+  it('is applied to the quiz, the decision matrix and the protocol chooser', () => {
+    expect(matrixTextRu.reasons['file-upload'].grpc).toContain(`4${NBSP}МиБ`);
+    expect(matrixTextRu.reasons.gaming.websocket).toContain(`14${NBSP}байт`);
+    expect(quizTextRu['multiplayer-game']?.answer).toContain(`2–14${NBSP}байт`);
+    expect(chooseTextRu.reasons['two-way-frames']).toContain('несколько байтов');
   });
 });

@@ -126,3 +126,18 @@ function groupDigits(digits: string): string {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+/**
+ * The same typography over every string of a Russian text table (the quiz, the decision matrix,
+ * the protocol chooser), so their numbers and units follow the lessons' rules without a hand-typed
+ * invisible character. Keys are left as they are.
+ */
+export function typesetStrings<T>(value: T): T {
+  if (typeof value === 'string') return typesetText(value) as T;
+  if (typeof value === 'function') return ((...args: unknown[]) => typesetStrings((value as (...args: unknown[]) => unknown)(...args))) as T;
+  if (Array.isArray(value)) return value.map((item) => typesetStrings(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, typesetStrings(item)])) as T;
+  }
+  return value;
+}

@@ -5,6 +5,7 @@ import type { Aedes, Client } from 'aedes';
 import { isSandboxId, isSessionId, looksLikeCurlToken, sandboxOf, captureOwnerOf, sessionOfCurlToken, SHARED_SANDBOX } from '../../session/session-id.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
 import type { ConnackGate, GatedClient } from './connack-gate.ts';
+import { connectUserName } from './client-packet-rules.ts';
 import { CONNACK, SANDBOX_USERNAME_PREFIX } from './limits.ts';
 import { namespaceInbound, type InboundPacket } from './topics.ts';
 
@@ -69,9 +70,14 @@ export function serveConnection(
   stream: Duplex,
   connection: MqttConnection,
 ): void {
-  const guarded = new SizeGuardedStream(stream, maxPacketBytes, (refusal) =>
-    app.log.debug(typeof refusal === 'string' ? { verdict: refusal, max: maxPacketBytes } : refusal, 'MQTT packet refused: connection closed'),
-  );
+  const guarded = new SizeGuardedStream(stream, maxPacketBytes, (refusal, packet) => {
+    app.log.debug(typeof refusal === 'string' ? { verdict: refusal, max: maxPacketBytes } : refusal, 'MQTT packet refused: connection closed');
+    // A CONNECT refused here never reaches aedes' parser below, where the capture is claimed:
+    // claimed now, so the student sees what was sent and the CONNACK that refused it.
+    if (connection.tcp && packet && packet.first >> 4 === 1) {
+      app.captures?.claim(connection.tcp, sandboxOfConnect(connectUserName(packet.body), undefined)?.session ?? null);
+    }
+  });
   guarded.on('error', () => undefined);
   const client = broker.handle(guarded, connection.req);
   connections.set(client, connection);

@@ -10,6 +10,14 @@ export interface GateResult {
   passed: Buffer[];
   /** the first packet that broke a rule: nothing after it is passed */
   violation?: Violation;
+  /** that packet itself, as the client sent it */
+  refusedPacket?: RefusedPacket;
+}
+
+/** A packet the gate refused: its fixed header's first byte and its body (after the remaining length). */
+export interface RefusedPacket {
+  first: number;
+  body: Buffer;
 }
 
 /**
@@ -30,6 +38,7 @@ export class ClientPacketGate {
     const bytes = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     let passedEnd = 0;
     let violation: Violation | undefined;
+    let refusedPacket: RefusedPacket | undefined;
     for (;;) {
       const framed = frame(bytes, passedEnd);
       if (!framed) break;
@@ -37,6 +46,7 @@ export class ClientPacketGate {
       violation = clientPacketViolation(type, bytes.subarray(framed.bodyStart, framed.end), { connected: this.connected }) ?? undefined;
       if (violation) {
         this.refused = true;
+        refusedPacket = { first: type, body: bytes.subarray(framed.bodyStart, framed.end) };
         break;
       }
       if (type >> 4 === 1) this.connected = true;
@@ -45,7 +55,7 @@ export class ClientPacketGate {
     // most chunks end with a whole packet: nothing is kept, and no empty view made for it
     this.pending = violation || passedEnd === bytes.length ? NOTHING : bytes.subarray(passedEnd);
     const passed = passedEnd === 0 ? [] : [passedEnd === bytes.length ? bytes : bytes.subarray(0, passedEnd)];
-    return violation ? { passed, violation } : { passed };
+    return violation ? { passed, violation, ...(refusedPacket ? { refusedPacket } : {}) } : { passed };
   }
 }
 

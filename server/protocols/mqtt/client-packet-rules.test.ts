@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientPacketViolation, topicFilterViolation } from './client-packet-rules.ts';
+import { clientPacketViolation, connectUserName, topicFilterViolation } from './client-packet-rules.ts';
 import { ClientPacketGate } from './client-packet-gate.ts';
 
 const str = (value: string | number[]): number[] => {
@@ -96,5 +96,22 @@ describe('ClientPacketGate', () => {
     expect(result.passed).toEqual([Buffer.concat([puback, ping])]);
     expect(result.violation?.clause).toBe('MQTT-2.3.1-1');
     expect(gate.feed(ping)).toEqual({ passed: [] });
+  });
+});
+
+describe('connectUserName', () => {
+  it('reads the user name of a CONNECT the rules refuse, MQTT 5 properties and will included', () => {
+    const user = str('sandbox:abc');
+    expect(connectUserName(connectBody(7, 0x82, [...str('id'), ...user]))).toBe('sandbox:abc');
+    expect(connectUserName(connectBody(4, 0xc6 | 0x18, [...str('id'), ...str('t'), ...str('w'), ...user, ...str('pw')]))).toBe('sandbox:abc');
+    // MQTT 5: properties after keep-alive (here a session expiry interval), will properties before the will topic
+    const v5 = [...str('MQTT'), 5, 0x86, 0, 60, 5, 0x11, 0, 0, 0, 10, ...str('id'), 0, ...str('t'), ...str('w'), ...user];
+    expect(connectUserName(Uint8Array.from(v5))).toBe('sandbox:abc');
+  });
+
+  it('finds none where there is none or the packet is cut short', () => {
+    expect(connectUserName(connectBody(4, 0x42, [...str('id'), ...str('pw')]))).toBeUndefined();
+    expect(connectUserName(connectBody(4, 0x82, [...str('id'), 0, 20, 0x61]))).toBeUndefined();
+    expect(connectUserName(Uint8Array.from([...str('MQTT'), 5, 0x82, 0, 60, 9, 0x11]))).toBeUndefined();
   });
 });

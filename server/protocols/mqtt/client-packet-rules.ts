@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { readRemainingLength } from '../../../wire/mqtt/remaining-length.ts';
 import { topicFilterProblem } from '../../../wire/mqtt/topic-rules.ts';
 
 /**
@@ -115,6 +116,33 @@ export function clientPacketViolation(first: number, body: Uint8Array, context: 
       // the acknowledgements, PINGREQ, DISCONNECT: flags and length are all there is (a PUBACK of every subscriber comes here)
       return null;
   }
+}
+
+/**
+ * The user name a CONNECT names, read leniently from its body: also from a CONNECT the rules
+ * refuse (an MQTT 5 one, whose properties come before the client id and the will; any other
+ * level is read as 3.1.1), so a refused connection is recorded in the capture of the session its
+ * user name names. undefined: none, or the packet is too broken to find it.
+ */
+export function connectUserName(body: Uint8Array): string | undefined {
+  const fields = new Fields(body);
+  if (!fields.lengthPrefixed()) return undefined;
+  const level = fields.byte();
+  const flags = fields.byte();
+  if (level === undefined || flags === undefined || fields.uint16() === undefined || (flags & 0x80) === 0) return undefined;
+  const skipProperties = () => level !== 5 || skipVariableLength(fields);
+  if (!skipProperties() || !fields.lengthPrefixed()) return undefined;
+  if (flags & 0x04 && (!skipProperties() || !fields.lengthPrefixed() || !fields.lengthPrefixed())) return undefined;
+  const user = fields.lengthPrefixed();
+  return user && isUtf8(user) ? Buffer.from(user).toString('utf8') : undefined;
+}
+
+/** MQTT 5's properties: a variable byte integer (as the remaining length) and that many bytes. */
+function skipVariableLength(fields: Fields): boolean {
+  const read = readRemainingLength(fields.body, fields.at);
+  if (typeof read === 'string' || read.bodyStart + read.length > fields.body.length) return false;
+  fields.at = read.bodyStart + read.length;
+  return true;
 }
 
 function connectViolation(fields: Fields): Violation | null {

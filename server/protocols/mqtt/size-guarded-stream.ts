@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream';
 import { MqttPacketSizeGuard, type SizeVerdict } from './packet-size-guard.ts';
-import { ClientPacketGate } from './client-packet-gate.ts';
+import { ClientPacketGate, type RefusedPacket } from './client-packet-gate.ts';
 import type { Violation } from './client-packet-rules.ts';
 import { WriteBatch } from './write-batch.ts';
 
@@ -34,7 +34,8 @@ export class SizeGuardedStream extends Duplex {
   constructor(
     readonly inner: Duplex,
     maxPacketBytes: number,
-    onRefused: (refusal: Refusal) => void,
+    /** called before the connection closes (and before a CONNACK is written); `packet`: the packet a rule refused */
+    onRefused: (refusal: Refusal, packet?: RefusedPacket) => void,
   ) {
     super({ allowHalfOpen: false });
     // No cork: mqtt-packet corks a stream that has one before every packet it writes and uncorks it
@@ -50,10 +51,10 @@ export class SizeGuardedStream extends Duplex {
         this.destroy();
         return;
       }
-      const { passed, violation } = gate.feed(chunk);
+      const { passed, violation, refusedPacket } = gate.feed(chunk);
       for (const packet of passed) if (!this.push(packet)) inner.pause();
       if (violation) {
-        onRefused(violation);
+        onRefused(violation, refusedPacket);
         if (violation.connack === undefined) this.destroy();
         // The broker never saw this CONNECT: the CONNACK is written here, and the connection
         // closes once it has left (destroying it at once could drop it).
