@@ -214,8 +214,11 @@ const SKELETONS: Partial<Record<CheckedProtocol, string>> = {
 
 describe.runIf(SKELETONS_SHIPPED)('an untouched skeleton never passes', () => {
   // the gRPC starter's stubs, made as its test makes them (GRPC_STUBS)
-  const stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
-  beforeAll(() => promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]));
+  let stubs = '';
+  beforeAll(async () => {
+    stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
+    await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  });
   afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 
   it.each(Object.entries(SKELETONS) as Array<[CheckedProtocol, string]>)(
