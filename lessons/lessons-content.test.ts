@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHECKED_PROTOCOLS, type CheckedProtocol } from '../contracts/own-server/check-result.ts';
 import { parseHttpRequest } from '../web/editors/http/parse-http-request.ts';
 import { planFetch } from '../web/editors/http/fetch-limits.ts';
 import { CELL_FILE_FORMATS, isCellKind } from '../web/lessons/cell-kinds.ts';
@@ -228,6 +229,10 @@ function checkProblems(check: Record<string, unknown>): string[] {
       }
       break;
     }
+    case 'own-server-fixed':
+      onlyKeys('check', check, ['type', 'protocol']);
+      if (!CHECKED_PROTOCOLS.includes(check.protocol as CheckedProtocol)) problems.push(`check.protocol must be one of ${CHECKED_PROTOCOLS.join(', ')}`);
+      break;
     default:
       problems.push(`unknown check type "${String(check.type)}"`);
   }
@@ -386,6 +391,8 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'message-answer', match: { layer: 'grpc-message' }, field: 'length' })).toEqual([]);
     expect(checkProblems({ type: 'message-answer', match: { layer: 'ws-frame' }, field: 'size' })).toHaveLength(1);
     expect(checkProblems({ type: 'message-answer', match: { layer: 'ws-frame' } })).toEqual(['check.field is required']);
+    expect(checkProblems({ type: 'own-server-fixed', protocol: 'rest' })).toEqual([]);
+    expect(checkProblems({ type: 'own-server-fixed', protocol: 'ftp', counts: {} })).toHaveLength(2);
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'in', fields: { opcode: 'binary' } } })).toEqual([]);
     expect(checkProblems({ type: 'message', match: { layer: 'sse-event', fields: { eventType: 'user.created' } } })).toHaveLength(1);
     expect(checkProblems({ type: 'message', match: { layer: 'ws-frame', dir: 'up' } })).toEqual(['check.match.dir must be "in" or "out"']);

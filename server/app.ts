@@ -39,6 +39,7 @@ import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
 import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
 import { wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
+import { ownServerRunsPlugin } from './own-server/run-history.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
 import { hostname } from 'node:os';
@@ -212,6 +213,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(longPollingPlugin);
   await app.register(mqttPlugin, options.mqtt ?? {});
   await app.register(asyncApiPlugin);
+  // each session's runs of "check my server": lesson 15's exercises are judged on them (classroom's verdicts too)
+  await app.register(ownServerRunsPlugin, { file: options.dataFile });
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   // a class member's run reaches the teacher's board (server/classroom/server-checks.ts): only a
   // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
@@ -223,6 +226,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     clientOf: (req) => forwardedClient(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trust),
     suiteEnded: (report, request) => app.classroom.serverChecked(sessionOfCookies(request.cookies), report),
+    // lesson 15's verdict is judged on the same runs: the page's own (its cookie), never a curl token's
+    runEnded: (report, request) => {
+      const session = sessionOfCookies(request.cookies);
+      return session ? app.ownServerRuns.record(session, report) : null;
+    },
   });
   // "check my server" asks a target whether it is this Wirelab behind a forwarder (own-server/wirelab-itself.ts)
   await app.register(wirelabWhoamiRoute);

@@ -1,6 +1,7 @@
 // What a lesson's check says and what evaluating it gives, in a module of its own: the evaluator
 // (evaluate-check.ts) and what reads a check without evaluating it (check-reading.ts) both use it.
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
+import type { CheckedProtocol } from '../own-server/check-result.ts';
 
 /** `true`: present; a string: a regular expression the value must match; `false` (request headers): absent. */
 export type PresenceOrPattern = Record<string, boolean | string>;
@@ -86,7 +87,14 @@ export type Check =
       atLeast?: number;
     }
   /** the student types an answer; it must equal `field` of the newest decoded message matching `match` */
-  | { type: 'message-answer'; match: MessageMatch; field: string };
+  | { type: 'message-answer'; match: MessageMatch; field: string }
+  /**
+   * Lesson 15: a run of "check my server" for `protocol` fixed the student's own server — checks
+   * it failed in an earlier run pass now and none fails (own-server-fixed.ts). The server decides
+   * from the runs it made itself (server/own-server/run-history.ts), never from captured bytes; the
+   * page reads that verdict in the route's answer it captured.
+   */
+  | { type: 'own-server-fixed'; protocol: CheckedProtocol };
 
 /** Why a request matched but its response did not. */
 export type ResponseDifference =

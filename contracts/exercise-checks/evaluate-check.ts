@@ -3,6 +3,7 @@ import { isAppTraffic } from './app-traffic.ts';
 import { sha1 } from '../../wire/websocket/sha1.ts';
 import { WEBSOCKET_GUID } from '../../wire/websocket/websocket-handshake.ts';
 import { checkNeedsAnswer, splitReference } from './check-reading.ts';
+import { ownServerFixedExchange } from './own-server-fixed.ts';
 import type {
   AnswerSource,
   Check,
@@ -38,6 +39,9 @@ export function evaluateCheck(check: Check, exchanges: readonly HttpExchange[], 
       return evaluateAnswer(check, chronological, answer);
     case 'message-answer':
       return evaluateMessageAnswer(check, messages, answer);
+    case 'own-server-fixed':
+      // the page's reading of the server's verdict in its captured answer; the server asks its run history instead
+      return evaluateSequence([ownServerFixedExchange(check.protocol)], chronological);
   }
 }
 

@@ -5,6 +5,7 @@
  * passed: the server found what the exercise's check asks in the bytes it captured for the
  * browser session that asked; otherwise why not:
  * - `not-seen`: the captures hold no traffic that passes the check (or the answer differs from it);
+ *   for lesson 15's `own-server-fixed`: no kept run of that session fixed its server;
  * - `no-captures`: this server holds no captures of that session (none made here, recording off,
  *   or the request carried no session cookie);
  * - `ended`: the class had ended; the page reports the pass again when the class reopens.

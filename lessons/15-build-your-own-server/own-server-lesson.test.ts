@@ -1,10 +1,14 @@
-// Lesson 15: its exercises count a suite that passed in full against the student's own server —
-// never Wirelab itself, a report with a failure, or another protocol's suite — and the commands it
-// tells the student to type are the starters' own (starters/python/README.md).
+// Lesson 15: its exercises count a run of "check my server" that fixed the student's own server —
+// checks that failed in an earlier run pass now and none fails — as the server judged it from the
+// runs it made (server/own-server/fixed-checks.ts; tests/integration/own-server-exercise-verdicts.test.ts
+// against real servers). The page reads that verdict in the route's answer it captured: never
+// Wirelab itself, a report with a failure, another protocol's suite, or a run the server did not
+// judge. The commands the lesson tells the student to type are the starters' own (starters/python/README.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKED_PROTOCOLS, countOutcomes, type CheckedProtocol, type CheckOutcome, type CheckReport } from '../../contracts/own-server/check-result.ts';
+import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import { parseOwnServerCell } from '../../web/editors/own-server/own-server-cell-config.ts';
 import { evaluateCheck, type Check } from '../../contracts/exercise-checks/evaluate-check.ts';
 import { exchange } from '../../contracts/exercise-checks/exchange-sketch.ts';
@@ -32,8 +36,11 @@ function report(protocol: CheckedProtocol, outcomes: CheckOutcome[], targetIsWir
   return { protocol, target: '127.0.0.1:8000', reachable: true, targetIsWirelab, counts: countOutcomes(results), results };
 }
 
+/** The server's verdict on a run, as the route adds it to its answer. */
+const judged = (passed: boolean, fixed: string[] = []): OwnServerExerciseVerdict => ({ passed, fixed, note: { en: 'note', ru: 'заметка' } });
+
 /** The page's POST of a run and the route's answer, as the capture decodes them. */
-function run(asked: CheckedProtocol, answer: CheckReport | { status: number; body: unknown }, at = 1) {
+function run(asked: CheckedProtocol, answer: (CheckReport & { exercise?: OwnServerExerciseVerdict }) | { status: number; body: unknown }, at = 1) {
   const [status, body] = 'protocol' in answer ? [200, answer] : [answer.status, answer.body];
   return exchange({
     at,
@@ -50,52 +57,40 @@ function run(asked: CheckedProtocol, answer: CheckReport | { status: number; bod
 const exerciseOf = (protocol: CheckedProtocol) => lesson.exercises[`${protocol}-passes`].check;
 const allPass = (count: number): CheckOutcome[] => Array.from({ length: count }, () => 'pass');
 
-describe('the exercise check of lesson 15', () => {
-  it('counts a report in which every check passed at the student’s own server', () => {
-    expect(evaluateCheck(exerciseOf('rest'), [run('rest', report('rest', allPass(16)))]).passed).toBe(true);
-    // checks the server does not offer are no failure: the complete gRPC starter's 7 + 3
-    const grpc = report('grpc', [...allPass(7), 'not-offered', 'not-offered', 'not-offered']);
-    expect(evaluateCheck(exerciseOf('grpc'), [run('grpc', grpc)]).passed).toBe(true);
+describe('the exercise check of lesson 15, as the page reads it', () => {
+  it.each(['rest', 'websocket', 'sse', 'grpc', 'graphql', 'mqtt'] as const)('%s: the server judges, from its own runs', (protocol) => {
+    expect(exerciseOf(protocol)).toEqual({ type: 'own-server-fixed', protocol });
+    const fixedNow = { ...report(protocol, allPass(5)), exercise: judged(true, ['check-1']) };
+    expect(evaluateCheck(exerciseOf(protocol), [run(protocol, fixedNow)]).passed).toBe(true);
   });
 
-  it('does not count Wirelab itself: every check passes there and proves nothing', () => {
-    const itself = run('rest', report('rest', allPass(16), true));
-    expect(evaluateCheck(exerciseOf('rest'), [itself])).toMatchObject({ passed: false, miss: { kind: 'response-differs', difference: { what: 'body' } } });
+  it('does not count a run the server said fixed nothing: all passed, yet no earlier failure; Wirelab itself', () => {
+    const firstRun = run('rest', { ...report('rest', allPass(16)), exercise: judged(false) });
+    expect(evaluateCheck(exerciseOf('rest'), [firstRun])).toMatchObject({ passed: false, miss: { kind: 'response-differs', difference: { what: 'body' } } });
+    const itself = run('rest', { ...report('rest', allPass(16), true), exercise: judged(false) });
+    expect(evaluateCheck(exerciseOf('rest'), [itself]).passed).toBe(false);
   });
 
-  it.each(['rest', 'websocket', 'sse', 'grpc', 'graphql', 'mqtt'] as const)('counts the %s suite passed in full, but not at Wirelab itself', (protocol) => {
-    expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5)))]).passed).toBe(true);
-    expect(evaluateCheck(exerciseOf(protocol), [run(protocol, report(protocol, allPass(5), true))]).passed).toBe(false);
-  });
-
-  it('does not count a report with one failure', () => {
-    const oneFailed = run('rest', report('rest', [...allPass(15), 'fail']));
-    expect(evaluateCheck(exerciseOf('rest'), [oneFailed]).passed).toBe(false);
+  it('does not count a run the server did not judge (a curl token’s, an old server’s): counts alone prove nothing', () => {
+    expect(evaluateCheck(exerciseOf('rest'), [run('rest', report('rest', allPass(16)))]).passed).toBe(false);
   });
 
   it('does not count another protocol’s suite, however well it went', () => {
-    const websocket = run('websocket', report('websocket', allPass(10)));
+    const websocket = run('websocket', { ...report('websocket', allPass(10)), exercise: judged(true, ['check-0']) });
     expect(evaluateCheck(exerciseOf('rest'), [websocket])).toMatchObject({ passed: false, miss: { kind: 'no-request' } });
     expect(evaluateCheck(exerciseOf('websocket'), [websocket]).passed).toBe(true);
   });
 
-  it('does not count a target where no check ran, nor a refused request', () => {
-    const nothingListening: CheckReport = {
-      protocol: 'sse',
-      target: '127.0.0.1:8002',
-      reachable: false,
-      reason: 'no-answer',
-      refusal: { en: 'no', ru: 'нет' },
-      targetIsWirelab: false,
-      counts: { passed: 0, failed: 0, notOffered: 0 },
-      results: [],
-    };
-    expect(evaluateCheck(exerciseOf('sse'), [run('sse', nothingListening)]).passed).toBe(false);
-    expect(evaluateCheck(exerciseOf('sse'), [run('sse', { status: 429, body: { title: 'Too Many Requests' } })]).passed).toBe(false);
+  it('does not count a refused request', () => {
+    expect(evaluateCheck(exerciseOf('sse'), [run('sse', { status: 429, body: { title: 'Too Many Requests', exercise: judged(true) } })]).passed).toBe(false);
   });
 
-  it('passes once a later run passes, after earlier failures', () => {
-    const traffic = [run('sse', report('sse', ['pass', 'fail', 'pass', 'pass', 'pass']), 1), run('sse', report('sse', allPass(5)), 2)];
+  it('stays passed in a later run the server says is passed already, after a failure', () => {
+    const traffic = [
+      run('sse', { ...report('sse', ['pass', 'fail', 'pass', 'pass', 'pass']), exercise: judged(false) }, 1),
+      run('sse', { ...report('sse', allPass(5)), exercise: judged(true, ['check-1']) }, 2),
+      run('sse', { ...report('sse', ['fail', 'pass', 'pass', 'pass', 'pass']), exercise: judged(true) }, 3),
+    ];
     expect(evaluateCheck(exerciseOf('sse'), traffic).passed).toBe(true);
   });
 });

@@ -119,7 +119,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   studentRoutes(app, CLASS_PATH, {
     store,
     lessons,
-    verdicts: new ExerciseVerdicts(app.hasDecorator('captures') ? app.captures : null, lessons),
+    verdicts: new ExerciseVerdicts(app.hasDecorator('captures') ? app.captures : null, lessons, app.hasDecorator('ownServerRuns') ? app.ownServerRuns : null),
     classChanged,
     classListChanged,
     memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),

@@ -7,10 +7,17 @@ import type { LessonCatalog } from './lesson-catalog.ts';
 /** Sessions whose decoded captures are kept between verdicts (a join reports every pass at once). */
 const DECODED_SESSIONS_KEPT = 8;
 
+/** Lesson 15's exercises: has a kept run of the session's "check my server" fixed its server (server/own-server/run-history.ts)? */
+export interface OwnServerFixes {
+  exercisePassed(session: string, protocol: string): boolean;
+}
+
 /**
  * The server's verdict on an exercise (issue 35): the exercise's check (lesson.json, the code the
  * page runs: contracts/exercise-checks/) over what this server captured for the browser session
- * that asks, decoded by wire/. What the page says it saw counts for nothing here.
+ * that asks, decoded by wire/. What the page says it saw counts for nothing here. Lesson 15's
+ * `own-server-fixed` is judged on the runs the server made for that session instead: a captured
+ * exchange may come from any server a cell is aimed at.
  */
 export class ExerciseVerdicts {
   /** session → its captures decoded at a ring version (oldest use first: a Map keeps insertion order) */
@@ -19,10 +26,15 @@ export class ExerciseVerdicts {
   constructor(
     private readonly captures: CaptureHub | null,
     private readonly lessons: LessonCatalog,
+    private readonly ownServerRuns: OwnServerFixes | null = null,
   ) {}
 
   verdict(session: string | null, lesson: string, exercise: string, answer: string | undefined): ServerVerdict {
     const check = this.lessons.check(lesson, exercise);
+    if (check?.type === 'own-server-fixed') {
+      if (session === null || !this.ownServerRuns) return { passed: false, why: 'no-captures' };
+      return this.ownServerRuns.exercisePassed(session, check.protocol) ? { passed: true } : { passed: false, why: 'not-seen' };
+    }
     const traffic = session === null ? null : this.trafficOf(session);
     if (!check || !traffic) return { passed: false, why: 'no-captures' };
     return evaluateCheck(check, traffic.exchanges, answer, traffic.messages).passed ? { passed: true } : { passed: false, why: 'not-seen' };

@@ -5,6 +5,7 @@
 import type { Bilingual } from '../../shared/bilingual.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
+import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import { sendProblem } from '../answers/http-answers.ts';
 import { createAddressGuard, refusals, type GuardPolicy } from './address-guard.ts';
 import type { IncomingMessage } from 'node:http';
@@ -51,6 +52,12 @@ export interface OwnServerRouteOptions {
    * Awaited, so the board has it when the page does; never fails the answer.
    */
   suiteEnded?(report: CheckReport, request: FastifyRequest): Promise<unknown> | undefined;
+  /**
+   * The same moment, for lesson 15's verdict: the run is kept for the page's own session
+   * (run-history.ts, wired in server/app.ts) and what it means for the exercise is answered to the
+   * page as `exercise`; null or absent: not the page's run (a curl token alone), nothing kept.
+   */
+  runEnded?(report: CheckReport, request: FastifyRequest): OwnServerExerciseVerdict | null;
 }
 
 const problem = (
@@ -140,11 +147,12 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
         // A refused or unreachable target is a report too (reachable: false, its reason): the
         // request was fine, the page shows the refusal where the results would be.
         reply.header('cache-control', 'no-store');
-        if (!stop.signal.aborted)
-          await Promise.resolve(options.suiteEnded?.(report, request)).catch((error: unknown) =>
-            request.log.warn({ err: error }, 'own-server: suiteEnded failed'),
-          );
-        return report;
+        if (stop.signal.aborted) return report;
+        await Promise.resolve(options.suiteEnded?.(report, request)).catch((error: unknown) =>
+          request.log.warn({ err: error }, 'own-server: suiteEnded failed'),
+        );
+        const exercise = exerciseOf(options, report, request);
+        return exercise ? { ...report, exercise } : report;
       } finally {
         reply.raw.off('close', pageGone);
       }
@@ -183,6 +191,16 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
     handler: (request, reply) =>
       problem(request, reply, 405, 'method-not-allowed', 'Method Not Allowed', text.methodNotAllowed(request.method), { allow: 'POST' }),
   });
+}
+
+/** Lesson 15's verdict on a run (runEnded); a failure to keep it is logged, never the student's answer's. */
+function exerciseOf(options: OwnServerRouteOptions, report: CheckReport, request: FastifyRequest): OwnServerExerciseVerdict | null {
+  try {
+    return options.runEnded?.(report, request) ?? null;
+  } catch (error) {
+    request.log.warn({ err: error }, 'own-server: the run could not be kept for the lesson');
+    return null;
+  }
 }
 
 const RELAY_TITLES: Record<number, string> = {

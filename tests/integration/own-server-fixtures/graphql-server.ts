@@ -1,27 +1,58 @@
-// A small GraphQL server over HTTP (graphql-js on node:http) that limits depth the way servers
-// that refuse inside execution do: a too-deep query answers "data": null with an error. GraphQL
-// §7.1.2 allows that (an error that prevented a valid response), and nothing of the query ran.
+// A small GraphQL server over HTTP (graphql-js on node:http) that keeps GraphQL over HTTP as the
+// suite checks it (POST and GET, operationName, a syntax error as 400 with the GraphQL media type,
+// a mutation over GET refused with 405) and limits depth the way servers that refuse inside
+// execution do: a too-deep query answers "data": null with an error. GraphQL §7.1.2 allows that
+// (an error that prevented a valid response), and nothing of the query ran. No subscriptions: the
+// suite's graphql-transport-ws checks are not offered. One fault to switch on: `mutation-over-get`
+// (a mutation sent with GET runs, which GraphQL over HTTP forbids).
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { buildSchema, graphql, Kind, parse, type SelectionSetNode } from 'graphql';
+import { buildSchema, execute, getOperationAST, GraphQLError, Kind, parse, validate, type DocumentNode, type SelectionSetNode } from 'graphql';
 
 const schema = buildSchema(`
   type Post { title: String!, author: User! }
   type User { id: ID!, name: String!, email: String!, posts(first: Int): [Post!]! }
+  type UserConnection { nodes: [User!]! }
   input CreateUserInput { name: String!, email: String! }
-  type Query { user(id: ID!): User }
+  type Query { user(id: ID!): User, users(first: Int): UserConnection! }
   type Mutation { createUser(input: CreateUserInput!): User!, deleteUser(id: ID!): Boolean! }
 `);
 
 const MAX_DEPTH = 8;
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+
+export type GraphqlFault = '' | 'mutation-over-get';
 
 function depthOf(selections: SelectionSetNode | undefined): number {
   if (!selections) return 0;
   return 1 + Math.max(0, ...selections.selections.map((node) => (node.kind === Kind.FIELD ? depthOf(node.selectionSet) : 0)));
 }
 
-export async function startGraphqlFixture(): Promise<{ port: number; close(): Promise<void> }> {
+interface Params {
+  query?: unknown;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+/** The request's GraphQL parameters: from the URL for GET, from the JSON body for POST; null when the body is not JSON. */
+function paramsOf(method: string, url: URL, body: string): Params | null {
+  if (method === 'GET') {
+    const variables = url.searchParams.get('variables');
+    return {
+      query: url.searchParams.get('query'),
+      variables: variables ? JSON.parse(variables) : undefined,
+      operationName: url.searchParams.get('operationName') ?? undefined,
+    };
+  }
+  try {
+    return JSON.parse(body) as Params;
+  } catch {
+    return null;
+  }
+}
+
+export async function startGraphqlFixture(fault: GraphqlFault = ''): Promise<{ port: number; close(): Promise<void> }> {
   const users = new Map<string, { id: string; name: string; email: string }>();
   let nextId = 1;
   const userById = (id: string) => {
@@ -30,6 +61,7 @@ export async function startGraphqlFixture(): Promise<{ port: number; close(): Pr
   };
   const root = {
     user: ({ id }: { id: string }) => userById(id) ?? null,
+    users: ({ first }: { first?: number }) => ({ nodes: [...users.keys()].slice(0, first ?? 10).map(userById) }),
     createUser: ({ input }: { input: { name: string; email: string } }) => {
       const id = String(nextId++);
       users.set(id, { id, ...input });
@@ -41,22 +73,30 @@ export async function startGraphqlFixture(): Promise<{ port: number; close(): Pr
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
-      const send = (status: number, body: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/json' });
+      const graphqlType = String(request.headers.accept ?? '').includes(GRAPHQL_RESPONSE_JSON);
+      // with the GraphQL media type a request error is a 4xx; with application/json it stays 200
+      const refusedStatus = graphqlType ? 400 : 200;
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        response.writeHead(status, { 'content-type': graphqlType ? GRAPHQL_RESPONSE_JSON : 'application/json', ...headers });
         response.end(JSON.stringify(body));
       };
-      let body: { query?: string; variables?: Record<string, unknown> };
+      const method = request.method ?? '';
+      if (method !== 'GET' && method !== 'POST') return send(405, { errors: [{ message: 'GET or POST' }] }, { allow: 'GET, POST' });
+      const params = paramsOf(method, new URL(request.url ?? '/', 'http://fixture.invalid'), Buffer.concat(chunks).toString('utf8'));
+      if (!params) return send(400, { errors: [{ message: 'The body is not JSON' }] });
+      let document: DocumentNode;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        const document = parse(String(body.query));
-        const tooDeep = document.definitions.some(
-          (definition) => definition.kind === Kind.OPERATION_DEFINITION && depthOf(definition.selectionSet) > MAX_DEPTH,
-        );
-        if (tooDeep) return send(200, { data: null, errors: [{ message: `The query is deeper than ${MAX_DEPTH} levels.` }] });
-      } catch {
-        return send(400, { errors: [{ message: 'Not a GraphQL request' }] });
+        document = parse(String(params.query));
+      } catch (error) {
+        return send(refusedStatus, { errors: [(error as GraphQLError).toJSON()] });
       }
-      send(200, await graphql({ schema, source: String(body.query), rootValue: root, variableValues: body.variables }));
+      if (method === 'GET' && getOperationAST(document, params.operationName)?.operation === 'mutation' && fault !== 'mutation-over-get')
+        return send(405, { errors: [{ message: 'A mutation goes over POST' }] }, { allow: 'POST' });
+      const tooDeep = document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && depthOf(definition.selectionSet) > MAX_DEPTH);
+      if (tooDeep) return send(200, { data: null, errors: [{ message: `The query is deeper than ${MAX_DEPTH} levels.` }] });
+      const invalid = validate(schema, document);
+      if (invalid.length > 0) return send(refusedStatus, { errors: invalid.map((error) => error.toJSON()) });
+      send(200, await execute({ schema, document, rootValue: root, variableValues: params.variables, operationName: params.operationName }));
     });
   });
   server.listen(0, '127.0.0.1');

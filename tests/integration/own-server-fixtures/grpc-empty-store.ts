@@ -1,6 +1,7 @@
 // A correct gRPC server (connect-node over h2c, which ends a call past its grpc-timeout with
 // DEADLINE_EXCEEDED) whose store starts empty: ListUsers then has no user to pause between, the
-// case the deadline check once failed for a correct server.
+// case the deadline check once failed for a correct server. One fault to switch on: `no-health`
+// (no grpc.health.v1.Health service, so nothing answers a health check).
 import { createServer, type Http2Server } from 'node:http2';
 import { once } from 'node:events';
 import { setTimeout } from 'node:timers/promises';
@@ -11,7 +12,7 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { UserService, UserSchema, type User } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { Health, HealthCheckResponse_ServingStatus } from '../../../proto/gen/grpc/health/v1/health_pb.ts';
 
-export async function startEmptyGrpcFixture(): Promise<{ port: number; users: Map<number, User>; close(): Promise<void> }> {
+export async function startEmptyGrpcFixture(fault: '' | 'no-health' = ''): Promise<{ port: number; users: Map<number, User>; close(): Promise<void> }> {
   const users = new Map<number, User>();
   let nextId = 1;
   const find = (id: number) => {
@@ -42,7 +43,7 @@ export async function startEmptyGrpcFixture(): Promise<{ port: number; users: Ma
         }
       },
     });
-    router.service(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) });
+    if (fault !== 'no-health') router.service(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) });
   };
   const server: Http2Server = createServer(connectNodeAdapter({ routes, grpc: true, connect: false, grpcWeb: false }));
   server.listen(0, '127.0.0.1');

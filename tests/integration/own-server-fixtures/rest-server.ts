@@ -1,6 +1,7 @@
 // A users resource written by hand on node:http, correct by RFC 9110 but in the ways the REST
 // suite once failed: 204 for PUT, 200 with a body for DELETE, weak ETags (and If-Match compared
 // strongly, so a weak tag never matches), string ids. Each way is a switch; each test turns one on.
+// One fault too: `no-location`, a 201 without the Location of what it created (RFC 9110 §15.3.2).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -11,6 +12,7 @@ export interface RestFixtureOptions {
   deleteAnswer?: 204 | 200;
   etags?: 'strong' | 'weak';
   ids?: 'number' | 'uuid';
+  fault?: 'no-location';
 }
 
 interface User {
@@ -124,7 +126,7 @@ export async function startRestFixture(options: RestFixtureOptions = {}): Promis
     const id = options.ids === 'uuid' ? randomUUID() : nextId++;
     const user: User = { id, name: fields.name, email: fields.email, status: 'active', version: 1 };
     users.set(String(id), user);
-    sendUser(response, 201, user, { location: `/api/v1/users/${id}` });
+    sendUser(response, 201, user, options.fault === 'no-location' ? {} : { location: `/api/v1/users/${id}` });
   }
 
   const server: Server = createServer((request, response) => {
