@@ -5,10 +5,12 @@
 // with it recording every connection, so the tap's share is visible as a ratio.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { newSession } from './chat-clients.ts';
 import { startBenchServer } from './bench-process.ts';
+import { targetLine } from './targets.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_IDLE_WS ?? 5000);
 /** Clients connecting at once: a burst of thousands would measure the accept queue instead. */
@@ -59,10 +61,11 @@ async function measure(label: string, tap: boolean): Promise<{ label: string; pe
     if (open !== CONNECTIONS) throw new Error(`${label}: ${CONNECTIONS - open} connections closed while idle`);
     const after = await memoryOf(child);
     const perConnection = (after.rss - before.rss) / CONNECTIONS;
-    const heap = (after.heapUsed + after.external - before.heapUsed - before.external) / CONNECTIONS;
+    const heap = (after.heapUsed - before.heapUsed) / CONNECTIONS;
+    const external = (after.external - before.external) / CONNECTIONS;
     console.log(
-      `  ${label}: ${(perConnection / 1024).toFixed(1)} KiB RSS per connection (${(heap / 1024).toFixed(1)} KiB heap + external)` +
-        ` → ${Math.floor(GIB / perConnection).toLocaleString('en')} idle connections per GiB`,
+      `  ${label}: ${(perConnection / 1024).toFixed(1)} KiB RSS per connection (heap ${(heap / 1024).toFixed(1)} KiB + external ${(external / 1024).toFixed(1)} KiB)` +
+        ` → ${Math.floor(GIB / perConnection).toLocaleString('en')} idle connections per GiB; load average ${loadavg()[0].toFixed(1)}`,
     );
     return { label, perConnection, perGiB: GIB / perConnection };
   } finally {
@@ -76,3 +79,5 @@ console.log(`Idle raw WebSockets: ${CONNECTIONS} connections to /ws/echo, one se
 const withoutTap = await measure('no tap', false);
 const withTap = await measure('tap recording', true);
 console.log(`  connections per GiB with the tap recording: ${(withTap.perGiB / withoutTap.perGiB).toFixed(2)} of the no-tap figure`);
+// Issue 40: an idle connection with the tap recording holds at most 12 KiB of the server's memory.
+console.log(targetLine('RSS per idle connection, tap recording', withTap.perConnection / 1024, { atMost: 12 }, (n) => `${n.toFixed(1)} KiB`));

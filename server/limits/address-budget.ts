@@ -55,17 +55,14 @@ export class AddressBudget {
     if (counts.total >= limit.server) return { refused: { scope: 'server', max: limit.server } };
     counts.total += 1;
     counts.byAddress.set(who, mine + 1);
-    let released = false;
     const held = counts;
     return {
-      release: () => {
-        if (released) return;
-        released = true;
+      release: callableOnce(() => {
         held.total -= 1;
         const left = (held.byAddress.get(who) ?? 1) - 1;
         if (left <= 0) held.byAddress.delete(who);
         else held.byAddress.set(who, left);
-      },
+      }),
     };
   }
 
@@ -107,4 +104,19 @@ export class AddressBudget {
       if (bucket.tokens + (now - bucket.at) * refillPerMs >= max) buckets.delete(who);
     }
   }
+}
+
+/**
+ * `action` run on the first call only. Used for what an open connection holds until it ends: the
+ * function is made here, unnamed, because under tsx a closure written as `release: () => {…}`
+ * gets a `name` property dictionary of its own (esbuild's keepNames), a few hundred bytes per
+ * idle connection (bench/websocket-idle.ts, issue 40).
+ */
+export function callableOnce(action: () => void): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    action();
+  };
 }

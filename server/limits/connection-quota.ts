@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { captureOwnerOf, sandboxOf } from '../session/session-id.ts';
-import type { AddressBudget, SlotRefusal } from './address-budget.ts';
+import { callableOnce, type AddressBudget, type SlotRefusal } from './address-budget.ts';
 import type { ConnectionKind } from './client-limits.ts';
 
 /** Which budget refused a connection: the key's own (a session's), or its address's or the server's. */
@@ -32,16 +32,13 @@ export class ConnectionQuota {
     const slot = this.addresses?.budget.takeSlot(this.addresses.kind, address);
     if (slot?.refused) return { refused: slot.refused };
     this.open.set(key, count + 1);
-    let released = false;
     return {
-      release: () => {
-        if (released) return;
-        released = true;
+      release: callableOnce(() => {
         slot?.release();
         const left = (this.open.get(key) ?? 1) - 1;
         if (left <= 0) this.open.delete(key);
         else this.open.set(key, left);
-      },
+      }),
     };
   }
 

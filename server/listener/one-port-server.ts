@@ -227,13 +227,15 @@ interface SniffContext {
   hand(socket: Socket, firstBytes: Buffer, transport: SniffedTransport, client: ProxiedClient | null): void;
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * Reads a new connection's first bytes until its protocol is known: a trusted balancer's PROXY
  * header first (taken off), then the HTTP/2 preface, an MQTT CONNECT, or else HTTP/1.1.
  */
 function sniff(socket: Socket, context: SniffContext): void {
   const { sniffing } = context;
-  let seen: Buffer = Buffer.alloc(0);
+  let seen: Buffer = NO_BYTES;
   // may the first bytes still be a trusted balancer's PROXY header?
   let proxyHeaderPossible = Boolean(context.proxyProtocolFrom?.has(plainAddress(socket.remoteAddress ?? '')));
   let client: ProxiedClient | null = null;
@@ -263,7 +265,10 @@ function sniff(socket: Socket, context: SniffContext): void {
     sniffing.delete(socket);
     socket.pause();
     socket.setTimeout(0);
-    context.hand(socket, seen, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1', client);
+    const firstBytes = seen;
+    // The 'end' listener below shares this closure for the connection's life: it must not keep the first bytes.
+    seen = NO_BYTES;
+    context.hand(socket, firstBytes, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1', client);
   };
   socket.on('data', onData);
   socket.on('error', () => socket.destroy());

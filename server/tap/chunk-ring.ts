@@ -151,7 +151,9 @@ export class ChunkRing {
   /** New storage of these capacities holding the chunks kept now, straightened. */
   private rebuild(byteCapacity: number, slotCapacity: number): void {
     const kept = this.toArray();
-    this.bytes = Buffer.allocUnsafe(byteCapacity);
+    // Not from Node's shared 8 KiB pool: a ring lives as long as its session, and one small ring
+    // would keep a whole pool slab (and every short-lived slice's share of it) from being freed.
+    this.bytes = Buffer.allocUnsafeSlow(byteCapacity);
     this.meta = new Float64Array(slotCapacity * FIELDS);
     this.slots = slotCapacity;
     this.conns = new Array<string>(slotCapacity).fill('');

@@ -30,7 +30,8 @@ export class SessionCapture {
   private changes = 0;
   private readonly ring: ChunkRing;
   private connections = new Map<string, ConnectionInfo>();
-  private subscribers = new Set<CaptureSubscriber>();
+  /** made when a browser first watches: most sessions never are, and a server holds thousands of them */
+  private subscribers: Set<CaptureSubscriber> | null = null;
   private outbox: CaptureMessage[] = [];
   private flushScheduled = false;
 
@@ -61,7 +62,7 @@ export class SessionCapture {
   }
 
   get watched(): boolean {
-    return this.subscribers.size > 0;
+    return (this.subscribers?.size ?? 0) > 0;
   }
 
   addConnection(info: ConnectionInfo): void {
@@ -129,12 +130,13 @@ export class SessionCapture {
       }
     }
     subscriber.deliver(replay);
-    this.subscribers.add(subscriber);
-    return () => this.subscribers.delete(subscriber);
+    const subscribers = (this.subscribers ??= new Set());
+    subscribers.add(subscriber);
+    return () => subscribers.delete(subscriber);
   }
 
   private send(message: CaptureMessage): void {
-    if (this.subscribers.size === 0) return;
+    if (!this.subscribers || this.subscribers.size === 0) return;
     this.outbox.push(message);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -149,7 +151,7 @@ export class SessionCapture {
     if (this.outbox.length === 0) return;
     const batch = this.outbox;
     this.outbox = [];
-    for (const subscriber of this.subscribers) subscriber.deliver(batch);
+    for (const subscriber of this.subscribers ?? []) subscriber.deliver(batch);
   }
 }
 

@@ -55,9 +55,14 @@ export class TapSocket extends Duplex {
   observer: TapObserver = noObserver;
   /**
    * Decides when the parser learns that the client has finished sending (see
-   * one-port-server.ts: an HTTP/2 session waits for its streams to finish first).
+   * one-port-server.ts: an HTTP/2 session replaces it on its socket, to wait for its streams to
+   * finish first). A method, not a default closure per connection: under tsx each named closure
+   * carries a `name` property dictionary of its own (esbuild's keepNames), and an idle server
+   * holds thousands of sockets (bench/websocket-idle.ts).
    */
-  holdEndOfInput: (release: () => void) => void = (release) => release();
+  holdEndOfInput(release: () => void): void {
+    release();
+  }
   private waitingForDrain: (() => void) | null = null;
   /** a writeDirect found the socket full: its 'drain' is passed on */
   private directWriteWaiting = false;

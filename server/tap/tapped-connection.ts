@@ -16,6 +16,9 @@ interface Piece {
 /** How much of the response being written is recorded: see TappedConnection.headOnly. */
 type ResponseRecording = { mode: 'all' } | { mode: 'head'; headEndMatched: number } | { mode: 'body' };
 
+/** headDone of a connection that has recorded no response head-only: one function, not a closure per connection. */
+const NO_HEAD_ONLY_RESPONSE = (): void => {};
+
 /** The socket property where Node's HTTP/1.1 server keeps the response writing to it. */
 type WithResponse = { _httpMessage?: object | null };
 
@@ -71,7 +74,7 @@ export class TappedConnection implements TapObserver {
    * bytes of "\r\n\r\n" seen so far), `body` while its body is skipped.
    */
   private responseRecording: ResponseRecording = { mode: 'all' };
-  private headDone: (body: { mode: 'body' }) => void = () => {};
+  private headDone: (body: { mode: 'body' }) => void = NO_HEAD_ONLY_RESPONSE;
 
   constructor(
     readonly info: ConnectionInfo,
@@ -89,6 +92,8 @@ export class TappedConnection implements TapObserver {
     // The upgrade request's chunk may already hold the first frames, and the reader gets them
     // as a view of the very Buffer recorded.
     if (this.lastInbound) this.lastInbound.data = Buffer.from(this.lastInbound.data);
+    // Nothing needs it any more (every later inbound chunk is copied): an idle WebSocket must not hold it.
+    this.lastInbound = null;
   }
 
   /** `pieces`: the chunk as the socket's own framer cut it (the same framer as this.framer) */
@@ -440,7 +445,7 @@ export class TappedConnection implements TapObserver {
     if (!capture.recording) return;
     const chunk: CapturedChunk = { conn: this.info.id, seq: this.hub.nextSeq(), dir, t, offset, data };
     capture.record(chunk);
-    if (dir === 'in') this.lastInbound = chunk;
+    if (dir === 'in' && !this.copies.in) this.lastInbound = chunk;
   }
 }
 

@@ -23,9 +23,8 @@ export function serveChat(socket: WebSocket, knobs: ChatKnobs, sandbox: string, 
   const room = sandbox;
   const roomName = publicSandboxName(sandbox);
   const member: ChatMember = { name: knobs.name ?? `guest-${randomBytes(2).toString('hex')}`, socket };
-  const send = (message: Record<string, unknown>): void => {
-    sendGuarded(socket, JSON.stringify(message), limits.maxBufferedBytes);
-  };
+  // (a module function, not a closure: see sendJson)
+  const send = sendJson.bind(null, socket, limits.maxBufferedBytes);
   if (!rooms.join(room, member)) {
     socket.close(CLOSE.tryAgainLater, closeReason(messages.roomFull(limits.maxChatMembers)));
     return;
@@ -67,4 +66,12 @@ export function serveChat(socket: WebSocket, knobs: ChatKnobs, sandbox: string, 
     rooms.leave(room, member);
     rooms.broadcast(room, { type: 'left', name: member.name, members: rooms.names(room).length });
   });
+}
+
+/**
+ * One JSON message to a chat member. Not a named closure per member: under tsx each carries a
+ * `name` property dictionary of its own (esbuild's keepNames), and a server holds thousands of idle members.
+ */
+function sendJson(socket: WebSocket, maxBufferedBytes: number, message: Record<string, unknown>): void {
+  sendGuarded(socket, JSON.stringify(message), maxBufferedBytes);
 }

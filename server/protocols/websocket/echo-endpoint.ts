@@ -14,27 +14,65 @@ export const PING_BETWEEN_FRAGMENTS = 'between fragments';
  * control message (README.md, "Control messages"). Nothing is ever sent unprompted but pings.
  */
 export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocketLimits): void {
-  const reply = (message: Record<string, unknown>): void => {
-    sendGuarded(socket, JSON.stringify(message), limits.maxBufferedBytes);
-  };
-  const heartbeat = new Heartbeat(socket, knobs.pingMs, (payload, roundTripMs) => reply({ wirelab: 'pong', payload: payload.toString('utf8'), roundTripMs }));
-  heartbeat.start();
-  socket.on('close', () => heartbeat.stop());
+  const echo = new EchoConnection(socket, knobs, limits);
+  socket.on('close', () => echo.heartbeat.stop());
+  socket.on('message', (data: RawData, isBinary: boolean) => echo.receive(data, isBinary));
+}
 
-  const sendFragments = (payload: Buffer, binary: boolean, frames: number, pingBetween: boolean): void => {
+/**
+ * One /ws/echo connection. A class, not closures in serveEcho: an idle server holds one per
+ * connection, and under tsx every named closure also gets a `name` property of its own (esbuild's
+ * keepNames), a dictionary of a few hundred bytes each (bench/websocket-idle.ts, issue 40).
+ */
+class EchoConnection {
+  readonly heartbeat: Heartbeat;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly knobs: EchoKnobs,
+    private readonly limits: WebSocketLimits,
+  ) {
+    this.heartbeat = new Heartbeat(socket, knobs.pingMs, (payload, roundTripMs) =>
+      this.reply({ wirelab: 'pong', payload: payload.toString('utf8'), roundTripMs }),
+    );
+    this.heartbeat.start();
+  }
+
+  receive(data: RawData, isBinary: boolean): void {
+    const payload = bytesOf(data);
+    if (!isBinary) {
+      const read = readEchoMessage(payload.toString('utf8'));
+      if (read.kind === 'command') {
+        this.run(read.command);
+        return;
+      }
+      if (read.kind === 'error') {
+        this.reply({ wirelab: 'error', code: read.code, message: read.message });
+        return;
+      }
+    }
+    this.sendFragments(payload, isBinary, this.knobs.fragments, false);
+  }
+
+  private reply(message: Record<string, unknown>): void {
+    sendGuarded(this.socket, JSON.stringify(message), this.limits.maxBufferedBytes);
+  }
+
+  private sendFragments(payload: Buffer, binary: boolean, frames: number, pingBetween: boolean): void {
     const pieces = splitIntoFragments(payload, frames);
     // All in one go: a data frame of another message between these would corrupt this one.
-    pieces.forEach((piece, index) => {
+    for (let index = 0; index < pieces.length; index++) {
       const fin = index === pieces.length - 1;
-      if (!sendGuarded(socket, piece, limits.maxBufferedBytes, { binary, fin })) return;
-      if (pingBetween && index === 0 && !fin) heartbeat.pingNow(Buffer.from(PING_BETWEEN_FRAGMENTS));
-    });
-  };
+      if (!sendGuarded(this.socket, pieces[index], this.limits.maxBufferedBytes, { binary, fin })) return;
+      if (pingBetween && index === 0 && !fin) this.heartbeat.pingNow(Buffer.from(PING_BETWEEN_FRAGMENTS));
+    }
+  }
 
-  const run = (command: EchoCommand): void => {
+  private run(command: EchoCommand): void {
+    const { heartbeat, limits } = this;
     switch (command.command) {
       case 'help':
-        reply({
+        this.reply({
           wirelab: 'help',
           about: {
             en: 'Any other text or binary message comes back as it is.',
@@ -57,32 +95,22 @@ export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocket
         });
         return;
       case 'fragment':
-        sendFragments(command.payload, command.binary, command.frames, command.pingBetween);
+        this.sendFragments(command.payload, command.binary, command.frames, command.pingBetween);
         return;
       case 'ping':
         heartbeat.pingNow(command.payload);
         return;
       case 'ping-interval':
         heartbeat.changeInterval(command.ms);
-        reply({ wirelab: 'ping-interval', ms: command.ms });
+        this.reply({ wirelab: 'ping-interval', ms: command.ms });
         return;
       case 'close':
-        socket.close(command.code, command.reason);
+        this.socket.close(command.code, command.reason);
         return;
       case 'drop':
         // The TCP connection ends without a close frame: what a lost network looks like (1006).
-        socket.terminate();
+        this.socket.terminate();
         return;
     }
-  };
-
-  socket.on('message', (data: RawData, isBinary: boolean) => {
-    const payload = bytesOf(data);
-    if (!isBinary) {
-      const read = readEchoMessage(payload.toString('utf8'));
-      if (read.kind === 'command') return run(read.command);
-      if (read.kind === 'error') return reply({ wirelab: 'error', code: read.code, message: read.message });
-    }
-    sendFragments(payload, isBinary, knobs.fragments, false);
-  });
+  }
 }

@@ -13,7 +13,8 @@ export class Heartbeat {
   private unanswered = false;
   private sent = 0;
   // payload (hex) → when it was sent, for pings a client asked for: their pongs are reported back.
-  private readonly requested = new Map<string, number>();
+  // Made at the first such ping: most connections never ask, and an idle server holds thousands.
+  private requested: Map<string, number> | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -44,8 +45,9 @@ export class Heartbeat {
 
   /** A ping the client asked for; its pong is reported through `onRequestedPong`. */
   pingNow(payload: Buffer): void {
-    if (this.requested.size >= MAX_PINGS_AWAITED) this.requested.delete(this.requested.keys().next().value!);
-    this.requested.set(payload.toString('hex'), performance.now());
+    const requested = (this.requested ??= new Map());
+    if (requested.size >= MAX_PINGS_AWAITED) requested.delete(requested.keys().next().value!);
+    requested.set(payload.toString('hex'), performance.now());
     this.socket.ping(payload);
   }
 
@@ -66,6 +68,7 @@ export class Heartbeat {
   private pongArrived(payload: Buffer): void {
     // Any pong proves the peer is alive, an unsolicited one too (RFC 6455 §5.5.3 allows it).
     this.unanswered = false;
+    if (!this.requested) return;
     const key = payload.toString('hex');
     const sentAt = this.requested.get(key);
     if (sentAt === undefined) return;
