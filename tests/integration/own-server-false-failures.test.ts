@@ -5,6 +5,7 @@ import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
 import { startEmptyGrpcFixture } from './own-server-fixtures/grpc-empty-store.ts';
 import { startGraphqlFixture } from './own-server-fixtures/graphql-server.ts';
 import { startRestFixture, type RestFixtureOptions } from './own-server-fixtures/rest-server.ts';
+import { startSseFixture } from './own-server-fixtures/sse-server.ts';
 
 describe('REST: what RFC 9110 allows passes', () => {
   let close: (() => Promise<void>) | undefined;
@@ -71,6 +72,17 @@ describe('GraphQL: a depth refusal with "data": null is a refusal', () => {
       const depth = report.results.find((result) => result.id === 'depth-limit');
       expect(depth?.difference?.en).toBeUndefined();
       expect(depth?.outcome).toBe('pass');
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('SSE: what HTML §9.2.5 allows passes', () => {
+  it('a leading BOM, CRLF after fields and lone CRs after comments pass every check', async () => {
+    const fixture = await startSseFixture('crlf-bom');
+    try {
+      expect(failingIds(await checkAsLoopbackStudent('sse', fixture.port))).toEqual([]);
     } finally {
       await fixture.close();
     }

@@ -55,10 +55,20 @@ describe('SSE', () => {
 
   it('text/plain fails every stream check, saying EventSource would fail the connection (HTML §9.2.3)', async () => {
     const report = await sseReport('text-plain');
-    expect(report.counts).toEqual({ passed: 0, failed: 5, notOffered: 0 });
+    expect(report.counts).toEqual({ passed: 0, failed: 10, notOffered: 0 });
     for (const result of report.results.filter((each) => each.id !== 'stream-content-type')) {
       expect(result.difference?.en).toContain('EventSource');
       expect(result.difference?.ru).toContain('EventSource');
     }
+  });
+
+  // one fault per family of the checks HTML §9.2's field rules and reconnection brought (issue 38, item 6)
+  it.each([
+    ['cp1251', ['charset-utf-8', 'utf8-data']],
+    ['nul-id', ['id-without-nul', 'resume-from-latest-replays-nothing', 'resume-last-event-id']],
+    ['bom-per-event', ['bom-only-at-start', 'event-with-id', 'id-without-nul', 'resume-from-latest-replays-nothing', 'resume-last-event-id']],
+    ['replay-all', ['resume-from-latest-replays-nothing', 'resume-last-event-id']],
+  ] as const)('%s fails exactly %j', async (fault, expected) => {
+    expect(failingIds(await sseReport(fault))).toEqual([...expected].sort());
   });
 });
