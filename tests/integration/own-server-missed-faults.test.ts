@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
 import { startWebSocketFixture, type WebSocketFault } from './own-server-fixtures/websocket-server.ts';
 import { startSseFixture, type SseFault } from './own-server-fixtures/sse-server.ts';
+import { startEmptyGrpcFixture, type GrpcFault } from './own-server-fixtures/grpc-empty-store.ts';
 
 async function websocketReport(fault: WebSocketFault) {
   const fixture = await startWebSocketFixture(fault);
@@ -70,5 +71,27 @@ describe('SSE', () => {
     ['replay-all', ['resume-from-latest-replays-nothing', 'resume-last-event-id']],
   ] as const)('%s fails exactly %j', async (fault, expected) => {
     expect(failingIds(await sseReport(fault))).toEqual([...expected].sort());
+  });
+});
+
+describe('gRPC', () => {
+  // one fault per family of the checks brought from gRPC's PROTOCOL-HTTP2.md, the four kinds of
+  // call and statuscodes.md (issue 38, item 6); each fails exactly its check
+  it.each([
+    ['list-ignores-max', ['server-stream-list-users', 'deadline-in-seconds-ok']],
+    ['create-users-miscount', ['client-stream-create-users']],
+    ['chat-silent', ['bidi-stream-chat']],
+    ['content-type-json', ['response-content-type-grpc']],
+    ['status-in-headers', ['status-in-trailers']],
+    ['timeout-in-ms', ['deadline-in-seconds-ok']],
+    ['metadata-refused', ['custom-metadata-accepted']],
+    ['unknown-service-ok', ['unknown-service-unimplemented']],
+  ] as const)('%s fails exactly %j', async (fault: GrpcFault, expected) => {
+    const fixture = await startEmptyGrpcFixture(fault);
+    try {
+      expect(failingIds(await checkAsLoopbackStudent('grpc', fixture.port))).toEqual([...expected].sort());
+    } finally {
+      await fixture.close();
+    }
   });
 });
