@@ -5,6 +5,8 @@ import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
 import { startWebSocketFixture, type WebSocketFault } from './own-server-fixtures/websocket-server.ts';
 import { startSseFixture, type SseFault } from './own-server-fixtures/sse-server.ts';
 import { startEmptyGrpcFixture, type GrpcFault } from './own-server-fixtures/grpc-empty-store.ts';
+import { startGraphqlFixture, type GraphqlFault } from './own-server-fixtures/graphql-server.ts';
+import { auditChecks } from '../../server/own-server/checks/graphql-audits.ts';
 
 async function websocketReport(fault: WebSocketFault) {
   const fixture = await startWebSocketFixture(fault);
@@ -90,6 +92,26 @@ describe('gRPC', () => {
     const fixture = await startEmptyGrpcFixture(fault);
     try {
       expect(failingIds(await checkAsLoopbackStudent('grpc', fixture.port))).toEqual([...expected].sort());
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe("GraphQL: graphql-http's MUST audits", () => {
+  // the fixture is a small graphql-js server (no subscriptions, no GET): only the audits' checks are judged here
+  const AUDITS = new Set(auditChecks.map((check) => check.id));
+  it.each([
+    ['', []],
+    ['null-params-crash', ['null-extensions-0222', 'null-operation-name-0220', 'null-variables-0221']],
+    ['charset-refused', ['utf8-request-BF61']],
+    ['extensions-refused', ['map-extensions-1B7A', 'null-extensions-0222']],
+    ['text-plain', ['accept-json-4655']],
+  ] as const)('%s fails exactly %j of them', async (fault: GraphqlFault, expected) => {
+    const fixture = await startGraphqlFixture(fault);
+    try {
+      const report = await checkAsLoopbackStudent('graphql', fixture.port);
+      expect(failingIds(report).filter((id) => AUDITS.has(id))).toEqual([...expected].sort());
     } finally {
       await fixture.close();
     }

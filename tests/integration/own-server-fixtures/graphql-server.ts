@@ -1,6 +1,9 @@
 // A small GraphQL server over HTTP (graphql-js on node:http) that limits depth the way servers
 // that refuse inside execution do: a too-deep query answers "data": null with an error. GraphQL
 // §7.1.2 allows that (an error that prevented a valid response), and nothing of the query ran.
+// `fault` breaks one MUST of graphql-http's audits: `null-params-crash` (a 500 on "variables":
+// null and the like), `charset-refused` (415 unless Content-Type is exactly application/json),
+// `extensions-refused` (400 on an "extensions" entry), `text-plain` (every answer text/plain).
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +24,9 @@ function depthOf(selections: SelectionSetNode | undefined): number {
   return 1 + Math.max(0, ...selections.selections.map((node) => (node.kind === Kind.FIELD ? depthOf(node.selectionSet) : 0)));
 }
 
-export async function startGraphqlFixture(): Promise<{ port: number; close(): Promise<void> }> {
+export type GraphqlFault = '' | 'null-params-crash' | 'charset-refused' | 'extensions-refused' | 'text-plain';
+
+export async function startGraphqlFixture(fault: GraphqlFault = ''): Promise<{ port: number; close(): Promise<void> }> {
   const users = new Map<string, { id: string; name: string; email: string }>();
   let nextId = 1;
   const userById = (id: string) => {
@@ -42,12 +47,17 @@ export async function startGraphqlFixture(): Promise<{ port: number; close(): Pr
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
       const send = (status: number, body: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/json' });
+        response.writeHead(status, { 'content-type': fault === 'text-plain' ? 'text/plain' : 'application/json' });
         response.end(JSON.stringify(body));
       };
-      let body: { query?: string; variables?: Record<string, unknown> };
+      let body: { query?: string; variables?: Record<string, unknown>; operationName?: unknown; extensions?: unknown };
+      if (fault === 'charset-refused' && request.headers['content-type'] !== 'application/json') return send(415, { errors: [{ message: 'JSON only' }] });
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (fault === 'extensions-refused' && 'extensions' in body) return send(400, { errors: [{ message: 'unknown parameter extensions' }] });
+        if (fault === 'null-params-crash' && [body.operationName, body.variables, body.extensions].includes(null)) {
+          return send(500, { errors: [{ message: 'Cannot convert undefined or null to object' }] });
+        }
         const document = parse(String(body.query));
         const tooDeep = document.definitions.some(
           (definition) => definition.kind === Kind.OPERATION_DEFINITION && depthOf(definition.selectionSet) > MAX_DEPTH,
