@@ -20,6 +20,9 @@ export interface GrpcAnswer {
   status: number | null;
   /** True when `status` was derived from the HTTP status, not sent as grpc-status. */
   statusFromHttp: boolean;
+  /** Where grpc-status came: the response HEADERS (right only for a Trailers-Only answer, no DATA) and the trailers. */
+  statusInHeaders: boolean;
+  statusInTrailers: boolean;
   statusMessage: string;
   sent: string;
   got: string;
@@ -56,6 +59,8 @@ export interface GrpcCallSpec {
   messages: Uint8Array[];
   /** `grpc-timeout` as sent (e.g. `300m`); never enforced here. */
   timeout?: string;
+  /** Custom metadata sent with the call (`-bin` values base64, as PROTOCOL-HTTP2.md says). */
+  metadata?: Record<string, string>;
 }
 
 export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<GrpcAnswer> {
@@ -66,6 +71,7 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
     'content-type': 'application/grpc+proto',
     te: 'trailers',
     ...(spec.timeout ? { 'grpc-timeout': spec.timeout } : {}),
+    ...spec.metadata,
   };
   const body = Buffer.concat(spec.messages.map(frameMessage));
   const sent = [`→ HEADERS`, ...Object.entries(requestHeaders).map(([name, value]) => `  ${name}: ${value}`), `→ DATA ${hex(body)} (END_STREAM)`].join('\n');
@@ -102,6 +108,8 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
         messages: unframeMessages(Buffer.concat(chunks)),
         status: statusText === undefined ? grpcStatusFromHttp(httpStatus) : Number(statusText),
         statusFromHttp: statusText === undefined && grpcStatusFromHttp(httpStatus) !== null,
+        statusInHeaders: headers['grpc-status'] !== undefined,
+        statusInTrailers: trailers['grpc-status'] !== undefined,
         statusMessage: messageText === undefined ? '' : decodeURIComponent(String(messageText)),
         sent,
         got: log.join('\n'),

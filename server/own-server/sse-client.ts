@@ -19,6 +19,11 @@ export class EventStreamReader {
   readonly retries: string[] = [];
   readonly transcript = new Transcript();
   ended = false;
+  /** A U+FEFF after the stream's first character: HTML §9.2.5 ignores only a leading one. */
+  bomAfterStart = false;
+  private started = false;
+  /** The last chunk ended with CR: an LF opening the next one is the same line end (CRLF). */
+  private afterCr = false;
   private partial = '';
   private fields: { id: string | null; event: string; data: string[] } = { id: null, event: 'message', data: [] };
   private waiters: Array<() => void> = [];
@@ -65,7 +70,16 @@ export class EventStreamReader {
     this.wake();
   }
 
-  private take(text: string): void {
+  private take(chunk: string): void {
+    let text = chunk;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      // one leading BOM is no part of the stream (HTML §9.2.5); any later one is
+      if (text.startsWith('\uFEFF')) text = text.slice(1);
+    }
+    if (text.includes('\uFEFF')) this.bomAfterStart = true;
+    if (this.afterCr && text.startsWith('\n')) text = text.slice(1);
+    this.afterCr = text.endsWith('\r');
     const lines = (this.partial + text).split(/\r\n|\r|\n/);
     this.partial = lines.pop() ?? '';
     for (const line of lines) this.line(line);

@@ -1,10 +1,11 @@
 // Correct servers the suites once failed (issue 38, item 1): each test runs a suite against a
 // server that does what the cited clause allows, and asserts that nothing fails because of it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
+import { checkAsLoopbackStudent, failingIds, idsWith } from './own-server-starters.ts';
 import { startEmptyGrpcFixture } from './own-server-fixtures/grpc-empty-store.ts';
 import { startGraphqlFixture } from './own-server-fixtures/graphql-server.ts';
 import { startRestFixture, type RestFixtureOptions } from './own-server-fixtures/rest-server.ts';
+import { startSseFixture } from './own-server-fixtures/sse-server.ts';
 
 describe('REST: what RFC 9110 allows passes', () => {
   let close: (() => Promise<void>) | undefined;
@@ -56,6 +57,14 @@ describe('gRPC: the deadline check makes its own data', () => {
       const report = await checkAsLoopbackStudent('grpc', fixture.port);
       expect(report.results.find((result) => result.id === 'deadline-exceeded')?.outcome).toBe('pass');
       expect(failingIds(report)).toEqual([]);
+      // all four kinds of call offered; reflection left out is not offered, never failed
+      expect(idsWith(report, 'not-offered')).toEqual([
+        'connect-offered',
+        'grpc-web-offered',
+        'reflection-file-containing-symbol',
+        'reflection-offered',
+        'reflection-v1alpha-offered',
+      ]);
       expect(fixture.users.size).toBe(0);
     } finally {
       await fixture.close();
@@ -71,6 +80,17 @@ describe('GraphQL: a depth refusal with "data": null is a refusal', () => {
       const depth = report.results.find((result) => result.id === 'depth-limit');
       expect(depth?.difference?.en).toBeUndefined();
       expect(depth?.outcome).toBe('pass');
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('SSE: what HTML §9.2.5 allows passes', () => {
+  it('a leading BOM, CRLF after fields and lone CRs after comments pass every check', async () => {
+    const fixture = await startSseFixture('crlf-bom');
+    try {
+      expect(failingIds(await checkAsLoopbackStudent('sse', fixture.port))).toEqual([]);
     } finally {
       await fixture.close();
     }

@@ -1,4 +1,4 @@
-// The Go SSE starter (Go 1.19's net/http alone, built offline) passes all 5 SSE checks; its faults
+// The Go SSE starter (Go 1.19's net/http alone, built offline) passes all 10 SSE checks; its faults
 // fail exactly the checks that should catch them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ describe('starters/go/sse', () => {
       const starter = await startGoStarter(binary, fault);
       try {
         const report = await checkAsLoopbackStudent('sse', starter.port);
-        expect(report.results).toHaveLength(5);
+        expect(report.results).toHaveLength(10);
         expect(failingIds(report)).toEqual(expected);
       } finally {
         await starter.stop();

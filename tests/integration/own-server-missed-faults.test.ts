@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
 import { startWebSocketFixture, type WebSocketFault } from './own-server-fixtures/websocket-server.ts';
 import { startSseFixture, type SseFault } from './own-server-fixtures/sse-server.ts';
+import { startEmptyGrpcFixture, type GrpcFault } from './own-server-fixtures/grpc-empty-store.ts';
+import { startGraphqlFixture, type GraphqlFault } from './own-server-fixtures/graphql-server.ts';
+import { auditChecks } from '../../server/own-server/checks/graphql-audits.ts';
 
 async function websocketReport(fault: WebSocketFault) {
   const fixture = await startWebSocketFixture(fault);
@@ -55,10 +58,62 @@ describe('SSE', () => {
 
   it('text/plain fails every stream check, saying EventSource would fail the connection (HTML §9.2.3)', async () => {
     const report = await sseReport('text-plain');
-    expect(report.counts).toEqual({ passed: 0, failed: 5, notOffered: 0 });
+    expect(report.counts).toEqual({ passed: 0, failed: 10, notOffered: 0 });
     for (const result of report.results.filter((each) => each.id !== 'stream-content-type')) {
       expect(result.difference?.en).toContain('EventSource');
       expect(result.difference?.ru).toContain('EventSource');
+    }
+  });
+
+  // one fault per family of the checks HTML §9.2's field rules and reconnection brought (issue 38, item 6)
+  it.each([
+    ['cp1251', ['charset-utf-8', 'utf8-data']],
+    ['nul-id', ['id-without-nul', 'resume-from-latest-replays-nothing', 'resume-last-event-id']],
+    ['bom-per-event', ['bom-only-at-start', 'event-with-id', 'id-without-nul', 'resume-from-latest-replays-nothing', 'resume-last-event-id']],
+    ['replay-all', ['resume-from-latest-replays-nothing', 'resume-last-event-id']],
+  ] as const)('%s fails exactly %j', async (fault, expected) => {
+    expect(failingIds(await sseReport(fault))).toEqual([...expected].sort());
+  });
+});
+
+describe('gRPC', () => {
+  // one fault per family of the checks brought from gRPC's PROTOCOL-HTTP2.md, the four kinds of
+  // call and statuscodes.md (issue 38, item 6); each fails exactly its check
+  it.each([
+    ['list-ignores-max', ['server-stream-list-users', 'deadline-in-seconds-ok']],
+    ['create-users-miscount', ['client-stream-create-users']],
+    ['chat-silent', ['bidi-stream-chat']],
+    ['content-type-json', ['response-content-type-grpc']],
+    ['status-in-headers', ['status-in-trailers']],
+    ['timeout-in-ms', ['deadline-in-seconds-ok']],
+    ['metadata-refused', ['custom-metadata-accepted']],
+    ['unknown-service-ok', ['unknown-service-unimplemented']],
+  ] as const)('%s fails exactly %j', async (fault: GrpcFault, expected) => {
+    const fixture = await startEmptyGrpcFixture(fault);
+    try {
+      expect(failingIds(await checkAsLoopbackStudent('grpc', fixture.port))).toEqual([...expected].sort());
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe("GraphQL: graphql-http's MUST audits", () => {
+  // the fixture is a small graphql-js server (no subscriptions, no GET): only the audits' checks are judged here
+  const AUDITS = new Set(auditChecks.map((check) => check.id));
+  it.each([
+    ['', []],
+    ['null-params-crash', ['null-extensions-0222', 'null-operation-name-0220', 'null-variables-0221']],
+    ['charset-refused', ['utf8-request-BF61']],
+    ['extensions-refused', ['map-extensions-1B7A', 'null-extensions-0222']],
+    ['text-plain', ['accept-json-4655']],
+  ] as const)('%s fails exactly %j of them', async (fault: GraphqlFault, expected) => {
+    const fixture = await startGraphqlFixture(fault);
+    try {
+      const report = await checkAsLoopbackStudent('graphql', fixture.port);
+      expect(failingIds(report).filter((id) => AUDITS.has(id))).toEqual([...expected].sort());
+    } finally {
+      await fixture.close();
     }
   });
 });

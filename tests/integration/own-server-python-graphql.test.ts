@@ -28,7 +28,7 @@ describe('starters/python/graphql_server.py', () => {
     const starter = await startPythonStarter('graphql_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('graphql', starter.port);
-      expect(report.results).toHaveLength(17);
+      expect(report.results).toHaveLength(27);
       expect(failingIds(report)).toEqual(failing);
       expect(idsWith(report, 'not-offered')).toEqual(notOffered);
     } finally {

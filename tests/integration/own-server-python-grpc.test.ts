@@ -24,9 +24,15 @@ describe('starters/python/grpc_server.py', () => {
     const starter = await startPythonStarter('grpc_server.py', fault, { GRPC_STUBS: stubs });
     try {
       const report = await checkAsLoopbackStudent('grpc', starter.port);
-      expect(report.results).toHaveLength(10);
+      expect(report.results).toHaveLength(20);
       expect(failingIds(report)).toEqual(expected);
-      expect(idsWith(report, 'not-offered')).toEqual(['connect-offered', 'grpc-web-offered', 'reflection-offered']);
+      expect(idsWith(report, 'not-offered')).toEqual([
+        'connect-offered',
+        'grpc-web-offered',
+        'reflection-file-containing-symbol',
+        'reflection-offered',
+        'reflection-v1alpha-offered',
+      ]);
     } finally {
       await starter.stop();
     }

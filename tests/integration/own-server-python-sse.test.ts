@@ -12,7 +12,7 @@ describe('starters/python/sse_server.py', () => {
     const starter = await startPythonStarter('sse_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('sse', starter.port);
-      expect(report.results).toHaveLength(5);
+      expect(report.results).toHaveLength(10);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();

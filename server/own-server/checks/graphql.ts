@@ -7,6 +7,7 @@ import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type Observation } from '../check-kit.ts';
 import { dig, errorsAreWellFormed, getGraphql, GRAPHQL_RESPONSE_JSON, nestedUserQuery, postGraphql, type GraphqlAnswer } from '../graphql-client.ts';
+import { auditChecks } from './graphql-audits.ts';
 import { subscriptionChecks } from './graphql-subscriptions.ts';
 import { createUserByMutation, idOf, TOO_DEEP, type GraphqlState, type MadeUser } from './graphql-users.ts';
 
@@ -300,7 +301,7 @@ export const graphqlSuite = defineSuite<GraphqlState>({
     state.made = await createUserByMutation(context, state, 'made');
     return state;
   },
-  checks: [...queryChecks, ...errorChecks, ...subscriptionChecks],
+  checks: [...queryChecks, ...errorChecks, ...auditChecks, ...subscriptionChecks],
   async cleanUp(context, { createdIds }) {
     for (const id of createdIds) {
       await postGraphql(context, { query: 'mutation Remove($id: ID!) { deleteUser(id: $id) }', variables: { id } }).catch(() => undefined);

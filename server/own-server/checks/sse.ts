@@ -12,6 +12,8 @@ const USERS = '/api/v1/users';
 
 interface CreatedThroughRest {
   email: string;
+  /** Sent with Cyrillic in it: the event must carry it back unchanged (the stream is UTF-8). */
+  name: string;
   path: string | null;
   event: StreamEvent | null;
 }
@@ -53,17 +55,18 @@ function carries(event: StreamEvent, email: string): boolean {
 
 async function createAndAwait(context: SuiteContext, stream: EventStreamReader, tag: string): Promise<CreatedThroughRest> {
   const email = `wirelab-sse-${tag}-${randomBytes(4).toString('hex')}@example.com`;
+  const name = `Wirelab SSE ${tag} Проверка`;
   let path: string | null = null;
   try {
-    const answer = await httpExchange(context, { method: 'POST', path: USERS, body: { name: `Wirelab SSE ${tag}`, email } });
+    const answer = await httpExchange(context, { method: 'POST', path: USERS, body: { name, email } });
     const location = answer.headers.location;
     const id = (parseJson(answer.text) as { id?: unknown } | undefined)?.id;
     path = typeof location === 'string' ? new URL(location, 'http://student.invalid').pathname : typeof id === 'number' ? `${USERS}/${id}` : null;
   } catch {
-    return { email, path, event: null };
+    return { email, name, path, event: null };
   }
   await stream.until(() => stream.events.some((event) => carries(event, email)), `the event of ${email}`);
-  return { email, path, event: stream.events.find((event) => carries(event, email)) ?? null };
+  return { email, name, path, event: stream.events.find((event) => carries(event, email)) ?? null };
 }
 
 const streamChecks: CheckDefinition<SseState>[] = [
@@ -194,6 +197,141 @@ const resumeCheck: CheckDefinition<SseState> = {
   },
 };
 
+/** The charset parameter of Content-Type, lower case, or '' when there is none. */
+function charsetOf(stream: EventStreamReader): string {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(String(stream.headers['content-type'] ?? ''));
+  return match ? match[1].toLowerCase() : '';
+}
+
+const HEARTBEAT_WAIT: Bilingual = { en: 'a heartbeat on the resumed stream', ru: 'heartbeat в возобновлённом потоке' };
+
+const fieldChecks: CheckDefinition<SseState>[] = [
+  {
+    id: 'charset-utf-8',
+    name: { en: 'The stream declares no charset but UTF-8', ru: 'Поток не объявляет иной кодировки, кроме UTF-8' },
+    expected: { en: 'Content-Type without charset, or with charset=utf-8', ru: 'Content-Type без charset или с charset=utf-8' },
+    why: {
+      clause: 'HTML §9.2.5; text/event-stream registration (charset)',
+      text: {
+        en: 'An event stream is always UTF-8: the charset parameter may be given only as "utf-8", and a browser decodes UTF-8 whatever it says.',
+        ru: 'Поток событий всегда в UTF-8: параметр charset можно указать только как "utf-8", а браузер декодирует UTF-8, что бы там ни стояло.',
+      },
+    },
+    async run(_context, { stream }) {
+      const charset = charsetOf(stream);
+      return judgeStream(stream, [
+        [
+          charset === '' || charset === 'utf-8',
+          { en: `charset=${charset}: a browser reads the bytes as UTF-8 anyway`, ru: `charset=${charset}: браузер всё равно читает байты как UTF-8` },
+        ],
+      ]);
+    },
+  },
+  {
+    id: 'utf8-data',
+    name: { en: 'Cyrillic in an event arrives intact', ru: 'Кириллица в событии приходит целой' },
+    expected: {
+      en: 'the user created with a Cyrillic name comes back in data: with the same name',
+      ru: 'пользователь, созданный с именем на кириллице, приходит в data: с тем же именем',
+    },
+    why: {
+      clause: 'HTML §9.2.5 (UTF-8 decode)',
+      text: {
+        en: 'The browser decodes the stream as UTF-8; bytes of another encoding become U+FFFD replacement characters.',
+        ru: 'Браузер декодирует поток как UTF-8; байты другой кодировки превращаются в символы замены U+FFFD.',
+      },
+    },
+    async run(_context, { stream, first }) {
+      const name = (parseJson(first.event?.data ?? '') as { name?: unknown } | undefined)?.name;
+      return judgeStream(stream, [
+        [first.event !== null, { en: 'no event carrying the created user arrived', ru: 'событие с созданным пользователем не пришло' }],
+        [
+          name === first.name,
+          {
+            en: `the name came back as ${JSON.stringify(name)}, not ${JSON.stringify(first.name)}`,
+            ru: `имя пришло как ${JSON.stringify(name)}, а не ${JSON.stringify(first.name)}`,
+          },
+        ],
+      ]);
+    },
+  },
+  {
+    id: 'id-without-nul',
+    name: { en: 'Event ids a browser keeps: distinct, without NUL', ru: 'id событий, которые браузер запомнит: разные и без NUL' },
+    expected: { en: 'the two events have different ids, neither containing U+0000', ru: 'у двух событий разные id, ни в одном нет U+0000' },
+    why: {
+      clause: 'HTML §9.2.6 (id)',
+      text: {
+        en: 'A browser ignores an id: field containing NUL, and sends back the last id it kept as Last-Event-ID: equal ids cannot say where to resume.',
+        ru: 'Браузер пропускает поле id:, в котором есть NUL, и присылает последний сохранённый id в Last-Event-ID: по одинаковым id не понять, откуда продолжать.',
+      },
+    },
+    async run(_context, { stream, first, second }) {
+      const ids = [first.event?.id, second.event?.id];
+      return judgeStream(stream, [
+        [ids.every((id) => Boolean(id)), { en: 'not both events arrived with an id:', ru: 'не оба события пришли с id:' }],
+        [
+          !ids.some((id) => id?.includes('\0')),
+          { en: 'an id contains U+0000 (NUL): a browser ignores that id: line', ru: 'в id есть U+0000 (NUL): браузер пропустит эту строку id:' },
+        ],
+        [ids[0] !== ids[1], { en: `both events have the id ${JSON.stringify(ids[0])}`, ru: `у обоих событий id ${JSON.stringify(ids[0])}` }],
+      ]);
+    },
+  },
+  {
+    id: 'bom-only-at-start',
+    name: { en: 'No byte order mark inside the stream', ru: 'Нет метки порядка байтов внутри потока' },
+    expected: { en: 'U+FEFF at most as the very first character', ru: 'U+FEFF — не больше чем первым символом' },
+    why: {
+      clause: 'HTML §9.2.5 (BOM)',
+      text: {
+        en: 'Only one leading BOM is skipped; a BOM written before a later event becomes part of its first field name, and the browser drops that field.',
+        ru: 'Пропускается только BOM в самом начале; BOM перед следующим событием становится частью имени его первого поля, и браузер это поле отбрасывает.',
+      },
+    },
+    async run(_context, { stream }) {
+      return judgeStream(stream, [[!stream.bomAfterStart, { en: 'a U+FEFF came after the start of the stream', ru: 'U+FEFF пришёл не в начале потока' }]]);
+    },
+  },
+];
+
+const resumeFromLatestCheck: CheckDefinition<SseState> = {
+  id: 'resume-from-latest-replays-nothing',
+  name: { en: 'Resuming from the latest event replays nothing', ru: 'Возобновление с последнего события ничего не досылает' },
+  expected: {
+    en: 'a new stream with Last-Event-ID of the second event: a heartbeat, and neither of the two events again',
+    ru: 'новый поток с Last-Event-ID второго события: heartbeat, и ни одно из двух событий не приходит снова',
+  },
+  why: {
+    clause: 'HTML §9.2.4 (Last-Event-ID)',
+    text: {
+      en: 'The browser had everything up to that id; anything the server sends again is handled twice by the page.',
+      ru: 'У браузера есть всё до этого id; всё, что сервер пришлёт снова, страница обработает дважды.',
+    },
+  },
+  async run(context, { stream, first, second }) {
+    const dropped = browserWouldDrop(stream);
+    if (dropped) return failed(stream.sentText(), stream.got(), dropped);
+    if (!second.event?.id) {
+      return failed('', '', { en: 'the second event came without an id (see the checks above)', ru: 'второе событие пришло без id (см. проверки выше)' });
+    }
+    const resumed = new EventStreamReader(context, EVENTS, { 'last-event-id': second.event.id });
+    try {
+      const heard = await resumed.until(() => resumed.comments.length > 0, HEARTBEAT_WAIT);
+      const again = resumed.events.filter((event) => carries(event, first.email) || carries(event, second.email));
+      return judgeStream(resumed, [
+        [heard, { en: 'no heartbeat came on the resumed stream', ru: 'в возобновлённом потоке не пришёл heartbeat' }],
+        [
+          again.length === 0,
+          { en: `${again.length} of the events the client had came again`, ru: `снова пришли события, которые у клиента уже были: ${again.length}` },
+        ],
+      ]);
+    } finally {
+      resumed.stop();
+    }
+  },
+};
+
 export const sseSuite = defineSuite<SseState>({
   async prepare(context) {
     const stream = new EventStreamReader(context, EVENTS);
@@ -205,7 +343,7 @@ export const sseSuite = defineSuite<SseState>({
     stream.stop();
     return { stream, first, second, sawHeartbeat };
   },
-  checks: [...streamChecks, resumeCheck],
+  checks: [...streamChecks, resumeCheck, ...fieldChecks, resumeFromLatestCheck],
   async cleanUp(context, { first, second }) {
     for (const user of [first, second]) {
       if (user.path) await httpExchange(context, { method: 'DELETE', path: user.path }).catch(() => undefined);

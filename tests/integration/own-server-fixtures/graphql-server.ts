@@ -3,8 +3,11 @@
 // a mutation over GET refused with 405) and limits depth the way servers that refuse inside
 // execution do: a too-deep query answers "data": null with an error. GraphQL §7.1.2 allows that
 // (an error that prevented a valid response), and nothing of the query ran. No subscriptions: the
-// suite's graphql-transport-ws checks are not offered. One fault to switch on: `mutation-over-get`
-// (a mutation sent with GET runs, which GraphQL over HTTP forbids).
+// suite's graphql-transport-ws checks are not offered. Faults to switch on: `mutation-over-get`
+// (a mutation sent with GET runs, which GraphQL over HTTP forbids), and four that each break one
+// MUST of graphql-http's audits: `null-params-crash` (a 500 on "variables": null and the like),
+// `charset-refused` (415 unless Content-Type is exactly application/json), `extensions-refused`
+// (400 on an "extensions" entry), `text-plain` (every answer text/plain).
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +25,7 @@ const schema = buildSchema(`
 const MAX_DEPTH = 8;
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 
-export type GraphqlFault = '' | 'mutation-over-get';
+export type GraphqlFault = '' | 'mutation-over-get' | 'null-params-crash' | 'charset-refused' | 'extensions-refused' | 'text-plain';
 
 function depthOf(selections: SelectionSetNode | undefined): number {
   if (!selections) return 0;
@@ -33,6 +36,7 @@ interface Params {
   query?: unknown;
   variables?: Record<string, unknown>;
   operationName?: string;
+  extensions?: unknown;
 }
 
 /** The request's GraphQL parameters: from the URL for GET, from the JSON body for POST; null when the body is not JSON. */
@@ -77,13 +81,20 @@ export async function startGraphqlFixture(fault: GraphqlFault = ''): Promise<{ p
       // with the GraphQL media type a request error is a 4xx; with application/json it stays 200
       const refusedStatus = graphqlType ? 400 : 200;
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        response.writeHead(status, { 'content-type': graphqlType ? GRAPHQL_RESPONSE_JSON : 'application/json', ...headers });
+        const type = fault === 'text-plain' ? 'text/plain' : graphqlType ? GRAPHQL_RESPONSE_JSON : 'application/json';
+        response.writeHead(status, { 'content-type': type, ...headers });
         response.end(JSON.stringify(body));
       };
       const method = request.method ?? '';
       if (method !== 'GET' && method !== 'POST') return send(405, { errors: [{ message: 'GET or POST' }] }, { allow: 'GET, POST' });
       const params = paramsOf(method, new URL(request.url ?? '/', 'http://fixture.invalid'), Buffer.concat(chunks).toString('utf8'));
+      if (method === 'POST' && fault === 'charset-refused' && request.headers['content-type'] !== 'application/json')
+        return send(415, { errors: [{ message: 'JSON only' }] });
       if (!params) return send(400, { errors: [{ message: 'The body is not JSON' }] });
+      if (fault === 'extensions-refused' && 'extensions' in params) return send(400, { errors: [{ message: 'unknown parameter extensions' }] });
+      if (fault === 'null-params-crash' && [params.operationName, params.variables, params.extensions].includes(null as never)) {
+        return send(500, { errors: [{ message: 'Cannot convert undefined or null to object' }] });
+      }
       let document: DocumentNode;
       try {
         document = parse(String(params.query));
