@@ -103,6 +103,7 @@ const STARTER_FILES: Record<Exclude<CheckedProtocol, 'mqtt'>, string> = {
   sse: 'sse_server.py',
   grpc: 'grpc_server.py',
   graphql: 'graphql_server.py',
+  gateway: 'gateway_server.py',
 };
 
 /** The Python starter for `protocol`, run from the repository's folder on the field's port. */
@@ -112,7 +113,9 @@ export function starterCommand(protocol: CheckedProtocol, target: string): strin
   if (protocol === 'mqtt') return `mosquitto -p ${port}`;
   const run = `python3 starters/python/${STARTER_FILES[protocol]} --port ${port}`;
   // the gRPC stubs are made once by Debian's protoc (starters/python/README.md)
-  return protocol === 'grpc' ? `starters/python/generate_grpc_stubs.sh && ${run}` : run;
+  if (protocol === 'grpc') return `starters/python/generate_grpc_stubs.sh && ${run}`;
+  // the gateway calls the gRPC starter, started first on its own port (starters/python/README.md)
+  return protocol === 'gateway' ? `starters/python/generate_grpc_stubs.sh && ${run} --grpc 127.0.0.1:50051` : run;
 }
 
 /** The command line that runs the same suite (server/own-server/cli.ts). */
