@@ -147,6 +147,7 @@ export const SERVER_PROTOCOL_NAMES: Record<CheckedProtocol, string> = {
   graphql: 'GraphQL',
   mqtt: 'MQTT',
   gateway: 'gRPC gateway',
+  'long-polling': 'Long polling',
 };
 
 /** "REST 16/16 ✓", "gRPC 7/10": passed out of all the suite's checks, ✓ when none failed. */

@@ -23,6 +23,7 @@ import { graphqlSuite } from './checks/graphql.ts';
 import { answersAsWirelab, noWirelabHere, type Peer, type WirelabItselfTest } from './wirelab-itself.ts';
 import { mqttSuite } from './checks/mqtt.ts';
 import { gatewaySuite } from './checks/gateway.ts';
+import { longPollingSuite } from './checks/long-polling.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
@@ -33,6 +34,7 @@ const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<Check
   graphql: (context) => runSuite(graphqlSuite, context),
   mqtt: (context) => runSuite(mqttSuite, context),
   gateway: (context) => runSuite(gatewaySuite, context),
+  'long-polling': (context) => runSuite(longPollingSuite, context),
 };
 
 export interface RunOptions {

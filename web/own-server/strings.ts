@@ -11,6 +11,7 @@ const protocolPathsEn: ProtocolTexts = {
   graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (17 checks)',
   mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills (17 checks)',
   gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
+  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
 };
 
 const protocolPathsRu: ProtocolTexts = {
@@ -22,6 +23,7 @@ const protocolPathsRu: ProtocolTexts = {
   mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания (17 проверок)',
   gateway:
     'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
+  'long-polling': 'длинный опрос GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
 };
 
 const protocolNames: ProtocolTexts = {
@@ -32,6 +34,7 @@ const protocolNames: ProtocolTexts = {
   graphql: 'GraphQL',
   mqtt: 'MQTT',
   gateway: 'gRPC gateway',
+  'long-polling': 'Long polling',
 };
 
 export const ownServerStrings = {
