@@ -24,6 +24,7 @@ import { answersAsWirelab, noWirelabHere, type Peer, type WirelabItselfTest } fr
 import { mqttSuite } from './checks/mqtt.ts';
 import { gatewaySuite } from './checks/gateway.ts';
 import { longPollingSuite } from './checks/long-polling.ts';
+import { socketIoSuite } from './checks/socket-io.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
@@ -35,6 +36,7 @@ const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<Check
   mqtt: (context) => runSuite(mqttSuite, context),
   gateway: (context) => runSuite(gatewaySuite, context),
   'long-polling': (context) => runSuite(longPollingSuite, context),
+  'socket-io': (context) => runSuite(socketIoSuite, context),
 };
 
 export interface RunOptions {

@@ -105,6 +105,7 @@ const STARTER_FILES: Record<Exclude<CheckedProtocol, 'mqtt'>, string> = {
   graphql: 'graphql_server.py',
   gateway: 'gateway_server.py',
   'long-polling': 'long_polling_server.py',
+  'socket-io': 'socket_io_server.py',
 };
 
 /** The Python starter for `protocol`, run from the repository's folder on the field's port. */

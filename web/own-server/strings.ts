@@ -12,6 +12,8 @@ const protocolPathsEn: ProtocolTexts = {
   mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills (17 checks)',
   gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
   'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
+  'socket-io':
+    'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message (6 checks)',
 };
 
 const protocolPathsRu: ProtocolTexts = {
@@ -24,6 +26,8 @@ const protocolPathsRu: ProtocolTexts = {
   gateway:
     'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
   'long-polling': 'длинный опрос GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
+  'socket-io':
+    'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message (6 проверок)',
 };
 
 const protocolNames: ProtocolTexts = {
@@ -35,6 +39,7 @@ const protocolNames: ProtocolTexts = {
   mqtt: 'MQTT',
   gateway: 'gRPC gateway',
   'long-polling': 'Long polling',
+  'socket-io': 'Socket.IO',
 };
 
 export const ownServerStrings = {
