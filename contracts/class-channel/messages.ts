@@ -146,6 +146,9 @@ export const SERVER_PROTOCOL_NAMES: Record<CheckedProtocol, string> = {
   grpc: 'gRPC',
   graphql: 'GraphQL',
   mqtt: 'MQTT',
+  gateway: 'gRPC gateway',
+  'long-polling': 'Long polling',
+  'socket-io': 'Socket.IO',
 };
 
 /** "REST 16/16 ✓", "gRPC 7/10": passed out of all the suite's checks, ✓ when none failed. */

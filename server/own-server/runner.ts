@@ -22,6 +22,9 @@ import { grpcSuite } from './checks/grpc.ts';
 import { graphqlSuite } from './checks/graphql.ts';
 import { answersAsWirelab, noWirelabHere, type Peer, type WirelabItselfTest } from './wirelab-itself.ts';
 import { mqttSuite } from './checks/mqtt.ts';
+import { gatewaySuite } from './checks/gateway.ts';
+import { longPollingSuite } from './checks/long-polling.ts';
+import { socketIoSuite } from './checks/socket-io.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
@@ -31,6 +34,9 @@ const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<Check
   grpc: (context) => runSuite(grpcSuite, context),
   graphql: (context) => runSuite(graphqlSuite, context),
   mqtt: (context) => runSuite(mqttSuite, context),
+  gateway: (context) => runSuite(gatewaySuite, context),
+  'long-polling': (context) => runSuite(longPollingSuite, context),
+  'socket-io': (context) => runSuite(socketIoSuite, context),
 };
 
 export interface RunOptions {

@@ -103,6 +103,10 @@ const STARTER_FILES: Record<Exclude<CheckedProtocol, 'mqtt'>, string> = {
   sse: 'sse_server.py',
   grpc: 'grpc_server.py',
   graphql: 'graphql_server.py',
+  // no skeletons of these yet (issue 37): the complete servers
+  gateway: 'complete/gateway_server.py',
+  'long-polling': 'complete/long_polling_server.py',
+  'socket-io': 'complete/socket_io_server.py',
 };
 
 /** The Python starter for `protocol`, run from the repository's folder on the field's port. */
@@ -112,7 +116,11 @@ export function starterCommand(protocol: CheckedProtocol, target: string): strin
   if (protocol === 'mqtt') return `mosquitto -p ${port}`;
   const run = `python3 starters/python/${STARTER_FILES[protocol]} --port ${port}`;
   // the gRPC stubs are made once by Debian's protoc (starters/python/README.md)
-  return protocol === 'grpc' ? `starters/python/generate_grpc_stubs.sh && ${run}` : run;
+  if (protocol === 'grpc') return `starters/python/generate_grpc_stubs.sh && ${run}`;
+  // the gateway is in front of the student's gRPC server: that one runs too, on its own port
+  if (protocol === 'gateway')
+    return `starters/python/generate_grpc_stubs.sh && (python3 starters/python/grpc_server.py --port 50051 &) && ${run} --grpc 127.0.0.1:50051`;
+  return run;
 }
 
 /** The command line that runs the same suite (server/own-server/cli.ts). */

@@ -10,6 +10,10 @@ const protocolPathsEn: ProtocolTexts = {
   grpc: 'UserService from proto/ over h2c, and health (10 checks)',
   graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (17 checks)',
   mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills (17 checks)',
+  gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
+  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
+  'socket-io':
+    'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message (6 checks)',
 };
 
 const protocolPathsRu: ProtocolTexts = {
@@ -19,9 +23,24 @@ const protocolPathsRu: ProtocolTexts = {
   grpc: 'UserService из proto/ поверх h2c и health (10 проверок)',
   graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (17 проверок)',
   mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания (17 проверок)',
+  gateway:
+    'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
+  'long-polling': 'длинный опрос GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
+  'socket-io':
+    'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message (6 проверок)',
 };
 
-const protocolNames: ProtocolTexts = { rest: 'REST', websocket: 'WebSocket', sse: 'SSE', grpc: 'gRPC', graphql: 'GraphQL', mqtt: 'MQTT' };
+const protocolNames: ProtocolTexts = {
+  rest: 'REST',
+  websocket: 'WebSocket',
+  sse: 'SSE',
+  grpc: 'gRPC',
+  graphql: 'GraphQL',
+  mqtt: 'MQTT',
+  gateway: 'gRPC gateway',
+  'long-polling': 'Long polling',
+  'socket-io': 'Socket.IO',
+};
 
 export const ownServerStrings = {
   en: {

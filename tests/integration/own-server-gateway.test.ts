@@ -1,0 +1,76 @@
+// The gateway suite: REST over the gRPC UserService as users.proto's google.api.http annotations
+// map it. The Python gateway starter in front of the Python gRPC starter passes every check it
+// can (UpdateUser is UNIMPLEMENTED there: "not offered"); a hand-written gateway with one mistake
+// at a time (own-server-fixtures/gateway-server.ts) fails exactly the checks that should catch it.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds, idsWith, PYTHON, STARTERS, startStarterProcess, type RunningStarter } from './own-server-starters.ts';
+import { startGatewayFixture, type GatewayFault } from './own-server-fixtures/gateway-server.ts';
+
+/** The complete gRPC starter the gateway calls: starters/python/complete/ once the starters moved there. */
+const GRPC_STARTER = ['complete/grpc_server.py', 'grpc_server.py'].map((file) => `${STARTERS}${file}`).find((path) => existsSync(path))!;
+const GATEWAY_STARTER = `${STARTERS}complete/gateway_server.py`;
+
+const stubs = mkdtempSync(join(tmpdir(), 'wirelab-gateway-stubs-'));
+beforeAll(async () => {
+  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+});
+afterAll(() => rmSync(stubs, { recursive: true, force: true }));
+
+const ALL_CHECKS = [
+  'post-body-star',
+  'proto3-json-names',
+  'invalid-argument-400',
+  'already-exists-409',
+  'malformed-json-400',
+  'get-path-variable',
+  'not-found-404',
+  'list-query-stream',
+  'patch-partial-update',
+  'delete-empty-200',
+];
+const ERROR_CHECKS = ['already-exists-409', 'delete-empty-200', 'invalid-argument-400', 'malformed-json-400', 'not-found-404'];
+
+describe('starters/python/complete/gateway_server.py in front of the Python gRPC starter', () => {
+  it('passes every check; PATCH is not offered (the gRPC starter answers UpdateUser UNIMPLEMENTED → 501)', async () => {
+    const started: RunningStarter[] = [];
+    try {
+      const env = { GRPC_STUBS: stubs };
+      const grpc = await startStarterProcess(PYTHON, [GRPC_STARTER, '--port', '0'], 'grpc_server.py', env);
+      started.push(grpc);
+      const gateway = await startStarterProcess(PYTHON, [GATEWAY_STARTER, '--port', '0', '--grpc', `127.0.0.1:${grpc.port}`], 'gateway_server.py', env);
+      started.push(gateway);
+      const report = await checkAsLoopbackStudent('gateway', gateway.port);
+      expect(report.results.map((result) => result.id)).toEqual(ALL_CHECKS);
+      expect(report.results.filter((result) => result.outcome === 'fail').map((result) => [result.id, result.difference?.en])).toEqual([]);
+      expect(idsWith(report, 'not-offered')).toEqual(['patch-partial-update']);
+    } finally {
+      for (const starter of started.reverse()) await starter.stop();
+    }
+  });
+});
+
+describe('a hand-written gateway with one mistake', () => {
+  it.each<[GatewayFault, string[]]>([
+    ['', []],
+    ['proto-names', ['proto3-json-names']],
+    ['errors-500', ERROR_CHECKS],
+    ['error-text', ERROR_CHECKS],
+    ['query-proto-name-only', ['list-query-stream']],
+    ['rest-statuses', ['delete-empty-200', 'post-body-star']],
+  ])('with fault "%s" fails exactly %j', async (fault, failing) => {
+    const fixture = await startGatewayFixture(fault);
+    try {
+      const report = await checkAsLoopbackStudent('gateway', fixture.port);
+      expect(report.results).toHaveLength(ALL_CHECKS.length);
+      expect(failingIds(report)).toEqual(failing);
+      expect(idsWith(report, 'not-offered')).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  });
+});

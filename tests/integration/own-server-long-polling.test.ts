@@ -1,0 +1,41 @@
+// The long-polling suite, to lesson 09's contract: the Python starter passes every check, and a
+// hand-written server with one realistic mistake at a time (own-server-fixtures/long-polling-server.ts)
+// fails exactly the checks that should catch it.
+import { describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds, PYTHON, STARTERS, startStarterProcess } from './own-server-starters.ts';
+import { startLongPollingFixture, type LongPollingFault } from './own-server-fixtures/long-polling-server.ts';
+
+const ALL_CHECKS = ['since-now-cursor', 'held-until-event', 'missed-event-replayed', 'timeout-204', 'no-store', 'bad-cursor-400'];
+
+describe('starters/python/complete/long_polling_server.py', () => {
+  it('passes every check', async () => {
+    const starter = await startStarterProcess(PYTHON, [`${STARTERS}complete/long_polling_server.py`, '--port', '0'], 'long_polling_server.py');
+    try {
+      const report = await checkAsLoopbackStudent('long-polling', starter.port);
+      expect(report.results.map((result) => result.id)).toEqual(ALL_CHECKS);
+      expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
+    } finally {
+      await starter.stop();
+    }
+  });
+});
+
+describe('a hand-written long-polling server with one mistake', () => {
+  it.each<[LongPollingFault, string[]]>([
+    ['', []],
+    ['no-hold', ['held-until-event', 'timeout-204']],
+    ['lost-between-polls', ['missed-event-replayed']],
+    ['repeats-cursor', ['timeout-204']],
+    ['cacheable', ['no-store']],
+    ['crash-on-bad-cursor', ['bad-cursor-400']],
+  ])('with fault "%s" fails exactly %j', async (fault, failing) => {
+    const fixture = await startLongPollingFixture(fault);
+    try {
+      const report = await checkAsLoopbackStudent('long-polling', fixture.port);
+      expect(report.results).toHaveLength(ALL_CHECKS.length);
+      expect(failingIds(report)).toEqual(failing);
+    } finally {
+      await fixture.close();
+    }
+  });
+});

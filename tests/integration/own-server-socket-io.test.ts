@@ -1,0 +1,39 @@
+// The socket-io suite, to lesson 07's chat: the Python starter (Debian's python-socketio 5.7 on
+// aiohttp) passes every check, and a socket.io chat with one realistic mistake at a time
+// (own-server-fixtures/socket-io-server.ts) fails exactly the check that should catch it.
+import { describe, expect, it } from 'vitest';
+import { checkAsLoopbackStudent, failingIds, PYTHON, STARTERS, startStarterProcess } from './own-server-starters.ts';
+import { startSocketIoFixture, type SocketIoFault } from './own-server-fixtures/socket-io-server.ts';
+
+const ALL_CHECKS = ['eio-open', 'connect-with-name', 'join-ack', 'message-to-room', 'connect-without-name-error', 'unknown-sid-400'];
+
+describe('starters/python/complete/socket_io_server.py', () => {
+  it('passes every check', async () => {
+    const starter = await startStarterProcess(PYTHON, [`${STARTERS}complete/socket_io_server.py`, '--port', '0'], 'socket_io_server.py');
+    try {
+      const report = await checkAsLoopbackStudent('socket-io', starter.port);
+      expect(report.results.map((result) => result.id)).toEqual(ALL_CHECKS);
+      expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
+    } finally {
+      await starter.stop();
+    }
+  });
+});
+
+describe('a socket.io chat with one mistake', () => {
+  it.each<[SocketIoFault, string[]]>([
+    ['', []],
+    ['no-auth-check', ['connect-without-name-error']],
+    ['no-ack', ['join-ack']],
+    ['excludes-sender', ['message-to-room']],
+  ])('with fault "%s" fails exactly %j', async (fault, failing) => {
+    const fixture = await startSocketIoFixture(fault);
+    try {
+      const report = await checkAsLoopbackStudent('socket-io', fixture.port);
+      expect(report.results).toHaveLength(ALL_CHECKS.length);
+      expect(failingIds(report)).toEqual(failing);
+    } finally {
+      await fixture.close();
+    }
+  });
+});
