@@ -191,6 +191,18 @@ describe('the class board counts truly', () => {
     expect(await elsewhere.getByTestId('class-left').getAttribute('data-because')).toBe('removed');
     await expect.poll(() => desk.getByTestId('board-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name'))), LIVE).toEqual(['Sam']);
 
+    // "Hide names" hides them everywhere on the desk (issue 35): the rows, the attempts panel left
+    // open, and the history's rename and removal.
+    await desk.locator('[data-testid="board-row"][data-name="Sam"]').getByTestId('board-member-open').click();
+    await desk.getByTestId('member-attempt').first().waitFor(LIVE);
+    await desk.getByTestId('board-anonymous').check();
+    expect(await desk.getByTestId('member-attempts').count()).toBe(1);
+    expect(await desk.locator('.class-detail').innerHTML()).not.toMatch(/Sam|Ольга/);
+    expect(await desk.getByTestId('class-history').textContent()).toContain('Переименовали студента (имена скрыты)');
+    await desk.getByTestId('board-anonymous').uncheck();
+    expect(await desk.getByTestId('class-history').textContent()).toContain('Переименовали Ольга в Ольга П.');
+    await desk.getByTestId('member-attempts-close').click();
+
     // Deleting the class asks first, names what goes, and frees the desk.
     await desk.getByTestId('class-delete').click();
     expect(await desk.getByTestId('class-delete-confirm').textContent()).toContain('Удалить «Поток 4» вместе с 1 студентом');

@@ -36,7 +36,8 @@ export const classroomStrings = {
       NO_SUCH_EXERCISE: 'The lessons of this server have no such exercise.',
       BAD_TITLE: 'A class title is 1 to 80 characters.',
       NO_SUCH_CLASS: 'There is no class with this code. Check it with your teacher.',
-      NAME_TAKEN: 'This name is taken in this class. If it is yours, enter your rejoin code; otherwise pick another name.',
+      NAME_TAKEN:
+        'This name, or one that looks the same (a Cyrillic “В” for a Latin “B”), is taken in this class. If it is yours, enter your rejoin code; otherwise pick another name.',
       NO_SUCH_MEMBER: 'This student is no longer in the class.',
       CLASS_FULL: 'The class is full.',
       TOO_MANY_CLASSES: 'This server has as many classes as it keeps.',
@@ -229,6 +230,7 @@ export const classroomStrings = {
       frozen: () => 'Froze the students’ writes',
       unfrozen: () => 'Let the students write again',
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
+    historyNameHidden: { removed: 'Removed a student (names are hidden)', renamed: 'Renamed a student (names are hidden)' },
   },
   ru: {
     classLink: 'Класс',
@@ -263,7 +265,8 @@ export const classroomStrings = {
       NO_SUCH_EXERCISE: 'В уроках этого сервера нет такого упражнения.',
       BAD_TITLE: 'Название класса — от 1 до 80 символов.',
       NO_SUCH_CLASS: 'Класса с таким кодом нет. Уточните код у преподавателя.',
-      NAME_TAKEN: 'Это имя в классе уже занято. Если оно ваше, введите код возврата; если нет — выберите другое имя.',
+      NAME_TAKEN:
+        'Это имя или неотличимое от него на вид (кириллическая «В» вместо латинской «B») в классе уже занято. Если оно ваше, введите код возврата; если нет — выберите другое имя.',
       NO_SUCH_MEMBER: 'Этого студента в классе уже нет.',
       CLASS_FULL: 'Класс заполнен.',
       TOO_MANY_CLASSES: 'На этом сервере уже предельное число классов.',
@@ -461,5 +464,6 @@ export const classroomStrings = {
       frozen: () => 'Заморозили запись у студентов',
       unfrozen: () => 'Разрешили студентам снова писать',
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
+    historyNameHidden: { removed: 'Удалили студента из класса (имена скрыты)', renamed: 'Переименовали студента (имена скрыты)' },
   },
 };
