@@ -57,7 +57,9 @@ declare module 'fastify' {
 async function classroom(app: FastifyInstance, options: ClassroomOptions): Promise<void> {
   // The store's connection also carries the fan-out's writes and events, in order with the store's own.
   const redis = app.scale?.connection('classroom') ?? null;
-  const store: ClassroomStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : new SqliteClassroomStore(options.file);
+  const redisStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : null;
+  await redisStore?.migrate();
+  const store: ClassroomStore = redisStore ?? new SqliteClassroomStore(options.file);
   const teacherKey = await store.teacherKey(options.teacherKey);
   const lessons = LessonCatalog.read(options.lessonsDir ?? DEFAULT_LESSONS_DIR);
   const side = new ClassroomLiveSide(app, store, teacherKey);

@@ -63,6 +63,13 @@ describe('classroom', () => {
     const taken = await post(server.origin, '/_wirelab/class/join', { code, name: 'анна <b>ершова</b>' });
     expect(taken.status).toBe(409);
     expect(await taken.json()).toMatchObject({ error: 'NAME_TAKEN' });
+    // A look-alike (TR39 skeleton): Cyrillic А and Е for the Latin letters, in both languages.
+    const lookAlike = await post(server.origin, '/_wirelab/class/join', { code, name: 'AННA <b>EРШOBA</b>' });
+    expect(lookAlike.status).toBe(409);
+    const problem = (await lookAlike.json()) as { error: string; localized: { en: string; ru: string } };
+    expect(problem.error).toBe('NAME_TAKEN');
+    expect(problem.localized.en).toContain('looks the same');
+    expect(problem.localized.ru).toContain('похожее на него');
   });
 
   it('records progress with attempts and shows it on the board and in the CSV', async () => {
