@@ -228,6 +228,8 @@ export const CLASS_ACTION_KINDS = [
   'cell-sent',
   'frozen',
   'unfrozen',
+  // not the teacher's own: joins to the class refused by the per-address limit (at most one line a minute)
+  'joins-limited',
 ] as const;
 export type ClassActionKind = (typeof CLASS_ACTION_KINDS)[number];
 
@@ -235,8 +237,10 @@ export type ClassActionKind = (typeof CLASS_ACTION_KINDS)[number];
 export interface ClassAction {
   ms: number;
   kind: ClassActionKind;
-  /** the message's text; a student's name (the new one, for a rename) */
+  /** the message's text; a student's name (the new one, for a rename); for joins-limited, the setting that raises the limit */
   text?: string;
+  /** joins-limited: the joins a minute one address may make now */
+  limit?: number;
   /** a rename's old name */
   from?: string;
   minutes?: number;

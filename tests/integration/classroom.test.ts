@@ -253,6 +253,15 @@ describe('classroom', () => {
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The teacher's desk says which setting raises the limit (issue 35): one line in the class's
+    // history however many joins were refused; a refused join to no class tells nobody.
+    expect((await post(server.origin, '/_wirelab/class/join', { code: 'AAAAAA', name: 'Nobody' })).status).toBe(429);
+    const history = async () =>
+      ((await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json()) as { history: Array<{ kind: string }> })
+        .history;
+    await expect
+      .poll(async () => (await history()).filter((action) => action.kind === 'joins-limited'), { timeout: 5_000 })
+      .toEqual([{ kind: 'joins-limited', ms: expect.any(Number), text: 'LIMIT_CLASS_JOINS_PER_ADDRESS', limit: 12 }]);
   });
 
   it('limits progress reports per client address', async () => {

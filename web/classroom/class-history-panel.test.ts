@@ -15,6 +15,7 @@ const history: ClassAction[] = [
   { ms: 2_000, kind: 'removed', text: 'Ольга П.' },
   { ms: 1_000, kind: 'renamed', from: 'Ольга', text: 'Ольга П.' },
   { ms: 500, kind: 'notice', text: 'Упражнение 3' },
+  { ms: 100, kind: 'joins-limited', text: 'LIMIT_CLASS_JOINS_PER_ADDRESS', limit: 20 },
 ];
 const render = (lang: 'ru' | 'en', namesHidden: boolean) =>
   renderToString(createElement(LangContext.Provider, { value: lang }, createElement(ClassHistoryPanel, { history, namesHidden })));
@@ -23,6 +24,13 @@ describe('<ClassHistoryPanel>', () => {
   it('names the students while names are shown', () => {
     expect(render('ru', false)).toContain('Переименовали Ольга в Ольга П.');
     expect(render('en', false)).toContain('Removed Ольга П.');
+  });
+
+  it('says which setting raises the per-address join limit when joins were refused, in both languages', () => {
+    expect(render('en', false)).toContain('more than 20 a minute');
+    expect(render('en', false)).toContain('LIMIT_CLASS_JOINS_PER_ADDRESS=&lt;more&gt;');
+    expect(render('ru', false)).toContain('больше 20 входов в минуту');
+    expect(render('ru', false)).toContain('LIMIT_CLASS_JOINS_PER_ADDRESS=&lt;больше&gt;');
   });
 
   it('names nobody while names are hidden, in both languages; the other lines stay', () => {

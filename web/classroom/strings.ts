@@ -44,7 +44,8 @@ export const classroomStrings = {
       TOO_MANY_RESULTS: 'Too many exercises reported.',
       NOT_A_MEMBER: 'Join the class first.',
       TEACHER_KEY_REQUIRED: 'This needs the teacher key: open the teacher link the server printed when it started.',
-      RATE_LIMITED: 'Too many tries from this computer. Wait a minute and try again.',
+      RATE_LIMITED:
+        'Too many joins from this network in the last minute (a class often shares one address). Wait a minute and try again; your teacher’s desk says how to raise the limit.',
       CROSS_ORIGIN: 'Only pages of this server may open the class channel.',
       CLASS_ENDED: 'The teacher has ended this class: it takes no new students. Ask your teacher.',
       BAD_NOTICE: 'A message to the class is 1 to 280 characters.',
@@ -229,6 +230,8 @@ export const classroomStrings = {
       'cell-sent': (action: ClassAction) => `Sent cell “${action.cell ?? ''}” to the followers`,
       frozen: () => 'Froze the students’ writes',
       unfrozen: () => 'Let the students write again',
+      'joins-limited': (action: ClassAction) =>
+        `Joins were refused: one address made more than ${action.limit ?? '?'} a minute (a class behind one NAT address does). Start the server with ${action.text ?? 'LIMIT_CLASS_JOINS_PER_ADDRESS'}=<more> to raise it.`,
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
     historyNameHidden: { removed: 'Removed a student (names are hidden)', renamed: 'Renamed a student (names are hidden)' },
   },
@@ -273,7 +276,8 @@ export const classroomStrings = {
       TOO_MANY_RESULTS: 'Слишком много упражнений в отчёте.',
       NOT_A_MEMBER: 'Сначала войдите в класс.',
       TEACHER_KEY_REQUIRED: 'Для этого нужен ключ преподавателя: откройте ссылку для преподавателя, которую сервер напечатал при запуске.',
-      RATE_LIMITED: 'Слишком много попыток с этого компьютера. Подождите минуту и попробуйте снова.',
+      RATE_LIMITED:
+        'Слишком много входов из этой сети за минуту (у всего класса часто один адрес). Подождите минуту и попробуйте снова; как поднять предел, преподаватель увидит у себя.',
       CROSS_ORIGIN: 'Канал класса открывают только страницы этого сервера.',
       CLASS_ENDED: 'Преподаватель завершил этот класс: новых студентов он не принимает. Обратитесь к преподавателю.',
       BAD_NOTICE: 'Сообщение классу — от 1 до 280 символов.',
@@ -463,6 +467,8 @@ export const classroomStrings = {
       'cell-sent': (action: ClassAction) => `Отправили ячейку «${action.cell ?? ''}» тем, кто следит`,
       frozen: () => 'Заморозили запись у студентов',
       unfrozen: () => 'Разрешили студентам снова писать',
+      'joins-limited': (action: ClassAction) =>
+        `Сервер отказал во входе: с одного адреса больше ${action.limit ?? '?'} входов в минуту (так бывает, когда весь класс выходит в сеть через один NAT). Чтобы поднять предел, запустите сервер с ${action.text ?? 'LIMIT_CLASS_JOINS_PER_ADDRESS'}=<больше>.`,
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
     historyNameHidden: { removed: 'Удалили студента из класса (имена скрыты)', renamed: 'Переименовали студента (имена скрыты)' },
   },
