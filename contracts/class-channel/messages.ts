@@ -29,6 +29,8 @@ export interface BoardMember {
   /** has a class channel open now */
   online: boolean;
   following: boolean;
+  /** following with the page visible (Page Visibility API): a student who watches, not one who is idle */
+  watching: boolean;
   results: BoardResult[];
   /** the latest "check my server" run per protocol (at most one each), as the server ran it */
   servers: ServerCheckCell[];
@@ -312,6 +314,8 @@ export type ClientMessage =
   | { type: 'hello'; role: 'teacher'; key: string }
   // a student
   | { type: 'follow'; on: boolean }
+  /** the page is visible or not (Page Visibility API): a follower in view is "watching" on the board */
+  | { type: 'visible'; on: boolean }
   | { type: 'active' }
   // the teacher
   | { type: 'create-class'; title: string }

@@ -7,8 +7,19 @@ import type { RelayedMessage } from './teacher-relay.ts';
 
 export type { MemberOutReason, Navigation };
 
-/** Who has a class channel open on one instance: member id → following. */
-export type Presence = Map<number, boolean>;
+/** How a member with a channel open is there: following the teacher, and watching (following with the page visible). */
+export interface PresenceFlags {
+  following: boolean;
+  watching: boolean;
+}
+/** Who has a class channel open on one instance: member id → following, watching. */
+export type Presence = Map<number, PresenceFlags>;
+
+/** A member's flags over several channels or instances: any of them following, any watching. */
+export function mergePresence(presence: Presence, member: number, flags: PresenceFlags): void {
+  const before = presence.get(member);
+  presence.set(member, { following: (before?.following ?? false) || flags.following, watching: (before?.watching ?? false) || flags.watching });
+}
 
 /** One instance's students of a class: who (the board) and their browser sessions (the freeze and the reset). */
 export interface LocalPresence {
@@ -54,7 +65,8 @@ interface FanoutEvent {
 
 interface PresenceEntry {
   until: number;
-  members: Array<[number, boolean]>;
+  /** member id, following, watching (absent in an entry written by an older instance) */
+  members: Array<[number, boolean, boolean?]>;
   /** the browser sessions of those members' channels (absent in an entry written by an older instance) */
   sessions?: string[];
 }
@@ -213,7 +225,8 @@ export class ClassroomFanout {
         entry.again = false;
         const local = this.localPresence.get(code);
         if (local) {
-          const value: PresenceEntry = { until: Date.now() + PRESENCE_TTL_MS, members: [...local.presence], sessions: local.sessions };
+          const members = [...local.presence].map(([member, flags]): [number, boolean, boolean] => [member, flags.following, flags.watching]);
+          const value: PresenceEntry = { until: Date.now() + PRESENCE_TTL_MS, members, sessions: local.sessions };
           await this.redis.hset(this.presenceKey(code), this.scale.instanceId, JSON.stringify(value));
         } else {
           await this.redis.hdel(this.presenceKey(code), this.scale.instanceId);
@@ -233,7 +246,7 @@ export class ClassroomFanout {
   async othersPresence(code: string): Promise<Presence> {
     const merged: Presence = new Map();
     for (const entry of await this.othersEntries(code)) {
-      for (const [member, following] of entry.members) merged.set(member, (merged.get(member) ?? false) || following);
+      for (const [member, following, watching] of entry.members) mergePresence(merged, member, { following, watching: watching ?? false });
     }
     return merged;
   }

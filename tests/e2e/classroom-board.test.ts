@@ -51,7 +51,20 @@ describe('the class board counts truly', () => {
     await expect.poll(() => desk.locator(`[data-testid="class-members"]`).first().textContent(), LIVE).toBe('2 студента');
     await expect
       .poll(() => desk.getByTestId('board-presence').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-presence'))), LIVE)
-      .toEqual(['online', 'online']);
+      .toEqual(['watching', 'watching']);
+    // "Watching" is a follower whose page is in view (Page Visibility API; issue 35): Olga's tab
+    // hidden, she is only online; shown again, watching.
+    const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    const olgaPresence = () => desk.locator('[data-testid="board-row"][data-name="Ольга"] [data-testid="board-presence"]').getAttribute('data-presence');
+    await setVisibility(olga, 'hidden');
+    await expect.poll(olgaPresence, LIVE).toBe('online');
+    await setVisibility(olga, 'visible');
+    await expect.poll(olgaPresence, LIVE).toBe('watching');
+    expect(await desk.locator('[data-testid="board-row"][data-name="Ольга"] [data-testid="board-presence"]').textContent()).toContain('смотрит');
 
     // Sam stops following and works on the REST lesson: one correct POST /users is one pass,
     // and no miss on the other exercises that also match a POST /users.

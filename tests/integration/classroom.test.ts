@@ -156,7 +156,14 @@ describe('classroom', () => {
     expect(((await boardAfterJoin).board as { members: Array<{ online: boolean; following: boolean }> }).members[0]).toMatchObject({
       online: true,
       following: true,
+      watching: true,
     });
+    // A follower who only watches is "watching" while the page is in view (Page Visibility API), not idle (issue 35).
+    const watchingOf = async () => ((await lead.next('board')).board as { members: Array<{ watching: boolean }> }).members[0].watching;
+    student.socket.send(JSON.stringify({ type: 'visible', on: false }));
+    expect(await watchingOf()).toBe(false);
+    student.socket.send(JSON.stringify({ type: 'visible', on: true }));
+    expect(await watchingOf()).toBe(true);
 
     lead.socket.send(JSON.stringify({ type: 'lead', code }));
     await lead.next('leading');

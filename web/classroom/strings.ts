@@ -93,7 +93,7 @@ export const classroomStrings = {
     colState: 'Now',
     colDone: 'Done',
     colIdle: 'Idle',
-    presence: { online: 'online', idle: 'idle', offline: 'offline' },
+    presence: { watching: 'watching', online: 'online', idle: 'idle', offline: 'offline' },
     followingShort: 'follows',
     notFollowingShort: 'on their own',
     passedCell: (attempts: number) => `done (${attempts} ${attempts === 1 ? 'try' : 'tries'})`,
@@ -211,6 +211,8 @@ export const classroomStrings = {
       'While you demonstrate, every write of a student online (REST, GraphQL, gRPC) to their own data is refused with the protocol’s error; reading still works.',
     unfreeze: 'Let the students write again',
     frozenNote: 'The students’ writes are frozen.',
+    streamingNotRelayed:
+      'The teacher’s streaming calls on this page (create-users, the chat) do not reach you: they travel over HTTP/2 (h2c), whose headers are compressed (HPACK), and the server relays only connections in which it can blank the teacher’s session without rebuilding them. Run those cells yourself to see the stream.',
     frozenForStudent: 'The teacher has frozen changes to your data while demonstrating: reading works, writing is refused until the teacher lifts the freeze.',
     // the board's history
     historyTitle: 'What you did in this class',
@@ -326,7 +328,7 @@ export const classroomStrings = {
     colState: 'Сейчас',
     colDone: 'Решено',
     colIdle: 'Без действий',
-    presence: { online: 'в сети', idle: 'нет действий', offline: 'не в сети' },
+    presence: { watching: 'смотрит', online: 'в сети', idle: 'нет действий', offline: 'не в сети' },
     followingShort: 'следует',
     notFollowingShort: 'сам по себе',
     passedCell: (attempts: number) => `решено (${attempts} ${russianPlural(attempts, 'попытка', 'попытки', 'попыток')})`,
@@ -448,6 +450,8 @@ export const classroomStrings = {
     freezeHint: 'Пока вы показываете, любая запись студента в сети (REST, GraphQL, gRPC) в его собственные данные отклоняется ошибкой протокола; читать можно.',
     unfreeze: 'Разрешить студентам писать',
     frozenNote: 'Запись у студентов заморожена.',
+    streamingNotRelayed:
+      'Потоковые вызовы преподавателя на этой странице (create-users, чат) к вам не приходят: они идут по HTTP/2 (h2c), где заголовки сжаты (HPACK), а сервер пересылает только те соединения, в которых может скрыть сессию преподавателя, не пересобирая их. Запустите эти ячейки сами, чтобы увидеть поток.',
     frozenForStudent: 'Преподаватель заморозил изменения ваших данных на время показа: читать можно, а запись не пройдёт, пока он не снимет заморозку.',
     // журнал действий
     historyTitle: 'Что вы делали в этом классе',
