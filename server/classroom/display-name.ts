@@ -58,5 +58,5 @@ export function displayNameKey(name: string): string {
   return confusableSkeleton(name.normalize('NFC').toUpperCase());
 }
 
-/** The name key before the skeleton (lowercase only): stores that find it in use move to displayNameKey. */
+/** The version of displayNameKey the stores keep keys in (1: lowercase only, before the skeleton); a store that finds an older one moves its keys on open. */
 export const NAME_KEY_VERSION = 2;
