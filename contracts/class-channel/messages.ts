@@ -29,6 +29,8 @@ export interface BoardMember {
   /** has a class channel open now */
   online: boolean;
   following: boolean;
+  /** following with the page visible (Page Visibility API): a student who watches, not one who is idle */
+  watching: boolean;
   results: BoardResult[];
   /** the latest "check my server" run per protocol (at most one each), as the server ran it */
   servers: ServerCheckCell[];
@@ -231,6 +233,8 @@ export const CLASS_ACTION_KINDS = [
   'cell-sent',
   'frozen',
   'unfrozen',
+  // not the teacher's own: joins to the class refused by the per-address limit (at most one line a minute)
+  'joins-limited',
 ] as const;
 export type ClassActionKind = (typeof CLASS_ACTION_KINDS)[number];
 
@@ -238,8 +242,10 @@ export type ClassActionKind = (typeof CLASS_ACTION_KINDS)[number];
 export interface ClassAction {
   ms: number;
   kind: ClassActionKind;
-  /** the message's text; a student's name (the new one, for a rename) */
+  /** the message's text; a student's name (the new one, for a rename); for joins-limited, the setting that raises the limit */
   text?: string;
+  /** joins-limited: the joins a minute one address may make now */
+  limit?: number;
   /** a rename's old name */
   from?: string;
   minutes?: number;
@@ -311,6 +317,8 @@ export type ClientMessage =
   | { type: 'hello'; role: 'teacher'; key: string }
   // a student
   | { type: 'follow'; on: boolean }
+  /** the page is visible or not (Page Visibility API): a follower in view is "watching" on the board */
+  | { type: 'visible'; on: boolean }
   | { type: 'active' }
   // the teacher
   | { type: 'create-class'; title: string }

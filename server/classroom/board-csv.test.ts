@@ -18,6 +18,7 @@ describe('boardToCsv', () => {
           lastActiveMs: 60_000,
           online: true,
           following: true,
+          watching: false,
           results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }],
           servers: [
             { protocol: 'rest', ms: 1, passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: 8080 },
@@ -33,7 +34,18 @@ describe('boardToCsv', () => {
             },
           ],
         },
-        { id: 2, name: '=HYPERLINK("x")', rejoinCode: 'AAAAAA', joinedMs: 1000, lastActiveMs: 1000, online: false, following: false, results: [], servers: [] },
+        {
+          id: 2,
+          name: '=HYPERLINK("x")',
+          rejoinCode: 'AAAAAA',
+          joinedMs: 1000,
+          lastActiveMs: 1000,
+          online: false,
+          following: false,
+          watching: false,
+          results: [],
+          servers: [],
+        },
       ],
     });
     // a UTF-8 byte order mark first: Excel reads "Анна" as UTF-8 only with it

@@ -1,5 +1,5 @@
 import type { Board, ClassSummary } from '../../contracts/class-channel/messages.ts';
-import type { Presence } from './classroom-fanout.ts';
+import { mergePresence, type Presence } from './classroom-fanout.ts';
 import type { ClassroomStore } from './classroom-store.ts';
 
 // The board a teacher reads: the class's stored facts (members, results, their own servers' latest
@@ -26,7 +26,7 @@ export async function classBoard({ store, presenceHere, presenceElsewhere }: Boa
     store.serverCellsOfClass(code),
   ]);
   const online = presenceHere(code);
-  for (const [member, following] of others ?? []) online.set(member, (online.get(member) ?? false) || following);
+  for (const [member, flags] of others ?? []) mergePresence(online, member, flags);
   return {
     code,
     title: info.title,
@@ -39,7 +39,8 @@ export async function classBoard({ store, presenceHere, presenceElsewhere }: Boa
       joinedMs: member.joinedMs,
       lastActiveMs: member.lastActiveMs,
       online: online.has(member.id),
-      following: online.get(member.id) ?? false,
+      following: online.get(member.id)?.following ?? false,
+      watching: online.get(member.id)?.watching ?? false,
       results: results.get(member.id) ?? [],
       servers: servers.get(member.id) ?? [],
     })),

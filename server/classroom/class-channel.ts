@@ -187,7 +187,7 @@ class ClassChannel {
       this.session ? deps.store.bindSession(member.id, this.session) : undefined,
     ]);
     if (this.closed) return;
-    const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false, session: this.session };
+    const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false, visible: true, session: this.session };
     this.role = { kind: 'student', channel, code };
     deps.live.room(code).students.add(channel);
     sendJson(socket, { type: 'joined', code, title: info!.title, name: member.name, following: channel.following });
@@ -223,6 +223,12 @@ class ClassChannel {
       channel.following = message.on;
       this.deps.presenceChanged(code);
       if (message.on && !was) await this.followerStart(code, 'follow-on');
+    } else if (message.type === 'visible' && typeof message.on === 'boolean') {
+      // presence "watching": a follower whose page is in view (the page tells on visibilitychange)
+      if (channel.visible !== message.on) {
+        channel.visible = message.on;
+        this.deps.presenceChanged(code);
+      }
     } else if (message.type === 'active') {
       await this.deps.store.touch(channel.memberId);
       this.deps.classChanged(code);

@@ -18,7 +18,8 @@ import type { ClassHistory } from './class-history.ts';
 
 /** A student's class channel as far as a reset needs it. */
 export interface ResettableChannel {
-  socket: WebSocket;
+  /** null: a copy of a sandbox whose student's page is told by the instance their channel is on */
+  socket: WebSocket | null;
   /** the browser session (= sandbox) the channel's cookie named; null: no cookie */
   session: string | null;
 }
@@ -48,7 +49,8 @@ export function resetStudentsData(
         continue;
       }
     }
-    if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(told);
+    const socket = channel.socket;
+    if (socket && socket.readyState === socket.OPEN) socket.send(told);
   }
   return reset.size;
 }

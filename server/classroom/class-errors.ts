@@ -17,8 +17,8 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
   NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
   NAME_TAKEN: {
-    en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code',
-    ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата',
+    en: 'This name, or one that looks the same (“Вob” and “Bob”), is taken in this class; to rejoin as yourself, enter your rejoin code',
+    ru: 'Это имя или похожее на него до неразличимости («Вob» и «Bob») в классе уже занято; чтобы вернуться под своим именем, введите код возврата',
   },
   NO_SUCH_MEMBER: { en: 'There is no such student in this class', ru: 'В этом классе нет такого студента' },
   CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },

@@ -7,8 +7,26 @@ import type { RelayedMessage } from './teacher-relay.ts';
 
 export type { MemberOutReason, Navigation };
 
-/** Who has a class channel open on one instance: member id → following. */
-export type Presence = Map<number, boolean>;
+/** How a member with a channel open is there: following the teacher, and watching (following with the page visible). */
+export interface PresenceFlags {
+  following: boolean;
+  watching: boolean;
+}
+/** Who has a class channel open on one instance: member id → following, watching. */
+export type Presence = Map<number, PresenceFlags>;
+
+/** A member's flags over several channels or instances: any of them following, any watching. */
+export function mergePresence(presence: Presence, member: number, flags: PresenceFlags): void {
+  const before = presence.get(member);
+  presence.set(member, { following: (before?.following ?? false) || flags.following, watching: (before?.watching ?? false) || flags.watching });
+}
+
+/** One instance's students of a class: who (the board) and their browser sessions (the freeze and the reset). */
+export interface LocalPresence {
+  presence: Presence;
+  /** the sandboxes of the students' channels there: another instance may hold a copy of each (failover) */
+  sessions: string[];
+}
 
 /** What the other instances tell this one. */
 export interface FanoutHandlers {
@@ -36,6 +54,8 @@ const PRESENCE_REFRESH_MS = 10_000;
 
 /** What an event on `classroom:events` may carry besides its type and class. */
 interface FanoutEvent {
+  /** on a `board` event: it was a presence write (the sessions online there changed) */
+  presence?: boolean;
   navigation?: Navigation;
   memberId?: number;
   reason?: MemberOutReason;
@@ -45,15 +65,21 @@ interface FanoutEvent {
 
 interface PresenceEntry {
   until: number;
-  members: Array<[number, boolean]>;
+  /** member id, following, watching (absent in an entry written by an older instance) */
+  members: Array<[number, boolean, boolean?]>;
+  /** the browser sessions of those members' channels (absent in an entry written by an older instance) */
+  sessions?: string[];
 }
 
 /**
  * The classroom's live side across instances, over the Redis every instance shares
  * (README.md, "Several instances"):
  * - presence: one hash per class, a field per instance with its members online and whether
- *   they follow, and a deadline (Redis 7.0 cannot expire a hash field; readers skip and remove
- *   late ones);
+ *   they follow, the browser sessions of their channels, and a deadline (Redis 7.0 cannot expire a
+ *   hash field; readers skip and remove late ones). Every instance keeps the other instances'
+ *   sessions in memory (read again whenever a presence write is announced): after a failover a
+ *   student's HTTP and class channel may be on different instances, and the freeze and the reset
+ *   must reach the copy of the sandbox that the HTTP instance holds, synchronously, at the write;
  * - events (JSON, one channel): a board changed, the teacher navigated (also kept in a key for
  *   followers who come later), a member's channels must close, the class's state changed, the
  *   teacher sent a cell;
@@ -67,7 +93,9 @@ export class ClassroomFanout {
   private readonly subscriber: Redis;
   private readonly relayPublisher: Redis;
   /** classes with local students, and their presence as last written */
-  private readonly localPresence = new Map<string, Presence>();
+  private readonly localPresence = new Map<string, LocalPresence>();
+  /** the other instances' students' sessions per class, as last read from the presence hash */
+  private readonly sessionsThere = new Map<string, Array<{ until: number; sessions: string[] }>>();
   private readonly presenceWrites = new Map<string, { running: Promise<void>; again: boolean }>();
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
@@ -127,8 +155,10 @@ export class ClassroomFanout {
     }
     const event = JSON.parse(message.toString('utf8')) as FanoutEvent & { from?: string; type?: string; code?: string };
     if (event.from === this.scale.instanceId || typeof event.code !== 'string') return;
-    if (event.type === 'board') this.handlers.boardChanged(event.code);
-    else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
+    if (event.type === 'board') {
+      this.handlers.boardChanged(event.code);
+      if (event.presence) this.background(this.readSessionsElsewhere(event.code));
+    } else if (event.type === 'navigate' && event.navigation) this.handlers.navigate(event.code, event.navigation);
     else if (event.type === 'class-status' && event.status) this.handlers.classStatus(event.code, event.status);
     else if (event.type === 'reset-data') this.handlers.resetData(event.code);
     else if (event.type === 'cell-draft' && event.draft) this.handlers.cellDraft(event.code, event.draft);
@@ -172,10 +202,10 @@ export class ClassroomFanout {
   }
 
   /** This instance's students of a class changed (joined the channel, left, follow on or off). */
-  presenceChanged(code: string, presence: Presence): void {
+  presenceChanged(code: string, local: LocalPresence): void {
     if (this.stopped) return;
-    if (presence.size === 0) this.localPresence.delete(code);
-    else this.localPresence.set(code, presence);
+    if (local.presence.size === 0) this.localPresence.delete(code);
+    else this.localPresence.set(code, local);
     this.writePresence(code);
   }
 
@@ -193,14 +223,15 @@ export class ClassroomFanout {
     const write = async (): Promise<void> => {
       do {
         entry.again = false;
-        const presence = this.localPresence.get(code);
-        if (presence) {
-          const value: PresenceEntry = { until: Date.now() + PRESENCE_TTL_MS, members: [...presence] };
+        const local = this.localPresence.get(code);
+        if (local) {
+          const members = [...local.presence].map(([member, flags]): [number, boolean, boolean] => [member, flags.following, flags.watching]);
+          const value: PresenceEntry = { until: Date.now() + PRESENCE_TTL_MS, members, sessions: local.sessions };
           await this.redis.hset(this.presenceKey(code), this.scale.instanceId, JSON.stringify(value));
         } else {
           await this.redis.hdel(this.presenceKey(code), this.scale.instanceId);
         }
-        await this.publishEvent({ type: 'board', code });
+        await this.publishEvent({ type: 'board', code, presence: true });
       } while (entry.again && !this.stopped);
     };
     entry.running = write()
@@ -213,21 +244,48 @@ export class ClassroomFanout {
 
   /** The other instances' students of a class who have a channel open (member id → following). */
   async othersPresence(code: string): Promise<Presence> {
+    const merged: Presence = new Map();
+    for (const entry of await this.othersEntries(code)) {
+      for (const [member, following, watching] of entry.members) mergePresence(merged, member, { following, watching: watching ?? false });
+    }
+    return merged;
+  }
+
+  /** The other instances' live presence entries of a class (late ones are removed). */
+  private async othersEntries(code: string): Promise<PresenceEntry[]> {
     const fields = await this.redis.hgetall(this.presenceKey(code));
     const now = Date.now();
-    const merged: Presence = new Map();
+    const entries: PresenceEntry[] = [];
     const late: string[] = [];
     for (const [instance, text] of Object.entries(fields)) {
       if (instance === this.scale.instanceId) continue;
       const entry = JSON.parse(text) as PresenceEntry;
-      if (entry.until < now) {
-        late.push(instance);
-        continue;
-      }
-      for (const [member, following] of entry.members) merged.set(member, (merged.get(member) ?? false) || following);
+      if (entry.until < now) late.push(instance);
+      else entries.push(entry);
     }
     if (late.length > 0) this.background(this.redis.hdel(this.presenceKey(code), ...late));
-    return merged;
+    return entries;
+  }
+
+  /** Reads the other instances' sessions of a class into memory (sessionsElsewhere answers from it). */
+  async readSessionsElsewhere(code: string): Promise<void> {
+    const entries = (await this.othersEntries(code)).filter((entry) => entry.sessions && entry.sessions.length > 0);
+    if (entries.length === 0) this.sessionsThere.delete(code);
+    else
+      this.sessionsThere.set(
+        code,
+        entries.map((entry) => ({ until: entry.until, sessions: entry.sessions ?? [] })),
+      );
+  }
+
+  /** The browser sessions of the class's students whose channels are on other instances (as last read; synchronous, for the write guard). */
+  sessionsElsewhere(code: string): string[] {
+    const now = Date.now();
+    return (this.sessionsThere.get(code) ?? []).filter((entry) => entry.until >= now).flatMap((entry) => entry.sessions);
+  }
+
+  forgetClass(code: string): void {
+    this.sessionsThere.delete(code);
   }
 
   /** Kept for followers who come later (on any instance), and told to the followers now. */

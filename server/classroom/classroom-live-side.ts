@@ -33,7 +33,14 @@ export class ClassroomLiveSide {
     private readonly teacherKey: string,
   ) {
     this.boards = new BoardPushes((code) => this.board(code), app.log);
-    this.writeFreeze = new ClassWriteFreeze((code) => [...this.live.students(code)].map((channel) => channel.session));
+    this.writeFreeze = new ClassWriteFreeze((code) => [...this.sessionsHere(code), ...(this.fanout?.sessionsElsewhere(code) ?? [])]);
+  }
+
+  /** The browser sessions of the class's students with a channel open on this instance. */
+  private sessionsHere(code: string): string[] {
+    const sessions = new Set<string>();
+    for (const channel of this.live.students(code)) if (channel.session) sessions.add(channel.session);
+    return [...sessions];
   }
 
   /** With app.scale: the other instances' changes reach this one (classroom-fanout.ts). */
@@ -41,6 +48,20 @@ export class ClassroomLiveSide {
     if (this.app.scale && redis) {
       this.fanout = new ClassroomFanout(this.app.scale, redis, this.fromOtherInstances(), this.app.log);
       await this.fanout.start();
+      await this.learnClassesElsewhere(this.fanout);
+    }
+  }
+
+  /**
+   * An instance that starts (or returns after a failure) learns each class's freeze and the
+   * sessions of the students online on the other instances: a student whose channel stayed on
+   * another instance while their HTTP comes back here is frozen and reset here too.
+   */
+  private async learnClassesElsewhere(fanout: ClassroomFanout): Promise<void> {
+    for (const { code } of await this.store.classes()) {
+      const status = await this.store.classStatus(code);
+      if (status) this.writeFreeze.note(code, status);
+      await fanout.readSessionsElsewhere(code);
     }
   }
 
@@ -70,7 +91,7 @@ export class ClassroomLiveSide {
   /** This instance's students of a class came, went, or switched following. */
   presenceChanged(code: string): void {
     this.boards.changed(code);
-    this.fanout?.presenceChanged(code, this.live.presence(code));
+    this.fanout?.presenceChanged(code, { presence: this.live.presence(code), sessions: this.sessionsHere(code) });
   }
 
   /** A class was made or joined: the teachers' lists on this instance show the new counts. */
@@ -101,6 +122,7 @@ export class ClassroomLiveSide {
   classDeleted(code: string): void {
     this.boards.deleted(code);
     this.writeFreeze.forget(code);
+    this.fanout?.forgetClass(code);
     this.live.forget(code);
   }
 
@@ -119,9 +141,24 @@ export class ClassroomLiveSide {
     return room.relay;
   }
 
-  /** This instance's students of the class get the starting data back (class-data-reset.ts). */
+  /**
+   * This instance's students of the class get the starting data back (class-data-reset.ts), and
+   * so does this instance's copy of the sandbox of each student whose channel is on another
+   * instance (that instance tells their page): after a failover their HTTP may come here.
+   */
   resetDataHere(code: string): number {
-    return this.app.hasDecorator('domain') ? resetStudentsData(this.live.students(code), (id) => this.app.domain.resetSandbox(id), this.app.log) : 0;
+    if (!this.app.hasDecorator('domain')) return 0;
+    const domain = this.app.domain;
+    const here = resetStudentsData(this.live.students(code), (id) => domain.resetSandbox(id), this.app.log);
+    const reachedHere = new Set(this.sessionsHere(code));
+    const copies = resetStudentsData(
+      (this.fanout?.sessionsElsewhere(code) ?? [])
+        .filter((session) => !reachedHere.has(session) && domain.sandboxExists(session))
+        .map((session) => ({ socket: null, session })),
+      (id) => domain.resetSandbox(id),
+      this.app.log,
+    );
+    return here + copies;
   }
 
   /** The teacher's cell (cell-drafts.ts made and blanked it): to the followers here and on the other instances. */

@@ -7,6 +7,8 @@ import { classChannelRoute, sameSecret } from './class-channel.ts';
 import { ClassDataReset, dataResetRoute } from './class-data-reset.ts';
 import { sendError } from './class-errors.ts';
 import { ClassHistory } from './class-history.ts';
+import { normalizeClassCode } from './class-code.ts';
+import { limitVariable } from '../limits/client-limits.ts';
 import { ClassStateControls, classStateRoutes } from './class-state-controls.ts';
 import { ClassroomLiveSide } from './classroom-live-side.ts';
 import type { ClassroomStore } from './classroom-store.ts';
@@ -57,7 +59,9 @@ declare module 'fastify' {
 async function classroom(app: FastifyInstance, options: ClassroomOptions): Promise<void> {
   // The store's connection also carries the fan-out's writes and events, in order with the store's own.
   const redis = app.scale?.connection('classroom') ?? null;
-  const store: ClassroomStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : new SqliteClassroomStore(options.file);
+  const redisStore = app.scale && redis ? new RedisClassroomStore(redis, app.scale.key('classroom:')) : null;
+  await redisStore?.migrate();
+  const store: ClassroomStore = redisStore ?? new SqliteClassroomStore(options.file);
   const teacherKey = await store.teacherKey(options.teacherKey);
   const lessons = LessonCatalog.read(options.lessonsDir ?? DEFAULT_LESSONS_DIR);
   const side = new ClassroomLiveSide(app, store, teacherKey);
@@ -82,6 +86,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   // ---- the teacher's controls: over the channel (teacher-channel-actions.ts) and HTTP -----------
 
   const history = new ClassHistory(store, classChanged);
+  const joinsLimited = joinsLimitedNotice(store, history, app.clientBudget.limits.rates.classJoins.perAddress);
   const controls = new TeacherControls(
     store,
     {
@@ -123,6 +128,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     classChanged,
     classListChanged,
     memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
+    joinsLimited: (rawCode) => joinsLimited(rawCode),
   });
   const teacherOnly = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER])) return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
@@ -157,3 +163,23 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 }
 
 export default fp(classroom, { name: 'wirelab-classroom', dependencies: ['@fastify/websocket'] });
+
+/**
+ * A join refused by the per-address limit (a class behind one NAT address, a script) is a line in
+ * the class's history, so the teacher's desk says which setting raises it: at most one a minute
+ * per class (on this instance), and only for a class that exists.
+ */
+function joinsLimitedNotice(store: ClassroomStore, history: ClassHistory, limit: number): (rawCode: unknown) => Promise<void> {
+  const lastToldMs = new Map<string, number>();
+  return async (rawCode) => {
+    const code = normalizeClassCode(rawCode);
+    const now = Date.now();
+    if (!code || now - (lastToldMs.get(code) ?? 0) < 60_000) return;
+    lastToldMs.set(code, now);
+    if (!(await store.classByCode(code))) {
+      lastToldMs.delete(code);
+      return;
+    }
+    await history.record(code, { kind: 'joins-limited', text: limitVariable('classJoins', 'perAddress'), limit });
+  };
+}

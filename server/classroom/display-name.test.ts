@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanDisplayName, displayNameKey } from './display-name.ts';
+import { cleanDisplayName, confusableSkeleton, displayNameKey } from './display-name.ts';
 
 describe('display names', () => {
   it('keep what a person types, trimmed and with single spaces', () => {
@@ -21,5 +21,20 @@ describe('display names', () => {
 
   it('are the same name whatever the case', () => {
     expect(displayNameKey('Анна')).toBe(displayNameKey('аННА'));
+  });
+
+  it('are the same name when they look alike (TR39 skeleton): Cyrillic В in "Вob" is the B of "Bob", 1 is l', () => {
+    expect(displayNameKey('Вob')).toBe(displayNameKey('Bob'));
+    expect(displayNameKey('Вов')).toBe(displayNameKey('вОВ'));
+    expect(displayNameKey('Nik1ta')).toBe(displayNameKey('Nikita'));
+    expect(displayNameKey('Кира')).toBe(displayNameKey('KИPA'));
+    expect(confusableSkeleton('раураl')).toBe('paypal');
+  });
+
+  it('stay different names when they only share letters: Ilya is not Liya, Ali is not All, Анна is not Аня', () => {
+    expect(displayNameKey('Ilya')).not.toBe(displayNameKey('Liya'));
+    expect(displayNameKey('Ali')).not.toBe(displayNameKey('All'));
+    expect(displayNameKey('Анна')).not.toBe(displayNameKey('Аня'));
+    expect(displayNameKey('Саша')).not.toBe(displayNameKey('Маша'));
   });
 });

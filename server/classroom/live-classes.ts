@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../contracts/class-channel/messages.ts';
 import { MEMBER_OUT_CLOSE } from './class-errors.ts';
-import type { MemberOutReason, Navigation, Presence } from './classroom-fanout.ts';
+import { mergePresence, type MemberOutReason, type Navigation, type Presence } from './classroom-fanout.ts';
 import type { FollowerFrame } from './follower-frames.ts';
 import { RelayReplay, type TeacherRelay } from './teacher-relay.ts';
 
@@ -16,6 +16,8 @@ export interface StudentChannel {
   socket: WebSocket;
   memberId: number;
   following: boolean;
+  /** the page is visible (Page Visibility API, as the page last said; visible until it says otherwise) */
+  visible: boolean;
   /** the browser session (= sandbox) the channel's cookie named: what "reset everyone's data" resets */
   session: string | null;
 }
@@ -52,10 +54,12 @@ export class LiveClasses {
     return this.rooms.get(code)?.students ?? [];
   }
 
-  /** This instance's students of a class with a channel open: member id → following (any of their channels). */
+  /** This instance's students of a class with a channel open: member id → following, watching (any of their channels). */
   presence(code: string): Presence {
     const presence: Presence = new Map();
-    for (const channel of this.students(code)) presence.set(channel.memberId, (presence.get(channel.memberId) ?? false) || channel.following);
+    for (const channel of this.students(code)) {
+      mergePresence(presence, channel.memberId, { following: channel.following, watching: channel.following && channel.visible });
+    }
     return presence;
   }
 

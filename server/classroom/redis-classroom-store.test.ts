@@ -133,4 +133,27 @@ describe('RedisClassroomStore', () => {
     // an exercise already counted still takes its attempts
     expect(await b.recordResult(joined.member.id, 'lesson', 'e0', false)).toMatchObject({ ok: true, changed: false });
   });
+
+  it('refuses a look-alike name ("Вob" beside "Bob"), and moves the keys an older release kept to the skeleton once', async () => {
+    const [a, b] = pair();
+    const { code } = (await a.createClass('Keys'))!;
+    const bob = await a.join(code, 'Bob', null);
+    expect(await b.join(code, 'Вob', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
+    const anna = await b.join(code, 'Анна', null);
+    if (!bob.ok || !anna.ok) throw new Error('joins failed');
+    // What the older release kept: lowercase keys, no version.
+    const prefix = `unit${prefixes}:classroom:`;
+    const raw = new Redis(redis.url);
+    connections.push(raw);
+    await raw.del(`${prefix}class:${code}:names`, `${prefix}settings:name-key-version`);
+    await raw.hset(`${prefix}class:${code}:names`, 'bob', String(bob.member.id), 'анна', String(anna.member.id));
+    expect(await a.join(code, 'Bоb', null)).toMatchObject({ ok: true, rejoined: false });
+    await a.migrate();
+    await b.migrate();
+    expect((await a.members(code)).map((member) => member.name)).toEqual(['Bob', 'Анна', 'Bоb']);
+    expect(await b.join(code, 'BOB', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
+    expect(await b.join(code, 'АННА', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
+    expect(await b.join(code, 'анна', anna.member.rejoinCode)).toMatchObject({ ok: true, rejoined: true, member: { id: anna.member.id } });
+    expect(await a.memberCount(code)).toBe(3);
+  });
 });

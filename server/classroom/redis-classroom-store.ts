@@ -26,7 +26,7 @@ import {
   type ServerChecksRecord,
 } from './classroom-store.ts';
 import { CHECKED_PROTOCOLS } from '../../contracts/own-server/check-result.ts';
-import { displayNameKey } from './display-name.ts';
+import { displayNameKey, NAME_KEY_VERSION } from './display-name.ts';
 
 // Keys, all under the prefix (app.scale.key('classroom:')):
 //   settings:teacher-key        string
@@ -45,6 +45,22 @@ import { displayNameKey } from './display-name.ts';
 // and the class size, the results limit and the first pass) is one Lua script: Redis runs a
 // script alone, so two joins with the same name on two instances cannot both claim it.
 // The scripts build member and token keys from the prefix, so they need one Redis (not Cluster).
+
+// KEYS: class names. ARGV: member id, name key, … for every member of the class in the order
+// they joined. The names hash is rebuilt only if it still holds exactly those members (a join
+// or removal meanwhile: 0, asked again); two keys alike: the later member's gets its id appended.
+const MIGRATE_NAME_KEYS = `
+local ids = redis.call('HVALS', KEYS[1])
+if #ids * 2 ~= #ARGV then return 0 end
+local expected = {}
+for i = 1, #ARGV, 2 do expected[ARGV[i]] = true end
+for _, id in ipairs(ids) do if not expected[id] then return 0 end end
+redis.call('DEL', KEYS[1])
+for i = 1, #ARGV, 2 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i + 1], ARGV[i]) == 0 then redis.call('HSET', KEYS[1], ARGV[i + 1] .. '\0' .. ARGV[i], ARGV[i]) end
+end
+return 1
+`;
 
 const CREATE_CLASS = `
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
@@ -203,6 +219,7 @@ type Scripted = Redis & {
   wirelabRemoveMember(member: string, names: string, results: string, prefix: string, code: string, id: number): Promise<number>;
   wirelabDeleteClass(classes: string, klass: string, names: string, prefix: string, code: string): Promise<Array<number | string>>;
   wirelabCreateClass(classes: string, klass: string, code: string, title: string, now: number, max: number): Promise<number>;
+  wirelabMigrateNameKeys(names: string, ...idsAndKeys: string[]): Promise<number>;
   wirelabJoin(klass: string, names: string, seq: string, ...args: Array<string | number>): Promise<string[]>;
   wirelabRecordResult(
     member: string,
@@ -263,6 +280,7 @@ export class RedisClassroomStore implements ClassroomStore {
     redis: Redis,
     private readonly prefix: string,
   ) {
+    redis.defineCommand('wirelabMigrateNameKeys', { numberOfKeys: 1, lua: MIGRATE_NAME_KEYS });
     redis.defineCommand('wirelabCreateClass', { numberOfKeys: 2, lua: CREATE_CLASS });
     redis.defineCommand('wirelabJoin', { numberOfKeys: 3, lua: JOIN });
     redis.defineCommand('wirelabRecordResult', { numberOfKeys: 3, lua: RECORD_RESULT });
@@ -282,6 +300,22 @@ export class RedisClassroomStore implements ClassroomStore {
 
   /** The connection is the app's: it closes with the app (server/scale/). */
   close(): void {}
+
+  /**
+   * Name keys made before the confusable skeleton become displayNameKey's, once per Redis (as the
+   * SQLite store does; every instance may run it at once: the same members give the same keys).
+   */
+  async migrate(): Promise<void> {
+    const versionKey = this.key('settings:name-key-version');
+    if ((await this.redis.get(versionKey)) === String(NAME_KEY_VERSION)) return;
+    for (const { code } of await this.classes()) {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const pairs = (await this.members(code)).sort((a, b) => a.id - b.id).flatMap((member) => [String(member.id), displayNameKey(member.name)]);
+        if ((await this.redis.wirelabMigrateNameKeys(this.key(`class:${code}:names`), ...pairs)) === 1) break;
+      }
+    }
+    await this.redis.set(versionKey, String(NAME_KEY_VERSION));
+  }
 
   async teacherKey(given?: string): Promise<string> {
     if (given) return given;

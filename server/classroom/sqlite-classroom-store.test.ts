@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverChecksStoreCases } from './server-checks-store-cases.ts';
 import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
@@ -79,6 +80,54 @@ describe('SqliteClassroomStore', () => {
       expect(second.results(joined.member.id)[0]?.passedMs).toBe(5000);
     } finally {
       for (const store of stores.splice(0)) store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a name that looks like a taken one ("Вob" with a Cyrillic В beside "Bob") without its rejoin code', () => {
+    const store = open();
+    const { code } = store.createClass('Seminar 4')!;
+    const bob = store.join(code, 'Bob', null);
+    expect(store.join(code, 'Вob', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
+    if (bob.ok) expect(store.join(code, 'Вob', bob.member.rejoinCode)).toMatchObject({ ok: true, rejoined: true });
+  });
+
+  it('moves a file made before the skeleton to it on open: members keep working, look-alikes already in stay both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'classroom-keys-'));
+    try {
+      const file = join(dir, 'wirelab.db');
+      const first = new SqliteClassroomStore(file);
+      const { code } = first.createClass('Before')!;
+      const bob = first.join(code, 'Bob', null);
+      const anna = first.join(code, 'Анна', null);
+      first.close();
+      // What the older release kept: lowercase keys, and a look-alike it let in; no version.
+      const raw = new Database(file);
+      raw.prepare(`UPDATE classroom_members SET name_key = lower(name)`).run();
+      raw.prepare(`UPDATE classroom_members SET name_key = 'анна' WHERE name = 'Анна'`).run();
+      raw
+        .prepare(
+          `INSERT INTO classroom_members (class_code, name, name_key, rejoin_code, token_hash, joined_ms, last_active_ms) VALUES (?, 'Вob', 'вob', 'ABCDEF', 'x', 1, 1)`,
+        )
+        .run(code);
+      raw.prepare(`DELETE FROM classroom_settings WHERE name = 'name_key_version'`).run();
+      raw.close();
+
+      const store = open(file);
+      expect(
+        store
+          .members(code)
+          .map((member) => member.name)
+          .sort(),
+      ).toEqual(['Bob', 'Вob', 'Анна'].sort());
+      expect(store.join(code, 'BOB', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
+      expect(store.join(code, 'АННА', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
+      if (bob.ok && anna.ok) {
+        expect(store.join(code, 'bob', bob.member.rejoinCode)).toMatchObject({ ok: true, rejoined: true, member: { id: bob.member.id } });
+        expect(store.join(code, 'анна', anna.member.rejoinCode)).toMatchObject({ ok: true, rejoined: true, member: { id: anna.member.id } });
+      }
+      expect(store.join(code, 'Bоb', null)).toEqual({ ok: false, error: 'NAME_TAKEN' });
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

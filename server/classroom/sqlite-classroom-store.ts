@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { newClassCode } from './class-code.ts';
-import { displayNameKey } from './display-name.ts';
+import { displayNameKey, NAME_KEY_VERSION } from './display-name.ts';
 import {
   applyStatusChange,
   hashToken,
@@ -132,6 +132,36 @@ export class SqliteClassroomStore implements ClassroomStore {
     this.db.exec(SCHEMA);
     const columns = new Set((this.db.prepare('PRAGMA table_info(classroom_classes)').all() as Array<{ name: string }>).map((column) => column.name));
     for (const [name, type] of CLASS_STATE_COLUMNS) if (!columns.has(name)) this.db.exec(`ALTER TABLE classroom_classes ADD COLUMN ${name} ${type}`);
+    this.migrateNameKeys();
+  }
+
+  /**
+   * Name keys made before the confusable skeleton (lowercase only) become displayNameKey's, once
+   * per file. Members keep their names, tokens and results. Two members whose names turn out to
+   * look alike both stay: the one who joined first holds the key, the later one's key gets its id
+   * appended (its token keeps working; a rejoin by that name asks for the first one's code).
+   */
+  private migrateNameKeys(): void {
+    const version = this.db.prepare(`SELECT value FROM classroom_settings WHERE name = 'name_key_version'`).get() as { value: string } | undefined;
+    if (version?.value === String(NAME_KEY_VERSION)) return;
+    this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT id, class_code, name FROM classroom_members ORDER BY id').all() as Array<
+        Pick<MemberRow, 'id' | 'class_code' | 'name'>
+      >;
+      // the old keys out of the way first: no row meets another's old key on the way
+      this.db.prepare(`UPDATE classroom_members SET name_key = 'migrating:' || id`).run();
+      const update = this.db.prepare('UPDATE classroom_members SET name_key = ? WHERE id = ?');
+      const taken = new Set<string>();
+      for (const row of rows) {
+        const key = displayNameKey(row.name);
+        const unique = taken.has(`${row.class_code}\n${key}`) ? `${key}\u0000${row.id}` : key;
+        taken.add(`${row.class_code}\n${unique}`);
+        update.run(unique, row.id);
+      }
+      this.db
+        .prepare(`INSERT INTO classroom_settings (name, value) VALUES ('name_key_version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`)
+        .run(String(NAME_KEY_VERSION));
+    })();
   }
 
   close(): void {

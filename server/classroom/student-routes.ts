@@ -27,6 +27,8 @@ export interface StudentRouteDeps {
   classListChanged(): Promise<void>;
   /** a member's channels close, here and on the other instances (a rejoin puts the old browser out) */
   memberOut(code: string, memberId: number, reason: MemberOutReason): void;
+  /** a join to this class (as the student typed its code) was refused by the per-address limit: the teacher's desk says which setting raises it */
+  joinsLimited(rawCode: unknown): Promise<void>;
 }
 
 /** Per client address (server/limits/), not per cookie: the budgets of joins and reports. */
@@ -38,7 +40,12 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
   app.post(`${classPath}/join`, schemaOptions(joinBody), async (request, reply) => {
     // Per client address (server/limits/: classJoins), not per cookie.
     const budget = app.clientBudget.takeRequest('classJoins', clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
+    if (!budget.ok) {
+      void deps
+        .joinsLimited((request.body as { code?: unknown } | null)?.code)
+        .catch((error: unknown) => app.log.warn({ err: error }, 'classroom: a refused join could not be told'));
+      return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
+    }
     const refused = refusalOf(request, (field) => (field === 'name' ? 'BAD_NAME' : 'BAD_CODE'));
     if (refused) return sendError(reply, refused.status, refused.error);
     const body = (request.body ?? {}) as { code?: unknown; name?: unknown; rejoinCode?: unknown };

@@ -51,7 +51,20 @@ describe('the class board counts truly', () => {
     await expect.poll(() => desk.locator(`[data-testid="class-members"]`).first().textContent(), LIVE).toBe('2 студента');
     await expect
       .poll(() => desk.getByTestId('board-presence').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-presence'))), LIVE)
-      .toEqual(['online', 'online']);
+      .toEqual(['watching', 'watching']);
+    // "Watching" is a follower whose page is in view (Page Visibility API; issue 35): Olga's tab
+    // hidden, she is only online; shown again, watching.
+    const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    const olgaPresence = () => desk.locator('[data-testid="board-row"][data-name="Ольга"] [data-testid="board-presence"]').getAttribute('data-presence');
+    await setVisibility(olga, 'hidden');
+    await expect.poll(olgaPresence, LIVE).toBe('online');
+    await setVisibility(olga, 'visible');
+    await expect.poll(olgaPresence, LIVE).toBe('watching');
+    expect(await desk.locator('[data-testid="board-row"][data-name="Ольга"] [data-testid="board-presence"]').textContent()).toContain('смотрит');
 
     // Sam stops following and works on the REST lesson: one correct POST /users is one pass,
     // and no miss on the other exercises that also match a POST /users.
@@ -190,6 +203,18 @@ describe('the class board counts truly', () => {
     await elsewhere.getByTestId('class-left').waitFor(LIVE);
     expect(await elsewhere.getByTestId('class-left').getAttribute('data-because')).toBe('removed');
     await expect.poll(() => desk.getByTestId('board-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name'))), LIVE).toEqual(['Sam']);
+
+    // "Hide names" hides them everywhere on the desk (issue 35): the rows, the attempts panel left
+    // open, and the history's rename and removal.
+    await desk.locator('[data-testid="board-row"][data-name="Sam"]').getByTestId('board-member-open').click();
+    await desk.getByTestId('member-attempt').first().waitFor(LIVE);
+    await desk.getByTestId('board-anonymous').check();
+    expect(await desk.getByTestId('member-attempts').count()).toBe(1);
+    expect(await desk.locator('.class-detail').innerHTML()).not.toMatch(/Sam|Ольга/);
+    expect(await desk.getByTestId('class-history').textContent()).toContain('Переименовали студента (имена скрыты)');
+    await desk.getByTestId('board-anonymous').uncheck();
+    expect(await desk.getByTestId('class-history').textContent()).toContain('Переименовали Ольга в Ольга П.');
+    await desk.getByTestId('member-attempts-close').click();
 
     // Deleting the class asks first, names what goes, and frees the desk.
     await desk.getByTestId('class-delete').click();

@@ -63,6 +63,13 @@ describe('classroom', () => {
     const taken = await post(server.origin, '/_wirelab/class/join', { code, name: 'анна <b>ершова</b>' });
     expect(taken.status).toBe(409);
     expect(await taken.json()).toMatchObject({ error: 'NAME_TAKEN' });
+    // A look-alike (TR39 skeleton): Cyrillic А and Е for the Latin letters, in both languages.
+    const lookAlike = await post(server.origin, '/_wirelab/class/join', { code, name: 'AННA <b>EРШOBA</b>' });
+    expect(lookAlike.status).toBe(409);
+    const problem = (await lookAlike.json()) as { error: string; localized: { en: string; ru: string } };
+    expect(problem.error).toBe('NAME_TAKEN');
+    expect(problem.localized.en).toContain('looks the same');
+    expect(problem.localized.ru).toContain('похожее на него');
   });
 
   it('records progress with attempts and shows it on the board and in the CSV', async () => {
@@ -149,7 +156,14 @@ describe('classroom', () => {
     expect(((await boardAfterJoin).board as { members: Array<{ online: boolean; following: boolean }> }).members[0]).toMatchObject({
       online: true,
       following: true,
+      watching: true,
     });
+    // A follower who only watches is "watching" while the page is in view (Page Visibility API), not idle (issue 35).
+    const watchingOf = async () => ((await lead.next('board')).board as { members: Array<{ watching: boolean }> }).members[0].watching;
+    student.socket.send(JSON.stringify({ type: 'visible', on: false }));
+    expect(await watchingOf()).toBe(false);
+    student.socket.send(JSON.stringify({ type: 'visible', on: true }));
+    expect(await watchingOf()).toBe(true);
 
     lead.socket.send(JSON.stringify({ type: 'lead', code }));
     await lead.next('leading');
@@ -246,6 +260,15 @@ describe('classroom', () => {
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The teacher's desk says which setting raises the limit (issue 35): one line in the class's
+    // history however many joins were refused; a refused join to no class tells nobody.
+    expect((await post(server.origin, '/_wirelab/class/join', { code: 'AAAAAA', name: 'Nobody' })).status).toBe(429);
+    const history = async () =>
+      ((await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher })).json()) as { history: Array<{ kind: string }> })
+        .history;
+    await expect
+      .poll(async () => (await history()).filter((action) => action.kind === 'joins-limited'), { timeout: 5_000 })
+      .toEqual([{ kind: 'joins-limited', ms: expect.any(Number), text: 'LIMIT_CLASS_JOINS_PER_ADDRESS', limit: 12 }]);
   });
 
   it('limits progress reports per client address', async () => {

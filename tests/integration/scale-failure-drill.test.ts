@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { startCluster, TEACHER_KEY, type Cluster, type Instance } from '../scale/cluster.ts';
-import { createUser, eventually, EventStreamReader, httpRequest, newSession, WAIT_MS } from '../scale/clients.ts';
+import { createUser, eventually, EventStreamReader, httpRequest, JsonSocket, newSession, WAIT_MS } from '../scale/clients.ts';
 
 // The failure drill (README, "Scaling out": what a student sees when an instance dies): two
 // instances on one Redis behind HAProxy (deploy/haproxy/haproxy.cfg); the instance a student's
@@ -23,6 +23,14 @@ afterAll(async () => {
 
 const instanceById = (id: string): Instance => cluster.instances.find((instance) => instance.id === id)!;
 const otherThan = (id: string): Instance => cluster.instances.find((instance) => instance.id !== id)!;
+
+/** Instances an earlier case killed are started again, and HAProxy sends to them. */
+async function everyInstanceUp(): Promise<void> {
+  for (const instance of cluster.instances) {
+    if (instance.process.exitCode !== null || instance.process.signalCode !== null) await instance.restart();
+    await cluster.lb.waitForStatus(instance.id, 'UP');
+  }
+}
 
 /** A change through the load balancer, asked again (as a student clicks again) if it answers 502/503 while HAProxy finds out. */
 async function createThroughLb(headers: Record<string, string>, label: string): Promise<{ name: string; instance: string; attempts: number }> {
@@ -173,10 +181,7 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
   }, 120_000);
 
   it('an MQTT persistent session (clean session off, QoS 1) gets on the other instance what was published while it was away', async () => {
-    for (const instance of cluster.instances) {
-      if (instance.process.exitCode !== null || instance.process.signalCode !== null) await instance.restart();
-      await cluster.lb.waitForStatus(instance.id, 'UP');
-    }
+    await everyInstanceUp();
     const sandbox = `drill-${randomBytes(4).toString('hex')}`;
     const received: string[] = [];
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${cluster.lb.port}`, {
@@ -228,10 +233,7 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
   }, 120_000);
 
   it('a planned restart (SIGTERM): the stream is told, and resumes on the other instance', async () => {
-    for (const instance of cluster.instances) {
-      if (instance.process.exitCode !== null || instance.process.signalCode !== null) await instance.restart();
-      await cluster.lb.waitForStatus(instance.id, 'UP');
-    }
+    await everyInstanceUp();
     const student = { cookie: (await newSession(cluster.lb.origin)).cookie };
     const stream = await EventStreamReader.open(cluster.lb.origin, student);
     const leaving = instanceById(stream.instance);
@@ -256,6 +258,66 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
       }
     } finally {
       stream.close();
+    }
+  }, 120_000);
+
+  it('after an instance dies and returns, the teacher’s freeze and reset reach a student whose HTTP went back to it while their class channel stayed on the other', async () => {
+    await everyInstanceUp();
+    const teacher = { 'x-wirelab-teacher-key': TEACHER_KEY };
+    const { code } = (
+      await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes`, { method: 'POST', headers: teacher, body: { title: 'Failover' } })
+    ).json<{ code: string }>();
+    const student = { cookie: (await newSession(cluster.lb.origin)).cookie };
+    const joined = await httpRequest(`${cluster.lb.origin}/_wirelab/class/join`, { method: 'POST', headers: student, body: { code, name: 'Vera' } });
+    const { memberToken } = joined.json<{ memberToken: string }>();
+    const home = instanceById(joined.instance);
+    const openPage = async (): Promise<JsonSocket> => {
+      const page = await JsonSocket.open(`${cluster.lb.origin.replace('http', 'ws')}/_wirelab/class/channel`, { headers: student });
+      page.send({ type: 'hello', role: 'student', token: memberToken });
+      await page.waitFor('joined', (message) => message.type === 'joined');
+      return page;
+    };
+    const first = await openPage();
+    await home.kill('SIGKILL');
+    await eventually('the class channel to be cut', () => (first.closed ? true : undefined));
+    // The page reconnects through the load balancer: its channel is on the survivor from now on.
+    const page = await openPage();
+    try {
+      await home.restart();
+      await cluster.lb.waitForStatus(home.id, 'UP');
+      // The student's clicks go back to the instance that returned (the hash of their cookie).
+      const before = await createUser(cluster.lb.origin, student, 'Back home');
+      expect(before).toMatchObject({ status: 201, instance: home.id });
+
+      const frozen = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'PUT', headers: teacher });
+      expect(frozen.status).toBe(200);
+      await page.waitFor(
+        'the page to say the writes are frozen',
+        (message) => message.type === 'class-status' && (message.status as { frozenMs: unknown }).frozenMs !== null,
+      );
+      const refused = await createUser(cluster.lb.origin, student, 'While frozen');
+      expect(refused).toMatchObject({ status: 423, instance: home.id });
+
+      await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'DELETE', headers: teacher });
+      await page.waitFor(
+        'the page to say the writes are open again',
+        (message) => message.type === 'class-status' && (message.status as { frozenMs: unknown }).frozenMs === null,
+      );
+      const made = await createUser(cluster.lb.origin, student, 'Before the reset');
+      expect(made).toMatchObject({ status: 201, instance: home.id });
+
+      const reset = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes/${code}/reset-data`, { method: 'POST', headers: teacher });
+      expect(reset.status).toBe(204);
+      await page.waitFor('the page to say the data was reset', (message) => message.type === 'data-reset');
+      // The copy of the sandbox the student's clicks reach is the one reset.
+      await eventually('the starting data on the instance the student’s HTTP reaches', async () => {
+        const users = await httpRequest(`${cluster.lb.origin}/api/v1/users?limit=100`, { headers: student });
+        expect(users.instance).toBe(home.id);
+        return users.body.includes(made.name) || users.body.includes(before.name) ? undefined : true;
+      });
+    } finally {
+      first.close();
+      page.close();
     }
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Board } from './class-protocol.ts';
-import { anonymousNumbers, boardRows } from './board-rows.ts';
+import { anonymousNumbers, boardRows, presenceOf } from './board-rows.ts';
 
 const board: Board = {
   code: 'K7FM3Q',
@@ -17,6 +17,7 @@ const board: Board = {
       lastActiveMs: 9 * 60_000,
       online: true,
       following: true,
+      watching: false,
       results: [{ lesson: 'rest', exercise: 'a', attempts: 1, passedMs: 1, lastMs: 1 }],
       servers: [],
     },
@@ -28,6 +29,7 @@ const board: Board = {
       lastActiveMs: 0,
       online: false,
       following: false,
+      watching: false,
       results: [
         { lesson: 'rest', exercise: 'a', attempts: 3, passedMs: 5, lastMs: 5 },
         { lesson: 'grpc', exercise: 'b', attempts: 2, passedMs: 6, lastMs: 6 },
@@ -37,6 +39,15 @@ const board: Board = {
   ],
 };
 const options = { lesson: null, sort: 'joined' as const, anonymous: false, anonymousName: (n: number) => `Student ${n}`, serverNow: board.now };
+
+describe('presenceOf', () => {
+  it('says "watching" for a follower with the page in view however long since a click, "idle" otherwise', () => {
+    expect(presenceOf({ online: true, watching: true }, 60)).toBe('watching');
+    expect(presenceOf({ online: true, watching: false }, 60)).toBe('idle');
+    expect(presenceOf({ online: true, watching: false }, 0)).toBe('online');
+    expect(presenceOf({ online: false, watching: false }, 0)).toBe('offline');
+  });
+});
 
 describe('boardRows', () => {
   it('counts done exercises and idle minutes', () => {

@@ -3,7 +3,8 @@ import type { Board, BoardMember, BoardResult } from './class-protocol.ts';
 export type BoardSort = 'joined' | 'name' | 'done' | 'idle';
 
 /** online: a class channel open and active lately; idle: open, nothing done for IDLE_AFTER_MINUTES; offline: no channel. */
-export type Presence = 'online' | 'idle' | 'offline';
+/** watching: following with the page in view (no clicks needed): never "idle" */
+export type Presence = 'watching' | 'online' | 'idle' | 'offline';
 
 /** Minutes without a click or a key before an online student shows as idle. */
 export const IDLE_AFTER_MINUTES = 5;
@@ -49,8 +50,9 @@ export function anonymousNumbers(code: string, members: readonly Pick<BoardMembe
   return numbers;
 }
 
-export function presenceOf(member: Pick<BoardMember, 'online'>, idleMinutes: number): Presence {
+export function presenceOf(member: Pick<BoardMember, 'online' | 'watching'>, idleMinutes: number): Presence {
   if (!member.online) return 'offline';
+  if (member.watching) return 'watching';
   return idleMinutes >= IDLE_AFTER_MINUTES ? 'idle' : 'online';
 }
 

@@ -21,9 +21,14 @@ export function BoardView({
   controls,
   onOpenMember,
   onOpenServer,
+  anonymous,
+  setAnonymous,
 }: {
   board: Board;
   receivedAt: number;
+  /** names hidden (the projector): the desk holds it, so its panels and history hide them too */
+  anonymous: boolean;
+  setAnonymous(on: boolean): void;
   controls?: MemberControls;
   onOpenMember?(memberId: number): void;
   /** a student's "check my server" cell opens that run's details (never while names are hidden) */
@@ -32,7 +37,6 @@ export function BoardView({
   const t = useStrings(classroomStrings);
   const [lesson, setLesson] = useState<string | null>(null);
   const [sort, setSort] = useState<BoardSort>('joined');
-  const [anonymous, setAnonymous] = useState(false);
   const [showRejoin, setShowRejoin] = useState(false);
   const [, tick] = useState(0);
   // an exercise assigned to everyone: the board turns to its lesson, its column marked

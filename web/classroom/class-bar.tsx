@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useLang, useStrings } from '../kit/lang-context.ts';
-import { Link } from '../kit/router.tsx';
+import { Link, usePathname } from '../kit/router.tsx';
+import { streamingCallsNotRelayedOn } from './follower-limits.ts';
 import { formatCode } from './class-protocol.ts';
 import { dismissLeftNotice, startStudentClass, setFollowing, useStudentClass } from './student-class.ts';
 import { startLeadingIfAsked, stopLeading, useLeading } from './teacher-class.ts';
@@ -17,6 +18,7 @@ export function ClassBar() {
   const lang = useLang();
   const student = useStudentClass();
   const leading = useLeading();
+  const pathname = usePathname();
 
   useEffect(() => {
     startStudentClass();
@@ -81,6 +83,11 @@ export function ClassBar() {
           {t.classLink}
         </Link>
       </div>
+      {student.following && streamingCallsNotRelayedOn(pathname) && (
+        <p className="muted" data-testid="class-streaming-not-relayed">
+          {t.streamingNotRelayed}
+        </p>
+      )}
       <StudentClassNotices />
     </>
   );

@@ -16,11 +16,14 @@ import { classroomStrings } from './strings.ts';
 export function MemberAttemptsPanel({
   attempts,
   member,
+  shownName,
   serverNow,
   onClose,
 }: {
   attempts: MemberAttempts;
   member: BoardMember | undefined;
+  /** the name the board shows: "Student 4821" while names are hidden (the projector) */
+  shownName: string;
   serverNow: number;
   onClose(): void;
 }) {
@@ -46,7 +49,7 @@ export function MemberAttemptsPanel({
     >
       <PanelHeader
         titleId="member-attempts-title"
-        title={t.attemptsOf(member?.name ?? attempts.name)}
+        title={t.attemptsOf(shownName)}
         focusKey={String(attempts.memberId)}
         closeTestId="member-attempts-close"
         onClose={onClose}

@@ -10,7 +10,16 @@ import { classroomStrings } from './strings.ts';
  * differed in the teacher's language — what the server kept of its own run, nothing of the
  * student's server's bytes (server/classroom/README.md, "A student's own server").
  */
-export function ServerChecksPanel({ checks, onClose }: { checks: MemberServerChecks; onClose(): void }) {
+export function ServerChecksPanel({
+  checks,
+  shownName,
+  onClose,
+}: {
+  checks: MemberServerChecks;
+  /** the name the board shows: "Student 4821" while names are hidden (the projector) */
+  shownName: string;
+  onClose(): void;
+}) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
   const { cell } = checks;
@@ -34,7 +43,7 @@ export function ServerChecksPanel({ checks, onClose }: { checks: MemberServerChe
     >
       <PanelHeader
         titleId="server-checks-title"
-        title={t.serverChecksOf(checks.name, SERVER_PROTOCOL_NAMES[checks.protocol])}
+        title={t.serverChecksOf(shownName, SERVER_PROTOCOL_NAMES[checks.protocol])}
         focusKey={`${checks.memberId}/${checks.protocol}`}
         closeTestId="server-checks-close"
         onClose={onClose}

@@ -36,14 +36,16 @@ export const classroomStrings = {
       NO_SUCH_EXERCISE: 'The lessons of this server have no such exercise.',
       BAD_TITLE: 'A class title is 1 to 80 characters.',
       NO_SUCH_CLASS: 'There is no class with this code. Check it with your teacher.',
-      NAME_TAKEN: 'This name is taken in this class. If it is yours, enter your rejoin code; otherwise pick another name.',
+      NAME_TAKEN:
+        'This name, or one that looks the same (a Cyrillic “В” for a Latin “B”), is taken in this class. If it is yours, enter your rejoin code; otherwise pick another name.',
       NO_SUCH_MEMBER: 'This student is no longer in the class.',
       CLASS_FULL: 'The class is full.',
       TOO_MANY_CLASSES: 'This server has as many classes as it keeps.',
       TOO_MANY_RESULTS: 'Too many exercises reported.',
       NOT_A_MEMBER: 'Join the class first.',
       TEACHER_KEY_REQUIRED: 'This needs the teacher key: open the teacher link the server printed when it started.',
-      RATE_LIMITED: 'Too many tries from this computer. Wait a minute and try again.',
+      RATE_LIMITED:
+        'Too many joins from this network in the last minute (a class often shares one address). Wait a minute and try again; your teacher’s desk says how to raise the limit.',
       CROSS_ORIGIN: 'Only pages of this server may open the class channel.',
       CLASS_ENDED: 'The teacher has ended this class: it takes no new students. Ask your teacher.',
       BAD_NOTICE: 'A message to the class is 1 to 280 characters.',
@@ -91,7 +93,7 @@ export const classroomStrings = {
     colState: 'Now',
     colDone: 'Done',
     colIdle: 'Idle',
-    presence: { online: 'online', idle: 'idle', offline: 'offline' },
+    presence: { watching: 'watching', online: 'online', idle: 'idle', offline: 'offline' },
     followingShort: 'follows',
     notFollowingShort: 'on their own',
     passedCell: (attempts: number) => `done (${attempts} ${attempts === 1 ? 'try' : 'tries'})`,
@@ -209,6 +211,8 @@ export const classroomStrings = {
       'While you demonstrate, every write of a student online (REST, GraphQL, gRPC) to their own data is refused with the protocol’s error; reading still works.',
     unfreeze: 'Let the students write again',
     frozenNote: 'The students’ writes are frozen.',
+    streamingNotRelayed:
+      'The teacher’s streaming calls on this page (create-users, the chat) do not reach you: they travel over HTTP/2 (h2c), whose headers are compressed (HPACK), and the server relays only connections in which it can blank the teacher’s session without rebuilding them. Run those cells yourself to see the stream.',
     frozenForStudent: 'The teacher has frozen changes to your data while demonstrating: reading works, writing is refused until the teacher lifts the freeze.',
     // the board's history
     historyTitle: 'What you did in this class',
@@ -228,7 +232,10 @@ export const classroomStrings = {
       'cell-sent': (action: ClassAction) => `Sent cell “${action.cell ?? ''}” to the followers`,
       frozen: () => 'Froze the students’ writes',
       unfrozen: () => 'Let the students write again',
+      'joins-limited': (action: ClassAction) =>
+        `Joins were refused: one address made more than ${action.limit ?? '?'} a minute (a class behind one NAT address does). Start the server with ${action.text ?? 'LIMIT_CLASS_JOINS_PER_ADDRESS'}=<more> to raise it.`,
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
+    historyNameHidden: { removed: 'Removed a student (names are hidden)', renamed: 'Renamed a student (names are hidden)' },
   },
   ru: {
     classLink: 'Класс',
@@ -263,14 +270,16 @@ export const classroomStrings = {
       NO_SUCH_EXERCISE: 'В уроках этого сервера нет такого упражнения.',
       BAD_TITLE: 'Название класса — от 1 до 80 символов.',
       NO_SUCH_CLASS: 'Класса с таким кодом нет. Уточните код у преподавателя.',
-      NAME_TAKEN: 'Это имя в классе уже занято. Если оно ваше, введите код возврата; если нет — выберите другое имя.',
+      NAME_TAKEN:
+        'Это имя или неотличимое от него на вид (кириллическая «В» вместо латинской «B») в классе уже занято. Если оно ваше, введите код возврата; если нет — выберите другое имя.',
       NO_SUCH_MEMBER: 'Этого студента в классе уже нет.',
       CLASS_FULL: 'Класс заполнен.',
       TOO_MANY_CLASSES: 'На этом сервере уже предельное число классов.',
       TOO_MANY_RESULTS: 'Слишком много упражнений в отчёте.',
       NOT_A_MEMBER: 'Сначала войдите в класс.',
       TEACHER_KEY_REQUIRED: 'Для этого нужен ключ преподавателя: откройте ссылку для преподавателя, которую сервер напечатал при запуске.',
-      RATE_LIMITED: 'Слишком много попыток с этого компьютера. Подождите минуту и попробуйте снова.',
+      RATE_LIMITED:
+        'Слишком много входов из этой сети за минуту (у всего класса часто один адрес). Подождите минуту и попробуйте снова; как поднять предел, преподаватель увидит у себя.',
       CROSS_ORIGIN: 'Канал класса открывают только страницы этого сервера.',
       CLASS_ENDED: 'Преподаватель завершил этот класс: новых студентов он не принимает. Обратитесь к преподавателю.',
       BAD_NOTICE: 'Сообщение классу — от 1 до 280 символов.',
@@ -319,7 +328,7 @@ export const classroomStrings = {
     colState: 'Сейчас',
     colDone: 'Решено',
     colIdle: 'Без действий',
-    presence: { online: 'в сети', idle: 'нет действий', offline: 'не в сети' },
+    presence: { watching: 'смотрит', online: 'в сети', idle: 'нет действий', offline: 'не в сети' },
     followingShort: 'следует',
     notFollowingShort: 'сам по себе',
     passedCell: (attempts: number) => `решено (${attempts} ${russianPlural(attempts, 'попытка', 'попытки', 'попыток')})`,
@@ -441,6 +450,8 @@ export const classroomStrings = {
     freezeHint: 'Пока вы показываете, любая запись студента в сети (REST, GraphQL, gRPC) в его собственные данные отклоняется ошибкой протокола; читать можно.',
     unfreeze: 'Разрешить студентам писать',
     frozenNote: 'Запись у студентов заморожена.',
+    streamingNotRelayed:
+      'Потоковые вызовы преподавателя на этой странице (create-users, чат) к вам не приходят: они идут по HTTP/2 (h2c), где заголовки сжаты (HPACK), а сервер пересылает только те соединения, в которых может скрыть сессию преподавателя, не пересобирая их. Запустите эти ячейки сами, чтобы увидеть поток.',
     frozenForStudent: 'Преподаватель заморозил изменения ваших данных на время показа: читать можно, а запись не пройдёт, пока он не снимет заморозку.',
     // журнал действий
     historyTitle: 'Что вы делали в этом классе',
@@ -460,6 +471,9 @@ export const classroomStrings = {
       'cell-sent': (action: ClassAction) => `Отправили ячейку «${action.cell ?? ''}» тем, кто следит`,
       frozen: () => 'Заморозили запись у студентов',
       unfrozen: () => 'Разрешили студентам снова писать',
+      'joins-limited': (action: ClassAction) =>
+        `Сервер отказал во входе: с одного адреса больше ${action.limit ?? '?'} входов в минуту (так бывает, когда весь класс выходит в сеть через один NAT). Чтобы поднять предел, запустите сервер с ${action.text ?? 'LIMIT_CLASS_JOINS_PER_ADDRESS'}=<больше>.`,
     } satisfies Record<ClassAction['kind'], (action: ClassAction, title: string) => string>,
+    historyNameHidden: { removed: 'Удалили студента из класса (имена скрыты)', renamed: 'Переименовали студента (имена скрыты)' },
   },
 };

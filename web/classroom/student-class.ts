@@ -353,6 +353,7 @@ function openChannel(): void {
       }
       if (message.type === 'joined') {
         setState({ channel: 'open' });
+        sendVisibility();
         void flushReports();
       }
     } else if (message.type === 'class-status') {
@@ -395,6 +396,11 @@ function closeChannel(): void {
   ws?.close();
 }
 
+/** The board's "watching": the server hears whether this page is in view (Page Visibility API). */
+function sendVisibility(): void {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'visible', on: document.visibilityState === 'visible' }));
+}
+
 function noteActivity(): void {
   const now = Date.now();
   if (now - lastActiveSent < ACTIVE_EVERY_MS || socket?.readyState !== WebSocket.OPEN) return;
@@ -409,6 +415,7 @@ export function startStudentClass(): void {
   started = true;
   window.addEventListener('pointerdown', noteActivity, { passive: true });
   window.addEventListener('keydown', noteActivity, { passive: true });
+  document.addEventListener('visibilitychange', sendVisibility);
   watchTyping();
   if (state.membership) openChannel();
 }

@@ -3,6 +3,7 @@ import { useLang, useStrings } from '../kit/lang-context.ts';
 import { Link } from '../kit/router.tsx';
 import { appStrings } from '../kit/strings.ts';
 import { BoardView } from './board-view.tsx';
+import { anonymousNumbers } from './board-rows.ts';
 import { ClassStatePanel } from './class-state-panel.tsx';
 import { ClassHistoryPanel } from './class-history-panel.tsx';
 import { MemberAttemptsPanel } from './member-attempts-panel.tsx';
@@ -128,6 +129,11 @@ function ClassList({ desk }: { desk: Desk }) {
 function ClassDetail({ desk, code }: { desk: Desk; code: string }) {
   const t = useStrings(classroomStrings);
   const { state, boardAt } = desk;
+  // "Hide names (for the projector)": the board, the open panels and the history all follow it
+  const [namesHidden, setNamesHidden] = useState(false);
+  const board = state.board;
+  const numbers = board && namesHidden ? anonymousNumbers(board.code, board.members) : null;
+  const shownName = (memberId: number, name: string): string => (numbers ? t.student(numbers.get(memberId) ?? 0) : name);
   const selectedClass = state.classes.find((candidate) => candidate.code === code);
   const title = selectedClass?.title ?? formatCode(code);
   const openedMember = state.board?.members.find((member) => member.id === desk.openMember);
@@ -151,11 +157,12 @@ function ClassDetail({ desk, code }: { desk: Desk; code: string }) {
         <MemberAttemptsPanel
           attempts={state.attempts}
           member={openedMember}
+          shownName={shownName(state.attempts.memberId, openedMember?.name ?? state.attempts.name)}
           serverNow={state.board.now + (Date.now() - boardAt)}
           onClose={desk.closeAttempts}
         />
       )}
-      {state.board && serverOpen && <ServerChecksPanel checks={server} onClose={desk.closeServerChecks} />}
+      {state.board && serverOpen && <ServerChecksPanel checks={server} shownName={shownName(server.memberId, server.name)} onClose={desk.closeServerChecks} />}
       {state.board && (
         <BoardView
           board={state.board}
@@ -163,9 +170,11 @@ function ClassDetail({ desk, code }: { desk: Desk; code: string }) {
           controls={desk.memberControls}
           onOpenMember={desk.setOpenMember}
           onOpenServer={desk.openServerChecks}
+          anonymous={namesHidden}
+          setAnonymous={setNamesHidden}
         />
       )}
-      {state.board && <ClassHistoryPanel history={state.board.history} />}
+      {state.board && <ClassHistoryPanel history={state.board.history} namesHidden={namesHidden} />}
     </div>
   );
 }
