@@ -25,7 +25,7 @@ const protocolPathsRu: ProtocolTexts = {
   mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания (17 проверок)',
   gateway:
     'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
-  'long-polling': 'длинный опрос GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
+  'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
   'socket-io':
     'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message (6 проверок)',
 };

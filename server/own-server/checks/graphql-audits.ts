@@ -35,7 +35,7 @@ function utf8Body(answer: HttpAnswer): Expectation {
   } catch {
     decodes = false;
   }
-  return [decodes, { en: 'the body is not valid UTF-8', ru: 'тело — не корректный UTF-8' }];
+  return [decodes, { en: 'the body is not valid UTF-8', ru: 'тело — некорректный UTF-8' }];
 }
 
 interface Audit {

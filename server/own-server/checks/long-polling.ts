@@ -129,7 +129,7 @@ const pollingChecks: CheckDefinition<LongPollingState>[] = [
       clause: `${CONTRACT}: held polls`,
       text: {
         en: 'Long polling holds the request until there is something to say: the event arrives as it happens, not at the next poll.',
-        ru: 'Длинный опрос держит запрос, пока не появится что сказать: событие приходит, когда случилось, а не при следующем опросе.',
+        ru: 'Long polling держит запрос, пока не появится что сказать: событие приходит, когда случилось, а не при следующем опросе.',
       },
     },
     async run(context, state) {
@@ -238,13 +238,13 @@ const cursorChecks: CheckDefinition<LongPollingState>[] = [
   },
   {
     id: 'no-store',
-    name: { en: 'Answers are not cached', ru: 'Ответы не кешируются' },
+    name: { en: 'Answers are not cached', ru: 'Ответы не кэшируются' },
     expected: { en: 'Cache-Control: no-store on GET ?since=0&timeout=0', ru: 'Cache-Control: no-store на GET ?since=0&timeout=0' },
     why: {
       clause: 'RFC 9111 §5.2.2.5',
       text: {
         en: 'The same URL answers differently each time: a cache in between must not keep an answer and hand it out again.',
-        ru: 'Один и тот же URL каждый раз отвечает по-разному: кеш по дороге не должен сохранить ответ и раздавать его снова.',
+        ru: 'Один и тот же URL каждый раз отвечает по-разному: кэши по дороге не должны сохранять ответ и раздавать его снова.',
       },
     },
     async run(context) {
