@@ -30,7 +30,7 @@ const gopath = join(work, 'gopath');
 
 beforeAll(async () => {
   await promisify(execFile)(join(GO_STARTERS, 'grpc', 'generate_stubs.sh'), [gopath]);
-  await buildGoStarter('grpc', binary, [gopath]);
+  await buildGoStarter('complete/grpc', binary, [gopath]);
 }, 240_000); // grpc-go compiled cold on a busy 2-core CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

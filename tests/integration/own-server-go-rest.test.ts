@@ -10,7 +10,7 @@ import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-rest-'));
 const binary = join(work, 'rest-server');
 
-beforeAll(() => buildGoStarter('rest', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
+beforeAll(() => buildGoStarter('complete/rest', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('starters/go/rest', () => {

@@ -11,7 +11,7 @@ import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-starter-'));
 const binary = join(work, 'echo-server');
 
-beforeAll(() => buildGoStarter('websocket', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
+beforeAll(() => buildGoStarter('complete/websocket', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('starters/go/websocket', () => {

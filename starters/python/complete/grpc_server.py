@@ -25,7 +25,7 @@ import sys
 import threading
 from concurrent import futures
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.environ.get("GRPC_STUBS", "gen")))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.environ.get("GRPC_STUBS", os.path.join("..", "gen"))))
 
 import grpc  # noqa: E402
 from google.protobuf import empty_pb2, timestamp_pb2  # noqa: E402
