@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { CheckedProtocol, CheckReport } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard } from '../../server/own-server/address-guard.ts';
 import { runChecks } from '../../server/own-server/runner.ts';
@@ -61,6 +62,19 @@ export async function startStarterProcess(command: string, args: string[], label
       await once(child, 'exit');
     },
   };
+}
+
+/**
+ * Checks an untouched skeleton as a student would and holds it to its TODOs: every check a TODO
+ * names is one of the suite's and fails (never passes, never "not offered"); the report, for more.
+ */
+export async function expectSkeletonFailsItsTodos(protocol: CheckedProtocol, source: string, port: number): Promise<CheckReport> {
+  const named = checksNamedByTodos(source);
+  expect(named.length, `${source} names no check in its TODOs`).toBeGreaterThan(0);
+  const report = await checkAsLoopbackStudent(protocol, port);
+  expect(report.results.map((result) => result.id)).toEqual(expect.arrayContaining(named));
+  expect(failingIds(report)).toEqual(expect.arrayContaining(named));
+  return report;
 }
 
 export function checkAsLoopbackStudent(protocol: CheckedProtocol, port: number): Promise<CheckReport> {

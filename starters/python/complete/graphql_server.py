@@ -26,12 +26,16 @@ import copy
 import json
 import os
 import re
+import sys
 
 from aiohttp import WSMsgType, web
 from graphql import GraphQLError, build_ast_schema, execute, parse, validate
 from graphql.error import format_error
 from graphql.language import ast
 from graphql.utils.get_operation_ast import get_operation_ast
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from listening import announce  # noqa: E402
 
 TYPES = """
 enum ChangeKind { CREATED UPDATED DELETED }
@@ -385,14 +389,14 @@ async def serve(host, port, fault):
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    print(f"LISTENING {site._server.sockets[0].getsockname()[1]}", flush=True)
+    announce(host, runner.addresses[0][1])
 
 
 FAULTS = ["", "no-get", "json-only", "no-depth-limit", "ignore-complete", "duplicate-ids", "no-subscriptions"]
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in class: Wirelab on the teacher's laptop connects to yours")
     parser.add_argument("--port", type=int, default=8004, help="0 picks a free port (printed)")
     parser.add_argument("--fault", default=os.environ.get("FAULT", ""), choices=FAULTS)
     arguments = parser.parse_args()

@@ -13,8 +13,12 @@ import argparse
 import json
 import os
 import re
+import sys
 
 from aiohttp import web
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from listening import announce  # noqa: E402
 
 USERS = "/api/v1/users"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -195,14 +199,14 @@ async def serve(host, port, fault):
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    print(f"LISTENING {site._server.sockets[0].getsockname()[1]}", flush=True)
+    announce(host, runner.addresses[0][1])
 
 
 if __name__ == "__main__":
     import asyncio
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in class: Wirelab on the teacher's laptop connects to yours")
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port (printed)")
     parser.add_argument("--fault", default=os.environ.get("FAULT", ""), choices=["", "no-etag", "plain-errors"])
     arguments = parser.parse_args()

@@ -16,8 +16,12 @@ import asyncio
 import json
 import os
 import re
+import sys
 
 from aiohttp import web
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from listening import announce  # noqa: E402
 
 RETRY_MS = 3000
 KEPT_EVENTS = 1000
@@ -122,12 +126,12 @@ async def serve(host, port, fault):
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    print(f"LISTENING {site._server.sockets[0].getsockname()[1]}", flush=True)
+    announce(host, runner.addresses[0][1])
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in class: Wirelab on the teacher's laptop connects to yours")
     parser.add_argument("--port", type=int, default=8002, help="0 picks a free port (printed)")
     parser.add_argument("--fault", default=os.environ.get("FAULT", ""), choices=["", "no-retry", "no-resume"])
     arguments = parser.parse_args()

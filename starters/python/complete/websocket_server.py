@@ -4,7 +4,9 @@
 Run:   python3 websocket_server.py --port 8001
 Check: npm run check-server -- websocket 127.0.0.1:8001
 
-Only the websockets library (Debian: python3-websockets). It does the protocol's work itself:
+Only the websockets library: its asyncio API (websockets >= 13, the default from 14 on) or the
+legacy one Debian 12 ships (python3-websockets 10.4); the two differ only in how a request's path
+reaches process_request. The library does the protocol's work itself:
 the handshake, pongs, joining fragments, the closing handshake, and closing with 1007 on invalid
 UTF-8 and 1002 on an unmasked frame or an unknown opcode. Your code only echoes.
 `--fault NAME` (or FAULT=NAME) breaks one thing on purpose:
@@ -15,8 +17,18 @@ import argparse
 import asyncio
 import http
 import os
+import sys
 
-import websockets
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from listening import announce  # noqa: E402
+
+try:  # websockets >= 13: the asyncio API, websockets.serve itself from 14 on
+    from websockets.asyncio.server import serve
+    ASYNCIO_API = True
+except ImportError:  # websockets 10-12 (Debian 12: 10.4): the legacy API
+    from websockets import serve
+    ASYNCIO_API = False
 
 ECHO_PATH = "/ws/echo"
 
@@ -33,17 +45,25 @@ def make_handler(fault):
     return echo
 
 
-async def only_echo_path(path, request_headers):
-    """Any other path is refused before the handshake: 404, no WebSocket."""
+def only_echo_path(connection, request):
+    """Any other path is refused before the handshake: 404, no WebSocket (the asyncio API)."""
+    if request.path.split("?")[0] != ECHO_PATH:
+        return connection.respond(http.HTTPStatus.NOT_FOUND, "no WebSocket here\n")
+    return None
+
+
+async def only_echo_path_legacy(path, request_headers):
+    """The same with the legacy API, which passes the path and the headers."""
     if path.split("?")[0] != ECHO_PATH:
         return http.HTTPStatus.NOT_FOUND, [("Content-Type", "text/plain")], b"no WebSocket here\n"
     return None
 
 
 async def main(host, port, fault):
+    refuse = only_echo_path if ASYNCIO_API else only_echo_path_legacy
     # compression off: every frame on the wire is the bytes you sent (no permessage-deflate)
-    async with websockets.serve(make_handler(fault), host, port, process_request=only_echo_path, compression=None) as server:
-        print(f"LISTENING {server.sockets[0].getsockname()[1]}", flush=True)
+    async with serve(make_handler(fault), host, port, process_request=refuse, compression=None) as server:
+        announce(host, server.sockets[0].getsockname()[1])
         await asyncio.Future()
 
 
