@@ -4,7 +4,8 @@
 Run:   python3 graphql_server.py --port 8004
 Check: npm run check-server -- graphql 127.0.0.1:8004
 
-Only graphql-core 2 (Debian: python3-graphql-core), aiohttp (python3-aiohttp) and the standard
+Only graphql-core (3, as pip installs it, or 2.3.2, Debian 12's python3-graphql-core: the
+few places the two APIs differ are in "graphql-core 2 and 3" below), aiohttp and the standard
 library. A part of Wirelab's schema (server/protocols/graphql/README.md): users and their posts,
 createUser, deleteUser, createPost, and the userChanged subscription.
   HTTP  GraphQL over HTTP: POST application/json, GET ?query=&variables=&operationName= (queries
@@ -30,12 +31,63 @@ import sys
 
 from aiohttp import WSMsgType, web
 from graphql import GraphQLError, build_ast_schema, execute, parse, validate
-from graphql.error import format_error
-from graphql.language import ast
-from graphql.utils.get_operation_ast import get_operation_ast
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from listening import announce  # noqa: E402
+
+# ── graphql-core 2 and 3 ──
+try:  # graphql-core 3: typed AST node classes, field.resolve, an enum for the operation, error.formatted
+    from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode
+    from graphql.utilities import get_operation_ast
+    GRAPHQL_CORE_3 = True
+except ImportError:  # graphql-core 2 (Debian 12): the same nodes without "Node", field.resolver, strings
+    from graphql.language.ast import Field as FieldNode, FragmentDefinition as FragmentDefinitionNode
+    from graphql.language.ast import FragmentSpread as FragmentSpreadNode, InlineFragment as InlineFragmentNode
+    from graphql.utils.get_operation_ast import get_operation_ast
+    GRAPHQL_CORE_3 = False
+
+
+def set_resolver(field, resolve):
+    if GRAPHQL_CORE_3:
+        field.resolve = resolve
+    else:
+        field.resolver = resolve
+
+
+def operation_kind(operation):
+    """'query', 'mutation' or 'subscription' (graphql-core 3 has an enum, 2 a string)."""
+    return getattr(operation.operation, "value", operation.operation)
+
+
+def for_events(document):
+    """(schema, document) that run a subscription's document once per event, the event as root value.
+    graphql-core 3 runs the subscription itself (as its own subscribe does); 2 needs it as a query
+    over DELIVERY (its nodes can be changed; 3.3's are frozen)."""
+    if GRAPHQL_CORE_3:
+        return SCHEMA, document
+    document = copy.deepcopy(document)
+    for definition in document.definitions:
+        if hasattr(definition, "operation"):  # the operation definitions
+            definition.operation = "query"
+    return DELIVERY, document
+
+
+def formatted(error):
+    """An error as the response shows it (graphql-core 3.3 dropped format_error for error.formatted)."""
+    if hasattr(error, "formatted"):
+        return error.formatted
+    from graphql.error import format_error
+    return format_error(error)
+
+
+def nothing_ran(result):
+    """graphql-core 2 marks a request that could not run (bad variables) `invalid`; 3 leaves data None
+    with errors that have no path (an execution error has the path of its field)."""
+    if hasattr(result, "invalid"):
+        return result.invalid and result.data is None
+    return result.data is None and all(not error.path for error in result.errors or [])
+# ── end of graphql-core 2 and 3 ──
+
 
 TYPES = """
 enum ChangeKind { CREATED UPDATED DELETED }
@@ -56,7 +108,7 @@ type Subscription { userChanged: UserChange! }
 """
 SCHEMA = build_ast_schema(parse("schema { query: Query mutation: Mutation subscription: Subscription }" + TYPES))
 # graphql-core 2 delivers subscription events through Rx, which Debian ships in an incompatible
-# version; so each event is run as a query over this schema, whose query type is Subscription.
+# version; so there each event is run as a query over this schema, whose query type is Subscription.
 DELIVERY = build_ast_schema(parse("schema { query: Subscription }" + TYPES))
 
 MAX_DEPTH = 8
@@ -95,12 +147,10 @@ def bad_input(message):
 
 
 def install_resolvers(store):
-    query, mutation = SCHEMA.get_query_type(), SCHEMA.get_mutation_type()
-    user_type, post_type = SCHEMA.get_type("User"), SCHEMA.get_type("Post")
-    for schema_type in (user_type, DELIVERY.get_type("User")):
-        schema_type.fields["posts"].resolver = lambda user, info, first=10: user["posts"](first)
-    for schema_type in (post_type, DELIVERY.get_type("Post")):
-        schema_type.fields["author"].resolver = lambda post, info: post["author"]()
+    query, mutation = SCHEMA.get_type("Query"), SCHEMA.get_type("Mutation")
+    for schema in (SCHEMA, DELIVERY):
+        set_resolver(schema.get_type("User").fields["posts"], lambda user, info, first=10: user["posts"](first))
+        set_resolver(schema.get_type("Post").fields["author"], lambda post, info: post["author"]())
 
     def user(root, info, id):
         found = store.users.get(str(id))
@@ -138,11 +188,11 @@ def install_resolvers(store):
         store.posts[post["id"]] = post
         return store.post_view(post)
 
-    query.fields["user"].resolver = user
-    query.fields["users"].resolver = users
-    mutation.fields["createUser"].resolver = create_user
-    mutation.fields["deleteUser"].resolver = delete_user
-    mutation.fields["createPost"].resolver = create_post
+    set_resolver(query.fields["user"], user)
+    set_resolver(query.fields["users"], users)
+    set_resolver(mutation.fields["createUser"], create_user)
+    set_resolver(mutation.fields["deleteUser"], delete_user)
+    set_resolver(mutation.fields["createPost"], create_post)
 
 
 def depth(selection_set, fragments, seen=()):
@@ -151,11 +201,11 @@ def depth(selection_set, fragments, seen=()):
         return 0
     deepest = 0
     for selection in selection_set.selections:
-        if isinstance(selection, ast.Field):
+        if isinstance(selection, FieldNode):
             deepest = max(deepest, 1 + depth(selection.selection_set, fragments, seen))
-        elif isinstance(selection, ast.InlineFragment):
+        elif isinstance(selection, InlineFragmentNode):
             deepest = max(deepest, depth(selection.selection_set, fragments, seen))
-        elif isinstance(selection, ast.FragmentSpread) and selection.name.value in fragments and selection.name.value not in seen:
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments and selection.name.value not in seen:
             deepest = max(deepest, depth(fragments[selection.name.value].selection_set, fragments, seen + (selection.name.value,)))
     return deepest
 
@@ -173,14 +223,14 @@ def prepared(query, operation_name, fault):
     try:
         document = parse(query)
     except GraphQLError as error:
-        raise RequestError([format_error(error)])
+        raise RequestError([formatted(error)])
     errors = validate(SCHEMA, document)
     if errors:
-        raise RequestError([format_error(error) for error in errors])
+        raise RequestError([formatted(error) for error in errors])
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         raise RequestError([{"message": "Could not tell which operation to run: give operationName."}])
-    fragments = {definition.name.value: definition for definition in document.definitions if isinstance(definition, ast.FragmentDefinition)}
+    fragments = {definition.name.value: definition for definition in document.definitions if isinstance(definition, FragmentDefinitionNode)}
     nested = depth(operation.selection_set, fragments)
     if nested > MAX_DEPTH and fault != "no-depth-limit":
         raise RequestError([{"message": f"The operation is nested {nested} levels deep, more than the limit of {MAX_DEPTH}."}])
@@ -238,16 +288,16 @@ def run_http(request, body, fault):
         raise RequestError([{"message": "send application/json"}], status=415)
     query, variables, operation_name = request_parameters(request, body)
     document, operation = prepared(query, operation_name, fault)
-    if operation.operation == "subscription":
+    if operation_kind(operation) == "subscription":
         raise RequestError([{"message": "subscriptions go over WebSocket (graphql-transport-ws)"}])
-    if request.method == "GET" and operation.operation == "mutation":
+    if request.method == "GET" and operation_kind(operation) == "mutation":
         raise RequestError([{"message": "Only queries may be sent with GET; send mutations with POST."}], status=405, headers={"Allow": "POST"})
     result = execute(SCHEMA, document, variable_values=variables, operation_name=operation_name)
-    if result.invalid and result.data is None:
-        raise RequestError([format_error(error) for error in result.errors])
+    if nothing_ran(result):
+        raise RequestError([formatted(error) for error in result.errors])
     body = {"data": result.data}
     if result.errors:
-        body["errors"] = [format_error(error) for error in result.errors]
+        body["errors"] = [formatted(error) for error in result.errors]
     return body
 
 
@@ -324,7 +374,7 @@ class Connection:
         except RequestError as refused:
             await self.send({"id": sub_id, "type": "error", "payload": refused.errors})
             return True
-        if operation.operation != "subscription":
+        if operation_kind(operation) != "subscription":
             await self.send({"id": sub_id, "type": "error", "payload": [{"message": "only subscriptions go over WebSocket"}]})
             return True
         # listening starts here, before any await: no event falls between subscribe and the first next
@@ -334,17 +384,14 @@ class Connection:
         return True
 
     async def deliver(self, sub_id, document, variables, queue):
-        as_query = copy.deepcopy(document)
-        for definition in as_query.definitions:
-            if isinstance(definition, ast.OperationDefinition):
-                definition.operation = "query"
+        schema, document = for_events(document)
         try:
             while True:
                 event = await queue.get()
-                result = execute(DELIVERY, as_query, root_value={"userChanged": event}, variable_values=variables)
+                result = execute(schema, document, root_value={"userChanged": event}, variable_values=variables)
                 payload = {"data": result.data}
                 if result.errors:
-                    payload["errors"] = [format_error(error) for error in result.errors]
+                    payload["errors"] = [formatted(error) for error in result.errors]
                 await self.send({"id": sub_id, "type": "next", "payload": payload})
         finally:
             self.store.listeners.discard(queue)

@@ -25,13 +25,17 @@ import sys
 import threading
 from concurrent import futures
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.environ.get("GRPC_STUBS", os.path.join("..", "gen"))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, os.environ.get("GRPC_STUBS", os.path.join("..", "gen"))))
+sys.path.insert(0, os.path.dirname(HERE))
 
 import grpc  # noqa: E402
 from google.protobuf import empty_pb2, timestamp_pb2  # noqa: E402
 from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from wirelab.users.v1 import users_pb2, users_pb2_grpc  # noqa: E402
+
+from listening import announce  # noqa: E402
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -144,7 +148,7 @@ def main(host, port, fault):
         health_pb2_grpc.add_HealthServicer_to_server(Health(), server)
     bound = server.add_insecure_port(f"{host}:{port}")
     server.start()
-    print(f"LISTENING {bound}", flush=True)
+    announce(host, bound)
     try:
         server.wait_for_termination()
     except KeyboardInterrupt:
@@ -153,7 +157,7 @@ def main(host, port, fault):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in class: Wirelab on the teacher's laptop connects to yours")
     parser.add_argument("--port", type=int, default=50051, help="0 picks a free port (printed)")
     parser.add_argument("--fault", default=os.environ.get("FAULT", ""), choices=["", "no-health", "unknown-status"])
     arguments = parser.parse_args()
