@@ -270,7 +270,7 @@ func stopOnSignal(signals <-chan os.Signal, server *grpc.Server, healthServer *h
 // ── end of STUDENT PART ──
 
 func main() {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
 	port := flag.Int("port", 50051, "port; 0 picks a free one (printed)")
 	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: no-health, unknown-status, raw-context-error, no-reflection")
 	flag.Parse()
@@ -292,7 +292,7 @@ func main() {
 	}
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, os.Interrupt) // before LISTENING: a SIGTERM right after it is ours to handle
-	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
 	stopped := make(chan struct{})
 	go func() {
 		stopOnSignal(signals, server, healthServer, 2*time.Second)

@@ -434,7 +434,7 @@ func (a *api) notAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 // ── end of STUDENT PART ──
 
 func main() {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
 	port := flag.Int("port", 8000, "port; 0 picks a free one (printed)")
 	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: no-etag, plain-errors")
 	flag.Parse()
@@ -445,7 +445,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
 	users := &api{users: newStore(), fault: *fault}
 	mux := http.NewServeMux()
 	mux.HandleFunc(usersPath, users.routeUsers)

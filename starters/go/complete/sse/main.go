@@ -242,7 +242,7 @@ func only(method string, handler http.HandlerFunc) http.HandlerFunc {
 }
 
 func main() {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
 	port := flag.Int("port", 8002, "port; 0 picks a free one (printed)")
 	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: no-retry, no-resume")
 	flag.Parse()
@@ -253,7 +253,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
 	s := &server{log: &eventLog{nextID: 1, subscribers: map[chan event]bool{}}, fault: *fault, users: map[int]map[string]interface{}{}, next: 1}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v1/events", only(http.MethodGet, s.events))

@@ -59,7 +59,7 @@ func closeWith(conn *websocket.Conn, code int, reason string) {
 }
 
 func main() {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
 	port := flag.Int("port", 8001, "port; 0 picks a free one (printed)")
 	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: uppercase, no-utf8-check")
 	flag.Parse()
@@ -67,7 +67,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws/echo", echo(*fault))
 	log.Fatal(http.Serve(listener, mux))
