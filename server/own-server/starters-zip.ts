@@ -8,14 +8,16 @@ import { STARTERS_ZIP_PATH } from '../../contracts/own-server/check-result.ts';
 // The starter servers as one zip a student downloads from the page (issue 27: "downloadable from
 // the page as a zip"): starters/ (Python and Go) and the .proto files the gRPC starters generate
 // their stubs from, laid out as in the repository, so each README's commands work in the
-// unpacked folder. Built once, on the first download, from this checkout's files.
+// unpacked folder. Built once, on the first download, from this checkout's files. The complete
+// versions (starters/<language>/complete/) stay out: students get the skeletons, whose TODOs are
+// the homework (issue 37); CI runs both.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FOLDER = 'wirelab-starters';
 
 /** What a starter is made of; build output, generated stubs and caches stay out. */
-const SOURCE_FILE = /(\.(py|go|sh|md|proto)|\/\.gitignore)$/;
-const SKIPPED_FOLDERS = new Set(['gen', '__pycache__', 'gopath', 'node_modules']);
+const SOURCE_FILE = /(\.(py|go|sh|md|proto)|\/\.gitignore|\/requirements\.txt|\/go\.mod|\/go\.sum)$/;
+const SKIPPED_FOLDERS = new Set(['gen', '__pycache__', 'gopath', 'node_modules', 'complete']);
 
 function filesUnder(folder: string, wanted: (path: string) => boolean): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {

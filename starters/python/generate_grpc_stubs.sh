@@ -9,9 +9,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 proto="$here/../../proto"
 out="${1:-$here/gen}"
 mkdir -p "$out"
-protoc -I "$proto" -I "$proto/vendor" --python_out="$out" --grpc_out="$out" \
-  --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin \
+# Debian's protoc and plugin where they are; elsewhere (a venv with requirements.txt) pip's
+# grpcio-tools, which bundles both.
+if command -v protoc >/dev/null && [ -x /usr/bin/grpc_python_plugin ]; then
+  generate() { protoc --grpc_out="$out" --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin "$@"; }
+else
+  generate() { "${PYTHON:-python3}" -m grpc_tools.protoc --grpc_python_out="$out" "$@"; }
+fi
+generate -I "$proto" -I "$proto/vendor" --python_out="$out" \
   wirelab/users/v1/users.proto google/api/annotations.proto google/api/http.proto google/rpc/status.proto google/rpc/error_details.proto
-protoc -I "$proto/grpc" --python_out="$out" --grpc_out="$out" \
-  --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin health/v1/health.proto
+generate -I "$proto/grpc" --python_out="$out" health/v1/health.proto
 echo "stubs in $out"

@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""A starter gRPC server: wirelab.users.v1.UserService and grpc.health.v1.Health over h2c, what
-`npm run check-server -- grpc` checks. Made with interceptors-free plain grpcio (Debian:
-python3-grpcio); the stubs come from ./generate_grpc_stubs.sh (Debian's protoc).
+"""A gRPC server for you to finish: wirelab.users.v1.UserService and grpc.health.v1.Health over
+h2c, what `npm run check-server -- grpc` checks. gRPC-сервер, который вам предстоит дописать.
+Plain grpcio; the stubs come from ./generate_grpc_stubs.sh (protoc and grpc_python_plugin).
 
-Run:   ./generate_grpc_stubs.sh && python3 grpc_server.py --port 50051
+Run:   ./generate_grpc_stubs.sh && python3 grpc_server.py --port 50051        (in class: --host 0.0.0.0)
 Check: npm run check-server -- grpc 127.0.0.1:50051
+
+The store and every method are here; each TODO is a part of gRPC for you to write (status codes,
+the health service) and names the checks it makes pass. The complete version: complete/grpc_server.py.
 
 It offers plain gRPC only: the checks for gRPC-Web, Connect and reflection say "not offered".
 Deadlines: grpcio ends a call whose grpc-timeout passed with DEADLINE_EXCEEDED by itself; the
 handlers also stop working once `context.is_active()` is false.
-`--fault NAME` (or FAULT=NAME) breaks one thing on purpose:
-  no-health       the health service is not registered
-  unknown-status  a missing user is answered UNKNOWN instead of NOT_FOUND
 
 Every kind of call is here, so a lesson's gRPC cell aimed at this server ("my server") can try
 each one: GetUser/CreateUser/DeleteUser (unary), ListUsers (server streaming), CreateUsers
@@ -25,7 +25,9 @@ import sys
 import threading
 from concurrent import futures
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.environ.get("GRPC_STUBS", "gen")))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, os.environ.get("GRPC_STUBS", "gen")))
+sys.path.insert(0, HERE)
 
 import grpc  # noqa: E402
 from google.protobuf import empty_pb2, timestamp_pb2  # noqa: E402
@@ -33,12 +35,13 @@ from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from wirelab.users.v1 import users_pb2, users_pb2_grpc  # noqa: E402
 
+from listening import announce  # noqa: E402
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Users(users_pb2_grpc.UserServiceServicer):
-    def __init__(self, fault):
-        self.fault = fault
+    def __init__(self):
         self.lock = threading.Lock()
         self.users = {}
         self.next_id = 1
@@ -54,9 +57,9 @@ class Users(users_pb2_grpc.UserServiceServicer):
     def _find(self, request, context):
         user = self.users.get(request.id) if request.WhichOneof("key") == "id" else next(
             (u for u in self.users.values() if u.email == request.email), None)
-        if user is None:
-            code = grpc.StatusCode.UNKNOWN if self.fault == "unknown-status" else grpc.StatusCode.NOT_FOUND
-            context.abort(code, "no such user")
+        # TODO [not-found-status]: no such user is not an empty answer: end the call with the status
+        #   NOT_FOUND and a message (context.abort).
+        # СДЕЛАЙТЕ: если пользователя нет, завершите вызов статусом NOT_FOUND с сообщением (context.abort).
         return user
 
     def GetUser(self, request, context):
@@ -64,13 +67,9 @@ class Users(users_pb2_grpc.UserServiceServicer):
 
     def _create(self, request):
         """The new user, or (code, message, violations) saying why not."""
-        violations = []
-        if not request.name.strip():
-            violations.append(("name", "must not be empty"))
-        if not EMAIL.match(request.email):
-            violations.append(("email", "must look like x@y.z"))
-        if violations:
-            return grpc.StatusCode.INVALID_ARGUMENT, "name must not be empty and email must look like x@y.z", violations
+        # TODO [invalid-argument-status]: an empty name or an email that does not match EMAIL is the
+        #   caller's mistake: return (grpc.StatusCode.INVALID_ARGUMENT, message, [(field, why), ...]).
+        # СДЕЛАЙТЕ: пустое имя или email не по шаблону EMAIL — ошибка клиента: верните INVALID_ARGUMENT.
         with self.lock:
             if any(u.email.lower() == request.email.lower() for u in self.users.values()):
                 return grpc.StatusCode.ALREADY_EXISTS, "this email is taken", []
@@ -133,18 +132,20 @@ class Users(users_pb2_grpc.UserServiceServicer):
 
 
 class Health(health_pb2_grpc.HealthServicer):
-    def Check(self, request, context):
-        return health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVING)
+    """grpc.health.v1.Health: load balancers and Kubernetes ask it whether the server serves."""
+
+    # TODO [health-serving]: answer Check(request, context) with a HealthCheckResponse whose status
+    #   is SERVING (health_pb2.HealthCheckResponse.SERVING); until then the base class says UNIMPLEMENTED.
+    # СДЕЛАЙТЕ: метод Check должен отвечать HealthCheckResponse со статусом SERVING.
 
 
-def main(host, port, fault):
+def main(host, port):
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    users_pb2_grpc.add_UserServiceServicer_to_server(Users(fault), server)
-    if fault != "no-health":
-        health_pb2_grpc.add_HealthServicer_to_server(Health(), server)
+    users_pb2_grpc.add_UserServiceServicer_to_server(Users(), server)
+    health_pb2_grpc.add_HealthServicer_to_server(Health(), server)
     bound = server.add_insecure_port(f"{host}:{port}")
     server.start()
-    print(f"LISTENING {bound}", flush=True)
+    announce(host, bound)
     try:
         server.wait_for_termination()
     except KeyboardInterrupt:
@@ -153,8 +154,7 @@ def main(host, port, fault):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in class: Wirelab on the teacher's laptop connects to yours")
     parser.add_argument("--port", type=int, default=50051, help="0 picks a free port (printed)")
-    parser.add_argument("--fault", default=os.environ.get("FAULT", ""), choices=["", "no-health", "unknown-status"])
     arguments = parser.parse_args()
-    main(arguments.host, arguments.port, arguments.fault)
+    main(arguments.host, arguments.port)

@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
-"""A starter REST server: the users resource that `npm run check-server -- rest` checks.
+"""A REST server for you to finish: the users resource that `npm run check-server -- rest` checks.
+REST-сервер пользователей, который вам предстоит дописать.
 
-Run:   python3 rest_server.py --port 8000
+Run:   python3 rest_server.py --port 8000        (in class: --host 0.0.0.0)
 Check: npm run check-server -- rest 127.0.0.1:8000
 
-Only aiohttp (Debian: python3-aiohttp) and the standard library. Everything lives in memory.
-`--fault NAME` (or FAULT=NAME) breaks one thing on purpose, to see which checks catch it:
-  no-etag       no ETag header; If-None-Match and If-Match are ignored
-  plain-errors  errors as application/json instead of application/problem+json
+Only aiohttp and the standard library. Everything lives in memory. The routes, the store and the
+validation are here; each TODO is a part of HTTP for you to write and names the checks it makes
+pass. The complete version: complete/rest_server.py.
 """
 import argparse
+import asyncio
 import json
-import os
 import re
 
 from aiohttp import web
+
+from listening import announce
 
 USERS = "/api/v1/users"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -48,29 +50,37 @@ def etag(user):
     return f'"u{user["id"]}-v{user["version"]}"'
 
 
-def make_app(fault):
+def make_app():
     store = Store()
 
     def problem(status, title, detail, errors=None):
-        """RFC 9457 problem details; the plain-errors fault sends the same body as plain JSON."""
+        """An error answer; its body already has the fields of RFC 9457 problem details."""
         body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
         if errors:
             body["errors"] = errors
-        content_type = "application/json" if fault == "plain-errors" else "application/problem+json"
-        return web.Response(status=status, text=json.dumps(body), content_type=content_type)
+        # TODO [not-found-problem, validation-422-problem, malformed-json-400]: errors are problem
+        #   details (RFC 9457 §3): say so with their own media type, not plain JSON.
+        # СДЕЛАЙТЕ: ошибки — это problem details (RFC 9457): отдавайте их с их собственным типом.
+        return web.Response(status=status, text=json.dumps(body), content_type="application/json")
 
     def with_etag(response, user):
-        if fault != "no-etag":
-            response.headers["ETag"] = etag(user)
+        # TODO [etag-on-get]: give the response the user's validator, etag(user), in the ETag
+        #   header (RFC 9110 §8.8.3).
+        # СДЕЛАЙТЕ: добавьте в ответ валидатор пользователя, etag(user), в заголовке ETag.
         return response
+
+    def not_modified(request, user):
+        """If-None-Match (RFC 9110 §13.1.2): the client already holds this version."""
+        # TODO [if-none-match-304]: True when If-None-Match (a comma-separated list) holds etag(user).
+        # СДЕЛАЙТЕ: True, если в If-None-Match (список через запятую) есть etag(user).
+        return False
 
     def precondition_fails(request, user):
         """If-Match (RFC 9110 §13.1.1): a write only when the client holds the current version."""
-        wanted = request.headers.get("If-Match")
-        if fault == "no-etag" or wanted is None:
-            return False
-        tags = [tag.strip() for tag in wanted.split(",")]
-        return "*" not in tags and etag(user) not in tags
+        # TODO [if-match-stale-412, if-match-current-200]: with an If-Match header that holds
+        #   neither "*" nor etag(user), the write must not happen: return True (the caller answers 412).
+        # СДЕЛАЙТЕ: если If-Match есть, но в нём нет ни "*", ни etag(user), верните True (ответ 412).
+        return False
 
     def validate(body, full):
         errors = []
@@ -116,21 +126,19 @@ def make_app(fault):
             return problem(400, "Bad Request", "page and limit must be whole numbers")
         users = sorted(store.users.values(), key=lambda u: u["id"])
         items = [public(u) for u in users[(page - 1) * limit: page * limit]]
-        last = max(1, -(-len(users) // limit))
-        links = [f'<{USERS}?page=1&limit={limit}>; rel="first"', f'<{USERS}?page={last}&limit={limit}>; rel="last"']
-        if page < last:
-            links.append(f'<{USERS}?page={page + 1}&limit={limit}>; rel="next"')
-        if page > 1:
-            links.append(f'<{USERS}?page={page - 1}&limit={limit}>; rel="prev"')
+        last = max(1, -(-len(users) // limit))  # the last page, for the Link header
         body = {"items": items, "page": page, "limit": limit, "total": len(users)}
-        return web.json_response(body, headers={"Link": ", ".join(links)})
+        # TODO [pagination-limit-link]: a Link header (RFC 8288) with the first, last, next (when
+        #   page < last) and prev (when page > 1) pages: <URL>; rel="next", comma-separated.
+        # СДЕЛАЙТЕ: заголовок Link (RFC 8288) со ссылками first, last, next и prev на страницы.
+        return web.json_response(body)
 
     async def create_user(request):
         body, error = await parse_body(request, full=False)
         if error is not None:  # an aiohttp Response is falsy: compare with None
             return error
-        if store.email_taken(body["email"]):
-            return problem(409, "Conflict", "this email is taken", [{"field": "email", "message": "is taken"}])
+        # TODO [duplicate-409]: an email another user has (store.email_taken) is a conflict: 409.
+        # СДЕЛАЙТЕ: email, который уже занят (store.email_taken), — это конфликт: 409.
         user = store.create(body)
         response = web.json_response(public(user), status=201, headers={"Location": f"{USERS}/{user['id']}"})
         return with_etag(response, user)
@@ -139,7 +147,7 @@ def make_app(fault):
         user = find(request)
         if user is None:
             return problem(404, "Not Found", f"no user {request.match_info['id']}")
-        if fault != "no-etag" and etag(user) in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        if not_modified(request, user):
             return with_etag(web.Response(status=304), user)
         return with_etag(web.json_response(public(user)), user)
 
@@ -190,22 +198,19 @@ def make_app(fault):
     return app
 
 
-async def serve(host, port, fault):
-    runner = web.AppRunner(make_app(fault))
+async def serve(host, port):
+    runner = web.AppRunner(make_app())
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    print(f"LISTENING {site._server.sockets[0].getsockname()[1]}", flush=True)
+    announce(host, runner.addresses[0][1])
 
 
 if __name__ == "__main__":
-    import asyncio
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in class: Wirelab on the teacher's laptop connects to yours")
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port (printed)")
-    parser.add_argument("--fault", default=os.environ.get("FAULT", ""), choices=["", "no-etag", "plain-errors"])
     arguments = parser.parse_args()
     loop = asyncio.new_event_loop()
-    loop.run_until_complete(serve(arguments.host, arguments.port, arguments.fault))
+    loop.run_until_complete(serve(arguments.host, arguments.port))
     loop.run_forever()

@@ -1,23 +1,24 @@
 #!/usr/bin/env python3
-"""A starter Server-Sent Events server: /api/v1/events, what `npm run check-server -- sse` checks.
+"""A Server-Sent Events server for you to finish: /api/v1/events, what `npm run check-server -- sse` checks.
+Сервер Server-Sent Events, который вам предстоит дописать.
 
-Run:   python3 sse_server.py --port 8002
+Run:   python3 sse_server.py --port 8002        (in class: --host 0.0.0.0)
 Check: npm run check-server -- sse 127.0.0.1:8002
 
-Only aiohttp (Debian: python3-aiohttp) and the standard library. The stream carries the users'
-events: POST /api/v1/users creates one (`user.created`), DELETE /api/v1/users/{id} removes one
-(`user.deleted`). `?heartbeat=<seconds>` (1-60, default 15) sets the keep-alive comments.
-`--fault NAME` (or FAULT=NAME) breaks one thing on purpose:
-  no-retry   the stream never sends `retry:`
-  no-resume  Last-Event-ID is ignored: a reconnecting client gets no replay
+Only aiohttp and the standard library. The stream carries the users' events: POST /api/v1/users
+creates one (`user.created`), DELETE /api/v1/users/{id} removes one (`user.deleted`).
+`?heartbeat=<seconds>` (1-60, default 15) sets the keep-alive comments. The event log, the users
+and the stream's headers are here; each TODO is a part of SSE for you to write and names the checks
+it makes pass. The complete version: complete/sse_server.py.
 """
 import argparse
 import asyncio
 import json
-import os
 import re
 
 from aiohttp import web
+
+from listening import announce
 
 RETRY_MS = 3000
 KEPT_EVENTS = 1000
@@ -44,10 +45,14 @@ class EventLog:
 
 
 def frame(event):
-    return f"id: {event['id']}\nevent: {event['event']}\ndata: {json.dumps(event['data'])}\n\n".encode()
+    """One event on the wire (the WHATWG HTML standard, §9.2 Server-sent events)."""
+    # TODO [event-with-id, resume-last-event-id]: give each event its id (event["id"]) in an `id:`
+    #   line, so a client that reconnects can say where it stopped (Last-Event-ID).
+    # СДЕЛАЙТЕ: добавьте событию строку `id:` с event["id"], чтобы клиент мог продолжить с места обрыва.
+    return f"event: {event['event']}\ndata: {json.dumps(event['data'])}\n\n".encode()
 
 
-def make_app(fault):
+def make_app():
     log = EventLog()
     users = {}
     ids = iter(range(1, 10**9))
@@ -70,19 +75,23 @@ def make_app(fault):
         queue = asyncio.Queue()
         # subscribe before replaying, in one step without an await: no event falls between
         log.listeners.add(queue)
-        backlog = log.after(last_id) if last_id is not None and fault != "no-resume" else []
+        # TODO [resume-last-event-id]: a client that sends Last-Event-ID (last_id) missed the events
+        #   after it: replay them first (log.after(last_id)).
+        # СДЕЛАЙТЕ: клиенту с Last-Event-ID (last_id) сначала отправьте пропущенные события: log.after(last_id).
+        backlog = []
         try:
-            if fault != "no-retry":
-                await response.write(f"retry: {RETRY_MS}\n\n".encode())
+            # TODO [retry-field]: tell the client how long to wait before reconnecting: a `retry:`
+            #   field of RETRY_MS milliseconds, before any event.
+            # СДЕЛАЙТЕ: сообщите клиенту, через сколько миллисекунд переподключаться: поле `retry:` (RETRY_MS).
             for event in backlog:
                 await response.write(frame(event))
             sent = backlog[-1]["id"] if backlog else 0
             while True:
-                try:
-                    event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
-                except asyncio.TimeoutError:
-                    await response.write(b": keep-alive\n\n")
-                    continue
+                # TODO [heartbeat-comment]: when no event comes for `heartbeat` seconds, send a comment
+                #   line (": keep-alive") so proxies and the client see the stream is alive
+                #   (asyncio.wait_for with a timeout).
+                # СДЕЛАЙТЕ: если `heartbeat` секунд нет событий, отправьте строку-комментарий (": keep-alive").
+                event = await queue.get()
                 if event["id"] > sent:
                     await response.write(frame(event))
         except (ConnectionResetError, asyncio.CancelledError):
@@ -117,20 +126,19 @@ def make_app(fault):
     return app
 
 
-async def serve(host, port, fault):
-    runner = web.AppRunner(make_app(fault))
+async def serve(host, port):
+    runner = web.AppRunner(make_app())
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    print(f"LISTENING {site._server.sockets[0].getsockname()[1]}", flush=True)
+    announce(host, runner.addresses[0][1])
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in class: Wirelab on the teacher's laptop connects to yours")
     parser.add_argument("--port", type=int, default=8002, help="0 picks a free port (printed)")
-    parser.add_argument("--fault", default=os.environ.get("FAULT", ""), choices=["", "no-retry", "no-resume"])
     arguments = parser.parse_args()
     loop = asyncio.new_event_loop()
-    loop.run_until_complete(serve(arguments.host, arguments.port, arguments.fault))
+    loop.run_until_complete(serve(arguments.host, arguments.port))
     loop.run_forever()

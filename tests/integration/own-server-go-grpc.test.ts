@@ -15,8 +15,8 @@ import { promisify } from 'node:util';
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { anyUnpack, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoStarter, GO_STARTERS, startGoStarter } from './own-server-go-starters.ts';
-import { checkAsLoopbackStudent, failingIds, idsWith } from './own-server-starters.ts';
+import { buildGoSkeletonAndComplete, GO_STARTERS, startGoSkeleton, startGoStarter } from './own-server-go-starters.ts';
+import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, idsWith } from './own-server-starters.ts';
 import { BadRequestSchema } from '../../proto/gen/google/rpc/error_details_pb.ts';
 import { StatusSchema } from '../../proto/gen/google/rpc/status_pb.ts';
 import { HealthCheckRequestSchema, HealthCheckResponseSchema, HealthCheckResponse_ServingStatus } from '../../proto/gen/grpc/health/v1/health_pb.ts';
@@ -25,19 +25,20 @@ import { CreateUserRequestSchema, GetUserRequestSchema, ListUsersRequestSchema }
 import { frameMessage, unframeMessages } from '../../server/own-server/grpc-client.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-grpc-'));
-const binary = join(work, 'grpc-server');
+let binary = ''; // the complete version
+let skeleton = '';
 const gopath = join(work, 'gopath');
 
 beforeAll(async () => {
   await promisify(execFile)(join(GO_STARTERS, 'grpc', 'generate_stubs.sh'), [gopath]);
-  await buildGoStarter('grpc', binary, [gopath]);
+  ({ complete: binary, skeleton } = await buildGoSkeletonAndComplete('grpc', work, [gopath]));
 }, 240_000); // grpc-go compiled cold on a busy 2-core CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // grpc-go's Unimplemented… server answers CreateUsers and Chat: the two streaming kinds are not offered
 const PLAIN_GRPC_ONLY = ['bidi-stream-chat', 'client-stream-create-users', 'connect-offered', 'grpc-web-offered'];
 
-describe('starters/go/grpc', () => {
+describe('starters/go/complete/grpc', () => {
   it.each([
     ['', [], PLAIN_GRPC_ONLY],
     ['no-health', ['health-serving'], PLAIN_GRPC_ONLY],
@@ -55,6 +56,15 @@ describe('starters/go/grpc', () => {
       await starter.stop();
     }
   });
+
+  it('its untouched skeleton (starters/go/grpc) listens and fails every check its TODOs name', async () => {
+    const starter = await startGoSkeleton(skeleton);
+    try {
+      await expectSkeletonFailsItsTodos('grpc', join(GO_STARTERS, 'grpc', 'main.go'), starter.port);
+    } finally {
+      await starter.stop();
+    }
+  }, 30_000);
 });
 
 interface RawAnswer {

@@ -4,16 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoStarter, startGoStarter } from './own-server-go-starters.ts';
-import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
+import { buildGoSkeletonAndComplete, GO_STARTERS, startGoSkeleton, startGoStarter } from './own-server-go-starters.ts';
+import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds } from './own-server-starters.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-rest-'));
-const binary = join(work, 'rest-server');
+let binary = ''; // the complete version
+let skeleton = '';
 
-beforeAll(() => buildGoStarter('rest', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
+beforeAll(async () => {
+  ({ complete: binary, skeleton } = await buildGoSkeletonAndComplete('rest', work));
+}, 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('starters/go/rest', () => {
+describe('starters/go/complete/rest', () => {
   it.each([
     ['', []],
     ['no-etag', ['etag-on-get', 'if-match-current-200', 'if-match-stale-412', 'if-none-match-304']],
@@ -29,4 +32,13 @@ describe('starters/go/rest', () => {
       await starter.stop();
     }
   });
+
+  it('its untouched skeleton (starters/go/rest) listens and fails every check its TODOs name', async () => {
+    const starter = await startGoSkeleton(skeleton);
+    try {
+      await expectSkeletonFailsItsTodos('rest', join(GO_STARTERS, 'rest', 'main.go'), starter.port);
+    } finally {
+      await starter.stop();
+    }
+  }, 30_000);
 });

@@ -4,16 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoStarter, startGoStarter } from './own-server-go-starters.ts';
-import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
+import { buildGoSkeletonAndComplete, GO_STARTERS, startGoSkeleton, startGoStarter } from './own-server-go-starters.ts';
+import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds } from './own-server-starters.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-sse-'));
-const binary = join(work, 'sse-server');
+let binary = ''; // the complete version
+let skeleton = '';
 
-beforeAll(() => buildGoStarter('sse', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
+beforeAll(async () => {
+  ({ complete: binary, skeleton } = await buildGoSkeletonAndComplete('sse', work));
+}, 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('starters/go/sse', () => {
+describe('starters/go/complete/sse', () => {
   it.each([
     ['', []],
     ['no-retry', ['retry-field']],
@@ -32,4 +35,13 @@ describe('starters/go/sse', () => {
     },
     30_000,
   );
+
+  it('its untouched skeleton (starters/go/sse) listens and fails every check its TODOs name', async () => {
+    const starter = await startGoSkeleton(skeleton);
+    try {
+      await expectSkeletonFailsItsTodos('sse', join(GO_STARTERS, 'sse', 'main.go'), starter.port);
+    } finally {
+      await starter.stop();
+    }
+  }, 30_000);
 });

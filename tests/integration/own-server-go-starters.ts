@@ -1,4 +1,4 @@
-// Builds one of starters/go/* once (Debian's Go 1.19, offline, GOPATH mode) and starts it on a free
+// Builds starters/go/<protocol> (the skeleton) and starters/go/complete/<protocol> once each (Debian's Go 1.19, offline, GOPATH mode) and starts it on a free
 // loopback port (it prints `LISTENING <port>`). The compiled packages go to one GOCACHE under the
 // temporary directory, shared by every Go starter test file (and by runs after this one): grpc-go
 // and protobuf-go compile once per machine, not once per file.
@@ -20,6 +20,21 @@ export async function buildGoStarter(folder: string, binary: string, gopath: str
   });
 }
 
+/**
+ * The skeleton (starters/go/<protocol>) and the complete version (starters/go/complete/<protocol>),
+ * built side by side: they share every dependency, so the second costs a compile of main and a link.
+ */
+export async function buildGoSkeletonAndComplete(protocol: string, work: string, gopath: string[] = []): Promise<{ skeleton: string; complete: string }> {
+  const built = { skeleton: join(work, `${protocol}-skeleton`), complete: join(work, `${protocol}-complete`) };
+  await Promise.all([buildGoStarter(protocol, built.skeleton, gopath), buildGoStarter(`complete/${protocol}`, built.complete, gopath)]);
+  return built;
+}
+
 export async function startGoStarter(binary: string, fault: string): Promise<RunningStarter> {
   return startStarterProcess(binary, ['-port', '0', '-fault', fault], binary);
+}
+
+/** An untouched skeleton: no -fault switch, it has its TODOs instead. */
+export async function startGoSkeleton(binary: string): Promise<RunningStarter> {
+  return startStarterProcess(binary, ['-port', '0'], binary);
 }

@@ -5,16 +5,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoStarter, startGoStarter } from './own-server-go-starters.ts';
-import { checkAsLoopbackStudent, failingIds } from './own-server-starters.ts';
+import { buildGoSkeletonAndComplete, GO_STARTERS, startGoSkeleton, startGoStarter } from './own-server-go-starters.ts';
+import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds } from './own-server-starters.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-starter-'));
-const binary = join(work, 'echo-server');
+let binary = ''; // the complete version
+let skeleton = '';
 
-beforeAll(() => buildGoStarter('websocket', binary), 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
+beforeAll(async () => {
+  ({ complete: binary, skeleton } = await buildGoSkeletonAndComplete('websocket', work));
+}, 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('starters/go/websocket', () => {
+describe('starters/go/complete/websocket', () => {
   it.each([
     ['', []],
     ['uppercase', ['fragmented-echo', 'ping-between-fragments', 'text-echo']],
@@ -29,4 +32,13 @@ describe('starters/go/websocket', () => {
       await starter.stop();
     }
   });
+
+  it('its untouched skeleton (starters/go/websocket) listens and fails every check its TODOs name', async () => {
+    const starter = await startGoSkeleton(skeleton);
+    try {
+      await expectSkeletonFailsItsTodos('websocket', join(GO_STARTERS, 'websocket', 'main.go'), starter.port);
+    } finally {
+      await starter.stop();
+    }
+  }, 30_000);
 });

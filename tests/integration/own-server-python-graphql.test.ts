@@ -1,8 +1,16 @@
-// The Python GraphQL starter (graphql-core 2 from Debian, aiohttp) passes every GraphQL check;
+// The Python GraphQL starter (graphql-core 2 from Debian, aiohttp; 3 on a student's pip) passes every GraphQL check;
 // each deliberate fault fails exactly the check that should catch it, and a server without
 // subscriptions is reported "not offered" for them — never passed.
 import { describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, idsWith, startPythonStarter } from './own-server-starters.ts';
+import {
+  checkAsLoopbackStudent,
+  expectSkeletonFailsItsTodos,
+  failingIds,
+  idsWith,
+  STARTERS,
+  startPythonSkeleton,
+  startPythonStarter,
+} from './own-server-starters.ts';
 
 const SUBSCRIPTION_CHECKS = [
   'ws-complete-stops',
@@ -15,7 +23,7 @@ const SUBSCRIPTION_CHECKS = [
   'ws-subscribe-next',
 ];
 
-describe('starters/python/graphql_server.py', () => {
+describe('starters/python/complete/graphql_server.py', () => {
   it.each([
     ['', [], []],
     ['no-get', ['get-query-200'], []],
@@ -33,6 +41,15 @@ describe('starters/python/graphql_server.py', () => {
       expect(idsWith(report, 'not-offered')).toEqual(notOffered);
     } finally {
       await starter.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/graphql_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startPythonSkeleton('graphql_server.py');
+    try {
+      await expectSkeletonFailsItsTodos('graphql', `${STARTERS}graphql_server.py`, skeleton.port);
+    } finally {
+      await skeleton.stop();
     }
   });
 

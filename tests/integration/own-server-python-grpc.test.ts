@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, idsWith, startPythonStarter, STARTERS } from './own-server-starters.ts';
+import {
+  checkAsLoopbackStudent,
+  expectSkeletonFailsItsTodos,
+  failingIds,
+  idsWith,
+  STARTERS,
+  startPythonSkeleton,
+  startPythonStarter,
+} from './own-server-starters.ts';
 
 const stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
 beforeAll(async () => {
@@ -15,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 
-describe('starters/python/grpc_server.py', () => {
+describe('starters/python/complete/grpc_server.py', () => {
   it.each([
     ['', []],
     ['no-health', ['health-serving']],
@@ -35,6 +43,15 @@ describe('starters/python/grpc_server.py', () => {
       ]);
     } finally {
       await starter.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/grpc_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startPythonSkeleton('grpc_server.py', { GRPC_STUBS: stubs });
+    try {
+      await expectSkeletonFailsItsTodos('grpc', `${STARTERS}grpc_server.py`, skeleton.port);
+    } finally {
+      await skeleton.stop();
     }
   });
 });

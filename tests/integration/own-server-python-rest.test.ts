@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, startPythonStarter } from './own-server-starters.ts';
+import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, STARTERS, startPythonSkeleton, startPythonStarter } from './own-server-starters.ts';
 
 const run = promisify(execFile);
 const CLI = ['--import', 'tsx', 'server/own-server/cli.ts'];
@@ -19,7 +19,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string }>
   }
 }
 
-describe('starters/python/rest_server.py', () => {
+describe('starters/python/complete/rest_server.py', () => {
   it.each([
     ['', []],
     ['no-etag', ['etag-on-get', 'if-match-current-200', 'if-match-stale-412', 'if-none-match-304']],
@@ -32,6 +32,15 @@ describe('starters/python/rest_server.py', () => {
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/rest_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startPythonSkeleton('rest_server.py');
+    try {
+      await expectSkeletonFailsItsTodos('rest', `${STARTERS}rest_server.py`, skeleton.port);
+    } finally {
+      await skeleton.stop();
     }
   });
 

@@ -1,9 +1,9 @@
 // The Python SSE starter passes every check; each deliberate fault fails exactly the checks that
 // should catch it.
 import { describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, startPythonStarter } from './own-server-starters.ts';
+import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, STARTERS, startPythonSkeleton, startPythonStarter } from './own-server-starters.ts';
 
-describe('starters/python/sse_server.py', () => {
+describe('starters/python/complete/sse_server.py', () => {
   it.each([
     ['', []],
     ['no-retry', ['retry-field']],
@@ -16,6 +16,15 @@ describe('starters/python/sse_server.py', () => {
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/sse_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startPythonSkeleton('sse_server.py');
+    try {
+      await expectSkeletonFailsItsTodos('sse', `${STARTERS}sse_server.py`, skeleton.port);
+    } finally {
+      await skeleton.stop();
     }
   });
 });

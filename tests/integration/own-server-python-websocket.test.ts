@@ -1,9 +1,9 @@
 // The Python WebSocket starter (the websockets library) passes every check; each deliberate fault
 // fails exactly the checks that should catch it.
 import { describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, startPythonStarter } from './own-server-starters.ts';
+import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, STARTERS, startPythonSkeleton, startPythonStarter } from './own-server-starters.ts';
 
-describe('starters/python/websocket_server.py', () => {
+describe('starters/python/complete/websocket_server.py', () => {
   it.each([
     ['', []],
     ['uppercase', ['fragmented-echo', 'ping-between-fragments', 'text-echo']],
@@ -16,6 +16,15 @@ describe('starters/python/websocket_server.py', () => {
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/websocket_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startPythonSkeleton('websocket_server.py');
+    try {
+      await expectSkeletonFailsItsTodos('websocket', `${STARTERS}websocket_server.py`, skeleton.port);
+    } finally {
+      await skeleton.stop();
     }
   });
 });

@@ -8,8 +8,9 @@ import { REPO_ROOT } from './as-code-runners.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 // The starters' zip, unpacked by Python's zipfile (a reader nobody here wrote): every file of the
-// repository's starters/ and every .proto, byte for byte, scripts executable, nothing built or
-// generated; the gRPC stubs script runs in the unpacked folder as its README says.
+// repository's starters/ but the complete versions (starters/<language>/complete/: the students get
+// the skeletons) and every .proto, byte for byte, scripts executable, nothing built or generated;
+// the gRPC stubs script runs in the unpacked folder as its README says.
 
 const run = promisify(execFile);
 let server: RunningServer;
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('GET /_wirelab/own-server/starters.zip', () => {
-  it('holds the repository’s starters and protos, byte for byte, even with OWN_SERVERS=off', async () => {
+  it('holds the repository’s starters but their complete versions, and the protos, byte for byte, even with OWN_SERVERS=off', async () => {
     const response = await fetch(`${server.origin}/_wirelab/own-server/starters.zip`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/zip');
@@ -35,13 +36,16 @@ describe('GET /_wirelab/own-server/starters.zip', () => {
 
     const tracked = (await run('git', ['ls-files', 'starters', 'proto'], { cwd: REPO_ROOT })).stdout
       .split('\n')
-      .filter((path) => path.startsWith('starters/') || (path.endsWith('.proto') && !path.startsWith('proto/gen/')));
+      .filter((path) => path.startsWith('starters/') || (path.endsWith('.proto') && !path.startsWith('proto/gen/')))
+      .filter((path) => !/^starters\/[^/]+\/complete\//.test(path));
     const listed = (
       await run('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(work, 'starters.zip')])
     ).stdout
       .trim()
       .split('\n');
     expect(listed.map((name) => name.replace(/^wirelab-starters\//, '')).sort()).toEqual(tracked.sort());
+    expect(listed.filter((name) => name.includes('/complete/'))).toEqual([]);
+    expect(listed).toEqual(expect.arrayContaining(['wirelab-starters/starters/python/rest_server.py', 'wirelab-starters/starters/go/websocket/main.go']));
     for (const path of tracked) expect(readFileSync(join(unpacked, path)).equals(readFileSync(join(REPO_ROOT, path))), path).toBe(true);
     // Python's zipfile keeps no mode: read the archive's own attributes for the scripts
     const modes = JSON.parse(

@@ -1,10 +1,13 @@
-// Starts one of starters/python/*.py on a free loopback port (it prints `LISTENING <port>`) and
-// runs a "check my server" suite against it, as a loopback student.
+// Starts one of the Python starters on a free loopback port (it prints `LISTENING <port>`) and
+// runs a "check my server" suite against it, as a loopback student. starters/python/*.py are the
+// skeletons a student fills in; starters/python/complete/*.py the complete servers (with --fault).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { CheckedProtocol, CheckReport } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard } from '../../server/own-server/address-guard.ts';
 import { runChecks } from '../../server/own-server/runner.ts';
@@ -18,8 +21,23 @@ export interface RunningStarter {
   stop(): Promise<void>;
 }
 
+/** The complete version of a Python starter (starters/python/complete/), with one fault switched on or none. */
 export async function startPythonStarter(script: string, fault = '', env: Record<string, string> = {}): Promise<RunningStarter> {
-  return startStarterProcess(PYTHON, [`${STARTERS}${script}`, '--port', '0', '--fault', fault], script, env);
+  return startStarterProcess(PYTHON, [`${STARTERS}complete/${script}`, '--port', '0', '--fault', fault], script, env);
+}
+
+/** The skeleton a student starts from (starters/python/<script>), untouched. */
+export async function startPythonSkeleton(script: string, env: Record<string, string> = {}): Promise<RunningStarter> {
+  return startStarterProcess(PYTHON, [`${STARTERS}${script}`, '--port', '0'], script, env);
+}
+
+/**
+ * The check ids a skeleton's TODOs name: each TODO says `TODO [check-id, check-id]: …`. The
+ * untouched skeleton must fail every one of them (and the complete version none).
+ */
+export function checksNamedByTodos(path: string): string[] {
+  const named = [...readFileSync(path, 'utf8').matchAll(/TODO \[([a-z0-9, -]+)\]/g)].flatMap((match) => match[1]!.split(',').map((id) => id.trim()));
+  return [...new Set(named)].sort();
 }
 
 /** Starts a starter (any language) and waits for its `LISTENING <port>` line; fails with its stderr if it exits first. */
@@ -44,6 +62,19 @@ export async function startStarterProcess(command: string, args: string[], label
       await once(child, 'exit');
     },
   };
+}
+
+/**
+ * Checks an untouched skeleton as a student would and holds it to its TODOs: every check a TODO
+ * names is one of the suite's and fails (never passes, never "not offered"); the report, for more.
+ */
+export async function expectSkeletonFailsItsTodos(protocol: CheckedProtocol, source: string, port: number): Promise<CheckReport> {
+  const named = checksNamedByTodos(source);
+  expect(named.length, `${source} names no check in its TODOs`).toBeGreaterThan(0);
+  const report = await checkAsLoopbackStudent(protocol, port);
+  expect(report.results.map((result) => result.id)).toEqual(expect.arrayContaining(named));
+  expect(failingIds(report)).toEqual(expect.arrayContaining(named));
+  return report;
 }
 
 export function checkAsLoopbackStudent(protocol: CheckedProtocol, port: number): Promise<CheckReport> {

@@ -1,5 +1,6 @@
-// A starter gRPC server: wirelab.users.v1.UserService from proto/, the standard health service and
-// server reflection over h2c, what `npm run check-server -- grpc` checks (10 checks).
+// A gRPC server for you to finish: wirelab.users.v1.UserService from proto/, the standard health
+// service and server reflection over h2c, what `npm run check-server -- grpc` checks (10 checks).
+// gRPC-сервер, который вам предстоит дописать.
 //
 //	cd starters/go/grpc && ./generate_stubs.sh
 //	GO111MODULE=off GOPATH="$PWD/gopath:/usr/share/gocode" go build -o grpc-server . && ./grpc-server -port 50051
@@ -12,19 +13,13 @@
 // GetUser, CreateUser, DeleteUser and ListUsers are here; UpdateUser, CreateUsers and Chat answer
 // UNIMPLEMENTED (grpc-go's Unimplemented… server does that).
 //
-// The parts marked "STUDENT PART" are what the lesson "Build your own server" asks a student to
-// write; the rest is plumbing they are given.
-//
-// -fault NAME (or FAULT=NAME) breaks one thing on purpose, to see which checks catch it:
-//
-//	no-health          the health service is not registered
-//	unknown-status     a missing user is answered UNKNOWN instead of NOT_FOUND
-//	raw-context-error  ListUsers returns ctx.Err() as it is: grpc-go sends a plain error as UNKNOWN
-//	no-reflection      reflection is not registered (the check says "not offered", not failed)
+// Each TODO is a piece of gRPC for you to write and names the checks it makes pass; the rest is
+// plumbing you are given. The complete version: ../complete/grpc.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -56,14 +51,13 @@ var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 // users keeps them in memory; grpc-go runs each call on its own goroutine, hence the lock.
 type users struct {
 	usersv1.UnimplementedUserServiceServer
-	fault  string
 	lock   sync.Mutex
 	byID   map[uint32]*usersv1.User
 	nextID uint32
 }
 
-func newUsers(fault string) *users {
-	service := &users{fault: fault, byID: map[uint32]*usersv1.User{}, nextID: 1}
+func newUsers() *users {
+	service := &users{byID: map[uint32]*usersv1.User{}, nextID: 1}
 	for _, name := range []string{"Ada Lovelace", "Alan Turing", "Grace Hopper"} {
 		service.add(name, strings.ToLower(strings.Fields(name)[0])+"@example.com")
 	}
@@ -82,10 +76,10 @@ func (s *users) add(name, email string) *usersv1.User {
 // ── STUDENT PART: status codes — NOT_FOUND, INVALID_ARGUMENT with details, ALREADY_EXISTS ──
 
 func (s *users) notFound() error {
-	if s.fault == "unknown-status" {
-		return status.Error(codes.Unknown, "no such user")
-	}
-	return status.Error(codes.NotFound, "no such user")
+	// TODO [not-found-status]: a missing user is the status NOT_FOUND (status.Error(codes.NotFound, …));
+	//   a plain error reaches the client as UNKNOWN.
+	// СДЕЛАЙТЕ: отсутствующий пользователь — это статус NOT_FOUND; обычная ошибка дойдёт как UNKNOWN.
+	return errors.New("no such user")
 }
 
 // invalidArgument carries a google.rpc.BadRequest in the status details (the grpc-status-details-bin
@@ -194,10 +188,10 @@ func (s *users) ListUsers(request *usersv1.ListUsersRequest, stream usersv1.User
 }
 
 func (s *users) contextError(err error) error {
-	if s.fault == "raw-context-error" {
-		return err
-	}
-	return status.FromContextError(err).Err() // DEADLINE_EXCEEDED or CANCELLED
+	// TODO [deadline-exceeded]: grpc-go sends ctx.Err() as UNKNOWN; turn it into its status
+	//   (status.FromContextError(err).Err(): DEADLINE_EXCEEDED or CANCELLED).
+	// СДЕЛАЙТЕ: превратите ctx.Err() в статус (status.FromContextError): DEADLINE_EXCEEDED или CANCELLED.
+	return err
 }
 
 // ── end of STUDENT PART ──
@@ -270,29 +264,24 @@ func stopOnSignal(signals <-chan os.Signal, server *grpc.Server, healthServer *h
 // ── end of STUDENT PART ──
 
 func main() {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
 	port := flag.Int("port", 50051, "port; 0 picks a free one (printed)")
-	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: no-health, unknown-status, raw-context-error, no-reflection")
 	flag.Parse()
-	if *fault != "" && !strings.Contains(" no-health unknown-status raw-context-error no-reflection ", " "+*fault+" ") {
-		log.Fatalf("unknown -fault %q", *fault)
-	}
 	listener, err := net.Listen("tcp", fmt.Sprintf("%s:%d", *host, *port))
 	if err != nil {
 		log.Fatal(err)
 	}
 	server := grpc.NewServer(grpc.UnaryInterceptor(echoRequestID))
-	usersv1.RegisterUserServiceServer(server, newUsers(*fault))
+	usersv1.RegisterUserServiceServer(server, newUsers())
 	healthServer := health.NewServer() // Check and Watch; "" (the whole server) is SERVING
-	if *fault != "no-health" {
-		healthpb.RegisterHealthServer(server, healthServer)
-	}
-	if *fault != "no-reflection" {
-		registerReflection(server)
-	}
+	// TODO [health-serving]: register the health service on the server (healthpb.RegisterHealthServer),
+	//   so load balancers and the check can ask whether it serves.
+	// СДЕЛАЙТЕ: зарегистрируйте сервис здоровья на сервере (healthpb.RegisterHealthServer).
+	_ = healthpb.RegisterHealthServer
+	registerReflection(server)
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, os.Interrupt) // before LISTENING: a SIGTERM right after it is ours to handle
-	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
 	stopped := make(chan struct{})
 	go func() {
 		stopOnSignal(signals, server, healthServer, 2*time.Second)

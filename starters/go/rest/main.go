@@ -1,20 +1,15 @@
-// A starter REST server: the users resource at /api/v1/users, what `npm run check-server -- rest`
-// checks (16 checks).
+// A REST server for you to finish: the users resource at /api/v1/users, what
+// `npm run check-server -- rest` checks (16 checks). REST-сервер, который вам предстоит дописать.
 //
-//	cd starters/go/rest && GO111MODULE=off go build -o rest-server . && ./rest-server -port 8000
+//	cd starters/go/rest && go build -o rest-server . && ./rest-server -port 8000   (in class: -host 0.0.0.0)
 //	npm run check-server -- rest 127.0.0.1:8000
 //
 // Only Go 1.19's standard library (net/http, encoding/json): no packages to install. Everything
 // lives in memory. Go 1.19's ServeMux matches paths only, not methods, so routeUsers picks the
 // handler by method itself and answers any other method with 405 and Allow.
 //
-// The parts marked "STUDENT PART" are what the lesson "Build your own server" asks a student to
-// write; the rest is plumbing they are given.
-//
-// -fault NAME (or FAULT=NAME) breaks one thing on purpose, to see which checks catch it:
-//
-//	no-etag       no ETag header; If-None-Match and If-Match are ignored
-//	plain-errors  errors as application/json instead of application/problem+json
+// Each TODO in the STUDENT PARTs is a piece of HTTP for you to write and names the checks it makes
+// pass; the rest is plumbing you are given. The complete version: ../complete/rest.
 package main
 
 import (
@@ -25,7 +20,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -97,22 +91,20 @@ type fieldError struct {
 
 type api struct {
 	users *store
-	fault string
 }
 
 // ── STUDENT PART: errors as problem details (RFC 9457) ──
 
-// problem answers with RFC 9457 problem details; the plain-errors fault sends the same body as plain JSON.
+// problem answers with an error whose body already has the fields of RFC 9457 problem details.
 func (a *api) problem(w http.ResponseWriter, status int, detail string, errors []fieldError) {
 	body := map[string]interface{}{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail}
 	if len(errors) > 0 {
 		body["errors"] = errors
 	}
-	contentType := "application/problem+json"
-	if a.fault == "plain-errors" {
-		contentType = "application/json"
-	}
-	writeJSON(w, status, contentType, body)
+	// TODO [not-found-problem, validation-422-problem, malformed-json-400]: errors are problem details
+	//   (RFC 9457 §3): say so with their own media type, not plain JSON.
+	// СДЕЛАЙТЕ: ошибки — это problem details (RFC 9457): отдавайте их с их собственным типом.
+	writeJSON(w, status, "application/json", body)
 }
 
 // ── end of STUDENT PART ──
@@ -128,9 +120,9 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, body inter
 func etag(user *User) string { return fmt.Sprintf(`"u%d-v%d"`, user.ID, user.Version) }
 
 func (a *api) setETag(w http.ResponseWriter, user *User) {
-	if a.fault != "no-etag" {
-		w.Header().Set("ETag", etag(user))
-	}
+	// TODO [etag-on-get]: give the response the user's validator, etag(user), in the ETag header
+	//   (RFC 9110 §8.8.3).
+	// СДЕЛАЙТЕ: добавьте в ответ валидатор пользователя, etag(user), в заголовке ETag.
 }
 
 // listHas says whether a header's comma-separated list of entity tags holds tag (or "*" when star counts).
@@ -146,8 +138,10 @@ func listHas(header, tag string, star bool) bool {
 
 // preconditionFails: If-Match lets a write through only when the client holds the current version.
 func (a *api) preconditionFails(r *http.Request, user *User) bool {
-	wanted := r.Header.Get("If-Match")
-	return a.fault != "no-etag" && wanted != "" && !listHas(wanted, etag(user), true)
+	// TODO [if-match-stale-412, if-match-current-200]: with an If-Match header that holds neither "*"
+	//   nor etag(user) (listHas), the write must not happen: return true (the caller answers 412).
+	// СДЕЛАЙТЕ: если If-Match есть, но в нём нет ни "*", ни etag(user), верните true (ответ 412).
+	return false
 }
 
 // ── end of STUDENT PART ──
@@ -347,10 +341,9 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) getUser(w http.ResponseWriter, r *http.Request, user *User) {
 	a.setETag(w, user)
-	if a.fault != "no-etag" && listHas(r.Header.Get("If-None-Match"), etag(user), false) {
-		w.WriteHeader(http.StatusNotModified) // the client has this version: no body
-		return
-	}
+	// TODO [if-none-match-304]: when If-None-Match holds etag(user) the client has this version:
+	//   304 Not Modified, no body.
+	// СДЕЛАЙТЕ: если в If-None-Match есть etag(user), у клиента эта версия: 304 без тела.
 	writeJSON(w, http.StatusOK, "application/json", user)
 }
 
@@ -434,19 +427,15 @@ func (a *api) notAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 // ── end of STUDENT PART ──
 
 func main() {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
 	port := flag.Int("port", 8000, "port; 0 picks a free one (printed)")
-	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: no-etag, plain-errors")
 	flag.Parse()
-	if *fault != "" && !strings.Contains(" no-etag plain-errors ", " "+*fault+" ") {
-		log.Fatalf("unknown -fault %q", *fault)
-	}
 	listener, err := net.Listen("tcp", fmt.Sprintf("%s:%d", *host, *port))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
-	users := &api{users: newStore(), fault: *fault}
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
+	users := &api{users: newStore()}
 	mux := http.NewServeMux()
 	mux.HandleFunc(usersPath, users.routeUsers)
 	mux.HandleFunc(usersPath+"/", users.routeUsers)

@@ -1,7 +1,7 @@
-// A starter Server-Sent Events server: the users' events at /api/v1/events, what
-// `npm run check-server -- sse` checks (5 checks).
+// A Server-Sent Events server for you to finish: the users' events at /api/v1/events, what
+// `npm run check-server -- sse` checks (5 checks). Сервер SSE, который вам предстоит дописать.
 //
-//	cd starters/go/sse && GO111MODULE=off go build -o sse-server . && ./sse-server -port 8002
+//	cd starters/go/sse && go build -o sse-server . && ./sse-server -port 8002   (in class: -host 0.0.0.0)
 //	npm run check-server -- sse 127.0.0.1:8002
 //
 // Only Go 1.19's standard library. The stream carries the users' events: POST /api/v1/users
@@ -10,13 +10,8 @@
 // The last 1000 events are kept for clients that come back with Last-Event-ID; a client that
 // falls 256 events behind is disconnected (it reconnects and resumes with Last-Event-ID).
 //
-// The parts marked "STUDENT PART" are what the lesson "Build your own server" asks a student to
-// write; the rest is plumbing they are given.
-//
-// -fault NAME (or FAULT=NAME) breaks one thing on purpose, to see which checks catch it:
-//
-//	no-retry   the stream never sends retry:
-//	no-resume  Last-Event-ID is ignored: a reconnecting client gets no replay
+// Each TODO in the STUDENT PART is a piece of SSE for you to write and names the checks it makes
+// pass; the rest is plumbing you are given. The complete version: ../complete/sse.
 package main
 
 import (
@@ -26,7 +21,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -102,7 +96,6 @@ func (l *eventLog) unsubscribe(live chan event) {
 
 type server struct {
 	log   *eventLog
-	fault string
 	lock  sync.Mutex
 	users map[int]map[string]interface{}
 	next  int
@@ -119,7 +112,10 @@ func problem(w http.ResponseWriter, status int, detail string) {
 // frame writes one event in the text/event-stream format: fields, then a blank line.
 func frame(w http.ResponseWriter, sent event) error {
 	data, _ := json.Marshal(sent.Data) // one line: JSON has no raw newlines
-	_, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", sent.ID, sent.Kind, data)
+	// TODO [event-with-id, resume-last-event-id]: give each event its id (sent.ID) in an `id:` line,
+	//   so a client that reconnects can say where it stopped (Last-Event-ID).
+	// СДЕЛАЙТЕ: добавьте событию строку `id:` с sent.ID, чтобы клиент мог продолжить с места обрыва.
+	_, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", sent.Kind, data)
 	return err
 }
 
@@ -156,20 +152,22 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusInternalServerError, "this connection cannot stream")
 		return
 	}
-	if s.fault == "no-resume" {
-		lastID = -1
-	}
-	backlog, live := s.log.subscribe(lastID)
+	// TODO [resume-last-event-id]: a client that sends Last-Event-ID (lastID) missed the events after
+	//   it: subscribe with lastID, and the backlog replays them.
+	// СДЕЛАЙТЕ: клиенту с Last-Event-ID (lastID) нужно сначала отправить пропущенные: подпишитесь с lastID.
+	_ = lastID
+	backlog, live := s.log.subscribe(-1)
 	defer s.log.unsubscribe(live)
 	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	if s.fault != "no-retry" {
-		fmt.Fprintf(w, "retry: %d\n\n", retryMilliseconds)
-	}
+	// TODO [retry-field]: tell the client how long to wait before reconnecting: a `retry:` field of
+	//   retryMilliseconds, before any event.
+	// СДЕЛАЙТЕ: сообщите клиенту, через сколько миллисекунд переподключаться: поле `retry:`.
 	for _, missed := range backlog {
 		_ = frame(w, missed)
 	}
 	flusher.Flush() // net/http buffers what a handler writes: without Flush nothing leaves yet
+	_ = heartbeat   // for the TODO below
 	for {
 		select {
 		case <-r.Context().Done(): // the client went away
@@ -178,10 +176,9 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 			if !open || frame(w, next) != nil {
 				return
 			}
-		case <-time.After(heartbeat):
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
-				return
-			}
+			// TODO [heartbeat-comment]: a case for when no event comes for `heartbeat` (time.After): send a
+			//   comment line (": keep-alive") so proxies and the client see the stream is alive.
+			// СДЕЛАЙТЕ: если за `heartbeat` событий нет (time.After), отправьте строку-комментарий (": keep-alive").
 		}
 		flusher.Flush()
 	}
@@ -242,19 +239,15 @@ func only(method string, handler http.HandlerFunc) http.HandlerFunc {
 }
 
 func main() {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
 	port := flag.Int("port", 8002, "port; 0 picks a free one (printed)")
-	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: no-retry, no-resume")
 	flag.Parse()
-	if *fault != "" && *fault != "no-retry" && *fault != "no-resume" {
-		log.Fatalf("unknown -fault %q", *fault)
-	}
 	listener, err := net.Listen("tcp", fmt.Sprintf("%s:%d", *host, *port))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("LISTENING %d\n", listener.Addr().(*net.TCPAddr).Port)
-	s := &server{log: &eventLog{nextID: 1, subscribers: map[chan event]bool{}}, fault: *fault, users: map[int]map[string]interface{}{}, next: 1}
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
+	s := &server{log: &eventLog{nextID: 1, subscribers: map[chan event]bool{}}, users: map[int]map[string]interface{}{}, next: 1}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v1/events", only(http.MethodGet, s.events))
 	mux.HandleFunc("/api/v1/users", only(http.MethodPost, s.createUser))

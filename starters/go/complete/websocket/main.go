@@ -1,0 +1,74 @@
+// A starter WebSocket echo server at /ws/echo, what `npm run check-server -- websocket` checks.
+//
+//	cd starters/go/websocket && GO111MODULE=off GOPATH=/usr/share/gocode go build -o echo-server . && ./echo-server -port 8001
+//	npm run check-server -- websocket 127.0.0.1:8001
+//
+// Go 1.19 and gorilla/websocket from Debian (golang-github-gorilla-websocket-dev), built offline.
+// gorilla does the protocol's work: the handshake, pongs, joining fragments, the closing
+// handshake; this file checks what gorilla leaves to its user: gorilla hands over a text message
+// that is not UTF-8 as it is, and RFC 6455 §8.1 wants the connection failed with 1007.
+// -fault breaks one thing on purpose: uppercase (text in capitals), no-utf8-check (gorilla alone).
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+)
+
+var upgrader = websocket.Upgrader{
+	// The checks and your own page connect from this machine; a real service would check Origin.
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+func echo(fault string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return // gorilla has answered the broken handshake with 400
+		}
+		defer conn.Close()
+		for {
+			kind, message, err := conn.ReadMessage()
+			if err != nil {
+				return // a close frame (gorilla answered it) or a protocol error (gorilla sent 1002)
+			}
+			if kind == websocket.TextMessage && fault != "no-utf8-check" && !utf8.Valid(message) {
+				closeWith(conn, websocket.CloseInvalidFramePayloadData, "invalid UTF-8")
+				return
+			}
+			if kind == websocket.TextMessage && fault == "uppercase" {
+				message = bytes.ToUpper(message)
+			}
+			if err := conn.WriteMessage(kind, message); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func closeWith(conn *websocket.Conn, code int, reason string) {
+	_ = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason))
+}
+
+func main() {
+	host := flag.String("host", "127.0.0.1", "address to listen on; 0.0.0.0 in class, where Wirelab on the teacher's laptop connects to yours")
+	port := flag.Int("port", 8001, "port; 0 picks a free one (printed)")
+	fault := flag.String("fault", os.Getenv("FAULT"), "break one thing on purpose: uppercase, no-utf8-check")
+	flag.Parse()
+	listener, err := net.Listen("tcp", fmt.Sprintf("%s:%d", *host, *port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	announce(*host, listener.Addr().(*net.TCPAddr).Port)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws/echo", echo(*fault))
+	log.Fatal(http.Serve(listener, mux))
+}
