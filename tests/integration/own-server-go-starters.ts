@@ -1,22 +1,21 @@
 // Builds starters/go/<protocol> (the skeleton) and starters/go/complete/<protocol> once each (Debian's Go 1.19, offline, GOPATH mode) and starts it on a free
-// loopback port (it prints `LISTENING <port>`). The compiled packages go to one GOCACHE under the
-// temporary directory, shared by every Go starter test file (and by runs after this one): grpc-go
-// and protobuf-go compile once per machine, not once per file.
+// loopback port (it prints `LISTENING <port>`). The compiled packages go to the one Go build cache
+// of the tests (go-build-cache.ts), shared by every Go starter test file, the "As code" programs
+// and runs after this one: grpc-go and protobuf-go compile once per machine, not once per file.
 import { execFile } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { GO_BUILD_CACHE } from './go-build-cache.ts';
 import { startStarterProcess, type RunningStarter } from './own-server-starters.ts';
 
 export const GO_STARTERS = fileURLToPath(new URL('../../starters/go/', import.meta.url));
-export const SHARED_GOCACHE = join(tmpdir(), 'wirelab-go-starters-gocache');
 
 /** go build in starters/go/<folder>; gopath: extra GOPATH entries before Debian's (generated stubs). */
 export async function buildGoStarter(folder: string, binary: string, gopath: string[] = []): Promise<void> {
   await promisify(execFile)('go', ['build', '-o', binary, '.'], {
     cwd: join(GO_STARTERS, folder),
-    env: { ...process.env, GO111MODULE: 'off', GOPATH: [...gopath, '/usr/share/gocode'].join(':'), GOCACHE: SHARED_GOCACHE, GOFLAGS: '' },
+    env: { ...process.env, GO111MODULE: 'off', GOPATH: [...gopath, '/usr/share/gocode'].join(':'), GOCACHE: GO_BUILD_CACHE, GOFLAGS: '' },
   });
 }
 

@@ -79,7 +79,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "The first exchange of a connection or protocol, in which both sides agree how they will talk: TCP's SYN/ACK, WebSocket's Upgrade request and 101 answer, Socket.IO's open packet.",
       ru: 'Первый обмен в соединении или протоколе, в котором стороны договариваются, как будут общаться: SYN/ACK у TCP, запрос Upgrade и ответ 101 у WebSocket, пакет open у Socket.IO.',
     },
-    lessons: ['how-a-request-travels', 'grpc', 'websockets', 'socket-io', 'graphql', 'mqtt', 'message-queues'],
+    lessons: ['how-a-request-travels', 'grpc', 'websockets', 'socket-io', 'graphql', 'mqtt', 'message-queues', 'build-your-own-server'],
   },
   {
     id: 'request',
@@ -689,7 +689,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'A server in front of others that translates between protocols, here REST/JSON in front of gRPC (transcoding).',
       ru: 'Сервер перед другими серверами, который переводит с одного протокола на другой, здесь — REST/JSON перед gRPC (транскодирование).',
     },
-    lessons: ['rest', 'rest-gateway'],
+    lessons: ['rest', 'rest-gateway', 'build-your-own-server'],
   },
   {
     id: 'transcoding',
@@ -829,7 +829,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: "The receiver's answer that a message arrived (or was handled): a Socket.IO ack with its id, MQTT's PUBACK, a queue consumer's ack.",
       ru: 'Ответ получателя, что сообщение дошло (или обработано): ack в Socket.IO с его номером, PUBACK в MQTT, ack потребителя очереди.',
     },
-    lessons: ['how-a-request-travels', 'websockets', 'socket-io', 'graphql', 'message-queues'],
+    lessons: ['how-a-request-travels', 'websockets', 'socket-io', 'graphql', 'message-queues', 'build-your-own-server'],
   },
   {
     id: 'namespace',
@@ -851,7 +851,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'A named group of connections on the server; a message sent to the room reaches every member.',
       ru: 'Именованная группа соединений на сервере; сообщение в комнату получают все её участники.',
     },
-    lessons: ['websockets', 'socket-io', 'mqtt'],
+    lessons: ['websockets', 'socket-io', 'mqtt', 'build-your-own-server'],
   },
   // ── SSE and long polling
   {
@@ -885,7 +885,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'The server holds a request open until there is news or a timeout, and the client asks again at once: push over plain HTTP requests.',
       ru: 'Сервер держит запрос открытым, пока не появится новость или не истечёт таймаут, а клиент сразу спрашивает снова: доставка с сервера поверх обычных HTTP-запросов.',
     },
-    lessons: ['websockets', 'socket-io', 'server-sent-events', 'long-polling', 'choosing-a-protocol'],
+    lessons: ['websockets', 'socket-io', 'server-sent-events', 'long-polling', 'choosing-a-protocol', 'build-your-own-server'],
   },
   {
     id: 'polling',
@@ -897,7 +897,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'Asking the server again and again whether something has changed; plain polling asks on a timer, long polling waits for the answer.',
       ru: 'Раз за разом спрашивать сервер, не изменилось ли что-нибудь; обычный polling спрашивает по таймеру, long polling ждёт ответа.',
     },
-    lessons: ['rest', 'websockets', 'socket-io', 'server-sent-events', 'long-polling', 'choosing-a-protocol'],
+    lessons: ['rest', 'websockets', 'socket-io', 'server-sent-events', 'long-polling', 'choosing-a-protocol', 'build-your-own-server'],
   },
   // ── GraphQL
   {
