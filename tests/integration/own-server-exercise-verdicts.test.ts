@@ -27,6 +27,9 @@ import { startWebSocketFixture } from './own-server-fixtures/websocket-server.ts
 import { startSseFixture } from './own-server-fixtures/sse-server.ts';
 import { startEmptyGrpcFixture } from './own-server-fixtures/grpc-empty-store.ts';
 import { startGraphqlFixture } from './own-server-fixtures/graphql-server.ts';
+import { startGatewayFixture } from './own-server-fixtures/gateway-server.ts';
+import { startLongPollingFixture } from './own-server-fixtures/long-polling-server.ts';
+import { startSocketIoFixture } from './own-server-fixtures/socket-io-server.ts';
 import { startMosquitto, started } from './mosquitto.ts';
 import { failingIds, postOnFreshConnection, startStarterProcess, STARTERS, PYTHON } from './own-server-starters.ts';
 
@@ -57,6 +60,9 @@ const SERVERS: Record<CheckedProtocol, { broken(): Promise<Running>; right(): Pr
     right: () => startMosquitto().then((broker) => ({ port: broker.port, close: () => broker.stop() })),
     fails: ['connect-connack-0', 'qos1-puback-delivered'],
   },
+  gateway: { broken: () => startGatewayFixture('errors-500'), right: () => startGatewayFixture(''), fails: ['not-found-404'] },
+  'long-polling': { broken: () => startLongPollingFixture('no-hold'), right: () => startLongPollingFixture(''), fails: ['held-until-event'] },
+  'socket-io': { broken: () => startSocketIoFixture('no-ack'), right: () => startSocketIoFixture(''), fails: ['join-ack'] },
 };
 
 let server: RunningServer;
