@@ -394,7 +394,9 @@ describe('a class split across two instances', () => {
     expect(((await run.json()) as { targetIsWirelab: boolean }).targetIsWirelab).toBe(true);
     const vera = () =>
       lastBoard(watcher)?.members.find((member) => member.name === 'Вера') as { id: number; servers?: Array<Record<string, unknown>> } | undefined;
-    await expect.poll(() => vera()?.servers).toEqual([expect.objectContaining({ protocol: 'sse', passed: 10, failed: 0, targetIsWirelab: true, port: b.port })]);
+    await expect
+      .poll(() => vera()?.servers)
+      .toEqual([expect.objectContaining({ protocol: 'sse', passed: 10, failed: 0, targetIsWirelab: true, port: b.port })]);
     const details = watcher.next('member-server-checks');
     watcher.socket.send(JSON.stringify({ type: 'member-server-checks', code, memberId: vera()!.id, protocol: 'sse' }));
     expect(await details).toMatchObject({
