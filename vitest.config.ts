@@ -49,13 +49,13 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // Two files at a time: an end-to-end file mostly waits (on pages, sockets and the
-          // server's timers: 185 s of CPU in 47 min of one file after another on a loaded
-          // machine), so on CI it was the long pole, one file after another for most of the run.
+          // vitest runs as many files at once as the machine has cores, slowest first: on CI's two
+          // cores the end-to-end files come first, two at a time, and keep both cores busy
+          // (Chromium's renderers most of all; tests/README.md, "Where CI's time goes").
           maxWorkers: 2,
           // the files share their worker: the server's modules are imported once, not once per
-          // file (about 4 s a file), and one Chromium serves them all (tests/e2e/browser.ts);
-          // each file still starts its own server and its own browser profiles
+          // file (0.1–0.2 s a file instead of 2–4 s), and one Chromium serves them all
+          // (tests/e2e/browser.ts); each file still starts its own server and browser profiles
           isolate: false,
           env: { WIRELAB_E2E_SHARED_BROWSER: '1' },
         },
