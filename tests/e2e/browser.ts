@@ -55,8 +55,8 @@ export interface AppAndBrowser {
 
 /**
  * One Chromium for every file a worker runs when the e2e project shares its workers between files
- * (vitest.config.ts sets WIRELAB_E2E_SHARED_BROWSER with `isolate: false`): launching it again
- * for each of 50 files cost CI about a second each. Playwright closes it when the process exits.
+ * (vitest.config.ts sets WIRELAB_E2E_SHARED_BROWSER with `isolate: false`), not one launched for
+ * each of 50 files. Playwright closes it when the process exits.
  */
 let sharedBrowser: Promise<Browser> | undefined;
 const SHARE_BROWSER = process.env.WIRELAB_E2E_SHARED_BROWSER === '1';
