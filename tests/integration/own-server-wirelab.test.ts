@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKED_PROTOCOLS } from '../../contracts/own-server/check-result.ts';
 import { createAddressGuard } from '../../server/own-server/address-guard.ts';
 import { createOwnServerChecker, runChecks } from '../../server/own-server/runner.ts';
+import { ownServerStrings } from '../../web/own-server/strings.ts';
 import { checkAsLoopbackStudent } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -18,6 +19,9 @@ describe("Wirelab checked as if it were a student's server", () => {
     const report = await checkAsLoopbackStudent(protocol, server.port);
     expect(report.reachable).toBe(true);
     expect(report.results.length).toBeGreaterThanOrEqual(5);
+    // the page's list of suites says how many checks each runs, in both languages
+    expect(ownServerStrings.en.protocolPaths[protocol]).toContain(`(${report.results.length} checks)`);
+    expect(ownServerStrings.ru.protocolPaths[protocol]).toMatch(new RegExp(`\\(${report.results.length} провер(ок|ки|ка)\\)`));
     expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en, result.got])).toEqual([]);
     for (const result of report.results) {
       // every check says what it sent and what came back, and why, in both languages

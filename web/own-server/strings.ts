@@ -5,10 +5,10 @@ type ProtocolTexts = Record<CheckedProtocol, string>;
 /** What each suite expects the student's server to serve (server/own-server/README.md, "The suites"). */
 const protocolPathsEn: ProtocolTexts = {
   rest: 'the users resource at /api/v1/users (16 checks)',
-  websocket: 'an echo at /ws/echo (10 checks)',
-  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (5 checks)',
-  grpc: 'UserService from proto/ over h2c, and health (10 checks)',
-  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (17 checks)',
+  websocket: 'an echo at /ws/echo (14 checks)',
+  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (10 checks)',
+  grpc: 'UserService from proto/ over h2c, and health (20 checks)',
+  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (27 checks)',
   mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills (17 checks)',
   gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
   'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
@@ -18,10 +18,10 @@ const protocolPathsEn: ProtocolTexts = {
 
 const protocolPathsRu: ProtocolTexts = {
   rest: 'ресурс пользователей по адресу /api/v1/users (16 проверок)',
-  websocket: 'эхо по адресу /ws/echo (10 проверок)',
-  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (5 проверок)',
-  grpc: 'UserService из proto/ поверх h2c и health (10 проверок)',
-  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (17 проверок)',
+  websocket: 'эхо по адресу /ws/echo (14 проверок)',
+  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (10 проверок)',
+  grpc: 'UserService из proto/ поверх h2c и health (20 проверок)',
+  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (27 проверок)',
   mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания (17 проверок)',
   gateway:
     'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
