@@ -11,6 +11,7 @@ import {
   encodePublish,
   encodeRemainingLength,
   encodeSubscribe,
+  encodeUnsubscribe,
   readConnack,
   readPublish,
   readSuback,
@@ -47,6 +48,10 @@ describe('what the suite sends', () => {
   it('CONNECT: protocol name, level, flags, keep-alive, client id (§3.1)', () => {
     expect(encodeConnect({ clientId: 'ab' })).toEqual(bytes('10 0e 0004 4d515454 04 02 003c 0002 6162'));
     expect(encodeConnect({ clientId: '', cleanSession: false, protocolLevel: 7, keepAlive: 0 })).toEqual(bytes('10 0c 0004 4d515454 07 00 0000 0000'));
+    // what the suite sends to see refused: another protocol name (§3.1.2.1), the reserved flag set (§3.1.2.3)
+    expect(encodeConnect({ clientId: 'ab', protocolName: 'MQTX', reservedFlag: true, keepAlive: 1 })).toEqual(
+      bytes('10 0e 0004 4d515458 04 03 0001 0002 6162'),
+    );
   });
 
   it('CONNECT with a will: flag bits, will QoS, then its topic and message', () => {
@@ -74,6 +79,16 @@ describe('what the suite sends', () => {
     expect(encodeAck(PACKET.pubrel, 514)).toEqual(bytes('62 02 0202'));
     expect(encodeAck(PACKET.puback, 1)).toEqual(bytes('40 02 0001'));
     expect(encodeAck(PACKET.pubcomp, 1)).toEqual(bytes('70 02 0001'));
+    // reserved flags the server must refuse (§3.6.1, §3.8.1), and a SUBSCRIBE without a filter (§3.8.3)
+    expect(encodeAck(PACKET.pubrel, 514, 0)).toEqual(bytes('60 02 0202'));
+    expect(encodeSubscribe(1, [{ filter: 'a', qos: 0 }], 0)).toEqual(bytes('80 06 0001 0001 61 00'));
+    expect(encodeSubscribe(1, [])).toEqual(bytes('82 02 0001'));
+  });
+
+  it('UNSUBSCRIBE: flags 0010, a packet id, the filters without a QoS (§3.10)', () => {
+    const unsubscribe = encodeUnsubscribe(7, ['a/+', '#']);
+    expect(unsubscribe).toEqual(bytes('a2 0a 0007 0003 612f2b 0001 23'));
+    expect(describePacket(decodePackets(unsubscribe).packets[0]!)).toBe('UNSUBSCRIBE id 7 "a/+", "#" [a2 0a 00 07 00 03 61 2f 2b 00 01 23]');
   });
 });
 

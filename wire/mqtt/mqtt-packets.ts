@@ -112,6 +112,10 @@ export interface ConnectOptions {
   keepAlive?: number;
   /** 4 is MQTT 3.1.1; anything else is what a check sends to see it refused (§3.1.2.2). */
   protocolLevel?: number;
+  /** `MQTT` by default; anything else is what a check sends to see it refused (§3.1.2.1). */
+  protocolName?: string;
+  /** Sets the connect flags' reserved bit 0, which must be 0 (§3.1.2.3): a check's malformed CONNECT. */
+  reservedFlag?: boolean;
   will?: Will;
   username?: string;
 }
@@ -120,10 +124,15 @@ export interface ConnectOptions {
 export function encodeConnect(options: ConnectOptions): Uint8Array {
   const cleanSession = options.cleanSession ?? true;
   const will = options.will;
-  let flags = cleanSession ? 0x02 : 0;
+  let flags = (cleanSession ? 0x02 : 0) | (options.reservedFlag ? 0x01 : 0);
   if (will) flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
   if (options.username !== undefined) flags |= 0x80;
-  const parts = [mqttString('MQTT'), Uint8Array.of(options.protocolLevel ?? 4, flags), uint16(options.keepAlive ?? 60), mqttString(options.clientId)];
+  const parts = [
+    mqttString(options.protocolName ?? 'MQTT'),
+    Uint8Array.of(options.protocolLevel ?? 4, flags),
+    uint16(options.keepAlive ?? 60),
+    mqttString(options.clientId),
+  ];
   if (will) parts.push(mqttString(will.topic), mqttString(will.payload));
   if (options.username !== undefined) parts.push(mqttString(options.username));
   return encodePacket(PACKET.connect, 0, concatBytes(parts));
@@ -148,15 +157,26 @@ export function encodePublish(spec: PublishSpec): Uint8Array {
   return encodePacket(PACKET.publish, flags, concatBytes([mqttString(spec.topic), packetId, payload]));
 }
 
-/** SUBSCRIBE (§3.8): flags 0010, a packet id, then each filter with its requested QoS. */
-export function encodeSubscribe(packetId: number, filters: ReadonlyArray<{ filter: string; qos: number }>): Uint8Array {
+/**
+ * SUBSCRIBE (§3.8): flags 0010, a packet id, then each filter with its requested QoS. Other
+ * `flags` (§3.8.1) or no filter at all (§3.8.3) are what a check sends to see it refused.
+ */
+export function encodeSubscribe(packetId: number, filters: ReadonlyArray<{ filter: string; qos: number }>, flags = 0x02): Uint8Array {
   const body = concatBytes([uint16(packetId), ...filters.flatMap(({ filter, qos }) => [mqttString(filter), Uint8Array.of(qos)])]);
-  return encodePacket(PACKET.subscribe, 0x02, body);
+  return encodePacket(PACKET.subscribe, flags, body);
 }
 
-/** PUBACK, PUBREC, PUBREL (flags 0010, §3.6.1), PUBCOMP: just the packet id. */
-export function encodeAck(type: number, packetId: number): Uint8Array {
-  return encodePacket(type, type === PACKET.pubrel ? 0x02 : 0, uint16(packetId));
+/** UNSUBSCRIBE (§3.10): flags 0010, a packet id, then the filters to remove. */
+export function encodeUnsubscribe(packetId: number, filters: readonly string[], flags = 0x02): Uint8Array {
+  return encodePacket(PACKET.unsubscribe, flags, concatBytes([uint16(packetId), ...filters.map((filter) => mqttString(filter))]));
+}
+
+/**
+ * PUBACK, PUBREC, PUBREL (flags 0010, §3.6.1), PUBCOMP: just the packet id. Other `flags` are
+ * what a check sends to see them refused.
+ */
+export function encodeAck(type: number, packetId: number, flags = type === PACKET.pubrel ? 0x02 : 0): Uint8Array {
+  return encodePacket(type, flags, uint16(packetId));
 }
 
 export const PINGREQ = encodePacket(PACKET.pingreq, 0);
@@ -277,6 +297,8 @@ function packetFields(packet: MqttPacket): string {
     }
     case PACKET.subscribe:
       return ` id ${readPacketId(packet)} ${subscribeFilters(packet.body)}`;
+    case PACKET.unsubscribe:
+      return ` id ${readPacketId(packet)} ${unsubscribeFilters(packet.body)}`;
     case PACKET.suback: {
       const { packetId, returnCodes } = readSuback(packet);
       return ` id ${packetId} granted ${returnCodes.map((code) => (code === 0x80 ? '0x80 (failure)' : `QoS ${code}`)).join(', ')}`;
@@ -311,6 +333,16 @@ function connectFields(body: Uint8Array): string {
     will = `, will QoS ${(flags >> 3) & 0x03} topic ${JSON.stringify(topic)} payload ${JSON.stringify(payload)}`;
   }
   return ` ${JSON.stringify(protocol)} level ${level}, clean session ${(flags >> 1) & 1}, keep-alive ${keepAlive} s, client id ${JSON.stringify(clientId)}${will}`;
+}
+
+function unsubscribeFilters(body: Uint8Array): string {
+  const filters: string[] = [];
+  for (let offset = 2; offset < body.length; ) {
+    const [filter, next] = readString(body, offset);
+    filters.push(JSON.stringify(filter));
+    offset = next;
+  }
+  return filters.join(', ');
 }
 
 function subscribeFilters(body: Uint8Array): string {
