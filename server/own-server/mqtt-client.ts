@@ -54,6 +54,8 @@ export class CheckedMqttConnection {
   /** Every PUBLISH the server delivered here, kept even after a check took it from the queue. */
   readonly delivered: ReceivedPublish[] = [];
   ended = false;
+  /** Whether a whole MQTT packet came on this connection yet. */
+  private spokeMqtt = false;
   /** Why the socket failed, if it did (a refusal of the guard, a reset). */
   error: Error | null = null;
   private readonly closing: Promise<void>;
@@ -79,7 +81,14 @@ export class CheckedMqttConnection {
   }
 
   private take(chunk: Buffer): void {
+    // An HTTP server on the port (Wirelab's one port answers what is not an MQTT CONNECT so): said as text, not as packets.
+    if (this.queue.length === 0 && this.pending.length === 0 && !this.spokeMqtt && chunk.subarray(0, 5).toString('latin1') === 'HTTP/') {
+      this.log.lines.push(`[${this.label}] ← not MQTT: ${JSON.stringify(chunk.toString('latin1').split('\r\n')[0])} (an HTTP answer)`);
+      this.socket.destroy();
+      return;
+    }
     const { packets, rest, malformed } = decodePackets(concatBytes([this.pending, chunk]));
+    if (packets.length > 0) this.spokeMqtt = true;
     this.pending = rest;
     for (const packet of packets) {
       this.log.lines.push(`[${this.label}] ← ${describePacket(packet)}`);

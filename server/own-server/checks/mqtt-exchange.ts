@@ -2,17 +2,20 @@
 // judged as a whole, and the few steps most checks take (connect, subscribe, publish at QoS 1).
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { OwnServerRefusal } from '../address-guard.ts';
-import { failed, notOffered, verdict, withSeen, type Observation, type SuiteContext } from '../check-kit.ts';
+import { NoAnswer, failed, notOffered, verdict, withSeen, type Observation, type SuiteContext } from '../check-kit.ts';
 import { CheckStopped } from '../connection.ts';
 import { MqttLog, connectMqtt, quietFor, type CheckedMqttConnection } from '../mqtt-client.ts';
 import {
   PACKET,
+  PINGREQ,
   encodePublish,
   encodeSubscribe,
   packetName,
   readPacketId,
   readSuback,
+  type Connack,
   type ConnectOptions,
+  type MqttPacket,
   type PublishSpec,
 } from '../../../wire/mqtt/mqtt-packets.ts';
 
@@ -72,6 +75,12 @@ export const CONNACK_MEANINGS: Record<number, Bilingual> = {
   },
 };
 
+/** Why a retained-message check is not offered: the server refused the retained PUBLISH. */
+export const RETAIN_NOT_OFFERED: Bilingual = {
+  en: 'the server closed the connection at a retained PUBLISH: it does not keep retained messages (mosquitto: retain_available false)',
+  ru: 'на PUBLISH с RETAIN сервер закрыл соединение: сохранённых сообщений он не держит (у mosquitto: retain_available false)',
+};
+
 /** A connection whose CONNECT was accepted (CONNACK 0), or the check fails saying why not. */
 export async function accepted(context: SuiteContext, log: MqttLog, label: string, options: ConnectOptions): Promise<CheckedMqttConnection> {
   const { connection, connack, first } = await connectMqtt(context, log, label, options);
@@ -125,3 +134,61 @@ export async function publishedAtQos1(connection: CheckedMqttConnection, spec: O
 
 /** After a marker arrived, a moment more for anything that should not come. */
 export const settle = (context: SuiteContext) => quietFor(SILENCE_MS, context.signal);
+
+/**
+ * Sends `refused` (bytes the specification says to refuse) and then a PINGREQ: a server that
+ * went on answers the PINGREQ at once, one that closed answers nothing, so a lax server fails
+ * fast instead of after the whole wait. `processed`: the answers that show the server took the
+ * packet (by default any MQTT packet at all). Expectations: nothing processed, then closed.
+ */
+export async function refusedWithClose(
+  client: CheckedMqttConnection,
+  log: MqttLog,
+  refused: Uint8Array,
+  processed: (packet: MqttPacket) => boolean = () => true,
+): Promise<Expectation[]> {
+  const before = log.lines.length;
+  client.send(refused);
+  client.send(PINGREQ, ' (only a server that kept the connection answers it)');
+  const answers: string[] = [];
+  let closed = false;
+  for (;;) {
+    const packet = await client.next(null, { en: 'the server closing the connection', ru: 'закрытие соединения сервером' }).catch((error: unknown) => {
+      if (error instanceof NoAnswer) return undefined;
+      throw error;
+    });
+    if (packet === undefined) break;
+    if (packet === null) {
+      closed = true;
+      break;
+    }
+    if (processed(packet)) {
+      answers.push(...log.lines.slice(before).filter((line) => line.includes('] ← ') && !line.endsWith('TCP closed')));
+      break;
+    }
+  }
+  return [
+    [answers.length === 0, { en: `the server answered: ${answers.join('; ')}`, ru: `сервер ответил: ${answers.join('; ')}` }],
+    [closed, { en: 'the server kept the connection open', ru: 'сервер не закрыл соединение' }],
+  ];
+}
+
+/** Ends a persistent session the suite made: a clean-session CONNECT discards it (§3.1.2.4). */
+export async function endSession(context: SuiteContext, state: MqttState, clientId: string): Promise<void> {
+  await mqttExchange(async (log) => {
+    const client = await accepted(context, log, 'cleanup', { clientId, cleanSession: true });
+    await client.disconnect();
+    state.sessions.delete(clientId);
+    return [];
+  });
+}
+
+/** What a CONNECT got, for a difference: `return code 5 (not authorized…)`, or no CONNACK at all. */
+export function connackText(connack: Connack | null): Bilingual {
+  if (!connack) return { en: 'no CONNACK', ru: 'не CONNACK' };
+  const meaning = connack.returnCode === 0 ? { en: 'accepted', ru: 'принято' } : CONNACK_MEANINGS[connack.returnCode];
+  return {
+    en: `return code ${connack.returnCode}${meaning ? ` (${meaning.en})` : ''}`,
+    ru: `код возврата ${connack.returnCode}${meaning ? ` (${meaning.ru})` : ''}`,
+  };
+}

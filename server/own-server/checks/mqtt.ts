@@ -1,29 +1,13 @@
-// "Check my server" for MQTT: a broker speaking MQTT 3.1.1 over plain TCP at host:port, as
-// Wirelab's own (server/protocols/mqtt/README.md) or mosquitto. A hand-written client
-// (../mqtt-client.ts) opens fresh connections for every check; topics live under
-// `wirelab-check/<run>/` and client ids are `wlc-<run>-<tag>`, new for every run, so two runs (or
-// two students on one broker) never see each other's messages. What a broker may decline by its
-// configuration (QoS 2 above its maximum QoS, retained messages) is "not offered", never a pass.
-import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import { defineSuite, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { MqttLog, connectMqtt } from '../mqtt-client.ts';
-import {
-  PACKET,
-  encodeAck,
-  encodeConnect,
-  encodePublish,
-  encodeSubscribe,
-  packetName,
-  readPacketId,
-  readSuback,
-  type ConnectOptions,
-  utf8Text,
-} from '../../../wire/mqtt/mqtt-packets.ts';
+import { PACKET, encodeAck, encodePublish, encodeSubscribe, packetName, readPacketId, readSuback, utf8Text } from '../../../wire/mqtt/mqtt-packets.ts';
 import {
   accepted,
   CONNACK_MEANINGS,
+  RETAIN_NOT_OFFERED,
   clientIdOf,
+  endSession,
   mqttExchange,
   publishedAtQos1,
   settle,
@@ -32,6 +16,9 @@ import {
   type Expectation,
   type MqttState,
 } from './mqtt-exchange.ts';
+import { connectChecks } from './mqtt-connect.ts';
+import { refusals } from './mqtt-refusals.ts';
+import { routingChecks } from './mqtt-routing.ts';
 
 const connection: CheckDefinition<MqttState>[] = [
   {
@@ -286,11 +273,6 @@ const delivery: CheckDefinition<MqttState>[] = [
   },
 ];
 
-const RETAIN_NOT_OFFERED: Bilingual = {
-  en: 'the server closed the connection at a retained PUBLISH: it does not keep retained messages (mosquitto: retain_available false)',
-  ru: 'на PUBLISH с RETAIN сервер закрыл соединение: сохранённых сообщений он не держит (у mosquitto: retain_available false)',
-};
-
 const retained: CheckDefinition<MqttState>[] = [
   {
     id: 'retained-to-new-subscriber',
@@ -444,16 +426,6 @@ const wildcards: CheckDefinition<MqttState>[] = [
   },
 ];
 
-/** Ends a persistent session the suite made: a clean-session CONNECT discards it (§3.1.2.4). */
-async function endSession(context: SuiteContext, state: MqttState, clientId: string): Promise<void> {
-  await mqttExchange(async (log) => {
-    const client = await accepted(context, log, 'cleanup', { clientId, cleanSession: true });
-    await client.disconnect();
-    state.sessions.delete(clientId);
-    return [];
-  });
-}
-
 const sessionAndWill: CheckDefinition<MqttState>[] = [
   {
     id: 'persistent-session',
@@ -559,78 +531,9 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
   },
 ];
 
-/** A connection accepted, then one packet the specification says to refuse: the server must close it, unanswered. */
-function refusalCheck(spec: {
-  id: string;
-  tag: string;
-  name: Bilingual;
-  clause: string;
-  text: Bilingual;
-  packet: (state: MqttState, connect: ConnectOptions) => Uint8Array;
-}): CheckDefinition<MqttState> {
-  return {
-    id: spec.id,
-    name: spec.name,
-    expected: {
-      en: 'the server closes the connection and answers nothing to that packet',
-      ru: 'сервер закрывает соединение и ничего не отвечает на этот пакет',
-    },
-    why: { clause: spec.clause, text: spec.text },
-    run: (context, state) =>
-      mqttExchange(async (log) => {
-        const connect: ConnectOptions = { clientId: clientIdOf(state, spec.tag) };
-        const client = await accepted(context, log, 'client', connect);
-        const before = log.lines.length;
-        client.send(spec.packet(state, connect));
-        const closed = await client.closedWithin();
-        const answers = log.lines.slice(before).filter((line) => line.includes('] ← ') && !line.endsWith('TCP closed'));
-        return [
-          [answers.length === 0, { en: `the server answered: ${answers.join('; ')}`, ru: `сервер ответил: ${answers.join('; ')}` }],
-          [closed, { en: 'the server kept the connection open', ru: 'сервер не закрыл соединение' }],
-        ];
-      }),
-  };
-}
-
-const refusals: CheckDefinition<MqttState>[] = [
-  refusalCheck({
-    id: 'publish-packet-id-0-closes',
-    tag: 'id0',
-    name: { en: 'PUBLISH at QoS 1 with packet id 0: closed', ru: 'PUBLISH с QoS 1 и идентификатором 0: закрытие' },
-    clause: 'MQTT 3.1.1 §2.3.1, §4.8 [MQTT-2.3.1-1]',
-    text: {
-      en: 'A QoS 1 or 2 PUBLISH MUST carry a non-zero packet id: the acknowledgements are matched by it. A packet that breaks the protocol ends the connection; it is not acknowledged.',
-      ru: 'PUBLISH с QoS 1 или 2 ОБЯЗАН нести ненулевой идентификатор пакета: по нему сопоставляют подтверждения. Пакет, нарушающий протокол, разрывает соединение, а не подтверждается.',
-    },
-    packet: (state) => encodePublish({ topic: topicOf(state, 'refused/id0'), payload: 'packet id 0', qos: 1, packetId: 0 }),
-  }),
-  refusalCheck({
-    id: 'publish-qos-3-closes',
-    tag: 'qos3',
-    name: { en: 'PUBLISH at QoS 3: closed', ru: 'PUBLISH с QoS 3: закрытие' },
-    clause: 'MQTT 3.1.1 §3.3.1.2 [MQTT-3.3.1-4]',
-    text: {
-      en: 'There are three QoS levels, 0 to 2; a PUBLISH with both QoS bits set MUST make the receiver close the connection.',
-      ru: 'Уровней QoS три, от 0 до 2; получив PUBLISH с обоими битами QoS, получатель ОБЯЗАН закрыть соединение.',
-    },
-    packet: (state) => encodePublish({ topic: topicOf(state, 'refused/qos3'), payload: 'QoS 3', qos: 3, packetId: 3 }),
-  }),
-  refusalCheck({
-    id: 'second-connect-closes',
-    tag: 'again',
-    name: { en: 'A second CONNECT: closed', ru: 'Второй CONNECT: закрытие' },
-    clause: 'MQTT 3.1.1 §3.1 [MQTT-3.1.0-2]',
-    text: {
-      en: 'A client sends CONNECT once per connection; the server MUST treat a second one as a protocol violation and disconnect.',
-      ru: 'Клиент отправляет CONNECT один раз на соединение; повторный CONNECT сервер ОБЯЗАН считать нарушением протокола и разорвать соединение.',
-    },
-    packet: (_state, connect) => encodeConnect(connect),
-  }),
-];
-
 export const mqttSuite = defineSuite<MqttState>({
   prepare: async () => ({ run: randomBytes(3).toString('hex'), retained: new Set(), sessions: new Set() }),
-  checks: [...connection, ...delivery, ...retained, ...wildcards, ...sessionAndWill, ...refusals],
+  checks: [...connection, ...connectChecks, ...delivery, ...retained, ...wildcards, ...routingChecks, ...sessionAndWill, ...refusals],
   async cleanUp(context, state) {
     // A check that failed half way may leave a retained message or a session behind: clear them.
     if (state.retained.size > 0) {
