@@ -78,7 +78,7 @@ describe('«Мой сервер»', () => {
     }
   }, 40_000);
 
-  it('checks an MQTT broker: Wirelab’s own passes all 17, and the help starts mosquitto instead of a starter', async () => {
+  it('checks an MQTT broker: Wirelab’s own passes all 41, and the help starts mosquitto instead of a starter', async () => {
     const page = await openPage(lab.browser, { locale: 'en-US' });
     try {
       await page.goto(`${lab.server.origin}/en/my-server`);
@@ -88,7 +88,7 @@ describe('«Мой сервер»', () => {
       expect(await page.locator('[data-testid="own-server-starter-command"]').textContent()).toBe(`mosquitto -p ${lab.server.port}`);
       expect(await page.locator('[data-testid="own-server-cli-command"]').textContent()).toBe(`npm run check-server -- mqtt 127.0.0.1:${lab.server.port}`);
       await page.locator('[data-testid="own-server-run"]').click();
-      await expect.poll(() => page.locator('[data-testid="own-server-summary"]').textContent(), LIVE).toMatch(/17 checks: 17 passed, 0 failed$/);
+      await expect.poll(() => page.locator('[data-testid="own-server-summary"]').textContent(), LIVE).toMatch(/41 checks: 41 passed, 0 failed$/);
       const qos2 = page.locator('[data-testid="own-server-check"][data-id="qos2-exactly-once"]');
       expect(await qos2.textContent()).toMatch(/MQTT 3\.1\.1 §4\.3\.3/);
       expect(await qos2.locator('[data-testid="own-server-got"]').textContent()).toMatch(/\[pub\] ← PUBCOMP id 514/);
