@@ -218,6 +218,7 @@ const SKELETONS: Partial<Record<CheckedProtocol, string>> = {
   sse: 'sse_server.py',
   grpc: 'grpc_server.py',
   graphql: 'graphql_server.py',
+  'grpc-websocket': 'grpc_websocket_server.py',
 };
 
 describe.runIf(SKELETONS_SHIPPED)('an untouched skeleton never passes', () => {
