@@ -208,9 +208,17 @@ function createdOk(created: { answer: GrpcAnswer; user: User | undefined }): Exp
   return [ok && created.user !== undefined, ok ? { en: 'CreateUser answered OK without a user', ru: 'CreateUser ответил OK без пользователя' } : why];
 }
 
-const noEventFor = (email: string, ms: number, who = ''): Bilingual => ({
-  en: `no {"type":"user.created"} event with "email": "${email}" came${who ? ` to ${who}` : ''} within ${ms} ms`,
-  ru: `событие {"type":"user.created"} с "email": "${email}" не пришло${who ? ` ${who}` : ''} за ${ms}\u00a0мс`,
+/** To whom an event did not come, in both languages ("to WebSocket 2" / "на WebSocket 2"). */
+const TO = {
+  first: { en: ' to WebSocket 1', ru: ' на WebSocket 1' },
+  second: { en: ' to WebSocket 2', ru: ' на WebSocket 2' },
+  sender: { en: ' to the sender', ru: ' отправителю' },
+  stillOpen: { en: ' to the WebSocket still open', ru: ' на WebSocket, который остался открытым' },
+} satisfies Record<string, Bilingual>;
+
+const noEventFor = (email: string, ms: number, to: Bilingual = { en: '', ru: '' }): Bilingual => ({
+  en: `no {"type":"user.created"} event with "email": "${email}" came${to.en} within ${ms} ms`,
+  ru: `событие {"type":"user.created"} с "email": "${email}" не пришло${to.ru} за ${ms}\u00a0мс`,
 });
 
 /** Keys of the event's user that proto3 JSON would have written in lowerCamelCase. */
@@ -352,8 +360,8 @@ const fanOutChecks: CheckDefinition<GrpcWebSocketState>[] = [
         const [toFirst, toSecond] = await Promise.all([waitFor(first!, createdWithEmail(email)), waitFor(second!, createdWithEmail(email))]);
         return [
           createdOk(created),
-          [toFirst !== null, noEventFor(email, EVENT_WAIT_MS, 'WebSocket 1')],
-          [toSecond !== null, noEventFor(email, EVENT_WAIT_MS, 'WebSocket 2')],
+          [toFirst !== null, noEventFor(email, EVENT_WAIT_MS, TO.first)],
+          [toSecond !== null, noEventFor(email, EVENT_WAIT_MS, TO.second)],
         ];
       }),
   },
@@ -428,7 +436,7 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
             found.user?.name === 'Wirelab WebSocket user',
             { en: `GetUser's user is named ${JSON.stringify(found.user?.name)}`, ru: `у пользователя из GetUser имя ${JSON.stringify(found.user?.name)}` },
           ],
-          [answer?.json?.type === 'user.created', noEventFor(email, EVENT_WAIT_MS, 'the sender')],
+          [answer?.json?.type === 'user.created', noEventFor(email, EVENT_WAIT_MS, TO.sender)],
         ];
       }),
   },
@@ -454,8 +462,8 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
         const id = eventUser(toOther ?? toSender)?.id;
         if (typeof id === 'number') state.made.push(id);
         return [
-          [toOther !== null, noEventFor(email, EVENT_WAIT_MS, 'WebSocket 2')],
-          [toSender !== null, noEventFor(email, EVENT_WAIT_MS, 'the sender')],
+          [toOther !== null, noEventFor(email, EVENT_WAIT_MS, TO.second)],
+          [toSender !== null, noEventFor(email, EVENT_WAIT_MS, TO.sender)],
           [
             typeof id === 'number' && id > 0,
             { en: `the event's user has no id (${JSON.stringify(id)})`, ru: `у пользователя в событии нет id (${JSON.stringify(id)})` },
@@ -576,7 +584,7 @@ const closingChecks: CheckDefinition<GrpcWebSocketState>[] = [
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
         const event = await waitFor(open!, createdWithEmail(email));
-        return [createdOk(created), [event !== null, noEventFor(email, EVENT_WAIT_MS, 'the WebSocket still open')]];
+        return [createdOk(created), [event !== null, noEventFor(email, EVENT_WAIT_MS, TO.stillOpen)]];
       }),
   },
 ];
