@@ -151,6 +151,7 @@ export const SERVER_PROTOCOL_NAMES: Record<CheckedProtocol, string> = {
   gateway: 'gRPC gateway',
   'long-polling': 'Long polling',
   'socket-io': 'Socket.IO',
+  'grpc-websocket': 'gRPC + WebSocket',
 };
 
 /** "REST 16/16 ✓", "gRPC 7/10": passed out of all the suite's checks, ✓ when none failed. */

@@ -47,9 +47,20 @@ export interface CapturedConnectionRef {
   transport: 'http/1.1' | 'h2c' | 'mqtt';
 }
 
-export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc' | 'graphql' | 'mqtt' | 'gateway' | 'long-polling' | 'socket-io';
+export type CheckedProtocol = 'rest' | 'websocket' | 'sse' | 'grpc' | 'graphql' | 'mqtt' | 'gateway' | 'long-polling' | 'socket-io' | 'grpc-websocket';
 
-export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = ['rest', 'websocket', 'sse', 'grpc', 'graphql', 'mqtt', 'gateway', 'long-polling', 'socket-io'];
+export const CHECKED_PROTOCOLS: readonly CheckedProtocol[] = [
+  'rest',
+  'websocket',
+  'sse',
+  'grpc',
+  'graphql',
+  'mqtt',
+  'gateway',
+  'long-polling',
+  'socket-io',
+  'grpc-websocket',
+];
 
 /**
  * Why no check ran: `bad-target` (not host:port), `refused` (Wirelab will not connect there: not

@@ -122,6 +122,7 @@ describe('lesson 15’s cells and commands', () => {
       gateway: 'complete/gateway_server.py',
       'long-polling': 'complete/long_polling_server.py',
       'socket-io': 'complete/socket_io_server.py',
+      'grpc-websocket': 'grpc_websocket_server.py',
     } as const;
     for (const cell of cells) {
       // no starter broker: the lesson runs Debian's mosquitto on the cell's port

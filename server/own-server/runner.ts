@@ -25,6 +25,7 @@ import { mqttSuite } from './checks/mqtt.ts';
 import { gatewaySuite } from './checks/gateway.ts';
 import { longPollingSuite } from './checks/long-polling.ts';
 import { socketIoSuite } from './checks/socket-io.ts';
+import { grpcWebSocketSuite } from './checks/grpc-websocket.ts';
 
 /** Every protocol's suite, its shared state hidden behind the one function that runs it. */
 const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<CheckResult[]> } = {
@@ -37,6 +38,7 @@ const SUITES: { [P in CheckedProtocol]: (context: SuiteContext) => Promise<Check
   gateway: (context) => runSuite(gatewaySuite, context),
   'long-polling': (context) => runSuite(longPollingSuite, context),
   'socket-io': (context) => runSuite(socketIoSuite, context),
+  'grpc-websocket': (context) => runSuite(grpcWebSocketSuite, context),
 };
 
 export interface RunOptions {

@@ -103,7 +103,9 @@ export class CheckedWebSocket {
   next(ms: number = OWN_SERVER_LIMITS.checkTimeoutMs): Promise<Frame | null> {
     // A wait that timed out must not take the frame that comes later: the next wait gets it.
     let abandoned = false;
+    let settle: (frame: Frame | null) => void = () => undefined;
     const wait = new Promise<Frame | null>((resolve) => {
+      settle = resolve;
       const attempt = () => {
         if (abandoned) return;
         const frame = this.queue.shift();
@@ -115,6 +117,8 @@ export class CheckedWebSocket {
     });
     return withTimeout(wait, ms, this.signal, NEXT_FRAME).catch((error: unknown) => {
       abandoned = true;
+      // settled, so that withTimeout lets go of its abort listener (waits that time out add up)
+      settle(null);
       throw error;
     });
   }

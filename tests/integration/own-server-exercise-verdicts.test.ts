@@ -30,6 +30,7 @@ import { startGraphqlFixture } from './own-server-fixtures/graphql-server.ts';
 import { startGatewayFixture } from './own-server-fixtures/gateway-server.ts';
 import { startLongPollingFixture } from './own-server-fixtures/long-polling-server.ts';
 import { startSocketIoFixture } from './own-server-fixtures/socket-io-server.ts';
+import { startGrpcWebSocketFixture } from './own-server-fixtures/grpc-websocket-server.ts';
 import { startMosquitto, started } from './mosquitto.ts';
 import { failingIds, postOnFreshConnection, startStarterProcess, STARTERS, PYTHON } from './own-server-starters.ts';
 
@@ -63,6 +64,7 @@ const SERVERS: Record<CheckedProtocol, { broken(): Promise<Running>; right(): Pr
   gateway: { broken: () => startGatewayFixture('errors-500'), right: () => startGatewayFixture(''), fails: ['not-found-404'] },
   'long-polling': { broken: () => startLongPollingFixture('no-hold'), right: () => startLongPollingFixture(''), fails: ['held-until-event'] },
   'socket-io': { broken: () => startSocketIoFixture('no-ack'), right: () => startSocketIoFixture(''), fails: ['join-ack'] },
+  'grpc-websocket': { broken: () => startGrpcWebSocketFixture('proto-names'), right: () => startGrpcWebSocketFixture(), fails: ['event-proto3-json'] },
 };
 
 let server: RunningServer;
@@ -216,6 +218,7 @@ const SKELETONS: Partial<Record<CheckedProtocol, string>> = {
   sse: 'sse_server.py',
   grpc: 'grpc_server.py',
   graphql: 'graphql_server.py',
+  'grpc-websocket': 'grpc_websocket_server.py',
 };
 
 describe.runIf(SKELETONS_SHIPPED)('an untouched skeleton never passes', () => {

@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe("Wirelab checked as if it were a student's server", () => {
-  it.each(CHECKED_PROTOCOLS)('passes every %s check', async (protocol) => {
+  // the seminar's grpc-websocket task is the student's to write: Wirelab serves no /events WebSocket
+  it.each(CHECKED_PROTOCOLS.filter((protocol) => protocol !== 'grpc-websocket'))('passes every %s check', async (protocol) => {
     const report = await checkAsLoopbackStudent(protocol, server.port);
     expect(report.reachable).toBe(true);
     expect(report.results.length).toBeGreaterThanOrEqual(5);
@@ -32,6 +33,14 @@ describe("Wirelab checked as if it were a student's server", () => {
         /^(RFC \d+ §|HTML §|gRPC|users\.proto|Connect|GraphQL (spec|over HTTP)|graphql-ws|Wirelab's contract|MQTT 3\.1\.1 §)/,
       );
     }
+  });
+
+  it("runs the grpc-websocket suite, the seminar's task, and fails it: no WebSocket at /events", async () => {
+    const report = await checkAsLoopbackStudent('grpc-websocket', server.port);
+    expect(report.reachable).toBe(true);
+    expect(ownServerStrings.en.protocolPaths['grpc-websocket']).toContain(`(${report.results.length} checks)`);
+    expect(ownServerStrings.ru.protocolPaths['grpc-websocket']).toContain(`(${report.results.length} проверок)`);
+    expect(report.results.find((result) => result.id === 'events-handshake')?.outcome).toBe('fail');
   });
 
   it('sends what it says it sent: the REST create check reports the real request bytes', async () => {

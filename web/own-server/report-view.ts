@@ -107,6 +107,7 @@ const STARTER_FILES: Record<Exclude<CheckedProtocol, 'mqtt'>, string> = {
   gateway: 'complete/gateway_server.py',
   'long-polling': 'complete/long_polling_server.py',
   'socket-io': 'complete/socket_io_server.py',
+  'grpc-websocket': 'grpc_websocket_server.py',
 };
 
 /** The Python starter for `protocol`, run from the repository's folder on the field's port. */
@@ -116,7 +117,7 @@ export function starterCommand(protocol: CheckedProtocol, target: string): strin
   if (protocol === 'mqtt') return `mosquitto -p ${port}`;
   const run = `python3 starters/python/${STARTER_FILES[protocol]} --port ${port}`;
   // the gRPC stubs are made once by Debian's protoc (starters/python/README.md)
-  if (protocol === 'grpc') return `starters/python/generate_grpc_stubs.sh && ${run}`;
+  if (protocol === 'grpc' || protocol === 'grpc-websocket') return `starters/python/generate_grpc_stubs.sh && ${run}`;
   // the gateway is in front of the student's gRPC server: that one runs too, on its own port
   if (protocol === 'gateway')
     return `starters/python/generate_grpc_stubs.sh && (python3 starters/python/grpc_server.py --port 50051 &) && ${run} --grpc 127.0.0.1:50051`;

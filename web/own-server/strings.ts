@@ -14,6 +14,8 @@ const protocolPathsEn: ProtocolTexts = {
   'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
   'socket-io':
     'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message (6 checks)',
+  'grpc-websocket':
+    'the seminar’s “WebSockets and gRPC in one service”: UserService over gRPC at this address, a WebSocket at /events on the same port or the next one; users created over gRPC arrive as events, users created on the WebSocket are found over gRPC (10 checks)',
 };
 
 const protocolPathsRu: ProtocolTexts = {
@@ -28,6 +30,8 @@ const protocolPathsRu: ProtocolTexts = {
   'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
   'socket-io':
     'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message (6 проверок)',
+  'grpc-websocket':
+    'задача семинара «WebSocket и gRPC в одном сервисе»: UserService по gRPC на этом адресе, WebSocket на /events на том же порту или на следующем; созданные через gRPC пользователи приходят событиями, созданные через WebSocket находятся через gRPC (10 проверок)',
 };
 
 const protocolNames: ProtocolTexts = {
@@ -40,6 +44,7 @@ const protocolNames: ProtocolTexts = {
   gateway: 'gRPC gateway',
   'long-polling': 'Long polling',
   'socket-io': 'Socket.IO',
+  'grpc-websocket': 'gRPC + WebSocket',
 };
 
 export const ownServerStrings = {
@@ -62,7 +67,7 @@ export const ownServerStrings = {
     cancelled: 'Cancelled: the check was stopped and its connections closed.',
     refusedTitle: 'No check ran',
     wirelabItselfNote:
-      'This is Wirelab’s own server: every check passes here. It shows what passing looks like, and it proves nothing about your server — a lesson’s exercise counts only your own.',
+      'This is Wirelab’s own server: every check passes here (but for gRPC + WebSocket, the seminar’s task, which Wirelab does not serve at /events). It shows what passing looks like, and it proves nothing about your server — a lesson’s exercise counts only your own.',
     cellLabel: (cell: string) => `Check your server: ${cell}`,
     outcomes: { pass: 'Pass', fail: 'Fail', 'not-offered': 'Not offered' },
     expected: 'Expected',
@@ -106,7 +111,7 @@ export const ownServerStrings = {
     cancelled: 'Отменено: проверка остановлена, её соединения закрыты.',
     refusedTitle: 'Ни одна проверка не запускалась',
     wirelabItselfNote:
-      'Это собственный сервер Wirelab: здесь проходят все проверки. Так выглядит успех, но о вашем сервере это ничего не говорит — упражнения урока засчитывают только ваш собственный.',
+      'Это собственный сервер Wirelab: здесь проходят все проверки (кроме «gRPC + WebSocket» — задачи семинара, которую Wirelab на /events не обслуживает). Так выглядит успех, но о вашем сервере это ничего не говорит — упражнения урока засчитывают только ваш собственный.',
     cellLabel: (cell: string) => `Проверка вашего сервера: ${cell}`,
     outcomes: { pass: 'Пройдена', fail: 'Не пройдена', 'not-offered': 'Не предлагается' },
     expected: 'Ожидалось',
