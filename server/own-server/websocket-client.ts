@@ -8,6 +8,7 @@ import { hex, noteIfSilent, printable, withSeen, withTimeout, type SuiteContext 
 import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { encodeFrame, splitFrames } from '../../wire/websocket/frame-codec.ts';
+import { readFrameHead, type FrameHead } from '../../wire/websocket/frame-head.ts';
 
 export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
@@ -30,14 +31,22 @@ export interface OutgoingFrame {
   rsv?: number;
 }
 
+/** Payloads longer than this are shown cut (a 64 KiB echo would fill the report): their length says the rest. */
+const SHOWN_PAYLOAD_CHARS = 32;
+
 export function describeFrame(frame: Frame): string {
   const names: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
   const name = names[frame.opcode] ?? `opcode 0x${frame.opcode.toString(16)}`;
-  let body = frame.opcode === OPCODE.text ? JSON.stringify(frame.payload.toString('utf8')) : hex(frame.payload);
-  if (frame.opcode === OPCODE.close && frame.payload.length >= 2) {
-    body = `code ${frame.payload.readUInt16BE(0)}${frame.payload.length > 2 ? ` reason ${JSON.stringify(frame.payload.subarray(2).toString('utf8'))}` : ''}`;
+  const { length } = frame.payload;
+  const cut = length > SHOWN_PAYLOAD_CHARS ? frame.payload.subarray(0, SHOWN_PAYLOAD_CHARS) : frame.payload;
+  let body = frame.opcode === OPCODE.text ? JSON.stringify(cut.toString('utf8')) : hex(cut);
+  if (cut !== frame.payload) body += '…';
+  if (frame.opcode === OPCODE.close && length >= 2) {
+    body = `code ${frame.payload.readUInt16BE(0)}${length > 2 ? ` reason ${JSON.stringify(frame.payload.subarray(2).toString('utf8'))}` : ''}`;
   }
-  return `${name}${frame.fin ? '' : ' (FIN=0)'}${frame.masked ? ' (MASKED)' : ''}: ${body}`;
+  // past 125 bytes the length takes 16 or 64 more bits (RFC 6455 §5.2): the framing checks are about them
+  const size = length > 125 ? ` (${length} B, ${length < 65_536 ? 16 : 64}-bit length)` : '';
+  return `${name}${frame.fin ? '' : ' (FIN=0)'}${frame.masked ? ' (MASKED)' : ''}${size}: ${body}`;
 }
 
 const NEXT_FRAME = { en: 'the next WebSocket frame', ru: 'следующий кадр WebSocket' };
@@ -90,7 +99,7 @@ export class CheckedWebSocket {
   send(frame: OutgoingFrame, quiet = false): void {
     if (!quiet)
       this.log.push(
-        `→ ${describeFrame({ fin: frame.fin ?? true, opcode: frame.opcode, payload: frame.payload ?? Buffer.alloc(0) })}${frame.masked === false ? ' (unmasked)' : ''}`,
+        `→ ${describeFrame({ fin: frame.fin ?? true, opcode: frame.opcode, payload: frame.payload ?? Buffer.alloc(0) })}${frame.masked === false ? ' (unmasked)' : ''}${frame.rsv ? ` (RSV1–3 = ${frame.rsv.toString(2).padStart(3, '0')})` : ''}`,
       );
     const maskKey = (frame.masked ?? true) ? randomBytes(4) : null;
     if (!this.socket.destroyed) this.socket.write(encodeFrame({ fin: frame.fin, rsv: frame.rsv, opcode: frame.opcode, payload: frame.payload, maskKey }));
@@ -135,6 +144,11 @@ export class CheckedWebSocket {
       parts.push(frame.payload);
       if (frame.fin) return { fin: true, opcode: first.opcode, payload: Buffer.concat(parts) };
     }
+  }
+
+  /** The head of a frame that has begun to arrive but is not whole yet (a large echo the connection's budget cut), or null. */
+  partialFrameHead(): FrameHead | null {
+    return readFrameHead(this.pending, 0);
   }
 
   /** Resolves when TCP closes (or the check's time runs out). */

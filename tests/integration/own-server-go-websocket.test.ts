@@ -20,13 +20,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('starters/go/complete/websocket', () => {
   it.each([
     ['', []],
-    ['uppercase', ['fragmented-echo', 'ping-between-fragments', 'text-echo']],
-    ['no-utf8-check', ['invalid-utf8-1007']],
+    ['uppercase', ['fragmented-echo', 'ping-between-fragments', 'text-echo', 'utf8-in-one-byte-fragments', 'utf8-noncharacter-echoed']],
+    ['no-utf8-check', ['invalid-utf8-1007', 'invalid-utf8-in-fragments-1007', 'utf8-overlong-1007', 'utf8-surrogate-1007']],
   ])('with fault "%s" fails exactly %j', async (fault, expected) => {
     const starter = await startGoStarter(binary, fault);
     try {
       const report = await checkAsLoopbackStudent('websocket', starter.port);
-      expect(report.results).toHaveLength(14);
+      expect(report.results).toHaveLength(37);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();

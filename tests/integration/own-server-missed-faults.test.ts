@@ -33,7 +33,7 @@ describe('WebSocket', () => {
 
   it('a wrong Sec-WebSocket-Accept fails every check, saying a browser fails the connection (RFC 6455 §4.1)', async () => {
     const report = await websocketReport('wrong-accept');
-    expect(report.counts).toEqual({ passed: 0, failed: 14, notOffered: 0 });
+    expect(report.counts).toEqual({ passed: 0, failed: 37, notOffered: 0 });
     for (const result of report.results) {
       expect(result.difference?.en).toContain('Sec-WebSocket-Accept');
       expect(result.difference?.ru).toContain('браузер');
@@ -42,12 +42,44 @@ describe('WebSocket', () => {
 
   it('masked server frames fail every check that gets one, citing RFC 6455 §5.1', async () => {
     const report = await websocketReport('masked');
-    const masked = ['binary-echo', 'fragmented-echo', 'ping-between-fragments', 'ping-pong', 'text-echo'];
+    const masked = [
+      'binary-65535-bytes-16-bit-length',
+      'binary-65536-bytes-64-bit-length',
+      'binary-echo',
+      'empty-text-echo',
+      'fragmented-echo',
+      'ping-125-bytes-pong',
+      'ping-between-fragments',
+      'ping-empty-pong',
+      'ping-pong',
+      'reserved-control-opcode-1002',
+      'rsv2-after-echo-1002',
+      'text-125-bytes',
+      'text-126-bytes-16-bit-length',
+      'text-echo',
+      'unsolicited-pong-ignored',
+      'utf8-in-one-byte-fragments',
+      'utf8-noncharacter-echoed',
+    ];
     expect(failingIds(report)).toEqual(masked);
     for (const result of report.results.filter((each) => masked.includes(each.id))) {
       expect(result.difference?.en).toContain('RFC 6455 §5.1');
       expect(result.got).toContain('(MASKED)');
     }
+  });
+
+  // one fault per family of the checks brought from Autobahn|Testsuite's categories (issue 38, item 6)
+  it.each([
+    ['echo-cut-at-64k', ['binary-65536-bytes-64-bit-length']],
+    ['pong-empty', ['ping-125-bytes-pong', 'ping-between-fragments', 'ping-pong', 'unsolicited-pong-ignored']],
+    ['rsv-ignored', ['reserved-bits-1002', 'rsv2-after-echo-1002']],
+    ['reserved-opcode-as-binary', ['reserved-control-opcode-1002', 'reserved-opcode-1002']],
+    ['fragments-lenient', ['fragmented-ping-1002', 'text-inside-fragmented-message-1002']],
+    ['no-utf8-check', ['close-reason-invalid-utf8', 'invalid-utf8-1007', 'invalid-utf8-in-fragments-1007', 'utf8-overlong-1007', 'utf8-surrogate-1007']],
+    ['close-not-answered', ['close-code-echoed', 'close-empty-answered', 'close-handshake', 'text-after-close-ignored']],
+    ['too-big-cut', ['message-too-big-1009']],
+  ] as const)('%s fails exactly %j', async (fault, expected) => {
+    expect(failingIds(await websocketReport(fault))).toEqual([...expected].sort());
   });
 });
 

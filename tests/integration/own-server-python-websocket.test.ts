@@ -6,13 +6,13 @@ import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, STARTE
 describe('starters/python/complete/websocket_server.py', () => {
   it.each([
     ['', []],
-    ['uppercase', ['fragmented-echo', 'ping-between-fragments', 'text-echo']],
-    ['binary-as-text', ['binary-echo']],
+    ['uppercase', ['fragmented-echo', 'ping-between-fragments', 'text-echo', 'utf8-in-one-byte-fragments', 'utf8-noncharacter-echoed']],
+    ['binary-as-text', ['binary-65535-bytes-16-bit-length', 'binary-65536-bytes-64-bit-length', 'binary-echo']],
   ])('with fault "%s" fails exactly %j', async (fault, expected) => {
     const starter = await startPythonStarter('websocket_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('websocket', starter.port);
-      expect(report.results).toHaveLength(14);
+      expect(report.results).toHaveLength(37);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();

@@ -5,7 +5,7 @@ type ProtocolTexts = Record<CheckedProtocol, string>;
 /** What each suite expects the student's server to serve (server/own-server/README.md, "The suites"). */
 const protocolPathsEn: ProtocolTexts = {
   rest: 'the users resource at /api/v1/users (16 checks)',
-  websocket: 'an echo at /ws/echo (14 checks)',
+  websocket: 'an echo at /ws/echo (37 checks)',
   sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (10 checks)',
   grpc: 'UserService from proto/ over h2c, and health (20 checks)',
   graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (27 checks)',
@@ -20,7 +20,7 @@ const protocolPathsEn: ProtocolTexts = {
 
 const protocolPathsRu: ProtocolTexts = {
   rest: 'ресурс пользователей по адресу /api/v1/users (16 проверок)',
-  websocket: 'эхо по адресу /ws/echo (14 проверок)',
+  websocket: 'эхо по адресу /ws/echo (37 проверок)',
   sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (10 проверок)',
   grpc: 'UserService из proto/ поверх h2c и health (20 проверок)',
   graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (27 проверок)',

@@ -1,83 +1,10 @@
 // "Check my server" for WebSockets: an echo endpoint at /ws/echo, as Wirelab's own
 // (server/protocols/websocket/README.md). Every check opens its own connection, so one broken
 // answer cannot spoil the next check.
-import type { Bilingual } from '../../../shared/bilingual.ts';
-import { defineSuite, failed, hex, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
-import { browserWouldDrop, OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
-
-const ECHO_PATH = '/ws/echo';
-
-type Expectation = [boolean, Bilingual];
-
-/** Opens /ws/echo, lets `exchange` talk, and judges the frames; the log of both ways is the report. */
-async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket) => Promise<Expectation[]>): Promise<Observation> {
-  const handshake = await openWebSocket(context, ECHO_PATH);
-  const socket = handshake.connection;
-  if (!socket) {
-    return failed(handshake.sent, handshake.got, {
-      en: `the handshake answered ${handshake.status}, not 101`,
-      ru: `рукопожатие ответило ${handshake.status}, а не 101`,
-    });
-  }
-  const seen = () => ({
-    sent: `${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`,
-    got: `${handshake.got}\n\n${socket.log.join('\n')}`,
-  });
-  try {
-    const wrongAccept = browserWouldDrop(handshake);
-    if (wrongAccept) return failed(seen().sent, seen().got, wrongAccept);
-    const expectations = await exchange(socket);
-    const masked = browserWouldDrop(handshake);
-    const { sent, got } = seen();
-    return verdict(sent, got, masked ? [[false, masked], ...expectations] : expectations);
-  } catch (error) {
-    // a timeout keeps the frames that did arrive (and a masked one is the reason, if any)
-    const masked = browserWouldDrop(handshake);
-    if (masked) return failed(seen().sent, seen().got, masked);
-    throw withSeen(error, seen());
-  } finally {
-    socket.close();
-  }
-}
-
-function closeCode(frame: Frame | null): number | null {
-  return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
-}
-
-function shown(frame: Frame | null): string {
-  if (!frame) return '';
-  return frame.opcode === OPCODE.text ? JSON.stringify(frame.payload.toString('utf8')) : hex(frame.payload);
-}
-
-function echoed(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
-  const kind = opcode === OPCODE.text ? 'text' : 'binary';
-  return [
-    [frame !== null, { en: 'the connection ended without an answer', ru: 'соединение закрылось без ответа' }],
-    [frame?.opcode === opcode, { en: `the answer is not a ${kind} message`, ru: `ответ — не ${kind === 'text' ? 'текстовое' : 'двоичное'} сообщение` }],
-    [frame !== null && frame.payload.equals(payload), { en: `the payload differs: ${shown(frame)}`, ru: `содержимое другое: ${shown(frame)}` }],
-  ];
-}
-
-function closedWith(frame: Frame | null, code: number): Expectation {
-  const got = closeCode(frame);
-  return [
-    got === code,
-    {
-      en:
-        frame === null
-          ? `the server closed the TCP connection without a close frame (expected one with code ${code})`
-          : got === null
-            ? `no close frame with a code came back (expected ${code})`
-            : `close code ${got}, not ${code}`,
-      ru:
-        frame === null
-          ? `сервер закрыл TCP-соединение без закрывающего кадра (ожидался кадр с кодом ${code})`
-          : got === null
-            ? `закрывающий кадр с кодом не пришёл (ожидался ${code})`
-            : `код закрытия ${got}, а не ${code}`,
-    },
-  ];
-}
+import { defineSuite, verdict, type CheckDefinition } from '../check-kit.ts';
+import { browserWouldDrop, OPCODE, openWebSocket } from '../websocket-client.ts';
+import { autobahnChecks } from './websocket-autobahn.ts';
+import { closedWith, closeFrame, ECHO_PATH, echoed, mustFail1002, onEcho } from './websocket-echo.ts';
 
 const handshakeAndEcho: CheckDefinition<null>[] = [
   {
@@ -290,33 +217,6 @@ const protocolErrors: CheckDefinition<null>[] = [
   },
 ];
 
-/** A frame a server MUST fail the connection on (close 1002), from an Autobahn|Testsuite category. */
-function mustFail1002(
-  id: string,
-  name: { en: string; ru: string },
-  clause: string,
-  text: { en: string; ru: string },
-  send: (socket: CheckedWebSocket) => void,
-): CheckDefinition<null> {
-  return {
-    id,
-    name,
-    expected: { en: 'a close frame with code 1002 (protocol error), no echo', ru: 'закрывающий кадр с кодом 1002 (ошибка протокола), без эха' },
-    why: { clause, text },
-    run: (context) =>
-      onEcho(context, async (socket) => {
-        send(socket);
-        return [closedWith(await socket.next(), 1002)];
-      }),
-  };
-}
-
-const closeFrame = (code: number) => {
-  const payload = Buffer.alloc(2);
-  payload.writeUInt16BE(code, 0);
-  return payload;
-};
-
 /** Deeper framing rules, each the case of an Autobahn|Testsuite category (its number in the clause). */
 const autobahnFraming: CheckDefinition<null>[] = [
   mustFail1002(
@@ -352,7 +252,7 @@ const autobahnFraming: CheckDefinition<null>[] = [
   mustFail1002(
     'close-invalid-code-1002',
     { en: 'A close frame with code 999: close 1002', ru: 'Закрывающий кадр с кодом 999: закрытие 1002' },
-    'RFC 6455 §7.4.1, §7.4.2; Autobahn|Testsuite 7.9.1',
+    'RFC 6455 §7.4.1, §7.4.2; Autobahn|Testsuite 7.9.2',
     {
       en: 'Codes below 1000 are not used; an endpoint that receives one answers the close with 1002, not an echo of the bad code.',
       ru: 'Коды меньше 1000 не используются; получив такой, сторона отвечает на закрытие кодом 1002, а не эхом неверного кода.',
@@ -363,5 +263,5 @@ const autobahnFraming: CheckDefinition<null>[] = [
 
 export const websocketSuite = defineSuite<null>({
   prepare: async () => null,
-  checks: [...handshakeAndEcho, ...fragmentsAndClose, ...protocolErrors, ...autobahnFraming],
+  checks: [...handshakeAndEcho, ...fragmentsAndClose, ...protocolErrors, ...autobahnFraming, ...autobahnChecks],
 });

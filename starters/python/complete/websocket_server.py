@@ -8,7 +8,8 @@ Only the websockets library: its asyncio API (websockets >= 13, the default from
 legacy one Debian 12 ships (python3-websockets 10.4); the two differ only in how a request's path
 reaches process_request. The library does the protocol's work itself:
 the handshake, pongs, joining fragments, the closing handshake, and closing with 1007 on invalid
-UTF-8 and 1002 on an unmasked frame or an unknown opcode. Your code only echoes.
+UTF-8, 1002 on an unmasked frame or an unknown opcode, and 1009 on a message over
+1 MiB (its max_size). Your code only echoes.
 `--fault NAME` (or FAULT=NAME) breaks one thing on purpose:
   uppercase       text comes back in capitals
   binary-as-text  binary messages come back as text frames

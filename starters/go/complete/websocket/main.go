@@ -23,6 +23,9 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// The largest message this server takes, as Python's websockets by default; a larger one is refused with 1009.
+const maxMessageBytes = 1 << 20
+
 var upgrader = websocket.Upgrader{
 	// The checks and your own page connect from this machine; a real service would check Origin.
 	CheckOrigin: func(*http.Request) bool { return true },
@@ -35,10 +38,12 @@ func echo(fault string) http.HandlerFunc {
 			return // gorilla has answered the broken handshake with 400
 		}
 		defer conn.Close()
+		// gorilla takes messages of any size unless told: past this one it closes with 1009 (RFC 6455 §10.4)
+		conn.SetReadLimit(maxMessageBytes)
 		for {
 			kind, message, err := conn.ReadMessage()
 			if err != nil {
-				return // a close frame (gorilla answered it) or a protocol error (gorilla sent 1002)
+				return // a close frame (gorilla answered it), a protocol error (gorilla sent 1002) or too big (1009)
 			}
 			if kind == websocket.TextMessage && fault != "no-utf8-check" && !utf8.Valid(message) {
 				closeWith(conn, websocket.CloseInvalidFramePayloadData, "invalid UTF-8")

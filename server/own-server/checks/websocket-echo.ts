@@ -1,0 +1,128 @@
+// What every WebSocket check of /ws/echo is made of: a connection of its own, the frames both ways
+// as the report's transcript, and the few verdicts the checks share (an echo, a close code).
+import type { Bilingual } from '../../../shared/bilingual.ts';
+import { failed, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { browserWouldDrop, describeFrame, OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
+
+export const ECHO_PATH = '/ws/echo';
+
+export type Expectation = [boolean, Bilingual];
+
+/** Opens /ws/echo, lets `exchange` talk, and judges the frames; the log of both ways is the report. */
+export async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket) => Promise<Expectation[]>): Promise<Observation> {
+  const handshake = await openWebSocket(context, ECHO_PATH);
+  const socket = handshake.connection;
+  if (!socket) {
+    return failed(handshake.sent, handshake.got, {
+      en: `the handshake answered ${handshake.status}, not 101`,
+      ru: `рукопожатие ответило ${handshake.status}, а не 101`,
+    });
+  }
+  const seen = () => ({
+    sent: `${handshake.sent}\n${socket.log.filter((line) => line.startsWith('→')).join('\n')}`,
+    got: `${handshake.got}\n\n${socket.log.join('\n')}`,
+  });
+  try {
+    const wrongAccept = browserWouldDrop(handshake);
+    if (wrongAccept) return failed(seen().sent, seen().got, wrongAccept);
+    const expectations = await exchange(socket);
+    const masked = browserWouldDrop(handshake);
+    const { sent, got } = seen();
+    return verdict(sent, got, masked ? [[false, masked], ...expectations] : expectations);
+  } catch (error) {
+    // a timeout keeps the frames that did arrive (and a masked one is the reason, if any)
+    const masked = browserWouldDrop(handshake);
+    if (masked) return failed(seen().sent, seen().got, masked);
+    throw withSeen(error, seen());
+  } finally {
+    socket.close();
+  }
+}
+
+export function closeCode(frame: Frame | null): number | null {
+  return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
+}
+
+/** A frame as the transcript shows it (a long payload cut), for a difference that names what came. */
+export function shown(frame: Frame | null): string {
+  return frame ? describeFrame(frame) : '';
+}
+
+export function echoed(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
+  const kind = opcode === OPCODE.text ? 'text' : 'binary';
+  return [
+    [frame !== null, { en: 'the connection ended without an answer', ru: 'соединение закрылось без ответа' }],
+    [
+      frame?.opcode === opcode,
+      {
+        en: `the answer is not a ${kind} message: ${shown(frame)}`,
+        ru: `ответ — не ${kind === 'text' ? 'текстовое' : 'двоичное'} сообщение: ${shown(frame)}`,
+      },
+    ],
+    [
+      frame !== null && frame.payload.equals(payload),
+      {
+        en: `the payload differs (length ${frame?.payload.length}, sent ${payload.length}): ${shown(frame)}`,
+        ru: `содержимое другое (длина ${frame?.payload.length}, отправлено ${payload.length}): ${shown(frame)}`,
+      },
+    ],
+  ];
+}
+
+/** The server answered with a close frame carrying one of `codes` (any of them passes). */
+export function closedWith(frame: Frame | null, ...codes: number[]): Expectation {
+  const got = closeCode(frame);
+  const wanted = codes.join(codes.length > 2 ? ', ' : ' or ');
+  const wantedRu = codes.join(codes.length > 2 ? ', ' : ' или ');
+  return [
+    got !== null && codes.includes(got),
+    {
+      en:
+        frame === null
+          ? `the server closed the TCP connection without a close frame (expected one with code ${wanted})`
+          : got === null
+            ? `no close frame with a code came back (expected ${wanted}); came: ${shown(frame)}`
+            : `close code ${got}, not ${wanted}`,
+      ru:
+        frame === null
+          ? `сервер закрыл TCP-соединение без закрывающего кадра (ожидался кадр с кодом ${wantedRu})`
+          : got === null
+            ? `закрывающий кадр с кодом не пришёл (ожидался ${wantedRu}); пришло: ${shown(frame)}`
+            : `код закрытия ${got}, а не ${wantedRu}`,
+    },
+  ];
+}
+
+/** A frame a server MUST fail the connection on, with `code` (1002, 1007), from an Autobahn|Testsuite category. */
+export function mustFail(
+  code: number,
+  id: string,
+  name: Bilingual,
+  clause: string,
+  text: Bilingual,
+  send: (socket: CheckedWebSocket) => void,
+): CheckDefinition<null> {
+  const meaning = code === 1007 ? { en: 'invalid data', ru: 'несогласованные данные' } : { en: 'protocol error', ru: 'ошибка протокола' };
+  return {
+    id,
+    name,
+    expected: { en: `a close frame with code ${code} (${meaning.en}), no echo`, ru: `закрывающий кадр с кодом ${code} (${meaning.ru}), без эха` },
+    why: { clause, text },
+    run: (context) =>
+      onEcho(context, async (socket) => {
+        send(socket);
+        return [closedWith(await socket.next(), code)];
+      }),
+  };
+}
+
+export const mustFail1002 = (id: string, name: Bilingual, clause: string, text: Bilingual, send: (socket: CheckedWebSocket) => void) =>
+  mustFail(1002, id, name, clause, text, send);
+
+/** A close frame's payload: the code (2 bytes, network order), then the reason in UTF-8. */
+export const closeFrame = (code: number, reason = '') => {
+  const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
+  payload.writeUInt16BE(code, 0);
+  payload.write(reason, 2);
+  return payload;
+};
