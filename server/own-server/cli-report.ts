@@ -88,7 +88,7 @@ function restReplay(sent: string, base: string): string | null {
   const path = /^[A-Z]+ (\S+) HTTP\/1\.1/.exec(sent.trim())?.[1] ?? '';
   const member = /^\/api\/v1\/users\/([^/?]+)/.exec(path);
   if (!plain || !member || member[1] === NOBODY) return plain;
-  const user = JSON.stringify({ name: 'Wirelab replay', email: 'wirelab-replay-$$@example.com' }).replace('$$', () => `'"$$"'`);
+  const user = JSON.stringify({ name: 'Wirelab check again', email: 'wirelab-check-again-$$@example.com' }).replace('$$', () => `'"$$"'`);
   let request = plain.replace(quote(`${base}${path}`), `"$U"${path.length > member[0].length ? quote(path.slice(member[0].length)) : ''}`);
   let needsEtag = false;
   for (const line of sent.split('\n\n')[0].split('\n').slice(1)) {
