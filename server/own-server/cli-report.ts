@@ -70,9 +70,54 @@ function curlForGrpc(sent: string, base: string): string | null {
     .join(' ');
 }
 
+/** Inside "…" in a shell: only \\, ", $ and ` keep a meaning there. */
+const doubleQuoted = (text: string) => text.replace(/[\\"$`]/g, (char) => `\\${char}`);
+
+/** The REST suite's user nobody has (`not-found-problem`): its replay needs no user made first. */
+const NOBODY = '2147483000';
+
+/**
+ * A REST request on one of the run's users, replayed alone on a fresh server: the run's user is
+ * gone (deleted by its clean-up, or never on this server), so the command first creates one (its
+ * Location is where the request then goes), sends the validators the request sent as that user's
+ * current ETag (a stale tag the check made up stays as it was), and deletes the user at the end.
+ * Needs curl 7.84 or later (`%header{…}`).
+ */
+function restReplay(sent: string, base: string): string | null {
+  const plain = curlForHttp1(sent, base);
+  const path = /^[A-Z]+ (\S+) HTTP\/1\.1/.exec(sent.trim())?.[1] ?? '';
+  const member = /^\/api\/v1\/users\/([^/?]+)/.exec(path);
+  if (!plain || !member || member[1] === NOBODY) return plain;
+  const user = JSON.stringify({ name: 'Wirelab check again', email: 'wirelab-check-again-$$@example.com' }).replace('$$', () => `'"$$"'`);
+  let request = plain.replace(quote(`${base}${path}`), `"$U"${path.length > member[0].length ? quote(path.slice(member[0].length)) : ''}`);
+  let needsEtag = false;
+  for (const line of sent.split('\n\n')[0].split('\n').slice(1)) {
+    const [name, value] = [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()];
+    if (!/^if-(none-)?match$/i.test(name)) continue;
+    const tags = value.split(',').map((tag) => tag.trim());
+    const current = (tag: string) => tag !== '*' && !tag.includes('wirelab-');
+    if (!tags.some(current)) continue;
+    needsEtag = true;
+    const rewritten = tags.map((tag) => (current(tag) ? `${tag.startsWith('W/') ? 'W/' : ''}$E` : doubleQuoted(tag))).join(', ');
+    request = request.replace(`-H ${quote(`${name}: ${value}`)}`, `-H "${name}: ${rewritten}"`);
+  }
+  return [
+    `B=${quote(base)}`,
+    `U=$(curl -s -o /dev/null -w '%header{location}' -H 'content-type: application/json' --data-raw '${user}' "$B/api/v1/users")`,
+    // a Location given as a path, or as an absolute URL on this server: either way, base + path
+    `U="$B\${U#"$B"}"`,
+    needsEtag ? `E=$(curl -s -o /dev/null -w '%header{etag}' "$U"); E=\${E#W/}` : '',
+    request,
+    `curl -s -o /dev/null -X DELETE "$U"`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** A shell command that sends a failed check's (first) request again, or null (MQTT packets, no request). */
-export function replayCommand(result: CheckResult, target: string): string | null {
+export function replayCommand(result: CheckResult, target: string, protocol?: string): string | null {
   const base = `http://${target}`;
+  if (protocol === 'rest') return restReplay(result.sent, base);
   return curlForHttp1(result.sent, base) ?? curlForGrpc(result.sent, base);
 }
 
@@ -86,7 +131,7 @@ export function formatReport(report: CheckReport, language: Language = 'en'): st
     if (result.outcome === 'pass') continue;
     const request = requestOf(result.sent);
     lines.push(`      ${result.difference?.[language] ?? ''} [${result.why.clause}]${request ? ` ← ${request}` : ''}`);
-    const replay = result.outcome === 'fail' ? replayCommand(result, report.target) : null;
+    const replay = result.outcome === 'fail' ? replayCommand(result, report.target, report.protocol) : null;
     if (replay) lines.push(`      ${labels.replay}: ${replay}`);
   }
   if (report.neverAnswered) lines.push(`${labels.stopped}${language === 'ru' ? ': ' : ' '}${report.neverAnswered[language]}`);
@@ -119,7 +164,7 @@ export function junitReport(report: CheckReport, language: Language = 'en'): str
     if (result.outcome === 'pass') return `${open}</testcase>`;
     const message = xml(`${result.difference?.[language] ?? ''} [${result.why.clause}]`);
     if (result.outcome === 'not-offered') return `${open}<skipped message="${message}"/></testcase>`;
-    const replay = replayCommand(result, report.target);
+    const replay = replayCommand(result, report.target, report.protocol);
     const body = xml(
       [`${result.why.clause}: ${result.why.text[language]}`, replay ? `replay: ${replay}` : '', '--- sent', result.sent, '--- got', result.got].join('\n'),
     );

@@ -36,11 +36,21 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await rest.locator('[data-testid="own-server-protocol"][value="rest"]').isChecked()).toBe(true);
       const status = page.locator('[data-testid="exercise"][data-exercise-id="rest-passes"] [data-testid="exercise-status"]');
 
-      // The starter with its ETags off: exactly the four checks that need them fail.
+      // The starter with its ETags off: exactly the nine checks that need them fail.
       const summary = await runChecks(rest, `127.0.0.1:${faulty.port}`);
-      expect(await summary.textContent()).toMatch(/16 проверок: пройдено 12, не пройдено 4$/);
+      expect(await summary.textContent()).toMatch(/34 проверки: пройдено 25, не пройдено 9$/);
       const failed = (await outcomes(rest)).filter(([, outcome]) => outcome === 'fail').map(([id]) => id);
-      expect(failed).toEqual(['etag-on-get', 'if-none-match-304', 'if-match-stale-412', 'if-match-current-200']);
+      expect(failed).toEqual([
+        'etag-on-get',
+        'if-none-match-304',
+        'if-match-stale-412',
+        'if-match-current-200',
+        'if-none-match-weak-304',
+        'if-none-match-list-304',
+        'not-modified-etag',
+        'etag-changes-on-write',
+        'if-match-stale-delete-412',
+      ]);
       const etag = rest.locator('[data-testid="own-server-check"][data-id="etag-on-get"]');
       expect(await etag.locator('[data-testid="own-server-outcome"]').textContent()).toBe('Не пройдена');
       expect(await etag.locator('[data-testid="own-server-got"]').textContent()).toMatch(/^HTTP\/1\.1 200 OK\n/);
@@ -53,14 +63,14 @@ describe('lesson 15 «Свой сервер»', () => {
       const itself = `127.0.0.1:${lab.server.port}`;
       expect(await rest.locator('[data-testid="own-server-target"]').inputValue()).toBe(itself);
       await runChecks(rest, itself);
-      expect(await summary.textContent()).toMatch(/пройдено 16, не пройдено 0$/);
+      expect(await summary.textContent()).toMatch(/пройдено 34, не пройдено 0$/);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').textContent()).toMatch(/собственный сервер Wirelab/);
       await page.waitForTimeout(1500);
       expect(await exerciseState(page, 'rest-passes')).toBe('pending');
 
-      // The complete starter: 16 of 16 at the student's own server, and the exercise is passed.
+      // The complete starter: 34 of 34 at the student's own server, and the exercise is passed.
       await runChecks(rest, `127.0.0.1:${complete.port}`);
-      expect(await summary.textContent()).toMatch(/16 проверок: пройдено 16, не пройдено 0$/);
+      expect(await summary.textContent()).toMatch(/34 проверки: пройдено 34, не пройдено 0$/);
       expect((await outcomes(rest)).every(([, outcome]) => outcome === 'pass')).toBe(true);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);
       await expect.poll(() => exerciseState(page, 'rest-passes'), LIVE).toBe('passed');

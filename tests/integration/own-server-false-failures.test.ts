@@ -43,6 +43,25 @@ describe('REST: what RFC 9110 allows passes', () => {
     expect(ifMatch?.sent).toContain('if-match: *');
   });
 
+  it('406 for an Accept it cannot give (§12.5.1), OPTIONS left out: 405 with Allow (§9.3.7)', async () => {
+    const { report } = await run({ negotiation: 'strict' });
+    expect(failingIds(report)).toEqual([]);
+    const byId = new Map(report.results.map((result) => [result.id, result]));
+    expect(byId.get('accept-unsatisfiable')?.got).toMatch(/^HTTP\/1\.1 406 /);
+    expect(byId.get('options-allow')?.got).toMatch(/^HTTP\/1\.1 405 /);
+  });
+
+  it('a run leaves no junk that changes the next run: twice against a server that saves before it validates (issue 38, item 5)', async () => {
+    const { report, fixture } = await run({ fault: 'saves-before-validating' });
+    const reasons = (each: typeof report) => each.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference]);
+    // it fails mid-way (no 415: it reads any body as JSON), and keeps the user its 422 refused
+    expect(failingIds(report)).toEqual(['unsupported-media-type-415', 'unsupported-media-type-problem']);
+    expect([...fixture.users.values()].map((user) => user.email)).toEqual(['ada@example.com']);
+    const again = await checkAsLoopbackStudent('rest', fixture.port);
+    expect(reasons(again)).toEqual(reasons(report));
+    expect([...fixture.users.values()].map((user) => user.email)).toEqual(['ada@example.com']);
+  });
+
   it('string ids (UUIDs), duplicate-409 included, and nothing of the suite left behind', async () => {
     const { report, fixture } = await run({ ids: 'uuid' });
     expect(failingIds(report)).toEqual([]);

@@ -1,4 +1,4 @@
-// The Go REST starter (Go 1.19's net/http alone, built offline) passes all 16 REST checks; its
+// The Go REST starter (Go 1.19's net/http alone, built offline) passes all 34 REST checks; its
 // faults fail exactly the checks that should catch them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,13 +19,29 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('starters/go/complete/rest', () => {
   it.each([
     ['', []],
-    ['no-etag', ['etag-on-get', 'if-match-current-200', 'if-match-stale-412', 'if-none-match-304']],
-    ['plain-errors', ['malformed-json-400', 'not-found-problem', 'validation-422-problem']],
+    [
+      'no-etag',
+      [
+        'etag-changes-on-write',
+        'etag-on-get',
+        'if-match-current-200',
+        'if-match-stale-412',
+        'if-match-stale-delete-412',
+        'if-none-match-304',
+        'if-none-match-list-304',
+        'if-none-match-weak-304',
+        'not-modified-etag',
+      ],
+    ],
+    [
+      'plain-errors',
+      ['conflict-problem', 'empty-json-body-400', 'malformed-json-400', 'not-found-problem', 'unsupported-media-type-problem', 'validation-422-problem'],
+    ],
   ])('with fault "%s" fails exactly %j', async (fault, expected) => {
     const starter = await startGoStarter(binary, fault);
     try {
       const report = await checkAsLoopbackStudent('rest', starter.port);
-      expect(report.results).toHaveLength(16);
+      expect(report.results).toHaveLength(34);
       expect(failingIds(report)).toEqual(expected);
       expect(report.results.filter((result) => result.outcome === 'not-offered')).toEqual([]);
     } finally {

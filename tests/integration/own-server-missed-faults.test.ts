@@ -6,7 +6,11 @@ import { startWebSocketFixture, type WebSocketFault } from './own-server-fixture
 import { startSseFixture, type SseFault } from './own-server-fixtures/sse-server.ts';
 import { startEmptyGrpcFixture, type GrpcFault } from './own-server-fixtures/grpc-empty-store.ts';
 import { startGraphqlFixture, type GraphqlFault } from './own-server-fixtures/graphql-server.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { auditChecks } from '../../server/own-server/checks/graphql-audits.ts';
+import { replayCommand } from '../../server/own-server/cli-report.ts';
+import { startRestFixture, type RestFault } from './own-server-fixtures/rest-server.ts';
 
 async function websocketReport(fault: WebSocketFault) {
   const fixture = await startWebSocketFixture(fault);
@@ -25,6 +29,71 @@ async function sseReport(fault: SseFault) {
     await fixture.close();
   }
 }
+
+async function restReport(fault?: RestFault) {
+  const fixture = await startRestFixture({ fault });
+  try {
+    return await checkAsLoopbackStudent('rest', fixture.port);
+  } finally {
+    await fixture.close();
+  }
+}
+
+describe('REST', () => {
+  // one realistic mistake per family of the checks RFC 9110's conditional requests, method
+  // semantics and content negotiation, RFC 9457 and lesson 2's paging brought (issue 38, item 6);
+  // the fixture without a fault passes all 34 (own-server-false-failures.test.ts)
+  it.each([
+    ['strict-if-none-match', ['if-none-match-list-304', 'if-none-match-weak-304']],
+    ['any-tag-304', ['if-none-match-stale-200']],
+    ['bare-304', ['not-modified-etag']],
+    ['frozen-etag', ['etag-changes-on-write']],
+    ['if-match-put-only', ['if-match-stale-delete-412']],
+    ['no-head', ['head-like-get']],
+    ['wrong-allow', ['allow-lists-methods', 'options-allow']],
+    ['spa-fallback', ['unknown-path-404']],
+    ['member-post-creates', ['member-post-405']],
+    ['accept-500', ['accept-unsatisfiable']],
+    ['exact-content-type', ['json-with-charset-201']],
+    ['empty-as-object', ['empty-json-body-400']],
+    [
+      'plain-errors',
+      ['conflict-problem', 'empty-json-body-400', 'malformed-json-400', 'not-found-problem', 'unsupported-media-type-problem', 'validation-422-problem'],
+    ],
+    ['no-prev', ['pagination-prev-link']],
+    ['next-repeats', ['pagination-next-page', 'pagination-prev-link']],
+    ['no-location', ['create-201-location']],
+  ] as const)('%s fails exactly %j', async (fault, expected) => {
+    const report = await restReport(fault);
+    expect(report.results).toHaveLength(34);
+    expect(failingIds(report)).toEqual([...expected].sort());
+  });
+});
+
+describe("REST: a failure's replay reproduces it alone on a fresh server (issue 38, item 5)", () => {
+  // the run's user is gone when the student replays: the command creates one, sends that user's
+  // current ETag where the check sent the run's, and deletes the user after itself
+  it.each([
+    ['if-match-put-only', 'if-match-stale-delete-412', 'HTTP/1.1 204', 'HTTP/1.1 412'],
+    ['strict-if-none-match', 'if-none-match-list-304', 'HTTP/1.1 200', 'HTTP/1.1 304'],
+  ] as const)('%s: the replay of %s answers as the failure did (%s), and as a fixed server does (%s)', async (fault, id, broken, fixed) => {
+    const result = (await restReport(fault)).results.find((each) => each.id === id)!;
+    expect(result.outcome).toBe('fail');
+    for (const [options, status] of [
+      [{ fault }, broken],
+      [{}, fixed],
+    ] as const) {
+      const fresh = await startRestFixture(options);
+      try {
+        const { stdout } = await promisify(execFile)('bash', ['-c', replayCommand(result, `127.0.0.1:${fresh.port}`, 'rest')!]);
+        expect(stdout.split('\r\n')[0]).toMatch(new RegExp(`^${status} `));
+        expect([...fresh.users.values()].map((user) => user.email)).toEqual(['ada@example.com']);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
+});
 
 describe('WebSocket', () => {
   it('the fixture without a fault passes every check', async () => {

@@ -22,13 +22,29 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string }>
 describe('starters/python/complete/rest_server.py', () => {
   it.each([
     ['', []],
-    ['no-etag', ['etag-on-get', 'if-match-current-200', 'if-match-stale-412', 'if-none-match-304']],
-    ['plain-errors', ['malformed-json-400', 'not-found-problem', 'validation-422-problem']],
+    [
+      'no-etag',
+      [
+        'etag-changes-on-write',
+        'etag-on-get',
+        'if-match-current-200',
+        'if-match-stale-412',
+        'if-match-stale-delete-412',
+        'if-none-match-304',
+        'if-none-match-list-304',
+        'if-none-match-weak-304',
+        'not-modified-etag',
+      ],
+    ],
+    [
+      'plain-errors',
+      ['conflict-problem', 'empty-json-body-400', 'malformed-json-400', 'not-found-problem', 'unsupported-media-type-problem', 'validation-422-problem'],
+    ],
   ])('with fault "%s" fails exactly %j', async (fault, expected) => {
     const starter = await startPythonStarter('rest_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('rest', starter.port);
-      expect(report.results).toHaveLength(16);
+      expect(report.results).toHaveLength(34);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();
@@ -50,9 +66,9 @@ describe('starters/python/complete/rest_server.py', () => {
       const { code, stdout } = await cli('rest', `127.0.0.1:${starter.port}`);
       const lines = stdout.trim().split('\n');
       expect(code).toBe(1);
-      expect(lines.at(-1)).toBe('12 passed, 4 failed');
+      expect(lines.at(-1)).toBe('25 passed, 9 failed');
       expect(lines).toContain('FAIL  etag-on-get — GET carries an ETag');
-      expect(lines.filter((line) => line.startsWith('PASS  '))).toHaveLength(12);
+      expect(lines.filter((line) => line.startsWith('PASS  '))).toHaveLength(25);
     } finally {
       await starter.stop();
     }

@@ -4,7 +4,7 @@ type ProtocolTexts = Record<CheckedProtocol, string>;
 
 /** What each suite expects the student's server to serve (server/own-server/README.md, "The suites"). */
 const protocolPathsEn: ProtocolTexts = {
-  rest: 'the users resource at /api/v1/users (16 checks)',
+  rest: 'the users resource at /api/v1/users (34 checks)',
   websocket: 'an echo at /ws/echo (37 checks)',
   sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (10 checks)',
   grpc: 'UserService from proto/ over h2c, and health (20 checks)',
@@ -19,7 +19,7 @@ const protocolPathsEn: ProtocolTexts = {
 };
 
 const protocolPathsRu: ProtocolTexts = {
-  rest: 'ресурс пользователей по адресу /api/v1/users (16 проверок)',
+  rest: 'ресурс пользователей по адресу /api/v1/users (34 проверки)',
   websocket: 'эхо по адресу /ws/echo (37 проверок)',
   sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (10 проверок)',
   grpc: 'UserService из proto/ поверх h2c и health (20 проверок)',

@@ -1,5 +1,5 @@
 // A REST server for you to finish: the users resource at /api/v1/users, what
-// `npm run check-server -- rest` checks (16 checks). REST-сервер, который вам предстоит дописать.
+// `npm run check-server -- rest` checks (34 checks). REST-сервер, который вам предстоит дописать.
 //
 //	cd starters/go/rest && go build -o rest-server . && ./rest-server -port 8000   (in class: -host 0.0.0.0)
 //	npm run check-server -- rest 127.0.0.1:8000

@@ -76,6 +76,11 @@ def make_app(fault):
         tags = [tag.strip() for tag in wanted.split(",")]
         return "*" not in tags and etag(user) not in tags
 
+    def none_match(request, user):
+        """If-None-Match (RFC 9110 §13.1.2) compares weakly: W/"x" and "x" are the same version."""
+        weak = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
+        return "*" in weak or etag(user) in weak
+
     def validate(body, full):
         errors = []
         if not isinstance(body, dict):
@@ -143,7 +148,7 @@ def make_app(fault):
         user = find(request)
         if user is None:
             return problem(404, "Not Found", f"no user {request.match_info['id']}")
-        if fault != "no-etag" and etag(user) in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        if fault != "no-etag" and none_match(request, user):
             return with_etag(web.Response(status=304), user)
         return with_etag(web.json_response(public(user)), user)
 

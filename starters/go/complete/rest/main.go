@@ -1,5 +1,5 @@
 // A starter REST server: the users resource at /api/v1/users, what `npm run check-server -- rest`
-// checks (16 checks).
+// checks (34 checks).
 //
 //	cd starters/go/rest && GO111MODULE=off go build -o rest-server . && ./rest-server -port 8000
 //	npm run check-server -- rest 127.0.0.1:8000
@@ -138,6 +138,17 @@ func listHas(header, tag string, star bool) bool {
 	for _, item := range strings.Split(header, ",") {
 		item = strings.TrimSpace(item)
 		if item == tag || (star && item == "*") {
+			return true
+		}
+	}
+	return false
+}
+
+// noneMatch: If-None-Match compares weakly (RFC 9110 §13.1.2), so W/"x" names the same version as "x".
+func noneMatch(header, tag string) bool {
+	for _, item := range strings.Split(header, ",") {
+		item = strings.TrimPrefix(strings.TrimSpace(item), "W/")
+		if item == tag || item == "*" {
 			return true
 		}
 	}
@@ -347,7 +358,7 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) getUser(w http.ResponseWriter, r *http.Request, user *User) {
 	a.setETag(w, user)
-	if a.fault != "no-etag" && listHas(r.Header.Get("If-None-Match"), etag(user), false) {
+	if a.fault != "no-etag" && noneMatch(r.Header.Get("If-None-Match"), etag(user)) {
 		w.WriteHeader(http.StatusNotModified) // the client has this version: no body
 		return
 	}
