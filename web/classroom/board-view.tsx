@@ -281,7 +281,7 @@ function BoardTools({ lesson, setLesson, sort, setSort, anonymous, setAnonymous,
 }
 
 /**
- * A student's latest run per protocol ("REST 16/16 ✓", "gRPC 7/10"): each opens its details, unless
+ * A student's latest run per protocol ("REST 34/34 ✓", "gRPC 7/10"): each opens its details, unless
  * names are hidden (the details name the student). A run against Wirelab itself says so.
  */
 function ServerCells({ name, cells, onOpen }: { name: string; cells: ServerCheckCell[]; onOpen?(protocol: CheckedProtocol): void }) {
