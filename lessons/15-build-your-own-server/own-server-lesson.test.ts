@@ -119,9 +119,9 @@ describe('lesson 15’s cells and commands', () => {
       sse: 'sse_server.py',
       grpc: 'grpc_server.py',
       graphql: 'graphql_server.py',
-      gateway: 'complete/gateway_server.py',
-      'long-polling': 'complete/long_polling_server.py',
-      'socket-io': 'complete/socket_io_server.py',
+      gateway: 'gateway_server.py',
+      'long-polling': 'long_polling_server.py',
+      'socket-io': 'socket_io_server.py',
     } as const;
     for (const cell of cells) {
       // no starter broker: the lesson runs Debian's mosquitto on the cell's port

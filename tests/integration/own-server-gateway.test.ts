@@ -1,6 +1,7 @@
 // The gateway suite: REST over the gRPC UserService as users.proto's google.api.http annotations
 // map it. The Python gateway starter in front of the Python gRPC starter passes every check it
-// can (UpdateUser is UNIMPLEMENTED there: "not offered"); a hand-written gateway with one mistake
+// can (UpdateUser is UNIMPLEMENTED there: "not offered"), and its untouched skeleton in front of
+// the same gRPC server fails every check its TODOs name; a hand-written gateway with one mistake
 // at a time (own-server-fixtures/gateway-server.ts) fails exactly the checks that should catch it.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,12 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, idsWith, PYTHON, STARTERS, startStarterProcess, type RunningStarter } from './own-server-starters.ts';
+import {
+  checkAsLoopbackStudent,
+  expectSkeletonFailsItsTodos,
+  failingIds,
+  idsWith,
+  PYTHON,
+  STARTERS,
+  startStarterProcess,
+  type RunningStarter,
+} from './own-server-starters.ts';
 import { startGatewayFixture, type GatewayFault } from './own-server-fixtures/gateway-server.ts';
 
 /** The complete gRPC starter the gateway calls: starters/python/complete/ once the starters moved there. */
 const GRPC_STARTER = ['complete/grpc_server.py', 'grpc_server.py'].map((file) => `${STARTERS}${file}`).find((path) => existsSync(path))!;
 const GATEWAY_STARTER = `${STARTERS}complete/gateway_server.py`;
+const GATEWAY_SKELETON = `${STARTERS}gateway_server.py`;
 
 const stubs = mkdtempSync(join(tmpdir(), 'wirelab-gateway-stubs-'));
 beforeAll(async () => {
@@ -36,20 +47,33 @@ const ALL_CHECKS = [
 const ERROR_CHECKS = ['already-exists-409', 'delete-empty-200', 'invalid-argument-400', 'malformed-json-400', 'not-found-404'];
 
 describe('starters/python/complete/gateway_server.py in front of the Python gRPC starter', () => {
+  const env = { GRPC_STUBS: stubs };
+  let grpc: RunningStarter;
+  beforeAll(async () => {
+    grpc = await startStarterProcess(PYTHON, [GRPC_STARTER, '--port', '0'], 'grpc_server.py', env);
+  });
+  afterAll(() => grpc?.stop());
+
   it('passes every check; PATCH is not offered (the gRPC starter answers UpdateUser UNIMPLEMENTED → 501)', async () => {
-    const started: RunningStarter[] = [];
+    const gateway = await startStarterProcess(PYTHON, [GATEWAY_STARTER, '--port', '0', '--grpc', `127.0.0.1:${grpc.port}`], 'gateway_server.py', env);
     try {
-      const env = { GRPC_STUBS: stubs };
-      const grpc = await startStarterProcess(PYTHON, [GRPC_STARTER, '--port', '0'], 'grpc_server.py', env);
-      started.push(grpc);
-      const gateway = await startStarterProcess(PYTHON, [GATEWAY_STARTER, '--port', '0', '--grpc', `127.0.0.1:${grpc.port}`], 'gateway_server.py', env);
-      started.push(gateway);
       const report = await checkAsLoopbackStudent('gateway', gateway.port);
       expect(report.results.map((result) => result.id)).toEqual(ALL_CHECKS);
       expect(report.results.filter((result) => result.outcome === 'fail').map((result) => [result.id, result.difference?.en])).toEqual([]);
       expect(idsWith(report, 'not-offered')).toEqual(['patch-partial-update']);
     } finally {
-      for (const starter of started.reverse()) await starter.stop();
+      await gateway.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/gateway_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startStarterProcess(PYTHON, [GATEWAY_SKELETON, '--port', '0', '--grpc', `127.0.0.1:${grpc.port}`], 'gateway_server.py', env);
+    try {
+      const report = await expectSkeletonFailsItsTodos('gateway', GATEWAY_SKELETON, skeleton.port);
+      // what the skeleton gives as examples works: the body: "*" mapping of POST
+      expect(idsWith(report, 'pass')).toEqual(['post-body-star']);
+    } finally {
+      await skeleton.stop();
     }
   });
 });
