@@ -141,7 +141,8 @@ describe('lesson 15’s cells and commands', () => {
     const commands = [...prose[lang].matchAll(/(?:`|^)((?:\.\/generate_grpc_stubs\.sh && )?python3 \w+\.py --port \d+)(?: --fault ([a-z-]+))?/gm)];
     expect(commands.length).toBeGreaterThanOrEqual(8);
     for (const [, command, fault] of commands) {
-      expect(startersReadme, command).toContain(`\`${command}\``);
+      // the README's command may go on (the gateway's --grpc): it starts the same way, up to a space or its end
+      expect(startersReadme, command).toMatch(new RegExp(`\`${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\` ]`));
       if (fault) expect(startersReadme, fault).toMatch(new RegExp(`\\| \`${fault}\` \\|`));
     }
     expect(prose[lang]).toContain('npm run check-server -- rest 127.0.0.1:8000');
