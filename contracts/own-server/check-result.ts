@@ -132,3 +132,5 @@ export function summaryLineRu(counts: CheckCounts): string {
 
 /** `GET`: the starter servers (starters/ and the .proto files) as one zip, `wirelab-starters.zip`. */
 export const STARTERS_ZIP_PATH = '/_wirelab/own-server/starters.zip';
+/** The same zip with the complete versions (starters/<language>/complete/), for the teacher key only. */
+export const COMPLETE_STARTERS_ZIP_PATH = '/_wirelab/class/starters-complete.zip';

@@ -119,9 +119,9 @@ describe('lesson 15’s cells and commands', () => {
       sse: 'sse_server.py',
       grpc: 'grpc_server.py',
       graphql: 'graphql_server.py',
-      gateway: 'complete/gateway_server.py',
-      'long-polling': 'complete/long_polling_server.py',
-      'socket-io': 'complete/socket_io_server.py',
+      gateway: 'gateway_server.py',
+      'long-polling': 'long_polling_server.py',
+      'socket-io': 'socket_io_server.py',
       'grpc-websocket': 'grpc_websocket_server.py',
     } as const;
     for (const cell of cells) {
@@ -142,7 +142,8 @@ describe('lesson 15’s cells and commands', () => {
     const commands = [...prose[lang].matchAll(/(?:`|^)((?:\.\/generate_grpc_stubs\.sh && )?python3 \w+\.py --port \d+)(?: --fault ([a-z-]+))?/gm)];
     expect(commands.length).toBeGreaterThanOrEqual(8);
     for (const [, command, fault] of commands) {
-      expect(startersReadme, command).toContain(`\`${command}\``);
+      // the README's command may go on (the gateway's --grpc): it starts the same way, up to a space or its end
+      expect(startersReadme, command).toMatch(new RegExp(`\`${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\` ]`));
       if (fault) expect(startersReadme, fault).toMatch(new RegExp(`\\| \`${fault}\` \\|`));
     }
     expect(prose[lang]).toContain('npm run check-server -- rest 127.0.0.1:8000');

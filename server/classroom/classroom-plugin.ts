@@ -22,6 +22,7 @@ import { studentRoutes } from './student-routes.ts';
 import { TeacherChannelActions } from './teacher-channel-actions.ts';
 import { teacherControlRoutes, TeacherControls } from './teacher-controls.ts';
 import { teacherRoutes } from './teacher-routes.ts';
+import { completeStartersRoute } from './complete-starters-route.ts';
 
 export { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER };
 
@@ -139,6 +140,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   memberAttemptsRoute(app, CLASS_PATH, store, teacherOnly);
   memberServerChecksRoute(app, CLASS_PATH, store, teacherOnly);
   dataResetRoute(app, CLASS_PATH, dataReset, teacherOnly);
+  completeStartersRoute(app, teacherOnly);
 
   // ---- the class channel (class-channel.ts) ---------------------------------------------------
 

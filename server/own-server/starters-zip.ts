@@ -10,28 +10,37 @@ import { STARTERS_ZIP_PATH } from '../../contracts/own-server/check-result.ts';
 // their stubs from, laid out as in the repository, so each README's commands work in the
 // unpacked folder. Built once, on the first download, from this checkout's files. The complete
 // versions (starters/<language>/complete/) stay out: students get the skeletons, whose TODOs are
-// the homework (issue 37); CI runs both.
+// the homework (issue 37); CI runs both. The teacher's desk downloads the same zip with them
+// (startersZip(root, { complete: true }), served by server/classroom/complete-starters-route.ts).
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FOLDER = 'wirelab-starters';
 
 /** What a starter is made of; build output, generated stubs and caches stay out. */
 const SOURCE_FILE = /(\.(py|go|sh|md|proto)|\/\.gitignore|\/requirements\.txt|\/go\.mod|\/go\.sum)$/;
-const SKIPPED_FOLDERS = new Set(['gen', '__pycache__', 'gopath', 'node_modules', 'complete']);
+const BUILT_FOLDERS = ['gen', '__pycache__', 'gopath', 'node_modules'];
+/** The complete versions: in the teacher's zip only. */
+const COMPLETE_FOLDER = 'complete';
 
-function filesUnder(folder: string, wanted: (path: string) => boolean): string[] {
+function filesUnder(folder: string, wanted: (path: string) => boolean, skipped: ReadonlySet<string>): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) return SKIPPED_FOLDERS.has(entry.name) ? [] : filesUnder(path, wanted);
+    if (entry.isDirectory()) return skipped.has(entry.name) ? [] : filesUnder(path, wanted, skipped);
     return entry.isFile() && wanted(path) ? [path] : [];
   });
 }
 
+export interface StartersZipOptions {
+  /** with starters/<language>/complete/: the teacher's zip; without (the default): the students' */
+  complete?: boolean;
+}
+
 /** The archive's entries: path in the zip → bytes (scripts keep their executable bit). */
-export function startersZip(root = ROOT): Uint8Array {
+export function startersZip(root = ROOT, options: StartersZipOptions = {}): Uint8Array {
+  const skipped = new Set(options.complete ? BUILT_FOLDERS : [...BUILT_FOLDERS, COMPLETE_FOLDER]);
   const files = [
-    ...filesUnder(join(root, 'starters'), (path) => SOURCE_FILE.test(path.split(sep).join('/'))),
-    ...filesUnder(join(root, 'proto'), (path) => path.endsWith('.proto') && !path.includes(`${sep}gen${sep}`)),
+    ...filesUnder(join(root, 'starters'), (path) => SOURCE_FILE.test(path.split(sep).join('/')), skipped),
+    ...filesUnder(join(root, 'proto'), (path) => path.endsWith('.proto') && !path.includes(`${sep}gen${sep}`), skipped),
   ];
   const entries: Zippable = {};
   for (const path of files.sort()) {

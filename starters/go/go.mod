@@ -6,6 +6,8 @@ module wirelab.example/starters
 go 1.21
 
 require (
+	github.com/golang/protobuf v1.5.4
+	github.com/grpc-ecosystem/grpc-gateway v1.16.0 // gateway/: the runtime only (the mux's routes are written by hand)
 	github.com/gorilla/websocket v1.5.3
 	google.golang.org/grpc v1.67.1
 	google.golang.org/protobuf v1.35.1

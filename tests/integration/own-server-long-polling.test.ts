@@ -1,8 +1,17 @@
 // The long-polling suite, to lesson 09's contract: the Python starter passes every check, and a
 // hand-written server with one realistic mistake at a time (own-server-fixtures/long-polling-server.ts)
-// fails exactly the checks that should catch it.
+// fails exactly the checks that should catch it. The untouched skeleton fails every check its TODOs name.
 import { describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, PYTHON, STARTERS, startStarterProcess } from './own-server-starters.ts';
+import {
+  checkAsLoopbackStudent,
+  expectSkeletonFailsItsTodos,
+  failingIds,
+  idsWith,
+  PYTHON,
+  STARTERS,
+  startPythonSkeleton,
+  startStarterProcess,
+} from './own-server-starters.ts';
 import { startLongPollingFixture, type LongPollingFault } from './own-server-fixtures/long-polling-server.ts';
 
 const ALL_CHECKS = ['since-now-cursor', 'held-until-event', 'missed-event-replayed', 'timeout-204', 'no-store', 'bad-cursor-400'];
@@ -16,6 +25,16 @@ describe('starters/python/complete/long_polling_server.py', () => {
       expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
     } finally {
       await starter.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/long_polling_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startPythonSkeleton('long_polling_server.py');
+    try {
+      const report = await expectSkeletonFailsItsTodos('long-polling', `${STARTERS}long_polling_server.py`, skeleton.port);
+      expect(idsWith(report, 'pass')).toEqual(['since-now-cursor']);
+    } finally {
+      await skeleton.stop();
     }
   });
 });

@@ -1,8 +1,18 @@
 // The socket-io suite, to lesson 07's chat: the Python starter (Debian's python-socketio 5.7 on
 // aiohttp) passes every check, and a socket.io chat with one realistic mistake at a time
-// (own-server-fixtures/socket-io-server.ts) fails exactly the check that should catch it.
+// (own-server-fixtures/socket-io-server.ts) fails exactly the check that should catch it. The
+// untouched skeleton fails every check its TODOs name.
 import { describe, expect, it } from 'vitest';
-import { checkAsLoopbackStudent, failingIds, PYTHON, STARTERS, startStarterProcess } from './own-server-starters.ts';
+import {
+  checkAsLoopbackStudent,
+  expectSkeletonFailsItsTodos,
+  failingIds,
+  idsWith,
+  PYTHON,
+  STARTERS,
+  startPythonSkeleton,
+  startStarterProcess,
+} from './own-server-starters.ts';
 import { startSocketIoFixture, type SocketIoFault } from './own-server-fixtures/socket-io-server.ts';
 
 const ALL_CHECKS = ['eio-open', 'connect-with-name', 'join-ack', 'message-to-room', 'connect-without-name-error', 'unknown-sid-400'];
@@ -16,6 +26,17 @@ describe('starters/python/complete/socket_io_server.py', () => {
       expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
     } finally {
       await starter.stop();
+    }
+  });
+
+  it('its untouched skeleton (starters/python/socket_io_server.py) listens and fails every check its TODOs name', async () => {
+    const skeleton = await startPythonSkeleton('socket_io_server.py');
+    try {
+      const report = await expectSkeletonFailsItsTodos('socket-io', `${STARTERS}socket_io_server.py`, skeleton.port);
+      // python-socketio speaks Engine.IO and accepts a CONNECT by itself: those are not the student's
+      expect(idsWith(report, 'pass')).toEqual(['connect-with-name', 'eio-open', 'unknown-sid-400']);
+    } finally {
+      await skeleton.stop();
     }
   });
 });

@@ -80,6 +80,10 @@ export const classroomStrings = {
       'Opens the lessons in this tab; students who follow go where you go and see your requests. Keep this board open in another tab or on the projector.',
     exportCsv: 'Export CSV',
     exportJson: 'Export JSON',
+    completeStarters: 'Starters with complete versions (zip)',
+    completeStartersHint:
+      'The students’ zip has the skeletons only; this one adds starters/<language>/complete/, the reference for grading. Keep it to yourself.',
+    completeStartersFailed: 'The zip did not download: is the server still running, and is the teacher key right?',
     filterLesson: 'Lesson',
     allLessons: 'All lessons',
     sortBy: 'Sort by',
@@ -315,6 +319,10 @@ export const classroomStrings = {
       'Откроет уроки в этой вкладке; кто за вами следует, переходит туда же, куда вы, и видит ваши запросы. Доску держите открытой в другой вкладке или на проекторе.',
     exportCsv: 'Выгрузить CSV',
     exportJson: 'Выгрузить JSON',
+    completeStarters: 'Заготовки с готовыми версиями (zip)',
+    completeStartersHint:
+      'В архиве для студентов только заготовки; в этом есть ещё starters/<язык>/complete/ — образец для проверки работ. Не раздавайте его студентам.',
+    completeStartersFailed: 'Архив не скачался: работает ли сервер и верен ли ключ преподавателя?',
     filterLesson: 'Урок',
     allLessons: 'Все уроки',
     sortBy: 'Сортировать по',

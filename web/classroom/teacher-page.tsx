@@ -5,6 +5,7 @@ import { appStrings } from '../kit/strings.ts';
 import { BoardView } from './board-view.tsx';
 import { anonymousNumbers } from './board-rows.ts';
 import { ClassStatePanel } from './class-state-panel.tsx';
+import { CompleteStartersDownload } from './complete-starters-download.tsx';
 import { ClassHistoryPanel } from './class-history-panel.tsx';
 import { MemberAttemptsPanel } from './member-attempts-panel.tsx';
 import { formatCode } from './class-protocol.ts';
@@ -58,6 +59,7 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
         <ClassList desk={desk} />
         {desk.selected && <ClassDetail desk={desk} code={desk.selected} />}
       </div>
+      <CompleteStartersDownload teacherKey={teacherKey} />
     </div>
   );
 }

@@ -93,10 +93,10 @@ describe('commands', () => {
     expect(checkCommand('sse', ' 127.0.0.1:8002 ')).toBe('npm run check-server -- sse 127.0.0.1:8002');
     expect(checkCommand('websocket', '')).toBe('npm run check-server -- websocket 127.0.0.1:8000');
     expect(starterCommand('graphql', '127.0.0.1:8004')).toBe('python3 starters/python/graphql_server.py --port 8004');
-    // issue 37's suites have no skeleton: the complete servers; the gateway runs in front of the student's gRPC server
-    expect(starterCommand('long-polling', '127.0.0.1:8005')).toBe('python3 starters/python/complete/long_polling_server.py --port 8005');
+    // the skeletons students fill in (the zip has no complete/); the gateway runs in front of the student's gRPC server
+    expect(starterCommand('long-polling', '127.0.0.1:8005')).toBe('python3 starters/python/long_polling_server.py --port 8005');
     expect(starterCommand('gateway', '127.0.0.1:8080')).toBe(
-      'starters/python/generate_grpc_stubs.sh && (python3 starters/python/grpc_server.py --port 50051 &) && python3 starters/python/complete/gateway_server.py --port 8080 --grpc 127.0.0.1:50051',
+      'starters/python/generate_grpc_stubs.sh && (python3 starters/python/grpc_server.py --port 50051 &) && python3 starters/python/gateway_server.py --port 8080 --grpc 127.0.0.1:50051',
     );
     expect(checkCommand('graphql', '127.0.0.1:8004')).toBe('npm run check-server -- graphql 127.0.0.1:8004');
   });

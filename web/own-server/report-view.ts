@@ -103,10 +103,9 @@ const STARTER_FILES: Record<Exclude<CheckedProtocol, 'mqtt'>, string> = {
   sse: 'sse_server.py',
   grpc: 'grpc_server.py',
   graphql: 'graphql_server.py',
-  // no skeletons of these yet (issue 37): the complete servers
-  gateway: 'complete/gateway_server.py',
-  'long-polling': 'complete/long_polling_server.py',
-  'socket-io': 'complete/socket_io_server.py',
+  gateway: 'gateway_server.py',
+  'long-polling': 'long_polling_server.py',
+  'socket-io': 'socket_io_server.py',
   'grpc-websocket': 'grpc_websocket_server.py',
 };
 

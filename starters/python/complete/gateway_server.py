@@ -26,12 +26,15 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.environ.get("GRPC_STUBS", os.path.join("..", "gen"))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, os.environ.get("GRPC_STUBS", os.path.join("..", "gen"))))
+sys.path.insert(0, os.path.dirname(HERE))  # listening.py
 
 import grpc  # noqa: E402
 from aiohttp import web  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 from google.rpc import error_details_pb2, status_pb2  # noqa: E402,F401  (error_details: the details' types, for their JSON)
+from listening import announce  # noqa: E402
 from wirelab.users.v1 import users_pb2, users_pb2_grpc  # noqa: E402
 
 # grpc-gateway's runtime.HTTPStatusFromCode, code by code
@@ -188,8 +191,7 @@ async def serve(host, port, grpc_target):
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    print(f"LISTENING {runner.addresses[0][1]}", flush=True)
-    print(f"gateway on http://{host}:{port} → gRPC {grpc_target}", file=sys.stderr, flush=True)
+    announce(host, runner.addresses[0][1])
     try:
         await asyncio.Event().wait()
     finally:

@@ -51,6 +51,7 @@ class Users(users_pb2_grpc.UserServiceServicer):
 
     def _add(self, name, email):
         user = users_pb2.User(id=self.next_id, name=name, email=email, version=1)
+        user.created_at.GetCurrentTime()
         self.users[user.id] = user
         self.next_id += 1
         return user

@@ -18,11 +18,15 @@ Debian: python3-aiohttp. pip: aiohttp.
 """
 import argparse
 import asyncio
+import os
 import re
 import sys
 from datetime import datetime, timezone
 
 from aiohttp import web
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from listening import announce  # noqa: E402
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KEPT_EVENTS = 1000
@@ -113,8 +117,7 @@ async def serve(host, port):
     runner = web.AppRunner(make_app())
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    print(f"LISTENING {runner.addresses[0][1]}", flush=True)
-    print(f"long polling on http://{host}:{runner.addresses[0][1]}/api/v1/poll?since=now", file=sys.stderr, flush=True)
+    announce(host, runner.addresses[0][1])
     try:
         await asyncio.Event().wait()
     finally:

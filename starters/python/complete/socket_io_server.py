@@ -15,11 +15,15 @@ Debian: python3-socketio (5.7), python3-aiohttp. pip: python-socketio>=5.7, aioh
 """
 import argparse
 import asyncio
+import os
 import sys
 from datetime import datetime, timezone
 
 import socketio
 from aiohttp import web
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from listening import announce  # noqa: E402
 
 sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[])
 names = {}  # sid → the name given in CONNECT's auth
@@ -83,8 +87,7 @@ async def serve(host, port):
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    print(f"LISTENING {runner.addresses[0][1]}", flush=True)
-    print(f"Socket.IO on http://{host}:{runner.addresses[0][1]}/socket.io/", file=sys.stderr, flush=True)
+    announce(host, runner.addresses[0][1])
     try:
         await asyncio.Event().wait()
     finally:
