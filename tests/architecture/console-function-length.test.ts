@@ -21,5 +21,6 @@ it(`no function of the consoles or the comparison lab is over ${MAX_FUNCTION_LIN
 
 it('finds a long function when there is one (the check can fail)', () => {
   const file = join(ROOT, 'web/editors/mqtt/use-mqtt-client.ts');
-  expect(longFunctions(file, 100).some((line) => line.includes('useMqttClient'))).toBe(true);
+  // useMqttClient is about 80 lines since its subscriptions and publish became hooks of their own
+  expect(longFunctions(file, 50).some((line) => line.includes('useMqttClient'))).toBe(true);
 });

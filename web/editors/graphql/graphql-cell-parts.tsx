@@ -169,6 +169,16 @@ export function HttpOptions({ policy, onPolicy, method, onMethod }: HttpOptionsP
   );
 }
 
+/** Batching on or off: the switch writes or removes the cell's batching header (cell-format.ts). */
+export function BatchingSwitch({ on, onChange }: { on: boolean; onChange(on: boolean): void }) {
+  const t = useStrings(graphqlEditorStrings);
+  return (
+    <label className="graphql-option" title={t.batchingHint}>
+      <input type="checkbox" data-testid="graphql-batching" checked={on} onChange={(event) => onChange(event.target.checked)} /> {t.batching}
+    </label>
+  );
+}
+
 interface OutcomeProps {
   outcome: Outcome | null;
   subscription: SubscriptionState | null;

@@ -7,15 +7,14 @@ import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { useSession } from '../../kit/session.ts';
 import { CopyCurlButton } from '../http/copy-curl-button.tsx';
 import { AsCodeButton } from '../as-code/as-code-button.tsx';
-import { httpSpecOf, subscriptionSpecOf } from '../as-code/cell-spec.ts';
-import { graphqlHttpRequest } from './curl-request.ts';
-import { batchingSwitchedOff, formatCellText, parseCellText, parseHeaderLines, parseVariables, withBatching, type GraphqlCellSource } from './cell-format.ts';
-import { outlineDocument, operationSource, pickOperation } from './operations.ts';
+import { formatCellText, parseCellText, withBatching, type GraphqlCellSource } from './cell-format.ts';
+import { readCellRequest } from './cell-request.ts';
+import { outlineDocument } from './operations.ts';
 import type { HttpMethodChoice, RequestPolicy, WsProtocol } from './graphql-client.ts';
 import { loadSchema } from './schema-store.ts';
 import { DocsExplorer } from './docs-explorer.tsx';
 import { useGraphqlOperation } from './use-graphql-operation.ts';
-import { GraphqlEditors, GraphqlOutcome, HttpOptions, OperationPicker, ProtocolPicker, RunOrStop } from './graphql-cell-parts.tsx';
+import { BatchingSwitch, GraphqlEditors, GraphqlOutcome, HttpOptions, OperationPicker, ProtocolPicker, RunOrStop } from './graphql-cell-parts.tsx';
 import { graphqlEditorStrings } from './strings.ts';
 // The one remembered choice of every cell (moving to the console kit: the coordinator fixes these imports on merge).
 import { useOwnTarget } from '../target-switch/own-target.ts';
@@ -71,24 +70,11 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
   const session = useSession();
 
   const outline = useMemo(() => outlineDocument(source.document), [source.document]);
-  const operations = outline.ok ? outline.operations : [];
-  const operationIndex = pickOperation(operations, wantedOperation);
-  const operation = operations[operationIndex];
-  const variables = parseVariables(source.variables);
-  const headers = parseHeaderLines(source.headers);
-  const batchingOn = !(headers.ok && batchingSwitchedOff(headers.headers));
-  const isSubscription = operation?.type === 'subscription';
-  const curlRequest =
-    outline.ok && operation && !isSubscription && variables.ok && headers.ok
-      ? graphqlHttpRequest(operationSource(source.document, outline.document, operationIndex), variables.value, headers.headers, operation.name)
-      : null;
-
-  // a query or mutation: the HTTP request curl would send; a subscription: graphql-transport-ws
-  const asCodeSpec = () => {
-    if (curlRequest) return httpSpecOf(curlRequest);
-    if (!isSubscription || !outline.ok || !variables.ok) return null;
-    return subscriptionSpecOf(operationSource(source.document, outline.document, operationIndex), variables.value, operation.name);
-  };
+  const { operations, operationIndex, operation, variables, batchingOn, isSubscription, curlRequest, asCodeSpec } = readCellRequest(
+    source,
+    outline,
+    wantedOperation,
+  );
 
   const update = (patch: Partial<GraphqlCellSource>) => setSource((previous) => ({ ...previous, ...patch }));
   const changed = formatCellText(source) !== formatCellText(initial);
@@ -120,15 +106,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
         ) : (
           <HttpOptions policy={policy} onPolicy={setPolicy} method={operation?.type === 'query' && !mine ? method : null} onMethod={setMethod} />
         )}
-        <label className="graphql-option" title={t.batchingHint}>
-          <input
-            type="checkbox"
-            data-testid="graphql-batching"
-            checked={batchingOn}
-            onChange={(event) => update({ headers: withBatching(source.headers, event.target.checked) })}
-          />{' '}
-          {t.batching}
-        </label>
+        <BatchingSwitch on={batchingOn} onChange={(on) => update({ headers: withBatching(source.headers, on) })} />
         <span className="toolbar-spacer" />
         {curlRequest && session.status === 'ready' && <CopyCurlButton request={curlRequest} />}
         <AsCodeButton spec={asCodeSpec} />

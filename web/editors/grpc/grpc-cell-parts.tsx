@@ -173,3 +173,61 @@ export function GrpcOutcome({ problem, log, exchange, onExchange }: OutcomeProps
     </>
   );
 }
+
+interface CellNotesProps {
+  /** aimed at "my server": the address typed */
+  ownAddress: string | null;
+  /** what the cell file got wrong */
+  problems: string[];
+  /** the method the inputs name, when the catalog has none such */
+  unknownMethod: string | null;
+  /** the request side streams and Wirelab's runner sends it */
+  viaRunnerOnly: boolean;
+}
+
+/** The lines above the request: where the call goes, what the cell file got wrong, why the runner calls. */
+export function GrpcCellNotes({ ownAddress, problems, unknownMethod, viaRunnerOnly }: CellNotesProps) {
+  const t = useStrings(grpcEditorStrings);
+  return (
+    <>
+      {ownAddress !== null && (
+        <p className="cell-message grpc-own-server-note" data-testid="grpc-own-server-note">
+          {t.ownServerNote(ownAddress)}
+        </p>
+      )}
+      {problems.length > 0 && (
+        <p className="cell-message cell-message-error" role="alert">
+          {problems.join('; ')}
+        </p>
+      )}
+      {unknownMethod !== null && (
+        <p className="cell-message cell-message-error" role="alert">
+          {t.unknownMethod(unknownMethod)}
+        </p>
+      )}
+      {viaRunnerOnly && (
+        <p className="cell-message grpc-runner-note" data-testid="grpc-runner-note">
+          {t.runnerNote}
+        </p>
+      )}
+    </>
+  );
+}
+
+interface CallButtonsProps {
+  running: boolean;
+  disabled: boolean;
+  /** Wirelab's server makes the call (streamed requests, or "my server") */
+  viaRunner: boolean;
+  streamsRequests: boolean;
+  fetchCall: { run(): void; cancel(): void };
+  runner: { start(): void; startOnce(): void; send(): void; end(): void; cancel(): void };
+}
+
+/** The buttons the call's way needs: Run and Cancel for one request (fetch or runner), or the runner's stream controls. */
+export function GrpcCallButtons({ running, disabled, viaRunner, streamsRequests, fetchCall, runner }: CallButtonsProps) {
+  if (viaRunner && !streamsRequests) return <RunButtons running={running} disabled={disabled} onRun={runner.startOnce} onCancel={runner.cancel} />;
+  if (viaRunner)
+    return <RunnerButtons running={running} disabled={disabled} onStart={runner.start} onSend={runner.send} onEnd={runner.end} onCancel={runner.cancel} />;
+  return <RunButtons running={running} disabled={disabled} onRun={fetchCall.run} onCancel={fetchCall.cancel} />;
+}

@@ -17,7 +17,7 @@ import { runnerUrl } from './runner-channel.ts';
 import { useOwnTarget } from '../target-switch/own-target.ts';
 import { TargetSwitch } from '../target-switch/target-switch.tsx';
 import { JsonEditor } from './json-editor.tsx';
-import { GrpcMetadataField, GrpcOptions, GrpcOutcome, RunButtons, RunnerButtons } from './grpc-cell-parts.tsx';
+import { GrpcCallButtons, GrpcCellNotes, GrpcMetadataField, GrpcOptions, GrpcOutcome } from './grpc-cell-parts.tsx';
 import { grpcEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
 import { CellWhenNear } from '../cell-when-near.tsx';
@@ -39,6 +39,19 @@ function useEditorHandle(cellId: string, inputsRef: { current: GrpcInputs }, set
       editors.delete(cellId);
     };
   }, [cellId]);
+}
+
+/** The cell's call as "As code" writes it, or nothing while the inputs make no call. */
+function callSpec(prepared: ReturnType<typeof prepareCall>, protocol: GrpcInputs['protocol']) {
+  if (!prepared.ok) return null;
+  const { metadata, timeoutMs } = prepared;
+  return grpcSpecOf({
+    method: methodPath(prepared.method),
+    protocol,
+    request: prepared.request as Record<string, unknown>,
+    metadata,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
 }
 
 /** A lesson's gRPC cell, once it nears the viewport or the page's first editor is up (cell-when-near.tsx). */
@@ -83,44 +96,19 @@ function LiveGrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
     update({ method: path, requestText: own });
     view.setLog(null);
   };
-  const asCode = () => {
-    const prepared = prepare();
-    if (!prepared.ok) return null;
-    const { metadata, timeoutMs } = prepared;
-    return grpcSpecOf({
-      method: methodPath(prepared.method),
-      protocol: inputs.protocol,
-      request: prepared.request as Record<string, unknown>,
-      metadata,
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    });
-  };
+  const asCode = () => callSpec(prepare(), inputs.protocol);
   const requestLabel = streamsRequests ? t.messageToSend : t.request;
 
   return (
     <section className="http-cell grpc-cell" data-testid="cell" data-cell-id={cellId} data-cell-kind="grpc" aria-label={t.cellLabel(cellId)} lang={lang}>
       <GrpcOptions inputs={inputs} method={method} services={services} showProtocol={!viaRunner} changeMethod={changeMethod} update={update} />
       <TargetSwitch />
-      {mine && (
-        <p className="cell-message grpc-own-server-note" data-testid="grpc-own-server-note">
-          {t.ownServerNote(target.address.trim())}
-        </p>
-      )}
-      {start.problems.length > 0 && (
-        <p className="cell-message cell-message-error" role="alert">
-          {start.problems.join('; ')}
-        </p>
-      )}
-      {method === undefined && (
-        <p className="cell-message cell-message-error" role="alert">
-          {t.unknownMethod(inputs.method)}
-        </p>
-      )}
-      {streamsRequests && !mine && (
-        <p className="cell-message grpc-runner-note" data-testid="grpc-runner-note">
-          {t.runnerNote}
-        </p>
-      )}
+      <GrpcCellNotes
+        ownAddress={mine ? target.address.trim() : null}
+        problems={start.problems}
+        unknownMethod={method === undefined ? inputs.method : null}
+        viaRunnerOnly={streamsRequests && !mine}
+      />
       <GrpcMetadataField value={inputs.metadataText} onChange={(metadataText) => update({ metadataText })} />
       <div className="http-cell-editor grpc-request">
         <span className="grpc-request-label">{requestLabel}</span>
@@ -138,20 +126,14 @@ function LiveGrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
         />
       </div>
       <div className="http-cell-toolbar">
-        {viaRunner && !streamsRequests ? (
-          <RunButtons running={view.running} disabled={method === undefined} onRun={runner.startOnce} onCancel={runner.cancel} />
-        ) : viaRunner ? (
-          <RunnerButtons
-            running={view.running}
-            disabled={method === undefined}
-            onStart={runner.start}
-            onSend={runner.send}
-            onEnd={runner.end}
-            onCancel={runner.cancel}
-          />
-        ) : (
-          <RunButtons running={view.running} disabled={method === undefined} onRun={fetchCall.run} onCancel={fetchCall.cancel} />
-        )}
+        <GrpcCallButtons
+          running={view.running}
+          disabled={method === undefined}
+          viaRunner={viaRunner}
+          streamsRequests={streamsRequests}
+          fetchCall={fetchCall}
+          runner={runner}
+        />
         <span className="toolbar-spacer" />
         <AsCodeButton spec={asCode} />
         <button

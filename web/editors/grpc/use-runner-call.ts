@@ -1,13 +1,11 @@
 // A call driven through the server's gRPC runner (contracts/grpc-runner/): the page opens one
 // WebSocket (RunnerChannel) on the first call and sends start, send, end and cancel; the runner's
 // gRPC client makes the call over HTTP/2 and reports every step, which becomes the cell's log.
-import { useCallback, useEffect, useRef } from 'react';
-import type { JsonValue } from '@bufbuild/protobuf';
+import { useCallback, useRef } from 'react';
 import { sessionReady } from '../../kit/session.ts';
-import { appendEvent, applyRunnerMessage, emptyLog, type CallLog, type RunnerServerMessage } from './call-log.ts';
-import { methodPath } from './method-catalog.ts';
-import { RunnerChannel } from './runner-channel.ts';
-import { grpcEditorStrings } from './strings.ts';
+import { emptyLog } from './call-log.ts';
+import { runnerCallId, startCommand } from './runner-commands.ts';
+import { useRunnerChannel } from './use-runner-channel.ts';
 import type { PreparedCall } from './grpc-inputs.ts';
 import type { CallView } from './call-view.ts';
 
@@ -19,51 +17,12 @@ interface RunnerCallOptions {
   url: string;
 }
 
+/** The cell's commands to the runner: start (or start with one request), send, half-close, cancel. */
 export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions) {
   const { setLog, setRunning, setProblem, setExchange } = view;
-  const channelRef = useRef<RunnerChannel | null>(null);
-  const runnerCall = useRef<{ id: string; startedAt: number | null; sent: JsonValue[] } | null>(null);
-  const runnerLog = useRef<CallLog>(emptyLog());
+  const { channel, runnerCall, runnerLog } = useRunnerChannel(url, view);
   const callCounter = useRef(0);
 
-  const onRunnerMessage = useCallback(
-    (message: RunnerServerMessage) => {
-      const call = runnerCall.current;
-      if (!call || message.type === 'hello' || (message.type !== 'error' && message.call !== call.id)) return;
-      if (message.type === 'error' && message.call !== undefined && message.call !== call.id) return;
-      const applied = applyRunnerMessage(runnerLog.current, message, call.startedAt, call.sent);
-      call.startedAt = applied.startedAt;
-      runnerLog.current = applied.log;
-      setLog(applied.log);
-      if (applied.log.done) setRunning(false);
-    },
-    [setLog, setRunning],
-  );
-
-  const onRunnerClose = useCallback(
-    (code: number) => {
-      if (!runnerCall.current || runnerLog.current.done) return;
-      runnerLog.current = appendEvent(runnerLog.current, {
-        kind: 'error',
-        text: { en: grpcEditorStrings.en.runnerClosed(code), ru: grpcEditorStrings.ru.runnerClosed(code) },
-        at: 0,
-      });
-      setLog(runnerLog.current);
-      setRunning(false);
-    },
-    [setLog, setRunning],
-  );
-
-  // Another target is another channel: the old one closes, and with it its calls and connection.
-  useEffect(
-    () => () => {
-      channelRef.current?.close();
-      channelRef.current = null;
-    },
-    [url],
-  );
-
-  const channel = useCallback(() => (channelRef.current ??= new RunnerChannel(url, onRunnerMessage, onRunnerClose)), [url, onRunnerMessage, onRunnerClose]);
   const open = () => runnerCall.current !== null && !runnerLog.current.done;
 
   /** Starts a call; `once`: with the request as its only message, half-closed at once (unary, server streaming). */
@@ -77,7 +36,7 @@ export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions)
         void channel()
           .send({ type: 'cancel', call: previous.id })
           .catch(() => undefined);
-      const id = `${cellId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-${++callCounter.current}`;
+      const id = runnerCallId(cellId, ++callCounter.current);
       runnerCall.current = { id, startedAt: null, sent: [] };
       runnerLog.current = emptyLog();
       setLog(runnerLog.current);
@@ -85,16 +44,8 @@ export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions)
       setRunning(true);
       await sessionReady();
       if (once) runnerCall.current.sent.push(prepared.request);
-      const command = {
-        type: 'start' as const,
-        call: id,
-        method: methodPath(prepared.method),
-        metadata: prepared.metadata,
-        messages: once ? [prepared.request] : [],
-        end: once,
-      };
       try {
-        await channel().send(prepared.timeoutMs === undefined ? command : { ...command, timeoutMs: prepared.timeoutMs });
+        await channel().send(startCommand(prepared, id, once));
       } catch {
         // the close handler already reported it
       }

@@ -1,11 +1,8 @@
-import type { Bilingual } from '../../../shared/bilingual.ts';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { HttpExchange } from '../../../wire/types.ts';
 import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { useSession } from '../../kit/session.ts';
-import { parseHttpRequest, type HttpParseError } from './parse-http-request.ts';
-import { planFetch, type FetchBlocker } from './fetch-limits.ts';
-import { findCapturedExchange, sendRequest, type FetchedResponse } from './send-request.ts';
+import { parseHttpRequest } from './parse-http-request.ts';
 import { CodeEditor } from './code-editor.tsx';
 import { ResponsePanel } from './response-panel.tsx';
 import { CopyCurlButton } from './copy-curl-button.tsx';
@@ -14,18 +11,9 @@ import { httpSpecOf } from '../as-code/cell-spec.ts';
 import { httpEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
 import { useOwnTarget } from '../target-switch/own-target.ts';
-import { sendToOwnServer } from './send-to-own-server.ts';
+import { useHttpRun, type RunOutcome } from './use-http-run.ts';
 import { TargetSwitch } from '../target-switch/target-switch.tsx';
 import './http-cell.css';
-
-/** What the last Run produced. */
-export type RunOutcome =
-  | { kind: 'parse-error'; error: HttpParseError }
-  | { kind: 'blocked'; blocker: FetchBlocker }
-  | { kind: 'network-error'; message: string; dropped: string[] }
-  | { kind: 'response'; response: FetchedResponse; dropped: string[]; capture: 'waiting' | 'missing' | HttpExchange; sentTo?: string }
-  /** "my server": Wirelab's server would not or could not relay the request (not the student's address, nothing listening…) */
-  | { kind: 'refused'; status: number; message: Bilingual | null; dropped: string[] };
 
 export interface EditorHandle {
   getValue(): string;
@@ -52,14 +40,12 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
   const lang = useLang();
   const session = useSession();
   const [text, setText] = useSavedCellState(saveKey, initialText);
-  const [running, setRunning] = useState(false);
-  const [outcome, setOutcome] = useState<RunOutcome | null>(null);
   const textRef = useRef(text);
   textRef.current = text;
-  const runId = useRef(0);
   const target = useOwnTarget();
   const targetRef = useRef(target);
   targetRef.current = target;
+  const { running, outcome, run } = useHttpRun(textRef, targetRef, onExchange);
 
   useEffect(() => {
     const editors = (window.__wirelabEditors ??= new Map());
@@ -74,35 +60,6 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
       editors.delete(cellId);
     };
   }, [cellId]);
-
-  const run = useCallback(async () => {
-    const id = ++runId.current;
-    const parsed = parseHttpRequest(textRef.current);
-    if (!parsed.ok) return setOutcome({ kind: 'parse-error', error: parsed.error });
-    const planned = planFetch(parsed.request, window.location.origin);
-    if (!planned.ok) return setOutcome({ kind: 'blocked', blocker: planned.blocker });
-    const { plan } = planned;
-    const dropped = plan.dropped.map((header) => header.name);
-    setRunning(true);
-    try {
-      const { mode, address } = targetRef.current;
-      const sent = mode === 'mine' ? await sendToOwnServer(plan, address) : { kind: 'response' as const, ...(await sendRequest(plan)) };
-      if (id !== runId.current) return;
-      if (sent.kind === 'refused') return setOutcome({ ...sent, dropped });
-      const { response, sentAfter } = sent;
-      const sentTo = mode === 'mine' ? address.trim() : undefined;
-      setOutcome({ kind: 'response', response, dropped, capture: 'waiting', sentTo });
-      // the same search either way: Wirelab's own request to the student's server is in this session's captures too
-      const exchange = await findCapturedExchange(plan, sentAfter);
-      if (id !== runId.current) return;
-      setOutcome({ kind: 'response', response, dropped, capture: exchange ?? 'missing', sentTo });
-      if (exchange) onExchange?.(exchange);
-    } catch (error) {
-      if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error), dropped });
-    } finally {
-      if (id === runId.current) setRunning(false);
-    }
-  }, [onExchange]);
 
   const describeError = useCallback(
     (source: string) => {
@@ -119,18 +76,7 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
         <CodeEditor value={text} onChange={setText} onRun={run} label={t.editorLabel(cellId)} describeError={describeError} />
       </div>
       <div className="http-cell-toolbar">
-        <button
-          type="button"
-          className="button button-primary"
-          data-testid="cell-run"
-          // not `disabled` while it runs: a disabled button drops the keyboard's focus to the page
-          onClick={running ? undefined : run}
-          aria-disabled={running}
-          aria-keyshortcuts="Control+Enter Meta+Enter"
-          title={t.runHint}
-        >
-          <span aria-hidden="true">▶</span> {running ? t.running : t.run}
-        </button>
+        <RunButton running={running} onRun={run} />
         <span className="http-cell-shortcut" aria-hidden="true">
           {t.runHint}
         </span>
@@ -150,6 +96,25 @@ export function HttpCell({ cellId, initialText, saveKey, onExchange }: HttpCellP
       </div>
       {outcome && <RunResult outcome={outcome} onShowExchange={onExchange} />}
     </section>
+  );
+}
+
+/** Run (Ctrl+Enter), "Running…" while the request is out. */
+function RunButton({ running, onRun }: { running: boolean; onRun(): void }) {
+  const t = useStrings(httpEditorStrings);
+  return (
+    <button
+      type="button"
+      className="button button-primary"
+      data-testid="cell-run"
+      // not `disabled` while it runs: a disabled button drops the keyboard's focus to the page
+      onClick={running ? undefined : onRun}
+      aria-disabled={running}
+      aria-keyshortcuts="Control+Enter Meta+Enter"
+      title={t.runHint}
+    >
+      <span aria-hidden="true">▶</span> {running ? t.running : t.run}
+    </button>
   );
 }
 

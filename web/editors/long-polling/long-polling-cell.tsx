@@ -8,7 +8,8 @@ import { ConnectButton, ConsoleShell, ConsoleToolbar, StateBadge } from '../cons
 import { useConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { longPollDraftOf, parseLongPollCell, type LongPollCellConfig } from './poll-cell-config.ts';
 import { longPollConsoleStrings } from './strings.ts';
-import { usePollLoop, type Poll } from './use-poll-loop.ts';
+import type { Poll } from './poll-timeline.ts';
+import { usePollLoop } from './use-poll-loop.ts';
 import { WirelabOnlyNote } from '../target-switch/target-switch.tsx';
 
 type Strings = (typeof longPollConsoleStrings)['en'];

@@ -4,25 +4,10 @@ import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
+import { usePollTimeline } from './poll-timeline.ts';
 
-/** Polls the timeline keeps; older ones are dropped. */
-export const MAX_TIMELINE_POLLS = 200;
 /** How long the captured exchange of a finished poll may take to arrive through the capture channel. */
 const EXCHANGE_WAIT_MS = 5000;
-
-export interface Poll {
-  number: number;
-  since: string;
-  /** ms epoch, browser clock */
-  sentAt: number;
-  /** from sending to the whole answer, as the page measured it */
-  heldMs?: number;
-  /** from the request's last byte to the response's first byte, as captured on the wire */
-  wireHeldMs?: number;
-  outcome?: PollAnswer | { kind: 'dropped' } | { kind: 'stopped' } | { kind: 'failed'; message: string };
-  /** undefined: still looking; null: not captured */
-  exchange?: InspectedExchange | null;
-}
 
 interface LoopState {
   stop: boolean;
@@ -36,8 +21,7 @@ interface LoopState {
  */
 export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) | undefined, onCursor: (since: string) => void) {
   const [running, setRunning] = useState(false);
-  const [polls, setPolls] = useState<Poll[]>([]);
-  const [trimmed, setTrimmed] = useState(0);
+  const { polls, trimmed, addPoll, updatePoll } = usePollTimeline();
   const loop = useRef<LoopState | null>(null);
   const numbers = useRef(0);
 
@@ -50,17 +34,6 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
     },
     [],
   );
-
-  const updatePoll = (number: number, change: Partial<Poll>) =>
-    setPolls((current) => current.map((poll) => (poll.number === number ? { ...poll, ...change } : poll)));
-
-  const addPoll = (poll: Poll) =>
-    setPolls((current) => {
-      const next = [...current, poll];
-      if (next.length <= MAX_TIMELINE_POLLS) return next;
-      setTrimmed((count) => count + next.length - MAX_TIMELINE_POLLS);
-      return next.slice(next.length - MAX_TIMELINE_POLLS);
-    });
 
   /** One poll: its row, its answer (null when it has none: dropped, stopped, failed). */
   const poll = async (state: LoopState, target: string, cursor: string): Promise<PollAnswer | null> => {

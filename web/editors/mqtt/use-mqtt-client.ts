@@ -15,10 +15,11 @@ import { readRelayFact, relayFactText, type RelayFact } from '../../../contracts
 import type { OwnTarget } from '../target-switch/own-target.ts';
 import { mqttRelayUrl, pathOf } from '../target-switch/relay-urls.ts';
 import { checkConnectForm, type FormError, type MqttForm } from './mqtt-form.ts';
-import { grantedText, packetType, summarizePacket, type ParsedPacket } from './packet-summary.ts';
-import { describePayload, encodePayload } from './payload.ts';
+import { packetType, summarizePacket, type ParsedPacket } from './packet-summary.ts';
+import { describePayload } from './payload.ts';
 import { mqttConsoleStrings } from './strings.ts';
-import { checkTopicFilter, checkTopicName } from './topic-rules.ts';
+import { useMqttPublish } from './use-mqtt-publish.ts';
+import { useMqttSubscriptions, type Subscription } from './use-mqtt-subscriptions.ts';
 
 const say = bilingual(mqttConsoleStrings);
 type MqttStrings = (typeof mqttConsoleStrings)['en'];
@@ -121,7 +122,7 @@ interface ListenerContext {
   t: (typeof mqttConsoleStrings)['en'];
   isCurrent(connection: Connection): boolean;
   setState(state: MqttState): void;
-  setSubscriptions(list: Array<{ filter: string; granted: string }>): void;
+  setSubscriptions(list: Subscription[]): void;
 }
 
 /** Logs every packet both ways and the connection's life (CONNACK, a refusal, the close and why). */
@@ -162,10 +163,11 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
   const t = useStrings(mqttConsoleStrings);
   const live = useLiveConnection<Connection, MqttState>('IDLE', ['CONNECTING', 'CONNECTED'], (connection) => void connection.client.end(true));
   const { state, setState, current, isCurrent } = live;
-  const [subscriptions, setSubscriptions] = useState<Array<{ filter: string; granted: string }>>([]);
   const [connectError, setConnectError] = useState<FormError | null>(null);
-  const [subscribeError, setSubscribeError] = useState<FormError | null>(null);
-  const [publishError, setPublishError] = useState<FormError | null>(null);
+  // subscribing and publishing need the connection CONNACK accepted, not one still connecting
+  const connectedClient = () => (state === 'CONNECTED' ? (current.current?.client ?? null) : null);
+  const { setSubscriptions, ...subscriptions } = useMqttSubscriptions(log, connectedClient);
+  const { publishError, publish } = useMqttPublish(connectedClient);
 
   /**
    * With "my server" chosen the WebSocket goes to Wirelab's MQTT relay (target-switch/), which
@@ -218,11 +220,6 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
     client.connect();
   };
 
-  const connected = (): Connection | null => {
-    const connection = current.current;
-    return connection && state === 'CONNECTED' ? connection : null;
-  };
-
   const end = (how: 'disconnect' | 'drop') => {
     const connection = current.current;
     if (!connection || state === 'CLOSED' || state === 'IDLE') return;
@@ -231,59 +228,15 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
     connection.client.end(how === 'drop');
   };
 
-  const subscribe = (filter: string, qos: MqttForm['subscribeQos']) => {
-    const connection = connected();
-    if (!connection) return setSubscribeError({ kind: 'not-connected' });
-    const check = checkTopicFilter(filter);
-    if (!check.ok) return setSubscribeError({ kind: 'topic', error: check.error, what: 'filter' });
-    setSubscribeError(null);
-    log.add({ kind: 'info', text: say((t) => t.subscribing(filter, qos)) });
-    connection.client.subscribe(filter, { qos }, (error, granted) => {
-      if (error) log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
-      if (error || !granted) return;
-      for (const grant of granted) {
-        if (grant.qos === 128) log.add({ kind: 'error', text: say((t) => t.subscribeRefused(grant.topic)) });
-        else setSubscriptions((list) => [...list.filter((item) => item.filter !== grant.topic), { filter: grant.topic, granted: grantedText(grant.qos) }]);
-      }
-    });
-  };
-
-  const unsubscribe = (filter: string) => {
-    const connection = connected();
-    if (!connection) return setSubscribeError({ kind: 'not-connected' });
-    const check = checkTopicFilter(filter);
-    if (!check.ok) return setSubscribeError({ kind: 'topic', error: check.error, what: 'filter' });
-    setSubscribeError(null);
-    connection.client.unsubscribe(filter, () => setSubscriptions((list) => list.filter((item) => item.filter !== filter)));
-  };
-
-  const publish = (form: MqttForm) => {
-    const connection = connected();
-    if (!connection) return setPublishError({ kind: 'not-connected' });
-    const topic = checkTopicName(form.topic);
-    if (!topic.ok) return setPublishError({ kind: 'topic', error: topic.error, what: 'name' });
-    const payload = encodePayload(form.payload, form.format);
-    if (!payload.ok) return setPublishError({ kind: 'payload', error: payload.error, text: form.payload });
-    setPublishError(null);
-    // text and JSON go as the string (mqtt.js writes it as UTF-8); hex as the bytes themselves
-    // (mqtt-packet measures and writes any Uint8Array, its Buffer type notwithstanding)
-    // biome-ignore lint/style/noRestrictedGlobals: only a type: mqtt.js declares the payload as Node's Buffer
-    const message = form.format === 'hex' ? (payload.bytes as unknown as Buffer) : form.payload;
-    connection.client.publish(form.topic, message, { qos: form.publishQos, retain: form.retain });
-  };
-
   return {
     state,
     live: live.live,
     open: state === 'CONNECTED',
-    subscriptions,
+    ...subscriptions,
     connectError,
-    subscribeError,
     publishError,
     connect,
     end,
-    subscribe,
-    unsubscribe,
     publish,
   };
 }

@@ -7,7 +7,8 @@ import { orderLabel, type LabView, type NotificationView } from './lab-state.ts'
 import { parsePipelineCell, type PipelineCellConfig } from './pipeline-cell-config.ts';
 import './pipeline.css';
 import { pipelineStrings } from './strings.ts';
-import { usePipelineLab, type Delivered } from './use-pipeline-lab.ts';
+import type { Delivered } from './use-lab-connection.ts';
+import { usePipelineLab } from './use-pipeline-lab.ts';
 import { WirelabOnlyNote } from '../target-switch/target-switch.tsx';
 
 type Strings = (typeof pipelineStrings)['en'];

@@ -1,23 +1,18 @@
-import { useEffect, useRef, useState } from 'react';
 import { sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
-import { joinLab, pageMark, type BrokerStatus, type LabStatus } from './lab-connection.ts';
-import { problemText, type LabView, type NotificationView } from './lab-state.ts';
+import { pageMark } from './lab-connection.ts';
+import { problemText, type LabView } from './lab-state.ts';
+import { useLabConnection } from './use-lab-connection.ts';
 import { pipelineStrings } from './strings.ts';
 
 const say = bilingual(pipelineStrings);
 
 const LAB_PATH = '/api/v1/pipeline';
-const NOTIFICATIONS_KEPT = 40;
 /** Orders of this page, numbered from 1 across its cells. */
 let lastOrder = 0;
-
-export interface Delivered extends NotificationView {
-  key: number;
-}
 
 type Log = ReturnType<typeof useConsoleLog>;
 
@@ -43,26 +38,7 @@ function logRefusal(
  * orders, change consumers — each logged with a link to its bytes.
  */
 export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchange) => void) | undefined) {
-  const [lab, setLab] = useState<LabView | null>(null);
-  const [labState, setLabState] = useState<LabStatus>('connecting');
-  const [brokerState, setBrokerState] = useState<BrokerStatus>('connecting');
-  const [notifications, setNotifications] = useState<Delivered[]>([]);
-  const labConnection = useRef<ReturnType<typeof joinLab> | null>(null);
-  const nextKey = useRef(1);
-
-  useEffect(() => {
-    const connection = joinLab({
-      state: setLab,
-      labStatus: setLabState,
-      brokerStatus: setBrokerState,
-      notification: (notification) => setNotifications((current) => [{ ...notification, key: nextKey.current++ }, ...current].slice(0, NOTIFICATIONS_KEPT)),
-    });
-    labConnection.current = connection;
-    return () => {
-      connection.leave();
-      labConnection.current = null;
-    };
-  }, []);
+  const { setLab, broker: labBroker, ...connection } = useLabConnection();
 
   /** Finds the captured exchange of a request the page is about to send. */
   const watch = (method: string, target: string) =>
@@ -100,7 +76,7 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
 
   /** Publishes `count` orders at QoS 1; the log shows how soon each PUBACK came. */
   const publish = (count: number, retained: boolean, topicOf: (order: number) => string = (order) => `orders/${order % 3}`) => {
-    const broker = labConnection.current?.broker();
+    const broker = labBroker();
     if (!broker?.connected) {
       log.add({ kind: 'error', text: say((t) => t.notConnected) });
       return;
@@ -143,5 +119,5 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
     }
   };
 
-  return { lab, labState, brokerState, notifications, callWorker, publish, changeConsumer };
+  return { ...connection, callWorker, publish, changeConsumer };
 }

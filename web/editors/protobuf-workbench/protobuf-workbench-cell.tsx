@@ -4,11 +4,11 @@ import { useOwnTarget } from '../target-switch/own-target.ts';
 import type { CellProps } from '../cell-props.ts';
 import { russianTextOf } from '../../../wire/node-text.ts';
 import type { WireNode } from '../../../wire/types.ts';
-import { JsonEditor } from '../grpc/json-editor.tsx';
 import { TEACHING_PACKAGE } from './teaching-schema.ts';
 import { formatHex, type ByteSegment } from './workbench-model.ts';
 import { workbenchStrings } from './strings.ts';
 import { useWorkbench } from './use-workbench.ts';
+import { HexColumn, JsonColumn } from './workbench-inputs.tsx';
 import './protobuf-workbench.css';
 
 /** The select's value for "decode without a schema" (no type name can be empty). */
@@ -38,7 +38,6 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
     chooseType,
     reset,
   } = useWorkbench(initialText, saveKey);
-  const bytesError = hexError ?? (decoded.error ? decoded.error.text : null);
 
   return (
     <section className="pbw-cell" data-testid="cell" data-cell-id={cellId} data-kind="protobuf" aria-label={t.cellLabel(cellId)} lang={lang}>
@@ -58,51 +57,8 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
       </div>
 
       <div className="pbw-columns">
-        <div className="pbw-column">
-          <div className="pbw-heading">{t.jsonLabel}</div>
-          {schema ? (
-            <JsonEditor
-              modelId={`protobuf-workbench-${cellId}`}
-              value={jsonText}
-              onChange={(text) => encodeFrom(schema, text)}
-              onRun={() => encodeFrom(schema, jsonText)}
-              label={t.jsonLabel}
-              schema={jsonSchema}
-              testId="pbw-json"
-            />
-          ) : (
-            <p className="pbw-note">{t.noSchemaJson}</p>
-          )}
-          <p className="pbw-note">{t.jsonHint}</p>
-          {jsonError && (
-            <div className="pbw-error" role="alert" data-testid="pbw-json-error">
-              <strong>{t.jsonError}.</strong> {jsonError[lang]} <span className="pbw-note">{t.stale}</span>
-            </div>
-          )}
-        </div>
-        <div className="pbw-column">
-          <label className="pbw-heading" htmlFor={`pbw-hex-${cellId}`}>
-            {t.hexLabel}
-          </label>
-          <textarea
-            id={`pbw-hex-${cellId}`}
-            className="code-textarea pbw-hex"
-            value={hexText}
-            onChange={(event) => decodeFrom(event.target.value)}
-            spellCheck={false}
-            autoCapitalize="off"
-            autoCorrect="off"
-            rows={4}
-            data-testid="pbw-hex"
-          />
-          <p className="pbw-note">{t.hexHint}</p>
-          <Sizes binary={shown.bytes.length} json={shown.jsonSize} />
-          {bytesError && (
-            <div className="pbw-error" role="alert" data-testid="pbw-bytes-error" data-code={hexError ? 'hex' : decoded.error?.code}>
-              <strong>{hexError ? t.hexError : t.decodeError}.</strong> {bytesError[lang]}
-            </div>
-          )}
-        </div>
+        <JsonColumn cellId={cellId} schema={schema} jsonText={jsonText} jsonSchema={jsonSchema} jsonError={jsonError} encodeFrom={encodeFrom} />
+        <HexColumn cellId={cellId} hexText={hexText} decodeFrom={decodeFrom} shown={shown} hexError={hexError} decodeError={decoded.error} />
       </div>
 
       <div className="pbw-heading">{t.stripLabel}</div>
@@ -111,12 +67,7 @@ export function ProtobufWorkbenchCell({ cellId, initialText, saveKey }: CellProp
       ) : (
         <ByteStrip bytes={shown.bytes} segments={segments} lang={lang} lit={lit} onLight={setLit} />
       )}
-      <div className="pbw-legend" aria-hidden="true">
-        <span className="pbw-role-tag">{t.legendTag}</span>
-        <span className="pbw-role-length">{t.legendLength}</span>
-        <span className="pbw-role-value">{t.legendValue}</span>
-        <span className="pbw-role-error">{t.legendError}</span>
-      </div>
+      <StripLegend />
 
       <div className="pbw-columns">
         <div className="pbw-column">
@@ -154,15 +105,16 @@ function TypeSelect({ types, value, onChoose }: { types: DescMessage[]; value: s
   );
 }
 
-/** The message's size in binary and as JSON, and the one as a share of the other. */
-function Sizes({ binary, json }: { binary: number; json: number | null }) {
+/** What the strip's colours mean: tag, length, value, error. */
+function StripLegend() {
   const t = useStrings(workbenchStrings);
   return (
-    <p className="pbw-sizes" data-testid="pbw-sizes" data-binary-size={binary} data-json-size={json ?? undefined}>
-      <span>{t.binarySize(binary)}</span>
-      {json !== null && <span>{t.jsonSize(json)}</span>}
-      {json !== null && json > 0 && <span>{t.ratio(Math.round((binary / json) * 100))}</span>}
-    </p>
+    <div className="pbw-legend" aria-hidden="true">
+      <span className="pbw-role-tag">{t.legendTag}</span>
+      <span className="pbw-role-length">{t.legendLength}</span>
+      <span className="pbw-role-value">{t.legendValue}</span>
+      <span className="pbw-role-error">{t.legendError}</span>
+    </div>
   );
 }
 

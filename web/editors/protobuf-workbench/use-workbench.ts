@@ -1,20 +1,9 @@
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useMemo, useState } from 'react';
 import type { DescMessage } from '@bufbuild/protobuf';
-import { useSavedDraft } from '../saved-cell-state.ts';
 import { requestJsonSchema } from '../grpc/request-json-schema.ts';
-import { parseProtobufCell } from './workbench-cell-config.ts';
-import {
-  byteSegments,
-  decodeBytes,
-  encodeJson,
-  formatHex,
-  parseHex,
-  workbenchDraftOf,
-  workbenchMessages,
-  workbenchViewOf,
-  type WorkbenchDraft,
-} from './workbench-model.ts';
+import { useWorkbenchDraft } from './use-workbench-draft.ts';
+import { byteSegments, decodeBytes, encodeJson, formatHex, parseHex, workbenchViewOf } from './workbench-model.ts';
 
 interface Shown {
   bytes: Uint8Array;
@@ -27,21 +16,8 @@ interface Shown {
  * decodes, a new type re-encodes its starting value.
  */
 export function useWorkbench(initialText: string, saveKey: string | undefined) {
-  const types = useMemo(() => workbenchMessages(), []);
-  const start = useMemo(() => {
-    const parsed = parseProtobufCell(initialText);
-    const config = parsed.ok ? parsed.config : { message: 'wirelab.users.v1.User', value: {} };
-    return { typeName: config.message, json: JSON.stringify(config.value, null, 2) };
-  }, [initialText]);
-
-  const typeOf = (name: string) => types.find((type) => type.typeName === name);
-  // the cell's starting value and its encoding: the student's edits are kept across reloads
-  const original = useMemo<WorkbenchDraft>(() => workbenchDraftOf(typeOf(start.typeName), start.typeName, start.json), [start]);
-  const { draft, edit, reset: resetDraft } = useSavedDraft(saveKey, original);
+  const { types, start, typeOf, original, draft, reset: resetDraft, setTypeName, setJsonText, setHexText } = useWorkbenchDraft(initialText, saveKey);
   const { typeName, jsonText, hexText } = draft;
-  const setTypeName = (name: string) => edit({ typeName: name });
-  const setJsonText = (text: string) => edit({ jsonText: text });
-  const setHexText = (text: string) => edit({ hexText: text });
   const schema = typeOf(typeName);
   const [firstView] = useState(() => workbenchViewOf(schema, draft));
   const [shown, setShown] = useState<Shown>({ bytes: firstView.bytes, jsonSize: firstView.jsonSize });

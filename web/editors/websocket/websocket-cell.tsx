@@ -9,7 +9,8 @@ import { clip, utf8Length } from '../console-kit/text.ts';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseHex } from './hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
-import { useWebSocket, type Outgoing } from './use-websocket.ts';
+import { useWebSocket } from './use-websocket.ts';
+import type { Outgoing } from './websocket-log-entries.ts';
 import { useOwnTarget } from '../target-switch/own-target.ts';
 import { TargetSwitch } from '../target-switch/target-switch.tsx';
 import {

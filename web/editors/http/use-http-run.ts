@@ -1,0 +1,58 @@
+import type { Bilingual } from '../../../shared/bilingual.ts';
+import { useCallback, useRef, useState } from 'react';
+import type { HttpExchange } from '../../../wire/types.ts';
+import type { OwnTarget } from '../target-switch/own-target.ts';
+import { planFetch, type FetchBlocker } from './fetch-limits.ts';
+import { parseHttpRequest, type HttpParseError } from './parse-http-request.ts';
+import { findCapturedExchange, sendRequest, type FetchedResponse } from './send-request.ts';
+import { sendToOwnServer } from './send-to-own-server.ts';
+
+/** What the last Run produced. */
+export type RunOutcome =
+  | { kind: 'parse-error'; error: HttpParseError }
+  | { kind: 'blocked'; blocker: FetchBlocker }
+  | { kind: 'network-error'; message: string; dropped: string[] }
+  | { kind: 'response'; response: FetchedResponse; dropped: string[]; capture: 'waiting' | 'missing' | HttpExchange; sentTo?: string }
+  /** "my server": Wirelab's server would not or could not relay the request (not the student's address, nothing listening…) */
+  | { kind: 'refused'; status: number; message: Bilingual | null; dropped: string[] };
+
+/**
+ * Run: the cell's text parsed and sent with fetch (or through Wirelab's server to "my server"),
+ * then the captured exchange found. A later run makes an earlier one's results stale.
+ */
+export function useHttpRun(textRef: { current: string }, targetRef: { current: OwnTarget }, onExchange: ((exchange: HttpExchange) => void) | undefined) {
+  const [running, setRunning] = useState(false);
+  const [outcome, setOutcome] = useState<RunOutcome | null>(null);
+  const runId = useRef(0);
+
+  const run = useCallback(async () => {
+    const id = ++runId.current;
+    const parsed = parseHttpRequest(textRef.current);
+    if (!parsed.ok) return setOutcome({ kind: 'parse-error', error: parsed.error });
+    const planned = planFetch(parsed.request, window.location.origin);
+    if (!planned.ok) return setOutcome({ kind: 'blocked', blocker: planned.blocker });
+    const { plan } = planned;
+    const dropped = plan.dropped.map((header) => header.name);
+    setRunning(true);
+    try {
+      const { mode, address } = targetRef.current;
+      const sent = mode === 'mine' ? await sendToOwnServer(plan, address) : { kind: 'response' as const, ...(await sendRequest(plan)) };
+      if (id !== runId.current) return;
+      if (sent.kind === 'refused') return setOutcome({ ...sent, dropped });
+      const { response, sentAfter } = sent;
+      const sentTo = mode === 'mine' ? address.trim() : undefined;
+      setOutcome({ kind: 'response', response, dropped, capture: 'waiting', sentTo });
+      // the same search either way: Wirelab's own request to the student's server is in this session's captures too
+      const exchange = await findCapturedExchange(plan, sentAfter);
+      if (id !== runId.current) return;
+      setOutcome({ kind: 'response', response, dropped, capture: exchange ?? 'missing', sentTo });
+      if (exchange) onExchange?.(exchange);
+    } catch (error) {
+      if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error), dropped });
+    } finally {
+      if (id === runId.current) setRunning(false);
+    }
+  }, [onExchange]);
+
+  return { running, outcome, run };
+}

@@ -1,0 +1,41 @@
+import { useEffect, useRef, useState } from 'react';
+import { joinLab, type BrokerStatus, type LabStatus } from './lab-connection.ts';
+import type { LabView, NotificationView } from './lab-state.ts';
+
+/** Notifications the panel keeps, newest first. */
+const NOTIFICATIONS_KEPT = 40;
+
+export interface Delivered extends NotificationView {
+  key: number;
+}
+
+/**
+ * The page's one connection to the lab while the cell is shown (lab-connection.ts): the lab's
+ * state as its event stream says it, the stream's and the broker's status, and the notifications.
+ */
+export function useLabConnection() {
+  const [lab, setLab] = useState<LabView | null>(null);
+  const [labState, setLabState] = useState<LabStatus>('connecting');
+  const [brokerState, setBrokerState] = useState<BrokerStatus>('connecting');
+  const [notifications, setNotifications] = useState<Delivered[]>([]);
+  const connection = useRef<ReturnType<typeof joinLab> | null>(null);
+  const nextKey = useRef(1);
+
+  useEffect(() => {
+    const joined = joinLab({
+      state: setLab,
+      labStatus: setLabState,
+      brokerStatus: setBrokerState,
+      notification: (notification) => setNotifications((current) => [{ ...notification, key: nextKey.current++ }, ...current].slice(0, NOTIFICATIONS_KEPT)),
+    });
+    connection.current = joined;
+    return () => {
+      joined.leave();
+      connection.current = null;
+    };
+  }, []);
+
+  /** The page's broker client, while the lab is joined. */
+  const broker = () => connection.current?.broker() ?? null;
+  return { lab, setLab, labState, brokerState, notifications, broker };
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { encodeRelayFact, relayCloseCode, type RelayFact } from '../../../contracts/own-server/relays.ts';
+import { closedEntry, receivedEntry, sentEntry } from './websocket-log-entries.ts';
+
+const closeEvent = (code: number, reason: string, wasClean: boolean) => ({ code, reason, wasClean }) as CloseEvent;
+
+describe('the WebSocket console’s log lines', () => {
+  it('shows a text message as it came and a binary one as hex with its size, in both languages', () => {
+    expect(receivedEntry('hello')).toMatchObject({ kind: 'received', text: 'hello', data: { type: 'text' } });
+    expect(receivedEntry(new Uint8Array([1, 255]).buffer)).toMatchObject({
+      kind: 'received',
+      text: { en: '01 ff (2 B)', ru: '01 ff (2 Б)' },
+      data: { type: 'binary' },
+    });
+  });
+
+  it('counts a sent text in UTF-8 bytes, not characters', () => {
+    expect(sentEntry({ kind: 'text', text: 'привет' }, undefined).text).toEqual({ en: 'привет (12 B)', ru: 'привет (12 Б)' });
+    expect(sentEntry({ kind: 'binary', bytes: new Uint8Array([0x0a]) }, undefined)).toMatchObject({ data: { type: 'binary' } });
+  });
+
+  it('reads the relay’s fact from its close, and a plain close by whether it was clean', () => {
+    const fact: RelayFact = { fact: 'refused', address: '127.0.0.1:9000' };
+    const byRelay = closedEntry(closeEvent(relayCloseCode(fact), encodeRelayFact(fact), true), undefined, undefined);
+    expect(byRelay).toMatchObject({ kind: 'error', data: { event: 'close', code: '4502', fact: 'refused' } });
+    expect(closedEntry(closeEvent(1000, '', true), undefined, undefined)).toMatchObject({ kind: 'info', data: { code: '1000' } });
+    expect(closedEntry(closeEvent(1006, '', false), undefined, undefined).kind).toBe('error');
+  });
+});
