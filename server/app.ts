@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import websocketEndpoints from './listener/websocket-endpoints.ts';
 import { websocketErrorHandler } from './listener/bad-frame-log.ts';
-import { createOnePortServer, type OnePortServer, type ServerTimeouts } from './listener/one-port-server.ts';
+import { createOnePortServer, type OnePortOptions, type OnePortServer, type ServerTimeouts } from './listener/one-port-server.ts';
 import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-origin.ts';
 import { CaptureHub } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
@@ -157,19 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           refuse: (req, socket) =>
             hosts.admits(req.headers) ? refuseUpgrade(socket, String(req.headers.origin)) : refuseUnknownHostUpgrade(req.headers, socket, req.url ?? '/'),
         },
-        onRequestArrived: captures
-          ? (req, res) => {
-              // The capture channel's own bytes would otherwise feed back into itself.
-              if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket, req);
-              // The class channel carries the teacher's traffic to followers: recorded, it would be relayed again.
-              if (req.url?.startsWith(CLASS_CHANNEL_PATH)) return captures.exclude(req.socket, req);
-              captures.claim(req.socket, captureOwnerOf(req.headers) ?? sessionOfSelfConnection(req.socket), req, res);
-              // The app's own files: their bodies would crowd the student's captures out of the ring.
-              if (res && options.webRoot && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
-                res.setHeader(RECORDED_HEADER, 'head-only');
-              }
-            }
-          : undefined,
+        onRequestArrived: captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined,
       });
       return onePort.http1;
     },
@@ -195,6 +183,48 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Before every route plugin: the OpenAPI document sees the routes of all of them.
   await app.register(openApiPlugin);
+  await registerProtocols(app, options, captures);
+  // each session's runs of "check my server": lesson 15's exercises are judged on them (classroom's verdicts too)
+  await app.register(ownServerRunsPlugin, { file: options.dataFile });
+  await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
+  await registerOwnServerRoutes(app, options, trust);
+  // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
+  await app.register(startersZipRoute);
+  if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
+  else app.setNotFoundHandler(sendNotFound);
+
+  pruneIdleSandboxes(app, options.sandboxRetention ?? DEFAULT_SANDBOX_RETENTION);
+
+  app.addHook('onReady', async () => app.onePort.installUpgradeRouting());
+  // Open HTTP/2 sessions would keep close() waiting forever: ask them to finish and go away.
+  app.addHook('preClose', async () => {
+    app.onePort.closeHttp2Sessions();
+    app.onePort.closeUnsniffedConnections();
+    gate.close();
+  });
+  return app;
+}
+
+/**
+ * Names the owner of each request's connection for the byte tap, before any routing: the session
+ * of its cookie (or of Wirelab's own connection); some requests are kept out of the captures.
+ */
+function claimForCaptures(captures: CaptureHub, servesWebApp: boolean): NonNullable<OnePortOptions['onRequestArrived']> {
+  return (req, res) => {
+    // The capture channel's own bytes would otherwise feed back into itself.
+    if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket, req);
+    // The class channel carries the teacher's traffic to followers: recorded, it would be relayed again.
+    if (req.url?.startsWith(CLASS_CHANNEL_PATH)) return captures.exclude(req.socket, req);
+    captures.claim(req.socket, captureOwnerOf(req.headers) ?? sessionOfSelfConnection(req.socket), req, res);
+    // The app's own files: their bodies would crowd the student's captures out of the ring.
+    if (res && servesWebApp && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
+      res.setHeader(RECORDED_HEADER, 'head-only');
+    }
+  };
+}
+
+/** The capture channel and every protocol's plugin, after the OpenAPI plugin, which sees their routes. */
+async function registerProtocols(app: FastifyInstance, options: AppOptions, captures: CaptureHub | null): Promise<void> {
   if (captures) {
     // Every page sees its own captures with its secrets blanked (cookie, session id, tokens): a
     // projected inspector shows nothing to steal; the gRPC lesson's demo tokens stay readable.
@@ -213,9 +243,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(longPollingPlugin);
   await app.register(mqttPlugin, options.mqtt ?? {});
   await app.register(asyncApiPlugin);
-  // each session's runs of "check my server": lesson 15's exercises are judged on them (classroom's verdicts too)
-  await app.register(ownServerRunsPlugin, { file: options.dataFile });
-  await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
+}
+
+/** "Check my server": its routes, with the address policy and where its runs are reported. */
+async function registerOwnServerRoutes(app: FastifyInstance, options: AppOptions, trust: TrustProxySetting['trust'] | null): Promise<void> {
   // a class member's run reaches the teacher's board (server/classroom/server-checks.ts): only a
   // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
   await app.register(ownServerRoutes, {
@@ -234,25 +265,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // "check my server" asks a target whether it is this Wirelab behind a forwarder (own-server/wirelab-itself.ts)
   await app.register(wirelabWhoamiRoute);
-  // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
-  await app.register(startersZipRoute);
-  if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
-  else app.setNotFoundHandler(sendNotFound);
+}
 
-  const retention = options.sandboxRetention ?? DEFAULT_SANDBOX_RETENTION;
+/** Idle sandboxes are deleted every `checkEveryMs` (README, "Sandboxes and sessions"). */
+function pruneIdleSandboxes(app: FastifyInstance, retention: SandboxRetention & { checkEveryMs: number }): void {
   const pruning = setInterval(() => {
     const deleted = app.domain.pruneSandboxes(retention);
     if (deleted.length > 0) app.log.info({ deleted: deleted.length }, 'idle sandboxes deleted');
   }, retention.checkEveryMs);
   pruning.unref();
   app.addHook('onClose', async () => clearInterval(pruning));
-
-  app.addHook('onReady', async () => app.onePort.installUpgradeRouting());
-  // Open HTTP/2 sessions would keep close() waiting forever: ask them to finish and go away.
-  app.addHook('preClose', async () => {
-    app.onePort.closeHttp2Sessions();
-    app.onePort.closeUnsniffedConnections();
-    gate.close();
-  });
-  return app;
 }

@@ -12,7 +12,7 @@ import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
 import { loggerOptions, logSettingsFrom } from './logging/log-setup.ts';
 import { parseTrustProxy } from './listener/trust-proxy.ts';
 import { parseAllowedHosts } from './listener/host-check.ts';
-import { parseDeniedPorts } from './own-server/address-guard.ts';
+import { parseDeniedPorts, redisDenial } from './own-server/address-guard.ts';
 import { loopbackReachWarning } from './listener/startup-warnings.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
@@ -112,7 +112,7 @@ try {
     trustProxy: trustProxy !== null,
     ownServers: ownServersEnabled(),
     deniedPorts: ownServersDenyPorts,
-    redisUrl: process.env.REDIS_URL,
+    redisPort: redisDenial(process.env.REDIS_URL)?.port,
   });
   if (reach) app.log.warn(reach);
   // Printed, never logged: whoever has this link can run the classes. With JSON logs on stdout it

@@ -256,6 +256,39 @@ function webSocketChat({ channels, operations, messages }: Parts): void {
     contentType: 'text/plain',
     payload: { type: 'string', minLength: 1, maxLength: MAX_CHAT_TEXT_CHARS },
   };
+  chatServerMessages(messages);
+  channels.webSocketChat = {
+    address: CHAT_PATH,
+    title: `WebSocket chat (subprotocol ${CHAT_SUBPROTOCOL})`,
+    description: `Open with Sec-WebSocket-Protocol: ${CHAT_SUBPROTOCOL}. One room per sandbox; text frames only (binary closes with 1003).`,
+    servers: [ref('#/servers/webSocket')],
+    messages: {
+      text: ref('#/components/messages/chatText'),
+      welcome: ref('#/components/messages/chatWelcome'),
+      joined: ref('#/components/messages/chatJoined'),
+      left: ref('#/components/messages/chatLeft'),
+      message: ref('#/components/messages/chatMessage'),
+      error: ref('#/components/messages/chatError'),
+      event: ref('#/components/messages/chatDomainEvent'),
+    },
+    bindings: {
+      ws: {
+        method: 'GET',
+        query: { type: 'object', additionalProperties: false, properties: Object.fromEntries(CHAT_QUERY.map((name) => [name, { type: 'string' }])) },
+        bindingVersion: '0.1.0',
+      },
+    },
+  };
+  operations.receiveChatLine = { action: 'receive', channel: ref('#/channels/webSocketChat'), messages: [ref('#/channels/webSocketChat/messages/text')] };
+  operations.sendChat = {
+    action: 'send',
+    channel: ref('#/channels/webSocketChat'),
+    messages: ['welcome', 'joined', 'left', 'message', 'error', 'event'].map((name) => ref(`#/channels/webSocketChat/messages/${name}`)),
+  };
+}
+
+/** What the raw WebSocket chat sends: JSON text frames, one `type` each. */
+function chatServerMessages(messages: Parts['messages']): void {
   messages.chatWelcome = {
     name: 'welcome',
     contentType: 'application/json',
@@ -322,34 +355,6 @@ function webSocketChat({ channels, operations, messages }: Parts): void {
         data: ref('#/components/schemas/EventData'),
       },
     },
-  };
-  channels.webSocketChat = {
-    address: CHAT_PATH,
-    title: `WebSocket chat (subprotocol ${CHAT_SUBPROTOCOL})`,
-    description: `Open with Sec-WebSocket-Protocol: ${CHAT_SUBPROTOCOL}. One room per sandbox; text frames only (binary closes with 1003).`,
-    servers: [ref('#/servers/webSocket')],
-    messages: {
-      text: ref('#/components/messages/chatText'),
-      welcome: ref('#/components/messages/chatWelcome'),
-      joined: ref('#/components/messages/chatJoined'),
-      left: ref('#/components/messages/chatLeft'),
-      message: ref('#/components/messages/chatMessage'),
-      error: ref('#/components/messages/chatError'),
-      event: ref('#/components/messages/chatDomainEvent'),
-    },
-    bindings: {
-      ws: {
-        method: 'GET',
-        query: { type: 'object', additionalProperties: false, properties: Object.fromEntries(CHAT_QUERY.map((name) => [name, { type: 'string' }])) },
-        bindingVersion: '0.1.0',
-      },
-    },
-  };
-  operations.receiveChatLine = { action: 'receive', channel: ref('#/channels/webSocketChat'), messages: [ref('#/channels/webSocketChat/messages/text')] };
-  operations.sendChat = {
-    action: 'send',
-    channel: ref('#/channels/webSocketChat'),
-    messages: ['welcome', 'joined', 'left', 'message', 'error', 'event'].map((name) => ref(`#/channels/webSocketChat/messages/${name}`)),
   };
 }
 

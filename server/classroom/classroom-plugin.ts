@@ -88,28 +88,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   const history = new ClassHistory(store, classChanged);
   const joinsLimited = joinsLimitedNotice(store, history, app.clientBudget.limits.rates.classJoins.perAddress);
-  const controls = new TeacherControls(
-    store,
-    {
-      memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
-      memberRenamed: (code, memberId, name) => {
-        side.live.sendToStudents(code, { type: 'renamed', name }, (channel) => channel.memberId === memberId);
-      },
-      classChanged,
-      classListChanged,
-      classDeleted: (code) => side.classDeleted(code),
-    },
-    app.log,
-    history,
-  );
-  const stateControls = new ClassStateControls(store, { statusChanged: (code, status) => side.statusChanged(code, status) }, app.log, history, lessons);
-  const dataReset = new ClassDataReset(
-    store,
-    { resetHere: (code) => side.resetDataHere(code), resetElsewhere: (code) => side.fanout?.resetData(code) },
-    app.log,
-    history,
-  );
-  const teacherActions = new TeacherChannelActions(store, controls, stateControls, dataReset);
+  const { controls, stateControls, dataReset, teacherActions } = teacherControlSet(app, { store, side, history, lessons, classChanged, classListChanged });
   /** The teacher's cell (cell-drafts.ts): to the followers here and on the other instances. */
   const cellPush: CellPushDeps = {
     lessons,
@@ -162,6 +141,43 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     relayOf: (code, room) => side.relayOf(code, room),
     publicUrl: options.publicUrl,
   });
+}
+
+/** What a teacher's control acts through: the store, the live side, the class history, the lessons. */
+interface ControlGround {
+  store: ClassroomStore;
+  side: ClassroomLiveSide;
+  history: ClassHistory;
+  lessons: LessonCatalog;
+  classChanged(code: string): void;
+  classListChanged(): Promise<void>;
+}
+
+/** The teacher's controls (members, the class's state, its data reset), for HTTP and the channel's actions alike. */
+function teacherControlSet(app: FastifyInstance, { store, side, history, lessons, classChanged, classListChanged }: ControlGround) {
+  const controls = new TeacherControls(
+    store,
+    {
+      memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
+      memberRenamed: (code, memberId, name) => {
+        side.live.sendToStudents(code, { type: 'renamed', name }, (channel) => channel.memberId === memberId);
+      },
+      classChanged,
+      classListChanged,
+      classDeleted: (code) => side.classDeleted(code),
+    },
+    app.log,
+    history,
+  );
+  const stateControls = new ClassStateControls(store, { statusChanged: (code, status) => side.statusChanged(code, status) }, app.log, history, lessons);
+  const dataReset = new ClassDataReset(
+    store,
+    { resetHere: (code) => side.resetDataHere(code), resetElsewhere: (code) => side.fanout?.resetData(code) },
+    app.log,
+    history,
+  );
+  const teacherActions = new TeacherChannelActions(store, controls, stateControls, dataReset);
+  return { controls, stateControls, dataReset, teacherActions };
 }
 
 export default fp(classroom, { name: 'wirelab-classroom', dependencies: ['@fastify/websocket'] });

@@ -4,7 +4,16 @@ import { ConflictError, ValidationError } from './errors.ts';
 import { listAfterCursor, listPage, type ListQuery } from './listing.ts';
 import { findUser, userOf, type UserRow } from './rows.ts';
 import type { ServiceContext } from './service-context.ts';
-import { USER_SORT_FIELDS, type CursorRequest, type PageRequest, type User, type UserFilter, type UserSortField } from './types.ts';
+import {
+  USER_SORT_FIELDS,
+  type CursorRequest,
+  type PageRequest,
+  type User,
+  type UserCreation,
+  type UserFilter,
+  type UserPatch,
+  type UserSortField,
+} from './types.ts';
 import { USER_RULES, validateUserCreation, validateUserPatch, validateUserReplacement } from './validation.ts';
 
 function userQuery(db: Db, sandboxId: string, request: PageRequest<UserSortField, UserFilter> | CursorRequest<UserSortField, UserFilter>): ListQuery {
@@ -25,6 +34,44 @@ function userQuery(db: Db, sandboxId: string, request: PageRequest<UserSortField
     params.push(folded, folded);
   }
   return { db, table: 'users', sandboxId, where, params, sortable: USER_SORT_FIELDS, sort: request.sort, limit: request.limit };
+}
+
+/** The user after a merge patch (RFC 7396): absent fields kept, a metadata key set to null removed. */
+function patchedUser(current: User, input: UserPatch): Omit<User, 'id' | 'created_at' | 'updated_at' | 'version'> {
+  const metadata = { ...current.metadata };
+  for (const [key, value] of Object.entries(input.metadata ?? {})) {
+    if (value === null) delete metadata[key];
+    else metadata[key] = value;
+  }
+  if (Object.keys(metadata).length > USER_RULES.metadataMaxEntries) {
+    throw new ValidationError([{ field: 'metadata', message: `must have at most ${USER_RULES.metadataMaxEntries} entries` }]);
+  }
+  return {
+    name: input.name ?? current.name,
+    email: input.email ?? current.email,
+    status: input.status ?? current.status,
+    roles: input.roles ?? current.roles,
+    metadata,
+    phone: input.phone === undefined ? current.phone : input.phone,
+  };
+}
+
+/** The row of a user just created: the creation's defaults filled in, version 1. */
+function newUserRow(sandboxId: string, id: number, input: UserCreation, at: string): Record<string, string | number | null> {
+  return {
+    sandbox_id: sandboxId,
+    id,
+    name: input.name.trim(),
+    email: input.email,
+    email_key: input.email.toLowerCase(),
+    status: input.status ?? 'active',
+    roles: JSON.stringify(input.roles ?? ['reader']),
+    metadata: JSON.stringify(input.metadata ?? {}),
+    phone: input.phone ?? null,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+  };
 }
 
 export function createUserService({ db, statements, now, events, ensureSandbox, inSandbox }: ServiceContext): UserService {
@@ -74,20 +121,7 @@ export function createUserService({ db, statements, now, events, ensureSandbox, 
       checkEmailFree(sandboxId, input.email, null);
       const at = now().toISOString();
       const id = statements.nextId.user.get(sandboxId) as number;
-      statements.insertUser.run({
-        sandbox_id: sandboxId,
-        id,
-        name: input.name.trim(),
-        email: input.email,
-        email_key: input.email.toLowerCase(),
-        status: input.status ?? 'active',
-        roles: JSON.stringify(input.roles ?? ['reader']),
-        metadata: JSON.stringify(input.metadata ?? {}),
-        phone: input.phone ?? null,
-        created_at: at,
-        updated_at: at,
-        version: 1,
-      });
+      statements.insertUser.run(newUserRow(sandboxId, id, input, at));
       const user = findUser(statements, sandboxId, id);
       events.emit('user.created', sandboxId, user);
       return user;
@@ -104,22 +138,7 @@ export function createUserService({ db, statements, now, events, ensureSandbox, 
     patch: inSandbox((sandboxId: string, id: number, input: unknown) => {
       const current = findUser(statements, sandboxId, id);
       validateUserPatch(input);
-      const metadata = { ...current.metadata };
-      for (const [key, value] of Object.entries(input.metadata ?? {})) {
-        if (value === null) delete metadata[key];
-        else metadata[key] = value;
-      }
-      if (Object.keys(metadata).length > USER_RULES.metadataMaxEntries) {
-        throw new ValidationError([{ field: 'metadata', message: `must have at most ${USER_RULES.metadataMaxEntries} entries` }]);
-      }
-      const next = {
-        name: input.name ?? current.name,
-        email: input.email ?? current.email,
-        status: input.status ?? current.status,
-        roles: input.roles ?? current.roles,
-        metadata,
-        phone: input.phone === undefined ? current.phone : input.phone,
-      };
+      const next = patchedUser(current, input);
       if (input.email !== undefined) checkEmailFree(sandboxId, next.email, id);
       writeUser(sandboxId, id, next);
       const user = findUser(statements, sandboxId, id);

@@ -100,18 +100,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     options.handler(req, res);
   };
 
-  const http1 = http.createServer(
-    {
-      maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
-      requestTimeout: timeouts.requestMs,
-      headersTimeout: timeouts.headersMs,
-      keepAliveTimeout: timeouts.keepAliveMs,
-      // How often Node looks for requests past their timeouts (its default, 30 s, would let a
-      // slow client hold a connection three times longer than headersMs says).
-      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
-    },
-    handle as http.RequestListener,
-  );
+  const http1 = createHttp1Server(timeouts, options.maxHeaderBytes, handle);
   const http2Server = http2.createServer({ maxSessionMemory: 10, settings: { maxConcurrentStreams: 100 } });
   http2Server.on('request', handle);
   http2Server.setTimeout(timeouts.h2IdleMs);
@@ -187,6 +176,22 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     },
     gate,
   };
+}
+
+/** Node's HTTP/1.1 server with Wirelab's timeouts; its connections come from the sniffing, not from a listen of its own. */
+function createHttp1Server(timeouts: ServerTimeouts, maxHeaderBytes: number | undefined, handle: RequestHandler): http.Server {
+  return http.createServer(
+    {
+      maxHeaderSize: maxHeaderBytes ?? 16 * 1024,
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // How often Node looks for requests past their timeouts (its default, 30 s, would let a
+      // slow client hold a connection three times longer than headersMs says).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    handle as http.RequestListener,
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { loopbackReachWarning } from './startup-warnings.ts';
 
 describe('the start-up warning about loopback clients', () => {
   it('is said with HOST=0.0.0.0 and no proxy setting, naming the denied ports, in both languages', () => {
-    const warning = loopbackReachWarning({ host: '0.0.0.0', trustProxy: false, ownServers: true, deniedPorts: [5432], redisUrl: 'redis://127.0.0.1:6380' });
+    const warning = loopbackReachWarning({ host: '0.0.0.0', trustProxy: false, ownServers: true, deniedPorts: [5432], redisPort: 6380 });
     expect(warning).toMatch(/every loopback port of this machine except 5432, 6380/);
     expect(warning).toMatch(/TRUST_PROXY/);
     expect(warning).toMatch(/кроме 5432, 6380/);

@@ -1,22 +1,21 @@
 // What the teacher is told at start-up about whom Wirelab believes: with HOST=0.0.0.0 and no
 // TRUST_PROXY, a client that connects from loopback is taken for this machine's own user, and
 // "check my server" may aim at any of this machine's loopback ports (README, "Security settings").
-import { redisDenial } from '../own-server/address-guard.ts';
 
 export interface ReachSettings {
   host: string;
   trustProxy: boolean;
   ownServers: boolean;
   deniedPorts: readonly number[];
-  redisUrl?: string;
+  /** The port of REDIS_URL's Redis, which "check my server" never reaches (always denied). */
+  redisPort?: number;
 }
 
 /** The warning, in both languages, or null when there is nothing to say (loopback only, a proxy trusted, the feature off). */
 export function loopbackReachWarning(settings: ReachSettings): string | null {
   const everyAddress = settings.host === '0.0.0.0' || settings.host === '::' || settings.host === '';
   if (!everyAddress || settings.trustProxy || !settings.ownServers) return null;
-  const redis = redisDenial(settings.redisUrl);
-  const denied = [...new Set([...settings.deniedPorts, ...(redis ? [redis.port] : [])])].sort((a, b) => a - b);
+  const denied = [...new Set([...settings.deniedPorts, ...(settings.redisPort === undefined ? [] : [settings.redisPort])])].sort((a, b) => a - b);
   const except = denied.length > 0 ? ` except ${denied.join(', ')}` : '';
   const exceptRu = denied.length > 0 ? `, кроме ${denied.join(', ')}` : '';
   return (

@@ -3,7 +3,7 @@
 // CIDR ranges. One trust function serves Fastify (request.ip) and the upgrades the one-port
 // server routes before Fastify (the consoles' relays), so both name the same client.
 import { BlockList, isIP } from 'node:net';
-import { normaliseAddress } from '../own-server/address-guard.ts';
+import { normaliseAddress } from './ip-address.ts';
 
 /** Fastify's trustProxy function form: may the hop at `address` (`hop` 0 = the TCP peer) be believed? */
 export type ProxyTrust = (address: string, hop: number) => boolean;

@@ -4,9 +4,13 @@
 // inside net.connect's `lookup` hook and only the addresses that pass are handed on, so a DNS
 // answer that changes between two lookups (rebinding) cannot slip another machine through.
 import type { Bilingual } from '../../shared/bilingual.ts';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { relayFactText, type RelayFact } from '../../contracts/own-server/relays.ts';
+import { normaliseAddress } from '../listener/ip-address.ts';
+
+// The one address spelling sits in the listener (a floor below), which needs it too; the guard's importers still find it here.
+export { normaliseAddress };
 
 export type RefusalCode =
   | 'own-servers-off'
@@ -37,27 +41,6 @@ export class OwnServerRefusal extends Error {
 /** `OWN_SERVERS=off` turns "check my server" off: every outbound connection is refused. */
 export function ownServersEnabled(environment: NodeJS.ProcessEnv = process.env): boolean {
   return (environment.OWN_SERVERS ?? 'on').trim().toLowerCase() !== 'off';
-}
-
-/**
- * One spelling per address: IPv6 in its canonical short form, an IPv4-mapped IPv6 address
- * (`::ffff:127.0.0.1`, `::ffff:7f00:1`) as the IPv4 address it maps, brackets and zone dropped.
- * Returns null for anything that is not an IP address.
- */
-export function normaliseAddress(raw: string): string | null {
-  const address = raw
-    .trim()
-    .replace(/^\[(.*)\]$/, '$1')
-    .replace(/%.*$/, '');
-  const version = isIP(address);
-  if (version === 4) return address;
-  if (version !== 6) return null;
-  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
-  if (!mapped) return canonical;
-  const high = parseInt(mapped[1], 16);
-  const low = parseInt(mapped[2], 16);
-  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 export function isLoopback(normalised: string): boolean {

@@ -178,18 +178,7 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
     }
     const body = payload.subarray(bodyStart, bodyStart + available);
     const complete = available === length;
-    const header: WireNode[] = [
-      ru(
-        { kind: 'grpc-flags', label: 'Flags (1 byte)', value: flagText(flags, protocol, 'en'), range: rangeOf(offsets, position, position + 1) },
-        'Флаги (1 байт)',
-        flagText(flags, protocol, 'ru'),
-      ),
-      ru(
-        { kind: 'grpc-length', label: 'Length (4 bytes, big-endian)', value: `${length} bytes`, range: rangeOf(offsets, position + 1, bodyStart) },
-        'Длина (4 байта, big-endian)',
-        bytesRu(length),
-      ),
-    ];
+    const header = envelopeHeaderNodes(flags, length, rangeOf(offsets, position, position + 1), rangeOf(offsets, position + 1, bodyStart), protocol);
     const end = bodyStart + available;
     if (isTrailers) {
       const node =
@@ -200,55 +189,8 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
       if (!complete) node.error = context.complete ? 'truncated' : 'incomplete';
       nodes.push(node);
     } else {
-      const compressed = (flags & ENVELOPE_FLAGS.compressed) !== 0;
-      const schema = schemaFor(method, direction);
-      const content =
-        index >= firstDetailed
-          ? messageContent(body, offsets, bodyStart, schema, compressed, json, complete, context)
-          : ru(
-              {
-                kind: 'grpc-not-detailed',
-                label: `Message bytes (field by field only for the last ${GRPC_DETAILED_MESSAGES_PER_BODY} messages of a stream)`,
-                value: hex(body),
-                range: rangeOf(offsets, bodyStart, bodyStart + body.length),
-              },
-              `Байты сообщения (поле за полем разбираются только последние ${GRPC_DETAILED_MESSAGES_PER_BODY} сообщений потока)`,
-            );
-      const node: WireNode = {
-        kind: 'grpc-message',
-        label: `${protocolName(protocol)} message ${index + 1}${schema ? ` · ${schema.typeName}` : ''}`,
-        value: `${direction} · ${length} B${compressed ? ' · compressed' : ''}${complete ? '' : ` · ${available} of ${length} B so far`}`,
-        range: rangeOf(offsets, position, end),
-        children: [...header, content],
-        ...(complete ? {} : { error: context.complete ? 'truncated' : 'incomplete' }),
-      };
-      ru(
-        node,
-        `Сообщение ${protocolName(protocol)} № ${index + 1}${schema ? ` · ${schema.typeName}` : ''}`,
-        `${direction === 'request' ? 'запрос' : 'ответ'} · ${length} Б${compressed ? ' · сжато' : ''}${complete ? '' : ` · пока ${available} из ${length} Б`}`,
-      );
-      const fields: Record<string, string | number | boolean> = {
-        protocol,
-        dir: direction,
-        compressed,
-        length,
-        index,
-        complete,
-        codec: json ? 'json' : 'proto',
-      };
-      if (context.path) fields.method = context.path;
-      if (schema) fields.messageType = schema.typeName;
-      ruSummary(
-        node,
-        `${direction === 'request' ? 'запрос' : 'ответ'} ${schema?.name ?? 'сообщение'} · ${length} Б${compressed ? ' · сжато' : ''}${complete ? '' : ' · не полностью'}`,
-      );
-      nodes.push(
-        markMessage(node, {
-          layer: 'grpc-message',
-          summary: `${direction} ${schema?.name ?? 'message'} · ${length} B${compressed ? ' · compressed' : ''}${complete ? '' : ' · incomplete'}`,
-          fields,
-        }),
-      );
+      const envelope = { flags, length, available, body, bodyStart, range: rangeOf(offsets, position, end), index, detailed: index >= firstDetailed };
+      nodes.push(messageEnvelopeNode(envelope, header, { offsets, context, protocol, direction, schema: schemaFor(method, direction), json }));
       index += 1;
     }
     if (!complete) break;
@@ -256,6 +198,91 @@ function readEnvelopes(payload: Uint8Array, offsets: PayloadOffsets, context: Pa
     position = end;
   }
   return nodes;
+}
+
+/** The envelope's 5-byte head: the flags byte and the big-endian length. */
+function envelopeHeaderNodes(flags: number, length: number, flagsRange: ByteRange, lengthRange: ByteRange, protocol: Protocol): WireNode[] {
+  return [
+    ru(
+      { kind: 'grpc-flags', label: 'Flags (1 byte)', value: flagText(flags, protocol, 'en'), range: flagsRange },
+      'Флаги (1 байт)',
+      flagText(flags, protocol, 'ru'),
+    ),
+    ru(
+      { kind: 'grpc-length', label: 'Length (4 bytes, big-endian)', value: `${length} bytes`, range: lengthRange },
+      'Длина (4 байта, big-endian)',
+      bytesRu(length),
+    ),
+  ];
+}
+
+/** One data envelope of a body, and where it stands in it. */
+interface MessageEnvelope {
+  flags: number;
+  length: number;
+  /** its bytes in this payload so far (less than `length` while it arrives) */
+  available: number;
+  body: Uint8Array;
+  bodyStart: number;
+  range: ByteRange;
+  /** its message number in the stream, from 0 */
+  index: number;
+  /** among the last messages of a stream, which are read field by field */
+  detailed: boolean;
+}
+
+/** What every envelope of one body shares. */
+interface EnvelopeSetting {
+  offsets: PayloadOffsets;
+  context: PayloadContext;
+  protocol: Protocol;
+  direction: 'request' | 'response';
+  schema: ReturnType<typeof schemaFor>;
+  json: boolean;
+}
+
+/** A data envelope: its head, its message (decoded, or as bytes when not detailed) and its facts for the timeline. */
+function messageEnvelopeNode(envelope: MessageEnvelope, header: WireNode[], setting: EnvelopeSetting): WireNode {
+  const { flags, length, available, body, bodyStart, index } = envelope;
+  const { offsets, context, protocol, direction, schema, json } = setting;
+  const complete = available === length;
+  const compressed = (flags & ENVELOPE_FLAGS.compressed) !== 0;
+  const content = envelope.detailed
+    ? messageContent(body, offsets, bodyStart, schema, compressed, json, complete, context)
+    : ru(
+        {
+          kind: 'grpc-not-detailed',
+          label: `Message bytes (field by field only for the last ${GRPC_DETAILED_MESSAGES_PER_BODY} messages of a stream)`,
+          value: hex(body),
+          range: rangeOf(offsets, bodyStart, bodyStart + body.length),
+        },
+        `Байты сообщения (поле за полем разбираются только последние ${GRPC_DETAILED_MESSAGES_PER_BODY} сообщений потока)`,
+      );
+  const node: WireNode = {
+    kind: 'grpc-message',
+    label: `${protocolName(protocol)} message ${index + 1}${schema ? ` · ${schema.typeName}` : ''}`,
+    value: `${direction} · ${length} B${compressed ? ' · compressed' : ''}${complete ? '' : ` · ${available} of ${length} B so far`}`,
+    range: envelope.range,
+    children: [...header, content],
+    ...(complete ? {} : { error: context.complete ? 'truncated' : 'incomplete' }),
+  };
+  ru(
+    node,
+    `Сообщение ${protocolName(protocol)} № ${index + 1}${schema ? ` · ${schema.typeName}` : ''}`,
+    `${direction === 'request' ? 'запрос' : 'ответ'} · ${length} Б${compressed ? ' · сжато' : ''}${complete ? '' : ` · пока ${available} из ${length} Б`}`,
+  );
+  const fields: Record<string, string | number | boolean> = { protocol, dir: direction, compressed, length, index, complete, codec: json ? 'json' : 'proto' };
+  if (context.path) fields.method = context.path;
+  if (schema) fields.messageType = schema.typeName;
+  ruSummary(
+    node,
+    `${direction === 'request' ? 'запрос' : 'ответ'} ${schema?.name ?? 'сообщение'} · ${length} Б${compressed ? ' · сжато' : ''}${complete ? '' : ' · не полностью'}`,
+  );
+  return markMessage(node, {
+    layer: 'grpc-message',
+    summary: `${direction} ${schema?.name ?? 'message'} · ${length} B${compressed ? ' · compressed' : ''}${complete ? '' : ' · incomplete'}`,
+    fields,
+  });
 }
 
 /** A complete envelope as the last decode left it; `index` is its message number then. */

@@ -552,43 +552,12 @@ function readChunkedBody(
       cursor.at = bytes.length;
       return settle(bytes.length, false);
     }
-    const lineText = latin1.decode(bytes.subarray(line.start, line.contentEnd));
-    const semicolon = lineText.indexOf(';');
-    const sizeText = (semicolon === -1 ? lineText : lineText.slice(0, semicolon)).trimEnd();
-    const sizeNode: WireNode = {
-      kind: 'chunk-size',
-      label: 'Chunk size (hex)',
-      value: sizeText,
-      range: { start: base + line.start, end: base + line.start + sizeText.length },
-    };
-    const chunk: WireNode = { kind: 'chunk', label: 'Chunk', range: { start: base + line.start, end: base + line.end }, children: [sizeNode] };
+    const { chunk, sizeNode, sizeText } = chunkHead(base, bytes, line);
     chunks.push(chunk);
-    if (semicolon !== -1) {
-      chunk.children!.push({
-        kind: 'chunk-extension',
-        label: 'Chunk extension',
-        value: lineText.slice(semicolon + 1),
-        range: { start: base + line.start + semicolon, end: base + line.contentEnd },
-      });
-    }
-    chunk.children!.push(lineEndNode(base, line));
     if (!/^[0-9A-Fa-f]{1,13}$/.test(sizeText)) return malformed(chunk, 'invalid-chunk-size');
     const size = parseInt(sizeText, 16);
     sizeNode.value = `${sizeText} = ${size}`;
-    if (size === 0) {
-      chunk.kind = 'last-chunk';
-      chunk.label = 'Last chunk';
-      const trailers: WireNode = { kind: 'trailers', label: 'Trailers', range: { start: cursor.absolute, end: cursor.absolute }, children: [] };
-      const trailerList: HeaderList = [];
-      const end = readFieldLines(cursor, base, bytes, trailers, trailerList, new Map());
-      trailers.value = String(trailerList.length);
-      if (trailerList.length > 0 || end === 'incomplete') chunks.push(trailers);
-      if (end === 'incomplete') return settle(bytes.length, false);
-      if ('error' in end) return malformed(end.node, end.error);
-      message.headers.push(...trailerList);
-      chunks.push(end.blankLine);
-      return settle(cursor.at, true);
-    }
+    if (size === 0) return readLastChunk(cursor, base, bytes, chunk, chunks, message, settle, malformed);
     chunk.label = `Chunk: ${size} bytes`;
     const dataLocal = cursor.at;
     const available = Math.min(size, bytes.length - dataLocal);
@@ -620,6 +589,58 @@ function readChunkedBody(
       end: chunk.range.end,
     } satisfies CompleteChunk);
   }
+}
+
+/** One line as the cursor finds it. */
+type CursorLine = NonNullable<ReturnType<LineCursor['nextLine']>>;
+
+/** A chunk's size line (RFC 9112 §7.1): the size in hex, an extension after ';', the line end. */
+function chunkHead(base: number, bytes: Uint8Array, line: CursorLine): { chunk: WireNode; sizeNode: WireNode; sizeText: string } {
+  const lineText = latin1.decode(bytes.subarray(line.start, line.contentEnd));
+  const semicolon = lineText.indexOf(';');
+  const sizeText = (semicolon === -1 ? lineText : lineText.slice(0, semicolon)).trimEnd();
+  const sizeNode: WireNode = {
+    kind: 'chunk-size',
+    label: 'Chunk size (hex)',
+    value: sizeText,
+    range: { start: base + line.start, end: base + line.start + sizeText.length },
+  };
+  const chunk: WireNode = { kind: 'chunk', label: 'Chunk', range: { start: base + line.start, end: base + line.end }, children: [sizeNode] };
+  if (semicolon !== -1) {
+    chunk.children!.push({
+      kind: 'chunk-extension',
+      label: 'Chunk extension',
+      value: lineText.slice(semicolon + 1),
+      range: { start: base + line.start + semicolon, end: base + line.contentEnd },
+    });
+  }
+  chunk.children!.push(lineEndNode(base, line));
+  return { chunk, sizeNode, sizeText };
+}
+
+/** The last chunk (size 0), then the trailer fields and the blank line that end the body (§7.1.2). */
+function readLastChunk(
+  cursor: LineCursor,
+  base: number,
+  bytes: Uint8Array,
+  chunk: WireNode,
+  chunks: WireNode[],
+  message: ParsedMessage,
+  settle: (endLocal: number, complete: boolean) => ParsedMessage,
+  malformed: Malformed,
+): ParsedMessage {
+  chunk.kind = 'last-chunk';
+  chunk.label = 'Last chunk';
+  const trailers: WireNode = { kind: 'trailers', label: 'Trailers', range: { start: cursor.absolute, end: cursor.absolute }, children: [] };
+  const trailerList: HeaderList = [];
+  const end = readFieldLines(cursor, base, bytes, trailers, trailerList, new Map());
+  trailers.value = String(trailerList.length);
+  if (trailerList.length > 0 || end === 'incomplete') chunks.push(trailers);
+  if (end === 'incomplete') return settle(bytes.length, false);
+  if ('error' in end) return malformed(end.node, end.error);
+  message.headers.push(...trailerList);
+  chunks.push(end.blankLine);
+  return settle(cursor.at, true);
 }
 
 /** A chunk read to its CRLF: the same bytes decode the same way next time. */

@@ -643,42 +643,8 @@ function buildExchange(
   const requestHeaders = request.headers;
   const target = headerValue(requestHeaders, ':path') ?? '';
   const { path, query } = splitTarget(target);
-  const messages: WireMessage[] = [];
-  const group = `stream ${stream.id}`;
-
-  const bodyOf = (dir: Dir, headers: HeaderList, context: Pick<PayloadContext, 'carrier' | 'path' | 'requestHeaders'>, complete: boolean) => {
-    const pieces = stream.data[dir];
-    const bytes = concat(pieces.map((piece) => piece.bytes));
-    const ranges = pieces.map((piece) => piece.range);
-    const range = ranges.length > 0 ? { start: ranges[0].start, end: ranges[ranges.length - 1].end } : undefined;
-    const children: WireNode[] = pieces.map((piece) =>
-      ru(
-        { kind: 'h2-data', label: `DATA frame payload (${piece.bytes.length} B)`, value: preview(piece.bytes), range: piece.range },
-        `Полезная нагрузка кадра DATA (${piece.bytes.length} Б)`,
-      ),
-    );
-    const full: PayloadContext = { ...context, headers, complete };
-    const contentType = headerValue(headers, 'content-type')?.toLowerCase();
-    if (contentType !== undefined) full.contentType = contentType;
-    const layered = decodePayload(bytes, chunkedOffsets(ranges), full);
-    children.push(...layered);
-    for (const node of layered) {
-      for (const found of collectMarkedMessages(node, connection.id, dir, streams[dir])) messages.push({ ...found, group });
-    }
-    return {
-      bytes,
-      node: range
-        ? ({
-            kind: 'body',
-            label: `body · ${bytes.length} bytes in ${pieces.length} DATA frame${pieces.length === 1 ? '' : 's'}`,
-            range,
-            children,
-          } satisfies WireNode)
-        : undefined,
-    };
-  };
-
-  const requestBody = bodyOf('in', requestHeaders, { carrier: 'h2-data', path }, stream.ended.in);
+  const reading: StreamReading = { connection, stream, streams, messages: [], group: `stream ${stream.id}` };
+  const requestBody = streamBody(reading, 'in', requestHeaders, { carrier: 'h2-data', path }, stream.ended.in);
   const requestMessage: HttpRequestMessage = {
     method: headerValue(requestHeaders, ':method') ?? '',
     target,
@@ -700,35 +666,8 @@ function buildExchange(
   if (request.error) requestMessage.tree.error = request.error;
   if (stream.frames.in.length === 0 && stream.pushed) requestMessage.tree.label += ' — promised by the server';
   const exchange: HttpExchange = { conn: connection.id, index, transport: 'h2c', request: requestMessage };
-  const response = stream.response;
-  if (response) {
-    const responseBody = bodyOf('out', response.headers, { carrier: 'h2-data', path, requestHeaders }, stream.ended.out);
-    const status = Number(headerValue(response.headers, ':status') ?? 0);
-    const responseMessage: HttpResponseMessage = {
-      version: 'HTTP/2',
-      status,
-      reason: '',
-      headers: withTrailers(response.headers, stream.trailers.out),
-      body: responseBody.bytes,
-      ...messageExtent(stream, 'out', response, responseBody.node, streams.out),
-      complete: stream.ended.out,
-      tree: messageTree('h2-response', `${status} · stream ${stream.id}`, response, stream.trailers.out, responseBody.node),
-    };
-    if (response.error) responseMessage.tree.error = response.error;
-    exchange.response = responseMessage;
-  }
-  if (stream.interim.length > 0) {
-    exchange.interim = stream.interim.map((block) => ({
-      version: 'HTTP/2',
-      status: Number(headerValue(block.headers, ':status') ?? 0),
-      reason: '',
-      headers: block.headers,
-      body: new Uint8Array(0),
-      ...messageExtent(stream, 'out', block, undefined, streams.out, block.frames),
-      complete: true,
-      tree: messageTree('h2-response', `${headerValue(block.headers, ':status')} (interim) · stream ${stream.id}`, block, undefined, undefined),
-    }));
-  }
+  if (stream.response) exchange.response = responseMessage(reading, stream.response, { carrier: 'h2-data', path, requestHeaders });
+  if (stream.interim.length > 0) exchange.interim = interimResponses(stream, streams.out);
   if (stream.resetCode !== undefined) {
     const reset = ru(
       { kind: 'h2-reset', label: 'Stream reset (RST_STREAM)', value: errorCodeName(stream.resetCode), range: exchange.response?.range ?? requestMessage.range },
@@ -736,7 +675,84 @@ function buildExchange(
     );
     (exchange.response?.tree ?? requestMessage.tree).children!.push(reset);
   }
-  return { exchange, messages };
+  return { exchange, messages: reading.messages };
+}
+
+/** One stream being read as an exchange: where its bodies' marked messages are gathered. */
+interface StreamReading {
+  connection: CapturedConnection;
+  stream: StreamState;
+  streams: { in: ByteStream; out: ByteStream };
+  messages: WireMessage[];
+  group: string;
+}
+
+type BodyContext = Pick<PayloadContext, 'carrier' | 'path' | 'requestHeaders'>;
+
+/** One direction's body: its DATA frames' payloads joined, decoded through the payload layers. */
+function streamBody(reading: StreamReading, dir: Dir, headers: HeaderList, context: BodyContext, complete: boolean): { bytes: Uint8Array; node?: WireNode } {
+  const { connection, stream, streams, messages, group } = reading;
+  const pieces = stream.data[dir];
+  const bytes = concat(pieces.map((piece) => piece.bytes));
+  const ranges = pieces.map((piece) => piece.range);
+  const range = ranges.length > 0 ? { start: ranges[0].start, end: ranges[ranges.length - 1].end } : undefined;
+  const children: WireNode[] = pieces.map((piece) =>
+    ru(
+      { kind: 'h2-data', label: `DATA frame payload (${piece.bytes.length} B)`, value: preview(piece.bytes), range: piece.range },
+      `Полезная нагрузка кадра DATA (${piece.bytes.length} Б)`,
+    ),
+  );
+  const full: PayloadContext = { ...context, headers, complete };
+  const contentType = headerValue(headers, 'content-type')?.toLowerCase();
+  if (contentType !== undefined) full.contentType = contentType;
+  const layered = decodePayload(bytes, chunkedOffsets(ranges), full);
+  children.push(...layered);
+  for (const node of layered) {
+    for (const found of collectMarkedMessages(node, connection.id, dir, streams[dir])) messages.push({ ...found, group });
+  }
+  return {
+    bytes,
+    node: range
+      ? ({
+          kind: 'body',
+          label: `body · ${bytes.length} bytes in ${pieces.length} DATA frame${pieces.length === 1 ? '' : 's'}`,
+          range,
+          children,
+        } satisfies WireNode)
+      : undefined,
+  };
+}
+
+function responseMessage(reading: StreamReading, response: HeaderBlock, context: BodyContext): HttpResponseMessage {
+  const { stream, streams } = reading;
+  const responseBody = streamBody(reading, 'out', response.headers, context, stream.ended.out);
+  const status = Number(headerValue(response.headers, ':status') ?? 0);
+  const message: HttpResponseMessage = {
+    version: 'HTTP/2',
+    status,
+    reason: '',
+    headers: withTrailers(response.headers, stream.trailers.out),
+    body: responseBody.bytes,
+    ...messageExtent(stream, 'out', response, responseBody.node, streams.out),
+    complete: stream.ended.out,
+    tree: messageTree('h2-response', `${status} · stream ${stream.id}`, response, stream.trailers.out, responseBody.node),
+  };
+  if (response.error) message.tree.error = response.error;
+  return message;
+}
+
+/** The 1xx answers before the final one (RFC 9113 §8.1): each a header block without a body. */
+function interimResponses(stream: StreamState, out: ByteStream): HttpResponseMessage[] {
+  return stream.interim.map((block) => ({
+    version: 'HTTP/2',
+    status: Number(headerValue(block.headers, ':status') ?? 0),
+    reason: '',
+    headers: block.headers,
+    body: new Uint8Array(0),
+    ...messageExtent(stream, 'out', block, undefined, out, block.frames),
+    complete: true,
+    tree: messageTree('h2-response', `${headerValue(block.headers, ':status')} (interim) · stream ${stream.id}`, block, undefined, undefined),
+  }));
 }
 
 function messageExtent(

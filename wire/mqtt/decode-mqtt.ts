@@ -2,7 +2,7 @@ import type { Bilingual } from '../../shared/bilingual.ts';
 import { markMessage } from '../message-marks.ts';
 import { bytesRu, ru, ruSummary } from '../node-text.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
-import type { WireNode } from '../types.ts';
+import type { ByteRange, WireNode } from '../types.ts';
 import { stringError, topicFilterError, topicNameError } from './mqtt-rules.ts';
 
 // MQTT 3.1.1 (OASIS, 2014) and 3.1 control packets, byte by byte: the fixed header (type in the
@@ -169,7 +169,60 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const type = first >> 4;
   const flags = first & 0x0f;
   const name = PACKET_TYPES[type] ?? `reserved-${type}`;
-  const byteRange = rangeOf(offsets, start, start + 1);
+  const fixedHeader = fixedHeaderNode(first, rangeOf(offsets, start, start + 1));
+  const remaining = readRemainingLength(bytes, start + 1, offsets);
+  if (remaining.broken) {
+    // Nothing after a broken length can be framed: the rest stays unread.
+    const broken = remaining.broken === 'malformed' ? 'mqtt-malformed-length' : complete ? 'truncated' : 'incomplete';
+    const node = ru(
+      { kind: 'mqtt-packet', label: name, range: rangeOf(offsets, start, remaining.at), children: [fixedHeader, ...remaining.lengthBytes], error: broken },
+      name,
+    );
+    return { node };
+  }
+  const { length, at } = remaining;
+  const lengthNode = ru(
+    { kind: 'remaining-length', label: 'remaining length', value: `${length} B`, range: rangeOf(offsets, start + 1, at), children: remaining.lengthBytes },
+    'оставшаяся длина',
+    bytesRu(length),
+  );
+  const end = at + length;
+  if (end > bytes.length) {
+    const node = ru(
+      {
+        kind: 'mqtt-packet',
+        label: name,
+        value: `${length} B`,
+        range: rangeOf(offsets, start, bytes.length),
+        children: [fixedHeader, lengthNode],
+        error: complete ? 'truncated' : 'incomplete',
+      },
+      name,
+      bytesRu(length),
+    );
+    return { node };
+  }
+  const reader = new BodyReader(bytes, at, end, offsets);
+  const fields: MqttPacketFields = { type: name, remainingLength: length };
+  const body = decodeBody(type, flags, reader, fields);
+  const children = [fixedHeader, lengthNode, ...body.nodes];
+  if (reader.left > 0) children.push(trailingBytesNode(reader, end));
+  const node = ru({ kind: 'mqtt-packet', label: name, value: body.summary, range: rangeOf(offsets, start, end), children }, name, body.summaryRu);
+  markMessage(node, {
+    layer: 'mqtt-packet',
+    summary: body.summary ? `${name} · ${body.summary}` : name,
+    fields,
+    ...(typeof fields.packetId === 'number' ? { group: `packet ${fields.packetId}` } : {}),
+  });
+  ruSummary(node, body.summaryRu ? `${name} · ${body.summaryRu}` : name);
+  return { node, end };
+}
+
+/** The first byte (§2.1.2): the packet type and its flags (PUBLISH's DUP, QoS and RETAIN; fixed values for the others). */
+function fixedHeaderNode(first: number, byteRange: ByteRange): WireNode {
+  const type = first >> 4;
+  const flags = first & 0x0f;
+  const name = PACKET_TYPES[type] ?? `reserved-${type}`;
   const typeNode = bit(
     'packet-type',
     'packet type',
@@ -193,29 +246,26 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
           bit('retain', 'RETAIN', 'RETAIN (сохранить)', `.... ...${bits(first)[7]} = ${flags & 1 ? 'yes' : 'no'}`, byteRange),
         ]
       : [bit('flags', 'flags', 'флаги', `.... ${bits(first).slice(4)}`, byteRange, (REQUIRED_FLAGS[type] ?? 0) !== flags ? 'mqtt-bad-flags' : undefined)];
-  const fixedHeader = ru(
+  return ru(
     { kind: 'fixed-header', label: 'fixed header', value: `0x${first.toString(16).padStart(2, '0')}`, range: byteRange, children: [typeNode, ...flagNodes] },
     'фиксированный заголовок',
   );
+}
 
-  // Remaining length, byte by byte.
+/**
+ * The remaining length (§2.2.3), byte by byte from `from`: seven bits a byte, at most four bytes.
+ * `broken`: the bytes ended first ('short', `at` is the end of the bytes) or a fifth byte was due ('malformed').
+ */
+function readRemainingLength(
+  bytes: Uint8Array,
+  from: number,
+  offsets: PayloadOffsets,
+): { length: number; at: number; lengthBytes: WireNode[]; broken?: 'short' | 'malformed' } {
   let length = 0;
-  let at = start + 1;
+  let at = from;
   const lengthBytes: WireNode[] = [];
   for (let i = 0; ; i++) {
-    if (at >= bytes.length) {
-      const node = ru(
-        {
-          kind: 'mqtt-packet',
-          label: name,
-          range: rangeOf(offsets, start, bytes.length),
-          children: [fixedHeader, ...lengthBytes],
-          error: complete ? 'truncated' : 'incomplete',
-        },
-        name,
-      );
-      return { node };
-    }
+    if (at >= bytes.length) return { length, at: bytes.length, lengthBytes, broken: 'short' };
     const byte = bytes[at]!;
     length += (byte & 0x7f) * 128 ** i;
     lengthBytes.push(
@@ -230,66 +280,23 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
       ),
     );
     at++;
-    if ((byte & 0x80) === 0) break;
-    if (i === 3) {
-      const node = ru(
-        { kind: 'mqtt-packet', label: name, range: rangeOf(offsets, start, at), children: [fixedHeader, ...lengthBytes], error: 'mqtt-malformed-length' },
-        name,
-      );
-      // Nothing after a broken length can be framed: the rest stays unread.
-      return { node };
-    }
+    if ((byte & 0x80) === 0) return { length, at, lengthBytes };
+    if (i === 3) return { length, at, lengthBytes, broken: 'malformed' };
   }
-  const lengthNode = ru(
-    { kind: 'remaining-length', label: 'remaining length', value: `${length} B`, range: rangeOf(offsets, start + 1, at), children: lengthBytes },
-    'оставшаяся длина',
-    bytesRu(length),
-  );
-  const bodyStart = at;
-  const end = bodyStart + length;
-  if (end > bytes.length) {
-    const node = ru(
-      {
-        kind: 'mqtt-packet',
-        label: name,
-        value: `${length} B`,
-        range: rangeOf(offsets, start, bytes.length),
-        children: [fixedHeader, lengthNode],
-        error: complete ? 'truncated' : 'incomplete',
-      },
-      name,
-      bytesRu(length),
-    );
-    return { node };
-  }
+}
 
-  const reader = new BodyReader(bytes, bodyStart, end, offsets);
-  const fields: MqttPacketFields = { type: name, remainingLength: length };
-  const body = decodeBody(type, flags, reader, fields);
-  const children = [fixedHeader, lengthNode, ...body.nodes];
-  if (reader.left > 0)
-    children.push(
-      ru(
-        {
-          kind: 'unexpected-bytes',
-          label: 'bytes past the fields',
-          value: `${reader.left} B`,
-          range: reader.range(reader.at, end),
-          error: 'mqtt-trailing-bytes',
-        },
-        'лишние байты',
-        bytesRu(reader.left),
-      ),
-    );
-  const node = ru({ kind: 'mqtt-packet', label: name, value: body.summary, range: rangeOf(offsets, start, end), children }, name, body.summaryRu);
-  markMessage(node, {
-    layer: 'mqtt-packet',
-    summary: body.summary ? `${name} · ${body.summary}` : name,
-    fields,
-    ...(typeof fields.packetId === 'number' ? { group: `packet ${fields.packetId}` } : {}),
-  });
-  ruSummary(node, body.summaryRu ? `${name} · ${body.summaryRu}` : name);
-  return { node, end };
+function trailingBytesNode(reader: BodyReader, end: number): WireNode {
+  return ru(
+    {
+      kind: 'unexpected-bytes',
+      label: 'bytes past the fields',
+      value: `${reader.left} B`,
+      range: reader.range(reader.at, end),
+      error: 'mqtt-trailing-bytes',
+    },
+    'лишние байты',
+    bytesRu(reader.left),
+  );
 }
 
 /** A packet's body: its nodes and its one-line summary in both languages (the timeline shows the reader's). */

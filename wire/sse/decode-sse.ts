@@ -115,52 +115,10 @@ function readBlock(lines: Line[], blankLine: Line | null, offsets: PayloadOffset
       });
       continue;
     }
-    const colon = line.text.indexOf(':');
-    const name = colon === -1 ? line.text : line.text.slice(0, colon);
-    const value = colon === -1 ? '' : line.text.slice(colon + 1).replace(/^ /, '');
-    const nameBytes = new TextEncoder().encode(name).length;
-    const fieldChildren: WireNode[] = [
-      { kind: 'sse-field-name', label: 'field name', value: name, range: rangeOf(offsets, line.start, line.start + nameBytes) },
-    ];
-    if (colon !== -1) {
-      const valueStart = line.start + nameBytes + 1 + (line.text[colon + 1] === ' ' ? 1 : 0);
-      fieldChildren.push({ kind: 'sse-field-value', label: 'value', value, range: rangeOf(offsets, valueStart, line.contentEnd) });
-    }
-    const node: WireNode = { kind: 'sse-field', label: `${name}:`, value, range, children: fieldChildren };
-    if (!line.terminated) node.error = 'incomplete';
-    switch (name) {
-      case 'data':
-        event.dataLines.push(value);
-        node.label = 'data: payload line';
-        break;
-      case 'event':
-        eventField = value;
-        node.label = 'event: event type';
-        break;
-      case 'id':
-        if (value.includes('\u0000')) {
-          node.error = 'id-with-null';
-          node.label = 'id: ignored, it contains U+0000';
-        } else {
-          event.id = value;
-          node.label = 'id: remembered, sent back as Last-Event-ID';
-        }
-        break;
-      case 'retry':
-        event.hasRetry = true;
-        if (/^[0-9]+$/.test(value)) {
-          event.retry = Number(value);
-          node.label = 'retry: reconnection delay in ms';
-        } else {
-          node.error = 'retry-not-digits';
-          node.label = 'retry: ignored, not digits only';
-        }
-        break;
-      default:
-        event.unknownFields.push(name);
-        node.label = `${name}: unknown field, ignored`;
-    }
-    children.push(node);
+    const field = fieldNode(line, offsets);
+    if (field.name === 'event') eventField = field.value;
+    applyField(event, field);
+    children.push(field.node);
   }
   if (event.dataLines.length > 0) {
     event.data = event.dataLines.join('\n');
@@ -175,12 +133,74 @@ function readBlock(lines: Line[], blankLine: Line | null, offsets: PayloadOffset
       label: event.dataLines.length > 0 ? 'blank line: the event is complete, dispatch it' : 'blank line: end of block',
       range: rangeOf(offsets, blankLine.start, blankLine.end),
     });
+  event.node = eventNode(event, lines, blankLine, children, offsets);
+  return event;
+}
 
+interface SseField {
+  name: string;
+  value: string;
+  node: WireNode;
+}
+
+/** One `name: value` line: the name, the value (one space after the colon dropped), their byte ranges. */
+function fieldNode(line: Line, offsets: PayloadOffsets): SseField {
+  const colon = line.text.indexOf(':');
+  const name = colon === -1 ? line.text : line.text.slice(0, colon);
+  const value = colon === -1 ? '' : line.text.slice(colon + 1).replace(/^ /, '');
+  const nameBytes = new TextEncoder().encode(name).length;
+  const fieldChildren: WireNode[] = [{ kind: 'sse-field-name', label: 'field name', value: name, range: rangeOf(offsets, line.start, line.start + nameBytes) }];
+  if (colon !== -1) {
+    const valueStart = line.start + nameBytes + 1 + (line.text[colon + 1] === ' ' ? 1 : 0);
+    fieldChildren.push({ kind: 'sse-field-value', label: 'value', value, range: rangeOf(offsets, valueStart, line.contentEnd) });
+  }
+  const node: WireNode = { kind: 'sse-field', label: `${name}:`, value, range: rangeOf(offsets, line.start, line.end), children: fieldChildren };
+  if (!line.terminated) node.error = 'incomplete';
+  return { name, value, node };
+}
+
+/** What a field does to the event as the browser's EventSource reads it (HTML, "Interpreting an event stream"). */
+function applyField(event: SseEvent, { name, value, node }: SseField): void {
+  switch (name) {
+    case 'data':
+      event.dataLines.push(value);
+      node.label = 'data: payload line';
+      break;
+    case 'event':
+      node.label = 'event: event type';
+      break;
+    case 'id':
+      if (value.includes('\u0000')) {
+        node.error = 'id-with-null';
+        node.label = 'id: ignored, it contains U+0000';
+      } else {
+        event.id = value;
+        node.label = 'id: remembered, sent back as Last-Event-ID';
+      }
+      break;
+    case 'retry':
+      event.hasRetry = true;
+      if (/^[0-9]+$/.test(value)) {
+        event.retry = Number(value);
+        node.label = 'retry: reconnection delay in ms';
+      } else {
+        node.error = 'retry-not-digits';
+        node.label = 'retry: ignored, not digits only';
+      }
+      break;
+    default:
+      event.unknownFields.push(name);
+      node.label = `${name}: unknown field, ignored`;
+  }
+}
+
+/** The block's node, marked as one timeline message with its facts. */
+function eventNode(event: SseEvent, lines: Line[], blankLine: Line | null, children: WireNode[], offsets: PayloadOffsets): WireNode {
   const first = lines[0];
   const last = blankLine ?? lines[lines.length - 1];
   const onlyComments = event.comments.length === lines.length;
   const summary = sseSummary(event, onlyComments);
-  event.node = {
+  const node: WireNode = {
     kind: 'sse-event',
     label: onlyComments ? 'SSE comment' : `SSE event${event.type ? ` ${event.type}` : ''}`,
     value: summary,
@@ -198,8 +218,8 @@ function readBlock(lines: Line[], blankLine: Line | null, offsets: PayloadOffset
   if (event.type !== undefined) fields.event = event.type;
   if (event.id !== undefined) fields.id = event.id;
   if (event.retry !== undefined) fields.retry = event.retry;
-  markMessage(event.node, { layer: 'sse-event', summary, fields });
-  return event;
+  markMessage(node, { layer: 'sse-event', summary, fields });
+  return node;
 }
 
 function sseSummary(event: SseEvent, onlyComments: boolean): string {

@@ -6,6 +6,7 @@ import type { ByteRange, DecodedConnection, HttpExchange, MaskedPayload, WireMes
 import { ru, ruSummary } from '../node-text.ts';
 import { closeCodeName, closeCodeText, isSendableCloseCode } from './close-codes.ts';
 import { type FrameHead, readFrameHead } from './frame-head.ts';
+import { frameHeadNodes, hex } from './frame-head-nodes.ts';
 import { annotateHandshake, readWebSocketHandshake, type WebSocketHandshake } from './websocket-handshake.ts';
 
 /** RFC 6455 §5.2 opcodes; 0x3–0x7 and 0xB–0xF are reserved. */
@@ -168,10 +169,9 @@ export function readWebSocketFrames(stream: ByteStream, start: number, options: 
   return { frames, messages, notes };
 }
 
-function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, position: number, header: FrameHead, options: ReadFramesOptions): WebSocketFrame {
-  const local = position - base;
-  const { fin, rsv1, rsv2, rsv3, opcode, masked, length, lengthBits, headerLength, length7 } = header;
-  const name = opcodeName(opcode);
+/** What the frame's head breaks (RFC 6455 §5.2, §5.1, §5.5), as stable English codes. */
+function frameHeadErrors(header: FrameHead, options: ReadFramesOptions): string[] {
+  const { fin, rsv1, rsv2, rsv3, opcode, masked, length, lengthBits } = header;
   const isControl = opcode >= 0x8;
   const errors: string[] = [];
   if (!(opcode in OPCODE_NAMES)) errors.push('reserved-opcode');
@@ -181,7 +181,14 @@ function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, positio
   if ((rsv1 && !(options.deflate && (opcode === 0x1 || opcode === 0x2))) || rsv2 || rsv3) errors.push('rsv-without-extension');
   if ((lengthBits === 16 && length < 126) || (lengthBits === 64 && length <= 0xffff)) errors.push('non-minimal-length');
   if (header.lengthTooLarge) errors.push('length-too-large');
+  return errors;
+}
 
+function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, position: number, header: FrameHead, options: ReadFramesOptions): WebSocketFrame {
+  const local = position - base;
+  const { fin, rsv1, rsv2, rsv3, opcode, masked, length, lengthBits, headerLength } = header;
+  const name = opcodeName(opcode);
+  const errors = frameHeadErrors(header, options);
   const keyStart = local + headerLength - (masked ? 4 : 0);
   const maskingKey = masked ? bytes.slice(keyStart, keyStart + 4) : undefined;
   const payloadStart = position + headerLength;
@@ -211,94 +218,7 @@ function buildFrame(stream: ByteStream, bytes: Uint8Array, base: number, positio
     tree: { kind: 'ws-frame', label: '', range },
   };
 
-  const rsvValue = `${+rsv1} ${+rsv2} ${+rsv3}`;
-  const children: WireNode[] = [
-    ru(
-      {
-        kind: 'ws-header-byte',
-        label: 'FIN · RSV1 · RSV2 · RSV3 · opcode',
-        value: bits(bytes[local]),
-        range: { start: position, end: position + 1 },
-        children: [
-          ru(
-            {
-              kind: 'ws-fin',
-              label: 'FIN',
-              value: fin ? '1: the last frame of its message' : '0: more frames of this message follow',
-              range: { start: position, end: position + 1 },
-            },
-            'FIN',
-            fin ? '1: последний кадр своего сообщения' : '0: дальше идут ещё кадры этого сообщения',
-          ),
-          ru(
-            {
-              kind: 'ws-rsv',
-              label: 'RSV1 RSV2 RSV3',
-              value: `${rsvValue}${rsv1 && options.deflate ? ': RSV1 = compressed (permessage-deflate)' : ''}`,
-              range: { start: position, end: position + 1 },
-            },
-            'RSV1 RSV2 RSV3',
-            `${rsvValue}${rsv1 && options.deflate ? ': RSV1 = сжато (permessage-deflate)' : ''}`,
-          ),
-          ru(
-            { kind: 'ws-opcode', label: 'opcode', value: `0x${opcode.toString(16)} ${name}`, range: { start: position, end: position + 1 } },
-            'код операции (opcode)',
-          ),
-        ],
-      },
-      'FIN · RSV1 · RSV2 · RSV3 · opcode',
-    ),
-    ru(
-      {
-        kind: 'ws-header-byte',
-        label: 'MASK · payload length',
-        value: bits(bytes[local + 1]),
-        range: { start: position + 1, end: position + 2 },
-        children: [
-          ru(
-            {
-              kind: 'ws-mask',
-              label: 'MASK',
-              value: masked ? '1: the payload is masked (every client frame must be)' : '0: not masked (server frames never are)',
-              range: { start: position + 1, end: position + 2 },
-            },
-            'MASK',
-            masked ? '1: полезная нагрузка замаскирована (так обязан делать каждый кадр клиента)' : '0: без маски (кадры сервера маскировать нельзя)',
-          ),
-          ru(
-            {
-              kind: 'ws-length-7',
-              label: 'payload length, 7 bits',
-              value: lengthBits === 7 ? `${length7}` : lengthBits === 16 ? '126: the length follows in 16 bits' : '127: the length follows in 64 bits',
-              range: { start: position + 1, end: position + 2 },
-            },
-            'длина полезной нагрузки, 7 бит',
-            lengthBits === 7 ? `${length7}` : lengthBits === 16 ? '126: длина идёт дальше, в 16 битах' : '127: длина идёт дальше, в 64 битах',
-          ),
-        ],
-      },
-      'MASK · длина полезной нагрузки',
-    ),
-  ];
-  if (lengthBits !== 7) {
-    const size = lengthBits === 16 ? 2 : 8;
-    children.push(
-      ru(
-        {
-          kind: 'ws-extended-length',
-          label: `extended payload length, ${lengthBits} bits`,
-          value: `${length}`,
-          range: { start: position + 2, end: position + 2 + size },
-        },
-        `расширенная длина полезной нагрузки, ${lengthBits} бит`,
-      ),
-    );
-  }
-  if (maskingKey) {
-    children.push(
-      ru({ kind: 'ws-masking-key', label: 'masking key', value: hex(maskingKey), range: { start: payloadStart - 4, end: payloadStart } }, 'ключ маски'),
-    );
-  }
+  const children = frameHeadNodes(bytes, local, position, header, name, Boolean(options.deflate));
   if (length > 0) children.push(payloadNode(frame));
   frame.tree.children = children;
   frame.tree.label = `${name} frame${fin ? '' : ' (FIN=0)'}`;
@@ -561,15 +481,6 @@ function unmask(payload: Uint8Array, key: Uint8Array): Uint8Array {
   const out = new Uint8Array(payload.length);
   for (let index = 0; index < payload.length; index += 1) out[index] = payload[index] ^ key[index & 3];
   return out;
-}
-
-function bits(byte: number): string {
-  const text = byte.toString(2).padStart(8, '0');
-  return `${text.slice(0, 4)} ${text.slice(4)}`;
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
 }
 
 function hexPreview(bytes: Uint8Array): string {

@@ -169,6 +169,14 @@ async function graphqlRoutes(app: FastifyInstance, options: { tracker: Subscript
 
 /** GraphQL over HTTP around mercurius: the media types, the request's shape before its schema, the limits, the answer's bytes. */
 function addHttpHooks(app: FastifyInstance): void {
+  refuseBeforeParsing(app);
+  checkParameters(app);
+  checkOperations(app);
+  shapeAnswer(app);
+}
+
+/** Before anything is parsed: the media type the client accepts, the rate and sandbox budgets. */
+function refuseBeforeParsing(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (request.ws) return;
     const mediaType = responseMediaType(request.headers.accept);
@@ -198,7 +206,10 @@ function addHttpHooks(app: FastifyInstance): void {
     }
     app.domain.ensureSandbox(request.sandboxId);
   });
+}
 
+/** The request's parameters as GraphQL over HTTP defines them, before the route's schema. */
+function checkParameters(app: FastifyInstance): void {
   // Before the route's schema, whose type coercion would accept `{"query": 0}` as "0", and
   // after which `"extensions": null` (absent, says the spec) would fail.
   app.addHook('preValidation', async (request, reply) => {
@@ -216,7 +227,10 @@ function addHttpHooks(app: FastifyInstance): void {
     }
     if (problem) return sendRequestError(reply, 400, 'BAD_REQUEST', problem);
   });
+}
 
+/** The operations: a batch's size, its rate and write budgets, a missing query. */
+function checkOperations(app: FastifyInstance): void {
   app.addHook('preHandler', async (request, reply) => {
     if (request.ws || request.validationError || (request.method !== 'GET' && request.method !== 'POST')) return;
     const body = request.body;
@@ -265,7 +279,10 @@ function addHttpHooks(app: FastifyInstance): void {
       );
     }
   });
+}
 
+/** The answer's bytes: its media type, the batch's storage queries, a GET's ETag and 304. */
+function shapeAnswer(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.ws) return payload;
     // Fastify asks to close the connection after an unparsable body; HTTP/2 forbids that header.

@@ -38,18 +38,7 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
   /** true: hand the frame on to mercurius. */
   const check = (data: unknown, isBinary: boolean): boolean => {
     if (socket.readyState !== socket.OPEN) return false;
-    if (legacy) {
-      let message: unknown;
-      try {
-        message = JSON.parse(String(data));
-      } catch {
-        return true; // mercurius answers "Message must be a JSON string"
-      }
-      if (isJsonObject(message)) return true;
-      onBadFrame('not a JSON object');
-      send(JSON.stringify({ type: 'error', id: null, payload: [{ message: 'Message must be a JSON object' }] }));
-      return false;
-    }
+    if (legacy) return checkLegacyFrame(data, send, onBadFrame);
     const message = readClientMessage(String(data), isBinary);
     if ('close' in message) return refuse(message.close, message.reason);
     switch (message.type) {
@@ -96,12 +85,7 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
     }
     // Events ({"type":"next",…}) are most of the traffic: only the rarer messages are parsed.
     if (typeof data === 'string' && !data.startsWith('{"type":"next"')) {
-      let message: unknown;
-      try {
-        message = JSON.parse(data);
-      } catch {
-        message = undefined;
-      }
+      const message = jsonOrUndefined(data);
       if (isJsonObject(message)) {
         // The server ended this subscription: its id may be used again.
         if ((message.type === 'complete' || message.type === 'error') && typeof message.id === 'string') subscriptions.delete(message.id);
@@ -117,6 +101,24 @@ export function enforceTransportRules(socket: WebSocket, onBadFrame: (reason: st
     }
     send(data, ...rest);
   }) as typeof socket.send;
+}
+
+/** graphql-ws (legacy): a JSON frame that is no object is answered here, so nothing throws inside mercurius. */
+function checkLegacyFrame(data: unknown, send: (data: unknown) => void, onBadFrame: (reason: string) => void): boolean {
+  const message = jsonOrUndefined(String(data));
+  // not JSON: mercurius answers "Message must be a JSON string"
+  if (message === undefined || isJsonObject(message)) return true;
+  onBadFrame('not a JSON object');
+  send(JSON.stringify({ type: 'error', id: null, payload: [{ message: 'Message must be a JSON object' }] }));
+  return false;
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

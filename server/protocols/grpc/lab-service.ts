@@ -44,6 +44,47 @@ function invalid(field: string, message: string): ValidationError {
   return new ValidationError([{ field, message }]);
 }
 
+/** The google.rpc details a demonstration error carries: ErrorInfo always, and what its code calls for. */
+function demoErrorDetails(code: Code, name: string) {
+  const details = [];
+  details.push(detail(ErrorInfoSchema, create(ErrorInfoSchema, { reason: `DEMO_${name}`, domain: ERROR_DOMAIN, metadata: { requested_code: String(code) } })));
+  if (code === Code.InvalidArgument) {
+    details.push(
+      detail(
+        BadRequestSchema,
+        create(BadRequestSchema, { fieldViolations: [{ field: 'message', description: 'an example violation: this field was fine, really' }] }),
+      ),
+    );
+  }
+  if (code === Code.ResourceExhausted) {
+    details.push(
+      detail(QuotaFailureSchema, create(QuotaFailureSchema, { violations: [{ subject: 'sandbox', description: 'an example quota of 0 calls per minute' }] })),
+    );
+  }
+  if (code === Code.ResourceExhausted || code === Code.Unavailable) {
+    details.push(detail(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: durationFromMs(1000) })));
+  }
+
+  return details;
+}
+
+/**
+ * Flaky's attempt number for a key (its first failures counted, oldest keys forgotten first): a key
+ * still to fail is kept, one that succeeds or sat unused past flakyKeyTtlMs starts again from zero.
+ */
+function countAttempt(flaky: Map<string, { failed: number; touchedAt: number }>, id: string, failures: number): number {
+  const now = Date.now();
+  let entry = flaky.get(id);
+  if (entry && now - entry.touchedAt > LAB_LIMITS.flakyKeyTtlMs) entry = undefined;
+  flaky.delete(id);
+  const attempt = (entry?.failed ?? 0) + 1;
+  if (attempt <= failures) {
+    flaky.set(id, { failed: attempt, touchedAt: now });
+    if (flaky.size > LAB_LIMITS.flakyKeys) flaky.delete(flaky.keys().next().value!);
+  }
+  return attempt;
+}
+
 /** wirelab.lab.v1.LabService: one demonstration per call (README.md, "LabService"). */
 export function labService(callLog: CallLog, startedAt = Date.now()): ServiceImpl<typeof LabService> {
   const flaky = new Map<string, { failed: number; touchedAt: number }>();
@@ -86,46 +127,15 @@ export function labService(callLog: CallLog, startedAt = Date.now()): ServiceImp
       const name = CODE_NAMES[code];
       if (code === 0) return { message: request.message || 'OK: nothing failed' };
       const message = request.message || `failing with ${name}, as asked`;
-      const details = [];
-      if (request.withDetails) {
-        details.push(
-          detail(ErrorInfoSchema, create(ErrorInfoSchema, { reason: `DEMO_${name}`, domain: ERROR_DOMAIN, metadata: { requested_code: String(code) } })),
-        );
-        if (code === Code.InvalidArgument) {
-          details.push(
-            detail(
-              BadRequestSchema,
-              create(BadRequestSchema, { fieldViolations: [{ field: 'message', description: 'an example violation: this field was fine, really' }] }),
-            ),
-          );
-        }
-        if (code === Code.ResourceExhausted) {
-          details.push(
-            detail(
-              QuotaFailureSchema,
-              create(QuotaFailureSchema, { violations: [{ subject: 'sandbox', description: 'an example quota of 0 calls per minute' }] }),
-            ),
-          );
-        }
-        if (code === Code.ResourceExhausted || code === Code.Unavailable) {
-          details.push(detail(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: durationFromMs(1000) })));
-        }
-      }
+      const details = request.withDetails ? demoErrorDetails(code as Code, name) : [];
       throw new ConnectError(message, code as Code, undefined, details);
     },
 
     flaky(request, ctx) {
       if (request.key.length < 1 || request.key.length > 64) throw invalid('key', 'must be 1..64 characters');
       if (request.failures > LAB_LIMITS.maxFailures) throw invalid('failures', `must be at most ${LAB_LIMITS.maxFailures}`);
-      const id = `${ctx.values.get(sandboxKey)}\u0000${request.key}`;
-      const now = Date.now();
-      let entry = flaky.get(id);
-      if (entry && now - entry.touchedAt > LAB_LIMITS.flakyKeyTtlMs) entry = undefined;
-      flaky.delete(id);
-      const attempt = (entry?.failed ?? 0) + 1;
+      const attempt = countAttempt(flaky, `${ctx.values.get(sandboxKey)}\u0000${request.key}`, request.failures);
       if (attempt <= request.failures) {
-        flaky.set(id, { failed: attempt, touchedAt: now });
-        if (flaky.size > LAB_LIMITS.flakyKeys) flaky.delete(flaky.keys().next().value!);
         throw new ConnectError(`attempt ${attempt} fails (${request.failures} of them will)`, Code.Unavailable, undefined, [
           detail(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: durationFromMs(100) })),
         ]);

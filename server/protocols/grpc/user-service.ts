@@ -12,6 +12,8 @@ import {
   type ChatResponse,
   type CreateUserRequest,
   type CreateUsersResponse_Result,
+  type ListUsersRequest,
+  type UpdateUserRequest,
 } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { AsyncQueue, sleep } from './async-queue.ts';
 import { connectErrorOf } from './connect-error-of.ts';
@@ -68,6 +70,38 @@ function statusOf(error: unknown) {
   });
 }
 
+/** UpdateUser as a merge patch: unset fields kept, remove_metadata's keys set to null (removed). */
+function userPatchOf(request: UpdateUserRequest, enums: EnumReader): UserPatch {
+  const patch: UserPatch = {};
+  if (request.name !== undefined) patch.name = request.name;
+  if (request.email !== undefined) patch.email = request.email;
+  if (request.status !== undefined) patch.status = enums.status(request.status, 'status');
+  if (request.roles) patch.roles = enums.roles(request.roles.roles, 'roles.roles');
+  if (request.phone !== undefined) patch.phone = request.phone === '' ? null : request.phone;
+  const metadata: Record<string, string | null> = { ...request.metadata };
+  for (const key of request.removeMetadata) {
+    if (key in request.metadata) enums.problems.push({ field: `remove_metadata`, message: `"${key}" is both set and removed` });
+    metadata[key] = null;
+  }
+  if (Object.keys(metadata).length > 0) patch.metadata = metadata;
+  return patch;
+}
+
+/** ListUsers' filter and its bounds (interval, count), problems gathered in `enums`. */
+function listFilterOf(request: ListUsersRequest, enums: EnumReader): UserFilter {
+  const filter: UserFilter = {};
+  if (request.filter?.status !== undefined) filter.status = enums.status(request.filter.status, 'filter.status');
+  if (request.filter?.role !== undefined) [filter.role] = enums.roles([request.filter.role], 'filter.role');
+  if (request.filter?.query) filter.q = request.filter.query;
+  if (request.intervalMs > USER_STREAM_LIMITS.maxIntervalMs) {
+    enums.problems.push({ field: 'interval_ms', message: `must be at most ${USER_STREAM_LIMITS.maxIntervalMs}` });
+  }
+  if (request.maxUsers > USER_STREAM_LIMITS.maxListed) {
+    enums.problems.push({ field: 'max_users', message: `must be at most ${USER_STREAM_LIMITS.maxListed}` });
+  }
+  return filter;
+}
+
 /** wirelab.users.v1.UserService over the domain: the same data and rules as REST's /api/v1/users. */
 export function userService(domain: Domain): ServiceImpl<typeof UserService> {
   return {
@@ -95,18 +129,7 @@ export function userService(domain: Domain): ServiceImpl<typeof UserService> {
 
     updateUser(request, ctx) {
       const enums = new EnumReader();
-      const patch: UserPatch = {};
-      if (request.name !== undefined) patch.name = request.name;
-      if (request.email !== undefined) patch.email = request.email;
-      if (request.status !== undefined) patch.status = enums.status(request.status, 'status');
-      if (request.roles) patch.roles = enums.roles(request.roles.roles, 'roles.roles');
-      if (request.phone !== undefined) patch.phone = request.phone === '' ? null : request.phone;
-      const metadata: Record<string, string | null> = { ...request.metadata };
-      for (const key of request.removeMetadata) {
-        if (key in request.metadata) enums.problems.push({ field: `remove_metadata`, message: `"${key}" is both set and removed` });
-        metadata[key] = null;
-      }
-      if (Object.keys(metadata).length > 0) patch.metadata = metadata;
+      const patch = userPatchOf(request, enums);
       enums.check();
       return { user: userToProto(domain.users.patch(ctx.values.get(sandboxKey), request.id, patch)) };
     },
@@ -119,16 +142,7 @@ export function userService(domain: Domain): ServiceImpl<typeof UserService> {
     async *listUsers(request, ctx) {
       const sandbox = ctx.values.get(sandboxKey);
       const enums = new EnumReader();
-      const filter: UserFilter = {};
-      if (request.filter?.status !== undefined) filter.status = enums.status(request.filter.status, 'filter.status');
-      if (request.filter?.role !== undefined) [filter.role] = enums.roles([request.filter.role], 'filter.role');
-      if (request.filter?.query) filter.q = request.filter.query;
-      if (request.intervalMs > USER_STREAM_LIMITS.maxIntervalMs) {
-        enums.problems.push({ field: 'interval_ms', message: `must be at most ${USER_STREAM_LIMITS.maxIntervalMs}` });
-      }
-      if (request.maxUsers > USER_STREAM_LIMITS.maxListed) {
-        enums.problems.push({ field: 'max_users', message: `must be at most ${USER_STREAM_LIMITS.maxListed}` });
-      }
+      const filter = listFilterOf(request, enums);
       enums.check();
       const max = request.maxUsers || USER_STREAM_LIMITS.maxListed;
       let position = 0;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { DomainEvent } from '../../domain/index.ts';
 import { accepts, messages, sendProblem, single, unknownParameters } from '../../answers/http-answers.ts';
 import { planReplay, type ReplayPlan } from '../../domain/event-replay.ts';
@@ -65,24 +66,9 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
       if (!accepts(accept, ['*/*', 'application/*', 'application/json'])) {
         return sendProblem(request, reply, 406, 'not-acceptable', 'Not Acceptable', messages.notAcceptable('application/json', accept ?? ''));
       }
-      const unknown = unknownParameters(request.query, QUERY);
-      if (unknown.length > 0) return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', messages.unknownParameter(unknown, QUERY));
-      const sinceRaw = single(request.query, 'since');
-      if (typeof sinceRaw !== 'string' || !(CURSOR.test(sinceRaw) || sinceRaw === SINCE_NOW)) {
-        return sendProblem(request, reply, 400, 'bad-cursor', 'Bad Request', {
-          en: `since must be a cursor: 0 for everything the server still keeps, "now" for only what comes next, then the "cursor" of each answer. Got "${sinceRaw ?? ''}".`,
-          ru: `since — это курсор: 0, чтобы получить всё, что сервер ещё хранит, «now» — только то, что случится дальше, а потом — «cursor» из каждого ответа. Получено «${sinceRaw ?? ''}».`,
-        });
-      }
-      const timeoutRaw = single(request.query, 'timeout');
-      let holdS = DEFAULT_HOLD_S;
-      if (timeoutRaw !== undefined) {
-        holdS = typeof timeoutRaw === 'string' && /^\d{1,3}$/.test(timeoutRaw) ? Number(timeoutRaw) : NaN;
-        if (!(holdS >= 0 && holdS <= MAX_HOLD_S)) {
-          const text = messages.wholeNumber('timeout', String(timeoutRaw), 0, MAX_HOLD_S, { en: 'seconds', ru: 'секунд' });
-          return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', text);
-        }
-      }
+      const query = readPollQuery(request);
+      if ('problem' in query) return sendProblem(request, reply, 400, query.problem.type, 'Bad Request', query.problem.text);
+      const { sinceRaw, holdS } = query;
       const sandboxId = request.sandboxId;
       const startedAt = performance.now();
 
@@ -123,42 +109,7 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
         return sendProblem(request, reply, 429, 'too-many-polls', 'Too Many Requests', text, { 'retry-after': '1' });
       }
 
-      let finished = false;
-      let pending: NodeJS.Immediate | null = null;
-      const finish = (): void => {
-        finished = true;
-        clearTimeout(timer);
-        if (pending) clearImmediate(pending);
-        unsubscribe();
-        admission.release();
-        held.delete(onShutdown);
-      };
-      const onShutdown = (): void => {
-        if (finished) return;
-        finish();
-        sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) });
-      };
-      // Answer on the next turn, not inside the emitter: changes made together (one request's) go in one answer.
-      const unsubscribe = app.domain.events.subscribe(
-        () => {
-          pending ??= setImmediate(() => {
-            pending = null;
-            if (finished) return;
-            if (answerIfAny()) finish();
-          });
-        },
-        { sandboxId },
-      );
-      const timer = setTimeout(() => {
-        if (finished) return;
-        finish();
-        timing(reply).code(204).send();
-      }, holdS * 1000);
-      held.add(onShutdown);
-      // The client gave up (a dropped poll): stop waiting for it.
-      reply.raw.once('close', () => {
-        if (!finished) finish();
-      });
+      holdPoll(app, request, reply, { holdS, answerIfAny, timing, release: admission.release, held });
       return reply;
     },
   });
@@ -176,6 +127,86 @@ async function longPollingPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('preClose', async () => {
     closing = true;
     for (const answer of [...held]) answer();
+  });
+}
+
+type PollQuery = { sinceRaw: string; holdS: number } | { problem: { type: string; text: Bilingual } };
+
+/** `since` (a cursor or "now") and `timeout` (the hold, in seconds), or the 400 they deserve. */
+function readPollQuery(request: FastifyRequest): PollQuery {
+  const unknown = unknownParameters(request.query, QUERY);
+  if (unknown.length > 0) return { problem: { type: 'bad-request', text: messages.unknownParameter(unknown, QUERY) } };
+  const sinceRaw = single(request.query, 'since');
+  if (typeof sinceRaw !== 'string' || !(CURSOR.test(sinceRaw) || sinceRaw === SINCE_NOW)) {
+    return {
+      problem: {
+        type: 'bad-cursor',
+        text: {
+          en: `since must be a cursor: 0 for everything the server still keeps, "now" for only what comes next, then the "cursor" of each answer. Got "${sinceRaw ?? ''}".`,
+          ru: `since — это курсор: 0, чтобы получить всё, что сервер ещё хранит, «now» — только то, что случится дальше, а потом — «cursor» из каждого ответа. Получено «${sinceRaw ?? ''}».`,
+        },
+      },
+    };
+  }
+  const timeoutRaw = single(request.query, 'timeout');
+  let holdS = DEFAULT_HOLD_S;
+  if (timeoutRaw !== undefined) {
+    holdS = typeof timeoutRaw === 'string' && /^\d{1,3}$/.test(timeoutRaw) ? Number(timeoutRaw) : NaN;
+    if (!(holdS >= 0 && holdS <= MAX_HOLD_S)) {
+      const text = messages.wholeNumber('timeout', String(timeoutRaw), 0, MAX_HOLD_S, { en: 'seconds', ru: 'секунд' });
+      return { problem: { type: 'bad-request', text } };
+    }
+  }
+  return { sinceRaw, holdS };
+}
+
+interface HeldPoll {
+  holdS: number;
+  /** answers if there is anything to say; false: keep waiting */
+  answerIfAny(): boolean;
+  timing(reply: FastifyReply): FastifyReply;
+  release(): void;
+  /** every held poll's shutdown answer */
+  held: Set<() => void>;
+}
+
+/** Holds the poll until an event of its sandbox (200), the hold runs out (204), the server shuts down (503) or the client leaves. */
+function holdPoll(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, poll: HeldPoll): void {
+  let finished = false;
+  let pending: NodeJS.Immediate | null = null;
+  const finish = (): void => {
+    finished = true;
+    clearTimeout(timer);
+    if (pending) clearImmediate(pending);
+    unsubscribe();
+    poll.release();
+    poll.held.delete(onShutdown);
+  };
+  const onShutdown = (): void => {
+    if (finished) return;
+    finish();
+    sendProblem(request, reply, 503, 'shutting-down', 'Service Unavailable', messages.shuttingDown(), { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) });
+  };
+  // Answer on the next turn, not inside the emitter: changes made together (one request's) go in one answer.
+  const unsubscribe = app.domain.events.subscribe(
+    () => {
+      pending ??= setImmediate(() => {
+        pending = null;
+        if (finished) return;
+        if (poll.answerIfAny()) finish();
+      });
+    },
+    { sandboxId: request.sandboxId },
+  );
+  const timer = setTimeout(() => {
+    if (finished) return;
+    finish();
+    poll.timing(reply).code(204).send();
+  }, poll.holdS * 1000);
+  poll.held.add(onShutdown);
+  // The client gave up (a dropped poll): stop waiting for it.
+  reply.raw.once('close', () => {
+    if (!finished) finish();
   });
 }
 

@@ -27,7 +27,7 @@ interface IdParams {
 
 const userTag = (user: Parameters<typeof userV1>[0]) => entityTag('u', user.id, user.version, userV1(user));
 
-/** /v1/users: the version 1 user resource (see README.md beside this file). */
+/** /v1/users: the version 1 user resource (see README.md beside this file): the collection, each user, their posts. */
 export function userRoutes(app: FastifyInstance, prefix: string): void {
   const { domain } = app;
   const tags = ['users'];
@@ -79,6 +79,15 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
       return sendRepresentation(request, reply, userV1(user), userTag(user));
     },
   );
+
+  userItemRoutes(app);
+  userPostsRoute(app);
+}
+
+/** /v1/users/:id: one user, read, replaced, patched and deleted under its ETag (If-Match, If-None-Match). */
+function userItemRoutes(app: FastifyInstance): void {
+  const { domain } = app;
+  const tags = ['users'];
 
   app.get<{ Params: IdParams }>(
     '/v1/users/:id',
@@ -162,8 +171,6 @@ export function userRoutes(app: FastifyInstance, prefix: string): void {
       return reply.code(204).send();
     },
   );
-
-  userPostsRoute(app);
 }
 
 /** /v1/users/:id/posts: one author's posts, paged as GET /v1/posts. */

@@ -46,14 +46,10 @@ export function socketIoEventName(type: DomainEvent['type']): string {
 }
 
 /**
- * Socket.IO on the one port, without a listener of its own: Engine.IO's polling requests come
- * through a Fastify route, its WebSocket upgrades through the one-port server's upgrade routes
- * (in front of @fastify/websocket, which would answer them 404 and leave clients on polling).
+ * Engine.IO's server, uncompressed so the inspector shows its packets as they are; each handshake
+ * takes a place in the connection quota, which its session keeps until it closes.
  */
-async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptions): Promise<void> {
-  const limits: SocketIoLimits = { ...DEFAULT_SOCKET_IO_LIMITS, ...options.limits };
-  const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'engineIo' });
-
+function createEngine(limits: SocketIoLimits, quota: ConnectionQuota): EngineServer {
   const engine = new EngineServer({
     pingInterval: PING_INTERVAL_MS,
     pingTimeout: PING_TIMEOUT_MS,
@@ -92,6 +88,19 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
     handshake[quotaTaken] = true;
     socket.once('close', release);
   });
+  return engine;
+}
+
+/**
+ * Socket.IO on the one port, without a listener of its own: Engine.IO's polling requests come
+ * through a Fastify route, its WebSocket upgrades through the one-port server's upgrade routes
+ * (in front of @fastify/websocket, which would answer them 404 and leave clients on polling).
+ */
+async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptions): Promise<void> {
+  const limits: SocketIoLimits = { ...DEFAULT_SOCKET_IO_LIMITS, ...options.limits };
+  const quota = new ConnectionQuota(limits.maxConnectionsPerSession, { budget: app.clientBudget, kind: 'engineIo' });
+
+  const engine = createEngine(limits, quota);
 
   const io: WirelabIo = new Server({ serveClient: false, connectTimeout: CONNECT_TIMEOUT_MS });
   if (app.scale) {

@@ -138,71 +138,9 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits, chatBus: ChatBu
     socket.join(sandboxRoomKey(socket.data.sandboxId));
     guardEvents(socket, CHAT_EVENTS, limits);
 
-    socket.on('chat:join', async (...raw: unknown[]) => {
-      const { args, ack } = splitAck(raw);
-      const room = roomFrom(args[0], limits);
-      if (room === null) return refuse(socket, ack, 'chat:join', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
-      const key = chatRoomKey(socket.data.sandboxId, room);
-      if (!socket.rooms.has(key)) {
-        if (chatRoomsOf(socket).length >= limits.maxRoomsPerSocket) {
-          return refuse(socket, ack, 'chat:join', 'TOO_MANY_ROOMS', messages.tooManyRooms(limits.maxRoomsPerSocket));
-        }
-        socket.join(key);
-        // The ack after the notice: a client that waits for it knows the others heard of it first.
-        await announce(socket, room, 'join');
-      }
-      ack?.({ ok: true, room });
-    });
-
-    socket.on('chat:leave', async (...raw: unknown[]) => {
-      const { args, ack } = splitAck(raw);
-      const room = roomFrom(args[0], limits);
-      if (room === null) return refuse(socket, ack, 'chat:leave', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
-      const key = chatRoomKey(socket.data.sandboxId, room);
-      if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:leave', 'NOT_IN_ROOM', messages.notInRoom(room));
-      stopTyping(socket, room);
-      socket.leave(key);
-      await announce(socket, room, 'leave');
-      ack?.({ ok: true, room });
-    });
-
-    socket.on('chat:message', (...raw: unknown[]) => {
-      const { args, ack } = splitAck(raw);
-      const parsed = chatMessageFrom(args[0], limits);
-      if (!parsed.ok) {
-        return parsed.problem === 'room'
-          ? refuse(socket, ack, 'chat:message', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength))
-          : refuse(socket, ack, 'chat:message', 'BAD_MESSAGE', messages.badMessage(limits.maxMessageLength));
-      }
-      const { room, text } = parsed.value;
-      const key = chatRoomKey(socket.data.sandboxId, room);
-      if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:message', 'NOT_IN_ROOM', messages.notInRoom(room));
-      stopTyping(socket, room);
-      // To everybody in the room, the sender included: the sender sees its message come back as the others do.
-      const at = new Date().toISOString();
-      chat.to(key).emit('chat:message', { room, name: socket.data.name, text, at });
-      chatBus.publish({ sandboxId: socket.data.sandboxId, room, name: socket.data.name, text, at, via: 'socket.io' });
-      ack?.({ ok: true, room });
-    });
-
-    socket.on('chat:typing', (...raw: unknown[]) => {
-      const { args, ack } = splitAck(raw);
-      const parsed = typingFrom(args[0], limits);
-      if (!parsed.ok) {
-        return parsed.problem === 'room'
-          ? refuse(socket, ack, 'chat:typing', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength))
-          : refuse(socket, ack, 'chat:typing', 'BAD_PAYLOAD', messages.badTyping());
-      }
-      const { room, typing } = parsed.value;
-      const key = chatRoomKey(socket.data.sandboxId, room);
-      if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:typing', 'NOT_IN_ROOM', messages.notInRoom(room));
-      if (typing) {
-        socket.data.typingIn.add(room);
-        // Volatile: a typing notice that cannot be sent right now is stale by the time it could be.
-        socket.volatile.to(key).emit('chat:typing', { room, name: socket.data.name, typing: true });
-      } else stopTyping(socket, room);
-      ack?.({ ok: true, room });
-    });
+    const tools: ChatTools = { chat, chatBus, limits, announce, stopTyping };
+    onRoomMembership(socket, tools);
+    onChatLines(socket, tools);
 
     socket.on('disconnecting', () => {
       for (const room of chatRoomsOf(socket)) {
@@ -214,6 +152,87 @@ export function setUpChat(io: WirelabIo, limits: SocketIoLimits, chatBus: ChatBu
     });
   });
   return chat;
+}
+
+/** What the chat's handlers share: the namespace, the chat bus, the limits and the presence notices. */
+interface ChatTools {
+  chat: WirelabNamespace;
+  chatBus: ChatBus;
+  limits: SocketIoLimits;
+  announce(socket: WirelabSocket, room: string, action: PresenceNotice['action']): Promise<void>;
+  stopTyping(socket: WirelabSocket, room: string): void;
+}
+
+/** chat:join and chat:leave: a room entered or left, announced to its other members before the ack. */
+function onRoomMembership(socket: WirelabSocket, { limits, announce, stopTyping }: ChatTools): void {
+  socket.on('chat:join', async (...raw: unknown[]) => {
+    const { args, ack } = splitAck(raw);
+    const room = roomFrom(args[0], limits);
+    if (room === null) return refuse(socket, ack, 'chat:join', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
+    const key = chatRoomKey(socket.data.sandboxId, room);
+    if (!socket.rooms.has(key)) {
+      if (chatRoomsOf(socket).length >= limits.maxRoomsPerSocket) {
+        return refuse(socket, ack, 'chat:join', 'TOO_MANY_ROOMS', messages.tooManyRooms(limits.maxRoomsPerSocket));
+      }
+      socket.join(key);
+      // The ack after the notice: a client that waits for it knows the others heard of it first.
+      await announce(socket, room, 'join');
+    }
+    ack?.({ ok: true, room });
+  });
+
+  socket.on('chat:leave', async (...raw: unknown[]) => {
+    const { args, ack } = splitAck(raw);
+    const room = roomFrom(args[0], limits);
+    if (room === null) return refuse(socket, ack, 'chat:leave', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength));
+    const key = chatRoomKey(socket.data.sandboxId, room);
+    if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:leave', 'NOT_IN_ROOM', messages.notInRoom(room));
+    stopTyping(socket, room);
+    socket.leave(key);
+    await announce(socket, room, 'leave');
+    ack?.({ ok: true, room });
+  });
+}
+
+/** chat:message and chat:typing: what a member says in a room, and that it is typing. */
+function onChatLines(socket: WirelabSocket, { chat, chatBus, limits, stopTyping }: ChatTools): void {
+  socket.on('chat:message', (...raw: unknown[]) => {
+    const { args, ack } = splitAck(raw);
+    const parsed = chatMessageFrom(args[0], limits);
+    if (!parsed.ok) {
+      return parsed.problem === 'room'
+        ? refuse(socket, ack, 'chat:message', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength))
+        : refuse(socket, ack, 'chat:message', 'BAD_MESSAGE', messages.badMessage(limits.maxMessageLength));
+    }
+    const { room, text } = parsed.value;
+    const key = chatRoomKey(socket.data.sandboxId, room);
+    if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:message', 'NOT_IN_ROOM', messages.notInRoom(room));
+    stopTyping(socket, room);
+    // To everybody in the room, the sender included: the sender sees its message come back as the others do.
+    const at = new Date().toISOString();
+    chat.to(key).emit('chat:message', { room, name: socket.data.name, text, at });
+    chatBus.publish({ sandboxId: socket.data.sandboxId, room, name: socket.data.name, text, at, via: 'socket.io' });
+    ack?.({ ok: true, room });
+  });
+
+  socket.on('chat:typing', (...raw: unknown[]) => {
+    const { args, ack } = splitAck(raw);
+    const parsed = typingFrom(args[0], limits);
+    if (!parsed.ok) {
+      return parsed.problem === 'room'
+        ? refuse(socket, ack, 'chat:typing', 'BAD_ROOM', messages.badRoom(limits.maxRoomNameLength))
+        : refuse(socket, ack, 'chat:typing', 'BAD_PAYLOAD', messages.badTyping());
+    }
+    const { room, typing } = parsed.value;
+    const key = chatRoomKey(socket.data.sandboxId, room);
+    if (!socket.rooms.has(key)) return refuse(socket, ack, 'chat:typing', 'NOT_IN_ROOM', messages.notInRoom(room));
+    if (typing) {
+      socket.data.typingIn.add(room);
+      // Volatile: a typing notice that cannot be sent right now is stale by the time it could be.
+      socket.volatile.to(key).emit('chat:typing', { room, name: socket.data.name, typing: true });
+    } else stopTyping(socket, room);
+    ack?.({ ok: true, room });
+  });
 }
 
 /**

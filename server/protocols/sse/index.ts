@@ -1,16 +1,14 @@
-import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
-import type { DomainEvent } from '../../domain/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { ConnectionQuota, quotaKey } from '../../limits/connection-quota.ts';
 import { quotaRefusalText } from '../../limits/messages.ts';
-import { formatComment, formatEvent, formatRetry } from '../../../wire/sse/encode-sse.ts';
+import { formatEvent, formatRetry } from '../../../wire/sse/encode-sse.ts';
 import { accepts, messages, sendProblem, single, unknownParameters } from '../../answers/http-answers.ts';
 import {
   DEFAULT_HEARTBEAT_S,
   EVENTS_PATH,
   GAP_EVENT,
-  MAX_BUFFERED_BYTES,
   MAX_HEARTBEAT_S,
   MAX_STREAMS_PER_SESSION,
   MIN_HEARTBEAT_S,
@@ -20,65 +18,12 @@ import {
 } from './limits.ts';
 import { planReplay } from '../../domain/event-replay.ts';
 import { eventsRouteDocs } from './openapi-docs.ts';
+import { EventStream } from './event-stream.ts';
 
 export { EVENTS_PATH } from './limits.ts';
 
 const QUERY = ['heartbeat', 'lastEventId'] as const;
 const EVENT_ID = /^\d{1,15}$/;
-
-/**
- * One open text/event-stream response. Writes go straight to the response (HTTP/1.1 chunked or
- * an HTTP/2 stream); while the client is not reading, what waits is counted, and past
- * MAX_BUFFERED_BYTES the stream is ended: the client resumes with Last-Event-ID.
- */
-class EventStream {
-  private waiting = 0;
-  private readonly heartbeat: NodeJS.Timeout;
-  ended = false;
-
-  constructor(
-    private readonly response: ServerResponse,
-    heartbeatMs: number,
-  ) {
-    // A comment after each quiet period, not on a fixed clock: a busy stream needs none.
-    this.heartbeat = setTimeout(() => {
-      this.write(formatComment('keep-alive'));
-    }, heartbeatMs);
-    response.on('drain', () => {
-      this.waiting = 0;
-    });
-  }
-
-  write(text: string): void {
-    if (this.ended) return;
-    this.heartbeat.refresh();
-    if (this.waiting > 0) {
-      this.waiting += Buffer.byteLength(text);
-      if (this.waiting > MAX_BUFFERED_BYTES) {
-        this.end();
-        return;
-      }
-    }
-    if (!this.response.write(text)) this.waiting += Buffer.byteLength(text);
-  }
-
-  sendEvent(event: DomainEvent): void {
-    this.write(formatEvent({ id: event.id, event: event.type, data: JSON.stringify(event.data) }));
-  }
-
-  end(last?: string): void {
-    if (this.ended) return;
-    if (last !== undefined) this.write(last);
-    this.ended = true;
-    clearTimeout(this.heartbeat);
-    this.response.end();
-  }
-
-  stop(): void {
-    this.ended = true;
-    clearTimeout(this.heartbeat);
-  }
-}
 
 /**
  * Server-Sent Events at /api/v1/events (README.md beside this file): the session's sandbox's
@@ -102,27 +47,8 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
       if (!accepts(accept, ['*/*', 'text/*', 'text/event-stream'])) {
         return sendProblem(request, reply, 406, 'not-acceptable', 'Not Acceptable', messages.notAcceptable('text/event-stream', accept ?? ''));
       }
-      const unknown = unknownParameters(request.query, QUERY);
-      if (unknown.length > 0) return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', messages.unknownParameter(unknown, QUERY));
-
-      const heartbeatRaw = single(request.query, 'heartbeat');
-      let heartbeatS = DEFAULT_HEARTBEAT_S;
-      if (heartbeatRaw !== undefined) {
-        heartbeatS = heartbeatRaw !== null && /^\d{1,3}$/.test(heartbeatRaw) ? Number(heartbeatRaw) : NaN;
-        if (!(heartbeatS >= MIN_HEARTBEAT_S && heartbeatS <= MAX_HEARTBEAT_S)) {
-          const text = messages.wholeNumber('heartbeat', String(heartbeatRaw), MIN_HEARTBEAT_S, MAX_HEARTBEAT_S, { en: 'seconds', ru: 'секунд' });
-          return sendProblem(request, reply, 400, 'bad-request', 'Bad Request', text);
-        }
-      }
-
-      // EventSource sends the header on its own reconnects; the query is for a first connect by hand.
-      const header = request.headers['last-event-id'];
-      const fromQuery = single(request.query, 'lastEventId');
-      const resumeRaw =
-        typeof header === 'string' && header.trim() !== '' ? header.trim() : fromQuery === undefined || fromQuery === '' ? undefined : fromQuery;
-      if (resumeRaw !== undefined && (resumeRaw === null || !EVENT_ID.test(resumeRaw))) {
-        return sendProblem(request, reply, 400, 'bad-last-event-id', 'Bad Request', messages.badEventId(String(resumeRaw)));
-      }
+      const query = readStreamQuery(request);
+      if ('problem' in query) return sendProblem(request, reply, 400, query.problem.type, 'Bad Request', query.problem.text);
 
       const admission = quota.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
       if (admission.refused) {
@@ -131,32 +57,12 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
         return sendProblem(request, reply, 429, 'too-many-streams', 'Too Many Requests', text, { 'retry-after': String(RETRY_MS / 1000) });
       }
 
-      reply.hijack();
-      const response = reply.raw;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        // Every proxy and cache on the way must pass each event on at once, not store the response.
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-      });
-      const stream = new EventStream(response, heartbeatS * 1000);
+      const stream = openStream(app, request, reply, query);
       open.add(stream);
-
-      // Synchronously from here to the writes: no event can slip between the replay and the live feed.
-      const unsubscribe = app.domain.events.subscribe((event) => stream.sendEvent(event), { sandboxId: request.sandboxId });
-      response.once('close', () => {
-        stream.stop();
-        unsubscribe();
+      reply.raw.once('close', () => {
         admission.release();
         open.delete(stream);
       });
-
-      stream.write(formatRetry(RETRY_MS));
-      if (resumeRaw !== undefined) {
-        const plan = planReplay(app.domain.events, Number(resumeRaw), request.sandboxId);
-        if (plan.gap) stream.write(formatEvent({ event: GAP_EVENT, data: JSON.stringify(plan.gap) }));
-        for (const event of plan.events) stream.sendEvent(event);
-      }
     },
   });
 
@@ -184,6 +90,57 @@ async function ssePlugin(app: FastifyInstance): Promise<void> {
     });
     for (const stream of open) stream.end(last);
   });
+}
+
+/** The stream's query: its heartbeat and where to resume (Last-Event-ID), or the 400 it deserves. */
+function readStreamQuery(request: FastifyRequest): StreamQuery {
+  const unknown = unknownParameters(request.query, QUERY);
+  if (unknown.length > 0) return { problem: { type: 'bad-request', text: messages.unknownParameter(unknown, QUERY) } };
+  const heartbeatRaw = single(request.query, 'heartbeat');
+  let heartbeatS = DEFAULT_HEARTBEAT_S;
+  if (heartbeatRaw !== undefined) {
+    heartbeatS = heartbeatRaw !== null && /^\d{1,3}$/.test(heartbeatRaw) ? Number(heartbeatRaw) : NaN;
+    if (!(heartbeatS >= MIN_HEARTBEAT_S && heartbeatS <= MAX_HEARTBEAT_S)) {
+      const text = messages.wholeNumber('heartbeat', String(heartbeatRaw), MIN_HEARTBEAT_S, MAX_HEARTBEAT_S, { en: 'seconds', ru: 'секунд' });
+      return { problem: { type: 'bad-request', text } };
+    }
+  }
+  // EventSource sends the header on its own reconnects; the query is for a first connect by hand.
+  const header = request.headers['last-event-id'];
+  const fromQuery = single(request.query, 'lastEventId');
+  const resumeRaw = typeof header === 'string' && header.trim() !== '' ? header.trim() : fromQuery === undefined || fromQuery === '' ? undefined : fromQuery;
+  if (resumeRaw !== undefined && (resumeRaw === null || !EVENT_ID.test(resumeRaw))) {
+    return { problem: { type: 'bad-last-event-id', text: messages.badEventId(String(resumeRaw)) } };
+  }
+  return { heartbeatS, ...(resumeRaw === undefined ? {} : { resumeAfter: Number(resumeRaw) }) };
+}
+
+type StreamQuery = { heartbeatS: number; resumeAfter?: number } | { problem: { type: string; text: Bilingual } };
+
+/** Hijacks the response into an event stream: the events missed since `resumeAfter`, then the live feed of the sandbox. */
+function openStream(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, query: { heartbeatS: number; resumeAfter?: number }): EventStream {
+  reply.hijack();
+  const response = reply.raw;
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    // Every proxy and cache on the way must pass each event on at once, not store the response.
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  const stream = new EventStream(response, query.heartbeatS * 1000);
+  // Synchronously from here to the writes: no event can slip between the replay and the live feed.
+  const unsubscribe = app.domain.events.subscribe((event) => stream.sendEvent(event), { sandboxId: request.sandboxId });
+  response.once('close', () => {
+    stream.stop();
+    unsubscribe();
+  });
+  stream.write(formatRetry(RETRY_MS));
+  if (query.resumeAfter !== undefined) {
+    const plan = planReplay(app.domain.events, query.resumeAfter, request.sandboxId);
+    if (plan.gap) stream.write(formatEvent({ event: GAP_EVENT, data: JSON.stringify(plan.gap) }));
+    for (const event of plan.events) stream.sendEvent(event);
+  }
+  return stream;
 }
 
 export default fp(ssePlugin, { name: 'wirelab-sse', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

@@ -106,7 +106,25 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, url));
   });
 
-  // A plain GET (or any HTTP/2 request: RFC 8441 is not offered) cannot become a WebSocket.
+  upgradeRequiredRoutes(app);
+
+  // Every change of a sandbox, whichever protocol made it, reaches that sandbox's chat room.
+  const unsubscribe = app.domain.events.subscribe((event) => {
+    // Every instance hears every domain event itself: relayed, each would arrive twice.
+    rooms.broadcastHere(event.sandboxId, { type: 'event', id: event.id, event: event.type, at: event.at, data: event.data });
+  });
+
+  // Open connections would keep close() waiting: say goodbye with 1001, cut whoever does not answer.
+  app.addHook('preClose', async () => {
+    closing = true;
+    unsubscribe();
+    await closeEveryone(wss);
+    wss.close();
+  });
+}
+
+/** A plain GET (or any HTTP/2 request: RFC 8441 is not offered) cannot become a WebSocket: 426 with the way to ask. */
+function upgradeRequiredRoutes(app: FastifyInstance): void {
   for (const path of ENDPOINTS) {
     app.get(path, (request, reply) => {
       const text = messages.upgradeRequired(path);
@@ -126,37 +144,28 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
       );
     });
   }
+}
 
-  // Every change of a sandbox, whichever protocol made it, reaches that sandbox's chat room.
-  const unsubscribe = app.domain.events.subscribe((event) => {
-    // Every instance hears every domain event itself: relayed, each would arrive twice.
-    rooms.broadcastHere(event.sandboxId, { type: 'event', id: event.id, event: event.type, at: event.at, data: event.data });
-  });
-
-  // Open connections would keep close() waiting: say goodbye with 1001, cut whoever does not answer.
-  app.addHook('preClose', async () => {
-    closing = true;
-    unsubscribe();
-    const reason = closeReason(messages.shuttingDown());
-    await Promise.all(
-      [...wss.clients].map(
-        (socket) =>
-          new Promise<void>((resolve) => {
-            if (socket.readyState === socket.CLOSED) return resolve();
-            const cut = setTimeout(() => {
-              socket.terminate();
-              resolve();
-            }, SHUTDOWN_CLOSE_WAIT_MS);
-            socket.once('close', () => {
-              clearTimeout(cut);
-              resolve();
-            });
-            socket.close(CLOSE.goingAway, reason);
-          }),
-      ),
-    );
-    wss.close();
-  });
+/** Says goodbye to every open connection with 1001, and cuts whoever does not answer within SHUTDOWN_CLOSE_WAIT_MS. */
+async function closeEveryone(wss: WebSocketServer): Promise<void> {
+  const reason = closeReason(messages.shuttingDown());
+  await Promise.all(
+    [...wss.clients].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          const cut = setTimeout(() => {
+            socket.terminate();
+            resolve();
+          }, SHUTDOWN_CLOSE_WAIT_MS);
+          socket.once('close', () => {
+            clearTimeout(cut);
+            resolve();
+          });
+          socket.close(CLOSE.goingAway, reason);
+        }),
+    ),
+  );
 }
 
 export default fp(websocketPlugin, { name: 'wirelab-websocket', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

@@ -86,75 +86,8 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
       return isLab(lab) ? lab.state() : lab;
     });
 
-    scope.put<{ Params: { name: string }; Body: ConsumerChange | undefined }>(
-      `${PIPELINE_PATH}/consumers/:name`,
-      { schema: { body: consumerChangeSchema(limits.maxDelayMs) }, config: { openapi: pipelineRouteDocs.putConsumer } },
-      async (request, reply) => {
-        const { name } = request.params;
-        if (!CONSUMER_NAME.test(name)) return problem(request, reply, 422, 'invalid-consumer', 'Unprocessable Content', text.badName(name.slice(0, 40)));
-        const fields = request.body ?? {};
-        const refused = overBudget(request, reply);
-        if (refused) return refused;
-        const lab = labFor(request, reply);
-        if (!isLab(lab)) return lab;
-        const existing = lab.roleOf(name);
-        const role = fields.role ?? existing ?? 'subscriber';
-        if (name === NOTIFIER && role !== 'subscriber') return problem(request, reply, 409, 'notifier-is-a-subscriber', 'Conflict', text.notifierRole());
-        if (existing && existing !== role) return problem(request, reply, 409, 'role-fixed', 'Conflict', text.roleFixed(name, existing));
-        if (!existing && lab.consumerCount >= limits.maxConsumers) {
-          return problem(request, reply, 409, 'too-many-consumers', 'Conflict', text.tooManyConsumers(limits.maxConsumers));
-        }
-        lab.upsert(name, role, { running: fields.running, delayMs: fields.delayMs });
-        reply.code(existing ? 200 : 201);
-        return lab.state();
-      },
-    );
-
-    scope.delete<{ Params: { name: string } }>(
-      `${PIPELINE_PATH}/consumers/:name`,
-      { config: { openapi: pipelineRouteDocs.deleteConsumer } },
-      async (request, reply) => {
-        const { name } = request.params;
-        const refused = overBudget(request, reply);
-        if (refused) return refused;
-        const lab = labFor(request, reply);
-        if (!isLab(lab)) return lab;
-        if (name === NOTIFIER) return problem(request, reply, 409, 'notifier-stays', 'Conflict', text.notifierStays());
-        if (!lab.has(name)) return problem(request, reply, 404, 'no-such-consumer', 'Not Found', text.noSuchConsumer(name.slice(0, 40)));
-        await lab.remove(name);
-        return reply.code(204).send();
-      },
-    );
-
-    // The direct call: the caller waits while the worker works, and fails at once while it is down.
-    scope.post<{ Body: { order: number | string; text?: string } }>(
-      `${PIPELINE_PATH}/notifications`,
-      { schema: { body: directCallSchema }, config: { openapi: pipelineRouteDocs.notify } },
-      async (request, reply) => {
-        if (request.body === undefined) return problem(request, reply, 422, 'invalid-order', 'Unprocessable Content', text.orderRequired());
-        // Checked before anything is published: a PUBLISH past the broker's limit would close the notifier's connection.
-        if (encodeNotification(directNotification(request.body, NOTIFIER), context.maxPacketBytes) === null) {
-          const bytes = qos1PublishBytes(notificationTopic(NOTIFIER), Buffer.byteLength(JSON.stringify(directNotification(request.body, NOTIFIER))));
-          return problem(request, reply, 413, 'order-too-large', 'Content Too Large', text.orderTooLarge(bytes, context.maxPacketBytes));
-        }
-        const lab = labFor(request, reply);
-        if (!isLab(lab)) return lab;
-        const started = Date.now();
-        const result = await lab.callNotifier(request.body);
-        if (result === 'reconnecting') {
-          return problem(request, reply, 503, 'worker-reconnecting', 'Service Unavailable', text.workerReconnecting(), {
-            'retry-after': String(RETRY_AFTER_S),
-          });
-        }
-        if (!result) {
-          return problem(request, reply, 503, 'worker-down', 'Service Unavailable', text.workerDown(Date.now() - started), {
-            'retry-after': String(RETRY_AFTER_S),
-          });
-        }
-        reply.code(201).header('location', `${PIPELINE_PATH}/notifications`);
-        return { notification: result.notification, waitedMs: result.waitedMs };
-      },
-    );
+    consumerRoutes(scope, { labFor, overBudget, maxDelayMs: limits.maxDelayMs, maxConsumers: limits.maxConsumers });
+    notificationRoute(scope, labFor, context.maxPacketBytes);
 
     labEventsRoute(scope, { streams, maxStreams: limits.maxStreamsPerSession, labFor });
 
@@ -170,17 +103,96 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
   });
 }
 
+type LabFor = (request: FastifyRequest, reply: FastifyReply) => PipelineLab | FastifyReply;
+
+/** What the consumer routes check before a change: the change budget, the lab, the limits. */
+interface ConsumerGuards {
+  labFor: LabFor;
+  /** the 429 of the change budget, or null */
+  overBudget(request: FastifyRequest, reply: FastifyReply): FastifyReply | null;
+  maxDelayMs: number;
+  maxConsumers: number;
+}
+
+/** PUT and DELETE …/consumers/:name: a consumer added, changed (running, delay) or removed. */
+function consumerRoutes(scope: FastifyInstance, guards: ConsumerGuards): void {
+  scope.put<{ Params: { name: string }; Body: ConsumerChange | undefined }>(
+    `${PIPELINE_PATH}/consumers/:name`,
+    { schema: { body: consumerChangeSchema(guards.maxDelayMs) }, config: { openapi: pipelineRouteDocs.putConsumer } },
+    async (request, reply) => {
+      const { name } = request.params;
+      if (!CONSUMER_NAME.test(name)) return problem(request, reply, 422, 'invalid-consumer', 'Unprocessable Content', text.badName(name.slice(0, 40)));
+      const fields = request.body ?? {};
+      const refused = guards.overBudget(request, reply);
+      if (refused) return refused;
+      const lab = guards.labFor(request, reply);
+      if (!isLab(lab)) return lab;
+      const existing = lab.roleOf(name);
+      const role = fields.role ?? existing ?? 'subscriber';
+      if (name === NOTIFIER && role !== 'subscriber') return problem(request, reply, 409, 'notifier-is-a-subscriber', 'Conflict', text.notifierRole());
+      if (existing && existing !== role) return problem(request, reply, 409, 'role-fixed', 'Conflict', text.roleFixed(name, existing));
+      if (!existing && lab.consumerCount >= guards.maxConsumers) {
+        return problem(request, reply, 409, 'too-many-consumers', 'Conflict', text.tooManyConsumers(guards.maxConsumers));
+      }
+      lab.upsert(name, role, { running: fields.running, delayMs: fields.delayMs });
+      reply.code(existing ? 200 : 201);
+      return lab.state();
+    },
+  );
+
+  scope.delete<{ Params: { name: string } }>(
+    `${PIPELINE_PATH}/consumers/:name`,
+    { config: { openapi: pipelineRouteDocs.deleteConsumer } },
+    async (request, reply) => {
+      const { name } = request.params;
+      const refused = guards.overBudget(request, reply);
+      if (refused) return refused;
+      const lab = guards.labFor(request, reply);
+      if (!isLab(lab)) return lab;
+      if (name === NOTIFIER) return problem(request, reply, 409, 'notifier-stays', 'Conflict', text.notifierStays());
+      if (!lab.has(name)) return problem(request, reply, 404, 'no-such-consumer', 'Not Found', text.noSuchConsumer(name.slice(0, 40)));
+      await lab.remove(name);
+      return reply.code(204).send();
+    },
+  );
+}
+
+/** POST …/notifications: the direct call, where the caller waits while the worker works, and fails at once while it is down. */
+function notificationRoute(scope: FastifyInstance, labFor: LabFor, maxPacketBytes: number): void {
+  scope.post<{ Body: { order: number | string; text?: string } }>(
+    `${PIPELINE_PATH}/notifications`,
+    { schema: { body: directCallSchema }, config: { openapi: pipelineRouteDocs.notify } },
+    async (request, reply) => {
+      if (request.body === undefined) return problem(request, reply, 422, 'invalid-order', 'Unprocessable Content', text.orderRequired());
+      // Checked before anything is published: a PUBLISH past the broker's limit would close the notifier's connection.
+      if (encodeNotification(directNotification(request.body, NOTIFIER), maxPacketBytes) === null) {
+        const bytes = qos1PublishBytes(notificationTopic(NOTIFIER), Buffer.byteLength(JSON.stringify(directNotification(request.body, NOTIFIER))));
+        return problem(request, reply, 413, 'order-too-large', 'Content Too Large', text.orderTooLarge(bytes, maxPacketBytes));
+      }
+      const lab = labFor(request, reply);
+      if (!isLab(lab)) return lab;
+      const started = Date.now();
+      const result = await lab.callNotifier(request.body);
+      if (result === 'reconnecting') {
+        return problem(request, reply, 503, 'worker-reconnecting', 'Service Unavailable', text.workerReconnecting(), {
+          'retry-after': String(RETRY_AFTER_S),
+        });
+      }
+      if (!result) {
+        return problem(request, reply, 503, 'worker-down', 'Service Unavailable', text.workerDown(Date.now() - started), {
+          'retry-after': String(RETRY_AFTER_S),
+        });
+      }
+      reply.code(201).header('location', `${PIPELINE_PATH}/notifications`);
+      return { notification: result.notification, waitedMs: result.waitedMs };
+    },
+  );
+}
+
 const isLab = (value: PipelineLab | FastifyReply): value is PipelineLab => value instanceof PipelineLab;
 
 /** GET …/events: the lab's state whenever it changes (consumers, backlogs growing and draining), as an SSE stream. */
-function labEventsRoute(
-  scope: FastifyInstance,
-  {
-    streams,
-    maxStreams,
-    labFor,
-  }: { streams: ConnectionQuota; maxStreams: number; labFor: (request: FastifyRequest, reply: FastifyReply) => PipelineLab | FastifyReply },
-): void {
+function labEventsRoute(scope: FastifyInstance, { streams, maxStreams, labFor }: { streams: ConnectionQuota; maxStreams: number; labFor: LabFor }): void {
   scope.get(`${PIPELINE_PATH}/events`, { config: { openapi: pipelineRouteDocs.events } }, async (request, reply) => {
     const admission = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
     if (admission.refused)
