@@ -40,6 +40,11 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,
+          // the files share their worker, as the end-to-end ones do: the server's modules are
+          // imported once a worker, not once a file (2–3 s of CPU each, some 250 s a run on CI's
+          // two cores); each file still builds its own server. No file here mocks a module or
+          // changes process.env, which sharing would carry into the next file.
+          isolate: false,
         },
       },
       {

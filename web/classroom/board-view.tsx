@@ -1,14 +1,14 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
-import { useLang, useStrings } from '../kit/lang-context.ts';
-import type { Board, BoardResult } from './class-protocol.ts';
-import { serverCellLabel, type ServerCheckCell } from '../../contracts/class-channel/messages.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
-import { boardRows, resultKey, type BoardSort } from './board-rows.ts';
-import { formatCode } from './class-protocol.ts';
-import { MemberActions, type MemberControls } from './member-actions.tsx';
+import { useLang, useStrings } from '../kit/lang-context.ts';
+import { BoardMemberRow, type BoardLayout } from './board-member-row.tsx';
+import { boardRows, type BoardSort } from './board-rows.ts';
+import { formatCode, type Board } from './class-protocol.ts';
+import type { MemberControls } from './member-actions.tsx';
 import { classroomStrings } from './strings.ts';
+import { useBoardLesson, useHalfMinuteTick } from './use-board-lesson.ts';
 
 /**
  * The teacher's live board: who is here, who follows, and every exercise's state per student;
@@ -35,36 +35,19 @@ export function BoardView({
   onOpenServer?(memberId: number, protocol: CheckedProtocol): void;
 }) {
   const t = useStrings(classroomStrings);
-  const [lesson, setLesson] = useState<string | null>(null);
-  const [sort, setSort] = useState<BoardSort>('joined');
-  const [showRejoin, setShowRejoin] = useState(false);
-  const [, tick] = useState(0);
   // an exercise assigned to everyone: the board turns to its lesson, its column marked
   const assigned = board.status.assignment;
-  const assignedKey = assigned ? `${assigned.lesson}/${assigned.exercise}/${assigned.sentMs}` : '';
-  useEffect(() => {
-    if (assigned) setLesson(assigned.lesson);
-    // keyed by the assignment, not the board object: a board push must not undo the teacher's own choice of lesson
-  }, [assignedKey]);
-
-  // idle times move on between board updates
-  useEffect(() => {
-    const timer = setInterval(() => tick((n) => n + 1), 30_000);
-    return () => clearInterval(timer);
-  }, []);
+  const [lesson, setLesson] = useBoardLesson(assigned);
+  const [sort, setSort] = useState<BoardSort>('joined');
+  const [showRejoin, setShowRejoin] = useState(false);
+  useHalfMinuteTick();
 
   const serverNow = board.now + (Date.now() - receivedAt);
   const rows = useMemo(
     () => boardRows(board, { lesson, sort, anonymous, anonymousName: t.student, serverNow }),
     [board, lesson, sort, anonymous, t, serverNow],
   );
-  const lessons = lessonIndex.filter((entry) => entry.exercises.length > 0);
-  // the own-server column only once somebody ran a suite: the board stays narrow until then
-  const anyServer = board.members.some((member) => member.servers.length > 0);
-  const columns: string[] = lesson === null ? [] : (lessons.find((entry) => entry.slug === lesson)?.exercises ?? []);
-  // All lessons: one column per lesson somebody has tried, its exercises done out of all.
-  const tried = new Set(board.members.flatMap((member) => member.results.map((result) => result.lesson)));
-  const lessonColumns = lesson === null ? lessons.filter((entry) => tried.has(entry.slug)) : [];
+  const layout = boardLayout(board, { lesson, showRejoin, anonymous });
 
   return (
     <section className="class-board" data-testid="class-board" aria-label={`${t.board} ${formatCode(board.code)}`}>
@@ -83,76 +66,10 @@ export function BoardView({
       ) : (
         <div className="class-board-scroll">
           <table className="class-board-table">
-            <BoardHead
-              columns={columns}
-              lesson={lesson}
-              setLesson={setLesson}
-              lessonColumns={lessonColumns}
-              assigned={assigned}
-              anyServer={anyServer}
-              showRejoin={showRejoin}
-              anonymous={anonymous}
-              withActions={controls !== undefined}
-            />
+            <BoardHead layout={layout} setLesson={setLesson} withActions={controls !== undefined} />
             <tbody>
               {rows.map((row) => (
-                <tr key={row.member.id} data-testid="board-row" data-name={anonymous ? undefined : row.member.name} data-done={row.done}>
-                  <th scope="row">
-                    {/* a hidden name opens nothing: the panel would show the real one on the projector */}
-                    {onOpenMember && !anonymous ? (
-                      <button
-                        type="button"
-                        className="link-button"
-                        data-testid="board-member-open"
-                        aria-label={t.openAttempts(row.member.name)}
-                        onClick={() => onOpenMember(row.member.id)}
-                      >
-                        {row.shownName}
-                      </button>
-                    ) : (
-                      row.shownName
-                    )}
-                  </th>
-                  <td className="class-board-presence" data-testid="board-presence" data-presence={row.presence}>
-                    <span className={`class-dot is-${row.presence}`} aria-hidden="true" /> {t.presence[row.presence]}
-                    {row.presence !== 'offline' && <span className="muted"> · {row.member.following ? t.followingShort : t.notFollowingShort}</span>}
-                  </td>
-                  <td data-testid="board-done">{row.done}</td>
-                  <td className={row.presence === 'idle' ? 'class-idle' : ''}>{row.presence === 'offline' ? '—' : t.idleFor(row.idleMinutes)}</td>
-                  {anyServer && (
-                    <ServerCells
-                      name={row.member.name}
-                      cells={row.member.servers}
-                      onOpen={onOpenServer && !anonymous ? (protocol) => onOpenServer(row.member.id, protocol) : undefined}
-                    />
-                  )}
-                  {columns.map((exercise) => (
-                    <ResultCell
-                      key={exercise}
-                      result={row.results.get(resultKey(lesson!, exercise))}
-                      id={`${lesson}/${exercise}`}
-                      assigned={assigned?.lesson === lesson && assigned.exercise === exercise}
-                    />
-                  ))}
-                  {lessonColumns.map((entry) => (
-                    <LessonCell
-                      key={entry.slug}
-                      results={row.member.results.filter((result) => result.lesson === entry.slug)}
-                      total={entry.exercises.length}
-                      id={entry.slug}
-                    />
-                  ))}
-                  {showRejoin && !anonymous && (
-                    <td>
-                      <code>{formatCode(row.member.rejoinCode)}</code>
-                    </td>
-                  )}
-                  {controls && !anonymous && (
-                    <td className="class-member-cell">
-                      <MemberActions memberId={row.member.id} name={row.member.name} controls={controls} />
-                    </td>
-                  )}
-                </tr>
+                <BoardMemberRow key={row.member.id} row={row} layout={layout} controls={controls} onOpenMember={onOpenMember} onOpenServer={onOpenServer} />
               ))}
             </tbody>
           </table>
@@ -162,30 +79,28 @@ export function BoardView({
   );
 }
 
+/** The board's columns: the chosen lesson's exercises, or on "all lessons" one per lesson somebody has tried. */
+function boardLayout(board: Board, shown: Pick<BoardLayout, 'lesson' | 'showRejoin' | 'anonymous'>): BoardLayout {
+  const { lesson } = shown;
+  const lessons = lessonIndex.filter((entry) => entry.exercises.length > 0);
+  const columns: string[] = lesson === null ? [] : (lessons.find((entry) => entry.slug === lesson)?.exercises ?? []);
+  // All lessons: one column per lesson somebody has tried, its exercises done out of all.
+  const tried = new Set(board.members.flatMap((member) => member.results.map((result) => result.lesson)));
+  return {
+    ...shown,
+    columns,
+    lessonColumns: lesson === null ? lessons.filter((entry) => tried.has(entry.slug)) : [],
+    assigned: board.status.assignment,
+    // the own-server column only once somebody ran a suite: the board stays narrow until then
+    anyServer: board.members.some((member) => member.servers.length > 0),
+  };
+}
+
 /** The board's header row: the fixed columns, then one per exercise of the chosen lesson or one per lesson tried. */
-function BoardHead({
-  columns,
-  lesson,
-  setLesson,
-  lessonColumns,
-  assigned,
-  anyServer,
-  showRejoin,
-  anonymous,
-  withActions,
-}: {
-  columns: string[];
-  lesson: string | null;
-  setLesson(lesson: string | null): void;
-  lessonColumns: typeof lessonIndex;
-  assigned: Board['status']['assignment'];
-  anyServer: boolean;
-  showRejoin: boolean;
-  anonymous: boolean;
-  withActions: boolean;
-}) {
+function BoardHead({ layout, setLesson, withActions }: { layout: BoardLayout; setLesson(lesson: string | null): void; withActions: boolean }) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
+  const { columns, lesson, lessonColumns, assigned, anyServer, showRejoin, anonymous } = layout;
   return (
     <thead>
       <tr>
@@ -277,63 +192,5 @@ function BoardTools({ lesson, setLesson, sort, setSort, anonymous, setAnonymous,
         </label>
       )}
     </div>
-  );
-}
-
-/**
- * A student's latest run per protocol ("REST 34/34 ✓", "gRPC 7/10"): each opens its details, unless
- * names are hidden (the details name the student). A run against Wirelab itself says so.
- */
-function ServerCells({ name, cells, onOpen }: { name: string; cells: ServerCheckCell[]; onOpen?(protocol: CheckedProtocol): void }) {
-  const t = useStrings(classroomStrings);
-  return (
-    <td className="class-server-cells" data-testid="board-servers">
-      {cells.map((cell) => {
-        const label = `${serverCellLabel(cell)}${cell.targetIsWirelab ? ' · Wirelab' : ''}`;
-        const state = cell.failed === 0 && cell.passed > 0 ? 'passed' : 'failing';
-        const common = {
-          className: `class-server-cell is-${state}`,
-          'data-testid': 'board-server',
-          'data-protocol': cell.protocol,
-          'data-state': state,
-          'data-wirelab': cell.targetIsWirelab,
-          title: t.serverCellTitle(label),
-        };
-        return onOpen ? (
-          <button key={cell.protocol} type="button" {...common} aria-label={t.openServerChecks(name, label)} onClick={() => onOpen(cell.protocol)}>
-            {label}
-          </button>
-        ) : (
-          <span key={cell.protocol} {...common}>
-            {label}
-          </span>
-        );
-      })}
-    </td>
-  );
-}
-
-function LessonCell({ results, total, id }: { results: BoardResult[]; total: number; id: string }) {
-  const t = useStrings(classroomStrings);
-  const done = results.filter((result) => result.passedMs !== null).length;
-  const misses = results.filter((result) => result.passedMs === null).reduce((sum, result) => sum + result.attempts, 0);
-  const state = done === total && total > 0 ? 'passed' : misses > 0 ? 'failing' : 'none';
-  return (
-    <td className={`class-result is-${state}`} data-testid="board-lesson-result" data-lesson={id} data-done={done} title={t.lessonCell(done, total, misses)}>
-      {done}/{total}
-      {misses > 0 && <span className="class-misses"> ✗{misses}</span>}
-    </td>
-  );
-}
-
-function ResultCell({ result, id, assigned }: { result: BoardResult | undefined; id: string; assigned: boolean }) {
-  const t = useStrings(classroomStrings);
-  const state = !result ? 'none' : result.passedMs !== null ? 'passed' : 'failing';
-  const text = !result ? t.notTriedCell : result.passedMs !== null ? t.passedCell(result.attempts) : t.failingCell(result.attempts);
-  return (
-    <td className={`class-result is-${state} ${assigned ? 'is-assigned' : ''}`} data-testid="board-result" data-exercise={id} data-state={state} title={text}>
-      <span aria-hidden="true">{state === 'passed' ? '✓' : state === 'failing' ? `✗${result!.attempts}` : '·'}</span>
-      <span className="visually-hidden">{text}</span>
-    </td>
   );
 }

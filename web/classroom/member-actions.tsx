@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
 import { classroomStrings } from './strings.ts';
 
@@ -34,7 +34,7 @@ export function MemberActions({ memberId, name, controls }: { memberId: number; 
     setDraft(name);
     setMode(next);
   };
-  const onKeyDown = (event: React.KeyboardEvent) => {
+  const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
       close();
@@ -47,46 +47,20 @@ export function MemberActions({ memberId, name, controls }: { memberId: number; 
   };
 
   if (mode === 'rename') {
-    return (
-      <form className="class-member-form" onSubmit={save} onKeyDown={onKeyDown} data-testid="member-rename-form">
-        <input
-          ref={first}
-          aria-label={t.renameLabel(name)}
-          data-testid="member-rename-input"
-          value={draft}
-          maxLength={40}
-          required
-          onChange={(event) => setDraft(event.target.value)}
-        />
-        <button type="submit" className="button button-primary" data-testid="member-rename-save">
-          {t.save}
-        </button>
-        <button type="button" className="button" onClick={close}>
-          {t.cancel}
-        </button>
-      </form>
-    );
+    return <RenameForm name={name} draft={draft} setDraft={setDraft} inputRef={first} onSave={save} onCancel={close} onKeyDown={onKeyDown} />;
   }
   if (mode === 'remove') {
     return (
-      <div className="class-member-form" role="group" aria-label={t.removeConfirm(name)} onKeyDown={onKeyDown} data-testid="member-remove-confirm">
-        <span>{t.removeConfirm(name)}</span>{' '}
-        <button
-          ref={first}
-          type="button"
-          className="button button-danger"
-          data-testid="member-remove-yes"
-          onClick={() => {
-            controls.remove(memberId);
-            setMode('idle');
-          }}
-        >
-          {t.removeYes}
-        </button>
-        <button type="button" className="button" onClick={close}>
-          {t.cancel}
-        </button>
-      </div>
+      <RemoveConfirm
+        name={name}
+        yesRef={first}
+        onYes={() => {
+          controls.remove(memberId);
+          setMode('idle');
+        }}
+        onCancel={close}
+        onKeyDown={onKeyDown}
+      />
     );
   }
   return (
@@ -114,5 +88,73 @@ export function MemberActions({ memberId, name, controls }: { memberId: number; 
         <span aria-hidden="true">✕</span>
       </button>
     </span>
+  );
+}
+
+/** Rename in place: the name as a field, Save and Cancel. */
+function RenameForm({
+  name,
+  draft,
+  setDraft,
+  inputRef,
+  onSave,
+  onCancel,
+  onKeyDown,
+}: {
+  name: string;
+  draft: string;
+  setDraft(draft: string): void;
+  inputRef: RefObject<HTMLInputElement | null>;
+  onSave(event: FormEvent): void;
+  onCancel(): void;
+  onKeyDown(event: KeyboardEvent): void;
+}) {
+  const t = useStrings(classroomStrings);
+  return (
+    <form className="class-member-form" onSubmit={onSave} onKeyDown={onKeyDown} data-testid="member-rename-form">
+      <input
+        ref={inputRef}
+        aria-label={t.renameLabel(name)}
+        data-testid="member-rename-input"
+        value={draft}
+        maxLength={40}
+        required
+        onChange={(event) => setDraft(event.target.value)}
+      />
+      <button type="submit" className="button button-primary" data-testid="member-rename-save">
+        {t.save}
+      </button>
+      <button type="button" className="button" onClick={onCancel}>
+        {t.cancel}
+      </button>
+    </form>
+  );
+}
+
+/** Remove in place: the question with its consequence, the danger button first in focus, and Cancel. */
+function RemoveConfirm({
+  name,
+  yesRef,
+  onYes,
+  onCancel,
+  onKeyDown,
+}: {
+  name: string;
+  yesRef: RefObject<HTMLButtonElement | null>;
+  onYes(): void;
+  onCancel(): void;
+  onKeyDown(event: KeyboardEvent): void;
+}) {
+  const t = useStrings(classroomStrings);
+  return (
+    <div className="class-member-form" role="group" aria-label={t.removeConfirm(name)} onKeyDown={onKeyDown} data-testid="member-remove-confirm">
+      <span>{t.removeConfirm(name)}</span>{' '}
+      <button ref={yesRef} type="button" className="button button-danger" data-testid="member-remove-yes" onClick={onYes}>
+        {t.removeYes}
+      </button>
+      <button type="button" className="button" onClick={onCancel}>
+        {t.cancel}
+      </button>
+    </div>
   );
 }

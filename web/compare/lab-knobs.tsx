@@ -79,11 +79,7 @@ export function LabKnobs({
 }) {
   const t = useStrings(compareStrings);
   const lang = useLang();
-  const names = protocolNames[lang];
   const change = (next: Partial<LabSettings>) => setSettings((current) => ({ ...current, ...next }));
-  const chooseJob = (job: JobKind) => change({ job, protocols: [...protocolsFor(job)] });
-  const toggle = (protocol: Protocol, on: boolean) =>
-    change({ protocols: protocolsFor(settings.job).filter((candidate) => (candidate === protocol ? on : settings.protocols.includes(candidate))) });
   const isEvents = settings.job === 'events';
   return (
     <form
@@ -93,72 +89,16 @@ export function LabKnobs({
         if (!running) onRun();
       }}
     >
-      <fieldset>
-        <legend>{t.job}</legend>
-        {JOBS.map((job) => (
-          <label key={job}>
-            <input
-              type="radio"
-              name="job"
-              value={job}
-              data-testid="compare-job"
-              checked={settings.job === job}
-              onChange={() => chooseJob(job)}
-              disabled={running}
-            />
-            {t.jobs[job]}
-          </label>
-        ))}
-        <p className="compare-note">{t.jobNotes[settings.job]}</p>
-      </fieldset>
+      <JobChoice settings={settings} change={change} running={running} />
 
       <JobOptions settings={settings} change={change} running={running} />
 
-      <fieldset className="compare-protocols">
-        <legend>{t.protocols}</legend>
-        {protocolsFor(settings.job).map((protocol) => (
-          <label key={protocol}>
-            <input
-              type="checkbox"
-              data-testid="compare-protocol"
-              data-protocol={protocol}
-              checked={settings.protocols.includes(protocol)}
-              onChange={(event) => toggle(protocol, event.target.checked)}
-              disabled={running}
-            />
-            {names[protocol]}
-          </label>
-        ))}
-      </fieldset>
+      <ProtocolChoice settings={settings} change={change} running={running} />
       {settings.job === 'by-id' && <p className="compare-note">{t.batchingNote}</p>}
       <p className="compare-note">{isEvents ? null : t.coldNote}</p>
       <p className="compare-note">{t.httpVersionNote}</p>
 
-      <div className="compare-actions">
-        <button type="submit" className="button button-primary" data-testid="compare-run" disabled={running || settings.protocols.length === 0}>
-          {running ? t.running : t.run}
-        </button>
-        {progress && (
-          <span data-testid="compare-progress" role="status">
-            {t.progress(names[progress.protocol], progress.step, progress.steps)}
-          </span>
-        )}
-        <button
-          type="button"
-          className="button"
-          data-testid="compare-csv"
-          disabled={results.length === 0}
-          onClick={() =>
-            downloadBytes(
-              new TextEncoder().encode(resultsToCsv(results)) as Uint8Array<ArrayBuffer>,
-              `wirelab-compare-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`,
-              'text/csv',
-            )
-          }
-        >
-          {t.downloadCsv}
-        </button>
-      </div>
+      <LabActions settings={settings} running={running} progress={progress} results={results} />
       {seeded > 0 && (
         <p className="compare-note" data-testid="compare-seeded">
           {t.seeded(seeded)}
@@ -170,6 +110,107 @@ export function LabKnobs({
         </p>
       )}
     </form>
+  );
+}
+
+interface KnobProps {
+  settings: LabSettings;
+  change(next: Partial<LabSettings>): void;
+  running: boolean;
+}
+
+/** The job to run, with a note on what it measures; a new job chooses all its protocols. */
+function JobChoice({ settings, change, running }: KnobProps) {
+  const t = useStrings(compareStrings);
+  const chooseJob = (job: JobKind) => change({ job, protocols: [...protocolsFor(job)] });
+  return (
+    <fieldset>
+      <legend>{t.job}</legend>
+      {JOBS.map((job) => (
+        <label key={job}>
+          <input
+            type="radio"
+            name="job"
+            value={job}
+            data-testid="compare-job"
+            checked={settings.job === job}
+            onChange={() => chooseJob(job)}
+            disabled={running}
+          />
+          {t.jobs[job]}
+        </label>
+      ))}
+      <p className="compare-note">{t.jobNotes[settings.job]}</p>
+    </fieldset>
+  );
+}
+
+/** The protocols the job can run over, each on or off. */
+function ProtocolChoice({ settings, change, running }: KnobProps) {
+  const t = useStrings(compareStrings);
+  const names = protocolNames[useLang()];
+  const toggle = (protocol: Protocol, on: boolean) =>
+    change({ protocols: protocolsFor(settings.job).filter((candidate) => (candidate === protocol ? on : settings.protocols.includes(candidate))) });
+  return (
+    <fieldset className="compare-protocols">
+      <legend>{t.protocols}</legend>
+      {protocolsFor(settings.job).map((protocol) => (
+        <label key={protocol}>
+          <input
+            type="checkbox"
+            data-testid="compare-protocol"
+            data-protocol={protocol}
+            checked={settings.protocols.includes(protocol)}
+            onChange={(event) => toggle(protocol, event.target.checked)}
+            disabled={running}
+          />
+          {names[protocol]}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Run (while none runs), the progress of the run, and the results as CSV. */
+function LabActions({
+  settings,
+  running,
+  progress,
+  results,
+}: {
+  settings: LabSettings;
+  running: boolean;
+  progress: RunProgress | null;
+  results: ProtocolResult[];
+}) {
+  const t = useStrings(compareStrings);
+  const names = protocolNames[useLang()];
+  return (
+    <div className="compare-actions">
+      <button type="submit" className="button button-primary" data-testid="compare-run" disabled={running || settings.protocols.length === 0}>
+        {running ? t.running : t.run}
+      </button>
+      {progress && (
+        <span data-testid="compare-progress" role="status">
+          {t.progress(names[progress.protocol], progress.step, progress.steps)}
+        </span>
+      )}
+      <button
+        type="button"
+        className="button"
+        data-testid="compare-csv"
+        disabled={results.length === 0}
+        onClick={() =>
+          downloadBytes(
+            new TextEncoder().encode(resultsToCsv(results)) as Uint8Array<ArrayBuffer>,
+            `wirelab-compare-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`,
+            'text/csv',
+          )
+        }
+      >
+        {t.downloadCsv}
+      </button>
+    </div>
   );
 }
 

@@ -228,6 +228,8 @@ export interface Subscriber {
   close(): void;
 }
 
+type Counter = ReturnType<typeof counter>;
+
 function counter() {
   let count = 0;
   return { bump: () => (count += 1), read: () => count };
@@ -237,123 +239,151 @@ function counter() {
 export function subscribe(protocol: EventsProtocol, runner: () => RunnerClient): Subscriber {
   const seen = counter();
   switch (protocol) {
-    case 'sse': {
-      const source = new EventSource('/api/v1/events');
-      source.addEventListener('user.created', () => seen.bump());
-      const ready = new Promise<void>((resolve, reject) => {
-        source.addEventListener('open', () => resolve(), { once: true });
-        source.addEventListener('error', () => reject(new Error('EventSource failed')), { once: true });
-      });
-      return { ready, received: seen.read, close: () => source.close() };
-    }
-    case 'websocket': {
-      const socket = new WebSocket(`${wsOrigin()}/ws/chat?name=lab`, 'wirelab.chat.v1');
-      const ready = new Promise<void>((resolve, reject) => {
-        socket.addEventListener('message', (event) => {
-          const message = JSON.parse(String(event.data)) as { type: string; event?: string };
-          if (message.type === 'welcome') resolve();
-          if (message.type === 'event' && message.event === 'user.created') seen.bump();
-        });
-        socket.addEventListener('close', () => reject(new Error('WebSocket closed')), { once: true });
-      });
-      return { ready, received: seen.read, close: () => socket.close(1000) };
-    }
-    case 'socket-io': {
-      const socket = io('/', { reconnection: false, auth: { name: 'lab' } });
-      socket.on('user:created', () => seen.bump());
-      const ready = new Promise<void>((resolve, reject) => {
-        // Socket.IO starts with HTTP long polling and upgrades to a WebSocket: the run waits for
-        // the upgrade, so its cost is part of the run, as in any real Socket.IO client.
-        socket.io.engine.once('upgrade', () => resolve());
-        socket.once('connect_error', (error) => reject(error));
-      });
-      return { ready, received: seen.read, close: () => socket.close() };
-    }
-    case 'long-polling': {
-      const controller = new AbortController();
-      let resolveReady: () => void = () => {};
-      let rejectReady: (error: Error) => void = () => {};
-      const ready = new Promise<void>((resolve, reject) => {
-        resolveReady = resolve;
-        rejectReady = reject;
-      });
-      void (async () => {
-        // since=now answers at once with the cursor to wait from and no events: since=0 would replay
-        // the sandbox's earlier events (kilobytes), and the run would count them as the cost of its own.
-        try {
-          let cursor = ((await json(await fetch('/api/v1/poll?since=now', { ...NO_STORE, signal: controller.signal }))) as { cursor: number }).cursor;
-          let first = true;
-          while (!controller.signal.aborted) {
-            const pending = fetch(`/api/v1/poll?since=${cursor}`, { ...NO_STORE, signal: controller.signal });
-            if (first) resolveReady();
-            first = false;
-            const response = await pending;
-            if (response.status === 204) continue;
-            const answer = (await json(response)) as { cursor: number; events: Array<{ type: string }> };
-            for (const event of answer.events) if (event.type === 'user.created') seen.bump();
-            cursor = answer.cursor;
-          }
-        } catch (error) {
-          rejectReady(error as Error);
-        }
-      })();
-      return { ready, received: seen.read, close: () => controller.abort() };
-    }
-    case 'graphql-sub': {
-      let connected: () => void = () => {};
-      const ready = new Promise<void>((resolve) => (connected = resolve));
-      const client = createWsClient({ url: `${wsOrigin()}/graphql`, lazy: false, retryAttempts: 0, on: { connected: () => connected() } });
-      const stop = client.subscribe(
-        { query: 'subscription { userChanged { kind id user { id name email } } }' },
-        {
-          next: (result) => ((result.data as { userChanged?: { kind: string } })?.userChanged?.kind === 'CREATED' ? seen.bump() : undefined),
-          error: () => {},
-          complete: () => {},
-        },
-      );
-      return {
-        ready,
-        received: seen.read,
-        close: () => {
-          stop();
-          void client.dispose();
-        },
-      };
-    }
-    case 'grpc-stream': {
-      const client = runner();
-      let greeted: () => void = () => {};
-      const ready = new Promise<void>((resolve) => (greeted = resolve));
-      // Chat answers a notice first, then pushes every change of the sandbox's users.
-      const call = client.open(`${USER_SERVICE}/Chat`, (message) => {
-        const event = message as { notice?: unknown; userChanged?: { kind?: string } };
-        if (event.notice) greeted();
-        if (event.userChanged) seen.bump();
-      });
-      return {
-        ready,
-        received: seen.read,
-        close: () => {
-          client.cancel(call.id);
-          client.close();
-        },
-      };
-    }
-    case 'mqtt': {
-      const client = mqtt.connect(`${wsOrigin()}/mqtt`, {
-        protocolVersion: 4,
-        clean: true,
-        reconnectPeriod: 0,
-        clientId: `lab-${Math.random().toString(36).slice(2, 10)}`,
-      });
-      client.on('message', () => seen.bump());
-      const ready = new Promise<void>((resolve, reject) => {
-        client.on('connect', () => client.subscribe('events/user/created', { qos: 1 }, (error) => (error ? reject(error) : resolve())));
-        client.on('error', (error) => reject(error));
-      });
-      return { ready, received: seen.read, close: () => void client.end(true) };
-    }
+    case 'sse':
+      return listenOverSse(seen);
+    case 'websocket':
+      return listenOverWebSocket(seen);
+    case 'socket-io':
+      return listenOverSocketIo(seen);
+    case 'long-polling':
+      return listenByLongPolling(seen);
+    case 'graphql-sub':
+      return listenOverGraphqlWs(seen);
+    case 'grpc-stream':
+      return listenOverGrpcStream(seen, runner);
+    case 'mqtt':
+      return listenOverMqtt(seen);
   }
+}
+
+/** EventSource on the REST API's event stream. */
+function listenOverSse(seen: Counter): Subscriber {
+  const source = new EventSource('/api/v1/events');
+  source.addEventListener('user.created', () => seen.bump());
+  const ready = new Promise<void>((resolve, reject) => {
+    source.addEventListener('open', () => resolve(), { once: true });
+    source.addEventListener('error', () => reject(new Error('EventSource failed')), { once: true });
+  });
+  return { ready, received: seen.read, close: () => source.close() };
+}
+
+/** The chat WebSocket, whose welcome says the listener is in place. */
+function listenOverWebSocket(seen: Counter): Subscriber {
+  const socket = new WebSocket(`${wsOrigin()}/ws/chat?name=lab`, 'wirelab.chat.v1');
+  const ready = new Promise<void>((resolve, reject) => {
+    socket.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as { type: string; event?: string };
+      if (message.type === 'welcome') resolve();
+      if (message.type === 'event' && message.event === 'user.created') seen.bump();
+    });
+    socket.addEventListener('close', () => reject(new Error('WebSocket closed')), { once: true });
+  });
+  return { ready, received: seen.read, close: () => socket.close(1000) };
+}
+
+/** socket.io-client, ready once upgraded to a WebSocket. */
+function listenOverSocketIo(seen: Counter): Subscriber {
+  const socket = io('/', { reconnection: false, auth: { name: 'lab' } });
+  socket.on('user:created', () => seen.bump());
+  const ready = new Promise<void>((resolve, reject) => {
+    // Socket.IO starts with HTTP long polling and upgrades to a WebSocket: the run waits for
+    // the upgrade, so its cost is part of the run, as in any real Socket.IO client.
+    socket.io.engine.once('upgrade', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  return { ready, received: seen.read, close: () => socket.close() };
+}
+
+/** One long poll after another, from the cursor of now. */
+function listenByLongPolling(seen: Counter): Subscriber {
+  const controller = new AbortController();
+  let resolveReady: () => void = () => {};
+  let rejectReady: (error: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  void (async () => {
+    // since=now answers at once with the cursor to wait from and no events: since=0 would replay
+    // the sandbox's earlier events (kilobytes), and the run would count them as the cost of its own.
+    try {
+      let cursor = ((await json(await fetch('/api/v1/poll?since=now', { ...NO_STORE, signal: controller.signal }))) as { cursor: number }).cursor;
+      let first = true;
+      while (!controller.signal.aborted) {
+        const pending = fetch(`/api/v1/poll?since=${cursor}`, { ...NO_STORE, signal: controller.signal });
+        if (first) resolveReady();
+        first = false;
+        const response = await pending;
+        if (response.status === 204) continue;
+        const answer = (await json(response)) as { cursor: number; events: Array<{ type: string }> };
+        for (const event of answer.events) if (event.type === 'user.created') seen.bump();
+        cursor = answer.cursor;
+      }
+    } catch (error) {
+      rejectReady(error as Error);
+    }
+  })();
+  return { ready, received: seen.read, close: () => controller.abort() };
+}
+
+/** A graphql-ws subscription to userChanged. */
+function listenOverGraphqlWs(seen: Counter): Subscriber {
+  let connected: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  const client = createWsClient({ url: `${wsOrigin()}/graphql`, lazy: false, retryAttempts: 0, on: { connected: () => connected() } });
+  const stop = client.subscribe(
+    { query: 'subscription { userChanged { kind id user { id name email } } }' },
+    {
+      next: (result) => ((result.data as { userChanged?: { kind: string } })?.userChanged?.kind === 'CREATED' ? seen.bump() : undefined),
+      error: () => {},
+      complete: () => {},
+    },
+  );
+  return {
+    ready,
+    received: seen.read,
+    close: () => {
+      stop();
+      void client.dispose();
+    },
+  };
+}
+
+/** The gRPC Chat stream, through the server's runner (a browser cannot speak native gRPC). */
+function listenOverGrpcStream(seen: Counter, runner: () => RunnerClient): Subscriber {
+  const client = runner();
+  let greeted: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (greeted = resolve));
+  // Chat answers a notice first, then pushes every change of the sandbox's users.
+  const call = client.open(`${USER_SERVICE}/Chat`, (message) => {
+    const event = message as { notice?: unknown; userChanged?: { kind?: string } };
+    if (event.notice) greeted();
+    if (event.userChanged) seen.bump();
+  });
+  return {
+    ready,
+    received: seen.read,
+    close: () => {
+      client.cancel(call.id);
+      client.close();
+    },
+  };
+}
+
+/** mqtt.js over WebSocket, subscribed to events/user/created at QoS 1. */
+function listenOverMqtt(seen: Counter): Subscriber {
+  const client = mqtt.connect(`${wsOrigin()}/mqtt`, {
+    protocolVersion: 4,
+    clean: true,
+    reconnectPeriod: 0,
+    clientId: `lab-${Math.random().toString(36).slice(2, 10)}`,
+  });
+  client.on('message', () => seen.bump());
+  const ready = new Promise<void>((resolve, reject) => {
+    client.on('connect', () => client.subscribe('events/user/created', { qos: 1 }, (error) => (error ? reject(error) : resolve())));
+    client.on('error', (error) => reject(error));
+  });
+  return { ready, received: seen.read, close: () => void client.end(true) };
 }
 
 /**

@@ -1,32 +1,15 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
-import { formatBytes } from './format.ts';
-import {
-  asciiGlyph,
-  blockBytes,
-  controlName,
-  hexByte,
-  layoutHexRows,
-  rowOf,
-  rowsBetween,
-  type HexBlockView,
-  type HexRow,
-  type HexSection,
-} from './hex-rows.ts';
+import { useMemo, useRef, useState, type MouseEvent } from 'react';
+import { layoutHexRows, rowsBetween, type HexBlockView, type HexSection } from './hex-rows.ts';
+import { HexRowView, type HexHighlight } from './hex-row-view.tsx';
 import type { InspectorStrings } from './strings.ts';
 import { PROJECTOR_SIZES, useProjectorMode } from '../kit/projector-setting.ts';
+import { useScrollToByte, useViewportHeight } from './use-hex-scroll.ts';
+
+export type { HexHighlight } from './hex-row-view.tsx';
 
 /** Fixed so only the visible rows are rendered: a 1 MB body is 65 536 rows (taller in projector mode). */
 const NORMAL_ROW_HEIGHT = 22;
 const OVERSCAN = 10;
-
-export interface HexHighlight {
-  section: number;
-  /** which block lights: the wire's bytes, or (a node marked `unmasked`) the same bytes unmasked */
-  view: HexBlockView;
-  /** stream offsets, half-open */
-  start: number;
-  end: number;
-}
 
 interface HexViewProps {
   sections: readonly HexSection[];
@@ -43,32 +26,9 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
   const rowHeight = useProjectorMode() ? PROJECTOR_SIZES.hexRowHeight : NORMAL_ROW_HEIGHT;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(400);
+  const viewport = useViewportHeight(scroller);
+  useScrollToByte(scroller, scrollTarget, layout, sections, rowHeight);
   const [hoveredByte, setHoveredByte] = useState<{ section: number; offset: number; view: HexBlockView } | null>(null);
-
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    // Reading the height now would force a layout of the whole page; the observer reports it
-    // after the next layout anyway (and its first report comes unasked).
-    if (typeof ResizeObserver === 'undefined') {
-      setViewport(element.clientHeight || 400);
-      return;
-    }
-    const observer = new ResizeObserver(() => setViewport(element.clientHeight || 400));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-
-  useEffect(() => {
-    const element = scroller.current;
-    const section = scrollTarget ? sections[scrollTarget.section] : undefined;
-    if (!element || !scrollTarget || !section) return;
-    const top = rowOf(layout, scrollTarget.section, scrollTarget.offset - section.start, scrollTarget.view) * rowHeight;
-    if (top < element.scrollTop || top + rowHeight > element.scrollTop + element.clientHeight) {
-      element.scrollTop = Math.max(0, top - element.clientHeight / 3);
-    }
-  }, [scrollTarget, layout, sections, rowHeight]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
   const last = Math.min(layout.rowCount, Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
@@ -84,73 +44,6 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
     if (!byte || (byte.section === hoveredByte?.section && byte.offset === hoveredByte.offset && byte.view === hoveredByte.view)) return;
     setHoveredByte(byte);
     onHoverByte(byte.section, sections[byte.section].start + byte.offset, byte.view);
-  };
-
-  const renderRow = (row: HexRow, rowIndex: number): ReactNode => {
-    const section = sections[row.section];
-    const dirClass = section.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out';
-    const unmasked = row.view === 'unmasked';
-    if (row.type === 'title') {
-      return (
-        <div key={`t${row.section}${row.view}`} className={`insp-hex-title ${dirClass}`} style={{ height: rowHeight }}>
-          {unmasked ? (
-            <span data-testid="insp-hex-unmasked-title">{t.unmaskedBlock}</span>
-          ) : (
-            <>
-              <span aria-hidden="true">{section.dir === 'in' ? '→' : '←'}</span> {section.title} · {formatBytes(section.bytes.length, t)}
-            </>
-          )}
-        </div>
-      );
-    }
-    const bytes = blockBytes(section, row.view);
-    const hexCells: ReactNode[] = [];
-    const asciiCells: ReactNode[] = [];
-    for (let offset = row.from; offset < row.to; offset += 1) {
-      const byte = bytes[offset];
-      const streamOffset = section.start + offset;
-      const lit =
-        highlight !== null &&
-        highlight.section === row.section &&
-        highlight.view === row.view &&
-        streamOffset >= highlight.start &&
-        streamOffset < highlight.end;
-      const className = `${lit ? 'insp-lit' : ''}${byte === 0x0d || byte === 0x0a ? ' insp-crlf' : ''}`;
-      hexCells.push(
-        <span
-          key={offset}
-          data-testid="insp-hex-byte"
-          data-section={row.section}
-          data-offset={offset}
-          data-view={unmasked ? 'unmasked' : undefined}
-          data-highlighted={lit ? 'true' : undefined}
-          className={className}
-        >
-          {hexByte(byte)}
-        </span>,
-      );
-      const control = controlName(byte);
-      asciiCells.push(
-        <span
-          key={offset}
-          data-testid="insp-ascii-byte"
-          data-section={row.section}
-          data-offset={offset}
-          data-view={unmasked ? 'unmasked' : undefined}
-          data-glyph={control}
-          className={control ? `${className} insp-ctl` : className}
-        >
-          {asciiGlyph(byte)}
-        </span>,
-      );
-    }
-    return (
-      <div key={rowIndex} className={`insp-hex-row ${dirClass}${unmasked ? ' insp-hex-unmasked' : ''}`} style={{ height: rowHeight }}>
-        <span className="insp-hex-offset">{String(row.from).padStart(6, ' ')}</span>
-        <span className="insp-hex-bytes">{hexCells}</span>
-        <span className="insp-hex-ascii">{asciiCells}</span>
-      </div>
-    );
   };
 
   const hovered = hoveredByte && sections[hoveredByte.section];
@@ -172,7 +65,16 @@ export function HexView({ sections, highlight, scrollTarget, onHoverByte, onLeav
       >
         <div style={{ height: layout.rowCount * rowHeight, position: 'relative' }}>
           <div style={{ position: 'absolute', top: first * rowHeight, left: 0, right: 0 }}>
-            {rowsBetween(layout, first, last).map((row, index) => renderRow(row, first + index))}
+            {rowsBetween(layout, first, last).map((row, index) => (
+              <HexRowView
+                key={row.type === 'title' ? `t${row.section}${row.view}` : first + index}
+                row={row}
+                section={sections[row.section]}
+                highlight={highlight}
+                rowHeight={rowHeight}
+                t={t}
+              />
+            ))}
           </div>
         </div>
       </div>

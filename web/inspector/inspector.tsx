@@ -6,8 +6,8 @@ import { ExchangeDetail } from './exchange-detail.tsx';
 import { exchangeSections, messageSections, noteSections, selectionKey as keyOf, type Selection } from './exchange-sections.ts';
 import { ExchangeTimeline, type TimelineConnection } from './exchange-timeline.tsx';
 import { inspectorStrings } from './strings.ts';
-import { downloadBytes } from './download-file.ts';
-import { pcapngFileName } from '../../wire/pcapng/export-pcapng.ts';
+import { exportPcapng, InspectorToolbar } from './inspector-toolbar.tsx';
+import { useKeepRowInView } from './use-keep-row-in-view.ts';
 import './inspector.css';
 
 export interface InspectorProps {
@@ -60,87 +60,20 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
     // keyed by the selection's identity: a new snapshot with the same selection is no change
   }, [selectionKey]);
 
-  // Keep the selected row in view inside the timeline (new traffic lands at the bottom): once per
-  // selection, as soon as its row is there — measuring on every capture would lay out the page.
-  // Measured in the next frame, whose layout is due anyway, not in this task as a second one.
-  const scrolledTo = useRef<string | null>(null);
-  useEffect(() => {
-    if (scrolledTo.current === selectionKey) return;
-    const pane = timelinePane.current;
-    const row = pane?.querySelector<HTMLElement>('[aria-pressed="true"]');
-    if (!pane || !row) return;
-    scrolledTo.current = selectionKey;
-    let measured = false;
-    const frame = requestAnimationFrame(() => {
-      measured = true;
-      const top = row.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
-      if (top < pane.scrollTop || top + row.offsetHeight > pane.scrollTop + pane.clientHeight) {
-        pane.scrollTop = Math.max(0, top - pane.clientHeight + row.offsetHeight + 8);
-      }
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      if (!measured) scrolledTo.current = null;
-    };
-  }, [selectionKey, timeline]);
+  // new traffic lands at the bottom: the selected row stays in sight
+  useKeepRowInView(timelinePane, selectionKey, timeline);
 
   return (
     <section className="insp" data-testid="inspector" aria-label={t.title}>
-      <div className="insp-toolbar">
-        <h2 className="insp-title">{t.title}</h2>
-        <span className={`insp-status-dot insp-status-${snapshot.status}`} data-testid="insp-status" data-status={snapshot.status}>
-          {t.status[snapshot.status]}
-        </span>
-        {!readOnly && (
-          <label className="insp-switch" title={t.recordHint}>
-            <input
-              type="checkbox"
-              role="switch"
-              data-testid="insp-record"
-              checked={snapshot.recording}
-              disabled={snapshot.status !== 'open'}
-              onChange={(event) => store.setRecording(event.currentTarget.checked)}
-            />
-            <span className={snapshot.recording ? 'insp-rec-on' : ''}>{t.record}</span>
-          </label>
-        )}
-        {!readOnly && (
-          <button
-            type="button"
-            className="insp-button"
-            data-testid="insp-clear"
-            title={t.clearHint}
-            disabled={snapshot.status !== 'open'}
-            onClick={() => store.clear()}
-          >
-            {t.clear}
-          </button>
-        )}
-        <button
-          type="button"
-          className="insp-button"
-          data-testid="insp-export-session"
-          title={t.exportSessionHint}
-          disabled={snapshot.connections.length === 0}
-          onClick={() => exportPcapng(store)}
-        >
-          {t.exportSession}
-        </button>
-        <button
-          type="button"
-          className="insp-button"
-          data-testid="insp-export-selected"
-          title={t.exportConnectionHint}
-          disabled={!view}
-          onClick={() => view && exportPcapng(store, view.connection.id)}
-        >
-          {t.exportConnection}
-        </button>
-        <label className="insp-switch" title={t.showAppTrafficHint}>
-          <input type="checkbox" data-testid="insp-show-app" checked={showApp} onChange={(event) => setShowApp(event.currentTarget.checked)} />
-          <span>{t.showAppTraffic}</span>
-        </label>
-      </div>
+      <InspectorToolbar
+        snapshot={snapshot}
+        store={store}
+        readOnly={readOnly}
+        selectedConnection={view?.connection.id}
+        showApp={showApp}
+        setShowApp={setShowApp}
+        t={t}
+      />
       {!snapshot.recording && <p className="insp-notice">{t.recordingOff}</p>}
       <div className="insp-body">
         <div className="insp-timeline-pane" ref={timelinePane}>
@@ -162,12 +95,6 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
       </div>
     </section>
   );
-}
-
-/** Downloads one connection (or, without one, the whole session) as a pcapng file for Wireshark. */
-function exportPcapng(store: CaptureStore, connId?: string): void {
-  const bytes = store.toPcapng(connId === undefined ? undefined : [connId]);
-  downloadBytes(bytes, pcapngFileName(connId === undefined ? 'session' : `connection-${connId}`, Date.now()), 'application/x-pcapng');
 }
 
 /** Connections as they opened (newest last), each with its visible exchanges in order, and its notes. */

@@ -12,40 +12,28 @@ import { useChunk } from '../kit/use-chunk.ts';
 import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
 import type { CellKind } from './cell-kinds.ts';
 import type { ExerciseCardProps } from './exercise-card.tsx';
-import { trafficOfCell, withOwner, type CellOwners } from './cell-traffic.ts';
+import { trafficOfCell, type CellOwners } from './cell-traffic.ts';
 import { InspectorDock } from './inspector-dock.tsx';
 import { LessonPager } from './lesson-pager.tsx';
-import { loadLesson, type LoadedLesson } from './lesson-loader.ts';
+import type { LoadedLesson } from './lesson-loader.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
 import type { RenderedLesson, TocEntry } from './render-lesson.ts';
 import { lessonStrings } from './strings.ts';
 import { useProjectorAttribute } from './projector/projector-attribute.ts';
+import { useCellOwners, useLoadedLesson } from './use-lesson-page.ts';
 
 // The presenter's controls (toggle, key legend, keys) come after the text; its size comes at once.
 const PresenterControls = lazy(() => import('./projector/projector-mode.tsx').then((module) => ({ default: module.PresenterControls })));
 import './lessons.css';
 
-type ReaderState = { status: 'loading' } | { status: 'ready'; loaded: LoadedLesson; rendered: RenderedLesson } | { status: 'failed'; message: string };
-
 export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   const lang = useLang();
   const t = useStrings(lessonStrings);
   const app = useStrings(appStrings);
-  const [state, setState] = useState<ReaderState>({ status: 'loading' });
+  const state = useLoadedLesson(entry, lang);
   const [focus, setFocus] = useState<Selection | undefined>(undefined);
   // Checks count only what the student does from here on; kept across a language switch.
   const [openedAt] = useState(captureTimeNow);
-
-  useEffect(() => {
-    let alive = true;
-    loadLesson(entry, lang).then(
-      (loaded) => alive && setState({ status: 'ready', loaded, rendered: loaded.rendered }),
-      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [entry, lang]);
 
   const title = state.status === 'ready' ? state.rendered.title : entry.headline[lang].title;
   useEffect(() => {
@@ -82,22 +70,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
 
   const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
   // Which cell produced which exchange: an exercise's misses come from its own cell only (cell-traffic.ts).
-  const [owners, setOwners] = useState<CellOwners>(() => new Map());
-  const cellExchangeHandlers = useRef(new Map<string, (exchange: HttpExchange) => void>());
-  const onCellExchange = useCallback(
-    (cellId: string) => {
-      let handler = cellExchangeHandlers.current.get(cellId);
-      if (!handler) {
-        handler = (exchange: HttpExchange) => {
-          setOwners((previous) => withOwner(previous, exchange, cellId));
-          showExchange(exchange);
-        };
-        cellExchangeHandlers.current.set(cellId, handler);
-      }
-      return handler;
-    },
-    [showExchange],
-  );
+  const { owners, onCellExchange } = useCellOwners(showExchange);
 
   return (
     <div className="reader">
@@ -144,7 +117,6 @@ interface LessonTextProps {
 }
 
 function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCellExchange, onInspect }: LessonTextProps) {
-  const t = useStrings(lessonStrings);
   const articleRef = useRef<HTMLElement>(null);
   const current = useCurrentHeading(articleRef, rendered.toc);
   // each cell's own traffic, once per cell however many exercises start from it
@@ -174,33 +146,9 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
         <h1>{rendered.title}</h1>
         {rendered.summaryHtml && <p className="lead" dangerouslySetInnerHTML={{ __html: rendered.summaryHtml }} />}
       </header>
-      {rendered.toc.length > 0 && (
-        <nav className="toc" aria-label={t.contents}>
-          <p className="toc-title">{t.contents}</p>
-          <ol>
-            {rendered.toc.map((entry) => (
-              <li key={entry.id} className={`toc-depth-${entry.depth} ${entry.id === current ? 'is-current' : ''}`}>
-                <a href={`#${entry.id}`} aria-current={entry.id === current ? 'location' : undefined}>
-                  {entry.text}
-                </a>
-              </li>
-            ))}
-          </ol>
-        </nav>
-      )}
+      <LessonContents toc={rendered.toc} current={current} />
       <article className="lesson" ref={articleRef} onClick={followLocalLinks}>
-        {rendered.problems.length > 0 && (
-          <div className="cell-message cell-message-warning" role="note">
-            <p>{t.formatProblems}</p>
-            <ul>
-              {rendered.problems.map((problem, index) => (
-                <li key={index}>
-                  {problem.line}: {problem.message}
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <FormatProblems problems={rendered.problems} />
         {rendered.blocks.map((block, index) => {
           switch (block.type) {
             case 'html':
@@ -209,26 +157,8 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
               // a note inside the lesson's text, not a landmark of the page (an <aside> in <main> would be one)
               return <div key={index} role="note" className={`callout callout-${block.kind}`} dangerouslySetInnerHTML={{ __html: block.html }} />;
             case 'cell':
-              return (
-                // keyed by id, not position: a language switch keeps the cell's text and response
-                <div key={`cell-${block.id}`} id={`cell-${block.id}`} className="cell-slot">
-                  {block.id in loaded.cells ? (
-                    <>
-                      <LiveCell
-                        kind={loaded.json.cells?.[block.id]?.kind ?? ''}
-                        id={block.id}
-                        saveKey={`${slug}/${block.id}`}
-                        text={loaded.cells[block.id]}
-                        onExchange={onCellExchange(block.id)}
-                        onInspect={onInspect}
-                      />
-                      <ClassCellTools saveKey={`${slug}/${block.id}`} />
-                    </>
-                  ) : (
-                    <p className="cell-message cell-message-error">::cell {block.id} — lesson.json has no such cell</p>
-                  )}
-                </div>
-              );
+              // keyed by id, not position: a language switch keeps the cell's text and response
+              return <CellSlot key={`cell-${block.id}`} id={block.id} slug={slug} loaded={loaded} onCellExchange={onCellExchange} onInspect={onInspect} />;
             case 'exercise': {
               const exercise = loaded.json.exercises?.[block.id];
               return exercise ? (
@@ -257,6 +187,79 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
       <LessonTermsLater slug={slug} />
       <LessonPager slug={slug} />
     </>
+  );
+}
+
+/** The lesson's contents, the heading being read marked. */
+function LessonContents({ toc, current }: { toc: TocEntry[]; current: string | null }) {
+  const t = useStrings(lessonStrings);
+  if (toc.length === 0) return null;
+  return (
+    <nav className="toc" aria-label={t.contents}>
+      <p className="toc-title">{t.contents}</p>
+      <ol>
+        {toc.map((entry) => (
+          <li key={entry.id} className={`toc-depth-${entry.depth} ${entry.id === current ? 'is-current' : ''}`}>
+            <a href={`#${entry.id}`} aria-current={entry.id === current ? 'location' : undefined}>
+              {entry.text}
+            </a>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+/** What the lesson's own files got wrong, by line (for its author). */
+function FormatProblems({ problems }: { problems: RenderedLesson['problems'] }) {
+  const t = useStrings(lessonStrings);
+  if (problems.length === 0) return null;
+  return (
+    <div className="cell-message cell-message-warning" role="note">
+      <p>{t.formatProblems}</p>
+      <ul>
+        {problems.map((problem, index) => (
+          <li key={index}>
+            {problem.line}: {problem.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A cell's place in the text: its live editor and the class's tools for it, or what lesson.json lacks. */
+function CellSlot({
+  id,
+  slug,
+  loaded,
+  onCellExchange,
+  onInspect,
+}: {
+  id: string;
+  slug: string;
+  loaded: LoadedLesson;
+  onCellExchange(cellId: string): (exchange: HttpExchange) => void;
+  onInspect(selection: Selection): void;
+}) {
+  return (
+    <div id={`cell-${id}`} className="cell-slot">
+      {id in loaded.cells ? (
+        <>
+          <LiveCell
+            kind={loaded.json.cells?.[id]?.kind ?? ''}
+            id={id}
+            saveKey={`${slug}/${id}`}
+            text={loaded.cells[id]}
+            onExchange={onCellExchange(id)}
+            onInspect={onInspect}
+          />
+          <ClassCellTools saveKey={`${slug}/${id}`} />
+        </>
+      ) : (
+        <p className="cell-message cell-message-error">::cell {id} — lesson.json has no such cell</p>
+      )}
+    </div>
   );
 }
 
