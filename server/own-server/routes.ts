@@ -87,16 +87,44 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   };
   const relaying = (request: FastifyRequest) => request.url.startsWith(OWN_SERVER_HTTP_PATH);
 
-  // Refusals before the body is read: the feature off for the class, then no session.
+  refuseBeforeTheBody(app, options.enabled);
+  answerBadRequests(app, relaying);
+  checksRoute(app, options, check, tapFor);
+
+  // A lesson's HTTP cell aimed at "my server": the cell's request, sent by Wirelab, the answer as it came.
+  httpRelayRoute(app, { enabled, policy, budget, tapFor });
+
+  // A lesson's gRPC cell aimed at "my server": the runner's channel, its calls made to the student's server.
+  grpcRelayRoute(app, {
+    enabled,
+    policy,
+    budget,
+    tapFor: (sessionId, address) => {
+      const captures = app.captures;
+      return captures ? new OutboundTap((transport) => captures.trackOutbound(sessionId, address, transport)) : undefined;
+    },
+  });
+
+  // The SSE console aimed at "my server": the student's event stream, passed through as it comes.
+  eventStreamRelayRoute(app, { enabled, policy, budget, tapFor });
+
+  methodNotAllowedRoutes(app);
+}
+
+/** Refusals before the body is read: the feature off for the class, then no session. */
+function refuseBeforeTheBody(app: FastifyInstance, enabled: boolean): void {
   app.addHook('onRequest', async (request, reply) => {
     // The gRPC cells' channel is a WebSocket: a 403 would reach the page as a bare close (1006);
     // it refuses in its own words (no session: 1008; the feature off: every call, by the guard).
     if (request.url.startsWith(OWN_SERVER_RUNNER_PATH)) return;
-    if (!options.enabled) return problem(request, reply, 403, 'own-servers-off', 'Forbidden', refusals.off().localized);
+    if (!enabled) return problem(request, reply, 403, 'own-servers-off', 'Forbidden', refusals.off().localized);
     // A script without a session would make the server a scanner of its own loopback ports for anyone; a page has one.
     if (!request.sessionId) return problem(request, reply, 403, 'session-required', 'Forbidden', text.sessionRequired());
   });
+}
 
+/** A bad body, a wrong media type or a body too large: problem+json in both languages, never a stack. */
+function answerBadRequests(app: FastifyInstance, relaying: (request: FastifyRequest) => boolean): void {
   app.setValidatorCompiler(strictBodies);
   // JSON only: Fastify would otherwise hand a text/plain body to the schema as a string.
   app.removeContentTypeParser('text/plain');
@@ -123,7 +151,15 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
     request.log.error({ err: error }, 'own-server check failed');
     return problem(request, reply, 500, 'internal', 'Internal Server Error', text.internal());
   });
+}
 
+/** `POST /_wirelab/own-server/checks`: runs the suite while the page waits, stopped when the page goes away. */
+function checksRoute(
+  app: FastifyInstance,
+  options: OwnServerRouteOptions,
+  check: OwnServerChecker,
+  tapFor: (request: FastifyRequest) => OutboundTap | undefined,
+): void {
   app.post<{ Body: CheckRequest }>(
     OWN_SERVER_CHECKS_PATH,
     { schema: { body: checkRequestSchema, hide: true }, bodyLimit: CHECK_REQUEST_BODY_LIMIT },
@@ -158,24 +194,10 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
       }
     },
   );
+}
 
-  // A lesson's HTTP cell aimed at "my server": the cell's request, sent by Wirelab, the answer as it came.
-  httpRelayRoute(app, { enabled, policy, budget, tapFor });
-
-  // A lesson's gRPC cell aimed at "my server": the runner's channel, its calls made to the student's server.
-  grpcRelayRoute(app, {
-    enabled,
-    policy,
-    budget,
-    tapFor: (sessionId, address) => {
-      const captures = app.captures;
-      return captures ? new OutboundTap((transport) => captures.trackOutbound(sessionId, address, transport)) : undefined;
-    },
-  });
-
-  // The SSE console aimed at "my server": the student's event stream, passed through as it comes.
-  eventStreamRelayRoute(app, { enabled, policy, budget, tapFor });
-
+/** Both POST-only paths answer other methods 405 with Allow. */
+function methodNotAllowedRoutes(app: FastifyInstance): void {
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: OWN_SERVER_HTTP_PATH,

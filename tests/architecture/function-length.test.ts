@@ -1,4 +1,5 @@
-// No hand-written function over 150 lines (the project's standard), in all of server/, web/,
+// No hand-written function over 100 lines (the project's standard is 150; issue 34 brought every
+// function that sat near it under 100 by splitting what it does), in all of server/, web/, wire/,
 // contracts/ and shared/ (not proto/gen, which is generated, nor tests). The functions still over
 // it are listed below, each with its length when listed and why it is still there; the list only
 // shrinks: a new long function fails, a listed one that grows fails, and one split below the limit
@@ -7,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionLengths, ROOT, sourceFiles, type FunctionLength } from './function-lengths.ts';
 
-const MAX_FUNCTION_LINES = 150;
+const MAX_FUNCTION_LINES = 100;
 const FOLDERS = ['server', 'web', 'wire', 'contracts', 'shared'];
 /** Parses every source file of the tree: a few seconds on an idle machine, more on a busy one. */
 const WHOLE_TREE_TIMEOUT_MS = 60_000;
@@ -37,7 +38,7 @@ function breaches(functions: FunctionLength[], allowed: typeof STILL_OVER): stri
 
 describe(`no hand-written function over ${MAX_FUNCTION_LINES} lines`, () => {
   it(
-    'in server/, web/, contracts/ and shared/, but for the listed ones, which only shrink',
+    'in server/, web/, wire/, contracts/ and shared/, but for the listed ones, which only shrink',
     () => {
       const functions = FOLDERS.flatMap((folder) => sourceFiles(join(ROOT, folder))).flatMap(functionLengths);
       expect(functions.length).toBeGreaterThan(3000);
@@ -49,9 +50,9 @@ describe(`no hand-written function over ${MAX_FUNCTION_LINES} lines`, () => {
   it('fails on a new long function, a listed one that grew and a listed one gone (the check can fail)', () => {
     const fn = (name: string, lines: number): FunctionLength => ({ file: 'web/x.tsx', line: 1, name, lines });
     const allowed = { 'web/x.tsx Listed': { lines: 200, why: '' }, 'web/x.tsx Gone': { lines: 160, why: '' } };
-    const found = breaches([fn('New', 151), fn('Listed', 201), fn('Short', 150)], allowed);
+    const found = breaches([fn('New', 101), fn('Listed', 201), fn('Short', 100)], allowed);
     expect(found).toHaveLength(3);
-    expect(found[0]).toContain('New is 151 lines');
+    expect(found[0]).toContain('New is 101 lines');
     expect(found[1]).toContain('grew from 200 to 201');
     expect(found[2]).toContain('Gone is no longer over');
     expect(breaches([fn('Listed', 180)], { 'web/x.tsx Listed': allowed['web/x.tsx Listed'] })).toEqual([]);
