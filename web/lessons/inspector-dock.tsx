@@ -4,11 +4,13 @@ import { useStrings } from '../kit/lang-context.ts';
 import { LoadingNote } from '../kit/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
 import { INSPECTOR_ID } from '../kit/inspector-events.ts';
-import { DockResizer } from './dock-resizer.tsx';
 import { useDockWidth } from './dock-width.ts';
 import { useDockOpen } from './use-dock-open.ts';
 
 // The inspector is not on the way to the lesson's text: it is fetched once the text is on screen.
+// The resizer comes with the inspector, after the text: the page's first script is held to its
+// byte budget (tests/e2e/light-lesson-page.test.ts), and a handle to drag is not needed to read.
+const DockResizer = lazy(() => import('./dock-resizer.tsx').then((module) => ({ default: module.DockResizer })));
 const ClassAwareInspector = lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector })));
 
 /**
@@ -34,7 +36,7 @@ export function InspectorDock({
     return () => clearTimeout(timer);
   }, [afterText]);
   const [width, setWidth] = useDockWidth();
-  const { open, setOpen, dock, rememberWhereFrom, closeOnEscape } = useDockOpen(focus);
+  const [open, setOpen, dock, rememberWhereFrom, closeOnEscape] = useDockOpen(focus);
 
   return (
     <aside
@@ -48,7 +50,11 @@ export function InspectorDock({
       onFocus={rememberWhereFrom}
       onKeyDown={closeOnEscape}
     >
-      <DockResizer width={width} setWidth={setWidth} />
+      {loadInspector && (
+        <Suspense fallback={null}>
+          <DockResizer width={width} setWidth={setWidth} />
+        </Suspense>
+      )}
       <div className="dock-header">
         <h2 className="dock-title">{t.inspector}</h2>
         <button type="button" className="button button-quiet dock-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>

@@ -70,7 +70,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
 
   const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
   // Which cell produced which exchange: an exercise's misses come from its own cell only (cell-traffic.ts).
-  const { owners, onCellExchange } = useCellOwners(showExchange);
+  const [owners, onCellExchange] = useCellOwners(showExchange);
 
   return (
     <div className="reader">

@@ -10,7 +10,9 @@ const NARROW = '(max-width: 1100px)';
 /**
  * Whether the dock is open, and what opens and folds it: the presenter's key, the skip link, a new
  * exchange to show, Esc on a narrow screen. `dock` goes on the dock's element; its `onFocus` and
- * `onKeyDown` take `rememberWhereFrom` and `closeOnEscape`.
+ * `onKeyDown` take `rememberWhereFrom` and `closeOnEscape`. A tuple, not an object: the page's
+ * first script is held to its byte budget (tests/e2e/light-lesson-page.test.ts), and a minifier
+ * shortens a tuple's names but not an object's keys.
  */
 export function useDockOpen(focus: Selection | undefined) {
   // On a narrow screen the dock covers the lower part of the text: it waits, folded, until a
@@ -69,5 +71,5 @@ export function useDockOpen(focus: Selection | undefined) {
     back?.focus();
   };
 
-  return { open, setOpen, dock, rememberWhereFrom, closeOnEscape };
+  return [open, setOpen, dock, rememberWhereFrom, closeOnEscape] as const;
 }

@@ -46,5 +46,5 @@ export function useCellOwners(showExchange: (exchange: HttpExchange) => void) {
     },
     [showExchange],
   );
-  return { owners, onCellExchange };
+  return [owners, onCellExchange] as const;
 }
