@@ -48,6 +48,12 @@ describe('graphqlGetPath', () => {
     expect(JSON.parse(url.searchParams.get('variables')!)).toEqual({ id: '2' });
     expect(url.searchParams.get('operationName')).toBe('A');
   });
+
+  it('puts extensions in the URL as JSON, and leaves out what is not given', () => {
+    const url = new URL(graphqlGetPath({ query: '{ __typename }', extensions: { some: 'value' } }), 'http://x.invalid');
+    expect(JSON.parse(url.searchParams.get('extensions')!)).toEqual({ some: 'value' });
+    expect([...url.searchParams.keys()]).toEqual(['query', 'extensions']);
+  });
 });
 
 describe('graphql-transport-ws frames', () => {

@@ -16,6 +16,7 @@ export interface GraphqlRequest {
   query: string;
   variables?: Record<string, unknown>;
   operationName?: string;
+  extensions?: Record<string, unknown>;
 }
 
 /** A response body as the GraphQL spec shapes it ("Response"): `data` only when execution started. */
@@ -77,6 +78,7 @@ export function graphqlGetPath(request: GraphqlRequest): string {
   const parameters = new URLSearchParams({ query: request.query });
   if (request.variables) parameters.set('variables', JSON.stringify(request.variables));
   if (request.operationName) parameters.set('operationName', request.operationName);
+  if (request.extensions) parameters.set('extensions', JSON.stringify(request.extensions));
   return `${GRAPHQL_PATH}?${parameters.toString()}`;
 }
 

@@ -8,7 +8,8 @@ import { OWN_SERVER_LIMITS } from './limits.ts';
 export interface HttpRequestSpec {
   method: string;
   path: string;
-  headers?: Record<string, string>;
+  /** A header given as undefined is left out, the default Accept too (a request with no Accept at all). */
+  headers?: Record<string, string | undefined>;
   /** An object goes as JSON (`Content-Type: application/json` unless given); a string or bytes as they are. */
   body?: unknown;
   /** Silence is an answer here (HTTP/1.1 asked of a gRPC server): it does not stop the suite. */
@@ -27,7 +28,8 @@ export interface HttpAnswer {
 }
 
 function encodeBody(spec: HttpRequestSpec): { body?: Buffer; headers: Record<string, string> } {
-  const headers: Record<string, string> = { accept: 'application/json', connection: 'close', ...spec.headers };
+  const given = { accept: 'application/json', connection: 'close', ...spec.headers };
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(given).filter((entry): entry is [string, string] => entry[1] !== undefined));
   if (spec.body === undefined) return { headers };
   const body =
     typeof spec.body === 'string' ? Buffer.from(spec.body) : spec.body instanceof Uint8Array ? Buffer.from(spec.body) : Buffer.from(JSON.stringify(spec.body));

@@ -9,6 +9,7 @@ import { startGraphqlFixture, type GraphqlFault } from './own-server-fixtures/gr
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { auditChecks } from '../../server/own-server/checks/graphql-audits.ts';
+import { httpRuleChecks } from '../../server/own-server/checks/graphql-http-rules.ts';
 import { replayCommand } from '../../server/own-server/cli-report.ts';
 import { startRestFixture, type RestFault } from './own-server-fixtures/rest-server.ts';
 
@@ -199,15 +200,21 @@ describe('gRPC', () => {
   });
 });
 
-describe("GraphQL: graphql-http's MUST audits", () => {
-  // the fixture is a small graphql-js server (no subscriptions, no GET): only the audits' checks are judged here
-  const AUDITS = new Set(auditChecks.map((check) => check.id));
+describe("GraphQL: graphql-http's MUST audits and GraphQL over HTTP's MUSTs", () => {
+  // the fixture is a small graphql-js server (no subscriptions): only these checks are judged here
+  const AUDITS = new Set([...auditChecks, ...httpRuleChecks].map((check) => check.id));
   it.each([
     ['', []],
     ['null-params-crash', ['null-extensions-0222', 'null-operation-name-0220', 'null-variables-0221']],
     ['charset-refused', ['utf8-request-BF61']],
     ['extensions-refused', ['map-extensions-1B7A', 'null-extensions-0222']],
     ['text-plain', ['accept-json-4655']],
+    ['accept-required', ['post-no-accept-2C94']],
+    ['empty-errors', ['string-query-13EE']],
+    ['graphql-type-always-400', ['data-2xx-EE52']],
+    ['validation-200', ['no-data-4xx-51FE']],
+    ['get-query-only', ['get-extensions-json', 'get-operation-name', 'get-variables-json']],
+    ['unknown-property-refused', ['unknown-property-ignored']],
   ] as const)('%s fails exactly %j of them', async (fault: GraphqlFault, expected) => {
     const fixture = await startGraphqlFixture(fault);
     try {

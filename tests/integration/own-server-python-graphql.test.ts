@@ -26,8 +26,9 @@ const SUBSCRIPTION_CHECKS = [
 describe('starters/python/complete/graphql_server.py', () => {
   it.each([
     ['', [], []],
-    ['no-get', ['get-query-200'], []],
-    ['json-only', ['syntax-error-400'], []],
+    // every check that sends a GET fails without it; without the GraphQL media type, so do both status rules that need it
+    ['no-get', ['get-extensions-json', 'get-operation-name', 'get-query-200', 'get-variables-json'], []],
+    ['json-only', ['no-data-4xx-51FE', 'syntax-error-400'], []],
     ['no-depth-limit', ['depth-limit'], []],
     ['ignore-complete', ['ws-complete-stops'], []],
     ['duplicate-ids', ['ws-duplicate-id-4409'], []],
@@ -36,7 +37,7 @@ describe('starters/python/complete/graphql_server.py', () => {
     const starter = await startPythonStarter('graphql_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('graphql', starter.port);
-      expect(report.results).toHaveLength(27);
+      expect(report.results).toHaveLength(35);
       expect(failingIds(report)).toEqual(failing);
       expect(idsWith(report, 'not-offered')).toEqual(notOffered);
     } finally {

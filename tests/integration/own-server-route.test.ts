@@ -79,12 +79,12 @@ describe('the route runs a suite for the page', () => {
     expect(report.results[0].sent).toMatch(/^POST \/api\/v1\/users HTTP\/1\.1\n/);
   });
 
-  it("takes graphql as a protocol: Wirelab's own /graphql passes all 27 checks through the route", async () => {
+  it("takes graphql as a protocol: Wirelab's own /graphql passes all 35 checks through the route", async () => {
     const response = await postCheck({ protocol: 'graphql', target: `127.0.0.1:${server.port}` });
     expect(response.status).toBe(200);
     const report = (await response.json()) as CheckReport;
     expect(report).toMatchObject({ protocol: 'graphql', reachable: true });
-    expect(report.results.length).toBe(27);
+    expect(report.results.length).toBe(35);
     expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en])).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ const protocolPathsEn: ProtocolTexts = {
   websocket: 'an echo at /ws/echo (37 checks)',
   sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (10 checks)',
   grpc: 'UserService from proto/ over h2c, and health (20 checks)',
-  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (27 checks)',
+  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (35 checks)',
   mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills, refusals (41 checks)',
   gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
   'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
@@ -23,7 +23,7 @@ const protocolPathsRu: ProtocolTexts = {
   websocket: 'эхо по адресу /ws/echo (37 проверок)',
   sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (10 проверок)',
   grpc: 'UserService из proto/ поверх h2c и health (20 проверок)',
-  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (27 проверок)',
+  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (35 проверок)',
   mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания, отказы (41 проверка)',
   gateway:
     'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type Observation } from '../check-kit.ts';
 import { dig, errorsAreWellFormed, getGraphql, GRAPHQL_RESPONSE_JSON, nestedUserQuery, postGraphql, type GraphqlAnswer } from '../graphql-client.ts';
 import { auditChecks } from './graphql-audits.ts';
+import { httpRuleChecks } from './graphql-http-rules.ts';
 import { subscriptionChecks } from './graphql-subscriptions.ts';
 import { createUserByMutation, idOf, TOO_DEEP, type GraphqlState, type MadeUser } from './graphql-users.ts';
 
@@ -301,7 +302,7 @@ export const graphqlSuite = defineSuite<GraphqlState>({
     state.made = await createUserByMutation(context, state, 'made');
     return state;
   },
-  checks: [...queryChecks, ...errorChecks, ...auditChecks, ...subscriptionChecks],
+  checks: [...queryChecks, ...errorChecks, ...auditChecks, ...httpRuleChecks, ...subscriptionChecks],
   async cleanUp(context, { createdIds }) {
     for (const id of createdIds) {
       await postGraphql(context, { query: 'mutation Remove($id: ID!) { deleteUser(id: $id) }', variables: { id } }).catch(() => undefined);

@@ -7,7 +7,13 @@
 // (a mutation sent with GET runs, which GraphQL over HTTP forbids), and four that each break one
 // MUST of graphql-http's audits: `null-params-crash` (a 500 on "variables": null and the like),
 // `charset-refused` (415 unless Content-Type is exactly application/json), `extensions-refused`
-// (400 on an "extensions" entry), `text-plain` (every answer text/plain).
+// (400 on an "extensions" entry), `text-plain` (every answer text/plain); and six that each break
+// one of the rules in checks/graphql-http-rules.ts: `accept-required` (406 to a POST without
+// Accept), `empty-errors` ("errors": [] beside data that ran), `graphql-type-always-400` (every
+// answer with the GraphQL media type is 400, data or not), `validation-200` (a validation error is
+// 200 with the GraphQL media type too), `get-query-only` (a GET may carry only query: 400 for
+// variables, extensions or operationName) and `unknown-property-refused` (400 on a POST property
+// the server does not know).
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +31,21 @@ const schema = buildSchema(`
 const MAX_DEPTH = 8;
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 
-export type GraphqlFault = '' | 'mutation-over-get' | 'null-params-crash' | 'charset-refused' | 'extensions-refused' | 'text-plain';
+export type GraphqlFault =
+  | ''
+  | 'mutation-over-get'
+  | 'null-params-crash'
+  | 'charset-refused'
+  | 'extensions-refused'
+  | 'text-plain'
+  | 'accept-required'
+  | 'empty-errors'
+  | 'graphql-type-always-400'
+  | 'validation-200'
+  | 'get-query-only'
+  | 'unknown-property-refused';
+
+const KNOWN_PROPERTIES = new Set(['query', 'variables', 'operationName', 'extensions']);
 
 function depthOf(selections: SelectionSetNode | undefined): number {
   if (!selections) return 0;
@@ -42,6 +62,7 @@ interface Params {
 /** The request's GraphQL parameters: from the URL for GET, from the JSON body for POST; null when the body is not JSON. */
 function paramsOf(method: string, url: URL, body: string): Params | null {
   if (method === 'GET') {
+    // the URL's extensions is not used here; the spec only asks that it be accepted
     const variables = url.searchParams.get('variables');
     return {
       query: url.searchParams.get('query'),
@@ -79,18 +100,25 @@ export async function startGraphqlFixture(fault: GraphqlFault = ''): Promise<{ p
     request.on('end', async () => {
       const graphqlType = String(request.headers.accept ?? '').includes(GRAPHQL_RESPONSE_JSON);
       // with the GraphQL media type a request error is a 4xx; with application/json it stays 200
-      const refusedStatus = graphqlType ? 400 : 200;
+      const refusedStatus = graphqlType && fault !== 'validation-200' ? 400 : 200;
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         const type = fault === 'text-plain' ? 'text/plain' : graphqlType ? GRAPHQL_RESPONSE_JSON : 'application/json';
-        response.writeHead(status, { 'content-type': type, ...headers });
+        response.writeHead(fault === 'graphql-type-always-400' && graphqlType ? 400 : status, { 'content-type': type, ...headers });
         response.end(JSON.stringify(body));
       };
       const method = request.method ?? '';
       if (method !== 'GET' && method !== 'POST') return send(405, { errors: [{ message: 'GET or POST' }] }, { allow: 'GET, POST' });
-      const params = paramsOf(method, new URL(request.url ?? '/', 'http://fixture.invalid'), Buffer.concat(chunks).toString('utf8'));
+      if (method === 'POST' && fault === 'accept-required' && request.headers.accept === undefined)
+        return send(406, { errors: [{ message: 'Say what you accept' }] });
+      const url = new URL(request.url ?? '/', 'http://fixture.invalid');
+      if (method === 'GET' && fault === 'get-query-only' && [...url.searchParams.keys()].some((name) => name !== 'query'))
+        return send(400, { errors: [{ message: 'A GET carries only query' }] });
+      const params = paramsOf(method, url, Buffer.concat(chunks).toString('utf8'));
       if (method === 'POST' && fault === 'charset-refused' && request.headers['content-type'] !== 'application/json')
         return send(415, { errors: [{ message: 'JSON only' }] });
       if (!params) return send(400, { errors: [{ message: 'The body is not JSON' }] });
+      if (fault === 'unknown-property-refused' && Object.keys(params).some((name) => !KNOWN_PROPERTIES.has(name)))
+        return send(400, { errors: [{ message: 'unknown request property' }] });
       if (fault === 'extensions-refused' && 'extensions' in params) return send(400, { errors: [{ message: 'unknown parameter extensions' }] });
       if (fault === 'null-params-crash' && [params.operationName, params.variables, params.extensions].includes(null as never)) {
         return send(500, { errors: [{ message: 'Cannot convert undefined or null to object' }] });
@@ -107,7 +135,8 @@ export async function startGraphqlFixture(fault: GraphqlFault = ''): Promise<{ p
       if (tooDeep) return send(200, { data: null, errors: [{ message: `The query is deeper than ${MAX_DEPTH} levels.` }] });
       const invalid = validate(schema, document);
       if (invalid.length > 0) return send(refusedStatus, { errors: invalid.map((error) => error.toJSON()) });
-      send(200, await execute({ schema, document, rootValue: root, variableValues: params.variables, operationName: params.operationName }));
+      const result = await execute({ schema, document, rootValue: root, variableValues: params.variables, operationName: params.operationName });
+      send(200, fault === 'empty-errors' ? { errors: [], ...result } : result);
     });
   });
   server.listen(0, '127.0.0.1');
