@@ -2,6 +2,7 @@
 // it, labels included), a JUnit XML report for a student's CI, and a command that replays each
 // failure (curl, for what went over HTTP: REST, SSE, GraphQL, a WebSocket's handshake, gRPC).
 import { countOutcomes, summaryLine, summaryLineRu, type CheckReport, type CheckResult } from '../../contracts/own-server/check-result.ts';
+import { localizeTranscript } from '../../contracts/own-server/transcript-notes.ts';
 
 export type Language = 'en' | 'ru';
 
@@ -166,7 +167,14 @@ export function junitReport(report: CheckReport, language: Language = 'en'): str
     if (result.outcome === 'not-offered') return `${open}<skipped message="${message}"/></testcase>`;
     const replay = replayCommand(result, report.target, report.protocol);
     const body = xml(
-      [`${result.why.clause}: ${result.why.text[language]}`, replay ? `replay: ${replay}` : '', '--- sent', result.sent, '--- got', result.got].join('\n'),
+      [
+        `${result.why.clause}: ${result.why.text[language]}`,
+        replay ? `replay: ${replay}` : '',
+        '--- sent',
+        localizeTranscript(result.sent, language),
+        '--- got',
+        localizeTranscript(result.got, language),
+      ].join('\n'),
     );
     return `${open}<failure message="${message}">${body}</failure></testcase>`;
   });

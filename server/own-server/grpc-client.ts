@@ -75,7 +75,12 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
   };
   const body = Buffer.concat(spec.messages.map(frameMessage));
   const sent = [`→ HEADERS`, ...Object.entries(requestHeaders).map(([name, value]) => `  ${name}: ${value}`), `→ DATA ${hex(body)} (END_STREAM)`].join('\n');
-  const log: string[] = [];
+  // node:http2 emits 'response' and 'trailers' a tick late but 'data' at once, so a DATA frame read
+  // with its HEADERS would be logged first. A stream's frames come in one order (RFC 9113 §8.1:
+  // HEADERS, DATA, trailing HEADERS; node ends the stream on any other), so each kind is kept
+  // apart and the transcript lists them in that order, the order they crossed the wire.
+  const log = { headers: [] as string[], data: [] as string[], trailers: [] as string[] };
+  const got = () => [...log.headers, ...log.data, ...log.trailers].join('\n');
   const call = new Promise<GrpcAnswer>((resolve, reject) => {
     session.once('error', reject);
     const stream = session.request(requestHeaders);
@@ -85,17 +90,17 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
     let trailers: IncomingHttpHeaders = {};
     stream.once('response', (answer) => {
       headers = answer;
-      log.push('← HEADERS', ...headerLines(answer).map((line) => `  ${line}`));
+      log.headers.push('← HEADERS', ...headerLines(answer).map((line) => `  ${line}`));
     });
     stream.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > OWN_SERVER_LIMITS.bytesReceivedPerConnection) stream.close();
       chunks.push(chunk);
-      log.push(`← DATA ${hex(chunk)}`);
+      log.data.push(`← DATA ${hex(chunk)}`);
     });
     stream.once('trailers', (answer) => {
       trailers = answer;
-      log.push('← TRAILERS', ...headerLines(answer).map((line) => `  ${line}`));
+      log.trailers.push('← TRAILERS', ...headerLines(answer).map((line) => `  ${line}`));
     });
     stream.once('error', reject);
     stream.once('close', () => {
@@ -112,7 +117,7 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
         statusInTrailers: trailers['grpc-status'] !== undefined,
         statusMessage: messageText === undefined ? '' : decodeURIComponent(String(messageText)),
         sent,
-        got: log.join('\n'),
+        got: got(),
       });
     });
     stream.end(body);
@@ -121,7 +126,7 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
     .catch((error: unknown) => {
       // an HTTP/2 server sends its SETTINGS first: nothing at all means nobody speaks on this connection
       noteIfSilent(context, error, session.socket?.bytesRead ?? 0);
-      throw withSeen(error, { sent, got: log.join('\n') });
+      throw withSeen(error, { sent, got: got() });
     })
     .finally(() => session.destroy());
 }

@@ -3,6 +3,7 @@
 import { request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket, Transcript } from './connection.ts';
+import { receivedHttp1 } from './http1-transcript.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
 export interface HttpRequestSpec {
@@ -67,7 +68,7 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
           text: Buffer.concat(chunks).toString('utf8'),
           bytes: Buffer.concat(chunks),
           sent: printable(transcript.sentBytes()),
-          got: printable(transcript.receivedBytes()),
+          got: receivedHttp1(transcript.receivedBytes(), spec.method),
         }),
       );
     });
@@ -80,7 +81,7 @@ export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Prom
     // node:http makes its own "socket hang up" error: the report's fact needs how much came first.
     if (error instanceof Error) (error as Error & { receivedBytes?: number }).receivedBytes ??= transcript.receivedBytes().length;
     if (!spec.silenceIsAnAnswer) noteIfSilent(context, error, transcript.receivedBytes().length);
-    throw withSeen(error, { sent: printable(transcript.sentBytes()), got: printable(transcript.receivedBytes()) });
+    throw withSeen(error, { sent: printable(transcript.sentBytes()), got: receivedHttp1(transcript.receivedBytes(), spec.method) });
   });
 }
 

@@ -3,6 +3,7 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { noteIfSilent, printable, withTimeout, type Awaited, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket, Transcript } from './connection.ts';
+import { receivedHttp1 } from './http1-transcript.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
 export interface StreamEvent {
@@ -62,7 +63,7 @@ export class EventStreamReader {
   }
 
   got(): string {
-    return printable(this.transcript.receivedBytes());
+    return receivedHttp1(this.transcript.receivedBytes());
   }
 
   private finish(): void {

@@ -161,6 +161,11 @@ describe("a suite's connections in the asking session's captures", () => {
     const events = withId.flatMap((connection) => (decoded(asker, connection.id).messages ?? []).filter((message) => message.layer === 'sse-event'));
     expect(events.length).toBeGreaterThan(0);
     expect(new Set(events.map((event) => event.dir))).toEqual(new Set(['out']));
+    // the transcript keeps each chunk's size line as it came, and says on a line of its own what it is
+    const got = resultOf(report, 'event-with-id').got.split('\n');
+    const note = got.findIndex((line) => /^┆ chunk of \d+\u00a0bytes: its size line "[0-9a-f]+" is hexadecimal/.test(line));
+    expect(note).toBeGreaterThan(0);
+    expect(got[note + 1]).toMatch(/^[0-9a-f]+$/);
     expectUnseenBy(
       bystander,
       report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)),
@@ -183,6 +188,8 @@ describe("a suite's connections in the asking session's captures", () => {
     const tree = JSON.stringify(exchanges[0]);
     expect(tree).toContain('grpc-');
     expect(tree).toContain('CreateUserRequest');
+    // the transcript lists the answer's frames in the order they crossed the wire
+    expect(create.got.split('\n').filter((line) => line.startsWith('←'))).toEqual(['← HEADERS', expect.stringMatching(/^← DATA /), '← TRAILERS']);
     expectUnseenBy(
       bystander,
       report.results.flatMap((result) => (result.connections ?? []).map((c) => c.id)),

@@ -40,6 +40,13 @@ describe('checkRows', () => {
       got: '(ничего не пришло)',
     });
   });
+
+  it("puts a transcript's chunk notes in the reader's language, the bytes as they came", () => {
+    const got = 'HTTP/1.1 200 OK\n\n┆ chunk of 2\u00a0bytes: its size line "2" is hexadecimal, CRLF ends its data\n2\nhi\n';
+    const [russian] = checkRows([result('b', 'pass', { got })], 'ru');
+    expect(russian.got).toBe('HTTP/1.1 200 OK\n\n┆ фрагмент в 2\u00a0байта: «2» — его размер в шестнадцатеричной записи, CRLF завершает данные\n2\nhi\n');
+    expect(checkRows([result('b', 'pass', { got })], 'en')[0].got).toBe(got);
+  });
 });
 
 describe('summary', () => {

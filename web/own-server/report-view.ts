@@ -10,6 +10,7 @@ import {
   type CheckReport,
   type CheckResult,
 } from '../../contracts/own-server/check-result.ts';
+import { localizeTranscript } from '../../contracts/own-server/transcript-notes.ts';
 import type { Lang } from '../kit/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';
@@ -43,8 +44,8 @@ export function checkRows(results: readonly CheckResult[], lang: Lang): CheckRow
     clause: result.why.clause,
     reason: result.why.text[lang],
     difference: result.outcome === 'pass' ? null : (result.difference?.[lang] ?? null),
-    sent: result.sent || t.nothingSent,
-    got: result.got || t.nothingCame,
+    sent: localizeTranscript(result.sent, lang) || t.nothingSent,
+    got: localizeTranscript(result.got, lang) || t.nothingCame,
     connections: result.connections ?? [],
   }));
 }
