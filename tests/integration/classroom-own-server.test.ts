@@ -107,11 +107,11 @@ describe("a student's own server on the class board", () => {
     expect(report.targetIsWirelab).toBe(true);
     const pushed = await boardWhere((candidate) => candidate.members[0]?.servers.length === 1);
     expect(pushed.members[0].servers).toEqual([
-      { protocol: 'rest', ms: expect.any(Number), passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port },
+      { protocol: 'rest', ms: expect.any(Number), passed: 34, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port },
     ]);
     const opened = await details(pushed.members[0].id, 'rest');
-    expect(opened).toMatchObject({ code, name: 'Анна', protocol: 'rest', cell: { passed: 16, targetIsWirelab: true } });
-    expect(opened.checks).toHaveLength(16);
+    expect(opened).toMatchObject({ code, name: 'Анна', protocol: 'rest', cell: { passed: 34, targetIsWirelab: true } });
+    expect(opened.checks).toHaveLength(34);
     expect(opened.checks.every((check) => check.outcome === 'pass' && check.difference === null)).toBe(true);
   });
 
@@ -119,10 +119,20 @@ describe("a student's own server on the class board", () => {
     const report = await runSuite(studentCookie, 'rest', starter.port);
     expect(report.targetIsWirelab).toBe(false);
     const failed = report.results.filter((result) => result.outcome === 'fail').map((result) => result.id);
-    expect(failed).toEqual(['etag-on-get', 'if-none-match-304', 'if-match-stale-412', 'if-match-current-200']);
+    expect(failed).toEqual([
+      'etag-on-get',
+      'if-none-match-304',
+      'if-match-stale-412',
+      'if-match-current-200',
+      'if-none-match-weak-304',
+      'if-none-match-list-304',
+      'not-modified-etag',
+      'etag-changes-on-write',
+      'if-match-stale-delete-412',
+    ]);
     const pushed = await boardWhere((candidate) => candidate.members[0]?.servers[0]?.targetIsWirelab === false);
     expect(pushed.members[0].servers).toEqual([
-      { protocol: 'rest', ms: expect.any(Number), passed: 12, failed: 4, notOffered: 0, failedIds: failed, targetIsWirelab: false, port: starter.port },
+      { protocol: 'rest', ms: expect.any(Number), passed: 25, failed: 9, notOffered: 0, failedIds: failed, targetIsWirelab: false, port: starter.port },
     ]);
     const opened = await details(pushed.members[0].id, 'rest');
     const etag = opened.checks.find((check) => check.id === 'etag-on-get')!;
@@ -143,7 +153,9 @@ describe("a student's own server on the class board", () => {
     ).toBe(404);
 
     const csv = await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text();
-    expect(csv).toContain('REST 12/16 (failed: etag-on-get if-none-match-304 if-match-stale-412 if-match-current-200)');
+    expect(csv).toContain(
+      'REST 25/34 (failed: etag-on-get if-none-match-304 if-match-stale-412 if-match-current-200 if-none-match-weak-304 if-none-match-list-304 not-modified-etag etag-changes-on-write if-match-stale-delete-412)',
+    );
   });
 
   it('refuses the details of a member of another class or an unknown protocol', async () => {
