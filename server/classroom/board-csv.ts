@@ -15,7 +15,7 @@ export const BOARD_CSV_COLUMNS = [
   'own_server',
 ] as const;
 
-/** "REST 16/16 ✓; gRPC 7/10 (failed: deadline-exceeded health-serving)": the student's latest run per protocol. */
+/** "REST 34/34 ✓; gRPC 7/10 (failed: deadline-exceeded health-serving)": the student's latest run per protocol. */
 export function ownServerText(member: Pick<BoardMember, 'servers'>): string {
   return member.servers
     .map(

@@ -42,7 +42,7 @@ describe('following the teacher', () => {
     expect(await paused.getAttribute('data-reason')).toBe('check');
     expect(await paused.textContent()).toMatch(/The teacher is at “.*gRPC.*”\. Following waits while your check runs\./);
     // the check was not aborted: its verdict arrives, on the same page
-    await expect.poll(() => student.locator('[data-testid="own-server-summary"]').textContent(), { timeout: 60_000 }).toMatch(/16 passed, 0 failed/);
+    await expect.poll(() => student.locator('[data-testid="own-server-summary"]').textContent(), { timeout: 60_000 }).toMatch(/34 passed, 0 failed/);
     expect(await student.evaluate(() => location.pathname)).toBe('/en/my-server');
     await student.getByTestId('class-follow-go').click();
     await expect.poll(() => student.evaluate(() => location.pathname), LIVE).toBe('/en/grpc');

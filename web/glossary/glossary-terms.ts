@@ -471,7 +471,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'The client says which formats or versions it accepts (`Accept`), the server picks one and says so (`Content-Type`, `Vary`).',
       ru: 'Клиент говорит, какие форматы или версии он принимает (`Accept`), сервер выбирает один и сообщает об этом (`Content-Type`, `Vary`).',
     },
-    lessons: ['how-a-request-travels', 'rest'],
+    lessons: ['how-a-request-travels', 'rest', 'build-your-own-server'],
   },
   {
     id: 'versioning',

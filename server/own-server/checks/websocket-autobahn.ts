@@ -152,7 +152,7 @@ const pings: CheckDefinition<null>[] = [
     'RFC 6455 §5.5.3; Autobahn|Testsuite 2.9',
     {
       en: 'A pong MAY be sent unsolicited (as a heartbeat) and no answer to it is expected: the first frame back answers the ping after it.',
-      ru: 'Pong МОЖНО послать без ping (как сердцебиение), и ответа на него не ждут: первый кадр в ответ — это ответ на следующий ping.',
+      ru: 'Pong МОЖНО послать без ping (как heartbeat), и ответа на него не ждут: первый кадр в ответ — это ответ на следующий ping.',
     },
     async (socket) => {
       socket.send({ opcode: OPCODE.pong, payload: Buffer.from('unsolicited') });
