@@ -12,12 +12,15 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
 	"os"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
@@ -42,6 +45,14 @@ func echo(fault string) http.HandlerFunc {
 		conn.SetReadLimit(maxMessageBytes)
 		for {
 			kind, message, err := conn.ReadMessage()
+			if errors.Is(err, websocket.ErrReadLimit) {
+				// gorilla sent 1009 with the rest of the message still arriving: closing now would
+				// reset the connection, and a reset can throw away the close frame on its way to
+				// the client. Read what is left (a moment at most) first.
+				raw := conn.UnderlyingConn()
+				raw.SetReadDeadline(time.Now().Add(2 * time.Second))
+				io.Copy(io.Discard, raw)
+			}
 			if err != nil {
 				return // a close frame (gorilla answered it), a protocol error (gorilla sent 1002) or too big (1009)
 			}
