@@ -14,6 +14,13 @@ const LF = 0x0a;
 const COLON = 0x3a;
 /** a header name longer than this is no header we blank */
 const MAX_NAME = 32;
+/** the secret headers' names as lowercase latin1 bytes, by length: compared in place, no string made per header */
+const SECRET_NAMES_BY_LENGTH = new Map<number, Uint8Array[]>();
+for (const name of SECRET_HEADERS) {
+  const list = SECRET_NAMES_BY_LENGTH.get(name.length) ?? [];
+  list.push(Buffer.from(name, 'latin1'));
+  SECRET_NAMES_BY_LENGTH.set(name.length, list);
+}
 
 /**
  * Blanks the values of the teacher's secret request headers (`Cookie`, `x-wirelab-sandbox`…)
@@ -26,7 +33,9 @@ const MAX_NAME = 32;
  */
 export class SecretHeaderMask {
   private atLineStart = true;
-  private name = '';
+  /** the current line's header name so far (it may straddle chunks), up to MAX_NAME bytes */
+  private readonly name = new Uint8Array(MAX_NAME);
+  private nameLength = 0;
   private inName = false;
   private blanking = false;
 
@@ -57,19 +66,35 @@ export class SecretHeaderMask {
       if (this.atLineStart) {
         this.atLineStart = false;
         this.inName = true;
-        this.name = '';
+        this.nameLength = 0;
       }
       if (!this.inName) continue;
       if (byte === COLON) {
         this.inName = false;
-        this.blanking = SECRET_HEADERS.has(this.name.toLowerCase()) && !this.isShownValue(data, index + 1);
-      } else if (byte === CR || this.name.length >= MAX_NAME) {
+        this.blanking = this.isSecretName() && !this.isShownValue(data, index + 1);
+      } else if (byte === CR || this.nameLength >= MAX_NAME) {
         this.inName = false;
       } else {
-        this.name += String.fromCharCode(byte);
+        this.name[this.nameLength] = byte;
+        this.nameLength += 1;
       }
     }
     return out ?? data;
+  }
+
+  /** Is the name read so far one of SECRET_HEADERS, in any letter case (ASCII)? */
+  private isSecretName(): boolean {
+    const candidates = SECRET_NAMES_BY_LENGTH.get(this.nameLength);
+    if (!candidates) return false;
+    return candidates.some((secret) => {
+      for (let at = 0; at < secret.length; at += 1) {
+        const byte = this.name[at];
+        // ASCII upper case to lower; other bytes as they are (toLowerCase did the same for these names)
+        const lower = byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte;
+        if (lower !== secret[at]) return false;
+      }
+      return true;
+    });
   }
 
   /** Is the header value starting at `from` one of the shown values, whole in this chunk? */

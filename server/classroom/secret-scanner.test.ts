@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newCurlToken, newSessionId } from '../session/session-id.ts';
-import { SecretBook, SecretScanner, spellingsOf } from './secret-scanner.ts';
+import { longestPrefixAtEnd, SecretBook, SecretScanner, spellingsOf } from './secret-scanner.ts';
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 const bytes = (value: string) => Buffer.from(value, 'latin1');
@@ -67,5 +67,32 @@ describe('SecretScanner', () => {
   it('returns the very same bytes when there is nothing to blank', () => {
     const plain = bytes('{"id":1,"name":"Ada","email":"ada@example.com"}');
     expect(new SecretScanner(new SecretBook([session])).apply(plain)).toBe(plain);
+  });
+});
+
+describe('longestPrefixAtEnd', () => {
+  /** the definition, with substrings: the longest proper prefix of the secret the text ends with */
+  function byDefinition(text: string, secret: string): number {
+    for (let length = Math.min(secret.length - 1, text.length); length > 0; length -= 1) {
+      if (text.endsWith(secret.slice(0, length))) return length;
+    }
+    return 0;
+  }
+
+  it('agrees with its definition on texts made of few letters (many partial overlaps)', () => {
+    const letters = 'aab';
+    const pick = (length: number) => Array.from({ length }, () => letters[Math.floor(Math.random() * letters.length)]).join('');
+    for (let trial = 0; trial < 5_000; trial += 1) {
+      const text = pick(Math.floor(Math.random() * 12));
+      const secret = pick(1 + Math.floor(Math.random() * 8));
+      expect(longestPrefixAtEnd(text, secret), `${JSON.stringify(text)} ends in a prefix of ${JSON.stringify(secret)}`).toBe(byDefinition(text, secret));
+    }
+  });
+
+  it('never counts the whole secret (a whole one is found by the search) and finds the longest of several', () => {
+    expect(longestPrefixAtEnd('xxabcd', 'abcd')).toBe(0);
+    expect(longestPrefixAtEnd('xxabc', 'abcd')).toBe(3);
+    expect(longestPrefixAtEnd('aaaa', 'aaab')).toBe(3);
+    expect(longestPrefixAtEnd('', 'abcd')).toBe(0);
   });
 });

@@ -98,36 +98,53 @@ export class SecretScanner {
     const joined = this.carry + text;
     const shift = this.carry.length;
     const ranges: Array<[number, number]> = [];
-    const add = (from: number, to: number) => {
-      const start = Math.max(from, shift) - shift;
-      const end = to - shift;
-      if (end > start) ranges.push([start, end]);
-    };
     for (const match of joined.matchAll(SECRET_MEMBER)) {
       const valueAt = match.index + match[0].length - 1 - match[1].length;
-      add(valueAt, valueAt + match[1].length);
+      addRange(ranges, shift, valueAt, valueAt + match[1].length);
       this.book.learn(match[1]);
     }
     // the `curl.` prefix stays: a follower sees that a token was there, not which
-    for (const match of joined.matchAll(CURL_TOKEN)) add(match.index + CURL_PREFIX, match.index + match[0].length);
+    for (const match of joined.matchAll(CURL_TOKEN)) addRange(ranges, shift, match.index + CURL_PREFIX, match.index + match[0].length);
     for (const spelling of this.book.spellings) {
-      for (let at = joined.indexOf(spelling); at !== -1; at = joined.indexOf(spelling, at + 1)) add(at, at + spelling.length);
+      // a match wholly inside the carried tail was blanked with the chunk before: start where one could still reach this chunk
+      const from = Math.max(0, shift - spelling.length + 1);
+      for (let at = joined.indexOf(spelling, from); at !== -1; at = joined.indexOf(spelling, at + 1)) addRange(ranges, shift, at, at + spelling.length);
       const cut = longestPrefixAtEnd(joined, spelling);
-      if (cut >= MIN_CUT_PREFIX) add(joined.length - cut, joined.length);
+      if (cut >= MIN_CUT_PREFIX) addRange(ranges, shift, joined.length - cut, joined.length);
     }
     const curlCut = CURL_TOKEN_CUT.exec(joined);
-    if (curlCut) add(curlCut.index + CURL_PREFIX, joined.length);
+    if (curlCut) addRange(ranges, shift, curlCut.index + CURL_PREFIX, joined.length);
     const memberCut = SECRET_MEMBER_CUT.exec(joined);
-    if (memberCut) add(joined.length - memberCut[1].length, joined.length);
+    if (memberCut) addRange(ranges, shift, joined.length - memberCut[1].length, joined.length);
     this.carry = joined.slice(-CARRY);
     return ranges;
   }
 }
 
-/** The length of the longest proper prefix of `secret` that `text` ends with. */
-function longestPrefixAtEnd(text: string, secret: string): number {
-  for (let length = Math.min(secret.length - 1, text.length); length > 0; length -= 1) {
-    if (text.endsWith(secret.slice(0, length))) return length;
+/**
+ * Adds a range of the joined text (the carried tail, `shift` characters, then this chunk) as
+ * offsets into this chunk, if any of it falls there. (A function of the module, not a closure
+ * made per chunk: the scanner runs on every chunk a watched session captures.)
+ */
+function addRange(ranges: Array<[number, number]>, shift: number, from: number, to: number): void {
+  const start = Math.max(from, shift) - shift;
+  const end = to - shift;
+  if (end > start) ranges.push([start, end]);
+}
+
+/**
+ * The length of the longest proper prefix of `secret` that `text` ends with. Compared in place,
+ * character by character from each place it could start (earliest first, so the first match is
+ * the longest): no substring is made, as this runs for every spelling on every chunk.
+ */
+export function longestPrefixAtEnd(text: string, secret: string): number {
+  const longest = Math.min(secret.length - 1, text.length);
+  const first = secret.charCodeAt(0);
+  for (let start = text.length - longest; start < text.length; start += 1) {
+    if (text.charCodeAt(start) !== first) continue;
+    let matched = 1;
+    while (start + matched < text.length && text.charCodeAt(start + matched) === secret.charCodeAt(matched)) matched += 1;
+    if (start + matched === text.length) return matched;
   }
   return 0;
 }
