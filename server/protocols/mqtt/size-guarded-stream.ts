@@ -30,6 +30,11 @@ export class SizeGuardedStream extends Duplex {
   private transportFull = false;
   /** write() answered false: the broker waits for this stream's 'drain' */
   private toldToWait = false;
+  /**
+   * Asked for each PUBACK the gate let through: true when it was answered before the broker
+   * (direct-delivery.ts, a clean session's), which then never reads it. Absent: every packet goes to the broker.
+   */
+  tookAcknowledgement: (() => boolean) | undefined = undefined;
 
   constructor(
     readonly inner: Duplex,
@@ -51,7 +56,7 @@ export class SizeGuardedStream extends Duplex {
         this.destroy();
         return;
       }
-      const { passed, violation, refusedPacket } = gate.feed(chunk);
+      const { passed, violation, refusedPacket } = gate.feed(chunk, this.tookAcknowledgement);
       for (const packet of passed) if (!this.push(packet)) inner.pause();
       if (violation) {
         onRefused(violation, refusedPacket);
