@@ -26,7 +26,7 @@ function client(id: string, fields: Partial<DeliveringClient> = {}): Recorded {
     _keepaliveTimer: null,
     written: [],
     toAedes: [],
-    conn: { write: (chunk: Buffer) => (recorded.written.push(chunk), true) },
+    conn: { writeWhole: (chunk: Buffer) => (recorded.written.push(chunk), true) },
     deliver0: (packet, done) => {
       recorded.toAedes.push(['deliver0', packet]);
       done();
@@ -152,7 +152,7 @@ describe('DirectDelivery', () => {
     const direct = broker();
     let drained: ((error: Error | null) => void) | undefined;
     const full = client('box/a', { waitForDrain: (callback) => (drained = callback) });
-    full.conn = { write: (chunk: Buffer) => (full.written.push(chunk), false) };
+    full.conn = { writeWhole: (chunk: Buffer) => (full.written.push(chunk), false) };
     direct.install(full);
     let done = 0;
     full.deliver0(copyOf({ topic: '$sandbox/box/x', payload: Buffer.from('m'), qos: 0, brokerCounter: ++counter }), () => done++);

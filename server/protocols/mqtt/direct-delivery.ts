@@ -24,7 +24,8 @@ export interface DeliveringClient {
   connected: boolean;
   closed: boolean;
   errored: boolean;
-  conn: { write(chunk: Buffer): boolean };
+  /** the connection's SizeGuardedStream: a whole packet goes out at once when nothing waits before it */
+  conn: { writeWhole(packet: Buffer): boolean };
   /** the last brokerCounter delivered, per broker id: a message that matches two subscriptions goes out once */
   duplicates: Record<string, number>;
   subscriptions: Record<string, { qos: number }>;
@@ -162,7 +163,7 @@ function nextPacketId(client: DeliveringClient): number {
  * connection drained if it is full (aedes' own wait, with its drain timeout), as aedes' write does.
  */
 function send(client: DeliveringClient, bytes: Buffer, done: Done): void {
-  if (client.conn.write(bytes) || client.errored) {
+  if (client.conn.writeWhole(bytes) || client.errored) {
     calledBackSoon(done);
     return;
   }

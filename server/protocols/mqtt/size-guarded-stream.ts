@@ -84,6 +84,19 @@ export class SizeGuardedStream extends Duplex {
   }
 
   /**
+   * A whole packet (direct-delivery.ts: a PUBLISH encoded once), written to the transport at once
+   * when nothing of this tick waits before it: no batch, no tick of its own, for each delivery of
+   * a fan-out. Behind pieces still in the batch, or a full transport, it waits its turn as any
+   * write. The same answer as write(): false while the transport is full, then 'drain'.
+   */
+  writeWhole(packet: Buffer): boolean {
+    if (!this.batch.isEmpty || this.transportFull || this.writableEnded || this.destroyed) return this.write(packet);
+    if (this.sendToTransport(packet, undefined)) return true;
+    this.toldToWait = true;
+    return false;
+  }
+
+  /**
    * Collects what the broker writes in this tick (write-batch.ts) and writes it to the transport
    * as one piece when the tick ends, straight to the transport: a second Writable between them
    * would queue and call back every write once more, for every message to every subscriber.
@@ -118,11 +131,16 @@ export class SizeGuardedStream extends Duplex {
       callback?.(new Error('the MQTT connection was closed before this was written'));
       return;
     }
+    this.sendToTransport(bytes, callback);
+  };
+
+  private sendToTransport(bytes: Buffer, callback: ((error?: Error | null) => void) | undefined): boolean {
     // A tapped TCP socket takes it past its own queue (server/tap/tap-socket.ts); a WebSocket stream as any Duplex.
     const direct = (this.inner as Partial<DirectWritable>).writeDirect;
     const written = direct ? direct.call(this.inner, bytes, callback) : this.inner.write(bytes, callback);
     if (!written) this.transportFull = true;
-  };
+    return written;
+  }
 
   override _read(): void {
     this.inner.resume();
