@@ -30,6 +30,8 @@ export interface RefusedPacket {
 const NOTHING = Buffer.alloc(0);
 /** A PUBACK's first byte (type 4, flags 0: the rules refuse any other flags). */
 const PUBACK = 0x40;
+/** What a chunk that held only a PUBACK taken before the broker passes on; only read. */
+const NOTHING_PASSED: GateResult = { passed: [] };
 
 export class ClientPacketGate {
   private pending: Buffer = NOTHING;
@@ -42,6 +44,12 @@ export class ClientPacketGate {
    */
   feed(chunk: Buffer, tookAcknowledgement?: () => boolean): GateResult {
     if (this.refused) return { passed: [] };
+    // The commonest chunk of a QoS 1 fan-out: a subscriber's lone PUBACK. All its rules are here
+    // (a CONNECT before it, flags 0, a remaining length of 2: client-packet-rules.ts), so it is
+    // neither framed nor checked again.
+    if (this.pending.length === 0 && chunk.length === 4 && chunk[0] === PUBACK && chunk[1] === 2 && this.connected) {
+      return tookAcknowledgement?.() ? NOTHING_PASSED : { passed: [chunk] };
+    }
     const bytes = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const passed: Buffer[] = [];
     /** where the packets not passed on yet begin */
