@@ -5,6 +5,7 @@ import type { Aedes, Client } from 'aedes';
 import { isSandboxId, isSessionId, looksLikeCurlToken, sandboxOf, captureOwnerOf, sessionOfCurlToken, SHARED_SANDBOX } from '../../session/session-id.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
 import type { ConnackGate, GatedClient } from './connack-gate.ts';
+import type { DeliveringClient, DirectDelivery } from './direct-delivery.ts';
 import { connectUserName } from './client-packet-rules.ts';
 import { CONNACK, SANDBOX_USERNAME_PREFIX } from './limits.ts';
 import { namespaceInbound, type InboundPacket } from './topics.ts';
@@ -65,7 +66,7 @@ function sandboxOfConnect(username: string | undefined, req: IncomingMessage | u
 export function serveConnection(
   app: FastifyInstance,
   broker: Aedes,
-  connackGate: ConnackGate,
+  delivery: { connackGate: ConnackGate; direct: DirectDelivery },
   maxPacketBytes: number,
   stream: Duplex,
   connection: MqttConnection,
@@ -81,8 +82,12 @@ export function serveConnection(
   guarded.on('error', () => undefined);
   const client = broker.handle(guarded, connection.req);
   connections.set(client, connection);
-  connackGate.guard(client as unknown as GatedClient);
-  guarded.once('close', () => connackGate.dropped(client as unknown as GatedClient));
+  // Its delivery functions first, then the gate in front of them until CONNACK (the gate hands these back).
+  const delivering = client as unknown as DeliveringClient;
+  delivery.direct.install(delivering);
+  guarded.tookAcknowledgement = () => delivery.direct.tookAcknowledgement(delivering);
+  delivery.connackGate.guard(client as unknown as GatedClient);
+  guarded.once('close', () => delivery.connackGate.dropped(client as unknown as GatedClient));
   // Before aedes' own listener: the packet is rewritten before the broker reads any of it.
   const parser = (client as unknown as { _parser: import('node:events').EventEmitter })._parser;
   parser.prependListener('packet', (packet: InboundPacket & { username?: string; clientId?: string }) => {

@@ -97,6 +97,45 @@ describe('ClientPacketGate', () => {
     expect(result.violation?.clause).toBe('MQTT-2.3.1-1');
     expect(gate.feed(ping)).toEqual({ passed: [] });
   });
+
+  it('keeps back the PUBACKs taken before the broker, passing the runs of packets around them in order', () => {
+    const connect = Buffer.from([0x10, connectBody().length, ...connectBody()]);
+    const puback = (id: number) => Buffer.from([0x40, 0x02, 0x00, id]);
+    const ping = Buffer.from([0xc0, 0x00]);
+    const pubcomp = Buffer.from([0x70, 0x02, 0x00, 0x09]);
+    // before CONNECT a lone PUBACK is not offered: the first packet must be CONNECT
+    const early = new ClientPacketGate();
+    expect(early.feed(puback(1), () => true).violation?.clause).toBe('MQTT-3.1.0-1');
+    const gate = new ClientPacketGate();
+    let asked = 0;
+    const answering = (answer: boolean) => () => {
+      asked += 1;
+      return answer;
+    };
+    // not taken (say, not connected yet): passed as before
+    expect(gate.feed(Buffer.concat([connect, puback(1)]), answering(false))).toEqual({ passed: [Buffer.concat([connect, puback(1)])] });
+    const taken = answering(true);
+    // only PUBACKs are offered, and a taken one's neighbours still go, in their order
+    expect(gate.feed(Buffer.concat([ping, puback(2), pubcomp, puback(3), puback(4), ping]), taken)).toEqual({ passed: [ping, pubcomp, ping] });
+    expect(gate.feed(Buffer.concat([puback(5), puback(6)]), taken)).toEqual({ passed: [] });
+    // a PUBACK cut over two chunks is offered once, when it is whole
+    expect(gate.feed(puback(7).subarray(0, 2), taken)).toEqual({ passed: [] });
+    expect(gate.feed(Buffer.concat([puback(7).subarray(2), ping]), taken)).toEqual({ passed: [ping] });
+    expect(asked).toBe(1 + 3 + 2 + 1);
+    // a lone PUBACK, the commonest chunk: taken, or passed as it came
+    expect(gate.feed(puback(8), taken)).toEqual({ passed: [] });
+    expect(gate.feed(puback(9), answering(false))).toEqual({ passed: [puback(9)] });
+    expect(asked).toBe(9);
+    // a PUBACK that breaks a rule (flags set) is never offered: the connection ends there
+    const bad = Buffer.from([0x42, 0x02, 0x00, 0x08]);
+    const result = gate.feed(Buffer.concat([ping, bad]), taken);
+    expect(result.passed).toEqual([ping]);
+    expect(result.violation?.clause).toBe('MQTT-2.2.2-2');
+    expect(asked).toBe(9);
+    // nor anything once the connection is refused
+    expect(gate.feed(puback(10), taken)).toEqual({ passed: [] });
+    expect(asked).toBe(9);
+  });
 });
 
 describe('connectUserName', () => {

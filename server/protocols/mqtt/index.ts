@@ -10,6 +10,7 @@ import { limitQueuedMessages, levelPersistence, skipCleanSessionAcks, type Broke
 import { sharedBrokerParts } from './broker-on-redis.ts';
 import { newConnection, serveConnection, type MqttConnection } from './client-connections.ts';
 import { ConnackGate, type GatedClient } from './connack-gate.ts';
+import { DirectDelivery } from './direct-delivery.ts';
 import { publishDomainTraffic } from './domain-publishing.ts';
 import { DEFAULT_PIPELINE_LIMITS, registerPipelineLab, type PipelineHooks, type PipelineLimits } from './pipeline/index.ts';
 import { DEFAULT_MQTT_LIMITS, MQTT_SUBPROTOCOLS, MQTT_WEBSOCKET_PATH, type MqttLimits } from './limits.ts';
@@ -83,9 +84,11 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   skipCleanSessionAcks(store);
   const connackGate = new ConnackGate();
   broker.on('clientReady', (client) => connackGate.opened(client as unknown as GatedClient));
+  // A clean session's QoS 0 and 1 deliveries encoded once per message, its PUBACKs answered before aedes (direct-delivery.ts).
+  const delivery = { connackGate, direct: new DirectDelivery(broker) };
   app.decorate('mqttBroker', broker);
 
-  const serve = (stream: Duplex, connection: MqttConnection) => serveConnection(app, broker, connackGate, limits.maxPacketBytes, stream, connection);
+  const serve = (stream: Duplex, connection: MqttConnection) => serveConnection(app, broker, delivery, limits.maxPacketBytes, stream, connection);
 
   app.onePort.routeMqtt((socket) => {
     serve(socket, newConnection({ tcp: socket, remoteAddress: socket.remoteAddress }));

@@ -29,6 +29,23 @@ describe('SizeGuardedStream', () => {
     expect(transport.writes.length).toBe(2);
   });
 
+  it('writes a whole packet at once when nothing of the tick waits before it, and behind the pieces that do', async () => {
+    const transport = new FakeTransport();
+    const stream = new SizeGuardedStream(transport, 1024, () => undefined);
+    const ping = Buffer.from([0xd0, 0x00]);
+    expect(stream.writeWhole(ping)).toBe(true);
+    // on the transport already, before the tick ends
+    expect(transport.writes).toEqual([ping]);
+    stream.write(Buffer.from([0x90]));
+    stream.write(Buffer.from([0x03, 0x00, 0x01, 0x01]));
+    const publish = Buffer.from([0x30, 0x04, 0x00, 0x01, 0x74, 0x78]);
+    stream.writeWhole(publish);
+    expect(transport.writes).toEqual([ping]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // the SUBACK written in pieces first, then the PUBLISH, in one write
+    expect(transport.writes).toEqual([ping, Buffer.from([0x90, 0x03, 0x00, 0x01, 0x01, ...publish])]);
+  });
+
   it('gives mqtt-packet nothing to cork: its packets cost no uncork on a tick of their own, and still leave in one write', async () => {
     const transport = new FakeTransport();
     const stream = new SizeGuardedStream(transport, 1024, () => undefined);

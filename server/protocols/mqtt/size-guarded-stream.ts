@@ -30,6 +30,11 @@ export class SizeGuardedStream extends Duplex {
   private transportFull = false;
   /** write() answered false: the broker waits for this stream's 'drain' */
   private toldToWait = false;
+  /**
+   * Asked for each PUBACK the gate let through: true when it was answered before the broker
+   * (direct-delivery.ts, a clean session's), which then never reads it. Absent: every packet goes to the broker.
+   */
+  tookAcknowledgement: (() => boolean) | undefined = undefined;
 
   constructor(
     readonly inner: Duplex,
@@ -51,7 +56,7 @@ export class SizeGuardedStream extends Duplex {
         this.destroy();
         return;
       }
-      const { passed, violation, refusedPacket } = gate.feed(chunk);
+      const { passed, violation, refusedPacket } = gate.feed(chunk, this.tookAcknowledgement);
       for (const packet of passed) if (!this.push(packet)) inner.pause();
       if (violation) {
         onRefused(violation, refusedPacket);
@@ -76,6 +81,19 @@ export class SizeGuardedStream extends Duplex {
     inner.on('close', () => {
       if (!this.destroyed) this.destroy();
     });
+  }
+
+  /**
+   * A whole packet (direct-delivery.ts: a PUBLISH encoded once), written to the transport at once
+   * when nothing of this tick waits before it: no batch, no tick of its own, for each delivery of
+   * a fan-out. Behind pieces still in the batch, or a full transport, it waits its turn as any
+   * write. The same answer as write(): false while the transport is full, then 'drain'.
+   */
+  writeWhole(packet: Buffer): boolean {
+    if (!this.batch.isEmpty || this.transportFull || this.writableEnded || this.destroyed) return this.write(packet);
+    if (this.sendToTransport(packet, undefined)) return true;
+    this.toldToWait = true;
+    return false;
   }
 
   /**
@@ -113,11 +131,16 @@ export class SizeGuardedStream extends Duplex {
       callback?.(new Error('the MQTT connection was closed before this was written'));
       return;
     }
+    this.sendToTransport(bytes, callback);
+  };
+
+  private sendToTransport(bytes: Buffer, callback: ((error?: Error | null) => void) | undefined): boolean {
     // A tapped TCP socket takes it past its own queue (server/tap/tap-socket.ts); a WebSocket stream as any Duplex.
     const direct = (this.inner as Partial<DirectWritable>).writeDirect;
     const written = direct ? direct.call(this.inner, bytes, callback) : this.inner.write(bytes, callback);
     if (!written) this.transportFull = true;
-  };
+    return written;
+  }
 
   override _read(): void {
     this.inner.resume();

@@ -1,0 +1,56 @@
+// A PUBLISH (MQTT 3.1.1 §3.3) encoded once for all the subscribers of one message: the broker
+// delivers one message to hundreds of clients, and at QoS 0 the bytes are the same for all of
+// them; at QoS 1 only the packet identifier (§2.3.1, the broker's own per client) differs, so
+// each delivery is a copy with those two bytes written in. The bytes are what mqtt-packet writes
+// for the same packet (publish-once.test.ts compares them), DUP aside: a delivery made once is a
+// first attempt, and §3.3.1.1 has DUP say only that (MQTT-3.3.1-3), never copied from the
+// publisher's PUBLISH.
+import { encodeRemainingLength, publishRemainingLength } from './remaining-length.ts';
+import { MAX_TOPIC_BYTES } from './topic-rules.ts';
+
+/** A PUBLISH ready to be written: its bytes, and where its packet identifier goes (-1 at QoS 0, which has none). */
+export interface PublishOnce {
+  readonly bytes: Uint8Array;
+  readonly packetIdAt: number;
+}
+
+const utf8Encoder = new TextEncoder();
+
+/**
+ * The PUBLISH of `topic` and `payload` at `qos`: fixed header (DUP 0, the QoS, RETAIN), remaining
+ * length, the topic as a UTF-8 string, room for the packet identifier above QoS 0, the payload.
+ * At QoS 1 and 2 the identifier is left 0: `withPacketId` writes each delivery's.
+ */
+export function encodePublishOnce(topic: string, payload: Uint8Array | string, qos: 0 | 1 | 2, retain = false): PublishOnce {
+  const topicBytes = utf8Encoder.encode(topic);
+  if (topicBytes.length > MAX_TOPIC_BYTES) throw new RangeError(`an MQTT topic is at most ${MAX_TOPIC_BYTES} bytes: ${topicBytes.length}`);
+  const payloadBytes = typeof payload === 'string' ? utf8Encoder.encode(payload) : payload;
+  const length = encodeRemainingLength(publishRemainingLength(topicBytes.length, payloadBytes.length, qos));
+  const bytes = new Uint8Array(1 + length.length + 2 + topicBytes.length + (qos > 0 ? 2 : 0) + payloadBytes.length);
+  bytes[0] = 0x30 | (qos << 1) | (retain ? 0x01 : 0);
+  bytes.set(length, 1);
+  let at = 1 + length.length;
+  bytes[at] = topicBytes.length >> 8;
+  bytes[at + 1] = topicBytes.length & 0xff;
+  bytes.set(topicBytes, at + 2);
+  at += 2 + topicBytes.length;
+  const packetIdAt = qos > 0 ? at : -1;
+  if (qos > 0) at += 2;
+  bytes.set(payloadBytes, at);
+  return { bytes, packetIdAt };
+}
+
+/**
+ * One delivery of a PUBLISH encoded once: its bytes copied into `into` (exactly as long: the
+ * caller allocates it, a Buffer on the server) with `packetId` (1–65535) written in. At QoS 0
+ * there is nothing to write: the encoded bytes themselves can be sent to every subscriber.
+ */
+export function withPacketId(once: PublishOnce, packetId: number, into: Uint8Array): Uint8Array {
+  if (once.packetIdAt < 0) throw new RangeError('a PUBLISH at QoS 0 has no packet identifier');
+  if (!Number.isInteger(packetId) || packetId < 1 || packetId > 0xffff) throw new RangeError(`a packet identifier is 1 to 65535: ${packetId}`);
+  if (into.length !== once.bytes.length) throw new RangeError(`the copy must be ${once.bytes.length} bytes, not ${into.length}`);
+  into.set(once.bytes);
+  into[once.packetIdAt] = packetId >> 8;
+  into[once.packetIdAt + 1] = packetId & 0xff;
+  return into;
+}
