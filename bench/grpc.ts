@@ -93,7 +93,8 @@ async function load(server: BenchServer, configuration: Configuration): Promise<
   const result = await autocannon({ url: server.origin, connections: CONNECTIONS, duration: DURATION_S, requests: [request] });
   const client = process.cpuUsage(clientBefore);
   const cpuUs = ((await serverCpuUs(server)) - cpuBefore) / result.requests.total;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`bench: ${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`bench: ${name}: ${result.non2xx} non-2xx, ${result.errors} errors; statuses ${JSON.stringify(result.statusCodeStats)}`);
   const clientCpuUs = (client.user + client.system) / result.requests.total;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs, clientCpuUs };
 }
