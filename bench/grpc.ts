@@ -14,7 +14,9 @@
 // but they say as much about the load generator's share of the 2 cores as about the server: when
 // the server and autocannon each have a core, REST's req/s is bounded by the client, and when
 // other work takes a core, client and server share one, which moves the req/s ratio by ±0.15 (the
-// issue saw 0.535 in `npm run bench` and 0.678 alone) while the CPU ratio moves a few hundredths.
+// issue saw 0.535 in `npm run bench` and 0.678 alone). autocannon's own CPU per request is printed
+// too. Within a round each configuration runs in BENCH_SLICES interleaved turns, so a change in
+// the machine's load falls on the call and on REST alike (README of server/protocols/grpc/).
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -30,6 +32,8 @@ import { spreadOf, targetLine, type Spread } from './targets.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** each configuration's DURATION_S of a round in this many turns, interleaved with the others */
+const SLICES = Number(process.env.BENCH_SLICES ?? 4);
 const CONNECTIONS = 10;
 const GET_USER = '/wirelab.users.v1.UserService/GetUser';
 /** issue 15 item 3, issue 40 item 3: each call at ≥ 0.6 of REST, in every round, on both paths */
@@ -86,17 +90,53 @@ async function serverCpuUs(server: BenchServer): Promise<number> {
   return message.cpu.user + message.cpu.system;
 }
 
-async function load(server: BenchServer, configuration: Configuration): Promise<Sample> {
+/** What one slice of load measured: requests, the server's and this process's CPU time, µs. */
+interface Slice {
+  requests: number;
+  seconds: number;
+  serverCpuUs: number;
+  clientCpuUs: number;
+  p50: number;
+  p99: number;
+}
+
+async function loadSlice(server: BenchServer, configuration: Configuration, seconds: number): Promise<Slice> {
   const { name, ...request } = configuration;
   const cpuBefore = await serverCpuUs(server);
   const clientBefore = process.cpuUsage();
-  const result = await autocannon({ url: server.origin, connections: CONNECTIONS, duration: DURATION_S, requests: [request] });
+  const result = await autocannon({ url: server.origin, connections: CONNECTIONS, duration: seconds, requests: [request] });
   const client = process.cpuUsage(clientBefore);
-  const cpuUs = ((await serverCpuUs(server)) - cpuBefore) / result.requests.total;
+  const serverCpu = (await serverCpuUs(server)) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`bench: ${name}: ${result.non2xx} non-2xx, ${result.errors} errors; statuses ${JSON.stringify(result.statusCodeStats)}`);
-  const clientCpuUs = (client.user + client.system) / result.requests.total;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs, clientCpuUs };
+  const requests = result.requests.total;
+  return { requests, seconds, serverCpuUs: serverCpu, clientCpuUs: client.user + client.system, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** The slices of one configuration in one round, as one sample (p50: median of the slices', p99: the worst slice's). */
+function sampleOf(slices: Slice[]): Sample {
+  const requests = slices.reduce((sum, s) => sum + s.requests, 0);
+  return {
+    rps: requests / slices.reduce((sum, s) => sum + s.seconds, 0),
+    p50: median(slices.map((s) => s.p50)),
+    p99: Math.max(...slices.map((s) => s.p99)),
+    cpuUs: slices.reduce((sum, s) => sum + s.serverCpuUs, 0) / requests,
+    clientCpuUs: slices.reduce((sum, s) => sum + s.clientCpuUs, 0) / requests,
+  };
+}
+
+/**
+ * REST, Connect JSON and Connect binary on one server for DURATION_S each, in SLICES turns of
+ * DURATION_S / SLICES: a change in the machine's load within the round falls on all three alike
+ * (in whole turns of 4–5 s, one configuration could get a quiet moment and the next a busy one:
+ * CPU ratios of 0.45–0.92 in one run at load 15).
+ */
+async function loadInSlices(server: BenchServer, configurations: Configuration[]): Promise<Map<string, Sample>> {
+  const slices = new Map<string, Slice[]>(configurations.map((c) => [c.name, []]));
+  for (let slice = 0; slice < SLICES; slice++)
+    for (const configuration of rotated(configurations, slice))
+      slices.get(configuration.name)!.push(await loadSlice(server, configuration, DURATION_S / SLICES));
+  return new Map([...slices].map(([name, taken]) => [name, sampleOf(taken)]));
 }
 
 /** The response body's size: what each protocol puts on the wire for the same user. */
@@ -110,21 +150,21 @@ async function responseBytes(origin: string, configuration: Configuration): Prom
   return (await response.arrayBuffer()).byteLength;
 }
 
-/** h2load over h2c for DURATION_S: requests per second, or null when h2load is not installed. */
-async function h2load(url: string, options: { data?: string; headers?: string[] } = {}): Promise<{ rps: number; requests: number } | null> {
+/** h2load over h2c for `seconds` (whole seconds): requests per second, or null when h2load is not installed. */
+async function h2load(url: string, seconds: number, options: { data?: string; headers?: string[] } = {}): Promise<{ rps: number; requests: number } | null> {
   const args = [
     '-c',
     String(CONNECTIONS),
     '-m',
     '1',
     '-D',
-    String(DURATION_S),
+    String(seconds),
     ...(options.data ? ['-d', options.data] : []),
     ...(options.headers ?? []).flatMap((h) => ['-H', h]),
     url,
   ];
   try {
-    const { stdout } = await promisify(execFile)('h2load', args, { timeout: (DURATION_S + 30) * 1000 });
+    const { stdout } = await promisify(execFile)('h2load', args, { timeout: (seconds + 30) * 1000 });
     const failed = /(\d+) failed, (\d+) errored/.exec(stdout);
     const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
     if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0))
@@ -139,12 +179,32 @@ async function h2load(url: string, options: { data?: string; headers?: string[] 
   }
 }
 
-/** h2load's figure and the server's CPU time per request (p50/p99 not read from h2load: 0). */
-async function h2loadSample(server: BenchServer, url: string, options?: { data?: string; headers?: string[] }): Promise<Sample | null> {
+/** One turn of h2load and the server's CPU time over it (p50/p99 not read from h2load: 0; its CPU not counted: NaN). */
+async function h2loadSlice(server: BenchServer, url: string, seconds: number, options?: { data?: string; headers?: string[] }): Promise<Slice | null> {
   const cpuBefore = await serverCpuUs(server);
-  const result = await h2load(url, options);
+  const result = await h2load(url, seconds, options);
   if (result === null) return null;
-  return { rps: result.rps, p50: 0, p99: 0, cpuUs: ((await serverCpuUs(server)) - cpuBefore) / result.requests, clientCpuUs: Number.NaN };
+  return { requests: result.requests, seconds, serverCpuUs: (await serverCpuUs(server)) - cpuBefore, clientCpuUs: Number.NaN, p50: 0, p99: 0 };
+}
+
+/** REST and native gRPC over h2c on one server, interleaved in SLICES turns as loadInSlices does; null without h2load. */
+async function h2InSlices(server: BenchServer, grpcRequest: { data: string; headers: string[] }): Promise<Map<string, Sample> | null> {
+  const seconds = Math.max(1, Math.round(DURATION_S / SLICES)); // h2load's -D takes whole seconds
+  const slices = new Map<string, Slice[]>([
+    [REST_H2C, []],
+    [GRPC_H2C, []],
+  ]);
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const name of rotated([REST_H2C, GRPC_H2C], slice)) {
+      const taken =
+        name === REST_H2C
+          ? await h2loadSlice(server, `${server.origin}${REST.path}`, seconds)
+          : await h2loadSlice(server, `${server.origin}${GET_USER}`, seconds, grpcRequest);
+      if (taken === null) return null;
+      slices.get(name)!.push(taken);
+    }
+  }
+  return new Map([...slices].map(([name, taken]) => [name, sampleOf(taken)]));
 }
 
 const rotated = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length]);
@@ -163,7 +223,8 @@ function paired(path: Path, call: string, rest: string): { rps: Spread; cpu: Spr
 
 /**
  * One round: on both servers (which goes first alternates), REST, Connect JSON and Connect binary
- * in an order that starts one later each round, then native gRPC and REST over h2c on each.
+ * in an order that starts one later each round, then native gRPC and REST over h2c on each, each
+ * set interleaved in SLICES turns.
  */
 async function round(paths: Path[], index: number, h2: { found: boolean; grpcRequest: { data: string; headers: string[] } }): Promise<void> {
   const push = (path: Path, name: string, sample: Sample): void => {
@@ -171,20 +232,15 @@ async function round(paths: Path[], index: number, h2: { found: boolean; grpcReq
     path.samples.get(name)!.push(sample);
   };
   const order = index % 2 === 0 ? paths : [...paths].reverse();
-  for (const path of order) for (const configuration of rotated(CONFIGURATIONS, index)) push(path, configuration.name, await load(path.server, configuration));
+  for (const path of order) for (const [name, sample] of await loadInSlices(path.server, rotated(CONFIGURATIONS, index))) push(path, name, sample);
   if (!h2.found) return;
   for (const path of order) {
-    const restFirst = index % 2 === 0;
-    const rest = () => h2loadSample(path.server, `${path.server.origin}${REST.path}`);
-    const grpc = () => h2loadSample(path.server, `${path.server.origin}${GET_USER}`, h2.grpcRequest);
-    const [a, b] = restFirst ? [await rest(), await grpc()] : [await grpc(), await rest()];
-    const [restSample, grpcSample] = restFirst ? [a, b] : [b, a];
-    if (restSample === null || grpcSample === null) {
+    const samples = await h2InSlices(path.server, h2.grpcRequest);
+    if (samples === null) {
       h2.found = false;
       return;
     }
-    push(path, REST_H2C, restSample);
-    push(path, GRPC_H2C, grpcSample);
+    for (const [name, sample] of samples) push(path, name, sample);
   }
 }
 
@@ -283,7 +339,7 @@ const paths: Path[] = [
 console.log(`load before the run: ${loadNow()} (1, 5, 15 min; ${cpus().length} cores)`);
 try {
   // Warm-up: every configuration once on each server, not counted.
-  for (const path of paths) for (const configuration of CONFIGURATIONS) await load(path.server, configuration);
+  for (const path of paths) for (const configuration of CONFIGURATIONS) await loadSlice(path.server, configuration, DURATION_S);
   const body = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-grpc-')), 'get-user.grpc');
   writeFileSync(body, encodeEnvelope(0, toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
   const h2 = { found: true, grpcRequest: { data: body, headers: ['content-type: application/grpc', 'te: trailers'] } };
@@ -292,7 +348,9 @@ try {
     loads.push(loadavg()[0]);
     await round(paths, index, h2);
   }
-  console.log(`\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians`);
+  console.log(
+    `\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each (autocannon: ${SLICES} interleaved turns of ${DURATION_S / SLICES} s), medians`,
+  );
   for (const path of paths) await printTable(path);
   if (!h2.found) console.log('\nh2c: h2load not found (Debian package nghttp2-client): native gRPC not measured');
   printGain(paths[0], paths[1]);
