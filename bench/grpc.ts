@@ -1,15 +1,22 @@
 // npm run bench (gRPC part): the same read — user 1 — as a Connect unary call in JSON and in
-// binary protobuf, and as the equivalent REST route, in one run against one server process (no
-// byte tap: this compares protocols, not the tap). Figures are ratios against REST measured in
-// the same run. Connect unary is plain HTTP/1.1 POST, so autocannon can load all three alike.
-// Native gRPC needs HTTP/2: h2load (Debian's nghttp2-client) loads it over h2c beside the same
-// REST read over h2c, so both sides of that ratio share one load generator and one transport.
-// Beside requests per second, the server's CPU time per request (user + system, from the server
-// process itself): on a machine other work loads, that figure moves much less than req/s, and
-// it says what the protocol costs the server rather than what the load generator could send.
-// A second server process, the same app without the fast paths in front of connect-fastify
-// (`grpc: { fastPaths: false }`), takes the same Connect and native gRPC calls in the same rounds:
-// the fast paths' gain is the paired ratio of both (README of server/protocols/grpc/).
+// binary protobuf, and as the equivalent REST route, in one run (no byte tap: this compares
+// protocols, not the tap). Connect unary is plain HTTP/1.1 POST, so autocannon loads all three
+// alike. Native gRPC needs HTTP/2: h2load (Debian's nghttp2-client) loads it over h2c beside the
+// same REST read over h2c, so both sides of that ratio share one load generator and one transport.
+//
+// Two server processes take the same calls in every round: the app as it runs (the fast paths in
+// front of connect-fastify) and the same app with every call through the plugin
+// (`grpc: { fastPaths: false }`). Each is compared with REST served by ITSELF in the same round,
+// so neither ratio leans on the other process (two identical processes differ by up to 20 %).
+//
+// The target figure is the server's CPU time per request (user + system, from the server process
+// itself): REST's over the call's, paired per round. Requests per second are printed beside it,
+// but they say as much about the load generator's share of the 2 cores as about the server: when
+// the server and autocannon each have a core, REST's req/s is bounded by the client, and when
+// other work takes a core, client and server share one, which moves the req/s ratio by ±0.15 (the
+// issue saw 0.535 in `npm run bench` and 0.678 alone). autocannon's own CPU per request is printed
+// too. Within a round each configuration runs in BENCH_SLICES interleaved turns, so a change in
+// the machine's load falls on the call and on REST alike (README of server/protocols/grpc/).
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -21,12 +28,16 @@ import { toBinary, create } from '@bufbuild/protobuf';
 import { GetUserRequestSchema } from '../proto/gen/wirelab/users/v1/users_pb.ts';
 import { encodeEnvelope } from '../wire/grpc/envelope.ts';
 import { startBenchServer, type BenchServer } from './bench-process.ts';
-import { spreadOf, targetLine } from './targets.ts';
+import { spreadOf, targetLine, type Spread } from './targets.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** each configuration's DURATION_S of a round in this many turns, interleaved with the others */
+const SLICES = Number(process.env.BENCH_SLICES ?? 4);
 const CONNECTIONS = 10;
 const GET_USER = '/wirelab.users.v1.UserService/GetUser';
+/** issue 15 item 3, issue 40 item 3: each call at ≥ 0.6 of REST, in every round, on both paths */
+const TARGET = 0.6;
 
 interface Configuration {
   name: string;
@@ -42,19 +53,35 @@ interface Sample {
   p99: number;
   /** the server's CPU time per request, µs */
   cpuUs: number;
+  /** the load generator's (autocannon, in this process) CPU time per request, µs; NaN for h2load */
+  clientCpuUs: number;
 }
 
-const CONFIGURATIONS: Configuration[] = [
-  { name: 'REST: GET /api/v1/users/1', method: 'GET', path: '/api/v1/users/1' },
-  { name: 'Connect unary, JSON', method: 'POST', path: GET_USER, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1 }) },
-  {
-    name: 'Connect unary, binary protobuf',
-    method: 'POST',
-    path: GET_USER,
-    headers: { 'content-type': 'application/proto' },
-    body: Buffer.from(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))),
-  },
-];
+const REST: Configuration = { name: 'REST: GET /api/v1/users/1', method: 'GET', path: '/api/v1/users/1' };
+const CONNECT_JSON: Configuration = {
+  name: 'Connect unary, JSON',
+  method: 'POST',
+  path: GET_USER,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ id: 1 }),
+};
+const CONNECT_BINARY: Configuration = {
+  name: 'Connect unary, binary protobuf',
+  method: 'POST',
+  path: GET_USER,
+  headers: { 'content-type': 'application/proto' },
+  body: Buffer.from(toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))),
+};
+const CONFIGURATIONS = [REST, CONNECT_JSON, CONNECT_BINARY];
+const REST_H2C = 'REST over h2c';
+const GRPC_H2C = 'native gRPC over h2c';
+
+/** One server process and what it served, per configuration, round by round. */
+interface Path {
+  name: string;
+  server: BenchServer;
+  samples: Map<string, Sample[]>;
+}
 
 /** The server process's CPU time so far (user + system), µs. */
 async function serverCpuUs(server: BenchServer): Promise<number> {
@@ -63,13 +90,53 @@ async function serverCpuUs(server: BenchServer): Promise<number> {
   return message.cpu.user + message.cpu.system;
 }
 
-async function load(server: BenchServer, configuration: Configuration): Promise<Sample> {
+/** What one slice of load measured: requests, the server's and this process's CPU time, µs. */
+interface Slice {
+  requests: number;
+  seconds: number;
+  serverCpuUs: number;
+  clientCpuUs: number;
+  p50: number;
+  p99: number;
+}
+
+async function loadSlice(server: BenchServer, configuration: Configuration, seconds: number): Promise<Slice> {
   const { name, ...request } = configuration;
   const cpuBefore = await serverCpuUs(server);
-  const result = await autocannon({ url: server.origin, connections: CONNECTIONS, duration: DURATION_S, requests: [request] });
-  const cpuUs = ((await serverCpuUs(server)) - cpuBefore) / result.requests.total;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`bench: ${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
+  const clientBefore = process.cpuUsage();
+  const result = await autocannon({ url: server.origin, connections: CONNECTIONS, duration: seconds, requests: [request] });
+  const client = process.cpuUsage(clientBefore);
+  const serverCpu = (await serverCpuUs(server)) - cpuBefore;
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`bench: ${name}: ${result.non2xx} non-2xx, ${result.errors} errors; statuses ${JSON.stringify(result.statusCodeStats)}`);
+  const requests = result.requests.total;
+  return { requests, seconds, serverCpuUs: serverCpu, clientCpuUs: client.user + client.system, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** The slices of one configuration in one round, as one sample (p50: median of the slices', p99: the worst slice's). */
+function sampleOf(slices: Slice[]): Sample {
+  const requests = slices.reduce((sum, s) => sum + s.requests, 0);
+  return {
+    rps: requests / slices.reduce((sum, s) => sum + s.seconds, 0),
+    p50: median(slices.map((s) => s.p50)),
+    p99: Math.max(...slices.map((s) => s.p99)),
+    cpuUs: slices.reduce((sum, s) => sum + s.serverCpuUs, 0) / requests,
+    clientCpuUs: slices.reduce((sum, s) => sum + s.clientCpuUs, 0) / requests,
+  };
+}
+
+/**
+ * REST, Connect JSON and Connect binary on one server for DURATION_S each, in SLICES turns of
+ * DURATION_S / SLICES: a change in the machine's load within the round falls on all three alike
+ * (in whole turns of 4–5 s, one configuration could get a quiet moment and the next a busy one:
+ * CPU ratios of 0.45–0.92 in one run at load 15).
+ */
+async function loadInSlices(server: BenchServer, configurations: Configuration[]): Promise<Map<string, Sample>> {
+  const slices = new Map<string, Slice[]>(configurations.map((c) => [c.name, []]));
+  for (let slice = 0; slice < SLICES; slice++)
+    for (const configuration of rotated(configurations, slice))
+      slices.get(configuration.name)!.push(await loadSlice(server, configuration, DURATION_S / SLICES));
+  return new Map([...slices].map(([name, taken]) => [name, sampleOf(taken)]));
 }
 
 /** The response body's size: what each protocol puts on the wire for the same user. */
@@ -83,31 +150,21 @@ async function responseBytes(origin: string, configuration: Configuration): Prom
   return (await response.arrayBuffer()).byteLength;
 }
 
-function median(samples: Sample[]): Sample {
-  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return {
-    rps: mid(samples.map((s) => s.rps)),
-    p50: mid(samples.map((s) => s.p50)),
-    p99: mid(samples.map((s) => s.p99)),
-    cpuUs: mid(samples.map((s) => s.cpuUs)),
-  };
-}
-
-/** h2load over h2c for DURATION_S: requests per second, or null when h2load is not installed. */
-async function h2load(url: string, options: { data?: string; headers?: string[] } = {}): Promise<{ rps: number; requests: number } | null> {
+/** h2load over h2c for `seconds` (whole seconds): requests per second, or null when h2load is not installed. */
+async function h2load(url: string, seconds: number, options: { data?: string; headers?: string[] } = {}): Promise<{ rps: number; requests: number } | null> {
   const args = [
     '-c',
     String(CONNECTIONS),
     '-m',
     '1',
     '-D',
-    String(DURATION_S),
+    String(seconds),
     ...(options.data ? ['-d', options.data] : []),
     ...(options.headers ?? []).flatMap((h) => ['-H', h]),
     url,
   ];
   try {
-    const { stdout } = await promisify(execFile)('h2load', args, { timeout: (DURATION_S + 30) * 1000 });
+    const { stdout } = await promisify(execFile)('h2load', args, { timeout: (seconds + 30) * 1000 });
     const failed = /(\d+) failed, (\d+) errored/.exec(stdout);
     const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
     if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0))
@@ -122,123 +179,183 @@ async function h2load(url: string, options: { data?: string; headers?: string[] 
   }
 }
 
-/** h2load's figure and the server's CPU time per request. */
-async function h2loadSample(server: BenchServer, url: string, options?: { data?: string; headers?: string[] }): Promise<{ rps: number; cpuUs: number } | null> {
+/** One turn of h2load and the server's CPU time over it (p50/p99 not read from h2load: 0; its CPU not counted: NaN). */
+async function h2loadSlice(server: BenchServer, url: string, seconds: number, options?: { data?: string; headers?: string[] }): Promise<Slice | null> {
   const cpuBefore = await serverCpuUs(server);
-  const result = await h2load(url, options);
+  const result = await h2load(url, seconds, options);
   if (result === null) return null;
-  return { rps: result.rps, cpuUs: ((await serverCpuUs(server)) - cpuBefore) / result.requests };
+  return { requests: result.requests, seconds, serverCpuUs: (await serverCpuUs(server)) - cpuBefore, clientCpuUs: Number.NaN, p50: 0, p99: 0 };
 }
 
-/** Native gRPC and REST over h2c, round by round. */
-interface H2Series {
-  rest: Array<{ rps: number; cpuUs: number }>;
-  grpc: Array<{ rps: number; cpuUs: number }>;
-  grpcPluginOnly: Array<{ rps: number; cpuUs: number }>;
-}
-
-/** One line of the fast paths' gain: req/s and CPU with them and without, and the paired ratio. */
-function gainLine(name: string, fast: Array<{ rps: number; cpuUs: number }>, pluginOnly: Array<{ rps: number; cpuUs: number }>): string {
-  const ratios = spreadOf(fast.map((sample, round) => sample.rps / pluginOnly[round].rps));
-  const rps = (xs: Array<{ rps: number }>) =>
-    spreadOf(xs.map((x) => x.rps))
-      .median.toFixed(0)
-      .padStart(6);
-  const cpu = (xs: Array<{ cpuUs: number }>) =>
-    spreadOf(xs.map((x) => x.cpuUs))
-      .median.toFixed(0)
-      .padStart(5);
-  const cpuRatio = spreadOf(pluginOnly.map((x) => x.cpuUs)).median / spreadOf(fast.map((x) => x.cpuUs)).median;
-  return `${name.padEnd(34)} ${rps(fast)} / ${rps(pluginOnly)} req/s  ${ratios.median.toFixed(3)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  CPU µs/call ${cpu(fast)} / ${cpu(pluginOnly)} (plugin alone ×${cpuRatio.toFixed(2)})`;
-}
-
-// memoryProbe: the IPC channel the server answers its CPU time on. The second server is the same
-// app with no fast path in front of connect-fastify: the fast paths' gain, measured in the same run.
-const server = await startBenchServer({ memoryProbe: true });
-const pluginOnly = await startBenchServer({ memoryProbe: true, grpcFastPaths: false });
-const CONNECT = CONFIGURATIONS.slice(1);
-console.log(
-  `load before the run: ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')} (1, 5, 15 min; ${cpus().length} cores)`,
-);
-try {
-  for (const configuration of CONFIGURATIONS) await load(server, configuration); // warm-up
-  for (const configuration of CONNECT) await load(pluginOnly, configuration);
-  const runs = new Map<Configuration, Sample[]>(CONFIGURATIONS.map((c) => [c, []]));
-  const pluginOnlyRuns = new Map<Configuration, Sample[]>(CONNECT.map((c) => [c, []]));
-  const body = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-grpc-')), 'get-user.grpc');
-  writeFileSync(body, encodeEnvelope(0, toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
-  const grpcRequest = { data: body, headers: ['content-type: application/grpc', 'te: trailers'] };
-  const h2: H2Series = { rest: [], grpc: [], grpcPluginOnly: [] };
-  let h2loadFound = true;
-  for (let round = 0; round < ROUNDS; round++) {
-    // Interleaved so drift (thermal, other load) hits every configuration alike.
-    for (const configuration of CONFIGURATIONS) runs.get(configuration)!.push(await load(server, configuration));
-    for (const configuration of CONNECT) pluginOnlyRuns.get(configuration)!.push(await load(pluginOnly, configuration));
-    if (!h2loadFound) continue;
-    // Native gRPC over h2c, beside REST over h2c: same transport, same load generator.
-    const rest = await h2loadSample(server, `${server.origin}/api/v1/users/1`);
-    const grpc = await h2loadSample(server, `${server.origin}${GET_USER}`, grpcRequest);
-    const grpcPluginOnly = await h2loadSample(pluginOnly, `${pluginOnly.origin}${GET_USER}`, grpcRequest);
-    if (rest === null || grpc === null || grpcPluginOnly === null) h2loadFound = false;
-    else {
-      h2.rest.push(rest);
-      h2.grpc.push(grpc);
-      h2.grpcPluginOnly.push(grpcPluginOnly);
+/** REST and native gRPC over h2c on one server, interleaved in SLICES turns as loadInSlices does; null without h2load. */
+async function h2InSlices(server: BenchServer, grpcRequest: { data: string; headers: string[] }): Promise<Map<string, Sample> | null> {
+  const seconds = Math.max(1, Math.round(DURATION_S / SLICES)); // h2load's -D takes whole seconds
+  const slices = new Map<string, Slice[]>([
+    [REST_H2C, []],
+    [GRPC_H2C, []],
+  ]);
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const name of rotated([REST_H2C, GRPC_H2C], slice)) {
+      const taken =
+        name === REST_H2C
+          ? await h2loadSlice(server, `${server.origin}${REST.path}`, seconds)
+          : await h2loadSlice(server, `${server.origin}${GET_USER}`, seconds, grpcRequest);
+      if (taken === null) return null;
+      slices.get(name)!.push(taken);
     }
   }
-  const restRuns = runs.get(CONFIGURATIONS[0])!;
-  const pairedRatios = (samples: Sample[]) => samples.map((sample, round) => sample.rps / restRuns[round].rps);
-  console.log(`\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each, medians\n`);
-  const restCpu = median(restRuns).cpuUs;
-  console.log("configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)  server CPU µs/req  REST's CPU / its CPU");
-  const row = (name: string, samples: Sample[], bytes: number) => {
-    const s = median(samples);
-    const ratios = spreadOf(pairedRatios(samples));
-    return `${name.padEnd(34)} ${s.rps.toFixed(0).padStart(6)}  ${String(s.p50).padStart(6)}  ${String(s.p99).padStart(6)}  ${String(bytes).padStart(10)}  ${ratios.median.toFixed(3).padStart(6)} (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})  ${s.cpuUs.toFixed(0).padStart(17)}  ${(restCpu / s.cpuUs).toFixed(3).padStart(20)}`;
+  return new Map([...slices].map(([name, taken]) => [name, sampleOf(taken)]));
+}
+
+const rotated = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length]);
+const median = (xs: number[]): number => spreadOf(xs).median;
+const range = (s: Spread, digits = 2): string => `${s.median.toFixed(3)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+
+/** Per round, the call's figure against REST's on the same server: req/s over req/s, and REST's CPU over the call's. */
+function paired(path: Path, call: string, rest: string): { rps: Spread; cpu: Spread } {
+  const calls = path.samples.get(call) ?? [];
+  const rests = path.samples.get(rest) ?? [];
+  return {
+    rps: spreadOf(calls.map((sample, round) => sample.rps / rests[round].rps)),
+    cpu: spreadOf(calls.map((sample, round) => rests[round].cpuUs / sample.cpuUs)),
   };
-  for (const configuration of CONFIGURATIONS) console.log(row(configuration.name, runs.get(configuration)!, await responseBytes(server.origin, configuration)));
-  for (const configuration of CONNECT)
-    console.log(
-      row(
-        `${configuration.name.replace('Connect unary, ', 'Connect ').replace(' protobuf', '')}, plugin only`,
-        pluginOnlyRuns.get(configuration)!,
-        await responseBytes(pluginOnly.origin, configuration),
-      ),
-    );
+}
 
-  const h2Ratios = h2.grpc.map((sample, round) => sample.rps / h2.rest[round].rps);
-  const h2PluginOnlyRatios = h2.grpcPluginOnly.map((sample, round) => sample.rps / h2.rest[round].rps);
-  if (h2Ratios.length === 0) console.log('\nh2c: h2load not found (Debian package nghttp2-client): native gRPC not measured');
-  else {
-    console.log(`\nover h2c (h2load, ${CONNECTIONS} connections, one stream each, ${h2Ratios.length} rounds × ${DURATION_S} s)`);
-    const line = (name: string, samples: Array<{ rps: number; cpuUs: number }>, ratios?: number[]) =>
-      `${name.padEnd(36)} ${spreadOf(samples.map((x) => x.rps))
-        .median.toFixed(0)
-        .padStart(6)} req/s  server CPU ${spreadOf(samples.map((x) => x.cpuUs)).median.toFixed(0)} µs/req` +
-      (ratios
-        ? `  ${spreadOf(ratios).median.toFixed(3)} (${spreadOf(ratios).min.toFixed(2)}–${spreadOf(ratios).max.toFixed(2)}) of REST over h2c (paired)`
-        : '');
-    console.log(line('REST: GET /api/v1/users/1 over h2c', h2.rest));
-    console.log(line('native gRPC GetUser over h2c', h2.grpc, h2Ratios));
-    console.log(line('native gRPC GetUser, plugin only', h2.grpcPluginOnly, h2PluginOnlyRatios));
+/**
+ * One round: on both servers (which goes first alternates), REST, Connect JSON and Connect binary
+ * in an order that starts one later each round, then native gRPC and REST over h2c on each, each
+ * set interleaved in SLICES turns.
+ */
+async function round(paths: Path[], index: number, h2: { found: boolean; grpcRequest: { data: string; headers: string[] } }): Promise<void> {
+  const push = (path: Path, name: string, sample: Sample): void => {
+    if (!path.samples.has(name)) path.samples.set(name, []);
+    path.samples.get(name)!.push(sample);
+  };
+  const order = index % 2 === 0 ? paths : [...paths].reverse();
+  for (const path of order) for (const [name, sample] of await loadInSlices(path.server, rotated(CONFIGURATIONS, index))) push(path, name, sample);
+  if (!h2.found) return;
+  for (const path of order) {
+    const samples = await h2InSlices(path.server, h2.grpcRequest);
+    if (samples === null) {
+      h2.found = false;
+      return;
+    }
+    for (const [name, sample] of samples) push(path, name, sample);
   }
+}
 
-  console.log('\nthe fast paths against connect-fastify alone (with / without, req/s paired per round, CPU medians):');
-  for (const configuration of CONNECT) console.log(gainLine(configuration.name, runs.get(configuration)!, pluginOnlyRuns.get(configuration)!));
-  if (h2Ratios.length > 0) console.log(gainLine('native gRPC over h2c', h2.grpc, h2.grpcPluginOnly));
-
-  console.log('\ntargets (requests per second against the same read over REST, paired per round):');
-  console.log(targetLine('Connect unary, JSON', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[1])!)), { atLeast: 0.6 }));
-  console.log(targetLine('Connect unary, binary protobuf', spreadOf(pairedRatios(runs.get(CONFIGURATIONS[2])!)), { atLeast: 0.6 }));
-  if (h2Ratios.length > 0) console.log(targetLine('native gRPC over h2c (vs REST over h2c)', spreadOf(h2Ratios), { atLeast: 0.6 }));
+async function printTable(path: Path): Promise<void> {
+  console.log(`\n${path.name}`);
   console.log(
-    `load after the run: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
+    'configuration                       req/s  p50 ms  p99 ms  body bytes  req/s vs REST (paired)  server CPU µs/req  REST CPU / its CPU (paired)  client CPU µs/req',
   );
+  for (const configuration of CONFIGURATIONS) {
+    const samples = path.samples.get(configuration.name)!;
+    const ratios = paired(path, configuration.name, REST.name);
+    const bytes = await responseBytes(path.server.origin, configuration);
+    console.log(
+      `${configuration.name.padEnd(34)} ${median(samples.map((s) => s.rps))
+        .toFixed(0)
+        .padStart(
+          6,
+        )}  ${String(median(samples.map((s) => s.p50))).padStart(6)}  ${String(median(samples.map((s) => s.p99))).padStart(6)}  ${String(bytes).padStart(10)}  ${range(ratios.rps).padStart(22)}  ${median(
+        samples.map((s) => s.cpuUs),
+      )
+        .toFixed(0)
+        .padStart(17)}  ${range(ratios.cpu).padStart(27)}  ${median(samples.map((s) => s.clientCpuUs))
+        .toFixed(0)
+        .padStart(17)}`,
+    );
+  }
+  const grpc = path.samples.get(GRPC_H2C);
+  if (!grpc) return;
+  for (const name of [REST_H2C, GRPC_H2C]) {
+    const samples = path.samples.get(name)!;
+    const ratios = name === GRPC_H2C ? paired(path, GRPC_H2C, REST_H2C) : null;
+    console.log(
+      `${`${name} (h2load)`.padEnd(34)} ${median(samples.map((s) => s.rps))
+        .toFixed(0)
+        .padStart(6)}  ${''.padStart(6)}  ${''.padStart(6)}  ${''.padStart(10)}  ${(ratios ? range(ratios.rps) : '').padStart(22)}  ${median(
+        samples.map((s) => s.cpuUs),
+      )
+        .toFixed(0)
+        .padStart(17)}  ${(ratios ? range(ratios.cpu) : '').padStart(27)}`,
+    );
+  }
+}
+
+/** The fast paths' gain: req/s with them over without (paired per round), CPU per call of each. */
+function printGain(fast: Path, plugin: Path): void {
+  console.log('\nthe fast paths against connect-fastify alone (with / without, req/s paired per round, CPU medians):');
+  for (const name of [CONNECT_JSON.name, CONNECT_BINARY.name, GRPC_H2C]) {
+    const withThem = fast.samples.get(name);
+    const without = plugin.samples.get(name);
+    if (!withThem || !without) continue;
+    const ratios = spreadOf(withThem.map((sample, i) => sample.rps / without[i].rps));
+    const cpuWith = median(withThem.map((s) => s.cpuUs));
+    const cpuWithout = median(without.map((s) => s.cpuUs));
+    console.log(
+      `${name.padEnd(34)} ${median(withThem.map((s) => s.rps))
+        .toFixed(0)
+        .padStart(6)} / ${median(without.map((s) => s.rps))
+        .toFixed(0)
+        .padStart(
+          6,
+        )} req/s  ${range(ratios)}  CPU µs/call ${cpuWith.toFixed(0).padStart(5)} / ${cpuWithout.toFixed(0).padStart(5)} (plugin alone ×${(cpuWithout / cpuWith).toFixed(2)})`,
+    );
+  }
+}
+
+/** The targets: REST's CPU per request over the call's, paired per round, every round ≥ 0.6; req/s beside it. */
+function printTargets(paths: Path[], loads: number[]): void {
+  const loadRange = spreadOf(loads);
+  console.log(
+    `\ntargets (the server's CPU per request, REST's over the call's on the same server, paired per round; ${loads.length} rounds, load average ${loadRange.min.toFixed(1)}–${loadRange.max.toFixed(1)} at their starts):`,
+  );
+  for (const path of paths) {
+    for (const [name, rest] of [
+      [CONNECT_JSON.name, REST.name],
+      [CONNECT_BINARY.name, REST.name],
+      [GRPC_H2C, REST_H2C],
+    ]) {
+      if (!path.samples.has(name)) continue;
+      const ratios = paired(path, name, rest);
+      console.log(targetLine(`${name}, ${path.name}`, ratios.cpu, { atLeast: TARGET, everyRound: true }));
+      console.log(`      req/s against ${rest} in the same rounds: ${range(ratios.rps)}`);
+    }
+  }
+}
+
+const loadNow = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+// memoryProbe: the IPC channel each server answers its CPU time on.
+const paths: Path[] = [
+  { name: 'fast path', server: await startBenchServer({ memoryProbe: true }), samples: new Map() },
+  { name: 'plugin path', server: await startBenchServer({ memoryProbe: true, grpcFastPaths: false }), samples: new Map() },
+];
+console.log(`load before the run: ${loadNow()} (1, 5, 15 min; ${cpus().length} cores)`);
+try {
+  // Warm-up: every configuration once on each server, not counted.
+  for (const path of paths) for (const configuration of CONFIGURATIONS) await loadSlice(path.server, configuration, DURATION_S);
+  const body = join(mkdtempSync(join(tmpdir(), 'wirelab-bench-grpc-')), 'get-user.grpc');
+  writeFileSync(body, encodeEnvelope(0, toBinary(GetUserRequestSchema, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }))));
+  const h2 = { found: true, grpcRequest: { data: body, headers: ['content-type: application/grpc', 'te: trailers'] } };
+  const loads: number[] = [];
+  for (let index = 0; index < ROUNDS; index++) {
+    loads.push(loadavg()[0]);
+    await round(paths, index, h2);
+  }
+  console.log(
+    `\nGetUser(1) vs GET /api/v1/users/1: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION_S} s each (autocannon: ${SLICES} interleaved turns of ${DURATION_S / SLICES} s), medians`,
+  );
+  for (const path of paths) await printTable(path);
+  if (!h2.found) console.log('\nh2c: h2load not found (Debian package nghttp2-client): native gRPC not measured');
+  printGain(paths[0], paths[1]);
+  printTargets(paths, loads);
+  console.log(`load after the run: ${loadNow()}`);
 } finally {
-  server.child.kill('SIGTERM');
-  pluginOnly.child.kill('SIGTERM');
+  for (const path of paths) path.server.child.kill('SIGTERM');
 }

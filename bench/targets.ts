@@ -19,11 +19,14 @@ export function spreadOf(values: number[]): Spread {
 export function targetLine(
   name: string,
   figure: number | Spread,
-  target: { atLeast: number } | { atMost: number },
+  target: { atLeast: number; everyRound?: boolean } | { atMost: number; everyRound?: boolean },
   format: (n: number) => string = (n) => n.toFixed(3),
 ): string {
   const value = typeof figure === 'number' ? figure : figure.median;
   const range = typeof figure === 'number' ? '' : ` (rounds: ${format(figure.min)}–${format(figure.max)})`;
-  const [sign, bound, met] = 'atLeast' in target ? ['≥', target.atLeast, value >= target.atLeast] : ['≤', target.atMost, value <= target.atMost];
-  return `  ${name}: ${format(value)}${range}, target ${sign} ${format(bound)}: ${met ? 'met' : 'NOT MET'}`;
+  // everyRound: the worst round must meet it, not only the median (issue 40: "in every round").
+  const judged = typeof figure === 'number' || !target.everyRound ? value : 'atLeast' in target ? figure.min : figure.max;
+  const [sign, bound, met] = 'atLeast' in target ? ['≥', target.atLeast, judged >= target.atLeast] : ['≤', target.atMost, judged <= target.atMost];
+  const scope = target.everyRound && typeof figure !== 'number' ? ' in every round' : '';
+  return `  ${name}: ${format(value)}${range}, target ${sign} ${format(bound)}${scope}: ${met ? 'met' : 'NOT MET'}`;
 }

@@ -319,6 +319,7 @@ describe('grpc.fastPaths false (what bench/grpc.ts compares the fast paths with)
     const before = server.app.grpc.routes.unaryFastPath;
     expect(await connect(plain.origin)).toEqual(await connect(server.origin));
     expect(server.app.grpc.routes.unaryFastPath).toBe(before + 1);
-    expect(plain.app.grpc.routes).toEqual({ unaryFastPath: 0, unaryGrpcFastPath: 0, unaryGrpcReplayed: 0 });
+    // unaryBodyToPlugin is not a fast path: the plugin's route answers a body handed to it as bytes (plugin-body.ts).
+    expect(plain.app.grpc.routes).toMatchObject({ unaryFastPath: 0, unaryGrpcFastPath: 0, unaryGrpcReplayed: 0 });
   });
 });

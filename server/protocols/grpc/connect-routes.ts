@@ -6,6 +6,7 @@ import { compressionBrotli, compressionGzip } from '@connectrpc/connect-node';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import { IN_TURNS_MIN_BYTES } from './message-turns.ts';
 import { unaryFastPaths, type RefuseUnary, type UnaryFastPathStats, type UnaryImplSpec } from './unary-fast-paths.ts';
+import { handBufferedBodyToPlugin } from './plugin-body.ts';
 
 export interface ConnectRoutesOptions extends ConnectRouterOptions {
   /** the services and their implementations */
@@ -69,18 +70,28 @@ export async function connectRoutes(scope: FastifyInstance, options: ConnectRout
   };
 
   const valuesOf = new WeakMap<FastifyRequest, ContextValues>();
+  const handlerOptions = validateUniversalHandlerOptions(opts);
   const fast = fastPaths
-    ? unaryFastPaths(unarySpecs, validateUniversalHandlerOptions(opts), {
+    ? unaryFastPaths(unarySpecs, handlerOptions, {
         refuseUnary,
         stats,
         inTurnsFromBytes: messagesInTurns ? IN_TURNS_MIN_BYTES : Number.POSITIVE_INFINITY,
       })
     : null;
+  const unaryPaths = new Set(unarySpecs.map((spec) => `/${spec.method.parent.typeName}/${spec.method.name}`));
   // This scope holds the plugin's routes and nothing else: every request here is a call.
   scope.addHook('preHandler', async (request, reply) => {
     const values = contextValues(request, reply);
     valuesOf.set(request, values);
     if (fast) await fast(request, reply, values);
+    // What the fast paths left to the plugin (all of it with fastPaths: false).
+    if (
+      !reply.sent &&
+      request.body === undefined &&
+      unaryPaths.has(request.routeOptions.url ?? '') &&
+      handBufferedBodyToPlugin(request, handlerOptions.readMaxBytes)
+    )
+      if (stats) stats.unaryBodyToPlugin += 1;
   });
   await scope.register(fastifyConnectPlugin, { ...opts, routes, contextValues: (request) => valuesOf.get(request)! });
 }

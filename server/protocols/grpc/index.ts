@@ -104,7 +104,7 @@ async function grpcPlugin(app: FastifyInstance, options: GrpcPluginOptions): Pro
   const health = new HealthStatuses(SERVED_SERVICES.map((s) => s.typeName));
   const callLog = new CallLog();
   const lifecycle = new SandboxLifecycle(health);
-  const routes: UnaryFastPathStats = { unaryFastPath: 0, unaryGrpcFastPath: 0, unaryGrpcReplayed: 0 };
+  const routes: UnaryFastPathStats = { unaryFastPath: 0, unaryGrpcFastPath: 0, unaryGrpcReplayed: 0, unaryBodyToPlugin: 0 };
   app.decorate('grpc', { health, callLog, lifecycle, routes });
 
   const source: ReflectionSource = { services: SERVED_SERVICES.map((s) => s.typeName), files: filesByName, registry };

@@ -39,6 +39,9 @@ type AnyUnaryResponse = UnaryResponse<DescMessage, DescMessage>;
  */
 const CALL_ENDED = new DOMException('This operation was aborted', 'AbortError');
 
+/** The `timeoutMs` of a call without a deadline: one function for all of them, not a closure per call. */
+const NO_DEADLINE = (): undefined => undefined;
+
 /**
  * The HandlerContext of one unary Connect call, whose AbortSignal exists only once somebody
  * asks for it (an interceptor, a handler such as `Slow` that waits on it). A call nobody
@@ -69,7 +72,7 @@ export class LazySignalContext implements HandlerContext {
   ) {
     this.responseHeader = new Headers();
     this.responseHeader.set('content-type', responseContentType);
-    if (timeoutMs === undefined) this.timeoutMs = () => undefined;
+    if (timeoutMs === undefined) this.timeoutMs = NO_DEADLINE;
     else {
       const deadline = Date.now() + timeoutMs;
       this.timeoutMs = () => deadline - Date.now();
@@ -110,7 +113,9 @@ export class LazySignalContext implements HandlerContext {
    */
   abortWhenClientGoes(response: ServerResponse): () => void {
     const presence = this.values.get(clientPresenceKey);
-    const gone = (): void => this.clientWentAway();
+    // Bound, not a named arrow: under tsx (esbuild's keepNames) a named closure made per call gets a
+    // `name` property of its own on every call (`__name`, about a microsecond in a CPU profile).
+    const gone = this.clientWentAway.bind(this);
     if (presence.watched) {
       presence.onGone = gone;
       return () => void (presence.onGone = null);

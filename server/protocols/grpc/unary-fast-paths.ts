@@ -18,6 +18,8 @@ export interface UnaryFastPathStats {
   unaryGrpcFastPath: number;
   /** unary native gRPC calls the fast path read and handed to the plugin's route (not one uncompressed envelope) */
   unaryGrpcReplayed: number;
+  /** unary Connect calls left to the plugin's route whose buffered body was handed to it as bytes (plugin-body.ts) */
+  unaryBodyToPlugin: number;
 }
 
 interface FastMethods {
