@@ -75,7 +75,7 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
     warm.close();
     await once(warm, 'close');
     const before = await memoryOf(child);
-    await heapSnapshot(child, `${label.replace(' ', '-')}-before`);
+    await heapSnapshot(child, `${label.replace(/\W+/g, '-')}-before`);
     for (let first = 0; first < CONNECTIONS; first += CONNECT_BATCH) {
       const batch = Array.from({ length: Math.min(CONNECT_BATCH, CONNECTIONS - first) }, () => connect(port));
       sockets.push(...(await Promise.all(batch)));
@@ -84,7 +84,7 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
     const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
     if (open !== CONNECTIONS) throw new Error(`${label}: ${CONNECTIONS - open} connections closed while idle`);
     const after = await memoryOf(child);
-    await heapSnapshot(child, `${label.replace(' ', '-')}-after`);
+    await heapSnapshot(child, `${label.replace(/\W+/g, '-')}-after`);
     const perConnection = (after.rss - before.rss) / CONNECTIONS;
     const heap = (after.heapUsed - before.heapUsed) / CONNECTIONS;
     const external = (after.external - before.external) / CONNECTIONS;
