@@ -1,8 +1,9 @@
 // npm run bench (idle WebSocket part): how many idle raw WebSocket connections one server process
-// holds per GiB of memory. Opens N connections to /ws/echo (each its own browser session, as in a
-// classroom), lets them sit through the server's pings, and compares the server's memory after a
-// full garbage collection with the same server before them. Once without the byte tap and once
-// with it recording every connection, so the tap's share is visible as a ratio.
+// holds per GiB of memory. Opens N connections to /ws/echo (each its own browser session, or
+// BENCH_IDLE_TABS to a session, as a browser's tabs share one), lets them sit through the server's
+// pings, and compares the server's memory after a full garbage collection with the same server
+// before them. Without the byte tap, with it recording (its default limits), and with every session
+// keeping its captures, so the tap's share is visible as a ratio.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
@@ -18,6 +19,11 @@ const CONNECTIONS = Number(process.env.BENCH_IDLE_WS ?? 5000);
 const CONNECT_BATCH = 100;
 /** Long enough for every connection to get a ping and answer it (the server pings every 10 s). */
 const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 12_000);
+/**
+ * Connections per browser session: 1 by default (the target's case); a classroom's tabs share
+ * their browser's session, so BENCH_IDLE_TABS=5 is closer to one (at most 20, a session's quota).
+ */
+const TABS = Number(process.env.BENCH_IDLE_TABS ?? 1);
 const GIB = 1024 ** 3;
 /**
  * A folder for heap snapshots of the server before and after the connections (bench/heap-diff.ts
@@ -56,8 +62,8 @@ async function heapSnapshot(child: ChildProcess, name: string): Promise<void> {
   }
 }
 
-async function connect(port: number): Promise<WebSocket> {
-  const session = await newSession(port);
+async function connect(port: number, sessionOf: Promise<string>): Promise<WebSocket> {
+  const session = await sessionOf;
   const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/echo`, { headers: { cookie: `wirelab_session=${session}` } });
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve(socket));
@@ -71,13 +77,20 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
   const sockets: WebSocket[] = [];
   try {
     // Warm the code paths (routes, the WebSocket server, the tap) before the baseline.
-    const warm = await connect(port);
+    const warm = await connect(port, newSession(port));
     warm.close();
     await once(warm, 'close');
     const before = await memoryOf(child);
     await heapSnapshot(child, `${label.replace(/\W+/g, '-')}-before`);
+    const sessions = new Map<number, Promise<string>>();
+    const sessionFor = (index: number): Promise<string> => {
+      const key = Math.floor(index / TABS);
+      const session = sessions.get(key) ?? newSession(port);
+      sessions.set(key, session);
+      return session;
+    };
     for (let first = 0; first < CONNECTIONS; first += CONNECT_BATCH) {
-      const batch = Array.from({ length: Math.min(CONNECT_BATCH, CONNECTIONS - first) }, () => connect(port));
+      const batch = Array.from({ length: Math.min(CONNECT_BATCH, CONNECTIONS - first) }, (_, i) => connect(port, sessionFor(first + i)));
       sockets.push(...(await Promise.all(batch)));
     }
     await delay(SETTLE_MS);
@@ -101,7 +114,9 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
   }
 }
 
-console.log(`Idle raw WebSockets: ${CONNECTIONS} connections to /ws/echo, one session each, ${SETTLE_MS / 1000} s idle`);
+console.log(
+  `Idle raw WebSockets: ${CONNECTIONS} connections to /ws/echo, ${TABS === 1 ? 'one session each' : `${TABS} to a session`}, ${SETTLE_MS / 1000} s idle`,
+);
 const withoutTap = await measure('no tap', false);
 // With its default limits the tap keeps the captures of 200 sessions per client address (1 000 on
 // the server): of these connections, all from one address, the latest 200 are recorded and the
