@@ -24,6 +24,8 @@ export interface BenchServerOptions {
   pacing?: boolean;
   /** the tap's total capture budget in MiB (absent: the server's default). */
   tapMemoryMb?: number;
+  /** sessions the tap keeps captures of, on the server and per client address (absent: the defaults, 1 000 and 200). */
+  tapSessions?: number;
   /** one instance of a scaled-out deployment on this Redis (bench/scale-out.ts); absent: one process. */
   scale?: { redisUrl: string; keyPrefix: string; instanceId: string };
   /** false: gRPC and Connect calls all through connect-fastify, no fast path (bench/grpc.ts's comparison). @default true */
@@ -42,6 +44,7 @@ export async function startBenchServer({
   budgets = false,
   pacing = true,
   tapMemoryMb,
+  tapSessions,
   scale,
   grpcFastPaths = true,
   messagesInTurns = true,
@@ -61,6 +64,7 @@ export async function startBenchServer({
     ...(messagesInTurns ? [] : ['--no-messages-in-turns']),
     ...(mqttLevel ? ['--mqtt-level'] : []),
     ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []),
+    ...(tapSessions ? [`--tap-sessions=${tapSessions}`] : []),
     ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : []),
   ];
   // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (to see what a load costs).

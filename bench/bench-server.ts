@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { buildApp } from '../server/app.ts';
 import { DEFAULT_CLIENT_LIMITS, type PartialClientLimits } from '../server/limits/client-limits.ts';
 
@@ -22,6 +23,7 @@ function unbounded(): PartialClientLimits {
 const tapOff = process.argv.includes('--no-tap');
 const argument = (name: string): string | undefined => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const tapMemoryMb = Number(argument('tap-memory-mb') ?? 0);
+const tapSessions = Number(argument('tap-sessions') ?? 0);
 const redisUrl = argument('redis-url');
 const dataDir = mkdtempSync(join(tmpdir(), 'wirelab-bench-'));
 const app = await buildApp({
@@ -31,7 +33,11 @@ const app = await buildApp({
   // bench/classroom.ts: a known teacher key (a thousand joins from one address fit the unbounded budgets below)
   classroom: { teacherKey: 'bench-teacher-key' },
   // bench/soak.ts bounds the capture budget (TAP_MEMORY_MB in production) so a 60 s run reaches it.
-  tap: tapOff ? false : tapMemoryMb ? { totalBytes: tapMemoryMb * 1024 * 1024 } : {},
+  // bench/websocket-idle.ts (--tap-sessions): every one of its thousands of sessions keeps its captures
+  // (by default 1 000 on the server and 200 per client address do, and it connects from one address).
+  tap: tapOff
+    ? false
+    : { ...(tapMemoryMb ? { totalBytes: tapMemoryMb * 1024 * 1024 } : {}), ...(tapSessions ? { sessions: tapSessions, sessionsPerAddress: tapSessions } : {}) },
   rateLimit: process.argv.includes('--budgets') ? undefined : false,
   // --no-pacing: the budgets without the socket-level pace (server/limits/address-gate.ts), to compare in bench/soak.ts
   clientLimits: process.argv.includes('--budgets') ? (process.argv.includes('--no-pacing') ? { pacing: unbounded().pacing } : undefined) : unbounded(),
@@ -64,9 +70,17 @@ if (process.send) {
 }
 // bench/websocket-idle.ts asks for the heap after a full collection (run with --expose-gc).
 // bench/soak.ts samples the RSS as it is ('rss', no collection) while the abuser runs.
-process.on('message', (message: { type?: string }) => {
+process.on('message', (message: { type?: string; path?: string }) => {
+  // bench/websocket-idle.ts with BENCH_IDLE_HEAP_DIR: a heap snapshot after a full collection, to see what a connection holds.
+  if (message.type === 'heap-snapshot' && message.path && process.send) {
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send({ type: 'heap-snapshot', path: writeHeapSnapshot(message.path) });
+    return;
+  }
   if ((message.type !== 'memory' && message.type !== 'rss') || !process.send) return;
   if (message.type === 'memory') (globalThis as { gc?: () => void }).gc?.();
-  process.send({ type: message.type, usage: process.memoryUsage(), cpu: process.cpuUsage(), gc: gcPauses });
+  // (captures: how many sessions keep captures, and what their rings hold)
+  const captures = { sessions: app.captures?.sessionCount() ?? 0, heldBytes: app.captures?.heldBytes() ?? 0 };
+  process.send({ type: message.type, usage: process.memoryUsage(), cpu: process.cpuUsage(), gc: gcPauses, captures });
   gcPauses = { longestMs: 0, totalMs: 0 };
 });

@@ -245,8 +245,15 @@ function sniff(socket: Socket, context: SniffContext): void {
   let proxyHeaderPossible = Boolean(context.proxyProtocolFrom?.has(plainAddress(socket.remoteAddress ?? '')));
   let client: ProxiedClient | null = null;
   sniffing.add(socket);
-  socket.once('close', () => sniffing.delete(socket));
-  socket.setTimeout(context.firstBytesMs, () => socket.destroy());
+  // The listeners of the sniffing go once the protocol is known: they and their closures would
+  // otherwise live as long as the connection, and an idle server holds thousands (bench/websocket-idle.ts).
+  const forget = (): void => void sniffing.delete(socket);
+  const destroy = (): void => void socket.destroy();
+  // Ended before its protocol was known: there is no request to answer (the server is half-open
+  // by default, so without this the connection would wait for firstBytesMs).
+  const endedEarly = (): void => void (sniffing.has(socket) && socket.destroy());
+  socket.once('close', forget);
+  socket.setTimeout(context.firstBytesMs, destroy);
   const onData = (chunk: Buffer): void => {
     seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
     if (proxyHeaderPossible) {
@@ -270,16 +277,19 @@ function sniff(socket: Socket, context: SniffContext): void {
     sniffing.delete(socket);
     socket.pause();
     socket.setTimeout(0);
+    socket.off('close', forget);
+    socket.off('timeout', destroy);
+    socket.off('end', endedEarly);
+    // (the TapSocket made for it next listens for errors from then on)
+    socket.off('error', destroy);
     const firstBytes = seen;
     // The 'end' listener below shares this closure for the connection's life: it must not keep the first bytes.
     seen = NO_BYTES;
     context.hand(socket, firstBytes, looksLikeH2 ? 'h2c' : mqtt === 'mqtt' ? 'mqtt' : 'http/1.1', client);
   };
   socket.on('data', onData);
-  socket.on('error', () => socket.destroy());
-  // Ended before its protocol was known: there is no request to answer (the server is half-open
-  // by default, so without this the connection would wait for firstBytesMs).
-  socket.once('end', () => sniffing.has(socket) && socket.destroy());
+  socket.on('error', destroy);
+  socket.once('end', endedEarly);
 }
 
 /**

@@ -42,6 +42,23 @@ describe('CaptureHub', () => {
     expect(chunks(seen)).toEqual(['in@0:GET / HTTP/1.1\r\n', 'out@0:HTTP/1.1 200 OK\r\n']);
   });
 
+  it('marks a reset connection undelivered in a new description: the one a session was shown before stays as it was', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    tapped.on('error', () => undefined);
+    network.emit('data', Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    hub.claim(tapped, SESSION, { method: 'GET', url: '/' });
+    tapped.write(Buffer.from('HTTP/1.1 200 OK\r\n\r\n'));
+    await flush();
+    network.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    await flush();
+    const described = seen.flatMap((m) => (m.type === 'connection' ? [m.conn] : []));
+    expect(described).toHaveLength(2);
+    expect(described[0].undelivered).toBeUndefined();
+    expect(described[1]).toMatchObject({ id: described[0].id, undelivered: { from: 0, reason: 'peer-reset' } });
+  });
+
   it('records a head-only response up to its empty line, even split across writes, then the next response whole', async () => {
     const hub = new CaptureHub();
     const seen = collect(hub);

@@ -24,8 +24,15 @@ export const defaultCaptureLimits: CaptureLimits = {
   sessionsPerAddress: 200,
   totalBytes: captureBudgetFor(totalmem()),
 };
-const connectionOf = Symbol('wirelab.tappedConnection');
-type Tapped = TapSocket & { [connectionOf]?: TappedConnection };
+
+/**
+ * The tap's record of a request's connection: the observer of its TapSocket (not a property of
+ * its own on the socket, which would grow every socket's property store).
+ */
+function connectionOf(socket: unknown): TappedConnection | undefined {
+  const observer = findTapSocket(socket)?.observer;
+  return observer instanceof TappedConnection ? observer : undefined;
+}
 
 /**
  * Keeps each browser session's captures and hands them to that session's browsers only.
@@ -58,9 +65,7 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
       local: `${socket.localAddress}:${socket.localPort}`,
       openedAt: now(),
     };
-    const connection = new TappedConnection(info, this, socket);
-    (socket as Tapped)[connectionOf] = connection;
-    socket.observer = connection;
+    socket.observer = new TappedConnection(info, this, socket);
   }
 
   /**
@@ -79,14 +84,14 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
    * `socket` is the request's socket as Node exposes it (for HTTP/2, a proxy of the TapSocket).
    */
   claim(socket: unknown, sessionId: string | null, request?: { method?: string; url?: string }, response?: object): void {
-    const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
+    const connection = connectionOf(socket);
     if (!connection) return;
     connection.claim(sessionId ? this.session(sessionId, connection.address).asOwner : NO_SESSION, request, response);
   }
 
   /** The connection switched to WebSocket (a 101 is on its way): see TappedConnection.upgraded. */
   upgraded(socket: unknown): void {
-    (findTapSocket(socket) as Tapped | undefined)?.[connectionOf]?.upgraded();
+    connectionOf(socket)?.upgraded();
   }
 
   /**
@@ -96,7 +101,7 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
    * whether it applies (h2c connections, whose HPACK state needs every frame, are kept whole).
    */
   recordHeadOnly(socket: unknown, response: { once(event: 'finish' | 'close', listener: () => void): unknown }): boolean {
-    const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
+    const connection = connectionOf(socket);
     if (!connection || connection.info.transport !== 'http/1.1' || connection.ownerOfResponse(response).kind !== 'session') return false;
     const finished = connection.headOnly();
     response.once('finish', finished);
@@ -106,12 +111,12 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
 
   /** The capture channel's own connection: never recorded, never shown. */
   exclude(socket: unknown, request?: { method?: string; url?: string }): void {
-    const connection = (findTapSocket(socket) as Tapped | undefined)?.[connectionOf];
+    const connection = connectionOf(socket);
     if (connection) connection.claim({ kind: 'internal' }, request);
   }
 
   connectionId(socket: unknown): string | undefined {
-    return (findTapSocket(socket) as Tapped | undefined)?.[connectionOf]?.info.id;
+    return connectionOf(socket)?.info.id;
   }
 
   subscribe(sessionId: string, subscriber: CaptureSubscriber): () => void {

@@ -66,7 +66,24 @@ describe('ChunkRing', () => {
   it('holds little for a session that records little', () => {
     const ring = new ChunkRing({ ringBytes: 4 * 1024 * 1024, ringChunks: 20_000 });
     ring.push(chunk('GET / HTTP/1.1\r\n\r\n'));
-    expect((ring as unknown as { bytes: Buffer }).bytes.length).toBeLessThanOrEqual(1024);
+    // (all its storage, the chunks' numbers included, not its bytes alone)
+    expect(ring.heldBytes).toBeLessThanOrEqual(1024);
+  });
+
+  it('grows in steps while small: an idle WebSocket (a handshake, then pings and pongs) holds about what it recorded', () => {
+    const ring = new ChunkRing({ ringBytes: 4 * 1024 * 1024, ringChunks: 20_000 });
+    ring.push(chunk('G'.repeat(300)));
+    ring.push(chunk('H'.repeat(129), 0, 'out'));
+    let recorded = 429;
+    for (let ping = 0; ping < 30; ping++) {
+      ring.push(chunk('p'.repeat(8), 129 + ping * 8, 'out'));
+      ring.push(chunk('q'.repeat(12), 300 + ping * 12));
+      recorded += 20;
+    }
+    expect(ring.size).toBe(62);
+    // bytes: at most one step (128) unused; numbers: 32 bytes a chunk, at most one step (4 slots) unused
+    expect(ring.heldBytes).toBeLessThanOrEqual(recorded + 128 + (62 + 4) * 32);
+    expect(shown(ring).slice(0, 4)).toEqual([`c1/in@0:${'G'.repeat(300)}`, `c1/out@0:${'H'.repeat(129)}`, 'c1/out@129:pppppppp', 'c1/in@300:qqqqqqqqqqqq']);
   });
 
   it('shrinks to half its storage, dropping the oldest chunks, and at its smallest releases it all', () => {

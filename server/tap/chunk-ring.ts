@@ -1,27 +1,51 @@
 import type { CapturedChunk, Direction } from './capture-types.ts';
 
-/** Where the ring starts: it doubles up to its limits as a session records more. */
+/** Where the ring starts: it grows up to its limits as a session records more. */
 const INITIAL_BYTES = 256;
 const INITIAL_CHUNKS = 4;
-const FIELDS = 6;
+/**
+ * Storage below these sizes grows to what it needs, in steps; above, it doubles (so copying on
+ * growth stays linear). An idle WebSocket's ring holds its handshake and a ping and pong every 10 s:
+ * doubling, it would hold up to twice that, and a server holds thousands (bench/websocket-idle.ts).
+ */
+const GROW_IN_STEPS_BELOW = { bytes: 4096, chunks: 64 };
+const GROWTH_STEP = { bytes: 128, chunks: 4 };
+/** per slot: its length and direction (length × 2, plus 1 when outbound), seq, t, offset */
+const FIELDS = 4;
+const FIELD_BYTES = 8;
+const SLOT_BYTES = FIELDS * FIELD_BYTES;
+/** the storage of an empty ring, shared: nothing is ever written to storage of no size */
+const NO_STORAGE = Buffer.alloc(0);
+
+/** The capacity that holds `needed`: in steps while small, else at least double the current one. */
+function grown(current: number, needed: number, step: number, stepsBelow: number, least: number): number {
+  if (needed <= stepsBelow) return Math.max(least, Math.ceil(needed / step) * step);
+  return Math.max(least, current * 2, needed);
+}
 
 /**
- * A session's recent chunks, oldest first, bounded in bytes and in chunks. The bytes live in one
- * buffer and the rest in typed arrays: a ring of 20 000 chunk objects, each with its own Buffer,
- * kept the garbage collector busy promoting and sweeping them, which cost more than everything
- * else recording does (`npm run bench`). Storage grows by doubling, so a session that records
- * little holds little.
+ * A session's recent chunks, oldest first, bounded in bytes and in chunks. The bytes and the
+ * numbers of every chunk live in one buffer: a ring of 20 000 chunk objects, each with its own
+ * Buffer, kept the garbage collector busy promoting and sweeping them, which cost more than
+ * everything else recording does (`npm run bench`), and each typed array of its own costs a few
+ * hundred bytes more (its ArrayBuffer and native record) in every one of thousands of idle
+ * sessions (bench/websocket-idle.ts). Storage grows as needed, so a session that records little
+ * holds little.
  */
 export class ChunkRing {
-  private bytes = Buffer.alloc(0);
-  /** where the next chunk's bytes go */
+  /** SLOT_BYTES per slot (a chunk's start is not kept: it follows the one before), then the bytes */
+  private storage: Buffer = NO_STORAGE;
+  private slots = 0;
+  /** where the bytes start in `storage`, and how many it has room for */
+  private bytesAt = 0;
+  private byteCapacity = 0;
+  /** where the next chunk's bytes go (counted from bytesAt) */
   private writeAt = 0;
+  /** where the oldest chunk's bytes start: each next chunk's follow it, around the ring */
+  private readAt = 0;
   private usedBytes = 0;
   private head = 0;
   private count = 0;
-  /** per slot, FIELDS numbers: where its bytes start, length, seq, t, offset, direction (0 in, 1 out) */
-  private meta = new Float64Array(0);
-  private slots = 0;
   private conns: string[] = [];
 
   constructor(private readonly limits: { ringBytes: number; ringChunks: number }) {}
@@ -43,19 +67,18 @@ export class ChunkRing {
     }
     while (this.count > 0 && (this.count >= ringChunks || this.usedBytes + data.length > ringBytes)) this.dropOldest();
     this.reserve(data.length);
+    if (this.count === 0) this.readAt = this.writeAt;
     const slot = (this.head + this.count) % this.slots;
-    const at = slot * FIELDS;
-    this.meta[at] = this.writeAt;
-    this.meta[at + 1] = data.length;
-    this.meta[at + 2] = chunk.seq;
-    this.meta[at + 3] = chunk.t;
-    this.meta[at + 4] = offset;
-    this.meta[at + 5] = chunk.dir === 'in' ? 0 : 1;
+    const at = slot * SLOT_BYTES;
+    this.storage.writeDoubleLE(data.length * 2 + (chunk.dir === 'in' ? 0 : 1), at);
+    this.storage.writeDoubleLE(chunk.seq, at + FIELD_BYTES);
+    this.storage.writeDoubleLE(chunk.t, at + 2 * FIELD_BYTES);
+    this.storage.writeDoubleLE(offset, at + 3 * FIELD_BYTES);
     this.conns[slot] = chunk.conn;
-    const first = Math.min(data.length, this.bytes.length - this.writeAt);
-    data.copy(this.bytes, this.writeAt, 0, first);
-    if (first < data.length) data.copy(this.bytes, 0, first);
-    this.writeAt = (this.writeAt + data.length) % this.bytes.length;
+    const first = Math.min(data.length, this.byteCapacity - this.writeAt);
+    data.copy(this.storage, this.bytesAt + this.writeAt, 0, first);
+    if (first < data.length) data.copy(this.storage, this.bytesAt, first);
+    this.writeAt = (this.writeAt + data.length) % this.byteCapacity;
     this.usedBytes += data.length;
     this.count += 1;
   }
@@ -63,24 +86,27 @@ export class ChunkRing {
   /** Every chunk kept, oldest first, each with its own copy of the bytes. */
   toArray(): CapturedChunk[] {
     const chunks: CapturedChunk[] = [];
+    let start = this.readAt;
     for (let index = 0; index < this.count; index += 1) {
       const slot = (this.head + index) % this.slots;
-      const at = slot * FIELDS;
+      const at = slot * SLOT_BYTES;
+      const length = this.lengthAt(slot);
       chunks.push({
         conn: this.conns[slot],
-        seq: this.meta[at + 2],
-        dir: (this.meta[at + 5] === 0 ? 'in' : 'out') as Direction,
-        t: this.meta[at + 3],
-        offset: this.meta[at + 4],
-        data: this.copyOut(this.meta[at], this.meta[at + 1]),
+        seq: this.storage.readDoubleLE(at + FIELD_BYTES),
+        dir: (this.storage.readDoubleLE(at) % 2 === 0 ? 'in' : 'out') as Direction,
+        t: this.storage.readDoubleLE(at + 2 * FIELD_BYTES),
+        offset: this.storage.readDoubleLE(at + 3 * FIELD_BYTES),
+        data: this.copyOut(start, length),
       });
+      start = (start + length) % this.byteCapacity;
     }
     return chunks;
   }
 
   /** What the ring's storage holds on the heap, used or not: what it costs the server's memory. */
   get heldBytes(): number {
-    return this.bytes.length + this.meta.byteLength;
+    return this.storage.length;
   }
 
   /**
@@ -90,21 +116,19 @@ export class ChunkRing {
    */
   shrink(): number {
     const before = this.heldBytes;
-    if (this.bytes.length <= INITIAL_BYTES) {
-      this.bytes = Buffer.alloc(0);
-      this.meta = new Float64Array(0);
+    if (this.byteCapacity <= INITIAL_BYTES) {
+      this.storage = NO_STORAGE;
       this.slots = 0;
+      this.bytesAt = 0;
+      this.byteCapacity = 0;
       this.conns = [];
-      this.head = 0;
-      this.count = 0;
-      this.usedBytes = 0;
-      this.writeAt = 0;
+      this.clear();
       return before;
     }
-    const byteCapacity = Math.max(INITIAL_BYTES, Math.floor(this.bytes.length / 2));
+    const byteCapacity = Math.max(INITIAL_BYTES, Math.floor(this.byteCapacity / 2));
     while (this.count > 0 && this.usedBytes > byteCapacity) this.dropOldest();
     let slotCapacity = this.slots;
-    while (slotCapacity > INITIAL_CHUNKS && this.count <= slotCapacity / 2) slotCapacity /= 2;
+    while (slotCapacity > INITIAL_CHUNKS && this.count <= slotCapacity / 2) slotCapacity = Math.max(INITIAL_CHUNKS, Math.floor(slotCapacity / 2));
     this.rebuild(byteCapacity, slotCapacity);
     return before - this.heldBytes;
   }
@@ -114,37 +138,50 @@ export class ChunkRing {
     this.count = 0;
     this.usedBytes = 0;
     this.writeAt = 0;
+    this.readAt = 0;
     this.conns.fill('');
+  }
+
+  private lengthAt(slot: number): number {
+    return Math.floor(this.storage.readDoubleLE(slot * SLOT_BYTES) / 2);
   }
 
   private dropOldest(): void {
     const slot = this.head;
-    this.usedBytes -= this.meta[slot * FIELDS + 1];
+    const length = this.lengthAt(slot);
+    this.usedBytes -= length;
+    this.readAt = (this.readAt + length) % this.byteCapacity;
     this.conns[slot] = '';
     this.head = (this.head + 1) % this.slots;
     this.count -= 1;
     if (this.count === 0) {
       this.head = 0;
       this.writeAt = 0;
+      this.readAt = 0;
     }
   }
 
   private copyOut(start: number, length: number): Buffer {
     const out = Buffer.allocUnsafe(length);
-    const first = Math.min(length, this.bytes.length - start);
-    this.bytes.copy(out, 0, start, start + first);
-    if (first < length) this.bytes.copy(out, first, 0, length - first);
+    const first = Math.min(length, this.byteCapacity - start);
+    this.storage.copy(out, 0, this.bytesAt + start, this.bytesAt + start + first);
+    if (first < length) this.storage.copy(out, first, this.bytesAt, this.bytesAt + length - first);
     return out;
   }
 
   /** Makes room for one more chunk of `length` bytes, growing (and straightening) the storage. */
   private reserve(length: number): void {
     const { ringBytes, ringChunks } = this.limits;
-    const needBytes = this.usedBytes + length > this.bytes.length;
+    // (storage of no size takes no chunk, not even an empty one: the write position wraps by its size)
+    const needBytes = this.usedBytes + length > this.byteCapacity || this.byteCapacity === 0;
     const needSlots = this.count + 1 > this.slots;
     if (!needBytes && !needSlots) return;
-    const byteCapacity = needBytes ? Math.min(ringBytes, Math.max(INITIAL_BYTES, this.bytes.length * 2, this.usedBytes + length)) : this.bytes.length;
-    const slotCapacity = needSlots ? Math.min(ringChunks, Math.max(INITIAL_CHUNKS, this.slots * 2)) : this.slots;
+    const byteCapacity = needBytes
+      ? Math.min(ringBytes, grown(this.byteCapacity, this.usedBytes + length, GROWTH_STEP.bytes, GROW_IN_STEPS_BELOW.bytes, INITIAL_BYTES))
+      : this.byteCapacity;
+    const slotCapacity = needSlots
+      ? Math.min(ringChunks, grown(this.slots, this.count + 1, GROWTH_STEP.chunks, GROW_IN_STEPS_BELOW.chunks, INITIAL_CHUNKS))
+      : this.slots;
     this.rebuild(byteCapacity, slotCapacity);
   }
 
@@ -153,14 +190,12 @@ export class ChunkRing {
     const kept = this.toArray();
     // Not from Node's shared 8 KiB pool: a ring lives as long as its session, and one small ring
     // would keep a whole pool slab (and every short-lived slice's share of it) from being freed.
-    this.bytes = Buffer.allocUnsafeSlow(byteCapacity);
-    this.meta = new Float64Array(slotCapacity * FIELDS);
+    this.storage = Buffer.allocUnsafeSlow(slotCapacity * SLOT_BYTES + byteCapacity);
     this.slots = slotCapacity;
+    this.bytesAt = slotCapacity * SLOT_BYTES;
+    this.byteCapacity = byteCapacity;
     this.conns = new Array<string>(slotCapacity).fill('');
-    this.head = 0;
-    this.count = 0;
-    this.usedBytes = 0;
-    this.writeAt = 0;
+    this.clear();
     for (const chunk of kept) this.push(chunk);
   }
 }

@@ -17,6 +17,12 @@ export const FLUSH_EVERY_MS = 15;
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * No messages waiting: one empty list for every session (a server holds thousands, most never
+ * watched), frozen so that a push to it throws instead of mixing sessions' messages.
+ */
+const NO_MESSAGES = Object.freeze([]) as unknown as CaptureMessage[];
+
 /** A session's captures: a bounded ring for replay, and the browsers watching it live. */
 export class SessionCapture {
   recording = true;
@@ -32,7 +38,8 @@ export class SessionCapture {
   private connections = new Map<string, ConnectionInfo>();
   /** made when a browser first watches: most sessions never are, and a server holds thousands of them */
   private subscribers: Set<CaptureSubscriber> | null = null;
-  private outbox: CaptureMessage[] = [];
+  /** made when a browser watches (NO_MESSAGES until then) */
+  private outbox: CaptureMessage[] = NO_MESSAGES;
   private flushScheduled = false;
 
   constructor(
@@ -137,7 +144,8 @@ export class SessionCapture {
 
   private send(message: CaptureMessage): void {
     if (!this.subscribers || this.subscribers.size === 0) return;
-    this.outbox.push(message);
+    if (this.outbox === NO_MESSAGES) this.outbox = [message];
+    else this.outbox.push(message);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Batch what a few milliseconds recorded into one push per browser: under load this
@@ -150,7 +158,7 @@ export class SessionCapture {
     this.flushScheduled = false;
     if (this.outbox.length === 0) return;
     const batch = this.outbox;
-    this.outbox = [];
+    this.outbox = NO_MESSAGES;
     for (const subscriber of this.subscribers ?? []) subscriber.deliver(batch);
   }
 }

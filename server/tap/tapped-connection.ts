@@ -16,6 +16,15 @@ interface Piece {
 /** How much of the response being written is recorded: see TappedConnection.headOnly. */
 type ResponseRecording = { mode: 'all' } | { mode: 'head'; headEndMatched: number } | { mode: 'body' };
 
+/**
+ * No bytes waiting: one empty list for every connection (an idle server holds thousands), frozen
+ * so that a push to it throws instead of sharing pieces between connections.
+ */
+const NO_PIECES = Object.freeze([]) as unknown as Piece[];
+
+/** Every byte of the response is recorded: one object for every connection (thousands sit idle in it). */
+const RECORD_ALL: ResponseRecording = { mode: 'all' };
+
 /** headDone of a connection that has recorded no response head-only: one function, not a closure per connection. */
 const NO_HEAD_ONLY_RESPONSE = (): void => {};
 
@@ -42,53 +51,70 @@ export class TappedConnection implements TapObserver {
   /** the client address it came from, as the budgets count it */
   readonly address: string;
   private readonly framer: Http1RequestFramer | null;
-  /** HTTP/1.1: the owner of each request still being read, by its place on the connection */
-  private readonly exchanges = new Map<number, Owner>();
-  /** HTTP/1.1: every request below this one has left `exchanges` */
+  /**
+   * HTTP/1.1: the owner of each request still being read, by its place on the connection. The
+   * latest in two fields, the others (pipelined requests) in a map made when needed: a connection
+   * mostly has one request in flight, a WebSocket its upgrade for its whole life.
+   */
+  private exchange = -1;
+  private exchangeOwner: Owner | null = null;
+  private otherExchanges: Map<number, Owner> | null = null;
+  /** HTTP/1.1: every request below this one has left the owners above */
   private exchangesFrom = 0;
   /** HTTP/1.1: requests claimed so far (the next claim is this one, unless Node skipped one) */
   private exchangeCount = 0;
   /** HTTP/1.1: the session of the first request that named one */
   private firstSession: SessionCapture | null = null;
-  private readonly responseOwners = new WeakMap<object, Owner>();
-  /** the sessions shown this connection, each with the description it was given */
-  private readonly viewers = new Map<SessionCapture, ConnectionInfo>();
-  private pending: Piece[] = [];
+  /** made at the first response claimed: a WebSocket's upgrade has none, and an idle server holds thousands */
+  private responseOwners: WeakMap<object, Owner> | null = null;
+  /**
+   * The first session shown this connection and the description it was given; the others (a
+   * shared connection's) in a map made for the second: nearly every connection has one viewer,
+   * and an idle server holds thousands of connections.
+   */
+  private viewer: SessionCapture | null = null;
+  private viewerInfo: ConnectionInfo | null = null;
+  private otherViewers: Map<SessionCapture, ConnectionInfo> | null = null;
+  private pending: Piece[] = NO_PIECES;
   private pendingBytes = 0;
   /** why the bytes before a session's first exchange are missing, unless another session had them */
   private missingReason: UnrecordedReason = 'no-session';
   private shared = false;
   /** h2c: inbound chunks of the owner that wait until the session has announced their requests */
-  private inFlight: Piece[] = [];
-  private offsets = { in: 0, out: 0 };
+  private inFlight: Piece[] = NO_PIECES;
+  /** bytes each way so far (fields, not an object of two: an idle server holds thousands of these) */
+  private inOffset = 0;
+  private outOffset = 0;
   /** what kept the last inbound bytes (a ring chunk or a pending piece), while they may still need a copy */
   private lastInbound: { data: Buffer } | null = null;
   /**
    * Whether the Buffers this connection reads and writes must be copied to be kept as they
    * crossed: see keep().
    */
-  private copies: Record<Direction, boolean>;
+  private copyInbound = false;
+  private readonly copyOutbound: boolean;
   /**
    * The response being written is recorded up to the end of its head only (see
    * CaptureHub.recordHeadOnly): `head` while its head is written (`headEndMatched` counts the
    * bytes of "\r\n\r\n" seen so far), `body` while its body is skipped.
    */
-  private responseRecording: ResponseRecording = { mode: 'all' };
+  private responseRecording: ResponseRecording = RECORD_ALL;
   private headDone: (body: { mode: 'body' }) => void = NO_HEAD_ONLY_RESPONSE;
 
   constructor(
-    readonly info: ConnectionInfo,
+    /** the connection's description: replaced, never changed in place, but for closedAt (see viewerOf) */
+    public info: ConnectionInfo,
     private readonly hub: CaptureSequence,
     private readonly socket: TapSocket,
   ) {
     this.address = clientAddressOf(info.remote);
-    this.copies = { in: false, out: info.transport === 'h2c' };
+    this.copyOutbound = info.transport === 'h2c';
     this.framer = info.transport === 'http/1.1' ? framerOf(socket) : null;
   }
 
   /** The connection now carries WebSocket frames: their reader unmasks them in place. */
   upgraded(): void {
-    this.copies.in = true;
+    this.copyInbound = true;
     // The upgrade request's chunk may already hold the first frames, and the reader gets them
     // as a view of the very Buffer recorded.
     if (this.lastInbound) this.lastInbound.data = Buffer.from(this.lastInbound.data);
@@ -113,13 +139,13 @@ export class TappedConnection implements TapObserver {
     this.headDone = (next) => (body = next);
     // Ends this response's skipping only (a later response may have started its own).
     return () => {
-      if (this.responseRecording === state || this.responseRecording === body) this.responseRecording = { mode: 'all' };
+      if (this.responseRecording === state || this.responseRecording === body) this.responseRecording = RECORD_ALL;
     };
   }
 
   /** The owner of the exchange this response belongs to (HTTP/1.1), else of the connection. */
   ownerOfResponse(response: object): Owner {
-    return this.responseOwners.get(response) ?? this.owner;
+    return this.responseOwners?.get(response) ?? this.owner;
   }
 
   /** Outbound offset when the peer sent FIN: what is written after it may never be read. */
@@ -128,7 +154,7 @@ export class TappedConnection implements TapObserver {
   private lastOutboundStart = 0;
 
   peerEnded(): void {
-    this.outboundAtPeerEnd ??= this.offsets.out;
+    this.outboundAtPeerEnd ??= this.outOffset;
   }
 
   /**
@@ -138,26 +164,27 @@ export class TappedConnection implements TapObserver {
    */
   peerReset(code: string): void {
     if (this.info.undelivered) return;
-    const from = this.outboundAtPeerEnd ?? (code === 'EPIPE' ? this.lastOutboundStart : this.offsets.out);
-    if (from >= this.offsets.out) return;
+    const from = this.outboundAtPeerEnd ?? (code === 'EPIPE' ? this.lastOutboundStart : this.outOffset);
+    if (from >= this.outOffset) return;
     const undelivered = { from, reason: this.outboundAtPeerEnd !== undefined ? ('peer-closed' as const) : ('peer-reset' as const) };
-    this.info.undelivered = undelivered;
-    for (const [capture, info] of this.viewers) {
+    // A new description, not a change to the one a session may share and have waiting in a batch.
+    this.info = { ...this.info, undelivered };
+    for (const [capture, info] of this.viewers()) {
       // a new description, as for markShared: the one sent before may still wait in a batch
       const updated = { ...info, undelivered };
-      this.viewers.set(capture, updated);
+      this.describeTo(capture, updated);
       capture.addConnection(updated);
     }
   }
 
   closed(): void {
     this.info.closedAt = now();
-    for (const [capture, info] of this.viewers) {
+    for (const [capture, info] of this.viewers()) {
       info.closedAt = this.info.closedAt;
       capture.closeConnection(info);
     }
-    this.pending = [];
-    this.inFlight = [];
+    this.pending = NO_PIECES;
+    this.inFlight = NO_PIECES;
   }
 
   /**
@@ -173,7 +200,7 @@ export class TappedConnection implements TapObserver {
     const current = this.owner;
     if (current.kind === 'internal') return;
     if (current.kind === 'shared') {
-      if (owner.kind === 'session') this.viewerOf(owner.capture, this.offsets.in, this.offsets.out);
+      if (owner.kind === 'session') this.viewerOf(owner.capture, this.inOffset, this.outOffset);
       return;
     }
     if (current.kind === 'session') {
@@ -200,8 +227,8 @@ export class TappedConnection implements TapObserver {
     if (request?.method && request.url !== undefined) index = framer.findRequest(`${request.method} ${request.url}`, index) ?? index;
     this.exchangeCount = index + 1;
     // A request the framer has left behind (a GET is read whole before Node announces it) gets no more bytes.
-    if (index >= framer.currentRequest) this.exchanges.set(index, owner);
-    if (response) this.responseOwners.set(response, owner);
+    if (index >= framer.currentRequest) this.setExchangeOwner(index, owner);
+    if (response) (this.responseOwners ??= new WeakMap()).set(response, owner);
     const previous = this.owner;
     this.owner = owner;
     if (previous.kind === 'none') this.missingReason = previous.reason;
@@ -228,16 +255,16 @@ export class TappedConnection implements TapObserver {
       if (piece.dir === 'in' && fromIn === -1) fromIn = piece.offset;
       else if (piece.dir === 'out' && fromOut === -1) fromOut = piece.offset;
     }
-    return [fromIn === -1 ? this.offsets.in : fromIn, fromOut === -1 ? this.offsets.out : fromOut];
+    return [fromIn === -1 ? this.inOffset : fromIn, fromOut === -1 ? this.outOffset : fromOut];
   }
 
   /** The connection carries other sessions' requests too: every session shown it is told so. */
   private markShared(): void {
     this.shared = true;
-    for (const [capture, info] of this.viewers) {
+    for (const [capture, info] of this.viewers()) {
       // a new description: the one sent before may still wait in a batch for the browser
       const updated = { ...info, shared: true };
-      this.viewers.set(capture, updated);
+      this.describeTo(capture, updated);
       capture.addConnection(updated);
     }
   }
@@ -245,23 +272,41 @@ export class TappedConnection implements TapObserver {
   /** h2c: a second session's request; its frames cannot be told from the first session's. */
   private refuseToSplit(newcomer: SessionCapture): void {
     this.owner = { kind: 'shared' };
-    this.inFlight = [];
+    this.inFlight = NO_PIECES;
     this.markShared();
-    this.viewerOf(newcomer, this.offsets.in, this.offsets.out);
+    this.viewerOf(newcomer, this.inOffset, this.outOffset);
   }
 
   /** The description of this connection a session gets, made (and sent) the first time. */
   private viewerOf(capture: SessionCapture, fromIn: number, fromOut: number): ConnectionInfo {
-    const known = this.viewers.get(capture);
+    const known = capture === this.viewer ? this.viewerInfo : this.otherViewers?.get(capture);
     if (known) return known;
-    const info: ConnectionInfo = { ...this.info };
-    delete info.unrecorded;
-    const reason = this.shared || this.viewers.size > 0 ? 'shared' : this.missingReason;
-    if (fromIn > 0 || fromOut > 0) info.unrecorded = { in: fromIn, out: fromOut, reason };
-    if (this.shared) info.shared = true;
-    this.viewers.set(capture, info);
+    const whole = fromIn === 0 && fromOut === 0 && !this.shared;
+    // Seen from its first byte and by one session (nearly every connection): the connection's own
+    // description, not a copy of it per connection (an idle server holds thousands). It is never
+    // changed in place but for closedAt, which every view shares.
+    const info: ConnectionInfo = whole ? this.info : { ...this.info };
+    if (!whole) {
+      const reason = this.shared || this.viewer ? 'shared' : this.missingReason;
+      if (fromIn > 0 || fromOut > 0) info.unrecorded = { in: fromIn, out: fromOut, reason };
+      if (this.shared) info.shared = true;
+    }
+    this.describeTo(capture, info);
     capture.addConnection(info);
     return info;
+  }
+
+  /** Every session shown this connection, with the description it was given. */
+  private viewers(): Array<[SessionCapture, ConnectionInfo]> {
+    if (!this.viewer || !this.viewerInfo) return [];
+    return [[this.viewer, this.viewerInfo], ...(this.otherViewers ?? [])];
+  }
+
+  private describeTo(capture: SessionCapture, info: ConnectionInfo): void {
+    if (!this.viewer || this.viewer === capture) {
+      this.viewer = capture;
+      this.viewerInfo = info;
+    } else (this.otherViewers ??= new Map()).set(capture, info);
   }
 
   /**
@@ -281,7 +326,7 @@ export class TappedConnection implements TapObserver {
 
   private dropPending(reason: UnrecordedReason): void {
     this.owner = { kind: 'none', reason };
-    this.pending = [];
+    this.pending = NO_PIECES;
     this.pendingBytes = 0;
   }
 
@@ -291,7 +336,7 @@ export class TappedConnection implements TapObserver {
     let kept = 0;
     for (const piece of pending) if (piece.request > request) kept += 1;
     if (kept === 0) {
-      this.pending = [];
+      this.pending = NO_PIECES;
       this.pendingBytes = 0;
       return pending;
     }
@@ -316,15 +361,19 @@ export class TappedConnection implements TapObserver {
    * Node's HTTP/1.1 parser and writer neither rewrite nor reuse theirs.
    */
   private keep(dir: Direction, data: Buffer): Buffer {
-    return this.copies[dir] ? Buffer.from(data) : data;
+    return (dir === 'in' ? this.copyInbound : this.copyOutbound) ? Buffer.from(data) : data;
   }
 
   private take(dir: Direction, data: Buffer, pieces?: FramedPiece[]): void {
     // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
-    const offset = this.offsets[dir];
-    if (dir === 'out') this.lastOutboundStart = offset;
-    this.offsets[dir] += data.length;
-    if (dir === 'in') this.lastInbound = null;
+    const offset = dir === 'in' ? this.inOffset : this.outOffset;
+    if (dir === 'in') {
+      this.inOffset += data.length;
+      this.lastInbound = null;
+    } else {
+      this.lastOutboundStart = offset;
+      this.outOffset += data.length;
+    }
     if (this.framer) {
       this.takeFramed(this.framer, dir, offset, data, pieces);
       return;
@@ -337,7 +386,7 @@ export class TappedConnection implements TapObserver {
       else this.deliver(owner.capture, dir, now(), offset, this.keep(dir, kept));
     } else if (owner.kind === 'unknown') {
       this.hold({ dir, t: now(), offset, data: this.keep(dir, data), request: 0 });
-    } else if (owner.kind === 'none' && dir === 'in' && !this.copies.in) {
+    } else if (owner.kind === 'none' && dir === 'in' && !this.copyInbound) {
       // This chunk may carry the request that names a session: keep it until the next one.
       // (Not after a WebSocket upgrade: no request follows, and keeping would cost a copy.)
       const piece = { dir, t: now(), offset, data: this.keep(dir, data), request: 0 };
@@ -351,7 +400,7 @@ export class TappedConnection implements TapObserver {
     const t = now();
     if (dir === 'out') {
       const writing = (this.socket as unknown as WithResponse)._httpMessage;
-      let owner = writing ? this.responseOwners.get(writing) : undefined;
+      let owner = writing ? this.responseOwners?.get(writing) : undefined;
       // A response not claimed yet, while a framed request waits for its owner, is one Node writes
       // to before announcing that request (the interim "100 Continue"): it waits for the same owner.
       // Any other (the response @fastify/websocket makes for an upgrade, Node's own 400) goes to
@@ -371,12 +420,26 @@ export class TappedConnection implements TapObserver {
         if (this.exchangeCount > 0 && !this.shared) this.record(this.owner, dir, t, pieceOffset, bytes);
         continue;
       }
-      const owner = this.exchanges.get(piece.request);
+      const owner = piece.request === this.exchange ? this.exchangeOwner : this.otherExchanges?.get(piece.request);
       if (owner) this.record(owner, dir, t, pieceOffset, bytes);
       else if (piece.request >= this.exchangeCount) this.hold({ dir, t, offset: pieceOffset, data: this.keep(dir, bytes), request: piece.request });
     }
     // Requests the framer has left behind get no more bytes: their owners can go.
-    while (this.exchangesFrom < framer.currentRequest) this.exchanges.delete(this.exchangesFrom++);
+    while (this.exchangesFrom < framer.currentRequest) this.forgetExchange(this.exchangesFrom++);
+  }
+
+  private setExchangeOwner(request: number, owner: Owner): void {
+    if (this.exchange === -1 || this.exchange === request) {
+      this.exchange = request;
+      this.exchangeOwner = owner;
+    } else (this.otherExchanges ??= new Map()).set(request, owner);
+  }
+
+  private forgetExchange(request: number): void {
+    if (request === this.exchange) {
+      this.exchange = -1;
+      this.exchangeOwner = null;
+    } else this.otherExchanges?.delete(request);
   }
 
   /** Bytes whose owner is known: to the session's ring, or nowhere. */
@@ -384,7 +447,7 @@ export class TappedConnection implements TapObserver {
     if (owner.kind !== 'session') return;
     const kept = dir === 'out' ? this.outboundToRecord(data) : data;
     if (kept.length === 0) return;
-    this.viewerOf(owner.capture, dir === 'in' ? offset : this.offsets.in, dir === 'out' ? offset : this.offsets.out);
+    this.viewerOf(owner.capture, dir === 'in' ? offset : this.inOffset, dir === 'out' ? offset : this.outOffset);
     this.deliver(owner.capture, dir, t, offset, this.keep(dir, kept));
   }
 
@@ -395,21 +458,24 @@ export class TappedConnection implements TapObserver {
    * parsed is still recorded from its first byte.
    */
   private hold(piece: Piece): void {
-    this.pending.push(piece);
+    if (this.pending === NO_PIECES) this.pending = [piece];
+    else this.pending.push(piece);
     this.pendingBytes += piece.data.length;
     if (piece.dir === 'in') this.lastInbound = piece;
     if (this.pendingBytes >= this.hub.limits.pendingBytes) this.socket.holdInput();
   }
 
   private holdInFlight(piece: Piece): void {
-    this.inFlight.push(piece);
-    if (this.inFlight.length === 1) setImmediate(() => this.landInFlight());
+    if (this.inFlight === NO_PIECES) {
+      this.inFlight = [piece];
+      setImmediate(() => this.landInFlight());
+    } else this.inFlight.push(piece);
   }
 
   /** h2c: the requests of the held chunks are announced by now; still one owner, they are its. */
   private landInFlight(): void {
     const pieces = this.inFlight;
-    this.inFlight = [];
+    this.inFlight = NO_PIECES;
     const owner = this.owner;
     if (owner.kind !== 'session') return;
     for (const piece of pieces) this.deliver(owner.capture, piece.dir, piece.t, piece.offset, piece.data);
@@ -445,7 +511,7 @@ export class TappedConnection implements TapObserver {
     if (!capture.recording) return;
     const chunk: CapturedChunk = { conn: this.info.id, seq: this.hub.nextSeq(), dir, t, offset, data };
     capture.record(chunk);
-    if (dir === 'in' && !this.copies.in) this.lastInbound = chunk;
+    if (dir === 'in' && !this.copyInbound) this.lastInbound = chunk;
   }
 }
 
