@@ -30,6 +30,11 @@ export function inspectorNode(page: Page, kind: string, text?: string): Locator 
 type EditorRegistry = Map<string, { getValue(): string; setValue(value: string): void }>;
 
 export async function setEditorText(page: Page, cellId: string, text: string): Promise<void> {
+  // Scrolled to first, as a student reaches a cell before typing in it: a cell far down the page
+  // mounts otherwise only in its turn once the page has settled, one cell per idle moment
+  // (web/editors/cell-when-near.tsx), and a loaded machine has few (grpc-extra-lessons once spent
+  // its 60 s waiting for the connect-by-hand editor).
+  await page.evaluate((id) => document.getElementById(`cell-${id}`)?.scrollIntoView({ block: 'center' }), cellId);
   await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: EditorRegistry }).__wirelabEditors?.has(id), cellId);
   await page.evaluate(([id, value]) => (window as unknown as { __wirelabEditors: EditorRegistry }).__wirelabEditors.get(id)!.setValue(value), [
     cellId,
