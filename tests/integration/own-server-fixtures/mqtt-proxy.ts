@@ -29,7 +29,7 @@ export type MqttFault =
   | 'empty-id-shared'
   /** client ids with capital letters are refused with CONNACK 2 */
   | 'lowercase-ids'
-  /** the first PUBLISH of each connection is routed 50 ms late: messages overtake it */
+  /** the first QoS 1 PUBLISH of each connection is held until the next has gone ahead of it (at most HOLD_FIRST_MS) */
   | 'reorders'
   /** a QoS 0 subscription is kept at QoS 1 (SUBACK still says 0) */
   | 'qos-not-downgraded'
@@ -204,6 +204,9 @@ function pipePackets(from: Socket, to: Socket, alter: (packet: MqttPacket, first
   });
 }
 
+/** How long the 'reorders' fault holds a connection's first PUBLISH when no second comes (a check that publishes once). */
+const HOLD_FIRST_MS = 1_000;
+
 /** A QoS 1 PUBLISH a correct broker routes (the refusal checks' malformed ones are not delayed). */
 function wellFormedQos1(packet: MqttPacket): boolean {
   const message = readPublish(packet);
@@ -228,10 +231,26 @@ export async function startMqttProxy(upstreamPort: number, fault: MqttFault): Pr
     client.once('close', () => {
       if (session.clientId !== null) liveIds.set(session.clientId, (liveIds.get(session.clientId) ?? 1) - 1);
     });
+    let releaseHeld: (() => void) | null = null;
     pipePackets(client, broker, (packet, first) => {
       const bytes = towardsBroker(packet, fault, session, client, first);
-      const late = fault === 'reorders' && packet.type === PACKET.publish && session.published === 1 && wellFormedQos1(packet);
-      return late ? new Promise((resolve) => setTimeout(() => resolve(bytes), 50)) : bytes;
+      if (fault !== 'reorders' || packet.type !== PACKET.publish || !wellFormedQos1(packet)) return bytes;
+      if (session.published === 1) {
+        // Held until the next PUBLISH overtakes it, not for a fixed time: on a loaded machine the
+        // next could arrive after any delay, and the fault would then go unseen.
+        return new Promise((resolve) => {
+          const release = () => {
+            clearTimeout(timer);
+            releaseHeld = null;
+            resolve(bytes);
+          };
+          const timer = setTimeout(release, HOLD_FIRST_MS);
+          releaseHeld = release;
+        });
+      }
+      // the held first goes right after this one (its promise resolves after this packet is written)
+      releaseHeld?.();
+      return bytes;
     });
     pipePackets(broker, client, (packet) => towardsClient(packet, fault, session));
   }).listen(0, '127.0.0.1');
