@@ -169,6 +169,55 @@ function precompressPlugin(): Plugin {
   };
 }
 
+const FIRST_EDITOR_SETUP = join(import.meta.dirname, 'web', 'editors', 'http', 'monaco-setup.ts');
+
+/**
+ * Which of Monaco's parts a module of the first editor's chunk goes to, or null for a module that
+ * is not Monaco's or not on the first editor's way. Monaco's bare editor is 2.9 MB of script, and
+ * Chromium parses a script on one background thread as it streams in: in one chunk that parse is
+ * the longest stretch between the lesson's text and its first editor (bench/lesson-page-trace.ts).
+ * In two chunks, requested together (Vite preloads a dynamic import's chunks at once), two threads
+ * parse them side by side. The split follows Monaco's layers, so one part imports only the other:
+ * base and platform (and nls), 42 % of the bytes; the editor (editor/, and the few contributions
+ * monaco-setup.ts takes). Two, not three (the model apart from the view): every part's file name
+ * is listed in the cell registry, which is on the way to the lesson's first cell.
+ */
+function monacoPartOf(id: string): string | null {
+  const at = id.indexOf('/node_modules/monaco-editor/esm/vs/');
+  // its style sheets stay one file with monaco-setup's chunk (one more file name otherwise)
+  if (at < 0 || id.includes('?') || id.endsWith('.css')) return null;
+  const path = id.slice(at + '/node_modules/monaco-editor/esm/vs/'.length);
+  // base and platform import nothing of editor/: no cycle between the parts
+  return path.startsWith('editor/') ? 'monaco-editor' : 'monaco-base';
+}
+
+/**
+ * The code-splitting group that cuts the first editor's Monaco (what web/editors/http/monaco-setup.ts
+ * imports statically) into its parts (monacoPartOf). Only those modules: the suggestion list, the
+ * hover and the languages stay in the chunks that load them later.
+ */
+function firstEditorMonacoGroup() {
+  let firstEditorModules: Set<string> | null = null;
+  return {
+    // the parts take Monaco's modules only: what else they use (Vite's preload helper, which the
+    // app's entry chunk holds) stays where it was, or the entry would import it from a part
+    includeDependenciesRecursively: false,
+    name(id: string, context: { getModuleInfo(id: string): { importedIds: readonly string[] } | null }): string | null {
+      if (!firstEditorModules) {
+        firstEditorModules = new Set();
+        const pending = [FIRST_EDITOR_SETUP];
+        while (pending.length > 0) {
+          const next = pending.pop()!;
+          if (firstEditorModules.has(next)) continue;
+          firstEditorModules.add(next);
+          pending.push(...(context.getModuleInfo(next)?.importedIds ?? []));
+        }
+      }
+      return firstEditorModules.has(id) ? monacoPartOf(id) : null;
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), themeBootPlugin(), precompressPlugin()],
@@ -180,6 +229,7 @@ export default defineConfig({
     // The polyfill only adds preloading to browsers without <link rel="modulepreload"> (they load
     // the same modules without it); it is half a kilobyte on the way to every page's text.
     modulePreload: { polyfill: false },
+    rolldownOptions: { output: { codeSplitting: { groups: [firstEditorMonacoGroup()] } } },
   },
   server: {
     proxy: {

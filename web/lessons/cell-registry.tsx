@@ -28,10 +28,12 @@ for (const kind of Object.keys(CELL_LOADERS) as CellKind[]) {
  * to start as the cell nears the viewport: beside the cell's own chunk, not after it. The same
  * module URLs as the editors' imports, so the browser fetches and runs each once.
  */
+const jsonMonaco = () => import('../editors/grpc/json-language.ts');
 export const CELL_MONACO: Partial<Record<CellKind, () => Promise<unknown>>> = {
   http: () => import('../editors/http/monaco-setup.ts'),
-  grpc: () => import('../editors/grpc/json-language.ts'),
-  protobuf: () => import('../editors/grpc/json-language.ts'),
+  // one import for both: each import is written out, with its chunks' list, in this chunk
+  grpc: jsonMonaco,
+  protobuf: jsonMonaco,
   graphql: () => import('../editors/graphql/graphql-language.ts'),
 };
 

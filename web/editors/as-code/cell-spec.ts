@@ -1,4 +1,5 @@
-import { parseHttpRequest, type HttpRequestText } from '../http/parse-http-request.ts';
+import { parseHttpRequest } from '../http/parse-http-request.ts';
+import { encodedTarget, httpSpecOf } from './http-spec.ts';
 import { parseGrpcCell, type GrpcCellConfig } from '../grpc/grpc-cell-config.ts';
 import { findMethod } from '../grpc/method-catalog.ts';
 import { parseCellText, parseHeaderLines, parseVariables } from '../graphql/cell-format.ts';
@@ -18,23 +19,9 @@ export const STREAM_EVENTS = 3;
 
 // A cell's text (or a console's draft) → the spec "As code" writes a program for. The cells call
 // the function of their kind with what they hold now; specOfCellFile reads a lesson's cell file,
-// for the tests that run every cell's program.
+// for the tests that run every cell's program. The http cell's own is http-spec.ts.
 
-/** Path and query, percent-encoded as the browser sends them. */
-export function encodedTarget(target: string): string {
-  const url = new URL(target, 'http://wirelab.invalid');
-  return url.pathname + url.search;
-}
-
-export function httpSpecOf(request: HttpRequestText): HttpSpec {
-  return {
-    kind: 'http',
-    method: request.method,
-    target: encodedTarget(request.target),
-    headers: request.headers.map((header) => [header.name, header.value]),
-    body: request.body,
-  };
-}
+export { encodedTarget, httpSpecOf };
 
 /** The editor's defaults: POST, the chosen (else the first) operation; a subscription goes over graphql-transport-ws. */
 export function graphqlSpecOf(text: string, wantedOperation: string | number | null = null): AsCodeSpec | null {

@@ -7,7 +7,7 @@ import { CodeEditor } from './code-editor.tsx';
 import { ResponsePanel } from './response-panel.tsx';
 import { CopyCurlButton } from './copy-curl-button.tsx';
 import { AsCodeButton } from '../as-code/as-code-button.tsx';
-import { httpSpecOf } from '../as-code/cell-spec.ts';
+import { httpSpecOf } from '../as-code/http-spec.ts';
 import { httpEditorStrings } from './strings.ts';
 import { useSavedCellState } from '../saved-cell-state.ts';
 import { useOwnTarget } from '../target-switch/own-target.ts';
