@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, STARTERS, startPythonSkeleton, startPythonStarter } from './own-server-starters.ts';
 
-describe('starters/python/complete/sse_server.py', () => {
+// Each test has a server of its own, and a suite mostly waits (on events, on answers that never
+// come): the tests run side by side, a minute each, as side by side each takes longer.
+describe.concurrent('starters/python/complete/sse_server.py', { timeout: 60_000 }, () => {
   it.each([
     ['', []],
     ['no-retry', ['retry-field']],
