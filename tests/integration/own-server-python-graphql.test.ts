@@ -25,7 +25,8 @@ const SUBSCRIPTION_CHECKS = [
 
 // The tests run side by side, each with a server of its own: a suite mostly waits (on its
 // subscriptions' events, on answers that never come), so in turn they were 45 s on CI, not work.
-// Side by side each takes longer: hence their minute.
+// Side by side each takes about as long as the file: hence their two minutes (a whole-project run
+// at load ~30 on two cores took them past one).
 describe.concurrent('starters/python/complete/graphql_server.py', () => {
   it.each([
     ['', [], []],
@@ -49,7 +50,7 @@ describe.concurrent('starters/python/complete/graphql_server.py', () => {
         await starter.stop();
       }
     },
-    60_000,
+    120_000,
   );
 
   it('its untouched skeleton (starters/python/graphql_server.py) listens and fails every check its TODOs name', async () => {
@@ -59,7 +60,7 @@ describe.concurrent('starters/python/complete/graphql_server.py', () => {
     } finally {
       await skeleton.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('leaves no user behind: the suite deletes every user it created', async () => {
     const starter = await startPythonStarter('graphql_server.py');
@@ -74,5 +75,5 @@ describe.concurrent('starters/python/complete/graphql_server.py', () => {
     } finally {
       await starter.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
