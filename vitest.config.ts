@@ -69,9 +69,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,
-          // a file's tests marked concurrent all start at once (vitest's default is five): the ten
-          // protocols' suites against a silent server each wait 5 s, on timers, not the CPU
-          maxConcurrency: 10,
+          // a file's tests marked concurrent run five at a time (vitest's default): ten at once
+          // starved the worker's event loop on a loaded machine (a whole-project run at load ~30:
+          // a 1.5 s wait for an event in a check ran out, and a check wrongly failed)
+          maxConcurrency: 5,
           // the files share their worker, as the end-to-end ones do: the server's modules are
           // imported once a worker, not once a file (2–3 s of CPU each, some 250 s a run on CI's
           // two cores); each file still builds its own server. No file here mocks a module or

@@ -24,9 +24,9 @@ describe('a silent server', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  // The ten suites run side by side (the project's maxConcurrency lets all ten start): each spends
+  // The ten suites run side by side, five at a time (the project's maxConcurrency): each spends
   // its time waiting out its one silent check (5 s), not on the CPU, so one after another they
-  // were some 50 s of a worker's time, together about one wait.
+  // were some 50 s of a worker's time, side by side about two waits.
   for (const protocol of CHECKED_PROTOCOLS) {
     it.concurrent(`${protocol}: stops at the first connection that never answers, every check failed`, async ({ expect }) => {
       const report = await checkAsLoopbackStudent(protocol, (server.address() as AddressInfo).port);
