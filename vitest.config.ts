@@ -1,10 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { join } from 'node:path';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Unit and integration files mostly wait on sockets and child processes, not the CPU: two at a
 // time even on CI's two cores (vitest's own default there is one, which made the suite run
 // file after file: 415 s → 270 s for these two projects on a 2-core machine).
 const SERVER_SIDE_WORKERS = Math.max(2, availableParallelism() - 1);
+
+// the unit tests sit beside the code in these folders, and a few in tests/ itself
+const UNIT_FOLDERS = ['server', 'web', 'wire', 'contracts', 'shared', 'lessons', 'proto', 'tests/architecture'];
+const UNIT_TESTS = [...UNIT_FOLDERS.map((folder) => `${folder}/**/*.test.ts`), 'tests/*.test.ts'];
+
+/**
+ * What a test file does to the worker it runs in that would reach the next file if they shared
+ * it: a module mocked or the module registry reset, a global or an environment variable stubbed,
+ * a listener on the process, a variable of process.env set. A file that needs modules no file
+ * before it has loaded or used says so in a line comment of its own, `// Runs isolated`, with why.
+ */
+const CHANGES_ITS_WORKER =
+  /\bvi\.(?:mock|doMock|unmock|resetModules|stubGlobal|stubEnv)\(|\bprocess\.(?:on|once|addListener|prependListener)\(|\bprocess\.env(?:\.\w+|\[[^\]]+\])\s*=[^=]|^\/\/ Runs isolated\b/m;
+
+/** The unit test files that change their worker, found by reading them: a new one is never missed. */
+function unitTestsThatChangeTheirWorker(): string[] {
+  const root = import.meta.dirname;
+  const files = [
+    ...UNIT_FOLDERS.flatMap((folder) => (readdirSync(join(root, folder), { recursive: true }) as string[]).map((name) => `${folder}/${name}`)),
+    ...readdirSync(join(root, 'tests')).map((name) => `tests/${name}`),
+  ];
+  return files.filter((file) => file.endsWith('.test.ts') && CHANGES_ITS_WORKER.test(readFileSync(join(root, file), 'utf8'))).sort();
+}
+const UNIT_TESTS_THAT_CHANGE_THEIR_WORKER = unitTestsThatChangeTheirWorker();
 
 // One runner for every level: unit tests sit beside the code (*.test.ts), integration tests
 // start a real listening server (tests/integration), end-to-end tests drive Debian's Chromium
@@ -18,17 +44,20 @@ export default defineConfig({
         test: {
           name: 'unit',
           maxWorkers: SERVER_SIDE_WORKERS,
-          include: [
-            'server/**/*.test.ts',
-            'web/**/*.test.ts',
-            'wire/**/*.test.ts',
-            'contracts/**/*.test.ts',
-            'shared/**/*.test.ts',
-            'lessons/**/*.test.ts',
-            'proto/**/*.test.ts',
-            'tests/architecture/**/*.test.ts',
-            'tests/*.test.ts',
-          ],
+          include: UNIT_TESTS,
+          exclude: [...configDefaults.exclude, ...UNIT_TESTS_THAT_CHANGE_THEIR_WORKER],
+          environment: 'node',
+          // the files share their worker: a module the unit tests import is loaded once a worker,
+          // not once a file, and most of the unit project's time was those imports. The few that
+          // mock modules, reset them, stub globals or listen on the process run isolated (below).
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          name: 'unit-isolated',
+          maxWorkers: SERVER_SIDE_WORKERS,
+          include: UNIT_TESTS_THAT_CHANGE_THEIR_WORKER,
           environment: 'node',
         },
       },
@@ -40,6 +69,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,
+          // a file's tests marked concurrent run five at a time (vitest's default): ten at once
+          // starved the worker's event loop on a loaded machine (a whole-project run at load ~30:
+          // a 1.5 s wait for an event in a check ran out, and a check wrongly failed)
+          maxConcurrency: 5,
           // the files share their worker, as the end-to-end ones do: the server's modules are
           // imported once a worker, not once a file (2–3 s of CPU each, some 250 s a run on CI's
           // two cores); each file still builds its own server. No file here mocks a module or

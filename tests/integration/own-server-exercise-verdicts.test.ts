@@ -5,7 +5,12 @@
 // the fixed server alone first — no pass; broken — no pass; Wirelab itself after that failure — no
 // pass; fixed after the failure — the pass, on the class board. A forged progress report, a pass
 // forged through the HTTP relay (which the old exchange check took), and runs asked with a curl token
-// alone count for nothing. One Wirelab for the file; the students are sessions of one class.
+// alone count for nothing. One Wirelab for the file; the students are sessions of one class, each
+// on a loopback address of its own (127.0.0.x, as each student's machine in a classroom has one),
+// so their runs go side by side: Wirelab runs one suite at a time per address, and most of a run
+// is waiting (a skeleton's unanswered checks wait out their time), not work. Side by side each
+// test takes about as long as the file: two minutes each (a whole-project run at load ~30 on two
+// cores took them past one).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -32,7 +37,7 @@ import { startLongPollingFixture } from './own-server-fixtures/long-polling-serv
 import { startSocketIoFixture } from './own-server-fixtures/socket-io-server.ts';
 import { startGrpcWebSocketFixture } from './own-server-fixtures/grpc-websocket-server.ts';
 import { startMosquitto, started } from './mosquitto.ts';
-import { failingIds, postOnFreshConnection, startStarterProcess, STARTERS, PYTHON } from './own-server-starters.ts';
+import { failingIds, requestOnFreshConnection, startStarterProcess, STARTERS, PYTHON } from './own-server-starters.ts';
 
 const KEY = 'exercise-verdicts-teacher-key';
 const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
@@ -40,6 +45,8 @@ const LESSON = 'build-your-own-server';
 
 type Judged = CheckReport & { exercise?: OwnServerExerciseVerdict };
 interface Student {
+  /** the loopback address the student's requests come from */
+  address: string;
   cookie: string;
   member: Record<string, string>;
 }
@@ -78,19 +85,34 @@ afterAll(async () => {
   await Promise.all([server?.close(), ...started.map((broker) => broker.stop())]);
 });
 
-/** A browser session that joined the class. */
-async function newStudent(name: string): Promise<Student> {
-  const cookie = (await fetch(`${server.origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
-  const joined = await post(server.origin, '/_wirelab/class/join', { code, name }, { 'content-type': 'application/json', cookie });
-  expect(joined.status).toBe(200);
-  const { memberToken } = (await joined.json()) as { memberToken: string };
-  return { cookie, member: { 'content-type': 'application/json', 'x-wirelab-member': memberToken, cookie } };
+/** The next student's loopback address: 127.0.0.2, 127.0.0.3… (127.0.0.1 is the teacher's). */
+let students = 0;
+const nextStudentAddress = (): string => `127.0.0.${2 + students++}`;
+
+/** A JSON POST from the student's address. */
+function postFrom(student: Pick<Student, 'address'>, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+  return requestOnFreshConnection(`${server.origin}${path}`, { method: 'POST', body: JSON.stringify(body), headers, localAddress: student.address });
 }
 
-/** "Check my server" as the page asks it: with the session's cookie, or (`headers`) otherwise. */
-async function checkMyServer(headers: Record<string, string>, protocol: CheckedProtocol, port: number): Promise<Judged> {
-  const body = JSON.stringify({ protocol, target: `127.0.0.1:${port}` });
-  const answer = await postOnFreshConnection(`${server.origin}/_wirelab/own-server/checks`, body, { 'content-type': 'application/json', ...headers });
+/** A browser session that joined the class, from an address of its own. */
+async function newStudent(name: string): Promise<Student> {
+  const address = nextStudentAddress();
+  const session = await requestOnFreshConnection(`${server.origin}/_wirelab/session`, { localAddress: address });
+  const cookie = session.headers.getSetCookie()[0].split(';')[0];
+  const joined = await postFrom({ address }, '/_wirelab/class/join', { code, name }, { 'content-type': 'application/json', cookie });
+  expect(joined.status).toBe(200);
+  const { memberToken } = (await joined.json()) as { memberToken: string };
+  return { address, cookie, member: { 'content-type': 'application/json', 'x-wirelab-member': memberToken, cookie } };
+}
+
+/** "Check my server" as the student's page asks it: with the session's cookie, or (`headers`) otherwise. */
+async function checkMyServer(student: Student, headers: Record<string, string>, protocol: CheckedProtocol, port: number): Promise<Judged> {
+  const answer = await postFrom(
+    student,
+    '/_wirelab/own-server/checks',
+    { protocol, target: `127.0.0.1:${port}` },
+    { 'content-type': 'application/json', ...headers },
+  );
   expect(answer.status).toBe(200);
   const report = (await answer.json()) as Judged;
   expect(report.reachable).toBe(true);
@@ -99,7 +121,7 @@ async function checkMyServer(headers: Record<string, string>, protocol: CheckedP
 
 /** The page reports the exercise passed; the server answers its own verdict. */
 async function verdictOf(student: Student, protocol: CheckedProtocol): Promise<unknown> {
-  const answer = await post(server.origin, '/_wirelab/class/progress', { lesson: LESSON, exercise: `${protocol}-passes`, passed: true }, student.member);
+  const answer = await postFrom(student, '/_wirelab/class/progress', { lesson: LESSON, exercise: `${protocol}-passes`, passed: true }, student.member);
   expect(answer.status).toBe(200);
   return ((await answer.json()) as { verdict: unknown }).verdict;
 }
@@ -109,7 +131,7 @@ async function passedOnBoard(): Promise<string[]> {
   return board.members.flatMap((row) => row.results.filter((result) => result.passedMs !== null).map((result) => `${row.name}: ${result.exercise}`));
 }
 
-describe('lesson 15 counts what the student fixed in their own server', () => {
+describe.concurrent('lesson 15 counts what the student fixed in their own server', () => {
   it.each(Object.keys(SERVERS) as CheckedProtocol[])(
     '%s: the right server alone, broken, Wirelab itself: no pass; right after the failure: the pass',
     async (protocol) => {
@@ -117,24 +139,24 @@ describe('lesson 15 counts what the student fixed in their own server', () => {
       const { broken, right, fails } = SERVERS[protocol];
       const [brokenServer, rightServer] = await Promise.all([broken(), right()]);
       try {
-        const alone = await checkMyServer({ cookie: student.cookie }, protocol, rightServer.port);
+        const alone = await checkMyServer(student, { cookie: student.cookie }, protocol, rightServer.port);
         expect(failingIds(alone)).toEqual([]);
         expect(alone.exercise).toMatchObject({ passed: false, fixed: [] });
         expect(alone.exercise!.note.en).toMatch(/first run of your server/);
         // the page may say "passed": the server's verdict stands
         expect(await verdictOf(student, protocol)).toEqual({ passed: false, why: 'not-seen' });
 
-        const failing = await checkMyServer({ cookie: student.cookie }, protocol, brokenServer.port);
+        const failing = await checkMyServer(student, { cookie: student.cookie }, protocol, brokenServer.port);
         expect(failingIds(failing)).toEqual(expect.arrayContaining(fails));
         expect(failing.exercise).toMatchObject({ passed: false, fixed: [] });
 
-        const itself = await checkMyServer({ cookie: student.cookie }, protocol, server.port);
+        const itself = await checkMyServer(student, { cookie: student.cookie }, protocol, server.port);
         expect(itself.targetIsWirelab).toBe(true);
         expect(itself.exercise).toMatchObject({ passed: false, fixed: [] });
         expect(itself.exercise!.note.ru).toMatch(/сам Wirelab/);
         expect(await verdictOf(student, protocol)).toEqual({ passed: false, why: 'not-seen' });
 
-        const repaired = await checkMyServer({ cookie: student.cookie }, protocol, rightServer.port);
+        const repaired = await checkMyServer(student, { cookie: student.cookie }, protocol, rightServer.port);
         expect(failingIds(repaired)).toEqual([]);
         expect(repaired.exercise).toMatchObject({ passed: true, fixed: expect.arrayContaining(fails) });
         expect(await verdictOf(student, protocol)).toEqual({ passed: true });
@@ -143,11 +165,11 @@ describe('lesson 15 counts what the student fixed in their own server', () => {
         await Promise.all([brokenServer.close(), rightServer.close()]);
       }
     },
-    60_000,
+    120_000,
   );
 });
 
-describe('what a student cannot pass it with', () => {
+describe.concurrent('what a student cannot pass it with', () => {
   it('a pass forged through the HTTP relay: a server of theirs answering the route’s path as the old check wanted', async () => {
     const student = await newStudent('Подделка');
     const forger: Server = createServer((_request, response) => {
@@ -158,8 +180,8 @@ describe('what a student cannot pass it with', () => {
     }).listen(0, '127.0.0.1');
     await once(forger, 'listening');
     try {
-      const relayed = await post(
-        server.origin,
+      const relayed = await postFrom(
+        student,
         '/_wirelab/own-server/http',
         {
           target: `127.0.0.1:${(forger.address() as AddressInfo).port}`,
@@ -191,18 +213,19 @@ describe('what a student cannot pass it with', () => {
     const [brokenServer, rightServer] = await Promise.all([SERVERS.rest.broken(), SERVERS.rest.right()]);
     try {
       const token = { 'x-wirelab-sandbox': curlToken };
-      expect(failingIds(await checkMyServer(token, 'rest', brokenServer.port))).toEqual(['create-201-location']);
-      const fixedByToken = await checkMyServer(token, 'rest', rightServer.port);
+      expect(failingIds(await checkMyServer(student, token, 'rest', brokenServer.port))).toEqual(['create-201-location']);
+      const fixedByToken = await checkMyServer(student, token, 'rest', rightServer.port);
       expect(failingIds(fixedByToken)).toEqual([]);
       expect(fixedByToken.exercise).toBeUndefined();
       expect(await verdictOf(student, 'rest')).toEqual({ passed: false, why: 'not-seen' });
       // the token's failure was not the page's: the page's first run of the right server fixes nothing
-      expect((await checkMyServer({ cookie: student.cookie }, 'rest', rightServer.port)).exercise).toMatchObject({ passed: false, fixed: [] });
+      expect((await checkMyServer(student, { cookie: student.cookie }, 'rest', rightServer.port)).exercise).toMatchObject({ passed: false, fixed: [] });
       expect(await verdictOf(student, 'rest')).toEqual({ passed: false, why: 'not-seen' });
     } finally {
       await Promise.all([brokenServer.close(), rightServer.close()]);
     }
-  });
+    // beside the file's other runs it takes about as long as the file, as they do
+  }, 120_000);
 });
 
 // ---- The untouched skeletons (issue 37, item 1) ------------------------------------------------
@@ -221,7 +244,7 @@ const SKELETONS: Partial<Record<CheckedProtocol, string>> = {
   'socket-io': 'socket_io_server.py',
 };
 
-describe('an untouched skeleton never passes', () => {
+describe.concurrent('an untouched skeleton never passes', () => {
   // the gRPC starter's stubs, made as its test makes them (GRPC_STUBS)
   let stubs = '';
   beforeAll(async () => {
@@ -243,8 +266,8 @@ describe('an untouched skeleton never passes', () => {
       const args = backend ? ['--grpc', `127.0.0.1:${backend.port}`] : [];
       const skeleton = await startStarterProcess(PYTHON, [join(SKELETONS_DIR, file), '--port', '0', ...args], file, { GRPC_STUBS: stubs });
       try {
-        expect(failingIds(await checkMyServer({ cookie: student.cookie }, protocol, brokenServer.port))).not.toEqual([]);
-        const untouched = await checkMyServer({ cookie: student.cookie }, protocol, skeleton.port);
+        expect(failingIds(await checkMyServer(student, { cookie: student.cookie }, protocol, brokenServer.port))).not.toEqual([]);
+        const untouched = await checkMyServer(student, { cookie: student.cookie }, protocol, skeleton.port);
         expect(failingIds(untouched)).not.toEqual([]);
         expect(untouched.exercise).toMatchObject({ passed: false, fixed: [] });
         expect(await verdictOf(student, protocol)).toEqual({ passed: false, why: 'not-seen' });
@@ -252,6 +275,6 @@ describe('an untouched skeleton never passes', () => {
         await Promise.all([brokenServer.close(), skeleton.stop(), backend?.stop()]);
       }
     },
-    60_000,
+    120_000,
   );
 });

@@ -39,7 +39,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 
-describe('starters/python/complete/grpc_websocket_server.py (gRPC on the port, the WebSocket on port+1)', () => {
+// Each test has a server of its own, and a suite mostly waits (on events, on answers that never
+// come): the tests run side by side, two minutes each, as side by side each takes about as long as
+// the file (a whole-project run at load ~30 on two cores took them past one minute).
+describe.concurrent('starters/python/complete/grpc_websocket_server.py (gRPC on the port, the WebSocket on port+1)', { timeout: 120_000 }, () => {
   it('passes every check', async () => {
     const starter = await startStarterProcess(PYTHON, [`${STARTERS}complete/grpc_websocket_server.py`, '--port', '0'], 'grpc_websocket_server.py', {
       GRPC_STUBS: stubs,
@@ -54,7 +57,7 @@ describe('starters/python/complete/grpc_websocket_server.py (gRPC on the port, t
   });
 
   // seven checks wait in vain for an event the skeleton never sends (1.5 s each)
-  it('its untouched skeleton (starters/python/grpc_websocket_server.py) listens and fails every check its TODOs name', { timeout: 40_000 }, async () => {
+  it('its untouched skeleton (starters/python/grpc_websocket_server.py) listens and fails every check its TODOs name', { timeout: 120_000 }, async () => {
     const skeleton = await startPythonSkeleton('grpc_websocket_server.py', { GRPC_STUBS: stubs });
     try {
       const report = await expectSkeletonFailsItsTodos('grpc-websocket', `${STARTERS}grpc_websocket_server.py`, skeleton.port);
@@ -66,7 +69,7 @@ describe('starters/python/complete/grpc_websocket_server.py (gRPC on the port, t
   });
 });
 
-describe('one service on one port (HTTP/2 preface → gRPC, else HTTP/1.1 and the WebSocket)', () => {
+describe.concurrent('one service on one port (HTTP/2 preface → gRPC, else HTTP/1.1 and the WebSocket)', { timeout: 120_000 }, () => {
   it.each<[GrpcWebSocketFault, string[]]>([
     ['', []],
     ['proto-names', ['event-proto3-json']],

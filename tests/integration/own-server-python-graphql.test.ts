@@ -23,7 +23,11 @@ const SUBSCRIPTION_CHECKS = [
   'ws-subscribe-next',
 ];
 
-describe('starters/python/complete/graphql_server.py', () => {
+// The tests run side by side, each with a server of its own: a suite mostly waits (on its
+// subscriptions' events, on answers that never come), so in turn they were 45 s on CI, not work.
+// Side by side each takes about as long as the file: hence their two minutes (a whole-project run
+// at load ~30 on two cores took them past one).
+describe.concurrent('starters/python/complete/graphql_server.py', () => {
   it.each([
     ['', [], []],
     // every check that sends a GET fails without it; without the GraphQL media type, so do both status rules that need it
@@ -33,17 +37,21 @@ describe('starters/python/complete/graphql_server.py', () => {
     ['ignore-complete', ['ws-complete-stops'], []],
     ['duplicate-ids', ['ws-duplicate-id-4409'], []],
     ['no-subscriptions', [], SUBSCRIPTION_CHECKS],
-  ])('with fault "%s" fails exactly %j (not offered: %j)', async (fault, failing, notOffered) => {
-    const starter = await startPythonStarter('graphql_server.py', fault);
-    try {
-      const report = await checkAsLoopbackStudent('graphql', starter.port);
-      expect(report.results).toHaveLength(35);
-      expect(failingIds(report)).toEqual(failing);
-      expect(idsWith(report, 'not-offered')).toEqual(notOffered);
-    } finally {
-      await starter.stop();
-    }
-  });
+  ])(
+    'with fault "%s" fails exactly %j (not offered: %j)',
+    async (fault, failing, notOffered) => {
+      const starter = await startPythonStarter('graphql_server.py', fault);
+      try {
+        const report = await checkAsLoopbackStudent('graphql', starter.port);
+        expect(report.results).toHaveLength(35);
+        expect(failingIds(report)).toEqual(failing);
+        expect(idsWith(report, 'not-offered')).toEqual(notOffered);
+      } finally {
+        await starter.stop();
+      }
+    },
+    120_000,
+  );
 
   it('its untouched skeleton (starters/python/graphql_server.py) listens and fails every check its TODOs name', async () => {
     const skeleton = await startPythonSkeleton('graphql_server.py');
@@ -52,7 +60,7 @@ describe('starters/python/complete/graphql_server.py', () => {
     } finally {
       await skeleton.stop();
     }
-  });
+  }, 120_000);
 
   it('leaves no user behind: the suite deletes every user it created', async () => {
     const starter = await startPythonStarter('graphql_server.py');
@@ -67,5 +75,5 @@ describe('starters/python/complete/graphql_server.py', () => {
     } finally {
       await starter.stop();
     }
-  });
+  }, 120_000);
 });

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, STARTERS, startPythonSkeleton, startPythonStarter } from './own-server-starters.ts';
 
-describe('starters/python/complete/sse_server.py', () => {
+// Each test has a server of its own, and a suite mostly waits (on events, on answers that never
+// come): the tests run side by side, two minutes each, as side by side each takes about as long as
+// the file (a whole-project run at load ~30 on two cores took them past one minute).
+describe.concurrent('starters/python/complete/sse_server.py', { timeout: 120_000 }, () => {
   it.each([
     ['', []],
     ['no-retry', ['retry-field']],

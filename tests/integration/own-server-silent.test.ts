@@ -4,7 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CHECKED_PROTOCOLS } from '../../contracts/own-server/check-result.ts';
 import { checkAsLoopbackStudent } from './own-server-starters.ts';
 
@@ -24,8 +24,11 @@ describe('a silent server', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  // The ten suites run side by side, five at a time (the project's maxConcurrency): each spends
+  // its time waiting out its one silent check (5 s), not on the CPU, so one after another they
+  // were some 50 s of a worker's time, side by side about two waits.
   for (const protocol of CHECKED_PROTOCOLS) {
-    it(`${protocol}: stops at the first connection that never answers, every check failed`, async () => {
+    it.concurrent(`${protocol}: stops at the first connection that never answers, every check failed`, async ({ expect }) => {
       const report = await checkAsLoopbackStudent(protocol, (server.address() as AddressInfo).port);
       expect(report.reachable).toBe(true);
       expect(report.neverAnswered?.en).toBeTruthy();

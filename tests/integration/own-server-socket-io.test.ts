@@ -17,7 +17,10 @@ import { startSocketIoFixture, type SocketIoFault } from './own-server-fixtures/
 
 const ALL_CHECKS = ['eio-open', 'connect-with-name', 'join-ack', 'message-to-room', 'connect-without-name-error', 'unknown-sid-400'];
 
-describe('starters/python/complete/socket_io_server.py', () => {
+// Each test has a server of its own, and a suite mostly waits (on events, on answers that never
+// come): the tests run side by side, two minutes each, as side by side each takes about as long as
+// the file (a whole-project run at load ~30 on two cores took them past one minute).
+describe.concurrent('starters/python/complete/socket_io_server.py', { timeout: 120_000 }, () => {
   it('passes every check', async () => {
     const starter = await startStarterProcess(PYTHON, [`${STARTERS}complete/socket_io_server.py`, '--port', '0'], 'socket_io_server.py');
     try {
@@ -41,7 +44,7 @@ describe('starters/python/complete/socket_io_server.py', () => {
   });
 });
 
-describe('a socket.io chat with one mistake', () => {
+describe.concurrent('a socket.io chat with one mistake', { timeout: 120_000 }, () => {
   it.each<[SocketIoFault, string[]]>([
     ['', []],
     ['no-auth-check', ['connect-without-name-error']],

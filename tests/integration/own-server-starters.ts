@@ -98,22 +98,32 @@ export function idsWith(report: CheckReport, outcome: CheckReport['results'][num
  * keep-alive) just as the next request goes out: that request then fails with ECONNRESET.
  */
 export function postOnFreshConnection(url: string, body: string, headers: Record<string, string>): Promise<Response> {
+  return requestOnFreshConnection(url, { method: 'POST', body, headers });
+}
+
+/**
+ * A request on a connection of its own, as postOnFreshConnection; `localAddress` (a loopback
+ * address such as 127.0.0.7) makes it come from another client address, as another student's
+ * machine: Wirelab runs one "check my server" at a time per address.
+ */
+export function requestOnFreshConnection(
+  url: string,
+  { method = 'GET', body = '', headers = {}, localAddress }: { method?: string; body?: string; headers?: Record<string, string>; localAddress?: string },
+): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      url,
-      { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.once('error', reject);
-        response.once('end', () => {
-          const answerHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers))
-            if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          resolve(new Response(Buffer.concat(chunks), { status: response.statusCode, headers: answerHeaders }));
-        });
-      },
-    );
+    const length = body || method !== 'GET' ? { 'content-length': String(Buffer.byteLength(body)) } : {};
+    const outgoing = httpRequest(url, { method, agent: false, localAddress, headers: { ...headers, ...length } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('error', reject);
+      response.once('end', () => {
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers))
+          if (value !== undefined) for (const each of Array.isArray(value) ? value : [value]) answerHeaders.append(name, each);
+        const status = response.statusCode ?? 0;
+        resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: answerHeaders }));
+      });
+    });
     outgoing.once('error', reject);
     outgoing.end(body);
   });

@@ -1,3 +1,5 @@
+// Runs isolated (vitest.config.ts): it needs the decoder layers not yet loaded, and a file before it
+// in a shared worker may have loaded them all (decode-connection.ts installs every layer at once).
 import { describe, expect, it } from 'vitest';
 // Not decode-connection.ts: that one installs every layer at once. This file sees the page's way.
 import { connectionLayers, payloadLayerSources } from '../../wire/connection-decoders.ts';
