@@ -66,8 +66,9 @@ export class DirectDelivery {
     client.deliver0 = (packet, done) => {
       if (!takesOver(client, packet)) return aedesDeliver0(packet, done);
       const forwarded = this.forwarded(client, packet);
-      if (!forwarded) return calledBackSoon(done);
-      send(client, this.encoded(forwarded, 0).bytes, done);
+      const encoded = forwarded && this.encoded(forwarded, 0);
+      if (!encoded) return calledBackSoon(done);
+      send(client, encoded.bytes, done);
     };
     client.deliverQoS = (packet, done) => {
       // as aedes: a message published at QoS 0 goes at QoS 0 whatever the subscription
@@ -78,10 +79,12 @@ export class DirectDelivery {
       // authorizeForward lowered it to what the subscriptions were granted; aedes then checks the exact filter too
       const exact = client.subscriptions[forwarded.topic];
       const qos = forwarded.qos === 0 || (exact && (exact.qos || 0) === 0) ? 0 : 1;
-      if (qos === 0) return send(client, this.encoded(forwarded, 0).bytes, done);
-      const encoded = this.encoded(forwarded, 1);
+      const encoded = this.encoded(forwarded, qos);
+      if (!encoded) return calledBackSoon(done);
+      if (qos === 0) return send(client, encoded.bytes, done);
       const bytes = Buffer.allocUnsafe(encoded.bytes.length);
-      withPacketId(encoded.once, nextPacketId(client), bytes);
+      // nextPacketId gives 1–65535 and bytes is the encoding's size, so this is never null; were it, only this delivery would go
+      if (!withPacketId(encoded.once, nextPacketId(client), bytes)) return calledBackSoon(done);
       send(client, bytes, done);
     };
   }
@@ -106,7 +109,12 @@ export class DirectDelivery {
     return (this.broker.authorizeForward(client as unknown as Client, packet) as DeliveredPacket | null | undefined) ?? null;
   }
 
-  private encoded(packet: DeliveredPacket, qos: 0 | 1): Encoded {
+  /**
+   * The message's PUBLISH at `qos`, encoded once for all its subscribers; null when no PUBLISH can
+   * carry it (wire/mqtt/publish-once.ts): that delivery is skipped, as aedes' writer could not
+   * write it either, and the other subscribers and clients go on.
+   */
+  private encoded(packet: DeliveredPacket, qos: 0 | 1): Encoded | null {
     const last = this.lastEncoded[qos];
     if (
       last !== null &&
@@ -118,6 +126,7 @@ export class DirectDelivery {
       return last;
     }
     const once = encodePublishOnce(packet.topic, packet.payload as Uint8Array | string, qos);
+    if (!once) return null;
     const encoded: Encoded = {
       brokerId: packet.brokerId,
       brokerCounter: packet.brokerCounter,
