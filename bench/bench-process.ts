@@ -2,8 +2,9 @@
 // generator never shares its event loop), and the percentile of a sorted sample.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../server/node-flags.ts';
 
 export interface BenchServer {
   child: ChildProcess;
@@ -70,9 +71,30 @@ export async function startBenchServer({
   // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (to see what a load costs).
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   if (profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  // The server runs with the V8 settings npm start gives it (server/node-flags.ts);
+  // BENCH_SERVER_GC=default runs it with V8's defaults instead (to measure what they change), and
+  // BENCH_SERVER_NODE_FLAGS='--max-semi-space-size=32 …' adds flags (to measure other heap settings).
+  const serverFlags = [
+    ...(process.env.BENCH_SERVER_GC === 'default' ? [] : SERVER_NODE_FLAGS),
+    ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+  ];
+  args.unshift(...serverFlags);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', ...(memoryProbe ? (['ipc'] as const) : [])] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const port = Number(line.toString().trim());
+  // The port is the first line that is a number (V8's --trace-gc and friends print on stdout too).
+  // BENCH_SERVER_STDOUT=<file>: the server's stdout after that goes there (such traces, to read).
+  let printed = '';
+  let port = 0;
+  while (!port) {
+    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+    printed += chunk.toString();
+    port = Number(printed.split('\n').find((line) => /^\d+$/.test(line.trim())) ?? 0);
+  }
+  const stdoutFile = process.env.BENCH_SERVER_STDOUT;
+  if (stdoutFile) {
+    const file = createWriteStream(stdoutFile);
+    file.write(printed);
+    child.stdout!.pipe(file);
+  }
   return { child, port, origin: `http://127.0.0.1:${port}` };
 }
 

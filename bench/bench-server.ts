@@ -1,8 +1,9 @@
 // The server under benchmark, in its own process so the load generator does not share its
 // event loop. Prints its port on stdout once listening.
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { buildApp } from '../server/app.ts';
 import { DEFAULT_CLIENT_LIMITS, type PartialClientLimits } from '../server/limits/client-limits.ts';
@@ -60,17 +61,31 @@ process.on('SIGINT', () => void app.close().then(() => process.exit(0)));
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 // The garbage collector's pauses since the last question (bench/soak.ts: whether they make the students' p99).
 let gcPauses = { longestMs: 0, totalMs: 0 };
+/** BENCH_GC_LOG=<file>: every pause of 5 ms or more, with its kind and the heap after it (to see which collections stall the students). */
+const gcLog = process.env.BENCH_GC_LOG;
+const GC_KINDS: Record<number, string> = { 1: 'scavenge', 2: 'minor mark-sweep', 4: 'mark-compact', 8: 'incremental marking step', 16: 'weak callbacks' };
 if (process.send) {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcPauses.longestMs = Math.max(gcPauses.longestMs, entry.duration);
       gcPauses.totalMs += entry.duration;
+      if (gcLog && entry.duration >= 5) {
+        const { kind, flags } = (entry as PerformanceEntry & { detail: { kind: number; flags: number } }).detail;
+        const heap = process.memoryUsage();
+        appendFileSync(
+          gcLog,
+          `${new Date().toISOString()} ${entry.duration.toFixed(1)} ms ${GC_KINDS[kind] ?? kind} flags=${flags} heapUsed=${(heap.heapUsed / 2 ** 20).toFixed(0)}MiB heapTotal=${(heap.heapTotal / 2 ** 20).toFixed(0)}MiB external=${(heap.external / 2 ** 20).toFixed(0)}MiB arrayBuffers=${(heap.arrayBuffers / 2 ** 20).toFixed(0)}MiB\n`,
+        );
+      }
     }
   }).observe({ entryTypes: ['gc'] });
 }
+// How long the event loop was held at a time since the last question (bench/soak.ts: long turns, the abuser's or a collection's).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+if (process.send) loopDelay.enable();
 // bench/websocket-idle.ts asks for the heap after a full collection (run with --expose-gc).
 // bench/soak.ts samples the RSS as it is ('rss', no collection) while the abuser runs.
-process.on('message', (message: { type?: string; path?: string }) => {
+process.on('message', (message: { type?: string; path?: string; id?: number }) => {
   // bench/websocket-idle.ts with BENCH_IDLE_HEAP_DIR: a heap snapshot after a full collection, to see what a connection holds.
   if (message.type === 'heap-snapshot' && message.path && process.send) {
     (globalThis as { gc?: () => void }).gc?.();
@@ -81,6 +96,8 @@ process.on('message', (message: { type?: string; path?: string }) => {
   if (message.type === 'memory') (globalThis as { gc?: () => void }).gc?.();
   // (captures: how many sessions keep captures, and what their rings hold)
   const captures = { sessions: app.captures?.sessionCount() ?? 0, heldBytes: app.captures?.heldBytes() ?? 0 };
-  process.send({ type: message.type, usage: process.memoryUsage(), cpu: process.cpuUsage(), gc: gcPauses, captures });
+  const loop = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+  process.send({ type: message.type, id: message.id, usage: process.memoryUsage(), cpu: process.cpuUsage(), gc: gcPauses, loop, captures });
   gcPauses = { longestMs: 0, totalMs: 0 };
+  loopDelay.reset();
 });

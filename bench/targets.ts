@@ -1,4 +1,5 @@
 // Every benchmark states its targets beside its figures, so a run says by itself what it met.
+import { loadavg } from 'node:os';
 
 export interface Spread {
   median: number;
@@ -13,7 +14,9 @@ export function spreadOf(values: number[]): Spread {
 }
 
 /**
- * One line: the figure, its range when there is one, the target and whether it is met.
+ * One line: the figure, its range when there is one, the target and whether it is met, and the
+ * host's load average (1 minute) as the line is printed: what else ran on the machine is part of
+ * any figure measured on it.
  * `atLeast` targets are floors (a ratio of throughput), `atMost` ceilings (bytes, latency).
  */
 export function targetLine(
@@ -28,5 +31,5 @@ export function targetLine(
   const judged = typeof figure === 'number' || !target.everyRound ? value : 'atLeast' in target ? figure.min : figure.max;
   const [sign, bound, met] = 'atLeast' in target ? ['≥', target.atLeast, judged >= target.atLeast] : ['≤', target.atMost, judged <= target.atMost];
   const scope = target.everyRound && typeof figure !== 'number' ? ' in every round' : '';
-  return `  ${name}: ${format(value)}${range}, target ${sign} ${format(bound)}${scope}: ${met ? 'met' : 'NOT MET'}`;
+  return `  ${name}: ${format(value)}${range}, target ${sign} ${format(bound)}${scope}: ${met ? 'met' : 'NOT MET'} [host load ${loadavg()[0].toFixed(1)}]`;
 }

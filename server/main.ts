@@ -14,6 +14,7 @@ import { parseTrustProxy } from './listener/trust-proxy.ts';
 import { parseAllowedHosts } from './listener/host-check.ts';
 import { parseDeniedPorts, redisDenial } from './own-server/address-guard.ts';
 import { loopbackReachWarning } from './listener/startup-warnings.ts';
+import { missingServerFlags } from './node-flags.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -115,6 +116,13 @@ try {
     redisPort: redisDenial(process.env.REDIS_URL)?.port,
   });
   if (reach) app.log.warn(reach);
+  const missing = missingServerFlags();
+  if (missing.length > 0) {
+    app.log.warn(
+      `started without ${missing.join(' ')} (npm start passes them): on a busy machine the garbage collector may stop every client for longer (server/node-flags.ts) / ` +
+        `запущен без ${missing.join(' ')} (npm start их передаёт): на загруженной машине сборка мусора может останавливать всех клиентов дольше (server/node-flags.ts)`,
+    );
+  }
   // Printed, never logged: whoever has this link can run the classes. With JSON logs on stdout it
   // goes to stderr, so that stdout stays one JSON record a line.
   (logSettings.format === 'json' ? process.stderr : process.stdout).write(

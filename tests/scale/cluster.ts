@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startRedisServer, type RunningRedis } from '../integration/redis-server.ts';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The file an admin copies (README, "Scaling out"): the tests run it, rewritten to loopback. */
@@ -123,7 +124,7 @@ interface InstanceConfig {
  * the built pages (nothing here reads a page, and the tests must not depend on `vite build`).
  */
 function spawnInstance(config: InstanceConfig): Promise<{ child: ChildProcess; output: () => string; exited: Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...(config.web ? [] : ['--dev'])], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/main.ts', ...(config.web ? [] : ['--dev'])], {
     cwd: root,
     env: { ...process.env, ...config.env, PORT: String(config.port), HOST: '127.0.0.1', DATA_DIR: config.dataDir, INSTANCE_ID: config.id },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,21 @@
+// The V8 settings the server runs with (`npm start` passes them; bench/bench-process.ts and the
+// scaled-out instances of tests/scale use this list). Measured in bench/soak.ts on a two-core
+// laptop with one core kept busy (issue 40; figures in bench/README.md, "Garbage collection"):
+//
+// - `--single-threaded-gc`: the collector's work on the main thread only. With helper threads, a
+//   pause waits for every helper to finish its share, and on a laptop whose other core is busy a
+//   helper may not run for tens of milliseconds: pauses of 20–110 ms. Alone, the main thread
+//   never waits for another thread: the longest pause per 10 s round fell to 8–19 ms. The marking
+//   that ran beside the loop runs in small steps on it instead.
+// - `--no-memory-reducer`: when a flood stops, V8's memory reducer ran a compacting collection
+//   to give memory back (a 54 ms pause seen in a quiet round). The capture budget bounds what
+//   the server holds; the memory is used again by the next flood.
+// - `--initial-old-space-size=128`: the old generation is collected once it reaches 128 MiB,
+//   not from about 60 MiB on: under a flood of 1 MB messages a full collection came every 2–3 s,
+//   about 40 in a soak of 100 s; with this, 1.
+export const SERVER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc', '--no-memory-reducer', '--initial-old-space-size=128'];
+
+/** The flags of SERVER_NODE_FLAGS this process was started without (main.ts says so at start-up). */
+export function missingServerFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  return SERVER_NODE_FLAGS.filter((flag) => !execArgv.includes(flag));
+}
