@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createServer, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
+import { readIntoSharedBuffer } from './shared-read-buffer.ts';
 import { PACED_READ_LIMIT, TapSocket } from './tap-socket.ts';
 
 const opened: Socket[] = [];
@@ -120,5 +121,75 @@ describe('TapSocket, paced', () => {
     expect(served.isPaused()).toBe(true);
     tapped.resumeInput();
     await vi.waitFor(() => expect(tapped.heldBytes).toBe(0));
+  });
+});
+
+describe('TapSocket.readDirectly', () => {
+  it('hands reads straight to the reader, past both Readables, while this one flows and holds nothing, recorded first; paused, they queue and come back in order', async () => {
+    const { served, peer } = await socketPair();
+    const tapped = new TapSocket(served);
+    const inbound: string[] = [];
+    tapped.observer = { inbound: (chunk) => inbound.push(chunk.toString()), outbound() {}, closed() {} };
+    // replayed before the reader takes over (as the listener hands a sniffed connection on): held in the Readable
+    tapped.replay(Buffer.from('first '));
+    const fromReadable: string[] = [];
+    const direct: string[] = [];
+    const read: string[] = [];
+    tapped.on('data', (chunk: Buffer) => {
+      fromReadable.push(chunk.toString());
+      read.push(chunk.toString());
+    });
+    let socketEvents = 0;
+    served.on('data', () => socketEvents++);
+    tapped.readDirectly((chunk) => {
+      direct.push(chunk.toString());
+      read.push(chunk.toString());
+    });
+    peer.write('second ');
+    await vi.waitFor(() => expect(read).toEqual(['first ', 'second ']));
+    expect(fromReadable).toEqual(['first ']);
+    expect(direct).toEqual(['second ']);
+    // the reader asks for a pause (its own reader is full): reads queue in the Readable, in order
+    tapped.pause();
+    peer.write('third ');
+    await vi.waitFor(() => expect(tapped.readableLength).toBe('third '.length));
+    tapped.resume();
+    await vi.waitFor(() => expect(read).toEqual(['first ', 'second ', 'third ']));
+    expect(fromReadable).toEqual(['first ', 'third ']);
+    peer.write('fourth');
+    await vi.waitFor(() => expect(read).toEqual(['first ', 'second ', 'third ', 'fourth']));
+    expect(direct).toEqual(['second ', 'fourth']);
+    // the tap recorded every byte, whichever way it went; the socket's own Readable carried none of it
+    expect(inbound.join('')).toBe('first second third fourth');
+    expect(socketEvents).toBe(0);
+  });
+
+  it('reads into one buffer shared by every such socket, each read a copy of its own: two sockets, more than the buffer at once, paused and resumed, then the end', async () => {
+    const pairs = [await socketPair(), await socketPair()];
+    const received = pairs.map(() => [] as Buffer[]);
+    let socketEvents = 0;
+    const tapped = pairs.map(({ served }, index) => {
+      served.on('data', () => socketEvents++);
+      const socket = new TapSocket(served);
+      socket.readDirectly((chunk) => received[index]!.push(chunk));
+      socket.on('data', (chunk: Buffer) => received[index]!.push(chunk));
+      return socket;
+    });
+    const big = pairs.map((_, index) => Buffer.alloc(300 * 1024, index + 1));
+    for (const [index, { peer }] of pairs.entries()) peer.write(big[index]);
+    // held for a while: the kernel keeps what the socket does not read, and it comes once resumed
+    tapped[0]!.holdInput();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    tapped[0]!.releaseInput();
+    for (const [index] of pairs.entries()) await vi.waitFor(() => expect(Buffer.concat(received[index]!).length).toBe(big[index]!.length));
+    for (const [index] of pairs.entries()) expect(Buffer.concat(received[index]!).equals(big[index]!)).toBe(true);
+    // more than one read each (were a chunk the shared buffer itself, the other socket's reads would have overwritten it)
+    expect(received[0]!.length).toBeGreaterThan(1);
+    // already reading into it: not set twice
+    expect(readIntoSharedBuffer(pairs[0]!.served, () => undefined)).toBe(false);
+    expect(socketEvents).toBe(0);
+    const ended = once(tapped[1]!, 'end');
+    pairs[1]!.peer.end();
+    await ended;
   });
 });

@@ -1,6 +1,7 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { FramedPiece, Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
+import { readIntoSharedBuffer } from './shared-read-buffer.ts';
 
 /** Receives every byte that crosses a tapped connection, in both directions. */
 export interface TapObserver {
@@ -69,6 +70,8 @@ export class TapSocket extends Duplex {
   private inputHeld = false;
   /** the client's address has spent its pace (server/limits/address-gate.ts): the parser is given nothing more */
   private inputPaced = false;
+  /** the reader given reads past this Duplex's Readable (readDirectly); null: every read goes through it */
+  private directReader: ((chunk: Buffer) => void) | null = null;
   /** Counts what the client sends (server/limits/address-gate.ts); absent: not counted. */
   onInboundBytes: ((bytes: number) => void) | null = null;
   /**
@@ -95,13 +98,7 @@ export class TapSocket extends Duplex {
   ) {
     super({ allowHalfOpen: true });
     this.socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      const pieces = this.requestFramer?.push(chunk);
-      this.observer.inbound(chunk, pieces);
-      const wasPaced = this.inputPaced;
-      this.onInboundBytes?.(chunk.length);
-      this.giveRead(chunk, pieces, wasPaced);
-    });
+    socket.on('data', (chunk: Buffer) => this.fromSocket(chunk));
     socket.on('end', () => {
       this.observer.peerEnded?.();
       this.inputEnded = true;
@@ -132,6 +129,32 @@ export class TapSocket extends Duplex {
     });
   }
 
+  /** A read of the socket: recorded, counted against the pace, then given to the parser. */
+  private fromSocket(chunk: Buffer): void {
+    const pieces = this.requestFramer?.push(chunk);
+    this.observer.inbound(chunk, pieces);
+    const wasPaced = this.inputPaced;
+    this.onInboundBytes?.(chunk.length);
+    this.giveRead(chunk, pieces, wasPaced);
+  }
+
+  /**
+   * Hands what the socket reads straight to `reader` (the MQTT broker's packet gate,
+   * server/protocols/mqtt/size-guarded-stream.ts), past this Duplex's Readable and the socket's:
+   * in a QoS 1 fan-out every subscriber's PUBACK is a read of its own, 4 bytes that cost Node a
+   * 64 KiB allocation shrunk to 4, a push and a 'data' event in each Readable, and a
+   * maybeReadMore tick in each. The socket reads into one buffer shared by every such socket
+   * (Node's `onread` option of net.Socket, set on an accepted socket: readIntoSharedBuffer), each
+   * read copied out before anything else runs; the observer and the pace see every chunk first,
+   * as for every read. A chunk goes to `reader` only while this Readable holds nothing, flows,
+   * and input is neither held, paced nor kept back, so it never overtakes one read before it;
+   * otherwise it is pushed as usual, and the reader gets it from this Duplex's 'data'.
+   */
+  readDirectly(reader: (chunk: Buffer) => void): void {
+    this.directReader = reader;
+    readIntoSharedBuffer(this.socket, (chunk) => this.fromSocket(chunk));
+  }
+
   /** Feeds bytes already read from the socket (while sniffing the protocol) to the parser. */
   replay(chunk: Buffer): void {
     const pieces = this.requestFramer?.push(chunk);
@@ -148,6 +171,17 @@ export class TapSocket extends Duplex {
     // (framed: nor while the parser has not taken what it was given, or it would get two requests at once)
     if (wasPaced || this.backlogBytes > 0 || (this.requestFramer && this.readableLength > 0)) {
       this.holdBack(chunk, pieces, 0);
+      return;
+    }
+    if (
+      this.directReader !== null &&
+      pieces === undefined &&
+      this.readableLength === 0 &&
+      this.readableFlowing === true &&
+      !this.inputHeld &&
+      !this.destroyed
+    ) {
+      this.directReader(chunk);
       return;
     }
     if (!pieces || pieces.length <= 1) {

@@ -1,6 +1,9 @@
+import { once } from 'node:events';
+import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import mqttPacket from 'mqtt-packet';
 import { describe, expect, it, vi } from 'vitest';
+import { TapSocket } from '../../tap/tap-socket.ts';
 import { SizeGuardedStream } from './size-guarded-stream.ts';
 
 /** A transport that records each write it gets and lets the test push inbound bytes. */
@@ -143,5 +146,47 @@ describe('SizeGuardedStream and the rules of MQTT 3.1.1', () => {
     expect(read).toEqual([]);
     expect(refused).toMatchObject([{ clause: 'MQTT-3.1.2-2', connack: 1 }]);
     expect(transport.destroyed).toBe(true);
+  });
+});
+
+describe('SizeGuardedStream on a tapped TCP socket', () => {
+  it("reads the socket straight past the Readables (the TapSocket's and the socket's): a PUBACK taken at the gate, the rest to the broker in order, every byte recorded", async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const accepted = once(server, 'connection') as Promise<[Socket]>;
+    const peer = connectTcp((server.address() as { port: number }).port, '127.0.0.1');
+    const [served] = await accepted;
+    server.close();
+    try {
+      const tapped = new TapSocket(served);
+      const recorded: Buffer[] = [];
+      tapped.observer = { inbound: (chunk) => recorded.push(Buffer.from(chunk)), outbound() {}, closed() {} };
+      const connect = Buffer.from([0x10, 0x0c, 0x00, 0x04, ...Buffer.from('MQTT'), 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00]);
+      // the sniffed CONNECT, replayed before the broker's stream takes the socket (server/listener/one-port-server.ts)
+      tapped.replay(connect);
+      const stream = new SizeGuardedStream(tapped, 1024, () => undefined);
+      let acknowledgements = 0;
+      stream.tookAcknowledgement = () => (acknowledgements++, true);
+      let throughReadable = 0;
+      tapped.on('data', () => throughReadable++);
+      let throughSocketReadable = 0;
+      served.on('data', () => throughSocketReadable++);
+      const read: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => read.push(chunk));
+      await vi.waitFor(() => expect(Buffer.concat(read)).toEqual(connect));
+      const puback = Buffer.from([0x40, 0x02, 0x00, 0x07]);
+      peer.write(puback);
+      await vi.waitFor(() => expect(acknowledgements).toBe(1));
+      const publish = Buffer.from([0x30, 0x05, 0x00, 0x01, 0x74, 0x68, 0x69]);
+      peer.write(publish);
+      await vi.waitFor(() => expect(Buffer.concat(read)).toEqual(Buffer.concat([connect, publish])));
+      // only the replayed CONNECT went through the TapSocket's Readable, and nothing through the socket's
+      expect(throughReadable).toBe(1);
+      expect(throughSocketReadable).toBe(0);
+      expect(Buffer.concat(recorded)).toEqual(Buffer.concat([connect, puback, publish]));
+    } finally {
+      peer.destroy();
+      served.destroy();
+    }
   });
 });

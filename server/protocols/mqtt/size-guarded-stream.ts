@@ -9,6 +9,11 @@ interface DirectWritable {
   writeDirect(chunk: Buffer, callback?: (error?: Error | null) => void): boolean;
 }
 
+/** A transport that can hand its reads over past its Readable (TapSocket.readDirectly). */
+interface DirectReadable {
+  readDirectly(reader: (chunk: Buffer) => void): void;
+}
+
 export type Refusal = Exclude<SizeVerdict, 'ok'> | Violation;
 
 /**
@@ -49,7 +54,7 @@ export class SizeGuardedStream extends Duplex {
     (this as { cork?: unknown }).cork = undefined;
     const guard = new MqttPacketSizeGuard(maxPacketBytes);
     const gate = new ClientPacketGate();
-    inner.on('data', (chunk: Buffer) => {
+    const fromTransport = (chunk: Buffer): void => {
       const verdict = guard.feed(chunk);
       if (verdict !== 'ok') {
         onRefused(verdict);
@@ -65,7 +70,11 @@ export class SizeGuardedStream extends Duplex {
         // closes once it has left (destroying it at once could drop it).
         else inner.end(Buffer.from([0x20, 0x02, 0x00, violation.connack]), () => this.destroy());
       }
-    });
+    };
+    inner.on('data', fromTransport);
+    // A tapped TCP socket hands its reads straight over while its Readable holds nothing
+    // (server/tap/tap-socket.ts): each subscriber's PUBACK is a read of its own.
+    (inner as Partial<DirectReadable>).readDirectly?.(fromTransport);
     inner.on('end', () => this.push(null));
     inner.on('drain', () => {
       this.transportFull = false;
