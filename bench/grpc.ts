@@ -211,13 +211,19 @@ const rotated = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % 
 const median = (xs: number[]): number => spreadOf(xs).median;
 const range = (s: Spread, digits = 2): string => `${s.median.toFixed(3)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
+/** Per round, REST's CPU per request over the call's on the same server (the target's figure), round by round. */
+function cpuRatiosByRound(path: Path, call: string, rest: string): number[] {
+  const rests = path.samples.get(rest) ?? [];
+  return (path.samples.get(call) ?? []).map((sample, round) => rests[round].cpuUs / sample.cpuUs);
+}
+
 /** Per round, the call's figure against REST's on the same server: req/s over req/s, and REST's CPU over the call's. */
 function paired(path: Path, call: string, rest: string): { rps: Spread; cpu: Spread } {
   const calls = path.samples.get(call) ?? [];
   const rests = path.samples.get(rest) ?? [];
   return {
     rps: spreadOf(calls.map((sample, round) => sample.rps / rests[round].rps)),
-    cpu: spreadOf(calls.map((sample, round) => rests[round].cpuUs / sample.cpuUs)),
+    cpu: spreadOf(cpuRatiosByRound(path, call, rest)),
   };
 }
 
@@ -321,6 +327,9 @@ function printTargets(paths: Path[], loads: number[]): void {
       if (!path.samples.has(name)) continue;
       const ratios = paired(path, name, rest);
       console.log(targetLine(`${name}, ${path.name}`, ratios.cpu, { atLeast: TARGET, everyRound: true }));
+      // "In every round": which rounds, at what load, the range alone does not say.
+      const byRound = cpuRatiosByRound(path, name, rest).map((ratio, round) => `${ratio.toFixed(3)} (load ${loads[round].toFixed(1)})`);
+      console.log(`      round by round: ${byRound.join(', ')}`);
       console.log(`      req/s against ${rest} in the same rounds: ${range(ratios.rps)}`);
     }
   }
