@@ -169,10 +169,12 @@ async function h2load(url: string, seconds: number, options: { data?: string; he
     const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
     if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0))
       throw new Error(`bench: h2load ${url}: ${stdout}`);
-    return {
-      rps: Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(stdout)![1]),
-      requests: Number(/requests: \d+ total, \d+ started, (\d+) done/.exec(stdout)![1]),
-    };
+    // h2load writes the duration in the unit that fits it: "finished in 1.00s", or "999.87ms" for a turn
+    // of `-D 1` that ended a hair early (a run at load 8–11 stopped on such a summary).
+    const rps = /finished in [\d.]+(?:s|ms|us), ([\d.]+) req\/s/.exec(stdout);
+    const done = /requests: \d+ total, \d+ started, (\d+) done/.exec(stdout);
+    if (!rps || !done) throw new Error(`bench: h2load ${url}: a summary this bench cannot read: ${stdout}`);
+    return { rps: Number(rps[1]), requests: Number(done[1]) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
