@@ -169,10 +169,12 @@ async function h2load(url: string, seconds: number, options: { data?: string; he
     const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
     if (!failed || !non2xx || Number(failed[1]) + Number(failed[2]) > 0 || non2xx.slice(1).some((n) => Number(n) > 0))
       throw new Error(`bench: h2load ${url}: ${stdout}`);
-    return {
-      rps: Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(stdout)![1]),
-      requests: Number(/requests: \d+ total, \d+ started, (\d+) done/.exec(stdout)![1]),
-    };
+    // h2load writes the duration in the unit that fits it: "finished in 1.00s", or "999.87ms" for a turn
+    // of `-D 1` that ended a hair early (a run at load 8–11 stopped on such a summary).
+    const rps = /finished in [\d.]+(?:s|ms|us), ([\d.]+) req\/s/.exec(stdout);
+    const done = /requests: \d+ total, \d+ started, (\d+) done/.exec(stdout);
+    if (!rps || !done) throw new Error(`bench: h2load ${url}: a summary this bench cannot read: ${stdout}`);
+    return { rps: Number(rps[1]), requests: Number(done[1]) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -211,13 +213,19 @@ const rotated = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % 
 const median = (xs: number[]): number => spreadOf(xs).median;
 const range = (s: Spread, digits = 2): string => `${s.median.toFixed(3)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
+/** Per round, REST's CPU per request over the call's on the same server (the target's figure), round by round. */
+function cpuRatiosByRound(path: Path, call: string, rest: string): number[] {
+  const rests = path.samples.get(rest) ?? [];
+  return (path.samples.get(call) ?? []).map((sample, round) => rests[round].cpuUs / sample.cpuUs);
+}
+
 /** Per round, the call's figure against REST's on the same server: req/s over req/s, and REST's CPU over the call's. */
 function paired(path: Path, call: string, rest: string): { rps: Spread; cpu: Spread } {
   const calls = path.samples.get(call) ?? [];
   const rests = path.samples.get(rest) ?? [];
   return {
     rps: spreadOf(calls.map((sample, round) => sample.rps / rests[round].rps)),
-    cpu: spreadOf(calls.map((sample, round) => rests[round].cpuUs / sample.cpuUs)),
+    cpu: spreadOf(cpuRatiosByRound(path, call, rest)),
   };
 }
 
@@ -321,6 +329,9 @@ function printTargets(paths: Path[], loads: number[]): void {
       if (!path.samples.has(name)) continue;
       const ratios = paired(path, name, rest);
       console.log(targetLine(`${name}, ${path.name}`, ratios.cpu, { atLeast: TARGET, everyRound: true }));
+      // "In every round": which rounds, at what load, the range alone does not say.
+      const byRound = cpuRatiosByRound(path, name, rest).map((ratio, round) => `${ratio.toFixed(3)} (load ${loads[round].toFixed(1)})`);
+      console.log(`      round by round: ${byRound.join(', ')}`);
       console.log(`      req/s against ${rest} in the same rounds: ${range(ratios.rps)}`);
     }
   }
