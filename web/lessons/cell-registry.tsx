@@ -43,3 +43,11 @@ export const CELL_MONACO: Partial<Record<CellKind, () => Promise<unknown>>> = {
  * not an import: importing it would add the editors' shared chunk to the scripts before the text.
  */
 export const CELL_MONACO_MARGIN = '50% 0px';
+/** The same margin as a share of the viewport's height, for a position read by hand. */
+export const CELL_MONACO_MARGIN_SHARE = 0.5;
+
+/** Whether a laid-out box is within CELL_MONACO_MARGIN of a viewport this tall (what the observer would say). */
+export function isWithinMonacoMargin(box: { top: number; bottom: number; width: number }, viewportHeight: number): boolean {
+  const margin = viewportHeight * CELL_MONACO_MARGIN_SHARE;
+  return box.width > 0 && box.bottom >= -margin && box.top <= viewportHeight + margin;
+}

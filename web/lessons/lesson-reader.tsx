@@ -9,7 +9,7 @@ import { captureTimeNow } from '../kit/session.ts';
 import { expectEditor, markEditorSettled, markPageShown, usePageSettled, usePageShown } from '../kit/page-shown.ts';
 import { useCapturesLater } from '../inspector/use-captures-later.ts';
 import { useChunk } from '../kit/use-chunk.ts';
-import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
+import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN, isWithinMonacoMargin } from './cell-registry.tsx';
 import type { CellKind } from './cell-kinds.ts';
 import type { ExerciseCardProps } from './exercise-card.tsx';
 import { trafficOfCell, type CellOwners } from './cell-traffic.ts';
@@ -316,28 +316,43 @@ function CellPlaceholder({ kind, text }: { kind: CellKind; text: string }) {
  * Monaco is a cell's longest wait: its import starts as soon as the placeholder comes within the
  * editors' margin of the viewport (straight from the observer, no render in between), while the
  * cell's own chunk is still on its way; and the rest of the page waits for that editor
- * (page-shown.ts, "settled").
+ * (page-shown.ts, "settled"). A placeholder already near the viewport when it appears does not
+ * wait for the observer: its first answer comes in a task after the frame that lays the lesson
+ * out has also been drawn (under load, tens of ms); the placeholder reads its position in that
+ * frame's animation callback instead, where the frame lays the page out anyway.
  */
 function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | null) => void {
-  const observer = useRef<IntersectionObserver | null>(null);
+  const stop = useRef<(() => void) | null>(null);
   return useCallback(
     (element: HTMLElement | null) => {
-      observer.current?.disconnect();
-      observer.current = null;
+      stop.current?.();
+      stop.current = null;
       const start = CELL_MONACO[kind];
       if (!element || !start || typeof IntersectionObserver === 'undefined') return;
+      let started = false;
+      const startOnce = () => {
+        if (started) return;
+        started = true;
+        watching.disconnect();
+        cancelAnimationFrame(frame);
+        expectEditor();
+        // a failed import is the editor's to report; the rest of the page need not wait for it
+        start().catch(markEditorSettled);
+      };
       const watching = new IntersectionObserver(
         (entries) => {
-          if (!entries.some((entry) => entry.isIntersecting)) return;
-          watching.disconnect();
-          expectEditor();
-          // a failed import is the editor's to report; the rest of the page need not wait for it
-          start().catch(markEditorSettled);
+          if (entries.some((entry) => entry.isIntersecting)) startOnce();
         },
         { rootMargin: CELL_MONACO_MARGIN },
       );
       watching.observe(element);
-      observer.current = watching;
+      const frame = requestAnimationFrame(() => {
+        if (element.isConnected && isWithinMonacoMargin(element.getBoundingClientRect(), window.innerHeight)) startOnce();
+      });
+      stop.current = () => {
+        watching.disconnect();
+        cancelAnimationFrame(frame);
+      };
     },
     [kind],
   );
