@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MONACO_PRELOAD_MARGIN } from '../editors/use-near-viewport.ts';
 import { CELL_KINDS } from './cell-kinds.ts';
-import { CELL_COMPONENTS, CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN, CELL_MONACO_MARGIN_SHARE, isWithinMonacoMargin } from './cell-registry.tsx';
+import { CELL_COMPONENTS } from '../course/quiz-cells.ts';
+import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
+import { isWithinMonacoMargin, MONACO_MARGIN_SHARE } from './near-viewport-box.ts';
 
 describe('the cell registry', () => {
   it('starts a placeholder’s Monaco no farther from the viewport than its editor would', () => {
     expect(CELL_MONACO_MARGIN).toBe(MONACO_PRELOAD_MARGIN);
-    expect(CELL_MONACO_MARGIN).toBe(`${CELL_MONACO_MARGIN_SHARE * 100}% 0px`);
+    expect(CELL_MONACO_MARGIN).toBe(`${MONACO_MARGIN_SHARE * 100}% 0px`);
   });
 
   it('names an editor for every kind, and Monaco only for kinds that have an editor', () => {

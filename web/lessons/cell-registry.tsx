@@ -1,4 +1,4 @@
-import { lazy, type ComponentType } from 'react';
+import type { ComponentType } from 'react';
 import type { CellKind } from './cell-kinds.ts';
 import type { CellProps } from '../editors/cell-props.ts';
 
@@ -16,12 +16,6 @@ export const CELL_LOADERS: Record<CellKind, () => Promise<ComponentType<CellProp
   pipeline: () => import('../editors/pipeline/pipeline-cell.tsx').then((m) => m.PipelineCell),
   'own-server': () => import('../editors/own-server/own-server-cell.tsx').then((m) => m.OwnServerCell),
 };
-
-/** The same editors as React.lazy components, for pages that render them under Suspense (the quiz). */
-export const CELL_COMPONENTS = {} as Record<CellKind, ComponentType<CellProps>>;
-for (const kind of Object.keys(CELL_LOADERS) as CellKind[]) {
-  CELL_COMPONENTS[kind] = lazy(() => CELL_LOADERS[kind]().then((component) => ({ default: component })));
-}
 
 /**
  * The Monaco each kind's editors take (web/editors/monaco-loaders.ts), for the cell's placeholder
@@ -43,11 +37,3 @@ export const CELL_MONACO: Partial<Record<CellKind, () => Promise<unknown>>> = {
  * not an import: importing it would add the editors' shared chunk to the scripts before the text.
  */
 export const CELL_MONACO_MARGIN = '50% 0px';
-/** The same margin as a share of the viewport's height, for a position read by hand. */
-export const CELL_MONACO_MARGIN_SHARE = 0.5;
-
-/** Whether a laid-out box is within CELL_MONACO_MARGIN of a viewport this tall (what the observer would say). */
-export function isWithinMonacoMargin(box: { top: number; bottom: number; width: number }, viewportHeight: number): boolean {
-  const margin = viewportHeight * CELL_MONACO_MARGIN_SHARE;
-  return box.width > 0 && box.bottom >= -margin && box.top <= viewportHeight + margin;
-}

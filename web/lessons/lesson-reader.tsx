@@ -9,7 +9,8 @@ import { captureTimeNow } from '../kit/session.ts';
 import { expectEditor, markEditorSettled, markPageShown, usePageSettled, usePageShown } from '../kit/page-shown.ts';
 import { useCapturesLater } from '../inspector/use-captures-later.ts';
 import { useChunk } from '../kit/use-chunk.ts';
-import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN, isWithinMonacoMargin } from './cell-registry.tsx';
+import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
+import { isWithinMonacoMargin } from './near-viewport-box.ts';
 import type { CellKind } from './cell-kinds.ts';
 import type { ExerciseCardProps } from './exercise-card.tsx';
 import { trafficOfCell, type CellOwners } from './cell-traffic.ts';
@@ -322,37 +323,28 @@ function CellPlaceholder({ kind, text }: { kind: CellKind; text: string }) {
  * frame's animation callback instead, where the frame lays the page out anyway.
  */
 function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | null) => void {
-  const stop = useRef<(() => void) | null>(null);
+  const observer = useRef<IntersectionObserver | null>(null);
   return useCallback(
     (element: HTMLElement | null) => {
-      stop.current?.();
-      stop.current = null;
+      observer.current?.disconnect();
+      observer.current = null;
       const start = CELL_MONACO[kind];
       if (!element || !start || typeof IntersectionObserver === 'undefined') return;
-      let started = false;
+      // once, and only while this placeholder is the one watched (not after it has gone)
       const startOnce = () => {
-        if (started) return;
-        started = true;
+        if (observer.current !== watching) return;
         watching.disconnect();
-        cancelAnimationFrame(frame);
+        observer.current = null;
         expectEditor();
         // a failed import is the editor's to report; the rest of the page need not wait for it
         start().catch(markEditorSettled);
       };
-      const watching = new IntersectionObserver(
-        (entries) => {
-          if (entries.some((entry) => entry.isIntersecting)) startOnce();
-        },
-        { rootMargin: CELL_MONACO_MARGIN },
-      );
-      watching.observe(element);
-      const frame = requestAnimationFrame(() => {
-        if (element.isConnected && isWithinMonacoMargin(element.getBoundingClientRect(), window.innerHeight)) startOnce();
+      const watching = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && startOnce(), {
+        rootMargin: CELL_MONACO_MARGIN,
       });
-      stop.current = () => {
-        watching.disconnect();
-        cancelAnimationFrame(frame);
-      };
+      watching.observe(element);
+      observer.current = watching;
+      requestAnimationFrame(() => isWithinMonacoMargin(element.getBoundingClientRect(), innerHeight) && startOnce());
     },
     [kind],
   );
