@@ -7,7 +7,7 @@ import { appStrings } from '../kit/strings.ts';
 import { LoadingNote } from '../kit/loading-note.tsx';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { useCaptures, type CaptureSnapshot } from '../inspector/capture-store.ts';
-import { CELL_COMPONENTS } from '../lessons/cell-registry.tsx';
+import { CELL_COMPONENTS } from './quiz-cells.ts';
 import { InspectorDock } from '../lessons/inspector-dock.tsx';
 import { markPassed, useProgress } from '../lessons/progress.ts';
 import type { HttpExchange } from '../../wire/types.ts';

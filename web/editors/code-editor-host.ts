@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useSyncExternalStore, type RefObject } 
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { markEditorSettled } from '../kit/page-shown.ts';
 import { PROJECTOR_SIZES, isProjectorMode, onProjectorModeChange } from '../kit/projector-setting.ts';
+import { EDITOR_PADDING, hostHeightBeforeEditor, hostHeightFor } from './editor-size.ts';
 
 // What every Monaco cell editor (http, graphql, the gRPC/workbench JSON) does the same way: the
 // look, Ctrl+Enter to run, a height that follows the text, text that flows both ways, and a way
@@ -38,11 +39,38 @@ function codeTypeSize(): { fontSize: number; lineHeight: number } {
     : { fontSize: 15, lineHeight: CODE_LINE_HEIGHT };
 }
 
-/** The options every cell editor shares; each adds its value, language and its own extras. */
-export function codeEditorOptions(label: string): Monaco.editor.IStandaloneEditorConstructionOptions {
+/**
+ * Sizes the host before the editor is made in it, and returns that size for the editor's
+ * `dimension`, or undefined when the width is not known (the editor then reads its container's,
+ * as before). Given its size, Monaco does not read the container's (clientWidth), a forced
+ * layout of the page as the editor is made. The height is the one fitHeight sets for the text's
+ * lines unwrapped; a wrapped line changes it a moment later, as any text does (the
+ * ResizeObserver of wireCodeEditor hands the host's new size to the editor).
+ */
+export function hostSizeBefore(
+  host: HTMLElement,
+  value: string,
+  width: number | null,
+  minLines: number,
+  maxLines: number,
+): Monaco.editor.IDimension | undefined {
+  const height = hostHeightBeforeEditor(value, codeTypeSize().lineHeight, minLines, maxLines);
+  host.style.height = `${height}px`;
+  return width ? { width, height } : undefined;
+}
+
+/**
+ * The options every cell editor shares; each adds its value, language and its own extras.
+ * `dimension`: the host's size when known (hostSizeBefore).
+ */
+export function codeEditorOptions(label: string, dimension?: Monaco.editor.IDimension): Monaco.editor.IStandaloneEditorConstructionOptions {
   return {
     ariaLabel: label,
-    automaticLayout: true,
+    // the host's size is followed by wireCodeEditor's own ResizeObserver, which hands it to the
+    // editor as the observer reports it: Monaco's automaticLayout reads the container's size
+    // (a forced layout) as the editor is made
+    automaticLayout: false,
+    dimension,
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
     scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10 },
@@ -56,7 +84,7 @@ export function codeEditorOptions(label: string): Monaco.editor.IStandaloneEdito
     overviewRulerLanes: 0,
     hideCursorInOverviewRuler: true,
     fixedOverflowWidgets: true,
-    padding: { top: 8, bottom: 8 },
+    padding: EDITOR_PADDING,
     contextmenu: false,
     stickyScroll: { enabled: false },
   };
@@ -78,12 +106,15 @@ export function wireCodeEditor(
   host: HTMLElement,
   wiring: CodeEditorWiring,
 ): Monaco.IDisposable {
-  const padding = 16;
   const fitHeight = (): void => {
-    const { lineHeight } = codeTypeSize();
-    const height = Math.max(wiring.minLines * lineHeight + padding, Math.min(editor.getContentHeight(), wiring.maxLines * lineHeight + padding));
-    host.style.height = `${height}px`;
+    host.style.height = `${hostHeightFor(editor.getContentHeight(), codeTypeSize().lineHeight, wiring.minLines, wiring.maxLines)}px`;
   };
+  // the host's laid-out size, as the browser reports it after a layout (never read, so never forced)
+  const followHost = new ResizeObserver((entries) => {
+    const box = entries[0]?.contentRect;
+    if (box && box.width > 0 && box.height > 0) editor.layout({ width: box.width, height: box.height });
+  });
+  followHost.observe(host);
   const action = editor.addAction({
     id: 'wirelab.run',
     label: 'Run',
@@ -123,6 +154,7 @@ export function wireCodeEditor(
   markEditorSettled();
   return {
     dispose() {
+      followHost.disconnect();
       action.dispose();
       toggleAction.dispose();
       stopWatchingTabMode();

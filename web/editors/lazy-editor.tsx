@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
-import { codeEditorOptions, useExternalValue, wireCodeEditor } from './code-editor-host.ts';
+import { codeEditorOptions, hostSizeBefore, useExternalValue, wireCodeEditor } from './code-editor-host.ts';
 import { EditorKeysHint } from './editor-keys-hint.tsx';
 import { editorTurn } from './monaco-loaders.ts';
 import { useNearViewport } from './use-near-viewport.ts';
@@ -20,8 +20,17 @@ export interface CodeEditorText {
   label: string;
 }
 
-/** Where the caret was in the text area when Monaco took over (null: it did not have the focus). */
-export type CaretAt = { offset: number } | null;
+/** What the text area hands Monaco when it takes over. */
+export interface Handover {
+  /** where the caret was (null: the text area did not have the focus) */
+  caret: { offset: number } | null;
+  /**
+   * the text area's width as last laid out (its ResizeObserver's, which costs no layout of its
+   * own), or null before one came: Monaco takes the same width, and given it up front it does
+   * not force a layout of the page to read its container's (MonacoCodeEditor)
+   */
+  width: number | null;
+}
 
 interface LazyCodeEditorProps<M> extends CodeEditorText {
   /** the editor's Monaco chunk (monaco-loaders.ts); null when it could not load: the text area stays */
@@ -31,20 +40,22 @@ interface LazyCodeEditorProps<M> extends CodeEditorText {
   maxLines: number;
   textareaTestId?: string;
   /** the Monaco editor once its chunk is here (a MonacoCodeEditor) */
-  renderMonaco(module: M, caret: CaretAt): ReactNode;
+  renderMonaco(module: M, handover: Handover): ReactNode;
 }
 
 export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLines, maxLines, textareaTestId, renderMonaco }: LazyCodeEditorProps<M>) {
   const [module, setModule] = useState<M | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
-  const caretRef = useRef<CaretAt>(null);
+  const handoverRef = useRef<Handover>({ caret: null, width: null });
   const [watchViewport, near] = useNearViewport<HTMLTextAreaElement>();
+  const watchWidth = useLaidOutWidth(handoverRef);
   const textareaRefs = useCallback(
     (element: HTMLTextAreaElement | null) => {
       textareaRef.current = element;
       watchViewport(element);
+      watchWidth(element);
     },
-    [watchViewport],
+    [watchViewport, watchWidth],
   );
 
   useEffect(() => {
@@ -55,7 +66,7 @@ export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLine
       await editorTurn();
       if (!alive) return;
       const textarea = textareaRef.current;
-      caretRef.current = textarea && document.activeElement === textarea ? { offset: textarea.selectionStart } : null;
+      handoverRef.current.caret = textarea && document.activeElement === textarea ? { offset: textarea.selectionStart } : null;
       setModule(() => loaded);
     });
     return () => {
@@ -63,7 +74,7 @@ export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLine
     };
   }, [near, load]);
 
-  if (module) return renderMonaco(module, caretRef.current);
+  if (module) return renderMonaco(module, handoverRef.current);
 
   const runOnCtrlEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -89,6 +100,24 @@ export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLine
   );
 }
 
+/** A ref callback that keeps `into.current.width` at the element's laid-out border-box width. */
+function useLaidOutWidth(into: RefObject<Handover>): (element: HTMLElement | null) => void {
+  const observer = useRef<ResizeObserver | null>(null);
+  return useCallback(
+    (element: HTMLElement | null) => {
+      observer.current?.disconnect();
+      observer.current = null;
+      if (!element || typeof ResizeObserver === 'undefined') return;
+      observer.current = new ResizeObserver((entries) => {
+        const size = entries[0]?.borderBoxSize?.[0];
+        if (size && size.inlineSize > 0) into.current.width = size.inlineSize;
+      });
+      observer.current.observe(element);
+    },
+    [into],
+  );
+}
+
 /** What an editor's mount made: the editor, and what it does besides. */
 export interface MountedEditor {
   editor: Monaco.editor.IStandaloneCodeEditor;
@@ -104,7 +133,7 @@ interface MonacoCodeEditorProps extends CodeEditorText {
   mount(host: HTMLElement, options: Monaco.editor.IStandaloneEditorConstructionOptions, value: string): MountedEditor;
   minLines: number;
   maxLines: number;
-  caret: CaretAt;
+  handover: Handover;
   testId: string;
   /** the host's data-language */
   language?: string;
@@ -121,7 +150,7 @@ export function MonacoCodeEditor({
   label,
   minLines,
   maxLines,
-  caret,
+  handover,
   testId,
   language,
   editorRef: givenRef,
@@ -133,9 +162,12 @@ export function MonacoCodeEditor({
   latest.current = { onChange, onRun };
   const noteReported = useExternalValue(editorRef, value);
 
-  useEffect(() => {
+  // made as React puts the host in the page, before the browser draws it: with a passive effect
+  // the page was drawn once with an empty host, and the editor made in a later task, which then
+  // waited for yet another frame to show its lines
+  useLayoutEffect(() => {
     const host = hostRef.current!;
-    const mounted = mount(host, codeEditorOptions(label), value);
+    const mounted = mount(host, codeEditorOptions(label, hostSizeBefore(host, value, handover.width, minLines, maxLines)), value);
     const { editor } = mounted;
     editorRef.current = editor;
     const wiring = wireCodeEditor(monaco, editor, host, {
@@ -149,6 +181,7 @@ export function MonacoCodeEditor({
       },
     });
     mounted.check?.();
+    const { caret } = handover;
     if (caret) {
       editor.focus();
       editor.setPosition(editor.getModel()!.getPositionAt(caret.offset));

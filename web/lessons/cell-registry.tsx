@@ -1,4 +1,4 @@
-import { lazy, type ComponentType } from 'react';
+import type { ComponentType } from 'react';
 import type { CellKind } from './cell-kinds.ts';
 import type { CellProps } from '../editors/cell-props.ts';
 
@@ -16,12 +16,6 @@ export const CELL_LOADERS: Record<CellKind, () => Promise<ComponentType<CellProp
   pipeline: () => import('../editors/pipeline/pipeline-cell.tsx').then((m) => m.PipelineCell),
   'own-server': () => import('../editors/own-server/own-server-cell.tsx').then((m) => m.OwnServerCell),
 };
-
-/** The same editors as React.lazy components, for pages that render them under Suspense (the quiz). */
-export const CELL_COMPONENTS = {} as Record<CellKind, ComponentType<CellProps>>;
-for (const kind of Object.keys(CELL_LOADERS) as CellKind[]) {
-  CELL_COMPONENTS[kind] = lazy(() => CELL_LOADERS[kind]().then((component) => ({ default: component })));
-}
 
 /**
  * The Monaco each kind's editors take (web/editors/monaco-loaders.ts), for the cell's placeholder

@@ -10,6 +10,7 @@ import { expectEditor, markEditorSettled, markPageShown, usePageSettled, usePage
 import { useCapturesLater } from '../inspector/use-captures-later.ts';
 import { useChunk } from '../kit/use-chunk.ts';
 import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
+import { isWithinMonacoMargin } from './near-viewport-box.ts';
 import type { CellKind } from './cell-kinds.ts';
 import type { ExerciseCardProps } from './exercise-card.tsx';
 import { trafficOfCell, type CellOwners } from './cell-traffic.ts';
@@ -316,7 +317,10 @@ function CellPlaceholder({ kind, text }: { kind: CellKind; text: string }) {
  * Monaco is a cell's longest wait: its import starts as soon as the placeholder comes within the
  * editors' margin of the viewport (straight from the observer, no render in between), while the
  * cell's own chunk is still on its way; and the rest of the page waits for that editor
- * (page-shown.ts, "settled").
+ * (page-shown.ts, "settled"). A placeholder already near the viewport when it appears does not
+ * wait for the observer: its first answer comes in a task after the frame that lays the lesson
+ * out has also been drawn (under load, tens of ms); the placeholder reads its position in that
+ * frame's animation callback instead, where the frame lays the page out anyway.
  */
 function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | null) => void {
   const observer = useRef<IntersectionObserver | null>(null);
@@ -326,18 +330,21 @@ function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | nul
       observer.current = null;
       const start = CELL_MONACO[kind];
       if (!element || !start || typeof IntersectionObserver === 'undefined') return;
-      const watching = new IntersectionObserver(
-        (entries) => {
-          if (!entries.some((entry) => entry.isIntersecting)) return;
-          watching.disconnect();
-          expectEditor();
-          // a failed import is the editor's to report; the rest of the page need not wait for it
-          start().catch(markEditorSettled);
-        },
-        { rootMargin: CELL_MONACO_MARGIN },
-      );
+      // once, and only while this placeholder is the one watched (not after it has gone)
+      const startOnce = () => {
+        if (observer.current !== watching) return;
+        watching.disconnect();
+        observer.current = null;
+        expectEditor();
+        // a failed import is the editor's to report; the rest of the page need not wait for it
+        start().catch(markEditorSettled);
+      };
+      const watching = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && startOnce(), {
+        rootMargin: CELL_MONACO_MARGIN,
+      });
       watching.observe(element);
       observer.current = watching;
+      requestAnimationFrame(() => isWithinMonacoMargin(element.getBoundingClientRect(), innerHeight) && startOnce());
     },
     [kind],
   );

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
-import { LazyCodeEditor, MonacoCodeEditor, type CaretAt, type CodeEditorText } from '../lazy-editor.tsx';
+import { LazyCodeEditor, MonacoCodeEditor, type Handover, type CodeEditorText } from '../lazy-editor.tsx';
 import { loadGraphqlMonaco } from '../monaco-loaders.ts';
 import { subscribeSchema } from './schema-store.ts';
 
@@ -23,21 +23,21 @@ export function GraphqlCodeEditor({ minLines = 3, maxLines = 20, ...props }: Gra
       load={loadGraphqlMonaco}
       minLines={minLines}
       maxLines={maxLines}
-      renderMonaco={(module, caret) => <GraphqlMonaco {...props} minLines={minLines} maxLines={maxLines} module={module} caret={caret} />}
+      renderMonaco={(module, handover) => <GraphqlMonaco {...props} minLines={minLines} maxLines={maxLines} module={module} handover={handover} />}
     />
   );
 }
 
 function GraphqlMonaco({
   module,
-  caret,
+  handover,
   language,
   jsonProblem,
   minLines = 3,
   maxLines = 20,
   testId,
   ...text
-}: GraphqlCodeEditorProps & { module: LanguageModule; caret: CaretAt }) {
+}: GraphqlCodeEditorProps & { module: LanguageModule; handover: Handover }) {
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
 
   useEffect(() => {
@@ -69,7 +69,7 @@ function GraphqlMonaco({
       editorRef={editorRef}
       minLines={minLines}
       maxLines={maxLines}
-      caret={caret}
+      handover={handover}
       testId={testId ?? 'graphql-editor-ready'}
       language={language}
       mount={(host, options, value) => {

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { LazyCodeEditor, MonacoCodeEditor, type CaretAt, type CodeEditorText } from '../lazy-editor.tsx';
+import { LazyCodeEditor, MonacoCodeEditor, type Handover, type CodeEditorText } from '../lazy-editor.tsx';
 import { loadJsonMonaco } from '../monaco-loaders.ts';
 import type { JsonSchema } from './request-json-schema.ts';
 
@@ -24,10 +24,10 @@ export function JsonEditor({ modelId, schema, testId, ...text }: JsonEditorProps
       minLines={MIN_LINES}
       maxLines={MAX_LINES}
       textareaTestId={`${testId}-text`}
-      renderMonaco={(module, caret) => {
+      renderMonaco={(module, handover) => {
         const uri = `inmemory://wirelab/grpc/${encodeURIComponent(modelId)}.json`;
         // a new model id is a new model: a new editor
-        return <JsonMonaco key={uri} {...text} uri={uri} schema={schema} testId={testId} module={module} caret={caret} />;
+        return <JsonMonaco key={uri} {...text} uri={uri} schema={schema} testId={testId} module={module} handover={handover} />;
       }}
     />
   );
@@ -35,12 +35,12 @@ export function JsonEditor({ modelId, schema, testId, ...text }: JsonEditorProps
 
 function JsonMonaco({
   module,
-  caret,
+  handover,
   uri,
   schema,
   testId,
   ...text
-}: CodeEditorText & { module: LanguageModule; caret: CaretAt; uri: string; schema: JsonSchema | null; testId: string }) {
+}: CodeEditorText & { module: LanguageModule; handover: Handover; uri: string; schema: JsonSchema | null; testId: string }) {
   useEffect(() => {
     module.setModelSchema(uri, schema);
   }, [module, uri, schema]);
@@ -51,7 +51,7 @@ function JsonMonaco({
       monaco={module.monaco}
       minLines={MIN_LINES}
       maxLines={MAX_LINES}
-      caret={caret}
+      handover={handover}
       testId={testId}
       language="json"
       mount={(host, options, value) => {

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { LazyCodeEditor, MonacoCodeEditor, type CaretAt, type CodeEditorText } from '../lazy-editor.tsx';
+import { LazyCodeEditor, MonacoCodeEditor, type Handover, type CodeEditorText } from '../lazy-editor.tsx';
 import { loadHttpMonaco } from '../monaco-loaders.ts';
 
 type MonacoModule = typeof import('./monaco-setup.ts');
@@ -19,12 +19,12 @@ export function CodeEditor({ describeError, ...text }: CodeEditorProps) {
       load={loadHttpMonaco}
       minLines={0}
       maxLines={MAX_LINES}
-      renderMonaco={(module, caret) => <HttpMonaco {...text} module={module} caret={caret} describeError={describeError} />}
+      renderMonaco={(module, handover) => <HttpMonaco {...text} module={module} handover={handover} describeError={describeError} />}
     />
   );
 }
 
-function HttpMonaco({ module, caret, describeError, ...text }: CodeEditorProps & { module: MonacoModule; caret: CaretAt }) {
+function HttpMonaco({ module, handover, describeError, ...text }: CodeEditorProps & { module: MonacoModule; handover: Handover }) {
   const latest = useRef(describeError);
   latest.current = describeError;
   return (
@@ -33,7 +33,7 @@ function HttpMonaco({ module, caret, describeError, ...text }: CodeEditorProps &
       monaco={module.monaco}
       minLines={0}
       maxLines={MAX_LINES}
-      caret={caret}
+      handover={handover}
       testId="cell-editor-ready"
       mount={(host, options, value) => {
         const monaco = module.setUpMonaco();
