@@ -5,6 +5,7 @@ import type { CaptureLimits, CaptureSubscriber, ConnectionInfo, Transport } from
 import { FLUSH_EVERY_MS, NO_SESSION, now, SessionCapture, type CaptureBudget, type CaptureSequence } from './session-capture.ts';
 import { TappedConnection } from './tapped-connection.ts';
 import { OutboundConnection, type OutboundRecorder } from './outbound-connection.ts';
+import { RingSlabs } from './ring-slabs.ts';
 
 // The hub keeps the sessions (session-capture.ts), the connections the listener accepts
 // (tapped-connection.ts) and those Wirelab opens to a student's server (outbound-connection.ts).
@@ -47,6 +48,8 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
   private heldByAddress = new Map<string, number>();
   private connectionCount = 0;
   private seq = 0;
+  /** every session's small ring in a few shared slabs, not a Buffer each (ring-slabs.ts) */
+  private readonly ringStorage = new RingSlabs();
 
   constructor(limits: Partial<CaptureLimits> = {}) {
     this.limits = { ...defaultCaptureLimits, ...limits };
@@ -194,7 +197,7 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
     if (!capture) {
       if (address !== undefined && this.sessionCount(address) >= this.limits.sessionsPerAddress) this.evictIdleSession(address);
       if (this.sessions.size >= this.limits.sessions) this.evictIdleSession();
-      capture = new SessionCapture(this.limits, this);
+      capture = new SessionCapture(this.limits, this, this.ringStorage);
       this.sessions.set(sessionId, capture);
     }
     if (address !== undefined && capture.address !== address && capture.address === '?') this.moveTo(capture, address);

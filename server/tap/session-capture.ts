@@ -1,4 +1,5 @@
 import { ChunkRing } from './chunk-ring.ts';
+import type { RingStorage } from './ring-slabs.ts';
 import type { CaptureLimits, CaptureMessage, CaptureSubscriber, CapturedChunk, ConnectionInfo, UnrecordedReason } from './capture-types.ts';
 
 /** Where the heap the rings hold is counted (CaptureHub): told of every change. */
@@ -42,11 +43,13 @@ export class SessionCapture {
   private outbox: CaptureMessage[] = NO_MESSAGES;
   private flushScheduled = false;
 
+  /** `storage`: where the ring's bytes live (the hub's slabs, shared by every session's small ring) */
   constructor(
     limits: CaptureLimits,
     private readonly budget: CaptureBudget,
+    storage?: RingStorage,
   ) {
-    this.ring = new ChunkRing(limits);
+    this.ring = new ChunkRing(limits, storage);
   }
 
   get heldBytes(): number {
