@@ -65,11 +65,13 @@ describe.each([
     const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31);
     for (let step = 0; step < 3000; step += 1) {
       const length = next() % 90;
-      const piece = chunk(String.fromCharCode(97 + (step % 26)).repeat(length), step * 100, step % 3 === 0 ? 'out' : 'in');
+      // (runs of one connection's chunks, then of another's, and stretches where they mix)
+      const conn = step % 1000 < 500 ? `c${Math.floor(step / 120) % 3}` : `c${next() % 3}`;
+      const piece = chunk(String.fromCharCode(97 + (step % 26)).repeat(length), step * 100, step % 3 === 0 ? 'out' : 'in', conn);
       ring.push(piece);
       model.push(piece);
       while (model.length > limits.ringChunks || model.reduce((sum, c) => sum + c.data.length, 0) > limits.ringBytes) model.shift();
-      if (step % 97 === 0) expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
+      if (step % 23 === 0) expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
     }
     expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
   });

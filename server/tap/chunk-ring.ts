@@ -52,7 +52,13 @@ export class ChunkRing implements SlabTenant {
   private usedBytes = 0;
   private head = 0;
   private count = 0;
-  private conns: string[] = [];
+  /**
+   * The connection of every chunk kept, while they are all one's (an idle WebSocket's ring, for
+   * hours): '' when empty. A second connection's chunk makes `conns`, one per slot, which lasts
+   * until the ring is empty again.
+   */
+  private soleConn = '';
+  private conns: string[] | null = null;
 
   constructor(
     private readonly limits: { ringBytes: number; ringChunks: number },
@@ -83,7 +89,9 @@ export class ChunkRing implements SlabTenant {
     this.storage.writeDoubleLE(chunk.seq, at + FIELD_BYTES);
     this.storage.writeDoubleLE(chunk.t, at + 2 * FIELD_BYTES);
     this.storage.writeDoubleLE(offset, at + 3 * FIELD_BYTES);
-    this.conns[slot] = chunk.conn;
+    if (this.conns) this.conns[slot] = chunk.conn;
+    else if (this.count === 0) this.soleConn = chunk.conn;
+    else if (chunk.conn !== this.soleConn) this.connsPerSlot()[slot] = chunk.conn;
     const first = Math.min(data.length, this.byteCapacity - this.writeAt);
     data.copy(this.storage, this.bytesAt + this.writeAt, 0, first);
     if (first < data.length) data.copy(this.storage, this.bytesAt, first);
@@ -101,7 +109,7 @@ export class ChunkRing implements SlabTenant {
       const at = this.base + slot * SLOT_BYTES;
       const length = this.lengthAt(slot);
       chunks.push({
-        conn: this.conns[slot],
+        conn: this.conns ? this.conns[slot] : this.soleConn,
         seq: this.storage.readDoubleLE(at + FIELD_BYTES),
         dir: (this.storage.readDoubleLE(at) % 2 === 0 ? 'in' : 'out') as Direction,
         t: this.storage.readDoubleLE(at + 2 * FIELD_BYTES),
@@ -140,7 +148,6 @@ export class ChunkRing implements SlabTenant {
       this.slots = 0;
       this.bytesAt = 0;
       this.byteCapacity = 0;
-      this.conns = [];
       this.clear();
       return before;
     }
@@ -158,7 +165,16 @@ export class ChunkRing implements SlabTenant {
     this.usedBytes = 0;
     this.writeAt = 0;
     this.readAt = 0;
-    this.conns.fill('');
+    this.soleConn = '';
+    this.conns = null;
+  }
+
+  /** Chunks of more than one connection from now on: the connection of each slot, every kept one the sole connection's so far. */
+  private connsPerSlot(): string[] {
+    const conns = new Array<string>(this.slots).fill('');
+    for (let index = 0; index < this.count; index += 1) conns[(this.head + index) % this.slots] = this.soleConn;
+    this.conns = conns;
+    return conns;
   }
 
   private lengthAt(slot: number): number {
@@ -170,13 +186,15 @@ export class ChunkRing implements SlabTenant {
     const length = this.lengthAt(slot);
     this.usedBytes -= length;
     this.readAt = (this.readAt + length) % this.byteCapacity;
-    this.conns[slot] = '';
+    if (this.conns) this.conns[slot] = '';
     this.head = (this.head + 1) % this.slots;
     this.count -= 1;
     if (this.count === 0) {
       this.head = 0;
       this.writeAt = 0;
       this.readAt = 0;
+      this.soleConn = '';
+      this.conns = null;
     }
   }
 
@@ -218,7 +236,6 @@ export class ChunkRing implements SlabTenant {
     this.slots = slotCapacity;
     this.bytesAt = block.at + slotCapacity * SLOT_BYTES;
     this.byteCapacity = byteCapacity;
-    this.conns = new Array<string>(slotCapacity).fill('');
     this.clear();
     for (const chunk of kept) this.push(chunk);
     if (oldBytes > 0) this.storages.release(oldBuffer, oldAt, oldBytes);
