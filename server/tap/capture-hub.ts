@@ -36,6 +36,16 @@ function connectionOf(socket: unknown): TappedConnection | undefined {
 }
 
 /**
+ * A string of its own, not a slice of a longer one: a session id read from a Cookie header is a
+ * slice that keeps the whole header alive, as long as the session's captures (the hub's key).
+ */
+function ownCopy(text: string): string {
+  const copy = Buffer.from(text, 'latin1').toString('latin1');
+  // (ids the server issued are ASCII; any other text is kept as it is rather than changed)
+  return copy === text ? copy : text;
+}
+
+/**
  * Keeps each browser session's captures and hands them to that session's browsers only.
  * One hub per app: the listener registers connections, the session layer names their owners,
  * the capture channel subscribes.
@@ -198,7 +208,7 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
       if (address !== undefined && this.sessionCount(address) >= this.limits.sessionsPerAddress) this.evictIdleSession(address);
       if (this.sessions.size >= this.limits.sessions) this.evictIdleSession();
       capture = new SessionCapture(this.limits, this, this.ringStorage);
-      this.sessions.set(sessionId, capture);
+      this.sessions.set(ownCopy(sessionId), capture);
     }
     if (address !== undefined && capture.address !== address && capture.address === '?') this.moveTo(capture, address);
     return capture;

@@ -36,7 +36,12 @@ export class SessionCapture {
   /** counts every change to what `captured()` returns: a reader may keep what it decoded until it moves */
   private changes = 0;
   private readonly ring: ChunkRing;
-  private connections = new Map<string, ConnectionInfo>();
+  /**
+   * The connections this session was shown, in the order first shown: the first in a field, the
+   * others by id in a map made for a second (a server holds thousands of sessions, most with one).
+   */
+  private firstConnection: ConnectionInfo | null = null;
+  private otherConnections: Map<string, ConnectionInfo> | null = null;
   /** made when a browser first watches: most sessions never are, and a server holds thousands of them */
   private subscribers: Set<CaptureSubscriber> | null = null;
   /** made when a browser watches (NO_MESSAGES until then) */
@@ -77,7 +82,8 @@ export class SessionCapture {
 
   addConnection(info: ConnectionInfo): void {
     this.changes += 1;
-    this.connections.set(info.id, info);
+    if (!this.firstConnection || this.firstConnection.id === info.id) this.firstConnection = info;
+    else (this.otherConnections ??= new Map()).set(info.id, info);
     this.send({ type: 'connection', conn: info });
   }
 
@@ -105,7 +111,9 @@ export class SessionCapture {
   clear(): void {
     this.changes += 1;
     this.ring.clear();
-    for (const [id, info] of this.connections) if (info.closedAt !== undefined) this.connections.delete(id);
+    const open = this.connections().filter((info) => info.closedAt === undefined);
+    this.firstConnection = open[0] ?? null;
+    this.otherConnections = open.length > 1 ? new Map(open.slice(1).map((info) => [info.id, info])) : null;
     this.send({ type: 'cleared' });
   }
 
@@ -121,8 +129,14 @@ export class SessionCapture {
   captured(): { connections: ConnectionInfo[]; chunks: CapturedChunk[] } {
     const chunks = this.ring.toArray();
     const withBytes = new Set(chunks.map((chunk) => chunk.conn));
-    const connections = [...this.connections.values()].filter((info) => info.closedAt === undefined || withBytes.has(info.id));
+    const connections = this.connections().filter((info) => info.closedAt === undefined || withBytes.has(info.id));
     return { connections, chunks };
+  }
+
+  /** The connections this session was shown, in the order first shown. */
+  private connections(): ConnectionInfo[] {
+    if (!this.firstConnection) return [];
+    return this.otherConnections ? [this.firstConnection, ...this.otherConnections.values()] : [this.firstConnection];
   }
 
   subscribe(subscriber: CaptureSubscriber): () => void {
@@ -130,11 +144,12 @@ export class SessionCapture {
     const replay: CaptureMessage[] = [{ type: 'recording', on: this.recording }];
     const live = this.ring.toArray();
     const liveConnections = new Set(live.map((c) => c.conn));
-    for (const info of this.connections.values()) {
+    const shown = this.connections();
+    for (const info of shown) {
       if (info.closedAt === undefined || liveConnections.has(info.id)) replay.push({ type: 'connection', conn: info });
     }
     for (const chunk of live) replay.push({ type: 'chunk', chunk });
-    for (const info of this.connections.values()) {
+    for (const info of shown) {
       if (info.closedAt !== undefined && liveConnections.has(info.id)) {
         replay.push({ type: 'closed', conn: info.id, t: info.closedAt });
       }
