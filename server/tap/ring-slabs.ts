@@ -48,7 +48,7 @@ interface Slab {
   live: number;
   /** by a block's first unit: its tenant and its size in units (empty where no block starts) */
   readonly tenants: (SlabTenant | undefined)[];
-  readonly units: number[];
+  readonly units: Uint8Array;
 }
 
 /**
@@ -127,7 +127,8 @@ export class RingSlabs implements RingStorage {
       top: 0,
       live: 0,
       tenants: new Array(this.unitsPerSlab).fill(undefined),
-      units: new Array(this.unitsPerSlab).fill(0),
+      // (a byte each: a block has at most LARGEST_SLAB_BLOCK / UNIT = 64 units)
+      units: new Uint8Array(this.unitsPerSlab),
     };
     this.slabs.set(slab.buffer, slab);
     this.byId.set(slab.id, slab);
