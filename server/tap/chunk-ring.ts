@@ -121,6 +121,17 @@ export class ChunkRing implements SlabTenant {
     return chunks;
   }
 
+  /** The connections of the chunks kept. */
+  connectionIds(): Set<string> {
+    const ids = new Set<string>();
+    if (!this.conns) {
+      if (this.count > 0) ids.add(this.soleConn);
+      return ids;
+    }
+    for (let index = 0; index < this.count; index += 1) ids.add(this.conns[(this.head + index) % this.slots]);
+    return ids;
+  }
+
   /** What the ring's storage holds, used or not: what it costs the server's memory. */
   get heldBytes(): number {
     return this.held;

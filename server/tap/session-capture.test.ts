@@ -71,3 +71,38 @@ describe('SessionCapture: the connections a session was shown', () => {
     expect(capture.captured()).toEqual({ connections: [], chunks: [] });
   });
 });
+
+describe('SessionCapture: connections that are gone', () => {
+  it('forgets closed connections whose bytes left the ring once they pile up, never an open one or one with bytes kept', () => {
+    const capture = new SessionCapture({ ...defaultCaptureLimits, ringChunks: 10 }, { held: () => {} }, new RingSlabs());
+    capture.addConnection(connection('open'));
+    capture.record(chunk('open', 'first'));
+    let most = 0;
+    for (let n = 0; n < 1000; n++) {
+      const info = connection(`curl${n}`);
+      capture.addConnection(info);
+      capture.record(chunk(info.id, `request ${n}`));
+      info.closedAt = 3000 + n;
+      capture.closeConnection(info);
+      most = Math.max(most, capture.connectionCount);
+    }
+    expect(most).toBeLessThanOrEqual(64);
+    // What a browser is shown is what it was before: the open connection, and the closed ones whose bytes the ring keeps.
+    const lastTen = Array.from({ length: 10 }, (_, i) => `curl${990 + i}`);
+    expect(capture.captured().connections.map((info) => info.id)).toEqual(['open', ...lastTen]);
+    expect(replay(capture).filter((line) => line.startsWith('connection'))).toEqual(['connection open', ...lastTen.map((id) => `connection ${id}`)]);
+  });
+
+  it('keeps them all while their bytes are kept, however many', () => {
+    const capture = sessionOf();
+    for (let n = 0; n < 300; n++) {
+      const info = connection(`c${n}`);
+      capture.addConnection(info);
+      capture.record(chunk(info.id, `bytes ${n}`));
+      info.closedAt = 3000 + n;
+      capture.closeConnection(info);
+    }
+    expect(capture.connectionCount).toBe(300);
+    expect(capture.captured().connections).toHaveLength(300);
+  });
+});

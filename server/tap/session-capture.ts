@@ -24,6 +24,9 @@ export const now = (): number => performance.timeOrigin + performance.now();
  */
 const NO_MESSAGES = Object.freeze([]) as unknown as CaptureMessage[];
 
+/** Connections shown to a session before its closed ones whose bytes are gone are looked for (see forgetGoneConnections). */
+const FORGET_GONE_FROM = 64;
+
 /** A session's captures: a bounded ring for replay, and the browsers watching it live. */
 export class SessionCapture {
   recording = true;
@@ -42,6 +45,8 @@ export class SessionCapture {
    */
   private firstConnection: ConnectionInfo | null = null;
   private otherConnections: Map<string, ConnectionInfo> | null = null;
+  /** how many connections it may be shown before the gone ones are forgotten */
+  private forgetGoneFrom = FORGET_GONE_FROM;
   /** made when a browser first watches: most sessions never are, and a server holds thousands of them */
   private subscribers: Set<CaptureSubscriber> | null = null;
   /** made when a browser watches (NO_MESSAGES until then) */
@@ -83,8 +88,35 @@ export class SessionCapture {
   addConnection(info: ConnectionInfo): void {
     this.changes += 1;
     if (!this.firstConnection || this.firstConnection.id === info.id) this.firstConnection = info;
-    else (this.otherConnections ??= new Map()).set(info.id, info);
+    else {
+      const others = (this.otherConnections ??= new Map());
+      others.set(info.id, info);
+      if (others.size >= this.forgetGoneFrom) this.forgetGoneConnections();
+    }
     this.send({ type: 'connection', conn: info });
+  }
+
+  /** Connections whose descriptions the session keeps (shown to it, and not forgotten). */
+  get connectionCount(): number {
+    return this.firstConnection ? 1 + (this.otherConnections?.size ?? 0) : 0;
+  }
+
+  /**
+   * A session kept the description of every connection it was shown until its student cleared
+   * the captures: with a connection per curl command, a day's work piled up thousands that
+   * nothing shows any more (a replay leaves out closed connections with no bytes in the ring).
+   * Those are forgotten once the connections kept have doubled, so the ring is read once per
+   * doubling and a connection costs the same however many came before.
+   */
+  private forgetGoneConnections(): void {
+    const withBytes = this.ring.connectionIds();
+    this.keepConnections(this.connections().filter((info) => info.closedAt === undefined || withBytes.has(info.id)));
+    this.forgetGoneFrom = Math.max(FORGET_GONE_FROM, 2 * this.connectionCount);
+  }
+
+  private keepConnections(kept: ConnectionInfo[]): void {
+    this.firstConnection = kept[0] ?? null;
+    this.otherConnections = kept.length > 1 ? new Map(kept.slice(1).map((info) => [info.id, info])) : null;
   }
 
   closeConnection(info: ConnectionInfo): void {
@@ -111,9 +143,7 @@ export class SessionCapture {
   clear(): void {
     this.changes += 1;
     this.ring.clear();
-    const open = this.connections().filter((info) => info.closedAt === undefined);
-    this.firstConnection = open[0] ?? null;
-    this.otherConnections = open.length > 1 ? new Map(open.slice(1).map((info) => [info.id, info])) : null;
+    this.keepConnections(this.connections().filter((info) => info.closedAt === undefined));
     this.send({ type: 'cleared' });
   }
 
