@@ -37,7 +37,7 @@ describe('RingSlabs', () => {
     expect(slabs.slabBytes).toBe(0);
   });
 
-  it('empties a slab that falls below half used: its rings move, bytes and all, and it is let go', () => {
+  it('empties a slab that falls below three quarters used: its rings move, bytes and all, and it is let go', () => {
     const slabs = new RingSlabs();
     // 3 slabs of 1 KiB rings, each holding its own bytes
     const rings = Array.from({ length: 192 }, (_, n) => {
@@ -51,7 +51,7 @@ describe('RingSlabs', () => {
     // every ring but one in four lets its storage go
     for (const [n, ring] of rings.entries()) if (n % 4 !== 0) while (ring.heldBytes > 0) ring.shrink();
     expect(slabs.usedBytes).toBe(48 * held);
-    expect(slabs.slabBytes).toBeLessThanOrEqual(2 * slabs.usedBytes + SLAB);
+    expect(3 * slabs.slabBytes).toBeLessThanOrEqual(4 * slabs.usedBytes + 3 * SLAB);
     expect(slabs.slabBytes).toBeLessThan(slabsBefore);
     for (const [n, ring] of rings.entries()) {
       const kept = ring.toArray();
@@ -63,7 +63,7 @@ describe('RingSlabs', () => {
     expect(slabs.slabBytes).toBeLessThanOrEqual(SLAB);
   });
 
-  it('keeps every ring exactly as a ring of its own would, and the slabs within twice what the rings use', () => {
+  it('keeps every ring exactly as a ring of its own would, and the slabs within 4/3 of what the rings use', () => {
     const slabs = new RingSlabs();
     const limits = { ringBytes: 6000, ringChunks: 50 };
     let moves = 0;
@@ -76,7 +76,7 @@ describe('RingSlabs', () => {
     const pairs = Array.from({ length: 120 }, () => ({ shared: new CountedRing(limits, slabs), alone: new ChunkRing(limits) }));
     let random = 11;
     const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31);
-    for (let step = 0; step < 20_000; step += 1) {
+    for (let step = 0; step < 12_000; step += 1) {
       const pair = pairs[next() % pairs.length];
       const action = next() % 100;
       if (action < 3) {
@@ -90,13 +90,14 @@ describe('RingSlabs', () => {
         pair.shared.push(piece);
         pair.alone.push(piece);
       }
-      if (step % 50 === 0) expect(slabs.slabBytes).toBeLessThanOrEqual(2 * slabs.usedBytes + SLAB);
-      if (step % 499 === 0) for (const { shared, alone } of pairs) expect(shown(shared.toArray())).toEqual(shown(alone.toArray()));
+      if (step % 50 === 0) expect(3 * slabs.slabBytes).toBeLessThanOrEqual(4 * slabs.usedBytes + 3 * SLAB);
+      if (step % 997 === 0) for (const { shared, alone } of pairs) expect(shown(shared.toArray())).toEqual(shown(alone.toArray()));
     }
     for (const { shared, alone } of pairs) expect(shown(shared.toArray())).toEqual(shown(alone.toArray()));
     // (the slabs were emptied on the way, rings moved: the comparison covered moved rings)
     expect(moves).toBeGreaterThan(0);
     const inSlabs = pairs.reduce((sum, { shared }) => sum + (shared.heldBytes <= 8 * 1024 ? shared.heldBytes : 0), 0);
     expect(slabs.usedBytes).toBe(inSlabs);
-  });
+    // (under a second alone; the limit only stops a hang on a machine busy with other work)
+  }, 30_000);
 });
