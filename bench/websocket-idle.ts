@@ -6,6 +6,7 @@
 // keeping its captures, so the tap's share is visible as a ratio.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -31,9 +32,16 @@ const GIB = 1024 ** 3;
  * are not the benchmark's.
  */
 const HEAP_DIR = process.env.BENCH_IDLE_HEAP_DIR;
+/**
+ * BENCH_IDLE_REGIONS=1 (Linux): where the RSS beyond heap + external is, from the server's
+ * /proc/<pid>/smaps: the main thread's malloc arena (`[heap]`, the native side of Buffers and
+ * sockets) and the other anonymous memory (V8's heap pages, other threads' arenas).
+ */
+const REGIONS = process.env.BENCH_IDLE_REGIONS === '1';
 
 interface Memory {
   rss: number;
+  heapTotal: number;
   heapUsed: number;
   external: number;
   arrayBuffers: number;
@@ -51,6 +59,18 @@ async function memoryOf(child: ChildProcess): Promise<Memory & { captures: Captu
     const [message] = (await once(child, 'message')) as [{ type: string; usage: Memory; captures: Captures }];
     if (message.type === 'memory') return { ...message.usage, captures: message.captures };
   }
+}
+
+/** RSS of the main malloc arena and of the other anonymous mappings, from /proc/<pid>/smaps. */
+function regionsOf(child: ChildProcess): { mallocArena: number; otherAnonymous: number } {
+  const regions = { mallocArena: 0, otherAnonymous: 0 };
+  let kind: keyof typeof regions | null = null;
+  for (const line of readFileSync(`/proc/${child.pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (mapping) kind = mapping[2] === '[heap]' ? 'mallocArena' : mapping[1] === '0' && mapping[2] === '' ? 'otherAnonymous' : null;
+    else if (kind && line.startsWith('Rss:')) regions[kind] += Number(line.split(/\s+/)[1]) * 1024;
+  }
+  return regions;
 }
 
 async function heapSnapshot(child: ChildProcess, name: string): Promise<void> {
@@ -81,6 +101,7 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
     warm.close();
     await once(warm, 'close');
     const before = await memoryOf(child);
+    const regionsBefore = REGIONS ? regionsOf(child) : null;
     await heapSnapshot(child, `${label.replace(/\W+/g, '-')}-before`);
     const sessions = new Map<number, Promise<string>>();
     const sessionFor = (index: number): Promise<string> => {
@@ -105,6 +126,13 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
       `  ${label}: ${(perConnection / 1024).toFixed(1)} KiB RSS per connection (heap ${(heap / 1024).toFixed(1)} KiB + external ${(external / 1024).toFixed(1)} KiB)` +
         ` → ${Math.floor(GIB / perConnection).toLocaleString('en')} idle connections per GiB; load average ${loadavg()[0].toFixed(1)}`,
     );
+    if (regionsBefore) {
+      const regions = regionsOf(child);
+      const per = (bytes: number) => `${(bytes / CONNECTIONS / 1024).toFixed(2)} KiB`;
+      console.log(
+        `    V8 heap committed ${per(after.heapTotal - before.heapTotal)}; malloc's main arena ${per(regions.mallocArena - regionsBefore.mallocArena)}, other anonymous memory ${per(regions.otherAnonymous - regionsBefore.otherAnonymous)} (RSS per connection)`,
+      );
+    }
     if (tap) console.log(`    sessions keeping captures: ${after.captures.sessions}, their rings ${(after.captures.heldBytes / 1024).toFixed(0)} KiB`);
     return { label, perConnection, perGiB: GIB / perConnection };
   } finally {
