@@ -5,6 +5,7 @@ import type { CaptureLimits, CaptureSubscriber, ConnectionInfo, Transport } from
 import { FLUSH_EVERY_MS, NO_SESSION, now, SessionCapture, type CaptureBudget, type CaptureSequence } from './session-capture.ts';
 import { TappedConnection } from './tapped-connection.ts';
 import { OutboundConnection, type OutboundRecorder } from './outbound-connection.ts';
+import { RingSlabs } from './ring-slabs.ts';
 
 // The hub keeps the sessions (session-capture.ts), the connections the listener accepts
 // (tapped-connection.ts) and those Wirelab opens to a student's server (outbound-connection.ts).
@@ -35,6 +36,16 @@ function connectionOf(socket: unknown): TappedConnection | undefined {
 }
 
 /**
+ * A string of its own, not a slice of a longer one: a session id read from a Cookie header is a
+ * slice that keeps the whole header alive, as long as the session's captures (the hub's key).
+ */
+function ownCopy(text: string): string {
+  const copy = Buffer.from(text, 'latin1').toString('latin1');
+  // (ids the server issued are ASCII; any other text is kept as it is rather than changed)
+  return copy === text ? copy : text;
+}
+
+/**
  * Keeps each browser session's captures and hands them to that session's browsers only.
  * One hub per app: the listener registers connections, the session layer names their owners,
  * the capture channel subscribes.
@@ -47,6 +58,8 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
   private heldByAddress = new Map<string, number>();
   private connectionCount = 0;
   private seq = 0;
+  /** every session's small ring in a few shared slabs, not a Buffer each (ring-slabs.ts) */
+  private readonly ringStorage = new RingSlabs();
 
   constructor(limits: Partial<CaptureLimits> = {}) {
     this.limits = { ...defaultCaptureLimits, ...limits };
@@ -194,8 +207,8 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
     if (!capture) {
       if (address !== undefined && this.sessionCount(address) >= this.limits.sessionsPerAddress) this.evictIdleSession(address);
       if (this.sessions.size >= this.limits.sessions) this.evictIdleSession();
-      capture = new SessionCapture(this.limits, this);
-      this.sessions.set(sessionId, capture);
+      capture = new SessionCapture(this.limits, this, this.ringStorage);
+      this.sessions.set(ownCopy(sessionId), capture);
     }
     if (address !== undefined && capture.address !== address && capture.address === '?') this.moveTo(capture, address);
     return capture;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedChunk } from './capture-types.ts';
-import { ChunkRing } from './chunk-ring.ts';
+import { ChunkRing as RingOf } from './chunk-ring.ts';
+import { OWN_BUFFERS, RingSlabs, type RingStorage } from './ring-slabs.ts';
 
 let seq = 0;
 const chunk = (text: string, offset = 0, dir: 'in' | 'out' = 'in', conn = 'c1'): CapturedChunk => ({
@@ -11,9 +12,19 @@ const chunk = (text: string, offset = 0, dir: 'in' | 'out' = 'in', conn = 'c1'):
   offset,
   data: Buffer.from(text),
 });
-const shown = (ring: ChunkRing) => ring.toArray().map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`);
+const shown = (ring: RingOf) => ring.toArray().map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`);
 
-describe('ChunkRing', () => {
+// Every case with a Buffer of its own per ring and with a block in shared slabs (the hub's).
+describe.each([
+  ['its own Buffer', () => OWN_BUFFERS],
+  ['shared slabs', () => new RingSlabs()],
+] as Array<[string, () => RingStorage]>)('ChunkRing (storage: %s)', (_, storageOf) => {
+  class ChunkRing extends RingOf {
+    constructor(limits: { ringBytes: number; ringChunks: number }) {
+      super(limits, storageOf());
+    }
+  }
+
   it('keeps the newest chunks within its byte and chunk limits, oldest first', () => {
     const ring = new ChunkRing({ ringBytes: 10, ringChunks: 3 });
     for (const [index, piece] of ['1111', '2222', '3333', '4444'].entries()) ring.push(chunk(piece, index * 4));
@@ -54,11 +65,13 @@ describe('ChunkRing', () => {
     const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31);
     for (let step = 0; step < 3000; step += 1) {
       const length = next() % 90;
-      const piece = chunk(String.fromCharCode(97 + (step % 26)).repeat(length), step * 100, step % 3 === 0 ? 'out' : 'in');
+      // (runs of one connection's chunks, then of another's, and stretches where they mix)
+      const conn = step % 1000 < 500 ? `c${Math.floor(step / 120) % 3}` : `c${next() % 3}`;
+      const piece = chunk(String.fromCharCode(97 + (step % 26)).repeat(length), step * 100, step % 3 === 0 ? 'out' : 'in', conn);
       ring.push(piece);
       model.push(piece);
       while (model.length > limits.ringChunks || model.reduce((sum, c) => sum + c.data.length, 0) > limits.ringBytes) model.shift();
-      if (step % 97 === 0) expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
+      if (step % 23 === 0) expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
     }
     expect(shown(ring)).toEqual(model.map((c) => `${c.conn}/${c.dir}@${c.offset}:${c.data.toString()}`));
   });

@@ -1,4 +1,5 @@
 import type { CapturedChunk, Direction } from './capture-types.ts';
+import { OWN_BUFFERS, type RingStorage, type SlabTenant } from './ring-slabs.ts';
 
 /** Where the ring starts: it grows up to its limits as a session records more. */
 const INITIAL_BYTES = 256;
@@ -30,11 +31,16 @@ function grown(current: number, needed: number, step: number, stepsBelow: number
  * everything else recording does (`npm run bench`), and each typed array of its own costs a few
  * hundred bytes more (its ArrayBuffer and native record) in every one of thousands of idle
  * sessions (bench/websocket-idle.ts). Storage grows as needed, so a session that records little
- * holds little.
+ * holds little; a small ring's storage is a block of a slab shared with other rings (ring-slabs.ts).
  */
-export class ChunkRing {
-  /** SLOT_BYTES per slot (a chunk's start is not kept: it follows the one before), then the bytes */
+export class ChunkRing implements SlabTenant {
+  /**
+   * The Buffer holding this ring's block (from `base` on, `held` bytes): SLOT_BYTES per slot (a
+   * chunk's start is not kept: it follows the one before), then the bytes.
+   */
   private storage: Buffer = NO_STORAGE;
+  private base = 0;
+  private held = 0;
   private slots = 0;
   /** where the bytes start in `storage`, and how many it has room for */
   private bytesAt = 0;
@@ -46,9 +52,18 @@ export class ChunkRing {
   private usedBytes = 0;
   private head = 0;
   private count = 0;
-  private conns: string[] = [];
+  /**
+   * The connection of every chunk kept, while they are all one's (an idle WebSocket's ring, for
+   * hours): '' when empty. A second connection's chunk makes `conns`, one per slot, which lasts
+   * until the ring is empty again.
+   */
+  private soleConn = '';
+  private conns: string[] | null = null;
 
-  constructor(private readonly limits: { ringBytes: number; ringChunks: number }) {}
+  constructor(
+    private readonly limits: { ringBytes: number; ringChunks: number },
+    private readonly storages: RingStorage = OWN_BUFFERS,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -69,12 +84,14 @@ export class ChunkRing {
     this.reserve(data.length);
     if (this.count === 0) this.readAt = this.writeAt;
     const slot = (this.head + this.count) % this.slots;
-    const at = slot * SLOT_BYTES;
+    const at = this.base + slot * SLOT_BYTES;
     this.storage.writeDoubleLE(data.length * 2 + (chunk.dir === 'in' ? 0 : 1), at);
     this.storage.writeDoubleLE(chunk.seq, at + FIELD_BYTES);
     this.storage.writeDoubleLE(chunk.t, at + 2 * FIELD_BYTES);
     this.storage.writeDoubleLE(offset, at + 3 * FIELD_BYTES);
-    this.conns[slot] = chunk.conn;
+    if (this.conns) this.conns[slot] = chunk.conn;
+    else if (this.count === 0) this.soleConn = chunk.conn;
+    else if (chunk.conn !== this.soleConn) this.connsPerSlot()[slot] = chunk.conn;
     const first = Math.min(data.length, this.byteCapacity - this.writeAt);
     data.copy(this.storage, this.bytesAt + this.writeAt, 0, first);
     if (first < data.length) data.copy(this.storage, this.bytesAt, first);
@@ -89,10 +106,10 @@ export class ChunkRing {
     let start = this.readAt;
     for (let index = 0; index < this.count; index += 1) {
       const slot = (this.head + index) % this.slots;
-      const at = slot * SLOT_BYTES;
+      const at = this.base + slot * SLOT_BYTES;
       const length = this.lengthAt(slot);
       chunks.push({
-        conn: this.conns[slot],
+        conn: this.conns ? this.conns[slot] : this.soleConn,
         seq: this.storage.readDoubleLE(at + FIELD_BYTES),
         dir: (this.storage.readDoubleLE(at) % 2 === 0 ? 'in' : 'out') as Direction,
         t: this.storage.readDoubleLE(at + 2 * FIELD_BYTES),
@@ -104,9 +121,27 @@ export class ChunkRing {
     return chunks;
   }
 
-  /** What the ring's storage holds on the heap, used or not: what it costs the server's memory. */
+  /** The connections of the chunks kept. */
+  connectionIds(): Set<string> {
+    const ids = new Set<string>();
+    if (!this.conns) {
+      if (this.count > 0) ids.add(this.soleConn);
+      return ids;
+    }
+    for (let index = 0; index < this.count; index += 1) ids.add(this.conns[(this.head + index) % this.slots]);
+    return ids;
+  }
+
+  /** What the ring's storage holds, used or not: what it costs the server's memory. */
   get heldBytes(): number {
-    return this.storage.length;
+    return this.held;
+  }
+
+  /** SlabTenant: the slab holding this ring's block was emptied; the block, bytes and all, is here now. */
+  movedTo(buffer: Buffer, at: number): void {
+    this.storage = buffer;
+    this.bytesAt += at - this.base;
+    this.base = at;
   }
 
   /**
@@ -117,11 +152,13 @@ export class ChunkRing {
   shrink(): number {
     const before = this.heldBytes;
     if (this.byteCapacity <= INITIAL_BYTES) {
+      if (this.held > 0) this.storages.release(this.storage, this.base, this.held);
       this.storage = NO_STORAGE;
+      this.base = 0;
+      this.held = 0;
       this.slots = 0;
       this.bytesAt = 0;
       this.byteCapacity = 0;
-      this.conns = [];
       this.clear();
       return before;
     }
@@ -139,11 +176,20 @@ export class ChunkRing {
     this.usedBytes = 0;
     this.writeAt = 0;
     this.readAt = 0;
-    this.conns.fill('');
+    this.soleConn = '';
+    this.conns = null;
+  }
+
+  /** Chunks of more than one connection from now on: the connection of each slot, every kept one the sole connection's so far. */
+  private connsPerSlot(): string[] {
+    const conns = new Array<string>(this.slots).fill('');
+    for (let index = 0; index < this.count; index += 1) conns[(this.head + index) % this.slots] = this.soleConn;
+    this.conns = conns;
+    return conns;
   }
 
   private lengthAt(slot: number): number {
-    return Math.floor(this.storage.readDoubleLE(slot * SLOT_BYTES) / 2);
+    return Math.floor(this.storage.readDoubleLE(this.base + slot * SLOT_BYTES) / 2);
   }
 
   private dropOldest(): void {
@@ -151,13 +197,15 @@ export class ChunkRing {
     const length = this.lengthAt(slot);
     this.usedBytes -= length;
     this.readAt = (this.readAt + length) % this.byteCapacity;
-    this.conns[slot] = '';
+    if (this.conns) this.conns[slot] = '';
     this.head = (this.head + 1) % this.slots;
     this.count -= 1;
     if (this.count === 0) {
       this.head = 0;
       this.writeAt = 0;
       this.readAt = 0;
+      this.soleConn = '';
+      this.conns = null;
     }
   }
 
@@ -185,17 +233,22 @@ export class ChunkRing {
     this.rebuild(byteCapacity, slotCapacity);
   }
 
-  /** New storage of these capacities holding the chunks kept now, straightened. */
+  /** New storage of these capacities holding the chunks kept now, straightened; the old block is given back. */
   private rebuild(byteCapacity: number, slotCapacity: number): void {
     const kept = this.toArray();
-    // Not from Node's shared 8 KiB pool: a ring lives as long as its session, and one small ring
-    // would keep a whole pool slab (and every short-lived slice's share of it) from being freed.
-    this.storage = Buffer.allocUnsafeSlow(slotCapacity * SLOT_BYTES + byteCapacity);
+    const block = this.storages.allocate(slotCapacity * SLOT_BYTES + byteCapacity, this);
+    // (read only now: making room for the new block may have moved the old one, see movedTo)
+    const oldBuffer = this.storage;
+    const oldAt = this.base;
+    const oldBytes = this.held;
+    this.storage = block.buffer;
+    this.base = block.at;
+    this.held = block.bytes;
     this.slots = slotCapacity;
-    this.bytesAt = slotCapacity * SLOT_BYTES;
+    this.bytesAt = block.at + slotCapacity * SLOT_BYTES;
     this.byteCapacity = byteCapacity;
-    this.conns = new Array<string>(slotCapacity).fill('');
     this.clear();
     for (const chunk of kept) this.push(chunk);
+    if (oldBytes > 0) this.storages.release(oldBuffer, oldAt, oldBytes);
   }
 }

@@ -1,4 +1,5 @@
 import { ChunkRing } from './chunk-ring.ts';
+import type { RingStorage } from './ring-slabs.ts';
 import type { CaptureLimits, CaptureMessage, CaptureSubscriber, CapturedChunk, ConnectionInfo, UnrecordedReason } from './capture-types.ts';
 
 /** Where the heap the rings hold is counted (CaptureHub): told of every change. */
@@ -23,6 +24,9 @@ export const now = (): number => performance.timeOrigin + performance.now();
  */
 const NO_MESSAGES = Object.freeze([]) as unknown as CaptureMessage[];
 
+/** Connections shown to a session before its closed ones whose bytes are gone are looked for (see forgetGoneConnections). */
+const FORGET_GONE_FROM = 64;
+
 /** A session's captures: a bounded ring for replay, and the browsers watching it live. */
 export class SessionCapture {
   recording = true;
@@ -35,18 +39,27 @@ export class SessionCapture {
   /** counts every change to what `captured()` returns: a reader may keep what it decoded until it moves */
   private changes = 0;
   private readonly ring: ChunkRing;
-  private connections = new Map<string, ConnectionInfo>();
+  /**
+   * The connections this session was shown, in the order first shown: the first in a field, the
+   * others by id in a map made for a second (a server holds thousands of sessions, most with one).
+   */
+  private firstConnection: ConnectionInfo | null = null;
+  private otherConnections: Map<string, ConnectionInfo> | null = null;
+  /** how many connections it may be shown before the gone ones are forgotten */
+  private forgetGoneFrom = FORGET_GONE_FROM;
   /** made when a browser first watches: most sessions never are, and a server holds thousands of them */
   private subscribers: Set<CaptureSubscriber> | null = null;
   /** made when a browser watches (NO_MESSAGES until then) */
   private outbox: CaptureMessage[] = NO_MESSAGES;
   private flushScheduled = false;
 
+  /** `storage`: where the ring's bytes live (the hub's slabs, shared by every session's small ring) */
   constructor(
     limits: CaptureLimits,
     private readonly budget: CaptureBudget,
+    storage?: RingStorage,
   ) {
-    this.ring = new ChunkRing(limits);
+    this.ring = new ChunkRing(limits, storage);
   }
 
   get heldBytes(): number {
@@ -74,8 +87,36 @@ export class SessionCapture {
 
   addConnection(info: ConnectionInfo): void {
     this.changes += 1;
-    this.connections.set(info.id, info);
+    if (!this.firstConnection || this.firstConnection.id === info.id) this.firstConnection = info;
+    else {
+      const others = (this.otherConnections ??= new Map());
+      others.set(info.id, info);
+      if (others.size >= this.forgetGoneFrom) this.forgetGoneConnections();
+    }
     this.send({ type: 'connection', conn: info });
+  }
+
+  /** Connections whose descriptions the session keeps (shown to it, and not forgotten). */
+  get connectionCount(): number {
+    return this.firstConnection ? 1 + (this.otherConnections?.size ?? 0) : 0;
+  }
+
+  /**
+   * A session kept the description of every connection it was shown until its student cleared
+   * the captures: with a connection per curl command, a day's work piled up thousands that
+   * nothing shows any more (a replay leaves out closed connections with no bytes in the ring).
+   * Those are forgotten once the connections kept have doubled, so the ring is read once per
+   * doubling and a connection costs the same however many came before.
+   */
+  private forgetGoneConnections(): void {
+    const withBytes = this.ring.connectionIds();
+    this.keepConnections(this.connections().filter((info) => info.closedAt === undefined || withBytes.has(info.id)));
+    this.forgetGoneFrom = Math.max(FORGET_GONE_FROM, 2 * this.connectionCount);
+  }
+
+  private keepConnections(kept: ConnectionInfo[]): void {
+    this.firstConnection = kept[0] ?? null;
+    this.otherConnections = kept.length > 1 ? new Map(kept.slice(1).map((info) => [info.id, info])) : null;
   }
 
   closeConnection(info: ConnectionInfo): void {
@@ -102,7 +143,7 @@ export class SessionCapture {
   clear(): void {
     this.changes += 1;
     this.ring.clear();
-    for (const [id, info] of this.connections) if (info.closedAt !== undefined) this.connections.delete(id);
+    this.keepConnections(this.connections().filter((info) => info.closedAt === undefined));
     this.send({ type: 'cleared' });
   }
 
@@ -118,8 +159,14 @@ export class SessionCapture {
   captured(): { connections: ConnectionInfo[]; chunks: CapturedChunk[] } {
     const chunks = this.ring.toArray();
     const withBytes = new Set(chunks.map((chunk) => chunk.conn));
-    const connections = [...this.connections.values()].filter((info) => info.closedAt === undefined || withBytes.has(info.id));
+    const connections = this.connections().filter((info) => info.closedAt === undefined || withBytes.has(info.id));
     return { connections, chunks };
+  }
+
+  /** The connections this session was shown, in the order first shown. */
+  private connections(): ConnectionInfo[] {
+    if (!this.firstConnection) return [];
+    return this.otherConnections ? [this.firstConnection, ...this.otherConnections.values()] : [this.firstConnection];
   }
 
   subscribe(subscriber: CaptureSubscriber): () => void {
@@ -127,11 +174,12 @@ export class SessionCapture {
     const replay: CaptureMessage[] = [{ type: 'recording', on: this.recording }];
     const live = this.ring.toArray();
     const liveConnections = new Set(live.map((c) => c.conn));
-    for (const info of this.connections.values()) {
+    const shown = this.connections();
+    for (const info of shown) {
       if (info.closedAt === undefined || liveConnections.has(info.id)) replay.push({ type: 'connection', conn: info });
     }
     for (const chunk of live) replay.push({ type: 'chunk', chunk });
-    for (const info of this.connections.values()) {
+    for (const info of shown) {
       if (info.closedAt !== undefined && liveConnections.has(info.id)) {
         replay.push({ type: 'closed', conn: info.id, t: info.closedAt });
       }
