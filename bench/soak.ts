@@ -82,7 +82,10 @@ async function memoryOf(child: ChildProcess, type: 'memory' | 'rss'): Promise<Us
 const PACING = process.env.BENCH_SOAK_PACING !== 'off';
 /** BENCH_SOAK_IN_TURNS=off: big gRPC and Connect messages parsed and serialized in one piece (how it was before message-turns.ts). */
 const IN_TURNS = process.env.BENCH_SOAK_IN_TURNS !== 'off';
-const busy = Array.from({ length: BUSY_CORES }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+// Each spinner checks now and then that the soak still runs: killed by a signal, the soak's
+// finally never runs, and a spinner left behind would load the machine for hours.
+const SPIN = 'const soak = process.ppid; for (;;) { for (let i = 0; i < 5e7; i++); if (process.ppid !== soak) process.exit(); }';
+const busy = Array.from({ length: BUSY_CORES }, () => spawn(process.execPath, ['-e', SPIN], { stdio: 'ignore' }));
 const { child, port } = await startBenchServer({
   tap: true,
   memoryProbe: true,
