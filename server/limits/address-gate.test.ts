@@ -55,6 +55,26 @@ describe('AddressGate', () => {
     expect(gate.pace('10.0.0.7').paused).toBe(0);
   });
 
+  it('resumes paused connections one a turn of the event loop, so that other addresses are read between them', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    let now = 0;
+    const gate = new AddressGate(limits, () => now);
+    const held = [new FakeConnection(), new FakeConnection(), new FakeConnection()];
+    for (let i = 0; i < 4; i++) gate.spendRequest('10.0.0.7', held[0]!);
+    for (const connection of held) gate.spendRequest('10.0.0.7', connection);
+    expect(held.map((c) => c.paused)).toEqual([true, true, true]);
+    // by the time the resume timer runs, the buckets have room for all three …
+    now = 60_000;
+    vi.advanceTimersToNextTimer();
+    // … yet it resumes the oldest only, and each next one in a callback of its own (an immediate: after the loop's reads)
+    expect(held.map((c) => c.paused)).toEqual([false, true, true]);
+    vi.advanceTimersToNextTimer();
+    expect(held.map((c) => c.paused)).toEqual([false, false, true]);
+    vi.advanceTimersToNextTimer();
+    expect(held.map((c) => c.paused)).toEqual([false, false, false]);
+    expect(gate.pace('10.0.0.7').paused).toBe(0);
+  });
+
   it('pauses on bytes past the burst (smaller than a window), a tiny chunk costing at least 256 bytes; a closed connection waits no more', () => {
     vi.useFakeTimers();
     const gate = new AddressGate(limits, () => Date.now());
