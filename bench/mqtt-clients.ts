@@ -42,7 +42,7 @@ export async function ownTopicThroughput(client: MqttClient, topic: string, qos:
     let received = 0;
     let stalled: NodeJS.Timeout | undefined;
     // A stall is reported, not waited on for ever: over WebSocket, 5 000 QoS 1 messages to the
-    // client's own topic sometimes stop arriving (26 Nov, 3 of 5 tries; over TCP never) — a defect
+    // client's own topic sometimes stop arriving (26 Nov, 7 of 9 tries; over TCP never) — a defect
     // of the broker's, open, and the run goes on to say so.
     const all = new Promise<void>((resolve, reject) => {
       const watch = () => {
