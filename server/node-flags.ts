@@ -11,8 +11,8 @@
 //   to give memory back (a 54 ms pause seen in a quiet round). The capture budget bounds what
 //   the server holds; the memory is used again by the next flood.
 // - `--initial-old-space-size=128`: the old generation is collected once it reaches 128 MiB,
-//   not from about 60 MiB on: under a flood of 1 MB messages a full collection came every 2–3 s,
-//   about 40 in a soak of 100 s; with this, 1.
+//   not from about 60 MiB on: beside a flood of 1 MB messages a full collection came every
+//   0.1–3 s, 44 in a soak; with this, 9 (two of them the bench's own, forced).
 export const SERVER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc', '--no-memory-reducer', '--initial-old-space-size=128'];
 
 /** The flags of SERVER_NODE_FLAGS this process was started without (main.ts says so at start-up). */
