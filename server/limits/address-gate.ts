@@ -250,7 +250,8 @@ export class AddressGate {
   private forgetIfIdle(address: string, state: AddressState): void {
     this.refill(state);
     const full = state.requestTokens >= this.limits.requestsPerAddress && state.byteTokens >= this.limits.bytesBurstPerAddress;
-    if (full && state.waiting.size === 0 && !state.timer && !state.nextResume && state.unreportedPauses + state.unreportedRefusals === 0) this.addresses.delete(address);
+    if (full && state.waiting.size === 0 && !state.timer && !state.nextResume && state.unreportedPauses + state.unreportedRefusals === 0)
+      this.addresses.delete(address);
   }
 
   private sweep(): void {
