@@ -17,7 +17,7 @@ function unbounded(): PartialClientLimits {
   return {
     connections: Object.fromEntries(Object.keys(DEFAULT_CLIENT_LIMITS.connections).map((kind) => [kind, { perAddress: huge, server: huge }])),
     rates: Object.fromEntries(Object.keys(DEFAULT_CLIENT_LIMITS.rates).map((kind) => [kind, { perAddress: huge }])),
-    pacing: { connectionsPerAddress: huge, requestsPerAddress: huge, bytesPerAddress: huge, bytesBurstPerAddress: huge },
+    pacing: { connectionsPerAddress: huge, requestsPerAddress: huge, bytesPerAddress: huge, bytesBurstPerAddress: huge, readsPerTurnPerAddress: huge },
   };
 }
 

@@ -14,7 +14,15 @@ class FakeConnection implements PacedConnection {
   }
 }
 
-const limits = { connectionsPerAddress: 3, requestsPerAddress: 4, bytesPerAddress: 20_000, bytesBurstPerAddress: 10_000, windowMs: 4_000 };
+// (a share of a turn no test of the buckets reaches: those spend many times in one turn)
+const limits = {
+  connectionsPerAddress: 3,
+  requestsPerAddress: 4,
+  bytesPerAddress: 20_000,
+  bytesBurstPerAddress: 10_000,
+  readsPerTurnPerAddress: 1_000,
+  windowMs: 4_000,
+};
 
 afterEach(() => {
   vi.useRealTimers();
@@ -75,6 +83,41 @@ describe('AddressGate', () => {
     expect(gate.pace('10.0.0.7').paused).toBe(0);
   });
 
+  it('gives an address its share of reads a turn of the event loop; the rest wait, resumed one a turn, while other addresses are read', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    const gate = new AddressGate({ ...limits, requestsPerAddress: 100, readsPerTurnPerAddress: 2 }, () => 0);
+    const flood = [1, 2, 3, 4].map(() => new FakeConnection());
+    const [student, classmate] = [new FakeConnection(), new FakeConnection()];
+    // one turn: the flood's four reads, a student's and a classmate's (one NAT address) among them
+    expect(flood.slice(0, 3).map((c) => gate.spendBytes('10.0.0.7', c, 100))).toEqual([false, false, true]);
+    expect(gate.spendBytes('10.0.0.8', student, 100)).toBe(false);
+    expect(gate.spendBytes('10.0.0.7', flood[3]!, 100)).toBe(true);
+    expect(gate.spendBytes('10.0.0.8', classmate, 100)).toBe(false);
+    expect(flood.map((c) => c.paused)).toEqual([false, false, true, true]);
+    expect([student.paused, classmate.paused]).toEqual([false, false]);
+    // waiting for a turn is not a pause of the pace: nothing reported, no bucket short
+    expect(gate.pace('10.0.0.7')).toMatchObject({ paused: 2, pausesSoFar: 0 });
+    // after the turn's reads, the oldest waiting one is resumed, and counts as a read of the next turn …
+    vi.runOnlyPendingTimers();
+    expect(flood.map((c) => c.paused)).toEqual([false, false, false, true]);
+    expect(gate.spendBytes('10.0.0.7', flood[0]!, 100)).toBe(false);
+    expect(gate.spendBytes('10.0.0.7', flood[1]!, 100)).toBe(true);
+    // … the next one a turn later, with the one that waited meanwhile after it
+    vi.runOnlyPendingTimers();
+    expect(flood.map((c) => c.paused)).toEqual([false, true, false, false]);
+    vi.runOnlyPendingTimers();
+    expect(flood.map((c) => c.paused)).toEqual([false, false, false, false]);
+    expect(gate.pace('10.0.0.7').paused).toBe(0);
+    // a read of a connection closed meanwhile is not waited for, and the server closing reads everything at once
+    const closed = new FakeConnection();
+    closed.destroyed = true;
+    for (const connection of [...flood, closed]) gate.spendBytes('10.0.0.7', connection, 100);
+    expect(gate.pace('10.0.0.7').paused).toBe(3);
+    gate.close();
+    expect(flood.map((c) => c.paused)).toEqual([false, false, false, false]);
+    expect(gate.spendBytes('10.0.0.7', flood[0]!, 100)).toBe(false);
+  });
+
   it('pauses on bytes past the burst (smaller than a window), a tiny chunk costing at least 256 bytes; a closed connection waits no more', () => {
     vi.useFakeTimers();
     const gate = new AddressGate(limits, () => Date.now());
@@ -116,18 +159,20 @@ describe('AddressGate', () => {
     gate.close();
   });
 
-  it('reads its numbers from LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_PACED_REQUESTS_PER_ADDRESS, LIMIT_PACED_BYTES_PER_ADDRESS, LIMIT_PACED_BYTES_BURST_PER_ADDRESS', () => {
+  it('reads its numbers from LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_PACED_REQUESTS_PER_ADDRESS, LIMIT_PACED_BYTES_PER_ADDRESS, LIMIT_PACED_BYTES_BURST_PER_ADDRESS, LIMIT_PACED_READS_PER_TURN_PER_ADDRESS', () => {
     const fromEnv = clientLimitsFromEnv({
       LIMIT_CONNECTIONS_PER_ADDRESS: '300',
       LIMIT_PACED_REQUESTS_PER_ADDRESS: '5000',
       LIMIT_PACED_BYTES_PER_ADDRESS: '1048576',
       LIMIT_PACED_BYTES_BURST_PER_ADDRESS: '65536',
+      LIMIT_PACED_READS_PER_TURN_PER_ADDRESS: '8',
     });
     expect(fromEnv.pacing).toEqual({
       connectionsPerAddress: 300,
       requestsPerAddress: 5000,
       bytesPerAddress: 1_048_576,
       bytesBurstPerAddress: 65_536,
+      readsPerTurnPerAddress: 8,
       windowMs: DEFAULT_CLIENT_LIMITS.pacing.windowMs,
     });
     expect(() => clientLimitsFromEnv({ LIMIT_PACED_REQUESTS_PER_ADDRESS: '0' })).toThrow(/LIMIT_PACED_REQUESTS_PER_ADDRESS/);

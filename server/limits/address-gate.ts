@@ -45,6 +45,9 @@ interface AddressState {
   timer: NodeJS.Timeout | null;
   /** the next paused connection's resumption, a turn of the event loop after the one before (resumeWaiting) */
   nextResume: NodeJS.Immediate | null;
+  /** the turn of the event loop its reads were last counted in, and how many it had in that turn */
+  turn: number;
+  readsThisTurn: number;
   pausesSoFar: number;
   refusedConnectionsSoFar: number;
   unreportedPauses: number;
@@ -65,7 +68,10 @@ export const PACING_REPORT_MS = 10_000;
  *   at once (nothing read, nothing answered);
  * - every request (HTTP/1.1 or HTTP/2 stream) and every byte read spends from the address's two
  *   token buckets (bytes with a burst smaller than a window's worth); an address that has spent them has the connection that overspent paused —
- *   not refused — until the buckets refill, and its paused connections are resumed oldest first.
+ *   not refused — until the buckets refill, and its paused connections are resumed oldest first;
+ * - in one turn of the event loop an address has at most `readsPerTurnPerAddress` reads given to
+ *   the parser; its other reads that turn wait, their connections resumed one a turn after it, so
+ *   the loop looks at the network between two of them (round robin between addresses).
  *
  * An address that stays within its pace never notices the gate; one that floods waits in its
  * own TCP buffers while every other address is served, and costs the event loop almost nothing.
@@ -80,6 +86,9 @@ export class AddressGate {
   private closing = false;
   private readonly requestRefillPerMs: number;
   private readonly byteRefillPerMs: number;
+  /** the turn of the event loop now: counted up by an immediate of each turn that read something */
+  private turn = 0;
+  private turnEnds: NodeJS.Immediate | null = null;
 
   constructor(
     readonly limits: PacingLimits,
@@ -125,13 +134,20 @@ export class AddressGate {
     if (state.requestTokens < 0) this.pause(state, connection);
   }
 
-  /** `bytes` were read from `connection`. */
-  spendBytes(rawAddress: string | undefined, connection: PacedConnection, bytes: number): void {
-    if (this.closing) return;
+  /**
+   * `bytes` were read from `connection`. True: the read is past its address's share of this turn
+   * of the event loop, and must wait (kept, not given to the parser): its connection is paused
+   * and resumed in a later turn. An overspent bucket pauses the connection after this read.
+   */
+  spendBytes(rawAddress: string | undefined, connection: PacedConnection, bytes: number): boolean {
+    if (this.closing) return false;
     const state = this.stateOf(clientAddress(rawAddress));
     this.refill(state);
     state.byteTokens -= Math.max(bytes, MIN_CHUNK_COST);
     if (state.byteTokens < 0) this.pause(state, connection);
+    if (this.countRead(state) <= this.limits.readsPerTurnPerAddress) return false;
+    this.waitForTurn(state, connection);
+    return true;
   }
 
   /** The connection closed: it waits no more. */
@@ -166,6 +182,8 @@ export class AddressGate {
     }
     if (this.reportTimer) clearTimeout(this.reportTimer);
     this.reportTimer = null;
+    if (this.turnEnds) clearImmediate(this.turnEnds);
+    this.turnEnds = null;
   }
 
   private stateOf(address: string): AddressState {
@@ -180,6 +198,8 @@ export class AddressGate {
         waiting: new Set(),
         timer: null,
         nextResume: null,
+        turn: -1,
+        readsThisTurn: 0,
         pausesSoFar: 0,
         refusedConnectionsSoFar: 0,
         unreportedPauses: 0,
@@ -206,6 +226,36 @@ export class AddressGate {
     if (this.report) state.unreportedPauses += 1;
     this.scheduleReport();
     this.scheduleResume(state);
+  }
+
+  /** One more read of this address in this turn of the event loop: how many it has had in it. */
+  private countRead(state: AddressState): number {
+    if (state.turn !== this.turn) {
+      state.turn = this.turn;
+      state.readsThisTurn = 0;
+      // The turn ends after this turn's reads: immediates run once the loop has polled the network.
+      this.turnEnds ??= setImmediate(() => {
+        this.turnEnds = null;
+        this.turn += 1;
+      });
+    }
+    state.readsThisTurn += 1;
+    return state.readsThisTurn;
+  }
+
+  /**
+   * A read past the address's share of the turn: its connection waits, with the address's
+   * paused ones, and is resumed in its turn (an immediate scheduled now runs after this turn's
+   * reads; each resumption schedules the next for the turn after). Not a pause of the pace: not
+   * reported, the buckets are not short.
+   */
+  private waitForTurn(state: AddressState, connection: PacedConnection): void {
+    if (connection.destroyed) return;
+    if (!state.waiting.has(connection)) {
+      connection.pauseInput();
+      state.waiting.add(connection);
+    }
+    if (!state.timer) state.nextResume ??= setImmediate(() => this.resumeWaiting(state));
   }
 
   /** Wakes when the buckets have room for the oldest paused connection again. */
@@ -240,6 +290,7 @@ export class AddressGate {
       if (connection.destroyed) continue;
       state.requestTokens -= 1;
       this.prepaid.add(connection);
+      this.countRead(state);
       connection.resumeInput();
       if (state.waiting.size > 0) state.nextResume = setImmediate(() => this.resumeWaiting(state));
       return;

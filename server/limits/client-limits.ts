@@ -41,6 +41,11 @@ export interface PacingLimits {
   bytesPerAddress: number;
   /** the largest burst of bytes: smaller than a window's worth, so big bodies come spread out */
   bytesBurstPerAddress: number;
+  /**
+   * reads one address gets given to the parser in one turn of the event loop; the rest of its
+   * reads that turn wait for the next turns (address-gate.ts: round robin between addresses)
+   */
+  readsPerTurnPerAddress: number;
   windowMs: number;
 }
 
@@ -104,6 +109,12 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // row (a window's worth) stalled every student for half a second in bench/soak.ts.
     bytesPerAddress: 16 * 1024 * 1024,
     bytesBurstPerAddress: 2 * 1024 * 1024,
+    // One turn of the event loop reads every socket that has data and runs what each read starts
+    // before the loop looks at the network again: a script with 60 requests in flight made every
+    // student whose request arrived meanwhile wait for all 60 (bench/soak.ts, issue 40). Two reads
+    // an address a turn: a student waits for two of the flood's reads, not sixty; a class behind
+    // one NAT address loses nothing (a turn lasts a millisecond or two when nobody floods).
+    readsPerTurnPerAddress: 2,
     windowMs: 10_000,
   },
 };
@@ -146,6 +157,7 @@ export const PACING_VARIABLES: Record<Exclude<keyof PacingLimits, 'windowMs'>, s
   requestsPerAddress: 'LIMIT_PACED_REQUESTS_PER_ADDRESS',
   bytesPerAddress: 'LIMIT_PACED_BYTES_PER_ADDRESS',
   bytesBurstPerAddress: 'LIMIT_PACED_BYTES_BURST_PER_ADDRESS',
+  readsPerTurnPerAddress: 'LIMIT_PACED_READS_PER_TURN_PER_ADDRESS',
 };
 
 /** Deep-merges partial overrides (tests, benchmarks) into the defaults. */

@@ -140,9 +140,10 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     const tapped = new TapSocket(socket, client);
     // Paced HTTP/1.1 is given to the parser a request at a time: pipelined requests wait like separate reads.
     if (gate && transport === 'http/1.1') tapped.requestFramer = new Http1RequestFramer(false);
-    if (gate && !paceConnection(gate, socket, tapped, firstBytes.length, options.proxyProtocolFrom)) return;
+    const paced = gate ? paceConnection(gate, socket, tapped, firstBytes.length, options.proxyProtocolFrom) : 'given';
+    if (paced === 'closed') return;
     options.captures?.track(tapped, transport);
-    tapped.replay(firstBytes);
+    tapped.replay(firstBytes, paced === 'waits');
     if (transport === 'mqtt') mqttHandler!(tapped);
     else if (transport === 'h2c') {
       // 'session' is emitted synchronously inside this call.
@@ -311,15 +312,22 @@ function admitAtAccept(gate: AddressGate, socket: Socket, proxies: ReadonlySet<s
 /**
  * Puts a connection under its address's pace: the bytes it reads spend from it from now on.
  * A connection from a trusted balancer is admitted here, under the client its header named.
- * False: the client's address holds its maximum of connections, and this one is closed.
+ * 'closed': the client's address holds its maximum of connections, and this one is closed;
+ * 'waits': its first read is past its address's share of this turn of the event loop, and waits.
  */
-function paceConnection(gate: AddressGate, socket: Socket, tapped: TapSocket, bytesSoFar: number, proxies: ReadonlySet<string> | undefined): boolean {
+function paceConnection(
+  gate: AddressGate,
+  socket: Socket,
+  tapped: TapSocket,
+  bytesSoFar: number,
+  proxies: ReadonlySet<string> | undefined,
+): 'closed' | 'given' | 'waits' {
   const address = tapped.remoteAddress;
   if (proxies?.has(plainAddress(socket.remoteAddress ?? ''))) {
     const release = gate.admitConnection(address);
     if (!release) {
       socket.destroy();
-      return false;
+      return 'closed';
     }
     socket.once('close', release);
   }
@@ -327,8 +335,7 @@ function paceConnection(gate: AddressGate, socket: Socket, tapped: TapSocket, by
   socket.once('end', () => gate.forget(address, tapped));
   socket.once('close', () => gate.forget(address, tapped));
   tapped.onInboundBytes = (bytes) => gate.spendBytes(address, tapped, bytes);
-  gate.spendBytes(address, tapped, bytesSoFar);
-  return true;
+  return gate.spendBytes(address, tapped, bytesSoFar) ? 'waits' : 'given';
 }
 
 /**

@@ -72,8 +72,11 @@ export class TapSocket extends Duplex {
   private inputPaced = false;
   /** the reader given reads past this Duplex's Readable (readDirectly); null: every read goes through it */
   private directReader: ((chunk: Buffer) => void) | null = null;
-  /** Counts what the client sends (server/limits/address-gate.ts); absent: not counted. */
-  onInboundBytes: ((bytes: number) => void) | null = null;
+  /**
+   * Counts what the client sends (server/limits/address-gate.ts); absent: not counted. True: this
+   * read waits (kept, not given to the parser) — the counter has paused the input, and resumes it.
+   */
+  onInboundBytes: ((bytes: number) => boolean) | null = null;
   /**
    * Cuts HTTP/1.1 input at request ends, so the parser is given one request at a time and a
    * paced connection's pipelined requests wait like separate reads (server/limits/README.md).
@@ -134,8 +137,8 @@ export class TapSocket extends Duplex {
     const pieces = this.requestFramer?.push(chunk);
     this.observer.inbound(chunk, pieces);
     const wasPaced = this.inputPaced;
-    this.onInboundBytes?.(chunk.length);
-    this.giveRead(chunk, pieces, wasPaced);
+    const waits = this.onInboundBytes?.(chunk.length) === true;
+    this.giveRead(chunk, pieces, wasPaced || waits);
   }
 
   /**
@@ -155,11 +158,14 @@ export class TapSocket extends Duplex {
     readIntoSharedBuffer(this.socket, (chunk) => this.fromSocket(chunk));
   }
 
-  /** Feeds bytes already read from the socket (while sniffing the protocol) to the parser. */
-  replay(chunk: Buffer): void {
+  /**
+   * Feeds bytes already read from the socket (while sniffing the protocol) to the parser; `waits`:
+   * they are kept until the pace resumes the input (onInboundBytes said so).
+   */
+  replay(chunk: Buffer, waits = false): void {
     const pieces = this.requestFramer?.push(chunk);
     this.observer.inbound(chunk, pieces);
-    this.giveRead(chunk, pieces, false);
+    this.giveRead(chunk, pieces, waits);
   }
 
   /**

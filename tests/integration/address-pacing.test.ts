@@ -1,7 +1,8 @@
 // Pacing per client address at the socket (server/limits/address-gate.ts): a client that floods
 // is not parsed and refused request by request — its connections stop being read (TCP
 // backpressure) until its address's buckets refill, while a student on another address gets
-// every answer; past its connections per address, a new connection is closed at accept.
+// every answer; past its connections per address, a new connection is closed at accept; in one
+// turn of the event loop an address's reads past its share wait for the next turns.
 // Mechanisms, counts and states only: how fast anything goes is bench/soak.ts's business.
 import { connect, type Socket } from 'node:net';
 import { request as httpRequest } from 'node:http';
@@ -14,6 +15,8 @@ const ABUSER = '127.0.0.2';
 const HOARDER = '127.0.0.3';
 const UPLOADER = '127.0.0.4';
 const PIPELINER = '127.0.0.5';
+const CROWD = '127.0.0.6';
+const NEIGHBOUR = '127.0.0.7';
 const REQUESTS_PER_ADDRESS = 20;
 const BYTES_PER_ADDRESS = 64 * 1024;
 const CONNECTIONS_PER_ADDRESS = 6;
@@ -132,6 +135,30 @@ describe('pacing per client address, before parsing', () => {
     expect(await studentAsks('/api/v1/users/1')).toBe(200);
     for (const { socket } of held) socket.destroy();
     await vi.waitFor(() => expect(gate().pace(HOARDER).connections).toBe(0), { timeout: 20_000 });
+  });
+
+  it('gives an address two reads a turn of the event loop: the rest of its reads that turn wait, and are answered in the next turns', async () => {
+    const crowd = await Promise.all(Array.from({ length: CONNECTIONS_PER_ADDRESS }, () => rawConnection(CROWD)));
+    const neighbour = await rawConnection(NEIGHBOUR);
+    // each connection accepted and answered once: its next request is read as soon as it is there
+    for (const { socket } of [...crowd, neighbour]) socket.write(GET_USER);
+    const answered = (times: number) => (connection: RawConnection) => connection.statuses().length === times;
+    await vi.waitFor(() => expect([...crowd, neighbour].every(answered(1))).toBe(true), { timeout: 20_000 });
+    const spent = vi.spyOn(gate(), 'spendBytes');
+    // Written in one run of this thread (the server's too): every request is in its socket
+    // before the loop next looks at the network, and all seven are read in that one turn.
+    for (const { socket } of [...crowd, neighbour]) socket.write(GET_USER);
+    await vi.waitFor(() => expect([...crowd, neighbour].every(answered(2))).toBe(true), { timeout: 20_000 });
+    const waited = (address: string) =>
+      spent.mock.calls.flatMap((call, i) => (call[0]?.replace('::ffff:', '') === address ? [spent.mock.results[i]!.value] : []));
+    const [crowdWaited, neighbourWaited] = [waited(CROWD), waited(NEIGHBOUR)];
+    spent.mockRestore();
+    expect(crowdWaited).toEqual([false, false, true, true, true, true]);
+    expect(neighbourWaited).toEqual([false]);
+    // waited, not refused: every one answered
+    expect(new Set([...crowd, neighbour].flatMap((connection) => connection.statuses()))).toEqual(new Set(['200']));
+    expect(gate().pace(CROWD)).toMatchObject({ paused: 0, pausesSoFar: 0 });
+    for (const { socket } of [...crowd, neighbour]) socket.destroy();
   });
 
   it('pauses a connection that sends more bytes than its address may, until its bucket refills', async () => {
