@@ -124,6 +124,27 @@ describe('TapSocket, paced', () => {
   });
 });
 
+describe('TapSocket, a read the pace says waits', () => {
+  it('keeps a read its counter says waits (and a replayed first read told so), and gives both, in order, on resumeInput', async () => {
+    const { tapped, given, peer } = await pacedReader(Number.POSITIVE_INFINITY);
+    // as the pace does for a read past its address's share of a turn: pauses the input, answers true
+    tapped.onInboundBytes = () => {
+      tapped.pauseInput();
+      return true;
+    };
+    tapped.pauseInput();
+    tapped.replay(Buffer.from(get('/first')), true);
+    peer.write(get('/a'));
+    await vi.waitFor(() => expect(tapped.heldBytes).toBe(get('/first').length + get('/a').length));
+    expect(given).toEqual([]);
+    tapped.onInboundBytes = () => false;
+    tapped.resumeInput();
+    await vi.waitFor(() => expect(given).toEqual([get('/first'), get('/a')]));
+    peer.write(get('/b'));
+    await vi.waitFor(() => expect(given).toEqual([get('/first'), get('/a'), get('/b')]));
+  });
+});
+
 describe('TapSocket.readDirectly', () => {
   it('hands reads straight to the reader, past both Readables, while this one flows and holds nothing, recorded first; paused, they queue and come back in order', async () => {
     const { served, peer } = await socketPair();
