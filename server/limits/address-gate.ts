@@ -7,8 +7,11 @@ import type { PacingLimits } from './client-limits.ts';
  * routing and refusing what it sends.
  */
 export interface PacedConnection {
-  /** Gives the parser nothing more (TapSocket still reads a little, to notice a client that closes). */
-  pauseInput(): void;
+  /**
+   * Gives the parser nothing more (TapSocket still reads a little, to notice a client that closes).
+   * `untilTurn`: only until its turn — what it read before a FIN is still given when resumed.
+   */
+  pauseInput(untilTurn?: boolean): void;
   resumeInput(): void;
   readonly destroyed: boolean;
   /** bytes read and not given to the parser yet (HTTP/1.1 requests pipelined after the pause) */
@@ -252,7 +255,7 @@ export class AddressGate {
   private waitForTurn(state: AddressState, connection: PacedConnection): void {
     if (connection.destroyed) return;
     if (!state.waiting.has(connection)) {
-      connection.pauseInput();
+      connection.pauseInput(true);
       state.waiting.add(connection);
     }
     if (!state.timer) state.nextResume ??= setImmediate(() => this.resumeWaiting(state));

@@ -14,8 +14,9 @@ afterEach(() => {
 });
 
 /** A connected pair on loopback: the server's end (to be tapped) and the peer's. */
-async function socketPair(): Promise<{ served: Socket; peer: Socket }> {
-  const server = createServer();
+/** `allowHalfOpen`: as Node's HTTP server accepts them (a FIN from the peer does not close the socket). */
+async function socketPair(allowHalfOpen = false): Promise<{ served: Socket; peer: Socket }> {
+  const server = createServer({ allowHalfOpen });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
@@ -76,8 +77,8 @@ const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 const post = (body: string) => `POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 
 /** A tapped socket cutting HTTP/1.1 requests, whose reader pauses it (as the pace does) after `pauseAfter` pieces. */
-async function pacedReader(pauseAfter: number): Promise<{ tapped: TapSocket; served: Socket; peer: Socket; given: string[] }> {
-  const { served, peer } = await socketPair();
+async function pacedReader(pauseAfter: number, allowHalfOpen = false): Promise<{ tapped: TapSocket; served: Socket; peer: Socket; given: string[] }> {
+  const { served, peer } = await socketPair(allowHalfOpen);
   const tapped = new TapSocket(served);
   tapped.requestFramer = new Http1RequestFramer(false);
   const given: string[] = [];
@@ -142,6 +143,23 @@ describe('TapSocket, a read the pace says waits', () => {
     await vi.waitFor(() => expect(given).toEqual([get('/first'), get('/a')]));
     peer.write(get('/b'));
     await vi.waitFor(() => expect(given).toEqual([get('/first'), get('/a'), get('/b')]));
+  });
+
+  it('gives a read that waited for its turn even if the peer sent FIN meanwhile (a request and the end, as mosquitto_pub or nc send), then the end', async () => {
+    const { tapped, given, peer } = await pacedReader(Number.POSITIVE_INFINITY, true);
+    tapped.onInboundBytes = () => {
+      tapped.pauseInput(true);
+      return true;
+    };
+    const ended = once(tapped, 'end');
+    peer.end(get('/last'));
+    await vi.waitFor(() => expect(tapped.heldBytes).toBe(get('/last').length));
+    // (the FIN is read after the request: let it arrive before the turn comes)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(given).toEqual([]);
+    tapped.resumeInput();
+    await ended;
+    expect(given).toEqual([get('/last')]);
   });
 });
 

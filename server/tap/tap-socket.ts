@@ -70,6 +70,8 @@ export class TapSocket extends Duplex {
   private inputHeld = false;
   /** the client's address has spent its pace (server/limits/address-gate.ts): the parser is given nothing more */
   private inputPaced = false;
+  /** paced only until its turn (a read past its address's share of a turn): a FIN does not lose what it kept */
+  private pacedUntilTurn = false;
   /** the reader given reads past this Duplex's Readable (readDirectly); null: every read goes through it */
   private directReader: ((chunk: Buffer) => void) | null = null;
   /**
@@ -106,7 +108,7 @@ export class TapSocket extends Duplex {
       this.observer.peerEnded?.();
       this.inputEnded = true;
       // Paced: the client is gone, and what it sent after its pause is not parsed.
-      if (this.inputPaced) this.dropBacklog();
+      if (this.inputPaced && !this.pacedUntilTurn) this.dropBacklog();
       if (this.backlogBytes === 0) this.giveEnd();
     });
     socket.on('drain', () => {
@@ -283,11 +285,14 @@ export class TapSocket extends Duplex {
   /**
    * Gives the parser nothing more until resumeInput(). The network is still read, and kept,
    * up to PACED_READ_LIMIT (so a client that closes is noticed), then not: TCP backpressure makes
-   * the client wait. A client that has sent FIN is gone: what it sent is not parsed.
+   * the client wait. A client that has sent FIN is gone: what it sent is not parsed — unless
+   * `untilTurn`: its address had its share of reads this turn, and what it sent (a request and
+   * FIN, as `mosquitto_pub` or `nc` send) is given in its turn, then the end.
    */
-  pauseInput(): void {
+  pauseInput(untilTurn = false): void {
+    this.pacedUntilTurn = untilTurn && (!this.inputPaced || this.pacedUntilTurn);
     this.inputPaced = true;
-    if (this.inputEnded) {
+    if (this.inputEnded && !this.pacedUntilTurn) {
       this.dropBacklog();
       this.giveEnd();
     } else if (this.backlogBytes >= PACED_READ_LIMIT) this.socket.pause();
@@ -296,6 +301,7 @@ export class TapSocket extends Duplex {
   resumeInput(): void {
     if (!this.inputPaced) return;
     this.inputPaced = false;
+    this.pacedUntilTurn = false;
     this.giveBacklog(false);
   }
 
