@@ -107,8 +107,11 @@ export class TapSocket extends Duplex {
     socket.on('end', () => {
       this.observer.peerEnded?.();
       this.inputEnded = true;
-      // Paced: the client is gone, and what it sent after its pause is not parsed.
-      if (this.inputPaced && !this.pacedUntilTurn) this.dropBacklog();
+      // Paced: the client is gone, and what it sent after its pause is not parsed. Waiting for its
+      // turn (a request and FIN at once, as mosquitto_pub or nc send): the pace forgets a connection
+      // that ended, so what it sent is given now, then the end.
+      if (this.inputPaced && this.pacedUntilTurn) this.resumeInput();
+      else if (this.inputPaced) this.dropBacklog();
       if (this.backlogBytes === 0) this.giveEnd();
     });
     socket.on('drain', () => {
@@ -287,7 +290,7 @@ export class TapSocket extends Duplex {
    * up to PACED_READ_LIMIT (so a client that closes is noticed), then not: TCP backpressure makes
    * the client wait. A client that has sent FIN is gone: what it sent is not parsed — unless
    * `untilTurn`: its address had its share of reads this turn, and what it sent (a request and
-   * FIN, as `mosquitto_pub` or `nc` send) is given in its turn, then the end.
+   * FIN, as `mosquitto_pub` or `nc` send) is given at the FIN, then the end.
    */
   pauseInput(untilTurn = false): void {
     this.pacedUntilTurn = untilTurn && (!this.inputPaced || this.pacedUntilTurn);
