@@ -1,7 +1,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
-import { sandbox } from './mqtt-helpers.ts';
+import { CaptureClient, newSession } from './capture-client.ts';
+import { decodedMessages, sandbox } from './mqtt-helpers.ts';
 
 // One mqtt.js client publishes QoS 1 messages to a topic it is itself subscribed to, without
 // waiting for each PUBACK (a student's script, bench/mqtt.ts), and must get every one back, and
@@ -78,19 +79,21 @@ function expectEveryMessageOnce(outcome: Outcome, count: number): void {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('one client publishing to its own topic at QoS 1', () => {
-  it('over WebSocket, gets every message and PUBACK once the broker that fell behind reads again, whatever came in meanwhile', async () => {
-    const box = sandbox('behind');
+  it('over WebSocket, gets every message and PUBACK once the broker that fell behind reads again, whatever came in meanwhile; the inspector shows them all', async () => {
+    // a browser session's own sandbox (its cookie), so the connection is recorded for it
+    const session = await newSession(server.origin);
+    const capture = await CaptureClient.open(server.origin, session);
     const client = await mqtt.connectAsync(`ws://127.0.0.1:${server.port}/mqtt`, {
       clientId: 'own-topic',
-      username: `sandbox:${box}`,
+      wsOptions: { headers: { cookie: `wirelab_session=${session}` } },
       reconnectPeriod: 0,
       connectTimeout: 5_000,
     });
+    const count = 40 + 2;
     try {
       await client.subscribeAsync('own/topic', { qos: 1 });
       const broker = server.app.mqttBroker as unknown as { clients: Record<string, { pause(): void; resume(): void } | undefined> };
-      const served = broker.clients[`${box}/own-topic`]!;
-      const count = 40 + 2;
+      const served = broker.clients[`${session}/own-topic`]!;
       const outcome = await ownTopicRoundTrip(client, count, async (acknowledged) => {
         served.pause();
         // 40 KiB: more than the broker's stream and the WebSocket's stream hold (16 KiB each), so
@@ -109,6 +112,12 @@ describe('one client publishing to its own topic at QoS 1', () => {
     } finally {
       await client.endAsync(true);
     }
+    // the bytes that crossed, as recorded: each message in, its PUBACK out, its delivery out and that one's PUBACK in
+    await capture.waitFor(() => capture.messages.some((m) => m.type === 'closed'));
+    const packets = decodedMessages(capture, 'http/1.1').filter((m) => m.layer === 'mqtt-packet');
+    const counted = (dir: 'in' | 'out', type: string) => packets.filter((m) => m.dir === dir && m.fields?.type === type).length;
+    expect([counted('in', 'PUBLISH'), counted('out', 'PUBACK'), counted('out', 'PUBLISH'), counted('in', 'PUBACK')]).toEqual([count, count, count, count]);
+    await capture.close();
   });
 
   describe.each([
