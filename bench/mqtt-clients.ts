@@ -42,8 +42,9 @@ export async function ownTopicThroughput(client: MqttClient, topic: string, qos:
     let received = 0;
     let stalled: NodeJS.Timeout | undefined;
     // A stall is reported, not waited on for ever: over WebSocket, 5 000 QoS 1 messages to the
-    // client's own topic sometimes stop arriving (26 Nov, 7 of 9 tries; over TCP never) — a defect
-    // of the broker's, open, and the run goes on to say so.
+    // client's own topic used to stop arriving (26 Nov, 7 of 9 tries; over TCP never; fixed in
+    // server/tap/tap-socket.ts, server/protocols/mqtt/README.md) — should one come back, the run
+    // goes on to say so.
     const all = new Promise<void>((resolve, reject) => {
       const watch = () => {
         clearTimeout(stalled);

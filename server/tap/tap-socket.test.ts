@@ -232,3 +232,32 @@ describe('TapSocket.readDirectly', () => {
     await ended;
   });
 });
+
+describe('TapSocket cutting HTTP/1.1 requests, its reader behind', () => {
+  it('gives a read it held back, while its reader had not taken the one before, once the reader has: an upgraded WebSocket lost it, and then all that came after', async () => {
+    const { served, peer } = await socketPair();
+    const tapped = new TapSocket(served);
+    // as the listener sets it on every HTTP/1.1 connection while the address pace is on (server/listener/one-port-server.ts)
+    tapped.requestFramer = new Http1RequestFramer(false);
+    const given: string[] = [];
+    tapped.on('data', (piece: Buffer) => given.push(piece.toString('latin1')));
+    const upgrade = 'GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n';
+    peer.write(upgrade);
+    await vi.waitFor(() => expect(given.join('')).toBe(upgrade));
+    // ws pauses the socket it reads (its stream is full): a read waits in this Readable, which asks the network for more
+    tapped.pause();
+    peer.write('one');
+    await vi.waitFor(() => expect(tapped.readableLength).toBe(3));
+    await new Promise((resolve) => setImmediate(resolve));
+    // read while the reader has not taken "one": kept back, the socket paused
+    peer.write('two');
+    await vi.waitFor(() => expect(tapped.heldBytes).toBe(3));
+    expect(served.isPaused()).toBe(true);
+    // ws resumes: "one", then "two", then what the peer sends after
+    tapped.resume();
+    await vi.waitFor(() => expect(given.join('')).toBe(`${upgrade}onetwo`));
+    peer.write('three');
+    await vi.waitFor(() => expect(given.join('')).toBe(`${upgrade}onetwothree`));
+    expect(tapped.heldBytes).toBe(0);
+  });
+});

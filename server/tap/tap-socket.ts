@@ -182,6 +182,12 @@ export class TapSocket extends Duplex {
     // (framed: nor while the parser has not taken what it was given, or it would get two requests at once)
     if (wasPaced || this.backlogBytes > 0 || (this.requestFramer && this.readableLength > 0)) {
       this.holdBack(chunk, pieces, 0);
+      // The read the stream may have asked for (_read, waiting on the network) ends here, with
+      // nothing: a Readable asks for no other read until something is pushed, so once its reader
+      // had taken what it held, nothing would ever give the backlog (an upgraded WebSocket whose
+      // reader had paused stopped there for good: MQTT's QoS 1 stall, server/protocols/mqtt/README.md).
+      // Paced or held, resumeInput() and releaseInput() give the backlog themselves.
+      if (!this.inputPaced && !this.inputHeld) this.push(NOTHING);
       return;
     }
     if (
