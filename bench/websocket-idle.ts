@@ -38,6 +38,12 @@ const HEAP_DIR = process.env.BENCH_IDLE_HEAP_DIR;
  * sockets) and the other anonymous memory (V8's heap pages, other threads' arenas).
  */
 const REGIONS = process.env.BENCH_IDLE_REGIONS === '1';
+/**
+ * BENCH_IDLE_CASES=no-tap,every: only these cases (`no-tap`, `tap`: recording with the default
+ * limits, `every`: every session kept), to repeat one of them without the others' minutes.
+ * The ratios need `no-tap`; a case left out prints no target line.
+ */
+const CASES = new Set((process.env.BENCH_IDLE_CASES ?? 'no-tap,tap,every').split(',').map((name) => name.trim()));
 
 interface Memory {
   rss: number;
@@ -156,18 +162,22 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
 console.log(
   `Idle raw WebSockets: ${CONNECTIONS} connections to /ws/echo, ${TABS === 1 ? 'one session each' : `${TABS} to a session`}, ${SETTLE_MS / 1000} s idle`,
 );
-const withoutTap = await measure('no tap', false);
+const withoutTap = CASES.has('no-tap') ? await measure('no tap', false) : null;
 // With its default limits the tap keeps the captures of 200 sessions per client address (1 000 on
 // the server): of these connections, all from one address, the latest 200 are recorded and the
 // others' sessions were forgotten. Issue 40's target is measured so.
-const withTap = await measure('tap recording', true);
+const withTap = CASES.has('tap') ? await measure('tap recording', true) : null;
 // Every session keeping its captures: what a recorded connection really holds (its session's ring).
-const everyOne = await measure('tap recording, every session kept', true, CONNECTIONS);
+const everyOne = CASES.has('every') ? await measure('tap recording, every session kept', true, CONNECTIONS) : null;
 for (const measured of [withTap, everyOne]) {
-  console.log(`  connections per GiB, ${measured.label}: ${(measured.perGiB / withoutTap.perGiB).toFixed(2)} of the no-tap figure`);
+  if (measured && withoutTap) {
+    console.log(`  connections per GiB, ${measured.label}: ${(measured.perGiB / withoutTap.perGiB).toFixed(2)} of the no-tap figure`);
+  }
 }
 // Issue 40: an idle connection with the tap recording holds at most 12 KiB of the server's memory.
-console.log(targetLine('RSS per idle connection, tap recording', withTap.perConnection / 1024, { atMost: 12 }, (n) => `${n.toFixed(1)} KiB`));
+if (withTap) console.log(targetLine('RSS per idle connection, tap recording', withTap.perConnection / 1024, { atMost: 12 }, (n) => `${n.toFixed(1)} KiB`));
 // The same with every session recording (each connection its own session here): what the target
 // means for a connection whose captures are kept, which the case above records for 200 of them only.
-console.log(targetLine('RSS per idle connection, every session recording', everyOne.perConnection / 1024, { atMost: 12 }, (n) => `${n.toFixed(1)} KiB`));
+if (everyOne) {
+  console.log(targetLine('RSS per idle connection, every session recording', everyOne.perConnection / 1024, { atMost: 12 }, (n) => `${n.toFixed(1)} KiB`));
+}
