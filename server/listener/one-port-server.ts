@@ -2,7 +2,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { findTapSocket, TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
+import { findTapSocket, TapSocket, tapSocketOf, type ConnectionPace } from '../tap/tap-socket.ts';
 import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
@@ -211,6 +211,7 @@ function routeUpgrades(
     options.onRequestArrived?.(req);
     if (options.admitUpgrade && !options.admitUpgrade.admits(req)) return options.admitUpgrade.refuse(req, socket);
     options.captures?.upgraded(socket);
+    findTapSocket(socket)?.upgraded();
     const route = routes.find((r) => req.url?.startsWith(r.prefix));
     if (route) return route.handler(req, socket, head);
     if (fallbacks.length === 0) return socket.destroy();
@@ -304,7 +305,8 @@ function admitAtAccept(gate: AddressGate, socket: Socket, proxies: ReadonlySet<s
     socket.destroy();
     return false;
   }
-  socket.once('close', release);
+  // (on, not once: 'close' comes once, `release` counts once, and a once-wrapper per connection costs memory)
+  socket.on('close', release);
   return true;
 }
 
@@ -324,11 +326,25 @@ function paceConnection(gate: AddressGate, socket: Socket, tapped: TapSocket, by
     socket.once('close', release);
   }
   // A paused connection is still watched (TapSocket.pauseInput): a client that closes it waits no more.
-  socket.once('end', () => gate.forget(address, tapped));
-  socket.once('close', () => gate.forget(address, tapped));
-  tapped.onInboundBytes = (bytes) => gate.spendBytes(address, tapped, bytes);
+  tapped.pace = paceOf(gate);
   gate.spendBytes(address, tapped, bytesSoFar);
   return true;
+}
+
+/** What connections tell the gate, one object per gate (not closures per connection: an idle server holds thousands). */
+const paces = new WeakMap<AddressGate, ConnectionPace>();
+
+function paceOf(gate: AddressGate): ConnectionPace {
+  let pace = paces.get(gate);
+  if (!pace) {
+    // (the address the connection was admitted under: the client a trusted balancer named, else its peer's)
+    pace = {
+      inboundBytes: (connection, bytes) => gate.spendBytes(connection.remoteAddress, connection, bytes),
+      gone: (connection) => gate.forget(connection.remoteAddress, connection),
+    };
+    paces.set(gate, pace);
+  }
+  return pace;
 }
 
 /**

@@ -124,6 +124,42 @@ describe('TapSocket, paced', () => {
   });
 });
 
+describe('TapSocket, what it costs a connection', () => {
+  it('listens to its socket with the same functions as every other TapSocket, each socket’s bytes and end still reaching its own', async () => {
+    const pairs = [await socketPair(), await socketPair()];
+    const inbound = pairs.map(() => [] as string[]);
+    const tapped = pairs.map(({ served }, index) => {
+      const socket = new TapSocket(served);
+      socket.observer = { inbound: (chunk) => inbound[index]!.push(chunk.toString()), outbound() {}, closed() {} };
+      socket.on('data', () => undefined);
+      return socket;
+    });
+    for (const event of ['data', 'end', 'drain', 'connect', 'timeout', 'error', 'close']) {
+      expect(pairs[0]!.served.listeners(event).length).toBeGreaterThan(0);
+      expect(pairs[0]!.served.listeners(event)).toEqual(pairs[1]!.served.listeners(event));
+    }
+    pairs[0]!.peer.write('to the first');
+    pairs[1]!.peer.write('to the second');
+    await vi.waitFor(() => expect(inbound).toEqual([['to the first'], ['to the second']]));
+    const ended = once(tapped[1]!, 'end');
+    pairs[1]!.peer.end();
+    await ended;
+    expect(tapped[0]!.readableEnded).toBe(false);
+  });
+
+  it('reads the server’s end of the connection without leaving Node’s cache of it on the socket', async () => {
+    const { served, peer } = await socketPair();
+    if (peer.connecting) await once(peer, 'connect');
+    const tapped = new TapSocket(served);
+    const internals = served as unknown as { _sockname: object | null };
+    expect(internals._sockname).toBeNull();
+    expect(tapped.localName()).toBe(`127.0.0.1:${peer.remotePort}`);
+    expect(internals._sockname).toBeNull();
+    // and Node still answers when asked
+    expect(tapped.localPort).toBe(peer.remotePort);
+  });
+});
+
 describe('TapSocket.readDirectly', () => {
   it('hands reads straight to the reader, past both Readables, while this one flows and holds nothing, recorded first; paused, they queue and come back in order', async () => {
     const { served, peer } = await socketPair();
