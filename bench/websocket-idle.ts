@@ -60,14 +60,25 @@ interface Captures {
 }
 
 /**
- * The server's memory after two full collections a second apart: V8 frees the storage of
+ * Full collections a second apart before each reading (BENCH_IDLE_GCS, 2 by default); with
+ * BENCH_IDLE_REGIONS=1 the RSS and V8's committed heap after each are printed, to see what a
+ * further collection still changes.
+ */
+const GCS = Math.max(1, Number(process.env.BENCH_IDLE_GCS ?? 2));
+
+/**
+ * The server's memory after GCS full collections a second apart: V8 frees the storage of
  * unreachable Buffers on a thread of its own after a collection, so one collection's figure
  * still counted some of them (external memory of the same code moved by 1.3 KiB a connection).
+ * `trail`: the memory after each collection, the last one included.
  */
-async function settledMemoryOf(child: ChildProcess): Promise<Memory & { captures: Captures }> {
-  await memoryOf(child);
-  await delay(1000);
-  return memoryOf(child);
+async function settledMemoryOf(child: ChildProcess): Promise<Memory & { captures: Captures; trail: Memory[] }> {
+  const trail = [await memoryOf(child)];
+  while (trail.length < GCS) {
+    await delay(1000);
+    trail.push(await memoryOf(child));
+  }
+  return { ...trail[trail.length - 1], trail };
 }
 
 async function memoryOf(child: ChildProcess): Promise<Memory & { captures: Captures }> {
@@ -149,6 +160,9 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
       console.log(
         `    V8 heap committed ${per(after.heapTotal - before.heapTotal)}; malloc's main arena ${per(regions.mallocArena - regionsBefore.mallocArena)}, other anonymous memory ${per(regions.otherAnonymous - regionsBefore.otherAnonymous)} (RSS per connection)`,
       );
+      // (each after the same number of collections before and after the connections: the second is the figure above with BENCH_IDLE_GCS=2)
+      const trail = after.trail.map((memory, n) => `${per(memory.rss - before.trail[n].rss)} (committed ${per(memory.heapTotal - before.trail[n].heapTotal)})`);
+      console.log(`    RSS per connection after 1, 2, … ${GCS} collections: ${trail.join(', ')}`);
     }
     if (tap) console.log(`    sessions keeping captures: ${after.captures.sessions}, their rings ${(after.captures.heldBytes / 1024).toFixed(0)} KiB`);
     return { label, perConnection, perGiB: GIB / perConnection };
