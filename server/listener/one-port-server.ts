@@ -248,14 +248,20 @@ function sniff(socket: Socket, context: SniffContext): void {
   sniffing.add(socket);
   // The listeners of the sniffing go once the protocol is known: they and their closures would
   // otherwise live as long as the connection, and an idle server holds thousands (bench/websocket-idle.ts).
-  const forget = (): void => void sniffing.delete(socket);
   const destroy = (): void => void socket.destroy();
+  // A timer of its own, not socket.setTimeout: Node keeps a socket's last timer (cleared, with a
+  // function bound to the socket) as long as the socket. Restarted by every read, as a socket's is.
+  const silence = setTimeout(destroy, context.firstBytesMs).unref();
+  const forget = (): void => {
+    sniffing.delete(socket);
+    clearTimeout(silence);
+  };
   // Ended before its protocol was known: there is no request to answer (the server is half-open
   // by default, so without this the connection would wait for firstBytesMs).
   const endedEarly = (): void => void (sniffing.has(socket) && socket.destroy());
   socket.once('close', forget);
-  socket.setTimeout(context.firstBytesMs, destroy);
   const onData = (chunk: Buffer): void => {
+    silence.refresh();
     seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
     if (proxyHeaderPossible) {
       const header = readProxyHeader(seen);
@@ -275,11 +281,9 @@ function sniff(socket: Socket, context: SniffContext): void {
     const mqtt = !looksLikeH2 && context.mqttRouted() ? sniffMqttConnect(seen) : 'not-mqtt';
     if (mqtt === 'need-more') return;
     socket.off('data', onData);
-    sniffing.delete(socket);
+    forget();
     socket.pause();
-    socket.setTimeout(0);
     socket.off('close', forget);
-    socket.off('timeout', destroy);
     socket.off('end', endedEarly);
     // (the TapSocket made for it next listens for errors from then on)
     socket.off('error', destroy);
