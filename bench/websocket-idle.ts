@@ -163,6 +163,10 @@ async function measure(label: string, tap: boolean, tapSessions?: number): Promi
       // (each after the same number of collections before and after the connections: the second is the figure above with BENCH_IDLE_GCS=2)
       const trail = after.trail.map((memory, n) => `${per(memory.rss - before.trail[n].rss)} (committed ${per(memory.heapTotal - before.trail[n].heapTotal)})`);
       console.log(`    RSS per connection after 1, 2, … ${GCS} collections: ${trail.join(', ')}`);
+      const mib = (memory: Memory) => `${(memory.rss / 2 ** 20).toFixed(1)} (${(memory.heapTotal / 2 ** 20).toFixed(1)})`;
+      console.log(
+        `    RSS (committed heap) in MiB after each, before the connections: ${before.trail.map(mib).join(', ')}; after: ${after.trail.map(mib).join(', ')}`,
+      );
     }
     if (tap) console.log(`    sessions keeping captures: ${after.captures.sessions}, their rings ${(after.captures.heldBytes / 1024).toFixed(0)} KiB`);
     return { label, perConnection, perGiB: GIB / perConnection };
