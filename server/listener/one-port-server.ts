@@ -2,7 +2,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { findTapSocket, TapSocket, tapSocketOf } from '../tap/tap-socket.ts';
+import { findTapSocket, TapSocket, tapSocketOf, type ConnectionPace } from '../tap/tap-socket.ts';
 import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
@@ -212,6 +212,7 @@ function routeUpgrades(
     options.onRequestArrived?.(req);
     if (options.admitUpgrade && !options.admitUpgrade.admits(req)) return options.admitUpgrade.refuse(req, socket);
     options.captures?.upgraded(socket);
+    findTapSocket(socket)?.upgraded();
     const route = routes.find((r) => req.url?.startsWith(r.prefix));
     if (route) return route.handler(req, socket, head);
     if (fallbacks.length === 0) return socket.destroy();
@@ -248,14 +249,20 @@ function sniff(socket: Socket, context: SniffContext): void {
   sniffing.add(socket);
   // The listeners of the sniffing go once the protocol is known: they and their closures would
   // otherwise live as long as the connection, and an idle server holds thousands (bench/websocket-idle.ts).
-  const forget = (): void => void sniffing.delete(socket);
   const destroy = (): void => void socket.destroy();
+  // A timer of its own, not socket.setTimeout: Node keeps a socket's last timer (cleared, with a
+  // function bound to the socket) as long as the socket. Restarted by every read, as a socket's is.
+  const silence = setTimeout(destroy, context.firstBytesMs).unref();
+  const forget = (): void => {
+    sniffing.delete(socket);
+    clearTimeout(silence);
+  };
   // Ended before its protocol was known: there is no request to answer (the server is half-open
   // by default, so without this the connection would wait for firstBytesMs).
   const endedEarly = (): void => void (sniffing.has(socket) && socket.destroy());
   socket.once('close', forget);
-  socket.setTimeout(context.firstBytesMs, destroy);
   const onData = (chunk: Buffer): void => {
+    silence.refresh();
     seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
     if (proxyHeaderPossible) {
       const header = readProxyHeader(seen);
@@ -275,11 +282,9 @@ function sniff(socket: Socket, context: SniffContext): void {
     const mqtt = !looksLikeH2 && context.mqttRouted() ? sniffMqttConnect(seen) : 'not-mqtt';
     if (mqtt === 'need-more') return;
     socket.off('data', onData);
-    sniffing.delete(socket);
+    forget();
     socket.pause();
-    socket.setTimeout(0);
     socket.off('close', forget);
-    socket.off('timeout', destroy);
     socket.off('end', endedEarly);
     // (the TapSocket made for it next listens for errors from then on)
     socket.off('error', destroy);
@@ -305,7 +310,8 @@ function admitAtAccept(gate: AddressGate, socket: Socket, proxies: ReadonlySet<s
     socket.destroy();
     return false;
   }
-  socket.once('close', release);
+  // (on, not once: 'close' comes once, `release` counts once, and a once-wrapper per connection costs memory)
+  socket.on('close', release);
   return true;
 }
 
@@ -332,10 +338,24 @@ function paceConnection(
     socket.once('close', release);
   }
   // A paused connection is still watched (TapSocket.pauseInput): a client that closes it waits no more.
-  socket.once('end', () => gate.forget(address, tapped));
-  socket.once('close', () => gate.forget(address, tapped));
-  tapped.onInboundBytes = (bytes) => gate.spendBytes(address, tapped, bytes);
+  tapped.pace = paceOf(gate);
   return gate.spendBytes(address, tapped, bytesSoFar) ? 'waits' : 'given';
+}
+
+/** What connections tell the gate, one object per gate (not closures per connection: an idle server holds thousands). */
+const paces = new WeakMap<AddressGate, ConnectionPace>();
+
+function paceOf(gate: AddressGate): ConnectionPace {
+  let pace = paces.get(gate);
+  if (!pace) {
+    // (the address the connection was admitted under: the client a trusted balancer named, else its peer's)
+    pace = {
+      inboundBytes: (connection, bytes) => gate.spendBytes(connection.remoteAddress, connection, bytes),
+      gone: (connection) => gate.forget(connection.remoteAddress, connection),
+    };
+    paces.set(gate, pace);
+  }
+  return pace;
 }
 
 /**

@@ -122,6 +122,30 @@ describe('CaptureHub', () => {
     expect(chunks(seen)).toEqual(['in@0:GET-upgrade+masked-1']);
   });
 
+  it('records an upgraded connection for its upgrade request’s owner, both ways, framing no more: what follows is WebSocket frames', async () => {
+    const hub = new CaptureHub();
+    const seen = collect(hub);
+    const { network, tapped } = fakeConnection(hub);
+    const upgrade = 'GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
+    network.emit('data', Buffer.from(upgrade));
+    hub.claim(tapped, SESSION, { method: 'GET', url: '/ws/echo' });
+    hub.upgraded(tapped);
+    const switching = 'HTTP/1.1 101 Switching Protocols\r\n\r\n';
+    tapped.write(Buffer.from(switching));
+    // bytes that would read as a request: after an upgrade no request follows, they are the WebSocket's
+    const frames = 'GET /not-a-request HTTP/1.1\r\n\r\n';
+    network.emit('data', Buffer.from(frames));
+    tapped.write(Buffer.from('pong'));
+    await flush();
+    expect(chunks(seen)).toEqual([`in@0:${upgrade}`, `out@0:${switching}`, `in@${upgrade.length}:${frames}`, `out@${switching.length}:pong`]);
+    expect(
+      hub
+        .capturedOf(SESSION)
+        ?.read()
+        .connections.map((info) => [info.id, info.unrecorded, info.shared]),
+    ).toEqual([['c1', undefined, undefined]]);
+  });
+
   it('never shows one session the bytes of another', async () => {
     const hub = new CaptureHub();
     const mine = collect(hub, SESSION);

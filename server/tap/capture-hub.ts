@@ -36,8 +36,9 @@ function connectionOf(socket: unknown): TappedConnection | undefined {
 }
 
 /**
- * A string of its own, not a slice of a longer one: a session id read from a Cookie header is a
- * slice that keeps the whole header alive, as long as the session's captures (the hub's key).
+ * A string of its own, flat, not a slice of a longer one: a session id read from a Cookie header
+ * is a slice that keeps the whole header alive, as long as the session's captures (the hub's key);
+ * text put together from parts is a chain of strings.
  */
 function ownCopy(text: string): string {
   const copy = Buffer.from(text, 'latin1').toString('latin1');
@@ -60,6 +61,8 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
   private seq = 0;
   /** every session's small ring in a few shared slabs, not a Buffer each (ring-slabs.ts) */
   private readonly ringStorage = new RingSlabs();
+  /** `address:port` of the server's ends seen so far (localNameOf) */
+  private readonly localNames = new Map<string, string>();
 
   constructor(limits: Partial<CaptureLimits> = {}) {
     this.limits = { ...defaultCaptureLimits, ...limits };
@@ -74,11 +77,25 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
     const info: ConnectionInfo = {
       id: `c${++this.connectionCount}`,
       transport,
-      remote: `${socket.remoteAddress}:${socket.remotePort}`,
-      local: `${socket.localAddress}:${socket.localPort}`,
+      // (one flat string: the text made of its parts is a chain of three strings until read)
+      remote: ownCopy(`${socket.remoteAddress}:${socket.remotePort}`),
+      local: this.localNameOf(socket),
       openedAt: now(),
     };
     socket.observer = new TappedConnection(info, this, socket);
+  }
+
+  /** The server's end of a connection: one string for every connection to the same address and port. */
+  private localNameOf(socket: TapSocket): string {
+    const name = socket.localName();
+    let known = this.localNames.get(name);
+    if (known === undefined) {
+      // (a server listens on a few addresses: this bound is never reached but by a host with very many)
+      if (this.localNames.size >= 64) this.localNames.clear();
+      known = ownCopy(name);
+      this.localNames.set(known, known);
+    }
+    return known;
   }
 
   /**

@@ -129,16 +129,13 @@ describe('TapSocket, a read the pace says waits', () => {
   it('keeps a read its counter says waits (and a replayed first read told so), and gives both, in order, on resumeInput', async () => {
     const { tapped, given, peer } = await pacedReader(Number.POSITIVE_INFINITY);
     // as the pace does for a read past its address's share of a turn: pauses the input, answers true
-    tapped.onInboundBytes = () => {
-      tapped.pauseInput();
-      return true;
-    };
+    tapped.pace = { inboundBytes: () => (tapped.pauseInput(), true), gone() {} };
     tapped.pauseInput();
     tapped.replay(Buffer.from(get('/first')), true);
     peer.write(get('/a'));
     await vi.waitFor(() => expect(tapped.heldBytes).toBe(get('/first').length + get('/a').length));
     expect(given).toEqual([]);
-    tapped.onInboundBytes = () => false;
+    tapped.pace = { inboundBytes: () => false, gone() {} };
     tapped.resumeInput();
     await vi.waitFor(() => expect(given).toEqual([get('/first'), get('/a')]));
     peer.write(get('/b'));
@@ -147,10 +144,7 @@ describe('TapSocket, a read the pace says waits', () => {
 
   it('gives a read that waits for its turn when the peer sends FIN (a request and the end, as mosquitto_pub or nc send), then the end', async () => {
     const { tapped, given, peer } = await pacedReader(Number.POSITIVE_INFINITY, true);
-    tapped.onInboundBytes = () => {
-      tapped.pauseInput(true);
-      return true;
-    };
+    tapped.pace = { inboundBytes: () => (tapped.pauseInput(true), true), gone() {} };
     const ended = once(tapped, 'end');
     peer.write(get('/last'));
     await vi.waitFor(() => expect(tapped.heldBytes).toBe(get('/last').length));
@@ -160,6 +154,42 @@ describe('TapSocket, a read the pace says waits', () => {
     await ended;
     expect(given).toEqual([get('/last')]);
     expect(tapped.heldBytes).toBe(0);
+  });
+});
+
+describe('TapSocket, what it costs a connection', () => {
+  it('listens to its socket with the same functions as every other TapSocket, each socket’s bytes and end still reaching its own', async () => {
+    const pairs = [await socketPair(), await socketPair()];
+    const inbound = pairs.map(() => [] as string[]);
+    const tapped = pairs.map(({ served }, index) => {
+      const socket = new TapSocket(served);
+      socket.observer = { inbound: (chunk) => inbound[index]!.push(chunk.toString()), outbound() {}, closed() {} };
+      socket.on('data', () => undefined);
+      return socket;
+    });
+    for (const event of ['data', 'end', 'drain', 'connect', 'timeout', 'error', 'close']) {
+      expect(pairs[0]!.served.listeners(event).length).toBeGreaterThan(0);
+      expect(pairs[0]!.served.listeners(event)).toEqual(pairs[1]!.served.listeners(event));
+    }
+    pairs[0]!.peer.write('to the first');
+    pairs[1]!.peer.write('to the second');
+    await vi.waitFor(() => expect(inbound).toEqual([['to the first'], ['to the second']]));
+    const ended = once(tapped[1]!, 'end');
+    pairs[1]!.peer.end();
+    await ended;
+    expect(tapped[0]!.readableEnded).toBe(false);
+  });
+
+  it('reads the server’s end of the connection without leaving Node’s cache of it on the socket', async () => {
+    const { served, peer } = await socketPair();
+    if (peer.connecting) await once(peer, 'connect');
+    const tapped = new TapSocket(served);
+    const internals = served as unknown as { _sockname: object | null };
+    expect(internals._sockname).toBeNull();
+    expect(tapped.localName()).toBe(`127.0.0.1:${peer.remotePort}`);
+    expect(internals._sockname).toBeNull();
+    // and Node still answers when asked
+    expect(tapped.localPort).toBe(peer.remotePort);
   });
 });
 

@@ -40,6 +40,33 @@ const PARSER_TURNS = 64;
  */
 export const PACED_READ_LIMIT = 16 * 1024;
 const NOTHING = Buffer.alloc(0);
+/**
+ * No input kept back: one empty list for every socket (an idle server holds thousands), frozen
+ * so that a push to it throws instead of sharing input between connections.
+ */
+const NO_BACKLOG = Object.freeze([]) as unknown as Buffer[];
+
+/**
+ * The TapSocket a socket feeds. The socket's listeners are shared functions that find their
+ * TapSocket here (an emitter calls a listener with itself as `this`), not seven closures per
+ * connection: an idle server holds thousands of sockets (bench/websocket-idle.ts).
+ */
+const feeds = Symbol('wirelab.feedsTapSocket');
+type FeedingSocket = Socket & { [feeds]: TapSocket };
+
+/**
+ * What the client address's pace (server/limits/address-gate.ts) learns of a connection: one
+ * object per server, told which connection, not closures per connection.
+ */
+export interface ConnectionPace {
+  /**
+   * `bytes` were read from the connection. True: this read waits (kept, not given to the parser)
+   * — the pace has paused the input, and resumes it.
+   */
+  inboundBytes(connection: TapSocket, bytes: number): boolean;
+  /** the client sent FIN, or the connection closed: the connection waits no more */
+  gone(connection: TapSocket): void;
+}
 
 const noObserver: TapObserver = { inbound() {}, outbound() {}, closed() {} };
 
@@ -74,11 +101,8 @@ export class TapSocket extends Duplex {
   private pacedUntilTurn = false;
   /** the reader given reads past this Duplex's Readable (readDirectly); null: every read goes through it */
   private directReader: ((chunk: Buffer) => void) | null = null;
-  /**
-   * Counts what the client sends (server/limits/address-gate.ts); absent: not counted. True: this
-   * read waits (kept, not given to the parser) — the counter has paused the input, and resumes it.
-   */
-  onInboundBytes: ((bytes: number) => boolean) | null = null;
+  /** Counts what the client sends and learns when it has gone (server/limits/address-gate.ts); absent: not paced. */
+  pace: ConnectionPace | null = null;
   /**
    * Cuts HTTP/1.1 input at request ends, so the parser is given one request at a time and a
    * paced connection's pipelined requests wait like separate reads (server/limits/README.md).
@@ -86,7 +110,7 @@ export class TapSocket extends Duplex {
    */
   requestFramer: Http1RequestFramer | null = null;
   /** input read and not given to the parser yet (pieces of whole requests), from `backlogAt` on */
-  private backlog: Buffer[] = [];
+  private backlog: Buffer[] = NO_BACKLOG;
   private backlogAt = 0;
   private backlogBytes = 0;
   /** the peer sent FIN: the parser learns it once it has been given what was read before */
@@ -103,38 +127,66 @@ export class TapSocket extends Duplex {
   ) {
     super({ allowHalfOpen: true });
     this.socket = socket;
-    socket.on('data', (chunk: Buffer) => this.fromSocket(chunk));
-    socket.on('end', () => {
-      this.observer.peerEnded?.();
-      this.inputEnded = true;
-      // Paced: the client is gone, and what it sent after its pause is not parsed. Waiting for its
-      // turn (a request and FIN at once, as mosquitto_pub or nc send): the pace forgets a connection
-      // that ended, so what it sent is given now, then the end.
-      if (this.inputPaced && this.pacedUntilTurn) this.resumeInput();
-      else if (this.inputPaced) this.dropBacklog();
-      if (this.backlogBytes === 0) this.giveEnd();
-    });
-    socket.on('drain', () => {
-      const resume = this.waitingForDrain;
-      this.waitingForDrain = null;
-      resume?.();
-      if (this.directWriteWaiting) {
-        this.directWriteWaiting = false;
-        this.emit('drain');
-      }
-    });
+    (socket as FeedingSocket)[feeds] = this;
+    socket.on('data', TapSocket.socketData);
+    socket.on('end', TapSocket.socketEnded);
+    socket.on('drain', TapSocket.socketDrained);
     // An outbound connection (server/own-server) is still connecting when node:http2 gets it, and
     // waits for 'connect' before it writes its preface; an accepted socket never emits it.
-    socket.on('connect', () => this.emit('connect'));
-    socket.on('timeout', () => this.emit('timeout'));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code && RESET_CODES.has(error.code)) this.observer.peerReset?.(error.code);
-      this.destroy(error);
-    });
-    socket.on('close', () => {
-      this.observer.closed();
-      if (!this.destroyed) this.destroy();
-    });
+    socket.on('connect', TapSocket.socketConnected);
+    socket.on('timeout', TapSocket.socketTimedOut);
+    socket.on('error', TapSocket.socketFailed);
+    socket.on('close', TapSocket.socketClosed);
+  }
+
+  // The socket's listeners, one function each for every socket (`this`: the socket).
+  private static socketData(this: FeedingSocket, chunk: Buffer): void {
+    this[feeds].fromSocket(chunk);
+  }
+
+  private static socketEnded(this: FeedingSocket): void {
+    const tapped = this[feeds];
+    tapped.observer.peerEnded?.();
+    tapped.inputEnded = true;
+    // Paced: the client is gone, and what it sent after its pause is not parsed. Waiting for its
+    // turn (a request and FIN at once, as mosquitto_pub or nc send): the pace forgets a connection
+    // that ended, so what it sent is given now, then the end.
+    if (tapped.inputPaced && tapped.pacedUntilTurn) tapped.resumeInput();
+    else if (tapped.inputPaced) tapped.dropBacklog();
+    if (tapped.backlogBytes === 0) tapped.giveEnd();
+    tapped.pace?.gone(tapped);
+  }
+
+  private static socketDrained(this: FeedingSocket): void {
+    const tapped = this[feeds];
+    const resume = tapped.waitingForDrain;
+    tapped.waitingForDrain = null;
+    resume?.();
+    if (tapped.directWriteWaiting) {
+      tapped.directWriteWaiting = false;
+      tapped.emit('drain');
+    }
+  }
+
+  private static socketConnected(this: FeedingSocket): void {
+    this[feeds].emit('connect');
+  }
+
+  private static socketTimedOut(this: FeedingSocket): void {
+    this[feeds].emit('timeout');
+  }
+
+  private static socketFailed(this: FeedingSocket, error: NodeJS.ErrnoException): void {
+    const tapped = this[feeds];
+    if (error.code && RESET_CODES.has(error.code)) tapped.observer.peerReset?.(error.code);
+    tapped.destroy(error);
+  }
+
+  private static socketClosed(this: FeedingSocket): void {
+    const tapped = this[feeds];
+    tapped.observer.closed();
+    if (!tapped.destroyed) tapped.destroy();
+    tapped.pace?.gone(tapped);
   }
 
   /** A read of the socket: recorded, counted against the pace, then given to the parser. */
@@ -142,7 +194,7 @@ export class TapSocket extends Duplex {
     const pieces = this.requestFramer?.push(chunk);
     this.observer.inbound(chunk, pieces);
     const wasPaced = this.inputPaced;
-    const waits = this.onInboundBytes?.(chunk.length) === true;
+    const waits = this.pace?.inboundBytes(this, chunk.length) === true;
     this.giveRead(chunk, pieces, wasPaced || waits);
   }
 
@@ -164,8 +216,16 @@ export class TapSocket extends Duplex {
   }
 
   /**
+   * The connection left HTTP/1.1 (a WebSocket upgrade): no request ends follow, so its input is
+   * no longer cut at them, and an idle WebSocket holds no framer.
+   */
+  upgraded(): void {
+    this.requestFramer = null;
+  }
+
+  /**
    * Feeds bytes already read from the socket (while sniffing the protocol) to the parser; `waits`:
-   * they are kept until the pace resumes the input (onInboundBytes said so).
+   * they are kept until the pace resumes the input (the pace said so).
    */
   replay(chunk: Buffer, waits = false): void {
     const pieces = this.requestFramer?.push(chunk);
@@ -232,7 +292,8 @@ export class TapSocket extends Duplex {
   }
 
   private addToBacklog(piece: Buffer): void {
-    this.backlog.push(piece);
+    if (this.backlog === NO_BACKLOG) this.backlog = [piece];
+    else this.backlog.push(piece);
     this.backlogBytes += piece.length;
   }
 
@@ -246,7 +307,7 @@ export class TapSocket extends Duplex {
       this.backlogAt += 1;
       this.backlogBytes -= piece.length;
       if (this.backlogBytes === 0) {
-        this.backlog = [];
+        this.backlog = NO_BACKLOG;
         this.backlogAt = 0;
       }
       const more = this.push(piece);
@@ -258,7 +319,7 @@ export class TapSocket extends Duplex {
   }
 
   private dropBacklog(): void {
-    this.backlog = [];
+    this.backlog = NO_BACKLOG;
     this.backlogAt = 0;
     this.backlogBytes = 0;
   }
@@ -387,6 +448,18 @@ export class TapSocket extends Duplex {
   }
   get remoteFamily(): string | undefined {
     return this.client?.family ?? this.socket.remoteFamily;
+  }
+  /**
+   * `address:port` of the server's end, read without leaving Node's cache of it (`_sockname`, an
+   * object and its strings) on the socket: the tap asks once per connection and nothing else
+   * does, and an idle server holds thousands (bench/websocket-idle.ts). Node reads it again when asked.
+   */
+  localName(): string {
+    const socket = this.socket as Socket & { _sockname?: object | null };
+    const cachedBefore = socket._sockname;
+    const name = `${socket.localAddress}:${socket.localPort}`;
+    if (cachedBefore === null) socket._sockname = null;
+    return name;
   }
   get localAddress(): string | undefined {
     return this.socket.localAddress;

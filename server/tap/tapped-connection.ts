@@ -50,7 +50,8 @@ export class TappedConnection implements TapObserver {
   owner: Owner = { kind: 'unknown' };
   /** the client address it came from, as the budgets count it */
   readonly address: string;
-  private readonly framer: Http1RequestFramer | null;
+  /** HTTP/1.1 until an upgrade: cuts the inbound bytes by request (null on h2c and MQTT, and once upgraded) */
+  private framer: Http1RequestFramer | null;
   /**
    * HTTP/1.1: the owner of each request still being read, by its place on the connection. The
    * latest in two fields, the others (pipelined requests) in a map made when needed: a connection
@@ -107,12 +108,17 @@ export class TappedConnection implements TapObserver {
     private readonly hub: CaptureSequence,
     private readonly socket: TapSocket,
   ) {
-    this.address = clientAddressOf(info.remote);
+    // (the socket's own string where it has one: the client's address is kept as long as the connection)
+    this.address = socket.remoteAddress !== undefined ? clientAddress(socket.remoteAddress) : clientAddressOf(info.remote);
     this.copyOutbound = info.transport === 'h2c';
     this.framer = info.transport === 'http/1.1' ? framerOf(socket) : null;
   }
 
-  /** The connection now carries WebSocket frames: their reader unmasks them in place. */
+  /**
+   * The connection now carries WebSocket frames: their reader unmasks them in place. Every byte
+   * from now on, each way, is the upgrade request's, whose owner is the latest named (`owner`):
+   * the bytes go to it without framing, and an idle WebSocket holds no framer and no exchanges.
+   */
   upgraded(): void {
     this.copyInbound = true;
     // The upgrade request's chunk may already hold the first frames, and the reader gets them
@@ -120,6 +126,13 @@ export class TappedConnection implements TapObserver {
     if (this.lastInbound) this.lastInbound.data = Buffer.from(this.lastInbound.data);
     // Nothing needs it any more (every later inbound chunk is copied): an idle WebSocket must not hold it.
     this.lastInbound = null;
+    if (this.framer && this.exchangeCount > 0) {
+      this.framer = null;
+      this.exchange = -1;
+      this.exchangeOwner = null;
+      this.otherExchanges = null;
+      this.responseOwners = null;
+    }
   }
 
   /** `pieces`: the chunk as the socket's own framer cut it (the same framer as this.framer) */

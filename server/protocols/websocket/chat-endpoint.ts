@@ -29,7 +29,7 @@ export function serveChat(socket: WebSocket, knobs: ChatKnobs, sandbox: string, 
     socket.close(CLOSE.tryAgainLater, closeReason(messages.roomFull(limits.maxChatMembers)));
     return;
   }
-  const heartbeat = new Heartbeat(socket, knobs.pingMs, () => undefined);
+  const heartbeat = new Heartbeat(socket, knobs.pingMs, null);
   heartbeat.start();
   const rate = new MessageRate(MAX_CHAT_MESSAGES_PER_SECOND);
   let lastRateNotice = -Infinity;

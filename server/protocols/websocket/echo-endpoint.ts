@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { readEchoMessage, splitIntoFragments, type EchoCommand } from './echo-commands.ts';
 import type { EchoKnobs } from './endpoint-query.ts';
-import { Heartbeat } from './heartbeat.ts';
+import { Heartbeat, type PongReporter } from './heartbeat.ts';
 import { MAX_FRAGMENTS, MAX_PING_INTERVAL_MS, MIN_PING_INTERVAL_MS, type WebSocketLimits } from './limits.ts';
 import { bytesOf, sendGuarded } from './send-guarded.ts';
 
@@ -14,9 +14,24 @@ export const PING_BETWEEN_FRAGMENTS = 'between fragments';
  * control message (README.md, "Control messages"). Nothing is ever sent unprompted but pings.
  */
 export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocketLimits): void {
-  const echo = new EchoConnection(socket, knobs, limits);
-  socket.on('close', () => echo.heartbeat.stop());
-  socket.on('message', (data: RawData, isBinary: boolean) => echo.receive(data, isBinary));
+  (socket as EchoSocket)[echoOf] = new EchoConnection(socket, knobs, limits);
+  socket.on('close', echoClosed);
+  socket.on('message', echoReceived);
+}
+
+/**
+ * The echo connection of a socket: its listeners are shared functions that find it here (a
+ * listener's `this` is the socket), not closures per connection (an idle server holds thousands).
+ */
+const echoOf = Symbol('wirelab.echo');
+type EchoSocket = WebSocket & { [echoOf]: EchoConnection };
+
+function echoClosed(this: WebSocket): void {
+  (this as EchoSocket)[echoOf].heartbeat.stop();
+}
+
+function echoReceived(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as EchoSocket)[echoOf].receive(data, isBinary);
 }
 
 /**
@@ -24,7 +39,7 @@ export function serveEcho(socket: WebSocket, knobs: EchoKnobs, limits: WebSocket
  * connection, and under tsx every named closure also gets a `name` property of its own (esbuild's
  * keepNames), a dictionary of a few hundred bytes each (bench/websocket-idle.ts, issue 40).
  */
-class EchoConnection {
+class EchoConnection implements PongReporter {
   readonly heartbeat: Heartbeat;
 
   constructor(
@@ -32,10 +47,13 @@ class EchoConnection {
     private readonly knobs: EchoKnobs,
     private readonly limits: WebSocketLimits,
   ) {
-    this.heartbeat = new Heartbeat(socket, knobs.pingMs, (payload, roundTripMs) =>
-      this.reply({ wirelab: 'pong', payload: payload.toString('utf8'), roundTripMs }),
-    );
+    this.heartbeat = new Heartbeat(socket, knobs.pingMs, this);
     this.heartbeat.start();
+  }
+
+  /** The pong of a ping the client asked for (`{"wirelab":"ping"}`): told to the client. */
+  requestedPong(payload: Buffer, roundTripMs: number): void {
+    this.reply({ wirelab: 'pong', payload: payload.toString('utf8'), roundTripMs });
   }
 
   receive(data: RawData, isBinary: boolean): void {

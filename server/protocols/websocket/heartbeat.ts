@@ -3,6 +3,27 @@ import type { WebSocket } from 'ws';
 /** Requested pings whose pongs are still awaited; more are forgotten, oldest first. */
 const MAX_PINGS_AWAITED = 16;
 
+/** Hears the pongs of the pings a client asked for (pingNow). */
+export interface PongReporter {
+  requestedPong(payload: Buffer, roundTripMs: number): void;
+}
+
+/**
+ * The heartbeat of a socket. Its 'pong' listener and its timer's callback are shared functions
+ * that find it here, not closures per connection: an idle server holds thousands of connections
+ * (bench/websocket-idle.ts).
+ */
+const heartbeatOf = Symbol('wirelab.heartbeat');
+type BeatingSocket = WebSocket & { [heartbeatOf]: Heartbeat };
+
+function heartbeatPong(this: WebSocket, payload: Buffer): void {
+  (this as BeatingSocket)[heartbeatOf].pongArrived(payload);
+}
+
+function heartbeatTick(heartbeat: Heartbeat): void {
+  heartbeat.tick();
+}
+
 /**
  * The server's keep-alive for one connection: a ping every `intervalMs` (payload `ping <n>`).
  * A peer that has not answered the previous ping by the next tick is gone (a lid shut, a
@@ -16,12 +37,14 @@ export class Heartbeat {
   // Made at the first such ping: most connections never ask, and an idle server holds thousands.
   private requested: Map<string, number> | null = null;
 
+  /** `reporter`: told of the pongs of requested pings (null: nobody asks) */
   constructor(
     private readonly socket: WebSocket,
     private intervalMs: number,
-    private readonly onRequestedPong: (payload: Buffer, roundTripMs: number) => void,
+    private readonly reporter: PongReporter | null,
   ) {
-    socket.on('pong', (payload: Buffer) => this.pongArrived(payload));
+    (socket as BeatingSocket)[heartbeatOf] = this;
+    socket.on('pong', heartbeatPong);
   }
 
   get interval(): number {
@@ -30,7 +53,7 @@ export class Heartbeat {
 
   start(): void {
     this.stop();
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer = setInterval(heartbeatTick, this.intervalMs, this);
   }
 
   changeInterval(ms: number): void {
@@ -51,7 +74,8 @@ export class Heartbeat {
     this.socket.ping(payload);
   }
 
-  private tick(): void {
+  /** (called by the timer: see `heartbeatTick` above) */
+  tick(): void {
     if (this.socket.readyState !== this.socket.OPEN) {
       this.stop();
       return;
@@ -65,7 +89,8 @@ export class Heartbeat {
     this.socket.ping(Buffer.from(`ping ${++this.sent}`));
   }
 
-  private pongArrived(payload: Buffer): void {
+  /** (the socket's 'pong' listener: see `heartbeatPong` above) */
+  pongArrived(payload: Buffer): void {
     // Any pong proves the peer is alive, an unsolicited one too (RFC 6455 §5.5.3 allows it).
     this.unanswered = false;
     if (!this.requested) return;
@@ -73,6 +98,6 @@ export class Heartbeat {
     const sentAt = this.requested.get(key);
     if (sentAt === undefined) return;
     this.requested.delete(key);
-    this.onRequestedPong(payload, Math.round((performance.now() - sentAt) * 100) / 100);
+    this.reporter?.requestedPong(payload, Math.round((performance.now() - sentAt) * 100) / 100);
   }
 }

@@ -32,6 +32,9 @@ export interface WebSocketPluginOptions {
 
 const ENDPOINTS = [ECHO_PATH, CHAT_PATH];
 
+/** ws reports protocol violations (1002, 1007, 1009…) as errors after it has closed the connection itself. */
+function ignoreError(): void {}
+
 /** After the 101 the only way to say no is a close frame; the full text goes first, as a message. */
 function closeWithError(socket: WebSocket, message: Record<string, unknown>, code: number, reason: Bilingual): void {
   socket.send(JSON.stringify(message));
@@ -51,20 +54,27 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
   if (app.scale) await relayChatRooms(app.scale, rooms, app.log);
   let closing = false;
 
+  // The open connections, to close on shutdown: kept here, as ws would keep them with a closure per
+  // connection, and an idle server holds thousands (one listener for all of them instead).
+  const clients = new Set<WebSocket>();
+  const forgetClient = function (this: WebSocket): void {
+    clients.delete(this);
+  };
   const wss = new WebSocketServer({
     noServer: true,
     // ws answers a longer message (all fragments together) with close 1009 by itself.
     maxPayload: limits.maxMessageBytes,
     // Compressed frames would hide the payload the lesson wants the student to read.
     perMessageDeflate: false,
-    clientTracking: true,
+    clientTracking: false,
     handleProtocols: (offered: Set<string>, request: IncomingMessage) =>
       request.url?.split('?')[0] === CHAT_PATH && offered.has(CHAT_SUBPROTOCOL) ? CHAT_SUBPROTOCOL : false,
   });
 
   const accept = (socket: WebSocket, req: IncomingMessage, url: URL): void => {
-    // ws reports protocol violations (1002, 1007, 1009…) here after it has closed the connection itself.
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreError);
+    clients.add(socket);
+    socket.on('close', forgetClient);
     const sandbox = sandboxOf(req.headers);
     const admission = quota.take(quotaKeyOf(req), req.socket.remoteAddress);
     if (admission.refused) {
@@ -72,7 +82,8 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
       socket.close(CLOSE.tryAgainLater, closeReason(text));
       return;
     }
-    socket.once('close', admission.release);
+    // (on, not once: 'close' comes once, `release` counts once, and a once-wrapper per connection costs memory)
+    socket.on('close', admission.release);
 
     if (url.pathname === ECHO_PATH) {
       const read = readEchoQuery(url.searchParams);
@@ -118,7 +129,7 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
   app.addHook('preClose', async () => {
     closing = true;
     unsubscribe();
-    await closeEveryone(wss);
+    await closeEveryone(clients);
     wss.close();
   });
 }
@@ -147,10 +158,10 @@ function upgradeRequiredRoutes(app: FastifyInstance): void {
 }
 
 /** Says goodbye to every open connection with 1001, and cuts whoever does not answer within SHUTDOWN_CLOSE_WAIT_MS. */
-async function closeEveryone(wss: WebSocketServer): Promise<void> {
+async function closeEveryone(clients: ReadonlySet<WebSocket>): Promise<void> {
   const reason = closeReason(messages.shuttingDown());
   await Promise.all(
-    [...wss.clients].map(
+    [...clients].map(
       (socket) =>
         new Promise<void>((resolve) => {
           if (socket.readyState === socket.CLOSED) return resolve();
