@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
@@ -13,6 +13,7 @@ import { lessonSlug } from './web/lessons/lesson-slug.ts';
 import { linkLessonTerms } from './web/glossary/link-terms.ts';
 import { typesetRussian } from './web/lessons/typography-ru.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
+import { cellsOf, splitLessonBlocks } from './web/lessons/lesson-split.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
 const SERVER = 'http://localhost:8080';
@@ -51,11 +52,14 @@ function lessonIndexPlugin(): Plugin {
 }
 
 /**
- * `lessons/<lesson>/<lang>.md?lesson-page`: everything a lesson page shows, in one module — its
- * lesson.json, its cells' starting texts, and its text rendered at build time (the `::source`
- * excerpts cut from the repository's files, Russian typography (web/lessons/typography-ru.ts), then renderLesson, as the format check does, and its
- * glossary terms linked to their definitions: web/glossary/link-terms.ts). The
- * page fetches no markdown parser and makes one request for the lesson, not one per cell.
+ * `lessons/<lesson>/<lang>.md?lesson-page`: what a lesson page shows first, in one module — its
+ * lesson.json, its text rendered at build time (the `::source` excerpts cut from the repository's
+ * files, Russian typography (web/lessons/typography-ru.ts), then renderLesson, as the format check
+ * does, and its glossary terms linked to their definitions: web/glossary/link-terms.ts) down to a
+ * screen past its first cell, and those cells' starting texts; `?lesson-more`, which that module
+ * imports when the page asks for it, the rest of the text and its cells
+ * (web/lessons/lesson-split.ts). The page fetches no markdown parser and makes two requests for
+ * the lesson, not one per cell.
  */
 function lessonPagePlugin(): Plugin {
   return {
@@ -63,7 +67,7 @@ function lessonPagePlugin(): Plugin {
     enforce: 'pre',
     async load(id) {
       const [file, query] = id.split('?');
-      if (query !== 'lesson-page' || !file.endsWith('.md')) return undefined;
+      if ((query !== 'lesson-page' && query !== 'lesson-more') || !file.endsWith('.md')) return undefined;
       const folder = dirname(file);
       const jsonFile = join(folder, 'lesson.json');
       for (const watched of [file, jsonFile]) this.addWatchFile(watched);
@@ -87,7 +91,11 @@ function lessonPagePlugin(): Plugin {
       }
       const { markdown } = expandSources(raw, (path) => sources.get(path));
       const rendered = linkLessonTerms(renderLesson(markdown), lang, lessonSlug(relative(LESSONS_ROOT, folder)));
-      return `export default ${JSON.stringify({ json, rendered, cells })};`;
+      const { head, rest } = splitLessonBlocks(rendered.blocks);
+      if (query === 'lesson-more') return `export default ${JSON.stringify({ blocks: rest, cells: cellsOf(rest, cells) })};`;
+      const page = JSON.stringify({ json, rendered: { ...rendered, blocks: head }, cells: cellsOf(head, cells) });
+      const more = rest.length > 0 ? `() => import(${JSON.stringify(`./${basename(file)}?lesson-more`)})` : 'null';
+      return `export default { ...${page}, more: ${more} };`;
     },
   };
 }
