@@ -5,6 +5,11 @@ import { withOwner, type CellOwners } from './cell-traffic.ts';
 import { loadLesson, type LessonMore, type LoadedLesson } from './lesson-loader.ts';
 import type { LessonIndexEntry } from './lesson-types.ts';
 import type { RenderedLesson } from './render-lesson.ts';
+import { isPageSettled, onPageSettled } from '../kit/page-shown.ts';
+
+function whenSettled(): Promise<void> {
+  return new Promise((resolve) => (isPageSettled() ? resolve() : onPageSettled(resolve)));
+}
 
 export type ReaderState =
   | { status: 'loading' }
@@ -37,7 +42,8 @@ export function useLoadedLesson(entry: LessonIndexEntry, lang: Lang): ReaderStat
   }, [entry, lang]);
 
   // The rest of the text, asked for once its first part is on the page (an effect runs after the
-  // commit that shows it): not one of the scripts on the way to the first cell.
+  // commit that shows it): not one of the scripts on the way to the first cell. A link to a
+  // heading in it waits for it (scrollToHash); no cell of it is near the viewport before it comes.
   const more = state.status === 'ready' && !state.whole ? state.loaded.more : null;
   useEffect(() => {
     if (!more) return;
@@ -47,7 +53,9 @@ export function useLoadedLesson(entry: LessonIndexEntry, lang: Lang): ReaderStat
       if (alive) setState((previous) => (previous.status === 'ready' && previous.loaded.more === more ? change(previous) : previous));
     };
     more().then(
-      ({ default: rest }) => into((ready) => withRest(ready, rest)),
+      // into the page once it has settled (its first editor up, or none expected; at most 3 s after
+      // the text): rendering the rest and its cells shared the main thread with Monaco's start
+      ({ default: rest }) => whenSettled().then(() => into((ready) => withRest(ready, rest))),
       (error: unknown) => into((ready) => ({ ...ready, whole: true, restFailed: messageOf(error) })),
     );
     return () => {
