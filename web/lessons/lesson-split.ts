@@ -4,7 +4,8 @@ import type { LessonBlock } from './render-lesson.ts';
  * How much of a lesson's text comes with its page's first script (vite.config.ts, `?lesson-page`):
  * everything down to its first cell, and about a screen's worth of text after it (characters of
  * HTML); a lesson without cells, about two screens. The rest (`?lesson-more`) is fetched once that
- * part is on the page, so the first cell does not wait for the whole text: the REST lesson's
+ * part is on the page, and goes in once the page has settled (use-lesson-page.ts), so the first
+ * cell does not wait for the whole text, nor the first editor for its rendering: the REST lesson's
  * text is 12.7 kB of gzip, its part down to the first cell and a screen on 4.2 kB (issue 40 item 4,
  * the scripts before the first cell within 100 kB).
  */
