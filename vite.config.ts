@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
@@ -13,6 +13,7 @@ import { lessonSlug } from './web/lessons/lesson-slug.ts';
 import { linkLessonTerms } from './web/glossary/link-terms.ts';
 import { typesetRussian } from './web/lessons/typography-ru.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
+import { cellsOf, splitLessonBlocks } from './web/lessons/lesson-split.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
 const SERVER = 'http://localhost:8080';
@@ -51,11 +52,14 @@ function lessonIndexPlugin(): Plugin {
 }
 
 /**
- * `lessons/<lesson>/<lang>.md?lesson-page`: everything a lesson page shows, in one module — its
- * lesson.json, its cells' starting texts, and its text rendered at build time (the `::source`
- * excerpts cut from the repository's files, Russian typography (web/lessons/typography-ru.ts), then renderLesson, as the format check does, and its
- * glossary terms linked to their definitions: web/glossary/link-terms.ts). The
- * page fetches no markdown parser and makes one request for the lesson, not one per cell.
+ * `lessons/<lesson>/<lang>.md?lesson-page`: what a lesson page shows first, in one module — its
+ * lesson.json, its text rendered at build time (the `::source` excerpts cut from the repository's
+ * files, Russian typography (web/lessons/typography-ru.ts), then renderLesson, as the format check
+ * does, and its glossary terms linked to their definitions: web/glossary/link-terms.ts) down to a
+ * screen past its first cell, and those cells' starting texts; `?lesson-more`, which that module
+ * imports when the page asks for it, the rest of the text and its cells
+ * (web/lessons/lesson-split.ts). The page fetches no markdown parser and makes two requests for
+ * the lesson, not one per cell.
  */
 function lessonPagePlugin(): Plugin {
   return {
@@ -63,7 +67,7 @@ function lessonPagePlugin(): Plugin {
     enforce: 'pre',
     async load(id) {
       const [file, query] = id.split('?');
-      if (query !== 'lesson-page' || !file.endsWith('.md')) return undefined;
+      if ((query !== 'lesson-page' && query !== 'lesson-more') || !file.endsWith('.md')) return undefined;
       const folder = dirname(file);
       const jsonFile = join(folder, 'lesson.json');
       for (const watched of [file, jsonFile]) this.addWatchFile(watched);
@@ -87,7 +91,11 @@ function lessonPagePlugin(): Plugin {
       }
       const { markdown } = expandSources(raw, (path) => sources.get(path));
       const rendered = linkLessonTerms(renderLesson(markdown), lang, lessonSlug(relative(LESSONS_ROOT, folder)));
-      return `export default ${JSON.stringify({ json, rendered, cells })};`;
+      const { head, rest } = splitLessonBlocks(rendered.blocks);
+      if (query === 'lesson-more') return `export default ${JSON.stringify({ blocks: rest, cells: cellsOf(rest, cells) })};`;
+      const page = JSON.stringify({ json, rendered: { ...rendered, blocks: head }, cells: cellsOf(head, cells) });
+      const more = rest.length > 0 ? `() => import(${JSON.stringify(`./${basename(file)}?lesson-more`)})` : 'null';
+      return `export default { ...${page}, more: ${more} };`;
     },
   };
 }
@@ -170,6 +178,7 @@ function precompressPlugin(): Plugin {
 }
 
 const FIRST_EDITOR_SETUP = join(import.meta.dirname, 'web', 'editors', 'http', 'monaco-setup.ts');
+const LEAN_MONACO = join(import.meta.dirname, 'web', 'editors', 'lean-monaco');
 
 /**
  * Which of Monaco's parts a module of the first editor's chunk goes to, or null for a module that
@@ -183,6 +192,9 @@ const FIRST_EDITOR_SETUP = join(import.meta.dirname, 'web', 'editors', 'http', '
  * is listed in the cell registry, which is on the way to the lesson's first cell.
  */
 function monacoPartOf(id: string): string | null {
+  // the stand-ins of lean-monaco (leanMonacoPlugin) go with the editor's modules that import them:
+  // in another chunk, that one would import it back, and run first
+  if (id.startsWith(`${LEAN_MONACO}/`)) return 'monaco-editor';
   const at = id.indexOf('/node_modules/monaco-editor/esm/vs/');
   // its style sheets stay one file with monaco-setup's chunk (one more file name otherwise)
   if (at < 0 || id.includes('?') || id.endsWith('.css')) return null;
@@ -218,9 +230,87 @@ function firstEditorMonacoGroup() {
   };
 }
 
+const MONACO_VS = '/node_modules/monaco-editor/esm/vs/';
+
+/**
+ * Modules of Monaco that no cell uses, replaced where the first editor's Monaco imports them
+ * (an importer and the end of what it imports: any other importer still gets the real module).
+ */
+const MONACO_STUBS = [
+  // monaco.editor.createDiffEditor and createMultiFileDiffEditor: no cell makes a diff editor
+  { importer: 'editor/standalone/browser/standaloneCodeEditor.js', imported: '/diffEditor/diffEditorWidget.js', stub: 'diff-editor-widget.ts' },
+  { importer: 'editor/standalone/browser/standaloneEditor.js', imported: '/multiDiffEditor/multiDiffEditorWidget.js', stub: 'multi-diff-editor-widget.ts' },
+];
+
+/**
+ * Custom properties Monaco sets on `:root`, moved to where they are read. A rule for `:root`
+ * restyles every element of the page (they all inherit its properties): the icon style sheet's
+ * two properties per icon (about 1 000) and the editor theme's squiggles, both in the style sheet
+ * the first editor starts with, recalculated the whole REST lesson (964 elements, 15 ms on this
+ * machine as an experiment, at the first editor's creation); the sash's in Monaco's style sheet
+ * did the same as it arrived. Each is read only under an editor (the inline progress widget,
+ * the ghost text) or by the element itself (`.monaco-sash`). `count`: how often `from` occurs.
+ */
+const ROOT_PROPERTIES_SCOPED = [
+  {
+    file: 'platform/theme/browser/iconsStyleSheet.js',
+    from: 'rules.push(inline `:root { ',
+    to: 'rules.push(inline `.monaco-editor, .monaco-diff-editor, .monaco-component { ',
+    count: 1,
+  },
+  {
+    file: 'editor/browser/widget/codeEditor/codeEditorWidget.js',
+    from: 'collector.addRule(`:root { --monaco-editor-',
+    to: 'collector.addRule(`.monaco-editor { --monaco-editor-',
+    count: 5,
+  },
+  { file: 'base/browser/ui/sash/sash.css', from: ':root {', to: '.monaco-sash {', count: 1 },
+];
+
+/**
+ * The first editor's Monaco without what no lesson cell uses (web/editors/lean-monaco/README.md):
+ * the stubs of MONACO_STUBS and ROOT_PROPERTIES_SCOPED. A build fails when a Monaco
+ * upgrade moved what these look for, rather than silently taking it all back.
+ */
+function leanMonacoPlugin(): Plugin {
+  const stubbed = new Set<string>();
+  const rescoped = new Set<string>();
+  let building = false;
+  return {
+    name: 'wirelab-lean-monaco',
+    enforce: 'pre',
+    configResolved(config) {
+      building = config.command === 'build';
+    },
+    resolveId(source, importer) {
+      const at = importer?.indexOf(MONACO_VS) ?? -1;
+      if (at < 0) return undefined;
+      const from = importer!.slice(at + MONACO_VS.length);
+      const rule = MONACO_STUBS.find((stub) => stub.importer === from && source.endsWith(stub.imported));
+      if (!rule) return undefined;
+      stubbed.add(rule.stub);
+      return join(LEAN_MONACO, rule.stub);
+    },
+    transform(code, id) {
+      const scoped = ROOT_PROPERTIES_SCOPED.find((rule) => id.endsWith(`${MONACO_VS}${rule.file}`));
+      if (!scoped) return undefined;
+      if (code.split(scoped.from).length !== scoped.count + 1) this.error(`${scoped.file} no longer sets its properties on :root as expected`);
+      rescoped.add(scoped.file);
+      return { code: code.replaceAll(scoped.from, scoped.to), map: null };
+    },
+    buildEnd(error) {
+      if (!building || error) return;
+      const unused = MONACO_STUBS.filter((stub) => !stubbed.has(stub.stub));
+      if (unused.length > 0) this.error(`Monaco no longer imports what these stand in for: ${unused.map((stub) => stub.stub).join(', ')}`);
+      const missing = ROOT_PROPERTIES_SCOPED.filter((rule) => !rescoped.has(rule.file));
+      if (missing.length > 0) this.error(`not in the build: ${missing.map((rule) => rule.file).join(', ')}`);
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
-  plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), themeBootPlugin(), precompressPlugin()],
+  plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), themeBootPlugin(), precompressPlugin(), leanMonacoPlugin()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -44,9 +44,13 @@ describe('axe-core on every page', () => {
     it(`finds no violation on ${path}`, async () => {
       await page.goto(`${lab.server.origin}${path}`);
       await page.locator('main h1').first().waitFor(LIVE);
-      // a lesson's cells mount as their editors' code arrives: check the page once every slot holds one
+      // a lesson's cells mount as their editors' code arrives, and the text after its first screen
+      // comes a moment after the rest (the article is busy until then): check the page once the
+      // whole text is in and every slot holds its cell
       await page.waitForFunction(
-        () => [...document.querySelectorAll('.cell-slot')].every((slot) => slot.querySelector('[data-testid="cell"]') !== null),
+        () =>
+          document.querySelector('article.lesson[aria-busy]') === null &&
+          [...document.querySelectorAll('.cell-slot')].every((slot) => slot.querySelector('[data-testid="cell"]') !== null),
         null,
         LIVE,
       );

@@ -10,11 +10,16 @@ const json = { 'content-type': 'application/json' };
 
 /** Runs the first cells of the lesson the page shows (those speak for the rest: the same page, session and clients). */
 async function runCells(page: Page, most: number): Promise<number> {
-  // every slot holds its cell: cells mount as their editor's code arrives, the first before the rest
+  // every slot holds its cell: cells mount as their editor's code arrives, the first before the
+  // rest, and the text after the first screen comes a moment later (the article is busy till then)
   const mounted = () =>
     page.evaluate(() => {
       const slots = [...document.querySelectorAll('article.lesson .cell-slot')];
-      return slots.length > 0 && slots.every((slot) => slot.querySelector('[data-testid="cell"]') !== null);
+      return (
+        document.querySelector('article.lesson[aria-busy]') === null &&
+        slots.length > 0 &&
+        slots.every((slot) => slot.querySelector('[data-testid="cell"]') !== null)
+      );
     });
   await expect.poll(mounted, LIVE).toBe(true);
   const buttons = page.locator('[data-testid="cell-run"]');

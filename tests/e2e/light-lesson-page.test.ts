@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openPage, useAppAndBrowser, WEB_ROOT } from './browser.ts';
 import { cell, editorText, inspectorNode, LIVE } from './lesson-page.ts';
 
@@ -30,9 +31,12 @@ const MONACO = [/^monaco-setup-/, /^monaco-(?:base|editor)-/, /^editor\.worker-/
  * within the target by 0.4 kB. Then the REST lesson's text gained its 401-or-403 and CORS
  * sections (+0.87 kB of lesson module) and the page its follow pause and blanked secrets
  * (+0.46 kB): 100.93 kB measured, 0.93 kB past issue 40's 100 kB; hence 101 until that is won
- * back (the lesson's later sections could load after its first screen).
+ * back (the lesson's later sections could load after its first screen). They now do: a page's
+ * first script carries its text down to a screen past its first cell (web/lessons/lesson-split.ts),
+ * the rest comes once that is on the page — 4.2 kB of the REST lesson's 12.7 kB, 4.3 kB of the gRPC
+ * lesson's 15.3 kB — and both pages are held to issue 40's 100 kB.
  */
-const JS_BEFORE_FIRST_CELL_GZIP = 101_000;
+const JS_BEFORE_FIRST_CELL_GZIP = 100_000;
 
 /** Before the page's scripts: when the first cell (its placeholder or itself) appeared, on the page's clock. */
 const MARK_FIRST_CELL = `(() => {
@@ -47,6 +51,20 @@ const assetFiles = readdirSync(join(WEB_ROOT, 'assets'));
 function gzipSize(pathname: string): number {
   const file = join(WEB_ROOT, pathname);
   return statSync(existsSync(`${file}.gz`) ? `${file}.gz` : file).size;
+}
+
+/** The scripts requested before the first cell's code appeared (MARK_FIRST_CELL), held to the budget by their gzip size in the build. */
+async function expectScriptsBeforeFirstCellWithinBudget(page: Page): Promise<string[]> {
+  const beforeFirstCell = await page.evaluate(() => {
+    const at = (window as unknown as { __firstCellAt: number }).__firstCellAt;
+    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((entry) => entry.startTime < at && new URL(entry.name).pathname.endsWith('.js'))
+      .map((entry) => new URL(entry.name).pathname);
+  });
+  expect(beforeFirstCell.length).toBeGreaterThan(3);
+  const bytes = beforeFirstCell.reduce((sum, path) => sum + gzipSize(path), 0);
+  expect(bytes, beforeFirstCell.join(' ')).toBeLessThanOrEqual(JS_BEFORE_FIRST_CELL_GZIP);
+  return beforeFirstCell;
 }
 
 describe('a REST lesson page is light', () => {
@@ -78,16 +96,7 @@ describe('a REST lesson page is light', () => {
     for (const pattern of [...DECODERS_A_REST_LESSON_NEVER_NEEDS, ...MONACO]) expect(seen.filter((file) => pattern.test(file))).toEqual([]);
     expect(await page.locator('.monaco-editor').count()).toBe(0);
 
-    // the scripts requested before the first cell's code appeared, by their gzip size in the build
-    const beforeFirstCell = await page.evaluate(() => {
-      const at = (window as unknown as { __firstCellAt: number }).__firstCellAt;
-      return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-        .filter((entry) => entry.startTime < at && new URL(entry.name).pathname.endsWith('.js'))
-        .map((entry) => new URL(entry.name).pathname);
-    });
-    expect(beforeFirstCell.length).toBeGreaterThan(3);
-    const bytes = beforeFirstCell.reduce((sum, path) => sum + gzipSize(path), 0);
-    expect(bytes, beforeFirstCell.join(' ')).toBeLessThanOrEqual(JS_BEFORE_FIRST_CELL_GZIP);
+    const beforeFirstCell = await expectScriptsBeforeFirstCellWithinBudget(page);
     // the cells' editors and the inspector come after the text
     expect(beforeFirstCell.filter((path) => /\/(?:http-cell|capture-store|inspector)-[\w-]{8}\.js$/.test(path))).toEqual([]);
 
@@ -111,6 +120,29 @@ describe('a REST lesson page is light', () => {
     // the inspector decodes the request with the HTTP/1.1 layer alone
     await inspectorNode(page, 'request-line').waitFor(LIVE);
     for (const pattern of DECODERS_A_REST_LESSON_NEVER_NEEDS) expect(requested.filter((file) => pattern.test(file))).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('a gRPC lesson page is light too', () => {
+  it('stays within the same script budget before its first cell, and its text after the first screen comes after that cell', async () => {
+    const page = await openPage(lab.browser);
+    await page.addInitScript({ content: MARK_FIRST_CELL });
+    await page.goto(`${lab.server.origin}/en/grpc`);
+    await page.locator('.cell-slot').first().waitFor(LIVE);
+    // the whole text is in (the article is no longer busy) and its last cell is on the page
+    await page.locator('article.lesson:not([aria-busy])').waitFor(LIVE);
+    await page.locator('#cell-graceful-shutdown').waitFor({ state: 'attached', ...LIVE });
+    await page.waitForTimeout(500);
+    const beforeFirstCell = await expectScriptsBeforeFirstCellWithinBudget(page);
+    // the rest of the text is one more lesson chunk, requested once the first part was on the page
+    const lessonChunks = await page.evaluate(() =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .map((entry) => new URL(entry.name).pathname)
+        .filter((path) => /\/assets\/en-[\w-]{8}\.js$/.test(path)),
+    );
+    expect(lessonChunks).toHaveLength(2);
+    expect(beforeFirstCell.filter((path) => lessonChunks.includes(path))).toEqual([lessonChunks[0]]);
     await page.context().close();
   });
 });

@@ -186,6 +186,9 @@ export function MonacoCodeEditor({
       editor.focus();
       editor.setPosition(editor.getModel()!.getPositionAt(caret.offset));
     }
+    // its lines drawn now, into the frame the host is first painted in: left to Monaco, they came
+    // in its next animation frame, after whatever tasks were queued by then (the other cells')
+    editor.render();
     return () => {
       wiring.dispose();
       mounted.dispose?.();

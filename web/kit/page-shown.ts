@@ -66,6 +66,16 @@ export function usePageShown(): boolean {
   );
 }
 
+/** Calls `then` once the page has settled (isPageSettled). */
+export function onPageSettled(then: () => void): void {
+  const listener = () => {
+    if (!settled) return;
+    listeners.delete(listener);
+    then();
+  };
+  listeners.add(listener);
+}
+
 /** Whether the page has been shown and its first editor near the viewport (if any) is up. */
 export function isPageSettled(): boolean {
   return settled;

@@ -42,8 +42,9 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   }, [title, app]);
 
   // Each newly loaded text (a language switch included) goes back to the heading in the hash: the
-  // same heading sits at another height in the other language.
-  const loadedText = state.status === 'ready' ? state.rendered : null;
+  // same heading sits at another height in the other language. Its first part's arrival, not its
+  // rest's (scrollToHash waits for a heading further down; the reader may have scrolled since).
+  const loadedText = state.status === 'ready' ? state.loaded.rendered : null;
   // The heading asked for by the navigation (a language switch) wins over the URL's hash, which
   // the old text's scrolling may have moved while the new text was loading.
   useLayoutEffect(() => {
@@ -87,12 +88,18 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
             slug={entry.slug}
             loaded={state.loaded}
             rendered={state.rendered}
+            whole={state.whole}
             exchanges={exchanges}
             messages={messages}
             owners={owners}
             onCellExchange={onCellExchange}
             onInspect={setFocus}
           />
+        )}
+        {state.status === 'ready' && state.restFailed && (
+          <p className="cell-message cell-message-error" role="alert">
+            {t.restLoadFailed} {state.restFailed}
+          </p>
         )}
       </div>
       <InspectorDock focus={focus} afterText={pageSettled} />
@@ -109,6 +116,8 @@ interface LessonTextProps {
   slug: string;
   loaded: LoadedLesson;
   rendered: RenderedLesson;
+  /** whether the rest of the text has come (use-lesson-page.ts): until then the article is busy */
+  whole: boolean;
   exchanges: readonly HttpExchange[];
   messages: readonly WireMessage[];
   owners: CellOwners;
@@ -117,7 +126,7 @@ interface LessonTextProps {
   onInspect(selection: Selection): void;
 }
 
-function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCellExchange, onInspect }: LessonTextProps) {
+function LessonText({ slug, loaded, rendered, whole, exchanges, messages, owners, onCellExchange, onInspect }: LessonTextProps) {
   const articleRef = useRef<HTMLElement>(null);
   const current = useCurrentHeading(articleRef, rendered.toc);
   // each cell's own traffic, once per cell however many exercises start from it
@@ -148,7 +157,7 @@ function LessonText({ slug, loaded, rendered, exchanges, messages, owners, onCel
         {rendered.summaryHtml && <p className="lead" dangerouslySetInnerHTML={{ __html: rendered.summaryHtml }} />}
       </header>
       <LessonContents toc={rendered.toc} current={current} />
-      <article className="lesson" ref={articleRef} onClick={followLocalLinks}>
+      <article className="lesson" ref={articleRef} onClick={followLocalLinks} aria-busy={whole ? undefined : true}>
         <FormatProblems problems={rendered.problems} />
         {rendered.blocks.map((block, index) => {
           switch (block.type) {
