@@ -360,6 +360,7 @@ export class TapSocket extends Duplex {
    * FIN, as `mosquitto_pub` or `nc` send) is given at the FIN, then the end.
    */
   pauseInput(untilTurn = false): void {
+    // a pause of the pace (untilTurn false) wins: paced for its buckets, a FIN drops what it kept
     this.pacedUntilTurn = untilTurn && (!this.inputPaced || this.pacedUntilTurn);
     this.inputPaced = true;
     if (this.inputEnded && !this.pacedUntilTurn) {
