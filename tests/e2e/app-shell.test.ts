@@ -1,6 +1,7 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
+import { cell, LIVE } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -23,6 +24,54 @@ describe('the app shell', () => {
     for (const route of held) await route.continue();
     await page.locator('.monaco-editor').first().waitFor({ timeout: 15_000 });
     await page.context().close();
+  });
+
+  it("keeps a cell's Run bar where it was when Monaco takes over from the text area", async () => {
+    // A Run button that moves between a click's press and its release loses the click: the
+    // release lands on the editor above it. Monaco taking over used to move it down by the keys
+    // hint's line it brings and by the lines a long line wraps into (49 px in this http cell),
+    // which a loaded machine made last long enough to fall inside a click (grpc-extra-lessons).
+    const page = await openPage(lab.browser);
+    const held: Route[] = [];
+    let released = false;
+    await page.route(/\/assets\/(monaco-setup|json-language)-[\w-]{8}\.js$/, async (route) => {
+      if (released) await route.continue();
+      else held.push(route);
+    });
+    try {
+      await page.goto(`${lab.server.origin}/en/rest-gateway`);
+      // an http cell whose JSON line is wider than the editor, and the gRPC cell below it
+      const cells = [cell(page, 'gateway-create-user'), cell(page, 'grpc-find-by-email')];
+      await cells[0].waitFor({ state: 'attached', ...LIVE });
+      await page.evaluate(() => document.getElementById('cell-gateway-create-user')?.scrollIntoView({ block: 'start' }));
+      for (const each of cells) await each.locator('.http-cell-editor > textarea').waitFor(LIVE);
+      await expect.poll(() => held.length, LIVE).toBeGreaterThan(0);
+      const wrapped = cells[0].locator('.http-cell-editor > textarea');
+      // the text area shows every line as wrapped, as Monaco will: none hidden behind a scroll
+      expect(await wrapped.evaluate((area) => area.scrollHeight - area.clientHeight)).toBeLessThanOrEqual(0);
+      expect(await wrapped.evaluate((area) => area.clientHeight)).toBeGreaterThan(5 * 22 + 16);
+      const runBarOffsets = () =>
+        Promise.all(
+          cells.map((each) =>
+            each.evaluate((section) => section.querySelector('.http-cell-toolbar')!.getBoundingClientRect().top - section.getBoundingClientRect().top),
+          ),
+        );
+      const before = await runBarOffsets();
+
+      released = true;
+      for (const route of held.splice(0)) await route.continue();
+      await cells[0].locator('[data-testid="cell-editor-ready"] .monaco-editor').waitFor(LIVE);
+      await cells[1].locator('[data-testid="grpc-request-editor"] .monaco-editor').waitFor(LIVE);
+      // the editors' own sizing runs in the frames after they are made (a ResizeObserver)
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300)))));
+      expect(await cells[0].locator('.http-cell-editor > textarea').count()).toBe(0);
+      const after = await runBarOffsets();
+      for (const [index, offset] of after.entries()) expect(Math.abs(offset - before[index])).toBeLessThanOrEqual(1);
+    } finally {
+      released = true;
+      for (const route of held) await route.continue().catch(() => {});
+      await page.context().close();
+    }
   });
 
   it('switches the language in the URL and remembers it', async () => {

@@ -43,20 +43,24 @@ function codeTypeSize(): { fontSize: number; lineHeight: number } {
  * Sizes the host before the editor is made in it, and returns that size for the editor's
  * `dimension`, or undefined when the width is not known (the editor then reads its container's,
  * as before). Given its size, Monaco does not read the container's (clientWidth), a forced
- * layout of the page as the editor is made. The height is the one fitHeight sets for the text's
- * lines unwrapped; a wrapped line changes it a moment later, as any text does (the
- * ResizeObserver of wireCodeEditor hands the host's new size to the editor).
+ * layout of the page as the editor is made. The height is the text area's as the page laid it
+ * out (its lines as wrapped) when known and drawn in the same type as Monaco's; otherwise the one
+ * fitHeight sets for the text's lines unwrapped, and a wrapped line changes it a moment later, as
+ * any text does (the ResizeObserver of wireCodeEditor hands the host's new size to the editor).
  */
 export function hostSizeBefore(
   host: HTMLElement,
   value: string,
-  width: number | null,
+  textArea: { width: number | null; height: number | null },
   minLines: number,
   maxLines: number,
 ): Monaco.editor.IDimension | undefined {
-  const height = hostHeightBeforeEditor(value, codeTypeSize().lineHeight, minLines, maxLines);
+  const { lineHeight } = codeTypeSize();
+  // the text area keeps the usual type in projector mode: its height would be the wrong one there
+  const laidOut = textArea.height !== null && lineHeight === CODE_LINE_HEIGHT ? textArea.height : null;
+  const height = laidOut ?? hostHeightBeforeEditor(value, lineHeight, minLines, maxLines);
   host.style.height = `${height}px`;
-  return width ? { width, height } : undefined;
+  return textArea.width ? { width: textArea.width, height } : undefined;
 }
 
 /**

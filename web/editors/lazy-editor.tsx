@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
-import { codeEditorOptions, hostSizeBefore, useExternalValue, wireCodeEditor } from './code-editor-host.ts';
+import { CODE_LINE_HEIGHT, codeEditorOptions, hostSizeBefore, useExternalValue, wireCodeEditor } from './code-editor-host.ts';
+import { hostHeightFor } from './editor-size.ts';
 import { EditorKeysHint } from './editor-keys-hint.tsx';
 import { editorTurn } from './monaco-loaders.ts';
 import { useNearViewport } from './use-near-viewport.ts';
@@ -30,6 +31,12 @@ export interface Handover {
    * not force a layout of the page to read its container's (MonacoCodeEditor)
    */
   width: number | null;
+  /**
+   * the text area's height as last laid out (the same observer's), or null: its lines as the page
+   * wrapped them, which Monaco, wrapping at about the same width, starts with instead of counting
+   * the text's unwrapped lines, so a long line does not make it grow under the pointer
+   */
+  height: number | null;
 }
 
 interface LazyCodeEditorProps<M> extends CodeEditorText {
@@ -46,16 +53,16 @@ interface LazyCodeEditorProps<M> extends CodeEditorText {
 export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLines, maxLines, textareaTestId, renderMonaco }: LazyCodeEditorProps<M>) {
   const [module, setModule] = useState<M | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
-  const handoverRef = useRef<Handover>({ caret: null, width: null });
+  const handoverRef = useRef<Handover>({ caret: null, width: null, height: null });
   const [watchViewport, near] = useNearViewport<HTMLTextAreaElement>();
-  const watchWidth = useLaidOutWidth(handoverRef);
+  const watchSize = useLaidOutSize(handoverRef);
   const textareaRefs = useCallback(
     (element: HTMLTextAreaElement | null) => {
       textareaRef.current = element;
       watchViewport(element);
-      watchWidth(element);
+      watchSize(element);
     },
-    [watchViewport, watchWidth],
+    [watchViewport, watchSize],
   );
 
   useEffect(() => {
@@ -82,26 +89,38 @@ export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLine
       onRun();
     }
   };
+  // As tall as Monaco will be, so that nothing below moves when it takes over: a Run button that
+  // moved between a click's press and its release lost the click (the mouseup landed on the
+  // editor). Its lines as wrapped (field-sizing, where the browser has it; its text's lines
+  // otherwise), between two (.code-monaco's min-height) and maxLines; and the keys hint's line
+  // that Monaco brings, held already (hidden: the text area keeps the browser's own Tab).
+  const lines = Math.min(maxLines, Math.max(minLines, 2, value.split('\n').length));
   return (
-    <textarea
-      ref={textareaRefs}
-      className="code-textarea"
-      aria-label={label}
-      data-testid={textareaTestId}
-      spellCheck={false}
-      autoCapitalize="off"
-      autoCorrect="off"
-      value={value}
-      // as tall as Monaco will be (.code-monaco's min-height is two lines), so nothing jumps when it takes over
-      rows={Math.min(maxLines, Math.max(minLines, 2, value.split('\n').length))}
-      onChange={(event) => onChange(event.target.value)}
-      onKeyDown={runOnCtrlEnter}
-    />
+    <>
+      <textarea
+        ref={textareaRefs}
+        className="code-textarea code-textarea-before-monaco"
+        aria-label={label}
+        data-testid={textareaTestId}
+        spellCheck={false}
+        autoCapitalize="off"
+        autoCorrect="off"
+        value={value}
+        rows={lines}
+        style={{
+          minHeight: hostHeightFor(0, CODE_LINE_HEIGHT, Math.max(minLines, 2), maxLines),
+          maxHeight: hostHeightFor(Number.POSITIVE_INFINITY, CODE_LINE_HEIGHT, 0, maxLines),
+        }}
+        onChange={(event) => onChange(event.target.value)}
+        onKeyDown={runOnCtrlEnter}
+      />
+      <EditorKeysHint />
+    </>
   );
 }
 
-/** A ref callback that keeps `into.current.width` at the element's laid-out border-box width. */
-function useLaidOutWidth(into: RefObject<Handover>): (element: HTMLElement | null) => void {
+/** A ref callback that keeps `into.current` at the element's laid-out border-box width and height. */
+function useLaidOutSize(into: RefObject<Handover>): (element: HTMLElement | null) => void {
   const observer = useRef<ResizeObserver | null>(null);
   return useCallback(
     (element: HTMLElement | null) => {
@@ -110,7 +129,9 @@ function useLaidOutWidth(into: RefObject<Handover>): (element: HTMLElement | nul
       if (!element || typeof ResizeObserver === 'undefined') return;
       observer.current = new ResizeObserver((entries) => {
         const size = entries[0]?.borderBoxSize?.[0];
-        if (size && size.inlineSize > 0) into.current.width = size.inlineSize;
+        if (!size || size.inlineSize <= 0) return;
+        into.current.width = size.inlineSize;
+        into.current.height = size.blockSize;
       });
       observer.current.observe(element);
     },
@@ -167,7 +188,7 @@ export function MonacoCodeEditor({
   // waited for yet another frame to show its lines
   useLayoutEffect(() => {
     const host = hostRef.current!;
-    const mounted = mount(host, codeEditorOptions(label, hostSizeBefore(host, value, handover.width, minLines, maxLines)), value);
+    const mounted = mount(host, codeEditorOptions(label, hostSizeBefore(host, value, handover, minLines, maxLines)), value);
     const { editor } = mounted;
     editorRef.current = editor;
     const wiring = wireCodeEditor(monaco, editor, host, {
