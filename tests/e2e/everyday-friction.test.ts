@@ -130,6 +130,41 @@ describe('a narrow window (800 px)', () => {
   });
 });
 
+describe('the Run button', () => {
+  it('takes the next click once the response is shown, while its bytes are still on their way', async () => {
+    const page = await openPage(lab.browser);
+    // the capture channel's news held back, as a busy server or a slow network delays it: the
+    // cell waits up to 3 s for its exchange's bytes after the response has come
+    let holding = true;
+    const held: Array<string | Buffer> = [];
+    let toPage: ((message: string | Buffer) => void) | null = null;
+    await page.routeWebSocket(/\/_wirelab\/tap/, (socket) => {
+      const server = socket.connectToServer();
+      toPage = (message) => socket.send(message);
+      server.onMessage((message) => (holding ? held.push(message) : socket.send(message)));
+    });
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/v1/users') sent.push(request.url());
+    });
+    await page.goto(`${lab.server.origin}/en/rest`);
+    const listUsers = cell(page, 'list-users');
+    const run = listUsers.locator('[data-testid="cell-run"]');
+    await run.click();
+    await listUsers.locator('[data-testid="response-status"]').waitFor(LIVE);
+    expect(await run.textContent()).not.toMatch(/Running/);
+    expect(await run.getAttribute('aria-disabled')).toBe('false');
+    await run.click();
+    await expect.poll(() => sent.length, LIVE).toBe(2);
+
+    holding = false;
+    for (const message of held.splice(0)) toPage!(message);
+    // the second run's bytes are found and offered, as ever
+    await expect.poll(() => listUsers.getByRole('button', { name: /inspector/i }).count(), LIVE).toBe(1);
+    await page.context().close();
+  });
+});
+
 describe('a console after a language switch', () => {
   it('shows its earlier lines in the new language, with no English left in the Russian text', async () => {
     const page = await openPage(lab.browser);

@@ -42,6 +42,9 @@ export function useHttpRun(textRef: { current: string }, targetRef: { current: O
       const { response, sentAfter } = sent;
       const sentTo = mode === 'mine' ? address.trim() : undefined;
       setOutcome({ kind: 'response', response, dropped, capture: 'waiting', sentTo });
+      // the response is shown: Run takes the next click now, not once the bytes are found (a click
+      // meanwhile was dropped, and the capture can take seconds)
+      setRunning(false);
       // the same search either way: Wirelab's own request to the student's server is in this session's captures too
       const exchange = await findCapturedExchange(plan, sentAfter);
       if (id !== runId.current) return;
