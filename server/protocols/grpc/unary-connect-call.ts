@@ -140,6 +140,87 @@ export class LazySignalContext implements HandlerContext {
 const callContextKey = createContextKey<LazySignalContext | null>(null, { description: 'the unary Connect call of the fast path' });
 
 /**
+ * The request the interceptors of the fast path see. A class, not an object literal with a
+ * `get signal()`: V8 makes such a literal a dictionary-mode object (a property dictionary
+ * allocated per call, every interceptor's `req.header` a hash lookup). `signal` is still an own,
+ * enumerable accessor, as in the literal (a spread `{ ...req }` keeps it), with one getter for all
+ * calls (a getter made per call would give every call's object a shape of its own).
+ */
+class FastUnaryRequest implements AnyUnaryRequest {
+  readonly stream = false as const;
+  readonly method: AnyUnaryRequest['method'];
+  readonly service: AnyUnaryRequest['service'];
+  readonly requestMethod: string;
+  readonly url: string;
+  readonly header: Headers;
+  readonly contextValues: ContextValues;
+  declare readonly signal: AbortSignal;
+  readonly #context: LazySignalContext;
+
+  constructor(
+    spec: UnaryImplSpec,
+    context: LazySignalContext,
+    readonly message: MessageShape<DescMessage>,
+  ) {
+    this.method = spec.method as never;
+    this.service = spec.method.parent;
+    this.requestMethod = context.requestMethod;
+    this.url = context.url;
+    this.header = context.requestHeader;
+    this.contextValues = context.values;
+    this.#context = context;
+    Object.defineProperty(this, 'signal', FastUnaryRequest.#signal);
+  }
+
+  static readonly #signal: PropertyDescriptor = {
+    get(this: FastUnaryRequest): AbortSignal {
+      return this.#context.signal;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+/** The handler's context on the fast path: connect-es's, with the signal read from the request only when asked (see FastUnaryRequest). */
+class FastHandlerContext implements HandlerContext {
+  readonly method: HandlerContext['method'];
+  readonly service: HandlerContext['service'];
+  readonly requestMethod: string;
+  readonly protocolName: string;
+  readonly url: string;
+  readonly timeoutMs: () => number | undefined;
+  readonly requestHeader: Headers;
+  readonly responseHeader: Headers;
+  readonly responseTrailer: Headers;
+  readonly values: ContextValues;
+  declare readonly signal: AbortSignal;
+  readonly #request: AnyUnaryRequest;
+
+  constructor(context: LazySignalContext, request: AnyUnaryRequest) {
+    this.method = context.method;
+    this.service = request.service;
+    this.requestMethod = context.requestMethod;
+    this.protocolName = context.protocolName;
+    this.url = context.url;
+    this.timeoutMs = context.timeoutMs;
+    this.requestHeader = request.header;
+    this.responseHeader = context.responseHeader;
+    this.responseTrailer = context.responseTrailer;
+    this.values = request.contextValues;
+    this.#request = request;
+    Object.defineProperty(this, 'signal', FastHandlerContext.#signal);
+  }
+
+  static readonly #signal: PropertyDescriptor = {
+    get(this: FastHandlerContext): AbortSignal {
+      return this.#request.signal;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+/**
  * connect-es's `invokeUnaryImplementation`, with the signal kept lazy: that function copies
  * `context.signal` into the request and spreads the context for the handler, which would create
  * the signal of every call. Interceptors and the handler see the same objects otherwise. The
@@ -153,21 +234,7 @@ export function unaryInvoker(
   const handler = spec.impl as (message: unknown, ctx: HandlerContext) => unknown;
   const innermost = async (req: AnyUnaryRequest): Promise<AnyUnaryResponse> => {
     const context = req.contextValues.get(callContextKey)!;
-    const handlerContext: HandlerContext = {
-      method: context.method,
-      service: req.service,
-      requestMethod: context.requestMethod,
-      protocolName: context.protocolName,
-      url: context.url,
-      timeoutMs: context.timeoutMs,
-      requestHeader: req.header,
-      responseHeader: context.responseHeader,
-      responseTrailer: context.responseTrailer,
-      values: req.contextValues,
-      get signal() {
-        return req.signal;
-      },
-    };
+    const handlerContext = new FastHandlerContext(context, req);
     return {
       stream: false,
       // A handler may return an init object of the output type (connect-es's normalize).
@@ -181,19 +248,7 @@ export function unaryInvoker(
   const chain = interceptors.reduceRight<(req: AnyUnaryRequest) => Promise<AnyUnaryResponse>>((n, interceptor) => interceptor(n as never) as never, innermost);
   return async (context, input) => {
     context.values.set(callContextKey, context);
-    const { message, header, trailer } = await chain({
-      stream: false,
-      message: input,
-      method: spec.method as never,
-      service: spec.method.parent,
-      requestMethod: context.requestMethod,
-      url: context.url,
-      header: context.requestHeader,
-      contextValues: context.values,
-      get signal() {
-        return context.signal;
-      },
-    });
+    const { message, header, trailer } = await chain(new FastUnaryRequest(spec, context, input));
     copyHeaders(header, context.responseHeader);
     copyHeaders(trailer, context.responseTrailer);
     return message;
