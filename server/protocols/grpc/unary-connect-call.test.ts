@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, createContextValues, createServiceImplSpec, type HandlerContext, type Interceptor } from '@connectrpc/connect';
+import { Code, ConnectError, createContextValues, createServiceImplSpec, type HandlerContext, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
 import { GetUserRequestSchema, UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { LazySignalContext, mergedHeaders, NodeRequestHeaders, unaryInvoker, type UnaryImplSpec } from './unary-connect-call.ts';
 
@@ -151,13 +151,14 @@ describe('LazySignalContext', () => {
 
 describe('unaryInvoker', () => {
   /** GetUser answered by `impl`, through `interceptors`, as the fast paths invoke it. */
-  async function invoke(impl: (ctx: HandlerContext) => void, interceptors: Interceptor[], timeoutMs?: number): Promise<void> {
-    const specs = createServiceImplSpec(UserService, {
-      getUser: (_request, ctx) => {
-        impl(ctx);
+  async function invoke(inHandler: (ctx: HandlerContext) => void, interceptors: Interceptor[], timeoutMs?: number): Promise<void> {
+    const implementation: Partial<ServiceImpl<typeof UserService>> = {
+      getUser(_request, ctx) {
+        inHandler(ctx);
         return { user: { id: 1 } };
       },
-    });
+    };
+    const specs = createServiceImplSpec(UserService, implementation);
     const spec = specs.methods.getUser as UnaryImplSpec;
     const context = new LazySignalContext(spec.method, 'POST', 'http://x/', new Headers(), createContextValues(), undefined, 'application/json', timeoutMs);
     await unaryInvoker(spec, interceptors)(context, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }));
