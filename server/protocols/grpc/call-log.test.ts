@@ -39,4 +39,16 @@ describe('CallLog', () => {
     expect(log.recent('a', 10)).toEqual([]);
     expect(log.recent('c', 10).map((c) => c.procedure)).toEqual(['6', '5']);
   });
+
+  it('keeps the newest calls across many turns of its ring, newest first, up to the limit asked', () => {
+    const log = new CallLog(3, 10);
+    expect(log.recent('s', 10)).toEqual([]);
+    log.add('s', call('1'));
+    expect(log.recent('s', 10).map((c) => c.procedure)).toEqual(['1']);
+    for (let i = 2; i <= 11; i++) log.add('s', call(String(i)));
+    expect(log.recent('s', 10).map((c) => c.procedure)).toEqual(['11', '10', '9']);
+    expect(log.recent('s', 2).map((c) => c.procedure)).toEqual(['11', '10']);
+    expect(log.recent('s', 0)).toEqual([]);
+    expect(log.served).toBe(11);
+  });
 });

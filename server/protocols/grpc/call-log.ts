@@ -14,11 +14,36 @@ export interface LoggedCall {
 }
 
 /**
+ * One sandbox's last calls: a ring of `capacity` slots, the newest just before `next`. Not an
+ * array kept newest first: `unshift` moved the whole array on every call (about 2 µs of a
+ * Connect call's profile with 50 kept).
+ */
+class CallRing {
+  private readonly slots: LoggedCall[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  add(call: LoggedCall): void {
+    this.slots[this.next] = call;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** every call kept, newest first */
+  newestFirst(): LoggedCall[] {
+    const out: LoggedCall[] = [];
+    const kept = this.slots.length;
+    for (let i = 1; i <= kept; i++) out.push(this.slots[(this.next - i + kept) % kept]);
+    return out;
+  }
+}
+
+/**
  * What the logging interceptor remembers: the last `perSandbox` calls of each sandbox, for the
  * `sandboxes` most recently active sandboxes (older ones are forgotten first).
  */
 export class CallLog {
-  private readonly bySandbox = new Map<string, LoggedCall[]>();
+  private readonly bySandbox = new Map<string, CallRing>();
   /** the sandbox last moved to the end of bySandbox */
   private newest: string | null = null;
   /** every call since the server started */
@@ -35,18 +60,16 @@ export class CallLog {
     // The map's order is recency: move the sandbox to the end, unless it is there already.
     if (sandbox !== this.newest || !calls) {
       if (calls) this.bySandbox.delete(sandbox);
-      else calls = [];
+      else calls = new CallRing(this.perSandbox);
       this.bySandbox.set(sandbox, calls);
       this.newest = sandbox;
     }
-    calls = calls!;
-    calls.unshift(call);
-    if (calls.length > this.perSandbox) calls.pop();
+    calls.add(call);
     if (this.bySandbox.size > this.sandboxes) this.bySandbox.delete(this.bySandbox.keys().next().value!);
   }
 
   /** newest first */
   recent(sandbox: string, limit: number): LoggedCall[] {
-    return (this.bySandbox.get(sandbox) ?? []).slice(0, limit);
+    return (this.bySandbox.get(sandbox)?.newestFirst() ?? []).slice(0, limit);
   }
 }

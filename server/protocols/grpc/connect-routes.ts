@@ -27,6 +27,10 @@ export interface ConnectRoutesOptions extends ConnectRouterOptions {
   stats?: UnaryFastPathStats;
 }
 
+/** The request decoration that carries a call's context values from the preHandler to the plugin's route. */
+const CONTEXT_VALUES = Symbol('wirelab grpc context values');
+type RequestWithValues = FastifyRequest & { [CONTEXT_VALUES]: ContextValues | null };
+
 /**
  * Connect, gRPC and gRPC-Web routes through `@connectrpc/connect-fastify`'s plugin: its routes,
  * content-type parsers and handlers, with ours wrapped in place (`wrapHandler`) before the plugin
@@ -69,7 +73,13 @@ export async function connectRoutes(scope: FastifyInstance, options: ConnectRout
     if (wrapHandler) router.handlers.forEach((handler, i) => (router.handlers[i] = wrapHandler(handler)));
   };
 
-  const valuesOf = new WeakMap<FastifyRequest, ContextValues>();
+  // The call's context values on its request, for the plugin's contextValues(request). Not a
+  // WeakMap keyed by the request: V8's scavenger keeps an ephemeron's value alive while its key
+  // is young, so every call's values, and all they reach (the call's context, headers, message),
+  // survived the next young-generation collection and were promoted to the old generation
+  // (about 1 MB per scavenge under load; README, "What a Connect call costs").
+  scope.decorateRequest(CONTEXT_VALUES, null);
+  const valuesOf = (request: FastifyRequest): ContextValues => (request as RequestWithValues)[CONTEXT_VALUES]!;
   const handlerOptions = validateUniversalHandlerOptions(opts);
   const fast = fastPaths
     ? unaryFastPaths(unarySpecs, handlerOptions, {
@@ -82,7 +92,7 @@ export async function connectRoutes(scope: FastifyInstance, options: ConnectRout
   // This scope holds the plugin's routes and nothing else: every request here is a call.
   scope.addHook('preHandler', async (request, reply) => {
     const values = contextValues(request, reply);
-    valuesOf.set(request, values);
+    (request as RequestWithValues)[CONTEXT_VALUES] = values;
     if (fast) await fast(request, reply, values);
     // What the fast paths left to the plugin (all of it with fastPaths: false).
     if (
@@ -93,5 +103,5 @@ export async function connectRoutes(scope: FastifyInstance, options: ConnectRout
     )
       if (stats) stats.unaryBodyToPlugin += 1;
   });
-  await scope.register(fastifyConnectPlugin, { ...opts, routes, contextValues: (request) => valuesOf.get(request)! });
+  await scope.register(fastifyConnectPlugin, { ...opts, routes, contextValues: valuesOf });
 }

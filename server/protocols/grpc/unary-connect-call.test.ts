@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { Code, ConnectError, createContextValues } from '@connectrpc/connect';
-import { UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
-import { LazySignalContext, NodeRequestHeaders } from './unary-connect-call.ts';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, createContextValues, createServiceImplSpec, type HandlerContext, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { GetUserRequestSchema, UserService } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
+import { LazySignalContext, mergedHeaders, NodeRequestHeaders, unaryInvoker, type UnaryImplSpec } from './unary-connect-call.ts';
 
 /** What connect-node's nodeHeaderToWebHeader builds from the same node headers. */
 function filled(node: IncomingHttpHeaders): Headers {
@@ -144,5 +146,72 @@ describe('LazySignalContext', () => {
     expect(added).toBe(0); // already over: aborted without linking
     void context({ shutdown: shutdown.signal }).signal;
     expect(added).toBe(1);
+  });
+});
+
+describe('unaryInvoker', () => {
+  /** GetUser answered by `impl`, through `interceptors`, as the fast paths invoke it. */
+  async function invoke(inHandler: (ctx: HandlerContext) => void, interceptors: Interceptor[], timeoutMs?: number): Promise<void> {
+    const implementation: Partial<ServiceImpl<typeof UserService>> = {
+      getUser(_request, ctx) {
+        inHandler(ctx);
+        return { user: { id: 1 } };
+      },
+    };
+    const specs = createServiceImplSpec(UserService, implementation);
+    const spec = specs.methods.getUser as UnaryImplSpec;
+    const context = new LazySignalContext(spec.method, 'POST', 'http://x/', new Headers(), createContextValues(), undefined, 'application/json', timeoutMs);
+    await unaryInvoker(spec, interceptors)(context, create(GetUserRequestSchema, { key: { case: 'id', value: 1 } }));
+    context.abort();
+  }
+
+  it("interceptors see the call's signal on the request, and the handler the same one", async () => {
+    const seen: AbortSignal[] = [];
+    const keys: string[][] = [];
+    const look: Interceptor = (next) => (req) => {
+      seen.push(req.signal);
+      keys.push(Object.keys(req));
+      return next(req);
+    };
+    let handlerSignal: AbortSignal | undefined;
+    await invoke((ctx) => (handlerSignal = ctx.signal), [look], 1000);
+    expect(seen[0]).toBeInstanceOf(AbortSignal);
+    expect(handlerSignal).toBe(seen[0]);
+    expect(keys[0]).toEqual(expect.arrayContaining(['stream', 'message', 'method', 'service', 'requestMethod', 'url', 'header', 'contextValues']));
+  });
+
+  it("the handler gets the call's signal even behind an interceptor that passes a spread copy of the request", async () => {
+    const copy: Interceptor = (next) => (req) => next({ ...req });
+    let handlerSignal: AbortSignal | undefined;
+    let abortedAtEnd = false;
+    await invoke(
+      (ctx) => {
+        handlerSignal = ctx.signal;
+        handlerSignal.addEventListener('abort', () => (abortedAtEnd = true));
+      },
+      [copy],
+      1000,
+    );
+    expect(handlerSignal).toBeInstanceOf(AbortSignal);
+    expect(abortedAtEnd).toBe(true);
+  });
+
+  it('a signal an interceptor puts on its copy of the request is the one the handler gets', async () => {
+    const own = new AbortController();
+    const replace: Interceptor = (next) => (req) => next({ ...req, signal: own.signal });
+    let handlerSignal: AbortSignal | undefined;
+    await invoke((ctx) => (handlerSignal = ctx.signal), [replace]);
+    expect(handlerSignal).toBe(own.signal);
+  });
+});
+
+describe('mergedHeaders', () => {
+  it('gives what { ...first, ...second } gives: the same names, values and order', () => {
+    const first: OutgoingHttpHeaders = { 'x-content-type-options': 'nosniff', 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] };
+    const second: OutgoingHttpHeaders = { 'content-type': 'application/json', 'trailer-x-wirelab-duration-ms': '0.9', 'content-length': 12 };
+    const merged = mergedHeaders(first, second);
+    expect(merged).toEqual({ ...first, ...second });
+    expect(Object.keys(merged)).toEqual(Object.keys({ ...first, ...second }));
+    expect(mergedHeaders({}, {})).toEqual({});
   });
 });

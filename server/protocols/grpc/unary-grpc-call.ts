@@ -20,6 +20,7 @@ import {
   addNodeHeaders,
   LazySignalContext,
   NodeRequestHeaders,
+  mergedHeaders,
   methodMessages,
   unaryInvoker,
   type ConnectHandlerOptions,
@@ -135,7 +136,7 @@ export function unaryGrpcMethod(
     // As connect-node's universalResponseToNodeResponse: the reply's headers first, the call's own win; the status in trailers.
     const own: OutgoingHttpHeaders = {};
     addNodeHeaders(own, context.responseHeader, '');
-    response.writeHead(200, { ...frameworkHeaders, ...own });
+    response.writeHead(200, mergedHeaders(frameworkHeaders, own));
     if (out !== null) response.write(out);
     const trailers: OutgoingHttpHeaders = {};
     addNodeHeaders(trailers, context.responseTrailer, '');
