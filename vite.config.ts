@@ -242,6 +242,14 @@ const MONACO_STUBS = [
   { importer: 'editor/standalone/browser/standaloneEditor.js', imported: '/multiDiffEditor/multiDiffEditorWidget.js', stub: 'multi-diff-editor-widget.ts' },
 ];
 
+/** A rewrite of one of Monaco's files: `from` becomes `to`, found `count` times, or the build fails. */
+interface MonacoRewrite {
+  file: string;
+  from: string;
+  to: string;
+  count: number;
+}
+
 /**
  * Custom properties Monaco sets on `:root`, moved to where they are read. A rule for `:root`
  * restyles every element of the page (they all inherit its properties): the icon style sheet's
@@ -249,9 +257,9 @@ const MONACO_STUBS = [
  * the first editor starts with, recalculated the whole REST lesson (964 elements, 15 ms on this
  * machine as an experiment, at the first editor's creation); the sash's in Monaco's style sheet
  * did the same as it arrived. Each is read only under an editor (the inline progress widget,
- * the ghost text) or by the element itself (`.monaco-sash`). `count`: how often `from` occurs.
+ * the ghost text) or by the element itself (`.monaco-sash`).
  */
-const ROOT_PROPERTIES_SCOPED = [
+const ROOT_PROPERTIES_SCOPED: MonacoRewrite[] = [
   {
     file: 'platform/theme/browser/iconsStyleSheet.js',
     from: 'rules.push(inline `:root { ',
@@ -267,14 +275,53 @@ const ROOT_PROPERTIES_SCOPED = [
   { file: 'base/browser/ui/sash/sash.css', from: ':root {', to: '.monaco-sash {', count: 1 },
 ];
 
+const THEME_SERVICE = 'editor/standalone/browser/standaloneThemeService.js';
+
+/**
+ * The theme's CSS built once, for the theme the page sets (monaco-setup.ts: wirelab-light or
+ * -dark), not first for `vs` as the theme service is made and again for ours a moment later:
+ * every theming participant and every registered colour, in the first editor's task. The service
+ * starts on `vs` with its CSS pending; the first theme set (any, `vs` too), or the first editor
+ * made before one was set, builds it. A forced-colours (high contrast) system switches the theme
+ * in the constructor as before, which builds it at once.
+ */
+const THEME_CSS_ONCE: MonacoRewrite[] = [
+  {
+    file: THEME_SERVICE,
+    from: '        this.setTheme(VS_LIGHT_THEME_NAME);\n',
+    to: '        this._theme = this._knownThemes.get(VS_LIGHT_THEME_NAME);\n        this._themePending = true;\n',
+    count: 1,
+  },
+  {
+    file: THEME_SERVICE,
+    from: 'if (!desiredTheme || this._theme === desiredTheme) {',
+    to: 'if (!desiredTheme || (this._theme === desiredTheme && !this._themePending)) {',
+    count: 1,
+  },
+  {
+    file: THEME_SERVICE,
+    from: "        this._themeCSS = cssRules.join('\\n');",
+    to: "        this._themePending = false;\n        this._themeCSS = cssRules.join('\\n');",
+    count: 1,
+  },
+  {
+    file: THEME_SERVICE,
+    from: '    _registerRegularEditorContainer() {\n',
+    to: '    _registerRegularEditorContainer() {\n        if (this._themePending) this._updateThemeOrColorMap();\n',
+    count: 1,
+  },
+];
+
+const MONACO_REWRITES = [...ROOT_PROPERTIES_SCOPED, ...THEME_CSS_ONCE];
+
 /**
  * The first editor's Monaco without what no lesson cell uses (web/editors/lean-monaco/README.md):
- * the stubs of MONACO_STUBS and ROOT_PROPERTIES_SCOPED. A build fails when a Monaco
+ * the stubs of MONACO_STUBS and the rewrites of MONACO_REWRITES. A build fails when a Monaco
  * upgrade moved what these look for, rather than silently taking it all back.
  */
 function leanMonacoPlugin(): Plugin {
   const stubbed = new Set<string>();
-  const rescoped = new Set<string>();
+  const rewrittenFiles = new Set<string>();
   let building = false;
   return {
     name: 'wirelab-lean-monaco',
@@ -292,18 +339,22 @@ function leanMonacoPlugin(): Plugin {
       return join(LEAN_MONACO, rule.stub);
     },
     transform(code, id) {
-      const scoped = ROOT_PROPERTIES_SCOPED.find((rule) => id.endsWith(`${MONACO_VS}${rule.file}`));
-      if (!scoped) return undefined;
-      if (code.split(scoped.from).length !== scoped.count + 1) this.error(`${scoped.file} no longer sets its properties on :root as expected`);
-      rescoped.add(scoped.file);
-      return { code: code.replaceAll(scoped.from, scoped.to), map: null };
+      const rules = MONACO_REWRITES.filter((rule) => id.endsWith(`${MONACO_VS}${rule.file}`));
+      if (rules.length === 0) return undefined;
+      let rewritten = code;
+      for (const rule of rules) {
+        if (rewritten.split(rule.from).length !== rule.count + 1) this.error(`${rule.file} no longer has ${JSON.stringify(rule.from)} ${rule.count} times`);
+        rewritten = rewritten.replaceAll(rule.from, rule.to);
+        rewrittenFiles.add(rule.file);
+      }
+      return { code: rewritten, map: null };
     },
     buildEnd(error) {
       if (!building || error) return;
       const unused = MONACO_STUBS.filter((stub) => !stubbed.has(stub.stub));
       if (unused.length > 0) this.error(`Monaco no longer imports what these stand in for: ${unused.map((stub) => stub.stub).join(', ')}`);
-      const missing = ROOT_PROPERTIES_SCOPED.filter((rule) => !rescoped.has(rule.file));
-      if (missing.length > 0) this.error(`not in the build: ${missing.map((rule) => rule.file).join(', ')}`);
+      const missing = MONACO_REWRITES.filter((rule) => !rewrittenFiles.has(rule.file));
+      if (missing.length > 0) this.error(`not in the build: ${[...new Set(missing.map((rule) => rule.file))].join(', ')}`);
     },
   };
 }

@@ -95,10 +95,19 @@ describe('the light/dark switch', () => {
     const editor = page.locator('.monaco-editor').first();
     await editor.waitFor(LIVE);
     await expect.poll(() => editor.evaluate((node) => node.classList.contains('vs-dark'))).toBe(true);
+    // its request line highlighted in the theme's colours (monaco-setup.ts): Monaco builds its
+    // theme's CSS once, for the page's theme, not first for its own `vs` (vite.config.ts, THEME_CSS_ONCE)
+    const methodColour = () =>
+      editor.evaluate((node) => {
+        const method = [...node.querySelectorAll('.view-line span span')].find((span) => /^(?:GET|POST|PUT|PATCH|DELETE)$/.test(span.textContent ?? ''));
+        return method ? getComputedStyle(method).color : 'no method on screen';
+      });
+    await expect.poll(methodColour).toBe('rgb(122, 165, 255)');
     const russian = page.getByRole('combobox', { name: 'Тема оформления' });
     expect(await russian.locator('option').allTextContents()).toEqual(['Как в системе', 'Светлая', 'Тёмная']);
     await russian.selectOption('light');
     await expect.poll(() => editor.evaluate((node) => node.classList.contains('vs-dark'))).toBe(false);
+    await expect.poll(methodColour).toBe('rgb(31, 85, 208)');
     await russian.selectOption('dark');
     expect(await axeViolations(page)).toEqual([]);
 
