@@ -58,45 +58,15 @@ interface Encoded {
   bytes: Buffer;
 }
 
-/** A client's own delivery functions and the ones in use (the CONNACK gate's wrappers until CONNACK). */
-interface OwnDelivery {
-  direct: DirectDelivery;
-  own0: Deliver;
-  ownQoS: Deliver;
-  deliver0: Deliver;
-  deliverQoS: Deliver;
+/**
+ * A subscription handed to the broker (takeSubscriptions): aedes' function for it, and its own
+ * once learnt — at its first delivery that reaches the client's own delivery function.
+ */
+interface TakenSubscription {
+  topic: string;
+  aedesFunc: Deliver;
+  own: Deliver | null;
 }
-const ownDelivery = Symbol('wirelab.ownDelivery');
-type OwningClient = DeliveringClient & { [ownDelivery]: OwnDelivery };
-
-// A client's `deliver0` and `deliverQoS` (DirectDelivery.install): accessors whose functions are the
-// same for every client, so that every client keeps one shape (accessors of their own would give
-// each client a hidden class of its own, and every property read of a client in aedes would go
-// megamorphic); reading one notes the client as DirectDelivery.lastRead when it is the client's own.
-const deliver0Accessor: PropertyDescriptor = {
-  configurable: true,
-  enumerable: true,
-  get(this: OwningClient): Deliver {
-    const own = this[ownDelivery];
-    own.direct.lastRead = own.deliver0 === own.own0 ? this : null;
-    return own.deliver0;
-  },
-  set(this: OwningClient, deliver: Deliver) {
-    this[ownDelivery].deliver0 = deliver;
-  },
-};
-const deliverQoSAccessor: PropertyDescriptor = {
-  configurable: true,
-  enumerable: true,
-  get(this: OwningClient): Deliver {
-    const own = this[ownDelivery];
-    own.direct.lastRead = own.deliverQoS === own.ownQoS ? this : null;
-    return own.deliverQoS;
-  },
-  set(this: OwningClient, deliver: Deliver) {
-    this[ownDelivery].deliverQoS = deliver;
-  },
-};
 
 export class DirectDelivery {
   /**
@@ -106,60 +76,67 @@ export class DirectDelivery {
    */
   private readonly lastEncoded: [Encoded | null, Encoded | null] = [null, null];
 
-  /** The client whose own delivery function was read last (aedes' SUBSCRIBE reads it, then subscribes): see takeSubscriptions. */
-  lastRead: DeliveringClient | null = null;
+  /** The subscription whose function the broker is calling, while it calls it (takeSubscriptions). */
+  private delivering: TakenSubscription | null = null;
 
   constructor(private readonly broker: Pick<Aedes, 'authorizeForward' | 'emit'>) {}
 
-  /**
-   * Before the client can subscribe (aedes takes these functions at SUBSCRIBE), and before the
-   * CONNACK gate wraps them. They become accessors: aedes reading one at SUBSCRIBE is how
-   * `takeSubscriptions` learns whose subscription it is given next.
-   */
+  /** Before the client can subscribe (aedes takes these functions at SUBSCRIBE), and before the CONNACK gate wraps them. */
   install(client: DeliveringClient): void {
     const aedesDeliver0 = client.deliver0;
     const aedesDeliverQoS = client.deliverQoS;
     const ownDeliver0: Deliver = (packet, done) => {
+      if (this.delivering !== null) this.learn(client, this.delivering);
       if (!takesOver(client, packet)) return aedesDeliver0(packet, done);
       this.deliver(client, packet, 0, done);
     };
-    const ownDeliverQoS: Deliver = (packet, done) => {
+    client.deliver0 = ownDeliver0;
+    client.deliverQoS = (packet, done) => {
+      if (this.delivering !== null) this.learn(client, this.delivering);
       // as aedes: a message published at QoS 0 goes at QoS 0 whatever the subscription
       if (packet.qos === 0) return ownDeliver0(packet, done);
       if (packet.qos !== 1 || !takesOver(client, packet)) return aedesDeliverQoS(packet, done);
       this.deliver(client, packet, 1, done);
     };
-    (client as OwningClient)[ownDelivery] = { direct: this, own0: ownDeliver0, ownQoS: ownDeliverQoS, deliver0: ownDeliver0, deliverQoS: ownDeliverQoS };
-    Object.defineProperty(client, 'deliver0', deliver0Accessor);
-    Object.defineProperty(client, 'deliverQoS', deliverQoSAccessor);
   }
 
   /**
    * Has the broker's subscriptions of a connected clean session deliver without aedes' copy of
-   * the message per subscriber (aedes-packet, made by its `handlePacketSubscription` before it
-   * calls the client's delivery function): with no copy, the message is read, never written. aedes'
-   * SUBSCRIBE reads the client's delivery function (an accessor, `install`), stores its own
-   * function for the subscription in `client.subscriptions` and hands that very function to
-   * `broker.subscribe`, all in one go: a function handed over so, of a client whose own delivery
-   * functions were read (not the CONNACK gate's), is registered as this subscription's own,
-   * which leaves whatever it does not take to aedes' function. Any other (aedes' `$SYS`, the
-   * pipeline lab's, a persistent session's subscription restored before CONNACK) is aedes' as it was.
+   * the message per subscriber (aedes-packet, made by aedes' function for a subscription,
+   * `handlePacketSubscription`, before it calls the client's delivery function): with no copy, the
+   * message is read, never written. Every function handed to `broker.subscribe` is registered
+   * behind one of these, which notes whose it is while it calls it: aedes' function calls the
+   * client's own delivery function (`install`) at once, which so learns that the subscription is
+   * its client's — when `client.subscriptions` holds that very function for that topic — and from
+   * then on the subscription's own delivery is called instead, which leaves to aedes' function
+   * whatever it does not take. The first message of a subscription goes through aedes' copy; any
+   * other function (aedes' `$SYS`, the pipeline lab's) is only ever called through it.
    */
   takeSubscriptions(broker: Pick<Aedes, 'subscribe' | 'unsubscribe'>): void {
     const aedesSubscribe = broker.subscribe.bind(broker);
     const aedesUnsubscribe = broker.unsubscribe.bind(broker);
-    const ownOf = new WeakMap<Deliver, Deliver>();
+    const registered = new WeakMap<Deliver, Deliver>();
     broker.subscribe = (topic: string, func: Deliver, done: (error?: Error) => void) => {
-      const client = this.lastRead;
-      this.lastRead = null;
-      const subscription = client?.subscriptions[topic];
-      if (!client || !subscription || subscription.func !== func) return aedesSubscribe(topic, func as never, done);
-      const own = this.subscriptionDelivery(client, topic, subscription, func);
-      ownOf.set(func, own);
-      aedesSubscribe(topic, own as never, done);
+      const taken: TakenSubscription = { topic, aedesFunc: func, own: null };
+      const subscription: Deliver = (message, delivered) => {
+        if (taken.own !== null) return taken.own(message, delivered);
+        this.delivering = taken;
+        func(message, delivered);
+        this.delivering = null;
+      };
+      registered.set(func, subscription);
+      aedesSubscribe(topic, subscription as never, done);
     };
     broker.unsubscribe = (topic: string, func: Deliver, done?: (error?: Error) => void) =>
-      aedesUnsubscribe(topic, (ownOf.get(func) ?? func) as never, done as never);
+      aedesUnsubscribe(topic, (registered.get(func) ?? func) as never, done as never);
+  }
+
+  /** A subscription the broker is calling reached `client`'s own delivery function: its own delivery, if it is the client's. */
+  private learn(client: DeliveringClient, taken: TakenSubscription): void {
+    this.delivering = null;
+    const subscription = client.subscriptions[taken.topic];
+    if (taken.own !== null || subscription?.func !== taken.aedesFunc) return;
+    taken.own = this.subscriptionDelivery(client, taken.topic, subscription, taken.aedesFunc);
   }
 
   /**
