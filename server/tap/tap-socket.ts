@@ -255,14 +255,8 @@ export class TapSocket extends Duplex {
       if (!this.inputPaced && !this.inputHeld) this.push(NOTHING);
       return;
     }
-    if (
-      this.directReader !== null &&
-      pieces === undefined &&
-      this.readableLength === 0 &&
-      this.readableFlowing === true &&
-      !this.inputHeld &&
-      !this.destroyed
-    ) {
+    // (destroyed: _destroy let go of the reader; the Duplex's `destroyed` getter reads two states, at every PUBACK)
+    if (this.directReader !== null && pieces === undefined && !this.inputHeld && this.readableLength === 0 && this.readableFlowing === true) {
       this.directReader(chunk);
       return;
     }
@@ -465,6 +459,8 @@ export class TapSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.dropBacklog();
+    // a read after this is not handed to the reader (giveRead)
+    this.directReader = null;
     if (!this.socket.destroyed) this.socket.destroy();
     callback(error);
   }
