@@ -142,7 +142,11 @@ describe('DirectDelivery', () => {
         registered.set(topic, [...(registered.get(topic) ?? []), func]);
         done();
       },
-      unsubscribe: (topic: string, func: Func) => registered.set(topic, (registered.get(topic) ?? []).filter((each) => each !== func)),
+      unsubscribe: (topic: string, func: Func) =>
+        registered.set(
+          topic,
+          (registered.get(topic) ?? []).filter((each) => each !== func),
+        ),
     };
     direct.takeSubscriptions(aedesBroker as never);
     let copies = 0;
@@ -179,7 +183,9 @@ describe('DirectDelivery', () => {
     publish(3);
     await delivered();
     expect(done).toBe(6);
-    expect(deliveries(clean)).toEqual([1, 2, 3].map((n) => ({ topic: `orders/${n}`, payload: `m${n}`, qos: 1, retain: false, dup: false, packetId: [65534, 65535, 1][n - 1] })));
+    expect(deliveries(clean)).toEqual(
+      [1, 2, 3].map((n) => ({ topic: `orders/${n}`, payload: `m${n}`, qos: 1, retain: false, dup: false, packetId: [65534, 65535, 1][n - 1] })),
+    );
     // the persistent session's, every time through aedes' function, copy and all
     expect(copies).toBe(4);
     expect(persistent.toAedes.map(([name, packet]) => [name, packet.topic])).toEqual([1, 2, 3].map((n) => ['deliverQoS', `$sandbox/box/orders/${n}`]));
