@@ -1,6 +1,7 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { FramedPiece, Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
+import { writePastWritable } from './raw-socket-write.ts';
 import { readIntoSharedBuffer } from './shared-read-buffer.ts';
 
 /** Receives every byte that crosses a tapped connection, in both directions. */
@@ -94,6 +95,10 @@ export class TapSocket extends Duplex {
   private waitingForDrain: (() => void) | null = null;
   /** a writeDirect found the socket full: its 'drain' is passed on */
   private directWriteWaiting = false;
+  /** remoteAddress, once known */
+  private peerAddress: string | undefined = undefined;
+  /** writes past the socket's Writable (writeDirect) that the kernel could not take at once, still in libuv's queue */
+  private rawWritesWaiting = 0;
   private inputHeld = false;
   /** the client's address has spent its pace (server/limits/address-gate.ts): the parser is given nothing more */
   private inputPaced = false;
@@ -250,14 +255,8 @@ export class TapSocket extends Duplex {
       if (!this.inputPaced && !this.inputHeld) this.push(NOTHING);
       return;
     }
-    if (
-      this.directReader !== null &&
-      pieces === undefined &&
-      this.readableLength === 0 &&
-      this.readableFlowing === true &&
-      !this.inputHeld &&
-      !this.destroyed
-    ) {
+    // (destroyed: _destroy let go of the reader; the Duplex's `destroyed` getter reads two states, at every PUBACK)
+    if (this.directReader !== null && pieces === undefined && !this.inputHeld && this.readableLength === 0 && this.readableFlowing === true) {
       this.directReader(chunk);
       return;
     }
@@ -422,9 +421,32 @@ export class TapSocket extends Duplex {
   writeDirect(chunk: Buffer, callback?: (error?: Error | null) => void): boolean {
     if (this.writableLength > 0 || this.writableEnded || this.destroyed) return this.write(chunk, callback);
     this.observer.outbound(chunk);
+    // Without a callback to call (a delivery of the MQTT broker), past the socket's Writable too
+    // (raw-socket-write.ts), unless that Writable holds a write this one would overtake.
+    if (callback === undefined) {
+      const written = writePastWritable(this.socket, chunk, TapSocket.afterRawWrite, this);
+      if (written !== null) {
+        if (written) return this.rawWritesWaiting === 0;
+        this.rawWritesWaiting += 1;
+        return false;
+      }
+    }
     if (this.socket.write(chunk, callback)) return true;
     this.directWriteWaiting = true;
     return false;
+  }
+
+  /**
+   * A write past the socket's Writable that had to wait has left (or failed, which ends the
+   * socket as a failed write of its own would): the last of them drains this Duplex.
+   */
+  private static afterRawWrite(tapped: TapSocket, error: Error | null): void {
+    tapped.rawWritesWaiting -= 1;
+    if (error) {
+      if (!tapped.socket.destroyed) tapped.socket.destroy(error);
+      return;
+    }
+    if (tapped.rawWritesWaiting === 0) tapped.emit('drain');
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
@@ -437,12 +459,19 @@ export class TapSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.dropBacklog();
+    // a read after this is not handed to the reader (giveRead)
+    this.directReader = null;
     if (!this.socket.destroyed) this.socket.destroy();
     callback(error);
   }
 
+  /**
+   * Kept once known: the address pace asks for it at every read (in a QoS 1 fan-out, every
+   * subscriber's every PUBACK), and a connection's peer does not change.
+   */
   get remoteAddress(): string | undefined {
-    return this.client?.address ?? this.socket.remoteAddress;
+    if (this.peerAddress === undefined) this.peerAddress = this.client?.address ?? this.socket.remoteAddress;
+    return this.peerAddress;
   }
   get remotePort(): number | undefined {
     return this.client?.port ?? this.socket.remotePort;
