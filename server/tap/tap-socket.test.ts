@@ -73,57 +73,6 @@ describe('TapSocket.writeDirect', () => {
   });
 });
 
-describe("TapSocket.writeDirect past the socket's Writable", () => {
-  it("keeps a write the kernel could not take all of in order with the socket's own writes, drains once it has left, and the socket counts its bytes", async () => {
-    const { served, peer } = await socketPair();
-    const tapped = new TapSocket(served);
-    const outbound = recorder(tapped);
-    peer.pause();
-    const sent: Buffer[] = [];
-    let full = false;
-    for (let i = 0; i < 256 && !full; i++) {
-      const chunk = Buffer.alloc(64 * 1024, i);
-      sent.push(chunk);
-      full = !tapped.writeDirect(chunk);
-    }
-    expect(full).toBe(true);
-    // nothing of it waits in the socket's Writable: libuv's queue holds the rest
-    expect(served.writableLength).toBe(0);
-    const drained = once(tapped, 'drain');
-    // the socket's own write (through this Duplex's queue) comes after all of it
-    const after = Buffer.from('after');
-    const afterWritten = new Promise<void>((resolve, reject) => tapped.write(after, (error) => (error ? reject(error) : resolve())));
-    const expected = Buffer.concat([...sent, after]);
-    const received: Buffer[] = [];
-    let read = 0;
-    peer.on('data', (data: Buffer) => {
-      received.push(data);
-      read += data.length;
-    });
-    peer.resume();
-    await Promise.all([drained, afterWritten]);
-    while (read < expected.length) await once(peer, 'data');
-    expect(Buffer.concat(received).equals(expected)).toBe(true);
-    expect(Buffer.concat(outbound).equals(expected)).toBe(true);
-    expect(served.bytesWritten).toBe(expected.length);
-  });
-
-  it('ends the socket with the error of a write that fails, as its own write would', async () => {
-    const { served, peer } = await socketPair();
-    const tapped = new TapSocket(served);
-    const failed = new Promise<NodeJS.ErrnoException>((resolve) => tapped.on('error', resolve));
-    // not read at all (pause() alone leaves a socket reading up to its mark): the reset is met by the write, not by a read
-    (served as unknown as { _handle: { readStop(): number } })._handle.readStop();
-    peer.resetAndDestroy();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    tapped.writeDirect(Buffer.from('too late'));
-    const error = await failed;
-    expect(['EPIPE', 'ECONNRESET']).toContain(error.code);
-    expect(error.syscall).toBe('write');
-    expect(served.destroyed).toBe(true);
-  });
-});
-
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 const post = (body: string) => `POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 

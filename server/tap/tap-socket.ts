@@ -1,7 +1,6 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { FramedPiece, Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
-import { writePastWritable } from './raw-socket-write.ts';
 import { readIntoSharedBuffer } from './shared-read-buffer.ts';
 
 /** Receives every byte that crosses a tapped connection, in both directions. */
@@ -97,8 +96,6 @@ export class TapSocket extends Duplex {
   private directWriteWaiting = false;
   /** remoteAddress, once known */
   private peerAddress: string | undefined = undefined;
-  /** writes past the socket's Writable (writeDirect) that the kernel could not take at once, still in libuv's queue */
-  private rawWritesWaiting = 0;
   private inputHeld = false;
   /** the client's address has spent its pace (server/limits/address-gate.ts): the parser is given nothing more */
   private inputPaced = false;
@@ -421,32 +418,9 @@ export class TapSocket extends Duplex {
   writeDirect(chunk: Buffer, callback?: (error?: Error | null) => void): boolean {
     if (this.writableLength > 0 || this.writableEnded || this.destroyed) return this.write(chunk, callback);
     this.observer.outbound(chunk);
-    // Without a callback to call (a delivery of the MQTT broker), past the socket's Writable too
-    // (raw-socket-write.ts), unless that Writable holds a write this one would overtake.
-    if (callback === undefined) {
-      const written = writePastWritable(this.socket, chunk, TapSocket.afterRawWrite, this);
-      if (written !== null) {
-        if (written) return this.rawWritesWaiting === 0;
-        this.rawWritesWaiting += 1;
-        return false;
-      }
-    }
     if (this.socket.write(chunk, callback)) return true;
     this.directWriteWaiting = true;
     return false;
-  }
-
-  /**
-   * A write past the socket's Writable that had to wait has left (or failed, which ends the
-   * socket as a failed write of its own would): the last of them drains this Duplex.
-   */
-  private static afterRawWrite(tapped: TapSocket, error: Error | null): void {
-    tapped.rawWritesWaiting -= 1;
-    if (error) {
-      if (!tapped.socket.destroyed) tapped.socket.destroy(error);
-      return;
-    }
-    if (tapped.rawWritesWaiting === 0) tapped.emit('drain');
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
