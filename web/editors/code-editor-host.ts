@@ -27,7 +27,9 @@ function onTabModeChange(listener: () => void): () => void {
 
 /** Whether Tab moves focus in every editor (Ctrl+M), for the keyboard hint beside each one. */
 export function useTabMovesFocus(): boolean {
-  return useSyncExternalStore(onTabModeChange, () => tabMovesFocus);
+  const current = () => tabMovesFocus;
+  // the same answer when rendered to a string (a cell's text area and its hint, saved-drafts.test.ts)
+  return useSyncExternalStore(onTabModeChange, current, current);
 }
 
 export const CODE_LINE_HEIGHT = 22;
