@@ -1,11 +1,12 @@
 import { fromJson, toJson, type DescMethod, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor, type Transport } from '@connectrpc/connect';
-import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { createGrpcTransport } from '@connectrpc/connect-node';
 import type { ClientSessionOptions } from 'node:http2';
 import { base64Encode } from '@bufbuild/protobuf/wire';
 import { countRu } from '../../../../shared/russian-plural.ts';
 import { connectAsSession } from '../../../session/self-connections.ts';
 import { AsyncQueue } from '../async-queue.ts';
+import { GuardedHttp2SessionManager } from './guarded-session-manager.ts';
 import { CODE_NAMES } from '../lab-service.ts';
 import {
   RunnerProtocolError,
@@ -85,6 +86,18 @@ export function trailersOnlyBlock(metadata: Headers): { headers: Record<string, 
   return { headers, trailers };
 }
 
+/**
+ * A call the server refused unprocessed (RST_STREAM REFUSED_STREAM: it reached the server after
+ * the server's GOAWAY) as gRPC maps it, UNAVAILABLE (PROTOCOL-HTTP2.md, "Errors"): the call may
+ * be made again. connect-node 2.1.2 says INTERNAL, because Node's stream error
+ * (ERR_HTTP2_STREAM_ERROR) reaches it before the stream's close, where it reads the reset code.
+ */
+export function refusedStreamAsUnavailable(error: ConnectError): ConnectError {
+  const cause = error.cause instanceof Error ? (error.cause as Error & { code?: unknown }) : null;
+  const refused = cause?.code === 'ERR_HTTP2_STREAM_ERROR' && cause.message.endsWith('NGHTTP2_REFUSED_STREAM');
+  return error.code === Code.Internal && refused ? new ConnectError(error.rawMessage, Code.Unavailable, error.metadata, undefined, cause) : error;
+}
+
 /** "wirelab.users.v1.UserService/Chat" (or with a leading "/") → the method, if served. */
 export function findMethod(registry: Registry, path: string): DescMethod | undefined {
   const match = /^\/?([A-Za-z_][\w.]*)\/([A-Za-z_]\w*)$/.exec(path);
@@ -100,7 +113,7 @@ export function findMethod(registry: Registry, path: string): DescMethod | undef
  */
 export class RunnerSession {
   private readonly calls = new Map<string, Call>();
-  private readonly sessionManager: Http2SessionManager;
+  private readonly sessionManager: GuardedHttp2SessionManager;
   private readonly transport: Transport;
   private closed = false;
 
@@ -120,7 +133,8 @@ export class RunnerSession {
     // Into Wirelab, the connection itself names the browser's session (server/session/self-connections.ts):
     // no cookie in the call's headers, where the teacher's projected inspector would show it.
     const http2 = options.outbound?.http2 ?? { createConnection: () => connectAsSession(options.target, options.session) };
-    this.sessionManager = new Http2SessionManager(options.target, { idleConnectionTimeoutMs: options.limits.idleTimeoutMs }, http2);
+    // Guarded: a GOAWAY on the idle connection must never become an uncaught exception (its doc).
+    this.sessionManager = new GuardedHttp2SessionManager(options.target, { idleConnectionTimeoutMs: options.limits.idleTimeoutMs }, http2);
     const announce: Interceptor = (next) => async (req) => {
       // The request is handed to the HTTP/2 session now: its HEADERS frame goes out.
       const call = req.contextValues.get(callIdKey);
@@ -286,7 +300,7 @@ export class RunnerSession {
       if (okTrailersOnly) this.finish(call, { code: 0, message: '', details: [], trailers: okTrailersOnly.trailers, trailersOnly: true }, started);
       else this.finish(call, { code: 0, message: '', details: [], trailers: headerObject(responseTrailer) }, started);
     } catch (error) {
-      const connectError = ConnectError.from(error);
+      const connectError = refusedStreamAsUnavailable(ConnectError.from(error));
       const fact = outbound?.failure(connectError, call);
       if (fact) return this.fail(call, fact);
       const status = {
