@@ -43,6 +43,7 @@ import { ownServerRunsPlugin } from './own-server/run-history.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
 import { hostname } from 'node:os';
+import { OpenRunnerChannels } from './protocols/grpc/runner/runner-channel.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -172,6 +173,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
   await app.register(hostCheck, { hosts });
   await app.register(sameOrigin, { allowedOrigins });
+  // The gRPC runners' channels close first on shutdown (1001, their h2c connections with them):
+  // before @fastify/websocket's preClose, registered next, closes every WebSocket without a code,
+  // and before the GOAWAY below reaches their connections (runner-channel.ts, OpenRunnerChannels).
+  app.decorate('runnerChannels', new OpenRunnerChannels());
+  app.addHook('preClose', async () => app.runnerChannels.closeAll());
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(limitsPlugin, { limits: options.clientLimits });

@@ -16,7 +16,7 @@ export const RUNNER_CHANNEL_PATH = '/_wirelab/grpc-runner';
 export const OWN_SERVER_RUNNER_PATH = '/_wirelab/own-server/grpc-runner';
 
 /** Close codes of the channel. */
-export const RUNNER_CLOSE = { noSession: 1008, messageTooBig: 1009, tooManyChannels: 1013, idle: 4408 } as const;
+export const RUNNER_CLOSE = { shuttingDown: 1001, noSession: 1008, messageTooBig: 1009, tooManyChannels: 1013, idle: 4408 } as const;
 
 export const CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -151,6 +151,7 @@ export function grpcRelayRoute(app: FastifyInstance, options: GrpcRelayOptions):
       session,
       target: origin,
       limits,
+      channels: app.runnerChannels,
       open: (send) => new RunnerSession({ session, target: origin, registry, limits, send, outbound }),
       closed: () => {
         stop.abort();

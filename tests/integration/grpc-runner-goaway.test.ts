@@ -95,3 +95,24 @@ describe('a GOAWAY on the runner’s idle connection', () => {
     expect(escaped.map((e) => e.message)).toEqual([]);
   });
 });
+
+describe('the server shutting down with runner channels open', () => {
+  it('closes each with 1001 and its h2c connection before the GOAWAY: an idle one, one with an open Chat; nothing escapes', async () => {
+    const server = await startServer();
+    const idle = await RunnerTestClient.open(runnerUrl(server), await newSession(server.origin));
+    idle.send(GET_USER);
+    await idle.next((m) => m.call === 'u' && m.type === 'status');
+    const chatting = await RunnerTestClient.open(runnerUrl(server), await newSession(server.origin));
+    chatting.send({ type: 'start', call: 'chat', method: 'wirelab.users.v1.UserService/Chat' });
+    chatting.send({ type: 'send', call: 'chat', message: { userId: 1, text: 'still here' } });
+    await chatting.next((m) => m.call === 'chat' && m.type === 'message' && m.message.said?.text === 'still here');
+
+    const escaped = await uncaughtDuring(() => server.close());
+    expect(escaped.map((e) => e.message)).toEqual([]);
+    const shuttingDown = { code: 1001, reason: 'the server is shutting down' };
+    expect(await idle.closedWith()).toEqual(shuttingDown);
+    expect(await chatting.closedWith()).toEqual(shuttingDown);
+    // The Chat was cancelled with its channel: no status came for it.
+    expect(chatting.of('chat').map((m) => m.type)).not.toContain('status');
+  });
+});

@@ -1,6 +1,7 @@
 import type { MetadataProblem } from './grpc-cell-config.ts';
 import { describeJsonError } from '../json-error.ts';
 import type { GrpcProtocol } from './grpc-cell-config.ts';
+import { RUNNER_CLOSE } from '../../../contracts/grpc-runner/messages.ts';
 
 type MethodKind = 'unary' | 'server_streaming' | 'client_streaming' | 'bidi_streaming';
 
@@ -42,7 +43,10 @@ export const grpcEditorStrings = {
     start: 'Start the call',
     send: 'Send message',
     halfClose: 'Half-close (no more messages)',
-    runnerClosed: (code: number) => `The runner channel closed (code ${code}).`,
+    runnerClosed: (code: number) =>
+      code === RUNNER_CLOSE.shuttingDown
+        ? `The server is shutting down: the runner channel closed (code ${code}), and the call was cancelled with it.`
+        : `The runner channel closed (code ${code}).`,
     headers: 'Response headers',
     trailers: 'Trailers',
     trailersOnlyHeaders: 'Response headers (Trailers-Only: in the same HEADERS frame as the trailers)',
@@ -103,7 +107,10 @@ export const grpcEditorStrings = {
     start: 'Начать вызов',
     send: 'Отправить сообщение',
     halfClose: 'Закрыть отправку (сообщений больше не будет)',
-    runnerClosed: (code: number) => `Канал раннера закрыт (код ${code}).`,
+    runnerClosed: (code: number) =>
+      code === RUNNER_CLOSE.shuttingDown
+        ? `Сервер завершает работу: канал раннера закрыт (код ${code}), а вызов отменён вместе с ним.`
+        : `Канал раннера закрыт (код ${code}).`,
     headers: 'Заголовки ответа',
     trailers: 'Трейлеры',
     trailersOnlyHeaders: 'Заголовки ответа (Trailers-Only: в том же кадре HEADERS, что и трейлеры)',

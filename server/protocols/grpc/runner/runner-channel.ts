@@ -50,6 +50,39 @@ export function serviceList() {
   }));
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** every open runner channel, this server's and the own-server one (server/app.ts closes them first) */
+    runnerChannels: OpenRunnerChannels;
+  }
+}
+
+/**
+ * Every open runner channel, so that a server shutting down closes them before anything else:
+ * with 1001, and each one's HTTP/2 connection at once, before the server's GOAWAY reaches that
+ * connection and before @fastify/websocket's own preClose closes every WebSocket without a code.
+ */
+export class OpenRunnerChannels {
+  private readonly open = new Map<WebSocket, RunnerSession>();
+
+  add(socket: WebSocket, runner: RunnerSession): void {
+    this.open.set(socket, runner);
+  }
+
+  delete(socket: WebSocket): void {
+    this.open.delete(socket);
+  }
+
+  /** Closes every channel (1001, "the server is shutting down"), cancelling its calls and closing its connection. */
+  closeAll(): void {
+    for (const [socket, runner] of this.open) {
+      socket.close(RUNNER_CLOSE.shuttingDown, 'the server is shutting down');
+      runner.close();
+    }
+    this.open.clear();
+  }
+}
+
 /**
  * One runner channel, whoever its calls go to: the hello, the browser's commands handed to the
  * RunnerSession `open` makes, the idle timer, the size limit; `closed` runs when the socket closes.
@@ -58,7 +91,14 @@ export function serviceList() {
 export function serveRunner(
   socket: WebSocket,
   request: FastifyRequest,
-  options: { session: string; target: string; limits: RunnerLimits; open(send: (message: RunnerServerMessage) => void): RunnerSession; closed(): void },
+  options: {
+    session: string;
+    target: string;
+    limits: RunnerLimits;
+    channels: OpenRunnerChannels;
+    open(send: (message: RunnerServerMessage) => void): RunnerSession;
+    closed(): void;
+  },
 ): void {
   const { limits } = options;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -76,6 +116,7 @@ export function serveRunner(
     touch();
   };
   const runner = options.open(send);
+  options.channels.add(socket, runner);
 
   send({
     // never the session id: page scripts cannot read the HttpOnly cookie, and must not learn it here
@@ -112,6 +153,7 @@ export function serveRunner(
 
   socket.on('close', () => {
     clearTimeout(idleTimer);
+    options.channels.delete(socket);
     runner.close();
     options.closed();
   });
@@ -166,6 +208,7 @@ export async function runnerChannel(app: FastifyInstance, options: { limits: Run
       session,
       target,
       limits,
+      channels: app.runnerChannels,
       open: (send) => new RunnerSession({ session, target, registry, limits, send }),
       closed: () => {
         slot.release();
