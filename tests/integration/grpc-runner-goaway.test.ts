@@ -1,8 +1,10 @@
+import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../server/protocols/grpc/registry.ts';
 import { RUNNER_LIMITS } from '../../server/protocols/grpc/runner/runner-channel.ts';
 import { RunnerSession } from '../../server/protocols/grpc/runner/runner-session.ts';
-import type { RunnerServerMessage } from '../../contracts/grpc-runner/messages.ts';
+import { OWN_SERVER_RUNNER_PATH, type RunnerServerMessage } from '../../contracts/grpc-runner/messages.ts';
 import { newSession } from './capture-client.ts';
 import { RunnerTestClient } from './runner-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -114,5 +116,65 @@ describe('the server shutting down with runner channels open', () => {
     expect(await chatting.closedWith()).toEqual(shuttingDown);
     // The Chat was cancelled with its channel: no status came for it.
     expect(chatting.of('chat').map((m) => m.type)).not.toContain('status');
+  });
+});
+
+describe('a GOAWAY from the student’s own server (the own-server runner)', () => {
+  let wirelab: RunningServer;
+  let student: Http2Server;
+  const sessions = new Set<ServerHttp2Session>();
+  beforeAll(async () => {
+    wirelab = await startServer({ ownServers: true });
+    // A gRPC server of the student's: every call answered with one empty message and status OK.
+    student = createHttp2Server();
+    student.on('session', (session) => {
+      sessions.add(session);
+      session.once('close', () => sessions.delete(session));
+    });
+    student.on('stream', (stream) => {
+      stream.resume();
+      stream.once('end', () => {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(Buffer.alloc(5));
+      });
+    });
+    await new Promise<void>((resolve) => student.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    for (const session of sessions) session.destroy();
+    student?.close();
+    await wirelab?.close();
+  });
+
+  const ownRunner = async () =>
+    RunnerTestClient.open(
+      `${runnerUrl(wirelab).replace('/_wirelab/grpc-runner', OWN_SERVER_RUNNER_PATH)}?target=127.0.0.1:${(student.address() as AddressInfo).port}`,
+      await newSession(wirelab.origin),
+    );
+  /** The student's server restarts: GOAWAY (NO_ERROR) on each of its connections. */
+  const restart = (): void => {
+    for (const session of sessions) session.close();
+  };
+
+  it('a call started as it arrives, or the page’s channel closed then: nothing escapes', async () => {
+    const statuses: string[] = [];
+    const escaped = await uncaughtDuring(async () => {
+      for (let wait = 0; wait < 12; wait++) {
+        const runner = await ownRunner();
+        runner.send(GET_USER);
+        expect(await runner.next((m) => m.call === 'u' && m.type === 'status')).toMatchObject({ name: 'OK' });
+        restart();
+        await turns(wait % 6);
+        if (wait < 6) {
+          runner.send({ ...GET_USER, call: 'v' });
+          const answer = await runner.next((m) => m.call === 'v' && (m.type === 'status' || m.type === 'error'));
+          statuses.push(answer.name ?? answer.reason);
+        }
+        await runner.close();
+      }
+    });
+    expect(escaped.map((e) => e.message)).toEqual([]);
+    expect(statuses.filter((s) => s === 'OK').length).toBeGreaterThan(0);
   });
 });
