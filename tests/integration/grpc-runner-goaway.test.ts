@@ -1,4 +1,4 @@
-import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
+import { constants, createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../server/protocols/grpc/registry.ts';
@@ -95,6 +95,35 @@ describe('a GOAWAY on the runner’s idle connection', () => {
       }
     });
     expect(escaped.map((e) => e.message)).toEqual([]);
+  });
+});
+
+describe('a stream the server refuses', () => {
+  it('RST_STREAM REFUSED_STREAM (never processed: it came after the GOAWAY) is UNAVAILABLE, as gRPC maps it, not INTERNAL', async () => {
+    const refusing = createHttp2Server();
+    refusing.on('stream', (stream) => {
+      // Node reports the reset it sends as the stream's own error too: nothing went wrong here.
+      stream.on('error', () => undefined);
+      stream.close(constants.NGHTTP2_REFUSED_STREAM);
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const sent: RunnerServerMessage[] = [];
+    const runner = new RunnerSession({
+      session: 'refused-stream',
+      target: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+      registry,
+      limits: RUNNER_LIMITS,
+      send: (message) => void sent.push(message),
+    });
+    try {
+      runner.handle({ ...GET_USER, metadata: {} });
+      await expect
+        .poll(() => sent.find((m) => m.type === 'status'))
+        .toMatchObject({ code: 14, name: 'UNAVAILABLE', message: 'Stream closed with error code NGHTTP2_REFUSED_STREAM' });
+    } finally {
+      runner.close();
+      refusing.close();
+    }
   });
 });
 
