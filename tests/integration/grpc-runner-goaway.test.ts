@@ -176,10 +176,10 @@ describe('a GOAWAY from the student’s own server (the own-server runner)', () 
     await wirelab?.close();
   });
 
-  const ownRunner = async () =>
+  const ownRunner = async (at = wirelab) =>
     RunnerTestClient.open(
-      `${runnerUrl(wirelab).replace('/_wirelab/grpc-runner', OWN_SERVER_RUNNER_PATH)}?target=127.0.0.1:${(student.address() as AddressInfo).port}`,
-      await newSession(wirelab.origin),
+      `${runnerUrl(at).replace('/_wirelab/grpc-runner', OWN_SERVER_RUNNER_PATH)}?target=127.0.0.1:${(student.address() as AddressInfo).port}`,
+      await newSession(at.origin),
     );
   /** The student's server restarts: GOAWAY (NO_ERROR) on each of its connections. */
   const restart = (): void => {
@@ -205,5 +205,17 @@ describe('a GOAWAY from the student’s own server (the own-server runner)', () 
     });
     expect(escaped.map((e) => e.message)).toEqual([]);
     expect(statuses.filter((s) => s === 'OK').length).toBeGreaterThan(0);
+  });
+
+  it('Wirelab shutting down closes the own-server channel with 1001 too, and its connection to the student’s server', async () => {
+    const closing = await startServer({ ownServers: true });
+    const runner = await ownRunner(closing);
+    runner.send(GET_USER);
+    expect(await runner.next((m) => m.call === 'u' && m.type === 'status')).toMatchObject({ name: 'OK' });
+    await expect.poll(() => sessions.size).toBe(1);
+    const escaped = await uncaughtDuring(() => closing.close());
+    expect(escaped.map((e) => e.message)).toEqual([]);
+    expect(await runner.closedWith()).toEqual({ code: 1001, reason: 'the server is shutting down' });
+    await expect.poll(() => sessions.size).toBe(0);
   });
 });
