@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState, inspectorNode, LIVE, selectedMessage, setEditorText } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, inspectorNode, LIVE, selectedMessage, setEditorText } from './lesson-page.ts';
 
 // The four realtime consoles in real Chromium against the real server: each one connects, shows
 // live messages, and links a logged message to its decoded bytes in the inspector.
@@ -196,6 +196,104 @@ describe('the SSE console', () => {
     const replayed = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]', { hasText: missed });
     await replayed.waitFor(LIVE);
     await expect.poll(() => exerciseState(page, 'resume'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
+
+/** Where the Run button of an http cell is in the window, where the pointer finds it. */
+function runButtonTop(page: Page, cellId: string): Promise<number> {
+  return cell(page, cellId)
+    .locator('[data-testid="cell-run"]')
+    .evaluate((button) => button.getBoundingClientRect().top);
+}
+
+describe('a live console above an http cell', () => {
+  // A student connects a console, then clicks Run in the cell under it. A log that grew with each
+  // line pushed that Run button down, and a click whose press and release fell either side of a
+  // new line was lost (the release landed on the cell's editor): csp.test.ts once hung on it. The
+  // console at the top of the window, as a student has it: the browser's scroll anchoring then
+  // keeps the console in place and lets what is under it move.
+  for (const lang of ['en', 'ru'] as const) {
+    it(`SSE (${lang}): the log keeps its height while heartbeats arrive, and the Run button under it stays put`, async () => {
+      const page = await openPage(lab.browser);
+      await page.goto(`${lab.server.origin}/${lang}/server-sent-events`);
+      const events = cell(page, 'events');
+      await events.locator('[data-testid="sse-client"]').selectOption('fetch');
+      await events.locator('[data-testid="sse-url"]').fill('/api/v1/events?heartbeat=1');
+      await cell(page, 'create-user').locator('[data-testid="cell-run"]').waitFor(LIVE);
+      await page.evaluate(() => document.getElementById('cell-events')?.scrollIntoView({ block: 'start' }));
+      const before = await runButtonTop(page, 'create-user');
+      const seen = new Set<number>();
+
+      await events.locator('[data-testid="sse-connect"]').click();
+      const comments = events.locator('[data-testid="rt-log-entry"][data-event="comment"]');
+      // the opening line, retry, then a heartbeat a second: the Run button measured after each
+      for (let count = 1; count <= 3; count += 1) {
+        await comments.nth(count - 1).waitFor(LIVE);
+        seen.add(Math.round((await runButtonTop(page, 'create-user')) - before));
+      }
+      expect([...seen]).toEqual([0]);
+      await events.locator('[data-testid="sse-disconnect"]').click();
+      await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('closed');
+      expect(Math.round((await runButtonTop(page, 'create-user')) - before)).toBe(0);
+      await page.context().close();
+    });
+  }
+
+  it('the log holds still under the pointer while lines arrive, and catches up with the newest when the pointer leaves', async () => {
+    // A full log follows its newest line by scrolling; under the pointer that slid the row being
+    // clicked away (its "bytes" button) between the press and the release.
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/websockets`);
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
+    const box = echo.locator('[data-testid="ws-message"]');
+    await box.fill('hello');
+    const received = echo.locator('[data-testid="rt-log-entry"][data-kind="received"]');
+    // Ctrl+Enter in the message box sends: the pointer stays where it is
+    const send = async (count: number) => {
+      await box.press('Control+Enter');
+      await expect.poll(() => received.count(), LIVE).toBe(count);
+    };
+    for (let count = 1; count <= 8; count += 1) await send(count);
+    const body = echo.locator('[data-testid="rt-log-body"]');
+    const overflow = () => body.evaluate((element) => element.scrollHeight - element.clientHeight - element.scrollTop);
+    // full, and showing its newest line
+    expect(await body.evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
+    expect(await overflow()).toBeLessThanOrEqual(1);
+
+    const link = received.nth(7).locator('[data-testid="rt-log-link"]');
+    await link.hover();
+    const linkTop = () => link.evaluate((element) => Math.round(element.getBoundingClientRect().top));
+    const before = await linkTop();
+    await send(9);
+    expect(await linkTop()).toBe(before);
+    expect(await overflow()).toBeGreaterThan(0);
+
+    await page.mouse.move(5, 5);
+    await expect.poll(overflow, LIVE).toBeLessThanOrEqual(1);
+    await page.context().close();
+  });
+
+  it('long polling: the timeline keeps its height as polls are answered, and the Run button under it stays put', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/long-polling`);
+    const poll = cell(page, 'poll');
+    await poll.locator('[data-testid="poll-hold"]').fill('1');
+    await cell(page, 'create-user').locator('[data-testid="cell-run"]').waitFor(LIVE);
+    await page.evaluate(() => document.getElementById('cell-poll')?.scrollIntoView({ block: 'start' }));
+    const before = await runButtonTop(page, 'create-user');
+    const seen = new Set<number>();
+
+    await poll.locator('[data-testid="poll-start"]').click();
+    const answered = poll.locator('[data-testid="poll-row"][data-status="204"]');
+    for (let count = 1; count <= 3; count += 1) {
+      await answered.nth(count - 1).waitFor(LIVE);
+      seen.add(Math.round((await runButtonTop(page, 'create-user')) - before));
+    }
+    expect([...seen]).toEqual([0]);
+    await poll.locator('[data-testid="poll-stop"]').click();
     await page.context().close();
   });
 });
