@@ -207,7 +207,7 @@ function runButtonTop(page: Page, cellId: string): Promise<number> {
     .evaluate((button) => button.getBoundingClientRect().top);
 }
 
-describe('a live console above an http cell', () => {
+describe('a live console moves nothing under the pointer', () => {
   // A student connects a console, then clicks Run in the cell under it. A log that grew with each
   // line pushed that Run button down, and a click whose press and release fell either side of a
   // new line was lost (the release landed on the cell's editor): csp.test.ts once hung on it. The
@@ -239,6 +239,31 @@ describe('a live console above an http cell', () => {
       await page.context().close();
     });
   }
+
+  it('WebSocket and Socket.IO (ru): connecting re-wraps no toolbar, so the rows under it stay put', async () => {
+    // The state, the button's label, the chosen subprotocol, the transport: text that changed as
+    // the console connected wrapped its toolbar onto another line in Russian, and every row under
+    // it (the message box, the presets) moved down 46 px just after the click on Connect.
+    const page = await openPage(lab.browser);
+    const consoles = [
+      { path: 'websockets', id: 'echo', prefix: 'ws', open: 'OPEN' },
+      { path: 'socket-io', id: 'lobby', prefix: 'sio', open: 'connected' },
+    ];
+    for (const { path, id, prefix, open } of consoles) {
+      await page.goto(`${lab.server.origin}/ru/${path}`);
+      const panel = cell(page, id);
+      await panel.locator(`[data-testid="${prefix}-connect"]`).waitFor(LIVE);
+      // the log's place in its console: every row above it counts
+      const logOffset = () =>
+        panel.evaluate((section) => section.querySelector('[data-testid="rt-log"]')!.getBoundingClientRect().top - section.getBoundingClientRect().top);
+      const before = await logOffset();
+      await panel.locator(`[data-testid="${prefix}-connect"]`).click();
+      await expect.poll(() => attributeNow(panel.locator(`[data-testid="${prefix}-state"]`), 'data-state'), LIVE).toBe(open);
+      if (prefix === 'sio') await expect.poll(() => attributeNow(panel.locator('[data-testid="sio-transport"]'), 'data-transport'), LIVE).toBe('websocket');
+      expect(`${path} ${Math.round((await logOffset()) - before)}`).toBe(`${path} 0`);
+    }
+    await page.context().close();
+  });
 
   it('the log holds still under the pointer while lines arrive, and catches up with the newest when the pointer leaves', async () => {
     // A full log follows its newest line by scrolling; under the pointer that slid the row being

@@ -63,7 +63,7 @@ function LongPollConsole({ cellId, config, saveKey, onExchange }: ConsoleProps<L
         <button type="button" className="button" onClick={loop.drop} disabled={!running} title={t.dropHint} data-testid="poll-drop">
           {t.drop}
         </button>
-        <StateBadge state={running ? 'running' : 'idle'} label={t.state[running ? 'running' : 'idle']} testId="poll-state" />
+        <StateBadge state={running ? 'running' : 'idle'} label={t.state[running ? 'running' : 'idle']} labels={Object.values(t.state)} testId="poll-state" />
       </ConsoleToolbar>
       <WirelabOnlyNote what={{ en: 'the long-polling console', ru: 'консоль долгого опроса' }} />
       <PollTimeline polls={loop.polls} trimmed={loop.trimmed} onExchange={onExchange} />
