@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, selectedMessage, textNow, valueNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseStateNow, LIVE, selectedMessage, textNow, valueNow } from './lesson-page.ts';
 
 // The MQTT console (web/editors/mqtt/) in real Chromium: mqtt.js over the WebSocket at /mqtt,
 // the embedded broker, the packets in the inspector, and lesson 12's exercises passing from the

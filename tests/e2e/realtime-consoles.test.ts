@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseState, exerciseStateNow, inspectorNode, LIVE, selectedMessage, setEditorText, textNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseStateNow, inspectorNode, LIVE, selectedMessage, setEditorText, textNow } from './lesson-page.ts';
 
 // The four realtime consoles in real Chromium against the real server: each one connects, shows
 // live messages, and links a logged message to its decoded bytes in the inspector.
