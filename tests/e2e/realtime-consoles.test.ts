@@ -265,9 +265,9 @@ describe('a live console moves nothing under the pointer', () => {
     await page.context().close();
   });
 
-  it('the log holds still under the pointer while lines arrive, and catches up with the newest when the pointer leaves', async () => {
-    // A full log follows its newest line by scrolling; under the pointer that slid the row being
-    // clicked away (its "bytes" button) between the press and the release.
+  it('a full log holds still while a press is down on a row, so the click reaches its bytes; then it catches up with the newest', async () => {
+    // A full log follows its newest line by scrolling; that slid the row being clicked (its
+    // "bytes" button) away between the press and the release, and the click was lost.
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/websockets`);
     const echo = cell(page, 'echo');
@@ -276,28 +276,31 @@ describe('a live console moves nothing under the pointer', () => {
     const box = echo.locator('[data-testid="ws-message"]');
     await box.fill('hello');
     const received = echo.locator('[data-testid="rt-log-entry"][data-kind="received"]');
-    // Ctrl+Enter in the message box sends: the pointer stays where it is
+    // Ctrl+Enter in the message box sends, with no pointer
     const send = async (count: number) => {
-      await box.press('Control+Enter');
+      await box.evaluate((element: HTMLElement) => element.focus({ preventScroll: true }));
+      await page.keyboard.press('Control+Enter');
       await expect.poll(() => received.count(), LIVE).toBe(count);
     };
     for (let count = 1; count <= 8; count += 1) await send(count);
     const body = echo.locator('[data-testid="rt-log-body"]');
-    const overflow = () => body.evaluate((element) => element.scrollHeight - element.clientHeight - element.scrollTop);
+    const belowTheFold = () => body.evaluate((element) => element.scrollHeight - element.clientHeight - element.scrollTop);
     // full, and showing its newest line
     expect(await body.evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
-    expect(await overflow()).toBeLessThanOrEqual(1);
+    expect(await belowTheFold()).toBeLessThanOrEqual(1);
 
+    // the press on the last echo's "bytes", a new line while it is down, then the release
     const link = received.nth(7).locator('[data-testid="rt-log-link"]');
-    await link.hover();
-    const linkTop = () => link.evaluate((element) => Math.round(element.getBoundingClientRect().top));
-    const before = await linkTop();
+    await link.scrollIntoViewIfNeeded();
+    const at = await link.boundingBox();
+    await page.mouse.move(at!.x + at!.width / 2, at!.y + at!.height / 2);
+    await page.mouse.down();
     await send(9);
-    expect(await linkTop()).toBe(before);
-    expect(await overflow()).toBeGreaterThan(0);
-
-    await page.mouse.move(5, 5);
-    await expect.poll(overflow, LIVE).toBeLessThanOrEqual(1);
+    expect(await link.boundingBox()).toEqual(at);
+    await page.mouse.up();
+    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('ws-frame');
+    expect(await textNow(selectedMessage(page))).toMatch(/text · 5 B/);
+    await expect.poll(belowTheFold, LIVE).toBeLessThanOrEqual(1);
     await page.context().close();
   });
 

@@ -76,17 +76,18 @@ export function useConsoleLog() {
 
 /**
  * The log keeps to the newest entry unless the reader scrolled up to an older one, and holds still
- * while the pointer is over it: a row that slid up under the pointer as a line arrived between a
- * click's press and its release lost the click (its "bytes" button), as a moving Run button did.
- * It catches up with the newest entry when the pointer leaves. Spread on the element that scrolls.
+ * while a press is down in it: a row that slid up as a line arrived between a click's press and
+ * its release lost the click (its "bytes" button), as a moving Run button did. It catches up once
+ * the press is released, after the click. Not held while the pointer merely rests on it: a log
+ * that stopped following then looked stalled. Spread on the element that scrolls.
  */
 export function useFollowNewest(lastId: number | undefined) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
-  const pointerInside = useRef(false);
+  const pressed = useRef(false);
   const toNewest = () => {
     const scroller = scrollerRef.current;
-    if (scroller && stick.current && !pointerInside.current) scroller.scrollTop = scroller.scrollHeight;
+    if (scroller && stick.current && !pressed.current) scroller.scrollTop = scroller.scrollHeight;
   };
   useEffect(toNewest, [lastId]);
   return {
@@ -95,12 +96,20 @@ export function useFollowNewest(lastId: number | undefined) {
       const scroller = scrollerRef.current;
       if (scroller) stick.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
     },
-    onPointerEnter: () => {
-      pointerInside.current = true;
-    },
-    onPointerLeave: () => {
-      pointerInside.current = false;
-      toNewest();
+    onPointerDown: () => {
+      pressed.current = true;
+      // released wherever it ends (the pointer may leave the log first); the catch-up waits a task,
+      // so the click that follows the release still finds its row where it was
+      const release = () => {
+        window.removeEventListener('pointerup', release, true);
+        window.removeEventListener('pointercancel', release, true);
+        setTimeout(() => {
+          pressed.current = false;
+          toNewest();
+        });
+      };
+      window.addEventListener('pointerup', release, true);
+      window.addEventListener('pointercancel', release, true);
     },
   };
 }
