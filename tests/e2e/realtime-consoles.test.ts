@@ -180,6 +180,30 @@ describe('the SSE console', () => {
     await page.context().close();
   });
 
+  it('finds an event’s bytes that reached the page later than its first wait', async () => {
+    // The page's capture channel (/_wirelab/tap) held back 6 s, as a loaded machine or a slow
+    // network can: the stream's GET was looked for once, 5 s after Connect, and every row of the
+    // stream said "not captured" for good, a click again too (csp.test.ts could then wait out its
+    // 60 s on the inspector's selection).
+    const page = await openPage(lab.browser);
+    await page.routeWebSocket(/\/_wirelab\/tap/, (browserSide) => {
+      const server = browserSide.connectToServer();
+      server.onMessage((message) => setTimeout(() => browserSide.send(message), 6_000));
+      browserSide.onMessage((message) => server.send(message));
+    });
+    await page.goto(`${lab.server.origin}/en/server-sent-events`);
+    const events = cell(page, 'events');
+    await events.locator('[data-testid="sse-connect"]').click();
+    await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+    await createUser(page, 'create-user', `late-${Date.now()}@example.com`);
+    const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
+    await created.waitFor(LIVE);
+    await created.locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), { timeout: 20_000 }).toBe('sse-event');
+    expect(await textNow(selectedMessage(page))).toMatch(/user\.created · id \d+/);
+    await page.context().close();
+  });
+
   it('resumes with Last-Event-ID and gets the event it missed', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/server-sent-events`);
