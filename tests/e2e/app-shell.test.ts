@@ -1,7 +1,7 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -14,7 +14,7 @@ describe('the app shell', () => {
       held.push(route);
     });
     await page.goto(`${lab.server.origin}/en/rest`);
-    await expect.poll(() => page.locator('h1').first().textContent()).toMatch(/REST/);
+    await expect.poll(() => textNow(page.locator('h1').first())).toMatch(/REST/);
     await expect.poll(() => page.locator('.prose').count()).toBeGreaterThan(3);
     // Monaco is asked for once a cell nears the viewport (light-lesson-page.test.ts: not before)
     await page.locator('.cell-slot [data-testid="cell"]').first().scrollIntoViewIfNeeded();
@@ -77,10 +77,10 @@ describe('the app shell', () => {
   it('switches the language in the URL and remembers it', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/rest`);
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('en');
     await page.locator('[data-testid="lang-switch"]').click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/ru/rest');
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('ru');
 
     await page.goto(`${lab.server.origin}/`);
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/ru\//);

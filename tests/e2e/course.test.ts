@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 import { MATRIX, PROTOCOLS, USE_CASES } from '../../web/course/matrix-data.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -34,7 +34,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await page.locator('[data-testid="course-lesson"][data-slug="choosing-a-protocol"] a').click();
     const rest = cell(page, 'get-user-rest');
     await rest.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => rest.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => textNow(rest.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     const contentLength = await rest
       .locator('.header-row', { has: page.locator('dt', { hasText: /^content-length$/i }) })
       .locator('dd')
@@ -46,7 +46,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     expect(await exercise.getAttribute('data-state')).toBe('pending');
     await exercise.locator('[data-testid="exercise-answer"]').fill(contentLength!);
     await exercise.locator('[data-testid="exercise-submit"]').click();
-    await expect.poll(() => exercise.getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(exercise, 'data-state'), LIVE).toBe('passed');
 
     // The lesson's end: previous and next (or, for the last one, the course map), in the course's order.
     const index = folders.findIndex((folder) => folder.slug === 'choosing-a-protocol');
@@ -56,9 +56,9 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     expect(await onward.getAttribute('href')).toBe(folders[index + 1] ? `/${lang}/${folders[index + 1].slug}` : `/${lang}/course`);
 
     await page.locator('[data-testid="header-course-map"]').click();
-    await expect.poll(() => page.locator('[data-testid="course-lesson"][data-slug="choosing-a-protocol"]').getAttribute('data-done')).toBe('1');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="course-lesson"][data-slug="choosing-a-protocol"]'), 'data-done')).toBe('1');
     await page.reload();
-    await expect.poll(() => page.locator('[data-testid="course-lesson"][data-slug="choosing-a-protocol"]').getAttribute('data-done')).toBe('1');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="course-lesson"][data-slug="choosing-a-protocol"]'), 'data-done')).toBe('1');
     expect(await page.locator('[data-testid="course-total"]').getAttribute('data-done')).toBe('1');
 
     // A lesson in the middle links both ways.
@@ -114,12 +114,12 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await answer('audience', 'internal');
     await choose.locator('[data-testid="choose-submit"]').click();
     const result = choose.locator('[data-testid="choose-result"]');
-    await expect.poll(() => result.getAttribute('data-protocol')).toBe('grpc');
+    await expect.poll(() => attributeNow(result, 'data-protocol')).toBe('grpc');
     expect(await result.textContent()).toContain('gRPC');
     expect(await result.locator('[data-reason] [data-testid="proof-link"]').count()).toBeGreaterThan(0);
     await answer('durable', 'yes');
     await choose.locator('[data-testid="choose-submit"]').click();
-    await expect.poll(() => result.getAttribute('data-protocol')).toBe('queue');
+    await expect.poll(() => attributeNow(result, 'data-protocol')).toBe('queue');
     expect(await result.textContent()).toContain('MQTT');
     await page.context().close();
   });
@@ -134,30 +134,30 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     expect(await choice.locator('[data-testid="quiz-verdict"]').getAttribute('data-right')).toBe('false');
     expect(await choice.getAttribute('data-state')).toBe('wrong');
     const score = page.locator('[data-testid="quiz-score"]');
-    await expect.poll(() => score.getAttribute('data-answered')).toBe('1');
+    await expect.poll(() => attributeNow(score, 'data-answered')).toBe('1');
     expect(await score.getAttribute('data-right')).toBe('0');
     await choice.locator('input[data-option="fields"]').check();
     await choice.locator('[data-testid="quiz-check"]').click();
-    await expect.poll(() => choice.getAttribute('data-state')).toBe('answered');
-    await expect.poll(() => choice.locator('[data-testid="quiz-teach-link"]').getAttribute('href')).toBe(`/${lang}/graphql#schema`);
+    await expect.poll(() => attributeNow(choice, 'data-state')).toBe('answered');
+    await expect.poll(() => attributeNow(choice.locator('[data-testid="quiz-teach-link"]'), 'href')).toBe(`/${lang}/graphql#schema`);
 
     // Find it in the bytes: run the question's cell, point at an exchange in the inspector.
     const bytes = question(page, 'find-etag');
     const inspector = page.locator('[data-testid="inspector"]');
     expect(await bytes.locator('[data-testid="quiz-this-one"]').isDisabled()).toBe(true);
     await bytes.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => bytes.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => textNow(bytes.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     // First a wrong pick: the request of the page itself is not it — show the app's traffic and pick the session's.
     await inspector.locator('[data-testid="insp-show-app"]').check();
     await inspector.locator('[data-testid="insp-exchange"]', { hasText: '/_wirelab/session' }).first().click();
-    await expect.poll(() => bytes.locator('[data-testid="quiz-pointed"]').textContent()).toContain('/_wirelab/session');
+    await expect.poll(() => textNow(bytes.locator('[data-testid="quiz-pointed"]'))).toContain('/_wirelab/session');
     await bytes.locator('[data-testid="quiz-this-one"]').click();
     expect(await bytes.locator('[data-testid="quiz-verdict"]').getAttribute('data-right')).toBe('false');
     expect(await bytes.getAttribute('data-state')).toBe('wrong');
     await inspector.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/1' }).last().click();
-    await expect.poll(() => bytes.locator('[data-testid="quiz-pointed"]').textContent()).toContain('/api/v1/users/1');
+    await expect.poll(() => textNow(bytes.locator('[data-testid="quiz-pointed"]'))).toContain('/api/v1/users/1');
     await bytes.locator('[data-testid="quiz-this-one"]').click();
-    await expect.poll(() => bytes.getAttribute('data-state')).toBe('answered');
+    await expect.poll(() => attributeNow(bytes, 'data-state')).toBe('answered');
 
     // An open question: the model answer only after an attempt.
     const open = question(page, 'social-platform');
@@ -167,19 +167,19 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await open.locator('[data-testid="quiz-open-answer"]').fill('REST for posts, a WebSocket for chat, a queue behind');
     await open.locator('[data-testid="quiz-reveal"]').click();
     await open.locator('[data-testid="quiz-model"]').waitFor();
-    await expect.poll(() => open.getAttribute('data-state')).toBe('answered');
+    await expect.poll(() => attributeNow(open, 'data-state')).toBe('answered');
 
     // A question the REST lesson carries, with its model answer from the lesson's own text.
     const fromLesson = question(page, 'lesson:rest:1');
     await fromLesson.waitFor(LIVE);
     await fromLesson.locator('[data-testid="quiz-open-answer"]').fill('PUT replaces the whole thing, PATCH a part of it');
     await fromLesson.locator('[data-testid="quiz-reveal"]').click();
-    await expect.poll(() => fromLesson.locator('[data-testid="quiz-model"]').textContent()).toMatch(/PATCH/);
+    await expect.poll(() => textNow(fromLesson.locator('[data-testid="quiz-model"]'))).toMatch(/PATCH/);
     expect(await fromLesson.locator('[data-testid="quiz-teach-link"]').getAttribute('href')).toBe(`/${lang}/rest#interview`);
 
     await page.reload();
     for (const id of ['rest-vs-graphql', 'find-etag', 'social-platform', 'lesson:rest:1']) {
-      await expect.poll(() => question(page, id).getAttribute('data-state'), LIVE).toBe('answered');
+      await expect.poll(() => attributeNow(question(page, id), 'data-state'), LIVE).toBe('answered');
     }
     expect(await question(page, 'graphql-caching').getAttribute('data-state')).toBe('pending');
     // the chosen answers and the score came back with the page
@@ -195,7 +195,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     expect(await kept.textContent()).toContain(lang === 'en' ? '2 right of 2 answered' : 'Верно: 2 из 2 отвеченных');
 
     await page.locator('[data-testid="header-course-map"]').click();
-    await expect.poll(() => page.locator('[data-testid="course-quiz"]').getAttribute('data-done')).toBe('4');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="course-quiz"]'), 'data-done')).toBe('4');
     await page.context().close();
   });
 });

@@ -1,7 +1,7 @@
 import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, editorText, LIVE, selectedMessage, setEditorText } from './lesson-page.ts';
+import { attributeNow, cell, editorText, LIVE, selectedMessage, setEditorText, textNow, valueNow } from './lesson-page.ts';
 
 // The app under its own Content-Security-Policy in real Chromium: every kind of cell runs, Monaco's
 // editors and workers work, and the browser reports no violation. The policy must really be on the
@@ -80,7 +80,7 @@ describe('the app under its Content-Security-Policy', () => {
     await expect.poll(() => editorText(page, 'get-user')).toMatch(/"id":\s*2\b/);
 
     await run(page, 'get-user');
-    await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
     expect(await getUser.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Alan Turing');
     // Monaco's workers are our own files, started under worker-src 'self'.
     await expect
@@ -95,10 +95,10 @@ describe('the app under its Content-Security-Policy', () => {
       .toMatch(/\/assets\/json\.worker-[\w-]+\.js/);
 
     const grpcWeb = await run(page, 'get-user-grpc-web');
-    await expect.poll(() => grpcWeb.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(grpcWeb.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
     await grpcWeb.locator('[data-testid="grpc-show-bytes"]').click();
     const response = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-message"][data-dir="out"]');
-    await expect.poll(() => response.first().textContent(), LIVE).toMatch(/GetUserResponse/);
+    await expect.poll(() => textNow(response.first()), LIVE).toMatch(/GetUserResponse/);
     await response.first().click();
     await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]').count(), LIVE).toBeGreaterThan(0);
 
@@ -113,7 +113,7 @@ describe('the app under its Content-Security-Policy', () => {
     await first.scrollIntoViewIfNeeded();
     await first.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     await run(page, 'first-query');
-    await expect.poll(() => first.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('Ada Lovelace');
+    await expect.poll(() => textNow(first.locator('[data-testid="graphql-data"]')), LIVE).toContain('Ada Lovelace');
     expect(await violations()).toEqual([]);
     await page.context().close();
   });
@@ -123,7 +123,7 @@ describe('the app under its Content-Security-Policy', () => {
     await open(page, '/en/server-sent-events');
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
-    await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
 
     await setEditorText(
       page,
@@ -131,11 +131,11 @@ describe('the app under its Content-Security-Policy', () => {
       `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email: `grace-${Date.now()}@example.com` })}\n`,
     );
     await run(page, 'create-user');
-    await expect.poll(() => cell(page, 'create-user').locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    await expect.poll(() => textNow(cell(page, 'create-user').locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
     const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
     await created.waitFor(LIVE);
     await created.locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('sse-event');
+    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('sse-event');
     expect(await violations()).toEqual([]);
     await page.context().close();
   });
@@ -145,19 +145,19 @@ describe('the app under its Content-Security-Policy', () => {
     await open(page, '/en/websockets');
     const echo = cell(page, 'echo');
     await echo.locator('[data-testid="ws-connect"]').click();
-    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
     await echo.locator('[data-testid="ws-message"]').fill('hello');
     await echo.locator('[data-testid="ws-send"]').click();
-    await expect.poll(() => echo.locator('[data-testid="rt-log-entry"][data-kind="received"]').first().textContent(), LIVE).toContain('hello');
+    await expect.poll(() => textNow(echo.locator('[data-testid="rt-log-entry"][data-kind="received"]').first()), LIVE).toContain('hello');
     await echo.locator('[data-testid="rt-log-entry"][data-kind="sent"]').first().locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('ws-frame');
+    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('ws-frame');
     expect(await violations()).toEqual([]);
 
     await open(page, '/en/socket-io');
     const lobby = cell(page, 'lobby');
     await lobby.locator('[data-testid="sio-connect"]').click();
-    await expect.poll(() => lobby.locator('[data-testid="sio-state"]').getAttribute('data-state'), LIVE).toBe('connected');
-    await expect.poll(() => lobby.locator('[data-testid="sio-transport"]').getAttribute('data-transport'), LIVE).toBe('websocket');
+    await expect.poll(() => attributeNow(lobby.locator('[data-testid="sio-state"]'), 'data-state'), LIVE).toBe('connected');
+    await expect.poll(() => attributeNow(lobby.locator('[data-testid="sio-transport"]'), 'data-transport'), LIVE).toBe('websocket');
     await lobby.locator('[data-testid="sio-preset"]', { hasText: 'chat:join' }).click();
     await lobby.locator('[data-testid="rt-log-entry"][data-event="ack"]').waitFor(LIVE);
     expect(await violations()).toEqual([]);
@@ -169,7 +169,7 @@ describe('the app under its Content-Security-Policy', () => {
     await open(page, '/en/mqtt');
     const dashboard = cell(page, 'dashboard');
     await dashboard.locator('[data-testid="mqtt-connect"]').click();
-    await expect.poll(() => dashboard.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await expect.poll(() => attributeNow(dashboard.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('connected');
     await dashboard.locator('[data-testid="mqtt-publish"]').click();
     await expect.poll(() => dashboard.locator('[data-testid="rt-log-entry"][data-packet="PUBCOMP"]').count(), LIVE).toBe(1);
     expect(await violations()).toEqual([]);
@@ -183,13 +183,13 @@ describe('the app under its Content-Security-Policy', () => {
     await workbench.scrollIntoViewIfNeeded();
     const editor = workbench.locator('[data-testid="pbw-json"] .monaco-editor');
     await editor.waitFor(LIVE);
-    await expect.poll(() => workbench.locator('[data-testid="pbw-hex"]').inputValue(), LIVE).toBe('08 96 01');
+    await expect.poll(() => valueNow(workbench.locator('[data-testid="pbw-hex"]')), LIVE).toBe('08 96 01');
     await editor.locator('.view-line', { hasText: '150' }).click();
     await workbench.locator('[data-testid="pbw-json"] .monaco-editor.focused').waitFor(LIVE);
     await page.keyboard.press('End');
     for (let index = 0; index < 3; index += 1) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.insertText('300');
-    await expect.poll(() => workbench.locator('[data-testid="pbw-hex"]').inputValue(), LIVE).toBe('08 ac 02');
+    await expect.poll(() => valueNow(workbench.locator('[data-testid="pbw-hex"]')), LIVE).toBe('08 ac 02');
     expect(await violations()).toEqual([]);
     await page.context().close();
   });

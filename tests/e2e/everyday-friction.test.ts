@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, editorText, LIVE, setEditorText } from './lesson-page.ts';
+import { attributeNow, cell, editorText, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 
 // The small things that make a page hard to use every day: a keyboard that cannot leave an
@@ -55,7 +55,7 @@ describe('the keyboard can leave a code editor', () => {
     const hint = page.locator('[data-testid="editor-keys-hint"]').first();
     expect(await hint.textContent()).toMatch(/Esc, затем Tab/);
     await page.keyboard.press('Control+KeyM');
-    await expect.poll(() => hint.textContent()).toMatch(/Сейчас Tab переводит фокус/);
+    await expect.poll(() => textNow(hint)).toMatch(/Сейчас Tab переводит фокус/);
     await page.keyboard.press('Tab');
     expect(await focusInEditor(page)).toBe(false);
 
@@ -78,8 +78,8 @@ describe('switching the language', () => {
     await expect.poll(() => new URL(page.url()).hash).toBe('#resources');
 
     await page.locator('[data-testid="lang-switch"]').click();
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
-    await expect.poll(() => page.locator('h2#resources').textContent(), LIVE).toMatch(/[а-яё]/i);
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('ru');
+    await expect.poll(() => textNow(page.locator('h2#resources')), LIVE).toMatch(/[а-яё]/i);
     // settles: the hash names the heading in view (the one being read), never the page's last one
     // (#interview) as it did when the old text's detached headings were measured
     await expect
@@ -117,7 +117,7 @@ describe('a narrow window (800 px)', () => {
     await expect.poll(() => cell(page, 'list-users').locator('[data-testid="response-status"]').count(), LIVE).toBeGreaterThan(0);
 
     // now the inspector has something to show: it opens, and a focused Run button stays above it
-    await expect.poll(() => page.locator('.inspector-dock').getAttribute('class')).toMatch(/is-open/);
+    await expect.poll(() => attributeNow(page.locator('.inspector-dock'), 'class')).toMatch(/is-open/);
     await run.evaluate((button) => button.scrollIntoView({ block: 'end' }));
     expect(
       await run.evaluate((button) => {
@@ -171,16 +171,16 @@ describe('a console after a language switch', () => {
     await page.goto(`${lab.server.origin}/en/websockets`);
     const echo = cell(page, 'echo');
     await echo.locator('[data-testid="ws-connect"]').click();
-    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
     await echo.locator('[data-testid="ws-close"]').click();
-    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('CLOSED');
     const lines = echo.locator('[data-testid="rt-log-entry"] .rt-log-text');
     expect(await lines.allTextContents()).toEqual(
       expect.arrayContaining([expect.stringMatching(/^Connecting to /), expect.stringMatching(/^Closed: code 1005/)]),
     );
 
     await page.locator('[data-testid="lang-switch"]').click();
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('ru');
     await expect
       .poll(() => lines.allTextContents())
       .toEqual(expect.arrayContaining([expect.stringMatching(/^Подключаемся к /), expect.stringMatching(/^Закрыто: код 1005/)]));
@@ -223,7 +223,7 @@ describe('edited cells', () => {
     await getUser.locator('[data-testid="grpc-metadata"]').fill('x-note: kept');
     await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.grpc/get-user'))).toContain('x-note: kept');
     await page.reload();
-    await expect.poll(() => cell(page, 'get-user').locator('[data-testid="grpc-metadata"]').inputValue()).toBe('x-note: kept');
+    await expect.poll(() => valueNow(cell(page, 'get-user').locator('[data-testid="grpc-metadata"]'))).toBe('x-note: kept');
     await page.context().close();
   });
 });

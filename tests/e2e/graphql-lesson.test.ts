@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, editorText, inspectorNode, LIVE, setEditorText } from './lesson-page.ts';
+import { attributeNow, cell, editorText, inspectorNode, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 // A failed test leaves its page open; close every context so the next test starts alone.
@@ -22,7 +22,7 @@ describe('the GraphQL lesson', () => {
     // The schema explorer lists what introspection returned: the schema is loaded.
     await first.locator('[data-testid="graphql-docs"]').click();
     await first.locator('[data-testid="graphql-docs-type"]', { hasText: 'Query' }).first().click();
-    await expect.poll(() => first.locator('[data-testid="graphql-docs-field"][data-field="user"]').textContent(), LIVE).toContain('user(id: ID!): User');
+    await expect.poll(() => textNow(first.locator('[data-testid="graphql-docs-field"][data-field="user"]')), LIVE).toContain('user(id: ID!): User');
 
     // Type the start of a field and take the completion the language service offers.
     await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    em');
@@ -42,7 +42,7 @@ describe('the GraphQL lesson', () => {
 
     await first.locator('[data-testid="cell-run"]').click();
     const data = first.locator('[data-testid="graphql-data"]');
-    await expect.poll(() => data.textContent(), LIVE).toContain('ada@example.com');
+    await expect.poll(() => textNow(data), LIVE).toContain('ada@example.com');
     expect(await first.locator('[data-testid="graphql-source"]').textContent()).toMatch(/Sent: POST \/graphql/);
     expect(await first.locator('[data-testid="graphql-extensions"]').textContent()).toMatch(/storageQueries/);
 
@@ -60,7 +60,7 @@ describe('the GraphQL lesson', () => {
     await expect.poll(() => lit.count(), LIVE).toBe('email'.length);
 
     // Only name and email were asked for: the exercise sees it in the same captured traffic.
-    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="name-and-email"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="name-and-email"]'), 'data-state'), LIVE).toBe('passed');
     await page.context().close();
   });
 
@@ -69,21 +69,21 @@ describe('the GraphQL lesson', () => {
     await page.goto(`${lab.server.origin}/en/graphql`);
     const cached = cell(page, 'cached-user');
     await cached.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('network');
+    await expect.poll(() => attributeNow(cached.locator('[data-testid="graphql-result"]'), 'data-source'), LIVE).toBe('network');
     await cached.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('cache');
+    await expect.poll(() => attributeNow(cached.locator('[data-testid="graphql-result"]'), 'data-source'), LIVE).toBe('cache');
     // A mutation that returns a User makes urql drop every cached result holding a User.
     const rename = cell(page, 'rename-user');
     await rename.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => rename.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('Grace B. Hopper');
+    await expect.poll(() => textNow(rename.locator('[data-testid="graphql-data"]')), LIVE).toContain('Grace B. Hopper');
     await cached.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cached.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('Grace B. Hopper');
+    await expect.poll(() => textNow(cached.locator('[data-testid="graphql-data"]')), LIVE).toContain('Grace B. Hopper');
     expect(await cached.locator('[data-testid="graphql-result"]').getAttribute('data-source')).toBe('network');
     await cached.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('cache');
+    await expect.poll(() => attributeNow(cached.locator('[data-testid="graphql-result"]'), 'data-source'), LIVE).toBe('cache');
     await cached.locator('[data-testid="graphql-policy"]').selectOption('network-only');
     await cached.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cached.locator('[data-testid="graphql-result"]').getAttribute('data-source'), LIVE).toBe('network');
+    await expect.poll(() => attributeNow(cached.locator('[data-testid="graphql-result"]'), 'data-source'), LIVE).toBe('network');
     await page.context().close();
   });
 
@@ -103,14 +103,14 @@ describe('the GraphQL lesson', () => {
 
     const rest = cell(page, 'create-post-rest');
     await rest.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => rest.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    await expect.poll(() => textNow(rest.locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
     const event = subscription.locator('[data-testid="graphql-event"]').first();
-    await expect.poll(() => event.textContent(), LIVE).toContain('Hello from REST');
+    await expect.poll(() => textNow(event), LIVE).toContain('Hello from REST');
 
     // The same event as the server sent it: a graphql-ws "next" message inside a WebSocket frame.
     const next = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-ws"][data-dir="out"]', { hasText: 'next' }).last();
     await next.waitFor(LIVE);
-    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="receive-post"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="receive-post"]'), 'data-state'), LIVE).toBe('passed');
 
     const ended = once(lab.server.app.graphqlSubscriptions, 'ended');
     await subscription.locator('[data-testid="cell-stop"]').click();
@@ -127,7 +127,7 @@ describe('the GraphQL lesson', () => {
     expect(await users.locator('[data-testid="graphql-batching"]').isChecked()).toBe(false);
     await users.locator('[data-testid="graphql-policy"]').selectOption('network-only');
     await users.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*false/);
+    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*false/);
     const naive = Number(/storageQueries\s*(\d+)/.exec((await extensions.textContent())!)![1]);
     expect(naive).toBeGreaterThan(2);
 
@@ -135,13 +135,13 @@ describe('the GraphQL lesson', () => {
     const count = page.locator('[data-testid="exercise"][data-exercise-id="count-n-plus-one"]');
     await count.locator('[data-testid="exercise-answer"]').fill(String(naive));
     await count.locator('[data-testid="exercise-answer"]').press('Enter');
-    await expect.poll(() => count.getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(count, 'data-state'), LIVE).toBe('passed');
 
     await users.locator('[data-testid="graphql-batching"]').check();
     await users.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*true/);
+    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*true/);
     expect(await extensions.textContent()).toMatch(/storageQueries\s*2(?!\d)/);
-    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]'), 'data-state'), LIVE).toBe('passed');
     await page.context().close();
   });
 
@@ -156,7 +156,7 @@ describe('the GraphQL lesson', () => {
       if (request.url().endsWith('/graphql') && (request.postData() ?? '').includes('UsersWithPosts')) sent += 1;
     });
     await users.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*false/);
+    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*false/);
     expect(sent).toBe(1);
 
     // batching on, policy still cache-first: the same query and variables are answered from the cache
@@ -164,10 +164,10 @@ describe('the GraphQL lesson', () => {
     await users.locator('[data-testid="cell-run"]').click();
     await users.locator('[data-testid="graphql-policy"]').selectOption('network-only');
     await users.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => extensions.textContent(), LIVE).toMatch(/wirelab\.batching\s*true/);
+    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*true/);
     // the network-only run's answer is in, so a request of the cache-first run would have been sent before it
     expect(sent).toBe(2);
-    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]'), 'data-state'), LIVE).toBe('passed');
     await page.context().close();
   });
 
@@ -182,7 +182,7 @@ describe('the GraphQL lesson', () => {
     await setEditorText(page, 'too-deep', text.replace('title', 'author { posts(first: 1) { title } }'));
     await deep.locator('[data-testid="cell-run"]').click();
     const error = deep.locator('[data-testid="graphql-error"]').first();
-    await expect.poll(() => error.getAttribute('data-code'), LIVE).toBe('QUERY_TOO_DEEP');
+    await expect.poll(() => attributeNow(error, 'data-code'), LIVE).toBe('QUERY_TOO_DEEP');
     // The server's Russian text (extensions.localized.ru) first, its English message beside it.
     const message = (await error.locator('.graphql-error-message').textContent())!;
     expect(message).toMatch(/[а-яё]/i);
@@ -192,7 +192,7 @@ describe('the GraphQL lesson', () => {
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="too-deep"]');
     await exercise.locator('[data-testid="exercise-answer"]').fill('9');
     await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
-    await expect.poll(() => exercise.getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(exercise, 'data-state'), LIVE).toBe('passed');
     await page.context().close();
   });
 
@@ -203,10 +203,10 @@ describe('the GraphQL lesson', () => {
     await cached.locator('[data-testid="graphql-method"]').selectOption('GET');
     await cached.locator('[data-testid="graphql-policy"]').selectOption('network-only');
     await cached.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cached.locator('[data-testid="graphql-source"]').textContent(), LIVE).toMatch(/Sent: GET \/graphql\?query=/);
+    await expect.poll(() => textNow(cached.locator('[data-testid="graphql-source"]')), LIVE).toMatch(/Sent: GET \/graphql\?query=/);
     await cached.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cached.locator('[data-testid="graphql-revalidated"]').textContent(), LIVE).toMatch(/answered 304, the page got 200/);
-    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="etag-304"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => textNow(cached.locator('[data-testid="graphql-revalidated"]')), LIVE).toMatch(/answered 304, the page got 200/);
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="etag-304"]'), 'data-state'), LIVE).toBe('passed');
     // The operation in the query string is decoded too.
     await page
       .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'GET · query CachedUser' })
@@ -227,10 +227,10 @@ describe('the GraphQL lesson', () => {
     await started;
     const mutation = cell(page, 'create-post');
     await mutation.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => mutation.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('createPost');
-    await expect.poll(() => subscription.locator('[data-testid="graphql-event"]').first().textContent(), LIVE).toContain('Hello from GraphQL');
-    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="legacy-protocol"]').getAttribute('data-state'), LIVE).toBe('passed');
-    await expect.poll(() => page.locator('[data-testid="exercise"][data-exercise-id="create-post"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => textNow(mutation.locator('[data-testid="graphql-data"]')), LIVE).toContain('createPost');
+    await expect.poll(() => textNow(subscription.locator('[data-testid="graphql-event"]').first()), LIVE).toContain('Hello from GraphQL');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="legacy-protocol"]'), 'data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="create-post"]'), 'data-state'), LIVE).toBe('passed');
     await subscription.locator('[data-testid="cell-stop"]').click();
     await page.context().close();
   });
@@ -270,7 +270,7 @@ describe('the GraphQL lesson', () => {
     await setEditorText(page, 'fragments', readFileSync(new URL('../../lessons/10-graphql/cells/fragments.graphql', import.meta.url), 'utf8'));
     await fragments.locator('[data-testid="graphql-operation"]').selectOption({ label: 'query PostWithAuthor' });
     await fragments.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => fragments.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('"author"');
+    await expect.poll(() => textNow(fragments.locator('[data-testid="graphql-data"]')), LIVE).toContain('"author"');
     const sent = page
       .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'PostWithAuthor' })
       .last();

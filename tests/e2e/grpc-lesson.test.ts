@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, textNow } from './lesson-page.ts';
 
 // The gRPC lesson in real Chromium against the real server: calls over Connect and gRPC-Web from
 // the page, a server stream cancelled mid-way, a deadline, and the exercises that read the bytes.
@@ -20,11 +20,11 @@ describe('the gRPC lesson', () => {
     await page.goto(`${lab.server.origin}/en/grpc`);
 
     const connect = await run(page, 'get-user');
-    await expect.poll(() => connect.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(connect.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
     expect(await connect.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Ada Lovelace');
 
     const grpcWeb = await run(page, 'get-user-grpc-web');
-    await expect.poll(() => grpcWeb.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(grpcWeb.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
     expect(await grpcWeb.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Alan Turing');
     // The question is the length the response's prefix announces: whatever the server really
     // sent for user 2, as a plain Connect binary call of the same method shows (no envelope there:
@@ -43,13 +43,13 @@ describe('the gRPC lesson', () => {
     expect(await exerciseState(page, 'grpc-web-message')).not.toBe('passed');
     await exercise.locator('[data-testid="exercise-answer"]').fill(String(length));
     await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
-    await expect.poll(() => exerciseState(page, 'grpc-web-message'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'grpc-web-message'), LIVE).toBe('passed');
     expect(await page.locator('[data-exercise-id="retry-until-success"] [data-testid="exercise-run-only"]').textContent()).toMatch(/Nothing to change/);
 
     // The response's length-prefixed message, decoded from the captured bytes of that very call.
     await grpcWeb.locator('[data-testid="grpc-show-bytes"]').click();
     const response = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-message"][data-dir="out"]');
-    await expect.poll(() => response.first().textContent(), LIVE).toMatch(/GetUserResponse/);
+    await expect.poll(() => textNow(response.first()), LIVE).toMatch(/GetUserResponse/);
     await response.first().click();
     const tree = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]');
     await expect.poll(() => tree.allTextContents(), LIVE).toEqual(expect.arrayContaining([expect.stringMatching(/GetUserResponse/)]));
@@ -62,13 +62,13 @@ describe('the gRPC lesson', () => {
     const ticks = await run(page, 'ticks');
     await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(2);
     await ticks.locator('[data-testid="grpc-cancel"]').click();
-    await expect.poll(() => ticks.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/CANCELED|CANCELLED/);
+    await expect.poll(() => textNow(ticks.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/CANCELED|CANCELLED/);
     const received = await ticks.locator('[data-testid="grpc-message"]').count();
     expect(received).toBeLessThan(30);
 
     const recent = await run(page, 'recent-calls');
-    await expect.poll(() => recent.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
-    await expect.poll(() => exerciseState(page, 'cancel-stream'), LIVE).toBe('passed');
+    await expect.poll(() => textNow(recent.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => exerciseStateNow(page, 'cancel-stream'), LIVE).toBe('passed');
     await page.context().close();
   });
 
@@ -83,7 +83,7 @@ describe('the gRPC lesson', () => {
     await ticks.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(3);
     await ticks.locator('[data-testid="grpc-cancel"]').click();
-    await expect.poll(() => ticks.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/CANCELED|CANCELLED/);
+    await expect.poll(() => textNow(ticks.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/CANCELED|CANCELLED/);
     // The streamed messages, found by the inspector in the captured response body of that call.
     const streamed = page.locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="grpc-message"][data-dir="out"]');
     await expect.poll(() => streamed.count(), LIVE).toBeGreaterThanOrEqual(3);
@@ -97,14 +97,14 @@ describe('the gRPC lesson', () => {
   it('hits a deadline and, in Russian, reads NOT_FOUND with its details', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/grpc`);
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru');
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('ru');
 
     const slow = await run(page, 'slow');
-    await expect.poll(() => slow.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/DEADLINE_EXCEEDED/);
-    await expect.poll(() => exerciseState(page, 'hit-deadline'), LIVE).toBe('passed');
+    await expect.poll(() => textNow(slow.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/DEADLINE_EXCEEDED/);
+    await expect.poll(() => exerciseStateNow(page, 'hit-deadline'), LIVE).toBe('passed');
 
     const missing = await run(page, 'missing-user');
-    await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+    await expect.poll(() => textNow(missing.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^5 NOT_FOUND/);
     expect(await missing.locator('[data-testid="grpc-details"]').textContent()).toMatch(/ErrorInfo/);
     await page.context().close();
   });
@@ -121,10 +121,10 @@ describe('the gRPC lesson', () => {
     await chat.locator('[data-testid="grpc-send"]').click();
     await expect.poll(() => chat.locator('[data-testid="grpc-event-sent"]').count(), LIVE).toBe(2);
     await chat.locator('[data-testid="grpc-half-close"]').click();
-    await expect.poll(() => chat.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(chat.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
     expect(await chat.locator('[data-testid="grpc-message"]').count()).toBeGreaterThanOrEqual(1);
     // The runner's own h2c connection belongs to this session: its request messages are in the capture.
-    await expect.poll(() => exerciseState(page, 'bidi-chat'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'bidi-chat'), LIVE).toBe('passed');
     await page.context().close();
   });
 });

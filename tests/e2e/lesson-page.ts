@@ -7,13 +7,49 @@ import type { Locator, Page } from 'playwright-core';
 /** How long to wait for something live: a response, a pushed frame, a decoded message. */
 export const LIVE = { timeout: 15_000 };
 
+/**
+ * How long a read of an element that is there may take. Playwright's own reads wait 30 s for an
+ * element to appear; in an `expect.poll` whose element never came, that was one 30 s read, then
+ * a last one after the poll's time ran out: the test hit its 60 s timeout, with no name of what
+ * was missing. The reads below answer null at once for an element that is absent, so the poll
+ * fails in its own time, saying what it read.
+ */
+const PRESENT_READ = { timeout: 2_000 };
+
+/** The element's text now, or null while no element matches (for `expect.poll`). */
+export async function textNow(locator: Locator): Promise<string | null> {
+  return (await locator.count()) === 0 ? null : locator.textContent(PRESENT_READ);
+}
+
+/** The element's attribute now, or null while no element matches (for `expect.poll`). */
+export async function attributeNow(locator: Locator, name: string): Promise<string | null> {
+  return (await locator.count()) === 0 ? null : locator.getAttribute(name, PRESENT_READ);
+}
+
+/** A text field's value now, or null while no element matches (for `expect.poll`). */
+export async function valueNow(locator: Locator): Promise<string | null> {
+  return (await locator.count()) === 0 ? null : locator.inputValue(PRESENT_READ);
+}
+
 export function cell(page: Page, id: string): Locator {
   return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
 }
 
-/** The lesson's exercise card: "passed" once the traffic the page produced satisfies its check. */
+function exerciseCard(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`);
+}
+
+/**
+ * The lesson's exercise card: "passed" once the traffic the page produced satisfies its check.
+ * Waits for the card to be on the page (an assertion that it has not passed needs the card).
+ */
 export function exerciseState(page: Page, id: string): Promise<string | null> {
-  return page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`).getAttribute('data-state');
+  return exerciseCard(page, id).getAttribute('data-state');
+}
+
+/** The exercise card's state now, or null while the card is not on the page (for `expect.poll`). */
+export function exerciseStateNow(page: Page, id: string): Promise<string | null> {
+  return attributeNow(exerciseCard(page, id), 'data-state');
 }
 
 /** The inspector's selected message row, once a log link or a click put it there. */

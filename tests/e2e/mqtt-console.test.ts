@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState, LIVE, selectedMessage } from './lesson-page.ts';
+import { attributeNow, cell, exerciseStateNow, LIVE, selectedMessage, textNow, valueNow } from './lesson-page.ts';
 
 // The MQTT console (web/editors/mqtt/) in real Chromium: mqtt.js over the WebSocket at /mqtt,
 // the embedded broker, the packets in the inspector, and lesson 12's exercises passing from the
@@ -11,7 +11,7 @@ const lab = useAppAndBrowser();
 
 async function connect(console: Locator): Promise<void> {
   await console.locator('[data-testid="mqtt-connect"]').click();
-  await expect.poll(() => console.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+  await expect.poll(() => attributeNow(console.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('connected');
 }
 
 async function subscribe(console: Locator, filter: string): Promise<void> {
@@ -38,7 +38,7 @@ describe('the MQTT console', () => {
     await connect(dashboard);
     // the CONNECT row links to the decoded CONNECT: its flags byte, clean session on
     await dashboard.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="CONNECT"] [data-testid="rt-log-link"]').click();
-    await expect.poll(() => selectedMessage(page).textContent(), LIVE).toMatch(/CONNECT · MQTT 3\.1\.1 · client dashboard · clean 1/);
+    await expect.poll(() => textNow(selectedMessage(page)), LIVE).toMatch(/CONNECT · MQTT 3\.1\.1 · client dashboard · clean 1/);
     await subscribe(dashboard, 'sensors/+/temp');
     // the starting publication: JSON on sensors/kitchen/temp at QoS 2
     await dashboard.locator('[data-testid="mqtt-publish"]').click();
@@ -49,7 +49,7 @@ describe('the MQTT console', () => {
     for (const type of ['PUBREC', 'PUBREL', 'PUBCOMP']) {
       await expect.poll(() => dashboard.locator(`[data-testid="rt-log-entry"][data-packet="${type}"]`).count(), LIVE).toBeGreaterThanOrEqual(2);
     }
-    await expect.poll(() => exerciseState(page, 'qos2-four-packets'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'qos2-four-packets'), LIVE).toBe('passed');
 
     // the inspector decoded the same packets from the captured bytes
     await expect.poll(async () => (await inspectorPackets(page)).join('\n'), LIVE).toMatch(/PUBLISH · sensors\/kitchen\/temp · QoS 2 · id \d+/);
@@ -57,7 +57,7 @@ describe('the MQTT console', () => {
     for (const type of ['CONNECT', 'CONNACK', 'SUBSCRIBE', 'SUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP']) expect(packets).toContain(type);
     // a log row's link opens its packet in the inspector: the client's PUBREL for the broker's PUBREC
     await dashboard.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="PUBREL"]').first().locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('mqtt-packet');
+    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('mqtt-packet');
     expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
     expect(await selectedMessage(page).textContent()).toMatch(/PUBREL · id \d+/);
 
@@ -66,7 +66,7 @@ describe('the MQTT console', () => {
     const card = page.locator('[data-testid="exercise"][data-exercise-id="publish-remaining-length"]');
     await card.locator('[data-testid="exercise-answer"]').fill('43');
     await card.locator('[data-testid="exercise-submit"]').click();
-    await expect.poll(() => exerciseState(page, 'publish-remaining-length'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'publish-remaining-length'), LIVE).toBe('passed');
     await page.context().close();
   });
 
@@ -79,8 +79,8 @@ describe('the MQTT console', () => {
     await thermostat.locator('[data-testid="mqtt-publish"]').click();
     await expect.poll(() => thermostat.locator('[data-testid="rt-log-entry"][data-packet="PUBACK"]').count(), LIVE).toBe(1);
     await subscribe(thermostat, 'sensors/#');
-    await expect.poll(() => received(thermostat, 'sensors/hall/temp').getAttribute('data-retain'), LIVE).toBe('true');
-    await expect.poll(() => exerciseState(page, 'retained-for-newcomer'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(received(thermostat, 'sensors/hall/temp'), 'data-retain'), LIVE).toBe('true');
+    await expect.poll(() => exerciseStateNow(page, 'retained-for-newcomer'), LIVE).toBe('passed');
 
     // the will: the sensor connects with one, a second console listens on status/#, the sensor drops
     const sensor = cell(page, 'sensor');
@@ -93,10 +93,10 @@ describe('the MQTT console', () => {
       .toBeGreaterThanOrEqual(1);
     await subscribe(thermostat, 'status/#');
     await sensor.locator('[data-testid="mqtt-drop"]').click();
-    await expect.poll(() => sensor.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    await expect.poll(() => attributeNow(sensor.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('CLOSED');
     await expect.poll(() => received(thermostat, 'status/sensor-7').count(), LIVE).toBe(1);
     expect(await received(thermostat, 'status/sensor-7').textContent()).toContain('offline');
-    await expect.poll(() => exerciseState(page, 'will-fires'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'will-fires'), LIVE).toBe('passed');
     // no DISCONNECT left the sensor: the broker saw a lost connection
     expect(await sensor.locator('[data-testid="rt-log-entry"][data-packet="DISCONNECT"]').count()).toBe(0);
     await page.context().close();
@@ -109,7 +109,7 @@ describe('the MQTT console', () => {
     await connect(worker);
     await subscribe(worker, 'orders/#');
     await worker.locator('[data-testid="mqtt-disconnect"]').click();
-    await expect.poll(() => worker.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('CLOSED');
+    await expect.poll(() => attributeNow(worker.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('CLOSED');
     expect(await worker.locator('[data-testid="rt-log-entry"][data-packet="DISCONNECT"]').count()).toBe(1);
 
     // published while the worker is away, from another console
@@ -124,17 +124,17 @@ describe('the MQTT console', () => {
     await expect.poll(() => received(worker, 'orders/42').count(), LIVE).toBe(1);
     expect(await received(worker, 'orders/42').textContent()).toContain('{ "celsius": 21.5 }');
     expect(await worker.locator('[data-testid="rt-log-entry"][data-packet="CONNACK"]').last().textContent()).toContain('session present 1');
-    await expect.poll(() => exerciseState(page, 'offline-session'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'offline-session'), LIVE).toBe('passed');
 
     // a user created over REST reaches an MQTT subscription with a wildcard
     const events = cell(page, 'events');
     await connect(events);
     await subscribe(events, 'events/user/+');
     await cell(page, 'create-user').locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cell(page, 'create-user').locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    await expect.poll(() => textNow(cell(page, 'create-user').locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
     await expect.poll(() => received(events, 'events/user/created').count(), LIVE).toBe(1);
     expect(await received(events, 'events/user/created').textContent()).toContain('mira.broker@example.com');
-    await expect.poll(() => exerciseState(page, 'domain-event-by-wildcard'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'domain-event-by-wildcard'), LIVE).toBe('passed');
     await page.context().close();
   });
 });
@@ -148,30 +148,30 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
     await events.locator('[data-testid="mqtt-filter"]').fill('events/#/created');
     await events.locator('[data-testid="mqtt-subscribe"]').click();
     await expect
-      .poll(() => events.locator('[data-testid="mqtt-subscribe-error"]').textContent(), LIVE)
+      .poll(() => textNow(events.locator('[data-testid="mqtt-subscribe-error"]')), LIVE)
       .toMatch(lang === 'ru' ? /последним уровнем/ : /must be the last level/);
     await events.locator('[data-testid="mqtt-format-hex"]').check();
     await events.locator('[data-testid="mqtt-payload"]').fill('01 zz');
     await events.locator('[data-testid="mqtt-publish"]').click();
     await expect
-      .poll(() => events.locator('[data-testid="mqtt-publish-error"]').textContent(), LIVE)
+      .poll(() => textNow(events.locator('[data-testid="mqtt-publish-error"]')), LIVE)
       .toMatch(lang === 'ru' ? /не шестнадцатеричная цифра/ : /not a hex digit/);
     await events.locator('[data-testid="mqtt-format-json"]').check();
     await events.locator('[data-testid="mqtt-payload"]').fill('{"a": }');
     await events.locator('[data-testid="mqtt-publish"]').click();
-    await expect.poll(() => events.locator('[data-testid="mqtt-publish-error"]').textContent(), LIVE).toMatch(lang === 'ru' ? /Это не JSON/ : /Not JSON/);
+    await expect.poll(() => textNow(events.locator('[data-testid="mqtt-publish-error"]')), LIVE).toMatch(lang === 'ru' ? /Это не JSON/ : /Not JSON/);
     // bytes in hex reach the broker as they are
     await events.locator('[data-testid="mqtt-format-hex"]').check();
     await events.locator('[data-testid="mqtt-payload"]').fill('00 ff 10');
     await events.locator('[data-testid="mqtt-topic"]').fill('raw/bytes');
     await subscribe(events, 'raw/+');
     await events.locator('[data-testid="mqtt-publish"]').click();
-    await expect.poll(() => received(events, 'raw/bytes').textContent(), LIVE).toContain('00 ff 10');
+    await expect.poll(() => textNow(received(events, 'raw/bytes')), LIVE).toContain('00 ff 10');
     expect(await events.locator('[data-testid="mqtt-state"]').getAttribute('data-state')).toBe('connected');
 
     await page.reload();
     const again = cell(page, 'events');
-    await expect.poll(() => again.locator('[data-testid="mqtt-topic"]').inputValue(), LIVE).toBe('raw/bytes');
+    await expect.poll(() => valueNow(again.locator('[data-testid="mqtt-topic"]')), LIVE).toBe('raw/bytes');
     expect(await again.locator('[data-testid="mqtt-payload"]').inputValue()).toBe('00 ff 10');
     await again.locator('[data-testid="mqtt-reset"]').click();
     expect(await again.locator('[data-testid="mqtt-topic"]').inputValue()).toBe('notes/hello');

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, valueNow } from './lesson-page.ts';
 
 // The pipeline lab of lesson 13 in real Chromium, in both languages: the worker stopped, the
 // direct call failing with 503, orders published to the broker meanwhile, the worker restarted
@@ -16,9 +16,9 @@ function consumerRow(scope: Locator, name: string): Locator {
 async function openLesson(page: Page, lang: 'en' | 'ru'): Promise<Locator> {
   await page.goto(`${lab.server.origin}/${lang}/message-queues`);
   const twoWays = cell(page, 'two-ways');
-  await expect.poll(() => twoWays.locator('[data-testid="pipeline-lab-state"]').getAttribute('data-state'), LIVE).toBe('connected');
-  await expect.poll(() => twoWays.locator('[data-testid="pipeline-broker-state"]').getAttribute('data-state'), LIVE).toBe('connected');
-  await expect.poll(() => consumerRow(twoWays, 'notifier').getAttribute('data-running'), LIVE).toBe('true');
+  await expect.poll(() => attributeNow(twoWays.locator('[data-testid="pipeline-lab-state"]'), 'data-state'), LIVE).toBe('connected');
+  await expect.poll(() => attributeNow(twoWays.locator('[data-testid="pipeline-broker-state"]'), 'data-state'), LIVE).toBe('connected');
+  await expect.poll(() => attributeNow(consumerRow(twoWays, 'notifier'), 'data-running'), LIVE).toBe('true');
   return twoWays;
 }
 
@@ -35,29 +35,29 @@ describe.each(['en', 'ru'] as const)('the pipeline lab (%s)', (lang) => {
     const notifier = consumerRow(twoWays, 'notifier');
 
     await notifier.locator('[data-testid="pipeline-toggle"]').click();
-    await expect.poll(() => notifier.getAttribute('data-running'), LIVE).toBe('false');
+    await expect.poll(() => attributeNow(notifier, 'data-running'), LIVE).toBe('false');
 
     const call = twoWays.locator('[data-testid="pipeline-call"]');
     expect(await call.textContent()).toBe(TEXTS[lang].call);
     await call.click();
     const failed = twoWays.locator('[data-testid="rt-log-entry"][data-event="rest-failed"]');
-    await expect.poll(() => failed.first().getAttribute('data-status'), LIVE).toBe('503');
+    await expect.poll(() => attributeNow(failed.first(), 'data-status'), LIVE).toBe('503');
     expect(await failed.first().textContent()).toMatch(TEXTS[lang].failed);
-    await expect.poll(() => exerciseState(page, 'direct-call-503'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'direct-call-503'), LIVE).toBe('passed');
 
     // Three orders while the worker is down: each acknowledged by the broker at once, each waiting.
     const publish = twoWays.locator('[data-testid="pipeline-publish"]');
     for (let i = 0; i < 3; i++) await publish.click();
     await expect.poll(() => twoWays.locator('[data-testid="rt-log-entry"][data-event="puback"]').count(), LIVE).toBe(3);
-    await expect.poll(() => notifier.getAttribute('data-backlog'), LIVE).toBe('3');
+    await expect.poll(() => attributeNow(notifier, 'data-backlog'), LIVE).toBe('3');
     expect(await exerciseState(page, 'nothing-lost')).not.toBe('passed');
 
     await notifier.locator('[data-testid="pipeline-toggle"]').click();
-    await expect.poll(() => notifier.getAttribute('data-backlog'), LIVE).toBe('0');
-    await expect.poll(() => notifier.getAttribute('data-processed'), LIVE).toBe('3');
+    await expect.poll(() => attributeNow(notifier, 'data-backlog'), LIVE).toBe('0');
+    await expect.poll(() => attributeNow(notifier, 'data-processed'), LIVE).toBe('3');
     await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(3);
     // Checked on the worker's own PUBLISH packets, captured on its TCP connection to the broker.
-    await expect.poll(() => exerciseState(page, 'nothing-lost'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'nothing-lost'), LIVE).toBe('passed');
     await page.context().close();
   });
 });
@@ -78,7 +78,7 @@ describe.each(['en', 'ru'] as const)('a notifier that lost its connection (%s)',
     expect(await notice.textContent()).toMatch(
       lang === 'en' ? /^Reconnected by itself after losing its connection/ : /^Переподключился сам после потери соединения/,
     );
-    await expect.poll(() => notifier.getAttribute('data-running'), LIVE).toBe('true');
+    await expect.poll(() => attributeNow(notifier, 'data-running'), LIVE).toBe('true');
     // And it works: an order published now is handled and notified.
     await twoWays.locator('[data-testid="pipeline-publish"]').click();
     await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(1);
@@ -100,7 +100,7 @@ describe('the other exercises, on the traffic the page really produced', () => {
     // Slowed to 600 ms: the direct call waits, and the answer is the server's waitedMs.
     await notifier.locator('[data-testid="pipeline-delay"]').fill('600');
     await notifier.locator('[data-testid="pipeline-delay-apply"]').click();
-    await expect.poll(() => notifier.locator('[data-testid="pipeline-delay"]').inputValue(), LIVE).toBe('600');
+    await expect.poll(() => valueNow(notifier.locator('[data-testid="pipeline-delay"]')), LIVE).toBe('600');
     await twoWays.locator('[data-testid="pipeline-call"]').click();
     const ok = twoWays.locator('[data-testid="rt-log-entry"][data-event="rest-ok"]');
     await expect.poll(() => ok.count(), LIVE).toBe(1);
@@ -115,22 +115,22 @@ describe('the other exercises, on the traffic the page really produced', () => {
     expect(answer).toBeGreaterThanOrEqual(600);
     await waited.locator('[data-testid="exercise-answer"]').fill(String(answer));
     await waited.locator('[data-testid="exercise-answer"]').press('Enter');
-    await expect.poll(() => exerciseState(page, 'direct-call-waits'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'direct-call-waits'), LIVE).toBe('passed');
 
     // Five at once to a slowed worker: its notifications count the backlog down to zero.
     await twoWays.locator('[data-testid="pipeline-publish-many"]').click();
     await expect.poll(async () => Number(await notifier.getAttribute('data-backlog')), LIVE).toBeGreaterThanOrEqual(4);
-    await expect.poll(() => notifier.getAttribute('data-backlog'), { timeout: 30_000 }).toBe('0');
-    await expect.poll(() => exerciseState(page, 'backlog-drains'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(notifier, 'data-backlog'), { timeout: 30_000 }).toBe('0');
+    await expect.poll(() => exerciseStateNow(page, 'backlog-drains'), LIVE).toBe('passed');
 
     // A second subscriber: the same order handled by both.
     const consumers = cell(page, 'consumers');
     await consumers.locator('[data-testid="pipeline-new-name"]').fill('audit');
     await consumers.locator('[data-testid="pipeline-add-subscriber"]').click();
-    await expect.poll(() => consumerRow(consumers, 'audit').getAttribute('data-running'), LIVE).toBe('true');
+    await expect.poll(() => attributeNow(consumerRow(consumers, 'audit'), 'data-running'), LIVE).toBe('true');
     expect(await exerciseState(page, 'fan-out')).not.toBe('passed');
     await consumers.locator('[data-testid="pipeline-publish"]').click();
-    await expect.poll(() => exerciseState(page, 'fan-out'), { timeout: 30_000 }).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'fan-out'), { timeout: 30_000 }).toBe('passed');
 
     // Retained, then a late subscriber: the broker hands it the order with RETAIN set.
     const retention = cell(page, 'retention');
@@ -138,7 +138,7 @@ describe('the other exercises, on the traffic the page really produced', () => {
     await expect.poll(() => retention.locator('[data-testid="rt-log-entry"][data-event="puback"]').count(), LIVE).toBe(1);
     expect(await exerciseState(page, 'late-subscriber')).not.toBe('passed');
     await retention.locator('[data-testid="pipeline-add-late"]').click();
-    await expect.poll(() => exerciseState(page, 'late-subscriber'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'late-subscriber'), LIVE).toBe('passed');
 
     expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
     await page.context().close();
@@ -153,11 +153,11 @@ describe('the consumer group', () => {
     for (const name of ['w1', 'w2']) {
       await consumers.locator('[data-testid="pipeline-new-name"]').fill(name);
       await consumers.locator('[data-testid="pipeline-add-member"]').click();
-      await expect.poll(() => consumerRow(consumers, name).getAttribute('data-running'), LIVE).toBe('true');
+      await expect.poll(() => attributeNow(consumerRow(consumers, name), 'data-running'), LIVE).toBe('true');
     }
     await expect.poll(() => consumers.locator('[data-testid="pipeline-partition"][data-owner="w2"]').count(), LIVE).toBe(1);
     await consumers.locator('[data-testid="pipeline-publish-many"]').click();
-    await expect.poll(() => exerciseState(page, 'competing-consumers'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'competing-consumers'), LIVE).toBe('passed');
     // The exercise passes once both members have handled an order; the others may still be on
     // their way (each takes the lab's processing time): wait for all five, then none more.
     const handled = async (name: string) => Number(await consumerRow(consumers, name).getAttribute('data-processed'));

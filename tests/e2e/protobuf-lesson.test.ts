@@ -1,3 +1,4 @@
+import { attributeNow, textNow, valueNow } from './lesson-page.ts';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -43,22 +44,22 @@ describe('the protobuf workbench', () => {
 
     // JSON → bytes: a negative int32 is sign-extended to ten bytes of varint
     await editLineEnd(page, cell, '150', 3, '-1');
-    await expect.poll(() => cell.locator('[data-testid="pbw-hex"]').inputValue()).toBe('08 ff ff ff ff ff ff ff ff ff 01');
+    await expect.poll(() => valueNow(cell.locator('[data-testid="pbw-hex"]'))).toBe('08 ff ff ff ff ff ff ff ff ff 01');
     expect(await cell.locator('[data-testid="pbw-sizes"]').getAttribute('data-binary-size')).toBe('11');
     // JSON that is not this type: a bilingual error, and the bytes stay those of the last good value
     await editLineEnd(page, cell, 'int32Value', 0, ', "nickname": 1');
-    await expect.poll(() => cell.locator('[data-testid="pbw-json-error"]').textContent()).toContain('has no field "nickname"');
+    await expect.poll(() => textNow(cell.locator('[data-testid="pbw-json-error"]'))).toContain('has no field "nickname"');
     expect(await cell.locator('[data-testid="pbw-hex"]').inputValue()).toBe('08 ff ff ff ff ff ff ff ff ff 01');
 
     // bytes → decode: a varint whose last byte still has its continuation bit
     await cell.locator('[data-testid="pbw-hex"]').fill('08 96');
     const error = cell.locator('[data-testid="pbw-bytes-error"]');
-    await expect.poll(() => error.getAttribute('data-code')).toBe('truncated-varint');
+    await expect.poll(() => attributeNow(error, 'data-code')).toBe('truncated-varint');
     expect(await error.textContent()).toContain('a varint that never ends');
 
     // a length that runs past the end of the message
     await cell.locator('[data-testid="pbw-hex"]').fill('08 96 01 1a 05 41');
-    await expect.poll(() => error.getAttribute('data-code')).toBe('length-past-end');
+    await expect.poll(() => attributeNow(error, 'data-code')).toBe('length-past-end');
 
     // valid bytes again: the error goes, and the JSON read back shows the value
     await cell.locator('[data-testid="pbw-hex"]').fill('08 ac 02');
@@ -73,13 +74,13 @@ describe('the protobuf workbench', () => {
     const cell = workbench(page, 'user');
     await cell.waitFor({ timeout: 15_000 });
     const sizes = cell.locator('[data-testid="pbw-sizes"]');
-    await expect.poll(() => sizes.getAttribute('data-binary-size')).toBe('66');
+    await expect.poll(() => attributeNow(sizes, 'data-binary-size')).toBe('66');
     expect(await sizes.getAttribute('data-json-size')).toBe('200');
     expect(await sizes.textContent()).toContain('компактный JSON: 200 байт');
 
     await cell.locator('[data-testid="pbw-hex"]').fill('12 05 41 64');
     const error = cell.locator('[data-testid="pbw-bytes-error"]');
-    await expect.poll(() => error.getAttribute('data-code')).toBe('length-past-end');
+    await expect.poll(() => attributeNow(error, 'data-code')).toBe('length-past-end');
     expect(await error.textContent()).toContain('длина выходит за конец сообщения');
     await page.context().close();
   });
@@ -94,9 +95,9 @@ describe('exercises of the lesson', () => {
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
     const cell = page.locator('[data-testid="cell"][data-cell-id="oneof-twice"]');
     await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/400/);
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/400/);
     expect(await cell.locator('[data-testid="response-body"]').textContent()).toContain('invalid_argument');
-    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
+    await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 10_000 }).toBe('passed');
     await page.context().close();
   });
 
@@ -107,7 +108,7 @@ describe('exercises of the lesson', () => {
     await exercise.waitFor({ timeout: 15_000 });
     const cell = page.locator('[data-testid="cell"][data-cell-id="create-reviewer"]');
     await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cell.locator('[data-testid="grpc-status"]').textContent(), { timeout: 15_000 }).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(cell.locator('[data-testid="grpc-status"]')), { timeout: 15_000 }).toMatch(/^0 OK/);
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
 
     // the hints: switch the cell to Connect JSON and use another email (the first run created Frances)
@@ -120,14 +121,14 @@ describe('exercises of the lesson', () => {
       editor.setValue(editor.getValue().replace('frances@example.com', 'frances.allen@example.com'));
     });
     await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cell.locator('[data-testid="grpc-message"]').last().textContent(), { timeout: 15_000 }).toContain('frances.allen@example.com');
+    await expect.poll(() => textNow(cell.locator('[data-testid="grpc-message"]').last()), { timeout: 15_000 }).toContain('frances.allen@example.com');
     const field = exercise.locator('[data-testid="exercise-answer"]');
     await field.fill('1');
     await field.press('Enter');
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
     await field.fill('USER_STATUS_ACTIVE');
     await field.press('Enter');
-    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
+    await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 10_000 }).toBe('passed');
     await page.context().close();
   });
 
@@ -140,7 +141,7 @@ describe('exercises of the lesson', () => {
     const cell = page.locator('[data-testid="cell"][data-cell-id="get-user-binary"]');
     await cell.locator('[data-testid="cell-run"]').click();
     // the check reads the decoded protobuf response from the captured bytes, as the inspector does
-    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 15_000 }).toBe('passed');
+    await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 15_000 }).toBe('passed');
     await page.context().close();
   });
 });

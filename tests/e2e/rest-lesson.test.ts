@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { setEditorText } from './lesson-page.ts';
+import { attributeNow, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -29,8 +29,8 @@ describe.each([
   it('runs a cell and shows the 201 and the decoded bytes of that very request', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/${lang}/rest`);
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
-    await expect.poll(() => page.locator('h1').first().textContent()).toMatch(title);
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe(lang);
+    await expect.poll(() => textNow(page.locator('h1').first())).toMatch(title);
 
     const cell = page.locator('[data-testid="cell"]').first();
     const cellId = (await cell.getAttribute('data-cell-id'))!;
@@ -38,7 +38,7 @@ describe.each([
     await setEditorText(page, cellId, createUserRequest(email));
     await cell.locator('[data-testid="cell-run"]').click();
 
-    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/201/);
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/201/);
     expect(await cell.locator('[data-testid="response-body"]').textContent()).toContain(email);
 
     // The inspector shows the captured exchange of this POST, decoded from the real bytes.
@@ -84,14 +84,14 @@ describe('exercises', () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
     await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 20_000 }).toBe('passed');
+    await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 20_000 }).toBe('passed');
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     expect(await exercise.getAttribute('data-stored-when-shown')).toBe('true');
 
     // Progress is kept in the browser: it survives a reload.
     await page.reload();
     await expect
-      .poll(() => page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state'), { timeout: 10_000 })
+      .poll(() => attributeNow(page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`), 'data-state'), { timeout: 10_000 })
       .toBe('passed');
     await page.context().close();
   });
@@ -104,7 +104,7 @@ describe('exercises', () => {
     // A POST with an invalid email gets 422, not 201.
     await setEditorText(page, cellId, createUserRequest('not-an-email'));
     await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/422/);
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/422/);
     // The checks read the same captured traffic as the inspector: once the 422 is decoded there, the exercise has seen it.
     await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '422' }).last().waitFor({ timeout: 10_000 });
     expect(await page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state')).not.toBe('passed');
@@ -120,7 +120,7 @@ describe('the 304 exercise', () => {
     const cell = page.locator('[data-testid="cell"][data-cell-id="conditional-get"]');
     await cell.locator('[data-testid="cell-run"]').click();
     // the placeholder tag matches nothing: 200 with the user's current ETag
-    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/200/);
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/200/);
     const etag = (await cell
       .locator('.header-row', { has: page.locator('dt', { hasText: /^etag$/i }) })
       .locator('dd')
@@ -135,8 +135,8 @@ describe('the 304 exercise', () => {
     expect(text).toContain('"paste-the-etag-here"');
     await setEditorText(page, 'conditional-get', text.replace('"paste-the-etag-here"', etag));
     await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/304/);
-    await expect.poll(() => exercise.getAttribute('data-state'), { timeout: 10_000 }).toBe('passed');
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/304/);
+    await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 10_000 }).toBe('passed');
     await page.context().close();
   });
 });

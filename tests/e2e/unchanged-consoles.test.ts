@@ -6,7 +6,7 @@ import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import { lessonSlug } from '../../web/lessons/lesson-slug.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow } from './lesson-page.ts';
 
 // "Use the cell as it is" for the realtime consoles and the protobuf workbench, in Chromium
 // against the real server: lessons/unchanged-cells.test.ts does it for HTTP, Connect and GraphQL
@@ -108,13 +108,13 @@ async function useUnchanged(page: Page, use: CellUse & { kind: ConsoleKind }, ex
   for (const { id, check } of use.runOnly) {
     if (!needsClientClose(check))
       await expect
-        .poll(() => exerciseState(page, id), { ...HEARTBEAT, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` })
+        .poll(() => exerciseStateNow(page, id), { ...HEARTBEAT, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` })
         .toBe('passed');
   }
   await pressIfEnabled(consoleCell.locator(`[data-testid="${buttons.stop}"]`));
   for (const { id } of use.runOnly) {
     await expect
-      .poll(() => exerciseState(page, id), { ...LIVE, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` })
+      .poll(() => exerciseStateNow(page, id), { ...LIVE, message: `${use.slug} ${id} (runOnly) did not pass on the unchanged ${use.cellId} console` })
       .toBe('passed');
   }
 }
@@ -139,14 +139,14 @@ describe('exercises on a realtime console or the protobuf workbench, with the ce
       await page.goto(`${lab.server.origin}/en/websockets`);
       const echo = cell(page, 'echo');
       await echo.locator('[data-testid="ws-connect"]').click();
-      await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+      await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
       // length-16: a message of 126 bytes or more; close-1009: one over the echo endpoint's 16 KiB
       await echo.locator('[data-testid="ws-message"]').fill('x'.repeat(200));
       await echo.locator('[data-testid="ws-send"]').click();
-      await expect.poll(() => exerciseState(page, 'length-16'), LIVE).toBe('passed');
+      await expect.poll(() => exerciseStateNow(page, 'length-16'), LIVE).toBe('passed');
       await echo.locator('[data-testid="ws-message"]').fill('x'.repeat(20 * 1024));
       await echo.locator('[data-testid="ws-send"]').click();
-      await expect.poll(() => exerciseState(page, 'close-1009'), LIVE).toBe('passed');
+      await expect.poll(() => exerciseStateNow(page, 'close-1009'), LIVE).toBe('passed');
     } finally {
       await page.context().close();
     }

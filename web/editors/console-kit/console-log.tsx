@@ -74,6 +74,46 @@ export function useConsoleLog() {
   return { entries, trimmed, add, update, clear };
 }
 
+/**
+ * The log keeps to the newest entry unless the reader scrolled up to an older one, and holds still
+ * while a press is down in it: a row that slid up as a line arrived between a click's press and
+ * its release lost the click (its "bytes" button), as a moving Run button did. It catches up once
+ * the press is released, after the click. Not held while the pointer merely rests on it: a log
+ * that stopped following then looked stalled. Spread on the element that scrolls.
+ */
+export function useFollowNewest(lastId: number | undefined) {
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const pressed = useRef(false);
+  const toNewest = () => {
+    const scroller = scrollerRef.current;
+    if (scroller && stick.current && !pressed.current) scroller.scrollTop = scroller.scrollHeight;
+  };
+  useEffect(toNewest, [lastId]);
+  return {
+    ref: scrollerRef,
+    onScroll: () => {
+      const scroller = scrollerRef.current;
+      if (scroller) stick.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
+    },
+    onPointerDown: () => {
+      pressed.current = true;
+      // released wherever it ends (the pointer may leave the log first); the catch-up waits a task,
+      // so the click that follows the release still finds its row where it was
+      const release = () => {
+        window.removeEventListener('pointerup', release, true);
+        window.removeEventListener('pointercancel', release, true);
+        setTimeout(() => {
+          pressed.current = false;
+          toNewest();
+        });
+      };
+      window.addEventListener('pointerup', release, true);
+      window.addEventListener('pointercancel', release, true);
+    },
+  };
+}
+
 export function ConsoleLog({
   entries,
   trimmed,
@@ -87,50 +127,43 @@ export function ConsoleLog({
 }) {
   const t = useStrings(consoleLogStrings);
   const lang = useLang();
-  const listRef = useRef<HTMLOListElement>(null);
-  const stick = useRef(true);
-  // Follow the newest entry unless the reader scrolled up to read an older one.
-  const onScroll = () => {
-    const list = listRef.current;
-    if (list) stick.current = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
-  };
-  const lastId = entries[entries.length - 1]?.id;
-  useEffect(() => {
-    const list = listRef.current;
-    if (list && stick.current) list.scrollTop = list.scrollHeight;
-  }, [lastId]);
+  const follow = useFollowNewest(entries[entries.length - 1]?.id);
   const first = entries[0]?.at;
   return (
     // a group, not a landmark: a lesson has several consoles, each with its log
     <div role="group" className="rt-log" aria-label={t.log} data-testid="rt-log">
       <header className="rt-log-header">
         <span className="rt-log-title">{t.log}</span>
+        {trimmed > 0 && <span className="rt-log-note">{t.trimmed(trimmed)}</span>}
         <span className="toolbar-spacer" />
         <button type="button" className="button button-quiet rt-small" onClick={onClear} disabled={entries.length === 0}>
           {t.clear}
         </button>
       </header>
-      {trimmed > 0 && <p className="rt-log-note">{t.trimmed(trimmed)}</p>}
-      {entries.length === 0 ? (
-        <p className="rt-log-empty">{t.empty}</p>
-      ) : (
-        <ol className="rt-log-list" ref={listRef} onScroll={onScroll} aria-live="polite">
-          {entries.map((entry) => (
-            <li key={entry.id} className={`rt-log-entry rt-${entry.kind}`} data-testid="rt-log-entry" data-kind={entry.kind} {...dataAttributes(entry.data)}>
-              <span className="rt-log-time">{t.sinceStart(((entry.at - (first ?? entry.at)) / 1000).toFixed(3))}</span>
-              <span className="rt-log-arrow" aria-label={entry.kind === 'sent' ? t.sent : entry.kind === 'received' ? t.received : undefined}>
-                {entry.kind === 'sent' ? '→' : entry.kind === 'received' ? '←' : entry.kind === 'error' ? '!' : '·'}
-              </span>
-              {entry.badge && <span className="rt-log-badge">{textIn(entry.badge, lang)}</span>}
-              <span className="rt-log-text">{textIn(entry.text, lang)}</span>
-              {entry.inspect && onInspect && (
-                <InspectButton inspect={entry.inspect} label={entry.inspectLabel ? textIn(entry.inspectLabel, lang) : t.showFrame} onInspect={onInspect} />
-              )}
-              {entry.detail !== undefined && <pre className="rt-log-detail">{entry.detail}</pre>}
-            </li>
-          ))}
-        </ol>
-      )}
+      {/* the log's height is its own from the start, whatever arrives: a log that grew with each
+          line moved everything under it, a Run button too, between a click's press and release */}
+      <div className="rt-log-body" data-testid="rt-log-body" {...follow}>
+        {entries.length === 0 ? (
+          <p className="rt-log-empty">{t.empty}</p>
+        ) : (
+          <ol className="rt-log-list" aria-live="polite">
+            {entries.map((entry) => (
+              <li key={entry.id} className={`rt-log-entry rt-${entry.kind}`} data-testid="rt-log-entry" data-kind={entry.kind} {...dataAttributes(entry.data)}>
+                <span className="rt-log-time">{t.sinceStart(((entry.at - (first ?? entry.at)) / 1000).toFixed(3))}</span>
+                <span className="rt-log-arrow" aria-label={entry.kind === 'sent' ? t.sent : entry.kind === 'received' ? t.received : undefined}>
+                  {entry.kind === 'sent' ? '→' : entry.kind === 'received' ? '←' : entry.kind === 'error' ? '!' : '·'}
+                </span>
+                {entry.badge && <span className="rt-log-badge">{textIn(entry.badge, lang)}</span>}
+                <span className="rt-log-text">{textIn(entry.text, lang)}</span>
+                {entry.inspect && onInspect && (
+                  <InspectButton inspect={entry.inspect} label={entry.inspectLabel ? textIn(entry.inspectLabel, lang) : t.showFrame} onInspect={onInspect} />
+                )}
+                {entry.detail !== undefined && <pre className="rt-log-detail">{entry.detail}</pre>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
     </div>
   );
 }

@@ -107,22 +107,43 @@ export function ConnectButton({
   disconnectDisabled?: boolean;
   disconnectTitle?: string;
 }) {
+  // as wide either way: a label that changed width as the console connected re-wrapped the toolbar
+  const both = [labels.connect, labels.disconnect];
   return live ? (
     <button type="button" className="button" data-testid={testIds.disconnect} onClick={onDisconnect} disabled={disconnectDisabled} title={disconnectTitle}>
-      {labels.disconnect}
+      <AsWideAsTheWidest text={labels.disconnect} all={both} />
     </button>
   ) : (
     <button type="button" className="button button-primary" data-testid={testIds.connect} onClick={onConnect} disabled={connectDisabled}>
-      {labels.connect}
+      <AsWideAsTheWidest text={labels.connect} all={both} />
     </button>
   );
 }
 
 /** The connection's state as a badge; `state` is what tests read (`data-state`), `label` what the reader sees. */
-export function StateBadge({ state, label, testId }: { state: string; label: string; testId?: string }) {
+export function StateBadge({ state, label, testId, labels }: { state: string; label: string; testId?: string; labels?: readonly string[] }) {
   return (
     <span className="rt-state" data-testid={testId} data-state={state}>
-      {label}
+      {labels ? <AsWideAsTheWidest text={label} all={labels} /> : label}
+    </span>
+  );
+}
+
+/**
+ * Text that changes while a console is live (its state, its transport), as wide as the widest
+ * of its forms from the start: a toolbar whose text grew as the console connected wrapped onto
+ * another line and pushed the console's rows down under the pointer (the Socket.IO console in
+ * Russian: 46 px as it connected).
+ */
+export function AsWideAsTheWidest({ text, all }: { text: string; all: readonly string[] }) {
+  return (
+    <span className="rt-widest">
+      {all.map((each) => (
+        <span key={each} className="rt-widest-sizer" aria-hidden="true">
+          {each}
+        </span>
+      ))}
+      <span>{text}</span>
     </span>
   );
 }

@@ -9,9 +9,9 @@ import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture, typ
 // come back in time. Each console builds its rows' links from these three.
 
 /** A link to a whole exchange (a handshake, a GET, a POST) once its capture is known. */
-export function exchangeLink(exchange: Promise<InspectedExchange | null>): () => Promise<Selection | null> {
+export function exchangeLink(exchange: Promise<InspectedExchange | null> | (() => Promise<InspectedExchange | null>)): () => Promise<Selection | null> {
   return async () => {
-    const found = await exchange;
+    const found = await (typeof exchange === 'function' ? exchange() : exchange);
     return found ? { conn: found.conn, index: found.index } : null;
   };
 }
@@ -30,6 +30,25 @@ export function watchExchange(
     if (found) onFound?.(found);
   });
   return exchange;
+}
+
+/**
+ * watchExchange for a request whose rows link to it for as long as the console shows them (an
+ * event stream): the exchange, or after a miss one more wait for the same request at each ask.
+ * Its bytes can reach the page later than the first wait (a loaded machine, a slow network), and
+ * every row of the stream then said "not captured" for good, a click again too.
+ */
+export function watchExchangeAgainAfterMiss(
+  query: Omit<ExchangeQuery, 'after'> & { after?: number },
+  onFound?: (exchange: InspectedExchange) => void,
+): () => Promise<InspectedExchange | null> {
+  const sent = { ...query, after: query.after ?? captureTimeNow() };
+  let current = watchExchange(sent, onFound);
+  return () => {
+    const asked = current.then((found) => found ?? watchExchange(sent));
+    current = asked;
+    return asked;
+  };
 }
 
 /** The message `pick` finds in the capture store (on any connection), as a selection. */

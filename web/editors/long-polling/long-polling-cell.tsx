@@ -5,6 +5,7 @@ import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { ConnectButton, ConsoleShell, ConsoleToolbar, StateBadge } from '../console-kit/console-shell.tsx';
+import { useFollowNewest } from '../console-kit/console-log.tsx';
 import { useConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { longPollDraftOf, parseLongPollCell, type LongPollCellConfig } from './poll-cell-config.ts';
 import { longPollConsoleStrings } from './strings.ts';
@@ -62,22 +63,25 @@ function LongPollConsole({ cellId, config, saveKey, onExchange }: ConsoleProps<L
         <button type="button" className="button" onClick={loop.drop} disabled={!running} title={t.dropHint} data-testid="poll-drop">
           {t.drop}
         </button>
-        <StateBadge state={running ? 'running' : 'idle'} label={t.state[running ? 'running' : 'idle']} testId="poll-state" />
+        <StateBadge state={running ? 'running' : 'idle'} label={t.state[running ? 'running' : 'idle']} labels={Object.values(t.state)} testId="poll-state" />
       </ConsoleToolbar>
       <WirelabOnlyNote what={{ en: 'the long-polling console', ru: 'консоль долгого опроса' }} />
-      {loop.trimmed > 0 && <p className="rt-log-note">{t.trimmed(loop.trimmed)}</p>}
-      <PollTimeline polls={loop.polls} onExchange={onExchange} />
+      <PollTimeline polls={loop.polls} trimmed={loop.trimmed} onExchange={onExchange} />
     </ConsoleShell>
   );
 }
 
 /** The polls as a table: since, when sent, how long held (on the wire once captured), the answer, the next since, its bytes. */
-function PollTimeline({ polls, onExchange }: { polls: Poll[]; onExchange: ((exchange: InspectedExchange) => void) | undefined }) {
+function PollTimeline({ polls, trimmed, onExchange }: { polls: Poll[]; trimmed: number; onExchange: ((exchange: InspectedExchange) => void) | undefined }) {
   const t = useStrings(longPollConsoleStrings);
   const first = polls[0]?.sentAt;
+  const follow = useFollowNewest(polls[polls.length - 1]?.number);
   return (
-    // scrolls sideways on a phone, so the keyboard must reach it (axe scrollable-region-focusable)
-    <div className="rt-table-wrap" role="region" aria-label={t.timeline} tabIndex={0}>
+    // scrolls sideways on a phone, so the keyboard must reach it (axe scrollable-region-focusable);
+    // its height is set (console-kit.css): a poll's row, or the note, moves nothing under the
+    // console, and it follows the newest poll as the console's log does
+    <div className="rt-table-wrap" role="region" aria-label={t.timeline} tabIndex={0} {...follow}>
+      {trimmed > 0 && <p className="rt-log-note">{t.trimmed(trimmed)}</p>}
       <table className="rt-table" aria-label={t.timeline} data-testid="poll-timeline">
         <thead>
           <tr>

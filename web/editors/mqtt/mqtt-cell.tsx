@@ -50,7 +50,12 @@ function MqttConsole({ cellId, config, saveKey, onExchange, onInspect }: Console
                 {t.drop}
               </button>
             )}
-            <StateBadge state={client.state === 'CONNECTED' ? 'connected' : client.state} label={t.state[client.state]} testId="mqtt-state" />
+            <StateBadge
+              state={client.state === 'CONNECTED' ? 'connected' : client.state}
+              label={t.state[client.state]}
+              labels={Object.values(t.state)}
+              testId="mqtt-state"
+            />
           </>
         }
         reset={

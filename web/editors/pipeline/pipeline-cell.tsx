@@ -27,9 +27,14 @@ function PipelineLab({ cellId, config, onExchange, onInspect }: ConsoleProps<Pip
     <ConsoleShell cellId={cellId} kind="pipeline" label={t.cellLabel(cellId)} log={log} onInspect={onInspect} className="pipeline-lab">
       <div className="rt-row rt-toolbar">
         <strong>{t.title}</strong>
-        <StateBadge state={lab.labState === 'live' ? 'connected' : lab.labState} label={t.labState[lab.labState]} testId="pipeline-lab-state" />
+        <StateBadge
+          state={lab.labState === 'live' ? 'connected' : lab.labState}
+          label={t.labState[lab.labState]}
+          labels={Object.values(t.labState)}
+          testId="pipeline-lab-state"
+        />
         <span className="rt-field">{t.broker}</span>
-        <StateBadge state={lab.brokerState} label={t.brokerState[lab.brokerState]} testId="pipeline-broker-state" />
+        <StateBadge state={lab.brokerState} label={t.brokerState[lab.brokerState]} labels={Object.values(t.brokerState)} testId="pipeline-broker-state" />
       </div>
       <WirelabOnlyNote what={{ en: 'the pipeline lab', ru: 'лаборатория конвейера' }} />
       {(show.has('direct') || show.has('queue')) && <WaysPanel lab={lab} direct={show.has('direct')} queue={show.has('queue')} />}

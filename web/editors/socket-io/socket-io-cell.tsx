@@ -4,7 +4,7 @@ import { useStrings } from '../../kit/lang-context.ts';
 import { CheckField, TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { useConsoleLog } from '../console-kit/console-log.tsx';
-import { ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
+import { AsWideAsTheWidest, ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseAuthInput, parseEmitInput } from './emit-input.ts';
 import {
@@ -82,12 +82,11 @@ function SocketIoConsole({ cellId, config, saveKey, onInspect }: ConsoleProps<So
         <button type="button" className="button" onClick={socket.drop} disabled={!connected} title={t.dropHint} data-testid="sio-drop">
           {t.drop}
         </button>
-        <StateBadge state={socket.state} label={t.state[socket.state]} testId="sio-state" />
-        {socket.transport && (
-          <span className="rt-field" data-testid="sio-transport" data-transport={socket.transport}>
-            {t.transport(socket.transport)}
-          </span>
-        )}
+        <StateBadge state={socket.state} label={t.state[socket.state]} labels={Object.values(t.state)} testId="sio-state" />
+        {/* there from the start, as wide as its widest: appearing as the console connected, it wrapped the toolbar */}
+        <span className="rt-field" data-testid="sio-transport" data-transport={socket.transport ?? undefined}>
+          <AsWideAsTheWidest text={t.transport(socket.transport ?? '—')} all={SOCKET_IO_TRANSPORTS.map((name) => t.transport(name))} />
+        </span>
       </ConsoleToolbar>
       <WirelabOnlyNote what={{ en: 'the Socket.IO console', ru: 'консоль Socket.IO' }} />
       <div className="rt-row">

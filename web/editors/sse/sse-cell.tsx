@@ -53,7 +53,7 @@ function SseConsole({ cellId, config, saveKey, onExchange, onInspect }: ConsoleP
           labels={t}
           testIds={{ connect: 'sse-connect', disconnect: 'sse-disconnect' }}
         />
-        <StateBadge state={stream.state} label={t.state[stream.state]} testId="sse-state" />
+        <StateBadge state={stream.state} label={t.state[stream.state]} labels={Object.values(t.state)} testId="sse-state" />
         <span className="rt-field" data-testid="sse-last-id">
           {lastId !== null ? t.lastId(lastId) : t.noLastId}
         </span>

@@ -8,7 +8,7 @@ import type { SseEvent } from '../../../wire/sse/decode-sse.ts';
 import type { WireMessage } from '../../../wire/types.ts';
 import { connectionView } from '../console-kit/capture-links.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { exchangeLink, findMessageSelection, watchExchange } from '../console-kit/inspector-links.ts';
+import { exchangeLink, findMessageSelection, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { SseStreamReader } from './sse-reader.ts';
 import { readOwnTarget } from '../target-switch/own-target.ts';
@@ -30,7 +30,8 @@ export type StreamState = 'idle' | 'connecting' | 'connected' | 'reconnecting' |
 
 /** One GET of the stream: where its captured exchange is, and how many events it has shown. */
 interface Stream {
-  exchange: Promise<InspectedExchange | null>;
+  /** its captured exchange, looked for again at each ask after a miss */
+  exchange(): Promise<InspectedExchange | null>;
   /** blocks the page saw on it (fetch: every block; EventSource: dispatched events only) */
   seen: number;
 }
@@ -55,7 +56,7 @@ interface RunContext {
 /** The inspector selection of the `ordinal`-th block of a stream that `pick` keeps. */
 function blockLink(stream: Stream, ordinal: number, pick: (message: WireMessage) => boolean) {
   return async (): Promise<Selection | null> => {
-    const exchange = await stream.exchange;
+    const exchange = await stream.exchange();
     if (!exchange?.response) return null;
     const bodyStart = exchange.response.bodyStart;
     return findMessageSelection((snapshot) => {
@@ -231,7 +232,7 @@ export function useEventStream(log: ReturnType<typeof useConsoleLog>, onExchange
       lastId: () => lastIdRef.current,
       urlOf: (path) => (own.mode === 'mine' ? eventStreamRelayUrl(path, own.address, window.location.origin) : path),
       watchStream: (path) => ({
-        exchange: watchExchange({ method: 'GET', target: path, accept: (candidate) => candidate.response !== undefined }, onExchange),
+        exchange: watchExchangeAgainAfterMiss({ method: 'GET', target: path, accept: (candidate) => candidate.response !== undefined }, onExchange),
         seen: 0,
       }),
     };

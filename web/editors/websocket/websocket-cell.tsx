@@ -4,7 +4,7 @@ import { useStrings } from '../../kit/lang-context.ts';
 import { MessageBox, RadioField, TextField } from '../console-kit/console-fields.tsx';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
 import { useConsoleLog } from '../console-kit/console-log.tsx';
-import { ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
+import { AsWideAsTheWidest, ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
 import { clip, utf8Length } from '../console-kit/text.ts';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
 import { parseHex } from './hex.ts';
@@ -78,8 +78,14 @@ function WebSocketConsole({ cellId, config, saveKey, onExchange, onInspect }: Co
           connectDisabled={!protocolsValid || url.trim() === ''}
           disconnectDisabled={!socket.open}
         />
-        <StateBadge state={socket.state} label={t.state[socket.state] ?? socket.state} testId="ws-state" />
-        {socket.open && <span className="rt-note-inline">{socket.chosen ? t.chosenSubprotocol(socket.chosen) : t.noSubprotocol}</span>}
+        <StateBadge state={socket.state} label={t.state[socket.state] ?? socket.state} labels={Object.values(t.state)} testId="ws-state" />
+        {/* there from the start, as wide as its widest: appearing as the socket opened, it wrapped the toolbar (Russian) */}
+        <span className="rt-note-inline">
+          <AsWideAsTheWidest
+            text={!socket.open ? '' : socket.chosen ? t.chosenSubprotocol(socket.chosen) : t.noSubprotocol}
+            all={[t.noSubprotocol, ...protocolList.map((protocol) => t.chosenSubprotocol(protocol))]}
+          />
+        </span>
       </ConsoleToolbar>
       <div className="rt-row">
         <TargetSwitch verb="connect" />
