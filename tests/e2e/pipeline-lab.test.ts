@@ -13,6 +13,44 @@ function consumerRow(scope: Locator, name: string): Locator {
   return scope.locator(`[data-testid="pipeline-consumer"][data-name="${name}"]`);
 }
 
+interface BrokerClientView {
+  connected: boolean;
+  clean: boolean;
+  subscriptions: Record<string, { qos: number }>;
+}
+
+/**
+ * What the broker holds for the notifier's session, said when a drain check fails: whether its
+ * connection is there and subscribed, and which messages still wait in its queue (with their
+ * packet ids once sent). The page's figures alone cannot tell a lost PUBACK from an undelivered order.
+ */
+async function brokerViewOfNotifier(page: Page): Promise<string> {
+  const session = (await page.context().cookies(lab.server.origin)).find((cookie) => cookie.name === 'wirelab_session')?.value;
+  const clientId = `${session}/pipeline/notifier`;
+  const broker = lab.server.app.mqttBroker as unknown as {
+    clients: Record<string, BrokerClientView | undefined>;
+    persistence: { outgoingStream(client: { id: string }): AsyncIterable<{ messageId?: number; topic: string }> };
+  };
+  const client = broker.clients[clientId];
+  const queued: string[] = [];
+  for await (const packet of broker.persistence.outgoingStream({ id: clientId })) queued.push(`${packet.topic}#${packet.messageId ?? '-'}`);
+  const row = await consumerRow(cell(page, 'two-ways'), 'notifier').evaluate((element) =>
+    [...element.attributes].map((attribute) => `${attribute.name}=${attribute.value}`).join(' '),
+  );
+  const connection = client ? `connected ${client.connected}, clean ${client.clean}, subscribed to ${JSON.stringify(client.subscriptions)}` : 'no connection';
+  return `the broker: ${connection}; queued ${queued.length}: ${queued.join(', ')}; the page's row: ${row}`;
+}
+
+/** Runs the checks; a failure says what the broker held for the notifier at that moment. */
+async function sayingTheBrokersView(page: Page, checks: () => Promise<void>): Promise<void> {
+  try {
+    await checks();
+  } catch (error) {
+    if (error instanceof Error) error.message += `\n${await brokerViewOfNotifier(page)}`;
+    throw error;
+  }
+}
+
 async function openLesson(page: Page, lang: 'en' | 'ru'): Promise<Locator> {
   await page.goto(`${lab.server.origin}/${lang}/message-queues`);
   const twoWays = cell(page, 'two-ways');
@@ -49,13 +87,15 @@ describe.each(['en', 'ru'] as const)('the pipeline lab (%s)', (lang) => {
     const publish = twoWays.locator('[data-testid="pipeline-publish"]');
     for (let i = 0; i < 3; i++) await publish.click();
     await expect.poll(() => twoWays.locator('[data-testid="rt-log-entry"][data-event="puback"]').count(), LIVE).toBe(3);
-    await expect.poll(() => attributeNow(notifier, 'data-backlog'), LIVE).toBe('3');
+    await sayingTheBrokersView(page, () => expect.poll(() => attributeNow(notifier, 'data-backlog'), LIVE).toBe('3'));
     expect(await exerciseState(page, 'nothing-lost')).not.toBe('passed');
 
     await notifier.locator('[data-testid="pipeline-toggle"]').click();
-    await expect.poll(() => attributeNow(notifier, 'data-backlog'), LIVE).toBe('0');
-    await expect.poll(() => attributeNow(notifier, 'data-processed'), LIVE).toBe('3');
-    await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(3);
+    await sayingTheBrokersView(page, async () => {
+      await expect.poll(() => attributeNow(notifier, 'data-backlog'), LIVE).toBe('0');
+      await expect.poll(() => attributeNow(notifier, 'data-processed'), LIVE).toBe('3');
+      await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(3);
+    });
     // Checked on the worker's own PUBLISH packets, captured on its TCP connection to the broker.
     await expect.poll(() => exerciseStateNow(page, 'nothing-lost'), LIVE).toBe('passed');
     await page.context().close();
