@@ -133,6 +133,76 @@ describe('DirectDelivery', () => {
     expect(atQos2.toAedes[0]![1].topic).toBe('$sandbox/box/x');
   });
 
+  it("has a clean session's subscription deliver without aedes' copy once it knows it: the message read and never written; aedes' function for the rest", async () => {
+    const direct = broker();
+    type Func = (packet: DeliveredPacket, done: () => void) => void;
+    const registered = new Map<string, Func[]>();
+    const aedesBroker = {
+      subscribe: (topic: string, func: Func, done: () => void) => {
+        registered.set(topic, [...(registered.get(topic) ?? []), func]);
+        done();
+      },
+      unsubscribe: (topic: string, func: Func) =>
+        registered.set(
+          topic,
+          (registered.get(topic) ?? []).filter((each) => each !== func),
+        ),
+    };
+    direct.takeSubscriptions(aedesBroker as never);
+    let copies = 0;
+    /** What aedes' SUBSCRIBE does (lib/handlers/subscribe.js, addSubs): wraps the client's delivery function with its copy per message, keeps and subscribes the wrapper. */
+    const subscribeAsAedes = (subscriber: Recorded, topic: string, qos: 0 | 1) => {
+      const deliver = qos > 0 ? subscriber.deliverQoS : subscriber.deliver0;
+      const func: Func = (packet, done) => {
+        copies += 1;
+        deliver({ ...packet }, done);
+      };
+      subscriber.subscriptions[topic] = { qos, func };
+      aedesBroker.subscribe(topic, func, () => undefined);
+      return func;
+    };
+    const clean = client('box/a');
+    const persistent = client('box/p', { clean: false });
+    for (const each of [clean, persistent]) direct.install(each);
+    const cleanFunc = subscribeAsAedes(clean, '$sandbox/box/orders/#', 1);
+    subscribeAsAedes(persistent, '$sandbox/box/orders/#', 1);
+    subscribeAsAedes(clean, '#', 0);
+    const funcs = registered.get('$sandbox/box/orders/#')!;
+    expect(funcs).toHaveLength(2);
+    expect(funcs[0]).not.toBe(cleanFunc);
+    let done = 0;
+    const publish = (n: number) => {
+      // frozen: a write to the message (a topic rewritten in place) would throw
+      const message = Object.freeze(copyOf({ topic: `$sandbox/box/orders/${n}`, payload: Buffer.from(`m${n}`), qos: 1, brokerCounter: ++counter }));
+      for (const func of funcs) func(message, () => done++);
+    };
+    // the first through aedes' function (its copy): that is when the subscription is known as the client's
+    publish(1);
+    expect(copies).toBe(2);
+    publish(2);
+    publish(3);
+    await delivered();
+    expect(done).toBe(6);
+    expect(deliveries(clean)).toEqual(
+      [1, 2, 3].map((n) => ({ topic: `orders/${n}`, payload: `m${n}`, qos: 1, retain: false, dup: false, packetId: [65534, 65535, 1][n - 1] })),
+    );
+    // the persistent session's, every time through aedes' function, copy and all
+    expect(copies).toBe(4);
+    expect(persistent.toAedes.map(([name, packet]) => [name, packet.topic])).toEqual([1, 2, 3].map((n) => ['deliverQoS', `$sandbox/box/orders/${n}`]));
+    // a filter starting with a wildcard gets no $ topic (MQTT-4.7.2-1), as aedes' own function
+    const [wildcard] = registered.get('#')!;
+    // (the first, of no sandbox, refused by authorizeForward, through aedes' function: then the subscription is known)
+    wildcard!(Object.freeze(copyOf({ topic: 'x', payload: Buffer.from('refused'), qos: 0, brokerCounter: ++counter })), () => done++);
+    wildcard!(Object.freeze(copyOf({ topic: '$sandbox/box/x', payload: Buffer.from('no'), qos: 0, brokerCounter: ++counter })), () => done++);
+    await delivered();
+    expect(done).toBe(8);
+    expect(copies).toBe(5);
+    expect(deliveries(clean)).toHaveLength(3);
+    // UNSUBSCRIBE names aedes' function: the one registered for it goes
+    aedesBroker.unsubscribe('$sandbox/box/orders/#', cleanFunc);
+    expect(registered.get('$sandbox/box/orders/#')).toEqual([funcs[1]]);
+  });
+
   it("takes a connected clean session's PUBACK (keep-alive restarted, the broker's ack event), and no other's", () => {
     const direct = broker();
     const acks: unknown[] = [];
