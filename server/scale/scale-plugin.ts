@@ -28,6 +28,26 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Every command's reply on `redis` is settled even when its sender never waits for it; a caller
+ * that awaits still gets the rejection. The libraries given these connections send some commands
+ * and go on: the Socket.IO adapter's PUBLISH, UNSUBSCRIBE and PUNSUBSCRIBE, mqemitter-redis' QUIT,
+ * aedes-persistence-redis' LREM and RPUSH of a will, ioredis' own SUBSCRIBE again after a
+ * reconnection. Such a command fails when Redis stays unreachable past ioredis' retries, or when
+ * it is sent after the connection's QUIT while the app shuts down ("Connection is closed.", and
+ * the QUIT itself fails with it), and a failure nobody waits for would end the whole server as an
+ * unhandled rejection.
+ */
+export function settleEveryReply(redis: Redis): Redis {
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (command, stream) => {
+    const reply = send(command, stream) as Promise<unknown>;
+    reply.catch(() => undefined);
+    return reply;
+  };
+  return redis;
+}
+
 async function scalePlugin(app: FastifyInstance, options: { scale?: ScaleOptions }): Promise<void> {
   if (!options.scale) {
     app.decorate('scale', null);
@@ -38,7 +58,7 @@ async function scalePlugin(app: FastifyInstance, options: { scale?: ScaleOptions
   const instanceId = options.scale.instanceId ?? `i-${randomBytes(4).toString('hex')}`;
   const connections = new Set<Redis>();
   const connection = (role: string, redisOptions: RedisOptions = {}): Redis => {
-    const redis = new Redis(redisUrl, { ...redisOptions, connectionName: `wirelab:${instanceId}:${role}` });
+    const redis = settleEveryReply(new Redis(redisUrl, { ...redisOptions, connectionName: `wirelab:${instanceId}:${role}` }));
     // ioredis reconnects by itself; an 'error' with no listener would end the process instead.
     redis.on('error', (error) => app.log.warn({ err: error, role }, 'redis connection error'));
     connections.add(redis);
@@ -46,7 +66,9 @@ async function scalePlugin(app: FastifyInstance, options: { scale?: ScaleOptions
   };
   app.decorate('scale', { instanceId, keyPrefix, redisUrl, key: (name: string) => keyPrefix + name, connection });
   app.addHook('onClose', async () => {
-    await Promise.all([...connections].map((redis) => redis.quit().catch(() => redis.disconnect())));
+    // QUIT lets the commands already sent finish. A connection waiting to reconnect would keep
+    // QUIT queued behind the others until ioredis gives up on them, seconds later: dropped now.
+    await Promise.all([...connections].map((redis) => (redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect())));
   });
   app.log.info({ instanceId, keyPrefix }, 'scaled out: fan-out and shared state through Redis');
 }

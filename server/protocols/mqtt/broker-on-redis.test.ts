@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis, type RedisOptions } from 'ioredis';
 import { escapeRedisGlob, sharedBrokerParts } from './broker-on-redis.ts';
-import type { ScaleContext } from '../../scale/scale-plugin.ts';
+import { settleEveryReply, type ScaleContext } from '../../scale/scale-plugin.ts';
 
 describe('escapeRedisGlob', () => {
   it('escapes the characters a Redis pattern reads as glob syntax', () => {
@@ -27,7 +27,8 @@ describe('the broker store on a Redis that cannot be reached', () => {
     process.on('unhandledRejection', record);
     // Never connected and no offline queue: every command fails at once, as after ioredis gives up.
     const unreachable = (_role: string, options: RedisOptions = {}): Redis => {
-      const connection = new Redis('redis://127.0.0.1:9', { ...options, lazyConnect: true, enableOfflineQueue: false });
+      // as app.scale gives it: every reply settled
+      const connection = settleEveryReply(new Redis('redis://127.0.0.1:9', { ...options, lazyConnect: true, enableOfflineQueue: false }));
       connection.on('error', () => undefined);
       connections.push(connection);
       return connection;

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import mqemitterRedis from 'mqemitter-redis';
@@ -24,6 +25,14 @@ type EmitterClass = new (
   channelPrefix: string,
   options: { subConn: Redis; pubConn: Redis },
 ) => {
+  /** where mqemitter-redis re-emits its connections' errors */
+  state: EventEmitter;
+  subConn: Redis;
+  pubConn: Redis;
+  closing: boolean;
+  close(done?: () => void): unknown;
+  /** mqemitter's own close: no connection touched */
+  _close(done: () => void): unknown;
   _subTopic(topic: string): string;
   _containsWildcard(topic: string): boolean;
 };
@@ -40,6 +49,20 @@ class PrefixedRedisEmitter extends MQEmitterRedisPrefix {
   override _subTopic(topic: string): string {
     return this._containsWildcard(topic) ? super._subTopic(escapeRedisGlob(topic)) : topic;
   }
+
+  /**
+   * mqemitter-redis closes by sending QUIT on both connections and waiting for them to end. A
+   * connection waiting to reconnect (Redis unreachable) keeps its QUIT queued and never ends
+   * (ioredis' disconnect() then clears its timer and emits nothing), so the broker's close and the
+   * app's would wait until Fastify gives up, 10 s later. With Redis unreachable there is nobody to
+   * say goodbye to: both are dropped and the emitter closes at once.
+   */
+  override close(done: () => void = () => undefined): unknown {
+    if (this.closing || (this.subConn.status === 'ready' && this.pubConn.status === 'ready')) return super.close(done);
+    this.closing = true;
+    for (const connection of [this.subConn, this.pubConn]) connection.disconnect();
+    return this._close(done);
+  }
 }
 
 /**
@@ -54,28 +77,6 @@ class RedisPersistence extends AsyncRedisPersistence {
 }
 
 /**
- * aedes-persistence-redis 12 sends some commands without waiting for them (`putWill` and
- * `delWill` send LREM and RPUSH and go on). When such a command fails — Redis unreachable for
- * longer than ioredis retries, or the connection closing while the broker shuts down — its
- * rejection has no handler, and Node ends the whole server for it. The named commands of this
- * connection keep rejecting for a caller that awaits them; a rejection no caller took is
- * settled here instead.
- */
-export function settleStrayCommands(connection: Redis, commands: ReadonlyArray<'lrem' | 'rpush'>): Redis {
-  for (const name of commands) {
-    const command = connection[name].bind(connection) as (...args: unknown[]) => Promise<unknown>;
-    Object.defineProperty(connection, name, {
-      value: (...args: unknown[]) => {
-        const reply = command(...args);
-        reply.catch(() => undefined);
-        return reply;
-      },
-    });
-  }
-  return connection;
-}
-
-/**
  * mqemitter-redis and aedes-persistence-redis on connections of `app.scale`, every key and
  * channel under `<keyPrefix>mqtt:`. `maxSessionDelivery`: the most messages any session may have
  * queued (aedes-persistence-redis hands a returning client no more than this).
@@ -83,7 +84,13 @@ export function settleStrayCommands(connection: Redis, commands: ReadonlyArray<'
 export function sharedBrokerParts(scale: ScaleContext, options: { maxSessionDelivery: number }): SharedBrokerParts {
   const prefix = scale.key('mqtt:');
   const mq = new PrefixedRedisEmitter(prefix, { subConn: scale.connection('mqtt-sub'), pubConn: scale.connection('mqtt-pub') });
-  const db = settleStrayCommands(scale.connection('mqtt-store', { keyPrefix: prefix }), ['lrem', 'rpush']);
+  // mqemitter-redis emits every error of its two connections again on `state`, which has no
+  // listener: Redis going away (a restart) would end the whole server with that 'error' event.
+  // The connections' own listener (app.scale) already logs it; ioredis reconnects by itself.
+  mq.state.on('error', () => undefined);
+  // aedes-persistence-redis 12 sends some commands without waiting for them (`putWill` and
+  // `delWill` send LREM and RPUSH and go on): app.scale's connections settle such a reply.
+  const db = scale.connection('mqtt-store', { keyPrefix: prefix });
   const persistence = new RedisPersistence({
     conn: db,
     maxSessionDelivery: options.maxSessionDelivery,

@@ -19,6 +19,7 @@ function slowStore(): BrokerPersistence & { queues: Map<string, unknown[]> } {
     },
     outgoingStream: (client) => Readable.from(queues.get(client.id) ?? []),
     outgoingClearMessageId: async () => undefined,
+    delWill: async () => undefined,
     destroy: async () => undefined,
   };
 }

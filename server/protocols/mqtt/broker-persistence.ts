@@ -8,6 +8,8 @@ export interface BrokerPersistence {
   /** the sent message a PUBACK (or, at a clean CONNECT, a queued PUBLISH) names, removed from the session's queue */
   outgoingClearMessageId(client: { id: string; clean?: boolean }, packet: { cmd?: string; messageId?: number }): Promise<unknown>;
   outgoingStream(client: { id: string }): Readable;
+  /** forgets a client's will (at its CONNECT, and once a dead broker's will is published) */
+  delWill(client: { id: string; brokerId?: string }): Promise<unknown>;
   destroy(): Promise<void>;
   /** A session's queue length without reading it, where the store can (Redis); absent: counted by reading. */
   countQueued?(clientId: string, max: number): Promise<number>;
@@ -76,6 +78,22 @@ export function limitQueuedMessages(persistence: BrokerPersistence, max: number 
     run.then(forget, forget);
     return run;
   };
+}
+
+/**
+ * A will the store failed to forget is logged, not thrown. aedes 1.2 forgets a connecting client's
+ * old will with `delWill(client).finally(…)` and keeps no handler on what that returns: a store
+ * that fails then (Redis unreachable past ioredis' retries, a store closing as the app shuts down)
+ * would end the whole server with an unhandled rejection. The CONNECT goes on either way, as aedes
+ * means it to.
+ */
+export function forgetWillsWithoutThrowing(persistence: BrokerPersistence, onFailure: (error: unknown) => void): void {
+  const delWill = persistence.delWill.bind(persistence);
+  persistence.delWill = (client) =>
+    delWill(client).catch((error: unknown) => {
+      onFailure(error);
+      return undefined;
+    });
 }
 
 /** Messages queued for a session (or sent and not yet acknowledged), counted up to `max`. */

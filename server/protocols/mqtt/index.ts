@@ -6,7 +6,7 @@ import { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { ConnectionQuota } from '../../limits/connection-quota.ts';
 import { brokerAccess } from './broker-access.ts';
-import { limitQueuedMessages, levelPersistence, skipCleanSessionAcks, type BrokerPersistence } from './broker-persistence.ts';
+import { forgetWillsWithoutThrowing, limitQueuedMessages, levelPersistence, skipCleanSessionAcks, type BrokerPersistence } from './broker-persistence.ts';
 import { sharedBrokerParts } from './broker-on-redis.ts';
 import { newConnection, serveConnection, type MqttConnection } from './client-connections.ts';
 import { ConnackGate, type GatedClient } from './connack-gate.ts';
@@ -70,6 +70,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   broker.on('connectionError', (_client, error) => app.log.debug({ err: error.message }, 'MQTT connection error'));
   // aedes' own in-memory store when no folder is given: the limit wraps whichever is in use.
   const store = (broker as unknown as { persistence: BrokerPersistence }).persistence;
+  forgetWillsWithoutThrowing(store, (error) => app.log.warn({ err: error }, 'MQTT store: a will could not be forgotten'));
   // Once per session until its client comes back: a full queue would otherwise log every message.
   const fullSessions = new Set<string>();
   pipeline = await registerPipelineLab(app, { broker, store, limits: pipelineLimits, maxPacketBytes: limits.maxPacketBytes });
@@ -92,7 +93,12 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
 
   const serve = (stream: Duplex, connection: MqttConnection) => serveConnection(app, broker, delivery, limits.maxPacketBytes, stream, connection);
 
+  let closing = false;
   app.onePort.routeMqtt((socket) => {
+    // Shutting down: the broker is closed (or closing) and its store with it, so a CONNECT now
+    // would be worked on against a closing store. Dropped: the client reconnects, to another
+    // instance when a load balancer is in front.
+    if (closing) return void socket.destroy();
     serve(socket, newConnection({ tcp: socket, remoteAddress: socket.remoteAddress }));
   });
 
@@ -103,7 +109,6 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     perMessageDeflate: false,
     handleProtocols: (offered: Set<string>) => MQTT_SUBPROTOCOLS.find((name) => offered.has(name)) ?? false,
   });
-  let closing = false;
   app.onePort.routeUpgrade(MQTT_WEBSOCKET_PATH, (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== MQTT_WEBSOCKET_PATH || closing) {
@@ -128,8 +133,11 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     for (const ws of wss.clients) ws.terminate();
     wss.close();
-    // While app.scale's connections are still open (they close in onClose).
-    await shared?.persistence.destroy().catch((error: unknown) => app.log.debug({ err: error }, 'MQTT store on Redis: close failed'));
+    // The store on Redis is not destroyed here: aedes-persistence-redis' destroy() drops its
+    // connection at once (disconnect), failing the commands still under way for a client whose
+    // CONNECT came in as the broker closed, and waits for the broker's bus, already closed, to
+    // unsubscribe (for ever while Redis is unreachable). app.scale closes the connection in
+    // onClose: QUIT, after the commands already sent.
   });
   app.addHook('onClose', async () => {
     await level?.destroy();
