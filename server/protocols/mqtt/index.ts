@@ -33,6 +33,59 @@ declare module 'fastify' {
 }
 
 /**
+ * MQTT over TCP (a CONNECT the one-port listener sniffed) and over WebSocket (`/mqtt`), each handed
+ * to `serve`. `stopTaking()`: the app is shutting down, new ones are refused; `endWebSockets()`: the
+ * open WebSockets are ended (the listener ends TCP connections itself).
+ */
+function takeClientConnections(
+  app: FastifyInstance,
+  serve: (stream: Duplex, connection: MqttConnection) => void,
+  maxPacketBytes: number,
+): { stopTaking(): void; endWebSockets(): void } {
+  let closing = false;
+  app.onePort.routeMqtt((socket) => {
+    // Shutting down: the broker is closed (or closing) and its store with it, so a CONNECT now
+    // would be worked on against a closing store. Dropped: the client reconnects, to another
+    // instance when a load balancer is in front.
+    if (closing) return void socket.destroy();
+    serve(socket, newConnection({ tcp: socket, remoteAddress: socket.remoteAddress }));
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // A WebSocket message carries MQTT packets; the guard counts the packets themselves.
+    maxPayload: maxPacketBytes + 5,
+    perMessageDeflate: false,
+    handleProtocols: (offered: Set<string>) => MQTT_SUBPROTOCOLS.find((name) => offered.has(name)) ?? false,
+  });
+  app.onePort.routeUpgrade(MQTT_WEBSOCKET_PATH, (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== MQTT_WEBSOCKET_PATH || closing) {
+      const status = closing ? 503 : 404;
+      socket.on('error', () => socket.destroy());
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => undefined);
+      const stream = createWebSocketStream(ws);
+      stream.on('error', () => undefined);
+      serve(stream, newConnection({ req, remoteAddress: req.socket.remoteAddress }));
+    });
+  });
+
+  return {
+    stopTaking: () => {
+      closing = true;
+    },
+    endWebSockets: () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+/**
  * An embedded MQTT 3.1.1 broker (aedes) on the one port: plain TCP (the listener recognises a
  * CONNECT) and WebSocket at /mqtt. Each sandbox has its own topics and client ids; every domain
  * event is published in its sandbox under `events/…`, every chat message under `chat/<via>/<room>`.
@@ -93,46 +146,15 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
 
   const serve = (stream: Duplex, connection: MqttConnection) => serveConnection(app, broker, delivery, limits.maxPacketBytes, stream, connection);
 
-  let closing = false;
-  app.onePort.routeMqtt((socket) => {
-    // Shutting down: the broker is closed (or closing) and its store with it, so a CONNECT now
-    // would be worked on against a closing store. Dropped: the client reconnects, to another
-    // instance when a load balancer is in front.
-    if (closing) return void socket.destroy();
-    serve(socket, newConnection({ tcp: socket, remoteAddress: socket.remoteAddress }));
-  });
-
-  const wss = new WebSocketServer({
-    noServer: true,
-    // A WebSocket message carries MQTT packets; the guard counts the packets themselves.
-    maxPayload: limits.maxPacketBytes + 5,
-    perMessageDeflate: false,
-    handleProtocols: (offered: Set<string>) => MQTT_SUBPROTOCOLS.find((name) => offered.has(name)) ?? false,
-  });
-  app.onePort.routeUpgrade(MQTT_WEBSOCKET_PATH, (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== MQTT_WEBSOCKET_PATH || closing) {
-      const status = closing ? 503 : 404;
-      socket.on('error', () => socket.destroy());
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('error', () => undefined);
-      const stream = createWebSocketStream(ws);
-      stream.on('error', () => undefined);
-      serve(stream, newConnection({ req, remoteAddress: req.socket.remoteAddress }));
-    });
-  });
+  const clients = takeClientConnections(app, serve, limits.maxPacketBytes);
 
   const stopPublishing = publishDomainTraffic(app, broker);
 
   app.addHook('preClose', async () => {
-    closing = true;
+    clients.stopTaking();
     stopPublishing();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
+    clients.endWebSockets();
     // The store on Redis is not destroyed here: aedes-persistence-redis' destroy() drops its
     // connection at once (disconnect), failing the commands still under way for a client whose
     // CONNECT came in as the broker closed, and waits for the broker's bus, already closed, to
