@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './redis-server.ts';
+import { PORT_IN_USE } from '../scale/cluster.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const folders: string[] = [];
@@ -85,6 +86,8 @@ describe('a second Wirelab on the same machine', () => {
     expect(await second.exited).toBe(1);
     const output = second.output();
     expect(output).toContain(`port ${port} on 127.0.0.1 is in use`);
+    // what the scale tests' cluster looks for to start an instance on another port
+    expect(output).toMatch(PORT_IN_USE);
     expect(output).toContain(`порт ${port} на 127.0.0.1 занят`);
     expect(output).not.toMatch(/\n\s+at /);
   }, 60_000);

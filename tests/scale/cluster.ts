@@ -9,6 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startRedisServer, type RunningRedis } from '../integration/redis-server.ts';
 import { SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
 
+/** How main.ts says its port is taken (in words since c1292629: no EADDRINUSE stack to match). */
+export const PORT_IN_USE = /port \d+ on \S+ is in use/;
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The file an admin copies (README, "Scaling out"): the tests run it, rewritten to loopback. */
 export const HAPROXY_CONFIG = join(root, 'deploy/haproxy/haproxy.cfg');
@@ -364,7 +367,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         try {
           return await startInstance(config);
         } catch (error) {
-          if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+          if (attempt >= 3 || !PORT_IN_USE.test(String(error))) throw error;
           config.port = await freePort();
         }
       }
