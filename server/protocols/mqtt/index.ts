@@ -140,8 +140,6 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   broker.on('clientReady', (client) => connackGate.opened(client as unknown as GatedClient));
   // A clean session's QoS 0 and 1 deliveries encoded once per message, its PUBACKs answered before aedes (direct-delivery.ts).
   const delivery = { connackGate, direct: new DirectDelivery(broker) };
-  // ... and a clean session's subscriptions deliver without aedes' copy of each message per subscriber.
-  delivery.direct.takeSubscriptions(broker);
   app.decorate('mqttBroker', broker);
 
   const serve = (stream: Duplex, connection: MqttConnection) => serveConnection(app, broker, delivery, limits.maxPacketBytes, stream, connection);

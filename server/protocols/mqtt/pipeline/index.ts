@@ -144,7 +144,6 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
 /** `pipeline/notifier` of the broker's `<sandbox>/pipeline/notifier`, or null for a client that is not the lab's. */
 function labClientId(brokerClientId: string): string | null {
   const slash = brokerClientId.indexOf('/');
-  // asked at every PUBACK the broker reads (`ack`): nothing is cut out of a client id that is not the lab's
-  if (slash < 0 || !brokerClientId.startsWith(LAB_CLIENT_PREFIX, slash + 1)) return null;
-  return brokerClientId.slice(slash + 1);
+  const clientId = slash < 0 ? '' : brokerClientId.slice(slash + 1);
+  return clientId.startsWith(LAB_CLIENT_PREFIX) ? clientId : null;
 }
