@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
+import { askAgainAfterMiss, type ExchangeQuery } from '../console-kit/capture-links.ts';
 import { watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
@@ -35,6 +36,31 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
     [],
   );
 
+  /**
+   * Finds a poll's captured exchange and fills in its row: the bytes, the hold on the wire, the
+   * inspector's focus (`follow`: an answered poll's). After a miss the row's "not captured" looks again at a click (`lookAgain`):
+   * a poll's bytes can reach the page after the first wait (a loaded machine, a slow network).
+   */
+  const findExchange = (number: number, query: ExchangeQuery, follow: boolean) => {
+    const show = (found: InspectedExchange | null) =>
+      updatePoll(number, {
+        exchange: found,
+        ...(found?.response?.complete ? { wireHeldMs: Math.max(0, Math.round(found.response.firstByteAt - found.request.lastByteAt)) } : {}),
+      });
+    const first = watchExchange(query, undefined, EXCHANGE_WAIT_MS);
+    const ask = askAgainAfterMiss(first, () => watchExchange(query, undefined, EXCHANGE_WAIT_MS));
+    const lookAgain = async () => {
+      const found = await ask();
+      show(found);
+      return found;
+    };
+    void first.then((found) => {
+      updatePoll(number, { lookAgain });
+      show(found);
+      if (found && follow) onExchange?.(found);
+    });
+  };
+
   /** One poll: its row, its answer (null when it has none: dropped, stopped, failed). */
   const poll = async (state: LoopState, target: string, cursor: string): Promise<PollAnswer | null> => {
     const number = ++numbers.current;
@@ -54,15 +80,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       const answer = readPollAnswer(response.status, await response.text(), cursor);
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome: answer });
       // The bytes of a finished poll: the hold as it was on the wire, and the inspector's focus.
-      void watchExchange({ method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true }, undefined, EXCHANGE_WAIT_MS).then(
-        (found) => {
-          updatePoll(number, {
-            exchange: found,
-            ...(found?.response ? { wireHeldMs: Math.max(0, Math.round(found.response.firstByteAt - found.request.lastByteAt)) } : {}),
-          });
-          if (found) onExchange?.(found);
-        },
-      );
+      findExchange(number, { method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true }, true);
       return answer;
     } catch (error) {
       const outcome = state.dropped
@@ -73,7 +91,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome });
       if (outcome.kind === 'failed') state.stop = true;
       // A dropped poll has a request and no answer: its bytes show the request that waited.
-      void watchExchange({ method: 'GET', target, after }, undefined, EXCHANGE_WAIT_MS).then((found) => updatePoll(number, { exchange: found }));
+      findExchange(number, { method: 'GET', target, after }, false);
       return null;
     }
   };
