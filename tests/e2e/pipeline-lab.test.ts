@@ -228,3 +228,36 @@ describe('the lab’s links to its bytes', () => {
     await page.context().close();
   });
 });
+
+describe('a live lab moves nothing under the pointer', () => {
+  it('the partitions and the notifications keep their height as the group forms and orders are handled (ru)', async () => {
+    // The partitions appeared with the group's first member, and the notifications grew with each
+    // one handled: everything under them (the log, its buttons, the cells below) moved down while
+    // the student was clicking there. Russian: its longer lines wrap the most.
+    const page = await openPage(lab.browser);
+    await openLesson(page, 'ru');
+    const consumers = cell(page, 'consumers');
+    await expect.poll(() => attributeNow(consumers.locator('[data-testid="pipeline-lab-state"]'), 'data-state'), LIVE).toBe('connected');
+    // from the row that adds a consumer (under the consumers' table) down to the log's Clear button:
+    // the partitions and the notifications are between them
+    const span = () =>
+      consumers.evaluate((section) => {
+        const top = (selector: string) => section.querySelector(selector)!.getBoundingClientRect().top;
+        return Math.round(top('[data-testid="rt-log"] header button') - top('[data-testid="pipeline-new-name"]'));
+      });
+    const before = await span();
+    const moved: Record<string, number> = {};
+    await consumers.locator('[data-testid="pipeline-new-name"]').fill('w1');
+    await consumers.locator('[data-testid="pipeline-add-member"]').click();
+    await expect.poll(() => consumers.locator('[data-testid="pipeline-partition"][data-owner="w1"]').count(), LIVE).toBe(3);
+    moved['the group formed'] = (await span()) - before;
+    await consumers.locator('[data-testid="pipeline-publish-many"]').click();
+    const handled = consumers.locator('[data-testid="pipeline-notification"][data-by="w1"]');
+    for (const count of [1, 3, 5]) {
+      await expect.poll(() => handled.count(), LIVE).toBeGreaterThanOrEqual(count);
+      moved[`${count} notifications`] = (await span()) - before;
+    }
+    expect(moved).toEqual({ 'the group formed': 0, '1 notifications': 0, '3 notifications': 0, '5 notifications': 0 });
+    await page.context().close();
+  });
+});

@@ -51,6 +51,7 @@ export const pipelineStrings = {
     addLate: 'Add a late subscriber “late”',
     notifications: 'Notifications (the page is subscribed to notifications/#)',
     noNotifications: 'No notification yet.',
+    noGroupYet: 'No member yet: the partitions appear with the group’s first member.',
     notification: (order: string, by: string) => `order ${order} handled by ${by}`,
     facts: {
       rest: 'via REST',
@@ -126,6 +127,7 @@ export const pipelineStrings = {
     addLate: 'Добавить опоздавшего подписчика «late»',
     notifications: 'Уведомления (страница подписана на notifications/#)',
     noNotifications: 'Уведомлений пока нет.',
+    noGroupYet: 'Участников пока нет: партиции появятся вместе с первым участником группы.',
     notification: (order: string, by: string) => `заказ ${order} обработал ${by}`,
     facts: {
       rest: 'через REST',
