@@ -274,7 +274,14 @@ function GroupPanel({ view }: { view: LabView | null }) {
     <div className="pipeline-section" data-testid="pipeline-group">
       <h3>{t.group(view?.group?.name ?? 'workers', view?.limits.partitions ?? 3)}</h3>
       <p className="rt-note">{t.groupHint}</p>
-      <div className="rt-log-body pipeline-list-box pipeline-partitions-box" data-testid="pipeline-partitions">
+      {/* scrolls once pulled shorter, so the keyboard must reach it (axe scrollable-region-focusable) */}
+      <div
+        className="rt-log-body pipeline-list-box pipeline-partitions-box"
+        role="region"
+        aria-label={t.partitionsLabel}
+        tabIndex={0}
+        data-testid="pipeline-partitions"
+      >
         {view?.group ? (
           <ul className="pipeline-partitions">
             {view.group.partitions.map((partition) => (
@@ -298,7 +305,15 @@ function NotificationsPanel({ notifications }: { notifications: Delivered[] }) {
   return (
     <div className="pipeline-section" data-testid="pipeline-notifications-panel">
       <h3>{t.notifications}</h3>
-      <div className="rt-log-body pipeline-list-box" data-testid="pipeline-notifications-box" {...follow}>
+      {/* scrolls once full, so the keyboard must reach it (axe scrollable-region-focusable) */}
+      <div
+        className="rt-log-body pipeline-list-box"
+        role="region"
+        aria-label={t.notificationsLabel}
+        tabIndex={0}
+        data-testid="pipeline-notifications-box"
+        {...follow}
+      >
         {notifications.length === 0 ? (
           <p className="rt-log-empty">{t.noNotifications}</p>
         ) : (

@@ -49,12 +49,13 @@ export function watchSocket(connection: Connection, handshake: () => Promise<Ins
     if (!isCurrent(connection)) return;
     setState('OPEN');
     listeners.setChosen(socket.protocol);
+    // the handshake's capture, asked for once now (after a first miss, that is one more wait)
+    const found = handshake();
     // Through the relay the page's 101 may only precede a fact (nothing listens there): "open"
     // is said once Wirelab's own handshake is seen, or a message came, and not if a fact closed it first.
-    // The inspector follows the console: the handshake is the first thing the lesson looks at.
-    const found = handshake();
     if (!connection.relayed) showOpen();
     else void found.then(() => isCurrent(connection) && socket.readyState === WebSocket.OPEN && showOpen());
+    // The inspector follows the console: the handshake is the first thing the lesson looks at.
     void found.then((exchange) => {
       if (exchange && isCurrent(connection)) listeners.onExchange?.(exchange);
     });
