@@ -274,10 +274,11 @@ function GroupPanel({ view }: { view: LabView | null }) {
     <div className="pipeline-section" data-testid="pipeline-group">
       <h3>{t.group(view?.group?.name ?? 'workers', view?.limits.partitions ?? 3)}</h3>
       <p className="rt-note">{t.groupHint}</p>
-      {/* scrolls once pulled shorter, so the keyboard must reach it (axe scrollable-region-focusable) */}
+      {/* scrolls once pulled shorter, so the keyboard must reach it (axe scrollable-region-focusable);
+          a group, not a landmark: a lesson has several labs, each with its boxes */}
       <div
         className="rt-log-body pipeline-list-box pipeline-partitions-box"
-        role="region"
+        role="group"
         aria-label={t.partitionsLabel}
         tabIndex={0}
         data-testid="pipeline-partitions"
@@ -305,10 +306,10 @@ function NotificationsPanel({ notifications }: { notifications: Delivered[] }) {
   return (
     <div className="pipeline-section" data-testid="pipeline-notifications-panel">
       <h3>{t.notifications}</h3>
-      {/* scrolls once full, so the keyboard must reach it (axe scrollable-region-focusable) */}
+      {/* scrolls once full, so the keyboard must reach it (axe scrollable-region-focusable); a group */}
       <div
         className="rt-log-body pipeline-list-box"
-        role="region"
+        role="group"
         aria-label={t.notificationsLabel}
         tabIndex={0}
         data-testid="pipeline-notifications-box"
