@@ -31,6 +31,21 @@ export async function valueNow(locator: Locator): Promise<string | null> {
   return (await locator.count()) === 0 ? null : locator.inputValue(PRESENT_READ);
 }
 
+/** Whether the control is enabled now, or null while no element matches (for `expect.poll`). */
+export async function enabledNow(locator: Locator): Promise<boolean | null> {
+  return (await locator.count()) === 0 ? null : locator.isEnabled(PRESENT_READ);
+}
+
+/** Whether the checkbox or radio button is checked now, or null while no element matches (for `expect.poll`). */
+export async function checkedNow(locator: Locator): Promise<boolean | null> {
+  return (await locator.count()) === 0 ? null : locator.isChecked(PRESENT_READ);
+}
+
+/** What `read` answers of the element now, or null while no element matches (for `expect.poll`). */
+export async function evaluateNow<Result>(locator: Locator, read: (element: SVGElement | HTMLElement) => Result): Promise<Result | null> {
+  return (await locator.count()) === 0 ? null : locator.evaluate(read, undefined, PRESENT_READ);
+}
+
 export function cell(page: Page, id: string): Locator {
   return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
 }
