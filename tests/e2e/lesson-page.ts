@@ -52,6 +52,24 @@ export function exerciseStateNow(page: Page, id: string): Promise<string | null>
   return attributeNow(exerciseCard(page, id), 'data-state');
 }
 
+/**
+ * Holds back what the server sends on the page's capture channel (/_wirelab/tap) by `ms`, as a
+ * loaded machine or a slow network can: a console's bytes then reach the page after its first
+ * 5 s wait for them. Call before the page loads.
+ */
+export async function holdCaptureBack(page: Page, ms: number): Promise<void> {
+  await page.routeWebSocket(/\/_wirelab\/tap/, (browserSide) => {
+    const server = browserSide.connectToServer();
+    server.onMessage((message) => setTimeout(() => browserSide.send(message), ms));
+    browserSide.onMessage((message) => server.send(message));
+  });
+}
+
+/** The inspector's exchange row the page selected (a log link's, a poll's "show"). */
+export function selectedExchange(page: Page): Locator {
+  return page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]');
+}
+
 /** The inspector's selected message row, once a log link or a click put it there. */
 export function selectedMessage(page: Page): Locator {
   return page.locator('[data-testid="inspector"] [data-testid="insp-message"][aria-pressed="true"]');

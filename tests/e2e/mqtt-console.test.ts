@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseStateNow, LIVE, selectedMessage, textNow, valueNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseStateNow, holdCaptureBack, LIVE, selectedMessage, textNow, valueNow } from './lesson-page.ts';
 
 // The MQTT console (web/editors/mqtt/) in real Chromium: mqtt.js over the WebSocket at /mqtt,
 // the embedded broker, the packets in the inspector, and lesson 12's exercises passing from the
@@ -135,6 +135,23 @@ describe('the MQTT console', () => {
     await expect.poll(() => received(events, 'events/user/created').count(), LIVE).toBe(1);
     expect(await received(events, 'events/user/created').textContent()).toContain('mira.broker@example.com');
     await expect.poll(() => exerciseStateNow(page, 'domain-event-by-wildcard'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('finds a packet’s bytes that reached the page later than its first wait, clicked 8 s after Connect', async () => {
+    // The capture channel held back 6 s (holdCaptureBack): the WebSocket's handshake was looked
+    // for once, 5 s after Connect, and every packet of the connection said "not captured" for
+    // good. A student on a loaded laptop clicks a packet 8 s after connecting: its bytes are there.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/en/mqtt`);
+    const dashboard = cell(page, 'dashboard');
+    const connected = Date.now();
+    await connect(dashboard);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, connected + 8_000 - Date.now())));
+    await dashboard.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="CONNECT"] [data-testid="rt-log-link"]').click();
+    await expect.poll(() => textNow(selectedMessage(page)), LIVE).toMatch(/CONNECT · MQTT 3\.1\.1 · client dashboard/);
+    expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
     await page.context().close();
   });
 });

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, valueNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow, holdCaptureBack, LIVE, selectedExchange, textNow, valueNow } from './lesson-page.ts';
 
 // The pipeline lab of lesson 13 in real Chromium, in both languages: the worker stopped, the
 // direct call failing with 503, orders published to the broker meanwhile, the worker restarted
@@ -205,6 +205,59 @@ describe('the consumer group', () => {
     expect(await handled('w2')).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await handled('w1')) + (await handled('w2'))).toBe(5);
+    await page.context().close();
+  });
+});
+
+describe('the lab’s links to its bytes', () => {
+  it('finds a REST call’s bytes that reached the page later than its first wait', async () => {
+    // The capture channel held back 6 s (holdCaptureBack): the call's exchange was looked for
+    // once, 5 s after the click, and both its rows said "not captured" for good, a click again too.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    const twoWays = await openLesson(page, 'en');
+    await twoWays.locator('[data-testid="pipeline-call"]').click();
+    const ok = twoWays.locator('[data-testid="rt-log-entry"][data-event="rest-ok"]');
+    await ok.waitFor(LIVE);
+    const link = ok.locator('[data-testid="rt-log-link"]');
+    await link.click();
+    // found: the link says "bytes" again (not "not captured"), and the inspector shows the POST
+    // (which the inspector, left to itself, may show too as the newest exchange: the link decides)
+    await expect.poll(() => textNow(link), { timeout: 20_000 }).toBe('bytes');
+    await expect.poll(() => textNow(selectedExchange(page)), LIVE).toContain('POST /api/v1/pipeline/notifications');
+    await page.context().close();
+  });
+});
+
+describe('a live lab moves nothing under the pointer', () => {
+  it('the partitions and the notifications keep their height as the group forms and orders are handled (ru)', async () => {
+    // The partitions appeared with the group's first member, and the notifications grew with each
+    // one handled: everything under them (the log, its buttons, the cells below) moved down while
+    // the student was clicking there. Russian: its longer lines wrap the most.
+    const page = await openPage(lab.browser);
+    await openLesson(page, 'ru');
+    const consumers = cell(page, 'consumers');
+    await expect.poll(() => attributeNow(consumers.locator('[data-testid="pipeline-lab-state"]'), 'data-state'), LIVE).toBe('connected');
+    // from the row that adds a consumer (under the consumers' table) down to the log's Clear button:
+    // the partitions and the notifications are between them
+    const span = () =>
+      consumers.evaluate((section) => {
+        const top = (selector: string) => section.querySelector(selector)!.getBoundingClientRect().top;
+        return Math.round(top('[data-testid="rt-log"] header button') - top('[data-testid="pipeline-new-name"]'));
+      });
+    const before = await span();
+    const moved: Record<string, number> = {};
+    await consumers.locator('[data-testid="pipeline-new-name"]').fill('w1');
+    await consumers.locator('[data-testid="pipeline-add-member"]').click();
+    await expect.poll(() => consumers.locator('[data-testid="pipeline-partition"][data-owner="w1"]').count(), LIVE).toBe(3);
+    moved['the group formed'] = (await span()) - before;
+    await consumers.locator('[data-testid="pipeline-publish-many"]').click();
+    const handled = consumers.locator('[data-testid="pipeline-notification"][data-by="w1"]');
+    for (const count of [1, 3, 5]) {
+      await expect.poll(() => handled.count(), LIVE).toBeGreaterThanOrEqual(count);
+      moved[`${count} notifications`] = (await span()) - before;
+    }
+    expect(moved).toEqual({ 'the group formed': 0, '1 notifications': 0, '3 notifications': 0, '5 notifications': 0 });
     await page.context().close();
   });
 });

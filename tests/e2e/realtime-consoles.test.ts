@@ -1,7 +1,18 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseStateNow, inspectorNode, LIVE, selectedMessage, setEditorText, textNow } from './lesson-page.ts';
+import {
+  attributeNow,
+  cell,
+  exerciseStateNow,
+  holdCaptureBack,
+  inspectorNode,
+  LIVE,
+  selectedExchange,
+  selectedMessage,
+  setEditorText,
+  textNow,
+} from './lesson-page.ts';
 
 // The four realtime consoles in real Chromium against the real server: each one connects, shows
 // live messages, and links a logged message to its decoded bytes in the inspector.
@@ -92,6 +103,26 @@ describe('the WebSocket console', () => {
     await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('CLOSED');
     expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('1005');
     await expect.poll(() => exerciseStateNow(page, 'client-close'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+  it('finds a frame’s bytes that reached the page later than its first wait', async () => {
+    // The capture channel held back 6 s (holdCaptureBack): the handshake was looked for once, 5 s
+    // after Connect, and every frame of the socket said "not captured" for good, a click again too.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/en/websockets`);
+    const echo = cell(page, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
+    await echo.locator('[data-testid="ws-message"]').fill('late');
+    await echo.locator('[data-testid="ws-send"]').click();
+    const echoed = echo.locator('[data-testid="rt-log-entry"][data-kind="received"]', { hasText: 'late' });
+    await echoed.waitFor(LIVE);
+    // clicked before the first wait is over: the click waits on, past it, for the bytes
+    await echoed.locator('[data-testid="rt-log-link"]').click();
+    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), { timeout: 20_000 }).toBe('ws-frame');
+    expect(await selectedMessage(page).getAttribute('data-dir')).toBe('out');
+    expect(await textNow(selectedMessage(page))).toMatch(/text · 4 B/);
     await page.context().close();
   });
 });
@@ -186,11 +217,7 @@ describe('the SSE console', () => {
     // stream said "not captured" for good, a click again too (csp.test.ts could then wait out its
     // 60 s on the inspector's selection).
     const page = await openPage(lab.browser);
-    await page.routeWebSocket(/\/_wirelab\/tap/, (browserSide) => {
-      const server = browserSide.connectToServer();
-      server.onMessage((message) => setTimeout(() => browserSide.send(message), 6_000));
-      browserSide.onMessage((message) => server.send(message));
-    });
+    await holdCaptureBack(page, 6_000);
     await page.goto(`${lab.server.origin}/en/server-sent-events`);
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
@@ -376,6 +403,26 @@ describe('the long polling console', () => {
       .toContain('/api/v1/poll');
     await poll.locator('[data-testid="poll-stop"]').click();
     await expect.poll(() => attributeNow(poll.locator('[data-testid="poll-state"]'), 'data-state'), LIVE).toBe('idle');
+    await page.context().close();
+  });
+
+  it('finds a poll’s bytes that reached the page later than its first wait: "not captured" looks again', async () => {
+    // The capture channel held back 6 s: a poll's exchange was looked for once, 5 s after its
+    // answer, and its row said "not captured" for good (as text, nothing to click).
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/en/long-polling`);
+    const poll = cell(page, 'poll');
+    await poll.locator('[data-testid="poll-hold"]').fill('1');
+    await poll.locator('[data-testid="poll-start"]').click();
+    const first = poll.locator('[data-testid="poll-row"][data-status="204"]').first();
+    await first.waitFor(LIVE);
+    await poll.locator('[data-testid="poll-stop"]').click();
+    const link = first.locator('[data-testid="rt-log-link"]');
+    await expect.poll(() => textNow(link), LIVE).toBe('not captured');
+    await link.click();
+    await expect.poll(() => textNow(selectedExchange(page)), { timeout: 20_000 }).toContain('/api/v1/poll');
+    await expect.poll(() => textNow(link), LIVE).toBe('show');
     await page.context().close();
   });
 });

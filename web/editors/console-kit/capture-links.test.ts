@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureSnapshot, InspectedExchange } from '../../inspector/capture-store.ts';
-import { claimNextExchange, findExchange, waitForCapture, type CaptureSource } from './capture-links.ts';
+import { askAgainAfterMiss, claimNextExchange, findExchange, waitForCapture, type CaptureSource } from './capture-links.ts';
 
 /** A capture source whose snapshot the test changes by hand, telling subscribers like the store does. */
 function fakeSource(): CaptureSource & { set(exchanges: InspectedExchange[]): void } {
@@ -59,5 +59,31 @@ describe('finding a console’s own exchange in the captures', () => {
     const waiting = waitForCapture(source, () => undefined, 60_000, controller.signal);
     controller.abort();
     expect(await waiting).toBeNull();
+  });
+});
+
+describe('a link whose exchange reached the page after the first wait', () => {
+  it('looks again at each ask after a miss, one wait at a time, and keeps what it found', async () => {
+    // conn ids of its own: the claims of the tests above stay (they are the page's, module-wide)
+    const source = fakeSource();
+    const query = { method: 'GET', target: '/ws/echo', after: 100 };
+    let waits = 0;
+    const again = () => {
+      waits += 1;
+      return claimNextExchange(source, query, 50);
+    };
+    const ask = askAgainAfterMiss(claimNextExchange(source, query, 20), again);
+    // a miss: the first wait and the ask's own wait both end empty
+    expect(await ask()).toBeNull();
+    expect(waits).toBe(1);
+    // two asks at once while the bytes arrive: one wait each in turn, one exchange claimed
+    const [first, second] = [ask(), ask()];
+    source.set([exchange('late1', 0, '/ws/echo', 150, 101), exchange('late2', 0, '/ws/echo', 160, 101)]);
+    expect([(await first)?.conn, (await second)?.conn]).toEqual(['late1', 'late1']);
+    expect(waits).toBe(2);
+    expect((await ask())?.conn).toBe('late1');
+    expect(waits).toBe(2);
+    // late2 is still free for another console
+    expect(findExchange(source.getSnapshot(), query)?.conn).toBe('late2');
   });
 });

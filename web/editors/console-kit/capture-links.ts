@@ -92,6 +92,20 @@ export async function claimNextExchange(
   return exchange;
 }
 
+/**
+ * What a link to one exchange answers at each click: the first wait's answer, or after a miss
+ * one more wait (`again`) at each ask. The asks queue, one wait at a time, so that two clicks
+ * never claim two exchanges; once one finds it, every later ask answers it at once.
+ */
+export function askAgainAfterMiss<T>(first: Promise<T | null>, again: () => Promise<T | null>): () => Promise<T | null> {
+  let current = first;
+  return () => {
+    const asked = current.then((found) => found ?? again());
+    current = asked;
+    return asked;
+  };
+}
+
 /** The frames that start a text or binary message (a fragmented message's first frame), in order. */
 export function dataFrames(view: ConnectionView | undefined, dir: 'in' | 'out'): WireMessage[] {
   if (!view) return [];

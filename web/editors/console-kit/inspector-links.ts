@@ -2,7 +2,7 @@ import { captureTimeNow } from '../../kit/session.ts';
 import { getCaptureStore, type CaptureSnapshot, type ConnectionView, type InspectedExchange } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import type { WireMessage } from '../../../wire/types.ts';
-import { CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture, type ExchangeQuery } from './capture-links.ts';
+import { askAgainAfterMiss, CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture, type ExchangeQuery } from './capture-links.ts';
 
 // What a log row's "bytes" button runs: it finds the row's unit in this page's capture store
 // (capture-links.ts says how) and answers the inspector selection, or null when the bytes did not
@@ -34,21 +34,22 @@ export function watchExchange(
 
 /**
  * watchExchange for a request whose rows link to it for as long as the console shows them (an
- * event stream): the exchange, or after a miss one more wait for the same request at each ask.
- * Its bytes can reach the page later than the first wait (a loaded machine, a slow network), and
- * every row of the stream then said "not captured" for good, a click again too.
+ * event stream, a WebSocket's handshake and so its frames, a REST call's two rows): the
+ * exchange, or after a miss one more wait for the same request at each ask. Its bytes can reach
+ * the page later than the first wait (a loaded machine, a slow network), and every row linked to
+ * it then said "not captured" for good, a click again too.
  */
 export function watchExchangeAgainAfterMiss(
   query: Omit<ExchangeQuery, 'after'> & { after?: number },
   onFound?: (exchange: InspectedExchange) => void,
 ): () => Promise<InspectedExchange | null> {
   const sent = { ...query, after: query.after ?? captureTimeNow() };
-  let current = watchExchange(sent, onFound);
-  return () => {
-    const asked = current.then((found) => found ?? watchExchange(sent));
-    current = asked;
-    return asked;
-  };
+  return askAgainAfterMiss(watchExchange(sent, onFound), () => watchExchange(sent));
+}
+
+/** The captured connection id of an exchange asked for as watchExchangeAgainAfterMiss answers. */
+export function connectionOf(exchange: () => Promise<InspectedExchange | null>): () => Promise<string | null> {
+  return async () => (await exchange())?.conn ?? null;
 }
 
 /** The message `pick` finds in the capture store (on any connection), as a selection. */
@@ -57,13 +58,16 @@ export async function findMessageSelection(pick: (snapshot: CaptureSnapshot) => 
   return found ? { conn: found.conn, message: found.index } : null;
 }
 
-/** A link to a message of one captured connection (a frame, a packet), known once `conn` is. */
+/**
+ * A link to a message of one captured connection (a frame, a packet), known once `conn` is.
+ * `conn` is asked at each click (connectionOf): a connection missed once is looked for again.
+ */
 export function connectionMessageLink(
-  conn: Promise<string | null>,
+  conn: () => Promise<string | null>,
   pick: (view: ConnectionView | undefined) => WireMessage | undefined,
 ): () => Promise<Selection | null> {
   return async () => {
-    const id = await conn;
+    const id = await conn();
     return id ? findMessageSelection((snapshot) => pick(connectionView(snapshot, id))) : null;
   };
 }

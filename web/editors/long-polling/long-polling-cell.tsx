@@ -106,7 +106,7 @@ function PollTimeline({ polls, trimmed, onExchange }: { polls: Poll[]; trimmed: 
               <td>{describeOutcome(poll, t)}</td>
               <td>{poll.outcome && 'next' in poll.outcome ? poll.outcome.next : ''}</td>
               <td>
-                <ExchangeCell exchange={poll.exchange} onExchange={onExchange} t={t} />
+                <ExchangeCell exchange={poll.exchange} lookAgain={poll.lookAgain} onExchange={onExchange} t={t} />
               </td>
             </tr>
           ))}
@@ -116,17 +116,37 @@ function PollTimeline({ polls, trimmed, onExchange }: { polls: Poll[]; trimmed: 
   );
 }
 
+/**
+ * A poll's bytes: "show" once its exchange is found; after a miss, "not captured" looks again at a
+ * click (its bytes may come late through the capture channel), and shows them when they came.
+ */
 function ExchangeCell({
   exchange,
+  lookAgain,
   onExchange,
   t,
 }: {
   exchange: InspectedExchange | null | undefined;
+  lookAgain: Poll['lookAgain'];
   onExchange: ((exchange: InspectedExchange) => void) | undefined;
   t: Strings;
 }) {
+  const [looking, setLooking] = useState(false);
   if (exchange === undefined) return null;
-  if (exchange === null) return <>{t.notCaptured}</>;
+  if (exchange === null) {
+    if (!lookAgain) return <>{t.notCaptured}</>;
+    const look = async () => {
+      setLooking(true);
+      const found = await lookAgain();
+      setLooking(false);
+      if (found) onExchange?.(found);
+    };
+    return (
+      <button type="button" className="link-button" onClick={look} disabled={looking} title={t.lookAgainHint} data-testid="rt-log-link">
+        {looking ? t.looking : t.notCaptured}
+      </button>
+    );
+  }
   return (
     <button type="button" className="link-button" onClick={() => onExchange?.(exchange)} title={t.showExchangeHint} data-testid="rt-log-link">
       {t.showExchange}

@@ -17,6 +17,8 @@ export interface Poll {
   outcome?: PollAnswer | { kind: 'dropped' } | { kind: 'stopped' } | { kind: 'failed'; message: string };
   /** undefined: still looking; null: not captured */
   exchange?: InspectedExchange | null;
+  /** after a miss, looks for the poll's exchange once more (its bytes may reach the page late) and fills in the row */
+  lookAgain?: () => Promise<InspectedExchange | null>;
 }
 
 /** The timeline with one more poll, and how many of the oldest it dropped to stay within the limit. */

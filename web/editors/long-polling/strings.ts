@@ -35,6 +35,8 @@ export const longPollConsoleStrings = {
     showExchange: 'show',
     showExchangeHint: 'Show this poll’s request and response in the inspector',
     notCaptured: 'not captured',
+    lookAgainHint: 'Its bytes have not come back through the capture channel yet (is recording switched off?): a click looks again',
+    looking: 'looking…',
     trimmed: (count: number) => `${count} older polls were removed from the table.`,
   },
   ru: {
@@ -72,6 +74,8 @@ export const longPollConsoleStrings = {
     showExchange: 'показать',
     showExchangeHint: 'Показать запрос и ответ этого опроса в инспекторе',
     notCaptured: 'не захвачено',
+    lookAgainHint: 'Байты этого опроса пока не пришли по каналу захвата (может быть, запись выключена?): нажмите, чтобы поискать снова',
+    looking: 'ищем…',
     trimmed: (count: number) => `Старые опросы удалены из таблицы: ${count}.`,
   },
 };

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
+import { askAgainAfterMiss, type ExchangeQuery } from '../console-kit/capture-links.ts';
 import { watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
-import { usePollTimeline } from './poll-timeline.ts';
+import { usePollTimeline, type Poll } from './poll-timeline.ts';
 
 /** How long the captured exchange of a finished poll may take to arrive through the capture channel. */
 const EXCHANGE_WAIT_MS = 5000;
@@ -13,6 +14,32 @@ interface LoopState {
   stop: boolean;
   current: AbortController | null;
   dropped: boolean;
+}
+
+/**
+ * Finds a poll's captured exchange and fills in its row (`fill`): the bytes, the hold on the wire;
+ * `onFound` is the inspector's focus (an answered poll's). After a miss the row's "not captured"
+ * looks again at a click (`lookAgain`): a poll's bytes can reach the page after the first wait
+ * (a loaded machine, a slow network), and the row said "not captured" for good.
+ */
+function findPollExchange(query: ExchangeQuery, fill: (change: Partial<Poll>) => void, onFound?: (exchange: InspectedExchange) => void): void {
+  const show = (found: InspectedExchange | null) =>
+    fill({
+      exchange: found,
+      ...(found?.response?.complete ? { wireHeldMs: Math.max(0, Math.round(found.response.firstByteAt - found.request.lastByteAt)) } : {}),
+    });
+  const first = watchExchange(query, undefined, EXCHANGE_WAIT_MS);
+  const ask = askAgainAfterMiss(first, () => watchExchange(query, undefined, EXCHANGE_WAIT_MS));
+  const lookAgain = async () => {
+    const found = await ask();
+    show(found);
+    return found;
+  };
+  void first.then((found) => {
+    fill({ lookAgain });
+    show(found);
+    if (found) onFound?.(found);
+  });
 }
 
 /**
@@ -54,14 +81,10 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       const answer = readPollAnswer(response.status, await response.text(), cursor);
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome: answer });
       // The bytes of a finished poll: the hold as it was on the wire, and the inspector's focus.
-      void watchExchange({ method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true }, undefined, EXCHANGE_WAIT_MS).then(
-        (found) => {
-          updatePoll(number, {
-            exchange: found,
-            ...(found?.response ? { wireHeldMs: Math.max(0, Math.round(found.response.firstByteAt - found.request.lastByteAt)) } : {}),
-          });
-          if (found) onExchange?.(found);
-        },
+      findPollExchange(
+        { method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true },
+        (change) => updatePoll(number, change),
+        onExchange,
       );
       return answer;
     } catch (error) {
@@ -73,7 +96,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome });
       if (outcome.kind === 'failed') state.stop = true;
       // A dropped poll has a request and no answer: its bytes show the request that waited.
-      void watchExchange({ method: 'GET', target, after }, undefined, EXCHANGE_WAIT_MS).then((found) => updatePoll(number, { exchange: found }));
+      findPollExchange({ method: 'GET', target, after }, (change) => updatePoll(number, change));
       return null;
     }
   };

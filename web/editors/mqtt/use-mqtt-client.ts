@@ -6,7 +6,7 @@ import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { CONNACK_CODES } from '../../../wire/mqtt/decode-mqtt.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { connectionMessageLink, exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';
+import { connectionMessageLink, connectionOf, exchangeLink, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';
 import { webSocketUrl } from '../websocket/ws-cell-config.ts';
@@ -30,8 +30,8 @@ type Log = ReturnType<typeof useConsoleLog>;
 /** One connection the console opened, and what it needs to find that connection's bytes. */
 interface Connection {
   client: MqttClient;
-  /** the captured connection id, once the WebSocket handshake came back through the capture channel */
-  conn: Promise<string | null>;
+  /** the captured connection id, once the WebSocket handshake came back through the capture channel (asked again after a miss) */
+  conn: () => Promise<string | null>;
   /** packets logged so far per direction, type and packet id: the k-th such packet on the wire is the k-th logged */
   seen: Map<string, number>;
   /** how the student ended it: decides what the close line says */
@@ -192,7 +192,8 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       log.add({ kind: 'error', text: say((t) => t.failed(messageOf(error))) });
       return;
     }
-    const handshake = watchExchange(
+    // looked for again at a click after a miss: the handshake, and with it every packet's connection
+    const handshake = watchExchangeAgainAfterMiss(
       { method: 'GET', target: pathOf(url, origin), after, accept: (exchange) => exchange.response?.status === 101 },
       (exchange) => {
         if (current.current?.client === client) onExchange?.(exchange);
@@ -200,7 +201,7 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
     );
     const connection: Connection = {
       client,
-      conn: handshake.then((exchange) => exchange?.conn ?? null),
+      conn: connectionOf(handshake),
       seen: new Map(),
       ending: null,
       get fact() {

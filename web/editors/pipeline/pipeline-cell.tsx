@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { consoleCell, type ConsoleProps } from '../console-kit/console-cell.tsx';
-import { useConsoleLog } from '../console-kit/console-log.tsx';
+import { useConsoleLog, useFollowNewest } from '../console-kit/console-log.tsx';
 import { ConsoleShell, StateBadge } from '../console-kit/console-shell.tsx';
 import { orderLabel, type LabView, type NotificationView } from './lab-state.ts';
 import { parsePipelineCell, type PipelineCellConfig } from './pipeline-cell-config.ts';
@@ -263,42 +263,71 @@ function AddConsumerRow({ lab, fanout, group }: { lab: Lab; fanout: boolean; gro
   );
 }
 
+// The partitions and the notifications sit in boxes of a set height from the start (the kit's
+// .rt-log-body: scrolling inside, taller if the student pulls it), as a console's log does: a list
+// that appeared with the group's first member, or grew with each notification, pushed the
+// notifications, the log and the cells under the lab down while the student was clicking there.
+
 function GroupPanel({ view }: { view: LabView | null }) {
   const t = useStrings(pipelineStrings);
   return (
-    <div className="pipeline-section">
+    <div className="pipeline-section" data-testid="pipeline-group">
       <h3>{t.group(view?.group?.name ?? 'workers', view?.limits.partitions ?? 3)}</h3>
       <p className="rt-note">{t.groupHint}</p>
-      {view?.group && (
-        <ul className="pipeline-partitions">
-          {view.group.partitions.map((partition) => (
-            <li key={partition.partition} data-testid="pipeline-partition" data-owner={partition.owner ?? ''}>
-              <code>{t.partitionRow(partition.partition, partition.owner, partition.backlog)}</code>
-            </li>
-          ))}
-        </ul>
-      )}
+      {/* scrolls once pulled shorter, so the keyboard must reach it (axe scrollable-region-focusable);
+          a group, not a landmark: a lesson has several labs, each with its boxes */}
+      <div
+        className="rt-log-body pipeline-list-box pipeline-partitions-box"
+        role="group"
+        aria-label={t.partitionsLabel}
+        tabIndex={0}
+        data-testid="pipeline-partitions"
+      >
+        {view?.group ? (
+          <ul className="pipeline-partitions">
+            {view.group.partitions.map((partition) => (
+              <li key={partition.partition} data-testid="pipeline-partition" data-owner={partition.owner ?? ''}>
+                <code>{t.partitionRow(partition.partition, partition.owner, partition.backlog)}</code>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="rt-log-empty">{t.noGroupYet}</p>
+        )}
+      </div>
     </div>
   );
 }
 
+/** The notifications, the newest last, followed as the log follows its newest line (useFollowNewest). */
 function NotificationsPanel({ notifications }: { notifications: Delivered[] }) {
   const t = useStrings(pipelineStrings);
+  const follow = useFollowNewest(notifications[notifications.length - 1]?.key);
   return (
-    <div className="pipeline-section">
+    <div className="pipeline-section" data-testid="pipeline-notifications-panel">
       <h3>{t.notifications}</h3>
-      {notifications.length === 0 ? (
-        <p className="rt-note">{t.noNotifications}</p>
-      ) : (
-        <ol className="pipeline-notifications" data-testid="pipeline-notifications">
-          {notifications.map((notification) => (
-            <li key={notification.key} data-testid="pipeline-notification" data-by={notification.by} data-via={notification.via}>
-              <span>{t.notification(orderLabel(notification.order), notification.by)}</span>
-              <span className="pipeline-small">{facts(t, notification).join(' · ')}</span>
-            </li>
-          ))}
-        </ol>
-      )}
+      {/* scrolls once full, so the keyboard must reach it (axe scrollable-region-focusable); a group */}
+      <div
+        className="rt-log-body pipeline-list-box"
+        role="group"
+        aria-label={t.notificationsLabel}
+        tabIndex={0}
+        data-testid="pipeline-notifications-box"
+        {...follow}
+      >
+        {notifications.length === 0 ? (
+          <p className="rt-log-empty">{t.noNotifications}</p>
+        ) : (
+          <ol className="pipeline-notifications" data-testid="pipeline-notifications" aria-live="polite">
+            {notifications.map((notification) => (
+              <li key={notification.key} data-testid="pipeline-notification" data-by={notification.by} data-via={notification.via}>
+                <span>{t.notification(orderLabel(notification.order), notification.by)}</span>
+                <span className="pipeline-small">{facts(t, notification).join(' · ')}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
     </div>
   );
 }

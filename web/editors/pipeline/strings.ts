@@ -51,6 +51,9 @@ export const pipelineStrings = {
     addLate: 'Add a late subscriber “late”',
     notifications: 'Notifications (the page is subscribed to notifications/#)',
     noNotifications: 'No notification yet.',
+    noGroupYet: 'No member yet: the partitions appear with the group’s first member.',
+    partitionsLabel: 'The group’s partitions',
+    notificationsLabel: 'Notifications',
     notification: (order: string, by: string) => `order ${order} handled by ${by}`,
     facts: {
       rest: 'via REST',
@@ -126,6 +129,9 @@ export const pipelineStrings = {
     addLate: 'Добавить опоздавшего подписчика «late»',
     notifications: 'Уведомления (страница подписана на notifications/#)',
     noNotifications: 'Уведомлений пока нет.',
+    noGroupYet: 'Участников пока нет: партиции появятся вместе с первым участником группы.',
+    partitionsLabel: 'Партиции группы',
+    notificationsLabel: 'Уведомления',
     notification: (order: string, by: string) => `заказ ${order} обработал ${by}`,
     facts: {
       rest: 'через REST',

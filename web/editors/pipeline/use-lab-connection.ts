@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { joinLab, type BrokerStatus, type LabStatus } from './lab-connection.ts';
 import type { LabView, NotificationView } from './lab-state.ts';
 
-/** Notifications the panel keeps, newest first. */
+/** Notifications the panel keeps, the newest last (as a console's log: the panel follows it). */
 const NOTIFICATIONS_KEPT = 40;
 
 export interface Delivered extends NotificationView {
@@ -26,7 +26,7 @@ export function useLabConnection() {
       state: setLab,
       labStatus: setLabState,
       brokerStatus: setBrokerState,
-      notification: (notification) => setNotifications((current) => [{ ...notification, key: nextKey.current++ }, ...current].slice(0, NOTIFICATIONS_KEPT)),
+      notification: (notification) => setNotifications((current) => [...current, { ...notification, key: nextKey.current++ }].slice(-NOTIFICATIONS_KEPT)),
     });
     connection.current = joined;
     return () => {

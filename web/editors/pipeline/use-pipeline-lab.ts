@@ -1,7 +1,7 @@
 import { sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { exchangeLink, watchExchange } from '../console-kit/inspector-links.ts';
+import { exchangeLink, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { pageMark } from './lab-connection.ts';
 import { problemText, type LabView } from './lab-state.ts';
@@ -40,9 +40,12 @@ function logRefusal(
 export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchange) => void) | undefined) {
   const { setLab, broker: labBroker, ...connection } = useLabConnection();
 
-  /** Finds the captured exchange of a request the page is about to send. */
+  /**
+   * Finds the captured exchange of a request the page is about to send; its two rows (the call
+   * and its answer) look for it again at a click after a miss.
+   */
   const watch = (method: string, target: string) =>
-    exchangeLink(watchExchange({ method, target, accept: (candidate) => candidate.response !== undefined }, onExchange));
+    exchangeLink(watchExchangeAgainAfterMiss({ method, target, accept: (candidate) => candidate.response !== undefined }, onExchange));
 
   const callWorker = async () => {
     await sessionReady();

@@ -3,7 +3,7 @@ import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { controlFrames, dataFrames } from '../console-kit/capture-links.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { watchExchange } from '../console-kit/inspector-links.ts';
+import { connectionOf, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
@@ -50,9 +50,10 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
       return;
     }
     socket.binaryType = 'arraybuffer';
-    // aimed at my server, the answer may be the student's refusal (a 404): that is the handshake to show
-    const handshake = watchExchange({ method: 'GET', target, after, accept: (exchange) => mine || exchange.response?.status === 101 });
-    const connection: Connection = { socket, conn: handshake.then((exchange) => exchange?.conn ?? null), sent: 0, received: 0, relayed: mine };
+    // aimed at my server, the answer may be the student's refusal (a 404): that is the handshake to show.
+    // Looked for again at a click after a miss: the handshake, and with it every frame's connection.
+    const handshake = watchExchangeAgainAfterMiss({ method: 'GET', target, after, accept: (exchange) => mine || exchange.response?.status === 101 });
+    const connection: Connection = { socket, conn: connectionOf(handshake), sent: 0, received: 0, relayed: mine };
     current.current = connection;
     setState('CONNECTING');
     setChosen(null);

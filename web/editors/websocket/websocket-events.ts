@@ -13,8 +13,8 @@ export type WebSocketState = 'IDLE' | 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSE
 /** One WebSocket the console opened, and what it needs to find that socket's bytes later. */
 export interface Connection {
   socket: WebSocket;
-  /** the captured connection id, once its handshake came back through the capture channel */
-  conn: Promise<string | null>;
+  /** the captured connection id, once its handshake came back through the capture channel (asked again after a miss) */
+  conn: () => Promise<string | null>;
   sent: number;
   received: number;
   /** through Wirelab's relay to the student's server ("my server") */
@@ -36,7 +36,7 @@ export interface SocketListeners {
 }
 
 /** Follows one socket's life: open, each message (linked to its frame), errors and the close. */
-export function watchSocket(connection: Connection, handshake: Promise<InspectedExchange | null>, listeners: SocketListeners) {
+export function watchSocket(connection: Connection, handshake: () => Promise<InspectedExchange | null>, listeners: SocketListeners) {
   const { socket } = connection;
   const { log, isCurrent, setState } = listeners;
   let openShown = false;
@@ -49,12 +49,14 @@ export function watchSocket(connection: Connection, handshake: Promise<Inspected
     if (!isCurrent(connection)) return;
     setState('OPEN');
     listeners.setChosen(socket.protocol);
+    // the handshake's capture, asked for once now (after a first miss, that is one more wait)
+    const found = handshake();
     // Through the relay the page's 101 may only precede a fact (nothing listens there): "open"
     // is said once Wirelab's own handshake is seen, or a message came, and not if a fact closed it first.
     if (!connection.relayed) showOpen();
-    else void handshake.then(() => isCurrent(connection) && socket.readyState === WebSocket.OPEN && showOpen());
+    else void found.then(() => isCurrent(connection) && socket.readyState === WebSocket.OPEN && showOpen());
     // The inspector follows the console: the handshake is the first thing the lesson looks at.
-    void handshake.then((exchange) => {
+    void found.then((exchange) => {
       if (exchange && isCurrent(connection)) listeners.onExchange?.(exchange);
     });
   };
