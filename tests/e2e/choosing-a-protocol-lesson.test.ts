@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -28,22 +28,22 @@ describe('the lesson "Choosing a protocol"', () => {
     expect(await grpcExercise.getAttribute('data-state')).toBe('pending');
     await grpcExercise.locator('[data-testid="exercise-answer"]').fill(length!);
     await grpcExercise.locator('[data-testid="exercise-submit"]').click();
-    await expect.poll(() => exerciseState(page, 'grpc-web-body-size'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'grpc-web-body-size'), LIVE).toBe('passed');
 
     // One event, two ways: the stream, then the poll, then the change.
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
-    await expect.poll(() => events.locator('[data-testid="sse-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
     const poll = cell(page, 'poll');
     await poll.locator('[data-testid="poll-start"]').click();
     await poll.locator('[data-testid="poll-row"][data-outcome="waiting"]').first().waitFor(LIVE);
     expect(await exerciseState(page, 'one-event-two-ways')).toBe('pending');
     const create = cell(page, 'create-user');
     await create.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => create.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    await expect.poll(() => textNow(create.locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
     await events.locator('[data-testid="rt-log-entry"][data-event="user.created"]').first().waitFor(LIVE);
     await poll.locator('[data-testid="poll-row"][data-status="200"]', { hasText: 'user.created' }).first().waitFor(LIVE);
-    await expect.poll(() => exerciseState(page, 'one-event-two-ways'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'one-event-two-ways'), LIVE).toBe('passed');
     await poll.locator('[data-testid="poll-stop"]').click();
     await events.locator('[data-testid="sse-disconnect"]').click();
 
@@ -56,13 +56,13 @@ describe('the lesson "Choosing a protocol"', () => {
     // Three moves over the echo WebSocket.
     const echo = cell(page, 'echo');
     await echo.locator('[data-testid="ws-connect"]').click();
-    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), LIVE).toBe('OPEN');
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
     const presets = echo.locator('[data-testid="ws-preset"]');
     await presets.nth(0).click();
     await presets.nth(1).click();
     expect(await exerciseState(page, 'burst-over-websocket')).toBe('pending');
     await presets.nth(2).click();
-    await expect.poll(() => exerciseState(page, 'burst-over-websocket'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'burst-over-websocket'), LIVE).toBe('passed');
     await page.context().close();
   });
 });

@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { LIVE } from './lesson-page.ts';
+import { attributeNow, LIVE } from './lesson-page.ts';
 
 // What the classroom's end-to-end tests do on the teacher's desk and the join page, said once.
 
 /** The teacher's desk with the key from the printed link, once its channel is ready. */
 export async function openDesk(desk: Page, origin: string, key: string, lang: 'ru' | 'en' = 'ru'): Promise<void> {
   await desk.goto(`${origin}/${lang}/class/teach#key=${key}`);
-  await expect.poll(() => desk.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
+  await expect.poll(() => attributeNow(desk.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
 }
 
 /** A new class made on the desk; its code. */

@@ -4,7 +4,7 @@ import { startCluster, TEACHER_KEY, type Cluster } from '../scale/cluster.ts';
 import { httpRequest, newSession } from '../scale/clients.ts';
 import { assertBuilt, launchBrowser } from './browser.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
-import { cell, LIVE, setEditorText } from './lesson-page.ts';
+import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // The class walk of classroom.test.ts, scaled out: two instances on one Redis behind Debian's
 // HAProxy running deploy/haproxy/haproxy.cfg, every browser through the load balancer's one port.
@@ -77,7 +77,7 @@ describe('a class behind HAProxy, its people on two instances', () => {
       await page.goto(`${origin}/class?code=${code}`);
       await expect.poll(() => page.evaluate(() => `${location.pathname}${location.search}`), LIVE).toBe(`/${lang}/class?code=${code}`);
       await joinOnThisPage(page, name);
-      await expect.poll(() => page.getByTestId('class-bar').getAttribute('data-following'), LIVE).toBe('true');
+      await expect.poll(() => attributeNow(page.getByTestId('class-bar'), 'data-following'), LIVE).toBe('true');
       students.push({ page, lang, instance: (await instanceOf(page))! });
     }
     expect(students.map((student) => student.instance)).toEqual([cluster.instances[1].id, cluster.instances[0].id]);
@@ -85,7 +85,7 @@ describe('a class behind HAProxy, its people on two instances', () => {
     // The board on instance A counts the student on B online and following.
     const rows = desk.getByTestId('board-row');
     await expect.poll(() => rows.count(), LIVE).toBe(2);
-    await expect.poll(() => desk.getByTestId('class-board').textContent(), LIVE).toMatch(/(следует.*){2}/s);
+    await expect.poll(() => textNow(desk.getByTestId('class-board')), LIVE).toMatch(/(следует.*){2}/s);
 
     // The teacher leads from another tab on A; the student on B follows to the same section.
     const teacher = await teacherBrowser.newPage();
@@ -104,16 +104,14 @@ describe('a class behind HAProxy, its people on two instances', () => {
     const firstCell = teacher.locator('[data-testid="cell"]').first();
     await setEditorText(teacher, (await firstCell.getAttribute('data-cell-id'))!, 'GET /api/v1/users/3\n');
     await firstCell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => firstCell.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => textNow(firstCell.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     for (const student of students) {
       const wire = student.page.getByTestId('teacher-wire');
       await wire.waitFor(LIVE);
       const row = wire.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/3' }).first();
       await row.waitFor(LIVE);
       await row.click();
-      await expect
-        .poll(() => wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first().textContent(), LIVE)
-        .toContain('GET /api/v1/users/3');
+      await expect.poll(() => textNow(wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first()), LIVE).toContain('GET /api/v1/users/3');
     }
     expect(await students[0].page.getByTestId('wire-teacher').textContent()).toBe('Трафик преподавателя');
     await teacherBrowser.close();

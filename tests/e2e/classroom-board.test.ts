@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
+import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // The board tells the teacher true facts (issue 22): a result only from what a student did for
 // that exercise, presence as it is, titles in the teacher's language, a board that fits the
@@ -31,7 +31,7 @@ async function recordPaths(page: Page): Promise<void> {
 }
 
 const result = (desk: Page, name: string, exercise: string) =>
-  desk.locator(`[data-testid="board-row"][data-name="${name}"] [data-testid="board-result"][data-exercise="${exercise}"]`).getAttribute('data-state');
+  attributeNow(desk.locator(`[data-testid="board-row"][data-name="${name}"] [data-testid="board-result"][data-exercise="${exercise}"]`), 'data-state');
 
 describe('the class board counts truly', () => {
   it('records only what a student did for an exercise, shows presence, titles and fits the screen; a rejoin and a 404 leave nobody astray', async () => {
@@ -48,7 +48,7 @@ describe('the class board counts truly', () => {
     await sam.reload();
     await sam.getByTestId('class-follow-toggle').waitFor(LIVE);
     // the class list counts them (it said "0 студентов" until the page was reloaded)
-    await expect.poll(() => desk.locator(`[data-testid="class-members"]`).first().textContent(), LIVE).toBe('2 студента');
+    await expect.poll(() => textNow(desk.locator(`[data-testid="class-members"]`).first()), LIVE).toBe('2 студента');
     await expect
       .poll(() => desk.getByTestId('board-presence').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-presence'))), LIVE)
       .toEqual(['watching', 'watching']);
@@ -78,7 +78,7 @@ describe('the class board counts truly', () => {
       `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Sam', email: `sam-${Date.now()}@example.com` })}\n`,
     );
     await create.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => exerciseState(sam, 'create-201'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(sam, 'create-201'), LIVE).toBe('passed');
     await desk.getByTestId('board-lesson').selectOption('rest');
     await expect.poll(() => result(desk, 'Sam', 'rest/create-201'), LIVE).toBe('passed');
     const samStates = await desk
@@ -107,7 +107,7 @@ describe('the class board counts truly', () => {
     await mutation.scrollIntoViewIfNeeded();
     await mutation.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     await mutation.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => exerciseState(olga, 'create-post'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(olga, 'create-post'), LIVE).toBe('passed');
     await desk.getByTestId('board-lesson').selectOption('graphql');
     await expect.poll(() => result(desk, 'Ольга', 'graphql/create-post'), LIVE).toBe('passed');
     // reports arrive in order: a miss from the page's own request would be on the board by now
@@ -153,7 +153,7 @@ describe('the class board counts truly', () => {
     await sam.context().close();
     await desk.getByTestId('board-lesson').selectOption('');
     const samPresence = desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-presence"]');
-    await expect.poll(() => samPresence.getAttribute('data-presence'), LIVE).toBe('offline');
+    await expect.poll(() => attributeNow(samPresence, 'data-presence'), LIVE).toBe('offline');
     expect(await samPresence.textContent()).toContain('не в сети');
     expect(await desk.locator('[data-testid="board-row"][data-name="Sam"] td').nth(2).textContent()).toBe('—');
 
@@ -173,21 +173,21 @@ describe('the class board counts truly', () => {
     // tells the page in its language, reopening takes that back.
     await desk.getByTestId('class-notice-input').fill('<b>Упражнение 3</b> — сейчас');
     await desk.getByTestId('class-notice-send').click();
-    await expect.poll(() => elsewhere.getByTestId('class-notice-text').textContent(), LIVE).toBe('<b>Упражнение 3</b> — сейчас');
+    await expect.poll(() => textNow(elsewhere.getByTestId('class-notice-text')), LIVE).toBe('<b>Упражнение 3</b> — сейчас');
     expect(await elsewhere.locator('[data-testid="class-notice"] b').count()).toBe(0);
     expect(await elsewhere.getByTestId('class-notice').textContent()).toContain('Сообщение преподавателя');
     await desk.getByTestId('class-timer-minutes').fill('10');
     await desk.getByTestId('class-timer-start').click();
-    await expect.poll(() => elsewhere.getByTestId('class-timer').textContent(), LIVE).toMatch(/^Осталось: (10:00|9:[0-5]\d)$/);
+    await expect.poll(() => textNow(elsewhere.getByTestId('class-timer')), LIVE).toMatch(/^Осталось: (10:00|9:[0-5]\d)$/);
     await desk.getByTestId('class-end').click();
     await desk.getByTestId('class-end-yes').click();
-    await expect.poll(() => elsewhere.getByTestId('class-ended-notice').textContent(), LIVE).toContain('Преподаватель завершил класс');
+    await expect.poll(() => textNow(elsewhere.getByTestId('class-ended-notice')), LIVE).toContain('Преподаватель завершил класс');
     await desk.getByTestId('class-reopen').click();
     await expect.poll(() => elsewhere.getByTestId('class-ended-notice').count(), LIVE).toBe(0);
     // Resetting everyone's data asks first; the student's page says it happened, in Russian.
     await desk.getByTestId('class-reset-data').click();
     await desk.getByTestId('class-reset-yes').click();
-    await expect.poll(() => elsewhere.getByTestId('class-data-reset').textContent(), LIVE).toContain('Преподаватель сбросил ваши данные');
+    await expect.poll(() => textNow(elsewhere.getByTestId('class-data-reset')), LIVE).toContain('Преподаватель сбросил ваши данные');
 
     // The teacher's controls, from the keyboard-reachable buttons of a row: a rename reaches the
     // student's bar at once; a removal asks first, then puts the student's page out, saying why.
@@ -195,7 +195,7 @@ describe('the class board counts truly', () => {
     await olgaRow.getByTestId('member-rename').click();
     await olgaRow.getByTestId('member-rename-input').fill('Ольга П.');
     await olgaRow.getByTestId('member-rename-input').press('Enter');
-    await expect.poll(() => elsewhere.getByTestId('class-bar-name').textContent(), LIVE).toBe('Ольга П.');
+    await expect.poll(() => textNow(elsewhere.getByTestId('class-bar-name')), LIVE).toBe('Ольга П.');
     const renamedRow = desk.locator('[data-testid="board-row"][data-name="Ольга П."]');
     await renamedRow.getByTestId('member-remove').click();
     expect(await renamedRow.getByTestId('member-remove-confirm').textContent()).toContain('Удалить из класса «Ольга П.»?');

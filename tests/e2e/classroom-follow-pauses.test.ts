@@ -3,7 +3,7 @@ import { openChannel, post } from '../integration/classroom-client.ts';
 import { joinOnThisPage } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { startGatedPassThrough } from './gated-pass-through.ts';
-import { LIVE } from './lesson-page.ts';
+import { LIVE, textNow } from './lesson-page.ts';
 
 // Issue 35, item 4: following never destroys work. A following student runs "check my server";
 // the teacher moves to another lesson meanwhile: the check goes on to its verdict, the page stays
@@ -50,7 +50,7 @@ describe('following the teacher', () => {
     // the check was not aborted: its verdict on all 34 arrives, on the same page (a check held
     // past its 5 s wait for an answer, on a loaded machine, fails as "no answer": still a verdict)
     const summary = student.locator('[data-testid="own-server-summary"]');
-    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/(\d+) passed, (\d+) failed/);
+    await expect.poll(() => textNow(summary), { timeout: 60_000 }).toMatch(/(\d+) passed, (\d+) failed/);
     const [, passed, failed] = /(\d+) passed, (\d+) failed/.exec((await summary.textContent()) ?? '')!;
     expect(Number(passed) + Number(failed)).toBe(34);
     expect(await student.evaluate(() => location.pathname)).toBe('/en/my-server');

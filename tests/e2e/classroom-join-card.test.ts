@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { LIVE } from './lesson-page.ts';
+import { attributeNow, LIVE, textNow } from './lesson-page.ts';
 
 // Joining a room of 40 (issue 22): the teacher prints a card with the code, the address and a QR
 // code in both languages, readable from the back row; the QR leads each student to the join page
@@ -31,7 +31,7 @@ describe('the join card', () => {
 
     const desk = await openPage(lab.browser, { locale: 'en-US' });
     await desk.goto(`${origin}/en/class/teach#key=${key}`);
-    await expect.poll(() => desk.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
+    await expect.poll(() => attributeNow(desk.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
     await desk.getByTestId('class-title-input').fill('Seminar 3, group B');
     await desk.getByTestId('class-create').click();
     const code = (await desk.getByTestId('class-code').getAttribute('data-code', LIVE))!;
@@ -127,7 +127,7 @@ describe('the join card', () => {
     expect(await stranger.getByTestId('join-card').count()).toBe(0);
     // and a card for a class that is not there says so
     await desk.goto(`${origin}/en/class/card?class=ZZZZZZ`);
-    await expect.poll(() => desk.getByTestId('join-card-missing').textContent(), LIVE).toContain('There is no class with this code');
+    await expect.poll(() => textNow(desk.getByTestId('join-card-missing')), LIVE).toContain('There is no class with this code');
     await stranger.context().close();
     await desk.context().close();
   });

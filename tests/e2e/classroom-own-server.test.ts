@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { LIVE } from './lesson-page.ts';
+import { attributeNow, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -27,10 +27,10 @@ describe("a student's own server on the board", () => {
     await student.goto(`${origin}/en/my-server`);
     await student.locator('[data-testid="own-server-itself"]').click();
     await student.locator('[data-testid="own-server-run"]').click();
-    await expect.poll(() => student.locator('[data-testid="own-server-summary"]').textContent(), LIVE).toMatch(/34 passed, 0 failed/);
+    await expect.poll(() => textNow(student.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/34 passed, 0 failed/);
 
     const chip = desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-server"][data-protocol="rest"]');
-    await expect.poll(() => chip.textContent(), LIVE).toBe('REST 34/34 ✓ · Wirelab');
+    await expect.poll(() => textNow(chip), LIVE).toBe('REST 34/34 ✓ · Wirelab');
     expect(await chip.getAttribute('aria-label')).toBe('Sam: REST 34/34 ✓ · Wirelab — показать проверки');
     await chip.click();
     const panel = desk.getByTestId('server-checks');
@@ -62,9 +62,9 @@ describe("a student's own server on the board", () => {
     // in English: the same cell, its details in the teacher's language
     await openDesk(desk, origin, lab.server.app.classroom.teacherKey, 'en');
     await desk.locator(`[data-testid="class-open"][data-code="${code}"]`).click();
-    await expect.poll(() => chip.getAttribute('aria-label'), LIVE).toBe('Sam: REST 34/34 ✓ · Wirelab — show the checks');
+    await expect.poll(() => attributeNow(chip, 'aria-label'), LIVE).toBe('Sam: REST 34/34 ✓ · Wirelab — show the checks');
     await chip.click();
-    await expect.poll(() => panel.locator('h3').textContent(), LIVE).toBe('REST checks of Sam’s server');
+    await expect.poll(() => textNow(panel.locator('h3')), LIVE).toBe('REST checks of Sam’s server');
     expect(await desk.getByTestId('server-checks-summary').textContent()).toContain('34 passed, 0 failed');
     expect(await axeViolations(desk)).toEqual([]);
   }, 90_000);

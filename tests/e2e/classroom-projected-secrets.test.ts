@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openChannel, post } from '../integration/classroom-client.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, enabledNow, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 35, item 2: a teacher leads a lesson on the projector, runs its cells, opens the
 // inspector, chats over WebSocket and gRPC; nothing the teacher's page renders (its HTML, its
@@ -47,10 +47,10 @@ async function chatOverWebSocket(page: Page): Promise<void> {
 async function chatOverGrpc(page: Page): Promise<void> {
   const chat = cell(page, 'chat');
   await chat.locator('[data-testid="grpc-start"]').click();
-  await expect.poll(() => chat.locator('[data-testid="grpc-send"]').isEnabled(), LIVE).toBe(true);
+  await expect.poll(() => enabledNow(chat.locator('[data-testid="grpc-send"]')), LIVE).toBe(true);
   await chat.locator('[data-testid="grpc-send"]').click();
   await chat.locator('[data-testid="grpc-half-close"]').click();
-  await expect.poll(() => chat.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+  await expect.poll(() => textNow(chat.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
   // the runner's own h2c connection, decoded: its HEADERS once carried the teacher's cookie
   await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: 'Chat' }).count(), LIVE).toBeGreaterThan(0);
   await openExchange(page, 'Chat');
@@ -62,7 +62,7 @@ async function runRestCell(page: Page): Promise<void> {
     .filter({ has: page.locator('[data-testid="response-status"], [data-testid="cell-run"]') })
     .first();
   await first.locator('[data-testid="cell-run"]').click();
-  await expect.poll(() => first.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/\d{3}/);
+  await expect.poll(() => textNow(first.locator('[data-testid="response-status"]')), LIVE).toMatch(/\d{3}/);
   await openExchange(page, 'GET');
 }
 
@@ -80,7 +80,7 @@ describe("a teacher's projected, leading page", () => {
     const teacher = await openPage(lab.browser);
     const frames = recordFrames(teacher);
     await teacher.goto(`${origin}/en/class/teach#key=${key}`);
-    await expect.poll(() => teacher.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
+    await expect.poll(() => attributeNow(teacher.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
     await teacher.goto(`${origin}/en/class/teach?class=${code}`);
     await teacher.getByTestId('class-lead').click();
     await expect.poll(() => follower.messages.some((message) => message.type === 'navigate' || message.type === 'teacher-wire'), LIVE).toBe(true);
@@ -93,7 +93,7 @@ describe("a teacher's projected, leading page", () => {
     ];
     for (const [lesson, act] of walk) {
       await teacher.goto(`${origin}/en/${lesson}?projector=1`);
-      await expect.poll(() => teacher.locator('html').getAttribute('data-projector'), LIVE).toBe('');
+      await expect.poll(() => attributeNow(teacher.locator('html'), 'data-projector'), LIVE).toBe('');
       await act(teacher);
       pages[lesson] = await rendered(teacher);
     }

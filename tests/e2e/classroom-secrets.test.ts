@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openChannel, post } from '../integration/classroom-client.ts';
 import { secretsInRelay } from '../integration/relayed-secrets.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, LIVE } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 const json = { 'content-type': 'application/json' };
@@ -35,7 +35,7 @@ async function runCells(page: Page, most: number): Promise<number> {
 async function useConsole(page: Page, cellId: string, kind: 'ws' | 'mqtt', message: string): Promise<void> {
   const console = cell(page, cellId);
   await console.locator(`[data-testid="${kind}-connect"]`).click();
-  await expect.poll(() => console.locator(`[data-testid="${kind}-state"]`).getAttribute('data-state'), LIVE).toBe(kind === 'ws' ? 'OPEN' : 'connected');
+  await expect.poll(() => attributeNow(console.locator(`[data-testid="${kind}-state"]`), 'data-state'), LIVE).toBe(kind === 'ws' ? 'OPEN' : 'connected');
   if (kind === 'ws') {
     await console.locator('[data-testid="ws-message"]').fill(message);
     await console.locator('[data-testid="ws-send"]').click();
@@ -64,7 +64,7 @@ describe("a led lesson's relayed bytes", () => {
       if (body?.curlToken) curlTokens.add(body.curlToken);
     });
     await teacher.goto(`${origin}/en/class/teach#key=${key}`);
-    await expect.poll(() => teacher.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
+    await expect.poll(() => attributeNow(teacher.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
     await teacher.goto(`${origin}/en/class/teach?class=${code}`);
     await teacher.getByTestId('class-lead').click();
     await expect.poll(() => follower.messages.some((message) => message.type === 'navigate' || message.type === 'teacher-wire'), LIVE).toBe(true);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { editorText, LIVE, setEditorText } from './lesson-page.ts';
+import { editorText, LIVE, setEditorText, valueNow } from './lesson-page.ts';
 import { axeViolations } from './axe-violations.ts';
 
 // The teacher in control (issue 22): a Russian teacher assigns an exercise to everyone, sends the
@@ -51,7 +51,7 @@ describe('the teacher in control', () => {
     );
     expect(await olga.getByTestId('class-assignment-link').getAttribute('href')).toBe('/ru/rest#exercise-create-201-title');
     // the board turns to the lesson and marks the exercise's column
-    await expect.poll(() => desk.getByTestId('board-lesson').inputValue(), LIVE).toBe('rest');
+    await expect.poll(() => valueNow(desk.getByTestId('board-lesson')), LIVE).toBe('rest');
     expect(await desk.locator('[data-testid="board-exercise-column"][data-assigned="true"]').getAttribute('data-exercise')).toBe('create-201');
     expect(await desk.getByTestId('class-assignment-current').textContent()).toContain('Создайте пользователя');
     // the link opens the lesson at the exercise, in the student's language

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
+import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -37,7 +37,7 @@ async function joinAs(
   await page.getByTestId('class-name-input').fill(student.name);
   await page.getByTestId('class-join').click();
   await page.getByTestId('class-joined').waitFor(LIVE);
-  await expect.poll(() => page.getByTestId('class-bar').getAttribute('data-following'), LIVE).toBe('true');
+  await expect.poll(() => attributeNow(page.getByTestId('class-bar'), 'data-following'), LIVE).toBe('true');
   return page;
 }
 
@@ -51,7 +51,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     // The teacher opens the printed link (Russian) and creates a class.
     const desk = await openPage(lab.browser);
     await desk.goto(`${origin}/ru/class/teach#key=${key}`);
-    await expect.poll(() => desk.getByTestId('class-teacher').getAttribute('data-status'), LIVE).toBe('ready');
+    await expect.poll(() => attributeNow(desk.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
     // the key leaves the address bar (and the projector)
     expect(await desk.evaluate(() => location.hash)).toBe('');
     await desk.getByTestId('class-title-input').fill('Семинар 3');
@@ -86,7 +86,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     // The board: all three, online and following; names are text (no <b> element made of a name).
     const rows = desk.getByTestId('board-row');
     await expect.poll(() => rows.count(), LIVE).toBe(3);
-    await expect.poll(() => desk.getByTestId('class-board').textContent(), LIVE).toMatch(/(следует.*){3}/s);
+    await expect.poll(() => textNow(desk.getByTestId('class-board')), LIVE).toMatch(/(следует.*){3}/s);
     expect(await desk.getByTestId('class-board').locator('b').count()).toBe(0);
     expect(await desk.getByTestId('class-board').textContent()).toContain('Ben <b>Okafor</b>');
 
@@ -113,7 +113,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     const firstCellId = (await firstCell.getAttribute('data-cell-id'))!;
     await setEditorText(teacher, firstCellId, 'GET /api/v1/users/3\n');
     await firstCell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => firstCell.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => textNow(firstCell.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     let giveUp: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       runOnSlowPage,
@@ -127,9 +127,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
       const row = wire.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/3' }).first();
       await row.waitFor(LIVE);
       await row.click();
-      await expect
-        .poll(() => wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first().textContent(), LIVE)
-        .toContain('GET /api/v1/users/3');
+      await expect.poll(() => textNow(wire.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first()), LIVE).toContain('GET /api/v1/users/3');
       // read-only: no recording switch, no clearing of the teacher's captures
       expect(await wire.getByTestId('insp-record').count()).toBe(0);
       expect(await wire.getByTestId('insp-clear').count()).toBe(0);
@@ -146,14 +144,14 @@ describe('a class: a teacher and three students in their own browsers', () => {
       `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Ben', email: `ben-${Date.now()}@example.com` })}\n`,
     );
     await benCell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => exerciseState(ben, createExerciseId), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(ben, createExerciseId), LIVE).toBe('passed');
     const benLesson = desk.locator('[data-testid="board-row"][data-name="Ben <b>Okafor</b>"] [data-testid="board-lesson-result"][data-lesson="rest"]');
-    await expect.poll(() => benLesson.getAttribute('data-done'), LIVE).toBe('1');
+    await expect.poll(() => attributeNow(benLesson, 'data-done'), LIVE).toBe('1');
     await desk.getByTestId('board-lesson').selectOption('rest');
     const benResult = desk.locator(
       `[data-testid="board-row"][data-name="Ben <b>Okafor</b>"] [data-testid="board-result"][data-exercise="rest/${createExerciseId}"]`,
     );
-    await expect.poll(() => benResult.getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(benResult, 'data-state'), LIVE).toBe('passed');
     // the student's own run showed their own traffic, not the teacher's
     await ben.getByTestId('wire-mine').waitFor();
     expect(await ben.getByTestId('teacher-wire').count()).toBe(0);
@@ -182,7 +180,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     // One click to stop following: the teacher moves on without that student.
     const chen = pages[2];
     await chen.getByTestId('class-follow-toggle').click();
-    await expect.poll(() => chen.getByTestId('class-bar').getAttribute('data-following'), LIVE).toBe('false');
+    await expect.poll(() => attributeNow(chen.getByTestId('class-bar'), 'data-following'), LIVE).toBe('false');
     await teacher.goto(`${origin}/ru/graphql`);
     await expect.poll(() => pathAndHash(pages[0]).then((path) => path.split('#')[0]), LIVE).toBe('/ru/graphql');
     await expect.poll(() => pathAndHash(pages[1]).then((path) => path.split('#')[0]), LIVE).toBe('/en/graphql');
@@ -197,7 +195,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     await elsewhere.goto(`${origin}/en/class?code=${code}`);
     await elsewhere.getByTestId('class-name-input').fill('ben <b>okafor</b>');
     await elsewhere.getByTestId('class-join').click();
-    await expect.poll(() => elsewhere.getByTestId('class-join-error').getAttribute('data-error'), LIVE).toBe('NAME_TAKEN');
+    await expect.poll(() => attributeNow(elsewhere.getByTestId('class-join-error'), 'data-error'), LIVE).toBe('NAME_TAKEN');
     await elsewhere.getByTestId('class-rejoin-input').fill(rejoinCode);
     await elsewhere.getByTestId('class-join').click();
     // Joined: the class bar appears (following by default, the page may already have gone where
@@ -205,7 +203,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     await elsewhere.getByTestId('class-follow-toggle').waitFor(LIVE);
     await elsewhere.getByTestId('class-follow-toggle').click();
     await elsewhere.goto(`${origin}/en/rest`);
-    await expect.poll(() => exerciseState(elsewhere, createExerciseId), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(elsewhere, createExerciseId), LIVE).toBe('passed');
 
     for (const page of [desk, ...pages, elsewhere]) await page.context().close();
   }, 180_000);

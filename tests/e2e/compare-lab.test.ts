@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CaptureClient } from '../integration/capture-client.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { LIVE } from './lesson-page.ts';
+import { attributeNow, checkedNow, enabledNow, LIVE, textNow } from './lesson-page.ts';
 
 // The comparison lab in real Chromium against the real server, in both languages: it runs the
 // read job and the events job over every protocol, and every byte count it shows is checked
@@ -42,7 +42,7 @@ async function runJob(page: Page, job: 'read' | 'events' | 'burst', protocols: s
   if (job === 'burst') await page.locator('[data-testid="compare-messages"]').selectOption('5');
   await page.locator('[data-testid="compare-run"]').click();
   await expect
-    .poll(async () => (await page.locator('[data-testid="compare-run"]').isEnabled()) && (await page.locator('[data-testid="compare-row"]').count()), JOB_DONE)
+    .poll(async () => (await enabledNow(page.locator('[data-testid="compare-run"]'))) && (await page.locator('[data-testid="compare-row"]').count()), JOB_DONE)
     .toBe(protocols.length);
 }
 
@@ -90,9 +90,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
   it('runs the read job over every protocol and shows byte counts equal to the captured bytes', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/${lang}/compare`);
-    await expect
-      .poll(() => page.locator('[data-testid="compare-lab"] h1').textContent(), LIVE)
-      .toBe(lang === 'en' ? 'Comparison lab' : 'Лаборатория сравнения');
+    await expect.poll(() => textNow(page.locator('[data-testid="compare-lab"] h1')), LIVE).toBe(lang === 'en' ? 'Comparison lab' : 'Лаборатория сравнения');
     await runJob(page, 'read', READ_PROTOCOLS);
     await expectBytesFromCaptures(page, READ_PROTOCOLS);
 
@@ -107,7 +105,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
     // One bar per protocol in the bytes chart, each bar's value the row's up + down.
     expect(await page.locator('[data-testid="compare-chart"][data-measure="bytes"] [data-testid="compare-bar"]').count()).toBe(READ_PROTOCOLS.length);
     // The GraphQL claim is measured now, in the page's language.
-    await expect.poll(() => page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]').getAttribute('data-measured')).toBe('true');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]'), 'data-measured'), LIVE).toBe('true');
     expect(await page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"] dd').textContent()).toMatch(
       lang === 'en' ? /SQL statement/ : /SQL-запрос/,
     );
@@ -116,7 +114,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
     const restRun = JSON.parse((await page.locator('[data-testid="compare-row"][data-protocol="rest"]').getAttribute('data-runs')) ?? '[]') as RunData[];
     await page.locator('[data-testid="compare-row"][data-protocol="rest"]').click();
     const selected = page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]');
-    await expect.poll(() => selected.getAttribute('data-conn'), LIVE).toBe(restRun[0].conns[0]);
+    await expect.poll(() => attributeNow(selected, 'data-conn'), LIVE).toBe(restRun[0].conns[0]);
     expect(await selected.textContent()).toContain('/api/v1/users/1');
     await page.context().close();
   }, 240_000);
@@ -172,7 +170,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab, GraphQL batching (%s)'
     const runWith = async (batching: 'off' | 'on', rowsAfter: number) => {
       await page.locator('[data-testid="compare-graphql-batching"]').selectOption(batching);
       await page.locator('[data-testid="compare-run"]').click();
-      await expect.poll(async () => (await page.locator('[data-testid="compare-run"]').isEnabled()) && (await rows.count()), JOB_DONE).toBe(rowsAfter);
+      await expect.poll(async () => (await enabledNow(page.locator('[data-testid="compare-run"]'))) && (await rows.count()), JOB_DONE).toBe(rowsAfter);
     };
     const graphqlRow = (protocol: string, batching: 'off' | 'on') =>
       page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"][data-batching="${batching}"]`);
@@ -207,7 +205,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab, GraphQL batching (%s)'
     expect(await cell(getRow, 'compare-failure')).toContain(lang === 'en' ? 'a GET carries one operation' : 'GET несёт в адресе одну операцию');
 
     const claim = page.locator('[data-testid="compare-claim"][data-claim="graphql-round-trips"]');
-    await expect.poll(() => claim.getAttribute('data-measured')).toBe('true');
+    await expect.poll(() => attributeNow(claim, 'data-measured'), LIVE).toBe('true');
     expect(await claim.locator('dd').textContent()).toContain(
       lang === 'en'
         ? 'Batching, 3 users, one operation each: one by one 3 round trips'
@@ -229,17 +227,17 @@ describe('the comparison lab without recording', () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/compare`);
     const record = page.locator('[data-testid="insp-record"]');
-    await expect.poll(() => record.isEnabled(), LIVE).toBe(true);
+    await expect.poll(() => enabledNow(record), LIVE).toBe(true);
     await record.click();
     // the server confirms: the switch shows what the server says
-    await expect.poll(() => record.isChecked(), LIVE).toBe(false);
+    await expect.poll(() => checkedNow(record), LIVE).toBe(false);
     for (const protocol of READ_PROTOCOLS.filter((name) => name !== 'rest'))
       await page.locator(`[data-testid="compare-protocol"][data-protocol="${protocol}"]`).uncheck();
     await page.locator('[data-testid="compare-reps"]').selectOption('1');
     await page.locator('[data-testid="compare-run"]').click();
     const row = page.locator('[data-testid="compare-row"][data-protocol="rest"]');
     // at once: the server confirmed recording is off, so no marker can come (once, the lab waited 10 s to say so)
-    await expect.poll(() => row.getAttribute('data-failed'), LIVE).toBe('true');
+    await expect.poll(() => attributeNow(row, 'data-failed'), LIVE).toBe('true');
     expect(await row.locator('[data-testid="compare-failure"]').textContent()).toContain('Запись выключена');
     await page.context().close();
   }, 60_000);

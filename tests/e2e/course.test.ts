@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 import { MATRIX, PROTOCOLS, USE_CASES } from '../../web/course/matrix-data.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
+import { attributeNow, cell, evaluateNow, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -98,7 +98,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/${lang}/${slug}`);
     const heading = page.locator(`[id="${section}"]`);
     await heading.waitFor(LIVE);
-    await expect.poll(() => heading.evaluate((element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
+    await expect.poll(() => evaluateNow(heading, (element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
     await page.goBack();
 
     // Choose for me.

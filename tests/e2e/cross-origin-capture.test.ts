@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
+import { LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -100,7 +101,7 @@ describe('copy as curl', () => {
     const page = await context.newPage();
     await page.goto(`${lab.server.origin}/en/rest`);
     await page.locator('[data-testid="copy-curl"]').first().click();
-    await expect.poll(() => page.locator('[data-testid="copy-curl"]').first().textContent()).toMatch(/Copied/);
+    await expect.poll(() => textNow(page.locator('[data-testid="copy-curl"]').first()), LIVE).toMatch(/Copied/);
     const command = await page.evaluate(() => navigator.clipboard.readText());
     const session = (await context.cookies(lab.server.origin)).find((c) => c.name === 'wirelab_session')?.value;
     expect(session).toBeTruthy();

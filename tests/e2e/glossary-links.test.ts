@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { cell, evaluateNow, LIVE } from './lesson-page.ts';
 
 // Issue 24: a glossary term's first use in a lesson's text links to its definition (linked when
 // the lesson is built: web/glossary/link-terms.ts), in the page's language and in the word's form
@@ -29,7 +29,7 @@ describe.each(['en', 'ru'] as const)('a lesson in %s', (lang) => {
     await expect.poll(() => new URL(page.url()).pathname + new URL(page.url()).hash).toBe(`/${lang}/glossary#frame`);
     const term = page.locator('#frame');
     await term.waitFor(LIVE);
-    await expect.poll(() => term.evaluate((element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
+    await expect.poll(() => evaluateNow(term, (element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
     expect(await term.locator('h2').textContent()).toContain(lang === 'ru' ? 'кадр' : 'frame');
     await page.context().close();
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GLOSSARY } from '../../web/glossary/glossary-terms.ts';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { LIVE } from './lesson-page.ts';
+import { attributeNow, evaluateNow, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 24 (7): the glossary in both languages, linked from the header, the course map and the
 // lessons; the search over lessons and glossary from the header, Russian word forms included.
@@ -22,7 +22,7 @@ describe.each(['en', 'ru'] as const)('the glossary in %s', (lang) => {
     const terms = page.locator('[data-testid="glossary-term"]');
     await expect.poll(() => terms.count()).toBe(GLOSSARY.length);
     const masking = page.locator('#masking');
-    await expect.poll(() => masking.evaluate((element) => Math.round(element.getBoundingClientRect().top))).toBeLessThan(200);
+    await expect.poll(() => evaluateNow(masking, (element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
     expect(await masking.locator('h2').textContent()).toContain(lang === 'ru' ? 'маскирование' : 'masking');
     // the lessons it names are links to them
     const lessonLinks = await masking.locator('[data-testid="glossary-lesson-link"]').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
@@ -67,14 +67,14 @@ describe('the search', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/ru/websockets');
     const anchor = href.split('#')[1];
     await page.locator(`#${anchor}`).waitFor(LIVE);
-    await expect.poll(() => page.locator(`#${anchor}`).evaluate((element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
+    await expect.poll(() => evaluateNow(page.locator(`#${anchor}`), (element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
 
     // the other language keeps the query; ё is е
     await page.goto(`${lab.server.origin}/en/search?q=${encodeURIComponent('Трёхэтапное')}`);
     await page.locator('[data-testid="search-summary"]').waitFor(LIVE);
     await page.goto(`${lab.server.origin}/ru/search?q=${encodeURIComponent('трехэтапное')}`);
     await expect
-      .poll(async () => page.locator('[data-testid="search-result"]').first().getAttribute('data-href'), LIVE)
+      .poll(async () => attributeNow(page.locator('[data-testid="search-result"]').first(), 'data-href'), LIVE)
       .toBe('/ru/glossary#three-way-handshake');
     await page.context().close();
   });
@@ -90,7 +90,7 @@ describe('the search', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-page-input');
     await page.keyboard.type('etags');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-testid="search-result"]').first().getAttribute('data-href'), LIVE).toBe('/en/glossary#etag');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="search-result"]').first(), 'data-href'), LIVE).toBe('/en/glossary#etag');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1200);
     await page.context().close();
   });
@@ -103,7 +103,7 @@ describe('the search', () => {
     expect(await results.first().getAttribute('data-href')).toBe('/en/glossary#handshake');
     await page.locator('[data-testid="search-page-input"]').fill('zzzqqq');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-testid="search-summary"]').textContent(), LIVE).toContain('Nothing found');
+    await expect.poll(() => textNow(page.locator('[data-testid="search-summary"]')), LIVE).toContain('Nothing found');
     expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });

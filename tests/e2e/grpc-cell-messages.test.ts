@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { cell, LIVE, textNow } from './lesson-page.ts';
 
 // What the gRPC cell says when a call does not go as planned: in the reader's language, and only
 // what is true of this attempt.
@@ -13,12 +13,12 @@ describe('the gRPC cell', () => {
     await page.goto(`${lab.server.origin}/ru/grpc`);
     const getUser = cell(page, 'get-user');
     await getUser.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
 
     await getUser.locator('[data-testid="grpc-metadata"]').fill('x-student: Ада');
     await getUser.locator('[data-testid="cell-run"]').click();
     await expect
-      .poll(() => getUser.locator('[data-testid="grpc-problem"]').textContent())
+      .poll(() => textNow(getUser.locator('[data-testid="grpc-problem"]')), LIVE)
       .toMatch(/строка 1: текстовое значение может содержать только печатные символы ASCII/);
     expect(await getUser.locator('[data-testid="grpc-status"]').count()).toBe(0);
     expect(await getUser.textContent()).not.toMatch(/не записаны/);
@@ -32,7 +32,7 @@ describe('the gRPC cell', () => {
     await ticks.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(1);
     await ticks.locator('[data-testid="grpc-cancel"]').click();
-    await expect.poll(() => ticks.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/CANCELL?ED/);
+    await expect.poll(() => textNow(ticks.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/CANCELL?ED/);
     const text = await ticks.textContent();
     expect(text).toMatch(/Вы отменили вызов: браузер перестал читать поток/);
     expect(text).not.toMatch(/aborted/);
@@ -44,7 +44,7 @@ describe('the gRPC cell', () => {
     await page.goto(`${lab.server.origin}/ru/grpc`);
     const missing = cell(page, 'missing-user');
     await missing.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+    await expect.poll(() => textNow(missing.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^5 NOT_FOUND/);
     expect(await missing.locator('[data-testid="grpc-status-in-lang"]').textContent()).toMatch(/^ \(пользователь \d+ не существует\)$/);
     await page.context().close();
   });
@@ -56,7 +56,7 @@ describe('a problem+json answer', () => {
     await page.goto(`${lab.server.origin}/ru/rest`);
     const invalid = cell(page, 'invalid-user');
     await invalid.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => invalid.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/422/);
+    await expect.poll(() => textNow(invalid.locator('[data-testid="response-status"]')), LIVE).toMatch(/422/);
     const lines = await invalid.locator('[data-testid="problem-in-lang"] li').allTextContents();
     expect(lines[0]).toBe('некоторые поля заполнены неверно: см. errors');
     expect(lines.length).toBeGreaterThan(1);

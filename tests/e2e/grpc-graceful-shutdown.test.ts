@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, editorText, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
+import { cell, editorText, enabledNow, exerciseState, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // Lesson 04's health Watch and graceful shutdown in real Chromium: the student flips a service's
 // status and sees the Watch stream's messages, then shuts their sandbox's server down with a chat
@@ -28,7 +28,7 @@ describe('lesson 04: health Watch and graceful shutdown', () => {
     await flip.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => messages.count(), LIVE).toBe(3);
     expect(await messages.nth(2).textContent()).not.toContain('NOT_SERVING');
-    await expect.poll(() => exerciseState(page, 'watch-not-serving'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'watch-not-serving'), LIVE).toBe('passed');
     await watch.locator('[data-testid="grpc-cancel"]').click();
     await page.context().close();
   });
@@ -43,13 +43,13 @@ describe('lesson 04: health Watch and graceful shutdown', () => {
 
     const chat = cell(page, 'drain-chat');
     await chat.locator('[data-testid="grpc-start"]').click();
-    await expect.poll(() => chat.locator('[data-testid="grpc-send"]').isEnabled(), LIVE).toBe(true);
+    await expect.poll(() => enabledNow(chat.locator('[data-testid="grpc-send"]')), LIVE).toBe(true);
     await chat.locator('[data-testid="grpc-send"]').click();
     await expect.poll(() => chat.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(2);
 
     const shutdown = cell(page, 'graceful-shutdown');
     await shutdown.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => shutdown.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(shutdown.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
     expect(await shutdown.locator('[data-testid="grpc-message"]').first().textContent()).toMatch(/connectionsNotified[^0-9]*1/);
     await expect.poll(() => statuses.count(), LIVE).toBe(2);
     expect(await statuses.nth(1).textContent()).toContain('NOT_SERVING');
@@ -60,12 +60,12 @@ describe('lesson 04: health Watch and graceful shutdown', () => {
     await expect.poll(() => chat.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThan(answered);
     expect(await exerciseState(page, 'drain-goaway')).not.toBe('passed');
     await chat.locator('[data-testid="grpc-half-close"]').click();
-    await expect.poll(() => chat.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+    await expect.poll(() => textNow(chat.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
 
     // A new call: refused while the sandbox's server is down.
     await chat.locator('[data-testid="grpc-start"]').click();
-    await expect.poll(() => chat.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/UNAVAILABLE/);
-    await expect.poll(() => exerciseState(page, 'drain-goaway'), LIVE).toBe('passed');
+    await expect.poll(() => textNow(chat.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/UNAVAILABLE/);
+    await expect.poll(() => exerciseStateNow(page, 'drain-goaway'), LIVE).toBe('passed');
     await watch.locator('[data-testid="grpc-cancel"]').click();
     await page.context().close();
   }, 60_000);

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPythonStarter, STARTERS, type RunningStarter } from '../integration/own-server-starters.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { cell, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 const stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
@@ -43,7 +43,7 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       // the starter speaks native gRPC only: no protocol to choose
       expect(await getUser.locator('[data-testid="grpc-protocol"]').count()).toBe(0);
       await getUser.locator('[data-testid="cell-run"]').click();
-      await expect.poll(() => getUser.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^0 OK/);
+      await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
       expect(await getUser.locator('[data-testid="grpc-message"]').first().textContent()).toContain('Ada Lovelace');
 
       // the same choice in every cell: the missing user is the starter's NOT_FOUND, its own words
@@ -51,14 +51,14 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       await missing.scrollIntoViewIfNeeded();
       expect(await missing.locator('[data-testid="own-target-mode"][value="mine"]').isChecked()).toBe(true);
       await missing.locator('[data-testid="cell-run"]').click();
-      await expect.poll(() => missing.locator('[data-testid="grpc-status"]').textContent(), LIVE).toMatch(/^5 NOT_FOUND/);
+      await expect.poll(() => textNow(missing.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^5 NOT_FOUND/);
       expect(await missing.locator('[data-testid="grpc-call-log"]').textContent()).toContain('no such user');
 
       // nothing listening: a fact in Russian, not a stack trace
       await missing.locator('[data-testid="own-target-address"]').fill('127.0.0.1:1');
       await missing.locator('[data-testid="cell-run"]').click();
       await expect
-        .poll(() => missing.locator('[data-testid="grpc-event-error"]').textContent(), LIVE)
+        .poll(() => textNow(missing.locator('[data-testid="grpc-event-error"]')), LIVE)
         .toMatch(/В соединении отказано: по адресу 127\.0\.0\.1:1 никто не слушает/);
 
       await page.goto(`${lab.server.origin}/ru/graphql`);
@@ -69,14 +69,14 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       expect(await first.locator('[data-testid="graphql-own-server-note"]').textContent()).toMatch(/схему Wirelab, а не вашего сервера/);
       await first.locator('[data-testid="cell-run"]').click();
       // Wirelab's schema has User.status, the starter's has not: its answer, as a GraphQL error
-      await expect.poll(() => first.locator('[data-testid="graphql-error"]').first().textContent(), LIVE).toMatch(/status/);
+      await expect.poll(() => textNow(first.locator('[data-testid="graphql-error"]').first()), LIVE).toMatch(/status/);
       expect(await first.locator('[data-testid="graphql-source"]').textContent()).toMatch(/POST \/graphql/);
 
       // a query the starter's schema has: its data
       await first.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
       await page.evaluate((id) => window.__wirelabEditors!.get(id)!.setValue('{ users(first: 2) { __typename } }'), 'first-query');
       await first.locator('[data-testid="cell-run"]').click();
-      await expect.poll(() => first.locator('[data-testid="graphql-data"]').textContent(), LIVE).toContain('UserConnection');
+      await expect.poll(() => textNow(first.locator('[data-testid="graphql-data"]')), LIVE).toContain('UserConnection');
 
       // a subscription goes through Wirelab's WebSocket relay to the starter's /graphql: the
       // starter's own answer (its schema has userChanged, not postAdded) comes back as a GraphQL error
@@ -86,7 +86,7 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
         /Подписка идёт через сервер Wirelab: он открывает \/graphql на вашем сервере 127\.0\.0\.1:\d+/,
       );
       await subscription.locator('[data-testid="cell-run"]').click();
-      await expect.poll(() => subscription.locator('[data-testid="graphql-event"]').first().textContent(), LIVE).toMatch(/postAdded/);
+      await expect.poll(() => textNow(subscription.locator('[data-testid="graphql-event"]').first()), LIVE).toMatch(/postAdded/);
     } finally {
       await page.context().close();
     }

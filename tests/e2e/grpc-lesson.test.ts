@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, textNow } from './lesson-page.ts';
+import { attributeNow, cell, enabledNow, exerciseState, exerciseStateNow, LIVE, textNow } from './lesson-page.ts';
 
 // The gRPC lesson in real Chromium against the real server: calls over Connect and gRPC-Web from
 // the page, a server stream cancelled mid-way, a deadline, and the exercises that read the bytes.
@@ -116,7 +116,7 @@ describe('the gRPC lesson', () => {
     // fetch cannot stream a request body, so the page says so and offers the runner instead.
     await expect.poll(() => chat.locator('[data-testid="grpc-runner-note"]').isVisible(), LIVE).toBe(true);
     await chat.locator('[data-testid="grpc-start"]').click();
-    await expect.poll(() => chat.locator('[data-testid="grpc-send"]').isEnabled(), LIVE).toBe(true);
+    await expect.poll(() => enabledNow(chat.locator('[data-testid="grpc-send"]')), LIVE).toBe(true);
     await chat.locator('[data-testid="grpc-send"]').click();
     await chat.locator('[data-testid="grpc-send"]').click();
     await expect.poll(() => chat.locator('[data-testid="grpc-event-sent"]').count(), LIVE).toBe(2);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPythonStarter, type RunningStarter } from '../integration/own-server-starters.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { setEditorText } from './lesson-page.ts';
+import { checkedNow, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 const LIVE = { timeout: 15_000 };
@@ -33,7 +33,7 @@ describe('an HTTP cell aimed at my server', () => {
       const email = `sofia-mine-${Date.now()}@example.com`;
       await setEditorText(page, cellId, createUser(email));
       await cell.locator('[data-testid="cell-run"]').click();
-      await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/^201/);
+      await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), LIVE).toMatch(/^201/);
       expect(await cell.locator('[data-testid="response-body"]').textContent()).toContain(email);
       expect(await cell.locator('[data-testid="http-sent-to-mine"]').textContent()).toBe(
         `Запрос отправил сервер Wirelab на ваш сервер 127.0.0.1:${starter.port}; байты — в инспекторе.`,
@@ -45,20 +45,20 @@ describe('an HTTP cell aimed at my server', () => {
       // the inspector shows Wirelab's request to the starter: the exchange the cell ran
       const inspector = page.locator('[data-testid="inspector"]');
       const requestLine = inspector.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first();
-      await expect.poll(() => requestLine.textContent(), LIVE).toMatch(/POST \/api\/v1\/users HTTP\/1\.1/);
+      await expect.poll(() => textNow(requestLine), LIVE).toMatch(/POST \/api\/v1\/users HTTP\/1\.1/);
       const selected = inspector.locator('[data-testid="insp-exchange"][aria-pressed="true"]');
       expect(await selected.textContent()).toMatch(/201/);
 
       // remembered: after a reload the cell still sends to the student's server
       await page.reload();
-      await expect.poll(() => cell.locator('[data-testid="own-target-mode"][value="mine"]').isChecked(), LIVE).toBe(true);
+      await expect.poll(() => checkedNow(cell.locator('[data-testid="own-target-mode"][value="mine"]')), LIVE).toBe(true);
       expect(await cell.locator('[data-testid="own-target-address"]').inputValue()).toBe(`127.0.0.1:${starter.port}`);
 
       // nothing listening: refused, in Russian, as a fact
       await cell.locator('[data-testid="own-target-address"]').fill('127.0.0.1:1');
       await cell.locator('[data-testid="cell-run"]').click();
       const refused = cell.locator('[data-testid="http-refused"]');
-      await expect.poll(() => refused.textContent(), LIVE).toMatch(/^На ваш сервер не отправлено: В соединении отказано: по адресу 127\.0\.0\.1:1/);
+      await expect.poll(() => textNow(refused), LIVE).toMatch(/^На ваш сервер не отправлено: В соединении отказано: по адресу 127\.0\.0\.1:1/);
       expect(await refused.getAttribute('data-status')).toBe('502');
 
       // back to Wirelab's server: the cell fetches from the page's own server again
@@ -67,7 +67,7 @@ describe('an HTTP cell aimed at my server', () => {
       const ownEmail = `sofia-wirelab-${Date.now()}@example.com`;
       await setEditorText(page, cellId, createUser(ownEmail));
       await cell.locator('[data-testid="cell-run"]').click();
-      await expect.poll(() => cell.locator('[data-testid="response-body"]').textContent(), LIVE).toContain(ownEmail);
+      await expect.poll(() => textNow(cell.locator('[data-testid="response-body"]')), LIVE).toContain(ownEmail);
       expect(await cell.locator('[data-testid="http-sent-to-mine"]').count()).toBe(0);
       expect(await (await fetch(`http://127.0.0.1:${starter.port}/api/v1/users?limit=100`)).text()).not.toContain(ownEmail);
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, inspectorNode, LIVE, selectedMessage } from './lesson-page.ts';
+import { attributeNow, cell, inspectorNode, LIVE, selectedMessage } from './lesson-page.ts';
 
 // Issue 24, in Chromium: on /mqtt, Connect, Publish, open the browser's PUBLISH in the inspector
 // and hover "fixed header". The browser masked the frame, so the wire bytes are not what MQTT
@@ -14,12 +14,12 @@ describe.each(['en', 'ru'] as const)('a masked PUBLISH in the %s inspector', (la
     await page.goto(`${lab.server.origin}/${lang}/mqtt`);
     const dashboard = cell(page, 'dashboard');
     await dashboard.locator('[data-testid="mqtt-connect"]').click();
-    await expect.poll(() => dashboard.locator('[data-testid="mqtt-state"]').getAttribute('data-state'), LIVE).toBe('connected');
+    await expect.poll(() => attributeNow(dashboard.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('connected');
     await dashboard.locator('[data-testid="mqtt-publish"]').click();
     const sent = dashboard.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="PUBLISH"]').first();
     await expect.poll(() => sent.count(), LIVE).toBe(1);
     await sent.locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => selectedMessage(page).getAttribute('data-layer'), LIVE).toBe('mqtt-packet');
+    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('mqtt-packet');
     expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
 
     const hex = page.locator('[data-testid="inspector"] [data-testid="insp-hex"]');
@@ -47,7 +47,7 @@ describe.each(['en', 'ru'] as const)('a masked PUBLISH in the %s inspector', (la
     await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit').count(), LIVE).toBe(0);
     await hex.locator(`[data-testid="insp-hex-byte"][data-offset="${offset}"][data-view="unmasked"]`).hover();
     await expect
-      .poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit').getAttribute('data-kind'), LIVE)
+      .poll(() => attributeNow(page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit'), 'data-kind'), LIVE)
       .toBe('packet-type'); // the deepest node over that byte: the fixed header's type bits
     await page.context().close();
   });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { LIVE } from './lesson-page.ts';
+import { LIVE, textNow } from './lesson-page.ts';
 import { axeViolations } from './axe-violations.ts';
 
 // Issue 24: the lesson page from the keyboard (skip links, the inspector's tree as a WAI-ARIA
@@ -80,7 +80,7 @@ describe('a lesson from the keyboard', () => {
     await page.keyboard.press('ArrowDown');
     expect(await focused(page)).toMatchObject({ key: '0:0', level: '2', kind: 'request-line' });
     await expect.poll(() => litText(page)).toBe('GET /api/v1/users HTTP/1.1\r\n');
-    await expect.poll(() => page.locator('[data-testid="insp-bytes-announcement"]').textContent()).toBe('bytes 0–27 of the message');
+    await expect.poll(() => textNow(page.locator('[data-testid="insp-bytes-announcement"]')), LIVE).toBe('bytes 0–27 of the message');
 
     // Right opens it, Right again goes into its first child; Left goes back up and closes it.
     await page.keyboard.press('ArrowRight');

@@ -31,6 +31,21 @@ export async function valueNow(locator: Locator): Promise<string | null> {
   return (await locator.count()) === 0 ? null : locator.inputValue(PRESENT_READ);
 }
 
+/** Whether the control is enabled now, or null while no element matches (for `expect.poll`). */
+export async function enabledNow(locator: Locator): Promise<boolean | null> {
+  return (await locator.count()) === 0 ? null : locator.isEnabled(PRESENT_READ);
+}
+
+/** Whether the checkbox or radio button is checked now, or null while no element matches (for `expect.poll`). */
+export async function checkedNow(locator: Locator): Promise<boolean | null> {
+  return (await locator.count()) === 0 ? null : locator.isChecked(PRESENT_READ);
+}
+
+/** What `read` answers of the element now, or null while no element matches (for `expect.poll`). */
+export async function evaluateNow<Result>(locator: Locator, read: (element: SVGElement | HTMLElement) => Result): Promise<Result | null> {
+  return (await locator.count()) === 0 ? null : locator.evaluate(read, undefined, PRESENT_READ);
+}
+
 export function cell(page: Page, id: string): Locator {
   return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
 }
@@ -89,13 +104,23 @@ export async function setEditorText(page: Page, cellId: string, text: string): P
   // (web/editors/cell-when-near.tsx), and a loaded machine has few (grpc-extra-lessons once spent
   // its 60 s waiting for the connect-by-hand editor).
   await page.evaluate((id) => document.getElementById(`cell-${id}`)?.scrollIntoView({ block: 'center' }), cellId);
-  await page.waitForFunction((id) => (window as unknown as { __wirelabEditors?: EditorRegistry }).__wirelabEditors?.has(id), cellId);
+  // Playwright's own message ("Timeout 30000ms exceeded") names no cell: the failure says which
+  await page
+    .waitForFunction((id) => (window as unknown as { __wirelabEditors?: EditorRegistry }).__wirelabEditors?.has(id), cellId)
+    .catch((error: Error) => {
+      throw new Error(`the editor of cell "${cellId}" never came on the page: ${error.message.split('\n')[0]}`);
+    });
   await page.evaluate(([id, value]) => (window as unknown as { __wirelabEditors: EditorRegistry }).__wirelabEditors.get(id)!.setValue(value), [
     cellId,
     text,
   ] as const);
 }
 
+/** The cell's editor text; throws, naming the cell, while its editor is not on the page (an `expect.poll` says which). */
 export function editorText(page: Page, cellId: string): Promise<string> {
-  return page.evaluate((id) => (window as unknown as { __wirelabEditors: EditorRegistry }).__wirelabEditors.get(id)!.getValue(), cellId);
+  return page.evaluate((id) => {
+    const editor = (window as unknown as { __wirelabEditors?: EditorRegistry }).__wirelabEditors?.get(id);
+    if (!editor) throw new Error(`no editor of cell "${id}" on the page`);
+    return editor.getValue();
+  }, cellId);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, useAppAndBrowser, WEB_ROOT } from './browser.ts';
-import { cell, editorText, inspectorNode, LIVE } from './lesson-page.ts';
+import { cell, editorText, inspectorNode, LIVE, textNow } from './lesson-page.ts';
 
 // A REST lesson's page downloads what a REST lesson needs (issue 15): no HTTP/2, protobuf or
 // GraphQL decoder, and no Monaco until a cell comes into view. Byte counts, not times: which
@@ -116,7 +116,7 @@ describe('a REST lesson page is light', () => {
       await expect.poll(() => editorText(page, 'get-user'), LIVE).toContain(`/api/v1/users/1${typed}`);
     }
     await getUser.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => getUser.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => textNow(getUser.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     // the inspector decodes the request with the HTTP/1.1 layer alone
     await inspectorNode(page, 'request-line').waitFor(LIVE);
     for (const pattern of DECODERS_A_REST_LESSON_NEVER_NEEDS) expect(requested.filter((file) => pattern.test(file))).toEqual([]);

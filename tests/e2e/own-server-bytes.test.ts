@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPythonStarter, type RunningStarter } from '../integration/own-server-starters.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
+import { attributeNow, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 const LIVE = { timeout: 20_000 };
@@ -23,7 +24,7 @@ describe('"My server": a check links to its bytes', () => {
       await page.locator('[data-testid="own-server-target"]').fill(`127.0.0.1:${starter.port}`);
       await page.locator('[data-testid="own-server-protocol"][value="rest"]').check();
       await page.locator('[data-testid="own-server-run"]').click();
-      await expect.poll(() => page.locator('[data-testid="own-server-summary"]').textContent(), LIVE).toMatch(/34 checks: 34 passed, 0 failed$/);
+      await expect.poll(() => textNow(page.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/34 checks: 34 passed, 0 failed$/);
 
       // every check names the connections it opened; `not-found-problem` opened one: a GET
       const notFound = page.locator('[data-testid="own-server-check"][data-id="not-found-problem"]');
@@ -38,10 +39,10 @@ describe('"My server": a check links to its bytes', () => {
       // the inspector takes the focus and shows that exchange: Wirelab's GET, the starter's 404
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('inspector');
       const exchange = page.locator(`[data-testid="insp-exchange"][data-conn="${conn}"][data-index="0"]`);
-      await expect.poll(() => exchange.getAttribute('aria-pressed'), LIVE).toBe('true');
+      await expect.poll(() => attributeNow(exchange, 'aria-pressed'), LIVE).toBe('true');
       expect(await exchange.textContent()).toMatch(/GET.*\/api\/v1\/users\/2147483000.*404/);
       const tree = page.locator('[data-testid="insp-tree-node"][data-kind="request-line"]').first();
-      await expect.poll(() => tree.textContent(), LIVE).toMatch(/GET \/api\/v1\/users\/2147483000 HTTP\/1\.1/);
+      await expect.poll(() => textNow(tree), LIVE).toMatch(/GET \/api\/v1\/users\/2147483000 HTTP\/1\.1/);
       expect(await page.locator('[data-testid="insp-hex-byte"]').count()).toBeGreaterThan(0);
       // the connection's head line: the starter is the server, so its port shows as the far end
       const head = page.locator(`[data-testid="insp-connection"][data-conn="${conn}"]`);
@@ -57,7 +58,7 @@ describe('"My server": a check links to its bytes', () => {
       const createConn = await create.first().getAttribute('data-conn');
       await create.first().click();
       const post = page.locator(`[data-testid="insp-exchange"][data-conn="${createConn}"][data-index="0"]`);
-      await expect.poll(() => post.getAttribute('aria-pressed'), LIVE).toBe('true');
+      await expect.poll(() => attributeNow(post, 'aria-pressed'), LIVE).toBe('true');
       expect(await post.textContent()).toMatch(/POST.*\/api\/v1\/users.*201/);
     } finally {
       await page.close();

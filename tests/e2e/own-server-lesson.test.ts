@@ -6,7 +6,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startPythonStarter } from '../integration/own-server-starters.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, exerciseState } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow, textNow, valueNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 const LIVE = { timeout: 20_000 };
@@ -15,7 +15,7 @@ async function runChecks(rest: Locator, target: string): Promise<Locator> {
   await rest.locator('[data-testid="own-server-target"]').fill(target);
   await rest.locator('[data-testid="own-server-run"]').click();
   const summary = rest.locator('[data-testid="own-server-summary"]');
-  await expect.poll(() => summary.textContent(), LIVE).toContain(target);
+  await expect.poll(() => textNow(summary), LIVE).toContain(target);
   return summary;
 }
 
@@ -29,10 +29,10 @@ describe('lesson 15 «Свой сервер»', () => {
     const page = await openPage(lab.browser, { locale: 'ru-RU' });
     try {
       await page.goto(`${lab.server.origin}/ru/build-your-own-server`);
-      await expect.poll(() => page.locator('h1').first().textContent()).toContain('Свой сервер');
+      await expect.poll(() => textNow(page.locator('h1').first()), LIVE).toContain('Свой сервер');
       await page.locator('#cell-rest').scrollIntoViewIfNeeded();
       const rest = cell(page, 'rest');
-      await expect.poll(() => rest.locator('[data-testid="own-server-target"]').inputValue(), LIVE).toBe('127.0.0.1:8000');
+      await expect.poll(() => valueNow(rest.locator('[data-testid="own-server-target"]')), LIVE).toBe('127.0.0.1:8000');
       expect(await rest.locator('[data-testid="own-server-protocol"][value="rest"]').isChecked()).toBe(true);
       const status = page.locator('[data-testid="exercise"][data-exercise-id="rest-passes"] [data-testid="exercise-status"]');
 
@@ -55,7 +55,7 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await etag.locator('[data-testid="own-server-outcome"]').textContent()).toBe('Не пройдена');
       expect(await etag.locator('[data-testid="own-server-got"]').textContent()).toMatch(/^HTTP\/1\.1 200 OK\n/);
       // the card heard the run (its own cell's exchange) and says "not yet"
-      await expect.poll(() => status.getAttribute('class'), LIVE).toMatch(/is-missed/);
+      await expect.poll(() => attributeNow(status, 'class'), LIVE).toMatch(/is-missed/);
       expect(await exerciseState(page, 'rest-passes')).toBe('pending');
 
       // Wirelab's own address: every check passes, the report says whose server it was, no pass.
@@ -73,7 +73,7 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await summary.textContent()).toMatch(/34 проверки: пройдено 34, не пройдено 0$/);
       expect((await outcomes(rest)).every(([, outcome]) => outcome === 'pass')).toBe(true);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);
-      await expect.poll(() => exerciseState(page, 'rest-passes'), LIVE).toBe('passed');
+      await expect.poll(() => exerciseStateNow(page, 'rest-passes'), LIVE).toBe('passed');
       // only that suite's exercise
       expect(await exerciseState(page, 'websocket-passes')).toBe('pending');
     } finally {

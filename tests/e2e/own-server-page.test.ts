@@ -5,6 +5,7 @@
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
+import { textNow, valueNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 const LIVE = { timeout: 20_000 };
@@ -15,7 +16,7 @@ describe('«Мой сервер»', () => {
     await page.goto(`${lab.server.origin}/ru/`);
     await page.locator('[data-testid="nav-my-server"]').click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/ru/my-server');
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Мой сервер');
+    await expect.poll(() => textNow(page.locator('h1')), LIVE).toBe('Мой сервер');
 
     const target = page.locator('[data-testid="own-server-target"]');
     expect(await target.inputValue()).toBe('127.0.0.1:8000');
@@ -28,7 +29,7 @@ describe('«Мой сервер»', () => {
     await target.press('Enter');
 
     const summary = page.locator('[data-testid="own-server-summary"]');
-    await expect.poll(() => summary.textContent(), LIVE).toMatch(/34 проверки: пройдено 34, не пройдено 0$/);
+    await expect.poll(() => textNow(summary), LIVE).toMatch(/34 проверки: пройдено 34, не пройдено 0$/);
     // the keyboard's place is the result, not the top of the page
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('own-server-result');
     const checks = page.locator('[data-testid="own-server-check"]');
@@ -49,7 +50,7 @@ describe('«Мой сервер»', () => {
 
     // The address is remembered in this browser.
     await page.reload();
-    await expect.poll(() => target.inputValue()).toBe(`127.0.0.1:${lab.server.port}`);
+    await expect.poll(() => valueNow(target), LIVE).toBe(`127.0.0.1:${lab.server.port}`);
 
     // Cancel: a server that accepts and never answers; the suite's connections to it close.
     const sockets: Socket[] = [];
@@ -68,7 +69,7 @@ describe('«Мой сервер»', () => {
       // Cancel has the focus while the check runs: Enter presses it
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('own-server-cancel');
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator('[data-testid="own-server-cancelled"]').textContent()).toMatch(/^Отменено/);
+      await expect.poll(() => textNow(page.locator('[data-testid="own-server-cancelled"]')), LIVE).toMatch(/^Отменено/);
       await expect.poll(() => sockets.every((socket) => socket.destroyed), LIVE).toBe(true);
       expect(await page.locator('[data-testid="own-server-run"]').isEnabled()).toBe(true);
     } finally {
@@ -88,7 +89,7 @@ describe('«Мой сервер»', () => {
       expect(await page.locator('[data-testid="own-server-starter-command"]').textContent()).toBe(`mosquitto -p ${lab.server.port}`);
       expect(await page.locator('[data-testid="own-server-cli-command"]').textContent()).toBe(`npm run check-server -- mqtt 127.0.0.1:${lab.server.port}`);
       await page.locator('[data-testid="own-server-run"]').click();
-      await expect.poll(() => page.locator('[data-testid="own-server-summary"]').textContent(), LIVE).toMatch(/41 checks: 41 passed, 0 failed$/);
+      await expect.poll(() => textNow(page.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/41 checks: 41 passed, 0 failed$/);
       const qos2 = page.locator('[data-testid="own-server-check"][data-id="qos2-exactly-once"]');
       expect(await qos2.textContent()).toMatch(/MQTT 3\.1\.1 §4\.3\.3/);
       expect(await qos2.locator('[data-testid="own-server-got"]').textContent()).toMatch(/\[pub\] ← PUBCOMP id 514/);

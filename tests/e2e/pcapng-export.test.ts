@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
-import { setEditorText } from './lesson-page.ts';
+import { setEditorText, textNow } from './lesson-page.ts';
 
 const run = promisify(execFile);
 const TSHARK = '/usr/bin/tshark';
@@ -74,7 +74,7 @@ describe.each([
     const email = `pcap-${lang}-${Date.now()}@example.com`;
     await setEditorText(page, cellId, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Ada Pcap', email })}\n`);
     await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => cell.locator('[data-testid="response-status"]').textContent(), { timeout: 10_000 }).toMatch(/201/);
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/201/);
 
     const inspector = page.locator('[data-testid="inspector"]');
     const row = inspector.locator('[data-testid="insp-exchange"]', { hasText: 'POST' }).last();

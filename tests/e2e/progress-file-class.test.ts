@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { LIVE } from './lesson-page.ts';
+import { attributeNow, LIVE } from './lesson-page.ts';
 
 // Issue 35: passes brought by an imported progress file come into the student's own page only,
 // never onto a class board (a hand-written file once put 102 of 102 exercises there): the board
@@ -43,7 +43,7 @@ describe('an imported progress file in a class', () => {
     await student.locator('[data-testid="progress-imported"]').waitFor(LIVE);
 
     await student.goto(`${origin}/en/rest`);
-    await expect.poll(() => student.locator('[data-testid="exercise"][data-exercise-id="create-201"]').getAttribute('data-state'), LIVE).toBe('passed');
+    await expect.poll(() => attributeNow(student.locator('[data-testid="exercise"][data-exercise-id="create-201"]'), 'data-state'), LIVE).toBe('passed');
 
     await desk.getByTestId('board-lesson').selectOption('rest');
     await desk.locator('[data-testid="board-row"][data-name="Mia"]').waitFor(LIVE);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, editorText, LIVE } from './lesson-page.ts';
+import { cell, editorText, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 24: a cell edited in Monaco travels in the progress file ("My progress" on the course
 // map, web/course/course-progress-file.ts) to another browser, and shows there in the editor.
@@ -40,7 +40,7 @@ describe('a Monaco draft through the progress file', () => {
     await other.goto(`${lab.server.origin}/en/course`);
     expect(await other.evaluate((key) => localStorage.getItem(key), DRAFT_KEY)).toBeNull();
     await other.locator('[data-testid="progress-import"]').setInputFiles(saved);
-    await expect.poll(() => other.locator('[data-testid="progress-import-confirm"]').textContent(), LIVE).toContain('1 edited cell');
+    await expect.poll(() => textNow(other.locator('[data-testid="progress-import-confirm"]')), LIVE).toContain('1 edited cell');
     await other.locator('[data-testid="progress-import-replace"]').click();
     await other.locator('[data-testid="progress-imported"]').waitFor(LIVE);
 

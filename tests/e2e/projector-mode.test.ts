@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from './browser.ts';
-import { LIVE, cell, editorText } from './lesson-page.ts';
+import { attributeNow, cell, editorText, LIVE, textNow } from './lesson-page.ts';
 
 // Projector mode and the presenter's keyboard at the size of a classroom projector: the type
 // grows, N/P step through the lesson's h2 sections, R runs the section's cell, I hides and shows
@@ -114,7 +114,7 @@ describe.each([
 
     if (switchOn === 'the toggle') await page.locator('[data-testid="projector-toggle"]').click();
     else await page.keyboard.press('Alt+KeyP');
-    await expect.poll(() => page.locator('html').getAttribute('data-projector')).toBe('');
+    await expect.poll(() => attributeNow(page.locator('html'), 'data-projector'), LIVE).toBe('');
     expect(await page.locator('[data-testid="projector-toggle"]').getAttribute('aria-pressed')).toBe('true');
 
     // Larger type in the text, in Monaco (its own font size option) and in the inspector.
@@ -147,7 +147,7 @@ describe.each([
     const getAda = cell(page, 'get-ada');
     expect(await getAda.locator('[data-testid="response-status"]').count()).toBe(0);
     await page.keyboard.press('r');
-    await expect.poll(() => getAda.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => textNow(getAda.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     const inspector = page.locator('[data-testid="inspector"]');
     await inspector.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/1' }).first().waitFor(LIVE);
     await inspector.locator('[data-testid="insp-ascii-byte"]').nth(15).waitFor(LIVE);
@@ -192,7 +192,7 @@ describe('projector mode on a 1366×768 projector', () => {
 describe('the presenter keys and the editors', () => {
   it('types a bare letter into Monaco instead of acting on it; Esc then Tab still leaves the editor, and the keys work again', async () => {
     const page = await openAt1920(`/en/${LESSON}?projector=1`);
-    await expect.poll(() => page.locator('html').getAttribute('data-projector')).toBe('');
+    await expect.poll(() => attributeNow(page.locator('html'), 'data-projector'), LIVE).toBe('');
     await cell(page, 'get-ada').scrollIntoViewIfNeeded();
     const editor = cell(page, 'get-ada').locator('.monaco-editor').first();
     await editor.waitFor(LIVE);
@@ -219,27 +219,27 @@ describe('the presenter keys and the editors', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.monaco-editor')))).toBe(false);
     await page.keyboard.press('i');
-    await expect.poll(() => page.locator('[data-testid="inspector-dock"]').getAttribute('class')).toContain('is-closed');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="inspector-dock"]'), 'class'), LIVE).toContain('is-closed');
 
     // R runs the cell that has the focus (here the section's third), not the section's first
     const createUser = cell(page, 'create-user');
     await createUser.locator('[data-testid="cell-run"]').focus();
     await page.keyboard.press('r');
-    await expect.poll(() => createUser.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/201/);
+    await expect.poll(() => textNow(createUser.locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
     expect(await cell(page, 'get-ada').locator('[data-testid="response-status"]').count()).toBe(0);
     // a new exchange to show brings the hidden inspector back
-    await expect.poll(() => page.locator('[data-testid="inspector-dock"]').getAttribute('class')).toContain('is-open');
+    await expect.poll(() => attributeNow(page.locator('[data-testid="inspector-dock"]'), 'class'), LIVE).toContain('is-open');
     await page.context().close();
   });
 
   it('remembers projector mode across a reload, and the toggle turns it off (and the URL with it)', async () => {
     const page = await openAt1920(`/ru/${LESSON}?projector=1`);
-    await expect.poll(() => page.locator('html').getAttribute('data-projector')).toBe('');
+    await expect.poll(() => attributeNow(page.locator('html'), 'data-projector'), LIVE).toBe('');
     await page.goto(`${lab.server.origin}/ru/${LESSON}`);
-    await expect.poll(() => page.locator('html').getAttribute('data-projector')).toBe('');
+    await expect.poll(() => attributeNow(page.locator('html'), 'data-projector'), LIVE).toBe('');
     await page.goto(`${lab.server.origin}/ru/${LESSON}?projector=1`);
     await page.locator('[data-testid="projector-toggle"]').click();
-    await expect.poll(() => page.locator('html').getAttribute('data-projector')).toBeNull();
+    await expect.poll(() => attributeNow(page.locator('html'), 'data-projector'), LIVE).toBeNull();
     expect(new URL(page.url()).searchParams.get('projector')).toBe('0');
     await page.reload();
     await page.locator('article.lesson h2').first().waitFor();

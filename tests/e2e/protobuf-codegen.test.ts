@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
-import { cell, editorText, exerciseState, LIVE, setEditorText } from './lesson-page.ts';
+import { cell, editorText, exerciseState, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // Lesson 03's code generation section in real Chromium: the .proto and the TypeScript that
 // protoc-gen-es generated are shown from the repository's real files, and the enum exercise
@@ -54,12 +54,12 @@ describe('lesson 03: code generation', () => {
     await page.goto(`${server.origin}/en/protocol-buffers`);
     const target = cell(page, 'ban-user');
     await target.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => target.locator('[data-testid="response-status"]').textContent(), LIVE).toMatch(/200/);
+    await expect.poll(() => textNow(target.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     expect(await target.locator('[data-testid="response-body"]').textContent()).toContain('USER_STATUS_ACTIVE');
     expect(await exerciseState(page, 'generated-enum-json')).not.toBe('passed');
     await setEditorText(page, 'ban-user', (await editorText(page, 'ban-user')).replace('"BANNED"', '"USER_STATUS_BANNED"'));
     await target.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => exerciseState(page, 'generated-enum-json'), LIVE).toBe('passed');
+    await expect.poll(() => exerciseStateNow(page, 'generated-enum-json'), LIVE).toBe('passed');
     await page.context().close();
   });
 });

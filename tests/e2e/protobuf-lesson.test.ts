@@ -1,4 +1,4 @@
-import { attributeNow, textNow, valueNow } from './lesson-page.ts';
+import { attributeNow, LIVE, textNow, valueNow } from './lesson-page.ts';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -64,7 +64,7 @@ describe('the protobuf workbench', () => {
     // valid bytes again: the error goes, and the JSON read back shows the value
     await cell.locator('[data-testid="pbw-hex"]').fill('08 ac 02');
     await expect.poll(() => error.count()).toBe(0);
-    await expect.poll(async () => JSON.parse((await cell.locator('[data-testid="pbw-json-back"]').textContent()) ?? 'null')).toEqual({ int32Value: 300 });
+    await expect.poll(async () => JSON.parse((await textNow(cell.locator('[data-testid="pbw-json-back"]'))) ?? 'null'), LIVE).toEqual({ int32Value: 300 });
     await page.context().close();
   });
 

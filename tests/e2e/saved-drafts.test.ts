@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell } from './lesson-page.ts';
+import { attributeNow, cell, LIVE, textNow, valueNow } from './lesson-page.ts';
 
 // A student's edits to a realtime console or the protobuf workbench survive a reload, as those of
 // the HTTP, GraphQL and gRPC cells do (everyday-friction.test.ts), until the cell's Reset.
@@ -37,9 +37,9 @@ describe('a realtime console', () => {
 
     // the kept draft is what the console uses: it connects to the edited URL
     await echo.locator('[data-testid="ws-connect"]').click();
-    await expect.poll(() => echo.locator('[data-testid="rt-log-entry"]').first().textContent(), { timeout: 15_000 }).toContain('/ws/echo?ping=2000');
+    await expect.poll(() => textNow(echo.locator('[data-testid="rt-log-entry"]').first()), { timeout: 15_000 }).toContain('/ws/echo?ping=2000');
     await echo.locator('[data-testid="ws-disconnect"]').click();
-    await expect.poll(() => echo.locator('[data-testid="ws-state"]').getAttribute('data-state'), { timeout: 15_000 }).toBe('CLOSED');
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), { timeout: 15_000 }).toBe('CLOSED');
 
     await echo.locator('[data-testid="cell-reset"]').click();
     expect(await echo.locator('[data-testid="ws-url"]').inputValue()).toBe('/ws/echo');
@@ -100,7 +100,7 @@ describe('the protobuf workbench', () => {
     await page.keyboard.press('End');
     for (let index = 0; index < 3; index += 1) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.insertText('300');
-    await expect.poll(() => workbench.locator('[data-testid="pbw-hex"]').inputValue()).toBe('08 ac 02');
+    await expect.poll(() => valueNow(workbench.locator('[data-testid="pbw-hex"]')), LIVE).toBe('08 ac 02');
     await expect.poll(() => saved(page, 'protocol-buffers/varint-150')).toContain('08 ac 02');
 
     workbench = await reload(page, 'varint-150');
@@ -116,7 +116,7 @@ describe('the protobuf workbench', () => {
     expect(await workbench.locator('[data-testid="pbw-sizes"]').getAttribute('data-binary-size')).toBe('2');
 
     await workbench.locator('[data-testid="pbw-reset"]').click();
-    await expect.poll(() => workbench.locator('[data-testid="pbw-hex"]').inputValue()).toBe('08 96 01');
+    await expect.poll(() => valueNow(workbench.locator('[data-testid="pbw-hex"]')), LIVE).toBe('08 96 01');
     await expect.poll(() => saved(page, 'protocol-buffers/varint-150')).toBeNull();
     workbench = await reload(page, 'varint-150');
     expect(await workbench.locator('[data-testid="pbw-hex"]').inputValue()).toBe('08 96 01');

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { asyncApiDocument } from '../../server/asyncapi/asyncapi-document.ts';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, evaluateNow, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 24, item 7 (part): the student's own things — the quiz's score and kept answers, the
 // light/dark switch, progress and edited cells carried in a file, the AsyncAPI document as a page.
@@ -38,12 +38,12 @@ describe('the quiz', () => {
     await choice.locator('[data-testid="quiz-check"]').click();
     const order = page.locator('[data-testid="quiz-question"][data-kind="order"]').first();
     await order.locator('[data-testid="quiz-check"]').click(); // the shown order is never the right one
-    await expect.poll(() => score.getAttribute('data-answered')).toBe('2');
+    await expect.poll(() => attributeNow(score, 'data-answered'), LIVE).toBe('2');
     expect(await score.getAttribute('data-right')).toBe('1');
     expect(await score.textContent()).toContain(`Верно: 1 из 2 отвеченных; всего вопросов с проверкой: ${total}`);
 
     await page.reload();
-    await expect.poll(() => score.getAttribute('data-answered')).toBe('2');
+    await expect.poll(() => attributeNow(score, 'data-answered'), LIVE).toBe('2');
     expect(await score.getAttribute('data-right')).toBe('1');
     expect(await question(page, 'rest-vs-graphql').locator('input[data-option="fields"]').isChecked()).toBe(true);
     expect(await page.locator('[data-testid="quiz-question"][data-kind="order"]').first().getAttribute('data-state')).toBe('wrong');
@@ -51,11 +51,11 @@ describe('the quiz', () => {
 
     await page.locator('[data-testid="quiz-start-over"]').click();
     await page.locator('[data-testid="quiz-start-over-confirm"]').click();
-    await expect.poll(() => score.getAttribute('data-answered')).toBe('0');
+    await expect.poll(() => attributeNow(score, 'data-answered'), LIVE).toBe('0');
     expect(await question(page, 'rest-vs-graphql').locator('input[data-option="fields"]').isChecked()).toBe(false);
     expect(await question(page, 'rest-vs-graphql').getAttribute('data-state')).toBe('pending');
     await page.reload();
-    await expect.poll(() => question(page, 'rest-vs-graphql').getAttribute('data-state')).toBe('pending');
+    await expect.poll(() => attributeNow(question(page, 'rest-vs-graphql'), 'data-state'), LIVE).toBe('pending');
     await page.context().close();
   });
 });
@@ -94,7 +94,7 @@ describe('the light/dark switch', () => {
     await page.locator('.cell-slot [data-testid="cell"]').first().scrollIntoViewIfNeeded();
     const editor = page.locator('.monaco-editor').first();
     await editor.waitFor(LIVE);
-    await expect.poll(() => editor.evaluate((node) => node.classList.contains('vs-dark'))).toBe(true);
+    await expect.poll(() => evaluateNow(editor, (node) => node.classList.contains('vs-dark')), LIVE).toBe(true);
     // its request line highlighted in the theme's colours (monaco-setup.ts): Monaco builds its
     // theme's CSS once, for the page's theme, not first for its own `vs` (vite.config.ts, THEME_CSS_ONCE)
     const methodColour = () =>
@@ -106,7 +106,7 @@ describe('the light/dark switch', () => {
     const russian = page.getByRole('combobox', { name: 'Тема оформления' });
     expect(await russian.locator('option').allTextContents()).toEqual(['Как в системе', 'Светлая', 'Тёмная']);
     await russian.selectOption('light');
-    await expect.poll(() => editor.evaluate((node) => node.classList.contains('vs-dark'))).toBe(false);
+    await expect.poll(() => evaluateNow(editor, (node) => node.classList.contains('vs-dark')), LIVE).toBe(false);
     await expect.poll(methodColour).toBe('rgb(31, 85, 208)');
     await russian.selectOption('dark');
     expect(await axeViolations(page)).toEqual([]);
@@ -137,7 +137,7 @@ describe('progress to another computer', () => {
     const choice = question(page, 'rest-vs-graphql');
     await choice.locator('input[data-option="fields"]').check();
     await choice.locator('[data-testid="quiz-check"]').click();
-    await expect.poll(() => choice.getAttribute('data-state')).toBe('answered');
+    await expect.poll(() => attributeNow(choice, 'data-state'), LIVE).toBe('answered');
     await page.goto(`${lab.server.origin}/en/websockets`);
     await cell(page, 'echo').locator('[data-testid="ws-url"]').fill('/ws/echo?ping=1500');
     await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.websockets/echo'))).toContain('ping=1500');
@@ -156,23 +156,23 @@ describe('progress to another computer', () => {
     // "another computer": a browser with nothing kept
     await page.evaluate(() => localStorage.clear());
     await page.reload();
-    await expect.poll(() => quizDone.getAttribute('data-done')).toBe('0');
+    await expect.poll(() => attributeNow(quizDone, 'data-done'), LIVE).toBe('0');
 
     // a foreign file is refused with a reason and changes nothing
     const foreign = join(tmpdir(), `wirelab-foreign-${process.pid}.json`);
     writeFileSync(foreign, JSON.stringify({ openapi: '3.1.0', info: { title: 'not ours' } }));
     await page.locator('[data-testid="progress-import"]').setInputFiles(foreign);
-    await expect.poll(() => page.locator('[data-testid="progress-import-refused"]').textContent()).toContain('not a Wirelab progress file');
+    await expect.poll(() => textNow(page.locator('[data-testid="progress-import-refused"]')), LIVE).toContain('not a Wirelab progress file');
     expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('wirelab.progress') || key.startsWith('wirelab.cell.')))).toEqual(
       [],
     );
 
     await page.locator('[data-testid="progress-import"]').setInputFiles(saved);
-    await expect.poll(() => page.locator('[data-testid="progress-import-confirm"]').textContent()).toContain('1 quiz answer');
+    await expect.poll(() => textNow(page.locator('[data-testid="progress-import-confirm"]')), LIVE).toContain('1 quiz answer');
     expect(await quizDone.getAttribute('data-done')).toBe('0');
     await page.locator('[data-testid="progress-import-replace"]').click();
     await page.locator('[data-testid="progress-imported"]').waitFor();
-    await expect.poll(() => quizDone.getAttribute('data-done')).toBe('1');
+    await expect.poll(() => attributeNow(quizDone, 'data-done'), LIVE).toBe('1');
 
     await page.goto(`${lab.server.origin}/en/websockets`);
     expect(await cell(page, 'echo').locator('[data-testid="ws-url"]').inputValue()).toBe('/ws/echo?ping=1500');
@@ -191,7 +191,7 @@ describe('progress to another computer', () => {
     );
     await page.locator('[data-testid="progress-import"]').setInputFiles(damaged);
     await expect
-      .poll(() => page.locator('[data-testid="progress-import-refused"]').textContent())
+      .poll(() => textNow(page.locator('[data-testid="progress-import-refused"]')), LIVE)
       .toBe('Файл прогресса повреждён: поле progress.rest.x заполнено неправильно. Ничего не изменилось.');
     await page.context().close();
   });
@@ -205,7 +205,7 @@ describe('the AsyncAPI page', () => {
     await page.goto(`${lab.server.origin}/${lang}/message-queues`);
     await page.locator(`a[href="/${lang}/asyncapi"]`).click();
     const view = page.locator('[data-testid="asyncapi-page"]');
-    await expect.poll(() => view.getAttribute('data-state'), LIVE).toBe('ready');
+    await expect.poll(() => attributeNow(view, 'data-state'), LIVE).toBe('ready');
     expect(await page.locator('[data-testid="asyncapi-channel"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-address')))).toEqual(
       channels,
     );

@@ -98,7 +98,7 @@ async function useUnchanged(page: Page, use: CellUse & { kind: ConsoleKind }, ex
   const buttons = BUTTONS[use.kind];
   await consoleCell.locator(`[data-testid="${buttons.connect}"]`).click();
   await expect
-    .poll(async () => (await consoleCell.locator(`[data-testid="${buttons.state}"]`).getAttribute('data-state')) ?? '', LIVE)
+    .poll(async () => (await attributeNow(consoleCell.locator(`[data-testid="${buttons.state}"]`), 'data-state')) ?? '', LIVE)
     .toMatch(buttons.settled);
   for (const testId of buttons.send) {
     const all = consoleCell.locator(`[data-testid="${testId}"]`);
