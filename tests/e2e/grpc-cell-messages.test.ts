@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, holdCaptureBack, LIVE, selectedExchange, textNow } from './lesson-page.ts';
 
@@ -39,6 +40,7 @@ describe('the gRPC cell', () => {
     await expect.poll(() => textNow(missing), LIVE).toMatch(/^Байты этого вызова пока не записаны/);
     const lookAgain = missing.locator('[data-testid="capture-look-again"]');
     expect(await textNow(lookAgain)).toBe('Поискать снова');
+    expect(await axeViolations(page, { include: '[data-testid="capture-missing"]' })).toEqual([]);
     await lookAgain.click();
     await expect.poll(() => textNow(selectedExchange(page)), { timeout: 20_000 }).toMatch(/POST \/wirelab\.users\.v1\.UserService\/GetUser/);
     // found: the cell links to them now and no longer says they are missing

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, holdCaptureBack, LIVE, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
@@ -74,6 +75,8 @@ describe('an HTTP cell whose bytes reach the page late', () => {
 
     const lookAgain = cell.locator('[data-testid="capture-missing"] [data-testid="capture-look-again"]');
     await expect.poll(() => textNow(lookAgain), LIVE).toBe('Look again');
+    // the note and its button in the warning's colours: read, named, in contrast
+    expect(await axeViolations(page, { include: '[data-testid="capture-missing"]' })).toEqual([]);
     await lookAgain.click();
     await expect.poll(() => textNow(selectedExchange(page)), { timeout: 20_000 }).toMatch(/POST \/api\/v1\/users/);
     expect(await textNow(selectedExchange(page))).toMatch(/201/);
