@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, editorText, inspectorNode, LIVE, setEditorText, textNow } from './lesson-page.ts';
+import { attributeNow, cell, editorText, holdCaptureBack, inspectorNode, LIVE, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 // A failed test leaves its page open; close every context so the next test starts alone.
@@ -61,6 +61,29 @@ describe('the GraphQL lesson', () => {
 
     // Only name and email were asked for: the exercise sees it in the same captured traffic.
     await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="name-and-email"]'), 'data-state'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+
+  it('finds the bytes of a query that reach the page after its wait: a click looks again', async () => {
+    // The capture channel held back 6 s: the query's bytes were looked for once, 3 s after its
+    // answer, and the result said "not captured" for good, with nothing to click.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/en/graphql`);
+    const first = cell(page, 'first-query');
+    await first.scrollIntoViewIfNeeded();
+    await first.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    email\n  }\n}');
+    await first.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(first.locator('[data-testid="graphql-data"]')), LIVE).toContain('ada@example.com');
+
+    const lookAgain = first.locator('[data-testid="capture-missing"] [data-testid="capture-look-again"]');
+    await expect.poll(() => textNow(lookAgain), LIVE).toBe('Look again');
+    await lookAgain.click();
+    await expect.poll(() => textNow(selectedExchange(page)), { timeout: 20_000 }).toMatch(/POST \/graphql/);
+    // found: the result links to them now and no longer says they are missing
+    await first.locator('.graphql-result-summary .link-button').waitFor(LIVE);
+    expect(await first.locator('[data-testid="capture-missing"]').count()).toBe(0);
     await page.context().close();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, LIVE, textNow } from './lesson-page.ts';
+import { cell, holdCaptureBack, LIVE, selectedExchange, textNow } from './lesson-page.ts';
 
 // What the gRPC cell says when a call does not go as planned: in the reader's language, and only
 // what is true of this attempt.
@@ -22,6 +23,29 @@ describe('the gRPC cell', () => {
       .toMatch(/строка 1: текстовое значение может содержать только печатные символы ASCII/);
     expect(await getUser.locator('[data-testid="grpc-status"]').count()).toBe(0);
     expect(await getUser.textContent()).not.toMatch(/не записаны/);
+    await page.context().close();
+  });
+
+  it('bytes that reach the page after its wait: "пока не записаны", and a click looks again (in Russian)', async () => {
+    // The capture channel held back 6 s: the call's bytes were looked for once, 3 s after it
+    // ended, and the cell said they were not captured for good, with nothing to click.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/ru/grpc`);
+    const getUser = cell(page, 'get-user');
+    await getUser.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
+
+    const missing = getUser.locator('[data-testid="capture-missing"]');
+    await expect.poll(() => textNow(missing), LIVE).toMatch(/^Байты этого вызова пока не записаны/);
+    const lookAgain = missing.locator('[data-testid="capture-look-again"]');
+    expect(await textNow(lookAgain)).toBe('Поискать снова');
+    expect(await axeViolations(page, { include: '[data-testid="capture-missing"]' })).toEqual([]);
+    await lookAgain.click();
+    await expect.poll(() => textNow(selectedExchange(page)), { timeout: 20_000 }).toMatch(/POST \/wirelab\.users\.v1\.UserService\/GetUser/);
+    // found: the cell links to them now and no longer says they are missing
+    await getUser.locator('[data-testid="grpc-show-bytes"]').waitFor(LIVE);
+    expect(await missing.count()).toBe(0);
     await page.context().close();
   });
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, setEditorText, textNow } from './lesson-page.ts';
+import { attributeNow, holdCaptureBack, LIVE, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -54,6 +55,34 @@ describe.each([
     await body.hover();
     const highlighted = inspector.locator('[data-testid="insp-hex-byte"][data-highlighted="true"]');
     await expect.poll(() => highlighted.count()).toBeGreaterThan(email.length);
+    await page.context().close();
+  });
+});
+
+describe('an HTTP cell whose bytes reach the page late', () => {
+  it('says they have not come yet, and a click looks again: the inspector selects them', async () => {
+    // The capture channel held back 6 s: the cell looked for the POST's bytes once, 3 s after
+    // its answer, and then said "not captured" for good, with nothing to click.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/en/rest`);
+    const cell = page.locator('[data-testid="cell"]').first();
+    const cellId = (await cell.getAttribute('data-cell-id'))!;
+    const email = `late-${Date.now()}@example.com`;
+    await setEditorText(page, cellId, createUserRequest(email));
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
+
+    const lookAgain = cell.locator('[data-testid="capture-missing"] [data-testid="capture-look-again"]');
+    await expect.poll(() => textNow(lookAgain), LIVE).toBe('Look again');
+    // the note and its button in the warning's colours: read, named, in contrast
+    expect(await axeViolations(page, { include: '[data-testid="capture-missing"]' })).toEqual([]);
+    await lookAgain.click();
+    await expect.poll(() => textNow(selectedExchange(page)), { timeout: 20_000 }).toMatch(/POST \/api\/v1\/users/);
+    expect(await textNow(selectedExchange(page))).toMatch(/201/);
+    // found: the cell links to them now and no longer says they are missing
+    expect(await cell.locator('[data-testid="capture-missing"]').count()).toBe(0);
+    expect(await cell.locator('.response-summary .link-button').textContent()).toBe('Show the bytes in the inspector');
     await page.context().close();
   });
 });

@@ -1,5 +1,6 @@
 import { captureTimeNow } from '../../kit/session.ts';
-import { getCaptureStore, type CaptureSnapshot, type ConnectionView, type InspectedExchange } from '../../inspector/capture-store.ts';
+import { getCaptureStore, type CaptureSnapshot, type ConnectionView, type InspectedExchange, type WaitForExchange } from '../../inspector/capture-store.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
 import type { WireMessage } from '../../../wire/types.ts';
 import { askAgainAfterMiss, CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture, type ExchangeQuery } from './capture-links.ts';
@@ -45,6 +46,27 @@ export function watchExchangeAgainAfterMiss(
 ): () => Promise<InspectedExchange | null> {
   const sent = { ...query, after: query.after ?? captureTimeNow() };
   return askAgainAfterMiss(watchExchange(sent, onFound), () => watchExchange(sent));
+}
+
+/**
+ * The exchange of a request a cell just sent (the HTTP, gRPC and GraphQL cells: the first of its
+ * method and target since `after`, not claimed), as watchExchangeAgainAfterMiss has it for a
+ * console: `found` is the first wait's answer, and `lookAgain`, after a miss, one more wait at each
+ * ask (CAPTURE_WAIT_MS). Its bytes can reach the page later than that first wait, and the cell
+ * said "not captured" for good. `onFound` hears of the exchange whichever wait finds it.
+ */
+export function waitForExchangeAgainAfterMiss(
+  query: WaitForExchange,
+  onFound: (exchange: HttpExchange) => void,
+): { found: Promise<HttpExchange | null>; lookAgain: () => Promise<HttpExchange | null> } {
+  const store = getCaptureStore();
+  const tell = (exchange: HttpExchange | null) => {
+    if (exchange) onFound(exchange);
+    return exchange;
+  };
+  const first = store.waitForExchange(query);
+  const ask = askAgainAfterMiss(first, () => store.waitForExchange({ ...query, timeoutMs: CAPTURE_WAIT_MS }));
+  return { found: first.then(tell), lookAgain: () => ask().then(tell) };
 }
 
 /** The captured connection id of an exchange asked for as watchExchangeAgainAfterMiss answers. */

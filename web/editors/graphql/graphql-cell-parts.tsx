@@ -216,7 +216,7 @@ export function GraphqlOutcome({ outcome, subscription, onExchange, onInspect }:
           {t.networkError(outcome.message)}
         </p>
       )}
-      {outcome?.kind === 'result' && <ResultPanel run={outcome.run} capture={outcome.capture} onShowExchange={onExchange} />}
+      {outcome?.kind === 'result' && <ResultPanel run={outcome.run} capture={outcome.capture} lookAgain={outcome.lookAgain} onShowExchange={onExchange} />}
       {subscription && <SubscriptionPanel state={subscription} onInspect={onInspect} />}
     </>
   );

@@ -3,14 +3,17 @@ import type { HttpExchange } from '../../../wire/types.ts';
 import type { RunResult } from './graphql-client.ts';
 import { viewOfBody, viewOfResult, type ResultView } from './result-view.ts';
 import { graphqlEditorStrings } from './strings.ts';
+import { LookAgainButton } from '../look-again-button.tsx';
 
 interface ResultPanelProps {
   run: RunResult;
   capture: 'none' | 'waiting' | 'missing' | HttpExchange;
+  /** after a miss: a click looks for the bytes again */
+  lookAgain?: () => Promise<HttpExchange | null>;
   onShowExchange?(exchange: HttpExchange): void;
 }
 
-export function ResultPanel({ run, capture, onShowExchange }: ResultPanelProps) {
+export function ResultPanel({ run, capture, lookAgain, onShowExchange }: ResultPanelProps) {
   const t = useStrings(graphqlEditorStrings);
   const lang = useLang();
   const view: ResultView = run.sent
@@ -43,7 +46,11 @@ export function ResultPanel({ run, capture, onShowExchange }: ResultPanelProps) 
           </button>
         )}
       </header>
-      {capture === 'missing' && <p className="cell-message cell-message-warning">{t.notCaptured}</p>}
+      {capture === 'missing' && (
+        <p className="cell-message cell-message-warning" data-testid="capture-missing">
+          {t.notCaptured} {lookAgain && <LookAgainButton lookAgain={lookAgain} />}
+        </p>
+      )}
       {typeof capture === 'object' && run.sent && capture.response && capture.response.status !== run.sent.status && (
         <p className="cell-message cell-message-info" data-testid="graphql-revalidated">
           {t.revalidated(capture.response.status, run.sent.status)}

@@ -55,7 +55,7 @@ export const graphqlEditorStrings = {
       `The subscription goes through Wirelab’s server, which opens /graphql on your server ${address} with the same subprotocol and passes the messages both ways; its connection to your server is in your inspector. “Schema” still shows Wirelab’s schema.`,
     networkError: (message: string) => `The request did not reach the server: ${browserErrorIn(message, 'en')}`,
     showBytes: 'Show the bytes in the inspector',
-    notCaptured: 'The bytes of this request were not captured (is recording switched off?).',
+    notCaptured: 'The bytes of this request have not come back through the capture channel (is recording switched off?).',
     revalidated: (wire: number, page: number) =>
       `On the wire the server answered ${wire}, the page got ${page}: the browser asked whether its stored copy was still fresh (If-None-Match), the server said “not modified”, and the browser handed over the copy from its HTTP cache.`,
     errorPath: 'path',
@@ -141,7 +141,7 @@ export const graphqlEditorStrings = {
       `Подписка идёт через сервер Wirelab: он открывает /graphql на вашем сервере ${address} с тем же подпротоколом и передаёт сообщения в обе стороны; его соединение с вашим сервером видно в вашем инспекторе. «Схема» по-прежнему показывает схему Wirelab.`,
     networkError: (message: string) => `Запрос не дошёл до сервера: ${browserErrorIn(message, 'ru')}`,
     showBytes: 'Показать байты в инспекторе',
-    notCaptured: 'Байты этого запроса не захвачены (может быть, запись выключена?).',
+    notCaptured: 'Байты этого запроса пока не пришли по каналу захвата (может быть, запись выключена?).',
     revalidated: (wire: number, page: number) =>
       `По сети сервер ответил ${wire}, а страница получила ${page}: браузер спросил, свежа ли его сохранённая копия (If-None-Match), сервер ответил «не изменилось», и браузер отдал копию из своего HTTP-кэша.`,
     errorPath: 'путь',

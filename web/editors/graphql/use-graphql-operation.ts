@@ -5,7 +5,7 @@ import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OperationResult } from '@urql/core';
 import type { HttpExchange } from '../../../wire/types.ts';
-import { getCaptureStore } from '../../inspector/capture-store.ts';
+import { waitForExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
 import { parseHeaderLines, parseVariables, type GraphqlCellSource } from './cell-format.ts';
 import { outlineDocument, operationSource, pickOperation } from './operations.ts';
 import {
@@ -27,7 +27,13 @@ export type Outcome =
   /** Wirelab's server did not relay the request to the student's own server: why, in both languages */
   | { kind: 'refused'; status: number; message: Bilingual | null }
   | { kind: 'network-error'; message: string }
-  | { kind: 'result'; run: RunResult; capture: 'none' | 'waiting' | 'missing' | HttpExchange };
+  | {
+      kind: 'result';
+      run: RunResult;
+      capture: 'none' | 'waiting' | 'missing' | HttpExchange;
+      /** after a miss: looks for the bytes again (they can come late) */
+      lookAgain?: () => Promise<HttpExchange | null>;
+    };
 
 export interface SubscriptionState {
   status: 'idle' | 'active' | 'ended';
@@ -91,6 +97,24 @@ export function useGraphqlOperation(
     setSubscription((state) => ({ ...state, status: state.status === 'active' ? 'ended' : state.status }));
   }, []);
 
+  /**
+   * The bytes of a request sent, once captured (the inspector selects them); after a miss
+   * (3 s) "not captured", with a click that looks again.
+   */
+  const findExchange = useCallback(
+    async (run: RunResult, sent: { method: string; target: string; sentAfter: number }, current: () => boolean) => {
+      const query = { method: sent.method, target: sent.target, after: sent.sentAfter, timeoutMs: 3000 };
+      const capture = waitForExchangeAgainAfterMiss(query, (exchange) => {
+        if (!current()) return;
+        setOutcome({ kind: 'result', run, capture: exchange });
+        onExchange?.(exchange);
+      });
+      const exchange = await capture.found;
+      if (current() && !exchange) setOutcome({ kind: 'result', run, capture: 'missing', lookAgain: capture.lookAgain });
+    },
+    [onExchange],
+  );
+
   const run = useCallback(async () => {
     const prepared = prepareOperation(sourceRef.current, wantedOperation, t);
     if (!prepared.ok) return setOutcome({ kind: 'problem', message: prepared.message });
@@ -117,15 +141,7 @@ export function useGraphqlOperation(
         const run: RunResult = { source: 'network', sent: relayed.sent };
         setOutcome({ kind: 'result', run, capture: 'waiting' });
         // Wirelab's own request to the student's server is in this session's captures, as a page's would be
-        const exchange = await getCaptureStore().waitForExchange({
-          method: relayed.sent.method,
-          target: relayed.sent.target,
-          after: relayed.sent.sentAfter,
-          timeoutMs: 3000,
-        });
-        if (id !== runId.current) return;
-        setOutcome({ kind: 'result', run, capture: exchange ?? 'missing' });
-        if (exchange) onExchange?.(exchange);
+        await findExchange(run, relayed.sent, () => id === runId.current);
         return;
       }
       const result = await runOperation({
@@ -144,21 +160,13 @@ export function useGraphqlOperation(
       }
       setOutcome({ kind: 'result', run: result, capture: result.sent ? 'waiting' : 'none' });
       if (!result.sent) return;
-      const exchange = await getCaptureStore().waitForExchange({
-        method: result.sent.method,
-        target: result.sent.target,
-        after: result.sent.sentAfter,
-        timeoutMs: 3000,
-      });
-      if (id !== runId.current) return;
-      setOutcome({ kind: 'result', run: result, capture: exchange ?? 'missing' });
-      if (exchange) onExchange?.(exchange);
+      await findExchange(result, result.sent, () => id === runId.current);
     } catch (error) {
       if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error) });
     } finally {
       if (id === runId.current) setRunning(false);
     }
-  }, [t, target, wantedOperation, policy, method, protocol, onExchange]);
+  }, [t, target, wantedOperation, policy, method, protocol, findExchange]);
 
   return { running, outcome, subscription, run, stopSubscription };
 }

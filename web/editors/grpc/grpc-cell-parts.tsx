@@ -7,6 +7,7 @@ import type { GrpcInputs } from './grpc-inputs.ts';
 import { methodPath } from './method-catalog.ts';
 import type { CallLog } from './call-log.ts';
 import { CallLogView } from './call-log-view.tsx';
+import { LookAgainButton } from '../look-again-button.tsx';
 import { grpcEditorStrings } from './strings.ts';
 
 interface OptionsProps {
@@ -148,11 +149,13 @@ interface OutcomeProps {
   problem: string | null;
   log: CallLog | null;
   exchange: HttpExchange | 'missing' | null;
+  /** after a miss: a click looks for the bytes again */
+  lookAgain: (() => Promise<HttpExchange | null>) | null;
   onExchange?(exchange: HttpExchange): void;
 }
 
 /** What the last call showed: a problem with the inputs, the call's log, the link to its bytes. */
-export function GrpcOutcome({ problem, log, exchange, onExchange }: OutcomeProps) {
+export function GrpcOutcome({ problem, log, exchange, lookAgain, onExchange }: OutcomeProps) {
   const t = useStrings(grpcEditorStrings);
   return (
     <>
@@ -162,7 +165,11 @@ export function GrpcOutcome({ problem, log, exchange, onExchange }: OutcomeProps
         </p>
       )}
       {log && <CallLogView log={log} />}
-      {exchange === 'missing' && <p className="cell-message">{t.notCaptured}</p>}
+      {exchange === 'missing' && (
+        <p className="cell-message" data-testid="capture-missing">
+          {t.notCaptured} {lookAgain && <LookAgainButton lookAgain={lookAgain} />}
+        </p>
+      )}
       {exchange && exchange !== 'missing' && onExchange && (
         <p className="grpc-capture">
           <button type="button" className="button button-quiet" data-testid="grpc-show-bytes" onClick={() => onExchange(exchange)}>

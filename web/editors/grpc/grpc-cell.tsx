@@ -148,7 +148,7 @@ function LiveGrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
           {t.reset}
         </button>
       </div>
-      <GrpcOutcome problem={view.problem} log={view.log} exchange={view.exchange} onExchange={onExchange} />
+      <GrpcOutcome problem={view.problem} log={view.log} exchange={view.exchange} lookAgain={view.lookAgain} onExchange={onExchange} />
     </section>
   );
 }

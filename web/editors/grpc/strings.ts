@@ -66,7 +66,7 @@ export const grpcEditorStrings = {
     ms: 'ms',
     droppedMessages: (count: number) => `${count} older messages are not shown.`,
     showInInspector: 'Show the bytes in the inspector',
-    notCaptured: 'The bytes of this call were not captured (is recording switched off?).',
+    notCaptured: 'The bytes of this call were not captured in time (is recording switched off?).',
     ownServerNote: (address: string) =>
       `Your server speaks native gRPC over HTTP/2 (h2c), which a page cannot: Wirelab’s server makes every call to ${address} itself, whatever its kind, and its HTTP/2 frames appear in your inspector as a connection from Wirelab to your server.`,
   },
@@ -130,7 +130,7 @@ export const grpcEditorStrings = {
     ms: 'мс',
     droppedMessages: (count: number) => `Ещё ${count} более ранних сообщений не показаны.`,
     showInInspector: 'Показать байты в инспекторе',
-    notCaptured: 'Байты этого вызова не записаны (может быть, запись выключена?).',
+    notCaptured: 'Байты этого вызова пока не записаны (может быть, запись выключена?).',
     ownServerNote: (address: string) =>
       `Ваш сервер говорит на настоящем gRPC поверх HTTP/2 (h2c), а страница так не умеет: любой вызов, какого бы вида он ни был, к ${address} делает сам сервер Wirelab, и его кадры HTTP/2 видны в вашем инспекторе как соединение от Wirelab к вашему серверу.`,
   },

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import type { Registry } from '@bufbuild/protobuf';
 import type { HttpExchange } from '../../../wire/types.ts';
 import { captureTimeNow, sessionReady } from '../../kit/session.ts';
-import { getCaptureStore } from '../../inspector/capture-store.ts';
+import { waitForExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
 import { appendEvent, emptyLog, type CallEvent } from './call-log.ts';
 import { browserCanCall, methodPath } from './method-catalog.ts';
 import { runBrowserCall } from './run-call.ts';
@@ -15,7 +15,7 @@ import type { PreparedCall } from './grpc-inputs.ts';
 import { useRunnerCall } from './use-runner-call.ts';
 import { useCallView, type CallView } from './call-view.ts';
 
-/** How long to wait for a finished call's bytes to arrive over the capture channel. */
+/** How long to wait for a finished call's bytes to arrive over the capture channel (then a click looks again). */
 const CAPTURE_WAIT_MS = 3000;
 
 interface FetchCallOptions {
@@ -72,15 +72,14 @@ function useFetchCall({ view, registry, prepare, protocol, onExchange }: FetchCa
     setRunning(false);
     // a request that never left the browser has no bytes to find: "not captured" would be false
     if (!outcome.reachedServer) return;
-    const captured = await getCaptureStore().waitForExchange({
-      method: 'POST',
-      target: `/${methodPath(prepared.method)}`,
-      after: sentAfter,
-      timeoutMs: CAPTURE_WAIT_MS,
+    const query = { method: 'POST', target: `/${methodPath(prepared.method)}`, after: sentAfter, timeoutMs: CAPTURE_WAIT_MS };
+    const capture = waitForExchangeAgainAfterMiss(query, (exchange) => {
+      if (id !== runId.current) return;
+      setExchange(exchange);
+      onExchange?.(exchange);
     });
-    if (id !== runId.current) return;
-    setExchange(captured ?? 'missing');
-    if (captured) onExchange?.(captured);
+    const captured = await capture.found;
+    if (id === runId.current && !captured) setExchange('missing', capture.lookAgain);
   }, [prepare, protocol, registry, onExchange, setLog, setRunning, setProblem, setExchange]);
 
   const cancel = useCallback(() => abortRef.current?.abort(), []);

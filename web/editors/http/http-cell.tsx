@@ -153,7 +153,7 @@ function RunResult({ outcome, onShowExchange }: { outcome: RunOutcome; onShowExc
               {t.sentToMine(outcome.sentTo)}
             </p>
           )}
-          <ResponsePanel response={outcome.response} capture={outcome.capture} onShowExchange={onShowExchange} />
+          <ResponsePanel response={outcome.response} capture={outcome.capture} lookAgain={outcome.lookAgain} onShowExchange={onShowExchange} />
         </>
       );
   }

@@ -5,14 +5,17 @@ import type { FetchedResponse } from './send-request.ts';
 import { standardReason } from './status-text.ts';
 import { httpEditorStrings } from './strings.ts';
 import { problemTextIn } from '../server-text.ts';
+import { LookAgainButton } from '../look-again-button.tsx';
 
 interface ResponsePanelProps {
   response: FetchedResponse;
   capture: 'waiting' | 'missing' | HttpExchange;
+  /** after a miss: a click looks for the bytes again */
+  lookAgain?: () => Promise<HttpExchange | null>;
   onShowExchange?(exchange: HttpExchange): void;
 }
 
-export function ResponsePanel({ response, capture, onShowExchange }: ResponsePanelProps) {
+export function ResponsePanel({ response, capture, lookAgain, onShowExchange }: ResponsePanelProps) {
   const t = useStrings(httpEditorStrings);
   const lang = useLang();
   const captured = typeof capture === 'object' ? capture.response : undefined;
@@ -51,7 +54,11 @@ export function ResponsePanel({ response, capture, onShowExchange }: ResponsePan
         )}
       </header>
       {response.redirected && <p className="cell-message cell-message-info">{t.redirectHidden}</p>}
-      {capture === 'missing' && <p className="cell-message cell-message-warning">{t.notCaptured}</p>}
+      {capture === 'missing' && (
+        <p className="cell-message cell-message-warning" data-testid="capture-missing">
+          {t.notCaptured} {lookAgain && <LookAgainButton lookAgain={lookAgain} />}
+        </p>
+      )}
       <details className="response-headers" open>
         <summary>
           {t.headers} <span className="count">{headers.length}</span>

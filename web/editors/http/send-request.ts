@@ -1,5 +1,5 @@
 import type { HttpExchange } from '../../../wire/types.ts';
-import { getCaptureStore } from '../../inspector/capture-store.ts';
+import { waitForExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
 import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { FetchPlan } from './fetch-limits.ts';
 
@@ -41,7 +41,10 @@ export async function sendRequest(plan: FetchPlan): Promise<{ response: FetchedR
   };
 }
 
-/** The captured bytes of that request, decoded; null when they never came (recording off…). */
-export function findCapturedExchange(plan: FetchPlan, sentAfter: number): Promise<HttpExchange | null> {
-  return getCaptureStore().waitForExchange({ method: plan.method, target: plan.target, after: sentAfter, timeoutMs: 3000 });
+/**
+ * The captured bytes of that request, decoded (told to `onFound`); `found` is null when they did
+ * not come within 3 s (recording off, or late), and then each `lookAgain` waits for them once more.
+ */
+export function findCapturedExchange(plan: FetchPlan, sentAfter: number, onFound: (exchange: HttpExchange) => void) {
+  return waitForExchangeAgainAfterMiss({ method: plan.method, target: plan.target, after: sentAfter, timeoutMs: 3000 }, onFound);
 }

@@ -29,7 +29,8 @@ export const httpEditorStrings = {
     wireTitle: 'The whole response as it crossed the connection: status line, headers and body',
     problem: 'Problem details (RFC 9457): the server explains what went wrong',
     redirectHidden: 'A redirect: a page only sees that one happened, not its status or Location. The captured bytes below show the real response.',
-    notCaptured: 'The server’s bytes for this request were not captured (is recording switched off?). The response above is what the browser reported.',
+    notCaptured:
+      'The server’s bytes for this request have not come back through the capture channel (is recording switched off?). The response above is what the browser reported.',
     captured: 'Show the bytes in the inspector',
     copyCurl: 'Copy as curl',
     copyCurlHint:
@@ -68,7 +69,7 @@ export const httpEditorStrings = {
     problem: 'Problem details (RFC 9457): сервер объясняет, что пошло не так',
     redirectHidden:
       'Перенаправление: странице известно только, что оно было, — ни статуса, ни Location она не видит. Настоящий ответ — в захваченных байтах ниже.',
-    notCaptured: 'Байты этого запроса не захвачены (может быть, запись выключена?). Выше — ответ в том виде, как его сообщил браузер.',
+    notCaptured: 'Байты этого запроса пока не пришли по каналу захвата (может быть, запись выключена?). Выше — ответ в том виде, как его сообщил браузер.',
     captured: 'Показать байты в инспекторе',
     copyCurl: 'Скопировать как curl',
     copyCurlHint:

@@ -12,7 +12,15 @@ export type RunOutcome =
   | { kind: 'parse-error'; error: HttpParseError }
   | { kind: 'blocked'; blocker: FetchBlocker }
   | { kind: 'network-error'; message: string; dropped: string[] }
-  | { kind: 'response'; response: FetchedResponse; dropped: string[]; capture: 'waiting' | 'missing' | HttpExchange; sentTo?: string }
+  | {
+      kind: 'response';
+      response: FetchedResponse;
+      dropped: string[];
+      capture: 'waiting' | 'missing' | HttpExchange;
+      /** after a miss: looks for the bytes again (they can come late) */
+      lookAgain?: () => Promise<HttpExchange | null>;
+      sentTo?: string;
+    }
   /** "my server": Wirelab's server would not or could not relay the request (not the student's address, nothing listening…) */
   | { kind: 'refused'; status: number; message: Bilingual | null; dropped: string[] };
 
@@ -41,15 +49,19 @@ export function useHttpRun(textRef: { current: string }, targetRef: { current: O
       if (sent.kind === 'refused') return setOutcome({ ...sent, dropped });
       const { response, sentAfter } = sent;
       const sentTo = mode === 'mine' ? address.trim() : undefined;
-      setOutcome({ kind: 'response', response, dropped, capture: 'waiting', sentTo });
+      const shown = { kind: 'response' as const, response, dropped, sentTo };
+      setOutcome({ ...shown, capture: 'waiting' });
       // the response is shown: Run takes the next click now, not once the bytes are found (a click
       // meanwhile was dropped, and the capture can take seconds)
       setRunning(false);
       // the same search either way: Wirelab's own request to the student's server is in this session's captures too
-      const exchange = await findCapturedExchange(plan, sentAfter);
-      if (id !== runId.current) return;
-      setOutcome({ kind: 'response', response, dropped, capture: exchange ?? 'missing', sentTo });
-      if (exchange) onExchange?.(exchange);
+      const capture = findCapturedExchange(plan, sentAfter, (exchange) => {
+        if (id !== runId.current) return;
+        setOutcome({ ...shown, capture: exchange });
+        onExchange?.(exchange);
+      });
+      const exchange = await capture.found;
+      if (id === runId.current && !exchange) setOutcome({ ...shown, capture: 'missing', lookAgain: capture.lookAgain });
     } catch (error) {
       if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error), dropped });
     } finally {
