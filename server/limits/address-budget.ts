@@ -10,10 +10,18 @@ export type SlotAdmission = { release: () => void; refused?: undefined } | { rel
 
 export type RequestAdmission = { ok: true } | { ok: false; retryAfterS: number; max: number; windowMs: number };
 
+/** The last address `clientAddress` was asked about, and its answer. */
+let lastRaw = '';
+let lastAddress = '';
+
 /** `::ffff:10.0.0.7` and `10.0.0.7` are one client; an unknown address is one bucket of its own. */
 export function clientAddress(raw: string | undefined): string {
   if (!raw) return '?';
-  return raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+  // asked at every read (the address gate's pace): the same peer again costs no new string
+  if (raw === lastRaw) return lastAddress;
+  lastRaw = raw;
+  lastAddress = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+  return lastAddress;
 }
 
 interface Bucket {

@@ -94,6 +94,8 @@ export class TapSocket extends Duplex {
   private waitingForDrain: (() => void) | null = null;
   /** a writeDirect found the socket full: its 'drain' is passed on */
   private directWriteWaiting = false;
+  /** remoteAddress, once known */
+  private peerAddress: string | undefined = undefined;
   private inputHeld = false;
   /** the client's address has spent its pace (server/limits/address-gate.ts): the parser is given nothing more */
   private inputPaced = false;
@@ -250,14 +252,8 @@ export class TapSocket extends Duplex {
       if (!this.inputPaced && !this.inputHeld) this.push(NOTHING);
       return;
     }
-    if (
-      this.directReader !== null &&
-      pieces === undefined &&
-      this.readableLength === 0 &&
-      this.readableFlowing === true &&
-      !this.inputHeld &&
-      !this.destroyed
-    ) {
+    // (destroyed: _destroy let go of the reader; the Duplex's `destroyed` getter reads two states, at every PUBACK)
+    if (this.directReader !== null && pieces === undefined && !this.inputHeld && this.readableLength === 0 && this.readableFlowing === true) {
       this.directReader(chunk);
       return;
     }
@@ -437,12 +433,19 @@ export class TapSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.dropBacklog();
+    // a read after this is not handed to the reader (giveRead)
+    this.directReader = null;
     if (!this.socket.destroyed) this.socket.destroy();
     callback(error);
   }
 
+  /**
+   * Kept once known: the address pace asks for it at every read (in a QoS 1 fan-out, every
+   * subscriber's every PUBACK), and a connection's peer does not change.
+   */
   get remoteAddress(): string | undefined {
-    return this.client?.address ?? this.socket.remoteAddress;
+    if (this.peerAddress === undefined) this.peerAddress = this.client?.address ?? this.socket.remoteAddress;
+    return this.peerAddress;
   }
   get remotePort(): number | undefined {
     return this.client?.port ?? this.socket.remotePort;

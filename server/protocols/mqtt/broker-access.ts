@@ -96,6 +96,10 @@ function refusal(returnCode: number, message: string): AuthenticateError {
  */
 function grantedQos(client: Client, brokerTopic: string, qos: AedesPublishPacket['qos']): AedesPublishPacket['qos'] {
   const subscriptions = (client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  // A filter that is the topic itself and grants all of it (a fan-out's every subscriber): no
+  // walk over the client's filters (aedes keeps them in a dictionary-mode object, slow to enumerate).
+  const exact = subscriptions[brokerTopic];
+  if (exact !== undefined && exact.qos >= qos) return qos;
   let granted = -1;
   for (const filter in subscriptions) {
     // A filter that is the topic itself (the common case) needs no level-by-level match.

@@ -36,6 +36,11 @@ export class SizeGuardedStream extends Duplex {
   /** write() answered false: the broker waits for this stream's 'drain' */
   private toldToWait = false;
   /**
+   * end() or destroy() was called: writes go through the Writable, which answers them. Kept here,
+   * since writeWhole asks at every delivery and the stream's getters read two states each.
+   */
+  private writesEnded = false;
+  /**
    * Asked for each PUBACK the gate let through: true when it was answered before the broker
    * (direct-delivery.ts, a clean session's), which then never reads it. Absent: every packet goes to the broker.
    */
@@ -99,7 +104,7 @@ export class SizeGuardedStream extends Duplex {
    * write. The same answer as write(): false while the transport is full, then 'drain'.
    */
   writeWhole(packet: Buffer): boolean {
-    if (!this.batch.isEmpty || this.transportFull || this.writableEnded || this.destroyed) return this.write(packet);
+    if (this.writesEnded || this.transportFull || !this.batch.isEmpty) return this.write(packet);
     if (this.sendToTransport(packet, undefined)) return true;
     this.toldToWait = true;
     return false;
@@ -128,6 +133,7 @@ export class SizeGuardedStream extends Duplex {
   }
 
   override end(...args: unknown[]): this {
+    this.writesEnded = true;
     this.flush();
     return (super.end as (...endArgs: unknown[]) => this)(...args);
   }
@@ -169,6 +175,7 @@ export class SizeGuardedStream extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.writesEnded = true;
     if (!this.inner.destroyed) this.inner.destroy();
     callback(error);
   }

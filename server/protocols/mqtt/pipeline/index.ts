@@ -144,6 +144,7 @@ export async function registerPipelineLab(app: FastifyInstance, options: Pipelin
 /** `pipeline/notifier` of the broker's `<sandbox>/pipeline/notifier`, or null for a client that is not the lab's. */
 function labClientId(brokerClientId: string): string | null {
   const slash = brokerClientId.indexOf('/');
-  const clientId = slash < 0 ? '' : brokerClientId.slice(slash + 1);
-  return clientId.startsWith(LAB_CLIENT_PREFIX) ? clientId : null;
+  // asked at every PUBACK the broker reads (`ack`): nothing is cut out of a client id that is not the lab's
+  if (slash < 0 || !brokerClientId.startsWith(LAB_CLIENT_PREFIX, slash + 1)) return null;
+  return brokerClientId.slice(slash + 1);
 }
