@@ -27,9 +27,7 @@ const NOW_READS = new Set(Object.values(WAITING_READS).concat('evaluateNow'));
 const RUN_IN_THE_BROWSER = new Set(['evaluate', 'evaluateAll', 'evaluateHandle', 'waitForFunction', 'evaluateNow']);
 
 /** "file read" of a poll that still reads the waiting way, and why. */
-const STILL_WAITING: Record<string, string> = {
-  "pipeline-lab.test.ts notifier.getAttribute('data-backlog')": 'pipeline-lab.test.ts was being changed in another branch when the rest were converted',
-};
+const STILL_WAITING: Record<string, string> = {};
 
 /** The name a call is made by: `textContent` of `x.textContent()`, `exerciseState` of `exerciseState(page, id)`. */
 function calledName(call: ts.CallExpression): string | undefined {

@@ -159,7 +159,7 @@ describe('the other exercises, on the traffic the page really produced', () => {
 
     // Five at once to a slowed worker: its notifications count the backlog down to zero.
     await twoWays.locator('[data-testid="pipeline-publish-many"]').click();
-    await expect.poll(async () => Number(await notifier.getAttribute('data-backlog')), LIVE).toBeGreaterThanOrEqual(4);
+    await expect.poll(async () => Number(await attributeNow(notifier, 'data-backlog')), LIVE).toBeGreaterThanOrEqual(4);
     await expect.poll(() => attributeNow(notifier, 'data-backlog'), { timeout: 30_000 }).toBe('0');
     await expect.poll(() => exerciseStateNow(page, 'backlog-drains'), LIVE).toBe('passed');
 
