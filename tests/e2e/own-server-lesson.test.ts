@@ -81,7 +81,7 @@ describe('lesson 15 «Свой сервер»', () => {
       await Promise.all([faulty.stop(), complete.stop()]);
     }
   }, 90_000);
-  it('a run whose bytes reach the page late: "not come back yet", and a click hands them to the exercise; a late pass shows once they came', async () => {
+  it('a run whose bytes reach the page late: "did not come back in time", and a click hands them to the exercise; a late pass shows once they came', async () => {
     // The capture channel held back 6 s: the cell waited once, 5 s, for its run's exchange and
     // never handed it to the exercise, which then said nothing of that run, nor did the cell.
     const faulty = await startPythonStarter('rest_server.py', 'no-etag');
@@ -97,7 +97,7 @@ describe('lesson 15 «Свой сервер»', () => {
 
       await runChecks(rest, `127.0.0.1:${faulty.port}`);
       const missing = rest.locator('[data-testid="capture-missing"]');
-      await expect.poll(() => textNow(missing), LIVE).toMatch(/^This run’s bytes have not come back through the capture channel yet/);
+      await expect.poll(() => textNow(missing), LIVE).toMatch(/^This run’s bytes did not come back through the capture channel in time/);
       const lookAgain = missing.locator('[data-testid="capture-look-again"]');
       expect(await textNow(lookAgain)).toBe('Look again');
       // not handed over yet: the card says nothing of the run
