@@ -37,10 +37,16 @@ export function useHttpRun(textRef: { current: string }, targetRef: { current: O
 
   const run = useCallback(async () => {
     const id = calls.next();
+    // A run refused here still supersedes one in flight (Ctrl+Enter works while a request is out),
+    // whose own end no longer clears "running": this run does, or the Run button stayed "Sending…".
+    const refuse = (outcome: RunOutcome) => {
+      setRunning(false);
+      setOutcome(outcome);
+    };
     const parsed = parseHttpRequest(textRef.current);
-    if (!parsed.ok) return setOutcome({ kind: 'parse-error', error: parsed.error });
+    if (!parsed.ok) return refuse({ kind: 'parse-error', error: parsed.error });
     const planned = planFetch(parsed.request, window.location.origin);
-    if (!planned.ok) return setOutcome({ kind: 'blocked', blocker: planned.blocker });
+    if (!planned.ok) return refuse({ kind: 'blocked', blocker: planned.blocker });
     const { plan } = planned;
     const dropped = plan.dropped.map((header) => header.name);
     setRunning(true);
