@@ -87,6 +87,31 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
+  it('a Run refused while the last query’s bytes are looked for again keeps its problem on screen', async () => {
+    // A refused Run took no number: the last query's look-again found its bytes seconds later and
+    // put that query's result back over the problem the student was reading.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/en/graphql`);
+    const first = cell(page, 'first-query');
+    await first.scrollIntoViewIfNeeded();
+    await first.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n  }\n}');
+    await first.locator('[data-testid="cell-run"]').click();
+    const lookAgain = first.locator('[data-testid="capture-missing"] [data-testid="capture-look-again"]');
+    await expect.poll(() => textNow(lookAgain), LIVE).toBe('Look again');
+    await lookAgain.click();
+    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n');
+    await first.locator('[data-testid="cell-run"]').click();
+    const problem = first.locator('[data-testid="graphql-problem"]');
+    await problem.waitFor(LIVE);
+    // the look-again waits 5 s at most, and the bytes come 6 s after the query: it has answered by now
+    await page.waitForTimeout(6_000);
+    expect(await problem.count()).toBe(1);
+    expect(await first.locator('[data-testid="graphql-data"]').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('answers a repeated cache-first query from urql’s cache without a request', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/graphql`);

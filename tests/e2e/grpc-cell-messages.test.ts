@@ -49,6 +49,32 @@ describe('the gRPC cell', () => {
     await page.context().close();
   });
 
+  it('a call started while the last one’s bytes are looked for again stays the new call’s (in Russian)', async () => {
+    // The old call's look-again found its bytes after a runner call had begun, and the cell showed
+    // the old call's "show bytes" under the new call's log.
+    const page = await openPage(lab.browser);
+    await holdCaptureBack(page, 6_000);
+    await page.goto(`${lab.server.origin}/ru/grpc`);
+    const getUser = cell(page, 'get-user');
+    await getUser.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
+    const missing = getUser.locator('[data-testid="capture-missing"]');
+    await missing.locator('[data-testid="capture-look-again"]').waitFor(LIVE);
+    await missing.locator('[data-testid="capture-look-again"]').click();
+
+    // at once, a bidi call of the same cell: it goes through the runner
+    await getUser.locator('[data-testid="grpc-method"]').selectOption('wirelab.users.v1.UserService/Chat');
+    await getUser.locator('[data-testid="grpc-start"]').click();
+    expect(await missing.count()).toBe(0);
+    // the old call's bytes reach the page (the inspector lists them): its look-again has answered
+    const oldCall = page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]').filter({ hasText: 'UserService/GetUser' });
+    await expect.poll(() => oldCall.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(1_000);
+    expect(await getUser.locator('[data-testid="grpc-show-bytes"]').count()).toBe(0);
+    await getUser.locator('[data-testid="grpc-cancel"]').click();
+    await page.context().close();
+  });
+
   it('cancelling a stream says so in Russian, not "signal is aborted without reason"', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/grpc`);

@@ -6,7 +6,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startPythonStarter } from '../integration/own-server-starters.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseState, exerciseStateNow, textNow, valueNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow, holdCaptureBack, textNow, valueNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 const LIVE = { timeout: 20_000 };
@@ -81,4 +81,39 @@ describe('lesson 15 «Свой сервер»', () => {
       await Promise.all([faulty.stop(), complete.stop()]);
     }
   }, 90_000);
+  it('a run whose bytes reach the page late: "did not come back in time", and a click hands them to the exercise; a late pass shows once they came', async () => {
+    // The capture channel held back 6 s: the cell waited once, 5 s, for its run's exchange and
+    // never handed it to the exercise, which then said nothing of that run, nor did the cell.
+    const faulty = await startPythonStarter('rest_server.py', 'no-etag');
+    const complete = await startPythonStarter('rest_server.py');
+    const page = await openPage(lab.browser);
+    try {
+      await holdCaptureBack(page, 6_000);
+      await page.goto(`${lab.server.origin}/en/build-your-own-server`);
+      await page.locator('#cell-rest').scrollIntoViewIfNeeded();
+      const rest = cell(page, 'rest');
+      await rest.locator('[data-testid="own-server-target"]').waitFor(LIVE);
+      const status = page.locator('[data-testid="exercise"][data-exercise-id="rest-passes"] [data-testid="exercise-status"]');
+
+      await runChecks(rest, `127.0.0.1:${faulty.port}`);
+      const missing = rest.locator('[data-testid="capture-missing"]');
+      await expect.poll(() => textNow(missing), LIVE).toMatch(/^This run’s bytes did not come back through the capture channel in time/);
+      const lookAgain = missing.locator('[data-testid="capture-look-again"]');
+      expect(await textNow(lookAgain)).toBe('Look again');
+      // not handed over yet: the card says nothing of the run
+      expect(await attributeNow(status, 'class')).not.toMatch(/is-missed/);
+      await lookAgain.click();
+      await expect.poll(() => attributeNow(status, 'class'), LIVE).toMatch(/is-missed/);
+      expect(await missing.count()).toBe(0);
+      expect(await exerciseState(page, 'rest-passes')).toBe('pending');
+
+      // A passing run whose bytes come late: the card reads the route's verdict from the page's
+      // captures once they are there, with no click (the server decides, from its run history).
+      await runChecks(rest, `127.0.0.1:${complete.port}`);
+      await expect.poll(() => exerciseStateNow(page, 'rest-passes'), { timeout: 30_000 }).toBe('passed');
+    } finally {
+      await page.context().close();
+      await Promise.all([faulty.stop(), complete.stop()]);
+    }
+  }, 120_000);
 });

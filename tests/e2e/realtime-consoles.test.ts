@@ -4,6 +4,7 @@ import { openPage, useAppAndBrowser } from './browser.ts';
 import {
   attributeNow,
   cell,
+  checkedNow,
   exerciseStateNow,
   holdCaptureBack,
   inspectorNode,
@@ -123,6 +124,40 @@ describe('the WebSocket console', () => {
     await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), { timeout: 20_000 }).toBe('ws-frame');
     expect(await selectedMessage(page).getAttribute('data-dir')).toBe('out');
     expect(await textNow(selectedMessage(page))).toMatch(/text · 4 B/);
+    await page.context().close();
+  });
+
+  it('a reconnect’s handshake is never claimed by the connection before it, whose own was never captured', async () => {
+    // The first connection's handshake goes uncaptured (recording off); its "open" row looks for it
+    // again at once (5 s, then 5 s more). The old query, "the first GET /ws/echo since Connect",
+    // claimed the next connection's handshake: the old row showed it, the new row "not captured".
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/websockets`);
+    const record = page.locator('[data-testid="insp-record"]');
+    await expect.poll(() => checkedNow(record), LIVE).toBe(true);
+    await record.click();
+    await expect.poll(() => checkedNow(record), LIVE).toBe(false);
+    const echo = cell(page, 'echo');
+    const state = echo.locator('[data-testid="ws-state"]');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => attributeNow(state, 'data-state'), LIVE).toBe('OPEN');
+    await echo.locator('[data-testid="ws-disconnect"]').click();
+    await expect.poll(() => attributeNow(state, 'data-state'), LIVE).toBe('CLOSED');
+    await record.click();
+    await expect.poll(() => checkedNow(record), LIVE).toBe(true);
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => attributeNow(state, 'data-state'), LIVE).toBe('OPEN');
+
+    const opened = echo.locator('[data-testid="rt-log-entry"][data-event="open"] [data-testid="rt-log-link"]');
+    await expect.poll(() => opened.count(), LIVE).toBe(2);
+    await opened.nth(0).click();
+    await expect.poll(() => textNow(opened.nth(0)), { timeout: 20_000 }).toBe('not captured');
+    // the new row's own handshake, found by its first wait: a click shows it at once (a miss would
+    // read "looking…" for the 5 s of its next wait)
+    await opened.nth(1).click();
+    await page.waitForTimeout(1_000);
+    expect(await textNow(opened.nth(1))).toBe('handshake');
+    expect(await textNow(selectedExchange(page))).toMatch(/GET \/ws\/echo/);
     await page.context().close();
   });
 });

@@ -87,6 +87,48 @@ describe('an HTTP cell whose bytes reach the page late', () => {
   });
 });
 
+describe('an HTTP cell run again from the keyboard while its request is out', () => {
+  it('a request that does not parse leaves the Run button ready, and the first answer, late, changes nothing', async () => {
+    // Ctrl+Enter runs the cell even while the Run button says "Sending…": the new run superseded
+    // the one in flight, whose own end no longer cleared "running", so the button stayed
+    // "Sending…" for good (and did nothing when clicked).
+    const page = await openPage(lab.browser);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/v1/users', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto(`${lab.server.origin}/en/rest`);
+    const cell = page.locator('[data-testid="cell"]').first();
+    const cellId = (await cell.getAttribute('data-cell-id'))!;
+    await setEditorText(page, cellId, createUserRequest(`held-${Date.now()}@example.com`));
+    const runButton = cell.locator('[data-testid="cell-run"]');
+    await runButton.click();
+    await expect.poll(() => textNow(runButton), LIVE).toMatch(/Sending/);
+
+    await setEditorText(page, cellId, 'this is not an HTTP request');
+    const editor = cell.locator('[data-testid="cell-editor-ready"] .monaco-editor');
+    await editor.waitFor(LIVE);
+    await editor.click();
+    await page.keyboard.press('Control+Enter');
+    const problem = cell.locator('.cell-message-error[role="alert"]');
+    await expect.poll(() => textNow(problem), LIVE).toMatch(/\S/);
+    expect(await textNow(runButton)).toMatch(/Run/);
+
+    const answered = page.waitForEvent('requestfinished', (request) => request.url().endsWith('/api/v1/users'));
+    release();
+    await answered;
+    // the first run's answer, now come, is not shown over the second run's problem
+    await expect.poll(() => textNow(runButton), LIVE).toMatch(/Run/);
+    expect(await textNow(problem)).not.toBeNull();
+    expect(await cell.locator('[data-testid="response-status"]').count()).toBe(0);
+    await page.context().close();
+  });
+});
+
 describe('exercises', () => {
   it('passes "create a user and get 201" from the traffic the student produced', async () => {
     const page = await openPage(lab.browser);

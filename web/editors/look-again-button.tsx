@@ -3,10 +3,11 @@ import { useStrings } from '../kit/lang-context.ts';
 import { editorStrings } from './strings.ts';
 
 /**
- * The button after an HTTP, gRPC or GraphQL cell's "not captured": its bytes can reach the page
- * seconds after the cell's first wait for them, and a click looks again (`lookAgain`, from
- * waitForExchangeAgainAfterMiss in console-kit/inspector-links.ts); once found, the cell shows
- * them and the inspector selects them.
+ * The button after an HTTP, gRPC, GraphQL or own-server cell's "not captured": its bytes can
+ * reach the page seconds after the cell's first wait for them, and a click looks again
+ * (`lookAgain`, from waitForExchangeAgainAfterMiss in console-kit/inspector-links.ts); once found,
+ * the cell shows them and the inspector selects them (the own-server cell hands its run to the
+ * lesson's exercises).
  */
 export function LookAgainButton({ lookAgain }: { lookAgain(): Promise<unknown> }) {
   const t = useStrings(editorStrings);

@@ -69,6 +69,8 @@ export const ownServerStrings = {
     wirelabItselfNote:
       'This is Wirelab’s own server: every check passes here (but for gRPC + WebSocket, the seminar’s task, which Wirelab does not serve at /events). It shows what passing looks like, and it proves nothing about your server — a lesson’s exercise counts only your own.',
     cellLabel: (cell: string) => `Check your server: ${cell}`,
+    runNotCaptured:
+      'This run’s bytes did not come back through the capture channel in time (is recording switched off?), and the lesson’s exercise hears of a run only through them. The report above is what the check route answered.',
     outcomes: { pass: 'Pass', fail: 'Fail', 'not-offered': 'Not offered' },
     expected: 'Expected',
     why: 'Why',
@@ -113,6 +115,8 @@ export const ownServerStrings = {
     wirelabItselfNote:
       'Это собственный сервер Wirelab: здесь проходят все проверки (кроме «gRPC + WebSocket» — задачи семинара, которую Wirelab на /events не обслуживает). Так выглядит успех, но о вашем сервере это ничего не говорит — упражнения урока засчитывают только ваш собственный.',
     cellLabel: (cell: string) => `Проверка вашего сервера: ${cell}`,
+    runNotCaptured:
+      'Байты этого прогона не пришли по каналу захвата вовремя (может быть, запись выключена?), а упражнение урока узнаёт о прогоне только по ним. Выше — отчёт в том виде, как его вернул маршрут проверок.',
     outcomes: { pass: 'Пройдена', fail: 'Не пройдена', 'not-offered': 'Не предлагается' },
     expected: 'Ожидалось',
     why: 'Почему',

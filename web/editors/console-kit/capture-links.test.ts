@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureSnapshot, InspectedExchange } from '../../inspector/capture-store.ts';
-import { askAgainAfterMiss, claimNextExchange, findExchange, waitForCapture, type CaptureSource } from './capture-links.ts';
+import { askAgainAfterMiss, claimNextExchange, findExchange, waitForCapture, type CaptureSource, type ExchangeQuery } from './capture-links.ts';
 
 /** A capture source whose snapshot the test changes by hand, telling subscribers like the store does. */
 function fakeSource(): CaptureSource & { set(exchanges: InspectedExchange[]): void } {
@@ -50,6 +50,20 @@ describe('finding a console’s own exchange in the captures', () => {
     const second = await claimNextExchange(source, { method: 'GET', target: '/ws/echo', after: 100 }, 1000);
     expect([first?.conn, second?.conn]).toEqual(['c2', 'c3']);
     expect(findExchange(source.getSnapshot(), { method: 'GET', target: '/ws/echo', after: 100 })).toBeUndefined();
+  });
+
+  it('keeps to its window: nothing that started at or after `before`, set while a wait is under way too', async () => {
+    const source = fakeSource();
+    source.set([exchange('w1', 0, '/ws/win', 300, 101)]);
+    expect(findExchange(source.getSnapshot(), { method: 'GET', target: '/ws/win', after: 100, before: 300 })).toBeUndefined();
+    expect(findExchange(source.getSnapshot(), { method: 'GET', target: '/ws/win', after: 100, before: 301 })?.conn).toBe('w1');
+    // a reconnect at 400 ends the old connection's window while its wait goes on
+    const old: ExchangeQuery = { method: 'GET', target: '/ws/win2', after: 100 };
+    const waiting = claimNextExchange(source, old, 50);
+    old.before = 400;
+    source.set([exchange('w2', 0, '/ws/win2', 420, 101)]);
+    expect(await waiting).toBeNull();
+    expect((await claimNextExchange(source, { method: 'GET', target: '/ws/win2', after: 400 }, 50))?.conn).toBe('w2');
   });
 
   it('gives up with null after the timeout or when aborted', async () => {

@@ -59,15 +59,23 @@ export interface ExchangeQuery {
   target: string | RegExp;
   /** server clock (captureTimeNow()) taken before the console sent the request */
   after: number;
+  /**
+   * Where the request's window ends (exclusive): the `after` of the console's next request of
+   * the same kind (a reconnect's handshake, the next stream or call). Set when that one begins;
+   * the two windows then never overlap, so an old request's look-again never claims a newer one's
+   * exchange when its own never came.
+   */
+  before?: number;
   /** e.g. "has a 101 response" */
   accept?(exchange: InspectedExchange): boolean;
 }
 
-/** The oldest exchange not yet claimed that matches, whose request started at or after `after`. */
+/** The oldest exchange not yet claimed that matches, whose request started at or after `after` (and before `before`). */
 export function findExchange(snapshot: CaptureSnapshot, query: ExchangeQuery): InspectedExchange | undefined {
   return snapshot.exchanges.find(
     (exchange) =>
       exchange.request.firstByteAt >= query.after &&
+      (query.before === undefined || exchange.request.firstByteAt < query.before) &&
       !claimed.has(`${exchange.conn}/${exchange.index}`) &&
       exchange.request.method === query.method &&
       (typeof query.target === 'string' ? exchange.request.target === query.target : query.target.test(exchange.request.target)) &&

@@ -20,17 +20,34 @@ export function exchangeLink(exchange: Promise<InspectedExchange | null> | (() =
 /**
  * Starts looking for the exchange of a request the console sends now (`after` defaults to now,
  * so call it before the request goes), claims it, and tells `onFound` — the inspector follows the console.
+ * A query that names its `after` is read as it is at each check: a `before` set on it later (the
+ * next request of its kind began) applies to the wait under way.
  */
 export function watchExchange(
   query: Omit<ExchangeQuery, 'after'> & { after?: number },
   onFound?: (exchange: InspectedExchange) => void,
   timeoutMs = CAPTURE_WAIT_MS,
 ): Promise<InspectedExchange | null> {
-  const exchange = claimNextExchange(getCaptureStore(), { ...query, after: query.after ?? captureTimeNow() }, timeoutMs);
+  return watchQuery(query.after === undefined ? { ...query, after: captureTimeNow() } : (query as ExchangeQuery), onFound, timeoutMs);
+}
+
+/** watchExchange of this very query object: a `before` set on it later applies to the wait under way too. */
+function watchQuery(query: ExchangeQuery, onFound?: (exchange: InspectedExchange) => void, timeoutMs = CAPTURE_WAIT_MS): Promise<InspectedExchange | null> {
+  const exchange = claimNextExchange(getCaptureStore(), query, timeoutMs);
   void exchange.then((found) => {
     if (found) onFound?.(found);
   });
   return exchange;
+}
+
+/** A request's exchange as its rows ask for it at each click (watchExchangeAgainAfterMiss). */
+export interface ExchangeWatch {
+  (): Promise<InspectedExchange | null>;
+  /**
+   * The console's next request of this kind begins at `time` (its `after`): this one's window ends
+   * there (ExchangeQuery.before), for the wait under way and every later one.
+   */
+  endBefore(time: number): void;
 }
 
 /**
@@ -43,9 +60,44 @@ export function watchExchange(
 export function watchExchangeAgainAfterMiss(
   query: Omit<ExchangeQuery, 'after'> & { after?: number },
   onFound?: (exchange: InspectedExchange) => void,
-): () => Promise<InspectedExchange | null> {
-  const sent = { ...query, after: query.after ?? captureTimeNow() };
-  return askAgainAfterMiss(watchExchange(sent, onFound), () => watchExchange(sent));
+): ExchangeWatch {
+  const sent: ExchangeQuery = { ...query, after: query.after ?? captureTimeNow() };
+  const ask = askAgainAfterMiss(watchQuery(sent, onFound), () => watchQuery(sent));
+  return Object.assign(ask, {
+    endBefore: (time: number) => {
+      sent.before = time;
+    },
+  });
+}
+
+export interface RequestsInTurn {
+  /** watchExchangeAgainAfterMiss of the next request, which ends the window of the last one of its method and target */
+  watch(query: Omit<ExchangeQuery, 'after'> & { after?: number }, onFound?: (exchange: InspectedExchange) => void): ExchangeWatch;
+}
+
+/**
+ * The requests of one kind a console sends in turn — a WebSocket's or an MQTT connection's
+ * handshake at each Connect, an SSE console's stream at each (re)connect, a pipeline lab's call of
+ * one method and target — watched with watchExchangeAgainAfterMiss, each one's window ending
+ * where the next one's begins. The query was "the first exchange of that method and target at or
+ * after `after`": after a reconnect, an old connection whose handshake never came looked again
+ * and claimed the next connection's. Disjoint windows make that impossible; the price, with a
+ * page clock that disagrees with the server's (captureTimeNow() then answers a second early), is
+ * that a request sent in the last second before the next one falls in the next one's window (it
+ * did before, too). Kinds are told apart by method and target; one sequence per console.
+ */
+export function requestsInTurn(): RequestsInTurn {
+  const last = new Map<string, ExchangeWatch>();
+  return {
+    watch(query, onFound) {
+      const after = query.after ?? captureTimeNow();
+      const key = `${query.method} ${String(query.target)}`;
+      last.get(key)?.endBefore(after);
+      const watch = watchExchangeAgainAfterMiss({ ...query, after }, onFound);
+      last.set(key, watch);
+      return watch;
+    },
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
 // WebSocket that keeps adding events until it is stopped.
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { callCounter } from '../call-counter.ts';
 import type { OperationResult } from '@urql/core';
 import type { HttpExchange } from '../../../wire/types.ts';
 import { waitForExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
@@ -86,7 +87,7 @@ export function useGraphqlOperation(
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [subscription, setSubscription] = useState<SubscriptionState>({ status: 'idle', startedAt: 0, events: [] });
   const subscriptionHandle = useRef<SubscriptionHandle | null>(null);
-  const runId = useRef(0);
+  const [calls] = useState(callCounter);
   const { target, wantedOperation, policy, method, protocol, lang } = choices;
 
   useEffect(() => () => subscriptionHandle.current?.stop(), []);
@@ -116,10 +117,17 @@ export function useGraphqlOperation(
   );
 
   const run = useCallback(async () => {
+    // Every Run takes a number, a refused one and a subscription too: an older run's answer (its
+    // look-again's find, seconds later) is dropped, not shown as this one's outcome.
+    const id = calls.next();
     const prepared = prepareOperation(sourceRef.current, wantedOperation, t);
-    if (!prepared.ok) return setOutcome({ kind: 'problem', message: prepared.message });
+    if (!prepared.ok) {
+      setRunning(false);
+      return setOutcome({ kind: 'problem', message: prepared.message });
+    }
     if (prepared.type === 'subscription') {
       subscriptionHandle.current?.stop();
+      setRunning(false);
       setOutcome(null);
       const startedAt = Date.now();
       setSubscription({ status: 'active', startedAt, events: [] });
@@ -131,17 +139,16 @@ export function useGraphqlOperation(
       subscriptionHandle.current = startSubscription(prepared.query, prepared.variables, protocol, onResult, { ownAddress, lang });
       return;
     }
-    const id = ++runId.current;
     setRunning(true);
     try {
       if (target.mode === 'mine') {
         const relayed = await sendGraphqlToOwnServer(target.address, prepared);
-        if (id !== runId.current) return;
+        if (!calls.isLatest(id)) return;
         if (relayed.kind === 'refused') return setOutcome(relayed);
         const run: RunResult = { source: 'network', sent: relayed.sent };
         setOutcome({ kind: 'result', run, capture: 'waiting' });
         // Wirelab's own request to the student's server is in this session's captures, as a page's would be
-        await findExchange(run, relayed.sent, () => id === runId.current);
+        await findExchange(run, relayed.sent, () => calls.isLatest(id));
         return;
       }
       const result = await runOperation({
@@ -152,7 +159,7 @@ export function useGraphqlOperation(
         method,
         kind: prepared.type,
       });
-      if (id !== runId.current) return;
+      if (!calls.isLatest(id)) return;
       const networkError = result.result?.error?.networkError;
       if (networkError && !result.sent) {
         setOutcome({ kind: 'network-error', message: networkError.message });
@@ -160,13 +167,13 @@ export function useGraphqlOperation(
       }
       setOutcome({ kind: 'result', run: result, capture: result.sent ? 'waiting' : 'none' });
       if (!result.sent) return;
-      await findExchange(result, result.sent, () => id === runId.current);
+      await findExchange(result, result.sent, () => calls.isLatest(id));
     } catch (error) {
-      if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error) });
+      if (calls.isLatest(id)) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error) });
     } finally {
-      if (id === runId.current) setRunning(false);
+      if (calls.isLatest(id)) setRunning(false);
     }
-  }, [t, target, wantedOperation, policy, method, protocol, findExchange]);
+  }, [t, target, wantedOperation, policy, method, protocol, findExchange, calls]);
 
   return { running, outcome, subscription, run, stopSubscription };
 }

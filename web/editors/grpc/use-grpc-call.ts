@@ -29,15 +29,18 @@ interface FetchCallOptions {
 /** Unary and server streaming from the page itself: fetch, then the call's exchange in the capture store. */
 function useFetchCall({ view, registry, prepare, protocol, onExchange }: FetchCallOptions) {
   const abortRef = useRef<AbortController | null>(null);
-  const runId = useRef(0);
-  const { setLog, setRunning, setProblem, setExchange } = view;
+  const { setLog, setRunning, setProblem, beginCall, isLatest, setExchange } = view;
 
   const run = useCallback(async () => {
     const prepared = prepare();
     if (!prepared.ok) {
-      // the previous call's log and capture note would read as this attempt's outcome
+      // an attempt too: the previous call ends, and its log and capture note would read as this
+      // attempt's outcome (its look-again's late find as well)
+      abortRef.current?.abort();
+      const attempt = beginCall();
+      setRunning(false);
       setLog(null);
-      setExchange(null);
+      setExchange(attempt, null);
       return setProblem(prepared.problem);
     }
     if (!browserCanCall(prepared.method)) return;
@@ -45,15 +48,15 @@ function useFetchCall({ view, registry, prepare, protocol, onExchange }: FetchCa
     abortRef.current?.abort();
     const abort = new AbortController();
     abortRef.current = abort;
-    const id = ++runId.current;
+    const id = beginCall();
     setRunning(true);
-    setExchange(null);
+    setExchange(id, null);
     let current = emptyLog();
     setLog(current);
     await sessionReady();
     const sentAfter = captureTimeNow();
     const onEvent = (event: CallEvent) => {
-      if (id !== runId.current) return;
+      if (!isLatest(id)) return;
       current = appendEvent(current, event);
       setLog(current);
     };
@@ -68,19 +71,20 @@ function useFetchCall({ view, registry, prepare, protocol, onExchange }: FetchCa
       onEvent,
     };
     const outcome = await runBrowserCall(prepared.timeoutMs === undefined ? options : { ...options, timeoutMs: prepared.timeoutMs });
-    if (id !== runId.current) return;
+    if (!isLatest(id)) return;
     setRunning(false);
     // a request that never left the browser has no bytes to find: "not captured" would be false
     if (!outcome.reachedServer) return;
     const query = { method: 'POST', target: `/${methodPath(prepared.method)}`, after: sentAfter, timeoutMs: CAPTURE_WAIT_MS };
+    // found by the first wait or by a look-again seconds later: only while no later call began
     const capture = waitForExchangeAgainAfterMiss(query, (exchange) => {
-      if (id !== runId.current) return;
-      setExchange(exchange);
+      if (!isLatest(id)) return;
+      setExchange(id, exchange);
       onExchange?.(exchange);
     });
     const captured = await capture.found;
-    if (id === runId.current && !captured) setExchange('missing', capture.lookAgain);
-  }, [prepare, protocol, registry, onExchange, setLog, setRunning, setProblem, setExchange]);
+    if (!captured) setExchange(id, 'missing', capture.lookAgain);
+  }, [prepare, protocol, registry, onExchange, setLog, setRunning, setProblem, beginCall, isLatest, setExchange]);
 
   const cancel = useCallback(() => abortRef.current?.abort(), []);
   useEffect(() => () => abortRef.current?.abort(), []);

@@ -19,7 +19,7 @@ interface RunnerCallOptions {
 
 /** The cell's commands to the runner: start (or start with one request), send, half-close, cancel. */
 export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions) {
-  const { setLog, setRunning, setProblem, setExchange } = view;
+  const { setLog, setRunning, setProblem, beginCall, setExchange } = view;
   const { channel, runnerCall, runnerLog } = useRunnerChannel(url, view);
   const callCounter = useRef(0);
 
@@ -37,10 +37,12 @@ export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions)
           .send({ type: 'cancel', call: previous.id })
           .catch(() => undefined);
       const id = runnerCallId(cellId, ++callCounter.current);
-      runnerCall.current = { id, startedAt: null, sent: [] };
+      // the view's number for it: a fetch call's late answers no longer land here, nor this one's in a later call
+      const viewCall = beginCall();
+      runnerCall.current = { id, viewCall, startedAt: null, sent: [] };
       runnerLog.current = emptyLog();
       setLog(runnerLog.current);
-      setExchange(null);
+      setExchange(viewCall, null);
       setRunning(true);
       await sessionReady();
       if (once) runnerCall.current.sent.push(prepared.request);
@@ -50,7 +52,7 @@ export function useRunnerCall({ view, cellId, prepare, url }: RunnerCallOptions)
         // the close handler already reported it
       }
     },
-    [prepare, cellId, channel, setProblem, setLog, setExchange, setRunning],
+    [prepare, cellId, channel, setProblem, setLog, beginCall, setExchange, setRunning],
   );
   const start = useCallback(() => startCall(false), [startCall]);
   const startOnce = useCallback(() => startCall(true), [startCall]);

@@ -9,6 +9,8 @@ import { grpcEditorStrings } from './strings.ts';
 /** The call the cell drives now: its id, when the runner started it, the messages sent so far. */
 export interface RunnerCallState {
   id: string;
+  /** the call's number in the cell's view (CallView.beginCall): once a later call began there, its answers are not shown */
+  viewCall: number;
   startedAt: number | null;
   sent: JsonValue[];
 }
@@ -17,7 +19,7 @@ export interface RunnerCallState {
  * The cell's channel to the runner (opened on the first command, closed with another target) and
  * what comes back on it: each answer of the current call becomes its log; a closed channel ends it.
  */
-export function useRunnerChannel(url: string, { setLog, setRunning }: Pick<CallView, 'setLog' | 'setRunning'>) {
+export function useRunnerChannel(url: string, { setLog, setRunning, isLatest }: Pick<CallView, 'setLog' | 'setRunning' | 'isLatest'>) {
   const channelRef = useRef<RunnerChannel | null>(null);
   const runnerCall = useRef<RunnerCallState | null>(null);
   const runnerLog = useRef<CallLog>(emptyLog());
@@ -25,19 +27,19 @@ export function useRunnerChannel(url: string, { setLog, setRunning }: Pick<CallV
   const onRunnerMessage = useCallback(
     (message: RunnerServerMessage) => {
       const call = runnerCall.current;
-      if (!call || !isForCall(message, call.id)) return;
+      if (!call || !isForCall(message, call.id) || !isLatest(call.viewCall)) return;
       const applied = applyRunnerMessage(runnerLog.current, message, call.startedAt, call.sent);
       call.startedAt = applied.startedAt;
       runnerLog.current = applied.log;
       setLog(applied.log);
       if (applied.log.done) setRunning(false);
     },
-    [setLog, setRunning],
+    [setLog, setRunning, isLatest],
   );
 
   const onRunnerClose = useCallback(
     (code: number) => {
-      if (!runnerCall.current || runnerLog.current.done) return;
+      if (!runnerCall.current || runnerLog.current.done || !isLatest(runnerCall.current.viewCall)) return;
       runnerLog.current = appendEvent(runnerLog.current, {
         kind: 'error',
         text: { en: grpcEditorStrings.en.runnerClosed(code), ru: grpcEditorStrings.ru.runnerClosed(code) },
@@ -46,7 +48,7 @@ export function useRunnerChannel(url: string, { setLog, setRunning }: Pick<CallV
       setLog(runnerLog.current);
       setRunning(false);
     },
-    [setLog, setRunning],
+    [setLog, setRunning, isLatest],
   );
 
   // Another target is another channel: the old one closes, and with it its calls and connection.

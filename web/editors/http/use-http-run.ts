@@ -1,7 +1,8 @@
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { HttpExchange } from '../../../wire/types.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
+import { callCounter } from '../call-counter.ts';
 import { planFetch, type FetchBlocker } from './fetch-limits.ts';
 import { parseHttpRequest, type HttpParseError } from './parse-http-request.ts';
 import { findCapturedExchange, sendRequest, type FetchedResponse } from './send-request.ts';
@@ -26,26 +27,33 @@ export type RunOutcome =
 
 /**
  * Run: the cell's text parsed and sent with fetch (or through Wirelab's server to "my server"),
- * then the captured exchange found. A later run makes an earlier one's results stale.
+ * then the captured exchange found. A later run (a refused one too) makes an earlier one's results
+ * stale: its look-again's late find included (call-counter.ts).
  */
 export function useHttpRun(textRef: { current: string }, targetRef: { current: OwnTarget }, onExchange: ((exchange: HttpExchange) => void) | undefined) {
   const [running, setRunning] = useState(false);
   const [outcome, setOutcome] = useState<RunOutcome | null>(null);
-  const runId = useRef(0);
+  const [calls] = useState(callCounter);
 
   const run = useCallback(async () => {
-    const id = ++runId.current;
+    const id = calls.next();
+    // A run refused here still supersedes one in flight (Ctrl+Enter works while a request is out),
+    // whose own end no longer clears "running": this run does, or the Run button stayed "Sending…".
+    const refuse = (outcome: RunOutcome) => {
+      setRunning(false);
+      setOutcome(outcome);
+    };
     const parsed = parseHttpRequest(textRef.current);
-    if (!parsed.ok) return setOutcome({ kind: 'parse-error', error: parsed.error });
+    if (!parsed.ok) return refuse({ kind: 'parse-error', error: parsed.error });
     const planned = planFetch(parsed.request, window.location.origin);
-    if (!planned.ok) return setOutcome({ kind: 'blocked', blocker: planned.blocker });
+    if (!planned.ok) return refuse({ kind: 'blocked', blocker: planned.blocker });
     const { plan } = planned;
     const dropped = plan.dropped.map((header) => header.name);
     setRunning(true);
     try {
       const { mode, address } = targetRef.current;
       const sent = mode === 'mine' ? await sendToOwnServer(plan, address) : { kind: 'response' as const, ...(await sendRequest(plan)) };
-      if (id !== runId.current) return;
+      if (!calls.isLatest(id)) return;
       if (sent.kind === 'refused') return setOutcome({ ...sent, dropped });
       const { response, sentAfter } = sent;
       const sentTo = mode === 'mine' ? address.trim() : undefined;
@@ -56,18 +64,18 @@ export function useHttpRun(textRef: { current: string }, targetRef: { current: O
       setRunning(false);
       // the same search either way: Wirelab's own request to the student's server is in this session's captures too
       const capture = findCapturedExchange(plan, sentAfter, (exchange) => {
-        if (id !== runId.current) return;
+        if (!calls.isLatest(id)) return;
         setOutcome({ ...shown, capture: exchange });
         onExchange?.(exchange);
       });
       const exchange = await capture.found;
-      if (id === runId.current && !exchange) setOutcome({ ...shown, capture: 'missing', lookAgain: capture.lookAgain });
+      if (calls.isLatest(id) && !exchange) setOutcome({ ...shown, capture: 'missing', lookAgain: capture.lookAgain });
     } catch (error) {
-      if (id === runId.current) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error), dropped });
+      if (calls.isLatest(id)) setOutcome({ kind: 'network-error', message: error instanceof Error ? error.message : String(error), dropped });
     } finally {
-      if (id === runId.current) setRunning(false);
+      if (calls.isLatest(id)) setRunning(false);
     }
-  }, [onExchange]);
+  }, [onExchange, calls]);
 
   return { running, outcome, run };
 }

@@ -51,6 +51,12 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
   const { polls, trimmed, addPoll, updatePoll } = usePollTimeline();
   const loop = useRef<LoopState | null>(null);
   const numbers = useRef(0);
+  // one GET per poll: a poll's look-again ends where the next poll began (ExchangeQuery.before)
+  const lastPoll = useRef<ExchangeQuery | null>(null);
+  const watchPoll = (query: ExchangeQuery) => {
+    lastPoll.current = query;
+    return query;
+  };
 
   useEffect(
     () => () => {
@@ -69,6 +75,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
     state.current = controller;
     state.dropped = false;
     const after = captureTimeNow();
+    if (lastPoll.current) lastPoll.current.before = after;
     const sentAt = Date.now();
     addPoll({ number, since: cursor, sentAt });
     try {
@@ -82,7 +89,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome: answer });
       // The bytes of a finished poll: the hold as it was on the wire, and the inspector's focus.
       findPollExchange(
-        { method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true },
+        watchPoll({ method: 'GET', target, after, accept: (candidate) => candidate.response?.complete === true }),
         (change) => updatePoll(number, change),
         onExchange,
       );
@@ -96,7 +103,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome });
       if (outcome.kind === 'failed') state.stop = true;
       // A dropped poll has a request and no answer: its bytes show the request that waited.
-      findPollExchange({ method: 'GET', target, after }, (change) => updatePoll(number, change));
+      findPollExchange(watchPoll({ method: 'GET', target, after }), (change) => updatePoll(number, change));
       return null;
     }
   };

@@ -6,7 +6,7 @@ import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { CONNACK_CODES } from '../../../wire/mqtt/decode-mqtt.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { connectionMessageLink, connectionOf, exchangeLink, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
+import { connectionMessageLink, connectionOf, exchangeLink, requestsInTurn } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';
 import { webSocketUrl } from '../websocket/ws-cell-config.ts';
@@ -164,6 +164,8 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
   const live = useLiveConnection<Connection, MqttState>('IDLE', ['CONNECTING', 'CONNECTED'], (connection) => void connection.client.end(true));
   const { state, setState, current, isCurrent } = live;
   const [connectError, setConnectError] = useState<FormError | null>(null);
+  // one handshake per Connect: an old connection's look-again ends where the next Connect began
+  const [handshakes] = useState(requestsInTurn);
   // subscribing and publishing need the connection CONNACK accepted, not one still connecting
   const connectedClient = () => (state === 'CONNECTED' ? (current.current?.client ?? null) : null);
   const { setSubscriptions, ...subscriptions } = useMqttSubscriptions(log, connectedClient);
@@ -193,7 +195,7 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       return;
     }
     // looked for again at a click after a miss: the handshake, and with it every packet's connection
-    const handshake = watchExchangeAgainAfterMiss(
+    const handshake = handshakes.watch(
       { method: 'GET', target: pathOf(url, origin), after, accept: (exchange) => exchange.response?.status === 101 },
       (exchange) => {
         if (current.current?.client === client) onExchange?.(exchange);

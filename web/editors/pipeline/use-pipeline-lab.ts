@@ -1,7 +1,8 @@
+import { useState } from 'react';
 import { sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { exchangeLink, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
+import { exchangeLink, requestsInTurn } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { pageMark } from './lab-connection.ts';
 import { problemText, type LabView } from './lab-state.ts';
@@ -39,13 +40,15 @@ function logRefusal(
  */
 export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchange) => void) | undefined) {
   const { setLab, broker: labBroker, ...connection } = useLabConnection();
+  const [calls] = useState(requestsInTurn);
 
   /**
    * Finds the captured exchange of a request the page is about to send; its two rows (the call
-   * and its answer) look for it again at a click after a miss.
+   * and its answer) look for it again at a click after a miss, within its window: up to the next
+   * call of that method and target.
    */
   const watch = (method: string, target: string) =>
-    exchangeLink(watchExchangeAgainAfterMiss({ method, target, accept: (candidate) => candidate.response !== undefined }, onExchange));
+    exchangeLink(calls.watch({ method, target, accept: (candidate) => candidate.response !== undefined }, onExchange));
 
   const callWorker = async () => {
     await sessionReady();

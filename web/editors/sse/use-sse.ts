@@ -8,7 +8,7 @@ import type { SseEvent } from '../../../wire/sse/decode-sse.ts';
 import type { WireMessage } from '../../../wire/types.ts';
 import { connectionView } from '../console-kit/capture-links.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { exchangeLink, findMessageSelection, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
+import { exchangeLink, findMessageSelection, requestsInTurn } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { SseStreamReader } from './sse-reader.ts';
 import { readOwnTarget } from '../target-switch/own-target.ts';
@@ -204,6 +204,8 @@ export function useEventStream(log: ReturnType<typeof useConsoleLog>, onExchange
   const source = useRef<EventSource | null>(null);
   const reading = useRef<AbortController | null>(null);
   const generation = useRef(0);
+  // one GET per (re)connect: an old stream's look-again ends where the next one began
+  const [streams] = useState(requestsInTurn);
 
   const stopAll = () => {
     generation.current += 1;
@@ -232,7 +234,7 @@ export function useEventStream(log: ReturnType<typeof useConsoleLog>, onExchange
       lastId: () => lastIdRef.current,
       urlOf: (path) => (own.mode === 'mine' ? eventStreamRelayUrl(path, own.address, window.location.origin) : path),
       watchStream: (path) => ({
-        exchange: watchExchangeAgainAfterMiss({ method: 'GET', target: path, accept: (candidate) => candidate.response !== undefined }, onExchange),
+        exchange: streams.watch({ method: 'GET', target: path, accept: (candidate) => candidate.response !== undefined }, onExchange),
         seen: 0,
       }),
     };

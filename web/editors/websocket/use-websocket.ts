@@ -3,7 +3,7 @@ import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { controlFrames, dataFrames } from '../console-kit/capture-links.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
-import { connectionOf, watchExchangeAgainAfterMiss } from '../console-kit/inspector-links.ts';
+import { connectionOf, requestsInTurn } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
@@ -27,6 +27,8 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
   const [chosen, setChosen] = useState<string | null>(null);
   const [sendError, setSendError] = useState<HexError | 'not-open' | null>(null);
   const [closeError, setCloseError] = useState<CloseError | null>(null);
+  // one handshake per Connect: an old connection's look-again ends where the next Connect began
+  const [handshakes] = useState(requestsInTurn);
 
   /**
    * With "my server" the browser's WebSocket goes to Wirelab's relay, and everything the console
@@ -52,7 +54,7 @@ export function useWebSocket(log: ReturnType<typeof useConsoleLog>, onExchange: 
     socket.binaryType = 'arraybuffer';
     // aimed at my server, the answer may be the student's refusal (a 404): that is the handshake to show.
     // Looked for again at a click after a miss: the handshake, and with it every frame's connection.
-    const handshake = watchExchangeAgainAfterMiss({ method: 'GET', target, after, accept: (exchange) => mine || exchange.response?.status === 101 });
+    const handshake = handshakes.watch({ method: 'GET', target, after, accept: (exchange) => mine || exchange.response?.status === 101 });
     const connection: Connection = { socket, conn: connectionOf(handshake), sent: 0, received: 0, relayed: mine };
     current.current = connection;
     setState('CONNECTING');
