@@ -44,6 +44,7 @@ import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
 import { hostname } from 'node:os';
 import { OpenRunnerChannels } from './protocols/grpc/runner/runner-channel.ts';
+import { sayGoodbye } from './listener/goodbye.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -174,10 +175,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(hostCheck, { hosts });
   await app.register(sameOrigin, { allowedOrigins });
   // The gRPC runners' channels close first on shutdown (1001, their h2c connections with them):
-  // before @fastify/websocket's preClose, registered next, closes every WebSocket without a code,
-  // and before the GOAWAY below reaches their connections (runner-channel.ts, OpenRunnerChannels).
+  // before the GOAWAY below reaches their connections (runner-channel.ts, OpenRunnerChannels).
   app.decorate('runnerChannels', new OpenRunnerChannels());
   app.addHook('preClose', async () => app.runnerChannels.closeAll());
+  // Then every other WebSocket of the shared server (capture and class channels, GraphQL's) hears
+  // 1001 "going away", so a page can tell a restart from a broken connection: before
+  // @fastify/websocket's own preClose, registered next, closes them without a code (1005).
+  app.addHook('preClose', async () => sayGoodbye(app.websocketServer.clients));
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(limitsPlugin, { limits: options.clientLimits });

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { ConnectionQuota } from '../../limits/connection-quota.ts';
+import { sayGoodbye } from '../../listener/goodbye.ts';
 import { brokerAccess } from './broker-access.ts';
 import { forgetWillsWithoutThrowing, limitQueuedMessages, levelPersistence, skipCleanSessionAcks, type BrokerPersistence } from './broker-persistence.ts';
 import { sharedBrokerParts } from './broker-on-redis.ts';
@@ -34,14 +35,15 @@ declare module 'fastify' {
 
 /**
  * MQTT over TCP (a CONNECT the one-port listener sniffed) and over WebSocket (`/mqtt`), each handed
- * to `serve`. `stopTaking()`: the app is shutting down, new ones are refused; `endWebSockets()`: the
- * open WebSockets are ended (the listener ends TCP connections itself).
+ * to `serve`. `stopTaking()`: the app is shutting down, new ones are refused; `sayGoodbye()`: the
+ * open WebSockets hear 1001 (MQTT 3.1.1 has no DISCONNECT from the server: the WebSocket's close
+ * says it); `endWebSockets()`: whatever is left is cut (the listener ends TCP connections itself).
  */
 function takeClientConnections(
   app: FastifyInstance,
   serve: (stream: Duplex, connection: MqttConnection) => void,
   maxPacketBytes: number,
-): { stopTaking(): void; endWebSockets(): void } {
+): { stopTaking(): void; sayGoodbye(): Promise<void>; endWebSockets(): void } {
   let closing = false;
   app.onePort.routeMqtt((socket) => {
     // Shutting down: the broker is closed (or closing) and its store with it, so a CONNECT now
@@ -78,6 +80,7 @@ function takeClientConnections(
     stopTaking: () => {
       closing = true;
     },
+    sayGoodbye: () => sayGoodbye(wss.clients),
     endWebSockets: () => {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
@@ -151,6 +154,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   app.addHook('preClose', async () => {
     clients.stopTaking();
     stopPublishing();
+    // Before the broker closes each client's stream (a WebSocket ended that way is cut, 1006).
+    await clients.sayGoodbye();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     clients.endWebSockets();
     // The store on Redis is not destroyed here: aedes-persistence-redis' destroy() drops its

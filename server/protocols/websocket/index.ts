@@ -23,6 +23,7 @@ import {
   type WebSocketLimits,
 } from './limits.ts';
 import { closeReason, messages, type Bilingual } from './messages.ts';
+import { sayGoodbye } from '../../listener/goodbye.ts';
 
 export { CHAT_PATH, CHAT_SUBPROTOCOL, DEFAULT_WEBSOCKET_LIMITS, ECHO_PATH } from './limits.ts';
 
@@ -129,7 +130,7 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
   app.addHook('preClose', async () => {
     closing = true;
     unsubscribe();
-    await closeEveryone(clients);
+    await sayGoodbye(clients, closeReason(messages.shuttingDown()), SHUTDOWN_CLOSE_WAIT_MS);
     wss.close();
   });
 }
@@ -155,28 +156,6 @@ function upgradeRequiredRoutes(app: FastifyInstance): void {
       );
     });
   }
-}
-
-/** Says goodbye to every open connection with 1001, and cuts whoever does not answer within SHUTDOWN_CLOSE_WAIT_MS. */
-async function closeEveryone(clients: ReadonlySet<WebSocket>): Promise<void> {
-  const reason = closeReason(messages.shuttingDown());
-  await Promise.all(
-    [...clients].map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === socket.CLOSED) return resolve();
-          const cut = setTimeout(() => {
-            socket.terminate();
-            resolve();
-          }, SHUTDOWN_CLOSE_WAIT_MS);
-          socket.once('close', () => {
-            clearTimeout(cut);
-            resolve();
-          });
-          socket.close(CLOSE.goingAway, reason);
-        }),
-    ),
-  );
 }
 
 export default fp(websocketPlugin, { name: 'wirelab-websocket', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });
