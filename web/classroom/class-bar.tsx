@@ -30,6 +30,7 @@ export function ClassBar() {
       <div className="class-bar is-teacher" data-testid="class-bar-teacher" role="status">
         <span className={`class-dot ${leading.status === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
         <span>{t.leading(formatCode(leading.code))}</span>
+        {leading.serverRestarting && <span className="muted">{t.serverRestarting}</span>}
         <span className="toolbar-spacer" />
         <Link className="button button-quiet" href={`/${lang}/class/teach`}>
           {t.board}
@@ -69,7 +70,11 @@ export function ClassBar() {
         </span>
         <span className={`class-dot ${student.channel === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
         <span data-testid="class-follow-state">{student.following ? t.following : t.notFollowing}</span>
-        {student.channel !== 'open' && <span className="muted">{t.channelDown}</span>}
+        {student.channel !== 'open' && (
+          <span className="muted" data-testid="class-channel-down" data-restarting={student.serverRestarting}>
+            {student.serverRestarting ? t.serverRestarting : t.channelDown}
+          </span>
+        )}
         <span className="toolbar-spacer" />
         <button
           type="button"

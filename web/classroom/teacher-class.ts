@@ -277,12 +277,14 @@ type LeadListener = () => void;
 interface LeadState {
   code: string | null;
   status: 'off' | 'connecting' | 'open';
+  /** the lead channel closed with 1001 (the server shutting down), until it leads again */
+  serverRestarting: boolean;
   /** the cell (`<lesson>/<cell>`) the server last confirmed as sent to the followers, and when */
   sentCell: { key: string; at: number } | null;
   /** the server refused the last cell sent */
   cellRefused: boolean;
 }
-let leadState: LeadState = { code: leadingClass(), status: 'off', sentCell: null, cellRefused: false };
+let leadState: LeadState = { code: leadingClass(), status: 'off', serverRestarting: false, sentCell: null, cellRefused: false };
 const leadListeners = new Set<LeadListener>();
 let leadSocket: WebSocket | null = null;
 let leadTimer: ReturnType<typeof setInterval> | null = null;
@@ -309,7 +311,7 @@ export function stopLeading(): void {
   } catch {
     // nothing kept
   }
-  setLead({ code: null, status: 'off' });
+  setLead({ code: null, status: 'off', serverRestarting: false });
   if (leadTimer) clearInterval(leadTimer);
   leadTimer = null;
   const ws = leadSocket;
@@ -334,7 +336,7 @@ function connectLead(): void {
     if (message.type === 'cell-sent') setLead({ sentCell: { key: `${message.lesson}/${message.cell}`, at: Date.now() }, cellRefused: false });
     if (message.type === 'error' && message.error === 'BAD_CELL') setLead({ cellRefused: true });
     if (message.type !== 'leading') return;
-    setLead({ status: 'open' });
+    setLead({ status: 'open', serverRestarting: false });
     last = '';
     if (leadTimer) clearInterval(leadTimer);
     const tell = () => {
@@ -356,7 +358,7 @@ function connectLead(): void {
       stopLeading();
       return;
     }
-    setLead({ status: 'connecting' });
+    setLead({ status: 'connecting', ...(event.code === CLASS_CLOSE.serverGoingAway ? { serverRestarting: true } : {}) });
     setTimeout(connectLead, 1000);
   };
 }
