@@ -27,10 +27,14 @@ export function ClassBar() {
 
   if (leading.code) {
     return (
-      <div className="class-bar is-teacher" data-testid="class-bar-teacher" role="status">
+      <div className="class-bar is-teacher" data-testid="class-bar-teacher" data-status={leading.status} role="status">
         <span className={`class-dot ${leading.status === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
         <span>{t.leading(formatCode(leading.code))}</span>
-        {leading.serverRestarting && <span className="muted">{t.serverRestarting}</span>}
+        {leading.serverRestarting && (
+          <span className="muted" data-testid="class-lead-restarting">
+            {t.serverRestarting}
+          </span>
+        )}
         <span className="toolbar-spacer" />
         <Link className="button button-quiet" href={`/${lang}/class/teach`}>
           {t.board}
