@@ -74,6 +74,7 @@ describe('the teacher restarts the server', () => {
     await expect.poll(() => inspectorStatus(student), LIVE).toBe('restarting');
     expect(await textNow(student.locator('[data-testid="inspector"] [data-testid="insp-status"]'))).toBe('сервер перезапускается, переподключаемся…');
     await teacher.getByTestId('class-lead-restarting').waitFor(LIVE);
+    await expect.poll(() => attributeNow(desk.getByTestId('class-desk-connecting'), 'data-restarting'), LIVE).toBe('true');
 
     // Started again on the same port: the student's page reconnects by itself.
     server = await startServer(options, port);
@@ -81,6 +82,7 @@ describe('the teacher restarts the server', () => {
     await expect.poll(() => inspectorStatus(student), LIVE).toBe('open');
     await expect.poll(() => attributeNow(teacher.getByTestId('class-bar-teacher'), 'data-status'), LIVE).toBe('open');
     expect(await teacher.getByTestId('class-lead-restarting').count()).toBe(0);
+    await expect.poll(() => attributeNow(desk.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
 
     // The teacher moves on: the student follows again.
     await teacher.goto(`${origin}/ru/graphql`);

@@ -44,6 +44,8 @@ export function forgetTeacherKey(): void {
 
 export interface TeacherState {
   status: 'connecting' | 'ready' | 'refused' | 'closed';
+  /** the channel closed with 1001 (the server shutting down): the desk says so until it is ready again */
+  serverRestarting: boolean;
   classes: ClassSummary[];
   lanOrigins: string[];
   publicOrigin: string | null;
@@ -63,6 +65,7 @@ export interface TeacherState {
 export class TeacherChannel {
   state: TeacherState = {
     status: 'connecting',
+    serverRestarting: false,
     classes: [],
     lanOrigins: [],
     publicOrigin: null,
@@ -96,7 +99,7 @@ export class TeacherChannel {
       }
       switch (message.type) {
         case 'teacher-ready':
-          this.set({ status: 'ready', classes: message.classes, lanOrigins: message.lanOrigins, publicOrigin: message.publicOrigin });
+          this.set({ status: 'ready', serverRestarting: false, classes: message.classes, lanOrigins: message.lanOrigins, publicOrigin: message.publicOrigin });
           if (this.watching) this.send({ type: 'watch', code: this.watching });
           break;
         case 'classes':
@@ -139,7 +142,7 @@ export class TeacherChannel {
         this.set({ status: 'refused' });
         return;
       }
-      this.set({ status: 'closed' });
+      this.set({ status: 'closed', serverRestarting: this.state.serverRestarting || event.code === CLASS_CLOSE.serverGoingAway });
       if (!this.stopped) this.retry = setTimeout(() => this.start(), 1000);
     };
   }
