@@ -44,7 +44,7 @@ import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
 import { hostname } from 'node:os';
 import { OpenRunnerChannels } from './protocols/grpc/runner/runner-channel.ts';
-import { sayGoodbye } from './listener/goodbye.ts';
+import { OpenWebSockets } from './listener/goodbye.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -178,11 +178,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // before the GOAWAY below reaches their connections (runner-channel.ts, OpenRunnerChannels).
   app.decorate('runnerChannels', new OpenRunnerChannels());
   app.addHook('preClose', async () => app.runnerChannels.closeAll());
-  // Then every other WebSocket of the shared server (capture and class channels, GraphQL's) hears
-  // 1001 "going away", so a page can tell a restart from a broken connection: before
-  // @fastify/websocket's own preClose, registered next, closes them without a code (1005).
-  app.addHook('preClose', async () => sayGoodbye(app.websocketServer.clients));
+  // Then every other WebSocket of the app (listener/goodbye.ts) hears 1001 "going away", so a page
+  // can tell a restart from a broken connection: before @fastify/websocket's own preClose,
+  // registered next, closes the shared server's without a code (1005), and before the protocols'
+  // own preClose hooks (MQTT's broker would cut its WebSockets, 1006).
+  app.decorate('openWebSockets', new OpenWebSockets());
+  app.addHook('preClose', async () => app.openWebSockets.sayGoodbye());
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
+  app.openWebSockets.track(app.websocketServer.clients);
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(limitsPlugin, { limits: options.clientLimits });
   await app.register(scalePlugin, { scale: options.scale });

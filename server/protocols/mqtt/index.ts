@@ -35,9 +35,10 @@ declare module 'fastify' {
 
 /**
  * MQTT over TCP (a CONNECT the one-port listener sniffed) and over WebSocket (`/mqtt`), each handed
- * to `serve`. `stopTaking()`: the app is shutting down, new ones are refused; `sayGoodbye()`: the
- * open WebSockets hear 1001 (MQTT 3.1.1 has no DISCONNECT from the server: the WebSocket's close
- * says it); `endWebSockets()`: whatever is left is cut (the listener ends TCP connections itself).
+ * to `serve`. The open WebSockets are the app's (app.openWebSockets): they hear 1001 in its first
+ * preClose, as MQTT 3.1.1 has no DISCONNECT from the server. `stopTaking()`: the app is shutting
+ * down, new ones are refused; `sayGoodbye()`: the ones that came in meanwhile hear 1001 too;
+ * `endWebSockets()`: whatever is left is cut (the listener ends TCP connections itself).
  */
 function takeClientConnections(
   app: FastifyInstance,
@@ -60,6 +61,7 @@ function takeClientConnections(
     perMessageDeflate: false,
     handleProtocols: (offered: Set<string>) => MQTT_SUBPROTOCOLS.find((name) => offered.has(name)) ?? false,
   });
+  app.openWebSockets.track(wss.clients);
   app.onePort.routeUpgrade(MQTT_WEBSOCKET_PATH, (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== MQTT_WEBSOCKET_PATH || closing) {
