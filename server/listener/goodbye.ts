@@ -1,9 +1,13 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { Bilingual } from '../../shared/bilingual.ts';
+import { refuseUpgrade } from '../answers/websocket-handshake.ts';
 
 /** RFC 6455 §7.4.1 "going away": the server is shutting down (the page reconnects; nothing is broken). */
 export const GOING_AWAY = 1001;
+const SHUTTING_DOWN: Bilingual = { en: 'server shutting down', ru: 'сервер выключается' };
 /** The close reason of every WebSocket the app closes at shutdown (both languages: a page may show it). */
-export const SHUTDOWN_CLOSE_REASON = 'server shutting down / сервер выключается';
+export const SHUTDOWN_CLOSE_REASON = `${SHUTTING_DOWN.en} / ${SHUTTING_DOWN.ru}`;
 /** Connections that have not answered the 1001 close frame by then are cut: shutdown stays fast. */
 export const GOODBYE_WAIT_MS = 1_000;
 
@@ -21,6 +25,8 @@ declare module 'fastify' {
  */
 export class OpenWebSockets {
   private readonly collections: Array<Iterable<WebSocket>> = [];
+  /** the server is shutting down: no WebSocket upgrade is taken any more (`refuseUpgradeWhileShuttingDown`) */
+  refusingNew = false;
 
   /** A live collection of open sockets (a `ws` server's `clients`, a plugin's own set), read at shutdown. */
   track(sockets: Iterable<WebSocket>): void {
@@ -57,4 +63,13 @@ export async function sayGoodbye(sockets: Iterable<WebSocket>, reason = SHUTDOWN
         }),
     ),
   );
+}
+
+/**
+ * A WebSocket upgrade that comes while the server shuts down (a page reconnecting after its 1001)
+ * is answered 503 and its connection ended: Fastify's own 503 of a request during close leaves an
+ * upgrade's socket open, and server.close() would wait for it for ever.
+ */
+export function refuseUpgradeWhileShuttingDown(socket: Duplex, path: string): void {
+  refuseUpgrade(socket, 503, SHUTTING_DOWN, path);
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { newSessionCookie, openChannel, post } from './classroom-client.ts';
@@ -111,5 +112,47 @@ describe('shutdown: every app WebSocket hears 1001', () => {
     expect(closed).toEqual({ capture: expected, student: expected, teacher: expected, graphql: expected, mqtt: expected, socketIo: expected, echo: expected });
     // Socket.IO's own goodbye first (its DISCONNECT packet for the namespace), then the WebSocket's 1001.
     expect(socketIo.received).toContain('41');
+  });
+
+  it('cuts a client that never answers the close frame, and refuses (503) a page that reconnects meanwhile', async () => {
+    const server = await startServer({ tap: {} });
+    const cookie = await newSessionCookie(server.origin);
+    // A client that takes the handshake and then never answers (a frozen laptop): by hand, over TCP.
+    const silent = connect(server.port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    const fromServer: Buffer[] = [];
+    silent.on('data', (data: Buffer) => fromServer.push(data));
+    silent.write(
+      `GET /_wirelab/tap HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nCookie: ${cookie}\r\n\r\n`,
+    );
+    const hasCloseFrame = () => Buffer.concat(fromServer).includes(Buffer.from([0x88]));
+    const until = async (condition: () => boolean) => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    await until(() => Buffer.concat(fromServer).toString('latin1').startsWith('HTTP/1.1 101'));
+    const silentEnded = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+
+    const closing = server.close();
+    // The goodbye is under way (the silent client got its close frame, 1001 and the reason)…
+    await until(hasCloseFrame);
+    const frame = Buffer.concat(fromServer);
+    const at = frame.indexOf(Buffer.from([0x88]));
+    expect(frame.readUInt16BE(at + 2)).toBe(1001);
+    expect(frame.subarray(at + 4, at + 2 + frame[at + 1]).toString()).toBe(SHUTDOWN_REASON);
+    // …and a page reconnecting now is refused before its handshake, not opened and closed without a code.
+    const late = new WebSocket(`${server.origin.replace('http', 'ws')}/_wirelab/tap`, { headers: { cookie } });
+    const lateAnswer = await new Promise<number | 'opened' | 'refused'>((resolve) => {
+      late.once('unexpected-response', (request, response) => {
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      });
+      late.once('open', () => resolve('opened'));
+      late.once('error', () => resolve('refused'));
+    });
+    expect([503, 'refused']).toContain(lateAnswer);
+    // ws alone would wait 30 s for the answer: the goodbye cuts it after its wait, and close() ends.
+    await closing;
+    await silentEnded;
   });
 });
