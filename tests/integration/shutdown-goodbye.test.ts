@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -154,5 +155,32 @@ describe('shutdown: every app WebSocket hears 1001', () => {
     // ws alone would wait 30 s for the answer: the goodbye cuts it after its wait, and close() ends.
     await closing;
     await silentEnded;
+  });
+
+  it("ends the pipeline lab's event stream with a last event and a retry, so that close() returns", async () => {
+    const server = await startServer({ tap: {} });
+    const cookie = await newSessionCookie(server.origin);
+    const received: string[] = [];
+    let ended!: Promise<void>;
+    await new Promise<void>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: server.port, path: '/api/v1/pipeline/events', headers: { cookie } }, (response) => {
+        expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+        response.setEncoding('utf8');
+        response.on('data', (text: string) => received.push(text));
+        ended = new Promise((done) => response.once('end', () => done()));
+        resolve();
+      })
+        .once('error', reject)
+        .end();
+    });
+    while (!received.join('').includes('event: state')) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await server.close();
+    await ended;
+    const last = received.join('').split('\n\n').filter(Boolean).at(-1)!;
+    expect(last).toMatch(/^event: server\.shutdown\nretry: 5000\ndata: /);
+    const message = JSON.parse(last.slice(last.indexOf('data: ') + 6)).message as { en: string; ru: string };
+    expect(message.en).toContain('shutting down');
+    expect(message.ru).toContain('Сервер выключается');
   });
 });
