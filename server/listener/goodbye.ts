@@ -42,9 +42,9 @@ export class OpenWebSockets {
 /**
  * Says goodbye to every open WebSocket with 1001 and a reason, and resolves once each has
  * answered with its own close frame (the closing handshake, so the frame is not lost when the
- * process exits) or was cut after `waitMs`.
+ * process exits) or was cut after GOODBYE_WAIT_MS.
  */
-export async function sayGoodbye(sockets: Iterable<WebSocket>, reason = SHUTDOWN_CLOSE_REASON, waitMs = GOODBYE_WAIT_MS): Promise<void> {
+export async function sayGoodbye(sockets: Iterable<WebSocket>): Promise<void> {
   await Promise.all(
     [...sockets].map(
       (socket) =>
@@ -53,13 +53,13 @@ export async function sayGoodbye(sockets: Iterable<WebSocket>, reason = SHUTDOWN
           const cut = setTimeout(() => {
             socket.terminate();
             resolve();
-          }, waitMs);
+          }, GOODBYE_WAIT_MS);
           socket.once('close', () => {
             clearTimeout(cut);
             resolve();
           });
           // Already closing (an idle or refused channel): its own code stands, ws sends no second frame.
-          if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, reason);
+          if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, SHUTDOWN_CLOSE_REASON);
         }),
     ),
   );

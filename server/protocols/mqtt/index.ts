@@ -156,7 +156,7 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   app.addHook('preClose', async () => {
     clients.stopTaking();
     stopPublishing();
-    // Before the broker closes each client's stream (a WebSocket ended that way is cut, 1006).
+    // Ones that came in since the app's goodbye, before the broker closes each client's stream (a WebSocket ended that way is cut, 1006).
     await clients.sayGoodbye();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     clients.endWebSockets();
