@@ -44,6 +44,7 @@ import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
 import { hostname } from 'node:os';
 import { OpenRunnerChannels } from './protocols/grpc/runner/runner-channel.ts';
+import { OpenWebSockets, refuseUpgradeWhileShuttingDown } from './listener/goodbye.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -124,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.sessionSecret) useSessionSecret(options.sessionSecret);
   const allowedOrigins = options.allowedOrigins ?? [];
   let onePort: OnePortServer | undefined;
+  const openWebSockets = new OpenWebSockets();
   // Refuses and paces per client address at the socket, before anything is parsed (server/limits/).
   const gate = new AddressGate(withClientLimits(options.clientLimits).pacing);
 
@@ -151,13 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         timeouts: options.timeouts,
         proxyProtocolFrom: options.proxyProtocolFrom,
         gate,
-        // Every WebSocket endpoint (ours, Socket.IO's, GraphQL's, MQTT's, the capture channel)
-        // is behind this one check: a foreign page's handshake carries the student's cookie.
-        admitUpgrade: {
-          admits: (req) => hosts.admits(req.headers) && isAllowedOrigin(req, allowedOrigins),
-          refuse: (req, socket) =>
-            hosts.admits(req.headers) ? refuseUpgrade(socket, String(req.headers.origin)) : refuseUnknownHostUpgrade(req.headers, socket, req.url ?? '/'),
-        },
+        admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
         onRequestArrived: captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined,
       });
       return onePort.http1;
@@ -173,12 +169,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(securityHeaders, { frameAncestors: options.frameAncestors });
   await app.register(hostCheck, { hosts });
   await app.register(sameOrigin, { allowedOrigins });
-  // The gRPC runners' channels close first on shutdown (1001, their h2c connections with them):
-  // before @fastify/websocket's preClose, registered next, closes every WebSocket without a code,
-  // and before the GOAWAY below reaches their connections (runner-channel.ts, OpenRunnerChannels).
+  // On shutdown, first: no WebSocket upgrade is taken any more (503, its connection ended); the
+  // gRPC runners' channels close (1001, their h2c connections with them) before the GOAWAY below
+  // reaches their connections (runner-channel.ts, OpenRunnerChannels); then every other WebSocket
+  // of the app (listener/goodbye.ts) hears 1001 "going away", so a page can tell a restart from a
+  // broken connection: before @fastify/websocket's own preClose, registered next, closes the
+  // shared server's without a code (1005), and before the protocols' own preClose hooks (MQTT's
+  // broker would cut its WebSockets, 1006).
   app.decorate('runnerChannels', new OpenRunnerChannels());
-  app.addHook('preClose', async () => app.runnerChannels.closeAll());
+  app.decorate('openWebSockets', openWebSockets);
+  app.addHook('preClose', async () => {
+    openWebSockets.refusingNew = true;
+    app.runnerChannels.closeAll();
+    await openWebSockets.sayGoodbye();
+  });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
+  openWebSockets.track(app.websocketServer.clients);
   await app.register(websocketEndpoints, { notFound: sendNotFound });
   await app.register(limitsPlugin, { limits: options.clientLimits });
   await app.register(scalePlugin, { scale: options.scale });
@@ -209,6 +215,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     gate.close();
   });
   return app;
+}
+
+/**
+ * Every WebSocket endpoint (ours, Socket.IO's, GraphQL's, MQTT's, the capture channel) is behind
+ * this one check: a foreign page's handshake carries the student's cookie; and none is taken once
+ * the server shuts down.
+ */
+function upgradeAdmission(
+  hosts: ReturnType<typeof knownHosts>,
+  allowedOrigins: readonly string[],
+  openWebSockets: OpenWebSockets,
+): OnePortOptions['admitUpgrade'] {
+  return {
+    admits: (req) => !openWebSockets.refusingNew && hosts.admits(req.headers) && isAllowedOrigin(req, allowedOrigins),
+    refuse: (req, socket) => {
+      if (openWebSockets.refusingNew) return refuseUpgradeWhileShuttingDown(socket, req.url ?? '/');
+      if (hosts.admits(req.headers)) return refuseUpgrade(socket, String(req.headers.origin));
+      return refuseUnknownHostUpgrade(req.headers, socket, req.url ?? '/');
+    },
+  };
 }
 
 /**

@@ -99,6 +99,8 @@ export const CAPTURE_CLOSE = {
   notJson: 1007,
   /** the browser read too slowly and fell behind; it reconnects and gets the ring replayed */
   tooFarBehind: 1013,
+  /** the server is shutting down (a restart): the page says so and reconnects (server/listener/goodbye.ts) */
+  serverGoingAway: 1001,
 } as const;
 
 const FRAME_LENGTH_BYTES = 4;

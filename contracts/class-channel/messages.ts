@@ -301,6 +301,8 @@ export const CLASS_CLOSE = {
   teacherKeyRequired: 4403,
   /** no hello within 10 s */
   noHello: 4408,
+  /** RFC 6455's "going away": the server is shutting down (a restart); the page says so and reconnects */
+  serverGoingAway: 1001,
 } as const;
 
 /** The close code and reason of each way out of the class. */

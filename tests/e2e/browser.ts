@@ -61,13 +61,20 @@ export interface AppAndBrowser {
 let sharedBrowser: Promise<Browser> | undefined;
 const SHARE_BROWSER = process.env.WIRELAB_E2E_SHARED_BROWSER === '1';
 
-async function fileBrowser(): Promise<Browser> {
+/** The file's Chromium: the worker's shared one, or its own (give it back with releaseBrowser). */
+export async function fileBrowser(): Promise<Browser> {
   if (!SHARE_BROWSER) return launchBrowser();
   sharedBrowser ??= launchBrowser();
   const browser = await sharedBrowser;
   if (browser.isConnected()) return browser;
   sharedBrowser = launchBrowser();
   return sharedBrowser;
+}
+
+/** After a file's tests: its browser profiles of a shared Chromium closed, or its own Chromium. */
+export async function releaseBrowser(browser: Browser | undefined): Promise<void> {
+  if (SHARE_BROWSER) await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
+  else await browser?.close();
 }
 
 /**
@@ -84,8 +91,7 @@ export function useAppAndBrowser(): AppAndBrowser {
     [server, browser] = await Promise.all([startServer({ webRoot: WEB_ROOT }), fileBrowser()]);
   });
   afterAll(async () => {
-    if (SHARE_BROWSER) await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
-    else await browser?.close();
+    await releaseBrowser(browser);
     await server?.close();
   });
   return {

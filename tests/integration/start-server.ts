@@ -9,10 +9,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The real app on a real loopback port (an ephemeral one), with an in-memory database. */
-export async function startServer(options: Partial<AppOptions> = {}): Promise<RunningServer> {
+/**
+ * The real app on a real loopback port, with an in-memory database. `port`: 0 for an ephemeral one;
+ * the port of a server this test closed, to start it again there (a restart the pages live through).
+ */
+export async function startServer(options: Partial<AppOptions> = {}, port = 0): Promise<RunningServer> {
   const app = await buildApp({ dataFile: ':memory:', webRoot: null, ...options });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
   return {

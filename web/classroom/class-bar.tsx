@@ -27,9 +27,14 @@ export function ClassBar() {
 
   if (leading.code) {
     return (
-      <div className="class-bar is-teacher" data-testid="class-bar-teacher" role="status">
+      <div className="class-bar is-teacher" data-testid="class-bar-teacher" data-status={leading.status} role="status">
         <span className={`class-dot ${leading.status === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
         <span>{t.leading(formatCode(leading.code))}</span>
+        {leading.serverRestarting && (
+          <span className="muted" data-testid="class-lead-restarting">
+            {t.serverRestarting}
+          </span>
+        )}
         <span className="toolbar-spacer" />
         <Link className="button button-quiet" href={`/${lang}/class/teach`}>
           {t.board}
@@ -69,7 +74,11 @@ export function ClassBar() {
         </span>
         <span className={`class-dot ${student.channel === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
         <span data-testid="class-follow-state">{student.following ? t.following : t.notFollowing}</span>
-        {student.channel !== 'open' && <span className="muted">{t.channelDown}</span>}
+        {student.channel !== 'open' && (
+          <span className="muted" data-testid="class-channel-down" data-restarting={student.serverRestarting}>
+            {student.serverRestarting ? t.serverRestarting : t.channelDown}
+          </span>
+        )}
         <span className="toolbar-spacer" />
         <button
           type="button"

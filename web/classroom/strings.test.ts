@@ -8,6 +8,12 @@ describe('classroom strings', () => {
     expect(Object.keys(classroomStrings.ru.errors).sort()).toEqual(Object.keys(classroomStrings.en.errors).sort());
   });
 
+  it('say the server is restarting, apart from a broken channel (the class bar, after close 1001)', () => {
+    expect(classroomStrings.en.serverRestarting).toBe('the server is restarting, reconnecting…');
+    expect(classroomStrings.ru.serverRestarting).toBe('сервер перезапускается, переподключаемся…');
+    expect(classroomStrings.en.serverRestarting).not.toBe(classroomStrings.en.channelDown);
+  });
+
   it('count in Russian as people do (the one plural of web/text/)', () => {
     expect([1, 2, 5, 11, 21, 22, 25, 112].map((n) => russianPlural(n, 'попытка', 'попытки', 'попыток'))).toEqual([
       'попытка',

@@ -23,6 +23,7 @@ export const classroomStrings = {
     stopFollowing: 'Stop following',
     follow: 'Follow the teacher',
     channelDown: 'reconnecting…',
+    serverRestarting: 'the server is restarting, reconnecting…',
     teacherWire: 'Teacher’s traffic',
     myWire: 'My traffic',
     teacherWireNote: 'The teacher’s requests and the bytes their connections carried. Read-only; the teacher’s session id and cookies are blanked (*).',
@@ -260,6 +261,7 @@ export const classroomStrings = {
     stopFollowing: 'Не следовать',
     follow: 'Следовать за преподавателем',
     channelDown: 'переподключаемся…',
+    serverRestarting: 'сервер перезапускается, переподключаемся…',
     teacherWire: 'Трафик преподавателя',
     myWire: 'Мой трафик',
     teacherWireNote:

@@ -29,6 +29,8 @@ export interface StudentState {
   membership: Membership | null;
   following: boolean;
   channel: 'closed' | 'connecting' | 'open';
+  /** the channel closed with 1001 (the server shutting down): the bar says the server is restarting until it is back */
+  serverRestarting: boolean;
   /** the teacher's traffic has arrived since joining */
   teacherTraffic: boolean;
   /** why this browser is no longer in the class, shown until the student dismisses it or joins again */
@@ -66,6 +68,7 @@ let state: StudentState = {
   membership: readMembership(),
   following: readFollowing(),
   channel: 'closed',
+  serverRestarting: false,
   teacherTraffic: false,
   leftBecause: null,
   classStatus: null,
@@ -174,7 +177,7 @@ function continueWhereLeft(results: BoardResult[]): void {
 export function leaveClass(because: LeftBecause | null = null): void {
   saveMembership(null);
   closeChannel();
-  setState({ membership: null, teacherTraffic: false, leftBecause: because, classStatus: null, cellDrafts: {} });
+  setState({ membership: null, serverRestarting: false, teacherTraffic: false, leftBecause: because, classStatus: null, cellDrafts: {} });
 }
 
 /** The teacher's version of a cell is no longer offered (taken or dismissed). */
@@ -352,7 +355,7 @@ function openChannel(): void {
         setState({ membership });
       }
       if (message.type === 'joined') {
-        setState({ channel: 'open' });
+        setState({ channel: 'open', serverRestarting: false });
         sendVisibility();
         void flushReports();
       }
@@ -378,6 +381,11 @@ function openChannel(): void {
     if (event.code in LEFT_BECAUSE || event.code === CLASS_CLOSE.notAMember) {
       leaveClass(LEFT_BECAUSE[event.code] ?? null);
       return;
+    }
+    if (event.code === CLASS_CLOSE.serverGoingAway) {
+      // A restart, not a failure: the first attempt comes soon, the backoff grows from there.
+      setState({ serverRestarting: true });
+      failures = 0;
     }
     const delay = Math.min(10_000, 500 * 2 ** failures);
     failures += 1;

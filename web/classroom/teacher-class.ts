@@ -44,6 +44,8 @@ export function forgetTeacherKey(): void {
 
 export interface TeacherState {
   status: 'connecting' | 'ready' | 'refused' | 'closed';
+  /** the channel closed with 1001 (the server shutting down): the desk says so until it is ready again */
+  serverRestarting: boolean;
   classes: ClassSummary[];
   lanOrigins: string[];
   publicOrigin: string | null;
@@ -63,6 +65,7 @@ export interface TeacherState {
 export class TeacherChannel {
   state: TeacherState = {
     status: 'connecting',
+    serverRestarting: false,
     classes: [],
     lanOrigins: [],
     publicOrigin: null,
@@ -96,7 +99,7 @@ export class TeacherChannel {
       }
       switch (message.type) {
         case 'teacher-ready':
-          this.set({ status: 'ready', classes: message.classes, lanOrigins: message.lanOrigins, publicOrigin: message.publicOrigin });
+          this.set({ status: 'ready', serverRestarting: false, classes: message.classes, lanOrigins: message.lanOrigins, publicOrigin: message.publicOrigin });
           if (this.watching) this.send({ type: 'watch', code: this.watching });
           break;
         case 'classes':
@@ -139,7 +142,7 @@ export class TeacherChannel {
         this.set({ status: 'refused' });
         return;
       }
-      this.set({ status: 'closed' });
+      this.set({ status: 'closed', serverRestarting: this.state.serverRestarting || event.code === CLASS_CLOSE.serverGoingAway });
       if (!this.stopped) this.retry = setTimeout(() => this.start(), 1000);
     };
   }
@@ -277,12 +280,14 @@ type LeadListener = () => void;
 interface LeadState {
   code: string | null;
   status: 'off' | 'connecting' | 'open';
+  /** the lead channel closed with 1001 (the server shutting down), until it leads again */
+  serverRestarting: boolean;
   /** the cell (`<lesson>/<cell>`) the server last confirmed as sent to the followers, and when */
   sentCell: { key: string; at: number } | null;
   /** the server refused the last cell sent */
   cellRefused: boolean;
 }
-let leadState: LeadState = { code: leadingClass(), status: 'off', sentCell: null, cellRefused: false };
+let leadState: LeadState = { code: leadingClass(), status: 'off', serverRestarting: false, sentCell: null, cellRefused: false };
 const leadListeners = new Set<LeadListener>();
 let leadSocket: WebSocket | null = null;
 let leadTimer: ReturnType<typeof setInterval> | null = null;
@@ -309,7 +314,7 @@ export function stopLeading(): void {
   } catch {
     // nothing kept
   }
-  setLead({ code: null, status: 'off' });
+  setLead({ code: null, status: 'off', serverRestarting: false });
   if (leadTimer) clearInterval(leadTimer);
   leadTimer = null;
   const ws = leadSocket;
@@ -334,7 +339,7 @@ function connectLead(): void {
     if (message.type === 'cell-sent') setLead({ sentCell: { key: `${message.lesson}/${message.cell}`, at: Date.now() }, cellRefused: false });
     if (message.type === 'error' && message.error === 'BAD_CELL') setLead({ cellRefused: true });
     if (message.type !== 'leading') return;
-    setLead({ status: 'open' });
+    setLead({ status: 'open', serverRestarting: false });
     last = '';
     if (leadTimer) clearInterval(leadTimer);
     const tell = () => {
@@ -356,7 +361,7 @@ function connectLead(): void {
       stopLeading();
       return;
     }
-    setLead({ status: 'connecting' });
+    setLead({ status: 'connecting', ...(event.code === CLASS_CLOSE.serverGoingAway ? { serverRestarting: true } : {}) });
     setTimeout(connectLead, 1000);
   };
 }

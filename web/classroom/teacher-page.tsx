@@ -54,7 +54,11 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
   return (
     <div className="class-page class-page-wide" data-testid="class-teacher" data-status={state.status}>
       <h1>{t.teacherTitle}</h1>
-      {state.status !== 'ready' && <p className="muted">{t.connecting}</p>}
+      {state.status !== 'ready' && (
+        <p className="muted" data-testid="class-desk-connecting" data-restarting={state.serverRestarting}>
+          {state.serverRestarting ? t.serverRestarting : t.connecting}
+        </p>
+      )}
       <div className="class-desk">
         <ClassList desk={desk} />
         {desk.selected && <ClassDetail desk={desk} code={desk.selected} />}

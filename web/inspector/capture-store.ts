@@ -4,13 +4,15 @@ import { decodeConnection, type ConnectionStreams } from '../../wire/connection-
 import { layersLoading, onLayerSettled } from '../../wire/lazy-layer.ts';
 import { DecodeMemo } from '../../wire/decode-memo.ts';
 import { decodeChunkFrame, type CaptureClientMessage, type CaptureServerMessage, type JsonChunksMessage } from '../../contracts/capture-channel/messages.ts';
+import { CAPTURE_CLOSE } from '../../contracts/capture-channel/messages.ts';
 import { capturesToPcapng } from '../../wire/pcapng/export-pcapng.ts';
 import { ru } from '../../wire/node-text.ts';
 import { assembleConnection } from '../../wire/stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';
 import { base64Decode } from '@bufbuild/protobuf/wire';
 
-export type CaptureStatus = 'connecting' | 'open' | 'closed';
+/** 'restarting': the server said it is going away (close 1001); the store reconnects until it is back. */
+export type CaptureStatus = 'connecting' | 'open' | 'closed' | 'restarting';
 
 /** The part of a WebSocket the store uses; tests pass a fake. */
 export interface SocketLike {
@@ -124,6 +126,8 @@ export class CaptureStore {
   private started = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
+  /** the channel closed with 1001 (the server shutting down): until it opens again the status says so */
+  private serverRestarting = false;
   private state: { status: CaptureStatus; recording: boolean } = { status: 'closed', recording: true };
   private version = 0;
   private snapshot: CaptureSnapshot | null = null;
@@ -274,7 +278,7 @@ export class CaptureStore {
   }
 
   private open(): void {
-    this.update({ status: 'connecting' });
+    this.update({ status: this.serverRestarting ? 'restarting' : 'connecting' });
     let socket: SocketLike;
     try {
       socket = this.options.socketFactory(this.options.url);
@@ -286,6 +290,7 @@ export class CaptureStore {
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.failures = 0;
+      this.serverRestarting = false;
       this.update({ status: 'open' });
     };
     socket.onmessage = (event) => {
@@ -309,10 +314,15 @@ export class CaptureStore {
       }
       this.apply(message);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.update({ status: 'closed' });
+      if ((event as { code?: number } | null)?.code === CAPTURE_CLOSE.serverGoingAway) {
+        // A restart, not a failure: the first attempt comes soon, the backoff grows from there.
+        this.serverRestarting = true;
+        this.failures = 0;
+      }
+      this.update({ status: this.serverRestarting ? 'restarting' : 'closed' });
       this.scheduleReconnect();
     };
     socket.onerror = () => {};

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { ConnectionQuota } from '../../limits/connection-quota.ts';
+import { sayGoodbye } from '../../listener/goodbye.ts';
 import { brokerAccess } from './broker-access.ts';
 import { forgetWillsWithoutThrowing, limitQueuedMessages, levelPersistence, skipCleanSessionAcks, type BrokerPersistence } from './broker-persistence.ts';
 import { sharedBrokerParts } from './broker-on-redis.ts';
@@ -34,14 +35,16 @@ declare module 'fastify' {
 
 /**
  * MQTT over TCP (a CONNECT the one-port listener sniffed) and over WebSocket (`/mqtt`), each handed
- * to `serve`. `stopTaking()`: the app is shutting down, new ones are refused; `endWebSockets()`: the
- * open WebSockets are ended (the listener ends TCP connections itself).
+ * to `serve`. The open WebSockets are the app's (app.openWebSockets): they hear 1001 in its first
+ * preClose, as MQTT 3.1.1 has no DISCONNECT from the server. `stopTaking()`: the app is shutting
+ * down, new ones are refused; `sayGoodbye()`: the ones that came in meanwhile hear 1001 too;
+ * `endWebSockets()`: whatever is left is cut (the listener ends TCP connections itself).
  */
 function takeClientConnections(
   app: FastifyInstance,
   serve: (stream: Duplex, connection: MqttConnection) => void,
   maxPacketBytes: number,
-): { stopTaking(): void; endWebSockets(): void } {
+): { stopTaking(): void; sayGoodbye(): Promise<void>; endWebSockets(): void } {
   let closing = false;
   app.onePort.routeMqtt((socket) => {
     // Shutting down: the broker is closed (or closing) and its store with it, so a CONNECT now
@@ -58,6 +61,7 @@ function takeClientConnections(
     perMessageDeflate: false,
     handleProtocols: (offered: Set<string>) => MQTT_SUBPROTOCOLS.find((name) => offered.has(name)) ?? false,
   });
+  app.openWebSockets.track(wss.clients);
   app.onePort.routeUpgrade(MQTT_WEBSOCKET_PATH, (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== MQTT_WEBSOCKET_PATH || closing) {
@@ -78,6 +82,7 @@ function takeClientConnections(
     stopTaking: () => {
       closing = true;
     },
+    sayGoodbye: () => sayGoodbye(wss.clients),
     endWebSockets: () => {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
@@ -151,6 +156,8 @@ async function mqttPlugin(app: FastifyInstance, options: MqttPluginOptions): Pro
   app.addHook('preClose', async () => {
     clients.stopTaking();
     stopPublishing();
+    // Ones that came in since the app's goodbye, before the broker closes each client's stream (a WebSocket ended that way is cut, 1006).
+    await clients.sayGoodbye();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     clients.endWebSockets();
     // The store on Redis is not destroyed here: aedes-persistence-redis' destroy() drops its

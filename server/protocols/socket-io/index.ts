@@ -3,6 +3,8 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import { Server } from 'socket.io';
+import type { WebSocket } from 'ws';
+import { GOING_AWAY, SHUTDOWN_CLOSE_REASON } from '../../listener/goodbye.ts';
 import { handshakeRefusal, refuseUpgrade } from '../../answers/websocket-handshake.ts';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { DomainEvent } from '../../domain/index.ts';
@@ -163,11 +165,34 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
   // Before the listener closes: held polls and open WebSockets would keep close() waiting.
   app.addHook('preClose', async () => {
     unsubscribe();
+    for (const session of Object.values(openSessions)) closeWebSocketGoingAway(session);
     // Sockets leaving now are announced to the other instances' members before the adapter closes.
     chat.local.disconnectSockets(true);
     await Promise.all(pendingNotices);
     await io.close();
   });
+}
+
+/** What of an Engine.IO session's WebSocket transport (engine.io's build/transports/websocket.js) the shutdown changes. */
+interface EngineWebSocketTransport {
+  name: string;
+  socket?: WebSocket;
+  doClose(fn?: () => void): void;
+}
+
+/**
+ * Engine.IO has no packet of its own for "the server is going away" (Socket.IO's DISCONNECT, sent
+ * by disconnectSockets, is its goodbye), and its WebSocket transport closes without a code (1005):
+ * a session on that transport is closed with 1001 instead, after the packets before it.
+ */
+function closeWebSocketGoingAway(session: unknown): void {
+  const transport = (session as { transport?: EngineWebSocketTransport }).transport;
+  const socket = transport?.socket;
+  if (transport?.name !== 'websocket' || !socket) return;
+  transport.doClose = (fn) => {
+    socket.close(GOING_AWAY, SHUTDOWN_CLOSE_REASON);
+    fn?.();
+  };
 }
 
 export default fp(socketIoPlugin, { name: 'wirelab-socket-io', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

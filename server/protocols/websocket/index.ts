@@ -12,17 +12,9 @@ import { quotaRefusalText } from '../../limits/messages.ts';
 import { serveEcho } from './echo-endpoint.ts';
 import { readChatQuery, readEchoQuery } from './endpoint-query.ts';
 import { handshakeRefusal, refuseUpgrade } from '../../answers/websocket-handshake.ts';
-import {
-  CHAT_PATH,
-  CHAT_SUBPROTOCOL,
-  CLOSE,
-  DEFAULT_WEBSOCKET_LIMITS,
-  ECHO_PATH,
-  SHUTDOWN_CLOSE_WAIT_MS,
-  WEBSOCKET_PATH_PREFIX,
-  type WebSocketLimits,
-} from './limits.ts';
+import { CHAT_PATH, CHAT_SUBPROTOCOL, CLOSE, DEFAULT_WEBSOCKET_LIMITS, ECHO_PATH, WEBSOCKET_PATH_PREFIX, type WebSocketLimits } from './limits.ts';
 import { closeReason, messages, type Bilingual } from './messages.ts';
+import { sayGoodbye } from '../../listener/goodbye.ts';
 
 export { CHAT_PATH, CHAT_SUBPROTOCOL, DEFAULT_WEBSOCKET_LIMITS, ECHO_PATH } from './limits.ts';
 
@@ -57,6 +49,7 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
   // The open connections, to close on shutdown: kept here, as ws would keep them with a closure per
   // connection, and an idle server holds thousands (one listener for all of them instead).
   const clients = new Set<WebSocket>();
+  app.openWebSockets.track(clients);
   const forgetClient = function (this: WebSocket): void {
     clients.delete(this);
   };
@@ -125,11 +118,12 @@ async function websocketPlugin(app: FastifyInstance, options: WebSocketPluginOpt
     rooms.broadcastHere(event.sandboxId, { type: 'event', id: event.id, event: event.type, at: event.at, data: event.data });
   });
 
-  // Open connections would keep close() waiting: say goodbye with 1001, cut whoever does not answer.
+  // The app said goodbye (1001) to the open connections in its first preClose (server/app.ts);
+  // ones that came in meanwhile hear it now, and then no more are taken (503).
   app.addHook('preClose', async () => {
     closing = true;
     unsubscribe();
-    await closeEveryone(clients);
+    await sayGoodbye(clients);
     wss.close();
   });
 }
@@ -155,28 +149,6 @@ function upgradeRequiredRoutes(app: FastifyInstance): void {
       );
     });
   }
-}
-
-/** Says goodbye to every open connection with 1001, and cuts whoever does not answer within SHUTDOWN_CLOSE_WAIT_MS. */
-async function closeEveryone(clients: ReadonlySet<WebSocket>): Promise<void> {
-  const reason = closeReason(messages.shuttingDown());
-  await Promise.all(
-    [...clients].map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === socket.CLOSED) return resolve();
-          const cut = setTimeout(() => {
-            socket.terminate();
-            resolve();
-          }, SHUTDOWN_CLOSE_WAIT_MS);
-          socket.once('close', () => {
-            clearTimeout(cut);
-            resolve();
-          });
-          socket.close(CLOSE.goingAway, reason);
-        }),
-    ),
-  );
 }
 
 export default fp(websocketPlugin, { name: 'wirelab-websocket', dependencies: ['wirelab-domain', 'wirelab-session', 'wirelab-limits'] });

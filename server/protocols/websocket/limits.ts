@@ -43,8 +43,6 @@ export const MAX_CHAT_TEXT_CHARS = 1000;
 export const MAX_CHAT_NAME_CHARS = 40;
 /** Chat messages a connection may send per second (a token bucket with the same burst). */
 export const MAX_CHAT_MESSAGES_PER_SECOND = 10;
-/** On shutdown, connections that have not answered the 1001 close frame by then are cut. */
-export const SHUTDOWN_CLOSE_WAIT_MS = 1_000;
 
 /** Close codes this server sends (README.md, "Close codes"). */
 export const CLOSE = {

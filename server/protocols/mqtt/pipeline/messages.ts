@@ -2,6 +2,11 @@ import type { Bilingual } from '../../../../shared/bilingual.ts';
 
 /** Every refusal of the lab's routes, in both languages (`detail` carries the English). */
 export const pipelineMessages = {
+  /** the last event of a lab's event stream when the server shuts down */
+  streamEndsForShutdown: (retryS: number): Bilingual => ({
+    en: `The server is shutting down; the lab's page reconnects in ${retryS} s and gets the lab's state again.`,
+    ru: `Сервер выключается; страница лаборатории переподключится через ${retryS} с и снова получит её состояние.`,
+  }),
   workerDown: (waitedMs: number): Bilingual => ({
     en: `The notification worker is stopped: nobody can take this call now (answered after ${waitedMs} ms). Start it and try again — or publish the order to the broker, which keeps it for the worker.`,
     ru: `Сервис уведомлений остановлен: принять вызов сейчас некому (ответ через ${waitedMs} мс). Запустите его и повторите — или опубликуйте заказ в брокер, он сохранит его для сервиса.`,

@@ -1,10 +1,12 @@
 import type { Bilingual } from '../../../../shared/bilingual.ts';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { SHARED_SANDBOX } from '../../../session/session-id.ts';
 import { ConnectionQuota, quotaKey } from '../../../limits/connection-quota.ts';
 import { sendProblem } from '../../../answers/http-answers.ts';
 import { formatComment, formatEvent } from '../../../../wire/sse/encode-sse.ts';
+import { SHUTDOWN_EVENT } from '../../../../contracts/sse/events.ts';
 import { ChangeBudget } from './change-budget.ts';
 import type { LabRegistry } from './lab-registry.ts';
 import { PipelineLab, type ConsumerRole } from './pipeline-lab.ts';
@@ -46,6 +48,16 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
   // The lab's event streams are SSE streams: they count in the address's SSE budget too.
   const streams = new ConnectionQuota(limits.maxStreamsPerSession, { budget: app.clientBudget, kind: 'sse' });
   const changes = new ChangeBudget(limits.maxChanges.count, limits.maxChanges.windowMs);
+  // An open stream would keep close() waiting for ever: a last event says why, and asks for a later retry.
+  const openStreams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    const last = formatEvent({
+      event: SHUTDOWN_EVENT,
+      retry: RETRY_AFTER_S * 1000,
+      data: JSON.stringify({ message: text.streamEndsForShutdown(RETRY_AFTER_S) }),
+    });
+    for (const response of openStreams) response.end(last);
+  });
   const overBudget = (request: FastifyRequest, reply: FastifyReply): FastifyReply | null => {
     const wait = changes.take(quotaKey(request.sessionId, request.sandboxId, request.ip));
     if (wait === null) return null;
@@ -89,7 +101,7 @@ export async function registerLabRoutes(app: FastifyInstance, context: RouteCont
     consumerRoutes(scope, { labFor, overBudget, maxDelayMs: limits.maxDelayMs, maxConsumers: limits.maxConsumers });
     notificationRoute(scope, labFor, context.maxPacketBytes);
 
-    labEventsRoute(scope, { streams, maxStreams: limits.maxStreamsPerSession, labFor });
+    labEventsRoute(scope, { streams, maxStreams: limits.maxStreamsPerSession, labFor, open: openStreams });
 
     for (const path of [PIPELINE_PATH, `${PIPELINE_PATH}/events`]) {
       scope.route({
@@ -192,7 +204,10 @@ function notificationRoute(scope: FastifyInstance, labFor: LabFor, maxPacketByte
 const isLab = (value: PipelineLab | FastifyReply): value is PipelineLab => value instanceof PipelineLab;
 
 /** GET …/events: the lab's state whenever it changes (consumers, backlogs growing and draining), as an SSE stream. */
-function labEventsRoute(scope: FastifyInstance, { streams, maxStreams, labFor }: { streams: ConnectionQuota; maxStreams: number; labFor: LabFor }): void {
+function labEventsRoute(
+  scope: FastifyInstance,
+  { streams, maxStreams, labFor, open }: { streams: ConnectionQuota; maxStreams: number; labFor: LabFor; open: Set<ServerResponse> },
+): void {
   scope.get(`${PIPELINE_PATH}/events`, { config: { openapi: pipelineRouteDocs.events } }, async (request, reply) => {
     const admission = streams.take(quotaKey(request.sessionId, request.sandboxId, request.ip), request.ip);
     if (admission.refused)
@@ -213,7 +228,9 @@ function labEventsRoute(scope: FastifyInstance, { streams, maxStreams, labFor }:
     };
     const unwatch = lab.watch(send);
     const heartbeat = setInterval(() => response.write(formatComment('keep-alive')), 15_000);
+    open.add(response);
     response.once('close', () => {
+      open.delete(response);
       clearInterval(heartbeat);
       unwatch();
       admission.release();

@@ -1,0 +1,75 @@
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import type { Bilingual } from '../../shared/bilingual.ts';
+import { refuseUpgrade } from '../answers/websocket-handshake.ts';
+
+/** RFC 6455 §7.4.1 "going away": the server is shutting down (the page reconnects; nothing is broken). */
+export const GOING_AWAY = 1001;
+const SHUTTING_DOWN: Bilingual = { en: 'server shutting down', ru: 'сервер выключается' };
+/** The close reason of every WebSocket the app closes at shutdown (both languages: a page may show it). */
+export const SHUTDOWN_CLOSE_REASON = `${SHUTTING_DOWN.en} / ${SHUTTING_DOWN.ru}`;
+/** Connections that have not answered the 1001 close frame by then are cut: shutdown stays fast. */
+export const GOODBYE_WAIT_MS = 1_000;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** every long-lived WebSocket the app holds, told 1001 at shutdown (server/app.ts) */
+    openWebSockets: OpenWebSockets;
+  }
+}
+
+/**
+ * The app's open WebSockets, one registry for all: the shared @fastify/websocket server's (capture,
+ * class, GraphQL and runner channels), /ws/echo and /ws/chat's, MQTT over WebSocket's. server/app.ts
+ * says goodbye to all of them at once in its first preClose, before any plugin closes its own part.
+ */
+export class OpenWebSockets {
+  private readonly collections: Array<Iterable<WebSocket>> = [];
+  /** the server is shutting down: no WebSocket upgrade is taken any more (`refuseUpgradeWhileShuttingDown`) */
+  refusingNew = false;
+
+  /** A live collection of open sockets (a `ws` server's `clients`, a plugin's own set), read at shutdown. */
+  track(sockets: Iterable<WebSocket>): void {
+    this.collections.push(sockets);
+  }
+
+  /** 1001 to every one of them, together: the slowest to answer sets the wait, not their sum. */
+  sayGoodbye(): Promise<void> {
+    return sayGoodbye(this.collections.flatMap((sockets) => [...sockets]));
+  }
+}
+
+/**
+ * Says goodbye to every open WebSocket with 1001 and a reason, and resolves once each has
+ * answered with its own close frame (the closing handshake, so the frame is not lost when the
+ * process exits) or was cut after GOODBYE_WAIT_MS.
+ */
+export async function sayGoodbye(sockets: Iterable<WebSocket>): Promise<void> {
+  await Promise.all(
+    [...sockets].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          const cut = setTimeout(() => {
+            socket.terminate();
+            resolve();
+          }, GOODBYE_WAIT_MS);
+          socket.once('close', () => {
+            clearTimeout(cut);
+            resolve();
+          });
+          // Already closing (an idle or refused channel): its own code stands, ws sends no second frame.
+          if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, SHUTDOWN_CLOSE_REASON);
+        }),
+    ),
+  );
+}
+
+/**
+ * A WebSocket upgrade that comes while the server shuts down (a page reconnecting after its 1001)
+ * is answered 503 and its connection ended: Fastify's own 503 of a request during close leaves an
+ * upgrade's socket open, and server.close() would wait for it for ever.
+ */
+export function refuseUpgradeWhileShuttingDown(socket: Duplex, path: string): void {
+  refuseUpgrade(socket, 503, SHUTTING_DOWN, path);
+}

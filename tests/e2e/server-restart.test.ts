@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, fileBrowser, openPage, releaseBrowser, WEB_ROOT } from './browser.ts';
+import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
+import { attributeNow, cell, editorText, LIVE, setEditorText, textNow } from './lesson-page.ts';
+
+// Mid-seminar the teacher stops the server (Ctrl-C) and starts it again on the same port: the
+// student's page says the server is restarting (the capture and class channels' close 1001),
+// comes back by itself, follows the teacher again, shows new captures, and keeps what was typed.
+// In Russian; the English strings are checked in web/classroom/strings.test.ts and
+// web/inspector/capture-store-restart.test.ts.
+
+const KEY = 'restart-teacher-key';
+const TYPED = 'GET /api/v1/users/2\nAccept: application/json\n';
+
+let dir: string;
+let browser: Browser;
+let server: RunningServer | undefined;
+
+/** The same server as `npm start` would make it again: its database file, session secret and teacher key. */
+function sameServerOptions(sessionSecret: Buffer) {
+  return { webRoot: WEB_ROOT, tap: {}, dataFile: join(dir, 'wirelab.sqlite'), sessionSecret, classroom: { teacherKey: KEY } };
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'wirelab-restart-'));
+  browser = await fileBrowser();
+});
+afterAll(async () => {
+  await releaseBrowser(browser);
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const pathAndHash = (page: Page) => page.evaluate(() => `${location.pathname}${location.hash}`);
+const inspectorStatus = (page: Page) => attributeNow(page.locator('[data-testid="inspector"] [data-testid="insp-status"]'), 'data-status');
+
+describe('the teacher restarts the server', () => {
+  it('the student page says so, comes back, follows the teacher, captures again and keeps its draft', async () => {
+    const options = sameServerOptions(randomBytes(32));
+    server = await startServer(options);
+    const { origin, port } = server;
+
+    const desk = await openPage(browser);
+    await openDesk(desk, origin, KEY);
+    const code = await createClass(desk, 'Семинар');
+    const student = await openPage(browser, { locale: 'ru-RU' });
+    await student.goto(`${origin}/ru/class?code=${code}`);
+    await joinOnThisPage(student, 'Анна');
+
+    // The teacher leads from another tab; the student follows to the REST lesson.
+    const teacher = await desk.context().newPage();
+    await teacher.goto(`${origin}/ru/class/teach?class=${code}`);
+    await teacher.getByTestId('class-lead').click();
+    await expect.poll(() => attributeNow(teacher.getByTestId('class-bar-teacher'), 'data-status'), LIVE).toBe('open');
+    await teacher.goto(`${origin}/ru/rest`);
+    await expect.poll(() => pathAndHash(student), LIVE).toMatch(/^\/ru\/rest/);
+    await setEditorText(student, 'get-user', TYPED);
+    await expect.poll(() => student.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toContain('/users/2');
+    await expect.poll(() => inspectorStatus(student), LIVE).toBe('open');
+
+    // Ctrl-C: both of the student's channels hear 1001, and the page says the server is restarting.
+    await server.close();
+    server = undefined;
+    const note = student.getByTestId('class-channel-down');
+    await expect.poll(() => attributeNow(note, 'data-restarting'), LIVE).toBe('true');
+    expect(await note.textContent()).toBe('сервер перезапускается, переподключаемся…');
+    await expect.poll(() => inspectorStatus(student), LIVE).toBe('restarting');
+    expect(await textNow(student.locator('[data-testid="inspector"] [data-testid="insp-status"]'))).toBe('сервер перезапускается, переподключаемся…');
+    await teacher.getByTestId('class-lead-restarting').waitFor(LIVE);
+    await expect.poll(() => attributeNow(desk.getByTestId('class-desk-connecting'), 'data-restarting'), LIVE).toBe('true');
+
+    // Started again on the same port: the student's page reconnects by itself.
+    server = await startServer(options, port);
+    await expect.poll(() => note.count(), LIVE).toBe(0);
+    await expect.poll(() => inspectorStatus(student), LIVE).toBe('open');
+    await expect.poll(() => attributeNow(teacher.getByTestId('class-bar-teacher'), 'data-status'), LIVE).toBe('open');
+    expect(await teacher.getByTestId('class-lead-restarting').count()).toBe(0);
+    await expect.poll(() => attributeNow(desk.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
+
+    // The teacher moves on: the student follows again.
+    await teacher.goto(`${origin}/ru/graphql`);
+    await expect.poll(() => pathAndHash(student), LIVE).toMatch(/^\/ru\/graphql/);
+
+    // Back on the REST lesson the typed request is still there, and its run after the restart
+    // shows its bytes in the student's inspector.
+    await student.goBack();
+    await expect.poll(() => pathAndHash(student), LIVE).toMatch(/^\/ru\/rest/);
+    await expect.poll(() => editorText(student, 'get-user'), LIVE).toBe(TYPED);
+    await cell(student, 'get-user').locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(cell(student, 'get-user').locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
+    const row = student.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '/api/v1/users/2' }).last();
+    await row.waitFor(LIVE);
+    await row.click();
+    await expect
+      .poll(() => textNow(student.locator('[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="request-line"]').first()), LIVE)
+      .toContain('GET /api/v1/users/2');
+    await desk.context().close();
+    await student.context().close();
+  }, 120_000);
+});
