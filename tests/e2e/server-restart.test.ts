@@ -70,9 +70,11 @@ describe('the teacher restarts the server', () => {
     server = undefined;
     const note = student.getByTestId('class-channel-down');
     await expect.poll(() => attributeNow(note, 'data-restarting'), LIVE).toBe('true');
-    expect(await note.textContent()).toBe('сервер перезапускается, переподключаемся…');
+    expect(await note.textContent()).toBe('сервер остановлен или перезапускается; переподключаемся…');
     await expect.poll(() => inspectorStatus(student), LIVE).toBe('restarting');
-    expect(await textNow(student.locator('[data-testid="inspector"] [data-testid="insp-status"]'))).toBe('сервер перезапускается, переподключаемся…');
+    expect(await textNow(student.locator('[data-testid="inspector"] [data-testid="insp-status"]'))).toBe(
+      'сервер остановлен или перезапускается; переподключаемся…',
+    );
     await teacher.getByTestId('class-lead-restarting').waitFor(LIVE);
     await expect.poll(() => attributeNow(desk.getByTestId('class-desk-connecting'), 'data-restarting'), LIVE).toBe('true');
 

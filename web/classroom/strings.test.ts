@@ -9,8 +9,8 @@ describe('classroom strings', () => {
   });
 
   it('say the server is restarting, apart from a broken channel (the class bar, after close 1001)', () => {
-    expect(classroomStrings.en.serverRestarting).toBe('the server is restarting, reconnecting…');
-    expect(classroomStrings.ru.serverRestarting).toBe('сервер перезапускается, переподключаемся…');
+    expect(classroomStrings.en.serverRestarting).toBe('the server stopped or is restarting; reconnecting…');
+    expect(classroomStrings.ru.serverRestarting).toBe('сервер остановлен или перезапускается; переподключаемся…');
     expect(classroomStrings.en.serverRestarting).not.toBe(classroomStrings.en.channelDown);
   });
 

@@ -23,7 +23,7 @@ export const classroomStrings = {
     stopFollowing: 'Stop following',
     follow: 'Follow the teacher',
     channelDown: 'reconnecting…',
-    serverRestarting: 'the server is restarting, reconnecting…',
+    serverRestarting: 'the server stopped or is restarting; reconnecting…',
     teacherWire: 'Teacher’s traffic',
     myWire: 'My traffic',
     teacherWireNote: 'The teacher’s requests and the bytes their connections carried. Read-only; the teacher’s session id and cookies are blanked (*).',
@@ -261,7 +261,7 @@ export const classroomStrings = {
     stopFollowing: 'Не следовать',
     follow: 'Следовать за преподавателем',
     channelDown: 'переподключаемся…',
-    serverRestarting: 'сервер перезапускается, переподключаемся…',
+    serverRestarting: 'сервер остановлен или перезапускается; переподключаемся…',
     teacherWire: 'Трафик преподавателя',
     myWire: 'Мой трафик',
     teacherWireNote:

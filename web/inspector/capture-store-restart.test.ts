@@ -50,7 +50,7 @@ describe('the capture channel when the server restarts', () => {
   });
 
   it('says so in both languages', () => {
-    expect(inspectorStrings.en.status.restarting).toBe('the server is restarting, reconnecting…');
-    expect(inspectorStrings.ru.status.restarting).toBe('сервер перезапускается, переподключаемся…');
+    expect(inspectorStrings.en.status.restarting).toBe('the server stopped or is restarting; reconnecting…');
+    expect(inspectorStrings.ru.status.restarting).toBe('сервер остановлен или перезапускается; переподключаемся…');
   });
 });
