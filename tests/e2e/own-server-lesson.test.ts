@@ -2,6 +2,7 @@
 // starter. With a fault the checks that catch it fail and the exercise stays open; aimed at
 // Wirelab itself every check passes, the report says it is Wirelab, and the exercise still does
 // not count it; aimed at the complete REST starter every check passes and the exercise is passed.
+// Under each report, the server's own verdict for the exercise (`exercise.note`), in its words.
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startPythonStarter } from '../integration/own-server-starters.ts';
@@ -17,6 +18,17 @@ async function runChecks(rest: Locator, target: string): Promise<Locator> {
   const summary = rest.locator('[data-testid="own-server-summary"]');
   await expect.poll(() => textNow(summary), LIVE).toContain(target);
   return summary;
+}
+
+/** The server's verdict under the report: its note, whether the exercise is passed, the checks this run fixed. */
+async function exerciseVerdict(rest: Locator): Promise<{ note: string | null; passed: string | null; role: string | null; fixed: (string | null)[] }> {
+  const verdict = rest.locator('[data-testid="own-server-exercise"]');
+  return {
+    note: await verdict.locator('[data-testid="own-server-exercise-note"]').textContent(),
+    passed: await verdict.getAttribute('data-passed'),
+    role: await verdict.getAttribute('role'),
+    fixed: await verdict.locator('[data-testid="own-server-fixed"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-id'))),
+  };
 }
 
 const outcomes = (rest: Locator) =>
@@ -54,6 +66,10 @@ describe('lesson 15 «Свой сервер»', () => {
       const etag = rest.locator('[data-testid="own-server-check"][data-id="etag-on-get"]');
       expect(await etag.locator('[data-testid="own-server-outcome"]').textContent()).toBe('Не пройдена');
       expect(await etag.locator('[data-testid="own-server-got"]').textContent()).toMatch(/^HTTP\/1\.1 200 OK\n/);
+      // the server's verdict, at once under the report (the same answer): why this run does not count
+      const failing = await exerciseVerdict(rest);
+      expect(failing.note).toMatch(/^Не пройдено: 9\. Упражнение засчитывает проверку, в которой проходит то, что раньше не проходило, и ничего не падает\./);
+      expect(failing).toMatchObject({ passed: 'false', role: 'status', fixed: [] });
       // the card heard the run (its own cell's exchange) and says "not yet"
       await expect.poll(() => attributeNow(status, 'class'), LIVE).toMatch(/is-missed/);
       expect(await exerciseState(page, 'rest-passes')).toBe('pending');
@@ -65,6 +81,8 @@ describe('lesson 15 «Свой сервер»', () => {
       await runChecks(rest, itself);
       expect(await summary.textContent()).toMatch(/пройдено 34, не пройдено 0$/);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').textContent()).toMatch(/собственный сервер Wirelab/);
+      expect(await exerciseVerdict(rest)).toMatchObject({ passed: 'false', fixed: [] });
+      expect((await exerciseVerdict(rest)).note).toMatch(/^Эта проверка попала в сам Wirelab: .* поэтому упражнение её не засчитывает\.$/);
       await page.waitForTimeout(1500);
       expect(await exerciseState(page, 'rest-passes')).toBe('pending');
 
@@ -73,6 +91,15 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await summary.textContent()).toMatch(/34 проверки: пройдено 34, не пройдено 0$/);
       expect((await outcomes(rest)).every(([, outcome]) => outcome === 'pass')).toBe(true);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);
+      // what this run fixed: the nine checks the faulty run failed (Wirelab's run counts for nothing)
+      expect(await exerciseVerdict(rest)).toEqual({
+        note: `Исправлено со времени прошлой проверки вашего сервера: ${failed.join(', ')}. Упражнение урока засчитано.`,
+        passed: 'true',
+        role: 'status',
+        fixed: failed,
+      });
+      const etagName = await etag.locator('strong').textContent();
+      expect(await rest.locator('[data-testid="own-server-fixed"][data-id="etag-on-get"]').textContent()).toBe(`${etagName} etag-on-get`);
       await expect.poll(() => exerciseStateNow(page, 'rest-passes'), LIVE).toBe('passed');
       // only that suite's exercise
       expect(await exerciseState(page, 'websocket-passes')).toBe('pending');
@@ -96,6 +123,8 @@ describe('lesson 15 «Свой сервер»', () => {
       const status = page.locator('[data-testid="exercise"][data-exercise-id="rest-passes"] [data-testid="exercise-status"]');
 
       await runChecks(rest, `127.0.0.1:${faulty.port}`);
+      // the server's verdict needs no capture: it came with the report
+      expect((await exerciseVerdict(rest)).note).toMatch(/^9 failed: the exercise counts a run in which checks that failed before pass and none fails\./);
       const missing = rest.locator('[data-testid="capture-missing"]');
       await expect.poll(() => textNow(missing), LIVE).toMatch(/^This run’s bytes did not come back through the capture channel in time/);
       const lookAgain = missing.locator('[data-testid="capture-look-again"]');
@@ -110,6 +139,12 @@ describe('lesson 15 «Свой сервер»', () => {
       // A passing run whose bytes come late: the card reads the route's verdict from the page's
       // captures once they are there, with no click (the server decides, from its run history).
       await runChecks(rest, `127.0.0.1:${complete.port}`);
+      // the cell shows the server's verdict at once, while the card still waits for the held-back bytes
+      const fixing = await exerciseVerdict(rest);
+      expect(fixing).toMatchObject({ passed: 'true', role: 'status' });
+      expect(fixing.fixed).toHaveLength(9);
+      expect(fixing.note).toMatch(/^Fixed since an earlier run of your server: etag-on-get, .*\. The lesson's exercise counts this\.$/);
+      expect(await exerciseState(page, 'rest-passes')).toBe('pending');
       await expect.poll(() => exerciseStateNow(page, 'rest-passes'), { timeout: 30_000 }).toBe('passed');
     } finally {
       await page.context().close();

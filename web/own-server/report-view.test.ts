@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome, CheckResult } from '../../contracts/own-server/check-result.ts';
-import { checkCommand, checkRows, inspectorSelection, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
+import { checkCommand, checkRows, exerciseVerdictView, inspectorSelection, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
 
 function result(id: string, outcome: CheckOutcome, extra: Partial<CheckResult> = {}): CheckResult {
   return {
@@ -69,7 +69,7 @@ describe('summary', () => {
 describe('readAnswer', () => {
   it("takes a report, and a problem in the reader's language", () => {
     const report = { protocol: 'rest', target: '127.0.0.1:8000', reachable: false, reason: 'refused', refusal: { en: 'no', ru: 'нет' }, results: [] };
-    expect(readAnswer(200, report, 'ru')).toEqual({ kind: 'report', report });
+    expect(readAnswer(200, report, 'ru')).toEqual({ kind: 'report', report, exercise: null });
     const problem = { status: 429, detail: 'busy', localized: { en: 'A check is already running', ru: 'Проверка уже идёт' } };
     expect(readAnswer(429, problem, 'ru')).toEqual({ kind: 'refused', status: 429, message: 'Проверка уже идёт' });
   });
@@ -81,6 +81,45 @@ describe('readAnswer', () => {
       message: 'The server answered 502 with something that is not a check report.',
     });
     expect(readAnswer(200, { hello: 1 }, 'ru').kind).toBe('refused');
+  });
+});
+
+describe("the server's verdict for the lesson's exercise", () => {
+  const report = { protocol: 'rest', target: '127.0.0.1:8000', reachable: true, results: [result('a', 'pass'), result('b', 'pass')] };
+  const exercise = {
+    passed: true,
+    fixed: ['b', 'gone'],
+    note: { en: 'Fixed since an earlier run of your server: b.', ru: 'Исправлено со времени прошлой проверки вашего сервера: b.' },
+  };
+
+  it("reads the route's `exercise` beside its report, and none when it is absent or not a verdict", () => {
+    expect(readAnswer(200, { ...report, exercise }, 'en')).toEqual({ kind: 'report', report: { ...report, exercise }, exercise });
+    expect(readAnswer(200, report, 'en')).toMatchObject({ kind: 'report', exercise: null });
+    for (const bad of [{ ...exercise, note: 'fixed' }, { ...exercise, fixed: [1] }, { ...exercise, passed: 'yes' }, null])
+      expect(readAnswer(200, { ...report, exercise: bad }, 'en')).toMatchObject({ kind: 'report', exercise: null });
+  });
+
+  it("shows the server's note and what the run fixed, by the report's names, in either language", () => {
+    expect(exerciseVerdictView(exercise, report.results, 'en')).toEqual({
+      passed: true,
+      label: 'The lesson’s exercise:',
+      note: 'Fixed since an earlier run of your server: b.',
+      fixed: [
+        { id: 'b', name: 'name b' },
+        { id: 'gone', name: 'gone' },
+      ],
+      fixedLabel: 'Fixed by this run:',
+    });
+    expect(exerciseVerdictView(exercise, report.results, 'ru')).toEqual({
+      passed: true,
+      label: 'Упражнение урока:',
+      note: 'Исправлено со времени прошлой проверки вашего сервера: b.',
+      fixed: [
+        { id: 'b', name: 'имя b' },
+        { id: 'gone', name: 'gone' },
+      ],
+      fixedLabel: 'Исправлено этим запуском:',
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type CheckResult,
 } from '../../contracts/own-server/check-result.ts';
 import { localizeTranscript } from '../../contracts/own-server/transcript-notes.ts';
+import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import type { Lang } from '../kit/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';
@@ -70,8 +71,13 @@ export function summary(results: readonly CheckResult[], lang: Lang): string {
   return counts.notOffered > 0 ? `${base}, ${counts.notOffered} not offered` : base;
 }
 
-/** What the route answered, as the page shows it. */
-export type RunOutcome = { kind: 'report'; report: CheckReport } | { kind: 'refused'; message: string; status: number };
+/**
+ * What the route answered, as the page shows it. `exercise`: the server's verdict on the run for
+ * lesson 15's exercise, present only for the page's own session's runs (never decided here).
+ */
+export type RunOutcome =
+  | { kind: 'report'; report: CheckReport; exercise: OwnServerExerciseVerdict | null }
+  | { kind: 'refused'; message: string; status: number };
 
 function isLocalized(value: unknown): value is Bilingual {
   const candidate = value as Bilingual | null;
@@ -83,12 +89,53 @@ function isReport(value: unknown): value is CheckReport {
   return typeof candidate === 'object' && candidate !== null && typeof candidate.reachable === 'boolean' && Array.isArray(candidate.results);
 }
 
+function isVerdict(value: unknown): value is OwnServerExerciseVerdict {
+  const candidate = value as OwnServerExerciseVerdict | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.passed === 'boolean' &&
+    Array.isArray(candidate.fixed) &&
+    candidate.fixed.every((id) => typeof id === 'string') &&
+    isLocalized(candidate.note)
+  );
+}
+
 /** The route's answer (status and parsed JSON, or null when it was not JSON) in the reader's language. */
 export function readAnswer(status: number, body: unknown, lang: Lang): RunOutcome {
-  if (status === 200 && isReport(body)) return { kind: 'report', report: body };
+  if (status === 200 && isReport(body)) {
+    // an `exercise` the page cannot read is shown as none: the card still hears the run from its capture
+    const exercise = (body as { exercise?: unknown }).exercise;
+    return { kind: 'report', report: body, exercise: isVerdict(exercise) ? exercise : null };
+  }
   const problem = body as { localized?: unknown; detail?: unknown } | null;
   if (problem && isLocalized(problem.localized)) return { kind: 'refused', status, message: problem.localized[lang] };
   return { kind: 'refused', status, message: ownServerStrings[lang].unreadableAnswer(status) };
+}
+
+/** The server's verdict on a run for the lesson's exercise, as the report shows it under its rows. */
+export interface ExerciseVerdictView {
+  passed: boolean;
+  /** what the note is about, before it */
+  label: string;
+  /** the server's own words: what the run fixed, or why it does not count */
+  note: string;
+  /** the checks this run fixed, named as the report's rows name them (the id alone when the report has no such row) */
+  fixed: { id: string; name: string }[];
+  /** before the list of what this run fixed */
+  fixedLabel: string;
+}
+
+export function exerciseVerdictView(verdict: OwnServerExerciseVerdict, results: readonly CheckResult[], lang: Lang): ExerciseVerdictView {
+  const t = ownServerStrings[lang];
+  const names = new Map(results.map((result) => [result.id, result.name[lang]]));
+  return {
+    passed: verdict.passed,
+    label: t.exerciseVerdict,
+    note: verdict.note[lang],
+    fixed: verdict.fixed.map((id) => ({ id, name: names.get(id) ?? id })),
+    fixedLabel: t.fixedByRun,
+  };
 }
 
 /** The port of `host:port` (IPv6 in brackets), or null. */

@@ -4,10 +4,11 @@
 // page's h1 (2) or inside a lesson's section (3).
 import { useId } from 'react';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
+import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { OPEN_INSPECTOR_EVENT } from '../kit/inspector-events.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
-import { checkRows, inspectorSelection, readAnswer, summary, type CheckRow } from './report-view.ts';
+import { checkRows, exerciseVerdictView, inspectorSelection, readAnswer, summary, type CheckRow } from './report-view.ts';
 import { ownServerStrings } from './strings.ts';
 import type { CheckRun, RunState } from './use-check-run.ts';
 import './own-server.css';
@@ -56,7 +57,12 @@ function RunView({ run, headingLevel, onInspect }: { run: RunState; headingLevel
       </p>
     );
   }
-  return <ReportView report={answer.report} headingLevel={headingLevel} onInspect={onInspect} />;
+  return (
+    <>
+      <ReportView report={answer.report} headingLevel={headingLevel} onInspect={onInspect} />
+      {answer.exercise && <ExerciseVerdictNote verdict={answer.exercise} report={answer.report} />}
+    </>
+  );
 }
 
 function ReportView({ report, headingLevel, onInspect }: { report: CheckReport; headingLevel: HeadingLevel; onInspect?: OnInspect }) {
@@ -91,6 +97,35 @@ function ReportView({ report, headingLevel, onInspect }: { report: CheckReport; 
         ))}
       </ol>
     </section>
+  );
+}
+
+/**
+ * The server's verdict on this run for the lesson's exercise (its run history decides, the page
+ * only shows it): at once, under the report, where the exercise card hears of the run only when
+ * its captured exchange comes back, which can be late. A status region: it is news, not an error.
+ */
+function ExerciseVerdictNote({ verdict, report }: { verdict: OwnServerExerciseVerdict; report: CheckReport }) {
+  const lang = useLang();
+  const view = exerciseVerdictView(verdict, report.results, lang);
+  return (
+    <div role="status" className="own-server-exercise" data-testid="own-server-exercise" data-passed={String(view.passed)}>
+      <p>
+        <strong>{view.label}</strong> <span data-testid="own-server-exercise-note">{view.note}</span>
+      </p>
+      {view.fixed.length > 0 && (
+        <>
+          <p>{view.fixedLabel}</p>
+          <ul className="own-server-fixed">
+            {view.fixed.map((check) => (
+              <li key={check.id} data-testid="own-server-fixed" data-id={check.id}>
+                {check.name} <code className="muted">{check.id}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }
 
