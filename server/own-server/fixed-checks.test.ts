@@ -35,7 +35,7 @@ describe('lesson 15: a run fixed the student’s own server', () => {
     const first = exerciseVerdict([], fixedServer, false);
     expect(first).toMatchObject({ passed: false, fixed: [] });
     expect(first.note.en).toMatch(/first run of your server/);
-    expect(first.note.ru).toMatch(/первая проверка вашего сервера/);
+    expect(first.note.ru).toMatch(/первый запуск на вашем сервере/);
     const itself = exerciseVerdict([faulty], run([], ['a'], true), false);
     expect(itself.note.en).toMatch(/Wirelab itself/);
     expect(itself.note.ru).toMatch(/сам Wirelab/);

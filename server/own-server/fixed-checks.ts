@@ -32,20 +32,20 @@ export function exerciseNote(earlier: readonly RunOutcomes[], now: RunOutcomes, 
   if (fixed.length > 0)
     return {
       en: `Fixed since an earlier run of your server: ${list(fixed)}. The lesson's exercise counts this.`,
-      ru: `Исправлено со времени прошлой проверки вашего сервера: ${list(fixed)}. Упражнение урока засчитано.`,
+      ru: `Исправлено после одного из прошлых запусков на вашем сервере: ${list(fixed)}. Упражнение урока засчитано.`,
     };
   const already: Bilingual = passedBefore
-    ? { en: ' The exercise is passed already, by an earlier run.', ru: ' Упражнение уже засчитано по одной из прошлых проверок.' }
+    ? { en: ' The exercise is passed already, by an earlier run.', ru: ' Упражнение уже засчитано по одному из прошлых запусков.' }
     : { en: '', ru: '' };
   if (now.targetIsWirelab)
     return {
       en: `This run reached Wirelab itself: it shows what passing looks like and proves nothing about your server, so the exercise does not count it.${already.en}`,
-      ru: `Эта проверка попала в сам Wirelab: она показывает, как выглядит успех, но ничего не говорит о вашем сервере, поэтому упражнение её не засчитывает.${already.ru}`,
+      ru: `Этот запуск попал в сам Wirelab: он показывает, как выглядит успех, но ничего не говорит о вашем сервере, поэтому упражнение его не засчитывает.${already.ru}`,
     };
   if (now.failed.length > 0)
     return {
       en: `${now.failed.length} failed: the exercise counts a run in which checks that failed before pass and none fails. Fix what failed and run the checks again.${already.en}`,
-      ru: `Не пройдено: ${now.failed.length}. Упражнение засчитывает проверку, в которой проходит то, что раньше не проходило, и ничего не падает. Исправьте ошибки и запустите проверку ещё раз.${already.ru}`,
+      ru: `Не пройдено: ${now.failed.length}. Упражнение засчитывает запуск, в котором проходят проверки, не пройденные раньше, и ни одна не падает. Исправьте ошибки и запустите проверки ещё раз.${already.ru}`,
     };
   const ownBefore = earlier.some((run) => !run.targetIsWirelab);
   return {
@@ -53,8 +53,8 @@ export function exerciseNote(earlier: readonly RunOutcomes[], now: RunOutcomes, 
       ? `Nothing failed, but nothing that failed in an earlier run of your server passes here: the exercise counts a fix.${already.en}`
       : `Nothing failed, but this is the first run of your server: the exercise counts a fix. Run the checks against the untouched starter (or with a fault), see what fails, fix it in the code and run them again.${already.en}`,
     ru: ownBefore
-      ? `Ничего не упало, но и ничего из того, что не проходило в прошлых проверках вашего сервера, здесь не исправлено: упражнение засчитывает исправление.${already.ru}`
-      : `Ничего не упало, но это первая проверка вашего сервера: упражнение засчитывает исправление. Запустите проверку на нетронутой заготовке (или с неисправностью), посмотрите, что не проходит, исправьте это в коде и проверьте снова.${already.ru}`,
+      ? `Ничего не упало, но и ничего из того, что не проходило в прошлых запусках на вашем сервере, здесь не исправлено: упражнение засчитывает исправление.${already.ru}`
+      : `Ничего не упало, но это первый запуск на вашем сервере: упражнение засчитывает исправление. Запустите проверки на нетронутой заготовке (или с неисправностью), посмотрите, что не проходит, исправьте это в коде и запустите проверки снова.${already.ru}`,
   };
 }
 

@@ -68,7 +68,7 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await etag.locator('[data-testid="own-server-got"]').textContent()).toMatch(/^HTTP\/1\.1 200 OK\n/);
       // the server's verdict, at once under the report (the same answer): why this run does not count
       const failing = await exerciseVerdict(rest);
-      expect(failing.note).toMatch(/^Не пройдено: 9\. Упражнение засчитывает проверку, в которой проходит то, что раньше не проходило, и ничего не падает\./);
+      expect(failing.note).toMatch(/^Не пройдено: 9\. Упражнение засчитывает запуск, в котором проходят проверки, не пройденные раньше, и ни одна не падает\./);
       expect(failing).toMatchObject({ passed: 'false', role: 'status', fixed: [] });
       // the card heard the run (its own cell's exchange) and says "not yet"
       await expect.poll(() => attributeNow(status, 'class'), LIVE).toMatch(/is-missed/);
@@ -82,7 +82,7 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await summary.textContent()).toMatch(/пройдено 34, не пройдено 0$/);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').textContent()).toMatch(/собственный сервер Wirelab/);
       expect(await exerciseVerdict(rest)).toMatchObject({ passed: 'false', fixed: [] });
-      expect((await exerciseVerdict(rest)).note).toMatch(/^Эта проверка попала в сам Wirelab: .* поэтому упражнение её не засчитывает\.$/);
+      expect((await exerciseVerdict(rest)).note).toMatch(/^Этот запуск попал в сам Wirelab: .* поэтому упражнение его не засчитывает\.$/);
       await page.waitForTimeout(1500);
       expect(await exerciseState(page, 'rest-passes')).toBe('pending');
 
@@ -93,7 +93,7 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);
       // what this run fixed: the nine checks the faulty run failed (Wirelab's run counts for nothing)
       expect(await exerciseVerdict(rest)).toEqual({
-        note: `Исправлено со времени прошлой проверки вашего сервера: ${failed.join(', ')}. Упражнение урока засчитано.`,
+        note: `Исправлено после одного из прошлых запусков на вашем сервере: ${failed.join(', ')}. Упражнение урока засчитано.`,
         passed: 'true',
         role: 'status',
         fixed: failed,

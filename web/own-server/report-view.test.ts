@@ -89,7 +89,7 @@ describe("the server's verdict for the lesson's exercise", () => {
   const exercise = {
     passed: true,
     fixed: ['b', 'gone'],
-    note: { en: 'Fixed since an earlier run of your server: b.', ru: 'Исправлено со времени прошлой проверки вашего сервера: b.' },
+    note: { en: 'Fixed since an earlier run of your server: b.', ru: 'Исправлено после одного из прошлых запусков на вашем сервере: b.' },
   };
 
   it("reads the route's `exercise` beside its report, and none when it is absent or not a verdict", () => {
@@ -113,7 +113,7 @@ describe("the server's verdict for the lesson's exercise", () => {
     expect(exerciseVerdictView(exercise, report.results, 'ru')).toEqual({
       passed: true,
       label: 'Упражнение урока:',
-      note: 'Исправлено со времени прошлой проверки вашего сервера: b.',
+      note: 'Исправлено после одного из прошлых запусков на вашем сервере: b.',
       fixed: [
         { id: 'b', name: 'имя b' },
         { id: 'gone', name: 'gone' },
