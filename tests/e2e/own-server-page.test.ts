@@ -37,6 +37,10 @@ describe('«Мой сервер»', () => {
     const create = page.locator('[data-testid="own-server-check"][data-id="create-201-location"]');
     expect(await create.locator('[data-testid="own-server-outcome"]').textContent()).toBe('Пройдена');
     expect(await create.textContent()).toMatch(/RFC 9110 §15\.3\.2/);
+    // the page's run is the session's: the server's verdict for lesson 15 comes with it, shown under the report
+    const verdict = page.locator('[data-testid="own-server-exercise"]');
+    expect(await verdict.getAttribute('data-passed')).toBe('false');
+    expect(await verdict.textContent()).toMatch(/^Упражнение урока: Этот запуск попал в сам Wirelab: .* поэтому упражнение его не засчитывает\.$/);
 
     // The transcript opens from the keyboard: the real bytes, whitespace kept.
     const transcript = create.locator('[data-testid="own-server-transcript"]');
@@ -93,6 +97,7 @@ describe('«Мой сервер»', () => {
       const qos2 = page.locator('[data-testid="own-server-check"][data-id="qos2-exactly-once"]');
       expect(await qos2.textContent()).toMatch(/MQTT 3\.1\.1 §4\.3\.3/);
       expect(await qos2.locator('[data-testid="own-server-got"]').textContent()).toMatch(/\[pub\] ← PUBCOMP id 514/);
+      expect(await page.locator('[data-testid="own-server-exercise-note"]').textContent()).toMatch(/^This run reached Wirelab itself: .* so the exercise does not count it\.$/);
     } finally {
       await page.close();
     }
