@@ -97,7 +97,9 @@ describe('«Мой сервер»', () => {
       const qos2 = page.locator('[data-testid="own-server-check"][data-id="qos2-exactly-once"]');
       expect(await qos2.textContent()).toMatch(/MQTT 3\.1\.1 §4\.3\.3/);
       expect(await qos2.locator('[data-testid="own-server-got"]').textContent()).toMatch(/\[pub\] ← PUBCOMP id 514/);
-      expect(await page.locator('[data-testid="own-server-exercise-note"]').textContent()).toMatch(/^This run reached Wirelab itself: .* so the exercise does not count it\.$/);
+      expect(await page.locator('[data-testid="own-server-exercise-note"]').textContent()).toMatch(
+        /^This run reached Wirelab itself: .* so the exercise does not count it\.$/,
+      );
     } finally {
       await page.close();
     }
