@@ -139,12 +139,12 @@ describe('lesson 15 «Свой сервер»', () => {
       // A passing run whose bytes come late: the card reads the route's verdict from the page's
       // captures once they are there, with no click (the server decides, from its run history).
       await runChecks(rest, `127.0.0.1:${complete.port}`);
-      // the cell shows the server's verdict at once, while the card still waits for the held-back bytes
+      // the cell shows the server's verdict at once, with the report (the card waits for the held-back
+      // bytes; not asserted here: how long the reads above take is the machine's, and the hold is 6 s)
       const fixing = await exerciseVerdict(rest);
       expect(fixing).toMatchObject({ passed: 'true', role: 'status' });
       expect(fixing.fixed).toHaveLength(9);
       expect(fixing.note).toMatch(/^Fixed since an earlier run of your server: etag-on-get, .*\. The lesson's exercise counts this\.$/);
-      expect(await exerciseState(page, 'rest-passes')).toBe('pending');
       await expect.poll(() => exerciseStateNow(page, 'rest-passes'), { timeout: 30_000 }).toBe('passed');
     } finally {
       await page.context().close();
