@@ -40,7 +40,7 @@ describe('«Мой сервер»', () => {
     // the page's run is the session's: the server's verdict for lesson 15 comes with it, shown under the report
     const verdict = page.locator('[data-testid="own-server-exercise"]');
     expect(await verdict.getAttribute('data-passed')).toBe('false');
-    expect(await verdict.textContent()).toMatch(/^Упражнение урока: Этот запуск попал в сам Wirelab: .* поэтому упражнение его не засчитывает\.$/);
+    expect(await verdict.textContent()).toMatch(/^Вердикт сервера по упражнению: Этот запуск попал в сам Wirelab: .* поэтому упражнение его не засчитывает\.$/);
 
     // The transcript opens from the keyboard: the real bytes, whitespace kept.
     const transcript = create.locator('[data-testid="own-server-transcript"]');

@@ -102,7 +102,7 @@ describe("the server's verdict for the lesson's exercise", () => {
   it("shows the server's note and what the run fixed, by the report's names, in either language", () => {
     expect(exerciseVerdictView(exercise, report.results, 'en')).toEqual({
       passed: true,
-      label: 'The lesson’s exercise:',
+      label: 'The server’s verdict for the exercise:',
       note: 'Fixed since an earlier run of your server: b.',
       fixed: [
         { id: 'b', name: 'name b' },
@@ -112,7 +112,7 @@ describe("the server's verdict for the lesson's exercise", () => {
     });
     expect(exerciseVerdictView(exercise, report.results, 'ru')).toEqual({
       passed: true,
-      label: 'Упражнение урока:',
+      label: 'Вердикт сервера по упражнению:',
       note: 'Исправлено после одного из прошлых запусков на вашем сервере: b.',
       fixed: [
         { id: 'b', name: 'имя b' },

@@ -71,7 +71,7 @@ export const ownServerStrings = {
     cellLabel: (cell: string) => `Check your server: ${cell}`,
     runNotCaptured:
       'This run’s bytes did not come back through the capture channel in time (is recording switched off?), and the lesson’s exercise hears of a run only through them. The report above is what the check route answered.',
-    exerciseVerdict: 'The lesson’s exercise:',
+    exerciseVerdict: 'The server’s verdict for the exercise:',
     fixedByRun: 'Fixed by this run:',
     outcomes: { pass: 'Pass', fail: 'Fail', 'not-offered': 'Not offered' },
     expected: 'Expected',
@@ -119,7 +119,7 @@ export const ownServerStrings = {
     cellLabel: (cell: string) => `Проверка вашего сервера: ${cell}`,
     runNotCaptured:
       'Байты этого прогона не пришли по каналу захвата вовремя (может быть, запись выключена?), а упражнение урока узнаёт о прогоне только по ним. Выше — отчёт в том виде, как его вернул маршрут проверок.',
-    exerciseVerdict: 'Упражнение урока:',
+    exerciseVerdict: 'Вердикт сервера по упражнению:',
     fixedByRun: 'Исправлено этим запуском:',
     outcomes: { pass: 'Пройдена', fail: 'Не пройдена', 'not-offered': 'Не предлагается' },
     expected: 'Ожидалось',
