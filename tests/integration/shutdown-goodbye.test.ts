@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createServer, request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -253,6 +254,43 @@ describe('shutdown: every app WebSocket hears 1001', () => {
       studentWs.closeAllConnections();
       await new Promise<void>((resolve) => studentWs.close(() => resolve()));
       await Promise.all(started.map((running) => running.stop()));
+    }
+  });
+
+  it("cuts a student's WebSocket server that never answers the relay's close, so that close() returns; the page still hears the fact", async () => {
+    const wirelab = await startServer({ ownServers: true });
+    const cookie = await newSessionCookie(wirelab.origin);
+    // A frozen student's server: a valid 101 by hand, then it answers nothing.
+    const frozen = createServer();
+    const upgraded: Socket[] = [];
+    let studentEnded!: () => void;
+    const cutByRelay = new Promise<void>((resolve) => (studentEnded = resolve));
+    frozen.on('upgrade', (req, socket: Socket) => {
+      upgraded.push(socket);
+      socket.on('error', () => undefined);
+      // it reads the relay's frames (its close 1001 among them) and ignores them; an upgraded socket
+      // is half-open after the peer's FIN: the relay's cut ends it here
+      socket.resume();
+      socket.once('end', () => {
+        studentEnded();
+        socket.end();
+      });
+      const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => frozen.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `127.0.0.1:${(frozen.address() as { port: number }).port}`;
+      const page = await openSocket(wirelab.origin, `${OWN_SERVER_WS_RELAY_PATH}${relayQuery(target, '/ws')}`, { cookie });
+      // ws alone would wait 30 s for the student's close frame: the goodbye cuts it after GOODBYE_WAIT_MS
+      await wirelab.close();
+      await cutByRelay;
+      expect(await page.closed).toEqual({ code: 1001, reason: '{"fact":"wirelab-stopping"}' });
+    } finally {
+      // an upgraded socket is no longer the HTTP server's: closeAllConnections() does not reach it
+      for (const socket of upgraded) socket.destroy();
+      frozen.closeAllConnections();
+      await new Promise<void>((resolve) => frozen.close(() => resolve()));
     }
   });
 });
