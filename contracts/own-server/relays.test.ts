@@ -39,4 +39,20 @@ describe('the facts a relay closes with', () => {
       'Ваш сервер ответил 404 Not Found вместо 101 Switching Protocols: WebSocket там нет.',
     );
   });
+
+  it('tell a page Wirelab stops with 1001, going away, and a 1001 of the student’s own server stays theirs', () => {
+    const stopping: RelayFact = { fact: 'wirelab-stopping' };
+    expect(relayCloseCode(stopping)).toBe(1001);
+    expect(readRelayFact(1001, encodeRelayFact(stopping))).toEqual(stopping);
+    // the student's server going away, passed on: its reason is no fact, and no other fact comes with 1001
+    expect(readRelayFact(1001, 'server restarting')).toBeNull();
+    expect(readRelayFact(1001, '')).toBeNull();
+    expect(readRelayFact(1001, '{"fact":"refused","address":"127.0.0.1:1"}')).toBeNull();
+    // nor does this fact come with another code
+    expect(readRelayFact(4502, encodeRelayFact(stopping))).toBeNull();
+    expect(relayFactText(stopping)).toEqual({
+      en: 'Wirelab’s server is stopping — your server did nothing wrong; connect again once Wirelab is back.',
+      ru: 'Сервер Wirelab выключается — ваш сервер ни при чём; подключитесь снова, когда Wirelab вернётся.',
+    });
+  });
 });

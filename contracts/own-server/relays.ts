@@ -45,7 +45,9 @@ export type RelayFact =
   | { fact: 'too-many-bytes'; limit: number }
   | { fact: 'closed'; bytes: number }
   /** the MQTT relay passes only MQTT: `rule` is the MQTT decoder's error code or one of NOT_MQTT_RULES */
-  | { fact: 'not-mqtt'; side: 'page' | 'server'; packet: string; rule: string };
+  | { fact: 'not-mqtt'; side: 'page' | 'server'; packet: string; rule: string }
+  /** Wirelab itself shuts down (a teacher's Ctrl-C): the student's server did nothing wrong */
+  | { fact: 'wirelab-stopping' };
 
 /**
  * The close code a relay's WebSocket to the browser ends with when Wirelab, not the student's
@@ -63,6 +65,11 @@ export const RELAY_CLOSE = {
   serverFault: 4502,
   /** no TCP connection, or no answer in time */
   timeout: 4504,
+  /**
+   * Wirelab shuts down: RFC 6455's "going away" (§7.4.1), as every other WebSocket of the app hears.
+   * A 1001 the student's server sent is passed on too: only this one's reason is the fact.
+   */
+  wirelabStopping: 1001,
 } as const;
 
 export function relayCloseCode(fact: RelayFact): number {
@@ -84,6 +91,8 @@ export function relayCloseCode(fact: RelayFact): number {
     case 'no-connection':
     case 'no-answer':
       return RELAY_CLOSE.timeout;
+    case 'wirelab-stopping':
+      return RELAY_CLOSE.wirelabStopping;
     default:
       return RELAY_CLOSE.serverFault;
   }
@@ -100,12 +109,17 @@ export function encodeRelayFact(fact: RelayFact): string {
   return json;
 }
 
-/** The fact in a relay's close, or null when the close was the student's server's own. */
+/**
+ * The fact in a relay's close, or null when the close was the student's server's own: a fact comes
+ * only with its own code (a 1001 passed on from the student's server stays theirs, its reason whatever it is).
+ */
 export function readRelayFact(code: number, reason: string): RelayFact | null {
-  if (code < 4400 || code > 4599) return null;
+  if (code !== RELAY_CLOSE.wirelabStopping && (code < 4400 || code > 4599)) return null;
   try {
     const value = JSON.parse(reason) as { fact?: unknown };
-    return value && typeof value === 'object' && typeof value.fact === 'string' && value.fact in FACT_TEXTS ? (value as RelayFact) : null;
+    if (!value || typeof value !== 'object' || typeof value.fact !== 'string' || !(value.fact in FACT_TEXTS)) return null;
+    const fact = value as RelayFact;
+    return relayCloseCode(fact) === code ? fact : null;
   } catch {
     return null;
   }
@@ -228,6 +242,10 @@ const FACT_TEXTS: Texts = {
           ru: `Ваш сервер ответил не по MQTT: ${f.packet}, ${rule.ru}. Wirelab пропускает только MQTT и закрыл ретранслятор.`,
         };
   },
+  'wirelab-stopping': () => ({
+    en: 'Wirelab’s server is stopping — your server did nothing wrong; connect again once Wirelab is back.',
+    ru: 'Сервер Wirelab выключается — ваш сервер ни при чём; подключитесь снова, когда Wirelab вернётся.',
+  }),
 };
 
 /** What the student reads: the fact, in both languages. */

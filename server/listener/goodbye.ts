@@ -20,11 +20,14 @@ declare module 'fastify' {
 
 /**
  * The app's open WebSockets, one registry for all: the shared @fastify/websocket server's (capture,
- * class, GraphQL and runner channels), /ws/echo and /ws/chat's, MQTT over WebSocket's. server/app.ts
- * says goodbye to all of them at once in its first preClose, before any plugin closes its own part.
+ * class, GraphQL and runner channels), /ws/echo and /ws/chat's, MQTT over WebSocket's; and the
+ * connections that say goodbye their own way (the own-server relays: a fact for the page, a close
+ * for the student's server). server/app.ts says goodbye to all of them at once in its first
+ * preClose, before any plugin closes its own part.
  */
 export class OpenWebSockets {
   private readonly collections: Array<Iterable<WebSocket>> = [];
+  private readonly farewells: Array<() => Promise<void>> = [];
   /** the server is shutting down: no WebSocket upgrade is taken any more (`refuseUpgradeWhileShuttingDown`) */
   refusingNew = false;
 
@@ -33,9 +36,14 @@ export class OpenWebSockets {
     this.collections.push(sockets);
   }
 
+  /** Connections that close their own way: `farewell` resolves once they are closed or cut (within GOODBYE_WAIT_MS). */
+  trackFarewell(farewell: () => Promise<void>): void {
+    this.farewells.push(farewell);
+  }
+
   /** 1001 to every one of them, together: the slowest to answer sets the wait, not their sum. */
-  sayGoodbye(): Promise<void> {
-    return sayGoodbye(this.collections.flatMap((sockets) => [...sockets]));
+  async sayGoodbye(): Promise<void> {
+    await Promise.all([sayGoodbye(this.collections.flatMap((sockets) => [...sockets])), ...this.farewells.map((farewell) => farewell())]);
   }
 }
 
@@ -45,24 +53,27 @@ export class OpenWebSockets {
  * process exits) or was cut after GOODBYE_WAIT_MS.
  */
 export async function sayGoodbye(sockets: Iterable<WebSocket>): Promise<void> {
-  await Promise.all(
-    [...sockets].map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === socket.CLOSED) return resolve();
-          const cut = setTimeout(() => {
-            socket.terminate();
-            resolve();
-          }, GOODBYE_WAIT_MS);
-          socket.once('close', () => {
-            clearTimeout(cut);
-            resolve();
-          });
-          // Already closing (an idle or refused channel): its own code stands, ws sends no second frame.
-          if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, SHUTDOWN_CLOSE_REASON);
-        }),
-    ),
-  );
+  await Promise.all([...sockets].map((socket) => closeAndWait(socket, GOING_AWAY, SHUTDOWN_CLOSE_REASON)));
+}
+
+/**
+ * Closes one WebSocket with `code` and `reason`, and resolves once the peer answered with its own
+ * close frame or was cut after GOODBYE_WAIT_MS. Already closing (an idle or refused channel): its
+ * own code stands, `ws` sends no second frame.
+ */
+export function closeAndWait(socket: WebSocket, code: number, reason: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (socket.readyState === socket.CLOSED) return resolve();
+    const cut = setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, GOODBYE_WAIT_MS);
+    socket.once('close', () => {
+      clearTimeout(cut);
+      resolve();
+    });
+    if (socket.readyState === socket.OPEN) socket.close(code, reason);
+  });
 }
 
 /**

@@ -13,7 +13,8 @@ import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { MqttGate, type MqttRefusal, type MqttSide } from './mqtt-gate.ts';
 import { relayFactOf } from './relay-facts.ts';
-import { offeredProtocols, RELAY_CLOSE_WAIT_MS, routeRelayUpgrade, type RelayRouteOptions, type RelayUpgrade } from './relay-upgrade.ts';
+import { closeAndWait, GOODBYE_WAIT_MS } from '../listener/goodbye.ts';
+import { offeredProtocols, RELAY_CLOSE_WAIT_MS, routeRelayUpgrade, WIRELAB_STOPPING, type RelayRouteOptions, type RelayUpgrade } from './relay-upgrade.ts';
 
 /** The WebSocket subprotocols of MQTT (3.1.1 §6; `mqttv3.1` is 3.1's): the inspector decodes MQTT inside by them. */
 const MQTT_SUBPROTOCOLS = ['mqtt', 'mqttv3.1'];
@@ -37,6 +38,7 @@ function relayMqtt(relay: RelayUpgrade): void {
     relay.accept(protocol, (opened) => {
       browser = opened;
       pipe(opened, broker, stop);
+      relay.sayGoodbyeWith(() => sayGoodbye(opened, broker, stop));
       broker.resume();
     });
   });
@@ -49,6 +51,26 @@ function relayMqtt(relay: RelayUpgrade): void {
     if (!browser) return relay.closeWith(fact);
     if (browser.readyState === WebSocket.OPEN) browser.close(relayCloseCode(fact), encodeRelayFact(fact));
   });
+}
+
+/**
+ * Wirelab shuts down: the page hears the fact; the broker's TCP connection ends (FIN) with no
+ * DISCONNECT, for the page's client sent none: the broker treats it as a connection lost and
+ * publishes the client's will, if any (MQTT 3.1.1 §3.1.2.5). A relay carries only what the page
+ * sent, so it writes no packet of its own. Resolves once both are closed, or cut after GOODBYE_WAIT_MS.
+ */
+async function sayGoodbye(browser: WebSocket, broker: Socket, stop: AbortController): Promise<void> {
+  const brokerClosed = new Promise<void>((resolve) => {
+    if (broker.destroyed) return resolve();
+    const cut = setTimeout(() => broker.destroy(), GOODBYE_WAIT_MS);
+    broker.once('close', () => {
+      clearTimeout(cut);
+      resolve();
+    });
+    broker.end();
+  });
+  await Promise.all([closeAndWait(browser, relayCloseCode(WIRELAB_STOPPING), encodeRelayFact(WIRELAB_STOPPING)), brokerClosed]);
+  stop.abort();
 }
 
 /**

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeRelayFact, relayCloseCode, RELAY_PATH_PATTERN, type RelayFact } from '../../contracts/own-server/relays.ts';
 import { handshakeRefusal, refuseUpgrade } from '../answers/websocket-handshake.ts';
+import { closeAndWait } from '../listener/goodbye.ts';
 import { captureOwnerOf } from '../session/session-id.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import { createAddressGuard, type GuardPolicy } from './address-guard.ts';
@@ -42,6 +43,23 @@ export interface RelayUpgrade {
   accept(protocol: string | false, then: (browser: WebSocket) => void): void;
   /** Completes the handshake only to close at once with the fact. */
   closeWith(fact: RelayFact): void;
+  /**
+   * What this open relay does when Wirelab shuts down: its page hears `wirelab-stopping`, the
+   * student's server a proper end; resolves once both are closed or cut (GOODBYE_WAIT_MS).
+   */
+  sayGoodbyeWith(farewell: () => Promise<void>): void;
+}
+
+/** What the page hears when Wirelab shuts down (contracts/own-server/relays.ts). */
+export const WIRELAB_STOPPING: RelayFact = { fact: 'wirelab-stopping' };
+/** The close reason the student's server hears from a relay's WebSocket when Wirelab shuts down (code 1001). */
+export const RELAY_GOODBYE_REASON = 'Wirelab shutting down / Wirelab выключается';
+
+/** One relay while it runs: whether the page has its 101 yet, and how it says goodbye once open. */
+interface RunningRelay {
+  accepted: boolean;
+  farewell: (() => Promise<void>) | null;
+  closeWith(fact: RelayFact): void;
 }
 
 /** How long a relay waits for the other side's close frame after passing one on, before cutting. */
@@ -65,7 +83,7 @@ export function routeRelayUpgrade(
     maxPayload: OWN_SERVER_LIMITS.bytesReceivedPerConnection,
     handleProtocols: (_offered, req) => chosen.get(req) ?? false,
   });
-  const running = new Set<AbortController>();
+  const running = new Map<AbortController, RunningRelay>();
 
   app.onePort.routeUpgrade(path, (req, socket, head) => {
     socket.on('error', () => socket.destroy());
@@ -79,7 +97,10 @@ export function routeRelayUpgrade(
     const stop = new AbortController();
     const pageGone = () => stop.abort();
     socket.once('close', pageGone);
+    // what the goodbye at shutdown needs of it (sayGoodbyeToRelays); closeWith is defined just below
+    const state: RunningRelay = { accepted: false, farewell: null, closeWith: (fact) => closeWith(fact) };
     const accept = (protocol: string | false, then: (browser: WebSocket) => void) => {
+      state.accepted = true;
       socket.off('close', pageGone);
       chosen.set(req, protocol);
       wss.handleUpgrade(req, socket, head, (browser) => {
@@ -97,8 +118,11 @@ export function routeRelayUpgrade(
     // behind HAProxy the TapSocket names the client its PROXY header gave; behind a trusted
     // reverse proxy, X-Forwarded-For does (TRUST_PROXY): as request.ip does
     const student = options.clientOf?.(req) ?? req.socket.remoteAddress ?? '';
-    running.add(stop);
+    running.set(stop, state);
     stop.signal.addEventListener('abort', () => running.delete(stop), { once: true });
+    const sayGoodbyeWith = (farewell: () => Promise<void>) => {
+      state.farewell = farewell;
+    };
     const captures = options.captures;
     const context: ConnectionContext = {
       guard: createAddressGuard({ ...options.policy, studentAddress: student, enabled: options.enabled }),
@@ -106,14 +130,36 @@ export function routeRelayUpgrade(
       stop: stop.signal,
       tap: captures ? new OutboundTap((transport) => captures.trackOutbound(session, student, transport)) : undefined,
     };
-    open({ req, socket, target: query.target, path: query.path, context, stop, accept, closeWith });
+    open({ req, socket, target: query.target, path: query.path, context, stop, accept, closeWith, sayGoodbyeWith });
   });
 
+  // Wirelab shuts down: in the app's first preClose, with every other WebSocket (listener/goodbye.ts)
+  app.openWebSockets.trackFarewell(() => sayGoodbyeToRelays(running, wss));
+  // the relays the goodbye missed (none, unless one slipped in) are cut
   app.addHook('preClose', async () => {
-    for (const stop of running) stop.abort();
+    for (const stop of running.keys()) stop.abort();
     for (const browser of wss.clients) browser.terminate();
     wss.close();
   });
+}
+
+/**
+ * Every running relay hears that Wirelab stops: an open one says goodbye its own way (its page the
+ * fact, the student's server a proper end); one still waiting for the student's server completes the
+ * page's handshake only to close with the fact, its connection to the student's server dropped.
+ */
+async function sayGoodbyeToRelays(running: Map<AbortController, RunningRelay>, wss: WebSocketServer): Promise<void> {
+  const farewells: Array<Promise<void>> = [];
+  for (const [stop, relay] of [...running]) {
+    if (relay.farewell) farewells.push(relay.farewell());
+    else if (!relay.accepted) {
+      relay.closeWith(WIRELAB_STOPPING);
+      stop.abort();
+    }
+  }
+  // every page's closing handshake, the ones just refused included
+  const reason = encodeRelayFact(WIRELAB_STOPPING);
+  await Promise.all([...farewells, ...[...wss.clients].map((browser) => closeAndWait(browser, relayCloseCode(WIRELAB_STOPPING), reason))]);
 }
 
 function readRelayQuery(params: URLSearchParams, withPath: boolean): { target: Target; path: string } | RelayFact {

@@ -9,10 +9,19 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { WebSocket } from 'ws';
 import { encodeRelayFact, OWN_SERVER_WS_RELAY_PATH, relayCloseCode, type RelayFact } from '../../contracts/own-server/relays.ts';
+import { closeAndWait, GOING_AWAY } from '../listener/goodbye.ts';
 import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { addressOf, relayFactOf } from './relay-facts.ts';
-import { offeredProtocols, RELAY_CLOSE_WAIT_MS, routeRelayUpgrade, type RelayRouteOptions, type RelayUpgrade } from './relay-upgrade.ts';
+import {
+  offeredProtocols,
+  RELAY_CLOSE_WAIT_MS,
+  RELAY_GOODBYE_REASON,
+  routeRelayUpgrade,
+  WIRELAB_STOPPING,
+  type RelayRouteOptions,
+  type RelayUpgrade,
+} from './relay-upgrade.ts';
 
 export function serveWebSocketRelay(app: FastifyInstance, options: RelayRouteOptions): void {
   routeRelayUpgrade(app, OWN_SERVER_WS_RELAY_PATH, { ...options, withPath: true }, relayWebSocket);
@@ -65,7 +74,7 @@ function relayWebSocket(relay: RelayUpgrade): void {
     clearTimeout(answerTimer);
     opened = true;
     if (stop.signal.aborted) return outbound.terminate();
-    relay.accept(outbound.protocol || false, (browser) => pipe(browser, outbound, stop));
+    relay.accept(outbound.protocol || false, (browser) => pipe(browser, outbound, relay));
   });
   outbound.on('close', (code, reason) => {
     clearTimeout(answerTimer);
@@ -91,8 +100,19 @@ function relayWebSocket(relay: RelayUpgrade): void {
 const browsers = new WeakMap<WebSocket, WebSocket>();
 const browserOf = (outbound: WebSocket) => browsers.get(outbound);
 
-function pipe(browser: WebSocket, outbound: WebSocket, stop: AbortController): void {
+function pipe(browser: WebSocket, outbound: WebSocket, { stop, sayGoodbyeWith }: RelayUpgrade): void {
   browsers.set(outbound, browser);
+  // Wirelab shuts down: the page hears the fact, the student's server the relay's own 1001 (the
+  // client going away), each closing handshake waited for together; neither close is passed on.
+  let leaving = false;
+  sayGoodbyeWith(async () => {
+    leaving = true;
+    await Promise.all([
+      closeAndWait(browser, relayCloseCode(WIRELAB_STOPPING), encodeRelayFact(WIRELAB_STOPPING)),
+      closeAndWait(outbound, GOING_AWAY, RELAY_GOODBYE_REASON),
+    ]);
+    stop.abort();
+  });
   browser.on('message', (data, isBinary) => {
     if (outbound.readyState === WebSocket.OPEN) outbound.send(data, { binary: isBinary });
   });
@@ -100,6 +120,7 @@ function pipe(browser: WebSocket, outbound: WebSocket, stop: AbortController): v
     if (browser.readyState === WebSocket.OPEN) browser.send(data, { binary: isBinary });
   });
   browser.on('close', (code, reason) => {
+    if (leaving) return;
     if (outbound.readyState !== WebSocket.OPEN) return stop.abort();
     // the page dropped without a close frame: so does the relay, at once
     if (code === 1006) return stop.abort();

@@ -1,8 +1,12 @@
-import { request } from 'node:http';
-import { connect } from 'node:net';
+import { createHash } from 'node:crypto';
+import { createServer, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { OWN_SERVER_MQTT_RELAY_PATH, OWN_SERVER_WS_RELAY_PATH, readRelayFact, relayFactText, relayQuery } from '../../contracts/own-server/relays.ts';
 import { newSessionCookie, openChannel, post } from './classroom-client.ts';
+import { startMosquitto, started } from './mosquitto.ts';
 import { startServer } from './start-server.ts';
 
 // The teacher stops the server (Ctrl-C: app.close()): every long-lived WebSocket the app holds
@@ -43,16 +47,15 @@ async function openSocket(origin: string, path: string, options: { cookie?: stri
   return { socket, received, closed, until };
 }
 
-/** An MQTT 3.1.1 CONNECT (clean session, keep-alive 60 s) for `clientId`. */
-function mqttConnect(clientId: string): Buffer {
-  const id = Buffer.from(clientId);
-  const variable = Buffer.concat([
-    Buffer.from([0, 4]),
-    Buffer.from('MQTT'),
-    Buffer.from([4, 0x02, 0, 60]),
-    Buffer.from([id.length >> 8, id.length & 0xff]),
-    id,
-  ]);
+/** An MQTT 3.1.1 CONNECT (clean session, keep-alive 60 s) for `clientId`, with a QoS 0 will when given. */
+function mqttConnect(clientId: string, will?: { topic: string; payload: string }): Buffer {
+  const field = (text: string) => {
+    const bytes = Buffer.from(text);
+    return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
+  };
+  // flags: clean session (0x02), will flag (0x04)
+  const flags = will ? 0x06 : 0x02;
+  const variable = Buffer.concat([field('MQTT'), Buffer.from([4, flags, 0, 60]), field(clientId), ...(will ? [field(will.topic), field(will.payload)] : [])]);
   return Buffer.concat([Buffer.from([0x10, variable.length]), variable]);
 }
 
@@ -182,5 +185,112 @@ describe('shutdown: every app WebSocket hears 1001', () => {
     const message = JSON.parse(last.slice(last.indexOf('data: ') + 6)).message as { en: string; ru: string };
     expect(message.en).toContain('shutting down');
     expect(message.ru).toContain('Сервер выключается');
+  });
+
+  it('the relays of "check my server" tell the page Wirelab stops, and end the student\'s connections properly', async () => {
+    const wirelab = await startServer({ ownServers: true });
+    const cookie = await newSessionCookie(wirelab.origin);
+    const relayUrl = (path: string) => `${wirelab.origin.replace('http', 'ws')}${path}`;
+
+    // The student's WebSocket server: what its side of the relayed connection hears at the end.
+    const studentWs = createServer();
+    const studentWss = new WebSocketServer({ noServer: true });
+    let studentHeard: Promise<{ code: number; reason: string }> | null = null;
+    let silentReached!: () => void;
+    const silentAsked = new Promise<void>((resolve) => (silentReached = resolve));
+    studentWs.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => undefined);
+      // a server that takes the handshake and never answers it: the relay still waits for its 101
+      if (req.url === '/silent') {
+        socket.on('end', () => socket.end());
+        return silentReached();
+      }
+      studentWss.handleUpgrade(req, socket, head, (ws) => {
+        studentHeard = closeOf(ws);
+        ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      });
+    });
+    await new Promise<void>((resolve) => studentWs.listen(0, '127.0.0.1', resolve));
+    const studentTarget = `127.0.0.1:${(studentWs.address() as { port: number }).port}`;
+
+    // The student's broker (Debian's mosquitto), and a client of theirs waiting for the page's will.
+    const broker = await startMosquitto();
+    try {
+      const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'will-watcher', reconnectPeriod: 0 });
+      await watcher.subscribeAsync('lab/will', { qos: 0 });
+      const will = new Promise<string>((resolve) => watcher.once('message', (_topic, payload) => resolve(payload.toString())));
+
+      const wsRelay = await openSocket(wirelab.origin, `${OWN_SERVER_WS_RELAY_PATH}${relayQuery(studentTarget, '/ws/echo')}`, { cookie });
+      wsRelay.socket.send('ping');
+      await wsRelay.until((m) => m === 'ping');
+      const mqttRelay = await openSocket(wirelab.origin, `${OWN_SERVER_MQTT_RELAY_PATH}${relayQuery(`127.0.0.1:${broker.port}`)}`, {
+        cookie,
+        protocol: 'mqtt',
+      });
+      mqttRelay.socket.send(mqttConnect('relay-page', { topic: 'lab/will', payload: 'ушёл без DISCONNECT' }));
+      await mqttRelay.until((m) => Buffer.isBuffer(m) && m.equals(Buffer.from([0x20, 2, 0, 0])));
+      // a relay still waiting for the student's 101 when Wirelab stops
+      const pending = new WebSocket(relayUrl(`${OWN_SERVER_WS_RELAY_PATH}${relayQuery(studentTarget, '/silent')}`), { headers: { cookie } });
+      pending.on('error', () => undefined);
+      const pendingClosed = closeOf(pending);
+      await silentAsked;
+
+      await wirelab.close();
+
+      const stoppingFact = { fact: 'wirelab-stopping' };
+      const pages = { ws: await wsRelay.closed, mqtt: await mqttRelay.closed, pending: await pendingClosed };
+      for (const closed of Object.values(pages)) {
+        expect(closed).toEqual({ code: 1001, reason: JSON.stringify(stoppingFact) });
+        expect(readRelayFact(closed.code, closed.reason)).toEqual(stoppingFact);
+      }
+      expect(relayFactText(stoppingFact as { fact: 'wirelab-stopping' }).ru).toMatch(/ваш сервер ни при чём/);
+      // the student's WebSocket server heard the relay's own close: the client going away
+      expect(studentHeard).not.toBeNull();
+      expect(await studentHeard).toEqual({ code: 1001, reason: 'Wirelab shutting down / Wirelab выключается' });
+      // the broker saw the TCP connection end with no DISCONNECT: a connection lost, so the will went out
+      expect(await will).toBe('ушёл без DISCONNECT');
+      await watcher.endAsync();
+    } finally {
+      studentWs.closeAllConnections();
+      await new Promise<void>((resolve) => studentWs.close(() => resolve()));
+      await Promise.all(started.map((running) => running.stop()));
+    }
+  });
+
+  it("cuts a student's WebSocket server that never answers the relay's close, so that close() returns; the page still hears the fact", async () => {
+    const wirelab = await startServer({ ownServers: true });
+    const cookie = await newSessionCookie(wirelab.origin);
+    // A frozen student's server: a valid 101 by hand, then it answers nothing.
+    const frozen = createServer();
+    const upgraded: Socket[] = [];
+    let studentEnded!: () => void;
+    const cutByRelay = new Promise<void>((resolve) => (studentEnded = resolve));
+    frozen.on('upgrade', (req, socket: Socket) => {
+      upgraded.push(socket);
+      socket.on('error', () => undefined);
+      // it reads the relay's frames (its close 1001 among them) and ignores them; an upgraded socket
+      // is half-open after the peer's FIN: the relay's cut ends it here
+      socket.resume();
+      socket.once('end', () => {
+        studentEnded();
+        socket.end();
+      });
+      const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => frozen.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `127.0.0.1:${(frozen.address() as { port: number }).port}`;
+      const page = await openSocket(wirelab.origin, `${OWN_SERVER_WS_RELAY_PATH}${relayQuery(target, '/ws')}`, { cookie });
+      // ws alone would wait 30 s for the student's close frame: the goodbye cuts it after GOODBYE_WAIT_MS
+      await wirelab.close();
+      await cutByRelay;
+      expect(await page.closed).toEqual({ code: 1001, reason: '{"fact":"wirelab-stopping"}' });
+    } finally {
+      // an upgraded socket is no longer the HTTP server's: closeAllConnections() does not reach it
+      for (const socket of upgraded) socket.destroy();
+      frozen.closeAllConnections();
+      await new Promise<void>((resolve) => frozen.close(() => resolve()));
+    }
   });
 });

@@ -26,4 +26,14 @@ describe('the WebSocket console’s log lines', () => {
     expect(closedEntry(closeEvent(1000, '', true), undefined, undefined)).toMatchObject({ kind: 'info', data: { code: '1000' } });
     expect(closedEntry(closeEvent(1006, '', false), undefined, undefined).kind).toBe('error');
   });
+
+  it('says Wirelab stops on the relay’s 1001, and leaves a 1001 of the student’s own server theirs', () => {
+    const stopping: RelayFact = { fact: 'wirelab-stopping' };
+    const byWirelab = closedEntry(closeEvent(1001, encodeRelayFact(stopping), true), undefined, undefined);
+    expect(byWirelab).toMatchObject({ data: { event: 'close', code: '1001', fact: 'wirelab-stopping' } });
+    expect((byWirelab.text as { ru: string }).ru).toMatch(/^Сервер Wirelab выключается — ваш сервер ни при чём/);
+    const byStudent = closedEntry(closeEvent(1001, 'restarting', true), undefined, undefined);
+    expect(byStudent).toMatchObject({ kind: 'info', data: { event: 'close', code: '1001' } });
+    expect(byStudent.data).not.toHaveProperty('fact');
+  });
 });
