@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRelayFact, readRelayFact, relayCloseCode, relayFactText, type RelayFact } from './relays.ts';
+import { encodeRelayFact, readRelayFact, relayFactIsFault, relayCloseCode, relayFactText, type RelayFact } from './relays.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text).length;
 
@@ -54,5 +54,8 @@ describe('the facts a relay closes with', () => {
       en: 'Wirelab’s server is stopping — your server did nothing wrong; connect again once Wirelab is back.',
       ru: 'Сервер Wirelab выключается — ваш сервер ни при чём; подключитесь снова, когда Wirelab вернётся.',
     });
+    // news, not the student's server's fault; every other fact is one
+    expect(relayFactIsFault(stopping)).toBe(false);
+    expect(relayFactIsFault({ fact: 'refused', address: '127.0.0.1:1' })).toBe(true);
   });
 });

@@ -248,6 +248,11 @@ const FACT_TEXTS: Texts = {
   }),
 };
 
+/** Whether a fact is news, not a fault: Wirelab stopping is no failure of the student's server (a console shows it as info). */
+export function relayFactIsFault(fact: RelayFact): boolean {
+  return fact.fact !== 'wirelab-stopping';
+}
+
 /** What the student reads: the fact, in both languages. */
 export function relayFactText(fact: RelayFact): Bilingual {
   return (FACT_TEXTS[fact.fact] as (f: RelayFact) => Bilingual)(fact);

@@ -11,7 +11,7 @@ import { messageOf } from '../console-kit/text.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';
 import { webSocketUrl } from '../websocket/ws-cell-config.ts';
 import { MQTT_WEBSOCKET_PATH } from './mqtt-cell-config.ts';
-import { readRelayFact, relayFactText, type RelayFact } from '../../../contracts/own-server/relays.ts';
+import { readRelayFact, relayFactIsFault, relayFactText, type RelayFact } from '../../../contracts/own-server/relays.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
 import { mqttRelayUrl, pathOf } from '../target-switch/relay-urls.ts';
 import { checkConnectForm, type FormError, type MqttForm } from './mqtt-form.ts';
@@ -148,7 +148,11 @@ function listen(connection: Connection, { log, t, isCurrent, setState, setSubscr
     setSubscriptions([]);
     const how = connection.ending ?? 'lost';
     if (connection.fact && how === 'lost')
-      log.add({ kind: 'error', text: relayFactText(connection.fact), data: { event: 'close', how, fact: connection.fact.fact } });
+      log.add({
+        kind: relayFactIsFault(connection.fact) ? 'error' : 'info',
+        text: relayFactText(connection.fact),
+        data: { event: 'close', how, fact: connection.fact.fact },
+      });
     else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
     client.removeAllListeners('packetsend');
     client.removeAllListeners('packetreceive');

@@ -1,4 +1,4 @@
-import { readRelayFact, relayFactText } from '../../../contracts/own-server/relays.ts';
+import { readRelayFact, relayFactIsFault, relayFactText } from '../../../contracts/own-server/relays.ts';
 import { bilingual, type NewLogEntry } from '../console-kit/console-log.tsx';
 import { clip, utf8Length } from '../console-kit/text.ts';
 import { formatHex } from './hex.ts';
@@ -61,7 +61,7 @@ export function closedEntry(event: CloseEvent, handshake: NewLogEntry['inspect']
   const fact = readRelayFact(event.code, event.reason);
   if (fact)
     return {
-      kind: 'error',
+      kind: relayFactIsFault(fact) ? 'error' : 'info',
       text: relayFactText(fact),
       inspectLabel: say((t) => t.showHandshake),
       inspect: handshake,
