@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome, CheckResult } from '../../contracts/own-server/check-result.ts';
-import { checkCommand, checkRows, exerciseVerdictView, inspectorSelection, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
+import {
+  checkCommand,
+  checkRows,
+  exerciseVerdictView,
+  inspectorSelection,
+  portOf,
+  readAnswer,
+  runAnnouncement,
+  starterCommand,
+  summary,
+  wirelabItself,
+} from './report-view.ts';
 
 function result(id: string, outcome: CheckOutcome, extra: Partial<CheckResult> = {}): CheckResult {
   return {
@@ -120,6 +131,19 @@ describe("the server's verdict for the lesson's exercise", () => {
       ],
       fixedLabel: 'Исправлено этим запуском:',
     });
+  });
+
+  it('the status region says the run, then the report and the verdict, and nothing of what an alert says', () => {
+    expect(runAnnouncement({ kind: 'idle' }, 'en')).toBe('');
+    expect(runAnnouncement({ kind: 'running' }, 'ru')).toBe('Проверяем ваш сервер… (набор проверок занимает до минуты)');
+    expect(runAnnouncement({ kind: 'cancelled' }, 'en')).toMatch(/^Cancelled:/);
+    expect(runAnnouncement({ kind: 'network-error' }, 'en')).toBe('');
+    expect(runAnnouncement({ kind: 'answered', status: 429, body: { localized: { en: 'busy', ru: 'занято' } } }, 'en')).toBe('');
+    expect(runAnnouncement({ kind: 'answered', status: 200, body: { ...report, reachable: false, results: [] } }, 'en')).toBe('');
+    expect(runAnnouncement({ kind: 'answered', status: 200, body: report }, 'en')).toBe('REST · 127.0.0.1:8000: 2 checks: 2 passed, 0 failed');
+    expect(runAnnouncement({ kind: 'answered', status: 200, body: { ...report, exercise } }, 'ru')).toBe(
+      'REST · 127.0.0.1:8000: 2 проверки: пройдено 2, не пройдено 0. Вердикт сервера по упражнению: Исправлено после одного из прошлых запусков на вашем сервере: b.',
+    );
   });
 });
 

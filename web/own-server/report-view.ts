@@ -15,6 +15,7 @@ import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/o
 import type { Lang } from '../kit/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';
+import type { RunState } from './use-check-run.ts';
 
 export const CHECKS_PATH = '/_wirelab/own-server/checks';
 
@@ -187,4 +188,21 @@ export function wirelabItself(location: { hostname: string; port: string; protoc
   if (!loopback) return null;
   const port = location.port || (location.protocol === 'https:' ? '443' : '80');
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * What the result's one status region says of a run: it is on the page before any run, so every
+ * screen reader announces its text as it changes (a region that appears with its text already in
+ * it is not announced by all of them). Refusals and errors say it themselves, as alerts: nothing.
+ */
+export function runAnnouncement(run: RunState, lang: Lang): string {
+  const t = ownServerStrings[lang];
+  if (run.kind === 'running') return t.running;
+  if (run.kind === 'cancelled') return t.cancelled;
+  if (run.kind !== 'answered') return '';
+  const answer = readAnswer(run.status, run.body, lang);
+  if (answer.kind !== 'report' || !answer.report.reachable) return '';
+  const { report, exercise } = answer;
+  const reportLine = `${t.protocolNames[report.protocol]} · ${report.target}: ${summary(report.results, lang)}`;
+  return exercise ? `${reportLine}. ${t.exerciseVerdict} ${exercise.note[lang]}` : reportLine;
 }

@@ -8,7 +8,7 @@ import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/o
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { OPEN_INSPECTOR_EVENT } from '../kit/inspector-events.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
-import { checkRows, exerciseVerdictView, inspectorSelection, readAnswer, summary, type CheckRow } from './report-view.ts';
+import { checkRows, exerciseVerdictView, inspectorSelection, readAnswer, runAnnouncement, summary, type CheckRow } from './report-view.ts';
 import { ownServerStrings } from './strings.ts';
 import type { CheckRun, RunState } from './use-check-run.ts';
 import './own-server.css';
@@ -20,8 +20,13 @@ type OnInspect = (selection: Selection) => void;
 
 /** The result's place: focusable, so keyboard focus lands on it when a run ends. */
 export function RunResult({ checkRun, headingLevel, onInspect }: { checkRun: CheckRun; headingLevel: HeadingLevel; onInspect?: OnInspect }) {
+  const lang = useLang();
   return (
     <div ref={checkRun.result} tabIndex={-1} className="own-server-result" data-testid="own-server-result">
+      {/* the run's one live region, there before any run: what it says is announced as it changes */}
+      <p className="visually-hidden" role="status" data-testid="own-server-announcement">
+        {runAnnouncement(checkRun.run, lang)}
+      </p>
       <RunView run={checkRun.run} headingLevel={headingLevel} onInspect={onInspect} />
     </div>
   );
@@ -33,13 +38,13 @@ function RunView({ run, headingLevel, onInspect }: { run: RunState; headingLevel
   if (run.kind === 'idle') return null;
   if (run.kind === 'running')
     return (
-      <p role="status" className="own-server-note" data-testid="own-server-running">
+      <p className="own-server-note" data-testid="own-server-running">
         {t.running}
       </p>
     );
   if (run.kind === 'cancelled')
     return (
-      <p role="status" className="own-server-note" data-testid="own-server-cancelled">
+      <p className="own-server-note" data-testid="own-server-cancelled">
         {t.cancelled}
       </p>
     );
@@ -80,12 +85,10 @@ function ReportView({ report, headingLevel, onInspect }: { report: CheckReport; 
   }
   return (
     <section className="own-server-report" aria-labelledby={summaryId}>
-      {/* a live region around the heading (a heading may not take the role status itself): the summary is announced when it comes */}
-      <div role="status">
-        <Heading id={summaryId} data-testid="own-server-summary">
-          {t.protocolNames[report.protocol]} · {report.target}: {summary(report.results, lang)}
-        </Heading>
-      </div>
+      {/* announced by the result's status region (RunResult) */}
+      <Heading id={summaryId} data-testid="own-server-summary">
+        {t.protocolNames[report.protocol]} · {report.target}: {summary(report.results, lang)}
+      </Heading>
       {report.targetIsWirelab && (
         <p className="own-server-note" data-testid="own-server-wirelab-itself">
           {t.wirelabItselfNote}
@@ -103,13 +106,13 @@ function ReportView({ report, headingLevel, onInspect }: { report: CheckReport; 
 /**
  * The server's verdict on this run for the lesson's exercise (its run history decides, the page
  * only shows it): at once, under the report, where the exercise card hears of the run only when
- * its captured exchange comes back, which can be late. A status region: it is news, not an error.
+ * its captured exchange comes back, which can be late. The result's status region announces it.
  */
 function ExerciseVerdictNote({ verdict, report }: { verdict: OwnServerExerciseVerdict; report: CheckReport }) {
   const lang = useLang();
   const view = exerciseVerdictView(verdict, report.results, lang);
   return (
-    <div role="status" className="own-server-exercise" data-testid="own-server-exercise" data-passed={String(view.passed)}>
+    <div className="own-server-exercise" data-testid="own-server-exercise" data-passed={String(view.passed)}>
       <p>
         <strong>{view.label}</strong> <span data-testid="own-server-exercise-note">{view.note}</span>
       </p>
