@@ -75,6 +75,35 @@ describe('the gRPC cell', () => {
     await page.context().close();
   });
 
+  it('another method chosen while a stream is open cancels that stream; Run is Run again (in Russian)', async () => {
+    // The runner's Chat stream went on, unseen, and the cell's Run said «Вызываем…» with a Cancel
+    // that cancelled only a call from the page itself: the cell was stuck until the page closed.
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/grpc`);
+    const getUser = cell(page, 'get-user');
+    await getUser.locator('[data-testid="grpc-method"]').selectOption('wirelab.users.v1.UserService/Chat');
+    await getUser.locator('[data-testid="grpc-start"]').click();
+    await getUser.locator('[data-testid="grpc-send"]:not([disabled])').waitFor(LIVE);
+    // the same cell, a unary call: it goes from the page itself
+    await getUser.locator('[data-testid="grpc-method"]').selectOption('wirelab.users.v1.UserService/GetUser');
+    expect(await textNow(getUser.locator('[data-testid="cell-run"]'))).toMatch(/Выполнить/);
+    await getUser.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
+    // the server's own record of this session's calls: the Chat stream ended, cancelled by its client
+    const chatCalls = () =>
+      page.evaluate(async () => {
+        const response = await fetch('/wirelab.lab.v1.LabService/RecentCalls', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'connect-protocol-version': '1' },
+          body: '{}',
+        });
+        const { calls = [] } = (await response.json()) as { calls?: { procedure: string; cancelledByClient?: boolean }[] };
+        return calls.filter((call) => call.procedure === '/wirelab.users.v1.UserService/Chat').map((call) => Boolean(call.cancelledByClient));
+      });
+    await expect.poll(chatCalls, LIVE).toEqual([true]);
+    await page.context().close();
+  });
+
   it('cancelling a stream says so in Russian, not "signal is aborted without reason"', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/grpc`);

@@ -86,7 +86,7 @@ function LiveGrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
   const prepare = useCallback(() => prepareCall(inputsRef.current, registry, t), [registry, t]);
   const protocol = useCallback(() => inputsRef.current.protocol, []);
   const channelUrl = runnerUrl(window.location, mine ? target.address : undefined);
-  const { view, fetchCall, runner } = useGrpcCall({ cellId, runnerUrl: channelUrl, registry, prepare, protocol, onExchange });
+  const { view, leave, fetchCall, runner } = useGrpcCall({ cellId, runnerUrl: channelUrl, registry, prepare, protocol, onExchange });
 
   const update = (patch: Partial<GrpcInputs>) => setInputs((current) => ({ ...current, ...patch }));
   const onRun = !viaRunner ? fetchCall.run : !streamsRequests ? runner.startOnce : view.running ? runner.send : runner.start;
@@ -94,7 +94,7 @@ function LiveGrpcCell({ cellId, initialText, saveKey, onExchange }: CellProps) {
     // Another method has another input type: start from the cell's own request only for its method.
     const own = start.inputs.method === path ? start.inputs.requestText : '{}';
     update({ method: path, requestText: own });
-    view.setLog(null);
+    leave();
   };
   const asCode = () => callSpec(prepare(), inputs.protocol);
   const requestLabel = streamsRequests ? t.messageToSend : t.request;

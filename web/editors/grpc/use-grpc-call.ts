@@ -104,7 +104,36 @@ export interface GrpcCallOptions {
 /** A cell's calls: `fetch` (unary, server streaming) and `runner` (start, send, half-close, cancel), one view. */
 export function useGrpcCall({ cellId, runnerUrl, registry, prepare, protocol, onExchange }: GrpcCallOptions) {
   const view = useCallView();
-  const fetchCall = useFetchCall({ view, registry, prepare, protocol, onExchange });
+  const fetched = useFetchCall({ view, registry, prepare, protocol, onExchange });
   const runner = useRunnerCall({ view, cellId, prepare, url: runnerUrl });
-  return { view, fetchCall, runner };
+  // One call at a time in a cell: a call of the other kind still going (the method or protocol was
+  // switched meanwhile) is stopped, not left running where the cell no longer shows it.
+  const { cancel: cancelRunner, start: startRunner, startOnce: startRunnerOnce } = runner;
+  const { cancel: cancelFetch, run: runFetch } = fetched;
+  const run = useCallback(() => {
+    cancelRunner();
+    return runFetch();
+  }, [cancelRunner, runFetch]);
+  const start = useCallback(() => {
+    cancelFetch();
+    return startRunner();
+  }, [cancelFetch, startRunner]);
+  const startOnce = useCallback(() => {
+    cancelFetch();
+    return startRunnerOnce();
+  }, [cancelFetch, startRunnerOnce]);
+  // Cancel stops whichever call is going: after a switch of method the buttons are the other kind's
+  const cancel = useCallback(() => {
+    cancelFetch();
+    cancelRunner();
+  }, [cancelFetch, cancelRunner]);
+  const { beginCall, setRunning, setLog } = view;
+  /** The cell leaves its call (another method was chosen): the call is cancelled and its view cleared, its late answers dropped. */
+  const leave = useCallback(() => {
+    cancel();
+    beginCall();
+    setRunning(false);
+    setLog(null);
+  }, [cancel, beginCall, setRunning, setLog]);
+  return { view, leave, fetchCall: { run, cancel }, runner: { ...runner, start, startOnce, cancel } };
 }
