@@ -43,6 +43,11 @@ export interface ConnectionView {
   masks?: DecodedConnection['masks'];
   /** recorded bytes, both directions */
   bytes: number;
+  /**
+   * Captured by an earlier server process (the server restarted since, or another instance took
+   * over): shown as it was, but no longer the server's truth (README.md, "After a restart").
+   */
+  beforeRestart?: true;
 }
 
 export interface CaptureSnapshot {
@@ -56,6 +61,11 @@ export interface CaptureSnapshot {
   exchanges: InspectedExchange[];
   /** all decoded messages of every connection, oldest first */
   messages: WireMessage[];
+  /**
+   * The connections (ids as in `connections`) captured before the server restarted: shown, but
+   * nothing a page judges may count them (web/lessons leaves them out of its exercises).
+   */
+  beforeRestart: ReadonlySet<string>;
 }
 
 export interface WaitForExchange {
@@ -79,6 +89,8 @@ export interface CaptureStoreOptions {
 
 interface TrackedConnection {
   connection: CapturedConnection;
+  /** the server process that captured it (hello's `instance`); undefined from a channel that names none */
+  instance: string | undefined;
   chunks: CaptureChunk[];
   seqs: Set<number>;
   bytes: number;
@@ -128,6 +140,10 @@ export class CaptureStore {
   private failures = 0;
   /** the channel closed with 1001 (the server shutting down): until it opens again the status says so */
   private serverRestarting = false;
+  /** the server process now answering (hello's `instance`) */
+  private instance: string | undefined;
+  /** every server process this page heard, in order: the first one's connections keep their ids */
+  private readonly instanceOrdinals = new Map<string, number>();
   private state: { status: CaptureStatus; recording: boolean } = { status: 'closed', recording: true };
   private version = 0;
   private snapshot: CaptureSnapshot | null = null;
@@ -239,14 +255,15 @@ export class CaptureStore {
   apply(message: ServerMessage): void {
     switch (message.type) {
       case 'hello':
-        // The server replays its ring after hello: it is the truth, so start from it again.
-        this.reset();
+        // the class channel's relay of the teacher's captures names no instance (teacher-captures.ts)
+        this.startInstance(message.instance as string | undefined);
         this.state = { ...this.state, recording: message.recording };
         break;
       case 'connection': {
-        const existing = this.tracked.get(message.conn.id);
-        if (existing) existing.connection = { ...existing.connection, ...message.conn };
-        else this.tracked.set(message.conn.id, { connection: message.conn, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() });
+        const conn = this.keyed(message.conn);
+        const existing = this.tracked.get(conn.id);
+        if (existing) existing.connection = { ...existing.connection, ...conn };
+        else this.tracked.set(conn.id, this.track(conn));
         break;
       }
       case 'chunks':
@@ -254,7 +271,7 @@ export class CaptureStore {
         this.applyChunks(message.chunks.map((wire) => ({ ...wire, data: base64Decode(wire.data) })));
         return;
       case 'closed': {
-        const tracked = this.tracked.get(message.conn);
+        const tracked = this.tracked.get(this.keyOf(message.conn));
         if (tracked) tracked.connection = { ...tracked.connection, closedAt: message.t };
         break;
       }
@@ -272,7 +289,8 @@ export class CaptureStore {
 
   /** Applies the chunks of one binary capture message (contracts/capture-channel/messages.ts). */
   applyChunks(chunks: readonly CaptureChunk[]): void {
-    for (const chunk of chunks) this.addChunk(chunk);
+    const ordinal = this.instanceOrdinal();
+    for (const chunk of chunks) this.addChunk(ordinal === 0 ? chunk : { ...chunk, conn: connKey(chunk.conn, ordinal) });
     this.enforceLimit();
     this.changed();
   }
@@ -359,9 +377,50 @@ export class CaptureStore {
     this.changed();
   }
 
-  private reset(): void {
-    this.tracked.clear();
+  /**
+   * A `hello`: the server replays its ring after it, and that is the truth of its own captures,
+   * so what this store kept of that server process goes and comes again with the replay. Another
+   * process's captures stay, marked as from before the restart: its ring is gone with it (a
+   * restarted server's starts empty). A channel that names no process (the class channel's relay
+   * of the teacher's captures, web/classroom/teacher-captures.ts) starts from nothing again.
+   */
+  private startInstance(instance: string | undefined): void {
+    if (instance === undefined) {
+      this.tracked.clear();
+      this.instanceOrdinals.clear();
+    } else {
+      if (!this.instanceOrdinals.has(instance)) this.instanceOrdinals.set(instance, this.instanceOrdinals.size);
+      for (const [id, tracked] of this.tracked) if (tracked.instance === instance) this.tracked.delete(id);
+    }
+    this.instance = instance;
     this.totalBytes = 0;
+    for (const tracked of this.tracked.values()) this.totalBytes += tracked.bytes;
+  }
+
+  /**
+   * Where the current server process's connections are kept: its ids as they are for the first
+   * process this page heard, with a prefix for each later one (`r1-c3`), so that a restarted
+   * server's c3 is never taken for the earlier c3 a link, a selection or a claimed exchange names.
+   */
+  private instanceOrdinal(): number {
+    return this.instance === undefined ? 0 : (this.instanceOrdinals.get(this.instance) ?? 0);
+  }
+
+  private keyOf(conn: string): string {
+    return connKey(conn, this.instanceOrdinal());
+  }
+
+  private keyed(connection: CapturedConnection): CapturedConnection {
+    const ordinal = this.instanceOrdinal();
+    return ordinal === 0 ? connection : { ...connection, id: connKey(connection.id, ordinal) };
+  }
+
+  private track(connection: CapturedConnection): TrackedConnection {
+    return { connection, instance: this.instance, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() };
+  }
+
+  private isBeforeRestart(tracked: TrackedConnection): boolean {
+    return tracked.instance !== this.instance;
   }
 
   /**
@@ -370,7 +429,8 @@ export class CaptureStore {
    */
   private clearChunks(): void {
     for (const [id, tracked] of this.tracked) {
-      if (tracked.connection.closedAt !== undefined) {
+      // before the restart, nothing is open any more: all of it goes
+      if (tracked.connection.closedAt !== undefined || this.isBeforeRestart(tracked)) {
         this.tracked.delete(id);
         continue;
       }
@@ -390,7 +450,7 @@ export class CaptureStore {
     if (!tracked) {
       // bytes of a connection announced before this browser connected: decode them all the same
       const connection: CapturedConnection = { id: chunk.conn, transport: 'http/1.1', remote: '', local: '', openedAt: chunk.t };
-      tracked = { connection, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() };
+      tracked = this.track(connection);
       this.tracked.set(chunk.conn, tracked);
     }
     if (tracked.seqs.has(chunk.seq)) return;
@@ -493,7 +553,8 @@ export class CaptureStore {
     connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
     const exchanges = connections.flatMap((view) => view.exchanges).sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
     const messages = connections.flatMap((view) => view.messages).sort((a, b) => a.at - b.at || a.index - b.index);
-    return { ...this.state, version: this.version, connections, exchanges, messages };
+    const beforeRestart = new Set(connections.flatMap((view) => (view.beforeRestart ? [view.connection.id] : [])));
+    return { ...this.state, version: this.version, connections, exchanges, messages, beforeRestart };
   }
 
   /**
@@ -511,7 +572,12 @@ export class CaptureStore {
   private decode(tracked: TrackedConnection): ConnectionView {
     const { connection, chunks } = tracked;
     const last = tracked.decoded;
+    const beforeRestart = this.isBeforeRestart(tracked);
     if (last && last.chunkCount === chunks.length && last.closedAt === connection.closedAt && last.view.connection === connection) {
+      if (Boolean(last.view.beforeRestart) === beforeRestart) return last.view;
+      // the server restarted since: the same decode, marked
+      const { beforeRestart: _wasBefore, ...view } = last.view;
+      last.view = beforeRestart ? { ...view, beforeRestart } : view;
       return last.view;
     }
     // A burst (a stream's thousands of messages in one push) is decoded a slice at a time, so no
@@ -533,6 +599,7 @@ export class CaptureStore {
       streams: decoded.streams,
       ...(decoded.masks ? { masks: decoded.masks } : {}),
       bytes: tracked.bytes,
+      ...(beforeRestart ? { beforeRestart } : {}),
     };
     tracked.decoded = { chunkCount: count, closedAt: connection.closedAt, view };
     return view;
@@ -568,6 +635,11 @@ export class CaptureStore {
       return { connection, exchanges: [], notes, streams };
     }
   }
+}
+
+/** A connection's key in the store: its id as the server names it, prefixed from the second server process on. */
+function connKey(conn: string, instanceOrdinal: number): string {
+  return instanceOrdinal === 0 ? conn : `r${instanceOrdinal}-${conn}`;
 }
 
 /** Its chunks go past what the latest decode took on (DECODE_SLICE_BYTES). */
