@@ -10,6 +10,7 @@ import { ru } from '../../wire/node-text.ts';
 import { assembleConnection } from '../../wire/stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';
 import { base64Decode } from '@bufbuild/protobuf/wire';
+import { bindPageConnectionKeys, connKey, type ConnectionKeys } from './connection-keys.ts';
 
 /** 'restarting': the server said it is going away (close 1001); the store reconnects until it is back. */
 export type CaptureStatus = 'connecting' | 'open' | 'closed' | 'restarting';
@@ -215,6 +216,15 @@ export class CaptureStore {
    */
   chunksOf(conn: string): readonly CaptureChunk[] {
     return this.tracked.get(conn)?.chunks ?? [];
+  }
+
+  /**
+   * This store's ids of the connections the server answering now names (its replies name them as
+   * the capture channel does: an own-server report's `connections`), fixed at the call.
+   */
+  connectionKeys(): ConnectionKeys {
+    const ordinal = this.instanceOrdinal();
+    return (serverId) => connKey(serverId, ordinal);
   }
 
   /** Every connection is decoded to its last chunk (a burst may take a few background slices), with every layer it needs. */
@@ -637,11 +647,6 @@ export class CaptureStore {
   }
 }
 
-/** A connection's key in the store: its id as the server names it, prefixed from the second server process on. */
-function connKey(conn: string, instanceOrdinal: number): string {
-  return instanceOrdinal === 0 ? conn : `r${instanceOrdinal}-${conn}`;
-}
-
 /** Its chunks go past what the latest decode took on (DECODE_SLICE_BYTES). */
 function isBehind(tracked: TrackedConnection): boolean {
   return (tracked.decoded?.chunkCount ?? 0) < tracked.chunks.length;
@@ -682,6 +687,7 @@ export function getCaptureStore(): CaptureStore {
     socketFactory: browserSocket,
   });
   singleton = store;
+  bindPageConnectionKeys(() => store.connectionKeys());
   // The channel answers only a browser that has its session cookie.
   sessionReady().then(
     () => store.connect(),

@@ -1,3 +1,4 @@
+import { CaptureStore } from '../inspector/capture-store.ts';
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome, CheckResult } from '../../contracts/own-server/check-result.ts';
 import { checkCommand, checkRows, exerciseVerdictView, inspectorSelection, portOf, readAnswer, starterCommand, summary, wirelabItself } from './report-view.ts';
@@ -169,5 +170,23 @@ describe("a check's bytes in the inspector", () => {
     expect(inspectorSelection(connections[0])).toEqual({ conn: 'c7', index: 0 });
     expect(inspectorSelection({ id: 'c9', transport: 'h2c' })).toEqual({ conn: 'c9', index: 0 });
     expect(inspectorSelection(connections[1])).toEqual({ conn: 'c8', message: 0 });
+  });
+
+  it('names them by the capture store’s ids: after a server restart the new c7 is the store’s r1-c7, never the earlier c7', () => {
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => ({ send() {}, close() {}, onopen: null, onmessage: null, onclose: null, onerror: null }),
+    });
+    const hello = (instance: string) => store.apply({ type: 'hello', recording: true, instance, limits: { ringBytes: 1, ringChunks: 1 } });
+    const connections = [{ id: 'c7', transport: 'http/1.1' as const }];
+    hello('first');
+    const keysBefore = store.connectionKeys();
+    expect(checkRows([result('a', 'pass', { connections })], 'en', keysBefore)[0].connections).toEqual(connections);
+    hello('restarted');
+    const [row] = checkRows([result('a', 'pass', { connections })], 'en', store.connectionKeys());
+    expect(row.connections).toEqual([{ id: 'r1-c7', transport: 'http/1.1' }]);
+    expect(inspectorSelection(row.connections[0])).toEqual({ conn: 'r1-c7', index: 0 });
+    // a report that came before the restart keeps naming the earlier connection
+    expect(checkRows([result('a', 'pass', { connections })], 'en', keysBefore)[0].connections).toEqual(connections);
   });
 });
