@@ -145,6 +145,8 @@ export class CaptureStore {
   private instance: string | undefined;
   /** every server process this page heard, in order: the first one's connections keep their ids */
   private readonly instanceOrdinals = new Map<string, number>();
+  /** the current process's ids → the store's (keyOf) */
+  private readonly currentKeys = new Map<string, string>();
   private state: { status: CaptureStatus; recording: boolean } = { status: 'closed', recording: true };
   private version = 0;
   private snapshot: CaptureSnapshot | null = null;
@@ -299,8 +301,8 @@ export class CaptureStore {
 
   /** Applies the chunks of one binary capture message (contracts/capture-channel/messages.ts). */
   applyChunks(chunks: readonly CaptureChunk[]): void {
-    const ordinal = this.instanceOrdinal();
-    for (const chunk of chunks) this.addChunk(ordinal === 0 ? chunk : { ...chunk, conn: connKey(chunk.conn, ordinal) });
+    const renamed = this.instanceOrdinal() !== 0;
+    for (const chunk of chunks) this.addChunk(renamed ? { ...chunk, conn: this.keyOf(chunk.conn) } : chunk);
     this.enforceLimit();
     this.changed();
   }
@@ -403,6 +405,7 @@ export class CaptureStore {
       for (const [id, tracked] of this.tracked) if (tracked.instance === instance) this.tracked.delete(id);
     }
     this.instance = instance;
+    this.currentKeys.clear();
     this.totalBytes = 0;
     for (const tracked of this.tracked.values()) this.totalBytes += tracked.bytes;
   }
@@ -417,12 +420,17 @@ export class CaptureStore {
   }
 
   private keyOf(conn: string): string {
-    return connKey(conn, this.instanceOrdinal());
+    const ordinal = this.instanceOrdinal();
+    if (ordinal === 0) return conn;
+    // one string per connection, not one per chunk: a burst after a restart is thousands of chunks
+    let key = this.currentKeys.get(conn);
+    if (key === undefined) this.currentKeys.set(conn, (key = connKey(conn, ordinal)));
+    return key;
   }
 
   private keyed(connection: CapturedConnection): CapturedConnection {
-    const ordinal = this.instanceOrdinal();
-    return ordinal === 0 ? connection : { ...connection, id: connKey(connection.id, ordinal) };
+    const id = this.keyOf(connection.id);
+    return id === connection.id ? connection : { ...connection, id };
   }
 
   private track(connection: CapturedConnection): TrackedConnection {
