@@ -38,7 +38,7 @@ async function runGetUser(page: Page, target: string): Promise<string> {
 }
 
 describe('the inspector across a server restart', () => {
-  it('keeps the exchanges captured before, marked, with their bytes, apart from the restarted server’s', async () => {
+  it('keeps the exchanges captured before, marked, with their bytes, apart from the restarted server’s, until Clear', async () => {
     // the same server as `npm start` makes it again: the same session secret, so the same session
     const options = { webRoot: WEB_ROOT, tap: {}, sessionSecret: randomBytes(32) };
     server = await startServer(options);
@@ -73,6 +73,12 @@ describe('the inspector across a server restart', () => {
     await expect.poll(() => textNow(inspectorNode(page, 'request-line')), LIVE).toContain('GET /api/v1/users/2');
     const firstByte = inspector(page).locator('[data-testid="insp-hex-byte"][data-section="0"][data-offset="0"]');
     await expect.poll(() => textNow(firstByte), LIVE).toBe('47');
+
+    // "Clear" takes them too: the server's `cleared` empties the earlier process's captures as well.
+    await inspector(page).getByTestId('insp-clear').click();
+    await expect.poll(() => exchangeRow(page, '/api/v1/users/2').count(), LIVE).toBe(0);
+    await expect.poll(() => exchangeRow(page, '/api/v1/users/3').count(), LIVE).toBe(0);
+    expect(await inspector(page).locator('[data-testid="insp-before-restart"]').count()).toBe(0);
     await page.context().close();
   }, 120_000);
 });
