@@ -1,26 +1,48 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { assertBuilt, fileBrowser, openPage, releaseBrowser, WEB_ROOT } from './browser.ts';
-import { attributeNow, cell, inspectorNode, LIVE, setEditorText, textNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseStateNow, inspectorNode, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // The teacher restarts the server mid-seminar: what the student captured before stays in the
 // inspector, marked as from before the restart, its bytes still shown, and the restarted server's
 // connections (numbered from c1 again) never take the earlier ones' ids. In English; the Russian
 // label is checked in web/inspector/capture-store-restart.test.ts.
 
+let dir: string;
 let browser: Browser;
 let server: RunningServer | undefined;
 
 beforeAll(async () => {
   assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'wirelab-inspector-restart-'));
   browser = await fileBrowser();
 });
 afterAll(async () => {
   await releaseBrowser(browser);
   await server?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
+
+/** The same server as `npm start` makes it again: its database file and session secret, so the same session and data. */
+function sameServerOptions(name: string) {
+  return { webRoot: WEB_ROOT, tap: {}, dataFile: join(dir, `${name}.sqlite`), sessionSecret: randomBytes(32) };
+}
+
+/** Ctrl-C, and started again on the same port with `options`: the page's inspector reconnects by itself. */
+async function restart(page: Page, options: ReturnType<typeof sameServerOptions>): Promise<void> {
+  if (!server) throw new Error('no server to restart');
+  const { port } = server;
+  await server.close();
+  server = undefined;
+  await expect.poll(() => inspectorStatus(page), LIVE).toBe('restarting');
+  server = await startServer(options, port);
+  await expect.poll(() => inspectorStatus(page), LIVE).toBe('open');
+}
 
 const inspector = (page: Page) => page.locator('[data-testid="inspector"]');
 const inspectorStatus = (page: Page) => attributeNow(inspector(page).locator('[data-testid="insp-status"]'), 'data-status');
@@ -39,21 +61,14 @@ async function runGetUser(page: Page, target: string): Promise<string> {
 
 describe('the inspector across a server restart', () => {
   it('keeps the exchanges captured before, marked, with their bytes, apart from the restarted server’s, until Clear', async () => {
-    // the same server as `npm start` makes it again: the same session secret, so the same session
-    const options = { webRoot: WEB_ROOT, tap: {}, sessionSecret: randomBytes(32) };
+    const options = sameServerOptions('listed');
     server = await startServer(options);
-    const { origin, port } = server;
     const page = await openPage(browser, { locale: 'en-US' });
-    await page.goto(`${origin}/en/rest`);
+    await page.goto(`${server.origin}/en/rest`);
     await expect.poll(() => inspectorStatus(page), LIVE).toBe('open');
     const before = await runGetUser(page, '/api/v1/users/2');
 
-    // Ctrl-C, and started again on the same port: the page reconnects by itself
-    await server.close();
-    server = undefined;
-    await expect.poll(() => inspectorStatus(page), LIVE).toBe('restarting');
-    server = await startServer(options, port);
-    await expect.poll(() => inspectorStatus(page), LIVE).toBe('open');
+    await restart(page, options);
     const after = await runGetUser(page, '/api/v1/users/3');
 
     // Both are listed; the earlier one keeps its connection's id, the new one's is kept apart.
@@ -79,6 +94,38 @@ describe('the inspector across a server restart', () => {
     await expect.poll(() => exchangeRow(page, '/api/v1/users/2').count(), LIVE).toBe(0);
     await expect.poll(() => exchangeRow(page, '/api/v1/users/3').count(), LIVE).toBe(0);
     expect(await inspector(page).locator('[data-testid="insp-before-restart"]').count()).toBe(0);
+    await page.context().close();
+  }, 120_000);
+
+  it('does not let an exercise pass on a step from before the restart: the server no longer has it', async () => {
+    const options = sameServerOptions('exercise');
+    server = await startServer(options);
+    const page = await openPage(browser, { locale: 'en-US' });
+    await page.goto(`${server.origin}/en/rest`);
+    await expect.poll(() => inspectorStatus(page), LIVE).toBe('open');
+    const deleteUser = async (id: number, status: number) => {
+      await setEditorText(page, 'delete-user', `DELETE /api/v1/users/${id}\n`);
+      await cell(page, 'delete-user').locator('[data-testid="cell-run"]').click();
+      await expect.poll(() => textNow(cell(page, 'delete-user').locator('[data-testid="response-status"]')), LIVE).toMatch(new RegExp(`^${status}`));
+      await inspector(page)
+        .locator('[data-testid="insp-exchange"]', { hasText: `/api/v1/users/${id}` })
+        .nth(status === 204 ? 0 : 1)
+        .waitFor(LIVE);
+    };
+    // "get 204, then 404": the 204 before the restart…
+    await deleteUser(12, 204);
+    await restart(page, options);
+    // …the 404 after it (the database file kept the deletion): the page still shows both, but the
+    // restarted server has only the 404, and the card does not pass on the page's word alone.
+    await deleteUser(12, 404);
+    expect(await inspector(page).locator('[data-testid="insp-before-restart"]').count()).toBeGreaterThan(0);
+    // the card's verdict comes in the same render as the inspector's row; a second more for a slow page
+    await page.waitForTimeout(1000);
+    expect(await exerciseStateNow(page, 'delete-twice')).toBe('pending');
+    // Both steps after the restart: it passes.
+    await deleteUser(11, 204);
+    await deleteUser(11, 404);
+    await expect.poll(() => exerciseStateNow(page, 'delete-twice'), LIVE).toBe('passed');
     await page.context().close();
   }, 120_000);
 });
