@@ -177,6 +177,35 @@ describe('the captures of before a restart', () => {
     ]);
   });
 
+  it('marks at once a connection still being decoded a slice at a time when the server restarted', () => {
+    const { store, hello, deliver } = channel();
+    hello('one');
+    const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const events = Array.from({ length: 2000 }, (_, index) => {
+      const event = `data: ${'x'.repeat(90)} ${index}\n\n`;
+      return `${event.length.toString(16)}\r\n${event}\r\n`;
+    });
+    const wire = [{ conn: 'c9', seq: 1, dir: 'in', t: 1001, offset: 0, data: Buffer.from('GET /sse HTTP/1.1\r\nHost: x\r\n\r\n').toString('base64') }];
+    let offset = 0;
+    for (const [index, text] of [head, ...events].entries()) {
+      wire.push({ conn: 'c9', seq: index + 2, dir: 'out', t: 1002 + index, offset, data: Buffer.from(text).toString('base64') });
+      offset += text.length;
+    }
+    deliver({ type: 'connection', conn: { id: 'c9', transport: 'http/1.1', remote: '127.0.0.1:5000', local: '127.0.0.1:8080', openedAt: 1000 } });
+    deliver({ type: 'chunks', chunks: wire });
+    // a first slice decoded; the rest waits for the background catch-up
+    expect(store.getSnapshot().messages.length).toBeLessThan(2000);
+    // the new process's hello before any timer runs (reconnecting would let the catch-up finish first)
+    deliver({ type: 'hello', recording: true, instance: 'two', limits: { ringBytes: 1, ringChunks: 1 } });
+    const snapshot = store.getSnapshot();
+    expect(snapshot.messages.length).toBeLessThan(2000);
+    expect(snapshot.connections.map((view) => [view.connection.id, view.beforeRestart])).toEqual([['c9', true]]);
+    expect(snapshot.beforeRestart).toEqual(new Set(['c9']));
+    vi.runAllTimers();
+    expect(store.getSnapshot().messages).toHaveLength(2000);
+    expect(store.getSnapshot().connections[0].beforeRestart).toBe(true);
+  });
+
   it('a channel that names no server process (the class relay of the teacher’s captures) starts from nothing, as before', () => {
     const { store, hello, replay, deliver } = channel();
     hello('one');

@@ -566,7 +566,7 @@ export class CaptureStore {
     // its own in the same task as the render that asked for it.
     const catchingUp = this.catchUpTimer !== null;
     const connections = [...this.tracked.values()].map((tracked) =>
-      catchingUp && tracked.decoded && isBehind(tracked) ? tracked.decoded.view : this.decode(tracked),
+      catchingUp && tracked.decoded && isBehind(tracked) ? this.marked(tracked, tracked.decoded) : this.decode(tracked),
     );
     connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
     const exchanges = connections.flatMap((view) => view.exchanges).sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
@@ -590,14 +590,10 @@ export class CaptureStore {
   private decode(tracked: TrackedConnection): ConnectionView {
     const { connection, chunks } = tracked;
     const last = tracked.decoded;
-    const beforeRestart = this.isBeforeRestart(tracked);
     if (last && last.chunkCount === chunks.length && last.closedAt === connection.closedAt && last.view.connection === connection) {
-      if (Boolean(last.view.beforeRestart) === beforeRestart) return last.view;
-      // the server restarted since: the same decode, marked
-      const { beforeRestart: _wasBefore, ...view } = last.view;
-      last.view = beforeRestart ? { ...view, beforeRestart } : view;
-      return last.view;
+      return this.marked(tracked, last);
     }
+    const beforeRestart = this.isBeforeRestart(tracked);
     // A burst (a stream's thousands of messages in one push) is decoded a slice at a time, so no
     // single decode blocks the page; scheduleCatchUp() comes back for the rest.
     let count = Math.min(last?.chunkCount ?? 0, chunks.length);
@@ -621,6 +617,15 @@ export class CaptureStore {
     };
     tracked.decoded = { chunkCount: count, closedAt: connection.closedAt, view };
     return view;
+  }
+
+  /** The last decode's view, marked as from before a restart if the server restarted since (the same decode otherwise). */
+  private marked(tracked: TrackedConnection, last: NonNullable<TrackedConnection['decoded']>): ConnectionView {
+    const beforeRestart = this.isBeforeRestart(tracked);
+    if (Boolean(last.view.beforeRestart) === beforeRestart) return last.view;
+    const { beforeRestart: _wasBefore, ...view } = last.view;
+    last.view = beforeRestart ? { ...view, beforeRestart } : view;
+    return last.view;
   }
 
   /**
