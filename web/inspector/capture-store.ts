@@ -571,7 +571,8 @@ export class CaptureStore {
     connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
     const exchanges = connections.flatMap((view) => view.exchanges).sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
     const messages = connections.flatMap((view) => view.messages).sort((a, b) => a.at - b.at || a.index - b.index);
-    const beforeRestart = new Set(connections.flatMap((view) => (view.beforeRestart ? [view.connection.id] : [])));
+    const beforeRestart = new Set<string>();
+    for (const view of connections) if (view.beforeRestart) beforeRestart.add(view.connection.id);
     return { ...this.state, version: this.version, connections, exchanges, messages, beforeRestart };
   }
 
