@@ -7,7 +7,7 @@ import { createOnePortServer, type OnePortOptions, type OnePortServer, type Serv
 import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-origin.ts';
 import { CaptureHub } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
-import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
+import { CAPTURE_CHANNEL_PATH, captureChannel, captureInstanceId } from './tap/capture-channel.ts';
 import { CaptureBlanker } from './classroom/capture-blanker.ts';
 import { DEMO_TOKENS } from './protocols/grpc/interceptors.ts';
 import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
@@ -263,6 +263,7 @@ async function registerProtocols(app: FastifyInstance, options: AppOptions, capt
     const shownHeaderValues = new Set(Object.keys(DEMO_TOKENS).map((token) => `Bearer ${token}`));
     await app.register(captureChannel, {
       hub: captures,
+      instance: captureInstanceId(app.scale?.instanceId),
       screenFor: (session) => new CaptureBlanker(session, app.hasDecorator('classroom') ? [app.classroom.teacherKey] : [], shownHeaderValues),
     });
   }

@@ -75,7 +75,11 @@ export interface ChunkFrameHeader {
 
 /** Server → browser, as JSON text messages (the chunks come in binary frames). */
 export type CaptureServerMessage =
-  | { type: 'hello'; recording: boolean; limits: { ringBytes: number; ringChunks: number } }
+  /**
+   * `instance`: which server process is answering, random at each start (PROTOCOL.md, "Which
+   * server"): the same one again is a plain reconnect, another one has none of the earlier captures.
+   */
+  | { type: 'hello'; recording: boolean; instance: string; limits: { ringBytes: number; ringChunks: number } }
   /** a new connection, or again for one already announced when it turned `shared` or `undelivered` */
   | { type: 'connection'; conn: CapturedConnection }
   | { type: 'closed'; conn: string; t: number }

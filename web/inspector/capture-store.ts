@@ -10,6 +10,7 @@ import { ru } from '../../wire/node-text.ts';
 import { assembleConnection } from '../../wire/stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange, WireMessage } from '../../wire/types.ts';
 import { base64Decode } from '@bufbuild/protobuf/wire';
+import { bindPageConnectionKeys, connKey, type ConnectionKeys } from './connection-keys.ts';
 
 /** 'restarting': the server said it is going away (close 1001); the store reconnects until it is back. */
 export type CaptureStatus = 'connecting' | 'open' | 'closed' | 'restarting';
@@ -43,6 +44,11 @@ export interface ConnectionView {
   masks?: DecodedConnection['masks'];
   /** recorded bytes, both directions */
   bytes: number;
+  /**
+   * Captured by an earlier server process (the server restarted since, or another instance took
+   * over): shown as it was, but no longer the server's truth (README.md, "After a restart").
+   */
+  beforeRestart?: true;
 }
 
 export interface CaptureSnapshot {
@@ -56,6 +62,11 @@ export interface CaptureSnapshot {
   exchanges: InspectedExchange[];
   /** all decoded messages of every connection, oldest first */
   messages: WireMessage[];
+  /**
+   * The connections (ids as in `connections`) captured before the server restarted: shown, but
+   * nothing a page judges may count them (web/lessons leaves them out of its exercises).
+   */
+  beforeRestart: ReadonlySet<string>;
 }
 
 export interface WaitForExchange {
@@ -79,6 +90,8 @@ export interface CaptureStoreOptions {
 
 interface TrackedConnection {
   connection: CapturedConnection;
+  /** the server process that captured it (hello's `instance`); undefined from a channel that names none */
+  instance: string | undefined;
   chunks: CaptureChunk[];
   seqs: Set<number>;
   bytes: number;
@@ -128,6 +141,12 @@ export class CaptureStore {
   private failures = 0;
   /** the channel closed with 1001 (the server shutting down): until it opens again the status says so */
   private serverRestarting = false;
+  /** the server process now answering (hello's `instance`) */
+  private instance: string | undefined;
+  /** every server process this page heard, in order: the first one's connections keep their ids */
+  private readonly instanceOrdinals = new Map<string, number>();
+  /** the current process's ids → the store's (keyOf) */
+  private readonly currentKeys = new Map<string, string>();
   private state: { status: CaptureStatus; recording: boolean } = { status: 'closed', recording: true };
   private version = 0;
   private snapshot: CaptureSnapshot | null = null;
@@ -201,6 +220,15 @@ export class CaptureStore {
     return this.tracked.get(conn)?.chunks ?? [];
   }
 
+  /**
+   * This store's ids of the connections the server answering now names (its replies name them as
+   * the capture channel does: an own-server report's `connections`), fixed at the call.
+   */
+  connectionKeys(): ConnectionKeys {
+    const ordinal = this.instanceOrdinal();
+    return (serverId) => connKey(serverId, ordinal);
+  }
+
   /** Every connection is decoded to its last chunk (a burst may take a few background slices), with every layer it needs. */
   caughtUp(): boolean {
     return !layersLoading() && ![...this.tracked.values()].some(isBehind);
@@ -239,14 +267,15 @@ export class CaptureStore {
   apply(message: ServerMessage): void {
     switch (message.type) {
       case 'hello':
-        // The server replays its ring after hello: it is the truth, so start from it again.
-        this.reset();
+        // the class channel's relay of the teacher's captures names no instance (teacher-captures.ts)
+        this.startInstance(message.instance as string | undefined);
         this.state = { ...this.state, recording: message.recording };
         break;
       case 'connection': {
-        const existing = this.tracked.get(message.conn.id);
-        if (existing) existing.connection = { ...existing.connection, ...message.conn };
-        else this.tracked.set(message.conn.id, { connection: message.conn, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() });
+        const conn = this.keyed(message.conn);
+        const existing = this.tracked.get(conn.id);
+        if (existing) existing.connection = { ...existing.connection, ...conn };
+        else this.tracked.set(conn.id, this.track(conn));
         break;
       }
       case 'chunks':
@@ -254,7 +283,7 @@ export class CaptureStore {
         this.applyChunks(message.chunks.map((wire) => ({ ...wire, data: base64Decode(wire.data) })));
         return;
       case 'closed': {
-        const tracked = this.tracked.get(message.conn);
+        const tracked = this.tracked.get(this.keyOf(message.conn));
         if (tracked) tracked.connection = { ...tracked.connection, closedAt: message.t };
         break;
       }
@@ -272,7 +301,8 @@ export class CaptureStore {
 
   /** Applies the chunks of one binary capture message (contracts/capture-channel/messages.ts). */
   applyChunks(chunks: readonly CaptureChunk[]): void {
-    for (const chunk of chunks) this.addChunk(chunk);
+    const renamed = this.instanceOrdinal() !== 0;
+    for (const chunk of chunks) this.addChunk(renamed ? { ...chunk, conn: this.keyOf(chunk.conn) } : chunk);
     this.enforceLimit();
     this.changed();
   }
@@ -359,9 +389,56 @@ export class CaptureStore {
     this.changed();
   }
 
-  private reset(): void {
-    this.tracked.clear();
+  /**
+   * A `hello`: the server replays its ring after it, and that is the truth of its own captures,
+   * so what this store kept of that server process goes and comes again with the replay. Another
+   * process's captures stay, marked as from before the restart: its ring is gone with it (a
+   * restarted server's starts empty). A channel that names no process (the class channel's relay
+   * of the teacher's captures, web/classroom/teacher-captures.ts) starts from nothing again.
+   */
+  private startInstance(instance: string | undefined): void {
+    if (instance === undefined) {
+      this.tracked.clear();
+      this.instanceOrdinals.clear();
+    } else {
+      if (!this.instanceOrdinals.has(instance)) this.instanceOrdinals.set(instance, this.instanceOrdinals.size);
+      for (const [id, tracked] of this.tracked) if (tracked.instance === instance) this.tracked.delete(id);
+    }
+    this.instance = instance;
+    this.currentKeys.clear();
     this.totalBytes = 0;
+    for (const tracked of this.tracked.values()) this.totalBytes += tracked.bytes;
+  }
+
+  /**
+   * Where the current server process's connections are kept: its ids as they are for the first
+   * process this page heard, with a prefix for each later one (`r1-c3`), so that a restarted
+   * server's c3 is never taken for the earlier c3 a link, a selection or a claimed exchange names.
+   */
+  private instanceOrdinal(): number {
+    return this.instance === undefined ? 0 : (this.instanceOrdinals.get(this.instance) ?? 0);
+  }
+
+  private keyOf(conn: string): string {
+    const ordinal = this.instanceOrdinal();
+    if (ordinal === 0) return conn;
+    // one string per connection, not one per chunk: a burst after a restart is thousands of chunks
+    let key = this.currentKeys.get(conn);
+    if (key === undefined) this.currentKeys.set(conn, (key = connKey(conn, ordinal)));
+    return key;
+  }
+
+  private keyed(connection: CapturedConnection): CapturedConnection {
+    const id = this.keyOf(connection.id);
+    return id === connection.id ? connection : { ...connection, id };
+  }
+
+  private track(connection: CapturedConnection): TrackedConnection {
+    return { connection, instance: this.instance, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() };
+  }
+
+  private isBeforeRestart(tracked: TrackedConnection): boolean {
+    return tracked.instance !== this.instance;
   }
 
   /**
@@ -370,7 +447,8 @@ export class CaptureStore {
    */
   private clearChunks(): void {
     for (const [id, tracked] of this.tracked) {
-      if (tracked.connection.closedAt !== undefined) {
+      // before the restart, nothing is open any more: all of it goes
+      if (tracked.connection.closedAt !== undefined || this.isBeforeRestart(tracked)) {
         this.tracked.delete(id);
         continue;
       }
@@ -390,7 +468,7 @@ export class CaptureStore {
     if (!tracked) {
       // bytes of a connection announced before this browser connected: decode them all the same
       const connection: CapturedConnection = { id: chunk.conn, transport: 'http/1.1', remote: '', local: '', openedAt: chunk.t };
-      tracked = { connection, chunks: [], seqs: new Set(), bytes: 0, indexBase: 0, memo: new DecodeMemo() };
+      tracked = this.track(connection);
       this.tracked.set(chunk.conn, tracked);
     }
     if (tracked.seqs.has(chunk.seq)) return;
@@ -488,12 +566,14 @@ export class CaptureStore {
     // its own in the same task as the render that asked for it.
     const catchingUp = this.catchUpTimer !== null;
     const connections = [...this.tracked.values()].map((tracked) =>
-      catchingUp && tracked.decoded && isBehind(tracked) ? tracked.decoded.view : this.decode(tracked),
+      catchingUp && tracked.decoded && isBehind(tracked) ? this.marked(tracked, tracked.decoded) : this.decode(tracked),
     );
     connections.sort((a, b) => a.connection.openedAt - b.connection.openedAt);
     const exchanges = connections.flatMap((view) => view.exchanges).sort((a, b) => a.request.firstByteAt - b.request.firstByteAt || a.index - b.index);
     const messages = connections.flatMap((view) => view.messages).sort((a, b) => a.at - b.at || a.index - b.index);
-    return { ...this.state, version: this.version, connections, exchanges, messages };
+    const beforeRestart = new Set<string>();
+    for (const view of connections) if (view.beforeRestart) beforeRestart.add(view.connection.id);
+    return { ...this.state, version: this.version, connections, exchanges, messages, beforeRestart };
   }
 
   /**
@@ -512,8 +592,9 @@ export class CaptureStore {
     const { connection, chunks } = tracked;
     const last = tracked.decoded;
     if (last && last.chunkCount === chunks.length && last.closedAt === connection.closedAt && last.view.connection === connection) {
-      return last.view;
+      return this.marked(tracked, last);
     }
+    const beforeRestart = this.isBeforeRestart(tracked);
     // A burst (a stream's thousands of messages in one push) is decoded a slice at a time, so no
     // single decode blocks the page; scheduleCatchUp() comes back for the rest.
     let count = Math.min(last?.chunkCount ?? 0, chunks.length);
@@ -533,9 +614,19 @@ export class CaptureStore {
       streams: decoded.streams,
       ...(decoded.masks ? { masks: decoded.masks } : {}),
       bytes: tracked.bytes,
+      ...(beforeRestart ? { beforeRestart } : {}),
     };
     tracked.decoded = { chunkCount: count, closedAt: connection.closedAt, view };
     return view;
+  }
+
+  /** The last decode's view, marked as from before a restart if the server restarted since (the same decode otherwise). */
+  private marked(tracked: TrackedConnection, last: NonNullable<TrackedConnection['decoded']>): ConnectionView {
+    const beforeRestart = this.isBeforeRestart(tracked);
+    if (Boolean(last.view.beforeRestart) === beforeRestart) return last.view;
+    const { beforeRestart: _wasBefore, ...view } = last.view;
+    last.view = beforeRestart ? { ...view, beforeRestart } : view;
+    return last.view;
   }
 
   /**
@@ -610,6 +701,7 @@ export function getCaptureStore(): CaptureStore {
     socketFactory: browserSocket,
   });
   singleton = store;
+  bindPageConnectionKeys(() => store.connectionKeys());
   // The channel answers only a browser that has its session cookie.
   sessionReady().then(
     () => store.connect(),

@@ -34,56 +34,14 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
       {connections.map(({ view, exchanges, notes, messages }) => {
         const { connection } = view;
         return (
-          <li key={connection.id} className="insp-conn" data-testid="insp-connection" data-conn={connection.id}>
-            <div className="insp-conn-head">
-              <span className="insp-conn-id">
-                {t.connection} {connection.id}
-              </span>
-              <span className="insp-badge">{connection.transport}</span>
-              {connection.outbound && (
-                <span className="insp-badge" data-testid="insp-outbound" title={t.outboundHint}>
-                  {t.outbound(connection.local)}
-                </span>
-              )}
-              {connection.remote && (
-                <span>
-                  {connection.outbound ? t.wirelabPort : t.clientPort} {clientPort(connection.remote)}
-                </span>
-              )}
-              <span>
-                {t.opened} {formatClock(connection.openedAt)}
-              </span>
-              <span>
-                {connection.closedAt !== undefined ? `${t.closedAfter} ${formatDuration(connection.closedAt - connection.openedAt, t)}` : t.stillOpen}
-              </span>
-              {connection.unrecorded && (
-                <span className="insp-badge insp-badge-warn" data-testid="insp-not-recorded">
-                  {t.notRecorded(connection.unrecorded.reason, formatBytes(connection.unrecorded.in, t), formatBytes(connection.unrecorded.out, t))}
-                </span>
-              )}
-              {connection.undelivered && (
-                <span className="insp-badge insp-badge-warn" data-testid="insp-connection-undelivered" title={t.undeliveredHint}>
-                  {t.undeliveredFrom(formatBytes((view.streams.out.end || connection.undelivered.from) - connection.undelivered.from, t))}
-                </span>
-              )}
-              {connection.shared && (
-                <span className="insp-badge insp-badge-warn" data-testid="insp-shared-connection" title={t.sharedConnectionHint}>
-                  {t.sharedConnection}
-                </span>
-              )}
-              {onExport && (
-                <button
-                  type="button"
-                  className="insp-button insp-conn-export"
-                  data-testid="insp-export-conn"
-                  title={t.exportOneConnectionHint(connection.id)}
-                  aria-label={t.exportOneConnectionHint(connection.id)}
-                  onClick={() => onExport(connection.id)}
-                >
-                  {t.exportOneConnection}
-                </button>
-              )}
-            </div>
+          <li
+            key={connection.id}
+            className={`insp-conn${view.beforeRestart ? ' insp-conn-before-restart' : ''}`}
+            data-testid="insp-connection"
+            data-conn={connection.id}
+            data-before-restart={view.beforeRestart ? 'true' : undefined}
+          >
+            <ConnectionHead view={view} onExport={onExport} t={t} />
             <ol className="insp-exchanges">
               {exchanges.map((exchange) => (
                 <li key={exchange.index}>
@@ -124,6 +82,68 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
         );
       })}
     </ol>
+  );
+}
+
+/** A connection's head line: its id, transport, ports, when it opened and closed, and its badges. */
+function ConnectionHead({ view, onExport, t }: { view: ConnectionView; onExport?: (connId: string) => void; t: InspectorStrings }) {
+  const { connection } = view;
+  return (
+    <div className="insp-conn-head">
+      <span className="insp-conn-id">
+        {t.connection} {connection.id}
+      </span>
+      {view.beforeRestart && (
+        <span className="insp-badge insp-badge-before-restart" data-testid="insp-before-restart" title={t.beforeRestartHint}>
+          {t.beforeRestart}
+        </span>
+      )}
+      <span className="insp-badge">{connection.transport}</span>
+      {connection.outbound && (
+        <span className="insp-badge" data-testid="insp-outbound" title={t.outboundHint}>
+          {t.outbound(connection.local)}
+        </span>
+      )}
+      {connection.remote && (
+        <span>
+          {connection.outbound ? t.wirelabPort : t.clientPort} {clientPort(connection.remote)}
+        </span>
+      )}
+      <span>
+        {t.opened} {formatClock(connection.openedAt)}
+      </span>
+      {/* a connection of a server process that is gone is not "open", though its close was never recorded */}
+      {(connection.closedAt !== undefined || !view.beforeRestart) && (
+        <span>{connection.closedAt !== undefined ? `${t.closedAfter} ${formatDuration(connection.closedAt - connection.openedAt, t)}` : t.stillOpen}</span>
+      )}
+      {connection.unrecorded && (
+        <span className="insp-badge insp-badge-warn" data-testid="insp-not-recorded">
+          {t.notRecorded(connection.unrecorded.reason, formatBytes(connection.unrecorded.in, t), formatBytes(connection.unrecorded.out, t))}
+        </span>
+      )}
+      {connection.undelivered && (
+        <span className="insp-badge insp-badge-warn" data-testid="insp-connection-undelivered" title={t.undeliveredHint}>
+          {t.undeliveredFrom(formatBytes((view.streams.out.end || connection.undelivered.from) - connection.undelivered.from, t))}
+        </span>
+      )}
+      {connection.shared && (
+        <span className="insp-badge insp-badge-warn" data-testid="insp-shared-connection" title={t.sharedConnectionHint}>
+          {t.sharedConnection}
+        </span>
+      )}
+      {onExport && (
+        <button
+          type="button"
+          className="insp-button insp-conn-export"
+          data-testid="insp-export-conn"
+          title={t.exportOneConnectionHint(connection.id)}
+          aria-label={t.exportOneConnectionHint(connection.id)}
+          onClick={() => onExport(connection.id)}
+        >
+          {t.exportOneConnection}
+        </button>
+      )}
+    </div>
   );
 }
 

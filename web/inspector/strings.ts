@@ -28,6 +28,9 @@ const en = {
   opened: 'opened',
   closedAfter: 'closed after',
   stillOpen: 'open',
+  beforeRestart: 'before the server restarted',
+  beforeRestartHint:
+    'Captured before the server restarted: you can still read its bytes, but the restarted server no longer has them, so exercises do not count them. "Clear" removes them too.',
   requestArrow: 'client → server',
   responseArrow: 'server → client',
   noResponseYet: 'waiting for the response',
@@ -163,6 +166,9 @@ const ru: InspectorStrings = {
   opened: 'открыто',
   closedAfter: 'закрыто через',
   stillOpen: 'открыто',
+  beforeRestart: 'до перезапуска сервера',
+  beforeRestartHint:
+    'Записано до перезапуска сервера: байты по-прежнему можно разобрать, но у перезапущенного сервера их уже нет, поэтому упражнения их не засчитывают. Кнопка «Очистить» убирает и их.',
   requestArrow: 'клиент → сервер',
   responseArrow: 'сервер → клиент',
   noResponseYet: 'ждём ответ',

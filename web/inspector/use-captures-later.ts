@@ -5,7 +5,15 @@ import type { CaptureSnapshot, CaptureStore } from './capture-store.ts';
 // reader asks for it once its text is on screen. Nothing is missed meanwhile: the capture channel
 // replays the session's recent captures when it connects.
 
-const NOTHING_YET: CaptureSnapshot = { status: 'connecting', recording: true, version: -1, connections: [], exchanges: [], messages: [] };
+const NOTHING_YET: CaptureSnapshot = {
+  status: 'connecting',
+  recording: true,
+  version: -1,
+  connections: [],
+  exchanges: [],
+  messages: [],
+  beforeRestart: new Set(),
+};
 
 let store: CaptureStore | null = null;
 let loading: Promise<CaptureStore | null> | null = null;

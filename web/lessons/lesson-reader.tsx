@@ -8,6 +8,7 @@ import { LoadingNote } from '../kit/loading-note.tsx';
 import { captureTimeNow } from '../kit/session.ts';
 import { expectEditor, markEditorSettled, markPageShown, usePageSettled, usePageShown } from '../kit/page-shown.ts';
 import { useCapturesLater } from '../inspector/use-captures-later.ts';
+import { exerciseTraffic } from './exercise-traffic.ts';
 import { useChunk } from '../kit/use-chunk.ts';
 import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
 import { isWithinMonacoMargin } from './near-viewport-box.ts';
@@ -65,10 +66,11 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     const timer = setTimeout(markPageShown, 0);
     return () => clearTimeout(timer);
   }, [state.status]);
-  const allExchanges = captures.exchanges;
-  const allMessages = captures.messages;
-  const messages = useMemo(() => allMessages.filter((message) => message.at >= openedAt), [allMessages, openedAt]);
-  const exchanges = useMemo(() => allExchanges.filter((exchange) => exchange.request.firstByteAt >= openedAt), [allExchanges, openedAt]);
+  const { exchanges: allExchanges, messages: allMessages, beforeRestart } = captures;
+  const { exchanges, messages } = useMemo(
+    () => exerciseTraffic({ exchanges: allExchanges, messages: allMessages, beforeRestart }, openedAt),
+    [allExchanges, allMessages, beforeRestart, openedAt],
+  );
 
   const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
   // Which cell produced which exchange: an exercise's misses come from its own cell only (cell-traffic.ts).

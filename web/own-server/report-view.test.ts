@@ -1,3 +1,4 @@
+import { CaptureStore } from '../inspector/capture-store.ts';
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome, CheckResult } from '../../contracts/own-server/check-result.ts';
 import {
@@ -134,14 +135,15 @@ describe("the server's verdict for the lesson's exercise", () => {
   });
 
   it('the status region says the run, then the report and the verdict, and nothing of what an alert says', () => {
+    const connectionKey = (id: string) => id;
     expect(runAnnouncement({ kind: 'idle' }, 'en')).toBe('');
     expect(runAnnouncement({ kind: 'running' }, 'ru')).toBe('Проверяем ваш сервер… (набор проверок занимает до минуты)');
     expect(runAnnouncement({ kind: 'cancelled' }, 'en')).toMatch(/^Cancelled:/);
     expect(runAnnouncement({ kind: 'network-error' }, 'en')).toBe('');
-    expect(runAnnouncement({ kind: 'answered', status: 429, body: { localized: { en: 'busy', ru: 'занято' } } }, 'en')).toBe('');
-    expect(runAnnouncement({ kind: 'answered', status: 200, body: { ...report, reachable: false, results: [] } }, 'en')).toBe('');
-    expect(runAnnouncement({ kind: 'answered', status: 200, body: report }, 'en')).toBe('REST · 127.0.0.1:8000: 2 checks: 2 passed, 0 failed');
-    expect(runAnnouncement({ kind: 'answered', status: 200, body: { ...report, exercise } }, 'ru')).toBe(
+    expect(runAnnouncement({ kind: 'answered', connectionKey, status: 429, body: { localized: { en: 'busy', ru: 'занято' } } }, 'en')).toBe('');
+    expect(runAnnouncement({ kind: 'answered', connectionKey, status: 200, body: { ...report, reachable: false, results: [] } }, 'en')).toBe('');
+    expect(runAnnouncement({ kind: 'answered', connectionKey, status: 200, body: report }, 'en')).toBe('REST · 127.0.0.1:8000: 2 checks: 2 passed, 0 failed');
+    expect(runAnnouncement({ kind: 'answered', connectionKey, status: 200, body: { ...report, exercise } }, 'ru')).toBe(
       'REST · 127.0.0.1:8000: 2 проверки: пройдено 2, не пройдено 0. Вердикт сервера по упражнению: Исправлено после одного из прошлых запусков на вашем сервере: b.',
     );
   });
@@ -193,5 +195,23 @@ describe("a check's bytes in the inspector", () => {
     expect(inspectorSelection(connections[0])).toEqual({ conn: 'c7', index: 0 });
     expect(inspectorSelection({ id: 'c9', transport: 'h2c' })).toEqual({ conn: 'c9', index: 0 });
     expect(inspectorSelection(connections[1])).toEqual({ conn: 'c8', message: 0 });
+  });
+
+  it('names them by the capture store’s ids: after a server restart the new c7 is the store’s r1-c7, never the earlier c7', () => {
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => ({ send() {}, close() {}, onopen: null, onmessage: null, onclose: null, onerror: null }),
+    });
+    const hello = (instance: string) => store.apply({ type: 'hello', recording: true, instance, limits: { ringBytes: 1, ringChunks: 1 } });
+    const connections = [{ id: 'c7', transport: 'http/1.1' as const }];
+    hello('first');
+    const keysBefore = store.connectionKeys();
+    expect(checkRows([result('a', 'pass', { connections })], 'en', keysBefore)[0].connections).toEqual(connections);
+    hello('restarted');
+    const [row] = checkRows([result('a', 'pass', { connections })], 'en', store.connectionKeys());
+    expect(row.connections).toEqual([{ id: 'r1-c7', transport: 'http/1.1' }]);
+    expect(inspectorSelection(row.connections[0])).toEqual({ conn: 'r1-c7', index: 0 });
+    // a report that came before the restart keeps naming the earlier connection
+    expect(checkRows([result('a', 'pass', { connections })], 'en', keysBefore)[0].connections).toEqual(connections);
   });
 });

@@ -31,11 +31,15 @@ export interface CheckRow {
   difference: string | null;
   sent: string;
   got: string;
-  /** The connections the check opened, as the byte tap recorded them for this session (none when nothing recorded them). */
+  /** The connections the check opened, as the byte tap recorded them for this session (none when nothing recorded them), by the capture store's ids. */
   connections: readonly CapturedConnectionRef[];
 }
 
-export function checkRows(results: readonly CheckResult[], lang: Lang): CheckRow[] {
+/**
+ * `connectionKey`: the id the page's capture store gives a connection the report names as the
+ * server does (the same until the page heard a server restart: web/inspector/connection-keys.ts).
+ */
+export function checkRows(results: readonly CheckResult[], lang: Lang, connectionKey: (serverId: string) => string = (id) => id): CheckRow[] {
   const t = ownServerStrings[lang];
   return results.map((result) => ({
     id: result.id,
@@ -48,7 +52,7 @@ export function checkRows(results: readonly CheckResult[], lang: Lang): CheckRow
     difference: result.outcome === 'pass' ? null : (result.difference?.[lang] ?? null),
     sent: localizeTranscript(result.sent, lang) || t.nothingSent,
     got: localizeTranscript(result.got, lang) || t.nothingCame,
-    connections: result.connections ?? [],
+    connections: (result.connections ?? []).map((connection) => ({ ...connection, id: connectionKey(connection.id) })),
   }));
 }
 

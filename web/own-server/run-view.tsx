@@ -8,6 +8,7 @@ import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/o
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { OPEN_INSPECTOR_EVENT } from '../kit/inspector-events.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
+import type { ConnectionKeys } from '../inspector/connection-keys.ts';
 import { checkRows, exerciseVerdictView, inspectorSelection, readAnswer, runAnnouncement, summary, type CheckRow } from './report-view.ts';
 import { ownServerStrings } from './strings.ts';
 import type { CheckRun, RunState } from './use-check-run.ts';
@@ -64,13 +65,23 @@ function RunView({ run, headingLevel, onInspect }: { run: RunState; headingLevel
   }
   return (
     <>
-      <ReportView report={answer.report} headingLevel={headingLevel} onInspect={onInspect} />
+      <ReportView report={answer.report} connectionKey={run.connectionKey} headingLevel={headingLevel} onInspect={onInspect} />
       {answer.exercise && <ExerciseVerdictNote verdict={answer.exercise} report={answer.report} />}
     </>
   );
 }
 
-function ReportView({ report, headingLevel, onInspect }: { report: CheckReport; headingLevel: HeadingLevel; onInspect?: OnInspect }) {
+function ReportView({
+  report,
+  connectionKey,
+  headingLevel,
+  onInspect,
+}: {
+  report: CheckReport;
+  connectionKey: ConnectionKeys;
+  headingLevel: HeadingLevel;
+  onInspect?: OnInspect;
+}) {
   const t = useStrings(ownServerStrings);
   const lang = useLang();
   const summaryId = useId();
@@ -95,7 +106,7 @@ function ReportView({ report, headingLevel, onInspect }: { report: CheckReport; 
         </p>
       )}
       <ol className="own-server-checks">
-        {checkRows(report.results, lang).map((row) => (
+        {checkRows(report.results, lang, connectionKey).map((row) => (
           <CheckRowView key={row.id} row={row} headingLevel={headingLevel} onInspect={onInspect} />
         ))}
       </ol>

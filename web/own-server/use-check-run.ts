@@ -6,6 +6,7 @@ import { captureTimeNow, sessionReady } from '../kit/session.ts';
 import { holdWork } from '../kit/work-in-progress.ts';
 import type { Choice } from './remembered-choice.ts';
 import { CHECKS_PATH } from './report-view.ts';
+import { connectionKeysNow, type ConnectionKeys } from '../inspector/connection-keys.ts';
 
 /** The last run as it stands: kept raw, so switching the language shows it in the other one. */
 export type RunState =
@@ -13,7 +14,8 @@ export type RunState =
   | { kind: 'running' }
   | { kind: 'cancelled' }
   | { kind: 'network-error' }
-  | { kind: 'answered'; status: number; body: unknown };
+  /** `connectionKey`: the page's capture-store id of a connection the report names (connection-keys.ts), as it was when the answer came */
+  | { kind: 'answered'; status: number; body: unknown; connectionKey: ConnectionKeys };
 
 export interface CheckRun {
   run: RunState;
@@ -64,7 +66,7 @@ export function useCheckRun(): CheckRun {
         signal: controller.signal,
       });
       const body: unknown = await response.json().catch(() => null);
-      setRun({ kind: 'answered', status: response.status, body });
+      setRun({ kind: 'answered', status: response.status, body, connectionKey: connectionKeysNow() });
       onAnswered?.(sentAfter);
     } catch {
       setRun(controller.signal.aborted ? { kind: 'cancelled' } : { kind: 'network-error' });

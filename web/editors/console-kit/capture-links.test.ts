@@ -5,7 +5,7 @@ import { askAgainAfterMiss, claimNextExchange, findExchange, waitForCapture, typ
 /** A capture source whose snapshot the test changes by hand, telling subscribers like the store does. */
 function fakeSource(): CaptureSource & { set(exchanges: InspectedExchange[]): void } {
   const listeners = new Set<() => void>();
-  let snapshot = { status: 'open', recording: true, version: 0, connections: [], exchanges: [], messages: [] } as CaptureSnapshot;
+  let snapshot = { status: 'open', recording: true, version: 0, connections: [], exchanges: [], messages: [], beforeRestart: new Set() } as CaptureSnapshot;
   return {
     subscribe(listener) {
       listeners.add(listener);
