@@ -75,7 +75,9 @@ const disconnected = (socket: Socket) =>
  * the client reconnects all the same.)
  */
 async function everyPollHeld(server: RunningServer): Promise<void> {
-  const sessions = () => Object.values(server.app.socketIo.engine.clients) as unknown as Array<{ transport: { name: string; writable: boolean } }>;
+  // Engine.IO's README documents `clients` (open sessions by id); its typings mark it protected.
+  const engine = server.app.socketIo.engine as unknown as { clients: Record<string, { transport: { name: string; writable: boolean } }> };
+  const sessions = () => Object.values(engine.clients);
   const deadline = Date.now() + 5000;
   while (!sessions().every((session) => session.transport.name !== 'polling' || session.transport.writable)) {
     if (Date.now() > deadline) throw new Error('a polling session never held its next GET');

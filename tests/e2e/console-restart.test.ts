@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { assertBuilt, fileBrowser, openPage, releaseBrowser, WEB_ROOT } from './browser.ts';
+import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.ts';
+
+// Mid-seminar the teacher stops the server (Ctrl-C) and starts it again on the same port (as in
+// server-restart.test.ts). The lesson consoles that were live say the server stopped or is
+// restarting — not an error of the student's — and come back by themselves: Socket.IO
+// (socket.io-client reconnects after the transport's close 1001), SSE (EventSource after the
+// server.shutdown event's retry) and a GraphQL subscription (graphql-ws's client retries after
+// 1001 and subscribes again). In Russian; the English strings are checked by the unit tests of
+// web/editors/socket-io/server-going-away.test.ts and web/editors/graphql/server-restart.test.ts.
+
+let dir: string;
+let browser: Browser;
+let server: RunningServer | undefined;
+
+/** The same server as `npm start` would make it again: its database file and session secret. */
+function sameServerOptions(sessionSecret: Buffer) {
+  return { webRoot: WEB_ROOT, tap: {}, dataFile: join(dir, 'wirelab.sqlite'), sessionSecret };
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'wirelab-console-restart-'));
+  browser = await fileBrowser();
+});
+afterAll(async () => {
+  await releaseBrowser(browser);
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const RESTARTING = 'сервер остановлен или перезапускается';
+
+async function runHttpCell(page: Page, cellId: string, text: string): Promise<void> {
+  await setEditorText(page, cellId, text);
+  await cell(page, cellId).locator('[data-testid="cell-run"]').click();
+  await expect.poll(() => textNow(cell(page, cellId).locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
+}
+
+describe('the lesson consoles across a restart of the server', () => {
+  it('Socket.IO, SSE and a GraphQL subscription say the server is restarting, and come back by themselves', async () => {
+    const options = sameServerOptions(randomBytes(32));
+    server = await startServer(options);
+    const { origin, port } = server;
+
+    const chatPage = await openPage(browser, { locale: 'ru-RU' });
+    await chatPage.goto(`${origin}/ru/socket-io`);
+    const chat = cell(chatPage, 'lobby');
+    await chat.locator('[data-testid="sio-connect"]').click();
+    await expect.poll(() => attributeNow(chat.locator('[data-testid="sio-transport"]'), 'data-transport'), LIVE).toBe('websocket');
+
+    const ssePage = await chatPage.context().newPage();
+    await ssePage.goto(`${origin}/ru/server-sent-events`);
+    const stream = cell(ssePage, 'events');
+    await stream.locator('[data-testid="sse-connect"]').click();
+    await expect.poll(() => attributeNow(stream.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+
+    const graphqlPage = await chatPage.context().newPage();
+    await graphqlPage.goto(`${origin}/ru/graphql`);
+    const subscription = cell(graphqlPage, 'post-added');
+    await subscription.scrollIntoViewIfNeeded();
+    await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    const subscribed = once(server.app.graphqlSubscriptions, 'started');
+    await subscription.locator('[data-testid="cell-run"]').click();
+    await subscribed;
+    const panel = subscription.locator('[data-testid="graphql-subscription"]');
+
+    // Ctrl-C.
+    await server.close();
+    server = undefined;
+
+    // Socket.IO: the WebSocket's 1001 with its reason, worded as the server going away, as information.
+    const gone = chat.locator('[data-testid="rt-log-entry"][data-event="disconnect"]').last();
+    await expect.poll(() => attributeNow(gone, 'data-server-away'), LIVE).toBe('websocket');
+    expect(await gone.getAttribute('data-kind')).toBe('info');
+    expect(await gone.textContent()).toContain(`Отключено: ${RESTARTING} (WebSocket закрыт с кодом 1001, причина «server shutting down / сервер выключается»)`);
+    expect(await chat.locator('[data-testid="sio-state"]').getAttribute('data-state')).toBe('reconnecting');
+
+    // SSE: the server.shutdown event as it came, then the stream's end said as the server going away.
+    await stream.locator('[data-testid="rt-log-entry"][data-event="server.shutdown"]').waitFor(LIVE);
+    const streamGone = stream.locator('[data-testid="rt-log-entry"][data-event="server-away"]');
+    await streamGone.waitFor(LIVE);
+    expect(await streamGone.getAttribute('data-kind')).toBe('info');
+    expect(await streamGone.textContent()).toContain('Сервер остановлен или перезапускается');
+    expect(await stream.locator('[data-testid="rt-log-entry"][data-event="lost"]').count()).toBe(0);
+
+    // GraphQL: the subscription waits for the server, and says why.
+    await expect.poll(() => attributeNow(panel, 'data-status'), LIVE).toBe('restarting');
+    expect(await textNow(subscription.locator('[data-testid="graphql-subscription-note"]'))).toContain(
+      'Сервер остановлен или перезапускается (WebSocket закрыт с кодом 1001, причина «server shutting down / сервер выключается»); переподключаемся…',
+    );
+
+    // Started again on the same port: every console comes back by itself.
+    server = await startServer(options, port);
+    const resubscribed = once(server.app.graphqlSubscriptions, 'started');
+    await expect.poll(() => attributeNow(chat.locator('[data-testid="sio-state"]'), 'data-state'), LIVE).toBe('connected');
+    await chat.locator('[data-testid="rt-log-entry"][data-event="reconnect"]').waitFor(LIVE);
+    await chat.locator('[data-testid="sio-preset"]', { hasText: 'chat:join' }).click();
+    await chat.locator('[data-testid="rt-log-entry"][data-event="ack"]').last().waitFor(LIVE);
+    // Every error row of the log is from before the restart: none was written while the server was away.
+    expect(await chat.locator('[data-testid="rt-log-entry"][data-kind="error"]').count()).toBe(0);
+
+    // EventSource retries after the 5 s the server.shutdown event asked for.
+    await expect.poll(() => attributeNow(stream.locator('[data-testid="sse-state"]'), 'data-state'), { timeout: 30_000 }).toBe('connected');
+    await runHttpCell(
+      ssePage,
+      'create-user',
+      `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Ада Лавлейс', email: `ada-${Date.now()}@example.com` })}\n`,
+    );
+    await expect.poll(() => textNow(stream.locator('[data-testid="rt-log-entry"][data-event="user.created"]').last()), LIVE).toContain('Ада Лавлейс');
+    expect(await stream.locator('[data-testid="rt-log-entry"][data-kind="error"]').count()).toBe(0);
+
+    await resubscribed;
+    await expect.poll(() => attributeNow(panel, 'data-status'), LIVE).toBe('active');
+    expect(await panel.getAttribute('data-resumed')).toBe('1');
+    expect(await textNow(subscription.locator('[data-testid="graphql-subscription-note"]'))).toContain('Сервер вернулся, подписка снова активна');
+    await cell(graphqlPage, 'create-post-rest').locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(subscription.locator('[data-testid="graphql-event"]').first()), LIVE).toContain('Hello from REST');
+    await chatPage.context().close();
+  }, 120_000);
+});
