@@ -88,6 +88,35 @@ function prepareOperation(current: GraphqlCellSource, wanted: string | number | 
   };
 }
 
+/**
+ * Starts a subscription and keeps its panel's state: each result as an event, and the server
+ * going away (server-restart.ts) — waiting while graphql-ws's client reconnects, or ended when
+ * the client cannot resubscribe by itself.
+ */
+function subscribeShowing(
+  prepared: { query: string; variables: Record<string, unknown> },
+  { target, protocol, lang }: Pick<OperationChoices, 'target' | 'protocol' | 'lang'>,
+  setSubscription: (change: (state: SubscriptionState) => SubscriptionState) => void,
+): SubscriptionHandle {
+  const startedAt = Date.now();
+  setSubscription(() => ({ status: 'active', startedAt, events: [] }));
+  const ofThisRun = (change: (state: SubscriptionState) => SubscriptionState) =>
+    setSubscription((state) => (state.startedAt === startedAt ? change(state) : state));
+  const onResult = (result: OperationResult) => {
+    const away = result.error?.networkError;
+    // The server went away and this client does not resubscribe: the note says so, Subscribe again once it is back.
+    if (away instanceof ServerWentAway) return ofThisRun((state) => ({ ...state, status: 'ended', serverAway: goingAwayText(away.close) }));
+    ofThisRun((state) => ({ ...state, events: [...state.events, { at: Date.now(), result }] }));
+  };
+  const restarts: RestartListener = {
+    away: (close) => ofThisRun((state) => ({ ...state, status: 'restarting', serverAway: goingAwayText(close) })),
+    back: () => ofThisRun((state) => ({ ...state, status: 'active', serverAway: undefined, resumed: (state.resumed ?? 0) + 1 })),
+  };
+  // aimed at the student's own server: through Wirelab's WebSocket relay to its /graphql
+  const ownAddress = target.mode === 'mine' ? target.address.trim() : undefined;
+  return startSubscription(prepared.query, prepared.variables, protocol, onResult, { ownAddress, lang, restarts });
+}
+
 export function useGraphqlOperation(
   sourceRef: { current: GraphqlCellSource },
   choices: OperationChoices,
@@ -140,23 +169,7 @@ export function useGraphqlOperation(
       subscriptionHandle.current?.stop();
       setRunning(false);
       setOutcome(null);
-      const startedAt = Date.now();
-      setSubscription({ status: 'active', startedAt, events: [] });
-      const ofThisRun = (change: (state: SubscriptionState) => SubscriptionState) =>
-        setSubscription((state) => (state.startedAt === startedAt ? change(state) : state));
-      const onResult = (result: OperationResult) => {
-        const away = result.error?.networkError;
-        // The server went away and this client does not resubscribe: the note says so, Subscribe again once it is back.
-        if (away instanceof ServerWentAway) return ofThisRun((state) => ({ ...state, status: 'ended', serverAway: goingAwayText(away.close) }));
-        ofThisRun((state) => ({ ...state, events: [...state.events, { at: Date.now(), result }] }));
-      };
-      const restarts: RestartListener = {
-        away: (close) => ofThisRun((state) => ({ ...state, status: 'restarting', serverAway: goingAwayText(close) })),
-        back: () => ofThisRun((state) => ({ ...state, status: 'active', serverAway: undefined, resumed: (state.resumed ?? 0) + 1 })),
-      };
-      // aimed at the student's own server: through Wirelab's WebSocket relay to its /graphql
-      const ownAddress = target.mode === 'mine' ? target.address.trim() : undefined;
-      subscriptionHandle.current = startSubscription(prepared.query, prepared.variables, protocol, onResult, { ownAddress, lang, restarts });
+      subscriptionHandle.current = subscribeShowing(prepared, { target, protocol, lang }, setSubscription);
       return;
     }
     setRunning(true);
