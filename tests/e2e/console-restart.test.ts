@@ -14,7 +14,8 @@ import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.
 // restarting — not an error of the student's — and come back by themselves: Socket.IO
 // (socket.io-client reconnects after the transport's close 1001), SSE (EventSource after the
 // server.shutdown event's retry) and a GraphQL subscription (graphql-ws's client retries after
-// 1001 and subscribes again). In Russian; the English strings are checked by the unit tests of
+// 1001 and subscribes again), long polling (the 503's Retry-After, then the same since); the
+// WebSocket console says so and connects again at one click. In Russian; the English strings are checked by the unit tests of
 // web/editors/socket-io/server-going-away.test.ts and web/editors/graphql/server-restart.test.ts.
 
 let dir: string;
@@ -46,7 +47,7 @@ async function runHttpCell(page: Page, cellId: string, text: string): Promise<vo
 }
 
 describe('the lesson consoles across a restart of the server', () => {
-  it('Socket.IO, SSE and a GraphQL subscription say the server is restarting, and come back by themselves', async () => {
+  it('Socket.IO, SSE, a GraphQL subscription, long polling and the WebSocket console say the server is restarting, and come back', async () => {
     const options = sameServerOptions(randomBytes(32));
     server = await startServer(options);
     const { origin, port } = server;
@@ -73,6 +74,18 @@ describe('the lesson consoles across a restart of the server', () => {
     await subscribed;
     const panel = subscription.locator('[data-testid="graphql-subscription"]');
 
+    const echoPage = await chatPage.context().newPage();
+    await echoPage.goto(`${origin}/ru/websockets`);
+    const echo = cell(echoPage, 'echo');
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
+
+    const pollPage = await chatPage.context().newPage();
+    await pollPage.goto(`${origin}/ru/long-polling`);
+    const poll = cell(pollPage, 'poll');
+    await poll.locator('[data-testid="poll-start"]').click();
+    await poll.locator('[data-testid="poll-row"][data-outcome="waiting"]').waitFor(LIVE);
+
     // Ctrl-C.
     await server.close();
     server = undefined;
@@ -97,6 +110,19 @@ describe('the lesson consoles across a restart of the server', () => {
     expect(await textNow(subscription.locator('[data-testid="graphql-subscription-note"]'))).toContain(
       'Сервер остановлен или перезапускается (WebSocket закрыт с кодом 1001, причина «server shutting down / сервер выключается»); переподключаемся…',
     );
+
+    // WebSocket: the close row is the server's 1001 and its reason, said as the server restarting.
+    const echoClosed = echo.locator('[data-testid="rt-log-entry"][data-event="close"]');
+    await expect.poll(() => attributeNow(echoClosed, 'data-server-away'), LIVE).toBe('true');
+    expect(await echoClosed.getAttribute('data-kind')).toBe('info');
+    expect(await echoClosed.textContent()).toContain('Сервер остановлен или перезапускается: когда он вернётся, нажмите «Подключиться».');
+
+    // Long polling: the held poll's 503 says the loop asks again after Retry-After, and it keeps running.
+    const away = poll.locator('[data-testid="poll-row"][data-outcome="server-away"]').first();
+    await away.waitFor(LIVE);
+    expect(await away.getAttribute('data-status')).toBe('503');
+    expect(await away.textContent()).toContain(`503: ${RESTARTING} — спросим снова через 5 с (Retry-After), с тем же since`);
+    expect(await poll.locator('[data-testid="poll-row"][data-outcome="failed"]').count()).toBe(0);
 
     // Started again on the same port: every console comes back by itself.
     server = await startServer(options, port);
@@ -124,6 +150,20 @@ describe('the lesson consoles across a restart of the server', () => {
     expect(await textNow(subscription.locator('[data-testid="graphql-subscription-note"]'))).toContain('Сервер вернулся, подписка снова активна');
     await cell(graphqlPage, 'create-post-rest').locator('[data-testid="cell-run"]').click();
     await expect.poll(() => textNow(subscription.locator('[data-testid="graphql-event"]').first()), LIVE).toContain('Hello from REST');
+
+    // Long polling asks again with the same since once the server is back: a user created now comes in a 200.
+    await poll.locator('[data-testid="poll-row"][data-outcome="waiting"]').waitFor({ timeout: 30_000 });
+    await runHttpCell(
+      pollPage,
+      'create-user',
+      `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Грейс Хоппер', email: `grace-${Date.now()}@example.com` })}\n`,
+    );
+    await poll.locator('[data-testid="poll-row"][data-status="200"]', { hasText: 'user.created' }).last().waitFor(LIVE);
+    expect(await poll.locator('[data-testid="poll-row"][data-outcome="failed"]').count()).toBe(0);
+
+    // A raw WebSocket has no reconnecting client: one click.
+    await echo.locator('[data-testid="ws-connect"]').click();
+    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
     await chatPage.context().close();
   }, 120_000);
 });
