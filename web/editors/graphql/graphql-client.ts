@@ -148,6 +148,7 @@ export function getGraphqlClient(): Client {
                   },
                   error: (error) => {
                     stopWatching();
+                    restarts?.gaveUp();
                     sink.error(subscriptionError(error, context.lang ?? 'en'));
                   },
                 },

@@ -24,6 +24,15 @@ describe('ServerRestartWatch', () => {
     expect(heard).toHaveLength(2);
   });
 
+  it('starts afresh once the client gave up retrying', () => {
+    const watch = new ServerRestartWatch();
+    watch.closed(SHUTDOWN);
+    watch.gaveUp();
+    expect(watch.shouldRetry()).toBe(false);
+    watch.closed({ code: 1006, reason: '' });
+    expect(watch.shouldRetry()).toBe(false);
+  });
+
   it('does not retry after a drop or another close, nor count a connect without a restart as one', () => {
     const watch = new ServerRestartWatch();
     const heard: string[] = [];

@@ -74,6 +74,14 @@ export class ServerRestartWatch {
     for (const listener of this.listeners) listener.back();
   }
 
+  /**
+   * The client stopped retrying (its attempts ran out: a subscription got the error): the next
+   * subscription starts afresh, and its first failure is an error again, not a silent retry.
+   */
+  gaveUp(): void {
+    this.awayBy = null;
+  }
+
   /** Retry only while the server is away: from its 1001 on, the refused connections while it restarts too. */
   shouldRetry(): boolean {
     return this.awayBy !== null;
