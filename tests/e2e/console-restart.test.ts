@@ -15,7 +15,8 @@ import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.
 // (socket.io-client reconnects after the transport's close 1001), SSE (EventSource after the
 // server.shutdown event's retry) and a GraphQL subscription (graphql-ws's client retries after
 // 1001 and subscribes again), long polling (the 503's Retry-After, then the same since); the
-// WebSocket console says so and connects again at one click. In Russian; the English strings are checked by the unit tests of
+// WebSocket console, the legacy graphql-ws client and SSE's fetch client say so and come back at
+// one click. In Russian; the English strings are checked by the unit tests of
 // web/editors/socket-io/server-going-away.test.ts and web/editors/graphql/server-restart.test.ts.
 
 let dir: string;
@@ -47,7 +48,7 @@ async function runHttpCell(page: Page, cellId: string, text: string): Promise<vo
 }
 
 describe('the lesson consoles across a restart of the server', () => {
-  it('Socket.IO, SSE, a GraphQL subscription, long polling and the WebSocket console say the server is restarting, and come back', async () => {
+  it('every live console says the server is restarting, and comes back by itself or at one click', async () => {
     const options = sameServerOptions(randomBytes(32));
     server = await startServer(options);
     const { origin, port } = server;
@@ -73,6 +74,33 @@ describe('the lesson consoles across a restart of the server', () => {
     await subscription.locator('[data-testid="cell-run"]').click();
     await subscribed;
     const panel = subscription.locator('[data-testid="graphql-subscription"]');
+
+    // The legacy subprotocol's client does not resubscribe by itself: its panel asks for one click.
+    const legacyPage = await chatPage.context().newPage();
+    await legacyPage.goto(`${origin}/ru/graphql`);
+    const legacy = cell(legacyPage, 'post-added');
+    await legacy.scrollIntoViewIfNeeded();
+    await legacy.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
+    await legacy.locator('[data-testid="graphql-protocol"]').selectOption('graphql-ws');
+    const legacySubscribed = once(server.app.graphqlSubscriptions, 'started');
+    await legacy.locator('[data-testid="cell-run"]').click();
+    await legacySubscribed;
+    const legacyPanel = legacy.locator('[data-testid="graphql-subscription"]');
+
+    // SSE's fetch client does not reconnect by itself either: it names the button that resumes.
+    const fetchPage = await chatPage.context().newPage();
+    await fetchPage.goto(`${origin}/ru/server-sent-events`);
+    const fetched = cell(fetchPage, 'events');
+    await fetched.locator('[data-testid="sse-client"]').selectOption('fetch');
+    await fetched.locator('[data-testid="sse-connect"]').click();
+    await expect.poll(() => attributeNow(fetched.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+    // an event with an id before the stop, so that there is a Last-Event-ID to resume from
+    await runHttpCell(
+      fetchPage,
+      'create-user',
+      `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'До перезапуска', email: `before-${Date.now()}@example.com` })}\n`,
+    );
+    await fetched.locator('[data-testid="rt-log-entry"][data-event="user.created"]').waitFor(LIVE);
 
     const echoPage = await chatPage.context().newPage();
     await echoPage.goto(`${origin}/ru/websockets`);
@@ -110,6 +138,20 @@ describe('the lesson consoles across a restart of the server', () => {
     expect(await textNow(subscription.locator('[data-testid="graphql-subscription-note"]'))).toContain(
       'Сервер остановлен или перезапускается (WebSocket закрыт с кодом 1001, причина «server shutting down / сервер выключается»); переподключаемся…',
     );
+
+    await expect.poll(() => attributeNow(legacyPanel, 'data-status'), LIVE).toBe('ended');
+    expect(await legacyPanel.getAttribute('data-server-away')).toBe('true');
+    expect(await textNow(legacy.locator('[data-testid="graphql-subscription-note"]'))).toContain(
+      'Этот клиент сам заново не подписывается: когда сервер вернётся, нажмите «Подписаться».',
+    );
+
+    const fetchGone = fetched.locator('[data-testid="rt-log-entry"][data-event="server-away"]');
+    await fetchGone.waitFor(LIVE);
+    expect(await fetchGone.getAttribute('data-kind')).toBe('info');
+    expect(await fetchGone.textContent()).toMatch(
+      /Клиент на fetch сам не переподключается: когда сервер вернётся, нажмите «Переподключиться с Last-Event-ID: \d+»/,
+    );
+    expect(await fetched.locator('[data-testid="sse-state"]').getAttribute('data-state')).toBe('closed');
 
     // WebSocket: the close row is the server's 1001 and its reason, said as the server restarting.
     const echoClosed = echo.locator('[data-testid="rt-log-entry"][data-event="close"]');
@@ -150,6 +192,14 @@ describe('the lesson consoles across a restart of the server', () => {
     expect(await textNow(subscription.locator('[data-testid="graphql-subscription-note"]'))).toContain('Сервер вернулся, подписка снова активна');
     await cell(graphqlPage, 'create-post-rest').locator('[data-testid="cell-run"]').click();
     await expect.poll(() => textNow(subscription.locator('[data-testid="graphql-event"]').first()), LIVE).toContain('Hello from REST');
+
+    // One click each for the clients that do not come back by themselves.
+    const legacyAgain = once(server.app.graphqlSubscriptions, 'started');
+    await legacy.locator('[data-testid="cell-run"]').click();
+    await legacyAgain;
+    await expect.poll(() => attributeNow(legacyPanel, 'data-status'), LIVE).toBe('active');
+    await fetched.locator('[data-testid="sse-resume"]').click();
+    await expect.poll(() => attributeNow(fetched.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
 
     // Long polling asks again with the same since once the server is back: a user created now comes in a 200.
     await poll.locator('[data-testid="poll-row"][data-outcome="waiting"]').waitFor({ timeout: 30_000 });
