@@ -15,8 +15,8 @@ import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.
 // (socket.io-client reconnects after the transport's close 1001), SSE (EventSource after the
 // server.shutdown event's retry) and a GraphQL subscription (graphql-ws's client retries after
 // 1001 and subscribes again), long polling (the 503's Retry-After, then the same since); the
-// WebSocket console, the legacy graphql-ws client and SSE's fetch client say so and come back at
-// one click. In Russian; the English strings are checked by the unit tests of
+// WebSocket and MQTT consoles, the legacy graphql-ws client and SSE's fetch client say so and come
+// back at one click. In Russian; the English strings are checked by the unit tests of
 // web/editors/socket-io/server-going-away.test.ts and web/editors/graphql/server-restart.test.ts.
 
 let dir: string;
@@ -114,6 +114,12 @@ describe('the lesson consoles across a restart of the server', () => {
     await poll.locator('[data-testid="poll-start"]').click();
     await poll.locator('[data-testid="poll-row"][data-outcome="waiting"]').waitFor(LIVE);
 
+    const mqttPage = await chatPage.context().newPage();
+    await mqttPage.goto(`${origin}/ru/mqtt`);
+    const dashboard = cell(mqttPage, 'dashboard');
+    await dashboard.locator('[data-testid="mqtt-connect"]').click();
+    await expect.poll(() => attributeNow(dashboard.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('connected');
+
     // Ctrl-C.
     await server.close();
     server = undefined;
@@ -158,6 +164,14 @@ describe('the lesson consoles across a restart of the server', () => {
     await expect.poll(() => attributeNow(echoClosed, 'data-server-away'), LIVE).toBe('true');
     expect(await echoClosed.getAttribute('data-kind')).toBe('info');
     expect(await echoClosed.textContent()).toContain('Сервер остановлен или перезапускается: когда он вернётся, нажмите «Подключиться».');
+
+    // MQTT over WebSocket: the broker's WebSocket 1001, said as the server restarting, not as a lost connection.
+    const mqttClosed = dashboard.locator('[data-testid="rt-log-entry"][data-event="close"]');
+    await expect.poll(() => attributeNow(mqttClosed, 'data-server-away'), LIVE).toBe('true');
+    expect(await mqttClosed.getAttribute('data-kind')).toBe('info');
+    expect(await mqttClosed.textContent()).toContain(
+      'Сервер остановлен или перезапускается (WebSocket закрыт с кодом 1001): когда он вернётся, нажмите «Подключиться».',
+    );
 
     // Long polling: the held poll's 503 says the loop asks again after Retry-After, and it keeps running.
     const away = poll.locator('[data-testid="poll-row"][data-outcome="server-away"]').first();
@@ -210,6 +224,9 @@ describe('the lesson consoles across a restart of the server', () => {
     );
     await poll.locator('[data-testid="poll-row"][data-status="200"]', { hasText: 'user.created' }).last().waitFor(LIVE);
     expect(await poll.locator('[data-testid="poll-row"][data-outcome="failed"]').count()).toBe(0);
+
+    await dashboard.locator('[data-testid="mqtt-connect"]').click();
+    await expect.poll(() => attributeNow(dashboard.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('connected');
 
     // A raw WebSocket has no reconnecting client: one click.
     await echo.locator('[data-testid="ws-connect"]').click();
