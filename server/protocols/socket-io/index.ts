@@ -166,8 +166,14 @@ async function socketIoPlugin(app: FastifyInstance, options: SocketIoPluginOptio
   app.addHook('preClose', async () => {
     unsubscribe();
     for (const session of Object.values(openSessions)) closeWebSocketGoingAway(session);
-    // Sockets leaving now are announced to the other instances' members before the adapter closes.
-    chat.local.disconnectSockets(true);
+    // The transport goes away, with no Socket.IO DISCONNECT: that packet means "the server
+    // kicked you on purpose" (client reason `io server disconnect`) and socket.io-client would
+    // never come back after the restart. Closing every Engine.IO session (engine.io's documented
+    // `Server#close`) is what a client sees as `transport close`, and reconnects after: a
+    // WebSocket hears 1001, a held poll Engine.IO's close packet, a poll between requests finds
+    // its session gone. The sessions' sockets disconnect at once, so their leave notices start
+    // now and reach the other instances' members before the adapter closes.
+    engine.close();
     await Promise.all(pendingNotices);
     await io.close();
   });
@@ -181,9 +187,9 @@ interface EngineWebSocketTransport {
 }
 
 /**
- * Engine.IO has no packet of its own for "the server is going away" (Socket.IO's DISCONNECT, sent
- * by disconnectSockets, is its goodbye), and its WebSocket transport closes without a code (1005):
- * a session on that transport is closed with 1001 instead, after the packets before it.
+ * Engine.IO has no packet of its own for "the server is going away", and its WebSocket transport
+ * closes without a code (1005): a session on that transport is closed with 1001 instead, after the
+ * packets before it, so that the client and the inspector can tell a restart from a broken line.
  */
 function closeWebSocketGoingAway(session: unknown): void {
   const transport = (session as { transport?: EngineWebSocketTransport }).transport;

@@ -13,7 +13,7 @@ import { outlineDocument } from './operations.ts';
 import type { HttpMethodChoice, RequestPolicy, WsProtocol } from './graphql-client.ts';
 import { loadSchema } from './schema-store.ts';
 import { DocsExplorer } from './docs-explorer.tsx';
-import { useGraphqlOperation } from './use-graphql-operation.ts';
+import { subscriptionLive, useGraphqlOperation } from './use-graphql-operation.ts';
 import { BatchingSwitch, GraphqlEditors, GraphqlOutcome, HttpOptions, OperationPicker, ProtocolPicker, RunOrStop } from './graphql-cell-parts.tsx';
 import { graphqlEditorStrings } from './strings.ts';
 // The one remembered choice of every cell (moving to the console kit: the coordinator fixes these imports on merge).
@@ -94,7 +94,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
       </div>
       <div className="graphql-cell-toolbar">
         <RunOrStop
-          live={isSubscription && subscription.status === 'active'}
+          live={isSubscription && subscriptionLive(subscription)}
           running={calls.running}
           isSubscription={isSubscription}
           onRun={run}
@@ -102,7 +102,7 @@ export function GraphqlCell({ cellId, initialText, saveKey, onExchange, onInspec
         />
         <OperationPicker operations={operations} index={operationIndex} onPick={setWantedOperation} />
         {isSubscription ? (
-          <ProtocolPicker protocol={protocol} disabled={subscription.status === 'active'} onChange={setProtocol} />
+          <ProtocolPicker protocol={protocol} disabled={subscriptionLive(subscription)} onChange={setProtocol} />
         ) : (
           <HttpOptions policy={policy} onPolicy={setPolicy} method={operation?.type === 'query' && !mine ? method : null} onMethod={setMethod} />
         )}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRelayFact, relayCloseCode, relayFactText, type RelayFact } from '../../../contracts/own-server/relays.ts';
 import { subscriptionError, subscriptionUrl } from './graphql-client.ts';
+import { ServerWentAway } from './server-restart.ts';
 
 describe('a GraphQL subscription aimed at the student’s own server', () => {
   it('goes to Wirelab’s WebSocket relay, told the address and the /graphql path', () => {
@@ -22,5 +23,17 @@ describe('a GraphQL subscription aimed at the student’s own server', () => {
     expect(subscriptionError(own, 'ru')).toBe(own);
     const other = new Error('socket hang up');
     expect(subscriptionError(other, 'en')).toBe(other);
+  });
+
+  it('tells the server going away (1001, from Wirelab or through the relay) apart, so the panel says it restarts', () => {
+    const shutdown = { code: 1001, reason: 'server shutting down / сервер выключается' };
+    const away = subscriptionError(shutdown, 'en');
+    expect(away).toBeInstanceOf(ServerWentAway);
+    expect((away as ServerWentAway).close).toEqual(shutdown);
+    // the legacy client's error carries the close's code and reason too
+    const legacy = Object.assign(new Error('WebSocket closed: 1001 server shutting down'), shutdown);
+    expect(subscriptionError(legacy, 'ru')).toBeInstanceOf(ServerWentAway);
+    const stopping = { code: 1001, reason: encodeRelayFact({ fact: 'wirelab-stopping' }) };
+    expect((subscriptionError(stopping, 'en') as ServerWentAway).close).toEqual(stopping);
   });
 });

@@ -5,6 +5,15 @@ import { GRAPHQL_ENDPOINT } from './schema-store.ts';
 import { LegacyGraphqlWsClient } from './legacy-ws-client.ts';
 import { readRelayFact, relayFactText } from '../../../contracts/own-server/relays.ts';
 import { webSocketRelayUrl } from '../target-switch/relay-urls.ts';
+import {
+  GOING_AWAY,
+  isWebSocketClose,
+  RESTART_RETRY_ATTEMPTS,
+  restartRetryWait,
+  ServerRestartWatch,
+  ServerWentAway,
+  type RestartListener,
+} from './server-restart.ts';
 
 // One urql client for the page, like an application has: its document cache is shared by every
 // graphql cell, so a query repeated in another cell can be answered without a request.
@@ -44,8 +53,14 @@ interface SubscribingClient {
   ): () => void;
 }
 
+/** A WebSocket client, and for graphql-ws's (which resubscribes by itself after a restart) what it sees of one. */
+interface WsClientEntry {
+  client: SubscribingClient;
+  restarts?: ServerRestartWatch;
+}
+
 /** One client per subprotocol and URL: Wirelab's /graphql, or the relay to a student's server. */
-const wsClients = new Map<string, SubscribingClient>();
+const wsClients = new Map<string, WsClientEntry>();
 
 function webSocketUrl(): string {
   return `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${GRAPHQL_ENDPOINT}`;
@@ -60,15 +75,28 @@ export function subscriptionUrl(ownAddress: string | undefined, pageOrigin: stri
   return ownAddress ? webSocketRelayUrl(GRAPHQL_ENDPOINT, ownAddress, pageOrigin) : webSocketUrl();
 }
 
-/** The WebSocket client of one subprotocol and URL; it connects on the first subscription (lazy). */
-function wsClient(protocol: WsProtocol, url: string): SubscribingClient {
+/**
+ * The WebSocket client of one subprotocol and URL; it connects on the first subscription (lazy).
+ * graphql-ws's retries only while the server restarts (server-restart.ts): any other close or
+ * failure ends the subscription with its error at once.
+ */
+function wsClient(protocol: WsProtocol, url: string): WsClientEntry {
   const key = `${protocol} ${url}`;
   let found = wsClients.get(key);
   if (!found) {
-    found =
-      protocol === 'graphql-transport-ws'
-        ? (createWsClient({ url, lazy: true, retryAttempts: 0, lazyCloseTimeout: 3000 }) as SubscribingClient)
-        : (new LegacyGraphqlWsClient(url) as SubscribingClient);
+    if (protocol === 'graphql-transport-ws') {
+      const restarts = new ServerRestartWatch();
+      const client = createWsClient({
+        url,
+        lazy: true,
+        lazyCloseTimeout: 3000,
+        retryAttempts: RESTART_RETRY_ATTEMPTS,
+        retryWait: restartRetryWait,
+        shouldRetry: () => restarts.shouldRetry(),
+        on: { closed: (event) => restarts.closed(event), connected: () => restarts.connected() },
+      });
+      found = { client: client as SubscribingClient, restarts };
+    } else found = { client: new LegacyGraphqlWsClient(url) as SubscribingClient };
     wsClients.set(key, found);
   }
   return found;
@@ -79,9 +107,10 @@ function wsClient(protocol: WsProtocol, url: string): SubscribingClient {
  * listening, no 101…), told in the page's language instead of a bare close event.
  */
 export function subscriptionError(error: unknown, lang: 'en' | 'ru'): unknown {
-  const close = error as { code?: unknown; reason?: unknown } | null;
-  if (!close || typeof close.code !== 'number' || typeof close.reason !== 'string') return error;
-  const fact = readRelayFact(close.code, close.reason);
+  if (!isWebSocketClose(error)) return error;
+  // The server went away and this client did not resubscribe (the legacy one never does): one click, once it is back.
+  if (error.code === GOING_AWAY) return new ServerWentAway({ code: error.code, reason: error.reason });
+  const fact = readRelayFact(error.code, error.reason);
   return fact ? new Error(relayFactText(fact)[lang]) : error;
 }
 
@@ -90,6 +119,8 @@ interface SubscriptionContext {
   /** host:port of the student's own server, when the subscription goes there through the relay */
   ownAddress?: string;
   lang?: 'en' | 'ru';
+  /** told when the server goes away and when the subscription runs again after it came back */
+  restarts?: RestartListener;
 }
 
 export function getGraphqlClient(): Client {
@@ -105,15 +136,29 @@ export function getGraphqlClient(): Client {
           const url = subscriptionUrl(context.ownAddress, window.location.origin);
           return {
             subscribe(sink) {
-              const unsubscribe = wsClient(protocol, url).subscribe(
+              const { client, restarts } = wsClient(protocol, url);
+              const stopWatching = context.restarts && restarts ? restarts.listen(context.restarts) : () => undefined;
+              const unsubscribe = client.subscribe(
                 { ...request, query: request.query ?? '' },
                 {
                   next: (value) => sink.next(value),
-                  complete: () => sink.complete(),
-                  error: (error) => sink.error(subscriptionError(error, context.lang ?? 'en')),
+                  complete: () => {
+                    stopWatching();
+                    sink.complete();
+                  },
+                  error: (error) => {
+                    stopWatching();
+                    restarts?.gaveUp();
+                    sink.error(subscriptionError(error, context.lang ?? 'en'));
+                  },
                 },
               );
-              return { unsubscribe };
+              return {
+                unsubscribe: () => {
+                  stopWatching();
+                  unsubscribe();
+                },
+              };
             },
           };
         },
@@ -183,7 +228,7 @@ export function startSubscription(
   variables: Record<string, unknown>,
   protocol: WsProtocol,
   onResult: (result: OperationResult) => void,
-  where: { ownAddress?: string; lang: 'en' | 'ru' } = { lang: 'en' },
+  where: { ownAddress?: string; lang: 'en' | 'ru'; restarts?: RestartListener } = { lang: 'en' },
 ): SubscriptionHandle {
   const context: SubscriptionContext = { wsProtocol: protocol, ...where };
   const subscription = getGraphqlClient()

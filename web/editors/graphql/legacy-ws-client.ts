@@ -80,7 +80,8 @@ export class LegacyGraphqlWsClient {
       this.socket = null;
       for (const [id, { sink }] of this.operations) {
         this.operations.delete(id);
-        sink.error(new Error(`WebSocket closed: ${event.code} ${event.reason}`));
+        // with the close's code and reason, so the page can tell the server going away (1001) or a relay's fact
+        sink.error(Object.assign(new Error(`WebSocket closed: ${event.code} ${event.reason}`), { code: event.code, reason: event.reason }));
       }
     });
     return socket;

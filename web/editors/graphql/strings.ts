@@ -64,6 +64,11 @@ export const graphqlEditorStrings = {
     subscriptionIdle: 'Not subscribed. Press Subscribe, then cause the event (for example from another cell).',
     subscriptionActive: 'Subscribed: events appear here as the server sends them.',
     subscriptionEnded: 'The subscription has ended.',
+    subscriptionRestarting: (why: string) =>
+      `The server stopped or is restarting (${why}); reconnecting… The subscription resumes by itself once the server is back.`,
+    subscriptionResumed: 'Subscribed again after the server came back: events sent while it was away do not come again.',
+    subscriptionServerAway: (why: string) =>
+      `The server stopped or is restarting (${why}). This client does not subscribe again by itself: press Subscribe once the server is back.`,
     subscriptionEvents: (count: number) => `Events received: ${count}`,
     showSocket: 'Show the WebSocket in the inspector',
     eventAt: (time: string) => `at ${time}`,
@@ -150,6 +155,11 @@ export const graphqlEditorStrings = {
     subscriptionIdle: 'Подписки нет. Нажмите «Подписаться», а затем вызовите событие (например, из другой ячейки).',
     subscriptionActive: 'Подписка активна: события появляются здесь, как только сервер их присылает.',
     subscriptionEnded: 'Подписка завершена.',
+    subscriptionRestarting: (why: string) =>
+      `Сервер остановлен или перезапускается (${why}); переподключаемся… Когда сервер вернётся, подписка возобновится сама.`,
+    subscriptionResumed: 'Сервер вернулся, подписка снова активна: события, отправленные, пока его не было, повторно не придут.',
+    subscriptionServerAway: (why: string) =>
+      `Сервер остановлен или перезапускается (${why}). Этот клиент сам заново не подписывается: когда сервер вернётся, нажмите «Подписаться».`,
     subscriptionEvents: (count: number) => `Получено событий: ${count}`,
     showSocket: 'Показать WebSocket в инспекторе',
     eventAt: (time: string) => `в ${time}`,

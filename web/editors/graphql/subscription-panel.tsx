@@ -1,4 +1,5 @@
 import type { OperationResult } from '@urql/core';
+import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { useCaptures } from '../../inspector/capture-store.ts';
 import type { Selection } from '../../inspector/exchange-sections.ts';
@@ -12,8 +13,26 @@ export interface SubscriptionEvent {
 }
 
 interface SubscriptionPanelProps {
-  state: { status: 'idle' | 'active' | 'ended'; startedAt: number; events: SubscriptionEvent[] };
+  state: {
+    status: 'idle' | 'active' | 'restarting' | 'ended';
+    startedAt: number;
+    events: SubscriptionEvent[];
+    /** the close that said the server went away, worded in both languages */
+    serverAway?: Bilingual;
+    /** times subscribed again after the server came back */
+    resumed?: number;
+  };
   onInspect?(selection: Selection): void;
+}
+
+type PanelStrings = (typeof graphqlEditorStrings)['en'];
+
+/** The panel's one line on where the subscription stands. */
+function statusNote(state: SubscriptionPanelProps['state'], t: PanelStrings, lang: 'en' | 'ru'): string {
+  if (state.status === 'idle') return t.subscriptionIdle;
+  if (state.status === 'restarting') return t.subscriptionRestarting(state.serverAway?.[lang] ?? '1001');
+  if (state.status === 'ended') return state.serverAway ? t.subscriptionServerAway(state.serverAway[lang]) : t.subscriptionEnded;
+  return state.resumed ? t.subscriptionResumed : t.subscriptionActive;
 }
 
 export function SubscriptionPanel({ state, onInspect }: SubscriptionPanelProps) {
@@ -22,11 +41,20 @@ export function SubscriptionPanel({ state, onInspect }: SubscriptionPanelProps) 
   const snapshot = useCaptures();
   // The newest graphql-ws message of this page: the socket our subscription runs on.
   const newest = [...(snapshot.messages ?? [])].reverse().find((message) => message.layer === 'graphql-ws');
-  const note = state.status === 'idle' ? t.subscriptionIdle : state.status === 'active' ? t.subscriptionActive : t.subscriptionEnded;
+  const note = statusNote(state, t, lang);
   return (
-    <section className="graphql-subscription" aria-live="polite" data-testid="graphql-subscription" data-status={state.status}>
+    <section
+      className="graphql-subscription"
+      aria-live="polite"
+      data-testid="graphql-subscription"
+      data-status={state.status}
+      data-resumed={state.resumed ?? 0}
+      data-server-away={state.serverAway ? 'true' : undefined}
+    >
       <header className="graphql-result-summary">
-        <span className="graphql-result-meta">{note}</span>
+        <span className="graphql-result-meta" data-testid="graphql-subscription-note">
+          {note}
+        </span>
         <span className="toolbar-spacer" />
         {state.events.length > 0 && <span className="graphql-result-meta">{t.subscriptionEvents(state.events.length)}</span>}
         {newest && onInspect && state.status !== 'idle' && (

@@ -21,6 +21,7 @@ import {
 import type { SubscriptionEvent } from './subscription-panel.tsx';
 import type { graphqlEditorStrings } from './strings.ts';
 import { sendGraphqlToOwnServer } from './send-to-own-server.ts';
+import { goingAwayText, ServerWentAway, type RestartListener } from './server-restart.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
 
 export type Outcome =
@@ -37,9 +38,19 @@ export type Outcome =
     };
 
 export interface SubscriptionState {
-  status: 'idle' | 'active' | 'ended';
+  /** 'restarting': the server went away (1001) and graphql-ws's client reconnects; it subscribes again by itself */
+  status: 'idle' | 'active' | 'restarting' | 'ended';
   startedAt: number;
   events: SubscriptionEvent[];
+  /** the close that said the server went away, as the page words it: while restarting, or why it ended */
+  serverAway?: Bilingual;
+  /** how many times it was subscribed again after the server came back */
+  resumed?: number;
+}
+
+/** A subscription still running: subscribed, or waiting for the server to come back. */
+export function subscriptionLive(state: SubscriptionState): boolean {
+  return state.status === 'active' || state.status === 'restarting';
 }
 
 /** How the cell asks: its toolbar's choices when Run is pressed. */
@@ -77,6 +88,35 @@ function prepareOperation(current: GraphqlCellSource, wanted: string | number | 
   };
 }
 
+/**
+ * Starts a subscription and keeps its panel's state: each result as an event, and the server
+ * going away (server-restart.ts) — waiting while graphql-ws's client reconnects, or ended when
+ * the client cannot resubscribe by itself.
+ */
+function subscribeShowing(
+  prepared: { query: string; variables: Record<string, unknown> },
+  { target, protocol, lang }: Pick<OperationChoices, 'target' | 'protocol' | 'lang'>,
+  setSubscription: (change: (state: SubscriptionState) => SubscriptionState) => void,
+): SubscriptionHandle {
+  const startedAt = Date.now();
+  setSubscription(() => ({ status: 'active', startedAt, events: [] }));
+  const ofThisRun = (change: (state: SubscriptionState) => SubscriptionState) =>
+    setSubscription((state) => (state.startedAt === startedAt ? change(state) : state));
+  const onResult = (result: OperationResult) => {
+    const away = result.error?.networkError;
+    // The server went away and this client does not resubscribe: the note says so, Subscribe again once it is back.
+    if (away instanceof ServerWentAway) return ofThisRun((state) => ({ ...state, status: 'ended', serverAway: goingAwayText(away.close) }));
+    ofThisRun((state) => ({ ...state, events: [...state.events, { at: Date.now(), result }] }));
+  };
+  const restarts: RestartListener = {
+    away: (close) => ofThisRun((state) => ({ ...state, status: 'restarting', serverAway: goingAwayText(close) })),
+    back: () => ofThisRun((state) => ({ ...state, status: 'active', serverAway: undefined, resumed: (state.resumed ?? 0) + 1 })),
+  };
+  // aimed at the student's own server: through Wirelab's WebSocket relay to its /graphql
+  const ownAddress = target.mode === 'mine' ? target.address.trim() : undefined;
+  return startSubscription(prepared.query, prepared.variables, protocol, onResult, { ownAddress, lang, restarts });
+}
+
 export function useGraphqlOperation(
   sourceRef: { current: GraphqlCellSource },
   choices: OperationChoices,
@@ -95,7 +135,7 @@ export function useGraphqlOperation(
   const stopSubscription = useCallback(() => {
     subscriptionHandle.current?.stop();
     subscriptionHandle.current = null;
-    setSubscription((state) => ({ ...state, status: state.status === 'active' ? 'ended' : state.status }));
+    setSubscription((state) => ({ ...state, status: subscriptionLive(state) ? 'ended' : state.status, serverAway: undefined }));
   }, []);
 
   /**
@@ -129,14 +169,7 @@ export function useGraphqlOperation(
       subscriptionHandle.current?.stop();
       setRunning(false);
       setOutcome(null);
-      const startedAt = Date.now();
-      setSubscription({ status: 'active', startedAt, events: [] });
-      const onResult = (result: OperationResult) => {
-        setSubscription((state) => (state.startedAt === startedAt ? { ...state, events: [...state.events, { at: Date.now(), result }] } : state));
-      };
-      // aimed at the student's own server: through Wirelab's WebSocket relay to its /graphql
-      const ownAddress = target.mode === 'mine' ? target.address.trim() : undefined;
-      subscriptionHandle.current = startSubscription(prepared.query, prepared.variables, protocol, onResult, { ownAddress, lang });
+      subscriptionHandle.current = subscribeShowing(prepared, { target, protocol, lang }, setSubscription);
       return;
     }
     setRunning(true);

@@ -160,6 +160,7 @@ function statusOf(poll: Poll): string {
   if (outcome.kind === 'events') return '200';
   if (outcome.kind === 'timeout') return '204';
   if (outcome.kind === 'error') return String(outcome.status);
+  if (outcome.kind === 'server-away') return '503';
   return '';
 }
 
@@ -179,5 +180,9 @@ function describeOutcome(poll: Poll, t: Strings): string {
       return t.stopped;
     case 'failed':
       return t.failed(outcome.message);
+    case 'server-away':
+      return t.serverAway(outcome.retryAfterMs / 1000);
+    case 'not-back':
+      return t.notBack(outcome.retryMs / 1000, outcome.message);
   }
 }

@@ -2,15 +2,30 @@
 // 200 with `{ events, cursor, held_ms, more, gap? }`: events happened, ask again from `cursor`
 // (`more`: the server has more at once; `gap`: events may have been lost);
 // 204: the hold time ran out with nothing new, ask again from the same `since`;
+// 503: the server is stopping (its held polls and new ones get it, with `Retry-After: 5`): ask
+// again from the same `since` after that wait, so the loop comes back with the server;
 // anything else stops the loop: a client that retries errors at once hammers a failing server.
 
 export type PollAnswer =
   | { kind: 'events'; count: number; types: string[]; next: string; more: boolean; gap: boolean }
   | { kind: 'timeout'; next: string }
+  | { kind: 'server-away'; retryAfterMs: number; next: string }
   | { kind: 'error'; status: number; detail: string };
 
-export function readPollAnswer(status: number, body: string, since: string): PollAnswer {
+/** Without `Retry-After` (Fastify's own 503 while it closes), the wait the long polling server names. */
+export const DEFAULT_RETRY_AFTER_MS = 5_000;
+/** A `Retry-After` beyond this is not waited out in a lesson: the loop asks again by then. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** `Retry-After` in seconds (RFC 9110 §10.2.3; the HTTP-date form is not used here), within 1–30 s. */
+export function retryAfterMs(header: string | null): number {
+  const seconds = header !== null && /^\d+$/.test(header.trim()) ? Number(header.trim()) : Number.NaN;
+  return Number.isFinite(seconds) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(1_000, seconds * 1000)) : DEFAULT_RETRY_AFTER_MS;
+}
+
+export function readPollAnswer(status: number, body: string, since: string, retryAfter: string | null = null): PollAnswer {
   if (status === 204) return { kind: 'timeout', next: since };
+  if (status === 503) return { kind: 'server-away', retryAfterMs: retryAfterMs(retryAfter), next: since };
   if (status !== 200) return { kind: 'error', status, detail: problemTitle(body) };
   let parsed: unknown;
   try {

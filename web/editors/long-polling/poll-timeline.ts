@@ -14,7 +14,13 @@ export interface Poll {
   heldMs?: number;
   /** from the request's last byte to the response's first byte, as captured on the wire */
   wireHeldMs?: number;
-  outcome?: PollAnswer | { kind: 'dropped' } | { kind: 'stopped' } | { kind: 'failed'; message: string };
+  /** `not-back`: the request failed while the server is away (after its 503); the loop asks again after `retryMs` */
+  outcome?:
+    | PollAnswer
+    | { kind: 'dropped' }
+    | { kind: 'stopped' }
+    | { kind: 'failed'; message: string }
+    | { kind: 'not-back'; message: string; retryMs: number };
   /** undefined: still looking; null: not captured */
   exchange?: InspectedExchange | null;
   /** after a miss, looks for the poll's exchange once more (its bytes may reach the page late) and fills in the row */

@@ -32,6 +32,9 @@ export const longPollConsoleStrings = {
     stopped: 'stopped',
     failed: (message: string) => `failed: ${browserErrorIn(message, 'en')}`,
     errorAnswer: (status: number, detail: string) => `${status}: ${detail} — the loop stops`,
+    serverAway: (seconds: number) => `503: the server stopped or is restarting — asking again in ${seconds} s (Retry-After), with the same since`,
+    notBack: (seconds: number, message: string) =>
+      `the server is not back yet (${browserErrorIn(message, 'en')}) — asking again in ${seconds} s, with the same since`,
     showExchange: 'show',
     showExchangeHint: 'Show this poll’s request and response in the inspector',
     notCaptured: 'not captured',
@@ -71,6 +74,9 @@ export const longPollConsoleStrings = {
     stopped: 'остановлен',
     failed: (message: string) => `ошибка: ${browserErrorIn(message, 'ru')}`,
     errorAnswer: (status: number, detail: string) => `${status}: ${detail} — цикл остановлен`,
+    serverAway: (seconds: number) => `503: сервер остановлен или перезапускается — спросим снова через ${seconds} с (Retry-After), с тем же since`,
+    notBack: (seconds: number, message: string) =>
+      `сервер ещё не вернулся (${browserErrorIn(message, 'ru')}) — спросим снова через ${seconds} с, с тем же since`,
     showExchange: 'показать',
     showExchangeHint: 'Показать запрос и ответ этого опроса в инспекторе',
     notCaptured: 'не захвачено',

@@ -4,16 +4,45 @@ import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { askAgainAfterMiss, type ExchangeQuery } from '../console-kit/capture-links.ts';
 import { watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
-import { pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
+import { DEFAULT_RETRY_AFTER_MS, pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
 import { usePollTimeline, type Poll } from './poll-timeline.ts';
 
 /** How long the captured exchange of a finished poll may take to arrive through the capture channel. */
 const EXCHANGE_WAIT_MS = 5000;
 
+/** Asks while the server is away (503, then refused connections while it restarts), about three minutes at 5 s. */
+const MAX_AWAY_RETRIES = 36;
+
 interface LoopState {
   stop: boolean;
   current: AbortController | null;
   dropped: boolean;
+  /** asks since the server said it is stopping (503), until a poll is answered again; null while it is there */
+  awayRetries: number | null;
+  /** ends the wait before the next ask at once (Stop) */
+  wake: (() => void) | null;
+}
+
+/** Waits `ms` before the loop asks again; Stop ends the wait at once. */
+function pause(state: LoopState, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => state.wake?.(), ms);
+    state.wake = () => {
+      clearTimeout(timer);
+      state.wake = null;
+      resolve();
+    };
+  });
+}
+
+/** A poll that got no answer because the server is still away: the loop asks again after a wait. */
+const NOT_BACK = { kind: 'not-back' } as const;
+
+/** Stops a loop: the waiting request is aborted, a wait before the next ask ends. */
+function stopLoop(state: LoopState): void {
+  state.stop = true;
+  state.current?.abort();
+  state.wake?.();
 }
 
 /**
@@ -60,16 +89,13 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
 
   useEffect(
     () => () => {
-      if (loop.current) {
-        loop.current.stop = true;
-        loop.current.current?.abort();
-      }
+      if (loop.current) stopLoop(loop.current);
     },
     [],
   );
 
-  /** One poll: its row, its answer (null when it has none: dropped, stopped, failed). */
-  const poll = async (state: LoopState, target: string, cursor: string): Promise<PollAnswer | null> => {
+  /** One poll: its row, its answer (null when it has none: dropped, stopped, failed; NOT_BACK: failed while the server is away). */
+  const poll = async (state: LoopState, target: string, cursor: string): Promise<PollAnswer | typeof NOT_BACK | null> => {
     const number = ++numbers.current;
     const controller = new AbortController();
     state.current = controller;
@@ -85,7 +111,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
         signal: controller.signal,
         headers: { Accept: 'application/json' },
       });
-      const answer = readPollAnswer(response.status, await response.text(), cursor);
+      const answer = readPollAnswer(response.status, await response.text(), cursor, response.headers.get('retry-after'));
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome: answer });
       // The bytes of a finished poll: the hold as it was on the wire, and the inspector's focus.
       findPollExchange(
@@ -95,22 +121,25 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       );
       return answer;
     } catch (error) {
+      const stillAway = state.awayRetries !== null && state.awayRetries < MAX_AWAY_RETRIES;
       const outcome = state.dropped
         ? { kind: 'dropped' as const }
         : state.stop
           ? { kind: 'stopped' as const }
-          : { kind: 'failed' as const, message: messageOf(error) };
+          : stillAway
+            ? { kind: 'not-back' as const, message: messageOf(error), retryMs: DEFAULT_RETRY_AFTER_MS }
+            : { kind: 'failed' as const, message: messageOf(error) };
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome });
       if (outcome.kind === 'failed') state.stop = true;
       // A dropped poll has a request and no answer: its bytes show the request that waited.
       findPollExchange(watchPoll({ method: 'GET', target, after }), (change) => updatePoll(number, change));
-      return null;
+      return outcome.kind === 'not-back' ? NOT_BACK : null;
     }
   };
 
   const start = async (url: string, since: string, hold: string) => {
     if (loop.current) return;
-    const state: LoopState = { stop: false, current: null, dropped: false };
+    const state: LoopState = { stop: false, current: null, dropped: false, awayRetries: null, wake: null };
     loop.current = state;
     setRunning(true);
     await sessionReady();
@@ -118,7 +147,12 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
     while (!state.stop) {
       const answer = await poll(state, pollTarget(url, cursor, hold), cursor);
       if (answer?.kind === 'error') state.stop = true;
-      else if (answer) {
+      else if (answer?.kind === 'server-away' || answer?.kind === 'not-back') {
+        // The server is stopping or restarting: the same since once it is back, nothing lost.
+        state.awayRetries = (state.awayRetries ?? 0) + 1;
+        await pause(state, answer.kind === 'server-away' ? answer.retryAfterMs : DEFAULT_RETRY_AFTER_MS);
+      } else if (answer) {
+        state.awayRetries = null;
         cursor = answer.next;
         onCursor(cursor);
       }
@@ -128,9 +162,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
   };
 
   const stop = () => {
-    if (!loop.current) return;
-    loop.current.stop = true;
-    loop.current.current?.abort();
+    if (loop.current) stopLoop(loop.current);
   };
 
   const drop = () => {

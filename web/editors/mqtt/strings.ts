@@ -100,6 +100,7 @@ export const mqttConsoleStrings = {
         : how === 'drop'
           ? 'Connection dropped without DISCONNECT: the broker publishes the will, if there is one.'
           : 'The connection ended (the broker closed it, or the network went away).',
+    serverRestarting: 'The server stopped or is restarting (the WebSocket closed with 1001): press Connect once it is back.',
     failed: (message: string) => `Error: ${message}`,
     subscribing: (filter: string, qos: number) => `Subscribing to ${filter} with QoS ${qos}`,
     subscribeRefused: (filter: string) => `The broker refused ${filter} (SUBACK 0x80).`,
@@ -170,6 +171,7 @@ export const mqttConsoleStrings = {
         : how === 'drop'
           ? 'Соединение оборвано без DISCONNECT: брокер публикует завещание, если оно есть.'
           : 'Соединение закончилось (его закрыл брокер или пропала сеть).',
+    serverRestarting: 'Сервер остановлен или перезапускается (WebSocket закрыт с кодом 1001): когда он вернётся, нажмите «Подключиться».',
     failed: (message: string) => `Ошибка: ${message}`,
     subscribing: (filter: string, qos: number) => `Подписываемся на ${filter} с QoS ${qos}`,
     subscribeRefused: (filter: string) => `Брокер отказал в подписке на ${filter} (SUBACK 0x80).`,

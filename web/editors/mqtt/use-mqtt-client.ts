@@ -38,7 +38,18 @@ interface Connection {
   ending: 'disconnect' | 'drop' | null;
   /** aimed at my broker: why Wirelab's relay ended the WebSocket (the broker closed, refused…) */
   fact: RelayFact | null;
+  /** Wirelab's own broker's WebSocket closed with 1001: the server stopped or is restarting */
+  serverGoingAway: boolean;
 }
+
+/** What the console heard of its WebSocket's close: a relay's fact, or Wirelab's server going away. */
+interface HeardClose {
+  fact: RelayFact | null;
+  serverGoingAway: boolean;
+}
+
+/** RFC 6455 §7.4.1 "going away": Wirelab's server closes every app WebSocket with it at shutdown. */
+const GOING_AWAY = 1001;
 
 // A logged packet is found by what it is, not by its position among all packets: the k-th
 // packet of its direction, type and packet id. One packet the log did not see (mqtt.js wrote
@@ -107,11 +118,17 @@ function clientOptions(form: MqttForm, keepAlive: number): IClientOptions {
   };
 }
 
-/** mqtt.js's WebSocket, its close listened to: a relay's close carries the fact. */
-function webSocketHeard(heard: { fact: RelayFact | null }) {
+/**
+ * mqtt.js's WebSocket, its close listened to: a relay's close carries the fact; on Wirelab's own
+ * broker (`wirelabOwn`: not through the relay) a 1001 is the server stopping.
+ */
+function webSocketHeard(heard: HeardClose, wirelabOwn: boolean) {
   return (address: string, protocols: string[]) => {
     const socket = new WebSocket(address, protocols);
-    socket.addEventListener('close', (event) => (heard.fact = readRelayFact(event.code, event.reason)));
+    socket.addEventListener('close', (event) => {
+      heard.fact = readRelayFact(event.code, event.reason);
+      heard.serverGoingAway = wirelabOwn && event.code === GOING_AWAY;
+    });
     return socket;
   };
 }
@@ -153,6 +170,9 @@ function listen(connection: Connection, { log, t, isCurrent, setState, setSubscr
         text: relayFactText(connection.fact),
         data: { event: 'close', how, fact: connection.fact.fact },
       });
+    else if (connection.serverGoingAway && how === 'lost')
+      // mqtt.js does not reconnect here (reconnectPeriod 0): the student connects again, once it is back
+      log.add({ kind: 'info', text: say((t) => t.serverRestarting), data: { event: 'close', how, 'server-away': 'true' } });
     else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
     client.removeAllListeners('packetsend');
     client.removeAllListeners('packetreceive');
@@ -189,8 +209,8 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
     const after = captureTimeNow();
     const origin = window.location.origin;
     const url = own.mode === 'mine' ? mqttRelayUrl(own.address, origin) : webSocketUrl(MQTT_WEBSOCKET_PATH, origin);
-    const heard: { fact: RelayFact | null } = { fact: null };
-    const createWebsocket = webSocketHeard(heard);
+    const heard: HeardClose = { fact: null, serverGoingAway: false };
+    const createWebsocket = webSocketHeard(heard, own.mode !== 'mine');
     let client: MqttClient;
     try {
       client = mqtt.connect(url, { ...clientOptions(form, check.keepAlive), createWebsocket });
@@ -212,6 +232,9 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       ending: null,
       get fact() {
         return heard.fact;
+      },
+      get serverGoingAway() {
+        return heard.serverGoingAway;
       },
     };
     current.current = connection;

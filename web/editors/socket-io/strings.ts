@@ -1,6 +1,7 @@
 import type { Lang } from '../../kit/lang-context.ts';
 import { describeJsonError } from '../json-error.ts';
 import type { EmitInputError } from './emit-input.ts';
+import type { ServerGoingAway } from './server-going-away.ts';
 
 export const socketIoConsoleStrings = {
   en: {
@@ -48,6 +49,13 @@ export const socketIoConsoleStrings = {
     connectError: (message: string, willRetry: boolean) =>
       `Connection refused: ${clientReason(message, 'en')}${willRetry ? ' — the client retries' : ' — the server said no, so the client does not retry'}`,
     disconnected: (reason: string, willRetry: boolean) => `Disconnected: ${clientReason(reason, 'en')}${willRetry ? ' — the client reconnects by itself' : ''}`,
+    serverWentAway: (away: ServerGoingAway) =>
+      `Disconnected: the server stopped or is restarting (${
+        away.transport === 'websocket'
+          ? `the WebSocket closed with ${away.code}${away.reason ? ` “${away.reason}”` : ''}`
+          : 'the waiting poll was answered with Engine.IO’s close packet'
+      }) — the client reconnects by itself`,
+    serverNotBack: (message: string) => `The server is not back yet (${clientReason(message, 'en')}) — the client tries again`,
     reconnectAttempt: (attempt: number) => `Reconnect attempt ${attempt}`,
     reconnected: (attempt: number) => `Reconnected after ${attempt} attempt${attempt === 1 ? '' : 's'}`,
     emitted: (event: string, ack: boolean) => `${event}${ack ? ' (waiting for an ack)' : ''}`,
@@ -103,6 +111,13 @@ export const socketIoConsoleStrings = {
     connectError: (message: string, willRetry: boolean) =>
       `Подключение отклонено: ${clientReason(message, 'ru')}${willRetry ? ' — клиент попробует снова' : ' — сервер отказал, поэтому клиент не повторяет попытку'}`,
     disconnected: (reason: string, willRetry: boolean) => `Отключено: ${clientReason(reason, 'ru')}${willRetry ? ' — клиент переподключится сам' : ''}`,
+    serverWentAway: (away: ServerGoingAway) =>
+      `Отключено: сервер остановлен или перезапускается (${
+        away.transport === 'websocket'
+          ? `WebSocket закрыт с кодом ${away.code}${away.reason ? `, причина «${away.reason}»` : ''}`
+          : 'на ожидающий запрос polling сервер ответил пакетом close Engine.IO'
+      }) — клиент переподключится сам`,
+    serverNotBack: (message: string) => `Сервер ещё не вернулся (${clientReason(message, 'ru')}) — клиент попробует снова`,
     reconnectAttempt: (attempt: number) => `Попытка переподключения ${attempt}`,
     reconnected: (attempt: number) => `Переподключились, попыток: ${attempt}`,
     emitted: (event: string, ack: boolean) => `${event}${ack ? ' (ждём подтверждения)' : ''}`,

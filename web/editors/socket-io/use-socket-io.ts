@@ -6,6 +6,7 @@ import type { WireMessage } from '../../../wire/types.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { findMessageSelection } from '../console-kit/inspector-links.ts';
 import { useLiveConnection } from '../console-kit/use-live-connection.ts';
+import { serverGoingAway } from './server-going-away.ts';
 import { sessionMessages } from './session-messages.ts';
 import type { SocketIoTransport } from './sio-cell-config.ts';
 import { socketIoConsoleStrings } from './strings.ts';
@@ -53,6 +54,8 @@ interface SocketContext {
   counterOf(sid: string | undefined): PacketCounter;
   /** the socket is over for good (refused, or disconnected on purpose) */
   forget(): void;
+  /** the server went away (stopped, or restarting) and the client has not connected again since */
+  serverAway: boolean;
 }
 
 /** The Engine.IO side: the session opening, its transport upgrading, the manager reconnecting. */
@@ -99,6 +102,7 @@ function listenToSocket(context: SocketContext, socket: Socket) {
     return packetLink(engineSid, isSocketIo(type, 'out', eventName), context.counterOf(engineSid).next(key));
   };
   socket.on('connect', () => {
+    context.serverAway = false;
     context.setState('connected');
     log.add({
       kind: 'info',
@@ -109,6 +113,11 @@ function listenToSocket(context: SocketContext, socket: Socket) {
     });
   });
   socket.on('connect_error', (error) => {
+    if (context.serverAway && socket.active) {
+      // The restarting server cannot be reached for a moment: expected, not the student's fault.
+      log.add({ kind: 'info', badge: 'socket.io', text: say((t) => t.serverNotBack(error.message)), data: { event: 'connect_error' } });
+      return;
+    }
     // A refusal by the server's middleware is final; a network failure is retried.
     log.add({
       kind: 'error',
@@ -123,12 +132,14 @@ function listenToSocket(context: SocketContext, socket: Socket) {
       context.forget();
     }
   });
-  socket.on('disconnect', (reason) => {
+  socket.on('disconnect', (reason, details) => {
+    const away = socket.active ? serverGoingAway(reason, details) : null;
+    if (away) context.serverAway = true;
     log.add({
-      kind: socket.active ? 'error' : 'info',
+      kind: socket.active && !away ? 'error' : 'info',
       badge: 'socket.io',
-      text: say((t) => t.disconnected(reason, socket.active)),
-      data: { event: 'disconnect', reason },
+      text: say((t) => (away ? t.serverWentAway(away) : t.disconnected(reason, socket.active))),
+      data: { event: 'disconnect', reason, ...(away ? { 'server-away': away.transport } : {}) },
     });
     context.setTransport(null);
     if (!socket.active) {
@@ -189,6 +200,7 @@ export function useSocketIo(log: Log) {
       forget: () => {
         socketRef.current = null;
       },
+      serverAway: false,
     };
     listenToManager(context, socket.io);
     listenToSocket(context, socket);

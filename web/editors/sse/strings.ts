@@ -27,6 +27,12 @@ export const sseConsoleStrings = {
       `The stream broke. EventSource reconnects by itself after the retry delay${lastId ? `, sending Last-Event-ID: ${lastId}` : ' (no id seen, so it sends none)'}`,
     gaveUp: 'EventSource gave up: the answer was not a 200 text/event-stream, so it will not reconnect',
     ended: 'The server ended the response',
+    serverStopping: (lastId: string) =>
+      `The server stopped or is restarting: after its server.shutdown event it ended the stream. EventSource reconnects by itself after the retry delay${lastId ? `, sending Last-Event-ID: ${lastId}` : ''}`,
+    serverNotBack: 'The server is not back yet — EventSource tries again after the retry delay',
+    gaveUpWhileAway: 'EventSource gave up: the server was still stopping (its answer was not a 200 text/event-stream). Press Connect once it is back.',
+    serverEndedFetch: (lastId: string | null) =>
+      `The server stopped or is restarting: after its server.shutdown event it ended the stream. The fetch client does not reconnect by itself: once the server is back, press ${lastId ? `“Reconnect with Last-Event-ID: ${lastId}”` : 'Connect'}.`,
     notEventStream: (status: number, contentType: string) => `The answer is ${status} ${contentType || '(no Content-Type)'}, not a 200 text/event-stream`,
     failed: (message: string) => `The request failed: ${browserErrorIn(message, 'en')}`,
     closedByPage: 'Closed by this page',
@@ -63,6 +69,12 @@ export const sseConsoleStrings = {
       `Поток оборвался. EventSource переподключится сам после паузы retry${lastId ? ` и отправит Last-Event-ID: ${lastId}` : ' (id не было, поэтому заголовка не будет)'}`,
     gaveUp: 'EventSource сдался: ответ — не 200 text/event-stream, переподключаться он не будет',
     ended: 'Сервер завершил ответ',
+    serverStopping: (lastId: string) =>
+      `Сервер остановлен или перезапускается: после события server.shutdown он завершил поток. EventSource переподключится сам после паузы retry${lastId ? ` и отправит Last-Event-ID: ${lastId}` : ''}`,
+    serverNotBack: 'Сервер ещё не вернулся — EventSource попробует снова после паузы retry',
+    gaveUpWhileAway: 'EventSource сдался: сервер ещё выключался (ответ — не 200 text/event-stream). Когда сервер вернётся, нажмите «Подключиться».',
+    serverEndedFetch: (lastId: string | null) =>
+      `Сервер остановлен или перезапускается: после события server.shutdown он завершил поток. Клиент на fetch сам не переподключается: когда сервер вернётся, нажмите ${lastId ? `«Переподключиться с Last-Event-ID: ${lastId}»` : '«Подключиться»'}.`,
     notEventStream: (status: number, contentType: string) => `Ответ — ${status} ${contentType || '(без Content-Type)'}, а не 200 text/event-stream`,
     failed: (message: string) => `Запрос не удался: ${browserErrorIn(message, 'ru')}`,
     closedByPage: 'Закрыто страницей',

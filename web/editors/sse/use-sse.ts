@@ -76,8 +76,13 @@ function runEventSource(context: RunContext, path: string): EventSource {
   context.setState('connecting');
   const eventSource = new EventSource(context.urlOf(path));
   let stream = context.watchStream(path);
+  // After the server's server.shutdown event the stream's end and the failed reconnects while
+  // it restarts are expected, not the student's doing: said as such until the stream opens again.
+  const away = { sawShutdown: false, told: false };
   eventSource.onopen = () => {
     if (!context.stillCurrent()) return;
+    away.sawShutdown = false;
+    away.told = false;
     context.setState('connected');
     log.add({ kind: 'info', text: say((t) => t.openedEventSource), inspectLabel: 'GET', inspect: exchangeLink(stream.exchange), data: { event: 'open' } });
   };
@@ -85,17 +90,21 @@ function runEventSource(context: RunContext, path: string): EventSource {
     if (!context.stillCurrent()) return;
     if (eventSource.readyState === EventSource.CLOSED) {
       context.setState('closed');
-      log.add({ kind: 'error', text: say((t) => t.gaveUp) });
+      log.add({ kind: away.sawShutdown ? 'info' : 'error', text: say((t) => (away.sawShutdown ? t.gaveUpWhileAway : t.gaveUp)) });
       return;
     }
     // CONNECTING again: the browser is about to send the GET once more, with Last-Event-ID.
     context.setState('reconnecting');
-    log.add({ kind: 'error', text: say((t) => t.lost(context.lastId() ?? '')), data: { event: 'lost' } });
+    if (!away.sawShutdown) log.add({ kind: 'error', text: say((t) => t.lost(context.lastId() ?? '')), data: { event: 'lost' } });
+    else if (!away.told) log.add({ kind: 'info', text: say((t) => t.serverStopping(context.lastId() ?? '')), data: { event: 'server-away' } });
+    else log.add({ kind: 'info', text: say((t) => t.serverNotBack), data: { event: 'server-not-back' } });
+    away.told ||= away.sawShutdown;
     stream = context.watchStream(path);
   };
   const onEvent = (event: MessageEvent<string>) => {
     if (!context.stillCurrent()) return;
     if (event.lastEventId) context.rememberId(event.lastEventId);
+    if (event.type === SHUTDOWN_EVENT) away.sawShutdown = true;
     const ordinal = stream.seen++;
     log.add({
       kind: 'received',
@@ -145,14 +154,19 @@ async function runFetch(context: RunContext, path: string, resumeFrom: string | 
     });
     const reader = new SseStreamReader();
     const body = response.body.getReader();
+    let sawShutdown = false;
     for (;;) {
       const { done, value } = await body.read();
       if (!context.stillCurrent()) return;
       if (done) break;
-      for (const event of reader.push(value)) showBlock(context, stream, event);
+      for (const event of reader.push(value)) {
+        if (event.dispatched && event.type === SHUTDOWN_EVENT) sawShutdown = true;
+        showBlock(context, stream, event);
+      }
     }
     context.setState('closed');
-    log.add({ kind: 'info', text: say((t) => t.ended), data: { event: 'ended' } });
+    if (sawShutdown) log.add({ kind: 'info', text: say((t) => t.serverEndedFetch(context.lastId())), data: { event: 'server-away' } });
+    else log.add({ kind: 'info', text: say((t) => t.ended), data: { event: 'ended' } });
   } catch (error) {
     if (!context.stillCurrent() || signal.aborted) return;
     context.setState('closed');

@@ -52,6 +52,7 @@ export const websocketConsoleStrings = {
     closedLine: (code: number, reason: string, clean: boolean) =>
       `Closed: code ${code}${reason ? `, reason “${reason}”` : ''}${clean ? '' : ' (not clean: no close handshake)'} — ${closeMeaningEn(code)}`,
     closing: (code?: number, reason?: string) => `Closing${code !== undefined ? ` with ${code}` : ' without a code'}${reason ? `, reason “${reason}”` : ''}…`,
+    serverRestarting: 'The server stopped or is restarting: press Connect once it is back.',
     failed: 'The connection failed (the browser does not say why: look at the handshake in the inspector).',
     textMessage: 'text',
     binaryMessage: 'binary',
@@ -108,6 +109,7 @@ export const websocketConsoleStrings = {
     closedLine: (code: number, reason: string, clean: boolean) =>
       `Закрыто: код ${code}${reason ? `, причина «${reason}»` : ''}${clean ? '' : ' (соединение оборвалось без обмена кадрами close)'} — ${closeMeaningRu(code)}`,
     closing: (code?: number, reason?: string) => `Закрываем${code !== undefined ? ` с кодом ${code}` : ' без кода'}${reason ? `, причина «${reason}»` : ''}…`,
+    serverRestarting: 'Сервер остановлен или перезапускается: когда он вернётся, нажмите «Подключиться».',
     failed: 'Соединение не установилось (браузер не сообщает почему: посмотрите рукопожатие в инспекторе).',
     textMessage: 'текст',
     binaryMessage: 'двоичное',

@@ -74,6 +74,6 @@ export function watchSocket(connection: Connection, handshake: () => Promise<Ins
     setState('CLOSED');
     // the server's close frame: its answer to ours, or its own decision (1009, 1001…)
     const closeFrame = frameLink(connection, (view) => controlFrames(view, 'out', 'close')[0] ?? controlFrames(view, 'in', 'close')[0]);
-    log.add(closedEntry(event, exchangeLink(handshake), closeFrame));
+    log.add(closedEntry(event, exchangeLink(handshake), closeFrame, !connection.relayed));
   };
 }

@@ -36,5 +36,16 @@ describe('the WebSocket console’s log lines', () => {
     const byStudent = closedEntry(closeEvent(1001, 'restarting', true), undefined, undefined);
     expect(byStudent).toMatchObject({ kind: 'info', data: { event: 'close', code: '1001' } });
     expect(byStudent.data).not.toHaveProperty('fact');
+    expect(byStudent.data).not.toHaveProperty('server-away');
+  });
+
+  it('says the server stopped or is restarting on the 1001 of Wirelab’s own endpoint, and how to come back', () => {
+    const shutdown = closedEntry(closeEvent(1001, 'server shutting down / сервер выключается', true), undefined, undefined, true);
+    expect(shutdown).toMatchObject({ kind: 'info', data: { event: 'close', code: '1001', 'server-away': 'true' } });
+    expect(shutdown.text).toEqual({
+      en: 'Closed: code 1001, reason “server shutting down / сервер выключается” — going away. The server stopped or is restarting: press Connect once it is back.',
+      ru: 'Закрыто: код 1001, причина «server shutting down / сервер выключается» — сторона уходит. Сервер остановлен или перезапускается: когда он вернётся, нажмите «Подключиться».',
+    });
+    expect(closedEntry(closeEvent(1000, '', true), undefined, undefined, true).data).not.toHaveProperty('server-away');
   });
 });

@@ -56,8 +56,12 @@ export function closingEntry(code: number | undefined, reason: string | undefine
   return { kind: 'sent', badge: 'close', text: say((t) => t.closing(code, reason)), inspect: closeFrame, data: { type: 'close' } };
 }
 
-/** The log's line for the close: Wirelab's relay's fact (what the student's server did wrong), or the code and reason. */
-export function closedEntry(event: CloseEvent, handshake: NewLogEntry['inspect'], closeFrame: NewLogEntry['inspect']): NewLogEntry {
+/**
+ * The log's line for the close: Wirelab's relay's fact (what the student's server did wrong), or
+ * the code and reason. `fromWirelab`: the socket was Wirelab's own (not relayed), whose 1001 is
+ * the server stopping (server/listener/goodbye.ts): the line says so, and how to come back.
+ */
+export function closedEntry(event: CloseEvent, handshake: NewLogEntry['inspect'], closeFrame: NewLogEntry['inspect'], fromWirelab = false): NewLogEntry {
   const fact = readRelayFact(event.code, event.reason);
   if (fact)
     return {
@@ -67,11 +71,15 @@ export function closedEntry(event: CloseEvent, handshake: NewLogEntry['inspect']
       inspect: handshake,
       data: { event: 'close', code: String(event.code), fact: fact.fact },
     };
+  const serverGoingAway = fromWirelab && event.code === GOING_AWAY;
   return {
     kind: event.wasClean ? 'info' : 'error',
-    text: say((t) => t.closedLine(event.code, event.reason, event.wasClean)),
+    text: say((t) => `${t.closedLine(event.code, event.reason, event.wasClean)}${serverGoingAway ? `. ${t.serverRestarting}` : ''}`),
     inspectLabel: say((t) => t.closeFrame),
     inspect: closeFrame,
-    data: { event: 'close', code: String(event.code) },
+    data: { event: 'close', code: String(event.code), ...(serverGoingAway ? { 'server-away': 'true' } : {}) },
   };
 }
+
+/** RFC 6455 §7.4.1 "going away". */
+const GOING_AWAY = 1001;
