@@ -15,7 +15,6 @@ import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/o
 import type { Lang } from '../kit/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';
-import type { RunState } from './use-check-run.ts';
 
 export const CHECKS_PATH = '/_wirelab/own-server/checks';
 
@@ -199,7 +198,10 @@ export function wirelabItself(location: { hostname: string; port: string; protoc
  * screen reader announces its text as it changes (a region that appears with its text already in
  * it is not announced by all of them). Refusals and errors say it themselves, as alerts: nothing.
  */
-export function runAnnouncement(run: RunState, lang: Lang): string {
+export function runAnnouncement(
+  run: { kind: 'idle' | 'running' | 'cancelled' | 'network-error' } | { kind: 'answered'; status: number; body: unknown },
+  lang: Lang,
+): string {
   const t = ownServerStrings[lang];
   if (run.kind === 'running') return t.running;
   if (run.kind === 'cancelled') return t.cancelled;
