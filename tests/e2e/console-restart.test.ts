@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, fileBrowser, openPage, releaseBrowser, WEB_ROOT } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage } from './browser.ts';
 import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.ts';
+import { useRestartLab } from './restart-lab.ts';
 
 // Mid-seminar the teacher stops the server (Ctrl-C) and starts it again on the same port (as in
 // server-restart.test.ts). The lesson consoles that were live say the server stopped or is
@@ -19,25 +15,7 @@ import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.
 // back at one click. In Russian; the English strings are checked by the unit tests of
 // web/editors/socket-io/server-going-away.test.ts and web/editors/graphql/server-restart.test.ts.
 
-let dir: string;
-let browser: Browser;
-let server: RunningServer | undefined;
-
-/** The same server as `npm start` would make it again: its database file and session secret. */
-function sameServerOptions(sessionSecret: Buffer) {
-  return { webRoot: WEB_ROOT, tap: {}, dataFile: join(dir, 'wirelab.sqlite'), sessionSecret };
-}
-
-beforeAll(async () => {
-  assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'wirelab-console-restart-'));
-  browser = await fileBrowser();
-});
-afterAll(async () => {
-  await releaseBrowser(browser);
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useRestartLab('console-restart');
 
 const RESTARTING = 'сервер остановлен или перезапускается';
 
@@ -50,11 +28,11 @@ async function runHttpCell(page: Page, cellId: string, text: string): Promise<vo
 describe('the lesson consoles across a restart of the server', () => {
   // Eight pages around one restart: at CI's load the steps take several times longer than here (35 s at load 6).
   it('every live console says the server is restarting, and comes back by itself or at one click', async () => {
-    const options = sameServerOptions(randomBytes(32));
-    server = await startServer(options);
-    const { origin, port } = server;
+    const options = lab.sameServerOptions();
+    const server = await lab.start(options);
+    const { origin } = server;
 
-    const chatPage = await openPage(browser, { locale: 'ru-RU' });
+    const chatPage = await openPage(lab.browser, { locale: 'ru-RU' });
     await chatPage.goto(`${origin}/ru/socket-io`);
     const chat = cell(chatPage, 'lobby');
     await chat.locator('[data-testid="sio-connect"]').click();
@@ -122,8 +100,7 @@ describe('the lesson consoles across a restart of the server', () => {
     await expect.poll(() => attributeNow(dashboard.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('connected');
 
     // Ctrl-C.
-    await server.close();
-    server = undefined;
+    const port = await lab.stop();
 
     // Socket.IO: the WebSocket's 1001 with its reason, worded as the server going away, as information.
     const gone = chat.locator('[data-testid="rt-log-entry"][data-event="disconnect"]').last();
@@ -182,8 +159,8 @@ describe('the lesson consoles across a restart of the server', () => {
     expect(await poll.locator('[data-testid="poll-row"][data-outcome="failed"]').count()).toBe(0);
 
     // Started again on the same port: every console comes back by itself.
-    server = await startServer(options, port);
-    const resubscribed = once(server.app.graphqlSubscriptions, 'started');
+    const restarted = await lab.start(options, port);
+    const resubscribed = once(restarted.app.graphqlSubscriptions, 'started');
     // socket.io-client's backoff: up to 5 s (±50 %) between attempts
     const AFTER_BACKOFF = { timeout: 30_000 };
     await expect.poll(() => attributeNow(chat.locator('[data-testid="sio-state"]'), 'data-state'), AFTER_BACKOFF).toBe('connected');
@@ -211,7 +188,7 @@ describe('the lesson consoles across a restart of the server', () => {
     await expect.poll(() => textNow(subscription.locator('[data-testid="graphql-event"]').first()), LIVE).toContain('Hello from REST');
 
     // One click each for the clients that do not come back by themselves.
-    const legacyAgain = once(server.app.graphqlSubscriptions, 'started');
+    const legacyAgain = once(restarted.app.graphqlSubscriptions, 'started');
     await legacy.locator('[data-testid="cell-run"]').click();
     await legacyAgain;
     await expect.poll(() => attributeNow(legacyPanel, 'data-status'), LIVE).toBe('active');

@@ -1,46 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, fileBrowser, openPage, releaseBrowser, WEB_ROOT } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage } from './browser.ts';
 import { attributeNow, cell, exerciseStateNow, inspectorNode, LIVE, setEditorText, textNow } from './lesson-page.ts';
+import { useRestartLab } from './restart-lab.ts';
 
 // The teacher restarts the server mid-seminar: what the student captured before stays in the
 // inspector, marked as from before the restart, its bytes still shown, and the restarted server's
 // connections (numbered from c1 again) never take the earlier ones' ids. In English; the Russian
 // label is checked in web/inspector/capture-store-restart.test.ts.
 
-let dir: string;
-let browser: Browser;
-let server: RunningServer | undefined;
-
-beforeAll(async () => {
-  assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'wirelab-inspector-restart-'));
-  browser = await fileBrowser();
-});
-afterAll(async () => {
-  await releaseBrowser(browser);
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The same server as `npm start` makes it again: its database file and session secret, so the same session and data. */
-function sameServerOptions(name: string) {
-  return { webRoot: WEB_ROOT, tap: {}, dataFile: join(dir, `${name}.sqlite`), sessionSecret: randomBytes(32) };
-}
+const lab = useRestartLab('inspector-restart');
 
 /** Ctrl-C, and started again on the same port with `options`: the page's inspector reconnects by itself. */
-async function restart(page: Page, options: ReturnType<typeof sameServerOptions>): Promise<void> {
-  if (!server) throw new Error('no server to restart');
-  const { port } = server;
-  await server.close();
-  server = undefined;
+async function restart(page: Page, options: ReturnType<typeof lab.sameServerOptions>): Promise<void> {
+  const port = await lab.stop();
   await expect.poll(() => inspectorStatus(page), LIVE).toBe('restarting');
-  server = await startServer(options, port);
+  await lab.start(options, port);
   await expect.poll(() => inspectorStatus(page), LIVE).toBe('open');
 }
 
@@ -61,10 +36,10 @@ async function runGetUser(page: Page, target: string): Promise<string> {
 
 describe('the inspector across a server restart', () => {
   it('keeps the exchanges captured before, marked, with their bytes, apart from the restarted server’s, until Clear', async () => {
-    const options = sameServerOptions('listed');
-    server = await startServer(options);
-    const page = await openPage(browser, { locale: 'en-US' });
-    await page.goto(`${server.origin}/en/rest`);
+    const options = lab.sameServerOptions('listed');
+    const { origin } = await lab.start(options);
+    const page = await openPage(lab.browser, { locale: 'en-US' });
+    await page.goto(`${origin}/en/rest`);
     await expect.poll(() => inspectorStatus(page), LIVE).toBe('open');
     const before = await runGetUser(page, '/api/v1/users/2');
 
@@ -98,10 +73,10 @@ describe('the inspector across a server restart', () => {
   }, 120_000);
 
   it('does not let an exercise pass on a step from before the restart: the server no longer has it', async () => {
-    const options = sameServerOptions('exercise');
-    server = await startServer(options);
-    const page = await openPage(browser, { locale: 'en-US' });
-    await page.goto(`${server.origin}/en/rest`);
+    const options = lab.sameServerOptions('exercise');
+    const { origin } = await lab.start(options);
+    const page = await openPage(lab.browser, { locale: 'en-US' });
+    await page.goto(`${origin}/en/rest`);
     await expect.poll(() => inspectorStatus(page), LIVE).toBe('open');
     const deleteUser = async (id: number, status: number) => {
       await setEditorText(page, 'delete-user', `DELETE /api/v1/users/${id}\n`);

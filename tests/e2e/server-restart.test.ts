@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, fileBrowser, openPage, releaseBrowser, WEB_ROOT } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage } from './browser.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { attributeNow, cell, editorText, LIVE, setEditorText, textNow } from './lesson-page.ts';
+import { useRestartLab } from './restart-lab.ts';
 
 // Mid-seminar the teacher stops the server (Ctrl-C) and starts it again on the same port: the
 // student's page says the server is restarting (the capture and class channels' close 1001),
@@ -18,39 +14,22 @@ import { attributeNow, cell, editorText, LIVE, setEditorText, textNow } from './
 const KEY = 'restart-teacher-key';
 const TYPED = 'GET /api/v1/users/2\nAccept: application/json\n';
 
-let dir: string;
-let browser: Browser;
-let server: RunningServer | undefined;
-
+const lab = useRestartLab('restart');
 /** The same server as `npm start` would make it again: its database file, session secret and teacher key. */
-function sameServerOptions(sessionSecret: Buffer) {
-  return { webRoot: WEB_ROOT, tap: {}, dataFile: join(dir, 'wirelab.sqlite'), sessionSecret, classroom: { teacherKey: KEY } };
-}
-
-beforeAll(async () => {
-  assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'wirelab-restart-'));
-  browser = await fileBrowser();
-});
-afterAll(async () => {
-  await releaseBrowser(browser);
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sameServerOptions = () => lab.sameServerOptions('wirelab', { classroom: { teacherKey: KEY } });
 
 const pathAndHash = (page: Page) => page.evaluate(() => `${location.pathname}${location.hash}`);
 const inspectorStatus = (page: Page) => attributeNow(page.locator('[data-testid="inspector"] [data-testid="insp-status"]'), 'data-status');
 
 describe('the teacher restarts the server', () => {
   it('the student page says so, comes back, follows the teacher, captures again and keeps its draft', async () => {
-    const options = sameServerOptions(randomBytes(32));
-    server = await startServer(options);
-    const { origin, port } = server;
+    const options = sameServerOptions();
+    const { origin } = await lab.start(options);
 
-    const desk = await openPage(browser);
+    const desk = await openPage(lab.browser);
     await openDesk(desk, origin, KEY);
     const code = await createClass(desk, 'Семинар');
-    const student = await openPage(browser, { locale: 'ru-RU' });
+    const student = await openPage(lab.browser, { locale: 'ru-RU' });
     await student.goto(`${origin}/ru/class?code=${code}`);
     await joinOnThisPage(student, 'Анна');
 
@@ -66,8 +45,7 @@ describe('the teacher restarts the server', () => {
     await expect.poll(() => inspectorStatus(student), LIVE).toBe('open');
 
     // Ctrl-C: both of the student's channels hear 1001, and the page says the server is restarting.
-    await server.close();
-    server = undefined;
+    const port = await lab.stop();
     const note = student.getByTestId('class-channel-down');
     await expect.poll(() => attributeNow(note, 'data-restarting'), LIVE).toBe('true');
     expect(await note.textContent()).toBe('сервер остановлен или перезапускается; переподключаемся…');
@@ -79,7 +57,7 @@ describe('the teacher restarts the server', () => {
     await expect.poll(() => attributeNow(desk.getByTestId('class-desk-connecting'), 'data-restarting'), LIVE).toBe('true');
 
     // Started again on the same port: the student's page reconnects by itself.
-    server = await startServer(options, port);
+    await lab.start(options, port);
     await expect.poll(() => note.count(), LIVE).toBe(0);
     await expect.poll(() => inspectorStatus(student), LIVE).toBe('open');
     await expect.poll(() => attributeNow(teacher.getByTestId('class-bar-teacher'), 'data-status'), LIVE).toBe('open');

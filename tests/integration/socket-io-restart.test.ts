@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
+import { nextEvent } from './socket-io-events.ts';
 import type { ScaleOptions } from '../../server/scale/scale-options.ts';
 import { newSession } from './capture-client.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
@@ -48,23 +49,9 @@ function chatClient(origin: string, session: string, name: string, transports: A
   return socket;
 }
 
-function nextEvent<T>(socket: Socket, event: string, accept: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener);
-      reject(new Error(`no ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (payload: T): void => {
-      if (!accept(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, listener);
-      resolve(payload);
-    };
-    socket.on(event, listener);
-  });
-}
-
-const connected = (socket: Socket) => nextEvent<void>(socket, 'connect');
+// after a restart socket.io-client's backoff is up to 5 s ± 50 %: wait longer than the other files do
+const WAIT_MS = 10_000;
+const connected = (socket: Socket) => nextEvent<void>(socket, 'connect', undefined, WAIT_MS);
 const disconnected = (socket: Socket) =>
   new Promise<{ reason: string; active: boolean }>((resolve) => socket.once('disconnect', (reason) => resolve({ reason, active: socket.active })));
 
@@ -112,7 +99,7 @@ describe('Socket.IO across a restart of the server', () => {
     await Promise.all(back);
     // A new server, new sockets: they join their room again and talk there.
     await Promise.all([joined(overWebSocket), joined(overPolling)]);
-    const heard = nextEvent<{ text: string }>(overPolling, 'chat:message');
+    const heard = nextEvent<{ text: string }>(overPolling, 'chat:message', undefined, WAIT_MS);
     expect(await overWebSocket.emitWithAck('chat:message', { room: 'lobby', text: 'после перезапуска' })).toEqual({ ok: true, room: 'lobby' });
     expect(await heard).toMatchObject({ name: 'ws', text: 'после перезапуска' });
     expect(again.port).toBe(first.port);
@@ -155,7 +142,7 @@ describe('Socket.IO across a restart of the server', () => {
     const adaBack = connected(ada);
     await start({ scale }, a.port);
     await adaBack;
-    const adaJoined = nextEvent<{ name: string; action: string; members: number }>(bob, 'chat:presence', (notice) => notice.name === 'ada');
+    const adaJoined = nextEvent<{ name: string; action: string; members: number }>(bob, 'chat:presence', (notice) => notice.name === 'ada', WAIT_MS);
     await joined(ada);
     expect(await adaJoined).toEqual({ room: 'lobby', name: 'ada', action: 'join', members: 2 });
   });

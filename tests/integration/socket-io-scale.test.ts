@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
+import { nextEvent } from './socket-io-events.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { newSession } from './capture-client.ts';
@@ -48,22 +49,6 @@ async function joined(server: RunningServer, session: string, name: string, room
   const socket = await connect(server, session, name);
   expect(await socket.emitWithAck('chat:join', room)).toEqual({ ok: true, room });
   return socket;
-}
-
-function nextEvent<T = unknown>(socket: Socket, event: string, accept: (payload: T) => boolean = () => true): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener);
-      reject(new Error(`no ${event} within 5000 ms`));
-    }, 5000);
-    const listener = (payload: T): void => {
-      if (!accept(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, listener);
-      resolve(payload);
-    };
-    socket.on(event, listener);
-  });
 }
 
 function record(socket: Socket): Array<{ event: string; args: unknown[] }> {

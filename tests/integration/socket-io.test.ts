@@ -2,6 +2,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, Manager, type Socket, type SocketOptions, type ManagerOptions } from 'socket.io-client';
+import { nextEvent } from './socket-io-events.ts';
 import { WebSocket } from 'ws';
 import type { Socket as EngineSocket } from 'engine.io';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -54,23 +55,6 @@ async function joined(box: string, name: string, room = 'lobby', options: Option
   await connected(socket);
   expect(await socket.emitWithAck('chat:join', room)).toEqual({ ok: true, room });
   return socket;
-}
-
-/** Resolves with the arguments of the next `event` that passes `accept`. */
-function nextEvent<T = unknown>(socket: Socket, event: string, accept: (payload: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener);
-      reject(new Error(`no ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (payload: T): void => {
-      if (!accept(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, listener);
-      resolve(payload);
-    };
-    socket.on(event, listener);
-  });
 }
 
 /** Every event a socket receives, in order. */
