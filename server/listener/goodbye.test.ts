@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import { GOING_AWAY, GOODBYE_WAIT_MS, OpenWebSockets, SHUTDOWN_CLOSE_REASON } from './goodbye.ts';
+import { GOING_AWAY } from '../../wire/websocket/close-codes.ts';
+import { GOODBYE_WAIT_MS, OpenWebSockets, SHUTDOWN_CLOSE_REASON } from './goodbye.ts';
 
 /** What of a `ws` socket the goodbye uses; `answers`: the peer sends its close frame back at once. */
 class PeerSocket extends EventEmitter {

@@ -2,9 +2,8 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { refuseUpgrade } from '../answers/websocket-handshake.ts';
+import { GOING_AWAY } from '../../wire/websocket/close-codes.ts';
 
-/** RFC 6455 §7.4.1 "going away": the server is shutting down (the page reconnects; nothing is broken). */
-export const GOING_AWAY = 1001;
 const SHUTTING_DOWN: Bilingual = { en: 'server shutting down', ru: 'сервер выключается' };
 /** The close reason of every WebSocket the app closes at shutdown (both languages: a page may show it). */
 export const SHUTDOWN_CLOSE_REASON = `${SHUTTING_DOWN.en} / ${SHUTTING_DOWN.ru}`;

@@ -4,6 +4,9 @@
 
 import type { Bilingual } from '../../shared/bilingual.ts';
 
+/** RFC 6455 §7.4.1 "going away": Wirelab's server closes every app WebSocket with it at shutdown, and the pages read it as a restart. */
+export const GOING_AWAY = 1001;
+
 const NAMED: Readonly<Record<number, Bilingual>> = {
   1000: { en: 'normal closure', ru: 'обычное закрытие' },
   1001: { en: 'going away', ru: 'сторона уходит (сервер останавливается, страницу закрыли)' },

@@ -5,15 +5,8 @@ import { GRAPHQL_ENDPOINT } from './schema-store.ts';
 import { LegacyGraphqlWsClient } from './legacy-ws-client.ts';
 import { readRelayFact, relayFactText } from '../../../contracts/own-server/relays.ts';
 import { webSocketRelayUrl } from '../target-switch/relay-urls.ts';
-import {
-  GOING_AWAY,
-  isWebSocketClose,
-  RESTART_RETRY_ATTEMPTS,
-  restartRetryWait,
-  ServerRestartWatch,
-  ServerWentAway,
-  type RestartListener,
-} from './server-restart.ts';
+import { GOING_AWAY } from '../../../wire/websocket/close-codes.ts';
+import { isWebSocketClose, RESTART_RETRY_ATTEMPTS, restartRetryWait, ServerRestartWatch, ServerWentAway, type RestartListener } from './server-restart.ts';
 
 // One urql client for the page, like an application has: its document cache is shared by every
 // graphql cell, so a query repeated in another cell can be answered without a request.

@@ -7,9 +7,8 @@
 
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { readRelayFact, relayFactText } from '../../../contracts/own-server/relays.ts';
+import { GOING_AWAY } from '../../../wire/websocket/close-codes.ts';
 
-/** RFC 6455 §7.4.1: the server is going away. */
-export const GOING_AWAY = 1001;
 /** Reconnects tried while the server is away: 1, 2, 4 s, then every 5 s, about three minutes in all. */
 export const RESTART_RETRY_ATTEMPTS = 40;
 const RETRY_WAIT_MAX_MS = 5_000;

@@ -5,6 +5,7 @@ import { useStrings } from '../../kit/lang-context.ts';
 import { captureTimeNow, sessionReady } from '../../kit/session.ts';
 import type { InspectedExchange } from '../../inspector/capture-store.ts';
 import { CONNACK_CODES } from '../../../wire/mqtt/decode-mqtt.ts';
+import { GOING_AWAY } from '../../../wire/websocket/close-codes.ts';
 import { bilingual, type useConsoleLog } from '../console-kit/console-log.tsx';
 import { connectionMessageLink, connectionOf, exchangeLink, requestsInTurn } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
@@ -47,9 +48,6 @@ interface HeardClose {
   fact: RelayFact | null;
   serverGoingAway: boolean;
 }
-
-/** RFC 6455 §7.4.1 "going away": Wirelab's server closes every app WebSocket with it at shutdown. */
-const GOING_AWAY = 1001;
 
 // A logged packet is found by what it is, not by its position among all packets: the k-th
 // packet of its direction, type and packet id. One packet the log did not see (mqtt.js wrote

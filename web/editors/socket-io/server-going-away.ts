@@ -6,8 +6,8 @@
 // an Engine.IO WebSocket with 1001 and answers a held poll with that close packet
 // (server/protocols/socket-io/README.md, "Shutdown").
 
-/** RFC 6455 §7.4.1 "going away". */
-const GOING_AWAY = 1001;
+import { GOING_AWAY } from '../../../wire/websocket/close-codes.ts';
+
 const POLL_CLOSED_BY_SERVER = 'transport closed by the server';
 
 /** What the wire showed of the server going away. */

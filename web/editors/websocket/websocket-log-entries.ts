@@ -3,6 +3,7 @@ import { bilingual, type NewLogEntry } from '../console-kit/console-log.tsx';
 import { clip, utf8Length } from '../console-kit/text.ts';
 import { formatHex } from './hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
+import { GOING_AWAY } from '../../../wire/websocket/close-codes.ts';
 
 const say = bilingual(websocketConsoleStrings);
 
@@ -80,6 +81,3 @@ export function closedEntry(event: CloseEvent, handshake: NewLogEntry['inspect']
     data: { event: 'close', code: String(event.code), ...(serverGoingAway ? { 'server-away': 'true' } : {}) },
   };
 }
-
-/** RFC 6455 §7.4.1 "going away". */
-const GOING_AWAY = 1001;
