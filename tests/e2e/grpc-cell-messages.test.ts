@@ -83,7 +83,9 @@ describe('the gRPC cell', () => {
     const getUser = cell(page, 'get-user');
     await getUser.locator('[data-testid="grpc-method"]').selectOption('wirelab.users.v1.UserService/Chat');
     await getUser.locator('[data-testid="grpc-start"]').click();
-    await getUser.locator('[data-testid="grpc-send"]:not([disabled])').waitFor(LIVE);
+    // The server speaks first: its notice means the stream has reached the handler. Before it, a
+    // cancel can end the call while the runner still connects, and the server never sees it.
+    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-message"]').first()), LIVE).toMatch(/Chat of sandbox/);
     // the same cell, a unary call: it goes from the page itself
     await getUser.locator('[data-testid="grpc-method"]').selectOption('wirelab.users.v1.UserService/GetUser');
     expect(await textNow(getUser.locator('[data-testid="cell-run"]'))).toMatch(/Выполнить/);
