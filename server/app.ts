@@ -5,9 +5,9 @@ import websocketEndpoints from './listener/websocket-endpoints.ts';
 import { websocketErrorHandler } from './listener/bad-frame-log.ts';
 import { createOnePortServer, type OnePortOptions, type OnePortServer, type ServerTimeouts } from './listener/one-port-server.ts';
 import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-origin.ts';
-import { CaptureHub } from './tap/capture-hub.ts';
+import { CaptureHub, captureInstanceId } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
-import { CAPTURE_CHANNEL_PATH, captureChannel, captureInstanceId } from './tap/capture-channel.ts';
+import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
 import { CaptureBlanker } from './classroom/capture-blanker.ts';
 import { DEMO_TOKENS } from './protocols/grpc/interceptors.ts';
 import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
@@ -121,7 +121,7 @@ declare module 'fastify' {
 
 /** Builds the whole app on one port; never listens (main.ts and the tests do). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {});
+  const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {}, captureInstanceId(options.scale?.instanceId));
   if (options.sessionSecret) useSessionSecret(options.sessionSecret);
   const allowedOrigins = options.allowedOrigins ?? [];
   let onePort: OnePortServer | undefined;
@@ -263,7 +263,6 @@ async function registerProtocols(app: FastifyInstance, options: AppOptions, capt
     const shownHeaderValues = new Set(Object.keys(DEMO_TOKENS).map((token) => `Bearer ${token}`));
     await app.register(captureChannel, {
       hub: captures,
-      instance: captureInstanceId(app.scale?.instanceId),
       screenFor: (session) => new CaptureBlanker(session, app.hasDecorator('classroom') ? [app.classroom.teacherKey] : [], shownHeaderValues),
     });
   }

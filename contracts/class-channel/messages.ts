@@ -362,7 +362,8 @@ export type ServerMessage =
   | ({ type: 'navigate'; onJoin?: true } & Navigation)
   /** the teacher sent a version of a cell: the page offers it on that cell, to take or dismiss */
   | ({ type: 'cell-draft' } & CellDraft)
-  | { type: 'teacher-wire'; message: { type: 'reset' } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
+  /** `reset`'s `instance`: the server process whose captures follow (the capture channel's `hello` names it the same way) */
+  | { type: 'teacher-wire'; message: { type: 'reset'; instance: string } | { type: 'connection'; conn: unknown } | { type: 'closed'; conn: string; t: number } }
   // to the teacher
   /**
    * `lanOrigins`: what students on the network type (PUBLIC_URL, else this machine's addresses

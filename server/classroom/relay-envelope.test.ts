@@ -5,7 +5,7 @@ const envelope: RelayEnvelope = {
   from: 'instance-a',
   code: 'K7FM3Q',
   messages: [
-    { type: 'reset' },
+    { type: 'reset', instance: 'i-a-0a1b2c3d4e5f' },
     { type: 'connection', conn: { id: 'c1', transport: 'http/1.1', remote: '127.0.0.1:5000', local: '127.0.0.1:8080', openedAt: 1 } },
     {
       type: 'chunks',

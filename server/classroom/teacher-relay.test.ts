@@ -22,7 +22,7 @@ describe('RelayReplay', () => {
   it('replays the connections that still have bytes kept, the last bytes, and what closed', () => {
     const replay = new RelayReplay(10);
     replay.apply([
-      { type: 'reset' },
+      { type: 'reset', instance: 'p1' },
       { type: 'connection', conn: conn('old') },
       { type: 'chunks', chunks: [chunk('old', 0, 6)] },
       { type: 'closed', conn: 'old', t: 5 },
@@ -32,7 +32,7 @@ describe('RelayReplay', () => {
     ]);
     // 16 bytes came, 10 are kept: the old connection's chunk is gone, and with it the connection
     expect(replay.replay()).toEqual([
-      { type: 'reset' },
+      { type: 'reset', instance: 'p1' },
       { type: 'connection', conn: { ...conn('new'), shared: true } },
       { type: 'chunks', chunks: [chunk('new', 1, 6), chunk('new', 2, 4)] },
     ]);
@@ -40,9 +40,15 @@ describe('RelayReplay', () => {
     expect(replay.replay().at(-1)).toEqual({ type: 'closed', conn: 'new', t: 9 });
   });
 
-  it('starts afresh on a reset (a new teacher session, or the teacher leads from another instance)', () => {
+  it('starts afresh on a reset (a new teacher session, or the teacher leads from another instance), naming its process', () => {
     const replay = new RelayReplay();
-    replay.apply([{ type: 'reset' }, { type: 'connection', conn: conn('c1') }, { type: 'chunks', chunks: [chunk('c1', 0, 4)] }, { type: 'reset' }]);
-    expect(replay.replay()).toEqual([{ type: 'reset' }]);
+    replay.apply([
+      { type: 'reset', instance: 'p1' },
+      { type: 'connection', conn: conn('c1') },
+      { type: 'chunks', chunks: [chunk('c1', 0, 4)] },
+    ]);
+    replay.apply([{ type: 'reset', instance: 'p2' }]);
+    // a follower joining now keeps what it had of p1 apart: p2's c1 is another connection
+    expect(replay.replay()).toEqual([{ type: 'reset', instance: 'p2' }]);
   });
 });

@@ -9,7 +9,8 @@ import { SecretBook } from './secret-scanner.ts';
  * follower: it keeps what a late follower's replay says about a connection already announced.
  */
 export type RelayedMessage =
-  | { type: 'reset' }
+  /** the relay starts again; `instance`: the server process whose captures follow (CaptureHub.instance) */
+  | { type: 'reset'; instance: string }
   | { type: 'connection'; conn: ConnectionInfo }
   | { type: 'connection-update'; conn: ConnectionInfo }
   | { type: 'closed'; conn: string; t: number }
@@ -33,6 +34,8 @@ export class RelayReplay {
   private keptBytes = 0;
   /** a relay has started (a reset came): only then is there anything to replay */
   started = false;
+  /** the server process of the relay's captures, from its last reset */
+  private instance = '';
 
   constructor(private readonly replayBytes = RELAY_REPLAY_BYTES) {}
 
@@ -41,6 +44,7 @@ export class RelayReplay {
       switch (message.type) {
         case 'reset':
           this.started = true;
+          this.instance = message.instance;
           this.connections.clear();
           this.kept = [];
           this.keptBytes = 0;
@@ -63,7 +67,7 @@ export class RelayReplay {
 
   /** Everything a new follower needs to see the teacher's traffic so far. */
   replay(): RelayedMessage[] {
-    const out: RelayedMessage[] = [{ type: 'reset' }];
+    const out: RelayedMessage[] = [{ type: 'reset', instance: this.instance }];
     const withChunks = new Set(this.kept.map((chunk) => chunk.conn));
     for (const info of this.connections.values()) {
       if (withChunks.has(info.id)) out.push({ type: 'connection', conn: info });
@@ -122,7 +126,9 @@ export class TeacherRelay {
     if (this.session !== session) {
       this.connections.clear();
       this.book = new SecretBook([session, ...this.secrets]);
-      this.listener([{ type: 'reset' }]);
+      // a new teacher session on the same process, or the first one after a restart: the follower's
+      // page keeps the teacher's earlier captures only when they were another process's
+      this.listener([{ type: 'reset', instance: this.hub.instance }]);
       this.startedAt = now;
     }
     this.session = session;

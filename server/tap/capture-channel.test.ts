@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeChunkFrame } from '../../contracts/capture-channel/messages.ts';
-import { captureInstanceId, chunkFrame, toWireMessages } from './capture-channel.ts';
+import { chunkFrame, toWireMessages } from './capture-channel.ts';
 import type { CapturedChunk } from './capture-types.ts';
 
 const chunk = (seq: number, dir: 'in' | 'out', offset: number, text: string): CapturedChunk => ({
@@ -35,13 +35,5 @@ describe('the capture channel’s messages', () => {
     const frame = chunkFrame([chunk(1, 'in', 0, 'hello')]);
     expect(() => decodeChunkFrame(new Uint8Array(frame.subarray(0, frame.length - 1)))).toThrow(/shorter/);
     expect(() => decodeChunkFrame(new Uint8Array([0, 0, 0, 99, 1]))).toThrow(/header/);
-  });
-
-  it('names each start of the server anew, and a scaled-out instance by its own id first', () => {
-    expect(captureInstanceId()).toMatch(/^[0-9a-f]{12}$/);
-    expect(captureInstanceId()).not.toBe(captureInstanceId());
-    // INSTANCE_ID stays the same when its container restarts: the random part tells the starts apart
-    expect(captureInstanceId('i-ab12')).toMatch(/^i-ab12-[0-9a-f]{12}$/);
-    expect(captureInstanceId('i-ab12')).not.toBe(captureInstanceId('i-ab12'));
   });
 });

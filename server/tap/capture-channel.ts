@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
@@ -56,19 +55,6 @@ export interface CaptureChannelOptions {
   hub: CaptureHub;
   /** one screen per channel of this session; without it the page gets the bytes as captured */
   screenFor?: (session: string) => CaptureScreen;
-  /** what `hello` names this server process by; a fresh random one by default (captureInstanceId) */
-  instance?: string;
-}
-
-/**
- * The capture channel's name for this server process: random at every start, so a page tells a
- * plain reconnect from a restart whose ring starts empty and whose connection ids start again at
- * c1. Scaled out, the instance's own id (`INSTANCE_ID`, which a restarted container keeps) comes
- * first, for whoever reads it, and the random part still tells its starts apart.
- */
-export function captureInstanceId(scaleInstanceId?: string): string {
-  const started = randomBytes(6).toString('hex');
-  return scaleInstanceId ? `${scaleInstanceId}-${started}` : started;
 }
 
 /**
@@ -77,7 +63,6 @@ export function captureInstanceId(scaleInstanceId?: string): string {
  */
 export async function captureChannel(app: FastifyInstance, options: CaptureChannelOptions): Promise<void> {
   const { hub } = options;
-  const instance = options.instance ?? captureInstanceId();
   app.get(CAPTURE_CHANNEL_PATH, { websocket: true }, (socket: WebSocket, request) => {
     const session = sessionFromCookie(request.headers);
     if (!session) {
@@ -91,7 +76,7 @@ export async function captureChannel(app: FastifyInstance, options: CaptureChann
     send({
       type: 'hello',
       recording: hub.isRecording(session),
-      instance,
+      instance: hub.instance,
       limits: { ringBytes: hub.limits.ringBytes, ringChunks: hub.limits.ringChunks },
     });
     const screen = options.screenFor?.(session);

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CaptureHub, FLUSH_EVERY_MS } from './capture-hub.ts';
+import { CaptureHub, captureInstanceId, FLUSH_EVERY_MS } from './capture-hub.ts';
 import type { CaptureMessage } from './capture-types.ts';
 import { TapSocket } from './tap-socket.ts';
 
@@ -428,5 +428,17 @@ describe('CaptureHub: the global capture budget', () => {
     for (let n = 31; n <= 36; n++) record(hub, sessionId(n), `10.0.1.${n}`, KiB);
     expect(hub.sessionCount()).toBeLessThanOrEqual(10);
     expect(hub.sessionCount('10.0.0.2')).toBe(1);
+  });
+});
+
+describe('CaptureHub: which server process', () => {
+  it('names each start of the server anew, and a scaled-out instance by its own id first', () => {
+    expect(new CaptureHub().instance).not.toBe(new CaptureHub().instance);
+    expect(new CaptureHub({}, 'i-ab12-000000000001').instance).toBe('i-ab12-000000000001');
+    expect(captureInstanceId()).toMatch(/^[0-9a-f]{12}$/);
+    expect(captureInstanceId()).not.toBe(captureInstanceId());
+    // INSTANCE_ID stays the same when its container restarts: the random part tells the starts apart
+    expect(captureInstanceId('i-ab12')).toMatch(/^i-ab12-[0-9a-f]{12}$/);
+    expect(captureInstanceId('i-ab12')).not.toBe(captureInstanceId('i-ab12'));
   });
 });

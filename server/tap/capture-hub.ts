@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { totalmem } from 'node:os';
 import { clientAddress } from '../limits/address-budget.ts';
 import { findTapSocket, type TapSocket } from './tap-socket.ts';
@@ -47,6 +48,18 @@ function ownCopy(text: string): string {
 }
 
 /**
+ * The name of this server process's captures: random at every start, so a page tells a plain
+ * reconnect from a restart whose ring starts empty and whose connection ids start again at c1.
+ * Scaled out, the instance's own id (`INSTANCE_ID`, which a restarted container keeps) comes
+ * first, for whoever reads it, and the random part still tells its starts apart. The capture
+ * channel's `hello` and the class relay's `reset` carry it.
+ */
+export function captureInstanceId(scaleInstanceId?: string): string {
+  const started = randomBytes(6).toString('hex');
+  return scaleInstanceId ? `${scaleInstanceId}-${started}` : started;
+}
+
+/**
  * Keeps each browser session's captures and hands them to that session's browsers only.
  * One hub per app: the listener registers connections, the session layer names their owners,
  * the capture channel subscribes.
@@ -64,7 +77,11 @@ export class CaptureHub implements CaptureBudget, CaptureSequence {
   /** `address:port` of the server's ends seen so far (localNameOf) */
   private readonly localNames = new Map<string, string>();
 
-  constructor(limits: Partial<CaptureLimits> = {}) {
+  constructor(
+    limits: Partial<CaptureLimits> = {},
+    /** which server process these captures are of (captureInstanceId): their ids are this process's */
+    readonly instance = captureInstanceId(),
+  ) {
     this.limits = { ...defaultCaptureLimits, ...limits };
   }
 

@@ -7,7 +7,8 @@ import { useRestartLab } from './restart-lab.ts';
 
 // Mid-seminar the teacher stops the server (Ctrl-C) and starts it again on the same port: the
 // student's page says the server is restarting (the capture and class channels' close 1001),
-// comes back by itself, follows the teacher again, shows new captures, and keeps what was typed.
+// comes back by itself, follows the teacher again, shows new captures, keeps what was typed, and
+// keeps the teacher's traffic it was shown, marked as from before the restart.
 // In Russian; the English strings are checked in web/classroom/strings.test.ts and
 // web/inspector/capture-store-restart.test.ts.
 
@@ -20,6 +21,20 @@ const sameServerOptions = () => lab.sameServerOptions('wirelab', { classroom: { 
 
 const pathAndHash = (page: Page) => page.evaluate(() => `${location.pathname}${location.hash}`);
 const inspectorStatus = (page: Page) => attributeNow(page.locator('[data-testid="inspector"] [data-testid="insp-status"]'), 'data-status');
+const teacherWire = (page: Page) => page.getByTestId('teacher-wire');
+
+/** The teacher runs the REST lesson's get-user cell; returns the connection the student's "teacher's traffic" lists it under. */
+async function teacherRuns(teacher: Page, student: Page, target: string): Promise<string> {
+  await setEditorText(teacher, 'get-user', `GET ${target}\nAccept: application/json\n`);
+  await cell(teacher, 'get-user').locator('[data-testid="cell-run"]').click();
+  await expect.poll(() => textNow(cell(teacher, 'get-user').locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
+  if ((await teacherWire(student).count()) === 0) await student.getByTestId('wire-teacher').click();
+  const row = teacherWire(student).locator('[data-testid="insp-exchange"]', { hasText: target });
+  await row.waitFor(LIVE);
+  const conn = await row.getAttribute('data-conn');
+  if (!conn) throw new Error(`the teacher's row of ${target} names no connection`);
+  return conn;
+}
 
 describe('the teacher restarts the server', () => {
   it('the student page says so, comes back, follows the teacher, captures again and keeps its draft', async () => {
@@ -43,6 +58,8 @@ describe('the teacher restarts the server', () => {
     await setEditorText(student, 'get-user', TYPED);
     await expect.poll(() => student.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toContain('/users/2');
     await expect.poll(() => inspectorStatus(student), LIVE).toBe('open');
+    const teachersBefore = await teacherRuns(teacher, student, '/api/v1/users/3');
+    await student.getByTestId('wire-mine').click();
 
     // Ctrl-C: both of the student's channels hear 1001, and the page says the server is restarting.
     const port = await lab.stop();
@@ -63,6 +80,18 @@ describe('the teacher restarts the server', () => {
     await expect.poll(() => attributeNow(teacher.getByTestId('class-bar-teacher'), 'data-status'), LIVE).toBe('open');
     expect(await teacher.getByTestId('class-lead-restarting').count()).toBe(0);
     await expect.poll(() => attributeNow(desk.getByTestId('class-teacher'), 'data-status'), LIVE).toBe('ready');
+
+    // The teacher's traffic shown before the restart is still there, marked; the restarted
+    // server's connections (numbered from c1 again) are listed apart from it.
+    const teachersAfter = await teacherRuns(teacher, student, '/api/v1/users/4');
+    expect(teachersAfter).not.toBe(teachersBefore);
+    const earlier = teacherWire(student).locator(`[data-testid="insp-connection"][data-conn="${teachersBefore}"]`);
+    expect(await attributeNow(earlier, 'data-before-restart')).toBe('true');
+    expect(await textNow(earlier.getByTestId('insp-before-restart'))).toBe('до перезапуска сервера');
+    expect(await earlier.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/3' }).count()).toBe(1);
+    const later = teacherWire(student).locator(`[data-testid="insp-connection"][data-conn="${teachersAfter}"]`);
+    expect(await attributeNow(later, 'data-before-restart')).toBeNull();
+    await student.getByTestId('wire-mine').click();
 
     // The teacher moves on: the student follows again.
     await teacher.goto(`${origin}/ru/graphql`);

@@ -201,7 +201,9 @@ describe('a class split across two instances', () => {
     late.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: anna.memberToken, following: true }));
     expect(await late.next('navigate')).toMatchObject({ lesson: 'rest', section: 'status-codes' });
     await expect.poll(() => Buffer.concat(late.binary).toString('latin1')).toContain(sent);
-    expect(late.messages.find((message) => message.type === 'teacher-wire')).toMatchObject({ message: { type: 'reset' } });
+    // its reset names A's process, as A's capture channel does: the page keys A's connections apart
+    expect(a.app.captures?.instance).toMatch(/^a-[0-9a-f]{12}$/);
+    expect(late.messages.find((message) => message.type === 'teacher-wire')).toMatchObject({ message: { type: 'reset', instance: a.app.captures?.instance } });
 
     // an instance started after the teacher navigated reads the teacher's place from Redis
     const c = await startServer({ scale: { redisUrl: redis.url, keyPrefix: 'classroom-scale-test:', instanceId: 'c' }, classroom: { teacherKey: KEY } });

@@ -15,13 +15,16 @@ teacherSocket.onopen?.({});
 
 setTeacherWireSink((data) => {
   if (typeof data !== 'string') return teacherSocket.onmessage?.({ data });
-  let message: { type?: string };
+  let message: { type?: string; instance?: unknown };
   try {
-    message = JSON.parse(data) as { type?: string };
+    message = JSON.parse(data) as { type?: string; instance?: unknown };
   } catch {
     return;
   }
-  // the relay's "reset" is the capture channel's "hello": start again from what follows
-  const forStore = message.type === 'reset' ? { type: 'hello', recording: true } : message;
+  // The relay's "reset" is the capture channel's "hello": start again from what follows. It names
+  // the server process as the hello does, so that after a restart the teacher's earlier traffic
+  // stays, marked as from before the restart, and the new process's c1 is never taken for the old.
+  const instance = typeof message.instance === 'string' ? message.instance : undefined;
+  const forStore = message.type === 'reset' ? { type: 'hello', recording: true, instance } : message;
   teacherSocket.onmessage?.({ data: JSON.stringify(forStore) });
 });

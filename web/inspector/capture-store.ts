@@ -267,7 +267,7 @@ export class CaptureStore {
   apply(message: ServerMessage): void {
     switch (message.type) {
       case 'hello':
-        // the class channel's relay of the teacher's captures names no instance (teacher-captures.ts)
+        // a channel that names no process starts from nothing again (an older server's)
         this.startInstance(message.instance as string | undefined);
         this.state = { ...this.state, recording: message.recording };
         break;
@@ -393,8 +393,9 @@ export class CaptureStore {
    * A `hello`: the server replays its ring after it, and that is the truth of its own captures,
    * so what this store kept of that server process goes and comes again with the replay. Another
    * process's captures stay, marked as from before the restart: its ring is gone with it (a
-   * restarted server's starts empty). A channel that names no process (the class channel's relay
-   * of the teacher's captures, web/classroom/teacher-captures.ts) starts from nothing again.
+   * restarted server's starts empty). The class channel's relay of the teacher's captures names
+   * its process the same way (web/classroom/teacher-captures.ts); a hello naming none starts
+   * from nothing again.
    */
   private startInstance(instance: string | undefined): void {
     if (instance === undefined) {
