@@ -97,6 +97,12 @@ export interface CheckReport {
   neverAnswered?: Bilingual;
   /** `countOutcomes(results)`: in the report itself, so a check reading the JSON needs no arithmetic. */
   counts: CheckCounts;
+  /**
+   * The server process whose capture channel names `results[].connections` (its `hello`'s
+   * `instance`, contracts/capture-channel/PROTOCOL.md): a page that has not yet heard a restarted
+   * server's hello still keys them as that process's. Absent when nothing recorded them.
+   */
+  captureInstance?: string;
   results: CheckResult[];
 }
 

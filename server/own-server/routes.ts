@@ -188,7 +188,9 @@ function checksRoute(
           request.log.warn({ err: error }, 'own-server: suiteEnded failed'),
         );
         const exercise = exerciseOf(options, report, request);
-        return exercise ? { ...report, exercise } : report;
+        // the connections' ids are this process's capture channel's
+        const instance = app.captures && tapFor(request) ? { captureInstance: app.captures.instance } : {};
+        return { ...report, ...instance, ...(exercise ? { exercise } : {}) };
       } finally {
         reply.raw.off('close', pageGone);
       }

@@ -61,6 +61,8 @@ async function runAs(who: Student, protocol: CheckedProtocol, port: number): Pro
   expect(response.status).toBe(200);
   const report = (await response.json()) as CheckReport;
   expect(report.reachable).toBe(true);
+  // the connections' ids are of the process whose capture channel said hello to the asker
+  expect(report.captureInstance).toBe(who.capture.messages.find((m) => m.type === 'hello')?.instance);
   // every connection a check names has arrived on the asker's channel, and has closed
   const ids = report.results.flatMap((result) => (result.connections ?? []).map((connection) => connection.id));
   const closed = () => new Set(who.capture.messages.filter((m) => m.type === 'closed').map((m) => m.conn as string));

@@ -221,11 +221,17 @@ export class CaptureStore {
   }
 
   /**
-   * This store's ids of the connections the server answering now names (its replies name them as
-   * the capture channel does: an own-server report's `connections`), fixed at the call.
+   * This store's ids of the connections a server process names (its replies name them as the
+   * capture channel does: an own-server report's `connections`), fixed at the call. `instance`:
+   * that process (the report's `captureInstance`); one whose hello has not come yet (a report
+   * faster than the restarted server's hello) gets the place its hello will take.
    */
-  connectionKeys(): ConnectionKeys {
-    const ordinal = this.instanceOrdinal();
+  connectionKeys(instance?: string): ConnectionKeys {
+    let ordinal = this.instanceOrdinal();
+    if (instance !== undefined) {
+      if (!this.instanceOrdinals.has(instance)) this.instanceOrdinals.set(instance, this.instanceOrdinals.size);
+      ordinal = this.instanceOrdinals.get(instance)!;
+    }
     return (serverId) => connKey(serverId, ordinal);
   }
 
@@ -702,7 +708,7 @@ export function getCaptureStore(): CaptureStore {
     socketFactory: browserSocket,
   });
   singleton = store;
-  bindPageConnectionKeys(() => store.connectionKeys());
+  bindPageConnectionKeys((instance) => store.connectionKeys(instance));
   // The channel answers only a browser that has its session cookie.
   sessionReady().then(
     () => store.connect(),

@@ -10,19 +10,20 @@ export function connKey(conn: string, instanceOrdinal: number): string {
 export type ConnectionKeys = (serverId: string) => string;
 
 const asTheServerNamesThem: ConnectionKeys = (serverId) => serverId;
-let pageStoreKeys: () => ConnectionKeys = () => asTheServerNamesThem;
+let pageStoreKeys: (instance?: string) => ConnectionKeys = () => asTheServerNamesThem;
 
-/** The page's one capture store (getCaptureStore) tells how it keys the current server's connections. */
-export function bindPageConnectionKeys(keys: () => ConnectionKeys): void {
+/** The page's one capture store (getCaptureStore) tells how it keys a server process's connections. */
+export function bindPageConnectionKeys(keys: (instance?: string) => ConnectionKeys): void {
   pageStoreKeys = keys;
 }
 
 /**
- * The page store's ids of the connections the server answering now names (an own-server report's
- * `connections`), fixed now: a link made from them stays on those connections after a later
- * restart, never on the next server's connection of the same name. Before the page has a store,
- * the ids as they are: the first server process a store hears keeps its ids.
+ * The page store's ids of the connections a server process names (an own-server report's
+ * `connections`, of its `captureInstance`; without one, of the process the store hears now),
+ * fixed now: a link made from them stays on those connections after a later restart, never on the
+ * next server's connection of the same name. Before the page has a store, the ids as they are:
+ * the first server process a store hears keeps its ids.
  */
-export function connectionKeysNow(): ConnectionKeys {
-  return pageStoreKeys();
+export function connectionKeysNow(instance?: string): ConnectionKeys {
+  return pageStoreKeys(instance);
 }

@@ -213,4 +213,21 @@ describe("a check's bytes in the inspector", () => {
     // a report that came before the restart keeps naming the earlier connection
     expect(checkRows([result('a', 'pass', { connections })], 'en', keysBefore)[0].connections).toEqual(connections);
   });
+
+  it('a report faster than the restarted server’s hello is keyed by the process it names, and the hello agrees', () => {
+    const store = new CaptureStore({
+      url: 'ws://unused',
+      socketFactory: () => ({ send() {}, close() {}, onopen: null, onmessage: null, onclose: null, onerror: null }),
+    });
+    const connections = [{ id: 'c7', transport: 'http/1.1' as const }];
+    store.apply({ type: 'hello', recording: true, instance: 'first', limits: { ringBytes: 1, ringChunks: 1 } });
+    // the report names the restarted process; the store has not heard its hello yet
+    const [row] = checkRows([result('a', 'pass', { connections })], 'en', store.connectionKeys('restarted'));
+    expect(row.connections).toEqual([{ id: 'r1-c7', transport: 'http/1.1' }]);
+    expect(checkRows([result('a', 'pass', { connections })], 'en', store.connectionKeys('first'))[0].connections).toEqual(connections);
+    // the hello comes: the restarted process's c7 is r1-c7 in the store, where the link points
+    store.apply({ type: 'hello', recording: true, instance: 'restarted', limits: { ringBytes: 1, ringChunks: 1 } });
+    store.apply({ type: 'connection', conn: { id: 'c7', transport: 'http/1.1', remote: '127.0.0.1:5', local: '127.0.0.1:8080', openedAt: 1 } });
+    expect(store.connections().map((view) => view.connection.id)).toEqual(['r1-c7']);
+  });
 });

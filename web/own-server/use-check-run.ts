@@ -31,6 +31,12 @@ export interface CheckRun {
   result: RefObject<HTMLDivElement | null>;
 }
 
+/** The report's `captureInstance`: which server process's ids its connections are. */
+function captureInstanceOf(body: unknown): string | undefined {
+  const instance = (body as { captureInstance?: unknown } | null)?.captureInstance;
+  return typeof instance === 'string' ? instance : undefined;
+}
+
 export function useCheckRun(): CheckRun {
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
   const running = useRef<AbortController | null>(null);
@@ -66,7 +72,7 @@ export function useCheckRun(): CheckRun {
         signal: controller.signal,
       });
       const body: unknown = await response.json().catch(() => null);
-      setRun({ kind: 'answered', status: response.status, body, connectionKey: connectionKeysNow() });
+      setRun({ kind: 'answered', status: response.status, body, connectionKey: connectionKeysNow(captureInstanceOf(body)) });
       onAnswered?.(sentAfter);
     } catch {
       setRun(controller.signal.aborted ? { kind: 'cancelled' } : { kind: 'network-error' });
