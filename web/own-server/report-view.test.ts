@@ -183,6 +183,14 @@ describe('wirelabItself', () => {
   });
 });
 
+/** A capture store whose channel the test plays by `apply`. */
+function storeWithoutChannel(): CaptureStore {
+  return new CaptureStore({
+    url: 'ws://unused',
+    socketFactory: () => ({ send() {}, close() {}, onopen: null, onmessage: null, onclose: null, onerror: null }),
+  });
+}
+
 describe("a check's bytes in the inspector", () => {
   it('keeps the connections a check names, and opens an exchange, or an MQTT connection at its first packet', () => {
     const connections = [
@@ -197,10 +205,7 @@ describe("a check's bytes in the inspector", () => {
   });
 
   it('names them by the capture store’s ids: after a server restart the new c7 is the store’s r1-c7, never the earlier c7', () => {
-    const store = new CaptureStore({
-      url: 'ws://unused',
-      socketFactory: () => ({ send() {}, close() {}, onopen: null, onmessage: null, onclose: null, onerror: null }),
-    });
+    const store = storeWithoutChannel();
     const hello = (instance: string) => store.apply({ type: 'hello', recording: true, instance, limits: { ringBytes: 1, ringChunks: 1 } });
     const connections = [{ id: 'c7', transport: 'http/1.1' as const }];
     hello('first');
@@ -215,10 +220,7 @@ describe("a check's bytes in the inspector", () => {
   });
 
   it('a report faster than the restarted server’s hello is keyed by the process it names, and the hello agrees', () => {
-    const store = new CaptureStore({
-      url: 'ws://unused',
-      socketFactory: () => ({ send() {}, close() {}, onopen: null, onmessage: null, onclose: null, onerror: null }),
-    });
+    const store = storeWithoutChannel();
     const connections = [{ id: 'c7', transport: 'http/1.1' as const }];
     store.apply({ type: 'hello', recording: true, instance: 'first', limits: { ringBytes: 1, ringChunks: 1 } });
     // the report names the restarted process; the store has not heard its hello yet
