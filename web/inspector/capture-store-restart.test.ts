@@ -15,21 +15,27 @@ function fakeSocket(): SocketLike {
   return { send: () => undefined, close: () => undefined, onopen: null, onmessage: null, onclose: null, onerror: null };
 }
 
+/** A store whose channel's sockets the test plays, each one it opened in `sockets`. */
+function storeOverFakeSockets(options: Omit<ConstructorParameters<typeof CaptureStore>[0], 'url' | 'socketFactory'>) {
+  const sockets: SocketLike[] = [];
+  const store = new CaptureStore({
+    url: 'ws://example.test/_wirelab/tap',
+    socketFactory: () => {
+      const socket = fakeSocket();
+      sockets.push(socket);
+      return socket;
+    },
+    ...options,
+  });
+  return { store, sockets };
+}
+
 describe('the capture channel when the server restarts', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('says "restarting" from the 1001 until the channel opens again, through failed attempts, and retries soon', () => {
-    const sockets: SocketLike[] = [];
-    const store = new CaptureStore({
-      url: 'ws://example.test/_wirelab/tap',
-      socketFactory: () => {
-        const socket = fakeSocket();
-        sockets.push(socket);
-        return socket;
-      },
-      reconnectDelayMs: { first: 500, max: 4000 },
-    });
+    const { store, sockets } = storeOverFakeSockets({ reconnectDelayMs: { first: 500, max: 4000 } });
     store.connect();
     // Two failures before: the backoff had grown to 2 s.
     sockets[0].onclose?.({ code: 1006 });
@@ -66,17 +72,7 @@ describe('the capture channel when the server restarts', () => {
 
 /** A store whose capture channel the test plays: `hello` from one server process or another, then its ring. */
 function channel(maxBytes?: number) {
-  const sockets: SocketLike[] = [];
-  const store = new CaptureStore({
-    url: 'ws://example.test/_wirelab/tap',
-    socketFactory: () => {
-      const socket = fakeSocket();
-      sockets.push(socket);
-      return socket;
-    },
-    reconnectDelayMs: { first: 10, max: 10 },
-    maxBytes,
-  });
+  const { store, sockets } = storeOverFakeSockets({ reconnectDelayMs: { first: 10, max: 10 }, maxBytes });
   store.connect();
   const deliver = (message: unknown) => sockets.at(-1)!.onmessage?.({ data: JSON.stringify(message) });
   // each replayed connection opened after the one before (a later server's all opened later)
