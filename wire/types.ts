@@ -34,9 +34,9 @@ export interface MaskedPayload {
   key: Uint8Array;
 }
 
-// What the tap sends is the capture channel's contract: one definition for both ends.
-import type { CapturedConnection } from '../contracts/capture-channel/messages.ts';
-export type { CaptureChunk, CapturedConnection } from '../contracts/capture-channel/messages.ts';
+// A connection and its recorded pieces, whoever recorded them (the tap, a capture file).
+import type { CapturedConnection } from './captured-connection.ts';
+export type { CaptureChunk, CapturedConnection } from './captured-connection.ts';
 
 export type HeaderList = Array<[name: string, value: string]>;
 

@@ -1,9 +1,10 @@
 // The web app and the server meet only in wire/ (the codecs of the public wire formats),
 // contracts/ (our own wire formats, each with its PROTOCOL.md) and shared/ (pure helpers): a
 // module of one side never imports a module of the other, and wire/, contracts/ and shared/
-// import neither. Tests may cross (a server test decodes with
+// import neither (wire/ not contracts/ either). Server tests may cross (a server test decodes with
 // the inspector's decoders to check what the server sent), and so may the scripts that record
-// the decoders' fixtures from a running server (tests/fixture-recorders/).
+// the decoders' fixtures from a running server (tests/fixture-recorders/); a test of a web module
+// against the server's own artefacts (its schema, its documents) lives in tests/, never in web/.
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,18 +16,21 @@ const WHOLE_TREE_TIMEOUT_MS = 60_000;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-function sourceFiles(directory: string): string[] {
+function typeScriptFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.(ts|tsx|mts)$/.test(entry.name) && !/\.(test|d)\.ts$/.test(entry.name) ? [path] : [];
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : typeScriptFiles(path);
+    return /\.(ts|tsx|mts)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
 }
+const isTest = (file: string) => file.endsWith('.test.ts');
+const sourceFiles = (directory: string) => typeScriptFiles(directory).filter((file) => !isTest(file));
 
 const FORBIDDEN: Record<string, string[]> = {
   web: ['server/'],
   server: ['web/'],
-  wire: ['server/', 'web/'],
+  // wire/ is the bottom of the tree: the public formats' codecs need nothing of ours but shared/'s helpers
+  wire: ['server/', 'web/', 'contracts/'],
   contracts: ['server/', 'web/'],
   shared: ['server/', 'web/'],
 };
@@ -43,6 +47,22 @@ describe('the boundary between the web app and the server', () => {
             .map((target) => `${relative(ROOT, file)} -> ${target}`),
         ),
       );
+      expect(crossings).toEqual([]);
+    },
+    WHOLE_TREE_TIMEOUT_MS,
+  );
+
+  it(
+    'is not crossed by the web app’s tests either',
+    () => {
+      const crossings = typeScriptFiles(join(ROOT, 'web'))
+        .filter(isTest)
+        .flatMap((file) =>
+          importsOf(file)
+            .map((target) => relative(ROOT, target))
+            .filter((target) => target.startsWith('server/'))
+            .map((target) => `${relative(ROOT, file)} -> ${target}`),
+        );
       expect(crossings).toEqual([]);
     },
     WHOLE_TREE_TIMEOUT_MS,

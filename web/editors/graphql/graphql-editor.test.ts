@@ -1,21 +1,12 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { buildSchema as buildEsmSchema, type GraphQLSchema } from 'graphql';
-import { getAutocompleteSuggestions, getDiagnostics, getHoverInformation } from 'graphql-language-service';
-import { SCHEMA } from '../../../server/protocols/graphql/schema.ts';
 import { batchingSwitchedOff, formatCellText, parseCellText, parseHeaderLines, parseVariables, withBatching } from './cell-format.ts';
 import { graphqlCellProblems } from './cell-problems.ts';
-import { completionData, hoverMarkdown, lspPosition, markerData } from './language-bridge.ts';
 import { readLegacyMessage } from './legacy-ws-client.ts';
 import { outlineDocument, operationSource, pickOperation } from './operations.ts';
 import { viewOfBody, flattenRows } from './result-view.ts';
-import { buildDocsIndex, searchDocs } from './schema-docs.ts';
 
-// The server's own schema: completion and docs are checked against what /graphql really serves.
-// In Node, graphql-language-service loads graphql's CommonJS build; the schema must come from that
-// same copy, or graphql refuses it as "from another realm" (the browser bundle has one copy).
-const { buildSchema } = createRequire(import.meta.url)('graphql') as { buildSchema(sdl: string): GraphQLSchema };
-const schema = buildSchema(SCHEMA);
+// Completion, markers, hover and docs against the schema /graphql really serves:
+// tests/graphql-editor-against-served-schema.test.ts (no test in web/ imports server/).
 
 describe('cell text', () => {
   const text = 'query U($id: ID!) {\n  user(id: $id) { name }\n}\n\n### variables\n{ "id": "1" }\n\n### headers\nx-wirelab-batching: off\n';
@@ -83,31 +74,6 @@ describe('operations of a document', () => {
   });
 });
 
-describe('language service bridge (against the server’s schema)', () => {
-  it('completes the fields of User after "user(id: 1) { "', () => {
-    const text = '{ user(id: 1) { n } }';
-    const items = completionData(getAutocompleteSuggestions(schema, text, lspPosition(1, 18)));
-    const name = items.find((item) => item.label === 'name');
-    expect(name).toMatchObject({ kindName: 'Field', detail: 'String!' });
-    // the service filters by what is typed: "n" keeps name, phone, version… and drops id
-    expect(items.map((item) => item.label)).not.toContain('id');
-  });
-
-  it('turns diagnostics into Monaco markers (1-based, error severity 8)', () => {
-    const markers = markerData(getDiagnostics('{ user(id: 1) { nickname } }', schema));
-    expect(markers).toHaveLength(1);
-    expect(markers[0]).toMatchObject({ severity: 8, startLineNumber: 1, startColumn: 17 });
-    expect(markers[0].message).toMatch(/nickname/);
-  });
-
-  it('hover shows the field’s type and description', () => {
-    const text = '{ user(id: 1) { version } }';
-    const markdown = hoverMarkdown(getHoverInformation(schema, text, lspPosition(1, 19), undefined, { useMarkdown: true }));
-    expect(markdown).toMatch(/User\.version/);
-    expect(markdown).toMatch(/Bumped on every change/);
-  });
-});
-
 describe('result view', () => {
   it('prefers the page language when the server sent a translation, keeping the original', () => {
     const body = JSON.stringify({
@@ -125,20 +91,6 @@ describe('result view', () => {
     expect(viewOfBody(body, 'en').errors[0].original).toBeUndefined();
     expect(viewOfBody('<html>', 'en').notGraphql).toBe(true);
     expect(flattenRows({ a: [1, 2] })).toEqual([['a', '[1,2]']]);
-  });
-});
-
-describe('docs explorer model', () => {
-  it('root types first, introspection types hidden, arguments with defaults', () => {
-    const index = buildDocsIndex(buildEsmSchema(SCHEMA));
-    expect(index.types.slice(0, 3).map((type) => type.name)).toEqual(['Query', 'Mutation', 'Subscription']);
-    expect(index.types.some((type) => type.name.startsWith('__'))).toBe(false);
-    const users = index.byName.get('Query')!.fields.find((field) => field.name === 'users')!;
-    expect(users.type).toBe('UserConnection!');
-    expect(users.args.find((argument) => argument.name === 'first')).toMatchObject({ type: 'Int', defaultValue: '10' });
-    expect(index.byName.get('UserStatus')!.enumValues.map((value) => value.name)).toEqual(['ACTIVE', 'INACTIVE', 'BANNED']);
-    expect(index.byName.get('CreateUserInput')!.category).toBe('input');
-    expect(searchDocs(index, 'postadded').map((type) => type.name)).toEqual(['Subscription']);
   });
 });
 
