@@ -158,16 +158,16 @@ describe('commands', () => {
   });
 
   it('gives the starter and the check-server command for the chosen protocol and port', () => {
-    expect(starterCommand('rest', '127.0.0.1:8123')).toBe('python3 starters/python/rest_server.py --port 8123');
-    expect(starterCommand('grpc', 'garbage')).toBe('starters/python/generate_grpc_stubs.sh && python3 starters/python/grpc_server.py --port 8000');
+    expect(starterCommand('rest', '127.0.0.1:8123')).toBe('python starters/python/rest_server.py --port 8123');
+    expect(starterCommand('grpc', 'garbage')).toBe('python starters/python/generate_grpc_stubs.py\npython starters/python/grpc_server.py --port 8000');
     expect(starterCommand('mqtt', '127.0.0.1:1883')).toBe('mosquitto -p 1883');
     expect(checkCommand('sse', ' 127.0.0.1:8002 ')).toBe('npm run check-server -- sse 127.0.0.1:8002');
     expect(checkCommand('websocket', '')).toBe('npm run check-server -- websocket 127.0.0.1:8000');
-    expect(starterCommand('graphql', '127.0.0.1:8004')).toBe('python3 starters/python/graphql_server.py --port 8004');
+    expect(starterCommand('graphql', '127.0.0.1:8004')).toBe('python starters/python/graphql_server.py --port 8004');
     // the skeletons students fill in (the zip has no complete/); the gateway runs in front of the student's gRPC server
-    expect(starterCommand('long-polling', '127.0.0.1:8005')).toBe('python3 starters/python/long_polling_server.py --port 8005');
+    expect(starterCommand('long-polling', '127.0.0.1:8005')).toBe('python starters/python/long_polling_server.py --port 8005');
     expect(starterCommand('gateway', '127.0.0.1:8080')).toBe(
-      'starters/python/generate_grpc_stubs.sh && (python3 starters/python/grpc_server.py --port 50051 &) && python3 starters/python/gateway_server.py --port 8080 --grpc 127.0.0.1:50051',
+      'python starters/python/generate_grpc_stubs.py\npython starters/python/grpc_server.py --port 50051\npython starters/python/gateway_server.py --port 8080 --grpc 127.0.0.1:50051',
     );
     expect(checkCommand('graphql', '127.0.0.1:8004')).toBe('npm run check-server -- graphql 127.0.0.1:8004');
   });
