@@ -5,6 +5,7 @@ import {
   checkCommand,
   checkRows,
   exerciseVerdictView,
+  goStarterCommand,
   inspectorSelection,
   portOf,
   readAnswer,
@@ -170,6 +171,16 @@ describe('commands', () => {
       'python starters/python/generate_grpc_stubs.py\npython starters/python/grpc_server.py --port 50051\npython starters/python/gateway_server.py --port 8080 --grpc 127.0.0.1:50051',
     );
     expect(checkCommand('graphql', '127.0.0.1:8004')).toBe('npm run check-server -- graphql 127.0.0.1:8004');
+  });
+
+  it('gives the Go starter where there is one: go run in the module, stubs first for gRPC, the gRPC server beside the gateway', () => {
+    expect(goStarterCommand('long-polling', '127.0.0.1:8005')).toBe('cd starters/go\ngo mod tidy\ngo run ./long-polling -port 8005');
+    expect(goStarterCommand('grpc', '127.0.0.1:50051')).toBe('cd starters/go\ngo generate ./stubs\ngo mod tidy\ngo run ./grpc -port 50051');
+    expect(goStarterCommand('gateway', '127.0.0.1:8090')).toBe(
+      'cd starters/go\ngo generate ./stubs\ngo mod tidy\ngo run ./grpc -port 50051\ngo run ./gateway -port 8090 -grpc 127.0.0.1:50051',
+    );
+    expect(goStarterCommand('socket-io', '127.0.0.1:8006')).toBeNull();
+    expect(goStarterCommand('mqtt', '127.0.0.1:1883')).toBeNull();
   });
 });
 

@@ -179,6 +179,31 @@ export function starterCommand(protocol: CheckedProtocol, target: string): strin
   return run;
 }
 
+/** The protocols with a Go starter: its folder in starters/go (one module). */
+const GO_STARTER_FOLDERS: Partial<Record<CheckedProtocol, string>> = {
+  rest: 'rest',
+  websocket: 'websocket',
+  sse: 'sse',
+  grpc: 'grpc',
+  gateway: 'gateway',
+  'long-polling': 'long-polling',
+};
+
+/**
+ * The Go starter for `protocol`, from the repository's folder, or null when there is none: `go run`,
+ * so no binary is named per system; one command a line, the same in PowerShell and zsh. The gRPC
+ * ones generate their stubs first (starters/go/README.md: protoc and its Go plugins).
+ */
+export function goStarterCommand(protocol: CheckedProtocol, target: string): string | null {
+  const folder = GO_STARTER_FOLDERS[protocol];
+  if (folder === undefined) return null;
+  const port = portOf(target) ?? 8000;
+  const stubs = protocol === 'grpc' || protocol === 'gateway' ? ['go generate ./stubs'] : [];
+  const grpcServer = protocol === 'gateway' ? ['go run ./grpc -port 50051'] : [];
+  const run = `go run ./${folder} -port ${port}${protocol === 'gateway' ? ' -grpc 127.0.0.1:50051' : ''}`;
+  return ['cd starters/go', ...stubs, 'go mod tidy', ...grpcServer, run].join('\n');
+}
+
 /** The command line that runs the same suite (server/own-server/cli.ts). */
 export function checkCommand(protocol: CheckedProtocol, target: string): string {
   return `npm run check-server -- ${protocol} ${target.trim() || '127.0.0.1:8000'}`;
