@@ -187,6 +187,7 @@ const GO_STARTER_FOLDERS: Partial<Record<CheckedProtocol, string>> = {
   grpc: 'grpc',
   gateway: 'gateway',
   'long-polling': 'long-polling',
+  'grpc-websocket': 'grpc-websocket',
 };
 
 /**
@@ -198,7 +199,7 @@ export function goStarterCommand(protocol: CheckedProtocol, target: string): str
   const folder = GO_STARTER_FOLDERS[protocol];
   if (folder === undefined) return null;
   const port = portOf(target) ?? 8000;
-  const stubs = protocol === 'grpc' || protocol === 'gateway' ? ['go generate ./stubs'] : [];
+  const stubs = protocol === 'grpc' || protocol === 'gateway' || protocol === 'grpc-websocket' ? ['go generate ./stubs'] : [];
   const grpcServer = protocol === 'gateway' ? ['go run ./grpc -port 50051'] : [];
   const run = `go run ./${folder} -port ${port}${protocol === 'gateway' ? ' -grpc 127.0.0.1:50051' : ''}`;
   return ['cd starters/go', ...stubs, 'go mod tidy', ...grpcServer, run].join('\n');
