@@ -131,7 +131,7 @@ describe('lesson 15’s cells and commands', () => {
         expect(prose.ru).toContain(`mosquitto -p ${portOf(cell.target)}`);
         continue;
       }
-      const runs = new RegExp(`python3 ${file[cell.protocol as keyof typeof file]} --port (\\d+)`).exec(startersReadme);
+      const runs = new RegExp(`python ${file[cell.protocol as keyof typeof file]} --port (\\d+)`).exec(startersReadme);
       expect(runs, `${cell.protocol} in starters/python/README.md`).not.toBeNull();
       expect(portOf(cell.target)).toBe(Number(runs![1]));
       expect(cell.target).toMatch(/^127\.0\.0\.1:/);
@@ -139,7 +139,7 @@ describe('lesson 15’s cells and commands', () => {
   });
 
   it.each(['en', 'ru'] as const)('shows in %s only starter commands the README has, with faults it lists', (lang) => {
-    const commands = [...prose[lang].matchAll(/(?:`|^)((?:\.\/generate_grpc_stubs\.sh && )?python3 \w+\.py --port \d+)(?: --fault ([a-z-]+))?/gm)];
+    const commands = [...prose[lang].matchAll(/(?:`|^)(python \w+\.py --port \d+)(?: --fault ([a-z-]+))?/gm)];
     expect(commands.length).toBeGreaterThanOrEqual(8);
     for (const [, command, fault] of commands) {
       // the README's command may go on (the gateway's --grpc): it starts the same way, up to a space or its end

@@ -1,14 +1,23 @@
-// The Go starters as a module, for a laptop with Go and the internet: `go build ./rest` and so on
-// download these versions. Wirelab's CI builds the same code offline in GOPATH mode against
-// Debian 12's packages (GO111MODULE=off GOPATH=/usr/share/gocode), which ignores this file.
+// The Go starters, one module: `go mod tidy` here downloads these versions and writes go.sum.
+// They are the versions the code is written and tested against: Debian 12's packages, whose
+// sources Wirelab's CI compiles this module against offline (tests/integration/go-offline-workspace.ts).
+// grpc-go stays at 1.33: from 1.57 on, its reflection package serves grpc.reflection.v1 itself and
+// registers reflection.proto, which grpc/reflection.go and its generated stubs do here.
 module wirelab.example/starters
 
-go 1.21
+go 1.19
 
 require (
-	github.com/golang/protobuf v1.5.4
-	github.com/grpc-ecosystem/grpc-gateway v1.16.0 // gateway/: the runtime only (the mux's routes are written by hand)
-	github.com/gorilla/websocket v1.5.3
-	google.golang.org/grpc v1.67.1
-	google.golang.org/protobuf v1.35.1
+	github.com/golang/protobuf v1.5.2 // grpc-go 1.33 and grpc-gateway 1.x marshal with it
+	github.com/gorilla/websocket v1.5.0
+	github.com/grpc-ecosystem/grpc-gateway v1.6.4 // gateway/: the runtime only (the mux's routes are written by hand)
+	golang.org/x/net v0.7.0 // grpc-websocket/: h2c, gRPC and the WebSocket on one port
+	google.golang.org/genproto v0.0.0-20200526211855-cb27e3aa2013 // errdetails; the version grpc-go 1.33.3 requires
+	google.golang.org/grpc v1.33.3
+	google.golang.org/protobuf v1.28.1
+)
+
+require (
+	golang.org/x/sys v0.5.0 // indirect
+	golang.org/x/text v0.7.0 // indirect
 )

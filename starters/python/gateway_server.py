@@ -4,9 +4,9 @@ asyncio client): the routes users.proto's google.api.http annotations give, as g
 them. What `npm run check-server -- gateway` checks.
 REST-шлюз перед вашим gRPC-сервисом UserService, который вам предстоит дописать.
 
-Run your gRPC server first (./generate_grpc_stubs.sh makes the stubs once), then this:
-  python3 grpc_server.py --port 50051
-  python3 gateway_server.py --port 8090 --grpc 127.0.0.1:50051        (in class: --host 0.0.0.0)
+Run your gRPC server first (python generate_grpc_stubs.py makes the stubs once), then this:
+  python grpc_server.py --port 50051
+  python gateway_server.py --port 8090 --grpc 127.0.0.1:50051        (in class: --host 0.0.0.0)
 Check: npm run check-server -- gateway 127.0.0.1:8090
 
   GET    /v1/users/{id}   GetUser     the path variable fills `id`

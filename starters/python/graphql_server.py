@@ -2,7 +2,7 @@
 """A GraphQL server for you to finish: /graphql, what `npm run check-server -- graphql` checks.
 GraphQL-сервер, который вам предстоит дописать.
 
-Run:   python3 graphql_server.py --port 8004        (in class: --host 0.0.0.0)
+Run:   python graphql_server.py --port 8004        (in class: --host 0.0.0.0)
 Check: npm run check-server -- graphql 127.0.0.1:8004
 
 The schema, the resolvers and most of both transports are here; each TODO is a part of GraphQL

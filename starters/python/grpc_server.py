@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A gRPC server for you to finish: wirelab.users.v1.UserService and grpc.health.v1.Health over
 h2c, what `npm run check-server -- grpc` checks. gRPC-сервер, который вам предстоит дописать.
-Plain grpcio; the stubs come from ./generate_grpc_stubs.sh (protoc and grpc_python_plugin).
+Plain grpcio; the stubs come from generate_grpc_stubs.py.
 
-Run:   ./generate_grpc_stubs.sh && python3 grpc_server.py --port 50051        (in class: --host 0.0.0.0)
+Run:   python generate_grpc_stubs.py; python grpc_server.py --port 50051        (in class: --host 0.0.0.0)
 Check: npm run check-server -- grpc 127.0.0.1:50051
 
 The store and every method are here; each TODO is a part of gRPC for you to write (status codes,

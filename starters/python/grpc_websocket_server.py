@@ -17,7 +17,7 @@ port + 1. The whole contract: contracts/own-server/PROTOCOL.md, "The grpc-websoc
 
 Сервис «WebSocket и gRPC вместе», который вам предстоит дописать.
 
-Run:   ./generate_grpc_stubs.sh && python3 grpc_websocket_server.py --port 50061   (in class: --host 0.0.0.0)
+Run:   python generate_grpc_stubs.py; python grpc_websocket_server.py --port 50061   (in class: --host 0.0.0.0)
        (gRPC on 50061, the WebSocket on ws://127.0.0.1:50062/events)
 Check: npm run check-server -- grpc-websocket 127.0.0.1:50061
 

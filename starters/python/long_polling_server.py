@@ -3,7 +3,7 @@
 long-polling` checks.
 Сервер long polling, который вам предстоит дописать.
 
-Run:   python3 long_polling_server.py --port 8005        (in class: --host 0.0.0.0)
+Run:   python long_polling_server.py --port 8005        (in class: --host 0.0.0.0)
 Check: npm run check-server -- long-polling 127.0.0.1:8005
 
   POST   /api/v1/users          {"name", "email"} → 201 and the user; makes a user.created event

@@ -2,7 +2,7 @@
 """A REST server for you to finish: the users resource that `npm run check-server -- rest` checks.
 REST-сервер пользователей, который вам предстоит дописать.
 
-Run:   python3 rest_server.py --port 8000        (in class: --host 0.0.0.0)
+Run:   python rest_server.py --port 8000        (in class: --host 0.0.0.0)
 Check: npm run check-server -- rest 127.0.0.1:8000
 
 Only aiohttp and the standard library. Everything lives in memory. The routes, the store and the

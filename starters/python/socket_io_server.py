@@ -3,7 +3,7 @@
 namespace, what `npm run check-server -- socket-io` checks.
 Чат на Socket.IO, который вам предстоит дописать.
 
-Run:   python3 socket_io_server.py --port 8006        (in class: --host 0.0.0.0)
+Run:   python socket_io_server.py --port 8006        (in class: --host 0.0.0.0)
 Check: npm run check-server -- socket-io 127.0.0.1:8006
 
   CONNECT needs auth {"name": "…"} (1–40 characters): without it, CONNECT_ERROR {"message": …}

@@ -2,7 +2,7 @@
 """A Server-Sent Events server for you to finish: /api/v1/events, what `npm run check-server -- sse` checks.
 Сервер Server-Sent Events, который вам предстоит дописать.
 
-Run:   python3 sse_server.py --port 8002        (in class: --host 0.0.0.0)
+Run:   python sse_server.py --port 8002        (in class: --host 0.0.0.0)
 Check: npm run check-server -- sse 127.0.0.1:8002
 
 Only aiohttp and the standard library. The stream carries the users' events: POST /api/v1/users

@@ -2,7 +2,7 @@
 """A WebSocket echo server at /ws/echo for you to finish: what `npm run check-server -- websocket` checks.
 Эхо-сервер WebSocket на /ws/echo, который вам предстоит дописать.
 
-Run:   python3 websocket_server.py --port 8001        (in class: --host 0.0.0.0)
+Run:   python websocket_server.py --port 8001        (in class: --host 0.0.0.0)
 Check: npm run check-server -- websocket 127.0.0.1:8001
 
 The websockets library does the protocol's work itself: the handshake, pongs, joining fragments,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPythonStarter, STARTERS, type RunningStarter } from '../integration/own-server-starters.ts';
+import { PYTHON, startPythonStarter, STARTERS, type RunningStarter } from '../integration/own-server-starters.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { cell, LIVE, textNow } from './lesson-page.ts';
 
@@ -20,7 +20,7 @@ let grpcStarter: RunningStarter;
 let graphqlStarter: RunningStarter;
 
 beforeAll(async () => {
-  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  await promisify(execFile)(PYTHON, [`${STARTERS}generate_grpc_stubs.py`, stubs]);
   [grpcStarter, graphqlStarter] = await Promise.all([startPythonStarter('grpc_server.py', '', { GRPC_STUBS: stubs }), startPythonStarter('graphql_server.py')]);
 }, 30_000);
 afterAll(async () => {

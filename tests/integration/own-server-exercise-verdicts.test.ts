@@ -249,7 +249,7 @@ describe.concurrent('an untouched skeleton never passes', () => {
   let stubs = '';
   beforeAll(async () => {
     stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
-    await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+    await promisify(execFile)(PYTHON, [`${STARTERS}generate_grpc_stubs.py`, stubs]);
   });
   afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 

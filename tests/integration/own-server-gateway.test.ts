@@ -3,8 +3,8 @@
 // can (UpdateUser is UNIMPLEMENTED there: "not offered"), and its untouched skeleton in front of
 // the same gRPC server fails every check its TODOs name; a hand-written gateway with one mistake
 // at a time (own-server-fixtures/gateway-server.ts) fails exactly the checks that should catch it.
-// The Go gateway starter (grpc-gateway's runtime from Debian's .deb, unpacked by
-// starters/go/fetch_grpc_gateway.sh into a GOPATH of its own, never installed) does the same.
+// The Go gateway starter (built as its module offline, grpc-gateway's runtime from Debian's .deb,
+// unpacked by .ci/fetch-grpc-gateway.sh into a folder of its own, never installed) does the same.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,9 @@ import {
   type RunningStarter,
 } from './own-server-starters.ts';
 import { startGatewayFixture, type GatewayFault } from './own-server-fixtures/gateway-server.ts';
+import { GRPC_GATEWAY_GOPATH } from './go-offline-workspace.ts';
 import { buildGoSkeletonAndComplete, GO_STARTERS } from './own-server-go-starters.ts';
+import { REPO_ROOT } from './as-code-runners.ts';
 
 /** The complete gRPC starter the gateway calls: starters/python/complete/ once the starters moved there. */
 const GRPC_STARTER = ['complete/grpc_server.py', 'grpc_server.py'].map((file) => `${STARTERS}${file}`).find((path) => existsSync(path))!;
@@ -30,10 +32,8 @@ const GATEWAY_STARTER = `${STARTERS}complete/gateway_server.py`;
 const GATEWAY_SKELETON = `${STARTERS}gateway_server.py`;
 
 const stubs = mkdtempSync(join(tmpdir(), 'wirelab-gateway-stubs-'));
-/** grpc-gateway's runtime, unpacked once per machine (.ci/run does it before the tests). */
-const GRPC_GATEWAY_GOPATH = process.env.WIRELAB_GRPC_GATEWAY_GOPATH ?? join(tmpdir(), 'wirelab-grpc-gateway');
 beforeAll(async () => {
-  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  await promisify(execFile)(PYTHON, [`${STARTERS}generate_grpc_stubs.py`, stubs]);
 });
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 
@@ -85,12 +85,8 @@ describe('starters/python/complete/gateway_server.py in front of the Python gRPC
   describe('the Go gateway starter (starters/go/complete/gateway and starters/go/gateway)', () => {
     let built: { skeleton: string; complete: string };
     beforeAll(async () => {
-      const goStubs = join(stubs, 'gopath');
-      await Promise.all([
-        promisify(execFile)('sh', [join(GO_STARTERS, 'grpc', 'generate_stubs.sh'), goStubs]),
-        promisify(execFile)('sh', [join(GO_STARTERS, 'fetch_grpc_gateway.sh'), GRPC_GATEWAY_GOPATH]),
-      ]);
-      built = await buildGoSkeletonAndComplete('gateway', stubs, [GRPC_GATEWAY_GOPATH, goStubs]);
+      await promisify(execFile)('sh', [join(REPO_ROOT, '.ci', 'fetch-grpc-gateway.sh'), GRPC_GATEWAY_GOPATH]);
+      built = await buildGoSkeletonAndComplete('gateway', stubs);
     }, 240_000); // grpc-go compiled cold on a busy 2-core CI machine: a ceiling, not a measurement
 
     it('the complete version passes every check; PATCH is not offered', async () => {

@@ -1,17 +1,15 @@
-// The Go gRPC starter (Debian's Go 1.19 and grpc-go 1.33, built offline, stubs made by the
-// starter's own generate_stubs.sh) passes every gRPC check it offers: plain gRPC, health and
+// The Go gRPC starter (grpc-go 1.33, built as its module offline onto Debian's sources, stubs
+// made by the module's own `go generate ./stubs`) passes every gRPC check it offers: plain gRPC, health and
 // reflection v1 (written in the starter: grpc-go 1.33 has only v1alpha); gRPC-Web and Connect are
 // not offered. Each fault fails exactly the check that should catch it; no-reflection turns
 // reflection into "not offered", never a failure. What its README promises beyond the checks is
 // held here too, over a plain HTTP/2 client: reflection's file answers, the BadRequest detail,
 // x-request-id sent back, and a graceful shutdown that lets a running stream finish.
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { anyUnpack, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,11 +25,9 @@ import { frameMessage, unframeMessages } from '../../server/own-server/grpc-clie
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-grpc-'));
 let binary = ''; // the complete version
 let skeleton = '';
-const gopath = join(work, 'gopath');
 
 beforeAll(async () => {
-  await promisify(execFile)(join(GO_STARTERS, 'grpc', 'generate_stubs.sh'), [gopath]);
-  ({ complete: binary, skeleton } = await buildGoSkeletonAndComplete('grpc', work, [gopath]));
+  ({ complete: binary, skeleton } = await buildGoSkeletonAndComplete('grpc', work));
 }, 240_000); // grpc-go compiled cold on a busy 2-core CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,31 +1,28 @@
-// Builds starters/go/<protocol> (the skeleton) and starters/go/complete/<protocol> once each (Debian's Go 1.19, offline, GOPATH mode) and starts it on a free
-// loopback port (it prints `LISTENING <port>`). The compiled packages go to the one Go build cache
-// of the tests (go-build-cache.ts), shared by every Go starter test file, the "As code" programs
-// and runs after this one: grpc-go and protobuf-go compile once per machine, not once per file.
-import { execFile } from 'node:child_process';
+// Builds starters/go/<protocol> (the skeleton) and starters/go/complete/<protocol> once each, as the
+// module starters/go is (go.mod, imports by module path), offline: a copy of the module in a Go
+// workspace onto Debian's sources of the versions go.mod names (go-offline-workspace.ts says what
+// that proves and what not). Then starts one on a free loopback port (it prints `LISTENING <port>`).
+// The compiled packages go to the one Go build cache of the tests (go-build-cache.ts), shared by
+// every Go starter test file and .ci/run's warm build: grpc-go compiles once per machine.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { GO_BUILD_CACHE } from './go-build-cache.ts';
+import { buildInModule, starterModule } from './go-offline-workspace.ts';
 import { startStarterProcess, type RunningStarter } from './own-server-starters.ts';
 
 export const GO_STARTERS = fileURLToPath(new URL('../../starters/go/', import.meta.url));
 
-/** go build in starters/go/<folder>; gopath: extra GOPATH entries before Debian's (generated stubs). */
-export async function buildGoStarter(folder: string, binary: string, gopath: string[] = []): Promise<void> {
-  await promisify(execFile)('go', ['build', '-o', binary, '.'], {
-    cwd: join(GO_STARTERS, folder),
-    env: { ...process.env, GO111MODULE: 'off', GOPATH: [...gopath, '/usr/share/gocode'].join(':'), GOCACHE: GO_BUILD_CACHE, GOFLAGS: '' },
-  });
-}
+/** The starters whose code imports the gRPC stubs `go generate ./stubs` makes. */
+const NEEDS_STUBS = new Set(['grpc', 'gateway', 'grpc-websocket']);
 
 /**
  * The skeleton (starters/go/<protocol>) and the complete version (starters/go/complete/<protocol>),
- * built side by side: they share every dependency, so the second costs a compile of main and a link.
+ * built side by side in one module copy under `work`: they share every dependency, so the second
+ * costs a compile of main and a link.
  */
-export async function buildGoSkeletonAndComplete(protocol: string, work: string, gopath: string[] = []): Promise<{ skeleton: string; complete: string }> {
+export async function buildGoSkeletonAndComplete(protocol: string, work: string): Promise<{ skeleton: string; complete: string }> {
+  const module = await starterModule(join(work, 'module'), { stubs: NEEDS_STUBS.has(protocol) });
   const built = { skeleton: join(work, `${protocol}-skeleton`), complete: join(work, `${protocol}-complete`) };
-  await Promise.all([buildGoStarter(protocol, built.skeleton, gopath), buildGoStarter(`complete/${protocol}`, built.complete, gopath)]);
+  await Promise.all([buildInModule(module, protocol, built.skeleton), buildInModule(module, `complete/${protocol}`, built.complete)]);
   return built;
 }
 

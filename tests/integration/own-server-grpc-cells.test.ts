@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWN_SERVER_RUNNER_PATH } from '../../contracts/grpc-runner/messages.ts';
 import { decodedConnections } from './as-code-capture.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
-import { startPythonStarter, STARTERS, type RunningStarter } from './own-server-starters.ts';
+import { PYTHON, startPythonStarter, STARTERS, type RunningStarter } from './own-server-starters.ts';
 import { RunnerTestClient, type RunnerMessage } from './runner-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -21,7 +21,7 @@ let wirelab: RunningServer;
 let starter: RunningStarter;
 
 beforeAll(async () => {
-  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  await promisify(execFile)(PYTHON, [`${STARTERS}generate_grpc_stubs.py`, stubs]);
   [wirelab, starter] = await Promise.all([startServer({ ownServers: true }), startPythonStarter('grpc_server.py', '', { GRPC_STUBS: stubs })]);
 }, 30_000);
 afterAll(async () => {

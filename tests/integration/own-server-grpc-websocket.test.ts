@@ -35,7 +35,7 @@ const ALL_CHECKS = [
 
 const stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-ws-stubs-'));
 beforeAll(async () => {
-  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  await promisify(execFile)(PYTHON, [`${STARTERS}generate_grpc_stubs.py`, stubs]);
 });
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 

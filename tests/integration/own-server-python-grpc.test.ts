@@ -12,6 +12,7 @@ import {
   expectSkeletonFailsItsTodos,
   failingIds,
   idsWith,
+  PYTHON,
   STARTERS,
   startPythonSkeleton,
   startPythonStarter,
@@ -19,7 +20,7 @@ import {
 
 const stubs = mkdtempSync(join(tmpdir(), 'wirelab-grpc-stubs-'));
 beforeAll(async () => {
-  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  await promisify(execFile)(PYTHON, [`${STARTERS}generate_grpc_stubs.py`, stubs]);
 });
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 

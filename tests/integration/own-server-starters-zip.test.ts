@@ -64,7 +64,7 @@ describe('GET /_wirelab/own-server/starters.zip', () => {
       expect(modes[`wirelab-starters/${path}`] & 0o111, path).toBe(statSync(join(REPO_ROOT, path)).mode & 0o111);
     }
     // the Python gRPC starter's stubs, made in the unpacked folder from its protos
-    await run('bash', [join(unpacked, 'starters/python/generate_grpc_stubs.sh')], { cwd: unpacked });
+    await run('/usr/bin/python3', [join(unpacked, 'starters/python/generate_grpc_stubs.py')], { cwd: unpacked });
     const stubs = (await run('find', ['starters/python', '-name', '*_pb2_grpc.py'], { cwd: unpacked })).stdout;
     expect(stubs).toMatch(/users_pb2_grpc\.py/);
   });

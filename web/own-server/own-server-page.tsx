@@ -6,7 +6,7 @@ import { useStrings } from '../kit/lang-context.ts';
 import { appStrings } from '../kit/strings.ts';
 import { CheckForm } from './check-form.tsx';
 import { rememberChoice, rememberedChoice, type Choice } from './remembered-choice.ts';
-import { checkCommand, starterCommand } from './report-view.ts';
+import { checkCommand, goStarterCommand, starterCommand } from './report-view.ts';
 import { RunResult } from './run-view.tsx';
 import { ownServerStrings } from './strings.ts';
 import { useCheckRun } from './use-check-run.ts';
@@ -52,11 +52,18 @@ export function OwnServerPage() {
 
 function Help({ choice }: { choice: Choice }) {
   const t = useStrings(ownServerStrings);
+  const goCommand = goStarterCommand(choice.protocol, choice.target);
   return (
     <section className="own-server-help">
       <h2>{t.startersTitle}</h2>
       <p>{choice.protocol === 'mqtt' ? t.startersMqtt : t.starters}</p>
       <pre data-testid="own-server-starter-command">{starterCommand(choice.protocol, choice.target)}</pre>
+      {goCommand !== null && (
+        <>
+          <p>{t.startersGo}</p>
+          <pre data-testid="own-server-go-starter-command">{goCommand}</pre>
+        </>
+      )}
       <p>
         <a href={STARTERS_ZIP_PATH} download data-testid="own-server-starters-zip">
           {t.startersZip}

@@ -5,6 +5,7 @@ import {
   checkCommand,
   checkRows,
   exerciseVerdictView,
+  goStarterCommand,
   inspectorSelection,
   portOf,
   readAnswer,
@@ -158,18 +159,29 @@ describe('commands', () => {
   });
 
   it('gives the starter and the check-server command for the chosen protocol and port', () => {
-    expect(starterCommand('rest', '127.0.0.1:8123')).toBe('python3 starters/python/rest_server.py --port 8123');
-    expect(starterCommand('grpc', 'garbage')).toBe('starters/python/generate_grpc_stubs.sh && python3 starters/python/grpc_server.py --port 8000');
+    expect(starterCommand('rest', '127.0.0.1:8123')).toBe('python starters/python/rest_server.py --port 8123');
+    expect(starterCommand('grpc', 'garbage')).toBe('python starters/python/generate_grpc_stubs.py\npython starters/python/grpc_server.py --port 8000');
     expect(starterCommand('mqtt', '127.0.0.1:1883')).toBe('mosquitto -p 1883');
     expect(checkCommand('sse', ' 127.0.0.1:8002 ')).toBe('npm run check-server -- sse 127.0.0.1:8002');
     expect(checkCommand('websocket', '')).toBe('npm run check-server -- websocket 127.0.0.1:8000');
-    expect(starterCommand('graphql', '127.0.0.1:8004')).toBe('python3 starters/python/graphql_server.py --port 8004');
+    expect(starterCommand('graphql', '127.0.0.1:8004')).toBe('python starters/python/graphql_server.py --port 8004');
     // the skeletons students fill in (the zip has no complete/); the gateway runs in front of the student's gRPC server
-    expect(starterCommand('long-polling', '127.0.0.1:8005')).toBe('python3 starters/python/long_polling_server.py --port 8005');
+    expect(starterCommand('long-polling', '127.0.0.1:8005')).toBe('python starters/python/long_polling_server.py --port 8005');
     expect(starterCommand('gateway', '127.0.0.1:8080')).toBe(
-      'starters/python/generate_grpc_stubs.sh && (python3 starters/python/grpc_server.py --port 50051 &) && python3 starters/python/gateway_server.py --port 8080 --grpc 127.0.0.1:50051',
+      'python starters/python/generate_grpc_stubs.py\npython starters/python/grpc_server.py --port 50051\npython starters/python/gateway_server.py --port 8080 --grpc 127.0.0.1:50051',
     );
     expect(checkCommand('graphql', '127.0.0.1:8004')).toBe('npm run check-server -- graphql 127.0.0.1:8004');
+  });
+
+  it('gives the Go starter where there is one: go run in the module, stubs first for gRPC, the gRPC server beside the gateway', () => {
+    expect(goStarterCommand('long-polling', '127.0.0.1:8005')).toBe('cd starters/go\ngo mod tidy\ngo run ./long-polling -port 8005');
+    expect(goStarterCommand('grpc', '127.0.0.1:50051')).toBe('cd starters/go\ngo generate ./stubs\ngo mod tidy\ngo run ./grpc -port 50051');
+    expect(goStarterCommand('gateway', '127.0.0.1:8090')).toBe(
+      'cd starters/go\ngo generate ./stubs\ngo mod tidy\ngo run ./grpc -port 50051\ngo run ./gateway -port 8090 -grpc 127.0.0.1:50051',
+    );
+    expect(goStarterCommand('grpc-websocket', '127.0.0.1:50061')).toBe('cd starters/go\ngo generate ./stubs\ngo mod tidy\ngo run ./grpc-websocket -port 50061');
+    expect(goStarterCommand('socket-io', '127.0.0.1:8006')).toBeNull();
+    expect(goStarterCommand('mqtt', '127.0.0.1:1883')).toBeNull();
   });
 });
 

@@ -161,18 +161,48 @@ const STARTER_FILES: Record<Exclude<CheckedProtocol, 'mqtt'>, string> = {
   'grpc-websocket': 'grpc_websocket_server.py',
 };
 
-/** The Python starter for `protocol`, run from the repository's folder on the field's port. */
+/**
+ * The Python starter for `protocol`, run from the repository's folder on the field's port: one
+ * command a line, each the same in PowerShell and zsh (`python` is the venv's on every system; no
+ * `&&`, which Windows PowerShell 5.1 lacks, no `&` to background, no comments, which zsh does not
+ * take at its prompt by default).
+ */
 export function starterCommand(protocol: CheckedProtocol, target: string): string {
   const port = portOf(target) ?? 8000;
   // No MQTT starter: Debian's mosquitto 2 passes every check; with only -p it listens on loopback.
   if (protocol === 'mqtt') return `mosquitto -p ${port}`;
-  const run = `python3 starters/python/${STARTER_FILES[protocol]} --port ${port}`;
-  // the gRPC stubs are made once by Debian's protoc (starters/python/README.md)
-  if (protocol === 'grpc' || protocol === 'grpc-websocket') return `starters/python/generate_grpc_stubs.sh && ${run}`;
-  // the gateway is in front of the student's gRPC server: that one runs too, on its own port
-  if (protocol === 'gateway')
-    return `starters/python/generate_grpc_stubs.sh && (python3 starters/python/grpc_server.py --port 50051 &) && ${run} --grpc 127.0.0.1:50051`;
+  const run = `python starters/python/${STARTER_FILES[protocol]} --port ${port}`;
+  const stubs = 'python starters/python/generate_grpc_stubs.py';
+  if (protocol === 'grpc' || protocol === 'grpc-websocket') return `${stubs}\n${run}`;
+  // the gateway is in front of the student's gRPC server: that one runs too, in a terminal of its own
+  if (protocol === 'gateway') return `${stubs}\npython starters/python/grpc_server.py --port 50051\n${run} --grpc 127.0.0.1:50051`;
   return run;
+}
+
+/** The protocols with a Go starter: its folder in starters/go (one module). */
+const GO_STARTER_FOLDERS: Partial<Record<CheckedProtocol, string>> = {
+  rest: 'rest',
+  websocket: 'websocket',
+  sse: 'sse',
+  grpc: 'grpc',
+  gateway: 'gateway',
+  'long-polling': 'long-polling',
+  'grpc-websocket': 'grpc-websocket',
+};
+
+/**
+ * The Go starter for `protocol`, from the repository's folder, or null when there is none: `go run`,
+ * so no binary is named per system; one command a line, the same in PowerShell and zsh. The gRPC
+ * ones generate their stubs first (starters/go/README.md: protoc and its Go plugins).
+ */
+export function goStarterCommand(protocol: CheckedProtocol, target: string): string | null {
+  const folder = GO_STARTER_FOLDERS[protocol];
+  if (folder === undefined) return null;
+  const port = portOf(target) ?? 8000;
+  const stubs = protocol === 'grpc' || protocol === 'gateway' || protocol === 'grpc-websocket' ? ['go generate ./stubs'] : [];
+  const grpcServer = protocol === 'gateway' ? ['go run ./grpc -port 50051'] : [];
+  const run = `go run ./${folder} -port ${port}${protocol === 'gateway' ? ' -grpc 127.0.0.1:50051' : ''}`;
+  return ['cd starters/go', ...stubs, 'go mod tidy', ...grpcServer, run].join('\n');
 }
 
 /** The command line that runs the same suite (server/own-server/cli.ts). */

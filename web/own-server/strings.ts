@@ -89,9 +89,11 @@ export const ownServerStrings = {
     networkError: 'Wirelab’s server did not answer. Is it still running?',
     startersTitle: 'No server yet? Start one',
     starters:
-      'The repository has small complete servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
+      'The repository has small servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder, in the venv of starters/python/requirements.txt, one command a line, the same in PowerShell and zsh (for the gateway, the gRPC server in one terminal and the gateway in another; on Debian without a venv, /usr/bin/python3 for python):',
     startersMqtt:
       'There is no starter broker in the repository: Debian’s mosquitto (2.x) passes every MQTT check, and listens only on this machine when started with just a port. Start it, check it, then compare with your own broker:',
+    startersGo:
+      'The same skeleton in Go, from the repository’s folder (Go 1.19 or newer; for gRPC, protoc and its two Go plugins, as starters/go/README.md says):',
     startersZip: 'Download every starter as one zip (with the .proto files the gRPC ones need)',
     cliTitle: 'The same checks in a terminal',
     cli: 'The same suite, one line per check, with an exit code for scripts and CI:',
@@ -137,9 +139,11 @@ export const ownServerStrings = {
     networkError: 'Сервер Wirelab не ответил. Он всё ещё запущен?',
     startersTitle: 'Сервера ещё нет? Запустите готовый',
     starters:
-      'В репозитории есть небольшие готовые серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
+      'В репозитории есть небольшие серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория, в виртуальном окружении из starters/python/requirements.txt, по команде в строке, одинаково в PowerShell и zsh (для шлюза gRPC-сервер — в одном терминале, шлюз — в другом; в Debian без venv вместо python — /usr/bin/python3):',
     startersMqtt:
       'Готового брокера в репозитории нет: mosquitto из Debian (2.x) проходит все проверки MQTT, а запущенный только с номером порта принимает подключения лишь с этой машины. Запустите его, проверьте, а потом сравните со своим брокером:',
+    startersGo:
+      'Та же заготовка на Go — из папки репозитория (Go 1.19 или новее; для gRPC — protoc и два его плагина для Go, как сказано в starters/go/README.ru.md):',
     startersZip: 'Скачать все готовые серверы одним архивом zip (с файлами .proto, нужными для gRPC)',
     cliTitle: 'Те же проверки в терминале',
     cli: 'Тот же набор проверок, по строке на проверку, с кодом выхода для скриптов и CI:',

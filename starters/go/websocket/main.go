@@ -1,7 +1,7 @@
 // A WebSocket echo server at /ws/echo for you to finish: what `npm run check-server -- websocket` checks.
 // Эхо-сервер WebSocket на /ws/echo, который вам предстоит дописать.
 //
-//	cd starters/go/websocket && go build -o echo-server . && ./echo-server -port 8001   (in class: -host 0.0.0.0)
+//	cd starters/go && go mod tidy && go build -o echo-server ./websocket && ./echo-server -port 8001   (in class: -host 0.0.0.0)
 //	npm run check-server -- websocket 127.0.0.1:8001
 //
 // gorilla/websocket does the protocol's work: the handshake, pongs, joining fragments, the closing

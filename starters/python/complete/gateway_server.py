@@ -3,9 +3,9 @@
 asyncio client: the routes users.proto's google.api.http annotations give, as grpc-gateway would
 serve them. What `npm run check-server -- gateway` checks.
 
-Run the gRPC server first (../generate_grpc_stubs.sh makes the stubs once), then this:
-  python3 grpc_server.py --port 50051
-  python3 gateway_server.py --port 8080 --grpc 127.0.0.1:50051
+Run the gRPC server first (python ../generate_grpc_stubs.py makes the stubs once), then this:
+  python grpc_server.py --port 50051
+  python gateway_server.py --port 8080 --grpc 127.0.0.1:50051
 Check: npm run check-server -- gateway 127.0.0.1:8080
 
   GET    /v1/users/{id}   GetUser     the path variable fills `id`

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A starter GraphQL server: /graphql, what `npm run check-server -- graphql` checks.
 
-Run:   python3 graphql_server.py --port 8004
+Run:   python graphql_server.py --port 8004
 Check: npm run check-server -- graphql 127.0.0.1:8004
 
 Only graphql-core (3, as pip installs it, or 2.3.2, Debian 12's python3-graphql-core: the

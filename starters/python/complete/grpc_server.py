@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A starter gRPC server: wirelab.users.v1.UserService and grpc.health.v1.Health over h2c, what
 `npm run check-server -- grpc` checks. Made with interceptors-free plain grpcio (Debian:
-python3-grpcio); the stubs come from ./generate_grpc_stubs.sh (Debian's protoc).
+python3-grpcio); the stubs come from ../generate_grpc_stubs.py.
 
-Run:   ./generate_grpc_stubs.sh && python3 grpc_server.py --port 50051
+Run:   python ../generate_grpc_stubs.py; python grpc_server.py --port 50051
 Check: npm run check-server -- grpc 127.0.0.1:50051
 
 It offers plain gRPC only: the checks for gRPC-Web, Connect and reflection say "not offered".

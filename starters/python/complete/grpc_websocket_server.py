@@ -15,7 +15,7 @@ enums by name ("USER_STATUS_ACTIVE"), timestamps as RFC 3339 — what a gRPC cli
 Wirelab looks for /events on the gRPC port first (a Go server can serve both on one port), then on
 port + 1. The whole contract: contracts/own-server/PROTOCOL.md, "The grpc-websocket contract".
 
-Run:   ../generate_grpc_stubs.sh && python3 grpc_websocket_server.py --port 50061
+Run:   python ../generate_grpc_stubs.py; python grpc_websocket_server.py --port 50061
        (gRPC on 50061, the WebSocket on ws://127.0.0.1:50062/events)
 Check: npm run check-server -- grpc-websocket 127.0.0.1:50061
 

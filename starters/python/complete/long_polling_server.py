@@ -2,7 +2,7 @@
 """A starter long-polling server (aiohttp): what lesson 09 teaches and `npm run check-server --
 long-polling` checks.
 
-Run:   python3 long_polling_server.py --port 8005
+Run:   python long_polling_server.py --port 8005
 Check: npm run check-server -- long-polling 127.0.0.1:8005
 
   POST   /api/v1/users          {"name", "email"} → 201 and the user; makes a user.created event

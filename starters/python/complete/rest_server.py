@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A starter REST server: the users resource that `npm run check-server -- rest` checks.
 
-Run:   python3 rest_server.py --port 8000
+Run:   python rest_server.py --port 8000
 Check: npm run check-server -- rest 127.0.0.1:8000
 
 Only aiohttp (Debian: python3-aiohttp) and the standard library. Everything lives in memory.

@@ -2,7 +2,7 @@
 """A starter Socket.IO chat (python-socketio on aiohttp): lesson 07's chat on the default namespace,
 Socket.IO protocol v5 over Engine.IO v4, what `npm run check-server -- socket-io` checks.
 
-Run:   python3 socket_io_server.py --port 8006
+Run:   python socket_io_server.py --port 8006
 Check: npm run check-server -- socket-io 127.0.0.1:8006
 
   CONNECT needs auth {"name": "…"} (1–40 characters): without it, CONNECT_ERROR {"message": …}

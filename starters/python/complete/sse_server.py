@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A starter Server-Sent Events server: /api/v1/events, what `npm run check-server -- sse` checks.
 
-Run:   python3 sse_server.py --port 8002
+Run:   python sse_server.py --port 8002
 Check: npm run check-server -- sse 127.0.0.1:8002
 
 Only aiohttp (Debian: python3-aiohttp) and the standard library. The stream carries the users'

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A starter WebSocket echo server at /ws/echo, what `npm run check-server -- websocket` checks.
 
-Run:   python3 websocket_server.py --port 8001
+Run:   python websocket_server.py --port 8001
 Check: npm run check-server -- websocket 127.0.0.1:8001
 
 Only the websockets library: its asyncio API (websockets >= 13, the default from 14 on) or the

@@ -1,10 +1,9 @@
-// A REST gateway in front of the gRPC UserService, on grpc-gateway's runtime (Debian's
-// golang-github-grpc-ecosystem-grpc-gateway-dev 1.6.4): the routes users.proto's google.api.http
+// A REST gateway in front of the gRPC UserService, on grpc-gateway's runtime (1.6.4, as
+// Debian 12 packages it): the routes users.proto's google.api.http
 // annotations give, what `npm run check-server -- gateway` checks.
 //
-//	cd starters/go/grpc && ./generate_stubs.sh ../complete/gateway/gopath
-//	(grpc-gateway's runtime in another GOPATH entry: see starters/go/README.md)
-//	go build -o gateway-server . && ./gateway-server -port 8090 -grpc 127.0.0.1:50051
+//	cd starters/go && go generate ./stubs && go mod tidy      (once: README.md)
+//	go build -o gateway-server ./complete/gateway && ./gateway-server -port 8090 -grpc 127.0.0.1:50051
 //	npm run check-server -- gateway 127.0.0.1:8090
 //
 // The mux's routes are written by hand, as protoc-gen-grpc-gateway would write them: Debian's
@@ -34,7 +33,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	usersv1 "wirelabpb/wirelab/users/v1"
+	usersv1 "wirelab.example/starters/stubs/wirelab/users/v1"
 )
 
 // The patterns protoc-gen-grpc-gateway writes for "/v1/users/{id}" and "/v1/users" (opcodes of

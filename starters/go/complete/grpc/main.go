@@ -1,13 +1,11 @@
 // A starter gRPC server: wirelab.users.v1.UserService from proto/, the standard health service and
 // server reflection over h2c, what `npm run check-server -- grpc` checks (10 checks).
 //
-//	cd starters/go/grpc && ./generate_stubs.sh
-//	GO111MODULE=off GOPATH="$PWD/gopath:/usr/share/gocode" go build -o grpc-server . && ./grpc-server -port 50051
+//	cd starters/go && go generate ./stubs && go mod tidy      (once: README.md)
+//	go build -o grpc-server ./complete/grpc && ./grpc-server -port 50051
 //	npm run check-server -- grpc 127.0.0.1:50051
 //
-// Go 1.19 and Debian's grpc-go 1.33 (golang-google-grpc-dev, with golang-google-protobuf-dev,
-// golang-google-genproto-dev and golang-github-golang-protobuf-1-5-dev: the 1.3 package apt
-// picks by default cannot marshal what today's protoc-gen-go writes), built offline.
+// Go 1.19 or newer and grpc-go 1.33 with protobuf-go 1.28 and golang/protobuf 1.5 (go.mod).
 // It speaks plain gRPC only: the checks for gRPC-Web and Connect say "not offered".
 // GetUser, CreateUser, DeleteUser and ListUsers are here; UpdateUser, CreateUsers and Chat answer
 // UNIMPLEMENTED (grpc-go's Unimplemented… server does that).
@@ -48,7 +46,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	usersv1 "wirelabpb/wirelab/users/v1"
+	usersv1 "wirelab.example/starters/stubs/wirelab/users/v1"
 )
 
 var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)

@@ -17,7 +17,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
-	reflectionv1 "wirelabpb/grpc/reflection/v1"
+	reflectionv1 "wirelab.example/starters/stubs/grpc/reflection/v1"
 )
 
 type reflection struct {

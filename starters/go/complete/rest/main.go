@@ -1,7 +1,7 @@
 // A starter REST server: the users resource at /api/v1/users, what `npm run check-server -- rest`
 // checks (34 checks).
 //
-//	cd starters/go/rest && GO111MODULE=off go build -o rest-server . && ./rest-server -port 8000
+//	cd starters/go/complete/rest && go build -o rest-server . && ./rest-server -port 8000
 //	npm run check-server -- rest 127.0.0.1:8000
 //
 // Only Go 1.19's standard library (net/http, encoding/json): no packages to install. Everything

@@ -1,7 +1,7 @@
 // A starter Server-Sent Events server: the users' events at /api/v1/events, what
 // `npm run check-server -- sse` checks (5 checks).
 //
-//	cd starters/go/sse && GO111MODULE=off go build -o sse-server . && ./sse-server -port 8002
+//	cd starters/go/complete/sse && go build -o sse-server . && ./sse-server -port 8002
 //	npm run check-server -- sse 127.0.0.1:8002
 //
 // Only Go 1.19's standard library. The stream carries the users' events: POST /api/v1/users

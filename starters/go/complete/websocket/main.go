@@ -1,9 +1,9 @@
 // A starter WebSocket echo server at /ws/echo, what `npm run check-server -- websocket` checks.
 //
-//	cd starters/go/websocket && GO111MODULE=off GOPATH=/usr/share/gocode go build -o echo-server . && ./echo-server -port 8001
+//	cd starters/go && go mod tidy && go build -o echo-server ./complete/websocket && ./echo-server -port 8001
 //	npm run check-server -- websocket 127.0.0.1:8001
 //
-// Go 1.19 and gorilla/websocket from Debian (golang-github-gorilla-websocket-dev), built offline.
+// Go 1.19 or newer and gorilla/websocket 1.5 (go.mod).
 // gorilla does the protocol's work: the handshake, pongs, joining fragments, the closing
 // handshake; this file checks what gorilla leaves to its user: gorilla hands over a text message
 // that is not UTF-8 as it is, and RFC 6455 §8.1 wants the connection failed with 1007.
