@@ -19,13 +19,15 @@ const FOLDER = 'wirelab-starters';
 /** What a starter is made of; build output, generated stubs and caches stay out. */
 const SOURCE_FILE = /(\.(py|go|sh|md|proto)|\/\.gitignore|\/requirements\.txt|\/go\.mod|\/go\.sum)$/;
 const BUILT_FOLDERS = ['gen', '__pycache__', 'gopath', 'node_modules'];
+/** Where `go generate ./stubs` writes the Go starters' stubs: every folder below it is generated, only generate.go is source. */
+const GO_STUBS = join('starters', 'go', 'stubs');
 /** The complete versions: in the teacher's zip only. */
 const COMPLETE_FOLDER = 'complete';
 
 function filesUnder(folder: string, wanted: (path: string) => boolean, skipped: ReadonlySet<string>): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) return skipped.has(entry.name) ? [] : filesUnder(path, wanted, skipped);
+    if (entry.isDirectory()) return skipped.has(entry.name) || folder.endsWith(GO_STUBS) ? [] : filesUnder(path, wanted, skipped);
     return entry.isFile() && wanted(path) ? [path] : [];
   });
 }
