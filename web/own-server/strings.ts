@@ -87,12 +87,12 @@ export const ownServerStrings = {
     failedRequest: 'The check did not run:',
     unreadableAnswer: (status: number) => `The server answered ${status} with something that is not a check report.`,
     networkError: 'Wirelab’s server did not answer. Is it still running?',
-    startersTitle: 'No server yet? Start one',
+    startersTitle: 'No server yet? Start from a skeleton',
     starters:
-      'The repository has small complete servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
+      'The repository has small skeleton servers to start from (their TODOs are yours to write), in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder (Debian’s python3 with python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
     startersMqtt:
-      'There is no starter broker in the repository: Debian’s mosquitto (2.x) passes every MQTT check, and listens only on this machine when started with just a port. Start it, check it, then compare with your own broker:',
-    startersZip: 'Download every starter as one zip (with the .proto files the gRPC ones need)',
+      'There is no starter broker in the repository: Debian’s mosquitto (2.x) passes every MQTT check, and listens only on this machine when started with just a port. For the lesson’s exercise, first run the checks against it with a configuration that names a listener but not allow_anonymous true (they fail), then add that line and run them again (lesson 15 gives the steps):',
+    startersZip: 'Download every skeleton as one zip (with the .proto files the gRPC ones need)',
     cliTitle: 'The same checks in a terminal',
     cli: 'The same suite, one line per check, with an exit code for scripts and CI:',
   },
@@ -135,12 +135,12 @@ export const ownServerStrings = {
     failedRequest: 'Проверка не запустилась:',
     unreadableAnswer: (status: number) => `Сервер ответил ${status}, но это не отчёт о проверке.`,
     networkError: 'Сервер Wirelab не ответил. Он всё ещё запущен?',
-    startersTitle: 'Сервера ещё нет? Запустите готовый',
+    startersTitle: 'Сервера ещё нет? Начните с заготовки',
     starters:
-      'В репозитории есть небольшие готовые серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
+      'В репозитории есть небольшие заготовки серверов, с которых можно начать (места с TODO пишете вы), — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория (нужен python3 из Debian с пакетами python3-aiohttp, python3-websockets, python3-grpcio, python3-graphql-core):',
     startersMqtt:
-      'Готового брокера в репозитории нет: mosquitto из Debian (2.x) проходит все проверки MQTT, а запущенный только с номером порта принимает подключения лишь с этой машины. Запустите его, проверьте, а потом сравните со своим брокером:',
-    startersZip: 'Скачать все готовые серверы одним архивом zip (с файлами .proto, нужными для gRPC)',
+      'Готового брокера в репозитории нет: mosquitto из Debian (2.x) проходит все проверки MQTT, а запущенный только с номером порта принимает подключения лишь с этой машины. Для упражнения урока сначала запустите проверки на брокере с файлом настроек, где есть listener, но нет allow_anonymous true (они не пройдут), затем добавьте эту строку и запустите их снова (шаги — в уроке 15):',
+    startersZip: 'Скачать все заготовки одним архивом zip (с файлами .proto, нужными для gRPC)',
     cliTitle: 'Те же проверки в терминале',
     cli: 'Тот же набор проверок, по строке на проверку, с кодом выхода для скриптов и CI:',
   },
