@@ -1,4 +1,4 @@
-// The figures lessons quote about the code, read from the code itself (node only: the build's
+// The figures lessons quote about the code (check counts, the server's limits), read from the code itself (node only: the build's
 // lesson plugins and the tests call it). A lesson writes `{{checks.mqtt}}` where it means "how many
 // checks the MQTT suite has"; web/lessons/lesson-figures.ts puts the number in. A check added to a
 // suite changes what every lesson says at the next build, and nobody has to find the sentence.
@@ -15,6 +15,11 @@ import { restSuite } from '../server/own-server/checks/rest.ts';
 import { socketIoSuite } from '../server/own-server/checks/socket-io.ts';
 import { sseSuite } from '../server/own-server/checks/sse.ts';
 import { websocketSuite } from '../server/own-server/checks/websocket.ts';
+import { GRAPHQL_LIMITS } from '../server/protocols/graphql/limits.ts';
+import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HOLD_S } from '../server/protocols/long-polling/limits.ts';
+import { DEFAULT_MQTT_LIMITS } from '../server/protocols/mqtt/limits.ts';
+import { DEFAULT_RATE_LIMIT } from '../server/protocols/rest/limits.ts';
+import { DEFAULT_PING_INTERVAL_MS, DEFAULT_WEBSOCKET_LIMITS, MAX_PING_INTERVAL_MS, MIN_PING_INTERVAL_MS } from '../server/protocols/websocket/limits.ts';
 
 /** Each "check my server" suite's check ids, in the order it runs them (server/own-server/checks/). */
 export const SUITE_CHECK_IDS: { readonly [P in CheckedProtocol]: readonly string[] } = {
@@ -30,7 +35,30 @@ export const SUITE_CHECK_IDS: { readonly [P in CheckedProtocol]: readonly string
   'grpc-websocket': grpcWebSocketSuite.checks.map((check) => check.id),
 };
 
-/** `checks.<protocol>`: how many checks that suite runs. */
+/** The limits of Wirelab's own server that lessons quote, each from the constant the server uses. */
+const LIMITS: CodeFigures = {
+  'rest.rate-limit': DEFAULT_RATE_LIMIT.max,
+  'rest.rate-window-s': DEFAULT_RATE_LIMIT.timeWindowMs / 1000,
+  'websocket.ping-interval-s': DEFAULT_PING_INTERVAL_MS / 1000,
+  'websocket.min-ping-ms': MIN_PING_INTERVAL_MS,
+  'websocket.max-ping-ms': MAX_PING_INTERVAL_MS,
+  'websocket.max-message-bytes': DEFAULT_WEBSOCKET_LIMITS.maxMessageBytes,
+  'websocket.max-message-kib': DEFAULT_WEBSOCKET_LIMITS.maxMessageBytes / 1024,
+  'long-polling.hold-s': DEFAULT_HOLD_S,
+  'long-polling.max-hold-s': MAX_HOLD_S,
+  'long-polling.max-events-per-answer': MAX_EVENTS_PER_ANSWER,
+  'mqtt.max-queued-per-session': DEFAULT_MQTT_LIMITS.maxQueuedPerSession,
+  'graphql.max-depth': GRAPHQL_LIMITS.maxDepth,
+  'graphql.max-cost': GRAPHQL_LIMITS.maxCost,
+  'graphql.max-aliases': GRAPHQL_LIMITS.maxAliases,
+  'graphql.max-batch': GRAPHQL_LIMITS.maxBatchSize,
+  'graphql.max-tokens': GRAPHQL_LIMITS.maxTokens,
+};
+
+/** `checks.<protocol>`: how many checks that suite runs; and the server's limits (`LIMITS`). */
 export function codeFigures(): CodeFigures {
-  return Object.fromEntries(CHECKED_PROTOCOLS.map((protocol) => [`checks.${protocol}`, SUITE_CHECK_IDS[protocol].length]));
+  return {
+    ...Object.fromEntries(CHECKED_PROTOCOLS.map((protocol) => [`checks.${protocol}`, SUITE_CHECK_IDS[protocol].length])),
+    ...LIMITS,
+  };
 }
