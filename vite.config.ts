@@ -70,6 +70,11 @@ function lessonPagePlugin(): Plugin {
     enforce: 'pre',
     async load(id) {
       const [file, query] = id.split('?');
+      // the quiz reads a lesson's raw text (its interview questions): with its figures put in too
+      if (query === 'raw' && file.endsWith('.md') && file.startsWith(LESSONS_ROOT)) {
+        this.addWatchFile(file);
+        return `export default ${JSON.stringify(expandFigures(await readFile(file, 'utf8'), codeFigures()).markdown)};`;
+      }
       if ((query !== 'lesson-page' && query !== 'lesson-more') || !file.endsWith('.md')) return undefined;
       const folder = dirname(file);
       const jsonFile = join(folder, 'lesson.json');

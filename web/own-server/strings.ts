@@ -4,34 +4,34 @@ type ProtocolTexts = Record<CheckedProtocol, string>;
 
 /** What each suite expects the student's server to serve (server/own-server/README.md, "The suites"). */
 const protocolPathsEn: ProtocolTexts = {
-  rest: 'the users resource at /api/v1/users (34 checks)',
-  websocket: 'an echo at /ws/echo (37 checks)',
-  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (10 checks)',
-  grpc: 'UserService from proto/ over h2c, and health (20 checks)',
-  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (35 checks)',
-  mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills, refusals (41 checks)',
-  gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
-  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
+  rest: 'the users resource at /api/v1/users',
+  websocket: 'an echo at /ws/echo',
+  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users',
+  grpc: 'UserService from proto/ over h2c, and health',
+  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws',
+  mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills, refusals',
+  gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses',
+  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users',
   'socket-io':
-    'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message (6 checks)',
+    'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message',
   'grpc-websocket':
-    'the seminar’s “WebSockets and gRPC in one service”: UserService over gRPC at this address, a WebSocket at /events on the same port or the next one; users created over gRPC arrive as events, users created on the WebSocket are found over gRPC (10 checks)',
+    'the seminar’s “WebSockets and gRPC in one service”: UserService over gRPC at this address, a WebSocket at /events on the same port or the next one; users created over gRPC arrive as events, users created on the WebSocket are found over gRPC',
 };
 
 const protocolPathsRu: ProtocolTexts = {
-  rest: 'ресурс пользователей по адресу /api/v1/users (34 проверки)',
-  websocket: 'эхо по адресу /ws/echo (37 проверок)',
-  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (10 проверок)',
-  grpc: 'UserService из proto/ поверх h2c и health (20 проверок)',
-  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (35 проверок)',
-  mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания, отказы (41 проверка)',
+  rest: 'ресурс пользователей по адресу /api/v1/users',
+  websocket: 'эхо по адресу /ws/echo',
+  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users',
+  grpc: 'UserService из proto/ поверх h2c и health',
+  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws',
+  mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания, отказы',
   gateway:
-    'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
-  'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
+    'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы',
+  'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users',
   'socket-io':
-    'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message (6 проверок)',
+    'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message',
   'grpc-websocket':
-    'задача семинара «WebSocket и gRPC в одном сервисе»: UserService по gRPC на этом адресе, WebSocket на /events на том же порту или на следующем; созданные через gRPC пользователи приходят событиями, созданные через WebSocket находятся через gRPC (10 проверок)',
+    'задача семинара «WebSocket и gRPC в одном сервисе»: UserService по gRPC на этом адресе, WebSocket на /events на том же порту или на следующем; созданные через gRPC пользователи приходят событиями, созданные через WebSocket находятся через gRPC',
 };
 
 const protocolNames: ProtocolTexts = {
