@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckedProtocol } from '../contracts/own-server/check-result.ts';
 import { expandFigures, figureNames } from '../web/lessons/lesson-figures.ts';
 import { readLessonFolders } from '../web/lessons/lesson-files.ts';
+import { defaultTimeouts } from '../server/listener/one-port-server.ts';
 import { codeFigures, SUITE_CHECK_IDS } from './code-figures.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -58,6 +59,15 @@ describe('figures about the code come from the code', () => {
   it('no lesson, starter README or page string types a count of checks (write {{checks.<protocol>}} or leave the count to the report)', () => {
     const typed = [...texts, ...readmes].flatMap(({ file, text }) => typedCounts(text).map((found) => `${file}:${found}`));
     expect(typed).toEqual([]);
+  });
+
+  // the listener's module is the whole server: the build does not load it, so a test holds this one
+  it('lesson 01 quotes the keep-alive timeout the listener announces', () => {
+    const seconds = defaultTimeouts.keepAliveMs / 1000;
+    const lesson01 = texts.filter(({ file }) => file.includes('/01-'));
+    for (const { file, text } of lesson01) expect(text, file).toContain(`Keep-Alive: timeout=${seconds}`);
+    // the prose spells it out: "five seconds", «пять секунд», «пяти секунд»
+    expect(seconds, 'lesson 01 spells the timeout out as five seconds: change its words with the timeout').toBe(5);
   });
 
   it('lesson 15 quotes its suites through figures', () => {

@@ -15,6 +15,8 @@ import { restSuite } from '../server/own-server/checks/rest.ts';
 import { socketIoSuite } from '../server/own-server/checks/socket-io.ts';
 import { sseSuite } from '../server/own-server/checks/sse.ts';
 import { websocketSuite } from '../server/own-server/checks/websocket.ts';
+import { RECENT_EVENTS_KEPT } from '../server/domain/event-bus.ts';
+import { RETRY_MS, SHUTDOWN_RETRY_MS } from '../server/protocols/sse/limits.ts';
 import { GRAPHQL_LIMITS } from '../server/protocols/graphql/limits.ts';
 import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HOLD_S } from '../server/protocols/long-polling/limits.ts';
 import { DEFAULT_MQTT_LIMITS } from '../server/protocols/mqtt/limits.ts';
@@ -44,6 +46,9 @@ const LIMITS: CodeFigures = {
   'websocket.max-ping-ms': MAX_PING_INTERVAL_MS,
   'websocket.max-message-bytes': DEFAULT_WEBSOCKET_LIMITS.maxMessageBytes,
   'websocket.max-message-kib': DEFAULT_WEBSOCKET_LIMITS.maxMessageBytes / 1024,
+  'events.kept-per-sandbox': RECENT_EVENTS_KEPT,
+  'sse.retry-ms': RETRY_MS,
+  'sse.shutdown-retry-ms': SHUTDOWN_RETRY_MS,
   'long-polling.hold-s': DEFAULT_HOLD_S,
   'long-polling.max-hold-s': MAX_HOLD_S,
   'long-polling.max-events-per-answer': MAX_EVENTS_PER_ANSWER,
