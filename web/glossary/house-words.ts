@@ -106,4 +106,11 @@ export const HOUSE_WORDS: WordRule[] = [
     ru: 'многие примеры, учебники',
     wrongRu: ['семинарские конспекты', 'наши конспекты'],
   },
+  {
+    id: 'query-parameter',
+    en: 'query parameter (the URL after `?`)',
+    // «строка запроса» is the request line (lesson 01), never the URL's query
+    ru: 'параметр запроса',
+    wrongRu: ['query-параметр', 'квери-параметр'],
+  },
 ];
