@@ -16,6 +16,7 @@ import { socketIoSuite } from '../server/own-server/checks/socket-io.ts';
 import { sseSuite } from '../server/own-server/checks/sse.ts';
 import { websocketSuite } from '../server/own-server/checks/websocket.ts';
 import { RECENT_EVENTS_KEPT } from '../server/domain/event-bus.ts';
+import { DEFAULT_SOCKET_IO_LIMITS, PING_INTERVAL_MS, PING_TIMEOUT_MS } from '../server/protocols/socket-io/limits.ts';
 import { RETRY_MS, SHUTDOWN_RETRY_MS } from '../server/protocols/sse/limits.ts';
 import { GRAPHQL_LIMITS } from '../server/protocols/graphql/limits.ts';
 import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HOLD_S } from '../server/protocols/long-polling/limits.ts';
@@ -49,6 +50,9 @@ const LIMITS: CodeFigures = {
   'events.kept-per-sandbox': RECENT_EVENTS_KEPT,
   'sse.retry-ms': RETRY_MS,
   'sse.shutdown-retry-ms': SHUTDOWN_RETRY_MS,
+  'socket-io.ping-interval-ms': PING_INTERVAL_MS,
+  'socket-io.ping-timeout-ms': PING_TIMEOUT_MS,
+  'socket-io.max-payload': DEFAULT_SOCKET_IO_LIMITS.maxHttpBufferSize,
   'long-polling.hold-s': DEFAULT_HOLD_S,
   'long-polling.max-hold-s': MAX_HOLD_S,
   'long-polling.max-events-per-answer': MAX_EVENTS_PER_ANSWER,
