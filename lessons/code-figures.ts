@@ -17,7 +17,7 @@ import { sseSuite } from '../server/own-server/checks/sse.ts';
 import { websocketSuite } from '../server/own-server/checks/websocket.ts';
 import { RECENT_EVENTS_KEPT } from '../server/domain/event-bus.ts';
 import { DEFAULT_SOCKET_IO_LIMITS, PING_INTERVAL_MS, PING_TIMEOUT_MS } from '../server/protocols/socket-io/limits.ts';
-import { RETRY_MS, SHUTDOWN_RETRY_MS } from '../server/protocols/sse/limits.ts';
+import { DEFAULT_HEARTBEAT_S, MAX_HEARTBEAT_S, MIN_HEARTBEAT_S, RETRY_MS, SHUTDOWN_RETRY_MS } from '../server/protocols/sse/limits.ts';
 import { GRAPHQL_LIMITS } from '../server/protocols/graphql/limits.ts';
 import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HOLD_S } from '../server/protocols/long-polling/limits.ts';
 import { DEFAULT_MQTT_LIMITS } from '../server/protocols/mqtt/limits.ts';
@@ -49,6 +49,9 @@ const LIMITS: CodeFigures = {
   'websocket.max-message-kib': DEFAULT_WEBSOCKET_LIMITS.maxMessageBytes / 1024,
   'events.kept-per-sandbox': RECENT_EVENTS_KEPT,
   'sse.retry-ms': RETRY_MS,
+  'sse.heartbeat-s': DEFAULT_HEARTBEAT_S,
+  'sse.min-heartbeat-s': MIN_HEARTBEAT_S,
+  'sse.max-heartbeat-s': MAX_HEARTBEAT_S,
   'sse.shutdown-retry-ms': SHUTDOWN_RETRY_MS,
   'socket-io.ping-interval-ms': PING_INTERVAL_MS,
   'socket-io.ping-timeout-ms': PING_TIMEOUT_MS,
