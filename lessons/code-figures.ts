@@ -16,6 +16,7 @@ import { socketIoSuite } from '../server/own-server/checks/socket-io.ts';
 import { sseSuite } from '../server/own-server/checks/sse.ts';
 import { websocketSuite } from '../server/own-server/checks/websocket.ts';
 import { RECENT_EVENTS_KEPT } from '../server/domain/event-bus.ts';
+import { SEED_POSTS, SEED_USERS } from '../server/domain/seed.ts';
 import { DEFAULT_SOCKET_IO_LIMITS, PING_INTERVAL_MS, PING_TIMEOUT_MS } from '../server/protocols/socket-io/limits.ts';
 import { DEFAULT_HEARTBEAT_S, MAX_HEARTBEAT_S, MIN_HEARTBEAT_S, RETRY_MS, SHUTDOWN_RETRY_MS } from '../server/protocols/sse/limits.ts';
 import { GRAPHQL_LIMITS } from '../server/protocols/graphql/limits.ts';
@@ -38,8 +39,10 @@ export const SUITE_CHECK_IDS: { readonly [P in CheckedProtocol]: readonly string
   'grpc-websocket': grpcWebSocketSuite.checks.map((check) => check.id),
 };
 
-/** The limits of Wirelab's own server that lessons quote, each from the constant the server uses. */
+/** The seed data and limits of Wirelab's own server that lessons quote, each from what the server uses. */
 const LIMITS: CodeFigures = {
+  'seed.users': SEED_USERS.length,
+  'seed.posts': SEED_POSTS.length,
   'rest.rate-limit': DEFAULT_RATE_LIMIT.max,
   'rest.rate-window-s': DEFAULT_RATE_LIMIT.timeWindowMs / 1000,
   'websocket.ping-interval-s': DEFAULT_PING_INTERVAL_MS / 1000,
