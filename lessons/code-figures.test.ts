@@ -39,9 +39,11 @@ const TYPED_COUNTS: RegExp[] = [
 
 /** Every typed count of checks in a text, with its line number. */
 function typedCounts(text: string): string[] {
-  return text.split('\n').flatMap((line, index) =>
-    TYPED_COUNTS.flatMap((pattern) => [...line.replace(/\{\{[^}]*\}\}/g, '').matchAll(pattern)].map((match) => `${index + 1}: «${match[0]}»`)),
-  );
+  return text
+    .split('\n')
+    .flatMap((line, index) =>
+      TYPED_COUNTS.flatMap((pattern) => [...line.replace(/\{\{[^}]*\}\}/g, '').matchAll(pattern)].map((match) => `${index + 1}: «${match[0]}»`)),
+    );
 }
 
 describe('figures about the code come from the code', () => {
@@ -104,7 +106,7 @@ function sections(markdown: string): Map<string, string> {
   return result;
 }
 
-describe('the checks a text names are its suite\'s', () => {
+describe("the checks a text names are its suite's", () => {
   for (const lang of ['en', 'ru'] as const) {
     it(`lessons/15-build-your-own-server/${lang}.md: each section names only checks of its suite`, () => {
       const lesson = lessons.find((each) => each.folder.startsWith('15-'))!;
@@ -134,7 +136,10 @@ function faultTable(text: string): Array<{ server: string; fault: string; fails:
     // "none: … say NOT OFFERED", «ни одна: …»: nothing fails; otherwise the ids before any remark
     fails: /^(?:none|ни одна)(?!\p{L})/u.test(fails!)
       ? []
-      : [...fails!.split(' — ')[0]!.matchAll(/`([a-zA-Z0-9-]+)`/g)].map((match) => match[1]!).filter((id) => isCheckId(server!, id)).sort(),
+      : [...fails!.split(' — ')[0]!.matchAll(/`([a-zA-Z0-9-]+)`/g)]
+          .map((match) => match[1]!)
+          .filter((id) => isCheckId(server!, id))
+          .sort(),
   }));
 }
 
@@ -142,11 +147,14 @@ function faultTable(text: string): Array<{ server: string; fault: string; fails:
 function assertedFaults(testFile: string): Map<string, string[]> {
   const source = readFileSync(join(ROOT, testFile), 'utf8');
   return new Map(
-    [...source.matchAll(/\[\s*'([a-z0-9-]*)',\s*\[([^\]]*)\]/g)].map(([, fault, ids]) => [fault!, [...ids!.matchAll(/'([a-zA-Z0-9-]+)'/g)].map((id) => id[1]!).sort()]),
+    [...source.matchAll(/\[\s*'([a-z0-9-]*)',\s*\[([^\]]*)\]/g)].map(([, fault, ids]) => [
+      fault!,
+      [...ids!.matchAll(/'([a-zA-Z0-9-]+)'/g)].map((id) => id[1]!).sort(),
+    ]),
   );
 }
 
-describe('the starters\' READMEs list the faults the integration tests assert', () => {
+describe("the starters' READMEs list the faults the integration tests assert", () => {
   for (const file of STARTER_READMES) {
     it(`${file}: every row fails exactly what tests/integration asserts`, () => {
       const language = file.split('/')[1]!;
@@ -161,7 +169,8 @@ describe('the starters\' READMEs list the faults the integration tests assert', 
         }
         const asserted = assertedFaults(testFile).get(row.fault);
         if (!asserted) drift.push(`${row.server} ${row.fault}: ${testFile} does not test this fault`);
-        else if (asserted.join(' ') !== row.fails.join(' ')) drift.push(`${row.server} ${row.fault}: README says ${row.fails.join(', ') || 'none'}; the test asserts ${asserted.join(', ') || 'none'}`);
+        else if (asserted.join(' ') !== row.fails.join(' '))
+          drift.push(`${row.server} ${row.fault}: README says ${row.fails.join(', ') || 'none'}; the test asserts ${asserted.join(', ') || 'none'}`);
       }
       expect(drift).toEqual([]);
     });
@@ -178,14 +187,15 @@ describe('every repository path a lesson names exists', () => {
     const pathShape = new RegExp(String.raw`^(?:${TOP_FOLDERS.join('|')})/[A-Za-z0-9_./-]*$`);
     const missing: string[] = [];
     for (const { file, text } of texts)
-      for (const [, path] of text.matchAll(/`([^`\s]+)`/g))
-        if (pathShape.test(path!) && !existsSync(join(ROOT, path!))) missing.push(`${file}: \`${path}\``);
+      for (const [, path] of text.matchAll(/`([^`\s]+)`/g)) if (pathShape.test(path!) && !existsSync(join(ROOT, path!))) missing.push(`${file}: \`${path}\``);
     expect(missing).toEqual([]);
   });
 
   it('in lesson 15, every starter file it names by its name alone', () => {
     const starterFiles = new Set(
-      readdirSync(join(ROOT, 'starters'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name),
+      readdirSync(join(ROOT, 'starters'), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name),
     );
     const missing: string[] = [];
     for (const { file, text } of texts.filter(({ file }) => file.includes('15-')))

@@ -28,8 +28,7 @@ const protocolPathsRu: ProtocolTexts = {
   gateway:
     'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы',
   'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users',
-  'socket-io':
-    'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message',
+  'socket-io': 'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message',
   'grpc-websocket':
     'задача семинара «WebSocket и gRPC в одном сервисе»: UserService по gRPC на этом адресе, WebSocket на /events на том же порту или на следующем; созданные через gRPC пользователи приходят событиями, созданные через WebSocket находятся через gRPC',
 };
