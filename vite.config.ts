@@ -14,6 +14,8 @@ import { linkLessonTerms } from './web/glossary/link-terms.ts';
 import { typesetRussian } from './web/lessons/typography-ru.ts';
 import { expandSources, sourceDirectives } from './web/lessons/source-excerpt.ts';
 import { cellsOf, splitLessonBlocks } from './web/lessons/lesson-split.ts';
+import { expandFigures } from './web/lessons/lesson-figures.ts';
+import { codeFigures } from './lessons/code-figures.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
 const SERVER = 'http://localhost:8080';
@@ -42,7 +44,7 @@ function lessonIndexPlugin(): Plugin {
     load(id) {
       const build = id.startsWith('\0') ? builders[id.slice(1)] : undefined;
       if (!build) return undefined;
-      const folders = readLessonFolders(LESSONS_ROOT);
+      const folders = readLessonFolders(LESSONS_ROOT, codeFigures());
       for (const lesson of folders) {
         for (const name of ['lesson.json', 'en.md', 'ru.md']) this.addWatchFile(join(lesson.dir, name));
       }
@@ -53,7 +55,8 @@ function lessonIndexPlugin(): Plugin {
 
 /**
  * `lessons/<lesson>/<lang>.md?lesson-page`: what a lesson page shows first, in one module — its
- * lesson.json, its text rendered at build time (the `::source` excerpts cut from the repository's
+ * lesson.json, its text rendered at build time (its `{{figures}}` from the code, lessons/code-figures.ts;
+ * the `::source` excerpts cut from the repository's
  * files, Russian typography (web/lessons/typography-ru.ts), then renderLesson, as the format check
  * does, and its glossary terms linked to their definitions: web/glossary/link-terms.ts) down to a
  * screen past its first cell, and those cells' starting texts; `?lesson-more`, which that module
@@ -67,6 +70,11 @@ function lessonPagePlugin(): Plugin {
     enforce: 'pre',
     async load(id) {
       const [file, query] = id.split('?');
+      // the quiz reads a lesson's raw text (its interview questions): with its figures put in too
+      if (query === 'raw' && file.endsWith('.md') && file.startsWith(LESSONS_ROOT)) {
+        this.addWatchFile(file);
+        return `export default ${JSON.stringify(expandFigures(await readFile(file, 'utf8'), codeFigures()).markdown)};`;
+      }
       if ((query !== 'lesson-page' && query !== 'lesson-more') || !file.endsWith('.md')) return undefined;
       const folder = dirname(file);
       const jsonFile = join(folder, 'lesson.json');
@@ -80,8 +88,11 @@ function lessonPagePlugin(): Plugin {
         cells[cellId] = await readFile(cellFile, 'utf8');
       }
       const lang = file.endsWith('/ru.md') ? 'ru' : 'en';
+      // figures about the code come from the code (web/lessons/lesson-figures.ts); an unknown name
+      // is a lesson-format error (lessons/code-figures.test.ts), here it stays as written
+      const written = expandFigures(await readFile(file, 'utf8'), codeFigures()).markdown;
       // Russian typography (no-break spaces, numbers, «байт») is the build's job, not the author's
-      const raw = lang === 'ru' ? typesetRussian(await readFile(file, 'utf8')) : await readFile(file, 'utf8');
+      const raw = lang === 'ru' ? typesetRussian(written) : written;
       const sources = new Map<string, string | undefined>();
       for (const { path } of sourceDirectives(raw)) {
         const source = join(import.meta.dirname, path);

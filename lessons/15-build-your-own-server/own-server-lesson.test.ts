@@ -125,10 +125,13 @@ describe('lesson 15’s cells and commands', () => {
       'grpc-websocket': 'grpc_websocket_server.py',
     } as const;
     for (const cell of cells) {
-      // no starter broker: the lesson runs Debian's mosquitto on the cell's port
+      // no starter broker: the lesson runs Debian's mosquitto on the cell's port, from a configuration
+      // file whose listener names that port (a first run without allow_anonymous fails: issue 55)
       if (cell.protocol === 'mqtt') {
-        expect(prose.en).toContain(`mosquitto -p ${portOf(cell.target)}`);
-        expect(prose.ru).toContain(`mosquitto -p ${portOf(cell.target)}`);
+        for (const lang of ['en', 'ru'] as const) {
+          expect(prose[lang]).toContain(`listener ${portOf(cell.target)} 127.0.0.1`);
+          expect(prose[lang]).toContain('mosquitto -c broker.conf');
+        }
         continue;
       }
       const runs = new RegExp(`python ${file[cell.protocol as keyof typeof file]} --port (\\d+)`).exec(startersReadme);

@@ -150,7 +150,7 @@ function protobufSmallerVerdict(find: Find, ru: boolean): ClaimVerdict {
   }
   return {
     id: 'protobuf-smaller',
-    claim: ru ? '«Бинарный protobuf меньше JSON»' : '"Binary protobuf is smaller than JSON"',
+    claim: ru ? '«Двоичный protobuf меньше JSON»' : '"Binary protobuf is smaller than JSON"',
     needs: 'list',
     measured: parts.length === 0 ? null : parts.join(' ') + conclusion,
   };

@@ -16,7 +16,8 @@ export const chooseTextEn: ChooseText = {
   },
   reasons: {
     'queue-survives': 'A broker stores each message until the consumer comes back and acknowledges it; no direct call can do that.',
-    'queue-edge': 'Browsers do not talk to a broker directly: a server reads the queue and forwards to the page (MQTT over WebSocket, or SSE).',
+    'queue-edge':
+      'A page reaches a broker only where the broker speaks a web protocol (MQTT over WebSocket, as in the MQTT lesson); a queue such as Kafka or RabbitMQ stays behind a server that forwards to the page (SSE or a WebSocket).',
     'queue-public': 'Outsiders rarely get a broker connection: give them an SSE feed with ids, so they resume where they stopped.',
     'request-response': 'Asking and answering is what HTTP methods and status codes were made for, and caches understand them.',
     'public-barrier': 'Strangers can call plain HTTP with JSON from any language, or with curl, without your code or your .proto.',

@@ -38,13 +38,13 @@ export const quizTextEn: QuizText = {
   'sse-vs-long-polling': {
     prompt: 'What does long polling pay for every event that SSE does not?',
     options: {
-      'request-per-event': 'A new request and a full response head for each answer',
+      'request-per-event': 'A new request and a full response head for each event',
       'tcp-per-event': 'A new TCP handshake for each event, always',
       upgrade: 'A WebSocket upgrade for each event',
       nothing: 'Nothing: on the wire they are the same',
     },
     answer:
-      'Each long-poll answer ends the response, so the client sends a new request with all its headers and the server answers with a new head. SSE pays for its headers once and then sends only the event lines. Keep-alive usually saves the TCP handshake.',
+      'In long polling the HTTP response ends with the event it carried, so the client sends a new request with all its headers and the server answers with a new head. SSE pays for its headers once and then sends only the event lines. Keep-alive usually saves the TCP handshake.',
   },
   'find-masked-frame': {
     prompt: 'Connect to the echo endpoint and send a message. Then select, in the inspector, a frame the browser masked, and press “This one”.',

@@ -81,4 +81,36 @@ export const HOUSE_WORDS: WordRule[] = [
     ru: 'обёртка',
     wrongRu: ['конверт ответа', 'конверт JSON'],
   },
+  {
+    id: 'binary',
+    en: 'binary (format, frame, encoding)',
+    ru: 'двоичный',
+    wrongRu: ['бинарный'],
+  },
+  {
+    id: 'prefix',
+    en: 'prefix (a header name, a length prefix)',
+    ru: 'префикс',
+    wrongRu: ['приставка'],
+  },
+  {
+    id: 'skeleton',
+    en: 'skeleton (a starter server whose TODOs the student writes)',
+    // the complete versions are «готовые версии»; a skeleton is not a finished server
+    ru: 'заготовка',
+    wrongRu: ['готовый сервер'],
+  },
+  {
+    id: 'course-sources',
+    en: 'our seminar notes (students never see them)',
+    ru: 'многие примеры, учебники',
+    wrongRu: ['семинарские конспекты', 'наши конспекты'],
+  },
+  {
+    id: 'query-parameter',
+    en: 'query parameter (the URL after `?`)',
+    // «строка запроса» is the request line (lesson 01), never the URL's query
+    ru: 'параметр запроса',
+    wrongRu: ['query-параметр', 'квери-параметр'],
+  },
 ];

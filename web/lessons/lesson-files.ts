@@ -7,6 +7,7 @@ import type { LessonIndexEntry, LessonSummaries } from './lesson-types.ts';
 import { lessonSlug } from './lesson-slug.ts';
 import { lessonInterviewQuestions } from './lesson-interview.ts';
 import { typesetRussian } from './typography-ru.ts';
+import { expandFigures, type CodeFigures } from './lesson-figures.ts';
 
 /** A lesson folder as it lies on disk (node only: the build and the format test read it). */
 export interface LessonFolder {
@@ -28,7 +29,12 @@ export interface LessonFolder {
 /** Lesson folders are named `<nn>-<slug>`; anything else under lessons/ is not a lesson. */
 const LESSON_FOLDER = /^\d+-[a-z0-9-]+$/;
 
-export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
+/**
+ * Every lesson folder under `lessonsRoot`. With `figures` (lessons/code-figures.ts: the build
+ * passes them), the texts come with their `{{figure}}` names replaced by the code's values
+ * (web/lessons/lesson-figures.ts); without, as written.
+ */
+export function readLessonFolders(lessonsRoot: string, figures?: CodeFigures): LessonFolder[] {
   if (!existsSync(lessonsRoot)) return [];
   return readdirSync(lessonsRoot, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && LESSON_FOLDER.test(entry.name))
@@ -37,7 +43,11 @@ export function readLessonFolders(lessonsRoot: string): LessonFolder[] {
     .map((folder) => {
       const dir = join(lessonsRoot, folder);
       const read = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null);
-      const markdown = { en: read('en.md'), ru: read('ru.md') };
+      const text = (name: string) => {
+        const written = read(name);
+        return written !== null && figures ? expandFigures(written, figures).markdown : written;
+      };
+      const markdown = { en: text('en.md'), ru: text('ru.md') };
       const quoted = new Set([markdown.en, markdown.ru].flatMap((text) => (text ? sourceDirectives(text).map((directive) => directive.path) : [])));
       const repositoryFile = (path: string) => join(lessonsRoot, '..', path);
       const cellsDir = join(dir, 'cells');

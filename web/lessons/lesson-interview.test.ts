@@ -27,6 +27,13 @@ describe('the interview quiz (/ru/quiz, /en/quiz) takes questions from every les
     });
   }
 
+  it('gives every lesson its own "Interview questions" section (## … {#interview}), not a subsection of another', () => {
+    const without = folders.flatMap((lesson) =>
+      (['en', 'ru'] as const).filter((lang) => !/^## .+ \{#interview\}$/m.test(lesson.markdown[lang] ?? '')).map((lang) => `${lesson.folder}/${lang}.md`),
+    );
+    expect(without).toEqual([]);
+  });
+
   it('words the interview and "ideal for" headings one way in each language', () => {
     const drift: string[] = [];
     for (const lesson of folders) {

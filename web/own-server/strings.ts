@@ -4,34 +4,33 @@ type ProtocolTexts = Record<CheckedProtocol, string>;
 
 /** What each suite expects the student's server to serve (server/own-server/README.md, "The suites"). */
 const protocolPathsEn: ProtocolTexts = {
-  rest: 'the users resource at /api/v1/users (34 checks)',
-  websocket: 'an echo at /ws/echo (37 checks)',
-  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (10 checks)',
-  grpc: 'UserService from proto/ over h2c, and health (20 checks)',
-  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (35 checks)',
-  mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills, refusals (41 checks)',
-  gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
-  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
+  rest: 'the users resource at /api/v1/users',
+  websocket: 'an echo at /ws/echo',
+  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users',
+  grpc: 'UserService from proto/ over h2c, and health',
+  graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws',
+  mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills, refusals',
+  gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses',
+  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users',
   'socket-io':
-    'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message (6 checks)',
+    'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message',
   'grpc-websocket':
-    'the seminar’s “WebSockets and gRPC in one service”: UserService over gRPC at this address, a WebSocket at /events on the same port or the next one; users created over gRPC arrive as events, users created on the WebSocket are found over gRPC (10 checks)',
+    'the seminar’s “WebSockets and gRPC in one service”: UserService over gRPC at this address, a WebSocket at /events on the same port or the next one; users created over gRPC arrive as events, users created on the WebSocket are found over gRPC',
 };
 
 const protocolPathsRu: ProtocolTexts = {
-  rest: 'ресурс пользователей по адресу /api/v1/users (34 проверки)',
-  websocket: 'эхо по адресу /ws/echo (37 проверок)',
-  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (10 проверок)',
-  grpc: 'UserService из proto/ поверх h2c и health (20 проверок)',
-  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (35 проверок)',
-  mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания, отказы (41 проверка)',
+  rest: 'ресурс пользователей по адресу /api/v1/users',
+  websocket: 'эхо по адресу /ws/echo',
+  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users',
+  grpc: 'UserService из proto/ поверх h2c и health',
+  graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws',
+  mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания, отказы',
   gateway:
-    'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
-  'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
-  'socket-io':
-    'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message (6 проверок)',
+    'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы',
+  'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users',
+  'socket-io': 'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message',
   'grpc-websocket':
-    'задача семинара «WebSocket и gRPC в одном сервисе»: UserService по gRPC на этом адресе, WebSocket на /events на том же порту или на следующем; созданные через gRPC пользователи приходят событиями, созданные через WebSocket находятся через gRPC (10 проверок)',
+    'задача семинара «WebSocket и gRPC в одном сервисе»: UserService по gRPC на этом адресе, WebSocket на /events на том же порту или на следующем; созданные через gRPC пользователи приходят событиями, созданные через WebSocket находятся через gRPC',
 };
 
 const protocolNames: ProtocolTexts = {
@@ -87,14 +86,14 @@ export const ownServerStrings = {
     failedRequest: 'The check did not run:',
     unreadableAnswer: (status: number) => `The server answered ${status} with something that is not a check report.`,
     networkError: 'Wirelab’s server did not answer. Is it still running?',
-    startersTitle: 'No server yet? Start one',
+    startersTitle: 'No server yet? Start from a skeleton',
     starters:
-      'The repository has small servers to start from, in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder, in the venv of starters/python/requirements.txt, one command a line, the same in PowerShell and zsh (for the gateway, the gRPC server in one terminal and the gateway in another; on Debian without a venv, /usr/bin/python3 for python):',
+      'The repository has small skeleton servers to start from (their TODOs are yours to write), in Python (starters/python/) and Go (starters/go/): see the README in each folder. For the protocol chosen above, from the repository’s folder, in the venv of starters/python/requirements.txt, one command a line, the same in PowerShell and zsh (for the gateway, the gRPC server in one terminal and the gateway in another; on Debian without a venv, /usr/bin/python3 for python):',
     startersMqtt:
-      'There is no starter broker in the repository: Debian’s mosquitto (2.x) passes every MQTT check, and listens only on this machine when started with just a port. Start it, check it, then compare with your own broker:',
+      'There is no starter broker in the repository: Debian’s mosquitto (2.x) passes every MQTT check, and listens only on this machine when started with just a port. For the lesson’s exercise, first run the checks against it with a configuration that names a listener but not allow_anonymous true (they fail), then add that line and run them again (lesson 15 gives the steps):',
     startersGo:
       'The same skeleton in Go, from the repository’s folder (Go 1.19 or newer; for gRPC, protoc and its two Go plugins, as starters/go/README.md says):',
-    startersZip: 'Download every starter as one zip (with the .proto files the gRPC ones need)',
+    startersZip: 'Download every skeleton as one zip (with the .proto files the gRPC ones need)',
     cliTitle: 'The same checks in a terminal',
     cli: 'The same suite, one line per check, with an exit code for scripts and CI:',
   },
@@ -137,14 +136,14 @@ export const ownServerStrings = {
     failedRequest: 'Проверка не запустилась:',
     unreadableAnswer: (status: number) => `Сервер ответил ${status}, но это не отчёт о проверке.`,
     networkError: 'Сервер Wirelab не ответил. Он всё ещё запущен?',
-    startersTitle: 'Сервера ещё нет? Запустите готовый',
+    startersTitle: 'Сервера ещё нет? Начните с заготовки',
     starters:
-      'В репозитории есть небольшие серверы, с которых можно начать, — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория, в виртуальном окружении из starters/python/requirements.txt, по команде в строке, одинаково в PowerShell и zsh (для шлюза gRPC-сервер — в одном терминале, шлюз — в другом; в Debian без venv вместо python — /usr/bin/python3):',
+      'В репозитории есть небольшие заготовки серверов, с которых можно начать (места с TODO пишете вы), — на Python (starters/python/) и на Go (starters/go/): как их запускать, написано в README каждой папки. Для выбранного выше протокола — из папки репозитория, в виртуальном окружении из starters/python/requirements.txt, по команде в строке, одинаково в PowerShell и zsh (для шлюза gRPC-сервер — в одном терминале, шлюз — в другом; в Debian без venv вместо python — /usr/bin/python3):',
     startersMqtt:
-      'Готового брокера в репозитории нет: mosquitto из Debian (2.x) проходит все проверки MQTT, а запущенный только с номером порта принимает подключения лишь с этой машины. Запустите его, проверьте, а потом сравните со своим брокером:',
+      'Готового брокера в репозитории нет: mosquitto из Debian (2.x) проходит все проверки MQTT, а запущенный только с номером порта принимает подключения лишь с этой машины. Для упражнения урока сначала запустите проверки на брокере с файлом настроек, где есть listener, но нет allow_anonymous true (они не пройдут), затем добавьте эту строку и запустите их снова (шаги — в уроке 15):',
     startersGo:
       'Та же заготовка на Go — из папки репозитория (Go 1.19 или новее; для gRPC — protoc и два его плагина для Go, как сказано в starters/go/README.ru.md):',
-    startersZip: 'Скачать все готовые серверы одним архивом zip (с файлами .proto, нужными для gRPC)',
+    startersZip: 'Скачать все заготовки одним архивом zip (с файлами .proto, нужными для gRPC)',
     cliTitle: 'Те же проверки в терминале',
     cli: 'Тот же набор проверок, по строке на проверку, с кодом выхода для скриптов и CI:',
   },
