@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionFact } from './connection-facts.ts';
+import { connectionFact, hostHint } from './connection-facts.ts';
 import { ConnectionLimitError } from './connection.ts';
 
 const target = { host: '127.0.0.1', port: 8000 };
@@ -17,6 +17,10 @@ describe('a failed connection as a fact, in both languages', () => {
     expect(connectionFact(socketError('socket hang up', 'ECONNRESET', 1), target)?.en).toBe(
       'The server closed the connection after sending 1 byte, before a whole answer.',
     );
+    expect(connectionFact(socketError('socket hang up', 'ECONNRESET', 0), target)).toEqual({
+      en: "The server closed the connection without answering: its handler most likely raised an exception (see the server's log).",
+      ru: 'Сервер закрыл соединение, так и не ответив: скорее всего, его обработчик выбросил исключение (загляните в журнал сервера).',
+    });
     expect(connectionFact(new Error('no answer within 5000 ms: GET /api/v1/users'), target)).toEqual({
       en: 'No answer within 5 s (waiting for GET /api/v1/users).',
       ru: 'Нет ответа за 5 с (ждали: GET /api/v1/users).',
@@ -34,5 +38,27 @@ describe('a failed connection as a fact, in both languages', () => {
   it('leaves other errors alone', () => {
     expect(connectionFact(new Error('unexpected token'), target)).toBeNull();
     expect(connectionFact('a string', target)).toBeNull();
+  });
+});
+
+describe('a LAN check that finds nothing listening (issue 51, item 5)', () => {
+  const lan = { address: '192.168.1.5', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '192.168.1.5/24' } as const;
+  const loopback = { ...lan, address: '127.0.0.1', internal: true, cidr: '127.0.0.1/8' } as const;
+  const interfaces = { lo: [loopback], eth0: [lan] };
+  const refused = (address: string) => Object.assign(new Error(`connect ECONNREFUSED ${address}:8000`), { code: 'ECONNREFUSED', address });
+
+  it("hints --host 0.0.0.0 when the refused address is one of this machine's LAN addresses", () => {
+    const hint = hostHint(refused('192.168.1.5'), { host: '192.168.1.5', port: 8000 }, interfaces)!;
+    expect(hint.en).toContain('--host 0.0.0.0');
+    expect(hint.en).toContain('127.0.0.1');
+    expect(hint.ru).toContain('--host 0.0.0.0');
+    expect(hostHint(refused('::ffff:192.168.1.5'), { host: '::ffff:192.168.1.5', port: 8000 }, interfaces)?.en).toContain('192.168.1.5 is this machine');
+  });
+
+  it('says nothing of the kind for loopback, another machine, or an error other than a refusal', () => {
+    expect(hostHint(refused('127.0.0.1'), { host: '127.0.0.1', port: 8000 }, interfaces)).toBeNull();
+    expect(hostHint(refused('192.168.1.9'), { host: '192.168.1.9', port: 8000 }, interfaces)).toBeNull();
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', address: '192.168.1.5' });
+    expect(hostHint(reset, { host: '192.168.1.5', port: 8000 }, interfaces)).toBeNull();
   });
 });

@@ -107,11 +107,11 @@ describe("a student's own server on the class board", () => {
     expect(report.targetIsWirelab).toBe(true);
     const pushed = await boardWhere((candidate) => candidate.members[0]?.servers.length === 1);
     expect(pushed.members[0].servers).toEqual([
-      { protocol: 'rest', ms: expect.any(Number), passed: 34, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port },
+      { protocol: 'rest', ms: expect.any(Number), passed: 39, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port },
     ]);
     const opened = await details(pushed.members[0].id, 'rest');
-    expect(opened).toMatchObject({ code, name: 'Анна', protocol: 'rest', cell: { passed: 34, targetIsWirelab: true } });
-    expect(opened.checks).toHaveLength(34);
+    expect(opened).toMatchObject({ code, name: 'Анна', protocol: 'rest', cell: { passed: 39, targetIsWirelab: true } });
+    expect(opened.checks).toHaveLength(39);
     expect(opened.checks.every((check) => check.outcome === 'pass' && check.difference === null)).toBe(true);
   });
 

@@ -43,6 +43,12 @@ describe('REST: what RFC 9110 allows passes', () => {
     expect(ifMatch?.sent).toContain('if-match: *');
   });
 
+  it('Link targets as relative references (<?page=2&limit=1>), resolved against the request URL (RFC 8288 §3.1, RFC 3986 §5)', async () => {
+    const { report } = await run({ links: 'relative' });
+    expect(failingIds(report)).toEqual([]);
+    expect(report.results.find((result) => result.id === 'pagination-next-page')?.sent).toContain('GET /api/v1/users?page=2&limit=1 HTTP/1.1');
+  });
+
   it('406 for an Accept it cannot give (§12.5.1), OPTIONS left out: 405 with Allow (§9.3.7)', async () => {
     const { report } = await run({ negotiation: 'strict' });
     expect(failingIds(report)).toEqual([]);

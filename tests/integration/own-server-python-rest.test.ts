@@ -44,7 +44,7 @@ describe('starters/python/complete/rest_server.py', () => {
     const starter = await startPythonStarter('rest_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('rest', starter.port);
-      expect(report.results).toHaveLength(34);
+      expect(report.results).toHaveLength(39);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();
