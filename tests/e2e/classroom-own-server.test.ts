@@ -27,7 +27,7 @@ describe("a student's own server on the board", () => {
     await student.goto(`${origin}/en/my-server`);
     await student.locator('[data-testid="own-server-itself"]').click();
     await student.locator('[data-testid="own-server-run"]').click();
-    await expect.poll(() => textNow(student.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/34 passed, 0 failed/);
+    await expect.poll(() => textNow(student.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/39 passed, 0 failed/);
 
     const chip = desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-server"][data-protocol="rest"]');
     await expect.poll(() => textNow(chip), LIVE).toBe('REST 39/39 ✓ · Wirelab');
@@ -65,7 +65,7 @@ describe("a student's own server on the board", () => {
     await expect.poll(() => attributeNow(chip, 'aria-label'), LIVE).toBe('Sam: REST 39/39 ✓ · Wirelab — show the checks');
     await chip.click();
     await expect.poll(() => textNow(panel.locator('h3')), LIVE).toBe('REST checks of Sam’s server');
-    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain('34 passed, 0 failed');
+    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain('39 passed, 0 failed');
     expect(await axeViolations(desk)).toEqual([]);
   }, 90_000);
 });
