@@ -4,14 +4,14 @@ type ProtocolTexts = Record<CheckedProtocol, string>;
 
 /** What each suite expects the student's server to serve (server/own-server/README.md, "The suites"). */
 const protocolPathsEn: ProtocolTexts = {
-  rest: 'the users resource at /api/v1/users (34 checks)',
+  rest: 'the users resource at /api/v1/users (39 checks)',
   websocket: 'an echo at /ws/echo (37 checks)',
-  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (10 checks)',
-  grpc: 'UserService from proto/ over h2c, and health (20 checks)',
+  sse: 'an event stream at /api/v1/events, events made by POST /api/v1/users (11 checks)',
+  grpc: 'UserService from proto/ over h2c, and health (22 checks)',
   graphql: 'users at /graphql over HTTP, subscriptions over graphql-transport-ws (35 checks)',
   mqtt: 'an MQTT 3.1.1 broker over TCP: QoS 0–2, retained messages, wildcards, sessions, wills, refusals (41 checks)',
   gateway: 'REST over your gRPC UserService as users.proto’s google.api.http maps it: /v1/users, proto3 JSON, gRPC codes as HTTP statuses (10 checks)',
-  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (6 checks)',
+  'long-polling': 'long polling at GET /api/v1/poll?since=…&timeout=…, events made by POST /api/v1/users (7 checks)',
   'socket-io':
     'lesson 07’s chat over Socket.IO v5 on Engine.IO v4 (long-polling) at /socket.io/: handshake, CONNECT with a name, chat:join with an ack, chat:message (6 checks)',
   'grpc-websocket':
@@ -19,15 +19,15 @@ const protocolPathsEn: ProtocolTexts = {
 };
 
 const protocolPathsRu: ProtocolTexts = {
-  rest: 'ресурс пользователей по адресу /api/v1/users (34 проверки)',
+  rest: 'ресурс пользователей по адресу /api/v1/users (39 проверок)',
   websocket: 'эхо по адресу /ws/echo (37 проверок)',
-  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (10 проверок)',
-  grpc: 'UserService из proto/ поверх h2c и health (20 проверок)',
+  sse: 'поток событий по адресу /api/v1/events, события создаёт POST /api/v1/users (11 проверок)',
+  grpc: 'UserService из proto/ поверх h2c и health (22 проверки)',
   graphql: 'пользователи на /graphql через HTTP, подписки по graphql-transport-ws (35 проверок)',
   mqtt: 'брокер MQTT 3.1.1 поверх TCP: QoS 0–2, сохранённые сообщения, подстановочные знаки, сессии, завещания, отказы (41 проверка)',
   gateway:
     'REST поверх вашего gRPC-сервиса UserService так, как его отображают google.api.http из users.proto: /v1/users, JSON proto3, коды gRPC как HTTP-статусы (10 проверок)',
-  'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (6 проверок)',
+  'long-polling': 'long polling: GET /api/v1/poll?since=…&timeout=…, события создаёт POST /api/v1/users (7 проверок)',
   'socket-io':
     'чат урока 07 по Socket.IO v5 поверх Engine.IO v4 (long-polling) на /socket.io/: рукопожатие, CONNECT с именем, chat:join с ack, chat:message (6 проверок)',
   'grpc-websocket':
