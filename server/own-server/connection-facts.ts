@@ -1,34 +1,31 @@
 // What a check that could not finish says instead of a stack trace: the fact about the connection
 // (refused, reset after N bytes, no answer in N s, too many bytes), in both languages.
 import { isIP } from 'node:net';
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { ConnectionLimitError, type Target } from './connection.ts';
 import { NotHttp2Error } from './h2-server-first.ts';
 
 type SocketError = Error & { code?: string; receivedBytes?: number; address?: string };
 
-type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
-
 /**
- * When a connection to a LAN address of this very machine is refused, the server most likely
- * listens on 127.0.0.1 only (every starter's default): the words that say so and how to change it,
- * or null for any other address (loopback, another machine's, a name).
+ * When a connection to an address other than loopback is refused, the server most likely listens
+ * on 127.0.0.1 only (every starter's default), which takes no connection that comes over the
+ * network: a student in class checking their laptop's LAN address, or anyone aiming at this
+ * machine's own LAN address. The guard lets a student reach only their own machine, so the
+ * address is theirs. The words that say so, or null (loopback, a name, another error).
  */
-export function hostHint(error: unknown, target: Target, interfaces: Interfaces = networkInterfaces()): Bilingual | null {
+export function hostHint(error: unknown, target: Target): Bilingual | null {
   const { code, address } = (error ?? {}) as SocketError;
   if (code !== 'ECONNREFUSED') return null;
-  const peer = (address ?? target.host).replace(/^::ffff:/, '');
-  if (!isIP(peer)) return null;
-  const ours = Object.values(interfaces)
-    .flat()
-    .some((each) => each && !each.internal && each.address.replace(/^::ffff:/, '') === peer);
-  if (!ours) return null;
+  const peer = (address ?? target.host).replace(/^::ffff:/i, '');
+  if (!isIP(peer) || isLoopback(peer)) return null;
   return {
-    en: `${peer} is this machine's LAN address, and a server started on 127.0.0.1 (the starters' default) takes no connections there: start it with --host 0.0.0.0.`,
-    ru: `${peer} — адрес этой машины в локальной сети, а сервер, запущенный на 127.0.0.1 (так стартеры запускаются по умолчанию), по нему соединений не принимает: запустите его с --host 0.0.0.0.`,
+    en: `${peer} is reached over the network, and a server started on 127.0.0.1 (the starters' default) takes connections from its own machine only: start it with --host 0.0.0.0.`,
+    ru: `К ${peer} подключаются по сети, а сервер, запущенный на 127.0.0.1 (так стартеры запускаются по умолчанию), принимает соединения только со своей машины: запустите его с --host 0.0.0.0.`,
   };
 }
+
+const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.');
 
 const withHint = (fact: Bilingual, hint: Bilingual | null): Bilingual => (hint ? { en: `${fact.en} ${hint.en}`, ru: `${fact.ru} ${hint.ru}` } : fact);
 
