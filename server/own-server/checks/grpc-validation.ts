@@ -32,14 +32,14 @@ function oneFieldCheck(id: string, field: Bilingual, fields: () => { name: strin
     id,
     name: { en: `CreateUser with only the ${field.en} wrong: INVALID_ARGUMENT`, ru: `CreateUser, где неверно только ${field.ru}: INVALID_ARGUMENT` },
     expected: {
-      en: `grpc-status 3 INVALID_ARGUMENT for ${wrong.en}, the other field right`,
-      ru: `grpc-status 3 INVALID_ARGUMENT на ${wrong.ru}, другое поле верное`,
+      en: `grpc-status 3 INVALID_ARGUMENT for ${wrong.en}`,
+      ru: `grpc-status 3 INVALID_ARGUMENT на ${wrong.ru}`,
     },
     why: {
       clause: CLAUSE,
       text: {
-        en: 'Every argument the method documents is checked on its own: a request wrong in one field is refused whatever the other holds, and no user is made.',
-        ru: 'Каждый аргумент, который описывает метод, проверяется сам по себе: запрос с одним неверным полем отклоняется, что бы ни было в другом, и пользователь не создаётся.',
+        en: 'Every argument the method documents is checked on its own: a request wrong in one field is refused whatever the other holds.',
+        ru: 'Каждый аргумент, который описывает метод, проверяется сам по себе: запрос с одним неверным полем отклоняется, что бы ни было в другом.',
       },
     },
     async run(context) {

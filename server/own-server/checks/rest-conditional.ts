@@ -131,7 +131,7 @@ export const conditionalChecks: CheckDefinition<RestState>[] = [
         [
           [was.length > 0, { en: 'GET gave no ETag', ru: 'GET не дал ETag' }],
           putSucceeded(write),
-          [now.length > 0 && now !== was, { en: `the ETag stayed ${was} after the change`, ru: `ETag остался ${was} после изменения` }],
+          [now.length > 0 && now !== was, { en: `the ETag stayed ${was} after the change`, ru: `ETag остался ${was} после изменения` }, after],
         ],
       );
     },
