@@ -74,7 +74,9 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await etag.locator('[data-testid="own-server-got"]').textContent()).toMatch(/^HTTP\/1\.1 200 OK\n/);
       // the server's verdict, at once under the report (the same answer): why this run does not count
       const failing = await exerciseVerdict(rest);
-      expect(failing.note).toMatch(/^Не пройдено: 11\. Упражнение засчитывает запуск, в котором проходят проверки, не пройденные раньше, и ни одна не падает\./);
+      expect(failing.note).toMatch(
+        /^Не пройдено: 11\. Упражнение засчитывает запуск, в котором проходят проверки, не пройденные раньше, и ни одна не падает\./,
+      );
       expect(failing).toMatchObject({ passed: 'false', announced: true, fixed: [] });
       // the card heard the run (its own cell's exchange) and says "not yet"
       await expect.poll(() => attributeNow(status, 'class'), LIVE).toMatch(/is-missed/);
