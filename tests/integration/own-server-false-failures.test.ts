@@ -121,3 +121,15 @@ describe('SSE: what HTML §9.2.5 allows passes', () => {
     }
   });
 });
+
+describe("SSE: a second run finds the first run's events and still passes (issue 51)", () => {
+  it('two runs against one server: the second opens its streams once events exist', async () => {
+    const fixture = await startSseFixture();
+    try {
+      expect(failingIds(await checkAsLoopbackStudent('sse', fixture.port))).toEqual([]);
+      expect(failingIds(await checkAsLoopbackStudent('sse', fixture.port))).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
+});
