@@ -33,6 +33,12 @@ export interface CheckResult {
   /** For `fail` and `not-offered`: what differed from the expectation, in both languages. */
   difference?: Bilingual;
   /**
+   * For a failure of a check that sent several requests, when the difference is about a later one:
+   * that request's bytes (a part of `sent`). The report's request and its replay are this one;
+   * absent, they are the first of `sent`.
+   */
+  failedRequest?: string;
+  /**
    * The connections this check opened, as the byte tap recorded them for the session that asked
    * (their ids are the capture channel's, contracts/capture-channel/): the page links each to its
    * bytes in the inspector. Absent when nothing recorded them (the command line, a request with no

@@ -10,7 +10,18 @@ export interface Observation {
   sent: string;
   got: string;
   difference?: Bilingual;
+  /**
+   * For a failure of a check that sent several requests: the bytes of the one the difference is
+   * about (the report shows it, and replays it, rather than the check's first request).
+   */
+  failedRequest?: string;
 }
+
+/**
+ * One thing a check expects: met or not, what differed when not, and (when the check sent several
+ * requests) the exchange it is about, so a failure names the request that failed.
+ */
+export type Expectation = [met: boolean, difference: Bilingual, about?: { sent: string }];
 
 export interface SuiteContext extends ConnectionContext {
   target: Target;
@@ -74,10 +85,15 @@ export const notOffered = (sent: string, got: string, difference: Bilingual): Ob
   difference,
 });
 
-/** One verdict from a list of expectations: the first unmet one is the difference. */
-export function verdict(sent: string, got: string, expectations: Array<[boolean, Bilingual]>): Observation {
+/**
+ * One verdict from a list of expectations: the first unmet one is the difference, and the request
+ * it is about (when it names one other than the first of `sent`) is the failure's request.
+ */
+export function verdict(sent: string, got: string, expectations: Expectation[]): Observation {
   const unmet = expectations.find(([met]) => !met);
-  return unmet ? failed(sent, got, unmet[1]) : passed(sent, got);
+  if (!unmet) return passed(sent, got);
+  const about = unmet[2]?.sent;
+  return { ...failed(sent, got, unmet[1]), ...(about && !sent.startsWith(about) ? { failedRequest: about } : {}) };
 }
 
 /** Bytes as a student reads them: UTF-8 text as text, anything else as \xNN; cut to the report's size. */

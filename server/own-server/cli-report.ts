@@ -118,8 +118,9 @@ function restReplay(sent: string, base: string): string | null {
 /** A shell command that sends a failed check's (first) request again, or null (MQTT packets, no request). */
 export function replayCommand(result: CheckResult, target: string, protocol?: string): string | null {
   const base = `http://${target}`;
-  if (protocol === 'rest') return restReplay(result.sent, base);
-  return curlForHttp1(result.sent, base) ?? curlForGrpc(result.sent, base);
+  const sent = result.failedRequest ?? result.sent;
+  if (protocol === 'rest') return restReplay(sent, base);
+  return curlForHttp1(sent, base) ?? curlForGrpc(sent, base);
 }
 
 /** The report as lines of text, every word in `language`. */
@@ -130,7 +131,7 @@ export function formatReport(report: CheckReport, language: Language = 'en'): st
   for (const result of report.results) {
     lines.push(`${labels[result.outcome]}  ${result.id} — ${result.name[language]}`);
     if (result.outcome === 'pass') continue;
-    const request = requestOf(result.sent);
+    const request = requestOf(result.failedRequest ?? result.sent);
     lines.push(`      ${result.difference?.[language] ?? ''} [${result.why.clause}]${request ? ` ← ${request}` : ''}`);
     const replay = result.outcome === 'fail' ? replayCommand(result, report.target, report.protocol) : null;
     if (replay) lines.push(`      ${labels.replay}: ${replay}`);

@@ -1,10 +1,33 @@
 // What a check that could not finish says instead of a stack trace: the fact about the connection
 // (refused, reset after N bytes, no answer in N s, too many bytes), in both languages.
+import { isIP } from 'node:net';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { ConnectionLimitError, type Target } from './connection.ts';
 import { NotHttp2Error } from './h2-server-first.ts';
 
-type SocketError = Error & { code?: string; receivedBytes?: number };
+type SocketError = Error & { code?: string; receivedBytes?: number; address?: string };
+
+/**
+ * When a connection to an address other than loopback is refused, the server most likely listens
+ * on 127.0.0.1 only (every starter's default), which takes no connection that comes over the
+ * network: a student in class checking their laptop's LAN address, or anyone aiming at this
+ * machine's own LAN address. The guard lets a student reach only their own machine, so the
+ * address is theirs. The words that say so, or null (loopback, a name, another error).
+ */
+export function hostHint(error: unknown, target: Target): Bilingual | null {
+  const { code, address } = (error ?? {}) as SocketError;
+  if (code !== 'ECONNREFUSED') return null;
+  const peer = (address ?? target.host).replace(/^::ffff:/i, '');
+  if (!isIP(peer) || isLoopback(peer)) return null;
+  return {
+    en: `${peer} is reached over the network, and a server started on 127.0.0.1 (the starters' default) takes connections from its own machine only: start it with --host 0.0.0.0.`,
+    ru: `К ${peer} подключаются по сети, а сервер, запущенный на 127.0.0.1 (так стартеры запускаются по умолчанию), принимает соединения только со своей машины: запустите его с --host 0.0.0.0.`,
+  };
+}
+
+const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.');
+
+const withHint = (fact: Bilingual, hint: Bilingual | null): Bilingual => (hint ? { en: `${fact.en} ${hint.en}`, ru: `${fact.ru} ${hint.ru}` } : fact);
 
 /**
  * The fact behind an error a check's connection failed with, or null when it is not about the
@@ -28,10 +51,11 @@ export function connectionFact(error: unknown, target: Target, during: 'checks' 
     };
   }
   if (code === 'ECONNREFUSED' && during === 'request') {
-    return {
+    const fact = {
       en: `Connection refused: nothing listens at ${address}. Is your server running, on that port?`,
       ru: `В соединении отказано: по адресу ${address} никто не слушает. Ваш сервер запущен, и на этом порту?`,
     };
+    return withHint(fact, hostHint(error, target));
   }
   if (code === 'ECONNREFUSED') {
     return {
@@ -40,6 +64,13 @@ export function connectionFact(error: unknown, target: Target, during: 'checks' 
     };
   }
   const bytes = receivedBytes ?? 0;
+  if (code === 'ECONNRESET' && error.message === 'socket hang up' && bytes === 0) {
+    // not one byte of an answer: what http.server, a WSGI server or a raw socket does when the handler raises
+    return {
+      en: "The server closed the connection without answering: its handler most likely raised an exception (see the server's log).",
+      ru: 'Сервер закрыл соединение, так и не ответив: скорее всего, его обработчик выбросил исключение (загляните в журнал сервера).',
+    };
+  }
   if (code === 'ECONNRESET' && error.message === 'socket hang up') {
     // node:http's word for a connection closed (FIN or RST) before a whole answer came
     return {

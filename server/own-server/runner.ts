@@ -13,7 +13,7 @@ import {
 import { createAddressGuard, OwnServerRefusal, type AddressGuard, type GuardPolicy, type Resolver } from './address-guard.ts';
 import { NoAnswer, seenOn, SilenceWatch, type CheckDefinition, type CheckSuite, type Observation, type SuiteContext } from './check-kit.ts';
 import { CheckStopped, ConnectionBudget, openGuardedSocket, parseTarget, type OutboundTap, type Target } from './connection.ts';
-import { connectionFact } from './connection-facts.ts';
+import { connectionFact, hostHint } from './connection-facts.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { restSuite } from './checks/rest.ts';
 import { websocketSuite } from './checks/websocket.ts';
@@ -89,11 +89,12 @@ function probe(target: Target, context: Omit<SuiteContext, 'signal'>): Promise<{
     socket.once('error', (error: Error) => {
       if (error instanceof OwnServerRefusal) return resolve({ reason: 'refused', refusal: error.localized });
       if (error instanceof CheckStopped) return resolve({ reason: 'stopped', refusal: STOPPED });
+      const hint = hostHint(error, target);
       resolve({
         reason: 'no-answer',
         refusal: {
-          en: `Nothing answered at ${target.host}:${target.port} (${error.message}). Is your server running on that port?`,
-          ru: `По адресу ${target.host}:${target.port} никто не ответил (${error.message}). Ваш сервер запущен на этом порту?`,
+          en: `Nothing answered at ${target.host}:${target.port} (${error.message}). ${hint?.en ?? 'Is your server running on that port?'}`,
+          ru: `По адресу ${target.host}:${target.port} никто не ответил (${error.message}). ${hint?.ru ?? 'Ваш сервер запущен на этом порту?'}`,
         },
       });
     });

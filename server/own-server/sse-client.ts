@@ -20,6 +20,9 @@ export class EventStreamReader {
   readonly retries: string[] = [];
   readonly transcript = new Transcript();
   ended = false;
+  /** How the server ended the stream before the check stopped it: its end (closed), or an error (reset, cut mid-chunk). */
+  endedBy: 'closed' | 'cut' | null = null;
+  private stopped = false;
   /** A U+FEFF after the stream's first character: HTML §9.2.5 ignores only a leading one. */
   bomAfterStart = false;
   private started = false;
@@ -47,14 +50,14 @@ export class EventStreamReader {
       agent: undefined,
       createConnection: () => openGuardedSocket(context.target, context, { transcript: this.transcript, transport: 'http/1.1' }),
     });
-    outgoing.once('error', () => this.finish());
+    outgoing.once('error', () => this.finish('cut'));
     outgoing.once('response', (response) => {
       this.status = response.statusCode ?? 0;
       this.headers = response.headers;
       response.setEncoding('utf8');
       response.on('data', (text: string) => this.take(text));
-      response.once('end', () => this.finish());
-      response.once('error', () => this.finish());
+      response.once('end', () => this.finish('closed'));
+      response.once('error', () => this.finish('cut'));
       this.wake();
     });
     outgoing.end();
@@ -66,7 +69,8 @@ export class EventStreamReader {
     return receivedHttp1(this.transcript.receivedBytes());
   }
 
-  private finish(): void {
+  private finish(how: 'closed' | 'cut'): void {
+    if (!this.stopped && !this.ended) this.endedBy = how;
     this.ended = true;
     this.wake();
   }
@@ -126,6 +130,7 @@ export class EventStreamReader {
   }
 
   stop(): void {
+    this.stopped = true;
     this.close();
   }
 }

@@ -1,5 +1,5 @@
 // "Check my server" on the class board (issue 27, item 7): a student in the class runs the REST
-// suite from /my-server; the teacher's board shows it live ("REST 34/34 ✓ · Wirelab": the run
+// suite from /my-server; the teacher's board shows it live ("REST 39/39 ✓ · Wirelab": the run
 // reached Wirelab itself), and the teacher opens its details — every check's verdict, the warning
 // that Wirelab itself proves nothing — in Russian, axe-clean, within 800 px.
 import { describe, expect, it } from 'vitest';
@@ -27,11 +27,11 @@ describe("a student's own server on the board", () => {
     await student.goto(`${origin}/en/my-server`);
     await student.locator('[data-testid="own-server-itself"]').click();
     await student.locator('[data-testid="own-server-run"]').click();
-    await expect.poll(() => textNow(student.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/34 passed, 0 failed/);
+    await expect.poll(() => textNow(student.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/39 passed, 0 failed/);
 
     const chip = desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-server"][data-protocol="rest"]');
-    await expect.poll(() => textNow(chip), LIVE).toBe('REST 34/34 ✓ · Wirelab');
-    expect(await chip.getAttribute('aria-label')).toBe('Sam: REST 34/34 ✓ · Wirelab — показать проверки');
+    await expect.poll(() => textNow(chip), LIVE).toBe('REST 39/39 ✓ · Wirelab');
+    expect(await chip.getAttribute('aria-label')).toBe('Sam: REST 39/39 ✓ · Wirelab — показать проверки');
     await chip.click();
     const panel = desk.getByTestId('server-checks');
     await panel.waitFor(LIVE);
@@ -54,7 +54,7 @@ describe("a student's own server on the board", () => {
     // hidden names: the chip shows, opens nothing
     await desk.getByTestId('board-anonymous').check();
     expect(await desk.locator('button[data-testid="board-server"]').count()).toBe(0);
-    expect(await desk.locator('[data-testid="board-server"]').first().textContent()).toBe('REST 34/34 ✓ · Wirelab');
+    expect(await desk.locator('[data-testid="board-server"]').first().textContent()).toBe('REST 39/39 ✓ · Wirelab');
     await desk.getByTestId('board-anonymous').uncheck();
     await desk.getByTestId('server-checks-close').click();
     expect(await panel.count()).toBe(0);
@@ -62,10 +62,10 @@ describe("a student's own server on the board", () => {
     // in English: the same cell, its details in the teacher's language
     await openDesk(desk, origin, lab.server.app.classroom.teacherKey, 'en');
     await desk.locator(`[data-testid="class-open"][data-code="${code}"]`).click();
-    await expect.poll(() => attributeNow(chip, 'aria-label'), LIVE).toBe('Sam: REST 34/34 ✓ · Wirelab — show the checks');
+    await expect.poll(() => attributeNow(chip, 'aria-label'), LIVE).toBe('Sam: REST 39/39 ✓ · Wirelab — show the checks');
     await chip.click();
     await expect.poll(() => textNow(panel.locator('h3')), LIVE).toBe('REST checks of Sam’s server');
-    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain('34 passed, 0 failed');
+    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain('39 passed, 0 failed');
     expect(await axeViolations(desk)).toEqual([]);
   }, 90_000);
 });

@@ -24,7 +24,7 @@ describe('"My server": a check links to its bytes', () => {
       await page.locator('[data-testid="own-server-target"]').fill(`127.0.0.1:${starter.port}`);
       await page.locator('[data-testid="own-server-protocol"][value="rest"]').check();
       await page.locator('[data-testid="own-server-run"]').click();
-      await expect.poll(() => textNow(page.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/34 checks: 34 passed, 0 failed$/);
+      await expect.poll(() => textNow(page.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/39 checks: 39 passed, 0 failed$/);
 
       // every check names the connections it opened; `not-found-problem` opened one: a GET
       const notFound = page.locator('[data-testid="own-server-check"][data-id="not-found-problem"]');
@@ -33,7 +33,7 @@ describe('"My server": a check links to its bytes', () => {
       expect(await open.textContent()).toBe('Open its bytes in the inspector');
       const conn = await open.getAttribute('data-conn');
       expect(conn).toMatch(/^c\d+$/);
-      expect(await page.locator('[data-testid="own-server-open-bytes"]').count()).toBeGreaterThanOrEqual(34);
+      expect(await page.locator('[data-testid="own-server-open-bytes"]').count()).toBeGreaterThanOrEqual(39);
       await open.click();
 
       // the inspector takes the focus and shows that exchange: Wirelab's GET, the starter's 404

@@ -56,7 +56,7 @@ describe('lesson 15 «Свой сервер»', () => {
 
       // The starter with its ETags off: exactly the nine checks that need them fail.
       const summary = await runChecks(rest, `127.0.0.1:${faulty.port}`);
-      expect(await summary.textContent()).toMatch(/34 проверки: пройдено 25, не пройдено 9$/);
+      expect(await summary.textContent()).toMatch(/39 проверок: пройдено 28, не пройдено 11$/);
       const failed = (await outcomes(rest)).filter(([, outcome]) => outcome === 'fail').map(([id]) => id);
       expect(failed).toEqual([
         'etag-on-get',
@@ -74,7 +74,9 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(await etag.locator('[data-testid="own-server-got"]').textContent()).toMatch(/^HTTP\/1\.1 200 OK\n/);
       // the server's verdict, at once under the report (the same answer): why this run does not count
       const failing = await exerciseVerdict(rest);
-      expect(failing.note).toMatch(/^Не пройдено: 9\. Упражнение засчитывает запуск, в котором проходят проверки, не пройденные раньше, и ни одна не падает\./);
+      expect(failing.note).toMatch(
+        /^Не пройдено: 11\. Упражнение засчитывает запуск, в котором проходят проверки, не пройденные раньше, и ни одна не падает\./,
+      );
       expect(failing).toMatchObject({ passed: 'false', announced: true, fixed: [] });
       // the card heard the run (its own cell's exchange) and says "not yet"
       await expect.poll(() => attributeNow(status, 'class'), LIVE).toMatch(/is-missed/);
@@ -85,16 +87,16 @@ describe('lesson 15 «Свой сервер»', () => {
       const itself = `127.0.0.1:${lab.server.port}`;
       expect(await rest.locator('[data-testid="own-server-target"]').inputValue()).toBe(itself);
       await runChecks(rest, itself);
-      expect(await summary.textContent()).toMatch(/пройдено 34, не пройдено 0$/);
+      expect(await summary.textContent()).toMatch(/пройдено 39, не пройдено 0$/);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').textContent()).toMatch(/собственный сервер Wirelab/);
       expect(await exerciseVerdict(rest)).toMatchObject({ passed: 'false', fixed: [] });
       expect((await exerciseVerdict(rest)).note).toMatch(/^Этот запуск попал в сам Wirelab: .* поэтому упражнение его не засчитывает\.$/);
       await page.waitForTimeout(1500);
       expect(await exerciseState(page, 'rest-passes')).toBe('pending');
 
-      // The complete starter: 34 of 34 at the student's own server, and the exercise is passed.
+      // The complete starter: 39 of 39 at the student's own server, and the exercise is passed.
       await runChecks(rest, `127.0.0.1:${complete.port}`);
-      expect(await summary.textContent()).toMatch(/34 проверки: пройдено 34, не пройдено 0$/);
+      expect(await summary.textContent()).toMatch(/39 проверок: пройдено 39, не пройдено 0$/);
       expect((await outcomes(rest)).every(([, outcome]) => outcome === 'pass')).toBe(true);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);
       // what this run fixed: the nine checks the faulty run failed (Wirelab's run counts for nothing)

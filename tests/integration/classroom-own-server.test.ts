@@ -107,11 +107,11 @@ describe("a student's own server on the class board", () => {
     expect(report.targetIsWirelab).toBe(true);
     const pushed = await boardWhere((candidate) => candidate.members[0]?.servers.length === 1);
     expect(pushed.members[0].servers).toEqual([
-      { protocol: 'rest', ms: expect.any(Number), passed: 34, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port },
+      { protocol: 'rest', ms: expect.any(Number), passed: 39, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: server.port },
     ]);
     const opened = await details(pushed.members[0].id, 'rest');
-    expect(opened).toMatchObject({ code, name: 'Анна', protocol: 'rest', cell: { passed: 34, targetIsWirelab: true } });
-    expect(opened.checks).toHaveLength(34);
+    expect(opened).toMatchObject({ code, name: 'Анна', protocol: 'rest', cell: { passed: 39, targetIsWirelab: true } });
+    expect(opened.checks).toHaveLength(39);
     expect(opened.checks.every((check) => check.outcome === 'pass' && check.difference === null)).toBe(true);
   });
 
@@ -128,11 +128,13 @@ describe("a student's own server on the class board", () => {
       'if-none-match-list-304',
       'not-modified-etag',
       'etag-changes-on-write',
+      'if-none-match-star-304',
+      'if-match-list-put',
       'if-match-stale-delete-412',
     ]);
     const pushed = await boardWhere((candidate) => candidate.members[0]?.servers[0]?.targetIsWirelab === false);
     expect(pushed.members[0].servers).toEqual([
-      { protocol: 'rest', ms: expect.any(Number), passed: 25, failed: 9, notOffered: 0, failedIds: failed, targetIsWirelab: false, port: starter.port },
+      { protocol: 'rest', ms: expect.any(Number), passed: 28, failed: 11, notOffered: 0, failedIds: failed, targetIsWirelab: false, port: starter.port },
     ]);
     const opened = await details(pushed.members[0].id, 'rest');
     const etag = opened.checks.find((check) => check.id === 'etag-on-get')!;
@@ -154,7 +156,7 @@ describe("a student's own server on the class board", () => {
 
     const csv = await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/export.csv`, { headers: teacher })).text();
     expect(csv).toContain(
-      'REST 25/34 (failed: etag-on-get if-none-match-304 if-match-stale-412 if-match-current-200 if-none-match-weak-304 if-none-match-list-304 not-modified-etag etag-changes-on-write if-match-stale-delete-412)',
+      'REST 28/39 (failed: etag-on-get if-none-match-304 if-match-stale-412 if-match-current-200 if-none-match-weak-304 if-none-match-list-304 not-modified-etag etag-changes-on-write if-none-match-star-304 if-match-list-put if-match-stale-delete-412)',
     );
   });
 

@@ -34,7 +34,7 @@ describe('npm run check-server', () => {
     const { code, stdout } = await cli(['rest', `127.0.0.1:${starter.port}`], 'ru_RU.UTF-8');
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe('пройдено: 25, не пройдено: 9');
+    expect(lines.at(-1)).toBe('пройдено: 28, не пройдено: 11');
     expect(lines).toContain('не пройдено  etag-on-get — GET отдаёт ETag');
     expect(stdout).not.toMatch(/\b(PASS|FAIL|passed|failed|replay)\b/);
     const failure = lines.indexOf('не пройдено  if-match-stale-412 — If-Match со старым ETag: 412');
@@ -49,12 +49,12 @@ describe('npm run check-server', () => {
     const json = await cli(['rest', `127.0.0.1:${starter.port}`, '--json']);
     const report = JSON.parse(json.stdout) as CheckReport;
     expect(json.code).toBe(1);
-    expect(report.counts).toEqual({ passed: 25, failed: 9, notOffered: 0 });
+    expect(report.counts).toEqual({ passed: 28, failed: 11, notOffered: 0 });
     const junit = await cli(['rest', `127.0.0.1:${starter.port}`, '--junit']);
     expect(junit.code).toBe(1);
-    expect(junit.stdout).toContain('<testsuite name="wirelab.check-server.rest" tests="34" failures="9" errors="0" skipped="0">');
-    expect(junit.stdout.match(/<testcase /g)).toHaveLength(34);
-    expect(junit.stdout.match(/<failure message=/g)).toHaveLength(9);
+    expect(junit.stdout).toContain('<testsuite name="wirelab.check-server.rest" tests="39" failures="11" errors="0" skipped="0">');
+    expect(junit.stdout.match(/<testcase /g)).toHaveLength(39);
+    expect(junit.stdout.match(/<failure message=/g)).toHaveLength(11);
   });
 
   it('a silent server: exit 1, every check failed, and where it stopped', async () => {

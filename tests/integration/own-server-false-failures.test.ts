@@ -43,6 +43,12 @@ describe('REST: what RFC 9110 allows passes', () => {
     expect(ifMatch?.sent).toContain('if-match: *');
   });
 
+  it('Link targets as relative references (<?page=2&limit=1>), resolved against the request URL (RFC 8288 §3.1, RFC 3986 §5)', async () => {
+    const { report } = await run({ links: 'relative' });
+    expect(failingIds(report)).toEqual([]);
+    expect(report.results.find((result) => result.id === 'pagination-next-page')?.sent).toContain('GET /api/v1/users?page=2&limit=1 HTTP/1.1');
+  });
+
   it('406 for an Accept it cannot give (§12.5.1), OPTIONS left out: 405 with Allow (§9.3.7)', async () => {
     const { report } = await run({ negotiation: 'strict' });
     expect(failingIds(report)).toEqual([]);
@@ -114,4 +120,16 @@ describe('SSE: what HTML §9.2.5 allows passes', () => {
       await fixture.close();
     }
   });
+});
+
+describe("SSE: a second run finds the first run's events and still passes (issue 51)", () => {
+  it('two runs against one server: the second opens its streams once events exist', async () => {
+    const fixture = await startSseFixture();
+    try {
+      expect(failingIds(await checkAsLoopbackStudent('sse', fixture.port))).toEqual([]);
+      expect(failingIds(await checkAsLoopbackStudent('sse', fixture.port))).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
 });

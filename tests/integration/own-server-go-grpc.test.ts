@@ -45,7 +45,7 @@ describe('starters/go/complete/grpc', () => {
     const starter = await startGoStarter(binary, fault);
     try {
       const report = await checkAsLoopbackStudent('grpc', starter.port);
-      expect(report.results).toHaveLength(20);
+      expect(report.results).toHaveLength(22);
       expect(failingIds(report)).toEqual(failing);
       expect(idsWith(report, 'not-offered')).toEqual(notOffered);
     } finally {

@@ -27,7 +27,7 @@ describe('starters/go/complete/sse', () => {
       const starter = await startGoStarter(binary, fault);
       try {
         const report = await checkAsLoopbackStudent('sse', starter.port);
-        expect(report.results).toHaveLength(10);
+        expect(report.results).toHaveLength(11);
         expect(failingIds(report)).toEqual(expected);
       } finally {
         await starter.stop();

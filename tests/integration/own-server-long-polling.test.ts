@@ -14,7 +14,7 @@ import {
 } from './own-server-starters.ts';
 import { startLongPollingFixture, type LongPollingFault } from './own-server-fixtures/long-polling-server.ts';
 
-const ALL_CHECKS = ['since-now-cursor', 'held-until-event', 'missed-event-replayed', 'timeout-204', 'no-store', 'bad-cursor-400'];
+const ALL_CHECKS = ['since-now-cursor', 'held-until-event', 'released-by-event', 'missed-event-replayed', 'timeout-204', 'no-store', 'bad-cursor-400'];
 
 describe('starters/python/complete/long_polling_server.py', () => {
   it('passes every check', async () => {
@@ -42,11 +42,12 @@ describe('starters/python/complete/long_polling_server.py', () => {
 describe('a hand-written long-polling server with one mistake', () => {
   it.each<[LongPollingFault, string[]]>([
     ['', []],
-    ['no-hold', ['held-until-event', 'timeout-204']],
+    ['no-hold', ['held-until-event', 'released-by-event', 'timeout-204']],
     ['lost-between-polls', ['missed-event-replayed']],
-    ['repeats-cursor', ['timeout-204']],
+    ['repeats-cursor', ['released-by-event', 'timeout-204']],
     ['cacheable', ['no-store']],
     ['crash-on-bad-cursor', ['bad-cursor-400']],
+    ['answers-at-timeout', ['released-by-event']],
   ])('with fault "%s" fails exactly %j', async (fault, failing) => {
     const fixture = await startLongPollingFixture(fault);
     try {

@@ -10,7 +10,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { auditChecks } from '../../server/own-server/checks/graphql-audits.ts';
 import { httpRuleChecks } from '../../server/own-server/checks/graphql-http-rules.ts';
-import { replayCommand } from '../../server/own-server/cli-report.ts';
+import { formatReport, replayCommand } from '../../server/own-server/cli-report.ts';
+import { restSuite } from '../../server/own-server/checks/rest.ts';
 import { startRestFixture, type RestFault } from './own-server-fixtures/rest-server.ts';
 
 async function websocketReport(fault: WebSocketFault) {
@@ -43,9 +44,9 @@ async function restReport(fault?: RestFault) {
 describe('REST', () => {
   // one realistic mistake per family of the checks RFC 9110's conditional requests, method
   // semantics and content negotiation, RFC 9457 and lesson 2's paging brought (issue 38, item 6);
-  // the fixture without a fault passes all 34 (own-server-false-failures.test.ts)
+  // the fixture without a fault passes every check (own-server-false-failures.test.ts)
   it.each([
-    ['strict-if-none-match', ['if-none-match-list-304', 'if-none-match-weak-304']],
+    ['strict-if-none-match', ['if-none-match-list-304', 'if-none-match-star-304', 'if-none-match-weak-304']],
     ['any-tag-304', ['if-none-match-stale-200']],
     ['bare-304', ['not-modified-etag']],
     ['frozen-etag', ['etag-changes-on-write']],
@@ -61,13 +62,34 @@ describe('REST', () => {
       'plain-errors',
       ['conflict-problem', 'empty-json-body-400', 'malformed-json-400', 'not-found-problem', 'unsupported-media-type-problem', 'validation-422-problem'],
     ],
-    ['no-prev', ['pagination-prev-link']],
-    ['next-repeats', ['pagination-next-page', 'pagination-prev-link']],
+    ['no-prev', ['pagination-last-page', 'pagination-prev-link']],
+    ['next-repeats', ['pagination-last-page', 'pagination-next-page', 'pagination-prev-link']],
     ['no-location', ['create-201-location']],
+    // issue 51: "*" and lists in the validators, paging at both ends
+    ['if-none-match-star-as-tag', ['if-none-match-star-304']],
+    ['if-match-star-as-tag', ['if-match-star-put']],
+    ['if-match-first-tag', ['if-match-list-put']],
+    ['prev-on-first', ['pagination-first-page']],
+    ['first-zero-based', ['pagination-first-page']],
+    ['next-always', ['pagination-last-page']],
+    ['last-floor', ['pagination-last-page']],
   ] as const)('%s fails exactly %j', async (fault, expected) => {
     const report = await restReport(fault);
-    expect(report.results).toHaveLength(34);
+    expect(report.results).toHaveLength(restSuite.checks.length);
     expect(failingIds(report)).toEqual([...expected].sort());
+  });
+});
+
+describe("REST: a failure names the request that failed, not the check's first (issue 51, item 5)", () => {
+  it('no-prev: pagination-prev-link shows page 2, the request whose answer lacked rel="prev"', async () => {
+    const report = { ...(await restReport('no-prev')), target: '127.0.0.1:1' };
+    const result = report.results.find((each) => each.id === 'pagination-prev-link')!;
+    expect(result.sent).toMatch(/^GET \/api\/v1\/users\?page=1&limit=1 HTTP\/1\.1/);
+    expect(result.failedRequest).toMatch(/^GET \/api\/v1\/users\?page=2&limit=1 HTTP\/1\.1/);
+    const lines = formatReport(report, 'en');
+    const at = lines.findIndex((line) => line.includes('pagination-prev-link'));
+    expect(lines[at + 1]).toMatch(/← GET \/api\/v1\/users\?page=2&limit=1 HTTP\/1\.1$/);
+    expect(lines[at + 2]).toContain("'http://127.0.0.1:1/api/v1/users?page=2&limit=1'");
   });
 });
 
@@ -160,11 +182,17 @@ describe('SSE', () => {
 
   it('text/plain fails every stream check, saying EventSource would fail the connection (HTML §9.2.3)', async () => {
     const report = await sseReport('text-plain');
-    expect(report.counts).toEqual({ passed: 0, failed: 10, notOffered: 0 });
+    expect(report.counts).toEqual({ passed: 0, failed: 11, notOffered: 0 });
     for (const result of report.results.filter((each) => each.id !== 'stream-content-type')) {
       expect(result.difference?.en).toContain('EventSource');
       expect(result.difference?.ru).toContain('EventSource');
     }
+  });
+
+  it('a stream the server ends after its head fails as "the stream ended", in both languages (issue 51, item 5)', async () => {
+    const result = (await sseReport('breaks-with-history')).results.find((each) => each.id === 'new-stream-after-events')!;
+    expect(result.difference?.en).toMatch(/^the stream ended: .* after its head and \d+ bytes in all/);
+    expect(result.difference?.ru).toMatch(/^поток закончился: /);
   });
 
   // one fault per family of the checks HTML §9.2's field rules and reconnection brought (issue 38, item 6)
@@ -173,6 +201,7 @@ describe('SSE', () => {
     ['nul-id', ['id-without-nul', 'resume-from-latest-replays-nothing', 'resume-last-event-id']],
     ['bom-per-event', ['bom-only-at-start', 'event-with-id', 'id-without-nul', 'resume-from-latest-replays-nothing', 'resume-last-event-id']],
     ['replay-all', ['resume-from-latest-replays-nothing', 'resume-last-event-id']],
+    ['breaks-with-history', ['new-stream-after-events']],
   ] as const)('%s fails exactly %j', async (fault, expected) => {
     expect(failingIds(await sseReport(fault))).toEqual([...expected].sort());
   });
@@ -189,6 +218,9 @@ describe('gRPC', () => {
     ['status-in-headers', ['status-in-trailers']],
     ['timeout-in-ms', ['deadline-in-seconds-ok']],
     ['metadata-refused', ['custom-metadata-accepted']],
+    // issue 51: every argument CreateUser documents, each on its own
+    ['checks-name-only', ['create-user-bad-email-invalid']],
+    ['checks-email-only', ['create-user-empty-name-invalid']],
     ['unknown-service-ok', ['unknown-service-unimplemented']],
   ] as const)('%s fails exactly %j', async (fault: GrpcFault, expected) => {
     const fixture = await startEmptyGrpcFixture(fault);

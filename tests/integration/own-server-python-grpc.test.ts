@@ -33,7 +33,7 @@ describe('starters/python/complete/grpc_server.py', () => {
     const starter = await startPythonStarter('grpc_server.py', fault, { GRPC_STUBS: stubs });
     try {
       const report = await checkAsLoopbackStudent('grpc', starter.port);
-      expect(report.results).toHaveLength(20);
+      expect(report.results).toHaveLength(22);
       expect(failingIds(report)).toEqual(expected);
       expect(idsWith(report, 'not-offered')).toEqual([
         'connect-offered',

@@ -28,10 +28,12 @@ describe('starters/python/complete/rest_server.py', () => {
         'etag-changes-on-write',
         'etag-on-get',
         'if-match-current-200',
+        'if-match-list-put',
         'if-match-stale-412',
         'if-match-stale-delete-412',
         'if-none-match-304',
         'if-none-match-list-304',
+        'if-none-match-star-304',
         'if-none-match-weak-304',
         'not-modified-etag',
       ],
@@ -44,7 +46,7 @@ describe('starters/python/complete/rest_server.py', () => {
     const starter = await startPythonStarter('rest_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('rest', starter.port);
-      expect(report.results).toHaveLength(34);
+      expect(report.results).toHaveLength(39);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();
@@ -66,9 +68,9 @@ describe('starters/python/complete/rest_server.py', () => {
       const { code, stdout } = await cli('rest', `127.0.0.1:${starter.port}`);
       const lines = stdout.trim().split('\n');
       expect(code).toBe(1);
-      expect(lines.at(-1)).toBe('25 passed, 9 failed');
+      expect(lines.at(-1)).toBe('28 passed, 11 failed');
       expect(lines).toContain('FAIL  etag-on-get — GET carries an ETag');
-      expect(lines.filter((line) => line.startsWith('PASS  '))).toHaveLength(25);
+      expect(lines.filter((line) => line.startsWith('PASS  '))).toHaveLength(28);
     } finally {
       await starter.stop();
     }

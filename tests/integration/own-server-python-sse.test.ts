@@ -15,7 +15,7 @@ describe.concurrent('starters/python/complete/sse_server.py', { timeout: 120_000
     const starter = await startPythonStarter('sse_server.py', fault);
     try {
       const report = await checkAsLoopbackStudent('sse', starter.port);
-      expect(report.results).toHaveLength(10);
+      expect(report.results).toHaveLength(11);
       expect(failingIds(report)).toEqual(expected);
     } finally {
       await starter.stop();

@@ -4,7 +4,7 @@
 // grpc-gateway's runtime writes them (runtime/errors.go: HTTPStatusFromCode, DefaultHTTPErrorHandler).
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
-import { defineSuite, failed, notOffered, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { defineSuite, failed, notOffered, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
 
 const USERS = '/v1/users';
@@ -38,11 +38,11 @@ function userOf(answer: HttpAnswer): JsonObject | undefined {
 
 const GATEWAY_CLAUSE = 'gRPC-Gateway runtime (errors.go): HTTPStatusFromCode, DefaultHTTPErrorHandler';
 
-function statusIs(answer: HttpAnswer, status: number): [boolean, Bilingual] {
+function statusIs(answer: HttpAnswer, status: number): Expectation {
   return [answer.status === status, { en: `status ${answer.status}, not ${status}`, ru: `статус ${answer.status}, а не ${status}` }];
 }
 
-function jsonType(answer: HttpAnswer): [boolean, Bilingual] {
+function jsonType(answer: HttpAnswer): Expectation {
   const type = mediaType(answer.headers);
   return [
     type === 'application/json',
@@ -51,7 +51,7 @@ function jsonType(answer: HttpAnswer): [boolean, Bilingual] {
 }
 
 /** The gateway's error: the HTTP status of the gRPC code, and a google.rpc.Status as JSON. */
-function errorExpectations(answer: HttpAnswer, expected: ExpectedCode): Array<[boolean, Bilingual]> {
+function errorExpectations(answer: HttpAnswer, expected: ExpectedCode): Array<Expectation> {
   const body = parseJson(answer.text);
   const status = isObject(body) ? body : {};
   return [

@@ -3,12 +3,10 @@
 // (issue 38, item 6). Its SHOULD and MAY audits are left out: the report has no "warning" grade,
 // and a server the spec allows must never fail.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { verdict, type CheckDefinition } from '../check-kit.ts';
+import { verdict, type CheckDefinition, type Expectation } from '../check-kit.ts';
 import { GRAPHQL_PATH, readGraphqlBody } from '../graphql-client.ts';
 import { httpExchange, mediaType, type HttpAnswer } from '../http-exchange.ts';
 import type { GraphqlState } from './graphql-users.ts';
-
-type Expectation = [boolean, Bilingual];
 
 const TYPENAME = '{ __typename }';
 

@@ -5,12 +5,10 @@
 // unknown request properties. Each is a MUST of the spec (github.com/graphql/graphql-over-http,
 // spec/GraphQLOverHTTP.md); its SHOULDs are left out: the report has no "warning" grade.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { getGraphql, GRAPHQL_PATH, GRAPHQL_RESPONSE_JSON, readGraphqlBody, type GraphqlAnswer, type GraphqlRequest } from '../graphql-client.ts';
 import { httpExchange, type HttpAnswer } from '../http-exchange.ts';
 import type { GraphqlState } from './graphql-users.ts';
-
-type Expectation = [boolean, Bilingual];
 
 const SPEC = 'GraphQL over HTTP';
 const TYPENAME = '{ __typename }';

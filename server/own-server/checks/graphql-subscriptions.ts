@@ -3,12 +3,10 @@
 // connection. A server that does not upgrade /graphql at all offers no subscriptions: those
 // checks are "not offered", never passed.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { failed, notOffered, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { failed, notOffered, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { closedWith, dig, openTransport, TRANSPORT_WS, type ReadOutcome, type TransportMessage, type TransportSession } from '../graphql-client.ts';
 import { browserWouldDrop, type Handshake } from '../websocket-client.ts';
 import { createUserByMutation, type GraphqlState } from './graphql-users.ts';
-
-type Expectation = [boolean, Bilingual];
 
 const USER_CHANGED = 'subscription { userChanged { kind id user { email } } }';
 const PROTOCOL_MD = 'graphql-ws PROTOCOL.md';

@@ -3,16 +3,13 @@
 // README.md) over HTTP as the GraphQL over HTTP spec serves it, and subscriptions over
 // graphql-transport-ws (graphql-subscriptions.ts). The suite creates users with a mutation and
 // deletes every one it made.
-import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
-import { defineSuite, failed, verdict, type CheckDefinition, type Observation } from '../check-kit.ts';
+import { defineSuite, failed, verdict, type CheckDefinition, type Observation, type Expectation } from '../check-kit.ts';
 import { dig, errorsAreWellFormed, getGraphql, GRAPHQL_RESPONSE_JSON, nestedUserQuery, postGraphql, type GraphqlAnswer } from '../graphql-client.ts';
 import { auditChecks } from './graphql-audits.ts';
 import { httpRuleChecks } from './graphql-http-rules.ts';
 import { subscriptionChecks } from './graphql-subscriptions.ts';
 import { createUserByMutation, idOf, TOO_DEEP, type GraphqlState, type MadeUser } from './graphql-users.ts';
-
-type Expectation = [boolean, Bilingual];
 
 const noUser = (user: MadeUser): Observation =>
   failed('', user.error ?? user.answer?.got ?? '', {

@@ -4,12 +4,12 @@ import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { CreateUserRequestSchema, CreateUserResponseSchema, DeleteUserRequestSchema } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
-import { failed, type SuiteContext } from '../check-kit.ts';
+import { failed, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
 import { GRPC_CODE_NAMES } from '../../../shared/grpc-codes.ts';
 
 export const SERVICE = '/wirelab.users.v1.UserService';
-export const STATUS = { OK: 0, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNIMPLEMENTED: 12 } as const;
+export const STATUS = { OK: 0, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNIMPLEMENTED: 12 } as const;
 const STATUS_NAMES: readonly string[] = GRPC_CODE_NAMES;
 
 export interface GrpcState {
@@ -21,7 +21,7 @@ export interface GrpcState {
 
 export const statusName = (status: number | null) => (status === null ? 'none' : `${status} ${STATUS_NAMES[status] ?? ''}`.trim());
 
-export function statusIs(answer: GrpcAnswer, status: number): [boolean, Bilingual] {
+export function statusIs(answer: GrpcAnswer, status: number): Expectation {
   const derived = answer.statusFromHttp ? ` (from HTTP ${answer.httpStatus}, no grpc-status sent)` : '';
   const derivedRu = answer.statusFromHttp ? ` (из HTTP ${answer.httpStatus}, grpc-status не прислан)` : '';
   const got = statusName(answer.status);
@@ -35,14 +35,21 @@ export function statusIs(answer: GrpcAnswer, status: number): [boolean, Bilingua
       },
     ];
   }
+  const crashed = answer.status === STATUS.UNKNOWN && status !== STATUS.UNKNOWN;
   return [
     false,
     {
-      en: `grpc-status ${got}${derived}, not ${statusName(status)} ${answer.statusMessage}`.trim(),
-      ru: `grpc-status ${got}${derivedRu}, а не ${statusName(status)} ${answer.statusMessage}`.trim(),
+      en: `grpc-status ${got}${derived}, not ${statusName(status)} ${answer.statusMessage}`.trim() + (crashed ? CRASHED.en : ''),
+      ru: `grpc-status ${got}${derivedRu}, а не ${statusName(status)} ${answer.statusMessage}`.trim() + (crashed ? CRASHED.ru : ''),
     },
   ];
 }
+
+/** grpcio answers UNKNOWN ("Exception calling application: …") when a handler raises; connect and grpc-go's recovery do too. */
+const CRASHED: Bilingual = {
+  en: " — UNKNOWN is what a gRPC library sends when your handler raised an exception: see the server's log",
+  ru: ' — UNKNOWN библиотека gRPC отправляет, когда ваш обработчик выбросил исключение: загляните в журнал сервера',
+};
 
 export const noUser = (state: GrpcState) =>
   failed('', state.error ?? state.created?.got ?? '', {

@@ -18,7 +18,7 @@ import {
   ListUsersResponseSchema,
 } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { ServerReflectionRequestSchema, ServerReflectionResponseSchema } from '../../../proto/gen/grpc/reflection/v1/reflection_pb.ts';
-import { notOffered, verdict, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { notOffered, verdict, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
 import { SERVICE, STATUS, createThroughGrpc, deleteThroughGrpc, noUser, statusIs, statusName, type GrpcState } from './grpc-calls.ts';
 
@@ -49,7 +49,7 @@ const listUsers = (context: SuiteContext, intervalMs: number, timeout?: string) 
     timeout,
   });
 
-const twoPositions = (answer: GrpcAnswer): [boolean, Bilingual] => [
+const twoPositions = (answer: GrpcAnswer): Expectation => [
   positionsOf(answer) === '1, 2',
   {
     en: `${answer.messages.length} messages with positions [${positionsOf(answer)}], not two with 1, 2 (max_users: 2)`,

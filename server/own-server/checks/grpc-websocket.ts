@@ -17,7 +17,7 @@ import {
   UserSchema,
   type User,
 } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
-import { defineSuite, failed, NoAnswer, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { defineSuite, failed, NoAnswer, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import type { Target } from '../connection.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
 import { browserWouldDrop, OPCODE, openWebSocket, type CheckedWebSocket, type Handshake } from '../websocket-client.ts';
@@ -30,8 +30,6 @@ export const EVENTS_PATH = '/events';
  */
 const EVENT_WAIT_MS = 1_500;
 const CONTRACT = "Wirelab's grpc-websocket contract (contracts/own-server/PROTOCOL.md)";
-
-type Expectation = [boolean, Bilingual];
 
 interface WsEvent {
   text: string;

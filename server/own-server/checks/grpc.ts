@@ -10,6 +10,7 @@ import { defineSuite, notOffered, passed, verdict, type CheckDefinition, type Su
 import { grpcCall, frameMessage } from '../grpc-client.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
 import { moreGrpcChecks } from './grpc-streams.ts';
+import { validationChecks } from './grpc-validation.ts';
 import { SERVICE, STATUS, createThroughGrpc, deleteThroughGrpc, noUser, statusIs, statusName, type GrpcState } from './grpc-calls.ts';
 
 const serviceChecks: CheckDefinition<GrpcState>[] = [
@@ -305,6 +306,6 @@ const offeredChecks: CheckDefinition<GrpcState>[] = [
 
 export const grpcSuite = defineSuite<GrpcState>({
   prepare: (context) => createThroughGrpc(context),
-  checks: [...serviceChecks, ...offeredChecks, ...moreGrpcChecks],
+  checks: [...serviceChecks, ...validationChecks, ...offeredChecks, ...moreGrpcChecks],
   cleanUp: deleteThroughGrpc,
 });

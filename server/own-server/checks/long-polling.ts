@@ -1,9 +1,8 @@
 // "Check my server" for long polling: GET /api/v1/poll?since=<cursor>&timeout=<s> as lesson 09
 // teaches and Wirelab's own server answers it (server/protocols/long-polling/README.md). Events
 // are made by creating users with POST /api/v1/users on the same server, as for SSE.
-import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
-import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { defineSuite, failed, NoAnswer, seenOn, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer } from '../http-exchange.ts';
 
 const POLL = '/api/v1/poll';
@@ -64,11 +63,11 @@ async function createUser(context: SuiteContext, state: LongPollingState, tag: s
 const createdEventOf = (events: PollEvent[] | null, email: string) =>
   events?.find((event) => event?.type === 'user.created' && (event.data as { email?: unknown } | undefined)?.email === email);
 
-function statusIs(answer: HttpAnswer, status: number): [boolean, Bilingual] {
+function statusIs(answer: HttpAnswer, status: number): Expectation {
   return [answer.status === status, { en: `status ${answer.status}, not ${status}`, ru: `статус ${answer.status}, а не ${status}` }];
 }
 
-function jsonWithEvents(polled: PollAnswer): Array<[boolean, Bilingual]> {
+function jsonWithEvents(polled: PollAnswer): Array<Expectation> {
   const type = mediaType(polled.answer.headers);
   return [
     statusIs(polled.answer, 200),
@@ -81,7 +80,7 @@ function jsonWithEvents(polled: PollAnswer): Array<[boolean, Bilingual]> {
 }
 
 /** The cursor is the id of the answer's last event (or stays where it was for none). */
-function cursorIsLast(polled: PollAnswer): [boolean, Bilingual] {
+function cursorIsLast(polled: PollAnswer): Expectation {
   const last = polled.events?.at(-1)?.id;
   return [
     last === undefined || polled.cursor === last,
@@ -165,6 +164,55 @@ const pollingChecks: CheckDefinition<LongPollingState>[] = [
     },
   },
 ];
+
+/** Longer than the check's 5 s wait: a server that answers only when its timeout runs out never answers in time. */
+const LONG_HOLD_S = 20;
+
+/**
+ * The event must release the held poll at once. held-until-event holds for 4 s, under the check's
+ * wait, so a server that looks for events only when the timeout runs out still passes it with the
+ * event in its answer (issue 51): here the timeout is past the wait, and only the event can answer.
+ */
+const releaseCheck: CheckDefinition<LongPollingState> = {
+  id: 'released-by-event',
+  name: { en: 'The event releases the held poll at once', ru: 'Событие сразу отпускает удерживаемый опрос' },
+  expected: {
+    en: `GET ?since=<cursor>&timeout=${LONG_HOLD_S}; POST /api/v1/users ${EVENT_AFTER_MS} ms later: 200 with that user's event within the check's 5 s, long before the timeout`,
+    ru: `GET ?since=<курсор>&timeout=${LONG_HOLD_S}; POST /api/v1/users через ${EVENT_AFTER_MS} мс: 200 с событием этого пользователя за 5 с проверки, задолго до timeout`,
+  },
+  why: {
+    clause: `${CONTRACT}: held polls`,
+    text: {
+      en: 'timeout is how long to wait when nothing happens, not when to answer: a poll held until its timeout turns every event into a delay of that many seconds.',
+      ru: 'timeout — сколько ждать, если ничего не происходит, а не когда отвечать: опрос, удерживаемый до timeout, превращает каждое событие в задержку на столько же секунд.',
+    },
+  },
+  async run(context, state) {
+    if (state.cursor === null) return noCursor(state);
+    const polling = poll(context, `since=${state.cursor}&timeout=${LONG_HOLD_S}`);
+    polling.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, EVENT_AFTER_MS));
+    const created = await createUser(context, state, 'release').catch(() => null);
+    let polled: PollAnswer;
+    try {
+      polled = await polling;
+    } catch (error) {
+      if (!(error instanceof NoAnswer)) throw error;
+      const seen = seenOn(error);
+      return failed(seen?.sent ?? '', seen?.got ?? '', {
+        en: `the user was made ${EVENT_AFTER_MS} ms after the poll, yet ${error.ms / 1000} s later the poll was still held: the server answers at its timeout (${LONG_HOLD_S} s), not when the event exists`,
+        ru: `пользователь создан через ${EVENT_AFTER_MS}\u00a0мс после опроса, но и через ${String(error.ms / 1000).replace('.', ',')}\u00a0с опрос всё ещё удерживался: сервер отвечает по timeout (${LONG_HOLD_S}\u00a0с), а не когда событие появилось`,
+      });
+    }
+    if (polled.cursor !== null) state.cursor = polled.cursor;
+    const event = created ? createdEventOf(polled.events, created.email) : undefined;
+    return verdict(polled.answer.sent, polled.answer.got, [
+      [created !== null && created.answer.status < 300, { en: 'POST /api/v1/users did not create the user', ru: 'POST /api/v1/users не создал пользователя' }],
+      ...jsonWithEvents(polled),
+      [event !== undefined, { en: "no user.created event with the user's email in the answer", ru: 'в ответе нет события user.created с email пользователя' }],
+    ]);
+  },
+};
 
 const cursorChecks: CheckDefinition<LongPollingState>[] = [
   {
@@ -285,7 +333,7 @@ export const longPollingSuite = defineSuite<LongPollingState>({
       return { cursor: null, first: null, error: (error as Error).message, made: [] };
     }
   },
-  checks: [...pollingChecks, ...cursorChecks],
+  checks: [...pollingChecks, releaseCheck, ...cursorChecks],
   async cleanUp(context, state) {
     for (const path of state.made) await httpExchange(context, { method: 'DELETE', path }).catch(() => undefined);
   },

@@ -2,7 +2,7 @@
 // judged as a whole, and the few steps most checks take (connect, subscribe, publish at QoS 1).
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { OwnServerRefusal } from '../address-guard.ts';
-import { NoAnswer, failed, notOffered, verdict, withSeen, type Observation, type SuiteContext } from '../check-kit.ts';
+import { NoAnswer, failed, notOffered, verdict, withSeen, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { CheckStopped } from '../connection.ts';
 import { MqttLog, connectMqtt, quietFor, type CheckedMqttConnection } from '../mqtt-client.ts';
 import {
@@ -28,7 +28,7 @@ export interface MqttState {
   sessions: Set<string>;
 }
 
-export type Expectation = [boolean, Bilingual];
+export type { Expectation };
 export type Judgement = Expectation[] | { notOffered: Bilingual };
 
 /** How long "nothing more came" must last, after a marker message proved the way is clear. */

@@ -1,17 +1,16 @@
 // REST's conditional requests beyond the basic four (checks/rest.ts): RFC 9110 §13's evaluation of
 // If-None-Match and If-Match as a cache or a careful client sends them, the categories
 // REDbot and Schemathesis test validators in (issue 38, item 6).
-import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
-import { verdict, type CheckDefinition } from '../check-kit.ts';
+import { verdict, type CheckDefinition, type Expectation } from '../check-kit.ts';
 import { httpExchange, parseJson } from '../http-exchange.ts';
-import { ACCEPT, currentEtag, exchange, fullUser, headerText, noEtag, noUser, putSucceeded, statusIs, verdictOf, type RestState } from './rest-kit.ts';
+import { ACCEPT, currentEtag, exchange, fullUser, headerText, isWeak, noEtag, noUser, putSucceeded, statusIs, verdictOf, type RestState } from './rest-kit.ts';
 
 /** The same opaque tag under the other strength: "x" ↔ W/"x". Weakly equal, strongly not (§8.8.3.2). */
 const otherStrength = (etag: string) => (etag.startsWith('W/') ? etag.slice(2) : `W/${etag}`);
 const opaque = (etag: string) => etag.replace(/^W\//, '');
 
-function notModified(answer: { status: number; text: string }): Array<[boolean, Bilingual]> {
+function notModified(answer: { status: number; text: string }): Expectation[] {
   return [
     [answer.status === 304, { en: `status ${answer.status}, not 304`, ru: `статус ${answer.status}, а не 304` }],
     [answer.text.length === 0, { en: 'a 304 came with a body', ru: '304 пришёл с телом' }],
@@ -132,8 +131,74 @@ export const conditionalChecks: CheckDefinition<RestState>[] = [
         [
           [was.length > 0, { en: 'GET gave no ETag', ru: 'GET не дал ETag' }],
           putSucceeded(write),
-          [now.length > 0 && now !== was, { en: `the ETag stayed ${was} after the change`, ru: `ETag остался ${was} после изменения` }],
+          [now.length > 0 && now !== was, { en: `the ETag stayed ${was} after the change`, ru: `ETag остался ${was} после изменения` }, after],
         ],
+      );
+    },
+  },
+];
+
+/** "*" and lists in If-Match and If-None-Match (RFC 9110 §13.1.1, §13.1.2): what a hand-written comparison of one tag misses. */
+export const tagListChecks: CheckDefinition<RestState>[] = [
+  {
+    id: 'if-none-match-star-304',
+    name: { en: 'If-None-Match: * on an existing user: 304', ru: 'If-None-Match: * на существующего пользователя: 304' },
+    expected: { en: '304 without a body: "*" matches any current version', ru: '304 без тела: «*» совпадает с любой текущей версией' },
+    why: {
+      clause: 'RFC 9110 §13.1.2',
+      text: {
+        en: 'If-None-Match: * is false when the resource has a current representation; for GET the server then answers 304, whatever its tags look like.',
+        ru: 'If-None-Match: * ложно, если у ресурса есть текущее представление; на GET сервер тогда отвечает 304, как бы ни выглядели его теги.',
+      },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      return exchange(context, { method: 'GET', path: first.path, headers: { 'if-none-match': '*' } }, notModified);
+    },
+  },
+  {
+    id: 'if-match-star-put',
+    name: { en: 'If-Match: * on an existing user: the PUT goes through', ru: 'If-Match: * на существующего пользователя: PUT проходит' },
+    expected: { en: '200 or 204: "*" matches any current version', ru: '200 или 204: «*» совпадает с любой текущей версией' },
+    why: {
+      clause: 'RFC 9110 §13.1.1',
+      text: {
+        en: 'If-Match: * is true when the resource exists: "change it if it is still there", whatever version. Compared as a tag, "*" matches nothing and every such write fails with 412.',
+        ru: 'If-Match: * истинно, если ресурс существует: «измени, если он ещё есть», какая бы ни была версия. Если сравнивать «*» как тег, он ни с чем не совпадёт, и каждая такая запись получит 412.',
+      },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      return exchange(
+        context,
+        { method: 'PUT', path: first.path, headers: { 'if-match': '*' }, body: fullUser(first, 'Wirelab check any version') },
+        (answer) => [putSucceeded(answer)],
+      );
+    },
+  },
+  {
+    id: 'if-match-list-put',
+    name: { en: 'If-Match with a list of tags: any of them matching lets the PUT through', ru: 'If-Match со списком тегов: совпадение любого пропускает PUT' },
+    expected: {
+      en: 'If-Match: "<an old tag>", <the current ETag>: 200 or 204 for a strong ETag; 412 for a weak one (the strong comparison matches no weak tag)',
+      ru: 'If-Match: "<старый тег>", <текущий ETag>: 200 или 204 для сильного ETag; 412 для слабого (строгое сравнение не совпадает ни с одним слабым тегом)',
+    },
+    why: {
+      clause: 'RFC 9110 §13.1.1, §8.8.3.2',
+      text: {
+        en: 'If-Match is a list: the condition is true when any tag of it matches the current ETag strongly. A server that compares the whole header, or its first tag, refuses a client that holds the current version.',
+        ru: 'If-Match — это список: условие истинно, если любой его тег строго совпадает с текущим ETag. Сервер, сравнивающий весь заголовок или только первый тег, откажет клиенту, у которого текущая версия.',
+      },
+    },
+    async run(context, { first }) {
+      if (!first.path) return noUser(first);
+      const path = first.path;
+      const etag = await currentEtag(context, path);
+      if (!etag) return noEtag(path);
+      return exchange(
+        context,
+        { method: 'PUT', path, headers: { 'if-match': `"wirelab-stale-etag", ${etag}` }, body: fullUser(first, 'Wirelab check listed version') },
+        (answer) => (isWeak(etag) ? [statusIs(answer, 412)] : [putSucceeded(answer)]),
       );
     },
   },

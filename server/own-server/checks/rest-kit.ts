@@ -1,7 +1,7 @@
 // What the REST suite's checks share (checks/rest.ts and the rest-*.ts beside it): the users the
 // suite created, one request and its verdict, and the few expectations many checks state.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { failed, verdict, type SuiteContext } from '../check-kit.ts';
+import { failed, verdict, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
 
 export const USERS = '/api/v1/users';
@@ -69,17 +69,29 @@ export function isProblem(answer: HttpAnswer, status: number): boolean {
   return mediaType(answer.headers) === 'application/problem+json' && body?.status === status && typeof body?.title === 'string';
 }
 
-export function statusIs(answer: HttpAnswer, status: number): [boolean, Bilingual] {
-  return [answer.status === status, { en: `status ${answer.status}, not ${status}`, ru: `статус ${answer.status}, а не ${status}` }];
+export function statusIs(answer: HttpAnswer, status: number): Expectation {
+  const crashed = answer.status === 500 && status !== 500 ? HANDLER_RAISED : { en: '', ru: '' };
+  return [
+    answer.status === status,
+    { en: `status ${answer.status}, not ${status}${crashed.en}`, ru: `статус ${answer.status}, а не ${status}${crashed.ru}` },
+    answer,
+  ];
 }
 
-export function problemIs(answer: HttpAnswer, status: number): [boolean, Bilingual] {
+/** A 500 is what a web framework answers when the application's handler raises: said so, since that code is the student's. */
+export const HANDLER_RAISED: Bilingual = {
+  en: " — a 500 is what a framework answers when your handler raised an exception: see the server's log",
+  ru: ' — 500 фреймворк отвечает, когда ваш обработчик выбросил исключение: загляните в журнал сервера',
+};
+
+export function problemIs(answer: HttpAnswer, status: number): Expectation {
   return [
     isProblem(answer, status),
     {
       en: `the body is not application/problem+json with "status": ${status} and a "title" (Content-Type: ${mediaType(answer.headers) || 'none'})`,
       ru: `тело — не application/problem+json с "status": ${status} и "title" (Content-Type: ${mediaType(answer.headers) || 'нет'})`,
     },
+    answer,
   ];
 }
 
@@ -87,7 +99,7 @@ export function problemIs(answer: HttpAnswer, status: number): [boolean, Bilingu
  * One request and its verdict. `strays`: where a POST that should have been refused but created a
  * user anyway leaves that user's path, so the clean-up deletes it and the next run starts clean.
  */
-export async function exchange(context: SuiteContext, spec: HttpRequestSpec, judge: (answer: HttpAnswer) => Array<[boolean, Bilingual]>, strays?: string[]) {
+export async function exchange(context: SuiteContext, spec: HttpRequestSpec, judge: (answer: HttpAnswer) => Array<Expectation>, strays?: string[]) {
   const answer = await httpExchange(context, { ...spec, headers: { ...ACCEPT, ...spec.headers } });
   if (strays && spec.method === 'POST' && answer.status >= 200 && answer.status < 300) {
     const path = userPath(answer, readId(answer.text));
@@ -97,8 +109,12 @@ export async function exchange(context: SuiteContext, spec: HttpRequestSpec, jud
 }
 
 /** 200 with the representation or 204 without one: both say a PUT succeeded (RFC 9110 §9.3.4). */
-export function putSucceeded(answer: HttpAnswer): [boolean, Bilingual] {
-  return [answer.status === 200 || answer.status === 204, { en: `status ${answer.status}, not 200 or 204`, ru: `статус ${answer.status}, а не 200 или 204` }];
+export function putSucceeded(answer: HttpAnswer): Expectation {
+  return [
+    answer.status === 200 || answer.status === 204,
+    { en: `status ${answer.status}, not 200 or 204`, ru: `статус ${answer.status}, а не 200 или 204` },
+    answer,
+  ];
 }
 
 export const isWeak = (etag: string) => etag.startsWith('W/');
@@ -119,7 +135,7 @@ export function joined(answers: HttpAnswer[]): { sent: string; got: string } {
 }
 
 /** A verdict over several exchanges: their bytes in order, the first unmet expectation. */
-export function verdictOf(answers: HttpAnswer[], expectations: Array<[boolean, Bilingual]>) {
+export function verdictOf(answers: HttpAnswer[], expectations: Array<Expectation>) {
   const { sent, got } = joined(answers);
   return verdict(sent, got, expectations);
 }

@@ -3,7 +3,7 @@
 // negotiation and media types (§8.3, §12.5, §15.5.16), errors as RFC 9457 problem details, and the
 // paging Wirelab's contract teaches (lesson 2: Link with first, prev, next, last; RFC 8288).
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import type { CheckDefinition } from '../check-kit.ts';
+import type { CheckDefinition, Expectation } from '../check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer } from '../http-exchange.ts';
 import { ACCEPT, exchange, headerText, isProblem, newUser, noUser, problemIs, statusIs, USERS, verdictOf, type RestState } from './rest-kit.ts';
 
@@ -13,7 +13,7 @@ const methodsOf = (answer: HttpAnswer) =>
     .map((method) => method.trim().toUpperCase())
     .filter(Boolean);
 
-function allowLists(answer: HttpAnswer, present: string[], absent: string[]): [boolean, Bilingual] {
+function allowLists(answer: HttpAnswer, present: string[], absent: string[]): Expectation {
   const methods = methodsOf(answer);
   const listed = headerText(answer, 'allow') || (answer.headers.allow === undefined ? '—' : '""');
   return [
@@ -264,10 +264,15 @@ export function linkTargets(answer: HttpAnswer): Map<string, string> {
   return targets;
 }
 
-const pathOf = (target: string) => {
-  const url = new URL(target, 'http://student.invalid');
+/**
+ * A Link target as a path to request: a relative reference (`?page=2`, `users?page=2`) resolved
+ * against the URL of the request whose answer carried it (RFC 8288 §3.1, RFC 3986 §5), not
+ * against `/`; an absolute URL on the server's own origin as its path.
+ */
+export function pathOf(target: string, requestPath: string): string {
+  const url = new URL(target, new URL(requestPath, 'http://student.invalid'));
   return url.pathname + url.search;
-};
+}
 
 const itemIds = (answer: HttpAnswer) => {
   const items = (parseJson(answer.text) as { items?: unknown } | undefined)?.items;
@@ -295,7 +300,7 @@ export const pagingChecks: CheckDefinition<RestState>[] = [
       const page = await httpExchange(context, { method: 'GET', path: `${USERS}?page=1&limit=1`, headers: ACCEPT });
       const next = linkTargets(page).get('next');
       if (!next) return verdictOf([page], [[false, noLink('next', page)]]);
-      const following = await httpExchange(context, { method: 'GET', path: pathOf(next), headers: ACCEPT });
+      const following = await httpExchange(context, { method: 'GET', path: pathOf(next, `${USERS}?page=1&limit=1`), headers: ACCEPT });
       const [one, two] = [itemIds(page), itemIds(following)];
       return verdictOf(
         [page, following],
@@ -304,8 +309,13 @@ export const pagingChecks: CheckDefinition<RestState>[] = [
           [
             two?.length === 1,
             { en: '"items" of the next page is not a list of one user', ru: '"items" следующей страницы — не список из одного пользователя' },
+            following,
           ],
-          [two?.[0] !== one?.[0], { en: `the next page repeats the first (id ${two?.[0]})`, ru: `следующая страница повторяет первую (id ${two?.[0]})` }],
+          [
+            two?.[0] !== one?.[0],
+            { en: `the next page repeats the first (id ${two?.[0]})`, ru: `следующая страница повторяет первую (id ${two?.[0]})` },
+            following,
+          ],
         ],
       );
     },
@@ -328,8 +338,8 @@ export const pagingChecks: CheckDefinition<RestState>[] = [
       const first = await httpExchange(context, { method: 'GET', path: `${USERS}?page=1&limit=1`, headers: ACCEPT });
       const second = await httpExchange(context, { method: 'GET', path: `${USERS}?page=2&limit=1`, headers: ACCEPT });
       const prev = linkTargets(second).get('prev');
-      if (!prev) return verdictOf([first, second], [statusIs(second, 200), [false, noLink('prev', second)]]);
-      const back = await httpExchange(context, { method: 'GET', path: pathOf(prev), headers: ACCEPT });
+      if (!prev) return verdictOf([first, second], [statusIs(second, 200), [false, noLink('prev', second), second]]);
+      const back = await httpExchange(context, { method: 'GET', path: pathOf(prev, `${USERS}?page=2&limit=1`), headers: ACCEPT });
       return verdictOf(
         [first, second, back],
         [
@@ -337,9 +347,103 @@ export const pagingChecks: CheckDefinition<RestState>[] = [
           [
             JSON.stringify(itemIds(back)) === JSON.stringify(itemIds(first)),
             { en: 'rel="prev" leads to another page than page 1', ru: 'rel="prev" ведёт не на страницу 1' },
+            back,
           ],
         ],
       );
+    },
+  },
+  {
+    id: 'pagination-first-page',
+    name: { en: 'Page 1: no rel="prev", rel="first" leads to itself', ru: 'Страница 1: нет rel="prev", rel="first" ведёт на неё же' },
+    expected: {
+      en: 'GET ?page=1&limit=1: a Link without rel="prev", and its rel="first" gives the same user',
+      ru: 'GET ?page=1&limit=1: Link без rel="prev", а его rel="first" даёт того же пользователя',
+    },
+    why: {
+      clause: "RFC 8288 §3; Wirelab's contract (lesson 2)",
+      text: {
+        en: 'A client pages back while there is a prev: a prev on the first page leads it to a page 0 that does not exist. first is where paging starts over.',
+        ru: 'Клиент листает назад, пока есть prev: prev на первой странице уводит его на несуществующую страницу 0. first — то место, откуда листание начинается заново.',
+      },
+    },
+    async run(context) {
+      const path = `${USERS}?page=1&limit=1`;
+      const page = await httpExchange(context, { method: 'GET', path, headers: ACCEPT });
+      const links = linkTargets(page);
+      const prev = links.get('prev');
+      const first = links.get('first');
+      const before: Expectation[] = [
+        statusIs(page, 200),
+        [
+          prev === undefined,
+          {
+            en: `page 1 has rel="prev" (<${prev}>): there is no page before the first`,
+            ru: `у страницы 1 есть rel="prev" (<${prev}>): до первой страницы ничего нет`,
+          },
+          page,
+        ],
+        [first !== undefined, noLink('first', page), page],
+      ];
+      if (!first || before.some(([met]) => !met)) return verdictOf([page], before);
+      const again = await httpExchange(context, { method: 'GET', path: pathOf(first, path), headers: ACCEPT });
+      return verdictOf(
+        [page, again],
+        [
+          statusIs(again, 200),
+          [
+            JSON.stringify(itemIds(again)) === JSON.stringify(itemIds(page)),
+            { en: `rel="first" (<${first}>) leads to another page than page 1`, ru: `rel="first" (<${first}>) ведёт не на страницу 1` },
+            again,
+          ],
+        ],
+      );
+    },
+  },
+  {
+    id: 'pagination-last-page',
+    name: { en: 'rel="last" leads to the end: no rel="next" there', ru: 'rel="last" ведёт в конец: там нет rel="next"' },
+    expected: {
+      en: 'GET ?page=1&limit=2 (then limit=3), then its rel="last": 200, at least one user, no rel="next", and rel="prev" when it is not page 1',
+      ru: 'GET ?page=1&limit=2 (затем limit=3), затем его rel="last": 200, хотя бы один пользователь, нет rel="next", а rel="prev" есть, если это не страница 1',
+    },
+    why: {
+      clause: "RFC 8288 §3; Wirelab's contract (lesson 2)",
+      text: {
+        en: 'A client reads pages while there is a next: a next on the last page sends it on to empty pages, and a last that falls short of the end hides users.',
+        ru: 'Клиент читает страницы, пока есть next: next на последней странице гонит его дальше по пустым страницам, а last, не доходящий до конца, прячет пользователей.',
+      },
+    },
+    async run(context) {
+      // limit 2, then 3: a last page rounded down is caught whatever the count, unless it divides by both
+      const exchanges: HttpAnswer[] = [];
+      for (const limit of [2, 3]) {
+        const path = `${USERS}?page=1&limit=${limit}`;
+        const page = await httpExchange(context, { method: 'GET', path, headers: ACCEPT });
+        exchanges.push(page);
+        const last = linkTargets(page).get('last');
+        if (!last) return verdictOf(exchanges, [statusIs(page, 200), [false, noLink('last', page), page]]);
+        const end = await httpExchange(context, { method: 'GET', path: pathOf(last, path), headers: ACCEPT });
+        exchanges.push(end);
+        const links = linkTargets(end);
+        const ids = itemIds(end);
+        const isFirstPage = JSON.stringify(ids) === JSON.stringify(itemIds(page));
+        const judged = verdictOf(exchanges, [
+          statusIs(end, 200),
+          [(ids?.length ?? 0) > 0, { en: `the page rel="last" (<${last}>) leads to is empty`, ru: `страница, куда ведёт rel="last" (<${last}>), пуста` }, end],
+          [
+            !links.has('next'),
+            {
+              en: `the page rel="last" (<${last}>) leads to has rel="next" (<${links.get('next')}>): either last falls short of the end or next goes past it`,
+              ru: `у страницы, куда ведёт rel="last" (<${last}>), есть rel="next" (<${links.get('next')}>): либо last не доходит до конца, либо next уводит за него`,
+            },
+            end,
+          ],
+          [isFirstPage || links.has('prev'), noLink('prev', end), end],
+        ]);
+        if (judged.outcome === 'fail') return judged;
+      }
+      return verdictOf(exchanges, []);
     },
   },
 ];

@@ -1,11 +1,10 @@
 // "Check my server" for REST: the users resource as Wirelab's own `/api/v1/users` serves it
 // (server/protocols/rest/README.md). Each check names the HTTP rule it holds the server to.
-import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
-import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer } from '../http-exchange.ts';
-import { conditionalChecks, conditionalDeleteCheck } from './rest-conditional.ts';
-import { linkTargets, methodChecks, negotiationChecks, pagingChecks, problemChecks } from './rest-methods.ts';
+import { conditionalChecks, conditionalDeleteCheck, tagListChecks } from './rest-conditional.ts';
+import { linkTargets, methodChecks, pathOf, negotiationChecks, pagingChecks, problemChecks } from './rest-methods.ts';
 import { ACCEPT, createUser, currentEtag, exchange, fullUser, isWeak, noUser, problemIs, putSucceeded, statusIs, USERS, type RestState } from './rest-kit.ts';
 
 const createChecks: CheckDefinition<RestState>[] = [
@@ -338,7 +337,7 @@ const pagingAndUpdateChecks: CheckDefinition<RestState>[] = [
 ];
 
 /** A successful DELETE: 204 (nothing more to say), 200 (with a body describing it) or 202 (accepted, to be done). */
-function deleteSucceeded(answer: HttpAnswer): [boolean, Bilingual] {
+function deleteSucceeded(answer: HttpAnswer): Expectation {
   return [
     answer.status === 200 || answer.status === 202 || answer.status === 204,
     { en: `status ${answer.status}, not 204, 200 or 202`, ru: `статус ${answer.status}, а не 204, 200 или 202` },
@@ -403,6 +402,7 @@ export const restSuite = defineSuite<RestState>({
     ...pagingAndUpdateChecks,
     // deeper, from outside suites' categories (issue 38, item 6): rest-conditional.ts, rest-methods.ts
     ...conditionalChecks,
+    ...tagListChecks,
     ...methodChecks,
     ...negotiationChecks,
     ...problemChecks,
@@ -435,7 +435,7 @@ async function leftBehind(context: SuiteContext, runTag: string): Promise<string
       }
     }
     const next = linkTargets(answer).get('next');
-    page = next ? new URL(next, 'http://student.invalid').pathname + new URL(next, 'http://student.invalid').search : undefined;
+    page = next ? pathOf(next, page) : undefined;
   }
   return paths;
 }

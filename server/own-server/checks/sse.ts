@@ -3,7 +3,7 @@
 // the same server, so the stream has something to carry.
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
-import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { EventStreamReader, type StreamEvent } from '../sse-client.ts';
 import { httpExchange, mediaType, parseJson } from '../http-exchange.ts';
 
@@ -43,10 +43,29 @@ function browserWouldDrop(stream: EventStreamReader): Bilingual | null {
   };
 }
 
-/** The verdict on a stream a browser would read, or a failure saying why no browser would. */
-function judgeStream(stream: EventStreamReader, expectations: Array<[boolean, Bilingual]>) {
+/**
+ * The server ended the stream (closed or reset it) before the check had what it waited for: that
+ * is the failure, not the fields that never came. A handler that raises ends a stream this way.
+ */
+export function streamEnded(stream: EventStreamReader): Bilingual | null {
+  if (!stream.endedBy) return null;
+  const bytes = stream.transcript.receivedBytes().length;
+  const how =
+    stream.endedBy === 'closed'
+      ? { en: 'the server closed the connection', ru: 'сервер закрыл соединение' }
+      : { en: 'the connection was reset or cut mid-chunk', ru: 'соединение сброшено или оборвано посреди куска' };
+  return {
+    en: `the stream ended: ${how.en} after its head and ${bytes} bytes in all, while the check still waited. An event stream should stay open; a handler that raised an exception ends it this way, so see the server's log`,
+    ru: `поток закончился: ${how.ru} после заголовков, всего пришло байт: ${bytes}, а проверка ещё ждала. Поток событий должен оставаться открытым; так его обрывает обработчик, выбросивший исключение, — загляните в журнал сервера`,
+  };
+}
+
+/** The verdict on a stream a browser would read, or a failure saying why no browser would (or that it ended). */
+function judgeStream(stream: EventStreamReader, expectations: Expectation[]) {
   const dropped = browserWouldDrop(stream);
-  return verdict(stream.sentText(), stream.got(), dropped ? [[false, dropped]] : expectations);
+  const ended = streamEnded(stream);
+  const unmet = expectations.some(([met]) => !met);
+  return verdict(stream.sentText(), stream.got(), dropped ? [[false, dropped]] : ended && unmet ? [[false, ended]] : expectations);
 }
 
 function carries(event: StreamEvent, email: string): boolean {
@@ -197,6 +216,43 @@ const resumeCheck: CheckDefinition<SseState> = {
   },
 };
 
+/**
+ * A stream opened when events already exist (a second tab, a second run of the suite, a browser
+ * after a restart with nothing to resume from) must work as the first one did: issue 51's student
+ * server broke exactly there, and the suite's first stream opens before any event exists.
+ */
+const afterEventsCheck: CheckDefinition<SseState> = {
+  id: 'new-stream-after-events',
+  name: { en: 'A new stream once events exist still carries the next one', ru: 'Новый поток, когда события уже есть, всё так же несёт следующее' },
+  expected: {
+    en: 'after the two events: a new stream without Last-Event-ID stays open and carries the user.created event of a third user',
+    ru: 'после двух событий: новый поток без Last-Event-ID остаётся открытым и несёт событие user.created третьего пользователя',
+  },
+  why: {
+    clause: 'HTML §9.2.2, §9.2.4',
+    text: {
+      en: 'A page that connects later has no Last-Event-ID and gets what happens from then on; events that already exist must not break the stream, or every new visitor and every run after the first sees nothing.',
+      ru: 'Страница, подключившаяся позже, приходит без Last-Event-ID и получает всё, что случится с этого момента; уже существующие события не должны ломать поток, иначе каждый новый посетитель и каждый запуск после первого не увидит ничего.',
+    },
+  },
+  async run(context, { stream }) {
+    const dropped = browserWouldDrop(stream);
+    if (dropped) return failed(stream.sentText(), stream.got(), dropped);
+    const later = new EventStreamReader(context, EVENTS);
+    let third: CreatedThroughRest | null = null;
+    try {
+      await later.until(() => later.status !== 0, "the new stream's answer");
+      third = await createAndAwait(context, later, 'c');
+      return judgeStream(later, [
+        [third.event !== null, { en: "the third user's event did not arrive on the new stream", ru: 'событие третьего пользователя не пришло в новый поток' }],
+      ]);
+    } finally {
+      later.stop();
+      if (third?.path) await httpExchange(context, { method: 'DELETE', path: third.path }).catch(() => undefined);
+    }
+  },
+};
+
 /** The charset parameter of Content-Type, lower case, or '' when there is none. */
 function charsetOf(stream: EventStreamReader): string {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(String(stream.headers['content-type'] ?? ''));
@@ -343,7 +399,7 @@ export const sseSuite = defineSuite<SseState>({
     stream.stop();
     return { stream, first, second, sawHeartbeat };
   },
-  checks: [...streamChecks, resumeCheck, ...fieldChecks, resumeFromLatestCheck],
+  checks: [...streamChecks, resumeCheck, ...fieldChecks, resumeFromLatestCheck, afterEventsCheck],
   async cleanUp(context, { first, second }) {
     for (const user of [first, second]) {
       if (user.path) await httpExchange(context, { method: 'DELETE', path: user.path }).catch(() => undefined);

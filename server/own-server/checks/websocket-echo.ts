@@ -1,12 +1,12 @@
 // What every WebSocket check of /ws/echo is made of: a connection of its own, the frames both ways
 // as the report's transcript, and the few verdicts the checks share (an echo, a close code).
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { failed, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext } from '../check-kit.ts';
+import { failed, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { browserWouldDrop, describeFrame, OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
 
 export const ECHO_PATH = '/ws/echo';
 
-export type Expectation = [boolean, Bilingual];
+export type { Expectation };
 
 /** Opens /ws/echo, lets `exchange` talk, and judges the frames; the log of both ways is the report. */
 export async function onEcho(context: SuiteContext, exchange: (socket: CheckedWebSocket) => Promise<Expectation[]>): Promise<Observation> {
@@ -48,10 +48,21 @@ export function shown(frame: Frame | null): string {
   return frame ? describeFrame(frame) : '';
 }
 
+/**
+ * 1011 (RFC 6455 §7.4.1: "an unexpected condition that prevented it from fulfilling the request")
+ * is what a WebSocket library closes with when the application's handler raises (Python's
+ * websockets, aiohttp, Starlette): said as that, since the student's code is what to look at.
+ */
+export const HANDLER_RAISED: Bilingual = {
+  en: "the server closed with 1011 (Internal Error): your handler raised an exception, see the server's log (RFC 6455 §7.4.1)",
+  ru: 'сервер закрыл соединение с кодом 1011 (Internal Error): ваш обработчик выбросил исключение, загляните в журнал сервера (RFC 6455 §7.4.1)',
+};
+
 export function echoed(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
   const kind = opcode === OPCODE.text ? 'text' : 'binary';
   return [
     [frame !== null, { en: 'the connection ended without an answer', ru: 'соединение закрылось без ответа' }],
+    [closeCode(frame) !== 1011, HANDLER_RAISED],
     [
       frame?.opcode === opcode,
       {
@@ -74,6 +85,7 @@ export function closedWith(frame: Frame | null, ...codes: number[]): Expectation
   const got = closeCode(frame);
   const wanted = codes.join(codes.length > 2 ? ', ' : ' or ');
   const wantedRu = codes.join(codes.length > 2 ? ', ' : ' или ');
+  if (got === 1011 && !codes.includes(got)) return [false, HANDLER_RAISED];
   return [
     got !== null && codes.includes(got),
     {

@@ -5,7 +5,8 @@
 // `list-ignores-max`, `create-users-miscount`, `chat-silent` (the streaming kinds),
 // `content-type-json`, `status-in-headers`, `timeout-in-ms` (grpc-timeout's unit misread),
 // `metadata-refused` (a -bin header refused), `unknown-service-ok` (a catch-all answering OK),
-// `no-health` (no grpc.health.v1.Health service, so nothing answers a health check).
+// `no-health` (no grpc.health.v1.Health service, so nothing answers a health check), and
+// `checks-name-only` / `checks-email-only` (CreateUser validates one of its two required fields).
 import { createServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type OutgoingHttpHeaders } from 'node:http2';
 import { once } from 'node:events';
 import { setTimeout } from 'node:timers/promises';
@@ -27,7 +28,9 @@ export type GrpcFault =
   | 'timeout-in-ms'
   | 'metadata-refused'
   | 'unknown-service-ok'
-  | 'no-health';
+  | 'no-health'
+  | 'checks-name-only'
+  | 'checks-email-only';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -47,7 +50,9 @@ export async function startEmptyGrpcFixture(fault: GrpcFault = ''): Promise<{ po
   const routes = (router: ConnectRouter) => {
     router.service(UserService, {
       createUser(request) {
-        if (!request.name.trim() || !EMAIL.test(request.email)) throw new ConnectError('name and email', Code.InvalidArgument);
+        const badName = fault !== 'checks-email-only' && !request.name.trim();
+        const badEmail = fault !== 'checks-name-only' && !EMAIL.test(request.email);
+        if (badName || badEmail) throw new ConnectError('name and email', Code.InvalidArgument);
         return { user: add(request.name, request.email) };
       },
       async createUsers(requests) {

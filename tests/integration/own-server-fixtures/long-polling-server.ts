@@ -16,7 +16,9 @@ export type LongPollingFault =
   /** no Cache-Control: a proxy may serve a stale answer */
   | 'cacheable'
   /** int(since) unguarded: a cursor that is not a number is a 500 */
-  | 'crash-on-bad-cursor';
+  | 'crash-on-bad-cursor'
+  /** events looked for only when the timeout runs out: a held poll answers at its timeout, event or not */
+  | 'answers-at-timeout';
 
 interface PollEvent {
   id: number;
@@ -70,7 +72,8 @@ export async function startLongPollingFixture(fault: LongPollingFault): Promise<
       answer(response, fault === 'lost-between-polls' ? events.slice(heldFrom) : after(since));
     };
     const timer = setTimeout(wake, timeout * 1000);
-    waiting.add(wake);
+    if (fault !== 'answers-at-timeout') waiting.add(wake);
+    else response.once('close', () => clearTimeout(timer));
   }
 
   async function createUser(request: IncomingMessage, response: ServerResponse): Promise<void> {

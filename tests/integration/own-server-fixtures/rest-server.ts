@@ -15,6 +15,8 @@ export interface RestFixtureOptions {
   ids?: 'number' | 'uuid';
   /** Both allowed: 406 for an Accept without JSON (§12.5.1), OPTIONS not implemented (405 with Allow). */
   negotiation?: 'strict';
+  /** Link targets as relative references (`<?page=2&limit=1>`), resolved against the request's URL (RFC 8288 §3.1). */
+  links?: 'relative';
   fault?: RestFault;
 }
 
@@ -36,7 +38,14 @@ export type RestFault =
   | 'next-repeats' // rel="next" leads to the same page again
   | 'saves-before-validating' // a POST's user stored before its fields are checked: a 422 that keeps it
   | 'member-post-creates' // POST creates whatever the path, /api/v1/users/7 too (§15.5.6 says 405)
-  | 'no-delete'; // DELETE answers 500: the suite cannot clean up, a later run must not care
+  | 'no-delete' // DELETE answers 500: the suite cannot clean up, a later run must not care
+  | 'if-none-match-star-as-tag' // "*" in If-None-Match compared as a tag: never matches (§13.1.2)
+  | 'if-match-star-as-tag' // "*" in If-Match compared as a tag: every If-Match: * a 412 (§13.1.1)
+  | 'if-match-first-tag' // If-Match compares its first tag only (§13.1.1 says any of the list)
+  | 'prev-on-first' // page - 1 unguarded: page 1 links to page=0 as prev
+  | 'first-zero-based' // rel="first" is page=0, as if pages counted from 0
+  | 'next-always' // rel="next" on every page, the last too
+  | 'last-floor'; // last = total / limit rounded down: short of the end when the last page is partial
 
 interface User {
   id: number | string;
@@ -110,13 +119,15 @@ export async function startRestFixture(options: RestFixtureOptions = {}): Promis
     if (fault === 'any-tag-304') return true;
     if (fault === 'strict-if-none-match') return tags(header)[0] === etagOf(user);
     const strip = (tag: string) => tag.replace(/^W\//, '');
-    return tags(header).some((tag) => strip(tag) === strip(etagOf(user)));
+    return tags(header).some((tag) => (tag === '*' && fault !== 'if-none-match-star-as-tag') || strip(tag) === strip(etagOf(user)));
   }
 
   /** If-Match compares strongly (§13.1.1): a weak tag never matches, "*" matches any. */
   const preconditionFails = (request: IncomingMessage, user: User) => {
     const ifMatch = request.headers['if-match'];
-    return ifMatch !== undefined && !tags(ifMatch).some((tag) => tag === '*' || (!tag.startsWith('W/') && tag === etagOf(user)));
+    const listed = fault === 'if-match-first-tag' ? tags(ifMatch).slice(0, 1) : tags(ifMatch);
+    const star = (tag: string) => tag === '*' && fault !== 'if-match-star-as-tag';
+    return ifMatch !== undefined && !listed.some((tag) => star(tag) || (!tag.startsWith('W/') && tag === etagOf(user)));
   };
 
   async function replace(request: IncomingMessage, response: ServerResponse, user: User): Promise<void> {
@@ -167,12 +178,16 @@ export async function startRestFixture(options: RestFixtureOptions = {}): Promis
     const page = Number(url.searchParams.get('page') ?? 1);
     const all = [...users.values()];
     const items = all.slice((page - 1) * limit, page * limit);
-    const at = (n: number) => `</api/v1/users?page=${fault === 'next-repeats' ? page : n}&limit=${limit}>`;
+    const base = options.links === 'relative' ? '' : '/api/v1/users';
+    const at = (n: number) => `<${base}?page=${fault === 'next-repeats' ? page : n}&limit=${limit}>`;
+    const last = Math.max(1, fault === 'last-floor' ? Math.floor(all.length / limit) : Math.ceil(all.length / limit));
     const links = [
-      ...(page * limit < all.length ? [`${at(page + 1)}; rel="next"`] : []),
-      ...(page > 1 && fault !== 'no-prev' ? [`${at(page - 1)}; rel="prev"`] : []),
+      `${at(fault === 'first-zero-based' ? 0 : 1)}; rel="first"`,
+      `${at(last)}; rel="last"`,
+      ...(page * limit < all.length || fault === 'next-always' ? [`${at(page + 1)}; rel="next"`] : []),
+      ...((page > 1 || fault === 'prev-on-first') && fault !== 'no-prev' ? [`${at(page - 1)}; rel="prev"`] : []),
     ];
-    response.writeHead(200, { 'content-type': 'application/json', ...(links.length ? { link: links.join(', ') } : {}) });
+    response.writeHead(200, { 'content-type': 'application/json', link: links.join(', ') });
     response.end(JSON.stringify({ items }));
   }
 

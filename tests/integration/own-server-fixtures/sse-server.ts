@@ -4,13 +4,14 @@
 // `cp1251` (declared and written as windows-1251, a Russian
 // Windows habit), `nul-id` (ids ending in U+0000), `bom-per-event`
 // (a BOM before every event, as a per-write 'utf-8-sig' encoder does), `replay-all` (Last-Event-ID
-// read but everything replayed). `crlf-bom` is no fault: a leading BOM, CRLF after fields and
+// read but everything replayed), `breaks-with-history` (a stream without Last-Event-ID opened once
+// events exist dies after its head, as a handler that raises on the history does). `crlf-bom` is no fault: a leading BOM, CRLF after fields and
 // lone CRs after comments, all of which HTML §9.2.5 allows.
 import { createServer, type ServerResponse, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 
-export type SseFault = '' | 'text-plain' | 'cp1251' | 'nul-id' | 'bom-per-event' | 'replay-all' | 'crlf-bom';
+export type SseFault = '' | 'text-plain' | 'cp1251' | 'nul-id' | 'bom-per-event' | 'replay-all' | 'crlf-bom' | 'breaks-with-history';
 
 export async function startSseFixture(fault: SseFault = ''): Promise<{ port: number; close(): Promise<void> }> {
   const log: Array<{ id: number; data: string }> = [];
@@ -27,6 +28,7 @@ export async function startSseFixture(fault: SseFault = ''): Promise<{ port: num
       response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
       response.write(`${fault === 'crlf-bom' ? '\uFEFF' : ''}retry: 2000${eol}${eol}`);
       const last = Number.parseInt(String(request.headers['last-event-id'] ?? ''), 10);
+      if (fault === 'breaks-with-history' && !Number.isFinite(last) && log.length > 0) return void setImmediate(() => response.destroy());
       const missed = fault === 'replay-all' ? log : log.filter((event) => event.id > last);
       if (Number.isFinite(last)) for (const event of missed) response.write(encode(frame(event)));
       streams.add(response);
