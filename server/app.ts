@@ -286,6 +286,7 @@ async function registerOwnServerRoutes(app: FastifyInstance, options: AppOptions
     policy: {
       denied: { ports: new Set(options.ownServersDenyPorts ?? []), redis: redisDenial(options.scale?.redisUrl) },
       loopbackIsLocalUser: trust === null,
+      isProxy: trust ? (address) => trust(address, 0) : undefined,
     },
     clientOf: (req) => forwardedClient(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trust),
     suiteEnded: (report, request) => app.classroom.serverChecked(sessionOfCookies(request.cookies), report),
