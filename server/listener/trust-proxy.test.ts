@@ -12,7 +12,9 @@ describe('TRUST_PROXY', () => {
 
   it('refuses true and a number of hops, in both languages: either lets the client write its own address', () => {
     for (const handsOver of ['true', '0', '1', '2', '32']) {
-      expect(() => parseTrustProxy(handsOver)).toThrow(/would believe an X-Forwarded-For the client writes itself.*поверил бы X-Forwarded-For, который клиент пишет сам/);
+      expect(() => parseTrustProxy(handsOver)).toThrow(
+        /would believe an X-Forwarded-For the client writes itself.*поверил бы X-Forwarded-For, который клиент пишет сам/,
+      );
     }
   });
 

@@ -149,7 +149,11 @@ describe('TRUST_PROXY=127.0.0.1 in front of socat: a forged X-Forwarded-For', ()
     const session = await newSession(proxied.origin);
     const headers = { 'content-type': 'application/json', cookie: `wirelab_session=${session}`, 'x-forwarded-for': forged };
     const viaSocat = `http://127.0.0.1:${socat.port}`;
-    const check = await postOnFreshConnection(`${viaSocat}/_wirelab/own-server/checks`, JSON.stringify({ protocol: 'rest', target: `${forged}:${lanPort}` }), headers);
+    const check = await postOnFreshConnection(
+      `${viaSocat}/_wirelab/own-server/checks`,
+      JSON.stringify({ protocol: 'rest', target: `${forged}:${lanPort}` }),
+      headers,
+    );
     const report = (await check.json()) as { reachable: boolean; reason?: string; refusal?: Bilingual; counts?: { passed: number } };
     expect(report).toMatchObject({ reachable: false, reason: 'refused' });
     expect(report.refusal?.en).toContain('X-Forwarded-For');
