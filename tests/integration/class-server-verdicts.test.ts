@@ -4,6 +4,7 @@
 // request over a real socket with the session cookie counts; an answer is checked against the
 // server's own capture; a "check my server" run asked with a curl token alone is not on the board;
 // Wirelab behind a 20-line TCP forwarder is marked as Wirelab.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,49 @@ describe('the class board keeps the server’s verdicts', () => {
     expect(checked.reachable).toBe(true);
     expect(checked.targetIsWirelab).toBe(true);
     expect((await board()).members[0].servers).toEqual([expect.objectContaining({ protocol: 'sse', targetIsWirelab: true })]);
+  });
+
+  it('gives nothing of lesson 02 for a fake "my server" that answers what get-412 and version-by-accept look for (issue 51)', async () => {
+    // ten lines that answer exactly what the two exercises' checks look for
+    const fake = createHttpServer((request, response) => {
+      if (request.method === 'PATCH' && request.headers['if-match']) {
+        response.writeHead(412, { etag: '"v9"', 'content-type': 'application/problem+json' }).end('{}');
+      } else if (request.url === '/api/users/1' && /vnd\.wirelab\.v2/.test(request.headers.accept ?? '')) {
+        response.writeHead(200, { 'content-type': 'application/vnd.wirelab.v2+json', 'api-version': '2', vary: 'Accept' }).end('{"id":1}');
+      } else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const target = `127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    const relay = async (method: string, path: string, headers: [string, string][], body: string | null = null) => {
+      const answer = await fetch(`${server.origin}/_wirelab/own-server/http`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ target, method, path, headers, body }),
+      });
+      return ((await answer.json()) as { status: number }).status;
+    };
+    try {
+      // the cell shows the fake's answers: the relay carried them
+      expect(
+        await relay(
+          'PATCH',
+          '/api/v1/users/1',
+          [
+            ['if-match', '"v1"'],
+            ['content-type', 'application/json'],
+          ],
+          '{"name":"x"}',
+        ),
+      ).toBe(412);
+      expect(await relay('GET', '/api/users/1', [['accept', 'application/vnd.wirelab.v2+json']])).toBe(200);
+      for (const exercise of ['get-412', 'version-by-accept']) {
+        const claimed = await report({ lesson: 'rest', exercise, passed: true });
+        expect(((await claimed.json()) as { verdict: unknown }).verdict).toEqual({ passed: false, why: 'not-seen' });
+      }
+      expect((await passedOnBoard()).filter((passed) => passed.startsWith('rest/'))).toEqual([]);
+    } finally {
+      fake.close();
+    }
   });
 
   it('keeps a pass made while the class had ended for its reopening, and a miss during a freeze is not the student’s', async () => {
