@@ -38,7 +38,7 @@ import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
 import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
-import { wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
+import { checksArrivingBack, wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
 import { ownServerRunsPlugin } from './own-server/run-history.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
@@ -154,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         proxyProtocolFrom: options.proxyProtocolFrom,
         gate,
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
-        onRequestArrived: captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined,
+        onRequestArrived: noticingChecks(captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
       });
       return onePort.http1;
     },
@@ -234,6 +234,18 @@ function upgradeAdmission(
       if (hosts.admits(req.headers)) return refuseUpgrade(socket, String(req.headers.origin));
       return refuseUnknownHostUpgrade(req.headers, socket, req.url ?? '/');
     },
+  };
+}
+
+/**
+ * Every request, upgrade and h2c stream this listener receives is shown to "check my server"'s
+ * runs first: one carrying a run's mark is that run's own request, forwarded back to Wirelab
+ * (own-server/wirelab-itself.ts, issue 51).
+ */
+function noticingChecks(next: OnePortOptions['onRequestArrived']): NonNullable<OnePortOptions['onRequestArrived']> {
+  return (req, res) => {
+    checksArrivingBack.noticed(req.headers);
+    next?.(req, res);
   };
 }
 

@@ -18,6 +18,34 @@ const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/jso
 const LESSON = 'how-a-request-travels';
 const SSE_LESSON = 'server-sent-events';
 
+/**
+ * The forwarder of issue 51: it reads each connection's request line, answers 404 to anything
+ * under /_wirelab/ (so the nonce question never reaches Wirelab) and pipes the rest to `port`.
+ */
+function startPathFilteringForwarder(port: number): Promise<Server> {
+  const forwarder = createServer((client) => {
+    client.on('error', () => undefined);
+    let head = Buffer.alloc(0);
+    const firstBytes = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const line = head.toString('latin1');
+      if (!line.includes('\r\n')) return;
+      client.off('data', firstBytes);
+      if (/^[A-Z]+ \/_wirelab\//.test(line)) {
+        client.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      const upstream = connect(port, '127.0.0.1', () => upstream.write(head));
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    };
+    client.on('data', firstBytes);
+  });
+  return new Promise((resolve) => forwarder.listen(0, '127.0.0.1', () => resolve(forwarder)));
+}
+
 /** A TCP forwarder of twenty lines: every connection to it is piped to `port`. */
 function startForwarder(port: number): Promise<Server> {
   const forwarder = createServer((client) => {
@@ -178,6 +206,38 @@ describe('the class board keeps the server’s verdicts', () => {
       expect((await passedOnBoard()).filter((passed) => passed.startsWith('rest/'))).toEqual([]);
     } finally {
       fake.close();
+    }
+  });
+
+  it('gives lesson 15 nothing for Wirelab behind a forwarder that hides /_wirelab/, and the report says why (issue 51)', async () => {
+    const filtering = await startPathFilteringForwarder(server.port);
+    // the student's own server, broken: every check fails, as an untouched skeleton's would
+    const broken = createHttpServer((_request, response) => response.writeHead(500).end());
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const run = async (target: string) =>
+      (await (
+        await fetch(`${server.origin}/_wirelab/own-server/checks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({ protocol: 'rest', target }),
+        })
+      ).json()) as CheckReport & { exercise?: { passed: boolean; note: { en: string; ru: string } } };
+    try {
+      const own = await run(`127.0.0.1:${(broken.address() as AddressInfo).port}`);
+      expect(own).toMatchObject({ reachable: true, targetIsWirelab: false });
+      expect(own.counts.failed).toBeGreaterThan(0);
+      const forwarded = await run(`127.0.0.1:${(filtering.address() as AddressInfo).port}`);
+      // every check passes: they are Wirelab's answers
+      expect(forwarded.counts).toMatchObject({ failed: 0 });
+      expect(forwarded).toMatchObject({ targetIsWirelab: true, wirelabSeen: 'requests-arrived-back', exercise: { passed: false } });
+      expect(forwarded.exercise!.note.en).toMatch(/came back to Wirelab itself.*forwarder or a proxy/);
+      expect(forwarded.exercise!.note.ru).toMatch(/вернулись в сам Wirelab/);
+      const claimed = await report({ lesson: 'build-your-own-server', exercise: 'rest-passes', passed: true });
+      expect(((await claimed.json()) as { verdict: unknown }).verdict).toEqual({ passed: false, why: 'not-seen' });
+      expect(await passedOnBoard()).not.toContain('build-your-own-server/rest-passes');
+    } finally {
+      filtering.close();
+      broken.close();
     }
   });
 
