@@ -42,6 +42,20 @@ export class ExerciseVerdicts {
     return evaluateCheck(check, traffic.exchanges, answer, traffic.messages).passed ? { passed: true } : { passed: false, why: 'not-seen' };
   }
 
+  /**
+   * Did this server's own listener receive `requestLine` ("POST /api/v1/users", as a miss names
+   * it: method and path) from the session's browser? A miss about a request that never reached
+   * Wirelab (a cell aimed at "my server") is no attempt at a lesson about Wirelab's server.
+   */
+  received(session: string | null, requestLine: string): boolean {
+    const traffic = session === null ? null : this.trafficOf(session);
+    if (!traffic) return false;
+    const space = requestLine.indexOf(' ');
+    const method = requestLine.slice(0, space);
+    const path = requestLine.slice(space + 1);
+    return traffic.exchanges.some((exchange) => exchange.request.method === method && exchange.request.path === path);
+  }
+
   private trafficOf(session: string): CheckedTraffic | null {
     const captured = this.captures?.capturedOf(session);
     if (!captured) return null;

@@ -241,6 +241,33 @@ describe('the class board keeps the server’s verdicts', () => {
     }
   });
 
+  it('counts no miss for a run before the answer was typed, nor for a request that never reached Wirelab (issue 51)', async () => {
+    const attempts = async () => {
+      const id = (await board()).members[0].id;
+      const answer = await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${id}/attempts`, { headers: teacher });
+      return ((await answer.json()) as { attempts: Array<{ exercise: string; passed: boolean }> }).attempts.filter((attempt) => !attempt.passed);
+    };
+    const before = (await attempts()).length;
+    const early = await report({ exercise: 'find-body-start', passed: false, miss: { kind: 'no-answer' } });
+    expect(await early.json()).toEqual({ result: null, counted: false, why: 'no-answer' });
+    // a miss about a request this browser never sent to Wirelab (its cell aimed at "my server", or a forged report)
+    const elsewhere = await report({
+      exercise: 'get-404',
+      passed: false,
+      miss: { kind: 'response-differs', request: 'GET /api/v1/users/424242', status: 200, differs: 'status' },
+    });
+    expect(await elsewhere.json()).toEqual({ result: null, counted: false, why: 'not-reached' });
+    // one that did reach it is counted
+    await fetch(`${server.origin}/api/v1/users/1`, { headers: { cookie } });
+    const reached = await report({
+      exercise: 'get-404',
+      passed: false,
+      miss: { kind: 'response-differs', request: 'GET /api/v1/users/1', status: 200, differs: 'status' },
+    });
+    expect(((await reached.json()) as { result: unknown }).result).not.toBeNull();
+    expect((await attempts()).length).toBe(before + 1);
+  });
+
   it('keeps a pass made while the class had ended for its reopening, and a miss during a freeze is not the student’s', async () => {
     const teacherCall = (method: string, path: string) =>
       fetch(`${server.origin}/_wirelab/class/classes/${code}${path}`, { method, headers: teacher, body: '{}' });
