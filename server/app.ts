@@ -38,7 +38,7 @@ import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
 import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
-import { wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
+import { checksArrivingBack, wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
 import { ownServerRunsPlugin } from './own-server/run-history.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
@@ -154,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         proxyProtocolFrom: options.proxyProtocolFrom,
         gate,
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
-        onRequestArrived: captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined,
+        onRequestArrived: noticingChecks(captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
       });
       return onePort.http1;
     },
@@ -238,6 +238,18 @@ function upgradeAdmission(
 }
 
 /**
+ * Every request, upgrade and h2c stream this listener receives is shown to "check my server"'s
+ * runs first: one carrying a run's mark is that run's own request, forwarded back to Wirelab
+ * (own-server/wirelab-itself.ts, issue 51).
+ */
+function noticingChecks(next: OnePortOptions['onRequestArrived']): NonNullable<OnePortOptions['onRequestArrived']> {
+  return (req, res) => {
+    checksArrivingBack.noticed(req.headers);
+    next?.(req, res);
+  };
+}
+
+/**
  * Names the owner of each request's connection for the byte tap, before any routing: the session
  * of its cookie (or of Wirelab's own connection); some requests are kept out of the captures.
  */
@@ -286,6 +298,7 @@ async function registerOwnServerRoutes(app: FastifyInstance, options: AppOptions
     policy: {
       denied: { ports: new Set(options.ownServersDenyPorts ?? []), redis: redisDenial(options.scale?.redisUrl) },
       loopbackIsLocalUser: trust === null,
+      isProxy: trust ? (address) => trust(address, 0) : undefined,
     },
     clientOf: (req) => forwardedClient(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trust),
     suiteEnded: (report, request) => app.classroom.serverChecked(sessionOfCookies(request.cookies), report),

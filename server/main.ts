@@ -7,6 +7,7 @@ import { ownServersEnabled } from './own-server/address-guard.ts';
 import { parseAllowedOrigins } from './listener/same-origin.ts';
 import { loadSessionSecret, loadSharedSessionSecret } from './session/session-secret.ts';
 import { parsePublicUrl, startupUrls } from './classroom/startup-urls.ts';
+import { parseTeacherKey } from './classroom/teacher-key.ts';
 import { clientLimitsFromEnv } from './limits/client-limits.ts';
 import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
 import { loggerOptions, logSettingsFrom } from './logging/log-setup.ts';
@@ -34,11 +35,13 @@ function megabytes(variable: string, raw: string): number {
   return Number(raw) * 1024 * 1024;
 }
 
-// Settings that decide whom Wirelab believes and where "check my server" may connect (README, "Security settings").
+// Settings that decide whom Wirelab believes, where "check my server" may connect (README, "Security settings"), and the teacher key (at least 16 characters).
 let trustProxy: ReturnType<typeof parseTrustProxy>;
 let ownServersDenyPorts: number[];
 let allowedHosts: string[];
+let teacherKey: string | undefined;
 try {
+  teacherKey = parseTeacherKey(process.env.TEACHER_KEY);
   allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS);
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
   ownServersDenyPorts = parseDeniedPorts(process.env.OWN_SERVERS_DENY_PORTS);
@@ -70,7 +73,7 @@ const app = await buildApp({
   sessionSecret: process.env.SESSION_SECRET_FILE ? loadSharedSessionSecret(process.env.SESSION_SECRET_FILE) : loadSessionSecret(dataDir),
   // The classroom's teacher key; without it the database keeps one of its own (kept across restarts).
   // PUBLIC_URL: what students type when it is not this process's address (HAProxy in front).
-  classroom: { teacherKey: process.env.TEACHER_KEY || undefined, publicUrl },
+  classroom: { teacherKey, publicUrl },
   // LIMIT_<KIND>_PER_ADDRESS and LIMIT_<KIND>_SERVER (server/limits/README.md).
   clientLimits: clientLimitsFromEnv(process.env),
   // Past one process (README, "Scaling out"): every instance of a deployment is given the same Redis.

@@ -287,6 +287,7 @@ export type ClassServerErrorCode =
   | 'BAD_CELL'
   | 'BAD_FREEZE'
   | 'TEACHER_KEY_REQUIRED'
+  | 'TEACHER_KEY_LIMITED'
   | 'RATE_LIMITED'
   | 'CROSS_ORIGIN';
 
@@ -299,6 +300,8 @@ export const CLASS_CLOSE = {
   notAMember: 4401,
   /** the teacher key was wrong */
   teacherKeyRequired: 4403,
+  /** too many wrong teacher keys from this address: refused unheard until the reason's seconds pass (HTTP: 429) */
+  teacherKeyLimited: 4429,
   /** no hello within 10 s */
   noHello: 4408,
   /** RFC 6455's "going away": the server is shutting down (a restart); the page says so and reconnects */

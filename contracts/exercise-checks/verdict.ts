@@ -12,5 +12,10 @@
  */
 export type ServerVerdict = { passed: true } | { passed: false; why: 'not-seen' | 'no-captures' | 'ended' };
 
-/** A miss the server did not count: the teacher's freeze refused the student's write. */
-export type UncountedMiss = { counted: false; why: 'frozen' };
+/**
+ * A miss the server did not count (issue 51: no miss for honest work): `frozen`, the teacher's
+ * freeze refused the student's write; `no-answer`, the cell ran before an answer was typed (the
+ * question was not answered wrong, it was not answered yet); `not-reached`, the request the miss
+ * names never reached this server's own listener (a cell aimed at "my server", or no capture).
+ */
+export type UncountedMiss = { counted: false; why: 'frozen' | 'no-answer' | 'not-reached' };

@@ -96,6 +96,13 @@ export interface CheckReport {
    */
   targetIsWirelab: boolean;
   /**
+   * How the server knew the target was Wirelab (set only then): `peer`, the probe reached its
+   * listening port; `answers-as-wirelab`, the target answered the nonce question as this process
+   * (a forwarder in front); `requests-arrived-back`, the suite's own requests reached this
+   * process's listener (a forwarder that hides the question, issue 51).
+   */
+  wirelabSeen?: 'peer' | 'answers-as-wirelab' | 'requests-arrived-back';
+  /**
    * Set when the suite stopped at a connection the server accepted and never answered (not one
    * byte within a check's wait): what that connection waited for. The checks after it are failed
    * as not run, rather than each waiting as long.

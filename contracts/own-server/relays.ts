@@ -193,8 +193,8 @@ const FACT_TEXTS: Texts = {
           ru: `К порту ${f.port} Wirelab не подключается: преподаватель закрыл его для «моего сервера» (OWN_SERVERS_DENY_PORTS).`,
         },
   'loopback-behind-proxy': (f) => ({
-    en: `Wirelab sits behind a reverse proxy (TRUST_PROXY), and your request came from ${f.student} without the address you connect from: Wirelab cannot tell which machine is yours.`,
-    ru: `Wirelab работает за обратным прокси (TRUST_PROXY), а ваш запрос пришёл с ${f.student} без адреса, с которого вы подключаетесь: Wirelab не может понять, какая машина ваша.`,
+    en: `Wirelab sits behind a reverse proxy (TRUST_PROXY), and your request came from ${f.student}: X-Forwarded-For is a header anyone can write, so Wirelab cannot tell which machine is yours. The teacher can have the proxy send the PROXY protocol instead (PROXY_PROTOCOL_FROM).`,
+    ru: `Wirelab работает за обратным прокси (TRUST_PROXY), а ваш запрос пришёл с ${f.student}: заголовок X-Forwarded-For может написать кто угодно, поэтому Wirelab не может понять, какая машина ваша. Преподаватель может настроить прокси на протокол PROXY (PROXY_PROTOCOL_FROM).`,
   }),
   refused: (f) => ({
     en: `Connection refused: nothing listens at ${f.address}. Is your server running?`,

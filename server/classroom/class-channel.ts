@@ -20,6 +20,7 @@ import { sendFrames, sendJson, type LiveClass, type LiveClasses, type StudentCha
 import { joinOrigins } from './startup-urls.ts';
 import type { TeacherChannelActions } from './teacher-channel-actions.ts';
 import type { TeacherRelay } from './teacher-relay.ts';
+import type { TeacherKeyVerdict } from '../limits/wrong-teacher-keys.ts';
 
 // The class channel (contracts/class-channel/PROTOCOL.md): one WebSocket per page, which says who
 // it is in its first message — a student by member token, the teacher by key — and then carries
@@ -43,6 +44,8 @@ export function sameSecret(expected: string, given: unknown): boolean {
 /** What the channel needs of the classroom plugin. */
 export interface ClassChannelDeps {
   teacherKey: string;
+  /** a try of the teacher key from this request's address: right, wrong, or refused unheard (too many wrong ones) */
+  judgeTeacherKey(request: FastifyRequest, given: unknown): TeacherKeyVerdict;
   store: ClassroomStore;
   lessons: LessonCatalog;
   live: LiveClasses;
@@ -150,7 +153,12 @@ class ClassChannel {
 
   private async teacherHello(message: Message): Promise<void> {
     const { deps, socket } = this;
-    if (!sameSecret(deps.teacherKey, message.key)) {
+    const verdict = deps.judgeTeacherKey(this.request, message.key);
+    if (!verdict.ok && verdict.limited) {
+      socket.close(CLASS_CLOSE.teacherKeyLimited, `too many wrong teacher keys; retry after ${verdict.retryAfterS} s`);
+      return;
+    }
+    if (!verdict.ok) {
       socket.close(CLASS_CLOSE.teacherKeyRequired, 'teacher key required');
       return;
     }

@@ -37,6 +37,10 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   },
   BAD_FREEZE: { en: 'Freezing is on: true or off: false', ru: 'Заморозка включается on: true и снимается on: false' },
   TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
+  TEACHER_KEY_LIMITED: {
+    en: 'Too many wrong teacher keys from this address: wait the seconds Retry-After names, then try again',
+    ru: 'С этого адреса было слишком много неверных ключей преподавателя: подождите столько секунд, сколько указано в Retry-After, и попробуйте снова',
+  },
   RATE_LIMITED: { en: 'Too many requests from this address, try again shortly', ru: 'Слишком много запросов с этого адреса, попробуйте чуть позже' },
   CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
 };

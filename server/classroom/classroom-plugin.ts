@@ -9,6 +9,7 @@ import { sendError } from './class-errors.ts';
 import { ClassHistory } from './class-history.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { limitVariable } from '../limits/client-limits.ts';
+import { WrongTeacherKeys, type TeacherKeyVerdict } from '../limits/wrong-teacher-keys.ts';
 import { ClassStateControls, classStateRoutes } from './class-state-controls.ts';
 import { ClassroomLiveSide } from './classroom-live-side.ts';
 import type { ClassroomStore } from './classroom-store.ts';
@@ -66,6 +67,10 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const teacherKey = await store.teacherKey(options.teacherKey);
   const lessons = LessonCatalog.read(options.lessonsDir ?? DEFAULT_LESSONS_DIR);
   const side = new ClassroomLiveSide(app, store, teacherKey);
+  // every try of the key, over HTTP and the channel, from the connection's own address (server/limits/wrong-teacher-keys.ts)
+  const keyTries = new WrongTeacherKeys(app.clientBudget, (fields, message) => app.log.warn(fields, message));
+  const judgeTeacherKey = (request: FastifyRequest, given: unknown): TeacherKeyVerdict =>
+    keyTries.judge(request.socket.remoteAddress, () => sameSecret(teacherKey, given));
   const classChanged = (code: string): void => side.classChanged(code);
   const classListChanged = (): Promise<void> => side.classListChanged();
   app.decorate('classroom', {
@@ -111,7 +116,10 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     joinsLimited: (rawCode) => joinsLimited(rawCode),
   });
   const teacherOnly = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!sameSecret(teacherKey, request.headers[TEACHER_KEY_HEADER])) return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
+    const verdict = judgeTeacherKey(request, request.headers[TEACHER_KEY_HEADER]);
+    if (verdict.ok) return;
+    if (verdict.limited) return sendError(reply.header('retry-after', String(verdict.retryAfterS)), 429, 'TEACHER_KEY_LIMITED');
+    return sendError(reply, 403, 'TEACHER_KEY_REQUIRED');
   };
   teacherRoutes(app, CLASS_PATH, { store, board: (code) => side.board(code), classSummaries: () => side.classSummaries() }, teacherOnly);
   teacherControlRoutes(app, CLASS_PATH, controls, teacherOnly);
@@ -125,6 +133,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   classChannelRoute(app, {
     teacherKey,
+    judgeTeacherKey,
     store,
     lessons,
     live: side.live,

@@ -1,5 +1,6 @@
 import { trafficOfCaptures, type CheckedTraffic } from '../../contracts/exercise-checks/captured-traffic.ts';
 import { evaluateCheck } from '../../contracts/exercise-checks/evaluate-check.ts';
+import { wirelabOwnTraffic } from '../../contracts/exercise-checks/wirelab-traffic.ts';
 import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
@@ -15,9 +16,10 @@ export interface OwnServerFixes {
 /**
  * The server's verdict on an exercise (issue 35): the exercise's check (lesson.json, the code the
  * page runs: contracts/exercise-checks/) over what this server captured for the browser session
- * that asks, decoded by wire/. What the page says it saw counts for nothing here. Lesson 15's
- * `own-server-fixed` is judged on the runs the server made for that session instead: a captured
- * exchange may come from any server a cell is aimed at.
+ * that asks, decoded by wire/. What the page says it saw counts for nothing here. Only Wirelab's
+ * own server's traffic counts (wirelabOwnTraffic, issue 51): a cell aimed at "my server" earns
+ * nothing of lessons 01–14. Lesson 15's `own-server-fixed` is judged on the runs the server made
+ * for that session instead.
  */
 export class ExerciseVerdicts {
   /** session → its captures decoded at a ring version (oldest use first: a Map keeps insertion order) */
@@ -40,6 +42,20 @@ export class ExerciseVerdicts {
     return evaluateCheck(check, traffic.exchanges, answer, traffic.messages).passed ? { passed: true } : { passed: false, why: 'not-seen' };
   }
 
+  /**
+   * Did this server's own listener receive `requestLine` ("POST /api/v1/users", as a miss names
+   * it: method and path) from the session's browser? A miss about a request that never reached
+   * Wirelab (a cell aimed at "my server") is no attempt at a lesson about Wirelab's server.
+   */
+  received(session: string | null, requestLine: string): boolean {
+    const traffic = session === null ? null : this.trafficOf(session);
+    if (!traffic) return false;
+    const space = requestLine.indexOf(' ');
+    const method = requestLine.slice(0, space);
+    const path = requestLine.slice(space + 1);
+    return traffic.exchanges.some((exchange) => exchange.request.method === method && exchange.request.path === path);
+  }
+
   private trafficOf(session: string): CheckedTraffic | null {
     const captured = this.captures?.capturedOf(session);
     if (!captured) return null;
@@ -49,7 +65,8 @@ export class ExerciseVerdicts {
     if (!traffic) {
       const { connections, chunks } = captured.read();
       if (chunks.length === 0) return null;
-      traffic = trafficOfCaptures(connections, chunks);
+      const outbound = new Set(connections.filter((connection) => connection.outbound).map((connection) => connection.id));
+      traffic = wirelabOwnTraffic(trafficOfCaptures(connections, chunks), (conn) => outbound.has(conn));
     }
     this.decoded.set(session, { version: captured.version, traffic });
     if (this.decoded.size > DECODED_SESSIONS_KEPT) this.decoded.delete(this.decoded.keys().next().value!);

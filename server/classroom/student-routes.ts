@@ -110,6 +110,11 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
     if (status?.endedMs != null) return sendError(reply, 403, 'CLASS_ENDED');
     // A miss while the teacher froze the class's writes is the freeze's doing, not the student's.
     if (!body.passed && status?.frozenMs != null) return { result: null, counted: false, why: 'frozen' };
+    // A miss is an attempt that reached the server and was wrong (issue 51): a run before the answer
+    // could be typed is not one, nor a request this server never received from that browser.
+    if (!body.passed && miss?.kind === 'no-answer') return { result: null, counted: false, why: 'no-answer' };
+    if (!body.passed && miss?.request && !deps.verdicts.received(sessionOfCookies(request.cookies), miss.request))
+      return { result: null, counted: false, why: 'not-reached' };
     // The page's "passed" is a request for the server's verdict: its own captures of this browser session decide.
     const verdict: ServerVerdict = body.passed
       ? deps.verdicts.verdict(sessionOfCookies(request.cookies), body.lesson, body.exercise, body.answer as string | undefined)

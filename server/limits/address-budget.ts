@@ -107,6 +107,13 @@ export class AddressBudget {
     return { ok: true };
   }
 
+  /** The tokens `address` has of `kind` now (refilled to this moment), without spending any. */
+  tokensLeft(kind: RateKind, address: string | undefined): number {
+    const { perAddress: max, windowMs } = this.limits.rates[kind];
+    const bucket = this.buckets.get(kind)?.get(clientAddress(address));
+    return bucket ? Math.min(max, bucket.tokens + (this.now() - bucket.at) * (max / windowMs)) : max;
+  }
+
   private sweep(buckets: Map<string, Bucket>, max: number, refillPerMs: number, now: number): void {
     for (const [who, bucket] of buckets) {
       if (bucket.tokens + (now - bucket.at) * refillPerMs >= max) buckets.delete(who);

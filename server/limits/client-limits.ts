@@ -13,7 +13,7 @@
 export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt' | 'pipelineLab';
 
 /** Kinds of request counted per address in a sliding budget (a token bucket). */
-export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sessions' | 'sandboxes' | 'classJoins' | 'classProgress';
+export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sessions' | 'sandboxes' | 'classJoins' | 'classProgress' | 'teacherKeys';
 
 export interface SlotLimit {
   /** open at once from one client address */
@@ -93,6 +93,9 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // student reports a pass or a shown miss every few seconds at the very most.
     classJoins: { perAddress: 20, windowMs: 60_000 },
     classProgress: { perAddress: 240, windowMs: 60_000 },
+    // Wrong teacher keys (wrong-teacher-keys.ts): a teacher mistyping a few times never meets it;
+    // a guesser gets 10 a minute (14 400 a day) instead of hundreds a second.
+    teacherKeys: { perAddress: 10, windowMs: 60_000 },
   },
   pacing: {
     // Every long-lived kind above at its per-address cap (about 1 000 together) plus a few

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { forwardedClient, parseTrustProxy } from './trust-proxy.ts';
 
 describe('TRUST_PROXY', () => {
-  it('is absent, true, a number of hops, or addresses and CIDR ranges; anything else stops the start', () => {
+  it('is absent or addresses and CIDR ranges; anything else stops the start', () => {
     expect(parseTrustProxy(undefined)).toBeNull();
     expect(parseTrustProxy(' ')).toBeNull();
     expect(parseTrustProxy('false')).toBeNull();
-    expect(parseTrustProxy('true')?.trust('203.0.113.9', 5)).toBe(true);
-    expect(parseTrustProxy('1')?.description).toBe('1 proxy hop');
-    for (const bad of ['yes', '0', '10.0.0.0/33', 'nginx', '10.0.0.1/8/1']) expect(() => parseTrustProxy(bad)).toThrow(/TRUST_PROXY/);
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.0/8')?.description).toBe('the proxies at 127.0.0.1, 10.0.0.0/8');
+    for (const bad of ['yes', '10.0.0.0/33', 'nginx', '10.0.0.1/8/1']) expect(() => parseTrustProxy(bad)).toThrow(/TRUST_PROXY.*\/ .*TRUST_PROXY|не адрес/);
+  });
+
+  it('refuses true and a number of hops, in both languages: either lets the client write its own address', () => {
+    for (const handsOver of ['true', '0', '1', '2', '32']) {
+      expect(() => parseTrustProxy(handsOver)).toThrow(
+        /would believe an X-Forwarded-For the client writes itself.*поверил бы X-Forwarded-For, который клиент пишет сам/,
+      );
+    }
   });
 
   it('names the client as Fastify does: right to left through X-Forwarded-For while each hop is trusted', () => {
@@ -22,7 +29,7 @@ describe('TRUST_PROXY', () => {
     expect(forwardedClient('192.0.2.50', '127.0.0.1', loopback)).toBe('192.0.2.50');
     expect(forwardedClient('127.0.0.1', undefined, loopback)).toBe('127.0.0.1');
     expect(forwardedClient('127.0.0.1', '192.0.2.7', null)).toBe('127.0.0.1');
-    const oneHop = parseTrustProxy('1')!.trust;
-    expect(forwardedClient('127.0.0.1', '198.51.100.1, 192.0.2.7', oneHop)).toBe('192.0.2.7');
+    // more entries than named proxies: the walk stops at the first unnamed one, from the right
+    expect(forwardedClient('127.0.0.1', '203.0.113.66, 198.51.100.1, 127.0.0.1', loopback)).toBe('198.51.100.1');
   });
 });

@@ -1,7 +1,12 @@
-// TRUST_PROXY: the reverse proxies whose X-Forwarded-For Wirelab believes, as Fastify's
-// `trustProxy` takes it — `true` (every hop), a number of hops, or a comma list of addresses and
-// CIDR ranges. One trust function serves Fastify (request.ip) and the upgrades the one-port
-// server routes before Fastify (the consoles' relays), so both name the same client.
+// TRUST_PROXY: the reverse proxies whose X-Forwarded-For Wirelab believes — a comma list of
+// their addresses and CIDR ranges, walked from the right: each hop is believed only while the
+// address before it is one of the proxies named. `true` and a number of hops are refused at
+// start (issue 51): the header's left part is whatever the client wrote, and a count cannot tell
+// a proxy's entry from one the client added — `true`, or a count larger than the real chain,
+// hands the client the choice of its own address. One trust function serves Fastify
+// (request.ip) and the upgrades the one-port server routes before Fastify (the consoles'
+// relays), so both name the same client. "Check my server" believes none of it: its address
+// guard takes the connection's own peer (or the PROXY protocol's client), see address-guard.ts.
 import { BlockList, isIP } from 'node:net';
 import { normaliseAddress } from './ip-address.ts';
 
@@ -14,15 +19,18 @@ export interface TrustProxySetting {
   description: string;
 }
 
-/** Parses TRUST_PROXY; absent or empty: no proxy is trusted (null). A malformed value throws (Wirelab does not start). */
+/**
+ * Parses TRUST_PROXY; absent, empty or `false`: no proxy is trusted (null). `true`, a number of
+ * hops or a malformed value throws, saying why in both languages (Wirelab does not start).
+ */
 export function parseTrustProxy(text: string | undefined): TrustProxySetting | null {
   const value = text?.trim() ?? '';
   if (value === '' || value === 'false') return null;
-  if (value === 'true') return { trust: () => true, description: 'every proxy hop' };
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    if (hops < 1 || hops > 32) throw new Error(`TRUST_PROXY: ${value} hops is outside 1…32`);
-    return { trust: (_address, hop) => hop < hops, description: `${hops} proxy ${hops === 1 ? 'hop' : 'hops'}` };
+  if (value === 'true' || /^\d+$/.test(value)) {
+    throw new Error(
+      `TRUST_PROXY=${value} would believe an X-Forwarded-For the client writes itself; name the proxies' addresses instead, e.g. TRUST_PROXY=127.0.0.1 / ` +
+        `TRUST_PROXY=${value} поверил бы X-Forwarded-For, который клиент пишет сам; укажите адреса прокси, например TRUST_PROXY=127.0.0.1`,
+    );
   }
   const list = new BlockList();
   const entries = value.split(/[\s,]+/).filter(Boolean);
@@ -43,7 +51,7 @@ function addEntry(list: BlockList, entry: string): void {
   const family = plain === null ? 0 : isIP(plain);
   const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
   if (plain === null || rest.length > 0 || !/^\d{0,3}$/.test(prefix ?? '') || bits > (family === 6 ? 128 : 32)) {
-    throw new Error(`TRUST_PROXY: "${entry}" is not true, a number of hops, an address or a CIDR range like 10.0.0.0/8`);
+    throw new Error(`TRUST_PROXY: "${entry}" is not an address or a CIDR range like 10.0.0.0/8 / «${entry}» — не адрес и не диапазон CIDR вида 10.0.0.0/8`);
   }
   list.addSubnet(plain, bits, family === 6 ? 'ipv6' : 'ipv4');
 }

@@ -85,6 +85,12 @@ describe('ports no student reaches, and a loopback client behind a proxy (issue 
     expect(createAddressGuard({ ...behind, studentAddress: '127.0.0.1' }).refusalFor('127.0.0.1', 8000)?.code).toBe('loopback-behind-proxy');
     expect(createAddressGuard({ ...behind, studentAddress: '192.0.2.7' }).refusalFor('192.0.2.7', 8000)).toBeNull();
   });
+
+  it('a peer that is a trusted proxy on another machine is refused too: its clients are not known, and the proxy’s host is nobody’s own', () => {
+    const behind = { enabled: true, loopbackIsLocalUser: false, isProxy: (address: string) => address === '10.0.0.4' };
+    expect(createAddressGuard({ ...behind, studentAddress: '::ffff:10.0.0.4' }).refusalFor('10.0.0.4', 8000)?.code).toBe('loopback-behind-proxy');
+    expect(createAddressGuard({ ...behind, studentAddress: '10.0.0.7' }).refusalFor('10.0.0.7', 8000)).toBeNull();
+  });
 });
 
 describe('guardedLookup (the hook net.connect resolves names through)', () => {

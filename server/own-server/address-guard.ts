@@ -43,6 +43,16 @@ export function ownServersEnabled(environment: NodeJS.ProcessEnv = process.env):
   return (environment.OWN_SERVERS ?? 'on').trim().toLowerCase() !== 'off';
 }
 
+/**
+ * The student's address as the guard takes it: the connection's own peer — behind HAProxy the
+ * PROXY protocol's client, which the listener put there — never X-Forwarded-For (`request.ip`
+ * behind TRUST_PROXY): a relay that passes the client's bytes on unchanged, as socat and `ssh -L`
+ * do, lets the client write that header itself (issue 51).
+ */
+export function provenClient(socket: { remoteAddress?: string } | undefined): string {
+  return socket?.remoteAddress ?? '';
+}
+
 export function isLoopback(normalised: string): boolean {
   return normalised === '::1' || /^127\./.test(normalised);
 }
@@ -79,6 +89,13 @@ export interface GuardOptions {
    * and is refused. Default true: loopback is this machine's own user.
    */
   loopbackIsLocalUser?: boolean;
+  /**
+   * The proxies of TRUST_PROXY. `studentAddress` is the connection's own peer (or the PROXY
+   * protocol's client), never X-Forwarded-For, which a relay like socat or `ssh -L` passes on as
+   * the client wrote it (issue 51); a peer that is one of these proxies is refused like loopback
+   * behind a proxy: which machine is the student's is not known.
+   */
+  isProxy?: (address: string) => boolean;
 }
 
 /** What every guard of one Wirelab shares: the student's address aside. */
@@ -98,7 +115,7 @@ export function createAddressGuard(options: GuardOptions): AddressGuard {
       const target = normaliseAddress(resolvedAddress);
       if (target === null) return refusals.notResolved(resolvedAddress);
       if (isUnspecified(target)) return refusals.unspecified(target);
-      if (isLoopback(studentAddress) && !localUser) return refusals.loopbackBehindProxy(studentAddress);
+      if ((isLoopback(studentAddress) && !localUser) || options.isProxy?.(studentAddress)) return refusals.loopbackBehindProxy(studentAddress);
       const allowed = isLoopback(studentAddress) ? isLoopback(target) : target === studentAddress;
       if (!allowed) return refusals.notYours(target, studentAddress);
       return port === undefined || !denied ? null : deniedPortRefusal(denied, target, port);

@@ -69,6 +69,12 @@ export interface ConnectionContext {
   stop?: AbortSignal;
   /** Records every connection in the byte tap for the session that asked (absent: the command line, tests). */
   tap?: OutboundTap;
+  /**
+   * The run's nonce, sent as `x-wirelab-check-run` on every HTTP request, WebSocket handshake and
+   * gRPC call of the suite: Wirelab's own listener sees it when a forwarder passes the run back
+   * to it (wirelab-itself.ts, `ChecksArrivingBack`). Absent: the command line, tests.
+   */
+  runMark?: string;
 }
 
 /**

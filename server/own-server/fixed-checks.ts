@@ -8,6 +8,8 @@ import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/o
 export interface RunOutcomes {
   /** the run reached Wirelab's own port, directly or through a forwarder (wirelab-itself.ts) */
   targetIsWirelab: boolean;
+  /** how the server knew it was Wirelab (check-result.ts `wirelabSeen`); absent for runs kept before it was recorded */
+  wirelabSeen?: 'peer' | 'answers-as-wirelab' | 'requests-arrived-back';
   passed: readonly string[];
   failed: readonly string[];
 }
@@ -37,6 +39,11 @@ export function exerciseNote(earlier: readonly RunOutcomes[], now: RunOutcomes, 
   const already: Bilingual = passedBefore
     ? { en: ' The exercise is passed already, by an earlier run.', ru: ' Упражнение уже засчитано по одному из прошлых запусков.' }
     : { en: '', ru: '' };
+  if (now.targetIsWirelab && now.wirelabSeen === 'requests-arrived-back')
+    return {
+      en: `This run's own requests came back to Wirelab itself: the address you gave passes them on to Wirelab (a forwarder or a proxy), so its answers are Wirelab's, not your server's, and the exercise does not count it.${already.en}`,
+      ru: `Запросы этого запуска вернулись в сам Wirelab: адрес, который вы указали, передаёт их в Wirelab (через пересыльщик или прокси), поэтому ответы — Wirelab, а не вашего сервера, и упражнение этот запуск не засчитывает.${already.ru}`,
+    };
   if (now.targetIsWirelab)
     return {
       en: `This run reached Wirelab itself: it shows what passing looks like and proves nothing about your server, so the exercise does not count it.${already.en}`,

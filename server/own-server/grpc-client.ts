@@ -3,6 +3,7 @@
 // do what a library forbids: send a deadline and NOT enforce it itself, so that only the server
 // can answer DEADLINE_EXCEEDED; call a method no .proto declares. The report shows the HTTP/2
 // frames decoded (headers by name, messages as their length-prefixed bytes).
+import { runMarkHeader } from './wirelab-itself.ts';
 import { connect, type ClientHttp2Session, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
 import { hex, noteIfSilent, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedHttp2Stream } from './connection.ts';
@@ -71,6 +72,7 @@ export function grpcCall(context: SuiteContext, spec: GrpcCallSpec): Promise<Grp
     'content-type': 'application/grpc+proto',
     te: 'trailers',
     ...(spec.timeout ? { 'grpc-timeout': spec.timeout } : {}),
+    ...runMarkHeader(context),
     ...spec.metadata,
   };
   const body = Buffer.concat(spec.messages.map(frameMessage));

@@ -14,7 +14,7 @@ import { OWN_SERVER_RUNNER_PATH, RUNNER_CLOSE, type RunnerServerMessage } from '
 import { registry } from '../protocols/grpc/registry.ts';
 import { ChannelCount, RUNNER_LIMITS, serveRunner } from '../protocols/grpc/runner/runner-channel.ts';
 import { RunnerSession, type RunnerOutbound } from '../protocols/grpc/runner/runner-session.ts';
-import { createAddressGuard, OwnServerRefusal, type GuardPolicy } from './address-guard.ts';
+import { createAddressGuard, OwnServerRefusal, provenClient, type GuardPolicy } from './address-guard.ts';
 import { CheckStopped, openGuardedHttp2Stream, parseTarget, type ConnectionBudget, type OutboundTap, type Target } from './connection.ts';
 import { connectionFact } from './connection-facts.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
@@ -136,7 +136,7 @@ export function grpcRelayRoute(app: FastifyInstance, options: GrpcRelayOptions):
     }
     // The page is gone when its channel closes: every socket opened under this signal is destroyed.
     const stop = new AbortController();
-    const guard = createAddressGuard({ ...options.policy, studentAddress: request.ip, enabled: options.enabled });
+    const guard = createAddressGuard({ ...options.policy, studentAddress: provenClient(request.socket), enabled: options.enabled });
     const context = { guard, budget: options.budget, stop: stop.signal, tap: options.tapFor(session, request.ip) };
     const connection = new PreparedConnection(() => openGuardedHttp2Stream(target, context));
     const outbound: RunnerOutbound = {

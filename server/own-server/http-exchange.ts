@@ -1,5 +1,6 @@
 // One HTTP/1.1 request to the student's server over a guarded connection (a fresh one each
 // time, `Connection: close`), with the real bytes each way for the report.
+import { runMarkHeader } from './wirelab-itself.ts';
 import { request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket, Transcript } from './connection.ts';
@@ -42,7 +43,7 @@ function encodeBody(spec: HttpRequestSpec): { body?: Buffer; headers: Record<str
 /** Sends `spec`, reads the whole answer (within the check's time limit). */
 export function httpExchange(context: SuiteContext, spec: HttpRequestSpec): Promise<HttpAnswer> {
   const transcript = new Transcript();
-  const { body, headers } = encodeBody(spec);
+  const { body, headers } = encodeBody({ ...spec, headers: { ...runMarkHeader(context), ...spec.headers } });
   let outgoing: ReturnType<typeof request> | undefined;
   const exchange = new Promise<HttpAnswer>((resolve, reject) => {
     outgoing = request({

@@ -11,7 +11,7 @@ import { handshakeRefusal, refuseUpgrade } from '../answers/websocket-handshake.
 import { closeAndWait } from '../listener/goodbye.ts';
 import { captureOwnerOf } from '../session/session-id.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
-import { createAddressGuard, type GuardPolicy } from './address-guard.ts';
+import { createAddressGuard, provenClient, type GuardPolicy } from './address-guard.ts';
 import { OutboundTap, parseTarget, type ConnectionBudget, type ConnectionContext, type Target } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 
@@ -115,8 +115,8 @@ export function routeRelayUpgrade(
     if (!session) return closeWith({ fact: 'session-required' });
     const query = readRelayQuery(url.searchParams, options.withPath);
     if ('fact' in query) return closeWith(query);
-    // behind HAProxy the TapSocket names the client its PROXY header gave; behind a trusted
-    // reverse proxy, X-Forwarded-For does (TRUST_PROXY): as request.ip does
+    // the captures name the client as request.ip does (behind a trusted reverse proxy,
+    // X-Forwarded-For's); the guard takes only the connection's own peer (provenClient)
     const student = options.clientOf?.(req) ?? req.socket.remoteAddress ?? '';
     running.set(stop, state);
     stop.signal.addEventListener('abort', () => running.delete(stop), { once: true });
@@ -125,7 +125,7 @@ export function routeRelayUpgrade(
     };
     const captures = options.captures;
     const context: ConnectionContext = {
-      guard: createAddressGuard({ ...options.policy, studentAddress: student, enabled: options.enabled }),
+      guard: createAddressGuard({ ...options.policy, studentAddress: provenClient(req.socket), enabled: options.enabled }),
       budget: options.budget,
       stop: stop.signal,
       tap: captures ? new OutboundTap((transport) => captures.trackOutbound(session, student, transport)) : undefined,

@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import { sendProblem } from '../answers/http-answers.ts';
-import { createAddressGuard, refusals, type GuardPolicy } from './address-guard.ts';
+import { createAddressGuard, provenClient, refusals, type GuardPolicy } from './address-guard.ts';
 import type { IncomingMessage } from 'node:http';
 import { ConnectionBudget, OutboundTap, parseTarget } from './connection.ts';
 import {
@@ -176,7 +176,7 @@ function checksRoute(
       reply.raw.once('close', pageGone);
       try {
         // The suite's connections go through the byte tap into this session's captures only.
-        const report = await check(protocol, target, request.ip, stop.signal, tapFor(request));
+        const report = await check(protocol, target, provenClient(request.socket), stop.signal, tapFor(request));
         if (report.reason === 'busy') {
           return problem(request, reply, 429, 'check-already-running', 'Too Many Requests', report.refusal!);
         }
@@ -271,7 +271,7 @@ function httpRelayRoute(
       };
       reply.raw.once('close', pageGone);
       try {
-        const guard = createAddressGuard({ ...policy, studentAddress: request.ip, enabled });
+        const guard = createAddressGuard({ ...policy, studentAddress: provenClient(request.socket), enabled });
         const answer = await relayHttp(target, request.body, { guard, budget, stop: stop.signal, tap: tapFor(request) });
         reply.header('cache-control', 'no-store');
         return answer;
@@ -303,7 +303,7 @@ function eventStreamRelayRoute(
     const lastEventId = request.headers['last-event-id'];
     let stream: Awaited<ReturnType<typeof openEventStream>>;
     try {
-      const guard = createAddressGuard({ ...relay.policy, studentAddress: request.ip, enabled: relay.enabled });
+      const guard = createAddressGuard({ ...relay.policy, studentAddress: provenClient(request.socket), enabled: relay.enabled });
       stream = await openEventStream(target, path, typeof lastEventId === 'string' ? lastEventId : undefined, {
         guard,
         budget: relay.budget,

@@ -118,7 +118,7 @@ export class OwnServerRunHistory {
     if (!report.reachable || report.results.length === 0) return null;
     const key = { session: hashOf(session), protocol: report.protocol };
     const outcomes = outcomesOf(report);
-    const now: RunOutcomes = { targetIsWirelab: report.targetIsWirelab === true, ...outcomes };
+    const now: RunOutcomes = { targetIsWirelab: report.targetIsWirelab === true, wirelabSeen: report.wirelabSeen, ...outcomes };
     const verdict = this.db.transaction(() => {
       const earlier = this.statements.runs.all(key.session, key.protocol).map(runOf);
       const judged = exerciseVerdict(earlier, now, this.statements.fixedOnce.get(key.session, key.protocol) !== undefined);

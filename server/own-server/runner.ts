@@ -20,7 +20,7 @@ import { websocketSuite } from './checks/websocket.ts';
 import { sseSuite } from './checks/sse.ts';
 import { grpcSuite } from './checks/grpc.ts';
 import { graphqlSuite } from './checks/graphql.ts';
-import { answersAsWirelab, noWirelabHere, type Peer, type WirelabItselfTest } from './wirelab-itself.ts';
+import { answersAsWirelab, checksArrivingBack, noWirelabHere, type Peer, type WirelabItselfTest, type WirelabSeen } from './wirelab-itself.ts';
 import { mqttSuite } from './checks/mqtt.ts';
 import { gatewaySuite } from './checks/gateway.ts';
 import { longPollingSuite } from './checks/long-polling.ts';
@@ -167,15 +167,33 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
   const probed = await probe(target, connection);
   if (!('peer' in probed)) return { protocol, target: targetText, reachable: false, ...probed, ...noResults() };
   // the peer itself, or Wirelab behind a forwarder (wirelab-itself.ts): asked only where Wirelab listens
-  const targetIsWirelab =
-    (options.isWirelab ?? noWirelabHere)(probed.peer) ||
-    (options.isWirelab !== undefined && (await answersAsWirelab(() => openGuardedSocket(target, connection))));
+  let wirelabSeen: WirelabSeen | undefined = (options.isWirelab ?? noWirelabHere)(probed.peer) ? 'peer' : undefined;
+  if (!wirelabSeen && options.isWirelab !== undefined && (await answersAsWirelab(() => openGuardedSocket(target, connection))))
+    wirelabSeen = 'answers-as-wirelab';
   const timeout = AbortSignal.timeout(OWN_SERVER_LIMITS.suiteTimeoutMs);
   const silence = new SilenceWatch();
   const signal = AbortSignal.any(stop ? [timeout, stop, silence.signal] : [timeout, silence.signal]);
-  const results = await SUITES[protocol]({ ...connection, signal, silence });
+  // where Wirelab listens, every request of the suite carries the run's mark: one that comes back here was forwarded to Wirelab
+  const run = options.isWirelab !== undefined ? checksArrivingBack.begin() : undefined;
+  let results: CheckResult[];
+  try {
+    results = await SUITES[protocol]({ ...connection, signal, silence, runMark: run?.mark });
+  } finally {
+    run?.end();
+  }
+  if (!wirelabSeen && run?.arrivedBack()) wirelabSeen = 'requests-arrived-back';
   const neverAnswered = silence.what ? { neverAnswered: silence.what } : {};
-  return { protocol, target: targetText, reachable: true, targetIsWirelab, counts: countOutcomes(results), results, ...neverAnswered };
+  const seen = wirelabSeen ? { wirelabSeen } : {};
+  return {
+    protocol,
+    target: targetText,
+    reachable: true,
+    targetIsWirelab: wirelabSeen !== undefined,
+    ...seen,
+    counts: countOutcomes(results),
+    results,
+    ...neverAnswered,
+  };
 }
 
 export function badTarget(targetText: string): Bilingual {

@@ -1,5 +1,6 @@
 // Reads a text/event-stream over a guarded connection as it arrives, field by field (HTML
 // Living Standard §9.2.6), keeping comments and `retry:` lines, which EventSource hides.
+import { runMarkHeader } from './wirelab-itself.ts';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { noteIfSilent, printable, withTimeout, type Awaited, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket, Transcript } from './connection.ts';
@@ -44,7 +45,7 @@ export class EventStreamReader {
       path,
       host: context.target.host,
       port: context.target.port,
-      headers: { accept: 'text/event-stream', ...headers },
+      headers: { accept: 'text/event-stream', ...runMarkHeader(context), ...headers },
       // no `agent`: with one (even `agent: false`, which makes a fresh Agent) node:http would open
       // its own connection and never call createConnection, bypassing the guard
       agent: undefined,

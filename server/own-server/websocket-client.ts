@@ -1,6 +1,7 @@
 // A small WebSocket client written for checking, not for use: it must send what a library never
 // would (an unmasked frame, a reserved opcode, invalid UTF-8 in a text frame) and report every
 // frame as it came. Handshake by hand over a guarded socket, frames by RFC 6455 §5.2.
+import { runMarkHeader } from './wirelab-itself.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
@@ -228,6 +229,7 @@ export async function openWebSocket(context: SuiteContext, path: string, subprot
     `Sec-WebSocket-Key: ${key}`,
     'Sec-WebSocket-Version: 13',
     ...offered,
+    ...Object.entries(runMarkHeader(context)).map(([name, value]) => `${name}: ${value}`),
     '',
     '',
   ].join('\r\n');

@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { noWirelabHere, wirelabItselfTest } from './wirelab-itself.ts';
+import { ChecksArrivingBack, noWirelabHere, RUN_MARK_HEADER, runMarkHeader, wirelabItselfTest } from './wirelab-itself.ts';
 
 describe('is the peer Wirelab itself', () => {
   it('bound to one address: that address and port only, in any spelling of it', () => {
@@ -27,5 +27,24 @@ describe('is the peer Wirelab itself', () => {
     expect(wirelabItselfTest(() => null)({ address: '127.0.0.1', port: 8080 })).toBe(false);
     expect(wirelabItselfTest(() => '/tmp/wirelab.sock')({ address: '127.0.0.1', port: 8080 })).toBe(false);
     expect(noWirelabHere({ address: '127.0.0.1', port: 8080 })).toBe(false);
+  });
+});
+
+describe('a run’s own requests arriving back at Wirelab', () => {
+  it('is noticed by its mark only, while the run lasts; another run and an unmarked request change nothing', () => {
+    const arriving = new ChecksArrivingBack();
+    const run = arriving.begin();
+    const other = arriving.begin();
+    expect(runMarkHeader({ runMark: run.mark })).toEqual({ [RUN_MARK_HEADER]: run.mark });
+    expect(runMarkHeader({})).toEqual({});
+    arriving.noticed({ host: 'localhost' });
+    arriving.noticed({ [RUN_MARK_HEADER]: 'a-mark-of-no-run-here' });
+    expect(run.arrivedBack()).toBe(false);
+    arriving.noticed({ [RUN_MARK_HEADER]: run.mark });
+    expect(run.arrivedBack()).toBe(true);
+    expect(other.arrivedBack()).toBe(false);
+    other.end();
+    arriving.noticed({ [RUN_MARK_HEADER]: other.mark });
+    expect(other.arrivedBack()).toBe(false);
   });
 });

@@ -111,3 +111,53 @@ export function answersAsWirelab(open: () => Socket): Promise<boolean> {
     socket.once('close', () => done(false));
   });
 }
+
+// ---- the run's own requests, arriving back ------------------------------------------------------
+// The question above is a path a forwarder can filter: a 35-line forwarder that answers 404 to
+// /_wirelab/ and passes the rest to Wirelab hid Wirelab from it, and lesson 15 counted Wirelab's
+// 34/34 as the student's fix (issue 51). So the server also decides from what it saw: every
+// request of a run carries the run's nonce (`x-wirelab-check-run`, connection.ts `runMark`), and
+// Wirelab's own listener tells `checksArrivingBack` of every request it receives (server/app.ts).
+// A run any of whose requests reached this process is a run of Wirelab, whatever answered the
+// question. Not seen: a forwarder that strips or rewrites that header, and one to another
+// instance of a deployment (each process knows its own runs).
+
+export const RUN_MARK_HEADER = 'x-wirelab-check-run';
+
+/** The run mark as a header, when the context carries one. */
+export function runMarkHeader(context: { runMark?: string }): Record<string, string> {
+  return context.runMark ? { [RUN_MARK_HEADER]: context.runMark } : {};
+}
+
+/** A run in progress: its nonce, and whether one of its requests has come back to this process. */
+export interface MarkedRun {
+  mark: string;
+  arrivedBack(): boolean;
+  end(): void;
+}
+
+/** Why a report names the target Wirelab (contracts/own-server/check-result.ts `wirelabSeen`). */
+export type WirelabSeen = 'peer' | 'answers-as-wirelab' | 'requests-arrived-back';
+
+export class ChecksArrivingBack {
+  private readonly runs = new Map<string, { arrived: boolean }>();
+
+  begin(): MarkedRun {
+    const mark = randomBytes(18).toString('base64url');
+    const run = { arrived: false };
+    this.runs.set(mark, run);
+    return { mark, arrivedBack: () => run.arrived, end: () => this.runs.delete(mark) };
+  }
+
+  /** Every request (and upgrade, and h2c stream) Wirelab's own listener receives. */
+  noticed(headers: Record<string, string | string[] | undefined>): void {
+    if (this.runs.size === 0) return;
+    const mark = headers[RUN_MARK_HEADER];
+    if (typeof mark !== 'string') return;
+    const run = this.runs.get(mark);
+    if (run) run.arrived = true;
+  }
+}
+
+/** This process's runs: the runner marks them, the listener notices them (one per process, as `processKey`). */
+export const checksArrivingBack = new ChecksArrivingBack();

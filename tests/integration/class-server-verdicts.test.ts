@@ -4,6 +4,7 @@
 // request over a real socket with the session cookie counts; an answer is checked against the
 // server's own capture; a "check my server" run asked with a curl token alone is not on the board;
 // Wirelab behind a 20-line TCP forwarder is marked as Wirelab.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,34 @@ const KEY = 'verdicts-teacher-key';
 const teacher = { 'x-wirelab-teacher-key': KEY, 'content-type': 'application/json' };
 const LESSON = 'how-a-request-travels';
 const SSE_LESSON = 'server-sent-events';
+
+/**
+ * The forwarder of issue 51: it reads each connection's request line, answers 404 to anything
+ * under /_wirelab/ (so the nonce question never reaches Wirelab) and pipes the rest to `port`.
+ */
+function startPathFilteringForwarder(port: number): Promise<Server> {
+  const forwarder = createServer((client) => {
+    client.on('error', () => undefined);
+    let head = Buffer.alloc(0);
+    const firstBytes = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const line = head.toString('latin1');
+      if (!line.includes('\r\n')) return;
+      client.off('data', firstBytes);
+      if (/^[A-Z]+ \/_wirelab\//.test(line)) {
+        client.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      const upstream = connect(port, '127.0.0.1', () => upstream.write(head));
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    };
+    client.on('data', firstBytes);
+  });
+  return new Promise((resolve) => forwarder.listen(0, '127.0.0.1', () => resolve(forwarder)));
+}
 
 /** A TCP forwarder of twenty lines: every connection to it is piped to `port`. */
 function startForwarder(port: number): Promise<Server> {
@@ -135,6 +164,108 @@ describe('the class board keeps the server’s verdicts', () => {
     expect(checked.reachable).toBe(true);
     expect(checked.targetIsWirelab).toBe(true);
     expect((await board()).members[0].servers).toEqual([expect.objectContaining({ protocol: 'sse', targetIsWirelab: true })]);
+  });
+
+  it('gives nothing of lesson 02 for a fake "my server" that answers what get-412 and version-by-accept look for (issue 51)', async () => {
+    // ten lines that answer exactly what the two exercises' checks look for
+    const fake = createHttpServer((request, response) => {
+      if (request.method === 'PATCH' && request.headers['if-match']) {
+        response.writeHead(412, { etag: '"v9"', 'content-type': 'application/problem+json' }).end('{}');
+      } else if (request.url === '/api/users/1' && /vnd\.wirelab\.v2/.test(request.headers.accept ?? '')) {
+        response.writeHead(200, { 'content-type': 'application/vnd.wirelab.v2+json', 'api-version': '2', vary: 'Accept' }).end('{"id":1}');
+      } else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const target = `127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    const relay = async (method: string, path: string, headers: [string, string][], body: string | null = null) => {
+      const answer = await fetch(`${server.origin}/_wirelab/own-server/http`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ target, method, path, headers, body }),
+      });
+      return ((await answer.json()) as { status: number }).status;
+    };
+    try {
+      // the cell shows the fake's answers: the relay carried them
+      expect(
+        await relay(
+          'PATCH',
+          '/api/v1/users/1',
+          [
+            ['if-match', '"v1"'],
+            ['content-type', 'application/json'],
+          ],
+          '{"name":"x"}',
+        ),
+      ).toBe(412);
+      expect(await relay('GET', '/api/users/1', [['accept', 'application/vnd.wirelab.v2+json']])).toBe(200);
+      for (const exercise of ['get-412', 'version-by-accept']) {
+        const claimed = await report({ lesson: 'rest', exercise, passed: true });
+        expect(((await claimed.json()) as { verdict: unknown }).verdict).toEqual({ passed: false, why: 'not-seen' });
+      }
+      expect((await passedOnBoard()).filter((passed) => passed.startsWith('rest/'))).toEqual([]);
+    } finally {
+      fake.close();
+    }
+  });
+
+  it('gives lesson 15 nothing for Wirelab behind a forwarder that hides /_wirelab/, and the report says why (issue 51)', async () => {
+    const filtering = await startPathFilteringForwarder(server.port);
+    // the student's own server, broken: every check fails, as an untouched skeleton's would
+    const broken = createHttpServer((_request, response) => response.writeHead(500).end());
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const run = async (target: string) =>
+      (await (
+        await fetch(`${server.origin}/_wirelab/own-server/checks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({ protocol: 'rest', target }),
+        })
+      ).json()) as CheckReport & { exercise?: { passed: boolean; note: { en: string; ru: string } } };
+    try {
+      const own = await run(`127.0.0.1:${(broken.address() as AddressInfo).port}`);
+      expect(own).toMatchObject({ reachable: true, targetIsWirelab: false });
+      expect(own.counts.failed).toBeGreaterThan(0);
+      const forwarded = await run(`127.0.0.1:${(filtering.address() as AddressInfo).port}`);
+      // every check passes: they are Wirelab's answers
+      expect(forwarded.counts).toMatchObject({ failed: 0 });
+      expect(forwarded).toMatchObject({ targetIsWirelab: true, wirelabSeen: 'requests-arrived-back', exercise: { passed: false } });
+      expect(forwarded.exercise!.note.en).toMatch(/came back to Wirelab itself.*forwarder or a proxy/);
+      expect(forwarded.exercise!.note.ru).toMatch(/вернулись в сам Wirelab/);
+      const claimed = await report({ lesson: 'build-your-own-server', exercise: 'rest-passes', passed: true });
+      expect(((await claimed.json()) as { verdict: unknown }).verdict).toEqual({ passed: false, why: 'not-seen' });
+      expect(await passedOnBoard()).not.toContain('build-your-own-server/rest-passes');
+    } finally {
+      filtering.close();
+      broken.close();
+    }
+  });
+
+  it('counts no miss for a run before the answer was typed, nor for a request that never reached Wirelab (issue 51)', async () => {
+    const attempts = async () => {
+      const id = (await board()).members[0].id;
+      const answer = await fetch(`${server.origin}/_wirelab/class/classes/${code}/members/${id}/attempts`, { headers: teacher });
+      return ((await answer.json()) as { attempts: Array<{ exercise: string; passed: boolean }> }).attempts.filter((attempt) => !attempt.passed);
+    };
+    const before = (await attempts()).length;
+    const early = await report({ exercise: 'find-body-start', passed: false, miss: { kind: 'no-answer' } });
+    expect(await early.json()).toEqual({ result: null, counted: false, why: 'no-answer' });
+    // a miss about a request this browser never sent to Wirelab (its cell aimed at "my server", or a forged report)
+    const elsewhere = await report({
+      exercise: 'get-404',
+      passed: false,
+      miss: { kind: 'response-differs', request: 'GET /api/v1/users/424242', status: 200, differs: 'status' },
+    });
+    expect(await elsewhere.json()).toEqual({ result: null, counted: false, why: 'not-reached' });
+    // one that did reach it is counted
+    await fetch(`${server.origin}/api/v1/users/1`, { headers: { cookie } });
+    const reached = await report({
+      exercise: 'get-404',
+      passed: false,
+      miss: { kind: 'response-differs', request: 'GET /api/v1/users/1', status: 200, differs: 'status' },
+    });
+    expect(((await reached.json()) as { result: unknown }).result).not.toBeNull();
+    expect((await attempts()).length).toBe(before + 1);
   });
 
   it('keeps a pass made while the class had ended for its reopening, and a miss during a freeze is not the student’s', async () => {

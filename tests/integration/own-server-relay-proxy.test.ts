@@ -1,9 +1,13 @@
 // Issue 36: behind a reverse proxy on Wirelab's machine every student arrives from loopback.
-// With TRUST_PROXY the student is X-Forwarded-For's address, and a loopback client without one is
-// not taken for this machine's user; OWN_SERVERS_DENY_PORTS closes ports to every relay. A plain
-// loopback client of a Wirelab without those settings still reaches its own loopback server.
+// With TRUST_PROXY a loopback client is not taken for this machine's user; OWN_SERVERS_DENY_PORTS
+// closes ports to every relay. A plain loopback client of a Wirelab without those settings still
+// reaches its own loopback server. Issue 51: X-Forwarded-For never moves the address guard — a
+// relay like socat passes the client's own header on, and TRUST_PROXY cannot tell it from nginx's.
 import type { Bilingual } from '../../shared/bilingual.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { connect, createServer as createTcpServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { OWN_SERVER_MQTT_RELAY_PATH, readRelayFact, relayQuery, type RelayFact } from '../../contracts/own-server/relays.ts';
@@ -59,16 +63,13 @@ async function mqttRelayFact(server: RunningServer, target: string, forwardedFor
 }
 
 describe('TRUST_PROXY: the student behind a reverse proxy on this machine', () => {
-  it('is X-Forwarded-For’s address: a loopback target is another machine’s, for the HTTP relay and the MQTT relay alike', async () => {
+  it('X-Forwarded-For does not name the guard’s student: the proxy’s client is refused, for the HTTP relay and the MQTT relay alike', async () => {
     const refused = await relayHttp(proxied, `127.0.0.1:${studentPort}`, '192.0.2.7');
     expect(refused.status).toBe(403);
-    expect(refused.type).toMatch(/not-your-address$/);
-    expect(refused.localized?.en).toContain('192.0.2.7');
-    expect(await mqttRelayFact(proxied, `127.0.0.1:${studentPort}`, '192.0.2.7')).toEqual({
-      fact: 'not-your-address',
-      target: '127.0.0.1',
-      student: '192.0.2.7',
-    });
+    expect(refused.type).toMatch(/loopback-behind-proxy$/);
+    expect(refused.localized?.en).toMatch(/X-Forwarded-For.*PROXY_PROTOCOL_FROM/);
+    expect(refused.localized?.ru).toMatch(/X-Forwarded-For.*PROXY_PROTOCOL_FROM/);
+    expect(await mqttRelayFact(proxied, `127.0.0.1:${studentPort}`, '192.0.2.7')).toEqual({ fact: 'loopback-behind-proxy', student: '127.0.0.1' });
   });
 
   it('a loopback client without X-Forwarded-For is not this machine’s user: refused, saying why', async () => {
@@ -92,5 +93,78 @@ describe('without a proxy setting: a self-learner on loopback', () => {
     expect(refused.localized?.en).toMatch(new RegExp(`port ${deniedPort}.*OWN_SERVERS_DENY_PORTS`));
     expect(refused.localized?.ru).toMatch(/OWN_SERVERS_DENY_PORTS/);
     expect(await mqttRelayFact(plain, `localhost:${deniedPort}`, '')).toEqual({ fact: 'denied-port', port: deniedPort, why: 'listed' });
+  });
+});
+
+/** This machine's first address on a network (not loopback), else a documentation address nothing answers at. */
+function lanAddress(): string {
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address;
+  }
+  return '192.0.2.7';
+}
+
+async function freePort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** socat on loopback relaying every connection to `port` as bytes: it adds no X-Forwarded-For, it passes the client's on. */
+async function socatRelay(port: number): Promise<{ port: number; child: ChildProcess }> {
+  const listen = await freePort();
+  const child = spawn('socat', [`TCP-LISTEN:${listen},bind=127.0.0.1,reuseaddr,fork`, `TCP:127.0.0.1:${port}`], { stdio: 'ignore' });
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(listen, '127.0.0.1', () => resolve(true)).once('error', () => resolve(false));
+      socket.once('connect', () => socket.end());
+    });
+    if (up) return { port: listen, child };
+    if (child.exitCode !== null) throw new Error(`socat exited with ${child.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('TRUST_PROXY=127.0.0.1 in front of socat: a forged X-Forwarded-For', () => {
+  let socat: { port: number; child: ChildProcess };
+  let lan: Server;
+  let lanPort: number;
+  const forged = lanAddress();
+
+  beforeAll(async () => {
+    socat = await socatRelay(proxied.port);
+    // a server on another machine's address as the forger names it (this machine's LAN address, listening everywhere)
+    lan = createServer((_request, response) => response.end('another machine'));
+    await new Promise<void>((resolve) => lan.listen(0, '0.0.0.0', resolve));
+    lanPort = (lan.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    socat?.child.kill();
+    await new Promise<void>((resolve) => lan.close(() => resolve()));
+  });
+
+  it('cannot move the address guard of "check my server": the check and the HTTP relay refuse the forged address', async () => {
+    const session = await newSession(proxied.origin);
+    const headers = { 'content-type': 'application/json', cookie: `wirelab_session=${session}`, 'x-forwarded-for': forged };
+    const viaSocat = `http://127.0.0.1:${socat.port}`;
+    const check = await postOnFreshConnection(
+      `${viaSocat}/_wirelab/own-server/checks`,
+      JSON.stringify({ protocol: 'rest', target: `${forged}:${lanPort}` }),
+      headers,
+    );
+    const report = (await check.json()) as { reachable: boolean; reason?: string; refusal?: Bilingual; counts?: { passed: number } };
+    expect(report).toMatchObject({ reachable: false, reason: 'refused' });
+    expect(report.refusal?.en).toContain('X-Forwarded-For');
+    const relayed = await postOnFreshConnection(
+      `${viaSocat}/_wirelab/own-server/http`,
+      JSON.stringify({ target: `${forged}:${lanPort}`, method: 'GET', path: '/', headers: [], body: null }),
+      headers,
+    );
+    const answer = (await relayed.json()) as { type?: string; body?: string };
+    expect(relayed.status).toBe(403);
+    expect(answer.type).toMatch(/loopback-behind-proxy$/);
+    expect(answer.body).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 // `npm start` a second time on one machine: the second Wirelab must say in one line why it
 // cannot start (the data folder or the port is taken), in both languages, and exit 1 — it used
-// to die with LevelDB's "Iterator is not open" stack trace when the folder was the same.
+// to die with LevelDB's "Iterator is not open" stack trace when the folder was the same. And
+// settings that would give a secret away (issue 51): a short TEACHER_KEY, TRUST_PROXY=true.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,10 +23,10 @@ function dataFolder(): string {
 }
 
 /** `node --import tsx server/main.ts --dev` (no built pages needed), its output kept. */
-function startWirelab(port: number, dataDir: string) {
+function startWirelab(port: number, dataDir: string, settings: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--dev'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_FORMAT: 'json' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_FORMAT: 'json', ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -90,5 +91,30 @@ describe('a second Wirelab on the same machine', () => {
     expect(output).toMatch(PORT_IN_USE);
     expect(output).toContain(`порт ${port} на 127.0.0.1 занят`);
     expect(output).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe('a setting that would give a secret away', () => {
+  let shortKey: ReturnType<typeof startWirelab>;
+  let everyProxy: ReturnType<typeof startWirelab>;
+  beforeAll(async () => {
+    shortKey = startWirelab(await freePort(), dataFolder(), { TEACHER_KEY: '0427' });
+    everyProxy = startWirelab(await freePort(), dataFolder(), { TRUST_PROXY: 'true' });
+  });
+
+  it('a TEACHER_KEY under 16 characters: one line in both languages, exit 1', async () => {
+    expect(await shortKey.exited).toBe(1);
+    const output = shortKey.output();
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toContain('TEACHER_KEY has 4 characters, fewer than 16');
+    expect(output).toContain('в TEACHER_KEY 4 симв., меньше 16');
+  }, 60_000);
+
+  it('TRUST_PROXY=true: one line in both languages, exit 1', async () => {
+    expect(await everyProxy.exited).toBe(1);
+    const output = everyProxy.output();
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toContain('would believe an X-Forwarded-For the client writes itself');
+    expect(output).toContain('поверил бы X-Forwarded-For, который клиент пишет сам');
   }, 60_000);
 });

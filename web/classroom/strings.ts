@@ -53,6 +53,7 @@ export const classroomStrings = {
       BAD_TIMER: 'A timer runs 1 to 180 whole minutes.',
       BAD_FREEZE: 'Freezing is turned on or off.',
       BAD_CELL: 'Only a cell of a lesson, at most 16 000 characters, can be sent, from the tab that leads the class.',
+      TEACHER_KEY_LIMITED: 'Too many wrong teacher keys came from this address: wait a minute, then open the link the server printed again.',
       NETWORK: 'The server does not answer.',
     } satisfies Record<ClassErrorCode, string>,
     teacherTitle: 'Teacher',
@@ -292,6 +293,8 @@ export const classroomStrings = {
       BAD_TIMER: 'Таймер ставится на целое число минут, от 1 до 180.',
       BAD_FREEZE: 'Заморозку можно только включить или снять.',
       BAD_CELL: 'Отправить можно только ячейку урока, не длиннее 16 000 символов, и только из вкладки, которая ведёт класс.',
+      TEACHER_KEY_LIMITED:
+        'С этого адреса пришло слишком много неверных ключей преподавателя: подождите минуту и снова откройте ссылку, которую напечатал сервер.',
       NETWORK: 'Сервер не отвечает.',
     } satisfies Record<ClassErrorCode, string>,
     teacherTitle: 'Преподаватель',

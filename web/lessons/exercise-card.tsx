@@ -21,9 +21,11 @@ export interface ExerciseCardProps {
   messages: readonly WireMessage[];
   /** what the exercise's own cell produced of those: the only traffic a miss may come from (cell-traffic.ts) */
   own: { exchanges: readonly HttpExchange[]; messages: readonly WireMessage[] };
+  /** the exercise's cell was run against "my server": its answer is shown, and counts for nothing here */
+  aimedAtMine?: boolean;
 }
 
-export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages, own }: ExerciseCardProps) {
+export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages, own, aimedAtMine }: ExerciseCardProps) {
   const t = useStrings(exerciseStrings);
   // its heading is the placeholder's too (lesson-reader.tsx), whose words load with the text
   const { exercise: heading } = useStrings(lessonStrings);
@@ -97,6 +99,11 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
         {passedNow && <p className="exercise-feedback is-passed">{t.passedMessage}</p>}
         {!passedNow && passedBefore && !showMiss && <p className="exercise-feedback">{t.passedBefore}</p>}
         {showMiss && miss && <p className="exercise-feedback is-miss">{t.miss(miss)}</p>}
+        {!passed && aimedAtMine && (
+          <p className="exercise-feedback" data-testid="exercise-aimed-at-mine">
+            {t.aimedAtMine}
+          </p>
+        )}
         {passed && boardVerdict && !boardVerdict.passed && (
           <p className="exercise-feedback" data-testid="exercise-board-verdict">
             {t.boardRefused(boardVerdict.why)}

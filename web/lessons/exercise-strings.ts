@@ -67,6 +67,8 @@ export const exerciseStrings = {
     answerLabel: 'Your answer',
     answerSubmit: 'Check',
     runOnly: 'Nothing to change in this one: use the cell as it is (run or connect it), then study what comes back.',
+    aimedAtMine:
+      'The cell ran against your server: its answer is shown above, but this exercise is about Wirelab’s server and counts only exchanges with it. Switch the cell back to Wirelab to pass it.',
     miss: (miss: CheckMiss) => {
       switch (miss.kind) {
         case 'no-request':
@@ -111,6 +113,8 @@ export const exerciseStrings = {
     answerLabel: 'Ваш ответ',
     answerSubmit: 'Проверить',
     runOnly: 'Здесь ничего менять не нужно: запустите или подключите ячейку как есть и разберите, что придёт в ответ.',
+    aimedAtMine:
+      'Ячейка отправлена на ваш сервер: его ответ показан выше, но это упражнение — про сервер Wirelab и засчитывает только обмены с ним. Чтобы его пройти, переключите ячейку обратно на Wirelab.',
     miss: (miss: CheckMiss) => {
       switch (miss.kind) {
         case 'no-request':

@@ -66,10 +66,10 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     const timer = setTimeout(markPageShown, 0);
     return () => clearTimeout(timer);
   }, [state.status]);
-  const { exchanges: allExchanges, messages: allMessages, beforeRestart } = captures;
-  const { exchanges, messages } = useMemo(
-    () => exerciseTraffic({ exchanges: allExchanges, messages: allMessages, beforeRestart }, openedAt),
-    [allExchanges, allMessages, beforeRestart, openedAt],
+  const { exchanges: allExchanges, messages: allMessages, beforeRestart, connections } = captures;
+  const { exchanges, messages, relayed } = useMemo(
+    () => exerciseTraffic({ exchanges: allExchanges, messages: allMessages, beforeRestart, connections }, openedAt),
+    [allExchanges, allMessages, beforeRestart, connections, openedAt],
   );
 
   const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
@@ -93,6 +93,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
             whole={state.whole}
             exchanges={exchanges}
             messages={messages}
+            relayed={relayed}
             owners={owners}
             onCellExchange={onCellExchange}
             onInspect={setFocus}
@@ -122,13 +123,15 @@ interface LessonTextProps {
   whole: boolean;
   exchanges: readonly HttpExchange[];
   messages: readonly WireMessage[];
+  /** exchanges of cells aimed at "my server": shown, never checked (exercise-traffic.ts) */
+  relayed: readonly HttpExchange[];
   owners: CellOwners;
   /** the handler a cell reports its exchanges to (stable per cell) */
   onCellExchange(cellId: string): (exchange: HttpExchange) => void;
   onInspect(selection: Selection): void;
 }
 
-function LessonText({ slug, loaded, rendered, whole, exchanges, messages, owners, onCellExchange, onInspect }: LessonTextProps) {
+function LessonText({ slug, loaded, rendered, whole, exchanges, messages, relayed, owners, onCellExchange, onInspect }: LessonTextProps) {
   const articleRef = useRef<HTMLElement>(null);
   const current = useCurrentHeading(articleRef, rendered.toc);
   // each cell's own traffic, once per cell however many exercises start from it
@@ -186,6 +189,7 @@ function LessonText({ slug, loaded, rendered, whole, exchanges, messages, owners
                   exchanges={exchanges}
                   messages={messages}
                   own={ownTraffic(exercise.cell)}
+                  aimedAtMine={exercise.cell !== undefined && trafficOfCell(owners, exercise.cell, relayed, []).exchanges.length > 0}
                 />
               ) : (
                 <p key={index} className="cell-message cell-message-error">
