@@ -1,3 +1,5 @@
+// First: on a Node too old for better-sqlite3 it says so and exits, before anything loads it.
+import './node-version-gate.ts';
 import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

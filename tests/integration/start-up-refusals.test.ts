@@ -100,6 +100,7 @@ describe.skipIf(process.platform === 'win32')('the data folder the first Wirelab
   it('is its owner’s only: DATA_DIR and mqtt/ 0700; the database, its -wal and -shm and the session secret 0600', () => {
     expect(modeOf(firstDataDir)).toBe(0o700);
     expect(modeOf(join(firstDataDir, 'mqtt'))).toBe(0o700);
-    for (const file of ['wirelab.sqlite', 'wirelab.sqlite-wal', 'wirelab.sqlite-shm', 'session-secret']) expect(modeOf(join(firstDataDir, file)), file).toBe(0o600);
+    for (const file of ['wirelab.sqlite', 'wirelab.sqlite-wal', 'wirelab.sqlite-shm', 'session-secret'])
+      expect(modeOf(join(firstDataDir, file)), file).toBe(0o600);
   });
 });
