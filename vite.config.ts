@@ -9,6 +9,7 @@ import { buildLessonIndex, buildLessonSummaries, readLessonFolders } from './web
 import { buildExerciseTitles } from './web/lessons/exercise-titles.ts';
 import { buildSearchSections } from './web/search/search-documents.ts';
 import { renderLesson } from './web/lessons/render-lesson.ts';
+import { newBuildFolder, publishBuild } from './server/web-app/published-build.ts';
 import { lessonSlug } from './web/lessons/lesson-slug.ts';
 import { linkLessonTerms } from './web/glossary/link-terms.ts';
 import { typesetRussian } from './web/lessons/typography-ru.ts';
@@ -19,6 +20,8 @@ import { codeFigures } from './lessons/code-figures.ts';
 
 const LESSONS_ROOT = join(import.meta.dirname, 'lessons');
 const SERVER = 'http://localhost:8080';
+/** What the server serves: a link to the newest finished build (server/web-app/published-build.ts). */
+const SERVED = join(import.meta.dirname, 'dist', 'web');
 
 /**
  * `virtual:wirelab-lesson-index`: titles and exercise ids of every lesson, so the app knows every
@@ -155,7 +158,7 @@ const gzipAsync = promisify(gzip);
  * on a classroom LAN forty students load the same 3 MB Monaco chunk at once.
  * A variant is kept only when it is smaller than the file.
  */
-function precompressPlugin(): Plugin {
+function precompressPlugin(then: (outDir: string) => void): Plugin {
   let outDir = '';
   return {
     name: 'wirelab-precompress',
@@ -184,6 +187,7 @@ function precompressPlugin(): Plugin {
         written++;
       }
       this.info?.(`precompressed ${written} files (br, gz) in ${relative(process.cwd(), outDir) || '.'}`);
+      then(outDir);
     },
   };
 }
@@ -370,11 +374,19 @@ function leanMonacoPlugin(): Plugin {
   };
 }
 
+/** Points dist/web at the finished build, and says so. */
+function publishWhenBuilt(outDir: string): void {
+  publishBuild(outDir, SERVED);
+  console.log(`dist/web → ${relative(join(import.meta.dirname, 'dist'), outDir)}`);
+}
+
 export default defineConfig({
   root: 'web',
-  plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), themeBootPlugin(), precompressPlugin(), leanMonacoPlugin()],
+  plugins: [react(), lessonIndexPlugin(), lessonPagePlugin(), themeBootPlugin(), precompressPlugin(publishWhenBuilt), leanMonacoPlugin()],
   build: {
-    outDir: '../dist/web',
+    // A folder of its own, published once finished and compressed: a running server never sees
+    // dist/web emptied or half written (server/web-app/published-build.ts).
+    outDir: newBuildFolder(join(import.meta.dirname, 'dist')),
     emptyOutDir: true,
     // Monaco's chunk is large by nature and loads lazily; the warning would only be noise.
     chunkSizeWarningLimit: 4096,

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+// First: on a Node too old for better-sqlite3 it says so and exits, before anything loads it.
+import './node-version-gate.ts';
 import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ import { parseAllowedHosts } from './listener/host-check.ts';
 import { parseDeniedPorts, redisDenial } from './own-server/address-guard.ts';
 import { loopbackReachWarning } from './listener/startup-warnings.ts';
 import { missingServerFlags } from './node-flags.ts';
+import { prepareDataFolder } from './data-folder.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,15 +52,16 @@ try {
   process.exit(1);
 }
 
-mkdirSync(dataDir, { recursive: true });
+// Private when Wirelab makes it (DATA_DIR 0700, the database 0600); a folder others may read is warned about once listening.
+const dataFolder = prepareDataFolder(dataDir);
 // A failure to start (a data folder another Wirelab holds, a bad setting) is one readable line, not a stack.
 const app = await buildApp({
-  dataFile: join(dataDir, 'wirelab.sqlite'),
+  dataFile: dataFolder.databaseFile,
   webRoot,
   // TAP_MEMORY_MB: the heap every session's capture ring may hold together (server/tap/README.md).
   tap: process.env.TAP === 'off' ? false : process.env.TAP_MEMORY_MB ? { totalBytes: megabytes('TAP_MEMORY_MB', process.env.TAP_MEMORY_MB) } : {},
   // The broker's sessions, queued and retained messages survive a restart, beside the database.
-  mqtt: { dataDir: join(dataDir, 'mqtt') },
+  mqtt: { dataDir: dataFolder.mqttDir },
   logger: loggerOptions(logSettings, process.stdout, process.env),
   requestLogging: logSettings.requests,
   // A course site that embeds Wirelab in an iframe: FRAME_ANCESTORS="https://course.example.edu".
@@ -119,6 +122,7 @@ try {
     redisPort: redisDenial(process.env.REDIS_URL)?.port,
   });
   if (reach) app.log.warn(reach);
+  if (dataFolder.warning) app.log.warn(dataFolder.warning);
   const missing = missingServerFlags();
   if (missing.length > 0) {
     app.log.warn(

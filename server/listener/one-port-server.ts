@@ -6,6 +6,7 @@ import { findTapSocket, TapSocket, tapSocketOf, type ConnectionPace } from '../t
 import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
+import { headWithoutUpgrade, isWebSocketUpgrade } from './ignored-upgrade.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
 import { plainAddress, readProxyHeader, type ProxiedClient } from './proxy-header.ts';
 
@@ -166,7 +167,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
       mqttHandler = handler;
     },
     installUpgradeRouting() {
-      routeUpgrades(http1, upgradeRoutes, spendRequest, options);
+      routeUpgrades(http1, http1ConnectionListener, upgradeRoutes, spendRequest, options);
     },
     closeHttp2Sessions() {
       for (const session of sessions) session.close();
@@ -196,11 +197,13 @@ function createHttp1Server(timeouts: ServerTimeouts, maxHeaderBytes: number | un
 }
 
 /**
- * Takes over the HTTP/1.1 server's upgrades: each is paced and admitted (or refused) first, then
+ * Takes over the HTTP/1.1 server's upgrades: one that is not to WebSocket is served as a plain
+ * request (ignored-upgrade.ts); a WebSocket one is paced and admitted (or refused) first, then
  * goes to the route of its path prefix, else to the listeners that were there before (none: closed).
  */
 function routeUpgrades(
   http1: http.Server,
+  http1ConnectionListener: (socket: Duplex) => void,
   routes: ReadonlyArray<{ prefix: string; handler: UpgradeHandler }>,
   spendRequest: (req: http.IncomingMessage) => void,
   options: OnePortOptions,
@@ -208,6 +211,11 @@ function routeUpgrades(
   const fallbacks = http1.listeners('upgrade') as UpgradeHandler[];
   http1.removeAllListeners('upgrade');
   http1.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!isWebSocketUpgrade(req)) {
+      // Parsed again, as the connection's next request: it is paced, checked and logged as every request is.
+      socket.unshift(Buffer.concat([headWithoutUpgrade(req), head]));
+      return http1ConnectionListener.call(http1, socket);
+    }
     spendRequest(req);
     options.onRequestArrived?.(req);
     if (options.admitUpgrade && !options.admitUpgrade.admits(req)) return options.admitUpgrade.refuse(req, socket);

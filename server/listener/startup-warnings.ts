@@ -27,3 +27,18 @@ export function loopbackReachWarning(settings: ReachSettings): string | null {
     'За прокси на этой машине задайте TRUST_PROXY; закрыть порты — OWN_SERVERS_DENY_PORTS, выключить — OWN_SERVERS=off.'
   );
 }
+
+/**
+ * A data folder that was there before this start and that other users of the machine may open
+ * (`mode`: its permission bits): the database in it holds the teacher key in plain text, and the
+ * session secret signs every student's session.
+ */
+export function dataFolderReadableWarning(dir: string, mode: number): string {
+  const octal = mode.toString(8).padStart(3, '0');
+  return (
+    `The data folder ${dir} (mode ${octal}) may be read by other users of this machine: it holds the teacher key and the secret that signs sessions. ` +
+    `Make it private: chmod 700 ${dir} / ` +
+    `Папку данных ${dir} (права ${octal}) могут читать другие пользователи этой машины: в ней ключ преподавателя и секрет, которым подписываются сессии. ` +
+    `Закройте её: chmod 700 ${dir}`
+  );
+}

@@ -7,13 +7,21 @@ import { localizeTranscript } from '../../contracts/own-server/transcript-notes.
 export type Language = 'en' | 'ru';
 
 const LABELS = {
-  en: { pass: 'PASS', fail: 'FAIL', 'not-offered': 'NOT OFFERED', replay: 'replay', stopped: 'stopped: the server never answered the connection waiting for' },
+  en: {
+    pass: 'PASS',
+    fail: 'FAIL',
+    'not-offered': 'NOT OFFERED',
+    replay: 'replay',
+    stopped: 'stopped: the server never answered the connection waiting for',
+    handshakeOnly: 'curl sends the handshake only; the frames after it need a WebSocket client (the check sent them: --json shows them)',
+  },
   ru: {
     pass: 'пройдено',
     fail: 'не пройдено',
     'not-offered': 'не предлагается',
     replay: 'повторить',
     stopped: 'остановлено: сервер так и не ответил на соединении, которое ждало',
+    handshakeOnly: 'curl повторяет только рукопожатие; кадры после него отправит лишь WebSocket-клиент (проверка их отправляла: они видны в --json)',
   },
 } as const;
 
@@ -40,8 +48,10 @@ function curlForHttp1(sent: string, base: string): string | null {
   if (!match) return null;
   const headers = headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]).filter(curlKeeps);
   const upgrade = headers.some(([name, value]) => name.toLowerCase() === 'upgrade' && value.toLowerCase() === 'websocket');
-  const body = rest[0] && !/^[A-Z]+ \S+ HTTP\/1\.1/.test(rest[0]) ? rest[0] : '';
-  const parts = ['curl -i', match[1] === 'GET' ? '' : `-X ${match[1]}`, upgrade || /event-stream/.test(head) ? '-N' : ''];
+  // After a WebSocket handshake come the frames the check sent, not a body: curl sends the handshake
+  // alone (a body would make it a POST, answered 400), and stops a few seconds after the 101.
+  const body = !upgrade && rest[0] && !/^[A-Z]+ \S+ HTTP\/1\.1/.test(rest[0]) ? rest[0] : '';
+  const parts = ['curl -i', match[1] === 'GET' ? '' : `-X ${match[1]}`, upgrade || /event-stream/.test(head) ? '-N' : '', upgrade ? '--max-time 5' : ''];
   for (const [name, value] of headers) parts.push(`-H ${quote(`${name}: ${value}`)}`);
   if (body) parts.push(`--data-raw ${quote(body)}`);
   parts.push(quote(`${base}${match[2]}`));
@@ -115,6 +125,11 @@ function restReplay(sent: string, base: string): string | null {
     .join('; ');
 }
 
+/** Did the check open with a WebSocket handshake (whose frames a curl replay cannot send)? */
+function isWebSocketHandshake(sent: string): boolean {
+  return /^upgrade:\s*websocket\s*$/im.test(sent.split('\n\n')[0]);
+}
+
 /** A shell command that sends a failed check's (first) request again, or null (MQTT packets, no request). */
 export function replayCommand(result: CheckResult, target: string, protocol?: string): string | null {
   const base = `http://${target}`;
@@ -135,6 +150,7 @@ export function formatReport(report: CheckReport, language: Language = 'en'): st
     lines.push(`      ${result.difference?.[language] ?? ''} [${result.why.clause}]${request ? ` ← ${request}` : ''}`);
     const replay = result.outcome === 'fail' ? replayCommand(result, report.target, report.protocol) : null;
     if (replay) lines.push(`      ${labels.replay}: ${replay}`);
+    if (replay && isWebSocketHandshake(result.sent)) lines.push(`      ${labels.handshakeOnly}`);
   }
   if (report.neverAnswered) lines.push(`${labels.stopped}${language === 'ru' ? ': ' : ' '}${report.neverAnswered[language]}`);
   const counts = countOutcomes(report.results);

@@ -2,6 +2,9 @@
 // difference, the clause and the request, and a replay command; Russian throughout with LANG=ru;
 // --json and --junit with the same checks and failures; a silent server stopped and failed (exit 1).
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +59,32 @@ describe('npm run check-server', () => {
     expect(junit.stdout.match(/<testcase /g)).toHaveLength(39);
     expect(junit.stdout.match(/<failure message=/g)).toHaveLength(11);
   });
+
+  it('--lang ru without LANG (a Windows terminal sets none): Russian', async () => {
+    const { code, stdout } = await cli(['rest', `127.0.0.1:${starter.port}`, '--lang', 'ru'], '');
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n').at(-1)).toBe('пройдено: 25, не пройдено: 9');
+  });
+
+  it("through npm: --junit FILE writes XML that parses, npm's banner stays out of it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'wirelab-cli-'));
+    try {
+      const file = join(folder, 'report.xml');
+      const npm = await run('npm', ['run', 'check-server', '--', 'rest', `127.0.0.1:${starter.port}`, '--junit', file], {
+        env: { ...process.env, LANG: 'C' },
+      }).catch((error: { code: number; stdout: string }) => error);
+      expect(npm.stdout).toContain('> wirelab@');
+      expect(npm.stdout).toContain(`25 passed, 9 failed — report in ${file}`);
+      const xml = readFileSync(file, 'utf8');
+      expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>')).toBe(true);
+      expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+      expect(xml.match(/<failure message=/g)).toHaveLength(9);
+      // a real XML parser: python3's
+      await run('/usr/bin/python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])', file]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a silent server: exit 1, every check failed, and where it stopped', async () => {
     const sockets: Socket[] = [];

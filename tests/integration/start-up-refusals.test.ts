@@ -4,7 +4,7 @@
 // settings that would give a secret away (issue 51): a short TEACHER_KEY, TRUST_PROXY=true.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,8 @@ let firstDataDir: string;
 
 beforeAll(async () => {
   port = await freePort();
-  firstDataDir = dataFolder();
+  // a folder that is not there yet: main.ts makes it (and must make it private)
+  firstDataDir = join(dataFolder(), 'data');
   const first = startWirelab(port, firstDataDir);
   // main.ts prints the teacher's link once it listens.
   await new Promise<void>((done, fail) => {
@@ -117,4 +118,15 @@ describe('a setting that would give a secret away', () => {
     expect(output).toContain('would believe an X-Forwarded-For the client writes itself');
     expect(output).toContain('поверил бы X-Forwarded-For, который клиент пишет сам');
   }, 60_000);
+});
+
+describe.skipIf(process.platform === 'win32')('the data folder the first Wirelab made', () => {
+  const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+  it('is its owner’s only: DATA_DIR and mqtt/ 0700; the database, its -wal and -shm and the session secret 0600', () => {
+    expect(modeOf(firstDataDir)).toBe(0o700);
+    expect(modeOf(join(firstDataDir, 'mqtt'))).toBe(0o700);
+    for (const file of ['wirelab.sqlite', 'wirelab.sqlite-wal', 'wirelab.sqlite-shm', 'session-secret'])
+      expect(modeOf(join(firstDataDir, file)), file).toBe(0o600);
+  });
 });
