@@ -6,6 +6,8 @@ import { findTapSocket, TapSocket, tapSocketOf, type ConnectionPace } from '../t
 import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
+import { clientAddress, type AddressBudget } from '../limits/address-budget.ts';
+import { HTTP2_SERVER_OPTIONS, Http2SessionGuard, type Http2SessionLimits, type SessionRefusal } from './h2-session-guard.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
 import { plainAddress, readProxyHeader, type ProxiedClient } from './proxy-header.ts';
 
@@ -53,6 +55,8 @@ export interface OnePortServer {
   installUpgradeRouting(): void;
   /** Asks every HTTP/2 session to finish its streams and go away (GOAWAY). */
   closeHttp2Sessions(): void;
+  /** HTTP/2 sessions open now. */
+  http2SessionCount(): number;
   /** Closes connections that have not sent a byte yet: no request can be lost on them. */
   closeUnsniffedConnections(): void;
   /** Connections refused at accept and paced per client address (absent: none are). */
@@ -79,6 +83,12 @@ export interface OnePortOptions {
    * parsing (server/limits/address-gate.ts); absent: nothing is paced.
    */
   gate?: AddressGate;
+  /** HTTP/2 streams counted per client address (`h2Streams`, `h2OpenStreams`); absent: not counted. */
+  streamBudget?: AddressBudget;
+  /** What an HTTP/2 session may do before it is ended (h2-session-guard.ts); absent: the defaults. */
+  http2SessionLimits?: Partial<Http2SessionLimits>;
+  /** Told once per HTTP/2 session ended for flooding (never per stream). */
+  onHttp2SessionRefused?(refusal: SessionRefusal): void;
 }
 
 /**
@@ -101,14 +111,20 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   };
 
   const http1 = createHttp1Server(timeouts, options.maxHeaderBytes, handle);
-  const http2Server = http2.createServer({ maxSessionMemory: 10, settings: { maxConcurrentStreams: 100 } });
-  http2Server.on('request', handle);
+  const http2Server = http2.createServer(HTTP2_SERVER_OPTIONS);
+  const guard = new Http2SessionGuard({
+    budget: options.streamBudget ?? null,
+    limits: options.http2SessionLimits,
+    onRefused: (refusal) => options.onHttp2SessionRefused?.(refusal),
+  });
+  http2Server.on('request', guard.deferUntilRead(handle));
   http2Server.setTimeout(timeouts.h2IdleMs);
 
   const sessions = new Set<http2.ServerHttp2Session>();
   let connecting: TapSocket | null = null;
   http2Server.on('session', (session) => {
     sessions.add(session);
+    guard.watch(session, clientAddress(connecting?.remoteAddress ?? session.socket?.remoteAddress));
     if (connecting) {
       exposeTapSocket(session, connecting);
       finishStreamsBeforeEndOfInput(session, connecting);
@@ -171,6 +187,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     closeHttp2Sessions() {
       for (const session of sessions) session.close();
     },
+    http2SessionCount: () => sessions.size,
     closeUnsniffedConnections() {
       for (const socket of sniffing) socket.destroy();
       sniffing.clear();
