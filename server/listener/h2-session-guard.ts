@@ -137,8 +137,12 @@ export class Http2SessionGuard {
     session.prependListener('stream', (stream) => this.onStream(guarded, stream));
     session.on('remoteSettings', () => this.onControlFrame(guarded));
     session.on('ping', () => this.onControlFrame(guarded));
-    // nghttp2 ended the session itself (CONTINUATION flood, frames the protocol forbids, its own reset limit)
-    session.on('error', (error: Error) => this.refuse(guarded, 'protocol-error', error.message, false));
+    // nghttp2 ended the session itself (ERR_HTTP2_ERROR: "Too many CONTINUATION frames following a
+    // HEADER frame", frames the protocol forbids, its own reset limit); a client that merely went
+    // away (ECONNRESET) is no refused session
+    session.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ERR_HTTP2_ERROR') this.refuse(guarded, 'protocol-error', error.message, false);
+    });
     session.once('close', () => {
       this.guarded.delete(guarded);
       if (this.guarded.size === 0) this.stopStallChecks();
