@@ -16,7 +16,16 @@ import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectFrom, continuationFlood, pingFlood, rapidReset, settingsFlood, zeroWindowStall, type FloodOutcome, type FloodTarget } from '../tests/integration/h2-flood-client.ts';
+import {
+  connectFrom,
+  continuationFlood,
+  pingFlood,
+  rapidReset,
+  settingsFlood,
+  zeroWindowStall,
+  type FloodOutcome,
+  type FloodTarget,
+} from '../tests/integration/h2-flood-client.ts';
 import { percentile, startBenchServer } from './bench-process.ts';
 import { spreadOf, targetLine } from './targets.ts';
 
@@ -132,7 +141,9 @@ async function round(kind: Flood, port: number, pid: number, logFile: string): P
   const quiet = await student(port, SECONDS);
   const logBefore = statSync(logFile).size;
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', script, `--flood=${kind}`, `--port=${port}`, `--seconds=${SECONDS}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, `--flood=${kind}`, `--port=${port}`, `--seconds=${SECONDS}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let printed = '';
   child.stdout!.on('data', (chunk: Buffer) => (printed += chunk));
   let peakRss = rssOf(pid);
@@ -190,7 +201,9 @@ async function main(): Promise<void> {
     );
     const peak = Math.max(...rounds.map((r) => r.peakRss));
     console.log(`  server RSS before the floods ${(startRss / MiB).toFixed(0)} MiB (bound: + the tap's ${TAP_MEMORY_MB} MiB + ${RSS_SLACK_MIB} MiB)`);
-    console.log(targetLine('server peak RSS beside the floods, MiB', peak / MiB, { atMost: startRss / MiB + TAP_MEMORY_MB + RSS_SLACK_MIB }, (n) => n.toFixed(0)));
+    console.log(
+      targetLine('server peak RSS beside the floods, MiB', peak / MiB, { atMost: startRss / MiB + TAP_MEMORY_MB + RSS_SLACK_MIB }, (n) => n.toFixed(0)),
+    );
     // a session ended is one log line; the flood's streams are not logged one by one
     console.log(targetLine('log growth in a flooded round, KiB', Math.max(...rounds.map((r) => r.logBytes)) / 1024, { atMost: 1024 }, (n) => n.toFixed(1)));
   } finally {

@@ -34,8 +34,11 @@ afterAll(async () => {
 });
 
 const refusedLines = (address: string) =>
-  log.lines.filter((line) => (line.http2Session as { address?: string } | undefined)?.address === address).map((line) => line.http2Session as Record<string, unknown>);
-const requestLines = (address: string) => log.lines.filter((line) => line.msg === 'incoming request' && (line.req as { remoteAddress?: string })?.remoteAddress === address);
+  log.lines
+    .filter((line) => (line.http2Session as { address?: string } | undefined)?.address === address)
+    .map((line) => line.http2Session as Record<string, unknown>);
+const requestLines = (address: string) =>
+  log.lines.filter((line) => line.msg === 'incoming request' && (line.req as { remoteAddress?: string })?.remoteAddress === address);
 
 /** The student asks over HTTP/1.1 and over h2c (a session of its own) until `done`; every answer's status. */
 async function studentMeanwhile(done: Promise<unknown>): Promise<number[]> {
@@ -84,7 +87,10 @@ async function floodBesideStudent(flood: () => Promise<FloodOutcome>): Promise<F
   const outcome = flood();
   const statuses = await studentMeanwhile(outcome);
   expect(statuses.length).toBeGreaterThanOrEqual(4);
-  expect(statuses.every((status) => status === 200), statuses.join(' ')).toBe(true);
+  expect(
+    statuses.every((status) => status === 200),
+    statuses.join(' '),
+  ).toBe(true);
   return outcome;
 }
 
@@ -130,7 +136,9 @@ describe('an HTTP/2 flood from one address', () => {
   it('a zero-window stall: responses the client never lets out end its session (GOAWAY ENHANCE_YOUR_CALM), once logged', async () => {
     const address = '127.0.0.5';
     // the OpenAPI document: bigger than the stream's initial window of 0 bytes can ever let out
-    const outcome = await floodBesideStudent(() => zeroWindowStall({ port: server.port, localAddress: address }, { streams: 20, path: '/openapi.json', waitMs: 8000 }));
+    const outcome = await floodBesideStudent(() =>
+      zeroWindowStall({ port: server.port, localAddress: address }, { streams: 20, path: '/openapi.json', waitMs: 8000 }),
+    );
     expect(outcome).toMatchObject({ goaway: 'ENHANCE_YOUR_CALM', closed: true });
     const lines = refusedLines(address);
     expect(lines).toHaveLength(1);
