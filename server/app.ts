@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import websocketEndpoints from './listener/websocket-endpoints.ts';
@@ -15,7 +15,7 @@ import { sessionOfSelfConnection } from './session/self-connections.ts';
 import sessionPlugin from './session/session-plugin.ts';
 import limitsPlugin from './limits/limits-plugin.ts';
 import { AddressBudget } from './limits/address-budget.ts';
-import type { Http2SessionLimits } from './listener/h2-session-guard.ts';
+import type { Http2GuardOptions, Http2SessionLimits } from './listener/h2-session-guard.ts';
 import { withClientLimits, type PartialClientLimits } from './limits/client-limits.ts';
 import { AddressGate } from './limits/address-gate.ts';
 import { domainPlugin, type SandboxRetention } from './domain/index.ts';
@@ -123,6 +123,11 @@ declare module 'fastify' {
   }
 }
 
+/** HTTP/2 streams counted in the app's budget per address; one log line per session ended for flooding (server/listener/h2-session-guard.ts). */
+function http2GuardOf(budget: AddressBudget, limits: AppOptions['http2SessionLimits'], log: () => FastifyBaseLogger): Http2GuardOptions {
+  return { budget, limits, onRefused: (refusal) => log().warn({ http2Session: refusal }, 'HTTP/2 session closed for flooding (GOAWAY ENHANCE_YOUR_CALM)') };
+}
+
 /** Builds the whole app on one port; never listens (main.ts and the tests do). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {}, captureInstanceId(options.scale?.instanceId));
@@ -130,11 +135,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const allowedOrigins = options.allowedOrigins ?? [];
   let onePort: OnePortServer | undefined;
   const openWebSockets = new OpenWebSockets();
-  // Refuses and paces per client address at the socket, before anything is parsed (server/limits/).
-  const clientLimits = withClientLimits(options.clientLimits);
-  const gate = new AddressGate(clientLimits.pacing);
-  // One budget per client address for every protocol (server/limits/); the listener counts HTTP/2 streams in it.
-  const clientBudget = new AddressBudget(clientLimits);
+  // Refuses and paces per client address at the socket, before anything is parsed; budgets per address, HTTP/2 streams too (server/limits/).
+  const gate = new AddressGate(withClientLimits(options.clientLimits).pacing);
+  const clientBudget = new AddressBudget(withClientLimits(options.clientLimits));
 
   const trust = options.trustProxy?.trust ?? null;
   // Requests and upgrades naming another host (DNS rebinding) are refused first (server/listener/host-check.ts).
@@ -160,9 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         timeouts: options.timeouts,
         proxyProtocolFrom: options.proxyProtocolFrom,
         gate,
-        streamBudget: clientBudget,
-        http2SessionLimits: options.http2SessionLimits,
-        onHttp2SessionRefused: (refusal) => app.log.warn({ http2Session: refusal }, 'HTTP/2 session closed for flooding (GOAWAY ENHANCE_YOUR_CALM)'),
+        http2Guard: http2GuardOf(clientBudget, options.http2SessionLimits, () => app.log),
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
         onRequestArrived: captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined,
       });

@@ -6,8 +6,8 @@ import { findTapSocket, TapSocket, tapSocketOf, type ConnectionPace } from '../t
 import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
-import { clientAddress, type AddressBudget } from '../limits/address-budget.ts';
-import { HTTP2_SERVER_OPTIONS, Http2SessionGuard, type Http2SessionLimits, type SessionRefusal } from './h2-session-guard.ts';
+import { clientAddress } from '../limits/address-budget.ts';
+import { HTTP2_SERVER_OPTIONS, Http2SessionGuard, type Http2GuardOptions } from './h2-session-guard.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
 import { plainAddress, readProxyHeader, type ProxiedClient } from './proxy-header.ts';
 
@@ -83,12 +83,11 @@ export interface OnePortOptions {
    * parsing (server/limits/address-gate.ts); absent: nothing is paced.
    */
   gate?: AddressGate;
-  /** HTTP/2 streams counted per client address (`h2Streams`, `h2OpenStreams`); absent: not counted. */
-  streamBudget?: AddressBudget;
-  /** What an HTTP/2 session may do before it is ended (h2-session-guard.ts); absent: the defaults. */
-  http2SessionLimits?: Partial<Http2SessionLimits>;
-  /** Told once per HTTP/2 session ended for flooding (never per stream). */
-  onHttp2SessionRefused?(refusal: SessionRefusal): void;
+  /**
+   * HTTP/2 floods (h2-session-guard.ts): the budget that counts streams per client address, what a
+   * session may do, and whom to tell once per session ended; absent: no budget, nobody told.
+   */
+  http2Guard?: Http2GuardOptions;
 }
 
 /**
@@ -112,11 +111,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
 
   const http1 = createHttp1Server(timeouts, options.maxHeaderBytes, handle);
   const http2Server = http2.createServer(HTTP2_SERVER_OPTIONS);
-  const guard = new Http2SessionGuard({
-    budget: options.streamBudget ?? null,
-    limits: options.http2SessionLimits,
-    onRefused: (refusal) => options.onHttp2SessionRefused?.(refusal),
-  });
+  const guard = new Http2SessionGuard(options.http2Guard ?? { budget: null, onRefused: () => {} });
   http2Server.on('request', guard.deferUntilRead(handle));
   http2Server.setTimeout(timeouts.h2IdleMs);
 
