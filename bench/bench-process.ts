@@ -35,6 +35,8 @@ export interface BenchServerOptions {
   messagesInTurns?: boolean;
   /** the MQTT broker's store in a LevelDB folder, as `npm start` keeps it (DATA_DIR/mqtt); else in memory. @default false */
   mqttLevel?: boolean;
+  /** the server's log (JSON lines, info and up, a line per request as `npm start` writes under a service manager) to this file; else none (bench/h2-flood.ts). */
+  logFile?: string;
 }
 
 /** Starts bench/bench-server.ts and waits for the port it prints once listening. */
@@ -50,6 +52,7 @@ export async function startBenchServer({
   grpcFastPaths = true,
   messagesInTurns = true,
   mqttLevel = false,
+  logFile,
 }: BenchServerOptions = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
   const args = [
@@ -66,6 +69,7 @@ export async function startBenchServer({
     ...(mqttLevel ? ['--mqtt-level'] : []),
     ...(tapMemoryMb ? [`--tap-memory-mb=${tapMemoryMb}`] : []),
     ...(tapSessions ? [`--tap-sessions=${tapSessions}`] : []),
+    ...(logFile ? [`--log-file=${logFile}`] : []),
     ...(scale ? [`--redis-url=${scale.redisUrl}`, `--redis-key-prefix=${scale.keyPrefix}`, `--instance-id=${scale.instanceId}`] : []),
   ];
   // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (to see what a load costs).

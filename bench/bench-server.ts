@@ -1,6 +1,6 @@
 // The server under benchmark, in its own process so the load generator does not share its
 // event loop. Prints its port on stdout once listening.
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -26,9 +26,12 @@ const argument = (name: string): string | undefined => process.argv.find((arg) =
 const tapMemoryMb = Number(argument('tap-memory-mb') ?? 0);
 const tapSessions = Number(argument('tap-sessions') ?? 0);
 const redisUrl = argument('redis-url');
+// bench/h2-flood.ts: the log as npm start writes it under a service manager (JSON, a line per request), to weigh it
+const logFile = argument('log-file');
 const dataDir = mkdtempSync(join(tmpdir(), 'wirelab-bench-'));
 const app = await buildApp({
   dataFile: join(dataDir, 'bench.sqlite'),
+  ...(logFile ? { logger: { level: 'info', stream: createWriteStream(logFile) } } : {}),
   // bench/inspector-stream.ts drives the built app in Chromium; the others need no web app.
   webRoot: process.argv.includes('--web') ? join(import.meta.dirname, '..', 'dist', 'web') : null,
   // bench/classroom.ts: a known teacher key (a thousand joins from one address fit the unbounded budgets below)

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import websocketEndpoints from './listener/websocket-endpoints.ts';
@@ -14,6 +14,8 @@ import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/se
 import { sessionOfSelfConnection } from './session/self-connections.ts';
 import sessionPlugin from './session/session-plugin.ts';
 import limitsPlugin from './limits/limits-plugin.ts';
+import { AddressBudget } from './limits/address-budget.ts';
+import type { Http2GuardOptions, Http2SessionLimits } from './listener/h2-session-guard.ts';
 import { withClientLimits, type PartialClientLimits } from './limits/client-limits.ts';
 import { AddressGate } from './limits/address-gate.ts';
 import { domainPlugin, type SandboxRetention } from './domain/index.ts';
@@ -78,6 +80,8 @@ export interface AppOptions {
   classroom?: Omit<ClassroomOptions, 'file'>;
   /** Budgets per client address and per server (server/limits/); absent: the defaults. */
   clientLimits?: PartialClientLimits;
+  /** What one HTTP/2 session may do before it is closed (server/listener/h2-session-guard.ts); tests shorten the stall. */
+  http2SessionLimits?: Partial<Http2SessionLimits>;
   /** Several instances behind a load balancer, sharing a Redis (REDIS_URL); absent: one process. */
   scale?: ScaleOptions;
   /** gRPC, gRPC-Web and Connect: `fastPaths: false` leaves every call to connect-fastify (bench/grpc.ts compares). */
@@ -119,6 +123,11 @@ declare module 'fastify' {
   }
 }
 
+/** HTTP/2 streams counted in the app's budget per address; one log line per session ended for flooding (server/listener/h2-session-guard.ts). */
+function http2GuardOf(budget: AddressBudget, limits: AppOptions['http2SessionLimits'], log: () => FastifyBaseLogger): Http2GuardOptions {
+  return { budget, limits, onRefused: (refusal) => log().warn({ http2Session: refusal }, 'HTTP/2 session closed for flooding (GOAWAY ENHANCE_YOUR_CALM)') };
+}
+
 /** Builds the whole app on one port; never listens (main.ts and the tests do). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {}, captureInstanceId(options.scale?.instanceId));
@@ -126,8 +135,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const allowedOrigins = options.allowedOrigins ?? [];
   let onePort: OnePortServer | undefined;
   const openWebSockets = new OpenWebSockets();
-  // Refuses and paces per client address at the socket, before anything is parsed (server/limits/).
+  // Refuses and paces per client address at the socket, before anything is parsed; budgets per address, HTTP/2 streams too (server/limits/).
   const gate = new AddressGate(withClientLimits(options.clientLimits).pacing);
+  const clientBudget = new AddressBudget(withClientLimits(options.clientLimits));
 
   const trust = options.trustProxy?.trust ?? null;
   // Requests and upgrades naming another host (DNS rebinding) are refused first (server/listener/host-check.ts).
@@ -153,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         timeouts: options.timeouts,
         proxyProtocolFrom: options.proxyProtocolFrom,
         gate,
+        http2Guard: http2GuardOf(clientBudget, options.http2SessionLimits, () => app.log),
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
         onRequestArrived: noticingChecks(captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
       });
@@ -186,7 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 }, errorHandler: websocketErrorHandler(app.log) });
   openWebSockets.track(app.websocketServer.clients);
   await app.register(websocketEndpoints, { notFound: sendNotFound });
-  await app.register(limitsPlugin, { limits: options.clientLimits });
+  await app.register(limitsPlugin, { budget: clientBudget });
   await app.register(scalePlugin, { scale: options.scale });
   await app.register(loadBalancerHooks);
   await app.register(domainPlugin, { file: options.dataFile });

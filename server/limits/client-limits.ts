@@ -10,10 +10,10 @@
  */
 
 /** Kinds of long-lived connection counted per address and on the whole server. */
-export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt' | 'pipelineLab';
+export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt' | 'pipelineLab' | 'h2OpenStreams';
 
 /** Kinds of request counted per address in a sliding budget (a token bucket). */
-export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sessions' | 'sandboxes' | 'classJoins' | 'classProgress' | 'teacherKeys';
+export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sessions' | 'sandboxes' | 'classJoins' | 'classProgress' | 'teacherKeys' | 'h2Streams';
 
 export interface SlotLimit {
   /** open at once from one client address */
@@ -71,6 +71,11 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // per student's sandbox, two browsers each for 40 students; the server's 200 is the lab's
     // maxOpenLabs (past it the least recently used lab sleeps instead of a refusal).
     pipelineLab: { perAddress: 80, server: 200 },
+    // HTTP/2 streams open at once (h2c: gRPC clients, the gRPC runner from the server itself on
+    // loopback; browsers speak HTTP/1.1 here): the 80 runner channels of an address with a few
+    // calls each, or 40 students' own gRPC tools with a dozen streams each. A stream held open
+    // by a zero window counts until the stall ends its session.
+    h2OpenStreams: { perAddress: 512, server: 4096 },
   },
   rates: {
     // A student clicking Run sends a request every few seconds; 25 per 10 s each for 40 of them.
@@ -96,6 +101,10 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
     // Wrong teacher keys (wrong-teacher-keys.ts): a teacher mistyping a few times never meets it;
     // a guesser gets 10 a minute (14 400 a day) instead of hundreds a second.
     teacherKeys: { perAddress: 10, windowMs: 60_000 },
+    // HTTP/2 streams opened (each gRPC call over h2c is one): as many as the socket's pace reads
+    // (200 a second, a burst of 2 000), counted whether or not the client resets them at once, so
+    // a rapid reset (CVE-2023-44487) gets 2 000 streams, then every further one is refused.
+    h2Streams: { perAddress: 2000, windowMs: 10_000 },
   },
   pacing: {
     // Every long-lived kind above at its per-address cap (about 1 000 together) plus a few

@@ -12,10 +12,12 @@ declare module 'fastify' {
 
 export interface LimitsPluginOptions {
   limits?: PartialClientLimits;
+  /** the budget the app made already (app.ts: the listener counts HTTP/2 streams in it too); else one of `limits` */
+  budget?: AddressBudget;
 }
 
 async function limitsPlugin(app: FastifyInstance, options: LimitsPluginOptions): Promise<void> {
-  app.decorate('clientBudget', new AddressBudget(withClientLimits(options.limits)));
+  app.decorate('clientBudget', options.budget ?? new AddressBudget(withClientLimits(options.limits)));
 }
 
 export default fp(limitsPlugin, { name: 'wirelab-limits' });

@@ -6,6 +6,8 @@ import { findTapSocket, TapSocket, tapSocketOf, type ConnectionPace } from '../t
 import { Http1RequestFramer } from '../../wire/http1/http1-request-framer.ts';
 import type { AddressGate } from '../limits/address-gate.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
+import { clientAddress } from '../limits/address-budget.ts';
+import { HTTP2_SERVER_OPTIONS, Http2SessionGuard, type Http2GuardOptions } from './h2-session-guard.ts';
 import { headWithoutUpgrade, isWebSocketUpgrade } from './ignored-upgrade.ts';
 import { sniffMqttConnect } from './mqtt-connect-sniff.ts';
 import { plainAddress, readProxyHeader, type ProxiedClient } from './proxy-header.ts';
@@ -54,6 +56,8 @@ export interface OnePortServer {
   installUpgradeRouting(): void;
   /** Asks every HTTP/2 session to finish its streams and go away (GOAWAY). */
   closeHttp2Sessions(): void;
+  /** HTTP/2 sessions open now. */
+  http2SessionCount(): number;
   /** Closes connections that have not sent a byte yet: no request can be lost on them. */
   closeUnsniffedConnections(): void;
   /** Connections refused at accept and paced per client address (absent: none are). */
@@ -80,6 +84,11 @@ export interface OnePortOptions {
    * parsing (server/limits/address-gate.ts); absent: nothing is paced.
    */
   gate?: AddressGate;
+  /**
+   * HTTP/2 floods (h2-session-guard.ts): the budget that counts streams per client address, what a
+   * session may do, and whom to tell once per session ended; absent: no budget, nobody told.
+   */
+  http2Guard?: Http2GuardOptions;
 }
 
 /**
@@ -102,14 +111,16 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   };
 
   const http1 = createHttp1Server(timeouts, options.maxHeaderBytes, handle);
-  const http2Server = http2.createServer({ maxSessionMemory: 10, settings: { maxConcurrentStreams: 100 } });
-  http2Server.on('request', handle);
+  const http2Server = http2.createServer(HTTP2_SERVER_OPTIONS);
+  const guard = new Http2SessionGuard(options.http2Guard ?? { budget: null, onRefused: () => {} });
+  http2Server.on('request', guard.deferUntilRead(handle));
   http2Server.setTimeout(timeouts.h2IdleMs);
 
   const sessions = new Set<http2.ServerHttp2Session>();
   let connecting: TapSocket | null = null;
   http2Server.on('session', (session) => {
     sessions.add(session);
+    guard.watch(session, clientAddress(connecting?.remoteAddress ?? session.socket?.remoteAddress));
     if (connecting) {
       exposeTapSocket(session, connecting);
       finishStreamsBeforeEndOfInput(session, connecting);
@@ -172,6 +183,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     closeHttp2Sessions() {
       for (const session of sessions) session.close();
     },
+    http2SessionCount: () => sessions.size,
     closeUnsniffedConnections() {
       for (const socket of sniffing) socket.destroy();
       sniffing.clear();

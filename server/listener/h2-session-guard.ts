@@ -1,0 +1,272 @@
+import http2 from 'node:http2';
+import type { AddressBudget, SlotAdmission } from '../limits/address-budget.ts';
+
+const { NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_REFUSED_STREAM } = http2.constants;
+
+/**
+ * What Node's HTTP/2 server is told to refuse itself (nghttp2, before any JavaScript runs):
+ * - `maxConcurrentStreams` 100 per session (the SETTINGS it sends); `maxSessionRejectedStreams`:
+ *   a client that opens past it 100 times gets GOAWAY `ENHANCE_YOUR_CALM` (Node's default, kept);
+ * - `maxSessionInvalidFrames` 100 (Node's default is 1 000): a session that keeps sending frames
+ *   the protocol forbids is ended sooner;
+ * - `maxHeaderListPairs` 128 and `maxSettings` 32 (Node's defaults, named so they stay): a
+ *   CONTINUATION flood past 128 header fields gets its stream reset, and nghttp2 ends the
+ *   session after a few such frames (its own CVE-2024-28182 limit), before the guard below sees it;
+ * - `maxSessionMemory` 10 MB: what nghttp2 may hold for one session.
+ */
+export const HTTP2_SERVER_OPTIONS: http2.ServerOptions = {
+  maxSessionMemory: 10,
+  maxSessionInvalidFrames: 100,
+  maxSessionRejectedStreams: 100,
+  maxHeaderListPairs: 128,
+  maxSettings: 32,
+  settings: { maxConcurrentStreams: 100 },
+};
+
+/** What one HTTP/2 session may do before the guard ends it with GOAWAY `ENHANCE_YOUR_CALM`. */
+export interface Http2SessionLimits {
+  /** streams the client resets before their answer began, per window (rapid reset, CVE-2023-44487) */
+  resetsPerSession: number;
+  /** SETTINGS and PING frames the client sends, per window: each costs the server an answer */
+  controlFramesPerSession: number;
+  /** streams the server refused for its address's budgets (`h2Streams`, `h2OpenStreams`), per window */
+  refusedStreamsPerSession: number;
+  windowMs: number;
+  /** a response the client's flow-control window holds at 0 bytes this long: a zero-window stall */
+  stalledMs: number;
+}
+
+export const DEFAULT_HTTP2_SESSION_LIMITS: Http2SessionLimits = {
+  // A gRPC client cancels a call when its user clicks Cancel or a deadline passes: a few a second at most.
+  resetsPerSession: 200,
+  // gRPC keepalive and BDP pings, a SETTINGS change now and then: well under 10 a second.
+  controlFramesPerSession: 1000,
+  refusedStreamsPerSession: 20,
+  windowMs: 10_000,
+  stalledMs: 10_000,
+};
+
+/** From the guard's GOAWAY to the connection's close. */
+const GOAWAY_GRACE_MS = 250;
+
+export type SessionRefusalReason = 'rapid-reset' | 'control-frame-flood' | 'over-stream-budget' | 'zero-window-stall' | 'protocol-error';
+
+/** One refused session, as its one log line reports it. */
+export interface SessionRefusal {
+  address: string;
+  reason: SessionRefusalReason;
+  /** streams the client opened on the session */
+  streams: number;
+  /** of them, reset by the client before their answer began */
+  resets: number;
+  /** SETTINGS and PING frames it sent */
+  controlFrames: number;
+  /** streams refused for the address's budgets */
+  refusedStreams: number;
+  /** protocol-error: what Node or nghttp2 said */
+  detail?: string;
+}
+
+export interface Http2GuardOptions {
+  /** the per-address stream budgets (`h2Streams` rate, `h2OpenStreams` slots); null: none */
+  budget: AddressBudget | null;
+  limits?: Partial<Http2SessionLimits>;
+  /** once per refused session (never per stream) */
+  onRefused(refusal: SessionRefusal): void;
+  now?: () => number;
+}
+
+/** Counts of one window of a session (reset together when the window has passed). */
+interface SessionCounts {
+  windowStart: number;
+  resets: number;
+  controlFrames: number;
+  refusedStreams: number;
+}
+
+/** What the guard keeps of one session. */
+interface GuardedSession {
+  session: http2.ServerHttp2Session;
+  address: string;
+  window: SessionCounts;
+  streams: number;
+  resetsTotal: number;
+  controlFramesTotal: number;
+  refusedTotal: number;
+  open: Set<http2.ServerHttp2Stream>;
+  /** since when a response has been held by a zero window with nothing written (0: not stalled) */
+  stalledSince: number;
+  bytesWrittenAtCheck: number;
+  refused: boolean;
+}
+
+/**
+ * Ends an HTTP/2 session that floods, with GOAWAY `ENHANCE_YOUR_CALM` and one log line: rapid
+ * reset, SETTINGS/PING floods, streams past its address's budgets, a zero-window stall — and
+ * logs the sessions nghttp2 ends itself (a CONTINUATION flood). A stream the client reset in the
+ * same read that opened it never reaches the app (`deferUntilRead`): it is neither handled nor logged.
+ */
+export class Http2SessionGuard {
+  private readonly limits: Http2SessionLimits;
+  private readonly now: () => number;
+  private readonly guarded = new Set<GuardedSession>();
+  private readonly admitted = new WeakSet<http2.ServerHttp2Stream>();
+  private stallTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: Http2GuardOptions) {
+    this.limits = { ...DEFAULT_HTTP2_SESSION_LIMITS, ...options.limits };
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Watches a new session of `address` (the client, as the PROXY protocol names it). */
+  watch(session: http2.ServerHttp2Session, address: string): void {
+    const guarded: GuardedSession = {
+      session,
+      address,
+      window: { windowStart: this.now(), resets: 0, controlFrames: 0, refusedStreams: 0 },
+      streams: 0,
+      resetsTotal: 0,
+      controlFramesTotal: 0,
+      refusedTotal: 0,
+      open: new Set(),
+      stalledSince: 0,
+      bytesWrittenAtCheck: 0,
+      refused: false,
+    };
+    this.guarded.add(guarded);
+    session.prependListener('stream', (stream) => this.onStream(guarded, stream));
+    session.on('remoteSettings', () => this.onControlFrame(guarded));
+    session.on('ping', () => this.onControlFrame(guarded));
+    // nghttp2 ended the session itself (ERR_HTTP2_ERROR: "Too many CONTINUATION frames following a
+    // HEADER frame", frames the protocol forbids, its own reset limit); a client that merely went
+    // away (ECONNRESET) is no refused session
+    session.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ERR_HTTP2_ERROR') this.refuse(guarded, 'protocol-error', error.message, false);
+    });
+    session.once('close', () => {
+      this.guarded.delete(guarded);
+      if (this.guarded.size === 0) this.stopStallChecks();
+    });
+    this.startStallChecks();
+  }
+
+  /**
+   * The request handler, run once the read that opened the stream has been taken in whole: a
+   * stream the client reset in that read (HEADERS then RST_STREAM) is dropped unhandled, and so
+   * is one the guard refused.
+   */
+  deferUntilRead<Req extends { stream: http2.ServerHttp2Stream }, Res>(handle: (req: Req, res: Res) => void): (req: Req, res: Res) => void {
+    return (req, res) => {
+      if (!this.admitted.has(req.stream)) return;
+      setImmediate(() => {
+        if (req.stream.destroyed || req.stream.closed) return;
+        handle(req, res);
+      });
+    };
+  }
+
+  /** Sessions watched now. */
+  get sessions(): number {
+    return this.guarded.size;
+  }
+
+  private windowOf(guarded: GuardedSession): SessionCounts {
+    const now = this.now();
+    if (now - guarded.window.windowStart >= this.limits.windowMs) guarded.window = { windowStart: now, resets: 0, controlFrames: 0, refusedStreams: 0 };
+    return guarded.window;
+  }
+
+  private onStream(guarded: GuardedSession, stream: http2.ServerHttp2Stream): void {
+    guarded.streams += 1;
+    if (guarded.refused) return void stream.close(NGHTTP2_REFUSED_STREAM);
+    const slot = this.takeStreamBudget(guarded.address);
+    if (!slot) {
+      guarded.refusedTotal += 1;
+      stream.close(NGHTTP2_REFUSED_STREAM);
+      if (++this.windowOf(guarded).refusedStreams > this.limits.refusedStreamsPerSession) this.refuse(guarded, 'over-stream-budget');
+      return;
+    }
+    this.admitted.add(stream);
+    guarded.open.add(stream);
+    stream.once('close', () => {
+      slot();
+      guarded.open.delete(stream);
+      // reset by the client before any answer: what a rapid reset does, stream after stream
+      if (stream.rstCode === NGHTTP2_CANCEL && !stream.headersSent) this.onReset(guarded);
+    });
+  }
+
+  /** The address's `h2Streams` rate and an `h2OpenStreams` slot; null: one of them is spent. */
+  private takeStreamBudget(address: string): (() => void) | null {
+    const budget = this.options.budget;
+    if (!budget) return () => {};
+    if (!budget.takeRequest('h2Streams', address).ok) return null;
+    const slot: SlotAdmission = budget.takeSlot('h2OpenStreams', address);
+    return slot.release ?? null;
+  }
+
+  private onReset(guarded: GuardedSession): void {
+    guarded.resetsTotal += 1;
+    if (++this.windowOf(guarded).resets > this.limits.resetsPerSession) this.refuse(guarded, 'rapid-reset');
+  }
+
+  private onControlFrame(guarded: GuardedSession): void {
+    guarded.controlFramesTotal += 1;
+    if (++this.windowOf(guarded).controlFrames > this.limits.controlFramesPerSession) this.refuse(guarded, 'control-frame-flood');
+  }
+
+  /** GOAWAY `ENHANCE_YOUR_CALM` (unless nghttp2 already ended it), the session closed, one log line. */
+  private refuse(guarded: GuardedSession, reason: SessionRefusalReason, detail?: string, sendGoaway = true): void {
+    if (guarded.refused) return;
+    guarded.refused = true;
+    this.options.onRefused({
+      address: guarded.address,
+      reason,
+      streams: guarded.streams,
+      resets: guarded.resetsTotal,
+      controlFrames: guarded.controlFramesTotal,
+      refusedStreams: guarded.refusedTotal,
+      ...(detail ? { detail } : {}),
+    });
+    if (!sendGoaway || guarded.session.destroyed) return;
+    // GOAWAY first, on its own (destroy(code) alone lost it behind a stalled response's DATA);
+    // the connection is closed a moment later: closed at once while the flood's next frames were
+    // still unread, the kernel answered them with a TCP reset, and the client dropped the GOAWAY
+    // it had not read yet. Meanwhile nghttp2 ignores every stream the client opens.
+    const session = guarded.session;
+    session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
+    setTimeout(() => session.destroy(), GOAWAY_GRACE_MS).unref();
+  }
+
+  private startStallChecks(): void {
+    if (this.stallTimer) return;
+    const every = Math.max(50, Math.floor(this.limits.stalledMs / 4));
+    this.stallTimer = setInterval(() => this.checkStalls(), every);
+    this.stallTimer.unref();
+  }
+
+  private stopStallChecks(): void {
+    if (this.stallTimer) clearInterval(this.stallTimer);
+    this.stallTimer = null;
+  }
+
+  /**
+   * A session is stalled while one of its responses waits, unsent, and nothing has been written
+   * to its connection since the last check (the client's window at 0 bytes, or a client that
+   * stopped reading); past `stalledMs` it is ended. A stream open with nothing to send (a
+   * server stream waiting for its next message) is not stalled.
+   */
+  private checkStalls(): void {
+    const now = this.now();
+    for (const guarded of this.guarded) {
+      if (guarded.refused || guarded.session.destroyed) continue;
+      const written = guarded.session.socket?.bytesWritten ?? 0;
+      // Node tells no stream's send window; a response still buffered while not a byte went out is one held by it
+      const held = [...guarded.open].some((stream) => stream.bufferSize > 0);
+      if (!held || written !== guarded.bytesWrittenAtCheck) guarded.stalledSince = 0;
+      else if (guarded.stalledSince === 0) guarded.stalledSince = now;
+      else if (now - guarded.stalledSince >= this.limits.stalledMs) this.refuse(guarded, 'zero-window-stall');
+      guarded.bytesWrittenAtCheck = written;
+    }
+  }
+}
