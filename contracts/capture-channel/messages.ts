@@ -5,7 +5,8 @@
 
 export const CAPTURE_CHANNEL_PATH = '/_wirelab/tap';
 
-export type Transport = 'http/1.1' | 'h2c' | 'mqtt';
+/** `tls` only in a capture file opened in the inspector (wire/capture-file/): the tap never records TLS. */
+export type Transport = 'http/1.1' | 'h2c' | 'mqtt' | 'tls';
 /** `in`: client → server; `out`: server → client. */
 export type Direction = 'in' | 'out';
 
