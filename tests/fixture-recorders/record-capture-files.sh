@@ -13,13 +13,15 @@ work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 py=/usr/bin/python3
 
-# capture NAME PORT IFACE FORMAT -- COMMAND…: records the port's packets while COMMAND runs
+# capture NAME PORT IFACE FORMAT [LINK TYPE] -- COMMAND…: records the port's packets while COMMAND runs
 capture() {
   local name=$1 port=$2 iface=$3 format=$4
-  shift 5
-  local as_pcap=()
-  [ "$format" = pcap ] && as_pcap=(-P)
-  dumpcap -q -i "$iface" -f "tcp port $port" "${as_pcap[@]}" -w "$work/$name" >/dev/null 2>&1 &
+  shift 4
+  local options=()
+  [ "$format" = pcap ] && options+=(-P)
+  [ "$1" != -- ] && options+=(-y "$1") && shift
+  shift
+  dumpcap -q -i "$iface" -f "tcp port $port" "${options[@]}" -w "$work/$name" >/dev/null 2>&1 &
   local dumpcap_pid=$!
   sleep 1.5 # dumpcap needs a moment before it captures
   "$@"
@@ -54,9 +56,10 @@ http_clients() {
   curl -s -o /dev/null -H 'content-type: application/json' -d '{"name":"Ada"}' http://127.0.0.1:18081/users
 }
 capture http1-curl.pcapng 18081 lo pcapng -- http_clients
-# the same conversation as classic pcap, and on the "any" device (Linux cooked capture v2)
+# the same conversation as classic pcap, and on the "any" device (Linux cooked capture, v1 and v2)
 capture http1-curl.pcap 18081 lo pcap -- http_clients
-capture http1-curl-sll2.pcapng 18081 any pcapng -- http_clients
+capture http1-curl-sll.pcapng 18081 any pcapng -- http_clients
+capture http1-curl-sll2.pcapng 18081 any pcapng LINUX_SLL2 -- http_clients
 
 # HTTP/2 with prior knowledge: nghttp against nghttpd, two streams on one connection
 printf 'first file\n' >"$work/site/a.txt" && printf 'second file, a little longer\n' >"$work/site/b.txt"

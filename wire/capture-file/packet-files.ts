@@ -18,7 +18,10 @@ export type FileProblem =
   | { code: 'empty' }
   | { code: 'unknown-format'; firstBytes: string }
   | { code: 'truncated'; at: number }
-  | { code: 'bad-block'; at: number; detail: string };
+  | { code: 'bad-block'; at: number; detail: BlockProblem };
+
+/** What is wrong with a pcapng block (draft-ietf-opsawg-pcapng §3, §4). */
+export type BlockProblem = 'byte-order' | 'no-section-header' | 'block-length' | 'block-too-short' | 'unknown-interface' | 'packet-overruns-block';
 
 export interface PacketFile {
   format: 'pcap' | 'pcapng';
@@ -120,12 +123,12 @@ function readPcapng(bytes: Uint8Array, onProgress?: (bytesRead: number) => void)
     if (type === PCAPNG_SECTION_HEADER) {
       const order = view.getUint32(at + 8, true);
       if (order !== PCAPNG_BYTE_ORDER_MAGIC && view.getUint32(at + 8, false) !== PCAPNG_BYTE_ORDER_MAGIC)
-        return { format: 'pcapng', packets, problem: { code: 'bad-block', at, detail: 'byte-order magic is not 0x1A2B3C4D' } };
+        return { format: 'pcapng', packets, problem: { code: 'bad-block', at, detail: 'byte-order' } };
       section = { little: order === PCAPNG_BYTE_ORDER_MAGIC, interfaces: [] };
     }
-    if (!section) return { format: 'pcapng', packets, problem: { code: 'bad-block', at, detail: 'no section header block first' } };
+    if (!section) return { format: 'pcapng', packets, problem: { code: 'bad-block', at, detail: 'no-section-header' } };
     const length = view.getUint32(at + 4, section.little);
-    if (length < 12 || length % 4 !== 0) return { format: 'pcapng', packets, problem: { code: 'bad-block', at, detail: `block length ${length}` } };
+    if (length < 12 || length % 4 !== 0) return { format: 'pcapng', packets, problem: { code: 'bad-block', at, detail: 'block-length' } };
     if (at + length > bytes.length) return { format: 'pcapng', packets, problem: { code: 'truncated', at } };
     const body = bytes.subarray(at + 8, at + length - 4);
     const problem = readPcapngBlock(type, body, section, packets);
@@ -136,22 +139,22 @@ function readPcapng(bytes: Uint8Array, onProgress?: (bytesRead: number) => void)
   return { format: 'pcapng', packets };
 }
 
-/** One block's body into the section's interfaces or the packets; a problem's words, or undefined. */
-function readPcapngBlock(type: number, body: Uint8Array, section: PcapngSection, packets: FilePacket[]): string | undefined {
+/** One block's body into the section's interfaces or the packets; what is wrong with it, or undefined. */
+function readPcapngBlock(type: number, body: Uint8Array, section: PcapngSection, packets: FilePacket[]): BlockProblem | undefined {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const little = section.little;
   if (type === BLOCK_INTERFACE_DESCRIPTION) {
-    if (body.length < 8) return 'interface description block too short';
+    if (body.length < 8) return 'block-too-short';
     section.interfaces.push(readInterface(view.getUint16(0, little), body.subarray(8), little));
     return undefined;
   }
   if (type === BLOCK_ENHANCED_PACKET || type === BLOCK_PACKET_OBSOLETE) {
-    if (body.length < 20) return 'packet block too short';
+    if (body.length < 20) return 'block-too-short';
     const id = type === BLOCK_ENHANCED_PACKET ? view.getUint32(0, little) : view.getUint16(0, little);
     const iface = section.interfaces[id];
-    if (!iface) return `packet of interface ${id}, which no interface description block describes`;
+    if (!iface) return 'unknown-interface';
     const captured = view.getUint32(12, little);
-    if (20 + captured > body.length) return 'packet data longer than its block';
+    if (20 + captured > body.length) return 'packet-overruns-block';
     const units = view.getUint32(4, little) * 2 ** 32 + view.getUint32(8, little);
     packets.push({
       linkType: iface.linkType,
@@ -164,7 +167,7 @@ function readPcapngBlock(type: number, body: Uint8Array, section: PcapngSection,
   if (type === BLOCK_SIMPLE_PACKET) {
     // no timestamp and no captured length: the block holds the packet up to the snap length
     const iface = section.interfaces[0];
-    if (!iface || body.length < 4) return 'simple packet block without interface 0';
+    if (!iface || body.length < 4) return 'unknown-interface';
     const original = view.getUint32(0, little);
     packets.push({ linkType: iface.linkType, t: 0, data: body.subarray(4, 4 + Math.min(original, body.length - 4)), originalLength: original });
   }
