@@ -15,6 +15,7 @@ import { HarView } from './har-view.tsx';
 import { ReplayStepper } from './replay-stepper.tsx';
 import { useReplay } from './use-replay.ts';
 import './inspector.css';
+import './capture-file.css';
 
 export interface InspectorProps {
   /**
