@@ -50,9 +50,29 @@ interface Row {
 
 /** tshark's fields, one row per packet; each field's occurrences split (several frames in one packet). */
 async function tsharkRows(name: string, decodeAs: string, fields: string[]): Promise<Row[]> {
-  const { stdout } = await run(TSHARK, ['-r', join(FIXTURES, name), '-d', decodeAs, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=;', '-e', 'tcp.srcport', '-e', 'tcp.dstport', ...fields.flatMap((field) => ['-e', field])], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    TSHARK,
+    [
+      '-r',
+      join(FIXTURES, name),
+      '-d',
+      decodeAs,
+      '-T',
+      'fields',
+      '-E',
+      'occurrence=a',
+      '-E',
+      'aggregator=;',
+      '-e',
+      'tcp.srcport',
+      '-e',
+      'tcp.dstport',
+      ...fields.flatMap((field) => ['-e', field]),
+    ],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -98,7 +118,9 @@ describe('capture files real tools wrote, opened as the inspector opens them, re
       expect(ours.map((exchange) => exchange.request.method)).toEqual(column(rows, port, 0));
       expect(ours.map((exchange) => exchange.request.target)).toEqual(column(rows, port, 1));
       expect(ours.map((exchange) => String(exchange.response?.status))).toEqual(column(rows, 18081, 2, port));
-      expect(ours.map((exchange) => exchange.response?.headers.find(([header]) => header.toLowerCase() === 'content-length')?.[1])).toEqual(column(rows, 18081, 3, port));
+      expect(ours.map((exchange) => exchange.response?.headers.find(([header]) => header.toLowerCase() === 'content-length')?.[1])).toEqual(
+        column(rows, 18081, 3, port),
+      );
     }
     await expectSameBytes(name, opened, 18081);
   });
@@ -117,8 +139,13 @@ describe('capture files real tools wrote, opened as the inspector opens them, re
         zip(column(rows, srcPort, 0), column(rows, srcPort, 1)).map(([type, stream]) => `${type}@${stream}`),
       );
     }
-    expect(decoded.exchanges.map((exchange) => `${exchange.request.method} ${exchange.request.target} ${exchange.response?.status}`)).toEqual(['GET /a.txt 200', 'GET /b.txt 200']);
-    const paths = zip(column(rows, port, 2), column(rows, port, 3)).filter(([header]) => header === ':path').map(([, value]) => value);
+    expect(decoded.exchanges.map((exchange) => `${exchange.request.method} ${exchange.request.target} ${exchange.response?.status}`)).toEqual([
+      'GET /a.txt 200',
+      'GET /b.txt 200',
+    ]);
+    const paths = zip(column(rows, port, 2), column(rows, port, 3))
+      .filter(([header]) => header === ':path')
+      .map(([, value]) => value);
     expect(paths).toEqual(['/a.txt', '/b.txt']);
     await expectSameBytes('h2c-nghttp.pcapng', opened, 18082);
   });
@@ -133,7 +160,9 @@ describe('capture files real tools wrote, opened as the inspector opens them, re
     const trailers = zip(column(rows, 18083, 1), column(rows, 18083, 2));
     const statuses = messagesOf(decoded, 'grpc-status', 'out');
     expect(statuses.map((status) => String(status.fields?.code))).toEqual(trailers.filter(([name]) => name === 'grpc-status').map(([, value]) => value));
-    expect(statuses.map((status) => status.fields?.message).filter(Boolean)).toEqual(trailers.filter(([name]) => name === 'grpc-message').map(([, value]) => decodeURIComponent(value)));
+    expect(statuses.map((status) => status.fields?.message).filter(Boolean)).toEqual(
+      trailers.filter(([name]) => name === 'grpc-message').map(([, value]) => decodeURIComponent(value)),
+    );
     await expectSameBytes('grpc-python.pcapng', opened, 18083);
   });
 
@@ -141,7 +170,12 @@ describe('capture files real tools wrote, opened as the inspector opens them, re
     const opened = open('websocket-python.pcapng');
     const [[port, decoded]] = [...opened.byPort];
     expect(decoded.exchanges.map((exchange) => exchange.response?.status)).toEqual([101]);
-    const rows = await tsharkRows('websocket-python.pcapng', 'tcp.port==18084,http', ['websocket.opcode', 'websocket.mask', 'websocket.payload_length', 'websocket.payload_length_ext_16']);
+    const rows = await tsharkRows('websocket-python.pcapng', 'tcp.port==18084,http', [
+      'websocket.opcode',
+      'websocket.mask',
+      'websocket.payload_length',
+      'websocket.payload_length_ext_16',
+    ]);
     for (const [dir, srcPort] of [
       ['in', port],
       ['out', 18084],
@@ -151,7 +185,9 @@ describe('capture files real tools wrote, opened as the inspector opens them, re
         .filter((row) => row.srcPort === srcPort && (row.values[0]?.length ?? 0) > 0)
         .map((row) => (row.values[3]?.[0] ?? row.values[2]?.[0]) as string);
       expect(frames.map((frame) => String(WS_OPCODES[String(frame.fields?.opcode)]))).toEqual(column(rows, srcPort, 0));
-      expect(frames.map((frame) => (frame.fields?.masked ? '1' : '0'))).toEqual(column(rows, srcPort, 1).map((mask) => (mask === 'True' || mask === '1' ? '1' : '0')));
+      expect(frames.map((frame) => (frame.fields?.masked ? '1' : '0'))).toEqual(
+        column(rows, srcPort, 1).map((mask) => (mask === 'True' || mask === '1' ? '1' : '0')),
+      );
       expect(frames.map((frame) => String(frame.fields?.length))).toEqual(lengths);
     }
     await expectSameBytes('websocket-python.pcapng', opened, 18084);
@@ -170,7 +206,9 @@ describe('capture files real tools wrote, opened as the inspector opens them, re
         const theirs = rows.filter((row) => row.srcPort === srcPort && (srcPort === port || row.dstPort === port));
         expect(ours.map((packet) => String(MQTT_TYPES.indexOf(String(packet.fields?.type))))).toEqual(theirs.flatMap((row) => row.values[0] ?? []));
         expect(ours.flatMap((packet) => (packet.fields?.topic ?? packet.fields?.topics ?? []) as string)).toEqual(theirs.flatMap((row) => row.values[1] ?? []));
-        expect(ours.flatMap((packet) => (packet.fields?.packetId === undefined ? [] : [String(packet.fields.packetId)]))).toEqual(theirs.flatMap((row) => row.values[2] ?? []));
+        expect(ours.flatMap((packet) => (packet.fields?.packetId === undefined ? [] : [String(packet.fields.packetId)]))).toEqual(
+          theirs.flatMap((row) => row.values[2] ?? []),
+        );
       }
     }
     await expectSameBytes('mqtt-mosquitto.pcapng', opened, 18085);
@@ -193,7 +231,24 @@ describe('capture files real tools wrote, opened as the inspector opens them, re
 });
 
 const WS_OPCODES: Record<string, number> = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 };
-const MQTT_TYPES = ['', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+const MQTT_TYPES = [
+  '',
+  'CONNECT',
+  'CONNACK',
+  'PUBLISH',
+  'PUBACK',
+  'PUBREC',
+  'PUBREL',
+  'PUBCOMP',
+  'SUBSCRIBE',
+  'SUBACK',
+  'UNSUBSCRIBE',
+  'UNSUBACK',
+  'PINGREQ',
+  'PINGRESP',
+  'DISCONNECT',
+  'AUTH',
+];
 const H2_TYPES = ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'];
 const frameTypeNumber = (type: string) => String(H2_TYPES.indexOf(type));
 const zip = (a: string[], b: string[]): Array<[string, string]> => a.map((value, index) => [value, b[index] ?? '']);

@@ -113,7 +113,8 @@ const ru: CaptureFileStrings = {
   opened: (name) => `Открыт файл ${name}`,
   backToLive: 'К живому трафику',
   backToLiveHint: 'Закрыть файл и снова показать трафик этой сессии',
-  summary: (format, packets, connections) => `${format}, ${countRu(packets, 'пакет', 'пакета', 'пакетов')}, ${countRu(connections, 'TCP-соединение', 'TCP-соединения', 'TCP-соединений')}`,
+  summary: (format, packets, connections) =>
+    `${format}, ${countRu(packets, 'пакет', 'пакета', 'пакетов')}, ${countRu(connections, 'TCP-соединение', 'TCP-соединения', 'TCP-соединений')}`,
   reassembly: (retransmissions, outOfOrder, gaps) =>
     `TCP собран по порядку: повторных сегментов — ${retransmissions}, пришедших не по порядку — ${outOfOrder}; ${gaps === 0 ? 'пропусков нет' : `пропусков — ${gaps} (байты, которые не записались, отмечены в байтах)`}`,
   startedBefore: (count) => `${countRu(count, 'соединение началось', 'соединения начались', 'соединений началось')} до начала записи: их первых байтов нет`,

@@ -76,7 +76,9 @@ function HarEntryDetail({ entry, t, tf }: { entry: HarEntry; t: InspectorStrings
           <ol className="insp-har-ws">
             {entry.webSocketMessages.map((message, index) => (
               <li key={index} data-testid="insp-har-ws" data-dir={message.dir}>
-                <span className={message.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out'}>{message.dir === 'in' ? `→ ${tf.har.sent}` : `← ${tf.har.received}`}</span>{' '}
+                <span className={message.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out'}>
+                  {message.dir === 'in' ? `→ ${tf.har.sent}` : `← ${tf.har.received}`}
+                </span>{' '}
                 <span className="insp-row-time">{formatClock(message.t)}</span> <code>{message.data}</code>
               </li>
             ))}

@@ -142,9 +142,7 @@ let singleton: OpenedCaptures | null = null;
 
 /** The page's one list of opened files, reading them in capture-file-worker.ts. */
 export function getOpenedCaptures(): OpenedCaptures {
-  singleton ??= new OpenedCaptures(
-    () => new Worker(new URL('./capture-file-worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
-  );
+  singleton ??= new OpenedCaptures(() => new Worker(new URL('./capture-file-worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike);
   return singleton;
 }
 

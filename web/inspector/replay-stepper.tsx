@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { CaptureFileStrings } from './capture-file-strings.ts';
 import { sameSelection, type Selection } from './exchange-sections.ts';
 import { formatDuration } from './format.ts';
-import { moveStep, stepFragment, type ReplayMove, type ReplayStep } from './replay-steps.ts';
+import { stepFragment, type ReplayMove, type ReplayStep } from './replay-steps.ts';
 import type { InspectorStrings } from './strings.ts';
 
 /** Where `selection` is among the steps (-1: not a step). */
@@ -32,7 +32,15 @@ export function ReplayStepper({
   const current = stepIndexOf(steps, selection);
   const step = steps[current];
   const button = (move: ReplayMove, label: string, text: string, disabled: boolean) => (
-    <button type="button" className="insp-button" data-testid={`insp-step-${move}`} title={label} aria-label={label} disabled={disabled} onClick={() => onMove(move)}>
+    <button
+      type="button"
+      className="insp-button"
+      data-testid={`insp-step-${move}`}
+      title={label}
+      aria-label={label}
+      disabled={disabled}
+      onClick={() => onMove(move)}
+    >
       {text}
     </button>
   );

@@ -8,7 +8,17 @@ const view = (id: string, exchanges: Array<[number, number]>, messages: Array<[n
 });
 
 describe('replay steps', () => {
-  const steps = replaySteps([view('c1', [[0, 10]], [[0, 30, 'h2-frame'], [1, 31, 'grpc-message']]), view('c2', [[0, 20]], [[0, 5, 'ws-frame']])]);
+  const steps = replaySteps([
+    view(
+      'c1',
+      [[0, 10]],
+      [
+        [0, 30, 'h2-frame'],
+        [1, 31, 'grpc-message'],
+      ],
+    ),
+    view('c2', [[0, 20]], [[0, 5, 'ws-frame']]),
+  ]);
 
   it('puts every exchange and message of every connection in time order', () => {
     expect(steps.map((step) => [step.selection, step.at])).toEqual([
@@ -38,7 +48,11 @@ describe('replay steps', () => {
   });
 
   it('names one step in a URL fragment and reads it back', () => {
-    for (const selection of [{ conn: 'c2', message: 14 }, { conn: 'r1-c1', index: 0 }, { conn: 'c3', note: 2 }])
+    for (const selection of [
+      { conn: 'c2', message: 14 },
+      { conn: 'r1-c1', index: 0 },
+      { conn: 'c3', note: 2 },
+    ])
       expect(selectionOfFragment(stepFragment(selection))).toEqual(selection);
     expect(selectionOfFragment('#insp=c1.q1')).toBeNull();
     expect(selectionOfFragment('#intro')).toBeNull();

@@ -21,11 +21,15 @@ export function replaySteps(
 ): ReplayStep[] {
   const steps: ReplayStep[] = [];
   for (const view of connections) {
-    for (const exchange of view.exchanges) steps.push({ selection: { conn: view.connection.id, index: exchange.index }, at: exchange.request.firstByteAt, isMessage: true });
+    for (const exchange of view.exchanges)
+      steps.push({ selection: { conn: view.connection.id, index: exchange.index }, at: exchange.request.firstByteAt, isMessage: true });
     for (const message of view.messages)
       steps.push({ selection: { conn: message.conn, message: message.index }, at: message.at, isMessage: !TRANSPORT_FRAME_LAYERS.has(message.layer) });
   }
-  return steps.map((step, order) => ({ step, order })).sort((a, b) => a.step.at - b.step.at || a.order - b.order).map(({ step }) => step);
+  return steps
+    .map((step, order) => ({ step, order }))
+    .sort((a, b) => a.step.at - b.step.at || a.order - b.order)
+    .map(({ step }) => step);
 }
 
 export type ReplayMove = 'next' | 'previous' | 'next-message' | 'previous-message' | 'first' | 'last';

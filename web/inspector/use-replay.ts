@@ -10,10 +10,7 @@ import { stepIndexOf } from './replay-stepper.tsx';
  * opened with selects its step once the capture holds it.
  */
 export function useReplay(timeline: readonly TimelineConnection[], selection: Selection | null, select: (selection: Selection) => void) {
-  const steps = useMemo(
-    () => replaySteps(timeline.map(({ view, exchanges, messages }) => ({ connection: view.connection, exchanges, messages }))),
-    [timeline],
-  );
+  const steps = useMemo(() => replaySteps(timeline.map(({ view, exchanges, messages }) => ({ connection: view.connection, exchanges, messages }))), [timeline]);
   const fromAddress = useRef(typeof window === 'undefined' ? null : selectionOfFragment(window.location.hash));
   useEffect(() => {
     const wanted = fromAddress.current;

@@ -98,7 +98,10 @@ describe('capture files', () => {
     expect(opened.connections).toHaveLength(fixture.connections.length);
     fixture.connections.forEach((connection, index) => {
       const theirs = decodeConnection(connection, chunks);
-      const ours = decodeConnection(opened.connections[index]!, opened.chunks.filter((chunk) => chunk.conn === opened.connections[index]!.id));
+      const ours = decodeConnection(
+        opened.connections[index]!,
+        opened.chunks.filter((chunk) => chunk.conn === opened.connections[index]!.id),
+      );
       expect(ours.streams.in.slice({ start: 0, end: ours.streams.in.end })).toEqual(theirs.streams.in.slice({ start: 0, end: theirs.streams.in.end }));
       expect(ours.exchanges.map((exchange) => [exchange.request.method, exchange.request.target, exchange.response?.status])).toEqual(
         theirs.exchanges.map((exchange) => [exchange.request.method, exchange.request.target, exchange.response?.status]),
@@ -148,8 +151,20 @@ describe('capture files', () => {
           },
           {
             startedDateTime: '2026-11-26T10:00:00.000Z',
-            request: { method: 'POST', url: 'http://127.0.0.1:8080/api', httpVersion: 'HTTP/1.1', headers: [], postData: { mimeType: 'application/json', text: '{}' } },
-            response: { status: 201, statusText: 'Created', httpVersion: 'HTTP/1.1', headers: [{ name: 'content-type', value: 'application/json' }], content: { size: 2, text: '{}' } },
+            request: {
+              method: 'POST',
+              url: 'http://127.0.0.1:8080/api',
+              httpVersion: 'HTTP/1.1',
+              headers: [],
+              postData: { mimeType: 'application/json', text: '{}' },
+            },
+            response: {
+              status: 201,
+              statusText: 'Created',
+              httpVersion: 'HTTP/1.1',
+              headers: [{ name: 'content-type', value: 'application/json' }],
+              content: { size: 2, text: '{}' },
+            },
           },
           { request: {} },
         ],

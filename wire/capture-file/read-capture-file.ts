@@ -8,7 +8,10 @@ import { TcpReassembler, type ConnectionFacts, type ReassemblyCounts } from './t
 import { tcpSegmentOf, type SkipReason } from './tcp-segments.ts';
 
 /** What is wrong with a file that gave nothing to show. */
-export type CaptureFileProblem = FileProblem | HarProblem | { code: 'no-tcp'; packets: number; skipped: Partial<Record<SkipReason, number>>; linkTypes: number[] };
+export type CaptureFileProblem =
+  | FileProblem
+  | HarProblem
+  | { code: 'no-tcp'; packets: number; skipped: Partial<Record<SkipReason, number>>; linkTypes: number[] };
 
 export interface OpenedPackets {
   kind: 'packets';
@@ -62,7 +65,17 @@ export function readCaptureFile(bytes: Uint8Array, onProgress?: ProgressListener
   }
   const { connections, chunks, facts, counts } = reassembler.finish();
   onProgress?.(bytes.length, bytes.length);
-  return { kind: 'packets', format: file.format, packets: file.packets.length, connections, chunks, facts, counts, skipped, ...(file.problem ? { problem: file.problem } : {}) };
+  return {
+    kind: 'packets',
+    format: file.format,
+    packets: file.packets.length,
+    connections,
+    chunks,
+    facts,
+    counts,
+    skipped,
+    ...(file.problem ? { problem: file.problem } : {}),
+  };
 }
 
 /** A HAR is JSON: its first non-blank character is `{` (a byte-order mark first is allowed). */

@@ -16,7 +16,9 @@ const fixtures = join(import.meta.dirname, '../capture-file/fixtures');
 const seeds = readdirSync(fixtures).map((name) => new Uint8Array(readFileSync(join(fixtures, name))));
 seeds.push(
   new TextEncoder().encode(
-    JSON.stringify({ log: { entries: [{ startedDateTime: 'x', request: { method: 'GET', headers: [{}] }, response: { content: {} }, _webSocketMessages: [{}, 1] }] } }),
+    JSON.stringify({
+      log: { entries: [{ startedDateTime: 'x', request: { method: 'GET', headers: [{}] }, response: { content: {} }, _webSocketMessages: [{}, 1] }] },
+    }),
   ),
 );
 
