@@ -51,12 +51,13 @@ async function liveRequest(page: Page): Promise<void> {
 describe.each([
   { lang: 'en', button: 'Open capture', back: 'Back to live captures', bad: /Cannot open notes\.txt: it is not a pcapng, pcap or HAR file/ },
   { lang: 'ru', button: 'Открыть запись', back: 'К живому трафику', bad: /Не удалось открыть notes\.txt: это не файл pcapng, pcap или HAR/ },
-])('opening a capture in $lang', ({ lang, button, back, bad }) => {
+])('opening a capture in $lang', { timeout: 180_000 }, ({ lang, button, back, bad }) => {
   it('decodes a gRPC pcapng that python3-grpcio wrote, names a bad file while the live captures stay, and goes back to live', async () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/${lang}/rest`);
     const inspector = inspectorOf(page);
-    await expect.poll(() => textNow(inspector.locator('.insp-file-open')), LIVE).toContain(button);
+    // the lesson page loads the inspector once its text is on screen (use-captures-later.ts)
+    await expect.poll(() => textNow(inspector.locator('.insp-file-open')), { timeout: 60_000 }).toContain(button);
     await liveRequest(page);
     const liveRow = inspector.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users?limit=1' });
     await expect.poll(() => liveRow.count(), LIVE).toBe(1);
@@ -112,22 +113,24 @@ describe.each([
   });
 });
 
-describe('links and HAR', () => {
+describe('links and HAR', { timeout: 180_000 }, () => {
   it('a link to one step of a live capture opens the inspector at that step', async () => {
     const page = await openPage(browser);
     await page.goto(`${server.origin}/en/rest`);
     await liveRequest(page);
     const inspector = inspectorOf(page);
     const row = inspector.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users?limit=1' });
+    await expect.poll(() => row.count(), LIVE).toBe(1);
     await row.click();
     await inspector.locator('[data-testid="insp-step-link"]').click();
+    await expect.poll(() => new URL(page.url()).hash, LIVE).toMatch(/^#insp=/);
     const link = page.url();
     expect(new URL(link).hash).toMatch(/^#insp=c\d+\.x0$/);
     // a second page of the same session (the capture channel replays the session's captures)
     const again = await page.context().newPage();
     await again.goto(link);
     const chosen = inspectorOf(again).locator('[data-testid="insp-exchange"][aria-pressed="true"]');
-    await expect.poll(() => textNow(chosen), LIVE).toContain('/api/v1/users?limit=1');
+    await expect.poll(() => textNow(chosen), { timeout: 60_000 }).toContain('/api/v1/users?limit=1');
     await page.context().close();
   });
 
