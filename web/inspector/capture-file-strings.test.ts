@@ -14,7 +14,7 @@ describe('capture file strings', () => {
   });
 
   it('names every problem of a file in both languages', () => {
-    const problems = [
+    const problems: Parameters<typeof captureFileStrings.en.problem>[0][] = [
       { code: 'empty' },
       { code: 'unknown-format', firstBytes: '68 65' },
       { code: 'truncated', at: 12 },
@@ -25,7 +25,7 @@ describe('capture file strings', () => {
       { code: 'har-no-entries' },
       { code: 'too-large', limitMb: 200 },
       { code: 'worker-failed', detail: 'out of memory' },
-    ] as const;
+    ];
     for (const problem of problems) {
       expect(captureFileStrings.en.problem(problem)).toMatch(/\w{3}/);
       expect(captureFileStrings.ru.problem(problem)).toMatch(/[а-яё]{3}/);

@@ -2,7 +2,9 @@
 // one-port listener (server/listener/one-port-server.ts): the HTTP/2 client preface (RFC 9113
 // §3.4) is h2c, an MQTT CONNECT (MQTT 3.1.1 §3.1, 5.0 §3.1) is MQTT, and anything else HTTP/1.1;
 // a file may also hold TLS, whose ClientHello (RFC 8446 §4.1.2) says the rest is encrypted.
-import type { Transport } from '../../contracts/capture-channel/messages.ts';
+import type { CapturedConnection } from '../../contracts/capture-channel/messages.ts';
+
+type Transport = CapturedConnection['transport'];
 import { readRemainingLength } from '../mqtt/remaining-length.ts';
 
 const H2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';

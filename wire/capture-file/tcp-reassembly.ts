@@ -4,7 +4,7 @@
 // the ones before it, and bytes never captured stay a hole (a jump in offsets, which the stream
 // assembler marks `gapBefore` and the decoders skip honestly). The result is the tap's own shape,
 // CapturedConnection and CaptureChunk, so the inspector decodes a file like its live captures.
-import type { CaptureChunk, CapturedConnection, Transport } from '../../contracts/capture-channel/messages.ts';
+import type { CaptureChunk, CapturedConnection } from '../../contracts/capture-channel/messages.ts';
 import { sniffTransport } from './sniff-transport.ts';
 import type { TcpSegment } from './tcp-segments.ts';
 
@@ -177,7 +177,7 @@ export class TcpReassembler {
     return { connections, chunks, facts, counts: this.counts };
   }
 
-  private transportOf(flow: Flow): Transport {
+  private transportOf(flow: Flow): CapturedConnection['transport'] {
     const first = flow.chunks.filter((chunk) => chunk.dir === 'in' && chunk.offset < 64);
     const head = new Uint8Array(64);
     let length = 0;
@@ -190,7 +190,7 @@ export class TcpReassembler {
     return sniffTransport(head.subarray(0, length));
   }
 
-  private connectionOf(flow: Flow, transport: Transport): CapturedConnection {
+  private connectionOf(flow: Flow, transport: CapturedConnection['transport']): CapturedConnection {
     return {
       id: flow.id,
       transport,
