@@ -4,6 +4,8 @@
 // reads them. Pure TypeScript: no Node, no DOM, no import outside wire/.
 
 export type Transport = 'http/1.1' | 'h2c' | 'mqtt';
+/** Only in a capture file opened in the inspector (wire/capture-file/): the tap never records TLS. */
+export type FileOnlyTransport = 'tls';
 /** `in`: client → server; `out`: server → client. */
 export type Direction = 'in' | 'out';
 
@@ -26,7 +28,7 @@ export type UndeliveredReason = 'peer-closed' | 'peer-reset';
 
 export interface CapturedConnection {
   id: string;
-  transport: Transport;
+  transport: Transport | FileOnlyTransport;
   remote: string;
   local: string;
   /** ms since the Unix epoch, sub-millisecond precision */

@@ -1,3 +1,4 @@
+import { encryptedTls } from './capture-file/encrypted-tls.ts';
 import { LazyLayer } from './lazy-layer.ts';
 import { markUnmasked } from './masked-bytes.ts';
 import { markUndelivered } from './undelivered.ts';
@@ -215,11 +216,12 @@ const notDecodedYet: ConnectionDecoder = (connection, streams) => ({
     })),
 });
 
-/** Which decoder reads a connection, by the transport the tap reports. */
+/** Which decoder reads a connection, by the transport the tap reports (TLS only in an opened file). */
 const decoders: Record<CapturedConnection['transport'], ConnectionDecoder> = {
   'http/1.1': decodeHttp1,
   h2c: decodeH2c,
   mqtt: decodeMqtt,
+  tls: encryptedTls,
 };
 
 export function decoderFor(transport: CapturedConnection['transport']): ConnectionDecoder {

@@ -10,6 +10,7 @@ export type {
   CaptureChunk,
   CapturedConnection,
   Direction,
+  FileOnlyTransport,
   Transport,
   UndeliveredReason,
   UnrecordedReason,

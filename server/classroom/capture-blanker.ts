@@ -1,4 +1,4 @@
-import type { CaptureMessage, Direction, Transport } from '../tap/capture-types.ts';
+import type { CaptureMessage, ConnectionInfo, Direction } from '../tap/capture-types.ts';
 import { RelayStreamFilter } from './relay-stream-filter.ts';
 import { SecretBook, SecretScanner } from './secret-scanner.ts';
 
@@ -19,7 +19,7 @@ interface ChunkFilter {
  */
 export class CaptureBlanker {
   private readonly book: SecretBook;
-  private readonly transports = new Map<string, Transport>();
+  private readonly transports = new Map<string, ConnectionInfo['transport']>();
   private readonly filters = new Map<string, Record<Direction, ChunkFilter>>();
 
   constructor(

@@ -11,6 +11,7 @@ export function InspectorToolbar({
   snapshot,
   store,
   readOnly,
+  fromFile = false,
   selectedConnection,
   showApp,
   setShowApp,
@@ -19,6 +20,8 @@ export function InspectorToolbar({
   snapshot: CaptureSnapshot;
   store: CaptureStore;
   readOnly: boolean;
+  /** showing an opened capture file: no live status (opened-captures.ts) */
+  fromFile?: boolean;
   /** the selected row's connection id, if any: "export this connection" downloads it */
   selectedConnection: string | undefined;
   showApp: boolean;
@@ -28,9 +31,11 @@ export function InspectorToolbar({
   return (
     <div className="insp-toolbar">
       <h2 className="insp-title">{t.title}</h2>
-      <span className={`insp-status-dot insp-status-${snapshot.status}`} data-testid="insp-status" data-status={snapshot.status}>
-        {t.status[snapshot.status]}
-      </span>
+      {!fromFile && (
+        <span className={`insp-status-dot insp-status-${snapshot.status}`} data-testid="insp-status" data-status={snapshot.status}>
+          {t.status[snapshot.status]}
+        </span>
+      )}
       {!readOnly && (
         <label className="insp-switch" title={t.recordHint}>
           <input

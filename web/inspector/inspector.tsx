@@ -8,7 +8,14 @@ import { ExchangeTimeline, type TimelineConnection } from './exchange-timeline.t
 import { inspectorStrings } from './strings.ts';
 import { exportPcapng, InspectorToolbar } from './inspector-toolbar.tsx';
 import { useKeepRowInView } from './use-keep-row-in-view.ts';
+import { captureFileStrings } from './capture-file-strings.ts';
+import { OpenCaptureBar, useCaptureFileDrop } from './open-capture-bar.tsx';
+import { getOpenedCaptures, useOpenedCaptures } from './opened-captures.ts';
+import { HarView } from './har-view.tsx';
+import { ReplayStepper } from './replay-stepper.tsx';
+import { useReplay } from './use-replay.ts';
 import './inspector.css';
+import './capture-file.css';
 
 export interface InspectorProps {
   /**
@@ -27,7 +34,14 @@ export interface InspectorProps {
 /** Everything that crossed the wire for this browser: timeline, decoded tree and bytes. */
 export function Inspector({ focus, store: givenStore, onSelectionChange, readOnly = false }: InspectorProps) {
   const t = useStrings(inspectorStrings);
-  const store = givenStore ?? getCaptureStore();
+  const tf = useStrings(captureFileStrings);
+  // An opened capture file (opened-captures.ts) takes the live captures' place until "back to live";
+  // only the page's own inspector opens files (one given a store shows that store).
+  const files = getOpenedCaptures();
+  const filesState = useOpenedCaptures(files);
+  const opened = givenStore === undefined ? filesState.opened : null;
+  const drop = useCaptureFileDrop(files);
+  const store = opened?.kind === 'packets' ? opened.store : (givenStore ?? getCaptureStore());
   const snapshot = useCaptures(store);
   const [showApp, setShowApp] = useState(false);
   const [picked, setPicked] = useState<Selection | null>(null);
@@ -35,11 +49,15 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
 
   // A new focus from outside (a cell ran) wins over an earlier click.
   const focusKey = keyOf(focus ?? null);
-  useEffect(() => setPicked(null), [focusKey]);
+  useEffect(() => setPicked(null), [focusKey, opened]);
 
-  const { timeline, hiddenCount } = useMemo(() => buildTimeline(snapshot, showApp), [snapshot, showApp]);
+  // a file's requests are all its own: none is the app's
+  const { timeline, hiddenCount } = useMemo(() => buildTimeline(snapshot, showApp || opened !== null), [snapshot, showApp, opened]);
   const newest = useMemo(() => snapshot.exchanges.findLast((exchange) => !isAppTraffic(exchange.request)), [snapshot]);
-  const selection: Selection | null = picked ?? focus ?? (newest ? { conn: newest.conn, index: newest.index } : null);
+  // a focus from outside names a live capture, never the file's
+  const focused = opened ? undefined : focus;
+  const selection: Selection | null = picked ?? focused ?? (newest ? { conn: newest.conn, index: newest.index } : null);
+  const replay = useReplay(timeline, selection, setPicked);
 
   const view = selection ? snapshot.connections.find((candidate) => candidate.connection.id === selection.conn) : undefined;
   const selectedExchange = view && selection && 'index' in selection ? view.exchanges.find((exchange) => exchange.index === selection.index) : undefined;
@@ -56,43 +74,60 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
   const reportSelection = useRef(onSelectionChange);
   reportSelection.current = onSelectionChange;
   useEffect(() => {
-    reportSelection.current?.(selection);
+    // what a file shows is not this session's traffic: nothing judged from it (the quiz) may see it
+    reportSelection.current?.(opened ? null : selection);
     // keyed by the selection's identity: a new snapshot with the same selection is no change
-  }, [selectionKey]);
+  }, [selectionKey, opened]);
 
   // new traffic lands at the bottom: the selected row stays in sight
   useKeepRowInView(timelinePane, selectionKey, timeline);
 
   return (
-    <section className="insp" data-testid="inspector" aria-label={t.title}>
+    <section
+      className={drop.dragging ? 'insp insp-dropping' : 'insp'}
+      data-testid="inspector"
+      aria-label={t.title}
+      onKeyDown={replay.onKeyDown}
+      {...(givenStore === undefined ? drop.handlers : {})}
+    >
+      {drop.dragging && <div className="insp-drop-hint">{tf.dropHere}</div>}
       <InspectorToolbar
         snapshot={snapshot}
         store={store}
-        readOnly={readOnly}
+        readOnly={readOnly || opened !== null}
+        fromFile={opened !== null}
         selectedConnection={view?.connection.id}
         showApp={showApp}
         setShowApp={setShowApp}
         t={t}
       />
-      {!snapshot.recording && <p className="insp-notice">{t.recordingOff}</p>}
-      <div className="insp-body">
-        <div className="insp-timeline-pane" ref={timelinePane}>
-          {timeline.length === 0 ? (
-            <p className="insp-empty">{t.empty}</p>
-          ) : (
-            <ExchangeTimeline
-              connections={timeline}
-              selection={selection}
-              focusedAt={selectedExchange?.request.firstByteAt ?? null}
-              onSelect={setPicked}
-              onExport={(connId) => exportPcapng(store, connId)}
-              t={t}
-            />
-          )}
-          {hiddenCount > 0 && <p className="insp-hidden-note">{t.hiddenAppTraffic(hiddenCount)}</p>}
-        </div>
-        {sections ? <ExchangeDetail key={selectionKey} sections={sections} t={t} /> : <p className="insp-empty">{t.selectHint}</p>}
-      </div>
+      {givenStore === undefined && <OpenCaptureBar captures={files} state={filesState} t={tf} />}
+      {opened?.kind === 'har' ? (
+        <HarView har={opened.har} t={t} tf={tf} />
+      ) : (
+        <>
+          {!snapshot.recording && !opened && <p className="insp-notice">{t.recordingOff}</p>}
+          <ReplayStepper steps={replay.steps} selection={selection} onMove={replay.move} t={t} tf={tf} />
+          <div className="insp-body">
+            <div className="insp-timeline-pane" ref={timelinePane}>
+              {timeline.length === 0 ? (
+                <p className="insp-empty">{t.empty}</p>
+              ) : (
+                <ExchangeTimeline
+                  connections={timeline}
+                  selection={selection}
+                  focusedAt={selectedExchange?.request.firstByteAt ?? null}
+                  onSelect={setPicked}
+                  onExport={(connId) => exportPcapng(store, connId)}
+                  t={t}
+                />
+              )}
+              {hiddenCount > 0 && <p className="insp-hidden-note">{t.hiddenAppTraffic(hiddenCount)}</p>}
+            </div>
+            {sections ? <ExchangeDetail key={selectionKey} sections={sections} t={t} /> : <p className="insp-empty">{t.selectHint}</p>}
+          </div>
+        </>
+      )}
     </section>
   );
 }
