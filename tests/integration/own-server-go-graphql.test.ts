@@ -2,13 +2,13 @@
 // graphql-transport-ws, built as its module offline) passes every GraphQL check; each deliberate
 // fault fails exactly the checks that should catch it (the same faults and sets as the Python
 // starter's), and a server without subscriptions is reported "not offered" for them, never passed.
+// Its untouched skeleton fails exactly the checks its TODOs name.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildInModule, starterModule } from './go-offline-workspace.ts';
-import { startGoStarter } from './own-server-go-starters.ts';
-import { checkAsLoopbackStudent, failingIds, idsWith } from './own-server-starters.ts';
+import { buildGoSkeletonAndComplete, GO_STARTERS, startGoSkeleton, startGoStarter } from './own-server-go-starters.ts';
+import { checkAsLoopbackStudent, checksNamedByTodos, expectSkeletonFailsItsTodos, failingIds, idsWith } from './own-server-starters.ts';
 
 const SUBSCRIPTION_CHECKS = [
   'ws-complete-stops',
@@ -23,10 +23,10 @@ const SUBSCRIPTION_CHECKS = [
 
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-graphql-'));
 let binary = ''; // the complete version
+let skeleton = '';
 
 beforeAll(async () => {
-  binary = join(work, 'graphql-complete');
-  await buildInModule(await starterModule(join(work, 'module')), 'complete/graphql', binary);
+  ({ complete: binary, skeleton } = await buildGoSkeletonAndComplete('graphql', work));
 }, 120_000); // a cold Go build on a busy CI machine: a ceiling, not a measurement
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -67,6 +67,30 @@ describe.concurrent('starters/go/complete/graphql', () => {
         body: JSON.stringify({ query: '{ users(first: 100) { nodes { email } } }' }),
       }).then((response) => response.json());
       expect(left).toEqual({ data: { users: { nodes: [] } } });
+    } finally {
+      await starter.stop();
+    }
+  }, 120_000);
+
+  it('its untouched skeleton (starters/go/graphql) listens and fails exactly the checks its TODOs name', async () => {
+    const starter = await startGoSkeleton(skeleton);
+    try {
+      const source = join(GO_STARTERS, 'graphql');
+      const named = ['main.go', 'schema.go', 'transport.go'].flatMap((file) => checksNamedByTodos(join(source, file))).sort();
+      expect(named).toEqual([
+        'depth-limit',
+        'get-extensions-json',
+        'get-operation-name',
+        'get-query-200',
+        'get-variables-json',
+        'no-data-4xx-51FE',
+        'syntax-error-400',
+        'ws-complete-stops',
+        'ws-duplicate-id-4409',
+      ]);
+      const report = await expectSkeletonFailsItsTodos('graphql', join(source, 'main.go'), starter.port);
+      expect(failingIds(report)).toEqual(named);
+      expect(idsWith(report, 'not-offered')).toEqual([]);
     } finally {
       await starter.stop();
     }
