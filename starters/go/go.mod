@@ -10,6 +10,7 @@ go 1.19
 require (
 	github.com/golang/protobuf v1.5.2 // grpc-go 1.33 and grpc-gateway 1.x marshal with it
 	github.com/gorilla/websocket v1.5.0
+	github.com/graph-gophers/graphql-go v1.5.0 // graphql/: parsing, validation (MaxDepth), execution, Subscribe
 	github.com/grpc-ecosystem/grpc-gateway v1.6.4 // gateway/: the runtime only (the mux's routes are written by hand)
 	golang.org/x/net v0.7.0 // grpc-websocket/: h2c, gRPC and the WebSocket on one port
 	google.golang.org/genproto v0.0.0-20200526211855-cb27e3aa2013 // errdetails; the version grpc-go 1.33.3 requires

@@ -19,8 +19,9 @@ function filesNamed(name: string, folder = GO_STARTERS): string[] {
 
 describe('the helpers copied into every Go starter folder', () => {
   it.each([
-    ['listening.go', 14],
+    ['listening.go', 16],
     ['reflection.go', 2],
+    ['operation.go', 2],
   ])('%s is the same file in each of its %i folders', (name, folders) => {
     const copies = filesNamed(name);
     expect(copies.map((path) => relative(ROOT, path))).toHaveLength(folders);

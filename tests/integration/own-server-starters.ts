@@ -36,7 +36,7 @@ export async function startPythonSkeleton(script: string, env: Record<string, st
  * untouched skeleton must fail every one of them (and the complete version none).
  */
 export function checksNamedByTodos(path: string): string[] {
-  const named = [...readFileSync(path, 'utf8').matchAll(/TODO \[([a-z0-9, -]+)\]/g)].flatMap((match) => match[1]!.split(',').map((id) => id.trim()));
+  const named = [...readFileSync(path, 'utf8').matchAll(/TODO \[([A-Za-z0-9, -]+)\]/g)].flatMap((match) => match[1]!.split(',').map((id) => id.trim()));
   return [...new Set(named)].sort();
 }
 

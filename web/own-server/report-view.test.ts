@@ -180,6 +180,7 @@ describe('commands', () => {
       'cd starters/go\ngo generate ./stubs\ngo mod tidy\ngo run ./grpc -port 50051\ngo run ./gateway -port 8090 -grpc 127.0.0.1:50051',
     );
     expect(goStarterCommand('grpc-websocket', '127.0.0.1:50061')).toBe('cd starters/go\ngo generate ./stubs\ngo mod tidy\ngo run ./grpc-websocket -port 50061');
+    expect(goStarterCommand('graphql', '127.0.0.1:8004')).toBe('cd starters/go\ngo mod tidy\ngo run ./graphql -port 8004');
     expect(goStarterCommand('socket-io', '127.0.0.1:8006')).toBeNull();
     expect(goStarterCommand('mqtt', '127.0.0.1:1883')).toBeNull();
   });

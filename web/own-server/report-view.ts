@@ -188,6 +188,7 @@ const GO_STARTER_FOLDERS: Partial<Record<CheckedProtocol, string>> = {
   gateway: 'gateway',
   'long-polling': 'long-polling',
   'grpc-websocket': 'grpc-websocket',
+  graphql: 'graphql',
 };
 
 /**

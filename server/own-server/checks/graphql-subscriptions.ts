@@ -170,8 +170,8 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
     id: 'ws-complete-stops',
     name: { en: 'complete stops a subscription', ru: 'complete останавливает подписку' },
     expected: {
-      en: 'subscribe "wirelab-stopped" and see it live (an event arrives), complete it, subscribe "wirelab-live", create a user: "next" for wirelab-live only, none for wirelab-stopped',
-      ru: 'subscribe "wirelab-stopped" и убедиться, что она работает (приходит событие), complete для неё, subscribe "wirelab-live", создание пользователя: "next" только для wirelab-live, для wirelab-stopped — ни одного',
+      en: 'subscribe "wirelab-stopped" and see it live (an event arrives), complete it, subscribe "wirelab-live", ping (its pong: the complete was read), create a user: "next" for wirelab-live only, none for wirelab-stopped',
+      ru: 'subscribe "wirelab-stopped" и убедиться, что она работает (приходит событие), complete для неё, subscribe "wirelab-live", ping (pong в ответ — значит, complete прочитан), создание пользователя: "next" только для wirelab-live, для wirelab-stopped — ни одного',
     },
     why: {
       clause: `${PROTOCOL_MD}, «Complete»`,
@@ -189,6 +189,12 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
         if (live.outcome.found?.type !== 'next') return nextArrived(live.outcome, 'wirelab-stopped');
         session.send({ id: 'wirelab-stopped', type: 'complete' });
         session.send({ id: 'wirelab-live', type: 'subscribe', payload: { query: USER_CHANGED } });
+        // A ping before the next user: its pong says the server has read the complete. Without it
+        // the mutation (another connection) may overtake the complete, and the "next" the server
+        // rightly sent for wirelab-stopped before reading it would count as a stray.
+        session.send({ type: 'ping' });
+        const read = await session.readUntil((message) => message.type === 'pong');
+        if (!read.found) return [[false, { en: 'no pong came back after complete', ru: 'после complete не пришёл pong' }]];
         const { outcome, seen } = await eventFor(context, state, session, 'wirelab-live', http);
         // a ping behind the event: whatever the server sent for that event arrives before the pong
         session.send({ type: 'ping' });
