@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { post } from '../integration/classroom-client.ts';
 import { joinOnThisPage } from './class-pages.ts';
 import { useAppAndBrowser } from './browser.ts';
-import { cell, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, LIVE } from './lesson-page.ts';
 
 // Issue 53, items 3 and 6: notices that leave the lesson readable. On a 390×844 phone a student
 // gets the teacher's message, an assignment, a timer and a freeze: one line is pinned (at most
@@ -46,7 +46,7 @@ describe('notices on a phone', () => {
     await put('timer', { minutes: 10 });
     await put('freeze', {});
     const badge = page.getByTestId('class-notices-badge');
-    await expect.poll(() => badge.getAttribute('data-count'), LIVE).toBe('3');
+    await expect.poll(() => attributeNow(badge, 'data-count'), LIVE).toBe('3');
     expect(await badge.getAttribute('aria-label')).toBe('3 more notices: show');
 
     // one line pinned, at most 15 % of the viewport
@@ -94,6 +94,9 @@ describe('notices on a phone', () => {
       await page.evaluate((id) => document.getElementById(id)!.scrollIntoView(), section);
       const top = await page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, section);
       expect(top).toBeGreaterThanOrEqual(await noticesBottom(page));
+      // and it is the heading being read: the address keeps it (after the reader's scroll handler ran)
+      const hash = await page.evaluate(() => new Promise<string>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(location.hash)))));
+      expect(hash).toBe(`#${section}`);
     }
     expect(await notices.locator('.class-notice').count()).toBe(3);
     await context.close();
