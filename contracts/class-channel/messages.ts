@@ -31,6 +31,10 @@ export interface BoardMember {
   following: boolean;
   /** following with the page visible (Page Visibility API): a student who watches, not one who is idle */
   watching: boolean;
+  /** where the student's page is, as it last said (null: offline, or a page that has not said) */
+  place: Navigation | null;
+  /** why a follower's page is not where the teacher is (null: it follows, or the student does not follow at all) */
+  waits: FollowWait | null;
   results: BoardResult[];
   /** the latest "check my server" run per protocol (at most one each), as the server ran it */
   servers: ServerCheckCell[];
@@ -265,6 +269,16 @@ export interface Navigation {
   section: string;
 }
 
+/**
+ * Why a follower's page stays where it is when the teacher moves (the page shows where the teacher
+ * is, with one click to go, and says so on the desk): a check of theirs runs (`check`), they typed a
+ * moment ago (`typing`), they work on the assigned exercise (`assignment`: tried it, not passed),
+ * they opened this page themselves (`own-page`: the next move of the teacher's takes them), the
+ * class page that shows their rejoin code right after joining (`class-page`).
+ */
+export const FOLLOW_WAITS = ['check', 'typing', 'assignment', 'own-page', 'class-page'] as const;
+export type FollowWait = (typeof FOLLOW_WAITS)[number];
+
 // ---- refusals --------------------------------------------------------------------------------
 
 /** Error codes the classroom answers with, over HTTP (problem+json) and the channel (the page shows its own text for each). */
@@ -326,6 +340,8 @@ export type ClientMessage =
   /** the page is visible or not (Page Visibility API): a follower in view is "watching" on the board */
   | { type: 'visible'; on: boolean }
   | { type: 'active' }
+  /** where the page is and why it is not where the teacher is (after `joined`, and on each change): the desk shows it */
+  | ({ type: 'place'; waits: FollowWait | null } & Navigation)
   // the teacher
   | { type: 'create-class'; title: string }
   | { type: 'watch'; code: string }

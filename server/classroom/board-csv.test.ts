@@ -19,6 +19,8 @@ describe('boardToCsv', () => {
           online: true,
           following: true,
           watching: false,
+          place: null,
+          waits: null,
           results: [{ lesson: '01-rest', exercise: 'get-user', attempts: 2, passedMs: 30_000, lastMs: 30_000 }],
           servers: [
             { protocol: 'rest', ms: 1, passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: 8080 },
@@ -43,6 +45,8 @@ describe('boardToCsv', () => {
           online: false,
           following: false,
           watching: false,
+          place: null,
+          waits: null,
           results: [],
           servers: [],
         },

@@ -41,6 +41,8 @@ export async function classBoard({ store, presenceHere, presenceElsewhere }: Boa
       online: online.has(member.id),
       following: online.get(member.id)?.following ?? false,
       watching: online.get(member.id)?.watching ?? false,
+      place: online.get(member.id)?.place ?? null,
+      waits: online.get(member.id)?.waits ?? null,
       results: results.get(member.id) ?? [],
       servers: servers.get(member.id) ?? [],
     })),

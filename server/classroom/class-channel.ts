@@ -3,7 +3,15 @@ import { networkInterfaces } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { sessionFromCookie } from '../session/session-id.ts';
-import { CLASS_CHANNEL_PATH, CLASS_CLOSE, type Board, type ClassSummary } from '../../contracts/class-channel/messages.ts';
+import {
+  CLASS_CHANNEL_PATH,
+  CLASS_CLOSE,
+  FOLLOW_WAITS,
+  type Board,
+  type ClassSummary,
+  type FollowWait,
+  type Navigation,
+} from '../../contracts/class-channel/messages.ts';
 import { boardToCsv } from './board-csv.ts';
 import type { BoardPushes } from './board-pushes.ts';
 import { pushCell, type CellPushDeps } from './cell-drafts.ts';
@@ -83,6 +91,14 @@ export function classChannelRoute(app: FastifyInstance, deps: ClassChannelDeps):
     },
     (socket: WebSocket, request) => new ClassChannel(app, deps, socket, request).listen(),
   );
+}
+
+/** A lesson of the course (or the lesson list: null) and a heading id; null for anything else. */
+function readNavigation(message: Message, lessons: LessonCatalog): Navigation | null {
+  const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON_SLUG.test(message.lesson) ? message.lesson : undefined;
+  const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
+  if (lesson === undefined || (lesson !== null && !lessons.hasLesson(lesson))) return null;
+  return { lesson, section };
 }
 
 /** One page's class channel. */
@@ -195,7 +211,15 @@ class ClassChannel {
       this.session ? deps.store.bindSession(member.id, this.session) : undefined,
     ]);
     if (this.closed) return;
-    const channel: StudentChannel = { socket, memberId: member.id, following: message.following !== false, visible: true, session: this.session };
+    const channel: StudentChannel = {
+      socket,
+      memberId: member.id,
+      following: message.following !== false,
+      visible: true,
+      session: this.session,
+      place: null,
+      waits: null,
+    };
     this.role = { kind: 'student', channel, code };
     deps.live.room(code).students.add(channel);
     sendJson(socket, { type: 'joined', code, title: info!.title, name: member.name, following: channel.following });
@@ -240,6 +264,14 @@ class ClassChannel {
     } else if (message.type === 'active') {
       await this.deps.store.touch(channel.memberId);
       this.deps.classChanged(code);
+    } else if (message.type === 'place') {
+      // the desk's "where, and why not following"; a place that is no lesson is kept as unknown
+      const place = readNavigation(message, this.deps.lessons);
+      const waits = FOLLOW_WAITS.includes(message.waits as FollowWait) ? (message.waits as FollowWait) : null;
+      if (JSON.stringify([place, waits]) === JSON.stringify([channel.place, channel.waits])) return;
+      channel.place = place;
+      channel.waits = waits;
+      this.deps.presenceChanged(code);
     }
   }
 
@@ -300,13 +332,12 @@ class ClassChannel {
   private async navigate(leading: string | null, message: Message): Promise<void> {
     if (!leading) return;
     const { deps } = this;
-    const lesson = message.lesson === null ? null : typeof message.lesson === 'string' && LESSON_SLUG.test(message.lesson) ? message.lesson : undefined;
-    const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
     // a page that is no lesson (a 404) is the teacher's own business: followers stay where they are
-    if (lesson === undefined || (lesson !== null && !deps.lessons.hasLesson(lesson))) return;
+    const navigation = readNavigation(message, deps.lessons);
+    if (!navigation) return;
     const room = deps.live.room(leading);
-    room.navigation = { lesson, section };
-    deps.live.sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', lesson, section }) }]);
+    room.navigation = navigation;
+    deps.live.sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
     await deps.fanout?.navigated(leading, room.navigation);
   }
 

@@ -17,8 +17,8 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   BAD_TITLE: { en: 'A class title is 1 to 80 characters', ru: 'Название класса — от 1 до 80 символов' },
   NO_SUCH_CLASS: { en: 'There is no class with this code', ru: 'Класса с таким кодом нет' },
   NAME_TAKEN: {
-    en: 'This name, or one that looks the same (“Вob” and “Bob”), is taken in this class; to rejoin as yourself, enter your rejoin code',
-    ru: 'Это имя или похожее на него до неразличимости («Вob» и «Bob») в классе уже занято; чтобы вернуться под своим именем, введите код возврата',
+    en: 'This name is taken in this class; to rejoin as yourself, enter your rejoin code',
+    ru: 'Это имя в классе уже занято; чтобы вернуться под своим именем, введите код возврата',
   },
   NO_SUCH_MEMBER: { en: 'There is no such student in this class', ru: 'В этом классе нет такого студента' },
   CLASS_FULL: { en: 'The class is full', ru: 'Класс заполнен' },
@@ -45,6 +45,12 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   CROSS_ORIGIN: { en: 'Only pages of this server may open the class channel', ru: 'Канал класса открывают только страницы этого сервера' },
 };
 
+/** NAME_TAKEN's text when the name taken only looks the same as the one asked for (a join's `lookalike: true`). */
+export const NAME_LOOKALIKE_TEXT: Bilingual = {
+  en: 'This name looks the same as one taken in this class (“Вob” with a Cyrillic “В” is “Bob”); to rejoin as yourself, enter your rejoin code',
+  ru: 'Это имя на вид не отличить от занятого в классе («Вob» с кириллической «В» — это «Bob»); чтобы вернуться под своим именем, введите код возврата',
+};
+
 /**
  * What a student's write gets while the teacher has frozen the class's writes (README.md,
  * "Freezing writes"): REST's 423 problem, GraphQL's WRITES_FROZEN error, gRPC's FAILED_PRECONDITION.
@@ -58,8 +64,13 @@ export const WRITES_FROZEN_TEXT = {
  * An RFC 9457 problem, as the rest of the server answers, in both languages (`localized`); `error`,
  * `message` and `messageRu` stay for the pages and scripts that read them.
  */
-export function sendError(reply: FastifyReply, status: number, error: ErrorCode): FastifyReply {
-  const text = ERROR_TEXT[error];
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  error: ErrorCode,
+  /** a more precise text than the code's, and fields the page reads besides `error` */
+  { text = ERROR_TEXT[error], extra = {} }: { text?: Bilingual; extra?: Record<string, unknown> } = {},
+): FastifyReply {
   return reply
     .code(status)
     .type(PROBLEM_MEDIA_TYPE)
@@ -73,6 +84,7 @@ export function sendError(reply: FastifyReply, status: number, error: ErrorCode)
       error,
       message: text.en,
       messageRu: text.ru,
+      ...extra,
     });
 }
 

@@ -2,23 +2,45 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ScaleContext } from '../scale/scale-plugin.ts';
 import { decodeRelayEnvelope, encodeRelayEnvelope } from './relay-envelope.ts';
-import { MEMBER_OUT_CLOSE, type CellDraft, type ClassStatus, type MemberOutReason, type Navigation } from '../../contracts/class-channel/messages.ts';
+import {
+  FOLLOW_WAITS,
+  MEMBER_OUT_CLOSE,
+  type CellDraft,
+  type ClassStatus,
+  type FollowWait,
+  type MemberOutReason,
+  type Navigation,
+} from '../../contracts/class-channel/messages.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
 
 export type { MemberOutReason, Navigation };
 
-/** How a member with a channel open is there: following the teacher, and watching (following with the page visible). */
+/**
+ * How a member with a channel open is there: following the teacher, and watching (following with
+ * the page visible); where their page is, and why it waits instead of following (absent: not said).
+ */
 export interface PresenceFlags {
   following: boolean;
   watching: boolean;
+  place?: Navigation | null;
+  waits?: FollowWait | null;
 }
 /** Who has a class channel open on one instance: member id → following, watching. */
 export type Presence = Map<number, PresenceFlags>;
 
-/** A member's flags over several channels or instances: any of them following, any watching. */
+/**
+ * A member's flags over several channels or instances: any of them following, any watching; the
+ * place and the wait of the page in view (of the first, when none is).
+ */
 export function mergePresence(presence: Presence, member: number, flags: PresenceFlags): void {
   const before = presence.get(member);
-  presence.set(member, { following: (before?.following ?? false) || flags.following, watching: (before?.watching ?? false) || flags.watching });
+  const where = !before?.place || (flags.watching && !before.watching) ? flags : before;
+  presence.set(member, {
+    following: (before?.following ?? false) || flags.following,
+    watching: (before?.watching ?? false) || flags.watching,
+    place: where.place ?? null,
+    waits: where.waits ?? null,
+  });
 }
 
 /** One instance's students of a class: who (the board) and their browser sessions (the freeze and the reset). */
@@ -65,8 +87,8 @@ interface FanoutEvent {
 
 interface PresenceEntry {
   until: number;
-  /** member id, following, watching (absent in an entry written by an older instance) */
-  members: Array<[number, boolean, boolean?]>;
+  /** member id, following, watching, place, waits (the last three absent in an entry written by an older instance) */
+  members: Array<[number, boolean, boolean?, (Navigation | null)?, (FollowWait | null)?]>;
   /** the browser sessions of those members' channels (absent in an entry written by an older instance) */
   sessions?: string[];
 }
@@ -225,7 +247,13 @@ export class ClassroomFanout {
         entry.again = false;
         const local = this.localPresence.get(code);
         if (local) {
-          const members = [...local.presence].map(([member, flags]): [number, boolean, boolean] => [member, flags.following, flags.watching]);
+          const members = [...local.presence].map(([member, flags]): PresenceEntry['members'][number] => [
+            member,
+            flags.following,
+            flags.watching,
+            flags.place ?? null,
+            flags.waits ?? null,
+          ]);
           const value: PresenceEntry = { until: Date.now() + PRESENCE_TTL_MS, members, sessions: local.sessions };
           await this.redis.hset(this.presenceKey(code), this.scale.instanceId, JSON.stringify(value));
         } else {
@@ -246,7 +274,14 @@ export class ClassroomFanout {
   async othersPresence(code: string): Promise<Presence> {
     const merged: Presence = new Map();
     for (const entry of await this.othersEntries(code)) {
-      for (const [member, following, watching] of entry.members) mergePresence(merged, member, { following, watching: watching ?? false });
+      for (const [member, following, watching, place, waits] of entry.members) {
+        mergePresence(merged, member, {
+          following,
+          watching: watching ?? false,
+          place: place ?? null,
+          waits: waits && FOLLOW_WAITS.includes(waits) ? waits : null,
+        });
+      }
     }
     return merged;
   }

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../contracts/class-channel/messages.ts';
 import { MEMBER_OUT_CLOSE } from './class-errors.ts';
+import type { FollowWait } from '../../contracts/class-channel/messages.ts';
 import { mergePresence, type MemberOutReason, type Navigation, type Presence } from './classroom-fanout.ts';
 import type { FollowerFrame } from './follower-frames.ts';
 import { RelayReplay, type TeacherRelay } from './teacher-relay.ts';
@@ -20,6 +21,9 @@ export interface StudentChannel {
   visible: boolean;
   /** the browser session (= sandbox) the channel's cookie named: what "reset everyone's data" resets */
   session: string | null;
+  /** where the page is and why it is not where the teacher is, as it last said (`place`) */
+  place: Navigation | null;
+  waits: FollowWait | null;
 }
 
 /** A class's live side on this instance: who is connected here, where the teacher is, the teacher's traffic. */
@@ -54,11 +58,16 @@ export class LiveClasses {
     return this.rooms.get(code)?.students ?? [];
   }
 
-  /** This instance's students of a class with a channel open: member id → following, watching (any of their channels). */
+  /** This instance's students of a class with a channel open: member id → following, watching (any of their channels), where they are. */
   presence(code: string): Presence {
     const presence: Presence = new Map();
     for (const channel of this.students(code)) {
-      mergePresence(presence, channel.memberId, { following: channel.following, watching: channel.following && channel.visible });
+      mergePresence(presence, channel.memberId, {
+        following: channel.following,
+        watching: channel.following && channel.visible,
+        place: channel.place,
+        waits: channel.following ? channel.waits : null,
+      });
     }
     return presence;
   }

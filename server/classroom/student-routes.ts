@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MEMBER_HEADER, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
-import { sendError } from './class-errors.ts';
+import { NAME_LOOKALIKE_TEXT, sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
 import { logClassEvent } from './class-log.ts';
 import type { ClassroomStore } from './classroom-store.ts';
@@ -56,7 +56,12 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
     const rejoinCode = typeof body.rejoinCode === 'string' && body.rejoinCode.length <= 32 ? body.rejoinCode.replace(/[\s-]/g, '') : null;
     const outcome = await deps.store.join(code, name, rejoinCode || null);
     // CLASS_ENDED: 403 as CLASS_FULL, the class exists and refuses
-    if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : outcome.error === 'NAME_TAKEN' ? 409 : 403, outcome.error);
+    if (!outcome.ok && outcome.error === 'NAME_TAKEN') {
+      // the same name said plainly; a look-alike (Вob for Bob) explained with the example
+      const lookalike = !(await deps.store.members(code)).some((member) => member.name.toLocaleLowerCase() === name.toLocaleLowerCase());
+      return sendError(reply, 409, 'NAME_TAKEN', { extra: { lookalike }, ...(lookalike ? { text: NAME_LOOKALIKE_TEXT } : {}) });
+    }
+    if (!outcome.ok) return sendError(reply, outcome.error === 'NO_SUCH_CLASS' ? 404 : 403, outcome.error);
     logClassEvent(app.log, { kind: 'joined', code, name: outcome.member.name, rejoined: outcome.rejoined });
     // this browser's "check my server" runs are the member's from now on (server-checks.ts)
     if (request.sessionId) await deps.store.bindSession(outcome.member.id, request.sessionId);

@@ -62,14 +62,18 @@ describe('classroom', () => {
   it('does not let another student take a name without its rejoin code', async () => {
     const taken = await post(server.origin, '/_wirelab/class/join', { code, name: 'анна <b>ершова</b>' });
     expect(taken.status).toBe(409);
-    expect(await taken.json()).toMatchObject({ error: 'NAME_TAKEN' });
+    const plain = (await taken.json()) as { error: string; lookalike: boolean; localized: { en: string; ru: string } };
+    // the same name (case aside) is said plainly: no look-alike example
+    expect(plain).toMatchObject({ error: 'NAME_TAKEN', lookalike: false });
+    expect(plain.localized.en).not.toContain('Bob');
+    expect(plain.localized.ru).not.toContain('Bob');
     // A look-alike (TR39 skeleton): Cyrillic А and Е for the Latin letters, in both languages.
     const lookAlike = await post(server.origin, '/_wirelab/class/join', { code, name: 'AННA <b>EРШOBA</b>' });
     expect(lookAlike.status).toBe(409);
-    const problem = (await lookAlike.json()) as { error: string; localized: { en: string; ru: string } };
-    expect(problem.error).toBe('NAME_TAKEN');
+    const problem = (await lookAlike.json()) as { error: string; lookalike: boolean; localized: { en: string; ru: string } };
+    expect(problem).toMatchObject({ error: 'NAME_TAKEN', lookalike: true });
     expect(problem.localized.en).toContain('looks the same');
-    expect(problem.localized.ru).toContain('похожее на него');
+    expect(problem.localized.ru).toContain('на вид не отличить');
   });
 
   it('records progress with attempts and shows it on the board and in the CSV', async () => {

@@ -1,7 +1,7 @@
-import type lessonIndex from 'virtual:wirelab-lesson-index';
+import lessonIndex from 'virtual:wirelab-lesson-index';
 import { serverCellLabel, type ServerCheckCell } from '../../contracts/class-channel/messages.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
-import { useStrings } from '../kit/lang-context.ts';
+import { useLang, useStrings } from '../kit/lang-context.ts';
 import { resultKey, type BoardRow } from './board-rows.ts';
 import { formatCode, type Board, type BoardResult } from './class-protocol.ts';
 import { MemberActions, type MemberControls } from './member-actions.tsx';
@@ -18,6 +18,21 @@ export interface BoardLayout {
   anyServer: boolean;
   showRejoin: boolean;
   anonymous: boolean;
+}
+
+/** Where a student's page is, and why it is not where the teacher is (a follower who waits). */
+function MemberPlace({ member }: { member: Board['members'][number] }) {
+  const t = useStrings(classroomStrings);
+  const lang = useLang();
+  const title = member.place?.lesson ? lessonIndex.find((entry) => entry.slug === member.place?.lesson)?.headline[lang].title : undefined;
+  const where = !member.place ? t.placeElsewhere : member.place.lesson === null ? t.placeList : t.placeLesson(title ?? member.place.lesson);
+  return (
+    <span className="class-board-place" data-testid="board-place" data-lesson={member.place?.lesson ?? ''} data-waits={member.waits ?? ''}>
+      {' '}
+      · {where}
+      {member.waits && <strong className="class-board-waits"> · {t.waitsShort[member.waits]}</strong>}
+    </span>
+  );
 }
 
 /** One student's row of the board: name, presence, done, idle, own-server runs, then a cell per column. */
@@ -57,6 +72,7 @@ export function BoardMemberRow({
       <td className="class-board-presence" data-testid="board-presence" data-presence={row.presence}>
         <span className={`class-dot is-${row.presence}`} aria-hidden="true" /> {t.presence[row.presence]}
         {row.presence !== 'offline' && <span className="muted"> · {row.member.following ? t.followingShort : t.notFollowingShort}</span>}
+        {row.presence !== 'offline' && <MemberPlace member={row.member} />}
       </td>
       <td data-testid="board-done">{row.done}</td>
       <td className={row.presence === 'idle' ? 'class-idle' : ''}>{row.presence === 'offline' ? '—' : t.idleFor(row.idleMinutes)}</td>

@@ -18,6 +18,8 @@ const board: Board = {
       online: true,
       following: true,
       watching: false,
+      place: null,
+      waits: null,
       results: [{ lesson: 'rest', exercise: 'a', attempts: 1, passedMs: 1, lastMs: 1 }],
       servers: [],
     },
@@ -30,6 +32,8 @@ const board: Board = {
       online: false,
       following: false,
       watching: false,
+      place: null,
+      waits: null,
       results: [
         { lesson: 'rest', exercise: 'a', attempts: 3, passedMs: 5, lastMs: 5 },
         { lesson: 'grpc', exercise: 'b', attempts: 2, passedMs: 6, lastMs: 6 },

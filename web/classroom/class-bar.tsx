@@ -30,6 +30,11 @@ export function ClassBar() {
       <div className="class-bar is-teacher" data-testid="class-bar-teacher" data-status={leading.status} role="status">
         <span className={`class-dot ${leading.status === 'open' ? 'is-on' : ''}`} aria-hidden="true" />
         <span>{t.leading(formatCode(leading.code))}</span>
+        {leading.followers && (
+          <strong data-testid="class-lead-followers" data-follow={leading.followers.follow} data-waiting={leading.followers.waiting}>
+            {t.leadFollowers(leading.followers.follow, leading.followers.online, leading.followers.waiting)}
+          </strong>
+        )}
         {leading.serverRestarting && (
           <span className="muted" data-testid="class-lead-restarting">
             {t.serverRestarting}

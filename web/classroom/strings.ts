@@ -1,7 +1,7 @@
-import type { ClassAction, ClassServerErrorCode } from '../../contracts/class-channel/messages.ts';
+import type { ClassAction, ClassServerErrorCode, FollowWait } from '../../contracts/class-channel/messages.ts';
 import { russianPlural } from '../text/russian-plural.ts';
-/** What the page may have to explain: the server's error codes, and a network failure. */
-export type ClassErrorCode = ClassServerErrorCode | 'NETWORK';
+/** What the page may have to explain: the server's error codes, a network failure, and NAME_TAKEN for a look-alike (the join's `lookalike`). */
+export type ClassErrorCode = ClassServerErrorCode | 'NETWORK' | 'NAME_LOOKALIKE';
 
 export const classroomStrings = {
   en: {
@@ -24,10 +24,13 @@ export const classroomStrings = {
     follow: 'Follow the teacher',
     channelDown: 'reconnecting…',
     serverRestarting: 'the server stopped or is restarting; reconnecting…',
+    serverRestartingNotice: 'The server stopped or is restarting: the page reconnects by itself, keep working.',
     teacherWire: 'Teacher’s traffic',
     myWire: 'My traffic',
     teacherWireNote: 'The teacher’s requests and the bytes their connections carried. Read-only; the teacher’s session id and cookies are blanked (*).',
     leading: (code: string) => `You lead class ${code}: students who follow see your page and your requests.`,
+    leadFollowers: (follow: number, online: number, waiting: number) =>
+      `${follow} of ${online} online follow you${waiting > 0 ? `; ${waiting} wait (the board says why)` : ''}`,
     stopLeading: 'Stop leading',
     board: 'Board',
     errors: {
@@ -37,8 +40,9 @@ export const classroomStrings = {
       NO_SUCH_EXERCISE: 'The lessons of this server have no such exercise.',
       BAD_TITLE: 'A class title is 1 to 80 characters.',
       NO_SUCH_CLASS: 'There is no class with this code. Check it with your teacher.',
-      NAME_TAKEN:
-        'This name, or one that looks the same (a Cyrillic “В” for a Latin “B”), is taken in this class. If it is yours, enter your rejoin code; otherwise pick another name.',
+      NAME_TAKEN: 'This name is taken in this class. If it is yours, enter your rejoin code; otherwise pick another name.',
+      NAME_LOOKALIKE:
+        'This name looks the same as one taken in this class (a Cyrillic “В” for a Latin “B”, say). If it is yours, enter your rejoin code; otherwise pick another name.',
       NO_SUCH_MEMBER: 'This student is no longer in the class.',
       CLASS_FULL: 'The class is full.',
       TOO_MANY_CLASSES: 'This server has as many classes as it keeps.',
@@ -102,6 +106,17 @@ export const classroomStrings = {
     presence: { watching: 'watching', online: 'online', idle: 'idle', offline: 'offline' },
     followingShort: 'follows',
     notFollowingShort: 'on their own',
+    // why a follower's page is not where the teacher is (the desk's "Now" column)
+    waitsShort: {
+      check: 'waits: a check of theirs runs',
+      typing: 'waits: typing',
+      assignment: 'waits: on the assigned exercise',
+      'own-page': 'waits: opened another page',
+      'class-page': 'waits: on the class page',
+    } satisfies Record<FollowWait, string>,
+    placeLesson: (title: string) => `on “${title}”`,
+    placeList: 'on the lesson list',
+    placeElsewhere: 'on another page',
     passedCell: (attempts: number) => `done (${attempts} ${attempts === 1 ? 'try' : 'tries'})`,
     failingCell: (attempts: number) => `trying: ${attempts} ${attempts === 1 ? 'miss' : 'misses'}`,
     notTriedCell: 'not tried',
@@ -132,6 +147,11 @@ export const classroomStrings = {
     deleteYes: 'Yes, delete',
     classDeleted: (title: string) => `The class “${title}” was deleted.`,
     dismiss: 'Close',
+    // the pinned notices (class-notices.tsx)
+    noticesMore: (count: number) => `${count} more ${count === 1 ? 'notice' : 'notices'}: show`,
+    noticesFewer: 'Show only the pinned notice',
+    noticesClosed: 'Closed notices',
+    noticeBringBack: 'Pin again',
     // one student's attempts
     attemptsOf: (name: string) => `Attempts of ${name}`,
     openAttempts: (name: string) => `${name}: show the attempts`,
@@ -183,10 +203,17 @@ export const classroomStrings = {
     timerLeft: (left: string) => `Time left: ${left}`,
     timerUp: 'Time is up',
     // following waits while the student is busy (student-class.ts, followPauseReason)
-    followPaused: (where: string, reason: 'check' | 'typing' | 'assignment' | 'class-page') =>
-      `The teacher is at ${where}. Following waits while ${
-        { check: 'your check runs', typing: 'you type', assignment: 'you work on the assigned exercise', 'class-page': 'you are on the class page' }[reason]
-      }.`,
+    followPaused: (where: string, reason: FollowWait) =>
+      reason === 'own-page'
+        ? `The teacher is at ${where}. You opened this page yourself, so it stays: the teacher’s next move takes you along.`
+        : `The teacher is at ${where}. Following waits while ${
+            {
+              check: 'your check runs',
+              typing: 'you type',
+              assignment: 'you work on the assigned exercise',
+              'class-page': 'you are on the class page',
+            }[reason]
+          }.`,
     followGo: 'Go there',
     // resetting the students' data
     resetDataAll: 'Reset every student’s data',
@@ -263,11 +290,14 @@ export const classroomStrings = {
     follow: 'Следовать за преподавателем',
     channelDown: 'переподключаемся…',
     serverRestarting: 'сервер остановлен или перезапускается; переподключаемся…',
+    serverRestartingNotice: 'Сервер остановлен или перезапускается: страница переподключится сама, продолжайте работать.',
     teacherWire: 'Трафик преподавателя',
     myWire: 'Мой трафик',
     teacherWireNote:
       'Запросы преподавателя и байты, которые прошли по его соединениям. Только для просмотра; идентификатор сессии и cookie преподавателя скрыты (*).',
     leading: (code: string) => `Вы ведёте класс ${code}: кто за вами следует, видит вашу страницу и ваши запросы.`,
+    leadFollowers: (follow: number, online: number, waiting: number) =>
+      `За вами следуют ${follow} из ${online} в сети${waiting > 0 ? `; ждут: ${waiting} (почему — на доске)` : ''}`,
     stopLeading: 'Перестать вести',
     board: 'Доска',
     errors: {
@@ -277,8 +307,9 @@ export const classroomStrings = {
       NO_SUCH_EXERCISE: 'В уроках этого сервера нет такого упражнения.',
       BAD_TITLE: 'Название класса — от 1 до 80 символов.',
       NO_SUCH_CLASS: 'Класса с таким кодом нет. Уточните код у преподавателя.',
-      NAME_TAKEN:
-        'Это имя или неотличимое от него на вид (кириллическая «В» вместо латинской «B») в классе уже занято. Если оно ваше, введите код возврата; если нет — выберите другое имя.',
+      NAME_TAKEN: 'Это имя в классе уже занято. Если оно ваше, введите код возврата; если нет — выберите другое имя.',
+      NAME_LOOKALIKE:
+        'Это имя на вид не отличить от занятого в классе (например, кириллическая «В» вместо латинской «B»). Если оно ваше, введите код возврата; если нет — выберите другое имя.',
       NO_SUCH_MEMBER: 'Этого студента в классе уже нет.',
       CLASS_FULL: 'Класс заполнен.',
       TOO_MANY_CLASSES: 'На этом сервере уже предельное число классов.',
@@ -344,6 +375,16 @@ export const classroomStrings = {
     presence: { watching: 'смотрит', online: 'в сети', idle: 'нет действий', offline: 'не в сети' },
     followingShort: 'следует',
     notFollowingShort: 'сам по себе',
+    waitsShort: {
+      check: 'ждёт: идёт его проверка',
+      typing: 'ждёт: печатает',
+      assignment: 'ждёт: делает заданное упражнение',
+      'own-page': 'ждёт: открыл другую страницу',
+      'class-page': 'ждёт: на странице класса',
+    } satisfies Record<FollowWait, string>,
+    placeLesson: (title: string) => `в уроке «${title}»`,
+    placeList: 'в списке уроков',
+    placeElsewhere: 'на другой странице',
     passedCell: (attempts: number) => `решено (${attempts} ${russianPlural(attempts, 'попытка', 'попытки', 'попыток')})`,
     failingCell: (attempts: number) => `пока не выходит: ${attempts} ${russianPlural(attempts, 'промах', 'промаха', 'промахов')}`,
     notTriedCell: 'не начато',
@@ -375,6 +416,10 @@ export const classroomStrings = {
     deleteYes: 'Да, удалить',
     classDeleted: (title: string) => `Класс «${title}» удалён.`,
     dismiss: 'Закрыть',
+    noticesMore: (count: number) => `Ещё ${count} ${russianPlural(count, 'уведомление', 'уведомления', 'уведомлений')}: показать`,
+    noticesFewer: 'Оставить одно закреплённое уведомление',
+    noticesClosed: 'Закрытые уведомления',
+    noticeBringBack: 'Закрепить снова',
     // попытки одного студента
     attemptsOf: (name: string) => `Попытки: ${name}`,
     openAttempts: (name: string) => `${name}: показать попытки`,
@@ -428,10 +473,17 @@ export const classroomStrings = {
     timerStop: 'Остановить таймер',
     timerLeft: (left: string) => `Осталось: ${left}`,
     timerUp: 'Время вышло',
-    followPaused: (where: string, reason: 'check' | 'typing' | 'assignment' | 'class-page') =>
-      `Преподаватель сейчас здесь: ${where}. Пока ${
-        { check: 'идёт ваша проверка', typing: 'вы печатаете', assignment: 'вы выполняете заданное упражнение', 'class-page': 'вы на странице класса' }[reason]
-      }, страница за ним не переходит.`,
+    followPaused: (where: string, reason: FollowWait) =>
+      reason === 'own-page'
+        ? `Преподаватель сейчас здесь: ${where}. Эту страницу вы открыли сами, поэтому она остаётся: со следующим шагом преподавателя вы перейдёте за ним.`
+        : `Преподаватель сейчас здесь: ${where}. Пока ${
+            {
+              check: 'идёт ваша проверка',
+              typing: 'вы печатаете',
+              assignment: 'вы выполняете заданное упражнение',
+              'class-page': 'вы на странице класса',
+            }[reason]
+          }, страница за ним не переходит.`,
     followGo: 'Перейти туда',
     // сброс данных студентов
     resetDataAll: 'Сбросить данные всех студентов',

@@ -1,18 +1,29 @@
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
-import { watchTyping, workInProgress, type WorkKind } from '../kit/work-in-progress.ts';
+import { watchTyping, workInProgress } from '../kit/work-in-progress.ts';
 import { onExerciseEvent, setBoardVerdict, type ExerciseEvent } from '../lessons/exercise-events.ts';
 import { markPassed, passesMadeHere, readProgress } from '../lessons/progress.ts';
 import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
-import { CLASS_CLOSE, MEMBER_OUT_CLOSE, type CellDraft, type ClassStatus, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
+import {
+  CLASS_CLOSE,
+  MEMBER_OUT_CLOSE,
+  type ClassAssignment,
+  type CellDraft,
+  type ClassStatus,
+  type FollowWait,
+  type MemberOutReason,
+} from '../../contracts/class-channel/messages.ts';
 import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
+import { navigationOf } from './page-place.ts';
 import { deliverTeacherWire, type TeacherWireData } from './teacher-wire-sink.ts';
 
 const MEMBERSHIP_KEY = 'wirelab.class.member.v1';
 const FOLLOW_KEY = 'wirelab.class.following';
 /** The board's idle time comes from these; one per this long at most. */
 const ACTIVE_EVERY_MS = 20_000;
+/** How often the page looks whether its place changed (the reader moves the hash while scrolling): the desk shows it. */
+const PLACE_EVERY_MS = 1000;
 
 /** Kept in this browser (localStorage): who the student is in which class. */
 export interface Membership {
@@ -39,8 +50,8 @@ export interface StudentState {
   classStatus: ClassStatus | null;
   /** the server's clock minus this browser's when the state came: a timer counts down to the server's end */
   serverClockOffset: number;
-  /** the message the student closed (its time): a new one shows again */
-  dismissedNoticeMs: number | null;
+  /** the notices the student closed (class-notices.tsx): notice → the version closed; a new version shows again */
+  dismissedNotices: Record<string, string>;
   /** the teacher reset this browser's data (when), shown until the student closes it */
   dataResetMs: number | null;
   /** the teacher's versions of cells (by `<lesson>/<cell>`, the cell's save key), offered on those cells until taken or dismissed */
@@ -52,8 +63,8 @@ export interface StudentState {
   followPaused: { navigation: Navigation; reason: FollowPauseReason } | null;
 }
 
-/** Why following the teacher waits instead of moving the page. */
-export type FollowPauseReason = WorkKind | 'assignment' | 'class-page';
+/** Why following the teacher waits instead of moving the page (contracts/class-channel: FollowWait). */
+export type FollowPauseReason = FollowWait;
 
 /** The server closed this browser's class channel: the name joined from another browser, the teacher removed the student or deleted the class. */
 export type LeftBecause = MemberOutReason;
@@ -73,7 +84,7 @@ let state: StudentState = {
   leftBecause: null,
   classStatus: null,
   serverClockOffset: 0,
-  dismissedNoticeMs: null,
+  dismissedNotices: {},
   dataResetMs: null,
   cellDrafts: {},
   followPaused: null,
@@ -86,10 +97,20 @@ let lastActiveSent = 0;
 let pendingReports: ExerciseEvent[] = [];
 /** passes reported while the class had ended: sent again when the teacher reopens it */
 let heldWhileEnded: ExerciseEvent[] = [];
+/**
+ * The teacher's place this page was last told (JSON of the navigation), null before the first:
+ * the place the server replays when the channel opens again is a move only when it differs.
+ */
+let teacherPlace: string | null = null;
+/** The exercises (`<lesson>/<exercise>`) tried and missed on this page: one of them assigned and not passed is work in progress. */
+const triedHere = new Set<string>();
+/** The `place` message last sent on this channel. */
+let placeSent = '';
 
 function setState(next: Partial<StudentState>): void {
   state = { ...state, ...next };
   for (const listener of listeners) listener();
+  tellPlace();
 }
 
 function readMembership(): Membership | null {
@@ -149,8 +170,8 @@ export async function joinClass(code: string, name: string, rejoinCode: string):
   } catch {
     return { ok: false, error: 'NETWORK' };
   }
-  const body = (await response.json().catch(() => ({}))) as Partial<Membership> & { error?: ClassErrorCode; results?: BoardResult[] };
-  if (!response.ok) return { ok: false, error: body.error ?? 'NETWORK' };
+  const body = (await response.json().catch(() => ({}))) as Partial<Membership> & { error?: ClassErrorCode; lookalike?: boolean; results?: BoardResult[] };
+  if (!response.ok) return { ok: false, error: body.error === 'NAME_TAKEN' && body.lookalike ? 'NAME_LOOKALIKE' : (body.error ?? 'NETWORK') };
   const membership: Membership = { code: body.code!, title: body.title!, name: body.name!, rejoinCode: body.rejoinCode!, memberToken: body.memberToken! };
   saveMembership(membership);
   setState({ membership, following: true, teacherTraffic: false, leftBecause: null });
@@ -177,7 +198,8 @@ function continueWhereLeft(results: BoardResult[]): void {
 export function leaveClass(because: LeftBecause | null = null): void {
   saveMembership(null);
   closeChannel();
-  setState({ membership: null, serverRestarting: false, teacherTraffic: false, leftBecause: because, classStatus: null, cellDrafts: {} });
+  teacherPlace = null;
+  setState({ membership: null, serverRestarting: false, teacherTraffic: false, leftBecause: because, classStatus: null, cellDrafts: {}, followPaused: null });
 }
 
 /** The teacher's version of a cell is no longer offered (taken or dismissed). */
@@ -190,13 +212,15 @@ export function dismissLeftNotice(): void {
   setState({ leftBecause: null });
 }
 
-/** The teacher's message is closed on this page until the teacher sends another. */
-export function dismissDataReset(): void {
-  setState({ dataResetMs: null });
+/** A notice closed by the student: hidden from the pinned ones until its next version, or until brought back. */
+export function dismissNotice(notice: string, version: string): void {
+  setState({ dismissedNotices: { ...state.dismissedNotices, [notice]: version } });
 }
 
-export function dismissTeacherNotice(): void {
-  setState({ dismissedNoticeMs: state.classStatus?.notice?.sentMs ?? null });
+/** A closed notice pinned again. */
+export function bringBackNotice(notice: string): void {
+  const { [notice]: _brought, ...rest } = state.dismissedNotices;
+  setState({ dismissedNotices: rest });
 }
 
 function saveFollowing(on: boolean): void {
@@ -216,6 +240,7 @@ export function setFollowing(on: boolean): void {
 // ---- progress ---------------------------------------------------------------------------------
 
 onExerciseEvent((event) => {
+  if (!event.passed) triedHere.add(`${event.lesson}/${event.exercise}`);
   if (!state.membership) return;
   pendingReports.push(event);
   void flushReports();
@@ -285,7 +310,8 @@ export function followTarget(navigation: Navigation): string {
 
 /**
  * Why following must not move this page now (null: it may): a check running, an editor typed in
- * a moment ago, the assigned exercise's lesson open, the class page (which shows the rejoin code) when
+ * a moment ago, the assigned exercise tried and not yet passed on its lesson's page (a student who
+ * passed it, or never started it, follows), the class page (which shows the rejoin code) when
  * `onJoin`: the teacher's place replayed on joining, not a move of the teacher's.
  * Moving would abort the check, take the student from their work, or from what they must read.
  */
@@ -294,26 +320,64 @@ export function followPauseReason(pathname = window.location.pathname, onJoin = 
   if (work) return work;
   const lang = pageLang();
   const assignment = state.classStatus?.assignment;
-  if (assignment && pathname === `/${lang}/${assignment.lesson}`) return 'assignment';
+  if (assignment && pathname === `/${lang}/${assignment.lesson}` && workingOn(assignment)) return 'assignment';
   // The place the server replays right after joining: the join page is showing the rejoin code.
   if (onJoin && pathname === `/${lang}/class`) return 'class-page';
   return null;
 }
 
+/** Tried on this page and not passed in this browser. */
+function workingOn({ lesson, exercise }: ClassAssignment): boolean {
+  return triedHere.has(`${lesson}/${exercise}`) && !readProgress()[lesson]?.[exercise];
+}
+
+/**
+ * A move of the teacher's, or the place replayed when the channel opens (`onJoin`). The replay is
+ * no move: on a page the student opened themselves (a reload, another lesson, the course page) it
+ * leaves them there with the way to the teacher, and the teacher's next move takes them; after a
+ * reconnect it moves the page only if the teacher moved meanwhile.
+ */
 function follow({ onJoin, ...navigation }: Navigation & { onJoin?: true }): void {
-  if (!state.following) return;
+  const place = JSON.stringify(navigation);
+  const replayed = onJoin === true;
+  const firstOnThisPage = teacherPlace === null;
+  const moved = !replayed || teacherPlace !== place;
+  teacherPlace = place;
+  if (!state.following || !moved) return;
   const target = followTarget(navigation);
   if (`${window.location.pathname}${window.location.hash}` === target) {
     if (state.followPaused) setState({ followPaused: null });
     return;
   }
-  const reason = followPauseReason(window.location.pathname, onJoin === true);
+  const reason = followPauseReason(window.location.pathname, replayed) ?? (replayed && firstOnThisPage ? 'own-page' : null);
   if (reason) {
     setState({ followPaused: { navigation, reason } });
     return;
   }
   if (state.followPaused) setState({ followPaused: null });
   navigate(target);
+}
+
+/** A student who went where the teacher is by themselves no longer waits; the desk hears the place. */
+function watchPlace(): void {
+  const paused = state.followPaused;
+  if (paused && `${window.location.pathname}${window.location.hash}` === followTarget(paused.navigation)) setState({ followPaused: null });
+  else tellPlace();
+}
+
+/**
+ * Tells the server where this page is and why it does not follow (the desk shows both): at
+ * joining, and whenever either changes.
+ */
+function tellPlace(): void {
+  if (socket?.readyState !== WebSocket.OPEN || state.channel !== 'open') return;
+  const place = navigationOf(window.location.pathname, window.location.hash);
+  const waits = state.following && state.followPaused ? state.followPaused.reason : null;
+  // a page that is no lesson is sent as such: the server keeps no place for it
+  const text = JSON.stringify({ type: 'place', lesson: place ? place.lesson : 'other-page', section: place?.section ?? '', waits });
+  if (text === placeSent) return;
+  placeSent = text;
+  socket.send(text);
 }
 
 /** The student chose to go where the teacher is (the paused line's button). */
@@ -355,6 +419,7 @@ function openChannel(): void {
         setState({ membership });
       }
       if (message.type === 'joined') {
+        placeSent = '';
         setState({ channel: 'open', serverRestarting: false });
         sendVisibility();
         void flushReports();
@@ -424,6 +489,7 @@ export function startStudentClass(): void {
   window.addEventListener('pointerdown', noteActivity, { passive: true });
   window.addEventListener('keydown', noteActivity, { passive: true });
   document.addEventListener('visibilitychange', sendVisibility);
+  setInterval(watchPlace, PLACE_EVERY_MS);
   watchTyping();
   if (state.membership) openChannel();
 }

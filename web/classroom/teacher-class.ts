@@ -1,9 +1,8 @@
 import { useSyncExternalStore } from 'react';
-import lessonIndex from 'virtual:wirelab-lesson-index';
-import { parseRoute } from '../kit/routes.ts';
 import { CLASS_CLOSE, type MemberAttempts, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
-import { channelUrl, type Board, type ClassSummary, type Navigation, type ServerMessage } from './class-protocol.ts';
+import { channelUrl, type Board, type ClassSummary, type ServerMessage } from './class-protocol.ts';
+import { navigationOf } from './page-place.ts';
 import type { ClassErrorCode } from './strings.ts';
 
 const KEY_STORAGE = 'wirelab.class.teacherKey';
@@ -266,17 +265,24 @@ export function leadingClass(): string | null {
   }
 }
 
-/** Where the teacher is, as followers get it: the lesson and heading, never the language. */
-export function navigationOf(pathname: string, hash: string): Navigation | null {
-  const route = parseRoute(pathname);
-  // an address that is no lesson shows "not found": followers stay where they are
-  if (route.kind === 'lesson')
-    return lessonIndex.some((entry) => entry.slug === route.slug) ? { lesson: route.slug, section: decodeURIComponent(hash.replace(/^#/, '')) } : null;
-  if (route.kind === 'list') return { lesson: null, section: '' };
-  return null; // the board, the join page: the teacher's own business
+type LeadListener = () => void;
+
+/** The lead bar's count: students online, those whose page goes where the teacher goes, those who follow but wait (the desk says why). */
+export interface FollowerCount {
+  online: number;
+  follow: number;
+  waiting: number;
 }
 
-type LeadListener = () => void;
+export function followerCount(board: Board): FollowerCount {
+  const online = board.members.filter((member) => member.online);
+  const following = online.filter((member) => member.following);
+  return {
+    online: online.length,
+    follow: following.filter((member) => member.waits === null).length,
+    waiting: following.filter((member) => member.waits !== null).length,
+  };
+}
 interface LeadState {
   code: string | null;
   status: 'off' | 'connecting' | 'open';
@@ -286,8 +292,10 @@ interface LeadState {
   sentCell: { key: string; at: number } | null;
   /** the server refused the last cell sent */
   cellRefused: boolean;
+  /** who of the class follows, from the board the leading channel watches (null until it comes) */
+  followers: FollowerCount | null;
 }
-let leadState: LeadState = { code: leadingClass(), status: 'off', serverRestarting: false, sentCell: null, cellRefused: false };
+let leadState: LeadState = { code: leadingClass(), status: 'off', serverRestarting: false, sentCell: null, cellRefused: false, followers: null };
 const leadListeners = new Set<LeadListener>();
 let leadSocket: WebSocket | null = null;
 let leadTimer: ReturnType<typeof setInterval> | null = null;
@@ -314,7 +322,7 @@ export function stopLeading(): void {
   } catch {
     // nothing kept
   }
-  setLead({ code: null, status: 'off', serverRestarting: false });
+  setLead({ code: null, status: 'off', serverRestarting: false, followers: null });
   if (leadTimer) clearInterval(leadTimer);
   leadTimer = null;
   const ws = leadSocket;
@@ -338,7 +346,10 @@ function connectLead(): void {
     const message = JSON.parse(String(event.data)) as ServerMessage;
     if (message.type === 'cell-sent') setLead({ sentCell: { key: `${message.lesson}/${message.cell}`, at: Date.now() }, cellRefused: false });
     if (message.type === 'error' && message.error === 'BAD_CELL') setLead({ cellRefused: true });
+    if (message.type === 'board' && message.board.code === code) setLead({ followers: followerCount(message.board) });
     if (message.type !== 'leading') return;
+    // the lead bar counts who follows: the board of the class comes to this channel too
+    ws.send(JSON.stringify({ type: 'watch', code }));
     setLead({ status: 'open', serverRestarting: false });
     last = '';
     if (leadTimer) clearInterval(leadTimer);

@@ -292,10 +292,13 @@ function useCurrentHeading(articleRef: RefObject<HTMLElement | null>, toc: TocEn
       // Looked up on every scroll: a language switch replaces the text before this effect re-runs,
       // and a kept reference to a replaced (detached) heading measures top 0, so the last heading
       // (#interview) used to become current. Ids are the same in both languages.
+      // A heading scrolled to lands at the page's scroll padding, which grows with what is pinned
+      // under the header (a class's notices): it is the current one there, not the heading above.
+      const line = Math.max(120, (Number.parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0) + 40);
       let active: string | null = null;
       for (const entry of toc) {
         const heading = document.getElementById(entry.id);
-        if (heading && heading.getBoundingClientRect().top < 120) active = heading.id;
+        if (heading && heading.getBoundingClientRect().top < line) active = heading.id;
       }
       setCurrent(active);
       const hash = active ? `#${active}` : '';
