@@ -13,7 +13,18 @@
 export type ConnectionKind = 'sse' | 'longPoll' | 'engineIo' | 'websocket' | 'graphqlWs' | 'grpcRunner' | 'mqtt' | 'pipelineLab' | 'h2OpenStreams';
 
 /** Kinds of request counted per address in a sliding budget (a token bucket). */
-export type RateKind = 'rest' | 'graphql' | 'grpc' | 'grpcBytes' | 'writes' | 'sessions' | 'sandboxes' | 'classJoins' | 'classProgress' | 'teacherKeys' | 'h2Streams';
+export type RateKind =
+  | 'rest'
+  | 'graphql'
+  | 'grpc'
+  | 'grpcBytes'
+  | 'writes'
+  | 'sessions'
+  | 'sandboxes'
+  | 'classJoins'
+  | 'classProgress'
+  | 'teacherKeys'
+  | 'h2Streams';
 
 export interface SlotLimit {
   /** open at once from one client address */
