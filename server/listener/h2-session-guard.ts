@@ -153,11 +153,17 @@ export class Http2SessionGuard {
   /**
    * The request handler, run once the read that opened the stream has been taken in whole: a
    * stream the client reset in that read (HEADERS then RST_STREAM) is dropped unhandled, and so
-   * is one the guard refused.
+   * is one the guard refused. `arrived` runs at once, in the read itself, for every admitted
+   * stream: what must know a request before its bytes go anywhere (the byte tap names the
+   * connection's owner there, so another session's request is never recorded as the first's).
    */
-  deferUntilRead<Req extends { stream: http2.ServerHttp2Stream }, Res>(handle: (req: Req, res: Res) => void): (req: Req, res: Res) => void {
+  deferUntilRead<Req extends { stream: http2.ServerHttp2Stream }, Res>(
+    arrived: (req: Req, res: Res) => void,
+    handle: (req: Req, res: Res) => void,
+  ): (req: Req, res: Res) => void {
     return (req, res) => {
       if (!this.admitted.has(req.stream)) return;
+      arrived(req, res);
       setImmediate(() => {
         if (req.stream.destroyed || req.stream.closed) return;
         handle(req, res);

@@ -104,16 +104,20 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     const tapped = findTapSocket(req.socket);
     if (gate && tapped) gate.spendRequest(tapped.remoteAddress, tapped);
   };
-  const handle: RequestHandler = (req, res) => {
+  /** What must see a request as it is read: its address's pace, and the byte tap's owner of its connection. */
+  const arrived: RequestHandler = (req, res) => {
     spendRequest(req);
     options.onRequestArrived?.(req, res);
+  };
+  const handle: RequestHandler = (req, res) => {
+    arrived(req, res);
     options.handler(req, res);
   };
 
   const http1 = createHttp1Server(timeouts, options.maxHeaderBytes, handle);
   const http2Server = http2.createServer(HTTP2_SERVER_OPTIONS);
   const guard = new Http2SessionGuard(options.http2Guard ?? { budget: null, onRefused: () => {} });
-  http2Server.on('request', guard.deferUntilRead(handle));
+  http2Server.on('request', guard.deferUntilRead(arrived, options.handler));
   http2Server.setTimeout(timeouts.h2IdleMs);
 
   const sessions = new Set<http2.ServerHttp2Session>();

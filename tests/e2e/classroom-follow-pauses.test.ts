@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { restSuite } from '../../server/own-server/checks/rest.ts';
 import { openChannel, post } from '../integration/classroom-client.ts';
 import { joinOnThisPage } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
@@ -52,7 +53,7 @@ describe('following the teacher', () => {
     const summary = student.locator('[data-testid="own-server-summary"]');
     await expect.poll(() => textNow(summary), { timeout: 60_000 }).toMatch(/(\d+) passed, (\d+) failed/);
     const [, passed, failed] = /(\d+) passed, (\d+) failed/.exec((await summary.textContent()) ?? '')!;
-    expect(Number(passed) + Number(failed)).toBe(34);
+    expect(Number(passed) + Number(failed)).toBe(restSuite.checks.length);
     expect(await student.evaluate(() => location.pathname)).toBe('/en/my-server');
     await gate.close();
     await student.getByTestId('class-follow-go').click();

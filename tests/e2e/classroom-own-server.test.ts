@@ -1,14 +1,17 @@
 // "Check my server" on the class board (issue 27, item 7): a student in the class runs the REST
-// suite from /my-server; the teacher's board shows it live ("REST 39/39 ✓ · Wirelab": the run
+// suite from /my-server; the teacher's board shows it live ("REST N/N ✓ · Wirelab": the run
 // reached Wirelab itself), and the teacher opens its details — every check's verdict, the warning
 // that Wirelab itself proves nothing — in Russian, axe-clean, within 800 px.
 import { describe, expect, it } from 'vitest';
+import { restSuite } from '../../server/own-server/checks/rest.ts';
 import { axeViolations } from './axe-violations.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
+/** The REST suite's size, from the suite itself: it grows when checks are added. */
+const REST_CHECKS = restSuite.checks.length;
 
 describe("a student's own server on the board", () => {
   it('shows the latest run per protocol live, and the teacher opens its checks', async () => {
@@ -27,20 +30,20 @@ describe("a student's own server on the board", () => {
     await student.goto(`${origin}/en/my-server`);
     await student.locator('[data-testid="own-server-itself"]').click();
     await student.locator('[data-testid="own-server-run"]').click();
-    await expect.poll(() => textNow(student.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(/39 passed, 0 failed/);
+    await expect.poll(() => textNow(student.locator('[data-testid="own-server-summary"]')), LIVE).toMatch(new RegExp(`${REST_CHECKS} passed, 0 failed`));
 
     const chip = desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-server"][data-protocol="rest"]');
-    await expect.poll(() => textNow(chip), LIVE).toBe('REST 39/39 ✓ · Wirelab');
-    expect(await chip.getAttribute('aria-label')).toBe('Sam: REST 39/39 ✓ · Wirelab — показать проверки');
+    await expect.poll(() => textNow(chip), LIVE).toBe(`REST ${REST_CHECKS}/${REST_CHECKS} ✓ · Wirelab`);
+    expect(await chip.getAttribute('aria-label')).toBe(`Sam: REST ${REST_CHECKS}/${REST_CHECKS} ✓ · Wirelab — показать проверки`);
     await chip.click();
     const panel = desk.getByTestId('server-checks');
     await panel.waitFor(LIVE);
     expect(await panel.locator('h3').textContent()).toBe('Проверки REST: Sam');
-    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`пройдено: 34, не пройдено: 0`);
+    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`пройдено: ${REST_CHECKS}, не пройдено: 0`);
     expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`порт ${port}`);
     expect(await desk.getByTestId('server-checks-wirelab').textContent()).toMatch(/сервер самого Wirelab/);
     expect(await panel.locator('[data-testid="server-check"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome')))).toEqual(
-      Array(34).fill('pass'),
+      Array(REST_CHECKS).fill('pass'),
     );
     // the focus is on the panel's heading; the teacher's page never got the student's bytes
     expect(await desk.evaluate(() => document.activeElement?.id)).toBe('server-checks-title');
@@ -54,7 +57,7 @@ describe("a student's own server on the board", () => {
     // hidden names: the chip shows, opens nothing
     await desk.getByTestId('board-anonymous').check();
     expect(await desk.locator('button[data-testid="board-server"]').count()).toBe(0);
-    expect(await desk.locator('[data-testid="board-server"]').first().textContent()).toBe('REST 39/39 ✓ · Wirelab');
+    expect(await desk.locator('[data-testid="board-server"]').first().textContent()).toBe(`REST ${REST_CHECKS}/${REST_CHECKS} ✓ · Wirelab`);
     await desk.getByTestId('board-anonymous').uncheck();
     await desk.getByTestId('server-checks-close').click();
     expect(await panel.count()).toBe(0);
@@ -62,10 +65,10 @@ describe("a student's own server on the board", () => {
     // in English: the same cell, its details in the teacher's language
     await openDesk(desk, origin, lab.server.app.classroom.teacherKey, 'en');
     await desk.locator(`[data-testid="class-open"][data-code="${code}"]`).click();
-    await expect.poll(() => attributeNow(chip, 'aria-label'), LIVE).toBe('Sam: REST 39/39 ✓ · Wirelab — show the checks');
+    await expect.poll(() => attributeNow(chip, 'aria-label'), LIVE).toBe(`Sam: REST ${REST_CHECKS}/${REST_CHECKS} ✓ · Wirelab — show the checks`);
     await chip.click();
     await expect.poll(() => textNow(panel.locator('h3')), LIVE).toBe('REST checks of Sam’s server');
-    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain('39 passed, 0 failed');
+    expect(await desk.getByTestId('server-checks-summary').textContent()).toContain(`${REST_CHECKS} passed, 0 failed`);
     expect(await axeViolations(desk)).toEqual([]);
   }, 90_000);
 });
