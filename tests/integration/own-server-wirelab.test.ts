@@ -20,9 +20,9 @@ describe("Wirelab checked as if it were a student's server", () => {
     const report = await checkAsLoopbackStudent(protocol, server.port);
     expect(report.reachable).toBe(true);
     expect(report.results.length).toBeGreaterThanOrEqual(5);
-    // the page's list of suites says how many checks each runs, in both languages
-    expect(ownServerStrings.en.protocolPaths[protocol]).toContain(`(${report.results.length} checks)`);
-    expect(ownServerStrings.ru.protocolPaths[protocol]).toMatch(new RegExp(`\\(${report.results.length} провер(ок|ки|ка)\\)`));
+    // the page's list of suites types no count, in either language: the report gives it (issue 55)
+    expect(ownServerStrings.en.protocolPaths[protocol]).not.toMatch(/\d+ checks?\b/);
+    expect(ownServerStrings.ru.protocolPaths[protocol]).not.toMatch(/\d+ провер/);
     expect(report.results.filter((result) => result.outcome !== 'pass').map((result) => [result.id, result.difference?.en, result.got])).toEqual([]);
     for (const result of report.results) {
       // every check says what it sent and what came back, and why, in both languages
@@ -38,8 +38,7 @@ describe("Wirelab checked as if it were a student's server", () => {
   it("runs the grpc-websocket suite, the seminar's task, and fails it: no WebSocket at /events", async () => {
     const report = await checkAsLoopbackStudent('grpc-websocket', server.port);
     expect(report.reachable).toBe(true);
-    expect(ownServerStrings.en.protocolPaths['grpc-websocket']).toContain(`(${report.results.length} checks)`);
-    expect(ownServerStrings.ru.protocolPaths['grpc-websocket']).toContain(`(${report.results.length} проверок)`);
+    expect(report.results.length).toBeGreaterThanOrEqual(5);
     expect(report.results.find((result) => result.id === 'events-handshake')?.outcome).toBe('fail');
   });
 
