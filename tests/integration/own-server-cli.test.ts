@@ -63,7 +63,7 @@ describe('npm run check-server', () => {
   it('--lang ru without LANG (a Windows terminal sets none): Russian', async () => {
     const { code, stdout } = await cli(['rest', `127.0.0.1:${starter.port}`, '--lang', 'ru'], '');
     expect(code).toBe(1);
-    expect(stdout.trim().split('\n').at(-1)).toBe('пройдено: 25, не пройдено: 9');
+    expect(stdout.trim().split('\n').at(-1)).toBe('пройдено: 28, не пройдено: 11');
   });
 
   it("through npm: --junit FILE writes XML that parses, npm's banner stays out of it", async () => {
@@ -74,11 +74,11 @@ describe('npm run check-server', () => {
         env: { ...process.env, LANG: 'C' },
       }).catch((error: { code: number; stdout: string }) => error);
       expect(npm.stdout).toContain('> wirelab@');
-      expect(npm.stdout).toContain(`25 passed, 9 failed — report in ${file}`);
+      expect(npm.stdout).toContain(`28 passed, 11 failed — report in ${file}`);
       const xml = readFileSync(file, 'utf8');
       expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>')).toBe(true);
       expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
-      expect(xml.match(/<failure message=/g)).toHaveLength(9);
+      expect(xml.match(/<failure message=/g)).toHaveLength(11);
       // a real XML parser: python3's
       await run('/usr/bin/python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])', file]);
     } finally {

@@ -1,5 +1,5 @@
 // The Go long-polling starter (Go 1.19's net/http alone, built as its module offline) passes the
-// six long-polling checks; its faults fail exactly the checks that should catch them, and its
+// long-polling checks; its faults fail exactly the checks that should catch them, and its
 // untouched skeleton fails every check its TODOs name.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoSkeletonAndComplete, GO_STARTERS, startGoSkeleton, startGoStarter } from './own-server-go-starters.ts';
 import { checkAsLoopbackStudent, expectSkeletonFailsItsTodos, failingIds, idsWith } from './own-server-starters.ts';
+import { longPollingSuite } from '../../server/own-server/checks/long-polling.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'wirelab-go-long-polling-'));
 let binary = ''; // the complete version
@@ -20,14 +21,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('starters/go/complete/long-polling', () => {
   it.each([
     ['', []],
-    ['no-hold', ['held-until-event', 'timeout-204']],
+    ['no-hold', ['held-until-event', 'released-by-event', 'timeout-204']],
     ['lost-between-polls', ['missed-event-replayed']],
     ['cacheable', ['no-store']],
   ])('with fault "%s" fails exactly %j', async (fault, expected) => {
     const starter = await startGoStarter(binary, fault);
     try {
       const report = await checkAsLoopbackStudent('long-polling', starter.port);
-      expect(report.results).toHaveLength(6);
+      expect(report.results).toHaveLength(longPollingSuite.checks.length);
       expect(failingIds(report)).toEqual(expected);
       expect(idsWith(report, 'not-offered')).toEqual([]);
     } finally {
