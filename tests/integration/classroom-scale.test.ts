@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createUserAs, newSessionCookie, openChannel, post } from './classroom-client.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { startServer, type RunningServer } from './start-server.ts';
+import { sseSuite } from '../../server/own-server/checks/sse.ts';
 
 // One class split across two instances on one Redis behaves as one class (README, "Scaling out";
 // server/classroom/README.md, "Several instances").
@@ -398,13 +399,13 @@ describe('a class split across two instances', () => {
       lastBoard(watcher)?.members.find((member) => member.name === 'Вера') as { id: number; servers?: Array<Record<string, unknown>> } | undefined;
     await expect
       .poll(() => vera()?.servers)
-      .toEqual([expect.objectContaining({ protocol: 'sse', passed: 10, failed: 0, targetIsWirelab: true, port: b.port })]);
+      .toEqual([expect.objectContaining({ protocol: 'sse', passed: sseSuite.checks.length, failed: 0, targetIsWirelab: true, port: b.port })]);
     const details = watcher.next('member-server-checks');
     watcher.socket.send(JSON.stringify({ type: 'member-server-checks', code, memberId: vera()!.id, protocol: 'sse' }));
     expect(await details).toMatchObject({
       name: 'Вера',
       protocol: 'sse',
-      cell: { passed: 10 },
+      cell: { passed: sseSuite.checks.length },
       checks: expect.arrayContaining([expect.objectContaining({ id: 'retry-field', outcome: 'pass' })]),
     });
   });

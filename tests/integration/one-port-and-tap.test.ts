@@ -93,7 +93,11 @@ describe('one port for HTTP/1.1 and h2c', () => {
     port.routeUpgrade('/test-upgrade/', (_req, socket) => {
       socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\nrouted');
     });
-    const answer = await rawExchange(server.port, 'GET /test-upgrade/x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', 'routed');
+    const answer = await rawExchange(
+      server.port,
+      'GET /test-upgrade/x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+      'routed',
+    );
     expect(answer.toString()).toMatch(/^HTTP\/1\.1 101/);
     // The capture channel is a Fastify WebSocket route and still answers.
     const session = await newSession(server.origin);
