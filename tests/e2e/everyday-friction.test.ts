@@ -221,9 +221,9 @@ describe('edited cells', () => {
     await page.goto(`${lab.server.origin}/en/grpc`);
     const getUser = cell(page, 'get-user');
     await getUser.locator('[data-testid="grpc-metadata"]').fill('x-note: kept');
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.grpc/get-user'))).toContain('x-note: kept');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.grpc/get-user')), LIVE).toContain('x-note: kept');
     await page.reload();
-    await expect.poll(() => valueNow(cell(page, 'get-user').locator('[data-testid="grpc-metadata"]'))).toBe('x-note: kept');
+    await expect.poll(() => valueNow(cell(page, 'get-user').locator('[data-testid="grpc-metadata"]')), LIVE).toBe('x-note: kept');
     await page.context().close();
   });
 });
