@@ -19,7 +19,7 @@ describe('a failed connection as a fact, in both languages', () => {
     );
     expect(connectionFact(socketError('socket hang up', 'ECONNRESET', 0), target)).toEqual({
       en: "The server closed the connection without answering: its handler most likely raised an exception (see the server's log).",
-      ru: 'Сервер закрыл соединение, так и не ответив: скорее всего, его обработчик выбросил исключение (загляните в журнал сервера).',
+      ru: 'Сервер закрыл соединение, так и не ответив: скорее всего, его обработчик выбросил исключение (загляните в логи сервера).',
     });
     expect(connectionFact(new Error('no answer within 5000 ms: GET /api/v1/users'), target)).toEqual({
       en: 'No answer within 5 s (waiting for GET /api/v1/users).',

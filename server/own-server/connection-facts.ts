@@ -68,7 +68,7 @@ export function connectionFact(error: unknown, target: Target, during: 'checks' 
     // not one byte of an answer: what http.server, a WSGI server or a raw socket does when the handler raises
     return {
       en: "The server closed the connection without answering: its handler most likely raised an exception (see the server's log).",
-      ru: 'Сервер закрыл соединение, так и не ответив: скорее всего, его обработчик выбросил исключение (загляните в журнал сервера).',
+      ru: 'Сервер закрыл соединение, так и не ответив: скорее всего, его обработчик выбросил исключение (загляните в логи сервера).',
     };
   }
   if (code === 'ECONNRESET' && error.message === 'socket hang up') {

@@ -141,14 +141,18 @@ describe('links and HAR', { timeout: 180_000 }, () => {
     const recording = await browser.newContext({ recordHar: { path: harPath, content: 'embed' } });
     const recorded = await recording.newPage();
     await recorded.goto(`${server.origin}/en/rest`);
+    // each body read to its end: fetch resolves at the response's head, and a body still arriving
+    // when the context closes is one Chromium leaves out of the HAR
     await recorded.evaluate(async () => {
-      await fetch('/api/v1/users?limit=2');
-      await fetch('/api/v1/users', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Har Reader', email: `har-${Date.now()}@example.org` }),
-      });
-      await fetch('/api/v1/users/999999');
+      await (await fetch('/api/v1/users?limit=2')).text();
+      await (
+        await fetch('/api/v1/users', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Har Reader', email: `har-${Date.now()}@example.org` }),
+        })
+      ).text();
+      await (await fetch('/api/v1/users/999999')).text();
     });
     await recording.close(); // writes the HAR
     const har = JSON.parse(readFileSync(harPath, 'utf8')) as {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { decodedMessages, refusedWith, sandbox, Subscriber, WAIT_MS } from './mqtt-helpers.ts';
+import { queuedCount, type BrokerPersistence } from '../../server/protocols/mqtt/broker-persistence.ts';
 
 // The embedded broker against a real listening server, with mqtt.js over plain TCP on the
 // shared port and over WebSocket at /mqtt.
@@ -140,6 +141,10 @@ describe.each([
     await first.endAsync();
     const pub = await mqtt.connectAsync(url(), { username: `sandbox:${box}`, reconnectPeriod: 0 });
     await pub.publishAsync('jobs/1', 'left queued', { qos: 1 });
+    // aedes sends a QoS 1 PUBACK before it stores the message for offline sessions (handlers/publish.js):
+    // the message is the old session's once it is in the store, and only then does a clean CONNECT have it to drop
+    const store = (server.app.mqttBroker as unknown as { persistence: BrokerPersistence }).persistence;
+    await expect.poll(() => queuedCount(store, `${box}/worker`, 10), { timeout: WAIT_MS }).toBe(1);
 
     // aedes clears the old queue after CONNACK, then says the client is ready
     const ready = new Promise<void>((resolve) => {

@@ -16,7 +16,7 @@ import { checkAsLoopbackStudent, failingIds, PYTHON, STARTERS, startStarterProce
 const SERVERS = fileURLToPath(new URL('../fixtures/student-servers/', import.meta.url));
 const stubs = mkdtempSync(join(tmpdir(), 'wirelab-student-stubs-'));
 beforeAll(async () => {
-  await promisify(execFile)('sh', [`${STARTERS}generate_grpc_stubs.sh`, stubs]);
+  await promisify(execFile)(PYTHON, [`${STARTERS}generate_grpc_stubs.py`, stubs]);
 });
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 

@@ -712,7 +712,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'An HTTP/1.1 request with `Upgrade: websocket` that, answered `101 Switching Protocols`, turns the same connection into a WebSocket.',
       ru: 'HTTP/1.1-запрос с заголовком `Upgrade: websocket`; после ответа `101 Switching Protocols` то же соединение становится WebSocket.',
     },
-    lessons: ['websockets', 'socket-io', 'server-sent-events'],
+    lessons: ['websockets', 'socket-io', 'server-sent-events', 'build-your-own-server'],
   },
   {
     id: 'opcode',
@@ -816,7 +816,7 @@ export const GLOSSARY: GlossaryTerm[] = [
       en: 'How Socket.IO (Engine.IO) carries its packets: HTTP long polling first, then a WebSocket after the upgrade.',
       ru: 'Способ, которым Socket.IO (Engine.IO) доставляет пакеты: сначала HTTP long polling, после перехода — WebSocket.',
     },
-    lessons: ['websockets', 'socket-io', 'long-polling'],
+    lessons: ['websockets', 'socket-io', 'long-polling', 'build-your-own-server'],
   },
   {
     id: 'acknowledgement',

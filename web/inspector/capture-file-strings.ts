@@ -137,7 +137,7 @@ const ru: CaptureFileStrings = {
           ? `его тип канального уровня (${problem.linkTypes.join(', ')}) инспектор не читает; читает он ${LINK_TYPES_RU}`
           : `ни в одном из его пакетов (${problem.packets}) нет TCP поверх IPv4 или IPv6`;
       case 'har-not-json':
-        return `он похож на JSON, но это не корректный JSON (${problem.detail})`;
+        return `он похож на JSON, но это некорректный JSON (${problem.detail})`;
       case 'har-no-entries':
         return 'это JSON без «log.entries», то есть не файл HAR';
       case 'too-large':

@@ -48,7 +48,7 @@ export function statusIs(answer: GrpcAnswer, status: number): Expectation {
 /** grpcio answers UNKNOWN ("Exception calling application: …") when a handler raises; connect and grpc-go's recovery do too. */
 const CRASHED: Bilingual = {
   en: " — UNKNOWN is what a gRPC library sends when your handler raised an exception: see the server's log",
-  ru: ' — UNKNOWN библиотека gRPC отправляет, когда ваш обработчик выбросил исключение: загляните в журнал сервера',
+  ru: ' — UNKNOWN библиотека gRPC отправляет, когда ваш обработчик выбросил исключение: загляните в логи сервера',
 };
 
 export const noUser = (state: GrpcState) =>

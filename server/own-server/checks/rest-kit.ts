@@ -81,7 +81,7 @@ export function statusIs(answer: HttpAnswer, status: number): Expectation {
 /** A 500 is what a web framework answers when the application's handler raises: said so, since that code is the student's. */
 export const HANDLER_RAISED: Bilingual = {
   en: " — a 500 is what a framework answers when your handler raised an exception: see the server's log",
-  ru: ' — 500 фреймворк отвечает, когда ваш обработчик выбросил исключение: загляните в журнал сервера',
+  ru: ' — 500 фреймворк отвечает, когда ваш обработчик выбросил исключение: загляните в логи сервера',
 };
 
 export function problemIs(answer: HttpAnswer, status: number): Expectation {

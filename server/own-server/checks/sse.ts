@@ -56,7 +56,7 @@ export function streamEnded(stream: EventStreamReader): Bilingual | null {
       : { en: 'the connection was reset or cut mid-chunk', ru: 'соединение сброшено или оборвано посреди куска' };
   return {
     en: `the stream ended: ${how.en} after its head and ${bytes} bytes in all, while the check still waited. An event stream should stay open; a handler that raised an exception ends it this way, so see the server's log`,
-    ru: `поток закончился: ${how.ru} после заголовков, всего пришло байт: ${bytes}, а проверка ещё ждала. Поток событий должен оставаться открытым; так его обрывает обработчик, выбросивший исключение, — загляните в журнал сервера`,
+    ru: `поток закончился: ${how.ru} после заголовков, всего пришло байт: ${bytes}, а проверка ещё ждала. Поток событий должен оставаться открытым; так его обрывает обработчик, выбросивший исключение, — загляните в логи сервера`,
   };
 }
 

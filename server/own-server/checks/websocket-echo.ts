@@ -55,7 +55,7 @@ export function shown(frame: Frame | null): string {
  */
 export const HANDLER_RAISED: Bilingual = {
   en: "the server closed with 1011 (Internal Error): your handler raised an exception, see the server's log (RFC 6455 §7.4.1)",
-  ru: 'сервер закрыл соединение с кодом 1011 (Internal Error): ваш обработчик выбросил исключение, загляните в журнал сервера (RFC 6455 §7.4.1)',
+  ru: 'сервер закрыл соединение с кодом 1011 (Internal Error): ваш обработчик выбросил исключение, загляните в логи сервера (RFC 6455 §7.4.1)',
 };
 
 export function echoed(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
