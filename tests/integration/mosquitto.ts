@@ -2,7 +2,7 @@
 // relay's tests): the student's broker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +41,15 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Runnin
   const port = await freePort();
   const folder = mkdtempSync(join(tmpdir(), 'wirelab-mosquitto-'));
   const configFile = join(folder, 'mosquitto.conf');
-  writeFileSync(configFile, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...extraConfig, ''].join('\n'));
-  const child: ChildProcess = spawn(MOSQUITTO, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  writeFileSync(configFile, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest stdout', ...extraConfig, ''].join('\n'));
+  // the broker logs into a file it inherits open, not into a pipe this process reads: a test that
+  // blocked its event loop (a spawnSync of the checks' command line) stopped reading the pipe, and once
+  // it was full mosquitto stalled on its next log line and sent no CONNACK (seen on Node 24.19). Not
+  // `log_dest file`: mosquitto started as root opens it after dropping to its own user, and cannot.
+  const logFile = join(folder, 'mosquitto.log');
+  const logFd = openSync(logFile, 'w');
+  const child: ChildProcess = spawn(MOSQUITTO, ['-c', configFile], { stdio: ['ignore', logFd, 'pipe'] });
+  closeSync(logFd);
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const broker: RunningBroker = {
@@ -57,7 +64,7 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Runnin
   };
   started.push(broker);
   for (let attempt = 0; !(await accepting(port)); attempt += 1) {
-    if (child.exitCode !== null || attempt > 50) throw new Error(`mosquitto did not start: ${log}`);
+    if (child.exitCode !== null || attempt > 50) throw new Error(`mosquitto did not start: ${log}${readFileSync(logFile, 'utf8')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return broker;
