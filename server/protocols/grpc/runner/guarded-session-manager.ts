@@ -1,5 +1,6 @@
 import type http2 from 'node:http2';
 import { Http2SessionManager } from '@connectrpc/connect-node';
+import { readByEvents } from './chunks-read-by-events.ts';
 
 /**
  * connect-node's HTTP/2 session manager, with an 'error' listener kept on every session it hands
@@ -24,6 +25,9 @@ import { Http2SessionManager } from '@connectrpc/connect-node';
  * error is dropped: while the manager still tracks the session its own listener hears the error
  * too, and the streams on the session fail with their own errors; once it has moved on, the
  * session is nobody's.
+ *
+ * Each stream it hands out is read by events, not by Node's async iterator (chunksReadByEvents):
+ * on Node 24.20+ that iterator fails responses that closed with their body buffered.
  */
 export class GuardedHttp2SessionManager extends Http2SessionManager {
   private readonly guarded = new WeakSet<http2.Http2Session>();
@@ -35,7 +39,8 @@ export class GuardedHttp2SessionManager extends Http2SessionManager {
       this.guarded.add(session);
       session.on('error', ignoreErrorOfALeftSession);
     }
-    return stream;
+    // connect-node reads the response with the stream's async iterator: see chunksReadByEvents
+    return readByEvents(stream);
   }
 }
 
