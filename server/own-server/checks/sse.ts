@@ -124,7 +124,7 @@ const streamChecks: CheckDefinition<SseState>[] = [
     async run(_context, { stream }) {
       return judgeStream(stream, [
         [
-          stream.retries.some((value) => /^\d+$/.test(value)),
+          stream.retries.length > 0,
           { en: 'no "retry:" line with a number of milliseconds', ru: 'нет строки "retry:" с числом миллисекунд' },
         ],
       ]);
