@@ -30,16 +30,15 @@ export class RemainingLengthReader {
   }
 }
 
-/** The remaining length whose first byte is at `at` (the byte after the packet's first). */
+/** The remaining length whose first byte is at `at` (the byte after the packet's first), read by RemainingLengthReader. */
 export function readRemainingLength(bytes: Uint8Array, at: number): RemainingLengthRead {
-  let length = 0;
-  for (let index = 0; index < MAX_REMAINING_LENGTH_BYTES; index++) {
-    if (at + index >= bytes.length) return 'need-more';
-    const byte = bytes[at + index]!;
-    length += (byte & 0x7f) * 128 ** index;
-    if ((byte & 0x80) === 0) return { length, bodyStart: at + index + 1 };
+  const reader = new RemainingLengthReader();
+  for (let index = at; index < bytes.length; index++) {
+    const read = reader.push(bytes[index]!);
+    if (read === 'malformed') return 'malformed';
+    if (read !== 'more') return { length: read, bodyStart: index + 1 };
   }
-  return 'malformed';
+  return 'need-more';
 }
 
 /** How a remaining length is written (1 to 4 bytes); a length past MAX_REMAINING_LENGTH throws, as no packet can carry it. */
