@@ -67,7 +67,11 @@ const FRAME_LENGTH_BYTES = 4;
  * JSON, then `parts` one after another. The classroom's relay between instances
  * (server/classroom/relay-envelope.ts) carries recorded bytes in the same layout.
  */
-export function encodeJsonHeadedFrame(header: unknown, parts: readonly Uint8Array[], allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size)): Uint8Array {
+export function encodeJsonHeadedFrame(
+  header: unknown,
+  parts: readonly Uint8Array[],
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(header));
   let dataBytes = 0;
   for (const part of parts) dataBytes += part.length;

@@ -115,7 +115,6 @@ export function readTransportMessage(frame: Frame): TransportMessage | null {
   return parsed as TransportMessage;
 }
 
-
 /** How reading messages ended: the one looked for, a close frame, the end of TCP, or silence. */
 export interface ReadOutcome {
   found: TransportMessage | null;

@@ -215,7 +215,14 @@ function readHead(socket: Socket): Promise<{ head: Http1Head; text: string; rest
       const head = readHttp1Head(buffer, 'response');
       if (!head) return;
       socket.off('data', onData);
-      resolve({ head, text: buffer.subarray(0, head.end).toString('latin1').replace(/\r?\n\r?\n$/, ''), rest: buffer.subarray(head.end) });
+      resolve({
+        head,
+        text: buffer
+          .subarray(0, head.end)
+          .toString('latin1')
+          .replace(/\r?\n\r?\n$/, ''),
+        rest: buffer.subarray(head.end),
+      });
     };
     socket.on('data', onData);
     socket.once('error', reject);

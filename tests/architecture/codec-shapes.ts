@@ -105,7 +105,12 @@ function usedAsValue(literal: ts.Node): boolean {
   if (ts.isCallExpression(parent) || ts.isNewExpression(parent) || ts.isCaseClause(parent)) return true;
   if (!ts.isBinaryExpression(parent)) return false;
   const operator = parent.operatorToken.kind;
-  return [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(operator);
+  return [
+    ts.SyntaxKind.EqualsEqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsEqualsToken,
+    ts.SyntaxKind.EqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsToken,
+  ].includes(operator);
 }
 
 /** Close codes as numbers where wire/ names them, and tables of close codes' meanings (three or more RFC 6455 codes as keys). */
@@ -114,12 +119,22 @@ function closeCodeLiterals(source: ts.SourceFile, file: string): CodecFinding[] 
   const lineOf = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
   const visit = (node: ts.Node) => {
     if (ts.isNumericLiteral(node) && NAMED_CLOSE_CODES.has(Number(node.text)) && usedAsValue(node)) {
-      found.push({ file, line: lineOf(node), rule: 'close-code-literal', text: `${node.text}: a close code wire/ names (TRANSPORT_WS_CLOSE, GOING_AWAY) written as a number` });
+      found.push({
+        file,
+        line: lineOf(node),
+        rule: 'close-code-literal',
+        text: `${node.text}: a close code wire/ names (TRANSPORT_WS_CLOSE, GOING_AWAY) written as a number`,
+      });
     }
     if (ts.isObjectLiteralExpression(node)) {
       const keys = node.properties.filter((property) => property.name && ts.isNumericLiteral(property.name) && isRfcCloseCode(Number(property.name.text)));
       if (keys.length >= 3)
-        found.push({ file, line: lineOf(node), rule: 'close-code-table', text: `{ ${keys.length} close codes }: a table of close codes (wire/websocket/close-codes.ts's closeCodeText)` });
+        found.push({
+          file,
+          line: lineOf(node),
+          rule: 'close-code-table',
+          text: `{ ${keys.length} close codes }: a table of close codes (wire/websocket/close-codes.ts's closeCodeText)`,
+        });
     }
     ts.forEachChild(node, visit);
   };

@@ -84,7 +84,7 @@ const OLD_SHAPES: Record<string, string> = {
   "an HTTP head's end found by hand": "const end = buffer.indexOf('\\r\\n\\r\\n');",
   'an HTTP head split into field lines': "const [statusLine, ...headerLines] = answer.head.split('\\r\\n');",
   'a close code read by hand': 'return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;',
-  "a graphql-transport-ws close code as a number": "closeCheck('ws-second-init-4429', 4429, name, expected);",
+  'a graphql-transport-ws close code as a number': "closeCheck('ws-second-init-4429', 4429, name, expected);",
   'a close code compared as a number': 'if (code === 4408) return;',
   'a table of close codes': "const meanings: Record<number, string> = { 1000: 'normal closure', 1001: 'going away', 1002: 'protocol error' };",
   "Engine.IO's separator by hand": "const SEPARATOR = '\\x1e';",
@@ -119,9 +119,10 @@ describe('codecs of public wire formats live in wire/', () => {
       'const port = server.address().port; if (codes.length < 1260) return;',
       'export function parseTemplate(template: string) { return template; }',
       'stream.write(formatEvent({ event: "state", data: JSON.stringify(state) }));',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scan reads, not a template
       "const request = [`GET ${path} HTTP/1.1`, 'Upgrade: websocket', '', ''].join('\\r\\n');",
       'if (code < 4400 || code > 4599) return null;',
-      "export const RELAY_CLOSE = { badRequest: 4400, refused: 4403, busy: 4429 } as const;",
+      'export const RELAY_CLOSE = { badRequest: 4400, refused: 4403, busy: 4429 } as const;',
       'socket.close(RELAY_CLOSE.busy, reason);',
       "const text = JSON.stringify({ code: 'x', data: 'y' });",
     ].join('\n');

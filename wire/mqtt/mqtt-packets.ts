@@ -89,7 +89,6 @@ function uint16(value: number): Uint8Array {
   return Uint8Array.of((value >> 8) & 0xff, value & 0xff);
 }
 
-
 /** Bytes as hex pairs, `10 0e 00 04`. */
 export function hexBytes(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');

@@ -39,7 +39,6 @@ export async function onEcho(context: SuiteContext, exchange: (socket: CheckedWe
   }
 }
 
-
 /** A frame as the transcript shows it (a long payload cut), for a difference that names what came. */
 export function shown(frame: Frame | null): string {
   return frame ? describeFrame(frame) : '';

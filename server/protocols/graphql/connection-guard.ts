@@ -53,7 +53,10 @@ export function guardConnections(
     }
     connections.live += 1;
     enforceTransportRules(socket, badFrames.connection(request.socket.remoteAddress));
-    const deadline = setTimeout(() => socket.close(TRANSPORT_WS_CLOSE.connectionInitialisationTimeout, 'Connection initialisation timeout'), limits.connectionInitTimeoutMs);
+    const deadline = setTimeout(
+      () => socket.close(TRANSPORT_WS_CLOSE.connectionInitialisationTimeout, 'Connection initialisation timeout'),
+      limits.connectionInitTimeoutMs,
+    );
     deadline.unref();
     const watchForInit = (data: unknown, isBinary: boolean): void => {
       if (isBinary) return;
