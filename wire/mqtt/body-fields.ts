@@ -8,7 +8,7 @@ export function readUint16(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 8) | bytes[at + 1]!;
 }
 
-/** Reads one packet's body field by field, from its start; a read past its end gives undefined (and moves nothing). */
+/** Reads one packet's body field by field, from its start; a read past its end gives undefined (as the old reader of the broker's rules did, a length read stays read). */
 export class BodyFields {
   at = 0;
   constructor(readonly body: Uint8Array) {}
