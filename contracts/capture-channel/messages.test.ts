@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChunkFrame, encodeChunkFrame, type CaptureChunk } from './messages.ts';
+import { decodeChunkFrame, encodeChunkFrame, encodeJsonHeadedFrame, splitJsonHeadedFrame, type CaptureChunk } from './messages.ts';
 
 const chunk = (seq: number, dir: 'in' | 'out', offset: number, text: string): CaptureChunk => ({
   conn: 'c1',
@@ -29,5 +29,14 @@ describe('the capture channel binary frame', () => {
     expect(() => decodeChunkFrame(frame.subarray(0, frame.length - 1))).toThrow(/shorter than its chunks/);
     const notChunks = new TextEncoder().encode(JSON.stringify({ type: 'hello' }));
     expect(() => decodeChunkFrame(new Uint8Array([0, 0, 0, notChunks.length, ...notChunks]))).toThrow(/not a chunks frame/);
+  });
+
+  it('splits any frame of its layout, and answers null (never throws) for bytes that are not one', () => {
+    const frame = encodeJsonHeadedFrame({ from: 'a', n: [1] }, [Uint8Array.of(1, 2), Uint8Array.of(3)]);
+    expect([...frame.subarray(0, 4)]).toEqual([0, 0, 0, JSON.stringify({ from: 'a', n: [1] }).length]);
+    expect(splitJsonHeadedFrame(frame)).toEqual({ header: { from: 'a', n: [1] }, data: Uint8Array.of(1, 2, 3) });
+    expect(splitJsonHeadedFrame(Uint8Array.of(0, 0))).toBeNull();
+    expect(splitJsonHeadedFrame(Uint8Array.of(0, 0, 0, 9, 0x7b))).toBeNull();
+    expect(splitJsonHeadedFrame(Uint8Array.of(0, 0, 0, 1, 0x7b))).toBeNull();
   });
 });

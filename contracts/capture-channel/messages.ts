@@ -63,43 +63,70 @@ export const CAPTURE_CLOSE = {
 const FRAME_LENGTH_BYTES = 4;
 
 /**
- * The binary message that carries chunks: a 4-byte big-endian length N, N bytes of UTF-8 JSON
- * (`ChunkFrameHeader`), then the chunks' bytes one after another, in the header's order. Raw
- * bytes instead of base64 in JSON: the tap sends every byte a session's traffic carries, so this
- * is where its cost is. `allocate` lets the server use `Buffer.allocUnsafe` (every byte is
- * written below).
+ * The frame's layout, whatever its JSON says: a 4-byte big-endian length N, N bytes of UTF-8
+ * JSON, then `parts` one after another. The classroom's relay between instances
+ * (server/classroom/relay-envelope.ts) carries recorded bytes in the same layout.
  */
-export function encodeChunkFrame(chunks: readonly CaptureChunk[], allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size)): Uint8Array {
-  const header = new TextEncoder().encode(
-    JSON.stringify({
-      type: 'chunks',
-      chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })),
-    } satisfies ChunkFrameHeader),
-  );
+export function encodeJsonHeadedFrame(
+  header: unknown,
+  parts: readonly Uint8Array[],
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
   let dataBytes = 0;
-  for (const chunk of chunks) dataBytes += chunk.data.length;
-  const frame = allocate(FRAME_LENGTH_BYTES + header.length + dataBytes);
-  new DataView(frame.buffer, frame.byteOffset, FRAME_LENGTH_BYTES).setUint32(0, header.length);
-  frame.set(header, FRAME_LENGTH_BYTES);
-  let at = FRAME_LENGTH_BYTES + header.length;
-  for (const chunk of chunks) {
-    frame.set(chunk.data, at);
-    at += chunk.data.length;
+  for (const part of parts) dataBytes += part.length;
+  const frame = allocate(FRAME_LENGTH_BYTES + json.length + dataBytes);
+  new DataView(frame.buffer, frame.byteOffset, FRAME_LENGTH_BYTES).setUint32(0, json.length);
+  frame.set(json, FRAME_LENGTH_BYTES);
+  let at = FRAME_LENGTH_BYTES + json.length;
+  for (const part of parts) {
+    frame.set(part, at);
+    at += part.length;
   }
   return frame;
 }
 
+/** A frame of that layout split: its JSON (parsed) and the bytes after it; null when the bytes are not one (never throws). */
+export function splitJsonHeadedFrame(frame: Uint8Array): { header: unknown; data: Uint8Array } | null {
+  if (frame.length < FRAME_LENGTH_BYTES) return null;
+  const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0);
+  if (FRAME_LENGTH_BYTES + headerLength > frame.length) return null;
+  try {
+    const header: unknown = JSON.parse(new TextDecoder().decode(frame.subarray(FRAME_LENGTH_BYTES, FRAME_LENGTH_BYTES + headerLength)));
+    return { header, data: frame.subarray(FRAME_LENGTH_BYTES + headerLength) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The binary message that carries chunks: the layout above, its JSON a `ChunkFrameHeader`, then
+ * the chunks' bytes in the header's order. Raw bytes instead of base64 in JSON: the tap sends
+ * every byte a session's traffic carries, so this is where its cost is. `allocate` lets the
+ * server use `Buffer.allocUnsafe` (every byte is written).
+ */
+export function encodeChunkFrame(chunks: readonly CaptureChunk[], allocate?: (size: number) => Uint8Array): Uint8Array {
+  const header: ChunkFrameHeader = {
+    type: 'chunks',
+    chunks: chunks.map(({ conn, seq, dir, t, offset, data }) => ({ conn, seq, dir, t, offset, length: data.length })),
+  };
+  return encodeJsonHeadedFrame(
+    header,
+    chunks.map((chunk) => chunk.data),
+    allocate,
+  );
+}
+
 /** The chunks of one binary frame; their `data` are views of `frame`, not copies. Throws on a frame that breaks the format. */
 export function decodeChunkFrame(frame: Uint8Array): CaptureChunk[] {
-  if (frame.length < FRAME_LENGTH_BYTES) throw new Error('capture frame shorter than its header length');
-  const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0);
-  if (FRAME_LENGTH_BYTES + headerLength > frame.length) throw new Error('capture frame header runs past the frame');
-  const header = JSON.parse(new TextDecoder().decode(frame.subarray(FRAME_LENGTH_BYTES, FRAME_LENGTH_BYTES + headerLength))) as ChunkFrameHeader;
-  if (header.type !== 'chunks' || !Array.isArray(header.chunks)) throw new Error('not a chunks frame');
-  let at = FRAME_LENGTH_BYTES + headerLength;
+  const split = splitJsonHeadedFrame(frame);
+  if (!split) throw new Error('not a capture frame: shorter than its header length, or its header is not JSON');
+  const header = split.header as ChunkFrameHeader | null;
+  if (header?.type !== 'chunks' || !Array.isArray(header.chunks)) throw new Error('not a chunks frame');
+  let at = 0;
   return header.chunks.map(({ length, ...chunk }) => {
-    if (at + length > frame.length) throw new Error('capture frame shorter than its chunks');
-    const data = frame.subarray(at, at + length);
+    if (at + length > split.data.length) throw new Error('capture frame shorter than its chunks');
+    const data = split.data.subarray(at, at + length);
     at += length;
     return { ...chunk, data };
   });

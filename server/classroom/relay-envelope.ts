@@ -1,9 +1,10 @@
 import type { CapturedChunk } from '../tap/capture-types.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
+import { encodeJsonHeadedFrame, splitJsonHeadedFrame } from '../../contracts/capture-channel/messages.ts';
 
 /**
- * The teacher's relayed traffic on its way to the other instances (one Redis message per batch):
- * a 4-byte header length, a JSON header (who sent it, the class, the messages with each chunk's
+ * The teacher's relayed traffic on its way to the other instances (one Redis message per batch),
+ * in the capture channel's frame layout (contracts/capture-channel/): a 4-byte header length, a JSON header (who sent it, the class, the messages with each chunk's
  * place but not its bytes), then the chunks' bytes in order. The bytes are already blanked
  * (teacher-relay.ts) before they leave the teacher's instance.
  */
@@ -27,21 +28,19 @@ export function encodeRelayEnvelope(envelope: RelayEnvelope): Buffer {
       }),
     };
   });
-  const header = Buffer.from(JSON.stringify({ from: envelope.from, code: envelope.code, messages }));
-  const length = Buffer.allocUnsafe(4);
-  length.writeUInt32BE(header.length, 0);
-  return Buffer.concat([length, header, ...data]);
+  const frame = encodeJsonHeadedFrame({ from: envelope.from, code: envelope.code, messages }, data, (size) => Buffer.allocUnsafe(size));
+  return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
 }
 
 /** null for anything that is not an envelope this code wrote (a foreign publisher on the channel). */
 export function decodeRelayEnvelope(bytes: Buffer): RelayEnvelope | null {
   try {
-    if (bytes.length < 4) return null;
-    const headerLength = bytes.readUInt32BE(0);
-    if (4 + headerLength > bytes.length) return null;
-    const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as { from?: unknown; code?: unknown; messages?: unknown };
+    const frame = splitJsonHeadedFrame(bytes);
+    const header = frame?.header as { from?: unknown; code?: unknown; messages?: unknown } | null | undefined;
+    if (!frame || typeof header !== 'object' || header === null) return null;
     if (typeof header.from !== 'string' || typeof header.code !== 'string' || !Array.isArray(header.messages)) return null;
-    let at = 4 + headerLength;
+    const data = frame.data;
+    let at = 0;
     const messages: RelayedMessage[] = [];
     for (const message of header.messages as HeaderMessage[]) {
       if (message?.type !== 'chunks') {
@@ -50,13 +49,13 @@ export function decodeRelayEnvelope(bytes: Buffer): RelayEnvelope | null {
       }
       const chunks: CapturedChunk[] = [];
       for (const { length, ...place } of message.chunks) {
-        if (!Number.isInteger(length) || length < 0 || at + length > bytes.length) return null;
-        chunks.push({ ...place, data: Buffer.from(bytes.subarray(at, at + length)) });
+        if (!Number.isInteger(length) || length < 0 || at + length > data.length) return null;
+        chunks.push({ ...place, data: Buffer.from(data.subarray(at, at + length)) });
         at += length;
       }
       messages.push({ type: 'chunks', chunks });
     }
-    return at === bytes.length ? { from: header.from, code: header.code, messages } : null;
+    return at === data.length ? { from: header.from, code: header.code, messages } : null;
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
-import { closeCodeOf, closedWith, errorsAreWellFormed, graphqlGetPath, nestedUserQuery, readGraphqlBody, readTransportMessage } from './graphql-client.ts';
-import { OPCODE } from './websocket-client.ts';
+import { closedWith, errorsAreWellFormed, graphqlGetPath, nestedUserQuery, readGraphqlBody, readTransportMessage } from './graphql-client.ts';
+import { frameCloseCode, OPCODE } from './websocket-client.ts';
 
 /** The depth as mercurius counts it: fields nested in fields (the operation itself not counted). */
 function depthOf(query: string): number {
@@ -69,8 +69,8 @@ describe('graphql-transport-ws frames', () => {
   it('reads the close code and says how a close check differed', () => {
     const payload = Buffer.alloc(2);
     payload.writeUInt16BE(4409, 0);
-    expect(closeCodeOf({ fin: true, opcode: OPCODE.close, payload })).toBe(4409);
-    expect(closeCodeOf(text('x'))).toBeNull();
+    expect(frameCloseCode({ fin: true, opcode: OPCODE.close, payload })).toBe(4409);
+    expect(frameCloseCode(text('x'))).toBeNull();
     const base = { found: null, seen: [], closeCode: null, ended: false, timedOut: false };
     expect(closedWith({ ...base, closeCode: 4409 }, 4409)[0]).toBe(true);
     expect(closedWith({ ...base, closeCode: 1000 }, 4409)[1].en).toBe('closed with 1000, not 4409');

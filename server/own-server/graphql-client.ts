@@ -5,7 +5,7 @@
 import type { Bilingual } from '../../shared/bilingual.ts';
 import type { SuiteContext } from './check-kit.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer } from './http-exchange.ts';
-import { OPCODE, openWebSocket, type CheckedWebSocket, type Frame, type Handshake } from './websocket-client.ts';
+import { frameCloseCode, OPCODE, openWebSocket, type CheckedWebSocket, type Frame, type Handshake } from './websocket-client.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** The subprotocol of graphql-ws (github.com/enisdenjo/graphql-ws, PROTOCOL.md). */
@@ -115,10 +115,6 @@ export function readTransportMessage(frame: Frame): TransportMessage | null {
   return parsed as TransportMessage;
 }
 
-export function closeCodeOf(frame: Frame | null): number | null {
-  return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
-}
-
 /** How reading messages ended: the one looked for, a close frame, the end of TCP, or silence. */
 export interface ReadOutcome {
   found: TransportMessage | null;
@@ -157,7 +153,7 @@ export class TransportSession {
         return { found: null, seen, closeCode: null, ended: false, timedOut: true };
       }
       if (!frame) return { found: null, seen, closeCode: null, ended: true, timedOut: false };
-      if (frame.opcode === OPCODE.close) return { found: null, seen, closeCode: closeCodeOf(frame), ended: false, timedOut: false };
+      if (frame.opcode === OPCODE.close) return { found: null, seen, closeCode: frameCloseCode(frame), ended: false, timedOut: false };
       const message = readTransportMessage(frame);
       if (!message) continue;
       seen.push(message);

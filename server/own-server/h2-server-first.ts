@@ -6,10 +6,7 @@
 // client preface and frames on stream 0 (SETTINGS, WINDOW_UPDATE, PING: node's own) go out, and
 // every stream's frames wait; an answer that does not begin with a SETTINGS frame ends the connection.
 import { Duplex } from 'node:stream';
-
-const CLIENT_PREFACE_BYTES = 24;
-const FRAME_HEADER_BYTES = 9;
-const SETTINGS = 0x4;
+import { CLIENT_PREFACE, FRAME_HEADER_BYTES, isServerPreface as opensServerPreface, readFrameHeader } from '../../wire/http2/frames.ts';
 
 /** The error a connection ends with when the server's first bytes are not an HTTP/2 SETTINGS frame. */
 export class NotHttp2Error extends Error {
@@ -26,7 +23,7 @@ export class NotHttp2Error extends Error {
 
 /** Splits what node:http2 writes into what may go now and what waits for the server's SETTINGS. */
 export class OutboundFrames {
-  private prefaceLeft = CLIENT_PREFACE_BYTES;
+  private prefaceLeft = CLIENT_PREFACE.length;
   private header = Buffer.alloc(0);
   /** bytes of the current frame still to come, and whether that frame may go before the server spoke */
   private frameLeft = 0;
@@ -54,10 +51,11 @@ export class OutboundFrames {
         this.header = Buffer.concat([this.header, piece]);
         at += piece.length;
         if (this.header.length < FRAME_HEADER_BYTES) break;
-        this.frameFree = (this.header.readUInt32BE(5) & 0x7fffffff) === 0;
+        const header = readFrameHeader(this.header, 0);
+        this.frameFree = header.streamId === 0;
         if (!this.frameFree) this.holding = true;
         (this.holding ? later : now).push(this.header);
-        this.frameLeft = this.header.readUIntBE(0, 3);
+        this.frameLeft = header.length;
         this.header = Buffer.alloc(0);
       }
     }
@@ -67,8 +65,7 @@ export class OutboundFrames {
 
 /** Is this the start of a server's preface: a SETTINGS frame on stream 0, not an ACK, of whole settings? */
 export function isServerPreface(first: Buffer): boolean {
-  const length = first.readUIntBE(0, 3);
-  return first[3] === SETTINGS && (first[4]! & 0x1) === 0 && (first.readUInt32BE(5) & 0x7fffffff) === 0 && length % 6 === 0;
+  return opensServerPreface(readFrameHeader(first, 0));
 }
 
 /**

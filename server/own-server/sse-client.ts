@@ -1,13 +1,15 @@
-// Reads a text/event-stream over a guarded connection as it arrives, field by field (HTML
-// Living Standard §9.2.6), keeping comments and `retry:` lines, which EventSource hides.
+// Reads a text/event-stream over a guarded connection as it arrives, with the inspector's decoder
+// (wire/sse/sse-stream-reader.ts), keeping comments and `retry:` lines, which EventSource hides.
 import { runMarkHeader } from './wirelab-itself.ts';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { noteIfSilent, printable, withTimeout, type Awaited, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket, Transcript } from './connection.ts';
 import { receivedHttp1 } from './http1-transcript.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
+import { SseStreamReader } from '../../wire/sse/sse-stream-reader.ts';
 
 export interface StreamEvent {
+  /** the block's `id:` value as sent, one a browser ignores (it holds U+0000) included; null without one */
   id: string | null;
   event: string;
   data: string;
@@ -18,19 +20,14 @@ export class EventStreamReader {
   headers: IncomingHttpHeaders = {};
   readonly events: StreamEvent[] = [];
   readonly comments: string[] = [];
-  readonly retries: string[] = [];
+  /** the `retry:` values a browser takes (all digits), one a block */
+  readonly retries: number[] = [];
   readonly transcript = new Transcript();
   ended = false;
   /** How the server ended the stream before the check stopped it: its end (closed), or an error (reset, cut mid-chunk). */
   endedBy: 'closed' | 'cut' | null = null;
   private stopped = false;
-  /** A U+FEFF after the stream's first character: HTML §9.2.5 ignores only a leading one. */
-  bomAfterStart = false;
-  private started = false;
-  /** The last chunk ended with CR: an LF opening the next one is the same line end (CRLF). */
-  private afterCr = false;
-  private partial = '';
-  private fields: { id: string | null; event: string; data: string[] } = { id: null, event: 'message', data: [] };
+  private readonly reader = new SseStreamReader();
   private waiters: Array<() => void> = [];
   private readonly close: () => void;
   readonly sentText: () => string;
@@ -55,8 +52,7 @@ export class EventStreamReader {
     outgoing.once('response', (response) => {
       this.status = response.statusCode ?? 0;
       this.headers = response.headers;
-      response.setEncoding('utf8');
-      response.on('data', (text: string) => this.take(text));
+      response.on('data', (chunk: Buffer) => this.take(chunk));
       response.once('end', () => this.finish('closed'));
       response.once('error', () => this.finish('cut'));
       this.wake();
@@ -76,36 +72,18 @@ export class EventStreamReader {
     this.wake();
   }
 
-  private take(chunk: string): void {
-    let text = chunk;
-    if (!this.started && text.length > 0) {
-      this.started = true;
-      // one leading BOM is no part of the stream (HTML §9.2.5); any later one is
-      if (text.startsWith('\uFEFF')) text = text.slice(1);
-    }
-    if (text.includes('\uFEFF')) this.bomAfterStart = true;
-    if (this.afterCr && text.startsWith('\n')) text = text.slice(1);
-    this.afterCr = text.endsWith('\r');
-    const lines = (this.partial + text).split(/\r\n|\r|\n/);
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
-    this.wake();
+  /** A U+FEFF after the stream's first character: HTML §9.2.5 ignores only a leading one. */
+  get bomAfterStart(): boolean {
+    return this.reader.bomAfterStart;
   }
 
-  private line(line: string): void {
-    if (line === '') {
-      if (this.fields.data.length > 0) this.events.push({ id: this.fields.id, event: this.fields.event, data: this.fields.data.join('\n') });
-      this.fields = { id: null, event: 'message', data: [] };
-      return;
+  private take(chunk: Buffer): void {
+    for (const block of this.reader.push(chunk)) {
+      this.comments.push(...block.comments.map((comment) => comment.trim()));
+      if (block.retry !== undefined) this.retries.push(block.retry);
+      if (block.dispatched) this.events.push({ id: block.ignoredId ?? block.id ?? null, event: block.type ?? 'message', data: block.data ?? '' });
     }
-    if (line.startsWith(':')) return void this.comments.push(line.slice(1).trim());
-    const colon = line.indexOf(':');
-    const name = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (name === 'id') this.fields.id = value;
-    else if (name === 'event') this.fields.event = value;
-    else if (name === 'data') this.fields.data.push(value);
-    else if (name === 'retry') this.retries.push(value);
+    this.wake();
   }
 
   private wake(): void {

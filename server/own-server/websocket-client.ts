@@ -3,15 +3,19 @@
 // frame as it came. Handshake by hand over a guarded socket, frames by RFC 6455 §5.2.
 import { runMarkHeader } from './wirelab-itself.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { hex, noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { encodeFrame, splitFrames } from '../../wire/websocket/frame-codec.ts';
 import { readFrameHead, type FrameHead } from '../../wire/websocket/frame-head.ts';
+import { closeCodeOf, closeReasonBytes } from '../../wire/websocket/close-codes.ts';
+import { isControlOpcode, OPCODE, OPCODE_NAMES } from '../../wire/websocket/opcodes.ts';
+import { computeWebSocketAccept } from '../../wire/websocket/websocket-handshake.ts';
+import { readHttp1Head, type Http1Head } from '../../wire/http1/http1-head.ts';
 
-export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
+export { OPCODE };
 
 export interface Frame {
   fin: boolean;
@@ -36,18 +40,24 @@ export interface OutgoingFrame {
 const SHOWN_PAYLOAD_CHARS = 32;
 
 export function describeFrame(frame: Frame): string {
-  const names: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
-  const name = names[frame.opcode] ?? `opcode 0x${frame.opcode.toString(16)}`;
+  const name = OPCODE_NAMES[frame.opcode] ?? `opcode 0x${frame.opcode.toString(16)}`;
   const { length } = frame.payload;
   const cut = length > SHOWN_PAYLOAD_CHARS ? frame.payload.subarray(0, SHOWN_PAYLOAD_CHARS) : frame.payload;
   let body = frame.opcode === OPCODE.text ? JSON.stringify(cut.toString('utf8')) : hex(cut);
   if (cut !== frame.payload) body += '…';
-  if (frame.opcode === OPCODE.close && length >= 2) {
-    body = `code ${frame.payload.readUInt16BE(0)}${length > 2 ? ` reason ${JSON.stringify(frame.payload.subarray(2).toString('utf8'))}` : ''}`;
+  const code = frame.opcode === OPCODE.close ? closeCodeOf(frame.payload) : null;
+  if (code !== null) {
+    const reason = closeReasonBytes(frame.payload);
+    body = `code ${code}${reason.length > 0 ? ` reason ${JSON.stringify(asBuffer(reason).toString('utf8'))}` : ''}`;
   }
   // past 125 bytes the length takes 16 or 64 more bits (RFC 6455 §5.2): the framing checks are about them
   const size = length > 125 ? ` (${length} B, ${length < 65_536 ? 16 : 64}-bit length)` : '';
   return `${name}${frame.fin ? '' : ' (FIN=0)'}${frame.masked ? ' (MASKED)' : ''}${size}: ${body}`;
+}
+
+/** The code a close frame carries (wire/websocket/close-codes.ts), or null: no frame, another opcode, no code. */
+export function frameCloseCode(frame: Frame | null): number | null {
+  return frame?.opcode === OPCODE.close ? closeCodeOf(frame.payload) : null;
 }
 
 const NEXT_FRAME = { en: 'the next WebSocket frame', ru: 'следующий кадр WebSocket' };
@@ -136,12 +146,12 @@ export class CheckedWebSocket {
   /** A whole message: its first frame's opcode and every fragment's payload joined (§5.4). */
   async nextMessage(): Promise<Frame | null> {
     const first = await this.next();
-    if (!first || first.fin || first.opcode >= 0x8) return first;
+    if (!first || first.fin || isControlOpcode(first.opcode)) return first;
     const parts = [first.payload];
     for (;;) {
       const frame = await this.next();
       if (!frame) return null;
-      if (frame.opcode >= 0x8) return frame;
+      if (isControlOpcode(frame.opcode)) return frame;
       parts.push(frame.payload);
       if (frame.fin) return { fin: true, opcode: first.opcode, payload: Buffer.concat(parts) };
     }
@@ -196,15 +206,23 @@ export function browserWouldDrop(handshake: Handshake): Bilingual | null {
   return null;
 }
 
-function readHead(socket: Socket): Promise<{ head: string; rest: Buffer }> {
+/** The answer's head, read as it arrives with wire/http1's head reader; the bytes after it are the first frames. */
+function readHead(socket: Socket): Promise<{ head: Http1Head; text: string; rest: Buffer }> {
   return new Promise((resolve, reject) => {
     let buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
-      const end = buffer.indexOf('\r\n\r\n');
-      if (end === -1) return;
+      const head = readHttp1Head(buffer, 'response');
+      if (!head) return;
       socket.off('data', onData);
-      resolve({ head: buffer.subarray(0, end).toString('latin1'), rest: buffer.subarray(end + 4) });
+      resolve({
+        head,
+        text: buffer
+          .subarray(0, head.end)
+          .toString('latin1')
+          .replace(/\r?\n\r?\n$/, ''),
+        rest: buffer.subarray(head.end),
+      });
     };
     socket.on('data', onData);
     socket.once('error', reject);
@@ -234,7 +252,7 @@ export async function openWebSocket(context: SuiteContext, path: string, subprot
     '',
   ].join('\r\n');
   socket.write(request);
-  let answer: { head: string; rest: Buffer };
+  let answer: { head: Http1Head; text: string; rest: Buffer };
   try {
     answer = await withTimeout(readHead(socket), OWN_SERVER_LIMITS.checkTimeoutMs, context.signal, {
       en: `the handshake answer of ${path}`,
@@ -245,17 +263,18 @@ export async function openWebSocket(context: SuiteContext, path: string, subprot
     socket.destroy();
     throw withSeen(error, { sent: printable(request), got: '' });
   }
-  const [statusLine, ...headerLines] = answer.head.split('\r\n');
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
-  const headers = new Map(headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-  const expectedAccept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  // the handshake is HTTP/1.1's (RFC 6455 §4.1); an answer whose head cannot be read has no status
+  const [version, statusCode] = answer.head.startLine;
+  const status = !answer.head.error && version === 'HTTP/1.1' ? Number(statusCode) : 0;
+  const headers = new Map(answer.head.headers.map(([name, value]) => [name.toLowerCase(), value]));
+  const expectedAccept = computeWebSocketAccept(key);
   const connection = status === 101 ? new CheckedWebSocket(socket, context.signal, answer.rest) : null;
   if (!connection) socket.destroy();
   return {
     status,
     headers,
     sent: printable(request),
-    got: printable(answer.head),
+    got: printable(answer.text),
     acceptIsRight: headers.get('sec-websocket-accept') === expectedAccept,
     expectedAccept,
     connection,

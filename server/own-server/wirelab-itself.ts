@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { networkInterfaces } from 'node:os';
 import { isLoopback, normaliseAddress } from './address-guard.ts';
+import { readHttp1Head } from '../../wire/http1/http1-head.ts';
 
 /** The peer a connection reached: its `remoteAddress` and `remotePort`. */
 export interface Peer {
@@ -101,11 +102,11 @@ export function answersAsWirelab(open: () => Socket): Promise<boolean> {
     socket.once('connect', () => socket.write(`GET ${WHOAMI_PATH} HTTP/1.1\r\nHost: localhost\r\n${NONCE_HEADER}: ${nonce}\r\nConnection: close\r\n\r\n`));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      const head = received.toString('latin1');
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1 && received.length < WHOAMI_MAX_BYTES) return;
-      const proof = new RegExp(`^${PROOF_HEADER}:[ \\t]*([A-Za-z0-9_-]+)[ \\t]*$`, 'im').exec(head.slice(0, end === -1 ? undefined : end));
-      done(proof !== null && proof[1] === proofOf(nonce));
+      // the answer's head, read with wire/http1 as the inspector reads it
+      const head = readHttp1Head(received, 'response');
+      if (!head && received.length < WHOAMI_MAX_BYTES) return;
+      const proof = head?.headers.find(([name]) => name.toLowerCase() === PROOF_HEADER)?.[1];
+      done(proof !== undefined && proof === proofOf(nonce));
     });
     socket.once('error', () => done(false));
     socket.once('close', () => done(false));

@@ -1,10 +1,15 @@
-// The codecs of the public wire formats live in wire/ only (README, Layout; issue 34): a gRPC
-// framing bug is fixed in one place. This scans server/, web/, bench/, contracts/ and shared/ for
-// codec-shaped code (codec-shapes.ts: the names of encoders and decoders of frames, envelopes and
-// packets, of remaining-length and topic-rule functions; a 4-byte length at offset 1, 7-bit
-// length groups, WebSocket payload lengths, SSE fields written by hand). What it finds there
-// must be listed below with the reason it stays; the list only shrinks: a new finding fails, and
-// a listed one that is gone fails until its line here is removed.
+// The codecs of the public wire formats live in wire/ only (README, Layout; issues 34 and 56): a
+// gRPC framing bug, or how an SSE stream is read, is fixed in one place. This scans server/, web/,
+// bench/, contracts/ and shared/ for codec-shaped code (codec-shapes.ts: the names of encoders and
+// decoders of frames, envelopes and packets, of remaining-length, MQTT field and topic-rule
+// functions; a 4-byte length at offset 1, 7-bit length groups, WebSocket payload lengths, SSE
+// fields written by hand) and parser-shaped code (HTTP/2 frame headers read by offset, HTTP heads
+// and event streams split into lines by hand, opcode tables, close codes read by hand or written
+// as numbers where wire/ names them, Engine.IO's separator, the capture frame's layout). What it
+// finds there must be listed below with the reason it stays; the list only shrinks: a new
+// finding fails, and a listed one that is gone fails until its line here is removed. tests/ is
+// not scanned: a test reads the bytes with a reader of its own on purpose, an oracle that does
+// not share wire/'s mistakes.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codecFindings, codecShapesIn, type CodecFinding } from './codec-shapes.ts';
@@ -26,6 +31,11 @@ const STILL_OUTSIDE: Record<string, string> = {
     'a bash program the student runs (the frame written by hand is the lesson), text, not code of ours',
   'contracts/capture-channel/messages.ts frame-codec-name':
     "the capture channel's frame is our own format, and contracts/ is where our own formats live (PROTOCOL.md)",
+  'contracts/capture-channel/messages.ts length-headed-frame': "the capture frame's layout's one owner (the classroom relay's envelope writes with it)",
+  'server/own-server/mqtt-client.ts http-head-split':
+    "prints the first line of an answer that is not MQTT (an HTTP server on the port) as text for the check's log; it reads no field of it",
+  'web/editors/websocket/strings.ts close-code-table':
+    "the console's words for a close the browser reported (its CloseEvent's code, no byte read), worded as lesson 06's table; the inspector's names (wire/websocket/close-codes.ts) are the registry's",
 };
 
 const keyOf = (finding: CodecFinding) => `${finding.file} ${finding.rule}`;
@@ -63,6 +73,24 @@ const OLD_SHAPES: Record<string, string> = {
   'SSE fields written by hand': 'response.write(`event: state\\ndata: ${JSON.stringify(state)}\\n\\n`);',
   'a WebSocket frame read by hand': 'let length = second & 0x7f;\nif (length === 126) {}',
   'a frame encoder': 'export const encodeGrpcWebFrame = (data: Uint8Array) => data;',
+  // issue 56: parsers, as the server had them before they moved
+  'an event stream split into lines': 'const lines = (this.partial + text).split(/\\r\\n|\\r|\\n/);',
+  'an SSE field read by its name': "else if (line.startsWith('data:')) current.data += line.slice(5);",
+  "an HTTP/2 frame's stream id read by offset": 'this.frameFree = (this.header.readUInt32BE(5) & 0x7fffffff) === 0;',
+  "an HTTP/2 frame's length read by offset": 'this.frameLeft = this.header.readUIntBE(0, 3);',
+  'an HTTP/2 frame type as a number': 'const SETTINGS = 0x4;',
+  'a table of WebSocket opcodes': 'export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;',
+  'a table of opcode names': "const names: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary' };",
+  "an HTTP head's end found by hand": "const end = buffer.indexOf('\\r\\n\\r\\n');",
+  'an HTTP head split into field lines': "const [statusLine, ...headerLines] = answer.head.split('\\r\\n');",
+  'a close code read by hand': 'return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;',
+  'a graphql-transport-ws close code as a number': "closeCheck('ws-second-init-4429', 4429, name, expected);",
+  'a close code compared as a number': 'if (code === 4408) return;',
+  'a table of close codes': "const meanings: Record<number, string> = { 1000: 'normal closure', 1001: 'going away', 1002: 'protocol error' };",
+  "Engine.IO's separator by hand": "const SEPARATOR = '\\x1e';",
+  "an MQTT body's fields read by hand": 'class Fields { lengthPrefixed(): Uint8Array | undefined { return undefined; } }',
+  "the capture frame's layout written again": 'length.writeUInt32BE(header.length, 0);',
+  "the capture frame's layout read again": 'const headerLength = bytes.readUInt32BE(0);',
 };
 
 describe('codecs of public wire formats live in wire/', () => {
@@ -91,6 +119,12 @@ describe('codecs of public wire formats live in wire/', () => {
       'const port = server.address().port; if (codes.length < 1260) return;',
       'export function parseTemplate(template: string) { return template; }',
       'stream.write(formatEvent({ event: "state", data: JSON.stringify(state) }));',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scan reads, not a template
+      "const request = [`GET ${path} HTTP/1.1`, 'Upgrade: websocket', '', ''].join('\\r\\n');",
+      'if (code < 4400 || code > 4599) return null;',
+      'export const RELAY_CLOSE = { badRequest: 4400, refused: 4403, busy: 4429 } as const;',
+      'socket.close(RELAY_CLOSE.busy, reason);',
+      "const text = JSON.stringify({ code: 'x', data: 'y' });",
     ].join('\n');
     expect(codecShapesIn('server/x.ts', ordinary)).toEqual([]);
   });

@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import { io as socketIo, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { SseStreamReader } from '../../wire/sse/sse-stream-reader.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { sandbox as newSandbox, Subscriber } from './mqtt-helpers.ts';
 
@@ -73,25 +74,17 @@ async function openEventStream(sandbox: string): Promise<{ events: Array<{ event
   });
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const events: Array<{ event: string; id: string; data: string }> = [];
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = response.body!.getReader();
+  // read with wire/sse's stream reader: what this test checks is the events' payloads against the document
+  const sse = new SseStreamReader();
   void (async () => {
-    let buffer = '';
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(
-            block
-              .split('\n')
-              .filter((line) => !line.startsWith(':') && line.includes(':'))
-              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
-          );
-          if (fields.event) events.push({ event: fields.event, id: fields.id ?? '', data: fields.data ?? '' });
+        for (const block of sse.push(value)) {
+          // a named event (Wirelab names each one; an unnamed block's type is the default "message")
+          if (block.type !== undefined && block.type !== 'message') events.push({ event: block.type, id: block.id ?? '', data: block.data ?? '' });
         }
       }
     } catch {

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserService, type ChatRequest } from '../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { CHAT_SUBPROTOCOL } from '../../server/protocols/websocket/index.ts';
+import { SseStreamReader } from '../../wire/sse/sse-stream-reader.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -62,24 +63,15 @@ async function openEvents(server: RunningServer, cookie: string, lastEventId?: n
   const events: SseEvent[] = [];
   const gaps: unknown[] = [];
   void (async () => {
-    let text = '';
-    const decoder = new TextDecoder();
+    // read with wire/sse's stream reader: what this test checks is which events reach which instance
+    const sse = new SseStreamReader();
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        text += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = text.indexOf('\n\n')) >= 0) {
-          const block = Object.fromEntries(
-            text
-              .slice(0, end)
-              .split('\n')
-              .filter((line) => !line.startsWith(':') && line.includes(':'))
-              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
-          ) as Record<string, string>;
-          text = text.slice(end + 2);
-          if (block.event === 'stream.gap') gaps.push(JSON.parse(block.data!));
+        for (const block of sse.push(chunk)) {
+          if (!block.dispatched) continue;
+          if (block.type === 'stream.gap') gaps.push(JSON.parse(block.data!));
           else if (block.id !== undefined)
-            events.push({ id: Number(block.id), type: block.event!, data: JSON.parse(block.data!).data ?? JSON.parse(block.data!) });
+            events.push({ id: Number(block.id), type: block.type!, data: JSON.parse(block.data!).data ?? JSON.parse(block.data!) });
         }
       }
     } catch {

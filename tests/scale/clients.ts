@@ -1,6 +1,7 @@
 import { request, type Agent, type IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { SseStreamReader } from '../../wire/sse/sse-stream-reader.ts';
 
 /** What the scale tests wait for at most: a message through Redis, a reconnect through HAProxy. */
 export const WAIT_MS = 15_000;
@@ -44,21 +45,12 @@ export class EventStreamReader {
         }
         const reader = new EventStreamReader(response);
         reader.instance = String(response.headers['x-wirelab-instance'] ?? '');
-        response.setEncoding('utf8');
-        let buffer = '';
-        let current: StreamEvent = { id: null, event: 'message', data: '' };
-        response.on('data', (chunk: string) => {
-          buffer += chunk;
-          let newline: number;
-          while ((newline = buffer.indexOf('\n')) >= 0) {
-            const line = buffer.slice(0, newline).replace(/\r$/, '');
-            buffer = buffer.slice(newline + 1);
-            if (line === '') {
-              if (current.data !== '' || current.event !== 'message') reader.events.push(current);
-              current = { id: null, event: 'message', data: '' };
-            } else if (line.startsWith('id:')) current.id = line.slice(3).trim();
-            else if (line.startsWith('event:')) current.event = line.slice(6).trim();
-            else if (line.startsWith('data:')) current.data += (current.data ? '\n' : '') + line.slice(5).replace(/^ /, '');
+        // read with wire/sse's stream reader, as the inspector and the consoles read it
+        const sse = new SseStreamReader();
+        response.on('data', (chunk: Buffer) => {
+          for (const block of sse.push(chunk)) {
+            const event: StreamEvent = { id: block.id ?? null, event: block.type ?? 'message', data: block.data ?? '' };
+            if (event.data !== '' || event.event !== 'message') reader.events.push(event);
           }
         });
         const end = () => (reader.ended = true);

@@ -4,7 +4,7 @@ import { messageMarkOf } from '../message-marks.ts';
 import { chunkedOffsets, contiguousOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { concatBytes, connectionOf, frameBytes, handshake } from '../websocket/build-frames.test-helper.ts';
-import { decodeEngineIoPayload, decodeEngineIoWebSocketMessage, engineIoLayer } from './decode-engine-io.ts';
+import { decodeEngineIoPayload, decodeEngineIoWebSocketMessage, encodeEngineIoPayload, engineIoLayer } from './decode-engine-io.ts';
 import { decodeSocketIoPacket } from './decode-socket-io.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -71,6 +71,14 @@ describe('Engine.IO over polling', () => {
     const second = body.indexOf('40');
     expect(packets[1].node.range).toEqual({ start: 50 + second, end: 50 + second + '40{"sid":"Xy2"}'.length });
     expect(find(packets[0].node, 'eio-separator')!.range).toEqual({ start: 50 + second - 1, end: 50 + second });
+  });
+
+  it('writes a polling body the reader splits back into the same packets', () => {
+    const packets = ['40{"name":"Ада"}', '42["chat:message",{"text":"x"}]', '3'];
+    expect(encodeEngineIoPayload(packets)).toBe(packets.join('\x1e'));
+    const read = decodeEngineIoPayload(utf8(encodeEngineIoPayload(packets)), contiguousOffsets(0));
+    expect(read.map((packet) => packet.type)).toEqual(['message', 'message', 'pong']);
+    expect(read.map((packet) => packet.socketIo?.type)).toEqual(['CONNECT', 'EVENT', undefined]);
   });
 
   it('decodes "b" + base64 binary packets and ties them to the BINARY_EVENT before them', () => {

@@ -30,7 +30,13 @@ export interface EngineIoPacket {
   node: WireNode;
 }
 
+/** What separates the packets of a polling body (Engine.IO protocol v4, "HTTP long-polling"): U+001E, the ASCII record separator. */
 const RECORD_SEPARATOR = 0x1e;
+
+/** The body of a polling POST carrying these text packets, record-separated: the writer beside the reader. */
+export function encodeEngineIoPayload(packets: readonly string[]): string {
+  return packets.join(String.fromCharCode(RECORD_SEPARATOR));
+}
 const utf8 = new TextDecoder('utf-8');
 
 /** Every packet of an Engine.IO polling body (request or response). */

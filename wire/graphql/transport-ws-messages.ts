@@ -9,12 +9,20 @@ export const TRANSPORT_WS = 'graphql-transport-ws';
 /** subscriptions-transport-ws, the older protocol under the subprotocol name `graphql-ws` */
 export const LEGACY_WS = 'graphql-ws';
 
-/** graphql-transport-ws close codes. */
+/** graphql-transport-ws close codes (graphql-ws' PROTOCOL.md), by the name it gives each. */
 export const TRANSPORT_WS_CLOSE = {
+  /** a message the protocol does not define, or one that is not valid */
   badRequest: 4400,
+  /** a subscribe before the connection was acknowledged */
   unauthorized: 4401,
   forbidden: 4403,
+  /** the server speaks none of the subprotocols the client offered */
+  subprotocolNotAcceptable: 4406,
+  /** no connection_init within the server's time */
+  connectionInitialisationTimeout: 4408,
+  /** a subscribe with the id of a subscription still running: "Subscriber for <id> already exists" */
   subscriberExists: 4409,
+  /** a second connection_init */
   tooManyInitialisationRequests: 4429,
 } as const;
 

@@ -154,6 +154,20 @@ export function readFrameHeader(bytes: Uint8Array, at: number): FrameHeader {
   };
 }
 
+/** The SETTINGS frame's type, and its one flag (RFC 9113 §6.5). */
+export const SETTINGS_FRAME = 0x4;
+export const ACK_FLAG = 0x1;
+/** Each setting is a 16-bit identifier and a 32-bit value (§6.5.1). */
+export const SETTING_BYTES = 6;
+
+/**
+ * Whether a frame header opens a server's connection preface (RFC 9113 §3.4): a SETTINGS frame
+ * on stream 0, not an acknowledgement, of whole settings (§6.5).
+ */
+export function isServerPreface(header: FrameHeader): boolean {
+  return header.type === SETTINGS_FRAME && (header.flags & ACK_FLAG) === 0 && header.streamId === 0 && header.length % SETTING_BYTES === 0;
+}
+
 export function readUint31(bytes: Uint8Array, at: number): number {
   return (bytes[at] & 0x7f) * 2 ** 24 + (bytes[at + 1] << 16) + (bytes[at + 2] << 8) + bytes[at + 3];
 }

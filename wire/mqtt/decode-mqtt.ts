@@ -4,6 +4,8 @@ import { bytesRu, ru, ruSummary } from '../node-text.ts';
 import { rangeOf, type PayloadOffsets } from '../payload-layers.ts';
 import type { ByteRange, WireNode } from '../types.ts';
 import { stringError, topicFilterError, topicNameError } from './mqtt-rules.ts';
+import { readUint16 } from './body-fields.ts';
+import { MAX_REMAINING_LENGTH_BYTES, readRemainingLength } from './remaining-length.ts';
 
 // MQTT 3.1.1 (OASIS, 2014) and 3.1 control packets, byte by byte: the fixed header (type in the
 // high 4 bits, flags in the low 4), the remaining length (1–4 bytes, 7 bits each, the high bit
@@ -76,7 +78,7 @@ class BodyReader {
 
   uint16(kind: string, label: string, russian: string): { node: WireNode; value?: number } {
     if (this.left < 2) return { node: ru(this.short(kind, label), russian) };
-    const value = (this.bytes[this.at]! << 8) | this.bytes[this.at + 1]!;
+    const value = readUint16(this.bytes, this.at);
     const node = ru({ kind, label, value: String(value), range: this.range(this.at, this.at + 2) }, russian);
     this.at += 2;
     return { node, value };
@@ -95,7 +97,7 @@ class BodyReader {
   ): { node: WireNode; text?: string } {
     const start = this.at;
     if (this.left < 2) return { node: ru(this.short(kind, label), russian) };
-    const length = (this.bytes[this.at]! << 8) | this.bytes[this.at + 1]!;
+    const length = readUint16(this.bytes, this.at);
     const lengthNode = ru({ kind: 'string-length', label: 'length', value: String(length), range: this.range(this.at, this.at + 2) }, 'длина');
     this.at += 2;
     if (this.left < length) {
@@ -170,7 +172,7 @@ function decodePacket(bytes: Uint8Array, start: number, offsets: PayloadOffsets,
   const flags = first & 0x0f;
   const name = PACKET_TYPES[type] ?? `reserved-${type}`;
   const fixedHeader = fixedHeaderNode(first, rangeOf(offsets, start, start + 1));
-  const remaining = readRemainingLength(bytes, start + 1, offsets);
+  const remaining = readLengthField(bytes, start + 1, offsets);
   if (remaining.broken) {
     // Nothing after a broken length can be framed: the rest stays unread.
     const broken = remaining.broken === 'malformed' ? 'mqtt-malformed-length' : complete ? 'truncated' : 'incomplete';
@@ -253,36 +255,31 @@ function fixedHeaderNode(first: number, byteRange: ByteRange): WireNode {
 }
 
 /**
- * The remaining length (§2.2.3), byte by byte from `from`: seven bits a byte, at most four bytes.
- * `broken`: the bytes ended first ('short', `at` is the end of the bytes) or a fifth byte was due ('malformed').
+ * The remaining length (§2.2.3) from `from`, read by remaining-length.ts, and a node for each of
+ * its bytes. `broken`: the bytes ended first ('short', `at` is the end of the bytes) or a fifth
+ * byte was due ('malformed').
  */
-function readRemainingLength(
+function readLengthField(
   bytes: Uint8Array,
   from: number,
   offsets: PayloadOffsets,
 ): { length: number; at: number; lengthBytes: WireNode[]; broken?: 'short' | 'malformed' } {
-  let length = 0;
-  let at = from;
-  const lengthBytes: WireNode[] = [];
-  for (let i = 0; ; i++) {
-    if (at >= bytes.length) return { length, at: bytes.length, lengthBytes, broken: 'short' };
-    const byte = bytes[at]!;
-    length += (byte & 0x7f) * 128 ** i;
-    lengthBytes.push(
-      ru(
-        {
-          kind: 'length-byte',
-          label: `byte ${i + 1}`,
-          value: `${bits(byte)}: ${byte & 0x80 ? 'more follows' : 'last'}, ${byte & 0x7f} × 128^${i}`,
-          range: rangeOf(offsets, at, at + 1),
-        },
-        `байт ${i + 1}`,
-      ),
-    );
-    at++;
-    if ((byte & 0x80) === 0) return { length, at, lengthBytes };
-    if (i === 3) return { length, at, lengthBytes, broken: 'malformed' };
-  }
+  const read = readRemainingLength(bytes, from);
+  const at = typeof read === 'string' ? Math.min(bytes.length, from + MAX_REMAINING_LENGTH_BYTES) : read.bodyStart;
+  const lengthBytes = Array.from(bytes.subarray(from, at), (byte, i) =>
+    ru(
+      {
+        kind: 'length-byte',
+        label: `byte ${i + 1}`,
+        value: `${bits(byte)}: ${byte & 0x80 ? 'more follows' : 'last'}, ${byte & 0x7f} × 128^${i}`,
+        range: rangeOf(offsets, from + i, from + i + 1),
+      },
+      `байт ${i + 1}`,
+    ),
+  );
+  if (read === 'need-more') return { length: 0, at, lengthBytes, broken: 'short' };
+  if (read === 'malformed') return { length: 0, at, lengthBytes, broken: 'malformed' };
+  return { length: read.length, at, lengthBytes };
 }
 
 function trailingBytesNode(reader: BodyReader, end: number): WireNode {

@@ -8,6 +8,7 @@ import { contiguousOffsets } from '../payload-layers.ts';
 import type { WireNode } from '../types.ts';
 import { decodeMqttPackets } from './decode-mqtt.ts';
 import { encodeRemainingLength } from './remaining-length.ts';
+import { readUint16 } from './body-fields.ts';
 
 export const PACKET = {
   connect: 1,
@@ -86,10 +87,6 @@ function mqttString(text: string | Uint8Array): Uint8Array {
 
 function uint16(value: number): Uint8Array {
   return Uint8Array.of((value >> 8) & 0xff, value & 0xff);
-}
-
-function readUint16(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! << 8) | bytes[at + 1]!;
 }
 
 /** Bytes as hex pairs, `10 0e 00 04`. */

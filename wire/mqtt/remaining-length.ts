@@ -12,29 +12,27 @@ export type RemainingLengthRead = { length: number; bodyStart: number } | 'need-
 /**
  * Reads one byte at a time, for a stream whose length may arrive split over chunks: `push`
  * answers the length once its last byte came, `more` before, `malformed` after a fourth byte
- * that still says another follows.
+ * that still says another follows. It keeps the (at most four) bytes and reads them with
+ * readRemainingLength: the rule is written once.
  */
 export class RemainingLengthReader {
-  private length = 0;
-  private bytes = 0;
+  private readonly bytes = new Uint8Array(MAX_REMAINING_LENGTH_BYTES);
+  private count = 0;
 
   push(byte: number): number | 'more' | 'malformed' {
-    this.length += (byte & 0x7f) * 128 ** this.bytes++;
-    if ((byte & 0x80) === 0) {
-      const length = this.length;
-      this.length = 0;
-      this.bytes = 0;
-      return length;
-    }
-    return this.bytes === MAX_REMAINING_LENGTH_BYTES ? 'malformed' : 'more';
+    this.bytes[this.count++] = byte;
+    const read = readRemainingLength(this.bytes, 0, this.count);
+    if (read === 'need-more') return 'more';
+    this.count = 0;
+    return read === 'malformed' ? 'malformed' : read.length;
   }
 }
 
-/** The remaining length whose first byte is at `at` (the byte after the packet's first). */
-export function readRemainingLength(bytes: Uint8Array, at: number): RemainingLengthRead {
+/** The remaining length whose first byte is at `at` (the byte after the packet's first); `end`: where the bytes read end. */
+export function readRemainingLength(bytes: Uint8Array, at: number, end = bytes.length): RemainingLengthRead {
   let length = 0;
   for (let index = 0; index < MAX_REMAINING_LENGTH_BYTES; index++) {
-    if (at + index >= bytes.length) return 'need-more';
+    if (at + index >= end) return 'need-more';
     const byte = bytes[at + index]!;
     length += (byte & 0x7f) * 128 ** index;
     if ((byte & 0x80) === 0) return { length, bodyStart: at + index + 1 };

@@ -11,8 +11,10 @@ import type { WireNode } from '../types.ts';
 export interface SseEvent {
   /** the `event:` field, or "message" when the block dispatches without one */
   type?: string;
-  /** the `id:` field as sent (ignored by browsers when it contains U+0000) */
+  /** the `id:` field (absent when there is none, or when it contains U+0000: browsers ignore it then) */
   id?: string;
+  /** an `id:` value browsers ignore, as sent: it contains U+0000 (HTML §9.2.6) */
+  ignoredId?: string;
   /** the `retry:` field when it is all ASCII digits (browsers ignore any other) */
   retry?: number;
   /** a `retry:` line was there, valid or not */
@@ -31,7 +33,8 @@ export interface SseEvent {
   node: WireNode;
 }
 
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: a U+FEFF is kept in the line's text (one at the stream's very start is skipped below, HTML §9.2.5)
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -65,9 +68,10 @@ function splitLines(payload: Uint8Array, from: number): Line[] {
 /**
  * Every event (block of lines) of a text/event-stream body, the unfinished last one included;
  * `nodes` are all of them in byte order with the byte order mark and stray blank lines.
+ * `streamStart: false` for bytes from further on in a stream: a U+FEFF there is no byte order mark.
  */
-export function decodeSseStream(payload: Uint8Array, offsets: PayloadOffsets): { events: SseEvent[]; nodes: WireNode[] } {
-  const hasBom = payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf;
+export function decodeSseStream(payload: Uint8Array, offsets: PayloadOffsets, streamStart = true): { events: SseEvent[]; nodes: WireNode[] } {
+  const hasBom = streamStart && payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf;
   const events: SseEvent[] = [];
   const nodes: WireNode[] = [];
   if (hasBom) nodes.push({ kind: 'sse-bom', label: 'byte order mark (the browser skips it)', value: 'EF BB BF', range: rangeOf(offsets, 0, 3) });
@@ -171,6 +175,7 @@ function applyField(event: SseEvent, { name, value, node }: SseField): void {
       break;
     case 'id':
       if (value.includes('\u0000')) {
+        event.ignoredId = value;
         node.error = 'id-with-null';
         node.label = 'id: ignored, it contains U+0000';
       } else {

@@ -4,7 +4,7 @@ import { inspectorStrings } from '../../web/inspector/strings.ts';
 import { decodeConnection } from '../decode-connection.ts';
 import type { WireNode } from '../types.ts';
 import { connectionOf, frameBytes, handshake } from './build-frames.test-helper.ts';
-import { closeCodeName, closeCodeText } from './close-codes.ts';
+import { closeCodeName, closeCodeOf, closeCodeText, closeReasonBytes } from './close-codes.ts';
 
 // Issue 22: the Russian inspector showed a close code's meaning in English ("1001 going away").
 
@@ -52,5 +52,17 @@ describe('close code text in both languages', () => {
     expect(describeNode(find(closes[0].tree, 'ws-close-code')!, inspectorStrings.ru).value).toBe(
       '1001 сторона уходит (сервер останавливается, страницу закрыли)',
     );
+  });
+});
+
+describe("a close frame's payload", () => {
+  it('begins with its code, big-endian, then the reason (RFC 6455 §5.5.1); fewer than 2 bytes carry none', () => {
+    const payload = Uint8Array.of(0x03, 0xe8, 0x62, 0x79, 0x65);
+    expect(closeCodeOf(payload)).toBe(1000);
+    expect(new TextDecoder().decode(closeReasonBytes(payload))).toBe('bye');
+    expect(closeCodeOf(Uint8Array.of(0x11, 0x33))).toBe(4403);
+    expect(closeCodeOf(Uint8Array.of(0x03))).toBeNull();
+    expect(closeCodeOf(new Uint8Array(0))).toBeNull();
+    expect(closeReasonBytes(Uint8Array.of(0x03))).toEqual(new Uint8Array(0));
   });
 });

@@ -56,3 +56,13 @@ export function isSendableCloseCode(code: number): boolean {
   if (code >= 3000 && code <= 4999) return true;
   return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;
 }
+
+/** The status code a Close frame's (unmasked) payload begins with, big-endian (§5.5.1); null when it has none (fewer than 2 bytes). */
+export function closeCodeOf(payload: Uint8Array): number | null {
+  return payload.length >= 2 ? (payload[0]! << 8) | payload[1]! : null;
+}
+
+/** The reason's UTF-8 bytes after the code (§5.5.1): empty without a code. */
+export function closeReasonBytes(payload: Uint8Array): Uint8Array {
+  return payload.length >= 2 ? payload.subarray(2) : payload.subarray(payload.length);
+}

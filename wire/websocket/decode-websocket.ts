@@ -4,24 +4,13 @@ import { chunkedOffsets, decodePayload, type PayloadContext } from '../payload-l
 import type { ByteStream } from '../stream-assembler.ts';
 import type { ByteRange, DecodedConnection, HttpExchange, MaskedPayload, WireMessage, WireNode } from '../types.ts';
 import { ru, ruSummary } from '../node-text.ts';
-import { closeCodeName, closeCodeText, isSendableCloseCode } from './close-codes.ts';
+import { closeCodeName, closeCodeOf, closeReasonBytes, closeCodeText, isSendableCloseCode } from './close-codes.ts';
+import { OPCODE_NAMES, opcodeName } from './opcodes.ts';
 import { type FrameHead, readFrameHead } from './frame-head.ts';
 import { frameHeadNodes, hex } from './frame-head-nodes.ts';
 import { annotateHandshake, readWebSocketHandshake, type WebSocketHandshake } from './websocket-handshake.ts';
 
-/** RFC 6455 §5.2 opcodes; 0x3–0x7 and 0xB–0xF are reserved. */
-export const OPCODE_NAMES: Readonly<Record<number, string>> = {
-  0x0: 'continuation',
-  0x1: 'text',
-  0x2: 'binary',
-  0x8: 'close',
-  0x9: 'ping',
-  0xa: 'pong',
-};
-
-export function opcodeName(opcode: number): string {
-  return OPCODE_NAMES[opcode] ?? `reserved-0x${opcode.toString(16)}`;
-}
+export { OPCODE_NAMES, opcodeName } from './opcodes.ts';
 
 /** One frame as it crossed the wire. */
 export interface WebSocketFrame {
@@ -248,7 +237,7 @@ function payloadNode(frame: WebSocketFrame): WireNode {
   if (opcode === 0x8) {
     if (payload.length === 1) frame.errors.push('close-payload-1-byte');
     if (payload.length >= 2) {
-      const code = (payload[0] << 8) | payload[1];
+      const code = closeCodeOf(payload)!;
       frame.closeCode = code;
       if (!isSendableCloseCode(code)) frame.errors.push('invalid-close-code');
       const name = closeCodeText(code);
@@ -266,7 +255,7 @@ function payloadNode(frame: WebSocketFrame): WireNode {
           `${code} ${name.ru}`,
         ),
       );
-      const reasonBytes = payload.subarray(2);
+      const reasonBytes = closeReasonBytes(payload);
       let reason: string;
       try {
         reason = utf8Strict.decode(reasonBytes);

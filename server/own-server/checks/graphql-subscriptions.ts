@@ -7,6 +7,7 @@ import { failed, notOffered, verdict, withSeen, type CheckDefinition, type Obser
 import { closedWith, dig, openTransport, TRANSPORT_WS, type ReadOutcome, type TransportMessage, type TransportSession } from '../graphql-client.ts';
 import { browserWouldDrop, type Handshake } from '../websocket-client.ts';
 import { createUserByMutation, type GraphqlState } from './graphql-users.ts';
+import { TRANSPORT_WS_CLOSE } from '../../../wire/graphql/transport-ws-messages.ts';
 
 const USER_CHANGED = 'subscription { userChanged { kind id user { email } } }';
 const PROTOCOL_MD = 'graphql-ws PROTOCOL.md';
@@ -259,7 +260,7 @@ function closeCheck(
 const closeChecks: CheckDefinition<GraphqlState>[] = [
   closeCheck(
     'ws-subscribe-before-init-4401',
-    4401,
+    TRANSPORT_WS_CLOSE.unauthorized,
     { en: 'subscribe before connection_init: close 4401', ru: 'subscribe до connection_init: закрытие 4401' },
     { en: 'a close frame with 4401 Unauthorized', ru: 'закрывающий кадр с кодом 4401 Unauthorized' },
     {
@@ -271,7 +272,7 @@ const closeChecks: CheckDefinition<GraphqlState>[] = [
   ),
   closeCheck(
     'ws-second-init-4429',
-    4429,
+    TRANSPORT_WS_CLOSE.tooManyInitialisationRequests,
     { en: 'A second connection_init: close 4429', ru: 'Второй connection_init: закрытие 4429' },
     { en: 'a close frame with 4429 Too many initialisation requests', ru: 'закрывающий кадр с кодом 4429 Too many initialisation requests' },
     {
@@ -283,7 +284,7 @@ const closeChecks: CheckDefinition<GraphqlState>[] = [
   ),
   closeCheck(
     'ws-invalid-message-4400',
-    4400,
+    TRANSPORT_WS_CLOSE.badRequest,
     { en: 'A message of an unknown type: close 4400', ru: 'Сообщение неизвестного типа: закрытие 4400' },
     { en: 'a close frame with 4400 after {"type":"wirelab-unknown"}', ru: 'закрывающий кадр с кодом 4400 после {"type":"wirelab-unknown"}' },
     {
@@ -295,7 +296,7 @@ const closeChecks: CheckDefinition<GraphqlState>[] = [
   ),
   closeCheck(
     'ws-duplicate-id-4409',
-    4409,
+    TRANSPORT_WS_CLOSE.subscriberExists,
     { en: 'Two subscriptions with one id: close 4409', ru: 'Две подписки с одним id: закрытие 4409' },
     { en: 'a close frame with 4409 Subscriber for <id> already exists', ru: 'закрывающий кадр с кодом 4409 Subscriber for <id> already exists' },
     {

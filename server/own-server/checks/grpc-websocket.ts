@@ -20,7 +20,7 @@ import {
 import { defineSuite, failed, NoAnswer, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import type { Target } from '../connection.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
-import { browserWouldDrop, OPCODE, openWebSocket, type CheckedWebSocket, type Handshake } from '../websocket-client.ts';
+import { browserWouldDrop, frameCloseCode, OPCODE, openWebSocket, type CheckedWebSocket, type Handshake } from '../websocket-client.ts';
 import { SERVICE, STATUS, statusIs } from './grpc-calls.ts';
 
 export const EVENTS_PATH = '/events';
@@ -540,7 +540,7 @@ const closingChecks: CheckDefinition<GrpcWebSocketState>[] = [
         let frame = await socket!.next();
         while (frame && frame.opcode === OPCODE.text) frame = await socket!.next();
         await socket!.closed();
-        const code = frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
+        const code = frameCloseCode(frame);
         return [
           [
             code === 1000,

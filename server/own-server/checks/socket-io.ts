@@ -4,7 +4,7 @@
 // guarded HTTP exchange: every packet is in the report as it went, and it must send what a library
 // never would (a CONNECT without auth). Packets are read with the inspector's decoder (wire/engine-io).
 import { randomBytes } from 'node:crypto';
-import { decodeEngineIoPayload, type EngineIoPacket } from '../../../wire/engine-io/decode-engine-io.ts';
+import { decodeEngineIoPayload, encodeEngineIoPayload, type EngineIoPacket } from '../../../wire/engine-io/decode-engine-io.ts';
 import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
 import { httpExchange, type HttpAnswer } from '../http-exchange.ts';
 
@@ -12,7 +12,6 @@ const ENGINE = '/socket.io/?EIO=4&transport=polling';
 const CONTRACT = "Wirelab's contract (lesson 07, server/protocols/socket-io/README.md)";
 const ENGINE_IO = "Wirelab's contract (lesson 07): Engine.IO protocol v4";
 const NAME = 'Wirelab check';
-const SEPARATOR = '\x1e';
 
 /** One Engine.IO session over polling: every exchange kept for the report. */
 class PollingSession {
@@ -46,7 +45,7 @@ class PollingSession {
         method: 'POST',
         path: this.path(),
         headers: { 'content-type': 'text/plain;charset=UTF-8', accept: '*/*' },
-        body: packets.join(SEPARATOR),
+        body: encodeEngineIoPayload(packets),
       }),
     );
   }

@@ -123,10 +123,7 @@ const streamChecks: CheckDefinition<SseState>[] = [
     },
     async run(_context, { stream }) {
       return judgeStream(stream, [
-        [
-          stream.retries.some((value) => /^\d+$/.test(value)),
-          { en: 'no "retry:" line with a number of milliseconds', ru: 'нет строки "retry:" с числом миллисекунд' },
-        ],
+        [stream.retries.length > 0, { en: 'no "retry:" line with a number of milliseconds', ru: 'нет строки "retry:" с числом миллисекунд' }],
       ]);
     },
   },

@@ -5,8 +5,8 @@
 // close): there any answer the RFC allows passes, as Autobahn's "non-strict" verdicts do.
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import type { CheckDefinition } from '../check-kit.ts';
-import { OPCODE, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
-import { closeCode, closedWith, closeFrame, echoed, mustFail, onEcho, shown, type Expectation } from './websocket-echo.ts';
+import { frameCloseCode, OPCODE, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
+import { closedWith, closeFrame, echoed, mustFail, onEcho, shown, type Expectation } from './websocket-echo.ts';
 
 /** One check on /ws/echo: `exchange` sends its frames and returns what must hold of the answer. */
 function echoCheck(
@@ -22,7 +22,7 @@ function echoCheck(
 
 /** The echo of `payload`, or close 1009 when it is over the server's own limit (RFC 6455 leaves the size to the server). */
 function echoedOrTooBig(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
-  return closeCode(frame) === 1009 ? [] : echoed(frame, opcode, payload);
+  return frameCloseCode(frame) === 1009 ? [] : echoed(frame, opcode, payload);
 }
 
 const echoOrTooBig: Bilingual = {
@@ -322,7 +322,7 @@ const closing: CheckDefinition<null>[] = [
       const answer = frames[0] ?? null;
       return [
         [
-          answer?.opcode === OPCODE.close && (answer.payload.length === 0 || closeCode(answer) === 1000),
+          answer?.opcode === OPCODE.close && (answer.payload.length === 0 || frameCloseCode(answer) === 1000),
           {
             en: `no empty or 1000 close frame came back: ${shown(answer) || 'nothing'}`,
             ru: `не пришёл пустой закрывающий кадр или кадр с 1000: ${shown(answer) || 'ничего'}`,

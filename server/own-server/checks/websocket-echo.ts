@@ -2,7 +2,7 @@
 // as the report's transcript, and the few verdicts the checks share (an echo, a close code).
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { failed, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
-import { browserWouldDrop, describeFrame, OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
+import { browserWouldDrop, describeFrame, frameCloseCode, OPCODE, openWebSocket, type CheckedWebSocket, type Frame } from '../websocket-client.ts';
 
 export const ECHO_PATH = '/ws/echo';
 
@@ -39,10 +39,6 @@ export async function onEcho(context: SuiteContext, exchange: (socket: CheckedWe
   }
 }
 
-export function closeCode(frame: Frame | null): number | null {
-  return frame && frame.opcode === OPCODE.close && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
-}
-
 /** A frame as the transcript shows it (a long payload cut), for a difference that names what came. */
 export function shown(frame: Frame | null): string {
   return frame ? describeFrame(frame) : '';
@@ -62,7 +58,7 @@ export function echoed(frame: Frame | null, opcode: number, payload: Buffer): Ex
   const kind = opcode === OPCODE.text ? 'text' : 'binary';
   return [
     [frame !== null, { en: 'the connection ended without an answer', ru: 'соединение закрылось без ответа' }],
-    [closeCode(frame) !== 1011, HANDLER_RAISED],
+    [frameCloseCode(frame) !== 1011, HANDLER_RAISED],
     [
       frame?.opcode === opcode,
       {
@@ -82,7 +78,7 @@ export function echoed(frame: Frame | null, opcode: number, payload: Buffer): Ex
 
 /** The server answered with a close frame carrying one of `codes` (any of them passes). */
 export function closedWith(frame: Frame | null, ...codes: number[]): Expectation {
-  const got = closeCode(frame);
+  const got = frameCloseCode(frame);
   const wanted = codes.join(codes.length > 2 ? ', ' : ' or ');
   const wantedRu = codes.join(codes.length > 2 ? ', ' : ' или ');
   if (got === 1011 && !codes.includes(got)) return [false, HANDLER_RAISED];

@@ -4,6 +4,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { BadFrameLog } from '../../listener/bad-frame-log.ts';
 import type { AddressBudget } from '../../limits/address-budget.ts';
 import { enforceTransportRules } from './transport-ws-rules.ts';
+import { TRANSPORT_WS_CLOSE } from '../../../wire/graphql/transport-ws-messages.ts';
 
 export interface ConnectionGuardLimits {
   /** live GraphQL WebSocket connections on this server */
@@ -12,8 +13,6 @@ export interface ConnectionGuardLimits {
   connectionInitTimeoutMs: number;
 }
 
-/** graphql-transport-ws: the server closes a connection that never initialised with 4408. */
-export const INIT_TIMEOUT_CLOSE = 4408;
 /** RFC 6455 "Try Again Later": the server is at its connection limit. */
 export const TRY_AGAIN_LATER_CLOSE = 1013;
 
@@ -54,7 +53,10 @@ export function guardConnections(
     }
     connections.live += 1;
     enforceTransportRules(socket, badFrames.connection(request.socket.remoteAddress));
-    const deadline = setTimeout(() => socket.close(INIT_TIMEOUT_CLOSE, 'Connection initialisation timeout'), limits.connectionInitTimeoutMs);
+    const deadline = setTimeout(
+      () => socket.close(TRANSPORT_WS_CLOSE.connectionInitialisationTimeout, 'Connection initialisation timeout'),
+      limits.connectionInitTimeoutMs,
+    );
     deadline.unref();
     const watchForInit = (data: unknown, isBinary: boolean): void => {
       if (isBinary) return;

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readRemainingLength } from '../../../wire/mqtt/remaining-length.ts';
 import { topicFilterProblem } from '../../../wire/mqtt/topic-rules.ts';
+import { BodyFields as Fields } from '../../../wire/mqtt/body-fields.ts';
 
 /**
  * What MQTT 3.1.1 (OASIS, 2014) says a server must refuse in a packet a client sent, checked on
@@ -32,36 +33,6 @@ const FIXED_LENGTH: Readonly<Record<number, number>> = { 4: 2, 5: 2, 6: 2, 7: 2,
 
 const violation = (clause: string, reason: string, connack?: number): Violation => ({ clause, reason, ...(connack === undefined ? {} : { connack }) });
 const malformed = (what: string): Violation => violation('MQTT-4.8.0-1', `malformed ${what}`);
-
-/** Reads a packet's body field by field; a read past its end gives undefined. */
-class Fields {
-  at = 0;
-  constructor(readonly body: Uint8Array) {}
-
-  get left(): number {
-    return this.body.length - this.at;
-  }
-
-  byte(): number | undefined {
-    return this.at < this.body.length ? this.body[this.at++] : undefined;
-  }
-
-  uint16(): number | undefined {
-    if (this.left < 2) return undefined;
-    const value = (this.body[this.at]! << 8) | this.body[this.at + 1]!;
-    this.at += 2;
-    return value;
-  }
-
-  /** A 2-byte length and that many bytes. */
-  lengthPrefixed(): Uint8Array | undefined {
-    const length = this.uint16();
-    if (length === undefined || this.left < length) return undefined;
-    const bytes = this.body.subarray(this.at, this.at + length);
-    this.at += length;
-    return bytes;
-  }
-}
 
 /** A UTF-8 string field (§1.5.3): valid UTF-8, no surrogates (isUtf8 refuses them), no U+0000. */
 export function stringViolation(bytes: Uint8Array, what: string): Violation | null {
