@@ -17,6 +17,12 @@ export interface BoardResult {
   attempts: number;
   passedMs: number | null;
   lastMs: number;
+  /**
+   * On the teacher's board: what each counted miss was, oldest first, as the server judged it from
+   * its own captures (contracts/exercise-checks/miss-verdict.ts) — of the attempts kept
+   * (MAX_ATTEMPTS_KEPT), so it may be shorter than the count; a student's own results carry none.
+   */
+  misses?: AttemptMiss[];
 }
 
 export interface BoardMember {
