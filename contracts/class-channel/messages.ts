@@ -328,6 +328,15 @@ export const CLASS_CLOSE = {
   serverGoingAway: 1001,
 } as const;
 
+/** The reason of a `teacherKeyLimited` close: it names the seconds to wait, as HTTP's Retry-After does. */
+export const teacherKeyLimitedReason = (retryAfterS: number): string => `too many wrong teacher keys; retry after ${retryAfterS} s`;
+
+/** The seconds a `teacherKeyLimited` close's reason names; null when it names none. */
+export function retryAfterOfLimitedClose(reason: string): number | null {
+  const seconds = /retry after (\d{1,6}) s/.exec(reason);
+  return seconds ? Number(seconds[1]) : null;
+}
+
 /** The close code and reason of each way out of the class. */
 export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {
   rejoined: { code: 4409, reason: 'joined again from another browser' },
