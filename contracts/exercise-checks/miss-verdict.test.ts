@@ -98,4 +98,18 @@ describe('judgeMiss', () => {
       miss: { kind: 'response-differs', status: 404 },
     });
   });
+
+  it('counts no run of "check my server" that has not fixed the student’s server yet: lesson 15 needs a failing run first', () => {
+    const run = exchange({
+      conn: 'c4',
+      at: 1,
+      method: 'POST',
+      target: '/_wirelab/own-server/checks',
+      requestBody: '{"protocol":"rest","target":"127.0.0.1:8000"}',
+      status: 200,
+      responseBody: '{"protocol":"rest","exercise":{"passed":false,"fixed":[]}}',
+    });
+    const fixed: Check = { type: 'own-server-fixed', protocol: 'rest' };
+    expect(judgeMiss(fixed, { exchanges: [run], messages: [] }, undefined, { conn: 'c4', index: 0 })).toEqual({ counted: false, why: 'unfinished' });
+  });
 });

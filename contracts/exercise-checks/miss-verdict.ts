@@ -34,7 +34,9 @@ export function judgeMiss(
   const whole = evaluateCheck(check, traffic.exchanges, answer, traffic.messages);
   if (whole.passed) return uncounted('passed');
   if (whole.miss.kind === 'no-answer') return uncounted('no-answer');
-  if (attempt === null) return uncounted('unfinished');
+  // Lesson 15: a run of "check my server" that has not fixed the student's server yet is the work
+  // itself — the exercise needs a failing run first — and the board's "Own server" column shows each.
+  if (attempt === null || check.type === 'own-server-fixed') return uncounted('unfinished');
   const upTo = attempt.message ? messagesUpTo(traffic.messages, attempt) : exchangesUpTo(traffic.exchanges, attempt);
   if (upTo === null) return uncounted('not-reached');
   const result = attempt.message

@@ -20,7 +20,8 @@ export type ServerVerdict = { passed: true } | { passed: false; why: 'not-seen' 
  * - `no-answer`: the cell ran before an answer was typed (not answered wrong, not answered yet);
  * - `unfinished`: nothing wrong was sent — the step the check asks next has not come yet (a
  *   prerequisite step done right, such as the first `DELETE` of "delete twice"; fewer messages so
- *   far than the check counts), or the report names no exchange or message;
+ *   far than the check counts), a lesson 15 run that has not fixed the student's server yet, or
+ *   the report names no exchange or message;
  * - `not-reached`: the exchange or message the miss names never reached this server's own listener
  *   (a cell aimed at "my server", a forged report, or no capture here);
  * - `not-this-question`: it reached the server but was no wrong answer to this exercise given what

@@ -50,8 +50,7 @@ export class ExerciseVerdicts {
    * message it names reached this server's own listener from that session's browser and was a
    * wrong answer to the exercise's question given what came before it (judgeMiss). A report that
    * names its request by line alone (`miss.request`, "POST /api/v1/users") means the newest such
-   * exchange. Lesson 15's exercises are judged on the runs the server made: a miss there counts as
-   * its captured `POST /_wirelab/own-server/checks` says.
+   * exchange. A lesson 15 run that has not fixed the student's server yet counts no miss (judgeMiss).
    */
   miss(session: string | null, lesson: string, exercise: string, answer: string | undefined, attempt: AttemptRef | null, requestLine?: string): MissVerdict {
     const check = this.lessons.check(lesson, exercise);
