@@ -112,4 +112,17 @@ describe('judgeMiss', () => {
     const fixed: Check = { type: 'own-server-fixed', protocol: 'rest' };
     expect(judgeMiss(fixed, { exchanges: [run], messages: [] }, undefined, { conn: 'c4', index: 0 })).toEqual({ counted: false, why: 'unfinished' });
   });
+
+  it('counts a typed answer that differs from the message it is read from, named as a message', () => {
+    const pingLength: Check = { type: 'message-answer', match: { layer: 'ws-frame', dir: 'in', fields: { opcode: 'text' } }, field: 'length' };
+    const messages = [frame(0, 1, 'in', { opcode: 'text', length: 5 }), frame(1, 2, 'out', { opcode: 'text', length: 5 })];
+    const named = { conn: 'ws', index: 0, message: true } as const;
+    expect(judgeMiss(pingLength, { exchanges: [], messages }, '6', named)).toEqual({ counted: true, miss: { kind: 'wrong-message-answer' } });
+    // the server's echo is not the frame the answer is read from
+    expect(judgeMiss(pingLength, { exchanges: [], messages }, '6', { conn: 'ws', index: 1, message: true })).toEqual({
+      counted: false,
+      why: 'not-this-question',
+    });
+    expect(judgeMiss(pingLength, { exchanges: [], messages }, '6', { conn: 'ws', index: 0 })).toEqual({ counted: false, why: 'not-reached' });
+  });
 });
