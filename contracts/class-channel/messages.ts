@@ -17,6 +17,12 @@ export interface BoardResult {
   attempts: number;
   passedMs: number | null;
   lastMs: number;
+  /**
+   * On the teacher's board: what each counted miss was, oldest first, as the server judged it from
+   * its own captures (contracts/exercise-checks/miss-verdict.ts) — of the attempts kept
+   * (MAX_ATTEMPTS_KEPT), so it may be shorter than the count; a student's own results carry none.
+   */
+  misses?: AttemptMiss[];
 }
 
 export interface BoardMember {
@@ -321,6 +327,15 @@ export const CLASS_CLOSE = {
   /** RFC 6455's "going away": the server is shutting down (a restart); the page says so and reconnects */
   serverGoingAway: 1001,
 } as const;
+
+/** The reason of a `teacherKeyLimited` close: it names the seconds to wait, as HTTP's Retry-After does. */
+export const teacherKeyLimitedReason = (retryAfterS: number): string => `too many wrong teacher keys; retry after ${retryAfterS} s`;
+
+/** The seconds a `teacherKeyLimited` close's reason names; null when it names none. */
+export function retryAfterOfLimitedClose(reason: string): number | null {
+  const seconds = /retry after (\d{1,6}) s/.exec(reason);
+  return seconds ? Number(seconds[1]) : null;
+}
 
 /** The close code and reason of each way out of the class. */
 export const MEMBER_OUT_CLOSE: Record<MemberOutReason, { code: number; reason: string }> = {

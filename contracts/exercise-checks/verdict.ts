@@ -13,9 +13,19 @@
 export type ServerVerdict = { passed: true } | { passed: false; why: 'not-seen' | 'no-captures' | 'ended' };
 
 /**
- * A miss the server did not count (issue 51: no miss for honest work): `frozen`, the teacher's
- * freeze refused the student's write; `no-answer`, the cell ran before an answer was typed (the
- * question was not answered wrong, it was not answered yet); `not-reached`, the request the miss
- * names never reached this server's own listener (a cell aimed at "my server", or no capture).
+ * A miss the server did not count (issue 51: no miss for honest work). A miss is an attempt that
+ * reached the server and was wrong for the exercise's question; the server decides it from its own
+ * captures (miss-verdict.ts), the page's word about the miss is only which attempt it means:
+ * - `frozen`: the teacher's freeze refused the student's write;
+ * - `no-answer`: the cell ran before an answer was typed (not answered wrong, not answered yet);
+ * - `unfinished`: nothing wrong was sent — the step the check asks next has not come yet (a
+ *   prerequisite step done right, such as the first `DELETE` of "delete twice"; fewer messages so
+ *   far than the check counts), a lesson 15 run that has not fixed the student's server yet, or
+ *   the report names no exchange or message;
+ * - `not-reached`: the exchange or message the miss names never reached this server's own listener
+ *   (a cell aimed at "my server", a forged report, or no capture here);
+ * - `not-this-question`: it reached the server but was no wrong answer to this exercise given what
+ *   came before it (another exchange on a shared connection or console, a step that held);
+ * - `passed`: the server's captures already pass the exercise.
  */
-export type UncountedMiss = { counted: false; why: 'frozen' | 'no-answer' | 'not-reached' };
+export type UncountedMiss = { counted: false; why: 'frozen' | 'no-answer' | 'unfinished' | 'not-reached' | 'not-this-question' | 'passed' };

@@ -1,6 +1,7 @@
 import { CSV_BOM, csvCell } from '../../shared/csv-cell.ts';
 import { serverCellLabel, type BoardMember } from '../../contracts/class-channel/messages.ts';
 import type { Board } from '../../contracts/class-channel/messages.ts';
+import { missReasons } from '../../contracts/exercise-checks/miss-reason.ts';
 
 export const BOARD_CSV_COLUMNS = [
   'name',
@@ -13,6 +14,8 @@ export const BOARD_CSV_COLUMNS = [
   'joined_at',
   'last_active_at',
   'own_server',
+  'misses',
+  'misses_ru',
 ] as const;
 
 /** "REST 34/34 ✓; gRPC 7/10 (failed: deadline-exceeded health-serving)": the student's latest run per protocol. */
@@ -29,14 +32,15 @@ const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toIS
 
 /**
  * One row per student and exercise they tried (a student who tried none: one row with empty
- * lesson and exercise; every row of a student carries their own server's latest checks), RFC 4180 with CRLF, after a UTF-8 byte order mark (Excel reads the names
+ * lesson and exercise; every row of a student carries their own server's latest checks; `misses`
+ * and `misses_ru` say what each counted miss was, "; " between them), RFC 4180 with CRLF, after a UTF-8 byte order mark (Excel reads the names
  * as UTF-8 only with it). Cells are quoted by shared/csv-cell.ts (formulas defused).
  */
 export function boardToCsv(board: Board): string {
   const lines = [BOARD_CSV_COLUMNS.join(',')];
   for (const member of board.members) {
     const common = [iso(member.joinedMs), iso(member.lastActiveMs), ownServerText(member)];
-    if (member.results.length === 0) lines.push(row([member.name, '', '', '', '', '', '', ...common]));
+    if (member.results.length === 0) lines.push(row([member.name, '', '', '', '', '', '', ...common, '', '']));
     for (const result of member.results) {
       lines.push(
         row([
@@ -48,6 +52,8 @@ export function boardToCsv(board: Board): string {
           iso(result.passedMs),
           iso(result.lastMs),
           ...common,
+          missReasons(result.misses ?? [], 'en'),
+          missReasons(result.misses ?? [], 'ru'),
         ]),
       );
     }

@@ -11,6 +11,7 @@ import {
   type ClassSummary,
   type FollowWait,
   type Navigation,
+  teacherKeyLimitedReason,
 } from '../../contracts/class-channel/messages.ts';
 import { boardToCsv } from './board-csv.ts';
 import type { BoardPushes } from './board-pushes.ts';
@@ -171,7 +172,7 @@ class ClassChannel {
     const { deps, socket } = this;
     const verdict = deps.judgeTeacherKey(this.request, message.key);
     if (!verdict.ok && verdict.limited) {
-      socket.close(CLASS_CLOSE.teacherKeyLimited, `too many wrong teacher keys; retry after ${verdict.retryAfterS} s`);
+      socket.close(CLASS_CLOSE.teacherKeyLimited, teacherKeyLimitedReason(verdict.retryAfterS));
       return;
     }
     if (!verdict.ok) {

@@ -59,6 +59,16 @@ describe.each(stores)('attempts and class state on %s', (_name, open) => {
     ]);
     // the board's counts are the log's
     expect((await store.results(member.id)).find((result) => result.exercise === 'create-201')).toMatchObject({ attempts: 2, passedMs: 3000 });
+    // and the board says what each miss with details was, oldest first, beside its exercise
+    const second = { kind: 'wrong-answer' as const, request: 'GET /api/v2/users/1', status: 200 };
+    await store.recordResult(member.id, 'rest', 'v2-last-name', false, 5000, second);
+    await store.recordResult(member.id, 'rest', 'v2-last-name', false, 6000, miss);
+    const onBoard = (await store.resultsOfClass(member.classCode)).get(member.id)!;
+    expect(onBoard.map((result) => [result.exercise, result.misses])).toEqual([
+      ['create-201', [miss]],
+      ['list-users', []],
+      ['v2-last-name', [second, miss]],
+    ]);
   });
 
   it(`keeps the last ${MAX_ATTEMPTS_KEPT} attempts of a student, and forgets them with the student or the class`, async () => {

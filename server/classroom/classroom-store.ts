@@ -44,6 +44,8 @@ export interface ExerciseResult {
   attempts: number;
   passedMs: number | null;
   lastMs: number;
+  /** what each counted miss was, oldest first, as the server recorded it (of the attempts kept): the board's, not a student's own results */
+  misses?: AttemptMiss[];
 }
 
 export type JoinOutcome =

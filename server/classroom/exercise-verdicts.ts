@@ -2,6 +2,9 @@ import { trafficOfCaptures, type CheckedTraffic } from '../../contracts/exercise
 import { evaluateCheck } from '../../contracts/exercise-checks/evaluate-check.ts';
 import { wirelabOwnTraffic } from '../../contracts/exercise-checks/wirelab-traffic.ts';
 import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
+import type { AttemptRef } from '../../contracts/exercise-checks/attempt-miss.ts';
+import { judgeMiss, type MissVerdict } from '../../contracts/exercise-checks/miss-verdict.ts';
+import type { HttpExchange } from '../../wire/types.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
 
@@ -43,17 +46,19 @@ export class ExerciseVerdicts {
   }
 
   /**
-   * Did this server's own listener receive `requestLine` ("POST /api/v1/users", as a miss names
-   * it: method and path) from the session's browser? A miss about a request that never reached
-   * Wirelab (a cell aimed at "my server") is no attempt at a lesson about Wirelab's server.
+   * The server's word on a miss a page reported (issue 51): counted only when the exchange or
+   * message it names reached this server's own listener from that session's browser and was a
+   * wrong answer to the exercise's question given what came before it (judgeMiss). A report that
+   * names its request by line alone (`miss.request`, "POST /api/v1/users") means the newest such
+   * exchange. A lesson 15 run that has not fixed the student's server yet counts no miss (judgeMiss).
    */
-  received(session: string | null, requestLine: string): boolean {
+  miss(session: string | null, lesson: string, exercise: string, answer: string | undefined, attempt: AttemptRef | null, requestLine?: string): MissVerdict {
+    const check = this.lessons.check(lesson, exercise);
     const traffic = session === null ? null : this.trafficOf(session);
-    if (!traffic) return false;
-    const space = requestLine.indexOf(' ');
-    const method = requestLine.slice(0, space);
-    const path = requestLine.slice(space + 1);
-    return traffic.exchanges.some((exchange) => exchange.request.method === method && exchange.request.path === path);
+    if (!check || !traffic) return { counted: false, why: 'not-reached' };
+    const named = attempt ?? (requestLine === undefined ? null : newestWithLine(traffic.exchanges, requestLine));
+    if (named === undefined) return { counted: false, why: 'not-reached' };
+    return judgeMiss(check, traffic, answer, named);
   }
 
   private trafficOf(session: string): CheckedTraffic | null {
@@ -72,4 +77,13 @@ export class ExerciseVerdicts {
     if (this.decoded.size > DECODED_SESSIONS_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
     return traffic;
   }
+}
+
+/** The newest exchange whose request is `line` (method and path, as a miss names it); undefined when there is none. */
+function newestWithLine(exchanges: readonly HttpExchange[], line: string): AttemptRef | undefined {
+  const newest = exchanges
+    .filter((exchange) => `${exchange.request.method} ${exchange.request.path}` === line)
+    .sort((a, b) => a.request.firstByteAt - b.request.firstByteAt)
+    .at(-1);
+  return newest ? { conn: newest.conn, index: newest.index } : undefined;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ATTEMPT_REQUEST_MAX, MISS_DIFFERENCES, MISS_KINDS, type AttemptMiss, type MemberAttempts } from '../../contracts/class-channel/messages.ts';
+import type { AttemptRef } from '../../contracts/exercise-checks/attempt-miss.ts';
 import { sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
 import type { ClassroomStore } from './classroom-store.ts';
@@ -35,6 +36,24 @@ export function attemptMissOf(input: unknown): AttemptMiss | null | undefined {
     miss.differs = differs as AttemptMiss['differs'];
   }
   return miss;
+}
+
+/** A capture's connection id (server/tap/capture-hub.ts: `c12`). */
+const CONNECTION_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * The `attempt` of a progress report: which captured exchange or message its miss is about
+ * (contracts/exercise-checks/attempt-miss.ts). Absent or null is none (null); anything else must
+ * be `{conn, index, message?: true}`, else undefined (BAD_RESULT).
+ */
+export function attemptRefOfReport(input: unknown): AttemptRef | null | undefined {
+  if (input === undefined || input === null) return null;
+  if (typeof input !== 'object' || Array.isArray(input)) return undefined;
+  const { conn, index, message } = input as Record<string, unknown>;
+  if (typeof conn !== 'string' || !CONNECTION_ID.test(conn)) return undefined;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 1_000_000_000) return undefined;
+  if (message !== undefined && message !== true) return undefined;
+  return message ? { conn, index, message } : { conn, index };
 }
 
 /** A member's attempts, newest first; only a member of the class named. */

@@ -259,6 +259,18 @@ const resultOf = (field: string, value: string): ExerciseResult => {
   return { lesson, exercise, attempts: Number(attempts), passedMs: passedMs === '-' ? null : Number(passedMs), lastMs: Number(lastMs) };
 };
 
+/** The misses kept in a member's attempts list (newest first there), oldest first, by the results hash's field. */
+function keptMisses(attempts: readonly string[]): Map<string, AttemptMiss[]> {
+  const byField = new Map<string, AttemptMiss[]>();
+  for (const text of [...attempts].reverse()) {
+    const attempt = JSON.parse(text) as Attempt;
+    if (attempt.passed || !attempt.miss) continue;
+    const field = JSON.stringify([attempt.lesson, attempt.exercise]);
+    byField.set(field, [...(byField.get(field) ?? []), attempt.miss]);
+  }
+  return byField;
+}
+
 const byLessonThenExercise = (a: ExerciseResult, b: ExerciseResult): number =>
   a.lesson < b.lesson ? -1 : a.lesson > b.lesson ? 1 : a.exercise < b.exercise ? -1 : a.exercise > b.exercise ? 1 : 0;
 
@@ -569,12 +581,13 @@ export class RedisClassroomStore implements ClassroomStore {
   async resultsOfClass(code: string): Promise<Map<number, ExerciseResult[]>> {
     const ids = await this.memberIds(code);
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.key(`results:${id}`));
-    const hashes = await replies<Record<string, string>>(pipeline);
+    for (const id of ids) pipeline.hgetall(this.key(`results:${id}`)).lrange(this.key(`attempts:${id}`), 0, -1);
+    const answers = await replies<Record<string, string> | string[]>(pipeline);
     const byMember = new Map<number, ExerciseResult[]>();
     ids.forEach((id, index) => {
-      const list = Object.entries(hashes[index])
-        .map(([field, value]) => resultOf(field, value))
+      const misses = keptMisses(answers[2 * index + 1] as string[]);
+      const list = Object.entries(answers[2 * index] as Record<string, string>)
+        .map(([field, value]) => ({ ...resultOf(field, value), misses: misses.get(field) ?? [] }))
         .sort(byLessonThenExercise);
       if (list.length > 0) byMember.set(id, list);
     });

@@ -47,7 +47,8 @@ export const progressBody = {
     exercise: text(64, 'the exercise id within the lesson'),
     passed: { type: 'boolean', description: 'true asks the server for its verdict (its own captures of this browser session decide); false reports a miss' },
     answer: { type: 'string', maxLength: 1000, description: 'what the student typed, for an exercise that asks for an answer' },
-    miss: { description: 'what the last failed attempt missed (web/lessons/attempt-miss.ts), or absent' },
+    miss: { description: 'what the page saw the attempt miss (contracts/exercise-checks/attempt-miss.ts), or absent; the server records its own' },
+    attempt: { description: 'which captured exchange or message the miss is about: {conn, index, message?: true}, or absent' },
   },
   required: ['lesson', 'exercise', 'passed'],
 } as const;

@@ -415,8 +415,18 @@ export class SqliteClassroomStore implements ClassroomStore {
     })();
   }
 
-  /** Every member's results in one query (the board is built often while a class works). */
+  /** Every member's results in one query (the board is built often while a class works), each with its kept misses. */
   resultsOfClass(code: string): Map<number, ExerciseResult[]> {
+    const misses = this.db
+      .prepare(
+        'SELECT a.member_id, a.lesson, a.exercise, a.miss FROM classroom_attempts a JOIN classroom_members m ON m.id = a.member_id WHERE m.class_code = ? AND a.passed = 0 AND a.miss IS NOT NULL ORDER BY a.id',
+      )
+      .all(code) as Array<{ member_id: number; lesson: string; exercise: string; miss: string }>;
+    const missesOf = new Map<string, AttemptMiss[]>();
+    for (const row of misses) {
+      const key = JSON.stringify([row.member_id, row.lesson, row.exercise]);
+      missesOf.set(key, [...(missesOf.get(key) ?? []), JSON.parse(row.miss) as AttemptMiss]);
+    }
     const rows = this.db
       .prepare(
         'SELECT r.member_id, r.lesson, r.exercise, r.attempts, r.passed_ms, r.last_ms FROM classroom_results r JOIN classroom_members m ON m.id = r.member_id WHERE m.class_code = ? ORDER BY r.member_id, r.lesson, r.exercise',
@@ -426,7 +436,8 @@ export class SqliteClassroomStore implements ClassroomStore {
     for (const row of rows) {
       let list = byMember.get(row.member_id);
       if (!list) byMember.set(row.member_id, (list = []));
-      list.push({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms });
+      const kept = missesOf.get(JSON.stringify([row.member_id, row.lesson, row.exercise])) ?? [];
+      list.push({ lesson: row.lesson, exercise: row.exercise, attempts: row.attempts, passedMs: row.passed_ms, lastMs: row.last_ms, misses: kept });
     }
     return byMember;
   }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MEMBER_HEADER, type MemberOutReason } from '../../contracts/class-channel/messages.ts';
 import { NAME_LOOKALIKE_TEXT, sendError } from './class-errors.ts';
 import { normalizeClassCode } from './class-code.ts';
@@ -6,7 +6,7 @@ import { logClassEvent } from './class-log.ts';
 import type { ClassroomStore } from './classroom-store.ts';
 import { cleanDisplayName } from './display-name.ts';
 import { EXERCISE_ID, LESSON_SLUG, type LessonCatalog } from './lesson-catalog.ts';
-import { attemptMissOf } from './member-attempts.ts';
+import { attemptMissOf, attemptRefOfReport } from './member-attempts.ts';
 import { classroomValidator, joinBody, progressBody, refusalOf } from './route-schemas.ts';
 import type { ExerciseVerdicts } from './exercise-verdicts.ts';
 import { sessionOfCookies } from '../session/session-id.ts';
@@ -90,44 +90,54 @@ export function studentRoutes(app: FastifyInstance, classPath: string, deps: Stu
     return { code: member.classCode, title: info!.title, name: member.name, rejoinCode: member.rejoinCode, results };
   });
 
-  app.post(`${classPath}/progress`, schemaOptions(progressBody), async (request, reply) => {
-    const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
-    if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
-    const member = await deps.store.memberByToken(request.headers[MEMBER_HEADER]);
-    if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
-    const refused = refusalOf(request, 'BAD_RESULT');
-    if (refused) return sendError(reply, refused.status, refused.error);
-    const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown; answer?: unknown };
-    const miss = attemptMissOf(body.miss);
-    if (
-      typeof body.lesson !== 'string' ||
-      !LESSON_SLUG.test(body.lesson) ||
-      typeof body.exercise !== 'string' ||
-      !EXERCISE_ID.test(body.exercise) ||
-      typeof body.passed !== 'boolean' ||
-      (body.answer !== undefined && typeof body.answer !== 'string') ||
-      miss === undefined
-    ) {
-      return sendError(reply, 400, 'BAD_RESULT');
-    }
-    if (!deps.lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
-    const status = await deps.store.classStatus(member.classCode);
-    if (status?.endedMs != null) return sendError(reply, 403, 'CLASS_ENDED');
-    // A miss while the teacher froze the class's writes is the freeze's doing, not the student's.
-    if (!body.passed && status?.frozenMs != null) return { result: null, counted: false, why: 'frozen' };
-    // A miss is an attempt that reached the server and was wrong (issue 51): a run before the answer
-    // could be typed is not one, nor a request this server never received from that browser.
-    if (!body.passed && miss?.kind === 'no-answer') return { result: null, counted: false, why: 'no-answer' };
-    if (!body.passed && miss?.request && !deps.verdicts.received(sessionOfCookies(request.cookies), miss.request))
-      return { result: null, counted: false, why: 'not-reached' };
-    // The page's "passed" is a request for the server's verdict: its own captures of this browser session decide.
-    const verdict: ServerVerdict = body.passed
-      ? deps.verdicts.verdict(sessionOfCookies(request.cookies), body.lesson, body.exercise, body.answer as string | undefined)
-      : { passed: false, why: 'not-seen' };
-    if (body.passed && !verdict.passed) return { result: null, verdict };
-    const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, verdict.passed, Date.now(), miss);
+  app.post(`${classPath}/progress`, schemaOptions(progressBody), (request, reply) => reportProgress(app, deps, request, reply));
+}
+
+/** `POST …/progress`: a pass the server's captures hold, or a miss the server judged an attempt that reached it and was wrong (issue 51). */
+async function reportProgress(app: FastifyInstance, deps: StudentRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const budget = app.clientBudget.takeRequest('classProgress', clientAddress(request));
+  if (!budget.ok) return sendError(reply.header('retry-after', String(budget.retryAfterS)), 429, 'RATE_LIMITED');
+  const member = await deps.store.memberByToken(request.headers[MEMBER_HEADER]);
+  if (!member) return sendError(reply, 401, 'NOT_A_MEMBER');
+  const refused = refusalOf(request, 'BAD_RESULT');
+  if (refused) return sendError(reply, refused.status, refused.error);
+  const body = (request.body ?? {}) as { lesson?: unknown; exercise?: unknown; passed?: unknown; miss?: unknown; answer?: unknown; attempt?: unknown };
+  const miss = attemptMissOf(body.miss);
+  const attempt = attemptRefOfReport(body.attempt);
+  if (
+    typeof body.lesson !== 'string' ||
+    !LESSON_SLUG.test(body.lesson) ||
+    typeof body.exercise !== 'string' ||
+    !EXERCISE_ID.test(body.exercise) ||
+    typeof body.passed !== 'boolean' ||
+    (body.answer !== undefined && typeof body.answer !== 'string') ||
+    miss === undefined ||
+    attempt === undefined
+  ) {
+    return sendError(reply, 400, 'BAD_RESULT');
+  }
+  if (!deps.lessons.has(body.lesson, body.exercise)) return sendError(reply, 400, 'NO_SUCH_EXERCISE');
+  const status = await deps.store.classStatus(member.classCode);
+  if (status?.endedMs != null) return sendError(reply, 403, 'CLASS_ENDED');
+  // A miss while the teacher froze the class's writes is the freeze's doing, not the student's.
+  if (!body.passed && status?.frozenMs != null) return { result: null, counted: false, why: 'frozen' };
+  const session = sessionOfCookies(request.cookies);
+  const answer = body.answer as string | undefined;
+  if (!body.passed) {
+    // The page's word is only which attempt it means: the server's own captures decide whether it
+    // was one that reached it and was wrong for this exercise's question, and what it missed (issue 51).
+    const judged = deps.verdicts.miss(session, body.lesson, body.exercise, answer, attempt, miss?.request);
+    if (!judged.counted) return { result: null, ...judged };
+    const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, false, Date.now(), judged.miss);
     if (!outcome.ok) return sendError(reply, 403, outcome.error);
     deps.classChanged(member.classCode);
-    return { result: outcome.result, verdict };
-  });
+    return { result: outcome.result, counted: true, miss: judged.miss };
+  }
+  // The page's "passed" is a request for the server's verdict: its own captures of this browser session decide.
+  const verdict: ServerVerdict = deps.verdicts.verdict(session, body.lesson, body.exercise, answer);
+  if (!verdict.passed) return { result: null, verdict };
+  const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, true, Date.now());
+  if (!outcome.ok) return sendError(reply, 403, outcome.error);
+  deps.classChanged(member.classCode);
+  return { result: outcome.result, verdict };
 }

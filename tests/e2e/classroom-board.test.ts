@@ -225,4 +225,42 @@ describe('the class board counts truly', () => {
 
     for (const page of [desk, olga, elsewhere]) await page.context().close();
   }, 180_000);
+
+  it('counts no miss for a step an exercise requires, and says on the board what a wrong attempt was (issue 51)', async () => {
+    const { origin } = lab.server;
+    const desk = await openPage(lab.browser);
+    await openDesk(desk, origin, lab.server.app.classroom.teacherKey);
+    const code = await createClass(desk, 'Честная работа');
+    const vera = await joinAs(lab.browser, origin, code, 'Вера', 'en');
+    await vera.getByTestId('class-follow-toggle').click();
+    await vera.goto(`${origin}/en/rest`);
+    await desk.getByTestId('board-lesson').selectOption('rest');
+    const reportOf = (exercise: string) =>
+      vera.waitForResponse((response) => response.url().endsWith('/_wirelab/class/progress') && response.request().postDataJSON()?.exercise === exercise);
+    const boardCell = (exercise: string) =>
+      desk.locator(`[data-testid="board-row"][data-name="Вера"] [data-testid="board-result"][data-exercise="rest/${exercise}"]`);
+
+    // "Delete twice": the first run deletes user 12 (204), a step the exercise requires. The card
+    // waits for the second DELETE and reports it; the server counts nothing.
+    const remove = cell(vera, 'delete-user');
+    await remove.scrollIntoViewIfNeeded();
+    await remove.locator('[data-testid="cell-run"]').waitFor(LIVE);
+    const firstReport = reportOf('delete-twice');
+    await remove.locator('[data-testid="cell-run"]').click();
+    expect(await (await firstReport).json()).toEqual({ result: null, counted: false, why: 'unfinished' });
+    await remove.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => exerciseStateNow(vera, 'delete-twice'), LIVE).toBe('passed');
+    await expect.poll(() => result(desk, 'Вера', 'rest/delete-twice'), LIVE).toBe('passed');
+    expect(await boardCell('delete-twice').getAttribute('title')).toBe('решено (1 попытка)');
+
+    // "Get 405" with a GET the path allows: 200, a really wrong attempt, counted once with its reason
+    await setEditorText(vera, 'wrong-method', 'GET /api/v1/users/1\n');
+    const wrongReport = reportOf('get-405');
+    await cell(vera, 'wrong-method').locator('[data-testid="cell-run"]').click();
+    expect(await (await wrongReport).json()).toMatchObject({ counted: true, miss: { request: 'GET /api/v1/users/1', status: 200, differs: 'status' } });
+    await expect.poll(() => result(desk, 'Вера', 'rest/get-405'), LIVE).toBe('failing');
+    expect(await boardCell('get-405').getAttribute('title')).toBe('пока не выходит: 1 промах — GET /api/v1/users/1 → 200: другой код статуса');
+
+    for (const page of [desk, vera]) await page.context().close();
+  }, 120_000);
 });

@@ -59,3 +59,22 @@ export async function createUserAs(origin: string, cookie: string): Promise<void
   });
   if (created.status !== 201) throw new Error(`POST /api/v1/users: ${created.status}`);
 }
+
+/** What a progress report of `rest/create-201`'s real miss says: the request and the status it got. */
+export interface CreateMiss {
+  kind: 'response-differs';
+  request: 'POST /api/v1/users';
+  status: number;
+  differs: 'status';
+}
+
+/**
+ * A real miss of `rest/create-201`: a `POST /api/v1/users` without an email, over a real socket
+ * with the session's cookie (422). The server counts a miss only for an attempt it captured that
+ * was wrong for the exercise (issue 51); this is one. Returns the miss as the page reports it.
+ */
+export async function failCreateUserAs(origin: string, cookie: string): Promise<CreateMiss> {
+  const refused = await fetch(`${origin}/api/v1/users`, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ name: 'Ада' }) });
+  if (refused.ok) throw new Error(`POST /api/v1/users without an email: ${refused.status}`);
+  return { kind: 'response-differs', request: 'POST /api/v1/users', status: refused.status, differs: 'status' };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
-import { createUserAs, newSessionCookie, openChannel, post } from './classroom-client.ts';
+import { createUserAs, failCreateUserAs, newSessionCookie, openChannel, post } from './classroom-client.ts';
 import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { sseSuite } from '../../server/own-server/checks/sse.ts';
@@ -95,12 +95,14 @@ describe('a class split across two instances', () => {
     // a pass counts where that instance captured it (the board keeps the server's verdicts): each
     // student's browser makes the cell's request on the instance it reports to
     const cookies = { [b.origin]: await newSessionCookie(b.origin), [a.origin]: await newSessionCookie(a.origin) };
-    await createUserAs(b.origin, cookies[b.origin]);
+    const miss = await failCreateUserAs(b.origin, cookies[b.origin]);
     const wrongMethod = await fetch(`${a.origin}/api/v1/users`, { method: 'DELETE', headers: { cookie: cookies[a.origin] } });
     expect(wrongMethod.status).toBe(405);
-    const report = (origin: string, token: string, exercise: string, passed: boolean) =>
-      post(origin, '/_wirelab/class/progress', { lesson: 'rest', exercise, passed }, { ...json, 'x-wirelab-member': token, cookie: cookies[origin] });
-    expect((await report(b.origin, anna.memberToken, 'create-201', false)).status).toBe(200);
+    const report = (origin: string, token: string, exercise: string, passed: boolean, body: object = {}) =>
+      post(origin, '/_wirelab/class/progress', { lesson: 'rest', exercise, passed, ...body }, { ...json, 'x-wirelab-member': token, cookie: cookies[origin] });
+    // a miss B captured (a POST without an email), then the pass
+    expect((await report(b.origin, anna.memberToken, 'create-201', false, { miss })).status).toBe(200);
+    await createUserAs(b.origin, cookies[b.origin]);
     expect((await report(b.origin, anna.memberToken, 'create-201', true)).status).toBe(200);
     // pushed to the teacher on A, not fetched: the report on B reached A through Redis
     await expect

@@ -1,6 +1,7 @@
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import { serverCellLabel, type ServerCheckCell } from '../../contracts/class-channel/messages.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
+import { missReasons } from '../../contracts/exercise-checks/miss-reason.ts';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { resultKey, type BoardRow } from './board-rows.ts';
 import { formatCode, type Board, type BoardResult } from './class-protocol.ts';
@@ -161,8 +162,12 @@ function LessonCell({ results, total, id }: { results: BoardResult[]; total: num
 
 function ResultCell({ result, id, assigned }: { result: BoardResult | undefined; id: string; assigned: boolean }) {
   const t = useStrings(classroomStrings);
+  const lang = useLang();
   const state = !result ? 'none' : result.passedMs !== null ? 'passed' : 'failing';
-  const text = !result ? t.notTriedCell : result.passedMs !== null ? t.passedCell(result.attempts) : t.failingCell(result.attempts);
+  const count = !result ? t.notTriedCell : result.passedMs !== null ? t.passedCell(result.attempts) : t.failingCell(result.attempts);
+  // what each miss was, as the server judged it (contracts/exercise-checks/miss-reason.ts)
+  const reasons = result?.misses?.length ? missReasons(result.misses, lang) : '';
+  const text = reasons ? `${count} — ${reasons}` : count;
   return (
     <td className={`class-result is-${state} ${assigned ? 'is-assigned' : ''}`} data-testid="board-result" data-exercise={id} data-state={state} title={text}>
       <span aria-hidden="true">{state === 'passed' ? '✓' : state === 'failing' ? `✗${result!.attempts}` : '·'}</span>

@@ -63,6 +63,8 @@ export const classroomStrings = {
     teacherTitle: 'Teacher',
     noKey: 'This page needs the teacher key. Open the teacher link the server printed in its terminal when it started (it ends with #key=…).',
     keyRefused: 'The server refused this teacher key. Open the link the server printed again.',
+    keyLimited: (seconds: number) =>
+      `Too many wrong teacher keys came from this address (this computer, or others behind the same router): the server refuses every key from it for ${seconds} s. This page tries again then; if the key itself is wrong, open the link the server printed again.`,
     connecting: 'Connecting…',
     classes: 'Classes',
     noClasses: 'No class yet.',
@@ -332,6 +334,8 @@ export const classroomStrings = {
     noKey:
       'Для этой страницы нужен ключ преподавателя. Откройте ссылку для преподавателя, которую сервер напечатал в терминале при запуске (она заканчивается на #key=…).',
     keyRefused: 'Сервер не принял этот ключ преподавателя. Откройте ещё раз ссылку, которую напечатал сервер.',
+    keyLimited: (seconds: number) =>
+      `С этого адреса (с этого компьютера или с других за тем же роутером) пришло слишком много неверных ключей преподавателя: ${seconds}\u00a0с сервер не принимает с него никакой ключ. Потом страница попробует снова; если неверен сам ключ, откройте ещё раз ссылку, которую напечатал сервер.`,
     connecting: 'Подключаемся…',
     classes: 'Классы',
     noClasses: 'Классов пока нет.',

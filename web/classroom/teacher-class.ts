@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { CLASS_CLOSE, type MemberAttempts, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
+import { CLASS_CLOSE, retryAfterOfLimitedClose, type MemberAttempts, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 import { channelUrl, type Board, type ClassSummary, type ServerMessage } from './class-protocol.ts';
 import { navigationOf } from './page-place.ts';
@@ -41,8 +41,19 @@ export function forgetTeacherKey(): void {
   }
 }
 
+/** How long to wait after a `teacherKeyLimited` close whose reason names no time: the limit's window. */
+const KEY_LIMIT_WAIT_S = 60;
+
+/** The seconds a channel closed by the wrong-key limit (4429) waits before it says hello again. */
+export function keyLimitWaitS(event: Pick<CloseEvent, 'reason'>): number {
+  return retryAfterOfLimitedClose(event.reason) ?? KEY_LIMIT_WAIT_S;
+}
+
 export interface TeacherState {
-  status: 'connecting' | 'ready' | 'refused' | 'closed';
+  /** `limited`: too many wrong teacher keys came from this address (close 4429); it tries again after `limitedForS` */
+  status: 'connecting' | 'ready' | 'refused' | 'limited' | 'closed';
+  /** with `limited`: the seconds the server named */
+  limitedForS: number | null;
   /** the channel closed with 1001 (the server shutting down): the desk says so until it is ready again */
   serverRestarting: boolean;
   classes: ClassSummary[];
@@ -64,6 +75,7 @@ export interface TeacherState {
 export class TeacherChannel {
   state: TeacherState = {
     status: 'connecting',
+    limitedForS: null,
     serverRestarting: false,
     classes: [],
     lanOrigins: [],
@@ -98,7 +110,14 @@ export class TeacherChannel {
       }
       switch (message.type) {
         case 'teacher-ready':
-          this.set({ status: 'ready', serverRestarting: false, classes: message.classes, lanOrigins: message.lanOrigins, publicOrigin: message.publicOrigin });
+          this.set({
+            status: 'ready',
+            limitedForS: null,
+            serverRestarting: false,
+            classes: message.classes,
+            lanOrigins: message.lanOrigins,
+            publicOrigin: message.publicOrigin,
+          });
           if (this.watching) this.send({ type: 'watch', code: this.watching });
           break;
         case 'classes':
@@ -139,6 +158,13 @@ export class TeacherChannel {
       this.socket = null;
       if (event.code === CLASS_CLOSE.teacherKeyRequired) {
         this.set({ status: 'refused' });
+        return;
+      }
+      if (event.code === CLASS_CLOSE.teacherKeyLimited) {
+        // every key from this address is refused unheard until then: asking sooner only prolongs it
+        const waitS = keyLimitWaitS(event);
+        this.set({ status: 'limited', limitedForS: waitS });
+        if (!this.stopped) this.retry = setTimeout(() => this.start(), waitS * 1000);
         return;
       }
       this.set({ status: 'closed', serverRestarting: this.state.serverRestarting || event.code === CLASS_CLOSE.serverGoingAway });
@@ -373,7 +399,7 @@ function connectLead(): void {
       return;
     }
     setLead({ status: 'connecting', ...(event.code === CLASS_CLOSE.serverGoingAway ? { serverRestarting: true } : {}) });
-    setTimeout(connectLead, 1000);
+    setTimeout(connectLead, event.code === CLASS_CLOSE.teacherKeyLimited ? keyLimitWaitS(event) * 1000 : 1000);
   };
 }
 

@@ -54,7 +54,12 @@ function TeacherDesk({ teacherKey }: { teacherKey: string }) {
   return (
     <div className="class-page class-page-wide" data-testid="class-teacher" data-status={state.status}>
       <h1>{t.teacherTitle}</h1>
-      {state.status !== 'ready' && (
+      {state.status === 'limited' && (
+        <p className="cell-message cell-message-warning" role="alert" data-testid="class-key-limited">
+          {t.keyLimited(state.limitedForS ?? 60)}
+        </p>
+      )}
+      {state.status !== 'ready' && state.status !== 'limited' && (
         <p className="muted" data-testid="class-desk-connecting" data-restarting={state.serverRestarting}>
           {state.serverRestarting ? t.serverRestarting : t.connecting}
         </p>

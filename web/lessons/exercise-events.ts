@@ -1,14 +1,17 @@
 import type { AttemptMiss } from '../../contracts/class-channel/messages.ts';
 import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
+import type { AttemptRef } from '../../contracts/exercise-checks/attempt-miss.ts';
 
 /** A check's verdict as the student saw it: a pass, or a miss shown on the exercise card. */
 export interface ExerciseEvent {
   lesson: string;
   exercise: string;
   passed: boolean;
-  /** a miss: what the check said, for the teacher's view of the student's attempts (attempt-miss.ts) */
+  /** a miss: what the card's check said (contracts/exercise-checks/attempt-miss.ts); the server records its own */
   miss?: AttemptMiss;
-  /** a pass of an exercise that asks for an answer: what the student typed (the server checks it against its own capture) */
+  /** a miss: the captured exchange or message it is about, for the server to judge in its own captures */
+  attempt?: AttemptRef;
+  /** an exercise that asks for an answer: what the student typed (the server checks it against its own capture) */
   answer?: string;
 }
 

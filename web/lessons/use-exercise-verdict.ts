@@ -5,7 +5,7 @@ import { checkNeedsAnswer } from '../../contracts/exercise-checks/check-reading.
 import { usePageSettled } from '../kit/page-shown.ts';
 import { markPassed, useProgress } from './progress.ts';
 import { boardVerdictOf, emitExerciseEvent, onBoardVerdict } from './exercise-events.ts';
-import { attemptMissOf } from './attempt-miss.ts';
+import { attemptMissOf, attemptRefOf } from '../../contracts/exercise-checks/attempt-miss.ts';
 
 type ChecksModule = typeof import('./exercise-evaluation.ts');
 let checksModule: ChecksModule | null = null;
@@ -79,12 +79,24 @@ export function useExerciseVerdict({ lesson, id, check, exchanges, messages, own
     !passedNow &&
     ((miss.kind !== 'no-request' && !(miss.kind === 'no-message' && miss.found === 0)) || (miss.step ?? 0) > 0 || (needsAnswer && submitted !== undefined));
 
-  // A miss the student sees is an attempt (the teacher's board counts them): once per new miss.
+  // A miss the student sees is reported once per new miss, naming the exchange or message it is
+  // about and the answer typed: the server judges from its own captures whether it counts (an
+  // attempt that reached it and was wrong for this question) and what it was — the page does not.
   const shownMiss = showMiss && miss && checks ? checks.missIdentity(miss, submitted) : null;
-  const missShown = useRef(miss);
-  missShown.current = miss;
+  const missShown = useRef({ miss, submitted });
+  missShown.current = { miss, submitted };
   useEffect(() => {
-    if (shownMiss !== null) emitExerciseEvent({ lesson, exercise: id, passed: false, miss: missShown.current ? attemptMissOf(missShown.current) : undefined });
+    const { miss: shown, submitted: typed } = missShown.current;
+    if (shownMiss === null || !shown) return;
+    const attempt = attemptRefOf(shown);
+    emitExerciseEvent({
+      lesson,
+      exercise: id,
+      passed: false,
+      miss: attemptMissOf(shown),
+      ...(attempt ? { attempt } : {}),
+      ...(typed !== undefined ? { answer: typed } : {}),
+    });
   }, [shownMiss, lesson, id]);
   return { needsAnswer, passedNow, passedBefore, passed, miss, showMiss, boardVerdict };
 }

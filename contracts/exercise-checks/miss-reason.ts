@@ -1,0 +1,34 @@
+import type { AttemptMiss, MissDifference, MissKind } from '../class-channel/messages.ts';
+import type { Bilingual } from '../../shared/bilingual.ts';
+
+// What a counted miss was, in a few words of both languages: the board's attempts column, its
+// CSV (server/classroom/board-csv.ts) and the student's attempts panel say it alike.
+
+const KIND_TEXT: Record<MissKind, Bilingual> = {
+  'no-request': { en: 'no such request sent yet', ru: 'такой запрос ещё не отправлен' },
+  'response-differs': { en: 'the response was not the one asked for', ru: 'ответ не тот, что нужен' },
+  'no-answer': { en: 'no answer typed', ru: 'ответ не введён' },
+  'wrong-answer': { en: 'the typed answer differs from the response', ru: 'введённый ответ не совпадает с ответом сервера' },
+  'no-value': { en: 'the response has no such value', ru: 'в ответе нет такого значения' },
+  'wrong-message-answer': { en: 'the typed answer differs from the message', ru: 'введённый ответ не совпадает с сообщением' },
+  'no-message': { en: 'not enough matching messages', ru: 'подходящих сообщений меньше, чем нужно' },
+};
+
+const DIFFERENCE_TEXT: Record<MissDifference, Bilingual> = {
+  'no-response': { en: 'no response', ru: 'ответа нет' },
+  status: { en: 'a different status', ru: 'другой код статуса' },
+  header: { en: 'a header missing or different', ru: 'заголовка нет или он другой' },
+  body: { en: 'a different body', ru: 'другое тело ответа' },
+};
+
+/** "GET /api/v1/users/1 → 200: a different status" / "… → 200: другой код статуса". */
+export function missReason(miss: AttemptMiss): Bilingual {
+  const what = miss.kind === 'response-differs' && miss.differs ? DIFFERENCE_TEXT[miss.differs] : KIND_TEXT[miss.kind];
+  const about = miss.request ? `${miss.request}${miss.status !== undefined ? ` → ${miss.status}` : ''}: ` : miss.status !== undefined ? `${miss.status}: ` : '';
+  return { en: `${about}${what.en}`, ru: `${about}${what.ru}` };
+}
+
+/** Every miss's reason, in order, in one language: "…; …". */
+export function missReasons(misses: readonly AttemptMiss[], lang: keyof Bilingual): string {
+  return misses.map((miss) => missReason(miss)[lang]).join('; ');
+}
