@@ -3,10 +3,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Unit and integration files mostly wait on sockets and child processes, not the CPU: two at a
-// time even on CI's two cores (vitest's own default there is one, which made the suite run
-// file after file: 415 s → 270 s for these two projects on a 2-core machine).
-const SERVER_SIDE_WORKERS = Math.max(2, availableParallelism() - 1);
+// How many test files run at once, in every project (vitest 4 runs projects of one group in one
+// pool, so they must agree): one more than the cores, and three on CI's two. The files mostly wait —
+// on sockets, child processes, heartbeats, a server's restart — and two at a time kept CI's two
+// cores less than half busy (tests/README.md, "Where CI's time goes"); the run was the files' summed
+// time over two.
+const FILES_AT_ONCE = Math.max(3, availableParallelism() + 1);
 
 // the unit tests sit beside the code in these folders, and a few in tests/ itself
 const UNIT_FOLDERS = ['server', 'web', 'wire', 'contracts', 'shared', 'lessons', 'proto', 'tests/architecture'];
@@ -43,7 +45,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          maxWorkers: SERVER_SIDE_WORKERS,
+          maxWorkers: FILES_AT_ONCE,
           include: UNIT_TESTS,
           exclude: [...configDefaults.exclude, ...UNIT_TESTS_THAT_CHANGE_THEIR_WORKER],
           environment: 'node',
@@ -56,7 +58,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit-isolated',
-          maxWorkers: SERVER_SIDE_WORKERS,
+          maxWorkers: FILES_AT_ONCE,
           include: UNIT_TESTS_THAT_CHANGE_THEIR_WORKER,
           environment: 'node',
         },
@@ -64,7 +66,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          maxWorkers: SERVER_SIDE_WORKERS,
+          maxWorkers: FILES_AT_ONCE,
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
@@ -87,10 +89,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // vitest runs as many files at once as the machine has cores, slowest first: on CI's two
-          // cores the end-to-end files come first, two at a time, and keep both cores busy
-          // (Chromium's renderers most of all; tests/README.md, "Where CI's time goes").
-          maxWorkers: 2,
+          // the end-to-end files take the pool's places as the others do: Chromium's renderers use
+          // the CPU most, and the files beside them mostly wait
+          maxWorkers: FILES_AT_ONCE,
           // the files share their worker: the server's modules are imported once, not once per
           // file (0.1–0.2 s a file instead of 2–4 s), and one Chromium serves them all
           // (tests/e2e/browser.ts); each file still starts its own server and browser profiles
