@@ -103,8 +103,8 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** This machine's name, which requests may name too; absent: os.hostname(). */
   machineName?: string;
-  /** Captures shared by link (server/shared-captures/): their limits; absent: the defaults (SHARED_CAPTURES_MB sets the total). */
-  sharedCaptures?: Partial<SharedCaptureLimits>;
+  /** Captures shared by link (server/shared-captures/): their limits, absent: the defaults (SHARED_CAPTURES_MB sets the total); the clock (tests). */
+  sharedCaptures?: { limits?: Partial<SharedCaptureLimits>; now?: () => number };
 }
 
 /**
@@ -216,7 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ownServerRunsPlugin, { file: options.dataFile });
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   // captures shared by link, kept in the same file; blanked as the page's own are
-  await app.register(sharedCapturesPlugin, { file: options.dataFile, limits: options.sharedCaptures, blankerFor: pageBlanker(app) });
+  await app.register(sharedCapturesPlugin, { ...options.sharedCaptures, file: options.dataFile, blankerFor: pageBlanker(app) });
   await registerOwnServerRoutes(app, options, trust);
   // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
   await app.register(startersZipRoute);

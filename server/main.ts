@@ -63,7 +63,7 @@ const app = await buildApp({
   tap: process.env.TAP === 'off' ? false : process.env.TAP_MEMORY_MB ? { totalBytes: megabytes('TAP_MEMORY_MB', process.env.TAP_MEMORY_MB) } : {},
   // SHARED_CAPTURES_MB: what every capture shared by link may take together on disk (server/shared-captures/README.md).
   sharedCaptures: process.env.SHARED_CAPTURES_MB
-    ? { total: { ...DEFAULT_SHARED_CAPTURE_LIMITS.total, bytes: megabytes('SHARED_CAPTURES_MB', process.env.SHARED_CAPTURES_MB) } }
+    ? { limits: { total: { ...DEFAULT_SHARED_CAPTURE_LIMITS.total, bytes: megabytes('SHARED_CAPTURES_MB', process.env.SHARED_CAPTURES_MB) } } }
     : undefined,
   // The broker's sessions, queued and retained messages survive a restart, beside the database.
   mqtt: { dataDir: dataFolder.mqttDir },

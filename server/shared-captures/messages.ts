@@ -3,8 +3,12 @@ import type { Bilingual } from '../../shared/bilingual.ts';
 import { SHARED_CAPTURE_EXPIRY_NAMES } from '../../contracts/shared-capture/shared-capture.ts';
 import type { ShareRefusal } from './shared-capture-store.ts';
 
-const megabytes = (bytes: number): string => String(Math.round((bytes / (1024 * 1024)) * 10) / 10).replace('.', ',');
-const megabytesEn = (bytes: number): string => String(Math.round((bytes / (1024 * 1024)) * 10) / 10);
+/** "8 MB" / «8 МБ», "16 KB" / «16 КБ» under a megabyte; a decimal comma in Russian. */
+function sizeText(bytes: number): Bilingual {
+  const [amount, en, ru] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MB', 'МБ'] : [bytes / 1024, 'KB', 'КБ'];
+  const rounded = String(Math.round(amount * 10) / 10);
+  return { en: `${rounded} ${en}`, ru: `${rounded.replace('.', ',')} ${ru}` };
+}
 
 export const shareMessages = {
   sessionRequired: (): Bilingual => ({
@@ -32,15 +36,15 @@ export const shareMessages = {
   refused: (refusal: ShareRefusal): Bilingual => {
     if (refusal.kind === 'too-large')
       return {
-        en: `A shared capture may be at most ${megabytesEn(refusal.limit)} MB: share one connection ("Save connection .pcapng" shows which) or clear the inspector and record again.`,
-        ru: `Запись, которой делятся, — не больше ${megabytes(refusal.limit)} МБ: поделитесь одним соединением или очистите инспектор и запишите заново.`,
+        en: `A shared capture may be at most ${sizeText(refusal.limit).en}: share one connection ("Save connection .pcapng" shows which) or clear the inspector and record again.`,
+        ru: `Запись, которой делятся, — не больше ${sizeText(refusal.limit).ru}: поделитесь одним соединением или очистите инспектор и запишите заново.`,
       };
     const seconds = Math.ceil(refusal.retryAfterMs / 1000);
     const from: Bilingual = refusal.scope === 'address' ? { en: 'from your address', ru: 'с вашего адреса' } : { en: 'on this server', ru: 'на этом сервере' };
     const limit: Bilingual =
       refusal.what === 'count'
         ? { en: `at most ${refusal.limit} are kept at once`, ru: `одновременно хранится не больше ${refusal.limit}` }
-        : { en: `together they may take at most ${megabytesEn(refusal.limit)} MB`, ru: `вместе они занимают не больше ${megabytes(refusal.limit)} МБ` };
+        : { en: `together they may take at most ${sizeText(refusal.limit).en}`, ru: `вместе они занимают не больше ${sizeText(refusal.limit).ru}` };
     return {
       en: `Too many shared captures ${from.en}: ${limit.en}. The next one expires in ${seconds} s; try again then.`,
       ru: `Слишком много сохранённых записей ${from.ru}: ${limit.ru}. Ближайшая истечёт через ${seconds} с — тогда попробуйте снова.`,
