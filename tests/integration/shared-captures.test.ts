@@ -12,7 +12,7 @@ import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
 import { capturesToPcapng } from '../../wire/pcapng/export-pcapng.ts';
 import { assembleConnection } from '../../wire/stream-assembler.ts';
 import type { CaptureChunk, CapturedConnection } from '../../wire/types.ts';
-import { newSession } from './capture-client.ts';
+import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 const HOUR = 3600_000;
@@ -46,7 +46,7 @@ function pcapngWithCookie(session: string, target: string): Uint8Array<ArrayBuff
 
 const origin = () => server!.origin;
 const cookieOf = (session: string | null): Record<string, string> => (session ? { cookie: `wirelab_session=${session}` } : {});
-const share = (body: Uint8Array, session: string | null, expires = '1h') =>
+const share = (body: Uint8Array<ArrayBuffer>, session: string | null, expires = '1h') =>
   fetch(`${origin()}${SHARED_CAPTURES_PATH}?expires=${expires}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-pcapng', ...cookieOf(session) },
@@ -98,6 +98,22 @@ describe('shared captures', () => {
     expect(request).toMatch(/^GET \/api\/v1\/users\/1 HTTP\/1\.1\r\nHost: x\r\nCookie: \*+\r\n\r\n$/);
     expect(request).not.toContain(owner.slice(0, 8));
     expect((await read(kept.path, owner)).headers.get('x-wirelab-owner')).toBe('true');
+  });
+
+  it("keeps the upload itself out of the sharer's captures, and what came after it in", async () => {
+    const channel = await CaptureClient.open(origin(), owner);
+    try {
+      const response = await share(pcapngWithCookie(owner, '/api/v1/users/9'), owner);
+      expect(response.status).toBe(201);
+      await remove(((await response.json()) as SharedCaptureCreated).path, owner);
+      await fetch(`${origin()}/api/v1/users/1?after=share`, { headers: cookieOf(owner) });
+      const seen = () => channel.chunks().map((chunk) => Buffer.from(chunk.data, 'base64').toString('latin1')).join('');
+      await channel.waitFor(() => seen().includes('GET /api/v1/users/1?after=share '));
+      expect(seen()).toContain('DELETE /_wirelab/captures/');
+      expect(seen()).not.toContain('POST /_wirelab/captures');
+    } finally {
+      await channel.close();
+    }
   });
 
   it('refuses a share without a session, with a bad expiry, and one that is no capture', async () => {

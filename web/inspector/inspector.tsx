@@ -103,7 +103,6 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
         t={t}
       />
       {givenStore === undefined && <OpenCaptureBar captures={files} state={filesState} t={tf} />}
-      {/* a HAR has no bytes to share; someone else's captures (the teacher's) are not this page's to share */}
       {givenStore === undefined && opened?.kind !== 'har' && <ShareCaptureBar store={store} disabled={snapshot.connections.length === 0} />}
       {opened?.kind === 'har' ? (
         <HarView har={opened.har} t={t} tf={tf} />

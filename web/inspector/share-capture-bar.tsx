@@ -7,7 +7,8 @@ import { shareStrings } from './share-strings.ts';
 
 /**
  * «Поделиться» / "Share": the capture shown (live or an opened file) kept on the server for the
- * time the sharer picks, and its link to copy.
+ * time the sharer picks, and its link to copy. Only in the page's own inspector (someone else's
+ * captures, the teacher's, are not this page's to share), and not on a HAR (no bytes to share).
  */
 export function ShareCaptureBar({ store, disabled }: { store: CaptureStore; disabled: boolean }) {
   const t = useStrings(shareStrings);
