@@ -12,7 +12,14 @@ const REQUEST = `GET /api/v1/users/1 HTTP/1.1\r\nHost: x\r\nCookie: wirelab_sess
 const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}';
 
 function pcapngOf(request: string, response: string): Uint8Array {
-  const connection: CapturedConnection = { id: 'c1', transport: 'http/1.1', remote: '127.0.0.1:50000', local: '127.0.0.1:8080', openedAt: 1000, closedAt: 1002 };
+  const connection: CapturedConnection = {
+    id: 'c1',
+    transport: 'http/1.1',
+    remote: '127.0.0.1:50000',
+    local: '127.0.0.1:8080',
+    openedAt: 1000,
+    closedAt: 1002,
+  };
   const chunks: CaptureChunk[] = [
     { conn: 'c1', seq: 1, dir: 'in', t: 1000.5, offset: 0, data: new TextEncoder().encode(request) },
     { conn: 'c1', seq: 2, dir: 'out', t: 1001, offset: 0, data: new TextEncoder().encode(response) },

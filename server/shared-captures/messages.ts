@@ -36,8 +36,8 @@ export const shareMessages = {
   refused: (refusal: ShareRefusal): Bilingual => {
     if (refusal.kind === 'too-large')
       return {
-        en: `A shared capture may be at most ${sizeText(refusal.limit).en}: share one connection ("Save connection .pcapng" shows which) or clear the inspector and record again.`,
-        ru: `Запись, которой делятся, — не больше ${sizeText(refusal.limit).ru}: поделитесь одним соединением или очистите инспектор и запишите заново.`,
+        en: `A shared capture may be at most ${sizeText(refusal.limit).en}: clear the inspector and record only what you want to show, or open a smaller file.`,
+        ru: `Запись, которой делятся, — не больше ${sizeText(refusal.limit).ru}: очистите инспектор и запишите только то, что хотите показать, или откройте файл поменьше.`,
       };
     const seconds = Math.ceil(refusal.retryAfterMs / 1000);
     const from: Bilingual = refusal.scope === 'address' ? { en: 'from your address', ru: 'с вашего адреса' } : { en: 'on this server', ru: 'на этом сервере' };

@@ -41,8 +41,15 @@ const idSchema = {
   },
 } as const;
 
-const problem = (request: FastifyRequest, reply: FastifyReply, status: number, slug: string, title: string, message: Bilingual, headers?: Record<string, string>) =>
-  sendProblem(request, reply, status, slug, title, message, headers);
+const problem = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  slug: string,
+  title: string,
+  message: Bilingual,
+  headers?: Record<string, string>,
+) => sendProblem(request, reply, status, slug, title, message, headers);
 
 function refuse(request: FastifyRequest, reply: FastifyReply, refusal: ShareRefusal): FastifyReply {
   if (refusal.kind === 'too-large') return problem(request, reply, 413, 'capture-too-large', 'Content Too Large', text.refused(refusal));
@@ -82,7 +89,13 @@ export default async function sharedCaptureRoutes(app: FastifyInstance, { store,
       });
       if ('kind' in kept) return refuse(request, reply, kept);
       const path = `${SHARED_CAPTURES_PATH}/${kept.id}`;
-      const created: SharedCaptureCreated = { id: kept.id, path, expiresAt: kept.expiresAt, bytes: blanked.pcapng.byteLength, connections: blanked.connections };
+      const created: SharedCaptureCreated = {
+        id: kept.id,
+        path,
+        expiresAt: kept.expiresAt,
+        bytes: blanked.pcapng.byteLength,
+        connections: blanked.connections,
+      };
       return reply.code(201).header('location', path).header('cache-control', 'no-store').send(created);
     },
   });
@@ -111,7 +124,9 @@ export default async function sharedCaptureRoutes(app: FastifyInstance, { store,
 function answerBadRequests(app: FastifyInstance, captureBytes: number): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
-      const bad = error.validation.some((issue) => issue.instancePath === '/expires' || (issue.params as { missingProperty?: string }).missingProperty === 'expires');
+      const bad = error.validation.some(
+        (issue) => issue.instancePath === '/expires' || (issue.params as { missingProperty?: string }).missingProperty === 'expires',
+      );
       return problem(request, reply, 400, 'bad-share-request', 'Bad Request', bad ? text.badExpiry() : text.badRequest(error.message));
     }
     if (error.statusCode === 413) return refuse(request, reply, { kind: 'too-large', limit: captureBytes });

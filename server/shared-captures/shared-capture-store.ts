@@ -176,7 +176,13 @@ export class SharedCaptureStore {
     this.db.close();
   }
 
-  private noRoom(scope: 'address' | 'total', usage: Usage | undefined, limit: { count: number; bytes: number }, bytes: number, now: number): ShareRefusal | null {
+  private noRoom(
+    scope: 'address' | 'total',
+    usage: Usage | undefined,
+    limit: { count: number; bytes: number },
+    bytes: number,
+    now: number,
+  ): ShareRefusal | null {
     const count = usage?.count ?? 0;
     const used = usage?.bytes ?? 0;
     // the soonest kept capture to expire makes room first

@@ -35,7 +35,14 @@ afterAll(async () => {
 
 /** A pcapng of one HTTP/1.1 exchange whose request carries `session`'s cookie. */
 function pcapngWithCookie(session: string, target: string): Uint8Array<ArrayBuffer> {
-  const connection: CapturedConnection = { id: 'c1', transport: 'http/1.1', remote: '127.0.0.1:50000', local: '127.0.0.1:8080', openedAt: 1000, closedAt: 1002 };
+  const connection: CapturedConnection = {
+    id: 'c1',
+    transport: 'http/1.1',
+    remote: '127.0.0.1:50000',
+    local: '127.0.0.1:8080',
+    openedAt: 1000,
+    closedAt: 1002,
+  };
   const request = `GET ${target} HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\n\r\n`;
   const chunks: CaptureChunk[] = [
     { conn: 'c1', seq: 1, dir: 'in', t: 1000.5, offset: 0, data: new TextEncoder().encode(request) },
@@ -68,7 +75,10 @@ async function expectProblem(response: Response, status: number): Promise<{ deta
 function requestText(pcapng: Uint8Array): string {
   const opened = readCaptureFile(pcapng);
   if (opened.kind !== 'packets') throw new Error(`not packets: ${opened.kind}`);
-  return opened.chunks.filter((chunk) => chunk.dir === 'in').map((chunk) => Buffer.from(chunk.data).toString('latin1')).join('');
+  return opened.chunks
+    .filter((chunk) => chunk.dir === 'in')
+    .map((chunk) => Buffer.from(chunk.data).toString('latin1'))
+    .join('');
 }
 
 describe('shared captures', () => {
@@ -107,7 +117,11 @@ describe('shared captures', () => {
       expect(response.status).toBe(201);
       await remove(((await response.json()) as SharedCaptureCreated).path, owner);
       await fetch(`${origin()}/api/v1/users/1?after=share`, { headers: cookieOf(owner) });
-      const seen = () => channel.chunks().map((chunk) => Buffer.from(chunk.data, 'base64').toString('latin1')).join('');
+      const seen = () =>
+        channel
+          .chunks()
+          .map((chunk) => Buffer.from(chunk.data, 'base64').toString('latin1'))
+          .join('');
       await channel.waitFor(() => seen().includes('GET /api/v1/users/1?after=share '));
       expect(seen()).toContain('DELETE /_wirelab/captures/');
       expect(seen()).not.toContain('POST /_wirelab/captures');

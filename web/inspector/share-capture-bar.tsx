@@ -57,12 +57,24 @@ export function ShareCaptureBar({ store, disabled }: { store: CaptureStore; disa
           </button>
           {outcome?.ok && (
             <span className="insp-share-done" data-testid="insp-share-done" data-id={outcome.created.id}>
-              <input className="insp-share-link" data-testid="insp-share-link" readOnly aria-label={t.link} value={outcome.link} onFocus={(event) => event.currentTarget.select()} />
+              <input
+                className="insp-share-link"
+                data-testid="insp-share-link"
+                readOnly
+                aria-label={t.link}
+                value={outcome.link}
+                onFocus={(event) => event.currentTarget.select()}
+              />
               <button
                 type="button"
                 className="insp-button"
                 data-testid="insp-share-copy"
-                onClick={() => void navigator.clipboard?.writeText(outcome.link).then(() => setCopied(true), () => setCopied(false))}
+                onClick={() =>
+                  void navigator.clipboard?.writeText(outcome.link).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  )
+                }
               >
                 {copied ? t.copied : t.copy}
               </button>

@@ -3,7 +3,8 @@ import type { SharedCaptureExpiry } from '../../contracts/shared-capture/shared-
 
 const en = {
   share: 'Share',
-  shareHint: 'Keep this capture on the server and get a link that opens it read-only in any browser. Cookies, tokens and other secrets are blanked, as they are here.',
+  shareHint:
+    'Keep this capture on the server and get a link that opens it read-only in any browser. Cookies, tokens and other secrets are blanked, as they are here.',
   expiresIn: 'Keep for',
   expiry: { '1h': '1 hour', '1d': '1 day', '7d': '7 days' } satisfies Record<SharedCaptureExpiry, string>,
   createLink: 'Create link',
@@ -29,7 +30,8 @@ export type ShareStrings = typeof en;
 
 const ru: ShareStrings = {
   share: 'Поделиться',
-  shareHint: 'Сохранить эту запись на сервере и получить ссылку, по которой её можно открыть в любом браузере только для чтения. Cookie, токены и другие секреты скрыты — так же, как здесь.',
+  shareHint:
+    'Сохранить эту запись на сервере и получить ссылку, по которой её можно открыть в любом браузере только для чтения. Cookie, токены и другие секреты скрыты — так же, как здесь.',
   expiresIn: 'Хранить',
   expiry: { '1h': '1 час', '1d': '1 день', '7d': '7 дней' },
   createLink: 'Создать ссылку',
