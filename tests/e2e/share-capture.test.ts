@@ -1,6 +1,6 @@
 // «Поделиться» / "Share" in Chromium: a live capture shared from the REST lesson's inspector opens
 // by its link in a fresh browser (no session of the sharer's) after the server restarted on the
-// same data, read-only in the opened-file view, showing the same bytes.
+// same data, read-only in the opened-file view, showing the same bytes; its owner deletes it there.
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage } from './browser.ts';
@@ -54,5 +54,13 @@ describe('sharing a capture by link', () => {
     expect(await reader.getByTestId('shared-capture-delete').count()).toBe(0);
     expect(await inspectorOf(reader).getByTestId('insp-record').count()).toBe(0);
     expect(await shownBytes(reader, rowOf(reader))).toBe(before);
+
+    // the sharer's own session may delete it from its page; then the link says the capture is gone
+    await sharer.goto(url);
+    await sharer.getByTestId('shared-capture-delete').click();
+    await expect.poll(() => attributeNow(sharer.getByTestId('shared-capture'), 'data-state'), LIVE).toBe('deleted');
+    await reader.reload();
+    await expect.poll(() => attributeNow(reader.getByTestId('shared-capture'), 'data-state'), LIVE).toBe('missing');
+    expect(await textNow(reader.getByRole('alert'))).toBe('Такой записи нет: ссылка неверна, или срок хранения записи истёк, или её удалили.');
   });
 });
