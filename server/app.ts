@@ -8,7 +8,6 @@ import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-orig
 import { CaptureHub, captureInstanceId } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
-import { CaptureBlanker } from './classroom/capture-blanker.ts';
 import { DEMO_TOKENS } from './protocols/grpc/interceptors.ts';
 import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
 import { sessionOfSelfConnection } from './session/self-connections.ts';
@@ -48,6 +47,7 @@ import { hostname } from 'node:os';
 import { OpenRunnerChannels } from './protocols/grpc/runner/runner-channel.ts';
 import { OpenWebSockets, refuseUpgradeWhileShuttingDown } from './listener/goodbye.ts';
 import sharedCapturesPlugin from './shared-captures/shared-captures-plugin.ts';
+import { blankerOf, type BlankerSettings } from './shared-captures/blanking.ts';
 import type { SharedCaptureLimits } from './shared-captures/shared-capture-store.ts';
 import { SHARED_CAPTURES_PATH } from '../contracts/shared-capture/shared-capture.ts';
 
@@ -216,7 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ownServerRunsPlugin, { file: options.dataFile });
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   // captures shared by link, kept in the same file; blanked as the page's own are
-  await app.register(sharedCapturesPlugin, { ...options.sharedCaptures, file: options.dataFile, blankerFor: pageBlanker(app) });
+  await app.register(sharedCapturesPlugin, { ...options.sharedCaptures, file: options.dataFile, blankingFor: pageBlanking(app) });
   await registerOwnServerRoutes(app, options, trust);
   // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
   await app.register(startersZipRoute);
@@ -290,7 +290,8 @@ function claimForCaptures(captures: CaptureHub, servesWebApp: boolean): NonNulla
 /** The capture channel and every protocol's plugin, after the OpenAPI plugin, which sees their routes. */
 async function registerProtocols(app: FastifyInstance, options: AppOptions, captures: CaptureHub | null): Promise<void> {
   if (captures) {
-    await app.register(captureChannel, { hub: captures, screenFor: pageBlanker(app) });
+    const blankingFor = pageBlanking(app);
+    await app.register(captureChannel, { hub: captures, screenFor: (session) => blankerOf(blankingFor(session)) });
   }
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   await app.register(grpcPlugin, options.grpc ?? {});
@@ -306,11 +307,11 @@ async function registerProtocols(app: FastifyInstance, options: AppOptions, capt
 /**
  * Every page sees its own captures with its secrets blanked (cookie, session id, tokens, the
  * teacher key): a projected inspector shows nothing to steal; the gRPC lesson's demo tokens stay
- * readable. A shared capture is blanked by the same (server/shared-captures/).
+ * readable. A shared capture is blanked the same way (server/shared-captures/).
  */
-function pageBlanker(app: FastifyInstance): (session: string) => CaptureBlanker {
-  const shownHeaderValues = new Set(Object.keys(DEMO_TOKENS).map((token) => `Bearer ${token}`));
-  return (session) => new CaptureBlanker(session, app.hasDecorator('classroom') ? [app.classroom.teacherKey] : [], shownHeaderValues);
+function pageBlanking(app: FastifyInstance): (session: string) => BlankerSettings {
+  const shownHeaderValues = Object.keys(DEMO_TOKENS).map((token) => `Bearer ${token}`);
+  return (session) => ({ session, secrets: app.hasDecorator('classroom') ? [app.classroom.teacherKey] : [], shownHeaderValues });
 }
 
 /** "Check my server": its routes, with the address policy and where its runs are reported. */

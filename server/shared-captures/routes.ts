@@ -13,15 +13,16 @@ import {
 } from '../../contracts/shared-capture/shared-capture.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { sendProblem } from '../answers/http-answers.ts';
-import type { CaptureBlanker } from '../classroom/capture-blanker.ts';
-import { blankCapture } from './blank-capture.ts';
+import type { BlankerSettings, BlankingThread } from './blanking.ts';
 import { shareMessages as text } from './messages.ts';
 import type { SharedCaptureStore, ShareRefusal } from './shared-capture-store.ts';
 
 export interface SharedCaptureRouteOptions {
   store: SharedCaptureStore;
-  /** the blanker of the page of this session (the capture channel's own) */
-  blankerFor(session: string): CaptureBlanker;
+  /** how the page of this session has its captures blanked (the capture channel's own settings) */
+  blankingFor(session: string): BlankerSettings;
+  /** where the upload is read and blanked, off the event loop */
+  thread: BlankingThread;
 }
 
 const shareSchema = {
@@ -57,7 +58,7 @@ function refuse(request: FastifyRequest, reply: FastifyReply, refusal: ShareRefu
   return problem(request, reply, 429, 'too-many-shared-captures', 'Too Many Requests', text.refused(refusal), { 'retry-after': retryAfter });
 }
 
-export default async function sharedCaptureRoutes(app: FastifyInstance, { store, blankerFor }: SharedCaptureRouteOptions): Promise<void> {
+export default async function sharedCaptureRoutes(app: FastifyInstance, { store, blankingFor, thread }: SharedCaptureRouteOptions): Promise<void> {
   const bodyLimit = store.limits.captureBytes;
   for (const type of [PCAPNG_MEDIA_TYPE, 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
@@ -78,7 +79,7 @@ export default async function sharedCaptureRoutes(app: FastifyInstance, { store,
       if (!Buffer.isBuffer(request.body)) {
         return problem(request, reply, 415, 'unsupported-media-type', 'Unsupported Media Type', text.notPcapng(String(request.headers['content-type'] ?? '')));
       }
-      const blanked = blankCapture(request.body, blankerFor(session));
+      const blanked = await thread.blank({ file: request.body, settings: blankingFor(session) });
       if (!blanked.ok) return problem(request, reply, 422, 'not-a-capture', 'Unprocessable Content', text.unreadable(blanked.problem.code));
       const kept = store.add({
         pcapng: blanked.pcapng,

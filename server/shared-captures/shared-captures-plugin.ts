@@ -1,7 +1,7 @@
-// Captures shared by link (README.md): the store in the domain's SQLite file, the routes, and the
-// purge of expired captures (at start, then every minute).
+// Captures shared by link (README.md): the store in the domain's SQLite file, the routes, the
+// thread that blanks uploads, and the purge of expired captures (at start, then every minute).
 import type { FastifyInstance } from 'fastify';
-import type { CaptureBlanker } from '../classroom/capture-blanker.ts';
+import { BlankingThread, type BlankerSettings } from './blanking.ts';
 import sharedCaptureRoutes from './routes.ts';
 import { DEFAULT_SHARED_CAPTURE_LIMITS, SharedCaptureStore, type SharedCaptureLimits } from './shared-capture-store.ts';
 
@@ -11,7 +11,8 @@ export interface SharedCapturesOptions {
   /** the SQLite file (the domain's, DATA_DIR/wirelab.sqlite; ':memory:' in tests) */
   file: string;
   limits?: Partial<SharedCaptureLimits>;
-  blankerFor(session: string): CaptureBlanker;
+  /** how the page of a session has its captures blanked (server/app.ts, pageBlanking) */
+  blankingFor(session: string): BlankerSettings;
   /** the clock (tests) */
   now?: () => number;
 }
@@ -25,9 +26,11 @@ export default async function sharedCapturesPlugin(app: FastifyInstance, options
   purge();
   const purging = setInterval(purge, PURGE_EVERY_MS);
   purging.unref();
+  const thread = new BlankingThread();
   app.addHook('onClose', async () => {
     clearInterval(purging);
+    await thread.close();
     store.close();
   });
-  await app.register(sharedCaptureRoutes, { store, blankerFor: options.blankerFor });
+  await app.register(sharedCaptureRoutes, { store, blankingFor: options.blankingFor, thread });
 }
