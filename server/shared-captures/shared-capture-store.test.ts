@@ -58,6 +58,9 @@ describe('SharedCaptureStore', () => {
     expect(store.refusal('10.0.0.1', 101)).toEqual({ kind: 'too-large', limit: 100 });
     expect(share(store, '10.0.0.1', 101)).toEqual({ kind: 'too-large', limit: 100 });
     expect(store.refusal('10.0.0.1', 100)).toBeNull();
+    // a total below one capture's size (SHARED_CAPTURES_MB=1) makes a larger capture too large, never "too many"
+    const small = clockedStore({ ...LIMITS, total: { count: 3, bytes: 80 } }).store;
+    expect(small.refusal('10.0.0.1', 81)).toEqual({ kind: 'too-large', limit: 80 });
   });
 
   it('counts captures and bytes per address and in total, and says when the soonest kept one makes room', () => {

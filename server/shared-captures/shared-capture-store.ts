@@ -111,7 +111,9 @@ export class SharedCaptureStore {
   /** Would a capture of `bytes` from `address` be kept now? null: yes. Asked before the file is read. */
   refusal(address: string, bytes: number): ShareRefusal | null {
     const { limits } = this;
-    if (bytes > limits.captureBytes) return { kind: 'too-large', limit: limits.captureBytes };
+    // a capture no budget could ever hold is too large, not "too many" (SHARED_CAPTURES_MB below 8)
+    const largest = Math.min(limits.captureBytes, limits.perAddress.bytes, limits.total.bytes);
+    if (bytes > largest) return { kind: 'too-large', limit: largest };
     const now = this.now();
     return (
       this.noRoom('address', this.statements.usageOf.get(address, now), limits.perAddress, bytes, now) ??
