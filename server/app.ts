@@ -8,7 +8,6 @@ import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-orig
 import { CaptureHub, captureInstanceId } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
-import { CaptureBlanker } from './classroom/capture-blanker.ts';
 import { DEMO_TOKENS } from './protocols/grpc/interceptors.ts';
 import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
 import { sessionOfSelfConnection } from './session/self-connections.ts';
@@ -47,6 +46,10 @@ import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host
 import { hostname } from 'node:os';
 import { OpenRunnerChannels } from './protocols/grpc/runner/runner-channel.ts';
 import { OpenWebSockets, refuseUpgradeWhileShuttingDown } from './listener/goodbye.ts';
+import sharedCapturesPlugin from './shared-captures/shared-captures-plugin.ts';
+import { blankerOf, type BlankerSettings } from './shared-captures/blanking.ts';
+import type { SharedCaptureLimits } from './shared-captures/shared-capture-store.ts';
+import { SHARED_CAPTURES_PATH } from '../contracts/shared-capture/shared-capture.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -100,6 +103,8 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** This machine's name, which requests may name too; absent: os.hostname(). */
   machineName?: string;
+  /** Captures shared by link (server/shared-captures/): their limits, absent: the defaults (SHARED_CAPTURES_MB sets the total); the clock (tests). */
+  sharedCaptures?: { limits?: Partial<SharedCaptureLimits>; now?: () => number };
 }
 
 /**
@@ -210,6 +215,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // each session's runs of "check my server": lesson 15's exercises are judged on them (classroom's verdicts too)
   await app.register(ownServerRunsPlugin, { file: options.dataFile });
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
+  // captures shared by link, kept in the same file; blanked as the page's own are
+  await app.register(sharedCapturesPlugin, { ...options.sharedCaptures, file: options.dataFile, blankingFor: pageBlanking(app) });
   await registerOwnServerRoutes(app, options, trust);
   // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
   await app.register(startersZipRoute);
@@ -270,6 +277,8 @@ function claimForCaptures(captures: CaptureHub, servesWebApp: boolean): NonNulla
     if (req.url?.startsWith(CAPTURE_CHANNEL_PATH)) return captures.exclude(req.socket, req);
     // The class channel carries the teacher's traffic to followers: recorded, it would be relayed again.
     if (req.url?.startsWith(CLASS_CHANNEL_PATH)) return captures.exclude(req.socket, req);
+    // A shared capture's upload is a copy of the captures themselves: recorded, it would crowd them out of the ring.
+    if (req.method === 'POST' && req.url?.startsWith(SHARED_CAPTURES_PATH)) return captures.exclude(req.socket, req);
     captures.claim(req.socket, captureOwnerOf(req.headers) ?? sessionOfSelfConnection(req.socket), req, res);
     // The app's own files: their bodies would crowd the student's captures out of the ring.
     if (res && servesWebApp && isAppFileRequest(req.method, req.url) && captures.recordHeadOnly(req.socket, res)) {
@@ -281,13 +290,8 @@ function claimForCaptures(captures: CaptureHub, servesWebApp: boolean): NonNulla
 /** The capture channel and every protocol's plugin, after the OpenAPI plugin, which sees their routes. */
 async function registerProtocols(app: FastifyInstance, options: AppOptions, captures: CaptureHub | null): Promise<void> {
   if (captures) {
-    // Every page sees its own captures with its secrets blanked (cookie, session id, tokens): a
-    // projected inspector shows nothing to steal; the gRPC lesson's demo tokens stay readable.
-    const shownHeaderValues = new Set(Object.keys(DEMO_TOKENS).map((token) => `Bearer ${token}`));
-    await app.register(captureChannel, {
-      hub: captures,
-      screenFor: (session) => new CaptureBlanker(session, app.hasDecorator('classroom') ? [app.classroom.teacherKey] : [], shownHeaderValues),
-    });
+    const blankingFor = pageBlanking(app);
+    await app.register(captureChannel, { hub: captures, screenFor: (session) => blankerOf(blankingFor(session)) });
   }
   await app.register(restPlugin, { prefix: '/api', rateLimit: options.rateLimit ?? { max: 200, timeWindowMs: 10_000 } });
   await app.register(grpcPlugin, options.grpc ?? {});
@@ -298,6 +302,16 @@ async function registerProtocols(app: FastifyInstance, options: AppOptions, capt
   await app.register(longPollingPlugin);
   await app.register(mqttPlugin, options.mqtt ?? {});
   await app.register(asyncApiPlugin);
+}
+
+/**
+ * Every page sees its own captures with its secrets blanked (cookie, session id, tokens, the
+ * teacher key): a projected inspector shows nothing to steal; the gRPC lesson's demo tokens stay
+ * readable. A shared capture is blanked the same way (server/shared-captures/).
+ */
+function pageBlanking(app: FastifyInstance): (session: string) => BlankerSettings {
+  const shownHeaderValues = Object.keys(DEMO_TOKENS).map((token) => `Bearer ${token}`);
+  return (session) => ({ session, secrets: app.hasDecorator('classroom') ? [app.classroom.teacherKey] : [], shownHeaderValues });
 }
 
 /** "Check my server": its routes, with the address policy and where its runs are reported. */

@@ -18,6 +18,7 @@ import { parseDeniedPorts, redisDenial } from './own-server/address-guard.ts';
 import { loopbackReachWarning } from './listener/startup-warnings.ts';
 import { missingServerFlags } from './node-flags.ts';
 import { prepareDataFolder } from './data-folder.ts';
+import { DEFAULT_SHARED_CAPTURE_LIMITS } from './shared-captures/shared-capture-store.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,6 +61,10 @@ const app = await buildApp({
   webRoot,
   // TAP_MEMORY_MB: the heap every session's capture ring may hold together (server/tap/README.md).
   tap: process.env.TAP === 'off' ? false : process.env.TAP_MEMORY_MB ? { totalBytes: megabytes('TAP_MEMORY_MB', process.env.TAP_MEMORY_MB) } : {},
+  // SHARED_CAPTURES_MB: what every capture shared by link may take together on disk (server/shared-captures/README.md).
+  sharedCaptures: process.env.SHARED_CAPTURES_MB
+    ? { limits: { total: { ...DEFAULT_SHARED_CAPTURE_LIMITS.total, bytes: megabytes('SHARED_CAPTURES_MB', process.env.SHARED_CAPTURES_MB) } } }
+    : undefined,
   // The broker's sessions, queued and retained messages survive a restart, beside the database.
   mqtt: { dataDir: dataFolder.mqttDir },
   logger: loggerOptions(logSettings, process.stdout, process.env),

@@ -17,6 +17,8 @@ const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module)
 // The glossary (web/glossary) and the search's results (web/search, which loads the lessons' text itself).
 const GlossaryPage = lazy(() => import('../glossary/glossary-page.tsx').then((module) => ({ default: module.GlossaryPage })));
 const SearchPage = lazy(() => import('../search/search-page.tsx').then((module) => ({ default: module.SearchPage })));
+// A capture shared by link, read-only in the inspector (web/inspector/shared-capture-page.tsx).
+const SharedCapturePage = lazy(() => import('../inspector/shared-capture-page.tsx').then((module) => ({ default: module.SharedCapturePage })));
 const OwnServerPage = lazy(() => import('../own-server/own-server-page.tsx').then((module) => ({ default: module.OwnServerPage })));
 // The lesson reader without Suspense (use-chunk.ts): its text shows as soon as it is in, not up to
 // 300 ms later.
@@ -100,6 +102,11 @@ export function App() {
         )}
         {(route.kind === 'glossary' || route.kind === 'search') && (
           <Suspense fallback={<LoadingNote />}>{route.kind === 'glossary' ? <GlossaryPage /> : <SearchPage />}</Suspense>
+        )}
+        {route.kind === 'capture' && (
+          <Suspense fallback={<LoadingNote />}>
+            <SharedCapturePage key={route.id} id={route.id} />
+          </Suspense>
         )}
         {route.kind === 'not-found' && <NotFound />}
       </main>

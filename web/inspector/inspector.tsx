@@ -14,6 +14,7 @@ import { getOpenedCaptures, useOpenedCaptures } from './opened-captures.ts';
 import { HarView } from './har-view.tsx';
 import { ReplayStepper } from './replay-stepper.tsx';
 import { useReplay } from './use-replay.ts';
+import { ShareCaptureBar } from './share-capture-bar.tsx';
 import './inspector.css';
 import './capture-file.css';
 
@@ -102,6 +103,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
         t={t}
       />
       {givenStore === undefined && <OpenCaptureBar captures={files} state={filesState} t={tf} />}
+      {givenStore === undefined && opened?.kind !== 'har' && <ShareCaptureBar store={store} disabled={snapshot.connections.length === 0} />}
       {opened?.kind === 'har' ? (
         <HarView har={opened.har} t={t} tf={tf} />
       ) : (

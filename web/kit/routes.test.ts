@@ -28,6 +28,9 @@ describe('parseRoute', () => {
     ['/ru/my-server/extra', { kind: 'not-found', lang: 'ru' }],
     ['/en/glossary', { kind: 'glossary', lang: 'en' }],
     ['/ru/search', { kind: 'search', lang: 'ru' }],
+    ['/ru/capture/AbCdEfGhIjKlMnOpQr_-12', { kind: 'capture', lang: 'ru', id: 'AbCdEfGhIjKlMnOpQr_-12' }],
+    ['/en/capture', { kind: 'lesson', lang: 'en', slug: 'capture' }],
+    ['/en/capture/a/b', { kind: 'not-found', lang: 'en' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -47,6 +50,7 @@ describe('pathInLang', () => {
     expect(pathInLang('/ru/my-server', 'en')).toBe('/en/my-server');
     expect(pathInLang('/ru/glossary', 'en')).toBe('/en/glossary');
     expect(pathInLang('/en/search', 'ru')).toBe('/ru/search');
+    expect(pathInLang('/en/capture/AbCdEfGhIjKlMnOpQr_-12', 'ru')).toBe('/ru/capture/AbCdEfGhIjKlMnOpQr_-12');
   });
 });
 

@@ -11,6 +11,8 @@ export type Route =
   | { kind: 'my-server'; lang: Lang }
   | { kind: 'glossary'; lang: Lang }
   | { kind: 'search'; lang: Lang }
+  /** a capture shared by link (web/inspector/shared-capture-page.tsx) */
+  | { kind: 'capture'; lang: Lang; id: string }
   | { kind: 'not-found'; lang: Lang | null };
 
 /** The classroom's pages (web/classroom/): a student joins, the teacher's desk, a class's join card. */
@@ -25,6 +27,9 @@ export const MY_SERVER_SLUG = 'my-server';
 /** The course's terms (web/glossary): `/en/glossary#frame`; the search (web/search): `/en/search?q=frame`. */
 export const GLOSSARY_SLUG = 'glossary';
 export const SEARCH_SLUG = 'search';
+
+/** A capture shared by link: `/en/capture/<id>` (contracts/shared-capture). */
+export const CAPTURE_SLUG = 'capture';
 
 /** `/` · `/en/` (lesson list) · `/en/rest` (a lesson) · anything else is not found. */
 export function parseRoute(pathname: string): Route {
@@ -45,6 +50,7 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 2 && parts[1] === MY_SERVER_SLUG) return { kind: 'my-server', lang };
   if (parts.length === 2 && parts[1] === GLOSSARY_SLUG) return { kind: 'glossary', lang };
   if (parts.length === 2 && parts[1] === SEARCH_SLUG) return { kind: 'search', lang };
+  if (parts.length === 3 && parts[1] === CAPTURE_SLUG && /^[A-Za-z0-9_-]{1,64}$/.test(parts[2])) return { kind: 'capture', lang, id: parts[2] };
   if (parts.length === 2 && /^[a-z0-9-]+$/.test(parts[1])) return { kind: 'lesson', lang, slug: parts[1] };
   return { kind: 'not-found', lang };
 }
@@ -63,6 +69,7 @@ export function pathInLang(pathname: string, lang: Lang): string {
   if (route.kind === 'my-server') return `/${lang}/${MY_SERVER_SLUG}`;
   if (route.kind === 'glossary') return `/${lang}/${GLOSSARY_SLUG}`;
   if (route.kind === 'search') return `/${lang}/${SEARCH_SLUG}`;
+  if (route.kind === 'capture') return `/${lang}/${CAPTURE_SLUG}/${route.id}`;
   if (route.kind === 'not-found' && route.lang) return `/${lang}/${pathname.split('/').slice(2).join('/')}`;
   return `/${lang}/`;
 }

@@ -1,0 +1,66 @@
+// «Поделиться» / "Share" in Chromium: a live capture shared from the REST lesson's inspector opens
+// by its link in a fresh browser (no session of the sharer's) after the server restarted on the
+// same data, read-only in the opened-file view, showing the same bytes; its owner deletes it there.
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage } from './browser.ts';
+import { attributeNow, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
+import { useRestartLab } from './restart-lab.ts';
+
+const TARGET = '/api/v1/users?limit=1';
+const lab = useRestartLab('share-capture');
+
+const inspectorOf = (page: Page) => page.locator('[data-testid="inspector"]');
+const rowOf = (page: Page) => inspectorOf(page).locator('[data-testid="insp-exchange"]', { hasText: TARGET });
+
+/** The request's and the response's bytes as the hex view shows them, once the row is selected. */
+async function shownBytes(page: Page, row: Locator): Promise<string> {
+  await row.click();
+  await expect.poll(() => attributeNow(row, 'aria-pressed'), LIVE).toBe('true');
+  const bytes = inspectorOf(page).locator('[data-testid="insp-hex-byte"]');
+  await expect.poll(() => bytes.count(), LIVE).toBeGreaterThan(100);
+  return (await bytes.allTextContents()).join(' ');
+}
+
+describe('sharing a capture by link', () => {
+  it('shows the same bytes in a fresh browser after the server restarts', { timeout: 180_000 }, async () => {
+    const options = lab.sameServerOptions('wirelab');
+    const { origin } = await lab.start(options);
+    const sharer = await openPage(lab.browser);
+    await sharer.goto(`${origin}/ru/rest`);
+    const cellBox = sharer.locator('[data-testid="cell"]').first();
+    const cellId = (await cellBox.getAttribute('data-cell-id'))!;
+    await expect.poll(() => textNow(inspectorOf(sharer).getByTestId('insp-share')), { timeout: 60_000 }).toBe('Поделиться');
+    await setEditorText(sharer, cellId, `GET ${TARGET}\n`);
+    await cellBox.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(cellBox.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
+    const before = await shownBytes(sharer, rowOf(sharer));
+
+    await inspectorOf(sharer).getByTestId('insp-share').click();
+    await inspectorOf(sharer).getByTestId('insp-share-expiry').selectOption('7d');
+    await inspectorOf(sharer).getByTestId('insp-share-create').click();
+    const link = inspectorOf(sharer).getByTestId('insp-share-link');
+    await expect.poll(() => valueNow(link), LIVE).toMatch(new RegExp(`^${origin}/ru/capture/[A-Za-z0-9_-]{22}$`));
+    const url = (await valueNow(link))!;
+    expect(await textNow(inspectorOf(sharer).getByTestId('insp-share-done'))).toContain('Хранится до');
+
+    const port = await lab.stop();
+    await lab.start(options, port);
+    const reader = await openPage(lab.browser);
+    await reader.goto(url);
+    await expect.poll(() => attributeNow(inspectorOf(reader).getByTestId('insp-file-opened'), 'data-kind'), LIVE).toBe('packets');
+    expect(await textNow(reader.getByTestId('shared-capture-expiry'))).toMatch(/^Только для чтения\. Хранится до /);
+    // not the reader's to delete, nor any live status or recording switch
+    expect(await reader.getByTestId('shared-capture-delete').count()).toBe(0);
+    expect(await inspectorOf(reader).getByTestId('insp-record').count()).toBe(0);
+    expect(await shownBytes(reader, rowOf(reader))).toBe(before);
+
+    // the sharer's own session may delete it from its page; then the link says the capture is gone
+    await sharer.goto(url);
+    await sharer.getByTestId('shared-capture-delete').click();
+    await expect.poll(() => attributeNow(sharer.getByTestId('shared-capture'), 'data-state'), LIVE).toBe('deleted');
+    await reader.reload();
+    await expect.poll(() => attributeNow(reader.getByTestId('shared-capture'), 'data-state'), LIVE).toBe('missing');
+    expect(await textNow(reader.getByRole('alert'))).toBe('Такой записи нет: ссылка неверна, или срок хранения записи истёк, или её удалили.');
+  });
+});
