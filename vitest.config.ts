@@ -89,6 +89,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // expect.poll waits as long as for an element that comes with a page load (LIVE,
+          // tests/e2e/lesson-page.ts), not its own 1 s: a reloaded page's editor took longer on a
+          // busy machine (everyday-friction, "keep their text across a reload")
+          expect: { poll: { timeout: 15_000 } },
           // the end-to-end files take the pool's places as the others do: Chromium's renderers use
           // the CPU most, and the files beside them mostly wait
           maxWorkers: FILES_AT_ONCE,
