@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // How many test files run at once, in every project (vitest 4 runs projects of one group in one
-// pool, so they must agree): one more than the cores, and three on CI's two. The files mostly wait —
-// on sockets, child processes, heartbeats, a server's restart — and two at a time kept CI's two
-// cores less than half busy (tests/README.md, "Where CI's time goes"); the run was the files' summed
-// time over two.
-const FILES_AT_ONCE = Math.max(3, availableParallelism() + 1);
+// pool, so they must agree): the cores less one, and two on CI's two cores (vitest's own default
+// there is one, which made the suite run file after file: 415 s → 270 s for the unit and
+// integration projects). Three on two cores was tried on 27 Nov: no shorter (1,389 s, the files'
+// summed time up by a quarter), and the restart and reload tests waited past their limits.
+const FILES_AT_ONCE = Math.max(2, availableParallelism() - 1);
 
 // the unit tests sit beside the code in these folders, and a few in tests/ itself
 const UNIT_FOLDERS = ['server', 'web', 'wire', 'contracts', 'shared', 'lessons', 'proto', 'tests/architecture'];
@@ -93,8 +93,8 @@ export default defineConfig({
           // tests/e2e/lesson-page.ts), not its own 1 s: a reloaded page's editor took longer on a
           // busy machine (everyday-friction, "keep their text across a reload")
           expect: { poll: { timeout: 15_000 } },
-          // the end-to-end files take the pool's places as the others do: Chromium's renderers use
-          // the CPU most, and the files beside them mostly wait
+          // vitest runs the slowest files first: on CI's two cores the end-to-end files come first,
+          // two at a time (Chromium's renderers use the CPU most; tests/README.md, "Where CI's time goes")
           maxWorkers: FILES_AT_ONCE,
           // the files share their worker: the server's modules are imported once, not once per
           // file (0.1–0.2 s a file instead of 2–4 s), and one Chromium serves them all

@@ -4,6 +4,7 @@ import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { startCluster, TEACHER_KEY, type Cluster, type Instance } from '../scale/cluster.ts';
 import { createUser, eventually, EventStreamReader, JsonSocket, newSession, WAIT_MS } from '../scale/clients.ts';
+import { failCreateUserAs, newSessionCookie } from './classroom-client.ts';
 
 // Two instances on one Redis: a change made through instance A reaches the clients of instance
 // B over every push transport, and a class split across the two is one class. The clients talk
@@ -149,16 +150,20 @@ describe('a class split across two instances', () => {
       await boardHas((members) =>
         members.some((member) => member.name === 'Boris' && member.results.some((result) => result.exercise === 'create-201' && result.passedMs !== null)),
       );
-      // And through A, read on B over HTTP.
-      await fetch(`${a.origin}/_wirelab/class/progress`, {
+      // And through A, read on B over HTTP: a miss A captured (a POST without an email; a miss
+      // counts only for an attempt the server saw, issue 51)
+      const annaCookie = await newSessionCookie(a.origin);
+      const miss = await failCreateUserAs(a.origin, annaCookie);
+      const missed = await fetch(`${a.origin}/_wirelab/class/progress`, {
         method: 'POST',
-        headers: { ...json, 'x-wirelab-member': anna },
-        body: JSON.stringify({ lesson: 'rest', exercise: 'get-409', passed: false }),
+        headers: { ...json, 'x-wirelab-member': anna, cookie: annaCookie },
+        body: JSON.stringify({ lesson: 'rest', exercise: 'create-201', passed: false, miss }),
       });
+      expect(missed.status).toBe(200);
       const board = await eventually('the board on B', async () => {
         const response = await fetch(`${b.origin}/_wirelab/class/classes/${code}/board`, { headers: teacher });
         const body = (await response.json()) as { members: Array<{ name: string; results: Array<{ exercise: string; attempts: number }> }> };
-        return body.members.find((member) => member.name === 'Anna')?.results.some((result) => result.exercise === 'get-409' && result.attempts === 1)
+        return body.members.find((member) => member.name === 'Anna')?.results.some((result) => result.exercise === 'create-201' && result.attempts === 1)
           ? body
           : undefined;
       });

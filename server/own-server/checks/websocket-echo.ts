@@ -54,10 +54,17 @@ export const HANDLER_RAISED: Bilingual = {
   ru: 'сервер закрыл соединение с кодом 1011 (Internal Error): ваш обработчик выбросил исключение, загляните в логи сервера (RFC 6455 §7.4.1)',
 };
 
+export const CLOSED_WITHOUT_ANSWER: Bilingual = {
+  en: "the connection ended without an answer: most likely your handler raised an exception, see the server's log",
+  ru: 'соединение закрылось без ответа: скорее всего, ваш обработчик выбросил исключение, загляните в логи сервера',
+};
+
 export function echoed(frame: Frame | null, opcode: number, payload: Buffer): Expectation[] {
   const kind = opcode === OPCODE.text ? 'text' : 'binary';
   return [
-    [frame !== null, { en: 'the connection ended without an answer', ru: 'соединение закрылось без ответа' }],
+    // no frame at all, not even a close: the server dropped the connection, most often as its
+    // handler raised with a frame of ours unread, and then the reset can even swallow its 1011 close
+    [frame !== null, CLOSED_WITHOUT_ANSWER],
     [frameCloseCode(frame) !== 1011, HANDLER_RAISED],
     [
       frame?.opcode === opcode,
