@@ -154,7 +154,9 @@ describe('exercises', () => {
     // the card leaves to a passive effect runs in a later task than the one that shows "passed".
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
-    await cell.locator('[data-testid="cell-run"]').click();
+    // clicked by the page itself: playwright's click then waits for navigations the throttled page
+    // might schedule, and that wait ran past 30 s on CI's two busy cores (the click was done)
+    await cell.locator('[data-testid="cell-run"]').evaluate((button: HTMLElement) => button.click());
     await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 20_000 }).toBe('passed');
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     expect(await exercise.getAttribute('data-stored-when-shown')).toBe('true');
