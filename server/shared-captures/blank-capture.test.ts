@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
-import { capturesToPcapng } from '../../wire/pcapng/export-pcapng.ts';
-import { assembleConnection } from '../../wire/stream-assembler.ts';
-import type { CaptureChunk, CapturedConnection } from '../../wire/types.ts';
+import { oneExchangePcapng } from '../../wire/fixtures/one-exchange-pcapng.ts';
 import { CaptureBlanker } from '../classroom/capture-blanker.ts';
 import { blankCapture } from './blank-capture.ts';
 
@@ -10,22 +8,6 @@ const SESSION = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcdef';
 const KEY = 'teacher-key-0123456789';
 const REQUEST = `GET /api/v1/users/1 HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${SESSION}\r\nx-wirelab-teacher-key: ${KEY}\r\n\r\n`;
 const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}';
-
-function pcapngOf(request: string, response: string): Uint8Array {
-  const connection: CapturedConnection = {
-    id: 'c1',
-    transport: 'http/1.1',
-    remote: '127.0.0.1:50000',
-    local: '127.0.0.1:8080',
-    openedAt: 1000,
-    closedAt: 1002,
-  };
-  const chunks: CaptureChunk[] = [
-    { conn: 'c1', seq: 1, dir: 'in', t: 1000.5, offset: 0, data: new TextEncoder().encode(request) },
-    { conn: 'c1', seq: 2, dir: 'out', t: 1001, offset: 0, data: new TextEncoder().encode(response) },
-  ];
-  return capturesToPcapng([{ connection, streams: assembleConnection('c1', chunks, true) }]);
-}
 
 /** What the inspector reads from a pcapng: each direction's bytes, as text. */
 function directions(pcapng: Uint8Array): Record<string, string> {
@@ -38,7 +20,7 @@ function directions(pcapng: Uint8Array): Record<string, string> {
 
 describe('blankCapture', () => {
   it("blanks the sharer's cookie, session id and the teacher key as the page's captures are, byte for byte", () => {
-    const blanked = blankCapture(pcapngOf(REQUEST, RESPONSE), new CaptureBlanker(SESSION, [KEY]));
+    const blanked = blankCapture(oneExchangePcapng(REQUEST, RESPONSE), new CaptureBlanker(SESSION, [KEY]));
     if (!blanked.ok) throw new Error(`refused: ${blanked.problem.code}`);
     expect(blanked.connections).toBe(1);
     const { in: request, out: response } = directions(blanked.pcapng);
@@ -51,7 +33,7 @@ describe('blankCapture', () => {
 
   it('keeps a capture without secrets as it was', () => {
     const plain = `GET / HTTP/1.1\r\nHost: x\r\n\r\n`;
-    const blanked = blankCapture(pcapngOf(plain, RESPONSE), new CaptureBlanker(SESSION));
+    const blanked = blankCapture(oneExchangePcapng(plain, RESPONSE), new CaptureBlanker(SESSION));
     if (!blanked.ok) throw new Error(`refused: ${blanked.problem.code}`);
     expect(directions(blanked.pcapng)).toEqual({ in: plain, out: RESPONSE });
   });

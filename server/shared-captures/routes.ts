@@ -11,8 +11,7 @@ import {
   type SharedCaptureCreated,
   type SharedCaptureExpiry,
 } from '../../contracts/shared-capture/shared-capture.ts';
-import type { Bilingual } from '../../shared/bilingual.ts';
-import { sendProblem } from '../answers/http-answers.ts';
+import { sendProblem as problem } from '../answers/http-answers.ts';
 import type { BlankerSettings, BlankingThread } from './blanking.ts';
 import { shareMessages as text } from './messages.ts';
 import type { SharedCaptureStore, ShareRefusal } from './shared-capture-store.ts';
@@ -41,16 +40,6 @@ const idSchema = {
     required: ['id'],
   },
 } as const;
-
-const problem = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  slug: string,
-  title: string,
-  message: Bilingual,
-  headers?: Record<string, string>,
-) => sendProblem(request, reply, status, slug, title, message, headers);
 
 function refuse(request: FastifyRequest, reply: FastifyReply, refusal: ShareRefusal): FastifyReply {
   if (refusal.kind === 'too-large') return problem(request, reply, 413, 'capture-too-large', 'Content Too Large', text.refused(refusal));

@@ -9,9 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_CAPTURES_PATH, type SharedCaptureCreated } from '../../contracts/shared-capture/shared-capture.ts';
 import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
-import { capturesToPcapng } from '../../wire/pcapng/export-pcapng.ts';
-import { assembleConnection } from '../../wire/stream-assembler.ts';
-import type { CaptureChunk, CapturedConnection } from '../../wire/types.ts';
+import { oneExchangePcapng } from '../../wire/fixtures/one-exchange-pcapng.ts';
 import { CaptureClient, newSession } from './capture-client.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
@@ -35,20 +33,7 @@ afterAll(async () => {
 
 /** A pcapng of one HTTP/1.1 exchange whose request carries `session`'s cookie. */
 function pcapngWithCookie(session: string, target: string): Uint8Array<ArrayBuffer> {
-  const connection: CapturedConnection = {
-    id: 'c1',
-    transport: 'http/1.1',
-    remote: '127.0.0.1:50000',
-    local: '127.0.0.1:8080',
-    openedAt: 1000,
-    closedAt: 1002,
-  };
-  const request = `GET ${target} HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\n\r\n`;
-  const chunks: CaptureChunk[] = [
-    { conn: 'c1', seq: 1, dir: 'in', t: 1000.5, offset: 0, data: new TextEncoder().encode(request) },
-    { conn: 'c1', seq: 2, dir: 'out', t: 1001, offset: 0, data: new TextEncoder().encode('HTTP/1.1 204 No Content\r\n\r\n') },
-  ];
-  return capturesToPcapng([{ connection, streams: assembleConnection('c1', chunks, true) }]);
+  return oneExchangePcapng(`GET ${target} HTTP/1.1\r\nHost: x\r\nCookie: wirelab_session=${session}\r\n\r\n`, 'HTTP/1.1 204 No Content\r\n\r\n');
 }
 
 const origin = () => server!.origin;

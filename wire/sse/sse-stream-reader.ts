@@ -1,3 +1,4 @@
+import { joinBytes } from '../http1/http1-bytes.ts';
 import { contiguousOffsets } from '../payload-layers.ts';
 import { decodeSseStream, type SseEvent } from './decode-sse.ts';
 
@@ -37,7 +38,7 @@ export class SseStreamReader {
     this.pendingLength += body.length;
     // A block ends only at a blank line: most chunks of a long event bring none, and are not decoded again.
     if (!mayEnd) return [];
-    const joined = this.pending.length === 1 ? this.pending[0]! : concat(this.pending, this.pendingLength);
+    const joined = joinBytes(this.pending);
     // A blank line written CR LF may end in this chunk with its CR: the LF that follows is then a
     // stray blank line, which dispatches nothing, so the block need not wait for it.
     const complete = decodeSseStream(joined, contiguousOffsets(0), false).events.filter((event) => event.complete);
@@ -51,7 +52,7 @@ export class SseStreamReader {
   /** Holds the first bytes back until three have come, and drops a byte order mark there. */
   private skipLeadingBom(chunk: Uint8Array): Uint8Array {
     if (this.opening === null) return chunk;
-    const opening = concat([this.opening, chunk], this.opening.length + chunk.length);
+    const opening = joinBytes([this.opening, chunk]);
     if (opening.length < 3) {
       this.opening = opening;
       return new Uint8Array(0);
@@ -74,14 +75,4 @@ export class SseStreamReader {
     this.tail = [beforeLast, last];
     return blankLine;
   }
-}
-
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
