@@ -79,7 +79,7 @@ describe('figures about the code come from the code', () => {
 
   // Lesson 15 quotes no result line: the report shows it. One typed into a text would go stale at the
   // next check a suite gains, so each form the page and the command line print must be caught above.
-  it("catches a result line typed as the page or the command line prints it, in both languages", () => {
+  it('catches a result line typed as the page or the command line prints it, in both languages', () => {
     const outcomes = ['pass', 'pass', 'fail', 'not-offered'] as const;
     const results = outcomes.map((outcome, index) => ({ id: `check-${index}`, outcome }) as unknown as CheckResult);
     const counts = countOutcomes(results);
@@ -230,7 +230,13 @@ describe('every repository path a lesson names exists', () => {
       const folder = join(ROOT, file, '..');
       const known = [...filesUnder(folder), ...filesUnder(join(ROOT, 'proto'))];
       for (const [, path] of readFileSync(join(ROOT, file), 'utf8').matchAll(/`([^`\s]+)`/g))
-        if (looksLikeRepositoryPath(path!) && !GENERATED.has(path!) && !existsSync(join(folder, path!)) && !existsSync(join(ROOT, path!)) && !known.some((each) => each.endsWith(`/${path}`)))
+        if (
+          looksLikeRepositoryPath(path!) &&
+          !GENERATED.has(path!) &&
+          !existsSync(join(folder, path!)) &&
+          !existsSync(join(ROOT, path!)) &&
+          !known.some((each) => each.endsWith(`/${path}`))
+        )
           missing.push(`${file}: \`${path}\``);
     }
     expect(missing).toEqual([]);

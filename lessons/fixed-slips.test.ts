@@ -26,9 +26,12 @@ interface Slip {
 const SLIPS: Slip[] = [
   {
     lesson: '04',
-    what: "Connect client streaming works over HTTP/1.1 too: only bidi needs HTTP/2 (lesson 05 says so)",
+    what: 'Connect client streaming works over HTTP/1.1 too: only bidi needs HTTP/2 (lesson 05 says so)',
     absent: { en: /over HTTP\/2 only, not from `fetch`/, ru: /только по HTTP\/2 и не через `fetch`/ },
-    present: { en: /client streams over HTTP\/1\.1 or HTTP\/2, bidi over HTTP\/2 only/, ru: /клиентский — по HTTP\/1\.1 или HTTP\/2, двунаправленный — только по HTTP\/2/ },
+    present: {
+      en: /client streams over HTTP\/1\.1 or HTTP\/2, bidi over HTTP\/2 only/,
+      ru: /клиентский — по HTTP\/1\.1 или HTTP\/2, двунаправленный — только по HTTP\/2/,
+    },
   },
   {
     lesson: '04',

@@ -177,6 +177,8 @@ describe('every exercise of lesson 15 says in its prompt how to make the first r
     }
     // the untouched skeleton first; a server of one's own that passed at once: break one named thing, run, put it back
     expect(prompt).toMatch(lang === 'en' ? /Run the checks against the untouched skeleton first/ : /Сначала запустите проверки на нетронутой заготовке/);
-    expect(prompt).toMatch(lang === 'en' ? /break one thing on purpose \([^)]+\), run the checks, put it back/ : /нарочно сломайте одну вещь \([^)]+\), запустите проверки, верните/);
+    expect(prompt).toMatch(
+      lang === 'en' ? /break one thing on purpose \([^)]+\), run the checks, put it back/ : /нарочно сломайте одну вещь \([^)]+\), запустите проверки, верните/,
+    );
   });
 });
