@@ -254,3 +254,43 @@ describe('every repository path a lesson names exists', () => {
     expect(missing).toEqual([]);
   });
 });
+
+/** The versions the starters' own files pin: go.mod's `go` line and its modules, requirements.txt's lines. */
+const goMod = readFileSync(join(ROOT, 'starters/go/go.mod'), 'utf8');
+const requirements = readFileSync(join(ROOT, 'starters/python/requirements.txt'), 'utf8');
+const GO_VERSION = /^go (\d+\.\d+)$/m.exec(goMod)![1]!;
+const PROTOBUF_GO = /^\s*google\.golang\.org\/protobuf (v[\d.]+)$/m.exec(goMod)![1]!;
+const GRAPHQL_CORE_MAJOR = /^graphql-core==(\d+)\./m.exec(requirements)![1]!;
+
+describe('the versions a lesson, a README or the page quotes are the ones the starters pin', () => {
+  const quoting = [...texts.filter(({ file }) => file.includes('15-')), ...readmes];
+
+  it(`the Go version, as go.mod's \`go ${GO_VERSION}\``, () => {
+    const quoted = quoting.flatMap(({ file, text }) =>
+      [...text.matchAll(/(?:Go\s+|\()(\d+\.\d+) (?:or newer|или новее)/g)].map((match) => `${file}: ${match[1]}`),
+    );
+    expect(quoted.length, 'lesson 15, the Go READMEs and the page name the Go version').toBeGreaterThanOrEqual(5);
+    expect(quoted.filter((each) => !each.endsWith(`: ${GO_VERSION}`))).toEqual([]);
+  });
+
+  it(`protoc-gen-go, as go.mod's google.golang.org/protobuf ${PROTOBUF_GO}`, () => {
+    const quoted = quoting.flatMap(({ file, text }) => [...text.matchAll(/protoc-gen-go@(v[\d.]+)/g)].map((match) => `${file}: ${match[1]}`));
+    expect(quoted.length).toBeGreaterThanOrEqual(4);
+    expect(quoted.filter((each) => !each.endsWith(`: ${PROTOBUF_GO}`))).toEqual([]);
+  });
+
+  it('protoc-gen-go-grpc, the same in lesson 15 as in the Go README', () => {
+    const version = (text: string) => [...text.matchAll(/protoc-gen-go-grpc@(v[\d.]+)/g)].map((match) => match[1]);
+    const readme = version(readFileSync(join(ROOT, 'starters/go/README.md'), 'utf8'));
+    expect(readme).toHaveLength(1);
+    for (const { file, text } of quoting) for (const quoted of version(text)) expect(quoted, file).toBe(readme[0]);
+  });
+
+  it(`graphql-core's major version in lesson 15, as requirements.txt's ${GRAPHQL_CORE_MAJOR}`, () => {
+    for (const { file, text } of texts.filter(({ file }) => file.includes('15-')))
+      expect(
+        [...text.matchAll(/graphql-core (\d+)(?![\d.])/g)].map((match) => match[1]),
+        file,
+      ).toEqual([GRAPHQL_CORE_MAJOR]);
+  });
+});
