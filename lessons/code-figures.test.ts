@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CheckedProtocol } from '../contracts/own-server/check-result.ts';
+import { type CheckedProtocol, type CheckResult, countOutcomes, summaryLine, summaryLineRu } from '../contracts/own-server/check-result.ts';
+import { summary } from '../web/own-server/report-view.ts';
 import { expandFigures, figureNames } from '../web/lessons/lesson-figures.ts';
 import { readLessonFolders } from '../web/lessons/lesson-files.ts';
 import { defaultTimeouts } from '../server/listener/one-port-server.ts';
@@ -35,6 +36,10 @@ const TYPED_COUNTS: RegExp[] = [
   /(?<!\p{L})[Вв]се \d+(?!\p{L})/gu,
   /\d+ из \d+/g,
   /\d+ пройдено, \d+ не пройдено/g,
+  // the result lines the page and the command line print (the test below makes one of each)
+  /\d+ not offered/g,
+  /(?<!\p{L})(?:не )?пройдено:? \d+/gu,
+  /(?:не предлагается:|сервер не предлагает) \d+/gu,
 ];
 
 /** Every typed count of checks in a text, with its line number. */
@@ -70,6 +75,20 @@ describe('figures about the code come from the code', () => {
     for (const { file, text } of lesson01) expect(text, file).toContain(`Keep-Alive: timeout=${seconds}`);
     // the prose spells it out: "five seconds", «пять секунд», «пяти секунд»
     expect(seconds, 'lesson 01 spells the timeout out as five seconds: change its words with the timeout').toBe(5);
+  });
+
+  // Lesson 15 quotes no result line: the report shows it. One typed into a text would go stale at the
+  // next check a suite gains, so each form the page and the command line print must be caught above.
+  it('catches a result line typed as the page or the command line prints it, in both languages', () => {
+    const outcomes = ['pass', 'pass', 'fail', 'not-offered'] as const;
+    const results = outcomes.map((outcome, index) => ({ id: `check-${index}`, outcome }) as unknown as CheckResult);
+    const counts = countOutcomes(results);
+    const lines = [summary(results, 'en'), summary(results, 'ru'), summaryLine(counts), summaryLineRu(counts)];
+    for (const line of lines) expect(typedCounts(`The report ends with ${line}.`), line).not.toEqual([]);
+    // and a line with nothing failed or not offered too
+    const passing = results.slice(0, 2);
+    for (const line of [summary(passing, 'en'), summary(passing, 'ru'), summaryLine(countOutcomes(passing)), summaryLineRu(countOutcomes(passing))])
+      expect(typedCounts(line), line).not.toEqual([]);
   });
 
   it('lesson 15 quotes its suites through figures', () => {
@@ -182,12 +201,44 @@ const TOP_FOLDERS = readdirSync(ROOT, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
   .map((entry) => entry.name);
 
+/** Every file and folder under `dir`, as absolute paths (folders with a trailing slash). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).map((entry) => `${join(entry.parentPath, entry.name)}${entry.isDirectory() ? '/' : ''}`);
+}
+/** What a starter's build writes and the repository does not hold. */
+const GENERATED = new Set(['gen/', 'go.sum']);
+/** A code span that names a file or folder: a relative path ending in `/` or in a source file's extension (no URL, host or placeholder). */
+function looksLikeRepositoryPath(span: string): boolean {
+  if (/[…*<>:\\]/.test(span) || span.startsWith('/') || span.startsWith('.')) return false;
+  return /^[\w.-]+(?:\/[\w.-]+)*\/$/.test(span) || /^[\w-]+(?:\/[\w.-]+)*\.(?:py|go|sh|proto|txt|mod|ts|json|md)$/.test(span);
+}
+
 describe('every repository path a lesson names exists', () => {
   it('in code spans and ::source lines of every lesson, in both languages', () => {
     const pathShape = new RegExp(String.raw`^(?:${TOP_FOLDERS.join('|')})/[A-Za-z0-9_./-]*$`);
     const missing: string[] = [];
     for (const { file, text } of texts)
       for (const [, path] of text.matchAll(/`([^`\s]+)`/g)) if (pathShape.test(path!) && !existsSync(join(ROOT, path!))) missing.push(`${file}: \`${path}\``);
+    expect(missing).toEqual([]);
+  });
+
+  // a README names files relative to its folder (`complete/`, `grpc/reflection.go`), to the repository
+  // (`proto/…`, `tests/integration/…`) or by a name alone (`users.proto`, `transport.go`)
+  it("in code spans of the starters' READMEs, in both languages", () => {
+    const missing: string[] = [];
+    for (const file of STARTER_READMES) {
+      const folder = join(ROOT, file, '..');
+      const known = [...filesUnder(folder), ...filesUnder(join(ROOT, 'proto'))];
+      for (const [, path] of readFileSync(join(ROOT, file), 'utf8').matchAll(/`([^`\s]+)`/g))
+        if (
+          looksLikeRepositoryPath(path!) &&
+          !GENERATED.has(path!) &&
+          !existsSync(join(folder, path!)) &&
+          !existsSync(join(ROOT, path!)) &&
+          !known.some((each) => each.endsWith(`/${path}`))
+        )
+          missing.push(`${file}: \`${path}\``);
+    }
     expect(missing).toEqual([]);
   });
 
@@ -201,5 +252,45 @@ describe('every repository path a lesson names exists', () => {
     for (const { file, text } of texts.filter(({ file }) => file.includes('15-')))
       for (const [, name] of text.matchAll(/`(?:\.\/)?([a-z_]+\.(?:py|sh|go))\b/g)) if (!starterFiles.has(name!)) missing.push(`${file}: ${name}`);
     expect(missing).toEqual([]);
+  });
+});
+
+/** The versions the starters' own files pin: go.mod's `go` line and its modules, requirements.txt's lines. */
+const goMod = readFileSync(join(ROOT, 'starters/go/go.mod'), 'utf8');
+const requirements = readFileSync(join(ROOT, 'starters/python/requirements.txt'), 'utf8');
+const GO_VERSION = /^go (\d+\.\d+)$/m.exec(goMod)![1]!;
+const PROTOBUF_GO = /^\s*google\.golang\.org\/protobuf (v[\d.]+)$/m.exec(goMod)![1]!;
+const GRAPHQL_CORE_MAJOR = /^graphql-core==(\d+)\./m.exec(requirements)![1]!;
+
+describe('the versions a lesson, a README or the page quotes are the ones the starters pin', () => {
+  const quoting = [...texts.filter(({ file }) => file.includes('15-')), ...readmes];
+
+  it(`the Go version, as go.mod's \`go ${GO_VERSION}\``, () => {
+    const quoted = quoting.flatMap(({ file, text }) =>
+      [...text.matchAll(/(?:Go\s+|\()(\d+\.\d+) (?:or newer|или новее)/g)].map((match) => `${file}: ${match[1]}`),
+    );
+    expect(quoted.length, 'lesson 15, the Go READMEs and the page name the Go version').toBeGreaterThanOrEqual(5);
+    expect(quoted.filter((each) => !each.endsWith(`: ${GO_VERSION}`))).toEqual([]);
+  });
+
+  it(`protoc-gen-go, as go.mod's google.golang.org/protobuf ${PROTOBUF_GO}`, () => {
+    const quoted = quoting.flatMap(({ file, text }) => [...text.matchAll(/protoc-gen-go@(v[\d.]+)/g)].map((match) => `${file}: ${match[1]}`));
+    expect(quoted.length).toBeGreaterThanOrEqual(4);
+    expect(quoted.filter((each) => !each.endsWith(`: ${PROTOBUF_GO}`))).toEqual([]);
+  });
+
+  it('protoc-gen-go-grpc, the same in lesson 15 as in the Go README', () => {
+    const version = (text: string) => [...text.matchAll(/protoc-gen-go-grpc@(v[\d.]+)/g)].map((match) => match[1]);
+    const readme = version(readFileSync(join(ROOT, 'starters/go/README.md'), 'utf8'));
+    expect(readme).toHaveLength(1);
+    for (const { file, text } of quoting) for (const quoted of version(text)) expect(quoted, file).toBe(readme[0]);
+  });
+
+  it(`graphql-core's major version in lesson 15, as requirements.txt's ${GRAPHQL_CORE_MAJOR}`, () => {
+    for (const { file, text } of texts.filter(({ file }) => file.includes('15-')))
+      expect(
+        [...text.matchAll(/graphql-core (\d+)(?![\d.])/g)].map((match) => match[1]),
+        file,
+      ).toEqual([GRAPHQL_CORE_MAJOR]);
   });
 });

@@ -20,6 +20,8 @@ import { SEED_POSTS, SEED_USERS } from '../server/domain/seed.ts';
 import { DEFAULT_SOCKET_IO_LIMITS, PING_INTERVAL_MS, PING_TIMEOUT_MS } from '../server/protocols/socket-io/limits.ts';
 import { DEFAULT_HEARTBEAT_S, MAX_HEARTBEAT_S, MIN_HEARTBEAT_S, RETRY_MS, SHUTDOWN_RETRY_MS } from '../server/protocols/sse/limits.ts';
 import { GRAPHQL_LIMITS } from '../server/protocols/graphql/limits.ts';
+import { LIFECYCLE_LIMITS } from '../server/protocols/grpc/sandbox-lifecycle.ts';
+import { DEFAULT_PIPELINE_LIMITS } from '../server/protocols/mqtt/pipeline/limits.ts';
 import { DEFAULT_HOLD_S, MAX_EVENTS_PER_ANSWER, MAX_HOLD_S } from '../server/protocols/long-polling/limits.ts';
 import { DEFAULT_MQTT_LIMITS } from '../server/protocols/mqtt/limits.ts';
 import { DEFAULT_RATE_LIMIT } from '../server/protocols/rest/limits.ts';
@@ -63,6 +65,8 @@ const LIMITS: CodeFigures = {
   'long-polling.max-hold-s': MAX_HOLD_S,
   'long-polling.max-events-per-answer': MAX_EVENTS_PER_ANSWER,
   'mqtt.max-queued-per-session': DEFAULT_MQTT_LIMITS.maxQueuedPerSession,
+  'pipeline.max-backlog': DEFAULT_PIPELINE_LIMITS.maxBacklog,
+  'grpc.max-grace-s': LIFECYCLE_LIMITS.maxGraceMs / 1000,
   'graphql.max-depth': GRAPHQL_LIMITS.maxDepth,
   'graphql.max-cost': GRAPHQL_LIMITS.maxCost,
   'graphql.max-aliases': GRAPHQL_LIMITS.maxAliases,

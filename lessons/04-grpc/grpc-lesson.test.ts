@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fromJson } from '@bufbuild/protobuf';
 import { parseGrpcCell } from '../../web/editors/grpc/grpc-cell-config.ts';
 import { browserCanCall, findMethod, grpcRegistry } from '../../web/editors/grpc/method-catalog.ts';
+import { LIFECYCLE_LIMITS } from '../../server/protocols/grpc/sandbox-lifecycle.ts';
 
 // What the general lesson checks cannot know: every grpc cell must name a method the server
 // serves and carry a request its input type accepts (so a contract change that breaks the lesson
@@ -56,6 +57,13 @@ describe('lesson 04-grpc', () => {
     });
     expect(new Set(kinds.map((method) => method?.methodKind))).toEqual(new Set(['unary', 'server_streaming', 'client_streaming', 'bidi_streaming']));
     expect(kinds.filter((method) => method && !browserCanCall(method))).toHaveLength(3);
+  });
+
+  // the lesson says the chat has {{grpc.max-grace-s}} seconds: the cell asks for the longest grace the server allows
+  it('the graceful shutdown cell asks for the longest grace the server allows, as the lesson says', () => {
+    const parsed = parseGrpcCell(readFileSync(join(folder, 'cells/graceful-shutdown.grpc.json'), 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    expect((parsed.config.request as { graceMs: number }).graceMs).toBe(LIFECYCLE_LIMITS.maxGraceMs);
   });
 
   it('message checks name only fields the gRPC layers emit', () => {

@@ -152,3 +152,33 @@ describe('lesson 15’s cells and commands', () => {
     expect(prose[lang]).toContain('npm run check-server -- rest 127.0.0.1:8000');
   });
 });
+
+/** Each exercise's prompt: the text between `:::exercise <id>` and its first hint (or its end). */
+function promptOf(text: string, id: string): string {
+  const start = text.indexOf(`:::exercise ${id}\n`);
+  if (start < 0) return '';
+  const body = text.slice(start + `:::exercise ${id}\n`.length);
+  return body.slice(0, Math.min(...['\n::hint', '\n:::'].map((end) => body.indexOf(end)).filter((at) => at >= 0)));
+}
+
+// A first-run pass does not count, so a stock server that passes everything (mosquitto; a server the
+// student wrote from scratch) needs a failing first run, and the prompt says how, not a hint (issue 55)
+describe('every exercise of lesson 15 says in its prompt how to make the first run fail', () => {
+  const exercises = Object.keys(lesson.exercises);
+  it.each(exercises.flatMap((id) => (['en', 'ru'] as const).map((lang) => [id, lang] as const)))('%s (%s)', (id, lang) => {
+    const prompt = promptOf(prose[lang], id);
+    expect(prompt, `${id} has no prompt in ${lang}.md`).not.toBe('');
+    if (id === 'mqtt-passes') {
+      // the broker has no skeleton: the steps' broker.conf without allow_anonymous is the failing first run
+      expect(prompt).toContain('`broker.conf`');
+      expect(prompt).toContain('`allow_anonymous true`');
+      expect(prompt).toContain('CONNACK 5');
+      return;
+    }
+    // the untouched skeleton first; a server of one's own that passed at once: break one named thing, run, put it back
+    expect(prompt).toMatch(lang === 'en' ? /Run the checks against the untouched skeleton first/ : /Сначала запустите проверки на нетронутой заготовке/);
+    expect(prompt).toMatch(
+      lang === 'en' ? /break one thing on purpose \([^)]+\), run the checks, put it back/ : /нарочно сломайте одну вещь \([^)]+\), запустите проверки, верните/,
+    );
+  });
+});
