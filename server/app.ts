@@ -316,7 +316,7 @@ function pageBlanking(app: FastifyInstance): (session: string) => BlankerSetting
 
 /** "Check my server": its routes, with the address policy and where its runs are reported. */
 async function registerOwnServerRoutes(app: FastifyInstance, options: AppOptions, trust: TrustProxySetting['trust'] | null): Promise<void> {
-  // a class member's run reaches the teacher's board (server/classroom/server-checks.ts): only a
+  // a class member's run reaches the teacher's board (server/classroom/board/server-checks.ts): only a
   // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
   await app.register(ownServerRoutes, {
     enabled: options.ownServers ?? ownServersEnabled(),

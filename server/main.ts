@@ -8,7 +8,7 @@ import { ownServersEnabled } from './own-server/address-guard.ts';
 import { parseAllowedOrigins } from './listener/same-origin.ts';
 import { loadSessionSecret, loadSharedSessionSecret } from './session/session-secret.ts';
 import { parsePublicUrl, startupUrls } from './classroom/startup-urls.ts';
-import { parseTeacherKey } from './classroom/teacher-key.ts';
+import { parseTeacherKey } from './classroom/names/teacher-key.ts';
 import { clientLimitsFromEnv } from './limits/client-limits.ts';
 import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
 import { loggerOptions, logSettingsFrom } from './logging/log-setup.ts';
