@@ -1,8 +1,8 @@
 // The cost of blanking a session's secrets in its own captures on their way to its inspector
-// (server/classroom/capture-blanker.ts), per request/response pair of a keep-alive REST
+// (server/classroom/blanking/capture-blanker.ts), per request/response pair of a keep-alive REST
 // connection like bench/run.ts's: the part of "recording + browser watching" that grew with issue
 // 35. CPU per pair of this process, in rounds; `node --import tsx bench/capture-blanker.ts`.
-import { CaptureBlanker } from '../server/classroom/capture-blanker.ts';
+import { CaptureBlanker } from '../server/classroom/blanking/capture-blanker.ts';
 import type { CaptureMessage } from '../server/tap/capture-types.ts';
 
 const PAIRS = Number(process.env.BENCH_BLANKER_PAIRS ?? 20_000);

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { percentile, startBenchServer } from './bench-process.ts';
 
-/** The REST lesson's exercises: the server refuses results for any other (server/classroom/lesson-catalog.ts). */
+/** The REST lesson's exercises: the server refuses results for any other (server/classroom/names/lesson-catalog.ts). */
 const REST_EXERCISES = Object.keys(
   (JSON.parse(readFileSync(new URL('../lessons/02-rest/lesson.json', import.meta.url), 'utf8')) as { exercises: Record<string, unknown> }).exercises,
 );

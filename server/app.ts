@@ -8,7 +8,6 @@ import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-orig
 import { CaptureHub, captureInstanceId } from './tap/capture-hub.ts';
 import type { CaptureLimits } from './tap/capture-types.ts';
 import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
-import { DEMO_TOKENS } from './protocols/grpc/interceptors.ts';
 import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
 import { sessionOfSelfConnection } from './session/self-connections.ts';
 import sessionPlugin from './session/session-plugin.ts';
@@ -20,7 +19,7 @@ import { AddressGate } from './limits/address-gate.ts';
 import { domainPlugin, type SandboxRetention } from './domain/index.ts';
 import restPlugin from './protocols/rest/index.ts';
 import openApiPlugin from './protocols/rest/openapi.ts';
-import grpcPlugin, { type GrpcPluginOptions } from './protocols/grpc/index.ts';
+import grpcPlugin, { DEMO_TOKENS, type GrpcPluginOptions, OpenRunnerChannels } from './protocols/grpc/index.ts';
 import graphqlPlugin from './protocols/graphql/index.ts';
 import socketIoPlugin from './protocols/socket-io/index.ts';
 import websocketPlugin from './protocols/websocket/index.ts';
@@ -30,7 +29,7 @@ import mqttPlugin, { type MqttPluginOptions } from './protocols/mqtt/index.ts';
 import asyncApiPlugin from './asyncapi/index.ts';
 import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from './web-app/web-app-plugin.ts';
 import securityHeaders from './web-app/security-headers.ts';
-import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/classroom-plugin.ts';
+import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/index.ts';
 import type { ScaleOptions } from './scale/scale-options.ts';
 import { ErrorsOnlyRequestLogs } from './logging/request-log-controller.ts';
 import scalePlugin from './scale/scale-plugin.ts';
@@ -44,7 +43,6 @@ import { ownServerRunsPlugin } from './own-server/run-history.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
 import { hostname } from 'node:os';
-import { OpenRunnerChannels } from './protocols/grpc/runner/runner-channel.ts';
 import { OpenWebSockets, refuseUpgradeWhileShuttingDown } from './listener/goodbye.ts';
 import sharedCapturesPlugin from './shared-captures/shared-captures-plugin.ts';
 import { blankerOf, type BlankerSettings } from './shared-captures/blanking.ts';
@@ -316,7 +314,7 @@ function pageBlanking(app: FastifyInstance): (session: string) => BlankerSetting
 
 /** "Check my server": its routes, with the address policy and where its runs are reported. */
 async function registerOwnServerRoutes(app: FastifyInstance, options: AppOptions, trust: TrustProxySetting['trust'] | null): Promise<void> {
-  // a class member's run reaches the teacher's board (server/classroom/server-checks.ts): only a
+  // a class member's run reaches the teacher's board (server/classroom/board/server-checks.ts): only a
   // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
   await app.register(ownServerRoutes, {
     enabled: options.ownServers ?? ownServersEnabled(),

@@ -65,7 +65,7 @@ const FRAME_LENGTH_BYTES = 4;
 /**
  * The frame's layout, whatever its JSON says: a 4-byte big-endian length N, N bytes of UTF-8
  * JSON, then `parts` one after another. The classroom's relay between instances
- * (server/classroom/relay-envelope.ts) carries recorded bytes in the same layout.
+ * (server/classroom/relay/relay-envelope.ts) carries recorded bytes in the same layout.
  */
 export function encodeJsonHeadedFrame(
   header: unknown,

@@ -4,7 +4,7 @@ import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 
 // A session's captures as the checks read them: every connection decoded by the decoders the
 // inspector uses (wire/), with every layer loaded at once. The server's verdicts read a session's
-// ring this way (server/classroom/exercise-verdicts.ts); the page has its capture store, which
+// ring this way (server/classroom/board/exercise-verdicts.ts); the page has its capture store, which
 // decodes the same bytes with the same decoders as they arrive. Not for the page: it would bring
 // every decoder into one chunk.
 

@@ -2,7 +2,7 @@ import type { AttemptMiss, MissDifference, MissKind } from '../class-channel/mes
 import type { Bilingual } from '../../shared/bilingual.ts';
 
 // What a counted miss was, in a few words of both languages: the board's attempts column, its
-// CSV (server/classroom/board-csv.ts) and the student's attempts panel say it alike.
+// CSV (server/classroom/board/board-csv.ts) and the student's attempts panel say it alike.
 
 const KIND_TEXT: Record<MissKind, Bilingual> = {
   'no-request': { en: 'no such request sent yet', ru: 'такой запрос ещё не отправлен' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classEventLine } from './class-log.ts';
-import { SqliteClassroomStore } from './sqlite-classroom-store.ts';
-import { TeacherControls, type ControlEffects } from './teacher-controls.ts';
+import { SqliteClassroomStore } from './stores/sqlite-classroom-store.ts';
+import { TeacherControls, type ControlEffects } from './controls/teacher-controls.ts';
 
 describe('the class events in the log', () => {
   it('says each in one line, the code as the board shows it', () => {

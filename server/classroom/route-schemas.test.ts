@@ -1,9 +1,9 @@
 import Fastify, { type RouteOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { classStateRoutes, type ClassStateControls } from './class-state-controls.ts';
+import { classStateRoutes, type ClassStateControls } from './controls/class-state-controls.ts';
 import { classroomValidator, timerBody } from './route-schemas.ts';
-import { studentRoutes, type StudentRouteDeps } from './student-routes.ts';
-import { teacherRoutes, type TeacherRouteDeps } from './teacher-routes.ts';
+import { studentRoutes, type StudentRouteDeps } from './routes/student-routes.ts';
+import { teacherRoutes, type TeacherRouteDeps } from './routes/teacher-routes.ts';
 
 /** The routes the classroom's HTTP side registers, as Fastify sees them (no handler runs). */
 async function classroomRoutes(): Promise<RouteOptions[]> {

@@ -48,7 +48,7 @@ export interface OwnServerRouteOptions {
   checker?: OwnServerChecker;
   /**
    * A suite this route ran has ended and its report goes to the page that asked (not after the
-   * page went away): the classroom keeps a class member's summary (server/classroom/server-checks.ts).
+   * page went away): the classroom keeps a class member's summary (server/classroom/board/server-checks.ts).
    * Awaited, so the board has it when the page does; never fails the answer.
    */
   suiteEnded?(report: CheckReport, request: FastifyRequest): Promise<unknown> | undefined;

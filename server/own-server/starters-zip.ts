@@ -11,7 +11,7 @@ import { STARTERS_ZIP_PATH } from '../../contracts/own-server/check-result.ts';
 // unpacked folder. Built once, on the first download, from this checkout's files. The complete
 // versions (starters/<language>/complete/) stay out: students get the skeletons, whose TODOs are
 // the homework (issue 37); CI runs both. The teacher's desk downloads the same zip with them
-// (startersZip(root, { complete: true }), served by server/classroom/complete-starters-route.ts).
+// (startersZip(root, { complete: true }), served by server/classroom/routes/complete-starters-route.ts).
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FOLDER = 'wirelab-starters';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
 import { oneExchangePcapng } from '../../wire/fixtures/one-exchange-pcapng.ts';
-import { CaptureBlanker } from '../classroom/capture-blanker.ts';
+import { CaptureBlanker } from '../classroom/blanking/capture-blanker.ts';
 import { blankCapture } from './blank-capture.ts';
 
 const SESSION = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcdef';

@@ -1,12 +1,12 @@
 // A pcapng the inspector uploads, as it is kept: read by the same code the inspector opens files
 // with (wire/capture-file), every chunk passed through the blanker the capture channel uses for the
-// page (server/classroom/capture-blanker.ts; lengths kept, so offsets stay true), and written again
+// page (server/classroom/blanking/capture-blanker.ts; lengths kept, so offsets stay true), and written again
 // as pcapng by the inspector's own writer (wire/pcapng). What a shared link shows is these bytes.
 import { readCaptureFile, type CaptureFileProblem } from '../../wire/capture-file/read-capture-file.ts';
 import { capturesToPcapng } from '../../wire/pcapng/export-pcapng.ts';
 import { assembleConnection } from '../../wire/stream-assembler.ts';
 import type { CaptureChunk } from '../../wire/types.ts';
-import type { CaptureBlanker } from '../classroom/capture-blanker.ts';
+import type { CaptureBlanker } from '../classroom/blanking/capture-blanker.ts';
 
 export type BlankedCapture =
   | { ok: true; pcapng: Uint8Array<ArrayBuffer>; connections: number }

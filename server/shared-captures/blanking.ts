@@ -1,7 +1,7 @@
 // How a page's captures are blanked, as plain data, so that the capture channel and the worker
 // that blanks a shared capture (blank-worker.ts) make the very same blanker from it.
 import { Worker } from 'node:worker_threads';
-import { CaptureBlanker } from '../classroom/capture-blanker.ts';
+import { CaptureBlanker } from '../classroom/blanking/capture-blanker.ts';
 import type { BlankedCapture } from './blank-capture.ts';
 
 export interface BlankerSettings {

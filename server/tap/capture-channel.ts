@@ -46,7 +46,7 @@ export function chunkFrame(chunks: readonly CapturedChunk[]): Uint8Array {
   return encodeChunkFrame(chunks, (size) => Buffer.allocUnsafe(size));
 }
 
-/** What a page may see of one message of its session's captures (secrets blanked: server/classroom/capture-blanker.ts). */
+/** What a page may see of one message of its session's captures (secrets blanked: server/classroom/blanking/capture-blanker.ts). */
 export interface CaptureScreen {
   apply(message: CaptureMessage): CaptureMessage;
 }

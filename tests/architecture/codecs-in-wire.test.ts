@@ -21,7 +21,7 @@ const WHOLE_TREE_TIMEOUT_MS = 60_000;
 
 /** "file rule" → why that file still has that shape. */
 const STILL_OUTSIDE: Record<string, string> = {
-  'server/classroom/relay-envelope.ts frame-codec-name': "the classroom relay's own envelope between its instances, not a public format",
+  'server/classroom/relay/relay-envelope.ts frame-codec-name': "the classroom relay's own envelope between its instances, not a public format",
   'server/scale/chat-relay.ts frame-codec-name': "a chat room's message as the instances relay it over Redis, our own JSON, not a public format",
   'server/protocols/mqtt/client-packet-rules.ts topic-rules':
     "words wire/mqtt/topic-rules.ts's answer as the conformance clause the broker refuses with (UTF-8 checked by Node's isUtf8)",

@@ -47,7 +47,7 @@ export function headerValues(exchange: HttpExchange, name: string): string[] {
 
 /**
  * Did the program send the curl token? The inspector is sent every secret blanked, byte for byte
- * (server/classroom/capture-blanker.ts), so the token shows as as many `*` as it has characters.
+ * (server/classroom/blanking/capture-blanker.ts), so the token shows as as many `*` as it has characters.
  */
 export function carriesCurlToken(exchange: HttpExchange, token: string): boolean {
   return headerValues(exchange, 'x-wirelab-sandbox').some((value) => value === token || value === '*'.repeat(token.length));

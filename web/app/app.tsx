@@ -9,6 +9,7 @@ import { NotFound } from './not-found.tsx';
 import { LoadingNote } from '../kit/loading-note.tsx';
 import { markPageShown, usePageSettled } from '../kit/page-shown.ts';
 import { useChunk } from '../kit/use-chunk.ts';
+import { ClassroomPartsContext, type ClassroomParts } from '../kit/classroom-parts.ts';
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 // The list brings the lessons' summaries, which a lesson page does without.
@@ -33,6 +34,11 @@ const ClassBar = lazy(() => import('../classroom/class-bar.tsx').then((module) =
 const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
 const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
 const JoinCardPage = lazy(() => import('../classroom/join-card-page.tsx').then((module) => ({ default: module.JoinCardPage })));
+// What the classroom puts into the lesson pages, which never import it (web/kit/classroom-parts.ts).
+const CLASSROOM_PARTS: ClassroomParts = {
+  DockInspector: lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector }))),
+  loadCellTools: () => import('../classroom/class-cell-tools.tsx').then((module) => module.ClassCellTools),
+};
 
 export function App() {
   const pathname = usePathname();
@@ -68,48 +74,50 @@ export function App() {
           <ClassBar />
         </Suspense>
       )}
-      <main id="content" className="app-main" tabIndex={-1}>
-        {route.kind === 'list' && (
-          <Suspense fallback={<LoadingNote />}>
-            <LessonList lessons={lessonIndex} />
-          </Suspense>
-        )}
-        {route.kind === 'lesson' && (lesson ? <LessonRoute key={`${lesson.slug}`} entry={lesson} /> : <NotFound />)}
-        {route.kind === 'course' && (
-          <Suspense fallback={<LoadingNote />}>
-            {route.page === 'course' && <CourseMap lessons={lessonIndex} />}
-            {route.page === 'matrix' && <MatrixPage />}
-            {route.page === 'asyncapi' && <AsyncApiPage />}
-            {route.page === 'quiz' && <QuizPage />}
-          </Suspense>
-        )}
-        {route.kind === 'class' && (
-          <Suspense fallback={<LoadingNote />}>
-            {route.page === 'join' && <JoinPage />}
-            {route.page === 'teach' && <TeacherPage />}
-            {route.page === 'card' && <JoinCardPage />}
-          </Suspense>
-        )}
-        {route.kind === 'compare' && (
-          <Suspense fallback={<LoadingNote />}>
-            <CompareLab />
-          </Suspense>
-        )}
-        {route.kind === 'my-server' && (
-          <Suspense fallback={<LoadingNote />}>
-            <OwnServerPage />
-          </Suspense>
-        )}
-        {(route.kind === 'glossary' || route.kind === 'search') && (
-          <Suspense fallback={<LoadingNote />}>{route.kind === 'glossary' ? <GlossaryPage /> : <SearchPage />}</Suspense>
-        )}
-        {route.kind === 'capture' && (
-          <Suspense fallback={<LoadingNote />}>
-            <SharedCapturePage key={route.id} id={route.id} />
-          </Suspense>
-        )}
-        {route.kind === 'not-found' && <NotFound />}
-      </main>
+      <ClassroomPartsContext.Provider value={CLASSROOM_PARTS}>
+        <main id="content" className="app-main" tabIndex={-1}>
+          {route.kind === 'list' && (
+            <Suspense fallback={<LoadingNote />}>
+              <LessonList lessons={lessonIndex} />
+            </Suspense>
+          )}
+          {route.kind === 'lesson' && (lesson ? <LessonRoute key={`${lesson.slug}`} entry={lesson} /> : <NotFound />)}
+          {route.kind === 'course' && (
+            <Suspense fallback={<LoadingNote />}>
+              {route.page === 'course' && <CourseMap lessons={lessonIndex} />}
+              {route.page === 'matrix' && <MatrixPage />}
+              {route.page === 'asyncapi' && <AsyncApiPage />}
+              {route.page === 'quiz' && <QuizPage />}
+            </Suspense>
+          )}
+          {route.kind === 'class' && (
+            <Suspense fallback={<LoadingNote />}>
+              {route.page === 'join' && <JoinPage />}
+              {route.page === 'teach' && <TeacherPage />}
+              {route.page === 'card' && <JoinCardPage />}
+            </Suspense>
+          )}
+          {route.kind === 'compare' && (
+            <Suspense fallback={<LoadingNote />}>
+              <CompareLab />
+            </Suspense>
+          )}
+          {route.kind === 'my-server' && (
+            <Suspense fallback={<LoadingNote />}>
+              <OwnServerPage />
+            </Suspense>
+          )}
+          {(route.kind === 'glossary' || route.kind === 'search') && (
+            <Suspense fallback={<LoadingNote />}>{route.kind === 'glossary' ? <GlossaryPage /> : <SearchPage />}</Suspense>
+          )}
+          {route.kind === 'capture' && (
+            <Suspense fallback={<LoadingNote />}>
+              <SharedCapturePage key={route.id} id={route.id} />
+            </Suspense>
+          )}
+          {route.kind === 'not-found' && <NotFound />}
+        </main>
+      </ClassroomPartsContext.Provider>
     </LangContext.Provider>
   );
 }

@@ -4,6 +4,7 @@ import { useStrings } from '../kit/lang-context.ts';
 import { LoadingNote } from '../kit/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
 import { INSPECTOR_ID } from '../kit/inspector-events.ts';
+import { useClassroomParts } from '../kit/classroom-parts.ts';
 import { useDockWidth } from './dock-width.ts';
 import { useDockOpen } from './use-dock-open.ts';
 
@@ -11,7 +12,6 @@ import { useDockOpen } from './use-dock-open.ts';
 // The resizer comes with the inspector, after the text: the page's first script is held to its
 // byte budget (tests/e2e/light-lesson-page.test.ts), and a handle to drag is not needed to read.
 const DockResizer = lazy(() => import('./dock-resizer.tsx').then((module) => ({ default: module.DockResizer })));
-const ClassAwareInspector = lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector })));
 
 /**
  * The inspector beside the text (below it on narrow screens), showing the last cell run.
@@ -28,6 +28,8 @@ export function InspectorDock({
   afterText?: boolean;
 }) {
   const t = useStrings(lessonStrings);
+  // the classroom's inspector (the teacher's captures beside the student's), from the app shell
+  const { DockInspector } = useClassroomParts();
   const [loadInspector, setLoadInspector] = useState(false);
   useEffect(() => {
     if (!afterText) return;
@@ -64,7 +66,7 @@ export function InspectorDock({
       <div className="dock-body">
         {loadInspector ? (
           <Suspense fallback={<LoadingNote />}>
-            <ClassAwareInspector focus={focus} onSelectionChange={onSelectionChange} />
+            <DockInspector focus={focus} onSelectionChange={onSelectionChange} />
           </Suspense>
         ) : (
           <LoadingNote />

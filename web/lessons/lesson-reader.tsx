@@ -10,6 +10,7 @@ import { expectEditor, markEditorSettled, markPageShown, usePageSettled, usePage
 import { useCapturesLater } from '../inspector/use-captures-later.ts';
 import { exerciseTraffic } from './exercise-traffic.ts';
 import { useChunk } from '../kit/use-chunk.ts';
+import { useClassroomParts } from '../kit/classroom-parts.ts';
 import { CELL_LOADERS, CELL_MONACO, CELL_MONACO_MARGIN } from './cell-registry.tsx';
 import { isWithinMonacoMargin } from './near-viewport-box.ts';
 import type { CellKind } from './cell-kinds.ts';
@@ -389,13 +390,11 @@ function ExerciseCardLater(props: ExerciseCardProps) {
   );
 }
 
-// The class's tools under a cell (web/classroom/class-cell-tools.tsx): the leading teacher sends
-// the cell, a student takes the teacher's version. Fetched once the first editor is up, like the
-// class bar: nothing of it is on the way to the text or the first cell.
-const loadClassCellTools = () => import('../classroom/class-cell-tools.tsx').then((module) => module.ClassCellTools);
-
+// The class's tools under a cell (the classroom's part, web/kit/classroom-parts.ts): the leading
+// teacher sends the cell, a student takes the teacher's version. Fetched once the first editor is
+// up, like the class bar: nothing of it is on the way to the text or the first cell.
 function ClassCellTools({ saveKey }: { saveKey: string }) {
-  const Tools = useChunk(loadClassCellTools, usePageSettled());
+  const Tools = useChunk(useClassroomParts().loadCellTools, usePageSettled());
   return Tools ? <Tools saveKey={saveKey} /> : null;
 }
 

@@ -1,5 +1,5 @@
 // A WebSocket frame's head (RFC 6455 §5.2), read by the inspector's decoder and by the
-// classroom's filter of relayed masked frames (server/classroom/masked-frame-filter.ts).
+// classroom's filter of relayed masked frames (server/classroom/blanking/masked-frame-filter.ts).
 
 export interface FrameHead {
   fin: boolean;

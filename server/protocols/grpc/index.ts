@@ -26,6 +26,11 @@ import { answerUnknownMethod } from './unknown-method.ts';
 import { transcodingRoutes } from './transcoding/transcoding-routes.ts';
 import { userService } from './user-service.ts';
 
+// What the app composes with besides the plugin: the demo's bearer tokens (left readable when a page's
+// captures are blanked) and the runners' open channels (closed first on shutdown).
+export { DEMO_TOKENS } from './interceptors.ts';
+export { OpenRunnerChannels } from './runner/runner-channel.ts';
+
 /** Message and deadline limits of every gRPC/Connect call (README.md, "Limits"). */
 export const GRPC_LIMITS = {
   /** one request message. @default 1 MiB */

@@ -1,4 +1,4 @@
-import { isObject, parseCellJson, unknownKeys } from '../websocket/json-shape.ts';
+import { isObject, parseCellJson, unknownKeys } from '../console-kit/json-shape.ts';
 import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 import { encodePayload, PAYLOAD_FORMATS, type PayloadFormat } from './payload.ts';
 import { checkTopicFilter, checkTopicName } from './topic-rules.ts';

@@ -1,4 +1,4 @@
-import { formatHex, parseHex, type HexError } from '../websocket/hex.ts';
+import { formatHex, parseHex, type HexError } from '../console-kit/hex.ts';
 
 // A PUBLISH payload is bytes; MQTT does not say what they mean. The console lets the student
 // write them as text (UTF-8), as JSON (checked, sent as typed) or as hex pairs.

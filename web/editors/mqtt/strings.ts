@@ -1,4 +1,4 @@
-import type { HexError } from '../websocket/hex.ts';
+import type { HexError } from '../console-kit/hex.ts';
 import type { TopicError } from './topic-rules.ts';
 
 function topicErrorEn(error: TopicError, what: 'name' | 'filter'): string {

@@ -1,6 +1,6 @@
 import { CHECKED_PROTOCOLS, type CheckedProtocol } from '../../../contracts/own-server/check-result.ts';
 import { portOf } from '../../own-server/report-view.ts';
-import { isObject, parseCellJson, unknownKeys } from '../websocket/json-shape.ts';
+import { isObject, parseCellJson, unknownKeys } from '../console-kit/json-shape.ts';
 import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /**

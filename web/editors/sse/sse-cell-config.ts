@@ -1,4 +1,4 @@
-import { isObject, parseCellJson, samePagePathProblem, unknownKeys } from '../websocket/json-shape.ts';
+import { isObject, parseCellJson, samePagePathProblem, unknownKeys } from '../console-kit/json-shape.ts';
 import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /** `*.sse.json` (lessons/README.md): the stream to open. */

@@ -1,4 +1,4 @@
-import type { HexError } from './hex.ts';
+import type { HexError } from '../console-kit/hex.ts';
 import type { CloseError } from './close-request.ts';
 
 export const websocketConsoleStrings = {

@@ -9,7 +9,7 @@ import { useLiveConnection } from '../console-kit/use-live-connection.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
 import { pathOf, webSocketRelayUrl } from '../target-switch/relay-urls.ts';
 import { parseCloseRequest, type CloseError } from './close-request.ts';
-import type { HexError } from './hex.ts';
+import type { HexError } from '../console-kit/hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
 import { frameLink, watchSocket, type Connection, type WebSocketState } from './websocket-events.ts';
 import { closingEntry, sentEntry, type Outgoing } from './websocket-log-entries.ts';

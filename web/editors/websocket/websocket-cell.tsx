@@ -7,7 +7,7 @@ import { useConsoleLog } from '../console-kit/console-log.tsx';
 import { AsWideAsTheWidest, ConnectButton, ConsoleAlert, ConsoleShell, ConsoleToolbar, PresetRow, StateBadge } from '../console-kit/console-shell.tsx';
 import { clip, utf8Length } from '../console-kit/text.ts';
 import { useConsoleDraft, type ConsoleDraft } from '../console-kit/use-console-draft.ts';
-import { parseHex } from './hex.ts';
+import { parseHex } from '../console-kit/hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
 import { useWebSocket } from './use-websocket.ts';
 import type { Outgoing } from './websocket-log-entries.ts';

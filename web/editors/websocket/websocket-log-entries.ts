@@ -1,7 +1,7 @@
 import { readRelayFact, relayFactIsFault, relayFactText } from '../../../contracts/own-server/relays.ts';
 import { bilingual, type NewLogEntry } from '../console-kit/console-log.tsx';
 import { clip, utf8Length } from '../console-kit/text.ts';
-import { formatHex } from './hex.ts';
+import { formatHex } from '../console-kit/hex.ts';
 import { websocketConsoleStrings } from './strings.ts';
 import { GOING_AWAY } from '../../../wire/websocket/close-codes.ts';
 

@@ -1,5 +1,5 @@
-import { parseHex } from './hex.ts';
-import { isObject, parseCellJson, samePagePathProblem, unknownKeys } from './json-shape.ts';
+import { parseHex } from '../console-kit/hex.ts';
+import { isObject, parseCellJson, samePagePathProblem, unknownKeys } from '../console-kit/json-shape.ts';
 import type { CellConfigParse } from '../console-kit/cell-config-parse.ts';
 
 /** One-click message of a WebSocket cell: text, or bytes written as hex. */

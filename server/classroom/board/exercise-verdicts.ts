@@ -1,0 +1,89 @@
+import { trafficOfCaptures, type CheckedTraffic } from '../../../contracts/exercise-checks/captured-traffic.ts';
+import { evaluateCheck } from '../../../contracts/exercise-checks/evaluate-check.ts';
+import { wirelabOwnTraffic } from '../../../contracts/exercise-checks/wirelab-traffic.ts';
+import type { ServerVerdict } from '../../../contracts/exercise-checks/verdict.ts';
+import type { AttemptRef } from '../../../contracts/exercise-checks/attempt-miss.ts';
+import { judgeMiss, type MissVerdict } from '../../../contracts/exercise-checks/miss-verdict.ts';
+import type { HttpExchange } from '../../../wire/types.ts';
+import type { CaptureHub } from '../../tap/capture-hub.ts';
+import type { LessonCatalog } from '../names/lesson-catalog.ts';
+
+/** Sessions whose decoded captures are kept between verdicts (a join reports every pass at once). */
+const DECODED_SESSIONS_KEPT = 8;
+
+/** Lesson 15's exercises: has a kept run of the session's "check my server" fixed its server (server/own-server/run-history.ts)? */
+export interface OwnServerFixes {
+  exercisePassed(session: string, protocol: string): boolean;
+}
+
+/**
+ * The server's verdict on an exercise (issue 35): the exercise's check (lesson.json, the code the
+ * page runs: contracts/exercise-checks/) over what this server captured for the browser session
+ * that asks, decoded by wire/. What the page says it saw counts for nothing here. Only Wirelab's
+ * own server's traffic counts (wirelabOwnTraffic, issue 51): a cell aimed at "my server" earns
+ * nothing of lessons 01–14. Lesson 15's `own-server-fixed` is judged on the runs the server made
+ * for that session instead.
+ */
+export class ExerciseVerdicts {
+  /** session → its captures decoded at a ring version (oldest use first: a Map keeps insertion order) */
+  private readonly decoded = new Map<string, { version: number; traffic: CheckedTraffic }>();
+
+  constructor(
+    private readonly captures: CaptureHub | null,
+    private readonly lessons: LessonCatalog,
+    private readonly ownServerRuns: OwnServerFixes | null = null,
+  ) {}
+
+  verdict(session: string | null, lesson: string, exercise: string, answer: string | undefined): ServerVerdict {
+    const check = this.lessons.check(lesson, exercise);
+    if (check?.type === 'own-server-fixed') {
+      if (session === null || !this.ownServerRuns) return { passed: false, why: 'no-captures' };
+      return this.ownServerRuns.exercisePassed(session, check.protocol) ? { passed: true } : { passed: false, why: 'not-seen' };
+    }
+    const traffic = session === null ? null : this.trafficOf(session);
+    if (!check || !traffic) return { passed: false, why: 'no-captures' };
+    return evaluateCheck(check, traffic.exchanges, answer, traffic.messages).passed ? { passed: true } : { passed: false, why: 'not-seen' };
+  }
+
+  /**
+   * The server's word on a miss a page reported (issue 51): counted only when the exchange or
+   * message it names reached this server's own listener from that session's browser and was a
+   * wrong answer to the exercise's question given what came before it (judgeMiss). A report that
+   * names its request by line alone (`miss.request`, "POST /api/v1/users") means the newest such
+   * exchange. A lesson 15 run that has not fixed the student's server yet counts no miss (judgeMiss).
+   */
+  miss(session: string | null, lesson: string, exercise: string, answer: string | undefined, attempt: AttemptRef | null, requestLine?: string): MissVerdict {
+    const check = this.lessons.check(lesson, exercise);
+    const traffic = session === null ? null : this.trafficOf(session);
+    if (!check || !traffic) return { counted: false, why: 'not-reached' };
+    const named = attempt ?? (requestLine === undefined ? null : newestWithLine(traffic.exchanges, requestLine));
+    if (named === undefined) return { counted: false, why: 'not-reached' };
+    return judgeMiss(check, traffic, answer, named);
+  }
+
+  private trafficOf(session: string): CheckedTraffic | null {
+    const captured = this.captures?.capturedOf(session);
+    if (!captured) return null;
+    const kept = this.decoded.get(session);
+    this.decoded.delete(session);
+    let traffic = kept?.version === captured.version ? kept.traffic : null;
+    if (!traffic) {
+      const { connections, chunks } = captured.read();
+      if (chunks.length === 0) return null;
+      const outbound = new Set(connections.filter((connection) => connection.outbound).map((connection) => connection.id));
+      traffic = wirelabOwnTraffic(trafficOfCaptures(connections, chunks), (conn) => outbound.has(conn));
+    }
+    this.decoded.set(session, { version: captured.version, traffic });
+    if (this.decoded.size > DECODED_SESSIONS_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
+    return traffic;
+  }
+}
+
+/** The newest exchange whose request is `line` (method and path, as a miss names it); undefined when there is none. */
+function newestWithLine(exchanges: readonly HttpExchange[], line: string): AttemptRef | undefined {
+  const newest = exchanges
+    .filter((exchange) => `${exchange.request.method} ${exchange.request.path}` === line)
+    .sort((a, b) => a.request.firstByteAt - b.request.firstByteAt)
+    .at(-1);
+  return newest ? { conn: newest.conn, index: newest.index } : undefined;
+}
