@@ -170,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         gate,
         http2Guard: http2GuardOf(clientBudget, options.http2SessionLimits, () => app.log),
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
+        inboundWatch: (connection, chunk) => checksArrivingBack.noticedBytes(connection, chunk),
         onRequestArrived: noticingChecks(captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
       });
       return onePort.http1;

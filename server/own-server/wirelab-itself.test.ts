@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ChecksArrivingBack, noWirelabHere, RUN_MARK_HEADER, runMarkHeader, wirelabItselfTest } from './wirelab-itself.ts';
+import { ChecksArrivingBack, markedUnique, noWirelabHere, RUN_MARK_HEADER, runMarkHeader, webSocketKeyOf, wirelabItselfTest } from './wirelab-itself.ts';
 
 describe('is the peer Wirelab itself', () => {
   it('bound to one address: that address and port only, in any spelling of it', () => {
@@ -46,5 +46,46 @@ describe('a run’s own requests arriving back at Wirelab', () => {
     other.end();
     arriving.noticed({ [RUN_MARK_HEADER]: other.mark });
     expect(other.arrivedBack()).toBe(false);
+  });
+
+  it('finds the mark in the bytes a connection reads — cut between reads, a byte at a time, or as a WebSocket key — and only while the run lasts', () => {
+    const arriving = new ChecksArrivingBack();
+    const body = (run: { mark: string }) => Buffer.from(`POST /api/v1/users HTTP/1.1\r\n\r\n{"email":"wirelab-check-a-${markedUnique({ runMark: run.mark })}@example.com"}`);
+    const whole = arriving.begin();
+    arriving.noticedBytes({}, Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    expect(whole.arrivedBack()).toBe(false);
+    arriving.noticedBytes({}, body(whole));
+    expect(whole.arrivedBack()).toBe(true);
+
+    const cut = arriving.begin();
+    const connection = {};
+    const bytes = body(cut);
+    const at = bytes.indexOf(cut.mark) + 5;
+    arriving.noticedBytes(connection, bytes.subarray(0, at));
+    expect(cut.arrivedBack()).toBe(false);
+    arriving.noticedBytes(connection, bytes.subarray(at));
+    expect(cut.arrivedBack()).toBe(true);
+
+    const trickle = arriving.begin();
+    const slow = {};
+    for (const byte of body(trickle)) arriving.noticedBytes(slow, Buffer.from([byte]));
+    expect(trickle.arrivedBack()).toBe(true);
+
+    const handshake = arriving.begin();
+    const key = webSocketKeyOf({ runMark: handshake.mark });
+    expect(Buffer.from(key, 'base64')).toHaveLength(16);
+    arriving.noticedBytes({}, Buffer.from(`GET /ws/echo HTTP/1.1\r\nSec-WebSocket-Key: ${key}\r\n\r\n`));
+    expect(handshake.arrivedBack()).toBe(true);
+
+    const ended = arriving.begin();
+    const late = body(ended);
+    ended.end();
+    arriving.noticedBytes({}, late);
+    expect(ended.arrivedBack()).toBe(false);
+  });
+
+  it('without a mark (the command line) the values are random alone', () => {
+    expect(markedUnique({})).toMatch(/^[0-9a-f]{8}$/);
+    expect(Buffer.from(webSocketKeyOf({}), 'base64')).toHaveLength(16);
   });
 });

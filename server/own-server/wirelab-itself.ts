@@ -116,18 +116,47 @@ export function answersAsWirelab(open: () => Socket): Promise<boolean> {
 // ---- the run's own requests, arriving back ------------------------------------------------------
 // The question above is a path a forwarder can filter: a 35-line forwarder that answers 404 to
 // /_wirelab/ and passes the rest to Wirelab hid Wirelab from it, and lesson 15 counted Wirelab's
-// 34/34 as the student's fix (issue 51). So the server also decides from what it saw: every
-// request of a run carries the run's nonce (`x-wirelab-check-run`, connection.ts `runMark`), and
-// Wirelab's own listener tells `checksArrivingBack` of every request it receives (server/app.ts).
-// A run any of whose requests reached this process is a run of Wirelab, whatever answered the
-// question. Not seen: a forwarder that strips or rewrites that header, and one to another
-// instance of a deployment (each process knows its own runs).
+// 34/34 as the student's fix (issue 51). So the server also decides from what it saw. Each run has
+// a mark, and the suites put it where the protocol needs it to arrive unchanged, not only in a
+// header a forwarder may drop: the REST, SSE, GraphQL and gRPC suites in the emails of the users
+// they create (the body of a POST, a mutation, a CreateUser), the MQTT suite in its client ids and
+// topics (CONNECT, SUBSCRIBE, PUBLISH), every WebSocket handshake in its Sec-WebSocket-Key (which
+// the server must hash into its Sec-WebSocket-Accept, so a forwarder that changed it would have to
+// change the answer too). Wirelab's own listener shows every byte it reads on a connection it
+// accepted (`noticedBytes`, server/app.ts) and every request's headers (`noticed`: the mark's
+// header, `x-wirelab-check-run`, which also reaches HTTP/2's compressed headers). A run any of
+// whose marks reached Wirelab is a run of Wirelab, whatever answered the question. With Redis,
+// the instances of a deployment tell each other (arriving-back-bus.ts). What is still not seen is
+// said in README.md.
 
 export const RUN_MARK_HEADER = 'x-wirelab-check-run';
 
 /** The run mark as a header, when the context carries one. */
 export function runMarkHeader(context: { runMark?: string }): Record<string, string> {
   return context.runMark ? { [RUN_MARK_HEADER]: context.runMark } : {};
+}
+
+/**
+ * A value unique to this use (`bytes` random bytes, in hex) that carries the run's mark when there
+ * is one: emails, topics and names the suites send, so that one of them reaching Wirelab gives the
+ * run away. Without a mark (the command line, tests) only the random part.
+ */
+export function markedUnique(context: { runMark?: string }, bytes = 4): string {
+  return `${context.runMark ?? ''}${randomBytes(bytes).toString('hex')}`;
+}
+
+/** The run's mark as the first bytes of a Sec-WebSocket-Key (16 bytes, base64), the rest random. */
+export function webSocketKeyOf(context: { runMark?: string }): string {
+  const marked = context.runMark ? Buffer.from(context.runMark, 'hex') : Buffer.alloc(0);
+  return Buffer.concat([marked, randomBytes(16 - marked.length)]).toString('base64');
+}
+
+/** The mark's bytes: 6, so that its base64 (8 characters, no padding) begins a Sec-WebSocket-Key as it is. */
+const MARK_BYTES = 6;
+
+/** What of a run may arrive: the mark in hex (emails, topics, client ids, the header) and in base64 (a WebSocket key). */
+export function markPatterns(mark: string): Buffer[] {
+  return [Buffer.from(mark, 'latin1'), Buffer.from(Buffer.from(mark, 'hex').toString('base64'), 'latin1')];
 }
 
 /** A run in progress: its nonce, and whether one of its requests has come back to this process. */
@@ -140,14 +169,53 @@ export interface MarkedRun {
 /** Why a report names the target Wirelab (contracts/own-server/check-result.ts `wirelabSeen`). */
 export type WirelabSeen = 'peer' | 'answers-as-wirelab' | 'requests-arrived-back';
 
+interface WatchedRun {
+  arrived: boolean;
+  patterns: Buffer[];
+  /** A run of another instance (arriving-back-bus.ts): told there, not here. */
+  foreign?: (mark: string) => void;
+}
+
+/** The longest pattern less one: what of a read is kept to find a mark cut between two reads. */
+const SEAM_BYTES = 2 * MARK_BYTES - 1;
+
 export class ChecksArrivingBack {
-  private readonly runs = new Map<string, { arrived: boolean }>();
+  private readonly runs = new Map<string, WatchedRun>();
+  /** The end of each connection's last read while a run was watched, so a mark cut in two is found. */
+  private tails = new WeakMap<object, Buffer>();
+  /** Told of each run this process begins and ends, and the others' arrivals (arriving-back-bus.ts). */
+  bus: { began(mark: string): void; ended(mark: string): void } | null = null;
 
   begin(): MarkedRun {
-    const mark = randomBytes(18).toString('base64url');
-    const run = { arrived: false };
+    const mark = randomBytes(MARK_BYTES).toString('hex');
+    const run: WatchedRun = { arrived: false, patterns: markPatterns(mark) };
     this.runs.set(mark, run);
-    return { mark, arrivedBack: () => run.arrived, end: () => this.runs.delete(mark) };
+    this.bus?.began(mark);
+    return {
+      mark,
+      arrivedBack: () => run.arrived,
+      end: () => {
+        this.forget(mark);
+        this.bus?.ended(mark);
+      },
+    };
+  }
+
+  /** Watches for a run another instance began; `arrived` tells that instance when one of its marks arrives here. */
+  watchForeign(mark: string, arrived: (mark: string) => void): void {
+    if (!this.runs.has(mark)) this.runs.set(mark, { arrived: false, patterns: markPatterns(mark), foreign: arrived });
+  }
+
+  /** A run ended (here, or on the instance that began it). */
+  forget(mark: string): void {
+    this.runs.delete(mark);
+    if (this.runs.size === 0) this.tails = new WeakMap();
+  }
+
+  /** Another instance saw one of this process's runs arrive. */
+  arrivedElsewhere(mark: string): void {
+    const run = this.runs.get(mark);
+    if (run && !run.foreign) run.arrived = true;
   }
 
   /** Every request (and upgrade, and h2c stream) Wirelab's own listener receives. */
@@ -156,7 +224,28 @@ export class ChecksArrivingBack {
     const mark = headers[RUN_MARK_HEADER];
     if (typeof mark !== 'string') return;
     const run = this.runs.get(mark);
-    if (run) run.arrived = true;
+    if (run) this.arrive(mark, run);
+  }
+
+  /**
+   * Every read of a connection Wirelab's own listener accepted (never the suites' own outbound
+   * ones: their answers may carry the mark back honestly). Nothing is done while no run is watched.
+   */
+  noticedBytes(connection: object, chunk: Buffer): void {
+    if (this.runs.size === 0) return;
+    const tail = this.tails.get(connection);
+    const seam = tail ? Buffer.concat([tail, chunk.subarray(0, SEAM_BYTES)]) : null;
+    for (const [mark, run] of this.runs) {
+      if (run.patterns.some((pattern) => chunk.includes(pattern) || (seam?.includes(pattern) ?? false))) this.arrive(mark, run);
+    }
+    // (a forwarder may write a byte at a time: the tail then grows from the reads before)
+    const last = chunk.length >= SEAM_BYTES ? chunk.subarray(chunk.length - SEAM_BYTES) : Buffer.concat([tail ?? Buffer.alloc(0), chunk]).subarray(-SEAM_BYTES);
+    this.tails.set(connection, Buffer.from(last));
+  }
+
+  private arrive(mark: string, run: WatchedRun): void {
+    if (run.foreign) run.foreign(mark);
+    else run.arrived = true;
   }
 }
 

@@ -532,7 +532,10 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
 ];
 
 export const mqttSuite = defineSuite<MqttState>({
-  prepare: async () => ({ run: randomBytes(3).toString('hex'), retained: new Set(), sessions: new Set() }),
+  prepare: async (context) => {
+    const run = randomBytes(3).toString('hex');
+    return { run, topicPart: context.runMark ?? run, retained: new Set(), sessions: new Set() };
+  },
   checks: [...connection, ...connectChecks, ...delivery, ...retained, ...wildcards, ...routingChecks, ...sessionAndWill, ...refusals],
   async cleanUp(context, state) {
     // A check that failed half way may leave a retained message or a session behind: clear them.
