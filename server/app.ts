@@ -39,7 +39,8 @@ import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
 import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
-import { checksArrivingBack, wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
+import { ChecksArrivingBack, wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
+import { shareArrivalsThroughRedis } from './own-server/arriving-back-bus.ts';
 import { ownServerRunsPlugin } from './own-server/run-history.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
@@ -138,6 +139,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {}, captureInstanceId(options.scale?.instanceId));
   if (options.sessionSecret) useSessionSecret(options.sessionSecret);
   const allowedOrigins = options.allowedOrigins ?? [];
+  // what this listener sees arrive of "check my server"'s runs (own-server/wirelab-itself.ts)
+  const arrivingBack = new ChecksArrivingBack();
   let onePort: OnePortServer | undefined;
   const openWebSockets = new OpenWebSockets();
   // Refuses and paces per client address at the socket, before anything is parsed; budgets per address, HTTP/2 streams too (server/limits/).
@@ -170,8 +173,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         gate,
         http2Guard: http2GuardOf(clientBudget, options.http2SessionLimits, () => app.log),
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
-        inboundWatch: (connection, chunk) => checksArrivingBack.noticedBytes(connection, chunk),
-        onRequestArrived: noticingChecks(captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
+        inboundWatch: (connection, chunk) => arrivingBack.noticedBytes(connection, chunk),
+        onRequestArrived: noticingChecks(arrivingBack, captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
       });
       return onePort.http1;
     },
@@ -218,7 +221,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   // captures shared by link, kept in the same file; blanked as the page's own are
   await app.register(sharedCapturesPlugin, { ...options.sharedCaptures, file: options.dataFile, blankingFor: pageBlanking(app) });
-  await registerOwnServerRoutes(app, options, trust);
+  // with Redis, a run forwarded to another instance is seen there and told here
+  if (app.scale) await shareArrivalsThroughRedis(arrivingBack, app.scale, app.log);
+  await registerOwnServerRoutes(app, options, trust, arrivingBack);
   // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
   await app.register(startersZipRoute);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
@@ -261,9 +266,9 @@ function upgradeAdmission(
  * runs first: one carrying a run's mark is that run's own request, forwarded back to Wirelab
  * (own-server/wirelab-itself.ts, issue 51).
  */
-function noticingChecks(next: OnePortOptions['onRequestArrived']): NonNullable<OnePortOptions['onRequestArrived']> {
+function noticingChecks(arrivingBack: ChecksArrivingBack, next: OnePortOptions['onRequestArrived']): NonNullable<OnePortOptions['onRequestArrived']> {
   return (req, res) => {
-    checksArrivingBack.noticed(req.headers);
+    arrivingBack.noticed(req.headers);
     next?.(req, res);
   };
 }
@@ -316,11 +321,17 @@ function pageBlanking(app: FastifyInstance): (session: string) => BlankerSetting
 }
 
 /** "Check my server": its routes, with the address policy and where its runs are reported. */
-async function registerOwnServerRoutes(app: FastifyInstance, options: AppOptions, trust: TrustProxySetting['trust'] | null): Promise<void> {
+async function registerOwnServerRoutes(
+  app: FastifyInstance,
+  options: AppOptions,
+  trust: TrustProxySetting['trust'] | null,
+  arrivingBack: ChecksArrivingBack,
+): Promise<void> {
   // a class member's run reaches the teacher's board (server/classroom/server-checks.ts): only a
   // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
   await app.register(ownServerRoutes, {
     enabled: options.ownServers ?? ownServersEnabled(),
+    arrivingBack,
     policy: {
       denied: { ports: new Set(options.ownServersDenyPorts ?? []), redis: redisDenial(options.scale?.redisUrl) },
       loopbackIsLocalUser: trust === null,

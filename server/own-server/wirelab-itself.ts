@@ -159,11 +159,20 @@ export function markPatterns(mark: string): Buffer[] {
   return [Buffer.from(mark, 'latin1'), Buffer.from(Buffer.from(mark, 'hex').toString('base64'), 'latin1')];
 }
 
-/** A run in progress: its nonce, and whether one of its requests has come back to this process. */
+/** A run in progress: its nonce, and whether one of its requests has come back to Wirelab. */
 export interface MarkedRun {
   mark: string;
+  /** Ends the watch; with Redis, first asks whether another instance saw the run (arriving-back-bus.ts). */
+  end(): Promise<void>;
   arrivedBack(): boolean;
-  end(): void;
+}
+
+/** How the instances of a deployment tell each other of their runs (arriving-back-bus.ts). */
+export interface ArrivalsBus {
+  /** Announced before the run's first request, so the others watch for it; settled once Redis has it. */
+  began(mark: string): Promise<void>;
+  /** Did another instance see the run arrive? Asked once, at its end. */
+  ended(mark: string): Promise<boolean>;
 }
 
 /** Why a report names the target Wirelab (contracts/own-server/check-result.ts `wirelabSeen`). */
@@ -183,20 +192,21 @@ export class ChecksArrivingBack {
   private readonly runs = new Map<string, WatchedRun>();
   /** The end of each connection's last read while a run was watched, so a mark cut in two is found. */
   private tails = new WeakMap<object, Buffer>();
-  /** Told of each run this process begins and ends, and the others' arrivals (arriving-back-bus.ts). */
-  bus: { began(mark: string): void; ended(mark: string): void } | null = null;
+  /** The other instances of a deployment (arriving-back-bus.ts); null: one process. */
+  bus: ArrivalsBus | null = null;
 
-  begin(): MarkedRun {
+  async begin(): Promise<MarkedRun> {
     const mark = randomBytes(MARK_BYTES).toString('hex');
     const run: WatchedRun = { arrived: false, patterns: markPatterns(mark) };
     this.runs.set(mark, run);
-    this.bus?.began(mark);
+    // (Redis unreachable: the run goes on, seen by this instance alone, as without Redis)
+    await this.bus?.began(mark).catch(() => undefined);
     return {
       mark,
       arrivedBack: () => run.arrived,
-      end: () => {
+      end: async () => {
         this.forget(mark);
-        this.bus?.ended(mark);
+        if (!run.arrived && (await this.bus?.ended(mark).catch(() => false))) run.arrived = true;
       },
     };
   }
@@ -206,16 +216,14 @@ export class ChecksArrivingBack {
     if (!this.runs.has(mark)) this.runs.set(mark, { arrived: false, patterns: markPatterns(mark), foreign: arrived });
   }
 
-  /** A run ended (here, or on the instance that began it). */
-  forget(mark: string): void {
-    this.runs.delete(mark);
-    if (this.runs.size === 0) this.tails = new WeakMap();
+  /** Another instance's run ended (or was never ended within its time): no longer watched here. */
+  forgetForeign(mark: string): void {
+    if (this.runs.get(mark)?.foreign) this.forget(mark);
   }
 
-  /** Another instance saw one of this process's runs arrive. */
-  arrivedElsewhere(mark: string): void {
-    const run = this.runs.get(mark);
-    if (run && !run.foreign) run.arrived = true;
+  private forget(mark: string): void {
+    this.runs.delete(mark);
+    if (this.runs.size === 0) this.tails = new WeakMap();
   }
 
   /** Every request (and upgrade, and h2c stream) Wirelab's own listener receives. */
@@ -244,10 +252,10 @@ export class ChecksArrivingBack {
   }
 
   private arrive(mark: string, run: WatchedRun): void {
-    if (run.foreign) run.foreign(mark);
-    else run.arrived = true;
+    if (run.foreign) {
+      // told once: the rest of the run's bytes need not be looked at here
+      run.foreign(mark);
+      this.forget(mark);
+    } else run.arrived = true;
   }
 }
-
-/** This process's runs: the runner marks them, the listener notices them (one per process, as `processKey`). */
-export const checksArrivingBack = new ChecksArrivingBack();

@@ -3,13 +3,16 @@
 // one that passes only MQTT to Wirelab's broker, whose packets carry no header at all. The server
 // knows the run from the marks its suites put in what the protocol must carry unchanged (the
 // emails of the users it creates, the topics it subscribes and publishes to) arriving at its own
-// listener (server/own-server/wirelab-itself.ts).
+// listener (server/own-server/wirelab-itself.ts). With two instances on one Redis, a forwarder to
+// the other instance is caught too: the instances tell each other of their runs through Redis
+// (server/own-server/arriving-back-bus.ts).
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board } from '../../contracts/class-channel/messages.ts';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import { post } from './classroom-client.ts';
+import { startRedisServer, type RunningRedis } from './redis-server.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 
 const KEY = 'arriving-back-teacher-key';
@@ -83,8 +86,11 @@ describe('a run that comes back to Wirelab through a forwarder that hides it ear
       })
     ).json()) as RunReport;
   const claim = async (exercise: string) =>
-    ((await (await post(server.origin, '/_wirelab/class/progress', { lesson: OWN_SERVER_LESSON, exercise, passed: true }, member)).json()) as { verdict: unknown })
-      .verdict;
+    (
+      (await (await post(server.origin, '/_wirelab/class/progress', { lesson: OWN_SERVER_LESSON, exercise, passed: true }, member)).json()) as {
+        verdict: unknown;
+      }
+    ).verdict;
 
   beforeAll(async () => {
     server = await startServer({ classroom: { teacherKey: KEY } });
@@ -138,6 +144,40 @@ describe('a run that comes back to Wirelab through a forwarder that hides it ear
     } finally {
       forwarder.close();
       broken.close();
+    }
+  });
+});
+
+describe('two instances on one Redis: a forwarder to the other instance is caught too (issue 51)', () => {
+  let redis: RunningRedis;
+  let a: RunningServer;
+  let b: RunningServer;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const scale = (instanceId: string) => ({ redisUrl: redis.url, keyPrefix: 'arriving-back-test:', instanceId });
+    a = await startServer({ scale: scale('a') });
+    b = await startServer({ scale: scale('b') });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await redis?.stop();
+  });
+
+  it('a run on one instance through a header-stripping forwarder to the other: Wirelab, its requests came back', async () => {
+    const forwarder = await startHeaderStrippingForwarder(b.port);
+    try {
+      const cookie = (await fetch(`${a.origin}/_wirelab/session`)).headers.getSetCookie()[0].split(';')[0];
+      const response = await fetch(`${a.origin}/_wirelab/own-server/checks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ protocol: 'rest', target: `127.0.0.1:${portOf(forwarder)}` }),
+      });
+      const report = (await response.json()) as RunReport;
+      expect(report.counts).toMatchObject({ failed: 0 });
+      expect(report).toMatchObject({ targetIsWirelab: true, wirelabSeen: 'requests-arrived-back' });
+    } finally {
+      forwarder.close();
     }
   });
 });
