@@ -139,7 +139,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {}, captureInstanceId(options.scale?.instanceId));
   if (options.sessionSecret) useSessionSecret(options.sessionSecret);
   const allowedOrigins = options.allowedOrigins ?? [];
-  // what this listener sees arrive of "check my server"'s runs (own-server/wirelab-itself.ts)
   const arrivingBack = new ChecksArrivingBack();
   let onePort: OnePortServer | undefined;
   const openWebSockets = new OpenWebSockets();
@@ -173,8 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         gate,
         http2Guard: http2GuardOf(clientBudget, options.http2SessionLimits, () => app.log),
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
-        inboundWatch: (connection, chunk) => arrivingBack.noticedBytes(connection, chunk),
-        onRequestArrived: noticingChecks(arrivingBack, captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
+        ...noticingChecks(arrivingBack, captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
       });
       return onePort.http1;
     },
@@ -221,11 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   // captures shared by link, kept in the same file; blanked as the page's own are
   await app.register(sharedCapturesPlugin, { ...options.sharedCaptures, file: options.dataFile, blankingFor: pageBlanking(app) });
-  // with Redis, a run forwarded to another instance is seen there and told here
-  if (app.scale) await shareArrivalsThroughRedis(arrivingBack, app.scale, app.log);
   await registerOwnServerRoutes(app, options, trust, arrivingBack);
-  // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
-  await app.register(startersZipRoute);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 
@@ -262,14 +256,17 @@ function upgradeAdmission(
 }
 
 /**
- * Every request, upgrade and h2c stream this listener receives is shown to "check my server"'s
- * runs first: one carrying a run's mark is that run's own request, forwarded back to Wirelab
- * (own-server/wirelab-itself.ts, issue 51).
+ * Every read of an accepted connection, and every request, upgrade and h2c stream this listener
+ * receives, is shown to "check my server"'s runs first: one carrying a run's mark is that run's
+ * own traffic, forwarded back to Wirelab (own-server/wirelab-itself.ts, issue 51).
  */
-function noticingChecks(arrivingBack: ChecksArrivingBack, next: OnePortOptions['onRequestArrived']): NonNullable<OnePortOptions['onRequestArrived']> {
-  return (req, res) => {
-    arrivingBack.noticed(req.headers);
-    next?.(req, res);
+function noticingChecks(arrivingBack: ChecksArrivingBack, next: OnePortOptions['onRequestArrived']): Pick<OnePortOptions, 'inboundWatch' | 'onRequestArrived'> {
+  return {
+    inboundWatch: (connection, chunk) => arrivingBack.noticedBytes(connection, chunk),
+    onRequestArrived: (req, res) => {
+      arrivingBack.noticed(req.headers);
+      next?.(req, res);
+    },
   };
 }
 
@@ -327,6 +324,10 @@ async function registerOwnServerRoutes(
   trust: TrustProxySetting['trust'] | null,
   arrivingBack: ChecksArrivingBack,
 ): Promise<void> {
+  // with Redis, a run forwarded to another instance is seen there and told here
+  if (app.scale) await shareArrivalsThroughRedis(arrivingBack, app.scale, app.log);
+  // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
+  await app.register(startersZipRoute);
   // a class member's run reaches the teacher's board (server/classroom/server-checks.ts): only a
   // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
   await app.register(ownServerRoutes, {

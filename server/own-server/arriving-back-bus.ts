@@ -18,6 +18,8 @@ interface RunNotice {
 
 /** Another instance's run is watched at most this long (its whole suite, with room): an instance that died never says "end". */
 const FOREIGN_WATCH_MS = 2 * OWN_SERVER_LIMITS.suiteTimeoutMs;
+/** How long a run waits for Redis to take its announcement, or to say whether it arrived elsewhere. */
+const COMMAND_TIMEOUT_MS = 2000;
 /** How long the fact "this mark arrived" stays in Redis: past any run's end. */
 const ARRIVED_TTL_S = Math.ceil((4 * OWN_SERVER_LIMITS.suiteTimeoutMs) / 1000);
 
@@ -39,7 +41,8 @@ const isNotice = (value: unknown): value is RunNotice => {
 export async function shareArrivalsThroughRedis(arriving: ChecksArrivingBack, scale: ScaleContext, log: FastifyBaseLogger): Promise<void> {
   const channel = scale.key('own-server-runs');
   const arrivedKey = (mark: string) => scale.key(`own-server-arrived:${mark}`);
-  const publisher: Redis = scale.connection('own-server-runs-pub', { enableOfflineQueue: false });
+  // a Redis that does not answer never holds a run: its commands fail after the wait, and the run goes on
+  const publisher: Redis = scale.connection('own-server-runs-pub', { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS });
   const subscriber: Redis = scale.connection('own-server-runs-sub');
   const expiries = new Map<string, NodeJS.Timeout>();
   const announce = (kind: RunNotice['kind'], mark: string) =>

@@ -95,7 +95,10 @@ describe('a run’s own requests arriving back at Wirelab', () => {
     const told: string[] = [];
     arriving.watchForeign('0123456789ab', (mark) => told.push(mark));
     arriving.noticedBytes({}, Buffer.from('{"email":"wirelab-check-a-0123456789abcdef0011@example.com"}'));
-    arriving.noticedBytes({}, Buffer.from('{"email":"wirelab-check-b-0123456789abcdef0022@example.com"}'));
+    expect(told).toEqual([]);
+    const theirs = { runMark: '0123456789ab' };
+    arriving.noticedBytes({}, Buffer.from(`{"email":"wirelab-check-a-${markedUnique(theirs)}@example.com"}`));
+    arriving.noticedBytes({}, Buffer.from(`GET /ws HTTP/1.1\r\nSec-WebSocket-Key: ${webSocketKeyOf(theirs)}\r\n\r\n`));
     expect(told).toEqual(['0123456789ab']);
 
     const seenElsewhere = new Set<string>();

@@ -137,26 +137,37 @@ export function runMarkHeader(context: { runMark?: string }): Record<string, str
 }
 
 /**
+ * What goes before the mark wherever it is sent inside the traffic: the listener looks for this one
+ * string in a read, not for every run's mark (one search a read, however many runs are watched).
+ * Four base64 characters, so it begins a Sec-WebSocket-Key too (its 3 bytes, then the mark's 6).
+ */
+const ANCHOR = 'wlrn';
+const ANCHOR_BYTES = Buffer.from(ANCHOR, 'latin1');
+/** The mark's bytes: 6, so that after the anchor's 3 its base64 (8 characters) is whole in a Sec-WebSocket-Key. */
+const MARK_BYTES = 6;
+const MARK_HEX = 2 * MARK_BYTES;
+const MARK_BASE64 = (MARK_BYTES / 3) * 4;
+/** The anchor and the longer form of a mark: a read's last bytes less one are kept for a mark cut between reads. */
+const SEAM_BYTES = ANCHOR.length + MARK_HEX - 1;
+
+/** The run's mark as the suites write it into what they send (`wlrn` and 12 hex digits), or undefined without one. */
+export function runTagOf(context: { runMark?: string }): string | undefined {
+  return context.runMark ? `${ANCHOR}${context.runMark}` : undefined;
+}
+
+/**
  * A value unique to this use (`bytes` random bytes, in hex) that carries the run's mark when there
  * is one: emails, topics and names the suites send, so that one of them reaching Wirelab gives the
  * run away. Without a mark (the command line, tests) only the random part.
  */
 export function markedUnique(context: { runMark?: string }, bytes = 4): string {
-  return `${context.runMark ?? ''}${randomBytes(bytes).toString('hex')}`;
+  return `${runTagOf(context) ?? ''}${randomBytes(bytes).toString('hex')}`;
 }
 
-/** The run's mark as the first bytes of a Sec-WebSocket-Key (16 bytes, base64), the rest random. */
+/** A Sec-WebSocket-Key (16 bytes, base64) that begins with the anchor and the run's mark when there is one, the rest random. */
 export function webSocketKeyOf(context: { runMark?: string }): string {
-  const marked = context.runMark ? Buffer.from(context.runMark, 'hex') : Buffer.alloc(0);
+  const marked = context.runMark ? Buffer.concat([Buffer.from(ANCHOR, 'base64'), Buffer.from(context.runMark, 'hex')]) : Buffer.alloc(0);
   return Buffer.concat([marked, randomBytes(16 - marked.length)]).toString('base64');
-}
-
-/** The mark's bytes: 6, so that its base64 (8 characters, no padding) begins a Sec-WebSocket-Key as it is. */
-const MARK_BYTES = 6;
-
-/** What of a run may arrive: the mark in hex (emails, topics, client ids, the header) and in base64 (a WebSocket key). */
-export function markPatterns(mark: string): Buffer[] {
-  return [Buffer.from(mark, 'latin1'), Buffer.from(Buffer.from(mark, 'hex').toString('base64'), 'latin1')];
 }
 
 /** A run in progress: its nonce, and whether one of its requests has come back to Wirelab. */
@@ -180,16 +191,14 @@ export type WirelabSeen = 'peer' | 'answers-as-wirelab' | 'requests-arrived-back
 
 interface WatchedRun {
   arrived: boolean;
-  patterns: Buffer[];
   /** A run of another instance (arriving-back-bus.ts): told there, not here. */
   foreign?: (mark: string) => void;
 }
 
-/** The longest pattern less one: what of a read is kept to find a mark cut between two reads. */
-const SEAM_BYTES = 2 * MARK_BYTES - 1;
-
 export class ChecksArrivingBack {
   private readonly runs = new Map<string, WatchedRun>();
+  /** Each watched mark's base64 (as a WebSocket key carries it) → the mark. */
+  private readonly byBase64 = new Map<string, string>();
   /** The end of each connection's last read while a run was watched, so a mark cut in two is found. */
   private tails = new WeakMap<object, Buffer>();
   /** The other instances of a deployment (arriving-back-bus.ts); null: one process. */
@@ -197,8 +206,8 @@ export class ChecksArrivingBack {
 
   async begin(): Promise<MarkedRun> {
     const mark = randomBytes(MARK_BYTES).toString('hex');
-    const run: WatchedRun = { arrived: false, patterns: markPatterns(mark) };
-    this.runs.set(mark, run);
+    const run: WatchedRun = { arrived: false };
+    this.watch(mark, run);
     // (Redis unreachable: the run goes on, seen by this instance alone, as without Redis)
     await this.bus?.began(mark).catch(() => undefined);
     return {
@@ -213,7 +222,12 @@ export class ChecksArrivingBack {
 
   /** Watches for a run another instance began; `arrived` tells that instance when one of its marks arrives here. */
   watchForeign(mark: string, arrived: (mark: string) => void): void {
-    if (!this.runs.has(mark)) this.runs.set(mark, { arrived: false, patterns: markPatterns(mark), foreign: arrived });
+    if (!this.runs.has(mark)) this.watch(mark, { arrived: false, foreign: arrived });
+  }
+
+  private watch(mark: string, run: WatchedRun): void {
+    this.runs.set(mark, run);
+    this.byBase64.set(Buffer.from(mark, 'hex').toString('base64'), mark);
   }
 
   /** Another instance's run ended (or was never ended within its time): no longer watched here. */
@@ -223,6 +237,7 @@ export class ChecksArrivingBack {
 
   private forget(mark: string): void {
     this.runs.delete(mark);
+    this.byBase64.delete(Buffer.from(mark, 'hex').toString('base64'));
     if (this.runs.size === 0) this.tails = new WeakMap();
   }
 
@@ -242,13 +257,22 @@ export class ChecksArrivingBack {
   noticedBytes(connection: object, chunk: Buffer): void {
     if (this.runs.size === 0) return;
     const tail = this.tails.get(connection);
-    const seam = tail ? Buffer.concat([tail, chunk.subarray(0, SEAM_BYTES)]) : null;
-    for (const [mark, run] of this.runs) {
-      if (run.patterns.some((pattern) => chunk.includes(pattern) || (seam?.includes(pattern) ?? false))) this.arrive(mark, run);
-    }
+    this.findMarks(chunk);
+    if (tail) this.findMarks(Buffer.concat([tail, chunk.subarray(0, SEAM_BYTES)]));
     // (a forwarder may write a byte at a time: the tail then grows from the reads before)
     const last = chunk.length >= SEAM_BYTES ? chunk.subarray(chunk.length - SEAM_BYTES) : Buffer.concat([tail ?? Buffer.alloc(0), chunk]).subarray(-SEAM_BYTES);
     this.tails.set(connection, Buffer.from(last));
+  }
+
+  /** Each anchor in `bytes` followed by a watched mark, in hex or in base64. */
+  private findMarks(bytes: Buffer): void {
+    for (let at = bytes.indexOf(ANCHOR_BYTES); at !== -1 && this.runs.size > 0; at = bytes.indexOf(ANCHOR_BYTES, at + 1)) {
+      const after = at + ANCHOR.length;
+      const hex = bytes.toString('latin1', after, after + MARK_HEX);
+      const mark = this.runs.has(hex) ? hex : this.byBase64.get(bytes.toString('latin1', after, after + MARK_BASE64));
+      const run = mark === undefined ? undefined : this.runs.get(mark);
+      if (mark !== undefined && run) this.arrive(mark, run);
+    }
   }
 
   private arrive(mark: string, run: WatchedRun): void {

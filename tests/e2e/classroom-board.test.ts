@@ -250,7 +250,7 @@ describe('the class board counts truly', () => {
     expect(await (await firstReport).json()).toEqual({ result: null, counted: false, why: 'unfinished' });
     // the card says so, from the server's answer: not counted, and why
     const deleteCount = exerciseCard(vera, 'delete-twice').getByTestId('exercise-miss-count');
-    await expect.poll(() => deleteCount.getAttribute('data-counted'), LIVE).toBe('false');
+    await expect.poll(() => attributeNow(deleteCount, 'data-counted'), LIVE).toBe('false');
     expect(await deleteCount.textContent()).toBe(
       'Not counted by the server: the exercise is still under way (a step before its question, or a run before the fix).',
     );
@@ -265,7 +265,7 @@ describe('the class board counts truly', () => {
     await cell(vera, 'wrong-method').locator('[data-testid="cell-run"]').click();
     expect(await (await wrongReport).json()).toMatchObject({ counted: true, miss: { request: 'GET /api/v1/users/1', status: 200, differs: 'status' } });
     const wrongCount = exerciseCard(vera, 'get-405').getByTestId('exercise-miss-count');
-    await expect.poll(() => wrongCount.getAttribute('data-counted'), LIVE).toBe('true');
+    await expect.poll(() => attributeNow(wrongCount, 'data-counted'), LIVE).toBe('true');
     expect(await wrongCount.textContent()).toBe('Counted by the server: this miss is on the teacher’s board.');
     await expect.poll(() => result(desk, 'Вера', 'rest/get-405'), LIVE).toBe('failing');
     expect(await boardCell('get-405').getAttribute('title')).toBe('пока не выходит: 1 промах — GET /api/v1/users/1 → 200: другой код статуса');

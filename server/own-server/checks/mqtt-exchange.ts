@@ -23,8 +23,8 @@ export interface MqttState {
   /** Six hex digits, new for every run: the topics' and client ids' common part. */
   run: string;
   /**
-   * In every topic: the run's mark where Wirelab listens (a SUBSCRIBE or PUBLISH of it reaching
-   * Wirelab's broker gives the run away, wirelab-itself.ts), else `run`. Client ids keep `run`:
+   * In every topic: the run's mark where Wirelab listens (`runTagOf`: a SUBSCRIBE or PUBLISH of it
+   * reaching Wirelab's broker gives the run away, wirelab-itself.ts), else `run`. Client ids keep `run`:
    * 23 characters are all a broker must accept.
    */
   topicPart: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defineSuite, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { runTagOf } from '../wirelab-itself.ts';
 import { MqttLog, connectMqtt } from '../mqtt-client.ts';
 import { PACKET, encodeAck, encodePublish, encodeSubscribe, packetName, readPacketId, readSuback, utf8Text } from '../../../wire/mqtt/mqtt-packets.ts';
 import {
@@ -534,7 +535,7 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
 export const mqttSuite = defineSuite<MqttState>({
   prepare: async (context) => {
     const run = randomBytes(3).toString('hex');
-    return { run, topicPart: context.runMark ?? run, retained: new Set(), sessions: new Set() };
+    return { run, topicPart: runTagOf(context) ?? run, retained: new Set(), sessions: new Set() };
   },
   checks: [...connection, ...connectChecks, ...delivery, ...retained, ...wildcards, ...routingChecks, ...sessionAndWill, ...refusals],
   async cleanUp(context, state) {
