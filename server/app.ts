@@ -38,7 +38,8 @@ import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
 import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
-import { checksArrivingBack, wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
+import { ChecksArrivingBack, wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
+import { shareArrivalsThroughRedis } from './own-server/arriving-back-bus.ts';
 import { ownServerRunsPlugin } from './own-server/run-history.ts';
 import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
 import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
@@ -136,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {}, captureInstanceId(options.scale?.instanceId));
   if (options.sessionSecret) useSessionSecret(options.sessionSecret);
   const allowedOrigins = options.allowedOrigins ?? [];
+  const arrivingBack = new ChecksArrivingBack();
   let onePort: OnePortServer | undefined;
   const openWebSockets = new OpenWebSockets();
   // Refuses and paces per client address at the socket, before anything is parsed; budgets per address, HTTP/2 streams too (server/limits/).
@@ -168,7 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         gate,
         http2Guard: http2GuardOf(clientBudget, options.http2SessionLimits, () => app.log),
         admitUpgrade: upgradeAdmission(hosts, allowedOrigins, openWebSockets),
-        onRequestArrived: noticingChecks(captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
+        ...noticingChecks(arrivingBack, captures ? claimForCaptures(captures, Boolean(options.webRoot)) : undefined),
       });
       return onePort.http1;
     },
@@ -215,9 +217,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(classroomPlugin, { ...options.classroom, file: options.dataFile });
   // captures shared by link, kept in the same file; blanked as the page's own are
   await app.register(sharedCapturesPlugin, { ...options.sharedCaptures, file: options.dataFile, blankingFor: pageBlanking(app) });
-  await registerOwnServerRoutes(app, options, trust);
-  // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
-  await app.register(startersZipRoute);
+  await registerOwnServerRoutes(app, options, trust, arrivingBack);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   else app.setNotFoundHandler(sendNotFound);
 
@@ -254,14 +254,17 @@ function upgradeAdmission(
 }
 
 /**
- * Every request, upgrade and h2c stream this listener receives is shown to "check my server"'s
- * runs first: one carrying a run's mark is that run's own request, forwarded back to Wirelab
- * (own-server/wirelab-itself.ts, issue 51).
+ * Every read of an accepted connection, and every request, upgrade and h2c stream this listener
+ * receives, is shown to "check my server"'s runs first: one carrying a run's mark is that run's
+ * own traffic, forwarded back to Wirelab (own-server/wirelab-itself.ts, issue 51).
  */
-function noticingChecks(next: OnePortOptions['onRequestArrived']): NonNullable<OnePortOptions['onRequestArrived']> {
-  return (req, res) => {
-    checksArrivingBack.noticed(req.headers);
-    next?.(req, res);
+function noticingChecks(arrivingBack: ChecksArrivingBack, next: OnePortOptions['onRequestArrived']): Pick<OnePortOptions, 'inboundWatch' | 'onRequestArrived'> {
+  return {
+    inboundWatch: (connection, chunk) => arrivingBack.noticedBytes(connection, chunk),
+    onRequestArrived: (req, res) => {
+      arrivingBack.noticed(req.headers);
+      next?.(req, res);
+    },
   };
 }
 
@@ -313,11 +316,21 @@ function pageBlanking(app: FastifyInstance): (session: string) => BlankerSetting
 }
 
 /** "Check my server": its routes, with the address policy and where its runs are reported. */
-async function registerOwnServerRoutes(app: FastifyInstance, options: AppOptions, trust: TrustProxySetting['trust'] | null): Promise<void> {
+async function registerOwnServerRoutes(
+  app: FastifyInstance,
+  options: AppOptions,
+  trust: TrustProxySetting['trust'] | null,
+  arrivingBack: ChecksArrivingBack,
+): Promise<void> {
+  // with Redis, a run forwarded to another instance is seen there and told here
+  if (app.scale) await shareArrivalsThroughRedis(arrivingBack, app.scale, app.log);
+  // the starters are files of this checkout: downloadable even where OWN_SERVERS=off
+  await app.register(startersZipRoute);
   // a class member's run reaches the teacher's board (server/classroom/board/server-checks.ts): only a
   // run the member's own page asked for (its cookie), never one a curl token named (issue 35)
   await app.register(ownServerRoutes, {
     enabled: options.ownServers ?? ownServersEnabled(),
+    arrivingBack,
     policy: {
       denied: { ports: new Set(options.ownServersDenyPorts ?? []), redis: redisDenial(options.scale?.redisUrl) },
       loopbackIsLocalUser: trust === null,

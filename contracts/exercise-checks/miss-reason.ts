@@ -2,7 +2,8 @@ import type { AttemptMiss, MissDifference, MissKind } from '../class-channel/mes
 import type { Bilingual } from '../../shared/bilingual.ts';
 
 // What a counted miss was, in a few words of both languages: the board's attempts column, its
-// CSV (server/classroom/board/board-csv.ts) and the student's attempts panel say it alike.
+// CSV (server/classroom/board/board-csv.ts) and the teacher's panel of a student's attempts
+// (web/classroom/member-attempts-panel.tsx) say it alike — one wording per reason.
 
 const KIND_TEXT: Record<MissKind, Bilingual> = {
   'no-request': { en: 'no such request sent yet', ru: 'такой запрос ещё не отправлен' },
@@ -21,9 +22,14 @@ const DIFFERENCE_TEXT: Record<MissDifference, Bilingual> = {
   body: { en: 'a different body', ru: 'другое тело ответа' },
 };
 
+/** What was wrong, without the request: "a different status" / "другой код статуса". */
+export function missWhat(miss: AttemptMiss): Bilingual {
+  return miss.kind === 'response-differs' && miss.differs ? DIFFERENCE_TEXT[miss.differs] : KIND_TEXT[miss.kind];
+}
+
 /** "GET /api/v1/users/1 → 200: a different status" / "… → 200: другой код статуса". */
 export function missReason(miss: AttemptMiss): Bilingual {
-  const what = miss.kind === 'response-differs' && miss.differs ? DIFFERENCE_TEXT[miss.differs] : KIND_TEXT[miss.kind];
+  const what = missWhat(miss);
   const about = miss.request ? `${miss.request}${miss.status !== undefined ? ` → ${miss.status}` : ''}: ` : miss.status !== undefined ? `${miss.status}: ` : '';
   return { en: `${about}${what.en}`, ru: `${about}${what.ru}` };
 }

@@ -38,6 +38,8 @@ export interface CheckResult {
    * absent, they are the first of `sent`.
    */
   failedRequest?: string;
+  /** For a failure whose difference is about one HTTP answer: that answer's status (the page's "failed request: GET /… → 404"). */
+  failedStatus?: number;
   /**
    * The connections this check opened, as the byte tap recorded them for the session that asked
    * (their ids are the capture channel's, contracts/capture-channel/): the page links each to its

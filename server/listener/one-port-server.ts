@@ -69,6 +69,8 @@ export interface OnePortOptions {
   /** Records every connection's bytes; absent = no tap at all (benchmark baseline). */
   captures?: CaptureHub;
   /** Names the owner of each request's connection, before any routing. */
+  /** Sees every read of every accepted connection, before the parser (own-server's runs arriving back). */
+  inboundWatch?: (connection: TapSocket, chunk: Buffer) => void;
   onRequestArrived?(req: http.IncomingMessage | http2.Http2ServerRequest, res?: http.ServerResponse | http2.Http2ServerResponse): void;
   timeouts?: Partial<ServerTimeouts>;
   maxHeaderBytes?: number;
@@ -154,6 +156,7 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
 
   function hand(socket: Socket, firstBytes: Buffer, transport: SniffedTransport, client: ProxiedClient | null): void {
     const tapped = new TapSocket(socket, client);
+    if (options.inboundWatch) tapped.inboundWatch = options.inboundWatch;
     // Paced HTTP/1.1 is given to the parser a request at a time: pipelined requests wait like separate reads.
     if (gate && transport === 'http/1.1') tapped.requestFramer = new Http1RequestFramer(false);
     const paced = gate ? paceConnection(gate, socket, tapped, firstBytes.length, options.proxyProtocolFrom) : 'given';

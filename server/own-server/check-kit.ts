@@ -15,13 +15,15 @@ export interface Observation {
    * about (the report shows it, and replays it, rather than the check's first request).
    */
   failedRequest?: string;
+  /** The HTTP status the failed request got, when the difference names an HTTP answer. */
+  failedStatus?: number;
 }
 
 /**
  * One thing a check expects: met or not, what differed when not, and (when the check sent several
  * requests) the exchange it is about, so a failure names the request that failed.
  */
-export type Expectation = [met: boolean, difference: Bilingual, about?: { sent: string }];
+export type Expectation = [met: boolean, difference: Bilingual, about?: { sent: string; status?: number }];
 
 export interface SuiteContext extends ConnectionContext {
   target: Target;
@@ -93,7 +95,12 @@ export function verdict(sent: string, got: string, expectations: Expectation[]):
   const unmet = expectations.find(([met]) => !met);
   if (!unmet) return passed(sent, got);
   const about = unmet[2]?.sent;
-  return { ...failed(sent, got, unmet[1]), ...(about && !sent.startsWith(about) ? { failedRequest: about } : {}) };
+  const status = unmet[2]?.status;
+  return {
+    ...failed(sent, got, unmet[1]),
+    ...(about && !sent.startsWith(about) ? { failedRequest: about } : {}),
+    ...(typeof status === 'number' ? { failedStatus: status } : {}),
+  };
 }
 
 /** Bytes as a student reads them: UTF-8 text as text, anything else as \xNN; cut to the report's size. */

@@ -3,6 +3,7 @@
 // failure (curl, for what went over HTTP: REST, SSE, GraphQL, a WebSocket's handshake, gRPC).
 import { countOutcomes, summaryLine, summaryLineRu, type CheckReport, type CheckResult } from '../../contracts/own-server/check-result.ts';
 import { localizeTranscript } from '../../contracts/own-server/transcript-notes.ts';
+import { requestLineOf } from '../../contracts/own-server/request-line.ts';
 
 export type Language = 'en' | 'ru';
 
@@ -24,15 +25,6 @@ const LABELS = {
     handshakeOnly: 'curl повторяет только рукопожатие; кадры после него отправит лишь WebSocket-клиент (проверка их отправляла: они видны в --json)',
   },
 } as const;
-
-/** The first request line of what a check sent: `GET /api/v1/users/7 HTTP/1.1`, a gRPC `:path`, an MQTT packet. */
-export function requestOf(sent: string): string {
-  const lines = sent.split('\n').map((line) => line.trim());
-  const path = lines.find((line) => line.startsWith(':path:'));
-  if (path) return `POST ${path.slice(':path:'.length).trim()} (HTTP/2)`;
-  const first = lines.find((line) => line.length > 0) ?? '';
-  return first.length > 120 ? `${first.slice(0, 120)}…` : first;
-}
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -146,7 +138,7 @@ export function formatReport(report: CheckReport, language: Language = 'en'): st
   for (const result of report.results) {
     lines.push(`${labels[result.outcome]}  ${result.id} — ${result.name[language]}`);
     if (result.outcome === 'pass') continue;
-    const request = requestOf(result.failedRequest ?? result.sent);
+    const request = requestLineOf(result.failedRequest ?? result.sent);
     lines.push(`      ${result.difference?.[language] ?? ''} [${result.why.clause}]${request ? ` ← ${request}` : ''}`);
     const replay = result.outcome === 'fail' ? replayCommand(result, report.target, report.protocol) : null;
     if (replay) lines.push(`      ${labels.replay}: ${replay}`);

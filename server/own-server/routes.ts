@@ -30,7 +30,7 @@ import {
   type CheckRequest,
 } from './route-schema.ts';
 import { badTarget, createOwnServerChecker, type OwnServerChecker } from './runner.ts';
-import { wirelabItselfTest } from './wirelab-itself.ts';
+import { wirelabItselfTest, type ChecksArrivingBack } from './wirelab-itself.ts';
 import { grpcRelayRoute, OWN_SERVER_RUNNER_PATH } from './grpc-relay.ts';
 import { serveWebSocketRelay } from './websocket-relay.ts';
 import { serveMqttRelay } from './mqtt-relay.ts';
@@ -44,6 +44,8 @@ export interface OwnServerRouteOptions {
   policy?: GuardPolicy;
   /** an upgrade's client as request.ip names it (X-Forwarded-For behind a trusted proxy); absent: the TCP peer */
   clientOf?: (req: IncomingMessage) => string;
+  /** What Wirelab's own listener saw arrive (server/app.ts): a run that came back through a forwarder is Wirelab's. */
+  arrivingBack?: ChecksArrivingBack;
   /** The runner; tests may give their own. One per process: one suite at a time per student. */
   checker?: OwnServerChecker;
   /**
@@ -78,7 +80,15 @@ export default async function ownServerRoutes(app: FastifyInstance, options: Own
   const { enabled, policy, clientOf } = options;
   serveWebSocketRelay(app, { enabled, policy, clientOf, budget, captures: app.captures });
   serveMqttRelay(app, { enabled, policy, clientOf, budget, captures: app.captures });
-  const check = options.checker ?? createOwnServerChecker({ enabled, policy, budget, isWirelab: wirelabItselfTest(() => app.server.address()) });
+  const check =
+    options.checker ??
+    createOwnServerChecker({
+      enabled,
+      policy,
+      budget,
+      isWirelab: wirelabItselfTest(() => app.server.address()),
+      arrivingBack: options.arrivingBack,
+    });
   // Records a request's connections in the byte tap for the session that asked, and nobody else's.
   const tapFor = (request: FastifyRequest): OutboundTap | undefined => {
     const captures = app.captures;

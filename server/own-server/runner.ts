@@ -20,7 +20,7 @@ import { websocketSuite } from './checks/websocket.ts';
 import { sseSuite } from './checks/sse.ts';
 import { grpcSuite } from './checks/grpc.ts';
 import { graphqlSuite } from './checks/graphql.ts';
-import { answersAsWirelab, checksArrivingBack, noWirelabHere, type Peer, type WirelabItselfTest, type WirelabSeen } from './wirelab-itself.ts';
+import { answersAsWirelab, noWirelabHere, type ChecksArrivingBack, type Peer, type WirelabItselfTest, type WirelabSeen } from './wirelab-itself.ts';
 import { mqttSuite } from './checks/mqtt.ts';
 import { gatewaySuite } from './checks/gateway.ts';
 import { longPollingSuite } from './checks/long-polling.ts';
@@ -53,6 +53,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Is the peer the probe reached Wirelab's own listening port (`targetIsWirelab`)? Absent: nobody listens here. */
   isWirelab?: WirelabItselfTest;
+  /** Where Wirelab's listener reports what arrives (wirelab-itself.ts): the run is marked and watched for. Absent: nobody listens here. */
+  arrivingBack?: ChecksArrivingBack;
   /** Records the suite's connections in the byte tap for the session that asked; each result names its own. */
   tap?: OutboundTap;
 }
@@ -174,12 +176,12 @@ export async function runChecks(protocol: CheckedProtocol, targetText: string, o
   const silence = new SilenceWatch();
   const signal = AbortSignal.any(stop ? [timeout, stop, silence.signal] : [timeout, silence.signal]);
   // where Wirelab listens, every request of the suite carries the run's mark: one that comes back here was forwarded to Wirelab
-  const run = options.isWirelab !== undefined ? checksArrivingBack.begin() : undefined;
+  const run = options.isWirelab !== undefined ? await options.arrivingBack?.begin() : undefined;
   let results: CheckResult[];
   try {
     results = await SUITES[protocol]({ ...connection, signal, silence, runMark: run?.mark });
   } finally {
-    run?.end();
+    await run?.end();
   }
   if (!wirelabSeen && run?.arrivedBack()) wirelabSeen = 'requests-arrived-back';
   const neverAnswered = silence.what ? { neverAnswered: silence.what } : {};
@@ -258,7 +260,14 @@ export type OwnServerChecker = (
  * a time per student (a second one is refused, in both languages, rather than sharing the budget).
  */
 export function createOwnServerChecker(
-  options: { enabled?: boolean; policy?: GuardPolicy; budget?: ConnectionBudget; resolver?: Resolver; isWirelab?: WirelabItselfTest } = {},
+  options: {
+    enabled?: boolean;
+    policy?: GuardPolicy;
+    budget?: ConnectionBudget;
+    resolver?: Resolver;
+    isWirelab?: WirelabItselfTest;
+    arrivingBack?: ChecksArrivingBack;
+  } = {},
 ): OwnServerChecker {
   const budget = options.budget ?? new ConnectionBudget();
   const running = new Set<string>();
@@ -279,7 +288,8 @@ export function createOwnServerChecker(
     }
     running.add(guard.studentAddress);
     try {
-      return await runChecks(protocol, target, { guard, budget, resolver: options.resolver, signal, isWirelab: options.isWirelab, tap });
+      const { resolver, isWirelab, arrivingBack } = options;
+      return await runChecks(protocol, target, { guard, budget, resolver, signal, isWirelab, arrivingBack, tap });
     } finally {
       running.delete(guard.studentAddress);
     }

@@ -1,7 +1,7 @@
 // A small WebSocket client written for checking, not for use: it must send what a library never
 // would (an unmasked frame, a reserved opcode, invalid UTF-8 in a text frame) and report every
 // frame as it came. Handshake by hand over a guarded socket, frames by RFC 6455 §5.2.
-import { runMarkHeader } from './wirelab-itself.ts';
+import { runMarkHeader, webSocketKeyOf } from './wirelab-itself.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
@@ -236,7 +236,7 @@ function readHead(socket: Socket): Promise<{ head: Http1Head; text: string; rest
  */
 export async function openWebSocket(context: SuiteContext, path: string, subprotocol?: string): Promise<Handshake> {
   const socket = openGuardedSocket(context.target, context, { transport: 'http/1.1' });
-  const key = randomBytes(16).toString('base64');
+  const key = webSocketKeyOf(context);
   const host = context.target.host.includes(':') ? `[${context.target.host}]` : context.target.host;
   const offered = subprotocol ? [`Sec-WebSocket-Protocol: ${subprotocol}`] : [];
   const request = [

@@ -111,6 +111,11 @@ export class TapSocket extends Duplex {
    * Set before replay(); absent: each read is given whole.
    */
   requestFramer: Http1RequestFramer | null = null;
+  /**
+   * Sees every read first, on a connection the listener accepted (one-port-server.ts): "check my
+   * server" looks there for its runs' marks arriving back (server/own-server/wirelab-itself.ts).
+   */
+  inboundWatch: ((connection: TapSocket, chunk: Buffer) => void) | null = null;
   /** input read and not given to the parser yet (pieces of whole requests), from `backlogAt` on */
   private backlog: Buffer[] = NO_BACKLOG;
   private backlogAt = 0;
@@ -193,6 +198,7 @@ export class TapSocket extends Duplex {
 
   /** A read of the socket: recorded, counted against the pace, then given to the parser. */
   private fromSocket(chunk: Buffer): void {
+    this.inboundWatch?.(this, chunk);
     const pieces = this.requestFramer?.push(chunk);
     this.observer.inbound(chunk, pieces);
     const wasPaced = this.inputPaced;
@@ -230,6 +236,7 @@ export class TapSocket extends Duplex {
    * they are kept until the pace resumes the input (the pace said so).
    */
   replay(chunk: Buffer, waits = false): void {
+    this.inboundWatch?.(this, chunk);
     const pieces = this.requestFramer?.push(chunk);
     this.observer.inbound(chunk, pieces);
     this.giveRead(chunk, pieces, waits);

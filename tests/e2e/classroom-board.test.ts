@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseCard, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // The board tells the teacher true facts (issue 22): a result only from what a student did for
 // that exercise, presence as it is, titles in the teacher's language, a board that fits the
@@ -248,6 +248,12 @@ describe('the class board counts truly', () => {
     const firstReport = reportOf('delete-twice');
     await remove.locator('[data-testid="cell-run"]').click();
     expect(await (await firstReport).json()).toEqual({ result: null, counted: false, why: 'unfinished' });
+    // the card says so, from the server's answer: not counted, and why
+    const deleteCount = exerciseCard(vera, 'delete-twice').getByTestId('exercise-miss-count');
+    await expect.poll(() => attributeNow(deleteCount, 'data-counted'), LIVE).toBe('false');
+    expect(await deleteCount.textContent()).toBe(
+      'Not counted by the server: the exercise is still under way (a step before its question, or a run before the fix).',
+    );
     await remove.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => exerciseStateNow(vera, 'delete-twice'), LIVE).toBe('passed');
     await expect.poll(() => result(desk, 'Вера', 'rest/delete-twice'), LIVE).toBe('passed');
@@ -258,8 +264,16 @@ describe('the class board counts truly', () => {
     const wrongReport = reportOf('get-405');
     await cell(vera, 'wrong-method').locator('[data-testid="cell-run"]').click();
     expect(await (await wrongReport).json()).toMatchObject({ counted: true, miss: { request: 'GET /api/v1/users/1', status: 200, differs: 'status' } });
+    const wrongCount = exerciseCard(vera, 'get-405').getByTestId('exercise-miss-count');
+    await expect.poll(() => attributeNow(wrongCount, 'data-counted'), LIVE).toBe('true');
+    expect(await wrongCount.textContent()).toBe('Counted by the server: this miss is on the teacher’s board.');
     await expect.poll(() => result(desk, 'Вера', 'rest/get-405'), LIVE).toBe('failing');
     expect(await boardCell('get-405').getAttribute('title')).toBe('пока не выходит: 1 промах — GET /api/v1/users/1 → 200: другой код статуса');
+    // the teacher's panel of her attempts says the reason in the board's words
+    await desk.locator('[data-testid="board-row"][data-name="Вера"]').getByTestId('board-member-open').click();
+    const missed = desk.getByTestId('member-attempts').locator('[data-testid="member-attempt-miss"][data-kind="response-differs"]');
+    await missed.first().waitFor(LIVE);
+    expect(await missed.first().textContent()).toBe(' — другой код статуса · GET /api/v1/users/1 → 200');
 
     for (const page of [desk, vera]) await page.context().close();
   }, 120_000);

@@ -50,7 +50,7 @@ export function cell(page: Page, id: string): Locator {
   return page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
 }
 
-function exerciseCard(page: Page, id: string): Locator {
+export function exerciseCard(page: Page, id: string): Locator {
   return page.locator(`[data-testid="exercise"][data-exercise-id="${id}"]`);
 }
 

@@ -2,6 +2,7 @@ import lessonIndex from 'virtual:wirelab-lesson-index';
 import exerciseTitles from 'virtual:wirelab-exercise-titles';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { MAX_ATTEMPTS_KEPT, type AttemptMiss, type BoardMember, type MemberAttempts } from '../../contracts/class-channel/messages.ts';
+import { missWhat } from '../../contracts/exercise-checks/miss-reason.ts';
 import { attemptGroups } from './attempt-groups.ts';
 import { presenceOf } from './board-rows.ts';
 import { PanelHeader } from './panel-header.tsx';
@@ -92,13 +93,13 @@ export function MemberAttemptsPanel({
   );
 }
 
+/** The board's tooltip and CSV say the same reason in the same words (contracts/exercise-checks/miss-reason.ts). */
 function MissDetails({ miss }: { miss: AttemptMiss }) {
-  const t = useStrings(classroomStrings);
+  const lang = useLang();
   return (
     <span className="class-attempt-miss" data-testid="member-attempt-miss" data-kind={miss.kind}>
       {' — '}
-      {t.missKind[miss.kind]}
-      {miss.differs && miss.kind === 'response-differs' && `: ${t.missDiffers[miss.differs]}`}
+      {missWhat(miss)[lang]}
       {miss.request && (
         <>
           {' · '}

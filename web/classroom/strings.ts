@@ -172,16 +172,6 @@ export const classroomStrings = {
     attemptPassed: 'passed',
     attemptMissed: 'missed',
     attemptsKept: (count: number) => `The last ${count} attempts are kept; the board’s counts include older ones.`,
-    missKind: {
-      'no-request': 'no such request sent yet',
-      'response-differs': 'the request was sent, the response was not the one asked for',
-      'no-answer': 'no answer typed',
-      'wrong-answer': 'the typed answer differs from the response',
-      'no-value': 'the response has no such value',
-      'wrong-message-answer': 'the typed answer differs from the message',
-      'no-message': 'not enough matching messages',
-    },
-    missDiffers: { 'no-response': 'no response', status: 'a different status', header: 'a header missing or different', body: 'a different body' },
     attemptsNotice:
       'The teacher sees your attempts at the exercises: which ones, when, and the request a miss was about (method and path, never your cookies or tokens). When you check your own server, the teacher sees each check’s verdict and the port — not what your server sent.',
     // ending a class
@@ -445,16 +435,6 @@ export const classroomStrings = {
     attemptMissed: 'промах',
     attemptsKept: (count: number) =>
       `Хранятся последние ${count} ${russianPlural(count, 'попытка', 'попытки', 'попыток')}; в счётчиках на доске учтены и более ранние.`,
-    missKind: {
-      'no-request': 'такой запрос ещё не отправлен',
-      'response-differs': 'запрос отправлен, но ответ не тот, что нужен',
-      'no-answer': 'ответ не введён',
-      'wrong-answer': 'введённый ответ не совпадает с ответом сервера',
-      'no-value': 'в ответе нет такого значения',
-      'wrong-message-answer': 'введённый ответ не совпадает с сообщением',
-      'no-message': 'подходящих сообщений меньше, чем нужно',
-    },
-    missDiffers: { 'no-response': 'ответа нет', status: 'другой код статуса', header: 'заголовка нет или он другой', body: 'другое тело ответа' },
     attemptsNotice:
       'Преподаватель видит ваши попытки решить упражнения: какие, когда и к какому запросу относился промах (метод и путь — но не ваши cookie и токены). Когда вы проверяете свой сервер, преподаватель видит вердикт каждой проверки и порт — но не то, что прислал ваш сервер.',
     // завершение класса

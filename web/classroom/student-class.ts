@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
 import { watchTyping, workInProgress } from '../kit/work-in-progress.ts';
-import { onExerciseEvent, setBoardVerdict, type ExerciseEvent } from '../lessons/exercise-events.ts';
+import { onExerciseEvent, setBoardVerdict, setMissCount, type ExerciseEvent, type MissCount } from '../lessons/exercise-events.ts';
 import { markPassed, passesMadeHere, readProgress } from '../lessons/progress.ts';
 import type { ServerVerdict } from '../../contracts/exercise-checks/verdict.ts';
 import {
@@ -283,8 +283,13 @@ async function flushReports(): Promise<void> {
  * card says so); a pass refused because the class had ended waits for the class to reopen.
  */
 async function noteVerdict(event: ExerciseEvent, response: Response): Promise<void> {
-  const body = (await response.json().catch(() => ({}))) as { verdict?: ServerVerdict; error?: string };
-  if (!event.passed) return;
+  const body = (await response.json().catch(() => ({}))) as { verdict?: ServerVerdict; error?: string } & Partial<MissCount>;
+  if (!event.passed) {
+    // the card says whether the server counted the miss, and why not, as the server answered
+    if (body.counted === true) setMissCount(event, { counted: true });
+    else if (body.counted === false && body.why) setMissCount(event, { counted: false, why: body.why });
+    return;
+  }
   if (response.status === 403 && body.error === 'CLASS_ENDED') {
     heldWhileEnded.push(event);
     setBoardVerdict(event.lesson, event.exercise, { passed: false, why: 'ended' });

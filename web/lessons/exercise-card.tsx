@@ -31,7 +31,7 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
   const { exercise: heading } = useStrings(lessonStrings);
   const [answer, setAnswer] = useState('');
   const [submitted, setSubmitted] = useState<string | undefined>(undefined);
-  const { needsAnswer, passedNow, passedBefore, passed, miss, showMiss, boardVerdict } = useExerciseVerdict({
+  const { needsAnswer, passedNow, passedBefore, passed, miss, showMiss, boardVerdict, missCount } = useExerciseVerdict({
     lesson,
     id,
     check,
@@ -99,6 +99,11 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
         {passedNow && <p className="exercise-feedback is-passed">{t.passedMessage}</p>}
         {!passedNow && passedBefore && !showMiss && <p className="exercise-feedback">{t.passedBefore}</p>}
         {showMiss && miss && <p className="exercise-feedback is-miss">{t.miss(miss)}</p>}
+        {showMiss && miss && missCount && (
+          <p className="exercise-feedback" data-testid="exercise-miss-count" data-counted={String(missCount.counted)}>
+            {missCount.counted ? t.missCounted : t.missNotCounted(missCount.why)}
+          </p>
+        )}
         {!passed && aimedAtMine && (
           <p className="exercise-feedback" data-testid="exercise-aimed-at-mine">
             {t.aimedAtMine}

@@ -1,9 +1,28 @@
 import type { Bilingual } from '../../shared/bilingual.ts';
 import type { CheckMiss, MessageMatch, RequestMatch, ResponseDifference } from '../../contracts/exercise-checks/check-types.ts';
 import { splitReference } from '../../contracts/exercise-checks/check-reading.ts';
+import type { UncountedMiss } from '../../contracts/exercise-checks/verdict.ts';
 
 // The exercise card's words (exercise-card.tsx), apart from the lesson page's (strings.ts): the card
 // loads once the lesson's text is on screen, and a miss's sentences are most of these bytes.
+
+/** Why the class's server did not count a miss (its answer's `why`, miss-verdict.ts): the card says it as the server said it. */
+const MISS_NOT_COUNTED_EN: Record<UncountedMiss['why'], string> = {
+  frozen: 'the teacher had frozen the students’ writes',
+  'no-answer': 'no answer was typed yet, so there was nothing to be wrong',
+  unfinished: 'the exercise is still under way (a step before its question, or a run before the fix)',
+  'not-reached': 'it did not find this attempt in the traffic it captured for you',
+  'not-this-question': 'that exchange is not an answer to this exercise’s question',
+  passed: 'it sees this exercise passed',
+};
+const MISS_NOT_COUNTED_RU: Record<UncountedMiss['why'], string> = {
+  frozen: 'преподаватель заморозил запись у студентов',
+  'no-answer': 'ответ ещё не введён, ошибиться было не в чем',
+  unfinished: 'упражнение ещё в работе (шаг до его вопроса или запуск до исправления)',
+  'not-reached': 'он не нашёл эту попытку в трафике, записанном для вас',
+  'not-this-question': 'этот обмен — не ответ на вопрос упражнения',
+  passed: 'он видит упражнение пройденным',
+};
 
 const describeRequestEn = (request: RequestMatch) => [request.method ?? 'a request', request.path ? `to ${humanPath(request.path)}` : ''].join(' ').trim();
 const describeRequestRu = (request: RequestMatch) => [request.method ?? 'запрос', request.path ? `на ${humanPath(request.path)}` : ''].join(' ').trim();
@@ -64,6 +83,8 @@ export const exerciseStrings = {
         : why === 'no-captures'
           ? 'Not on the teacher’s board: the server holds no captures of this browser for it (recording off, or the page was reloaded on another server). Run the cell again.'
           : 'Not on the teacher’s board: the server did not find it in the traffic it captured for you. Run the cell again.',
+    missCounted: 'Counted by the server: this miss is on the teacher’s board.',
+    missNotCounted: (why: UncountedMiss['why']): string => `Not counted by the server: ${MISS_NOT_COUNTED_EN[why]}.`,
     answerLabel: 'Your answer',
     answerSubmit: 'Check',
     runOnly: 'Nothing to change in this one: use the cell as it is (run or connect it), then study what comes back.',
@@ -110,6 +131,8 @@ export const exerciseStrings = {
         : why === 'no-captures'
           ? 'На доске преподавателя этого нет: у сервера нет записи трафика этого браузера (запись выключена или страница открыта на другом сервере). Запустите ячейку ещё раз.'
           : 'На доске преподавателя этого нет: сервер не нашёл этого в трафике, который он записал для вас. Запустите ячейку ещё раз.',
+    missCounted: 'Засчитано сервером: этот промах есть на доске преподавателя.',
+    missNotCounted: (why: UncountedMiss['why']): string => `Сервер не засчитал этот промах: ${MISS_NOT_COUNTED_RU[why]}.`,
     answerLabel: 'Ваш ответ',
     answerSubmit: 'Проверить',
     runOnly: 'Здесь ничего менять не нужно: запустите или подключите ячейку как есть и разберите, что придёт в ответ.',

@@ -4,7 +4,7 @@ import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import { checkNeedsAnswer } from '../../contracts/exercise-checks/check-reading.ts';
 import { usePageSettled } from '../kit/page-shown.ts';
 import { markPassed, useProgress } from './progress.ts';
-import { boardVerdictOf, emitExerciseEvent, onBoardVerdict } from './exercise-events.ts';
+import { boardVerdictOf, emitExerciseEvent, missCountOf, onBoardVerdict } from './exercise-events.ts';
 import { attemptMissOf, attemptRefOf } from '../../contracts/exercise-checks/attempt-miss.ts';
 
 type ChecksModule = typeof import('./exercise-evaluation.ts');
@@ -65,6 +65,7 @@ export function useExerciseVerdict({ lesson, id, check, exchanges, messages, own
     if (passedNow) markPassed(lesson, id, needsAnswer ? { answer: submitted } : {});
   }, [passedNow, lesson, id, needsAnswer, submitted]);
   const boardVerdict = useSyncExternalStore(onBoardVerdict, () => boardVerdictOf(lesson, id));
+  const missCount = useSyncExternalStore(onBoardVerdict, () => missCountOf(lesson, id));
 
   // A pass may come from any of the student's traffic (a sequence can span cells); a miss only from
   // what the student did for this exercise: its own cell's traffic, or an answer typed here.
@@ -98,5 +99,5 @@ export function useExerciseVerdict({ lesson, id, check, exchanges, messages, own
       ...(typed !== undefined ? { answer: typed } : {}),
     });
   }, [shownMiss, lesson, id]);
-  return { needsAnswer, passedNow, passedBefore, passed, miss, showMiss, boardVerdict };
+  return { needsAnswer, passedNow, passedBefore, passed, miss, showMiss, boardVerdict, missCount };
 }

@@ -40,6 +40,23 @@ describe('checkRows', () => {
     expect(rows.map((row) => row.difference)).toEqual([null, 'differs b', 'differs c']);
   });
 
+  it('gives the failed request a line of its own, with the status it got, and its bytes apart when it is not the check’s first', () => {
+    const later = 'GET /api/v1/users?page=2&limit=1 HTTP/1.1\nhost: x\n';
+    const [first, second, passedRow, nothing] = checkRows(
+      [
+        result('a', 'fail', { sent: 'PUT /api/v1/users/7 HTTP/1.1\nif-match: "x"\n', failedStatus: 200 }),
+        result('b', 'fail', { sent: `GET /api/v1/users?page=1&limit=1 HTTP/1.1\nhost: x\n\n${later}`, failedRequest: later, failedStatus: 404 }),
+        result('c', 'pass'),
+        result('d', 'fail', { sent: '' }),
+      ],
+      'en',
+    );
+    expect(first).toMatchObject({ failingRequest: 'PUT /api/v1/users/7 HTTP/1.1 → 200', failingRequestBytes: null });
+    expect(second).toMatchObject({ failingRequest: 'GET /api/v1/users?page=2&limit=1 HTTP/1.1 → 404', failingRequestBytes: later });
+    expect(passedRow.failingRequest).toBeNull();
+    expect(nothing.failingRequest).toBeNull();
+  });
+
   it("reads the reader's language, keeps the clause as cited, and says when nothing crossed", () => {
     const [row] = checkRows([result('b', 'fail', { sent: '', got: '' })], 'ru');
     expect(row).toMatchObject({

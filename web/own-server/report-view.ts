@@ -11,6 +11,7 @@ import {
   type CheckResult,
 } from '../../contracts/own-server/check-result.ts';
 import { localizeTranscript } from '../../contracts/own-server/transcript-notes.ts';
+import { requestLineOf } from '../../contracts/own-server/request-line.ts';
 import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import type { Lang } from '../kit/lang-context.ts';
 import { countRu } from '../text/russian-plural.ts';
@@ -30,6 +31,13 @@ export interface CheckRow {
   difference: string | null;
   sent: string;
   got: string;
+  /**
+   * For a failure: the request that failed, on a line of its own (`GET /api/v1/users/7 HTTP/1.1 → 404`):
+   * the one the difference is about (`failedRequest`), else the check's first; null when nothing was sent.
+   */
+  failingRequest: string | null;
+  /** That request's bytes, when it is not the check's first (the transcript shows them apart); else null. */
+  failingRequestBytes: string | null;
   /** The connections the check opened, as the byte tap recorded them for this session (none when nothing recorded them), by the capture store's ids. */
   connections: readonly CapturedConnectionRef[];
 }
@@ -51,8 +59,18 @@ export function checkRows(results: readonly CheckResult[], lang: Lang, connectio
     difference: result.outcome === 'pass' ? null : (result.difference?.[lang] ?? null),
     sent: localizeTranscript(result.sent, lang) || t.nothingSent,
     got: localizeTranscript(result.got, lang) || t.nothingCame,
+    failingRequest: failingRequestLine(result),
+    failingRequestBytes: result.outcome === 'fail' && result.failedRequest ? localizeTranscript(result.failedRequest, lang) : null,
     connections: (result.connections ?? []).map((connection) => ({ ...connection, id: connectionKey(connection.id) })),
   }));
+}
+
+/** `PUT /api/v1/users/7 HTTP/1.1 → 412`: the failed request's line and, for HTTP, the status it got. */
+function failingRequestLine(result: CheckResult): string | null {
+  if (result.outcome !== 'fail') return null;
+  const line = requestLineOf(result.failedRequest ?? result.sent);
+  if (!line) return null;
+  return result.failedStatus === undefined ? line : `${line} → ${result.failedStatus}`;
 }
 
 /**

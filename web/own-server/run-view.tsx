@@ -167,10 +167,24 @@ function CheckRowView({ row, headingLevel, onInspect }: { row: CheckRow; heading
             <dd data-testid="own-server-difference">{row.difference}</dd>
           </>
         )}
+        {row.failingRequest && (
+          <>
+            <dt>{t.failingRequest}</dt>
+            <dd data-testid="own-server-failing-request">
+              <code>{row.failingRequest}</code>
+            </dd>
+          </>
+        )}
       </dl>
       {onInspect && row.connections.length > 0 && <BytesLinks row={row} onInspect={onInspect} />}
       <details data-testid="own-server-transcript">
         <summary>{t.transcript}</summary>
+        {row.failingRequestBytes && (
+          <>
+            <Subheading>{t.failingRequestBytes}</Subheading>
+            <pre data-testid="own-server-failing-request-bytes">{row.failingRequestBytes}</pre>
+          </>
+        )}
         <Subheading>{t.sent}</Subheading>
         <pre data-testid="own-server-sent">{row.sent}</pre>
         <Subheading>{t.got}</Subheading>

@@ -3,8 +3,8 @@
 // gRPC codes mapped to HTTP statuses and the error body {code, message, details} as
 // grpc-gateway's runtime writes them (runtime/errors.go: HTTPStatusFromCode, DefaultHTTPErrorHandler).
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, notOffered, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer, type HttpRequestSpec } from '../http-exchange.ts';
 
 const USERS = '/v1/users';
@@ -92,8 +92,8 @@ function snakeKeys(value: unknown, path = ''): string[] {
 
 const exchange = (context: SuiteContext, spec: HttpRequestSpec) => httpExchange(context, { ...spec, headers: { accept: 'application/json', ...spec.headers } });
 
-function newUser(tag: string): { name: string; email: string } {
-  return { name: `Wirelab gateway ${tag}`, email: `wirelab-gateway-${tag}-${randomBytes(4).toString('hex')}@example.com` };
+function newUser(context: SuiteContext, tag: string): { name: string; email: string } {
+  return { name: `Wirelab gateway ${tag}`, email: `wirelab-gateway-${tag}-${markedUnique(context)}@example.com` };
 }
 
 const userPath = (id: number) => `${USERS}/${id}`;
@@ -145,7 +145,7 @@ const creationChecks: CheckDefinition<GatewayState>[] = [
       },
     },
     async run(context, state) {
-      const body = { ...newUser('json'), status: 'USER_STATUS_ACTIVE', roles: ['ROLE_AUTHOR'] };
+      const body = { ...newUser(context, 'json'), status: 'USER_STATUS_ACTIVE', roles: ['ROLE_AUTHOR'] };
       const answer = await exchange(context, { method: 'POST', path: USERS, body });
       const user = userOf(answer);
       if (typeof user?.id === 'number') state.strays.push(userPath(user.id));
@@ -376,7 +376,7 @@ const changingChecks: CheckDefinition<GatewayState>[] = [
 ];
 
 async function createUser(context: SuiteContext): Promise<GatewayState> {
-  const body = newUser('main');
+  const body = newUser(context, 'main');
   try {
     const created = await exchange(context, { method: 'POST', path: USERS, body });
     // any 2xx: a 201 fails the first check, and the rest still have a user to work on

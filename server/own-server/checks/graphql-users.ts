@@ -1,7 +1,7 @@
 // What the GraphQL suite's checks share: the users it creates with a mutation (and deletes in
 // its clean-up), apart from the checks so both halves of the suite can import it.
-import { randomBytes } from 'node:crypto';
 import type { SuiteContext } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { dig, postGraphql, type GraphqlAnswer } from '../graphql-client.ts';
 
 export interface MadeUser {
@@ -28,7 +28,7 @@ export function idOf(value: unknown): string | null {
 
 /** `mutation { createUser(input: {…}) { id name email } }` with literal arguments (the variables check is apart). */
 export async function createUserByMutation(context: SuiteContext, state: GraphqlState, tag: string): Promise<MadeUser> {
-  const email = `wirelab-graphql-${tag}-${randomBytes(4).toString('hex')}@example.com`;
+  const email = `wirelab-graphql-${tag}-${markedUnique(context)}@example.com`;
   const query = `mutation { createUser(input: { name: ${JSON.stringify(`Wirelab GraphQL ${tag}`)}, email: ${JSON.stringify(email)} }) { id name email } }`;
   try {
     const answer = await postGraphql(context, { query });

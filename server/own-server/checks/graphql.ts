@@ -3,8 +3,8 @@
 // README.md) over HTTP as the GraphQL over HTTP spec serves it, and subscriptions over
 // graphql-transport-ws (graphql-subscriptions.ts). The suite creates users with a mutation and
 // deletes every one it made.
-import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type Observation, type Expectation } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { dig, errorsAreWellFormed, getGraphql, GRAPHQL_RESPONSE_JSON, nestedUserQuery, postGraphql, type GraphqlAnswer } from '../graphql-client.ts';
 import { auditChecks } from './graphql-audits.ts';
 import { httpRuleChecks } from './graphql-http-rules.ts';
@@ -276,7 +276,7 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
       },
     },
     async run(context, state) {
-      const email = `wirelab-graphql-get-${randomBytes(4).toString('hex')}@example.com`;
+      const email = `wirelab-graphql-get-${markedUnique(context)}@example.com`;
       const answer = await getGraphql(context, { query: `mutation { createUser(input: { name: "Made over GET", email: ${JSON.stringify(email)} }) { id } }` });
       // a server that ran it anyway made a user: clean that up too
       const madeAnyway = idOf(dig(answer.body?.data, 'createUser', 'id'));

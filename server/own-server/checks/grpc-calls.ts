@@ -1,10 +1,10 @@
 // What the gRPC suite's checks share: the service's path, the status codes by name, the state the
 // suite prepares (one user made through CreateUser), and making and deleting users through gRPC.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { randomBytes } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { CreateUserRequestSchema, CreateUserResponseSchema, DeleteUserRequestSchema } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { failed, type SuiteContext, type Expectation } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
 import { GRPC_CODE_NAMES } from '../../../shared/grpc-codes.ts';
 
@@ -58,7 +58,7 @@ export const noUser = (state: GrpcState) =>
   });
 
 export async function createThroughGrpc(context: SuiteContext, tag = 'main'): Promise<GrpcState> {
-  const email = `wirelab-grpc-${tag}-${randomBytes(4).toString('hex')}@example.com`;
+  const email = `wirelab-grpc-${tag}-${markedUnique(context)}@example.com`;
   try {
     const created = await grpcCall(context, {
       path: `${SERVICE}/CreateUser`,

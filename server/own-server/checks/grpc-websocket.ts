@@ -5,7 +5,6 @@
 // {"type":"user.created","user":{…proto3 JSON…}}; {"type":"user.create","user":{…}} sent on the
 // WebSocket creates a user that GetUser then finds over gRPC. Contract: contracts/own-server/PROTOCOL.md.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { create, fromBinary, toBinary, toJson, type JsonObject } from '@bufbuild/protobuf';
 import {
@@ -18,6 +17,7 @@ import {
   type User,
 } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
 import { defineSuite, failed, NoAnswer, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import type { Target } from '../connection.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
 import { browserWouldDrop, frameCloseCode, OPCODE, openWebSocket, type CheckedWebSocket, type Handshake } from '../websocket-client.ts';
@@ -47,7 +47,7 @@ interface GrpcWebSocketState {
 }
 
 const wsContext = (context: SuiteContext, events: Target): SuiteContext => ({ ...context, target: events });
-const tag = (what: string) => `wirelab-gw-${what}-${randomBytes(4).toString('hex')}@example.com`;
+const tag = (context: SuiteContext, what: string) => `wirelab-gw-${what}-${markedUnique(context)}@example.com`;
 
 /** The handshake on /events at `target`; null (with what it saw in `tried`) when no 101 came back. */
 async function tryHandshake(context: SuiteContext, target: Target, tried: GrpcWebSocketState['tried']): Promise<Handshake | null> {
@@ -270,7 +270,7 @@ const handshakeChecks: CheckDefinition<GrpcWebSocketState>[] = [
     },
     run: (context, state) =>
       withSockets(context, state, 1, async ([socket], calls) => {
-        const email = tag('event');
+        const email = tag(context, 'event');
         const created = await createOverGrpc(context, state, 'Wirelab event check', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
@@ -305,7 +305,7 @@ const handshakeChecks: CheckDefinition<GrpcWebSocketState>[] = [
     },
     run: (context, state) =>
       withSockets(context, state, 1, async ([socket], calls) => {
-        const email = tag('json');
+        const email = tag(context, 'json');
         const created = await createOverGrpc(context, state, 'Wirelab JSON check', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
@@ -351,7 +351,7 @@ const fanOutChecks: CheckDefinition<GrpcWebSocketState>[] = [
     },
     run: (context, state) =>
       withSockets(context, state, 2, async ([first, second], calls) => {
-        const email = tag('both');
+        const email = tag(context, 'both');
         const created = await createOverGrpc(context, state, 'Wirelab broadcast check', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
@@ -379,12 +379,12 @@ const fanOutChecks: CheckDefinition<GrpcWebSocketState>[] = [
     },
     run: (context, state) =>
       withSockets(context, state, 1, async ([socket], calls) => {
-        const refusedEmail = tag('refused');
+        const refusedEmail = tag(context, 'refused');
         const refused = await createOverGrpc(context, state, '', refusedEmail);
         calls.push(refused.answer);
         // a refusal that did not come is the difference already: no event to wait for
         if (!statusIs(refused.answer, STATUS.INVALID_ARGUMENT)[0]) return [statusIs(refused.answer, STATUS.INVALID_ARGUMENT)];
-        const email = tag('after');
+        const email = tag(context, 'after');
         const created = await createOverGrpc(context, state, 'Wirelab after refusal', email);
         calls.push(created.answer);
         const first = await waitFor(socket!, (event) => event.json?.type === 'user.created');
@@ -422,7 +422,7 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
     },
     run: (context, state) =>
       withSockets(context, state, 1, async ([socket], calls) => {
-        const email = tag('ws');
+        const email = tag(context, 'ws');
         sendJson(socket!, { type: 'user.create', user: { name: 'Wirelab WebSocket user', email } });
         const answer = await waitFor(socket!, (event) => createdWithEmail(email)(event) || event.json?.type === 'error');
         const found = await getByEmail(context, email);
@@ -454,7 +454,7 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
     },
     run: (context, state) =>
       withSockets(context, state, 2, async ([sender, other]) => {
-        const email = tag('ws-both');
+        const email = tag(context, 'ws-both');
         sendJson(sender!, { type: 'user.create', user: { name: 'Wirelab WebSocket broadcast', email } });
         const [toSender, toOther] = await Promise.all([waitFor(sender!, createdWithEmail(email)), waitFor(other!, createdWithEmail(email))]);
         const id = eventUser(toOther ?? toSender)?.id;
@@ -488,7 +488,7 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
     },
     run: (context, state) =>
       withSockets(context, state, 1, async ([socket], calls) => {
-        const badEmail = tag('ws-bad');
+        const badEmail = tag(context, 'ws-bad');
         sendJson(socket!, { type: 'user.create', user: { name: '', email: badEmail } });
         const error = await waitFor(socket!, (event) => event.json?.type === 'error' || createdWithEmail(badEmail)(event));
         const errorAnswered: Expectation = [
@@ -499,7 +499,7 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
           },
         ];
         if (!errorAnswered[0]) return [errorAnswered];
-        const email = tag('ws-good');
+        const email = tag(context, 'ws-good');
         sendJson(socket!, { type: 'user.create', user: { name: 'Wirelab after a bad message', email } });
         const good = await waitFor(socket!, createdWithEmail(email));
         const id = eventUser(good)?.id;
@@ -577,7 +577,7 @@ const closingChecks: CheckDefinition<GrpcWebSocketState>[] = [
         // the server learns of the dropped one when its TCP ends: a round trip on the open one lets it
         open!.send({ opcode: OPCODE.ping, payload: Buffer.from('sync') });
         await open!.next();
-        const email = tag('after-close');
+        const email = tag(context, 'after-close');
         const created = await createOverGrpc(context, state, 'Wirelab after a close', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];

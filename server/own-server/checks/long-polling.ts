@@ -1,8 +1,8 @@
 // "Check my server" for long polling: GET /api/v1/poll?since=<cursor>&timeout=<s> as lesson 09
 // teaches and Wirelab's own server answers it (server/protocols/long-polling/README.md). Events
 // are made by creating users with POST /api/v1/users on the same server, as for SSE.
-import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, NoAnswer, seenOn, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer } from '../http-exchange.ts';
 
 const POLL = '/api/v1/poll';
@@ -51,7 +51,7 @@ async function poll(context: SuiteContext, query: string): Promise<PollAnswer> {
 }
 
 async function createUser(context: SuiteContext, state: LongPollingState, tag: string): Promise<{ email: string; answer: HttpAnswer }> {
-  const email = `wirelab-poll-${tag}-${randomBytes(4).toString('hex')}@example.com`;
+  const email = `wirelab-poll-${tag}-${markedUnique(context)}@example.com`;
   const answer = await httpExchange(context, { method: 'POST', path: USERS, body: { name: `Wirelab poll ${tag}`, email } });
   const id = (parseJson(answer.text) as { id?: unknown } | undefined)?.id;
   const location = answer.headers.location;

@@ -22,6 +22,12 @@ import {
 export interface MqttState {
   /** Six hex digits, new for every run: the topics' and client ids' common part. */
   run: string;
+  /**
+   * In every topic: the run's mark where Wirelab listens (`runTagOf`: a SUBSCRIBE or PUBLISH of it
+   * reaching Wirelab's broker gives the run away, wirelab-itself.ts), else `run`. Client ids keep `run`:
+   * 23 characters are all a broker must accept.
+   */
+  topicPart: string;
   /** Retained messages a check set and has not cleared yet: cleanUp clears them. */
   retained: Set<string>;
   /** Persistent sessions a check made and has not ended yet: cleanUp ends them. */
@@ -34,7 +40,7 @@ export type Judgement = Expectation[] | { notOffered: Bilingual };
 /** How long "nothing more came" must last, after a marker message proved the way is clear. */
 export const SILENCE_MS = 400;
 
-export const topicOf = (state: MqttState, name: string) => `wirelab-check/${state.run}/${name}`;
+export const topicOf = (state: MqttState, name: string) => `wirelab-check/${state.topicPart}/${name}`;
 
 /** At most 23 characters, letters, digits and `-`: what every broker must accept (§3.1.3.1). */
 export const clientIdOf = (state: MqttState, tag: string) => `wlc-${state.run}-${tag}`.slice(0, 23);

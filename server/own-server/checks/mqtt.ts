@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defineSuite, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { runTagOf } from '../wirelab-itself.ts';
 import { MqttLog, connectMqtt } from '../mqtt-client.ts';
 import { PACKET, encodeAck, encodePublish, encodeSubscribe, packetName, readPacketId, readSuback, utf8Text } from '../../../wire/mqtt/mqtt-packets.ts';
 import {
@@ -532,7 +533,10 @@ const sessionAndWill: CheckDefinition<MqttState>[] = [
 ];
 
 export const mqttSuite = defineSuite<MqttState>({
-  prepare: async () => ({ run: randomBytes(3).toString('hex'), retained: new Set(), sessions: new Set() }),
+  prepare: async (context) => {
+    const run = randomBytes(3).toString('hex');
+    return { run, topicPart: runTagOf(context) ?? run, retained: new Set(), sessions: new Set() };
+  },
   checks: [...connection, ...connectChecks, ...delivery, ...retained, ...wildcards, ...routingChecks, ...sessionAndWill, ...refusals],
   async cleanUp(context, state) {
     // A check that failed half way may leave a retained message or a session behind: clear them.

@@ -1,7 +1,7 @@
 // "Check my server" for REST: the users resource as Wirelab's own `/api/v1/users` serves it
 // (server/protocols/rest/README.md). Each check names the HTTP rule it holds the server to.
-import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { httpExchange, mediaType, parseJson, type HttpAnswer } from '../http-exchange.ts';
 import { conditionalChecks, conditionalDeleteCheck, tagListChecks } from './rest-conditional.ts';
 import { linkTargets, methodChecks, pathOf, negotiationChecks, pagingChecks, problemChecks } from './rest-methods.ts';
@@ -391,7 +391,7 @@ const deleteChecks: CheckDefinition<RestState>[] = [
 
 export const restSuite = defineSuite<RestState>({
   async prepare(context) {
-    const runTag = randomBytes(4).toString('hex');
+    const runTag = markedUnique(context);
     const first = await createUser(context, 'a', runTag);
     const second = await createUser(context, 'b', runTag);
     return { first, second, strays: [], runTag };

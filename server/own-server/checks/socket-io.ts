@@ -3,9 +3,9 @@
 // The client is hand-written over HTTP long-polling, Engine.IO's first transport, through the
 // guarded HTTP exchange: every packet is in the report as it went, and it must send what a library
 // never would (a CONNECT without auth). Packets are read with the inspector's decoder (wire/engine-io).
-import { randomBytes } from 'node:crypto';
 import { decodeEngineIoPayload, encodeEngineIoPayload, type EngineIoPacket } from '../../../wire/engine-io/decode-engine-io.ts';
 import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { httpExchange, type HttpAnswer } from '../http-exchange.ts';
 
 const ENGINE = '/socket.io/?EIO=4&transport=polling';
@@ -277,7 +277,7 @@ const refusalChecks: CheckDefinition<SocketIoState>[] = [
 export const socketIoSuite = defineSuite<SocketIoState>({
   async prepare(context) {
     const session = new PollingSession(context);
-    const state: SocketIoState = { session, connected: false, room: `wirelab-${randomBytes(3).toString('hex')}`, joined: false, opened: [session] };
+    const state: SocketIoState = { session, connected: false, room: `wirelab-${markedUnique(context, 3)}`, joined: false, opened: [session] };
     try {
       await session.start();
     } catch (error) {

@@ -2,8 +2,8 @@
 // (server/protocols/sse/README.md). Events are made by creating users with POST /api/v1/users on
 // the same server, so the stream has something to carry.
 import type { Bilingual } from '../../../shared/bilingual.ts';
-import { randomBytes } from 'node:crypto';
 import { defineSuite, failed, verdict, type CheckDefinition, type SuiteContext, type Expectation } from '../check-kit.ts';
+import { markedUnique } from '../wirelab-itself.ts';
 import { EventStreamReader, type StreamEvent } from '../sse-client.ts';
 import { httpExchange, mediaType, parseJson } from '../http-exchange.ts';
 
@@ -73,7 +73,7 @@ function carries(event: StreamEvent, email: string): boolean {
 }
 
 async function createAndAwait(context: SuiteContext, stream: EventStreamReader, tag: string): Promise<CreatedThroughRest> {
-  const email = `wirelab-sse-${tag}-${randomBytes(4).toString('hex')}@example.com`;
+  const email = `wirelab-sse-${tag}-${markedUnique(context)}@example.com`;
   const name = `Wirelab SSE ${tag} Проверка`;
   let path: string | null = null;
   try {
