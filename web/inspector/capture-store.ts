@@ -240,6 +240,16 @@ export class CaptureStore {
     return !layersLoading() && ![...this.tracked.values()].some(isBehind);
   }
 
+  /**
+   * Decodes every connection to its last chunk now, in this task, rather than a slice per task
+   * (what is shared must be read from every byte the store holds), and gives the snapshot.
+   */
+  catchUpNow(): CaptureSnapshot {
+    for (const tracked of this.tracked.values()) while (isBehind(tracked)) this.decode(tracked);
+    this.changed();
+    return this.getSnapshot();
+  }
+
   /** Switches recording for this browser's session; the server confirms with a `recording` message. */
   setRecording(on: boolean): void {
     this.send({ type: 'recording', on });
