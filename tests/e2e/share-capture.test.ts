@@ -39,7 +39,9 @@ async function shownBytes(page: Page, row: Locator): Promise<string> {
 
 describe('sharing a capture by link', () => {
   it('shows the same bytes in a fresh browser after the server restarts', { timeout: 180_000 }, async () => {
-    const options = lab.sameServerOptions('wirelab');
+    // Idle connections kept a minute, not 5 s: the cell's request then always takes a connection
+    // that carried the page's files, as it does whenever a student runs a cell soon after the load.
+    const options = lab.sameServerOptions('wirelab', { timeouts: { keepAliveMs: 60_000 } });
     const { origin } = await lab.start(options);
     const sharer = await openPage(lab.browser);
     await sharer.goto(`${origin}/ru/rest`);
