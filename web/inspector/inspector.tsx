@@ -17,6 +17,9 @@ import { ReplayStepper } from './replay-stepper.tsx';
 import { useReplay } from './use-replay.ts';
 import { ShareCaptureBar } from './share-capture-bar.tsx';
 import './inspector.css';
+import './inspector-timeline.css';
+import './inspector-detail.css';
+import './inspector-hex.css';
 import './capture-file.css';
 
 export interface InspectorProps {
