@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeConnection } from '../../wire/decode-connection.ts';
+import type { FixtureChunk } from '../../wire/fixtures/read-fixture.ts';
 import { wireErrorText } from '../../wire/node-text.ts';
 import { chunksMessage, fixtureMessages, setup } from './capture-store-fakes.ts';
 

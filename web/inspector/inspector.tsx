@@ -3,7 +3,8 @@ import { useStrings } from '../kit/lang-context.ts';
 import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
 import { getCaptureStore, useCaptures, type CaptureStore } from './capture-store.ts';
 import { ExchangeDetail } from './exchange-detail.tsx';
-import { exchangeSections, messageSections, noteSections, selectionKey as keyOf, type Selection } from './exchange-sections.ts';
+import { selectionKey as keyOf, type Selection } from './exchange-sections.ts';
+import { useSelectedDetail } from './use-selected-detail.ts';
 import { ExchangeTimeline } from './exchange-timeline.tsx';
 import { shownTraffic } from './shown-traffic.ts';
 import { inspectorStrings } from './strings.ts';
@@ -69,17 +70,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
   const selection: Selection | null = picked ?? focused ?? (newest ? { conn: newest.conn, index: newest.index } : null);
   const replay = useReplay(timeline, selection, setPicked);
 
-  const view = selection ? snapshot.connections.find((candidate) => candidate.connection.id === selection.conn) : undefined;
-  const selectedExchange = view && selection && 'index' in selection ? view.exchanges.find((exchange) => exchange.index === selection.index) : undefined;
-  const selectedNote = view && selection && 'note' in selection ? view.notes[selection.note] : undefined;
-  const selectedMessage = view && selection && 'message' in selection ? view.messages.find((message) => message.index === selection.message) : undefined;
-  const sections = useMemo(() => {
-    if (!view) return null;
-    if (selectedExchange) return exchangeSections(selectedExchange, view, t);
-    if (selectedNote) return noteSections(selectedNote, view, t);
-    if (selectedMessage) return messageSections(selectedMessage, view, t);
-    return null;
-  }, [view, selectedExchange, selectedNote, selectedMessage, t]);
+  const { view, selectedExchange, sections } = useSelectedDetail(snapshot, selection, t);
   const selectionKey = keyOf(selection);
   const reportSelection = useRef(onSelectionChange);
   reportSelection.current = onSelectionChange;
