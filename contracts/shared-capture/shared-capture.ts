@@ -24,6 +24,13 @@ export const SHARED_CAPTURE_ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
 /** On GET: when the capture goes (ms since the epoch), and whether the asking session shared it. */
 export const EXPIRES_AT_HEADER = 'x-wirelab-expires-at';
 export const OWNER_HEADER = 'x-wirelab-owner';
+/**
+ * On GET: how many of the app's own requests (the page, its scripts) the sharer's view hid and the
+ * share left out, as the sharer said on POST (`?appRequestsLeftOut=`); 0 when none.
+ */
+export const APP_REQUESTS_LEFT_OUT_HEADER = 'x-wirelab-app-requests-left-out';
+/** The most a sharer may say it left out (a count, not a size: far above any session's). */
+export const MAX_APP_REQUESTS_LEFT_OUT = 1_000_000;
 
 /** The answer to a share (201). */
 export interface SharedCaptureCreated {

@@ -2,7 +2,9 @@
 // its id, delete it. Every refusal is problem+json in both languages.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  APP_REQUESTS_LEFT_OUT_HEADER,
   EXPIRES_AT_HEADER,
+  MAX_APP_REQUESTS_LEFT_OUT,
   OWNER_HEADER,
   PCAPNG_MEDIA_TYPE,
   SHARED_CAPTURE_EXPIRIES,
@@ -27,7 +29,11 @@ export interface SharedCaptureRouteOptions {
 const shareSchema = {
   querystring: {
     type: 'object',
-    properties: { expires: { type: 'string', enum: SHARED_CAPTURE_EXPIRY_NAMES } },
+    properties: {
+      expires: { type: 'string', enum: SHARED_CAPTURE_EXPIRY_NAMES },
+      // what the sharer's view hid and the share left out: the page of the link says so
+      appRequestsLeftOut: { type: 'integer', minimum: 0, maximum: MAX_APP_REQUESTS_LEFT_OUT, default: 0 },
+    },
     required: ['expires'],
     additionalProperties: false,
   },
@@ -54,7 +60,7 @@ export default async function sharedCaptureRoutes(app: FastifyInstance, { store,
   }
   answerBadRequests(app, bodyLimit);
 
-  app.post<{ Querystring: { expires: SharedCaptureExpiry } }>(SHARED_CAPTURES_PATH, {
+  app.post<{ Querystring: { expires: SharedCaptureExpiry; appRequestsLeftOut: number } }>(SHARED_CAPTURES_PATH, {
     schema: shareSchema,
     bodyLimit,
     // refused before the body is read: its announced size against the limits
@@ -76,6 +82,7 @@ export default async function sharedCaptureRoutes(app: FastifyInstance, { store,
         owner: session,
         address: request.ip,
         expiresInMs: SHARED_CAPTURE_EXPIRIES[request.query.expires],
+        appRequestsLeftOut: request.query.appRequestsLeftOut,
       });
       if ('kind' in kept) return refuse(request, reply, kept);
       const path = `${SHARED_CAPTURES_PATH}/${kept.id}`;
@@ -99,6 +106,7 @@ export default async function sharedCaptureRoutes(app: FastifyInstance, { store,
       .header('content-disposition', `inline; filename="wirelab-shared-${capture.id}.pcapng"`)
       .header(EXPIRES_AT_HEADER, String(capture.expiresAt))
       .header(OWNER_HEADER, String(store.isOwner(capture, request.sessionId)))
+      .header(APP_REQUESTS_LEFT_OUT_HEADER, String(capture.appRequestsLeftOut))
       .send(Buffer.from(capture.pcapng.buffer, capture.pcapng.byteOffset, capture.pcapng.byteLength));
   });
 

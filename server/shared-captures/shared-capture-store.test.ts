@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHARED_CAPTURE_ID } from '../../contracts/shared-capture/shared-capture.ts';
 import { newCaptureId, SharedCaptureStore, type SharedCaptureLimits } from './shared-capture-store.ts';
@@ -51,6 +52,25 @@ describe('SharedCaptureStore', () => {
     expect(store.delete(id, 'session-a')).toBe('not-found');
     expect(store.purgeExpired()).toBe(1);
     expect(store.purgeExpired()).toBe(0);
+  });
+
+  it('keeps how many app requests the sharer left out, also in a file written before it was kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelab-shared-old-'));
+    dirs.push(dir);
+    const file = join(dir, 'wirelab.sqlite');
+    const old = new Database(file);
+    old.exec(
+      'CREATE TABLE shared_captures (id TEXT PRIMARY KEY, owner_hash TEXT NOT NULL, address TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, connections INTEGER NOT NULL, bytes INTEGER NOT NULL, pcapng BLOB NOT NULL)',
+    );
+    const oldId = newCaptureId();
+    old.prepare('INSERT INTO shared_captures VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(oldId, 'h', '10.0.0.9', 1, 2_000_000, 1, 3, Buffer.from([1, 2, 3]));
+    old.close();
+    const { store } = clockedStore(LIMITS, file);
+    expect(store.get(oldId)).toMatchObject({ appRequestsLeftOut: 0 });
+    const id = idOf(store.add({ pcapng: bytes(10), connections: 1, owner: 'a', address: '10.0.0.1', expiresInMs: HOUR, appRequestsLeftOut: 12 }));
+    expect(store.get(id)).toMatchObject({ appRequestsLeftOut: 12 });
+    expect(store.get(idOf(share(store, '10.0.0.2')))).toMatchObject({ appRequestsLeftOut: 0 });
+    store.close();
   });
 
   it('refuses a capture larger than one may be, whatever room there is', () => {

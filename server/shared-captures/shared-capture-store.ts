@@ -33,6 +33,8 @@ export interface SharedCapture {
   createdAt: number;
   expiresAt: number;
   ownerHash: string;
+  /** the app's own requests the sharer's view hid and the share left out */
+  appRequestsLeftOut: number;
 }
 
 export interface NewCapture {
@@ -41,6 +43,7 @@ export interface NewCapture {
   owner: string;
   address: string;
   expiresInMs: number;
+  appRequestsLeftOut?: number;
 }
 
 const SCHEMA = `
@@ -52,7 +55,8 @@ CREATE TABLE IF NOT EXISTS shared_captures (
   expires_ms INTEGER NOT NULL,
   connections INTEGER NOT NULL,
   bytes INTEGER NOT NULL,
-  pcapng BLOB NOT NULL
+  pcapng BLOB NOT NULL,
+  app_requests_left_out INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS shared_captures_address ON shared_captures (address, expires_ms);
 CREATE INDEX IF NOT EXISTS shared_captures_expiry ON shared_captures (expires_ms);
@@ -64,6 +68,7 @@ interface CaptureRow {
   created_ms: number;
   expires_ms: number;
   connections: number;
+  app_requests_left_out: number;
   pcapng: Buffer;
 }
 
@@ -92,15 +97,20 @@ export class SharedCaptureStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // a file written before the count was kept: its captures left nothing out that they said
+    const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('shared_captures')").all();
+    if (!columns.some((column) => column.name === 'app_requests_left_out')) {
+      this.db.exec('ALTER TABLE shared_captures ADD COLUMN app_requests_left_out INTEGER NOT NULL DEFAULT 0');
+    }
     const usage = 'SELECT count(*) AS count, sum(bytes) AS bytes, min(expires_ms) AS soonest FROM shared_captures';
     this.statements = {
       usageOf: this.db.prepare<[string, number], Usage>(`${usage} WHERE address = ? AND expires_ms > ?`),
       usageAll: this.db.prepare<[number], Usage>(`${usage} WHERE expires_ms > ?`),
       insert: this.db.prepare(
-        'INSERT INTO shared_captures (id, owner_hash, address, created_ms, expires_ms, connections, bytes, pcapng) VALUES (@id, @owner, @address, @created, @expires, @connections, @bytes, @pcapng)',
+        'INSERT INTO shared_captures (id, owner_hash, address, created_ms, expires_ms, connections, bytes, pcapng, app_requests_left_out) VALUES (@id, @owner, @address, @created, @expires, @connections, @bytes, @pcapng, @appRequestsLeftOut)',
       ),
       get: this.db.prepare<[string, number], CaptureRow>(
-        'SELECT id, owner_hash, created_ms, expires_ms, connections, pcapng FROM shared_captures WHERE id = ? AND expires_ms > ?',
+        'SELECT id, owner_hash, created_ms, expires_ms, connections, app_requests_left_out, pcapng FROM shared_captures WHERE id = ? AND expires_ms > ?',
       ),
       owner: this.db.prepare<[string, number], { owner_hash: string }>('SELECT owner_hash FROM shared_captures WHERE id = ? AND expires_ms > ?'),
       delete: this.db.prepare<[string]>('DELETE FROM shared_captures WHERE id = ?'),
@@ -135,6 +145,7 @@ export class SharedCaptureStore {
       connections: capture.connections,
       bytes: capture.pcapng.byteLength,
       pcapng: Buffer.from(capture.pcapng.buffer, capture.pcapng.byteOffset, capture.pcapng.byteLength),
+      appRequestsLeftOut: capture.appRequestsLeftOut ?? 0,
     };
     this.statements.insert.run(row);
     return { id: row.id, expiresAt: row.expires };
@@ -152,6 +163,7 @@ export class SharedCaptureStore {
       createdAt: row.created_ms,
       expiresAt: row.expires_ms,
       ownerHash: row.owner_hash,
+      appRequestsLeftOut: row.app_requests_left_out,
     };
   }
 

@@ -38,8 +38,8 @@ function pcapngWithCookie(session: string, target: string): Uint8Array<ArrayBuff
 
 const origin = () => server!.origin;
 const cookieOf = (session: string | null): Record<string, string> => (session ? { cookie: `wirelab_session=${session}` } : {});
-const share = (body: Uint8Array<ArrayBuffer>, session: string | null, expires = '1h') =>
-  fetch(`${origin()}${SHARED_CAPTURES_PATH}?expires=${expires}`, {
+const share = (body: Uint8Array<ArrayBuffer>, session: string | null, expires = '1h', leftOut?: string) =>
+  fetch(`${origin()}${SHARED_CAPTURES_PATH}?expires=${expires}${leftOut === undefined ? '' : `&appRequestsLeftOut=${leftOut}`}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-pcapng', ...cookieOf(session) },
     body,
@@ -71,9 +71,9 @@ describe('shared captures', () => {
   let kept: SharedCaptureCreated;
   let keptBytes: Buffer;
 
-  it('keeps a shared pcapng blanked and gives it to anyone with the link, telling its owner apart', async () => {
+  it('keeps a shared pcapng blanked and gives it to anyone with the link, telling its owner apart and what the sharer left out', async () => {
     owner = await newSession(origin());
-    const response = await share(pcapngWithCookie(owner, '/api/v1/users/1'), owner);
+    const response = await share(pcapngWithCookie(owner, '/api/v1/users/1'), owner, '1h', '3');
     expect(response.status).toBe(201);
     kept = (await response.json()) as SharedCaptureCreated;
     expect(kept.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -87,6 +87,7 @@ describe('shared captures', () => {
     expect(anyone.headers.get('content-type')).toBe('application/x-pcapng');
     expect(anyone.headers.get('x-wirelab-owner')).toBe('false');
     expect(Number(anyone.headers.get('x-wirelab-expires-at'))).toBe(kept.expiresAt);
+    expect(anyone.headers.get('x-wirelab-app-requests-left-out')).toBe('3');
     keptBytes = Buffer.from(await anyone.arrayBuffer());
     expect(keptBytes.byteLength).toBe(kept.bytes);
     const request = requestText(keptBytes);
@@ -100,7 +101,10 @@ describe('shared captures', () => {
     try {
       const response = await share(pcapngWithCookie(owner, '/api/v1/users/9'), owner);
       expect(response.status).toBe(201);
-      await remove(((await response.json()) as SharedCaptureCreated).path, owner);
+      const { path } = (await response.json()) as SharedCaptureCreated;
+      // a share that says nothing of what it left out left nothing out
+      expect((await read(path)).headers.get('x-wirelab-app-requests-left-out')).toBe('0');
+      await remove(path, owner);
       await fetch(`${origin()}/api/v1/users/1?after=share`, { headers: cookieOf(owner) });
       const seen = () =>
         channel
@@ -118,6 +122,8 @@ describe('shared captures', () => {
   it('refuses a share without a session, with a bad expiry, and one that is no capture', async () => {
     await expectProblem(await share(pcapngWithCookie('x', '/'), null), 403);
     await expectProblem(await share(pcapngWithCookie(owner, '/'), owner, '1y'), 400);
+    await expectProblem(await share(pcapngWithCookie(owner, '/'), owner, '1h', '-1'), 400);
+    await expectProblem(await share(pcapngWithCookie(owner, '/'), owner, '1h', 'many'), 400);
     const notPcapng = await expectProblem(await share(new TextEncoder().encode('hello'), owner), 422);
     expect(notPcapng.detail).toContain('not a pcapng');
   });
@@ -149,6 +155,7 @@ describe('shared captures', () => {
     const again = await read(kept.path);
     expect(again.status).toBe(200);
     expect(Buffer.from(await again.arrayBuffer()).equals(keptBytes)).toBe(true);
+    expect(again.headers.get('x-wirelab-app-requests-left-out')).toBe('3');
   });
 
   it('deletes a capture for its owner, after which the link is 404', async () => {

@@ -12,6 +12,11 @@ export interface TimelineConnection {
   notes: Array<{ index: number; dir: 'in' | 'out'; node: WireNode }>;
   /** HTTP/2 frames, WebSocket frames… in byte order */
   messages: readonly WireMessage[];
+  /**
+   * Indexes of shown exchanges whose "bytes before this were not recorded" are the body of the
+   * hidden exchange before them (an app file recorded head only): not theirs to be marked with.
+   */
+  gapsInHidden?: ReadonlySet<number>;
 }
 
 /** Rows of messages shown at first per connection: a chatty WebSocket has thousands (the newest win). */
@@ -31,7 +36,7 @@ interface ExchangeTimelineProps {
 export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, onExport, t }: ExchangeTimelineProps) {
   return (
     <ol className="insp-timeline">
-      {connections.map(({ view, exchanges, notes, messages }) => {
+      {connections.map(({ view, exchanges, notes, messages, gapsInHidden }) => {
         const { connection } = view;
         return (
           <li
@@ -47,6 +52,7 @@ export function ExchangeTimeline({ connections, selection, focusedAt, onSelect, 
                 <li key={exchange.index}>
                   <ExchangeRow
                     exchange={exchange}
+                    gapInHidden={gapsInHidden?.has(exchange.index) ?? false}
                     selected={sameSelection(selection, { conn: connection.id, index: exchange.index })}
                     focusedAt={focusedAt}
                     onSelect={onSelect}
@@ -209,12 +215,14 @@ function MessageList({
 
 function ExchangeRow({
   exchange,
+  gapInHidden,
   selected,
   focusedAt,
   onSelect,
   t,
 }: {
   exchange: InspectedExchange;
+  gapInHidden: boolean;
   selected: boolean;
   focusedAt: number | null;
   onSelect: (selection: Selection) => void;
@@ -254,7 +262,7 @@ function ExchangeRow({
               ⇄ {exchange.upgrade.protocol}
             </span>
           )}
-          {(request.afterGap || response?.afterGap) && <span className="insp-badge insp-badge-warn">{t.afterGap}</span>}
+          {(request.afterGap || response?.afterGap) && !gapInHidden && <span className="insp-badge insp-badge-warn">{t.afterGap}</span>}
           {response?.undelivered && (
             <span className="insp-badge insp-badge-warn" data-testid="insp-undelivered" title={t.undeliveredHint}>
               {t.undelivered}

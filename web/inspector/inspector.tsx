@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
 import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
-import { getCaptureStore, useCaptures, type CaptureSnapshot, type CaptureStore } from './capture-store.ts';
+import { getCaptureStore, useCaptures, type CaptureStore } from './capture-store.ts';
 import { ExchangeDetail } from './exchange-detail.tsx';
-import { exchangeSections, messageSections, noteSections, selectionKey as keyOf, type Selection } from './exchange-sections.ts';
-import { ExchangeTimeline, type TimelineConnection } from './exchange-timeline.tsx';
+import { selectionKey as keyOf, type Selection } from './exchange-sections.ts';
+import { useSelectedDetail } from './use-selected-detail.ts';
+import { ExchangeTimeline } from './exchange-timeline.tsx';
+import { shownTraffic } from './shown-traffic.ts';
 import { inspectorStrings } from './strings.ts';
 import { exportPcapng, InspectorToolbar } from './inspector-toolbar.tsx';
 import { useKeepRowInView } from './use-keep-row-in-view.ts';
@@ -16,6 +18,9 @@ import { ReplayStepper } from './replay-stepper.tsx';
 import { useReplay } from './use-replay.ts';
 import { ShareCaptureBar } from './share-capture-bar.tsx';
 import './inspector.css';
+import './inspector-timeline.css';
+import './inspector-detail.css';
+import './inspector-hex.css';
 import './capture-file.css';
 
 export interface InspectorProps {
@@ -30,10 +35,15 @@ export interface InspectorProps {
   onSelectionChange?(selection: Selection | null): void;
   /** someone else's captures (the teacher's, in class): no recording switch, no clearing */
   readOnly?: boolean;
+  /**
+   * The page of a shared link (shared-capture-page.tsx): the capture opened for it is all there
+   * is, so no other file to open or drop, no way "back to live", nothing to share again.
+   */
+  sharedLink?: boolean;
 }
 
 /** Everything that crossed the wire for this browser: timeline, decoded tree and bytes. */
-export function Inspector({ focus, store: givenStore, onSelectionChange, readOnly = false }: InspectorProps) {
+export function Inspector({ focus, store: givenStore, onSelectionChange, readOnly = false, sharedLink = false }: InspectorProps) {
   const t = useStrings(inspectorStrings);
   const tf = useStrings(captureFileStrings);
   // An opened capture file (opened-captures.ts) takes the live captures' place until "back to live";
@@ -53,24 +63,14 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
   useEffect(() => setPicked(null), [focusKey, opened]);
 
   // a file's requests are all its own: none is the app's
-  const { timeline, hiddenCount } = useMemo(() => buildTimeline(snapshot, showApp || opened !== null), [snapshot, showApp, opened]);
+  const { timeline, hiddenCount } = useMemo(() => shownTraffic(snapshot, showApp || opened !== null), [snapshot, showApp, opened]);
   const newest = useMemo(() => snapshot.exchanges.findLast((exchange) => !isAppTraffic(exchange.request)), [snapshot]);
   // a focus from outside names a live capture, never the file's
   const focused = opened ? undefined : focus;
   const selection: Selection | null = picked ?? focused ?? (newest ? { conn: newest.conn, index: newest.index } : null);
   const replay = useReplay(timeline, selection, setPicked);
 
-  const view = selection ? snapshot.connections.find((candidate) => candidate.connection.id === selection.conn) : undefined;
-  const selectedExchange = view && selection && 'index' in selection ? view.exchanges.find((exchange) => exchange.index === selection.index) : undefined;
-  const selectedNote = view && selection && 'note' in selection ? view.notes[selection.note] : undefined;
-  const selectedMessage = view && selection && 'message' in selection ? view.messages.find((message) => message.index === selection.message) : undefined;
-  const sections = useMemo(() => {
-    if (!view) return null;
-    if (selectedExchange) return exchangeSections(selectedExchange, view, t);
-    if (selectedNote) return noteSections(selectedNote, view, t);
-    if (selectedMessage) return messageSections(selectedMessage, view, t);
-    return null;
-  }, [view, selectedExchange, selectedNote, selectedMessage, t]);
+  const { view, selectedExchange, sections } = useSelectedDetail(snapshot, selection, t);
   const selectionKey = keyOf(selection);
   const reportSelection = useRef(onSelectionChange);
   reportSelection.current = onSelectionChange;
@@ -89,7 +89,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
       data-testid="inspector"
       aria-label={t.title}
       onKeyDown={replay.onKeyDown}
-      {...(givenStore === undefined ? drop.handlers : {})}
+      {...(givenStore === undefined && !sharedLink ? drop.handlers : {})}
     >
       {drop.dragging && <div className="insp-drop-hint">{tf.dropHere}</div>}
       <InspectorToolbar
@@ -102,8 +102,10 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
         setShowApp={setShowApp}
         t={t}
       />
-      {givenStore === undefined && <OpenCaptureBar captures={files} state={filesState} t={tf} />}
-      {givenStore === undefined && opened?.kind !== 'har' && <ShareCaptureBar store={store} disabled={snapshot.connections.length === 0} />}
+      {givenStore === undefined && <OpenCaptureBar captures={files} state={filesState} t={tf} fixed={sharedLink} />}
+      {givenStore === undefined && !sharedLink && opened?.kind !== 'har' && (
+        <ShareCaptureBar store={store} disabled={timeline.length === 0} showApp={showApp || opened !== null} hiddenCount={hiddenCount} />
+      )}
       {opened?.kind === 'har' ? (
         <HarView har={opened.har} t={t} tf={tf} />
       ) : (
@@ -132,19 +134,4 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
       )}
     </section>
   );
-}
-
-/** Connections as they opened (newest last), each with its visible exchanges in order, and its notes. */
-function buildTimeline(snapshot: CaptureSnapshot, showApp: boolean): { timeline: TimelineConnection[]; hiddenCount: number } {
-  let hiddenCount = 0;
-  const timeline: TimelineConnection[] = [];
-  for (const view of snapshot.connections) {
-    const exchanges = showApp ? view.exchanges : view.exchanges.filter((exchange) => !isAppTraffic(exchange.request));
-    hiddenCount += view.exchanges.length - exchanges.length;
-    const notes = view.notes.map((note, index) => ({ ...note, index })).filter((note) => note.node.kind !== 'empty-line');
-    const onlyAppTraffic = view.exchanges.length > 0 && exchanges.length === 0;
-    if (onlyAppTraffic || (exchanges.length === 0 && notes.length === 0 && view.messages.length === 0)) continue;
-    timeline.push({ view, exchanges, notes, messages: view.messages });
-  }
-  return { timeline, hiddenCount };
 }

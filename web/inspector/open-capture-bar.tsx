@@ -5,27 +5,40 @@ import type { OpenedCaptures, OpenedCapturesState } from './opened-captures.ts';
 /**
  * «Открыть запись» / "Open capture": the file input, the reading's progress, a file that could not
  * be opened (named, with what is wrong), and the open file's summary with the way back to live.
+ * `fixed`: the file is the page's own (a shared link's): its summary only, no other file, no way back.
  */
-export function OpenCaptureBar({ captures, state, t }: { captures: OpenedCaptures; state: OpenedCapturesState; t: CaptureFileStrings }) {
+export function OpenCaptureBar({
+  captures,
+  state,
+  t,
+  fixed = false,
+}: {
+  captures: OpenedCaptures;
+  state: OpenedCapturesState;
+  t: CaptureFileStrings;
+  fixed?: boolean;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const { opened, reading, failure } = state;
   return (
     <div className="insp-file-bar">
-      <label className="insp-button insp-file-open" title={t.openCaptureHint}>
-        {t.openCapture}
-        <input
-          ref={input}
-          type="file"
-          data-testid="insp-open-file"
-          accept=".pcapng,.pcap,.cap,.har,application/vnd.tcpdump.pcap,application/json"
-          className="insp-file-input"
-          onChange={(event) => {
-            const file = event.currentTarget.files?.[0];
-            if (file) void captures.open(file);
-            event.currentTarget.value = '';
-          }}
-        />
-      </label>
+      {!fixed && (
+        <label className="insp-button insp-file-open" title={t.openCaptureHint}>
+          {t.openCapture}
+          <input
+            ref={input}
+            type="file"
+            data-testid="insp-open-file"
+            accept=".pcapng,.pcap,.cap,.har,application/vnd.tcpdump.pcap,application/json"
+            className="insp-file-input"
+            onChange={(event) => {
+              const file = event.currentTarget.files?.[0];
+              if (file) void captures.open(file);
+              event.currentTarget.value = '';
+            }}
+          />
+        </label>
+      )}
       {reading && (
         <span className="insp-file-reading" data-testid="insp-file-reading">
           <span>{t.reading(reading.name)}</span>
@@ -36,9 +49,11 @@ export function OpenCaptureBar({ captures, state, t }: { captures: OpenedCapture
         <span className="insp-file-opened" data-testid="insp-file-opened" data-kind={opened.kind}>
           <strong>{t.opened(opened.name)}</strong>
           {opened.kind === 'packets' && <OpenedFacts info={opened.info} t={t} />}
-          <button type="button" className="insp-button" data-testid="insp-file-close" title={t.backToLiveHint} onClick={() => captures.close()}>
-            {t.backToLive}
-          </button>
+          {!fixed && (
+            <button type="button" className="insp-button" data-testid="insp-file-close" title={t.backToLiveHint} onClick={() => captures.close()}>
+              {t.backToLive}
+            </button>
+          )}
         </span>
       )}
       {failure && (

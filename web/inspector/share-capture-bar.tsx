@@ -3,14 +3,28 @@ import { SHARED_CAPTURE_EXPIRY_NAMES, type SharedCaptureExpiry } from '../../con
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import type { CaptureStore } from './capture-store.ts';
 import { expiryText, shareCapture, type ShareOutcome } from './share-capture.ts';
+import { shownCapture } from './shown-capture.ts';
 import { shareStrings } from './share-strings.ts';
 
 /**
  * «Поделиться» / "Share": the capture shown (live or an opened file) kept on the server for the
  * time the sharer picks, and its link to copy. Only in the page's own inspector (someone else's
  * captures, the teacher's, are not this page's to share), and not on a HAR (no bytes to share).
+ * What goes is what the view shows (shown-capture.ts): with the app's traffic hidden, without it.
  */
-export function ShareCaptureBar({ store, disabled }: { store: CaptureStore; disabled: boolean }) {
+export function ShareCaptureBar({
+  store,
+  disabled,
+  showApp,
+  hiddenCount,
+}: {
+  store: CaptureStore;
+  disabled: boolean;
+  /** the view shows the app's own requests (or the capture is a file: all its own) */
+  showApp: boolean;
+  /** the app's own requests the view hides now */
+  hiddenCount: number;
+}) {
   const t = useStrings(shareStrings);
   const lang = useLang();
   const [open, setOpen] = useState(false);
@@ -23,7 +37,8 @@ export function ShareCaptureBar({ store, disabled }: { store: CaptureStore; disa
     setSending(true);
     setOutcome(null);
     setCopied(false);
-    setOutcome(await shareCapture(store.toPcapng(), expires, lang));
+    const shown = shownCapture(store.catchUpNow(), (conn) => store.chunksOf(conn), showApp);
+    setOutcome(await shareCapture(shown.pcapng, shown.appRequestsLeftOut, expires, lang));
     setSending(false);
   };
 
@@ -52,6 +67,11 @@ export function ShareCaptureBar({ store, disabled }: { store: CaptureStore; disa
               ))}
             </select>
           </label>
+          {!showApp && hiddenCount > 0 && (
+            <span className="insp-share-left-out" data-testid="insp-share-left-out">
+              {t.leftOutHere(hiddenCount)}
+            </span>
+          )}
           <button type="button" className="insp-button" data-testid="insp-share-create" disabled={sending || disabled} onClick={() => void create()}>
             {sending ? t.sharing : t.createLink}
           </button>

@@ -2,6 +2,7 @@
 // (contracts/shared-capture/PROTOCOL.md), which blanks its secrets as it does for this page; and
 // reading a shared one back for the page `/<lang>/capture/<id>`.
 import {
+  APP_REQUESTS_LEFT_OUT_HEADER,
   EXPIRES_AT_HEADER,
   OWNER_HEADER,
   PCAPNG_MEDIA_TYPE,
@@ -20,9 +21,15 @@ async function problemText(response: Response, lang: Lang): Promise<string> {
   return problem?.localized?.[lang] ?? problem?.detail ?? `HTTP ${response.status}`;
 }
 
-export async function shareCapture(pcapng: Uint8Array<ArrayBuffer>, expires: SharedCaptureExpiry, lang: Lang): Promise<ShareOutcome> {
+/** `appRequestsLeftOut`: the app's own requests the sharer's view hid (shown-capture.ts), for the link's page to say. */
+export async function shareCapture(
+  pcapng: Uint8Array<ArrayBuffer>,
+  appRequestsLeftOut: number,
+  expires: SharedCaptureExpiry,
+  lang: Lang,
+): Promise<ShareOutcome> {
   try {
-    const response = await fetch(`${SHARED_CAPTURES_PATH}?expires=${expires}`, {
+    const response = await fetch(`${SHARED_CAPTURES_PATH}?expires=${expires}&appRequestsLeftOut=${appRequestsLeftOut}`, {
       method: 'POST',
       headers: { 'content-type': PCAPNG_MEDIA_TYPE },
       body: pcapng,
@@ -36,7 +43,7 @@ export async function shareCapture(pcapng: Uint8Array<ArrayBuffer>, expires: Sha
 }
 
 export type SharedCaptureRead =
-  | { kind: 'found'; bytes: ArrayBuffer; expiresAt: number; owner: boolean }
+  | { kind: 'found'; bytes: ArrayBuffer; expiresAt: number; owner: boolean; appRequestsLeftOut: number }
   | { kind: 'missing' }
   | { kind: 'failed'; why: string };
 
@@ -50,6 +57,7 @@ export async function readSharedCapture(id: string, lang: Lang): Promise<SharedC
       bytes: await response.arrayBuffer(),
       expiresAt: Number(response.headers.get(EXPIRES_AT_HEADER)),
       owner: response.headers.get(OWNER_HEADER) === 'true',
+      appRequestsLeftOut: Number(response.headers.get(APP_REQUESTS_LEFT_OUT_HEADER)) || 0,
     };
   } catch (error) {
     return { kind: 'failed', why: error instanceof Error ? error.message : String(error) };

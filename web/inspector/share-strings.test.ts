@@ -18,4 +18,11 @@ describe('share strings', () => {
     expect(shareStrings.ru.failed('слишком большая запись')).toMatch(/^Не удалось поделиться: слишком/);
     expect(shareStrings.en.readOnly('noon')).toBe('Read-only. Kept until noon.');
   });
+
+  it('says in each language what a shared capture leaves out, and what a share will leave out', () => {
+    expect(shareStrings.en.leftOut(12)).toMatch(/^Not included: the app's own requests .*, 12 of them;/);
+    expect(shareStrings.ru.leftOut(12)).toMatch(/^Не включены запросы самого приложения .*: 12\./);
+    expect(shareStrings.en.leftOutHere(3)).toContain('(3)');
+    expect(shareStrings.ru.leftOutHere(3)).toContain('запись по ссылке');
+  });
 });

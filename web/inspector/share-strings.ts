@@ -14,6 +14,7 @@ const en = {
   copied: 'Copied',
   expiresAt: (when: string) => `Kept until ${when}; then the link stops working.`,
   failed: (why: string) => `Could not share: ${why}`,
+  leftOutHere: (count: number) => `The app's own requests hidden here (${count}) are not shared.`,
   close: 'Close',
   sharedTitle: 'Shared capture',
   loading: 'Loading the shared capture…',
@@ -24,6 +25,8 @@ const en = {
   deleteHint: 'You shared this capture: delete it from the server now, before it expires.',
   deleted: 'The capture is deleted; the link no longer opens it.',
   openAgain: 'Show the shared capture again',
+  leftOut: (count: number) =>
+    `Not included: the app's own requests (the page, its scripts and styles), ${count} of them; they were hidden in the sharer's view too.`,
 };
 
 export type ShareStrings = typeof en;
@@ -41,6 +44,7 @@ const ru: ShareStrings = {
   copied: 'Скопировано',
   expiresAt: (when) => `Хранится до ${when}, потом ссылка перестанет работать.`,
   failed: (why) => `Не удалось поделиться: ${why}`,
+  leftOutHere: (count) => `Скрытые здесь запросы самого приложения (${count}) не войдут в запись по ссылке.`,
   close: 'Закрыть',
   sharedTitle: 'Запись по ссылке',
   loading: 'Загружаем запись…',
@@ -51,6 +55,7 @@ const ru: ShareStrings = {
   deleteHint: 'Вы поделились этой записью: удалить её с сервера сейчас, не дожидаясь конца срока.',
   deleted: 'Запись удалена, ссылка её больше не открывает.',
   openAgain: 'Снова показать запись по ссылке',
+  leftOut: (count) => `Не включены запросы самого приложения (страница, её скрипты и стили): ${count}. У того, кто поделился записью, они тоже были скрыты.`,
 };
 
 export const shareStrings = { en, ru };

@@ -7,7 +7,7 @@ import { shareStrings } from './share-strings.ts';
 
 type PageState =
   | { kind: 'loading' }
-  | { kind: 'shown'; expiresAt: number; owner: boolean }
+  | { kind: 'shown'; expiresAt: number; owner: boolean; appRequestsLeftOut: number }
   | { kind: 'missing' }
   | { kind: 'failed'; why: string }
   | { kind: 'deleted' };
@@ -35,7 +35,7 @@ export function SharedCapturePage({ id }: { id: string }) {
       if (read.kind !== 'found') return setState(read);
       file.current = { name, size: read.bytes.byteLength, arrayBuffer: async () => read.bytes.slice(0) };
       void files.open(file.current);
-      setState({ kind: 'shown', expiresAt: read.expiresAt, owner: read.owner });
+      setState({ kind: 'shown', expiresAt: read.expiresAt, owner: read.owner, appRequestsLeftOut: read.appRequestsLeftOut });
     });
     return () => {
       gone = true;
@@ -72,8 +72,13 @@ export function SharedCapturePage({ id }: { id: string }) {
             )}
             {deleteFailure && <span role="alert">{deleteFailure}</span>}
           </p>
+          {state.appRequestsLeftOut > 0 && (
+            <p className="shared-capture-left-out" data-testid="shared-capture-left-out">
+              {t.leftOut(state.appRequestsLeftOut)}
+            </p>
+          )}
           {opened ? (
-            <Inspector />
+            <Inspector sharedLink />
           ) : filesState.reading?.name === name ? (
             <p>{t.loading}</p>
           ) : (

@@ -47,13 +47,29 @@ describe('TCP reassembly', () => {
     expect(connections).toEqual([{ id: 'c1', transport: 'http/1.1', remote: '10.0.0.1:50000', local: '10.0.0.2:80', openedAt: 1, closedAt: 10 }]);
     expect(streamText(chunks, 'in')).toEqual(['0:hello ', '6:world', '11:!']);
     expect(streamText(chunks, 'out')).toEqual(['0:abc', '9:xyz']);
-    expect(counts).toEqual({ retransmissions: 1, outOfOrder: 2, gaps: 1 });
+    // "world" came before "hello ": out of order; "xyz" came in order after bytes never captured: a gap
+    expect(counts).toEqual({ retransmissions: 1, outOfOrder: 1, gaps: 1 });
     expect(facts).toEqual({});
     const streams = assembleConnection('c1', chunks, true);
     expect(streams.out.segments.map((part) => [part.start, part.gapBefore])).toEqual([
       [0, false],
       [9, true],
     ]);
+  });
+
+  it('counts segments after bytes never captured as a gap, not out of order, and those reordered behind it as out of order', () => {
+    const tcp = new TcpReassembler();
+    tcp.add(segment(true, 999, '', { syn: true, ackFlag: false }), 1);
+    tcp.add(segment(false, 4999, '', { syn: true }), 2);
+    tcp.add(segment(false, 5000, 'head'), 3);
+    // bytes 4–99 never captured (a body the tap skipped); what follows came in order
+    tcp.add(segment(false, 5100, 'one'), 4);
+    tcp.add(segment(false, 5103, 'two'), 5);
+    tcp.add(segment(false, 5109, 'four'), 6); // before "six", which it follows: reordered
+    tcp.add(segment(false, 5106, 'six'), 7);
+    const { chunks, counts } = tcp.finish();
+    expect(streamText(chunks, 'out')).toEqual(['0:head', '100:one', '103:two', '106:six', '109:four']);
+    expect(counts).toEqual({ retransmissions: 0, outOfOrder: 1, gaps: 1 });
   });
 
   it('takes a connection without its handshake from its first bytes, the higher port as the client, and says it began before the capture', () => {

@@ -11,7 +11,11 @@ import type { TcpSegment } from './tcp-segments.ts';
 export interface ReassemblyCounts {
   /** segments whose bytes had all been taken already */
   retransmissions: number;
-  /** segments that came before bytes they follow, and waited for them */
+  /**
+   * segments that came before bytes they follow, which came later: reordered on the way. A
+   * segment after bytes that never came is not one (it follows a gap, as Wireshark's "previous
+   * segment not captured"): a recording with a hole is in order, only incomplete.
+   */
   outOfOrder: number;
   /** holes: bytes never captured, per direction of every connection */
   gaps: number;
@@ -124,7 +128,7 @@ export class TcpReassembler {
       return;
     }
     if (offset > direction.next) {
-      this.counts.outOfOrder++;
+      // counted out of order only if the bytes before it come later (drain, finish)
       direction.pending.push({ offset, data: segment.payload, t });
       return;
     }
@@ -145,8 +149,11 @@ export class TcpReassembler {
       const ready = direction.pending.findIndex((piece) => piece.offset <= direction.next);
       if (ready < 0) return;
       const [piece] = direction.pending.splice(ready, 1);
-      if (piece!.offset + piece!.data.length > direction.next) this.emit(flow, dir, direction, piece!.offset, piece!.data, piece!.t);
-      else this.counts.retransmissions++;
+      if (piece!.offset + piece!.data.length > direction.next) {
+        // it waited for bytes that came after it
+        this.counts.outOfOrder++;
+        this.emit(flow, dir, direction, piece!.offset, piece!.data, piece!.t);
+      } else this.counts.retransmissions++;
     }
   }
 
@@ -158,10 +165,14 @@ export class TcpReassembler {
     for (const flow of this.all) {
       for (const dir of ['in', 'out'] as const) {
         const direction = flow[dir];
+        const early = cameBeforeLowerOffsets(direction.pending);
         direction.pending.sort((x, y) => x.offset - y.offset || x.t - y.t);
         for (const piece of direction.pending) {
           if (piece.offset + piece.data.length <= direction.next) this.counts.retransmissions++;
-          else this.emit(flow, dir, direction, piece.offset, piece.data, piece.t);
+          else {
+            if (early.has(piece)) this.counts.outOfOrder++;
+            this.emit(flow, dir, direction, piece.offset, piece.data, piece.t);
+          }
         }
         direction.pending = [];
       }
@@ -200,6 +211,21 @@ export class TcpReassembler {
       ...(flow.closedAt !== undefined ? { closedAt: flow.closedAt } : {}),
     };
   }
+}
+
+/**
+ * Of the pieces still waiting behind a hole (in the order they came), those a piece with a lower
+ * offset came after: reordered among themselves. The rest came in order after bytes never captured.
+ */
+function cameBeforeLowerOffsets(pending: readonly Pending[]): Set<Pending> {
+  const early = new Set<Pending>();
+  let lowestLater = Number.POSITIVE_INFINITY;
+  for (let index = pending.length - 1; index >= 0; index--) {
+    const piece = pending[index]!;
+    if (lowestLater < piece.offset) early.add(piece);
+    lowestLater = Math.min(lowestLater, piece.offset);
+  }
+  return early;
 }
 
 /** "127.0.0.1:8080", "::1:8080": the way Node names a socket's end, as the tap does. */
