@@ -56,7 +56,7 @@ describe('lesson 15 «Свой сервер»', () => {
 
       // The starter with its ETags off: exactly the eleven checks that need them fail.
       const summary = await runChecks(rest, `127.0.0.1:${faulty.port}`);
-      expect(await summary.textContent()).toMatch(/39 проверок: пройдено 28, не пройдено 11$/);
+      expect(await summary.textContent()).toMatch(/39 проверок — пройдено: 28, не пройдено: 11$/);
       const failed = (await outcomes(rest)).filter(([, outcome]) => outcome === 'fail').map(([id]) => id);
       expect(failed).toEqual([
         'etag-on-get',
@@ -98,7 +98,7 @@ describe('lesson 15 «Свой сервер»', () => {
 
       // The complete starter: 39 of 39 at the student's own server, and the exercise is passed.
       await runChecks(rest, `127.0.0.1:${complete.port}`);
-      expect(await summary.textContent()).toMatch(/39 проверок: пройдено 39, не пройдено 0$/);
+      expect(await summary.textContent()).toMatch(/39 проверок — пройдено: 39, не пройдено: 0$/);
       expect((await outcomes(rest)).every(([, outcome]) => outcome === 'pass')).toBe(true);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').count()).toBe(0);
       // what this run fixed: the eleven checks the faulty run failed (Wirelab's run counts for nothing)

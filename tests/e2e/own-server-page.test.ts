@@ -29,7 +29,7 @@ describe('«Мой сервер»', () => {
     await target.press('Enter');
 
     const summary = page.locator('[data-testid="own-server-summary"]');
-    await expect.poll(() => textNow(summary), LIVE).toMatch(/39 проверок: пройдено 39, не пройдено 0$/);
+    await expect.poll(() => textNow(summary), LIVE).toMatch(/39 проверок — пройдено: 39, не пройдено: 0$/);
     // the keyboard's place is the result, not the top of the page
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('own-server-result');
     const checks = page.locator('[data-testid="own-server-check"]');

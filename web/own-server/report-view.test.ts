@@ -89,10 +89,10 @@ describe('summary', () => {
   });
 
   it('takes the Russian plural of «проверка»', () => {
-    expect(summary(many(1, 'pass'), 'ru')).toBe('1 проверка: пройдено 1, не пройдено 0');
-    expect(summary([...many(2, 'pass'), ...many(1, 'fail')], 'ru')).toBe('3 проверки: пройдено 2, не пройдено 1');
-    expect(summary(many(16, 'pass'), 'ru')).toBe('16 проверок: пройдено 16, не пройдено 0');
-    expect(summary([...many(20, 'pass'), ...many(1, 'not-offered')], 'ru')).toBe('21 проверка: пройдено 20, не пройдено 0, сервер не предлагает 1');
+    expect(summary(many(1, 'pass'), 'ru')).toBe('1 проверка — пройдено: 1, не пройдено: 0');
+    expect(summary([...many(2, 'pass'), ...many(1, 'fail')], 'ru')).toBe('3 проверки — пройдено: 2, не пройдено: 1');
+    expect(summary(many(16, 'pass'), 'ru')).toBe('16 проверок — пройдено: 16, не пройдено: 0');
+    expect(summary([...many(20, 'pass'), ...many(1, 'not-offered')], 'ru')).toBe('21 проверка — пройдено: 20, не пройдено: 0, не предлагается: 1');
   });
 });
 
@@ -161,7 +161,7 @@ describe("the server's verdict for the lesson's exercise", () => {
     expect(runAnnouncement({ kind: 'answered', status: 200, body: { ...report, reachable: false, results: [] } }, 'en')).toBe('');
     expect(runAnnouncement({ kind: 'answered', status: 200, body: report }, 'en')).toBe('REST · 127.0.0.1:8000: 2 checks: 2 passed, 0 failed');
     expect(runAnnouncement({ kind: 'answered', status: 200, body: { ...report, exercise } }, 'ru')).toBe(
-      'REST · 127.0.0.1:8000: 2 проверки: пройдено 2, не пройдено 0. Вердикт сервера по упражнению: Исправлено после одного из прошлых запусков на вашем сервере: b.',
+      'REST · 127.0.0.1:8000: 2 проверки — пройдено: 2, не пройдено: 0. Вердикт сервера по упражнению: Исправлено после одного из прошлых запусков на вашем сервере: b.',
     );
   });
 });

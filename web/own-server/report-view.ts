@@ -4,6 +4,8 @@
 import type { Bilingual } from '../../shared/bilingual.ts';
 import {
   countOutcomes,
+  summaryLine,
+  summaryLineRu,
   type CapturedConnectionRef,
   type CheckedProtocol,
   type CheckOutcome,
@@ -81,16 +83,15 @@ export function inspectorSelection(connection: CapturedConnectionRef): { conn: s
   return connection.transport === 'mqtt' ? { conn: connection.id, message: 0 } : { conn: connection.id, index: 0 };
 }
 
-/** `19 checks: 16 passed, 0 failed, 3 not offered` / `19 проверок: пройдено 16, не пройдено 0, сервер не предлагает 3`. */
+/**
+ * `19 checks: 16 passed, 0 failed, 3 not offered` / `19 проверок — пройдено: 16, не пройдено: 0, не
+ * предлагается: 3`: the count, then the very line the command line prints (one wording for both).
+ */
 export function summary(results: readonly CheckResult[], lang: Lang): string {
   const counts = countOutcomes(results);
   const total = results.length;
-  if (lang === 'ru') {
-    const base = `${countRu(total, 'проверка', 'проверки', 'проверок')}: пройдено ${counts.passed}, не пройдено ${counts.failed}`;
-    return counts.notOffered > 0 ? `${base}, сервер не предлагает ${counts.notOffered}` : base;
-  }
-  const base = `${total} ${total === 1 ? 'check' : 'checks'}: ${counts.passed} passed, ${counts.failed} failed`;
-  return counts.notOffered > 0 ? `${base}, ${counts.notOffered} not offered` : base;
+  if (lang === 'ru') return `${countRu(total, 'проверка', 'проверки', 'проверок')} — ${summaryLineRu(counts)}`;
+  return `${total} ${total === 1 ? 'check' : 'checks'}: ${summaryLine(counts)}`;
 }
 
 /**
