@@ -89,7 +89,7 @@ describe('lesson 15 «Свой сервер»', () => {
       const itself = `127.0.0.1:${lab.server.port}`;
       expect(await rest.locator('[data-testid="own-server-target"]').inputValue()).toBe(itself);
       await runChecks(rest, itself);
-      expect(await summary.textContent()).toMatch(/пройдено 39, не пройдено 0$/);
+      expect(await summary.textContent()).toMatch(/пройдено: 39, не пройдено: 0$/);
       expect(await rest.locator('[data-testid="own-server-wirelab-itself"]').textContent()).toMatch(/собственный сервер Wirelab/);
       expect(await exerciseVerdict(rest)).toMatchObject({ passed: 'false', fixed: [] });
       expect((await exerciseVerdict(rest)).note).toMatch(/^Этот запуск попал в сам Wirelab: .* поэтому упражнение его не засчитывает\.$/);
