@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, TEACHER_KEY, type Cluster } from '../scale/cluster.ts';
 import { httpRequest, newSession } from '../scale/clients.ts';
@@ -14,6 +14,10 @@ import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText, textNow } fr
 // once it returns, while their open WebSockets (the capture channel, the class channel) stayed on
 // B. Without reloading, the moved student must still pass an exercise (the card, and the board)
 // and the teacher's run must still reach both followers.
+// Item 4: a pass whose report is on its way while the instance that captured it dies (and the
+// report lands on the other one), or while it restarts (and the report lands on its new process),
+// still reaches the board: the verdict comes from the capture, wherever and whenever the report
+// arrives.
 
 interface LessonJson {
   exercises: Record<string, { check: { type: string; request?: { method?: string; path?: string }; response?: { status?: number | number[] } } }>;
@@ -148,7 +152,9 @@ describe('a class behind HAProxy through an instance’s death and return', () =
     await expect.poll(() => exerciseStateNow(moved!.page, createExerciseId), LIVE).toBe('passed');
     expect(await instanceOf(moved!.page)).toBe(a!.id);
     await desk.getByTestId('board-lesson').selectOption('rest');
-    const movedResult = desk.locator(`[data-testid="board-row"][data-name="Moved Student"] [data-testid="board-result"][data-exercise="rest/${createExerciseId}"]`);
+    const movedResult = desk.locator(
+      `[data-testid="board-row"][data-name="Moved Student"] [data-testid="board-result"][data-exercise="rest/${createExerciseId}"]`,
+    );
     await expect.poll(() => attributeNow(movedResult, 'data-state'), LIVE).toBe('passed');
 
     // The teacher's run, on A now, reaches both followers (the moved one on A, the other on B),
@@ -162,5 +168,71 @@ describe('a class behind HAProxy through an instance’s death and return', () =
       await wire.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users/2' }).first().waitFor(LIVE);
     }
     await teacherBrowser.close();
+  }, 300_000);
+
+  it('a pass whose report is in flight while its instance dies, or restarts, still lands on the board', async () => {
+    const origin = cluster.lb.origin;
+    const [a] = cluster.instances;
+    const teacherKey = { 'x-wirelab-teacher-key': TEACHER_KEY };
+    const created = await httpRequest(new URL('/_wirelab/class/classes', origin), {
+      method: 'POST',
+      headers: teacherKey,
+      body: { title: 'Reports in flight' },
+    });
+    expect(created.status, created.body).toBe(201);
+    const { code } = created.json<{ code: string }>();
+    const passedOnBoard = async (name: string): Promise<boolean> => {
+      const answer = await httpRequest(new URL(`/_wirelab/class/classes/${code}/board`, origin), { headers: teacherKey });
+      if (answer.status !== 200) return false;
+      const board = answer.json<{ members: Array<{ name: string; results: Array<{ exercise: string; passedMs: number | null }> }> }>();
+      return (
+        board.members.find((member) => member.name === name)?.results.some((result) => result.exercise === createExerciseId && result.passedMs !== null) ??
+        false
+      );
+    };
+    const cookies = await cookiesByInstance(2);
+    const [failoverSession, restartSession] = cookies.get(a!.id)!;
+    expect(failoverSession && restartSession).toBeTruthy();
+
+    for (const [session, name, instanceGoes] of [
+      [failoverSession!, 'Failover Student', 'dies'],
+      [restartSession!, 'Restart Student', 'restarts'],
+    ] as const) {
+      const page = await openIn(await browserOn(session, 'en-GB'));
+      await page.goto(`${origin}/en/class?code=${code}`);
+      await joinOnThisPage(page, name);
+      expect(await instanceOf(page)).toBe(a!.id);
+      // The page's report of the pass is held on its way, as if the network were slow.
+      const held: Route[] = [];
+      let holding = true;
+      await page.route('**/_wirelab/class/progress', async (route) => {
+        if (holding) held.push(route);
+        else await route.continue();
+      });
+      await page.goto(`${origin}/en/rest`);
+      const cellId = (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id', LIVE))!;
+      await runCell(page, cellId, createUser(name));
+      await expect.poll(() => exerciseStateNow(page, createExerciseId), LIVE).toBe('passed');
+      await expect.poll(() => held.length, LIVE).toBeGreaterThan(0);
+      expect(await passedOnBoard(name)).toBe(false);
+
+      if (instanceGoes === 'dies') {
+        // A dies with the pass's captures; the report reaches B.
+        await a!.kill('SIGKILL');
+        await cluster.lb.waitForStatus(a!.id, 'DOWN');
+      } else {
+        // A restarts: its new process never saw the pass; the report reaches it.
+        await a!.restart();
+        await cluster.lb.waitForStatus(a!.id, 'UP');
+      }
+      holding = false;
+      for (const route of held) await route.continue();
+      await expect.poll(() => passedOnBoard(name), { timeout: 30_000 }).toBe(true);
+      if (instanceGoes === 'dies') {
+        await a!.restart();
+        await cluster.lb.waitForStatus(a!.id, 'UP');
+      }
+      await page.context().close();
+    }
   }, 300_000);
 });
