@@ -86,7 +86,8 @@ async function sessionHomes(app: FastifyInstance): Promise<void> {
     }
     if (typeof message.s !== 'string' || typeof message.i !== 'string' || message.i === instanceId) return;
     const closed = channels.moved(message.s);
-    if (closed > 0) app.log.info({ to: message.i, channels: closed }, 'a session’s new connections reach another instance: its channels here closed so they follow');
+    if (closed > 0)
+      app.log.info({ to: message.i, channels: closed }, 'a session’s new connections reach another instance: its channels here closed so they follow');
   });
   await subscriber.subscribe(channel);
 

@@ -107,5 +107,4 @@ describe('a session’s channels follow its new connections to another instance'
     capture.socket.close();
     agent.destroy();
   });
-
 });
