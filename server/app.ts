@@ -35,7 +35,6 @@ import type { ScaleOptions } from './scale/scale-options.ts';
 import { ErrorsOnlyRequestLogs } from './logging/request-log-controller.ts';
 import scalePlugin from './scale/scale-plugin.ts';
 import loadBalancerHooks from './scale/load-balancer-hooks.ts';
-import sessionHomes from './scale/session-homes.ts';
 import eventRelayPlugin from './scale/event-relay.ts';
 import ownServerRoutes from './own-server/routes.ts';
 import startersZipRoute from './own-server/starters-zip.ts';
@@ -206,8 +205,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(limitsPlugin, { budget: clientBudget });
   await app.register(scalePlugin, { scale: options.scale });
   await app.register(loadBalancerHooks);
-  // a session's capture and class channels follow its new connections to another instance
-  await app.register(sessionHomes);
   await app.register(domainPlugin, { file: options.dataFile });
   await app.register(eventRelayPlugin);
   await app.register(sessionPlugin, { isRecording: (session) => captures?.isRecording(session) ?? false });
